@@ -1,0 +1,63 @@
+const marker = Symbol.for('gemloop.error');
+
+/** Options every gemloop error takes. */
+export type GemloopErrorOptions = {
+  message: string;
+  cause?: unknown;
+};
+
+/**
+ * The base of every error gemloop throws. Check with {@link GemloopError.isInstance} (or a
+ * subclass's `isInstance`) rather than `instanceof`: the check works across duplicate installs of
+ * the package, where `instanceof` fails.
+ *
+ * Messages and `toJSON()` never contain an API key or an auth header.
+ */
+export class GemloopError extends Error {
+  /** A stable, machine-readable kind, e.g. `api-call` or `tool-input`. */
+  readonly code: string = 'gemloop';
+
+  constructor({ message, cause }: GemloopErrorOptions) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = new.target.name;
+    // Non-enumerable, so it stays out of `Object.entries` and `JSON.stringify`.
+    Object.defineProperty(this, marker, { value: true });
+  }
+
+  /** Whether `error` is a gemloop error, from any copy of the package. */
+  static isInstance(error: unknown): error is GemloopError {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as Record<symbol, unknown>)[marker] === true
+    );
+  }
+
+  /**
+   * Checks the marker and the `code` of a subclass, so `ApiCallError.isInstance(error)` also
+   * holds for an `ApiCallError` thrown by another copy of gemloop.
+   */
+  protected static hasCode(error: unknown, code: string): boolean {
+    return GemloopError.isInstance(error) && error.code === code;
+  }
+
+  /** A plain-data view for logs and `JSON.stringify`: name, code, message and own fields. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+    };
+    for (const [key, value] of Object.entries(this)) {
+      if (key !== 'code' && value !== undefined) json[key] = value;
+    }
+    if (this.cause !== undefined) json['cause'] = describeCause(this.cause);
+    return json;
+  }
+}
+
+function describeCause(cause: unknown): unknown {
+  if (GemloopError.isInstance(cause)) return cause.toJSON();
+  if (cause instanceof Error) return { name: cause.name, message: cause.message };
+  return String(cause);
+}

@@ -1,0 +1,110 @@
+import type { Logger } from '../logging/logger.ts';
+import type { Content } from '../wire/content.ts';
+import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+
+/** How the API key is sent. Google takes the header; CometAPI takes either. */
+export type AuthStyle = 'x-goog-api-key' | 'bearer';
+
+/**
+ * Retry policy for calls that fail with 408, 429, 500, 502, 503, 504 or a network error.
+ * Exponential backoff with jitter; the server's own delay (RetryInfo, Retry-After) wins when given.
+ */
+export type RetryOptions = {
+  /** Retries after the first attempt; `0` turns retries off. @defaultValue 3 */
+  maxRetries?: number | undefined;
+  /** First backoff delay. @defaultValue 1000 */
+  initialDelayMs?: number | undefined;
+  /** Cap of one backoff delay. @defaultValue 30000 */
+  maxDelayMs?: number | undefined;
+  /** Backoff growth per attempt. @defaultValue 2 */
+  factor?: number | undefined;
+  /** Randomise each backoff delay (full jitter around the nominal value). @defaultValue true */
+  jitter?: boolean | undefined;
+  /**
+   * The longest server-requested delay gemloop will wait. A longer one fails at once, with the
+   * delay on the error (`retryDelayMs`), instead of sleeping. @defaultValue 60000
+   */
+  maxServerDelayMs?: number | undefined;
+};
+
+/** Options of {@link createGemini}. */
+export type CreateGeminiOptions = {
+  /** @defaultValue `process.env.GEMINI_API_KEY`, then `process.env.GOOGLE_API_KEY` */
+  apiKey?: string | undefined;
+  /**
+   * @defaultValue `process.env.GEMINI_BASE_URL`, then `https://generativelanguage.googleapis.com`.
+   * CometAPI: `https://api.cometapi.com`.
+   */
+  baseUrl?: string | undefined;
+  /** @defaultValue `'v1beta'` */
+  apiVersion?: string | undefined;
+  /** @defaultValue `'x-goog-api-key'` */
+  auth?: AuthStyle | undefined;
+  /** Extra headers on every request. */
+  headers?: Record<string, string> | undefined;
+  /** @defaultValue `globalThis.fetch`, looked up at call time */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** A pino logger or any {@link Logger}. @defaultValue silent */
+  logger?: Logger | undefined;
+  /** Retry policy, or `false` for none. */
+  retry?: RetryOptions | false | undefined;
+  /** Time limit of one attempt, up to the response headers for streams. @defaultValue 120000 */
+  timeoutMs?: number | undefined;
+};
+
+/** Per-call options. */
+export type CallOptions = {
+  signal?: AbortSignal | undefined;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number | undefined;
+  /** Overrides the client's retry policy for this call. */
+  retry?: RetryOptions | false | undefined;
+  /** Extra headers for this call. */
+  headers?: Record<string, string> | undefined;
+};
+
+/** The body of {@link Gemini.countTokens}: either contents, or a whole request to count. */
+export type CountTokensRequest =
+  | { model: string; contents: Content[] | string }
+  | { model: string; generateContentRequest: Omit<GenerateContentRequest, 'model'> };
+
+/** Options of {@link Gemini.listModels}. */
+export type ListModelsOptions = CallOptions & {
+  pageSize?: number | undefined;
+  pageToken?: string | undefined;
+};
+
+/**
+ * A client of the Gemini native REST API (Google's or a gateway's), made by {@link createGemini}.
+ */
+export interface Gemini {
+  /** The resolved base URL, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The resolved API version, e.g. `v1beta`. */
+  readonly apiVersion: string;
+  /**
+   * `POST models/{model}:generateContent`.
+   * @throws {@link ApiCallError} when the API answers with an error (after retries).
+   */
+  generateContent(
+    request: GenerateContentRequest,
+    options?: CallOptions,
+  ): Promise<GenerateContentResponse>;
+  /**
+   * `POST models/{model}:streamGenerateContent?alt=sse`: typed chunks as they arrive. The request
+   * is made when iteration starts; breaking out of the loop or aborting releases the connection.
+   * A failure after the first chunk is never retried.
+   */
+  streamGenerateContent(
+    request: GenerateContentRequest,
+    options?: CallOptions,
+  ): AsyncIterable<GenerateContentResponse>;
+  /** `POST models/{model}:countTokens`. */
+  countTokens(request: CountTokensRequest, options?: CallOptions): Promise<CountTokensResponse>;
+  /** `GET models`: one page of the models the key can use. */
+  listModels(options?: ListModelsOptions): Promise<ListModelsResponse>;
+  /** `GET models/{model}`. */
+  getModel(model: string, options?: CallOptions): Promise<Model>;
+}

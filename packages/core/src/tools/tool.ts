@@ -1,0 +1,71 @@
+import type { Logger } from '../logging/logger.ts';
+import type { Content, FunctionResponsePart } from '../wire/content.ts';
+import type { FunctionDeclaration, Tool as WireTool } from '../wire/request.ts';
+
+/** What a tool's `execute` gets besides its arguments. */
+export type ToolExecuteContext = {
+  /** Aborted when the run is aborted or the tool's time limit passes. */
+  signal: AbortSignal;
+  /** The call's `id` from the model, or one gemloop made when the model gave none. */
+  toolCallId: string;
+  /** The 1-based number of the model step that made the call. */
+  step: number;
+  logger: Logger;
+  /** The history up to and including the model turn that made the call. */
+  contents: readonly Content[];
+};
+
+/** One problem with tool arguments, in a form the model can act on. */
+export type ToolArgumentIssue = {
+  /** JSON path of the argument, e.g. `['items', 0, 'qty']`. */
+  path: (string | number)[];
+  message: string;
+};
+
+/** The result of checking tool arguments. */
+export type ToolArgumentsResult<Args> =
+  | { success: true; value: Args }
+  | { success: false; issues: ToolArgumentIssue[] };
+
+/**
+ * A function tool: a declaration sent to the model and the code that runs when it is called.
+ * Made by `defineTool`; other factories (MCP, `@gemloop/tools`) make them the same way.
+ */
+export interface FunctionTool<Args = unknown, Result = unknown> {
+  readonly kind: 'function';
+  readonly name: string;
+  readonly description: string | undefined;
+  /** The declaration sent in `tools[].functionDeclarations[]`. */
+  readonly declaration: FunctionDeclaration;
+  /** Time limit of one call, overriding the agent's. */
+  readonly timeoutMs?: number | undefined;
+  /** Checks and converts the model's `args` (already parsed JSON) into typed arguments. */
+  parseArgs(args: unknown): ToolArgumentsResult<Args>;
+  execute(args: Args, context: ToolExecuteContext): Promise<Result> | Result;
+  /** Called when the agent that owns the tool is closed (MCP connections, file handles). */
+  close?: (() => Promise<void>) | undefined;
+}
+
+/** A Gemini built-in (server-side) tool: Google Search, URL context, code execution, Maps, ... */
+export type BuiltinTool = {
+  readonly kind: 'builtin';
+  /** The key of the wire tool, e.g. `googleSearch`. */
+  readonly type: 'googleSearch' | 'urlContext' | 'codeExecution' | 'googleMaps' | 'fileSearch';
+  /** The wire tool entry sent in `tools[]`. */
+  readonly tool: WireTool;
+};
+
+/** Anything that can sit in an agent's `tools` list. */
+// biome-ignore lint/suspicious/noExplicitAny: a list of tools holds tools of any argument type.
+export type AnyTool = FunctionTool<any, any> | BuiltinTool;
+
+/**
+ * A tool result with more than a JSON value: media parts (images, PDFs) sent as
+ * `functionResponse.parts` on models that accept them. Make one with `toolResult()`.
+ */
+export type ToolResultWithParts = {
+  readonly kind: 'tool-result';
+  /** The `functionResponse.response` object. */
+  readonly response: Record<string, unknown>;
+  readonly parts: FunctionResponsePart[];
+};

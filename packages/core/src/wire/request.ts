@@ -1,0 +1,187 @@
+import type { Content, MediaResolution, Part } from './content.ts';
+import type { OpenString } from './open-string.ts';
+import type { JsonSchema, Schema } from './schema.ts';
+
+/**
+ * A function the model may call. Give the parameters either as `parametersJsonSchema` (JSON
+ * Schema, the default gemloop sends) or as `parameters` (the OpenAPI subset), never both.
+ */
+export type FunctionDeclaration = {
+  /** `^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$` */
+  name: string;
+  description?: string | undefined;
+  parameters?: Schema | undefined;
+  parametersJsonSchema?: JsonSchema | undefined;
+  response?: Schema | undefined;
+  responseJsonSchema?: JsonSchema | undefined;
+  /** Live API only. */
+  behavior?: OpenString<'UNSPECIFIED' | 'BLOCKING' | 'NON_BLOCKING'> | undefined;
+};
+
+/** An interval of time for Google Search results. */
+export type Interval = { startTime?: string | undefined; endTime?: string | undefined };
+
+/** Google Search grounding. */
+export type GoogleSearch = {
+  timeRangeFilter?: Interval | undefined;
+  /** Vertex only. */
+  excludeDomains?: string[] | undefined;
+  [option: string]: unknown;
+};
+
+/** Google Maps grounding. */
+export type GoogleMaps = { enableWidget?: boolean | undefined; [option: string]: unknown };
+
+/** File Search over File Search stores. */
+export type FileSearch = {
+  fileSearchStoreNames: string[];
+  metadataFilter?: string | undefined;
+  topK?: number | undefined;
+};
+
+/**
+ * One entry of `tools`. Function declarations and built-in (server-side) tools may be mixed only on
+ * Gemini 3, with `toolConfig.includeServerSideToolInvocations: true`.
+ */
+export type Tool = {
+  functionDeclarations?: FunctionDeclaration[] | undefined;
+  googleSearch?: GoogleSearch | undefined;
+  /** Legacy (Gemini 1.5) search grounding. */
+  googleSearchRetrieval?: Record<string, unknown> | undefined;
+  urlContext?: Record<string, never> | undefined;
+  codeExecution?: Record<string, never> | undefined;
+  googleMaps?: GoogleMaps | undefined;
+  fileSearch?: FileSearch | undefined;
+  computerUse?: Record<string, unknown> | undefined;
+};
+
+/** How the model may call functions. */
+export type FunctionCallingMode = OpenString<
+  'MODE_UNSPECIFIED' | 'AUTO' | 'ANY' | 'NONE' | 'VALIDATED'
+>;
+
+/** Function-calling settings. */
+export type FunctionCallingConfig = {
+  mode?: FunctionCallingMode | undefined;
+  /** Only with mode `ANY` (or `VALIDATED`): the functions the model may call. */
+  allowedFunctionNames?: string[] | undefined;
+  /** Vertex only. */
+  streamFunctionCallArguments?: boolean | undefined;
+};
+
+/** A point on the globe, for Maps grounding. */
+export type LatLng = { latitude: number; longitude: number };
+
+/** Settings shared by all tools of a request. */
+export type ToolConfig = {
+  functionCallingConfig?: FunctionCallingConfig | undefined;
+  /**
+   * Return the server-side tool calls and responses (`toolCall`/`toolResponse` parts). Required on
+   * Gemini 3 when built-in tools are combined with function declarations; rejected before Gemini 3.
+   */
+  includeServerSideToolInvocations?: boolean | undefined;
+  retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;
+};
+
+/** Gemini 3 thinking depth. */
+export type ThinkingLevel = OpenString<
+  'THINKING_LEVEL_UNSPECIFIED' | 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH'
+>;
+
+/**
+ * Thinking settings. Gemini 3 takes `thinkingLevel`; Gemini 2.5 takes `thinkingBudget` (0 off, -1
+ * dynamic). Sending the wrong one for the model is a 400.
+ */
+export type ThinkingConfig = {
+  includeThoughts?: boolean | undefined;
+  thinkingBudget?: number | undefined;
+  thinkingLevel?: ThinkingLevel | undefined;
+};
+
+/** Output modalities. */
+export type Modality = OpenString<
+  'MODALITY_UNSPECIFIED' | 'TEXT' | 'IMAGE' | 'AUDIO' | 'VIDEO' | 'DOCUMENT'
+>;
+
+/** Generation settings. */
+export type GenerationConfig = {
+  temperature?: number | undefined;
+  topP?: number | undefined;
+  topK?: number | undefined;
+  candidateCount?: number | undefined;
+  /** Counts thinking tokens too. */
+  maxOutputTokens?: number | undefined;
+  stopSequences?: string[] | undefined;
+  responseLogprobs?: boolean | undefined;
+  logprobs?: number | undefined;
+  presencePenalty?: number | undefined;
+  frequencyPenalty?: number | undefined;
+  seed?: number | undefined;
+  /** `application/json` for JSON output (required with a response schema). */
+  responseMimeType?: string | undefined;
+  /** OpenAPI-subset schema of the output; mutually exclusive with `responseJsonSchema`. */
+  responseSchema?: Schema | undefined;
+  /** JSON Schema of the output; mutually exclusive with `responseSchema`. */
+  responseJsonSchema?: JsonSchema | undefined;
+  responseModalities?: Modality[] | undefined;
+  mediaResolution?: MediaResolution | undefined;
+  speechConfig?: Record<string, unknown> | undefined;
+  thinkingConfig?: ThinkingConfig | undefined;
+  imageConfig?: { aspectRatio?: string | undefined; imageSize?: string | undefined } | undefined;
+  enableEnhancedCivicAnswers?: boolean | undefined;
+};
+
+/** A harm category for safety settings and ratings. */
+export type HarmCategory = OpenString<
+  | 'HARM_CATEGORY_UNSPECIFIED'
+  | 'HARM_CATEGORY_HARASSMENT'
+  | 'HARM_CATEGORY_HATE_SPEECH'
+  | 'HARM_CATEGORY_SEXUALLY_EXPLICIT'
+  | 'HARM_CATEGORY_DANGEROUS_CONTENT'
+  | 'HARM_CATEGORY_CIVIC_INTEGRITY'
+  | 'HARM_CATEGORY_JAILBREAK'
+>;
+
+/** The threshold at which content is blocked. */
+export type HarmBlockThreshold = OpenString<
+  | 'HARM_BLOCK_THRESHOLD_UNSPECIFIED'
+  | 'BLOCK_LOW_AND_ABOVE'
+  | 'BLOCK_MEDIUM_AND_ABOVE'
+  | 'BLOCK_ONLY_HIGH'
+  | 'BLOCK_NONE'
+  | 'OFF'
+>;
+
+/** One safety setting. */
+export type SafetySetting = { category: HarmCategory; threshold: HarmBlockThreshold };
+
+/**
+ * The body of `generateContent` and `streamGenerateContent`, as gemloop accepts it.
+ *
+ * `model` goes in the URL (`gemini-2.5-flash` or `models/gemini-2.5-flash`); `contents` may be a
+ * plain string (one user text turn) and `systemInstruction` a plain string or parts.
+ */
+export type GenerateContentRequest = {
+  model: string;
+  contents: Content[] | string;
+  systemInstruction?: Content | Part[] | string | undefined;
+  tools?: Tool[] | undefined;
+  toolConfig?: ToolConfig | undefined;
+  generationConfig?: GenerationConfig | undefined;
+  safetySettings?: SafetySetting[] | undefined;
+  /** `cachedContents/{id}` */
+  cachedContent?: string | undefined;
+  serviceTier?: string | undefined;
+};
+
+/** The JSON body sent on the wire (everything but `model`, normalised). */
+export type GenerateContentBody = {
+  contents: Content[];
+  systemInstruction?: Content | undefined;
+  tools?: Tool[] | undefined;
+  toolConfig?: ToolConfig | undefined;
+  generationConfig?: GenerationConfig | undefined;
+  safetySettings?: SafetySetting[] | undefined;
+  cachedContent?: string | undefined;
+  serviceTier?: string | undefined;
+};

@@ -1,0 +1,215 @@
+import type { Part } from './content.ts';
+import type { OpenString } from './open-string.ts';
+import type { HarmCategory, Modality } from './request.ts';
+
+/**
+ * Why a candidate stopped. `STOP` also ends a function-call turn. An absent value in a stream chunk
+ * means the model has not stopped yet. Unknown values are kept as strings.
+ */
+export type FinishReason = OpenString<
+  | 'FINISH_REASON_UNSPECIFIED'
+  | 'STOP'
+  | 'MAX_TOKENS'
+  | 'SAFETY'
+  | 'RECITATION'
+  | 'LANGUAGE'
+  | 'OTHER'
+  | 'BLOCKLIST'
+  | 'PROHIBITED_CONTENT'
+  | 'SPII'
+  | 'MALFORMED_FUNCTION_CALL'
+  | 'IMAGE_SAFETY'
+  | 'UNEXPECTED_TOOL_CALL'
+  | 'TOO_MANY_TOOL_CALLS'
+  | 'IMAGE_PROHIBITED_CONTENT'
+  | 'NO_IMAGE'
+  | 'IMAGE_RECITATION'
+  | 'IMAGE_OTHER'
+  | 'MODEL_ARMOR'
+>;
+
+/** Why a prompt was blocked (then there are no candidates). */
+export type BlockReason = OpenString<
+  | 'BLOCKED_REASON_UNSPECIFIED'
+  | 'SAFETY'
+  | 'OTHER'
+  | 'BLOCKLIST'
+  | 'PROHIBITED_CONTENT'
+  | 'IMAGE_SAFETY'
+  | 'MODEL_ARMOR'
+  | 'JAILBREAK'
+>;
+
+/** The probability that content is harmful. */
+export type HarmProbability = OpenString<
+  'HARM_PROBABILITY_UNSPECIFIED' | 'NEGLIGIBLE' | 'LOW' | 'MEDIUM' | 'HIGH'
+>;
+
+/** A safety rating of a candidate or a prompt. */
+export type SafetyRating = {
+  category?: HarmCategory | undefined;
+  probability?: HarmProbability | undefined;
+  probabilityScore?: number | undefined;
+  severity?: string | undefined;
+  severityScore?: number | undefined;
+  blocked?: boolean | undefined;
+};
+
+/** The content of a candidate. Unlike a request {@link Content}, `parts` may be missing. */
+export type CandidateContent = {
+  role?: OpenString<'user' | 'model'> | undefined;
+  parts?: Part[] | undefined;
+};
+
+/** A source the model cited. */
+export type Citation = {
+  startIndex?: number | undefined;
+  endIndex?: number | undefined;
+  uri?: string | undefined;
+  title?: string | undefined;
+  license?: string | undefined;
+  publicationDate?: unknown;
+};
+
+/** Citations of a candidate (`citationSources` on the Gemini API, `citations` on Vertex). */
+export type CitationMetadata = {
+  citationSources?: Citation[] | undefined;
+  citations?: Citation[] | undefined;
+};
+
+/** A web, maps or retrieval source used for grounding. */
+export type GroundingChunk = {
+  web?:
+    | { uri?: string | undefined; title?: string | undefined; domain?: string | undefined }
+    | undefined;
+  maps?:
+    | {
+        uri?: string | undefined;
+        title?: string | undefined;
+        text?: string | undefined;
+        placeId?: string | undefined;
+        [field: string]: unknown;
+      }
+    | undefined;
+  retrievedContext?:
+    | {
+        uri?: string | undefined;
+        title?: string | undefined;
+        text?: string | undefined;
+        [field: string]: unknown;
+      }
+    | undefined;
+  image?: Record<string, unknown> | undefined;
+};
+
+/** A span of the answer and the grounding chunks that support it. */
+export type GroundingSupport = {
+  segment?:
+    | {
+        partIndex?: number | undefined;
+        /** Omitted when 0. */
+        startIndex?: number | undefined;
+        endIndex?: number | undefined;
+        text?: string | undefined;
+      }
+    | undefined;
+  groundingChunkIndices?: number[] | undefined;
+  confidenceScores?: number[] | undefined;
+};
+
+/** How an answer was grounded in Google Search, Maps or URL context. */
+export type GroundingMetadata = {
+  groundingChunks?: GroundingChunk[] | undefined;
+  groundingSupports?: GroundingSupport[] | undefined;
+  /** May contain empty strings. */
+  webSearchQueries?: string[] | undefined;
+  imageSearchQueries?: string[] | undefined;
+  /** HTML/CSS of the search suggestions chip that Google's terms ask you to display. */
+  searchEntryPoint?:
+    | { renderedContent?: string | undefined; sdkBlob?: string | undefined }
+    | undefined;
+  retrievalMetadata?: { googleSearchDynamicRetrievalScore?: number | undefined } | undefined;
+  googleMapsWidgetContextToken?: string | undefined;
+};
+
+/** Whether a URL given to the URL-context tool could be read. */
+export type UrlRetrievalStatus = OpenString<
+  | 'URL_RETRIEVAL_STATUS_UNSPECIFIED'
+  | 'URL_RETRIEVAL_STATUS_SUCCESS'
+  | 'URL_RETRIEVAL_STATUS_ERROR'
+  | 'URL_RETRIEVAL_STATUS_PAYWALL'
+  | 'URL_RETRIEVAL_STATUS_UNSAFE'
+>;
+
+/** What the URL-context tool retrieved. */
+export type UrlContextMetadata = {
+  urlMetadata?:
+    | { retrievedUrl?: string | undefined; urlRetrievalStatus?: UrlRetrievalStatus | undefined }[]
+    | undefined;
+};
+
+/** One generated answer. */
+export type Candidate = {
+  /** May be `{}` (SAFETY) or have no `parts` (MAX_TOKENS spent on thinking). */
+  content?: CandidateContent | undefined;
+  finishReason?: FinishReason | undefined;
+  finishMessage?: string | undefined;
+  /** May be absent (Gemini 2.0, some stream chunks); treat as 0. */
+  index?: number | undefined;
+  safetyRatings?: SafetyRating[] | undefined;
+  citationMetadata?: CitationMetadata | undefined;
+  groundingMetadata?: GroundingMetadata | undefined;
+  urlContextMetadata?: UrlContextMetadata | undefined;
+  avgLogprobs?: number | undefined;
+  logprobsResult?: Record<string, unknown> | undefined;
+  tokenCount?: number | undefined;
+};
+
+/** Why the prompt was blocked, if it was. Sent only in the first stream chunk. */
+export type PromptFeedback = {
+  blockReason?: BlockReason | undefined;
+  /** Vertex only. */
+  blockReasonMessage?: string | undefined;
+  safetyRatings?: SafetyRating[] | undefined;
+};
+
+/** Tokens of one modality. */
+export type ModalityTokenCount = {
+  modality?: Modality | undefined;
+  tokenCount?: number | undefined;
+};
+
+/**
+ * Token usage. Every field may be absent. In a stream it is cumulative on every chunk: use the
+ * last. `totalTokenCount` = prompt + candidates + toolUsePrompt + thoughts; `promptTokenCount`
+ * includes cached tokens.
+ */
+export type UsageMetadata = {
+  promptTokenCount?: number | undefined;
+  candidatesTokenCount?: number | undefined;
+  thoughtsTokenCount?: number | undefined;
+  toolUsePromptTokenCount?: number | undefined;
+  cachedContentTokenCount?: number | undefined;
+  totalTokenCount?: number | undefined;
+  promptTokensDetails?: ModalityTokenCount[] | undefined;
+  candidatesTokensDetails?: ModalityTokenCount[] | undefined;
+  cacheTokensDetails?: ModalityTokenCount[] | undefined;
+  toolUsePromptTokensDetails?: ModalityTokenCount[] | undefined;
+  /** Vertex and gateways. */
+  trafficType?: string | undefined;
+  serviceTier?: string | undefined;
+};
+
+/**
+ * The response of `generateContent`, and each chunk of `streamGenerateContent` (where parts are
+ * deltas). Fields the API adds later are kept on the object.
+ */
+export type GenerateContentResponse = {
+  candidates?: Candidate[] | undefined;
+  promptFeedback?: PromptFeedback | undefined;
+  usageMetadata?: UsageMetadata | undefined;
+  modelVersion?: string | undefined;
+  responseId?: string | undefined;
+  createTime?: string | undefined;
+  modelStatus?: Record<string, unknown> | undefined;
+};

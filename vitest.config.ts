@@ -1,0 +1,48 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Tests run against `src` through the `@gemloop/source` export condition, so no build is needed
+ * for them; the few tests that prove the built output (CommonJS `require`, the CLI) build first.
+ */
+const source = {
+  resolve: { conditions: ['@gemloop/source'] },
+  ssr: { resolve: { conditions: ['@gemloop/source'] } },
+};
+
+export default defineConfig({
+  test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
+    projects: [
+      {
+        ...source,
+        test: {
+          name: 'core',
+          root: './packages/core',
+          include: ['src/**/*.test.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.test.json',
+          },
+        },
+      },
+      {
+        ...source,
+        test: {
+          name: 'tools',
+          root: './packages/tools',
+          include: ['src/**/*.test.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.test.json',
+          },
+        },
+      },
+      {
+        ...source,
+        test: { name: 'integration', root: './test', include: ['**/*.test.ts'] },
+      },
+    ],
+  },
+});
