@@ -1,1 +1,128 @@
+// @gemloop/core: the one public barrel. Named re-exports only; each area keeps its own section.
+
+export type { ApiCallErrorOptions } from './errors/api-call-error.ts';
+// --- errors ---
+export { ApiCallError } from './errors/api-call-error.ts';
+export type { GemloopErrorOptions } from './errors/gemloop-error.ts';
+export { GemloopError } from './errors/gemloop-error.ts';
+export { InvalidArgumentError } from './errors/invalid-argument-error.ts';
+export { MissingApiKeyError } from './errors/missing-api-key-error.ts';
+export type { StreamErrorReason } from './errors/stream-error.ts';
+export { StreamError } from './errors/stream-error.ts';
+export { TimeoutError } from './errors/timeout-error.ts';
+// --- client (http, retry) ---
+export type {
+  AuthStyle,
+  CallOptions,
+  CountTokensRequest,
+  CreateGeminiOptions,
+  Gemini,
+  ListModelsOptions,
+  RetryOptions,
+} from './http/gemini.ts';
+export type { Logger, LogMethod } from './logging/logger.ts';
+// --- logging ---
+export { silentLogger } from './logging/logger.ts';
+export type { ModelCapabilities } from './models/model-capabilities.ts';
+// --- models ---
+export { getModelCapabilities } from './models/model-capabilities.ts';
 export { version } from './version.ts';
+// --- wire format ---
+export type {
+  Blob,
+  CodeExecutionResult,
+  CodeLanguage,
+  Content,
+  ExecutableCode,
+  FileData,
+  FunctionCall,
+  FunctionResponse,
+  FunctionResponsePart,
+  FunctionResponseScheduling,
+  MediaResolution,
+  Outcome,
+  Part,
+  PartialArg,
+  Role,
+  ToolCall,
+  ToolResponse,
+  ToolType,
+  VideoMetadata,
+} from './wire/content.ts';
+export type {
+  BadRequest,
+  DebugInfo,
+  ErrorInfo,
+  GoogleErrorBody,
+  GoogleErrorDetail,
+  Help,
+  LocalizedMessage,
+  QuotaFailure,
+  RetryInfo,
+  UnknownErrorDetail,
+} from './wire/error-body.ts';
+export type {
+  CountTokensBody,
+  CountTokensResponse,
+  ListModelsResponse,
+  Model,
+} from './wire/models.ts';
+export type { OpenString } from './wire/open-string.ts';
+export type {
+  FileSearch,
+  FunctionCallingConfig,
+  FunctionCallingMode,
+  FunctionDeclaration,
+  GenerateContentBody,
+  GenerateContentRequest,
+  GenerationConfig,
+  GoogleMaps,
+  GoogleSearch,
+  HarmBlockThreshold,
+  HarmCategory,
+  Interval,
+  LatLng,
+  Modality,
+  SafetySetting,
+  ThinkingConfig,
+  ThinkingLevel,
+  Tool,
+  ToolConfig,
+} from './wire/request.ts';
+export type {
+  BlockReason,
+  Candidate,
+  CandidateContent,
+  Citation,
+  CitationMetadata,
+  FinishReason,
+  GenerateContentResponse,
+  GroundingChunk,
+  GroundingMetadata,
+  GroundingSupport,
+  HarmProbability,
+  ModalityTokenCount,
+  PromptFeedback,
+  SafetyRating,
+  UrlContextMetadata,
+  UrlRetrievalStatus,
+  UsageMetadata,
+} from './wire/response.ts';
+export type { JsonSchema, Schema, SchemaType } from './wire/schema.ts';
+
+// --- streaming ---
+
+// --- tools ---
+export type {
+  AnyTool,
+  BuiltinTool,
+  FunctionTool,
+  ToolArgumentIssue,
+  ToolArgumentsResult,
+  ToolExecuteContext,
+  ToolResultWithParts,
+} from './tools/tool.ts';
+
+// --- history ---
+
+// --- agent ---
