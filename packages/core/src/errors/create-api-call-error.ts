@@ -1,0 +1,142 @@
+import type { AuthStyle } from '../http/gemini.ts';
+import type { GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
+import { ApiCallError } from './api-call-error.ts';
+import { describeApiError } from './describe-api-error.ts';
+import { parseGoogleErrorBody, tryParseJson } from './parse-google-error-body.ts';
+import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';
+import { redactSecrets, toSafeHeaders } from './redact-secrets.ts';
+
+/** HTTP statuses a retry can fix (the official SDKs' list). */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** What {@link createApiCallError} builds an error from. */
+export type CreateApiCallErrorOptions = {
+  /** The request URL (gemloop never puts the key in it). */
+  url: string;
+  /** `generateContent`, `streamGenerateContent`, `countTokens`, `listModels`, `getModel`. */
+  method: string;
+  /** The HTTP status; for an error object inside a 200 stream, its `error.code`. */
+  status?: number | undefined;
+  /** The raw response text, if any. */
+  body?: string | undefined;
+  /** Already-parsed JSON, when the caller has it (then `body` may be omitted). */
+  parsedBody?: unknown;
+  responseHeaders?: Headers | Record<string, string> | undefined;
+  /** Which attempt (1-based) failed. */
+  attempt?: number | undefined;
+  /** Which auth header was sent, for the bad-key message (never the key). */
+  auth?: AuthStyle | undefined;
+  cause?: unknown;
+  /** Clock for `Retry-After` HTTP dates. @defaultValue `Date.now` */
+  now?: (() => number) | undefined;
+  /**
+   * Secrets to scrub from the body, headers and message should a gateway echo them (the client
+   * passes its API key). Defence in depth: Google never echoes the key.
+   */
+  redact?: readonly string[] | undefined;
+};
+
+/**
+ * Turns a failed Gemini response (an HTTP error status, or an error object inside a stream) into an
+ * {@link ApiCallError}: parses the Google error body (plain, array-wrapped, or not JSON at all),
+ * fills every field (`googleStatus`, `apiMessage`, `details`, `isRetryable`, `retryDelayMs`,
+ * `isDailyQuota`) and writes a message that says what to do.
+ * @internal
+ */
+export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallError {
+  const redact = options.redact?.filter((secret) => secret !== '') ?? [];
+  let body = options.body;
+  let parsedBody = options.parsedBody;
+  if (redact.length > 0) {
+    if (body !== undefined) body = redactSecrets(body, redact);
+    if (parsedBody !== undefined) {
+      const text = JSON.stringify(parsedBody);
+      const clean = redactSecrets(text, redact);
+      if (clean !== text) parsedBody = JSON.parse(clean);
+    }
+  }
+  if (parsedBody === undefined && body !== undefined) parsedBody = tryParseJson(body);
+  if (body === undefined && parsedBody !== undefined) body = JSON.stringify(parsedBody);
+
+  const parsed = parseGoogleErrorBody(parsedBody);
+  const status = options.status ?? parsed.code;
+  const responseHeaders = toSafeHeaders(options.responseHeaders, redact);
+  const dailyQuotaId = findDailyQuota(parsed.details);
+  const isDailyQuota = status === 429 && dailyQuotaId !== undefined;
+  const retryDelayMs =
+    parseDurationMs(findRetryDelay(parsed.details)) ??
+    parseRetryAfterMs({
+      retryAfter: responseHeaders?.['retry-after'],
+      retryAfterMs: responseHeaders?.['retry-after-ms'],
+      now: options.now ?? Date.now,
+    });
+  const isRetryable = status !== undefined && RETRYABLE_STATUSES.has(status) && !isDailyQuota;
+
+  const message = describeApiError({
+    method: options.method,
+    status,
+    googleStatus: parsed.googleStatus,
+    apiMessage: parsed.apiMessage,
+    details: parsed.details,
+    body,
+    contentType: responseHeaders?.['content-type'],
+    isRetryable,
+    isDailyQuota,
+    dailyQuotaId: dailyQuotaId === '' ? undefined : dailyQuotaId,
+    retryDelayMs,
+    attempt: options.attempt,
+    auth: options.auth,
+  });
+
+  return new ApiCallError({
+    message: redact.length > 0 ? redactSecrets(message, redact) : message,
+    url: options.url,
+    method: options.method,
+    status,
+    googleStatus: parsed.googleStatus,
+    apiMessage: parsed.apiMessage,
+    details: parsed.details,
+    responseHeaders,
+    responseBody: body,
+    isRetryable,
+    retryDelayMs,
+    isDailyQuota,
+    attempt: options.attempt,
+    cause: options.cause,
+  });
+}
+
+function findRetryDelay(details: GoogleErrorDetail[]): unknown {
+  for (const detail of details) {
+    const type = detail['@type'];
+    if (typeof type === 'string' && type.endsWith('google.rpc.RetryInfo')) {
+      return (detail as { retryDelay?: unknown }).retryDelay;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The quota id (or metric) of a per-day quota violation, e.g.
+ * `GenerateRequestsPerDayPerProjectPerModel-FreeTier`; `''` when a per-day violation names neither.
+ * Such a 429 will not recover before the daily reset, whatever `retryDelay` says.
+ */
+function findDailyQuota(details: GoogleErrorDetail[]): string | undefined {
+  for (const detail of details) {
+    const type = detail['@type'];
+    if (typeof type !== 'string' || !type.endsWith('google.rpc.QuotaFailure')) continue;
+    const violations = (detail as QuotaFailure).violations;
+    if (!Array.isArray(violations)) continue;
+    for (const violation of violations) {
+      const { quotaId, quotaMetric } = violation;
+      if (typeof quotaId === 'string' && PER_DAY.test(quotaId)) return quotaId;
+      if (typeof quotaMetric === 'string' && PER_DAY.test(quotaMetric)) {
+        return typeof quotaId === 'string' ? quotaId : quotaMetric;
+      }
+    }
+  }
+  return undefined;
+}
+
+// `...PerDayPerProjectPerModel...` in quota ids, `..._per_day` or `...per-day` in metric names.
+const PER_DAY = /per[_-]?day/i;

@@ -1,0 +1,71 @@
+import { ApiCallError } from './api-call-error.ts';
+import {
+  getNetworkErrorCode,
+  isTransientNetworkError,
+  transientNetworkErrors,
+} from './get-network-error-code.ts';
+import { redactSecrets } from './redact-secrets.ts';
+
+/** What {@link createNetworkError} builds an error from. */
+export type CreateNetworkErrorOptions = {
+  url: string;
+  method: string;
+  /** What `fetch` rejected with (Node: `TypeError('fetch failed')` with `cause.code`). */
+  cause: unknown;
+  attempt?: number | undefined;
+  /** Secrets to scrub from the message should the cause's text carry one. */
+  redact?: readonly string[] | undefined;
+};
+
+/**
+ * The {@link ApiCallError} for a request that got no response: connection refused or reset, DNS
+ * failure, socket closed. `status` is absent; `isRetryable` is true for the known transient
+ * failures (and for the generic `fetch failed` TypeError), false for anything else `fetch` threw.
+ * @internal
+ */
+export function createNetworkError({
+  url,
+  method,
+  cause,
+  attempt,
+  redact = [],
+}: CreateNetworkErrorOptions): ApiCallError {
+  const code = getNetworkErrorCode(cause);
+  const isRetryable = isTransientNetworkError(cause, code);
+  const what =
+    code === undefined
+      ? describeCause(cause)
+      : `${transientNetworkErrors[code] ?? describeCause(cause)} (${code})`;
+  const advice = isRetryable
+    ? 'This is retryable; if it persists, check the network, a proxy, or the baseUrl.'
+    : 'Not retried: check the baseUrl and the fetch option.';
+  const attempts =
+    attempt !== undefined && attempt > 1
+      ? ` Failed after ${attempt} attempts (retried ${attempt - 1} ${attempt === 2 ? 'time' : 'times'}).`
+      : '';
+  const message = `${method} could not reach ${hostOf(url)}: ${what}. ${advice}${attempts}`;
+  return new ApiCallError({
+    message: redactSecrets(message, redact),
+    url,
+    method,
+    isRetryable,
+    attempt,
+    cause,
+  });
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : '';
+    return `${cause.message}${inner}`;
+  }
+  return String(cause);
+}

@@ -1,0 +1,202 @@
+import type { AuthStyle } from '../http/gemini.ts';
+import type { BadRequest, ErrorInfo, GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
+
+/** What {@link describeApiError} needs to write an error message. */
+export type DescribeApiErrorOptions = {
+  method: string;
+  status: number | undefined;
+  googleStatus: string | undefined;
+  apiMessage: string | undefined;
+  details: GoogleErrorDetail[];
+  /** The raw body, used for an excerpt when it is not a Google error. */
+  body: string | undefined;
+  contentType: string | undefined;
+  isRetryable: boolean;
+  isDailyQuota: boolean;
+  dailyQuotaId: string | undefined;
+  retryDelayMs: number | undefined;
+  attempt: number | undefined;
+  auth: AuthStyle | undefined;
+};
+
+const AUTH_HEADER_NAMES: Record<AuthStyle, string> = {
+  'x-goog-api-key': 'x-goog-api-key header',
+  bearer: 'Authorization: Bearer header',
+};
+
+const EXCERPT_LENGTH = 200;
+
+/**
+ * Writes the message of an HTTP {@link ApiCallError}: what failed, the server's own words, and what
+ * to do about it. Never includes a key or a request header value (it is given none).
+ * @internal
+ */
+export function describeApiError(options: DescribeApiErrorOptions): string {
+  const { method, status, googleStatus, apiMessage } = options;
+  const head = `${method} failed with HTTP ${status ?? '(no status)'}${googleStatus ? ` ${googleStatus}` : ''}`;
+  const violations = findDetail<BadRequest>(options.details, 'BadRequest')?.fieldViolations ?? [];
+  let quoted = apiMessage;
+  if (quoted !== undefined && violations.length > 0 && coversMessage(violations, quoted)) {
+    // The message only repeats the violations listed below; quoting it twice helps nobody.
+    quoted = undefined;
+  }
+  if (quoted === undefined && apiMessage === undefined) quoted = describeRawBody(options);
+  const parts = [quoted === undefined ? `${head}.` : `${head}: ${endSentence(quoted.trim())}`];
+  parts.push(guidance(options, violations));
+  if (options.attempt !== undefined && options.attempt > 1) {
+    parts.push(
+      `Failed after ${options.attempt} attempts (retried ${options.attempt - 1} ${options.attempt === 2 ? 'time' : 'times'}).`,
+    );
+  }
+  return parts.filter((part) => part !== '').join(' ');
+}
+
+function guidance(
+  options: DescribeApiErrorOptions,
+  violations: NonNullable<BadRequest['fieldViolations']>,
+): string {
+  const { status, googleStatus, details } = options;
+  const reason = findDetail<ErrorInfo>(details, 'ErrorInfo')?.reason;
+  if (
+    status === 401 ||
+    status === 403 ||
+    googleStatus === 'UNAUTHENTICATED' ||
+    (reason !== undefined && /^API_KEY_/.test(reason))
+  ) {
+    return badKeyGuidance(options.auth, status === 403 || googleStatus === 'PERMISSION_DENIED');
+  }
+  if (status === 404) {
+    return (
+      'Check the model name (for example gemini-2.5-flash or models/gemini-2.5-flash) and the ' +
+      'apiVersion; list the models your key can use with gemini.listModels(). Not retried.'
+    );
+  }
+  if (status === 429) return quotaGuidance(options);
+  if (violations.length > 0) {
+    const lines = violations.map(
+      (violation) => `\n  - ${violation.field ?? '(request)'}: ${violation.description ?? ''}`,
+    );
+    return `Fix these request fields (retrying will not help):${lines.join('')}`;
+  }
+  if (status === 400 || status === 422) {
+    if (googleStatus === 'FAILED_PRECONDITION') {
+      return (
+        'The project cannot use this API as configured: the free tier may be unavailable in your ' +
+        'region, or billing must be enabled. Not retried.'
+      );
+    }
+    if (options.apiMessage !== undefined && /thought[_ ]signature/i.test(options.apiMessage)) {
+      return (
+        "Send each of the model's Content turns back verbatim, including the parts' " +
+        'thoughtSignature fields. Not retried.'
+      );
+    }
+    return 'The request was rejected; fix it (retrying will not help).';
+  }
+  return serverGuidance(options);
+}
+
+function badKeyGuidance(auth: AuthStyle | undefined, isPermission: boolean): string {
+  const sent =
+    auth === undefined
+      ? 'The API key was rejected.'
+      : `The API key sent in the ${AUTH_HEADER_NAMES[auth]} was rejected.`;
+  const why = isPermission
+    ? ' (403 can also mean the key is valid but its project may not use this model or API.)'
+    : '';
+  const where =
+    ' Check the key: Google keys come from https://aistudio.google.com/apikey and go with the ' +
+    "default baseUrl; a gateway such as CometAPI needs its own key and its baseUrl ('https://api.cometapi.com').";
+  const switchTo =
+    auth === 'bearer'
+      ? " If the endpoint expects the x-goog-api-key header (Google does), use createGemini({ auth: 'x-goog-api-key' })."
+      : auth === 'x-goog-api-key'
+        ? " If the endpoint expects Authorization: Bearer, use createGemini({ auth: 'bearer' })."
+        : " Choose the header with createGemini({ auth: 'x-goog-api-key' }) or createGemini({ auth: 'bearer' }).";
+  return `${sent}${why}${where}${switchTo} Not retried.`;
+}
+
+function quotaGuidance(options: DescribeApiErrorOptions): string {
+  if (options.isDailyQuota) {
+    return (
+      `Daily quota spent${options.dailyQuotaId ? ` (${options.dailyQuotaId})` : ''}: it resets ` +
+      'daily (at midnight Pacific time) and will not recover with retries, so none were made. ' +
+      'Wait for the reset, use a key of another project, or raise the quota by enabling billing.'
+    );
+  }
+  const quotaId = findDetail<QuotaFailure>(options.details, 'QuotaFailure')?.violations?.find(
+    (violation) => violation.quotaId !== undefined,
+  )?.quotaId;
+  const delay =
+    options.retryDelayMs === undefined
+      ? ''
+      : ` The server asked to wait ${formatDelay(options.retryDelayMs)}.`;
+  return `Rate limit hit${quotaId ? ` (${quotaId})` : ''}; this is retryable.${delay}`;
+}
+
+function serverGuidance(options: DescribeApiErrorOptions): string {
+  if (!options.isRetryable) return 'Not retryable.';
+  switch (options.status) {
+    case 500:
+      return (
+        'Internal server error; this is retryable. If it keeps failing, the input may be too ' +
+        'long for the model: shorten the context or switch models.'
+      );
+    case 503:
+      return (
+        'The service is unavailable or the model is overloaded; this is retryable. If it ' +
+        'persists, try again later or use another model.'
+      );
+    case 504:
+      return (
+        'The server ran out of time; this is retryable. A long request may need a larger ' +
+        'timeoutMs or a shorter input.'
+      );
+    default:
+      return 'This is retryable.';
+  }
+}
+
+function describeRawBody({ body, contentType }: DescribeApiErrorOptions): string | undefined {
+  if (body === undefined || body.trim() === '') return 'the response body was empty';
+  const text = body
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
+  const kind = contentType ? contentType.split(';')[0] : 'unknown type';
+  return `the response is not a Gemini error body (${kind}), perhaps from a proxy or gateway: "${excerpt}"`;
+}
+
+function endSentence(text: string): string {
+  return /[.!?:]$/.test(text) ? text : `${text}.`;
+}
+
+function coversMessage(
+  violations: NonNullable<BadRequest['fieldViolations']>,
+  message: string,
+): boolean {
+  return violations.every(
+    (violation) => violation.description !== undefined && message.includes(violation.description),
+  );
+}
+
+/**
+ * `58000` -> `58 s`, `34400` -> `34.4 s`, `500` -> `500 ms`.
+ * @internal
+ */
+export function formatDelay(milliseconds: number): string {
+  if (milliseconds < 1000) return `${milliseconds} ms`;
+  return `${Number((milliseconds / 1000).toFixed(1))} s`;
+}
+
+function findDetail<T extends GoogleErrorDetail>(
+  details: GoogleErrorDetail[],
+  type: string,
+): T | undefined {
+  const suffix = `google.rpc.${type}`;
+  return details.find(
+    (detail) => typeof detail['@type'] === 'string' && detail['@type'].endsWith(suffix),
+  ) as T | undefined;
+}

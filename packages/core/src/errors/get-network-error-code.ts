@@ -1,0 +1,60 @@
+/**
+ * Network error codes a retry can fix, with a plain-words description for the error message.
+ * Node's `fetch` (undici) throws `TypeError('fetch failed')` with the system or undici error in
+ * `cause` (sometimes an `AggregateError` of one error per address tried).
+ * @internal
+ */
+export const transientNetworkErrors: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ECONNABORTED: 'connection aborted',
+  EPIPE: 'connection closed while sending',
+  ENOTFOUND: 'host not found (DNS)',
+  EAI_AGAIN: 'DNS lookup failed temporarily',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENETDOWN: 'network down',
+  UND_ERR_SOCKET: 'socket closed by the other side',
+  UND_ERR_CLOSED: 'connection closed',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for response headers',
+  UND_ERR_BODY_TIMEOUT: 'timed out reading the response body',
+};
+
+/**
+ * Finds the first string `code` along an error's `cause` chain (and inside an `AggregateError`),
+ * e.g. `ECONNREFUSED` for Node's `TypeError('fetch failed')`.
+ * @internal
+ */
+export function getNetworkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  // A bounded walk: cause chains can be cyclic in hand-made errors.
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const { code, errors, cause } = current as {
+      code?: unknown;
+      errors?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && code !== '' && !code.startsWith('ERR_INVALID')) return code;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const inner = getNetworkErrorCode(errors[0]);
+      if (inner !== undefined) return inner;
+    }
+    current = cause;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a rejection of `fetch` is a network failure worth retrying: a known transient code, or
+ * the generic `TypeError` fetch throws for network errors (`fetch failed`, `Failed to fetch`,
+ * `NetworkError ...`) when no code is attached.
+ * @internal
+ */
+export function isTransientNetworkError(error: unknown, code: string | undefined): boolean {
+  if (code !== undefined) return code in transientNetworkErrors;
+  return (
+    error instanceof TypeError && /fetch failed|failed to fetch|network ?error/i.test(error.message)
+  );
+}

@@ -1,0 +1,69 @@
+import type { GoogleErrorDetail } from '../wire/error-body.ts';
+
+/** What {@link parseGoogleErrorBody} found in an error body. Every field may be missing. */
+export type ParsedGoogleError = {
+  /** `error.code`: the HTTP status the server meant (also inside a 200 stream). */
+  code?: number | undefined;
+  /** `error.status`: the `google.rpc.Code` name, e.g. `RESOURCE_EXHAUSTED`. */
+  googleStatus?: string | undefined;
+  /** `error.message`, unmodified. */
+  apiMessage?: string | undefined;
+  /** `error.details`, only the entries that are objects. */
+  details: GoogleErrorDetail[];
+  /** Whether the body had the Google `{ error: {...} }` shape at all. */
+  isGoogleError: boolean;
+};
+
+/**
+ * Reads a Google error body: `{"error":{code,message,status,details}}`, the array-wrapped form
+ * `[{"error":...}]` (streamGenerateContent without `alt=sse`, Cloud Code Assist), or anything else
+ * (a proxy's HTML page, a gateway's own JSON), which yields `isGoogleError: false`.
+ *
+ * Lenient by design: a field of the wrong type is skipped, never an exception, because this runs on
+ * the error path where a second failure would hide the first.
+ * @internal
+ */
+export function parseGoogleErrorBody(body: unknown): ParsedGoogleError {
+  const root = Array.isArray(body) ? body[0] : body;
+  if (!isRecord(root)) return { details: [], isGoogleError: false };
+  const error = root['error'];
+  if (!isRecord(error)) {
+    // Some gateways answer `{"message": "..."}` or `{"error": "text"}`; keep the text if there is one.
+    const apiMessage = stringOrUndefined(root['message']) ?? stringOrUndefined(error);
+    return { apiMessage, details: [], isGoogleError: false };
+  }
+  const code = error['code'];
+  const details = Array.isArray(error['details'])
+    ? (error['details'].filter(isRecord) as GoogleErrorDetail[])
+    : [];
+  return {
+    code: typeof code === 'number' && Number.isInteger(code) ? code : undefined,
+    googleStatus: stringOrUndefined(error['status']),
+    apiMessage: stringOrUndefined(error['message']),
+    details,
+    isGoogleError: true,
+  };
+}
+
+/**
+ * Parses a raw response text as JSON, returning `undefined` instead of throwing.
+ * @internal
+ */
+export function tryParseJson(text: string): unknown {
+  // Cheap pre-check: HTML pages and plain-text bodies skip the exception path entirely.
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,50 @@
+/** What a scrubbed secret is replaced with. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Response headers never kept on an error: credentials some proxies echo, and cookies.
+ * @internal
+ */
+const UNSAFE_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'x-goog-api-key',
+  'cookie',
+  'set-cookie',
+]);
+
+/**
+ * Replaces every occurrence of each secret in `text` with `[redacted]`.
+ * @internal
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret !== '' && result.includes(secret)) result = result.split(secret).join(REDACTED);
+  }
+  return result;
+}
+
+/**
+ * Copies response headers into a plain object with lower-case names, without credentials or
+ * cookies, and with any of `secrets` scrubbed from the values.
+ * @internal
+ */
+export function toSafeHeaders(
+  headers: Headers | Record<string, string> | undefined,
+  secrets: readonly string[] = [],
+): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  const result: Record<string, string> = {};
+  // Duck-typed: a Headers object from another realm or fetch implementation fails `instanceof`.
+  const entries: Iterable<[string, string]> =
+    typeof (headers as Headers).get === 'function' && typeof headers.entries === 'function'
+      ? (headers as Headers).entries()
+      : Object.entries(headers);
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    if (UNSAFE_HEADERS.has(lower) || typeof value !== 'string') continue;
+    result[lower] = secrets.length > 0 ? redactSecrets(value, secrets) : value;
+  }
+  return result;
+}
