@@ -112,6 +112,23 @@ export type { JsonSchema, Schema, SchemaType } from './wire/schema.ts';
 
 // --- streaming ---
 
+// --- history ---
+export type { FillMissingThoughtSignaturesOptions } from './history/fill-missing-thought-signatures.ts';
+export { fillMissingThoughtSignatures } from './history/fill-missing-thought-signatures.ts';
+export { findActiveLoopStart } from './history/find-active-loop-start.ts';
+export type { HistoryIssue, HistoryIssueCode } from './history/history-issue.ts';
+export type { RequiredThoughtSignature } from './history/list-required-thought-signatures.ts';
+export {
+  listRequiredThoughtSignatures,
+  needsThoughtSignature,
+} from './history/list-required-thought-signatures.ts';
+export {
+  CONTEXT_ENGINEERING_THOUGHT_SIGNATURE,
+  isThoughtSignatureBypass,
+  SKIP_THOUGHT_SIGNATURE_VALIDATOR,
+} from './history/thought-signature-bypass.ts';
+export type { ValidateHistoryOptions } from './history/validate-history.ts';
+export { validateHistory } from './history/validate-history.ts';
 // --- tools ---
 export type {
   AnyTool,
@@ -122,7 +139,5 @@ export type {
   ToolExecuteContext,
   ToolResultWithParts,
 } from './tools/tool.ts';
-
-// --- history ---
 
 // --- agent ---

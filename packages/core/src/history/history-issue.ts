@@ -1,0 +1,62 @@
+/**
+ * What is wrong with a history, as a stable machine-readable code. Each code is a shape the
+ * Gemini API rejects with a 400 (or, for `missing-thought-signature`, rejects on Gemini 3).
+ */
+export type HistoryIssueCode =
+  /** `contents` is not an array. `contentIndex` is -1. */
+  | 'invalid-contents'
+  /** `contents` is an empty array. `contentIndex` is -1. */
+  | 'empty-contents'
+  /** An entry of `contents` is not an object. */
+  | 'invalid-content'
+  /** `role` is neither `user` nor `model` (e.g. `function`, `assistant`, `system`, `tool`). */
+  | 'invalid-role'
+  /** `parts` is missing or empty. */
+  | 'empty-parts'
+  /** `parts` is not an array, or one of its entries is not an object. */
+  | 'invalid-part'
+  /** A part sets none of the data fields (`text`, `functionCall`, ...), e.g. `{}`. */
+  | 'missing-part-data'
+  /** A part sets two data fields (`text` and `functionCall`). */
+  | 'multiple-part-data'
+  /** A `functionCall` without a name, or with `args` that are not an object. */
+  | 'invalid-function-call'
+  /** A `functionResponse` without a name. */
+  | 'invalid-function-response'
+  /** `functionResponse.response` is not an object (an array, a string, a number). */
+  | 'function-response-not-object'
+  /** A `thoughtSignature` that is not a base64 string. */
+  | 'invalid-thought-signature'
+  /** A `functionCall` part in a `user` content. */
+  | 'function-call-not-in-model-turn'
+  /** A `functionResponse` part in a `model` content. */
+  | 'function-response-not-in-user-turn'
+  /** One content holds both `functionCall` and `functionResponse` parts. */
+  | 'function-call-and-response-mixed'
+  /** A model function-call turn that does not follow a user content (first, or after a model turn). */
+  | 'function-call-turn-position'
+  /** A function-response content that does not directly follow a model function-call turn. */
+  | 'function-response-without-call'
+  /** The response content has a different number of `functionResponse` parts than the calls. */
+  | 'function-response-count'
+  /** A `functionResponse.id` that matches no call id of the turn (when the calls had ids). */
+  | 'function-response-id-mismatch'
+  /** A `functionResponse.name` that differs from the name of the call it answers. */
+  | 'function-response-name-mismatch'
+  /** A model function-call turn not followed by its responses (allowed only as the last content). */
+  | 'function-call-without-response'
+  /** Gemini 3: the first `functionCall` of a model turn in the active loop has no signature. */
+  | 'missing-thought-signature';
+
+/**
+ * One problem {@link validateHistory} found. `message` names the field and says how to fix it;
+ * it never contains part contents beyond function names and ids.
+ */
+export type HistoryIssue = {
+  code: HistoryIssueCode;
+  /** Index in `contents`; -1 for problems of the list itself. */
+  contentIndex: number;
+  /** Index in `contents[contentIndex].parts`, when one part is at fault. */
+  partIndex?: number | undefined;
+  message: string;
+};

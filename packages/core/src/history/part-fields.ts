@@ -1,0 +1,99 @@
+/**
+ * Readers of `Content`/`Part` fields that accept both spellings the API takes: lowerCamelCase
+ * (`functionCall`) and the proto field names (`function_call`). The proto3 JSON mapping accepts
+ * either, and recorded requests mix them (`function_call` next to `thoughtSignature`), so every
+ * history check reads through these instead of `part.functionCall`.
+ *
+ * All readers take `unknown` and never throw: they run on untrusted input.
+ * @internal
+ */
+
+/** A plain JSON object (not an array, not null). @internal */
+export type JsonObject = Record<string, unknown>;
+
+/** Whether `value` is a plain JSON object. @internal */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads `object[camel]`, falling back to `object[snake]`. A `null` counts as absent, as in
+ * proto3 JSON ("null is the default value").
+ * @internal
+ */
+export function readField(object: JsonObject, camel: string, snake: string): unknown {
+  const value = object[camel];
+  if (value !== undefined && value !== null) return value;
+  const other = object[snake];
+  return other === null ? undefined : other;
+}
+
+/** The `functionCall` of a part (either spelling), or `undefined`. @internal */
+export function readFunctionCall(part: JsonObject): unknown {
+  return readField(part, 'functionCall', 'function_call');
+}
+
+/** The `functionResponse` of a part (either spelling), or `undefined`. @internal */
+export function readFunctionResponse(part: JsonObject): unknown {
+  return readField(part, 'functionResponse', 'function_response');
+}
+
+/** The `thoughtSignature` of a part (either spelling), or `undefined`. @internal */
+export function readThoughtSignature(part: JsonObject): unknown {
+  return readField(part, 'thoughtSignature', 'thought_signature');
+}
+
+/**
+ * The members of the proto `Part.data` oneof, in both spellings. `thought`, `thoughtSignature`,
+ * `videoMetadata`, `mediaResolution` and `partMetadata` ride alongside and are not data.
+ */
+const dataFields: readonly (readonly [string, string])[] = [
+  ['text', 'text'],
+  ['inlineData', 'inline_data'],
+  ['fileData', 'file_data'],
+  ['functionCall', 'function_call'],
+  ['functionResponse', 'function_response'],
+  ['executableCode', 'executable_code'],
+  ['codeExecutionResult', 'code_execution_result'],
+  ['toolCall', 'tool_call'],
+  ['toolResponse', 'tool_response'],
+];
+
+/**
+ * The names (as spelled in the part) of the `data` oneof members a part sets. `{text: ""}` sets
+ * `text`: the API accepted an empty text part in recorded history.
+ * @internal
+ */
+export function listDataFields(part: JsonObject): string[] {
+  const found: string[] = [];
+  for (const [camel, snake] of dataFields) {
+    if (part[camel] !== undefined && part[camel] !== null) found.push(camel);
+    if (snake !== camel && part[snake] !== undefined && part[snake] !== null) found.push(snake);
+  }
+  return found;
+}
+
+/** The role of a content as the API reads it: absent or null means `user`. @internal */
+export function readRole(content: JsonObject): unknown {
+  const role = content['role'];
+  return role === undefined || role === null ? 'user' : role;
+}
+
+/** Whether a content holds a part with non-empty `text` (the active-loop boundary test). @internal */
+export function hasNonEmptyText(content: JsonObject): boolean {
+  const parts = content['parts'];
+  if (!Array.isArray(parts)) return false;
+  for (const part of parts) {
+    if (isJsonObject(part) && typeof part['text'] === 'string' && part['text'] !== '') return true;
+  }
+  return false;
+}
+
+/**
+ * Standard or URL-safe base64, padded or not: what a proto3 JSON `bytes` field accepts. A length
+ * of 4n+1 can never be valid base64.
+ * @internal
+ */
+export function isBase64(value: string): boolean {
+  return value.length % 4 !== 1 && /^[A-Za-z0-9+/_-]*={0,2}$/.test(value);
+}

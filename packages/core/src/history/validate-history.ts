@@ -1,0 +1,257 @@
+import { checkFunctionTurns, type TurnSummary } from './check-function-turns.ts';
+import type { HistoryIssue } from './history-issue.ts';
+import { listRequiredThoughtSignatures } from './list-required-thought-signatures.ts';
+import {
+  isBase64,
+  isJsonObject,
+  type JsonObject,
+  listDataFields,
+  readFunctionCall,
+  readFunctionResponse,
+  readRole,
+  readThoughtSignature,
+} from './part-fields.ts';
+
+/** Options of {@link validateHistory}. */
+export type ValidateHistoryOptions = {
+  /**
+   * Also report unsigned first function calls of the active loop, which Gemini 3 rejects. Set it
+   * from `getModelCapabilities(model).requiresThoughtSignatures`. @defaultValue false
+   */
+  requireThoughtSignatures?: boolean | undefined;
+};
+
+/**
+ * Checks a `contents` list for what the Gemini API would reject, before a request is made: roles,
+ * empty or malformed parts, function calls and responses that do not pair up (count, ids, names,
+ * placement), response payloads that are not objects, and (with `requireThoughtSignatures`)
+ * unsigned Gemini 3 function-call turns. Each {@link HistoryIssue} says where and how to fix it.
+ *
+ * Accepts both JSON spellings the API takes (`functionCall` and `function_call`, ...). Never
+ * throws, whatever `contents` is: it is the gate for untrusted input. Returns `[]` when the
+ * history is fine.
+ *
+ * @example
+ * const issues = validateHistory(contents, { requireThoughtSignatures: true });
+ * if (issues.length > 0) throw new Error(issues.map((issue) => issue.message).join('\n'));
+ */
+export function validateHistory(
+  contents: unknown,
+  options: ValidateHistoryOptions = {},
+): HistoryIssue[] {
+  if (!Array.isArray(contents)) {
+    return [
+      {
+        code: 'invalid-contents',
+        contentIndex: -1,
+        message: `contents must be an array of { role, parts } objects; got ${describe(contents)}.`,
+      },
+    ];
+  }
+  if (contents.length === 0) {
+    return [
+      {
+        code: 'empty-contents',
+        contentIndex: -1,
+        message:
+          "contents is empty: send at least one content, e.g. [{ role: 'user', parts: [{ text: 'Hello' }] }].",
+      },
+    ];
+  }
+  const issues: HistoryIssue[] = [];
+  const turns: TurnSummary[] = [];
+  for (let index = 0; index < contents.length; index++) {
+    turns.push(checkContent(contents[index], index, issues));
+  }
+  checkFunctionTurns(turns, issues);
+  if (options.requireThoughtSignatures === true) {
+    for (const required of listRequiredThoughtSignatures(contents)) {
+      if (required.signed) continue;
+      const name = turns[required.contentIndex]?.calls[0]?.name ?? '?';
+      issues.push({
+        code: 'missing-thought-signature',
+        contentIndex: required.contentIndex,
+        partIndex: required.partIndex,
+        message:
+          `contents[${required.contentIndex}].parts[${required.partIndex}] (functionCall ${name}) has no thoughtSignature. ` +
+          'Gemini 3 requires the signature on the first function call of every model turn since the last user text: ' +
+          'send the model content back exactly as received, or, for history the model did not produce, ' +
+          "set thoughtSignature: 'skip_thought_signature_validator'.",
+      });
+    }
+  }
+  // Stable sort: issues read in history order whatever check found them.
+  return issues.sort(
+    (a, b) => a.contentIndex - b.contentIndex || (a.partIndex ?? -1) - (b.partIndex ?? -1),
+  );
+}
+
+function checkContent(content: unknown, index: number, issues: HistoryIssue[]): TurnSummary {
+  const turn: TurnSummary = { index, role: 'invalid', calls: [], responses: [], otherParts: 0 };
+  const at = `contents[${index}]`;
+  if (!isJsonObject(content)) {
+    issues.push({
+      code: 'invalid-content',
+      contentIndex: index,
+      message: `${at} must be an object { role, parts }; got ${describe(content)}.`,
+    });
+    return turn;
+  }
+  const role = readRole(content);
+  if (role === 'user' || role === 'model') {
+    turn.role = role;
+  } else {
+    issues.push({
+      code: 'invalid-role',
+      contentIndex: index,
+      message:
+        `${at}.role is ${JSON.stringify(role)}; the API accepts only 'user' and 'model'. ` +
+        "Function responses go in a 'user' content; system text goes in systemInstruction.",
+    });
+  }
+  const parts = content['parts'];
+  if (parts === undefined || parts === null || (Array.isArray(parts) && parts.length === 0)) {
+    issues.push({
+      code: 'empty-parts',
+      contentIndex: index,
+      message: `${at}.parts is empty; every content needs at least one part. Drop the content or add a part.`,
+    });
+    return turn;
+  }
+  if (!Array.isArray(parts)) {
+    issues.push({
+      code: 'invalid-part',
+      contentIndex: index,
+      message: `${at}.parts must be an array of parts; got ${describe(parts)}.`,
+    });
+    return turn;
+  }
+  for (let partIndex = 0; partIndex < parts.length; partIndex++) {
+    checkPart(parts[partIndex], index, partIndex, turn, issues);
+  }
+  return turn;
+}
+
+function checkPart(
+  part: unknown,
+  contentIndex: number,
+  partIndex: number,
+  turn: TurnSummary,
+  issues: HistoryIssue[],
+): void {
+  const at = `contents[${contentIndex}].parts[${partIndex}]`;
+  const issue = (code: HistoryIssue['code'], message: string): void => {
+    issues.push({ code, contentIndex, partIndex, message });
+  };
+  if (!isJsonObject(part)) {
+    issue(
+      'invalid-part',
+      `${at} must be an object such as { text: '...' }; got ${describe(part)}.`,
+    );
+    return;
+  }
+  const fields = listDataFields(part);
+  if (fields.length === 0) {
+    issue(
+      'missing-part-data',
+      `${at} sets none of text, inlineData, fileData, functionCall, functionResponse, executableCode, ` +
+        'codeExecutionResult, toolCall, toolResponse. Drop it (a signature-only part belongs on the part next to it).',
+    );
+  } else if (fields.length > 1) {
+    issue(
+      'multiple-part-data',
+      `${at} sets ${fields.join(' and ')}; a part carries exactly one of them. Split it into one part each.`,
+    );
+  }
+  const signature = readThoughtSignature(part);
+  if (signature !== undefined && (typeof signature !== 'string' || !isBase64(signature))) {
+    issue(
+      'invalid-thought-signature',
+      `${at}.thoughtSignature must be a base64 string, sent back exactly as the model returned it; got ${describe(signature)}.`,
+    );
+  }
+  const call = readFunctionCall(part);
+  if (call !== undefined) {
+    checkFunctionCall(call, at, issue, turn, partIndex);
+  } else {
+    const response = readFunctionResponse(part);
+    if (response !== undefined) checkFunctionResponse(response, at, issue, turn, partIndex);
+    else turn.otherParts++;
+  }
+}
+
+type IssueSink = (code: HistoryIssue['code'], message: string) => void;
+
+function checkFunctionCall(
+  call: unknown,
+  at: string,
+  issue: IssueSink,
+  turn: TurnSummary,
+  partIndex: number,
+): void {
+  if (!isJsonObject(call)) {
+    issue('invalid-function-call', `${at}.functionCall must be an object { name, args }.`);
+    return;
+  }
+  const name = readName(call);
+  if (name === undefined) {
+    issue('invalid-function-call', `${at}.functionCall needs a non-empty string name.`);
+  }
+  const args = call['args'];
+  if (args !== undefined && args !== null && !isJsonObject(args)) {
+    issue(
+      'invalid-function-call',
+      `${at}.functionCall.args must be a JSON object of arguments; got ${describe(args)}.`,
+    );
+  }
+  turn.calls.push({ partIndex, id: readId(call), name });
+}
+
+function checkFunctionResponse(
+  response: unknown,
+  at: string,
+  issue: IssueSink,
+  turn: TurnSummary,
+  partIndex: number,
+): void {
+  if (!isJsonObject(response)) {
+    issue(
+      'invalid-function-response',
+      `${at}.functionResponse must be an object { name, response }.`,
+    );
+    return;
+  }
+  const name = readName(response);
+  if (name === undefined) {
+    issue(
+      'invalid-function-response',
+      `${at}.functionResponse needs the non-empty name of the function it answers.`,
+    );
+  }
+  const payload = response['response'];
+  if (payload !== undefined && payload !== null && !isJsonObject(payload)) {
+    issue(
+      'function-response-not-object',
+      `${at}.functionResponse.response must be a JSON object; got ${describe(payload)}. ` +
+        'Wrap the value: { output: value } (or { error: message } for a failure).',
+    );
+  }
+  turn.responses.push({ partIndex, id: readId(response), name });
+}
+
+function readName(object: JsonObject): string | undefined {
+  const name = object['name'];
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+function readId(object: JsonObject): string | undefined {
+  const id = object['id'];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 40 ? 'a string' : JSON.stringify(value);
+  return `a ${typeof value}`;
+}
