@@ -129,6 +129,26 @@ export {
 } from './history/thought-signature-bypass.ts';
 export type { ValidateHistoryOptions } from './history/validate-history.ts';
 export { validateHistory } from './history/validate-history.ts';
+export {
+  assertValidToolName,
+  isValidToolName,
+  suggestToolName,
+  TOOL_NAME_PATTERN,
+} from './tools/check-tool-name.ts';
+export type {
+  DefinedTool,
+  DefineToolOptions,
+  InferToolArgs,
+  ToolSchemaFormat,
+} from './tools/define-tool.ts';
+export { defineTool } from './tools/define-tool.ts';
+export type { JsonSchemaParameters } from './tools/json-schema.ts';
+export { jsonSchema } from './tools/json-schema.ts';
+export type { ToolParameters, ToolParametersSource } from './tools/resolve-tool-parameters.ts';
+export type { SchemaPath, SchemaWarning } from './tools/schema-warning.ts';
+export type { StandardSchemaV1 } from './tools/standard-schema.ts';
+export type { ToOpenApiSchemaResult } from './tools/to-open-api-schema.ts';
+export { OPEN_API_SCHEMA_KEYS, toOpenApiSchema } from './tools/to-open-api-schema.ts';
 // --- tools ---
 export type {
   AnyTool,

@@ -1,0 +1,239 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { Logger } from '../logging/logger.ts';
+import { isLevelEnabled } from '../logging/logger.ts';
+import type { FunctionDeclaration } from '../wire/request.ts';
+import { assertValidToolName } from './check-tool-name.ts';
+import { cleanJsonSchema } from './clean-json-schema.ts';
+import { formatPath } from './inline-refs.ts';
+import type { JsonSchemaParameters } from './json-schema.ts';
+import type { ToolParameters, ToolParametersSource } from './resolve-tool-parameters.ts';
+import { resolveToolParameters } from './resolve-tool-parameters.ts';
+import type { SchemaWarning } from './schema-warning.ts';
+import type { StandardSchemaV1 } from './standard-schema.ts';
+import { toOpenApiSchema } from './to-open-api-schema.ts';
+import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from './tool.ts';
+
+/**
+ * The type of the arguments `execute` receives for a `parameters` schema: the parsed (output) type
+ * for zod 4, zod 3 and other Standard Schemas (defaults filled, transforms applied); the type given
+ * to `jsonSchema<Args>()` for a typed JSON Schema; `Record<string, unknown>` for a plain one; and
+ * an empty object when there are no parameters.
+ */
+export type InferToolArgs<Parameters> = [Parameters] extends [undefined]
+  ? Record<string, never>
+  : Parameters extends { readonly _zod: { readonly output: infer Output } }
+    ? Output
+    : Parameters extends { readonly _output: infer Output }
+      ? Output
+      : Parameters extends StandardSchemaV1<unknown, infer Output>
+        ? Output
+        : Parameters extends JsonSchemaParameters<infer Args>
+          ? unknown extends Args
+            ? Record<string, unknown>
+            : Args
+          : Record<string, unknown>;
+
+/** How the parameter schema is sent to Gemini. */
+export type ToolSchemaFormat = 'json-schema' | 'openapi';
+
+/** The options of {@link defineTool}. */
+export type DefineToolOptions<Parameters extends ToolParameters | undefined, Result> = {
+  /** The function name the model calls: `^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$`. */
+  name: string;
+  /** What the tool does and when to use it; the model reads it to decide. */
+  description?: string | undefined;
+  /**
+   * The arguments: a zod 4 or zod 3 object schema, another Standard Schema with JSON Schema
+   * support, or a JSON Schema object (type it with `jsonSchema<Args>()`). Omit for a tool without
+   * arguments. Converted to JSON Schema once, here.
+   */
+  parameters?: Parameters;
+  /** Runs a call, with the arguments parsed by `parseArgs`. Return any JSON value, or `toolResult()`. */
+  execute: (
+    args: InferToolArgs<Parameters>,
+    context: ToolExecuteContext,
+  ) => Result | Promise<Result>;
+  /** Time limit of one call in milliseconds, overriding the agent's (the agent enforces it). */
+  timeoutMs?: number | undefined;
+  /**
+   * `'json-schema'` (default) sends `declaration.parametersJsonSchema`. `'openapi'` sends
+   * `declaration.parameters` in Gemini's OpenAPI subset, for the Live API or gateways that only
+   * take it; what the subset cannot express is reported in `schemaWarnings`.
+   * @defaultValue `'json-schema'`
+   */
+  schemaFormat?: ToolSchemaFormat | undefined;
+  /** Throw an {@link InvalidArgumentError} instead of warning when the schema loses something. */
+  strictSchema?: boolean | undefined;
+  /** Called once per schema warning, when the tool is defined. */
+  onSchemaWarning?: ((warning: SchemaWarning, toolName: string) => void) | undefined;
+  /** Schema warnings are also logged here at `warn`. */
+  logger?: Logger | undefined;
+  /** Cleanup when the agent that owns the tool closes (connections, file handles). */
+  close?: (() => void | Promise<void>) | undefined;
+};
+
+/** A tool made by {@link defineTool}: a {@link FunctionTool} plus what was learnt from its schema. */
+export interface DefinedTool<Args, Result> extends FunctionTool<Args, Result> {
+  /** What the schema sent to Gemini cannot express (empty for most tools). */
+  readonly schemaWarnings: readonly SchemaWarning[];
+  /** The JSON Schema of the arguments as converted from `parameters`, before Gemini-specific cleaning. */
+  readonly inputSchema: Record<string, unknown> | undefined;
+  /** Where the parameter schema came from. */
+  readonly parametersSource: ToolParametersSource;
+}
+
+/**
+ * Defines a function tool: validates the name against Gemini's rule, converts the parameter schema
+ * to the declaration once, and types `execute`'s arguments from the schema.
+ *
+ * @example
+ * const weather = defineTool({
+ *   name: 'get_weather',
+ *   description: 'Current weather for a city.',
+ *   parameters: z.object({ city: z.string(), unit: z.enum(['c', 'f']).default('c') }),
+ *   execute: async ({ city, unit }) => ({ city, temperature: 21, unit }),
+ * });
+ *
+ * @throws {@link InvalidArgumentError} for an invalid name, a schema that is not an object schema
+ * or cannot be converted, a recursive schema with `schemaFormat: 'openapi'`, or any schema warning
+ * with `strictSchema: true`.
+ */
+export function defineTool<
+  Parameters extends ToolParameters | undefined = undefined,
+  Result = unknown,
+>(options: DefineToolOptions<Parameters, Result>): DefinedTool<InferToolArgs<Parameters>, Result> {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError({
+      argument: 'options',
+      message: 'defineTool takes one options object: { name, description, parameters, execute }.',
+    });
+  }
+  const {
+    name,
+    description,
+    parameters,
+    execute,
+    timeoutMs,
+    schemaFormat = 'json-schema',
+    strictSchema = false,
+    onSchemaWarning,
+    logger,
+    close,
+  } = options;
+  assertValidToolName(name);
+  if (description !== undefined && typeof description !== 'string') {
+    throw new InvalidArgumentError({
+      argument: 'description',
+      message: `The description of tool "${name}" must be a string.`,
+    });
+  }
+  if (typeof execute !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'execute',
+      message: `Tool "${name}" needs an execute function: (args, context) => result.`,
+    });
+  }
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+    throw new InvalidArgumentError({
+      argument: 'timeoutMs',
+      message: `The timeoutMs of tool "${name}" must be a positive number of milliseconds, got ${String(timeoutMs)}.`,
+    });
+  }
+  if (schemaFormat !== 'json-schema' && schemaFormat !== 'openapi') {
+    throw new InvalidArgumentError({
+      argument: 'schemaFormat',
+      message: `The schemaFormat of tool "${name}" must be 'json-schema' or 'openapi', got ${JSON.stringify(schemaFormat)}.`,
+    });
+  }
+  if (close !== undefined && typeof close !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'close',
+      message: `The close option of tool "${name}" must be a function.`,
+    });
+  }
+
+  const resolved = resolveToolParameters(parameters, name);
+  const declaration: FunctionDeclaration = { name };
+  if (description !== undefined) declaration.description = description;
+  let schemaWarnings: SchemaWarning[] = [];
+  if (resolved.jsonSchema !== undefined) {
+    if (schemaFormat === 'openapi') {
+      // From the converted schema, not a cleaned one, so every loss is reported at its source.
+      const converted = toOpenApiSchema(resolved.jsonSchema, { toolName: name });
+      schemaWarnings = converted.warnings;
+      // An empty `properties` is a 400 in `parameters` ("should be non-empty for OBJECT type",
+      // vercel/ai#3371, agno-agi/agno#2112); Gemini documents omitting it for no parameters.
+      if (converted.schema !== undefined) declaration.parameters = converted.schema;
+    } else {
+      declaration.parametersJsonSchema = cleanParameters(resolved.jsonSchema, name);
+    }
+  }
+  reportWarnings({ name, schemaWarnings, strictSchema, onSchemaWarning, logger });
+
+  const parse = resolved.parse as (args: unknown) => ToolArgumentsResult<InferToolArgs<Parameters>>;
+  const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {
+    kind: 'function',
+    name,
+    description,
+    declaration,
+    timeoutMs,
+    parseArgs: parse,
+    execute,
+    close:
+      close === undefined
+        ? undefined
+        : async () => {
+            await close();
+          },
+    schemaWarnings: Object.freeze(schemaWarnings),
+    inputSchema: resolved.jsonSchema,
+    parametersSource: resolved.source,
+  };
+  return Object.freeze(tool);
+}
+
+function cleanParameters(schema: Record<string, unknown>, name: string): Record<string, unknown> {
+  try {
+    return cleanJsonSchema(schema);
+  } catch (error) {
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `The parameters schema of tool "${name}" is invalid: ${error instanceof Error ? error.message : String(error)}.`,
+      cause: error,
+    });
+  }
+}
+
+function reportWarnings({
+  name,
+  schemaWarnings,
+  strictSchema,
+  onSchemaWarning,
+  logger,
+}: {
+  name: string;
+  schemaWarnings: SchemaWarning[];
+  strictSchema: boolean;
+  onSchemaWarning: ((warning: SchemaWarning, toolName: string) => void) | undefined;
+  logger: Logger | undefined;
+}): void {
+  if (schemaWarnings.length === 0) return;
+  if (strictSchema) {
+    const list = schemaWarnings
+      .map((warning) => `- ${formatPath(warning.path)} (${warning.keyword}): ${warning.message}`)
+      .join('\n');
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `The parameters schema of tool "${name}" cannot be sent to Gemini without losing something (strictSchema is on):\n${list}`,
+    });
+  }
+  for (const warning of schemaWarnings) {
+    onSchemaWarning?.(warning, name);
+    if (logger !== undefined && isLevelEnabled(logger, 'warn')) {
+      logger.warn(
+        { toolName: name, path: formatPath(warning.path), keyword: warning.keyword },
+        `tool schema: ${warning.message}`,
+      );
+    }
+  }
+}

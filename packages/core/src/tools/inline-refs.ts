@@ -1,0 +1,134 @@
+import type { SchemaPath } from './schema-warning.ts';
+
+type Node = Record<string, unknown>;
+
+/** What {@link inlineRefs} made of a schema. */
+export type InlineRefsResult = {
+  schema: Node;
+  /**
+   * `$ref`s left in place because they are recursive (a type that contains itself), with the path
+   * where each was met. Their targets are kept under the root's `$defs`/`definitions`, or stay
+   * where the pointer points.
+   */
+  recursiveRefs: { path: SchemaPath; ref: string }[];
+};
+
+// Keywords whose value is one sub-schema, an array of them, or a map of them.
+const schemaKeywords = new Set([
+  'items',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'additionalItems',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+]);
+const schemaArrayKeywords = new Set(['anyOf', 'oneOf', 'allOf', 'prefixItems', 'items']);
+const schemaMapKeywords = new Set(['properties', 'patternProperties', 'dependentSchemas']);
+const definitionKeywords = ['$defs', 'definitions'];
+
+/**
+ * Replaces every local `$ref` (`#`, `#/$defs/x`, `#/properties/a/items`, ...) by a copy of its
+ * target, so the schema reads without pointers; keywords next to a `$ref` (a `description`, say)
+ * win over the target's. A `$ref` met again while its own target is being expanded is recursive
+ * and cannot be inlined: it stays, and is listed. Definitions no `$ref` needs any more are removed.
+ * The input is never modified.
+ *
+ * @throws Error for a `$ref` whose target does not exist.
+ */
+export function inlineRefs(root: Node): InlineRefsResult {
+  const recursiveRefs: InlineRefsResult['recursiveRefs'] = [];
+
+  const resolve = (ref: string, path: SchemaPath): unknown => {
+    if (ref === '#') return root;
+    if (!ref.startsWith('#/')) {
+      throw new Error(
+        `$ref ${JSON.stringify(ref)} at ${formatPath(path)} is not a local reference`,
+      );
+    }
+    let target: unknown = root;
+    for (const raw of ref.slice(2).split('/')) {
+      const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      target = typeof target === 'object' && target !== null ? (target as Node)[key] : undefined;
+    }
+    if (target === undefined) {
+      throw new Error(`$ref ${JSON.stringify(ref)} at ${formatPath(path)} points to nothing`);
+    }
+    return target;
+  };
+
+  const walk = (node: unknown, path: SchemaPath, expanding: readonly string[]): unknown => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+    const schema = node as Node;
+    const ref = schema['$ref'];
+    if (typeof ref === 'string') {
+      if (expanding.includes(ref)) {
+        recursiveRefs.push({ path, ref });
+        return schema;
+      }
+      const target = walk(resolve(ref, path), path, [...expanding, ref]);
+      const { $ref: _ref, ...siblings } = schema;
+      const expandedSiblings = walkKeywords(siblings, path, expanding);
+      if (typeof target !== 'object' || target === null) {
+        return Object.keys(siblings).length === 0 ? target : expandedSiblings;
+      }
+      return { ...(target as Node), ...expandedSiblings };
+    }
+    return walkKeywords(schema, path, expanding);
+  };
+
+  const walkKeywords = (schema: Node, path: SchemaPath, expanding: readonly string[]): Node => {
+    const out: Node = {};
+    for (const [key, value] of Object.entries(schema)) {
+      if (definitionKeywords.includes(key) && path.length === 0) continue;
+      if (schemaArrayKeywords.has(key) && Array.isArray(value)) {
+        out[key] = value.map((member, index) => walk(member, [...path, key, index], expanding));
+      } else if (schemaKeywords.has(key)) {
+        out[key] = walk(value, [...path, key], expanding);
+      } else if (schemaMapKeywords.has(key) && typeof value === 'object' && value !== null) {
+        const map: Node = {};
+        for (const [name, member] of Object.entries(value as Node)) {
+          map[name] = walk(member, [...path, key, name], expanding);
+        }
+        out[key] = map;
+      } else {
+        out[key] = value;
+      }
+    }
+    return out;
+  };
+
+  const schema = walk(root, [], []) as Node;
+
+  // A recursive `$ref` into the definitions needs them: keep those it points to, expanded in turn.
+  for (const keyword of definitionKeywords) {
+    const definitions = root[keyword];
+    if (typeof definitions !== 'object' || definitions === null) continue;
+    const kept: Node = {};
+    const prefix = `#/${keyword}/`;
+    for (let index = 0; index < recursiveRefs.length; index++) {
+      const { ref } = recursiveRefs[index]!;
+      if (!ref.startsWith(prefix)) continue;
+      const name = decodeURIComponent(ref.slice(prefix.length).split('/')[0] ?? '');
+      if (name in kept || !(name in definitions)) continue;
+      kept[name] = walk((definitions as Node)[name], [keyword, name], [`${prefix}${name}`]);
+    }
+    if (Object.keys(kept).length > 0) schema[keyword] = kept;
+  }
+  return { schema, recursiveRefs };
+}
+
+/** `['properties', 'items', 'items', 0]` → `properties.items.items[0]`, for messages. */
+export function formatPath(path: SchemaPath): string {
+  if (path.length === 0) return '(root)';
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text === '' ? segment : `.${segment}`;
+  }
+  return text;
+}

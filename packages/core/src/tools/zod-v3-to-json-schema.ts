@@ -1,0 +1,77 @@
+import { createRequire } from 'node:module';
+
+/** A zod 3 schema (zod 3's classic API, `zod@3` or `zod/v3`): `_def.typeName`, no `_zod`. */
+export type ZodV3SchemaLike = {
+  readonly _def: { readonly typeName: string };
+  safeParse(value: unknown): unknown;
+};
+
+/** Whether `value` is a zod 3 (classic API) schema. zod 4 schemas also have `_def`, so check `_zod`. */
+export function isZodV3Schema(value: unknown): value is ZodV3SchemaLike {
+  if (typeof value !== 'object' || value === null || '_zod' in value) return false;
+  const def = (value as { _def?: { typeName?: unknown } })._def;
+  return (
+    typeof def?.typeName === 'string' &&
+    typeof (value as { safeParse?: unknown }).safeParse === 'function'
+  );
+}
+
+type ZodToJsonSchemaModule = {
+  zodToJsonSchema(schema: unknown, options: Record<string, unknown>): Record<string, unknown>;
+  ignoreOverride: symbol;
+};
+
+let zodToJsonSchemaModule: ZodToJsonSchemaModule | undefined;
+
+/** zod-to-json-schema is CommonJS and only needed for zod 3 schemas: load it on first use. */
+function loadZodToJsonSchema(): ZodToJsonSchemaModule {
+  zodToJsonSchemaModule ??= createRequire(import.meta.url)(
+    'zod-to-json-schema',
+  ) as ZodToJsonSchemaModule;
+  return zodToJsonSchemaModule;
+}
+
+/** zod 3 types JSON cannot carry: the model could never send a value that passes validation. */
+const notJson: Record<string, string> = {
+  ZodDate: 'z.string().datetime() (or z.coerce.date())',
+  ZodBigInt: 'z.number().int() or z.string() (or z.coerce.bigint())',
+  ZodMap: 'z.record() or an array of [key, value] pairs',
+  ZodSet: 'z.array()',
+  ZodSymbol: 'z.string()',
+  ZodFunction: 'a JSON value',
+  ZodPromise: 'a JSON value',
+  ZodNaN: 'z.number()',
+};
+
+/**
+ * Converts a zod 3 schema to JSON Schema (draft-07) describing its input, with zod-to-json-schema.
+ *
+ * Never call this with a zod 4 schema: zod-to-json-schema does not know zod 4's internals and
+ * silently returns `{ "$schema": ... }` with no properties (see the test). `defineTool` routes zod 4
+ * schemas to `zodV4ToJsonSchema` instead.
+ *
+ * @throws Error when the schema contains a type JSON cannot carry (`z.date()`, `z.map()`, ...), with
+ * the path and a replacement.
+ */
+export function zodV3ToJsonSchema(schema: ZodV3SchemaLike): Record<string, unknown> {
+  const { zodToJsonSchema, ignoreOverride } = loadZodToJsonSchema();
+  return zodToJsonSchema(schema, {
+    target: 'jsonSchema7',
+    // Reused sub-schemas become `$ref`s into the root; `cleanJsonSchema` inlines all that are not
+    // recursive. `none` would turn recursion into `{}` and print a console warning.
+    $refStrategy: 'root',
+    // The input side is what the model sends: before transforms, and the first schema of a pipe.
+    effectStrategy: 'input',
+    pipeStrategy: 'input',
+    override: (def: { typeName?: string; coerce?: boolean }, refs: { currentPath: string[] }) => {
+      const replacement = def.typeName === undefined ? undefined : notJson[def.typeName];
+      if (replacement !== undefined && def.coerce !== true) {
+        const path = refs.currentPath.slice(1).join('/') || '(root)';
+        throw new Error(
+          `${def.typeName} at ${path} cannot be represented in JSON, so the model cannot send it; use ${replacement}`,
+        );
+      }
+      return ignoreOverride;
+    },
+  });
+}

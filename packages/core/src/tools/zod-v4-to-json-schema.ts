@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import { hasStandardJsonSchema, isStandardSchema } from './standard-schema.ts';
+
+/** A zod 4 schema (from `zod` 4, `zod/v4`, `zod/mini`, or zod 3.25's `zod/v4`). */
+export type ZodV4SchemaLike = { readonly _zod: { readonly def: unknown } };
+
+/** The part of `zod/v4/core` used here. */
+export type ZodV4Core = {
+  toJSONSchema(schema: unknown, params: Record<string, unknown>): Record<string, unknown>;
+  globalRegistry: { get(schema: unknown): unknown };
+};
+
+/** Whether `value` is a zod 4 schema (zod 4 and zod 3.25's v4 build both carry `_zod`). */
+export function isZodV4Schema(value: unknown): value is ZodV4SchemaLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { _zod?: unknown })._zod === 'object' &&
+    (value as { _zod: { def?: unknown } })._zod.def !== undefined
+  );
+}
+
+let zodCore: ZodV4Core | undefined;
+
+/**
+ * Loads `zod/v4/core` on first use: zod is a peer dependency and a large import, so apps that
+ * use only JSON Schema tools never pay for it. Both zod 4 and zod 3.25 export the path.
+ */
+function loadZodCore(): ZodV4Core {
+  zodCore ??= createRequire(import.meta.url)('zod/v4/core') as ZodV4Core;
+  return zodCore;
+}
+
+/**
+ * Converts a zod 4 schema to JSON Schema (draft 2020-12) describing its INPUT: what the model must
+ * send, before defaults and transforms apply.
+ *
+ * 1. zod 4.2+ classic schemas implement Standard JSON Schema (`~standard.jsonSchema.input`), which
+ *    needs no import at all.
+ * 2. Otherwise (zod 3.25's `zod/v4`, zod 4.0/4.1, `zod/mini`), `toJSONSchema` from `zod/v4/core`,
+ *    loaded synchronously with `createRequire`. That may be a different copy of zod than the one
+ *    the schema was built with (the CommonJS build next to an ESM app). Metadata such as
+ *    `.describe()` lives in a per-copy registry in zod 3.25, so the other copy would drop every
+ *    description; reading it through the schema's own `.meta()` avoids that.
+ *
+ * @throws whatever zod throws for a type JSON cannot carry (`z.date()`, `z.bigint()`, ...).
+ */
+export function zodV4ToJsonSchema(
+  schema: ZodV4SchemaLike,
+  { core }: { core?: ZodV4Core | undefined } = {},
+): Record<string, unknown> {
+  if (isStandardSchema(schema) && hasStandardJsonSchema(schema)) {
+    return schema['~standard'].jsonSchema.input({ target: 'draft-2020-12' });
+  }
+  const zod = core ?? loadZodCore();
+  const metadata = {
+    get(member: unknown): unknown {
+      const meta = (member as { meta?: unknown }).meta;
+      // Classic schemas read their own copy's registry; mini schemas have no `.meta()`, and in zod
+      // 4 the registry is shared through `globalThis`, so the loaded copy's registry is theirs too.
+      return typeof meta === 'function' ? meta.call(member) : zod.globalRegistry.get(member);
+    },
+  };
+  return zod.toJSONSchema(schema, { io: 'input', metadata });
+}
