@@ -1,0 +1,207 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { CountTokensBody } from '../wire/models.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
+import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
+import {
+  checkCountTokensResponse,
+  checkGenerateContentResponse,
+  checkListModelsResponse,
+  checkModelResponse,
+} from './check-responses.ts';
+import type {
+  CountTokensRequest,
+  CreateGeminiOptions,
+  Gemini,
+  ListModelsOptions,
+} from './gemini.ts';
+import { openGenerateContentStream } from './open-generate-content-stream.ts';
+import { requestJson } from './request-json.ts';
+import { defaultCallOptions, resolveCallOptions } from './resolve-call-options.ts';
+import { resolveClientOptions } from './resolve-client-options.ts';
+import { toModelPath } from './to-model-path.ts';
+
+/**
+ * Creates a client of the Gemini native REST API, Google's (`generativelanguage.googleapis.com`)
+ * or a gateway's such as CometAPI (`https://api.cometapi.com`).
+ *
+ * The key comes from `apiKey`, else `GEMINI_API_KEY`, else `GOOGLE_API_KEY`, and is sent in the
+ * `x-goog-api-key` header (or `Authorization: Bearer` with `auth: 'bearer'`), never in the URL.
+ * Failed calls are retried (408, 429, 500, 502, 503, 504, network failures) with backoff, honouring
+ * the server's requested delay; every attempt has a time limit.
+ *
+ * @throws {@link MissingApiKeyError} when there is no key, naming both variables.
+ * @throws {@link InvalidArgumentError} for a bad option, naming it and the fix.
+ * @example
+ * ```ts
+ * const gemini = createGemini({ retry: { maxRetries: 5 } });
+ * const response = await gemini.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi!' });
+ *
+ * for await (const chunk of gemini.streamGenerateContent({ model: 'gemini-2.5-flash', contents: 'Hi!' })) {
+ *   process.stdout.write(chunk.candidates?.[0]?.content?.parts?.[0]?.text ?? '');
+ * }
+ * ```
+ */
+export function createGemini(options?: CreateGeminiOptions): Gemini {
+  const resolved = resolveClientOptions(options);
+  const client = { ...resolved, logger: resolved.logger.child({ component: 'gemini' }) };
+  const defaults = defaultCallOptions(client);
+  const redact: readonly string[] = [client.apiKey];
+
+  return {
+    baseUrl: client.baseUrl,
+    apiVersion: client.apiVersion,
+
+    async generateContent(request, callOptions) {
+      const model = toModelPath(checkRequest(request).model, 'request.model');
+      const call = resolveCallOptions(callOptions, client, defaults);
+      const url = `${client.root}${model}:generateContent`;
+      const method = 'generateContent';
+      return requestJson({
+        client,
+        call,
+        method,
+        model,
+        url,
+        httpMethod: 'POST',
+        body: serialize(buildGenerateContentBody(request)),
+        check: (value, rest) =>
+          checkGenerateContentResponse(value, { ...rest, url, method, redact }),
+        usageOf: (response) => response.usageMetadata,
+      });
+    },
+
+    streamGenerateContent(request, callOptions) {
+      // Checked now, so a bad request throws at the call, not at the first iteration.
+      const model = toModelPath(checkRequest(request).model, 'request.model');
+      const body = serialize(buildGenerateContentBody(request));
+      const call = resolveCallOptions(callOptions, client, defaults);
+      const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
+      return openGenerateContentStream({ client, call, model, url, body });
+    },
+
+    async countTokens(request, callOptions) {
+      const model = toModelPath(checkRequest(request).model, 'request.model');
+      const call = resolveCallOptions(callOptions, client, defaults);
+      const url = `${client.root}${model}:countTokens`;
+      const method = 'countTokens';
+      return requestJson({
+        client,
+        call,
+        method,
+        model,
+        url,
+        httpMethod: 'POST',
+        body: serialize(toCountTokensBody(request, model)),
+        check: (value, rest) => checkCountTokensResponse(value, { ...rest, url, method, redact }),
+      });
+    },
+
+    async listModels(listOptions) {
+      const call = resolveCallOptions(listOptions, client, defaults, ['pageSize', 'pageToken']);
+      const url = `${client.root}models${toPageQuery(listOptions)}`;
+      const method = 'listModels';
+      return requestJson({
+        client,
+        call,
+        method,
+        url,
+        httpMethod: 'GET',
+        check: (value, rest) => checkListModelsResponse(value, { ...rest, url, method, redact }),
+      });
+    },
+
+    async getModel(model, callOptions) {
+      const path = toModelPath(model);
+      const call = resolveCallOptions(callOptions, client, defaults);
+      const url = `${client.root}${path}`;
+      const method = 'getModel';
+      return requestJson({
+        client,
+        call,
+        method,
+        model: path,
+        url,
+        httpMethod: 'GET',
+        check: (value, rest) => checkModelResponse(value, { ...rest, url, method, redact }),
+      });
+    },
+  };
+}
+
+function checkRequest<T extends { model: string }>(request: T): T {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    throw new InvalidArgumentError({
+      argument: 'request',
+      message:
+        "request must be an object such as { model: 'gemini-2.5-flash', contents: 'Hello' }.",
+    });
+  }
+  return request;
+}
+
+function toCountTokensBody(request: CountTokensRequest, model: string): CountTokensBody {
+  const hasContents = 'contents' in request && request.contents !== undefined;
+  const whole = 'generateContentRequest' in request ? request.generateContentRequest : undefined;
+  if (hasContents === (whole !== undefined)) {
+    throw new InvalidArgumentError({
+      argument: 'request',
+      message:
+        'countTokens takes either { model, contents } or { model, generateContentRequest } (to count the system instruction and tools too), not both or neither.',
+    });
+  }
+  if (whole === undefined) {
+    return {
+      contents: toContents((request as { contents: unknown }).contents, 'request.contents'),
+    };
+  }
+  if (typeof whole !== 'object' || whole === null) {
+    throw new InvalidArgumentError({
+      argument: 'request.generateContentRequest',
+      message: 'request.generateContentRequest must be a request object without `model`.',
+    });
+  }
+  const body = buildGenerateContentBody(
+    { ...whole, model } as GenerateContentRequest,
+    'request.generateContentRequest',
+  );
+  return { generateContentRequest: { model, ...body } };
+}
+
+function toPageQuery(options: ListModelsOptions | undefined): string {
+  if (options === undefined) return '';
+  const { pageSize, pageToken } = options;
+  const query = new URLSearchParams();
+  if (pageSize !== undefined) {
+    if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1) {
+      throw new InvalidArgumentError({
+        argument: 'options.pageSize',
+        message: `options.pageSize must be a positive integer (the API allows up to 1000); got ${String(pageSize)}.`,
+      });
+    }
+    query.set('pageSize', String(pageSize));
+  }
+  if (pageToken !== undefined) {
+    if (typeof pageToken !== 'string' || pageToken === '') {
+      throw new InvalidArgumentError({
+        argument: 'options.pageToken',
+        message: 'options.pageToken must be the nextPageToken of a previous page.',
+      });
+    }
+    query.set('pageToken', pageToken);
+  }
+  const text = query.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** Serialises a body once; a value JSON cannot hold (a cycle, a BigInt) is the caller's error. */
+function serialize(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (cause) {
+    throw new InvalidArgumentError({
+      argument: 'request',
+      message: `request cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}. Remove cycles and BigInt values.`,
+      cause,
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import { withRetry } from '../retry/with-retry.ts';
+import type { UsageMetadata } from '../wire/response.ts';
+import { createAttemptSignal } from './create-attempt-signal.ts';
+import { logAttempt, logBody, logRetry } from './log-attempt.ts';
+import { readJsonResponse } from './read-json-response.ts';
+import type { ResolvedCallOptions } from './resolve-call-options.ts';
+import type { ResolvedClientOptions } from './resolve-client-options.ts';
+import { sendRequest } from './send-request.ts';
+import { toAttemptError } from './to-attempt-error.ts';
+
+/** One unary call: `generateContent`, `countTokens`, `listModels`, `getModel`. */
+export type RequestJsonOptions<T> = {
+  client: ResolvedClientOptions;
+  call: ResolvedCallOptions;
+  /** The API method, for logs and errors. */
+  method: string;
+  /** The model path, for logs. */
+  model?: string | undefined;
+  url: string;
+  httpMethod: 'GET' | 'POST';
+  /** The serialised body (serialised once, before the first attempt). */
+  body?: string | undefined;
+  /**
+   * Checks the parsed 2xx body and returns the result (throwing an `ApiCallError` when it is not
+   * what the method returns).
+   */
+  check: (
+    value: unknown,
+    context: { text: string; status: number; headers: Headers; attempt: number },
+  ) => T;
+  /** Usage to put on the debug line (generateContent). */
+  usageOf?: ((value: T) => UsageMetadata | undefined) | undefined;
+};
+
+/**
+ * Runs a unary call with retries: each attempt has its own time limit (covering the response
+ * headers and the body), checks the status, parses and checks the body, and writes one debug line.
+ * @internal
+ */
+export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T> {
+  const { client, call, method, url } = options;
+  const redact = [client.apiKey];
+  const logger = client.logger;
+  if (options.body !== undefined) logBody(logger, { method, direction: 'request' }, options.body);
+
+  return withRetry(
+    async (attempt) => {
+      const started = performance.now();
+      const attemptSignal = createAttemptSignal({ signal: call.signal, timeoutMs: call.timeoutMs });
+      let status: number | undefined;
+      let waitingFor = 'the response headers';
+      try {
+        const response = await sendRequest({
+          fetch: client.fetch,
+          url,
+          method,
+          httpMethod: options.httpMethod,
+          headers: call.headers,
+          body: options.body,
+          signal: attemptSignal.signal,
+          attempt,
+          auth: client.auth,
+          redact,
+        });
+        status = response.status;
+        waitingFor = 'the response body';
+        const text = await response.text();
+        logBody(logger, { method, attempt, direction: 'response' }, text);
+        const context = { text, status, headers: response.headers, attempt };
+        const value = options.check(
+          readJsonResponse({ ...context, url, method, auth: client.auth, redact }),
+          context,
+        );
+        logAttempt(logger, {
+          model: options.model,
+          method,
+          attempt,
+          status,
+          latencyMs: performance.now() - started,
+          usage: options.usageOf?.(value),
+        });
+        return value;
+      } catch (caught) {
+        const error = toAttemptError(caught, {
+          url,
+          method,
+          attempt,
+          attemptSignal,
+          signal: call.signal,
+          timeoutMs: call.timeoutMs,
+          waitingFor,
+          redact,
+        });
+        logAttempt(logger, {
+          model: options.model,
+          method,
+          attempt,
+          status: status ?? statusOf(error),
+          latencyMs: performance.now() - started,
+          error,
+        });
+        throw error;
+      } finally {
+        attemptSignal.dispose();
+      }
+    },
+    {
+      policy: call.retry,
+      signal: call.signal,
+      onRetry: ({ attempt, delayMs, isServerDelay }) =>
+        logRetry(logger, { method, attempt, delayMs, isServerDelay }),
+    },
+  );
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,169 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { type Logger, silentLogger } from '../logging/logger.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  resolveRetryPolicy,
+} from '../retry/retry-policy.ts';
+import { checkHeaders } from './check-headers.ts';
+import { checkTimeout } from './check-timeout.ts';
+import type { AuthStyle, CreateGeminiOptions } from './gemini.ts';
+import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
+import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
+
+/** Time limit of one attempt. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** {@link CreateGeminiOptions} checked, with defaults and the environment applied. */
+export type ResolvedClientOptions = {
+  apiKey: string;
+  baseUrl: string;
+  apiVersion: string;
+  /** `${baseUrl}/${apiVersion}/`, the prefix of every request URL. */
+  root: string;
+  auth: AuthStyle;
+  /** The headers of every request: content type, auth, and the user's extras. */
+  headers: Record<string, string>;
+  fetch: typeof globalThis.fetch | undefined;
+  logger: Logger;
+  retry: RetryPolicy;
+  timeoutMs: number;
+};
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'apiKey',
+  'baseUrl',
+  'apiVersion',
+  'auth',
+  'headers',
+  'fetch',
+  'logger',
+  'retry',
+  'timeoutMs',
+]);
+
+const AUTH_STYLES: readonly AuthStyle[] = ['x-goog-api-key', 'bearer'];
+
+/**
+ * Checks the options of `createGemini` strictly (unknown names, wrong types, bad values) and
+ * applies the defaults. The result holds the key: it must stay inside the client's closure.
+ * @throws {@link InvalidArgumentError} naming the option and the fix.
+ * @throws {@link MissingApiKeyError} when no key is given or set in the environment.
+ * @internal
+ */
+export function resolveClientOptions(options: CreateGeminiOptions = {}): ResolvedClientOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError({
+      argument: 'options',
+      message: 'createGemini() takes an options object, e.g. createGemini({ apiKey }).',
+    });
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new InvalidArgumentError({
+        argument: key,
+        message: `createGemini(): unknown option '${key}'; the options are ${[...KNOWN_OPTIONS].join(', ')}.`,
+      });
+    }
+  }
+  const apiKey = checkApiKey(loadApiKey(options.apiKey));
+
+  const auth = options.auth ?? 'x-goog-api-key';
+  if (!AUTH_STYLES.includes(auth)) {
+    throw new InvalidArgumentError({
+      argument: 'auth',
+      message: `auth must be 'x-goog-api-key' (Google, CometAPI) or 'bearer' (Authorization: Bearer, CometAPI); got ${JSON.stringify(auth)}.`,
+    });
+  }
+
+  const rawBaseUrl = loadBaseUrl(options.baseUrl) ?? DEFAULT_BASE_URL;
+  if (typeof rawBaseUrl !== 'string') {
+    throw new InvalidArgumentError({
+      argument: 'baseUrl',
+      message: `baseUrl must be a string such as '${DEFAULT_BASE_URL}'.`,
+    });
+  }
+  const normalized = normalizeBaseUrl(rawBaseUrl);
+  const apiVersion = checkApiVersion(options.apiVersion, normalized.apiVersion);
+
+  const extraHeaders = checkHeaders(options.headers, 'headers');
+  const authHeader = auth === 'bearer' ? 'authorization' : 'x-goog-api-key';
+  if (extraHeaders !== undefined && authHeader in extraHeaders) {
+    throw new InvalidArgumentError({
+      argument: `headers.${authHeader}`,
+      message: `headers must not set ${authHeader}: pass the key as { apiKey } and choose the header with { auth }.`,
+    });
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
+  headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
+
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'fetch',
+      message: 'fetch must be a function with the signature of globalThis.fetch.',
+    });
+  }
+  return {
+    apiKey,
+    baseUrl: normalized.baseUrl,
+    apiVersion,
+    root: `${normalized.baseUrl}/${apiVersion}/`,
+    auth,
+    headers,
+    fetch: options.fetch,
+    logger: checkLogger(options.logger),
+    retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
+    timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
+  };
+}
+
+function checkApiKey(apiKey: unknown): string {
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new InvalidArgumentError({
+      argument: 'apiKey',
+      message:
+        'apiKey must be a non-empty string; omit it to read GEMINI_API_KEY or GOOGLE_API_KEY.',
+    });
+  }
+  if (/[\r\n\0]/.test(apiKey) || apiKey !== apiKey.trim()) {
+    // A pasted key with a newline or spaces fails on every request with a confusing 400.
+    throw new InvalidArgumentError({
+      argument: 'apiKey',
+      message:
+        'apiKey contains whitespace or a line break; remove it (the key itself is not shown).',
+    });
+  }
+  return apiKey;
+}
+
+function checkApiVersion(given: unknown, fromBaseUrl: string | undefined): string {
+  if (given === undefined) return fromBaseUrl ?? DEFAULT_API_VERSION;
+  if (typeof given !== 'string' || !/^[A-Za-z0-9._-]+$/.test(given)) {
+    throw new InvalidArgumentError({
+      argument: 'apiVersion',
+      message: `apiVersion must be a version such as 'v1beta' or 'v1'; got ${JSON.stringify(given)}.`,
+    });
+  }
+  if (fromBaseUrl !== undefined && fromBaseUrl !== given) {
+    throw new InvalidArgumentError({
+      argument: 'apiVersion',
+      message: `baseUrl ends in /${fromBaseUrl} but apiVersion is '${given}'; drop the version from baseUrl or make them agree.`,
+    });
+  }
+  return given;
+}
+
+function checkLogger(logger: unknown): Logger {
+  if (logger === undefined) return silentLogger;
+  const candidate = logger as Record<string, unknown>;
+  const missing = ['child', 'debug', 'info', 'warn', 'error'].filter(
+    (method) => typeof candidate?.[method] !== 'function',
+  );
+  if (typeof logger !== 'object' || logger === null || missing.length > 0) {
+    throw new InvalidArgumentError({
+      argument: 'logger',
+      message: `logger must have child, debug, info, warn and error methods (a pino logger fits, or use createLogger()); missing ${missing.join(', ')}.`,
+    });
+  }
+  return logger as Logger;
+}

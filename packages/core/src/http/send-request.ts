@@ -1,0 +1,58 @@
+import { createApiCallError } from '../errors/create-api-call-error.ts';
+import type { AuthStyle } from './gemini.ts';
+
+/** One HTTP request of an attempt. */
+export type SendRequestOptions = {
+  fetch: typeof globalThis.fetch | undefined;
+  url: string;
+  /** The API method, for errors: `generateContent`, `listModels`, ... */
+  method: string;
+  httpMethod: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string | undefined;
+  signal: AbortSignal;
+  attempt: number;
+  auth: AuthStyle;
+  redact: readonly string[];
+};
+
+/**
+ * Sends one request and checks its status before anything reads the body: a 2xx response is
+ * returned unread; any other status is read and thrown as an `ApiCallError` (an error on the
+ * stream endpoint is a plain JSON body even under `content-type: text/event-stream`).
+ *
+ * `fetch` is looked up at call time, so a spy installed after `createGemini` still applies.
+ * Rejections of `fetch` itself are left to the caller to classify (abort, timeout, network).
+ * @internal
+ */
+export async function sendRequest(options: SendRequestOptions): Promise<Response> {
+  const fetch = options.fetch ?? globalThis.fetch;
+  const init: RequestInit = {
+    method: options.httpMethod,
+    headers: options.headers,
+    signal: options.signal,
+  };
+  if (options.body !== undefined) init.body = options.body;
+  const response = await fetch(options.url, init);
+  if (response.ok) return response;
+  let body: string | undefined;
+  let cause: unknown;
+  try {
+    body = await response.text();
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    // The status alone still makes a useful error; keep why the body is missing.
+    cause = error;
+  }
+  throw createApiCallError({
+    url: options.url,
+    method: options.method,
+    status: response.status,
+    body,
+    responseHeaders: response.headers,
+    attempt: options.attempt,
+    auth: options.auth,
+    redact: options.redact,
+    cause,
+  });
+}

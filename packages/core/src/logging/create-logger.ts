@@ -1,0 +1,67 @@
+import { createRequire } from 'node:module';
+import type { DestinationStream, Logger as PinoLogger, default as pinoFunction } from 'pino';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+
+/** The level names {@link createLogger} accepts. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** Options of {@link createLogger}. */
+export type CreateLoggerOptions = {
+  /** @defaultValue `'info'` */
+  level?: LogLevel | undefined;
+  /** Where the JSON lines go: any object with `write(line)`. @defaultValue standard output */
+  destination?: DestinationStream | undefined;
+  /** Added to every line as `name`. */
+  name?: string | undefined;
+  /** More paths to redact, in pino's syntax (`user.password`, `*.token`). */
+  redact?: readonly string[] | undefined;
+};
+
+const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/**
+ * The paths redacted from every line, at the top level and up to two objects deep (`headers`,
+ * `options.headers`, ...). gemloop itself never logs a key or a request header; this guards what
+ * an application logs through the same logger.
+ */
+export const REDACTED_LOG_PATHS: readonly string[] = [
+  'apiKey',
+  'authorization',
+  '["x-goog-api-key"]',
+  '*.apiKey',
+  '*.authorization',
+  '*["x-goog-api-key"]',
+  '*.*.apiKey',
+  '*.*.authorization',
+  '*.*["x-goog-api-key"]',
+];
+
+/**
+ * Creates a pino logger for gemloop's `logger` option, with API keys and auth headers redacted
+ * (`apiKey`, `x-goog-api-key`, `authorization`, also nested in `headers` objects). pino is loaded
+ * here, lazily; importing `@gemloop/core` does not load it.
+ *
+ * @throws {@link InvalidArgumentError} for an unknown level.
+ * @example
+ * ```ts
+ * const gemini = createGemini({ logger: createLogger({ level: 'debug' }) });
+ * ```
+ */
+export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
+  const { level = 'info', destination, name, redact = [] } = options;
+  if (!LEVELS.includes(level)) {
+    throw new InvalidArgumentError({
+      argument: 'level',
+      message: `createLogger(): level must be one of ${LEVELS.join(', ')}; got ${JSON.stringify(level)}.`,
+    });
+  }
+  // Loaded here, not at import: pino (CommonJS) must not load when @gemloop/core is imported.
+  // require() caches the module, so later calls cost a lookup.
+  const pino = createRequire(import.meta.url)('pino') as typeof pinoFunction;
+  const settings = {
+    level,
+    redact: { paths: [...REDACTED_LOG_PATHS, ...redact], censor: '[redacted]' },
+    ...(name === undefined ? {} : { name }),
+  };
+  return destination === undefined ? pino(settings) : pino(settings, destination);
+}

@@ -1,0 +1,112 @@
+import pRetry from 'p-retry';
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { formatDelay } from '../errors/describe-api-error.ts';
+import { computeBackoffDelay, type RetryPolicy } from './retry-policy.ts';
+import { sleep } from './sleep.ts';
+
+/** What {@link withRetry} reports before it waits for a retry. */
+export type RetryEvent = {
+  error: unknown;
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  delayMs: number;
+  /** Whether the delay is the server's (RetryInfo, Retry-After) rather than backoff. */
+  isServerDelay: boolean;
+};
+
+/** Options of {@link withRetry}. */
+export type WithRetryOptions = {
+  policy: RetryPolicy;
+  /** Stops a retry wait at once; the call then rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Whether a failure may be retried. @defaultValue an {@link ApiCallError} with `isRetryable` */
+  isRetryable?: ((error: unknown) => boolean) | undefined;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** Source of jitter, for tests. @defaultValue `Math.random` */
+  random?: (() => number) | undefined;
+};
+
+function isRetryableApiCallError(error: unknown): boolean {
+  return ApiCallError.isInstance(error) && error.isRetryable;
+}
+
+/**
+ * Runs `attempt` until it succeeds, a failure is not retryable, or the retries are spent; the final
+ * rejection is the last error itself (its `attempt` says which one it was), never a wrapper.
+ *
+ * The wait before a retry is the server's delay when it gave one (`retryDelayMs` from RetryInfo or
+ * Retry-After), exactly; otherwise exponential backoff with jitter. A server delay over
+ * `policy.maxServerDelayMs` fails at once, with a note on the error, instead of sleeping. Per-day
+ * quota errors are not retryable, so they fail at once too.
+ *
+ * p-retry runs the loop and the abort checks; its own backoff is set to zero because both kinds of
+ * delay are waited for here, in `onFailedAttempt`, where the error is known.
+ * @internal
+ */
+export async function withRetry<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  { policy, signal, isRetryable = isRetryableApiCallError, onRetry, random }: WithRetryOptions,
+): Promise<T> {
+  if (policy.maxRetries === 0) {
+    signal?.throwIfAborted();
+    return attempt(1);
+  }
+  let retryNext = false;
+  try {
+    return await pRetry(attempt, {
+      retries: policy.maxRetries,
+      minTimeout: 0,
+      maxTimeout: 0,
+      randomize: false,
+      signal,
+      shouldRetry: () => retryNext,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        retryNext = false;
+        if (retriesLeft <= 0 || !isRetryable(error)) return;
+        const serverDelay = ApiCallError.isInstance(error) ? error.retryDelayMs : undefined;
+        if (serverDelay !== undefined && serverDelay > policy.maxServerDelayMs) {
+          throw appendNote(
+            error as ApiCallError,
+            `Not retried: the server asked to wait ${formatDelay(serverDelay)}, more than ` +
+              `retry.maxServerDelayMs (${formatDelay(policy.maxServerDelayMs)}). Try again later, ` +
+              'or raise retry.maxServerDelayMs.',
+          );
+        }
+        const delayMs = serverDelay ?? computeBackoffDelay(policy, attemptNumber, random);
+        onRetry?.({
+          error,
+          attempt: attemptNumber,
+          delayMs,
+          isServerDelay: serverDelay !== undefined,
+        });
+        await sleep(delayMs, signal);
+        retryNext = true;
+      },
+    });
+  } catch (error) {
+    // p-retry turns a non-Error abort reason into a TypeError; the caller's reason is what to throw.
+    if (signal?.aborted) throw signal.reason;
+    throw error;
+  }
+}
+
+/** A copy of `error` with a sentence added to its message; every field stays the same. */
+function appendNote(error: ApiCallError, note: string): ApiCallError {
+  const copy = new ApiCallError({
+    message: `${error.message} ${note}`,
+    url: error.url,
+    method: error.method,
+    status: error.status,
+    googleStatus: error.googleStatus,
+    apiMessage: error.apiMessage,
+    details: error.details,
+    responseHeaders: error.responseHeaders,
+    responseBody: error.responseBody,
+    isRetryable: error.isRetryable,
+    retryDelayMs: error.retryDelayMs,
+    isDailyQuota: error.isDailyQuota,
+    attempt: error.attempt,
+    cause: error.cause,
+  });
+  return copy;
+}
