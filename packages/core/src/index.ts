@@ -129,6 +129,18 @@ export {
 } from './history/thought-signature-bypass.ts';
 export type { ValidateHistoryOptions } from './history/validate-history.ts';
 export { validateHistory } from './history/validate-history.ts';
+export type {
+  FileSearchOptions,
+  GoogleMapsOptions,
+  GoogleSearchOptions,
+} from './tools/built-in-tools.ts';
+export {
+  codeExecution,
+  fileSearch,
+  googleMaps,
+  googleSearch,
+  urlContext,
+} from './tools/built-in-tools.ts';
 export {
   assertValidToolName,
   isValidToolName,
@@ -142,11 +154,19 @@ export type {
   ToolSchemaFormat,
 } from './tools/define-tool.ts';
 export { defineTool } from './tools/define-tool.ts';
+export { InvalidToolResultError } from './tools/invalid-tool-result-error.ts';
+export { isBuiltinTool, isFunctionTool, isTool } from './tools/is-function-tool.ts';
 export type { JsonSchemaParameters } from './tools/json-schema.ts';
 export { jsonSchema } from './tools/json-schema.ts';
 export type { ToolParameters, ToolParametersSource } from './tools/resolve-tool-parameters.ts';
 export type { SchemaPath, SchemaWarning } from './tools/schema-warning.ts';
 export type { StandardSchemaV1 } from './tools/standard-schema.ts';
+export type {
+  ToFunctionResponseOptions,
+  ToFunctionResponseResult,
+} from './tools/to-function-response.ts';
+export { toFunctionResponse } from './tools/to-function-response.ts';
+export type { JsonValue } from './tools/to-json-value.ts';
 export type { ToOpenApiSchemaResult } from './tools/to-open-api-schema.ts';
 export { OPEN_API_SCHEMA_KEYS, toOpenApiSchema } from './tools/to-open-api-schema.ts';
 // --- tools ---
@@ -159,5 +179,12 @@ export type {
   ToolExecuteContext,
   ToolResultWithParts,
 } from './tools/tool.ts';
+export type { ToolErrorResponseOptions } from './tools/tool-error-response.ts';
+export {
+  formatToolArgumentIssues,
+  toolErrorResponse,
+} from './tools/tool-error-response.ts';
+export type { ToolResultMedia, ToolResultOptions } from './tools/tool-result.ts';
+export { isToolResultWithParts, toolResult } from './tools/tool-result.ts';
 
 // --- agent ---
