@@ -1,0 +1,263 @@
+import type { FunctionCall, Part } from '../wire/content.ts';
+import type { Candidate, CandidateContent, GenerateContentResponse } from '../wire/response.ts';
+import { applyPartialArgs } from './apply-partial-args.ts';
+
+/**
+ * Folds the chunks of a `streamGenerateContent` stream, one at a time, into the response
+ * `generateContent` would have returned. Made by {@link createStreamAccumulator}.
+ */
+export type StreamAccumulator = {
+  /** Adds the next chunk. The chunk itself is never modified. */
+  push(chunk: GenerateContentResponse): void;
+  /**
+   * The response folded so far. Each call returns a new object; later `push` calls do not change
+   * a response already returned.
+   */
+  response(): GenerateContentResponse;
+};
+
+type AnyRecord = Record<string, unknown>;
+
+/** A streamed (Vertex partial-argument) function call still being assembled. */
+type OpenCall = {
+  part: Part;
+  call: FunctionCall & { args: AnyRecord };
+  continuing: Set<string>;
+};
+
+type CandidateState = {
+  index: number;
+  /** Candidate fields other than `content`, last value wins. */
+  fields: AnyRecord;
+  /** `content` fields other than `parts` (`role`), or undefined while no chunk had `content`. */
+  contentFields: AnyRecord | undefined;
+  /** Undefined while no chunk had a `parts` array. */
+  parts: Part[] | undefined;
+  /** The last part when it is a text part of ours that later text can be merged into. */
+  openText: Part | undefined;
+  openCall: OpenCall | undefined;
+};
+
+/**
+ * Creates a {@link StreamAccumulator}. The rules, per candidate (matched by `index`, absent = 0):
+ *
+ * - Parts keep their order. Adjacent text parts with the same `thought` flag become one part.
+ * - An empty text part that carries nothing else is dropped (Gemini 3 ends a function-call turn
+ *   with `{text: ""}`). One that carries a `thoughtSignature` gives it to the text part before it
+ *   (same `thought` flag, not yet signed), as in the non-streamed response; otherwise it stays as
+ *   its own `{text: "", thoughtSignature}` part. Two differently signed parts are never merged.
+ * - `functionCall`, `toolCall`, `toolResponse`, `executableCode`, `codeExecutionResult`,
+ *   `inlineData` and any other parts are kept whole, as they came, ids and signatures included.
+ * - Vertex partial-argument calls (`{name, willContinue}`, then `partialArgs` fragments, then a
+ *   `{}` terminator) become one `functionCall` with assembled `args`.
+ * - Candidate and response fields: the last value wins (`finishReason`, `finishMessage`,
+ *   `usageMetadata`, `safetyRatings`, `citationMetadata`, `modelVersion`, unknown fields), except
+ *   that an empty object never replaces one with content (`groundingMetadata` is `{}` on all but
+ *   the last chunk; `urlContextMetadata` and `promptFeedback` come early).
+ *
+ * Cost per chunk is proportional to the chunk, not to what came before.
+ *
+ * @example
+ * ```ts
+ * const accumulator = createStreamAccumulator();
+ * for await (const chunk of gemini.streamGenerateContent(request)) {
+ *   accumulator.push(chunk);
+ * }
+ * const response = accumulator.response();
+ * ```
+ */
+export function createStreamAccumulator(): StreamAccumulator {
+  const top: AnyRecord = {};
+  const candidates: CandidateState[] = [];
+  let lastCandidate: CandidateState | undefined;
+
+  function candidateState(index: number): CandidateState {
+    if (lastCandidate !== undefined && lastCandidate.index === index) return lastCandidate;
+    let state = candidates.find((candidate) => candidate.index === index);
+    if (state === undefined) {
+      state = {
+        index,
+        fields: {},
+        contentFields: undefined,
+        parts: undefined,
+        openText: undefined,
+        openCall: undefined,
+      };
+      candidates.push(state);
+      if (candidates.length > 1) candidates.sort((left, right) => left.index - right.index);
+    }
+    lastCandidate = state;
+    return state;
+  }
+
+  function pushCandidate(candidate: AnyRecord): void {
+    const { index: rawIndex } = candidate as { index?: unknown };
+    const index = typeof rawIndex === 'number' ? rawIndex : 0;
+    const state = candidateState(index);
+    for (const key in candidate) {
+      const value = candidate[key];
+      if (key === 'content') {
+        if (isRecord(value)) pushContent(state, value);
+      } else {
+        keepLast(state.fields, key, value);
+      }
+    }
+  }
+
+  return {
+    push(chunk) {
+      const record = chunk as AnyRecord;
+      for (const key in record) {
+        const value = record[key];
+        if (key === 'candidates') {
+          if (!Array.isArray(value)) continue;
+          for (const candidate of value) if (isRecord(candidate)) pushCandidate(candidate);
+        } else {
+          keepLast(top, key, value);
+        }
+      }
+    },
+    response() {
+      const response: GenerateContentResponse = {};
+      if (candidates.length > 0) response.candidates = candidates.map(buildCandidate);
+      return Object.assign(response, top);
+    },
+  };
+}
+
+function pushContent(state: CandidateState, content: AnyRecord): void {
+  state.contentFields ??= {};
+  for (const key in content) {
+    const value = content[key];
+    if (key !== 'parts') keepLast(state.contentFields, key, value);
+    else if (Array.isArray(value)) {
+      state.parts ??= [];
+      for (const part of value) if (isRecord(part)) pushPart(state, part as Part);
+    }
+  }
+}
+
+function pushPart(state: CandidateState, part: Part): void {
+  if (typeof part.text === 'string' && isPlainTextPart(part)) pushText(state, part, part.text);
+  else if (isRecord(part.functionCall)) pushFunctionCall(state, part, part.functionCall);
+  else {
+    closeOpenParts(state);
+    state.parts!.push(part);
+  }
+}
+
+function pushText(state: CandidateState, part: Part, text: string): void {
+  const signature = part.thoughtSignature ?? undefined;
+  if (text === '' && signature === undefined) return;
+  state.openCall = undefined;
+  const thought = part.thought === true;
+  const open = state.openText;
+  if (open !== undefined && (open.thought === true) === thought) {
+    const openSignature = open.thoughtSignature ?? undefined;
+    if (signature === undefined || openSignature === signature) {
+      open.text += text;
+      return;
+    }
+    if (openSignature === undefined) {
+      open.text += text;
+      open.thoughtSignature = signature;
+      return;
+    }
+  }
+  // A copy: the merged text is appended to, and the chunk the part came from stays untouched.
+  const copy: Part = { ...part };
+  state.parts!.push(copy);
+  state.openText = copy;
+}
+
+function pushFunctionCall(state: CandidateState, part: Part, call: FunctionCall): void {
+  const fragment = call as FunctionCall & AnyRecord;
+  const hasName = typeof fragment.name === 'string' && fragment.name !== '';
+  const open = state.openCall;
+  if (!hasName && open !== undefined) {
+    // The next fragment of the call being streamed.
+    if (typeof part.thoughtSignature === 'string' && open.part.thoughtSignature === undefined) {
+      open.part.thoughtSignature = part.thoughtSignature;
+    }
+    if (typeof fragment.id === 'string' && open.call.id === undefined) open.call.id = fragment.id;
+    if (Array.isArray(fragment.partialArgs)) {
+      applyPartialArgs(open.call.args, fragment.partialArgs, open.continuing);
+    }
+    if (fragment.willContinue !== true) state.openCall = undefined;
+    return;
+  }
+  closeOpenParts(state);
+  if (!hasName) {
+    // A stray terminator or keep-alive (`{}`, `{willContinue: true}`) carries nothing.
+    if (isEmptyFragment(part, fragment)) return;
+    state.parts!.push(part);
+    return;
+  }
+  if (fragment.willContinue !== true && fragment.partialArgs == null) {
+    state.parts!.push(part);
+    return;
+  }
+  // The first fragment of a streamed call: assemble a whole call without the streaming fields.
+  const { willContinue: _willContinue, partialArgs, ...rest } = fragment;
+  const args: AnyRecord = isRecord(fragment.args) ? structuredClone(fragment.args) : {};
+  const assembled = { ...rest, args } as FunctionCall & { args: AnyRecord };
+  const assembledPart: Part = { ...part, functionCall: assembled };
+  state.parts!.push(assembledPart);
+  const openCall: OpenCall = { part: assembledPart, call: assembled, continuing: new Set() };
+  if (Array.isArray(partialArgs)) applyPartialArgs(args, partialArgs, openCall.continuing);
+  if (fragment.willContinue === true) state.openCall = openCall;
+}
+
+function closeOpenParts(state: CandidateState): void {
+  state.openText = undefined;
+  state.openCall = undefined;
+}
+
+function buildCandidate(state: CandidateState): Candidate {
+  const candidate: Candidate = {};
+  if (state.contentFields !== undefined) {
+    const content: CandidateContent = { ...state.contentFields };
+    if (state.parts !== undefined) content.parts = state.parts.map((part) => snapshot(state, part));
+    candidate.content = content;
+  }
+  return Object.assign(candidate, state.fields);
+}
+
+/** Parts still growing are copied, so a response already handed out does not change. */
+function snapshot(state: CandidateState, part: Part): Part {
+  if (part === state.openText) return { ...part };
+  if (state.openCall !== undefined && part === state.openCall.part) {
+    return { ...part, functionCall: structuredClone(state.openCall.call) };
+  }
+  return part;
+}
+
+/** Text, plus at most the `thought` flag and a signature: nothing merging could lose. */
+function isPlainTextPart(part: Part): boolean {
+  for (const key in part) {
+    if (key !== 'text' && key !== 'thought' && key !== 'thoughtSignature') return false;
+  }
+  return true;
+}
+
+function isEmptyFragment(part: Part, call: AnyRecord): boolean {
+  for (const key in part) if (key !== 'functionCall') return false;
+  for (const key in call) if (key !== 'willContinue') return false;
+  return true;
+}
+
+/** `null` is absent, and an empty object never replaces one with content. */
+function keepLast(target: AnyRecord, key: string, value: unknown): void {
+  if (value == null) return;
+  if (isRecord(value) && target[key] !== undefined && isEmptyRecord(value)) return;
+  target[key] = value;
+}
+
+function isRecord(value: unknown): value is AnyRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEmptyRecord(value: AnyRecord): boolean {
+  for (const _key in value) return false;
+  return true;
+}

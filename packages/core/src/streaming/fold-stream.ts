@@ -1,0 +1,24 @@
+import type { GenerateContentResponse } from '../wire/response.ts';
+import { createStreamAccumulator } from './create-stream-accumulator.ts';
+
+/**
+ * Folds the chunks of a `streamGenerateContent` stream into the one response `generateContent`
+ * would have returned: text deltas merged, function calls whole, signatures kept where the
+ * non-streamed response has them, usage and `finishReason` from the last chunk. The rules are
+ * those of {@link createStreamAccumulator}.
+ *
+ * Takes an async iterable (a live stream) or a plain iterable (recorded chunks, or the JSON array
+ * `streamGenerateContent` returns without `alt=sse`). Errors of the stream propagate.
+ *
+ * @example
+ * ```ts
+ * const response = await foldStream(gemini.streamGenerateContent(request));
+ * ```
+ */
+export async function foldStream(
+  chunks: AsyncIterable<GenerateContentResponse> | Iterable<GenerateContentResponse>,
+): Promise<GenerateContentResponse> {
+  const accumulator = createStreamAccumulator();
+  for await (const chunk of chunks) accumulator.push(chunk);
+  return accumulator.response();
+}
