@@ -63,6 +63,11 @@ export function zodV3ToJsonSchema(schema: ZodV3SchemaLike): Record<string, unkno
     // The input side is what the model sends: before transforms, and the first schema of a pipe.
     effectStrategy: 'input',
     pipeStrategy: 'input',
+    // Like zod 4's input schemas: `z.object()` (which strips unknown keys) says nothing about
+    // extra keys, `.strict()` says `additionalProperties: false`. zod-to-json-schema's default
+    // would write `false` on every object.
+    removeAdditionalStrategy: 'strict',
+    allowedAdditionalProperties: undefined,
     override: (def: { typeName?: string; coerce?: boolean }, refs: { currentPath: string[] }) => {
       const replacement = def.typeName === undefined ? undefined : notJson[def.typeName];
       if (replacement !== undefined && def.coerce !== true) {

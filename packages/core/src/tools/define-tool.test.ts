@@ -1,0 +1,543 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { z as z3 } from 'zod-v3';
+import { z as z325v4 } from 'zod-v3/v4';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { Logger } from '../logging/logger.ts';
+import { defineTool } from './define-tool.ts';
+import { jsonSchema } from './json-schema.ts';
+import type { SchemaWarning } from './schema-warning.ts';
+import type { ToolExecuteContext } from './tool.ts';
+
+const execute = (): string => 'ok';
+
+function catalogueSchema(zod: typeof z | typeof z3) {
+  const zz = zod as typeof z;
+  return zz.object({
+    query: zz.string().min(1).describe('What to search for'),
+    category: zz.enum(['books', 'music', 'films']).describe('Catalogue section'),
+    maxResults: zz.number().int().min(1).max(50).default(10).describe('How many results to return'),
+    filters: zz
+      .object({
+        inStock: zz.boolean().optional(),
+        priceRange: zz.object({ min: zz.number().nonnegative(), max: zz.number() }).optional(),
+      })
+      .optional()
+      .describe('Narrow the results'),
+    tags: zz.array(zz.string()).optional().describe('Tags that must all match'),
+  });
+}
+
+// Written out by hand from what Gemini should receive: no `$schema`, no `additionalProperties`
+// on plain objects, `.describe()` texts kept, `.default()` fields optional, nested objects inline.
+const catalogueDeclaration = {
+  name: 'search_catalogue',
+  description: 'Search the shop catalogue.',
+  parametersJsonSchema: {
+    type: 'object',
+    properties: {
+      query: { type: 'string', minLength: 1, description: 'What to search for' },
+      category: {
+        type: 'string',
+        enum: ['books', 'music', 'films'],
+        description: 'Catalogue section',
+      },
+      maxResults: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 50,
+        default: 10,
+        description: 'How many results to return',
+      },
+      filters: {
+        type: 'object',
+        description: 'Narrow the results',
+        properties: {
+          inStock: { type: 'boolean' },
+          priceRange: {
+            type: 'object',
+            properties: { min: { type: 'number', minimum: 0 }, max: { type: 'number' } },
+            required: ['min', 'max'],
+          },
+        },
+      },
+      tags: { type: 'array', items: { type: 'string' }, description: 'Tags that must all match' },
+    },
+    required: ['query', 'category'],
+  },
+};
+
+describe('defineTool', () => {
+  it.each([
+    ['zod 4', z],
+    ['zod 3', z3],
+  ] as const)('declares a realistic %s schema exactly as the golden JSON', (_label, zod) => {
+    const tool = defineTool({
+      name: 'search_catalogue',
+      description: 'Search the shop catalogue.',
+      parameters: catalogueSchema(zod),
+      execute,
+    });
+    expect(tool.declaration).toEqual(catalogueDeclaration);
+    expect(tool.kind).toBe('function');
+    expect(tool.schemaWarnings).toEqual([]);
+  });
+
+  it.each([
+    ['zod 4', z, 'zod-v4'],
+    ['zod 3', z3, 'zod-v3'],
+  ] as const)(
+    'parses %s arguments into the output type, defaults included',
+    (_label, zod, source) => {
+      const tool = defineTool({ name: 'search', parameters: catalogueSchema(zod), execute });
+      expect(tool.parametersSource).toBe(source);
+      expect(tool.parseArgs({ query: 'dune', category: 'books' })).toEqual({
+        success: true,
+        value: { query: 'dune', category: 'books', maxResults: 10 },
+      });
+    },
+  );
+
+  it.each([
+    ['zod 4', z],
+    ['zod 3', z3],
+  ] as const)('reports %s issues with JSON paths into nested objects and arrays', (_label, zod) => {
+    const zz = zod as typeof z;
+    const tool = defineTool({
+      name: 'order',
+      parameters: zz.object({
+        customer: zz.object({ address: zz.object({ zip: zz.string() }) }),
+        items: zz.array(zz.object({ sku: zz.string(), qty: zz.number().int() })),
+      }),
+      execute,
+    });
+    const result = tool.parseArgs({
+      customer: { address: { zip: 12345 } },
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 'two' },
+      ],
+    });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.issues.map((issue) => issue.path)).toEqual([
+      ['customer', 'address', 'zip'],
+      ['items', 1, 'qty'],
+    ]);
+    for (const issue of result.issues) expect(issue.message).toMatch(/expected/i);
+  });
+
+  it('applies zod transforms, so execute gets the parsed value', () => {
+    const tool = defineTool({
+      name: 'shout',
+      parameters: z.object({ text: z.string().transform((text) => text.toUpperCase()) }),
+      execute: ({ text }) => text,
+    });
+    expect(tool.declaration.parametersJsonSchema).toEqual({
+      type: 'object',
+      properties: { text: { type: 'string' } },
+      required: ['text'],
+    });
+    expect(tool.parseArgs({ text: 'hi' })).toEqual({ success: true, value: { text: 'HI' } });
+  });
+
+  it("keeps .describe() texts of zod 3.25's v4 build, converted by another copy of zod core", () => {
+    const tool = defineTool({
+      name: 'lookup',
+      parameters: z325v4.object({ city: z325v4.string().describe('City name') }),
+      execute,
+    });
+    expect(tool.parametersSource).toBe('zod-v4');
+    expect(tool.declaration.parametersJsonSchema).toEqual({
+      type: 'object',
+      properties: { city: { type: 'string', description: 'City name' } },
+      required: ['city'],
+    });
+    expect(tool.parseArgs({ city: 3 }).success).toBe(false);
+  });
+
+  it('does not fall into the zod-to-json-schema trap with a zod 4 schema', () => {
+    const schema = z.object({ city: z.string(), days: z.number() });
+    const { zodToJsonSchema } = createRequire(import.meta.url)('zod-to-json-schema') as {
+      zodToJsonSchema: (schema: unknown) => Record<string, unknown>;
+    };
+    // The trap: zod-to-json-schema does not know zod 4 and silently returns no properties.
+    const trapped = zodToJsonSchema(schema);
+    expect(trapped['properties']).toBeUndefined();
+    expect(Object.keys(trapped).filter((key) => key !== '$schema')).toEqual([]);
+
+    const tool = defineTool({ name: 'forecast', parameters: schema, execute });
+    expect(tool.declaration.parametersJsonSchema).toEqual({
+      type: 'object',
+      properties: { city: { type: 'string' }, days: { type: 'number' } },
+      required: ['city', 'days'],
+    });
+  });
+
+  it('declares z.object({}) with an empty object schema, and omits parameters in openapi', () => {
+    const json = defineTool({ name: 'now', parameters: z.object({}), execute });
+    expect(json.declaration).toEqual({
+      name: 'now',
+      parametersJsonSchema: { type: 'object', properties: {} },
+    });
+    expect(json.parseArgs(undefined)).toEqual({ success: true, value: {} });
+    const openapi = defineTool({
+      name: 'now',
+      parameters: z.object({}),
+      execute,
+      schemaFormat: 'openapi',
+    });
+    expect(openapi.declaration).toEqual({ name: 'now' });
+  });
+
+  it('declares a tool without parameters and accepts a call without args', () => {
+    const tool = defineTool({ name: 'ping', description: 'Ping.', execute: () => 'pong' });
+    expect(tool.declaration).toEqual({ name: 'ping', description: 'Ping.' });
+    expect(tool.parametersSource).toBe('none');
+    expect(tool.parseArgs(undefined)).toEqual({ success: true, value: {} });
+  });
+
+  it('rejects arguments that are not an object', () => {
+    const tool = defineTool({
+      name: 'lookup',
+      parameters: z.object({ city: z.string() }),
+      execute,
+    });
+    expect(tool.parseArgs(['Paris'])).toEqual({
+      success: false,
+      issues: [{ path: [], message: 'Arguments must be a JSON object of named parameters.' }],
+    });
+  });
+
+  it('sends a plain JSON Schema cleaned, and validates against it', () => {
+    const tool = defineTool({
+      name: 'add_items',
+      parameters: jsonSchema<{ items: { qty: number }[] }>({
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        title: 'AddItems',
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { qty: { type: 'integer', minimum: 1 } },
+              required: ['qty'],
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      }),
+      execute: ({ items }) => items.length,
+    });
+    expect(tool.parametersSource).toBe('json-schema');
+    expect(tool.declaration.parametersJsonSchema).toEqual({
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { qty: { type: 'integer', minimum: 1 } },
+            required: ['qty'],
+          },
+        },
+      },
+      required: ['items'],
+      additionalProperties: false,
+    });
+    expect(tool.parseArgs({ items: [{ qty: 2 }] })).toEqual({
+      success: true,
+      value: { items: [{ qty: 2 }] },
+    });
+    const result = tool.parseArgs({ items: [{ qty: 2 }, { qty: 0 }, {}], note: 'x' });
+    expect(result).toEqual({
+      success: false,
+      issues: [
+        { path: ['items', 1, 'qty'], message: '0 is less than 1.' },
+        { path: ['items', 2, 'qty'], message: 'Required property is missing.' },
+        { path: ['note'], message: 'Unknown property: it is not in the parameter schema.' },
+      ],
+    });
+  });
+
+  it('validates draft-07 JSON Schemas by their own rules', () => {
+    const tool = defineTool({
+      name: 'pair',
+      parameters: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        properties: { pair: { type: 'array', items: [{ type: 'string' }, { type: 'number' }] } },
+      },
+      execute,
+    });
+    expect(tool.parseArgs({ pair: ['a', 1] }).success).toBe(true);
+    expect(tool.parseArgs({ pair: ['a', 'b'] })).toEqual({
+      success: false,
+      issues: [
+        { path: ['pair', 1], message: 'Instance type "string" is invalid. Expected "number".' },
+      ],
+    });
+  });
+
+  it('reports the failing union as one issue instead of every branch', () => {
+    const tool = defineTool({
+      name: 'pick',
+      parameters: {
+        type: 'object',
+        properties: { id: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
+      },
+      execute,
+    });
+    expect(tool.parseArgs({ id: true })).toEqual({
+      success: false,
+      issues: [{ path: ['id'], message: 'Instance does not match any subschemas.' }],
+    });
+  });
+
+  it.each([
+    [{ type: 'string' }, 'type "string"'],
+    [{ anyOf: [{ type: 'object' }] }, 'a schema with anyOf'],
+    [{}, 'an empty schema'],
+  ])('rejects a JSON Schema root that is not an object: %j', (parameters, found) => {
+    const define = () => defineTool({ name: 'bad', parameters, execute });
+    expect(define).toThrow(InvalidArgumentError);
+    expect(define).toThrow(
+      `must describe an object of named parameters (type "object" with properties), got ${found}`,
+    );
+  });
+
+  it('adds type "object" to a JSON Schema root that only has properties', () => {
+    const tool = defineTool({
+      name: 'lookup',
+      parameters: { properties: { city: { type: 'string' } } },
+      execute,
+    });
+    expect(tool.declaration.parametersJsonSchema).toEqual({
+      type: 'object',
+      properties: { city: { type: 'string' } },
+    });
+  });
+
+  it.each([
+    ['zod 4 string', z.string()],
+    ['zod 4 union', z.union([z.object({ a: z.string() }), z.object({ b: z.string() })])],
+    ['zod 3 string', z3.string()],
+  ])('rejects a %s root with a hint to wrap it', (_label, parameters) => {
+    expect(() => defineTool({ name: 'bad', parameters, execute })).toThrow(
+      /must describe an object of named parameters.*wrap other types in a property/,
+    );
+  });
+
+  it.each([
+    ['zod 4', z.object({ when: z.date() }), /Date cannot be represented/],
+    [
+      'zod 3',
+      z3.object({ when: z3.date() }),
+      /ZodDate at properties\/when cannot be represented in JSON.*z\.string\(\)\.datetime\(\)/,
+    ],
+  ])('rejects %s types JSON cannot carry, naming the tool', (_label, parameters, detail) => {
+    const define = () => defineTool({ name: 'schedule', parameters, execute });
+    expect(define).toThrow(InvalidArgumentError);
+    expect(define).toThrow(/parameters of tool "schedule" cannot be converted to JSON Schema/);
+    expect(define).toThrow(detail);
+  });
+
+  it('accepts zod 3 coerced dates, which parse from strings', () => {
+    const tool = defineTool({
+      name: 'schedule',
+      parameters: z3.object({ when: z3.coerce.date() }),
+      execute,
+    });
+    const result = tool.parseArgs({ when: '2026-01-02T03:04:05Z' });
+    expect(result.success && result.value.when instanceof Date).toBe(true);
+  });
+
+  it('accepts any Standard Schema that implements Standard JSON Schema', () => {
+    const validate = vi.fn((value: unknown) => ({ value }));
+    const parameters = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'acme',
+        validate,
+        jsonSchema: {
+          input: () => ({ type: 'object', properties: { a: { type: 'string' } } }),
+        },
+      },
+    };
+    const tool = defineTool({ name: 'acme', parameters, execute });
+    expect(tool.parametersSource).toBe('standard-schema');
+    expect(tool.declaration.parametersJsonSchema).toEqual({
+      type: 'object',
+      properties: { a: { type: 'string' } },
+    });
+    expect(tool.parseArgs({ a: 'x' })).toEqual({ success: true, value: { a: 'x' } });
+    expect(validate).toHaveBeenCalledWith({ a: 'x' });
+  });
+
+  it('rejects a Standard Schema that cannot produce JSON Schema', () => {
+    const parameters = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'acme',
+        validate: (value: unknown) => ({ value }),
+      },
+    };
+    expect(() => defineTool({ name: 'acme', parameters, execute })).toThrow(
+      /Standard Schema \(acme\) that cannot produce a JSON Schema/,
+    );
+  });
+
+  it('throws a clear error when the schema needs async validation', async () => {
+    const tool = defineTool({
+      name: 'check',
+      parameters: z.object({ path: z.string().refine(async () => true) }),
+      execute,
+    });
+    expect(() => tool.parseArgs({ path: '/tmp' })).toThrow(
+      /needs async validation.*Do the async check in execute/,
+    );
+  });
+
+  it('sends the OpenAPI subset with schemaFormat openapi and reports what it loses', () => {
+    const onSchemaWarning = vi.fn();
+    const warn = vi.fn();
+    const logger = { warn, isLevelEnabled: () => true } as unknown as Logger;
+    const tool = defineTool({
+      name: 'tag',
+      parameters: z.object({ labels: z.record(z.string(), z.number()), id: z.string() }),
+      execute,
+      schemaFormat: 'openapi',
+      onSchemaWarning,
+      logger,
+    });
+    expect(tool.declaration).toEqual({
+      name: 'tag',
+      parameters: {
+        type: 'OBJECT',
+        properties: { labels: { type: 'OBJECT' }, id: { type: 'STRING' } },
+        required: ['labels', 'id'],
+      },
+    });
+    const expected: SchemaWarning = {
+      path: ['properties', 'labels'],
+      keyword: 'additionalProperties',
+      message: expect.stringContaining('the model may send any keys') as unknown as string,
+    };
+    expect(tool.schemaWarnings).toEqual([expected]);
+    expect(onSchemaWarning).toHaveBeenCalledWith(expected, 'tag');
+    expect(warn).toHaveBeenCalledWith(
+      { toolName: 'tag', path: 'properties.labels', keyword: 'additionalProperties' },
+      expect.stringContaining('tool schema:'),
+    );
+    // The dropped constraint is still enforced.
+    expect(tool.parseArgs({ labels: { a: 'x' }, id: '1' }).success).toBe(false);
+  });
+
+  it('does not build log fields when warn is disabled', () => {
+    const warn = vi.fn();
+    const logger = { warn, isLevelEnabled: () => false } as unknown as Logger;
+    defineTool({
+      name: 'tag',
+      parameters: z.object({ m: z.record(z.string(), z.string()) }),
+      execute,
+      schemaFormat: 'openapi',
+      logger,
+    });
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('throws every warning at once with strictSchema', () => {
+    const define = () =>
+      defineTool({
+        name: 'tag',
+        parameters: z.object({ labels: z.record(z.string(), z.number()), mail: z.email() }),
+        execute,
+        schemaFormat: 'openapi',
+        strictSchema: true,
+      });
+    expect(define).toThrow(InvalidArgumentError);
+    expect(define).toThrow(
+      /strictSchema is on[\s\S]*properties\.labels \(additionalProperties\)[\s\S]*properties\.mail \(format\)/,
+    );
+  });
+
+  it('throws on a recursive schema in openapi, with the path', () => {
+    type Node = { name: string; children: Node[] };
+    const node: z.ZodType<Node> = z.lazy(() =>
+      z.object({ name: z.string(), children: z.array(node) }),
+    );
+    const parameters = z.object({ tree: node });
+    expect(() =>
+      defineTool({ name: 'walk', parameters, execute, schemaFormat: 'openapi' }),
+    ).toThrow(/tool "walk" is recursive at properties\.tree\.properties\.children\.items/);
+    // JSON Schema keeps the recursion as a $ref.
+    const tool = defineTool({ name: 'walk', parameters, execute });
+    expect(JSON.stringify(tool.declaration.parametersJsonSchema)).toContain('"$ref"');
+    expect(
+      tool.parseArgs({ tree: { name: 'a', children: [{ name: 'b', children: [] }] } }).success,
+    ).toBe(true);
+  });
+
+  it.each([
+    ['1abc', 'it starts with "1"', '_1abc'],
+    ['has space', 'it contains " "', 'has_space'],
+    ['x'.repeat(129), 'it has 129 characters', 'x'.repeat(128)],
+    ['', 'it is empty', 'tool'],
+    ['ümlaut', 'it starts with "ü"', 'umlaut'],
+    ['get-wéather', 'it contains "é"', 'get-weather'],
+  ])('rejects the name %j, quoting the rule and suggesting one', (name, problem, suggestion) => {
+    const define = () => defineTool({ name, execute });
+    expect(define).toThrow(InvalidArgumentError);
+    expect(define).toThrow(problem);
+    expect(define).toThrow('^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$');
+    expect(define).toThrow(`Try ${JSON.stringify(suggestion)}`);
+  });
+
+  it('checks its other options', () => {
+    expect(() => defineTool({ name: 'a', execute, timeoutMs: 0 })).toThrow(
+      /timeoutMs of tool "a" must be a positive number/,
+    );
+    expect(() => defineTool({ name: 'a', execute: 'no' as never })).toThrow(
+      /needs an execute function/,
+    );
+    expect(() => defineTool({ name: 'a', execute, description: 3 as never })).toThrow(
+      /description of tool "a" must be a string/,
+    );
+    expect(() => defineTool({ name: 'a', execute, schemaFormat: 'yaml' as never })).toThrow(
+      /must be 'json-schema' or 'openapi'/,
+    );
+    expect(() => defineTool(null as never)).toThrow(/one options object/);
+  });
+
+  it('returns a frozen tool whose execute and close are the given ones', async () => {
+    const close = vi.fn();
+    const run = vi.fn(({ city }: { city: string }) => `sunny in ${city}`);
+    const tool = defineTool({
+      name: 'w',
+      parameters: z.object({ city: z.string() }),
+      execute: run,
+      close,
+      timeoutMs: 500,
+    });
+    expect(Object.isFrozen(tool)).toBe(true);
+    expect(tool.timeoutMs).toBe(500);
+    expect(tool.execute({ city: 'Oslo' }, {} as ToolExecuteContext)).toBe('sunny in Oslo');
+    await tool.close?.();
+    expect(close).toHaveBeenCalledOnce();
+  });
+
+  it('keeps the converted JSON Schema as inputSchema', () => {
+    const tool = defineTool({
+      name: 'w',
+      parameters: z.object({ city: z.string().describe('City') }),
+      execute,
+    });
+    expect(tool.inputSchema).toMatchObject({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      properties: { city: { description: 'City' } },
+    });
+  });
+});
