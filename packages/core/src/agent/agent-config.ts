@@ -1,0 +1,47 @@
+import type { CallOptions, Gemini } from '../http/gemini.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
+import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
+import type { AgentStep } from './agent-result.ts';
+import type { PreparedTools } from './prepare-tools.ts';
+import type { StopCondition } from './stop-conditions.ts';
+import type { PreparedOutput } from './structured-output.ts';
+
+/** The request of every step but `contents`, built once per agent. @internal */
+export type BaseRequest = Omit<GenerateContentRequest, 'contents'>;
+
+/**
+ * How the structured answer is asked for: not at all; with the schema on every request (no tools,
+ * or a model that combines a response schema with tools); or, on models that cannot, with one more
+ * call without tools once the tool loop is done.
+ * @internal
+ */
+export type OutputMode = 'none' | 'inline' | 'final-call';
+
+/** Everything a run needs, checked and precomputed by `createAgent`. @internal */
+export type AgentConfig<Output> = {
+  gemini: Gemini;
+  model: string;
+  capabilities: ModelCapabilities;
+  logger: Logger;
+  tools: PreparedTools;
+  /** The request of a tool-loop step, without `contents`. */
+  request: BaseRequest;
+  /** The request of the final structured-output call (`final-call` mode), without `contents`. */
+  finalOutputRequest: BaseRequest | undefined;
+  outputMode: OutputMode;
+  output: PreparedOutput<Output> | undefined;
+  maxSteps: number;
+  stopWhen: readonly StopCondition[];
+  toolConcurrency: number;
+  toolTimeoutMs: number | undefined;
+  toolErrors: 'report' | 'throw';
+  maxReasks: number;
+  onStepEnd: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
+  beforeToolCall: BeforeToolCallHook | undefined;
+  callOptions: Omit<CallOptions, 'signal'> | undefined;
+  /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
+  includeThoughts: boolean;
+  now: () => number;
+};

@@ -1,0 +1,66 @@
+import type { GroundingMetadata } from '../wire/response.ts';
+import type { AgentResult, AgentStep, AgentToolCall, ToolCallOutcome } from './agent-result.ts';
+
+/** A model call starts. */
+export type StepStartEvent = {
+  type: 'step-start';
+  stepNumber: number;
+  kind: AgentStep['kind'];
+};
+
+/** New answer text (never thought text). */
+export type TextDeltaEvent = { type: 'text-delta'; stepNumber: number; text: string };
+
+/** New thought-summary text (`thinking.includeThoughts`). */
+export type ThoughtDeltaEvent = { type: 'thought-delta'; stepNumber: number; text: string };
+
+/** The model called a function; emitted for every call of a turn, in order, before any runs. */
+export type ToolCallEvent = {
+  type: 'tool-call';
+  stepNumber: number;
+  toolCallId: string;
+  toolName: string;
+  /** The model's arguments, as sent. */
+  args: Record<string, unknown>;
+};
+
+/** A call finished and its result goes back to the model. */
+export type ToolResultEvent = {
+  type: 'tool-result';
+  stepNumber: number;
+  toolCall: AgentToolCall;
+};
+
+/** A call failed (or was denied or aborted); its error goes back to the model. */
+export type ToolErrorEvent = {
+  type: 'tool-error';
+  stepNumber: number;
+  outcome: Exclude<ToolCallOutcome, 'success'>;
+  toolCall: AgentToolCall;
+};
+
+/** A step (or a tool's grounded call) came with grounding: queries, sources, supports. */
+export type GroundingEvent = {
+  type: 'grounding';
+  stepNumber: number;
+  source: 'model' | 'tool';
+  grounding: GroundingMetadata;
+};
+
+/** A step ended: its content, calls and results are recorded. */
+export type StepEndEvent = { type: 'step-end'; step: AgentStep };
+
+/** The run ended; the same value `result` resolves to. */
+export type RunEndEvent<Output = undefined> = { type: 'run-end'; result: AgentResult<Output> };
+
+/** Everything `agent.stream()` yields. */
+export type AgentEvent<Output = undefined> =
+  | StepStartEvent
+  | TextDeltaEvent
+  | ThoughtDeltaEvent
+  | ToolCallEvent
+  | ToolResultEvent
+  | ToolErrorEvent
+  | GroundingEvent
+  | StepEndEvent
+  | RunEndEvent<Output>;

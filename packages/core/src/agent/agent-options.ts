@@ -1,0 +1,172 @@
+import type { CallOptions, Gemini } from '../http/gemini.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { StandardSchemaV1 } from '../tools/standard-schema.ts';
+import type { AnyTool } from '../tools/tool.ts';
+import type { Content, Part } from '../wire/content.ts';
+import type {
+  FunctionCallingMode,
+  GenerationConfig,
+  LatLng,
+  SafetySetting,
+} from '../wire/request.ts';
+import type { AgentStep } from './agent-result.ts';
+import type { StopCondition } from './stop-conditions.ts';
+
+/**
+ * How hard the model thinks, in one vocabulary for every generation. gemloop maps it to
+ * `thinkingLevel` on Gemini 3 and `thinkingBudget` on Gemini 2.5 (the wrong field is a 400):
+ *
+ * | effort    | Gemini 3 (`thinkingLevel`) | Gemini 2.5 (`thinkingBudget`) |
+ * |-----------|----------------------------|-------------------------------|
+ * | `off`     | `MINIMAL` (3 cannot fully stop thinking; Pro: error) | `0` (Pro: error)   |
+ * | `minimal` | `MINIMAL` (Pro: error)     | `512`                         |
+ * | `low`     | `LOW`                      | `1024`                        |
+ * | `medium`  | `MEDIUM`                   | `8192`                        |
+ * | `high`    | `HIGH`                     | `24576`                       |
+ * | `dynamic` | (model default)            | `-1`                          |
+ */
+export type ThinkingEffort = 'off' | 'minimal' | 'low' | 'medium' | 'high' | 'dynamic';
+
+/**
+ * The `thinking` option: an effort, or an object with an effort or an explicit token `budget`
+ * (Gemini 2.5; on Gemini 3 a budget is mapped to the nearest level), and `includeThoughts` to get
+ * thought summaries (as `thought-delta` events and `step.thoughts`, never as answer text).
+ */
+export type ThinkingOption =
+  | ThinkingEffort
+  | {
+      effort?: ThinkingEffort | undefined;
+      /** Tokens; `0` off, `-1` dynamic. Exclusive with `effort`. */
+      budget?: number | undefined;
+      includeThoughts?: boolean | undefined;
+    };
+
+/**
+ * Which functions the model may call (`toolConfig.functionCallingConfig`): a mode, or a mode with
+ * the allowed function names (`ANY` or `VALIDATED` only). With `ANY` the model must call a
+ * function at every step, so the run ends only by `maxSteps` or `stopWhen`.
+ */
+export type ToolChoice =
+  | FunctionCallingMode
+  | { mode: 'ANY' | 'VALIDATED'; allowedFunctionNames: readonly string[] };
+
+/** What `beforeToolCall` gets for one call. */
+export type BeforeToolCallContext = {
+  toolName: string;
+  toolCallId: string;
+  /** The arguments after the tool's schema parsed them. */
+  args: unknown;
+  /** The model's arguments, as sent. */
+  rawArgs: Record<string, unknown>;
+  stepNumber: number;
+  /** The live history up to and including the model turn that made the call. Do not keep it. */
+  contents: readonly Content[];
+  /** Aborted with the run. */
+  signal: AbortSignal;
+};
+
+/**
+ * What `beforeToolCall` decides. `undefined` (or nothing) approves. `deny` answers the call with
+ * an error response holding `message` (the model sees it). `modify` runs the tool with other
+ * arguments, checked against the tool's schema again; the model's own call stays in the history
+ * as it was.
+ */
+export type BeforeToolCallDecision =
+  | { type: 'approve' }
+  | { type: 'deny'; message: string }
+  | { type: 'modify'; args: unknown }
+  | undefined
+  | void;
+
+/** The human-in-the-loop hook: called before each call whose arguments parsed. */
+export type BeforeToolCallHook = (
+  context: BeforeToolCallContext,
+) => BeforeToolCallDecision | Promise<BeforeToolCallDecision>;
+
+/** What `onStepEnd` gets besides the step. */
+export type StepEndContext = {
+  /** All steps so far, this one included. */
+  steps: readonly AgentStep[];
+  /** The live history. Do not keep it; `result.contents` is the final one. */
+  contents: readonly Content[];
+};
+
+/**
+ * A schema for the structured final answer: a zod 4 or zod 3 (3.24+) schema, or another Standard
+ * Schema that implements Standard JSON Schema. The JSON Schema sent as `responseJsonSchema` is
+ * derived from it once, and the answer is validated with it (defaults and transforms apply).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the schema's input type does not matter here.
+export type OutputSchema<Output> = StandardSchemaV1<any, Output>;
+
+/** Options of {@link createAgent}. */
+export type AgentOptions<Output = undefined> = {
+  /** The client, from `createGemini()`. */
+  gemini: Gemini;
+  /** `gemini-3-flash-preview`, `gemini-2.5-pro`, ... */
+  model: string;
+  /** The system instruction. */
+  instructions?: string | Part[] | Content | undefined;
+  /** Function tools (`defineTool`) and built-ins (`googleSearch()`, ...). */
+  tools?: readonly AnyTool[] | undefined;
+  /**
+   * The most model calls of the tool loop. When the last one calls functions, they are run and
+   * answered, and the run ends with `finishReason: 'max-steps'`. @defaultValue 10
+   */
+  maxSteps?: number | undefined;
+  /** End the run after a step when any of these holds (see `stepCountIs`, `hasToolCall`, ...). */
+  stopWhen?: StopCondition | readonly StopCondition[] | undefined;
+  toolChoice?: ToolChoice | undefined;
+  /** temperature, topP, maxOutputTokens, ... (use `thinking` and `output` for those). */
+  generationConfig?: GenerationConfig | undefined;
+  thinking?: ThinkingOption | undefined;
+  /** Makes the final answer JSON that matches this schema, parsed into `result.output`. */
+  output?: OutputSchema<Output> | undefined;
+  /** How many function calls of one model turn run at once. @defaultValue Infinity */
+  toolConcurrency?: number | undefined;
+  /** Time limit of one tool call, unless the tool sets its own. @defaultValue none */
+  toolTimeoutMs?: number | undefined;
+  /**
+   * `report`: a failing call (bad arguments, unknown tool, a throw, a timeout) goes back to the
+   * model as an error response it can act on. `throw`: the run throws a typed error instead.
+   * @defaultValue 'report'
+   */
+  toolErrors?: 'report' | 'throw' | undefined;
+  /**
+   * How many times in a row an unusable answer (malformed or unexpected function call, empty
+   * answer, structured output that fails its schema) is re-asked with a corrective note before
+   * the run throws. @defaultValue 2
+   */
+  maxReasks?: number | undefined;
+  onStepEnd?: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
+  beforeToolCall?: BeforeToolCallHook | undefined;
+  /** @defaultValue silent */
+  logger?: Logger | undefined;
+  /** Overrides of the model-capabilities table, for models it does not know (gateway aliases). */
+  capabilities?: Partial<ModelCapabilities> | undefined;
+  safetySettings?: readonly SafetySetting[] | undefined;
+  /** `cachedContents/{id}`. */
+  cachedContent?: string | undefined;
+  serviceTier?: string | undefined;
+  /** Location for Google Maps grounding (`toolConfig.retrievalConfig`). */
+  retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;
+  /** Per-call client options for every model call (timeout, retry, headers). */
+  callOptions?: Omit<CallOptions, 'signal'> | undefined;
+  /** The clock, for step timings. @defaultValue Date.now */
+  now?: (() => number) | undefined;
+};
+
+/** Options of one run. */
+export type RunOptions = {
+  /** Aborts the run: model calls, streams and tools (through their context signal). */
+  signal?: AbortSignal | undefined;
+  /**
+   * The conversation so far, continued by `input` (e.g. a stored chat and the new message). Not
+   * counted in `result.newContents`, which then holds the new message and every turn after it.
+   */
+  history?: readonly Content[] | undefined;
+};
+
+/** What `agent.run()` takes: a user message, user parts, or a whole history to continue. */
+export type AgentInput = string | readonly Part[] | readonly Content[];

@@ -1,0 +1,185 @@
+import type { Content, FunctionResponse, Part } from '../wire/content.ts';
+import type {
+  BlockReason,
+  CitationMetadata,
+  FinishReason,
+  GenerateContentResponse,
+  GroundingMetadata,
+  SafetyRating,
+  UrlContextMetadata,
+} from '../wire/response.ts';
+
+/**
+ * Token usage summed over model calls. Same names as the wire's `usageMetadata`; a count the API
+ * did not report counts as 0.
+ */
+export type AgentUsage = {
+  promptTokenCount: number;
+  candidatesTokenCount: number;
+  thoughtsTokenCount: number;
+  toolUsePromptTokenCount: number;
+  cachedContentTokenCount: number;
+  totalTokenCount: number;
+};
+
+/**
+ * Why a run ended.
+ *
+ * - `stop`: the model answered without calling a function.
+ * - `max-tokens`: the answer hit `maxOutputTokens` (`MAX_TOKENS`); `text` is the partial answer.
+ * - `max-steps`: `maxSteps` model calls were made; the last step's calls were run and answered.
+ * - `stop-condition`: a `stopWhen` condition held after a step; its calls were run and answered.
+ * - `content-filter`: the prompt or the answer was blocked; see {@link AgentResult.blocked}.
+ * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `TOO_MANY_TOOL_CALLS`,
+ *   `NO_IMAGE`, an unknown value, ...); see {@link AgentResult.rawFinishReason}.
+ */
+export type AgentFinishReason =
+  | 'stop'
+  | 'max-tokens'
+  | 'max-steps'
+  | 'stop-condition'
+  | 'content-filter'
+  | 'other';
+
+/** A blocked prompt or answer: an outcome of the run, not an exception. */
+export type BlockedOutcome = {
+  /** `prompt`: `promptFeedback.blockReason`, no candidates. `response`: the answer's finishReason. */
+  source: 'prompt' | 'response';
+  /** The wire value: `SAFETY`, `RECITATION`, `PROHIBITED_CONTENT`, `MODEL_ARMOR`, ... */
+  reason: FinishReason | BlockReason;
+  /** `finishMessage` or `promptFeedback.blockReasonMessage`, when the API gave one. */
+  message: string | undefined;
+  /** The ratings of the blocked prompt or candidate (`blocked: true` marks the culprit). */
+  safetyRatings: SafetyRating[];
+  /** For `RECITATION`: the sources the answer recited. */
+  citationMetadata: CitationMetadata | undefined;
+};
+
+/** How one function call of a model turn ended. */
+export type ToolCallOutcome =
+  /** `execute` returned; `output` holds its value. */
+  | 'success'
+  /** The arguments failed the tool's schema. */
+  | 'invalid-args'
+  /** The model called a function that is not declared. */
+  | 'unknown-tool'
+  /** `execute` threw. */
+  | 'execution-error'
+  /** `execute` passed its time limit. */
+  | 'timeout'
+  /** `beforeToolCall` denied the call. */
+  | 'denied'
+  /** The run was aborted (or another call failed with `toolErrors: 'throw'`) before it finished. */
+  | 'aborted';
+
+/** One function call the model made, and how it was answered. */
+export type AgentToolCall = {
+  /** The call's wire `id`, or, when the model gave none, a gemloop id that never goes on the wire. */
+  toolCallId: string;
+  /** Whether `toolCallId` came from the model. */
+  hasWireId: boolean;
+  toolName: string;
+  /** The model's `args`, as sent. */
+  rawArgs: Record<string, unknown>;
+  /** The arguments `execute` got (parsed, possibly replaced by `beforeToolCall`), if it ran. */
+  args: unknown;
+  outcome: ToolCallOutcome;
+  /** What `execute` returned (on `success`). */
+  output?: unknown;
+  /** The error, for every outcome but `success`: what went wrong, in words the model saw. */
+  error?: string | undefined;
+  /** The thrown value, for `execution-error`. */
+  cause?: unknown;
+  /** The `functionResponse` sent back for this call. */
+  response: FunctionResponse;
+  durationMs: number;
+  /** Grounding of a built-in tool run as a function (the 2.x search fallback). */
+  grounding?: GroundingMetadata | undefined;
+  /** Usage of extra model calls the tool made (the 2.x search fallback). */
+  usage?: AgentUsage | undefined;
+};
+
+/** Why a step's answer was re-asked instead of ending the run. */
+export type ReaskReason =
+  | 'malformed-function-call'
+  | 'unexpected-tool-call'
+  | 'empty-response'
+  /** The structured answer was not valid JSON or failed the `output` schema. */
+  | 'invalid-output';
+
+/** One model call of a run and what followed it. */
+export type AgentStep = {
+  /** 1-based. */
+  stepNumber: number;
+  /**
+   * `tools`: a model call of the tool loop. `final-output`: the extra call without tools that asks
+   * for the structured answer (models that cannot combine a response schema with tools).
+   * `resume`: no model call; the run answered the function calls the input history ended with.
+   */
+  kind: 'tools' | 'final-output' | 'resume';
+  /**
+   * The model's content exactly as received (the same object that is in `contents`, when it was
+   * appended), or `undefined` when the answer had no parts.
+   */
+  content: Content | undefined;
+  /** Whether `content` was appended to the history (not for empty, re-asked or dropped answers). */
+  appended: boolean;
+  /** The non-thought text of the answer. */
+  text: string;
+  /** The thought summaries (`includeThoughts`), joined. */
+  thoughts: string;
+  /** The function calls, in order, with their results. Empty when the model called none. */
+  toolCalls: AgentToolCall[];
+  /** The user content with one `functionResponse` per call, when calls were answered. */
+  toolResponseContent: Content | undefined;
+  finishReason: FinishReason | undefined;
+  finishMessage: string | undefined;
+  /** The raw usage of this model call. */
+  usage: AgentUsage;
+  grounding: GroundingMetadata | undefined;
+  urlContextMetadata: UrlContextMetadata | undefined;
+  safetyRatings: SafetyRating[] | undefined;
+  citationMetadata: CitationMetadata | undefined;
+  /** Set when this answer was not accepted and the model was asked again. */
+  reask: { reason: ReaskReason; note: string } | undefined;
+  /** The whole response (or the folded stream), for fields gemloop does not lift. */
+  response: GenerateContentResponse;
+  /** When the model call started (ms since the epoch). */
+  startedAt: number;
+  /** Duration of the model call. */
+  modelMs: number;
+  /** Duration of the tool calls of this step (0 without calls). */
+  toolsMs: number;
+};
+
+/** What a run left behind: the history to continue from, the steps, the usage. */
+export type AgentRunState = {
+  /**
+   * The whole history to continue from: the input (with dummy thought signatures filled in where
+   * needed) followed by every content this run added, verbatim.
+   */
+  contents: Content[];
+  /** Only the contents this run added (what a chat store saves). */
+  newContents: Content[];
+  steps: AgentStep[];
+  /** Summed over every model call, re-asks and tool-made calls included. */
+  usage: AgentUsage;
+};
+
+/** What `agent.run()` (and `agent.stream().result`) resolves to. */
+export type AgentResult<Output = undefined> = AgentRunState & {
+  /** The non-thought text of the last model answer (partial on `max-tokens`). */
+  text: string;
+  /** The parsed and validated structured answer when `output` is set and the run stopped normally. */
+  output: Output | undefined;
+  finishReason: AgentFinishReason;
+  /** The wire finishReason of the last model call. */
+  rawFinishReason: FinishReason | undefined;
+  finishMessage: string | undefined;
+  /** Set when `finishReason` is `content-filter`. */
+  blocked: BlockedOutcome | undefined;
+  /** The grounding of every step (and tool-made grounded call), in order. */
+  grounding: GroundingMetadata[];
+  /** The parts of the last model answer (verbatim), for non-text output such as images. */
+  parts: Part[];
+};

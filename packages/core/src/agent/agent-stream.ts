@@ -1,0 +1,141 @@
+import type { AgentEvent } from './agent-event.ts';
+import type { AgentResult } from './agent-result.ts';
+
+/**
+ * What `agent.stream()` returns: the run's events as an async iterable (single consumer), and the
+ * same result `run()` gives as a promise.
+ *
+ * The run starts at once and does not wait for the consumer: events queue up until read.
+ * Breaking out of the iteration (or calling `return()`) aborts the run; `result` then rejects with
+ * an `AgentAbortedError` that holds the history so far. A failed run makes the iteration throw the
+ * error and `result` reject with it; neither becomes an unhandled rejection when only the other is
+ * observed.
+ */
+export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> & {
+  /** The run's result, once it ends. */
+  readonly result: Promise<AgentResult<Output>>;
+  /** Stops the run, as breaking out of the iteration does. */
+  abort(reason?: unknown): void;
+  /** The events as a WHATWG `ReadableStream` (for `Response` bodies and Web Streams pipelines). */
+  toReadableStream(): ReadableStream<AgentEvent<Output>>;
+};
+
+/**
+ * Wires a run to an event queue. `start` gets the emitter and the signal that aborts the run.
+ * @internal
+ */
+export function createAgentStream<Output>(
+  start: (
+    emit: (event: AgentEvent<unknown>) => void,
+    signal: AbortSignal,
+  ) => Promise<AgentResult<Output>>,
+  userSignal: AbortSignal | undefined,
+): AgentStream<Output> {
+  const controller = new AbortController();
+  const signal =
+    userSignal === undefined ? controller.signal : AbortSignal.any([userSignal, controller.signal]);
+  // A queue read from `head`: shifting a long array on every event would be O(n) each time.
+  let queue: AgentEvent<Output>[] = [];
+  let head = 0;
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let failureDelivered = false;
+  let waiter: ((result: IteratorResult<AgentEvent<Output>>) => void) | undefined;
+  let waiterReject: ((error: unknown) => void) | undefined;
+
+  const wake = (): void => {
+    if (waiter === undefined) return;
+    const resolve = waiter;
+    const reject = waiterReject as (error: unknown) => void;
+    waiter = undefined;
+    waiterReject = undefined;
+    if (head < queue.length) {
+      resolve({ value: take(), done: false });
+    } else if (failure !== undefined && !failureDelivered) {
+      failureDelivered = true;
+      reject(failure.error);
+    } else {
+      resolve({ value: undefined, done: true });
+    }
+  };
+  const take = (): AgentEvent<Output> => {
+    const event = queue[head++] as AgentEvent<Output>;
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    return event;
+  };
+
+  const result = start((event) => {
+    if (ended) return;
+    queue.push(event as AgentEvent<Output>);
+    wake();
+  }, signal).then(
+    (value) => {
+      ended = true;
+      wake();
+      return value;
+    },
+    (error: unknown) => {
+      ended = true;
+      failure = { error };
+      wake();
+      throw error;
+    },
+  );
+  // Observed here so that a consumer who only iterates never sees an unhandled rejection; a
+  // consumer who awaits `result` still gets the rejection.
+  result.catch(() => {});
+
+  const iterator: AsyncIterator<AgentEvent<Output>> = {
+    next() {
+      if (head < queue.length) return Promise.resolve({ value: take(), done: false });
+      if (ended) {
+        if (failure !== undefined && !failureDelivered) {
+          failureDelivered = true;
+          return Promise.reject(failure.error);
+        }
+        return Promise.resolve({ value: undefined, done: true });
+      }
+      return new Promise((resolve, reject) => {
+        waiter = resolve;
+        waiterReject = reject;
+      });
+    },
+    return() {
+      if (!ended)
+        controller.abort(new DOMException('The stream consumer stopped reading.', 'AbortError'));
+      // The consumer left: what is still queued or still to come is dropped.
+      queue = [];
+      head = 0;
+      failureDelivered = true;
+      return Promise.resolve({ value: undefined, done: true });
+    },
+  };
+
+  return {
+    result,
+    abort(reason?: unknown) {
+      if (!ended)
+        controller.abort(reason ?? new DOMException('The stream was aborted.', 'AbortError'));
+    },
+    [Symbol.asyncIterator]: () => iterator,
+    toReadableStream() {
+      return new ReadableStream<AgentEvent<Output>>({
+        async pull(stream) {
+          try {
+            const next = await iterator.next();
+            if (next.done === true) stream.close();
+            else stream.enqueue(next.value);
+          } catch (error) {
+            stream.error(error);
+          }
+        },
+        async cancel() {
+          await iterator.return?.();
+        },
+      });
+    },
+  };
+}

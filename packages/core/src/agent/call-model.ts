@@ -1,0 +1,62 @@
+import type { CallOptions, Gemini } from '../http/gemini.ts';
+import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+import type { AgentEvent } from './agent-event.ts';
+
+/** Receives events; `undefined` when nobody listens (`run()`), so none are built. @internal */
+export type EmitEvent = ((event: AgentEvent<unknown>) => void) | undefined;
+
+/**
+ * One model call: `generateContent`, or, when `streaming`, `streamGenerateContent` folded by the
+ * stream accumulator into the response `generateContent` would have given (so streamed and
+ * unstreamed runs build the same history), with `text-delta` / `thought-delta` events on the way.
+ * @internal
+ */
+export async function callModel({
+  gemini,
+  request,
+  callOptions,
+  signal,
+  streaming,
+  emit,
+  stepNumber,
+}: {
+  gemini: Gemini;
+  request: GenerateContentRequest;
+  callOptions: Omit<CallOptions, 'signal'> | undefined;
+  signal: AbortSignal;
+  streaming: boolean;
+  emit: EmitEvent;
+  stepNumber: number;
+}): Promise<GenerateContentResponse> {
+  const options: CallOptions = callOptions === undefined ? { signal } : { ...callOptions, signal };
+  if (!streaming) return gemini.generateContent(request, options);
+  const accumulator = createStreamAccumulator();
+  for await (const chunk of gemini.streamGenerateContent(request, options)) {
+    // A client that does not watch the signal between chunks still stops here.
+    signal.throwIfAborted();
+    accumulator.push(chunk);
+    if (emit !== undefined) emitDeltas(chunk, stepNumber, emit);
+  }
+  signal.throwIfAborted();
+  return accumulator.response();
+}
+
+function emitDeltas(
+  chunk: GenerateContentResponse,
+  stepNumber: number,
+  emit: NonNullable<EmitEvent>,
+): void {
+  const parts = chunk.candidates?.[0]?.content?.parts;
+  if (parts === undefined) return;
+  for (const part of parts) {
+    const text = part.text;
+    if (typeof text !== 'string' || text === '') continue;
+    emit(
+      part.thought === true
+        ? { type: 'thought-delta', stepNumber, text }
+        : { type: 'text-delta', stepNumber, text },
+    );
+  }
+}

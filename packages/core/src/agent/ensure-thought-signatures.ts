@@ -1,0 +1,44 @@
+import { fillMissingThoughtSignatures } from '../history/fill-missing-thought-signatures.ts';
+import { listRequiredThoughtSignatures } from '../history/list-required-thought-signatures.ts';
+import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signature-bypass.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Content } from '../wire/content.ts';
+
+/**
+ * Gemini 3 rejects a history whose first `functionCall` of a model turn in the active loop has no
+ * thought signature (wire reference section 6, rules 2-4). History the caller supplies may lack
+ * them (another model or vendor, hand-built, a store that dropped them): those parts, and only
+ * those, get the documented dummy `skip_thought_signature_validator` (rule 9), with a warning.
+ * A part that has a signature is never touched, and the caller's objects are never mutated: the
+ * changed contents are copies (copy-on-write, see `fillMissingThoughtSignatures`).
+ *
+ * Only for input history: turns the model produced in this run are appended verbatim.
+ * @internal
+ */
+export function ensureThoughtSignatures(
+  contents: Content[],
+  {
+    requiresThoughtSignatures,
+    logger,
+    model,
+  }: {
+    requiresThoughtSignatures: boolean;
+    logger: Logger;
+    model: string;
+  },
+): Content[] {
+  if (!requiresThoughtSignatures) return contents;
+  const missing = listRequiredThoughtSignatures(contents).filter((required) => !required.signed);
+  if (missing.length === 0) return contents;
+  logger.warn(
+    {
+      model,
+      parts: missing.map(
+        ({ contentIndex, partIndex }) => `contents[${contentIndex}].parts[${partIndex}]`,
+      ),
+      signature: SKIP_THOUGHT_SIGNATURE_VALIDATOR,
+    },
+    'input history has function calls without the thought signature Gemini 3 requires; sending the documented dummy signature on them (history from another model, hand-built, or stored without signatures)',
+  );
+  return fillMissingThoughtSignatures(contents) as Content[];
+}

@@ -1,0 +1,287 @@
+import { readFunctionCall } from '../history/part-fields.ts';
+import type { ToolArgumentIssue } from '../tools/tool.ts';
+import type { Content, FunctionCall } from '../wire/content.ts';
+import type { AgentConfig } from './agent-config.ts';
+import type { AgentRunState, AgentToolCall, ToolCallOutcome } from './agent-result.ts';
+import { DelegatedResult } from './builtin-fallback-tool.ts';
+import type { EmitEvent } from './call-model.ts';
+import { AgentRunError } from './errors/agent-run-error.ts';
+import { formatIssue } from './errors/output-validation-error.ts';
+import { ToolExecutionError } from './errors/tool-execution-error.ts';
+import { ToolInputError } from './errors/tool-input-error.ts';
+import { ToolTimeoutError } from './errors/tool-timeout-error.ts';
+import { UnknownToolError } from './errors/unknown-tool-error.ts';
+import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
+import { toErrorResponse, toFunctionResponse, toToolResponsePayload } from './tool-response.ts';
+
+/** The answered calls of one model turn. @internal */
+export type ToolCallsResult = {
+  /** One per call, in call order. */
+  toolCalls: AgentToolCall[];
+  /** The user content holding one functionResponse per call, in call order. */
+  responseContent: Content;
+  /**
+   * Set when the run must end once the responses are in the history: `toolErrors: 'throw'` or a
+   * failing `beforeToolCall`. Builds the typed error from the run state at that point.
+   */
+  failure: ((run: AgentRunState) => Error) | undefined;
+  /** The run's signal was aborted while calls were running. */
+  aborted: boolean;
+};
+
+type PendingCall = { call: FunctionCall; index: number; toolCallId: string };
+
+/**
+ * Runs every function call of a model turn, concurrently up to `toolConcurrency`, and answers
+ * each: results, and errors the model can act on (bad arguments with their paths, an unknown
+ * function with the list of available ones, a throw, a timeout, a denial). Always answers every
+ * call, even when aborted (calls that did not finish get an `{ error }` saying so), so the history
+ * never holds a call without its response; the caller appends `responseContent` and then throws
+ * if `failure` or `aborted` say so.
+ * @internal
+ */
+export async function executeToolCalls<Output>({
+  config,
+  content,
+  stepNumber,
+  contents,
+  signal,
+  emit,
+}: {
+  config: AgentConfig<Output>;
+  content: Content;
+  stepNumber: number;
+  contents: readonly Content[];
+  signal: AbortSignal;
+  emit: EmitEvent;
+}): Promise<ToolCallsResult> {
+  const pending: PendingCall[] = [];
+  for (const part of content.parts) {
+    const call = readFunctionCall(part) as FunctionCall | undefined;
+    if (call === undefined) continue;
+    const index = pending.length;
+    // A call without a wire id gets a run-unique id for events and the tool's context only.
+    pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
+  }
+  const toolCalls: AgentToolCall[] = new Array(pending.length);
+  let failure: ((run: AgentRunState) => Error) | undefined;
+
+  // One controller per turn: aborted with the run, or by the first failure in `throw` mode.
+  const turn = new AbortController();
+  const onRunAbort = (): void => turn.abort(signal.reason);
+  if (signal.aborted) turn.abort(signal.reason);
+  else signal.addEventListener('abort', onRunAbort, { once: true });
+
+  if (emit !== undefined) {
+    for (const { call, toolCallId } of pending) {
+      emit({
+        type: 'tool-call',
+        stepNumber,
+        toolCallId,
+        toolName: call.name,
+        args: call.args ?? {},
+      });
+    }
+  }
+
+  const finish = (
+    pendingCall: PendingCall,
+    record: AgentToolCall,
+    outcome: ExecuteOutcome,
+  ): void => {
+    toolCalls[pendingCall.index] = record;
+    if (emit !== undefined) {
+      if (record.outcome === 'success') emit({ type: 'tool-result', stepNumber, toolCall: record });
+      else emit({ type: 'tool-error', stepNumber, outcome: record.outcome, toolCall: record });
+      if (record.grounding !== undefined) {
+        emit({ type: 'grounding', stepNumber, source: 'tool', grounding: record.grounding });
+      }
+    }
+    if (failure === undefined && config.toolErrors === 'throw') {
+      const make = throwableError(record, outcome, config);
+      if (make !== undefined) {
+        failure = make;
+        turn.abort(new Error('another call of this turn failed'));
+      }
+    }
+  };
+
+  const runOne = async (pendingCall: PendingCall): Promise<void> => {
+    const started = config.now();
+    const outcome = await runToolCall({
+      config,
+      call: pendingCall.call,
+      toolCallId: pendingCall.toolCallId,
+      stepNumber,
+      contents,
+      signal: turn.signal,
+    });
+    if (outcome.type === 'hook-failed' && failure === undefined) {
+      failure = (run) =>
+        new AgentRunError({
+          message: `beforeToolCall threw for ${pendingCall.call.name} (${pendingCall.toolCallId}): ${describeError(outcome.error)}`,
+          run,
+          cause: outcome.error,
+        });
+      turn.abort(outcome.error);
+    }
+    finish(
+      pendingCall,
+      toRecord(pendingCall, outcome, config, signal, config.now() - started),
+      outcome,
+    );
+  };
+
+  const limit = Math.min(config.toolConcurrency, pending.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pending.length) {
+      const pendingCall = pending[next++] as PendingCall;
+      await runOne(pendingCall);
+    }
+  };
+  const workers: Promise<void>[] = [];
+  for (let count = 0; count < limit; count++) workers.push(worker());
+  await Promise.all(workers);
+  signal.removeEventListener('abort', onRunAbort);
+
+  const responseContent: Content = {
+    role: 'user',
+    parts: toolCalls.map((record) => ({ functionResponse: record.response })),
+  };
+  return { toolCalls, responseContent, failure, aborted: signal.aborted };
+}
+
+function toRecord<Output>(
+  { call, toolCallId }: PendingCall,
+  outcome: ExecuteOutcome,
+  config: AgentConfig<Output>,
+  runSignal: AbortSignal,
+  durationMs: number,
+): AgentToolCall {
+  const base = {
+    toolCallId,
+    hasWireId: call.id !== undefined,
+    toolName: call.name,
+    rawArgs: call.args ?? {},
+    args: outcome.args,
+    durationMs,
+  };
+  if (outcome.type === 'value') {
+    if (outcome.value instanceof DelegatedResult) {
+      const payload = toToolResponsePayload(outcome.value.output, { multimodal: false });
+      return {
+        ...base,
+        outcome: 'success',
+        output: outcome.value.output,
+        response: toFunctionResponse(call, payload),
+        grounding: outcome.value.grounding,
+        usage: outcome.value.usage,
+      };
+    }
+    const payload = toToolResponsePayload(outcome.value, {
+      multimodal: config.capabilities.multimodalFunctionResponses,
+    });
+    return {
+      ...base,
+      outcome: 'success',
+      output: outcome.value,
+      response: toFunctionResponse(call, payload),
+    };
+  }
+  const { kind, message } = describeFailure(outcome, call.name, config, runSignal);
+  const record: AgentToolCall = {
+    ...base,
+    outcome: kind,
+    error: message,
+    response: toFunctionResponse(call, toErrorResponse(message)),
+  };
+  if (outcome.type === 'error') record.cause = outcome.error;
+  return record;
+}
+
+function describeFailure<Output>(
+  outcome: Exclude<ExecuteOutcome, { type: 'value' }>,
+  name: string,
+  config: AgentConfig<Output>,
+  runSignal: AbortSignal,
+): { kind: Exclude<ToolCallOutcome, 'success'>; message: string } {
+  switch (outcome.type) {
+    case 'unknown-tool': {
+      const names = [...config.tools.functions.keys()];
+      return {
+        kind: 'unknown-tool',
+        message:
+          names.length === 0
+            ? `Unknown function '${name}': no functions are available here. Answer without calling one.`
+            : `Unknown function '${name}'. Available functions: ${names.join(', ')}. Call one of these, or answer without a function.`,
+      };
+    }
+    case 'invalid-args':
+      return {
+        kind: 'invalid-args',
+        message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatIssues(outcome.issues)}. Call ${name} again with arguments that match its parameters.`,
+      };
+    case 'error':
+      return {
+        kind: 'execution-error',
+        message: `${name} failed: ${describeError(outcome.error)}`,
+      };
+    case 'timeout':
+      return {
+        kind: 'timeout',
+        message: `${name} did not finish within ${outcome.timeoutMs} ms and was stopped. Try again with a smaller request, or do without it.`,
+      };
+    case 'denied':
+      return { kind: 'denied', message: outcome.message };
+    case 'hook-failed':
+      return { kind: 'aborted', message: `${name} was not run: its approval step failed.` };
+    case 'aborted':
+      return {
+        kind: 'aborted',
+        message: runSignal.aborted
+          ? `${name} was not completed: the run was aborted.`
+          : `${name} was not completed: another call of this turn failed.`,
+      };
+  }
+}
+
+/** The typed error `toolErrors: 'throw'` raises for a failed call (denials and aborts never). */
+function throwableError<Output>(
+  record: AgentToolCall,
+  outcome: ExecuteOutcome,
+  config: AgentConfig<Output>,
+): ((run: AgentRunState) => Error) | undefined {
+  const fields = {
+    toolName: record.toolName,
+    toolCallId: record.toolCallId,
+    args: record.rawArgs,
+    message: `${record.error ?? ''} (toolErrors: 'throw'; error.run.contents holds the history with this call answered)`,
+  };
+  switch (outcome.type) {
+    case 'invalid-args':
+      return (run) => new ToolInputError({ ...fields, run, issues: outcome.issues });
+    case 'unknown-tool':
+      return (run) =>
+        new UnknownToolError({
+          ...fields,
+          run,
+          availableTools: [...config.tools.functions.keys()],
+        });
+    case 'error':
+      return (run) => new ToolExecutionError({ ...fields, run, cause: outcome.error });
+    case 'timeout':
+      return (run) => new ToolTimeoutError({ ...fields, run, timeoutMs: outcome.timeoutMs });
+    default:
+      return undefined;
+  }
+}
+
+function formatIssues(issues: readonly ToolArgumentIssue[]): string {
+  return issues.map((issue) => formatIssue(issue)).join('; ');
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : String(error);
+}

@@ -1,0 +1,169 @@
+import type { Content, Part } from '../wire/content.ts';
+import type { Candidate, FinishReason, GenerateContentResponse } from '../wire/response.ts';
+import type { BlockedOutcome, ReaskReason } from './agent-result.ts';
+
+/**
+ * What a model response means for the loop. Every finish reason is an outcome, never a surprise:
+ *
+ * - `tool-calls`: `STOP` (or no reason) with `functionCall` parts: run them, go on.
+ * - `answer`: `STOP` (or no reason) with an answer: the run ends.
+ * - `max-tokens`: `MAX_TOKENS`: the run ends with the partial text.
+ * - `content-filter`: a safety-type finish reason, or a blocked prompt (no candidates).
+ * - `other`: any other reason, unknown values included: the run ends, the reason kept as data.
+ * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, or an empty answer: ask again.
+ * @internal
+ */
+export type ResponseOutcome =
+  | { type: 'tool-calls' }
+  | { type: 'answer' }
+  | { type: 'max-tokens' }
+  | { type: 'content-filter'; blocked: BlockedOutcome }
+  | { type: 'other' }
+  | { type: 'reask'; reason: ReaskReason };
+
+// Finish reasons that mean the answer was withheld for its content (wire reference 3.1).
+const contentFilterReasons: ReadonlySet<string> = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+  'MODEL_ARMOR',
+  'JAILBREAK',
+]);
+
+/**
+ * Reads the first candidate of a response (the agent asks for one) and says what it means.
+ * @internal
+ */
+export function classifyResponse(response: GenerateContentResponse): ResponseOutcome {
+  const candidate = response.candidates?.[0];
+  if (candidate === undefined) {
+    const feedback = response.promptFeedback;
+    if (feedback?.blockReason !== undefined) {
+      return {
+        type: 'content-filter',
+        blocked: {
+          source: 'prompt',
+          reason: feedback.blockReason,
+          message: feedback.blockReasonMessage,
+          safetyRatings: feedback.safetyRatings ?? [],
+          citationMetadata: undefined,
+        },
+      };
+    }
+    return { type: 'reask', reason: 'empty-response' };
+  }
+  const finishReason = candidate.finishReason;
+  const parts = candidate.content?.parts ?? [];
+  if (finishReason === undefined || finishReason === 'STOP') {
+    if (hasFunctionCall(parts)) return { type: 'tool-calls' };
+    return isEmptyAnswer(parts) ? { type: 'reask', reason: 'empty-response' } : { type: 'answer' };
+  }
+  if (finishReason === 'MALFORMED_FUNCTION_CALL')
+    return { type: 'reask', reason: 'malformed-function-call' };
+  if (finishReason === 'UNEXPECTED_TOOL_CALL')
+    return { type: 'reask', reason: 'unexpected-tool-call' };
+  if (finishReason === 'MAX_TOKENS') return { type: 'max-tokens' };
+  if (contentFilterReasons.has(finishReason)) {
+    return { type: 'content-filter', blocked: blockedAnswer(candidate, finishReason) };
+  }
+  return { type: 'other' };
+}
+
+function blockedAnswer(candidate: Candidate, reason: FinishReason): BlockedOutcome {
+  return {
+    source: 'response',
+    reason,
+    message: candidate.finishMessage,
+    safetyRatings: candidate.safetyRatings ?? [],
+    citationMetadata: candidate.citationMetadata,
+  };
+}
+
+/** Whether any part is a `functionCall`. @internal */
+export function hasFunctionCall(parts: readonly Part[]): boolean {
+  for (const part of parts) if (part.functionCall != null) return true;
+  return false;
+}
+
+/**
+ * No usable answer: no parts, or only empty text and thought summaries (a signature alone is no
+ * answer). A part with any other data (an image, code, a server-side tool call) is an answer.
+ */
+function isEmptyAnswer(parts: readonly Part[]): boolean {
+  for (const part of parts) {
+    if (typeof part.text === 'string') {
+      if (part.text !== '' && part.thought !== true) return false;
+      continue;
+    }
+    for (const key in part) {
+      if (
+        key !== 'thought' &&
+        key !== 'thoughtSignature' &&
+        (part as Record<string, unknown>)[key] != null
+      ) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** The answer text of a content: its non-thought text parts, joined. @internal */
+export function answerText(content: Content | { parts?: Part[] | undefined } | undefined): string {
+  const parts = content?.parts;
+  if (parts === undefined) return '';
+  let text = '';
+  for (const part of parts)
+    if (typeof part.text === 'string' && part.thought !== true) text += part.text;
+  return text;
+}
+
+/** The thought-summary text of a content. @internal */
+export function thoughtText(content: { parts?: Part[] | undefined } | undefined): string {
+  const parts = content?.parts;
+  if (parts === undefined) return '';
+  let text = '';
+  for (const part of parts)
+    if (typeof part.text === 'string' && part.thought === true) text += part.text;
+  return text;
+}
+
+/**
+ * The corrective note a re-ask sends, as a new user content after the history (the bad answer is
+ * not appended). Plain words the model can act on; the tool names help after an unexpected call.
+ * @internal
+ */
+export function reaskNote(
+  reason: ReaskReason,
+  {
+    finishMessage,
+    functionNames,
+  }: { finishMessage: string | undefined; functionNames: readonly string[] },
+): string {
+  const detail = finishMessage === undefined || finishMessage === '' ? '' : ` (${finishMessage})`;
+  const available =
+    functionNames.length === 0
+      ? 'No functions are available: answer in text.'
+      : `The available functions are: ${functionNames.join(', ')}.`;
+  if (reason === 'malformed-function-call') {
+    return `Your last function call could not be parsed${detail}. Call the function again with arguments that are valid JSON and match its declared parameters, or answer in text. ${available}`;
+  }
+  if (reason === 'unexpected-tool-call') {
+    return `Your last response called a tool that is not available in this request${detail}. ${available} Call only those, or answer in text.`;
+  }
+  return 'Your last response was empty. Continue: answer the request, or call one of the available functions if you need one.';
+}
+
+/** The note asking for the structured answer in `final-call` mode. @internal */
+export const FINAL_OUTPUT_NOTE =
+  'Now give your final answer as JSON that matches the response schema, based on everything above.';
+
+/** The note after a structured answer that failed its schema. @internal */
+export function outputReaskNote(issues: readonly string[]): string {
+  return `Your answer does not match the required JSON schema: ${issues.join('; ')}. Answer again with only the JSON, matching the schema exactly.`;
+}

@@ -1,0 +1,325 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { getModelCapabilities } from '../models/model-capabilities.ts';
+import type { Content, Part } from '../wire/content.ts';
+import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
+import type { AgentConfig, BaseRequest, OutputMode } from './agent-config.ts';
+import type { AgentOptions } from './agent-options.ts';
+import { prepareTools } from './prepare-tools.ts';
+import { resolveThinking } from './resolve-thinking.ts';
+import { resolveToolChoice } from './resolve-tool-choice.ts';
+import type { StopCondition } from './stop-conditions.ts';
+import { prepareOutput } from './structured-output.ts';
+
+/** The default of `maxSteps`, as in js-genai's AFC and openai-agents. */
+export const DEFAULT_MAX_STEPS = 10;
+/** The default of `maxReasks`. */
+export const DEFAULT_MAX_REASKS = 2;
+
+const knownOptions = new Set<string>([
+  'gemini',
+  'model',
+  'instructions',
+  'tools',
+  'maxSteps',
+  'stopWhen',
+  'toolChoice',
+  'generationConfig',
+  'thinking',
+  'output',
+  'toolConcurrency',
+  'toolTimeoutMs',
+  'toolErrors',
+  'maxReasks',
+  'onStepEnd',
+  'beforeToolCall',
+  'logger',
+  'capabilities',
+  'safetySettings',
+  'cachedContent',
+  'serviceTier',
+  'retrievalConfig',
+  'callOptions',
+  'now',
+]);
+
+/**
+ * Checks every `createAgent` option strictly and precomputes what each step sends, so a step only
+ * adds its `contents`.
+ *
+ * @throws {@link InvalidArgumentError} naming the option at fault and the fix.
+ * @internal
+ */
+export function resolveAgentConfig<Output>(options: AgentOptions<Output>): AgentConfig<Output> {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid(
+      'options',
+      'createAgent takes one options object: { gemini, model, tools, ... }.',
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!knownOptions.has(key)) {
+      const hint = suggest(key);
+      throw invalid(
+        key,
+        `createAgent has no option '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} Options: ${[...knownOptions].join(', ')}.`,
+      );
+    }
+  }
+  const { gemini, model } = options;
+  if (
+    typeof gemini !== 'object' ||
+    gemini === null ||
+    typeof gemini.generateContent !== 'function'
+  ) {
+    throw invalid('gemini', 'gemini must be a client made by createGemini({ apiKey }).');
+  }
+  if (typeof model !== 'string' || model.trim() === '') {
+    throw invalid('model', "model must be a model name such as 'gemini-3-flash-preview'.");
+  }
+  if (
+    options.capabilities !== undefined &&
+    (typeof options.capabilities !== 'object' || options.capabilities === null)
+  ) {
+    throw invalid(
+      'capabilities',
+      'capabilities must be an object of model-capability overrides, e.g. { generation: 3 }.',
+    );
+  }
+  const capabilities = getModelCapabilities(model, options.capabilities);
+  const logger = (options.logger ?? silentLogger).child({ component: 'agent', model });
+
+  const maxSteps = readInteger(options.maxSteps, 'maxSteps', DEFAULT_MAX_STEPS, 1);
+  const maxReasks = readInteger(options.maxReasks, 'maxReasks', DEFAULT_MAX_REASKS, 0);
+  const toolConcurrency =
+    options.toolConcurrency === Number.POSITIVE_INFINITY
+      ? Number.POSITIVE_INFINITY
+      : readInteger(options.toolConcurrency, 'toolConcurrency', Number.POSITIVE_INFINITY, 1);
+  const toolTimeoutMs = options.toolTimeoutMs;
+  if (
+    toolTimeoutMs !== undefined &&
+    !(typeof toolTimeoutMs === 'number' && toolTimeoutMs > 0 && Number.isFinite(toolTimeoutMs))
+  ) {
+    throw invalid(
+      'toolTimeoutMs',
+      `toolTimeoutMs must be a positive number of milliseconds; got ${String(toolTimeoutMs)}.`,
+    );
+  }
+  const toolErrors = options.toolErrors ?? 'report';
+  if (toolErrors !== 'report' && toolErrors !== 'throw') {
+    throw invalid(
+      'toolErrors',
+      `toolErrors must be 'report' or 'throw'; got ${JSON.stringify(toolErrors)}.`,
+    );
+  }
+  const stopWhen = readStopWhen(options.stopWhen);
+  for (const hook of ['onStepEnd', 'beforeToolCall', 'now'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') {
+      throw invalid(hook, `${hook} must be a function.`);
+    }
+  }
+
+  const tools = prepareTools({
+    tools: options.tools,
+    capabilities,
+    gemini,
+    model,
+    callOptions: options.callOptions,
+  });
+  const functionNames = [...tools.functions.keys()];
+  const functionCallingConfig = resolveToolChoice({
+    toolChoice: options.toolChoice,
+    functionNames,
+    capabilities,
+    model,
+  });
+
+  const generationConfig = readGenerationConfig(options.generationConfig, options);
+  const thinkingConfig = resolveThinking(options.thinking, model, capabilities);
+  if (thinkingConfig !== undefined) generationConfig.thinkingConfig = thinkingConfig;
+
+  const output = options.output === undefined ? undefined : prepareOutput(options.output);
+  let outputMode: OutputMode = 'none';
+  if (output !== undefined) {
+    outputMode =
+      tools.wireTools === undefined || capabilities.structuredOutputWithTools
+        ? 'inline'
+        : 'final-call';
+  }
+
+  const toolConfig: ToolConfig = {};
+  if (functionCallingConfig !== undefined) toolConfig.functionCallingConfig = functionCallingConfig;
+  if (tools.combined) toolConfig.includeServerSideToolInvocations = true;
+  if (options.retrievalConfig !== undefined) toolConfig.retrievalConfig = options.retrievalConfig;
+
+  const request: BaseRequest = { model };
+  const systemInstruction = readInstructions(options.instructions);
+  if (systemInstruction !== undefined) request.systemInstruction = systemInstruction;
+  if (tools.wireTools !== undefined) request.tools = tools.wireTools;
+  if (Object.keys(toolConfig).length > 0) request.toolConfig = toolConfig;
+  const stepGenerationConfig: GenerationConfig =
+    outputMode === 'inline' && output !== undefined
+      ? {
+          ...generationConfig,
+          responseMimeType: 'application/json',
+          responseJsonSchema: output.jsonSchema,
+        }
+      : generationConfig;
+  if (Object.keys(stepGenerationConfig).length > 0) request.generationConfig = stepGenerationConfig;
+  if (options.safetySettings !== undefined) {
+    if (!Array.isArray(options.safetySettings)) {
+      throw invalid(
+        'safetySettings',
+        'safetySettings must be an array of { category, threshold }.',
+      );
+    }
+    request.safetySettings = [...options.safetySettings];
+  }
+  if (options.cachedContent !== undefined) request.cachedContent = options.cachedContent;
+  if (options.serviceTier !== undefined) request.serviceTier = options.serviceTier;
+
+  let finalOutputRequest: BaseRequest | undefined;
+  if (outputMode === 'final-call' && output !== undefined) {
+    const { tools: _tools, toolConfig: _toolConfig, ...rest } = request;
+    finalOutputRequest = {
+      ...rest,
+      generationConfig: {
+        ...generationConfig,
+        responseMimeType: 'application/json',
+        responseJsonSchema: output.jsonSchema,
+      },
+    };
+  }
+
+  return {
+    gemini,
+    model,
+    capabilities,
+    logger,
+    tools,
+    request,
+    finalOutputRequest,
+    outputMode,
+    output,
+    maxSteps,
+    stopWhen,
+    toolConcurrency,
+    toolTimeoutMs,
+    toolErrors,
+    maxReasks,
+    onStepEnd: options.onStepEnd,
+    beforeToolCall: options.beforeToolCall,
+    callOptions: options.callOptions,
+    includeThoughts: thinkingConfig?.includeThoughts === true,
+    now: options.now ?? Date.now,
+  };
+}
+
+function readGenerationConfig(
+  config: GenerationConfig | undefined,
+  options: AgentOptions<unknown>,
+): GenerationConfig {
+  if (config === undefined) return {};
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw invalid(
+      'generationConfig',
+      'generationConfig must be an object such as { temperature: 0.2 }.',
+    );
+  }
+  if (config.candidateCount !== undefined && config.candidateCount !== 1) {
+    throw invalid(
+      'generationConfig.candidateCount',
+      'The agent continues one conversation, so it asks for one candidate; remove candidateCount (or set it to 1).',
+    );
+  }
+  if (config.thinkingConfig !== undefined && options.thinking !== undefined) {
+    throw invalid(
+      'generationConfig.thinkingConfig',
+      'Set thinking or generationConfig.thinkingConfig, not both (thinking maps to the right field for the model).',
+    );
+  }
+  if (options.output !== undefined) {
+    for (const key of ['responseSchema', 'responseJsonSchema', 'responseMimeType'] as const) {
+      if (config[key] !== undefined) {
+        throw invalid(
+          `generationConfig.${key}`,
+          `output sets generationConfig.${key}; remove it from generationConfig.`,
+        );
+      }
+    }
+  }
+  return { ...config };
+}
+
+function readInstructions(
+  instructions: AgentOptions<unknown>['instructions'],
+): Content | undefined {
+  if (instructions === undefined) return undefined;
+  if (typeof instructions === 'string') return { parts: [{ text: instructions }] };
+  if (Array.isArray(instructions)) {
+    if (
+      instructions.length === 0 ||
+      instructions.some((part) => typeof part !== 'object' || part === null)
+    ) {
+      throw invalid(
+        'instructions',
+        'instructions must be a string, a non-empty array of parts, or a Content.',
+      );
+    }
+    return { parts: instructions as Part[] };
+  }
+  if (
+    typeof instructions === 'object' &&
+    instructions !== null &&
+    Array.isArray((instructions as Content).parts)
+  ) {
+    return instructions as Content;
+  }
+  throw invalid(
+    'instructions',
+    'instructions must be a string, a non-empty array of parts, or a Content.',
+  );
+}
+
+function readStopWhen(stopWhen: AgentOptions<unknown>['stopWhen']): readonly StopCondition[] {
+  if (stopWhen === undefined) return [];
+  const list = typeof stopWhen === 'function' ? [stopWhen] : stopWhen;
+  if (!Array.isArray(list) || list.some((condition) => typeof condition !== 'function')) {
+    throw invalid(
+      'stopWhen',
+      'stopWhen must be a stop condition (e.g. stepCountIs(3)) or an array of them.',
+    );
+  }
+  return list;
+}
+
+function readInteger(value: unknown, argument: string, fallback: number, minimum: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    throw invalid(
+      argument,
+      `${argument} must be an integer of at least ${minimum}; got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message });
+}
+
+/** The known option closest to a mistyped one (`max_steps`, `maxstep`, `tool`). */
+function suggest(key: string): string | undefined {
+  const normalized = key.toLowerCase().replace(/[_-]/g, '');
+  for (const option of knownOptions) {
+    const candidate = option.toLowerCase();
+    if (
+      candidate === normalized ||
+      candidate.startsWith(normalized) ||
+      normalized.startsWith(candidate)
+    ) {
+      return option;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,269 @@
+import { isLevelEnabled } from '../logging/logger.ts';
+import type { Content } from '../wire/content.ts';
+import type { AgentConfig } from './agent-config.ts';
+import type { AgentInput } from './agent-options.ts';
+import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
+import { callModel, type EmitEvent } from './call-model.ts';
+import { createResumeStep, createStep } from './create-step.ts';
+import { AgentAbortedError } from './errors/agent-aborted-error.ts';
+import { AgentRunError } from './errors/agent-run-error.ts';
+import { InvalidModelResponseError } from './errors/invalid-model-response-error.ts';
+import { ModelCallError } from './errors/model-call-error.ts';
+import { formatIssue, OutputValidationError } from './errors/output-validation-error.ts';
+import { executeToolCalls } from './execute-tool-calls.ts';
+import {
+  classifyResponse,
+  FINAL_OUTPUT_NOTE,
+  hasFunctionCall,
+  outputReaskNote,
+  type ResponseOutcome,
+  reaskNote,
+} from './finish-outcome.ts';
+import { normalizeInput } from './normalize-input.ts';
+import { RunTracker } from './run-tracker.ts';
+
+/** How a run is driven. @internal */
+export type RunLoopOptions = {
+  signal: AbortSignal;
+  /** Model calls use `streamGenerateContent` (and emit deltas). */
+  streaming: boolean;
+  emit: EmitEvent;
+  history: readonly Content[] | undefined;
+};
+
+/**
+ * The agent loop: build the request, call the model, run the calls it makes (all of a turn at
+ * once), append its content verbatim and the responses in one user content, and go on until the
+ * model answers, a limit or condition ends the run, or it fails with a typed error that carries a
+ * consistent history.
+ * @internal
+ */
+export async function runLoop<Output>(
+  config: AgentConfig<Output>,
+  input: AgentInput,
+  { signal, streaming, emit, history }: RunLoopOptions,
+): Promise<AgentResult<Output>> {
+  const { contents, inputLength } = normalizeInput(input, {
+    history,
+    requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
+    logger: config.logger,
+    model: config.model,
+  });
+  const run = new RunTracker(contents, inputLength);
+  const { now, logger } = config;
+
+  const endStep = async (step: AgentStep): Promise<void> => {
+    run.steps.push(step);
+    if (isLevelEnabled(logger, 'debug')) {
+      logger.debug(
+        {
+          stepNumber: step.stepNumber,
+          kind: step.kind,
+          finishReason: step.finishReason,
+          toolCalls: step.toolCalls.length,
+          usage: step.usage,
+        },
+        'step ended',
+      );
+    }
+    emit?.({ type: 'step-end', step });
+    if (config.onStepEnd !== undefined) {
+      try {
+        await config.onStepEnd(step, { steps: run.steps, contents: run.contents });
+      } catch (error) {
+        throw new AgentRunError({
+          message: `onStepEnd threw after step ${step.stepNumber}: ${String(error instanceof Error ? error.message : error)}`,
+          run: run.state(),
+          cause: error,
+        });
+      }
+    }
+  };
+
+  /** Runs a model turn's calls, appends the responses, and throws if the run must stop. */
+  const answerCalls = async (step: AgentStep, content: Content): Promise<void> => {
+    const toolsStarted = now();
+    const result = await executeToolCalls({
+      config,
+      content,
+      stepNumber: step.stepNumber,
+      contents: run.contents,
+      signal,
+      emit,
+    });
+    run.append(result.responseContent);
+    step.toolCalls = result.toolCalls;
+    step.toolResponseContent = result.responseContent;
+    step.toolsMs = now() - toolsStarted;
+    for (const call of result.toolCalls) {
+      if (call.usage !== undefined) run.addUsage(call.usage);
+      if (call.grounding !== undefined) run.grounding.push(call.grounding);
+    }
+    await endStep(step);
+    if (result.aborted)
+      throw new AgentAbortedError({ phase: 'tool-calls', run: run.state(), cause: signal.reason });
+    if (result.failure !== undefined) throw result.failure(run.state());
+  };
+
+  const finish = (
+    finishReason: AgentFinishReason,
+    { output, blocked }: { output?: Output | undefined; blocked?: BlockedOutcome | undefined } = {},
+  ): AgentResult<Output> => {
+    const last = run.steps[run.steps.length - 1];
+    const result: AgentResult<Output> = {
+      ...run.state(),
+      text: last?.text ?? '',
+      output,
+      finishReason,
+      rawFinishReason: last?.finishReason,
+      finishMessage: last?.finishMessage,
+      blocked,
+      grounding: run.grounding,
+      parts: last?.content?.parts ?? [],
+    };
+    emit?.({ type: 'run-end', result });
+    return result;
+  };
+
+  // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
+  const pending = contents[contents.length - 1] as Content;
+  if (pending.role === 'model') {
+    const step = createResumeStep(pending, now());
+    emit?.({ type: 'step-start', stepNumber: step.stepNumber, kind: 'resume' });
+    await answerCalls(step, pending);
+  }
+
+  let modelSteps = 0;
+  let reasks = 0;
+  let kind: 'tools' | 'final-output' = 'tools';
+  for (;;) {
+    if (signal.aborted)
+      throw new AgentAbortedError({
+        phase: 'between-steps',
+        run: run.state(),
+        cause: signal.reason,
+      });
+    const stepNumber = run.steps.length + 1;
+    const base = kind === 'tools' ? config.request : (config.finalOutputRequest ?? config.request);
+    emit?.({ type: 'step-start', stepNumber, kind });
+    const startedAt = now();
+    let response: Awaited<ReturnType<typeof callModel>>;
+    try {
+      response = await callModel({
+        gemini: config.gemini,
+        request: { ...base, contents: run.contents },
+        callOptions: config.callOptions,
+        signal,
+        streaming,
+        emit,
+        stepNumber,
+      });
+    } catch (error) {
+      if (signal.aborted)
+        throw new AgentAbortedError({
+          phase: 'model-call',
+          run: run.state(),
+          cause: signal.reason,
+        });
+      throw new ModelCallError({ stepNumber, run: run.state(), cause: error });
+    }
+    if (kind === 'tools') modelSteps++;
+    const step = createStep({ response, stepNumber, kind, startedAt, modelMs: now() - startedAt });
+    run.addUsage(step.usage);
+    if (step.grounding !== undefined) {
+      run.grounding.push(step.grounding);
+      emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
+    }
+    let outcome: ResponseOutcome = classifyResponse(response);
+    // Without tools in the request, a call is not one the loop may run.
+    if (kind === 'final-output' && outcome.type === 'tool-calls')
+      outcome = { type: 'reask', reason: 'unexpected-tool-call' };
+    const stepsLeft = kind === 'final-output' || modelSteps < config.maxSteps;
+
+    if (outcome.type === 'reask') {
+      if (reasks >= config.maxReasks || !stepsLeft) {
+        await endStep(step);
+        throw new InvalidModelResponseError({
+          reason: outcome.reason,
+          finishReason: step.finishReason,
+          finishMessage: step.finishMessage,
+          attempts: reasks + 1,
+          run: run.state(),
+        });
+      }
+      reasks++;
+      const note = reaskNote(outcome.reason, {
+        finishMessage: step.finishMessage,
+        functionNames: kind === 'tools' ? [...config.tools.functions.keys()] : [],
+      });
+      step.reask = { reason: outcome.reason, note };
+      // The bad answer is not appended (it may be empty or hold a broken call); the note is a
+      // user content of its own after the history.
+      run.append({ role: 'user', parts: [{ text: note }] });
+      await endStep(step);
+      continue;
+    }
+
+    const content = step.content;
+    if (outcome.type === 'tool-calls' && content !== undefined) {
+      reasks = 0;
+      run.append(content);
+      step.appended = true;
+      await answerCalls(step, content);
+      if (config.stopWhen.some((condition) => condition({ steps: run.steps })))
+        return finish('stop-condition');
+      if (!stepsLeft) return finish('max-steps');
+      continue;
+    }
+
+    if (outcome.type === 'answer') {
+      if (content !== undefined) {
+        run.append(content);
+        step.appended = true;
+      }
+      if (config.output === undefined) {
+        await endStep(step);
+        return finish('stop');
+      }
+      const parsed = await config.output.parse(step.text);
+      if (parsed.success) {
+        await endStep(step);
+        return finish('stop', { output: parsed.value });
+      }
+      if (config.outputMode === 'final-call' && kind === 'tools') {
+        // The tool loop is done; ask for the JSON in a call without tools.
+        kind = 'final-output';
+        reasks = 0;
+        run.append({ role: 'user', parts: [{ text: FINAL_OUTPUT_NOTE }] });
+        await endStep(step);
+        continue;
+      }
+      if (reasks >= config.maxReasks || !stepsLeft) {
+        await endStep(step);
+        throw new OutputValidationError({
+          text: step.text,
+          issues: parsed.issues,
+          run: run.state(),
+        });
+      }
+      reasks++;
+      const note = outputReaskNote(parsed.issues.map(formatIssue));
+      step.reask = { reason: 'invalid-output', note };
+      run.append({ role: 'user', parts: [{ text: note }] });
+      await endStep(step);
+      continue;
+    }
+
+    // MAX_TOKENS, a block, or another stop: the run ends here. A partial answer is kept; a turn
+    // with function calls is not (its calls would stay unanswered).
+    if (content !== undefined && !hasFunctionCall(content.parts)) {
+      run.append(content);
+      step.appended = true;
+    }
+    await endStep(step);
+    if (outcome.type === 'max-tokens') return finish('max-tokens');
+    if (outcome.type === 'content-filter')
+      return finish('content-filter', { blocked: outcome.blocked });
+    return finish('other');
+  }
+}

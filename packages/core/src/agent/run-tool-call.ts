@@ -1,0 +1,200 @@
+import { TimeoutError } from '../errors/timeout-error.ts';
+import { isLevelEnabled } from '../logging/logger.ts';
+import type {
+  FunctionTool,
+  ToolArgumentIssue,
+  ToolArgumentsResult,
+  ToolExecuteContext,
+} from '../tools/tool.ts';
+import type { Content, FunctionCall } from '../wire/content.ts';
+import type { AgentConfig } from './agent-config.ts';
+import type { BeforeToolCallDecision } from './agent-options.ts';
+
+/** How one call went, before it becomes a record and a functionResponse. @internal */
+export type ExecuteOutcome = { args: unknown } & (
+  | { type: 'value'; value: unknown }
+  | { type: 'error'; error: unknown }
+  | { type: 'timeout'; timeoutMs: number }
+  | { type: 'unknown-tool' }
+  | { type: 'invalid-args'; issues: ToolArgumentIssue[]; fromHook: boolean }
+  | { type: 'denied'; message: string }
+  | { type: 'hook-failed'; error: unknown }
+  | { type: 'aborted' }
+);
+
+const aborted = Symbol('aborted');
+
+/**
+ * One function call: find the tool, parse the arguments, ask `beforeToolCall`, run `execute`
+ * within its time limit. Never throws, and settles as soon as `signal` aborts (a tool that ignores
+ * its context signal keeps running in the background, but the run does not wait for it).
+ * @internal
+ */
+export async function runToolCall<Output>({
+  config,
+  call,
+  toolCallId,
+  stepNumber,
+  contents,
+  signal,
+}: {
+  config: AgentConfig<Output>;
+  call: FunctionCall;
+  toolCallId: string;
+  stepNumber: number;
+  contents: readonly Content[];
+  signal: AbortSignal;
+}): Promise<ExecuteOutcome> {
+  const rawArgs = call.args ?? {};
+  if (signal.aborted) return { type: 'aborted', args: undefined };
+  const tool = config.tools.functions.get(call.name);
+  if (tool === undefined) return { type: 'unknown-tool', args: undefined };
+  const parsed = safeParseArgs(tool, call.args);
+  if (!parsed.success)
+    return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  let args = parsed.value;
+
+  if (config.beforeToolCall !== undefined) {
+    let decision: BeforeToolCallDecision | typeof aborted;
+    try {
+      const hook = config.beforeToolCall;
+      decision = await raceAbort(
+        Promise.resolve().then(() =>
+          hook({ toolName: call.name, toolCallId, args, rawArgs, stepNumber, contents, signal }),
+        ),
+        signal,
+      );
+    } catch (error) {
+      return { type: 'hook-failed', error, args };
+    }
+    if (decision === aborted) return { type: 'aborted', args };
+    if (decision !== undefined && decision !== null) {
+      if (decision.type === 'deny') {
+        return { type: 'denied', message: String(decision.message), args };
+      }
+      if (decision.type === 'modify') {
+        const reparsed = safeParseArgs(tool, decision.args);
+        if (!reparsed.success) {
+          return {
+            type: 'invalid-args',
+            issues: reparsed.issues,
+            fromHook: true,
+            args: decision.args,
+          };
+        }
+        args = reparsed.value;
+      }
+    }
+  }
+
+  const timeoutMs = tool.timeoutMs ?? config.toolTimeoutMs;
+  const logger = config.logger;
+  const debug = isLevelEnabled(logger, 'debug');
+  if (debug) logger.debug({ stepNumber, toolName: call.name, toolCallId }, 'tool call started');
+  const outcome = await execute(tool, args, {
+    timeoutMs,
+    signal,
+    context: { toolCallId, step: stepNumber, logger, contents },
+  });
+  if (debug)
+    logger.debug(
+      { stepNumber, toolName: call.name, toolCallId, outcome: outcome.type },
+      'tool call ended',
+    );
+  return outcome;
+}
+
+function safeParseArgs(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+): ToolArgumentsResult<unknown> {
+  try {
+    return tool.parseArgs(args);
+  } catch (error) {
+    // A schema that throws (an async refinement, a bug) is reported like invalid arguments.
+    return {
+      success: false,
+      issues: [
+        {
+          path: [],
+          message: `the arguments could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
+  }
+}
+
+function execute(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+  {
+    timeoutMs,
+    signal,
+    context,
+  }: {
+    timeoutMs: number | undefined;
+    signal: AbortSignal;
+    context: Omit<ToolExecuteContext, 'signal'>;
+  },
+): Promise<ExecuteOutcome> {
+  return new Promise((resolve) => {
+    // The tool's own signal: aborted with the turn, or when its time is up.
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
+    const settle = (outcome: ExecuteOutcome): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const onAbort = (): void => {
+      controller.abort(signal.reason);
+      settle({ type: 'aborted', args });
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        controller.abort(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
+        settle({ type: 'timeout', timeoutMs, args });
+      }, timeoutMs);
+    }
+    let result: unknown;
+    try {
+      result = tool.execute(args, { ...context, signal: controller.signal });
+    } catch (error) {
+      settle({ type: 'error', error, args });
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => settle({ type: 'value', value, args }),
+      (error: unknown) => settle({ type: 'error', error, args }),
+    );
+  });
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof aborted> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.resolve(aborted);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(aborted);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,52 @@
+import type { AgentStep } from './agent-result.ts';
+
+/** What a stop condition sees. */
+export type StopConditionContext = {
+  /** The steps so far, the one that just ended last. */
+  steps: readonly AgentStep[];
+};
+
+/**
+ * A pure function of the steps so far, checked after each step that called functions (once its
+ * calls are answered). When it returns true the run ends with `finishReason: 'stop-condition'`.
+ * A step without calls ends the run anyway.
+ */
+export type StopCondition = (context: StopConditionContext) => boolean;
+
+/**
+ * Stops once `count` steps have been made.
+ * @example createAgent({ ..., stopWhen: stepCountIs(3) })
+ */
+export function stepCountIs(count: number): StopCondition {
+  return ({ steps }) => steps.length >= count;
+}
+
+/**
+ * Stops after a step that called a function: any function, or one of `toolNames`.
+ * @example createAgent({ ..., toolChoice: 'ANY', stopWhen: hasToolCall('final_answer') })
+ */
+export function hasToolCall(...toolNames: string[]): StopCondition {
+  return ({ steps }) => {
+    const last = steps[steps.length - 1];
+    if (last === undefined) return false;
+    if (toolNames.length === 0) return last.toolCalls.length > 0;
+    return last.toolCalls.some((call) => toolNames.includes(call.toolName));
+  };
+}
+
+/** Stops after a step in which a call failed (bad arguments, unknown tool, a throw, a timeout). */
+export function hasToolError(): StopCondition {
+  return ({ steps }) => {
+    const last = steps[steps.length - 1];
+    return last !== undefined && last.toolCalls.some((call) => call.outcome !== 'success');
+  };
+}
+
+/** Stops once the steps together used more than `maxTokens` tokens (`totalTokenCount`). */
+export function totalTokensExceed(maxTokens: number): StopCondition {
+  return ({ steps }) => {
+    let total = 0;
+    for (const step of steps) total += step.usage.totalTokenCount;
+    return total > maxTokens;
+  };
+}

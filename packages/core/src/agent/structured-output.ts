@@ -1,0 +1,118 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { cleanJsonSchema } from '../tools/clean-json-schema.ts';
+import { hasStandardJsonSchema, isStandardSchema } from '../tools/standard-schema.ts';
+import {
+  isZodV3Schema,
+  type ZodV3SchemaLike,
+  zodV3ToJsonSchema,
+} from '../tools/zod-v3-to-json-schema.ts';
+import {
+  isZodV4Schema,
+  type ZodV4SchemaLike,
+  zodV4ToJsonSchema,
+} from '../tools/zod-v4-to-json-schema.ts';
+import type { JsonSchema } from '../wire/schema.ts';
+import type { OutputSchema } from './agent-options.ts';
+import type { OutputIssue } from './errors/output-validation-error.ts';
+
+/** The `output` option, converted once. @internal */
+export type PreparedOutput<Output> = {
+  /** Sent as `generationConfig.responseJsonSchema`. */
+  jsonSchema: JsonSchema;
+  /** Parses and validates an answer's text. */
+  parse(
+    text: string,
+  ): Promise<{ success: true; value: Output } | { success: false; issues: OutputIssue[] }>;
+};
+
+/**
+ * Converts the `output` schema to the JSON Schema sent as `responseJsonSchema` (once, at
+ * `createAgent`), with the tools' converters and cleaning, and makes the answer parser.
+ *
+ * @throws {@link InvalidArgumentError} naming `output` when it is not a supported schema or cannot
+ *   become JSON Schema.
+ * @internal
+ */
+export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOutput<Output> {
+  let converted: Record<string, unknown>;
+  try {
+    if (isZodV4Schema(output)) converted = zodV4ToJsonSchema(output as unknown as ZodV4SchemaLike);
+    else if (isZodV3Schema(output))
+      converted = zodV3ToJsonSchema(output as unknown as ZodV3SchemaLike);
+    else if (isStandardSchema(output) && hasStandardJsonSchema(output)) {
+      converted = output['~standard'].jsonSchema.input({ target: 'draft-2020-12' });
+    } else {
+      throw new InvalidArgumentError({
+        argument: 'output',
+        message:
+          'output must be a zod schema (zod 4, or zod 3.24+) or a Standard Schema that implements Standard JSON Schema, e.g. output: z.object({ answer: z.string() }).',
+      });
+    }
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error)) throw error;
+    throw new InvalidArgumentError({
+      argument: 'output',
+      message: `The output schema cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
+      cause: error,
+    });
+  }
+  const cleaned = cleanJsonSchema(converted);
+  // cleanJsonSchema types a type-less root as an object (right for function parameters); an
+  // output may be a union or anything else.
+  if (converted['type'] === undefined) delete cleaned['type'];
+  return {
+    jsonSchema: cleaned,
+    parse: (text) => parseOutput<Output>(output, text),
+  };
+}
+
+async function parseOutput<Output>(
+  schema: OutputSchema<Output>,
+  text: string,
+): Promise<{ success: true; value: Output } | { success: false; issues: OutputIssue[] }> {
+  let value: unknown;
+  try {
+    value = JSON.parse(stripCodeFence(text));
+  } catch (error) {
+    return {
+      success: false,
+      issues: [
+        {
+          path: [],
+          message: `The answer is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+        },
+      ],
+    };
+  }
+  if (!isStandardSchema(schema)) {
+    // zod 3 before 3.24 has no `~standard`.
+    const result = (schema as unknown as ZodV3SchemaLike).safeParse(value) as
+      | { success: true; data: Output }
+      | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
+    return result.success
+      ? { success: true, value: result.data }
+      : {
+          success: false,
+          issues: result.error.issues.map(({ path, message }) => ({ path: [...path], message })),
+        };
+  }
+  const result = await schema['~standard'].validate(value);
+  if (result.issues === undefined) return { success: true, value: result.value as Output };
+  return {
+    success: false,
+    issues: result.issues.map((issue) => ({
+      path: (issue.path ?? []).map((segment) => {
+        const key = typeof segment === 'object' ? segment.key : segment;
+        return typeof key === 'number' ? key : String(key);
+      }),
+      message: issue.message,
+    })),
+  };
+}
+
+/** A model not in JSON mode may wrap JSON in a Markdown fence. */
+function stripCodeFence(text: string): string {
+  const trimmed = text.trim();
+  const match = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/.exec(trimmed);
+  return match === null ? trimmed : (match[1] as string);
+}
