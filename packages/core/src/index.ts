@@ -11,6 +11,7 @@ export type { StreamErrorReason } from './errors/stream-error.ts';
 export { StreamError } from './errors/stream-error.ts';
 export { TimeoutError } from './errors/timeout-error.ts';
 // --- client (http, retry) ---
+export { createGemini } from './http/create-gemini.ts';
 export type {
   AuthStyle,
   CallOptions,
@@ -20,8 +21,10 @@ export type {
   ListModelsOptions,
   RetryOptions,
 } from './http/gemini.ts';
-export type { Logger, LogMethod } from './logging/logger.ts';
 // --- logging ---
+export type { CreateLoggerOptions, LogLevel } from './logging/create-logger.ts';
+export { createLogger } from './logging/create-logger.ts';
+export type { Logger, LogMethod } from './logging/logger.ts';
 export { silentLogger } from './logging/logger.ts';
 export type { ModelCapabilities } from './models/model-capabilities.ts';
 // --- models ---
@@ -111,6 +114,11 @@ export type {
 export type { JsonSchema, Schema, SchemaType } from './wire/schema.ts';
 
 // --- streaming ---
+export type { StreamAccumulator } from './streaming/create-stream-accumulator.ts';
+export { createStreamAccumulator } from './streaming/create-stream-accumulator.ts';
+export { foldStream } from './streaming/fold-stream.ts';
+export type { ParseGenerateContentResponseResult } from './wire/parse-generate-content-response.ts';
+export { parseGenerateContentResponse } from './wire/parse-generate-content-response.ts';
 
 // --- history ---
 export type { FillMissingThoughtSignaturesOptions } from './history/fill-missing-thought-signatures.ts';

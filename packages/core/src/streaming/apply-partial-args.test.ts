@@ -69,7 +69,7 @@ describe('applyPartialArgs', () => {
       new Set(),
     );
     expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
     expect(JSON.parse(JSON.stringify(args))).toEqual(
       JSON.parse('{"__proto__":{"polluted":true},"constructor":"c"}'),
     );

@@ -1,0 +1,243 @@
+import { createParser } from 'eventsource-parser';
+import {
+  type CreateApiCallErrorOptions,
+  createApiCallError,
+} from '../errors/create-api-call-error.ts';
+import { StreamError } from '../errors/stream-error.ts';
+import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+import { createBareJsonCollector } from './create-bare-json-collector.ts';
+
+/** What {@link parseGenerateContentStream} reads. */
+export type ParseGenerateContentStreamOptions = {
+  /** The body of a 200 `streamGenerateContent?alt=sse` response. */
+  body: ReadableStream<Uint8Array>;
+  /** The request URL (no key in it), for errors. */
+  url: string;
+  /** The API method, for errors: `streamGenerateContent`. */
+  method: string;
+  /** Aborting rejects the pending read with `signal.reason` and cancels the body. */
+  signal?: AbortSignal | undefined;
+  /**
+   * More context for an error object found inside the stream (`responseHeaders`, `attempt`,
+   * `auth`, `redact`), passed to `createApiCallError`.
+   */
+  errorContext?:
+    | Omit<CreateApiCallErrorOptions, 'url' | 'method' | 'status' | 'body' | 'parsedBody'>
+    | undefined;
+};
+
+/**
+ * Reads a Gemini SSE body (`data: <JSON>` events, CRLF, LF or CR line endings, split anywhere
+ * across network chunks, UTF-8 decoded incrementally) and yields each chunk as a checked
+ * {@link GenerateContentResponse}, the same object `JSON.parse` made.
+ *
+ * Fails with:
+ * - `ApiCallError` for an error object inside the 200 stream, as a `data:` event or as bare
+ *   (possibly multi-line) JSON in the body;
+ * - `StreamError` `malformed-json` (an event is not JSON), `invalid-chunk` (JSON, not a response),
+ *   `truncated` (the body ended inside an event, or held no event at all), `connection` (reading
+ *   failed); `chunksDelivered` says how many chunks were yielded before;
+ * - `signal.reason` when the signal aborts.
+ *
+ * An event the body ends in without its blank line is accepted when its JSON is complete (some
+ * gateways omit the last blank line). Empty `data:` events and a `[DONE]` sentinel are skipped; a
+ * body of bare JSON (an object or an array of responses) is read as chunks too. The body is
+ * cancelled when iteration ends early, fails or is aborted, so the connection is released.
+ * @internal
+ */
+export async function* parseGenerateContentStream({
+  body,
+  url,
+  method,
+  signal,
+  errorContext,
+}: ParseGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  // Chunks parsed from the bytes fed so far, yielded after each feed.
+  const pending: GenerateContentResponse[] = [];
+  let failure: unknown;
+  let delivered = 0;
+  let events = 0;
+  let atEnd = false;
+
+  const accept = (value: unknown, text: string): void => {
+    const error = findError(value);
+    if (error !== undefined) {
+      const code =
+        typeof error === 'object' && error !== null
+          ? (error as { code?: unknown }).code
+          : undefined;
+      failure = createApiCallError({
+        ...errorContext,
+        url,
+        method,
+        status: typeof code === 'number' ? code : undefined,
+        body: text,
+        parsedBody: value,
+      });
+      return;
+    }
+    if (Array.isArray(value)) {
+      // A gateway that ignored `alt=sse` sends the JSON array of chunks.
+      for (const item of value) if (failure === undefined) accept(item, text);
+      return;
+    }
+    const result = parseGenerateContentResponse(value);
+    if (result.ok) pending.push(result.value);
+    else {
+      const where = result.path === '' ? 'the chunk' : `\`${result.path}\``;
+      failure = new StreamError({
+        reason: 'invalid-chunk',
+        chunksDelivered: delivered + pending.length,
+        event: text,
+        message:
+          `Gemini stream event ${events} is JSON but not a GenerateContentResponse: ${where} ` +
+          `${result.message}. The event text is on \`error.event\`; check that the base URL ` +
+          'points at a Gemini-compatible API.',
+      });
+    }
+  };
+
+  const malformed = (text: string, cause: unknown): void => {
+    failure = atEnd
+      ? truncated(text, delivered + pending.length)
+      : new StreamError({
+          reason: 'malformed-json',
+          chunksDelivered: delivered + pending.length,
+          event: text,
+          cause,
+          message:
+            `Gemini stream event ${events} is not valid JSON (${describeCause(cause)}). The ` +
+            'event text is on `error.event`. Retry the request; if it keeps happening, a proxy ' +
+            'between you and Gemini is altering the stream.',
+        });
+  };
+
+  const bare = createBareJsonCollector({
+    onValue: (value, text) => {
+      events++;
+      accept(value, text);
+    },
+    onMalformed: (text, cause) => {
+      events++;
+      malformed(text, cause);
+    },
+  });
+
+  const parser = createParser({
+    onEvent: ({ data }) => {
+      if (failure !== undefined || data === '' || data === '[DONE]') return;
+      events++;
+      let value: unknown;
+      try {
+        value = JSON.parse(data);
+      } catch (cause) {
+        malformed(data, cause);
+        return;
+      }
+      accept(value, data);
+    },
+    onError: (error) => {
+      // A line that is not an SSE field: possibly part of bare JSON.
+      if (failure === undefined && error.type === 'unknown-field' && error.line !== undefined) {
+        bare.pushLine(error.line);
+      }
+    },
+  });
+
+  const onAbort = (): void => {
+    // Settles a pending read at once (as done); the loop then throws the signal's reason.
+    reader.cancel(signal?.reason).catch(ignore);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    signal?.throwIfAborted();
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (cause) {
+        signal?.throwIfAborted();
+        throw new StreamError({
+          reason: 'connection',
+          chunksDelivered: delivered,
+          cause,
+          message:
+            `Reading the Gemini stream failed after ${delivered} chunk(s): ` +
+            `${describeCause(cause)}. Retry the request.`,
+        });
+      }
+      signal?.throwIfAborted();
+      if (result.done) break;
+      parser.feed(decoder.decode(result.value, { stream: true }));
+      for (let index = 0; index < pending.length; index++) {
+        delivered++;
+        yield pending[index] as GenerateContentResponse;
+        signal?.throwIfAborted();
+      }
+      pending.length = 0;
+      if (failure !== undefined) throw failure;
+    }
+
+    // The body ended: flush the decoder and end a last event that lacks its blank line.
+    atEnd = true;
+    parser.feed(`${decoder.decode()}\n\n`);
+    const unfinished = bare.pending();
+    if (unfinished !== undefined && failure === undefined) {
+      failure = truncated(unfinished, delivered + pending.length);
+    }
+    for (let index = 0; index < pending.length; index++) {
+      delivered++;
+      yield pending[index] as GenerateContentResponse;
+      signal?.throwIfAborted();
+    }
+    pending.length = 0;
+    if (failure !== undefined) throw failure;
+    if (delivered === 0) {
+      const start = bare.firstIgnoredLine();
+      throw new StreamError({
+        reason: 'truncated',
+        chunksDelivered: 0,
+        event: start,
+        message:
+          start === undefined
+            ? 'The Gemini stream ended before its first chunk (an empty 200 body). Retry the request.'
+            : 'The Gemini stream held no `data:` event; its first line is on `error.event`. Check ' +
+              'that the base URL points at a Gemini-compatible API that supports `alt=sse`.',
+      });
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    // Releases the connection when the consumer stops early or anything failed; a no-op when the
+    // body was read to the end.
+    reader.cancel().catch(ignore);
+  }
+}
+
+function truncated(text: string, chunksDelivered: number): StreamError {
+  return new StreamError({
+    reason: 'truncated',
+    chunksDelivered,
+    event: text,
+    message:
+      `The Gemini stream ended in the middle of an event after ${chunksDelivered} chunk(s): the ` +
+      'connection was cut. The partial event is on `error.event`. Retry the request.',
+  });
+}
+
+/** The `error` of `{"error": {...}}`, or of the array-wrapped `[{"error": {...}}]`. */
+function findError(value: unknown): unknown {
+  const root: unknown = Array.isArray(value) ? value[0] : value;
+  if (typeof root !== 'object' || root === null) return undefined;
+  const error = (root as { error?: unknown }).error;
+  return error === null ? undefined : error;
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function ignore(): void {}
