@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createAttemptSignal } from './create-attempt-signal.ts';
+
+afterEach(() => vi.useRealTimers());
+
+describe('createAttemptSignal', () => {
+  it('aborts with a TimeoutError DOMException when the time limit passes', () => {
+    vi.useFakeTimers();
+    const attempt = createAttemptSignal({ timeoutMs: 100 });
+    vi.advanceTimersByTime(99);
+    expect(attempt.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(attempt.signal.aborted).toBe(true);
+    expect(attempt.timedOut).toBe(true);
+    expect((attempt.signal.reason as DOMException).name).toBe('TimeoutError');
+  });
+
+  it('follows the caller’s signal with its reason, and detaches on dispose', () => {
+    const controller = new AbortController();
+    const attempt = createAttemptSignal({ signal: controller.signal, timeoutMs: 1000 });
+    controller.abort('why');
+    expect(attempt.signal.reason).toBe('why');
+    expect(attempt.timedOut).toBe(false);
+
+    const other = new AbortController();
+    const remove = vi.spyOn(other.signal, 'removeEventListener');
+    createAttemptSignal({ signal: other.signal, timeoutMs: 1000 }).dispose();
+    expect(remove).toHaveBeenCalledWith('abort', expect.any(Function));
+  });
+
+  it('restarts and pauses the timer (the stream idle limit)', () => {
+    vi.useFakeTimers();
+    const attempt = createAttemptSignal({ timeoutMs: 100 });
+    vi.advanceTimersByTime(80);
+    attempt.restartTimer();
+    vi.advanceTimersByTime(80);
+    expect(attempt.signal.aborted).toBe(false);
+    attempt.pauseTimer();
+    vi.advanceTimersByTime(1_000);
+    expect(attempt.signal.aborted).toBe(false);
+    attempt.restartTimer();
+    vi.advanceTimersByTime(100);
+    expect(attempt.timedOut).toBe(true);
+  });
+
+  it('treats a limit beyond what setTimeout can hold as no limit', () => {
+    vi.useFakeTimers();
+    const attempt = createAttemptSignal({ timeoutMs: Number.POSITIVE_INFINITY });
+    vi.advanceTimersByTime(10_000_000);
+    expect(attempt.signal.aborted).toBe(false);
+  });
+});

@@ -1,0 +1,423 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:net';
+import { delay, HttpResponse, http, passthrough } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
+import {
+  createTestServer,
+  GOOGLE,
+  readFixture,
+  TEST_KEY,
+  textResponse,
+} from './__fixtures__/test-server.ts';
+import { createGemini } from './create-gemini.ts';
+
+const server = createTestServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+const GENERATE = `${GOOGLE}/models/gemini-2.5-flash:generateContent`;
+const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+
+/** Answers with each response in turn (the last one repeats) and counts the requests. */
+function sequence(...responses: (() => Response | Promise<Response>)[]): { count: number } {
+  const state = { count: 0 };
+  server.use(
+    http.post(GENERATE, () => {
+      const next = responses[Math.min(state.count, responses.length - 1)] as () => Response;
+      state.count++;
+      return next();
+    }),
+  );
+  return state;
+}
+
+function errorResponse(fixture: string, status: number, headers: Record<string, string> = {}) {
+  return () =>
+    new HttpResponse(readFixture(`errors/${fixture}`), {
+      status,
+      headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
+    });
+}
+
+const ok = () => HttpResponse.json(textResponse('ok') as Record<string, never>);
+const overloaded = errorResponse('503-UNAVAILABLE-overloaded.no-alt-sse-array.json', 503);
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('createGemini error fixtures over HTTP', () => {
+  const cases: [string, number][] = [
+    ['400-INVALID_ARGUMENT-API_KEY_INVALID.DOCS-EXAMPLE.json', 400],
+    [
+      '400-INVALID_ARGUMENT-unknown-name-additionalProperties-in-parameters.RECONSTRUCTED.json',
+      400,
+    ],
+    ['404-NOT_FOUND-unknown-model.json', 404],
+    ['429-RESOURCE_EXHAUSTED-Help-QuotaFailure-RetryInfo.json', 429],
+    ['503-UNAVAILABLE-overloaded.no-alt-sse-array.json', 503],
+  ];
+  for (const [fixture, status] of cases) {
+    it(`turns a ${status} (${fixture}) into an ApiCallError with status, body and headers`, async () => {
+      sequence(errorResponse(fixture, status, { 'x-trace': 't-1' }));
+      const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+      const error = await rejection(gemini.generateContent(request));
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      const apiError = error as ApiCallError;
+      expect(apiError.status).toBe(status);
+      expect(apiError.url).toBe(GENERATE);
+      expect(apiError.method).toBe('generateContent');
+      expect(apiError.attempt).toBe(1);
+      expect(apiError.responseBody).toBe(readFixture(`errors/${fixture}`));
+      expect(apiError.responseHeaders?.['x-trace']).toBe('t-1');
+      expect(apiError.apiMessage).toBeTruthy();
+    });
+  }
+
+  it('reads a 404 served as text/event-stream on the stream endpoint as a plain JSON error', async () => {
+    const fixture = '404-NOT_FOUND-on-streamGenerateContent-alt-sse-with-DebugInfo.json';
+    server.use(
+      http.post(
+        `${GOOGLE}/models/custom-gemini-2.0-flash:streamGenerateContent`,
+        () =>
+          new HttpResponse(readFixture(`errors/${fixture}`), {
+            status: 404,
+            headers: { 'content-type': 'text/event-stream' },
+          }),
+      ),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const stream = gemini.streamGenerateContent({
+      model: 'custom-gemini-2.0-flash',
+      contents: 'Hi',
+    });
+    const error = await rejection(
+      (async () => {
+        for await (const _ of stream) throw new Error('no chunk expected');
+      })(),
+    );
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(404);
+    expect((error as ApiCallError).googleStatus).toBe('NOT_FOUND');
+    expect((error as ApiCallError).message).toContain('gemini.listModels()');
+  });
+
+  it('keeps a proxy’s HTML error page raw', async () => {
+    sequence(
+      () =>
+        new HttpResponse('<html><body><h1>502 Bad Gateway</h1></body></html>', {
+          status: 502,
+          headers: { 'content-type': 'text/html' },
+        }),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(error.status).toBe(502);
+    expect(error.responseBody).toContain('<h1>502 Bad Gateway</h1>');
+    expect(error.message).toContain('not a Gemini error body (text/html)');
+  });
+
+  it('turns a 200 body that is not JSON into a non-retryable ApiCallError', async () => {
+    const state = sequence(() => new HttpResponse('<html>login</html>', { status: 200 }));
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).toContain('not JSON');
+    expect(state.count).toBe(1);
+  });
+
+  it('turns a 200 body of the wrong shape into an ApiCallError naming the path', async () => {
+    sequence(() => HttpResponse.json({ candidates: [{ content: { parts: 'x' } }] }));
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(error.message).toContain('candidates[0].content.parts');
+  });
+});
+
+describe('createGemini retries', () => {
+  it('waits the RetryInfo delay of a 429 exactly, then succeeds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const state = sequence(
+      errorResponse('429-RESOURCE_EXHAUSTED-Help-QuotaFailure-RetryInfo.json', 429),
+      ok,
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const promise = gemini.generateContent(request);
+    await vi.advanceTimersByTimeAsync(57_990);
+    expect(state.count).toBe(1);
+    await vi.advanceTimersByTimeAsync(20);
+    const response = await promise;
+    expect(state.count).toBe(2);
+    expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe('ok');
+  });
+
+  it('honours a Retry-After header in seconds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const state = sequence(
+      () => new HttpResponse('busy', { status: 503, headers: { 'retry-after': '5' } }),
+      ok,
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const promise = gemini.generateContent(request);
+    await vi.advanceTimersByTimeAsync(4_990);
+    expect(state.count).toBe(1);
+    await vi.advanceTimersByTimeAsync(20);
+    await promise;
+    expect(state.count).toBe(2);
+  });
+
+  it('fails a per-day 429 at once, with one request, saying the quota is spent', async () => {
+    const daily = JSON.stringify({
+      error: {
+        code: 429,
+        message: 'You exceeded your current quota.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }],
+          },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '20s' },
+        ],
+      },
+    });
+    const state = sequence(() => new HttpResponse(daily, { status: 429 }), ok);
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(state.count).toBe(1);
+    expect(error.isDailyQuota).toBe(true);
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).toContain('Daily quota spent');
+  });
+
+  it('retries a 503 twice with growing backoff, then returns the answer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const state = sequence(overloaded, overloaded, ok);
+    const gemini = createGemini({
+      apiKey: TEST_KEY,
+      retry: { jitter: false, initialDelayMs: 1000 },
+    });
+    const promise = gemini.generateContent(request);
+    await vi.advanceTimersByTimeAsync(990);
+    expect(state.count).toBe(1);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(state.count).toBe(2);
+    await vi.advanceTimersByTimeAsync(1_980);
+    expect(state.count).toBe(2);
+    await vi.advanceTimersByTimeAsync(20);
+    await promise;
+    expect(state.count).toBe(3);
+  });
+
+  it('throws the last ApiCallError when retries are spent, saying how many attempts were made', async () => {
+    const state = sequence(overloaded);
+    const gemini = createGemini({
+      apiKey: TEST_KEY,
+      retry: { maxRetries: 2, initialDelayMs: 1, jitter: false },
+    });
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(state.count).toBe(3);
+    expect(error.attempt).toBe(3);
+    expect(error.status).toBe(503);
+    expect(error.message).toContain('Failed after 3 attempts (retried 2 times)');
+  });
+
+  it('makes one request with maxRetries 0, and per call with retry: false', async () => {
+    const state = sequence(overloaded);
+    await rejection(
+      createGemini({ apiKey: TEST_KEY, retry: { maxRetries: 0 } }).generateContent(request),
+    );
+    expect(state.count).toBe(1);
+    await rejection(createGemini({ apiKey: TEST_KEY }).generateContent(request, { retry: false }));
+    expect(state.count).toBe(2);
+  });
+
+  it('fails at once when the server asks for a delay over maxServerDelayMs', async () => {
+    const body = JSON.stringify({
+      error: {
+        code: 429,
+        message: 'Slow down.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '120s' }],
+      },
+    });
+    const state = sequence(() => new HttpResponse(body, { status: 429 }), ok);
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const started = Date.now();
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(state.count).toBe(1);
+    expect(error.retryDelayMs).toBe(120_000);
+    expect(error.message).toContain('Not retried: the server asked to wait 120 s');
+    expect(error.message).toContain('retry.maxServerDelayMs');
+  });
+
+  it('retries a network failure, then succeeds', async () => {
+    const state = sequence(() => HttpResponse.error(), ok);
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 1 } });
+    const response = await gemini.generateContent(request);
+    expect(state.count).toBe(2);
+    expect(response.candidates).toHaveLength(1);
+  });
+
+  it('retries a connection reset reported by fetch as TypeError with cause.code', async () => {
+    let calls = 0;
+    const fetch = vi.fn(async () => {
+      calls++;
+      if (calls === 1) {
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+        });
+      }
+      return Response.json(textResponse('after reset'));
+    });
+    const gemini = createGemini({ apiKey: TEST_KEY, fetch, retry: { initialDelayMs: 1 } });
+    const response = await gemini.generateContent(request);
+    expect(calls).toBe(2);
+    expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe('after reset');
+  });
+});
+
+describe('createGemini real sockets', () => {
+  let tcp: Server;
+  let port = 0;
+  beforeAll(async () => {
+    // A server that accepts and resets every connection.
+    tcp = createServer((socket) => socket.resetAndDestroy());
+    tcp.listen(0, '127.0.0.1');
+    await once(tcp, 'listening');
+    port = (tcp.address() as { port: number }).port;
+  });
+  afterAll(() => tcp.close());
+
+  it('names host and code for a connection that is reset, after retrying it', async () => {
+    server.use(http.all(`http://127.0.0.1:${port}/*`, () => passthrough()));
+    const gemini = createGemini({
+      apiKey: TEST_KEY,
+      baseUrl: `http://127.0.0.1:${port}`,
+      retry: { maxRetries: 1, initialDelayMs: 1 },
+    });
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error.status).toBeUndefined();
+    expect(error.isRetryable).toBe(true);
+    expect(error.attempt).toBe(2);
+    expect(error.message).toContain(`127.0.0.1:${port}`);
+    expect(error.message).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+  });
+
+  it('names host and code for a refused connection', async () => {
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const closedPort = (closed.address() as { port: number }).port;
+    closed.close();
+    await once(closed, 'close');
+    server.use(http.all(`http://127.0.0.1:${closedPort}/*`, () => passthrough()));
+    const gemini = createGemini({
+      apiKey: TEST_KEY,
+      baseUrl: `http://127.0.0.1:${closedPort}`,
+      retry: false,
+    });
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toContain('connection refused');
+  });
+});
+
+describe('createGemini time limits and aborts', () => {
+  it('fails with a TimeoutError when an attempt takes longer than timeoutMs, without retrying', async () => {
+    const state = { count: 0 };
+    server.use(
+      http.post(GENERATE, async () => {
+        state.count++;
+        await delay(2_000);
+        return ok();
+      }),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 50 });
+    const error = await rejection(gemini.generateContent(request));
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).timeoutMs).toBe(50);
+    expect((error as TimeoutError).operation).toBe('generateContent');
+    expect((error as Error).message).toContain('Raise timeoutMs');
+    expect(state.count).toBe(1);
+  });
+
+  it('applies a per-call timeoutMs', async () => {
+    server.use(
+      http.post(GENERATE, async () => {
+        await delay(2_000);
+        return ok();
+      }),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const error = await rejection(gemini.generateContent(request, { timeoutMs: 30 }));
+    expect((error as TimeoutError).timeoutMs).toBe(30);
+  });
+
+  it('rejects with the signal’s reason at once when aborted during a request', async () => {
+    server.use(
+      http.post(GENERATE, async () => {
+        await delay(5_000);
+        return ok();
+      }),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const controller = new AbortController();
+    const promise = gemini.generateContent(request, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    const started = Date.now();
+    const error = await rejection(promise);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((error as Error).name).toBe('AbortError');
+  });
+
+  it('stops a retry wait at once when aborted, and makes no further request', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const state = sequence(overloaded, ok);
+    const gemini = createGemini({
+      apiKey: TEST_KEY,
+      retry: { initialDelayMs: 10_000, jitter: false },
+    });
+    const controller = new AbortController();
+    const reason = new Error('user cancelled');
+    const promise = rejection(gemini.generateContent(request, { signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(state.count).toBe(1);
+    controller.abort(reason);
+    expect(await promise).toBe(reason);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(state.count).toBe(1);
+  });
+
+  it('rejects with a non-Error abort reason as given', async () => {
+    const state = sequence(overloaded);
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 10_000 } });
+    const controller = new AbortController();
+    const promise = rejection(gemini.generateContent(request, { signal: controller.signal }));
+    await vi.waitFor(() => expect(state.count).toBe(1));
+    controller.abort('stop');
+    expect(await promise).toBe('stop');
+  });
+
+  it('does not send a request when the signal is already aborted', async () => {
+    const state = sequence(ok);
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const error = await rejection(gemini.generateContent(request, { signal: AbortSignal.abort() }));
+    expect((error as Error).name).toBe('AbortError');
+    expect(state.count).toBe(0);
+  });
+});
