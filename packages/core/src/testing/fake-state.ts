@@ -1,0 +1,44 @@
+import type { ActiveFaultRule } from './fake-faults.ts';
+import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
+import type { SeededRandom } from './seeded-random.ts';
+
+/** The mutable state of one fake server, shared by its transports. @internal */
+export type FakeState = {
+  options: CreateFakeGeminiOptions;
+  script: FakeScript;
+  random: SeededRandom;
+  requests: FakeRecordedRequest[];
+  faultRules: ActiveFaultRule[];
+  /** Model calls received (generateContent and streamGenerateContent). */
+  modelCalls: number;
+  /** Scripted turns delivered whole. */
+  turnsDelivered: number;
+  chunkSize: number;
+  prettyJson: boolean;
+};
+
+/**
+ * What a transport writes: a status, headers, then the body pieces in order (one piece for a
+ * JSON body, one per event for a stream), then either a normal end or a dropped connection.
+ * @internal
+ */
+export type FakeReply = {
+  status: number;
+  headers: Record<string, string>;
+  /** Wait this long before the status line. */
+  delayMs: number;
+  /** Wait this long between pieces. */
+  chunkDelayMs: number;
+  pieces: string[];
+  end: 'normal' | 'reset';
+};
+
+/** The request as a transport hands it over. @internal */
+export type FakeHttpRequest = {
+  method: string;
+  /** Path and query, e.g. `/v1beta/models/gemini-3-flash-preview:generateContent?alt=sse`. */
+  url: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+};

@@ -1,0 +1,116 @@
+import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { FunctionResponse } from '../wire/content.ts';
+import type { FunctionDeclaration, GenerateContentBody } from '../wire/request.ts';
+import type { FakeFaultRule } from './fake-faults.ts';
+import type { FakeTurn } from './fake-turn.ts';
+
+/** The request a script turn answers. The body is as sent (it may use snake_case keys). */
+export type FakeScriptRequest = {
+  /** The model name from the URL, without `models/`. */
+  model: string;
+  stream: boolean;
+  body: GenerateContentBody;
+};
+
+/** What a script function knows besides the request. */
+export type FakeScriptContext = {
+  /** 0-based index of this model call among all the fake received (failed ones included). */
+  callIndex: number;
+  /** How many scripted turns were delivered before this one. */
+  turnIndex: number;
+  /** Whether the fake answers as Gemini 3 (signatures, call ids). */
+  gemini3: boolean;
+  capabilities: ModelCapabilities;
+  /** The text of the last user content that has text, if any. */
+  lastUserText: string | undefined;
+  /** The function responses of the last content, when it is a function-response turn. */
+  functionResponses: FunctionResponse[];
+  /** Every function declared in `tools`, in order. */
+  functionDeclarations: FunctionDeclaration[];
+};
+
+/** A turn computed from the request. */
+export type FakeScriptFunction = (
+  request: FakeScriptRequest,
+  context: FakeScriptContext,
+) => FakeTurn | Promise<FakeTurn>;
+
+/**
+ * What the fake answers model calls with: a list played in order (each entry a turn, or a
+ * function for that one call), or one function for every call. A list that runs out answers
+ * `400 FAILED_PRECONDITION` with a message naming the call.
+ */
+export type FakeScript = readonly (FakeTurn | FakeScriptFunction)[] | FakeScriptFunction;
+
+/** A request the fake received, for assertions. Keys are redacted. */
+export type FakeRecordedRequest = {
+  /** 0-based, over all requests. */
+  index: number;
+  /** `GET`, `POST`, ... */
+  httpMethod: string;
+  /** `generateContent`, `streamGenerateContent`, `countTokens`, `listModels`, `getModel`, or `unknown`. */
+  method: string;
+  /** The model from the URL, without `models/`. */
+  model: string | undefined;
+  /** `streamGenerateContent`, with or without `alt=sse`. */
+  stream: boolean;
+  /** The `alt` query parameter (`sse` for SSE streams). */
+  alt: string | undefined;
+  apiVersion: string | undefined;
+  /** The path and query, with a `key` parameter redacted. */
+  url: string;
+  /** Lower-case names; `x-goog-api-key` and `authorization` values redacted. */
+  headers: Record<string, string>;
+  /** The parsed JSON body (`undefined` for GET or a body that is not JSON). */
+  body: unknown;
+  /** The HTTP status the fake answered. */
+  status: number;
+  /** The injected fault, if any. */
+  fault: string | undefined;
+};
+
+/** Options of {@link createFakeGemini}. */
+export type CreateFakeGeminiOptions = {
+  /** The turns to answer with. @defaultValue every call answers `turn.text('OK')` */
+  script?: FakeScript | undefined;
+  /**
+   * The API keys the fake accepts; another key gets the real `400 API_KEY_INVALID`. Without it
+   * any non-empty key is accepted. A request without a key always gets `403 PERMISSION_DENIED`.
+   */
+  apiKeys?: readonly string[] | undefined;
+  /**
+   * Answer as Gemini 3 (`true`) or as Gemini 2.5 (`false`) whatever the model in the URL. By
+   * default the model name decides, through `getModelCapabilities`.
+   */
+  gemini3?: boolean | undefined;
+  /** Capabilities that replace the ones of the model name. */
+  capabilities?: Partial<ModelCapabilities> | undefined;
+  /** Give function calls server ids (8 lowercase base36 chars). @defaultValue Gemini 3 mode */
+  callIds?: boolean | undefined;
+  /**
+   * How Gemini 3 mode checks the signatures of the active loop: `'issued'` (present, and issued
+   * by a fake for this model, or the documented `skip_thought_signature_validator`), `'present'`
+   * (any non-empty value, e.g. to replay recordings with real Google signatures), `'off'`.
+   * @defaultValue `'issued'`
+   */
+  signatureValidation?: 'issued' | 'present' | 'off' | undefined;
+  /**
+   * The models that exist. Others get the real `404 NOT_FOUND`. @defaultValue names of the
+   * Gemini families (`gemini-<version>-<flash|pro|flash-lite>[-suffix]`, `gemini-*-latest`, `gemma-*`)
+   */
+  models?: readonly string[] | ((model: string) => boolean) | undefined;
+  /** Characters of text per stream chunk. @defaultValue 48 */
+  chunkSize?: number | undefined;
+  /** Delay between stream chunks. @defaultValue 0 */
+  chunkDelayMs?: number | undefined;
+  /** Delay before every answer. @defaultValue 0 */
+  latencyMs?: number | undefined;
+  /** Faults to inject; see {@link FakeFaultRule}. */
+  faults?: readonly FakeFaultRule[] | undefined;
+  /** Seed of ids, signatures and probabilistic faults. @defaultValue 1 */
+  seed?: number | undefined;
+  /** `modelVersion` of the answers. @defaultValue the model from the URL */
+  modelVersion?: string | undefined;
+  /** Pretty-print JSON bodies with two spaces, as the real API does. @defaultValue true */
+  prettyJson?: boolean | undefined;
+};

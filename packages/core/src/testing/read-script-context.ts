@@ -1,0 +1,93 @@
+import {
+  hasNonEmptyText,
+  isJsonObject,
+  readField,
+  readFunctionResponse,
+  readRole,
+} from '../history/part-fields.ts';
+import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { FunctionResponse } from '../wire/content.ts';
+import type { FunctionDeclaration } from '../wire/request.ts';
+import type { FakeScriptContext } from './fake-types.ts';
+
+/**
+ * The conveniences a script function gets: the last user text, the function responses just sent
+ * back, and the declared functions, read from either JSON spelling and normalised to camelCase.
+ * @internal
+ */
+export function readScriptContext(
+  body: unknown,
+  base: {
+    callIndex: number;
+    turnIndex: number;
+    gemini3: boolean;
+    capabilities: ModelCapabilities;
+  },
+): FakeScriptContext {
+  const contents = isJsonObject(body) && Array.isArray(body['contents']) ? body['contents'] : [];
+  return {
+    ...base,
+    lastUserText: readLastUserText(contents),
+    functionResponses: readFunctionResponses(contents[contents.length - 1]),
+    functionDeclarations: readDeclarations(isJsonObject(body) ? body['tools'] : undefined),
+  };
+}
+
+function readLastUserText(contents: readonly unknown[]): string | undefined {
+  for (let index = contents.length - 1; index >= 0; index--) {
+    const content = contents[index];
+    if (!isJsonObject(content) || readRole(content) !== 'user' || !hasNonEmptyText(content)) {
+      continue;
+    }
+    const parts = content['parts'] as unknown[];
+    return parts
+      .map((part) => (isJsonObject(part) && typeof part['text'] === 'string' ? part['text'] : ''))
+      .filter((text) => text !== '')
+      .join('\n');
+  }
+  return undefined;
+}
+
+function readFunctionResponses(content: unknown): FunctionResponse[] {
+  if (!isJsonObject(content) || readRole(content) !== 'user' || !Array.isArray(content['parts'])) {
+    return [];
+  }
+  const responses: FunctionResponse[] = [];
+  for (const part of content['parts']) {
+    if (!isJsonObject(part)) continue;
+    const response = readFunctionResponse(part);
+    if (!isJsonObject(response) || typeof response['name'] !== 'string') continue;
+    const normalized: FunctionResponse = {
+      name: response['name'],
+      response: isJsonObject(response['response']) ? response['response'] : {},
+    };
+    if (typeof response['id'] === 'string') normalized.id = response['id'];
+    responses.push(normalized);
+  }
+  return responses;
+}
+
+function readDeclarations(tools: unknown): FunctionDeclaration[] {
+  if (!Array.isArray(tools)) return [];
+  const declarations: FunctionDeclaration[] = [];
+  for (const tool of tools) {
+    if (!isJsonObject(tool)) continue;
+    const list = readField(tool, 'functionDeclarations', 'function_declarations');
+    if (!Array.isArray(list)) continue;
+    for (const declaration of list) {
+      if (!isJsonObject(declaration) || typeof declaration['name'] !== 'string') continue;
+      const normalized: FunctionDeclaration = { name: declaration['name'] };
+      if (typeof declaration['description'] === 'string') {
+        normalized.description = declaration['description'];
+      }
+      const parameters = readField(declaration, 'parameters', 'parameters');
+      if (isJsonObject(parameters)) normalized.parameters = parameters;
+      const jsonSchema = readField(declaration, 'parametersJsonSchema', 'parameters_json_schema');
+      if (jsonSchema !== undefined) {
+        normalized.parametersJsonSchema = jsonSchema as FunctionDeclaration['parametersJsonSchema'];
+      }
+      declarations.push(normalized);
+    }
+  }
+  return declarations;
+}

@@ -1,0 +1,113 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { FakeHttpRequest, FakeReply } from './fake-state.ts';
+
+/** Where a fake server listens. */
+export type FakeServerAddress = {
+  /** The base URL to give the client, e.g. `http://127.0.0.1:53211` (no trailing slash). */
+  url: string;
+  host: string;
+  port: number;
+};
+
+/** A running node HTTP server of the fake. @internal */
+export type FakeHttpServer = FakeServerAddress & { close(): Promise<void> };
+
+/**
+ * Serves the fake on a real port with `node:http` (loaded when first listening, so importing the
+ * testing module stays cheap and free of node-only imports). Stream faults act on the socket: a
+ * `connection-reset` destroys it after the delivered events.
+ * @internal
+ */
+export async function serveFakeOverHttp(
+  handle: (request: FakeHttpRequest) => Promise<FakeReply>,
+  { port = 0, host = '127.0.0.1' }: { port?: number | undefined; host?: string | undefined },
+): Promise<FakeHttpServer> {
+  const { createServer } = await import('node:http');
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body =
+        chunks.length === 0
+          ? ''
+          : chunks.length === 1
+            ? (chunks[0] as Buffer).toString('utf8')
+            : Buffer.concat(chunks).toString('utf8');
+      handle({
+        method: request.method ?? 'GET',
+        url: request.url ?? '/',
+        headers: flattenHeaders(request),
+        body,
+      }).then(
+        (reply) => writeReply(request, response, reply),
+        (error: unknown) => {
+          // A bug of the fake itself: say so plainly rather than hang the client.
+          response.writeHead(500, { 'content-type': 'text/plain' });
+          response.end(`gemloop fake server error: ${String(error)}`);
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${actualPort}`,
+    host,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive and half-written streams would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function flattenHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name in request.headers) {
+    const value = request.headers[name];
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+async function writeReply(
+  request: IncomingMessage,
+  response: ServerResponse,
+  reply: FakeReply,
+): Promise<void> {
+  if (reply.delayMs > 0) await sleep(reply.delayMs);
+  if (reply.end === 'reset' && reply.pieces.length === 0) {
+    request.socket.destroy();
+    return;
+  }
+  response.writeHead(reply.status, reply.headers);
+  const paced = reply.chunkDelayMs > 0 || reply.end === 'reset';
+  if (!paced && reply.pieces.length === 1) {
+    response.end(reply.pieces[0]);
+    return;
+  }
+  for (let index = 0; index < reply.pieces.length; index++) {
+    if (index > 0 && reply.chunkDelayMs > 0) await sleep(reply.chunkDelayMs);
+    if (response.destroyed) return;
+    const piece = reply.pieces[index] as string;
+    // Wait for the bytes to leave before a reset, so the client sees exactly these events.
+    if (paced) await new Promise<void>((resolve) => response.write(piece, () => resolve()));
+    else response.write(piece);
+  }
+  if (reply.end === 'reset') request.socket.destroy();
+  else response.end();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
