@@ -75,7 +75,7 @@ const supportedFormats: Record<string, string[]> = {
  * - `additionalProperties` (a 400 in `parameters`) is dropped; records (`additionalProperties` with a
  *   schema, `patternProperties`) lose their value schema: the model may send any keys. `false` is
  *   dropped silently (zod 3 adds it to every object).
- * - `const` becomes a one-value `enum`; enums of non-strings (the subset only takes strings) keep
+ * - `const` becomes a one-value `enum` (not reported: it is exact for strings); enums of non-strings (the subset only takes strings) keep
  *   their type and list the values in the description, since a stringified `"1"` would then fail
  *   validation against the real schema.
  * - `oneOf` becomes `anyOf` ("Gemini rejects `oneOf` outright", pydantic-ai); `anyOf [X, null]` and
@@ -330,8 +330,9 @@ function convertEnum(
 ): void {
   let values: unknown[] | undefined;
   if ('const' in node) {
+    // A string const as a one-value enum says exactly the same, so it is not reported (it would
+    // make strictSchema refuse every discriminated union).
     values = [node['const']];
-    warn(path, 'const', `const is sent as a one-value enum`);
   } else if (Array.isArray(node['enum'])) {
     values = node['enum'].filter((value) => value !== null);
     if (values.length < node['enum'].length) out.nullable = true;
