@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const here = fileURLToPath(new URL('./require-esm/', import.meta.url));
+const builtEntry = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url));
+
+/** Runs a consumer file with plain node (no source condition: it loads the built dist). */
+async function consume(file: string): Promise<Record<string, unknown>> {
+  if (!existsSync(builtEntry)) {
+    throw new Error(
+      `@gemloop/core is not built (${builtEntry} is missing). Run \`npx tsc -b\` first; \`npm test\` does it.`,
+    );
+  }
+  const { stdout } = await run(process.execPath, [file], { cwd: here, timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+}
+
+const expected = {
+  exports: ['createGemini', 'createLogger', 'ApiCallError', 'MissingApiKeyError'],
+  text: 'hello',
+  streamed: ['a', 'b'],
+  errorIsApiCallError: true,
+  errorStatus: 404,
+  requests: [
+    { url: 'https://api.cometapi.com/v1beta/models/gemini-2.5-flash:generateContent', key: true },
+    {
+      url: 'https://api.cometapi.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
+      key: true,
+    },
+    { url: 'https://api.cometapi.com/v1beta/models/missing-model:generateContent', key: true },
+  ],
+  pinoLoadedAtImport: false,
+  pinoLoadedAfterCreateLogger: true,
+  keyInLogs: false,
+};
+
+describe('the built @gemloop/core', () => {
+  it('works from CommonJS through require()', async () => {
+    const result = await consume('consumer.cjs');
+    expect(result).toMatchObject({ kind: 'commonjs', ...expected });
+    expect(result['debugLines']).toBeGreaterThanOrEqual(3);
+  });
+
+  it('works from an ES module through import', async () => {
+    const result = await consume('consumer.mjs');
+    expect(result).toMatchObject({ kind: 'module', ...expected });
+  });
+});
