@@ -161,6 +161,14 @@ const errorPaths: [string, (auth: AuthStyle) => () => Promise<unknown>][] = [
 ];
 
 describe('createGemini keeps the key out of errors', () => {
+  it('never shows the key when the client itself is printed or serialised', () => {
+    const gemini = createGemini({ apiKey: TEST_KEY, headers: { 'x-team': 'a' } });
+    expect(inspect(gemini, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(
+      TEST_KEY,
+    );
+    expect(JSON.stringify(gemini)).not.toContain(TEST_KEY);
+  });
+
   for (const auth of ['x-goog-api-key', 'bearer'] as const) {
     for (const [name, setUp] of errorPaths) {
       it(`never shows the key for ${name} (auth ${auth})`, async () => {

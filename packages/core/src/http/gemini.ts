@@ -20,7 +20,10 @@ export type RetryOptions = {
   maxDelayMs?: number | undefined;
   /** Backoff growth per attempt. @defaultValue 2 */
   factor?: number | undefined;
-  /** Randomise each backoff delay (full jitter around the nominal value). @defaultValue true */
+  /**
+   * Randomise each backoff delay: a uniform pick between 0.5x and 1.5x the nominal value (capped
+   * by `maxDelayMs`). Server-requested delays are never randomised. @defaultValue true
+   */
   jitter?: boolean | undefined;
   /**
    * The longest server-requested delay gemloop will wait. A longer one fails at once, with the
@@ -50,12 +53,22 @@ export type CreateGeminiOptions = {
   logger?: Logger | undefined;
   /** Retry policy, or `false` for none. */
   retry?: RetryOptions | false | undefined;
-  /** Time limit of one attempt, up to the response headers for streams. @defaultValue 120000 */
+  /**
+   * Time limit of one attempt, in milliseconds (`Infinity` for none). For `generateContent` and the
+   * other unary calls it covers the whole attempt, body included. For a stream it bounds the wait
+   * for the response headers and then each wait for the next chunk (an idle limit, paused while
+   * the consumer holds a chunk), so a long answer that keeps streaming is never cut. A timeout
+   * throws `TimeoutError` and is not retried. @defaultValue 120000
+   */
   timeoutMs?: number | undefined;
 };
 
 /** Per-call options. */
 export type CallOptions = {
+  /**
+   * Aborts the call, including a retry wait, at once; the call then rejects with
+   * `signal.reason` (an `AbortError` DOMException unless you gave another reason).
+   */
   signal?: AbortSignal | undefined;
   /** Overrides the client's `timeoutMs` for this call. */
   timeoutMs?: number | undefined;
