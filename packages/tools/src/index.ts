@@ -1,1 +1,28 @@
-export {};
+// --- mcp ---
+export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';
+export { connectMcpHttp } from './mcp/connect-mcp-http.ts';
+export type { ConnectMcpStdioOptions } from './mcp/connect-mcp-stdio.ts';
+export { connectMcpStdio } from './mcp/connect-mcp-stdio.ts';
+export type {
+  McpSkippedTool,
+  McpTool,
+  McpToolResult,
+  McpTools,
+  McpToolsOptions,
+} from './mcp/create-mcp-tools.ts';
+export { createMcpTools, MCP_TOOL_CALL_ID_META_KEY } from './mcp/create-mcp-tools.ts';
+export type {
+  McpCallToolResult,
+  McpClient,
+  McpContentBlock,
+  McpListToolsResult,
+  McpRequestOptions,
+  McpToolInfo,
+} from './mcp/mcp-client.ts';
+export type { McpServerErrorReason } from './mcp/mcp-server-error.ts';
+export { McpServerError } from './mcp/mcp-server-error.ts';
+export type { McpToolCallErrorReason } from './mcp/mcp-tool-call-error.ts';
+export { McpToolCallError } from './mcp/mcp-tool-call-error.ts';
+export type { McpConnection, McpConnectOptions } from './mcp/open-mcp-connection.ts';
+export type { McpToolRename, McpToolRenameReason } from './mcp/to-gemini-function-names.ts';
+export { defaultMcpMediaTypes } from './mcp/to-mcp-tool-output.ts';

@@ -1,0 +1,141 @@
+import { InvalidArgumentError } from '@gemloop/core';
+import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
+import { McpServerError } from './mcp-server-error.ts';
+import type { McpConnection, McpConnectOptions } from './open-mcp-connection.ts';
+import { openMcpConnection } from './open-mcp-connection.ts';
+import {
+  createSecretRedactor,
+  describeErrorChain,
+  findErrorCode,
+  redactError,
+} from './redact-secrets.ts';
+
+/** The options of {@link connectMcpHttp}. */
+export type ConnectMcpHttpOptions = McpConnectOptions & {
+  /** The server's streamable HTTP endpoint, e.g. `https://example.com/mcp`. */
+  url: string | URL;
+  /**
+   * Headers sent with every request, e.g. `{ authorization: 'Bearer ...' }`. Their values (and
+   * credentials in the URL) are kept out of errors and logs.
+   */
+  headers?: Record<string, string> | undefined;
+  /** The fetch to use. @defaultValue `globalThis.fetch` at call time */
+  fetch?: typeof globalThis.fetch | undefined;
+};
+
+const maxDetail = 500;
+
+/**
+ * Connects to an MCP server over streamable HTTP and returns its tools with a `close()` that ends
+ * the session (also every tool's `close()`, so closing the agent does). The older HTTP+SSE
+ * transport (protocol 2024-11-05) is not spoken.
+ *
+ * @example
+ * const github = await connectMcpHttp({
+ *   url: 'https://api.githubcopilot.com/mcp/',
+ *   headers: { authorization: `Bearer ${token}` },
+ *   prefix: 'github_',
+ * });
+ *
+ * @throws {@link McpServerError} `connect-failed` (unreachable, HTTP error status in `status`,
+ * time-out), `list-failed`, `invalid-tool`, or `sdk-not-installed`.
+ * @throws {@link InvalidArgumentError} for an invalid URL or headers.
+ */
+export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<McpConnection> {
+  const url = checkOptions(options);
+  const { headers, fetch } = options;
+  const server = `server at ${url.origin}${url.pathname}`;
+  const secrets = Object.values(headers ?? {});
+  if (url.username !== '') secrets.push(url.username, decodeURIComponent(url.username));
+  if (url.password !== '') secrets.push(url.password, decodeURIComponent(url.password));
+  for (const value of url.searchParams.values()) secrets.push(value);
+  const redact = createSecretRedactor(secrets);
+  const { Client, StreamableHTTPClientTransport } = await loadMcpHttpSdk(server);
+  const transport = new StreamableHTTPClientTransport(url, {
+    ...(headers === undefined ? {} : { requestInit: { headers: { ...headers } } }),
+    // Resolved per request, so a fetch replaced after connecting (tests, instrumentation) applies.
+    fetch: (input, init) => (fetch ?? globalThis.fetch)(input, init),
+  });
+
+  return openMcpConnection({
+    Client,
+    transport,
+    options,
+    server,
+    redact,
+    // Tell the server the session is over (a 405 means it keeps none); then the client closes.
+    beforeClose: () => transport.terminateSession(),
+    toConnectError: (error) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      const status =
+        typeof code === 'number' && code >= 100 && code <= 599
+          ? code
+          : (error as { name?: unknown } | null)?.name === 'UnauthorizedError'
+            ? 401
+            : undefined;
+      const detail = redact(describeErrorChain(error)).slice(0, maxDetail);
+      const common = { server, status, cause: redactError(error, redact) };
+      let message: string;
+      if (status === 401 || status === 403) {
+        message = `The MCP ${server} answered HTTP ${status}: check the credentials in \`headers\`.`;
+      } else if (status === 404) {
+        message = `The MCP ${server} answered HTTP 404: check the URL (streamable HTTP servers usually serve /mcp).`;
+      } else if (status !== undefined) {
+        message = `The MCP ${server} answered HTTP ${status} to the handshake${status === 405 ? ' (a server that only speaks the older HTTP+SSE transport answers so)' : ''}: ${detail}`;
+      } else if (code === -32001) {
+        message = `The MCP ${server} did not complete the MCP handshake within ${options.connectTimeoutMs ?? 60_000} ms.`;
+      } else {
+        const networkCode = findErrorCode(error);
+        message =
+          networkCode !== undefined && /^E[A-Z]+$|^UND_ERR/.test(networkCode)
+            ? `Could not reach the MCP ${server} (${networkCode}): ${detail}`
+            : `The MCP handshake with the ${server} failed: ${detail}`;
+      }
+      return new McpServerError({ ...common, reason: 'connect-failed', message });
+    },
+  });
+}
+
+function checkOptions(options: ConnectMcpHttpOptions): URL {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError({
+      argument: 'options',
+      message: 'connectMcpHttp takes one options object: { url, headers }.',
+    });
+  }
+  const { url, headers, fetch } = options;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // The value itself is not quoted: a URL can carry a token.
+    throw new InvalidArgumentError({
+      argument: 'url',
+      message: 'connectMcpHttp url is not a valid absolute URL, e.g. "https://example.com/mcp".',
+    });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new InvalidArgumentError({
+      argument: 'url',
+      message: `connectMcpHttp url must be http: or https:, got ${parsed.protocol}.`,
+    });
+  }
+  if (
+    headers !== undefined &&
+    (typeof headers !== 'object' ||
+      headers === null ||
+      Object.values(headers).some((value) => typeof value !== 'string'))
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'headers',
+      message: 'connectMcpHttp headers must be an object of string values.',
+    });
+  }
+  if (fetch !== undefined && typeof fetch !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'fetch',
+      message: 'connectMcpHttp fetch must be a function.',
+    });
+  }
+  return parsed;
+}

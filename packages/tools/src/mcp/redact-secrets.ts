@@ -1,0 +1,96 @@
+const minimumSecretLength = 4;
+
+/**
+ * Makes a function that replaces every occurrence of the given secrets (header values, environment
+ * values, URL credentials) with `[redacted]`. Error texts from servers and the SDK can echo what
+ * was sent (a server printing its token, a proxy quoting a header); they go through this before
+ * they reach an error message or a log line.
+ *
+ * Values shorter than 4 characters are not treated as secrets: replacing `1` or `on` everywhere
+ * would garble the text and protect nothing. For `Bearer <token>`-style values the token alone is
+ * a secret too.
+ * @internal
+ */
+export function createSecretRedactor(values: Iterable<string>): (text: string) => string {
+  const secrets = new Set<string>();
+  for (const value of values) {
+    const trimmed = value.trim();
+    if (trimmed.length >= minimumSecretLength) secrets.add(trimmed);
+    const token = /^[A-Za-z][\w-]*\s+(\S+)$/.exec(trimmed)?.[1];
+    if (token !== undefined && token.length >= minimumSecretLength) secrets.add(token);
+  }
+  if (secrets.size === 0) return (text) => text;
+  // Longest first, so a token inside a longer value is not replaced before the value itself.
+  const sorted = [...secrets].sort((left, right) => right.length - left.length);
+  return (text) => {
+    let result = text;
+    for (const secret of sorted) result = result.split(secret).join('[redacted]');
+    return result;
+  };
+}
+
+/**
+ * The message of an error and of the causes it wraps (Node's `fetch failed` hides the reason in
+ * `cause`), with error codes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)`.
+ * @internal
+ */
+export function describeErrorChain(error: unknown): string {
+  const texts: string[] = [];
+  let current: unknown = error;
+  // Bounded: hand-made cause chains can be cyclic.
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (current instanceof Error) {
+      const code = (current as { code?: unknown }).code;
+      const codeText =
+        typeof code === 'string' && !current.message.includes(code) ? ` (${code})` : '';
+      const message = current.message;
+      if (message !== '' && !texts.some((text) => text.includes(message))) {
+        texts.push(`${message}${codeText}`);
+      }
+      current = current.cause;
+    } else {
+      texts.push(String(current));
+      break;
+    }
+  }
+  return texts.join(': ') || 'unknown error';
+}
+
+/**
+ * The first string `code` along the cause chain (`ENOENT`, `ECONNREFUSED`, ...).
+ * @internal
+ */
+export function findErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, cause, errors } = current as {
+      code?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    if (typeof code === 'string' && code !== '') return code;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const inner = findErrorCode(errors[0]);
+      if (inner !== undefined) return inner;
+    }
+    current = cause;
+  }
+  return undefined;
+}
+
+/**
+ * `error` itself when its messages hold no secret; otherwise a plain `Error` with the redacted
+ * message chain (and the same `name` and `code`), so a secret cannot leave through `cause` either
+ * (`GemloopError.toJSON` includes the cause's message).
+ * @internal
+ */
+export function redactError(error: unknown, redact: (text: string) => string): unknown {
+  const text = describeErrorChain(error);
+  const redacted = redact(text);
+  if (redacted === text) return error;
+  const copy = new Error(redacted);
+  if (error instanceof Error) copy.name = error.name;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== undefined) (copy as Error & { code?: unknown }).code = code;
+  return copy;
+}

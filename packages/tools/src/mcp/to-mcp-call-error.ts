@@ -1,0 +1,90 @@
+import { McpToolCallError } from './mcp-tool-call-error.ts';
+import { describeErrorChain, redactError } from './redact-secrets.ts';
+
+// JSON-RPC error codes the MCP SDK uses for its own failures (`ErrorCode` in its types.js); not
+// imported, so that this file does not load the SDK.
+const connectionClosedCode = -32000;
+const requestTimeoutCode = -32001;
+
+/**
+ * Turns what a tool call threw (or an `isError` result) into an {@link McpToolCallError} whose
+ * message the model can act on. Secrets are removed from any text that came from the transport.
+ * @internal
+ */
+export function toMcpCallError({
+  error,
+  isErrorText,
+  structuredContent,
+  server,
+  toolName,
+  mcpToolName,
+  toolCallId,
+  timeoutMs,
+  redact,
+}: {
+  error: unknown;
+  /** Set for an `isError` result: the tool's own text. */
+  isErrorText?: string | undefined;
+  structuredContent?: Record<string, unknown> | undefined;
+  server: string;
+  toolName: string;
+  mcpToolName: string;
+  toolCallId: string;
+  timeoutMs: number | undefined;
+  redact: (text: string) => string;
+}): McpToolCallError {
+  const base = { server, toolName, mcpToolName, toolCallId };
+  if (isErrorText !== undefined) {
+    return new McpToolCallError({
+      ...base,
+      reason: 'tool-error',
+      // The tool's own words are what the model needs; gemloop adds nothing around them.
+      message:
+        isErrorText === ''
+          ? `The MCP tool "${mcpToolName}" failed without saying why.`
+          : isErrorText,
+      structuredContent,
+    });
+  }
+  const rpcCode = (error as { code?: unknown } | null)?.code;
+  const detail = redact(describeErrorChain(error));
+  if (
+    rpcCode === connectionClosedCode ||
+    (error instanceof Error && error.message === 'Not connected')
+  ) {
+    return new McpToolCallError({
+      ...base,
+      reason: 'connection-closed',
+      rpcCode: typeof rpcCode === 'number' ? rpcCode : undefined,
+      message: `The connection to the MCP ${server} is closed (the server exited, crashed or was shut down), so "${mcpToolName}" returned no result. Its tools cannot be used until it is reconnected.`,
+      cause: redactError(error, redact),
+    });
+  }
+  if (rpcCode === requestTimeoutCode) {
+    return new McpToolCallError({
+      ...base,
+      reason: 'timeout',
+      rpcCode,
+      message: `The MCP tool "${mcpToolName}" did not answer ${timeoutMs === undefined ? 'in time' : `within ${timeoutMs} ms`}.`,
+      cause: redactError(error, redact),
+    });
+  }
+  if (typeof rpcCode === 'number') {
+    // The SDK prefixes `MCP error <code>: ` on both ends, so a server's McpError arrives twice
+    // prefixed; the code is stated once instead.
+    const reason = detail.replace(/^(?:MCP error -?\d+: )+/, '');
+    return new McpToolCallError({
+      ...base,
+      reason: 'protocol-error',
+      rpcCode,
+      message: `The MCP ${server} rejected the call to "${mcpToolName}" (JSON-RPC error ${rpcCode}): ${reason}`,
+      cause: redactError(error, redact),
+    });
+  }
+  return new McpToolCallError({
+    ...base,
+    reason: 'failed',
+    message: `Calling the MCP tool "${mcpToolName}" failed: ${detail}`,
+    cause: redactError(error, redact),
+  });
+}
