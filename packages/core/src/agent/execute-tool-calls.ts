@@ -1,18 +1,17 @@
 import { readFunctionCall } from '../history/part-fields.ts';
-import type { ToolArgumentIssue } from '../tools/tool.ts';
-import type { Content, FunctionCall } from '../wire/content.ts';
+import { formatToolArgumentIssues } from '../tools/tool-error-response.ts';
+import type { Content, FunctionCall, Part } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from './agent-result.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import type { EmitEvent } from './call-model.ts';
 import { AgentRunError } from './errors/agent-run-error.ts';
-import { formatIssue } from './errors/output-validation-error.ts';
 import { ToolExecutionError } from './errors/tool-execution-error.ts';
 import { ToolInputError } from './errors/tool-input-error.ts';
 import { ToolTimeoutError } from './errors/tool-timeout-error.ts';
 import { UnknownToolError } from './errors/unknown-tool-error.ts';
 import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
-import { toErrorResponse, toFunctionResponse, toToolResponsePayload } from './tool-response.ts';
+import { answerWithError, answerWithResult } from './tool-response.ts';
 
 /** The answered calls of one model turn. @internal */
 export type ToolCallsResult = {
@@ -20,6 +19,8 @@ export type ToolCallsResult = {
   toolCalls: AgentToolCall[];
   /** The user content holding one functionResponse per call, in call order. */
   responseContent: Content;
+  /** Media results for a model without multimodal function responses, sent after them. */
+  extraContent: Content | undefined;
   /**
    * Set when the run must end once the responses are in the history: `toolErrors: 'throw'` or a
    * failing `beforeToolCall`. Builds the typed error from the run state at that point.
@@ -64,6 +65,7 @@ export async function executeToolCalls<Output>({
     pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
   }
   const toolCalls: AgentToolCall[] = new Array(pending.length);
+  const extras: (Part[] | undefined)[] = [];
   let failure: ((run: AgentRunState) => Error) | undefined;
 
   // One controller per turn: aborted with the run, or by the first failure in `throw` mode.
@@ -86,10 +88,10 @@ export async function executeToolCalls<Output>({
 
   const finish = (
     pendingCall: PendingCall,
-    record: AgentToolCall,
-    outcome: ExecuteOutcome,
+    { record, extraParts, outcome }: ReturnType<typeof toRecord>,
   ): void => {
     toolCalls[pendingCall.index] = record;
+    if (extraParts.length > 0) extras[pendingCall.index] = extraParts;
     if (emit !== undefined) {
       if (record.outcome === 'success') emit({ type: 'tool-result', stepNumber, toolCall: record });
       else emit({ type: 'tool-error', stepNumber, outcome: record.outcome, toolCall: record });
@@ -125,11 +127,7 @@ export async function executeToolCalls<Output>({
         });
       turn.abort(outcome.error);
     }
-    finish(
-      pendingCall,
-      toRecord(pendingCall, outcome, config, signal, config.now() - started),
-      outcome,
-    );
+    finish(pendingCall, toRecord(pendingCall, outcome, config, signal, config.now() - started));
   };
 
   const limit = Math.min(config.toolConcurrency, pending.length);
@@ -149,7 +147,12 @@ export async function executeToolCalls<Output>({
     role: 'user',
     parts: toolCalls.map((record) => ({ functionResponse: record.response })),
   };
-  return { toolCalls, responseContent, failure, aborted: signal.aborted };
+  // Media for a model that cannot take them in function responses: one user content after the
+  // responses, which those models accept (wire reference 5.2).
+  const extraParts = extras.flatMap((parts) => parts ?? []);
+  const extraContent: Content | undefined =
+    extraParts.length === 0 ? undefined : { role: 'user', parts: extraParts };
+  return { toolCalls, responseContent, extraContent, failure, aborted: signal.aborted };
 }
 
 function toRecord<Output>(
@@ -158,7 +161,7 @@ function toRecord<Output>(
   config: AgentConfig<Output>,
   runSignal: AbortSignal,
   durationMs: number,
-): AgentToolCall {
+): { record: AgentToolCall; extraParts: Part[]; outcome: ExecuteOutcome } {
   const base = {
     toolCallId,
     hasWireId: call.id !== undefined,
@@ -168,36 +171,45 @@ function toRecord<Output>(
     durationMs,
   };
   if (outcome.type === 'value') {
-    if (outcome.value instanceof DelegatedResult) {
-      const payload = toToolResponsePayload(outcome.value.output, { multimodal: false });
-      return {
-        ...base,
-        outcome: 'success',
-        output: outcome.value.output,
-        response: toFunctionResponse(call, payload),
-        grounding: outcome.value.grounding,
-        usage: outcome.value.usage,
-      };
+    const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
+    const value = delegated === undefined ? outcome.value : delegated.output;
+    const answer = answerWithResult(call, value, config.capabilities.multimodalFunctionResponses);
+    if ('invalid' in answer) {
+      // A result that cannot be JSON is the tool's failure, reported like a throw.
+      return toRecord(
+        { call, toolCallId, index: 0 },
+        { type: 'error', error: answer.invalid, args: outcome.args },
+        config,
+        runSignal,
+        durationMs,
+      );
     }
-    const payload = toToolResponsePayload(outcome.value, {
-      multimodal: config.capabilities.multimodalFunctionResponses,
-    });
-    return {
+    const record: AgentToolCall = {
       ...base,
       outcome: 'success',
-      output: outcome.value,
-      response: toFunctionResponse(call, payload),
+      output: value,
+      response: answer.response,
     };
+    if (delegated !== undefined) {
+      record.grounding = delegated.grounding;
+      record.usage = delegated.usage;
+    }
+    return { record, extraParts: answer.extraParts, outcome };
   }
   const { kind, message } = describeFailure(outcome, call.name, config, runSignal);
+  const answer = answerWithError(
+    call,
+    message,
+    outcome.type === 'invalid-args' ? outcome.issues : undefined,
+  );
   const record: AgentToolCall = {
     ...base,
     outcome: kind,
     error: message,
-    response: toFunctionResponse(call, toErrorResponse(message)),
+    response: answer.response,
   };
   if (outcome.type === 'error') record.cause = outcome.error;
-  return record;
+  return { record, extraParts: [], outcome };
 }
 
 function describeFailure<Output>(
@@ -220,7 +232,7 @@ function describeFailure<Output>(
     case 'invalid-args':
       return {
         kind: 'invalid-args',
-        message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatIssues(outcome.issues)}. Call ${name} again with arguments that match its parameters.`,
+        message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatToolArgumentIssues(outcome.issues)} Call ${name} again with arguments that match its parameters.`,
       };
     case 'error':
       return {
@@ -275,10 +287,6 @@ function throwableError<Output>(
     default:
       return undefined;
   }
-}
-
-function formatIssues(issues: readonly ToolArgumentIssue[]): string {
-  return issues.map((issue) => formatIssue(issue)).join('; ');
 }
 
 function describeError(error: unknown): string {

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import { isValidToolName } from '../tools/check-tool-name.ts';
+import { isBuiltinTool, isFunctionTool } from '../tools/is-function-tool.ts';
 import type { AnyTool, BuiltinTool, FunctionTool } from '../tools/tool.ts';
 import type { FunctionDeclaration, Tool } from '../wire/request.ts';
 import { createBuiltinFallbackTool, fallbackToolName } from './builtin-fallback-tool.ts';
@@ -69,7 +70,7 @@ export function prepareTools({
   const builtins: BuiltinTool[] = [];
   tools.forEach((tool: unknown, index) => {
     const argument = `tools[${index}]`;
-    if (isFunctionTool(tool)) {
+    if (isFunctionTool(tool) && typeof tool.declaration === 'object' && tool.declaration !== null) {
       if (!isValidToolName(tool.name)) {
         throw new InvalidArgumentError({
           argument: `${argument}.name`,
@@ -93,7 +94,7 @@ export function prepareTools({
       functions.set(tool.name, tool);
       return;
     }
-    if (isBuiltinTool(tool)) {
+    if (isBuiltinTool(tool) && builtinTypes.includes(tool.type)) {
       if (builtins.some((builtin) => builtin.type === tool.type)) {
         throw new InvalidArgumentError({
           argument,
@@ -145,27 +146,4 @@ function declarationsOf(
   const declarations: FunctionDeclaration[] = [];
   for (const tool of functions.values()) declarations.push(tool.declaration);
   return declarations;
-}
-
-function isFunctionTool(tool: unknown): tool is FunctionTool<unknown, unknown> {
-  if (typeof tool !== 'object' || tool === null) return false;
-  const candidate = tool as Partial<FunctionTool<unknown, unknown>>;
-  return (
-    candidate.kind === 'function' &&
-    typeof candidate.execute === 'function' &&
-    typeof candidate.parseArgs === 'function' &&
-    typeof candidate.declaration === 'object' &&
-    candidate.declaration !== null
-  );
-}
-
-function isBuiltinTool(tool: unknown): tool is BuiltinTool {
-  if (typeof tool !== 'object' || tool === null) return false;
-  const candidate = tool as Partial<BuiltinTool>;
-  return (
-    candidate.kind === 'builtin' &&
-    builtinTypes.includes(candidate.type as BuiltinTool['type']) &&
-    typeof candidate.tool === 'object' &&
-    candidate.tool !== null
-  );
 }

@@ -92,6 +92,7 @@ export async function runLoop<Output>(
       emit,
     });
     run.append(result.responseContent);
+    if (result.extraContent !== undefined) run.append(result.extraContent);
     step.toolCalls = result.toolCalls;
     step.toolResponseContent = result.responseContent;
     step.toolsMs = now() - toolsStarted;

@@ -6,7 +6,7 @@ import type { GenerateContentResponse, UsageMetadata } from '../../wire/response
 /** One scripted model turn: a response, chunks (streaming), a function of the request, or an error. */
 export type ScriptedTurn =
   | GenerateContentResponse
-  | { chunks: GenerateContentResponse[] }
+  | { chunks: GenerateContentResponse[]; thenHang?: boolean }
   | { error: unknown }
   | { hang: true }
   | ((request: GenerateContentRequest) => GenerateContentResponse | Promise<GenerateContentResponse>);
@@ -64,6 +64,9 @@ export function createScriptedGemini(script: ScriptedTurn[]): Gemini & {
             await Promise.resolve();
             options?.signal?.throwIfAborted();
             yield chunk;
+          }
+          if (typeof turn === 'object' && 'chunks' in turn && turn.thenHang === true) {
+            await withAbort(new Promise<never>(() => {}), options?.signal);
           }
         },
       };

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { validateHistory } from '../history/validate-history.ts';
+import { defineTool } from '../tools/define-tool.ts';
+import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
+import { createAgent } from './create-agent.ts';
+import { AgentAbortedError } from './errors/agent-aborted-error.ts';
+
+const quick = defineTool({ name: 'quick', parameters: z.object({}), execute: () => 'fast' });
+
+function abortSoon(ms = 10): AbortController {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error('user pressed stop')), ms);
+  return controller;
+}
+
+describe('aborting a run', () => {
+  it('stops during a model call; the history is the input, the call is dropped', async () => {
+    const gemini = createScriptedGemini([{ hang: true }]);
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+    const controller = abortSoon();
+
+    const error = (await agent
+      .run('Hi', { signal: controller.signal })
+      .catch((caught: unknown) => caught)) as AgentAbortedError;
+
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect(error.phase).toBe('model-call');
+    expect((error.cause as Error).message).toBe('user pressed stop');
+    expect(error.run.contents).toEqual([{ role: 'user', parts: [{ text: 'Hi' }] }]);
+    expect(error.run.steps).toEqual([]);
+    expect(gemini.calls[0]?.signal?.aborted).toBe(true);
+  });
+
+  it('stops during a stream; the partial answer is not in the history', async () => {
+    const gemini = createScriptedGemini([
+      {
+        chunks: [{ candidates: [{ content: { role: 'model', parts: [{ text: 'Once upon' }] } }] }],
+        thenHang: true,
+      },
+    ]);
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+    const controller = abortSoon();
+    const stream = agent.stream('Tell a story', { signal: controller.signal });
+    const texts: string[] = [];
+    const error = await (async () => {
+      for await (const event of stream) if (event.type === 'text-delta') texts.push(event.text);
+    })().catch((caught: unknown) => caught);
+
+    expect(texts).toEqual(['Once upon']);
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect((error as AgentAbortedError).phase).toBe('model-call');
+    expect((error as AgentAbortedError).run.contents).toHaveLength(1);
+    await expect(stream.result).rejects.toBe(error);
+  });
+
+  it('stops during tool calls: tools get the abort, every call is answered', async () => {
+    let toolSignal: AbortSignal | undefined;
+    const waits = defineTool({
+      name: 'waits',
+      parameters: z.object({}),
+      execute: (_args, { signal }) => {
+        toolSignal = signal;
+        return new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        );
+      },
+    });
+    // A tool that ignores its signal does not hold the run up.
+    const stubborn = defineTool({
+      name: 'stubborn',
+      parameters: z.object({}),
+      execute: () => new Promise(() => {}),
+    });
+    const gemini = createScriptedGemini([
+      callsTurn(['quick', {}, 'a'], ['waits', {}, 'b'], ['stubborn', {}, 'c']),
+    ]);
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [quick, waits, stubborn],
+    });
+    const controller = abortSoon(20);
+
+    const error = (await agent
+      .run('Go', { signal: controller.signal })
+      .catch((caught: unknown) => caught)) as AgentAbortedError;
+
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect(error.phase).toBe('tool-calls');
+    expect(toolSignal?.aborted).toBe(true);
+    const responses = error.run.contents.at(-1)?.parts.map((part) => part.functionResponse);
+    expect(responses).toEqual([
+      { id: 'a', name: 'quick', response: { output: 'fast' } },
+      {
+        id: 'b',
+        name: 'waits',
+        response: { error: 'waits was not completed: the run was aborted.' },
+      },
+      {
+        id: 'c',
+        name: 'stubborn',
+        response: { error: 'stubborn was not completed: the run was aborted.' },
+      },
+    ]);
+    expect(error.run.steps[0]?.toolCalls.map((call) => call.outcome)).toEqual([
+      'success',
+      'aborted',
+      'aborted',
+    ]);
+    expect(validateHistory(error.run.contents)).toEqual([]);
+  });
+
+  it('stops between steps', async () => {
+    const controller = new AbortController();
+    const gemini = createScriptedGemini([callsTurn(['quick', {}]), textTurn('never')]);
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [quick],
+      onStepEnd: () => controller.abort(),
+    });
+    const error = (await agent
+      .run('Go', { signal: controller.signal })
+      .catch((caught: unknown) => caught)) as AgentAbortedError;
+    expect(error.phase).toBe('between-steps');
+    expect(gemini.calls).toHaveLength(1);
+    expect(error.run.contents).toHaveLength(3);
+  });
+
+  it('makes no request with a signal that is already aborted', async () => {
+    const gemini = createScriptedGemini([textTurn('never')]);
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+    const error = await agent
+      .run('Go', { signal: AbortSignal.abort() })
+      .catch((caught: unknown) => caught);
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect(gemini.calls).toHaveLength(0);
+  });
+});
