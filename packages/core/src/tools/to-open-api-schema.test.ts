@@ -402,8 +402,8 @@ function generateSchemas(): Record<string, unknown>[] {
     return seed / 2147483648;
   };
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
-  const leaf = (): Record<string, unknown> =>
-    pick([
+  const leaf = (): Record<string, unknown> | boolean =>
+    pick<Record<string, unknown> | boolean>([
       {
         type: 'string',
         format: pick(['email', 'uuid', 'date-time', 'uri']),
