@@ -1,3 +1,20 @@
+// @gemloop/tools: the one public barrel. Named re-exports only; one section per tool.
+
+// --- calculator ---
+export type {
+  CalculatorErrorReason,
+  CalculatorToolArgs,
+  CalculatorToolOptions,
+  CalculatorToolResult,
+} from './calculator/index.ts';
+export { CalculatorError, createCalculatorTool } from './calculator/index.ts';
+
+// --- date and time ---
+
+// --- web fetch ---
+
+// --- files ---
+
 // --- mcp ---
 export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';
 export { connectMcpHttp } from './mcp/connect-mcp-http.ts';
