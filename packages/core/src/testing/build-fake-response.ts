@@ -124,7 +124,9 @@ function splitText(text: string, size: number): string[] {
   while (start < text.length) {
     let end = Math.min(start + size, text.length);
     const code = text.charCodeAt(end - 1);
-    if (end < text.length && code >= 0xd800 && code <= 0xdbff) end--;
+    // Keep a surrogate pair together (a one-character chunk then carries both halves).
+    if (end < text.length && code >= 0xd800 && code <= 0xdbff)
+      end = end - 1 > start ? end - 1 : end + 1;
     pieces.push(text.slice(start, end));
     start = end;
   }

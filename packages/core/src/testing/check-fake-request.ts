@@ -11,6 +11,7 @@ import { validateHistory } from '../history/validate-history.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import { checkGenerationConfig } from './check-generation-config.ts';
 import { historyViolation } from './check-history-contract.ts';
+import { checkMessageFields } from './check-message-fields.ts';
 import { checkToolsContract } from './check-tools-contract.ts';
 import {
   type ContractViolation,
@@ -55,6 +56,7 @@ export function checkFakeRequest(
     requireThoughtSignatures:
       capabilities.requiresThoughtSignatures && context.signatureValidation !== 'off',
   });
+  checkMessageFields(contents, violations);
   for (const issue of issues) violations.push(historyViolation(issue, contents));
   checkSystemInstruction(body, violations);
   const { hasFunctions } = checkToolsContract(body, context.model, capabilities, violations);
