@@ -178,7 +178,7 @@ describe('streamGenerateContent', () => {
       });
       return new HttpResponse(body, { headers: sseHeaders });
     });
-    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 80 });
+    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 300 });
     const { chunks, error } = await collect(gemini.streamGenerateContent(request));
     expect(chunks).toHaveLength(1);
     expect(TimeoutError.isInstance(error)).toBe(true);
@@ -193,11 +193,12 @@ describe('streamGenerateContent', () => {
         sseEvent(textResponse('c')),
       ]),
     );
-    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 40 });
+    // Generous margins: the server side is instant, the consumer holds each chunk twice the limit.
+    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 150 });
     const texts: string[] = [];
     for await (const chunk of gemini.streamGenerateContent(request)) {
       texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text ?? '');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 300));
     }
     expect(texts).toEqual(['a', 'b', 'c']);
   });
