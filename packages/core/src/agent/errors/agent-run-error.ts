@@ -20,6 +20,8 @@ export type AgentRunErrorOptions = {
  * thought signatures runs to megabytes, which has no place in a log line.
  */
 export class AgentRunError extends GemloopError {
+  /** `agent-run` for a failing hook (`onStepEnd`, `beforeToolCall`); subclasses have their own. */
+  override readonly code: string = 'agent-run';
   declare readonly run: AgentRunState;
 
   constructor({ message, run, cause }: AgentRunErrorOptions) {
@@ -37,7 +39,14 @@ export class AgentRunError extends GemloopError {
   }
 
   override toJSON(): Record<string, unknown> {
-    const json = super.toJSON();
+    let json: Record<string, unknown>;
+    try {
+      json = super.toJSON();
+    } catch {
+      // A cause that cannot become a string (an object without a prototype, as test runners make
+      // when they serialise causes) must not make the error itself unprintable.
+      json = { name: this.name, code: this.code, message: this.message };
+    }
     json['run'] = {
       contents: this.run.contents.length,
       newContents: this.run.newContents.length,
