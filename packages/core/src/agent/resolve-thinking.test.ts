@@ -73,6 +73,7 @@ describe('resolveThinking', () => {
       } catch (caught) {
         return caught;
       }
+      return undefined;
     })();
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as InvalidArgumentError).argument).toBe('thinking');

@@ -1,5 +1,5 @@
 import { HttpResponse, http } from 'msw';
-import { type SetupServerApi, setupServer } from 'msw/node';
+import { type SetupServer, setupServer } from 'msw/node';
 import { readFixtureText } from '../../testing/__fixtures__/gemini-fixtures.ts';
 import type { GenerateContentBody } from '../../wire/request.ts';
 
@@ -22,7 +22,7 @@ export type ReceivedRequest = {
  * Test-only.
  */
 export function createRecordedGeminiServer(): {
-  server: SetupServerApi;
+  server: SetupServer;
   received: ReceivedRequest[];
   /** Queue the next answers: a fixture path (`.json` or `.sse`) or a JSON value. */
   answerWith(...answers: (string | Record<string, unknown>)[]): void;
