@@ -1,5 +1,6 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
+import { isLevelEnabled } from '../logging/logger.ts';
 import { withRetry } from '../retry/with-retry.ts';
 import { parseGenerateContentStream } from '../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -50,7 +51,8 @@ export async function* openGenerateContentStream({
   const { logger } = client;
   const redact = [client.apiKey];
   logBody(logger, { method: METHOD, direction: 'request' }, body);
-  const traceChunks = logger.isLevelEnabled?.('trace') === true && logger.trace !== undefined;
+  // Checked once per stream, not per chunk.
+  const traceChunks = isLevelEnabled(logger, 'trace');
 
   const opened = await withRetry(
     async (attempt) => {
