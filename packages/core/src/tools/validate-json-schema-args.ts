@@ -57,7 +57,8 @@ const summaryKeywords = new Set([
   'else',
   'dependentSchemas',
   'dependencies',
-  'false',
+  'additionalProperties',
+  'unevaluatedProperties',
 ]);
 
 // An error inside one branch of a union is noise: the union's own error says none matched.
@@ -83,6 +84,16 @@ export function createJsonSchemaArgsValidator(
 function toIssues(units: OutputUnit[], instance: unknown): ToolArgumentIssue[] {
   const issues: ToolArgumentIssue[] = [];
   const seen = new Set<string>();
+  // Keys refused by `additionalProperties: false`. The `false` schema's own unit says only "False
+  // boolean schema." (and its keywordLocation is the instance's), so it is matched by path.
+  const extraKeys = new Set<string>();
+  for (const unit of units) {
+    if (unit.keyword !== 'additionalProperties' && unit.keyword !== 'unevaluatedProperties')
+      continue;
+    const key = /^Property "(.*)" does not/.exec(unit.error)?.[1];
+    if (key !== undefined)
+      extraKeys.add(JSON.stringify([...toPath(unit.instanceLocation, instance), key]));
+  }
   for (const unit of units) {
     if (summaryKeywords.has(unit.keyword)) continue;
     if (
@@ -97,15 +108,10 @@ function toIssues(units: OutputUnit[], instance: unknown): ToolArgumentIssue[] {
         path.push(missing);
         message = 'Required property is missing.';
       }
-    } else if (
-      unit.keyword === 'additionalProperties' ||
-      unit.keyword === 'unevaluatedProperties'
-    ) {
-      const key = /^Property "(.*)" does not/.exec(unit.error)?.[1];
-      if (key !== undefined) {
-        path.push(key);
-        message = 'Unknown property: it is not in the parameter schema.';
-      }
+    } else if (unit.keyword === 'false') {
+      message = extraKeys.has(JSON.stringify(path))
+        ? 'Unknown property: it is not in the parameter schema.'
+        : 'No value is allowed here.';
     }
     const id = `${JSON.stringify(path)}\u0000${message}`;
     if (seen.has(id)) continue;
