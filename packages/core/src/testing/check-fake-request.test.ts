@@ -509,6 +509,22 @@ describe('createFakeGemini contract checks', () => {
       );
     });
 
+    it('refuses unknown fields of contents, parts, calls and responses, as the proto parser does', async () => {
+      const body = {
+        contents: [
+          user('go'),
+          {
+            role: 'model',
+            parts: [{ functionCall: { name: 'a', args: {}, thoughtSignature: SKIP } }],
+          },
+          { role: 'user', parts: [answer('a')] },
+        ],
+      };
+      expect(await refused(body)).toBe(
+        `Invalid JSON payload received. Unknown name "thoughtSignature" at 'contents[1].parts[0].function_call': Cannot find field.`,
+      );
+    });
+
     it('answers a missing key with the 403 of the real API', async () => {
       const result = await callFake(fake(), { contents: [user('go')] }, { apiKey: null });
       expect(result.status).toBe(403);

@@ -24,7 +24,7 @@ export function tokensOfCharacters(characters: number): number {
  * @internal
  */
 export function estimatePromptTokens(body: unknown): TokenEstimate {
-  const counter = { characters: 0, media: 0 };
+  const counter: Counter = { characters: 0, media: 0 };
   if (isJsonObject(body)) {
     countValue(body['systemInstruction'] ?? body['system_instruction'], counter, 0);
     countValue(body['contents'], counter, 0);
@@ -38,15 +38,12 @@ export function estimatePartTokens(parts: readonly unknown[] | undefined): {
   candidates: number;
   thoughts: number;
 } {
-  const answer = { characters: 0, media: 0 };
-  const thought = { characters: 0, media: 0 };
+  const answer: Counter = { characters: 0, media: 0 };
+  const thought: Counter = { characters: 0, media: 0 };
   for (const part of parts ?? []) {
     if (!isJsonObject(part)) continue;
     const target = part['thought'] === true ? thought : answer;
-    for (const key in part) {
-      if (key === 'thought' || key === 'thoughtSignature' || key === 'thought_signature') continue;
-      countValue(part[key], target, 0);
-    }
+    countValue(part, target, 0);
   }
   return {
     candidates: tokensOfCharacters(answer.characters) + answer.media * MEDIA_PART_TOKENS,
@@ -55,8 +52,19 @@ export function estimatePartTokens(parts: readonly unknown[] | undefined): {
 }
 
 const mediaKeys = new Set(['inlineData', 'inline_data', 'fileData', 'file_data']);
+const skippedKeys = new Set(['role', 'thought', 'thoughtSignature', 'thought_signature', 'id']);
+// Inside these the keys are content (argument and schema property names), so they count too.
+const freeFormKeys = new Set([
+  'args',
+  'response',
+  'parameters',
+  'parametersJsonSchema',
+  'parameters_json_schema',
+]);
 
-function countValue(value: unknown, counter: { characters: number; media: number }, depth: number) {
+type Counter = { characters: number; media: number };
+
+function countValue(value: unknown, counter: Counter, depth: number, countKeys = false): void {
   // Deep or cyclic garbage must not blow the stack; the history checks reject it anyway.
   if (depth > 64) return;
   if (typeof value === 'string') {
@@ -64,16 +72,16 @@ function countValue(value: unknown, counter: { characters: number; media: number
   } else if (typeof value === 'number' || typeof value === 'boolean') {
     counter.characters += 2;
   } else if (Array.isArray(value)) {
-    for (const item of value) countValue(item, counter, depth + 1);
+    for (const item of value) countValue(item, counter, depth + 1, countKeys);
   } else if (isJsonObject(value)) {
     for (const key in value) {
       if (mediaKeys.has(key)) {
         counter.media++;
         continue;
       }
-      if (key === 'thoughtSignature' || key === 'thought_signature') continue;
-      counter.characters += key === 'text' ? 0 : key.length / 2;
-      countValue(value[key], counter, depth + 1);
+      if (!countKeys && skippedKeys.has(key)) continue;
+      if (countKeys) counter.characters += key.length;
+      countValue(value[key], counter, depth + 1, countKeys || freeFormKeys.has(key));
     }
   }
 }

@@ -86,7 +86,8 @@ export const fakeErrors = {
           quotaDetail(model, 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', '5'),
           {
             '@type': 'type.googleapis.com/google.rpc.RetryInfo',
-            retryDelay: `${retryDelaySeconds}s`,
+            // The recording says "Please retry in 58.217843437s." but retryDelay "58s".
+            retryDelay: `${Math.floor(retryDelaySeconds)}s`,
           },
         ],
       },

@@ -18,7 +18,11 @@ import type { FakeHttpError } from './fake-errors.ts';
  * - Model outcomes: `malformed-function-call`, `safety`, `blocked-prompt`, `empty-candidates`.
  */
 export type FakeFault =
-  | { type: 'rate-limit'; retryDelaySeconds?: number | undefined }
+  | {
+      type: 'rate-limit';
+      /** The delay in RetryInfo and in the message. @defaultValue 1 (tests should not wait) */
+      retryDelaySeconds?: number | undefined;
+    }
   | { type: 'daily-quota' }
   | { type: 'internal' }
   | { type: 'overloaded' }

@@ -99,7 +99,7 @@ export async function generateFakeReply(state: FakeState, call: ModelCall): Prom
 function faultError(fault: FakeFault, model: string): FakeHttpError | undefined {
   switch (fault.type) {
     case 'rate-limit':
-      return fakeErrors.rateLimited(model, fault.retryDelaySeconds ?? 58);
+      return fakeErrors.rateLimited(model, fault.retryDelaySeconds ?? 1);
     case 'daily-quota':
       return fakeErrors.dailyQuota(model);
     case 'internal':

@@ -36,8 +36,14 @@ export async function handleFetchRequest(
         controller.enqueue(encoder.encode(reply.pieces[index++]));
         return;
       }
-      if (reply.end === 'reset') controller.error(connectionError());
-      else controller.close();
+      if (reply.end === 'reset') {
+        // An errored stream drops chunks not yet read, and msw tees the body (response.clone()):
+        // give the reader a moment to take the delivered events before the connection "drops".
+        await sleep(25);
+        controller.error(connectionError());
+      } else {
+        controller.close();
+      }
     },
   });
   return new Response(stream, { status: reply.status, headers: reply.headers });
