@@ -135,9 +135,10 @@ describe('createMcpTools', () => {
     expect(parsed).toEqual({
       success: false,
       issues: [
-        { path: ['query'], message: 'Required property is missing.' },
+        // The wording is core's (defineTool's JSON Schema validation); the paths are what matter here.
+        { path: ['query'], message: expect.any(String) },
         { path: ['limit'], message: expect.stringContaining('1') },
-        { path: ['extra'], message: 'Unknown property: it is not in the parameter schema.' },
+        { path: ['extra'], message: expect.any(String) },
       ],
     });
     expect(calls).toEqual([]);

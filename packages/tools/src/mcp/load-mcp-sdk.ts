@@ -1,4 +1,5 @@
 import { McpServerError } from './mcp-server-error.ts';
+import { findErrorCode } from './redact-secrets.ts';
 
 type ClientModule = typeof import('@modelcontextprotocol/sdk/client/index.js');
 type StdioModule = typeof import('@modelcontextprotocol/sdk/client/stdio.js');
@@ -53,7 +54,8 @@ export async function loadMcpHttpSdk(server: string): Promise<McpHttpSdk> {
 }
 
 function sdkMissing(server: string, error: unknown): McpServerError {
-  const code = (error as { code?: unknown } | null)?.code;
+  // Loaders and bundlers may wrap the error, so the code is looked for along the cause chain.
+  const code = findErrorCode(error);
   const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
   return new McpServerError({
     reason: 'sdk-not-installed',

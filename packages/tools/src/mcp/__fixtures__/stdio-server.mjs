@@ -20,7 +20,7 @@ if (mode === 'exit-before-init') {
 }
 if (mode === 'never-initialize') {
   process.stdin.resume();
-  process.stderr.write('fixture: waiting forever\n');
+  process.stderr.write(`fixture: waiting forever (pid ${process.pid})\n`);
 } else {
   await startServer();
 }
