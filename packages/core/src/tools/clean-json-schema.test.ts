@@ -169,8 +169,23 @@ describe('cleanJsonSchema', () => {
     });
   });
 
-  it('adds type object to a root that has none', () => {
+  it('adds type object to a root that has none, and narrows a root type list to object', () => {
     expect(cleanJsonSchema({ properties: {} })).toEqual({ properties: {}, type: 'object' });
+    expect(cleanJsonSchema({ type: ['object', 'null'], properties: {} })).toEqual({
+      type: 'object',
+      properties: {},
+    });
+  });
+
+  it('leaves the root type alone with objectRoot: false (for response schemas)', () => {
+    expect(
+      cleanJsonSchema({ anyOf: [{ type: 'string' }, { type: 'number' }] }, { objectRoot: false }),
+    ).toEqual({
+      anyOf: [{ type: 'string' }, { type: 'number' }],
+    });
+    expect(cleanJsonSchema({ type: ['string', 'null'] }, { objectRoot: false })).toEqual({
+      type: ['string', 'null'],
+    });
   });
 
   it('does not modify its input', () => {

@@ -57,7 +57,7 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  *   them; a bound stated inclusively still guides the model.
  * - zod's safe-integer bounds (`±9007199254740991`) and `propertyNames: { type: 'string' }` (zod 4
  *   records; keys are always strings) are removed as noise.
- * - The root gets `type: 'object'` when missing: mode `ANY` fails without it
+ * - The root gets `type: 'object'` when missing (or a type list): mode `ANY` fails without it
  *   (googleapis/python-genai#981, livekit/agents#2689).
  * - `additionalProperties` is kept, `false` included: `parametersJsonSchema` accepts it (js-genai's
  *   own `FunctionDeclaration` example has `additionalProperties: false`; pydantic-ai's recorded
@@ -66,12 +66,31 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  *
  * The input is not modified.
  */
-export function cleanJsonSchema(schema: Node): Node {
+export function cleanJsonSchema(
+  schema: Node,
+  { objectRoot = true }: CleanJsonSchemaOptions = {},
+): Node {
   const { schema: inlined } = inlineRefs(schema);
   const cleaned = cleanNode(inlined);
-  if (cleaned['type'] === undefined) cleaned['type'] = 'object';
+  if (objectRoot) {
+    const type = cleaned['type'];
+    // Arguments always arrive as one object: `['object', 'null']` at the root is just `object`.
+    if (type === undefined || (Array.isArray(type) && type.includes('object'))) {
+      cleaned['type'] = 'object';
+    }
+  }
   return cleaned;
 }
+
+/** The options of {@link cleanJsonSchema}. */
+export type CleanJsonSchemaOptions = {
+  /**
+   * The schema describes function parameters: its root is made `type: 'object'`. Turn off for a
+   * schema whose root may be anything (a `responseJsonSchema`).
+   * @defaultValue true
+   */
+  objectRoot?: boolean | undefined;
+};
 
 function cleanNode(schema: Node): Node {
   const out: Node = {};

@@ -262,6 +262,15 @@ describe('toOpenApiSchema', () => {
     });
   });
 
+  it('treats a nullable object root as an object', () => {
+    expect(
+      toOpenApiSchema({ type: ['object', 'null'], properties: { a: { type: 'string' } } }).schema,
+    ).toEqual({
+      type: 'OBJECT',
+      properties: { a: { type: 'STRING' } },
+    });
+  });
+
   it('drops required names that have no property and says so', () => {
     const { schema, warnings } = toOpenApiSchema(
       object({ a: { type: 'string' } }, { required: ['a', 'ghost'] }),

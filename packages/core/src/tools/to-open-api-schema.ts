@@ -123,7 +123,9 @@ export function toOpenApiSchema(
     warnings.push({ path, keyword, message });
   };
   const schema = convert(inlined, [], warn);
-  if (schema.type === 'OBJECT' && schema.properties === undefined && !schema.nullable) {
+  // Arguments always arrive as one object: a nullable root (`['object', 'null']`) is an object.
+  if (schema.type === 'OBJECT') delete schema.nullable;
+  if (schema.type === 'OBJECT' && schema.properties === undefined) {
     return { schema: undefined, warnings };
   }
   return { schema, warnings };
