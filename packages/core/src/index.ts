@@ -1,5 +1,66 @@
 // @gemloop/core: the one public barrel. Named re-exports only; each area keeps its own section.
 
+// --- agent ---
+export type {
+  AgentEvent,
+  GroundingEvent,
+  RunEndEvent,
+  StepEndEvent,
+  StepStartEvent,
+  TextDeltaEvent,
+  ThoughtDeltaEvent,
+  ToolCallEvent,
+  ToolErrorEvent,
+  ToolResultEvent,
+} from './agent/agent-event.ts';
+export type {
+  AgentInput,
+  AgentOptions,
+  BeforeToolCallContext,
+  BeforeToolCallDecision,
+  BeforeToolCallHook,
+  OutputSchema,
+  RunOptions,
+  StepEndContext,
+  ThinkingEffort,
+  ThinkingOption,
+  ToolChoice,
+} from './agent/agent-options.ts';
+export type {
+  AgentFinishReason,
+  AgentResult,
+  AgentRunState,
+  AgentStep,
+  AgentToolCall,
+  AgentUsage,
+  BlockedOutcome,
+  ReaskReason,
+  ToolCallOutcome,
+} from './agent/agent-result.ts';
+export type { AgentStream } from './agent/agent-stream.ts';
+export type { Agent } from './agent/create-agent.ts';
+export { createAgent } from './agent/create-agent.ts';
+export type { AbortPhase } from './agent/errors/agent-aborted-error.ts';
+export { AgentAbortedError } from './agent/errors/agent-aborted-error.ts';
+export type { AgentRunErrorOptions } from './agent/errors/agent-run-error.ts';
+export { AgentRunError } from './agent/errors/agent-run-error.ts';
+export { InvalidHistoryError } from './agent/errors/invalid-history-error.ts';
+export { InvalidModelResponseError } from './agent/errors/invalid-model-response-error.ts';
+export { ModelCallError } from './agent/errors/model-call-error.ts';
+export type { OutputIssue } from './agent/errors/output-validation-error.ts';
+export { OutputValidationError } from './agent/errors/output-validation-error.ts';
+export { ToolExecutionError } from './agent/errors/tool-execution-error.ts';
+export { ToolInputError } from './agent/errors/tool-input-error.ts';
+export { ToolTimeoutError } from './agent/errors/tool-timeout-error.ts';
+export { UnknownToolError } from './agent/errors/unknown-tool-error.ts';
+export { DEFAULT_MAX_REASKS, DEFAULT_MAX_STEPS } from './agent/resolve-agent-config.ts';
+export type { StopCondition, StopConditionContext } from './agent/stop-conditions.ts';
+export {
+  hasToolCall,
+  hasToolError,
+  stepCountIs,
+  totalTokensExceed,
+} from './agent/stop-conditions.ts';
 export type { ApiCallErrorOptions } from './errors/api-call-error.ts';
 // --- errors ---
 export { ApiCallError } from './errors/api-call-error.ts';
@@ -10,6 +71,23 @@ export { MissingApiKeyError } from './errors/missing-api-key-error.ts';
 export type { StreamErrorReason } from './errors/stream-error.ts';
 export { StreamError } from './errors/stream-error.ts';
 export { TimeoutError } from './errors/timeout-error.ts';
+// --- history ---
+export type { FillMissingThoughtSignaturesOptions } from './history/fill-missing-thought-signatures.ts';
+export { fillMissingThoughtSignatures } from './history/fill-missing-thought-signatures.ts';
+export { findActiveLoopStart } from './history/find-active-loop-start.ts';
+export type { HistoryIssue, HistoryIssueCode } from './history/history-issue.ts';
+export type { RequiredThoughtSignature } from './history/list-required-thought-signatures.ts';
+export {
+  listRequiredThoughtSignatures,
+  needsThoughtSignature,
+} from './history/list-required-thought-signatures.ts';
+export {
+  CONTEXT_ENGINEERING_THOUGHT_SIGNATURE,
+  isThoughtSignatureBypass,
+  SKIP_THOUGHT_SIGNATURE_VALIDATOR,
+} from './history/thought-signature-bypass.ts';
+export type { ValidateHistoryOptions } from './history/validate-history.ts';
+export { validateHistory } from './history/validate-history.ts';
 // --- client (http, retry) ---
 export { createGemini } from './http/create-gemini.ts';
 export type {
@@ -29,114 +107,10 @@ export { silentLogger } from './logging/logger.ts';
 export type { ModelCapabilities } from './models/model-capabilities.ts';
 // --- models ---
 export { getModelCapabilities } from './models/model-capabilities.ts';
-export { version } from './version.ts';
-// --- wire format ---
-export type {
-  Blob,
-  CodeExecutionResult,
-  CodeLanguage,
-  Content,
-  ExecutableCode,
-  FileData,
-  FunctionCall,
-  FunctionResponse,
-  FunctionResponsePart,
-  FunctionResponseScheduling,
-  MediaResolution,
-  Outcome,
-  Part,
-  PartialArg,
-  Role,
-  ToolCall,
-  ToolResponse,
-  ToolType,
-  VideoMetadata,
-} from './wire/content.ts';
-export type {
-  BadRequest,
-  DebugInfo,
-  ErrorInfo,
-  GoogleErrorBody,
-  GoogleErrorDetail,
-  Help,
-  LocalizedMessage,
-  QuotaFailure,
-  RetryInfo,
-  UnknownErrorDetail,
-} from './wire/error-body.ts';
-export type {
-  CountTokensBody,
-  CountTokensResponse,
-  ListModelsResponse,
-  Model,
-} from './wire/models.ts';
-export type { OpenString } from './wire/open-string.ts';
-export type {
-  FileSearch,
-  FunctionCallingConfig,
-  FunctionCallingMode,
-  FunctionDeclaration,
-  GenerateContentBody,
-  GenerateContentRequest,
-  GenerationConfig,
-  GoogleMaps,
-  GoogleSearch,
-  HarmBlockThreshold,
-  HarmCategory,
-  Interval,
-  LatLng,
-  Modality,
-  SafetySetting,
-  ThinkingConfig,
-  ThinkingLevel,
-  Tool,
-  ToolConfig,
-} from './wire/request.ts';
-export type {
-  BlockReason,
-  Candidate,
-  CandidateContent,
-  Citation,
-  CitationMetadata,
-  FinishReason,
-  GenerateContentResponse,
-  GroundingChunk,
-  GroundingMetadata,
-  GroundingSupport,
-  HarmProbability,
-  ModalityTokenCount,
-  PromptFeedback,
-  SafetyRating,
-  UrlContextMetadata,
-  UrlRetrievalStatus,
-  UsageMetadata,
-} from './wire/response.ts';
-export type { JsonSchema, Schema, SchemaType } from './wire/schema.ts';
-
 // --- streaming ---
 export type { StreamAccumulator } from './streaming/create-stream-accumulator.ts';
 export { createStreamAccumulator } from './streaming/create-stream-accumulator.ts';
 export { foldStream } from './streaming/fold-stream.ts';
-export type { ParseGenerateContentResponseResult } from './wire/parse-generate-content-response.ts';
-export { parseGenerateContentResponse } from './wire/parse-generate-content-response.ts';
-
-// --- history ---
-export type { FillMissingThoughtSignaturesOptions } from './history/fill-missing-thought-signatures.ts';
-export { fillMissingThoughtSignatures } from './history/fill-missing-thought-signatures.ts';
-export { findActiveLoopStart } from './history/find-active-loop-start.ts';
-export type { HistoryIssue, HistoryIssueCode } from './history/history-issue.ts';
-export type { RequiredThoughtSignature } from './history/list-required-thought-signatures.ts';
-export {
-  listRequiredThoughtSignatures,
-  needsThoughtSignature,
-} from './history/list-required-thought-signatures.ts';
-export {
-  CONTEXT_ENGINEERING_THOUGHT_SIGNATURE,
-  isThoughtSignatureBypass,
-  SKIP_THOUGHT_SIGNATURE_VALIDATOR,
-} from './history/thought-signature-bypass.ts';
-export type { ValidateHistoryOptions } from './history/validate-history.ts';
-export { validateHistory } from './history/validate-history.ts';
 export type {
   FileSearchOptions,
   GoogleMapsOptions,
@@ -194,5 +168,88 @@ export {
 } from './tools/tool-error-response.ts';
 export type { ToolResultMedia, ToolResultOptions } from './tools/tool-result.ts';
 export { isToolResultWithParts, toolResult } from './tools/tool-result.ts';
-
-// --- agent ---
+export { version } from './version.ts';
+// --- wire format ---
+export type {
+  Blob,
+  CodeExecutionResult,
+  CodeLanguage,
+  Content,
+  ExecutableCode,
+  FileData,
+  FunctionCall,
+  FunctionResponse,
+  FunctionResponsePart,
+  FunctionResponseScheduling,
+  MediaResolution,
+  Outcome,
+  Part,
+  PartialArg,
+  Role,
+  ToolCall,
+  ToolResponse,
+  ToolType,
+  VideoMetadata,
+} from './wire/content.ts';
+export type {
+  BadRequest,
+  DebugInfo,
+  ErrorInfo,
+  GoogleErrorBody,
+  GoogleErrorDetail,
+  Help,
+  LocalizedMessage,
+  QuotaFailure,
+  RetryInfo,
+  UnknownErrorDetail,
+} from './wire/error-body.ts';
+export type {
+  CountTokensBody,
+  CountTokensResponse,
+  ListModelsResponse,
+  Model,
+} from './wire/models.ts';
+export type { OpenString } from './wire/open-string.ts';
+export type { ParseGenerateContentResponseResult } from './wire/parse-generate-content-response.ts';
+export { parseGenerateContentResponse } from './wire/parse-generate-content-response.ts';
+export type {
+  FileSearch,
+  FunctionCallingConfig,
+  FunctionCallingMode,
+  FunctionDeclaration,
+  GenerateContentBody,
+  GenerateContentRequest,
+  GenerationConfig,
+  GoogleMaps,
+  GoogleSearch,
+  HarmBlockThreshold,
+  HarmCategory,
+  Interval,
+  LatLng,
+  Modality,
+  SafetySetting,
+  ThinkingConfig,
+  ThinkingLevel,
+  Tool,
+  ToolConfig,
+} from './wire/request.ts';
+export type {
+  BlockReason,
+  Candidate,
+  CandidateContent,
+  Citation,
+  CitationMetadata,
+  FinishReason,
+  GenerateContentResponse,
+  GroundingChunk,
+  GroundingMetadata,
+  GroundingSupport,
+  HarmProbability,
+  ModalityTokenCount,
+  PromptFeedback,
+  SafetyRating,
+  UrlContextMetadata,
+  UrlRetrievalStatus,
+  UsageMetadata,
+} from './wire/response.ts';
+export type { JsonSchema, Schema, SchemaType } from './wire/schema.ts';
