@@ -10,6 +10,21 @@ export type {
 export { CalculatorError, createCalculatorTool } from './calculator/index.ts';
 
 // --- date and time ---
+export type {
+  AddToDateArgs,
+  AddToDateResult,
+  ConvertTimeArgs,
+  ConvertTimeResult,
+  CurrentTimeArgs,
+  DateDifferenceArgs,
+  DateDifferenceResult,
+  DateTimeDescription,
+  DateTimeErrorReason,
+  DateTimeTools,
+  DateTimeToolsOptions,
+  DifferenceUnit,
+} from './date-time/index.ts';
+export { createDateTimeTools, DateTimeError } from './date-time/index.ts';
 
 // --- web fetch ---
 
@@ -36,10 +51,10 @@ export type {
   McpRequestOptions,
   McpToolInfo,
 } from './mcp/mcp-client.ts';
+export type { McpConnection, McpConnectOptions } from './mcp/mcp-connection.ts';
 export type { McpServerErrorReason } from './mcp/mcp-server-error.ts';
 export { McpServerError } from './mcp/mcp-server-error.ts';
 export type { McpToolCallErrorReason } from './mcp/mcp-tool-call-error.ts';
 export { McpToolCallError } from './mcp/mcp-tool-call-error.ts';
-export type { McpConnection, McpConnectOptions } from './mcp/open-mcp-connection.ts';
 export type { McpToolRename, McpToolRenameReason } from './mcp/to-gemini-function-names.ts';
 export { defaultMcpMediaTypes } from './mcp/to-mcp-tool-output.ts';
