@@ -9,8 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { captureError, createRecordingLogger, runTool } from './__fixtures__/mcp-test-helpers.ts';
 import { connectMcpHttp } from './connect-mcp-http.ts';
+import type { McpConnection } from './mcp-connection.ts';
 import { McpServerError } from './mcp-server-error.ts';
-import type { McpConnection } from './open-mcp-connection.ts';
 
 const token = 'Bearer tok_live_5c1f00d2e9';
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
+import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { McpServerError } from './mcp-server-error.ts';
-import type { McpConnection, McpConnectOptions } from './open-mcp-connection.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
 import {
   createSecretRedactor,

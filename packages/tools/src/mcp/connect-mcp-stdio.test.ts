@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureError, createRecordingLogger, runTool } from './__fixtures__/mcp-test-helpers.ts';
 import { connectMcpStdio } from './connect-mcp-stdio.ts';
 import type { McpTool } from './create-mcp-tools.ts';
+import type { McpConnection } from './mcp-connection.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
-import type { McpConnection } from './open-mcp-connection.ts';
 
 const serverScript = fileURLToPath(new URL('./__fixtures__/stdio-server.mjs', import.meta.url));
 

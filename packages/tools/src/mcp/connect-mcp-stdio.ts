@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '@gemloop/core';
 import { InvalidArgumentError, silentLogger } from '@gemloop/core';
 import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
+import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { McpServerError } from './mcp-server-error.ts';
-import type { McpConnection, McpConnectOptions } from './open-mcp-connection.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
 import {
   createSecretRedactor,

@@ -1,39 +1,10 @@
 import type { Logger } from '@gemloop/core';
 import { silentLogger, version } from '@gemloop/core';
-import type { McpTools, McpToolsOptions } from './create-mcp-tools.ts';
+import type { McpTools } from './create-mcp-tools.ts';
 import { createMcpToolsWith } from './create-mcp-tools.ts';
 import type { McpHttpSdk } from './load-mcp-sdk.ts';
-import type { McpClient } from './mcp-client.ts';
+import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import type { McpServerError } from './mcp-server-error.ts';
-
-/** Options every `connectMcp*` function takes besides its transport's. */
-export type McpConnectOptions = Omit<McpToolsOptions, 'closeClient'> & {
-  /**
-   * Time limit of the MCP handshake (`initialize`) in milliseconds. First starts of `npx`-installed
-   * servers can be slow. @defaultValue 60000
-   */
-  connectTimeoutMs?: number | undefined;
-  /** How this client introduces itself to the server. @defaultValue `{ name: 'gemloop', version }` */
-  clientInfo?: { name: string; version: string } | undefined;
-};
-
-/** A live connection to an MCP server, with its tools. */
-export type McpConnection = McpTools & {
-  /**
-   * The SDK `Client` (typed by what gemloop uses); cast it to the SDK's `Client` for resources,
-   * prompts or other requests.
-   */
-  client: McpClient;
-  /** The server's `serverInfo` from the handshake. */
-  serverInfo: { name: string; version: string } | undefined;
-  /**
-   * Closes the connection (for stdio, ends the server process). The same function is every tool's
-   * `close()`, so closing the agent closes it; calling it again does nothing.
-   */
-  close(): Promise<void>;
-  /** Whether the connection is closed: by `close()`, or by the server exiting or hanging up. */
-  isClosed(): boolean;
-};
 
 /** The transport-specific parts of opening a connection. @internal */
 export type OpenMcpConnectionOptions = {
@@ -112,7 +83,7 @@ export async function openMcpConnection({
   const serverInfo = client.getServerVersion();
   let tools: McpTools;
   try {
-    tools = await createMcpToolsWith(client as unknown as McpClient, options, {
+    tools = await createMcpToolsWith(client, options, {
       close,
       redact,
       isClosed: () => closed,
