@@ -1,5 +1,200 @@
 // @gemloop/core: the one public barrel. Named re-exports only; each area keeps its own section.
 
+export type { ApiCallErrorOptions } from './errors/api-call-error.ts';
+// --- errors ---
+export { ApiCallError } from './errors/api-call-error.ts';
+export type { GemloopErrorOptions } from './errors/gemloop-error.ts';
+export { GemloopError } from './errors/gemloop-error.ts';
+export { InvalidArgumentError } from './errors/invalid-argument-error.ts';
+export { MissingApiKeyError } from './errors/missing-api-key-error.ts';
+export type { StreamErrorReason } from './errors/stream-error.ts';
+export { StreamError } from './errors/stream-error.ts';
+export { TimeoutError } from './errors/timeout-error.ts';
+// --- client (http, retry) ---
+export { createGemini } from './http/create-gemini.ts';
+export type {
+  AuthStyle,
+  CallOptions,
+  CountTokensRequest,
+  CreateGeminiOptions,
+  Gemini,
+  ListModelsOptions,
+  RetryOptions,
+} from './http/gemini.ts';
+// --- logging ---
+export type { CreateLoggerOptions, LogLevel } from './logging/create-logger.ts';
+export { createLogger } from './logging/create-logger.ts';
+export type { Logger, LogMethod } from './logging/logger.ts';
+export { silentLogger } from './logging/logger.ts';
+export type { ModelCapabilities } from './models/model-capabilities.ts';
+// --- models ---
+export { getModelCapabilities } from './models/model-capabilities.ts';
+export { version } from './version.ts';
+// --- wire format ---
+export type {
+  Blob,
+  CodeExecutionResult,
+  CodeLanguage,
+  Content,
+  ExecutableCode,
+  FileData,
+  FunctionCall,
+  FunctionResponse,
+  FunctionResponsePart,
+  FunctionResponseScheduling,
+  MediaResolution,
+  Outcome,
+  Part,
+  PartialArg,
+  Role,
+  ToolCall,
+  ToolResponse,
+  ToolType,
+  VideoMetadata,
+} from './wire/content.ts';
+export type {
+  BadRequest,
+  DebugInfo,
+  ErrorInfo,
+  GoogleErrorBody,
+  GoogleErrorDetail,
+  Help,
+  LocalizedMessage,
+  QuotaFailure,
+  RetryInfo,
+  UnknownErrorDetail,
+} from './wire/error-body.ts';
+export type {
+  CountTokensBody,
+  CountTokensResponse,
+  ListModelsResponse,
+  Model,
+} from './wire/models.ts';
+export type { OpenString } from './wire/open-string.ts';
+export type {
+  FileSearch,
+  FunctionCallingConfig,
+  FunctionCallingMode,
+  FunctionDeclaration,
+  GenerateContentBody,
+  GenerateContentRequest,
+  GenerationConfig,
+  GoogleMaps,
+  GoogleSearch,
+  HarmBlockThreshold,
+  HarmCategory,
+  Interval,
+  LatLng,
+  Modality,
+  SafetySetting,
+  ThinkingConfig,
+  ThinkingLevel,
+  Tool,
+  ToolConfig,
+} from './wire/request.ts';
+export type {
+  BlockReason,
+  Candidate,
+  CandidateContent,
+  Citation,
+  CitationMetadata,
+  FinishReason,
+  GenerateContentResponse,
+  GroundingChunk,
+  GroundingMetadata,
+  GroundingSupport,
+  HarmProbability,
+  ModalityTokenCount,
+  PromptFeedback,
+  SafetyRating,
+  UrlContextMetadata,
+  UrlRetrievalStatus,
+  UsageMetadata,
+} from './wire/response.ts';
+export type { JsonSchema, Schema, SchemaType } from './wire/schema.ts';
+
+// --- streaming ---
+export type { StreamAccumulator } from './streaming/create-stream-accumulator.ts';
+export { createStreamAccumulator } from './streaming/create-stream-accumulator.ts';
+export { foldStream } from './streaming/fold-stream.ts';
+export type { ParseGenerateContentResponseResult } from './wire/parse-generate-content-response.ts';
+export { parseGenerateContentResponse } from './wire/parse-generate-content-response.ts';
+
+// --- history ---
+export type { FillMissingThoughtSignaturesOptions } from './history/fill-missing-thought-signatures.ts';
+export { fillMissingThoughtSignatures } from './history/fill-missing-thought-signatures.ts';
+export { findActiveLoopStart } from './history/find-active-loop-start.ts';
+export type { HistoryIssue, HistoryIssueCode } from './history/history-issue.ts';
+export type { RequiredThoughtSignature } from './history/list-required-thought-signatures.ts';
+export {
+  listRequiredThoughtSignatures,
+  needsThoughtSignature,
+} from './history/list-required-thought-signatures.ts';
+export {
+  CONTEXT_ENGINEERING_THOUGHT_SIGNATURE,
+  isThoughtSignatureBypass,
+  SKIP_THOUGHT_SIGNATURE_VALIDATOR,
+} from './history/thought-signature-bypass.ts';
+export type { ValidateHistoryOptions } from './history/validate-history.ts';
+export { validateHistory } from './history/validate-history.ts';
+export type {
+  FileSearchOptions,
+  GoogleMapsOptions,
+  GoogleSearchOptions,
+} from './tools/built-in-tools.ts';
+export {
+  codeExecution,
+  fileSearch,
+  googleMaps,
+  googleSearch,
+  urlContext,
+} from './tools/built-in-tools.ts';
+export {
+  assertValidToolName,
+  isValidToolName,
+  suggestToolName,
+  TOOL_NAME_PATTERN,
+} from './tools/check-tool-name.ts';
+export type {
+  DefinedTool,
+  DefineToolOptions,
+  InferToolArgs,
+  ToolSchemaFormat,
+} from './tools/define-tool.ts';
+export { defineTool } from './tools/define-tool.ts';
+export { InvalidToolResultError } from './tools/invalid-tool-result-error.ts';
+export { isBuiltinTool, isFunctionTool, isTool } from './tools/is-function-tool.ts';
+export type { JsonSchemaParameters } from './tools/json-schema.ts';
+export { jsonSchema } from './tools/json-schema.ts';
+export type { ToolParameters, ToolParametersSource } from './tools/resolve-tool-parameters.ts';
+export type { SchemaPath, SchemaWarning } from './tools/schema-warning.ts';
+export type { StandardSchemaV1 } from './tools/standard-schema.ts';
+export type {
+  ToFunctionResponseOptions,
+  ToFunctionResponseResult,
+} from './tools/to-function-response.ts';
+export { toFunctionResponse } from './tools/to-function-response.ts';
+export type { JsonValue } from './tools/to-json-value.ts';
+export type { ToOpenApiSchemaResult } from './tools/to-open-api-schema.ts';
+export { OPEN_API_SCHEMA_KEYS, toOpenApiSchema } from './tools/to-open-api-schema.ts';
+// --- tools ---
+export type {
+  AnyTool,
+  BuiltinTool,
+  FunctionTool,
+  ToolArgumentIssue,
+  ToolArgumentsResult,
+  ToolExecuteContext,
+  ToolResultWithParts,
+} from './tools/tool.ts';
+export type { ToolErrorResponseOptions } from './tools/tool-error-response.ts';
+export {
+  formatToolArgumentIssues,
+  toolErrorResponse,
+} from './tools/tool-error-response.ts';
+export type { ToolResultMedia, ToolResultOptions } from './tools/tool-result.ts';
+export { isToolResultWithParts, toolResult } from './tools/tool-result.ts';
+
 // --- agent ---
 export type {
   AgentEvent,
@@ -61,195 +256,3 @@ export {
   stepCountIs,
   totalTokensExceed,
 } from './agent/stop-conditions.ts';
-export type { ApiCallErrorOptions } from './errors/api-call-error.ts';
-// --- errors ---
-export { ApiCallError } from './errors/api-call-error.ts';
-export type { GemloopErrorOptions } from './errors/gemloop-error.ts';
-export { GemloopError } from './errors/gemloop-error.ts';
-export { InvalidArgumentError } from './errors/invalid-argument-error.ts';
-export { MissingApiKeyError } from './errors/missing-api-key-error.ts';
-export type { StreamErrorReason } from './errors/stream-error.ts';
-export { StreamError } from './errors/stream-error.ts';
-export { TimeoutError } from './errors/timeout-error.ts';
-// --- history ---
-export type { FillMissingThoughtSignaturesOptions } from './history/fill-missing-thought-signatures.ts';
-export { fillMissingThoughtSignatures } from './history/fill-missing-thought-signatures.ts';
-export { findActiveLoopStart } from './history/find-active-loop-start.ts';
-export type { HistoryIssue, HistoryIssueCode } from './history/history-issue.ts';
-export type { RequiredThoughtSignature } from './history/list-required-thought-signatures.ts';
-export {
-  listRequiredThoughtSignatures,
-  needsThoughtSignature,
-} from './history/list-required-thought-signatures.ts';
-export {
-  CONTEXT_ENGINEERING_THOUGHT_SIGNATURE,
-  isThoughtSignatureBypass,
-  SKIP_THOUGHT_SIGNATURE_VALIDATOR,
-} from './history/thought-signature-bypass.ts';
-export type { ValidateHistoryOptions } from './history/validate-history.ts';
-export { validateHistory } from './history/validate-history.ts';
-// --- client (http, retry) ---
-export { createGemini } from './http/create-gemini.ts';
-export type {
-  AuthStyle,
-  CallOptions,
-  CountTokensRequest,
-  CreateGeminiOptions,
-  Gemini,
-  ListModelsOptions,
-  RetryOptions,
-} from './http/gemini.ts';
-// --- logging ---
-export type { CreateLoggerOptions, LogLevel } from './logging/create-logger.ts';
-export { createLogger } from './logging/create-logger.ts';
-export type { Logger, LogMethod } from './logging/logger.ts';
-export { silentLogger } from './logging/logger.ts';
-export type { ModelCapabilities } from './models/model-capabilities.ts';
-// --- models ---
-export { getModelCapabilities } from './models/model-capabilities.ts';
-// --- streaming ---
-export type { StreamAccumulator } from './streaming/create-stream-accumulator.ts';
-export { createStreamAccumulator } from './streaming/create-stream-accumulator.ts';
-export { foldStream } from './streaming/fold-stream.ts';
-export type {
-  FileSearchOptions,
-  GoogleMapsOptions,
-  GoogleSearchOptions,
-} from './tools/built-in-tools.ts';
-export {
-  codeExecution,
-  fileSearch,
-  googleMaps,
-  googleSearch,
-  urlContext,
-} from './tools/built-in-tools.ts';
-export {
-  assertValidToolName,
-  isValidToolName,
-  suggestToolName,
-  TOOL_NAME_PATTERN,
-} from './tools/check-tool-name.ts';
-export type {
-  DefinedTool,
-  DefineToolOptions,
-  InferToolArgs,
-  ToolSchemaFormat,
-} from './tools/define-tool.ts';
-export { defineTool } from './tools/define-tool.ts';
-export { InvalidToolResultError } from './tools/invalid-tool-result-error.ts';
-export { isBuiltinTool, isFunctionTool, isTool } from './tools/is-function-tool.ts';
-export type { JsonSchemaParameters } from './tools/json-schema.ts';
-export { jsonSchema } from './tools/json-schema.ts';
-export type { ToolParameters, ToolParametersSource } from './tools/resolve-tool-parameters.ts';
-export type { SchemaPath, SchemaWarning } from './tools/schema-warning.ts';
-export type { StandardSchemaV1 } from './tools/standard-schema.ts';
-export type {
-  ToFunctionResponseOptions,
-  ToFunctionResponseResult,
-} from './tools/to-function-response.ts';
-export { toFunctionResponse } from './tools/to-function-response.ts';
-export type { JsonValue } from './tools/to-json-value.ts';
-export type { ToOpenApiSchemaResult } from './tools/to-open-api-schema.ts';
-export { OPEN_API_SCHEMA_KEYS, toOpenApiSchema } from './tools/to-open-api-schema.ts';
-// --- tools ---
-export type {
-  AnyTool,
-  BuiltinTool,
-  FunctionTool,
-  ToolArgumentIssue,
-  ToolArgumentsResult,
-  ToolExecuteContext,
-  ToolResultWithParts,
-} from './tools/tool.ts';
-export type { ToolErrorResponseOptions } from './tools/tool-error-response.ts';
-export {
-  formatToolArgumentIssues,
-  toolErrorResponse,
-} from './tools/tool-error-response.ts';
-export type { ToolResultMedia, ToolResultOptions } from './tools/tool-result.ts';
-export { isToolResultWithParts, toolResult } from './tools/tool-result.ts';
-export { version } from './version.ts';
-// --- wire format ---
-export type {
-  Blob,
-  CodeExecutionResult,
-  CodeLanguage,
-  Content,
-  ExecutableCode,
-  FileData,
-  FunctionCall,
-  FunctionResponse,
-  FunctionResponsePart,
-  FunctionResponseScheduling,
-  MediaResolution,
-  Outcome,
-  Part,
-  PartialArg,
-  Role,
-  ToolCall,
-  ToolResponse,
-  ToolType,
-  VideoMetadata,
-} from './wire/content.ts';
-export type {
-  BadRequest,
-  DebugInfo,
-  ErrorInfo,
-  GoogleErrorBody,
-  GoogleErrorDetail,
-  Help,
-  LocalizedMessage,
-  QuotaFailure,
-  RetryInfo,
-  UnknownErrorDetail,
-} from './wire/error-body.ts';
-export type {
-  CountTokensBody,
-  CountTokensResponse,
-  ListModelsResponse,
-  Model,
-} from './wire/models.ts';
-export type { OpenString } from './wire/open-string.ts';
-export type { ParseGenerateContentResponseResult } from './wire/parse-generate-content-response.ts';
-export { parseGenerateContentResponse } from './wire/parse-generate-content-response.ts';
-export type {
-  FileSearch,
-  FunctionCallingConfig,
-  FunctionCallingMode,
-  FunctionDeclaration,
-  GenerateContentBody,
-  GenerateContentRequest,
-  GenerationConfig,
-  GoogleMaps,
-  GoogleSearch,
-  HarmBlockThreshold,
-  HarmCategory,
-  Interval,
-  LatLng,
-  Modality,
-  SafetySetting,
-  ThinkingConfig,
-  ThinkingLevel,
-  Tool,
-  ToolConfig,
-} from './wire/request.ts';
-export type {
-  BlockReason,
-  Candidate,
-  CandidateContent,
-  Citation,
-  CitationMetadata,
-  FinishReason,
-  GenerateContentResponse,
-  GroundingChunk,
-  GroundingMetadata,
-  GroundingSupport,
-  HarmProbability,
-  ModalityTokenCount,
-  PromptFeedback,
-  SafetyRating,
-  UrlContextMetadata,
-  UrlRetrievalStatus,
-  UsageMetadata,
-} from './wire/response.ts';
-export type { JsonSchema, Schema, SchemaType } from './wire/schema.ts';
