@@ -464,6 +464,7 @@ function generateSchemas(): Record<string, unknown>[] {
       }),
       () => ({
         if: child(),
+        // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword, never awaited.
         then: child(),
         else: child(),
         type: 'object',
