@@ -94,6 +94,7 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     turnsDelivered: 0,
     chunkSize: Math.max(1, options.chunkSize ?? 48),
     prettyJson: options.prettyJson ?? true,
+    capabilities: new Map(),
   };
   const handle = (request: Parameters<typeof handleFakeRequest>[1]) =>
     handleFakeRequest(state, request);

@@ -1,3 +1,4 @@
+import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { ActiveFaultRule } from './fake-faults.ts';
 import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
 import type { SeededRandom } from './seeded-random.ts';
@@ -15,6 +16,8 @@ export type FakeState = {
   turnsDelivered: number;
   chunkSize: number;
   prettyJson: boolean;
+  /** Capabilities by model name, resolved once. */
+  capabilities: Map<string, ModelCapabilities>;
 };
 
 /**

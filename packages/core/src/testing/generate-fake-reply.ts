@@ -27,6 +27,8 @@ const gemini25Defaults = getModelCapabilities('gemini-2.5-flash');
 
 /** The capabilities the fake answers with for `model`. @internal */
 export function resolveCapabilities(state: FakeState, model: string): ModelCapabilities {
+  const cached = state.capabilities.get(model);
+  if (cached !== undefined) return cached;
   const { gemini3, capabilities } = state.options;
   const base =
     gemini3 === true
@@ -34,7 +36,10 @@ export function resolveCapabilities(state: FakeState, model: string): ModelCapab
       : gemini3 === false
         ? gemini25Defaults
         : getModelCapabilities(model);
-  return capabilities === undefined ? base : { ...base, ...capabilities };
+  const resolved = capabilities === undefined ? base : { ...base, ...capabilities };
+  // Few distinct models per fake; the bound only guards against a test that invents thousands.
+  if (state.capabilities.size < 256) state.capabilities.set(model, resolved);
+  return resolved;
 }
 
 /**

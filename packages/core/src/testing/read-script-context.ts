@@ -25,11 +25,24 @@ export function readScriptContext(
   },
 ): FakeScriptContext {
   const contents = isJsonObject(body) && Array.isArray(body['contents']) ? body['contents'] : [];
+  // Read on first use: a benchmark's script function rarely looks at them.
+  let lastUserText: { value: string | undefined } | undefined;
+  let functionResponses: FunctionResponse[] | undefined;
+  let functionDeclarations: FunctionDeclaration[] | undefined;
   return {
     ...base,
-    lastUserText: readLastUserText(contents),
-    functionResponses: readFunctionResponses(contents[contents.length - 1]),
-    functionDeclarations: readDeclarations(isJsonObject(body) ? body['tools'] : undefined),
+    get lastUserText() {
+      lastUserText ??= { value: readLastUserText(contents) };
+      return lastUserText.value;
+    },
+    get functionResponses() {
+      functionResponses ??= readFunctionResponses(contents[contents.length - 1]);
+      return functionResponses;
+    },
+    get functionDeclarations() {
+      functionDeclarations ??= readDeclarations(isJsonObject(body) ? body['tools'] : undefined);
+      return functionDeclarations;
+    },
   };
 }
 
