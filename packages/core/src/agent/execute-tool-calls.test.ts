@@ -90,7 +90,9 @@ describe('executeToolCalls', () => {
         'slow did not finish within 20 ms and was stopped. Try again with a smaller request, or do without it.',
     });
     expect(toolSignal?.aborted).toBe(true);
-    expect((toolSignal?.reason as Error).message).toMatch(/tool:slow timed out after 20 ms/);
+    expect((toolSignal?.reason as Error | undefined)?.message).toMatch(
+      /tool:slow timed out after 20 ms/,
+    );
   });
 
   it('uses the agent’s toolTimeoutMs for tools without their own', async () => {

@@ -38,17 +38,27 @@ const script = () => [
     { name: 'get_weather', args: { city: 'Oslo' } },
   ]),
   turn.call('get_weather', { city: 'Rome' }),
-  turn.text('Paris is sunny, Oslo has snow, Rome is fine. '.repeat(3), { thoughts: 'Comparing the three cities.' }),
+  turn.text('Paris is sunny, Oslo has snow, Rome is fine. '.repeat(3), {
+    thoughts: 'Comparing the three cities.',
+  }),
 ];
 
 describe('the loop against the fake Gemini server', () => {
   it('runs a Gemini 3 multi-step loop the contract accepts, streamed and not, with the same history', async () => {
     const unstreamed = await serve({ script: script(), seed: 42 });
     const streamed = await serve({ script: script(), seed: 42, chunkSize: 7 });
-    const options = { model: 'gemini-3-flash-preview', tools: [weather], thinking: { includeThoughts: true } } as const;
+    const options = {
+      model: 'gemini-3-flash-preview',
+      tools: [weather],
+      thinking: { includeThoughts: true },
+    } as const;
 
-    const runResult = await createAgent({ gemini: unstreamed.gemini, ...options }).run('Weather in Paris, Oslo, Rome?');
-    const stream = createAgent({ gemini: streamed.gemini, ...options }).stream('Weather in Paris, Oslo, Rome?');
+    const runResult = await createAgent({ gemini: unstreamed.gemini, ...options }).run(
+      'Weather in Paris, Oslo, Rome?',
+    );
+    const stream = createAgent({ gemini: streamed.gemini, ...options }).stream(
+      'Weather in Paris, Oslo, Rome?',
+    );
     const thoughts: string[] = [];
     let answer = '';
     for await (const event of stream) {
@@ -70,7 +80,9 @@ describe('the loop against the fake Gemini server', () => {
     expect(runResult.text).not.toContain('Comparing');
     // Gemini 3: server ids on the calls, echoed on the responses; signatures kept.
     const firstResponses = runResult.contents[2]?.parts.map((part) => part.functionResponse?.id);
-    expect(firstResponses).toEqual(runResult.contents[1]?.parts.map((part) => part.functionCall?.id));
+    expect(firstResponses).toEqual(
+      runResult.contents[1]?.parts.map((part) => part.functionCall?.id),
+    );
     expect(firstResponses?.every((id) => typeof id === 'string' && id.length === 8)).toBe(true);
     expect(runResult.contents[1]?.parts[0]?.thoughtSignature).toEqual(expect.any(String));
   });
@@ -81,7 +93,10 @@ describe('the loop against the fake Gemini server', () => {
     const history: Content[] = [
       { role: 'user', parts: [{ text: 'Weather in Oslo?' }] },
       { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Oslo' } } }] },
-      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { forecast: 'snow' } } }] },
+      {
+        role: 'user',
+        parts: [{ functionResponse: { name: 'get_weather', response: { forecast: 'snow' } } }],
+      },
     ];
     // Sent as it is, the contract refuses it, as Gemini 3 does.
     const refused = await gemini
@@ -90,7 +105,11 @@ describe('the loop against the fake Gemini server', () => {
     expect(ApiCallError.isInstance(refused) && refused.status).toBe(400);
     expect((refused as ApiCallError).apiMessage).toMatch(/missing a thought_signature/);
 
-    const result = await createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [weather] }).run(history);
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [weather],
+    }).run(history);
 
     expect(result.text).toBe('It is snowing in Oslo.');
     const sent = fake.lastRequest?.body as GenerateContentBody;
@@ -111,17 +130,22 @@ describe('the loop against the fake Gemini server', () => {
         turn.text('It is -3 °C with snow in Oslo.'),
       ],
     });
-    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [googleSearch(), weather] });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [googleSearch(), weather],
+    });
 
     const result = await agent.run('Weather in Oslo, with a web source?');
 
     expect(fake.modelRequests.map((request) => request.status)).toEqual([200, 200, 200]);
-    const [first, grounded] = fake.modelRequests.map((request) => request.body as GenerateContentBody);
+    const [first, grounded] = fake.modelRequests.map(
+      (request) => request.body as GenerateContentBody,
+    );
     expect(first?.tools).toHaveLength(1);
-    expect(first?.tools?.[0]?.functionDeclarations?.map((declaration) => declaration.name)).toEqual([
-      'get_weather',
-      'google_search',
-    ]);
+    expect(first?.tools?.[0]?.functionDeclarations?.map((declaration) => declaration.name)).toEqual(
+      ['get_weather', 'google_search'],
+    );
     expect(grounded?.tools).toEqual([{ googleSearch: {} }]);
     expect(result.contents[2]?.parts[0]?.functionResponse?.response).toEqual({
       answer: 'Oslo: -3 °C and snow.',
@@ -133,8 +157,14 @@ describe('the loop against the fake Gemini server', () => {
   });
 
   it('sends built-ins beside functions on Gemini 3 with server-side invocations, which the contract accepts', async () => {
-    const { fake, gemini } = await serve({ script: [turn.call('get_weather', { city: 'Rome' }), turn.text('Rome: fine.')] });
-    const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [googleSearch(), weather] });
+    const { fake, gemini } = await serve({
+      script: [turn.call('get_weather', { city: 'Rome' }), turn.text('Rome: fine.')],
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [googleSearch(), weather],
+    });
     await agent.run('Weather in Rome?');
     expect(fake.modelRequests.map((request) => request.status)).toEqual([200, 200]);
     const body = fake.modelRequests[0]?.body as GenerateContentBody;
@@ -143,7 +173,9 @@ describe('the loop against the fake Gemini server', () => {
   });
 
   it('surfaces an API error (after the client’s retries) as a typed error with the history', async () => {
-    const { fake, gemini } = await serve({ script: [turn.call('get_weather', { city: 'Rome' }), turn.text('never')] });
+    const { fake, gemini } = await serve({
+      script: [turn.call('get_weather', { city: 'Rome' }), turn.text('never')],
+    });
     const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [weather] });
     fake.addFault({ fault: { type: 'overloaded' }, on: 1 });
     const error = await agent.run('Weather in Rome?').catch((caught: unknown) => caught);
