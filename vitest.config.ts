@@ -43,6 +43,11 @@ export default defineConfig({
         ...source,
         test: { name: 'integration', root: './test', include: ['**/*.test.ts'] },
       },
+      {
+        // The quick bench runs as a child process (its own server and worker processes); the
+        // test checks that every contender reached the scripted answer, never timings.
+        test: { name: 'bench', root: './bench', include: ['src/**/*.test.ts'], testTimeout: 240_000 },
+      },
     ],
   },
 });

@@ -1,0 +1,57 @@
+/** How much of each scenario a bench run does. */
+export type BenchSettings = {
+  quick: boolean;
+  /** Step limit given to every loop; every script ends before it. */
+  maxSteps: number;
+  /** Sequential tool loops (5 rounds; 5 rounds of 3 parallel calls). */
+  loop: { warmupRuns: number; samples: number; runsPerSample: number };
+  /** Runs in flight at once, and runs per sample at that concurrency. */
+  inFlight: {
+    concurrency: number;
+    /** `seq5` (5 rounds); quick runs use `leak` (1 round) to stay brief. */
+    script: 'seq5' | 'leak';
+    runsPerSample: number;
+    samples: number;
+    warmupRuns: number;
+  }[];
+  /** The long streamed answer end to end over HTTP. */
+  longStream: { chunks: number; samples: number; warmupRuns: number };
+  /** Typed stream parsing of the same answer in memory. */
+  parse: { chunks: number; samples: number; warmupRuns: number };
+  chat: { turns: number; warmupTurns: number; checkpoints: number[] };
+  leak: { runs: number; checkpointEvery: number; warmupRuns: number };
+  /** Fresh processes per module for the cold-import times. */
+  importSamples: number;
+};
+
+/** The full bench: what `pnpm bench` runs and writes to RESULTS.md. */
+export const FULL_SETTINGS: BenchSettings = {
+  quick: false,
+  maxSteps: 10,
+  loop: { warmupRuns: 40, samples: 20, runsPerSample: 10 },
+  inFlight: [
+    { concurrency: 16, script: 'seq5', runsPerSample: 64, samples: 12, warmupRuns: 48 },
+    { concurrency: 256, script: 'seq5', runsPerSample: 512, samples: 6, warmupRuns: 64 },
+  ],
+  longStream: { chunks: 20_000, samples: 8, warmupRuns: 1 },
+  parse: { chunks: 20_000, samples: 12, warmupRuns: 2 },
+  chat: { turns: 1_000, warmupTurns: 30, checkpoints: [10, 100, 250, 500, 1_000] },
+  leak: { runs: 10_000, checkpointEvery: 1_000, warmupRuns: 200 },
+  importSamples: 15,
+};
+
+/** `--quick`: every scenario and contender, briefly; the numbers are only indicative. */
+export const QUICK_SETTINGS: BenchSettings = {
+  quick: true,
+  maxSteps: 10,
+  loop: { warmupRuns: 1, samples: 2, runsPerSample: 1 },
+  inFlight: [
+    { concurrency: 16, script: 'leak', runsPerSample: 16, samples: 1, warmupRuns: 1 },
+    { concurrency: 256, script: 'leak', runsPerSample: 256, samples: 1, warmupRuns: 1 },
+  ],
+  longStream: { chunks: 500, samples: 1, warmupRuns: 1 },
+  parse: { chunks: 500, samples: 2, warmupRuns: 1 },
+  chat: { turns: 20, warmupTurns: 3, checkpoints: [10, 20] },
+  leak: { runs: 60, checkpointEvery: 20, warmupRuns: 5 },
+  importSamples: 1,
+};

@@ -1,0 +1,243 @@
+/**
+ * `pnpm bench` / `npm run bench [-- --quick]`: what one agent step costs with gemloop, a
+ * hand-written fetch loop, @google/genai and the Vercel AI SDK, measured on this machine.
+ *
+ * Options:
+ *   --quick                 every scenario briefly; prints the tables, does not write RESULTS.md
+ *   --only=<id,...>         scenarios: sequential, parallel-calls, in-flight-16, in-flight-256,
+ *                           long-stream, parse, chat, leak, import
+ *   --contenders=<name,...> loop contenders to run (floors are always kept)
+ *   --json=<path>           also write the raw results as JSON
+ *   --no-build              do not rebuild @gemloop/core's dist first
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS } from './bench-settings.ts';
+import { buildWorkers } from './build-workers.ts';
+import { CONTENDERS, PARSERS } from './contenders/registry.ts';
+import { readMachineInfo } from './report/machine-info.ts';
+import { type BenchReport, renderReport } from './report/render-report.ts';
+import { isFailed, type ScenarioResult } from './report/results.ts';
+import { checkTargets } from './report/targets.ts';
+import { runChatScenario } from './scenarios/chat-scenario.ts';
+import { runImportScenario } from './scenarios/import-scenario.ts';
+import { runLeakScenario } from './scenarios/leak-scenario.ts';
+import { runLoopScenario } from './scenarios/loop-scenario.ts';
+import { runParseScenario } from './scenarios/parse-scenario.ts';
+import type { ScenarioContext } from './scenarios/scenario-context.ts';
+import { startServerProcess } from './worker/server-handle.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RESULTS_PATH = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
+
+/** Scenario ids, in the order they run. */
+export const SCENARIO_IDS = [
+  'sequential',
+  'parallel-calls',
+  'in-flight-16',
+  'in-flight-256',
+  'long-stream',
+  'parse',
+  'chat',
+  'leak',
+  'import',
+] as const;
+
+type Arguments = {
+  quick: boolean;
+  only: Set<string>;
+  contenders: Set<string> | undefined;
+  json: string | undefined;
+  build: boolean;
+};
+
+function parseArguments(argv: readonly string[]): Arguments {
+  const options: Arguments = {
+    // `npm run bench --quick` (without `--`) reaches us only as npm_config_quick.
+    quick: process.env['npm_config_quick'] === 'true',
+    only: new Set(SCENARIO_IDS),
+    contenders: undefined,
+    json: undefined,
+    build: true,
+  };
+  for (const argument of argv) {
+    const [flag, value] = argument.split('=', 2) as [string, string | undefined];
+    if (flag === '--quick') options.quick = true;
+    else if (flag === '--no-build') options.build = false;
+    else if (flag === '--json' && value) options.json = value;
+    else if (flag === '--only' && value) {
+      const ids = value.split(',');
+      const unknown = ids.filter((id) => !(SCENARIO_IDS as readonly string[]).includes(id));
+      if (unknown.length > 0)
+        throw new Error(
+          `unknown scenario ${unknown.join(', ')}; known: ${SCENARIO_IDS.join(', ')}`,
+        );
+      options.only = new Set(ids);
+    } else if (flag === '--contenders' && value) {
+      const names = value.split(',');
+      const unknown = names.filter((name) => !CONTENDERS.some((entry) => entry.name === name));
+      if (unknown.length > 0) {
+        throw new Error(
+          `unknown contender ${unknown.join(', ')}; known: ${CONTENDERS.map((entry) => entry.name).join(', ')}`,
+        );
+      }
+      options.contenders = new Set([...names, 'floor', 'floor.stream']);
+    } else throw new Error(`unknown option ${argument}`);
+  }
+  return options;
+}
+
+function buildCore(): void {
+  // The bench measures what users install: @gemloop/core's compiled dist, not its sources.
+  try {
+    execFileSync(`${REPO_ROOT}node_modules/.bin/tsc`, ['-b', 'packages/core'], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    const output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
+    throw new Error(
+      `building @gemloop/core failed (run with --no-build to measure the dist as it is):\n${output}`,
+    );
+  }
+}
+
+async function runScenarios(
+  context: ScenarioContext,
+  only: ReadonlySet<string>,
+): Promise<ScenarioResult[]> {
+  const { settings } = context;
+  const results: ScenarioResult[] = [];
+  const loop = settings.loop;
+  if (only.has('sequential')) {
+    results.push(
+      await runLoopScenario(context, {
+        id: 'sequential',
+        title: 'Sequential tool loop: 5 rounds of 1 call, then the answer',
+        what: 'Each run: 5 model turns with one signed function call (add or multiply), each answered, then the final text.',
+        script: 'seq5',
+        concurrency: 1,
+        ...loop,
+      }),
+    );
+  }
+  if (only.has('parallel-calls')) {
+    results.push(
+      await runLoopScenario(context, {
+        id: 'parallel-calls',
+        title: 'Parallel calls: 5 rounds of 3 calls, then the answer',
+        what: 'Each run: 5 model turns of 3 function calls (only the first signed, as Gemini 3 does), all answered in one user turn, then the final text.',
+        script: 'par3',
+        concurrency: 1,
+        ...loop,
+      }),
+    );
+  }
+  for (const inFlight of settings.inFlight) {
+    const id = `in-flight-${inFlight.concurrency}`;
+    if (!only.has(id)) continue;
+    results.push(
+      await runLoopScenario(context, {
+        id,
+        title: `${inFlight.concurrency} runs in flight (${inFlight.script === 'seq5' ? 'sequential script' : 'one tool round'})`,
+        what: `${inFlight.script === 'seq5' ? 'The sequential script' : 'One tool round and the answer per run'}, with ${inFlight.concurrency} runs in flight at once on one client; per-step time is wall time over all steps (inverse throughput).`,
+        ...inFlight,
+      }),
+    );
+  }
+  if (only.has('long-stream')) {
+    const { chunks, samples, warmupRuns } = settings.longStream;
+    results.push(
+      await runLoopScenario(context, {
+        id: 'long-stream',
+        title: `Long streamed answer over HTTP: ${chunks.toLocaleString('en-US')} chunks`,
+        what: 'One streamed text answer per run through each streaming loop, end to end over loopback HTTP (the server writes 16 KB pieces); one step per run.',
+        script: 'long',
+        longChunks: chunks,
+        concurrency: 1,
+        runsPerSample: 1,
+        samples,
+        warmupRuns,
+        streamingOnly: true,
+      }),
+    );
+  }
+  if (only.has('parse')) results.push(await runParseScenario(context));
+  if (only.has('chat')) results.push(await runChatScenario(context));
+  if (only.has('leak')) results.push(await runLeakScenario(context));
+  if (only.has('import')) results.push(await runImportScenario(context));
+  return results;
+}
+
+async function main(): Promise<number> {
+  const options = parseArguments(process.argv.slice(2));
+  const settings: BenchSettings = options.quick ? QUICK_SETTINGS : FULL_SETTINGS;
+  const started = Date.now();
+  const log = (line: string): void => {
+    process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+  };
+  if (options.build) {
+    log('building @gemloop/core (tsc -b packages/core)');
+    buildCore();
+  }
+  const machine = readMachineInfo();
+  const { workerEntry, serverEntry } = await buildWorkers();
+  const server = await startServerProcess(serverEntry);
+  let results: ScenarioResult[];
+  try {
+    results = await runScenarios(
+      {
+        settings,
+        workerEntry,
+        server,
+        contenders: CONTENDERS.filter((entry) => options.contenders?.has(entry.name) ?? true),
+        parsers: PARSERS,
+        log,
+      },
+      options.only,
+    );
+  } finally {
+    await server.close();
+  }
+  machine.loadAtEnd = loadavg();
+  const report: BenchReport = {
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: (Date.now() - started) / 1000,
+    settings,
+    machine,
+    results,
+    targets: checkTargets(results),
+  };
+  const markdown = renderReport(report);
+  process.stdout.write(markdown);
+  if (options.json !== undefined)
+    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  const failed = results.some((result) =>
+    (result.rows as readonly { status: string }[]).some(isFailed),
+  );
+  if (failed) {
+    log(
+      'FAILED: at least one contender did not complete its runs correctly (see "Failed or skipped").',
+    );
+    return 1;
+  }
+  if (!settings.quick) {
+    writeFileSync(RESULTS_PATH, markdown);
+    log(`wrote ${RESULTS_PATH}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,112 @@
+import type { WorkerStatus } from '../worker/measured-worker.ts';
+import type { Spread } from './stats.ts';
+
+/** One contender's line in a scenario. */
+export type ContenderRow = {
+  name: string;
+  library: string;
+  streaming: boolean;
+  status: WorkerStatus;
+  /** Why it failed or was skipped. */
+  message?: string | undefined;
+  wallUsPerStep?: Spread | undefined;
+  cpuUsPerStep?: Spread | undefined;
+  /** Body throughput, for streams. */
+  megabytesPerSecond?: Spread | undefined;
+  maxRssBytes?: number | undefined;
+};
+
+/** A tool-loop scenario (sequential, parallel calls, in flight, long stream). */
+export type LoopScenarioResult = {
+  kind: 'loop';
+  id: string;
+  title: string;
+  what: string;
+  concurrency: number;
+  runsPerSample: number;
+  samples: number;
+  stepsPerRun: number;
+  rows: ContenderRow[];
+  /** The server's own handler time per request, averaged over the scenario. */
+  serverUsPerRequest: number;
+  /** CPU the server process used in the scenario, per request. */
+  serverCpuUsPerRequest: number;
+};
+
+/** Typed stream parsing in memory. */
+export type ParseScenarioResult = {
+  kind: 'parse';
+  id: string;
+  title: string;
+  chunkCount: number;
+  byteLength: number;
+  rows: (ContenderRow & { includes: string })[];
+};
+
+/** One window of chat turns. */
+export type ChatWindow = { fromTurn: number; toTurn: number; wallUs: Spread; cpuUs: Spread };
+
+/** The chat-history scenario for one contender. */
+export type ChatRow = {
+  name: string;
+  library: string;
+  status: WorkerStatus;
+  message?: string | undefined;
+  windows: ChatWindow[];
+  /** Heap growth since the start divided by the turns stored, at each checkpoint. */
+  bytesPerTurn: { turn: number; bytes: number }[];
+  maxRssBytes?: number | undefined;
+};
+
+/** The chat-history scenario. */
+export type ChatScenarioResult = {
+  kind: 'chat';
+  id: string;
+  title: string;
+  turns: number;
+  rows: ChatRow[];
+};
+
+/** The many-runs (leak) scenario for one contender. */
+export type LeakRow = {
+  name: string;
+  library: string;
+  status: WorkerStatus;
+  message?: string | undefined;
+  runs: number;
+  /** Heap growth from the first to the last checkpoint. */
+  growthBytes?: number | undefined;
+  /** Least-squares slope of the heap over runs. */
+  bytesPerRun?: number | undefined;
+  rssGrowthBytes?: number | undefined;
+  usPerRun?: number | undefined;
+};
+
+/** The many-runs (leak) scenario. */
+export type LeakScenarioResult = { kind: 'leak'; id: string; title: string; rows: LeakRow[] };
+
+/** Cold import of one module set. */
+export type ImportRow = {
+  name: string;
+  specifiers: string[];
+  status: 'ok' | 'failed';
+  message?: string | undefined;
+  importMs?: Spread | undefined;
+  rssBytes?: Spread | undefined;
+};
+
+/** The cold-import scenario. */
+export type ImportScenarioResult = { kind: 'import'; id: string; title: string; rows: ImportRow[] };
+
+/** Any scenario's result. */
+export type ScenarioResult =
+  | LoopScenarioResult
+  | ParseScenarioResult
+  | ChatScenarioResult
+  | LeakScenarioResult
+  | ImportScenarioResult;
+
+/** Whether a row counts as a failure of the run. */
+export function isFailed(row: { status: string }): boolean {
+  return row.status === 'failed';
+}

@@ -1,0 +1,177 @@
+import { formatMegabytes, formatNumber } from './markdown-table.ts';
+import type {
+  ChatScenarioResult,
+  ContenderRow,
+  ImportScenarioResult,
+  LeakScenarioResult,
+  LoopScenarioResult,
+  ParseScenarioResult,
+  ScenarioResult,
+} from './results.ts';
+
+/** One of gemloop's targets, checked against this run's numbers. */
+export type TargetCheck = {
+  target: string;
+  measured: string;
+  goal: string;
+  result: 'pass' | 'MISS' | 'n/a';
+};
+
+/** Heap slope under which a run counts as not growing: 100 KB over 10,000 runs. */
+export const LEAK_BYTES_PER_RUN = 10;
+/** How much the heap per stored chat turn may rise from the middle to the last checkpoint. */
+export const CHAT_FLAT_FACTOR = 1.25;
+
+function ok(row: ContenderRow | undefined): row is ContenderRow & { status: 'ok' } {
+  return row?.status === 'ok';
+}
+
+function rowOf(rows: readonly ContenderRow[], name: string): ContenderRow | undefined {
+  return rows.find((row) => row.name === name);
+}
+
+function floorOf(scenario: LoopScenarioResult, row: ContenderRow): ContenderRow | undefined {
+  return rowOf(scenario.rows, row.streaming ? 'floor.stream' : 'floor');
+}
+
+function na(target: string, goal: string, why: string): TargetCheck {
+  return { target, measured: why, goal, result: 'n/a' };
+}
+
+function wallChecks(scenario: LoopScenarioResult): TargetCheck[] {
+  return ['gemloop.run', 'gemloop.stream'].map((name) => {
+    const target = `${name} per-step wall time, ${scenario.title}`;
+    const goal = '≤ 1.10 × floor';
+    const row = rowOf(scenario.rows, name);
+    if (!ok(row)) return na(target, goal, row === undefined ? 'not run' : row.status);
+    const floor = floorOf(scenario, row);
+    if (!ok(floor)) return na(target, goal, 'floor not measured');
+    const ratio = row.wallUsPerStep!.median / floor.wallUsPerStep!.median;
+    return {
+      target,
+      measured: `${formatNumber(ratio, 2)} × (${formatNumber(row.wallUsPerStep!.median)} vs ${formatNumber(floor.wallUsPerStep!.median)} µs)`,
+      goal,
+      result: ratio <= 1.1 ? 'pass' : 'MISS',
+    };
+  });
+}
+
+function rssChecks(loops: readonly LoopScenarioResult[]): TargetCheck[] {
+  const goal = '≤ floor + 15 MB';
+  const target = 'gemloop peak RSS, worst loop scenario';
+  let worst: { delta: number; where: string } | undefined;
+  for (const scenario of loops) {
+    for (const name of ['gemloop.run', 'gemloop.stream']) {
+      const row = rowOf(scenario.rows, name);
+      if (!ok(row) || row.maxRssBytes === undefined) continue;
+      const floor = floorOf(scenario, row);
+      if (!ok(floor) || floor.maxRssBytes === undefined) continue;
+      const delta = row.maxRssBytes - floor.maxRssBytes;
+      if (worst === undefined || delta > worst.delta)
+        worst = { delta, where: `${name}, ${scenario.title}` };
+    }
+  }
+  if (worst === undefined) return [na(target, goal, 'gemloop not measured')];
+  return [
+    {
+      target,
+      measured: `+${formatMegabytes(worst.delta)} MB (${worst.where})`,
+      goal,
+      result: worst.delta <= 15e6 ? 'pass' : 'MISS',
+    },
+  ];
+}
+
+function parseChecks(scenario: ParseScenarioResult): TargetCheck[] {
+  const gemloop = rowOf(scenario.rows, 'gemloop (streamGenerateContent)');
+  const versus: [string, string, number][] = [
+    ['@google/genai', 'genai', 10],
+    ['the AI SDK (provider doStream)', 'ai-sdk (provider doStream)', 10],
+    ['bare eventsource-parser + JSON.parse', 'eventsource-parser + JSON.parse', 0.7],
+  ];
+  return versus.map(([label, name, factor]) => {
+    const target = `gemloop typed stream parsing vs ${label}`;
+    const goal = `≥ ${factor} ×`;
+    const other = rowOf(scenario.rows, name);
+    if (!ok(gemloop)) return na(target, goal, gemloop === undefined ? 'not run' : gemloop.status);
+    if (!ok(other)) return na(target, goal, `${name} not measured`);
+    const ratio = gemloop.megabytesPerSecond!.median / other.megabytesPerSecond!.median;
+    return {
+      target,
+      measured: `${formatNumber(ratio, 2)} × (${formatNumber(gemloop.megabytesPerSecond!.median)} vs ${formatNumber(other.megabytesPerSecond!.median)} MB/s)`,
+      goal,
+      result: ratio >= factor ? 'pass' : 'MISS',
+    };
+  });
+}
+
+function importChecks(scenario: ImportScenarioResult): TargetCheck[] {
+  const target = 'cold import of @gemloop/core';
+  const goal = '≤ zod + 20 ms';
+  const core = scenario.rows.find((row) => row.name === '@gemloop/core');
+  const zod = scenario.rows.find((row) => row.name === 'zod (baseline)');
+  if (core?.status !== 'ok' || zod?.status !== 'ok') return [na(target, goal, 'not measured')];
+  const delta = core.importMs!.median - zod.importMs!.median;
+  return [
+    {
+      target,
+      measured: `${formatNumber(core.importMs!.median)} ms vs zod ${formatNumber(zod.importMs!.median)} ms (${delta >= 0 ? '+' : ''}${formatNumber(delta)} ms)`,
+      goal,
+      result: delta <= 20 ? 'pass' : 'MISS',
+    },
+  ];
+}
+
+function chatChecks(scenario: ChatScenarioResult): TargetCheck[] {
+  const target = 'gemloop memory per stored chat turn as history grows';
+  const goal = `flat (last ≤ ${CHAT_FLAT_FACTOR} × middle checkpoint)`;
+  const row = scenario.rows.find((candidate) => candidate.name === 'gemloop.run');
+  if (row?.status !== 'ok' || row.bytesPerTurn.length < 2)
+    return [na(target, goal, row?.status ?? 'not run')];
+  const middle = row.bytesPerTurn[Math.floor((row.bytesPerTurn.length - 1) / 2)]!;
+  const last = row.bytesPerTurn[row.bytesPerTurn.length - 1]!;
+  return [
+    {
+      target,
+      measured: `${formatNumber(middle.bytes)} B/turn at ${middle.turn} turns, ${formatNumber(last.bytes)} at ${last.turn}`,
+      goal,
+      result: last.bytes <= middle.bytes * CHAT_FLAT_FACTOR ? 'pass' : 'MISS',
+    },
+  ];
+}
+
+function leakChecks(scenario: LeakScenarioResult): TargetCheck[] {
+  return ['gemloop.run', 'gemloop.stream'].map((name) => {
+    const row = scenario.rows.find((candidate) => candidate.name === name);
+    const target = `${name} heap across ${scenario.title}`;
+    const goal = `no growth (slope ≤ ${LEAK_BYTES_PER_RUN} B/run)`;
+    if (row?.status !== 'ok' || row.bytesPerRun === undefined)
+      return na(target, goal, row?.status ?? 'not run');
+    return {
+      target,
+      measured: `${formatNumber(row.bytesPerRun)} B/run (${formatNumber((row.growthBytes ?? 0) / 1024)} KB in all)`,
+      goal,
+      result: row.bytesPerRun <= LEAK_BYTES_PER_RUN ? 'pass' : 'MISS',
+    };
+  });
+}
+
+/** Checks every target the scenarios of this run can speak to. */
+export function checkTargets(results: readonly ScenarioResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const loops = results.filter((result): result is LoopScenarioResult => result.kind === 'loop');
+  for (const scenario of loops) {
+    if (scenario.id === 'sequential' || scenario.id === 'in-flight-16')
+      checks.push(...wallChecks(scenario));
+  }
+  for (const result of results) {
+    if (result.kind === 'parse') checks.push(...parseChecks(result));
+    if (result.kind === 'import') checks.push(...importChecks(result));
+  }
+  if (loops.length > 0) checks.push(...rssChecks(loops));
+  for (const result of results) {
+    if (result.kind === 'chat') checks.push(...chatChecks(result));
+    if (result.kind === 'leak') checks.push(...leakChecks(result));
+  }
+  return checks;
+}

@@ -1,0 +1,55 @@
+import type { ParseScenarioResult } from '../report/results.ts';
+import { spread } from '../report/stats.ts';
+import { createLongStream } from '../script/long-stream.ts';
+import { sampleInterleaved, setUpWorkers } from '../worker/measured-worker.ts';
+import type { ScenarioContext } from './scenario-context.ts';
+
+/**
+ * Typed stream parsing with no network: every parser gets the same SSE body, cut into the same
+ * 16 KB pieces, and must produce the answer's exact text (checked on every pass). Throughput is
+ * body bytes per second of wall time, one parser process at a time.
+ */
+export async function runParseScenario(context: ScenarioContext): Promise<ParseScenarioResult> {
+  const { chunks, samples, warmupRuns } = context.settings.parse;
+  const long = createLongStream(chunks);
+  context.log(
+    `stream parsing: ${context.parsers.length} parsers, ${chunks} chunks (${(long.byteLength / 1e6).toFixed(1)} MB)`,
+  );
+  const workers = await setUpWorkers(
+    context.workerEntry,
+    context.parsers.map((entry) => ({
+      name: entry.name,
+      setup: { task: 'parse', parser: entry.name, chunkCount: chunks, warmupRuns },
+    })),
+  );
+  await sampleInterleaved(workers, samples, (worker) => worker.sample(1, 1));
+  for (const worker of workers) await worker.finish();
+  const rows = workers.map((worker, index) => {
+    const entry = context.parsers[index]!;
+    return {
+      name: entry.name,
+      library: entry.library,
+      streaming: true,
+      status: worker.status,
+      message: worker.message,
+      includes: entry.includes,
+      maxRssBytes: worker.maxRssBytes,
+      megabytesPerSecond:
+        worker.status === 'ok'
+          ? spread(worker.samples.map((sample) => sample.bytes / 1e6 / (sample.wallNs / 1e9)))
+          : undefined,
+      cpuUsPerStep:
+        worker.status === 'ok'
+          ? spread(worker.samples.map((sample) => sample.cpuUs / (chunks + 1)))
+          : undefined,
+    };
+  });
+  return {
+    kind: 'parse',
+    id: 'parse',
+    title: 'Typed stream parsing (HTTP body to typed chunks, in memory)',
+    chunkCount: chunks,
+    byteLength: long.byteLength,
+    rows,
+  };
+}

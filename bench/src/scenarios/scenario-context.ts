@@ -1,0 +1,16 @@
+import type { BenchSettings } from '../bench-settings.ts';
+import type { ContenderEntry, ParserEntry } from '../contenders/registry.ts';
+import type { ServerHandle } from '../worker/server-handle.ts';
+
+/** What every scenario runs with. */
+export type ScenarioContext = {
+  settings: BenchSettings;
+  /** The compiled worker entry. */
+  workerEntry: string;
+  server: ServerHandle;
+  /** The contenders selected for this run (`--contenders`). */
+  contenders: readonly ContenderEntry[];
+  parsers: readonly ParserEntry[];
+  /** Progress lines (stderr). */
+  log: (line: string) => void;
+};

@@ -1,0 +1,141 @@
+import { ChildChannel } from './child-channel.ts';
+import type {
+  ChatResult,
+  LeakResult,
+  SampleResult,
+  WorkerReply,
+  WorkerRequest,
+  WorkerSetup,
+} from './worker-protocol.ts';
+
+/** How a contender's part of a scenario ended. */
+export type WorkerStatus = 'ok' | 'failed' | 'unavailable';
+
+/**
+ * One contender's process in one scenario: set up (and warmed up) once, then asked for samples.
+ * A failure anywhere marks it failed with the reason and ends its process; the scenario goes on
+ * with the others and the bench run fails at the end.
+ */
+export class MeasuredWorker {
+  readonly name: string;
+  status: WorkerStatus = 'ok';
+  message: string | undefined;
+  readonly samples: SampleResult[] = [];
+  maxRssBytes: number | undefined;
+  readonly #channel: ChildChannel<WorkerRequest, WorkerReply>;
+
+  private constructor(name: string, channel: ChildChannel<WorkerRequest, WorkerReply>) {
+    this.name = name;
+    this.#channel = channel;
+  }
+
+  /** Starts the process and sets it up; never throws (a failure is recorded on the worker). */
+  static async setUp(entry: string, name: string, setup: WorkerSetup): Promise<MeasuredWorker> {
+    const channel = ChildChannel.spawn<WorkerRequest, WorkerReply>({
+      entry,
+      execArgv: ['--expose-gc'],
+      label: `worker ${name}`,
+    });
+    const worker = new MeasuredWorker(name, channel);
+    await worker.#ask({ type: 'setup', setup }, 'ready');
+    return worker;
+  }
+
+  /** Runs one timed sample and keeps it. */
+  async sample(runs: number, concurrency: number): Promise<void> {
+    const reply = await this.#ask({ type: 'sample', runs, concurrency }, 'sample');
+    if (reply !== undefined) this.samples.push(reply as SampleResult);
+  }
+
+  /** Runs a one-shot measurement (chat, leak). */
+  async measure<Result extends ChatResult | LeakResult>(
+    type: Result['type'],
+  ): Promise<Result | undefined> {
+    return (await this.#ask({ type: 'measure' }, type)) as Result | undefined;
+  }
+
+  /** Reads the process's peak RSS and ends it. */
+  async finish(): Promise<void> {
+    if (this.status === 'ok') {
+      const reply = await this.#ask({ type: 'finish' }, 'finished');
+      if (reply?.type === 'finished') this.maxRssBytes = reply.maxRssBytes;
+    }
+    this.#channel.kill();
+  }
+
+  /** Marks the worker failed (a check outside the process failed) and ends it. */
+  fail(message: string): void {
+    if (this.status !== 'ok') return;
+    this.status = 'failed';
+    this.message = message;
+    this.#channel.kill();
+  }
+
+  async #ask(
+    request: WorkerRequest,
+    expected: WorkerReply['type'],
+  ): Promise<WorkerReply | undefined> {
+    if (this.status !== 'ok') return undefined;
+    let reply: WorkerReply;
+    try {
+      reply = await this.#channel.request(request);
+    } catch (error) {
+      this.fail(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+    if (reply.type === 'unavailable') {
+      this.status = 'unavailable';
+      this.message = reply.message;
+      this.#channel.kill();
+      return undefined;
+    }
+    if (reply.type === 'error') {
+      this.fail(
+        `${reply.message}${this.#channel.output === '' ? '' : `\n--- process output ---\n${this.#channel.output}`}`,
+      );
+      return undefined;
+    }
+    if (reply.type !== expected) {
+      this.fail(`expected a ${expected} reply, got ${reply.type}`);
+      return undefined;
+    }
+    return reply;
+  }
+}
+
+/** Sets up workers, `parallel` at a time (set-up and warm-up are not measured). */
+export async function setUpWorkers(
+  entry: string,
+  setups: readonly { name: string; setup: WorkerSetup }[],
+  parallel = 3,
+): Promise<MeasuredWorker[]> {
+  const workers: MeasuredWorker[] = new Array(setups.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < setups.length) {
+      const index = next++;
+      const { name, setup } = setups[index]!;
+      workers[index] = await MeasuredWorker.setUp(entry, name, setup);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, setups.length) }, lane));
+  return workers;
+}
+
+/**
+ * Takes `samples` samples of every live worker, one worker at a time and in a rotating order, so
+ * that a change of machine load (a shared machine) hits all contenders alike instead of whichever
+ * happened to run then. This is what makes the ratios of one run comparable.
+ */
+export async function sampleInterleaved(
+  workers: readonly MeasuredWorker[],
+  samples: number,
+  takeSample: (worker: MeasuredWorker) => Promise<void>,
+): Promise<void> {
+  for (let round = 0; round < samples; round++) {
+    for (let offset = 0; offset < workers.length; offset++) {
+      const worker = workers[(round + offset) % workers.length]!;
+      if (worker.status === 'ok') await takeSample(worker);
+    }
+  }
+}

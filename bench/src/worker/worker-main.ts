@@ -1,0 +1,249 @@
+/**
+ * Entry of a contender's process. It loads one contender (or parser), warms it up, and then
+ * runs timed samples when the orchestrator asks, so that samples of all contenders can be
+ * interleaved while each keeps its own process: its own heap, JIT state, CPU clock and peak RSS.
+ */
+
+import { ContenderUnavailableError, type LoopRunner } from '../contenders/contender.ts';
+import { CONTENDERS, PARSERS } from '../contenders/registry.ts';
+import { chatUserText, createChatTurn } from '../script/chat-script.ts';
+import { createLongStream, type LongStream } from '../script/long-stream.ts';
+import { expectedFinalText, loopPrompt, stepsPerRun } from '../script/run-script.ts';
+import { contenderBaseUrl } from '../server/contender-base-url.ts';
+import type {
+  ChatResult,
+  LeakResult,
+  SampleResult,
+  WorkerLoopScript,
+  WorkerReply,
+  WorkerRequest,
+  WorkerSetup,
+} from './worker-protocol.ts';
+
+/** Seeds cycle through this many distinct runs (the server caches one script per seed). */
+const SEED_COUNT = 256;
+const API_KEY = 'bench-key-not-secret';
+
+const send = (reply: WorkerReply): void => {
+  process.send!(reply);
+};
+
+const collectGarbage = (): void => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('the worker needs --expose-gc');
+  // Twice: the first pass can leave objects that only die once their finalizers ran.
+  gc();
+  gc();
+};
+
+/** A run of the loop with its expected answer, by seed. */
+type LoopPlan = {
+  prompt(seed: number): string;
+  expected(seed: number): string;
+  steps: number;
+  bytes: number;
+};
+
+function loopPlan(script: WorkerLoopScript, longChunks: number): LoopPlan {
+  if (script === 'long') {
+    const long: LongStream = createLongStream(longChunks);
+    return {
+      prompt: () => long.prompt,
+      expected: () => long.text,
+      steps: 1,
+      bytes: long.byteLength,
+    };
+  }
+  const prompts: string[] = [];
+  const answers: string[] = [];
+  return {
+    prompt: (seed) => (prompts[seed] ??= loopPrompt(script, seed)),
+    expected: (seed) => (answers[seed] ??= expectedFinalText(script, seed)),
+    steps: stepsPerRun(script),
+    bytes: 0,
+  };
+}
+
+let nextSeed = 0;
+
+async function runLoops(
+  runner: LoopRunner,
+  plan: LoopPlan,
+  runs: number,
+  concurrency: number,
+): Promise<void> {
+  let started = 0;
+  const lane = async (): Promise<void> => {
+    while (started < runs) {
+      started++;
+      const seed = nextSeed++ % SEED_COUNT;
+      const text = await runner.run(plan.prompt(seed));
+      if (text !== plan.expected(seed)) {
+        throw new Error(
+          `wrong final answer for seed ${seed}: ${JSON.stringify(text.slice(0, 200))}`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, runs) }, lane));
+}
+
+async function timed(
+  steps: number,
+  bytes: number,
+  work: () => Promise<void>,
+): Promise<SampleResult> {
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  await work();
+  const wallNs = Number(process.hrtime.bigint() - started);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { type: 'sample', wallNs, cpuUs: cpu.user + cpu.system, steps, bytes };
+}
+
+type Task = {
+  sample?: ((runs: number, concurrency: number) => Promise<SampleResult>) | undefined;
+  measure?: (() => Promise<ChatResult | LeakResult>) | undefined;
+};
+
+async function setUp(setup: WorkerSetup): Promise<Task> {
+  if (setup.task === 'parse') {
+    const entry = PARSERS.find((parser) => parser.name === setup.parser);
+    if (entry === undefined) throw new Error(`unknown parser ${setup.parser}`);
+    const parse = await (await entry.load()).create();
+    const long = createLongStream(setup.chunkCount);
+    const check = async (): Promise<void> => {
+      const text = await parse(long.pieces, long.prompt);
+      if (text !== long.text) {
+        throw new Error(
+          `parsed text differs from the stream's (${text.length} vs ${long.text.length} chars)`,
+        );
+      }
+    };
+    for (let run = 0; run < setup.warmupRuns; run++) await check();
+    return { sample: () => timed(1, long.byteLength, check) };
+  }
+  const entry = CONTENDERS.find((contender) => contender.name === setup.contender);
+  if (entry === undefined) throw new Error(`unknown contender ${setup.contender}`);
+  const contender = await entry.load();
+  if (setup.task === 'loop') {
+    const baseUrl = contenderBaseUrl(setup.serverUrl, contender.name, setup.script);
+    const runner = await contender.createLoop({
+      baseUrl,
+      apiKey: API_KEY,
+      maxSteps: setup.maxSteps,
+    });
+    const plan = loopPlan(setup.script, setup.longChunks);
+    await runLoops(runner, plan, setup.warmupRuns, 1);
+    return {
+      sample: (runs, concurrency) =>
+        timed(runs * plan.steps, runs * plan.bytes, () =>
+          runLoops(runner, plan, runs, concurrency),
+        ),
+    };
+  }
+  if (setup.task === 'leak') {
+    const baseUrl = contenderBaseUrl(setup.serverUrl, contender.name, 'leak');
+    const runner = await contender.createLoop({
+      baseUrl,
+      apiKey: API_KEY,
+      maxSteps: setup.maxSteps,
+    });
+    const plan = loopPlan('leak', 0);
+    await runLoops(runner, plan, setup.warmupRuns, 1);
+    return {
+      measure: async () => {
+        const points: LeakResult['points'] = [];
+        const record = (runs: number): void => {
+          collectGarbage();
+          points.push({
+            runs,
+            heapBytes: process.memoryUsage().heapUsed,
+            rssBytes: process.memoryUsage().rss,
+          });
+        };
+        const started = process.hrtime.bigint();
+        record(0);
+        for (let done = 0; done < setup.runs; done += setup.checkpointEvery) {
+          await runLoops(runner, plan, setup.checkpointEvery, 1);
+          record(done + setup.checkpointEvery);
+        }
+        return { type: 'leak', points, wallNs: Number(process.hrtime.bigint() - started) };
+      },
+    };
+  }
+  // Chat: the history lives in the contender (its chat layer, or the array it keeps).
+  const createChat = contender.createChat;
+  if (createChat === undefined) throw new Error(`${contender.name} has no chat form`);
+  const baseUrl = contenderBaseUrl(setup.serverUrl, contender.name, 'chat');
+  const context = { baseUrl, apiKey: API_KEY, maxSteps: 4 };
+  return {
+    measure: async () => {
+      // Warm up on another seed, then drop that chat so its history is garbage before the baseline.
+      let warmup: Awaited<ReturnType<typeof createChat>> | undefined = await createChat(context);
+      for (let turn = 0; turn < setup.warmupTurns; turn++) await warmup.send(chatUserText(1, turn));
+      warmup = undefined;
+      const chat = await createChat(context);
+      collectGarbage();
+      const baselineHeapBytes = process.memoryUsage().heapUsed;
+      const turnWallNs: number[] = [];
+      const turnCpuUs: number[] = [];
+      const heap: ChatResult['heap'] = [];
+      for (let turn = 0; turn < setup.turns; turn++) {
+        const cpuBefore = process.cpuUsage();
+        const started = process.hrtime.bigint();
+        const reply = await chat.send(chatUserText(0, turn));
+        turnWallNs.push(Number(process.hrtime.bigint() - started));
+        const cpu = process.cpuUsage(cpuBefore);
+        turnCpuUs.push(cpu.user + cpu.system);
+        const expected = createChatTurn(0, turn).replyText;
+        if (reply !== expected) throw new Error(`turn ${turn}: expected ${expected}, got ${reply}`);
+        if (setup.checkpoints.includes(turn + 1)) {
+          collectGarbage();
+          heap.push({ turn: turn + 1, heapBytes: process.memoryUsage().heapUsed });
+        }
+      }
+      return {
+        type: 'chat',
+        turnWallNs,
+        turnCpuUs,
+        baselineHeapBytes,
+        heap,
+        storedTurns: chat.storedTurns(),
+      };
+    },
+  };
+}
+
+let task: Task | undefined;
+
+process.on('message', (request: WorkerRequest) => {
+  void handle(request).catch((error: unknown) => {
+    if (error instanceof ContenderUnavailableError)
+      send({ type: 'unavailable', message: error.message });
+    else
+      send({
+        type: 'error',
+        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+  });
+});
+process.on('disconnect', () => process.exit(0));
+
+async function handle(request: WorkerRequest): Promise<void> {
+  switch (request.type) {
+    case 'setup':
+      task = await setUp(request.setup);
+      send({ type: 'ready' });
+      return;
+    case 'sample':
+      send(await task!.sample!(request.runs, request.concurrency));
+      return;
+    case 'measure':
+      send(await task!.measure!());
+      return;
+    case 'finish':
+      send({ type: 'finished', maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+      return;
+  }
+}
