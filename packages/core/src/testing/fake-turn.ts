@@ -50,6 +50,8 @@ export type FakeTurn = {
    * @defaultValue `'parts'`
    */
   variant?: 'parts' | 'empty-content' | 'no-parts' | 'no-candidates' | undefined;
+  /** `modelVersion` of this answer. @defaultValue the fake's `modelVersion` option, else the model */
+  modelVersion?: string | undefined;
   /**
    * A whole response sent as is, nothing added (a stream sends it as one chunk), or, as an array,
    * the exact stream chunks (a non-streamed call gets the last chunk). For shapes the builders

@@ -57,7 +57,7 @@ export function resolveFakeTurn(turn: FakeTurn, context: TurnContext): ResolvedT
     finishReason,
     finishMessage,
     usage: computeUsage(turn, parts, variant, context),
-    modelVersion: context.modelVersion,
+    modelVersion: turn.modelVersion ?? context.modelVersion,
     responseId: randomBase64Url(context.random, 23),
     gemini3: context.gemini3,
   };

@@ -1,0 +1,186 @@
+import { isJsonObject } from '../../history/part-fields.ts';
+import type { Exchange } from './compose-demo-answer.ts';
+import { findNumbers, findPlaces } from './extract-arguments.ts';
+import { resolveRef, schemaType } from './read-parameters.ts';
+
+/** What a JSON answer is filled from. @internal */
+export type JsonSources = { question: string; exchanges: readonly Exchange[]; summary: string };
+
+/**
+ * A JSON value that satisfies `schema` (JSON Schema as in `responseJsonSchema`, or the OpenAPI
+ * subset of `responseSchema`): every required property present, types, enums, `const`, array
+ * bounds and numeric bounds respected, `$ref` followed. Values come from the tool results when a
+ * key matches, else from the question, else a neutral default.
+ * @internal
+ */
+export function buildJsonAnswer(schema: unknown, sources: JsonSources): unknown {
+  const facts = new Map<string, unknown>();
+  for (const exchange of sources.exchanges) collectFacts(exchange.response, facts, 0);
+  return build(schema, schema, 'answer', { ...sources, facts }, 0);
+}
+
+type Context = JsonSources & { facts: Map<string, unknown> };
+
+function normalizeKey(key: string): string {
+  return key.replace(/[_\s-]/g, '').toLowerCase();
+}
+
+function collectFacts(value: unknown, facts: Map<string, unknown>, depth: number): void {
+  if (depth > 4 || !isJsonObject(value)) return;
+  for (const [key, item] of Object.entries(value)) {
+    if (!facts.has(normalizeKey(key))) facts.set(normalizeKey(key), item);
+    collectFacts(item, facts, depth + 1);
+  }
+}
+
+function build(
+  root: unknown,
+  node: unknown,
+  key: string,
+  context: Context,
+  depth: number,
+): unknown {
+  const schema = resolveRef(root, node);
+  if (!isJsonObject(schema) || depth > 12) return null;
+  if (schema['const'] !== undefined) return schema['const'];
+  const options = schema['anyOf'] ?? schema['oneOf'] ?? schema['any_of'];
+  if (schema['type'] === undefined && Array.isArray(options)) {
+    const option = options.find((entry) => {
+      const resolved = resolveRef(root, entry);
+      return isJsonObject(resolved) && schemaType(resolved) !== 'null';
+    });
+    if (option !== undefined) return build(root, option, key, context, depth + 1);
+  }
+  if (Array.isArray(schema['enum']) && schema['enum'].length > 0) {
+    const fact = context.facts.get(normalizeKey(key));
+    return schema['enum'].includes(fact) ? fact : schema['enum'][0];
+  }
+  const type = schemaType(schema);
+  if (type === 'object') return buildObject(root, schema, context, depth);
+  if (type === 'array') return buildArray(root, schema, key, context, depth);
+  const fact = context.facts.get(normalizeKey(key));
+  if (type === 'number' || type === 'integer') {
+    const number =
+      typeof fact === 'number'
+        ? fact
+        : (findNumbers(JSON.stringify(fact ?? context.question))[0] ?? 0);
+    return clamp(type === 'integer' ? Math.round(number) : number, schema);
+  }
+  if (type === 'boolean') return typeof fact === 'boolean' ? fact : true;
+  if (type === 'null') return null;
+  return buildString(schema, key, fact, context);
+}
+
+function buildObject(
+  root: unknown,
+  schema: Record<string, unknown>,
+  context: Context,
+  depth: number,
+): Record<string, unknown> {
+  const properties = isJsonObject(schema['properties']) ? schema['properties'] : {};
+  const object: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    object[name] = build(root, property, name, context, depth + 1);
+  }
+  return object;
+}
+
+function buildArray(
+  root: unknown,
+  schema: Record<string, unknown>,
+  key: string,
+  context: Context,
+  depth: number,
+): unknown[] {
+  const min = numberOf(schema['minItems'] ?? schema['min_items']) ?? 0;
+  const max = numberOf(schema['maxItems'] ?? schema['max_items']) ?? Number.POSITIVE_INFINITY;
+  const items = schema['items'] ?? {};
+  const itemSchema = resolveRef(root, items);
+  let values: unknown[];
+  if (
+    isJsonObject(itemSchema) &&
+    schemaType(itemSchema) === 'object' &&
+    context.exchanges.length > 0
+  ) {
+    // A list of records: one per tool result, each filled from its own result.
+    values = context.exchanges.map((exchange) => {
+      const facts = new Map<string, unknown>();
+      for (const [name, value] of Object.entries(exchange.args))
+        facts.set(normalizeKey(name), value);
+      collectFacts(exchange.response, facts, 0);
+      return build(root, itemSchema, key, { ...context, facts }, depth + 1);
+    });
+  } else {
+    const fact = context.facts.get(normalizeKey(key));
+    values = Array.isArray(fact)
+      ? fact.map((item) => coerce(item, itemSchema))
+      : [build(root, itemSchema, singular(key), context, depth + 1)];
+  }
+  while (values.length < min)
+    values.push(build(root, itemSchema, singular(key), context, depth + 1));
+  return values.slice(0, max);
+}
+
+function buildString(
+  schema: Record<string, unknown>,
+  key: string,
+  fact: unknown,
+  context: Context,
+): string {
+  let text: string;
+  if (typeof fact === 'string') text = fact;
+  else if (fact !== undefined && fact !== null && typeof fact !== 'object') text = String(fact);
+  else if (/city|location|place|country|region/i.test(key)) {
+    text = findPlaces(context.question)[0] ?? 'unknown';
+  } else if (/summary|answer|text|description|explanation|message|content|reason/i.test(key)) {
+    text = context.summary;
+  } else {
+    text = formatted(schema['format']) ?? `${key} for: ${context.question}`.slice(0, 120);
+  }
+  const minLength = numberOf(schema['minLength'] ?? schema['min_length']) ?? 0;
+  const maxLength = numberOf(schema['maxLength'] ?? schema['max_length']);
+  if (text.length < minLength) text = text.padEnd(minLength, '.');
+  return maxLength === undefined ? text : text.slice(0, maxLength);
+}
+
+function formatted(format: unknown): string | undefined {
+  switch (format) {
+    case 'date':
+      return '2026-01-01';
+    case 'date-time':
+      return '2026-01-01T00:00:00Z';
+    case 'email':
+      return 'demo@example.com';
+    case 'uri':
+    case 'url':
+      return 'https://example.com';
+    default:
+      return undefined;
+  }
+}
+
+function coerce(value: unknown, schema: unknown): unknown {
+  if (!isJsonObject(schema)) return value;
+  const type = schemaType(schema);
+  if (type === 'string') return typeof value === 'string' ? value : JSON.stringify(value);
+  if (type === 'number' || type === 'integer') return typeof value === 'number' ? value : 0;
+  return value;
+}
+
+function clamp(value: number, schema: Record<string, unknown>): number {
+  const minimum = numberOf(schema['minimum']);
+  const maximum = numberOf(schema['maximum']);
+  let result = value;
+  if (minimum !== undefined && result < minimum) result = minimum;
+  if (maximum !== undefined && result > maximum) result = maximum;
+  return result;
+}
+
+function numberOf(value: unknown): number | undefined {
+  const number = typeof value === 'string' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+}
+
+function singular(key: string): string {
+  return key.endsWith('s') ? key.slice(0, -1) : key;
+}

@@ -1,0 +1,171 @@
+import { isJsonObject, readField } from '../../history/part-fields.ts';
+import type { FakeTurnOptions } from '../fake-turn.ts';
+import { turn } from '../fake-turn.ts';
+import type { FakeScriptFunction } from '../fake-types.ts';
+import { buildJsonAnswer } from './build-json-answer.ts';
+import { composeDemoAnswer, type Exchange, readLoopExchanges } from './compose-demo-answer.ts';
+import { evaluateArithmetic } from './evaluate-arithmetic.ts';
+import { findExpression } from './extract-arguments.ts';
+import { type CallingMode, type PlannedCall, planDemoCalls } from './plan-demo-calls.ts';
+import { humanizeName } from './read-words.ts';
+
+/** The `modelVersion` the demo model answers with, so no one mistakes it for Gemini. */
+export const DEMO_MODEL_VERSION = 'gemloop-demo-simulator';
+
+/** Options of {@link demoModel}. */
+export type DemoModelOptions = {
+  /** @defaultValue {@link DEMO_MODEL_VERSION} */
+  modelVersion?: string | undefined;
+  /** The most calls it makes in one turn. @defaultValue 8 */
+  maxCallsPerTurn?: number | undefined;
+};
+
+/**
+ * An offline, deterministic stand-in for a Gemini model, as a script for
+ * {@link createFakeGemini}: it plays a plausible agent from the declared tools and the user's
+ * words, with no network and no API key. **It is a simulator**: it matches words, it does not
+ * understand them, and every answer carries `modelVersion: 'gemloop-demo-simulator'`.
+ *
+ * - It reads the function declarations (names, descriptions, parameter names, types, enums) and
+ *   splits the question into clauses; each clause that fits a tool becomes a call, with argument
+ *   values taken from the text (places, numbers, units, arithmetic expressions, URLs, ids,
+ *   quoted text). "Weather in Paris and Tokyo, and convert 20 C to F" gives two weather calls
+ *   and one conversion call, in parallel, in one turn.
+ * - After the function responses come back it answers in text built from them, one line per
+ *   call, failures said as such; or, when the request asks for JSON (`responseMimeType:
+ *   'application/json'` with `responseJsonSchema` or `responseSchema`), a JSON value that
+ *   satisfies the schema, filled from the results.
+ * - It never calls a tool that is not declared (nor one excluded by `allowedFunctionNames` or
+ *   mode `NONE`), and answers directly when no tool fits: plain arithmetic is computed, anything
+ *   else gets an honest "I am a simulator" reply.
+ * - With `thinkingConfig.includeThoughts` it adds a one-line thought summary.
+ *
+ * @example
+ * ```ts
+ * const fake = createFakeGemini({ script: demoModel() });
+ * const { url } = await fake.listen();
+ * const agent = createAgent({ gemini: createGemini({ baseUrl: url, apiKey: 'demo' }), tools });
+ * ```
+ */
+export function demoModel({
+  modelVersion = DEMO_MODEL_VERSION,
+  maxCallsPerTurn = 8,
+}: DemoModelOptions = {}): FakeScriptFunction {
+  return (request, context) => {
+    const body = request.body as unknown as Record<string, unknown>;
+    const contents = Array.isArray(body['contents']) ? (body['contents'] as unknown[]) : [];
+    const question = context.lastUserText ?? '';
+    const options: FakeTurnOptions = { modelVersion };
+    const jsonSchema = readJsonSchema(body);
+    if (context.functionResponses.length === 0) {
+      const calls = planDemoCalls(
+        question,
+        context.functionDeclarations,
+        readCallingMode(body),
+        maxCallsPerTurn,
+      );
+      if (calls.length > 0) {
+        return turn.calls(calls, withThoughts(body, options, planThought(calls)));
+      }
+    }
+    const exchanges = readLoopExchanges(contents);
+    const summary =
+      exchanges.length > 0
+        ? composeDemoAnswer(exchanges)
+        : directAnswer(
+            question,
+            context.functionDeclarations.map((declaration) => declaration.name),
+          );
+    if (jsonSchema !== undefined) {
+      const thought = 'Formatting the answer as JSON that follows the requested schema.';
+      const value = buildJsonAnswer(jsonSchema, {
+        question,
+        exchanges,
+        summary: firstLine(summary, exchanges),
+      });
+      return turn.json(value, withThoughts(body, options, thought));
+    }
+    return turn.text(summary, withThoughts(body, options, answerThought(exchanges)));
+  };
+}
+
+function readCallingMode(body: Record<string, unknown>): CallingMode {
+  const toolConfig = readField(body, 'toolConfig', 'tool_config');
+  const config = isJsonObject(toolConfig)
+    ? readField(toolConfig, 'functionCallingConfig', 'function_calling_config')
+    : undefined;
+  if (!isJsonObject(config)) return { mode: 'AUTO', allowed: undefined };
+  const allowed = readField(config, 'allowedFunctionNames', 'allowed_function_names');
+  return {
+    mode: typeof config['mode'] === 'string' ? config['mode'] : 'AUTO',
+    allowed: Array.isArray(allowed)
+      ? allowed.filter((name): name is string => typeof name === 'string')
+      : undefined,
+  };
+}
+
+function readJsonSchema(body: Record<string, unknown>): unknown {
+  const config = readField(body, 'generationConfig', 'generation_config');
+  if (!isJsonObject(config)) return undefined;
+  const mime = readField(config, 'responseMimeType', 'response_mime_type');
+  if (mime !== 'application/json') return undefined;
+  return (
+    readField(config, 'responseJsonSchema', 'response_json_schema') ??
+    readField(config, 'responseSchema', 'response_schema') ??
+    {}
+  );
+}
+
+function withThoughts(
+  body: Record<string, unknown>,
+  options: FakeTurnOptions,
+  thought: string,
+): FakeTurnOptions {
+  const config = readField(body, 'generationConfig', 'generation_config');
+  const thinking = isJsonObject(config)
+    ? readField(config, 'thinkingConfig', 'thinking_config')
+    : undefined;
+  const include = isJsonObject(thinking)
+    ? readField(thinking, 'includeThoughts', 'include_thoughts')
+    : undefined;
+  return include === true ? { ...options, thoughts: `**Planning**\n\n${thought}` } : options;
+}
+
+function planThought(calls: readonly PlannedCall[]): string {
+  const names = [...new Set(calls.map((call) => call.name))];
+  return `The question needs ${calls.length} tool call(s): ${names.join(', ')}. I will make them together.`;
+}
+
+function answerThought(exchanges: readonly Exchange[]): string {
+  return exchanges.length === 0
+    ? 'No tool fits; answering directly.'
+    : `I have ${exchanges.length} result(s); summarising them for the user.`;
+}
+
+function firstLine(summary: string, exchanges: readonly Exchange[]): string {
+  return exchanges.length === 0
+    ? summary
+    : summary
+        .split('\n')
+        .filter((line) => line.startsWith('- '))
+        .map((line) => line.slice(2).replace(/\*\*/g, ''))
+        .join('; ');
+}
+
+function directAnswer(question: string, tools: readonly string[]): string {
+  const trimmed = question.trim();
+  const expression = findExpression(trimmed);
+  const value = expression === undefined ? undefined : evaluateArithmetic(expression);
+  if (expression !== undefined && value !== undefined)
+    return `${expression.replace(/\s+/g, ' ')} = ${value}.`;
+  if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/i.test(trimmed) || trimmed === '') {
+    return tools.length === 0
+      ? "Hello! I'm the gemloop demo model, an offline simulator: no real model runs behind me, but I can show how an agent loop works. Give me some tools and ask a question they can answer."
+      : `Hello! I'm the gemloop demo model, an offline simulator. I can use these tools: ${tools.map(humanizeName).join(', ')}. What would you like to know?`;
+  }
+  const toolHint =
+    tools.length === 0
+      ? 'Give me a tool (a weather, search or calculator tool, for example) and I will call it.'
+      : `None of my tools (${tools.join(', ')}) fits this question, so I have nothing to look up.`;
+  return `I'm the gemloop demo simulator: I run offline with no real model, so I can only answer what my tools cover. You asked: "${trimmed.length > 200 ? `${trimmed.slice(0, 197)}...` : trimmed}". ${toolHint}`;
+}
