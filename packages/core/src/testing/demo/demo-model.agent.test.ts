@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../../agent/create-agent.ts';
+import { createGemini } from '../../http/create-gemini.ts';
+import { defineTool } from '../../tools/define-tool.ts';
+import { createFakeGemini, type FakeGemini } from '../create-fake-gemini.ts';
+import { demoModel } from './demo-model.ts';
+
+// The demo users run before they have a key: the real agent loop, over real HTTP, against the
+// fake serving demoModel, which must also pass every contract check the fake enforces.
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+describe('demoModel behind the agent loop', () => {
+  it('runs a whole tool-using conversation with no API key, on Gemini 3 and 2.5 models', async () => {
+    for (const model of ['gemini-3-flash-preview', 'gemini-2.5-flash']) {
+      const fake = createFakeGemini({ script: demoModel() });
+      fakes.push(fake);
+      const { url } = await fake.listen();
+      const executed: unknown[] = [];
+      const weather = defineTool({
+        name: 'get_weather',
+        description: 'Current weather for a city.',
+        parameters: z.object({ city: z.string() }),
+        execute: ({ city }) => {
+          executed.push({ city });
+          return { city, celsius: city === 'Paris' ? 18 : 24, conditions: 'sunny' };
+        },
+      });
+      const convert = defineTool({
+        name: 'convert_temperature',
+        description: 'Convert a temperature between Celsius and Fahrenheit.',
+        parameters: z.object({
+          value: z.number(),
+          from: z.enum(['C', 'F']),
+          to: z.enum(['C', 'F']),
+        }),
+        execute: ({ value, from, to }) => {
+          executed.push({ value, from, to });
+          return { value: from === 'C' && to === 'F' ? (value * 9) / 5 + 32 : value };
+        },
+      });
+      const agent = createAgent({
+        gemini: createGemini({ baseUrl: url, apiKey: 'demo' }),
+        model,
+        tools: [weather, convert],
+      });
+      const result = await agent.run(
+        "What's the weather in Paris and Tokyo, and convert 20 C to F?",
+      );
+      expect(executed).toEqual([
+        { city: 'Paris' },
+        { city: 'Tokyo' },
+        { value: 20, from: 'C', to: 'F' },
+      ]);
+      expect(result.text).toContain('Paris');
+      expect(result.text).toContain('Tokyo');
+      expect(result.text).toContain('68');
+      expect(fake.modelRequests.map((request) => request.status)).toEqual([200, 200]);
+    }
+  });
+});
