@@ -68,11 +68,18 @@ export async function executeToolCalls<Output>({
   const extras: (Part[] | undefined)[] = [];
   let failure: ((run: AgentRunState) => Error) | undefined;
 
-  // One controller per turn: aborted with the run, or by the first failure in `throw` mode.
-  const turn = new AbortController();
-  const onRunAbort = (): void => turn.abort(signal.reason);
-  if (signal.aborted) turn.abort(signal.reason);
-  else signal.addEventListener('abort', onRunAbort, { once: true });
+  // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
+  // a failing approval hook), a turn controller that also follows the run's.
+  const turn =
+    config.toolErrors === 'throw' || config.beforeToolCall !== undefined
+      ? new AbortController()
+      : undefined;
+  const turnSignal = turn?.signal ?? signal;
+  const onRunAbort = (): void => turn?.abort(signal.reason);
+  if (turn !== undefined) {
+    if (signal.aborted) turn.abort(signal.reason);
+    else signal.addEventListener('abort', onRunAbort, { once: true });
+  }
 
   if (emit !== undefined) {
     for (const { call, toolCallId } of pending) {
@@ -103,7 +110,7 @@ export async function executeToolCalls<Output>({
       const make = throwableError(record, outcome, config);
       if (make !== undefined) {
         failure = make;
-        turn.abort(new Error('another call of this turn failed'));
+        turn?.abort(new Error('another call of this turn failed'));
       }
     }
   };
@@ -116,7 +123,7 @@ export async function executeToolCalls<Output>({
       toolCallId: pendingCall.toolCallId,
       stepNumber,
       contents,
-      signal: turn.signal,
+      signal: turnSignal,
     });
     if (outcome.type === 'hook-failed' && failure === undefined) {
       failure = (run) =>
@@ -125,7 +132,7 @@ export async function executeToolCalls<Output>({
           run,
           cause: outcome.error,
         });
-      turn.abort(outcome.error);
+      turn?.abort(outcome.error);
     }
     finish(pendingCall, toRecord(pendingCall, outcome, config, signal, config.now() - started));
   };
@@ -141,7 +148,7 @@ export async function executeToolCalls<Output>({
   const workers: Promise<void>[] = [];
   for (let count = 0; count < limit; count++) workers.push(worker());
   await Promise.all(workers);
-  signal.removeEventListener('abort', onRunAbort);
+  if (turn !== undefined) signal.removeEventListener('abort', onRunAbort);
 
   const responseContent: Content = {
     role: 'user',

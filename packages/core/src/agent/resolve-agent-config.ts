@@ -126,6 +126,12 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     model,
     callOptions: options.callOptions,
   });
+  if (tools.fallbacks.length > 0) {
+    logger.info(
+      { fallbacks: tools.fallbacks },
+      'this model cannot combine built-in tools with function tools; the built-ins are declared as functions backed by separate grounded calls',
+    );
+  }
   const functionNames = [...tools.functions.keys()];
   const functionCallingConfig = resolveToolChoice({
     toolChoice: options.toolChoice,

@@ -138,8 +138,10 @@ function execute(
   },
 ): Promise<ExecuteOutcome> {
   return new Promise((resolve) => {
-    // The tool's own signal: aborted with the turn, or when its time is up.
-    const controller = new AbortController();
+    // The tool's own signal: the turn's, or, with a time limit, one that also aborts when the time
+    // is up (an AbortController per call costs more than the rest of the call's bookkeeping, so
+    // calls without a limit share the turn's signal).
+    const controller = timeoutMs === undefined ? undefined : new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let settled = false;
     const settle = (outcome: ExecuteOutcome): void => {
@@ -150,7 +152,7 @@ function execute(
       resolve(outcome);
     };
     const onAbort = (): void => {
-      controller.abort(signal.reason);
+      controller?.abort(signal.reason);
       settle({ type: 'aborted', args });
     };
     if (signal.aborted) {
@@ -158,7 +160,7 @@ function execute(
       return;
     }
     signal.addEventListener('abort', onAbort, { once: true });
-    if (timeoutMs !== undefined) {
+    if (controller !== undefined && timeoutMs !== undefined) {
       timer = setTimeout(() => {
         controller.abort(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
         settle({ type: 'timeout', timeoutMs, args });
@@ -166,7 +168,7 @@ function execute(
     }
     let result: unknown;
     try {
-      result = tool.execute(args, { ...context, signal: controller.signal });
+      result = tool.execute(args, { ...context, signal: controller?.signal ?? signal });
     } catch (error) {
       settle({ type: 'error', error, args });
       return;
