@@ -27,6 +27,19 @@ export type {
 export { createDateTimeTools, DateTimeError } from './date-time/index.ts';
 
 // --- web fetch ---
+export type {
+  LookupFunction,
+  ResolvedAddress,
+  WebFetchArgs,
+  WebFetchErrorReason,
+  WebFetchResult,
+  WebFetchToolOptions,
+} from './web-fetch/index.ts';
+export {
+  createWebFetchTool,
+  DEFAULT_ALLOWED_CONTENT_TYPES,
+  WebFetchError,
+} from './web-fetch/index.ts';
 
 // --- files ---
 
