@@ -169,6 +169,28 @@ describe('agent.stream', () => {
     expect(types).toEqual(['step-start', 'text-delta', 'step-end', 'run-end']);
   });
 
+  it('answers next() calls made before events arrive, in order', async () => {
+    const gemini = createScriptedGemini([textTurn('ok')]);
+    const iterator = createAgent({ gemini, model: 'gemini-2.5-flash' })
+      .stream('Go')
+      [Symbol.asyncIterator]();
+    const pending = [
+      iterator.next(),
+      iterator.next(),
+      iterator.next(),
+      iterator.next(),
+      iterator.next(),
+    ];
+    const results = await Promise.all(pending);
+    expect(results.map((result) => (result.done === true ? 'done' : result.value.type))).toEqual([
+      'step-start',
+      'text-delta',
+      'step-end',
+      'run-end',
+      'done',
+    ]);
+  });
+
   it('stops with abort() like a break', async () => {
     const gemini = createScriptedGemini([{ hang: true }]);
     const stream = createAgent({ gemini, model: 'gemini-2.5-flash' }).stream('Go');

@@ -40,22 +40,23 @@ export function createAgentStream<Output>(
   let ended = false;
   let failure: { error: unknown } | undefined;
   let failureDelivered = false;
-  let waiter: ((result: IteratorResult<AgentEvent<Output>>) => void) | undefined;
-  let waiterReject: ((error: unknown) => void) | undefined;
+  // Pending `next()` calls, oldest first (for-await has one at a time; manual callers may not).
+  const waiters: {
+    resolve: (result: IteratorResult<AgentEvent<Output>>) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
 
   const wake = (): void => {
-    if (waiter === undefined) return;
-    const resolve = waiter;
-    const reject = waiterReject as (error: unknown) => void;
-    waiter = undefined;
-    waiterReject = undefined;
-    if (head < queue.length) {
-      resolve({ value: take(), done: false });
-    } else if (failure !== undefined && !failureDelivered) {
-      failureDelivered = true;
-      reject(failure.error);
-    } else {
-      resolve({ value: undefined, done: true });
+    while (waiters.length > 0 && (head < queue.length || ended)) {
+      const waiter = waiters.shift() as (typeof waiters)[number];
+      if (head < queue.length) {
+        waiter.resolve({ value: take(), done: false });
+      } else if (failure !== undefined && !failureDelivered) {
+        failureDelivered = true;
+        waiter.reject(failure.error);
+      } else {
+        waiter.resolve({ value: undefined, done: true });
+      }
     }
   };
   const take = (): AgentEvent<Output> => {
@@ -99,8 +100,7 @@ export function createAgentStream<Output>(
         return Promise.resolve({ value: undefined, done: true });
       }
       return new Promise((resolve, reject) => {
-        waiter = resolve;
-        waiterReject = reject;
+        waiters.push({ resolve, reject });
       });
     },
     return() {
@@ -110,6 +110,8 @@ export function createAgentStream<Output>(
       queue = [];
       head = 0;
       failureDelivered = true;
+      ended = true;
+      wake();
       return Promise.resolve({ value: undefined, done: true });
     },
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { validateHistory } from '../history/validate-history.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
+import { toolResult } from '../tools/tool-result.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
 import type { AgentOptions } from './agent-options.ts';
@@ -172,6 +173,49 @@ describe('executeToolCalls', () => {
     // Up to and including the model turn that made the call.
     expect(historyAtCall).toEqual(['user', 'model']);
     expect(seen?.signal.aborted).toBe(false);
+  });
+});
+
+describe('tool results', () => {
+  const screenshot = defineTool({
+    name: 'screenshot',
+    execute: () =>
+      toolResult({ output: 'captured', parts: [{ mimeType: 'image/png', data: 'aGVsbG8=' }] }),
+  });
+
+  it('sends media in functionResponse.parts on models that take them', async () => {
+    const { responses } = await answer([['screenshot', {}, 's1']], { tools: [screenshot] });
+    expect(responses).toEqual([
+      {
+        id: 's1',
+        name: 'screenshot',
+        response: { output: 'captured' },
+        parts: [{ inlineData: { mimeType: 'image/png', data: 'aGVsbG8=' } }],
+      },
+    ]);
+  });
+
+  it('sends media in a user content after the responses on models that do not', async () => {
+    const gemini = createScriptedGemini([callsTurn(['screenshot', {}]), textTurn('A cat.')]);
+    await createAgent({ gemini, model: 'gemini-2.5-flash', tools: [screenshot] }).run('Look');
+    expect(gemini.contentsOf(1).slice(2)).toEqual([
+      {
+        role: 'user',
+        parts: [{ functionResponse: { name: 'screenshot', response: { output: 'captured' } } }],
+      },
+      { role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: 'aGVsbG8=' } }] },
+    ]);
+  });
+
+  it('reports a result that cannot be JSON as the tool’s failure', async () => {
+    const leaky = defineTool({ name: 'leaky', execute: () => ({ handler: () => 1 }) });
+    const gemini = createScriptedGemini([callsTurn(['leaky', {}]), textTurn('ok')]);
+    const result = await createAgent({ gemini, model: 'gemini-2.5-flash', tools: [leaky] }).run(
+      'Go',
+    );
+    const call = result.steps[0]?.toolCalls[0];
+    expect(call?.outcome).toBe('execution-error');
+    expect(call?.response.response['error']).toMatch(/leaky failed: .*result\.handler is not JSON/);
   });
 });
 

@@ -172,6 +172,23 @@ describe('the loop against the fake Gemini server', () => {
     expect(body.tools?.[0]).toEqual({ googleSearch: {} });
   });
 
+  it.each([
+    ['gemini-3-pro-preview', 'low', { thinkingLevel: 'LOW' }],
+    ['gemini-3-flash-preview', 'off', { thinkingLevel: 'MINIMAL' }],
+    ['gemini-2.5-pro', 'minimal', { thinkingBudget: 512 }],
+    ['gemini-2.5-flash', 'off', { thinkingBudget: 0 }],
+  ] as const)(
+    'sends thinking for %s as the contract wants it (%s)',
+    async (model, thinking, expected) => {
+      const { fake, gemini } = await serve({ script: [turn.text('ok')] });
+      await createAgent({ gemini, model, thinking }).run('Hi');
+      expect(fake.lastRequest?.status).toBe(200);
+      expect(
+        (fake.lastRequest?.body as GenerateContentBody).generationConfig?.thinkingConfig,
+      ).toEqual(expected);
+    },
+  );
+
   it('surfaces an API error (after the client’s retries) as a typed error with the history', async () => {
     const { fake, gemini } = await serve({
       script: [turn.call('get_weather', { city: 'Rome' }), turn.text('never')],
