@@ -22,6 +22,8 @@ export type BenchSettings = {
   leak: { runs: number; checkpointEvery: number; warmupRuns: number };
   /** Fresh processes per module for the cold-import times. */
   importSamples: number;
+  /** Worker processes set up (imported, warmed up) at once; nothing is measured meanwhile. */
+  parallelSetups: number;
 };
 
 /** The full bench: what `pnpm bench` runs and writes to RESULTS.md. */
@@ -38,6 +40,7 @@ export const FULL_SETTINGS: BenchSettings = {
   chat: { turns: 1_000, warmupTurns: 30, checkpoints: [10, 100, 250, 500, 1_000] },
   leak: { runs: 10_000, checkpointEvery: 1_000, warmupRuns: 200 },
   importSamples: 15,
+  parallelSetups: 3,
 };
 
 /** `--quick`: every scenario and contender, briefly; the numbers are only indicative. */
@@ -54,4 +57,5 @@ export const QUICK_SETTINGS: BenchSettings = {
   chat: { turns: 20, warmupTurns: 3, checkpoints: [10, 20] },
   leak: { runs: 60, checkpointEvery: 20, warmupRuns: 5 },
   importSamples: 1,
+  parallelSetups: 9,
 };

@@ -9,6 +9,8 @@
  *   --contenders=<name,...> loop contenders to run (floors are always kept)
  *   --json=<path>           also write the raw results as JSON
  *   --no-build              do not rebuild @gemloop/core's dist first
+ *   --cpu-prof=<dir>        write a V8 CPU profile of every contender process into <dir>
+ *                           (summarise one with src/summarize-cpu-profile.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -51,6 +53,7 @@ type Arguments = {
   contenders: Set<string> | undefined;
   json: string | undefined;
   build: boolean;
+  cpuProfileDirectory: string | undefined;
 };
 
 function parseArguments(argv: readonly string[]): Arguments {
@@ -61,12 +64,14 @@ function parseArguments(argv: readonly string[]): Arguments {
     contenders: undefined,
     json: undefined,
     build: true,
+    cpuProfileDirectory: undefined,
   };
   for (const argument of argv) {
     const [flag, value] = argument.split('=', 2) as [string, string | undefined];
     if (flag === '--quick') options.quick = true;
     else if (flag === '--no-build') options.build = false;
     else if (flag === '--json' && value) options.json = value;
+    else if (flag === '--cpu-prof' && value) options.cpuProfileDirectory = value;
     else if (flag === '--only' && value) {
       const ids = value.split(',');
       const unknown = ids.filter((id) => !(SCENARIO_IDS as readonly string[]).includes(id));
@@ -190,7 +195,7 @@ async function main(): Promise<number> {
     results = await runScenarios(
       {
         settings,
-        workerEntry,
+        worker: { entry: workerEntry, cpuProfileDirectory: options.cpuProfileDirectory },
         server,
         contenders: CONTENDERS.filter((entry) => options.contenders?.has(entry.name) ?? true),
         parsers: PARSERS,

@@ -1,16 +1,42 @@
-import * as core from '@gemloop/core';
-import { type Contender, ContenderUnavailableError, type StreamParser } from './contender.ts';
+import { type Content, createAgent, createGemini, defineTool } from '@gemloop/core';
+import { z } from 'zod';
+import { ADD_DESCRIPTION, add, MULTIPLY_DESCRIPTION, multiply } from '../script/bench-tools.ts';
+import { BENCH_MODEL } from '../script/run-script.ts';
+import {
+  type ChatSession,
+  type Contender,
+  type LoopContext,
+  type LoopRunner,
+  responseFromPieces,
+  type StreamParser,
+} from './contender.ts';
 
-// gemloop's agent loop and client are being written in parallel; until they are exported these
-// contenders report themselves unavailable (a skip in the tables, never a pass).
-const exported = core as Record<string, unknown>;
+const input = z.object({ a: z.number().int(), b: z.number().int() });
 
-function unavailable(what: string): Promise<never> {
-  return Promise.reject(
-    new ContenderUnavailableError(
-      `@gemloop/core does not export ${what} yet (rebuild with tsc -b?)`,
-    ),
-  );
+/** The same two tools, the gemloop way: zod parameters and `execute`. */
+const TOOLS = [
+  defineTool({
+    name: 'add',
+    description: ADD_DESCRIPTION,
+    parameters: input,
+    execute: (args) => add(args),
+  }),
+  defineTool({
+    name: 'multiply',
+    description: MULTIPLY_DESCRIPTION,
+    parameters: input,
+    execute: (args) => multiply(args),
+  }),
+];
+
+// Everything else at its defaults (retry policy, timeouts, silent logger): what a user gets.
+function createBenchAgent({ baseUrl, apiKey, maxSteps }: LoopContext) {
+  return createAgent({
+    gemini: createGemini({ apiKey, baseUrl }),
+    model: BENCH_MODEL,
+    tools: TOOLS,
+    maxSteps,
+  });
 }
 
 /** gemloop `agent.run`. */
@@ -19,26 +45,69 @@ export const gemloopRunContender: Contender = {
   library: '@gemloop/core',
   streaming: false,
   description: 'createAgent + defineTool (zod), agent.run',
-  createLoop: () =>
-    unavailable(exported['createAgent'] === undefined ? 'createAgent' : 'the bench adapter'),
-  createChat: () =>
-    unavailable(exported['createAgent'] === undefined ? 'createAgent' : 'the bench adapter'),
+  async createLoop(context: LoopContext): Promise<LoopRunner> {
+    const agent = createBenchAgent(context);
+    return { run: async (prompt) => (await agent.run(prompt)).text };
+  },
+  // gemloop has no chat layer yet. This is the hook: the contents are kept here and continued
+  // with `agent.run(text, { history })`; switch to the chat API when it lands.
+  async createChat(context: LoopContext): Promise<ChatSession> {
+    const agent = createBenchAgent(context);
+    const history: Content[] = [];
+    return {
+      async send(text) {
+        const result = await agent.run(text, { history });
+        for (const content of result.newContents) history.push(content);
+        return result.text;
+      },
+      storedTurns: () => history.length / 2,
+    };
+  },
 };
 
-/** gemloop `agent.stream`. */
+/** gemloop `agent.stream`, every event consumed. */
 export const gemloopStreamContender: Contender = {
   name: 'gemloop.stream',
   library: '@gemloop/core',
   streaming: true,
   description: 'createAgent + defineTool (zod), agent.stream, every event consumed',
-  createLoop: () =>
-    unavailable(exported['createAgent'] === undefined ? 'createAgent' : 'the bench adapter'),
+  async createLoop(context: LoopContext): Promise<LoopRunner> {
+    const agent = createBenchAgent(context);
+    return {
+      async run(prompt) {
+        const stream = agent.stream(prompt);
+        let events = 0;
+        for await (const _event of stream) events++;
+        if (events === 0) throw new Error('gemloop.stream: no events');
+        return (await stream.result).text;
+      },
+    };
+  },
 };
 
-/** gemloop's typed stream: `gemini.streamGenerateContent` over the body. */
+/** gemloop's typed stream: `gemini.streamGenerateContent` over an in-memory body. */
 export const gemloopParser: StreamParser = {
   name: 'gemloop (streamGenerateContent)',
   library: '@gemloop/core',
-  create: () =>
-    Promise.reject(new ContenderUnavailableError('@gemloop/core does not export createGemini yet')),
+  async create() {
+    let pieces: readonly Uint8Array[] = [];
+    const gemini = createGemini({
+      apiKey: 'bench-key',
+      baseUrl: 'http://in-memory',
+      fetch: async () => responseFromPieces(pieces),
+    });
+    return async (bodyPieces, prompt) => {
+      pieces = bodyPieces;
+      let text = '';
+      for await (const chunk of gemini.streamGenerateContent({
+        model: BENCH_MODEL,
+        contents: prompt,
+      })) {
+        for (const part of chunk.candidates?.[0]?.content?.parts ?? []) {
+          if (typeof part.text === 'string') text += part.text;
+        }
+      }
+      return text;
+    };
+  },
 };

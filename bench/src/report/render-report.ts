@@ -141,7 +141,10 @@ function chatSection(scenario: ChatScenarioResult): string {
     [
       [
         'contender',
-        ...checkpoints.map((turn) => `heap bytes per turn at ${turn} turns`),
+        ...checkpoints.map(
+          (turn, index) =>
+            `heap bytes per turn, turns ${index === 0 ? 1 : checkpoints[index - 1]! + 1}–${turn}`,
+        ),
         'peak RSS MB',
       ],
       ...scenario.rows.map((row) => [
@@ -155,7 +158,7 @@ function chatSection(scenario: ChatScenarioResult): string {
   return [
     `## ${scenario.title}`,
     '',
-    'Each turn sends the whole history and gets a short signed text answer; the server checks every replayed turn. Time per turn grows with the history for everyone (the request body grows); what must stay flat is the memory each stored turn costs (heap after a full GC, minus the heap before turn 1, divided by the turns). gemloop has no chat layer yet: its contender calls `agent.run` with the growing contents.',
+    'Each turn sends the whole history and gets a short signed text answer; the server checks every replayed turn. Time per turn grows with the history for everyone (the request body grows); what must stay flat is the memory each stored turn adds (heap after a full GC at each checkpoint, minus the heap at the previous one, divided by the turns in between). gemloop has no chat layer yet: its contender keeps the contents and calls `agent.run(text, { history })`.',
     '',
     timeTable,
     '',

@@ -53,7 +53,7 @@ export type ChatRow = {
   status: WorkerStatus;
   message?: string | undefined;
   windows: ChatWindow[];
-  /** Heap growth since the start divided by the turns stored, at each checkpoint. */
+  /** Heap added per stored turn between the previous checkpoint (or the start) and this one. */
   bytesPerTurn: { turn: number; bytes: number }[];
   maxRssBytes?: number | undefined;
 };

@@ -133,7 +133,7 @@ function chatChecks(scenario: ChatScenarioResult): TargetCheck[] {
   return [
     {
       target,
-      measured: `${formatNumber(middle.bytes)} B/turn at ${middle.turn} turns, ${formatNumber(last.bytes)} at ${last.turn}`,
+      measured: `${formatNumber(middle.bytes)} B per turn up to turn ${middle.turn}, ${formatNumber(last.bytes)} up to turn ${last.turn}`,
       goal,
       result: last.bytes <= middle.bytes * CHAT_FLAT_FACTOR ? 'pass' : 'MISS',
     },

@@ -10,8 +10,8 @@ const WINDOW_TURNS = 10;
 /**
  * A chat that grows to many turns, the history kept by each contender (its chat layer, or the
  * messages array it documents). Each turn sends the whole history; the server checks every
- * replayed turn. Reported per window of turns: time and CPU per turn, and the heap growth per
- * stored turn after a full GC, which must stay flat as the history grows.
+ * replayed turn. Reported per window of turns: time and CPU per turn, and the heap each stored
+ * turn adds (after a full GC, between checkpoints), which must stay flat as the history grows.
  *
  * gemloop has no chat layer yet: its contender keeps the contents array and calls `agent.run`
  * with it (see `createChat` in contenders/gemloop.ts, the hook to switch to the chat API).
@@ -24,7 +24,7 @@ export async function runChatScenario(context: ScenarioContext): Promise<ChatSce
   const rows: ChatRow[] = [];
   // One contender at a time: a chat is one long measurement, not a set of samples.
   for (const entry of contenders) {
-    const worker = await MeasuredWorker.setUp(context.workerEntry, entry.name, {
+    const worker = await MeasuredWorker.setUp(context.worker, entry.name, {
       task: 'chat',
       contender: entry.name,
       serverUrl: context.server.url,
@@ -94,10 +94,13 @@ function toRow(
     library,
     status: 'ok',
     windows,
-    bytesPerTurn: result.heap.map(({ turn, heapBytes }) => ({
-      turn,
-      bytes: (heapBytes - result.baselineHeapBytes) / turn,
-    })),
+    // Marginal: heap added per turn since the previous checkpoint. Growth from the baseline would
+    // mix in what the first turns warm up (compiled code, caches), which is not history.
+    bytesPerTurn: result.heap.map(({ turn, heapBytes }, index) => {
+      const previous =
+        index === 0 ? { turn: 0, heapBytes: result.baselineHeapBytes } : result.heap[index - 1]!;
+      return { turn, bytes: (heapBytes - previous.heapBytes) / (turn - previous.turn) };
+    }),
     maxRssBytes: worker.maxRssBytes,
   };
 }

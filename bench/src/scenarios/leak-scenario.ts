@@ -16,7 +16,7 @@ export async function runLeakScenario(context: ScenarioContext): Promise<LeakSce
   await context.server.reset();
   const rows: LeakRow[] = [];
   for (const entry of context.contenders) {
-    const worker = await MeasuredWorker.setUp(context.workerEntry, entry.name, {
+    const worker = await MeasuredWorker.setUp(context.worker, entry.name, {
       task: 'leak',
       contender: entry.name,
       serverUrl: context.server.url,

@@ -38,7 +38,7 @@ export async function runLoopScenario(
   await server.reset();
   const cpuBefore = (await server.stats()).processCpuUs;
   const workers = await setUpWorkers(
-    context.workerEntry,
+    context.worker,
     contenders.map((entry) => ({
       name: entry.name,
       setup: {
@@ -51,6 +51,7 @@ export async function runLoopScenario(
         maxSteps: settings.maxSteps,
       },
     })),
+    context.settings.parallelSetups,
   );
   await sampleInterleaved(workers, spec.samples, (worker) =>
     worker.sample(spec.runsPerSample, spec.concurrency),

@@ -16,11 +16,12 @@ export async function runParseScenario(context: ScenarioContext): Promise<ParseS
     `stream parsing: ${context.parsers.length} parsers, ${chunks} chunks (${(long.byteLength / 1e6).toFixed(1)} MB)`,
   );
   const workers = await setUpWorkers(
-    context.workerEntry,
+    context.worker,
     context.parsers.map((entry) => ({
       name: entry.name,
       setup: { task: 'parse', parser: entry.name, chunkCount: chunks, warmupRuns },
     })),
+    context.settings.parallelSetups,
   );
   await sampleInterleaved(workers, samples, (worker) => worker.sample(1, 1));
   for (const worker of workers) await worker.finish();

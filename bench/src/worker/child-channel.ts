@@ -99,4 +99,17 @@ export class ChildChannel<Request, Reply> {
   kill(): void {
     if (this.#exit === undefined) this.#child.kill();
   }
+
+  /** Waits for a child that was asked to exit (so it can write its profile), then kills it. */
+  async waitForExit(timeoutMs = 10_000): Promise<void> {
+    if (this.#exit !== undefined) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.#child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.kill();
+  }
 }

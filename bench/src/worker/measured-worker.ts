@@ -8,6 +8,16 @@ import type {
   WorkerSetup,
 } from './worker-protocol.ts';
 
+/** How worker processes start: the compiled entry, and where to write CPU profiles if wanted. */
+export type WorkerLaunch = { entry: string; cpuProfileDirectory?: string | undefined };
+
+function profileFlags(launch: WorkerLaunch, name: string, setup: WorkerSetup): string[] {
+  if (launch.cpuProfileDirectory === undefined) return [];
+  const what = setup.task === 'loop' ? `loop-${setup.script}` : setup.task;
+  const file = `${what}-${name.replaceAll(/[^\w.-]+/g, '_')}-${Date.now()}.cpuprofile`;
+  return ['--cpu-prof', `--cpu-prof-dir=${launch.cpuProfileDirectory}`, `--cpu-prof-name=${file}`];
+}
+
 /** How a contender's part of a scenario ended. */
 export type WorkerStatus = 'ok' | 'failed' | 'unavailable';
 
@@ -30,10 +40,14 @@ export class MeasuredWorker {
   }
 
   /** Starts the process and sets it up; never throws (a failure is recorded on the worker). */
-  static async setUp(entry: string, name: string, setup: WorkerSetup): Promise<MeasuredWorker> {
+  static async setUp(
+    launch: WorkerLaunch,
+    name: string,
+    setup: WorkerSetup,
+  ): Promise<MeasuredWorker> {
     const channel = ChildChannel.spawn<WorkerRequest, WorkerReply>({
-      entry,
-      execArgv: ['--expose-gc'],
+      entry: launch.entry,
+      execArgv: ['--expose-gc', ...profileFlags(launch, name, setup)],
       label: `worker ${name}`,
     });
     const worker = new MeasuredWorker(name, channel);
@@ -60,7 +74,7 @@ export class MeasuredWorker {
       const reply = await this.#ask({ type: 'finish' }, 'finished');
       if (reply?.type === 'finished') this.maxRssBytes = reply.maxRssBytes;
     }
-    this.#channel.kill();
+    await this.#channel.waitForExit();
   }
 
   /** Marks the worker failed (a check outside the process failed) and ends it. */
@@ -105,7 +119,7 @@ export class MeasuredWorker {
 
 /** Sets up workers, `parallel` at a time (set-up and warm-up are not measured). */
 export async function setUpWorkers(
-  entry: string,
+  launch: WorkerLaunch,
   setups: readonly { name: string; setup: WorkerSetup }[],
   parallel = 3,
 ): Promise<MeasuredWorker[]> {
@@ -115,7 +129,7 @@ export async function setUpWorkers(
     while (next < setups.length) {
       const index = next++;
       const { name, setup } = setups[index]!;
-      workers[index] = await MeasuredWorker.setUp(entry, name, setup);
+      workers[index] = await MeasuredWorker.setUp(launch, name, setup);
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, setups.length) }, lane));

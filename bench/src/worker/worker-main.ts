@@ -54,11 +54,16 @@ function loopPlan(script: WorkerLoopScript, longChunks: number): LoopPlan {
       bytes: long.byteLength,
     };
   }
+  // Built before any timing: the samples must measure the contender, not the bench's script.
   const prompts: string[] = [];
   const answers: string[] = [];
+  for (let seed = 0; seed < SEED_COUNT; seed++) {
+    prompts.push(loopPrompt(script, seed));
+    answers.push(expectedFinalText(script, seed));
+  }
   return {
-    prompt: (seed) => (prompts[seed] ??= loopPrompt(script, seed)),
-    expected: (seed) => (answers[seed] ??= expectedFinalText(script, seed)),
+    prompt: (seed) => prompts[seed]!,
+    expected: (seed) => answers[seed]!,
     steps: stepsPerRun(script),
     bytes: 0,
   };
@@ -243,7 +248,10 @@ async function handle(request: WorkerRequest): Promise<void> {
       send(await task!.measure!());
       return;
     case 'finish':
-      send({ type: 'finished', maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+      // Exit on our own once the reply is out: a killed process would not write its --cpu-prof.
+      process.send!({ type: 'finished', maxRssBytes: process.resourceUsage().maxRSS * 1024 }, () =>
+        process.exit(0),
+      );
       return;
   }
 }
