@@ -27,7 +27,8 @@ export type FakeTurn = {
   /**
    * `'auto'`: in Gemini 3 mode the first `functionCall` part (or, without calls, the last text
    * part) gets a fake signature unless it has one; `'none'`: only signatures written in `parts`.
-   * A part with `thoughtSignature: null`-like absence in `'none'` mode stays unsigned.
+   * In `'auto'` mode a part written with `thoughtSignature: null` stays unsigned (to test how a
+   * client copes with a missing signature).
    * @defaultValue `'auto'`
    */
   signatures?: 'auto' | 'none' | undefined;
