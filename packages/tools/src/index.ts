@@ -42,6 +42,24 @@ export {
 } from './web-fetch/index.ts';
 
 // --- files ---
+export type {
+  FileEntry,
+  FileToolErrorReason,
+  FileTools,
+  FileToolsOptions,
+  FindFilesArgs,
+  FindFilesResult,
+  ListFilesArgs,
+  ListFilesResult,
+  ReadFileArgs,
+  ReadFileResult,
+  SearchTextArgs,
+  SearchTextResult,
+  TextMatch,
+  WriteFileArgs,
+  WriteFileResult,
+} from './files/index.ts';
+export { createFileTools, FileToolError } from './files/index.ts';
 
 // --- mcp ---
 export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';

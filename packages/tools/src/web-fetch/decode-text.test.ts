@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, looksBinary } from './decode-text.ts';
+import { looksBinary } from '../internal/looks-binary.ts';
+import { decodeText } from './decode-text.ts';
 
 describe('decodeText', () => {
   it('decodes every windows-1252 special character (Node 20 does not)', () => {

@@ -49,25 +49,6 @@ function decodeWindows1252(bytes: Buffer): string {
     .replace(/[\x80-\x9f]/g, (char) => WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80] as string);
 }
 
-/**
- * Whether the start of a body looks binary: a NUL byte (outside UTF-16), or, for UTF-8 or an
- * unnamed charset, bytes that are not UTF-8 in the first KB (a multi-byte character cut at the
- * 1024th byte is not counted against it).
- * @internal
- */
-export function looksBinary(bytes: Buffer, charset: string | undefined): boolean {
-  const head = bytes.subarray(0, 1024);
-  if (charset?.startsWith('utf-16') === true) return false;
-  if (head.includes(0)) return true;
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return false;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length === 1024 });
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 function sniffMetaCharset(bytes: Buffer): string | undefined {
   // Latin-1 maps every byte to one char, so the ASCII markup can be searched whatever the charset.
   const head = bytes.subarray(0, 1024).toString('latin1');

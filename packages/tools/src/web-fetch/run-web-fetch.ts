@@ -1,5 +1,6 @@
+import { looksBinary } from '../internal/looks-binary.ts';
 import { isHtml } from './content-type.ts';
-import { decodeText, looksBinary } from './decode-text.ts';
+import { decodeText } from './decode-text.ts';
 import type { LookupFunction } from './resolve-host.ts';
 import { WebFetchError } from './web-fetch-error.ts';
 import type { WebFetchArgs, WebFetchResult, WebFetchSettings } from './web-fetch-types.ts';

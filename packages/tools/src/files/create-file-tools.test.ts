@@ -1,0 +1,430 @@
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError, silentLogger, type ToolExecuteContext } from '@gemloop/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFileTools } from './create-file-tools.ts';
+import { FileToolError } from './file-tool-error.ts';
+
+function context(signal: AbortSignal = new AbortController().signal): ToolExecuteContext {
+  return { signal, toolCallId: 'call-1', step: 1, logger: silentLogger, contents: [] };
+}
+
+async function failure(run: () => unknown): Promise<FileToolError> {
+  try {
+    await run();
+  } catch (error) {
+    if (FileToolError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a FileToolError');
+}
+
+let base: string;
+let root: string;
+
+beforeEach(async () => {
+  base = await realpath(await mkdtemp(join(tmpdir(), 'gemloop-files-')));
+  root = join(base, 'root');
+  await mkdir(join(root, 'docs', 'guides'), { recursive: true });
+  await mkdir(join(root, 'node_modules', 'pkg'), { recursive: true });
+  await mkdir(join(base, 'outside'));
+  await writeFile(join(root, 'README.md'), '# Project\nTODO: write docs\n');
+  await writeFile(join(root, 'docs', 'intro.md'), 'Intro\nSee the todo list.\n');
+  await writeFile(join(root, 'docs', 'guides', 'setup.md'), 'Install\nTODO later\n');
+  await writeFile(join(root, 'node_modules', 'pkg', 'index.js'), '// TODO in a dependency\n');
+  await writeFile(join(root, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x1a]));
+  await writeFile(join(base, 'outside', 'secret.txt'), 'TODO secret');
+  await symlink(join(base, 'outside', 'secret.txt'), join(root, 'secret-link'));
+  await symlink(join(base, 'outside'), join(root, 'outside-dir'));
+});
+
+afterEach(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+describe('createFileTools', () => {
+  it('offers read-only tools unless writing is enabled', () => {
+    const readOnly = createFileTools({ root });
+    expect(readOnly.writeFile).toBeUndefined();
+    expect(readOnly.tools.map((tool) => tool.name)).toEqual([
+      'list_files',
+      'read_file',
+      'find_files',
+      'search_text',
+    ]);
+    const writable = createFileTools({ root, allowWrite: true, namePrefix: 'ws_' });
+    expect(writable.tools.map((tool) => tool.name)).toContain('ws_write_file');
+  });
+
+  it('refuses a root that is missing or a file, and bad limits', async () => {
+    expect(() => createFileTools({ root: join(base, 'nope') })).toThrow(InvalidArgumentError);
+    expect(() => createFileTools({ root: join(root, 'README.md') })).toThrow(
+      /is a file, not a folder/,
+    );
+    expect(() => createFileTools({ root, maxReadBytes: 0 })).toThrow(
+      'createFileTools: maxReadBytes must be a whole number from 1 to 100000000, got 0.',
+    );
+  });
+
+  describe('list_files', () => {
+    const list = () => createFileTools({ root }).listFiles;
+
+    it('lists a folder with types and sizes, links shown but not followed', async () => {
+      const result = await list().execute({}, context());
+      expect(result).toEqual({
+        path: '.',
+        entries: [
+          { path: 'README.md', type: 'file', size: 27 },
+          { path: 'docs', type: 'directory' },
+          { path: 'image.png', type: 'file', size: 7 },
+          { path: 'node_modules', type: 'directory' },
+          { path: 'outside-dir', type: 'symlink' },
+          { path: 'secret-link', type: 'symlink' },
+        ],
+      });
+    });
+
+    it('goes deeper on request but not into skipped folders', async () => {
+      const result = await list().execute({ path: '.', depth: 3 }, context());
+      const paths = result.entries.map((entry) => entry.path);
+      expect(paths).toContain('docs/guides/setup.md');
+      expect(paths).toContain('node_modules');
+      expect(paths).not.toContain('node_modules/pkg');
+      expect(paths.some((path) => path.startsWith('outside-dir/'))).toBe(false);
+    });
+
+    it('stops at the entry limit and says so', async () => {
+      const small = createFileTools({ root, maxEntries: 2 });
+      const result = await small.listFiles.execute({ depth: 3 }, context());
+      expect(result.entries).toHaveLength(2);
+      expect(result.note).toBe(
+        'Stopped at 2 entries; list a subfolder or use a smaller depth to see the rest.',
+      );
+    });
+
+    it('refuses folders outside the root and explains files and missing paths', async () => {
+      expect((await failure(() => list().execute({ path: '..' }, context()))).reason).toBe(
+        'outside-root',
+      );
+      expect((await failure(() => list().execute({ path: 'outside-dir' }, context()))).reason).toBe(
+        'outside-root',
+      );
+      expect((await failure(() => list().execute({ path: 'README.md' }, context()))).message).toBe(
+        '"README.md" is a file, not a folder. Use read_file to read it.',
+      );
+      expect((await failure(() => list().execute({ path: 'nope' }, context()))).reason).toBe(
+        'not-found',
+      );
+    });
+  });
+
+  describe('read_file', () => {
+    const read = (maxReadBytes?: number) => createFileTools({ root, maxReadBytes }).readFile;
+
+    it('reads a text file', async () => {
+      expect(await read().execute({ path: 'docs/intro.md' }, context())).toEqual({
+        path: 'docs/intro.md',
+        size: 25,
+        offset: 0,
+        content: 'Intro\nSee the todo list.\n',
+      });
+    });
+
+    it.each([
+      ['../outside/secret.txt', 'outside-root'],
+      ['/etc/passwd', 'invalid-path'],
+      ['docs/../../outside/secret.txt', 'outside-root'],
+      ['secret-link', 'outside-root'],
+      ['outside-dir/secret.txt', 'outside-root'],
+    ])('refuses %s', async (path, reason) => {
+      const error = await failure(() => read().execute({ path }, context()));
+      expect(error.reason).toBe(reason);
+      expect(JSON.stringify(error)).not.toContain('TODO secret');
+      expect(JSON.stringify(error)).not.toContain(base);
+    });
+
+    it('cuts a huge file, says so, and continues from nextOffset', async () => {
+      await writeFile(join(root, 'big.txt'), 'a'.repeat(5_000_000));
+      const first = await read(1000).execute({ path: 'big.txt' }, context());
+      expect(first.content).toHaveLength(1000);
+      expect(first.nextOffset).toBe(1000);
+      expect(first.note).toBe(
+        'The file is 5000000 bytes; this is bytes 0 to 1000. Call again with offset 1000 to read on.',
+      );
+      const last = await read(1000).execute({ path: 'big.txt', offset: 4_999_500 }, context());
+      expect(last.content).toHaveLength(500);
+      expect(last.nextOffset).toBeUndefined();
+      expect(last.note).toBeUndefined();
+    });
+
+    it('never splits a multi-byte character across pages', async () => {
+      await writeFile(join(root, 'utf8.txt'), 'ab€cd😀ef');
+      const pages: string[] = [];
+      let offset: number | undefined = 0;
+      while (offset !== undefined) {
+        const page = await read(4).execute({ path: 'utf8.txt', offset }, context());
+        pages.push(page.content);
+        offset = page.nextOffset;
+      }
+      expect(pages.join('')).toBe('ab€cd😀ef');
+      expect(pages.every((page) => !page.includes('\ufffd'))).toBe(true);
+      // An offset in the middle of "€" starts at the next character.
+      const middle = await read().execute({ path: 'utf8.txt', offset: 3 }, context());
+      expect(middle).toMatchObject({ offset: 5, content: 'cd😀ef' });
+    });
+
+    it('refuses binary files', async () => {
+      const error = await failure(() => read().execute({ path: 'image.png' }, context()));
+      expect(error.reason).toBe('binary');
+      expect(error.message).toBe(
+        '"image.png" is a binary file (7 bytes); it cannot be shown as text.',
+      );
+      await writeFile(join(root, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+      expect((await failure(() => read().execute({ path: 'latin1.txt' }, context()))).reason).toBe(
+        'binary',
+      );
+    });
+
+    it('explains a directory and a missing file', async () => {
+      expect((await failure(() => read().execute({ path: 'docs' }, context()))).message).toBe(
+        '"docs" is a directory. Use list_files to see its contents.',
+      );
+      expect((await failure(() => read().execute({ path: 'missing.md' }, context()))).message).toBe(
+        '"missing.md" does not exist. Use list_files or find_files to see what is there.',
+      );
+    });
+
+    it('caps the page size in the schema', () => {
+      expect(read(1000).parseArgs({ path: 'x', maxBytes: 5000 }).success).toBe(false);
+      expect(read(1000).parseArgs({ path: 'x', offset: -1 }).success).toBe(false);
+    });
+  });
+
+  describe('find_files', () => {
+    it('finds by pattern below a folder, skipping dependencies and links', async () => {
+      const { findFiles } = createFileTools({ root });
+      expect(await findFiles.execute({ pattern: '*.md' }, context())).toMatchObject({
+        matches: [
+          { path: 'README.md', size: 27 },
+          { path: 'docs/guides/setup.md', size: 19 },
+          { path: 'docs/intro.md', size: 25 },
+        ],
+      });
+      const inDocs = await findFiles.execute({ pattern: 'SETUP', path: 'docs' }, context());
+      expect(inDocs.matches.map((match) => match.path)).toEqual(['docs/guides/setup.md']);
+      const secret = await findFiles.execute({ pattern: 'secret*' }, context());
+      expect(secret.matches).toEqual([]);
+    });
+
+    it('stops at maxResults and at maxEntries', async () => {
+      for (let index = 0; index < 30; index++) {
+        await writeFile(join(root, 'docs', `note-${String(index).padStart(2, '0')}.txt`), 'x');
+      }
+      const limited = createFileTools({ root, maxResults: 5 });
+      const result = await limited.findFiles.execute({ pattern: 'note-*' }, context());
+      expect(result.matches).toHaveLength(5);
+      expect(result.note).toBe('Stopped at 5 matches; use a narrower pattern or folder.');
+      const shallow = createFileTools({ root, maxEntries: 10 });
+      const partial = await shallow.findFiles.execute({ pattern: 'note-*' }, context());
+      expect(partial.scanned).toBe(10);
+      expect(partial.note).toContain('Stopped after looking at 10 files and folders');
+    });
+
+    it('reads a path in the pattern as a name and says so', async () => {
+      const { findFiles } = createFileTools({ root });
+      const result = await findFiles.execute({ pattern: 'docs/*.md' }, context());
+      expect(result.matches.length).toBe(3);
+      expect(result.note).toContain('it was read as "*.md"');
+    });
+
+    it('refuses to search outside the root', async () => {
+      const { findFiles } = createFileTools({ root });
+      expect(
+        (await failure(() => findFiles.execute({ pattern: '*', path: '../outside' }, context())))
+          .reason,
+      ).toBe('outside-root');
+    });
+  });
+
+  describe('search_text', () => {
+    it('finds lines case-insensitively with line numbers, skipping binary files and dependencies', async () => {
+      const { searchText } = createFileTools({ root });
+      const result = await searchText.execute({ query: 'todo' }, context());
+      expect(result).toEqual({
+        matches: [
+          { path: 'README.md', line: 2, text: 'TODO: write docs' },
+          { path: 'docs/guides/setup.md', line: 2, text: 'TODO later' },
+          { path: 'docs/intro.md', line: 2, text: 'See the todo list.' },
+        ],
+        filesSearched: 3,
+        filesSkipped: 1,
+      });
+      const exact = await searchText.execute(
+        { query: 'TODO', caseSensitive: true, filePattern: 'intro*' },
+        context(),
+      );
+      expect(exact.matches).toEqual([]);
+    });
+
+    it('treats the query literally, not as a regular expression', async () => {
+      await writeFile(join(root, 'regex.txt'), 'a+b\n(a+)+$ literally\n');
+      const { searchText } = createFileTools({ root });
+      const result = await searchText.execute({ query: '(a+)+$' }, context());
+      expect(result.matches).toEqual([{ path: 'regex.txt', line: 2, text: '(a+)+$ literally' }]);
+    });
+
+    it('shortens long lines around the match', async () => {
+      await writeFile(join(root, 'long.txt'), `${'x'.repeat(500)}NEEDLE${'y'.repeat(500)}`);
+      const { searchText } = createFileTools({ root });
+      const [match] = (await searchText.execute({ query: 'needle' }, context())).matches;
+      expect(match?.text).toBe(`…${'x'.repeat(80)}NEEDLE${'y'.repeat(80)}…`);
+    });
+
+    it('stops at the match limit, skips large files, and bounds the bytes read', async () => {
+      await writeFile(join(root, 'many.txt'), 'hit\n'.repeat(1000));
+      await writeFile(join(root, 'huge.txt'), `hit\n${'z'.repeat(6000)}`);
+      const limited = createFileTools({ root, maxResults: 10, maxSearchFileBytes: 5000 });
+      const result = await limited.searchText.execute({ query: 'hit' }, context());
+      expect(result.matches).toHaveLength(10);
+      expect(result.matches.every((match) => match.path === 'many.txt')).toBe(true);
+      expect(result.note).toBe(
+        'Stopped at 10 matches; narrow the query, the folder or filePattern.',
+      );
+      const budget = createFileTools({ root, maxSearchBytes: 50 });
+      const partial = await budget.searchText.execute({ query: 'hit' }, context());
+      expect(partial.note).toBe(
+        'Stopped after reading 50 bytes of files; search a subfolder or use filePattern to cover the rest.',
+      );
+    });
+
+    it('stops when the call is aborted', async () => {
+      const controller = new AbortController();
+      controller.abort(new Error('aborted by the run'));
+      const { searchText } = createFileTools({ root });
+      await expect(searchText.execute({ query: 'x' }, context(controller.signal))).rejects.toThrow(
+        'aborted by the run',
+      );
+    });
+  });
+
+  describe('write_file', () => {
+    const writer = (allowOverwrite?: boolean) =>
+      createFileTools({ root, allowWrite: true, allowOverwrite, maxWriteBytes: 1000 }).writeFile!;
+
+    it('creates a file and its folders', async () => {
+      const result = await writer().execute(
+        { path: 'out/notes/today.md', content: 'hello €' },
+        context(),
+      );
+      expect(result).toEqual({ path: 'out/notes/today.md', bytes: 9, created: true });
+      expect(await readFile(join(root, 'out', 'notes', 'today.md'), 'utf8')).toBe('hello €');
+      expect(
+        (await readdir(join(root, 'out', 'notes'))).filter((name) => name.endsWith('.tmp')),
+      ).toEqual([]);
+    });
+
+    it('refuses to replace a file unless asked, then replaces it keeping its mode', async () => {
+      await writeFile(join(root, 'keep.sh'), 'old', { mode: 0o750 });
+      const error = await failure(() =>
+        writer().execute({ path: 'keep.sh', content: 'new' }, context()),
+      );
+      expect(error.reason).toBe('exists');
+      expect(error.message).toBe(
+        '"keep.sh" already exists. Call again with overwrite: true to replace it, or choose another name.',
+      );
+      expect(await readFile(join(root, 'keep.sh'), 'utf8')).toBe('old');
+      const result = await writer().execute(
+        { path: 'keep.sh', content: 'new', overwrite: true },
+        context(),
+      );
+      expect(result.created).toBe(false);
+      expect(await readFile(join(root, 'keep.sh'), 'utf8')).toBe('new');
+      expect((await stat(join(root, 'keep.sh'))).mode & 0o777).toBe(0o750);
+    });
+
+    it('never replaces a file when overwriting is disabled', async () => {
+      const noOverwrite = writer(false);
+      expect(noOverwrite.declaration.parametersJsonSchema).not.toHaveProperty(
+        'properties.overwrite.type',
+      );
+      const error = await failure(() =>
+        noOverwrite.execute(
+          { path: 'README.md', content: 'x', overwrite: true } as never,
+          context(),
+        ),
+      );
+      expect(error.message).toBe(
+        '"README.md" already exists and replacing files is disabled. Choose a new file name.',
+      );
+    });
+
+    it.each([
+      ['../escape.txt', 'outside-root'],
+      ['/tmp/escape.txt', 'invalid-path'],
+      ['outside-dir/planted.txt', 'outside-root'],
+      ['outside-dir/new/planted.txt', 'outside-root'],
+      ['docs/../../escape.txt', 'outside-root'],
+    ])('refuses to write %s', async (path, reason) => {
+      const error = await failure(() =>
+        writer().execute({ path, content: 'x', overwrite: true }, context()),
+      );
+      expect(error.reason).toBe(reason);
+      expect(await readdir(join(base, 'outside'))).toEqual(['secret.txt']);
+    });
+
+    it('never writes through a symbolic link that leaves the root, even with overwrite', async () => {
+      const error = await failure(() =>
+        writer().execute({ path: 'secret-link', content: 'pwned', overwrite: true }, context()),
+      );
+      expect(error.reason).toBe('outside-root');
+      await symlink(join(base, 'outside', 'new.txt'), join(root, 'dangling'));
+      const dangling = await failure(() =>
+        writer().execute({ path: 'dangling', content: 'x' }, context()),
+      );
+      expect(dangling.reason).toBe('symlink');
+      expect(await readdir(join(base, 'outside'))).toEqual(['secret.txt']);
+      expect(await readFile(join(base, 'outside', 'secret.txt'), 'utf8')).toBe('TODO secret');
+    });
+
+    it('writes to the real file behind a link that stays inside the root, keeping the link', async () => {
+      await symlink(join(root, 'README.md'), join(root, 'inner-link'));
+      const result = await writer().execute(
+        { path: 'inner-link', content: 'replaced', overwrite: true },
+        context(),
+      );
+      expect(result).toEqual({ path: 'README.md', bytes: 8, created: false });
+      expect(await readFile(join(root, 'README.md'), 'utf8')).toBe('replaced');
+      expect(await readFile(join(root, 'inner-link'), 'utf8')).toBe('replaced');
+    });
+
+    it('refuses content over the limit and directories as targets', async () => {
+      const big = await failure(() =>
+        writer().execute({ path: 'big.txt', content: 'é'.repeat(600) }, context()),
+      );
+      expect(big.message).toBe(
+        'The content is 1200 bytes; the limit is 1000. Write a smaller file.',
+      );
+      expect(
+        (
+          await failure(() =>
+            writer().execute({ path: 'docs', content: 'x', overwrite: true }, context()),
+          )
+        ).reason,
+      ).toBe('wrong-type');
+      expect(
+        (await failure(() => writer().execute({ path: '.', content: 'x' }, context()))).reason,
+      ).toBe('wrong-type');
+    });
+  });
+});

@@ -1,0 +1,158 @@
+import { realpathSync, statSync } from 'node:fs';
+import type { DefinedTool, FunctionTool } from '@gemloop/core';
+import { InvalidArgumentError } from '@gemloop/core';
+import type { FindFilesArgs, FindFilesResult } from './create-find-files-tool.ts';
+import { createFindFilesTool } from './create-find-files-tool.ts';
+import type { ListFilesArgs, ListFilesResult } from './create-list-files-tool.ts';
+import { createListFilesTool } from './create-list-files-tool.ts';
+import type { ReadFileArgs, ReadFileResult } from './create-read-file-tool.ts';
+import { createReadFileTool } from './create-read-file-tool.ts';
+import type { SearchTextArgs, SearchTextResult } from './create-search-text-tool.ts';
+import { createSearchTextTool } from './create-search-text-tool.ts';
+import type { WriteFileArgs, WriteFileResult } from './create-write-file-tool.ts';
+import { createWriteFileTool } from './create-write-file-tool.ts';
+import type { FileToolsSettings } from './file-tools-settings.ts';
+
+/** The options of {@link createFileTools}. */
+export type FileToolsOptions = {
+  /** The folder the tools work in; nothing outside it can be read or written. Must exist. */
+  root: string;
+  /** Offer the write tool. @defaultValue false */
+  allowWrite?: boolean | undefined;
+  /** With `allowWrite`, let writes replace existing files (when the model passes `overwrite: true`). @defaultValue true */
+  allowOverwrite?: boolean | undefined;
+  /** Most bytes one read returns (the model pages with `offset`). @defaultValue 100000 */
+  maxReadBytes?: number | undefined;
+  /** Largest file the write tool writes, in bytes. @defaultValue 1000000 */
+  maxWriteBytes?: number | undefined;
+  /** Most matches a find or text search returns. @defaultValue 100 */
+  maxResults?: number | undefined;
+  /** Most files and folders a listing or search looks at. @defaultValue 5000 */
+  maxEntries?: number | undefined;
+  /** Files larger than this are skipped by the text search. @defaultValue 1000000 */
+  maxSearchFileBytes?: number | undefined;
+  /** Most bytes one text search reads in total. @defaultValue 50000000 */
+  maxSearchBytes?: number | undefined;
+  /** Folder names that recursive listings and searches do not enter. @defaultValue `['.git', 'node_modules']` */
+  skipDirectories?: readonly string[] | undefined;
+  /** Prefix of the tool names, e.g. `'docs_'`. @defaultValue `''` */
+  namePrefix?: string | undefined;
+};
+
+/** The file tools, one per job, and the enabled ones as a list for an agent. */
+export type FileTools = {
+  /** `list_files`: the entries of a folder, optionally a few levels deep. */
+  listFiles: DefinedTool<ListFilesArgs, ListFilesResult>;
+  /** `read_file`: a text file, in pages of at most `maxReadBytes`. */
+  readFile: DefinedTool<ReadFileArgs, ReadFileResult>;
+  /** `find_files`: files whose name matches a pattern. */
+  findFiles: DefinedTool<FindFilesArgs, FindFilesResult>;
+  /** `search_text`: lines containing a literal string. */
+  searchText: DefinedTool<SearchTextArgs, SearchTextResult>;
+  /** `write_file`, only with `allowWrite: true`. */
+  writeFile: DefinedTool<WriteFileArgs, WriteFileResult> | undefined;
+  /** The enabled tools, for `createAgent({ tools: [...files.tools] })`. */
+  // biome-ignore lint/suspicious/noExplicitAny: a list of tools holds tools of any argument type.
+  tools: readonly FunctionTool<any, any>[];
+};
+
+/**
+ * File tools confined to one root folder: list, read, find by name, search text, and (only with
+ * `allowWrite`) write. Every path from the model is resolved against the root and refused when it
+ * leaves it, lexically (`..`, absolute paths) or through a symbolic link (a linked file or a
+ * linked parent directory whose real path is outside). Reads are paged and capped, binary files
+ * are refused, searches are bounded in files, bytes and matches, and writes are atomic and never
+ * follow a link.
+ *
+ * @example
+ * const files = createFileTools({ root: './workspace', allowWrite: true });
+ * const agent = createAgent({ model, tools: [...files.tools] });
+ *
+ * @throws {@link InvalidArgumentError} when `root` is not an existing folder or a limit is invalid.
+ */
+export function createFileTools(options: FileToolsOptions): FileTools {
+  const {
+    root,
+    allowWrite = false,
+    allowOverwrite = true,
+    maxReadBytes = 100_000,
+    maxWriteBytes = 1_000_000,
+    maxResults = 100,
+    maxEntries = 5000,
+    maxSearchFileBytes = 1_000_000,
+    maxSearchBytes = 50_000_000,
+    skipDirectories = ['.git', 'node_modules'],
+    namePrefix = '',
+  } = options ?? ({} as FileToolsOptions);
+  const settings: FileToolsSettings = {
+    rootReal: resolveRoot(root),
+    maxReadBytes: checkLimit('maxReadBytes', maxReadBytes, 100_000_000),
+    maxWriteBytes: checkLimit('maxWriteBytes', maxWriteBytes, 1_000_000_000),
+    maxResults: checkLimit('maxResults', maxResults, 100_000),
+    maxEntries: checkLimit('maxEntries', maxEntries, 10_000_000),
+    maxSearchFileBytes: checkLimit('maxSearchFileBytes', maxSearchFileBytes, 1_000_000_000),
+    maxSearchBytes: checkLimit('maxSearchBytes', maxSearchBytes, 100_000_000_000),
+    skipDirectories: new Set(skipDirectories),
+    allowOverwrite,
+    names: {
+      list: `${namePrefix}list_files`,
+      read: `${namePrefix}read_file`,
+      find: `${namePrefix}find_files`,
+      search: `${namePrefix}search_text`,
+      write: `${namePrefix}write_file`,
+    },
+  };
+  const listFiles = createListFilesTool(settings);
+  const readFile = createReadFileTool(settings);
+  const findFiles = createFindFilesTool(settings);
+  const searchText = createSearchTextTool(settings);
+  const writeFile = allowWrite ? createWriteFileTool(settings) : undefined;
+  return {
+    listFiles,
+    readFile,
+    findFiles,
+    searchText,
+    writeFile,
+    tools:
+      writeFile === undefined
+        ? [listFiles, readFile, findFiles, searchText]
+        : [listFiles, readFile, findFiles, searchText, writeFile],
+  };
+}
+
+// Resolved once: every later check compares real paths against this real root.
+function resolveRoot(root: string): string {
+  if (typeof root !== 'string' || root === '') {
+    throw new InvalidArgumentError({
+      argument: 'root',
+      message: 'createFileTools: root must be the path of an existing folder.',
+    });
+  }
+  let real: string;
+  try {
+    real = realpathSync(root);
+  } catch (cause) {
+    throw new InvalidArgumentError({
+      argument: 'root',
+      message: `createFileTools: root ${JSON.stringify(root)} does not exist. Create the folder first.`,
+      cause,
+    });
+  }
+  if (!statSync(real).isDirectory()) {
+    throw new InvalidArgumentError({
+      argument: 'root',
+      message: `createFileTools: root ${JSON.stringify(root)} is a file, not a folder.`,
+    });
+  }
+  return real;
+}
+
+function checkLimit(option: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new InvalidArgumentError({
+      argument: option,
+      message: `createFileTools: ${option} must be a whole number from 1 to ${max}, got ${String(value)}.`,
+    });
+  }
+  return value;
+}

@@ -1,0 +1,152 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { DefinedTool } from '@gemloop/core';
+import { defineTool } from '@gemloop/core';
+import { z } from 'zod/v4';
+import { looksBinary } from '../internal/looks-binary.ts';
+import type { FileToolsSettings } from './file-tools-settings.ts';
+import { PATH_DESCRIPTION } from './file-tools-settings.ts';
+import { matchName } from './match-name.ts';
+import { resolveSearchFolder } from './resolve-search-folder.ts';
+import { walkDirectory } from './walk-directory.ts';
+
+/** The arguments of the search-text tool. */
+export type SearchTextArgs = {
+  query: string;
+  path?: string | undefined;
+  filePattern?: string | undefined;
+  caseSensitive?: boolean | undefined;
+};
+
+/** One line that contains the query. */
+export type TextMatch = {
+  path: string;
+  /** 1-based line number. */
+  line: number;
+  /** The line, shortened around the match when long. */
+  text: string;
+};
+
+/** What the search-text tool returns. */
+export type SearchTextResult = {
+  matches: TextMatch[];
+  filesSearched: number;
+  /** Binary files and files over the size limit, which were not searched. */
+  filesSkipped: number;
+  /** Set when a limit stopped the search early. */
+  note?: string | undefined;
+};
+
+const MAX_DEPTH = 64;
+const LINE_CONTEXT = 80;
+
+/** @internal */
+export function createSearchTextTool(
+  settings: FileToolsSettings,
+): DefinedTool<SearchTextArgs, SearchTextResult> {
+  return defineTool({
+    name: settings.names.search,
+    description: `Searches the text files under a folder for a literal string (not a regular expression) and returns the matching lines with their line numbers, up to ${settings.maxResults} matches. Case-insensitive unless caseSensitive is true. Binary files and files over ${settings.maxSearchFileBytes} bytes are skipped. Example: { "query": "TODO", "filePattern": "*.ts" }.`,
+    parameters: z.object({
+      query: z
+        .string()
+        .min(1)
+        .max(200)
+        .describe('The exact text to find (no wildcards or regular expressions).'),
+      path: z
+        .string()
+        .max(1024)
+        .optional()
+        .describe(`Folder to search in. ${PATH_DESCRIPTION} Default ".".`),
+      filePattern: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe(
+          'Only search files whose name matches, e.g. "*.md" (same patterns as the find tool).',
+        ),
+      caseSensitive: z.boolean().optional().describe('Match case exactly. Default false.'),
+    }),
+    execute: async ({ query, path = '.', filePattern, caseSensitive = false }, context) => {
+      const folder = await resolveSearchFolder(settings.rootReal, path);
+      const candidates: { relative: string; absolute: string }[] = [];
+      const walk = await walkDirectory({
+        start: folder.absolute,
+        startRelative: folder.relative,
+        maxDepth: MAX_DEPTH,
+        skipDirectories: settings.skipDirectories,
+        maxEntries: settings.maxEntries,
+        signal: context.signal,
+        visit: (entry) => {
+          if (
+            entry.type === 'file' &&
+            (filePattern === undefined || matchName(filePattern, entry.name))
+          ) {
+            candidates.push({ relative: entry.relative, absolute: entry.absolute });
+          }
+        },
+      });
+      candidates.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+
+      const needle = caseSensitive ? query : query.toLowerCase();
+      const matches: TextMatch[] = [];
+      let filesSearched = 0;
+      let filesSkipped = 0;
+      let bytesRead = 0;
+      let stoppedBy: 'matches' | 'bytes' | undefined;
+      for (const candidate of candidates) {
+        context.signal.throwIfAborted();
+        const size = (await stat(candidate.absolute).catch(() => undefined))?.size;
+        if (size === undefined || size > settings.maxSearchFileBytes) {
+          filesSkipped++;
+          continue;
+        }
+        if (bytesRead + size > settings.maxSearchBytes) {
+          stoppedBy = 'bytes';
+          break;
+        }
+        const bytes = await readFile(candidate.absolute).catch(() => undefined);
+        if (bytes === undefined || looksBinary(bytes)) {
+          filesSkipped++;
+          continue;
+        }
+        bytesRead += bytes.length;
+        filesSearched++;
+        const lines = bytes.toString('utf8').split('\n');
+        for (let index = 0; index < lines.length; index++) {
+          const line = lines[index] as string;
+          const column = (caseSensitive ? line : line.toLowerCase()).indexOf(needle);
+          if (column === -1) continue;
+          matches.push({
+            path: candidate.relative,
+            line: index + 1,
+            text: excerpt(line, column, query.length),
+          });
+          if (matches.length >= settings.maxResults) break;
+        }
+        if (matches.length >= settings.maxResults) {
+          stoppedBy = 'matches';
+          break;
+        }
+      }
+      const result: SearchTextResult = { matches, filesSearched, filesSkipped };
+      if (stoppedBy === 'matches') {
+        result.note = `Stopped at ${settings.maxResults} matches; narrow the query, the folder or filePattern.`;
+      } else if (stoppedBy === 'bytes') {
+        result.note = `Stopped after reading ${settings.maxSearchBytes} bytes of files; search a subfolder or use filePattern to cover the rest.`;
+      } else if (walk.truncated) {
+        result.note = `Only the first ${settings.maxEntries} files and folders were looked at; search a subfolder to cover the rest.`;
+      }
+      return result;
+    },
+  });
+}
+
+/** The line trimmed, cut to the match with some context either side when it is long. */
+function excerpt(line: string, column: number, length: number): string {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (text.length <= LINE_CONTEXT * 2 + length) return text.trim();
+  const start = Math.max(0, column - LINE_CONTEXT);
+  const end = Math.min(text.length, column + length + LINE_CONTEXT);
+  return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;
+}

@@ -1,0 +1,53 @@
+import { GemloopError } from '@gemloop/core';
+
+/** Why a file tool refused or failed. */
+export type FileToolErrorReason =
+  /** The path is empty, too long, absolute, or contains a NUL byte. */
+  | 'invalid-path'
+  /** The path, or a symbolic link on the way, leads outside the root folder. */
+  | 'outside-root'
+  /** Nothing exists at the path. */
+  | 'not-found'
+  /** The path is a directory where a file was expected, or the other way round. */
+  | 'wrong-type'
+  /** The file holds binary data (NUL bytes or invalid UTF-8). */
+  | 'binary'
+  /** The content is larger than the write limit. */
+  | 'too-large'
+  /** The file exists and the write did not ask to overwrite (or overwriting is disabled). */
+  | 'exists'
+  /** The target is a symbolic link, which writes never follow. */
+  | 'symlink'
+  /** The file system refused (permissions, disk full, ...). */
+  | 'io';
+
+/**
+ * A file tool refused a path or failed. The message names the path (relative to the root, never
+ * the absolute location on disk) and what to do instead.
+ */
+export class FileToolError extends GemloopError {
+  override readonly code = 'file-tool';
+  readonly reason: FileToolErrorReason;
+  /** The path as the model gave it. */
+  readonly path: string;
+
+  constructor({
+    reason,
+    path,
+    message,
+    cause,
+  }: {
+    reason: FileToolErrorReason;
+    path: string;
+    message: string;
+    cause?: unknown;
+  }) {
+    super({ message, cause });
+    this.reason = reason;
+    this.path = path;
+  }
+
+  static override isInstance(error: unknown): error is FileToolError {
+    return GemloopError.hasCode(error, 'file-tool');
+  }
+}

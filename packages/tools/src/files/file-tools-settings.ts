@@ -1,0 +1,19 @@
+/** What every file tool of one {@link createFileTools} call shares. @internal */
+export type FileToolsSettings = {
+  /** The root's real path (symbolic links resolved once, at creation). */
+  rootReal: string;
+  maxReadBytes: number;
+  maxWriteBytes: number;
+  maxResults: number;
+  maxEntries: number;
+  maxSearchFileBytes: number;
+  maxSearchBytes: number;
+  skipDirectories: ReadonlySet<string>;
+  allowOverwrite: boolean;
+  /** The tool names, so descriptions and errors can point at each other. */
+  names: { list: string; read: string; find: string; search: string; write: string };
+};
+
+/** The shared description of a `path` argument. @internal */
+export const PATH_DESCRIPTION =
+  'Path relative to the root folder, with "/" separators, e.g. "src/index.ts"; "." is the root. Absolute paths and ".." out of the root are refused.';

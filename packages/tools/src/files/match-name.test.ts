@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { matchName } from './match-name.ts';
+
+describe('matchName', () => {
+  it.each([
+    ['*.ts', 'index.ts', true],
+    ['*.ts', 'index.tsx', false],
+    ['*.TS', 'Index.ts', true],
+    ['test-*.ts', 'test-files.ts', true],
+    ['test-*.ts', 'my-test-files.ts', false],
+    ['report-202?.csv', 'report-2024.csv', true],
+    ['report-202?.csv', 'report-20245.csv', false],
+    ['*', '.hidden', true],
+    ['a*b*c', 'aXXbYYc', true],
+    ['a*b*c', 'aXXcYYb', false],
+    ['config', 'app.config.json', true],
+    ['CONFIG', 'app.config.json', true],
+    ['config', 'conf.json', false],
+    ['**', 'anything', true],
+  ])('%s against %s is %s', (pattern, name, expected) => {
+    expect(matchName(pattern, name)).toBe(expected);
+  });
+
+  it('stays quick on a pattern built to backtrack', () => {
+    // A regular expression made from this pattern backtracks exponentially on this name.
+    const pattern = `${'*a'.repeat(50)}b`;
+    expect(matchName(pattern, 'a'.repeat(5000))).toBe(false);
+  });
+});

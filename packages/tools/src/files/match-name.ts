@@ -1,0 +1,40 @@
+/**
+ * Matches a file name against a pattern from the model, case-insensitively: with `*` (any run of
+ * characters) or `?` (one character) it is a wildcard pattern over the whole name (`*.ts`,
+ * `README*`, `report-202?.csv`); without them it matches any name containing it (`config`).
+ *
+ * A greedy two-pointer match with one backtrack point, so it is O(name × pattern) at worst and
+ * cannot blow up the way a regular expression built from the pattern could.
+ * @internal
+ */
+export function matchName(pattern: string, name: string): boolean {
+  const loweredPattern = pattern.toLowerCase();
+  const loweredName = name.toLowerCase();
+  if (!loweredPattern.includes('*') && !loweredPattern.includes('?')) {
+    return loweredName.includes(loweredPattern);
+  }
+  let patternIndex = 0;
+  let nameIndex = 0;
+  let starIndex = -1;
+  let starName = 0;
+  while (nameIndex < loweredName.length) {
+    const expected = loweredPattern[patternIndex];
+    if (
+      expected === '?' ||
+      (expected !== undefined && expected !== '*' && expected === loweredName[nameIndex])
+    ) {
+      patternIndex++;
+      nameIndex++;
+    } else if (expected === '*') {
+      starIndex = patternIndex++;
+      starName = nameIndex;
+    } else if (starIndex !== -1) {
+      patternIndex = starIndex + 1;
+      nameIndex = ++starName;
+    } else {
+      return false;
+    }
+  }
+  while (loweredPattern[patternIndex] === '*') patternIndex++;
+  return patternIndex === loweredPattern.length;
+}

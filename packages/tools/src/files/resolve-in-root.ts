@@ -1,0 +1,106 @@
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
+import { FileToolError } from './file-tool-error.ts';
+
+/** A path checked to lie inside the root. @internal */
+export type RootPath = {
+  /** The real absolute path on disk (symbolic links resolved, for the part that exists). */
+  absolute: string;
+  /** The path relative to the root with `/` separators, as shown to the model (`.` for the root). */
+  relative: string;
+  /** Whether something exists at the path. */
+  exists: boolean;
+};
+
+const MAX_PATH_LENGTH = 1024;
+
+/**
+ * Resolves a path the model gave against the root and proves it stays inside, twice: lexically
+ * (`..`, absolute and drive paths refused) and on disk (the real path, with every symbolic link
+ * resolved, including a linked parent directory, must be the root or under it). For a path that
+ * does not exist yet, its deepest existing ancestor is checked, and the missing rest cannot hold
+ * links because it does not exist.
+ *
+ * What this cannot rule out is a link swapped in by another process between this check and the
+ * use of the path; the tools open files with `O_NOFOLLOW` and never create links, so the model
+ * alone cannot win that race.
+ *
+ * @throws {@link FileToolError} `invalid-path` or `outside-root`.
+ * @internal
+ */
+export async function resolveInRoot(rootReal: string, input: string): Promise<RootPath> {
+  if (typeof input !== 'string' || input.length === 0 || input.length > MAX_PATH_LENGTH) {
+    throw new FileToolError({
+      reason: 'invalid-path',
+      path: String(input).slice(0, 200),
+      message: `A path must be 1 to ${MAX_PATH_LENGTH} characters, relative to the root folder, e.g. "src/index.ts" or "." for the root.`,
+    });
+  }
+  if (input.includes('\0')) {
+    throw new FileToolError({
+      reason: 'invalid-path',
+      path: input.replaceAll('\0', '\\0'),
+      message: 'The path contains a NUL byte. Give a plain relative path such as "docs/readme.md".',
+    });
+  }
+  if (isAbsolute(input) || win32.isAbsolute(input)) {
+    throw new FileToolError({
+      reason: 'invalid-path',
+      path: input,
+      message: `"${input}" is an absolute path. Paths are relative to the root folder, e.g. "src/index.ts"; the root itself is ".".`,
+    });
+  }
+  const lexical = resolve(rootReal, input);
+  if (!isInside(rootReal, lexical)) throw outside(input);
+
+  const { real, exists } = await realPathOfNearest(lexical);
+  if (!isInside(rootReal, real)) throw outside(input);
+  const absolute = exists ? real : resolve(real, relative(await nearestExisting(lexical), lexical));
+  const fromRoot = relative(rootReal, absolute);
+  return { absolute, relative: fromRoot === '' ? '.' : fromRoot.split(sep).join('/'), exists };
+}
+
+/** Whether `path` is `root` or below it (both absolute and normalized). @internal */
+export function isInside(root: string, path: string): boolean {
+  if (path === root) return true;
+  const prefix = root.endsWith(sep) ? root : `${root}${sep}`;
+  return path.startsWith(prefix);
+}
+
+/** The real path of `path`, or of its deepest existing ancestor when it does not exist. */
+async function realPathOfNearest(path: string): Promise<{ real: string; exists: boolean }> {
+  try {
+    return { real: await realpath(path), exists: true };
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+  return { real: await realpath(await nearestExisting(path)), exists: false };
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  let current = path;
+  for (;;) {
+    const parent = dirname(current);
+    try {
+      await realpath(parent);
+      return parent;
+    } catch (error) {
+      if (!isMissing(error) || parent === current) throw error;
+      current = parent;
+    }
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  // ENOTDIR: a path "through" a file (file.txt/x) does not exist either.
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function outside(input: string): FileToolError {
+  return new FileToolError({
+    reason: 'outside-root',
+    path: input,
+    message: `"${input}" is outside the root folder (through ".." or a symbolic link). Only files under the root can be used; list "." to see what is there.`,
+  });
+}

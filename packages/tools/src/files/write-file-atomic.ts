@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import { link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { FileToolError } from './file-tool-error.ts';
+import { ioError } from './read-text-chunk.ts';
+
+/** The options of {@link writeFileAtomic}. @internal */
+export type WriteFileAtomicOptions = {
+  /** Absolute target path, checked to be inside the root (its existing part resolved). */
+  absolute: string;
+  /** The path relative to the root, for messages. */
+  relative: string;
+  content: string;
+  /** Replace an existing file; otherwise an existing file is an error. */
+  overwrite: boolean;
+  /** Create missing parent directories. */
+  createDirectories: boolean;
+};
+
+/**
+ * Writes a file so that no reader ever sees it half-written: the content goes to a temporary
+ * file in the same directory (same file system), is flushed, and then takes the target's name in
+ * one step. Create-only writes use `link()`, which fails if the name exists, so two writers cannot
+ * both "create" it; overwrites use `rename()`, which replaces atomically. The temporary file is
+ * removed on any failure. A symbolic link at the target (one that does not resolve inside the root,
+ * since the caller passes resolved paths) is refused, never followed or replaced.
+ *
+ * @returns whether the file was created (true) or replaced (false).
+ * @throws {@link FileToolError} `exists`, `symlink`, `wrong-type` or `io`.
+ * @internal
+ */
+export async function writeFileAtomic({
+  absolute,
+  relative,
+  content,
+  overwrite,
+  createDirectories,
+}: WriteFileAtomicOptions): Promise<{ created: boolean }> {
+  const existing = await lstat(absolute).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw ioError(error, relative);
+  });
+  if (existing?.isSymbolicLink() === true) {
+    throw new FileToolError({
+      reason: 'symlink',
+      path: relative,
+      message: `"${relative}" is a symbolic link; writes never follow or replace links. Write to the file it points to instead.`,
+    });
+  }
+  if (existing?.isDirectory() === true) {
+    throw new FileToolError({
+      reason: 'wrong-type',
+      path: relative,
+      message: `"${relative}" is a directory; give a file path inside it.`,
+    });
+  }
+  if (existing !== undefined && !overwrite) throw exists(relative);
+
+  const directory = dirname(absolute);
+  if (createDirectories) {
+    try {
+      await mkdir(directory, { recursive: true });
+    } catch (error) {
+      throw ioError(error, relative);
+    }
+  }
+  const temporary = join(directory, `.${basename(absolute)}.${randomUUID()}.tmp`);
+  try {
+    // O_EXCL: the temporary name is fresh, never an existing file or a planted link.
+    const handle = await open(
+      temporary,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+      existing === undefined ? 0o666 : existing.mode & 0o7777,
+    );
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (existing === undefined) await claimName(temporary, absolute, relative);
+    else await rename(temporary, absolute);
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    if (FileToolError.isInstance(error)) throw error;
+    throw ioError(error, relative);
+  }
+  return { created: existing === undefined };
+}
+
+/** Gives the temporary file the target name only if nobody took it meanwhile. */
+async function claimName(temporary: string, target: string, relative: string): Promise<void> {
+  try {
+    await link(temporary, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw exists(relative);
+    // Some file systems have no hard links; a rename is still atomic, only not exclusive.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
+      throw error;
+    await rename(temporary, target);
+    return;
+  }
+  await unlink(temporary);
+}
+
+function exists(relative: string): FileToolError {
+  return new FileToolError({
+    reason: 'exists',
+    path: relative,
+    message: `"${relative}" already exists. Call again with overwrite: true to replace it, or choose another name.`,
+  });
+}
