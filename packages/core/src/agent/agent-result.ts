@@ -118,8 +118,10 @@ export type AgentStep = {
    */
   kind: 'tools' | 'final-output' | 'resume';
   /**
-   * The model's content exactly as received (the same object that is in `contents`, when it was
-   * appended), or `undefined` when the answer had no parts.
+   * The model's content exactly as received, or `undefined` when the answer had no parts. When it
+   * was appended, `contents` holds this same object; the one exception is a Gemini 3 call turn
+   * that arrived without its thought signature (a gateway stripped it): the history then holds a
+   * copy whose first call carries the documented dummy signature.
    */
   content: Content | undefined;
   /** Whether `content` was appended to the history (not for empty, re-asked or dropped answers). */

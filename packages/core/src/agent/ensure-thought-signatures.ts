@@ -42,3 +42,37 @@ export function ensureThoughtSignatures(
   );
   return fillMissingThoughtSignatures(contents) as Content[];
 }
+
+/**
+ * The model's own function-call turn, as appended to the history: itself, untouched, in every
+ * normal case. Only when a model that requires signatures (Gemini 3) returned its first call
+ * without one, which the API never does but a gateway that strips unknown fields would, the turn
+ * is appended as a copy whose first call carries the documented dummy signature, with a warning:
+ * sent back unsigned, the next request would fail with 400 "missing a thought_signature".
+ * @internal
+ */
+export function signModelTurn(
+  content: Content,
+  {
+    requiresThoughtSignatures,
+    logger,
+    model,
+  }: {
+    requiresThoughtSignatures: boolean;
+    logger: Logger;
+    model: string;
+  },
+): Content {
+  if (!requiresThoughtSignatures) return content;
+  const index = content.parts.findIndex((part) => part.functionCall != null);
+  if (index === -1) return content;
+  const first = content.parts[index] as Content['parts'][number];
+  if (typeof first.thoughtSignature === 'string' && first.thoughtSignature !== '') return content;
+  logger.warn(
+    { model, toolName: first.functionCall?.name },
+    'the model returned a function call without the thought signature Gemini 3 requires (a gateway may have stripped it); sending the documented dummy signature so the next request is accepted',
+  );
+  const parts = content.parts.slice();
+  parts[index] = { ...first, thoughtSignature: SKIP_THOUGHT_SIGNATURE_VALIDATOR };
+  return { ...content, parts };
+}

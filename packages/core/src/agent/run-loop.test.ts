@@ -376,6 +376,33 @@ describe('runLoop input', () => {
     expect(logger.warnings[0]?.fields['parts']).toEqual(['contents[3].parts[0]']);
   });
 
+  it('signs a Gemini 3 call turn that lost its signature on the way (a gateway), with a warning', async () => {
+    const logger = recordingLogger();
+    const gemini = createScriptedGemini([
+      callsTurn(['get_weather', { city: 'A' }, 'i1'], ['get_weather', { city: 'B' }, 'i2']),
+      callsTurn(['get_weather', { city: 'C' }, 'i3', 'cmVhbA==']),
+      textTurn('ok'),
+    ]);
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [weather],
+      logger,
+    });
+
+    const result = await agent.run('Weather?');
+
+    expect(result.contents[1]?.parts.map((part) => part.thoughtSignature)).toEqual([
+      'skip_thought_signature_validator',
+      undefined,
+    ]);
+    expect(result.contents[1]).not.toBe(result.steps[0]?.content);
+    // A signed turn is appended as the very object received.
+    expect(result.contents[3]).toBe(result.steps[1]?.content);
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]?.fields['toolName']).toBe('get_weather');
+  });
+
   it('leaves unsigned calls alone on models that do not require signatures', async () => {
     const history: Content[] = [
       { role: 'user', parts: [{ text: 'Weather?' }] },

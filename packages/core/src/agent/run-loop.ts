@@ -5,6 +5,7 @@ import type { AgentInput } from './agent-options.ts';
 import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
 import { callModel, type EmitEvent } from './call-model.ts';
 import { createResumeStep, createStep } from './create-step.ts';
+import { signModelTurn } from './ensure-thought-signatures.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { AgentRunError } from './errors/agent-run-error.ts';
 import { InvalidModelResponseError } from './errors/invalid-model-response-error.ts';
@@ -208,9 +209,14 @@ export async function runLoop<Output>(
     const content = step.content;
     if (outcome.type === 'tool-calls' && content !== undefined) {
       reasks = 0;
-      run.append(content);
+      const turn = signModelTurn(content, {
+        requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
+        logger,
+        model: config.model,
+      });
+      run.append(turn);
       step.appended = true;
-      await answerCalls(step, content);
+      await answerCalls(step, turn);
       if (config.stopWhen.some((condition) => condition({ steps: run.steps })))
         return finish('stop-condition');
       if (!stepsLeft) return finish('max-steps');
