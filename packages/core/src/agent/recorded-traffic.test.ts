@@ -273,4 +273,85 @@ describe('the loop on recorded Gemini traffic', () => {
     expect(received[2]?.body.contents[3]).toEqual(result.contents[3]);
     expect(received[2]?.text).toContain(`"thoughtSignature":"${signature}"`);
   });
+
+  it('streams Gemini 2.5 thought summaries as thought deltas, never as answer text', async () => {
+    const fixture = 'streams/gemini25-pro__thought-chunks-then-text-signature-on-first-text.sse';
+    answerWith(fixture);
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-pro',
+      thinking: { includeThoughts: true },
+    });
+
+    const stream = agent.stream('How do I cross the street safely?');
+    let thoughts = '';
+    let answer = '';
+    for await (const event of stream) {
+      if (event.type === 'thought-delta') thoughts += event.text;
+      if (event.type === 'text-delta') answer += event.text;
+    }
+    const result = await stream.result;
+
+    expect(received[0]?.body.generationConfig).toEqual({
+      thinkingConfig: { includeThoughts: true },
+    });
+    const chunks = readFixtureText(fixture)
+      .split(/\r?\n\r?\n/)
+      .filter((event) => event.startsWith('data: '))
+      .map((event) => JSON.parse(event.slice(6)) as GenerateContentResponse);
+    const parts = chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []);
+    const expectedThoughts = parts
+      .filter((part) => part.thought === true)
+      .map((part) => part.text)
+      .join('');
+    const expectedAnswer = parts
+      .filter((part) => part.thought !== true)
+      .map((part) => part.text)
+      .join('');
+    const signature = parts.find((part) => part.thoughtSignature !== undefined)?.thoughtSignature;
+    expect(thoughts).toBe(expectedThoughts);
+    expect(answer).toBe(expectedAnswer);
+    expect(result.text).toBe(expectedAnswer);
+    expect(result.steps[0]?.thoughts).toBe(expectedThoughts);
+    expect(result.contents[1]).toEqual({
+      role: 'model',
+      parts: [
+        { text: expectedThoughts, thought: true },
+        { text: expectedAnswer, thoughtSignature: signature },
+      ],
+    });
+    expect(result.usage.thoughtsTokenCount).toBe(chunks.at(-1)?.usageMetadata?.thoughtsTokenCount);
+  });
+
+  it('streams Google Search alone on Gemini 3: toolCall/toolResponse kept, grounding surfaced, JSON parsed', async () => {
+    const fixture = 'streams/gemini3-flash__builtin-search-toolCall-toolResponse.sse';
+    answerWith(fixture);
+    const CityLocation = z.object({ city: z.string(), country: z.string() });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [googleSearch()],
+      output: CityLocation,
+    });
+
+    const stream = agent.stream('What is the largest city in Mexico?');
+    const groundingSources: string[] = [];
+    for await (const event of stream)
+      if (event.type === 'grounding') groundingSources.push(event.source);
+    const result = await stream.result;
+
+    expect(received[0]?.body.tools).toEqual([{ googleSearch: {} }]);
+    expect(received[0]?.body.toolConfig).toBeUndefined();
+    expect(received[0]?.body.generationConfig?.responseMimeType).toBe('application/json');
+    expect(result.output).toEqual({ city: 'Mexico City', country: 'Mexico' });
+    const appended = result.contents[1];
+    expect(appended?.parts.map((part) => Object.keys(part).sort())).toEqual([
+      ['thoughtSignature', 'toolCall'],
+      ['thoughtSignature', 'toolResponse'],
+      ['text', 'thoughtSignature'],
+    ]);
+    expect(groundingSources).toEqual(['model']);
+    expect(result.grounding[0]?.webSearchQueries).toEqual(expect.any(Array));
+    expect(result.steps[0]?.toolCalls).toEqual([]);
+  });
 });
