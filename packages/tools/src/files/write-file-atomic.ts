@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -65,7 +64,8 @@ export async function writeFileAtomic({
       throw ioError(error, relative);
     }
   }
-  const temporary = join(directory, `.${basename(absolute)}.${randomUUID()}.tmp`);
+  // The global Web Crypto, so importing the file tools does not load node:crypto.
+  const temporary = join(directory, `.${basename(absolute)}.${globalThis.crypto.randomUUID()}.tmp`);
   try {
     // O_EXCL: the temporary name is fresh, never an existing file or a planted link.
     const handle = await open(

@@ -6,7 +6,6 @@ import { parseAddressRanges } from './check-address.ts';
 import { MAX_URL_LENGTH } from './check-url.ts';
 import { DEFAULT_ALLOWED_CONTENT_TYPES } from './content-type.ts';
 import type { HtmlConverter } from './create-html-converter.ts';
-import { createHtmlConverter } from './create-html-converter.ts';
 import type { HostList } from './match-host.ts';
 import { compileHostList } from './match-host.ts';
 import type { LookupFunction } from './resolve-host.ts';
@@ -131,8 +130,11 @@ export function createWebFetchTool(
     userAgent,
     headers,
     lookup,
-    converter: () => {
-      converter ??= createHtmlConverter({ maxMemoryMb: conversionMemoryMb });
+    converter: async () => {
+      if (converter === undefined) {
+        const { createHtmlConverter } = await import('./create-html-converter.ts');
+        converter ??= createHtmlConverter({ maxMemoryMb: conversionMemoryMb });
+      }
       return converter;
     },
   };

@@ -93,7 +93,7 @@ async function convertHtml(
   signal: AbortSignal,
 ): Promise<{ title: string; markdown: string }> {
   try {
-    return await settings.converter().convert({ html, url, signal });
+    return await (await settings.converter()).convert({ html, url, signal });
   } catch (error) {
     if (signal.aborted) throw error;
     throw new WebFetchError({

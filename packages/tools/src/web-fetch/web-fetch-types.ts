@@ -47,6 +47,6 @@ export type WebFetchSettings = {
   userAgent: string;
   headers: Readonly<Record<string, string>>;
   lookup: LookupFunction | undefined;
-  /** Made on the first HTML page. */
-  converter: () => HtmlConverter;
+  /** Made (and its module loaded) on the first HTML page. */
+  converter: () => Promise<HtmlConverter>;
 };
