@@ -43,7 +43,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-describe('connectMcpStdio', () => {
+// Each test starts a node process; a loaded 2-core machine needs more than the default 5 s.
+describe('connectMcpStdio', { timeout: 30_000 }, () => {
   it('starts the server, lists its tools and calls them, passing env, cwd and the call id', async () => {
     const connection = await connect({
       env: { FIXTURE_VALUE: 'from-env' },
@@ -115,10 +116,12 @@ describe('connectMcpStdio', () => {
     expect(connection.isClosed()).toBe(true);
     expect(lines.some((line) => line.message === 'mcp server closed the connection')).toBe(true);
     // What the server wrote to stderr before dying is logged at debug.
-    await vi.waitFor(() =>
-      expect(lines.some((line) => line.fields['line'] === 'fixture: crashing on purpose')).toBe(
-        true,
-      ),
+    await vi.waitFor(
+      () =>
+        expect(lines.some((line) => line.fields['line'] === 'fixture: crashing on purpose')).toBe(
+          true,
+        ),
+      { timeout: 5000 },
     );
   });
 
@@ -129,10 +132,12 @@ describe('connectMcpStdio', () => {
     const call = runTool(byName(connection, 'slow'), { ms: 60_000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('stop')), 100);
     expect(((await captureError(call)) as Error).message).toBe('stop');
-    await vi.waitFor(() =>
-      expect(lines.some((line) => line.fields['line'] === 'fixture: slow call cancelled')).toBe(
-        true,
-      ),
+    await vi.waitFor(
+      () =>
+        expect(lines.some((line) => line.fields['line'] === 'fixture: slow call cancelled')).toBe(
+          true,
+        ),
+      { timeout: 5000 },
     );
     expect(await runTool(byName(connection, 'echo'), { text: 'still here' })).toMatchObject({
       output: expect.stringContaining('echo: still here'),

@@ -5,13 +5,6 @@
 //   (none)             a normal server with the tools below
 //   exit-before-init   writes to stderr and exits with code 3 before the handshake
 //   never-initialize   reads stdin but never answers (handshake time-out)
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-} from '@modelcontextprotocol/sdk/types.js';
-
 const mode = process.argv[2];
 
 if (mode === 'exit-before-init') {
@@ -26,6 +19,13 @@ if (mode === 'never-initialize') {
 }
 
 async function startServer() {
+  // Loaded here, not at the top, so the failure modes start fast even on a loaded machine.
+  const [{ Server }, { StdioServerTransport }, { CallToolRequestSchema, ListToolsRequestSchema }] =
+    await Promise.all([
+      import('@modelcontextprotocol/sdk/server/index.js'),
+      import('@modelcontextprotocol/sdk/server/stdio.js'),
+      import('@modelcontextprotocol/sdk/types.js'),
+    ]);
   const server = new Server({ name: 'fixture-stdio', version: '1.0.0' }, { capabilities: { tools: {} } });
 
   const tools = [
