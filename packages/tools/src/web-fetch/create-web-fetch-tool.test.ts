@@ -172,6 +172,15 @@ describe('createWebFetchTool', () => {
     );
   });
 
+  it('resolves names through the system by default and refuses localhost', async () => {
+    // /etc/hosts answers for localhost, so this needs no network.
+    const error = await refusal(createWebFetchTool(), { url: 'http://localhost:9/' });
+    expect(error.reason).toBe('address-not-allowed');
+    expect(error.message).toMatch(
+      /^Refused to fetch http:\/\/localhost:9\/: localhost resolves to (127\.0\.0\.1|::1) is a loopback address\./,
+    );
+  });
+
   it('refuses the test server itself by default', async () => {
     const error = await refusal(createWebFetchTool(), { url: `${server.origin}/json` });
     expect(error.reason).toBe('address-not-allowed');

@@ -63,7 +63,9 @@ export function requestOnce({
       signal,
     });
     request.once('response', resolve);
-    request.once('error', (error: NodeJS.ErrnoException) => {
+    // `on`, not `once`: a second 'error' (a socket failing after the first one, or mid-body) must
+    // find a listener, or it would crash the process. Only the first one settles the promise.
+    request.on('error', (error: NodeJS.ErrnoException) => {
       if (signal.aborted) {
         reject(signal.reason);
         return;
