@@ -130,7 +130,11 @@ describe('connectMcpStdio', { timeout: 30_000 }, () => {
     const connection = await connect({ logger });
     const controller = new AbortController();
     const call = runTool(byName(connection, 'slow'), { ms: 60_000 }, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('stop')), 100);
+    const hasLine = (text: string) => lines.some((line) => line.fields['line'] === text);
+    await vi.waitFor(() => expect(hasLine('fixture: slow call started')).toBe(true), {
+      timeout: 5000,
+    });
+    controller.abort(new Error('stop'));
     expect(((await captureError(call)) as Error).message).toBe('stop');
     await vi.waitFor(
       () =>

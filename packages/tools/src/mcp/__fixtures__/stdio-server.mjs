@@ -84,13 +84,17 @@ async function startServer() {
       case 'pid':
         return { content: [{ type: 'text', text: String(process.pid) }] };
       case 'slow':
+        process.stderr.write('fixture: slow call started\n');
         await new Promise((resolve, reject) => {
-          const timer = setTimeout(resolve, args.ms);
-          extra.signal.addEventListener('abort', () => {
+          const cancel = () => {
             clearTimeout(timer);
             process.stderr.write('fixture: slow call cancelled\n');
             reject(new Error('cancelled'));
-          });
+          };
+          const timer = setTimeout(resolve, args.ms);
+          // The cancellation can be read before this handler runs.
+          if (extra.signal.aborted) cancel();
+          else extra.signal.addEventListener('abort', cancel);
         });
         return { content: [{ type: 'text', text: `waited ${args.ms} ms` }] };
       case 'crash':
