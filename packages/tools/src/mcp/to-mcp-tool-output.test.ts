@@ -48,6 +48,13 @@ describe('toMcpToolOutput', () => {
     expect(toMcpToolOutput({ content: [block] }, media).parts).toEqual([]);
   });
 
+  it('joins base64 that a server wrapped in lines', () => {
+    const block = { type: 'image', data: 'iVBO\nRw0K\r\nGgo=', mimeType: 'image/png' };
+    expect(toMcpToolOutput({ content: [block] }, media).parts).toEqual([
+      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+    ]);
+  });
+
   it('ignores structuredContent that is not an object', () => {
     const output = toMcpToolOutput(
       {

@@ -88,7 +88,8 @@ export function toMcpToolOutput(
   function addMedia(kind: string, mimeType: unknown, data: string, uri: string | undefined): void {
     const type = typeof mimeType === 'string' ? mimeType : 'application/octet-stream';
     if (mediaTypes.has(type.toLowerCase())) {
-      parts.push({ inlineData: { mimeType: type, data } });
+      // Some servers wrap base64 in lines (MIME style); the API wants it in one piece.
+      parts.push({ inlineData: { mimeType: type, data: data.replace(/\s+/g, '') } });
       return;
     }
     const where = uri === undefined ? '' : ` ${uri}`;
