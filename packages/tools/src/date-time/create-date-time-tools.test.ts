@@ -192,6 +192,17 @@ describe('createDateTimeTools', () => {
       expect(error.message).toContain('with inputFormat "dd/MM/yyyy"');
     });
 
+    it('refuses an inputFormat that would make luxon backtrack exponentially', async () => {
+      const error = await failure(() =>
+        tools.convertTime.execute(
+          { dateTime: `${'1'.repeat(30)}x`, inputFormat: 'Hm'.repeat(10) },
+          context,
+        ),
+      );
+      expect(error).toMatchObject({ reason: 'invalid-date', argument: 'inputFormat' });
+      expect(error.message).toContain('which is ambiguous');
+    });
+
     it('notes a wall-clock time that daylight saving skips', async () => {
       const result = await tools.convertTime.execute({ dateTime: '2024-03-31T02:30' }, context);
       expect(result.iso).toBe('2024-03-31T03:30:00.000+02:00');

@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { checkInputFormat } from './check-input-format.ts';
 import { DateTimeError } from './date-time-error.ts';
 import type { LuxonModule } from './resolve-time-zone.ts';
 
@@ -58,6 +59,14 @@ export function parseDateTime({
   const options = { zone, setZone: true, locale: 'en-US' } as const;
 
   if (inputFormat !== undefined) {
+    const problem = checkInputFormat(inputFormat);
+    if (problem !== undefined) {
+      throw new DateTimeError({
+        reason: 'invalid-date',
+        argument: 'inputFormat',
+        message: problem,
+      });
+    }
     const parsed = DateTime.fromFormat(trimmed, inputFormat, options);
     if (parsed.isValid) return { dateTime: parsed };
     throw invalidDate(
