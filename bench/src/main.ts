@@ -228,7 +228,9 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  if (!settings.quick) {
+  // RESULTS.md is the page of a whole run: every scenario, every contender.
+  const whole = options.only.size === SCENARIO_IDS.length && options.contenders === undefined;
+  if (!settings.quick && whole) {
     writeFileSync(RESULTS_PATH, markdown);
     log(`wrote ${RESULTS_PATH}`);
   }

@@ -17,8 +17,12 @@ export type TargetCheck = {
   result: 'pass' | 'MISS' | 'n/a';
 };
 
-/** Heap slope under which a run counts as not growing: 100 KB over 10,000 runs. */
-export const LEAK_BYTES_PER_RUN = 10;
+/**
+ * Heap slope under which runs count as not growing: 500 KB over 10,000 runs. The heap after a
+ * full GC still moves by a few hundred KB between checkpoints (the floor measures within about
+ * ±15 B/run); anything a run keeps (a listener, a result, a copy of the history) is far above.
+ */
+export const LEAK_BYTES_PER_RUN = 50;
 /** How much the heap per stored chat turn may rise from the middle to the last checkpoint. */
 export const CHAT_FLAT_FACTOR = 1.25;
 
