@@ -256,3 +256,28 @@ export {
   stepCountIs,
   totalTokensExceed,
 } from './agent/stop-conditions.ts';
+
+// --- chat ---
+export type {
+  ChatOptions,
+  ChatResult,
+  ChatSendInfo,
+  ChatSendOptions,
+  ChatSession,
+  ChatStream,
+  CreateChatSessionOptions,
+} from './chat/chat-session.ts';
+export { ChatHistoryCorruptError } from './chat/chat-history-corrupt-error.ts';
+export type { ChatStoreErrorOptions, ChatStoreOperation } from './chat/chat-store-error.ts';
+export { ChatStoreError } from './chat/chat-store-error.ts';
+export { createChatSession } from './chat/create-chat-session.ts';
+export type {
+  CreateFileHistoryStoreOptions,
+  FileHistoryStore,
+} from './chat/create-file-history-store.ts';
+export { createFileHistoryStore } from './chat/create-file-history-store.ts';
+export type { MemoryHistoryStore } from './chat/create-memory-history-store.ts';
+export { createMemoryHistoryStore } from './chat/create-memory-history-store.ts';
+export type { ChatTurn, HistoryStore, HistoryStoreContext } from './chat/history-store.ts';
+export type { ChatHistoryLimit } from './chat/select-history.ts';
+export type { ChatMessage } from './chat/to-message-parts.ts';

@@ -1,0 +1,114 @@
+import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
+import type { AgentStream } from '../agent/agent-stream.ts';
+import type { Agent } from '../agent/create-agent.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Content } from '../wire/content.ts';
+import type { ChatTurn, HistoryStore } from './history-store.ts';
+import type { ChatHistoryLimit } from './select-history.ts';
+import type { ChatMessage } from './to-message-parts.ts';
+
+/** Options of a chat session (`agent.chat(options)`). */
+export type ChatOptions = {
+  /**
+   * Where the turns are kept. @defaultValue in memory: with an `id`, a store the agent keeps for
+   * its lifetime (so `agent.chat({ id })` continues that conversation); without one, the
+   * session's own.
+   */
+  store?: HistoryStore | undefined;
+  /** The conversation's id in the store. @defaultValue a random UUID */
+  id?: string | undefined;
+  /** How much stored history goes with each message. @defaultValue everything */
+  limit?: ChatHistoryLimit | undefined;
+  /** @defaultValue the agent's logger with `agent.chat()`, silent with `createChatSession()` */
+  logger?: Logger | undefined;
+  /** The clock, for `ChatTurn.createdAt`. @defaultValue Date.now */
+  now?: (() => number) | undefined;
+};
+
+/** Options of {@link createChatSession}. */
+export type CreateChatSessionOptions<Output = undefined> = ChatOptions & {
+  /** The agent that answers, from `createAgent()`. */
+  agent: Agent<Output>;
+};
+
+/** Options of one send. */
+export type ChatSendOptions = {
+  /**
+   * Aborts the send: while it waits for an earlier send, while the history loads, and during the
+   * run. An aborted send saves nothing. Once the run has completed its turns are saved anyway.
+   */
+  signal?: AbortSignal | undefined;
+};
+
+/** What a send did with the history. */
+export type ChatSendInfo = {
+  sessionId: string;
+  /** Stored turns sent with the message. */
+  sentTurns: number;
+  /** Oldest stored turns the limit left out (they stay in the store). */
+  droppedTurns: number;
+  /** Whether the new turn was saved: `false` only when the prompt was blocked. */
+  saved: boolean;
+  /** The turn as saved (or as it would have been). */
+  turn: ChatTurn;
+};
+
+/**
+ * The agent's result of one send, with what the session did. `contents` is the history sent plus
+ * the new turns; `newContents` is what was saved.
+ */
+export type ChatResult<Output = undefined> = AgentResult<Output> & { chat: ChatSendInfo };
+
+/** What `sendStream()` returns: the agent's event stream, `result` with the session's info. */
+export type ChatStream<Output = undefined> = Omit<AgentStream<Output>, 'result'> & {
+  /** Resolves once the run has completed and its turns are saved. */
+  readonly result: Promise<ChatResult<Output>>;
+};
+
+/**
+ * A multi-turn conversation with an agent, kept in a {@link HistoryStore}.
+ *
+ * Each send loads the stored turns, applies the limit, runs the agent on that history and the new
+ * message, and saves the new turn (the message and every content the run added, verbatim) in one
+ * append, only once the run has completed:
+ *
+ * - a completed run is saved whatever its finish reason (`stop`, `max-steps`, `max-tokens`,
+ *   `stop-condition`, a blocked answer, ...): its history is consistent. Except a blocked
+ *   prompt: saving it would send it again with every later message and block them all;
+ * - a run that throws (an API failure, an abort, a tool error with `toolErrors: 'throw'`) saves
+ *   nothing: the store holds exactly what it held before the send.
+ *
+ * Sends, `history()`, `turns()` and `reset()` of one conversation (same store and id, any number
+ * of session objects in the process) run one at a time in call order; other conversations run in
+ * parallel.
+ */
+export type ChatSession<Output = undefined> = {
+  /** The conversation's id in the store. */
+  readonly id: string;
+  readonly store: HistoryStore;
+  /**
+   * Token usage summed over this session object's sends, failed ones included (they were billed
+   * too). Not stored; `reset()` keeps it.
+   */
+  readonly usage: AgentUsage;
+  /**
+   * Sends a message and resolves once the answer is saved.
+   *
+   * @throws {@link ChatStoreError} when the store fails (`load`: nothing was sent; `append`:
+   *   `error.result` holds the answer, `error.unsaved` the turn).
+   * @throws the agent's errors (`ModelCallError`, `AgentAbortedError`, ...): nothing was saved.
+   */
+  send(message: ChatMessage, options?: ChatSendOptions): Promise<ChatResult<Output>>;
+  /**
+   * {@link ChatSession.send} with the agent's events. The turns saved are the same; `run-end`
+   * comes after the save, and a store failure fails the iteration and `result` with a
+   * {@link ChatStoreError}. Breaking out of the iteration aborts the run.
+   */
+  sendStream(message: ChatMessage, options?: ChatSendOptions): ChatStream<Output>;
+  /** Every stored content, oldest first (all of it, whatever the limit). */
+  history(): Promise<Content[]>;
+  /** The stored turns, oldest first. */
+  turns(): Promise<ChatTurn[]>;
+  /** Forgets the stored history; the next send starts a new conversation under the same id. */
+  reset(): Promise<void>;
+};

@@ -1,0 +1,269 @@
+import type { AgentEvent } from '../agent/agent-event.ts';
+import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
+import { createAgentStream } from '../agent/agent-stream.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
+import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import type { Part } from '../wire/content.ts';
+import type {
+  ChatResult,
+  ChatSession,
+  ChatStream,
+  CreateChatSessionOptions,
+} from './chat-session.ts';
+import { ChatStoreError, type ChatStoreOperation } from './chat-store-error.ts';
+import { checkChatOptions } from './check-chat-options.ts';
+import { createMemoryHistoryStore } from './create-memory-history-store.ts';
+import { estimateContentTokens } from './estimate-content-tokens.ts';
+import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
+import { measureTurnTokens } from './measure-turn-tokens.ts';
+import { runExclusive } from './run-exclusive.ts';
+import { type SelectedHistory, selectHistory } from './select-history.ts';
+import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
+
+// The in-memory store `agent.chat({ id })` uses when none is given: one per agent, so the same id
+// continues the same conversation, and dropped with the agent.
+const defaultStores = new WeakMap<object, HistoryStore>();
+
+/**
+ * Starts (or continues, for an `id` already in the store) a chat with `agent`: see
+ * {@link ChatSession}. `agent.chat(options)` is the same with the agent's logger.
+ *
+ * @example
+ * ```ts
+ * const chat = createChatSession({
+ *   agent,
+ *   store: createFileHistoryStore({ directory: './chats' }),
+ *   id: 'user-42',
+ *   limit: { maxTurns: 20, maxTokens: 100_000 },
+ * });
+ * const first = await chat.send('Book me a table for two tonight.');
+ * const second = await chat.send('Make it 8 pm.'); // sees the first exchange
+ * ```
+ *
+ * @throws {@link InvalidArgumentError} for a bad option (an empty id, a store without `load`,
+ *   a negative limit, ...).
+ */
+export function createChatSession<Output = undefined>(
+  options: CreateChatSessionOptions<Output>,
+): ChatSession<Output> {
+  checkChatOptions(options);
+  const { agent, limit } = options;
+  const id = options.id ?? globalThis.crypto.randomUUID();
+  const store = options.store ?? defaultStore(agent, options.id !== undefined);
+  const now = options.now ?? Date.now;
+  const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
+  const usage: AgentUsage = emptyUsage();
+
+  const storeCall = async <T>(
+    operation: ChatStoreOperation,
+    call: () => T | Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (ChatStoreError.isInstance(error)) throw error;
+      throw new ChatStoreError({
+        message: `The chat history store failed to ${operation} session "${id}": ${describe(error)}`,
+        operation,
+        sessionId: id,
+        cause: error,
+      });
+    }
+  };
+
+  const loadTurns = async (signal?: AbortSignal): Promise<ChatTurn[]> => {
+    const context: HistoryStoreContext = { logger, signal };
+    const turns = await storeCall('load', () => store.load(id, context));
+    if (!Array.isArray(turns)) {
+      throw new ChatStoreError({
+        message: `The chat history store's load("${id}") returned ${describe(turns)}, not an array of turns.`,
+        operation: 'load',
+        sessionId: id,
+      });
+    }
+    turns.forEach((turn: unknown, index) => {
+      if (typeof turn !== 'object' || turn === null || !Array.isArray((turn as ChatTurn).contents))
+        throw new ChatStoreError({
+          message: `The chat history store's load("${id}") returned turn ${index} without a contents array.`,
+          operation: 'load',
+          sessionId: id,
+        });
+    });
+    return turns as ChatTurn[];
+  };
+
+  const abortedBeforeRun = (signal: AbortSignal) =>
+    new AgentAbortedError({
+      phase: 'between-steps',
+      run: { contents: [], newContents: [], steps: [], usage: emptyUsage() },
+      cause: signal.reason,
+      message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
+    });
+
+  /** Loads the history and applies the limit. */
+  const prepare = async (
+    parts: string | readonly Part[],
+    signal: AbortSignal | undefined,
+  ): Promise<SelectedHistory> => {
+    const turns = await loadTurns(signal).catch((error: unknown) => {
+      throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
+    });
+    if (signal?.aborted === true) throw abortedBeforeRun(signal);
+    const messageTokens =
+      limit?.maxTokens === undefined
+        ? 0
+        : estimateContentTokens([
+            { role: 'user', parts: typeof parts === 'string' ? [{ text: parts }] : [...parts] },
+          ]);
+    const selected = selectHistory(turns, limit, messageTokens);
+    if (isLevelEnabled(logger, 'debug')) {
+      logger.debug(
+        {
+          storedTurns: turns.length,
+          sentTurns: selected.sentTurns,
+          droppedTurns: selected.droppedTurns,
+          tokens: selected.tokens,
+        },
+        'chat send started',
+      );
+    }
+    return selected;
+  };
+
+  const recordFailure = (error: unknown): void => {
+    if (AgentRunError.isInstance(error)) addUsageMetadata(usage, error.run.usage);
+  };
+
+  /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
+  const save = async (
+    result: AgentResult<Output>,
+    selected: SelectedHistory,
+  ): Promise<ChatResult<Output>> => {
+    addUsageMetadata(usage, result.usage);
+    const turn: ChatTurn = {
+      contents: result.newContents,
+      tokenCount: measureTurnTokens(result as AgentResult<unknown>),
+      createdAt: now(),
+    };
+    const saved = !(
+      result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
+    );
+    if (saved) {
+      try {
+        await store.append(id, turn, { logger });
+      } catch (error) {
+        throw new ChatStoreError({
+          message: `The chat history store failed to save the turn of session "${id}" (${turn.contents.length} content(s)): ${describe(error)}. The store holds the history as it was before this send; error.result has the answer and error.unsaved the turn.`,
+          operation: 'append',
+          sessionId: id,
+          unsaved: turn.contents,
+          result,
+          cause: error,
+        });
+      }
+      if (isLevelEnabled(logger, 'debug')) {
+        logger.debug(
+          {
+            contents: turn.contents.length,
+            tokenCount: turn.tokenCount,
+            finishReason: result.finishReason,
+          },
+          'chat turn saved',
+        );
+      }
+    } else {
+      logger.warn(
+        { reason: result.blocked?.reason },
+        'the prompt was blocked; the turn is not saved, so the next message is sent without it',
+      );
+    }
+    const chatResult = result as ChatResult<Output>;
+    chatResult.chat = {
+      sessionId: id,
+      sentTurns: selected.sentTurns,
+      droppedTurns: selected.droppedTurns,
+      saved,
+      turn,
+    };
+    return chatResult;
+  };
+
+  const exclusive = <T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
+    runExclusive(store, id, task, {
+      signal,
+      onAbort: () => abortedBeforeRun(signal as AbortSignal),
+    });
+
+  return {
+    id,
+    store,
+    get usage() {
+      return { ...usage };
+    },
+    async send(message: ChatMessage, { signal } = {}) {
+      const parts = toMessageParts(message);
+      return exclusive(async () => {
+        const selected = await prepare(parts, signal);
+        let result: AgentResult<Output>;
+        try {
+          result = await agent.run(parts, { signal, history: selected.contents });
+        } catch (error) {
+          recordFailure(error);
+          throw error;
+        }
+        return save(result, selected);
+      }, signal);
+    },
+    sendStream(message: ChatMessage, { signal } = {}) {
+      const stream = createAgentStream<Output>(async (emit, streamSignal) => {
+        const parts = toMessageParts(message);
+        return exclusive(async () => {
+          const selected = await prepare(parts, streamSignal);
+          const inner = agent.stream(parts, { signal: streamSignal, history: selected.contents });
+          let result: AgentResult<Output>;
+          try {
+            for await (const event of inner) {
+              // Held back until the turn is saved: `run-end` means the answer is in the store.
+              if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
+            }
+            result = await inner.result;
+          } catch (error) {
+            recordFailure(error);
+            throw error;
+          }
+          const chatResult = await save(result, selected);
+          emit({ type: 'run-end', result: chatResult as AgentResult<unknown> });
+          return chatResult;
+        }, streamSignal);
+      }, signal);
+      return stream as ChatStream<Output>;
+    },
+    history() {
+      return exclusive(async () => (await loadTurns()).flatMap((turn) => turn.contents));
+    },
+    turns() {
+      return exclusive(() => loadTurns());
+    },
+    reset() {
+      return exclusive(() => storeCall('clear', () => store.clear(id, { logger })));
+    },
+  };
+}
+
+function defaultStore(agent: object, shared: boolean): HistoryStore {
+  if (!shared) return createMemoryHistoryStore();
+  let store = defaultStores.get(agent);
+  if (store === undefined) {
+    store = createMemoryHistoryStore();
+    defaultStores.set(agent, store);
+  }
+  return store;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : String(value);
+}

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { isLevelEnabled, type Logger } from '../logging/logger.ts';
+import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
+import type { ChatTurn } from './history-store.ts';
+
+/**
+ * The JSON-lines format of the file store: one line per turn,
+ * `{"v":1,"id":"<session id>","createdAt":<ms>,"tokenCount":<n>,"contents":[...]}`, ending with
+ * `\n`. The newline is the commit mark: a line without one is a write that a crash cut short.
+ * @internal
+ */
+const FORMAT_VERSION = 1;
+const NEWLINE = 0x0a;
+
+/** One turn as a line, newline included. JSON never puts a raw newline inside a value. @internal */
+export function toHistoryLine(id: string, turn: ChatTurn): string {
+  return `${JSON.stringify({
+    v: FORMAT_VERSION,
+    id,
+    createdAt: turn.createdAt,
+    tokenCount: turn.tokenCount,
+    contents: turn.contents,
+  })}\n`;
+}
+
+/**
+ * The file name of a session in a store directory. Lower-case letters, digits, `_` and `-` stay;
+ * every other byte becomes `%XX` (upper-case hex), so two ids never share a name, even on a
+ * case-insensitive file system, and no id can name a path outside the directory. Long ids end in
+ * a hash (`~<sha256>`), and each line records its id, which `load` checks.
+ * @internal
+ */
+export function historyFileName(id: string): string {
+  let name = '';
+  for (const byte of new TextEncoder().encode(id)) {
+    const isKept =
+      (byte >= 0x61 && byte <= 0x7a) ||
+      (byte >= 0x30 && byte <= 0x39) ||
+      byte === 0x5f ||
+      byte === 0x2d;
+    name += isKept
+      ? String.fromCharCode(byte)
+      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (name.length > 200) {
+    name = `${name.slice(0, 120)}~${createHash('sha256').update(id).digest('hex')}`;
+  }
+  return `${name}.jsonl`;
+}
+
+/** A parsed line: its session id and turn. @internal */
+export type HistoryRecord = { id: string; turn: ChatTurn; line: number; text: string };
+
+/**
+ * Parses the bytes of a history file. A last line without its newline is a torn write: it is
+ * left out with a warning. Any other line that is not a turn throws {@link ChatHistoryCorruptError}.
+ * @internal
+ */
+export function parseHistoryFile(
+  bytes: Buffer,
+  { file, sessionId, logger }: { file: string; sessionId: string; logger: Logger },
+): HistoryRecord[] {
+  const end = bytes.lastIndexOf(NEWLINE) + 1;
+  if (end < bytes.length) warnTornLine(logger, file, bytes.length - end, 'ignored it');
+  const lines = bytes.toString('utf8', 0, end).split('\n');
+  const records: HistoryRecord[] = [];
+  // The last element is the empty string after the final newline.
+  for (let index = 0; index < lines.length - 1; index++) {
+    const text = lines[index] as string;
+    if (text.trim() === '') continue;
+    const corrupt = (reason: string, cause?: unknown) =>
+      new ChatHistoryCorruptError({ file, line: index + 1, reason, sessionId, cause });
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw corrupt('the line is not valid JSON', error);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw corrupt('the line is not a JSON object');
+    }
+    const record = value as Record<string, unknown>;
+    if (record['v'] !== undefined && record['v'] !== FORMAT_VERSION) {
+      throw corrupt(
+        `the line has format version ${JSON.stringify(record['v'])}; this gemloop reads version ${FORMAT_VERSION} (a newer gemloop wrote it?)`,
+      );
+    }
+    const { id, contents, tokenCount, createdAt } = record;
+    if (typeof id !== 'string') throw corrupt('the line has no string "id"');
+    if (
+      !Array.isArray(contents) ||
+      contents.length === 0 ||
+      !contents.every(
+        (content: unknown) =>
+          typeof content === 'object' &&
+          content !== null &&
+          Array.isArray((content as Record<string, unknown>)['parts']),
+      )
+    ) {
+      throw corrupt('"contents" is not a non-empty array of { role, parts } contents');
+    }
+    records.push({
+      id,
+      line: index + 1,
+      text,
+      turn: {
+        contents,
+        tokenCount: typeof tokenCount === 'number' ? tokenCount : undefined,
+        createdAt: typeof createdAt === 'number' ? createdAt : undefined,
+      },
+    });
+  }
+  return records;
+}
+
+/**
+ * Before an append: a file whose last byte is not a newline ends with a torn write, which the new
+ * line would be glued to. Cuts the file back to its last newline and returns the new size.
+ * @internal
+ */
+export async function cutTornTail(
+  handle: FileHandle,
+  size: number,
+  { file, logger }: { file: string; logger: Logger },
+): Promise<number> {
+  if (size === 0) return 0;
+  const chunk = Buffer.alloc(Math.min(size, 65_536));
+  let position = size;
+  let first = true;
+  while (position > 0) {
+    const length = Math.min(chunk.length, position);
+    position -= length;
+    const { bytesRead } = await handle.read(chunk, 0, length, position);
+    const newline = chunk.subarray(0, bytesRead).lastIndexOf(NEWLINE);
+    if (first && newline === bytesRead - 1) return size;
+    first = false;
+    if (newline !== -1) {
+      const end = position + newline + 1;
+      await handle.truncate(end);
+      warnTornLine(logger, file, size - end, 'removed it before appending');
+      return end;
+    }
+  }
+  await handle.truncate(0);
+  warnTornLine(logger, file, size, 'removed it before appending');
+  return 0;
+}
+
+function warnTornLine(logger: Logger, file: string, bytes: number, action: string): void {
+  if (!isLevelEnabled(logger, 'warn')) return;
+  logger.warn(
+    { file, bytes },
+    `the chat history file ends with a torn line (a write cut short by a crash); ${action}. The turn it held was never confirmed as saved.`,
+  );
+}

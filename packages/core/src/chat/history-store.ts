@@ -1,0 +1,69 @@
+import type { Logger } from '../logging/logger.ts';
+import type { Content } from '../wire/content.ts';
+
+/**
+ * One send of a chat, as stored: the user's message and every content the run added after it
+ * (model turns with their thought signatures and call ids, function-response turns), verbatim and
+ * in order.
+ *
+ * It is the unit of storage and of history limits. A turn starts with the user's message and
+ * never ends between a function call and its response, so any run of whole turns, oldest ones
+ * dropped, is a history the API accepts.
+ */
+export type ChatTurn = {
+  contents: Content[];
+  /**
+   * Tokens of `contents`: measured from the run's `usageMetadata` when it reported them, else a
+   * cheap estimate. Used by `limit.maxTokens`; a store may drop it (it is then estimated).
+   */
+  tokenCount?: number | undefined;
+  /** When the send completed, in ms since the epoch. */
+  createdAt?: number | undefined;
+};
+
+/** What a {@link HistoryStore} gets with every call. */
+export type HistoryStoreContext = {
+  /** The session's logger, for warnings such as a torn last record ignored. */
+  logger: Logger;
+  /** Given to `load` only: a save is never aborted once the run it records has completed. */
+  signal?: AbortSignal | undefined;
+};
+
+/**
+ * Where chat sessions keep their turns: an in-memory map, a JSON-lines file, Redis, a database.
+ *
+ * The contract is an append-only log of {@link ChatTurn}s per session id:
+ *
+ * - `load(id)` returns every turn stored under `id`, oldest first (`[]` for an unknown id).
+ * - `append(id, turn)` adds one turn **atomically**: after a crash or a failure it is stored
+ *   whole or not at all, never in part. Store the turn as one record (one list entry, one row,
+ *   one line) and this holds without transactions.
+ * - `clear(id)` forgets every turn of `id`.
+ *
+ * Why an append of whole turns rather than a replace of the whole history: a turn is the only
+ * unit that is consistent on its own (a function call is never separated from its response), so
+ * atomicity is needed per turn and no more; one record per turn makes that a single write in any
+ * backend; and a save costs the size of the turn, not of the conversation. Turns must be kept
+ * verbatim (signatures and ids included): Gemini 3 refuses a history whose thought signatures
+ * were lost.
+ *
+ * A session never calls two methods for the same id at once (its calls go through one queue per
+ * store and id in the process). Writers in other processes are the store's concern.
+ *
+ * @example
+ * ```ts
+ * const redisStore: HistoryStore = {
+ *   load: async (id) => (await redis.lRange(`chat:${id}`, 0, -1)).map((line) => JSON.parse(line)),
+ *   append: async (id, turn) => void (await redis.rPush(`chat:${id}`, JSON.stringify(turn))),
+ *   clear: async (id) => void (await redis.del(`chat:${id}`)),
+ * };
+ * ```
+ */
+export interface HistoryStore {
+  load(
+    id: string,
+    context: HistoryStoreContext,
+  ): readonly ChatTurn[] | Promise<readonly ChatTurn[]>;
+  append(id: string, turn: ChatTurn, context: HistoryStoreContext): void | Promise<void>;
+  clear(id: string, context: HistoryStoreContext): void | Promise<void>;
+}

@@ -1,0 +1,120 @@
+import type { Content } from '../wire/content.ts';
+import { estimateContentTokens } from './estimate-content-tokens.ts';
+import type { ChatTurn } from './history-store.ts';
+
+/**
+ * How much stored history goes with each message. The store keeps every turn; only what is sent
+ * is limited, by dropping the oldest whole turns (a turn is one send: the user's message and
+ * everything the model and the tools added in reply). A limit never splits a function call from
+ * its response, and the history sent always starts with a user message.
+ */
+export type ChatHistoryLimit = {
+  /** The most earlier turns sent with a new message; `0` sends the message alone. */
+  maxTurns?: number | undefined;
+  /**
+   * The most tokens of history sent, the new message included (not the system instruction, the
+   * tools, or what the run adds). Turns count as measured from the usage the API reported when
+   * they were saved, else as estimated (four characters a token, 258 per media part). The newest
+   * turns that fit are sent; the message is always sent, even when it alone is larger.
+   */
+  maxTokens?: number | undefined;
+};
+
+/** The history to send and what the limit dropped. @internal */
+export type SelectedHistory = {
+  contents: Content[];
+  /** Stored turns sent. */
+  sentTurns: number;
+  /** Oldest stored turns left out. */
+  droppedTurns: number;
+  /** Tokens of the turns sent (measured or estimated); computed only with `maxTokens`. */
+  tokens: number | undefined;
+};
+
+// Estimates of turns without a stored count, cached per turn object: a memory store hands back
+// the same objects on every send, so each is walked once.
+const estimates = new WeakMap<ChatTurn, number>();
+
+/** The tokens of one stored turn. @internal */
+export function turnTokens(turn: ChatTurn): number {
+  const stored = turn.tokenCount;
+  if (typeof stored === 'number' && Number.isFinite(stored) && stored >= 0) return stored;
+  let estimate = estimates.get(turn);
+  if (estimate === undefined) {
+    estimate = estimateContentTokens(turn.contents);
+    estimates.set(turn, estimate);
+  }
+  return estimate;
+}
+
+/**
+ * Picks the newest stored turns that fit `limit`, whole, and flattens them into the history sent
+ * before a message of `messageTokens` tokens.
+ *
+ * The history may only start where a user message starts: a turn whose first content is a user
+ * content without function responses. A stored turn that starts otherwise (a hand-made or foreign
+ * store) is kept or dropped together with the turn before it, so a model turn or a response is
+ * never first and a call is never separated from its response. Without a limit (or one every turn
+ * fits in by count alone) the stored history is sent as it is.
+ * @internal
+ */
+export function selectHistory(
+  turns: readonly ChatTurn[],
+  limit: ChatHistoryLimit | undefined,
+  messageTokens: number,
+): SelectedHistory {
+  const maxTurns = limit?.maxTurns ?? Number.POSITIVE_INFINITY;
+  const maxTokens = limit?.maxTokens;
+  let start = turns.length;
+  let tokens = maxTokens === undefined ? 0 : messageTokens;
+  if (maxTokens === undefined && maxTurns >= turns.length) {
+    start = 0;
+  } else {
+    // Whole units (a turn that may start the history, with any turns glued after it), newest first.
+    let unitEnd = turns.length;
+    for (let index = turns.length - 1; index >= 0; index--) {
+      const turn = turns[index] as ChatTurn;
+      if (!startsWithUserMessage(turn)) {
+        // Glued to the turn before; with none before, the stored history itself starts badly
+        // and a limited history leaves it out.
+        if (index > 0) continue;
+        break;
+      }
+      let unitTokens = 0;
+      if (maxTokens !== undefined) {
+        for (let member = index; member < unitEnd; member++) {
+          unitTokens += turnTokens(turns[member] as ChatTurn);
+        }
+      }
+      if (turns.length - index > maxTurns) break;
+      if (maxTokens !== undefined && tokens + unitTokens > maxTokens) break;
+      tokens += unitTokens;
+      start = index;
+      unitEnd = index;
+    }
+  }
+  const contents: Content[] = [];
+  for (let index = start; index < turns.length; index++) {
+    for (const content of (turns[index] as ChatTurn).contents) contents.push(content);
+  }
+  return {
+    contents,
+    sentTurns: turns.length - start,
+    droppedTurns: start,
+    tokens: maxTokens === undefined ? undefined : tokens,
+  };
+}
+
+/** Whether a turn opens with a user message: the only place a sent history may start. */
+export function startsWithUserMessage(turn: ChatTurn): boolean {
+  const first = turn.contents[0] as Content | undefined;
+  if (first === undefined || (first.role !== undefined && first.role !== 'user')) return false;
+  const parts: unknown = first.parts;
+  if (!Array.isArray(parts) || parts.length === 0) return false;
+  for (const part of parts) {
+    if (typeof part !== 'object' || part === null) return false;
+    const record = part as Record<string, unknown>;
+    if (record['functionResponse'] != null || record['function_response'] != null) return false;
+  }
+  return true;
+}
