@@ -59,5 +59,12 @@ export class GemloopError extends Error {
 function describeCause(cause: unknown): unknown {
   if (GemloopError.isInstance(cause)) return cause.toJSON();
   if (cause instanceof Error) return { name: cause.name, message: cause.message };
-  return String(cause);
+  if (typeof cause !== 'object' || cause === null) return String(cause);
+  // A plain cause is described by its shape, not String(): String() throws on objects without a
+  // prototype, and JSON.stringify of a cyclic one would throw while reporting another error.
+  try {
+    return JSON.parse(JSON.stringify(cause)) as unknown;
+  } catch {
+    return Object.prototype.toString.call(cause);
+  }
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ApiCallError } from './api-call-error.ts';
+import { GemloopError } from './gemloop-error.ts';
+import { InvalidArgumentError } from './invalid-argument-error.ts';
+
+describe('GemloopError', () => {
+  it('is recognised across copies of the package by its marker and code', () => {
+    const error = new InvalidArgumentError({ argument: 'x', message: 'bad x' });
+    expect(GemloopError.isInstance(error)).toBe(true);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect(ApiCallError.isInstance(error)).toBe(false);
+    // What another copy of gemloop would throw: same marker symbol, different class.
+    const foreign = Object.assign(new Error('x'), { code: 'invalid-argument' });
+    Object.defineProperty(foreign, Symbol.for('gemloop.error'), { value: true });
+    expect(InvalidArgumentError.isInstance(foreign)).toBe(true);
+    expect(GemloopError.isInstance(new Error('plain'))).toBe(false);
+    expect(GemloopError.isInstance(null)).toBe(false);
+  });
+
+  it('serialises its fields and cause without throwing, whatever the cause is', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    const causes: unknown[] = [
+      Object.create(null),
+      cyclic,
+      { reason: 'x' },
+      42,
+      new TypeError('t'),
+    ];
+    const described = causes.map(
+      (cause) => new InvalidArgumentError({ argument: 'a', message: 'm', cause }).toJSON()['cause'],
+    );
+    expect(described).toEqual([
+      {},
+      '[object Object]',
+      { reason: 'x' },
+      '42',
+      { name: 'TypeError', message: 't' },
+    ]);
+    const json = JSON.parse(
+      JSON.stringify(new InvalidArgumentError({ argument: 'tools[0]', message: 'm' })),
+    );
+    expect(json).toEqual({
+      name: 'InvalidArgumentError',
+      code: 'invalid-argument',
+      message: 'm',
+      argument: 'tools[0]',
+    });
+  });
+});
