@@ -1,0 +1,66 @@
+import {
+  AgentAbortedError,
+  AgentRunError,
+  ApiCallError,
+  GemloopError,
+  InvalidArgumentError,
+  MissingApiKeyError,
+  ModelCallError,
+} from '@gemloop/core';
+import { createStyle, type Style } from './style.ts';
+
+/**
+ * An error as a user should see it: what went wrong and what to do, never a stack for an error
+ * gemloop explains itself (an API error, a missing key, a bad option). Only an unexpected error (a
+ * bug) gets its stack, because then the stack is what helps.
+ */
+export function formatError(error: unknown, style: Style = createStyle()): string {
+  if (AgentAbortedError.isInstance(error)) {
+    return style.yellow(`Cancelled after ${error.run.steps.length} step(s).`);
+  }
+  if (MissingApiKeyError.isInstance(error)) {
+    return `${style.red('No API key.')} ${error.message}`;
+  }
+  if (ModelCallError.isInstance(error) && ApiCallError.isInstance(error.cause)) {
+    return [
+      style.red(`The model call of step ${error.stepNumber} failed.`),
+      formatApiCallError(error.cause, style),
+    ].join('\n');
+  }
+  if (ApiCallError.isInstance(error)) return formatApiCallError(error, style);
+  if (InvalidArgumentError.isInstance(error)) {
+    return `${style.red(`Invalid ${error.argument}:`)} ${error.message}`;
+  }
+  if (AgentRunError.isInstance(error) || GemloopError.isInstance(error)) {
+    const cause =
+      error.cause instanceof Error && !error.message.includes(error.cause.message)
+        ? `\n  caused by ${error.cause.name}: ${error.cause.message}`
+        : '';
+    return `${style.red(`${error.name}:`)} ${error.message}${cause}`;
+  }
+  if (error instanceof Error) {
+    return `${style.red('Unexpected error (a bug in this example or in gemloop):')}\n${error.stack ?? error.message}`;
+  }
+  return `${style.red('Unexpected error:')} ${String(error)}`;
+}
+
+/** The message (which already says what to do), then the facts a bug report needs. */
+function formatApiCallError(error: ApiCallError, style: Style): string {
+  const lines = [`${style.red('Gemini API error:')} ${error.message}`];
+  const facts: string[] = [];
+  if (error.status !== undefined) {
+    facts.push(`HTTP ${error.status}${error.googleStatus ? ` ${error.googleStatus}` : ''}`);
+  } else {
+    facts.push('no response (network error)');
+  }
+  const reason = error.errorInfo?.reason;
+  if (reason !== undefined) facts.push(`reason ${reason}`);
+  facts.push(`${error.method} ${error.url}`);
+  lines.push(style.dim(`  ${facts.join(' · ')}`));
+  for (const link of error.help?.links ?? []) {
+    if (link.url !== undefined) {
+      lines.push(style.dim(`  see ${link.url}${link.description ? ` (${link.description})` : ''}`));
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,235 @@
+import type {
+  AgentEvent,
+  AgentResult,
+  AgentToolCall,
+  AgentUsage,
+  GroundingMetadata,
+} from '@gemloop/core';
+import type { Style } from './style.ts';
+
+/** Options of {@link createTracePrinter}. */
+export type TracePrinterOptions = {
+  /** Where the text goes, e.g. `(text) => process.stdout.write(text)`. */
+  write: (text: string) => void;
+  style: Style;
+  /** Print a heading per step and the usage and timing lines. @defaultValue true */
+  verbose?: boolean | undefined;
+  /** Longest tool argument or result text before it is cut. @defaultValue 200 */
+  maxValueLength?: number | undefined;
+};
+
+/** Renders an agent run as it happens; feed it every event of `agent.stream()`. */
+export type TracePrinter = {
+  event(event: AgentEvent<unknown>): void;
+  /** Ends a line the answer left open (before a prompt or an error message). */
+  finishLine(): void;
+};
+
+/**
+ * A readable live trace of `agent.stream()` events: each step, each tool call with its
+ * arguments, then its result (or error) and duration, the answer as it streams, token usage per
+ * step and for the run. Plain text when colour is off, so it greps well.
+ */
+export function createTracePrinter({
+  write,
+  style,
+  verbose = true,
+  maxValueLength = 200,
+}: TracePrinterOptions): TracePrinter {
+  let atLineStart = true;
+  // Which text stream (step and kind) the open line belongs to.
+  let openStream = '';
+
+  const line = (text: string): void => {
+    if (!atLineStart) write('\n');
+    write(`${text}\n`);
+    atLineStart = true;
+    openStream = '';
+  };
+  const cut = (text: string): string =>
+    text.length > maxValueLength ? `${text.slice(0, maxValueLength - 1)}…` : text;
+
+  return {
+    finishLine() {
+      if (!atLineStart) write('\n');
+      atLineStart = true;
+    },
+    event(event) {
+      switch (event.type) {
+        case 'step-start': {
+          if (verbose) {
+            if (event.stepNumber > 1) line('');
+            const kind =
+              event.kind === 'final-output'
+                ? ' (structured answer)'
+                : event.kind === 'resume'
+                  ? ' (answering pending calls)'
+                  : '';
+            line(style.bold(style.blue(`Step ${event.stepNumber}${kind}`)));
+          }
+          return;
+        }
+        case 'thought-delta':
+        case 'text-delta': {
+          const stream = `${event.stepNumber}:${event.type}`;
+          if (stream !== openStream && !atLineStart) {
+            write('\n');
+            atLineStart = true;
+          }
+          openStream = stream;
+          const paint =
+            event.type === 'thought-delta'
+              ? (text: string) => style.dim(style.magenta(text))
+              : (text: string) => text;
+          event.text.split('\n').forEach((piece, index) => {
+            if (index > 0) {
+              write('\n');
+              atLineStart = true;
+            }
+            if (piece === '') return;
+            // Indent answer lines like the tool lines, without trailing spaces on empty lines.
+            if (atLineStart) write('  ');
+            write(paint(piece));
+            atLineStart = false;
+          });
+          return;
+        }
+        case 'tool-call': {
+          line(
+            `  ${style.cyan('→')} ${style.bold(event.toolName)}(${cut(formatArgs(event.args))})`,
+          );
+          return;
+        }
+        case 'tool-result': {
+          const call = event.toolCall;
+          line(
+            `  ${style.green('✓')} ${call.toolName} ${style.dim(`${call.durationMs} ms`)} ${cut(formatValue(call.output))}`,
+          );
+          if (call.grounding !== undefined) printGrounding(call.grounding, 'tool');
+          return;
+        }
+        case 'tool-error': {
+          const call = event.toolCall;
+          line(
+            `  ${style.red('✗')} ${call.toolName} ${style.dim(`${call.durationMs} ms`)} ${style.red(event.outcome)}: ${cut(call.error ?? '')}`,
+          );
+          return;
+        }
+        case 'grounding': {
+          printGrounding(event.grounding, event.source);
+          return;
+        }
+        case 'step-end': {
+          const { step } = event;
+          if (step.reask !== undefined) {
+            line(style.yellow(`  (answer not usable: ${step.reask.reason}; asking again)`));
+          }
+          if (verbose) {
+            const tools = step.toolCalls.length > 0 ? `, tools ${step.toolsMs} ms` : '';
+            line(
+              style.dim(
+                `  step ${step.stepNumber}: model ${step.modelMs} ms${tools} · ${formatUsage(step.usage)}`,
+              ),
+            );
+          }
+          return;
+        }
+        case 'run-end':
+          return;
+      }
+    },
+  };
+
+  function printGrounding(grounding: GroundingMetadata, source: 'model' | 'tool'): void {
+    const queries = grounding.webSearchQueries ?? [];
+    const chunks = grounding.groundingChunks ?? [];
+    if (queries.length === 0 && chunks.length === 0) return;
+    const via = source === 'tool' ? ' (through the google_search function)' : '';
+    if (queries.length > 0) {
+      line(
+        `  ${style.magenta('⌕')} searched${via}: ${queries.map((query) => `"${query}"`).join(', ')}`,
+      );
+    }
+    chunks.forEach((chunk, index) => {
+      const web = chunk.web;
+      if (web?.uri === undefined) return;
+      line(
+        style.dim(
+          `    [${index + 1}] ${web.title ?? web.uri} ${web.title === undefined ? '' : web.uri}`.trimEnd(),
+        ),
+      );
+    });
+  }
+}
+
+/** `{ city: 'Paris', days: 2 }` → `city: "Paris", days: 2`. */
+export function formatArgs(args: Record<string, unknown>): string {
+  return Object.entries(args)
+    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+    .join(', ');
+}
+
+/** A tool result on one line: JSON, or the text itself. */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return '(no output)';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** `571 tokens (523 in, 24 out, 24 thinking)`. */
+export function formatUsage(usage: AgentUsage): string {
+  const parts = [
+    `${usage.promptTokenCount.toLocaleString('en-US')} in`,
+    `${usage.candidatesTokenCount.toLocaleString('en-US')} out`,
+  ];
+  if (usage.thoughtsTokenCount > 0) {
+    parts.push(`${usage.thoughtsTokenCount.toLocaleString('en-US')} thinking`);
+  }
+  if (usage.toolUsePromptTokenCount > 0) {
+    parts.push(`${usage.toolUsePromptTokenCount.toLocaleString('en-US')} tool-use prompt`);
+  }
+  if (usage.cachedContentTokenCount > 0) {
+    parts.push(`${usage.cachedContentTokenCount.toLocaleString('en-US')} cached`);
+  }
+  return `${usage.totalTokenCount.toLocaleString('en-US')} tokens (${parts.join(', ')})`;
+}
+
+/**
+ * The events `agent.stream()` would have given, rebuilt from a finished result, so a run made
+ * with `agent.run()` prints the same trace (all at once instead of live).
+ */
+export function eventsOfResult<Output>(result: AgentResult<Output>): AgentEvent<unknown>[] {
+  const events: AgentEvent<unknown>[] = [];
+  for (const step of result.steps) {
+    const { stepNumber } = step;
+    events.push({ type: 'step-start', stepNumber, kind: step.kind });
+    if (step.thoughts !== '')
+      events.push({ type: 'thought-delta', stepNumber, text: step.thoughts });
+    if (step.text !== '') events.push({ type: 'text-delta', stepNumber, text: step.text });
+    for (const call of step.toolCalls) {
+      events.push({
+        type: 'tool-call',
+        stepNumber,
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        args: call.rawArgs,
+      });
+    }
+    for (const call of step.toolCalls) events.push(toolOutcomeEvent(stepNumber, call));
+    if (step.grounding !== undefined) {
+      events.push({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
+    }
+    events.push({ type: 'step-end', step });
+  }
+  return events;
+}
+
+function toolOutcomeEvent(stepNumber: number, toolCall: AgentToolCall): AgentEvent<unknown> {
+  return toolCall.outcome === 'success'
+    ? { type: 'tool-result', stepNumber, toolCall }
+    : { type: 'tool-error', stepNumber, outcome: toolCall.outcome, toolCall };
+}
