@@ -1,0 +1,184 @@
+// Human approval of tool calls: `beforeToolCall` sees every call (with parsed arguments) before
+// it runs, and approves it, denies it (the model gets your reason as the call's error), or runs it
+// with other arguments. In a terminal you decide; with --auto (or when piped, as in CI) a small
+// policy decides: deleting drafts is fine, deleting anything else is not, and email goes to you
+// for review first.
+//
+//   pnpm --filter @gemloop/examples run approval
+//   pnpm --filter @gemloop/examples run approval --auto
+
+import { createInterface } from 'node:readline/promises';
+import {
+  type BeforeToolCallContext,
+  type BeforeToolCallDecision,
+  createAgent,
+  defineTool,
+} from '@gemloop/core';
+import { demoModel, turn } from '@gemloop/core/testing';
+import { z } from 'zod';
+import { run } from '../lib/run.ts';
+import { formatArgs } from '../lib/trace-printer.ts';
+
+const REVIEWER = 'me@example.com';
+const REQUEST = `Tidy up the workspace: delete drafts/old-intro.md and .env, then email team@example.com that the workspace is clean.`;
+
+// Offline, the fake makes the three calls a real model would, then the simulator sums up the
+// results it got back (including the denial).
+const SCRIPT = [
+  turn.calls([
+    { name: 'delete_file', args: { path: 'drafts/old-intro.md' } },
+    { name: 'delete_file', args: { path: '.env' } },
+    {
+      name: 'send_email',
+      args: {
+        to: 'team@example.com',
+        subject: 'Workspace cleaned',
+        body: 'Old drafts and secrets are gone.',
+      },
+    },
+  ]),
+  demoModel(),
+];
+
+await run(
+  async ({ gemini, model, flags, style }) => {
+    // An in-memory workspace and outbox, so the example changes nothing on your machine.
+    const files = new Map([
+      ['drafts/old-intro.md', '# Intro (old)'],
+      ['drafts/plan.md', '# Plan'],
+      ['.env', 'API_TOKEN=...'],
+    ]);
+    const outbox: { to: string; subject: string; body: string }[] = [];
+
+    const deleteFile = defineTool({
+      name: 'delete_file',
+      description: 'Deletes a file of the workspace.',
+      parameters: z.object({ path: z.string().describe('Path relative to the workspace root') }),
+      execute: ({ path }) => {
+        if (!files.delete(path)) throw new Error(`No file ${path}.`);
+        return { deleted: path };
+      },
+    });
+    const sendEmail = defineTool({
+      name: 'send_email',
+      description: 'Sends an email.',
+      parameters: z.object({ to: z.email(), subject: z.string(), body: z.string() }),
+      execute: (email) => {
+        outbox.push(email);
+        return { sent: true, to: email.to };
+      },
+    });
+
+    const interactive = flags.auto !== true && process.stdin.isTTY === true && process.stdout.isTTY;
+    const decide = interactive ? askInTerminal() : policy;
+    // Calls of one turn run in parallel: one decision at a time keeps the prompts readable.
+    let queue: Promise<unknown> = Promise.resolve();
+    const agent = createAgent({
+      gemini,
+      model,
+      tools: [deleteFile, sendEmail],
+      beforeToolCall: (call) => {
+        const decision = queue.then(async () => {
+          const made = await decide(call);
+          console.log(`  ${describeDecision(call, made)}`);
+          return made;
+        });
+        queue = decision.catch(() => {});
+        return decision;
+      },
+    });
+
+    console.log(style.bold(`Request: ${REQUEST}`));
+    console.log(
+      interactive ? 'You decide each call.' : 'Decisions by policy (--auto, or not a terminal):',
+    );
+    const result = await agent.run(REQUEST);
+
+    console.log(`\n${result.text}\n`);
+    for (const call of result.steps.flatMap((step) => step.toolCalls)) {
+      console.log(`${call.toolName}(${formatArgs(call.rawArgs)}): ${call.outcome}`);
+    }
+    console.log(`files left: ${[...files.keys()].join(', ')}`);
+    console.log(
+      `outbox: ${outbox.map((email) => `"${email.subject}" to ${email.to}`).join('; ') || 'empty'}`,
+    );
+  },
+  {
+    script: SCRIPT,
+    flags: {
+      auto: { type: 'boolean', description: 'Decide by the built-in policy instead of asking.' },
+    },
+  },
+);
+
+/** The CI policy: one approval, one denial, one changed call. */
+function policy(call: BeforeToolCallContext): BeforeToolCallDecision {
+  if (call.toolName === 'delete_file') {
+    const { path } = call.args as { path: string };
+    return path.startsWith('drafts/')
+      ? { type: 'approve' }
+      : {
+          type: 'deny',
+          message: `Deleting ${path} needs a human: only files in drafts/ may be deleted.`,
+        };
+  }
+  if (call.toolName === 'send_email') {
+    const email = call.args as { to: string; subject: string; body: string };
+    if (email.to !== REVIEWER) {
+      return {
+        type: 'modify',
+        args: {
+          ...email,
+          to: REVIEWER,
+          subject: `[for review, meant for ${email.to}] ${email.subject}`,
+        },
+      };
+    }
+  }
+  return { type: 'approve' };
+}
+
+/** Asks on the terminal: approve, deny (with a reason), or edit the arguments as JSON. */
+function askInTerminal(): (call: BeforeToolCallContext) => Promise<BeforeToolCallDecision> {
+  return async (call) => {
+    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      for (;;) {
+        const answer = (
+          await prompt.question(
+            `\n${call.toolName}(${formatArgs(call.rawArgs)})\n  [a]pprove, [d]eny, [e]dit? `,
+          )
+        )
+          .trim()
+          .toLowerCase();
+        if (answer === 'a' || answer === 'approve' || answer === 'y') return { type: 'approve' };
+        if (answer === 'd' || answer === 'deny' || answer === 'n') {
+          const reason = (
+            await prompt.question('  reason for the model (Enter for none): ')
+          ).trim();
+          return { type: 'deny', message: reason || 'The user declined this call.' };
+        }
+        if (answer === 'e' || answer === 'edit') {
+          const text = await prompt.question(
+            `  new arguments as JSON (Enter keeps ${JSON.stringify(call.args)}): `,
+          );
+          if (text.trim() === '') return { type: 'approve' };
+          try {
+            return { type: 'modify', args: JSON.parse(text) as unknown };
+          } catch {
+            console.log('  That is not JSON; try again.');
+          }
+        }
+      }
+    } finally {
+      prompt.close();
+    }
+  };
+}
+
+function describeDecision(call: BeforeToolCallContext, decision: BeforeToolCallDecision): string {
+  const what = `${call.toolName}(${formatArgs(call.rawArgs)})`;
+  if (decision === undefined || decision.type === 'approve') return `approved ${what}`;
+  if (decision.type === 'deny') return `denied   ${what}: ${decision.message}`;
+  return `modified ${what} -> (${formatArgs(decision.args as Record<string, unknown>)})`;
+}
