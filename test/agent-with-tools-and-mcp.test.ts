@@ -1,9 +1,17 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Content, GenerateContentBody, Part } from '@gemloop/core';
 import { createAgent, createGemini } from '@gemloop/core';
 import type { FakeGemini } from '@gemloop/core/testing';
 import { createFakeGemini, turn } from '@gemloop/core/testing';
 import type { McpTools } from '@gemloop/tools';
-import { createCalculatorTool, createDateTimeTools, createMcpTools } from '@gemloop/tools';
+import {
+  createCalculatorTool,
+  createDateTimeTools,
+  createFileTools,
+  createMcpTools,
+} from '@gemloop/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -103,8 +111,9 @@ async function startTravelServer(): Promise<{
 }
 
 const script = () => [
-  // Step 1: three calls in parallel, one per kind of tool.
+  // Step 1: four calls in parallel: file, calculator, clock and MCP tools.
   turn.calls([
+    { name: 'read_file', args: { path: 'trip/budget.txt' } },
     { name: 'calculator', args: { expression: '2 * (350 + 120)' } },
     { name: 'get_current_time', args: { timeZone: 'Europe/Oslo', format: 'yyyy-MM-dd HH:mm' } },
     { name: 'travel_get_forecast', args: { city: 'Oslo', days: 2 } },
@@ -123,12 +132,16 @@ const script = () => [
 
 const fakes: FakeGemini[] = [];
 const clients: Client[] = [];
+const folders: string[] = [];
 afterEach(async () => {
   await Promise.all([
     ...fakes.splice(0).map((fake) => fake.close()),
     ...clients.splice(0).map((client) => client.close()),
+    ...folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })),
   ]);
 });
+
+const budget = 'Hotel: 350 per night\nFlights: 120\n';
 
 async function setUp(model: string) {
   const fake = createFakeGemini({ script: script(), seed: 7 });
@@ -137,18 +150,20 @@ async function setUp(model: string) {
   const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
   const travel = await startTravelServer();
   clients.push(travel.client);
+  const root = await mkdtemp(join(tmpdir(), 'gemloop-trip-'));
+  folders.push(root);
+  await mkdir(join(root, 'trip'));
+  await writeFile(join(root, 'trip', 'budget.txt'), budget);
+  const files = createFileTools({ root });
   const calculator = createCalculatorTool();
   const dateTime = createDateTimeTools({ now: () => now });
+  const local = [...files.tools, calculator, ...dateTime.tools];
   const mcp: McpTools = await createMcpTools(travel.client, {
     prefix: 'travel_',
-    reservedNames: [calculator.name, ...dateTime.tools.map((tool) => tool.name)],
+    reservedNames: local.map((tool) => tool.name),
     closeClient: true,
   });
-  const agent = createAgent({
-    gemini,
-    model,
-    tools: [calculator, ...dateTime.tools, ...mcp.tools],
-  });
+  const agent = createAgent({ gemini, model, tools: [...local, ...mcp.tools] });
   return { fake, agent, travel, mcp };
 }
 
@@ -191,12 +206,19 @@ describe('an agent with ready-made tools and an MCP server', () => {
       },
     });
 
-    // Step 1: three responses in one user content, in call order, echoing the server's call ids.
+    // Step 1: four responses in one user content, in call order, echoing the server's call ids.
     const afterStep1 = sentInRequest(fake, 1);
-    const [idCalc, idTime, idForecast] = callIds(afterStep1[1]);
+    const [idFile, idCalc, idTime, idForecast] = callIds(afterStep1[1]);
     expect(afterStep1[2]).toEqual({
       role: 'user',
       parts: [
+        {
+          functionResponse: {
+            id: idFile,
+            name: 'read_file',
+            response: { path: 'trip/budget.txt', size: budget.length, offset: 0, content: budget },
+          },
+        },
         {
           functionResponse: {
             id: idCalc,
@@ -285,6 +307,7 @@ describe('an agent with ready-made tools and an MCP server', () => {
     expect(
       result.steps.flatMap((step) => step.toolCalls.map((call) => [call.toolName, call.outcome])),
     ).toEqual([
+      ['read_file', 'success'],
       ['calculator', 'success'],
       ['get_current_time', 'success'],
       ['travel_get_forecast', 'success'],
