@@ -44,6 +44,19 @@ export default defineConfig({
         test: { name: 'integration', root: './test', include: ['**/*.test.ts'] },
       },
       {
+        // Every example and the chat CLI run offline in their own processes (node + tsx, the
+        // @gemloop/source condition), exactly as their package scripts run them; the examples'
+        // own tools and helpers are tested in-process.
+        ...source,
+        test: {
+          name: 'examples',
+          root: './examples',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 120_000,
+        },
+      },
+      {
         // The quick bench runs as a child process (its own server and worker processes); the
         // test checks that every contender reached the scripted answer, never timings.
         test: { name: 'bench', root: './bench', include: ['src/**/*.test.ts'], testTimeout: 240_000 },

@@ -19,6 +19,11 @@ export const ENV_FILES: readonly string[] = [
 export function loadEnvFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   const chosen = env['GEMLOOP_ENV_FILE'];
   if (chosen === 'off') return [];
+  if (chosen !== undefined && chosen !== '' && !existsSync(chosen)) {
+    throw new Error(
+      `GEMLOOP_ENV_FILE names ${chosen}, which does not exist (use "off" to load none).`,
+    );
+  }
   const files = chosen === undefined || chosen === '' ? ENV_FILES : [chosen];
   const loaded: string[] = [];
   for (const file of files) {

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { loadEnvFiles } from './load-env-file.ts';
+
+const names = ['GEMLOOP_TEST_A', 'GEMLOOP_TEST_B'];
+const directory = mkdtempSync(join(tmpdir(), 'gemloop-env-'));
+
+afterEach(() => {
+  for (const name of names) delete process.env[name];
+});
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('loadEnvFiles', () => {
+  it('loads the file GEMLOOP_ENV_FILE names, without overriding what is already set (even empty)', () => {
+    const file = join(directory, 'test.env');
+    writeFileSync(file, 'GEMLOOP_TEST_A=from-file\nGEMLOOP_TEST_B=from-file\n');
+    process.env['GEMLOOP_TEST_A'] = '';
+    expect(loadEnvFiles({ GEMLOOP_ENV_FILE: file })).toEqual([file]);
+    expect(process.env['GEMLOOP_TEST_A']).toBe('');
+    expect(process.env['GEMLOOP_TEST_B']).toBe('from-file');
+  });
+
+  it('loads nothing with GEMLOOP_ENV_FILE=off', () => {
+    expect(loadEnvFiles({ GEMLOOP_ENV_FILE: 'off' })).toEqual([]);
+  });
+
+  it('refuses a GEMLOOP_ENV_FILE that does not exist, naming it', () => {
+    const missing = join(directory, 'missing.env');
+    expect(() => loadEnvFiles({ GEMLOOP_ENV_FILE: missing })).toThrow(
+      `GEMLOOP_ENV_FILE names ${missing}`,
+    );
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';
+
+// Every example, run offline as a user runs it (its own process, no key), with its final output
+// asserted. This is what proves in CI that the examples work. They run a few at a time: each is
+// a separate node process with its own fake server.
+
+const OFFLINE = /^Offline: no (GEMINI_API_KEY|COMETAPI_KEY) set/;
+
+async function runOk(file: string, args: readonly string[] = []): Promise<ExampleRun> {
+  const run = await runExample(file, { args });
+  expect(run.code, describeRun(run)).toBe(0);
+  expect(run.stderr, describeRun(run)).toBe('');
+  expect(run.stdout.split('\n')[0], describeRun(run)).toMatch(OFFLINE);
+  return run;
+}
+
+/** The lines after the first one that contains `heading`. */
+function section(stdout: string, heading: string, until?: string): string {
+  const start = stdout.indexOf(heading);
+  expect(start, `no "${heading}" in:\n${stdout}`).toBeGreaterThanOrEqual(0);
+  const end = until === undefined ? -1 : stdout.indexOf(until, start + heading.length);
+  return stdout.slice(start, end < 0 ? undefined : end);
+}
+
+describe.concurrent('the examples, offline', () => {
+  it('quick-start: calls its one tool with the arguments the question implies and answers', async () => {
+    const { stdout } = await runOk('quick-start/basic.ts');
+    expect(stdout).toContain(
+      'get_weather({"city":"Paris","unit":"celsius"}) -> {"city":"Paris","temperature":18,"unit":"celsius"',
+    );
+    expect(stdout).toMatch(/\*\*Weather \(Paris\)\*\*: city Paris, temperature 18, unit celsius/);
+    expect(stdout).toMatch(/\(2 model calls, \d+ tokens\)/);
+  });
+
+  it('parallel-tools: runs the three calls of one turn at once, and one by one with toolConcurrency 1', async () => {
+    const { stdout } = await runOk('parallel-tools/basic.ts');
+    const parallel = section(stdout, 'In parallel', 'One at a time');
+    const serial = section(stdout, 'One at a time');
+    const timing = (text: string) => {
+      const match =
+        /3 calls in one model turn: tools took (\d+) ms \(the calls add up to (\d+) ms\)/.exec(
+          text,
+        );
+      expect(match, text).not.toBeNull();
+      return { wall: Number(match?.[1]), sum: Number(match?.[2]) };
+    };
+    // In parallel every lookup starts before the first one finishes.
+    expect(parallel.indexOf('Lima: lookup started')).toBeLessThan(
+      parallel.indexOf('Paris: lookup finished'),
+    );
+    expect(timing(parallel).wall).toBeLessThan(timing(parallel).sum * 0.7);
+    expect(serial.indexOf('Paris: lookup finished')).toBeLessThan(
+      serial.indexOf('Tokyo: lookup started'),
+    );
+    expect(timing(serial).wall).toBeGreaterThanOrEqual(timing(serial).sum * 0.95);
+    expect(serial).toContain('Lima, Peru');
+  });
+
+  it('structured-output: prints the parsed, typed object and checks its total', async () => {
+    const { stdout } = await runOk('structured-output/basic.ts');
+    const json = stdout.slice(stdout.indexOf('\n{') + 1, stdout.indexOf('\n}\n') + 2);
+    expect(JSON.parse(json)).toEqual({
+      vendor: 'Brewline Coffee Supplies',
+      invoiceNumber: 'INV-2024-0117',
+      issuedOn: '2024-05-17',
+      currency: 'EUR',
+      lineItems: [
+        { description: 'Espresso beans 1kg', quantity: 3, unitPrice: 24.5 },
+        { description: 'Descaling kit', quantity: 1, unitPrice: 12 },
+      ],
+      total: 85.5,
+    });
+    expect(stdout).toContain(
+      '2 line items adding up to 85.50 EUR: matches the stated total of 85.50.',
+    );
+  });
+
+  it('structured-output:with-tools: fills the schema from the tool results on Gemini 3', async () => {
+    const { stdout } = await runOk('structured-output/with-tools.ts');
+    expect(stdout).toContain('gemini-3-flash-preview: schema and tools in the same requests');
+    expect(stdout).toContain('steps: 1 tools, 2 tools');
+    expect(stdout).toMatch(/Paris\s+18 °C\s+partly cloudy/);
+    expect(stdout).toMatch(/Tokyo\s+24 °C\s+clear sky/);
+    expect(stdout).toMatch(/Lima\s+19 °C\s+overcast/);
+    expect(stdout).toContain('warmest: Tokyo');
+  });
+
+  it('grounding: searches inside the turn on Gemini 3 and through the google_search function on 2.5, with sources', async () => {
+    const { stdout } = await runOk('grounding/basic.ts');
+    const gemini3 = section(stdout, 'gemini-3-flash-preview', 'gemini-2.5-flash');
+    const gemini25 = section(stdout, 'gemini-2.5-flash');
+    expect(gemini3).toContain('[Google ran GOOGLE_SEARCH_WEB] ["2028 Summer Olympics host city"]');
+    expect(gemini3).toContain(
+      'wire: tools [googleSearch, functionDeclarations[get_weather]], toolConfig {"includeServerSideToolInvocations":true}',
+    );
+    expect(gemini25).toContain(
+      '[gemloop ran google_search] {"query":"2028 Summer Olympics host city"}',
+    );
+    expect(gemini25).toContain('wire: tools [functionDeclarations[get_weather, google_search]]');
+    for (const text of [gemini3, gemini25]) {
+      expect(text).toContain('[gemloop ran get_weather] {"city":"Los Angeles"}');
+      expect(text).toContain('Right now it is 22 °C there, clear sky');
+      expect(text).toContain('searched: "2028 Summer Olympics host city"');
+      expect(text).toContain(
+        '[1] olympics.com https://www.olympics.com/en/olympic-games/los-angeles-2028',
+      );
+      expect(text).toContain('[2] la28.org https://la28.org/');
+    }
+  });
+
+  it('approval: approves, denies and modifies calls by policy when not in a terminal', async () => {
+    const { stdout } = await runOk('approval/basic.ts');
+    expect(stdout).toContain('Decisions by policy');
+    expect(stdout).toContain('approved delete_file(path: "drafts/old-intro.md")');
+    expect(stdout).toContain('denied   delete_file(path: ".env"): Deleting .env needs a human');
+    expect(stdout).toMatch(
+      /modified send_email\(to: "team@example.com".*-> \(to: "me@example.com"/,
+    );
+    expect(stdout).toContain('delete_file(path: ".env"): denied');
+    expect(stdout).toContain('files left: drafts/plan.md, .env');
+    expect(stdout).toContain(
+      'outbox: "[for review, meant for team@example.com] Workspace cleaned" to me@example.com',
+    );
+  });
+
+  it('multimodal: sends the drawn PNG in the user turn', async () => {
+    const { stdout } = await runOk('multimodal/basic.ts');
+    const saved = /image: .*gemloop-shapes\.png \((\d+) bytes\)/.exec(stdout);
+    expect(saved, stdout).not.toBeNull();
+    expect(stdout).toContain(`I received an image (image/png, ${saved?.[1]} bytes)`);
+  });
+
+  it('multimodal:tool-image: returns the chart inside the function response on Gemini 3', async () => {
+    const { stdout } = await runOk('multimodal/tool-image.ts');
+    expect(stdout).toMatch(
+      /render_bar_chart -> \{"output":\{"title":"Sales, January to April","bars":4,"bytes":\d+\}\} \+ 1 image part\(s\)/,
+    );
+    expect(stdout).toContain('The chart arrived inside the functionResponse (Gemini 3)');
+  });
+
+  it('multimodal:tool-image: moves the chart beside the function response on Gemini 2.5', async () => {
+    const { stdout } = await runOk('multimodal/tool-image.ts', ['--model', 'gemini-2.5-flash']);
+    expect(stdout).toContain('+ 0 image part(s)');
+    expect(stdout).toContain(
+      'The chart arrived as an image part in a user turn after the functionResponse (older models)',
+    );
+  });
+
+  it('gateway: sends the key as Authorization: Bearer only', async () => {
+    const { stdout } = await runOk('gateway/basic.ts');
+    expect(stdout).toContain('result 7006652');
+    expect(stdout).toContain(
+      '2 requests: Authorization: Bearer on every one; x-goog-api-key never sent; key in the URL never',
+    );
+  });
+});

@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The examples package folder. */
+export const EXAMPLES_ROOT: string = fileURLToPath(new URL('../', import.meta.url));
+
+/** How an example process ended and what it printed. */
+export type ExampleRun = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+};
+
+/** Options of {@link startExample}. */
+export type StartExampleOptions = {
+  args?: readonly string[] | undefined;
+  /** Variables added to the offline environment. */
+  env?: Record<string, string> | undefined;
+  /** Killed (SIGKILL) after this long. @defaultValue 90000 */
+  timeoutMs?: number | undefined;
+};
+
+/** A running example: its process, what it printed so far, and its end. */
+export type StartedExample = {
+  child: ChildProcess;
+  /** Everything printed on stdout so far. */
+  output(): string;
+  /** Resolves once `pattern` appears on stdout (rejects if the process ends first). */
+  waitFor(pattern: string | RegExp): Promise<void>;
+  done: Promise<ExampleRun>;
+};
+
+/**
+ * The environment of an offline run: every key variable set to the empty string, not deleted, so
+ * that a developer's examples/.env cannot fill it back in (`process.loadEnvFile` never overrides a
+ * variable that exists), and no colour, so the output is what a pipe gets.
+ */
+export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['FORCE_COLOR', 'NODE_OPTIONS']) delete env[name];
+  for (const name of [
+    'GEMINI_API_KEY',
+    'GOOGLE_API_KEY',
+    'COMETAPI_KEY',
+    'GEMINI_BASE_URL',
+    'GEMINI_MODEL',
+  ]) {
+    env[name] = '';
+  }
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/**
+ * Starts an example file (relative to the examples folder) the way its package script does:
+ * node with the `@gemloop/source` condition and tsx's loader, in one process (no tsx CLI
+ * wrapper), so signals reach the example itself.
+ */
+export function startExample(file: string, options: StartExampleOptions = {}): StartedExample {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@gemloop/source', '--import', 'tsx', file, ...(options.args ?? [])],
+    { cwd: EXAMPLES_ROOT, env: offlineEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  const watchers: { pattern: string | RegExp; resolve: () => void }[] = [];
+  const matches = (pattern: string | RegExp) =>
+    typeof pattern === 'string' ? stdout.includes(pattern) : pattern.test(stdout);
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const watcher of watchers.splice(0)) {
+      if (matches(watcher.pattern)) watcher.resolve();
+      else watchers.push(watcher);
+    }
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+  const done = new Promise<ExampleRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    output: () => stdout,
+    waitFor(pattern) {
+      if (matches(pattern)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        watchers.push({ pattern, resolve });
+        done.then(() => {
+          if (!matches(pattern)) {
+            reject(
+              new Error(`${file} ended before printing ${String(pattern)}:\n${stdout}\n${stderr}`),
+            );
+          }
+        }, reject);
+      });
+    },
+    done,
+  };
+}
+
+/** Runs an example offline to its end. */
+export function runExample(file: string, options: StartExampleOptions = {}): Promise<ExampleRun> {
+  return startExample(file, options).done;
+}
+
+/** A readable failure message: the exit and everything the example printed. */
+export function describeRun(run: ExampleRun): string {
+  return `exit ${run.code ?? run.signal}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`;
+}
