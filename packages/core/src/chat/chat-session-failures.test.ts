@@ -15,6 +15,7 @@ import {
   sentContents,
   serve,
   temporaryDirectory,
+  thrownBy,
   weather,
 } from './__fixtures__/chat-fixtures.ts';
 import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
@@ -360,13 +361,7 @@ describe('chat input checks', () => {
     const { gemini } = await serve();
     const agent = createAgent({ gemini, model });
 
-    const error = (() => {
-      try {
-        createChatSession({ agent, ...(options as object) } as never);
-      } catch (caught) {
-        return caught;
-      }
-    })();
+    const error = thrownBy(() => createChatSession({ agent, ...(options as object) } as never));
 
     expect(InvalidArgumentError.isInstance(error) && error.argument).toBe(argument);
   });

@@ -176,7 +176,9 @@ describe('createChatSession', () => {
       for await (const event of stream) {
         if (event.type === 'text-delta') text += event.text;
         if (event.type === 'run-end') {
-          storedAtRunEnd.push((await streamStore.load(streamChat.id)).length);
+          storedAtRunEnd.push(
+            (await streamStore.load(streamChat.id, { logger: recordingLogger() })).length,
+          );
           expect(event.result).toBe(await stream.result);
         }
       }

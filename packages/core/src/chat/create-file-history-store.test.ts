@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Content } from '../wire/content.ts';
-import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
+import {
+  cleanUp,
+  recordingLogger,
+  temporaryDirectory,
+  thrownBy,
+} from './__fixtures__/chat-fixtures.ts';
 import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
 import type { ChatTurn } from './history-store.ts';
@@ -212,13 +217,7 @@ describe('createFileHistoryStore', () => {
     [{ directory: 'a', path: 'b' }, 'directory'],
     [{ directory: 5 }, 'directory'],
   ])('refuses the options %j', (options, argument) => {
-    const error = (() => {
-      try {
-        createFileHistoryStore(options as never);
-      } catch (caught) {
-        return caught;
-      }
-    })();
+    const error = thrownBy(() => createFileHistoryStore(options as never));
 
     expect(InvalidArgumentError.isInstance(error) && error.argument).toBe(argument);
   });

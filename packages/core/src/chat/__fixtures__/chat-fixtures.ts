@@ -80,3 +80,13 @@ export const pixel: Content['parts'] = [
     },
   },
 ];
+
+/** What `run` throws, or `undefined`. */
+export function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
