@@ -1,3 +1,5 @@
+import type { ChatOptions, ChatSession } from '../chat/chat-session.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
 import type { AgentResult } from './agent-result.ts';
@@ -23,6 +25,11 @@ export type Agent<Output = undefined> = {
    * resolves to what `run()` would have returned, with the same history.
    */
   stream(input: AgentInput, options?: RunOptions): AgentStream<Output>;
+  /**
+   * A multi-turn chat with this agent, its history kept in a store (in memory by default); logs
+   * go to the agent's logger unless `options.logger` is set. See {@link createChatSession}.
+   */
+  chat(options?: ChatOptions): ChatSession<Output>;
 };
 
 /**
@@ -45,7 +52,7 @@ export type Agent<Output = undefined> = {
  */
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
   const config: AgentConfig<Output> = resolveAgentConfig(options);
-  return {
+  const agent: Agent<Output> = {
     model: config.model,
     run(input, { signal, history } = {}) {
       return runLoop(config, input, {
@@ -62,5 +69,13 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         signal,
       );
     },
+    chat(chatOptions = {}) {
+      return createChatSession({
+        ...chatOptions,
+        logger: chatOptions.logger ?? config.logger,
+        agent,
+      });
+    },
   };
+  return agent;
 }

@@ -281,6 +281,34 @@ describe('createChatSession', () => {
     expect(again.store).not.toBe(anonymous.store);
     expect(createChatSession({ agent, id: 'bob' }).store).toBe(again.store);
   });
+
+  it('is what agent.chat() makes, logging to the agent’s logger', async () => {
+    const { fake, gemini } = await serve({ script: () => turn.text('Noted.') });
+    const logger = recordingLogger();
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', logger });
+
+    const first = await agent.chat({ id: 'carol' }).send('I like tea.');
+    const second = await agent
+      .chat({ id: 'carol', limit: { maxTurns: 5 } })
+      .send('What do I like?');
+
+    expect(first.chat.sessionId).toBe('carol');
+    expect(second.chat.sentTurns).toBe(1);
+    expect(sentContents(fake, 1)).toHaveLength(3);
+    expect(
+      logger.lines
+        .filter((line) => line.fields['component'] === 'chat')
+        .map((line) => [line.message, line.fields['sessionId']]),
+    ).toEqual([
+      ['chat send started', 'carol'],
+      ['chat turn saved', 'carol'],
+      ['chat send started', 'carol'],
+      ['chat turn saved', 'carol'],
+    ]);
+    const own = recordingLogger();
+    await agent.chat({ logger: own }).send('Hi');
+    expect(own.lines.map((line) => line.message)).toEqual(['chat send started', 'chat turn saved']);
+  });
 });
 
 async function reopen(store: HistoryStore): Promise<HistoryStore> {
