@@ -7,9 +7,9 @@ export type MemoryHistoryStore = HistoryStore & {
 };
 
 /**
- * A {@link HistoryStore} in memory: the default of chat sessions. Turns are kept as the objects
- * given (no copies, so a long conversation costs its contents once); do not mutate the contents
- * of a result you sent through it. Everything is lost with the process.
+ * A {@link HistoryStore} in memory: the default of chat sessions. The contents are kept as the
+ * objects given (not deep copies, so a long conversation costs its contents once): do not mutate
+ * the contents of a result. Everything is lost with the process.
  *
  * @example
  * ```ts
@@ -24,9 +24,11 @@ export function createMemoryHistoryStore(): MemoryHistoryStore {
       return turnsById.get(id)?.slice() ?? [];
     },
     append(id, turn) {
+      // A copy of the list (not of the contents), so pushing to a result's array changes nothing.
+      const stored: ChatTurn = { ...turn, contents: turn.contents.slice() };
       const turns = turnsById.get(id);
-      if (turns === undefined) turnsById.set(id, [turn]);
-      else turns.push(turn);
+      if (turns === undefined) turnsById.set(id, [stored]);
+      else turns.push(stored);
     },
     clear(id) {
       turnsById.delete(id);
