@@ -26,8 +26,13 @@ export type StartedExample = {
   child: ChildProcess;
   /** Everything printed on stdout so far. */
   output(): string;
-  /** Resolves once `pattern` appears on stdout (rejects if the process ends first). */
-  waitFor(pattern: string | RegExp): Promise<void>;
+  /**
+   * Resolves once `pattern` appears on stdout at or after character `from` (rejects if the
+   * process ends first).
+   */
+  waitFor(pattern: string | RegExp, from?: number): Promise<void>;
+  /** Writes to its stdin. */
+  write(text: string): void;
   done: Promise<ExampleRun>;
 };
 
@@ -57,20 +62,37 @@ export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
  * wrapper), so signals reach the example itself.
  */
 export function startExample(file: string, options: StartExampleOptions = {}): StartedExample {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@gemloop/source', '--import', 'tsx', file, ...(options.args ?? [])],
-    { cwd: EXAMPLES_ROOT, env: offlineEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  return startProcess(process.execPath, exampleCommand(file, options.args), options, file);
+}
+
+/** The node arguments that run an example file as its package script does. */
+export function exampleCommand(file: string, args: readonly string[] = []): string[] {
+  return ['--conditions=@gemloop/source', '--import', 'tsx', file, ...args];
+}
+
+/** Starts any command in the examples folder with the offline environment. */
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  options: StartExampleOptions,
+  label: string,
+): StartedExample {
+  const child = spawn(command, [...args], {
+    cwd: EXAMPLES_ROOT,
+    env: offlineEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  const watchers: { pattern: string | RegExp; resolve: () => void }[] = [];
-  const matches = (pattern: string | RegExp) =>
-    typeof pattern === 'string' ? stdout.includes(pattern) : pattern.test(stdout);
+  const watchers: { pattern: string | RegExp; from: number; resolve: () => void }[] = [];
+  const matches = (pattern: string | RegExp, from: number) => {
+    const text = stdout.slice(from);
+    return typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
+  };
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     for (const watcher of watchers.splice(0)) {
-      if (matches(watcher.pattern)) watcher.resolve();
+      if (matches(watcher.pattern, watcher.from)) watcher.resolve();
       else watchers.push(watcher);
     }
   });
@@ -88,26 +110,31 @@ export function startExample(file: string, options: StartExampleOptions = {}): S
   return {
     child,
     output: () => stdout,
-    waitFor(pattern) {
-      if (matches(pattern)) return Promise.resolve();
+    waitFor(pattern, from = 0) {
+      if (matches(pattern, from)) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        watchers.push({ pattern, resolve });
+        watchers.push({ pattern, from, resolve });
         done.then(() => {
-          if (!matches(pattern)) {
+          if (!matches(pattern, from)) {
             reject(
-              new Error(`${file} ended before printing ${String(pattern)}:\n${stdout}\n${stderr}`),
+              new Error(`${label} ended before printing ${String(pattern)}:\n${stdout}\n${stderr}`),
             );
           }
         }, reject);
       });
     },
+    write(text) {
+      child.stdin?.write(text);
+    },
     done,
   };
 }
 
-/** Runs an example offline to its end. */
+/** Runs an example offline to its end, with nothing on its stdin. */
 export function runExample(file: string, options: StartExampleOptions = {}): Promise<ExampleRun> {
-  return startExample(file, options).done;
+  const started = startExample(file, options);
+  started.child.stdin?.end();
+  return started.done;
 }
 
 /** A readable failure message: the exit and everything the example printed. */

@@ -1,0 +1,183 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  describeRun,
+  exampleCommand,
+  runExample,
+  type StartedExample,
+  startExample,
+  startProcess,
+} from '../test/run-example-process.ts';
+
+// The chat CLI driven as a user drives it, offline: messages and commands through stdin, Ctrl-C
+// as a signal (piped stdin) and as a keystroke (a pseudo-terminal through `script`). The fake
+// streams slowly here so that a cancel lands in the middle of an answer.
+
+const SLOW = { GEMLOOP_FAKE_CHUNK_DELAY_MS: '100' };
+const GREETING_END = 'What would you like to know?';
+
+/** Sends a line and waits for what it should print after it. */
+async function send(chat: StartedExample, line: string, until: string | RegExp): Promise<string> {
+  const mark = chat.output().length;
+  chat.write(`${line}\n`);
+  await chat.waitFor(until, mark);
+  return chat.output().slice(mark);
+}
+
+describe.concurrent('pnpm chat (offline)', () => {
+  it('answers, reports usage, cancels an answer on SIGINT without saving it, resets, and quits on a second Ctrl-C', async () => {
+    const chat = startExample('chat/chat.ts', { env: SLOW });
+    await chat.waitFor('you> ');
+    expect(chat.output().split('\n')[0]).toMatch(/^Offline: no GEMINI_API_KEY set/);
+    expect(chat.output()).toContain('web fetch (offline stub: fetches nothing)');
+
+    const first = await send(chat, 'What is 12 * 34?', /\(2 step\(s\), [\d,]+ tokens/);
+    expect(first).toContain('→ calculator(expression: "12 * 34")');
+    expect(first).toContain('result 408');
+
+    const usage = await send(chat, '/usage', 'Stored: 1 turn(s)');
+    expect(usage).toMatch(
+      /This chat: [\d,]+ tokens \([\d,]+ in, [\d,]+ out.*\) over 1 answer\(s\)\./,
+    );
+    expect(usage).toMatch(/Last answer: [\d,]+ tokens/);
+
+    // A long answer, cancelled while it streams.
+    const mark = chat.output().length;
+    chat.write('hello\n');
+    await chat.waitFor("Hello! I'm the gemloop demo model", mark);
+    chat.child.kill('SIGINT');
+    await chat.waitFor('(cancelled; nothing of this answer was saved)', mark);
+    expect(chat.output().slice(mark)).not.toContain(GREETING_END);
+
+    const history = await send(chat, '/history', /turn 1 \(\d+ contents\)[\s\S]*you> $/);
+    expect(history).toContain('you   What is 12 * 34?');
+    expect(history).toContain('tool  ← calculator: {"expression":"12 * 34","result":408}');
+    expect(history).not.toContain('turn 2');
+    expect(history).not.toContain('hello');
+
+    expect(await send(chat, '/reset', 'History cleared')).toContain('History cleared');
+    expect(await send(chat, '/usage', 'Stored: 0 turn(s)')).toContain('over 1 answer(s)');
+
+    // At the prompt, one Ctrl-C warns and a second one quits.
+    const quit = chat.output().length;
+    chat.child.kill('SIGINT');
+    await chat.waitFor('(Press Ctrl-C again, or type /exit, to quit.)', quit);
+    chat.child.kill('SIGINT');
+    const run = await chat.done;
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout.trimEnd().endsWith('Bye.')).toBe(true);
+    expect(run.stderr).toBe('');
+  });
+
+  it('runs a piped script of commands: history, model switch, unknown command, /exit', async () => {
+    const chat = startExample('chat/chat.ts');
+    chat.write(
+      [
+        'read "notes.md"',
+        '/model',
+        '/model gemini-2.5-flash',
+        'What is 2 + 3?',
+        '/history',
+        '/nope',
+        '/help',
+        '/exit',
+        'never read',
+        '',
+      ].join('\n'),
+    );
+    chat.child.stdin?.end();
+    const run = await chat.done;
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stderr).toBe('');
+    const out = run.stdout;
+    expect(out).toContain('you> read "notes.md"');
+    expect(out).toContain('→ read_file(path: "notes.md")');
+    expect(out).toContain('The team offsite is on 14 March in Lyon.');
+    expect(out).toContain('Model: gemini-3-flash-preview');
+    expect(out).toContain('Now chatting with gemini-2.5-flash; the conversation is kept.');
+    expect(out).toContain('result 5');
+    // The history spans both models.
+    expect(out).toMatch(
+      /turn 1 \(4 contents\)[\s\S]*turn 2 \(4 contents\)[\s\S]*you {3}What is 2 \+ 3\?/,
+    );
+    expect(out).toContain('Unknown command /nope. Type /help for the list.');
+    expect(out).toContain('/model [name]');
+    expect(out).not.toContain('never read');
+    expect(out.trimEnd().endsWith('Bye.')).toBe(true);
+  });
+
+  it('keeps the conversation in JSON-lines files with --store, and continues it in the next run', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'gemloop-chat-'));
+    try {
+      const args = ['--store', directory, '--session', 'alice'];
+      const first = startExample('chat/chat.ts', { args });
+      first.write('What is 6 * 7?\n/exit\n');
+      const firstRun = await first.done;
+      expect(firstRun.code, describeRun(firstRun)).toBe(0);
+      expect(firstRun.stdout).toContain(
+        `History: session "alice" in ${directory} (0 earlier turn(s)).`,
+      );
+      const lines = readFileSync(join(directory, 'alice.jsonl'), 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('What is 6 * 7?');
+
+      const second = await runExample('chat/chat.ts', { args: [...args, '--offline'] });
+      expect(second.code, describeRun(second)).toBe(0);
+      expect(second.stdout).toContain(
+        `History: session "alice" in ${directory} (1 earlier turn(s)).`,
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  const hasScript = (() => {
+    try {
+      execFileSync('script', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  // In a terminal, readline reads keystrokes: Ctrl-C is the byte 0x03, which readline turns into
+  // its own SIGINT event. `script` (util-linux) gives the chat a pseudo-terminal to prove that path.
+  it.skipIf(!hasScript)(
+    'cancels with the Ctrl-C key in a terminal and quits on two more at the prompt',
+    async () => {
+      const command = [process.execPath, ...exampleCommand('chat/chat.ts')]
+        .map((word) => `'${word.replace(/'/g, "'\\''")}'`)
+        .join(' ');
+      const chat = startProcess(
+        'script',
+        ['-qfec', command, '/dev/null'],
+        { env: SLOW },
+        'chat in a pty',
+      );
+      const plain = () => stripVTControlCharacters(chat.output()).replace(/\r/g, '');
+      const until = async (text: string) => {
+        while (!plain().includes(text)) await chat.waitFor(/[\s\S]/, chat.output().length);
+      };
+      await until('you> ');
+      chat.write('hello\r');
+      await until("Hello! I'm the gemloop demo model");
+      chat.write('\u0003');
+      await until('(cancelled; nothing of this answer was saved)');
+      expect(plain()).not.toContain(GREETING_END);
+      chat.write('/usage\r');
+      await until('Stored: 0 turn(s)');
+      chat.write('\u0003');
+      await until('(Press Ctrl-C again');
+      chat.write('\u0003');
+      const run = await chat.done;
+      expect(run.code, describeRun(run)).toBe(0);
+      expect(plain()).toContain('Bye.');
+      // A terminal gets colour.
+      expect(run.stdout).toContain('\u001b[');
+    },
+  );
+});

@@ -1,0 +1,232 @@
+// An interactive terminal chat on an agent with the ready-made tools of @gemloop/tools, kept as a
+// chat session: every message continues the stored conversation.
+//
+//   pnpm chat                                  # or: npm run chat
+//   pnpm chat -- --store ./chats --session me  # keep the conversation in JSON-lines files
+//
+// Commands: /help /reset /history /usage /model <name> /exit. Ctrl-C cancels the answer being
+// written (nothing of it is saved); at the prompt, Ctrl-C twice quits.
+
+import { createInterface } from 'node:readline';
+import {
+  AgentAbortedError,
+  type AgentUsage,
+  createAgent,
+  createFileHistoryStore,
+  createMemoryHistoryStore,
+  type HistoryStore,
+} from '@gemloop/core';
+import { formatError } from '../lib/format-error.ts';
+import { run } from '../lib/run.ts';
+import { createStyle } from '../lib/style.ts';
+import { createTracePrinter, formatUsage } from '../lib/trace-printer.ts';
+import { createChatTools, DEFAULT_FILES_ROOT } from './chat-tools.ts';
+import { formatHistory } from './format-history.ts';
+
+const INSTRUCTIONS =
+  'You are a helpful assistant in a terminal chat. Answer briefly. Use the tools for arithmetic, dates and times, web pages and the files of the sandbox folder; never guess what a tool can tell you.';
+
+const HELP = `Commands:
+  /help           this list
+  /reset          forget the conversation (start over)
+  /history        show the stored conversation
+  /usage          tokens used by this chat and by the last answer
+  /model [name]   show the model, or switch to another one (the conversation is kept)
+  /exit           quit (also Ctrl-D, or Ctrl-C twice at the prompt)
+Ctrl-C while an answer is being written cancels it; nothing of it is saved.`;
+
+await run(
+  async ({ gemini, model, offline, flags, style }) => {
+    const errorStyle = createStyle({ stream: process.stderr });
+    const chatTools = createChatTools({ offline, filesRoot: flags.files ?? DEFAULT_FILES_ROOT });
+    const store: HistoryStore =
+      flags.store === undefined
+        ? createMemoryHistoryStore()
+        : createFileHistoryStore({ directory: flags.store });
+    const id = flags.session ?? 'default';
+    // One agent per model; the session (store + id) is what carries the conversation across them.
+    const startSession = (name: string) =>
+      createAgent({ gemini, model: name, instructions: INSTRUCTIONS, tools: chatTools.tools }).chat(
+        {
+          store,
+          id,
+        },
+      );
+
+    let currentModel = model;
+    let session = startSession(model);
+    // Usage of the sessions replaced by /model, so /usage covers the whole chat.
+    const earlierUsage: AgentUsage[] = [];
+    let lastUsage: AgentUsage | undefined;
+    let answered = 0;
+
+    const say = (text: string) => process.stdout.write(`${text}\n`);
+    say(`Chat with ${style.bold(currentModel)}. Tools: ${chatTools.description}.`);
+    if (flags.store !== undefined) {
+      const stored = await session.turns();
+      say(`History: session "${id}" in ${flags.store} (${stored.length} earlier turn(s)).`);
+    }
+    say(
+      style.dim(
+        'Type a message, or /help. Ctrl-C cancels an answer; Ctrl-C twice at the prompt quits.',
+      ),
+    );
+
+    const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
+    const readline = createInterface({ input: process.stdin, output: process.stdout, terminal });
+    readline.setPrompt(style.bold(style.cyan('you> ')));
+
+    let answering: AbortController | undefined;
+    let exitArmed = false;
+    const onInterrupt = () => {
+      if (answering !== undefined) {
+        answering.abort();
+        return;
+      }
+      if (exitArmed) {
+        readline.close();
+        return;
+      }
+      exitArmed = true;
+      process.stdout.write(`\n${style.dim('(Press Ctrl-C again, or type /exit, to quit.)')}\n`);
+      readline.prompt();
+    };
+    // In a terminal readline turns Ctrl-C into this event; otherwise it arrives as a signal.
+    readline.on('SIGINT', onInterrupt);
+    process.on('SIGINT', onInterrupt);
+
+    const answer = async (message: string): Promise<void> => {
+      const controller = new AbortController();
+      answering = controller;
+      const printer = createTracePrinter({
+        write: (text) => process.stdout.write(text),
+        style,
+        verbose: false,
+        maxValueLength: process.stdout.isTTY ? Math.max(40, process.stdout.columns - 30) : 200,
+      });
+      const started = performance.now();
+      try {
+        const stream = session.sendStream(message, { signal: controller.signal });
+        for await (const event of stream) printer.event(event);
+        const result = await stream.result;
+        printer.finishLine();
+        lastUsage = result.usage;
+        answered++;
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        say(
+          style.dim(
+            `  (${result.steps.length} step(s), ${result.usage.totalTokenCount} tokens, ${seconds} s)`,
+          ),
+        );
+      } catch (error) {
+        printer.finishLine();
+        if (controller.signal.aborted && AgentAbortedError.isInstance(error)) {
+          say(style.yellow('  (cancelled; nothing of this answer was saved)'));
+        } else {
+          process.stderr.write(`${formatError(error, errorStyle)}\n`);
+        }
+      } finally {
+        answering = undefined;
+      }
+    };
+
+    /** Runs a command; `false` ends the chat. */
+    const command = async (line: string): Promise<boolean> => {
+      const [name = '', ...rest] = line.slice(1).split(/\s+/);
+      const argument = rest.join(' ').trim();
+      switch (name.toLowerCase()) {
+        case 'help':
+        case '?':
+          say(HELP);
+          return true;
+        case 'exit':
+        case 'quit':
+          return false;
+        case 'reset':
+          await session.reset();
+          lastUsage = undefined;
+          say('History cleared: the next message starts a new conversation.');
+          return true;
+        case 'history':
+          say(formatHistory(await session.turns(), style));
+          return true;
+        case 'usage': {
+          const total = sumUsage([...earlierUsage, session.usage]);
+          const turns = (await session.turns()).length;
+          say(`This chat: ${formatUsage(total)} over ${answered} answer(s).`);
+          say(`Last answer: ${lastUsage === undefined ? '(none yet)' : formatUsage(lastUsage)}.`);
+          say(`Stored: ${turns} turn(s) in session "${id}".`);
+          return true;
+        }
+        case 'model':
+          if (argument === '') {
+            say(`Model: ${currentModel}`);
+            return true;
+          }
+          earlierUsage.push(session.usage);
+          session = startSession(argument);
+          currentModel = argument;
+          say(`Now chatting with ${style.bold(argument)}; the conversation is kept.`);
+          return true;
+        default:
+          say(`Unknown command /${name}. Type /help for the list.`);
+          return true;
+      }
+    };
+
+    try {
+      readline.prompt();
+      for await (const line of readline) {
+        exitArmed = false;
+        // Piped input is not echoed; writing it keeps a transcript readable.
+        if (!terminal) process.stdout.write(`${line}\n`);
+        const text = line.trim();
+        if (text.startsWith('/')) {
+          if (!(await command(text))) break;
+        } else if (text !== '') {
+          await answer(text);
+        }
+        readline.prompt();
+      }
+    } finally {
+      readline.close();
+      process.off('SIGINT', onInterrupt);
+      await chatTools.close();
+      say('\nBye.');
+    }
+  },
+  {
+    description:
+      'A terminal chat with tools (calculator, date/time, web fetch, files) and a stored conversation.',
+    flags: {
+      store: {
+        type: 'string',
+        description:
+          'Keep the conversation in JSON-lines files in this folder (default: in memory).',
+      },
+      session: {
+        type: 'string',
+        description: 'The conversation id in the store (default: "default").',
+      },
+      files: {
+        type: 'string',
+        description: 'The folder the file tools may read (default: examples/chat/sandbox).',
+      },
+    },
+  },
+);
+
+function sumUsage(usages: readonly AgentUsage[]): AgentUsage {
+  const total: AgentUsage = {
+    promptTokenCount: 0,
+    candidatesTokenCount: 0,
+    thoughtsTokenCount: 0,
+    toolUsePromptTokenCount: 0,
+    cachedContentTokenCount: 0,
+    totalTokenCount: 0,
+  };
+  for (const usage of usages) {
+    for (const key of Object.keys(total) as (keyof AgentUsage)[]) total[key] += usage[key];
+  }
+  return total;
+}
