@@ -47,6 +47,13 @@ const TABLE: Readonly<Record<string, Entry>> = {
     humidity: 66,
     wind: 12,
   },
+  lyon: {
+    location: 'Lyon, France',
+    temperatureC: 20,
+    conditions: 'mainly clear',
+    humidity: 58,
+    wind: 9,
+  },
   lima: { location: 'Lima, Peru', temperatureC: 19, conditions: 'overcast', humidity: 78, wind: 9 },
   sydney: {
     location: 'Sydney, Australia',

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';
 
@@ -145,6 +148,24 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain(
       'The chart arrived as an image part in a user turn after the functionResponse (older models)',
     );
+  });
+
+  it('chat-bot: keeps the conversation in a JSON-lines file and continues it after a restart', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'gemloop-chat-bot-test-'));
+    const { stdout } = await runOk('chat-bot/basic.ts', ['--store', directory]).finally(() =>
+      rmSync(directory, { recursive: true, force: true }),
+    );
+    expect(stdout).toMatch(/store: .*ada\.jsonl \(0 turn\(s\) already there\)/);
+    expect(stdout).toContain("bot  Nice to meet you, Ada! I'll remember that you live in Lyon.");
+    // The city came from the first turn, sent again from the store.
+    expect(stdout).toContain(
+      'bot  In Lyon, France it is 20 °C and mainly clear (simulated: built-in offline table, not real weather). [get_weather]',
+    );
+    expect(stdout).toContain('(sent 1 earlier turn(s) with the message)');
+    // After the "restart", the name comes from the file.
+    expect(stdout).toContain('bot  Of course: you are Ada, from Lyon.');
+    expect(stdout).toContain('(sent 2 earlier turn(s) with the message)');
+    expect(stdout).toMatch(/3 turn\(s\) in .*ada\.jsonl, one JSON line each\./);
   });
 
   it('gateway: sends the key as Authorization: Bearer only', async () => {
