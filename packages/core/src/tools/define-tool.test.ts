@@ -5,11 +5,20 @@ import { z as z3 } from 'zod-v3';
 import { z as z325v4 } from 'zod-v3/v4';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
-import { defineTool } from './define-tool.ts';
+import { defineTool as defineToolUnderTest } from './define-tool.ts';
+import { findJsonSchemaProblems } from './find-json-schema-problems.ts';
 import type { SchemaWarning } from './schema-warning.ts';
 import type { ToolExecuteContext } from './tool.ts';
 
 const execute = (): string => 'ok';
+
+// Every schema these tests define, the zod-made ones included, must also pass the JSON Schema
+// check that defineTool runs on plain JSON Schemas: it may not flag what zod itself writes.
+const defineTool: typeof defineToolUnderTest = (options) => {
+  const tool = defineToolUnderTest(options);
+  if (tool.inputSchema !== undefined) expect(findJsonSchemaProblems(tool.inputSchema)).toEqual([]);
+  return tool;
+};
 
 function catalogueSchema(zod: typeof z | typeof z3) {
   const zz = zod as typeof z;
@@ -334,6 +343,17 @@ describe('defineTool', () => {
     expect(tool.timeoutMs).toBe(500);
     expect(tool.execute({ city: 'Oslo' }, {} as ToolExecuteContext)).toBe('sunny in Oslo');
     await tool.close?.();
+    expect(close).toHaveBeenCalledOnce();
+  });
+
+  it('gives tools defined with the same close one shared tool.close, so an agent closes it once', async () => {
+    const close = vi.fn();
+    const first = defineTool({ name: 'a', execute, close });
+    const second = defineTool({ name: 'b', execute, close });
+    const other = defineTool({ name: 'c', execute, close: () => {} });
+    expect(first.close).toBe(second.close);
+    expect(other.close).not.toBe(first.close);
+    await first.close?.();
     expect(close).toHaveBeenCalledOnce();
   });
 

@@ -4,6 +4,7 @@ import { isLevelEnabled } from '../logging/logger.ts';
 import type { FunctionDeclaration } from '../wire/request.ts';
 import { assertValidToolName } from './check-tool-name.ts';
 import { cleanJsonSchema } from './clean-json-schema.ts';
+import { assertUsableJsonSchema } from './find-json-schema-problems.ts';
 import { formatPath } from './inline-refs.ts';
 import type { JsonSchemaParameters } from './json-schema.ts';
 import type { ToolParameters, ToolParametersSource } from './resolve-tool-parameters.ts';
@@ -153,6 +154,14 @@ export function defineTool<
   }
 
   const resolved = resolveToolParameters(parameters, name);
+  // A plain JSON Schema is validated by a JSON Schema validator that trusts it: a misspelt `type`
+  // or a bad `pattern` would fail every call, so it fails here. Converted schemas are generated.
+  if (resolved.source === 'json-schema') {
+    assertUsableJsonSchema(resolved.jsonSchema, {
+      argument: 'parameters',
+      subject: `The parameters schema of tool "${name}"`,
+    });
+  }
   const declaration: FunctionDeclaration = { name };
   if (description !== undefined) declaration.description = description;
   let schemaWarnings: SchemaWarning[] = [];
@@ -179,17 +188,28 @@ export function defineTool<
     timeoutMs,
     parseArgs: parse,
     execute,
-    close:
-      close === undefined
-        ? undefined
-        : async () => {
-            await close();
-          },
+    close: close === undefined ? undefined : toAsyncClose(close),
     schemaWarnings: Object.freeze(schemaWarnings),
     inputSchema: resolved.jsonSchema,
     parametersSource: resolved.source,
   };
   return Object.freeze(tool);
+}
+
+// One wrapper per close function, so tools given the same `close` (every tool of one MCP
+// connection) share one `tool.close` and the agent, which calls each distinct close once, closes
+// the connection once.
+const asyncCloses = new WeakMap<() => void | Promise<void>, () => Promise<void>>();
+
+function toAsyncClose(close: () => void | Promise<void>): () => Promise<void> {
+  let wrapped = asyncCloses.get(close);
+  if (wrapped === undefined) {
+    wrapped = async () => {
+      await close();
+    };
+    asyncCloses.set(close, wrapped);
+  }
+  return wrapped;
 }
 
 function cleanParameters(schema: Record<string, unknown>, name: string): Record<string, unknown> {

@@ -262,11 +262,19 @@ describe('createMcpTools', () => {
     expect(serverError.toolName).toBe('broken');
     expect(serverError.server).toBe('server "paged"');
     expect(serverError.message).toContain('tool "broken"');
-    expect(serverError.message).toContain('properties.a.type "strnig" is not a JSON Schema type');
-    expect(serverError.message).toContain('properties.b.pattern is not a valid regular expression');
+    expect(serverError.message).toContain('properties.a.type: "strnig" is not a JSON Schema type');
     expect(serverError.message).toContain(
-      'properties.c.items a schema must be an object or a boolean, got 5',
+      'properties.b.pattern: is not a valid regular expression',
     );
+    expect(serverError.message).toContain(
+      'properties.c.items: a schema must be an object or a boolean, got 5',
+    );
+    // The check is core's, the one every JSON Schema tool goes through.
+    expect(InvalidArgumentError.isInstance(serverError.cause)).toBe(true);
+    expect((serverError.cause as InvalidArgumentError).argument).toBe(
+      'parameters.properties.a.type',
+    );
+    expect(serverError.message).toContain("pass onInvalidTool: 'skip'");
   });
 
   it("reports a schema defineTool refuses (an unresolvable $ref) as the server's invalid tool", async () => {
@@ -297,7 +305,7 @@ describe('createMcpTools', () => {
     expect(skipped).toHaveLength(1);
     expect(skipped[0]?.mcpName).toBe('broken');
     expect(skipped[0]?.error.message).toContain(
-      'properties.a.type "text" is not a JSON Schema type',
+      'properties.a.type: "text" is not a JSON Schema type',
     );
     expect(lines.some((line) => line.level === 'warn' && line.message === 'mcp tool skipped')).toBe(
       true,

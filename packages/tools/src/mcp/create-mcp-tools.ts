@@ -1,6 +1,5 @@
 import type { DefinedTool, Logger, ToolExecuteContext, ToolResultWithParts } from '@gemloop/core';
 import { defineTool, InvalidArgumentError, silentLogger, toolResult } from '@gemloop/core';
-import { findJsonSchemaProblems } from './find-json-schema-problems.ts';
 import { listMcpTools } from './list-mcp-tools.ts';
 import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
 import { McpServerError } from './mcp-server-error.ts';
@@ -192,11 +191,13 @@ export async function createMcpToolsWith(
         execute: (args, context) => callTool(mcpName, name, args, context),
       });
     } catch (error) {
+      // defineTool checks the schema as it checks every JSON Schema tool (a misspelt type, a bad
+      // pattern, a $ref that leads nowhere): its InvalidArgumentError names the path.
       const problem = new McpServerError({
         reason: 'invalid-tool',
         server,
         toolName: mcpName,
-        message: `The MCP ${server} lists tool "${mcpName}" with an input schema gemloop cannot declare to Gemini: ${error instanceof Error ? error.message : String(error)}`,
+        message: `The MCP ${server} lists tool "${mcpName}" with an input schema gemloop cannot use: ${error instanceof Error ? error.message : String(error)} Fix the server's schema, or pass onInvalidTool: 'skip' to leave the tool out.`,
         cause: error,
       });
       if (onInvalidTool === 'throw') throw problem;
@@ -358,15 +359,8 @@ function findToolProblem(info: McpToolInfo, server: string): McpServerError | un
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     return fail('inputSchema must be a JSON Schema object');
   }
-  const problems = findJsonSchemaProblems(schema);
-  if (problems.length === 0) return undefined;
-  const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-  return fail(
-    problems
-      .slice(0, 3)
-      .map((problem) => `${problem.path} ${problem.message}`)
-      .join('; ') + more,
-  );
+  // The schema itself is checked by defineTool, as every JSON Schema tool is.
+  return undefined;
 }
 
 /** One close for all tools of a client: the first call closes, later calls wait for the same. */

@@ -1,4 +1,6 @@
-/** One thing wrong with a JSON Schema document. */
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+
+/** One thing wrong with a JSON Schema document. @internal */
 export type JsonSchemaProblem = {
   /** Where, e.g. `properties.query.type`. */
   path: string;
@@ -42,13 +44,15 @@ const maxDepth = 64;
 
 /**
  * Finds what makes a JSON Schema unusable, with small hand-written checks of the keywords tools
- * use: a `type` that is not a JSON type, `properties` that are not schemas, `required` that is not
- * a list of names, a `pattern` JavaScript cannot compile, a bound that is not a number.
+ * use: a `type` that is not a JSON type, `properties` or `items` that are not schemas, `required`
+ * that is not a list of names, a `pattern` JavaScript cannot compile, a bound that is not a number.
  *
- * Argument validation (Cloudflare's validator, in `@gemloop/core`) does not check the schema
- * itself: a misspelt `type` rejects every call, and a bad `pattern` throws at the first call. An
- * MCP server's schemas are not ours to fix, so they are checked when the tools are created, where
- * the error can name the server and the tool.
+ * Argument validation of JSON Schema tools (`@cfworker/json-schema`, see
+ * `validate-json-schema-args.ts`) does not check the schema itself: a misspelt `type` rejects
+ * every call, and a bad `pattern` throws at the first call. `defineTool` runs this on every plain
+ * JSON Schema (hand-written, or an MCP server's), so such a schema fails when the tool is
+ * defined, with the path. Schemas converted from zod or another Standard Schema pass it too, but
+ * are not checked: their own library validates the arguments.
  * @internal
  */
 export function findJsonSchemaProblems(schema: unknown): JsonSchemaProblem[] {
@@ -161,6 +165,35 @@ function visit(
       visit(value, [...path, keyword, key], depth + 1, problems, seen);
     }
   }
+}
+
+// More problems than this in one message help nobody; the count of the rest is given.
+const maxListedProblems = 5;
+
+/**
+ * Throws when {@link findJsonSchemaProblems} finds anything, naming the first problem's path as
+ * the argument (`parameters.properties.city.type`) and listing the problems in the message.
+ *
+ * @throws {@link InvalidArgumentError}
+ * @internal
+ */
+export function assertUsableJsonSchema(
+  schema: unknown,
+  { argument, subject }: { argument: string; subject: string },
+): void {
+  const problems = findJsonSchemaProblems(schema);
+  if (problems.length === 0) return;
+  const first = problems[0] as JsonSchemaProblem;
+  const listed = problems
+    .slice(0, maxListedProblems)
+    .map((problem) => `${problem.path}: ${problem.message}`)
+    .join('; ');
+  const more =
+    problems.length > maxListedProblems ? ` (and ${problems.length - maxListedProblems} more)` : '';
+  throw new InvalidArgumentError({
+    argument: first.path === '(root)' ? argument : `${argument}.${first.path}`,
+    message: `${subject} is not a usable JSON Schema: ${listed}${more}. Fix the schema; arguments are validated against it, so each of these would reject or break every call.`,
+  });
 }
 
 function checkPattern(pattern: unknown, report: (message: string) => void): void {
