@@ -1,4 +1,5 @@
 import { ApiCallError } from './api-call-error.ts';
+import { describeThrown } from './describe-thrown.ts';
 import {
   getNetworkErrorCode,
   isTransientNetworkError,
@@ -64,8 +65,8 @@ function hostOf(url: string): string {
 
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
-    const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : '';
-    return `${cause.message}${inner}`;
+    const inner = cause.cause instanceof Error ? `: ${describeThrown(cause.cause)}` : '';
+    return `${describeThrown(cause)}${inner}`;
   }
-  return String(cause);
+  return describeThrown(cause);
 }

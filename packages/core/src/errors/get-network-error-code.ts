@@ -28,6 +28,15 @@ export const transientNetworkErrors: Readonly<Record<string, string>> = {
  * @internal
  */
 export function getNetworkErrorCode(error: unknown): string | undefined {
+  try {
+    return findCode(error);
+  } catch {
+    // A proxy or getter that throws: whatever it is, it names no network failure.
+    return undefined;
+  }
+}
+
+function findCode(error: unknown): string | undefined {
   let current: unknown = error;
   // A bounded walk: cause chains can be cyclic in hand-made errors.
   for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
@@ -38,7 +47,7 @@ export function getNetworkErrorCode(error: unknown): string | undefined {
     };
     if (typeof code === 'string' && code !== '' && !code.startsWith('ERR_INVALID')) return code;
     if (Array.isArray(errors) && errors.length > 0) {
-      const inner = getNetworkErrorCode(errors[0]);
+      const inner = findCode(errors[0]);
       if (inner !== undefined) return inner;
     }
     current = cause;

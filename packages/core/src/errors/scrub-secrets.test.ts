@@ -1,0 +1,119 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ApiCallError } from './api-call-error.ts';
+import { describeThrown } from './describe-thrown.ts';
+import { GemloopError } from './gemloop-error.ts';
+import { scrubSecrets } from './scrub-secrets.ts';
+
+const KEY = 'AIzaScrubTest-0123456789';
+
+function everyRendering(value: unknown): string {
+  return [
+    inspect(value, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+    safeJson(value),
+    value instanceof Error ? `${value.message}\n${value.stack ?? ''}` : '',
+  ].join('\n');
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+describe('scrubSecrets', () => {
+  it('returns the very value when no secret occurs in it', () => {
+    const error = new Error('plain', { cause: { code: 'ECONNRESET' } });
+    expect(scrubSecrets(error, [KEY])).toBe(error);
+    const data = { a: [1, 'two'] };
+    expect(scrubSecrets(data, [KEY])).toBe(data);
+  });
+
+  it('removes the key from the message, stack and a deep cause chain, leaving the original untouched', () => {
+    const inner = new TypeError(`headers were {"x-goog-api-key":"${KEY}"}`);
+    const error = new Error('fetch failed', {
+      cause: { request: { headers: { key: KEY } }, inner },
+    });
+    const scrubbed = scrubSecrets(error, [KEY]);
+
+    expect(everyRendering(scrubbed)).not.toContain(KEY);
+    expect(everyRendering(scrubbed)).toContain('[redacted]');
+    expect(scrubbed).toBeInstanceOf(Error);
+    expect(scrubbed.message).toBe('fetch failed');
+    const cause = scrubbed.cause as { inner: Error };
+    expect(cause.inner).toBeInstanceOf(TypeError);
+    expect(cause.inner.message).toBe('headers were {"x-goog-api-key":"[redacted]"}');
+    // The caller's error is not changed.
+    expect(inspect(error, { depth: 10 })).toContain(KEY);
+  });
+
+  it('keeps a gemloop error a gemloop error of the same class', () => {
+    const error = new ApiCallError({
+      message: 'failed',
+      url: 'https://x',
+      method: 'generateContent',
+      isRetryable: false,
+      responseBody: `echo ${KEY}`,
+      cause: new Error(`inner ${KEY}`),
+    });
+    const scrubbed = scrubSecrets(error, [KEY]);
+    expect(ApiCallError.isInstance(scrubbed)).toBe(true);
+    expect(GemloopError.isInstance(scrubbed)).toBe(true);
+    expect(scrubbed).toBeInstanceOf(ApiCallError);
+    expect(scrubbed.responseBody).toBe('echo [redacted]');
+    expect(everyRendering(scrubbed)).not.toContain(KEY);
+    expect(scrubbed.toJSON()).toMatchObject({ name: 'ApiCallError', code: 'api-call' });
+  });
+
+  it('copies cycles, getters that throw and Headers without failing', () => {
+    const cyclic: Record<string, unknown> = { key: KEY };
+    cyclic['self'] = cyclic;
+    const withGetter = Object.defineProperty({ key: KEY }, 'boom', {
+      get() {
+        throw new Error('no');
+      },
+      enumerable: true,
+    });
+    const headers = new Headers({ 'x-goog-api-key': KEY, 'x-trace': `t-${KEY}`, accept: 'a' });
+    const scrubbed = scrubSecrets({ cyclic, withGetter, headers }, [KEY]);
+    expect(everyRendering(scrubbed)).not.toContain(KEY);
+    expect((scrubbed.cyclic as Record<string, unknown>)['self']).toBe(scrubbed.cyclic);
+    expect(scrubbed.headers).toEqual({ 'x-trace': 't-[redacted]', accept: 'a' });
+  });
+
+  it('ignores empty secrets', () => {
+    const value = { a: 'text' };
+    expect(scrubSecrets(value, [''])).toBe(value);
+  });
+});
+
+describe('describeThrown', () => {
+  it('describes anything that can be thrown without throwing itself', () => {
+    const messageGetter = new Error('x');
+    Object.defineProperty(messageGetter, 'message', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+
+    expect(describeThrown(new Error('boom'))).toBe('boom');
+    expect(describeThrown(new TypeError(''))).toBe('TypeError');
+    expect(describeThrown('text')).toBe('text');
+    expect(describeThrown(null)).toBe('null');
+    expect(describeThrown(undefined)).toBe('undefined');
+    expect(describeThrown(42n)).toBe('42');
+    expect(describeThrown({ code: 5, detail: 'x' })).toBe('{"code":5,"detail":"x"}');
+    expect(describeThrown({ message: 'shaped like an error' })).toBe('shaped like an error');
+    expect(describeThrown(Object.create(null))).toBe('{}');
+    expect(describeThrown(messageGetter)).toBe('[object Error]');
+    expect(describeThrown(revoked.proxy)).toBe('a value that cannot be described');
+    expect(describeThrown(cyclic)).toBe('[object Object]');
+    expect(describeThrown({ text: 'y'.repeat(2_000) })).toHaveLength(503);
+  });
+});
