@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
+import { checkRequestFields } from './check-request-fields.ts';
 
 /**
  * Builds the JSON body of `generateContent` / `streamGenerateContent` from a request: `contents`
@@ -18,6 +19,7 @@ export function buildGenerateContentBody(
   argument = 'request',
 ): GenerateContentBody {
   const { model: _model, contents, systemInstruction, ...rest } = request;
+  checkRequestFields(rest, argument);
   const body: GenerateContentBody = {
     ...rest,
     contents: toContents(contents, `${argument}.contents`),

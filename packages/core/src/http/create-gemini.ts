@@ -8,6 +8,7 @@ import {
   checkListModelsResponse,
   checkModelResponse,
 } from './check-responses.ts';
+import { attachRedactor } from './client-redactor.ts';
 import type {
   CountTokensRequest,
   CreateGeminiOptions,
@@ -47,7 +48,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   const defaults = defaultCallOptions(client);
   const redact: readonly string[] = [client.apiKey];
 
-  return {
+  const gemini: Gemini = {
     baseUrl: client.baseUrl,
     apiVersion: client.apiVersion,
 
@@ -126,6 +127,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       });
     },
   };
+  attachRedactor(gemini, redact);
+  return gemini;
 }
 
 function checkRequest<T extends { model: string }>(request: T): T {

@@ -1,4 +1,6 @@
+import { ApiCallError } from '../errors/api-call-error.ts';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
+import { describeThrown } from '../errors/describe-thrown.ts';
 import type { AuthStyle } from './gemini.ts';
 
 /** One HTTP request of an attempt. */
@@ -33,7 +35,8 @@ export async function sendRequest(options: SendRequestOptions): Promise<Response
     signal: options.signal,
   };
   if (options.body !== undefined) init.body = options.body;
-  const response = await fetch(options.url, init);
+  const response: unknown = await fetch(options.url, init);
+  checkResponse(response, options);
   if (response.ok) return response;
   let body: string | undefined;
   let cause: unknown;
@@ -54,5 +57,45 @@ export async function sendRequest(options: SendRequestOptions): Promise<Response
     auth: options.auth,
     redact: options.redact,
     cause,
+  });
+}
+
+/**
+ * A custom `fetch` (a polyfill, a test double, a wrapper) must resolve to a Response with an
+ * unread body; anything else fails here with a message naming the `fetch` option, instead of as a
+ * TypeError deep in the body reading, reported as a network failure.
+ */
+function checkResponse(
+  response: unknown,
+  options: SendRequestOptions,
+): asserts response is Response {
+  const candidate = response as Partial<Response> | null | undefined;
+  const isResponse =
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.status === 'number' &&
+    typeof candidate.ok === 'boolean' &&
+    typeof candidate.text === 'function' &&
+    typeof candidate.headers === 'object' &&
+    candidate.headers !== null;
+  let problem: string | undefined;
+  if (!isResponse) {
+    const got =
+      typeof response === 'object' && response !== null
+        ? 'an object that is not a Response'
+        : describeThrown(response);
+    problem = `the fetch function resolved to ${got}, not a Response. Pass a fetch with the signature of globalThis.fetch (or leave the fetch option out)`;
+  } else if (candidate.bodyUsed === true || candidate.body?.locked === true) {
+    problem =
+      'the fetch function returned a Response whose body was already read or locked. Return a new Response for every call';
+  }
+  if (problem === undefined) return;
+  throw new ApiCallError({
+    message: `${options.method} failed: ${problem}.`,
+    url: options.url,
+    method: options.method,
+    status: isResponse ? candidate.status : undefined,
+    isRetryable: false,
+    attempt: options.attempt,
   });
 }

@@ -1,5 +1,6 @@
 import { createNetworkError } from '../errors/create-network-error.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
+import { scrubSecrets } from '../errors/scrub-secrets.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import type { AttemptSignal } from './create-attempt-signal.ts';
 
@@ -22,10 +23,18 @@ export type ToAttemptErrorOptions = {
  * rejects with: the caller's abort reason when the caller aborted; a {@link TimeoutError} when the
  * attempt's time limit fired; a gemloop error as it is; anything else as a network-failure
  * `ApiCallError` (retryable when it is a known transient failure).
+ *
+ * Whatever it returns (except the caller's own abort reason) is scrubbed of the client's secrets,
+ * its message, fields and whole `cause` chain: a fetch implementation, proxy agent or socket error
+ * may quote the request headers, and an error is printed whole (`util.inspect`, loggers).
  * @internal
  */
 export function toAttemptError(error: unknown, options: ToAttemptErrorOptions): unknown {
   if (options.signal?.aborted) return options.signal.reason;
+  return scrubSecrets(classify(error, options), options.redact);
+}
+
+function classify(error: unknown, options: ToAttemptErrorOptions): unknown {
   if (options.attemptSignal.timedOut) {
     return new TimeoutError({
       timeoutMs: options.timeoutMs,

@@ -1,0 +1,123 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+
+// The numeric fields of GenerationConfig, in both spellings the API takes. JSON.stringify turns
+// NaN and ±Infinity into `null`, which the API reads as "unset": a computed temperature of NaN
+// would silently become the model's default.
+const NUMERIC_FIELDS: readonly (readonly [string, string])[] = [
+  ['temperature', 'temperature'],
+  ['topP', 'top_p'],
+  ['topK', 'top_k'],
+  ['candidateCount', 'candidate_count'],
+  ['maxOutputTokens', 'max_output_tokens'],
+  ['presencePenalty', 'presence_penalty'],
+  ['frequencyPenalty', 'frequency_penalty'],
+  ['seed', 'seed'],
+  ['logprobs', 'logprobs'],
+];
+
+/**
+ * Checks the fields of a request body gemloop knows the shape of, cheaply (no walk of `contents`):
+ * `generationConfig` (an object, its numbers finite), `tools` and `safetySettings` (arrays of
+ * objects), `toolConfig` (an object), `cachedContent` (a string). Fields it does not know pass
+ * unchecked, so new API fields need no gemloop release.
+ * @throws {@link InvalidArgumentError} naming the field, e.g. `request.generationConfig.topP`.
+ * @internal
+ */
+export function checkRequestFields(body: Record<string, unknown>, argument: string): void {
+  const generationConfig = body['generationConfig'] ?? body['generation_config'];
+  if (generationConfig != null) {
+    checkGenerationConfig(generationConfig, `${argument}.generationConfig`);
+  }
+  checkList(
+    body['tools'],
+    `${argument}.tools`,
+    'tools must be an array of tools such as [{ functionDeclarations: [...] }, { googleSearch: {} }]',
+  );
+  checkList(
+    body['safetySettings'],
+    `${argument}.safetySettings`,
+    'safetySettings must be an array of { category, threshold }',
+  );
+  const toolConfig = body['toolConfig'];
+  if (toolConfig != null && !isObject(toolConfig)) {
+    throw invalid(
+      `${argument}.toolConfig`,
+      `toolConfig must be an object such as { functionCallingConfig: { mode: 'AUTO' } }; got ${describe(toolConfig)}`,
+    );
+  }
+  const cachedContent = body['cachedContent'];
+  if (cachedContent != null && typeof cachedContent !== 'string') {
+    throw invalid(
+      `${argument}.cachedContent`,
+      `cachedContent must be a name such as 'cachedContents/abc123'; got ${describe(cachedContent)}`,
+    );
+  }
+}
+
+/**
+ * Checks a `generationConfig`: an object whose known numbers are finite numbers (also
+ * `thinkingConfig.thinkingBudget`). `null` counts as unset, as in proto3 JSON.
+ * @throws {@link InvalidArgumentError} naming the field.
+ * @internal
+ */
+export function checkGenerationConfig(config: unknown, argument: string): void {
+  if (!isObject(config)) {
+    throw invalid(
+      argument,
+      `generationConfig must be an object such as { temperature: 0.2 }; got ${describe(config)}`,
+    );
+  }
+  for (const [camel, snake] of NUMERIC_FIELDS) {
+    checkNumber(config, camel, argument);
+    if (snake !== camel) checkNumber(config, snake, argument);
+  }
+  const thinking = config['thinkingConfig'] ?? config['thinking_config'];
+  if (thinking == null) return;
+  if (!isObject(thinking)) {
+    throw invalid(
+      `${argument}.thinkingConfig`,
+      `thinkingConfig must be an object such as { thinkingBudget: 1024 } or { thinkingLevel: 'low' }; got ${describe(thinking)}`,
+    );
+  }
+  checkNumber(thinking, 'thinkingBudget', `${argument}.thinkingConfig`);
+  checkNumber(thinking, 'thinking_budget', `${argument}.thinkingConfig`);
+}
+
+function checkNumber(object: Record<string, unknown>, key: string, argument: string): void {
+  const value = object[key];
+  if (value == null || (typeof value === 'number' && Number.isFinite(value))) return;
+  throw invalid(
+    `${argument}.${key}`,
+    `${argument}.${key} must be a finite number; got ${describe(value)}${typeof value === 'number' ? ' (JSON would send it as null, which the API reads as unset)' : ''}`,
+  );
+}
+
+function checkList(value: unknown, argument: string, message: string): void {
+  if (value == null) return;
+  if (!Array.isArray(value)) throw invalid(argument, `${message}; got ${describe(value)}`);
+  for (let index = 0; index < value.length; index++) {
+    if (!isObject(value[index])) {
+      throw invalid(
+        `${argument}[${index}]`,
+        `${message}; ${argument}[${index}] is ${describe(value[index])}`,
+      );
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message: `${message}.` });
+}

@@ -1,0 +1,206 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { TEST_KEY, textResponse } from './__fixtures__/test-server.ts';
+import { createGemini } from './create-gemini.ts';
+
+// Attacks on the client through its `fetch` seam: what a broken fetch implementation, proxy or
+// polyfill can throw or return, and what a careless caller can put in a request.
+
+const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+
+function renderings(error: unknown): string[] {
+  let json = '';
+  try {
+    json = JSON.stringify(error);
+  } catch (cause) {
+    json = `JSON.stringify threw: ${String(cause)}`;
+  }
+  return [
+    json,
+    String((error as Error).message),
+    inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+    (error as Error).stack ?? '',
+  ];
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+}
+
+type FetchLike = (url: string, init: RequestInit) => unknown;
+
+function clientWith(fetch: FetchLike, auth: 'x-goog-api-key' | 'bearer' = 'x-goog-api-key') {
+  return createGemini({
+    apiKey: TEST_KEY,
+    auth,
+    retry: false,
+    fetch: fetch as typeof globalThis.fetch,
+  });
+}
+
+const json = (value: unknown) =>
+  new Response(JSON.stringify(value), { headers: { 'content-type': 'application/json' } });
+
+describe('createGemini under a hostile fetch', () => {
+  for (const auth of ['x-goog-api-key', 'bearer'] as const) {
+    it(`keeps the key out of every rendering when fetch throws an Error that quotes the request headers (${auth})`, async () => {
+      const gemini = clientWith((_url, init) => {
+        throw new TypeError(`request failed, headers: ${JSON.stringify(init.headers)}`, {
+          cause: {
+            headers: init.headers,
+            nested: new Error(`again ${JSON.stringify(init.headers)}`),
+          },
+        });
+      }, auth);
+      const error = await failure(gemini.generateContent(request));
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
+      // What is left of the cause still says what happened.
+      expect(inspect(error, { depth: 10 })).toContain('request failed, headers');
+    });
+
+    it(`keeps the key out when fetch rejects with a plain object or a Headers holding it (${auth})`, async () => {
+      const gemini = clientWith(
+        (_url, init) =>
+          Promise.reject({ init, headers: new Headers(init.headers as Record<string, string>) }),
+        auth,
+      );
+      const error = await failure(gemini.generateContent(request));
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
+    });
+
+    it(`keeps the key out of a stream that fails on its first read with an error quoting it (${auth})`, async () => {
+      const gemini = clientWith((_url, init) => {
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            controller.error(new Error(`socket closed; sent ${JSON.stringify(init.headers)}`));
+          },
+        });
+        return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      }, auth);
+      const error = await failure(
+        (async () => {
+          for await (const _ of gemini.streamGenerateContent(request)) {
+            // read
+          }
+        })(),
+      );
+      expect(error).toBeInstanceOf(Error);
+      for (const text of renderings(error)) expect(text).not.toContain(TEST_KEY);
+    });
+  }
+
+  it('turns a rejection with an object that has no prototype into a typed error', async () => {
+    const gemini = clientWith(() => Promise.reject(Object.create(null)));
+    const error = await failure(gemini.generateContent(request));
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).isRetryable).toBe(false);
+  });
+
+  for (const [name, value] of [
+    ['undefined', undefined],
+    ['a plain object', {}],
+    ['a string', 'OK'],
+    ['an object with only ok: true', { ok: true }],
+  ] as const) {
+    it(`names the fetch option when fetch resolves to ${name} instead of a Response`, async () => {
+      const gemini = clientWith(() => Promise.resolve(value));
+      const error = await failure(gemini.generateContent(request));
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect((error as ApiCallError).isRetryable).toBe(false);
+      expect((error as Error).message).toMatch(/fetch.*not a Response/);
+    });
+  }
+
+  it('says the body was already read when fetch returns a used Response', async () => {
+    const gemini = clientWith(async () => {
+      const response = json(textResponse('x'));
+      await response.text();
+      return response;
+    });
+    const error = await failure(gemini.generateContent(request));
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/already read or locked/);
+  });
+
+  it('says the body is locked when fetch returns a Response whose body has a reader', async () => {
+    const gemini = clientWith(async () => {
+      const response = json(textResponse('x'));
+      response.body?.getReader();
+      return response;
+    });
+    const error = await failure(gemini.generateContent(request));
+    expect((error as Error).message).toMatch(/already read or locked/);
+  });
+});
+
+describe('createGemini rejects request values JSON would silently change', () => {
+  const gemini = clientWith(() => json(textResponse('x')));
+
+  for (const [field, value] of [
+    ['temperature', Number.NaN],
+    ['topP', Number.POSITIVE_INFINITY],
+    ['maxOutputTokens', Number.NEGATIVE_INFINITY],
+    ['temperature', '0.5'],
+  ] as const) {
+    it(`names generationConfig.${field} = ${String(value)}`, async () => {
+      const error = await failure(
+        gemini.generateContent({ ...request, generationConfig: { [field]: value } }),
+      );
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toBe(`request.generationConfig.${field}`);
+    });
+  }
+
+  it('names a thinking budget that is not a finite number', async () => {
+    const error = await failure(
+      gemini.generateContent({
+        ...request,
+        generationConfig: { thinkingConfig: { thinkingBudget: Number.NaN } },
+      }),
+    );
+    expect((error as InvalidArgumentError).argument).toBe(
+      'request.generationConfig.thinkingConfig.thinkingBudget',
+    );
+  });
+
+  for (const [field, value] of [
+    ['generationConfig', 'hot'],
+    ['generationConfig', []],
+    ['tools', 'googleSearch'],
+    ['tools', { googleSearch: {} }],
+    ['toolConfig', []],
+    ['safetySettings', { category: 'x' }],
+  ] as const) {
+    it(`names request.${field} when it is ${JSON.stringify(value)}`, async () => {
+      const error = await failure(gemini.generateContent({ ...request, [field]: value }));
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toBe(`request.${field}`);
+    });
+  }
+
+  it('still sends fields it does not know, as they are', async () => {
+    let sent: unknown;
+    const spy = clientWith((_url, init) => {
+      sent = JSON.parse(String(init.body));
+      return json(textResponse('x'));
+    });
+    await spy.generateContent({
+      ...request,
+      generationConfig: { temperature: 0.5, futureKnob: { a: 1 } },
+      futureField: true,
+    } as never);
+    expect(sent).toMatchObject({
+      generationConfig: { temperature: 0.5, futureKnob: { a: 1 } },
+      futureField: true,
+    });
+  });
+});
