@@ -19,6 +19,8 @@ export type HistoryIssueCode =
   | 'missing-part-data'
   /** A part sets two data fields (`text` and `functionCall`). */
   | 'multiple-part-data'
+  /** A part's `text` is not a string (a number, an object): the API rejects it. */
+  | 'invalid-text'
   /** A `functionCall` without a name, or with `args` that are not an object. */
   | 'invalid-function-call'
   /** A `functionResponse` without a name. */

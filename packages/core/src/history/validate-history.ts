@@ -163,6 +163,13 @@ function checkPart(
       `${at} sets ${fields.join(' and ')}; a part carries exactly one of them. Split it into one part each.`,
     );
   }
+  const text = part['text'];
+  if (text !== undefined && text !== null && typeof text !== 'string') {
+    issue(
+      'invalid-text',
+      `${at}.text must be a string; got ${describe(text)}. Convert the value first, e.g. String(value) or JSON.stringify(value).`,
+    );
+  }
   const signature = readThoughtSignature(part);
   if (signature !== undefined && (typeof signature !== 'string' || !isBase64(signature))) {
     issue(

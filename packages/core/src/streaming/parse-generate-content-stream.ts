@@ -3,6 +3,7 @@ import {
   type CreateApiCallErrorOptions,
   createApiCallError,
 } from '../errors/create-api-call-error.ts';
+import { describeThrown } from '../errors/describe-thrown.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -237,7 +238,7 @@ function findError(value: unknown): unknown {
 }
 
 function describeCause(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
+  return describeThrown(cause);
 }
 
 function ignore(): void {}

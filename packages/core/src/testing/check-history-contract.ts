@@ -53,6 +53,9 @@ export function historyViolation(issue: HistoryIssue, contents: unknown): Contra
         `${partAt}.data`,
         "required oneof field 'data' must have one initialized field",
       );
+    case 'invalid-text':
+      // Approximated: proto-JSON wording for a value of the wrong type in a string field.
+      return invalidValue(`${partAt}.text`, 'TYPE_STRING', part?.['text']);
     case 'multiple-part-data':
       // Approximated: proto-JSON wording for a second member of a oneof.
       return {

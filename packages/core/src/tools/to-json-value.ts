@@ -1,3 +1,5 @@
+import { describeThrown } from '../errors/describe-thrown.ts';
+
 /** A JSON value, as a tool result must be to travel in `functionResponse.response`. */
 export type JsonValue =
   | null
@@ -27,6 +29,7 @@ export class NotJsonError extends Error {
  * - `NaN` and `±Infinity` become the strings `"NaN"`, `"Infinity"`, `"-Infinity"` (JSON would
  *   say `null`, which reads as "no value");
  * - an `Error` becomes `{ name, message }` (JSON would say `{}`);
+ * - a `toJSON()` or getter that throws (or a proxy that does) throws a {@link NotJsonError} saying so;
  * - functions, symbols, circular structures, `Map`, `Set`, `WeakMap`, `WeakSet`, promises and
  *   binary data (`Uint8Array`, `ArrayBuffer`, Buffer) throw a {@link NotJsonError} with the path:
  *   each is a bug in the tool or needs a choice only the tool can make.
@@ -62,7 +65,21 @@ function convert(
       throw new NotJsonError(path, 'a symbol is not JSON; return a string');
   }
   if (value === null) return null;
-  const object = value as object;
+  try {
+    return convertObjectValue(value as object, path, ancestors);
+  } catch (error) {
+    if (error instanceof NotJsonError) throw error;
+    // A toJSON() or getter that throws, a proxy whose traps throw, a revoked proxy: the tool's
+    // bug, reported at its path like any other value that cannot be sent.
+    throw new NotJsonError(path, `reading it threw (${describeThrown(error)})`);
+  }
+}
+
+function convertObjectValue(
+  object: object,
+  path: (string | number)[],
+  ancestors: object[],
+): JsonValue | undefined {
   if (ancestors.includes(object)) {
     throw new NotJsonError(
       path,

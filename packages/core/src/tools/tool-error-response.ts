@@ -1,3 +1,4 @@
+import { describeThrown } from '../errors/describe-thrown.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import { formatPath } from './inline-refs.ts';
 import { NotJsonError, toJsonValue } from './to-json-value.ts';
@@ -76,11 +77,11 @@ export function formatToolArgumentIssues(issues: readonly ToolArgumentIssue[]): 
 
 function describeError(error: unknown): string {
   if (typeof error === 'string') return error;
-  if (error instanceof Error) return error.message || error.name;
+  if (error instanceof Error) return describeThrown(error);
   try {
     const json = toJsonValue(error);
     return typeof json === 'string' ? json : JSON.stringify(json);
   } catch {
-    return String(error);
+    return describeThrown(error);
   }
 }
