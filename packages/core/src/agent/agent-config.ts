@@ -1,3 +1,4 @@
+import type { Redactor } from '../http/client-redactor.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
@@ -41,6 +42,8 @@ export type AgentConfig<Output> = {
   onStepEnd: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
   beforeToolCall: BeforeToolCallHook | undefined;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
+  /** Scrubs the client's API key from what tools and hooks fail with (see `redactorOf`). */
+  redact: Redactor;
   /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
   includeThoughts: boolean;
   now: () => number;

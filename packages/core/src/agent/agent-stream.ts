@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { AgentEvent } from './agent-event.ts';
 import type { AgentResult } from './agent-result.ts';
 
@@ -32,8 +33,16 @@ export function createAgentStream<Output>(
   userSignal: AbortSignal | undefined,
 ): AgentStream<Output> {
   const controller = new AbortController();
-  const signal =
-    userSignal === undefined ? controller.signal : AbortSignal.any([userSignal, controller.signal]);
+  // The caller's signal is followed by hand, not with AbortSignal.any: on Node 20 every signal
+  // AbortSignal.any makes stays referenced from a long-lived source (nodejs/node#55351), and an
+  // application passes one shutdown signal to every run.
+  const validSignal = userSignal === undefined || isAbortSignal(userSignal);
+  const onUserAbort = (): void => controller.abort(userSignal?.reason);
+  if (validSignal && userSignal !== undefined) {
+    if (userSignal.aborted) controller.abort(userSignal.reason);
+    else userSignal.addEventListener('abort', onUserAbort, { once: true });
+  }
+  const signal = controller.signal;
   // A queue read from `head`: shifting a long array on every event would be O(n) each time.
   let queue: AgentEvent<Output>[] = [];
   let head = 0;
@@ -68,17 +77,29 @@ export function createAgentStream<Output>(
     return event;
   };
 
-  const result = start((event) => {
+  const begin = validSignal
+    ? start
+    : () =>
+        Promise.reject(
+          new InvalidArgumentError({
+            argument: 'options.signal',
+            message:
+              'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(60_000) or controller.signal.',
+          }),
+        );
+  const result = begin((event) => {
     if (ended) return;
     queue.push(event as AgentEvent<Output>);
     wake();
   }, signal).then(
     (value) => {
+      if (validSignal) userSignal?.removeEventListener('abort', onUserAbort);
       ended = true;
       wake();
       return value;
     },
     (error: unknown) => {
+      if (validSignal) userSignal?.removeEventListener('abort', onUserAbort);
       ended = true;
       failure = { error };
       wake();
@@ -140,4 +161,15 @@ export function createAgentStream<Output>(
       });
     },
   };
+}
+
+/** Duck-typed, like the client's check: a signal from another realm fails `instanceof`. */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
 }

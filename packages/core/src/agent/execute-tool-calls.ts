@@ -1,3 +1,4 @@
+import { describeThrown } from '../errors/describe-thrown.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
 import { formatToolArgumentIssues } from '../tools/tool-error-response.ts';
 import type { Content, FunctionCall, Part } from '../wire/content.ts';
@@ -125,10 +126,17 @@ export async function executeToolCalls<Output>({
       contents,
       signal: turnSignal,
     });
+    // What a tool or hook failed with goes to the model, the history, the result and maybe a
+    // thrown error: a tool calling a Google API with the same key may quote it.
+    if (outcome.type === 'error' || outcome.type === 'hook-failed') {
+      outcome.error = config.redact(outcome.error);
+    }
     if (outcome.type === 'hook-failed' && failure === undefined) {
       failure = (run) =>
         new AgentRunError({
-          message: `beforeToolCall threw for ${pendingCall.call.name} (${pendingCall.toolCallId}): ${describeError(outcome.error)}`,
+          message: outcome.invalidDecision
+            ? describeError(outcome.error)
+            : `beforeToolCall threw for ${pendingCall.call.name} (${pendingCall.toolCallId}): ${describeError(outcome.error)}`,
           run,
           cause: outcome.error,
         });
@@ -297,6 +305,5 @@ function throwableError<Output>(
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : String(error);
+  return describeThrown(error);
 }

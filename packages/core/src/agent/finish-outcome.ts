@@ -10,7 +10,8 @@ import type { BlockedOutcome, ReaskReason } from './agent-result.ts';
  * - `max-tokens`: `MAX_TOKENS`: the run ends with the partial text.
  * - `content-filter`: a safety-type finish reason, or a blocked prompt (no candidates).
  * - `other`: any other reason, unknown values included: the run ends, the reason kept as data.
- * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, or an empty answer: ask again.
+ * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, a function call without a name,
+ *   or an empty answer: ask again.
  * @internal
  */
 export type ResponseOutcome =
@@ -60,7 +61,13 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
   const finishReason = candidate.finishReason;
   const parts = candidate.content?.parts ?? [];
   if (finishReason === undefined || finishReason === 'STOP') {
-    if (hasFunctionCall(parts)) return { type: 'tool-calls' };
+    if (hasFunctionCall(parts)) {
+      // A call without a name cannot be run or answered (a response needs the name): the API
+      // never sends one whole, a gateway or a cut stream might.
+      return hasNamelessCall(parts)
+        ? { type: 'reask', reason: 'malformed-function-call' }
+        : { type: 'tool-calls' };
+    }
     return isEmptyAnswer(parts) ? { type: 'reask', reason: 'empty-response' } : { type: 'answer' };
   }
   if (finishReason === 'MALFORMED_FUNCTION_CALL')
@@ -87,6 +94,14 @@ function blockedAnswer(candidate: Candidate, reason: FinishReason): BlockedOutco
 /** Whether any part is a `functionCall`. @internal */
 export function hasFunctionCall(parts: readonly Part[]): boolean {
   for (const part of parts) if (part.functionCall != null) return true;
+  return false;
+}
+
+function hasNamelessCall(parts: readonly Part[]): boolean {
+  for (const part of parts) {
+    const call = part.functionCall;
+    if (call != null && (typeof call.name !== 'string' || call.name === '')) return true;
+  }
   return false;
 }
 

@@ -55,7 +55,7 @@ export function prepareTools({
   model: string;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
 }): PreparedTools {
-  if (tools === undefined || tools.length === 0) {
+  if (tools === undefined || (Array.isArray(tools) && tools.length === 0)) {
     return { functions: new Map(), wireTools: undefined, combined: false, fallbacks: [] };
   }
   if (!Array.isArray(tools)) {

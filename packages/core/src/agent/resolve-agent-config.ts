@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { checkGenerationConfig } from '../http/check-request-fields.ts';
+import { redactorOf } from '../http/client-redactor.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import type { Content, Part } from '../wire/content.ts';
@@ -216,6 +218,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     onStepEnd: options.onStepEnd,
     beforeToolCall: options.beforeToolCall,
     callOptions: options.callOptions,
+    redact: redactorOf(gemini),
     includeThoughts: thinkingConfig?.includeThoughts === true,
     now: options.now ?? Date.now,
   };
@@ -232,6 +235,7 @@ function readGenerationConfig(
       'generationConfig must be an object such as { temperature: 0.2 }.',
     );
   }
+  checkGenerationConfig(config, 'generationConfig');
   if (config.candidateCount !== undefined && config.candidateCount !== 1) {
     throw invalid(
       'generationConfig.candidateCount',

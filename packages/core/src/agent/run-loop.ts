@@ -1,8 +1,11 @@
+import { describeThrown } from '../errors/describe-thrown.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { Content } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput } from './agent-options.ts';
 import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
+import { isAbortSignal } from './agent-stream.ts';
 import { callModel, type EmitEvent } from './call-model.ts';
 import { createResumeStep, createStep } from './create-step.ts';
 import { signModelTurn } from './ensure-thought-signatures.ts';
@@ -44,6 +47,13 @@ export async function runLoop<Output>(
   input: AgentInput,
   { signal, streaming, emit, history }: RunLoopOptions,
 ): Promise<AgentResult<Output>> {
+  if (!isAbortSignal(signal)) {
+    throw new InvalidArgumentError({
+      argument: 'options.signal',
+      message:
+        'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(60_000) or controller.signal.',
+    });
+  }
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
@@ -71,9 +81,10 @@ export async function runLoop<Output>(
     if (config.onStepEnd !== undefined) {
       try {
         await config.onStepEnd(step, { steps: run.steps, contents: run.contents });
-      } catch (error) {
+      } catch (thrown) {
+        const error = config.redact(thrown);
         throw new AgentRunError({
-          message: `onStepEnd threw after step ${step.stepNumber}: ${String(error instanceof Error ? error.message : error)}`,
+          message: `onStepEnd threw after step ${step.stepNumber}: ${describeThrown(error)}`,
           run: run.state(),
           cause: error,
         });

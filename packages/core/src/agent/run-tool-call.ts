@@ -1,3 +1,5 @@
+import { describeThrown } from '../errors/describe-thrown.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type {
@@ -18,11 +20,15 @@ export type ExecuteOutcome = { args: unknown } & (
   | { type: 'unknown-tool' }
   | { type: 'invalid-args'; issues: ToolArgumentIssue[]; fromHook: boolean }
   | { type: 'denied'; message: string }
-  | { type: 'hook-failed'; error: unknown }
+  /** `beforeToolCall` threw, or (`invalidDecision`) returned something that is not a decision. */
+  | { type: 'hook-failed'; error: unknown; invalidDecision?: boolean }
   | { type: 'aborted' }
 );
 
 const aborted = Symbol('aborted');
+
+// The longest delay setTimeout honours.
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * One function call: find the tool, parse the arguments, ask `beforeToolCall`, run `execute`
@@ -68,9 +74,26 @@ export async function runToolCall<Output>({
       return { type: 'hook-failed', error, args };
     }
     if (decision === aborted) return { type: 'aborted', args };
+    const problem = checkDecision(decision);
+    if (problem !== undefined) {
+      // Running the call on a decision nobody can read would approve by accident.
+      return {
+        type: 'hook-failed',
+        invalidDecision: true,
+        error: new InvalidArgumentError({
+          argument: 'beforeToolCall',
+          message: `beforeToolCall returned ${problem} for ${call.name} (${toolCallId}). Return undefined or { type: 'approve' } to run the call, { type: 'deny', message } to refuse it, or { type: 'modify', args } to run it with other arguments.`,
+        }),
+        args,
+      };
+    }
     if (decision !== undefined && decision !== null) {
       if (decision.type === 'deny') {
-        return { type: 'denied', message: String(decision.message), args };
+        const message =
+          typeof decision.message === 'string' && decision.message.trim() !== ''
+            ? decision.message
+            : `The call to ${call.name} was denied by the application. Do not call it again with the same arguments.`;
+        return { type: 'denied', message, args };
       }
       if (decision.type === 'modify') {
         const reparsed = safeParseArgs(tool, decision.args);
@@ -87,7 +110,10 @@ export async function runToolCall<Output>({
     }
   }
 
-  const timeoutMs = tool.timeoutMs ?? config.toolTimeoutMs;
+  const limit = tool.timeoutMs ?? config.toolTimeoutMs;
+  // setTimeout fires at once (after 1 ms) for a delay above 2^31-1 ms, Infinity included: such a
+  // limit means "no limit", as `timeoutMs: Infinity` does for the client.
+  const timeoutMs = limit !== undefined && limit <= MAX_TIMER_MS ? limit : undefined;
   const logger = config.logger;
   const debug = isLevelEnabled(logger, 'debug');
   if (debug) logger.debug({ stepNumber, toolName: call.name, toolCallId }, 'tool call started');
@@ -104,6 +130,25 @@ export async function runToolCall<Output>({
   return outcome;
 }
 
+/** What is wrong with a `beforeToolCall` decision, or `undefined` for a valid one. */
+function checkDecision(decision: unknown): string | undefined {
+  if (decision === undefined || decision === null) return undefined;
+  if (typeof decision !== 'object') return describeValue(decision);
+  const type = (decision as { type?: unknown }).type;
+  if (type === 'approve' || type === 'deny') return undefined;
+  if (type === 'modify') {
+    return 'args' in decision ? undefined : "{ type: 'modify' } without args";
+  }
+  return `an object with type ${describeValue(type)}`;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'function') return 'a function';
+  return Array.isArray(value) ? 'an array' : String(value);
+}
+
 function safeParseArgs(
   tool: FunctionTool<unknown, unknown>,
   args: unknown,
@@ -117,7 +162,7 @@ function safeParseArgs(
       issues: [
         {
           path: [],
-          message: `the arguments could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+          message: `the arguments could not be checked: ${describeThrown(error)}`,
         },
       ],
     };

@@ -1,3 +1,4 @@
+import { describeThrown } from '../errors/describe-thrown.ts';
 import { InvalidToolResultError } from '../tools/invalid-tool-result-error.ts';
 import { toFunctionResponse } from '../tools/to-function-response.ts';
 import type { ToolArgumentIssue } from '../tools/tool.ts';
@@ -38,7 +39,16 @@ export function answerWithResult(
     return { response: functionResponse, extraParts };
   } catch (error) {
     if (InvalidToolResultError.isInstance(error)) return { invalid: error };
-    throw error;
+    // Anything else reading the result threw (a hostile proxy): still the tool's failure, so the
+    // call is answered and the run goes on.
+    return {
+      invalid: new InvalidToolResultError({
+        toolName: call.name,
+        path: [],
+        message: `Tool "${call.name}" returned a value that cannot be sent to Gemini: reading it threw (${describeThrown(error)}).`,
+        cause: error,
+      }),
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import { describeThrown } from '../../errors/describe-thrown.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import type { AgentRunState } from '../agent-result.ts';
 import { AgentRunError } from './agent-run-error.ts';
@@ -36,6 +37,5 @@ export class ModelCallError extends AgentRunError {
 }
 
 function describe(cause: unknown): string {
-  if (cause instanceof Error) return cause.message;
-  return String(cause);
+  return describeThrown(cause);
 }
