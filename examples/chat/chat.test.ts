@@ -1,16 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   describeRun,
-  exampleCommand,
+  HAS_SCRIPT,
   runExample,
   type StartedExample,
   startExample,
-  startProcess,
+  startInTerminal,
 } from '../test/run-example-process.ts';
 
 // The chat CLI driven as a user drives it, offline: messages and commands through stdin, Ctrl-C
@@ -135,47 +133,26 @@ describe.concurrent('pnpm chat (offline)', () => {
     }
   });
 
-  const hasScript = (() => {
-    try {
-      execFileSync('script', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
   // In a terminal, readline reads keystrokes: Ctrl-C is the byte 0x03, which readline turns into
   // its own SIGINT event. `script` (util-linux) gives the chat a pseudo-terminal to prove that path.
-  it.skipIf(!hasScript)(
+  it.skipIf(!HAS_SCRIPT)(
     'cancels with the Ctrl-C key in a terminal and quits on two more at the prompt',
     async () => {
-      const command = [process.execPath, ...exampleCommand('chat/chat.ts')]
-        .map((word) => `'${word.replace(/'/g, "'\\''")}'`)
-        .join(' ');
-      const chat = startProcess(
-        'script',
-        ['-qfec', command, '/dev/null'],
-        { env: SLOW },
-        'chat in a pty',
-      );
-      const plain = () => stripVTControlCharacters(chat.output()).replace(/\r/g, '');
-      const until = async (text: string) => {
-        while (!plain().includes(text)) await chat.waitFor(/[\s\S]/, chat.output().length);
-      };
-      await until('you> ');
+      const chat = startInTerminal('chat/chat.ts', { env: SLOW });
+      await chat.until('you> ');
       chat.write('hello\r');
-      await until("Hello! I'm the gemloop demo model");
+      await chat.until("Hello! I'm the gemloop demo model");
       chat.write('\u0003');
-      await until('(cancelled; nothing of this answer was saved)');
-      expect(plain()).not.toContain(GREETING_END);
+      await chat.until('(cancelled; nothing of this answer was saved)');
+      expect(chat.plain()).not.toContain(GREETING_END);
       chat.write('/usage\r');
-      await until('Stored: 0 turn(s)');
+      await chat.until('Stored: 0 turn(s)');
       chat.write('\u0003');
-      await until('(Press Ctrl-C again');
+      await chat.until('(Press Ctrl-C again');
       chat.write('\u0003');
       const run = await chat.done;
       expect(run.code, describeRun(run)).toBe(0);
-      expect(plain()).toContain('Bye.');
+      expect(chat.plain()).toContain('Bye.');
       // A terminal gets colour.
       expect(run.stdout).toContain('\u001b[');
     },

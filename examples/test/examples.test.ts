@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';
+import {
+  describeRun,
+  type ExampleRun,
+  HAS_SCRIPT,
+  runExample,
+  startInTerminal,
+} from './run-example-process.ts';
 
 // Every example, run offline as a user runs it (its own process, no key), with its final output
 // asserted. This is what proves in CI that the examples work. They run a few at a time: each is
@@ -126,6 +132,32 @@ describe.concurrent('the examples, offline', () => {
       'outbox: "[for review, meant for team@example.com] Workspace cleaned" to me@example.com',
     );
   });
+
+  it.skipIf(!HAS_SCRIPT)(
+    'approval: asks in a terminal, and applies the answers typed',
+    async () => {
+      const approval = startInTerminal('approval/basic.ts');
+      await approval.until('[a]pprove, [d]eny, [e]dit?');
+      approval.write('a\r');
+      await approval.until('approved delete_file(path: "drafts/old-intro.md")');
+      await approval.until('delete_file(path: ".env")\n  [a]pprove');
+      approval.write('d\r');
+      await approval.until('reason for the model');
+      approval.write('keep the secrets\r');
+      await approval.until('send_email(');
+      approval.write('e\r');
+      await approval.until('new arguments as JSON');
+      approval.write('{"to":"me@example.com","subject":"Draft","body":"Clean."}\r');
+      const run = await approval.done;
+      expect(run.code, describeRun(run)).toBe(0);
+      const out = approval.plain();
+      expect(out).toContain('You decide each call.');
+      expect(out).toContain('denied   delete_file(path: ".env"): keep the secrets');
+      expect(out).toContain('I could not get this (keep the secrets)');
+      expect(out).toContain('outbox: "Draft" to me@example.com');
+      expect(out).toContain('files left: drafts/plan.md, .env');
+    },
+  );
 
   it('multimodal: sends the drawn PNG in the user turn', async () => {
     const { stdout } = await runOk('multimodal/basic.ts');

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 /** The examples package folder. */
 export const EXAMPLES_ROOT: string = fileURLToPath(new URL('../', import.meta.url));
@@ -140,4 +141,43 @@ export function runExample(file: string, options: StartExampleOptions = {}): Pro
 /** A readable failure message: the exit and everything the example printed. */
 export function describeRun(run: ExampleRun): string {
   return `exit ${run.code ?? run.signal}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`;
+}
+
+/** Whether util-linux `script` is here to give an example a pseudo-terminal. */
+export const HAS_SCRIPT: boolean = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Starts an example in a pseudo-terminal (`script -qfec`), so it sees a TTY on stdin and stdout
+ * as in a real terminal: readline reads keystrokes (write `\r` for Enter, `\u0003` for Ctrl-C)
+ * and colour is on. `plain()` is the output without escape codes and carriage returns.
+ */
+export function startInTerminal(
+  file: string,
+  options: StartExampleOptions = {},
+): StartedExample & { plain(): string; until(text: string): Promise<void> } {
+  const command = [process.execPath, ...exampleCommand(file, options.args)]
+    .map((word) => `'${word.replace(/'/g, "'\\''")}'`)
+    .join(' ');
+  const started = startProcess(
+    'script',
+    ['-qfec', command, '/dev/null'],
+    options,
+    `${file} in a pty`,
+  );
+  const plain = () => stripVTControlCharacters(started.output()).replace(/\r/g, '');
+  return {
+    ...started,
+    plain,
+    async until(text) {
+      // Escape codes can split the text, so each new output is checked in its plain form.
+      while (!plain().includes(text)) await started.waitFor(/[\s\S]/, started.output().length);
+    },
+  };
 }

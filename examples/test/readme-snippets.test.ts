@@ -1,0 +1,82 @@
+import type { GenerateContentBody } from '@gemloop/core';
+import { createFakeGemini, demoModel, type FakeGemini } from '@gemloop/core/testing';
+import { describe, expect, it } from 'vitest';
+import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';
+
+// The code the README shows lives in test/readme/*.ts: typechecked with the examples, and run
+// here unmodified, with GEMINI_API_KEY and GEMINI_BASE_URL pointing createGemini() at a local
+// fake that plays demoModel. cometapi.ts is only typechecked: it names the real gateway.
+
+const KEY = 'readme-test-key-0123456789';
+
+async function runSnippet(
+  name: string,
+  fake = createFakeGemini({ script: demoModel() }),
+): Promise<{ run: ExampleRun; fake: FakeGemini }> {
+  const { url } = await fake.listen();
+  // Closed here, not in afterEach: the tests run concurrently, each with its own fake.
+  const run = await runExample(`test/readme/${name}.ts`, {
+    env: { GEMINI_API_KEY: KEY, GEMINI_BASE_URL: url },
+  }).finally(() => fake.close());
+  expect(run.code, describeRun(run)).toBe(0);
+  expect(run.stdout + run.stderr).not.toContain(KEY);
+  return { run, fake };
+}
+
+const body = (fake: FakeGemini, index: number) =>
+  fake.modelRequests[index]?.body as GenerateContentBody;
+
+describe.concurrent('the README snippets', () => {
+  it('quick start: one tool, one answer', async () => {
+    const { run, fake } = await runSnippet('quick-start');
+    expect(run.stdout).toContain('city Paris, temperature c 18, conditions sunny');
+    expect(fake.modelRequests).toHaveLength(2);
+  });
+
+  it('streaming: prints tool calls, results and text as they come', async () => {
+    const { run } = await runSnippet('streaming');
+    expect(run.stdout).toContain("→ calculator { expression: '23 * 19' }");
+    expect(run.stdout).toContain("✓ calculator { expression: '23 * 19', result: 437 }");
+    expect(run.stdout).toMatch(/\n2 steps, \d+ tokens/);
+  });
+
+  it('structured output: sends the schema and prints a typed field', async () => {
+    const { run, fake } = await runSnippet('structured-output');
+    expect(run.stdout.trim()).toBe('demo@example.com');
+    expect(body(fake, 0).generationConfig?.responseMimeType).toBe('application/json');
+  });
+
+  it('search with tools: sends googleSearch beside the functions on Gemini 3', async () => {
+    const { fake } = await runSnippet('search-with-tools');
+    expect(body(fake, 0).tools?.[0]).toEqual({ googleSearch: {} });
+    expect(body(fake, 0).toolConfig).toEqual({ includeServerSideToolInvocations: true });
+  });
+
+  it('approval: the denied call is answered with the reason', async () => {
+    const { run } = await runSnippet('approval');
+    expect(run.stdout).toContain('deleted tmp/cache.json');
+    expect(run.stdout).toContain('Only files in tmp/ may be deleted, not notes.md.');
+  });
+
+  it('chat: the second message is sent with the first exchange', async () => {
+    const { fake } = await runSnippet('chat');
+    expect(body(fake, 1).contents.map((content) => content.role)).toEqual([
+      'user',
+      'model',
+      'user',
+    ]);
+  });
+
+  it('errors: an API error is caught with its fields', async () => {
+    const refusing = createFakeGemini({ apiKeys: ['another-key-0123456789'] });
+    const { run } = await runSnippet('errors', refusing);
+    expect(run.stderr).toContain('The API key sent in the x-goog-api-key header was rejected.');
+    expect(run.stderr).toMatch(/ 400 INVALID_ARGUMENT false undefined/);
+  });
+
+  it('testing: a scripted fake drives the agent with no key at all', async () => {
+    const run = await runExample('test/readme/testing.ts');
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout).toContain("18 °C in Paris. { city: 'Paris', temperatureC: 18 } 2");
+  });
+});

@@ -1,0 +1,26 @@
+// README: testing an agent offline with the fake Gemini server.
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createFakeGemini, turn } from '@gemloop/core/testing';
+import { z } from 'zod';
+
+const getWeather = defineTool({
+  name: 'get_weather',
+  parameters: z.object({ city: z.string() }),
+  execute: ({ city }) => ({ city, temperatureC: 18 }),
+});
+
+await using fake = createFakeGemini({
+  script: [
+    turn.calls([{ name: 'get_weather', args: { city: 'Paris' } }]),
+    turn.text('18 °C in Paris.'),
+  ],
+});
+const { url } = await fake.listen();
+const agent = createAgent({
+  gemini: createGemini({ baseUrl: url, apiKey: 'test-key' }),
+  model: 'gemini-3-flash-preview',
+  tools: [getWeather],
+});
+
+const result = await agent.run('Weather in Paris?');
+console.log(result.text, result.steps[0]?.toolCalls[0]?.output, fake.modelRequests.length);
