@@ -1,9 +1,12 @@
 import type { ChatOptions, ChatSession } from '../chat/chat-session.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
+import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
 import type { AgentResult } from './agent-result.ts';
 import { type AgentStream, createAgentStream } from './agent-stream.ts';
+import { closeTools } from './close-tools.ts';
+import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
 import { runLoop } from './run-loop.ts';
 
@@ -30,6 +33,23 @@ export type Agent<Output = undefined> = {
    * go to the agent's logger unless `options.logger` is set. See {@link createChatSession}.
    */
   chat(options?: ChatOptions): ChatSession<Output>;
+  /**
+   * Shuts the agent down: aborts its runs in flight (they fail with an `AgentAbortedError` whose
+   * `cause` is an {@link AgentClosedError}, their history consistent), waits for them to settle,
+   * then calls every distinct `close` of its tools once (MCP connections, the web-fetch tool's
+   * HTML worker; tools of one connection share one) and waits for all. Later `run`, `stream` and
+   * chat sends fail with an {@link AgentClosedError}.
+   *
+   * Idempotent: every call returns the same promise.
+   *
+   * @throws {@link ToolCloseError} when some tools' close failed, after every close was attempted.
+   */
+  close(): Promise<void>;
+  /**
+   * `close()`, for `await using agent = createAgent(...)`. Defined where the runtime has
+   * `Symbol.asyncDispose` (Node 20+, current browsers).
+   */
+  [Symbol.asyncDispose](): Promise<void>;
 };
 
 /**
@@ -52,30 +72,119 @@ export type Agent<Output = undefined> = {
  */
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
   const config: AgentConfig<Output> = resolveAgentConfig(options);
-  const agent: Agent<Output> = {
+  // Runs in flight, so that close() can abort them and wait for them to settle.
+  const inFlight = new Set<InFlightRun>();
+  let closing: Promise<void> | undefined;
+  const closedError = (): AgentClosedError =>
+    new AgentClosedError({ model: config.model, inFlight: false });
+
+  const agent = {
     model: config.model,
-    run(input, { signal, history } = {}) {
-      return runLoop(config, input, {
-        signal: signal ?? new AbortController().signal,
+    run(input: AgentInput, { signal, history }: RunOptions = {}): Promise<AgentResult<Output>> {
+      if (closing !== undefined) return Promise.reject(closedError());
+      const controller = new AbortController();
+      const unfollow = follow(signal, controller);
+      const result = runLoop(config, input, {
+        // A value that is not a signal goes to the loop as it is, which refuses it.
+        signal: unfollow === undefined ? (signal as AbortSignal) : controller.signal,
         streaming: false,
         emit: undefined,
         history,
       });
+      const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
+      inFlight.add(entry);
+      const settle = (): void => {
+        inFlight.delete(entry);
+        unfollow?.();
+      };
+      result.then(settle, settle);
+      return result;
     },
-    stream(input, { signal, history } = {}) {
-      return createAgentStream<Output>(
+    stream(input: AgentInput, { signal, history }: RunOptions = {}): AgentStream<Output> {
+      if (closing !== undefined) {
+        const closed = closedError();
+        return createAgentStream<Output>(() => Promise.reject(closed), undefined);
+      }
+      const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           runLoop(config, input, { signal: streamSignal, streaming: true, emit, history }),
         signal,
       );
+      const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
+      inFlight.add(entry);
+      const settle = (): void => {
+        inFlight.delete(entry);
+      };
+      stream.result.then(settle, settle);
+      return stream;
     },
-    chat(chatOptions = {}) {
+    chat(chatOptions: ChatOptions = {}): ChatSession<Output> {
       return createChatSession({
         ...chatOptions,
         logger: chatOptions.logger ?? config.logger,
         agent,
       });
     },
-  };
+    close(): Promise<void> {
+      closing ??= closeAgent();
+      return closing;
+    },
+  } satisfies Omit<Agent<Output>, typeof Symbol.asyncDispose> as Agent<Output>;
+  // Only where the runtime has the symbol: no polyfill, and no `undefined` key.
+  if (typeof Symbol.asyncDispose === 'symbol') {
+    (agent as { [Symbol.asyncDispose]: () => Promise<void> })[Symbol.asyncDispose] = () =>
+      agent.close();
+  }
+
+  async function closeAgent(): Promise<void> {
+    const runs = [...inFlight];
+    if (runs.length > 0) {
+      const reason = new AgentClosedError({ model: config.model, inFlight: true });
+      for (const run of runs) run.abort(reason);
+      // An aborted run settles at once (a tool that ignores its signal is left running in the
+      // background, see runToolCall), so this wait is short; the tools are closed after it, so no
+      // run of this agent uses a tool once its connection is closing.
+      await Promise.allSettled(runs.map((run) => run.result));
+    }
+    if (isLevelEnabled(config.logger, 'debug')) {
+      config.logger.debug(
+        { abortedRuns: runs.length, tools: config.tools.functions.size },
+        'agent closing its tools',
+      );
+    }
+    await closeTools(config.tools.functions.values());
+  }
+
   return agent;
+}
+
+/** A run in flight: how to abort it and when it settles. */
+type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
+
+/**
+ * Makes `controller` follow the caller's `signal` (by hand: `AbortSignal.any` keeps every signal
+ * it makes referenced from a long-lived source on Node 20, and an application passes one shutdown
+ * signal to every run). Returns the function that stops following, or `undefined` when `signal` is
+ * not an AbortSignal.
+ */
+function follow(
+  signal: AbortSignal | undefined,
+  controller: AbortController,
+): (() => void) | undefined {
+  if (signal === undefined) return () => {};
+  if (
+    typeof signal !== 'object' ||
+    signal === null ||
+    typeof signal.addEventListener !== 'function' ||
+    typeof signal.removeEventListener !== 'function'
+  ) {
+    return undefined;
+  }
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return () => {};
+  }
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 }
