@@ -3,8 +3,9 @@ import type { AgentEvent } from './agent-event.ts';
 import type { AgentResult } from './agent-result.ts';
 
 /**
- * What `agent.stream()` returns: the run's events as an async iterable (single consumer), and the
- * same result `run()` gives as a promise.
+ * What `agent.stream()` returns: the run's events as an async iterable, and the same result `run()`
+ * gives as a promise. The events have one reader: a second loop (or `toReadableStream()`) over
+ * the same stream throws an `InvalidArgumentError` instead of splitting the events between them.
  *
  * The run starts at once and does not wait for the consumer: events queue up until read.
  * Breaking out of the iteration (or calling `return()`) aborts the run; `result` then rejects with
@@ -137,14 +138,29 @@ export function createAgentStream<Output>(
     },
   };
 
+  // One reader: two loops over one queue would each silently miss the events the other took.
+  let handedOut = false;
+  const claim = (): AsyncIterator<AgentEvent<Output>> => {
+    if (handedOut) {
+      throw new InvalidArgumentError({
+        argument: 'stream',
+        message:
+          'This agent stream is already being read (or was read): its events go to one reader and are not kept. Read it in one loop (or one toReadableStream()), and use `result` for the outcome.',
+      });
+    }
+    handedOut = true;
+    return iterator;
+  };
+
   return {
     result,
     abort(reason?: unknown) {
       if (!ended)
         controller.abort(reason ?? new DOMException('The stream was aborted.', 'AbortError'));
     },
-    [Symbol.asyncIterator]: () => iterator,
+    [Symbol.asyncIterator]: claim,
     toReadableStream() {
+      const iterator = claim();
       return new ReadableStream<AgentEvent<Output>>({
         async pull(stream) {
           try {
