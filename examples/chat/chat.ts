@@ -36,7 +36,7 @@ const HELP = `Commands:
 Ctrl-C while an answer is being written cancels it; nothing of it is saved.`;
 
 await run(
-  async ({ gemini, model, offline, flags, style }) => {
+  async ({ gemini, model, offline, flags, style, logger }) => {
     const errorStyle = createStyle({ stream: process.stderr });
     const chatTools = createChatTools({ offline, filesRoot: flags.files ?? DEFAULT_FILES_ROOT });
     const store: HistoryStore =
@@ -46,12 +46,13 @@ await run(
     const id = flags.session ?? 'default';
     // One agent per model; the session (store + id) is what carries the conversation across them.
     const startSession = (name: string) =>
-      createAgent({ gemini, model: name, instructions: INSTRUCTIONS, tools: chatTools.tools }).chat(
-        {
-          store,
-          id,
-        },
-      );
+      createAgent({
+        gemini,
+        model: name,
+        instructions: INSTRUCTIONS,
+        tools: chatTools.tools,
+        logger,
+      }).chat({ store, id });
 
     let currentModel = model;
     let session = startSession(model);

@@ -19,7 +19,7 @@ export const DEFAULT_QUESTION =
   "What's the weather right now in Paris and Tokyo, what is 18 °C in Fahrenheit, and what is 23 * 19?";
 
 await run(
-  async ({ gemini, model, offline, flags, positionals, style }) => {
+  async ({ gemini, model, offline, flags, positionals, style, logger }) => {
     const question =
       flags.question ?? (positionals.length > 0 ? positionals.join(' ') : DEFAULT_QUESTION);
     const capabilities = getModelCapabilities(model);
@@ -40,6 +40,7 @@ await run(
     const agent = createAgent({
       gemini,
       model,
+      logger,
       instructions:
         'You are a concise assistant. Use the tools for weather, unit conversions and arithmetic; call independent tools together in one turn. Say when weather data is simulated.',
       tools,

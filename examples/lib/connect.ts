@@ -16,6 +16,8 @@ export type Connection = {
   offline: boolean;
   /** The fake server, offline (for `fake.requests`); `undefined` online. */
   fake: FakeGemini | undefined;
+  /** The `--log` logger (pino, on stderr), for `createAgent({ logger })` too. */
+  logger: Logger | undefined;
   settings: ConnectionSettings;
   /** The line to print first: online or offline, and why. */
   banner: string;
@@ -78,6 +80,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
       model: settings.model,
       offline: false,
       fake: undefined,
+      logger,
       settings,
       banner: `Online: ${settings.model} on ${where}, key from ${settings.keySource}`,
       close: async () => {},
@@ -105,6 +108,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     model: settings.model,
     offline: true,
     fake,
+    logger,
     settings,
     banner: `${why} using ${what} on ${url}`,
     close: () => fake.close(),

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Gemini, LogLevel } from '@gemloop/core';
+import type { Gemini, Logger, LogLevel } from '@gemloop/core';
 import type { CreateFakeGeminiOptions, FakeGemini, FakeScript } from '@gemloop/core/testing';
 import { connect } from './connect.ts';
 import { formatError } from './format-error.ts';
@@ -41,6 +41,8 @@ export type Example<Flags extends Record<string, FlagSpec>> = Script<Flags> & {
   offline: boolean;
   /** The fake server, offline: `fake.requests` shows what gemloop sent. */
   fake: FakeGemini | undefined;
+  /** With `--log <level>`: a logger on stderr to give `createAgent` too. */
+  logger: Logger | undefined;
 };
 
 /** Options of {@link runScript}. */
@@ -154,6 +156,7 @@ export function run<Flags extends Record<string, FlagSpec> = Record<never, FlagS
           model: connection.model,
           offline: connection.offline,
           fake: connection.fake,
+          logger: connection.logger,
         });
       } finally {
         await connection.close();
