@@ -15,7 +15,7 @@ import { createConvertUnitsTool } from './convert-units-tool.ts';
 import { createWeatherTool } from './weather-tool.ts';
 
 /** The question asked when none is given. */
-export const DEFAULT_QUESTION =
+const DEFAULT_QUESTION =
   "What's the weather right now in Paris and Tokyo, what is 18 °C in Fahrenheit, and what is 23 * 19?";
 
 await run(
