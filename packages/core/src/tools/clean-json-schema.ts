@@ -1,4 +1,5 @@
 import { inlineRefs } from './inline-refs.ts';
+import { setOwnKey } from './set-own-key.ts';
 
 type Node = Record<string, unknown>;
 
@@ -102,10 +103,10 @@ function cleanNode(schema: Node): Node {
       out[key] = cleanChild(value);
     } else if (schemaMapKeywords.includes(key) && isNode(value)) {
       const map: Node = {};
-      for (const [name, member] of Object.entries(value)) map[name] = cleanChild(member);
+      for (const [name, member] of Object.entries(value)) setOwnKey(map, name, cleanChild(member));
       out[key] = map;
     } else {
-      out[key] = value;
+      setOwnKey(out, key, value);
     }
   }
 

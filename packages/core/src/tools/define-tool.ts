@@ -109,6 +109,18 @@ export function defineTool<
       message: 'defineTool takes one options object: { name, description, parameters, execute }.',
     });
   }
+  for (const key of Object.keys(options)) {
+    // A misspelt `parameters` would otherwise define a tool without arguments, silently.
+    if (!DEFINE_TOOL_OPTIONS.includes(key)) {
+      const hint = DEFINE_TOOL_OPTIONS.find(
+        (option) => option.toLowerCase().slice(0, 4) === key.toLowerCase().slice(0, 4),
+      );
+      throw new InvalidArgumentError({
+        argument: key,
+        message: `defineTool has no option '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} The options are ${DEFINE_TOOL_OPTIONS.join(', ')}.`,
+      });
+    }
+  }
   const {
     name,
     description,
@@ -211,6 +223,19 @@ function toAsyncClose(close: () => void | Promise<void>): () => Promise<void> {
   }
   return wrapped;
 }
+
+const DEFINE_TOOL_OPTIONS: readonly string[] = [
+  'name',
+  'description',
+  'parameters',
+  'execute',
+  'timeoutMs',
+  'schemaFormat',
+  'strictSchema',
+  'onSchemaWarning',
+  'logger',
+  'close',
+];
 
 function cleanParameters(schema: Record<string, unknown>, name: string): Record<string, unknown> {
   try {

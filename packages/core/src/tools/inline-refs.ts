@@ -1,4 +1,5 @@
 import type { SchemaPath } from './schema-warning.ts';
+import { setOwnKey } from './set-own-key.ts';
 
 type Node = Record<string, unknown>;
 
@@ -41,6 +42,7 @@ const definitionKeywords = ['$defs', 'definitions'];
  * @throws Error for a `$ref` whose target does not exist.
  */
 export function inlineRefs(root: Node): InlineRefsResult {
+  assertAcyclic(root, [], []);
   const recursiveRefs: InlineRefsResult['recursiveRefs'] = [];
 
   const resolve = (ref: string, path: SchemaPath): unknown => {
@@ -53,7 +55,11 @@ export function inlineRefs(root: Node): InlineRefsResult {
     let target: unknown = root;
     for (const raw of ref.slice(2).split('/')) {
       const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-      target = typeof target === 'object' && target !== null ? (target as Node)[key] : undefined;
+      // Own keys only: `#/$defs/constructor` must not find Object's constructor.
+      target =
+        typeof target === 'object' && target !== null && Object.hasOwn(target, key)
+          ? (target as Node)[key]
+          : undefined;
     }
     if (target === undefined) {
       throw new Error(`$ref ${JSON.stringify(ref)} at ${formatPath(path)} points to nothing`);
@@ -92,11 +98,11 @@ export function inlineRefs(root: Node): InlineRefsResult {
       } else if (schemaMapKeywords.has(key) && typeof value === 'object' && value !== null) {
         const map: Node = {};
         for (const [name, member] of Object.entries(value as Node)) {
-          map[name] = walk(member, [...path, key, name], expanding);
+          setOwnKey(map, name, walk(member, [...path, key, name], expanding));
         }
         out[key] = map;
       } else {
-        out[key] = value;
+        setOwnKey(out, key, value);
       }
     }
     return out;
@@ -114,12 +120,41 @@ export function inlineRefs(root: Node): InlineRefsResult {
       const { ref } = recursiveRefs[index]!;
       if (!ref.startsWith(prefix)) continue;
       const name = decodeURIComponent(ref.slice(prefix.length).split('/')[0] ?? '');
-      if (name in kept || !(name in definitions)) continue;
-      kept[name] = walk((definitions as Node)[name], [keyword, name], [`${prefix}${name}`]);
+      // Own keys only: `constructor` or `toString` is `in` every object.
+      if (Object.hasOwn(kept, name) || !Object.hasOwn(definitions, name)) continue;
+      setOwnKey(
+        kept,
+        name,
+        walk((definitions as Node)[name], [keyword, name], [`${prefix}${name}`]),
+      );
     }
     if (Object.keys(kept).length > 0) schema[keyword] = kept;
   }
   return { schema, recursiveRefs };
+}
+
+/**
+ * A schema built in code can contain itself as a JavaScript object (`schema.properties.self =
+ * schema`): every walk over it would overflow the stack, reported as "Maximum call stack size
+ * exceeded". JSON cannot hold such a cycle; a recursive type is written with `$ref`.
+ */
+function assertAcyclic(node: unknown, path: SchemaPath, ancestors: object[]): void {
+  if (typeof node !== 'object' || node === null) return;
+  if (ancestors.includes(node)) {
+    throw new Error(
+      `the schema object at ${formatPath(path)} contains itself (a cycle in the JavaScript object); describe a recursive type with "$ref" and "$defs" instead`,
+    );
+  }
+  ancestors.push(node);
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) {
+      assertAcyclic(node[index], [...path, index], ancestors);
+    }
+  } else {
+    for (const [key, value] of Object.entries(node))
+      assertAcyclic(value, [...path, key], ancestors);
+  }
+  ancestors.pop();
 }
 
 /** `['properties', 'items', 'items', 0]` → `properties.items.items[0]`, for messages. */

@@ -1,4 +1,5 @@
 import type { SchemaPath } from './schema-warning.ts';
+import { setOwnKey } from './set-own-key.ts';
 
 type Node = Record<string, unknown>;
 
@@ -32,7 +33,11 @@ export function mergeAllOf(
       } else if (key === 'properties' && isNode(existing) && isNode(value)) {
         const properties: Node = { ...existing };
         for (const [name, schema] of Object.entries(value)) {
-          properties[name] = name in properties ? { allOf: [properties[name], schema] } : schema;
+          setOwnKey(
+            properties,
+            name,
+            Object.hasOwn(properties, name) ? { allOf: [properties[name], schema] } : schema,
+          );
         }
         merged[key] = properties;
       } else if (key === 'required' && Array.isArray(existing) && Array.isArray(value)) {

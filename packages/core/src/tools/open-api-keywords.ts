@@ -1,5 +1,6 @@
 import type { Schema } from '../wire/schema.ts';
 import type { SchemaPath } from './schema-warning.ts';
+import { setOwnKey } from './set-own-key.ts';
 
 // The per-keyword rules of `toOpenApiSchema` (see its TSDoc for the sources), split out to keep
 // each file readable. `convertChild` is `toOpenApiSchema`'s own recursion.
@@ -89,12 +90,16 @@ export function convertObject(
   if (names.length > 0) {
     out.properties = {};
     for (const name of names) {
-      out.properties[name] = convertChild(properties[name], [...path, 'properties', name]);
+      setOwnKey(
+        out.properties,
+        name,
+        convertChild(properties[name], [...path, 'properties', name]),
+      );
     }
   }
   if (Array.isArray(node['required'])) {
     const required = node['required'].filter(
-      (name): name is string => typeof name === 'string' && name in properties,
+      (name): name is string => typeof name === 'string' && Object.hasOwn(properties, name),
     );
     if (required.length < node['required'].length) {
       warn(
