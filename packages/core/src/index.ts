@@ -135,6 +135,7 @@ export {
   isThoughtSignatureBypass,
   SKIP_THOUGHT_SIGNATURE_VALIDATOR,
 } from './history/thought-signature-bypass.ts';
+export { stripThoughtSignatures } from './history/strip-thought-signatures.ts';
 export type { ValidateHistoryOptions } from './history/validate-history.ts';
 export { validateHistory } from './history/validate-history.ts';
 export type {

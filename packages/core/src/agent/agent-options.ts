@@ -166,6 +166,24 @@ export type RunOptions = {
    * counted in `result.newContents`, which then holds the new message and every turn after it.
    */
   history?: readonly Content[] | undefined;
+  /**
+   * The model that produced `history` (and the input, when it is a history of contents), when it
+   * may not be this agent's. Thought signatures are bound to the model that issued them: sent to
+   * another model they are a `400 Invalid thought signature`. So the signatures of model turns
+   * another model produced are removed before sending (copies; the given contents are never
+   * changed), the documented dummy signature goes where Gemini 3 requires one, and one warning
+   * names the models.
+   *
+   * - a model name: every model turn of the history is that model's. When it is this agent's
+   *   model (a `models/` prefix aside) nothing changes, so an app that stores the model next to
+   *   the history can always pass it. Pass `'unknown'` for a history of unknown origin.
+   * - a list with one entry per content of the history, in order (`history` first, then the
+   *   input's contents): the model of each, `undefined` for this agent's. For a history that
+   *   mixes models, so this model keeps its own signatures (chat sessions do this).
+   *
+   * @defaultValue every turn is taken as this agent's model's (signatures sent as they are)
+   */
+  historyModel?: string | readonly (string | undefined)[] | undefined;
 };
 
 /** What `agent.run()` takes: a user message, user parts, or a whole history to continue. */

@@ -102,4 +102,14 @@ describe('createAgent types', () => {
     // @ts-expect-error: allowed names go with ANY or VALIDATED only
     createAgent({ gemini, model: 'gemini-2.5-flash', toolChoice: autoWithNames });
   });
+
+  it('closes with close() or await using, and takes the model of a history', async () => {
+    const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
+    expectTypeOf(agent.close).returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf(agent[Symbol.asyncDispose]).returns.toEqualTypeOf<Promise<void>>();
+    await agent.run('Hi', { history: [], historyModel: 'gemini-3-pro-preview' });
+    await agent.run('Hi', { history: [], historyModel: ['gemini-3-pro-preview', undefined] });
+    // @ts-expect-error: a model name or one entry per content
+    await agent.run('Hi', { history: [], historyModel: 3 });
+  });
 });

@@ -80,7 +80,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   const agent = {
     model: config.model,
-    run(input: AgentInput, { signal, history }: RunOptions = {}): Promise<AgentResult<Output>> {
+    run(
+      input: AgentInput,
+      { signal, history, historyModel }: RunOptions = {},
+    ): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
       const controller = new AbortController();
       const unfollow = follow(signal, controller);
@@ -90,6 +93,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         streaming: false,
         emit: undefined,
         history,
+        historyModel,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -100,14 +104,23 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       result.then(settle, settle);
       return result;
     },
-    stream(input: AgentInput, { signal, history }: RunOptions = {}): AgentStream<Output> {
+    stream(
+      input: AgentInput,
+      { signal, history, historyModel }: RunOptions = {},
+    ): AgentStream<Output> {
       if (closing !== undefined) {
         const closed = closedError();
         return createAgentStream<Output>(() => Promise.reject(closed), undefined);
       }
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
-          runLoop(config, input, { signal: streamSignal, streaming: true, emit, history }),
+          runLoop(config, input, {
+            signal: streamSignal,
+            streaming: true,
+            emit,
+            history,
+            historyModel,
+          }),
         signal,
       );
       const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };

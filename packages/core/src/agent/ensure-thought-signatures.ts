@@ -1,16 +1,21 @@
 import { fillMissingThoughtSignatures } from '../history/fill-missing-thought-signatures.ts';
 import { listRequiredThoughtSignatures } from '../history/list-required-thought-signatures.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signature-bypass.ts';
-import type { Logger } from '../logging/logger.ts';
+import { isLevelEnabled, type Logger } from '../logging/logger.ts';
 import type { Content } from '../wire/content.ts';
+import type { ForeignSignatures } from './strip-foreign-signatures.ts';
 
 /**
  * Gemini 3 rejects a history whose first `functionCall` of a model turn in the active loop has no
  * thought signature (wire reference section 6, rules 2-4). History the caller supplies may lack
- * them (another model or vendor, hand-built, a store that dropped them): those parts, and only
- * those, get the documented dummy `skip_thought_signature_validator` (rule 9), with a warning.
- * A part that has a signature is never touched, and the caller's objects are never mutated: the
- * changed contents are copies (copy-on-write, see `fillMissingThoughtSignatures`).
+ * them (another model or vendor, hand-built, a store that dropped them, or signatures of another
+ * model removed by `historyModel`): those parts, and only those, get the documented dummy
+ * `skip_thought_signature_validator` (rule 9), with a warning. A part that has a signature is
+ * never touched, and the caller's objects are never mutated: the changed contents are copies
+ * (copy-on-write, see `fillMissingThoughtSignatures`).
+ *
+ * One warning per run at most: when `foreign` says signatures of other models were removed, it
+ * names those models and the parts that get the dummy.
  *
  * Only for input history: turns the model produced in this run are appended verbatim.
  * @internal
@@ -21,25 +26,44 @@ export function ensureThoughtSignatures(
     requiresThoughtSignatures,
     logger,
     model,
+    foreign,
   }: {
     requiresThoughtSignatures: boolean;
     logger: Logger;
     model: string;
+    foreign?: ForeignSignatures | undefined;
   },
 ): Content[] {
-  if (!requiresThoughtSignatures) return contents;
-  const missing = listRequiredThoughtSignatures(contents).filter((required) => !required.signed);
+  const missing = requiresThoughtSignatures
+    ? listRequiredThoughtSignatures(contents).filter((required) => !required.signed)
+    : [];
+  if (foreign !== undefined) {
+    if (isLevelEnabled(logger, 'warn')) {
+      logger.warn(
+        {
+          model,
+          historyModels: foreign.models,
+          strippedTurns: foreign.turns,
+          dummySignatureParts: missing.map(
+            ({ contentIndex, partIndex }) => `contents[${contentIndex}].parts[${partIndex}]`,
+          ),
+        },
+        `removed the thought signatures of ${foreign.turns} model turn(s) produced by ${foreign.models.join(', ')} before sending them to ${model}: signatures are bound to the model that issued them (another model answers 400 "Invalid thought signature")${missing.length > 0 ? `; the documented dummy signature goes on the ${missing.length} function call(s) that require one` : ''}`,
+      );
+    }
+  } else if (missing.length > 0) {
+    logger.warn(
+      {
+        model,
+        parts: missing.map(
+          ({ contentIndex, partIndex }) => `contents[${contentIndex}].parts[${partIndex}]`,
+        ),
+        signature: SKIP_THOUGHT_SIGNATURE_VALIDATOR,
+      },
+      'input history has function calls without the thought signature Gemini 3 requires; sending the documented dummy signature on them (history from another model, hand-built, or stored without signatures)',
+    );
+  }
   if (missing.length === 0) return contents;
-  logger.warn(
-    {
-      model,
-      parts: missing.map(
-        ({ contentIndex, partIndex }) => `contents[${contentIndex}].parts[${partIndex}]`,
-      ),
-      signature: SKIP_THOUGHT_SIGNATURE_VALIDATOR,
-    },
-    'input history has function calls without the thought signature Gemini 3 requires; sending the documented dummy signature on them (history from another model, hand-built, or stored without signatures)',
-  );
   return fillMissingThoughtSignatures(contents) as Content[];
 }
 

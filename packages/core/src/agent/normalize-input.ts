@@ -6,6 +6,7 @@ import type { Content, Part } from '../wire/content.ts';
 import type { AgentInput } from './agent-options.ts';
 import { ensureThoughtSignatures } from './ensure-thought-signatures.ts';
 import { InvalidHistoryError } from './errors/invalid-history-error.ts';
+import { stripForeignSignatures } from './strip-foreign-signatures.ts';
 
 /** The run's starting history. @internal */
 export type NormalizedInput = {
@@ -21,7 +22,8 @@ export type NormalizedInput = {
 /**
  * Turns `run()` input (and the `history` option) into the starting history: a string or parts
  * become one user content after `history`; the whole list is checked with `validateHistory` (what the API would reject fails here, before any
- * request, with every issue listed) and gets dummy thought signatures where Gemini 3 needs them.
+ * request, with every issue listed), loses the thought signatures of turns another model produced
+ * (`historyModel`), and gets dummy thought signatures where Gemini 3 needs them.
  *
  * A history may end with a model turn of function calls (the caller stopped to approve them, or
  * stored them): the run answers those calls first. It may not end with a model answer: there is
@@ -35,6 +37,8 @@ export function normalizeInput(
   input: AgentInput,
   options: {
     history: readonly Content[] | undefined;
+    /** Who produced the old contents (see `RunOptions.historyModel`). */
+    historyModel?: string | readonly (string | undefined)[] | undefined;
     requiresThoughtSignatures: boolean;
     logger: Logger;
     model: string;
@@ -64,7 +68,14 @@ export function normalizeInput(
       message: `The history ends with a model answer (contents[${contents.length - 1}]), so there is nothing for the model to reply to. Append the next user content.`,
     });
   }
-  return { contents: ensureThoughtSignatures(contents, options), inputLength };
+  // Another model's signatures would be refused (they are model-bound): removed here, so the
+  // dummy goes where Gemini 3 requires a signature, with one warning for both.
+  const foreign = stripForeignSignatures(contents, {
+    oldLength: inputLength,
+    historyModel: options.historyModel,
+    model: options.model,
+  });
+  return { contents: ensureThoughtSignatures(contents, { ...options, foreign }), inputLength };
 }
 
 function toInputContents(input: AgentInput): { contents: Content[]; isHistory: boolean } {

@@ -33,6 +33,8 @@ export type RunLoopOptions = {
   streaming: boolean;
   emit: EmitEvent;
   history: readonly Content[] | undefined;
+  /** See `RunOptions.historyModel`. */
+  historyModel?: string | readonly (string | undefined)[] | undefined;
 };
 
 /**
@@ -45,7 +47,7 @@ export type RunLoopOptions = {
 export async function runLoop<Output>(
   config: AgentConfig<Output>,
   input: AgentInput,
-  { signal, streaming, emit, history }: RunLoopOptions,
+  { signal, streaming, emit, history, historyModel }: RunLoopOptions,
 ): Promise<AgentResult<Output>> {
   if (!isAbortSignal(signal)) {
     throw new InvalidArgumentError({
@@ -56,6 +58,7 @@ export async function runLoop<Output>(
   }
   const { contents, inputLength } = normalizeInput(input, {
     history,
+    historyModel,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
     logger: config.logger,
     model: config.model,

@@ -23,6 +23,16 @@ export type ChatOptions = {
   logger?: Logger | undefined;
   /** The clock, for `ChatTurn.createdAt`. @defaultValue Date.now */
   now?: (() => number) | undefined;
+  /**
+   * Whose are stored turns that do not record their `model` (saved before gemloop recorded it,
+   * or by a store that drops the field). Each saved turn records the agent's model; turns of
+   * another model are sent without their thought signatures, which that model alone accepts (the
+   * agent puts the documented dummy where Gemini 3 requires one). `'same-model'` sends the
+   * signatures of unrecorded turns as they are; `'other-model'` treats those turns as another
+   * model's, for a store that may hold turns of a model the agent no longer uses.
+   * @defaultValue 'same-model'
+   */
+  turnsWithoutModel?: 'same-model' | 'other-model' | undefined;
 };
 
 /** Options of {@link createChatSession}. */

@@ -15,7 +15,7 @@ export function checkChatOptions(options: CreateChatSessionOptions<unknown>): vo
       message: 'createChatSession() takes an options object: { agent, store?, id?, limit? }.',
     });
   }
-  const { agent, store, id, limit, logger, now } = options;
+  const { agent, store, id, limit, logger, now, turnsWithoutModel } = options;
   if (typeof agent?.run !== 'function' || typeof agent.stream !== 'function') {
     throw new InvalidArgumentError({
       argument: 'agent',
@@ -67,6 +67,16 @@ export function checkChatOptions(options: CreateChatSessionOptions<unknown>): vo
     throw new InvalidArgumentError({
       argument: 'logger',
       message: 'logger must be a Logger (pino or any object with child, debug, info, warn, error).',
+    });
+  }
+  if (
+    turnsWithoutModel !== undefined &&
+    turnsWithoutModel !== 'same-model' &&
+    turnsWithoutModel !== 'other-model'
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'turnsWithoutModel',
+      message: `turnsWithoutModel must be 'same-model' (send the thought signatures of stored turns that do not record their model) or 'other-model' (send them without); got ${JSON.stringify(turnsWithoutModel) ?? String(turnsWithoutModel)}.`,
     });
   }
   if (now !== undefined && typeof now !== 'function') {

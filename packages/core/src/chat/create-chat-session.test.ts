@@ -259,6 +259,7 @@ describe('createChatSession', () => {
         contents: second.newContents,
         tokenCount: expect.any(Number),
         createdAt: expect.any(Number),
+        model: 'gemini-2.5-flash',
       },
     });
     // The result's history is what was sent plus the new turn.

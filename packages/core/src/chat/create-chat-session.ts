@@ -16,6 +16,7 @@ import { ChatStoreError, type ChatStoreOperation } from './chat-store-error.ts';
 import { checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
 import { estimateContentTokens } from './estimate-content-tokens.ts';
+import { historyModelsOf } from './history-models.ts';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
 import { measureTurnTokens } from './measure-turn-tokens.ts';
 import { runExclusive } from './run-exclusive.ts';
@@ -49,7 +50,7 @@ export function createChatSession<Output = undefined>(
   options: CreateChatSessionOptions<Output>,
 ): ChatSession<Output> {
   checkChatOptions(options);
-  const { agent, limit } = options;
+  const { agent, limit, turnsWithoutModel = 'same-model' } = options;
   const id = options.id ?? globalThis.crypto.randomUUID();
   const store = options.store ?? defaultStore(agent, options.id !== undefined);
   const now = options.now ?? Date.now;
@@ -102,11 +103,14 @@ export function createChatSession<Output = undefined>(
       message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
     });
 
-  /** Loads the history and applies the limit. */
+  /**
+   * Loads the history, applies the limit, and says which turns another model produced (their
+   * thought signatures are that model's, so the agent removes them).
+   */
   const prepare = async (
     parts: string | readonly Part[],
     signal: AbortSignal | undefined,
-  ): Promise<SelectedHistory> => {
+  ): Promise<SelectedHistory & { historyModel: (string | undefined)[] | undefined }> => {
     const turns = await loadTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
@@ -129,7 +133,12 @@ export function createChatSession<Output = undefined>(
         'chat send started',
       );
     }
-    return selected;
+    const historyModel = historyModelsOf(turns, {
+      start: selected.droppedTurns,
+      model: agent.model,
+      turnsWithoutModel,
+    });
+    return { ...selected, historyModel };
   };
 
   const recordFailure = (error: unknown): void => {
@@ -146,6 +155,7 @@ export function createChatSession<Output = undefined>(
       contents: result.newContents,
       tokenCount: measureTurnTokens(result as AgentResult<unknown>),
       createdAt: now(),
+      model: agent.model,
     };
     const saved = !(
       result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
@@ -208,7 +218,11 @@ export function createChatSession<Output = undefined>(
         const selected = await prepare(parts, signal);
         let result: AgentResult<Output>;
         try {
-          result = await agent.run(parts, { signal, history: selected.contents });
+          result = await agent.run(parts, {
+            signal,
+            history: selected.contents,
+            historyModel: selected.historyModel,
+          });
         } catch (error) {
           recordFailure(error);
           throw error;
@@ -221,7 +235,11 @@ export function createChatSession<Output = undefined>(
         const parts = toMessageParts(message);
         return exclusive(async () => {
           const selected = await prepare(parts, streamSignal);
-          const inner = agent.stream(parts, { signal: streamSignal, history: selected.contents });
+          const inner = agent.stream(parts, {
+            signal: streamSignal,
+            history: selected.contents,
+            historyModel: selected.historyModel,
+          });
           let result: AgentResult<Output>;
           try {
             for await (const event of inner) {

@@ -6,7 +6,8 @@ import type { ChatTurn } from './history-store.ts';
 
 /**
  * The JSON-lines format of the file store: one line per turn,
- * `{"v":1,"id":"<session id>","createdAt":<ms>,"tokenCount":<n>,"contents":[...]}`, ending with
+ * `{"v":1,"id":"<session id>","createdAt":<ms>,"tokenCount":<n>,"model":"<model>","contents":[...]}`
+ * (`model` since it was recorded; lines without it are read as turns of an unknown model), ending with
  * `\n`. The newline is the commit mark: a line without one is a write that a crash cut short.
  * @internal
  */
@@ -20,6 +21,7 @@ export function toHistoryLine(id: string, turn: ChatTurn): string {
     id,
     createdAt: turn.createdAt,
     tokenCount: turn.tokenCount,
+    model: turn.model,
     contents: turn.contents,
   })}\n`;
 }
@@ -86,7 +88,7 @@ export function parseHistoryFile(
         `the line has format version ${JSON.stringify(record['v'])}; this gemloop reads version ${FORMAT_VERSION} (a newer gemloop wrote it?)`,
       );
     }
-    const { id, contents, tokenCount, createdAt } = record;
+    const { id, contents, tokenCount, createdAt, model } = record;
     if (typeof id !== 'string') throw corrupt('the line has no string "id"');
     if (
       !Array.isArray(contents) ||
@@ -108,6 +110,7 @@ export function parseHistoryFile(
         contents,
         tokenCount: typeof tokenCount === 'number' ? tokenCount : undefined,
         createdAt: typeof createdAt === 'number' ? createdAt : undefined,
+        model: typeof model === 'string' && model !== '' ? model : undefined,
       },
     });
   }

@@ -19,6 +19,12 @@ export type ChatTurn = {
   tokenCount?: number | undefined;
   /** When the send completed, in ms since the epoch. */
   createdAt?: number | undefined;
+  /**
+   * The model that produced the turn (the agent's `model`). Thought signatures are bound to it:
+   * a session whose agent has another model sends this turn without them (see
+   * `ChatOptions.turnsWithoutModel` for turns stored without it).
+   */
+  model?: string | undefined;
 };
 
 /** What a {@link HistoryStore} gets with every call. */
