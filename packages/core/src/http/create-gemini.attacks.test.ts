@@ -204,3 +204,25 @@ describe('createGemini rejects request values JSON would silently change', () =>
     });
   });
 });
+
+describe('createGemini rejects a baseUrl copied from a request URL', () => {
+  for (const baseUrl of [
+    'https://generativelanguage.googleapis.com/v1beta/models',
+    'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent',
+    'https://api.cometapi.com/v1beta/models/',
+  ]) {
+    it(`names the fix for ${baseUrl}`, () => {
+      const make = () => createGemini({ apiKey: TEST_KEY, baseUrl });
+      expect(make).toThrow(InvalidArgumentError);
+      expect(make).toThrow(/drop '\/models.*' and pass 'https:\/\/[a-z.]+\/v1beta'/);
+    });
+  }
+
+  it('still takes a gateway path that merely contains models', () => {
+    const gemini = createGemini({
+      apiKey: TEST_KEY,
+      baseUrl: 'https://gw.example/models-proxy/v1beta',
+    });
+    expect(gemini.baseUrl).toBe('https://gw.example/models-proxy');
+  });
+});

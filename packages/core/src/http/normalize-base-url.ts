@@ -7,6 +7,8 @@ export const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 export const DEFAULT_API_VERSION = 'v1beta';
 
 const VERSION_SUFFIX = /\/(v\d+(?:alpha|beta)?\d*)$/;
+// `/models`, `/models/<name>` or `/models/<name>:<method>` right after an API version.
+const METHOD_PATH = /(?<=\/v\d+(?:alpha|beta)?\d*)\/models(?:\/[^/]*)?$/;
 
 /**
  * Normalises a base URL: checks it is an http(s) URL, drops trailing slashes, a query and a hash,
@@ -43,6 +45,15 @@ export function normalizeBaseUrl(baseUrl: string): { baseUrl: string; apiVersion
     });
   }
   let path = url.pathname.replace(/\/+$/, '');
+  const methodPath = METHOD_PATH.exec(path);
+  if (methodPath !== null) {
+    // A URL copied from a request (`.../v1beta/models/gemini-2.5-flash:generateContent`) would
+    // get gemloop's own path appended after it: every call a 404.
+    throw new InvalidArgumentError({
+      argument: 'baseUrl',
+      message: `baseUrl must end before the method path: drop '${methodPath[0]}' and pass '${url.origin}${path.slice(0, methodPath.index)}'.`,
+    });
+  }
   const match = VERSION_SUFFIX.exec(path);
   const apiVersion = match?.[1];
   if (apiVersion !== undefined) path = path.slice(0, -apiVersion.length - 1);
