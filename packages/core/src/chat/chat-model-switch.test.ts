@@ -86,7 +86,8 @@ describe('a chat that switches models', () => {
       expect(warnings[0]?.fields).toMatchObject({ model: pro, historyModels: [flash] });
 
       // Back on flash: its own turn goes back verbatim, pro's turn without pro's signatures.
-      const third = await onFlash.chat({ store, id: 'c' }).send(pixel);
+      // (Streamed, to go through sendStream too.)
+      const third = await onFlash.chat({ store, id: 'c' }).sendStream(pixel).result;
       expect(third.text).toBe('Both pictures are lovely.');
       const toFlash = sentContents(fake, 4);
       expect(toFlash.slice(0, first.newContents.length)).toEqual(first.newContents);

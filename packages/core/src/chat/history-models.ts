@@ -18,20 +18,19 @@ export function historyModelsOf(
     turnsWithoutModel,
   }: { start: number; model: string; turnsWithoutModel: 'same-model' | 'other-model' },
 ): (string | undefined)[] | undefined {
-  const producers: (string | undefined)[] = [];
-  let foreign = false;
-  for (let index = start; index < turns.length; index++) {
-    const producer = producerOf(turns[index] as ChatTurn, model, turnsWithoutModel);
-    producers.push(producer);
-    if (producer !== undefined) foreign = true;
+  let index = start;
+  while (
+    index < turns.length &&
+    producerOf(turns[index] as ChatTurn, model, turnsWithoutModel) === undefined
+  ) {
+    index++;
   }
-  if (!foreign) return undefined;
+  if (index === turns.length) return undefined;
   const models: (string | undefined)[] = [];
-  for (let index = start; index < turns.length; index++) {
-    const producer = producers[index - start];
-    for (let count = (turns[index] as ChatTurn).contents.length; count > 0; count--) {
-      models.push(producer);
-    }
+  for (let turnIndex = start; turnIndex < turns.length; turnIndex++) {
+    const turn = turns[turnIndex] as ChatTurn;
+    const producer = producerOf(turn, model, turnsWithoutModel);
+    for (let count = turn.contents.length; count > 0; count--) models.push(producer);
   }
   return models;
 }
