@@ -1,29 +1,13 @@
 import { inlineRefs } from './inline-refs.ts';
+import {
+  DEFINITION_KEYWORDS,
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+} from './json-schema-keywords.ts';
 import { setOwnKey } from './set-own-key.ts';
 
 type Node = Record<string, unknown>;
-
-const schemaKeywords = [
-  'items',
-  'additionalProperties',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-  'additionalItems',
-  'not',
-  'if',
-  'then',
-  'else',
-  'contains',
-  'propertyNames',
-];
-const schemaArrayKeywords = ['anyOf', 'oneOf', 'allOf', 'prefixItems', 'items'];
-const schemaMapKeywords = [
-  'properties',
-  'patternProperties',
-  'dependentSchemas',
-  '$defs',
-  'definitions',
-];
 
 /**
  * Keywords removed everywhere, each for a recorded reason:
@@ -97,11 +81,14 @@ function cleanNode(schema: Node): Node {
   const out: Node = {};
   for (const [key, value] of Object.entries(schema)) {
     if (droppedKeywords.includes(key)) continue;
-    if (schemaArrayKeywords.includes(key) && Array.isArray(value)) {
+    if (SUBSCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
       out[key] = value.map(cleanChild);
-    } else if (schemaKeywords.includes(key)) {
+    } else if (SUBSCHEMA_KEYWORDS.has(key)) {
       out[key] = cleanChild(value);
-    } else if (schemaMapKeywords.includes(key) && isNode(value)) {
+    } else if (
+      (SUBSCHEMA_MAP_KEYWORDS.has(key) || DEFINITION_KEYWORDS.includes(key)) &&
+      isNode(value)
+    ) {
       const map: Node = {};
       for (const [name, member] of Object.entries(value)) setOwnKey(map, name, cleanChild(member));
       out[key] = map;

@@ -1,4 +1,10 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  DEFINITION_KEYWORDS,
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+} from './json-schema-keywords.ts';
 
 /** One thing wrong with a JSON Schema document. @internal */
 export type JsonSchemaProblem = {
@@ -8,26 +14,6 @@ export type JsonSchemaProblem = {
 };
 
 const jsonTypes = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
-const schemaKeywords = [
-  'additionalProperties',
-  'unevaluatedProperties',
-  'additionalItems',
-  'unevaluatedItems',
-  'not',
-  'if',
-  'then',
-  'else',
-  'contains',
-  'propertyNames',
-];
-const schemaListKeywords = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
-const schemaMapKeywords = [
-  'properties',
-  'patternProperties',
-  '$defs',
-  'definitions',
-  'dependentSchemas',
-];
 const numberKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'];
 const countKeywords = [
   'minLength',
@@ -128,10 +114,11 @@ function visit(
     }
   }
 
-  for (const keyword of schemaKeywords) {
-    if (node[keyword] !== undefined)
+  for (const keyword of SUBSCHEMA_KEYWORDS) {
+    if (keyword !== 'items' && node[keyword] !== undefined)
       visit(node[keyword], [...path, keyword], depth + 1, problems, seen);
   }
+  // `items` is one schema, or (drafts 4 to 7) a list of them.
   const items = node['items'];
   if (Array.isArray(items)) {
     for (const [index, item] of items.entries())
@@ -139,7 +126,8 @@ function visit(
   } else if (items !== undefined) {
     visit(items, [...path, 'items'], depth + 1, problems, seen);
   }
-  for (const keyword of schemaListKeywords) {
+  for (const keyword of SUBSCHEMA_LIST_KEYWORDS) {
+    if (keyword === 'items') continue;
     const list = node[keyword];
     if (list === undefined) continue;
     if (!Array.isArray(list) || list.length === 0) {
@@ -149,7 +137,7 @@ function visit(
     for (const [index, item] of list.entries())
       visit(item, [...path, keyword, String(index)], depth + 1, problems, seen);
   }
-  for (const keyword of schemaMapKeywords) {
+  for (const keyword of [...SUBSCHEMA_MAP_KEYWORDS, ...DEFINITION_KEYWORDS]) {
     const map = node[keyword];
     if (map === undefined) continue;
     if (typeof map !== 'object' || map === null || Array.isArray(map)) {

@@ -1,3 +1,9 @@
+import {
+  DEFINITION_KEYWORDS,
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+} from './json-schema-keywords.ts';
 import type { SchemaPath } from './schema-warning.ts';
 import { setOwnKey } from './set-own-key.ts';
 
@@ -13,24 +19,6 @@ export type InlineRefsResult = {
    */
   recursiveRefs: { path: SchemaPath; ref: string }[];
 };
-
-// Keywords whose value is one sub-schema, an array of them, or a map of them.
-const schemaKeywords = new Set([
-  'items',
-  'additionalProperties',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-  'additionalItems',
-  'not',
-  'if',
-  'then',
-  'else',
-  'contains',
-  'propertyNames',
-]);
-const schemaArrayKeywords = new Set(['anyOf', 'oneOf', 'allOf', 'prefixItems', 'items']);
-const schemaMapKeywords = new Set(['properties', 'patternProperties', 'dependentSchemas']);
-const definitionKeywords = ['$defs', 'definitions'];
 
 /**
  * Replaces every local `$ref` (`#`, `#/$defs/x`, `#/properties/a/items`, ...) by a copy of its
@@ -90,12 +78,12 @@ export function inlineRefs(root: Node): InlineRefsResult {
   const walkKeywords = (schema: Node, path: SchemaPath, expanding: readonly string[]): Node => {
     const out: Node = {};
     for (const [key, value] of Object.entries(schema)) {
-      if (definitionKeywords.includes(key) && path.length === 0) continue;
-      if (schemaArrayKeywords.has(key) && Array.isArray(value)) {
+      if (DEFINITION_KEYWORDS.includes(key) && path.length === 0) continue;
+      if (SUBSCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
         out[key] = value.map((member, index) => walk(member, [...path, key, index], expanding));
-      } else if (schemaKeywords.has(key)) {
+      } else if (SUBSCHEMA_KEYWORDS.has(key)) {
         out[key] = walk(value, [...path, key], expanding);
-      } else if (schemaMapKeywords.has(key) && typeof value === 'object' && value !== null) {
+      } else if (SUBSCHEMA_MAP_KEYWORDS.has(key) && typeof value === 'object' && value !== null) {
         const map: Node = {};
         for (const [name, member] of Object.entries(value as Node)) {
           setOwnKey(map, name, walk(member, [...path, key, name], expanding));
@@ -111,7 +99,7 @@ export function inlineRefs(root: Node): InlineRefsResult {
   const schema = walk(root, [], []) as Node;
 
   // A recursive `$ref` into the definitions needs them: keep those it points to, expanded in turn.
-  for (const keyword of definitionKeywords) {
+  for (const keyword of DEFINITION_KEYWORDS) {
     const definitions = root[keyword];
     if (typeof definitions !== 'object' || definitions === null) continue;
     const kept: Node = {};
