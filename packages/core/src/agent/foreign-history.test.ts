@@ -1,86 +1,38 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import {
+  cleanUp,
+  pixel,
+  recordingLogger,
+  sentContents,
+  serve,
+  signaturesOf,
+  weather,
+} from '../chat/__fixtures__/chat-fixtures.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signature-bypass.ts';
-import { createGemini } from '../http/create-gemini.ts';
-import type { Logger } from '../logging/logger.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
-import { defineTool } from '../tools/define-tool.ts';
-import type { Content, Part } from '../wire/content.ts';
-import type { GenerateContentBody } from '../wire/request.ts';
+import type { Gemini } from '../http/gemini.ts';
+import { turn } from '../testing/index.ts';
+import type { Content } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
 import { stepCountIs } from './stop-conditions.ts';
 
 // Thought signatures are bound to the model that issued them; the fake refuses another model's
 // ("Invalid thought signature.") in the active loop, as the API does. `historyModel` lets a run
-// continue a history another model produced.
+// continue a history another model produced. (The fake, tool and helpers are the chat tests'.)
+
+afterEach(cleanUp);
 
 const flash = 'gemini-3-flash-preview';
 const pro = 'gemini-3-pro-preview';
 
-const fakes: FakeGemini[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
-
-async function serve(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
-  const fake = createFakeGemini({ script, seed: 11 });
-  fakes.push(fake);
-  const { url } = await fake.listen();
-  return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) };
-}
-
-const weather = defineTool({
-  name: 'get_weather',
-  parameters: z.object({ city: z.string() }),
-  execute: ({ city }) => ({ city, forecast: 'sunny' }),
-});
-
-/** A one-pixel PNG: a user message without text, so the active loop reaches back in history. */
-const pixel: Part[] = [
-  {
-    inlineData: {
-      mimeType: 'image/png',
-      data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-    },
-  },
-];
-
-function recordingLogger(): Logger & {
-  warnings: { fields: Record<string, unknown>; message: string }[];
-} {
-  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
-  const logger: Logger = {
-    child: () => logger,
-    trace: () => {},
-    debug: () => {},
-    info: () => {},
-    warn: (fields: Record<string, unknown>, message = '') => {
-      warnings.push({ fields, message });
-    },
-    error: () => {},
-  };
-  return Object.assign(logger, { warnings });
-}
-
-function sent(fake: FakeGemini, index: number): Content[] {
-  const request = fake.modelRequests[index];
-  if (request === undefined) throw new Error(`the fake received no model request ${index}`);
-  return (request.body as GenerateContentBody).contents;
-}
-
-function signaturesOf(contents: readonly Content[]): string[] {
-  return contents.flatMap((content) =>
-    content.parts.flatMap((part) =>
-      part.thoughtSignature === undefined ? [] : [part.thoughtSignature],
-    ),
-  );
+function warningsOf(logger: ReturnType<typeof recordingLogger>) {
+  return logger.lines.filter((line) => line.level === 'warn');
 }
 
 /** A flash conversation stopped right after its tool call was answered (mid-loop). */
-async function flashHistory(gemini: ReturnType<typeof createGemini>): Promise<Content[]> {
+async function flashHistory(gemini: Gemini): Promise<Content[]> {
   const agent = createAgent({ gemini, model: flash, tools: [weather], stopWhen: stepCountIs(1) });
   const result = await agent.run('Weather in Paris?');
   expect(result.finishReason).toBe('stop-condition');
@@ -90,10 +42,10 @@ async function flashHistory(gemini: ReturnType<typeof createGemini>): Promise<Co
 
 describe('continuing a history on another model (historyModel)', () => {
   it("removes another model's signatures and signs its calls with the documented dummy", async () => {
-    const { fake, gemini } = await serve([
-      turn.call('get_weather', { city: 'Paris' }),
-      turn.text('Paris is sunny.'),
-    ]);
+    const { fake, gemini } = await serve({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('Paris is sunny.')],
+      seed: 11,
+    });
     const history = await flashHistory(gemini);
     const before = structuredClone(history);
     const flashSignatures = signaturesOf(history);
@@ -106,7 +58,7 @@ describe('continuing a history on another model (historyModel)', () => {
     expect(result.text).toBe('Paris is sunny.');
     expect(fake.modelRequests[1]?.model).toBe(pro);
     expect(fake.modelRequests[1]?.status).toBe(200);
-    const request = sent(fake, 1);
+    const request = sentContents(fake, 1);
     expect(request[1]?.parts[0]?.thoughtSignature).toBe(SKIP_THOUGHT_SIGNATURE_VALIDATOR);
     expect(signaturesOf(request)).toEqual([SKIP_THOUGHT_SIGNATURE_VALIDATOR]);
     // The rest of the turn is sent as it was; the caller's history is untouched.
@@ -117,18 +69,21 @@ describe('continuing a history on another model (historyModel)', () => {
     expect(history).toEqual(before);
     expect(result.contents[1]?.parts[0]?.thoughtSignature).toBe(SKIP_THOUGHT_SIGNATURE_VALIDATOR);
     // One warning, naming both models and the part that got the dummy.
-    expect(logger.warnings).toHaveLength(1);
-    expect(logger.warnings[0]?.fields).toMatchObject({
+    expect(warningsOf(logger)).toHaveLength(1);
+    expect(warningsOf(logger)[0]?.fields).toMatchObject({
       model: pro,
       historyModels: [flash],
       strippedTurns: 1,
       dummySignatureParts: ['contents[1].parts[0]'],
     });
-    expect(logger.warnings[0]?.message).toContain(`produced by ${flash}`);
+    expect(warningsOf(logger)[0]?.message).toContain(`produced by ${flash}`);
   });
 
   it("is refused by the fake without it: another model's signature is a 400", async () => {
-    const { gemini } = await serve([turn.call('get_weather', { city: 'Paris' }), turn.text('x')]);
+    const { gemini } = await serve({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('x')],
+      seed: 11,
+    });
     const history = await flashHistory(gemini);
     const agent = createAgent({ gemini, model: pro, tools: [weather] });
     const error = await agent.run(history).catch((caught: unknown) => caught);
@@ -144,12 +99,15 @@ describe('continuing a history on another model (historyModel)', () => {
   });
 
   it('keeps the signatures a model issued itself when the history goes back to it', async () => {
-    const { fake, gemini } = await serve([
-      turn.call('get_weather', { city: 'Paris' }),
-      turn.call('get_weather', { city: 'Oslo' }),
-      turn.text('Oslo is sunny too.'),
-      turn.text('Both are sunny.'),
-    ]);
+    const { fake, gemini } = await serve({
+      script: [
+        turn.call('get_weather', { city: 'Paris' }),
+        turn.call('get_weather', { city: 'Oslo' }),
+        turn.text('Oslo is sunny too.'),
+        turn.text('Both are sunny.'),
+      ],
+      seed: 11,
+    });
     const flashTurns = await flashHistory(gemini);
     const onPro = await createAgent({ gemini, model: pro, tools: [weather] }).run(flashTurns, {
       historyModel: flash,
@@ -168,7 +126,7 @@ describe('continuing a history on another model (historyModel)', () => {
 
     expect(back.text).toBe('Both are sunny.');
     expect(fake.modelRequests.map((request) => request.status)).toEqual([200, 200, 200, 200]);
-    const request = sent(fake, 3);
+    const request = sentContents(fake, 3);
     // flash's own turns go back verbatim, its signature included.
     expect(request.slice(0, flashTurns.length)).toEqual(flashTurns);
     expect(request[1]?.parts[0]?.thoughtSignature).toBe(signaturesOf(flashTurns)[0]);
@@ -179,15 +137,15 @@ describe('continuing a history on another model (historyModel)', () => {
       SKIP_THOUGHT_SIGNATURE_VALIDATOR,
     ]);
     expect(signaturesOf(proContents).length).toBeGreaterThanOrEqual(2);
-    expect(logger.warnings).toHaveLength(1);
-    expect(logger.warnings[0]?.fields).toMatchObject({ historyModels: [pro], strippedTurns: 2 });
+    expect(warningsOf(logger)).toHaveLength(1);
+    expect(warningsOf(logger)[0]?.fields).toMatchObject({ historyModels: [pro], strippedTurns: 2 });
   });
 
   it('works the same when streamed', async () => {
-    const { fake, gemini } = await serve([
-      turn.call('get_weather', { city: 'Paris' }),
-      turn.text('Paris is sunny.'),
-    ]);
+    const { fake, gemini } = await serve({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('Paris is sunny.')],
+      seed: 11,
+    });
     const history = await flashHistory(gemini);
     const stream = createAgent({ gemini, model: pro, tools: [weather] }).stream(history, {
       historyModel: flash,
@@ -195,11 +153,11 @@ describe('continuing a history on another model (historyModel)', () => {
     const result = await stream.result;
     expect(result.text).toBe('Paris is sunny.');
     expect(fake.modelRequests[1]?.stream).toBe(true);
-    expect(signaturesOf(sent(fake, 1))).toEqual([SKIP_THOUGHT_SIGNATURE_VALIDATOR]);
+    expect(signaturesOf(sentContents(fake, 1))).toEqual([SKIP_THOUGHT_SIGNATURE_VALIDATOR]);
   });
 
   it('checks historyModel before any request', async () => {
-    const { fake, gemini } = await serve([]);
+    const { fake, gemini } = await serve({ script: [] });
     const agent = createAgent({ gemini, model: pro });
     const history: Content[] = [
       { role: 'user', parts: [{ text: 'Hi' }] },

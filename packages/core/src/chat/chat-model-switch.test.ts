@@ -12,6 +12,7 @@ import {
   recordingLogger,
   sentContents,
   serve,
+  signaturesOf,
   temporaryDirectory,
   thrownBy,
   weather,
@@ -30,14 +31,6 @@ afterEach(cleanUp);
 
 const flash = 'gemini-3-flash-preview';
 const pro = 'gemini-3-pro-preview';
-
-function signaturesOf(contents: readonly Content[]): string[] {
-  return contents.flatMap((content) =>
-    content.parts.flatMap((part) =>
-      part.thoughtSignature === undefined ? [] : [part.thoughtSignature],
-    ),
-  );
-}
 
 // What a store gets from a session, for the tests' own calls.
 const context = { logger: recordingLogger() };

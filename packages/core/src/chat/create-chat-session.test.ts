@@ -11,6 +11,7 @@ import {
   recordingLogger,
   sentContents,
   serve,
+  signaturesOf,
   temporaryDirectory,
   weather,
 } from './__fixtures__/chat-fixtures.ts';
@@ -36,14 +37,6 @@ const conversation = () => [
   turn.text('That picture looks like Oslo: snow.'),
   turn.text('You are welcome.'),
 ];
-
-function signaturesOf(contents: readonly Content[]): string[] {
-  return contents.flatMap((content) =>
-    content.parts.flatMap((part) =>
-      part.thoughtSignature === undefined ? [] : [part.thoughtSignature],
-    ),
-  );
-}
 
 const stores: [string, () => Promise<HistoryStore>][] = [
   ['memory', async () => createMemoryHistoryStore()],

@@ -81,6 +81,15 @@ export const pixel: Content['parts'] = [
   },
 ];
 
+/** Every thought signature in `contents`, in order. */
+export function signaturesOf(contents: readonly Content[]): string[] {
+  return contents.flatMap((content) =>
+    content.parts.flatMap((part) =>
+      part.thoughtSignature === undefined ? [] : [part.thoughtSignature],
+    ),
+  );
+}
+
 /** What `run` throws, or `undefined`. */
 export function thrownBy(run: () => unknown): unknown {
   try {
