@@ -1,6 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { describeThrown } from '../errors/describe-thrown.ts';
+import { createGemini } from '../http/create-gemini.ts';
 import { googleSearch } from '../tools/built-in-tools.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
@@ -151,6 +153,29 @@ describe('agent.close', () => {
     // The same outcome for a second call: nothing is closed twice.
     await expect(agent.close()).rejects.toBe(error);
     expect(fine.calls.count).toBe(1);
+  });
+
+  it("keeps the client's API key out of a close failure", async () => {
+    const apiKey = 'AIzaSyD-close-test-0123456789abcdefghij';
+    const agent = createAgent({
+      gemini: createGemini({ apiKey }),
+      model: 'gemini-3-flash-preview',
+      tools: [
+        defineTool({
+          name: 'leaky',
+          execute,
+          close: () => {
+            throw new Error(`could not close the session opened with key ${apiKey}`);
+          },
+        }),
+      ],
+    });
+    const error = (await rejectionOf(agent.close())) as ToolCloseError;
+    expect(ToolCloseError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('could not close the session');
+    expect(error.message).not.toContain(apiKey);
+    expect(JSON.stringify(error)).not.toContain(apiKey);
+    expect(describeThrown(error.failures[0]?.cause)).not.toContain(apiKey);
   });
 
   it('makes later run, stream and chat sends fail with AgentClosedError, before any request', async () => {

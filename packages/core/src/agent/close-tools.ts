@@ -1,3 +1,4 @@
+import type { Redactor } from '../http/client-redactor.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import { ToolCloseError, type ToolCloseFailure } from './errors/tool-close-error.ts';
 
@@ -5,12 +6,15 @@ import { ToolCloseError, type ToolCloseFailure } from './errors/tool-close-error
  * Calls every distinct `close` of `tools` once, all at once, and waits for all of them. Tools that
  * share one close function (every tool of one MCP connection) share one call. A close that
  * throws or rejects does not stop the others; once all have settled, the failures are thrown
- * together.
+ * together, with the client's API key scrubbed from them.
  *
  * @throws {@link ToolCloseError} when any close failed.
  * @internal
  */
-export async function closeTools(tools: Iterable<FunctionTool<unknown, unknown>>): Promise<void> {
+export async function closeTools(
+  tools: Iterable<FunctionTool<unknown, unknown>>,
+  { redact }: { redact: Redactor },
+): Promise<void> {
   const closes = new Map<
     () => Promise<void>,
     { tool: FunctionTool<unknown, unknown>; names: string[] }
@@ -34,7 +38,8 @@ export async function closeTools(tools: Iterable<FunctionTool<unknown, unknown>>
     if (outcome.status === 'rejected') {
       failures.push({
         toolNames: (entries[index] as (typeof entries)[number])[1].names,
-        cause: outcome.reason,
+        // A close that quotes the client's key must not put it in the error.
+        cause: redact(outcome.reason),
       });
     }
   });

@@ -165,7 +165,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         'agent closing its tools',
       );
     }
-    await closeTools(config.tools.functions.values());
+    await closeTools(config.tools.functions.values(), { redact: config.redact });
   }
 
   return agent;

@@ -1,3 +1,4 @@
+import { describeThrown } from '../../errors/describe-thrown.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 
 /** One close function that failed, with the tools that share it (all tools of one connection). */
@@ -21,7 +22,7 @@ export class ToolCloseError extends GemloopError {
 
   constructor({ failures, closes }: { failures: readonly ToolCloseFailure[]; closes: number }) {
     const listed = failures
-      .map(({ toolNames, cause }) => `${toolNames.join(', ')} (${describe(cause)})`)
+      .map(({ toolNames, cause }) => `${toolNames.join(', ')} (${describeThrown(cause)})`)
       .join('; ');
     super({
       message: `Closing the agent's tools failed for ${failures.length} of ${closes} close function(s): ${listed}. Every close was attempted; error.failures holds each cause with its tools.`,
@@ -41,16 +42,11 @@ export class ToolCloseError extends GemloopError {
     json['failures'] = this.failures.map(({ toolNames, cause }) => ({
       toolNames,
       cause:
-        cause instanceof Error ? { name: cause.name, message: cause.message } : describe(cause),
+        cause instanceof Error
+          ? { name: cause.name, message: describeThrown(cause) }
+          : describeThrown(cause),
     }));
     delete json['errors'];
     return json;
   }
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return String(value);
-  return typeof value === 'object' ? 'a non-Error object' : String(value);
 }
