@@ -1,6 +1,7 @@
 import { isJsonObject } from '../../history/part-fields.ts';
-import type { Exchange } from './compose-demo-answer.ts';
-import { findNumbers, findPlaces } from './extract-arguments.ts';
+import { findPlaces } from './find-places.ts';
+import { findNumbers } from './find-values.ts';
+import type { Exchange } from './read-loop-exchanges.ts';
 import { resolveRef, schemaType } from './read-parameters.ts';
 
 /** What a JSON answer is filled from. @internal */
@@ -10,12 +11,15 @@ export type JsonSources = { question: string; exchanges: readonly Exchange[]; su
  * A JSON value that satisfies `schema` (JSON Schema as in `responseJsonSchema`, or the OpenAPI
  * subset of `responseSchema`): every required property present, types, enums, `const`, array
  * bounds and numeric bounds respected, `$ref` followed. Values come from the tool results when a
- * key matches, else from the question, else a neutral default.
+ * key matches (exactly, by a common synonym such as `city`/`location`, or by prefix such as
+ * `temperature`/`temperatureC`), else from the question, else a neutral default. A list of
+ * objects gets one item per tool call, each filled from its own call's arguments and result.
  * @internal
  */
 export function buildJsonAnswer(schema: unknown, sources: JsonSources): unknown {
   const facts = new Map<string, unknown>();
   for (const exchange of sources.exchanges) collectFacts(exchange.response, facts, 0);
+  for (const exchange of sources.exchanges) collectFacts(exchange.args, facts, 0);
   return build(schema, schema, 'answer', { ...sources, facts }, 0);
 }
 
@@ -23,6 +27,28 @@ type Context = JsonSources & { facts: Map<string, unknown> };
 
 function normalizeKey(key: string): string {
   return key.replace(/[_\s-]/g, '').toLowerCase();
+}
+
+const synonyms: readonly (readonly string[])[] = [
+  ['city', 'location', 'place', 'town', 'name', 'destination'],
+  ['conditions', 'condition', 'description', 'weather', 'sky', 'status'],
+  ['temperature', 'temp', 'celsius', 'degrees', 'temperaturec'],
+  ['result', 'value', 'answer', 'output', 'total'],
+  ['timezone', 'zone', 'tz'],
+];
+
+/** The fact for a schema key: same name, a synonym, or a name one starts with ("temp" → "temperatureC"). */
+function lookup(facts: Map<string, unknown>, key: string): unknown {
+  const wanted = normalizeKey(key);
+  if (facts.has(wanted)) return facts.get(wanted);
+  const group = synonyms.find((names) => names.includes(wanted));
+  for (const name of group ?? []) if (facts.has(name)) return facts.get(name);
+  if (wanted.length >= 4) {
+    for (const [name, value] of facts) {
+      if (name.length >= 4 && (name.startsWith(wanted) || wanted.startsWith(name))) return value;
+    }
+  }
+  return undefined;
 }
 
 function collectFacts(value: unknown, facts: Map<string, unknown>, depth: number): void {
@@ -52,18 +78,21 @@ function build(
     if (option !== undefined) return build(root, option, key, context, depth + 1);
   }
   if (Array.isArray(schema['enum']) && schema['enum'].length > 0) {
-    const fact = context.facts.get(normalizeKey(key));
+    const fact = lookup(context.facts, key);
     return schema['enum'].includes(fact) ? fact : schema['enum'][0];
   }
   const type = schemaType(schema);
   if (type === 'object') return buildObject(root, schema, context, depth);
   if (type === 'array') return buildArray(root, schema, key, context, depth);
-  const fact = context.facts.get(normalizeKey(key));
+  const fact = lookup(context.facts, key);
   if (type === 'number' || type === 'integer') {
+    const result = lookup(context.facts, 'result');
     const number =
       typeof fact === 'number'
         ? fact
-        : (findNumbers(JSON.stringify(fact ?? context.question))[0] ?? 0);
+        : fact === undefined && typeof result === 'number'
+          ? result
+          : (findNumbers(typeof fact === 'string' ? fact : context.question)[0] ?? 0);
     return clamp(type === 'integer' ? Math.round(number) : number, schema);
   }
   if (type === 'boolean') return typeof fact === 'boolean' ? fact : true;
@@ -111,7 +140,7 @@ function buildArray(
       return build(root, itemSchema, key, { ...context, facts }, depth + 1);
     });
   } else {
-    const fact = context.facts.get(normalizeKey(key));
+    const fact = lookup(context.facts, key);
     values = Array.isArray(fact)
       ? fact.map((item) => coerce(item, itemSchema))
       : [build(root, itemSchema, singular(key), context, depth + 1)];

@@ -130,7 +130,7 @@ describe('demoModel', () => {
     expect(partsOf(response)[0]?.thoughtSignature).toEqual(expect.any(String));
   });
 
-  it('answers from the tool results, one line per call', async () => {
+  it('answers from the tool results in plain sentences, one per call', async () => {
     const { final } = await runLoop(
       'Weather in Paris and Tokyo, and convert 20 C to F',
       [weather, convert],
@@ -145,11 +145,17 @@ describe('demoModel', () => {
             }
           : { output: { result: 68, unit: 'F' } },
     );
-    const text = partsOf(final)[0]?.text ?? '';
-    expect(text).toContain('Here is what I found (3 results):');
-    expect(text).toContain('**Weather (Paris)**: city Paris, celsius 18, conditions sunny');
-    expect(text).toContain('**Weather (Tokyo)**: city Tokyo, celsius 24');
-    expect(text).toContain('**Convert temperature (20 C → F)**: result 68, unit F');
+    expect(partsOf(final)[0]?.text).toBe(
+      [
+        'Here is what I found:',
+        '',
+        'Paris: 18 °C, sunny.',
+        'Tokyo: 24 °C, sunny.',
+        '20 °C is 68 °F.',
+        '',
+        'Let me know if you need anything else.',
+      ].join('\n'),
+    );
     expect(final.modelVersion).toBe(DEMO_MODEL_VERSION);
   });
 
@@ -157,7 +163,7 @@ describe('demoModel', () => {
     const { final } = await runLoop('Weather in Paris', [weather], () => ({
       error: 'service down',
     }));
-    expect(partsOf(final)[0]?.text).toContain('I could not get this (service down)');
+    expect(partsOf(final)[0]?.text).toBe('Weather (Paris) failed: service down.');
   });
 
   it('answers JSON that satisfies the requested schema, filled from the results', async () => {

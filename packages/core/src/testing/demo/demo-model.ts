@@ -3,10 +3,11 @@ import type { FakeTurnOptions } from '../fake-turn.ts';
 import { turn } from '../fake-turn.ts';
 import type { FakeScriptFunction } from '../fake-types.ts';
 import { buildJsonAnswer } from './build-json-answer.ts';
-import { composeDemoAnswer, type Exchange, readLoopExchanges } from './compose-demo-answer.ts';
+import { composeDemoAnswer, summarizeExchanges } from './compose-demo-answer.ts';
 import { evaluateArithmetic } from './evaluate-arithmetic.ts';
-import { findExpression } from './extract-arguments.ts';
+import { findExpression } from './find-values.ts';
 import { type CallingMode, type PlannedCall, planDemoCalls } from './plan-demo-calls.ts';
+import { type Exchange, readLatestExchanges, readLoopExchanges } from './read-loop-exchanges.ts';
 import { humanizeName } from './read-words.ts';
 
 /** The `modelVersion` the demo model answers with, so no one mistakes it for Gemini. */
@@ -57,31 +58,46 @@ export function demoModel({
     const question = context.lastUserText ?? '';
     const options: FakeTurnOptions = { modelVersion };
     const jsonSchema = readJsonSchema(body);
-    if (context.functionResponses.length === 0) {
-      const calls = planDemoCalls(
-        question,
-        context.functionDeclarations,
-        readCallingMode(body),
-        maxCallsPerTurn,
-      );
-      if (calls.length > 0) {
-        return turn.calls(calls, withThoughts(body, options, planThought(calls)));
+    const declarations = context.functionDeclarations;
+    // gemloop's notes ("Now give your final answer as JSON ...", "Your answer does not match the
+    // required JSON schema ...") ask for the answer; they are not a new question to plan calls for.
+    const isJsonNote = jsonSchema !== undefined && /\b(json|schema)\b/i.test(question);
+    let missingPlace: string | undefined;
+    if (context.functionResponses.length === 0 && !isJsonNote) {
+      const plan = planDemoCalls(question, declarations, readCallingMode(body), maxCallsPerTurn);
+      if (plan.calls.length > 0) {
+        return turn.calls(plan.calls, withThoughts(body, options, planThought(plan.calls)));
       }
+      missingPlace = plan.missingPlace?.name;
     }
-    const exchanges = readLoopExchanges(contents);
+    let exchanges = readLoopExchanges(contents);
+    let asked = question;
+    if (
+      jsonSchema !== undefined &&
+      exchanges.length === 0 &&
+      (isJsonNote || declarations.length === 0)
+    ) {
+      // Gemini 2.x cannot take the schema and tools together, so gemloop asks for the JSON in a
+      // last call without tools, after a note: the results to use are in the loop before it.
+      const latest = readLatestExchanges(contents);
+      exchanges = latest.exchanges;
+      asked = latest.question ?? question;
+    }
     const summary =
       exchanges.length > 0
         ? composeDemoAnswer(exchanges)
-        : directAnswer(
-            question,
-            context.functionDeclarations.map((declaration) => declaration.name),
-          );
+        : missingPlace !== undefined
+          ? `Which place do you mean? Name a city and I will call ${missingPlace} for it.`
+          : directAnswer(
+              question,
+              declarations.map((declaration) => declaration.name),
+            );
     if (jsonSchema !== undefined) {
       const thought = 'Formatting the answer as JSON that follows the requested schema.';
       const value = buildJsonAnswer(jsonSchema, {
-        question,
+        question: asked,
         exchanges,
-        summary: firstLine(summary, exchanges),
+        summary: exchanges.length > 0 ? summarizeExchanges(exchanges) : summary,
       });
       return turn.json(value, withThoughts(body, options, thought));
     }
@@ -140,16 +156,6 @@ function answerThought(exchanges: readonly Exchange[]): string {
   return exchanges.length === 0
     ? 'No tool fits; answering directly.'
     : `I have ${exchanges.length} result(s); summarising them for the user.`;
-}
-
-function firstLine(summary: string, exchanges: readonly Exchange[]): string {
-  return exchanges.length === 0
-    ? summary
-    : summary
-        .split('\n')
-        .filter((line) => line.startsWith('- '))
-        .map((line) => line.slice(2).replace(/\*\*/g, ''))
-        .join('; ');
 }
 
 function directAnswer(question: string, tools: readonly string[]): string {

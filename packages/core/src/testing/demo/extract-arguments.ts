@@ -1,260 +1,292 @@
+import { findPlaces, maskNonProse } from './find-places.ts';
+import { findUnits, matchEnum, type UnitConversion } from './find-units.ts';
+import {
+  findDateTimes,
+  findExpression,
+  findNumbers,
+  findTimeZones,
+  globPattern,
+  withoutDateTimes,
+} from './find-values.ts';
+import { knownCities } from './known-places.ts';
 import type { DemoParameter } from './read-parameters.ts';
-import { isStopword } from './read-words.ts';
-
-/**
- * Argument values found in a piece of the user's question, by what a parameter's name and
- * description suggest it wants: places, numbers, units, arithmetic expressions, URLs, emails,
- * ids, quoted text, time zones. Deterministic text heuristics, nothing more.
- * @internal
- */
 
 const placeWords = /city|location|place|country|region|destination|town|where|address|area/i;
 const expressionWords = /expression|expr|formula|equation|calculation|math/i;
 const fromUnitWords = /^(from|source|unit_?from|from_?unit|source_?unit|input_?unit)$/i;
 const toUnitWords = /^(to|target|unit_?to|to_?unit|target_?unit|output_?unit)$/i;
-const queryWords = /query|search|question|topic|keyword|term|prompt|subject|q$/i;
-const timeZoneWords = /time_?zone|tz|zone/i;
+const queryWords = /query|search|question|topic|keyword|term|prompt|subject|text|^q$/i;
+const timeZoneName = /time_?zone|^tz$|zone$/i;
+const dateTimeName = /date|time|^when$|^(from|to|start|end|since|until|begin)$/i;
+const dateTimeHint = /date|time|iso ?8601|day/i;
+const genericNumberName = /^(value|amount|number|num|n|x|y|a|b|count|quantity|qty|total|price)$/i;
 
-/** Common cities and their IANA time zones, for `timeZone` parameters. */
-const timeZones: Readonly<Record<string, string>> = {
-  paris: 'Europe/Paris',
-  london: 'Europe/London',
-  berlin: 'Europe/Berlin',
-  madrid: 'Europe/Madrid',
-  rome: 'Europe/Rome',
-  tokyo: 'Asia/Tokyo',
-  'new york': 'America/New_York',
-  'san francisco': 'America/Los_Angeles',
-  'los angeles': 'America/Los_Angeles',
-  chicago: 'America/Chicago',
-  sydney: 'Australia/Sydney',
-  singapore: 'Asia/Singapore',
-  'hong kong': 'Asia/Hong_Kong',
-  mumbai: 'Asia/Kolkata',
-  delhi: 'Asia/Kolkata',
-  beijing: 'Asia/Shanghai',
-  shanghai: 'Asia/Shanghai',
-  dubai: 'Asia/Dubai',
-  moscow: 'Europe/Moscow',
-  toronto: 'America/Toronto',
-  'são paulo': 'America/Sao_Paulo',
-  'sao paulo': 'America/Sao_Paulo',
-  utc: 'UTC',
+/** Where a parameter's value comes from: the clause, and a place the planner assigned. @internal */
+export type ExtractionInput = {
+  clause: string;
+  /** The place of this call when the planner makes one call per place. */
+  place: string | undefined;
 };
 
-const unitAliases: Readonly<Record<string, readonly string[]>> = {
-  c: ['c', 'celsius', '°c', 'centigrade'],
-  f: ['f', 'fahrenheit', '°f'],
-  k: ['k', 'kelvin'],
-  km: ['km', 'kilometer', 'kilometers', 'kilometre', 'kilometres'],
-  mi: ['mi', 'mile', 'miles'],
-  kg: ['kg', 'kilogram', 'kilograms', 'kilo', 'kilos'],
-  lb: ['lb', 'lbs', 'pound', 'pounds'],
-  m: ['m', 'meter', 'meters', 'metre', 'metres'],
-  ft: ['ft', 'foot', 'feet'],
+/** What the clause offers, read once per call. */
+type Evidence = {
+  clause: string;
+  place: string | undefined;
+  units: UnitConversion | undefined;
+  numbers: number[];
+  claimed: Set<number>;
+  places: string[];
+  zones: string[];
+  dateTimes: string[];
+  cursor: { place: number; zone: number; dateTime: number };
 };
 
 /**
- * Proper names in a text: `Paris`, `New York`, `Rio de Janeiro`; never a stopword, a unit, or the
- * capitalised first word of a sentence ("Rate Paris" gives Paris) unless the text is only that
- * name ("Tokyo"). Names after "in", "for", "at", ... come first.
- * @internal
- */
-export function findPlaces(text: string): string[] {
-  const pattern =
-    /\b([A-ZÀ-Ý][\p{L}'’-]+(?:\s+(?:de|da|do|del|la|le|of|upon)?\s*[A-ZÀ-Ý][\p{L}'’-]+)*)/gu;
-  const preferred: string[] = [];
-  const others: string[] = [];
-  const initial: string[] = [];
-  for (const match of text.matchAll(pattern)) {
-    const before = text.slice(0, match.index).trimEnd();
-    const sentenceStart = before === '' || /[.!?:]$/.test(before);
-    const words = (match[1] as string).replace(/['’]s\b/g, '').split(/\s+/);
-    // The first word of a sentence is capitalised anyway: it is a name only if nothing else is.
-    if (sentenceStart && words.length > 1) words.shift();
-    while (words.length > 0 && isCommonWord(words[0] as string)) words.shift();
-    const name = words.join(' ');
-    if (name.length < 2 || isUnit(name) || isCommonWord(name)) continue;
-    const previousWord = /(\S+)$/.exec(before)?.[1]?.toLowerCase();
-    const bucket =
-      previousWord !== undefined && prepositions.has(previousWord)
-        ? preferred
-        : sentenceStart && words.length === (match[1] as string).split(/\s+/).length
-          ? initial
-          : others;
-    if (!bucket.includes(name)) bucket.push(name);
-  }
-  const found = [...preferred, ...others.filter((name) => !preferred.includes(name))];
-  if (found.length > 0) return found;
-  const whole = text.replace(/[?!.,\s]+$/, '').trim();
-  return initial.filter((name) => name === whole);
-}
-
-const prepositions = new Set(['in', 'for', 'at', 'to', 'from', 'near', 'of', 'around', 'about']);
-
-const commonWords = new Set(
-  'convert calculate compute search find send read fetch translate check look show list weather forecast rate give tell get what whats please'.split(
-    ' ',
-  ),
-);
-
-function isCommonWord(word: string): boolean {
-  const plain = word.replace(/['’]/g, '').toLowerCase();
-  return isStopword(plain) || commonWords.has(plain);
-}
-
-function isUnit(word: string): boolean {
-  const lower = word.toLowerCase();
-  return Object.values(unitAliases).some((aliases) => aliases.includes(lower));
-}
-
-/** The numbers of a text, in order (`20`, `-3.5`, `1,000` → 1000). @internal */
-export function findNumbers(text: string): number[] {
-  return [...text.matchAll(/-?\d[\d,]*(?:\.\d+)?/g)].map((match) =>
-    Number(match[0].replace(/,/g, '')),
-  );
-}
-
-/** The longest arithmetic expression of a text (`2 + 2`, `(3*4)/2`, `sqrt(16)`), if any. @internal */
-export function findExpression(text: string): string | undefined {
-  const candidates = text.match(/(?:[a-z]+\()?[-(\d.][\d\s.+\-*/^%()!,a-z]*[\d)!]/gi) ?? [];
-  const withOperator = candidates
-    .map((candidate) => candidate.trim())
-    .filter(
-      (candidate) => /\d/.test(candidate) && /[+\-*/^%!]|\w\(/.test(candidate.replace(/^-/, '')),
-    );
-  return withOperator.sort((left, right) => right.length - left.length)[0];
-}
-
-/** `20 C to F` → `{ from: 'C', to: 'F' }` (as written), or undefined. @internal */
-export function findUnits(text: string): { from: string; to: string } | undefined {
-  const match = /\d(?:[\d.,]*)\s*°?\s*([A-Za-z°]+)\s+(?:to|in|into|as)\s+°?([A-Za-z°]+)/i.exec(
-    text,
-  );
-  if (match === null) return undefined;
-  return { from: match[1] as string, to: match[2] as string };
-}
-
-/** The value of an enum that a word of the text names (directly or by unit alias). @internal */
-export function matchEnum(values: readonly string[], word: string | undefined): string | undefined {
-  if (word === undefined) return undefined;
-  const lower = word.toLowerCase().replace(/^°/, '');
-  const direct = values.find((value) => value.toLowerCase() === lower);
-  if (direct !== undefined) return direct;
-  for (const aliases of Object.values(unitAliases)) {
-    if (!aliases.includes(lower)) continue;
-    const found = values.find((value) => aliases.includes(value.toLowerCase()));
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** Context for extraction: the clause, and a place carried over from a sibling clause. @internal */
-export type ExtractionInput = { clause: string; place: string | undefined };
-
-/**
- * Arguments for `parameters` from a clause. Returns the values found; a required parameter with
- * no evidence gets a plausible default so the call is still made.
+ * Arguments for `parameters` from a clause, by what each parameter's name and description ask
+ * for: places, time zones, dates, numbers (by name first: "90 days" fills `days`), units,
+ * arithmetic, URLs, e-mails, ids, paths, glob patterns, quoted text, search queries. An optional
+ * parameter without evidence is left out; a required one gets a plausible default so the call is
+ * still made.
  * @internal
  */
 export function extractArguments(
   parameters: readonly DemoParameter[],
   { clause, place }: ExtractionInput,
 ): Record<string, unknown> {
+  const prose = maskNonProse(withoutDateTimes(clause));
+  const evidence: Evidence = {
+    clause,
+    place,
+    units: findUnits(clause),
+    numbers: findNumbers(prose),
+    claimed: new Set(),
+    places: findPlaces(clause),
+    zones: findTimeZones(clause),
+    dateTimes: findDateTimes(clause),
+    cursor: { place: 0, zone: 0, dateTime: 0 },
+  };
   const args: Record<string, unknown> = {};
-  const numbers = findNumbers(clause);
-  const units = findUnits(clause);
-  let numberIndex = 0;
+  // Numbers named in the text ("90 days", "depth 2") go to their parameters before any number
+  // is handed out by position.
   for (const parameter of parameters) {
-    const hint = `${parameter.name} ${parameter.description}`;
-    const value = extractOne(parameter, hint, clause, place, units, () => numbers[numberIndex++]);
+    if (parameter.type !== 'number' && parameter.type !== 'integer') continue;
+    const value = namedNumber(parameter.name, prose, evidence.claimed);
+    if (value !== undefined) args[parameter.name] = asType(parameter, value);
+  }
+  for (const parameter of parameters) {
+    if (args[parameter.name] !== undefined) continue;
+    const value = extractOne(parameter, evidence);
     if (value !== undefined) args[parameter.name] = value;
   }
   return args;
 }
 
-function extractOne(
-  parameter: DemoParameter,
-  hint: string,
-  clause: string,
-  place: string | undefined,
-  units: { from: string; to: string } | undefined,
-  nextNumber: () => number | undefined,
-): unknown {
-  const { name, type, enumValues, required } = parameter;
+function extractOne(parameter: DemoParameter, evidence: Evidence): unknown {
+  const { name, type, enumValues, required, description } = parameter;
+  const hint = `${name} ${description}`;
+  const { clause, units } = evidence;
   if (type === 'number' || type === 'integer') {
-    const value = nextNumber();
-    if (value !== undefined) return type === 'integer' ? Math.round(value) : value;
-    return required ? 0 : undefined;
+    if (units?.value !== undefined && /value|amount|quantity|number/i.test(name)) {
+      claim(evidence, units.value);
+      return asType(parameter, units.value);
+    }
+    const positional = required || genericNumberName.test(name);
+    const value = positional ? nextNumber(evidence) : undefined;
+    return value !== undefined ? asType(parameter, value) : required ? 0 : undefined;
   }
   if (type === 'boolean') {
-    return new RegExp(`\\b${name.replace(/[_-]/g, '.?')}\\b`, 'i').test(clause)
-      ? true
-      : required
-        ? false
-        : undefined;
+    const mentioned = new RegExp(`\\b${words(name).join('.?')}\\b`, 'i').test(clause);
+    return mentioned ? true : required ? false : undefined;
   }
   if (type === 'array') {
     const item =
       typeof parameter.items?.['type'] === 'string'
         ? parameter.items['type'].toLowerCase()
         : 'string';
-    if (item === 'number' || item === 'integer') return findNumbers(clause);
-    return [cleanQuery(clause)];
+    if (item === 'number' || item === 'integer') {
+      return evidence.numbers.length > 0 || required ? evidence.numbers : undefined;
+    }
+    const itemEnum = parameter.items?.['enum'];
+    if (Array.isArray(itemEnum)) {
+      // `units: ["days"]` for "how many days until ...": the enum values the text names.
+      const values = itemEnum.filter((value): value is string => typeof value === 'string');
+      const named = values.filter((value) =>
+        new RegExp(`\\b${escapeRegExp(value.replace(/s$/, ''))}s?\\b`, 'i').test(clause),
+      );
+      return named.length > 0 ? named : required ? values.slice(0, 1) : undefined;
+    }
+    return required || queryWords.test(name) ? [cleanQuery(clause)] : undefined;
   }
-  if (fromUnitWords.test(name) && units !== undefined) {
+  if (units !== undefined && fromUnitWords.test(name)) {
     return enumValues === undefined ? units.from : matchEnum(enumValues, units.from);
   }
-  if (toUnitWords.test(name) && units !== undefined) {
+  if (units !== undefined && toUnitWords.test(name)) {
     return enumValues === undefined ? units.to : matchEnum(enumValues, units.to);
   }
   if (enumValues !== undefined) {
-    const words = clause.split(/[^\p{L}\d°]+/u);
-    for (const word of words) {
+    for (const word of clause.split(/[^\p{L}\d°/]+/u)) {
       const found = matchEnum(enumValues, word);
       if (found !== undefined) return found;
     }
     return required ? enumValues[0] : undefined;
   }
-  if (timeZoneWords.test(hint)) {
-    const city = place ?? findPlaces(clause)[0];
-    if (city !== undefined) return timeZones[city.toLowerCase()] ?? city;
-    return required ? 'UTC' : undefined;
+  if (timeZoneName.test(name)) return timeZoneOf(evidence) ?? (required ? 'UTC' : undefined);
+  if (dateTimeName.test(name) && dateTimeHint.test(hint)) {
+    return dateTimeOf(name, evidence) ?? (required ? 'now' : undefined);
   }
   if (placeWords.test(name) || (placeWords.test(hint) && !queryWords.test(name))) {
-    return place ?? findPlaces(clause)[0] ?? (required ? 'London' : undefined);
+    return placeOf(evidence) ?? (required ? 'London' : undefined);
   }
-  if (expressionWords.test(hint))
+  if (
+    expressionWords.test(name) ||
+    /arithmetic|math(?:ematical)? expression|formula|equation/i.test(description)
+  ) {
     return findExpression(clause) ?? (required ? cleanQuery(clause) : undefined);
+  }
   if (/url|link|uri|href|website/i.test(name)) {
     return (
       clause.match(/https?:\/\/[^\s"'<>)]+/)?.[0] ?? (required ? 'https://example.com' : undefined)
     );
   }
-  if (/email/i.test(name))
+  if (/email/i.test(name)) {
     return (
       clause.match(/[\w.+-]+@[\w-]+\.[\w.]+/)?.[0] ?? (required ? 'someone@example.com' : undefined)
     );
-  if (/(^|_)id$|Id$/.test(name)) {
-    return (
-      clause.match(/\b[a-z]+-\d+\b|#\d+|\b\d{3,}\b/i)?.[0]?.replace(/^#/, '') ??
-      (required ? '1' : undefined)
-    );
   }
-  const quoted = clause.match(/["“']([^"”']+)["”']/)?.[1];
-  if (quoted !== undefined) return quoted;
-  if (queryWords.test(name) || required) return cleanQuery(clause);
+  if (/(^|_)id$|Id$/.test(name)) {
+    const id = clause.match(/\b[a-z]+-\d+\b|#\d+|\b\d{3,}\b/i)?.[0]?.replace(/^#/, '');
+    return id ?? (required ? '1' : undefined);
+  }
+  if (/pattern|glob/i.test(name)) {
+    return findGlob(clause) ?? (required ? (findPath(clause) ?? cleanQuery(clause)) : undefined);
+  }
+  if (/path|file|folder|dir(ectory)?$/i.test(name)) {
+    return findPath(clause) ?? (required ? (quotedText(clause) ?? cleanQuery(clause)) : undefined);
+  }
+  if (queryWords.test(name) || required) return quotedText(clause) ?? cleanQuery(clause);
   return undefined;
 }
 
-/** A clause without its polite frame: "please search for X" → "X". @internal */
+function quotedText(clause: string): string | undefined {
+  return clause.match(/["“'`]([^"”'`]+)["”'`]/)?.[1];
+}
+
+function asType(parameter: DemoParameter, value: number): number {
+  return parameter.type === 'integer' ? Math.round(value) : value;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[_\s.-]+/)
+    .filter((word) => word !== '');
+}
+
+/** "90 days", "days: 90", "depth 2": a number written next to the parameter's name. */
+function namedNumber(name: string, prose: string, claimed: Set<number>): number | undefined {
+  const stem = words(name).join('[ _-]?').replace(/s$/i, '');
+  if (stem.length < 3) return undefined;
+  const number = String.raw`(-?\d[\d,]*(?:\.\d+)?)`;
+  const after = new RegExp(String.raw`${number}\s*${stem}s?\b`, 'i').exec(prose);
+  const before = new RegExp(String.raw`\b${stem}s?\s*(?:[:=]|of|is)?\s*${number}`, 'i').exec(prose);
+  const found = after ?? before;
+  if (found === null) return undefined;
+  const value = Number((found[1] as string).replace(/,/g, ''));
+  if (!Number.isFinite(value)) return undefined;
+  claimed.add(value);
+  return value;
+}
+
+function claim(evidence: Evidence, value: number): void {
+  evidence.claimed.add(value);
+}
+
+function nextNumber(evidence: Evidence): number | undefined {
+  const value = evidence.numbers.find((number) => !evidence.claimed.has(number));
+  if (value !== undefined) evidence.claimed.add(value);
+  return value;
+}
+
+function placeOf(evidence: Evidence): string | undefined {
+  if (evidence.place !== undefined && evidence.cursor.place === 0) {
+    evidence.cursor.place++;
+    return evidence.place;
+  }
+  return evidence.places[evidence.cursor.place++];
+}
+
+/** An explicit zone first (`America/New_York`, `PST`), else a place's zone, in order. */
+function timeZoneOf(evidence: Evidence): string | undefined {
+  const zone = evidence.zones[evidence.cursor.zone];
+  if (zone !== undefined) {
+    evidence.cursor.zone++;
+    return zone;
+  }
+  const place = placeOf(evidence);
+  if (place === undefined) return undefined;
+  const city = place.split(',')[0]?.trim().toLowerCase() ?? '';
+  return knownCities.get(city)?.timeZone ?? place;
+}
+
+/** The next date in the text; a lone "until X" date is the end of a span that starts today. */
+function dateTimeOf(name: string, evidence: Evidence): string | undefined {
+  const { dateTimes, clause } = evidence;
+  const isEnd = /^(to|end|until)$/i.test(name);
+  const isStart = /^(from|start|since|begin)$/i.test(name);
+  if (dateTimes.length === 1 && (isStart || isEnd)) {
+    const only = dateTimes[0] as string;
+    // "since X" starts at X; "until X" (or a bare date: countdowns are the common case) ends there.
+    const since = /\b(since|from|after)\s*$/i.test(clause.slice(0, clause.indexOf(only)));
+    if (isStart) return since ? only : 'today';
+    return since ? 'today' : only;
+  }
+  return dateTimes[evidence.cursor.dateTime++];
+}
+
+/** `*.md`, `test-*.ts`: a word with a wildcard. */
+function findGlob(clause: string): string | undefined {
+  return clause.match(globPattern)?.[0];
+}
+
+/**
+ * A path or file name: a quoted one, `notes.md`, `docs/api`, `./src`; else the word after "in"
+ * or before "folder" ("list the files in docs", "the src folder").
+ */
+function findPath(clause: string): string | undefined {
+  const quoted = [...clause.matchAll(/["“'`]([^"”'`]+)["”'`]/g)].map((match) => match[1] as string);
+  const quotedPath = quoted.find((text) => /[./]/.test(text) && !/\s/.test(text));
+  if (quotedPath !== undefined) return quotedPath;
+  const unquoted = clause.replace(/["“'`][^"”'`]+["”'`]/g, (found) => ' '.repeat(found.length));
+  const explicit = unquoted.match(
+    /(?:^|\s)((?:\.{1,2}\/|\/)?[\w.-]+(?:\/[\w.-]+)+\/?|[\w-]+\.[a-z][a-z0-9]{0,4})(?=$|[\s,;?!)])/i,
+  );
+  if (explicit !== null) return explicit[1];
+  const folder =
+    /\b(?:in|under|inside|within)\s+(?:the\s+|my\s+)?([\w.-]+)(?:\s+(?:folder|directory|dir))?/i.exec(
+      unquoted,
+    ) ?? /\b([\w.-]+)\s+(?:folder|directory|dir)\b/i.exec(unquoted);
+  const word = folder?.[1];
+  if (word === undefined || /^(the|my|a|this|that|it|here|there|all|files?)$/i.test(word)) {
+    return undefined;
+  }
+  return word;
+}
+
+/** A clause without its polite frame: "please search the files for X" → "X". @internal */
 export function cleanQuery(clause: string): string {
   const cleaned = clause
+    .replace(/^\s*(?:please\s+)?(?:can you\s+|could you\s+)?/i, '')
+    .replace(/^(?:search|look|grep)\b.*?\bfor\s+/i, '')
     .replace(
-      /^\s*(?:please\s+)?(?:can you\s+|could you\s+)?(?:search(?: the web)?(?: for)?|look up|find|tell me|what(?:'s| is| are)|who(?:'s| is)|show me)\s+/i,
+      /^(?:search(?: the web)?|look up|find|tell me(?: about)?|what(?:'s| is| are)|who(?:'s| is)|show me)\s+/i,
       '',
     )
     .replace(/[?!.\s]+$/, '')
+    .replace(/^["“'](.*)["”']$/, '$1')
     .trim();
   return cleaned === '' ? clause.trim() : cleaned;
 }

@@ -64,9 +64,30 @@ const synonymGroups: readonly (readonly string[])[] = [
     'expression',
     'equal',
     'add',
+    'times',
+    'percent',
   ],
   ['search', 'lookup', 'look', 'google', 'web', 'news', 'latest', 'research', 'query'],
-  ['time', 'clock', 'hour', 'timezone', 'date', 'day'],
+  [
+    'time',
+    'clock',
+    'hour',
+    'minute',
+    'timezone',
+    'date',
+    'day',
+    'week',
+    'weekday',
+    'month',
+    'year',
+    'until',
+    'since',
+    'ago',
+    'duration',
+    'elapsed',
+    'countdown',
+    'long',
+  ],
   ['email', 'mail', 'send', 'message', 'notify'],
   ['file', 'read', 'open', 'document', 'directory', 'folder'],
   ['stock', 'price', 'share', 'ticker', 'market', 'quote'],
@@ -83,6 +104,8 @@ synonymGroups.forEach((group, index) => {
 /** Lower-case stem: drops a plural `s`, `ing`, `ed`. @internal */
 export function stem(word: string): string {
   let value = word.toLowerCase();
+  // "12 times 4" is arithmetic, not a time.
+  if (value === 'times') return value;
   if (value.length > 5 && value.endsWith('ing')) value = value.slice(0, -3);
   else if (value.length > 4 && value.endsWith('ed')) value = value.slice(0, -2);
   else if (value.length > 3 && value.endsWith('s') && !value.endsWith('ss'))
