@@ -353,3 +353,57 @@ describe('createAgent and run reject bad input before any request', () => {
     expect(fake.modelRequests).toHaveLength(0);
   });
 });
+
+describe('the loop keeps its history when user code around it throws', () => {
+  const tool = defineTool({ name: 'tool', parameters: noArgs, execute: () => ({ ran: true }) });
+
+  it('fails with an AgentRunError holding the history when a stopWhen condition throws', async () => {
+    const { agent } = setUp(callTool(), {
+      tools: [tool],
+      stopWhen: () => {
+        throw new Error('condition bug');
+      },
+    });
+    const error = await failure(agent.run('Go.'));
+    expect(AgentRunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /stopWhen condition threw after step 1: condition bug/,
+    );
+    expect((error as AgentRunError).run.contents).toHaveLength(3);
+    expect(validateHistory((error as AgentRunError).run.contents)).toEqual([]);
+  });
+
+  it('fails with an AgentRunError holding the answer when the output schema throws', async () => {
+    const { agent, fake } = setUp([turn.json({ n: 1 })], {
+      output: z.object({ n: z.number() }).transform(() => {
+        throw new Error('transform bug');
+      }),
+    });
+    const error = await failure(agent.run('Go.'));
+    expect(AgentRunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/output schema threw .*transform bug/);
+    expect((error as AgentRunError).run.contents).toHaveLength(2);
+    expect(fake.modelRequests).toHaveLength(1);
+  });
+
+  for (const [name, result] of [
+    ['a string', 'yes'],
+    ['success: false with issues that are not a list', { success: false, issues: 'bad' }],
+    ['nothing', undefined],
+  ] as const) {
+    it(`answers a call whose custom tool's parseArgs returns ${name}`, async () => {
+      const custom = {
+        kind: 'function',
+        name: 'tool',
+        description: undefined,
+        declaration: { name: 'tool' },
+        parseArgs: () => result,
+        execute: () => ({}),
+      } as never;
+      const { agent, bodies } = setUp(callTool(), { tools: [custom] });
+      const run = await agent.run('Go.');
+      expect(run.text).toBe('done');
+      expect(String(lastResponses(bodies())[0]?.['error'])).toMatch(/parseArgs returned/);
+    });
+  }
+});

@@ -95,6 +95,20 @@ export async function runLoop<Output>(
     }
   };
 
+  /** Whether a stop condition holds; one that throws fails the run with its history. */
+  const shouldStop = (): boolean => {
+    try {
+      return config.stopWhen.some((condition) => condition({ steps: run.steps }));
+    } catch (thrown) {
+      const error = config.redact(thrown);
+      throw new AgentRunError({
+        message: `A stopWhen condition threw after step ${run.steps.length}: ${describeThrown(error)}`,
+        run: run.state(),
+        cause: error,
+      });
+    }
+  };
+
   /** Runs a model turn's calls, appends the responses, and throws if the run must stop. */
   const answerCalls = async (step: AgentStep, content: Content): Promise<void> => {
     const toolsStarted = now();
@@ -231,8 +245,7 @@ export async function runLoop<Output>(
       run.append(turn);
       step.appended = true;
       await answerCalls(step, turn);
-      if (config.stopWhen.some((condition) => condition({ steps: run.steps })))
-        return finish('stop-condition');
+      if (shouldStop()) return finish('stop-condition');
       if (!stepsLeft) return finish('max-steps');
       continue;
     }
@@ -246,7 +259,20 @@ export async function runLoop<Output>(
         await endStep(step);
         return finish('stop');
       }
-      const parsed = await config.output.parse(step.text);
+      let parsed: Awaited<ReturnType<typeof config.output.parse>>;
+      try {
+        parsed = await config.output.parse(step.text);
+      } catch (thrown) {
+        // A transform or refinement of the output schema threw: the schema's failure, not the
+        // model's, so it is not re-asked; the answer stays in the history.
+        await endStep(step);
+        const error = config.redact(thrown);
+        throw new AgentRunError({
+          message: `The output schema threw while checking the answer of step ${step.stepNumber}: ${describeThrown(error)}`,
+          run: run.state(),
+          cause: error,
+        });
+      }
       if (parsed.success) {
         await endStep(step);
         return finish('stop', { output: parsed.value });

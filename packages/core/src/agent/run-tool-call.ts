@@ -130,6 +130,23 @@ export async function runToolCall<Output>({
   return outcome;
 }
 
+function isArgumentsResult(value: unknown): value is ToolArgumentsResult<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const result = value as { success?: unknown; issues?: unknown };
+  if (result.success === true) return true;
+  return (
+    result.success === false &&
+    Array.isArray(result.issues) &&
+    result.issues.every(
+      (issue) =>
+        typeof issue === 'object' &&
+        issue !== null &&
+        Array.isArray((issue as { path?: unknown }).path) &&
+        typeof (issue as { message?: unknown }).message === 'string',
+    )
+  );
+}
+
 /** What is wrong with a `beforeToolCall` decision, or `undefined` for a valid one. */
 function checkDecision(decision: unknown): string | undefined {
   if (decision === undefined || decision === null) return undefined;
@@ -146,7 +163,9 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (typeof value === 'function') return 'a function';
-  return Array.isArray(value) ? 'an array' : String(value);
+  if (typeof value === 'object' && value !== null)
+    return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
 }
 
 function safeParseArgs(
@@ -154,7 +173,18 @@ function safeParseArgs(
   args: unknown,
 ): ToolArgumentsResult<unknown> {
   try {
-    return tool.parseArgs(args);
+    const result: unknown = tool.parseArgs(args);
+    if (isArgumentsResult(result)) return result;
+    // A hand-made or third-party FunctionTool whose parseArgs breaks its contract.
+    return {
+      success: false,
+      issues: [
+        {
+          path: [],
+          message: `the arguments could not be checked: the tool's parseArgs returned ${describeValue(result)} instead of { success, value } or { success: false, issues }`,
+        },
+      ],
+    };
   } catch (error) {
     // A schema that throws (an async refinement, a bug) is reported like invalid arguments.
     return {
