@@ -62,4 +62,65 @@ describe('demoModel behind the agent loop', () => {
       expect(fake.modelRequests.map((request) => request.status)).toEqual([200, 200]);
     }
   });
+
+  it.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])(
+    'fills a structured answer from the tool results on %s',
+    async (model) => {
+      const fake = createFakeGemini({ script: demoModel() });
+      fakes.push(fake);
+      const { url } = await fake.listen();
+      const table: Record<string, { temperatureC: number; conditions: string }> = {
+        Paris: { temperatureC: 18, conditions: 'partly cloudy' },
+        Tokyo: { temperatureC: 24, conditions: 'clear sky' },
+        Lima: { temperatureC: 19, conditions: 'overcast' },
+      };
+      const weather = defineTool({
+        name: 'get_weather',
+        description: 'Current weather for one city.',
+        parameters: z.object({ city: z.string() }),
+        execute: ({ city }) => ({
+          location: `${city}, somewhere`,
+          ...(table[city] ?? { temperatureC: 0, conditions: 'unknown' }),
+          source: 'simulated: test table',
+        }),
+      });
+      const agent = createAgent({
+        gemini: createGemini({ baseUrl: url, apiKey: 'demo' }),
+        model,
+        tools: [weather],
+        output: z.object({
+          cities: z.array(
+            z.object({
+              // Same key as the call's argument, a prefix of the result's key, a synonym.
+              city: z.string(),
+              temperature: z.number(),
+              sky: z.string(),
+            }),
+          ),
+          summary: z.string(),
+        }),
+      });
+      const result = await agent.run("What's the weather in Paris, Tokyo and Lima?");
+      expect(result.output?.cities).toEqual([
+        { city: 'Paris', temperature: 18, sky: 'partly cloudy' },
+        { city: 'Tokyo', temperature: 24, sky: 'clear sky' },
+        { city: 'Lima', temperature: 19, sky: 'overcast' },
+      ]);
+      expect(result.output?.summary).toBe(
+        'Paris: 18 °C, partly cloudy (simulated). Tokyo: 24 °C, clear sky (simulated). Lima: 19 °C, overcast (simulated).',
+      );
+      const requests = fake.modelRequests.map(
+        (request) => request.body as { tools?: unknown; contents: unknown[] },
+      );
+      if (model === 'gemini-2.5-flash') {
+        // Schema and tools cannot go together: a text answer, then a last call without tools
+        // whose last user content is gemloop's note, not the question.
+        expect(result.steps.map((step) => step.kind)).toEqual(['tools', 'tools', 'final-output']);
+        expect(requests[2]?.tools).toBeUndefined();
+        expect(JSON.stringify(requests[2]?.contents.at(-1))).toContain('final answer as JSON');
+      } else {
+        expect(result.steps.map((step) => step.kind)).toEqual(['tools', 'tools']);
+      }
+    },
+  );
 });
