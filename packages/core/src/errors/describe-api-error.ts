@@ -26,6 +26,9 @@ const AUTH_HEADER_NAMES: Record<AuthStyle, string> = {
 
 const EXCERPT_LENGTH = 200;
 
+// The most of the server's own message quoted in an error message.
+const MAX_QUOTED = 2_000;
+
 /**
  * Writes the message of an HTTP {@link ApiCallError}: what failed, the server's own words, and what
  * to do about it. Never includes a key or a request header value (it is given none).
@@ -41,6 +44,10 @@ export function describeApiError(options: DescribeApiErrorOptions): string {
     quoted = undefined;
   }
   if (quoted === undefined && apiMessage === undefined) quoted = describeRawBody(options);
+  if (quoted !== undefined && quoted.length > MAX_QUOTED) {
+    // A gateway may put a whole page or a stack trace in `error.message`: a message is one glance.
+    quoted = `${quoted.slice(0, MAX_QUOTED)}... (cut; the whole text is on error.apiMessage)`;
+  }
   const parts = [quoted === undefined ? `${head}.` : `${head}: ${endSentence(quoted.trim())}`];
   parts.push(guidance(options, violations));
   if (options.attempt !== undefined && options.attempt > 1) {

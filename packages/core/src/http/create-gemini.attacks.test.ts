@@ -226,3 +226,20 @@ describe('createGemini rejects a baseUrl copied from a request URL', () => {
     expect(gemini.baseUrl).toBe('https://gw.example/models-proxy');
   });
 });
+
+describe('createGemini keeps error messages readable', () => {
+  it('cuts a huge server message in error.message and keeps it whole on apiMessage', async () => {
+    const huge = 'm'.repeat(1_000_000);
+    const gemini = clientWith(
+      () =>
+        new Response(
+          JSON.stringify({ error: { code: 400, message: huge, status: 'INVALID_ARGUMENT' } }),
+          { status: 400, headers: { 'content-type': 'application/json' } },
+        ),
+    );
+    const error = (await failure(gemini.generateContent(request))) as ApiCallError;
+    expect(error.message.length).toBeLessThan(3_000);
+    expect(error.message).toContain('error.apiMessage');
+    expect(error.apiMessage).toBe(huge);
+  });
+});
