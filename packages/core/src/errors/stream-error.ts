@@ -9,7 +9,9 @@ export type StreamErrorReason =
   /** The body ended in the middle of an event, or before any event. */
   | 'truncated'
   /** The connection failed after the response started (reset, closed). */
-  | 'connection';
+  | 'connection'
+  /** One event grew past the size limit without ending (a broken or hostile server). */
+  | 'too-large';
 
 /**
  * A stream broke after it started. Never retried once a chunk was delivered: the chunks already

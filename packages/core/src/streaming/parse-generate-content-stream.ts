@@ -26,7 +26,19 @@ export type ParseGenerateContentStreamOptions = {
   errorContext?:
     | Omit<CreateApiCallErrorOptions, 'url' | 'method' | 'status' | 'body' | 'parsedBody'>
     | undefined;
+  /**
+   * The most characters one event (or one bare JSON value) may hold before the stream fails with
+   * a `too-large` StreamError instead of buffering on. @defaultValue 128 Mi characters
+   */
+  maxEventSize?: number | undefined;
 };
+
+/**
+ * Far above any real chunk (a generated image arrives as a few MB of base64 in one event), far
+ * below what exhausts memory: a server that sends one line forever is stopped here, as the idle
+ * limit cannot stop a body that keeps sending.
+ */
+const MAX_EVENT_SIZE = 128 * 1024 * 1024;
 
 /**
  * Reads a Gemini SSE body (`data: <JSON>` events, CRLF, LF or CR line endings, split anywhere
@@ -53,6 +65,7 @@ export async function* parseGenerateContentStream({
   method,
   signal,
   errorContext,
+  maxEventSize = MAX_EVENT_SIZE,
 }: ParseGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -127,7 +140,17 @@ export async function* parseGenerateContentStream({
     },
   });
 
+  const tooLarge = (): StreamError =>
+    new StreamError({
+      reason: 'too-large',
+      chunksDelivered: delivered + pending.length,
+      message:
+        `Gemini stream event ${events + 1} grew past ${maxEventSize} characters without ending. ` +
+        'The server (or a proxy) is sending a broken stream; check the base URL.',
+    });
+
   const parser = createParser({
+    maxBufferSize: maxEventSize,
     onEvent: ({ data }) => {
       if (failure !== undefined || data === '' || data === '[DONE]') return;
       events++;
@@ -141,9 +164,14 @@ export async function* parseGenerateContentStream({
       accept(value, data);
     },
     onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') {
+        failure ??= tooLarge();
+        return;
+      }
       // A line that is not an SSE field: possibly part of bare JSON.
       if (failure === undefined && error.type === 'unknown-field' && error.line !== undefined) {
         bare.pushLine(error.line);
+        if ((bare.pending()?.length ?? 0) > maxEventSize) failure = tooLarge();
       }
     },
   });
