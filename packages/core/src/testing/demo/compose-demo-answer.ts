@@ -22,7 +22,7 @@ export function composeDemoAnswer(exchanges: readonly Exchange[]): string {
       : 'Here is what I found:';
   const outro =
     failed > 0 && failed < exchanges.length
-      ? 'Some lookups failed; ask again and I will retry them.'
+      ? 'Some calls failed; ask again if you want me to retry them.'
       : 'Let me know if you need anything else.';
   return `${intro}\n\n${sentences.join('\n')}\n\n${outro}`;
 }

@@ -69,18 +69,18 @@ describe('demoModel behind the agent loop', () => {
       const fake = createFakeGemini({ script: demoModel() });
       fakes.push(fake);
       const { url } = await fake.listen();
-      const table: Record<string, { temperatureC: number; conditions: string }> = {
-        Paris: { temperatureC: 18, conditions: 'partly cloudy' },
-        Tokyo: { temperatureC: 24, conditions: 'clear sky' },
-        Lima: { temperatureC: 19, conditions: 'overcast' },
-      };
+      const table: Record<string, { location: string; temperatureC: number; conditions: string }> =
+        {
+          Paris: { location: 'Paris, France', temperatureC: 18, conditions: 'partly cloudy' },
+          Tokyo: { location: 'Tokyo, Japan', temperatureC: 24, conditions: 'clear sky' },
+          Lima: { location: 'Lima, Peru', temperatureC: 19, conditions: 'overcast' },
+        };
       const weather = defineTool({
         name: 'get_weather',
         description: 'Current weather for one city.',
         parameters: z.object({ city: z.string() }),
         execute: ({ city }) => ({
-          location: `${city}, somewhere`,
-          ...(table[city] ?? { temperatureC: 0, conditions: 'unknown' }),
+          ...(table[city] ?? { location: city, temperatureC: 0, conditions: 'unknown' }),
           source: 'simulated: test table',
         }),
       });
@@ -107,7 +107,7 @@ describe('demoModel behind the agent loop', () => {
         { city: 'Lima', temperature: 19, sky: 'overcast' },
       ]);
       expect(result.output?.summary).toBe(
-        'Paris: 18 °C, partly cloudy (simulated). Tokyo: 24 °C, clear sky (simulated). Lima: 19 °C, overcast (simulated).',
+        'Paris, France: 18 °C, partly cloudy (simulated). Tokyo, Japan: 24 °C, clear sky (simulated). Lima, Peru: 19 °C, overcast (simulated).',
       );
       const requests = fake.modelRequests.map(
         (request) => request.body as { tools?: unknown; contents: unknown[] },

@@ -32,7 +32,11 @@ const calculation: Exchange = {
 
 describe('describeExchange', () => {
   it.each<[string, Exchange, string]>([
-    ['a simulated weather report', simulatedParis, 'Paris: 18 °C, partly cloudy (simulated).'],
+    [
+      'a simulated weather report, with the place as the tool resolved it',
+      simulatedParis,
+      'Paris, France: 18 °C, partly cloudy (simulated).',
+    ],
     ['a conversion with its own text', conversion, '18 °C = 64.4 °F.'],
     ['a calculation', calculation, '23 × 19 = 437.'],
     [
@@ -148,6 +152,49 @@ describe('describeExchange', () => {
       'Weather (Atlantis) failed: Unknown city: Atlantis.',
     ],
     [
+      'an action, by its verb',
+      {
+        name: 'delete_file',
+        args: { path: 'tmp/cache.json' },
+        response: { output: { deleted: 'tmp/cache.json' } },
+      },
+      'Deleted tmp/cache.json.',
+    ],
+    [
+      'an action that reports a flag and details',
+      {
+        name: 'send_email',
+        args: { to: 'team@example.com', subject: 'Hi' },
+        response: { output: { sent: true, to: 'team@example.com' } },
+      },
+      'Sent (to team@example.com).',
+    ],
+    [
+      'a Markdown file as running text',
+      {
+        name: 'read_file',
+        args: { path: 'notes.md' },
+        response: {
+          output: {
+            path: 'notes.md',
+            size: 80,
+            offset: 0,
+            content: '# Notes\n\n- The offsite is on 14 March in Lyon.\n- Budget: 2,400 EUR\n',
+          },
+        },
+      },
+      'notes.md: Notes. The offsite is on 14 March in Lyon. Budget: 2,400 EUR.',
+    ],
+    [
+      'a failure whose message ends a sentence, with one period',
+      {
+        name: 'delete_file',
+        args: { path: 'notes.md' },
+        response: { error: 'Only files in tmp/ may be deleted, not notes.md.' },
+      },
+      'Delete file (notes.md) failed: Only files in tmp/ may be deleted, not notes.md.',
+    ],
+    [
       'a call that got no response',
       { name: 'ping', args: {}, response: undefined },
       'Ping: no result.',
@@ -179,8 +226,8 @@ describe('composeDemoAnswer', () => {
       [
         'Here is what I found:',
         '',
-        'Paris: 18 °C, partly cloudy (simulated).',
-        'Tokyo: 24 °C, clear sky (simulated).',
+        'Paris, France: 18 °C, partly cloudy (simulated).',
+        'Tokyo, Japan: 24 °C, clear sky (simulated).',
         '18 °C = 64.4 °F.',
         '23 × 19 = 437.',
         '',
@@ -196,7 +243,7 @@ describe('composeDemoAnswer', () => {
       response: { error: 'timeout' },
     };
     expect(composeDemoAnswer([simulatedParis, failed])).toMatch(
-      /^Here is what I found:\n\nParis: 18 °C.*\nWeather \(Lima\) failed: timeout\.\n\nSome lookups failed; ask again and I will retry them\.$/,
+      /^Here is what I found:\n\nParis, France: 18 °C.*\nWeather \(Lima\) failed: timeout\.\n\nSome calls failed; ask again if you want me to retry them\.$/,
     );
     expect(composeDemoAnswer([failed, failed])).toMatch(/^I tried, but the tools reported errors:/);
   });

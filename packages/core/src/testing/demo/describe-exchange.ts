@@ -18,36 +18,65 @@ import { humanizeName } from './read-words.ts';
 export function describeExchange({ name, args, response }: Exchange): string {
   const label = `${humanizeName(name)}${describeArgs(args)}`;
   const error = errorOf(response);
-  if (error !== undefined) return `${label} failed: ${clip(textOf(error), 160)}.`;
+  if (error !== undefined) return sentence(`${label} failed: ${clip(textOf(error), 160)}`);
   const value = unwrap(response);
   const subject = subjectOf(args);
   const expression = typeof args['expression'] === 'string' ? args['expression'] : undefined;
   if (!isJsonObject(value)) {
     if (value === undefined || value === null) return `${label}: no result.`;
-    if (expression !== undefined) return `${pretty(expression)} = ${textOf(value)}.`;
-    return `${subject === undefined ? label : subject}: ${clip(textOf(value), 280).replace(/[.\s]+$/, '')}.`;
+    if (expression !== undefined) return sentence(`${pretty(expression)} = ${textOf(value)}`);
+    return sentence(`${subject ?? label}: ${flatten(textOf(value), 280)}`);
   }
   const note = disclaimerOf(value);
-  const end = note === undefined ? '.' : ` (${note}).`;
   const result = numberOf(value, /^(result|value|answer|output|total|converted)$/i);
   const ownExpression =
     expression ?? (typeof value['expression'] === 'string' ? value['expression'] : undefined);
   if (ownExpression !== undefined && result !== undefined) {
-    return `${pretty(ownExpression)} = ${result}${end}`;
+    return sentence(`${pretty(ownExpression)} = ${result}`, note);
   }
   const conversion = describeConversion(args, value, result);
-  if (conversion !== undefined) return `${conversion}${end}`;
+  if (conversion !== undefined) return sentence(conversion, note);
+  const about = placeOf(value, subject) ?? subject;
   const temperature = describeTemperature(value);
-  if (temperature !== undefined)
-    return `${subject ?? placeOf(value) ?? label}: ${temperature}${end}`;
+  if (temperature !== undefined) return sentence(`${about ?? label}: ${temperature}`, note);
+  const action = describeAction(value);
+  if (action !== undefined) return sentence(action, note);
   const readable = readableOf(value);
-  if (readable !== undefined) {
-    const about = subject ?? placeOf(value);
-    return `${about === undefined ? label : about}: ${readable}${end}`;
-  }
+  if (readable !== undefined) return sentence(`${about ?? label}: ${readable}`, note);
   const list = describeList(value);
-  if (list !== undefined) return `${label}: ${list}${end}`;
-  return `${label}: ${compact(value)}${end}`;
+  if (list !== undefined) return sentence(`${label}: ${list}`, note);
+  return sentence(`${label}: ${compact(value)}`, note);
+}
+
+/** Ends a sentence once ("... not notes.md." stays one period), with the data label if any. */
+function sentence(text: string, note?: string | undefined): string {
+  const trimmed = text.trim();
+  if (note !== undefined) return `${trimmed.replace(/[.\s]+$/, '')} (${note}).`;
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+const actionKeys =
+  /^(deleted|removed|created|updated|saved|written|sent|added|moved|copied|renamed|booked|scheduled|cancell?ed|approved|published|uploaded)$/i;
+
+/** `{ deleted: 'a.md' }` → "Deleted a.md"; `{ sent: true, to: 'x@y.z' }` → "Sent to x@y.z". */
+function describeAction(value: Record<string, unknown>): string | undefined {
+  const entry = Object.entries(value).find(
+    ([key, item]) => actionKeys.test(key) && (item === true || typeof item === 'string'),
+  );
+  if (entry === undefined) return undefined;
+  const [key, item] = entry;
+  const verb = key.charAt(0).toUpperCase() + key.slice(1).toLowerCase();
+  const rest = Object.entries(value)
+    .filter(
+      ([other, field]) =>
+        other !== key &&
+        (typeof field === 'string' || typeof field === 'number') &&
+        !/^(source|note|disclaimer|warning|notice)$/i.test(other),
+    )
+    .slice(0, 3)
+    .map(([other, field]) => `${other} ${clip(String(field), 60)}`);
+  const object = typeof item === 'string' ? ` ${clip(item, 80)}` : '';
+  return `${verb}${object}${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
 }
 
 function errorOf(response: unknown): unknown {
@@ -93,9 +122,15 @@ function subjectOf(args: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-function placeOf(value: Record<string, unknown>): string | undefined {
-  const place = value['location'] ?? value['city'] ?? value['place'] ?? value['name'];
-  return typeof place === 'string' && place !== '' ? clip(place, 60) : undefined;
+/**
+ * The place a result names, when it says more about the asked place ("Lima" → "Lima, Peru");
+ * any place it names when nothing was asked.
+ */
+function placeOf(value: Record<string, unknown>, asked: string | undefined): string | undefined {
+  const place = value['location'] ?? value['city'] ?? value['place'];
+  if (typeof place !== 'string' || place === '') return undefined;
+  if (asked === undefined) return clip(place, 60);
+  return place.toLowerCase().startsWith(asked.toLowerCase()) ? clip(place, 60) : undefined;
 }
 
 function numberOf(value: Record<string, unknown>, key: RegExp): number | undefined {
@@ -179,10 +214,25 @@ function readableOf(value: Record<string, unknown>): string | undefined {
     'content',
   ]) {
     const item = value[key];
-    if (typeof item === 'string' && item.trim() !== '')
-      return clip(item.replace(/\s+/g, ' ').trim(), 280).replace(/[.\s]+$/, '');
+    if (typeof item === 'string' && item.trim() !== '') return flatten(item, 280);
   }
   return undefined;
+}
+
+/**
+ * Several lines (a file, Markdown) as running text: headings and bullets lose their marks and
+ * each line ends as a sentence. "# Notes\n- Offsite in Lyon" → "Notes. Offsite in Lyon".
+ */
+function flatten(text: string, max: number): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)/, '').trim())
+    .filter((line) => line !== '');
+  const joined =
+    lines.length <= 1
+      ? (lines[0] ?? '')
+      : lines.map((line) => (/[.!?:;]$/.test(line) ? line : `${line}.`)).join(' ');
+  return clip(joined.replace(/\s+/g, ' '), max).replace(/[.\s]+$/, '');
 }
 
 const listNames = /^(entries|files|items|results|matches|list|records|rows|hits|values|lines)$/i;
