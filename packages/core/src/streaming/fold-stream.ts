@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createStreamAccumulator } from './create-stream-accumulator.ts';
 
@@ -18,6 +19,22 @@ import { createStreamAccumulator } from './create-stream-accumulator.ts';
 export async function foldStream(
   chunks: AsyncIterable<GenerateContentResponse> | Iterable<GenerateContentResponse>,
 ): Promise<GenerateContentResponse> {
+  const iterable = chunks as {
+    [Symbol.asyncIterator]?: unknown;
+    [Symbol.iterator]?: unknown;
+  } | null;
+  if (
+    typeof iterable !== 'object' ||
+    iterable === null ||
+    (typeof iterable[Symbol.asyncIterator] !== 'function' &&
+      typeof iterable[Symbol.iterator] !== 'function')
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'chunks',
+      message:
+        'foldStream() takes the chunks of a stream: gemini.streamGenerateContent(request), or an array of GenerateContentResponse.',
+    });
+  }
   const accumulator = createStreamAccumulator();
   for await (const chunk of chunks) accumulator.push(chunk);
   return accumulator.response();

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { FileSearch, GoogleMaps, GoogleSearch, Interval } from '../wire/request.ts';
+import { requireObject } from './require-object.ts';
 import type { BuiltinTool } from './tool.ts';
 
 // Gemini's built-in (server-side) tools, as values that sit in the same `tools` list as function
@@ -23,6 +24,11 @@ export type GoogleSearchOptions = {
  * `groundingMetadata` carries the sources.
  */
 export function googleSearch(options: GoogleSearchOptions = {}): BuiltinTool {
+  requireObject(
+    options,
+    'options',
+    'googleSearch() takes an options object such as { timeRangeFilter }, or nothing',
+  );
   const { timeRangeFilter, ...rest } = options;
   const config: GoogleSearch = { ...rest };
   if (timeRangeFilter !== undefined) {

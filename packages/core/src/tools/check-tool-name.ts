@@ -18,6 +18,7 @@ export function isValidToolName(name: unknown): name is string {
  * other characters replaced by `_`, a leading digit or dash prefixed with `_`, cut to 128.
  */
 export function suggestToolName(name: string): string {
+  if (typeof name !== 'string') return 'tool';
   let suggestion = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

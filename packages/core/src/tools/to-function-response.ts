@@ -1,6 +1,7 @@
 import type { FunctionResponse, Part } from '../wire/content.ts';
 import { formatPath } from './inline-refs.ts';
 import { InvalidToolResultError } from './invalid-tool-result-error.ts';
+import { requireObject } from './require-object.ts';
 import { isPlainObject, NotJsonError, toJsonValue } from './to-json-value.ts';
 import { isToolResultWithParts } from './tool-result.ts';
 
@@ -47,12 +48,9 @@ export type ToFunctionResponseResult = {
  * JSON (a function, a Map, a Set, a circular reference, binary data): turn it into an error
  * response with `toolErrorResponse`.
  */
-export function toFunctionResponse({
-  name,
-  id,
-  result,
-  multimodal = true,
-}: ToFunctionResponseOptions): ToFunctionResponseResult {
+export function toFunctionResponse(options: ToFunctionResponseOptions): ToFunctionResponseResult {
+  requireObject(options, 'options', 'toFunctionResponse() takes { name, id, result }');
+  const { name, id, result, multimodal = true } = options;
   const functionResponse: FunctionResponse =
     id === undefined ? { name, response: {} } : { id, name, response: {} };
   const extraParts: Part[] = [];

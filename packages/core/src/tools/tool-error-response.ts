@@ -1,6 +1,7 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import { formatPath } from './inline-refs.ts';
+import { requireObject } from './require-object.ts';
 import { NotJsonError, toJsonValue } from './to-json-value.ts';
 import type { ToolArgumentIssue } from './tool.ts';
 
@@ -33,13 +34,9 @@ export type ToolErrorResponseOptions = {
  * toolErrorResponse({ name: 'get_weather', id: call.id, issues: parsed.issues })
  * // { name, id, response: { error: 'Invalid arguments: city: Required property is missing. Fix them and call get_weather again.', issues: [...] } }
  */
-export function toolErrorResponse({
-  name,
-  id,
-  error,
-  issues,
-  details,
-}: ToolErrorResponseOptions): FunctionResponse {
+export function toolErrorResponse(options: ToolErrorResponseOptions): FunctionResponse {
+  requireObject(options, 'options', 'toolErrorResponse() takes { name, id, error }');
+  const { name, id, error, issues, details } = options;
   const response: Record<string, unknown> = {};
   if (details !== undefined) {
     try {
@@ -66,12 +63,18 @@ export function toolErrorResponse({
  * logs.
  */
 export function formatToolArgumentIssues(issues: readonly ToolArgumentIssue[]): string {
+  if (!Array.isArray(issues)) return '';
   return issues
     .map((issue) => {
-      const message = issue.message.trim();
+      // Issues may come from a hand-made tool's parseArgs: nothing here may throw.
+      if (typeof issue !== 'object' || issue === null) return '';
+      const message = describeThrown(issue.message ?? '').trim();
       const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
-      return issue.path.length === 0 ? sentence : `${formatPath(issue.path)}: ${sentence}`;
+      return !Array.isArray(issue.path) || issue.path.length === 0
+        ? sentence
+        : `${formatPath(issue.path)}: ${sentence}`;
     })
+    .filter((line) => line !== '')
     .join(' ');
 }
 

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { FunctionResponsePart } from '../wire/content.ts';
 import { formatPath } from './inline-refs.ts';
+import { requireObject } from './require-object.ts';
 import { NotJsonError, toJsonValue } from './to-json-value.ts';
 import type { ToolResultWithParts } from './tool.ts';
 
@@ -38,11 +39,13 @@ const base64Pattern = /^[A-Za-z0-9+/_-]*={0,2}$/;
  * @throws {@link InvalidArgumentError} when both `response` and `output` are given, a value is not
  * JSON, or a part has no valid MIME type or base64 data.
  */
-export function toolResult({
-  response,
-  output,
-  parts = [],
-}: ToolResultOptions): ToolResultWithParts {
+export function toolResult(options: ToolResultOptions): ToolResultWithParts {
+  requireObject(
+    options,
+    'options',
+    'toolResult() takes { response } or { output }, with media in parts',
+  );
+  const { response, output, parts = [] } = options;
   if (response !== undefined && output !== undefined) {
     throw new InvalidArgumentError({
       argument: 'response',
