@@ -1,0 +1,120 @@
+import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createGemini } from '../http/create-gemini.ts';
+import { createLogger } from '../logging/create-logger.ts';
+import { createFakeGemini, turn } from '../testing/index.ts';
+import { defineTool } from '../tools/define-tool.ts';
+import { createAgent } from './create-agent.ts';
+
+// Every failure path of a run at once, with the logger at trace: a fetch that quotes the request
+// headers (retried), a tool that fails quoting the key, a hook that does, `toolErrors: 'throw'`.
+// The key must be in no log line, no request the model gets, no result and no thrown error.
+
+const KEY = 'AIzaTraceAttack-9876543210';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'trace', destination }) };
+}
+
+function render(value: unknown): string {
+  let json = '';
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // a value JSON cannot hold: inspect still shows everything
+  }
+  return `${json}\n${inspect(value, { depth: Number.POSITIVE_INFINITY, showHidden: true })}`;
+}
+
+describe('a run at trace level keeps the API key out of everything', () => {
+  for (const auth of ['x-goog-api-key', 'bearer'] as const) {
+    for (const streaming of [false, true]) {
+      it(`holds for auth ${auth}, ${streaming ? 'streamed' : 'unstreamed'}`, async () => {
+        const { lines, logger } = capture();
+        const fake = createFakeGemini({
+          script: [turn.call('leaky', {}), turn.call('leaky', {}), turn.text('done')],
+        });
+        let calls = 0;
+        const fetch: typeof globalThis.fetch = async (input, init) => {
+          if (calls++ === 0) {
+            throw new TypeError(`fetch failed; sent ${JSON.stringify(init?.headers)}`);
+          }
+          return fake.fetch(input, init);
+        };
+        const gemini = createGemini({
+          apiKey: KEY,
+          auth,
+          fetch,
+          logger,
+          retry: { maxRetries: 1, initialDelayMs: 1 },
+        });
+        const leaky = defineTool({
+          name: 'leaky',
+          parameters: z.object({}),
+          execute: () => {
+            throw new Error(`upstream said: bad key ${KEY}`, { cause: { key: KEY } });
+          },
+        });
+        let hookCalls = 0;
+        const agent = createAgent({
+          gemini,
+          model: 'gemini-2.5-flash',
+          tools: [leaky],
+          logger,
+          beforeToolCall: () => {
+            // Approve the first call; fail the second quoting the key.
+            if (hookCalls++ === 0) return undefined;
+            throw new Error(`policy service: key ${KEY} not allowed`);
+          },
+        });
+        let outcome: unknown;
+        try {
+          outcome = streaming ? await agent.stream('Go.').result : await agent.run('Go.');
+        } catch (error) {
+          outcome = error;
+        }
+        expect(calls).toBeGreaterThan(2);
+        expect(lines.length).toBeGreaterThan(3);
+        expect(lines.join('')).not.toContain(KEY);
+        expect(JSON.stringify(fake.modelRequests.map((request) => request.body))).not.toContain(
+          KEY,
+        );
+        expect(render(outcome)).not.toContain(KEY);
+      });
+    }
+  }
+
+  it("holds for toolErrors: 'throw'", async () => {
+    const { lines, logger } = capture();
+    const fake = createFakeGemini({ script: [turn.call('leaky', {})] });
+    const gemini = createGemini({ apiKey: KEY, fetch: fake.fetch, logger, retry: false });
+    const leaky = defineTool({
+      name: 'leaky',
+      parameters: z.object({}),
+      execute: async () => {
+        throw `rejected with ${KEY}`;
+      },
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [leaky],
+      logger,
+      toolErrors: 'throw',
+    });
+    const error = await agent.run('Go.').catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(Error);
+    expect(render(error)).not.toContain(KEY);
+    expect((error as Error).message).toContain('[redacted]');
+    expect(lines.join('')).not.toContain(KEY);
+  });
+});
