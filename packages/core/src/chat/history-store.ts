@@ -51,7 +51,7 @@ export type HistoryStoreContext = {
  * atomicity is needed per turn and no more; one record per turn makes that a single write in any
  * backend; and a save costs the size of the turn, not of the conversation. Turns must be kept
  * verbatim (signatures and ids included): Gemini 3 refuses a history whose thought signatures
- * were lost.
+ * were lost. Keep `model` too: it tells a session on another model which signatures to leave out.
  *
  * A session never calls two methods for the same id at once (its calls go through one queue per
  * store and id in the process). Writers in other processes are the store's concern.
