@@ -142,7 +142,13 @@ function buildArray(
   } else {
     const fact = lookup(context.facts, key);
     values = Array.isArray(fact)
-      ? fact.map((item) => coerce(item, itemSchema))
+      ? fact.slice(0, 50).map((item) => {
+          // Each item goes through the item schema, so bounds, enums and nesting still hold.
+          const facts = new Map<string, unknown>();
+          if (isJsonObject(item)) collectFacts(item, facts, 0);
+          else facts.set(normalizeKey(singular(key)), item);
+          return build(root, itemSchema, singular(key), { ...context, facts }, depth + 1);
+        })
       : [build(root, itemSchema, singular(key), context, depth + 1)];
   }
   while (values.length < min)
@@ -186,14 +192,6 @@ function formatted(format: unknown): string | undefined {
     default:
       return undefined;
   }
-}
-
-function coerce(value: unknown, schema: unknown): unknown {
-  if (!isJsonObject(schema)) return value;
-  const type = schemaType(schema);
-  if (type === 'string') return typeof value === 'string' ? value : JSON.stringify(value);
-  if (type === 'number' || type === 'integer') return typeof value === 'number' ? value : 0;
-  return value;
 }
 
 function clamp(value: number, schema: Record<string, unknown>): number {

@@ -322,6 +322,27 @@ describe('demoModel', () => {
     expect(calls(response)).toEqual([{ name: 'get_weather', args: { city: 'Rio de Janeiro' } }]);
   });
 
+  it('answers any text, however odd or long, with a turn the fake accepts', async () => {
+    const odd = [
+      '',
+      '((((((((',
+      '.*+?^$ {}()|[]\\',
+      '"an unclosed quote, and the weather in Paris',
+      'Weather in 東京 and Москва 🙂',
+      `weather in ${'Paris, '.repeat(20_000)}`,
+      `${'('.repeat(50_000)}1`,
+      'x'.repeat(100_000),
+    ];
+    for (const text of odd) {
+      const response = await ask({
+        contents: [user(text)],
+        tools: [{ functionDeclarations: [weather, convert, calculator, currentTime, webFetch] }],
+      });
+      expect(partsOf(response).length, text.slice(0, 40)).toBeGreaterThan(0);
+      expect(response.modelVersion).toBe(DEMO_MODEL_VERSION);
+    }
+  });
+
   it('is deterministic', async () => {
     const body = {
       contents: [user('Weather in Paris and Tokyo')],

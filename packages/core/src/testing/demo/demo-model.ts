@@ -13,6 +13,9 @@ import { humanizeName } from './read-words.ts';
 /** The `modelVersion` the demo model answers with, so no one mistakes it for Gemini. */
 export const DEMO_MODEL_VERSION = 'gemloop-demo-simulator';
 
+/** How much of the user's text the demo model reads. */
+const MAX_QUESTION_CHARS = 2000;
+
 /** Options of {@link demoModel}. */
 export type DemoModelOptions = {
   /** @defaultValue {@link DEMO_MODEL_VERSION} */
@@ -55,7 +58,8 @@ export function demoModel({
   return (request, context) => {
     const body = request.body as unknown as Record<string, unknown>;
     const contents = Array.isArray(body['contents']) ? (body['contents'] as unknown[]) : [];
-    const question = context.lastUserText ?? '';
+    // Questions are short; a pasted page is read up to a bound, so matching stays fast.
+    const question = (context.lastUserText ?? '').slice(0, MAX_QUESTION_CHARS);
     const options: FakeTurnOptions = { modelVersion };
     const jsonSchema = readJsonSchema(body);
     const declarations = context.functionDeclarations;
@@ -81,7 +85,7 @@ export function demoModel({
       // last call without tools, after a note: the results to use are in the loop before it.
       const latest = readLatestExchanges(contents);
       exchanges = latest.exchanges;
-      asked = latest.question ?? question;
+      asked = latest.question?.slice(0, MAX_QUESTION_CHARS) ?? question;
     }
     const summary =
       exchanges.length > 0

@@ -113,9 +113,21 @@ function operatorWord(word: string): string {
 
 /** Drops unmatched parentheses at the ends: "(2 + 3) * 4)" → "(2 + 3) * 4". */
 function balance(expression: string): string {
-  let text = expression;
-  const count = (char: string) => text.split(char).length - 1;
-  while (text.startsWith('(') && count('(') > count(')')) text = text.slice(1).trim();
-  while (text.endsWith(')') && count(')') > count('(')) text = text.slice(0, -1).trim();
-  return text;
+  let open = 0;
+  let close = 0;
+  for (const char of expression) {
+    if (char === '(') open++;
+    else if (char === ')') close++;
+  }
+  let start = 0;
+  let end = expression.length;
+  while (start < end && expression[start] === '(' && open > close) {
+    start++;
+    open--;
+  }
+  while (end > start && expression[end - 1] === ')' && close > open) {
+    end--;
+    close--;
+  }
+  return expression.slice(start, end).trim();
 }

@@ -2,7 +2,7 @@ import type { FunctionDeclaration } from '../../wire/request.ts';
 import { extractArguments } from './extract-arguments.ts';
 import { findPlaceMentions, type PlaceMention } from './find-places.ts';
 import { type DemoParameter, readParameters } from './read-parameters.ts';
-import { scoreTool } from './score-tool.ts';
+import { readClauseFeatures, scoreTool } from './score-tool.ts';
 import { type Clause, splitClauses } from './split-clauses.ts';
 
 /** A function call the demo model decided to make. @internal */
@@ -125,8 +125,9 @@ function bestTool(
 ): FunctionDeclaration | undefined {
   let best: FunctionDeclaration | undefined;
   let bestScore = threshold - 1;
+  const features = readClauseFeatures(clause);
   for (const declaration of declarations) {
-    const score = scoreTool(clause, declaration);
+    const score = scoreTool(features, declaration);
     if (score > bestScore) {
       best = declaration;
       bestScore = score;

@@ -14,10 +14,11 @@ const leadingConjunction = /^(?:(?:and|also|then|but|so|plus|as well as)\s+)+/i;
  */
 export function splitClauses(text: string): Clause[] {
   const clauses: Clause[] = [];
+  const nesting = createNestingReader(text);
   let start = 0;
   for (const match of text.matchAll(separators)) {
     const at = match.index;
-    if (isNested(text, at)) continue;
+    if (nesting(at)) continue;
     if (/\band\b/i.test(match[0]) && /\bbetween\b/i.test(text.slice(start, at))) continue;
     push(clauses, text, start, at);
     start = at + match[0].length;
@@ -36,21 +37,27 @@ function push(clauses: Clause[], text: string, from: number, to: number): void {
   if (end > start) clauses.push({ text: text.slice(start, end), start, end });
 }
 
-/** Whether `index` is inside parentheses, brackets or quotes. */
-function isNested(text: string, index: number): boolean {
+/**
+ * Whether a position is inside parentheses, brackets or quotes, for increasing positions: the
+ * text is scanned once, so a long question with many commas stays linear.
+ */
+function createNestingReader(text: string): (index: number) => boolean {
+  let position = 0;
   let depth = 0;
   let quote: string | undefined;
-  for (let position = 0; position < index; position++) {
-    const char = text[position] as string;
-    if (quote !== undefined) {
-      if (char === quote || (quote === '“' && char === '”')) quote = undefined;
-    } else if (char === '"' || char === '“' || char === '`') {
-      quote = char;
-    } else if (char === '(' || char === '[') {
-      depth++;
-    } else if ((char === ')' || char === ']') && depth > 0) {
-      depth--;
+  return (index) => {
+    for (; position < index; position++) {
+      const char = text[position] as string;
+      if (quote !== undefined) {
+        if (char === quote || (quote === '“' && char === '”')) quote = undefined;
+      } else if (char === '"' || char === '“' || char === '`') {
+        quote = char;
+      } else if (char === '(' || char === '[') {
+        depth++;
+      } else if ((char === ')' || char === ']') && depth > 0) {
+        depth--;
+      }
     }
-  }
-  return depth > 0 || quote !== undefined;
+    return depth > 0 || quote !== undefined;
+  };
 }

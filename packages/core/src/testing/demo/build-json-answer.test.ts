@@ -1,0 +1,135 @@
+import { Validator } from '@cfworker/json-schema';
+import { describe, expect, it } from 'vitest';
+import { buildJsonAnswer } from './build-json-answer.ts';
+import { type Exchange, readLatestExchanges } from './read-loop-exchanges.ts';
+
+const weather = (city: string, temperatureC: number, conditions: string): Exchange => ({
+  name: 'get_weather',
+  args: { city },
+  response: {
+    output: { location: `${city}, Somewhere`, temperatureC, conditions, humidityPercent: 50 },
+  },
+});
+
+function valid(schema: unknown, value: unknown): boolean {
+  return new Validator(schema as never, '2020-12').validate(value).valid;
+}
+
+describe('buildJsonAnswer', () => {
+  it('fills fields from result keys by name, synonym and prefix', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        name: { type: 'string' },
+        temperature: { type: 'number' },
+        sky: { type: 'string' },
+        humidity: { type: 'integer', minimum: 0, maximum: 100 },
+      },
+      required: ['name', 'temperature', 'sky', 'humidity'],
+    };
+    const value = buildJsonAnswer(schema, {
+      question: 'Weather in Oslo?',
+      exchanges: [weather('Oslo', 7, 'fog')],
+      summary: 'Oslo: 7 °C, fog.',
+    });
+    expect(value).toEqual({ name: 'Oslo', temperature: 7, sky: 'fog', humidity: 50 });
+  });
+
+  it('stays valid when the results have the wrong types for the schema', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        tags: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 3 },
+        grid: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+        count: { type: 'integer', minimum: 3, maximum: 5 },
+        level: { type: 'string', enum: ['low', 'high'] },
+        label: { type: 'string', minLength: 5, maxLength: 8 },
+        flag: { type: 'boolean' },
+      },
+      required: ['tags', 'grid', 'count', 'level', 'label', 'flag'],
+      additionalProperties: false,
+    };
+    const odd: Exchange = {
+      name: 'odd',
+      args: {},
+      response: {
+        tags: ['a', 2.5, null, { x: 1 }, 9],
+        grid: ['not', 'nested'],
+        count: 'seven',
+        level: 'medium',
+        label: 'ab',
+        flag: 'yes',
+      },
+    };
+    const value = buildJsonAnswer(schema, { question: 'odd', exchanges: [odd], summary: 'odd' });
+    expect(valid(schema, value), JSON.stringify(value)).toBe(true);
+  });
+
+  it('gives a list of records one item per call, each from its own call', () => {
+    const schema = {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { city: { type: 'string' }, temperatureC: { type: 'number' } },
+        required: ['city', 'temperatureC'],
+      },
+    };
+    const value = buildJsonAnswer(schema, {
+      question: 'Weather in Oslo and Rome',
+      exchanges: [weather('Oslo', 7, 'fog'), weather('Rome', 21, 'clear sky')],
+      summary: '',
+    });
+    expect(value).toEqual([
+      { city: 'Oslo', temperatureC: 7 },
+      { city: 'Rome', temperatureC: 21 },
+    ]);
+  });
+
+  it('uses a lone numeric result for a number field of any name', () => {
+    const schema = {
+      type: 'object',
+      properties: { answer: { type: 'number' }, explanation: { type: 'string' } },
+      required: ['answer', 'explanation'],
+    };
+    const value = buildJsonAnswer(schema, {
+      question: 'What is 23 * 19?',
+      exchanges: [
+        {
+          name: 'calculator',
+          args: { expression: '23 * 19' },
+          response: { output: { expression: '23 * 19', result: 437 } },
+        },
+      ],
+      summary: '23 × 19 = 437.',
+    });
+    expect(value).toEqual({ answer: 437, explanation: '23 × 19 = 437.' });
+  });
+});
+
+describe('readLatestExchanges', () => {
+  it('finds the results of the loop before a follow-up note, with its question', () => {
+    const contents = [
+      { role: 'user', parts: [{ text: 'Weather in Oslo?' }] },
+      {
+        role: 'model',
+        parts: [{ functionCall: { id: 'a', name: 'get_weather', args: { city: 'Oslo' } } }],
+      },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { id: 'a', name: 'get_weather', response: { output: { t: 7 } } } },
+        ],
+      },
+      { role: 'model', parts: [{ text: 'Oslo: 7 °C.' }] },
+      { role: 'user', parts: [{ text: 'Now give your final answer as JSON.' }] },
+    ];
+    expect(readLatestExchanges(contents)).toEqual({
+      question: 'Weather in Oslo?',
+      exchanges: [{ name: 'get_weather', args: { city: 'Oslo' }, response: { output: { t: 7 } } }],
+    });
+    expect(readLatestExchanges(contents.slice(0, 1))).toEqual({
+      question: undefined,
+      exchanges: [],
+    });
+  });
+});
