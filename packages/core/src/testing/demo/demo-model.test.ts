@@ -265,7 +265,7 @@ describe('demoModel', () => {
 
   it('computes plain arithmetic itself without a calculator, and uses one when declared', async () => {
     const direct = await ask({ contents: [user('What is (2 + 3) * 4?')] });
-    expect(partsOf(direct)[0]?.text).toBe('(2 + 3) * 4 = 20.');
+    expect(partsOf(direct)[0]?.text).toBe('(2 + 3) × 4 = 20.');
     const withTool = await ask({
       contents: [user('What is (2 + 3) * 4?')],
       tools: [{ functionDeclarations: [weather, calculator] }],

@@ -5,7 +5,7 @@ import type { FakeScriptFunction } from '../fake-types.ts';
 import { buildJsonAnswer } from './build-json-answer.ts';
 import { composeDemoAnswer, summarizeExchanges } from './compose-demo-answer.ts';
 import { evaluateArithmetic } from './evaluate-arithmetic.ts';
-import { findExpression } from './find-values.ts';
+import { findExpression, prettyExpression } from './find-values.ts';
 import { type CallingMode, type PlannedCall, planDemoCalls } from './plan-demo-calls.ts';
 import { type Exchange, readLatestExchanges, readLoopExchanges } from './read-loop-exchanges.ts';
 import { humanizeName } from './read-words.ts';
@@ -32,15 +32,24 @@ export type DemoModelOptions = {
  *
  * - It reads the function declarations (names, descriptions, parameter names, types, enums) and
  *   splits the question into clauses; each clause that fits a tool becomes a call, with argument
- *   values taken from the text (places, numbers, units, arithmetic expressions, URLs, ids,
- *   quoted text). "Weather in Paris and Tokyo, and convert 20 C to F" gives two weather calls
- *   and one conversion call, in parallel, in one turn.
- * - After the function responses come back it answers in text built from them, one line per
- *   call, failures said as such; or, when the request asks for JSON (`responseMimeType:
- *   'application/json'` with `responseJsonSchema` or `responseSchema`), a JSON value that
- *   satisfies the schema, filled from the results.
+ *   values taken from the text (places, time zones, dates, numbers, units, arithmetic
+ *   expressions, URLs, paths, file patterns, ids, quoted text). "What's the weather in Paris and
+ *   Tokyo, and what is 18 °C in Fahrenheit?" gives two weather calls and one conversion call, in
+ *   parallel, in one turn; so do "Paris, Tokyo and New York weather" (three calls) and
+ *   "London weather?".
+ * - After the function responses come back it answers in plain sentences built from them, one
+ *   per call ("Paris, France: 18 °C, partly cloudy (simulated).", "18 °C = 64.4 °F.",
+ *   "23 × 19 = 437."), failures said as such. It reads any tool's result by its keys: a
+ *   temperature, a conversion, an expression's result, a readable text, a list, an action; else a
+ *   compact `key: value` list.
+ * - When the request asks for JSON (`responseMimeType: 'application/json'` with
+ *   `responseJsonSchema` or `responseSchema`) it answers a JSON value that satisfies the schema,
+ *   filled from the tool results (matching keys, synonyms, prefixes), also in gemloop's last
+ *   structured-output call on Gemini 2.x, which has no tools and ends with a note: the results
+ *   are then read from the loop before the note.
  * - It never calls a tool that is not declared (nor one excluded by `allowedFunctionNames` or
- *   mode `NONE`), and answers directly when no tool fits: plain arithmetic is computed, anything
+ *   mode `NONE`). When no tool fits it answers directly: plain arithmetic is computed, a tool
+ *   that needs a place nobody named gets a question back ("Which place do you mean?"), anything
  *   else gets an honest "I am a simulator" reply.
  * - With `thinkingConfig.includeThoughts` it adds a one-line thought summary.
  *
@@ -166,8 +175,12 @@ function directAnswer(question: string, tools: readonly string[]): string {
   const trimmed = question.trim();
   const expression = findExpression(trimmed);
   const value = expression === undefined ? undefined : evaluateArithmetic(expression);
-  if (expression !== undefined && value !== undefined)
-    return `${expression.replace(/\s+/g, ' ')} = ${value}.`;
+  if (expression !== undefined && value !== undefined) {
+    return `${prettyExpression(expression)} = ${value}.`;
+  }
+  if (/^(thanks|thank you|thx|cheers)\b/i.test(trimmed)) {
+    return "You're welcome! (I'm the gemloop demo simulator: offline, no real model behind me.)";
+  }
   if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/i.test(trimmed) || trimmed === '') {
     return tools.length === 0
       ? "Hello! I'm the gemloop demo model, an offline simulator: no real model runs behind me, but I can show how an agent loop works. Give me some tools and ask a question they can answer."

@@ -1,4 +1,5 @@
 import { isJsonObject } from '../../history/part-fields.ts';
+import { prettyExpression } from './find-values.ts';
 import type { Exchange } from './read-loop-exchanges.ts';
 import { humanizeName } from './read-words.ts';
 
@@ -24,7 +25,8 @@ export function describeExchange({ name, args, response }: Exchange): string {
   const expression = typeof args['expression'] === 'string' ? args['expression'] : undefined;
   if (!isJsonObject(value)) {
     if (value === undefined || value === null) return `${label}: no result.`;
-    if (expression !== undefined) return sentence(`${pretty(expression)} = ${textOf(value)}`);
+    if (expression !== undefined)
+      return sentence(`${prettyExpression(expression)} = ${textOf(value)}`);
     return sentence(`${subject ?? label}: ${flatten(textOf(value), 280)}`);
   }
   const note = disclaimerOf(value);
@@ -32,7 +34,7 @@ export function describeExchange({ name, args, response }: Exchange): string {
   const ownExpression =
     expression ?? (typeof value['expression'] === 'string' ? value['expression'] : undefined);
   if (ownExpression !== undefined && result !== undefined) {
-    return sentence(`${pretty(ownExpression)} = ${result}`, note);
+    return sentence(`${prettyExpression(ownExpression)} = ${result}`, note);
   }
   const conversion = describeConversion(args, value, result);
   if (conversion !== undefined) return sentence(conversion, note);
@@ -138,14 +140,6 @@ function numberOf(value: Record<string, unknown>, key: RegExp): number | undefin
     if (key.test(name) && typeof item === 'number') return item;
   }
   return undefined;
-}
-
-/** `23 * 19` → `23 × 19`. */
-function pretty(expression: string): string {
-  return expression
-    .replace(/\s*\*\s*(?!\*)/g, ' × ')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 function describeConversion(

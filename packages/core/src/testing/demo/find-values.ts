@@ -95,6 +95,15 @@ export function findExpression(text: string): string | undefined {
   return expressions.sort((left, right) => right.length - left.length)[0];
 }
 
+/** An expression as people write it: `23 * 19` → `23 × 19`, `2 ** 3` → `2^3`. @internal */
+export function prettyExpression(expression: string): string {
+  return expression
+    .replace(/\s*\*\*\s*/g, '^')
+    .replace(/\s*\*\s*/g, ' × ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 function operatorWord(word: string): string {
   switch (word.toLowerCase()) {
     case 'plus':
