@@ -33,7 +33,7 @@ export const FULL_SETTINGS: BenchSettings = {
   loop: { warmupRuns: 40, samples: 20, runsPerSample: 10 },
   inFlight: [
     { concurrency: 16, script: 'seq5', runsPerSample: 64, samples: 12, warmupRuns: 48 },
-    { concurrency: 256, script: 'seq5', runsPerSample: 512, samples: 6, warmupRuns: 64 },
+    { concurrency: 256, script: 'seq5', runsPerSample: 256, samples: 8, warmupRuns: 64 },
   ],
   longStream: { chunks: 20_000, samples: 8, warmupRuns: 1 },
   parse: { chunks: 20_000, samples: 12, warmupRuns: 2 },

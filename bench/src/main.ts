@@ -29,6 +29,7 @@ import { runLeakScenario } from './scenarios/leak-scenario.ts';
 import { runLoopScenario } from './scenarios/loop-scenario.ts';
 import { runParseScenario } from './scenarios/parse-scenario.ts';
 import type { ScenarioContext } from './scenarios/scenario-context.ts';
+import { WorkerPool } from './worker/measured-worker.ts';
 import { startServerProcess } from './worker/server-handle.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -190,12 +191,16 @@ async function main(): Promise<number> {
   const machine = readMachineInfo();
   const { workerEntry, serverEntry } = await buildWorkers();
   const server = await startServerProcess(serverEntry);
+  const workers = new WorkerPool(
+    { entry: workerEntry, cpuProfileDirectory: options.cpuProfileDirectory },
+    { reuse: settings.quick },
+  );
   let results: ScenarioResult[];
   try {
     results = await runScenarios(
       {
         settings,
-        worker: { entry: workerEntry, cpuProfileDirectory: options.cpuProfileDirectory },
+        workers,
         server,
         contenders: CONTENDERS.filter((entry) => options.contenders?.has(entry.name) ?? true),
         parsers: PARSERS,
@@ -204,6 +209,7 @@ async function main(): Promise<number> {
       options.only,
     );
   } finally {
+    await workers.close();
     await server.close();
   }
   machine.loadAtEnd = loadavg();

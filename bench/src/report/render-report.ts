@@ -241,7 +241,7 @@ export function renderReport(report: BenchReport): string {
   const sections: string[] = [
     '# gemloop bench',
     '',
-    `${report.settings.quick ? 'Quick run (indicative only). ' : ''}Run ${report.startedAt} in ${formatNumber(report.durationSeconds)} s, gemloop commit ${machine.commit}.`,
+    `${report.settings.quick ? 'Quick run (indicative only; each contender keeps one process across scenarios, so its peak RSS accumulates). ' : ''}Run ${report.startedAt} in ${formatNumber(report.durationSeconds)} s, gemloop commit ${machine.commit}.`,
     '',
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}, Node ${machine.node}. Load average (1/5/15 min) at start ${load(machine.loadAtStart)}, at end ${load(machine.loadAtEnd)}.${busy ? ' **The machine was busy: treat these numbers as provisional.**' : ''}`,
     '',

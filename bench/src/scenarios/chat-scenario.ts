@@ -1,7 +1,7 @@
 import type { ChatRow, ChatScenarioResult, ChatWindow } from '../report/results.ts';
 import { spread } from '../report/stats.ts';
-import { MeasuredWorker } from '../worker/measured-worker.ts';
-import type { ChatResult } from '../worker/worker-protocol.ts';
+import type { MeasuredWorker } from '../worker/measured-worker.ts';
+import type { ChatResult, WorkerSetup } from '../worker/worker-protocol.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
 /** Turns per window of per-turn timings, ending at each checkpoint. */
@@ -24,16 +24,19 @@ export async function runChatScenario(context: ScenarioContext): Promise<ChatSce
   const rows: ChatRow[] = [];
   // One contender at a time: a chat is one long measurement, not a set of samples.
   for (const entry of contenders) {
-    const worker = await MeasuredWorker.setUp(context.worker, entry.name, {
+    const setup: WorkerSetup = {
       task: 'chat',
       contender: entry.name,
       serverUrl: context.server.url,
       turns,
       warmupTurns,
       checkpoints,
-    });
+    };
+    const [worker] = (await context.workers.acquire([{ name: entry.name, setup }], 1)) as [
+      MeasuredWorker,
+    ];
     const result = await worker.measure<ChatResult>('chat');
-    await worker.finish();
+    await context.workers.release([worker], [setup]);
     const counters = (await context.server.stats()).contenders[entry.name];
     if (worker.status === 'failed' && counters?.lastFailure !== undefined) {
       worker.message = `${worker.message}\nserver rejected a request: ${counters.lastFailure}`;

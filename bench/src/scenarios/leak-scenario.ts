@@ -1,8 +1,8 @@
 import type { LeakRow, LeakScenarioResult } from '../report/results.ts';
 import { slope } from '../report/stats.ts';
 import { stepsPerRun } from '../script/run-script.ts';
-import { MeasuredWorker } from '../worker/measured-worker.ts';
-import type { LeakResult } from '../worker/worker-protocol.ts';
+import type { MeasuredWorker } from '../worker/measured-worker.ts';
+import type { LeakResult, WorkerSetup } from '../worker/worker-protocol.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
 /**
@@ -16,7 +16,7 @@ export async function runLeakScenario(context: ScenarioContext): Promise<LeakSce
   await context.server.reset();
   const rows: LeakRow[] = [];
   for (const entry of context.contenders) {
-    const worker = await MeasuredWorker.setUp(context.worker, entry.name, {
+    const setup: WorkerSetup = {
       task: 'leak',
       contender: entry.name,
       serverUrl: context.server.url,
@@ -24,9 +24,12 @@ export async function runLeakScenario(context: ScenarioContext): Promise<LeakSce
       warmupRuns,
       checkpointEvery,
       maxSteps: context.settings.maxSteps,
-    });
+    };
+    const [worker] = (await context.workers.acquire([{ name: entry.name, setup }], 1)) as [
+      MeasuredWorker,
+    ];
     const result = await worker.measure<LeakResult>('leak');
-    await worker.finish();
+    await context.workers.release([worker], [setup]);
     const counters = (await context.server.stats()).contenders[entry.name];
     if (worker.status === 'failed' && counters?.lastFailure !== undefined) {
       worker.message = `${worker.message}\nserver rejected a request: ${counters.lastFailure}`;

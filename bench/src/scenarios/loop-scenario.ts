@@ -1,7 +1,7 @@
 import type { ContenderRow, LoopScenarioResult } from '../report/results.ts';
 import { spread } from '../report/stats.ts';
 import { stepsPerRun } from '../script/run-script.ts';
-import { sampleInterleaved, setUpWorkers } from '../worker/measured-worker.ts';
+import { sampleInterleaved } from '../worker/measured-worker.ts';
 import type { WorkerLoopScript } from '../worker/worker-protocol.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
@@ -37,26 +37,26 @@ export async function runLoopScenario(
   );
   await server.reset();
   const cpuBefore = (await server.stats()).processCpuUs;
-  const workers = await setUpWorkers(
-    context.worker,
-    contenders.map((entry) => ({
-      name: entry.name,
-      setup: {
-        task: 'loop',
-        contender: entry.name,
-        serverUrl: server.url,
-        script: spec.script,
-        longChunks: spec.longChunks ?? 0,
-        warmupRuns: spec.warmupRuns,
-        maxSteps: settings.maxSteps,
-      },
-    })),
-    context.settings.parallelSetups,
-  );
+  const setups = contenders.map((entry) => ({
+    name: entry.name,
+    setup: {
+      task: 'loop' as const,
+      contender: entry.name,
+      serverUrl: server.url,
+      script: spec.script,
+      longChunks: spec.longChunks ?? 0,
+      warmupRuns: spec.warmupRuns,
+      maxSteps: settings.maxSteps,
+    },
+  }));
+  const workers = await context.workers.acquire(setups, settings.parallelSetups);
   await sampleInterleaved(workers, spec.samples, (worker) =>
     worker.sample(spec.runsPerSample, spec.concurrency),
   );
-  for (const worker of workers) await worker.finish();
+  await context.workers.release(
+    workers,
+    setups.map((entry) => entry.setup),
+  );
 
   const stats = await server.stats();
   const steps = spec.script === 'long' ? 1 : stepsPerRun(spec.script);

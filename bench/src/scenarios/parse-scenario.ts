@@ -1,7 +1,7 @@
 import type { ParseScenarioResult } from '../report/results.ts';
 import { spread } from '../report/stats.ts';
 import { createLongStream } from '../script/long-stream.ts';
-import { sampleInterleaved, setUpWorkers } from '../worker/measured-worker.ts';
+import { sampleInterleaved } from '../worker/measured-worker.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
 /**
@@ -15,16 +15,16 @@ export async function runParseScenario(context: ScenarioContext): Promise<ParseS
   context.log(
     `stream parsing: ${context.parsers.length} parsers, ${chunks} chunks (${(long.byteLength / 1e6).toFixed(1)} MB)`,
   );
-  const workers = await setUpWorkers(
-    context.worker,
-    context.parsers.map((entry) => ({
-      name: entry.name,
-      setup: { task: 'parse', parser: entry.name, chunkCount: chunks, warmupRuns },
-    })),
-    context.settings.parallelSetups,
-  );
+  const setups = context.parsers.map((entry) => ({
+    name: entry.name,
+    setup: { task: 'parse' as const, parser: entry.name, chunkCount: chunks, warmupRuns },
+  }));
+  const workers = await context.workers.acquire(setups, context.settings.parallelSetups);
   await sampleInterleaved(workers, samples, (worker) => worker.sample(1, 1));
-  for (const worker of workers) await worker.finish();
+  await context.workers.release(
+    workers,
+    setups.map((entry) => entry.setup),
+  );
   const rows = workers.map((worker, index) => {
     const entry = context.parsers[index]!;
     return {

@@ -55,6 +55,19 @@ export class MeasuredWorker {
     return worker;
   }
 
+  /** Sets a live process up for another scenario (quick runs): new task, samples cleared. */
+  async reset(setup: WorkerSetup): Promise<void> {
+    this.samples.length = 0;
+    this.maxRssBytes = undefined;
+    await this.#ask({ type: 'setup', setup }, 'ready');
+  }
+
+  /** Reads the process's peak RSS so far and leaves it running. */
+  async readPeak(): Promise<void> {
+    const reply = await this.#ask({ type: 'peak' }, 'peak');
+    if (reply?.type === 'peak') this.maxRssBytes = reply.maxRssBytes;
+  }
+
   /** Runs one timed sample and keeps it. */
   async sample(runs: number, concurrency: number): Promise<void> {
     const reply = await this.#ask({ type: 'sample', runs, concurrency }, 'sample');
@@ -117,23 +130,76 @@ export class MeasuredWorker {
   }
 }
 
-/** Sets up workers, `parallel` at a time (set-up and warm-up are not measured). */
-export async function setUpWorkers(
-  launch: WorkerLaunch,
-  setups: readonly { name: string; setup: WorkerSetup }[],
-  parallel = 3,
-): Promise<MeasuredWorker[]> {
-  const workers: MeasuredWorker[] = new Array(setups.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < setups.length) {
-      const index = next++;
-      const { name, setup } = setups[index]!;
-      workers[index] = await MeasuredWorker.setUp(launch, name, setup);
+/**
+ * Hands out contender processes. A full run gives every scenario fresh processes, so each one's
+ * peak RSS and JIT state belong to that scenario alone. A quick run reuses a contender's process
+ * from one scenario to the next (spawning and importing dominate a quick run); its peak RSS then
+ * accumulates.
+ */
+export class WorkerPool {
+  readonly #launch: WorkerLaunch;
+  readonly #reuse: boolean;
+  readonly #idle = new Map<string, MeasuredWorker>();
+
+  constructor(launch: WorkerLaunch, { reuse }: { reuse: boolean }) {
+    this.#launch = launch;
+    this.#reuse = reuse;
+  }
+
+  /** Whether processes carry over from one scenario to the next. */
+  get reuses(): boolean {
+    return this.#reuse;
+  }
+
+  /** Sets up one worker per entry, `parallel` at a time (set-up and warm-up are not measured). */
+  async acquire(
+    setups: readonly { name: string; setup: WorkerSetup }[],
+    parallel: number,
+  ): Promise<MeasuredWorker[]> {
+    const workers: MeasuredWorker[] = new Array(setups.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < setups.length) {
+        const index = next++;
+        const { name, setup } = setups[index]!;
+        const key = poolKey(name, setup);
+        const idle = this.#idle.get(key);
+        if (idle !== undefined) {
+          this.#idle.delete(key);
+          await idle.reset(setup);
+          workers[index] = idle;
+        } else {
+          workers[index] = await MeasuredWorker.setUp(this.#launch, name, setup);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, setups.length) }, lane));
+    return workers;
+  }
+
+  /** Reads each worker's peak RSS; ends it, or keeps it for the next scenario when reusing. */
+  async release(workers: readonly MeasuredWorker[], setups: readonly WorkerSetup[]): Promise<void> {
+    for (let index = 0; index < workers.length; index++) {
+      const worker = workers[index]!;
+      if (!this.#reuse || worker.status !== 'ok') {
+        await worker.finish();
+        continue;
+      }
+      await worker.readPeak();
+      if (worker.status === 'ok') this.#idle.set(poolKey(worker.name, setups[index]!), worker);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, setups.length) }, lane));
-  return workers;
+  }
+
+  /** Ends every process still kept. */
+  async close(): Promise<void> {
+    for (const worker of this.#idle.values()) await worker.finish();
+    this.#idle.clear();
+  }
+}
+
+/** Parsers and contenders may share a name (`genai`); they are different processes. */
+function poolKey(name: string, setup: WorkerSetup): string {
+  return setup.task === 'parse' ? `parser:${name}` : `contender:${name}`;
 }
 
 /**

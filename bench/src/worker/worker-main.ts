@@ -247,6 +247,9 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'measure':
       send(await task!.measure!());
       return;
+    case 'peak':
+      send({ type: 'peak', maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+      return;
     case 'finish':
       // Exit on our own once the reply is out: a killed process would not write its --cpu-prof.
       process.send!({ type: 'finished', maxRssBytes: process.resourceUsage().maxRSS * 1024 }, () =>

@@ -40,6 +40,9 @@ export type WorkerRequest =
   | { type: 'sample'; runs: number; concurrency: number }
   /** Chat and leak: the whole measurement in one go. */
   | { type: 'measure' }
+  /** The peak RSS so far, the process staying up (quick runs reuse processes). */
+  | { type: 'peak' }
+  /** The peak RSS, then the process exits. */
   | { type: 'finish' };
 
 /** One timed sample. */
@@ -80,4 +83,5 @@ export type WorkerReply =
   | SampleResult
   | ChatResult
   | LeakResult
+  | { type: 'peak'; maxRssBytes: number }
   | { type: 'finished'; maxRssBytes: number };
