@@ -243,3 +243,46 @@ describe('createGemini keeps error messages readable', () => {
     expect(error.apiMessage).toBe(huge);
   });
 });
+
+describe('createGemini never follows a redirect', () => {
+  it('keeps the key from the host a cross-origin redirect names, and says what to set', async () => {
+    const { createServer } = await import('node:http');
+    const seen: Record<string, unknown>[] = [];
+    const other = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(textResponse('from the other host')));
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherPort = (other.address() as { port: number }).port;
+    const gateway = createServer((_request, response) => {
+      response.writeHead(302, { location: `http://localhost:${otherPort}/collect` });
+      response.end();
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const gatewayPort = (gateway.address() as { port: number }).port;
+    try {
+      for (const auth of ['x-goog-api-key', 'bearer'] as const) {
+        const gemini = createGemini({
+          apiKey: TEST_KEY,
+          auth,
+          baseUrl: `http://127.0.0.1:${gatewayPort}`,
+          retry: false,
+        });
+        const error = await failure(gemini.generateContent(request));
+        expect(ApiCallError.isInstance(error)).toBe(true);
+        expect((error as ApiCallError).status).toBe(302);
+        expect((error as ApiCallError).isRetryable).toBe(false);
+        expect((error as Error).message).toMatch(
+          new RegExp(
+            `redirect \\(HTTP 302\\) to http://localhost:${otherPort}/collect.*set baseUrl`,
+          ),
+        );
+      }
+      expect(seen).toEqual([]);
+    } finally {
+      gateway.close();
+      other.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
 import { describeThrown } from '../errors/describe-thrown.ts';
+import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
 import type { AuthStyle } from './gemini.ts';
 
 /** One HTTP request of an attempt. */
@@ -33,11 +34,15 @@ export async function sendRequest(options: SendRequestOptions): Promise<Response
     method: options.httpMethod,
     headers: options.headers,
     signal: options.signal,
+    // fetch strips Authorization on a cross-origin redirect but not x-goog-api-key: following one
+    // would hand the key to whatever host the Location names. The API never redirects.
+    redirect: 'manual',
   };
   if (options.body !== undefined) init.body = options.body;
   const response: unknown = await fetch(options.url, init);
   checkResponse(response, options);
   if (response.ok) return response;
+  if (isRedirect(response)) throw redirectError(response, options);
   let body: string | undefined;
   let cause: unknown;
   try {
@@ -95,6 +100,32 @@ function checkResponse(
     url: options.url,
     method: options.method,
     status: isResponse ? candidate.status : undefined,
+    isRetryable: false,
+    attempt: options.attempt,
+  });
+}
+
+/** A 3xx, or the opaque redirect a browser's fetch gives for `redirect: 'manual'` (status 0). */
+function isRedirect(response: Response): boolean {
+  return (response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect';
+}
+
+function redirectError(response: Response, options: SendRequestOptions): ApiCallError {
+  const headers = toSafeHeaders(response.headers, options.redact);
+  const location = headers?.['location'];
+  const target =
+    location === undefined || location === ''
+      ? 'another URL'
+      : redactSecrets(location, options.redact);
+  return new ApiCallError({
+    message:
+      `${options.method} got a redirect (HTTP ${response.status}) to ${target}. gemloop does not ` +
+      'follow redirects, so the API key is never sent to another host: set baseUrl to the address ' +
+      'the server redirects to (https:// rather than http://, say), or fix the proxy.',
+    url: options.url,
+    method: options.method,
+    status: response.status,
+    responseHeaders: headers,
     isRetryable: false,
     attempt: options.attempt,
   });
