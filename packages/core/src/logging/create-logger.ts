@@ -48,6 +48,7 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
  * ```
  */
 export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
+  checkOptions(options);
   const { level = 'info', destination, name, redact = [] } = options;
   if (!LEVELS.includes(level)) {
     throw new InvalidArgumentError({
@@ -64,4 +65,49 @@ export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
     ...(name === undefined ? {} : { name }),
   };
   return destination === undefined ? pino(settings) : pino(settings, destination);
+}
+
+const OPTIONS: readonly string[] = ['level', 'destination', 'name', 'redact'];
+
+/** Wrong options fail here, not as a TypeError from pino at the first line logged mid-call. */
+function checkOptions(options: unknown): asserts options is CreateLoggerOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid('options', "createLogger() takes an options object such as { level: 'debug' }.");
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.includes(key)) {
+      throw invalid(
+        key,
+        `createLogger(): unknown option '${key}'; the options are ${OPTIONS.join(', ')}.`,
+      );
+    }
+  }
+  const { destination, name, redact } = options as Record<string, unknown>;
+  if (
+    destination !== undefined &&
+    (typeof destination !== 'object' ||
+      destination === null ||
+      typeof (destination as { write?: unknown }).write !== 'function')
+  ) {
+    throw invalid(
+      'destination',
+      'createLogger(): destination must be a stream with a write(line) method, e.g. process.stderr.',
+    );
+  }
+  if (name !== undefined && typeof name !== 'string') {
+    throw invalid('name', 'createLogger(): name must be a string.');
+  }
+  if (
+    redact !== undefined &&
+    (!Array.isArray(redact) || !redact.every((path) => typeof path === 'string'))
+  ) {
+    throw invalid(
+      'redact',
+      "createLogger(): redact must be an array of paths such as ['user.password'].",
+    );
+  }
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message });
 }
