@@ -68,7 +68,7 @@ export const aiSdkGenerateContender: Contender = {
         turns++;
         return result.text;
       },
-      storedTurns: () => (messages.length === turns * 2 ? turns : -1),
+      storedTurns: async () => (messages.length === turns * 2 ? turns : -1),
     };
   },
 };

@@ -18,7 +18,7 @@ export type ChatSession = {
   /** Sends one user message with the whole history and returns the reply's text. */
   send(text: string): Promise<string>;
   /** Turns stored so far (user + model pairs), to check nothing was lost. */
-  storedTurns(): number;
+  storedTurns(): Promise<number>;
 };
 
 /** One way of running the tool loop: a library and a mode (plain or streaming). */

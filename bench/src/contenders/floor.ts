@@ -86,7 +86,7 @@ export const floorContender: Contender = {
         contents.push(content);
         return textOf(content.parts);
       },
-      storedTurns: () => contents.length / 2,
+      storedTurns: async () => contents.length / 2,
     };
   },
 };

@@ -1,4 +1,4 @@
-import { type Content, createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { z } from 'zod';
 import { ADD_DESCRIPTION, add, MULTIPLY_DESCRIPTION, multiply } from '../script/bench-tools.ts';
 import { BENCH_MODEL } from '../script/run-script.ts';
@@ -49,18 +49,12 @@ export const gemloopRunContender: Contender = {
     const agent = createBenchAgent(context);
     return { run: async (prompt) => (await agent.run(prompt)).text };
   },
-  // gemloop has no chat layer yet. This is the hook: the contents are kept here and continued
-  // with `agent.run(text, { history })`; switch to the chat API when it lands.
+  // gemloop's own chat layer: `agent.chat()` keeps the history in its in-memory store.
   async createChat(context: LoopContext): Promise<ChatSession> {
-    const agent = createBenchAgent(context);
-    const history: Content[] = [];
+    const chat = createBenchAgent(context).chat();
     return {
-      async send(text) {
-        const result = await agent.run(text, { history });
-        for (const content of result.newContents) history.push(content);
-        return result.text;
-      },
-      storedTurns: () => history.length / 2,
+      send: async (text) => (await chat.send(text)).text,
+      storedTurns: async () => (await chat.history()).length / 2,
     };
   },
 };

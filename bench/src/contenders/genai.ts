@@ -80,7 +80,7 @@ export const genaiContender: Contender = {
         turns++;
         return textOf(response.candidates?.[0]?.content?.parts);
       },
-      storedTurns: () => (chat.getHistory(true).length === turns * 2 ? turns : -1),
+      storedTurns: async () => (chat.getHistory(true).length === turns * 2 ? turns : -1),
     };
   },
 };

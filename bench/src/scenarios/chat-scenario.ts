@@ -12,9 +12,7 @@ const WINDOW_TURNS = 10;
  * messages array it documents). Each turn sends the whole history; the server checks every
  * replayed turn. Reported per window of turns: time and CPU per turn, and the heap each stored
  * turn adds (after a full GC, between checkpoints), which must stay flat as the history grows.
- *
- * gemloop has no chat layer yet: its contender keeps the contents array and calls `agent.run`
- * with it (see `createChat` in contenders/gemloop.ts, the hook to switch to the chat API).
+
  */
 export async function runChatScenario(context: ScenarioContext): Promise<ChatScenarioResult> {
   const { turns, warmupTurns, checkpoints } = context.settings.chat;

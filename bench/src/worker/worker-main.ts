@@ -214,7 +214,7 @@ async function setUp(setup: WorkerSetup): Promise<Task> {
         turnCpuUs,
         baselineHeapBytes,
         heap,
-        storedTurns: chat.storedTurns(),
+        storedTurns: await chat.storedTurns(),
       };
     },
   };
