@@ -343,6 +343,43 @@ describe('demoModel', () => {
     }
   });
 
+  it('continues the last turn’s tool for a follow-up that only names a place', async () => {
+    const history: Content[] = [
+      user('Weather in Paris?'),
+      {
+        role: 'model',
+        parts: [{ functionCall: { id: 'c1', name: 'get_weather', args: { city: 'Paris' } } }],
+      },
+      {
+        role: 'user',
+        parts: [
+          {
+            functionResponse: {
+              id: 'c1',
+              name: 'get_weather',
+              response: { output: { celsius: 18 } },
+            },
+          },
+        ],
+      },
+      { role: 'model', parts: [{ text: 'Paris: 18 °C.' }] },
+    ];
+    const tools = [{ functionDeclarations: [weather, calculator] }];
+    for (const followUp of ['And in Tokyo?', 'What about Lima and Oslo', 'for Berlin']) {
+      const response = await ask({ contents: [...history, user(followUp)], tools });
+      expect(calls(response).length, followUp).toBeGreaterThan(0);
+      expect(calls(response).every((call) => call.name === 'get_weather')).toBe(true);
+    }
+    const lima = await ask({ contents: [...history, user('What about Lima and Oslo')], tools });
+    expect(calls(lima)).toEqual([
+      { name: 'get_weather', args: { city: 'Lima' } },
+      { name: 'get_weather', args: { city: 'Oslo' } },
+    ]);
+    // A new question that merely names someone is not a follow-up.
+    const other = await ask({ contents: [...history, user('Who is Taylor Swift?')], tools });
+    expect(calls(other)).toEqual([]);
+  });
+
   it('is deterministic', async () => {
     const body = {
       contents: [user('Weather in Paris and Tokyo')],

@@ -77,7 +77,14 @@ export function demoModel({
     const isJsonNote = jsonSchema !== undefined && /\b(json|schema)\b/i.test(question);
     let missingPlace: string | undefined;
     if (context.functionResponses.length === 0 && !isJsonNote) {
-      const plan = planDemoCalls(question, declarations, readCallingMode(body), maxCallsPerTurn);
+      const earlier = readLatestExchanges(contents).exchanges.map((exchange) => exchange.name);
+      const plan = planDemoCalls(
+        question,
+        declarations,
+        readCallingMode(body),
+        maxCallsPerTurn,
+        earlier,
+      );
       if (plan.calls.length > 0) {
         return turn.calls(plan.calls, withThoughts(body, options, planThought(plan.calls)));
       }

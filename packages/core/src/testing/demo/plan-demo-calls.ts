@@ -36,6 +36,7 @@ export function planDemoCalls(
   declarations: readonly FunctionDeclaration[],
   calling: CallingMode,
   maxCalls: number,
+  followUpTools: readonly string[] = [],
 ): DemoPlan {
   if (calling.mode === 'NONE' || declarations.length === 0) {
     return { calls: [], missingPlace: undefined };
@@ -46,7 +47,14 @@ export function planDemoCalls(
       : declarations.filter((declaration) => calling.allowed?.includes(declaration.name));
   const mentions = findPlaceMentions(question);
   const slots: Slot[] = [];
-  let previous: { declaration: FunctionDeclaration; open: Slot | undefined } | undefined;
+  // A follow-up ("and in Tokyo?", "what about Lima") continues the tool of the last turn.
+  const carried = allowed.find(
+    (declaration) => followUpTools.includes(declaration.name) && fansOut(declaration),
+  );
+  let previous: { declaration: FunctionDeclaration; open: Slot | undefined } | undefined =
+    carried === undefined || !isFollowUp(question)
+      ? undefined
+      : { declaration: carried, open: undefined };
   let pending: string[] = [];
   let named: string[] = [];
   for (const clause of splitClauses(question)) {
@@ -107,6 +115,14 @@ export function planDemoCalls(
     calls: calls.slice(0, maxCalls),
     missingPlace: calls.length > 0 ? undefined : missingPlace,
   };
+}
+
+/** "and in Tokyo?", "What about Lima?", "for Oslo": a question that only adds to the last one. */
+function isFollowUp(question: string): boolean {
+  return (
+    /^\s*(?:and|what about|how about|same for|also)\b/i.test(question) ||
+    /^\s*(?:in|for|at)\s+\p{Lu}/u.test(question)
+  );
 }
 
 function placesIn(mentions: readonly PlaceMention[], clause: Clause): string[] {
