@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkGenerationConfig } from '../http/check-request-fields.ts';
 import { redactorOf } from '../http/client-redactor.ts';
-import { silentLogger } from '../logging/logger.ts';
+import { checkLogger } from '../logging/check-logger.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
@@ -89,7 +89,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     );
   }
   const capabilities = getModelCapabilities(model, options.capabilities);
-  const logger = (options.logger ?? silentLogger).child({ component: 'agent', model });
+  const logger = checkLogger(options.logger, 'logger').child({ component: 'agent', model });
 
   const maxSteps = readInteger(options.maxSteps, 'maxSteps', DEFAULT_MAX_STEPS, 1);
   const maxReasks = readInteger(options.maxReasks, 'maxReasks', DEFAULT_MAX_REASKS, 0);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { type Logger, silentLogger } from '../logging/logger.ts';
+import { checkLogger } from '../logging/check-logger.ts';
+import type { Logger } from '../logging/logger.ts';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,
@@ -111,7 +112,7 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     auth,
     headers,
     fetch: options.fetch,
-    logger: checkLogger(options.logger),
+    logger: checkLogger(options.logger, 'logger'),
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
   };
@@ -151,19 +152,4 @@ function checkApiVersion(given: unknown, fromBaseUrl: string | undefined): strin
     });
   }
   return given;
-}
-
-function checkLogger(logger: unknown): Logger {
-  if (logger === undefined) return silentLogger;
-  const candidate = logger as Record<string, unknown>;
-  const missing = ['child', 'debug', 'info', 'warn', 'error'].filter(
-    (method) => typeof candidate?.[method] !== 'function',
-  );
-  if (typeof logger !== 'object' || logger === null || missing.length > 0) {
-    throw new InvalidArgumentError({
-      argument: 'logger',
-      message: `logger must have child, debug, info, warn and error methods (a pino logger fits, or use createLogger()); missing ${missing.join(', ')}.`,
-    });
-  }
-  return logger as Logger;
 }
