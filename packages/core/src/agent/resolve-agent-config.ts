@@ -7,6 +7,7 @@ import type { Content, Part } from '../wire/content.ts';
 import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
 import type { AgentConfig, BaseRequest, OutputMode } from './agent-config.ts';
 import type { AgentOptions } from './agent-options.ts';
+import { checkRequestOptions } from './check-request-options.ts';
 import { prepareTools } from './prepare-tools.ts';
 import { resolveThinking } from './resolve-thinking.ts';
 import { resolveToolChoice } from './resolve-tool-choice.ts';
@@ -68,6 +69,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
       );
     }
   }
+  checkRequestOptions(options);
   const { gemini, model } = options;
   if (
     typeof gemini !== 'object' ||
