@@ -35,7 +35,7 @@ describe.concurrent('pnpm chat (offline)', () => {
 
     const first = await send(chat, 'What is 12 * 34?', /\(2 step\(s\), [\d,]+ tokens/);
     expect(first).toContain('→ calculator(expression: "12 * 34")');
-    expect(first).toContain('result 408');
+    expect(first).toContain('12 × 34 = 408.');
 
     const usage = await send(chat, '/usage', 'Stored: 1 turn(s)');
     expect(usage).toMatch(
@@ -97,7 +97,7 @@ describe.concurrent('pnpm chat (offline)', () => {
     expect(out).toContain('The team offsite is on 14 March in Lyon.');
     expect(out).toContain('Model: gemini-3-flash-preview');
     expect(out).toContain('Now chatting with gemini-2.5-flash; the conversation is kept.');
-    expect(out).toContain('result 5');
+    expect(out).toContain('2 + 3 = 5.');
     // The history spans both models.
     expect(out).toMatch(
       /turn 1 \(4 contents\)[\s\S]*turn 2 \(4 contents\)[\s\S]*you {3}What is 2 \+ 3\?/,

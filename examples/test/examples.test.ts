@@ -38,7 +38,7 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain(
       'get_weather({"city":"Paris","unit":"celsius"}) -> {"city":"Paris","temperature":18,"unit":"celsius"',
     );
-    expect(stdout).toMatch(/\*\*Weather \(Paris\)\*\*: city Paris, temperature 18, unit celsius/);
+    expect(stdout).toContain('Paris: 18 °C (example data).');
     expect(stdout).toMatch(/\(2 model calls, \d+ tokens\)/);
   });
 
@@ -153,7 +153,7 @@ describe.concurrent('the examples, offline', () => {
       const out = approval.plain();
       expect(out).toContain('You decide each call.');
       expect(out).toContain('denied   delete_file(path: ".env"): keep the secrets');
-      expect(out).toContain('I could not get this (keep the secrets)');
+      expect(out).toContain('Delete file (.env) failed: keep the secrets.');
       expect(out).toContain('outbox: "Draft" to me@example.com');
       expect(out).toContain('files left: drafts/plan.md, .env');
     },
@@ -202,7 +202,7 @@ describe.concurrent('the examples, offline', () => {
 
   it('gateway: sends the key as Authorization: Bearer only', async () => {
     const { stdout } = await runOk('gateway/basic.ts');
-    expect(stdout).toContain('result 7006652');
+    expect(stdout).toContain('1234 × 5678 = 7006652.');
     expect(stdout).toContain(
       '2 requests: Authorization: Bearer on every one; x-goog-api-key never sent; key in the URL never',
     );

@@ -29,7 +29,7 @@ const body = (fake: FakeGemini, index: number) =>
 describe.concurrent('the README snippets', () => {
   it('quick start: one tool, one answer', async () => {
     const { run, fake } = await runSnippet('quick-start');
-    expect(run.stdout).toContain('city Paris, temperature c 18, conditions sunny');
+    expect(run.stdout).toContain('Paris: 18 °C, sunny.');
     expect(fake.modelRequests).toHaveLength(2);
   });
 
@@ -54,7 +54,7 @@ describe.concurrent('the README snippets', () => {
 
   it('approval: the denied call is answered with the reason', async () => {
     const { run } = await runSnippet('approval');
-    expect(run.stdout).toContain('deleted tmp/cache.json');
+    expect(run.stdout).toContain('Deleted tmp/cache.json.');
     expect(run.stdout).toContain('Only files in tmp/ may be deleted, not notes.md.');
   });
 
