@@ -286,3 +286,61 @@ describe('createGemini never follows a redirect', () => {
     }
   });
 });
+
+describe('createGemini after an abort', () => {
+  it('serves the next stream normally after one was aborted mid-way, and makes no request for an aborted signal', async () => {
+    const encoder = new TextEncoder();
+    let requests = 0;
+    const gemini = clientWith(() => {
+      requests++;
+      const first = requests === 1;
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent < 2) {
+            controller.enqueue(
+              encoder.encode(`data: ${JSON.stringify(textResponse(`part ${sent++}`))}\r\n\r\n`),
+            );
+            return;
+          }
+          // The first stream then hangs; the second ends.
+          if (first) return new Promise<void>(() => {});
+          controller.close();
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const aborted = await failure(
+      (async () => {
+        for await (const chunk of gemini.streamGenerateContent(request, {
+          signal: controller.signal,
+        })) {
+          seen.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text ?? '');
+          if (seen.length === 2) setTimeout(() => controller.abort(new Error('user stop')), 5);
+        }
+      })(),
+    );
+    expect((aborted as Error).message).toBe('user stop');
+    expect(seen).toEqual(['part 0', 'part 1']);
+
+    const again: string[] = [];
+    for await (const chunk of gemini.streamGenerateContent(request)) {
+      again.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text ?? '');
+    }
+    expect(again).toEqual(['part 0', 'part 1']);
+
+    const before = requests;
+    const signal = AbortSignal.abort(new Error('already'));
+    await expect(gemini.generateContent(request, { signal })).rejects.toThrow('already');
+    await expect(
+      (async () => {
+        for await (const _ of gemini.streamGenerateContent(request, { signal })) {
+          // nothing arrives
+        }
+      })(),
+    ).rejects.toThrow('already');
+    expect(requests).toBe(before);
+  });
+});
