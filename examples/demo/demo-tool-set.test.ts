@@ -1,0 +1,28 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCalculatorTool, createDateTimeTools, createFileTools } from '@gemloop/tools';
+import { describe, expect, it } from 'vitest';
+import { createConvertUnitsTool } from './convert-units-tool.ts';
+import { createWeatherTool } from './weather-tool.ts';
+
+// The demo model's question table (packages/core) runs on a snapshot of these declarations,
+// because core cannot import @gemloop/tools or the examples. This keeps the snapshot honest.
+const snapshotPath = new URL(
+  '../../packages/core/src/testing/demo/__fixtures__/demo-tool-set.json',
+  import.meta.url,
+);
+
+describe('the demo model tool-set snapshot', () => {
+  it('matches the live declarations of the demo, date/time and file tools', () => {
+    const snapshot: unknown = JSON.parse(readFileSync(snapshotPath, 'utf8'));
+    const live = [
+      createWeatherTool({ source: 'simulated' }),
+      createConvertUnitsTool(),
+      createCalculatorTool(),
+      ...createDateTimeTools().tools,
+      ...createFileTools({ root: mkdtempSync(join(tmpdir(), 'gemloop-demo-tools-')) }).tools,
+    ].map((tool) => tool.declaration);
+    expect(snapshot).toEqual(JSON.parse(JSON.stringify(live)));
+  });
+});
