@@ -11,7 +11,7 @@ import type {
   ScenarioResult,
 } from './results.ts';
 import type { Spread } from './stats.ts';
-import type { TargetCheck } from './targets.ts';
+import { ratioOf, type TargetCheck } from './targets.ts';
 
 /** Everything one bench run produced. */
 export type BenchReport = {
@@ -56,7 +56,7 @@ function loopSection(scenario: LoopScenarioResult): string {
       row.name,
       withSpread(row.wallUsPerStep),
       measured && row !== floor ? formatNumber(wall! - floorWall!) : '',
-      measured ? formatNumber(wall! / floorWall!, 2) : '',
+      measured ? formatNumber(ratioOf(row, floor), 2) : '',
       withSpread(row.cpuUsPerStep),
       formatMegabytes(row.maxRssBytes),
       measured && row !== floor && row.maxRssBytes !== undefined && floor.maxRssBytes !== undefined
@@ -69,7 +69,7 @@ function loopSection(scenario: LoopScenarioResult): string {
   return [
     `## ${scenario.title}`,
     '',
-    `${scenario.what} ${scenario.samples} samples of ${scenario.runsPerSample} runs (${scenario.stepsPerRun} model requests each), ${scenario.concurrency === 1 ? 'one run at a time' : `${scenario.concurrency} runs in flight`}; samples interleaved across contenders. Non-streaming contenders are compared with \`floor\`, streaming ones with \`floor.stream\`. The server spent ${formatNumber(scenario.serverUsPerRequest)} µs per request in its handler (${formatNumber(scenario.serverCpuUsPerRequest)} µs CPU, in its own process).`,
+    `${scenario.what} ${scenario.samples} samples of ${scenario.runsPerSample} runs (${scenario.stepsPerRun} model requests each), ${scenario.concurrency === 1 ? 'one run at a time' : `${scenario.concurrency} runs in flight`}; samples interleaved across contenders. Non-streaming contenders are compared with \`floor\`, streaming ones with \`floor.stream\`; × floor is the median of the per-round ratios (both samples taken back to back), overhead the difference of the medians. The server spent ${formatNumber(scenario.serverUsPerRequest)} µs per request in its handler (${formatNumber(scenario.serverCpuUsPerRequest)} µs CPU, in its own process).`,
     '',
     markdownTable([header, ...lines], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']),
   ].join('\n');
@@ -77,13 +77,11 @@ function loopSection(scenario: LoopScenarioResult): string {
 
 function parseSection(scenario: ParseScenarioResult): string {
   const reference = scenario.rows.find((row) => row.name === 'eventsource-parser + JSON.parse');
-  const referenceRate =
-    reference?.status === 'ok' ? reference.megabytesPerSecond!.median : undefined;
   const lines = scenario.rows.map((row) => [
     row.name,
     withSpread(row.megabytesPerSecond),
-    referenceRate !== undefined && row.status === 'ok'
-      ? formatNumber(row.megabytesPerSecond!.median / referenceRate, 2)
+    reference?.status === 'ok' && row.status === 'ok'
+      ? formatNumber(ratioOf(row, reference), 2)
       : '',
     withSpread(row.cpuUsPerStep, 2),
     formatMegabytes(row.maxRssBytes),
@@ -93,7 +91,7 @@ function parseSection(scenario: ParseScenarioResult): string {
   return [
     `## ${scenario.title}`,
     '',
-    `One Gemini 3 text answer of ${scenario.chunkCount.toLocaleString('en-US')} chunks (${formatMegabytes(scenario.byteLength)} MB of SSE, CRLF framing, cumulative usage on every chunk), cut into 16 KB pieces across event boundaries and handed to each parser from memory: no network, so this is the parser alone. Every pass must return the answer's exact text.`,
+    `One Gemini 3 text answer of ${scenario.chunkCount.toLocaleString('en-US')} chunks (${formatMegabytes(scenario.byteLength)} MB of SSE, CRLF framing, cumulative usage on every chunk), cut into 16 KB pieces across event boundaries and handed to each parser from memory: no network, so this is the parser alone. Every pass must return the answer's exact text. × bare is the median of the per-round ratios to the first row.`,
     '',
     markdownTable(
       [

@@ -14,6 +14,11 @@ export type ContenderRow = {
   /** Body throughput, for streams. */
   megabytesPerSecond?: Spread | undefined;
   maxRssBytes?: number | undefined;
+  /**
+   * The main value of each sample, in round order (µs per step for loops, MB/s for parsers), for
+   * ratios taken round by round.
+   */
+  samples?: number[] | undefined;
 };
 
 /** A tool-loop scenario (sequential, parallel calls, in flight, long stream). */

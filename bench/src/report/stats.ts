@@ -41,3 +41,15 @@ export function slope(points: readonly { x: number; y: number }[]): number {
   }
   return numerator / denominator;
 }
+
+/**
+ * The median of the per-round ratios `values[i] / reference[i]`. Samples of one round are taken
+ * back to back, so a change of machine load between rounds cancels out of each ratio; the ratio
+ * of two medians would keep it.
+ */
+export function pairedRatio(values: readonly number[], reference: readonly number[]): number {
+  const count = Math.min(values.length, reference.length);
+  const ratios: number[] = [];
+  for (let index = 0; index < count; index++) ratios.push(values[index]! / reference[index]!);
+  return spread(ratios).median;
+}

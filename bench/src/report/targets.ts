@@ -8,6 +8,7 @@ import type {
   ParseScenarioResult,
   ScenarioResult,
 } from './results.ts';
+import { pairedRatio } from './stats.ts';
 
 /** One of gemloop's targets, checked against this run's numbers. */
 export type TargetCheck = {
@@ -35,6 +36,20 @@ function rowOf(rows: readonly ContenderRow[], name: string): ContenderRow | unde
   return rows.find((row) => row.name === name);
 }
 
+/**
+ * `row` over `reference`: the median of per-round ratios when both have samples, else the ratio
+ * of the medians (wall time for loops, MB/s for parsers).
+ */
+export function ratioOf(row: ContenderRow, reference: ContenderRow): number {
+  if (row.samples !== undefined && reference.samples !== undefined) {
+    return pairedRatio(row.samples, reference.samples);
+  }
+  const value = row.megabytesPerSecond?.median ?? row.wallUsPerStep?.median ?? Number.NaN;
+  const base =
+    reference.megabytesPerSecond?.median ?? reference.wallUsPerStep?.median ?? Number.NaN;
+  return value / base;
+}
+
 function floorOf(scenario: LoopScenarioResult, row: ContenderRow): ContenderRow | undefined {
   return rowOf(scenario.rows, row.streaming ? 'floor.stream' : 'floor');
 }
@@ -51,7 +66,7 @@ function wallChecks(scenario: LoopScenarioResult): TargetCheck[] {
     if (!ok(row)) return na(target, goal, row === undefined ? 'not run' : row.status);
     const floor = floorOf(scenario, row);
     if (!ok(floor)) return na(target, goal, 'floor not measured');
-    const ratio = row.wallUsPerStep!.median / floor.wallUsPerStep!.median;
+    const ratio = ratioOf(row, floor);
     return {
       target,
       measured: `${formatNumber(ratio, 2)} × (${formatNumber(row.wallUsPerStep!.median)} vs ${formatNumber(floor.wallUsPerStep!.median)} µs)`,
@@ -100,7 +115,7 @@ function parseChecks(scenario: ParseScenarioResult): TargetCheck[] {
     const other = rowOf(scenario.rows, name);
     if (!ok(gemloop)) return na(target, goal, gemloop === undefined ? 'not run' : gemloop.status);
     if (!ok(other)) return na(target, goal, `${name} not measured`);
-    const ratio = gemloop.megabytesPerSecond!.median / other.megabytesPerSecond!.median;
+    const ratio = ratioOf(gemloop, other);
     return {
       target,
       measured: `${formatNumber(ratio, 2)} × (${formatNumber(gemloop.megabytesPerSecond!.median)} vs ${formatNumber(other.megabytesPerSecond!.median)} MB/s)`,

@@ -94,9 +94,8 @@ export async function runLoopScenario(
       maxRssBytes: worker.maxRssBytes,
     };
     if (worker.status === 'ok') {
-      row.wallUsPerStep = spread(
-        worker.samples.map((sample) => sample.wallNs / 1000 / sample.steps),
-      );
+      row.samples = worker.samples.map((sample) => sample.wallNs / 1000 / sample.steps);
+      row.wallUsPerStep = spread(row.samples);
       row.cpuUsPerStep = spread(worker.samples.map((sample) => sample.cpuUs / sample.steps));
       if (spec.script === 'long') {
         row.megabytesPerSecond = spread(

@@ -35,6 +35,10 @@ export async function runParseScenario(context: ScenarioContext): Promise<ParseS
       message: worker.message,
       includes: entry.includes,
       maxRssBytes: worker.maxRssBytes,
+      samples:
+        worker.status === 'ok'
+          ? worker.samples.map((sample) => sample.bytes / 1e6 / (sample.wallNs / 1e9))
+          : undefined,
       megabytesPerSecond:
         worker.status === 'ok'
           ? spread(worker.samples.map((sample) => sample.bytes / 1e6 / (sample.wallNs / 1e9)))
