@@ -14,13 +14,24 @@ const UNSAFE_HEADERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Replaces every occurrence of each secret in `text` with `[redacted]`.
+ * The shortest value treated as a secret. Real keys are far longer (Google's 39 characters,
+ * gateways' `sk-...` longer still); a stand-in such as `'demo'` or `'k'` in tests and offline
+ * demos would otherwise be cut out of every word that contains it, mangling messages.
+ * @internal
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+/**
+ * Replaces every occurrence of each secret in `text` with `[redacted]` (secrets shorter than
+ * {@link MIN_SECRET_LENGTH} are left: see there).
  * @internal
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let result = text;
   for (const secret of secrets) {
-    if (secret !== '' && result.includes(secret)) result = result.split(secret).join(REDACTED);
+    if (secret.length >= MIN_SECRET_LENGTH && result.includes(secret)) {
+      result = result.split(secret).join(REDACTED);
+    }
   }
   return result;
 }

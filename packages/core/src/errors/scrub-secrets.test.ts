@@ -83,9 +83,12 @@ describe('scrubSecrets', () => {
     expect(scrubbed.headers).toEqual({ 'x-trace': 't-[redacted]', accept: 'a' });
   });
 
-  it('ignores empty secrets', () => {
+  it('ignores empty secrets and stand-ins too short to be a key, which would mangle words', () => {
     const value = { a: 'text' };
     expect(scrubSecrets(value, [''])).toBe(value);
+    const error = new Error('the demo weather service is down');
+    expect(scrubSecrets(error, ['demo'])).toBe(error);
+    expect(scrubSecrets(error, ['weather service'])).not.toBe(error);
   });
 });
 

@@ -1,4 +1,4 @@
-import { REDACTED, redactSecrets } from './redact-secrets.ts';
+import { MIN_SECRET_LENGTH, REDACTED, redactSecrets } from './redact-secrets.ts';
 
 // Bounds of the walk: an error's cause may be any object (a fetch implementation's request, a
 // library's response); past these the value is taken as it is rather than walked forever.
@@ -21,7 +21,7 @@ const MAX_NODES = 10_000;
  * @internal
  */
 export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
-  const active = secrets.filter((secret) => secret !== '');
+  const active = secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH);
   if (active.length === 0) return value;
   const budget = { nodes: 0 };
   if (!holdsSecret(value, active, 0, new Set(), budget)) return value;
