@@ -296,16 +296,17 @@ describe('createGemini after an abort', () => {
       const first = requests === 1;
       let sent = 0;
       const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
+        pull(controller): Promise<void> | undefined {
           if (sent < 2) {
             controller.enqueue(
               encoder.encode(`data: ${JSON.stringify(textResponse(`part ${sent++}`))}\r\n\r\n`),
             );
-            return;
+            return undefined;
           }
           // The first stream then hangs; the second ends.
           if (first) return new Promise<void>(() => {});
           controller.close();
+          return undefined;
         },
       });
       return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
