@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { codeExecution, googleSearch, urlContext } from '../tools/built-in-tools.ts';
+import { defineTool } from '../tools/define-tool.ts';
+import { fallbackToolName } from './builtin-fallback-tool.ts';
 import { createAgent } from './create-agent.ts';
 
 // Every option passed on to requests gets garbage: each must fail at createAgent, naming itself,
@@ -52,5 +55,36 @@ describe('createAgent rejects garbage in request options', () => {
         callOptions: { timeoutMs: 60_000, retry: { maxRetries: 1 }, headers: { 'x-team': 'a' } },
       }),
     ).not.toThrow();
+  });
+});
+
+describe('createAgent with tools that clash', () => {
+  for (const builtin of [googleSearch(), urlContext(), codeExecution()]) {
+    const name = fallbackToolName(builtin.type);
+    it(`names a function tool called ${name} next to ${builtin.type} on a model that needs the fallback`, () => {
+      const own = defineTool({ name, execute: () => ({}) });
+      const make = () => createAgent({ gemini, model: 'gemini-2.5-flash', tools: [own, builtin] });
+      expect(make).toThrow(InvalidArgumentError);
+      expect(make).toThrow(expect.objectContaining({ argument: 'tools[0]' }));
+      expect(make).toThrow(new RegExp(`'${name}'.*Rename it`));
+      // Gemini 3 sends the built-in natively: no clash.
+      expect(() =>
+        createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [own, builtin] }),
+      ).not.toThrow();
+    });
+  }
+
+  it('names a built-in listed twice and a function listed twice', () => {
+    expect(() =>
+      createAgent({
+        gemini,
+        model: 'gemini-3-flash-preview',
+        tools: [googleSearch(), googleSearch()],
+      }),
+    ).toThrow(/second googleSearch/);
+    const tool = defineTool({ name: 'twice', execute: () => ({}) });
+    expect(() => createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool, tool] })).toThrow(
+      /both named 'twice'/,
+    );
   });
 });
