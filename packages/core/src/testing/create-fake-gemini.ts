@@ -1,4 +1,5 @@
 import type { HttpHandler } from 'msw';
+import { checkFakeOptions } from './check-fake-options.ts';
 import { createFakeMswHandlers } from './create-fake-msw-handlers.ts';
 import type { FakeFault, FakeFaultRule } from './fake-faults.ts';
 import type { FakeState } from './fake-state.ts';
@@ -84,6 +85,7 @@ export type FakeGemini = {
  * ```
  */
 export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGemini {
+  checkFakeOptions(options);
   const state: FakeState = {
     options,
     script: options.script ?? (() => turn.text('OK')),
@@ -153,6 +155,7 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
       });
     },
     setScript(script) {
+      checkFakeOptions({ script });
       state.script = script;
       state.turnsDelivered = 0;
     },
