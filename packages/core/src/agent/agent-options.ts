@@ -125,7 +125,7 @@ export type AgentOptions<Output = undefined> = {
   output?: OutputSchema<Output> | undefined;
   /** How many function calls of one model turn run at once. @defaultValue Infinity */
   toolConcurrency?: number | undefined;
-  /** Time limit of one tool call, unless the tool sets its own. @defaultValue none */
+  /** Time limit of one tool call, unless the tool sets its own; `Infinity` for none. @defaultValue none */
   toolTimeoutMs?: number | undefined;
   /**
    * `report`: a failing call (bad arguments, unknown tool, a throw, a timeout) goes back to the

@@ -5,6 +5,7 @@ import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
 import type { AgentResult } from './agent-result.ts';
 import { type AgentStream, createAgentStream } from './agent-stream.ts';
+import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
@@ -80,11 +81,15 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   const agent = {
     model: config.model,
-    run(
-      input: AgentInput,
-      { signal, history, historyModel }: RunOptions = {},
-    ): Promise<AgentResult<Output>> {
+    run(input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
+      let checked: RunOptions;
+      try {
+        checked = checkRunOptions(options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const { signal, history, historyModel } = checked;
       const controller = new AbortController();
       const unfollow = follow(signal, controller);
       const result = runLoop(config, input, {
@@ -104,14 +109,18 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       result.then(settle, settle);
       return result;
     },
-    stream(
-      input: AgentInput,
-      { signal, history, historyModel }: RunOptions = {},
-    ): AgentStream<Output> {
+    stream(input: AgentInput, options?: RunOptions): AgentStream<Output> {
       if (closing !== undefined) {
         const closed = closedError();
         return createAgentStream<Output>(() => Promise.reject(closed), undefined);
       }
+      let checked: RunOptions;
+      try {
+        checked = checkRunOptions(options);
+      } catch (error) {
+        return createAgentStream<Output>(() => Promise.reject(error), undefined);
+      }
+      const { signal, history, historyModel } = checked;
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           runLoop(config, input, {

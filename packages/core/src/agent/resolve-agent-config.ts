@@ -99,14 +99,16 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     options.toolConcurrency === Number.POSITIVE_INFINITY
       ? Number.POSITIVE_INFINITY
       : readInteger(options.toolConcurrency, 'toolConcurrency', Number.POSITIVE_INFINITY, 1);
-  const toolTimeoutMs = options.toolTimeoutMs;
+  // Infinity means no limit, as it does for a tool's own timeoutMs.
+  const toolTimeoutMs =
+    options.toolTimeoutMs === Number.POSITIVE_INFINITY ? undefined : options.toolTimeoutMs;
   if (
     toolTimeoutMs !== undefined &&
     !(typeof toolTimeoutMs === 'number' && toolTimeoutMs > 0 && Number.isFinite(toolTimeoutMs))
   ) {
     throw invalid(
       'toolTimeoutMs',
-      `toolTimeoutMs must be a positive number of milliseconds; got ${String(toolTimeoutMs)}.`,
+      `toolTimeoutMs must be a positive number of milliseconds (or Infinity for no limit); got ${String(toolTimeoutMs)}.`,
     );
   }
   const toolErrors = options.toolErrors ?? 'report';

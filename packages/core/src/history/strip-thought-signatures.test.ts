@@ -70,3 +70,10 @@ describe('stripThoughtSignatures', () => {
     ]);
   });
 });
+
+describe('stripThoughtSignatures input', () => {
+  it('refuses what is not an array of contents with a typed error', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the point is a wrong value at run time.
+    expect(() => stripThoughtSignatures(null as any)).toThrow(/array of contents; got null/);
+  });
+});

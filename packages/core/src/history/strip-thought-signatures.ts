@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Content, Part } from '../wire/content.ts';
 import { isJsonObject, readRole } from './part-fields.ts';
 
@@ -25,6 +26,12 @@ import { isJsonObject, readRole } from './part-fields.ts';
  * ```
  */
 export function stripThoughtSignatures(contents: readonly Content[]): readonly Content[] {
+  if (!Array.isArray(contents)) {
+    throw new InvalidArgumentError({
+      argument: 'contents',
+      message: `stripThoughtSignatures takes an array of contents; got ${contents === null ? 'null' : typeof contents}.`,
+    });
+  }
   let stripped: Content[] | undefined;
   for (let index = 0; index < contents.length; index++) {
     const content = contents[index] as Content;

@@ -52,3 +52,10 @@ describe('getModelCapabilities', () => {
     ).toBe(true);
   });
 });
+
+describe('getModelCapabilities input', () => {
+  it('refuses a model that is not a string with a typed error', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the point is a wrong value at run time.
+    expect(() => getModelCapabilities(5 as any)).toThrow(/model name/);
+  });
+});

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+
 /**
  * What a model can do, where Gemini models differ in ways that decide what a request may contain.
  * One table, keyed by model name; override any entry with {@link getModelCapabilities}'s
@@ -59,6 +61,12 @@ export function getModelCapabilities(
   model: string,
   overrides?: Partial<ModelCapabilities> | undefined,
 ): ModelCapabilities {
+  if (typeof model !== 'string') {
+    throw new InvalidArgumentError({
+      argument: 'model',
+      message: `getModelCapabilities takes a model name such as 'gemini-3-flash-preview'; got ${model === null ? 'null' : typeof model}.`,
+    });
+  }
   const base = capabilitiesByName(model.trim().toLowerCase());
   return overrides === undefined ? base : { ...base, ...overrides };
 }

@@ -390,3 +390,10 @@ describe('demoModel', () => {
     expect(calls(second)).toEqual(calls(first));
   });
 });
+
+describe('demoModel options', () => {
+  it('refuses options that are not an object with a typed error', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the point is a wrong value at run time.
+    expect(() => demoModel(null as any)).toThrow(/options object/);
+  });
+});

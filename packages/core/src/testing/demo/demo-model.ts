@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { isJsonObject, readField } from '../../history/part-fields.ts';
 import type { FakeTurnOptions } from '../fake-turn.ts';
 import { turn } from '../fake-turn.ts';
@@ -60,10 +61,14 @@ export type DemoModelOptions = {
  * const agent = createAgent({ gemini: createGemini({ baseUrl: url, apiKey: 'demo' }), tools });
  * ```
  */
-export function demoModel({
-  modelVersion = DEMO_MODEL_VERSION,
-  maxCallsPerTurn = 8,
-}: DemoModelOptions = {}): FakeScriptFunction {
+export function demoModel(options: DemoModelOptions = {}): FakeScriptFunction {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError({
+      argument: 'options',
+      message: `demoModel takes an options object ({ modelVersion?, maxCallsPerTurn? }) or nothing; got ${options === null ? 'null' : typeof options}.`,
+    });
+  }
+  const { modelVersion = DEMO_MODEL_VERSION, maxCallsPerTurn = 8 } = options;
   return (request, context) => {
     const body = request.body as unknown as Record<string, unknown>;
     const contents = Array.isArray(body['contents']) ? (body['contents'] as unknown[]) : [];
