@@ -127,6 +127,40 @@ describe('connectMcpHttp', () => {
     expect(JSON.stringify(lines)).not.toContain('tok_wrong_8a7b6c5d4e');
   });
 
+  it('does not follow a redirect, so the headers never reach the other host', async () => {
+    const elsewhere: (string | undefined)[] = [];
+    const other = createServer((request, response) => {
+      elsewhere.push(request.headers.authorization);
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/mcp`;
+    const redirecting = createServer((_request, response) => {
+      response.writeHead(307, { location: `${otherUrl}?token=secret_in_query` }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    const redirectingUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/mcp`;
+    try {
+      const error = (await captureError(
+        connectMcpHttp({ url: redirectingUrl, headers: { authorization: token } }),
+      )) as McpServerError;
+      expect(McpServerError.isInstance(error)).toBe(true);
+      expect(error.reason).toBe('connect-failed');
+      const text = `${error.message} ${JSON.stringify(error)}`;
+      expect(text).toContain(`a redirect to ${otherUrl}`);
+      expect(text).not.toContain('secret_in_query');
+      expect(text).not.toContain('tok_live_5c1f00d2e9');
+      expect(elsewhere).toEqual([]);
+    } finally {
+      redirecting.closeAllConnections();
+      other.closeAllConnections();
+      await Promise.all([
+        new Promise((resolve) => redirecting.close(resolve)),
+        new Promise((resolve) => other.close(resolve)),
+      ]);
+    }
+  });
+
   it('says when nothing listens at the address', async () => {
     const url = http.url;
     await http.close();

@@ -54,7 +54,17 @@ export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<Mc
   const transport = new StreamableHTTPClientTransport(url, {
     ...(headers === undefined ? {} : { requestInit: { headers: { ...headers } } }),
     // Resolved per request, so a fetch replaced after connecting (tests, instrumentation) applies.
-    fetch: (input, init) => (fetch ?? globalThis.fetch)(input, init),
+    // Redirects are never followed: fetch would resend the caller's headers (API keys, tokens)
+    // to wherever the server points; it drops only `Authorization`, and only across origins.
+    fetch: async (input, init) => {
+      const response = await (fetch ?? globalThis.fetch)(input, { ...init, redirect: 'manual' });
+      if (response.status < 300 || response.status > 399) return response;
+      await response.body?.cancel().catch(() => {});
+      throw new Error(
+        `The MCP ${server} answered HTTP ${response.status}, a redirect to ${describeLocation(response.headers.get('location'), url)}. ` +
+          'gemloop does not follow redirects, because your headers would go with it: connect to that URL directly if you trust it.',
+      );
+    },
   });
 
   return openMcpConnection({
@@ -138,4 +148,15 @@ function checkOptions(options: ConnectMcpHttpOptions): URL {
     });
   }
   return parsed;
+}
+
+/** Where a redirect points, without its query or credentials (they may hold tokens). */
+function describeLocation(location: string | null, base: URL): string {
+  if (location === null) return 'nowhere (no Location header)';
+  try {
+    const target = new URL(location, base);
+    return `${target.origin}${target.pathname}`;
+  } catch {
+    return 'an invalid Location';
+  }
 }
