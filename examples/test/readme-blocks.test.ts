@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// Every ```ts block of the README must be copied from one file in test/readme/ (which the snippet
+// tests typecheck and run): a run of consecutive lines, or several runs separated by a `// ...`
+// line. So the README can never show code that no longer compiles or runs.
+
+const root = new URL('../../', import.meta.url);
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+const snippetDirectory = new URL('examples/test/readme/', root);
+const snippets = readdirSync(snippetDirectory)
+  .filter((name) => name.endsWith('.ts'))
+  .map((name) => ({
+    name,
+    lines: readFileSync(new URL(name, snippetDirectory), 'utf8').split('\n'),
+  }));
+
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
+
+function isExcerptOf(fileLines: string[], block: string): boolean {
+  const runs = block
+    .trimEnd()
+    .split('\n// ...\n')
+    .map((run) => run.split('\n'));
+  let from = 0;
+  for (const run of runs) {
+    const start = findRun(fileLines, run, from);
+    if (start === -1) return false;
+    from = start + run.length;
+  }
+  return true;
+}
+
+function findRun(fileLines: string[], run: string[], from: number): number {
+  for (let start = from; start + run.length <= fileLines.length; start++) {
+    if (run.every((line, offset) => fileLines[start + offset] === line)) return start;
+  }
+  return -1;
+}
+
+describe('the README code blocks', () => {
+  it('exist', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(blocks.map((block) => [block.split('\n')[0], block]))(
+    '%s ... is copied from a tested snippet',
+    (_first, block) => {
+      const sources = snippets
+        .filter(({ lines }) => isExcerptOf(lines, block))
+        .map(({ name }) => name);
+      expect(sources, `not found verbatim in examples/test/readme/*.ts:\n${block}`).not.toEqual([]);
+    },
+  );
+});
