@@ -1,12 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-// Every ```ts block of the README must be copied from one file in test/readme/ (which the snippet
+// Every ```ts block of the READMEs (the repository's and each package's) must be copied from one file in test/readme/ (which the snippet
 // tests typecheck and run): a run of consecutive lines, or several runs separated by a `// ...`
 // line. So the README can never show code that no longer compiles or runs.
 
 const root = new URL('../../', import.meta.url);
-const readme = readFileSync(new URL('README.md', root), 'utf8');
+const readmes = ['README.md', 'packages/core/README.md', 'packages/tools/README.md'].map(
+  (path) => ({
+    path,
+    text: readFileSync(new URL(path, root), 'utf8'),
+  }),
+);
 const snippetDirectory = new URL('examples/test/readme/', root);
 const snippets = readdirSync(snippetDirectory)
   .filter((name) => name.endsWith('.ts'))
@@ -15,7 +20,9 @@ const snippets = readdirSync(snippetDirectory)
     lines: readFileSync(new URL(name, snippetDirectory), 'utf8').split('\n'),
   }));
 
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
+const blocks = readmes.flatMap(({ path, text }) =>
+  [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => ({ path, block: match[1] as string })),
+);
 
 function isExcerptOf(fileLines: string[], block: string): boolean {
   const runs = block
@@ -40,10 +47,14 @@ function findRun(fileLines: string[], run: string[], from: number): number {
 
 describe('the README code blocks', () => {
   it('exist', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(8);
+    for (const { path } of readmes)
+      expect(
+        blocks.some((block) => block.path === path),
+        path,
+      ).toBe(true);
   });
 
-  it.each(blocks.map((block) => [block.split('\n')[0], block]))(
+  it.each(blocks.map(({ path, block }) => [`${path}: ${block.split('\n')[0]}`, block]))(
     '%s ... is copied from a tested snippet',
     (_first, block) => {
       const sources = snippets

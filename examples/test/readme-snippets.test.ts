@@ -52,6 +52,15 @@ describe.concurrent('the README snippets', () => {
     expect(body(fake, 0).toolConfig).toEqual({ includeServerSideToolInvocations: true });
   });
 
+  it('ready-made tools: the agent answers with the calculator and closes its tools', async () => {
+    const { run, fake } = await runSnippet('ready-made-tools');
+    expect(run.stdout).toContain('2 ^ 10 = 1024.');
+    const declared = body(fake, 0).tools?.[0]?.functionDeclarations?.map(({ name }) => name);
+    expect(declared).toEqual(
+      expect.arrayContaining(['calculator', 'get_current_time', 'web_fetch', 'read_file']),
+    );
+  });
+
   it('approval: the denied call is answered with the reason', async () => {
     const { run } = await runSnippet('approval');
     expect(run.stdout).toContain('Deleted tmp/cache.json.');
