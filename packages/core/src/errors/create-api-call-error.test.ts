@@ -1,16 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { listFixtures, readFixtureText } from '../__fixtures__/recorded-gemini.ts';
 import { ApiCallError } from './api-call-error.ts';
 import { createApiCallError } from './create-api-call-error.ts';
 import { GemloopError } from './gemloop-error.ts';
 
-const fixtureDirectory = new URL('../../../../../shared/fixtures/gemini/errors/', import.meta.url);
 const url =
   'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent';
 
 function fixture(name: string): string {
-  return readFileSync(new URL(name, fixtureDirectory), 'utf8');
+  return readFixtureText(`errors/${name}`);
 }
 
 /** Which status each fixture is served with, and what the error must say and carry. */
@@ -119,7 +118,7 @@ const expectations: Record<string, Expectation> = {
 };
 
 describe('createApiCallError', () => {
-  const files = readdirSync(fixtureDirectory).filter((name) => name.endsWith('.json'));
+  const files = listFixtures('errors').filter((name) => name.endsWith('.json'));
 
   it('has an expectation for every recorded error fixture', () => {
     expect(files.length).toBeGreaterThan(0);

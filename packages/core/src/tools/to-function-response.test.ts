@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
 import { InvalidToolResultError } from './invalid-tool-result-error.ts';
 import { toFunctionResponse } from './to-function-response.ts';
 import { toolResult } from './tool-result.ts';
 
-const fixture = (path: string): unknown =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../../shared/fixtures/gemini/${path}`, import.meta.url), 'utf8'),
-  );
+const fixture = (path: string): unknown => readFixtureJson(path);
 
 describe('toFunctionResponse', () => {
   it('sends a plain object as the response itself', () => {

@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { setupServer } from 'msw/node';
+import { readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
 
 /**
  * Test-only helpers for the client tests (this folder is excluded from the build).
  */
 
-const fixtureRoot = new URL('../../../../../../shared/fixtures/gemini/', import.meta.url);
-
 /** A recorded fixture's text, by its path under `shared/fixtures/gemini/`. */
-export function readFixture(path: string): string {
-  return readFileSync(new URL(path, fixtureRoot), 'utf8');
-}
+export const readFixture: (path: string) => string = readFixtureText;
 
 /** The msw server of a test file; it fails any request no handler answers. */
 export function createTestServer(): ReturnType<typeof setupServer> {

@@ -1,21 +1,16 @@
 // Test helpers: the real recorded Gemini traffic in ../shared/fixtures/gemini (see its SOURCES.md),
 // and byte streams that deliver it in pieces.
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import {
+  fixturesDirectory,
+  listFixtures,
+  readFixtureText,
+} from '../../__fixtures__/recorded-gemini.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 
-/** `<repo>/../shared/fixtures/gemini/`. */
-export const fixturesDirectory: string = fileURLToPath(
-  new URL('../../../../../../shared/fixtures/gemini/', import.meta.url),
-);
-
-/** File names in one fixture folder (`responses`, `streams`, `errors`). */
-export function listFixtures(folder: string): string[] {
-  return readdirSync(`${fixturesDirectory}${folder}`).sort();
-}
+export { fixturesDirectory, listFixtures };
 
 export function readFixture(folder: string, name: string): string {
-  return readFileSync(`${fixturesDirectory}${folder}/${name}`, 'utf8');
+  return readFixtureText(`${folder}/${name}`);
 }
 
 /** Stream fixtures that are SSE bodies (`.sse`, and `.vercel.jsonl` wrapped as `data:` events). */
