@@ -184,11 +184,12 @@ async function main(): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
   };
+  // Read first: the load average before the build and the bench add their own.
+  const machine = readMachineInfo();
   if (options.build) {
     log('building @gemloop/core (tsc -b packages/core)');
     buildCore();
   }
-  const machine = readMachineInfo();
   const { workerEntry, serverEntry } = await buildWorkers();
   const server = await startServerProcess(serverEntry);
   const workers = new WorkerPool(
