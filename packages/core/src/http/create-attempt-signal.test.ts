@@ -43,6 +43,34 @@ describe('createAttemptSignal', () => {
     expect(attempt.timedOut).toBe(true);
   });
 
+  it('keeps one timer across many restarts and still times out exactly after the last one', () => {
+    vi.useFakeTimers();
+    const attempt = createAttemptSignal({ timeoutMs: 100 });
+    for (let step = 0; step < 1_000; step++) {
+      vi.advanceTimersByTime(7);
+      attempt.pauseTimer();
+      attempt.restartTimer();
+    }
+    expect(vi.getTimerCount()).toBe(1);
+    expect(attempt.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(99);
+    expect(attempt.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(attempt.timedOut).toBe(true);
+    attempt.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stops the timer on dispose, so nothing fires later', () => {
+    vi.useFakeTimers();
+    const attempt = createAttemptSignal({ timeoutMs: 100 });
+    attempt.restartTimer();
+    attempt.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(1_000);
+    expect(attempt.signal.aborted).toBe(false);
+  });
+
   it('treats a limit beyond what setTimeout can hold as no limit', () => {
     vi.useFakeTimers();
     const attempt = createAttemptSignal({ timeoutMs: Number.POSITIVE_INFINITY });

@@ -34,24 +34,49 @@ export function createAttemptSignal({
   timeoutMs: number;
 }): AttemptSignal {
   const controller = new AbortController();
+  const hasLimit = timeoutMs <= MAX_TIMER_MS;
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // The idle limit runs from `startedAt` while `running`. A stream restarts and pauses it around
+  // every read, so instead of clearing and setting a timer each time (a third of a 20,000-chunk
+  // stream's overhead), one timer stays armed: when it fires it checks the time and, if the
+  // limit was restarted meanwhile, re-arms for what is left; if paused, it lapses, and the next
+  // restart arms a new one. performance.now is monotonic, and fake timers fake it too.
+  let startedAt = 0;
+  let running = false;
 
   const onCallerAbort = (): void => {
+    running = false;
     clearTimeout(timer);
     controller.abort(signal?.reason);
   };
-  const onTimeout = (): void => {
+  const onTimer = (): void => {
+    timer = undefined;
+    if (!running || controller.signal.aborted) return;
+    const remaining = startedAt + timeoutMs - performance.now();
+    if (remaining > 0) {
+      timer = setTimeout(onTimer, remaining);
+      return;
+    }
     timedOut = true;
+    running = false;
     signal?.removeEventListener('abort', onCallerAbort);
     controller.abort(
       new DOMException(`The attempt timed out after ${timeoutMs} ms`, 'TimeoutError'),
     );
   };
   const startTimer = (): void => {
-    if (timeoutMs > MAX_TIMER_MS) return;
-    clearTimeout(timer);
-    timer = setTimeout(onTimeout, timeoutMs);
+    if (!hasLimit) return;
+    startedAt = performance.now();
+    running = true;
+    timer ??= setTimeout(onTimer, timeoutMs);
+  };
+  const stopTimer = (): void => {
+    running = false;
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
   };
 
   if (signal?.aborted) {
@@ -70,15 +95,16 @@ export function createAttemptSignal({
       if (!controller.signal.aborted) startTimer();
     },
     pauseTimer() {
-      clearTimeout(timer);
+      // Leaves the timer armed: it lapses when it fires while paused.
+      running = false;
     },
     abort() {
-      clearTimeout(timer);
+      stopTimer();
       signal?.removeEventListener('abort', onCallerAbort);
       controller.abort(new DOMException('The request was released', 'AbortError'));
     },
     dispose() {
-      clearTimeout(timer);
+      stopTimer();
       signal?.removeEventListener('abort', onCallerAbort);
     },
   };
