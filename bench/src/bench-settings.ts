@@ -14,6 +14,8 @@ export type BenchSettings = {
     samples: number;
     warmupRuns: number;
   }[];
+  /** The tool loop against the in-process server: the library's own cost per step. */
+  overhead: { script: 'seq5'; warmupRuns: number; samples: number; runsPerSample: number };
   /** The long streamed answer end to end over HTTP. */
   longStream: { chunks: number; samples: number; warmupRuns: number };
   /** Typed stream parsing of the same answer in memory. */
@@ -35,6 +37,7 @@ export const FULL_SETTINGS: BenchSettings = {
     { concurrency: 16, script: 'seq5', runsPerSample: 64, samples: 12, warmupRuns: 48 },
     { concurrency: 256, script: 'seq5', runsPerSample: 256, samples: 8, warmupRuns: 64 },
   ],
+  overhead: { script: 'seq5', warmupRuns: 300, samples: 30, runsPerSample: 30 },
   longStream: { chunks: 20_000, samples: 8, warmupRuns: 1 },
   parse: { chunks: 20_000, samples: 12, warmupRuns: 2 },
   chat: { turns: 1_000, warmupTurns: 30, checkpoints: [10, 100, 250, 500, 1_000] },
@@ -52,6 +55,7 @@ export const QUICK_SETTINGS: BenchSettings = {
     { concurrency: 16, script: 'leak', runsPerSample: 16, samples: 1, warmupRuns: 1 },
     { concurrency: 256, script: 'leak', runsPerSample: 256, samples: 1, warmupRuns: 1 },
   ],
+  overhead: { script: 'seq5', warmupRuns: 2, samples: 2, runsPerSample: 2 },
   longStream: { chunks: 500, samples: 1, warmupRuns: 1 },
   parse: { chunks: 500, samples: 2, warmupRuns: 1 },
   chat: { turns: 20, warmupTurns: 3, checkpoints: [10, 20] },

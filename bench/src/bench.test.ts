@@ -45,6 +45,7 @@ describe('bench --quick', () => {
       'parallel-calls',
       'in-flight-16',
       'in-flight-256',
+      'overhead',
       'long-stream',
       'parse',
       'chat',

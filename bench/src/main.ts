@@ -5,7 +5,7 @@
  * Options:
  *   --quick                 every scenario briefly; prints the tables, does not write RESULTS.md
  *   --only=<id,...>         scenarios: sequential, parallel-calls, in-flight-16, in-flight-256,
- *                           long-stream, parse, chat, leak, import
+ *                           overhead, long-stream, parse, chat, leak, import
  *   --contenders=<name,...> loop contenders to run (floors are always kept)
  *   --json=<path>           also write the raw results as JSON
  *   --no-build              do not rebuild @gemloop/core's dist first
@@ -27,6 +27,7 @@ import { runChatScenario } from './scenarios/chat-scenario.ts';
 import { runImportScenario } from './scenarios/import-scenario.ts';
 import { runLeakScenario } from './scenarios/leak-scenario.ts';
 import { runLoopScenario } from './scenarios/loop-scenario.ts';
+import { runOverheadScenario } from './scenarios/overhead-scenario.ts';
 import { runParseScenario } from './scenarios/parse-scenario.ts';
 import type { ScenarioContext } from './scenarios/scenario-context.ts';
 import { WorkerPool } from './worker/measured-worker.ts';
@@ -41,6 +42,7 @@ export const SCENARIO_IDS = [
   'parallel-calls',
   'in-flight-16',
   'in-flight-256',
+  'overhead',
   'long-stream',
   'parse',
   'chat',
@@ -153,6 +155,7 @@ async function runScenarios(
       }),
     );
   }
+  if (only.has('overhead')) results.push(await runOverheadScenario(context));
   if (only.has('long-stream')) {
     const { chunks, samples, warmupRuns } = settings.longStream;
     results.push(

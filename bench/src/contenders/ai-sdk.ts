@@ -31,8 +31,12 @@ const TOOLS = {
   }),
 };
 
-function createModel({ baseUrl, apiKey }: LoopContext) {
-  return createGoogleGenerativeAI({ apiKey, baseURL: `${baseUrl}/v1beta` })(BENCH_MODEL);
+function createModel({ baseUrl, apiKey, fetch }: LoopContext) {
+  return createGoogleGenerativeAI({
+    apiKey,
+    baseURL: `${baseUrl}/v1beta`,
+    ...(fetch === undefined ? {} : { fetch }),
+  })(BENCH_MODEL);
 }
 
 /** Vercel AI SDK `generateText` with zod tools and a step limit. */

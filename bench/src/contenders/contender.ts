@@ -5,6 +5,11 @@ export type LoopContext = {
   apiKey: string;
   /** Step limit of the loop; every script ends well before it. */
   maxSteps: number;
+  /**
+   * The `fetch` to call the server with (the in-process server of the overhead scenario);
+   * `globalThis.fetch` when absent. A library without a `fetch` option gets it as the global.
+   */
+  fetch?: typeof globalThis.fetch | undefined;
 };
 
 /** A configured tool loop: one `run` is one whole conversation from prompt to final answer. */

@@ -13,7 +13,12 @@ type Chunk = { candidates?: { content?: { parts?: Part[] } }[] };
 
 const TOOLS = [{ functionDeclarations: FUNCTION_DECLARATIONS }];
 
-async function post(url: string, apiKey: string, body: unknown): Promise<Response> {
+async function post(
+  fetch: typeof globalThis.fetch,
+  url: string,
+  apiKey: string,
+  body: unknown,
+): Promise<Response> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-goog-api-key': apiKey },
@@ -56,13 +61,18 @@ export const floorContender: Contender = {
   library: 'floor',
   streaming: false,
   description: 'hand-written loop: fetch + JSON.parse, history in an array',
-  async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
+  async createLoop({
+    baseUrl,
+    apiKey,
+    maxSteps,
+    fetch = globalThis.fetch,
+  }: LoopContext): Promise<LoopRunner> {
     const url = `${baseUrl}/v1beta/models/${BENCH_MODEL}:generateContent`;
     return {
       async run(prompt) {
         const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
         for (let step = 0; step < maxSteps; step++) {
-          const response = await post(url, apiKey, { contents, tools: TOOLS });
+          const response = await post(fetch, url, apiKey, { contents, tools: TOOLS });
           const data = JSON.parse(await response.text()) as Chunk;
           const content = data.candidates![0]!.content as Content;
           contents.push(content);
@@ -74,13 +84,17 @@ export const floorContender: Contender = {
       },
     };
   },
-  async createChat({ baseUrl, apiKey }: LoopContext): Promise<ChatSession> {
+  async createChat({
+    baseUrl,
+    apiKey,
+    fetch = globalThis.fetch,
+  }: LoopContext): Promise<ChatSession> {
     const url = `${baseUrl}/v1beta/models/${BENCH_MODEL}:generateContent`;
     const contents: Content[] = [];
     return {
       async send(text) {
         contents.push({ role: 'user', parts: [{ text }] });
-        const response = await post(url, apiKey, { contents, tools: TOOLS });
+        const response = await post(fetch, url, apiKey, { contents, tools: TOOLS });
         const data = JSON.parse(await response.text()) as Chunk;
         const content = data.candidates![0]!.content as Content;
         contents.push(content);
@@ -100,13 +114,18 @@ export const floorStreamContender: Contender = {
   library: 'floor',
   streaming: true,
   description: 'hand-written streaming loop: fetch + split on CRLF CRLF + JSON.parse',
-  async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
+  async createLoop({
+    baseUrl,
+    apiKey,
+    maxSteps,
+    fetch = globalThis.fetch,
+  }: LoopContext): Promise<LoopRunner> {
     const url = `${baseUrl}/v1beta/models/${BENCH_MODEL}:streamGenerateContent?alt=sse`;
     return {
       async run(prompt) {
         const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
         for (let step = 0; step < maxSteps; step++) {
-          const response = await post(url, apiKey, { contents, tools: TOOLS });
+          const response = await post(fetch, url, apiKey, { contents, tools: TOOLS });
           const parts: Part[] = [];
           const splitter = new SseSplitter((value) => {
             const chunkParts = (value as Chunk).candidates?.[0]?.content?.parts;

@@ -30,9 +30,9 @@ const TOOLS = [
 ];
 
 // Everything else at its defaults (retry policy, timeouts, silent logger): what a user gets.
-function createBenchAgent({ baseUrl, apiKey, maxSteps }: LoopContext) {
+function createBenchAgent({ baseUrl, apiKey, maxSteps, fetch }: LoopContext) {
   return createAgent({
-    gemini: createGemini({ apiKey, baseUrl }),
+    gemini: createGemini(fetch === undefined ? { apiKey, baseUrl } : { apiKey, baseUrl, fetch }),
     model: BENCH_MODEL,
     tools: TOOLS,
     maxSteps,

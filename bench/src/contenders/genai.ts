@@ -19,7 +19,9 @@ import {
 
 const TOOLS = [{ functionDeclarations: FUNCTION_DECLARATIONS }];
 
-function createClient({ baseUrl, apiKey }: LoopContext): GoogleGenAI {
+function createClient({ baseUrl, apiKey, fetch }: LoopContext): GoogleGenAI {
+  // genai takes no fetch option: an injected one becomes the global of this (contender's) process.
+  if (fetch !== undefined) globalThis.fetch = fetch;
   return new GoogleGenAI({ apiKey, httpOptions: { baseUrl } });
 }
 

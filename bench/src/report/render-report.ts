@@ -7,6 +7,7 @@ import type {
   ImportScenarioResult,
   LeakScenarioResult,
   LoopScenarioResult,
+  OverheadScenarioResult,
   ParseScenarioResult,
   ScenarioResult,
 } from './results.ts';
@@ -70,6 +71,50 @@ function loopSection(scenario: LoopScenarioResult): string {
     `## ${scenario.title}`,
     '',
     `${scenario.what} ${scenario.samples} samples of ${scenario.runsPerSample} runs (${scenario.stepsPerRun} model requests each), ${scenario.concurrency === 1 ? 'one run at a time' : `${scenario.concurrency} runs in flight`}; samples interleaved across contenders. Non-streaming contenders are compared with \`floor\`, streaming ones with \`floor.stream\`; × floor is the median of the per-round ratios (both samples taken back to back), overhead the difference of the medians. The server spent ${formatNumber(scenario.serverUsPerRequest)} µs per request in its handler (${formatNumber(scenario.serverCpuUsPerRequest)} µs CPU, in its own process).`,
+    '',
+    markdownTable([header, ...lines], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']),
+  ].join('\n');
+}
+
+function overheadSection(scenario: OverheadScenarioResult): string {
+  const kilobytes = (bytes: number | undefined): string =>
+    bytes === undefined ? '–' : formatNumber(bytes / 1024, 1);
+  const header = [
+    'contender',
+    'µs per step, median (p25–p75)',
+    'µs without the server',
+    'overhead vs floor, µs',
+    '× floor',
+    'CPU µs per step',
+    'KB allocated per step',
+    'KB vs floor',
+    '',
+  ];
+  const lines = scenario.rows.map((row) => {
+    const floor = scenario.rows.find(
+      (candidate) => candidate.name === (row.streaming ? 'floor.stream' : 'floor'),
+    );
+    const measured = row.status === 'ok' && floor?.status === 'ok' && row !== floor;
+    const allocated = row.allocatedBytesPerStep?.median;
+    return [
+      row.name,
+      withSpread(row.wallUsPerStep),
+      withSpread(row.ownUsPerStep),
+      measured ? formatNumber(row.wallUsPerStep!.median - floor.wallUsPerStep!.median) : '',
+      row.status === 'ok' && floor?.status === 'ok' ? formatNumber(ratioOf(row, floor), 2) : '',
+      withSpread(row.cpuUsPerStep),
+      kilobytes(allocated),
+      measured && allocated !== undefined
+        ? kilobytes(allocated - floor.allocatedBytesPerStep!.median)
+        : '',
+      statusCell(row),
+    ];
+  });
+  const server = scenario.rows.find((row) => row.status === 'ok')?.serverUsPerStep?.median;
+  return [
+    `## ${scenario.title}`,
+    '',
+    `${scenario.what} ${scenario.samples} samples of ${scenario.runsPerSample} runs (${scenario.stepsPerRun} model requests each), one run at a time; samples interleaved across contenders. Non-streaming contenders are compared with \`floor\`, streaming ones with \`floor.stream\`; × floor is the median of the per-round ratios. "Without the server" subtracts the time spent inside the in-process server's \`fetch\` (about ${formatNumber(server)} µs per step: reading the body, \`JSON.parse\`, validating the history, building the \`Response\`). KB allocated is V8 heap allocation per step (heap used after minus before, plus what every GC in between freed), the server's share included.`,
     '',
     markdownTable([header, ...lines], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']),
   ].join('\n');
@@ -269,6 +314,7 @@ export function renderReport(report: BenchReport): string {
   for (const result of report.results) {
     sections.push('');
     if (result.kind === 'loop') sections.push(loopSection(result));
+    else if (result.kind === 'overhead') sections.push(overheadSection(result));
     else if (result.kind === 'parse') sections.push(parseSection(result));
     else if (result.kind === 'chat') sections.push(chatSection(result));
     else if (result.kind === 'leak') sections.push(leakSection(result));

@@ -38,6 +38,31 @@ export type LoopScenarioResult = {
   serverCpuUsPerRequest: number;
 };
 
+/** One contender's line in the overhead scenario. */
+export type OverheadRow = ContenderRow & {
+  /** V8 heap bytes allocated per step. */
+  allocatedBytesPerStep?: Spread | undefined;
+  /** Time per step inside the in-process server (its parse, validation and Response). */
+  serverUsPerStep?: Spread | undefined;
+  /** Wall time per step minus the server's: the contender's own cost. */
+  ownUsPerStep?: Spread | undefined;
+  /** Per-sample own µs per step and allocated bytes per step, for per-round differences. */
+  ownSamples?: number[] | undefined;
+  allocatedSamples?: number[] | undefined;
+};
+
+/** The tool loop against the in-process server (no network). */
+export type OverheadScenarioResult = {
+  kind: 'overhead';
+  id: string;
+  title: string;
+  what: string;
+  runsPerSample: number;
+  samples: number;
+  stepsPerRun: number;
+  rows: OverheadRow[];
+};
+
 /** Typed stream parsing in memory. */
 export type ParseScenarioResult = {
   kind: 'parse';
@@ -106,6 +131,7 @@ export type ImportScenarioResult = { kind: 'import'; id: string; title: string; 
 /** Any scenario's result. */
 export type ScenarioResult =
   | LoopScenarioResult
+  | OverheadScenarioResult
   | ParseScenarioResult
   | ChatScenarioResult
   | LeakScenarioResult

@@ -1,13 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLongStream } from '../script/long-stream.ts';
-import { BENCH_MODEL, type RunScript } from '../script/run-script.ts';
-import {
-  RequestValidator,
-  type ScriptedAnswer,
-  SERVER_SCRIPTS,
-  type ServerScriptName,
-} from './validate-request.ts';
+import { ScriptedBodies } from './scripted-bodies.ts';
+import { parseScriptedRoute } from './scripted-route.ts';
+import { RequestValidator } from './validate-request.ts';
 
 /** Counters of one contender (the `<contender>` segment of the URL). */
 export type ContenderServerStats = {
@@ -43,8 +38,6 @@ export type ScriptedServerOptions = {
   port?: number | undefined;
 };
 
-type Bodies = { json: Buffer; events: Buffer[] };
-
 const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
 const SSE_HEADERS = {
   'content-type': 'text/event-stream',
@@ -61,8 +54,7 @@ export async function startScriptedServer({
   port = 0,
 }: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   const validator = new RequestValidator();
-  const bodies = new WeakMap<RunScript, Bodies[]>();
-  const longBodies = new Map<number, Buffer[]>();
+  const bodies = new ScriptedBodies();
   let counters: Record<string, ContenderServerStats> = {};
 
   const countersOf = (contender: string): ContenderServerStats => {
@@ -74,45 +66,8 @@ export async function startScriptedServer({
     return entry;
   };
 
-  const bodiesOf = (script: RunScript): Bodies[] => {
-    let list = bodies.get(script);
-    if (list === undefined) {
-      list = script.rounds.map((round) => ({
-        json: Buffer.from(round.body),
-        events: round.events.map((event) => Buffer.from(event)),
-      }));
-      list.push({
-        json: Buffer.from(script.finalBody),
-        events: script.finalEvents.map((event) => Buffer.from(event)),
-      });
-      bodies.set(script, list);
-    }
-    return list;
-  };
-
-  const answerBodies = (answer: ScriptedAnswer): Bodies => {
-    switch (answer.kind) {
-      case 'round':
-        return bodiesOf(answer.script)[answer.round]!;
-      case 'final':
-        return bodiesOf(answer.script)[answer.script.rounds.length]!;
-      case 'chat': {
-        const json = Buffer.from(answer.chat.body);
-        return { json, events: [json] };
-      }
-      case 'long': {
-        let pieces = longBodies.get(answer.chunkCount);
-        if (pieces === undefined) {
-          pieces = createLongStream(answer.chunkCount).pieces.map((piece) => Buffer.from(piece));
-          longBodies.set(answer.chunkCount, pieces);
-        }
-        return { json: Buffer.alloc(0), events: pieces };
-      }
-    }
-  };
-
   const handle = (request: IncomingMessage, response: ServerResponse, body: Buffer): void => {
-    const route = parseRoute(request.url ?? '');
+    const route = parseScriptedRoute(request.url ?? '');
     if (route === undefined) {
       sendError(response, 404, `bench server: no route for ${request.method} ${request.url}`);
       return;
@@ -134,7 +89,7 @@ export async function startScriptedServer({
     } else {
       const { answer } = validation;
       if (answer.kind !== 'round') stats.finals++;
-      const answerBody = answerBodies(answer);
+      const answerBody = bodies.of(answer);
       if (route.stream) {
         if (answer.kind === 'chat') {
           sendError(response, 400, 'bench server: the chat script is played without streaming');
@@ -186,29 +141,6 @@ export async function startScriptedServer({
         server.close(() => resolve());
       }),
   };
-}
-
-type Route = { contender: string; script: ServerScriptName; stream: boolean };
-
-function parseRoute(url: string): Route | undefined {
-  // /c/<contender>/<script>/v1beta/models/<model>:<method>[?alt=sse]
-  const queryStart = url.indexOf('?');
-  const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  const segments = path.split('/');
-  if (segments.length !== 7 || segments[1] !== 'c' || segments[4] !== 'v1beta') return undefined;
-  if (segments[5] !== 'models') return undefined;
-  const script = segments[3] as ServerScriptName;
-  if (!SERVER_SCRIPTS.includes(script)) return undefined;
-  const [model, method] = segments[6]!.split(':');
-  if (model !== BENCH_MODEL) return undefined;
-  if (method === 'generateContent') return { contender: segments[2]!, script, stream: false };
-  if (method === 'streamGenerateContent') {
-    // Only SSE: without alt=sse the API streams a JSON array, which no contender should ask for.
-    const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
-    if (!query.split('&').includes('alt=sse')) return undefined;
-    return { contender: segments[2]!, script, stream: true };
-  }
-  return undefined;
 }
 
 function sendError(response: ServerResponse, status: number, message: string): void {

@@ -13,7 +13,10 @@ export type WorkerLaunch = { entry: string; cpuProfileDirectory?: string | undef
 
 function profileFlags(launch: WorkerLaunch, name: string, setup: WorkerSetup): string[] {
   if (launch.cpuProfileDirectory === undefined) return [];
-  const what = setup.task === 'loop' ? `loop-${setup.script}` : setup.task;
+  const what =
+    setup.task === 'loop' || setup.task === 'overhead'
+      ? `${setup.task}-${setup.script}`
+      : setup.task;
   const file = `${what}-${name.replaceAll(/[^\w.-]+/g, '_')}-${Date.now()}.cpuprofile`;
   return ['--cpu-prof', `--cpu-prof-dir=${launch.cpuProfileDirectory}`, `--cpu-prof-name=${file}`];
 }
@@ -197,9 +200,13 @@ export class WorkerPool {
   }
 }
 
-/** Parsers and contenders may share a name (`genai`); they are different processes. */
+/**
+ * Parsers and contenders may share a name (`genai`); they are different processes. A process
+ * that measured the overhead has the in-process server as its `fetch`, so it is kept apart too.
+ */
 function poolKey(name: string, setup: WorkerSetup): string {
-  return setup.task === 'parse' ? `parser:${name}` : `contender:${name}`;
+  if (setup.task === 'parse') return `parser:${name}`;
+  return setup.task === 'overhead' ? `overhead:${name}` : `contender:${name}`;
 }
 
 /**

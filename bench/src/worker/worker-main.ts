@@ -4,12 +4,14 @@
  * interleaved while each keeps its own process: its own heap, JIT state, CPU clock and peak RSS.
  */
 
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { ContenderUnavailableError, type LoopRunner } from '../contenders/contender.ts';
 import { CONTENDERS, PARSERS } from '../contenders/registry.ts';
 import { chatUserText, createChatTurn } from '../script/chat-script.ts';
 import { createLongStream, type LongStream } from '../script/long-stream.ts';
 import { expectedFinalText, loopPrompt, stepsPerRun } from '../script/run-script.ts';
 import { contenderBaseUrl } from '../server/contender-base-url.ts';
+import { createInProcessGemini, IN_PROCESS_ORIGIN } from '../server/in-process-gemini.ts';
 import type {
   ChatResult,
   LeakResult,
@@ -106,6 +108,31 @@ async function timed(
   return { type: 'sample', wallNs, cpuUs: cpu.user + cpu.system, steps, bytes };
 }
 
+/**
+ * {@link timed}, plus the bytes allocated on the V8 heap meanwhile: the heap used at the end minus
+ * at the start, plus what each garbage collection in between freed (from `v8.GCProfiler`, which
+ * records the heap before and after every collection). Starts from a full GC, so the collections
+ * inside the sample are the ones its own allocations caused.
+ */
+async function timedWithAllocation(
+  steps: number,
+  work: () => Promise<void>,
+): Promise<SampleResult> {
+  collectGarbage();
+  const profiler = new GCProfiler();
+  profiler.start();
+  const heapBefore = getHeapStatistics().used_heap_size;
+  const sample = await timed(steps, 0, work);
+  const heapAfter = getHeapStatistics().used_heap_size;
+  let freed = 0;
+  for (const collection of profiler.stop().statistics) {
+    freed +=
+      collection.beforeGC.heapStatistics.usedHeapSize -
+      collection.afterGC.heapStatistics.usedHeapSize;
+  }
+  return { ...sample, allocatedBytes: heapAfter - heapBefore + freed };
+}
+
 type Task = {
   sample?: ((runs: number, concurrency: number) => Promise<SampleResult>) | undefined;
   measure?: (() => Promise<ChatResult | LeakResult>) | undefined;
@@ -145,6 +172,38 @@ async function setUp(setup: WorkerSetup): Promise<Task> {
         timed(runs * plan.steps, runs * plan.bytes, () =>
           runLoops(runner, plan, runs, concurrency),
         ),
+    };
+  }
+  if (setup.task === 'overhead') {
+    const server = createInProcessGemini();
+    const runner = await contender.createLoop({
+      baseUrl: contenderBaseUrl(IN_PROCESS_ORIGIN, contender.name, setup.script),
+      apiKey: API_KEY,
+      maxSteps: setup.maxSteps,
+      fetch: server.fetch,
+    });
+    const plan = loopPlan(setup.script, 0);
+    // Every run must be played to its end by the server, with no request refused.
+    const check = (runs: number): void => {
+      const stats = server.stats();
+      if (stats.failures > 0 || stats.finals !== runs || stats.requests !== runs * plan.steps) {
+        throw new Error(
+          `the in-process server's counters do not match ${runs} complete runs of ${plan.steps} requests: ${JSON.stringify(stats)}`,
+        );
+      }
+      server.reset();
+    };
+    await runLoops(runner, plan, setup.warmupRuns, 1);
+    check(setup.warmupRuns);
+    return {
+      sample: async (runs, concurrency) => {
+        const sample = await timedWithAllocation(runs * plan.steps, () =>
+          runLoops(runner, plan, runs, concurrency),
+        );
+        sample.serverNs = server.stats().serverNs;
+        check(runs);
+        return sample;
+      },
     };
   }
   if (setup.task === 'leak') {

@@ -31,6 +31,14 @@ export type WorkerSetup =
       checkpointEvery: number;
       maxSteps: number;
     }
+  | {
+      /** The loop against the in-process scripted server: no network, the library's own cost. */
+      task: 'overhead';
+      contender: string;
+      script: 'seq5' | 'par3' | 'leak';
+      warmupRuns: number;
+      maxSteps: number;
+    }
   | { task: 'parse'; parser: string; chunkCount: number; warmupRuns: number };
 
 /** Orchestrator to worker. */
@@ -55,6 +63,13 @@ export type SampleResult = {
   steps: number;
   /** Body bytes processed (parse and long stream). */
   bytes: number;
+  /**
+   * Bytes allocated on the V8 heap during the sample (overhead): heap used at the end minus at
+   * the start, plus what every garbage collection in between freed.
+   */
+  allocatedBytes?: number | undefined;
+  /** Time spent inside the in-process server's `fetch` (overhead), ns. */
+  serverNs?: number | undefined;
 };
 
 /** The chat measurement: per-turn costs and the heap at checkpoints. */
