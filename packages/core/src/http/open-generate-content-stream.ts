@@ -2,7 +2,7 @@ import { ApiCallError } from '../errors/api-call-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import { withRetry } from '../retry/with-retry.ts';
-import { parseGenerateContentStream } from '../streaming/parse-generate-content-stream.ts';
+import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
@@ -76,7 +76,7 @@ export async function* openGenerateContentStream({
         status = response.status;
         const headersMs = performance.now() - started;
         waitingFor = 'the first chunk';
-        const chunks = parseGenerateContentStream({
+        const batches = parseGenerateContentBatches({
           body: response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
           url,
           method: METHOD,
@@ -85,8 +85,8 @@ export async function* openGenerateContentStream({
         });
         // Restarting the timer here makes the limit apply again to the first chunk.
         attemptSignal.restartTimer();
-        const first = await chunks.next();
-        return { attempt, attemptSignal, chunks, first, status, started, headersMs };
+        const first = await batches.next();
+        return { attempt, attemptSignal, batches, first, status, started, headersMs };
       } catch (caught) {
         attemptSignal.abort();
         attemptSignal.dispose();
@@ -120,21 +120,29 @@ export async function* openGenerateContentStream({
     },
   );
 
-  const { attempt, attemptSignal, chunks, status, started, headersMs } = opened;
+  const { attempt, attemptSignal, batches, status, started, headersMs } = opened;
+  const { signal } = attemptSignal;
   let delivered = 0;
   let last: GenerateContentResponse | undefined;
   let finished = false;
   try {
+    // The chunks come a network read at a time; the idle limit runs only while a read is awaited,
+    // never while the consumer holds a chunk.
+    attemptSignal.pauseTimer();
     let result = opened.first;
     while (result.done !== true) {
-      delivered++;
-      last = result.value;
-      if (traceChunks)
-        logBody(logger, { method: METHOD, attempt, direction: 'chunk' }, result.value);
-      attemptSignal.pauseTimer();
-      yield result.value;
+      const batch = result.value;
+      for (let index = 0; index < batch.length; index++) {
+        const chunk = batch[index] as GenerateContentResponse;
+        delivered++;
+        last = chunk;
+        if (traceChunks) logBody(logger, { method: METHOD, attempt, direction: 'chunk' }, chunk);
+        yield chunk;
+        if (signal.aborted) throw signal.reason;
+      }
       attemptSignal.restartTimer();
-      result = await chunks.next();
+      result = await batches.next();
+      attemptSignal.pauseTimer();
     }
     finished = true;
     logAttempt(logger, {
@@ -174,7 +182,7 @@ export async function* openGenerateContentStream({
     if (!finished) {
       // The consumer stopped early or something failed: release the connection.
       attemptSignal.abort();
-      await chunks.return(undefined).catch(() => {});
+      await batches.return(undefined).catch(() => {});
     }
     attemptSignal.dispose();
   }

@@ -13,7 +13,10 @@ import {
   sseStreamFixtures,
 } from './__fixtures__/gemini-fixtures.ts';
 import { foldStream } from './fold-stream.ts';
-import { parseGenerateContentStream } from './parse-generate-content-stream.ts';
+import {
+  parseGenerateContentBatches,
+  parseGenerateContentStream,
+} from './parse-generate-content-stream.ts';
 
 const url =
   'https://generativelanguage.googleapis.com/v1beta/models/m:streamGenerateContent?alt=sse';
@@ -319,5 +322,53 @@ describe('parseGenerateContentStream', () => {
       expect(chunks).toEqual([text('a')]);
       expect(probe.cancelled).toBe(false);
     });
+  });
+});
+
+describe('parseGenerateContentBatches', () => {
+  it('yields the chunks completed by each read as one batch, never an empty one', async () => {
+    const third = event(text('c'));
+    const { body } = createByteStream([
+      event(text('a')) + event(text('b')) + third.slice(0, 10),
+      third.slice(10),
+      ': a comment only\n\n',
+      event(text('d')),
+    ]);
+    const batches: GenerateContentResponse[][] = [];
+    for await (const batch of parseGenerateContentBatches({ body, url, method })) {
+      batches.push(batch);
+    }
+    expect(batches).toEqual([[text('a'), text('b')], [text('c')], [text('d')]]);
+  });
+
+  it('yields the batch before a failure found in the same read, then throws it', async () => {
+    const { body } = createByteStream([
+      `${event(text('a'))}${event(text('b'))}data: {"candidates": [}\r\n\r\n`,
+    ]);
+    const batches = parseGenerateContentBatches({ body, url, method });
+    expect((await batches.next()).value).toEqual([text('a'), text('b')]);
+    await expect(batches.next()).rejects.toMatchObject({
+      reason: 'malformed-json',
+      chunksDelivered: 2,
+    });
+  });
+
+  it('counts the chunks of every batch taken in a connection failure', async () => {
+    const { body } = createByteStream([event(text('a')) + event(text('b')), event(text('c'))], {
+      failWith: new TypeError('terminated'),
+    });
+    const batches: GenerateContentResponse[][] = [];
+    const error = await (async () => {
+      try {
+        for await (const batch of parseGenerateContentBatches({ body, url, method })) {
+          batches.push(batch);
+        }
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(batches).toEqual([[text('a'), text('b')], [text('c')]]);
+    expect(error).toMatchObject({ reason: 'connection', chunksDelivered: 3 });
   });
 });
