@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import {
   checkCountTokensResponse,
@@ -46,7 +47,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   const resolved = resolveClientOptions(options);
   const client = { ...resolved, logger: resolved.logger.child({ component: 'gemini' }) };
   const defaults = defaultCallOptions(client);
-  const redact: readonly string[] = [client.apiKey];
+  const { redact } = client;
 
   const gemini: Gemini = {
     baseUrl: client.baseUrl,
@@ -65,9 +66,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
         url,
         httpMethod: 'POST',
         body: serialize(buildGenerateContentBody(request)),
-        check: (value, rest) =>
-          checkGenerateContentResponse(value, { ...rest, url, method, redact }),
-        usageOf: (response) => response.usageMetadata,
+        check: checkGenerateContentResponse,
+        usageOf: usageOf,
       });
     },
 
@@ -93,7 +93,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
         url,
         httpMethod: 'POST',
         body: serialize(toCountTokensBody(request, model)),
-        check: (value, rest) => checkCountTokensResponse(value, { ...rest, url, method, redact }),
+        check: checkCountTokensResponse,
       });
     },
 
@@ -107,7 +107,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
         method,
         url,
         httpMethod: 'GET',
-        check: (value, rest) => checkListModelsResponse(value, { ...rest, url, method, redact }),
+        check: checkListModelsResponse,
       });
     },
 
@@ -123,12 +123,16 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
         model: path,
         url,
         httpMethod: 'GET',
-        check: (value, rest) => checkModelResponse(value, { ...rest, url, method, redact }),
+        check: checkModelResponse,
       });
     },
   };
   attachRedactor(gemini, redact);
   return gemini;
+}
+
+function usageOf(response: GenerateContentResponse): UsageMetadata | undefined {
+  return response.usageMetadata;
 }
 
 function checkRequest<T extends { model: string }>(request: T): T {

@@ -49,10 +49,11 @@ export async function* openGenerateContentStream({
   body,
 }: OpenGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
   const { logger } = client;
-  const redact = [client.apiKey];
-  logBody(logger, { method: METHOD, direction: 'request' }, body);
-  // Checked once per stream, not per chunk.
+  const { redact } = client;
+  // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
   const traceChunks = isLevelEnabled(logger, 'trace');
+  const debug = isLevelEnabled(logger, 'debug');
+  if (traceChunks) logBody(logger, { method: METHOD, direction: 'request' }, body);
 
   const opened = await withRetry(
     async (attempt) => {
@@ -100,14 +101,16 @@ export async function* openGenerateContentStream({
           waitingFor,
           redact,
         });
-        logAttempt(logger, {
-          model,
-          method: METHOD,
-          attempt,
-          status: status ?? (ApiCallError.isInstance(error) ? error.status : undefined),
-          latencyMs: performance.now() - started,
-          error,
-        });
+        if (debug) {
+          logAttempt(logger, {
+            model,
+            method: METHOD,
+            attempt,
+            status: status ?? (ApiCallError.isInstance(error) ? error.status : undefined),
+            latencyMs: performance.now() - started,
+            error,
+          });
+        }
         throw error;
       }
     },
@@ -145,16 +148,18 @@ export async function* openGenerateContentStream({
       attemptSignal.pauseTimer();
     }
     finished = true;
-    logAttempt(logger, {
-      model,
-      method: METHOD,
-      attempt,
-      status,
-      latencyMs: performance.now() - started,
-      headersMs,
-      chunks: delivered,
-      usage: last?.usageMetadata,
-    });
+    if (debug) {
+      logAttempt(logger, {
+        model,
+        method: METHOD,
+        attempt,
+        status,
+        latencyMs: performance.now() - started,
+        headersMs,
+        chunks: delivered,
+        usage: last?.usageMetadata,
+      });
+    }
   } catch (caught) {
     const error = toAttemptError(caught, {
       url,
@@ -166,17 +171,19 @@ export async function* openGenerateContentStream({
       waitingFor: `the next chunk after ${delivered}`,
       redact,
     });
-    logAttempt(logger, {
-      model,
-      method: METHOD,
-      attempt,
-      status,
-      latencyMs: performance.now() - started,
-      headersMs,
-      chunks: delivered,
-      usage: last?.usageMetadata,
-      error,
-    });
+    if (debug) {
+      logAttempt(logger, {
+        model,
+        method: METHOD,
+        attempt,
+        status,
+        latencyMs: performance.now() - started,
+        headersMs,
+        chunks: delivered,
+        usage: last?.usageMetadata,
+        error,
+      });
+    }
     throw error;
   } finally {
     if (!finished) {

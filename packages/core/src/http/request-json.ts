@@ -1,8 +1,10 @@
+import { isLevelEnabled } from '../logging/logger.ts';
 import { withRetry } from '../retry/with-retry.ts';
 import type { UsageMetadata } from '../wire/response.ts';
+import type { CheckContext } from './check-responses.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
-import { readJsonResponse } from './read-json-response.ts';
+import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { sendRequest } from './send-request.ts';
@@ -24,10 +26,7 @@ export type RequestJsonOptions<T> = {
    * Checks the parsed 2xx body and returns the result (throwing an `ApiCallError` when it is not
    * what the method returns).
    */
-  check: (
-    value: unknown,
-    context: { text: string; status: number; headers: Headers; attempt: number },
-  ) => T;
+  check: (value: unknown, context: CheckContext) => T;
   /** Usage to put on the debug line (generateContent). */
   usageOf?: ((value: T) => UsageMetadata | undefined) | undefined;
 };
@@ -39,13 +38,17 @@ export type RequestJsonOptions<T> = {
  */
 export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T> {
   const { client, call, method, url } = options;
-  const redact = [client.apiKey];
-  const logger = client.logger;
-  if (options.body !== undefined) logBody(logger, { method, direction: 'request' }, options.body);
+  const { logger, redact } = client;
+  // Checked once per call: with logging off (the default) no log fields are built at all.
+  const debug = isLevelEnabled(logger, 'debug');
+  const trace = isLevelEnabled(logger, 'trace');
+  if (trace && options.body !== undefined) {
+    logBody(logger, { method, direction: 'request' }, options.body);
+  }
 
   return withRetry(
     async (attempt) => {
-      const started = performance.now();
+      const started = debug ? performance.now() : 0;
       const attemptSignal = createAttemptSignal({ signal: call.signal, timeoutMs: call.timeoutMs });
       let status: number | undefined;
       let waitingFor = 'the response headers';
@@ -65,20 +68,28 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
         status = response.status;
         waitingFor = 'the response body';
         const text = await response.text();
-        logBody(logger, { method, attempt, direction: 'response' }, text);
-        const context = { text, status, headers: response.headers, attempt };
-        const value = options.check(
-          readJsonResponse({ ...context, url, method, auth: client.auth, redact }),
-          context,
-        );
-        logAttempt(logger, {
-          model: options.model,
-          method,
-          attempt,
+        if (trace) logBody(logger, { method, attempt, direction: 'response' }, text);
+        const context: ReadJsonResponseOptions = {
+          text,
           status,
-          latencyMs: performance.now() - started,
-          usage: options.usageOf?.(value),
-        });
+          headers: response.headers,
+          attempt,
+          url,
+          method,
+          auth: client.auth,
+          redact,
+        };
+        const value = options.check(readJsonResponse(context), context);
+        if (debug) {
+          logAttempt(logger, {
+            model: options.model,
+            method,
+            attempt,
+            status,
+            latencyMs: performance.now() - started,
+            usage: options.usageOf?.(value),
+          });
+        }
         return value;
       } catch (caught) {
         const error = toAttemptError(caught, {
@@ -91,14 +102,16 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           waitingFor,
           redact,
         });
-        logAttempt(logger, {
-          model: options.model,
-          method,
-          attempt,
-          status: status ?? statusOf(error),
-          latencyMs: performance.now() - started,
-          error,
-        });
+        if (debug) {
+          logAttempt(logger, {
+            model: options.model,
+            method,
+            attempt,
+            status: status ?? statusOf(error),
+            latencyMs: performance.now() - started,
+            error,
+          });
+        }
         throw error;
       } finally {
         attemptSignal.dispose();

@@ -18,6 +18,8 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 /** {@link CreateGeminiOptions} checked, with defaults and the environment applied. */
 export type ResolvedClientOptions = {
   apiKey: string;
+  /** The secrets to keep out of errors and logs (the key), one array for every call. */
+  redact: readonly string[];
   baseUrl: string;
   apiVersion: string;
   /** `${baseUrl}/${apiVersion}/`, the prefix of every request URL. */
@@ -106,6 +108,7 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
   }
   return {
     apiKey,
+    redact: [apiKey],
     baseUrl: normalized.baseUrl,
     apiVersion,
     root: `${normalized.baseUrl}/${apiVersion}/`,
