@@ -128,6 +128,47 @@ describe('aborting a run', () => {
     expect(error.run.contents).toHaveLength(3);
   });
 
+  it('ends a call as aborted when the run is aborted while a synchronous tool runs', async () => {
+    const controller = new AbortController();
+    const stops = defineTool({
+      name: 'stops',
+      parameters: z.object({}),
+      execute: (_args, { signal }) => {
+        controller.abort(new Error('stopped from inside'));
+        return { seenAborted: signal.aborted };
+      },
+    });
+    const gemini = createScriptedGemini([
+      callsTurn(['stops', {}], ['quick', {}]),
+      textTurn('never'),
+    ]);
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [stops, quick] });
+    const error = (await agent
+      .run('Go', { signal: controller.signal })
+      .catch((caught: unknown) => caught)) as AgentAbortedError;
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect(error.phase).toBe('tool-calls');
+    expect(error.run.steps[0]?.toolCalls.map((call) => call.outcome)).toEqual([
+      'aborted',
+      'aborted',
+    ]);
+    expect(error.run.contents[2]?.parts).toEqual([
+      {
+        functionResponse: {
+          name: 'stops',
+          response: { error: 'stops was not completed: the run was aborted.' },
+        },
+      },
+      {
+        functionResponse: {
+          name: 'quick',
+          response: { error: 'quick was not completed: the run was aborted.' },
+        },
+      },
+    ]);
+    expect(validateHistory(error.run.contents)).toEqual([]);
+  });
+
   it('makes no request with a signal that is already aborted', async () => {
     const gemini = createScriptedGemini([textTurn('never')]);
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });

@@ -33,6 +33,9 @@ export type ToolCallsResult = {
 
 type PendingCall = { call: FunctionCall; index: number; toolCallId: string };
 
+/** Media parts per call (by call index) for a model without multimodal function responses. */
+type ExtraParts = { byCall: (Part[] | undefined)[] | undefined };
+
 /**
  * Runs every function call of a model turn, concurrently up to `toolConcurrency`, and answers
  * each: results, and errors the model can act on (bad arguments with their paths, an unknown
@@ -66,7 +69,7 @@ export async function executeToolCalls<Output>({
     pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
   }
   const toolCalls: AgentToolCall[] = new Array(pending.length);
-  const extras: (Part[] | undefined)[] = [];
+  const extras: ExtraParts = { byCall: undefined };
   let failure: ((run: AgentRunState) => Error) | undefined;
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
@@ -94,12 +97,9 @@ export async function executeToolCalls<Output>({
     }
   }
 
-  const finish = (
-    pendingCall: PendingCall,
-    { record, extraParts, outcome }: ReturnType<typeof toRecord>,
-  ): void => {
+  const finish = (pendingCall: PendingCall, outcome: ExecuteOutcome, durationMs: number): void => {
+    const record = toRecord(pendingCall, outcome, config, signal, durationMs, extras);
     toolCalls[pendingCall.index] = record;
-    if (extraParts.length > 0) extras[pendingCall.index] = extraParts;
     if (emit !== undefined) {
       if (record.outcome === 'success') emit({ type: 'tool-result', stepNumber, toolCall: record });
       else emit({ type: 'tool-error', stepNumber, outcome: record.outcome, toolCall: record });
@@ -142,49 +142,57 @@ export async function executeToolCalls<Output>({
         });
       turn?.abort(outcome.error);
     }
-    finish(pendingCall, toRecord(pendingCall, outcome, config, signal, config.now() - started));
+    finish(pendingCall, outcome, config.now() - started);
   };
 
   const limit = Math.min(config.toolConcurrency, pending.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < pending.length) {
-      const pendingCall = pending[next++] as PendingCall;
-      await runOne(pendingCall);
-    }
-  };
-  const workers: Promise<void>[] = [];
-  for (let count = 0; count < limit; count++) workers.push(worker());
-  await Promise.all(workers);
+  if (pending.length === 1) {
+    // One call (the usual turn): no workers to start and join.
+    await runOne(pending[0] as PendingCall);
+  } else {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < pending.length) {
+        const pendingCall = pending[next++] as PendingCall;
+        await runOne(pendingCall);
+      }
+    };
+    const workers: Promise<void>[] = [];
+    for (let count = 0; count < limit; count++) workers.push(worker());
+    await Promise.all(workers);
+  }
   if (turn !== undefined) signal.removeEventListener('abort', onRunAbort);
 
-  const responseContent: Content = {
-    role: 'user',
-    parts: toolCalls.map((record) => ({ functionResponse: record.response })),
-  };
+  const parts: Part[] = new Array(toolCalls.length);
+  for (let index = 0; index < toolCalls.length; index++) {
+    parts[index] = { functionResponse: (toolCalls[index] as AgentToolCall).response };
+  }
+  const responseContent: Content = { role: 'user', parts };
   // Media for a model that cannot take them in function responses: one user content after the
   // responses, which those models accept (wire reference 5.2).
-  const extraParts = extras.flatMap((parts) => parts ?? []);
-  const extraContent: Content | undefined =
-    extraParts.length === 0 ? undefined : { role: 'user', parts: extraParts };
+  let extraContent: Content | undefined;
+  if (extras.byCall !== undefined) {
+    const extraParts: Part[] = [];
+    for (const callParts of extras.byCall)
+      if (callParts !== undefined) extraParts.push(...callParts);
+    if (extraParts.length > 0) extraContent = { role: 'user', parts: extraParts };
+  }
   return { toolCalls, responseContent, extraContent, failure, aborted: signal.aborted };
 }
 
+/**
+ * The record of one answered call. Media a model without multimodal function responses cannot
+ * take in the response go to `extras`.
+ */
 function toRecord<Output>(
-  { call, toolCallId }: PendingCall,
+  { call, toolCallId, index }: PendingCall,
   outcome: ExecuteOutcome,
   config: AgentConfig<Output>,
   runSignal: AbortSignal,
   durationMs: number,
-): { record: AgentToolCall; extraParts: Part[]; outcome: ExecuteOutcome } {
-  const base = {
-    toolCallId,
-    hasWireId: call.id !== undefined,
-    toolName: call.name,
-    rawArgs: call.args ?? {},
-    args: outcome.args,
-    durationMs,
-  };
+  extras: ExtraParts,
+): AgentToolCall {
+  // One literal per shape (spreading a shared base and adding fields is slow on Node 20).
   if (outcome.type === 'value') {
     const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
     const value = delegated === undefined ? outcome.value : delegated.output;
@@ -192,15 +200,21 @@ function toRecord<Output>(
     if ('invalid' in answer) {
       // A result that cannot be JSON is the tool's failure, reported like a throw.
       return toRecord(
-        { call, toolCallId, index: 0 },
+        { call, toolCallId, index },
         { type: 'error', error: answer.invalid, args: outcome.args },
         config,
         runSignal,
         durationMs,
+        extras,
       );
     }
     const record: AgentToolCall = {
-      ...base,
+      toolCallId,
+      hasWireId: call.id !== undefined,
+      toolName: call.name,
+      rawArgs: call.args ?? {},
+      args: outcome.args,
+      durationMs,
       outcome: 'success',
       output: value,
       response: answer.response,
@@ -209,7 +223,11 @@ function toRecord<Output>(
       record.grounding = delegated.grounding;
       record.usage = delegated.usage;
     }
-    return { record, extraParts: answer.extraParts, outcome };
+    if (answer.extraParts.length > 0) {
+      extras.byCall ??= [];
+      extras.byCall[index] = answer.extraParts;
+    }
+    return record;
   }
   const { kind, message } = describeFailure(outcome, call.name, config, runSignal);
   const answer = answerWithError(
@@ -218,13 +236,18 @@ function toRecord<Output>(
     outcome.type === 'invalid-args' ? outcome.issues : undefined,
   );
   const record: AgentToolCall = {
-    ...base,
+    toolCallId,
+    hasWireId: call.id !== undefined,
+    toolName: call.name,
+    rawArgs: call.args ?? {},
+    args: outcome.args,
+    durationMs,
     outcome: kind,
     error: message,
     response: answer.response,
   };
   if (outcome.type === 'error') record.cause = outcome.error;
-  return { record, extraParts: [], outcome };
+  return record;
 }
 
 function describeFailure<Output>(

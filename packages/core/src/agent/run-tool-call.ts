@@ -120,7 +120,10 @@ export async function runToolCall<Output>({
   const outcome = await execute(tool, args, {
     timeoutMs,
     signal,
-    context: { toolCallId, step: stepNumber, logger, contents },
+    toolCallId,
+    step: stepNumber,
+    logger,
+    contents,
   });
   if (debug)
     logger.debug(
@@ -205,18 +208,73 @@ function execute(
   {
     timeoutMs,
     signal,
-    context,
+    toolCallId,
+    step,
+    logger,
+    contents,
   }: {
     timeoutMs: number | undefined;
     signal: AbortSignal;
-    context: Omit<ToolExecuteContext, 'signal'>;
-  },
+  } & Omit<ToolExecuteContext, 'signal'>,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (timeoutMs !== undefined) {
+    return executeWithTimeout(tool, args, timeoutMs, signal, {
+      toolCallId,
+      step,
+      logger,
+      contents,
+    });
+  }
+  if (signal.aborted) return { type: 'aborted', args };
+  // Without a time limit the tool gets the turn's signal itself (an AbortController per call
+  // costs more than the rest of the call's bookkeeping). A result that is not a promise (a
+  // synchronous tool) is the outcome at once: no listener, no promise. The run's signal is read
+  // after the call, so a run aborted while the tool ran still ends the call as aborted.
+  let result: unknown;
+  let then: unknown;
+  try {
+    result = tool.execute(args, { toolCallId, step, logger, contents, signal });
+    then =
+      typeof result === 'object' || typeof result === 'function'
+        ? (result as { then?: unknown } | null)?.then
+        : undefined;
+  } catch (error) {
+    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
+  }
+  if (signal.aborted) {
+    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
+    return { type: 'aborted', args };
+  }
+  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ExecuteOutcome): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    // Settles at once when the run aborts: a tool that ignores its signal keeps running in the
+    // background, but the run does not wait for it.
+    const onAbort = (): void => settle({ type: 'aborted', args });
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(result).then(
+      (value) => settle({ type: 'value', value, args }),
+      (error: unknown) => settle({ type: 'error', error, args }),
+    );
+  });
+}
+
+/** A call with a time limit: its own signal, aborted by the run's or when the time is up. */
+function executeWithTimeout(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+  timeoutMs: number,
+  signal: AbortSignal,
+  context: Omit<ToolExecuteContext, 'signal'>,
 ): Promise<ExecuteOutcome> {
   return new Promise((resolve) => {
-    // The tool's own signal: the turn's, or, with a time limit, one that also aborts when the time
-    // is up (an AbortController per call costs more than the rest of the call's bookkeeping, so
-    // calls without a limit share the turn's signal).
-    const controller = timeoutMs === undefined ? undefined : new AbortController();
+    const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let settled = false;
     const settle = (outcome: ExecuteOutcome): void => {
@@ -227,7 +285,7 @@ function execute(
       resolve(outcome);
     };
     const onAbort = (): void => {
-      controller?.abort(signal.reason);
+      controller.abort(signal.reason);
       settle({ type: 'aborted', args });
     };
     if (signal.aborted) {
@@ -235,15 +293,19 @@ function execute(
       return;
     }
     signal.addEventListener('abort', onAbort, { once: true });
-    if (controller !== undefined && timeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        controller.abort(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
-        settle({ type: 'timeout', timeoutMs, args });
-      }, timeoutMs);
-    }
+    timer = setTimeout(() => {
+      controller.abort(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
+      settle({ type: 'timeout', timeoutMs, args });
+    }, timeoutMs);
     let result: unknown;
     try {
-      result = tool.execute(args, { ...context, signal: controller?.signal ?? signal });
+      result = tool.execute(args, {
+        toolCallId: context.toolCallId,
+        step: context.step,
+        logger: context.logger,
+        contents: context.contents,
+        signal: controller.signal,
+      });
     } catch (error) {
       settle({ type: 'error', error, args });
       return;

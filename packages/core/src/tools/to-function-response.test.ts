@@ -71,6 +71,43 @@ describe('toFunctionResponse', () => {
     expect(toFunctionResponse({ name: 'f', result }).functionResponse.response).toBe(result);
   });
 
+  it('converts a value deep inside a plain result and leaves the result untouched', () => {
+    const result = { pages: [{ rows: [{ id: 1, seen: new Date(0) }] }], total: 1 };
+    const response = toFunctionResponse({ name: 'f', result }).functionResponse.response;
+    expect(response).toEqual({
+      pages: [{ rows: [{ id: 1, seen: '1970-01-01T00:00:00.000Z' }] }],
+      total: 1,
+    });
+    expect(response).not.toBe(result);
+    expect(result.pages[0]?.rows[0]?.seen).toBeInstanceOf(Date);
+  });
+
+  it('sends a plain result nested deeper than 64 levels as it is', () => {
+    const result: Record<string, unknown> = { leaf: true };
+    let node = result;
+    for (let depth = 0; depth < 100; depth++) {
+      const child: Record<string, unknown> = { depth };
+      node['child'] = child;
+      node = child;
+    }
+    expect(toFunctionResponse({ name: 'f', result }).functionResponse.response).toBe(result);
+  });
+
+  it('reports a getter that throws at the path of its object', () => {
+    const result = {
+      rows: [
+        {
+          get secret(): string {
+            throw new Error('no access');
+          },
+        },
+      ],
+    };
+    expect(() => toFunctionResponse({ name: 'f', result })).toThrow(
+      /result\.rows\[0\] is not JSON: reading it threw \(no access\)/,
+    );
+  });
+
   it.each([
     ['a function', { run: () => 1 }, ['run'], /a function is not JSON/],
     ['a Map', { index: new Map([['a', 1]]) }, ['index'], /Object\.fromEntries\(map\)/],

@@ -51,18 +51,17 @@ export type ToFunctionResponseResult = {
 export function toFunctionResponse(options: ToFunctionResponseOptions): ToFunctionResponseResult {
   requireObject(options, 'options', 'toFunctionResponse() takes { name, id, result }');
   const { name, id, result, multimodal = true } = options;
-  const functionResponse: FunctionResponse =
-    id === undefined ? { name, response: {} } : { id, name, response: {} };
   const extraParts: Part[] = [];
   if (isToolResultWithParts(result)) {
-    functionResponse.response = result.response;
+    const functionResponse = newFunctionResponse(name, id, result.response);
     if (result.parts.length > 0) {
       if (multimodal) functionResponse.parts = result.parts;
       else for (const part of result.parts) extraParts.push(part);
     }
     return { functionResponse, extraParts };
   }
-  if (result === undefined) return { functionResponse, extraParts };
+  if (result === undefined)
+    return { functionResponse: newFunctionResponse(name, id, {}), extraParts };
   let json: unknown;
   try {
     json = toJsonValue(result);
@@ -76,7 +75,15 @@ export function toFunctionResponse(options: ToFunctionResponseOptions): ToFuncti
       cause: error,
     });
   }
-  functionResponse.response =
-    isPlainObject(result) && isPlainObject(json) ? json : { output: json };
-  return { functionResponse, extraParts };
+  const response = isPlainObject(result) && isPlainObject(json) ? json : { output: json };
+  return { functionResponse: newFunctionResponse(name, id, response), extraParts };
+}
+
+/** `{ id, name, response }`, without an `id` key when the call had none. */
+function newFunctionResponse(
+  name: string,
+  id: string | undefined,
+  response: FunctionResponse['response'],
+): FunctionResponse {
+  return id === undefined ? { name, response } : { id, name, response };
 }

@@ -40,8 +40,61 @@ export class NotJsonError extends Error {
  * @internal
  */
 export function toJsonValue(value: unknown): JsonValue {
+  // Nearly every tool returns plain JSON already: check that first with a walk that allocates
+  // nothing, and convert (which builds a path for every value, to name the one at fault) only
+  // when something has to change or cannot be sent.
+  if (isJsonAsIs(value)) return value as JsonValue;
   const converted = convert(value, [], []);
   return converted === undefined ? null : converted;
+}
+
+// Deeper values go the slow way, which also catches cycles (the walk below does not track them).
+const MAX_AS_IS_DEPTH = 64;
+
+/**
+ * Whether `convert` would return `value` itself: strings, booleans, finite numbers, null, and
+ * arrays (without holes or `undefined`) and plain objects (without `undefined` values or a
+ * `toJSON`) of those. Anything it is unsure of (a throwing getter or proxy, a cycle, great depth)
+ * is `false`, and `convert` decides.
+ */
+function isJsonAsIs(value: unknown): boolean {
+  try {
+    return isAsIs(value, 0);
+  } catch {
+    return false;
+  }
+}
+
+function isAsIs(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= MAX_AS_IS_DEPTH) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      // `undefined` and holes become null.
+      if (item === undefined || !isAsIs(item, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    const item: unknown = value[key];
+    // An `undefined` property is left out, which needs a copy.
+    if (item === undefined || !isAsIs(item, depth + 1)) return false;
+  }
+  return true;
 }
 
 function convert(
