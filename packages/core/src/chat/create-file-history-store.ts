@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import type * as Crypto from 'node:crypto';
+import type * as FsPromises from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -13,6 +14,14 @@ import {
 } from './history-file.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
+
+// node:fs/promises and node:crypto load at the first file operation, not when gemloop is imported
+// (together about 5 ms of every cold start, for a store most programs never create).
+const require = createRequire(import.meta.url);
+let fsModule: typeof FsPromises | undefined;
+let cryptoModule: typeof Crypto | undefined;
+const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
+const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as typeof Crypto);
 
 /** Options of {@link createFileHistoryStore}: a `directory` or a `path`. */
 export type CreateFileHistoryStoreOptions = (
@@ -87,7 +96,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
   const readRecords = async (file: string, id: string, logger: Logger) => {
     let bytes: Buffer;
     try {
-      bytes = await readFile(file);
+      bytes = await fs().readFile(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
@@ -118,7 +127,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
       return runExclusive(locks, file, async () => {
         if (single === undefined) {
           try {
-            await unlink(file);
+            await fs().unlink(file);
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
             throw error;
@@ -141,9 +150,9 @@ async function appendLine(
   line: Buffer,
   { fsync, logger }: { fsync: boolean; logger: Logger },
 ): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await fs().mkdir(dirname(file), { recursive: true });
   // `a+`: every write goes to the end (O_APPEND) and the tail can still be read and cut.
-  const handle = await open(file, 'a+');
+  const handle = await fs().open(file, 'a+');
   let size = -1;
   try {
     size = await cutTornTail(handle, (await handle.stat()).size, { file, logger });
@@ -166,24 +175,26 @@ async function appendLine(
 
 /** Writes `text` to a temporary file and renames it over `file`: readers see old or new. */
 async function replaceFile(file: string, text: string, fsync: boolean): Promise<void> {
-  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temporary, 'w');
+  const temporary = `${file}.${crypto().randomBytes(6).toString('hex')}.tmp`;
+  const handle = await fs().open(temporary, 'w');
   try {
     await handle.writeFile(text, 'utf8');
     if (fsync) await handle.datasync();
   } catch (error) {
     await handle.close();
-    await unlink(temporary).catch(() => {});
+    await fs()
+      .unlink(temporary)
+      .catch(() => {});
     throw error;
   }
   await handle.close();
-  await rename(temporary, file);
+  await fs().rename(temporary, file);
 }
 
 async function syncDirectory(directory: string): Promise<void> {
   // Not every platform can open or flush a directory (Windows); the data itself is flushed.
   try {
-    const handle = await open(directory, 'r');
+    const handle = await fs().open(directory, 'r');
     try {
       await handle.sync();
     } finally {

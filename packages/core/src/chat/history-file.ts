@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { isLevelEnabled, type Logger } from '../logging/logger.ts';
 import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
 import type { ChatTurn } from './history-store.ts';
@@ -12,6 +13,11 @@ import type { ChatTurn } from './history-store.ts';
  * @internal
  */
 const FORMAT_VERSION = 1;
+
+// node:crypto loads when a long session id first needs hashing, not when gemloop is imported.
+const require = createRequire(import.meta.url);
+let cryptoModule: typeof Crypto | undefined;
+const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as typeof Crypto);
 const NEWLINE = 0x0a;
 
 /** One turn as a line, newline included. JSON never puts a raw newline inside a value. @internal */
@@ -46,7 +52,7 @@ export function historyFileName(id: string): string {
       : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   if (name.length > 200) {
-    name = `${name.slice(0, 120)}~${createHash('sha256').update(id).digest('hex')}`;
+    name = `${name.slice(0, 120)}~${crypto().createHash('sha256').update(id).digest('hex')}`;
   }
   return `${name}.jsonl`;
 }
