@@ -75,7 +75,15 @@ export function normalizeInput(
     historyModel: options.historyModel,
     model: options.model,
   });
-  return { contents: ensureThoughtSignatures(contents, { ...options, foreign }), inputLength };
+  return {
+    contents: ensureThoughtSignatures(contents, {
+      requiresThoughtSignatures: options.requiresThoughtSignatures,
+      logger: options.logger,
+      model: options.model,
+      foreign,
+    }),
+    inputLength,
+  };
 }
 
 function toInputContents(input: AgentInput): { contents: Content[]; isHistory: boolean } {

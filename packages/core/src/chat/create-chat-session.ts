@@ -138,7 +138,13 @@ export function createChatSession<Output = undefined>(
       model: agent.model,
       turnsWithoutModel,
     });
-    return { ...selected, historyModel };
+    return {
+      contents: selected.contents,
+      sentTurns: selected.sentTurns,
+      droppedTurns: selected.droppedTurns,
+      tokens: selected.tokens,
+      historyModel,
+    };
   };
 
   const recordFailure = (error: unknown): void => {
