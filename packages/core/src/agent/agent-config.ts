@@ -1,3 +1,4 @@
+import type { HistoryCheckCache } from '../history/validate-history.ts';
 import type { Redactor } from '../http/client-redactor.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -44,6 +45,11 @@ export type AgentConfig<Output> = {
   callOptions: Omit<CallOptions, 'signal'> | undefined;
   /** Scrubs the client's API key from what tools and hooks fail with (see `redactorOf`). */
   redact: Redactor;
+  /**
+   * Input contents this agent already found valid: a chat sends its whole history with every
+   * message, and each content is walked once, not once per message.
+   */
+  historyChecks: HistoryCheckCache;
   /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
   includeThoughts: boolean;
   now: () => number;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { createHistoryCheckCache } from '../history/validate-history.ts';
 import { checkGenerationConfig } from '../http/check-request-fields.ts';
 import { redactorOf } from '../http/client-redactor.ts';
 import { checkLogger } from '../logging/check-logger.ts';
@@ -223,6 +224,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     beforeToolCall: options.beforeToolCall,
     callOptions: options.callOptions,
     redact: redactorOf(gemini),
+    historyChecks: createHistoryCheckCache(),
     includeThoughts: thinkingConfig?.includeThoughts === true,
     now: options.now ?? Date.now,
   };

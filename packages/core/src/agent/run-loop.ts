@@ -62,6 +62,7 @@ export async function runLoop<Output>(
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
     logger: config.logger,
     model: config.model,
+    historyChecks: config.historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
   const { now, logger } = config;

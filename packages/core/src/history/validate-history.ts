@@ -2,6 +2,7 @@ import { checkFunctionTurns, type TurnSummary } from './check-function-turns.ts'
 import type { HistoryIssue } from './history-issue.ts';
 import { listRequiredThoughtSignatures } from './list-required-thought-signatures.ts';
 import {
+  countDataFields,
   isBase64,
   isJsonObject,
   type JsonObject,
@@ -39,6 +40,50 @@ export function validateHistory(
   contents: unknown,
   options: ValidateHistoryOptions = {},
 ): HistoryIssue[] {
+  return checkHistory(contents, options, undefined);
+}
+
+/**
+ * What {@link validateHistoryCached} remembers about a content it found valid: its summary for the
+ * pairing rules, and what it looked like then (the parts array, their count, the role), so that a
+ * content given a new parts array, a part more or less, or another role is checked again.
+ */
+type CheckedContent = { parts: unknown; partCount: number; role: unknown; turn: TurnSummary };
+
+/**
+ * Contents a {@link validateHistoryCached} caller found valid, kept for as long as the contents
+ * live. @internal
+ */
+export type HistoryCheckCache = WeakMap<object, CheckedContent>;
+
+/** A new, empty {@link HistoryCheckCache}. @internal */
+export function createHistoryCheckCache(): HistoryCheckCache {
+  return new WeakMap();
+}
+
+/**
+ * {@link validateHistory} for a history that grows by appending, such as a chat's: each content
+ * found valid is remembered in `cache` and not walked again (only the pairing rules, which span
+ * contents, run over the whole list each time, on the remembered summaries). The same issues as
+ * `validateHistory`, for contents that are not changed in place once checked: a content is checked
+ * again when it gets a new parts array, another number of parts or another role, but not when a
+ * part object is edited in place (histories are append-only: gemloop never edits a content it
+ * returned, and its results say not to).
+ * @internal
+ */
+export function validateHistoryCached(
+  contents: unknown,
+  cache: HistoryCheckCache,
+  options: ValidateHistoryOptions = {},
+): HistoryIssue[] {
+  return checkHistory(contents, options, cache);
+}
+
+function checkHistory(
+  contents: unknown,
+  options: ValidateHistoryOptions,
+  cache: HistoryCheckCache | undefined,
+): HistoryIssue[] {
   if (!Array.isArray(contents)) {
     return [
       {
@@ -59,9 +104,30 @@ export function validateHistory(
     ];
   }
   const issues: HistoryIssue[] = [];
-  const turns: TurnSummary[] = [];
+  const turns: TurnSummary[] = new Array(contents.length);
   for (let index = 0; index < contents.length; index++) {
-    turns.push(checkContent(contents[index], index, issues));
+    const content: unknown = contents[index];
+    if (cache !== undefined && isJsonObject(content)) {
+      const parts = content['parts'];
+      const checked = cache.get(content);
+      if (
+        checked !== undefined &&
+        checked.parts === parts &&
+        checked.role === content['role'] &&
+        checked.partCount === (parts as unknown[]).length
+      ) {
+        turns[index] = checked.turn;
+        continue;
+      }
+      const before = issues.length;
+      const turn = checkContent(content, index, issues);
+      turns[index] = turn;
+      if (issues.length === before && Array.isArray(parts)) {
+        cache.set(content, { parts, partCount: parts.length, role: content['role'], turn });
+      }
+      continue;
+    }
+    turns[index] = checkContent(content, index, issues);
   }
   checkFunctionTurns(turns, issues);
   if (options.requireThoughtSignatures === true) {
@@ -80,6 +146,7 @@ export function validateHistory(
       });
     }
   }
+  if (issues.length < 2) return issues;
   // Stable sort: issues read in history order whatever check found them.
   return issues.sort(
     (a, b) => a.contentIndex - b.contentIndex || (a.partIndex ?? -1) - (b.partIndex ?? -1),
@@ -87,13 +154,12 @@ export function validateHistory(
 }
 
 function checkContent(content: unknown, index: number, issues: HistoryIssue[]): TurnSummary {
-  const turn: TurnSummary = { index, role: 'invalid', calls: [], responses: [], otherParts: 0 };
-  const at = `contents[${index}]`;
+  const turn: TurnSummary = { role: 'invalid', calls: [], responses: [], otherParts: 0 };
   if (!isJsonObject(content)) {
     issues.push({
       code: 'invalid-content',
       contentIndex: index,
-      message: `${at} must be an object { role, parts }; got ${describe(content)}.`,
+      message: `contents[${index}] must be an object { role, parts }; got ${describe(content)}.`,
     });
     return turn;
   }
@@ -105,7 +171,7 @@ function checkContent(content: unknown, index: number, issues: HistoryIssue[]): 
       code: 'invalid-role',
       contentIndex: index,
       message:
-        `${at}.role is ${JSON.stringify(role)}; the API accepts only 'user' and 'model'. ` +
+        `contents[${index}].role is ${JSON.stringify(role)}; the API accepts only 'user' and 'model'. ` +
         "Function responses go in a 'user' content; system text goes in systemInstruction.",
     });
   }
@@ -114,7 +180,7 @@ function checkContent(content: unknown, index: number, issues: HistoryIssue[]): 
     issues.push({
       code: 'empty-parts',
       contentIndex: index,
-      message: `${at}.parts is empty; every content needs at least one part. Drop the content or add a part.`,
+      message: `contents[${index}].parts is empty; every content needs at least one part. Drop the content or add a part.`,
     });
     return turn;
   }
@@ -122,7 +188,7 @@ function checkContent(content: unknown, index: number, issues: HistoryIssue[]): 
     issues.push({
       code: 'invalid-part',
       contentIndex: index,
-      message: `${at}.parts must be an array of parts; got ${describe(parts)}.`,
+      message: `contents[${index}].parts must be an array of parts; got ${describe(parts)}.`,
     });
     return turn;
   }
@@ -139,76 +205,121 @@ function checkPart(
   turn: TurnSummary,
   issues: HistoryIssue[],
 ): void {
-  const at = `contents[${contentIndex}].parts[${partIndex}]`;
-  const issue = (code: HistoryIssue['code'], message: string): void => {
-    issues.push({ code, contentIndex, partIndex, message });
-  };
   if (!isJsonObject(part)) {
-    issue(
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'invalid-part',
-      `${at} must be an object such as { text: '...' }; got ${describe(part)}.`,
+      (at) => `${at} must be an object such as { text: '...' }; got ${describe(part)}.`,
     );
     return;
   }
-  const fields = listDataFields(part);
-  if (fields.length === 0) {
-    issue(
+  const fieldCount = countDataFields(part);
+  if (fieldCount === 0) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'missing-part-data',
-      `${at} sets none of text, inlineData, fileData, functionCall, functionResponse, executableCode, ` +
+      (at) =>
+        `${at} sets none of text, inlineData, fileData, functionCall, functionResponse, executableCode, ` +
         'codeExecutionResult, toolCall, toolResponse. Drop it (a signature-only part belongs on the part next to it).',
     );
-  } else if (fields.length > 1) {
-    issue(
+  } else if (fieldCount > 1) {
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'multiple-part-data',
-      `${at} sets ${fields.join(' and ')}; a part carries exactly one of them. Split it into one part each.`,
+      (at) =>
+        `${at} sets ${listDataFields(part).join(' and ')}; a part carries exactly one of them. Split it into one part each.`,
     );
   }
   const text = part['text'];
   if (text !== undefined && text !== null && typeof text !== 'string') {
-    issue(
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'invalid-text',
-      `${at}.text must be a string; got ${describe(text)}. Convert the value first, e.g. String(value) or JSON.stringify(value).`,
+      (at) =>
+        `${at}.text must be a string; got ${describe(text)}. Convert the value first, e.g. String(value) or JSON.stringify(value).`,
     );
   }
   const signature = readThoughtSignature(part);
   if (signature !== undefined && (typeof signature !== 'string' || !isBase64(signature))) {
-    issue(
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'invalid-thought-signature',
-      `${at}.thoughtSignature must be a base64 string, sent back exactly as the model returned it; got ${describe(signature)}.`,
+      (at) =>
+        `${at}.thoughtSignature must be a base64 string, sent back exactly as the model returned it; got ${describe(signature)}.`,
     );
   }
   const call = readFunctionCall(part);
   if (call !== undefined) {
-    checkFunctionCall(call, at, issue, turn, partIndex);
+    checkFunctionCall(call, issues, contentIndex, turn, partIndex);
   } else {
     const response = readFunctionResponse(part);
-    if (response !== undefined) checkFunctionResponse(response, at, issue, turn, partIndex);
+    if (response !== undefined)
+      checkFunctionResponse(response, issues, contentIndex, turn, partIndex);
     else turn.otherParts++;
   }
 }
 
-type IssueSink = (code: HistoryIssue['code'], message: string) => void;
+/** Adds an issue of one part; its name (`contents[3].parts[0]`) is built only then. */
+function pushPartIssue(
+  issues: HistoryIssue[],
+  contentIndex: number,
+  partIndex: number,
+  code: HistoryIssue['code'],
+  message: (at: string) => string,
+): void {
+  issues.push({
+    code,
+    contentIndex,
+    partIndex,
+    message: message(`contents[${contentIndex}].parts[${partIndex}]`),
+  });
+}
 
 function checkFunctionCall(
   call: unknown,
-  at: string,
-  issue: IssueSink,
+  issues: HistoryIssue[],
+  contentIndex: number,
   turn: TurnSummary,
   partIndex: number,
 ): void {
   if (!isJsonObject(call)) {
-    issue('invalid-function-call', `${at}.functionCall must be an object { name, args }.`);
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-function-call',
+      (at) => `${at}.functionCall must be an object { name, args }.`,
+    );
     return;
   }
   const name = readName(call);
   if (name === undefined) {
-    issue('invalid-function-call', `${at}.functionCall needs a non-empty string name.`);
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
+      'invalid-function-call',
+      (at) => `${at}.functionCall needs a non-empty string name.`,
+    );
   }
   const args = call['args'];
   if (args !== undefined && args !== null && !isJsonObject(args)) {
-    issue(
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'invalid-function-call',
-      `${at}.functionCall.args must be a JSON object of arguments; got ${describe(args)}.`,
+      (at) => `${at}.functionCall.args must be a JSON object of arguments; got ${describe(args)}.`,
     );
   }
   turn.calls.push({ partIndex, id: readId(call), name });
@@ -216,30 +327,40 @@ function checkFunctionCall(
 
 function checkFunctionResponse(
   response: unknown,
-  at: string,
-  issue: IssueSink,
+  issues: HistoryIssue[],
+  contentIndex: number,
   turn: TurnSummary,
   partIndex: number,
 ): void {
   if (!isJsonObject(response)) {
-    issue(
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'invalid-function-response',
-      `${at}.functionResponse must be an object { name, response }.`,
+      (at) => `${at}.functionResponse must be an object { name, response }.`,
     );
     return;
   }
   const name = readName(response);
   if (name === undefined) {
-    issue(
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'invalid-function-response',
-      `${at}.functionResponse needs the non-empty name of the function it answers.`,
+      (at) => `${at}.functionResponse needs the non-empty name of the function it answers.`,
     );
   }
   const payload = response['response'];
   if (payload !== undefined && payload !== null && !isJsonObject(payload)) {
-    issue(
+    pushPartIssue(
+      issues,
+      contentIndex,
+      partIndex,
       'function-response-not-object',
-      `${at}.functionResponse.response must be a JSON object; got ${describe(payload)}. ` +
+      (at) =>
+        `${at}.functionResponse.response must be a JSON object; got ${describe(payload)}. ` +
         'Wrap the value: { output: value } (or { error: message } for a failure).',
     );
   }
