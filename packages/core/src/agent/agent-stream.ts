@@ -78,16 +78,7 @@ export function createAgentStream<Output>(
     return event;
   };
 
-  const begin = validSignal
-    ? start
-    : () =>
-        Promise.reject(
-          new InvalidArgumentError({
-            argument: 'options.signal',
-            message:
-              'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(60_000) or controller.signal.',
-          }),
-        );
+  const begin = validSignal ? start : () => Promise.reject(invalidSignalError());
   const result = begin((event) => {
     if (ended) return;
     queue.push(event as AgentEvent<Output>);
@@ -177,6 +168,15 @@ export function createAgentStream<Output>(
       });
     },
   };
+}
+
+/** The error for a run's `options.signal` that is not an AbortSignal. @internal */
+export function invalidSignalError(): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: 'options.signal',
+    message:
+      'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(60_000) or controller.signal.',
+  });
 }
 
 /** Duck-typed, like the client's check: a signal from another realm fails `instanceof`. */

@@ -4,7 +4,7 @@ import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
 import type { AgentResult } from './agent-result.ts';
-import { type AgentStream, createAgentStream } from './agent-stream.ts';
+import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
@@ -92,9 +92,9 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       const { signal, history, historyModel } = checked;
       const controller = new AbortController();
       const unfollow = follow(signal, controller);
+      if (unfollow === undefined) return Promise.reject(invalidSignalError());
       const result = runLoop(config, input, {
-        // A value that is not a signal goes to the loop as it is, which refuses it.
-        signal: unfollow === undefined ? (signal as AbortSignal) : controller.signal,
+        signal: controller.signal,
         streaming: false,
         emit: undefined,
         history,
@@ -104,7 +104,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       inFlight.add(entry);
       const settle = (): void => {
         inFlight.delete(entry);
-        unfollow?.();
+        unfollow();
       };
       result.then(settle, settle);
       return result;
@@ -180,6 +180,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   return agent;
 }
 
+const noop = (): void => {};
+
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
 
@@ -193,7 +195,7 @@ function follow(
   signal: AbortSignal | undefined,
   controller: AbortController,
 ): (() => void) | undefined {
-  if (signal === undefined) return () => {};
+  if (signal === undefined) return noop;
   if (
     typeof signal !== 'object' ||
     signal === null ||
@@ -204,7 +206,7 @@ function follow(
   }
   if (signal.aborted) {
     controller.abort(signal.reason);
-    return () => {};
+    return noop;
   }
   const onAbort = (): void => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });

@@ -1,11 +1,9 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { Content } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput } from './agent-options.ts';
 import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
-import { isAbortSignal } from './agent-stream.ts';
 import { callModel, type EmitEvent } from './call-model.ts';
 import { createResumeStep, createStep } from './create-step.ts';
 import { signModelTurn } from './ensure-thought-signatures.ts';
@@ -28,6 +26,7 @@ import { RunTracker } from './run-tracker.ts';
 
 /** How a run is driven. @internal */
 export type RunLoopOptions = {
+  /** Checked by the callers (`run`, `stream`): always an AbortSignal here. */
   signal: AbortSignal;
   /** Model calls use `streamGenerateContent` (and emit deltas). */
   streaming: boolean;
@@ -49,13 +48,6 @@ export async function runLoop<Output>(
   input: AgentInput,
   { signal, streaming, emit, history, historyModel }: RunLoopOptions,
 ): Promise<AgentResult<Output>> {
-  if (!isAbortSignal(signal)) {
-    throw new InvalidArgumentError({
-      argument: 'options.signal',
-      message:
-        'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(60_000) or controller.signal.',
-    });
-  }
   const { contents, inputLength } = normalizeInput(input, {
     history,
     historyModel,
@@ -67,7 +59,11 @@ export async function runLoop<Output>(
   const run = new RunTracker(contents, inputLength);
   const { now, logger } = config;
 
-  const endStep = async (step: AgentStep): Promise<void> => {
+  /**
+   * Records a step and calls `onStepEnd`. Returns a promise only when there is a hook to wait for:
+   * without one, ending a step costs no promise and no trip through the microtask queue.
+   */
+  const endStep = (step: AgentStep): Promise<void> | undefined => {
     run.steps.push(step);
     if (isLevelEnabled(logger, 'debug')) {
       logger.debug(
@@ -82,9 +78,11 @@ export async function runLoop<Output>(
       );
     }
     emit?.({ type: 'step-end', step });
-    if (config.onStepEnd !== undefined) {
+    const onStepEnd = config.onStepEnd;
+    if (onStepEnd === undefined) return undefined;
+    return (async () => {
       try {
-        await config.onStepEnd(step, { steps: run.steps, contents: run.contents });
+        await onStepEnd(step, { steps: run.steps, contents: run.contents });
       } catch (thrown) {
         const error = config.redact(thrown);
         throw new AgentRunError({
@@ -93,13 +91,16 @@ export async function runLoop<Output>(
           cause: error,
         });
       }
-    }
+    })();
   };
 
   /** Whether a stop condition holds; one that throws fails the run with its history. */
   const shouldStop = (): boolean => {
+    const conditions = config.stopWhen;
+    if (conditions.length === 0) return false;
     try {
-      return config.stopWhen.some((condition) => condition({ steps: run.steps }));
+      for (const condition of conditions) if (condition({ steps: run.steps })) return true;
+      return false;
     } catch (thrown) {
       const error = config.redact(thrown);
       throw new AgentRunError({
@@ -130,7 +131,8 @@ export async function runLoop<Output>(
       if (call.usage !== undefined) run.addUsage(call.usage);
       if (call.grounding !== undefined) run.grounding.push(call.grounding);
     }
-    await endStep(step);
+    const ending = endStep(step);
+    if (ending !== undefined) await ending;
     if (result.aborted)
       throw new AgentAbortedError({ phase: 'tool-calls', run: run.state(), cause: signal.reason });
     if (result.failure !== undefined) throw result.failure(run.state());
@@ -219,7 +221,8 @@ export async function runLoop<Output>(
 
     if (outcome.type === 'reask') {
       if (reasks >= config.maxReasks || !stepsLeft) {
-        await endStep(step);
+        const ending = endStep(step);
+        if (ending !== undefined) await ending;
         throw new InvalidModelResponseError({
           reason: outcome.reason,
           finishReason: step.finishReason,
@@ -237,7 +240,8 @@ export async function runLoop<Output>(
       // The bad answer is not appended (it may be empty or hold a broken call); the note is a
       // user content of its own after the history.
       run.append({ role: 'user', parts: [{ text: note }] });
-      await endStep(step);
+      const ending = endStep(step);
+      if (ending !== undefined) await ending;
       continue;
     }
 
@@ -263,7 +267,8 @@ export async function runLoop<Output>(
         step.appended = true;
       }
       if (config.output === undefined) {
-        await endStep(step);
+        const ending = endStep(step);
+        if (ending !== undefined) await ending;
         return finish('stop');
       }
       let parsed: Awaited<ReturnType<typeof config.output.parse>>;
@@ -272,7 +277,8 @@ export async function runLoop<Output>(
       } catch (thrown) {
         // A transform or refinement of the output schema threw: the schema's failure, not the
         // model's, so it is not re-asked; the answer stays in the history.
-        await endStep(step);
+        const ending = endStep(step);
+        if (ending !== undefined) await ending;
         const error = config.redact(thrown);
         throw new AgentRunError({
           message: `The output schema threw while checking the answer of step ${step.stepNumber}: ${describeThrown(error)}`,
@@ -281,7 +287,8 @@ export async function runLoop<Output>(
         });
       }
       if (parsed.success) {
-        await endStep(step);
+        const ending = endStep(step);
+        if (ending !== undefined) await ending;
         return finish('stop', { output: parsed.value });
       }
       if (config.outputMode === 'final-call' && kind === 'tools') {
@@ -289,11 +296,13 @@ export async function runLoop<Output>(
         kind = 'final-output';
         reasks = 0;
         run.append({ role: 'user', parts: [{ text: FINAL_OUTPUT_NOTE }] });
-        await endStep(step);
+        const ending = endStep(step);
+        if (ending !== undefined) await ending;
         continue;
       }
       if (reasks >= config.maxReasks || !stepsLeft) {
-        await endStep(step);
+        const ending = endStep(step);
+        if (ending !== undefined) await ending;
         throw new OutputValidationError({
           text: step.text,
           issues: parsed.issues,
@@ -304,7 +313,8 @@ export async function runLoop<Output>(
       const note = outputReaskNote(parsed.issues.map(formatIssue));
       step.reask = { reason: 'invalid-output', note };
       run.append({ role: 'user', parts: [{ text: note }] });
-      await endStep(step);
+      const ending = endStep(step);
+      if (ending !== undefined) await ending;
       continue;
     }
 
@@ -314,7 +324,8 @@ export async function runLoop<Output>(
       run.append(content);
       step.appended = true;
     }
-    await endStep(step);
+    const ending = endStep(step);
+    if (ending !== undefined) await ending;
     if (outcome.type === 'max-tokens') return finish('max-tokens');
     if (outcome.type === 'content-filter')
       return finish('content-filter', { blocked: outcome.blocked });
