@@ -1,4 +1,4 @@
-import type { HistoryCheckCache } from '../history/validate-history.ts';
+import type { HistoryCheckCache } from '../history/validate-history-cached.ts';
 import type { Redactor } from '../http/client-redactor.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
-import { type HistoryCheckCache, validateHistoryCached } from '../history/validate-history.ts';
+import type { HistoryCheckCache } from '../history/validate-history-cached.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { AgentInput } from './agent-options.ts';
@@ -61,7 +61,7 @@ export function normalizeInput(
       : [...history, ...inputContents.contents];
   const inputLength =
     (history?.length ?? 0) + (inputContents.isHistory ? inputContents.contents.length : 0);
-  const issues = validateHistoryCached(contents, options.historyChecks);
+  const issues = options.historyChecks.validate(contents);
   if (issues.length > 0) throw new InvalidHistoryError({ issues });
   const last = contents[contents.length - 1] as Content;
   if (last.role === 'model' && !last.parts.some((part) => readFunctionCall(part) !== undefined)) {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { createHistoryCheckCache } from '../history/validate-history.ts';
+import { createHistoryCheckCache } from '../history/validate-history-cached.ts';
 import { checkGenerationConfig } from '../http/check-request-fields.ts';
 import { redactorOf } from '../http/client-redactor.ts';
 import { checkLogger } from '../logging/check-logger.ts';

@@ -84,14 +84,15 @@ export function createChatSession<Output = undefined>(
         sessionId: id,
       });
     }
-    turns.forEach((turn: unknown, index) => {
+    for (let index = 0; index < turns.length; index++) {
+      const turn: unknown = turns[index];
       if (typeof turn !== 'object' || turn === null || !Array.isArray((turn as ChatTurn).contents))
         throw new ChatStoreError({
           message: `The chat history store's load("${id}") returned turn ${index} without a contents array.`,
           operation: 'load',
           sessionId: id,
         });
-    });
+    }
     return turns as ChatTurn[];
   };
 

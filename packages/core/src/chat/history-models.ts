@@ -42,6 +42,8 @@ function producerOf(
   turnsWithoutModel: 'same-model' | 'other-model',
 ): string | undefined {
   const recorded: unknown = turn.model;
+  // The usual case, checked first: every stored turn names the agent's model as given.
+  if (recorded === model) return undefined;
   if (typeof recorded !== 'string' || recorded === '') {
     return turnsWithoutModel === 'other-model' ? UNKNOWN_MODEL : undefined;
   }

@@ -93,9 +93,17 @@ export function selectHistory(
       unitEnd = index;
     }
   }
-  const contents: Content[] = [];
+  let count = 0;
   for (let index = start; index < turns.length; index++) {
-    for (const content of (turns[index] as ChatTurn).contents) contents.push(content);
+    count += (turns[index] as ChatTurn).contents.length;
+  }
+  const contents: Content[] = new Array(count);
+  let next = 0;
+  for (let index = start; index < turns.length; index++) {
+    const turnContents = (turns[index] as ChatTurn).contents;
+    for (let position = 0; position < turnContents.length; position++) {
+      contents[next++] = turnContents[position] as Content;
+    }
   }
   return {
     contents,

@@ -27,11 +27,17 @@ export type TurnSummary = {
  * when the calls have ids, same names); calls and responses never share a content.
  *
  * `turns[index]` summarises `contents[index]`. One pass with no allocation for a history that
- * follows the rules: messages are built only for the issues found.
+ * follows the rules: messages are built only for the issues found. The rules at an index look at
+ * its neighbours only, so a caller who knows `turns[0..from]` followed them (as the whole list
+ * they were) checks from `from` on.
  * @internal
  */
-export function checkFunctionTurns(turns: readonly TurnSummary[], issues: HistoryIssue[]): void {
-  for (let index = 0; index < turns.length; index++) {
+export function checkFunctionTurns(
+  turns: readonly TurnSummary[],
+  issues: HistoryIssue[],
+  from = 0,
+): void {
+  for (let index = from; index < turns.length; index++) {
     const turn = turns[index] as TurnSummary;
     const hasCalls = turn.calls.length > 0;
     const hasResponses = turn.responses.length > 0;

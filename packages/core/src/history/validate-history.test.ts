@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listFixtures, readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
-import {
-  createHistoryCheckCache,
-  validateHistory,
-  validateHistoryCached,
-} from './validate-history.ts';
+import { validateHistory } from './validate-history.ts';
 
 const user = (text: string) => ({ role: 'user', parts: [{ text }] });
 const call = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -268,85 +264,5 @@ describe('validateHistory', () => {
       'contents[2] has 1 functionResponse part(s) for the 2 call(s) of contents[1] (a, b). ' +
         'Send exactly one response per call, all in this content, in call order.',
     );
-  });
-});
-
-describe('validateHistoryCached', () => {
-  /** A content whose parts count the times an entry is read (a full check reads every part). */
-  const counted = (content: { role: string; parts: unknown[] }) => {
-    const reads = { count: 0 };
-    const parts = new Proxy(content.parts, {
-      get(target, key, receiver) {
-        if (typeof key === 'string' && /^\d+$/.test(key)) reads.count++;
-        return Reflect.get(target, key, receiver);
-      },
-    });
-    return { content: { role: content.role, parts }, reads };
-  };
-
-  it('walks a content it found valid once, however often the growing history is checked', () => {
-    const cache = createHistoryCheckCache();
-    const { content: first, reads } = counted(user('Hello'));
-    const history: unknown[] = [first];
-    expect(validateHistoryCached(history, cache)).toEqual([]);
-    const afterFirst = reads.count;
-    expect(afterFirst).toBeGreaterThan(0);
-    for (let turn = 0; turn < 5; turn++) {
-      history.push({ role: 'model', parts: [{ text: `Answer ${turn}` }] }, user(`More ${turn}`));
-      expect(validateHistoryCached(history, cache)).toEqual([]);
-    }
-    expect(reads.count).toBe(afterFirst);
-  });
-
-  it('finds the same issues as validateHistory, in contents checked before and new ones', () => {
-    const cache = createHistoryCheckCache();
-    const history: unknown[] = [
-      user('Weather?'),
-      { role: 'model', parts: [call('weather', { id: 'a' })] },
-    ];
-    expect(validateHistoryCached(history, cache)).toEqual([]);
-    // The pairing rules span contents: a wrong answer to a call checked earlier is still found.
-    history.push({ role: 'user', parts: [response('weather', { id: 'b' })] });
-    expect(validateHistoryCached(history, cache)).toEqual(validateHistory(history));
-    expect(validateHistoryCached(history, cache).map((issue) => issue.code)).toEqual([
-      'function-response-id-mismatch',
-    ]);
-    history.push({ role: 'tool', parts: [{ text: 42 }] });
-    expect(validateHistoryCached(history, cache)).toEqual(validateHistory(history));
-  });
-
-  it('checks a content again when it gets another part, a new parts array or another role', () => {
-    const cache = createHistoryCheckCache();
-    const content: { role: string; parts: unknown[] } = { role: 'user', parts: [{ text: 'Hi' }] };
-    expect(validateHistoryCached([content], cache)).toEqual([]);
-    content.parts.push({});
-    expect(validateHistoryCached([content], cache).map((issue) => issue.code)).toEqual([
-      'missing-part-data',
-    ]);
-    content.parts = [{ text: 'Hi' }];
-    expect(validateHistoryCached([content], cache)).toEqual([]);
-    content.parts = [{ text: 7 }];
-    expect(validateHistoryCached([content], cache).map((issue) => issue.code)).toEqual([
-      'invalid-text',
-    ]);
-    content.parts = [{ text: 'Hi' }];
-    expect(validateHistoryCached([content], cache)).toEqual([]);
-    content.role = 'system';
-    expect(validateHistoryCached([content], cache).map((issue) => issue.code)).toEqual([
-      'invalid-role',
-    ]);
-  });
-
-  it('does not remember a content with an issue', () => {
-    const cache = createHistoryCheckCache();
-    const { content, reads } = counted({ role: 'user', parts: [{ text: 1 }] });
-    expect(validateHistoryCached([content], cache).map((issue) => issue.code)).toEqual([
-      'invalid-text',
-    ]);
-    const afterFirst = reads.count;
-    expect(validateHistoryCached([content], cache).map((issue) => issue.code)).toEqual([
-      'invalid-text',
-    ]);
-    expect(reads.count).toBeGreaterThan(afterFirst);
   });
 });

@@ -40,50 +40,27 @@ export function validateHistory(
   contents: unknown,
   options: ValidateHistoryOptions = {},
 ): HistoryIssue[] {
-  return checkHistory(contents, options, undefined);
+  return checkHistory(contents, options);
+}
+
+function checkHistory(contents: unknown, options: ValidateHistoryOptions): HistoryIssue[] {
+  const listIssues = checkList(contents);
+  if (listIssues !== undefined) return listIssues;
+  const list = contents as unknown[];
+  const issues: HistoryIssue[] = [];
+  const turns: TurnSummary[] = new Array(list.length);
+  for (let index = 0; index < list.length; index++) {
+    turns[index] = checkContent(list[index], index, issues);
+  }
+  checkFunctionTurns(turns, issues);
+  return finishIssues(list, turns, issues, options);
 }
 
 /**
- * What {@link validateHistoryCached} remembers about a content it found valid: its summary for the
- * pairing rules, and what it looked like then (the parts array, their count, the role), so that a
- * content given a new parts array, a part more or less, or another role is checked again.
+ * The issues of `contents` as a list (not an array, empty), or `undefined` when it is a non-empty
+ * array. @internal
  */
-type CheckedContent = { parts: unknown; partCount: number; role: unknown; turn: TurnSummary };
-
-/**
- * Contents a {@link validateHistoryCached} caller found valid, kept for as long as the contents
- * live. @internal
- */
-export type HistoryCheckCache = WeakMap<object, CheckedContent>;
-
-/** A new, empty {@link HistoryCheckCache}. @internal */
-export function createHistoryCheckCache(): HistoryCheckCache {
-  return new WeakMap();
-}
-
-/**
- * {@link validateHistory} for a history that grows by appending, such as a chat's: each content
- * found valid is remembered in `cache` and not walked again (only the pairing rules, which span
- * contents, run over the whole list each time, on the remembered summaries). The same issues as
- * `validateHistory`, for contents that are not changed in place once checked: a content is checked
- * again when it gets a new parts array, another number of parts or another role, but not when a
- * part object is edited in place (histories are append-only: gemloop never edits a content it
- * returned, and its results say not to).
- * @internal
- */
-export function validateHistoryCached(
-  contents: unknown,
-  cache: HistoryCheckCache,
-  options: ValidateHistoryOptions = {},
-): HistoryIssue[] {
-  return checkHistory(contents, options, cache);
-}
-
-function checkHistory(
-  contents: unknown,
-  options: ValidateHistoryOptions,
-  cache: HistoryCheckCache | undefined,
-): HistoryIssue[] {
+export function checkList(contents: unknown): HistoryIssue[] | undefined {
   if (!Array.isArray(contents)) {
     return [
       {
@@ -103,33 +80,19 @@ function checkHistory(
       },
     ];
   }
-  const issues: HistoryIssue[] = [];
-  const turns: TurnSummary[] = new Array(contents.length);
-  for (let index = 0; index < contents.length; index++) {
-    const content: unknown = contents[index];
-    if (cache !== undefined && isJsonObject(content)) {
-      const parts = content['parts'];
-      const checked = cache.get(content);
-      if (
-        checked !== undefined &&
-        checked.parts === parts &&
-        checked.role === content['role'] &&
-        checked.partCount === (parts as unknown[]).length
-      ) {
-        turns[index] = checked.turn;
-        continue;
-      }
-      const before = issues.length;
-      const turn = checkContent(content, index, issues);
-      turns[index] = turn;
-      if (issues.length === before && Array.isArray(parts)) {
-        cache.set(content, { parts, partCount: parts.length, role: content['role'], turn });
-      }
-      continue;
-    }
-    turns[index] = checkContent(content, index, issues);
-  }
-  checkFunctionTurns(turns, issues);
+  return undefined;
+}
+
+/**
+ * Adds the missing-signature issues (with `requireThoughtSignatures`) and sorts the issues in
+ * history order. @internal
+ */
+export function finishIssues(
+  contents: readonly unknown[],
+  turns: readonly TurnSummary[],
+  issues: HistoryIssue[],
+  options: ValidateHistoryOptions,
+): HistoryIssue[] {
   if (options.requireThoughtSignatures === true) {
     for (const required of listRequiredThoughtSignatures(contents)) {
       if (required.signed) continue;
@@ -153,7 +116,11 @@ function checkHistory(
   );
 }
 
-function checkContent(content: unknown, index: number, issues: HistoryIssue[]): TurnSummary {
+/**
+ * Checks one content (its role and parts) and summarises it for the pairing rules; its issues go
+ * to `issues`. @internal
+ */
+export function checkContent(content: unknown, index: number, issues: HistoryIssue[]): TurnSummary {
   const turn: TurnSummary = { role: 'invalid', calls: [], responses: [], otherParts: 0 };
   if (!isJsonObject(content)) {
     issues.push({
