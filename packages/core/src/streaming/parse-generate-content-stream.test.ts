@@ -108,6 +108,17 @@ describe('parseGenerateContentStream', () => {
       expect(chunks).toEqual([text('a')]);
     });
 
+    it('ignores a byte-order mark split across reads, and keeps U+FEFF anywhere else', async () => {
+      const bytes = encoder.encode(`\uFEFF${event(text('\uFEFFa'))}`);
+      const { chunks, error } = await collect([
+        bytes.subarray(0, 1),
+        bytes.subarray(1, 2),
+        bytes.subarray(2),
+      ]);
+      expect(error).toBeUndefined();
+      expect(chunks).toEqual([text('\uFEFFa')]);
+    });
+
     it('yields the same objects JSON.parse made, unknown fields included', async () => {
       const value = { ...text('a'), futureField: { x: [1, 2] } };
       const { chunks } = await collect([event(value)]);
