@@ -71,6 +71,37 @@ describe('createAttemptSignal', () => {
     expect(attempt.signal.aborted).toBe(false);
   });
 
+  it('calls the onAbort callback once, right after the signal aborts, whatever aborted it', () => {
+    vi.useFakeTimers();
+    const seen: string[] = [];
+    const timed = createAttemptSignal({ timeoutMs: 100 });
+    timed.onAbort(() => seen.push(`timeout ${timed.signal.aborted}`));
+    vi.advanceTimersByTime(100);
+    const caller = new AbortController();
+    const followed = createAttemptSignal({ signal: caller.signal, timeoutMs: 100 });
+    followed.onAbort(() => seen.push(`caller ${String(followed.signal.reason)}`));
+    caller.abort('why');
+    const released = createAttemptSignal({ timeoutMs: 100 });
+    released.onAbort(() => seen.push('released'));
+    released.abort();
+    released.abort();
+    expect(seen).toEqual(['timeout true', 'caller why', 'released']);
+  });
+
+  it('does not call onAbort after dispose, nor when the attempt had already aborted', () => {
+    vi.useFakeTimers();
+    const callback = vi.fn();
+    const disposed = createAttemptSignal({ timeoutMs: 100 });
+    disposed.onAbort(callback);
+    disposed.dispose();
+    disposed.abort();
+    const early = createAttemptSignal({ signal: AbortSignal.abort('before'), timeoutMs: 100 });
+    early.onAbort(callback);
+    early.abort();
+    vi.advanceTimersByTime(1_000);
+    expect(callback).not.toHaveBeenCalled();
+  });
+
   it('treats a limit beyond what setTimeout can hold as no limit', () => {
     vi.useFakeTimers();
     const attempt = createAttemptSignal({ timeoutMs: Number.POSITIVE_INFINITY });

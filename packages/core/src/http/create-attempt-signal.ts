@@ -7,6 +7,13 @@ export type AttemptSignal = {
   restartTimer(): void;
   /** Stops the time limit while the consumer holds a chunk: a slow consumer is not an idle server. */
   pauseTimer(): void;
+  /**
+   * Registers a function to call right after the attempt aborts (once; replacing any earlier one),
+   * for code that would otherwise add an `abort` listener to `signal`: an event listener costs 1
+   * to 2 us to add and remove on Node 20. It is not called when the attempt had already aborted,
+   * nor after `dispose`.
+   */
+  onAbort(callback: () => void): void;
   /** Aborts the attempt, e.g. to release the connection when the consumer stops reading. */
   abort(): void;
   /** Stops the timer and detaches from the caller's signal. Call it when the attempt ends. */
@@ -55,10 +62,11 @@ class TimedAttemptSignal implements AttemptSignal {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #startedAt = 0;
   #running = false;
+  #abortCallback: (() => void) | undefined = undefined;
   // Bound once: the caller's signal and setTimeout need functions.
   readonly #onCallerAbort = (): void => {
     this.#stopTimer();
-    this.#controller.abort(this.#callerSignal?.reason);
+    this.#abortWith(this.#callerSignal?.reason);
   };
   readonly #onTimer = (): void => this.#checkTimer();
 
@@ -91,15 +99,29 @@ class TimedAttemptSignal implements AttemptSignal {
     this.#running = false;
   }
 
+  onAbort(callback: () => void): void {
+    if (!this.#controller.signal.aborted) this.#abortCallback = callback;
+  }
+
   abort(): void {
     this.#stopTimer();
     this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
-    this.#controller.abort(new DOMException('The request was released', 'AbortError'));
+    this.#abortWith(new DOMException('The request was released', 'AbortError'));
   }
 
   dispose(): void {
     this.#stopTimer();
+    this.#abortCallback = undefined;
     this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
+  }
+
+  /** Aborts the signal (its listeners, fetch's among them, run first), then the callback. */
+  #abortWith(reason: unknown): void {
+    if (this.#controller.signal.aborted) return;
+    this.#controller.abort(reason);
+    const callback = this.#abortCallback;
+    this.#abortCallback = undefined;
+    callback?.();
   }
 
   #startTimer(): void {
@@ -128,7 +150,7 @@ class TimedAttemptSignal implements AttemptSignal {
     this.#timedOut = true;
     this.#running = false;
     this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
-    this.#controller.abort(
+    this.#abortWith(
       new DOMException(`The attempt timed out after ${this.#timeoutMs} ms`, 'TimeoutError'),
     );
   }

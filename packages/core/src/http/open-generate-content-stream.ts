@@ -82,6 +82,7 @@ export async function* openGenerateContentStream({
           url,
           method: METHOD,
           signal: attemptSignal.signal,
+          watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
           errorContext: { responseHeaders: response.headers, attempt, auth: client.auth, redact },
         });
         // Restarting the timer here makes the limit apply again to the first chunk.

@@ -21,6 +21,13 @@ export type ParseGenerateContentStreamOptions = {
   /** Aborting rejects the pending read with `signal.reason` and cancels the body. */
   signal?: AbortSignal | undefined;
   /**
+   * For a caller that aborts `signal` itself: registers the function to call right after it does,
+   * instead of an `abort` listener on the signal (an event listener costs 1 to 2 us to add and
+   * remove on Node 20, on every request). Called at most once; the function does nothing once the
+   * stream has ended.
+   */
+  watchAbort?: ((onAbort: () => void) => void) | undefined;
+  /**
    * More context for an error object found inside the stream (`responseHeaders`, `attempt`,
    * `auth`, `redact`), passed to `createApiCallError`.
    */
@@ -92,6 +99,7 @@ export async function* parseGenerateContentBatches({
   url,
   method,
   signal,
+  watchAbort,
   errorContext,
   maxEventSize = MAX_EVENT_SIZE,
 }: ParseGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse[]> {
@@ -219,7 +227,8 @@ export async function* parseGenerateContentBatches({
     // Settles a pending read at once (as done); the loop then throws the signal's reason.
     reader.cancel(signal?.reason).catch(ignore);
   };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  if (watchAbort !== undefined) watchAbort(onAbort);
+  else signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
     signal?.throwIfAborted();
@@ -280,7 +289,7 @@ export async function* parseGenerateContentBatches({
       });
     }
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    if (watchAbort === undefined) signal?.removeEventListener('abort', onAbort);
     // Releases the connection when the consumer stops early or anything failed; a no-op when the
     // body was read to the end.
     reader.cancel().catch(ignore);
