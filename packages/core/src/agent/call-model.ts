@@ -13,7 +13,7 @@ export type EmitEvent = ((event: AgentEvent<unknown>) => void) | undefined;
  * unstreamed runs build the same history), with `text-delta` / `thought-delta` events on the way.
  * @internal
  */
-export async function callModel({
+export function callModel({
   gemini,
   request,
   callOptions,
@@ -34,7 +34,19 @@ export async function callModel({
   // added field is slow on Node 20 (callOptions cannot hold a signal: createAgent refuses one).
   const options: CallOptions = callOptions === undefined ? { signal } : { signal, ...callOptions };
   if (options.signal !== signal) options.signal = signal;
+  // Not an async function: a plain call hands back the client's own promise, one less per step.
   if (!streaming) return gemini.generateContent(request, options);
+  return streamModel(gemini, request, options, signal, emit, stepNumber);
+}
+
+async function streamModel(
+  gemini: Gemini,
+  request: GenerateContentRequest,
+  options: CallOptions,
+  signal: AbortSignal,
+  emit: EmitEvent,
+  stepNumber: number,
+): Promise<GenerateContentResponse> {
   const accumulator = createStreamAccumulator();
   for await (const chunk of gemini.streamGenerateContent(request, options)) {
     // A client that does not watch the signal between chunks still stops here.

@@ -116,16 +116,7 @@ export async function executeToolCalls<Output>({
     }
   };
 
-  const runOne = async (pendingCall: PendingCall): Promise<void> => {
-    const started = config.now();
-    const outcome = await runToolCall({
-      config,
-      call: pendingCall.call,
-      toolCallId: pendingCall.toolCallId,
-      stepNumber,
-      contents,
-      signal: turnSignal,
-    });
+  const settleOne = (pendingCall: PendingCall, outcome: ExecuteOutcome, started: number): void => {
     // What a tool or hook failed with goes to the model, the history, the result and maybe a
     // thrown error: a tool calling a Google API with the same key may quote it.
     if (outcome.type === 'error' || outcome.type === 'hook-failed') {
@@ -145,16 +136,35 @@ export async function executeToolCalls<Output>({
     finish(pendingCall, outcome, config.now() - started);
   };
 
+  /** Runs one call; a promise only when the call had something to wait for. */
+  const runOne = (pendingCall: PendingCall): Promise<void> | undefined => {
+    const started = config.now();
+    const outcome = runToolCall({
+      config,
+      call: pendingCall.call,
+      toolCallId: pendingCall.toolCallId,
+      stepNumber,
+      contents,
+      signal: turnSignal,
+    });
+    if (outcome instanceof Promise) {
+      return outcome.then((settled) => settleOne(pendingCall, settled, started));
+    }
+    settleOne(pendingCall, outcome, started);
+    return undefined;
+  };
+
   const limit = Math.min(config.toolConcurrency, pending.length);
   if (pending.length === 1) {
     // One call (the usual turn): no workers to start and join.
-    await runOne(pending[0] as PendingCall);
+    const running = runOne(pending[0] as PendingCall);
+    if (running !== undefined) await running;
   } else {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < pending.length) {
-        const pendingCall = pending[next++] as PendingCall;
-        await runOne(pendingCall);
+        const running = runOne(pending[next++] as PendingCall);
+        if (running !== undefined) await running;
       }
     };
     const workers: Promise<void>[] = [];

@@ -30,86 +30,105 @@ const aborted = Symbol('aborted');
 // The longest delay setTimeout honours.
 const MAX_TIMER_MS = 2_147_483_647;
 
-/**
- * One function call: find the tool, parse the arguments, ask `beforeToolCall`, run `execute`
- * within its time limit. Never throws, and settles as soon as `signal` aborts (a tool that ignores
- * its context signal keeps running in the background, but the run does not wait for it).
- * @internal
- */
-export async function runToolCall<Output>({
-  config,
-  call,
-  toolCallId,
-  stepNumber,
-  contents,
-  signal,
-}: {
+/** What {@link runToolCall} needs to know about one call. @internal */
+export type RunToolCallOptions<Output> = {
   config: AgentConfig<Output>;
   call: FunctionCall;
   toolCallId: string;
   stepNumber: number;
   contents: readonly Content[];
   signal: AbortSignal;
-}): Promise<ExecuteOutcome> {
-  const rawArgs = call.args ?? {};
+};
+
+/**
+ * One function call: find the tool, parse the arguments, ask `beforeToolCall`, run `execute`
+ * within its time limit. Never throws, and settles as soon as `signal` aborts (a tool that ignores
+ * its context signal keeps running in the background, but the run does not wait for it).
+ *
+ * The outcome is returned as it is, not as a promise, when nothing had to be waited for (no
+ * approval hook, a synchronous tool or a call that failed before running): most calls of a turn
+ * then cost no promise at all.
+ * @internal
+ */
+export function runToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const { config, call, signal } = options;
   if (signal.aborted) return { type: 'aborted', args: undefined };
   const tool = config.tools.functions.get(call.name);
   if (tool === undefined) return { type: 'unknown-tool', args: undefined };
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
-  let args = parsed.value;
+  if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsed.value);
+  return start(options, tool, parsed.value);
+}
 
-  if (config.beforeToolCall !== undefined) {
-    let decision: BeforeToolCallDecision | typeof aborted;
-    try {
-      const hook = config.beforeToolCall;
-      decision = await raceAbort(
-        Promise.resolve().then(() =>
-          hook({ toolName: call.name, toolCallId, args, rawArgs, stepNumber, contents, signal }),
-        ),
-        signal,
-      );
-    } catch (error) {
-      return { type: 'hook-failed', error, args };
+/** The rest of {@link runToolCall} when an approval hook decides first. */
+async function runApproved<Output>(
+  options: RunToolCallOptions<Output>,
+  tool: FunctionTool<unknown, unknown>,
+  parsedArgs: unknown,
+): Promise<ExecuteOutcome> {
+  const { config, call, toolCallId, stepNumber, contents, signal } = options;
+  const rawArgs = call.args ?? {};
+  let args = parsedArgs;
+  let decision: BeforeToolCallDecision | typeof aborted;
+  try {
+    const hook = config.beforeToolCall as NonNullable<typeof config.beforeToolCall>;
+    decision = await raceAbort(
+      Promise.resolve().then(() =>
+        hook({ toolName: call.name, toolCallId, args, rawArgs, stepNumber, contents, signal }),
+      ),
+      signal,
+    );
+  } catch (error) {
+    return { type: 'hook-failed', error, args };
+  }
+  if (decision === aborted) return { type: 'aborted', args };
+  const problem = checkDecision(decision);
+  if (problem !== undefined) {
+    // Running the call on a decision nobody can read would approve by accident.
+    return {
+      type: 'hook-failed',
+      invalidDecision: true,
+      error: new InvalidArgumentError({
+        argument: 'beforeToolCall',
+        message: `beforeToolCall returned ${problem} for ${call.name} (${toolCallId}). Return undefined or { type: 'approve' } to run the call, { type: 'deny', message } to refuse it, or { type: 'modify', args } to run it with other arguments.`,
+      }),
+      args,
+    };
+  }
+  if (decision !== undefined && decision !== null) {
+    if (decision.type === 'deny') {
+      const message =
+        typeof decision.message === 'string' && decision.message.trim() !== ''
+          ? decision.message
+          : `The call to ${call.name} was denied by the application. Do not call it again with the same arguments.`;
+      return { type: 'denied', message, args };
     }
-    if (decision === aborted) return { type: 'aborted', args };
-    const problem = checkDecision(decision);
-    if (problem !== undefined) {
-      // Running the call on a decision nobody can read would approve by accident.
-      return {
-        type: 'hook-failed',
-        invalidDecision: true,
-        error: new InvalidArgumentError({
-          argument: 'beforeToolCall',
-          message: `beforeToolCall returned ${problem} for ${call.name} (${toolCallId}). Return undefined or { type: 'approve' } to run the call, { type: 'deny', message } to refuse it, or { type: 'modify', args } to run it with other arguments.`,
-        }),
-        args,
-      };
-    }
-    if (decision !== undefined && decision !== null) {
-      if (decision.type === 'deny') {
-        const message =
-          typeof decision.message === 'string' && decision.message.trim() !== ''
-            ? decision.message
-            : `The call to ${call.name} was denied by the application. Do not call it again with the same arguments.`;
-        return { type: 'denied', message, args };
+    if (decision.type === 'modify') {
+      const reparsed = safeParseArgs(tool, decision.args);
+      if (!reparsed.success) {
+        return {
+          type: 'invalid-args',
+          issues: reparsed.issues,
+          fromHook: true,
+          args: decision.args,
+        };
       }
-      if (decision.type === 'modify') {
-        const reparsed = safeParseArgs(tool, decision.args);
-        if (!reparsed.success) {
-          return {
-            type: 'invalid-args',
-            issues: reparsed.issues,
-            fromHook: true,
-            args: decision.args,
-          };
-        }
-        args = reparsed.value;
-      }
+      args = reparsed.value;
     }
   }
+  return start(options, tool, args);
+}
 
+/** Runs `execute` within the call's time limit, with debug lines around it when enabled. */
+function start<Output>(
+  { config, call, toolCallId, stepNumber, contents, signal }: RunToolCallOptions<Output>,
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
   const limit = tool.timeoutMs ?? config.toolTimeoutMs;
   // setTimeout fires at once (after 1 ms) for a delay above 2^31-1 ms, Infinity included: such a
   // limit means "no limit", as `timeoutMs: Infinity` does for the client.
@@ -117,7 +136,7 @@ export async function runToolCall<Output>({
   const logger = config.logger;
   const debug = isLevelEnabled(logger, 'debug');
   if (debug) logger.debug({ stepNumber, toolName: call.name, toolCallId }, 'tool call started');
-  const outcome = await execute(tool, args, {
+  const outcome = execute(tool, args, {
     timeoutMs,
     signal,
     toolCallId,
@@ -125,12 +144,15 @@ export async function runToolCall<Output>({
     logger,
     contents,
   });
-  if (debug)
+  if (!debug) return outcome;
+  const logEnd = (ended: ExecuteOutcome): ExecuteOutcome => {
     logger.debug(
-      { stepNumber, toolName: call.name, toolCallId, outcome: outcome.type },
+      { stepNumber, toolName: call.name, toolCallId, outcome: ended.type },
       'tool call ended',
     );
-  return outcome;
+    return ended;
+  };
+  return outcome instanceof Promise ? outcome.then(logEnd) : logEnd(outcome);
 }
 
 function isArgumentsResult(value: unknown): value is ToolArgumentsResult<unknown> {
