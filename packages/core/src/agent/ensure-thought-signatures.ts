@@ -88,8 +88,10 @@ export function signModelTurn(
   },
 ): Content {
   if (!requiresThoughtSignatures) return content;
-  const index = content.parts.findIndex((part) => part.functionCall != null);
-  if (index === -1) return content;
+  const { parts: contentParts } = content;
+  let index = 0;
+  while (index < contentParts.length && contentParts[index]?.functionCall == null) index++;
+  if (index === contentParts.length) return content;
   const first = content.parts[index] as Content['parts'][number];
   if (typeof first.thoughtSignature === 'string' && first.thoughtSignature !== '') return content;
   logger.warn(

@@ -79,8 +79,8 @@ export async function executeToolCalls<Output>({
       ? new AbortController()
       : undefined;
   const turnSignal = turn?.signal ?? signal;
-  const onRunAbort = (): void => turn?.abort(signal.reason);
-  if (turn !== undefined) {
+  const onRunAbort = turn === undefined ? undefined : (): void => turn.abort(signal.reason);
+  if (turn !== undefined && onRunAbort !== undefined) {
     if (signal.aborted) turn.abort(signal.reason);
     else signal.addEventListener('abort', onRunAbort, { once: true });
   }
@@ -171,7 +171,7 @@ export async function executeToolCalls<Output>({
     for (let count = 0; count < limit; count++) workers.push(worker());
     await Promise.all(workers);
   }
-  if (turn !== undefined) signal.removeEventListener('abort', onRunAbort);
+  if (onRunAbort !== undefined) signal.removeEventListener('abort', onRunAbort);
 
   const parts: Part[] = new Array(toolCalls.length);
   for (let index = 0; index < toolCalls.length; index++) {

@@ -36,6 +36,12 @@ const contentFilterReasons: ReadonlySet<string> = new Set([
   'JAILBREAK',
 ]);
 
+// The outcomes without data, made once (one is read per step).
+const TOOL_CALLS: ResponseOutcome = Object.freeze({ type: 'tool-calls' });
+const ANSWER: ResponseOutcome = Object.freeze({ type: 'answer' });
+const MAX_TOKENS: ResponseOutcome = Object.freeze({ type: 'max-tokens' });
+const OTHER: ResponseOutcome = Object.freeze({ type: 'other' });
+
 /**
  * Reads the first candidate of a response (the agent asks for one) and says what it means.
  * @internal
@@ -66,19 +72,19 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
       // never sends one whole, a gateway or a cut stream might.
       return hasNamelessCall(parts)
         ? { type: 'reask', reason: 'malformed-function-call' }
-        : { type: 'tool-calls' };
+        : TOOL_CALLS;
     }
-    return isEmptyAnswer(parts) ? { type: 'reask', reason: 'empty-response' } : { type: 'answer' };
+    return isEmptyAnswer(parts) ? { type: 'reask', reason: 'empty-response' } : ANSWER;
   }
   if (finishReason === 'MALFORMED_FUNCTION_CALL')
     return { type: 'reask', reason: 'malformed-function-call' };
   if (finishReason === 'UNEXPECTED_TOOL_CALL')
     return { type: 'reask', reason: 'unexpected-tool-call' };
-  if (finishReason === 'MAX_TOKENS') return { type: 'max-tokens' };
+  if (finishReason === 'MAX_TOKENS') return MAX_TOKENS;
   if (contentFilterReasons.has(finishReason)) {
     return { type: 'content-filter', blocked: blockedAnswer(candidate, finishReason) };
   }
-  return { type: 'other' };
+  return OTHER;
 }
 
 function blockedAnswer(candidate: Candidate, reason: FinishReason): BlockedOutcome {
