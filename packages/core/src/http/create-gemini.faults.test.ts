@@ -356,6 +356,32 @@ describe('createGemini time limits and aborts', () => {
     expect(state.count).toBe(1);
   });
 
+  it('times an attempt by fake timers (only setTimeout faked) after calls made with real timers', async () => {
+    let stall = false;
+    server.use(
+      http.post(GENERATE, async () => {
+        if (stall) await delay('infinite');
+        return ok();
+      }),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 1_000, retry: false });
+    // These leave an idle timer, made by the real setTimeout, in the client.
+    await gemini.generateContent(request);
+    await gemini.generateContent(request);
+    stall = true;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let settled = false;
+    const promise = rejection(gemini.generateContent(request)).finally(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await promise;
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).timeoutMs).toBe(1_000);
+  });
+
   it('applies a per-call timeoutMs', async () => {
     server.use(
       http.post(GENERATE, async () => {

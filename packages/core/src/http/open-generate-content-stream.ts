@@ -58,7 +58,11 @@ export async function* openGenerateContentStream({
   const opened = await withRetry(
     async (attempt) => {
       const started = performance.now();
-      const attemptSignal = createAttemptSignal({ signal: call.signal, timeoutMs: call.timeoutMs });
+      const attemptSignal = createAttemptSignal({
+        signal: call.signal,
+        timeoutMs: call.timeoutMs,
+        timers: client.timers,
+      });
       let status: number | undefined;
       let waitingFor = 'the response headers';
       try {

@@ -49,7 +49,11 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
   return withRetry(
     async (attempt) => {
       const started = debug ? performance.now() : 0;
-      const attemptSignal = createAttemptSignal({ signal: call.signal, timeoutMs: call.timeoutMs });
+      const attemptSignal = createAttemptSignal({
+        signal: call.signal,
+        timeoutMs: call.timeoutMs,
+        timers: client.timers,
+      });
       let status: number | undefined;
       let waitingFor = 'the response headers';
       try {

@@ -11,9 +11,13 @@ import { checkTimeout } from './check-timeout.ts';
 import type { AuthStyle, CreateGeminiOptions } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
+import { TimerPool } from './timer-pool.ts';
 
 /** Time limit of one attempt. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
+
+// Idle attempt timers a client keeps: as many as requests it usually has in flight.
+const MAX_IDLE_TIMERS = 64;
 
 /** {@link CreateGeminiOptions} checked, with defaults and the environment applied. */
 export type ResolvedClientOptions = {
@@ -31,6 +35,8 @@ export type ResolvedClientOptions = {
   logger: Logger;
   retry: RetryPolicy;
   timeoutMs: number;
+  /** Idle attempt timers, restarted by the next attempt (see {@link TimerPool}). */
+  timers: TimerPool;
 };
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -118,6 +124,7 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     logger: checkLogger(options.logger, 'logger'),
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
+    timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
   };
 }
 
