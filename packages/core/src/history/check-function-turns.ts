@@ -17,8 +17,6 @@ export type TurnSummary = {
   role: 'user' | 'model' | 'invalid';
   calls: FunctionPartSummary[];
   responses: FunctionPartSummary[];
-  /** Parts that are neither calls nor responses. */
-  otherParts: number;
 };
 
 /**

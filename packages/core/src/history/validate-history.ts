@@ -1,4 +1,8 @@
-import { checkFunctionTurns, type TurnSummary } from './check-function-turns.ts';
+import {
+  checkFunctionTurns,
+  type FunctionPartSummary,
+  type TurnSummary,
+} from './check-function-turns.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import { listRequiredThoughtSignatures } from './list-required-thought-signatures.ts';
 import {
@@ -121,7 +125,7 @@ export function finishIssues(
  * to `issues`. @internal
  */
 export function checkContent(content: unknown, index: number, issues: HistoryIssue[]): TurnSummary {
-  const turn: TurnSummary = { role: 'invalid', calls: [], responses: [], otherParts: 0 };
+  const turn: TurnSummary = { role: 'invalid', calls: NO_PARTS, responses: NO_PARTS };
   if (!isJsonObject(content)) {
     issues.push({
       code: 'invalid-content',
@@ -162,8 +166,20 @@ export function checkContent(content: unknown, index: number, issues: HistoryIss
   for (let partIndex = 0; partIndex < parts.length; partIndex++) {
     checkPart(parts[partIndex], index, partIndex, turn, issues);
   }
+  // Most contents have no calls or responses: one shared summary per role (a chat keeps the
+  // summary of every content it checked).
+  if (turn.calls === NO_PARTS && turn.responses === NO_PARTS && turn.role !== 'invalid') {
+    return PLAIN_TURNS[turn.role];
+  }
   return turn;
 }
+
+// Read-only: a summary gets its own array at its first call or response.
+const NO_PARTS: FunctionPartSummary[] = Object.freeze([]) as unknown as FunctionPartSummary[];
+const PLAIN_TURNS: Readonly<Record<'user' | 'model', TurnSummary>> = {
+  user: Object.freeze({ role: 'user', calls: NO_PARTS, responses: NO_PARTS }),
+  model: Object.freeze({ role: 'model', calls: NO_PARTS, responses: NO_PARTS }),
+};
 
 function checkPart(
   part: unknown,
@@ -228,12 +244,11 @@ function checkPart(
   const call = readFunctionCall(part);
   if (call !== undefined) {
     checkFunctionCall(call, issues, contentIndex, turn, partIndex);
-  } else {
-    const response = readFunctionResponse(part);
-    if (response !== undefined)
-      checkFunctionResponse(response, issues, contentIndex, turn, partIndex);
-    else turn.otherParts++;
+    return;
   }
+  const response = readFunctionResponse(part);
+  if (response !== undefined)
+    checkFunctionResponse(response, issues, contentIndex, turn, partIndex);
 }
 
 /** Adds an issue of one part; its name (`contents[3].parts[0]`) is built only then. */
@@ -289,6 +304,7 @@ function checkFunctionCall(
       (at) => `${at}.functionCall.args must be a JSON object of arguments; got ${describe(args)}.`,
     );
   }
+  if (turn.calls === NO_PARTS) turn.calls = [];
   turn.calls.push({ partIndex, id: readId(call), name });
 }
 
@@ -331,6 +347,7 @@ function checkFunctionResponse(
         'Wrap the value: { output: value } (or { error: message } for a failure).',
     );
   }
+  if (turn.responses === NO_PARTS) turn.responses = [];
   turn.responses.push({ partIndex, id: readId(response), name });
 }
 
