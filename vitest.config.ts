@@ -59,7 +59,12 @@ export default defineConfig({
       {
         // The quick bench runs as a child process (its own server and worker processes); the
         // test checks that every contender reached the scripted answer, never timings.
-        test: { name: 'bench', root: './bench', include: ['src/**/*.test.ts'], testTimeout: 240_000 },
+        test: {
+          name: 'bench',
+          root: './bench',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 240_000,
+        },
       },
     ],
   },

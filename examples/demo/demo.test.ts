@@ -39,7 +39,7 @@ describe.concurrent('npm run demo (offline)', () => {
     const answer = stdout.slice(stdout.indexOf('Step 2'), stdout.indexOf('step 2:'));
     expect(answer).toContain('Paris, France: 18 °C, partly cloudy (simulated).');
     expect(answer).toContain('Tokyo, Japan: 24 °C, clear sky (simulated).');
-        expect(answer).toContain('18 °C = 64.4 °F');
+    expect(answer).toContain('18 °C = 64.4 °F');
     expect(answer).toContain('23 × 19 = 437.');
     expect(stdout).toMatch(
       /Done \(stop\) after 2 step\(s\) in \d+\.\d\d s · [\d,]+ tokens \([\d,]+ in, [\d,]+ out/,

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 
 // Every ```ts block of the READMEs (the repository's and each package's) must be copied from one file in test/readme/ (which the snippet
 // tests typecheck and run): a run of consecutive lines, or several runs separated by a `// ...`
-// line. So the README can never show code that no longer compiles or runs.
+// line. So the README can never show code that no longer compiles or runs. A run may be indented
+// less than in its file (the formatter dedents a README block taken from inside a function), by the
+// same number of spaces on every line.
 
 const root = new URL('../../', import.meta.url);
 const readmes = ['README.md', 'packages/core/README.md', 'packages/tools/README.md'].map(
@@ -40,7 +42,16 @@ function isExcerptOf(fileLines: string[], block: string): boolean {
 
 function findRun(fileLines: string[], run: string[], from: number): number {
   for (let start = from; start + run.length <= fileLines.length; start++) {
-    if (run.every((line, offset) => fileLines[start + offset] === line)) return start;
+    const first = fileLines[start] as string;
+    const indent = first.length - (run[0] as string).length;
+    if (indent < 0 || first.slice(indent) !== run[0] || first.slice(0, indent).trim() !== '') {
+      continue;
+    }
+    const matches = run.every((line, offset) => {
+      const fileLine = fileLines[start + offset] as string;
+      return line === '' ? fileLine.trim() === '' : fileLine === ' '.repeat(indent) + line;
+    });
+    if (matches) return start;
   }
   return -1;
 }

@@ -77,6 +77,7 @@ export type BeforeToolCallDecision =
   | { type: 'deny'; message: string }
   | { type: 'modify'; args: unknown }
   | undefined
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets a hook that approves by returning nothing (`async () => { log(call) }`) type-check without `return undefined`.
   | void;
 
 /** The human-in-the-loop hook: called before each call whose arguments parsed. */

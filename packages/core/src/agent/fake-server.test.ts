@@ -184,7 +184,7 @@ describe('the loop against the fake Gemini server', () => {
       await createAgent({ gemini, model, thinking }).run('Hi');
       expect(fake.lastRequest?.status).toBe(200);
       expect(
-        (fake.lastRequest?.body as GenerateContentBody).generationConfig?.thinkingConfig,
+        (fake.lastRequest!.body as GenerateContentBody).generationConfig?.thinkingConfig,
       ).toEqual(expected);
     },
   );

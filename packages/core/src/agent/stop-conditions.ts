@@ -38,7 +38,7 @@ export function hasToolCall(...toolNames: string[]): StopCondition {
 export function hasToolError(): StopCondition {
   return ({ steps }) => {
     const last = steps[steps.length - 1];
-    return last !== undefined && last.toolCalls.some((call) => call.outcome !== 'success');
+    return last?.toolCalls.some((call) => call.outcome !== 'success') ?? false;
   };
 }
 
