@@ -255,7 +255,9 @@ describe('createGemini never follows a redirect', () => {
     });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     const otherPort = (other.address() as { port: number }).port;
+    let gatewayRequests = 0;
     const gateway = createServer((_request, response) => {
+      gatewayRequests++;
       response.writeHead(302, { location: `http://localhost:${otherPort}/collect` });
       response.end();
     });
@@ -269,21 +271,53 @@ describe('createGemini never follows a redirect', () => {
           baseUrl: `http://127.0.0.1:${gatewayPort}`,
           retry: false,
         });
+        // Node's fetch refuses the redirect itself (redirect: 'error') and does not say where it
+        // pointed; the error says how to find out.
         const error = await failure(gemini.generateContent(request));
         expect(ApiCallError.isInstance(error)).toBe(true);
-        expect((error as ApiCallError).status).toBe(302);
         expect((error as ApiCallError).isRetryable).toBe(false);
         expect((error as Error).message).toMatch(
-          new RegExp(
-            `redirect \\(HTTP 302\\) to http://localhost:${otherPort}/collect.*set baseUrl`,
-          ),
+          /generateContent got a redirect \(HTTP 3xx\).*set baseUrl.*`curl -sI http:\/\/127\.0\.0\.1:\d+\/v1beta\/models\/[^`]+:generateContent`/,
+        );
+        expect((error as Error).message).not.toContain(TEST_KEY);
+        // Refused before any retry: the retry policy would otherwise try again.
+        const retrying = createGemini({
+          apiKey: TEST_KEY,
+          auth,
+          baseUrl: `http://127.0.0.1:${gatewayPort}`,
+          retry: { maxRetries: 2, initialDelayMs: 1 },
+        });
+        expect(ApiCallError.isInstance(await failure(retrying.generateContent(request)))).toBe(
+          true,
         );
       }
       expect(seen).toEqual([]);
+      expect(gatewayRequests).toBe(4);
     } finally {
       gateway.close();
       other.close();
     }
+  });
+});
+
+describe('createGemini with a fetch that ignores the redirect mode', () => {
+  it('refuses the 3xx it hands back, naming the status and where it pointed', async () => {
+    const modes: (RequestRedirect | undefined)[] = [];
+    const gemini = clientWith((_url, init) => {
+      modes.push(init?.redirect);
+      return new Response(null, {
+        status: 307,
+        headers: { location: 'https://elsewhere.example/v1beta' },
+      });
+    });
+    const error = await failure(gemini.generateContent(request));
+    expect(modes).toEqual(['error']);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(307);
+    expect((error as ApiCallError).isRetryable).toBe(false);
+    expect((error as Error).message).toMatch(
+      /redirect \(HTTP 307\) to https:\/\/elsewhere\.example\/v1beta.*set baseUrl/,
+    );
   });
 });
 

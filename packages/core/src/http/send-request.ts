@@ -35,13 +35,22 @@ export async function sendRequest(options: SendRequestOptions): Promise<Response
     headers: options.headers,
     signal: options.signal,
     // fetch strips Authorization on a cross-origin redirect but not x-goog-api-key: following one
-    // would hand the key to whatever host the Location names. The API never redirects.
-    redirect: 'manual',
+    // would hand the key to whatever host the Location names. The API never redirects. 'error'
+    // rather than 'manual': Node's fetch clones every request (and tees its body) unless the mode
+    // is 'error', which cost 45 to 90 us per request over loopback (measured on Node 20.20).
+    redirect: 'error',
   };
   if (options.body !== undefined) init.body = options.body;
-  const response: unknown = await fetch(options.url, init);
+  let response: unknown;
+  try {
+    response = await fetch(options.url, init);
+  } catch (error) {
+    if (isRefusedRedirect(error)) throw refusedRedirectError(error, options);
+    throw error;
+  }
   checkResponse(response, options);
   if (response.ok) return response;
+  // A fetch that ignores the redirect mode (a wrapper, a polyfill) hands the 3xx back instead.
   if (isRedirect(response)) throw redirectError(response, options);
   let body: string | undefined;
   let cause: unknown;
@@ -108,6 +117,31 @@ function checkResponse(
 /** A 3xx, or the opaque redirect a browser's fetch gives for `redirect: 'manual'` (status 0). */
 function isRedirect(response: Response): boolean {
   return (response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect';
+}
+
+/**
+ * Node's fetch (undici) rejects a redirect under `redirect: 'error'` with TypeError('fetch failed')
+ * caused by an Error('unexpected redirect'). Should the text ever change, the rejection is still a
+ * network failure and the redirect is still not followed; only this clearer message is lost.
+ */
+function isRefusedRedirect(error: unknown): boolean {
+  const cause = error instanceof TypeError ? error.cause : undefined;
+  return cause instanceof Error && cause.message === 'unexpected redirect';
+}
+
+/** Node's fetch does not say where the redirect pointed, so the message says how to find out. */
+function refusedRedirectError(error: unknown, options: SendRequestOptions): ApiCallError {
+  return new ApiCallError({
+    message:
+      `${options.method} got a redirect (HTTP 3xx). gemloop does not follow redirects, so the API ` +
+      'key is never sent to another host: set baseUrl to the address the server redirects to ' +
+      `(\`curl -sI ${redactSecrets(options.url, options.redact)}\` shows it; https:// rather than http://, say), or fix the proxy.`,
+    url: options.url,
+    method: options.method,
+    isRetryable: false,
+    attempt: options.attempt,
+    cause: error,
+  });
 }
 
 function redirectError(response: Response, options: SendRequestOptions): ApiCallError {
