@@ -3,6 +3,7 @@ import { spread } from '../report/stats.ts';
 import { stepsPerRun } from '../script/run-script.ts';
 import { sampleInterleaved } from '../worker/measured-worker.ts';
 import type { WorkerLoopScript } from '../worker/worker-protocol.ts';
+import { contenderRow } from './contender-row.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
 /** One tool-loop scenario. */
@@ -85,14 +86,7 @@ export async function runLoopScenario(
 
   const rows: ContenderRow[] = workers.map((worker, index) => {
     const entry = contenders[index]!;
-    const row: ContenderRow = {
-      name: entry.name,
-      library: entry.library,
-      streaming: entry.streaming,
-      status: worker.status,
-      message: worker.message,
-      maxRssBytes: worker.maxRssBytes,
-    };
+    const row: ContenderRow = contenderRow(entry, worker);
     if (worker.status === 'ok') {
       row.samples = worker.samples.map((sample) => sample.wallNs / 1000 / sample.steps);
       row.wallUsPerStep = spread(row.samples);

@@ -2,6 +2,7 @@ import type { OverheadRow, OverheadScenarioResult } from '../report/results.ts';
 import { spread } from '../report/stats.ts';
 import { stepsPerRun } from '../script/run-script.ts';
 import { sampleInterleaved } from '../worker/measured-worker.ts';
+import { contenderRow } from './contender-row.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
 /**
@@ -40,14 +41,7 @@ export async function runOverheadScenario(
   );
   const rows: OverheadRow[] = workers.map((worker, index) => {
     const entry = contenders[index]!;
-    const row: OverheadRow = {
-      name: entry.name,
-      library: entry.library,
-      streaming: entry.streaming,
-      status: worker.status,
-      message: worker.message,
-      maxRssBytes: worker.maxRssBytes,
-    };
+    const row: OverheadRow = contenderRow(entry, worker);
     if (worker.status === 'ok') {
       const perStep = (value: (sample: (typeof worker.samples)[number]) => number): number[] =>
         worker.samples.map((sample) => value(sample) / sample.steps);

@@ -27,6 +27,10 @@ export async function runParseScenario(context: ScenarioContext): Promise<ParseS
   );
   const rows = workers.map((worker, index) => {
     const entry = context.parsers[index]!;
+    const samples =
+      worker.status === 'ok'
+        ? worker.samples.map((sample) => sample.bytes / 1e6 / (sample.wallNs / 1e9))
+        : undefined;
     return {
       name: entry.name,
       library: entry.library,
@@ -35,14 +39,8 @@ export async function runParseScenario(context: ScenarioContext): Promise<ParseS
       message: worker.message,
       includes: entry.includes,
       maxRssBytes: worker.maxRssBytes,
-      samples:
-        worker.status === 'ok'
-          ? worker.samples.map((sample) => sample.bytes / 1e6 / (sample.wallNs / 1e9))
-          : undefined,
-      megabytesPerSecond:
-        worker.status === 'ok'
-          ? spread(worker.samples.map((sample) => sample.bytes / 1e6 / (sample.wallNs / 1e9)))
-          : undefined,
+      samples,
+      megabytesPerSecond: samples === undefined ? undefined : spread(samples),
       cpuUsPerStep:
         worker.status === 'ok'
           ? spread(worker.samples.map((sample) => sample.cpuUs / (chunks + 1)))
