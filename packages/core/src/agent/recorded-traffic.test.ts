@@ -10,7 +10,7 @@ import type { GenerateContentResponse } from '../wire/response.ts';
 import { createRecordedGeminiServer } from './__fixtures__/recorded-gemini-server.ts';
 import { createAgent } from './create-agent.ts';
 
-// Real recorded Gemini traffic (shared/fixtures/gemini/SOURCES.md) through real HTTP: the client
+// Real recorded Gemini traffic (test/fixtures/gemini/SOURCES.md) through real HTTP: the client
 // sends what the loop builds, msw answers with the recorded bytes, and each test asserts the exact
 // request the loop sends next.
 

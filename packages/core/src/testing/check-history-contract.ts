@@ -20,7 +20,7 @@ const STRUCT_TYPE = 'type.googleapis.com/google.protobuf.Struct';
 
 /**
  * The real API's words for a {@link HistoryIssue}. Sources: fixtures under
- * `shared/fixtures/gemini/errors/`, public issue reports (named inline), or, where no recording
+ * `test/fixtures/gemini/errors/`, public issue reports (named inline), or, where no recording
  * exists, the proto-JSON wording the API uses for that class of error (marked approximated).
  * @internal
  */

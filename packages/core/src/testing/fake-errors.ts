@@ -37,7 +37,7 @@ export function googleError(
 
 /**
  * The error bodies of the real API, by situation. Texts come from recordings in
- * `shared/fixtures/gemini/errors/` or from public issue reports (named per entry).
+ * `test/fixtures/gemini/errors/` or from public issue reports (named per entry).
  * @internal
  */
 export const fakeErrors = {

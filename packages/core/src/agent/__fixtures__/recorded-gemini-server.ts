@@ -17,7 +17,7 @@ export type ReceivedRequest = {
 
 /**
  * An msw server that answers Gemini model calls, in order, with recorded bodies from
- * `shared/fixtures/gemini/` (served byte for byte: JSON for `generateContent`, the raw SSE file
+ * `test/fixtures/gemini/` (served byte for byte: JSON for `generateContent`, the raw SSE file
  * for `streamGenerateContent`) or with inline JSON, and records every request body as sent.
  * Test-only.
  */

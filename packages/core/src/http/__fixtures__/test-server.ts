@@ -5,7 +5,7 @@ import { readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
  * Test-only helpers for the client tests (this folder is excluded from the build).
  */
 
-/** A recorded fixture's text, by its path under `shared/fixtures/gemini/`. */
+/** A recorded fixture's text, by its path under `test/fixtures/gemini/`. */
 export const readFixture: (path: string) => string = readFixtureText;
 
 /** The msw server of a test file; it fails any request no handler answers. */

@@ -1,4 +1,4 @@
-// What each recorded stream in ../shared/fixtures/gemini/streams folds into, written out by hand
+// What each recorded stream in test/fixtures/gemini/streams folds into, written out by hand
 // from the recorded chunks (signatures as `first 12 characters…length`).
 import { expect } from 'vitest';
 import type { GenerateContentResponse } from '../../wire/response.ts';

@@ -1,4 +1,4 @@
-// Test helpers: the real recorded Gemini traffic in ../shared/fixtures/gemini (see its SOURCES.md),
+// Test helpers: the real recorded Gemini traffic in test/fixtures/gemini (see its SOURCES.md),
 // and byte streams that deliver it in pieces.
 import {
   fixturesDirectory,
