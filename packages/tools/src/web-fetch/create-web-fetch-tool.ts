@@ -72,7 +72,8 @@ export type WebFetchToolOptions = {
  *
  * The URL comes from the model, which may be steered by a prompt injection, so by default only
  * public internet addresses are reachable: http/https only; loopback, private, link-local,
- * carrier-grade NAT, multicast, unspecified and IPv4-mapped forms refused after DNS resolution
+ * carrier-grade NAT, multicast and unspecified addresses, and IPv6 forms that embed one (IPv4-mapped,
+ * -compatible, NAT64, 6to4), refused after DNS resolution
  * (every address checked, then the connection pinned to them, so DNS rebinding cannot switch
  * it), on every redirect; cloud metadata endpoints always refused. Size, time, redirects and
  * content types are bounded, and HTML is converted in a worker thread that is terminated when the
