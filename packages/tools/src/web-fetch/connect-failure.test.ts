@@ -22,7 +22,7 @@ function context(): ToolExecuteContext {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
+async function failure(promise: unknown): Promise<unknown> {
   try {
     await promise;
   } catch (error) {

@@ -286,6 +286,12 @@ describe('createWebFetchTool', () => {
     expect(() => createWebFetchTool({ lookup: 'dns' as unknown as LookupFunction })).toThrow(
       InvalidArgumentError,
     );
+    expect(() => createWebFetchTool({ maxConversionWorkers: 0 })).toThrow(
+      'createWebFetchTool: maxConversionWorkers must be a whole number from 1 to 64, got 0.',
+    );
+    expect(() => createWebFetchTool({ maxConversionWorkers: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => createWebFetchTool({ maxConversionWorkers: Infinity })).not.toThrow();
+    expect(() => createWebFetchTool({ maxConversionWorkers: 8 })).not.toThrow();
   });
 
   it('declares a url argument with examples and paging', () => {
