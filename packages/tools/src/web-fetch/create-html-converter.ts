@@ -14,6 +14,8 @@ export type HtmlConverterStats = {
   busy: number;
   /** Conversions waiting for a worker. */
   queued: number;
+  /** The most workers that were alive at once, since the converter was made. */
+  peakWorkers: number;
 };
 
 /** Converts HTML off the main thread; see {@link createHtmlConverter}. @internal */
@@ -78,6 +80,7 @@ export function createHtmlConverter({
   let idle: Worker | undefined;
   let nextId = 0;
   let busy = 0;
+  let peakWorkers = 0;
   const live = new Set<Worker>();
   const queue: Waiting[] = [];
   let paths: { turndownPath: string; dominoPath: string } | undefined;
@@ -101,6 +104,7 @@ export function createHtmlConverter({
       },
     });
     live.add(worker);
+    peakWorkers = Math.max(peakWorkers, live.size);
     worker.once('exit', () => {
       live.delete(worker);
       if (idle === worker) idle = undefined;
@@ -214,7 +218,7 @@ export function createHtmlConverter({
       });
     },
     stats() {
-      return { workers: live.size, busy, queued: queue.length };
+      return { workers: live.size, busy, queued: queue.length, peakWorkers };
     },
     async close() {
       idle = undefined;
