@@ -73,7 +73,11 @@ export type {
   McpTools,
   McpToolsOptions,
 } from './mcp/create-mcp-tools.ts';
-export { createMcpTools, MCP_TOOL_CALL_ID_META_KEY } from './mcp/create-mcp-tools.ts';
+export {
+  createMcpTools,
+  DEFAULT_MCP_TIMEOUT_MS,
+  MCP_TOOL_CALL_ID_META_KEY,
+} from './mcp/create-mcp-tools.ts';
 export type {
   McpCallToolResult,
   McpClient,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureError, createRecordingLogger, runTool } from './__fixtures__/mcp-test-helpers.ts';
 import { connectMcpStdio } from './connect-mcp-stdio.ts';
 import type { McpTool } from './create-mcp-tools.ts';
+import { DEFAULT_MCP_TIMEOUT_MS } from './create-mcp-tools.ts';
 import type { McpConnection } from './mcp-connection.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
@@ -58,6 +59,7 @@ describe('connectMcpStdio', { timeout: 30_000 }, () => {
       'fx_read_env',
       'fx_pid',
       'fx_slow',
+      'fx_hang',
       'fx_crash',
     ]);
     expect(connection.renamed).toEqual([
@@ -145,6 +147,34 @@ describe('connectMcpStdio', { timeout: 30_000 }, () => {
     );
     expect(await runTool(byName(connection, 'echo'), { text: 'still here' })).toMatchObject({
       output: expect.stringContaining('echo: still here'),
+    });
+  });
+
+  // Issue 10: MCP calls had no default time limit, so a server that never answers hung the run.
+  it('ends a call the server never answers after the default time limit, and the connection lives on', async () => {
+    const connection = await connect();
+    expect(byName(connection, 'hang').timeoutMs).toBe(DEFAULT_MCP_TIMEOUT_MS);
+    // Only the timers: the child process and its pipes run for real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let error: McpToolCallError | undefined;
+    try {
+      const call = captureError(runTool(byName(connection, 'hang'), {})).then((caught) => {
+        error = caught as McpToolCallError;
+      });
+      await vi.advanceTimersByTimeAsync(DEFAULT_MCP_TIMEOUT_MS - 1);
+      expect(error).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      await call;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(McpToolCallError.isInstance(error)).toBe(true);
+    expect(error?.reason).toBe('timeout');
+    expect(error?.message).toBe(
+      `The MCP tool "hang" did not answer within ${DEFAULT_MCP_TIMEOUT_MS} ms.`,
+    );
+    expect(await runTool(byName(connection, 'echo'), { text: 'after' })).toMatchObject({
+      output: expect.stringContaining('echo: after'),
     });
   });
 

@@ -11,7 +11,7 @@ import {
   runTool,
 } from './__fixtures__/mcp-test-helpers.ts';
 import type { McpTool } from './create-mcp-tools.ts';
-import { createMcpTools } from './create-mcp-tools.ts';
+import { createMcpTools, DEFAULT_MCP_TIMEOUT_MS } from './create-mcp-tools.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
 
 // A 1×1 transparent PNG.
@@ -225,6 +225,38 @@ describe('createMcpTools calls', () => {
     )) as McpToolCallError;
     expect(error.reason).toBe('timeout');
     expect(error.message).toBe('The MCP tool "slow" did not answer within 50 ms.');
+  });
+
+  // Issue 10: without timeoutMs an MCP call had no limit at all (the SDK's 60 s was lifted and
+  // the agent has no default toolTimeoutMs), so a server that never answers hung the run.
+  it('bounds every call by DEFAULT_MCP_TIMEOUT_MS when timeoutMs is not given', async () => {
+    expect(DEFAULT_MCP_TIMEOUT_MS).toBe(60_000);
+    const callTool = vi.spyOn(harness.client, 'callTool');
+    expect(tool('greet').timeoutMs).toBe(DEFAULT_MCP_TIMEOUT_MS);
+    await runTool(tool('greet'), { name: 'Ada' });
+    expect(callTool.mock.calls[0]?.[2]).toMatchObject({ timeout: DEFAULT_MCP_TIMEOUT_MS });
+  });
+
+  it.each<number | false>([false, Number.POSITIVE_INFINITY])(
+    'lifts the time limit with timeoutMs %s, leaving calls to the agent',
+    async (timeoutMs) => {
+      const [greet] = (
+        await createMcpTools(harness.client, { timeoutMs, filter: (t) => t.name === 'greet' })
+      ).tools;
+      expect(greet?.timeoutMs).toBeUndefined();
+      const callTool = vi.spyOn(harness.client, 'callTool');
+      await runTool(greet as McpTool, { name: 'Ada' });
+      // The SDK's 60 s default is lifted too (setTimeout's largest delay).
+      expect(callTool.mock.calls[0]?.[2]).toMatchObject({ timeout: 2_147_483_647 });
+    },
+  );
+
+  it.each([0, -1, Number.NaN, '5000', true])('refuses timeoutMs %s', async (timeoutMs) => {
+    await expect(
+      createMcpTools(harness.client, { timeoutMs: timeoutMs as number }),
+    ).rejects.toThrow(
+      /^The MCP tools' timeoutMs must be a positive number of milliseconds, or false or Infinity for no limit; got /,
+    );
   });
 
   it('turns a server that goes away mid-call into a connection-closed tool error, not a crash', async () => {

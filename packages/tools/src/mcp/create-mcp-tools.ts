@@ -14,7 +14,15 @@ import { defaultMcpMediaTypes, toMcpToolOutput } from './to-mcp-tool-output.ts';
  */
 export const MCP_TOOL_CALL_ID_META_KEY = 'gemloop/toolCallId';
 
-// setTimeout's limit; the SDK's own 60 s default would cut calls the agent allows to run longer.
+/**
+ * The time limit of one MCP tool call when `timeoutMs` is not given: 60 s, the MCP SDK's own
+ * request default. Pass `timeoutMs: false` (or `Infinity`) to leave calls to the agent's
+ * `toolTimeoutMs` and abort signal instead.
+ */
+export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
+
+// setTimeout's limit; with the limit lifted, the SDK's own 60 s default must not cut calls the
+// agent allows to run longer.
 const noSdkTimeout = 2_147_483_647;
 
 /** What an MCP tool's `execute` returns: the response object, or it with media `parts`. */
@@ -42,10 +50,12 @@ export type McpToolsOptions = {
   filter?: ((tool: McpToolInfo) => boolean) | undefined;
   /**
    * Time limit of one call in milliseconds: the tools' `timeoutMs` (the agent enforces it) and the
-   * MCP SDK's request time limit. Without it the agent's `toolTimeoutMs` (or abort) bounds calls,
-   * and the SDK's 60 s default is lifted.
+   * MCP SDK's request time limit; a call past it fails with an {@link McpToolCallError}
+   * `timeout` the model reads. `false` or `Infinity` lift it: then only the agent's
+   * `toolTimeoutMs` (or abort) bounds a call, and a server that never answers hangs the run.
+   * @defaultValue {@link DEFAULT_MCP_TIMEOUT_MS} (60 000)
    */
-  timeoutMs?: number | undefined;
+  timeoutMs?: number | false | undefined;
   /**
    * The media types sent to the model as `functionResponse.parts`; others are described in the
    * text output instead. @defaultValue {@link defaultMcpMediaTypes}
@@ -136,13 +146,13 @@ export async function createMcpToolsWith(
     prefix = '',
     reservedNames,
     filter,
-    timeoutMs,
     mediaTypes = defaultMcpMediaTypes,
     onInvalidTool = 'throw',
     logger = silentLogger,
     closeClient = false,
     signal,
   } = options;
+  const timeoutMs = toTimeoutMs(options.timeoutMs);
   const serverName = options.serverName ?? client.getServerVersion?.()?.name;
   const server = serverName === undefined ? 'server' : `server "${serverName}"`;
   const log = logger.child({ component: 'mcp', server });
@@ -323,11 +333,13 @@ function checkOptions(client: McpClient, options: McpToolsOptions): void {
   }
   if (
     timeoutMs !== undefined &&
+    timeoutMs !== false &&
+    timeoutMs !== Number.POSITIVE_INFINITY &&
     !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= noSdkTimeout)
   ) {
     throw new InvalidArgumentError({
       argument: 'timeoutMs',
-      message: `The MCP tools' timeoutMs must be a positive number of milliseconds (at most ${noSdkTimeout}), got ${String(timeoutMs)}.`,
+      message: `The MCP tools' timeoutMs must be a positive number of milliseconds, or false or Infinity for no limit; got ${JSON.stringify(timeoutMs) ?? String(timeoutMs)}. Larger than ${noSdkTimeout} is not possible (setTimeout's limit).`,
     });
   }
   if (onInvalidTool !== undefined && onInvalidTool !== 'throw' && onInvalidTool !== 'skip') {
@@ -336,6 +348,13 @@ function checkOptions(client: McpClient, options: McpToolsOptions): void {
       message: `onInvalidTool must be 'throw' or 'skip', got ${JSON.stringify(onInvalidTool)}.`,
     });
   }
+}
+
+/** The checked `timeoutMs` option as a number, or `undefined` when the limit is lifted. */
+function toTimeoutMs(option: number | false | undefined): number | undefined {
+  if (option === undefined) return DEFAULT_MCP_TIMEOUT_MS;
+  if (option === false || option === Number.POSITIVE_INFINITY) return undefined;
+  return option;
 }
 
 /** A listed tool that cannot be declared, as an error naming the server and the tool. */

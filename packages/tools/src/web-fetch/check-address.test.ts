@@ -30,8 +30,6 @@ describe('checkAddress', () => {
     ['::ffff:7f00:1', '127.0.0.1 is a loopback address'],
     ['::ffff:10.0.0.1', '10.0.0.1 is a private-network address'],
     ['[::ffff:192.168.0.1]', '192.168.0.1 is a private-network address'],
-    ['64:ff9b::7f00:1', '64:ff9b::7f00:1 is a reserved (rfc6052) address'],
-    ['2002:7f00:1::', '2002:7f00:1:: is a reserved (6to4) address'],
     ['2001::1', '2001::1 is a reserved (teredo) address'],
     ['169.254.169.254', '169.254.169.254 is a cloud metadata endpoint'],
     ['::ffff:169.254.169.254', '169.254.169.254 is a cloud metadata endpoint'],
@@ -75,6 +73,62 @@ describe('checkAddress', () => {
     expect(
       checkAddress('169.254.169.254', { allowPrivateNetwork: false, allowedRanges: metadata }),
     ).toBe('169.254.169.254 is a cloud metadata endpoint');
+  });
+
+  // Issue 10: IPv6 forms that carry an IPv4 address are judged by that address. The URL parser
+  // writes [::127.0.0.1] as [::7f00:1], which ipaddr.js calls unicast.
+  it.each([
+    ['::7f00:1', '::7f00:1 (127.0.0.1) is a loopback address'],
+    ['[::7f00:1]', '::7f00:1 (127.0.0.1) is a loopback address'],
+    ['::a00:1', '::a00:1 (10.0.0.1) is a private-network address'],
+    ['::a9fe:a9fe', '::a9fe:a9fe (169.254.169.254) is a cloud metadata endpoint'],
+    ['::ffff:0:7f00:1', '::ffff:0:7f00:1 (127.0.0.1) is a loopback address'],
+    ['64:ff9b::7f00:1', '64:ff9b::7f00:1 (127.0.0.1) is a loopback address'],
+    ['64:ff9b::a9fe:a9fe', '64:ff9b::a9fe:a9fe (169.254.169.254) is a cloud metadata endpoint'],
+    ['64:ff9b:1::a9fe:a9fe', '64:ff9b:1::a9fe:a9fe (169.254.169.254) is a cloud metadata endpoint'],
+    // 64:ff9b:1::/48 is a local-use NAT64 prefix of any length from /48 to /96 (RFC 8215,
+    // RFC 6052 section 2.2): every place an address can sit in is checked.
+    [
+      '64:ff9b:1:a9fe:a9:fea9:fe00:0',
+      '64:ff9b:1:a9fe:a9:fea9:fe00:0 (169.254.169.254) is a cloud metadata endpoint',
+    ],
+    ['2002:7f00:1::', '2002:7f00:1:: (127.0.0.1) is a loopback address'],
+    ['2002:a9fe:a9fe::', '2002:a9fe:a9fe:: (169.254.169.254) is a cloud metadata endpoint'],
+    ['168.63.129.16', '168.63.129.16 is a cloud metadata endpoint'],
+    ['::ffff:168.63.129.16', '168.63.129.16 is a cloud metadata endpoint'],
+  ])('refuses %s by the IPv4 address it embeds', (address, problem) => {
+    expect(checkAddress(address, strict)).toBe(problem);
+  });
+
+  it.each([
+    '::a9fe:a9fe',
+    '64:ff9b::a9fe:a9fe',
+    '64:ff9b:1::a9fe:a9fe',
+    '2002:a9fe:a9fe::',
+    '::ffff:0:a9fe:a9fe',
+    '168.63.129.16',
+    '::ffff:a83f:8110',
+    '2002:a83f:8110::1',
+  ])('refuses the metadata endpoint %s even with allowPrivateNetwork', (address) => {
+    expect(checkAddress(address, open)).toMatch(/is a cloud metadata endpoint$/);
+  });
+
+  it('allows IPv6 forms of a public IPv4 address, as NAT64 and 6to4 networks use them', () => {
+    expect(checkAddress('64:ff9b::808:808', strict)).toBeUndefined();
+    expect(checkAddress('2002:808:808::1', strict)).toBeUndefined();
+    expect(checkAddress('::808:808', strict)).toBeUndefined();
+  });
+
+  it('opens an embedded address with allowedAddressRanges like the IPv4 address itself', () => {
+    const policy: AddressPolicy = {
+      allowPrivateNetwork: false,
+      allowedRanges: parseAddressRanges(['10.20.0.0/16']),
+    };
+    expect(checkAddress('64:ff9b::a14:304', policy)).toBeUndefined();
+    expect(checkAddress('2002:a14:304::', policy)).toBeUndefined();
+    expect(checkAddress('64:ff9b::a15:1', policy)).toBe(
+      '64:ff9b::a15:1 (10.21.0.1) is a private-network address',
+    );
   });
 
   it('rejects malformed ranges', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HtmlConverter } from './create-html-converter.ts';
 import { createHtmlConverter } from './create-html-converter.ts';
@@ -108,6 +109,80 @@ describe('createHtmlConverter', () => {
       instance.convert({ html, url: URL_BASE, signal: AbortSignal.timeout(60_000) }),
     ).rejects.toThrow(/memory/i);
   }, 60_000);
+
+  // Issue 10: one worker per concurrent call meant 32 calls started 32 threads (570 MB RSS, each
+  // allowed a 512 MB heap). The pool bounds them; the rest wait in a queue.
+  it('runs at most maxWorkers conversions at once and queues the rest', async () => {
+    const instance = createHtmlConverter({ maxMemoryMb: 512, maxWorkers: 2 });
+    converter = instance;
+    const pages = [1, 2, 3, 4, 5, 6].map((n) =>
+      instance
+        .convert({ html: `<p>page ${n}</p>`, url: URL_BASE, signal: never })
+        .then((page) => page.markdown),
+    );
+    expect(instance.stats()).toEqual({ workers: 2, busy: 2, queued: 4, peakWorkers: 2 });
+    expect(await Promise.all(pages)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `page ${n}`));
+    expect(instance.stats()).toMatchObject({ busy: 0, queued: 0, peakWorkers: 2 });
+  });
+
+  it('uses at most two workers by default', () => {
+    const instance = make();
+    const pages = [1, 2, 3, 4].map((n) =>
+      instance.convert({ html: `<p>${n}</p>`, url: URL_BASE, signal: never }),
+    );
+    expect(instance.stats().workers).toBe(Math.min(2, availableParallelism()));
+    return Promise.all(pages);
+  });
+
+  it('lets a queued conversion time out or abort while it waits, and keeps the pool working', async () => {
+    const instance = createHtmlConverter({ maxMemoryMb: 512, maxWorkers: 1 });
+    converter = instance;
+    const slow = new AbortController();
+    const running = instance.convert({
+      html: '<div>'.repeat(200_000),
+      url: URL_BASE,
+      signal: slow.signal,
+    });
+    const timedOut = instance.convert({
+      html: '<p>late</p>',
+      url: URL_BASE,
+      signal: AbortSignal.timeout(100),
+    });
+    const aborted = new AbortController();
+    const abortedCall = instance.convert({
+      html: '<p>never</p>',
+      url: URL_BASE,
+      signal: aborted.signal,
+    });
+    expect(instance.stats()).toMatchObject({ workers: 1, busy: 1, queued: 2 });
+    aborted.abort(new Error('not needed any more'));
+    await expect(abortedCall).rejects.toThrow('not needed any more');
+    await expect(timedOut).rejects.toMatchObject({ name: 'TimeoutError' });
+    // Both left the queue while the first conversion was still running.
+    expect(instance.stats()).toMatchObject({ workers: 1, busy: 1, queued: 0 });
+    slow.abort(new Error('stop'));
+    await expect(running).rejects.toThrow('stop');
+    expect(
+      (await instance.convert({ html: '<p>next</p>', url: URL_BASE, signal: never })).markdown,
+    ).toBe('next');
+    // The replacement worker started only after the terminated one had exited.
+    expect(instance.stats().peakWorkers).toBe(1);
+  });
+
+  it('rejects queued conversions when closed', async () => {
+    const instance = createHtmlConverter({ maxMemoryMb: 512, maxWorkers: 1 });
+    converter = instance;
+    const first = instance.convert({ html: '<div>'.repeat(200_000), url: URL_BASE, signal: never });
+    const queued = instance.convert({ html: '<p>x</p>', url: URL_BASE, signal: never });
+    const settled = Promise.allSettled([first, queued]);
+    await instance.close();
+    const [firstOutcome, queuedOutcome] = await settled;
+    expect(firstOutcome.status).toBe('rejected');
+    expect(queuedOutcome).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'the HTML converter was closed' },
+    });
+  });
 
   it('refuses to start after the signal has aborted', async () => {
     const controller = new AbortController();

@@ -172,6 +172,47 @@ describe('createWebFetchTool', () => {
     );
   });
 
+  it.each([null, undefined, 'no such host', 42])(
+    'reports a resolver that rejects with %j as a dns error',
+    async (thrown) => {
+      const tool = createWebFetchTool({
+        lookup: () => Promise.reject(thrown),
+      });
+      const error = await refusal(tool, { url: 'https://odd-resolver.example/' });
+      expect(error.reason).toBe('dns');
+      expect(error.message).toBe(
+        'The host odd-resolver.example could not be resolved. Check the spelling of the URL.',
+      );
+    },
+  );
+
+  it('refuses the IPv4-compatible, NAT64 and 6to4 forms of the metadata endpoint with allowPrivateNetwork', async () => {
+    const tool = createWebFetchTool({ allowPrivateNetwork: true, lookup: noLookup });
+    for (const host of [
+      '[::169.254.169.254]',
+      '[::a9fe:a9fe]',
+      '[64:ff9b::a9fe:a9fe]',
+      '[2002:a9fe:a9fe::]',
+      '168.63.129.16',
+    ]) {
+      const error = await refusal(tool, { url: `http://${host}/` });
+      expect(error.reason).toBe('address-not-allowed');
+      expect(error.message).toContain('is a cloud metadata endpoint');
+    }
+    const lookup: LookupFunction = async () => [{ address: '::a9fe:a9fe', family: 6 }];
+    const named = createWebFetchTool({ allowPrivateNetwork: true, lookup });
+    expect((await refusal(named, { url: 'http://metadata.example/' })).message).toContain(
+      'metadata.example resolves to ::a9fe:a9fe (169.254.169.254) is a cloud metadata endpoint',
+    );
+  });
+
+  it('refuses the IPv4-compatible form of loopback', async () => {
+    const tool = createWebFetchTool({ lookup: noLookup });
+    const error = await refusal(tool, { url: 'http://[::127.0.0.1]:9/' });
+    expect(error.reason).toBe('address-not-allowed');
+    expect(error.message).toContain('::7f00:1 (127.0.0.1) is a loopback address');
+  });
+
   it('resolves names through the system by default and refuses localhost', async () => {
     // /etc/hosts answers for localhost, so this needs no network.
     const error = await refusal(createWebFetchTool(), { url: 'http://localhost:9/' });
@@ -245,6 +286,12 @@ describe('createWebFetchTool', () => {
     expect(() => createWebFetchTool({ lookup: 'dns' as unknown as LookupFunction })).toThrow(
       InvalidArgumentError,
     );
+    expect(() => createWebFetchTool({ maxConversionWorkers: 0 })).toThrow(
+      'createWebFetchTool: maxConversionWorkers must be a whole number from 1 to 64, got 0.',
+    );
+    expect(() => createWebFetchTool({ maxConversionWorkers: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => createWebFetchTool({ maxConversionWorkers: Infinity })).not.toThrow();
+    expect(() => createWebFetchTool({ maxConversionWorkers: 8 })).not.toThrow();
   });
 
   it('declares a url argument with examples and paging', () => {

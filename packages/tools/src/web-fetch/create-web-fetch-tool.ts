@@ -64,6 +64,13 @@ export type WebFetchToolOptions = {
   lookup?: LookupFunction | undefined;
   /** Heap limit, in MB, of the worker thread that converts HTML. @defaultValue 512 */
   conversionMemoryMb?: number | undefined;
+  /**
+   * Most worker threads converting HTML at once (each may use `conversionMemoryMb` of heap and a
+   * core); further pages wait in a queue, within their call's `timeoutMs`. A whole number from 1
+   * to 64, or `Infinity` for one thread per concurrent page (no bound).
+   * @defaultValue 2 (1 on a one-core machine)
+   */
+  maxConversionWorkers?: number | undefined;
 };
 
 /**
@@ -72,11 +79,13 @@ export type WebFetchToolOptions = {
  *
  * The URL comes from the model, which may be steered by a prompt injection, so by default only
  * public internet addresses are reachable: http/https only; loopback, private, link-local,
- * carrier-grade NAT, multicast, unspecified and IPv4-mapped forms refused after DNS resolution
+ * carrier-grade NAT, multicast and unspecified addresses, and IPv6 forms that embed one (IPv4-mapped,
+ * -compatible, NAT64, 6to4), refused after DNS resolution
  * (every address checked, then the connection pinned to them, so DNS rebinding cannot switch
  * it), on every redirect; cloud metadata endpoints always refused. Size, time, redirects and
- * content types are bounded, and HTML is converted in a worker thread that is terminated when the
- * time runs out, so a hostile page cannot hang the process.
+ * content types are bounded, and HTML is converted in a pool of worker threads (two by default)
+ * whose worker is terminated when the time runs out, so a hostile page cannot hang the process
+ * and a burst of pages cannot start a thread and a heap each.
  *
  * @example
  * const webFetch = createWebFetchTool({ deniedHosts: ['*.internal.example.com'] });
@@ -101,12 +110,16 @@ export function createWebFetchTool(
     headers = {},
     lookup,
     conversionMemoryMb = 512,
+    maxConversionWorkers,
   } = options;
   checkInteger('maxRedirects', maxRedirects, 0, 20);
   checkInteger('timeoutMs', timeoutMs, 1, 600_000);
   checkInteger('maxBytes', maxBytes, 1, 100_000_000);
   checkInteger('maxChars', maxChars, 100, 10_000_000);
   checkInteger('conversionMemoryMb', conversionMemoryMb, 32, 16_384);
+  if (maxConversionWorkers !== undefined && maxConversionWorkers !== Number.POSITIVE_INFINITY) {
+    checkInteger('maxConversionWorkers', maxConversionWorkers, 1, 64);
+  }
   if (lookup !== undefined && typeof lookup !== 'function') {
     throw new InvalidArgumentError({
       argument: 'lookup',
@@ -133,7 +146,10 @@ export function createWebFetchTool(
     converter: async () => {
       if (converter === undefined) {
         const { createHtmlConverter } = await import('./create-html-converter.ts');
-        converter ??= createHtmlConverter({ maxMemoryMb: conversionMemoryMb });
+        converter ??= createHtmlConverter({
+          maxMemoryMb: conversionMemoryMb,
+          maxWorkers: maxConversionWorkers,
+        });
       }
       return converter;
     },

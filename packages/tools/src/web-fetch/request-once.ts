@@ -42,12 +42,19 @@ export function requestOnce({
     callback: LookupCallback,
   ): void => {
     const first = addresses[0] as ResolvedAddress;
-    if (options.all === true)
-      callback(
-        null,
-        addresses.map((entry) => ({ ...entry })),
-      );
-    else callback(null, first.address, first.family);
+    // Answer on a later turn of the event loop, as a real DNS lookup does. Node's HTTP client
+    // attaches its socket 'error' listener a tick after creating the socket; a synchronous answer
+    // made connect() run before that, and a connect() that fails at once (ENETUNREACH for an
+    // IPv6-only host on an IPv4-only machine, EPERM/EACCES from a firewall) then emitted 'error'
+    // on a socket nobody listened to, which kills the process.
+    setImmediate(() => {
+      if (options.all === true)
+        callback(
+          null,
+          addresses.map((entry) => ({ ...entry })),
+        );
+      else callback(null, first.address, first.family);
+    });
   };
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<IncomingMessage>((resolve, reject) => {
@@ -94,6 +101,9 @@ function describeNetworkError(error: NodeJS.ErrnoException): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'the host is unreachable';
+    case 'EPERM':
+    case 'EACCES':
+      return `the connection was blocked on this machine (${error.code}), perhaps by a firewall`;
     default:
       return error.code?.startsWith('ERR_TLS') || error.code?.includes('CERT')
         ? `the TLS certificate was rejected (${error.code})`

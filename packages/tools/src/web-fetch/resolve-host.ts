@@ -55,7 +55,9 @@ export async function resolveHost({
     addresses = await abortable(lookup(bare), signal);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    const code = (error as { code?: unknown }).code;
+    // A custom resolver may reject with anything, null included.
+    const code =
+      typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
     throw new WebFetchError({
       reason: 'dns',
       url,

@@ -219,6 +219,18 @@ describe('web fetch against a real server', () => {
     expect(result.nextStartIndex).toBeUndefined();
   });
 
+  it('converts concurrent pages through a one-worker pool, each whole', async () => {
+    const pooled = localTool({ maxConversionWorkers: 1 });
+    try {
+      const results = await Promise.all(
+        [1, 2, 3, 4].map(() => pooled.execute({ url: `${server.origin}/page` }, context())),
+      );
+      expect(results.map((result) => result.title)).toEqual(Array(4).fill('Moon facts'));
+    } finally {
+      await pooled.close?.();
+    }
+  });
+
   it('returns the HTML source with format raw', async () => {
     const result = await tool.execute({ url: `${server.origin}/page`, format: 'raw' }, context());
     expect(result.content).toBe(PAGE);

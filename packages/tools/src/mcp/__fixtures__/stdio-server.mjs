@@ -59,6 +59,11 @@ async function startServer() {
       },
     },
     {
+      name: 'hang',
+      description: 'Never answers, and ignores cancellation.',
+      inputSchema: { type: 'object', properties: {} },
+    },
+    {
       name: 'crash',
       description: 'Exits the server process in the middle of the call.',
       inputSchema: { type: 'object', properties: {} },
@@ -97,6 +102,9 @@ async function startServer() {
           else extra.signal.addEventListener('abort', cancel);
         });
         return { content: [{ type: 'text', text: `waited ${args.ms} ms` }] };
+      case 'hang':
+        process.stderr.write('fixture: hanging\n');
+        return new Promise(() => {});
       case 'crash':
         process.stderr.write('fixture: crashing on purpose\n');
         // Give stderr a moment to flush, then die without answering.
