@@ -3,7 +3,7 @@
  * text are quoted, so a larger prefix buys nothing and a hostile body buys no time.
  * @internal
  */
-export const MAX_SCANNED_CHARS = 64 * 1024;
+export const MAX_SCANNED_CHARS: number = 64 * 1024;
 
 // Elements whose content is code, not text: dropped with their content when they close.
 const RAW_TEXT_ELEMENTS: readonly string[] = ['script', 'style'];
