@@ -24,6 +24,36 @@ export function isCredentialHeader(name: string): boolean {
 }
 
 /**
+ * The secrets a set of request headers carries, to redact wherever they might be quoted: the
+ * whole value of each header whose name looks like a credential ({@link isCredentialHeader}),
+ * the credential after an auth scheme (`Bearer <token>`, `Basic <token>`), and each cookie's
+ * value. Values shorter than {@link MIN_SECRET_LENGTH} are left out (see there).
+ * @internal
+ */
+export function secretsOfHeaders(headers: Record<string, string> | undefined): string[] {
+  const secrets: string[] = [];
+  if (headers === undefined) return secrets;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!isCredentialHeader(name)) continue;
+    const candidates = [value.trim()];
+    const scheme = /^[A-Za-z][\w.+-]*\s+(\S.*)$/.exec(value.trim());
+    if (scheme?.[1] !== undefined) candidates.push(scheme[1]);
+    if (name.toLowerCase() === 'cookie') {
+      for (const pair of value.split(';')) {
+        const equals = pair.indexOf('=');
+        if (equals !== -1) candidates.push(pair.slice(equals + 1).trim());
+      }
+    }
+    for (const candidate of candidates) {
+      if (candidate.length >= MIN_SECRET_LENGTH && !secrets.includes(candidate)) {
+        secrets.push(candidate);
+      }
+    }
+  }
+  return secrets;
+}
+
+/**
  * The shortest value treated as a secret. Real keys are far longer (Google's 39 characters,
  * gateways' `sk-...` longer still); a stand-in such as `'demo'` or `'k'` in tests and offline
  * demos would otherwise be cut out of every word that contains it, mangling messages.

@@ -38,12 +38,13 @@ export type RequestJsonOptions<T> = {
  */
 export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T> {
   const { client, call, method, url } = options;
-  const { logger, redact } = client;
+  const { logger } = client;
+  const { redact } = call;
   // Checked once per call: with logging off (the default) no log fields are built at all.
   const debug = isLevelEnabled(logger, 'debug');
   const trace = isLevelEnabled(logger, 'trace');
   if (trace && options.body !== undefined) {
-    logBody(logger, { method, direction: 'request' }, options.body);
+    logBody(logger, { method, direction: 'request' }, options.body, redact);
   }
 
   return withRetry(
@@ -72,7 +73,7 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
         status = response.status;
         waitingFor = 'the response body';
         const text = await response.text();
-        if (trace) logBody(logger, { method, attempt, direction: 'response' }, text);
+        if (trace) logBody(logger, { method, attempt, direction: 'response' }, text, redact);
         const context: ReadJsonResponseOptions = {
           text,
           status,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { secretsOfHeaders } from '../errors/redact-secrets.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
@@ -22,7 +23,10 @@ const MAX_IDLE_TIMERS = 64;
 /** {@link CreateGeminiOptions} checked, with defaults and the environment applied. */
 export type ResolvedClientOptions = {
   apiKey: string;
-  /** The secrets to keep out of errors and logs (the key), one array for every call. */
+  /**
+   * The secrets to keep out of errors and logs, one array for every call: the key and the
+   * credentials among the extra `headers` (see `secretsOfHeaders`).
+   */
   redact: readonly string[];
   baseUrl: string;
   apiVersion: string;
@@ -114,7 +118,8 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
   }
   return {
     apiKey,
-    redact: [apiKey],
+    // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole.
+    redact: [apiKey, ...secretsOfHeaders(extraHeaders)].sort((a, b) => b.length - a.length),
     baseUrl: normalized.baseUrl,
     apiVersion,
     root: `${normalized.baseUrl}/${apiVersion}/`,
