@@ -66,6 +66,14 @@ export type CreateGeminiOptions = {
    * throws `TimeoutError` and is not retried. @defaultValue 120000
    */
   timeoutMs?: number | undefined;
+  /**
+   * The largest response body of a unary call (`generateContent`, `countTokens`, `listModels`,
+   * `getModel`) read, in bytes (`Infinity` for none). A longer body is not buffered: reading stops
+   * at the cap, the rest is cancelled, and the call fails with `ResponseTooLargeError` (not
+   * retried). Streams are bounded per event instead, and error bodies are always read only up to
+   * their first 64 KiB. @defaultValue 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number | undefined;
 };
 
 /** Per-call options. */
