@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createGemini } from '../http/create-gemini.ts';
+import { ApiCallError } from './api-call-error.ts';
 import { createApiCallError } from './create-api-call-error.ts';
 
 // A hostile or broken proxy controls the error body. Describing it must take time linear in a
@@ -52,5 +54,31 @@ describe('describing a hostile non-JSON error body', () => {
   it('cuts a long page to an excerpt', () => {
     const { message } = describeBody(`<p>${'word '.repeat(10_000)}</p>`);
     expect(message).toMatch(/"(word ){40}\.\.\."/);
+  });
+
+  it('lets a client fail fast on a 502 of 1 MB of "<", retries included', async () => {
+    let attempts = 0;
+    const gemini = createGemini({
+      apiKey: 'AIzaReDoSTest-0123456789',
+      timeoutMs: 1_000,
+      retry: { maxRetries: 2, initialDelayMs: 1 },
+      fetch: (() => {
+        attempts++;
+        return Promise.resolve(
+          new Response('<'.repeat(1024 * 1024), {
+            status: 502,
+            headers: { 'content-type': 'text/html' },
+          }),
+        );
+      }) as never,
+    });
+    const started = performance.now();
+    const error = await gemini
+      .generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' })
+      .catch((caught: unknown) => caught);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(502);
+    expect(attempts).toBe(3);
   });
 });
