@@ -7,6 +7,8 @@ export type { GemloopErrorOptions } from './errors/gemloop-error.ts';
 export { GemloopError } from './errors/gemloop-error.ts';
 export { InvalidArgumentError } from './errors/invalid-argument-error.ts';
 export { MissingApiKeyError } from './errors/missing-api-key-error.ts';
+export type { ResponseTooLargeErrorOptions } from './errors/response-too-large-error.ts';
+export { ResponseTooLargeError } from './errors/response-too-large-error.ts';
 export type { StreamErrorReason } from './errors/stream-error.ts';
 export { StreamError } from './errors/stream-error.ts';
 export { TimeoutError } from './errors/timeout-error.ts';

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createGemini } from '../http/create-gemini.ts';
 import { ApiCallError } from './api-call-error.ts';
 import { createNetworkError } from './create-network-error.ts';
 
@@ -97,5 +98,64 @@ describe('createNetworkError', () => {
     expect(error.message).not.toContain(secret);
     expect(JSON.stringify({ ...error.toJSON(), cause: undefined })).not.toContain(secret);
     expect(inspect(error.message)).not.toContain(secret);
+  });
+});
+
+describe('createNetworkError for a request fetch refuses before sending', () => {
+  // fetch refuses some requests on the client side (a port browsers and Node block, a scheme it
+  // does not speak, a URL it cannot parse): the same request is refused every time, so retrying
+  // only waits (three retries took 6.8 s). The errors are Node's own, made by calling its fetch;
+  // no connection is opened for any of them.
+  async function refusal(target: string): Promise<unknown> {
+    try {
+      await globalThis.fetch(target, { redirect: 'error' });
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`fetch(${target}) did not fail`);
+  }
+
+  for (const [what, target, words] of [
+    ['a blocked port (6000, X11)', 'http://127.0.0.1:6000/v1beta/models', 'bad port'],
+    ['a blocked port (1)', 'http://127.0.0.1:1/v1beta/models', 'bad port'],
+    ['an unsupported scheme', 'ftp://127.0.0.1/v1beta/models', 'unknown scheme'],
+    ['a URL it cannot parse', 'http://127.0.0.1:70000/v1beta/models', 'Invalid URL'],
+  ] as const) {
+    it(`is not retryable for ${what}, and says why`, async () => {
+      const error = createNetworkError({
+        url: target,
+        method: 'generateContent',
+        cause: await refusal(target),
+      });
+      expect(error.isRetryable).toBe(false);
+      expect(error.message).toContain(words);
+      expect(error.message).toContain('Not retried');
+    });
+  }
+
+  it('is thrown after one attempt by a client whose baseUrl has a blocked port', async () => {
+    let attempts = 0;
+    const gemini = createGemini({
+      apiKey: 'AIzaRefusalTest-0123456789',
+      baseUrl: 'http://127.0.0.1:6000',
+      retry: { initialDelayMs: 1 },
+      fetch: (input, init) => {
+        attempts++;
+        return globalThis.fetch(input, init);
+      },
+    });
+    const error = await gemini.getModel('gemini-2.5-flash').catch((caught: unknown) => caught);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).isRetryable).toBe(false);
+    expect(attempts).toBe(1);
+  });
+
+  it('still retries the generic fetch failed without a known refusal', () => {
+    const error = createNetworkError({
+      url,
+      method: 'generateContent',
+      cause: new TypeError('fetch failed', { cause: new Error('other side hung up') }),
+    });
+    expect(error.isRetryable).toBe(true);
   });
 });

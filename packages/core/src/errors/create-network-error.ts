@@ -1,6 +1,7 @@
 import { ApiCallError } from './api-call-error.ts';
 import { describeThrown } from './describe-thrown.ts';
 import {
+  findClientRefusal,
   getNetworkErrorCode,
   isTransientNetworkError,
   transientNetworkErrors,
@@ -37,9 +38,12 @@ export function createNetworkError({
     code === undefined
       ? describeCause(cause)
       : `${transientNetworkErrors[code] ?? describeCause(cause)} (${code})`;
+  const refusal = isRetryable ? undefined : findClientRefusal(cause);
   const advice = isRetryable
     ? 'This is retryable; if it persists, check the network, a proxy, or the baseUrl.'
-    : 'Not retried: check the baseUrl and the fetch option.';
+    : refusal === undefined
+      ? 'Not retried: check the baseUrl and the fetch option.'
+      : `Not retried: fetch refuses this request before sending it (${refusal}), so it would be refused again; check the baseUrl's scheme, host and port.`;
   const attempts =
     attempt !== undefined && attempt > 1
       ? ` Failed after ${attempt} attempts (retried ${attempt - 1} ${attempt === 2 ? 'time' : 'times'}).`

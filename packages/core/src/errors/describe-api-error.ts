@@ -1,5 +1,6 @@
 import type { AuthStyle } from '../http/gemini.ts';
 import type { BadRequest, ErrorInfo, GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
+import { htmlToText } from './html-to-text.ts';
 
 /** What {@link describeApiError} needs to write an error message. */
 export type DescribeApiErrorOptions = {
@@ -166,11 +167,8 @@ function serverGuidance(options: DescribeApiErrorOptions): string {
 
 function describeRawBody({ body, contentType }: DescribeApiErrorOptions): string | undefined {
   if (body === undefined || body.trim() === '') return 'the response body was empty';
-  const text = body
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // A single linear pass over a bounded prefix: the body is the server's, possibly hostile.
+  const text = htmlToText(body, EXCERPT_LENGTH);
   const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
   const kind = contentType ? contentType.split(';')[0] : 'unknown type';
   return `the response is not a Gemini error body (${kind}), perhaps from a proxy or gateway: "${excerpt}"`;

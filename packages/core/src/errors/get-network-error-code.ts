@@ -63,7 +63,37 @@ function findCode(error: unknown): string | undefined {
  */
 export function isTransientNetworkError(error: unknown, code: string | undefined): boolean {
   if (code !== undefined) return code in transientNetworkErrors;
+  if (findClientRefusal(error) !== undefined) return false;
   return (
     error instanceof TypeError && /fetch failed|failed to fetch|network ?error/i.test(error.message)
   );
+}
+
+// What Node's fetch (undici) puts in `cause.message` when it refuses a request before sending it:
+// a port on the fetch standard's block list, a scheme it does not speak (ftp:, blob:, file:).
+const CLIENT_REFUSALS = /^(?:bad port|unknown scheme|invalid method|not implemented)/i;
+
+/**
+ * The reason `fetch` refused a request without sending it (`bad port`, `unknown scheme`,
+ * `Invalid URL`), found along the `cause` chain; such a request is refused again on every retry.
+ * `undefined` for anything else.
+ * @internal
+ */
+export function findClientRefusal(error: unknown): string | undefined {
+  try {
+    let current: unknown = error;
+    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+      const { message, code, cause } = current as {
+        message?: unknown;
+        code?: unknown;
+        cause?: unknown;
+      };
+      if (code === 'ERR_INVALID_URL') return 'Invalid URL';
+      if (typeof message === 'string' && CLIENT_REFUSALS.test(message)) return message;
+      current = cause;
+    }
+  } catch {
+    // A getter that throws names no refusal.
+  }
+  return undefined;
 }

@@ -120,3 +120,100 @@ describe('describeThrown', () => {
     expect(describeThrown({ text: 'y'.repeat(2_000) })).toHaveLength(503);
   });
 });
+
+describe('scrubSecrets fails closed', () => {
+  it('finds the key under symbol keys, in symbol descriptions and in property names', () => {
+    const error = Object.assign(new Error('x'), { [Symbol('headers')]: { key: KEY } });
+    Object.defineProperty(error, Symbol.for('hidden'), { value: `k=${KEY}` });
+    const named = { [KEY]: 1, [Symbol(`s ${KEY}`)]: 2 };
+    const scrubbed = scrubSecrets({ error, named }, [KEY]);
+    expect(everyRendering(scrubbed)).not.toContain(KEY);
+    expect(everyRendering(scrubbed.error)).toContain('[redacted]');
+  });
+
+  it('walks Map, Set, URL, URLSearchParams, RegExp and binary data', () => {
+    const value = {
+      map: new Map<unknown, unknown>([
+        [KEY, 'as a key'],
+        ['value', { deep: KEY }],
+      ]),
+      set: new Set([`in ${KEY}`]),
+      url: new URL(`https://proxy.test/?key=${KEY}`),
+      params: new URLSearchParams({ key: KEY }),
+      regexp: new RegExp(`^${KEY}$`),
+      bytes: new TextEncoder().encode(`key: ${KEY}`),
+      date: new Date(0),
+    };
+    const scrubbed = scrubSecrets(value, [KEY]);
+    expect(everyRendering(scrubbed)).not.toContain(KEY);
+    expect(scrubbed.map).toBeInstanceOf(Map);
+    expect(scrubbed.map.get('value')).toEqual({ deep: '[redacted]' });
+    expect(scrubbed.set).toEqual(new Set(['in [redacted]']));
+    expect(scrubbed.date).toBe(value.date);
+  });
+
+  it('turns a Request or Response into plain data without credential headers', () => {
+    const request = new Request('https://proxy.test/v1beta/models', {
+      method: 'POST',
+      headers: { 'x-goog-api-key': KEY, 'x-api-key': 'gateway-credential-1', accept: 'json' },
+    });
+    const response = new Response('', { status: 502, headers: { 'set-cookie': 's=1' } });
+    const scrubbed = scrubSecrets({ request, response }, [KEY]);
+    expect(scrubbed.request).toEqual({
+      method: 'POST',
+      url: 'https://proxy.test/v1beta/models',
+      headers: { accept: 'json' },
+    });
+    expect(scrubbed.response).toMatchObject({ status: 502, headers: {} });
+    expect(everyRendering(scrubbed)).not.toContain(KEY);
+    expect(everyRendering(scrubbed)).not.toContain('gateway-credential-1');
+  });
+
+  it('replaces what lies past the depth bound instead of passing it through', () => {
+    let error: unknown = new Error(`innermost ${KEY}`);
+    for (let level = 0; level < 40; level++) error = new Error(`level ${level}`, { cause: error });
+    const scrubbed = scrubSecrets(error, [KEY]);
+    const text = everyRendering(scrubbed);
+    expect(text).not.toContain(KEY);
+    expect(text).toContain('level 39');
+    expect(text).toContain('[redacted: not checked for secrets]');
+  });
+
+  it('replaces what lies past the node budget instead of passing it through', () => {
+    const value = {
+      filler: Array.from({ length: 10_001 }, (_, index) => ({ index })),
+      tail: { key: KEY },
+    };
+    const scrubbed = scrubSecrets(value, [KEY]);
+    expect(safeJson(scrubbed)).not.toContain(KEY);
+    expect(scrubbed.filler[0]).toEqual({ index: 0 });
+    expect(scrubbed.tail).toBe('[redacted: not checked for secrets]');
+  });
+
+  it('replaces a Promise, a WeakMap and a throwing proxy, which cannot be read', () => {
+    const weak = new WeakMap([[{}, KEY]]);
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const value = { promise: Promise.resolve(KEY), weak, proxy: revoked.proxy, note: `n ${KEY}` };
+    const scrubbed = scrubSecrets(value, [KEY]);
+    expect(everyRendering(scrubbed)).not.toContain(KEY);
+    expect(scrubbed.promise).toBe('[redacted: not checked for secrets]');
+    expect(scrubbed.weak).toBe('[redacted: not checked for secrets]');
+    // A Promise alone may hold the key in its result: it is never passed through.
+    expect(scrubSecrets(Promise.resolve(KEY), [KEY])).toBe('[redacted: not checked for secrets]');
+  });
+
+  it('makes plain data of a class instance whose toJSON or inspect hook prints hidden state', () => {
+    class Vault {
+      readonly #key = KEY;
+      toJSON() {
+        return { key: this.#key };
+      }
+      [Symbol.for('nodejs.util.inspect.custom')]() {
+        return `Vault(${this.#key})`;
+      }
+    }
+    const scrubbed = scrubSecrets(new Error('x', { cause: new Vault() }), [KEY]);
+    expect(everyRendering(scrubbed)).not.toContain(KEY);
+  });
+});

@@ -153,3 +153,96 @@ describe('getModel', () => {
     expect((error as Error).message).toContain('gemini.listModels()');
   });
 });
+
+describe('model names that would change the URL', () => {
+  // `..` and `.` pass a character check but URL parsing resolves them: getModel('..') requested
+  // GET /v1beta/ and getModel('tunedModels/..') the same. Every method that puts the model name
+  // into the path must refuse them before sending anything.
+  const names = [
+    '..',
+    '.',
+    '...',
+    'models/..',
+    'models/.',
+    'tunedModels/..',
+    'tunedModels/.',
+    'models/',
+    'tunedModels/',
+    'models//gemini',
+    '',
+    '%2e%2e',
+    'models/%2E',
+    'gemini/../../x',
+    'gemini 2.5',
+    'gemini?alt=json',
+    'gemini#x',
+  ];
+  const methods = [
+    [
+      'generateContent',
+      'request.model',
+      (model: string) =>
+        createGemini({ apiKey: TEST_KEY }).generateContent({ model, contents: 'x' }),
+    ],
+    [
+      'streamGenerateContent',
+      'request.model',
+      async (model: string) => {
+        for await (const _ of createGemini({ apiKey: TEST_KEY }).streamGenerateContent({
+          model,
+          contents: 'x',
+        })) {
+          // not reached
+        }
+      },
+    ],
+    [
+      'countTokens',
+      'request.model',
+      (model: string) => createGemini({ apiKey: TEST_KEY }).countTokens({ model, contents: 'x' }),
+    ],
+    ['getModel', 'model', (model: string) => createGemini({ apiKey: TEST_KEY }).getModel(model)],
+  ] as const;
+
+  for (const [method, argument, call] of methods) {
+    it(`${method} refuses each with an InvalidArgumentError naming ${argument}, sending nothing`, async () => {
+      let requests = 0;
+      server.use(
+        http.all('*', () => {
+          requests++;
+          return HttpResponse.json({});
+        }),
+      );
+      for (const name of names) {
+        let error: unknown;
+        try {
+          await call(name);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(InvalidArgumentError.isInstance(error), name).toBe(true);
+        expect((error as InvalidArgumentError).argument).toBe(argument);
+      }
+      expect(requests).toBe(0);
+    });
+  }
+
+  it('still takes dotted and dashed ids', async () => {
+    const paths: string[] = [];
+    server.use(
+      http.get(`${GOOGLE}/*`, ({ request }) => {
+        paths.push(new URL(request.url).pathname);
+        return HttpResponse.json(flash);
+      }),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    await gemini.getModel('gemini-2.5-flash');
+    await gemini.getModel('models/gemini-1.5.pro_x');
+    await gemini.getModel('tunedModels/my-model.v2');
+    expect(paths).toEqual([
+      '/v1beta/models/gemini-2.5-flash',
+      '/v1beta/models/gemini-1.5.pro_x',
+      '/v1beta/tunedModels/my-model.v2',
+    ]);
+  });
+});

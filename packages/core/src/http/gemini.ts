@@ -45,7 +45,12 @@ export type CreateGeminiOptions = {
   apiVersion?: string | undefined;
   /** @defaultValue `'x-goog-api-key'` */
   auth?: AuthStyle | undefined;
-  /** Extra headers on every request. */
+  /**
+   * Extra headers on every request. The values of those whose names look like credentials
+   * (`authorization`, `proxy-authorization`, `cookie`, any name containing `api-key` or a part
+   * ending in `token`, `x-goog-*-key`, `*secret*`, `*password*`) are kept out of errors and logs
+   * like the key.
+   */
   headers?: Record<string, string> | undefined;
   /** @defaultValue `globalThis.fetch`, looked up at call time */
   fetch?: typeof globalThis.fetch | undefined;
@@ -61,6 +66,14 @@ export type CreateGeminiOptions = {
    * throws `TimeoutError` and is not retried. @defaultValue 120000
    */
   timeoutMs?: number | undefined;
+  /**
+   * The largest response body of a unary call (`generateContent`, `countTokens`, `listModels`,
+   * `getModel`) read, in bytes (`Infinity` for none). A longer body is not buffered: reading stops
+   * at the cap, the rest is cancelled, and the call fails with `ResponseTooLargeError` (not
+   * retried). Streams are bounded per event instead, and error bodies are always read only up to
+   * their first 64 KiB. @defaultValue 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number | undefined;
 };
 
 /** Per-call options. */
@@ -74,7 +87,7 @@ export type CallOptions = {
   timeoutMs?: number | undefined;
   /** Overrides the client's retry policy for this call. */
   retry?: RetryOptions | false | undefined;
-  /** Extra headers for this call. */
+  /** Extra headers for this call; credentials among them are redacted as the client's are. */
   headers?: Record<string, string> | undefined;
 };
 

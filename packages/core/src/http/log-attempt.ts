@@ -1,3 +1,5 @@
+import { redactSecrets } from '../errors/redact-secrets.ts';
+import { scrubSecrets } from '../errors/scrub-secrets.ts';
 import { isLevelEnabled, type Logger } from '../logging/logger.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 
@@ -43,7 +45,8 @@ export function logAttempt(logger: Logger, fields: AttemptLogFields): void {
 }
 
 /**
- * Logs a request or response body at trace level only (they hold the whole prompt and answer).
+ * Logs a request or response body at trace level only (they hold the whole prompt and answer),
+ * with `redact` scrubbed from it: a gateway may echo the key or a header credential in a 2xx body.
  * @internal
  */
 export function logBody(
@@ -54,9 +57,11 @@ export function logBody(
     direction: 'request' | 'response' | 'chunk';
   },
   body: string | unknown,
+  redact: readonly string[],
 ): void {
   if (!isLevelEnabled(logger, 'trace')) return;
-  logger.trace?.({ ...fields, body }, `${fields.method} ${fields.direction} body`);
+  const clean = typeof body === 'string' ? redactSecrets(body, redact) : scrubSecrets(body, redact);
+  logger.trace?.({ ...fields, body: clean }, `${fields.method} ${fields.direction} body`);
 }
 
 /**

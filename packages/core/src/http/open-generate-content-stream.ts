@@ -49,11 +49,11 @@ export async function* openGenerateContentStream({
   body,
 }: OpenGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
   const { logger } = client;
-  const { redact } = client;
+  const { redact } = call;
   // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
   const traceChunks = isLevelEnabled(logger, 'trace');
   const debug = isLevelEnabled(logger, 'debug');
-  if (traceChunks) logBody(logger, { method: METHOD, direction: 'request' }, body);
+  if (traceChunks) logBody(logger, { method: METHOD, direction: 'request' }, body, redact);
 
   const opened = await withRetry(
     async (attempt) => {
@@ -144,7 +144,8 @@ export async function* openGenerateContentStream({
         const chunk = batch[index] as GenerateContentResponse;
         delivered++;
         last = chunk;
-        if (traceChunks) logBody(logger, { method: METHOD, attempt, direction: 'chunk' }, chunk);
+        if (traceChunks)
+          logBody(logger, { method: METHOD, attempt, direction: 'chunk' }, chunk, redact);
         yield chunk;
         if (signal.aborted) throw signal.reason;
       }

@@ -1,9 +1,11 @@
+import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import { withRetry } from '../retry/with-retry.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import type { CheckContext } from './check-responses.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
+import { readBodyText } from './read-body-text.ts';
 import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
@@ -38,12 +40,13 @@ export type RequestJsonOptions<T> = {
  */
 export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T> {
   const { client, call, method, url } = options;
-  const { logger, redact } = client;
+  const { logger } = client;
+  const { redact } = call;
   // Checked once per call: with logging off (the default) no log fields are built at all.
   const debug = isLevelEnabled(logger, 'debug');
   const trace = isLevelEnabled(logger, 'trace');
   if (trace && options.body !== undefined) {
-    logBody(logger, { method, direction: 'request' }, options.body);
+    logBody(logger, { method, direction: 'request' }, options.body, redact);
   }
 
   return withRetry(
@@ -71,8 +74,21 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
         });
         status = response.status;
         waitingFor = 'the response body';
-        const text = await response.text();
-        if (trace) logBody(logger, { method, attempt, direction: 'response' }, text);
+        const { text, truncated, bytes } = await readBodyText(response, {
+          maxBytes: client.maxResponseBytes,
+          onlyPrefix: false,
+        });
+        if (truncated) {
+          throw tooLargeError({
+            url,
+            method,
+            status,
+            attempt,
+            bytes,
+            max: client.maxResponseBytes,
+          });
+        }
+        if (trace) logBody(logger, { method, attempt, direction: 'response' }, text, redact);
         const context: ReadJsonResponseOptions = {
           text,
           status,
@@ -128,6 +144,28 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
         logRetry(logger, { method, attempt, delayMs, isServerDelay }),
     },
   );
+}
+
+function tooLargeError(options: {
+  url: string;
+  method: string;
+  status: number;
+  attempt: number;
+  bytes: number;
+  max: number;
+}): ResponseTooLargeError {
+  return new ResponseTooLargeError({
+    message:
+      `${options.method} got a ${options.status} response larger than maxResponseBytes ` +
+      `(${options.max} bytes; ${options.bytes} read or announced), so reading stopped there. ` +
+      'A Gemini answer is far smaller: check the baseUrl, or raise maxResponseBytes in createGemini if the body is genuine. Not retried.',
+    url: options.url,
+    method: options.method,
+    status: options.status,
+    maxBytes: options.max,
+    receivedBytes: options.bytes,
+    attempt: options.attempt,
+  });
 }
 
 function statusOf(error: unknown): number | undefined {

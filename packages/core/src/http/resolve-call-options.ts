@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { secretsOfHeaders } from '../errors/redact-secrets.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../retry/retry-policy.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
@@ -11,6 +12,8 @@ export type ResolvedCallOptions = {
   timeoutMs: number;
   retry: RetryPolicy;
   headers: Record<string, string>;
+  /** The client's secrets, plus the credentials among this call's extra headers. */
+  redact: readonly string[];
 };
 
 const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers'];
@@ -26,6 +29,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     timeoutMs: client.timeoutMs,
     retry: client.retry,
     headers: client.headers,
+    redact: client.redact,
   };
 }
 
@@ -66,6 +70,7 @@ export function resolveCallOptions(
     });
   }
   let headers = defaults.headers;
+  let redact = defaults.redact;
   if (options.headers !== undefined) {
     const extra = checkHeaders(options.headers, 'options.headers') ?? {};
     const authHeader = client.auth === 'bearer' ? 'authorization' : 'x-goog-api-key';
@@ -80,12 +85,17 @@ export function resolveCallOptions(
       ...extra,
       [authHeader]: defaults.headers[authHeader] as string,
     };
+    const secrets = secretsOfHeaders(extra);
+    if (secrets.length > 0) {
+      redact = [...defaults.redact, ...secrets].sort((a, b) => b.length - a.length);
+    }
   }
   return {
     signal,
     timeoutMs: checkTimeout(options.timeoutMs, defaults.timeoutMs, 'options.timeoutMs'),
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,
+    redact,
   };
 }
 

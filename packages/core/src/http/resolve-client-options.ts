@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { secretsOfHeaders } from '../errors/redact-secrets.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
@@ -13,6 +14,9 @@ import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
 import { TimerPool } from './timer-pool.ts';
 
+/** The largest unary response body read (64 MiB): past it a call fails with ResponseTooLargeError. */
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 64 * 1024 * 1024;
+
 /** Time limit of one attempt. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -22,7 +26,10 @@ const MAX_IDLE_TIMERS = 64;
 /** {@link CreateGeminiOptions} checked, with defaults and the environment applied. */
 export type ResolvedClientOptions = {
   apiKey: string;
-  /** The secrets to keep out of errors and logs (the key), one array for every call. */
+  /**
+   * The secrets to keep out of errors and logs, one array for every call: the key and the
+   * credentials among the extra `headers` (see `secretsOfHeaders`).
+   */
   redact: readonly string[];
   baseUrl: string;
   apiVersion: string;
@@ -35,6 +42,8 @@ export type ResolvedClientOptions = {
   logger: Logger;
   retry: RetryPolicy;
   timeoutMs: number;
+  /** The largest 2xx body of a unary call read, in bytes. */
+  maxResponseBytes: number;
   /** Idle attempt timers, restarted by the next attempt (see {@link TimerPool}). */
   timers: TimerPool;
 };
@@ -49,6 +58,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'logger',
   'retry',
   'timeoutMs',
+  'maxResponseBytes',
 ]);
 
 const AUTH_STYLES: readonly AuthStyle[] = ['x-goog-api-key', 'bearer'];
@@ -114,7 +124,8 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
   }
   return {
     apiKey,
-    redact: [apiKey],
+    // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole.
+    redact: [apiKey, ...secretsOfHeaders(extraHeaders)].sort((a, b) => b.length - a.length),
     baseUrl: normalized.baseUrl,
     apiVersion,
     root: `${normalized.baseUrl}/${apiVersion}/`,
@@ -124,8 +135,24 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     logger: checkLogger(options.logger, 'logger'),
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
+    maxResponseBytes: checkMaxBytes(options.maxResponseBytes),
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
   };
+}
+
+function checkMaxBytes(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
+  const valid =
+    typeof value === 'number' &&
+    value > 0 &&
+    (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY);
+  if (!valid) {
+    throw new InvalidArgumentError({
+      argument: 'maxResponseBytes',
+      message: `maxResponseBytes must be a positive whole number of bytes (Infinity for no limit; the default is ${DEFAULT_MAX_RESPONSE_BYTES}, 64 MiB); got ${JSON.stringify(value) ?? String(value)}.`,
+    });
+  }
+  return value;
 }
 
 function checkApiKey(apiKey: unknown): string {

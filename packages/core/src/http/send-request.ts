@@ -3,6 +3,7 @@ import { createApiCallError } from '../errors/create-api-call-error.ts';
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
 import type { AuthStyle } from './gemini.ts';
+import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body-text.ts';
 
 /** One HTTP request of an attempt. */
 export type SendRequestOptions = {
@@ -21,7 +22,8 @@ export type SendRequestOptions = {
 
 /**
  * Sends one request and checks its status before anything reads the body: a 2xx response is
- * returned unread; any other status is read and thrown as an `ApiCallError` (an error on the
+ * returned unread; any other status is read (its first 64 KiB, {@link MAX_ERROR_BODY_BYTES}) and
+ * thrown as an `ApiCallError` (an error on the
  * stream endpoint is a plain JSON body even under `content-type: text/event-stream`).
  *
  * `fetch` is looked up at call time, so a spy installed after `createGemini` still applies.
@@ -55,7 +57,10 @@ export async function sendRequest(options: SendRequestOptions): Promise<Response
   let body: string | undefined;
   let cause: unknown;
   try {
-    body = await response.text();
+    // Only a prefix: a hostile server's 300 MB error page must not be buffered (the rest is
+    // cancelled unread).
+    body = (await readBodyText(response, { maxBytes: MAX_ERROR_BODY_BYTES, onlyPrefix: true }))
+      .text;
   } catch (error) {
     if (options.signal.aborted) throw error;
     // The status alone still makes a useful error; keep why the body is missing.

@@ -43,6 +43,18 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ user: { name: 'ok', password: '[redacted]' } });
   });
 
+  it("redacts a gateway's x-api-key, proxy-authorization and cookie headers too", () => {
+    const { lines, destination } = sink();
+    const logger = createLogger({ level: 'info', destination });
+    logger.info({
+      headers: { 'x-api-key': 'k1', 'proxy-authorization': 'Basic k2', cookie: 'sid=k3' },
+      options: { headers: { 'x-api-key': 'k4', cookie: 'sid=k5' } },
+      'x-api-key': 'k6',
+    });
+    const text = JSON.stringify(lines);
+    for (const secret of ['k1', 'k2', 'k3', 'k4', 'k5', 'k6']) expect(text).not.toContain(secret);
+  });
+
   it('rejects an unknown level', () => {
     expect(() => createLogger({ level: 'verbose' as never })).toThrow(InvalidArgumentError);
   });

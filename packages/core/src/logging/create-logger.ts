@@ -19,26 +19,32 @@ export type CreateLoggerOptions = {
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-/**
- * The paths redacted from every line, at the top level and up to two objects deep (`headers`,
- * `options.headers`, ...). gemloop itself never logs a key or a request header; this guards what
- * an application logs through the same logger.
- */
-export const REDACTED_LOG_PATHS: readonly string[] = [
+// Credentials by key: the key option, the auth headers gemloop sends, and those a gateway or proxy
+// takes (pino matches paths exactly, so names are listed rather than patterned).
+const SECRET_KEYS: readonly string[] = [
   'apiKey',
   'authorization',
   '["x-goog-api-key"]',
-  '*.apiKey',
-  '*.authorization',
-  '*["x-goog-api-key"]',
-  '*.*.apiKey',
-  '*.*.authorization',
-  '*.*["x-goog-api-key"]',
+  '["x-api-key"]',
+  '["proxy-authorization"]',
+  'cookie',
 ];
 
 /**
+ * The paths redacted from every line, at the top level and up to two objects deep (`headers`,
+ * `options.headers`, ...): `apiKey`, `authorization`, `x-goog-api-key`, `x-api-key`,
+ * `proxy-authorization` and `cookie`. gemloop itself never logs a key or a request header; this
+ * guards what an application logs through the same logger.
+ */
+export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => {
+  const nested = key.startsWith('[') ? key : `.${key}`;
+  return [key, `*${nested}`, `*.*${nested}`];
+});
+
+/**
  * Creates a pino logger for gemloop's `logger` option, with API keys and auth headers redacted
- * (`apiKey`, `x-goog-api-key`, `authorization`, also nested in `headers` objects). pino is loaded
+ * (`apiKey`, `x-goog-api-key`, `authorization`, `x-api-key`, `proxy-authorization`, `cookie`,
+ * also nested in `headers` objects). pino is loaded
  * here, lazily; importing `@gemloop/core` does not load it.
  *
  * @throws {@link InvalidArgumentError} for an unknown level.

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createGemini } from '../http/create-gemini.ts';
+import { ApiCallError } from './api-call-error.ts';
+import { createApiCallError } from './create-api-call-error.ts';
+
+// A hostile or broken proxy controls the error body. Describing it must take time linear in a
+// bounded prefix of it: the old regexes took 7.4 s on 80 KB of `<` (about 20 min on 1 MB), and as
+// long on a run of unclosed `<script>` tags, blocking the event loop past every timeout.
+// The 2 s bound is generous (the scan takes milliseconds): this is an attack test, not a benchmark.
+
+const url =
+  'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent';
+
+function describeBody(body: string): { message: string; elapsedMs: number } {
+  const started = performance.now();
+  const error = createApiCallError({
+    url,
+    method: 'generateContent',
+    status: 502,
+    body,
+    responseHeaders: { 'content-type': 'text/html' },
+  });
+  return { message: error.message, elapsedMs: performance.now() - started };
+}
+
+describe('describing a hostile non-JSON error body', () => {
+  it('describes 1 MB of "<" quickly, quoting a bounded excerpt', () => {
+    const { message, elapsedMs } = describeBody('<'.repeat(1024 * 1024));
+    expect(elapsedMs).toBeLessThan(2_000);
+    expect(message).toContain('not a Gemini error body (text/html)');
+    expect(message.length).toBeLessThan(1_000);
+  });
+
+  it('describes 50,000 unclosed <script> openers quickly', () => {
+    const { message, elapsedMs } = describeBody(`${'<script>'.repeat(50_000)}tail`);
+    expect(elapsedMs).toBeLessThan(2_000);
+    expect(message).toContain('not a Gemini error body (text/html)');
+  });
+
+  it('describes 50,000 <style x="> openers and unclosed attribute runs quickly', () => {
+    const { elapsedMs } = describeBody(`${'<style <b <i '.repeat(50_000)}`);
+    expect(elapsedMs).toBeLessThan(2_000);
+  });
+
+  it('still strips tags, scripts and styles from an ordinary page', () => {
+    const { message } = describeBody(
+      '<html><head><style>p { color: red }</style><SCRIPT>var x = "<b>";</script></head>' +
+        '<body>\n<h1>Bad   Gateway</h1><p>a &lt; b</p> 1 < 2 <> 3</body></html>',
+    );
+    // `< 2 <>` reads as a tag, as it did before: the scan changed, not what it keeps.
+    expect(message).toContain('"Bad Gateway a &lt; b 1 3"');
+  });
+
+  it('cuts a long page to an excerpt', () => {
+    const { message } = describeBody(`<p>${'word '.repeat(10_000)}</p>`);
+    expect(message).toMatch(/"(word ){40}\.\.\."/);
+  });
+
+  it('lets a client fail fast on a 502 of 1 MB of "<", retries included', async () => {
+    let attempts = 0;
+    const gemini = createGemini({
+      apiKey: 'AIzaReDoSTest-0123456789',
+      timeoutMs: 1_000,
+      retry: { maxRetries: 2, initialDelayMs: 1 },
+      fetch: (() => {
+        attempts++;
+        return Promise.resolve(
+          new Response('<'.repeat(1024 * 1024), {
+            status: 502,
+            headers: { 'content-type': 'text/html' },
+          }),
+        );
+      }) as never,
+    });
+    const started = performance.now();
+    const error = await gemini
+      .generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' })
+      .catch((caught: unknown) => caught);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(502);
+    expect(attempts).toBe(3);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The most of an error body read (64 KiB): its status says what failed, Google's error bodies
+ * are a few KiB, and only an excerpt is ever shown. The rest is cancelled unread.
+ */
+export const MAX_ERROR_BODY_BYTES: number = 64 * 1024;
+
+/** What {@link readBodyText} read. */
+export type BodyText = {
+  text: string;
+  /** Whether the body was longer than `maxBytes` (then `text` holds its first `maxBytes`). */
+  truncated: boolean;
+  /** The bytes read, or the length the `Content-Length` header announced when it was too large. */
+  bytes: number;
+};
+
+/**
+ * Reads a response body as UTF-8 text (as `response.text()` does), at most `maxBytes` of it.
+ * A longer body is cut there and the rest cancelled, so it is never buffered; a `Content-Length`
+ * past the cap ends the reading before any byte with `truncated: true` when `onlyPrefix` is false.
+ *
+ * A body within the cap whose `Content-Length` says so is read with `response.text()` (Node's
+ * fetch enforces the header, and it is the fastest path); any other is read chunk by chunk, as
+ * is a compressed one (its `Content-Length` counts the compressed bytes, not what is decoded).
+ * @internal
+ */
+export async function readBodyText(
+  response: Response,
+  { maxBytes, onlyPrefix }: { maxBytes: number; onlyPrefix: boolean },
+): Promise<BodyText> {
+  const body = response.body as ReadableStream<Uint8Array> | null | undefined;
+  const length = declaredLength(response.headers);
+  if (maxBytes === Number.POSITIVE_INFINITY || length <= maxBytes) {
+    const text = await response.text();
+    return { text, truncated: false, bytes: Number.isFinite(length) ? length : text.length };
+  }
+  if (!onlyPrefix && Number.isFinite(length)) {
+    body?.cancel().catch(() => {});
+    return { text: '', truncated: true, bytes: length };
+  }
+  if (body === null || body === undefined) {
+    // A custom fetch's Response without a stream: its text is already in memory anyway.
+    const text = await response.text();
+    const bytes = new TextEncoder().encode(text);
+    if (bytes.byteLength <= maxBytes) return { text, truncated: false, bytes: bytes.byteLength };
+    return {
+      text: new TextDecoder().decode(bytes.subarray(0, maxBytes)),
+      truncated: true,
+      bytes: bytes.byteLength,
+    };
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (bytes + value.byteLength > maxBytes) {
+        const room = maxBytes - bytes;
+        bytes += value.byteLength;
+        text += decoder.decode(value.subarray(0, room));
+        reader.cancel().catch(() => {});
+        return { text, truncated: true, bytes };
+      }
+      bytes += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+    }
+    text += decoder.decode();
+    return { text, truncated: false, bytes };
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** The `Content-Length` of an uncompressed body, or `NaN` when there is none to trust. */
+function declaredLength(headers: Headers | Record<string, string> | undefined): number {
+  // A custom fetch may return plain-object headers: then nothing is trusted.
+  if (typeof (headers as Headers | undefined)?.get !== 'function') return Number.NaN;
+  const get = (name: string): string | null => (headers as Headers).get(name);
+  const encoding = get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return Number.NaN;
+  const length = get('content-length');
+  return length !== null && /^\d+$/.test(length.trim()) ? Number(length) : Number.NaN;
+}
