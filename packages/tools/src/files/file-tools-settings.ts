@@ -9,6 +9,8 @@ export type FileToolsSettings = {
   maxSearchFileBytes: number;
   maxSearchBytes: number;
   skipDirectories: ReadonlySet<string>;
+  /** Folders writes never touch (`.git` and the skipped folders), by `folderKey`. */
+  protectedFolders: ReadonlyMap<string, string>;
   allowOverwrite: boolean;
   /** The tool names, so descriptions and errors can point at each other. */
   names: { list: string; read: string; find: string; search: string; write: string };

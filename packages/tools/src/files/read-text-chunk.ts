@@ -125,7 +125,15 @@ export function ioError(error: unknown, relative: string): FileToolError {
     return new FileToolError({
       reason: 'symlink',
       path: relative,
-      message: `"${relative}" changed into a symbolic link while it was being opened; it was not read.`,
+      message: `"${relative}" is a symbolic link where a file or folder was expected (or a loop of links); links are not followed here.`,
+      cause: error,
+    });
+  }
+  if (code === 'ENAMETOOLONG') {
+    return new FileToolError({
+      reason: 'invalid-path',
+      path: relative,
+      message: `"${relative}" has a name longer than the file system allows (usually 255 bytes per name). Use a shorter name.`,
       cause: error,
     });
   }

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
+import { ioError } from './read-text-chunk.ts';
 
 /** A path checked to lie inside the root. @internal */
 export type RootPath = {
@@ -25,7 +26,8 @@ const MAX_PATH_LENGTH = 1024;
  * use of the path; the tools open files with `O_NOFOLLOW` and never create links, so the model
  * alone cannot win that race.
  *
- * @throws {@link FileToolError} `invalid-path` or `outside-root`.
+ * @throws {@link FileToolError} `invalid-path` or `outside-root`; a file system error (a loop of
+ * links, a name too long) as `symlink`, `invalid-path` or `io`, naming only the model's path.
  * @internal
  */
 export async function resolveInRoot(rootReal: string, input: string): Promise<RootPath> {
@@ -53,9 +55,18 @@ export async function resolveInRoot(rootReal: string, input: string): Promise<Ro
   const lexical = resolve(rootReal, input);
   if (!isInside(rootReal, lexical)) throw outside(input);
 
-  const { real, exists } = await realPathOfNearest(lexical);
-  if (!isInside(rootReal, real)) throw outside(input);
-  const absolute = exists ? real : resolve(real, relative(await nearestExisting(lexical), lexical));
+  let real: string;
+  let exists: boolean;
+  let absolute: string;
+  try {
+    ({ real, exists } = await realPathOfNearest(lexical));
+    if (!isInside(rootReal, real)) throw outside(input);
+    absolute = exists ? real : resolve(real, relative(await nearestExisting(lexical), lexical));
+  } catch (error) {
+    if (FileToolError.isInstance(error)) throw error;
+    // The file system's own message names the absolute path; the model gets its own path only.
+    throw ioError(error, input);
+  }
   const fromRoot = relative(rootReal, absolute);
   return { absolute, relative: fromRoot === '' ? '.' : fromRoot.split(sep).join('/'), exists };
 }

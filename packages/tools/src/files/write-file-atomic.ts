@@ -71,7 +71,9 @@ export async function writeFileAtomic({
     const handle = await open(
       temporary,
       constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
-      existing === undefined ? 0o666 : existing.mode & 0o7777,
+      // Permission bits only: setuid, setgid and sticky are not carried over to bytes the model
+      // wrote (a setuid program replaced by model text would still run as its owner).
+      existing === undefined ? 0o666 : existing.mode & 0o777,
     );
     try {
       await handle.writeFile(content, 'utf8');
@@ -79,7 +81,9 @@ export async function writeFileAtomic({
     } finally {
       await handle.close();
     }
-    if (existing === undefined) await claimName(temporary, absolute, relative);
+    // With overwrite, a file that appeared meanwhile (another writer of the same new file) is
+    // replaced like any other: concurrent writers all succeed and the last rename wins.
+    if (existing === undefined && !overwrite) await claimName(temporary, absolute, relative);
     else await rename(temporary, absolute);
   } catch (error) {
     await unlink(temporary).catch(() => {});
