@@ -14,7 +14,7 @@ export const MIN_SUPPORTED_MS: number = Date.UTC(-271820, 0, 1);
 export const MAX_SUPPORTED_MS: number = Date.UTC(275759, 0, 1) - 1;
 
 /** The accepted range, as the messages state it. @internal */
-export const SUPPORTED_RANGE_TEXT = `Dates must lie between ${new Date(MIN_SUPPORTED_MS).toISOString()} and ${new Date(MAX_SUPPORTED_MS).toISOString()} (about 271 821 BC to 275 758 AD).`;
+export const SUPPORTED_RANGE_TEXT: string = `Dates must lie between ${new Date(MIN_SUPPORTED_MS).toISOString()} and ${new Date(MAX_SUPPORTED_MS).toISOString()} (about 271 821 BC to 275 758 AD).`;
 
 /**
  * Refuses an instant too close to the ends of the JavaScript date range for luxon to work with.
