@@ -12,6 +12,7 @@ import { createSearchTextTool } from './create-search-text-tool.ts';
 import type { WriteFileArgs, WriteFileResult } from './create-write-file-tool.ts';
 import { createWriteFileTool } from './create-write-file-tool.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
+import { probeFdPaths } from './open-in-root.ts';
 import { protectedFolderKeys } from './protected-folders.ts';
 
 /** The options of {@link createFileTools}. */
@@ -89,8 +90,10 @@ export function createFileTools(options: FileToolsOptions): FileTools {
     skipDirectories = ['.git', 'node_modules'],
     namePrefix = '',
   } = options ?? ({} as FileToolsOptions);
+  const rootReal = resolveRoot(root);
   const settings: FileToolsSettings = {
-    rootReal: resolveRoot(root),
+    rootReal,
+    fdPaths: probeFdPaths(rootReal),
     maxReadBytes: checkLimit('maxReadBytes', maxReadBytes, 100_000_000),
     maxWriteBytes: checkLimit('maxWriteBytes', maxWriteBytes, 1_000_000_000),
     maxResults: checkLimit('maxResults', maxResults, 100_000),

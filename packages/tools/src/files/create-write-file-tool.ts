@@ -82,6 +82,8 @@ export function createWriteFileTool(
       }
       try {
         const { created } = await writeFileAtomic({
+          rootReal: settings.rootReal,
+          fdPaths: settings.fdPaths,
           absolute: target.absolute,
           relative: target.relative,
           content,

@@ -2,6 +2,8 @@
 export type FileToolsSettings = {
   /** The root's real path (symbolic links resolved once, at creation). */
   rootReal: string;
+  /** Whether `/proc/self/fd` can prove where an opened file is (Linux), probed at creation. */
+  fdPaths: boolean;
   maxReadBytes: number;
   maxWriteBytes: number;
   maxResults: number;

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
-import { ioError } from './read-text-chunk.ts';
+import { ioError } from './io-error.ts';
 
 /** A path checked to lie inside the root. @internal */
 export type RootPath = {
