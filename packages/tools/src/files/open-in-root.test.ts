@@ -17,6 +17,9 @@ import { silentLogger, type ToolExecuteContext } from '@gemloop/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileTools } from './create-file-tools.ts';
 import { FileToolError } from './file-tool-error.ts';
+import { openFileInRoot, probeFdPaths } from './open-in-root.ts';
+import { READ_FLAGS } from './read-text-chunk.ts';
+import { writeFileAtomic } from './write-file-atomic.ts';
 
 // Lets a test act at the exact moment between the path check and the open: the window another
 // process would have to hit.
@@ -203,5 +206,77 @@ describe('a parent folder swapped for a symbolic link after the path check', () 
     expect(seen.inside + seen.refused).toBeGreaterThan(0);
     expect(await readdir(outside)).toEqual(['file.txt']);
     expect(await readFile(join(outside, 'file.txt'), 'utf8')).toBe('SECRET');
+  });
+});
+
+describe('without /proc/self/fd (the portable fallback)', () => {
+  it('is used only when /proc/self/fd reads back the root', () => {
+    expect(probeFdPaths(root)).toBe(process.platform === 'linux');
+    expect(probeFdPaths(join(root, 'missing'))).toBe(false);
+  });
+
+  it('refuses a file whose folder was swapped before the open, by device and inode', async () => {
+    hooks.beforeOpen = async (path) => {
+      if (path.endsWith('file.txt')) {
+        hooks.beforeOpen = undefined;
+        await swapSubForLink();
+      }
+    };
+    const error = await outcome(() =>
+      openFileInRoot({
+        rootReal: root,
+        absolute: join(root, 'sub', 'file.txt'),
+        relative: 'sub/file.txt',
+        flags: READ_FLAGS,
+        fdPaths: false,
+      }),
+    );
+    expect(error).toMatchObject({ reason: 'outside-root' });
+  });
+
+  it('removes a temporary file that landed outside before writing to it', async () => {
+    hooks.beforeOpen = async (path) => {
+      if (path.endsWith('.tmp')) {
+        hooks.beforeOpen = undefined;
+        await swapSubForLink();
+      }
+    };
+    const error = await outcome(() =>
+      writeFileAtomic({
+        rootReal: root,
+        absolute: join(root, 'sub', 'new.txt'),
+        relative: 'sub/new.txt',
+        content: 'model text',
+        overwrite: false,
+        createDirectories: true,
+        fdPaths: false,
+      }),
+    );
+    expect(error).toMatchObject({ reason: 'outside-root' });
+    expect(await readdir(outside)).toEqual(['file.txt']);
+  });
+
+  it('reads and writes normally when nothing is swapped', async () => {
+    const handle = await openFileInRoot({
+      rootReal: root,
+      absolute: join(root, 'sub', 'file.txt'),
+      relative: 'sub/file.txt',
+      flags: READ_FLAGS,
+      fdPaths: false,
+    });
+    expect(await handle.readFile('utf8')).toBe('inside');
+    await handle.close();
+    expect(
+      await writeFileAtomic({
+        rootReal: root,
+        absolute: join(root, 'sub', 'a', 'new.txt'),
+        relative: 'sub/a/new.txt',
+        content: 'model text',
+        overwrite: false,
+        createDirectories: true,
+        fdPaths: false,
+      }),
+    ).toEqual({ created: true });
+    expect(await readFile(join(root, 'sub', 'a', 'new.txt'), 'utf8')).toBe('model text');
   });
 });

@@ -81,7 +81,11 @@ export async function openFileInRoot({
   return handle;
 }
 
-async function sameFileInside(rootReal: string, absolute: string, handle: FileHandle) {
+async function sameFileInside(
+  rootReal: string,
+  absolute: string,
+  handle: FileHandle,
+): Promise<boolean> {
   const real = await realpath(absolute);
   if (!isInside(rootReal, real)) return false;
   const [opened, named] = await Promise.all([handle.stat(), stat(real)]);
@@ -92,6 +96,11 @@ async function sameFileInside(rootReal: string, absolute: string, handle: FileHa
 export type DirectoryInRoot = {
   /** A path that reaches `name` in this very folder, whatever happens to the path to it. */
   entry: (name: string) => string;
+  /**
+   * Whether a file just opened as `entry(name)` lies inside the root: always, when the folder is
+   * held by descriptor; checked by device and inode otherwise.
+   */
+  holds: (name: string, handle: FileHandle) => Promise<boolean>;
   close: () => Promise<void>;
 };
 
@@ -130,7 +139,12 @@ export async function openDirectoryInRoot({
       if (create) await mkdir(absoluteDirectory, { recursive: true });
       const real = await realpath(absoluteDirectory);
       if (!isInside(rootReal, real)) throw swapped(relative);
-      return { entry: (name) => join(real, name), close: async () => {} };
+      return {
+        entry: (name) => join(real, name),
+        holds: (name, handle) =>
+          sameFileInside(rootReal, join(real, name), handle).catch(() => false),
+        close: async () => {},
+      };
     } catch (error) {
       if (FileToolError.isInstance(error)) throw error;
       throw ioError(error, relative);
@@ -165,10 +179,15 @@ export async function openDirectoryInRoot({
     throw ioError(error, relative);
   }
   const held = directory;
-  return { entry: (name) => `/proc/self/fd/${held.fd}/${name}`, close: () => held.close() };
+  return {
+    entry: (name) => `/proc/self/fd/${held.fd}/${name}`,
+    holds: async () => true,
+    close: () => held.close(),
+  };
 }
 
-function swapped(relative: string): FileToolError {
+/** The error of a path that changed under a tool. @internal */
+export function swapped(relative: string): FileToolError {
   return new FileToolError({
     reason: 'outside-root',
     path: relative,

@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
 import { ioError } from './io-error.ts';
 import type { DirectoryInRoot } from './open-in-root.ts';
-import { openDirectoryInRoot } from './open-in-root.ts';
+import { openDirectoryInRoot, swapped } from './open-in-root.ts';
 
 /** The options of {@link writeFileAtomic}. @internal */
 export type WriteFileAtomicOptions = {
@@ -92,7 +92,8 @@ async function writeIn(
   if (existing !== undefined && !overwrite) throw exists(relative);
 
   // The global Web Crypto, so importing the file tools does not load node:crypto.
-  const temporary = directory.entry(`.${name}.${globalThis.crypto.randomUUID()}.tmp`);
+  const temporaryName = `.${name}.${globalThis.crypto.randomUUID()}.tmp`;
+  const temporary = directory.entry(temporaryName);
   try {
     // O_EXCL: the temporary name is fresh, never an existing file or a planted link.
     const handle = await open(
@@ -103,6 +104,9 @@ async function writeIn(
       existing === undefined ? 0o666 : existing.mode & 0o777,
     );
     try {
+      // Without a held folder descriptor (not Linux), a folder swapped meanwhile can put the
+      // temporary file outside: it is checked empty, and removed before a byte is written.
+      if (!(await directory.holds(temporaryName, handle))) throw swapped(relative);
       await handle.writeFile(content, 'utf8');
       await handle.sync();
     } finally {
