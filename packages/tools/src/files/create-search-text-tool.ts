@@ -73,6 +73,8 @@ export function createSearchTextTool(
       const folder = await resolveSearchFolder(settings.rootReal, path);
       const candidates: { relative: string; absolute: string }[] = [];
       const walk = await walkDirectory({
+        rootReal: settings.rootReal,
+        fdPaths: settings.fdPaths,
         start: folder.absolute,
         startRelative: folder.relative,
         maxDepth: MAX_DEPTH,

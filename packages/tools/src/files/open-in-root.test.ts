@@ -26,6 +26,7 @@ import { writeFileAtomic } from './write-file-atomic.ts';
 const hooks = vi.hoisted(() => ({
   beforeOpen: undefined as undefined | ((path: string) => Promise<void>),
   beforeMkdir: undefined as undefined | ((path: string) => Promise<void>),
+  beforeReaddir: undefined as undefined | ((path: string) => Promise<void>),
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -35,6 +36,10 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     open: async (...args: Parameters<typeof actual.open>) => {
       await hooks.beforeOpen?.(String(args[0]));
       return actual.open(...args);
+    },
+    readdir: async (...args: Parameters<typeof actual.readdir>) => {
+      await hooks.beforeReaddir?.(String(args[0]));
+      return (actual.readdir as (...rest: unknown[]) => unknown)(...args);
     },
     mkdir: async (...args: Parameters<typeof actual.mkdir>) => {
       await hooks.beforeMkdir?.(String(args[0]));
@@ -68,6 +73,7 @@ beforeEach(async () => {
 afterEach(async () => {
   hooks.beforeOpen = undefined;
   hooks.beforeMkdir = undefined;
+  hooks.beforeReaddir = undefined;
   await rm(base, { recursive: true, force: true });
 });
 
@@ -148,6 +154,35 @@ describe('a parent folder swapped for a symbolic link after the path check', () 
     );
     expect(swapped).toBe(true);
     expect(await readdir(outside)).toEqual(['file.txt']);
+  });
+
+  it('never lets list_files, find_files or search_text list a folder outside the root', async () => {
+    await writeFile(join(outside, 'only-outside.txt'), 'SECRET');
+    const files = createFileTools({ root });
+    const runs = [
+      () => files.listFiles.execute({ path: '.', depth: 3 }, context),
+      () => files.findFiles.execute({ pattern: '*.txt' }, context),
+      () => files.searchText.execute({ query: 'secret' }, context),
+    ];
+    for (const run of runs) {
+      let swapped = false;
+      // The walk opens (fixed) or lists (before) root/sub: swap it for a link just then.
+      const swapOnce = async (path: string) => {
+        if (!swapped && path === join(root, 'sub')) {
+          swapped = true;
+          await swapSubForLink();
+        }
+      };
+      hooks.beforeOpen = swapOnce;
+      hooks.beforeReaddir = swapOnce;
+      const result = await run();
+      expect(swapped).toBe(true);
+      expect(JSON.stringify(result)).not.toContain('only-outside');
+      expect(JSON.stringify(result)).not.toContain('SECRET');
+      // Put the folder back for the next tool.
+      await unlink(join(root, 'sub'));
+      await rename(join(root, 'sub-real'), join(root, 'sub'));
+    }
   });
 
   // A stress test of the same race with a real concurrent swapper: a worker thread flips

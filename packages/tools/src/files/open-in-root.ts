@@ -1,6 +1,7 @@
+import type { Dirent } from 'node:fs';
 import { closeSync, constants, openSync, readlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readlink, realpath, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join, relative as relativePath, sep } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
 import { ioError } from './io-error.ts';
@@ -90,6 +91,46 @@ async function sameFileInside(
   if (!isInside(rootReal, real)) return false;
   const [opened, named] = await Promise.all([handle.stat(), stat(real)]);
   return opened.dev === named.dev && opened.ino === named.ino;
+}
+
+/**
+ * Lists a folder inside the root, proving (as {@link openFileInRoot} does for files) that the
+ * folder listed is the one inside: on Linux it is opened, checked through `/proc/self/fd/N`, and
+ * listed through that descriptor; elsewhere it is listed by path and its real path checked
+ * afterwards (directories cannot be opened portably, on Windows in particular).
+ *
+ * @throws {@link FileToolError} `outside-root` when the folder listed lies outside, or the
+ * file system's error.
+ * @internal
+ */
+export async function readDirectoryInRoot({
+  rootReal,
+  absolute,
+  relative,
+  fdPaths,
+}: {
+  rootReal: string;
+  absolute: string;
+  relative: string;
+  fdPaths: boolean;
+}): Promise<Dirent[]> {
+  if (!fdPaths) {
+    const entries = await readdir(absolute, { withFileTypes: true });
+    if (!isInside(rootReal, await realpath(absolute))) throw swapped(relative);
+    return entries;
+  }
+  const handle = await openFileInRoot({
+    rootReal,
+    absolute,
+    relative,
+    flags: DIRECTORY_FLAGS,
+    fdPaths,
+  });
+  try {
+    return await readdir(`/proc/self/fd/${handle.fd}`, { withFileTypes: true });
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A folder inside the root, held open while a write works in it. @internal */
