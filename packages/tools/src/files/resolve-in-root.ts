@@ -23,8 +23,9 @@ const MAX_PATH_LENGTH = 1024;
  * links because it does not exist.
  *
  * What this cannot rule out is a link swapped in by another process between this check and the
- * use of the path; the tools open files with `O_NOFOLLOW` and never create links, so the model
- * alone cannot win that race.
+ * use of the path. The tools therefore never trust the path alone: {@link openFileInRoot} and
+ * {@link readDirectoryInRoot} prove that what they opened lies inside the root, and writes reach
+ * their folder through {@link openDirectoryInRoot}.
  *
  * @throws {@link FileToolError} `invalid-path` or `outside-root`; a file system error (a loop of
  * links, a name too long) as `symlink`, `invalid-path` or `io`, naming only the model's path.
