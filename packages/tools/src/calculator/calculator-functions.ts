@@ -45,12 +45,17 @@ function factorial(n: number): number {
 }
 
 function roundTo(x: number, digits: number): number {
+  // A whole number has nothing to round to the right of the point (and from 2^53 up every double
+  // is whole): return it, instead of scaling 1e300 by 10^15 into an overflow.
+  if (digits >= 0 && Number.isInteger(x)) return x;
   // Half away from zero, as calculators do (Math.round sends -2.5 to -2).
   const magnitude = Math.abs(x);
   // Shifting the decimal point in the string form keeps round(1.005, 2) at 1.01 instead of
   // 1.00 through 100.49999999999999.
   const [mantissa, exponent = '0'] = String(magnitude).split('e');
   const scaled = Math.round(Number(`${mantissa}e${Number(exponent) + digits}`));
+  // Scaling overflowed (a huge fraction-free magnitude) or underflowed: nothing to round.
+  if (!Number.isFinite(scaled)) return x;
   const [scaledMantissa, scaledExponent = '0'] = String(scaled).split('e');
   return Math.sign(x) * Number(`${scaledMantissa}e${Number(scaledExponent) - digits}`);
 }

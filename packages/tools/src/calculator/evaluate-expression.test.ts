@@ -49,6 +49,11 @@ describe('evaluateExpression', () => {
     ['round(-2.5)', -3],
     ['round(1.005, 2)', 1.01],
     ['round(1234.5, -2)', 1200],
+    ['round(1e300, 15)', 1e300],
+    ['round(-1e300, 2)', -1e300],
+    ['round(1.7976931348623157e308, 15)', 1.7976931348623157e308],
+    ['round(123456789012345680000, 3)', 123456789012345680000],
+    ['round(1e300 + 0.5, -2)', 1e300],
     ['floor(-1.5) + ceil(-1.5) + trunc(-1.5)', -4],
     ['min(3, 1, 2) + max(3, 1, 2)', 4],
     ['hypot(3, 4)', 5],
@@ -152,6 +157,20 @@ describe('evaluateExpression', () => {
       expect(failure(`${'abs('.repeat(5000)}1${')'.repeat(5000)}`, wide).reason).toBe(
         'too-complex',
       );
+    });
+
+    it('counts chained postfix "!" toward the depth, at the documented maxima', () => {
+      const maxima = { maxLength: 10_000, maxTokens: 10_000, maxDepth: 200 };
+      const error = failure(`0${'!'.repeat(9_998)}`, maxima);
+      expect(error.reason).toBe('too-complex');
+      expect(error.message).toContain('nests more than 200 levels');
+      expect(evaluateExpression(`0${'!'.repeat(150)}`, maxima)).toBe(1);
+    });
+
+    it('evaluates the longest flat chains the documented maxima allow', () => {
+      const maxima = { maxLength: 10_000, maxTokens: 10_000, maxDepth: 200 };
+      expect(evaluateExpression(`${'1+'.repeat(4_999)}1`, maxima)).toBe(5000);
+      expect(evaluateExpression(`${'1*'.repeat(4_999)}1`, maxima)).toBe(1);
     });
 
     it('accepts nesting up to the depth limit', () => {

@@ -34,7 +34,20 @@ export function evaluateExpression(expression: string, limits: ExpressionLimits)
       message: 'The expression is empty. Give an arithmetic expression such as "2 * (3 + 4)".',
     });
   }
-  return evaluateNode(parseExpression(tokens, limits.maxDepth));
+  try {
+    return evaluateNode(parseExpression(tokens, limits.maxDepth));
+  } catch (error) {
+    // The limits are meant to keep the stack shallow; should a shape they miss still exhaust it,
+    // the model gets an error it can act on rather than a raw RangeError.
+    if (error instanceof RangeError) {
+      throw new CalculatorError({
+        reason: 'too-complex',
+        message:
+          'The expression is too deeply nested to evaluate. Simplify it or split it into steps.',
+      });
+    }
+    throw error;
+  }
 }
 
 function evaluateNode(node: ExpressionNode): number {
@@ -54,13 +67,31 @@ function evaluateNode(node: ExpressionNode): number {
         node.position,
       );
     case 'binary':
-      return applyOperator(
-        node.operator,
-        evaluateNode(node.left),
-        evaluateNode(node.right),
-        node.position,
-      );
+      return evaluateChain(node);
   }
+}
+
+type BinaryNode = Extract<ExpressionNode, { type: 'binary' }>;
+
+/**
+ * A flat chain such as `1+1+...+1` parses into a left-leaning tree as deep as the chain is long
+ * (5000 levels at the largest `maxTokens`), which plain recursion would overflow; its left spine
+ * is walked in a loop instead. Every other way down the tree (a right operand, an argument, a
+ * sign, a `!`) counts toward `maxDepth`, so the recursion that remains is bounded.
+ */
+function evaluateChain(node: BinaryNode): number {
+  const spine: BinaryNode[] = [];
+  let left: ExpressionNode = node;
+  while (left.type === 'binary') {
+    spine.push(left);
+    left = left.left;
+  }
+  let value = evaluateNode(left);
+  for (let index = spine.length - 1; index >= 0; index--) {
+    const step = spine[index] as BinaryNode;
+    value = applyOperator(step.operator, value, evaluateNode(step.right), step.position);
+  }
+  return value;
 }
 
 function applyOperator(

@@ -29,7 +29,9 @@ export type ExpressionNode =
  * ```
  *
  * so `-2^2` is -4 and `2^-1` is 0.5, as in mathematics. Every level of `unary` (a sign, a
- * parenthesis, a function argument, a power's exponent) counts toward `maxDepth`, which keeps `((((...))))`, `----x` and `2^2^2^...` from overflowing the stack.
+ * parenthesis, a function argument, a power's exponent) and every postfix `!` counts toward
+ * `maxDepth`, which keeps `((((...))))`, `----x`, `2^2^2^...` and `0!!!...` from overflowing the
+ * stack (each `!` wraps the tree one level deeper, which the evaluator walks recursively).
  *
  * @throws {@link CalculatorError} `syntax` with the position, or `too-complex` past `maxDepth`.
  * @internal
@@ -48,7 +50,7 @@ export function parseExpression(tokens: readonly Token[], maxDepth: number): Exp
       throw new CalculatorError({
         reason: 'too-complex',
         position: token.position,
-        message: `The expression nests more than ${maxDepth} levels deep (parentheses, signs, powers or function calls) at position ${token.position}. Simplify it or split it into steps.`,
+        message: `The expression nests more than ${maxDepth} levels deep (parentheses, signs, powers, factorials or function calls) at position ${token.position}. Simplify it or split it into steps.`,
       });
     }
   };
@@ -125,10 +127,14 @@ export function parseExpression(tokens: readonly Token[], maxDepth: number): Exp
 
   const parsePostfix = (): ExpressionNode => {
     let node = parsePrimary();
+    let chained = 0;
     while (isOperator(peek(), '!')) {
+      enter(peek());
+      chained++;
       node = { type: 'factorial', operand: node, position: peek().position };
       index++;
     }
+    depth -= chained;
     return node;
   };
 

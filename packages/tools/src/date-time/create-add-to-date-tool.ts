@@ -2,6 +2,7 @@ import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
 import type { DurationLikeObject } from 'luxon';
 import { z } from 'zod/v4';
+import { checkDateRange } from './check-date-range.ts';
 import { DateTimeError } from './date-time-error.ts';
 import type { DateTimeSettings } from './date-time-settings.ts';
 import {
@@ -100,14 +101,12 @@ export function createAddToDateTool(
         now: settings.now(),
         argument: 'dateTime',
       });
-      const sum = parsed.dateTime.plus(duration);
-      if (!sum.isValid) {
-        throw new DateTimeError({
-          reason: 'out-of-range',
-          argument: 'dateTime',
-          message: `${parsed.dateTime.toISO()} plus ${JSON.stringify(duration)} is outside the dates that can be represented (about 271 821 BC to 275 760 AD). Use smaller amounts.`,
-        });
-      }
+      const sum = checkDateRange({
+        dateTime: parsed.dateTime.plus(duration),
+        argument: 'dateTime',
+        what: `${parsed.dateTime.toISO()} plus ${JSON.stringify(duration)}`,
+        hint: 'Use smaller amounts.',
+      });
       const result: AddToDateResult = describeDateTime({
         dateTime: sum,
         locale: settings.locale,

@@ -1,7 +1,8 @@
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
-import type { DurationUnit } from 'luxon';
+import type { DateTime, Duration, DurationUnit } from 'luxon';
 import { z } from 'zod/v4';
+import { SUPPORTED_RANGE_TEXT } from './check-date-range.ts';
 import { DateTimeError } from './date-time-error.ts';
 import type { DateTimeSettings } from './date-time-settings.ts';
 import { DATE_TIME_DESCRIPTION, describeTimeZoneArgument } from './date-time-settings.ts';
@@ -93,16 +94,30 @@ export function createDateDifferenceTool(
         start.zone,
       );
       const chosen = orderUnits(units ?? DEFAULT_UNITS);
-      const duration = end.diff(start, chosen as DurationUnit[]);
-      if (!duration.isValid) {
-        throw new DateTimeError({
-          reason: 'out-of-range',
-          argument: 'to',
-          message: `Cannot compute the difference between ${start.toISO()} and ${end.toISO()}.`,
-        });
+      // Both ends were checked to lie in the supported range, where luxon's differences work;
+      // should one still fail (luxon throws "Invalid unit value NaN" past the range), the model
+      // gets a typed error rather than luxon's.
+      const measure = (unit: 'weeks' | 'days'): number => {
+        let value: number;
+        try {
+          value = end.diff(start, unit)[unit];
+        } catch {
+          throw cannotMeasure(start, end);
+        }
+        if (!Number.isFinite(value)) throw cannotMeasure(start, end);
+        return value;
+      };
+      let duration: Duration;
+      try {
+        duration = end.diff(start, chosen as DurationUnit[]);
+      } catch {
+        throw cannotMeasure(start, end);
+      }
+      const values = duration.toObject();
+      if (!duration.isValid || chosen.some((unit) => !Number.isFinite(values[unit] ?? 0))) {
+        throw cannotMeasure(start, end);
       }
       const breakdown: Partial<Record<DifferenceUnit, number>> = {};
-      const values = duration.toObject();
       for (const unit of chosen) breakdown[unit] = round(values[unit] ?? 0);
       const nonZero = Object.fromEntries(
         Object.entries(breakdown).filter(([, value]) => value !== 0),
@@ -119,8 +134,8 @@ export function createDateDifferenceTool(
                 listStyle: 'narrow',
               }),
         totals: {
-          weeks: round(end.diff(start, 'weeks').weeks),
-          days: round(end.diff(start, 'days').days),
+          weeks: round(measure('weeks')),
+          days: round(measure('days')),
           hours: round(milliseconds / 3_600_000),
           minutes: round(milliseconds / 60_000),
           seconds: round(milliseconds / 1000),
@@ -128,6 +143,14 @@ export function createDateDifferenceTool(
         isoDuration: duration.toISO() as string,
       };
     },
+  });
+}
+
+function cannotMeasure(start: DateTime, end: DateTime): DateTimeError {
+  return new DateTimeError({
+    reason: 'out-of-range',
+    argument: 'to',
+    message: `Cannot compute the difference between ${start.toISO()} and ${end.toISO()}. ${SUPPORTED_RANGE_TEXT}`,
   });
 }
 

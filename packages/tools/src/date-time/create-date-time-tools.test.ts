@@ -332,4 +332,64 @@ describe('createDateTimeTools', () => {
       expect(error.message).toMatch(/^Cannot read to "someday"/);
     });
   });
+
+  describe('at the edges of the Date range', () => {
+    const RANGE =
+      'Dates must lie between -271820-01-01T00:00:00.000Z and +275758-12-31T23:59:59.999Z';
+
+    it('refuses a difference between the ends of the range with a typed error, not a luxon throw', async () => {
+      for (const [from, to] of [
+        ['-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00Z'],
+        ['2024-01-01', '+275760-09-12T00:00:00Z'],
+        ['+275760-09-13T00:00:00Z', '2024-01-01'],
+      ] as const) {
+        const error = await failure(() => tools.dateDifference.execute({ from, to }, context));
+        expect(error.reason).toBe('out-of-range');
+        expect(error.message).toContain(RANGE);
+      }
+    });
+
+    it('computes a difference across the whole supported range', async () => {
+      const result = await tools.dateDifference.execute(
+        { from: '-271820-01-01T00:00:00Z', to: '+275758-12-31T23:59:59.999Z', timeZone: 'UTC' },
+        context,
+      );
+      expect(result.breakdown).toMatchObject({ years: 547578, months: 11, days: 30 });
+      expect(Number.isFinite(result.totals.weeks)).toBe(true);
+      const zoned = await tools.dateDifference.execute(
+        {
+          from: '-271820-01-01T00:00:00Z',
+          to: '+275758-12-31T23:59:59.999Z',
+          timeZone: 'Pacific/Kiritimati',
+          units: ['years', 'weeks', 'days'],
+        },
+        context,
+      );
+      expect(zoned.isoDuration).toMatch(/^P547578Y/);
+    });
+
+    it('refuses to convert a time whose wall clock falls off the range instead of returning iso: null', async () => {
+      for (const dateTime of ['+275760-09-13T00:00:00Z', '-271821-04-20T00:00:00Z']) {
+        const error = await failure(() =>
+          tools.convertTime.execute({ dateTime, toTimeZone: 'Pacific/Kiritimati' }, context),
+        );
+        expect(error.reason).toBe('out-of-range');
+        expect(error.argument).toBe('dateTime');
+        expect(error.message).toContain(RANGE);
+      }
+      const last = await tools.convertTime.execute(
+        { dateTime: '+275758-12-31T23:59:59.999Z', toTimeZone: 'Pacific/Kiritimati' },
+        context,
+      );
+      expect(last.iso).toBe('+275759-01-01T13:59:59.999+14:00');
+    });
+
+    it('refuses a sum past the supported range and names it', async () => {
+      const error = await failure(() =>
+        tools.addToDate.execute({ dateTime: '+275758-12-31T00:00:00Z', days: 2 }, context),
+      );
+      expect(error.reason).toBe('out-of-range');
+      expect(error.message).toContain(RANGE);
+    });
+  });
 });

@@ -8,7 +8,10 @@ export type DateTimeErrorReason =
   | 'invalid-date'
   /** A duration amount is not usable (not finite, too large, mixed with a bad unit). */
   | 'invalid-duration'
-  /** The result falls outside the dates that can be represented (±275 760 years). */
+  /**
+   * A date or result falls outside the dates the tools support: -271820-01-01 to +275758-12-31
+   * (UTC), the JavaScript date range less a margin for time zones and calendar arithmetic.
+   */
   | 'out-of-range';
 
 /**

@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { checkDateRange } from './check-date-range.ts';
 import { checkInputFormat } from './check-input-format.ts';
 import { DateTimeError } from './date-time-error.ts';
 import type { LuxonModule } from './resolve-time-zone.ts';
@@ -34,12 +35,24 @@ const EXAMPLES =
 /**
  * Reads a date/time the model wrote: relative words, Unix seconds or milliseconds, ISO 8601,
  * RFC 2822, HTTP dates, SQL dates, or any layout given by `inputFormat`. Text with an offset keeps
- * it; text without one is read in `zone`.
+ * it; text without one is read in `zone`. The instant must lie in the range every zone and every
+ * calculation of the tools can handle ({@link checkDateRange}).
  *
- * @throws {@link DateTimeError} `invalid-date` with luxon's explanation and valid examples.
+ * @throws {@link DateTimeError} `invalid-date` with luxon's explanation and valid examples, or
+ * `out-of-range`.
  * @internal
  */
-export function parseDateTime({
+export function parseDateTime(options: ParseDateTimeOptions): ParsedDateTime {
+  const parsed = readDateTime(options);
+  checkDateRange({
+    dateTime: parsed.dateTime,
+    argument: options.argument,
+    what: `${options.argument} ${JSON.stringify(options.text.trim())}`,
+  });
+  return parsed;
+}
+
+function readDateTime({
   luxon,
   text,
   zone,

@@ -1,4 +1,5 @@
 import {
+  chmod,
   mkdir,
   mkdtemp,
   readdir,
@@ -425,6 +426,168 @@ describe('createFileTools', () => {
       expect(
         (await failure(() => writer().execute({ path: '.', content: 'x' }, context()))).reason,
       ).toBe('wrong-type');
+    });
+  });
+
+  describe('write_file and version-control or dependency folders', () => {
+    const writer = () => createFileTools({ root, allowWrite: true }).writeFile!;
+
+    beforeEach(async () => {
+      await mkdir(join(root, '.git', 'hooks'), { recursive: true });
+      await writeFile(join(root, '.git', 'config'), '[core]\n');
+      await symlink(join(root, '.git'), join(root, 'git-link'));
+    });
+
+    it.each([
+      ['.git/config', '.git'],
+      ['.git/hooks/pre-commit', '.git'],
+      ['.git/new/folder/file', '.git'],
+      ['.git', '.git'],
+      ['docs/../.git/config', '.git'],
+      ['./.git/config', '.git'],
+      ['git-link/config', '.git'],
+      ['git-link/hooks/post-checkout', '.git'],
+      ['.GIT/config', '.git'],
+      ['.Git./config', '.git'],
+      ['node_modules/pkg/index.js', 'node_modules'],
+      ['docs/node_modules/evil/index.js', 'node_modules'],
+      ['docs/.git/config', '.git'],
+    ])(
+      'refuses to write %s (under %s), even with overwrite, and creates nothing',
+      async (path, folder) => {
+        const error = await failure(() =>
+          writer().execute(
+            { path, content: '[core]\n\tfsmonitor = "touch pwned"\n', overwrite: true },
+            context(),
+          ),
+        );
+        expect(error.reason).toBe('protected-folder');
+        expect(error.message).toContain(`"${folder}"`);
+        expect(error.message).not.toContain(base);
+        expect(await readFile(join(root, '.git', 'config'), 'utf8')).toBe('[core]\n');
+        expect(await readdir(join(root, '.git'))).toEqual(['config', 'hooks']);
+        expect(await readdir(join(root, '.git', 'hooks'))).toEqual([]);
+        expect(await readdir(join(root, 'docs'))).toEqual(['guides', 'intro.md']);
+        expect(await readdir(join(root, 'node_modules'))).toEqual(['pkg']);
+      },
+    );
+
+    it('refuses to create a .git folder where there is none', async () => {
+      await rm(join(root, '.git'), { recursive: true });
+      const error = await failure(() =>
+        writer().execute({ path: '.git/HEAD', content: 'ref: refs/heads/main\n' }, context()),
+      );
+      expect(error.reason).toBe('protected-folder');
+      expect((await readdir(root)).includes('.git')).toBe(false);
+    });
+
+    it('protects the configured skip list, and .git even when the list leaves it out', async () => {
+      const custom = createFileTools({ root, allowWrite: true, skipDirectories: ['dist'] })
+        .writeFile!;
+      expect(
+        (await failure(() => custom.execute({ path: 'dist/app.js', content: 'x' }, context())))
+          .reason,
+      ).toBe('protected-folder');
+      expect(
+        (
+          await failure(() =>
+            custom.execute({ path: '.git/config', content: 'x', overwrite: true }, context()),
+          )
+        ).reason,
+      ).toBe('protected-folder');
+      // node_modules is no longer in the list: writable.
+      expect(
+        (await custom.execute({ path: 'node_modules/x.js', content: 'x' }, context())).created,
+      ).toBe(true);
+      // Names that merely contain a protected name are fine.
+      expect(
+        (await writer().execute({ path: 'docs/.gitignore', content: 'x' }, context())).created,
+      ).toBe(true);
+      expect((await writer().execute({ path: 'my.git/x', content: 'x' }, context())).created).toBe(
+        true,
+      );
+    });
+
+    it('says in the description which folders are never written', () => {
+      expect(writer().declaration.description).toContain('.git, node_modules');
+    });
+  });
+
+  describe('write_file modes, errors and concurrency', () => {
+    const writer = () => createFileTools({ root, allowWrite: true }).writeFile!;
+
+    it('drops setuid, setgid and sticky bits when it replaces a file', async () => {
+      await writeFile(join(root, 'tool.sh'), '#!/bin/sh\n');
+      await chmod(join(root, 'tool.sh'), 0o7755);
+      // setgid may be cleared by the kernel when the file's group is not ours (macOS /tmp).
+      expect((await stat(join(root, 'tool.sh'))).mode & 0o5777).toBe(0o5755);
+      await writer().execute(
+        { path: 'tool.sh', content: 'model bytes', overwrite: true },
+        context(),
+      );
+      expect((await stat(join(root, 'tool.sh'))).mode & 0o7777).toBe(0o755);
+    });
+
+    it('maps ENAMETOOLONG and ELOOP to file-tool errors that name only the relative path', async () => {
+      await symlink(join(root, 'loop-b'), join(root, 'loop-a'));
+      await symlink(join(root, 'loop-a'), join(root, 'loop-b'));
+      const tools = createFileTools({ root, allowWrite: true });
+      const longName = `${'n'.repeat(300)}.txt`;
+      const calls: [string, () => unknown][] = [
+        ['read long', () => tools.readFile.execute({ path: longName }, context())],
+        [
+          'write long',
+          () => tools.writeFile!.execute({ path: `docs/${longName}`, content: 'x' }, context()),
+        ],
+        ['list long', () => tools.listFiles.execute({ path: longName }, context())],
+        ['search long', () => tools.searchText.execute({ query: 'x', path: longName }, context())],
+        ['read loop', () => tools.readFile.execute({ path: 'loop-a' }, context())],
+        ['read through loop', () => tools.readFile.execute({ path: 'loop-a/x.txt' }, context())],
+        [
+          'write loop',
+          () =>
+            tools.writeFile!.execute({ path: 'loop-a', content: 'x', overwrite: true }, context()),
+        ],
+        [
+          'write through loop',
+          () => tools.writeFile!.execute({ path: 'loop-a/x.txt', content: 'x' }, context()),
+        ],
+        ['list loop', () => tools.listFiles.execute({ path: 'loop-a' }, context())],
+        ['find loop', () => tools.findFiles.execute({ pattern: '*', path: 'loop-a' }, context())],
+      ];
+      for (const [label, call] of calls) {
+        const error = await failure(call).catch((thrown: unknown) => {
+          throw new Error(`${label}: expected a FileToolError, got ${String(thrown)}`);
+        });
+        expect(error.message, label).not.toContain(base);
+        expect(error.path, label).not.toContain(base);
+        expect(['invalid-path', 'symlink'], label).toContain(error.reason);
+      }
+    });
+
+    it('lets concurrent overwrite: true writers of a new file all succeed, last one wins', async () => {
+      const tool = writer();
+      const contents = Array.from({ length: 10 }, (_, index) => `writer ${index}\n`.repeat(100));
+      const results = await Promise.allSettled(
+        contents.map((content) =>
+          tool.execute({ path: 'docs/fresh.md', content, overwrite: true }, context()),
+        ),
+      );
+      expect(results.map((result) => result.status)).toEqual(Array(10).fill('fulfilled'));
+      expect(contents).toContain(await readFile(join(root, 'docs', 'fresh.md'), 'utf8'));
+      expect((await readdir(join(root, 'docs'))).filter((name) => name.endsWith('.tmp'))).toEqual(
+        [],
+      );
+    });
+
+    it('still lets only one create-only writer of a new file succeed', async () => {
+      const tool = writer();
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, index) =>
+          tool.execute({ path: 'docs/once.md', content: `writer ${index}` }, context()),
+        ),
+      );
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     });
   });
 });

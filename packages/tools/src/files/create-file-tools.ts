@@ -12,6 +12,8 @@ import { createSearchTextTool } from './create-search-text-tool.ts';
 import type { WriteFileArgs, WriteFileResult } from './create-write-file-tool.ts';
 import { createWriteFileTool } from './create-write-file-tool.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
+import { probeFdPaths } from './open-in-root.ts';
+import { protectedFolderKeys } from './protected-folders.ts';
 
 /** The options of {@link createFileTools}. */
 export type FileToolsOptions = {
@@ -33,7 +35,11 @@ export type FileToolsOptions = {
   maxSearchFileBytes?: number | undefined;
   /** Most bytes one text search reads in total. @defaultValue 50000000 */
   maxSearchBytes?: number | undefined;
-  /** Folder names that recursive listings and searches do not enter. @defaultValue `['.git', 'node_modules']` */
+  /**
+   * Folder names that recursive listings and searches do not enter, and that the write tool never
+   * writes into (nor creates), at any depth; `.git` is never written even when left out here.
+   * @defaultValue `['.git', 'node_modules']`
+   */
   skipDirectories?: readonly string[] | undefined;
   /** Prefix of the tool names, e.g. `'docs_'`. @defaultValue `''` */
   namePrefix?: string | undefined;
@@ -61,8 +67,8 @@ export type FileTools = {
  * `allowWrite`) write. Every path from the model is resolved against the root and refused when it
  * leaves it, lexically (`..`, absolute paths) or through a symbolic link (a linked file or a
  * linked parent directory whose real path is outside). Reads are paged and capped, binary files
- * are refused, searches are bounded in files, bytes and matches, and writes are atomic and never
- * follow a link.
+ * are refused, searches are bounded in files, bytes and matches, and writes are atomic, never
+ * follow a link, and never touch `.git` or the other skipped folders.
  *
  * @example
  * const files = createFileTools({ root: './workspace', allowWrite: true });
@@ -84,8 +90,10 @@ export function createFileTools(options: FileToolsOptions): FileTools {
     skipDirectories = ['.git', 'node_modules'],
     namePrefix = '',
   } = options ?? ({} as FileToolsOptions);
+  const rootReal = resolveRoot(root);
   const settings: FileToolsSettings = {
-    rootReal: resolveRoot(root),
+    rootReal,
+    fdPaths: probeFdPaths(rootReal),
     maxReadBytes: checkLimit('maxReadBytes', maxReadBytes, 100_000_000),
     maxWriteBytes: checkLimit('maxWriteBytes', maxWriteBytes, 1_000_000_000),
     maxResults: checkLimit('maxResults', maxResults, 100_000),
@@ -93,6 +101,7 @@ export function createFileTools(options: FileToolsOptions): FileTools {
     maxSearchFileBytes: checkLimit('maxSearchFileBytes', maxSearchFileBytes, 1_000_000_000),
     maxSearchBytes: checkLimit('maxSearchBytes', maxSearchBytes, 100_000_000_000),
     skipDirectories: new Set(skipDirectories),
+    protectedFolders: protectedFolderKeys(skipDirectories),
     allowOverwrite,
     names: {
       list: `${namePrefix}list_files`,

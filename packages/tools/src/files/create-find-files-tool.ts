@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
 import { z } from 'zod/v4';
@@ -52,6 +52,8 @@ export function createFindFilesTool(
       const found: { path: string; absolute: string }[] = [];
       let limitHit = false;
       const { truncated, visited } = await walkDirectory({
+        rootReal: settings.rootReal,
+        fdPaths: settings.fdPaths,
         start: folder.absolute,
         startRelative: folder.relative,
         maxDepth: MAX_DEPTH,
@@ -71,7 +73,7 @@ export function createFindFilesTool(
       const matches = await Promise.all(
         found.map(async ({ path: relative, absolute }) => ({
           path: relative,
-          size: (await stat(absolute).catch(() => undefined))?.size ?? 0,
+          size: (await lstat(absolute).catch(() => undefined))?.size ?? 0,
         })),
       );
       matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

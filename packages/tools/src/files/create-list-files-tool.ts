@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
 import { z } from 'zod/v4';
@@ -68,6 +68,8 @@ export function createListFilesTool(
       }
       const entries: (FileEntry & { absolute: string })[] = [];
       const { truncated } = await walkDirectory({
+        rootReal: settings.rootReal,
+        fdPaths: settings.fdPaths,
         start: target.absolute,
         startRelative: target.relative,
         maxDepth: depth,
@@ -81,7 +83,8 @@ export function createListFilesTool(
       await Promise.all(
         entries.map(async (entry) => {
           if (entry.type !== 'file') return;
-          const fileInfo = await stat(entry.absolute).catch(() => undefined);
+          // lstat: an entry swapped for a link since the walk shows its own size, not its target's.
+          const fileInfo = await lstat(entry.absolute).catch(() => undefined);
           if (fileInfo !== undefined) entry.size = fileInfo.size;
         }),
       );

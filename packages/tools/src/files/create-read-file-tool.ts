@@ -61,6 +61,8 @@ export function createReadFileTool(
         });
       }
       const chunk = await readTextChunk({
+        rootReal: settings.rootReal,
+        fdPaths: settings.fdPaths,
         absolute: target.absolute,
         relative: target.relative,
         offset,

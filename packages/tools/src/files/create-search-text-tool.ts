@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
 import { z } from 'zod/v4';
@@ -6,6 +6,8 @@ import { looksBinary } from '../internal/looks-binary.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
 import { matchName } from './match-name.ts';
+import { openFileInRoot } from './open-in-root.ts';
+import { READ_FLAGS } from './read-text-chunk.ts';
 import { resolveSearchFolder } from './resolve-search-folder.ts';
 import { walkDirectory } from './walk-directory.ts';
 
@@ -71,6 +73,8 @@ export function createSearchTextTool(
       const folder = await resolveSearchFolder(settings.rootReal, path);
       const candidates: { relative: string; absolute: string }[] = [];
       const walk = await walkDirectory({
+        rootReal: settings.rootReal,
+        fdPaths: settings.fdPaths,
         start: folder.absolute,
         startRelative: folder.relative,
         maxDepth: MAX_DEPTH,
@@ -88,6 +92,38 @@ export function createSearchTextTool(
       });
       candidates.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
 
+      // Each file is opened by openFileInRoot, which proves it lies inside the root (a folder
+      // swapped for a link after the walk cannot lead the search out), and sized on its handle.
+      const readCandidate = async (
+        candidate: { relative: string; absolute: string },
+        readSoFar: number,
+      ): Promise<Buffer | undefined | 'budget'> => {
+        let handle: FileHandle;
+        try {
+          handle = await openFileInRoot({
+            rootReal: settings.rootReal,
+            absolute: candidate.absolute,
+            relative: candidate.relative,
+            flags: READ_FLAGS,
+            fdPaths: settings.fdPaths,
+          });
+        } catch {
+          return undefined;
+        }
+        try {
+          const info = await handle.stat();
+          if (!info.isFile() || info.size > settings.maxSearchFileBytes) return undefined;
+          if (readSoFar + info.size > settings.maxSearchBytes) return 'budget';
+          // Exactly the size checked against the budgets, even if the file grows meanwhile.
+          const buffer = Buffer.alloc(info.size);
+          const { bytesRead: got } = await handle.read(buffer, 0, info.size, 0);
+          return buffer.subarray(0, got);
+        } catch {
+          return undefined;
+        } finally {
+          await handle.close();
+        }
+      };
       const needle = caseSensitive ? query : query.toLowerCase();
       const matches: TextMatch[] = [];
       let filesSearched = 0;
@@ -96,16 +132,12 @@ export function createSearchTextTool(
       let stoppedBy: 'matches' | 'bytes' | undefined;
       for (const candidate of candidates) {
         context.signal.throwIfAborted();
-        const size = (await stat(candidate.absolute).catch(() => undefined))?.size;
-        if (size === undefined || size > settings.maxSearchFileBytes) {
-          filesSkipped++;
-          continue;
-        }
-        if (bytesRead + size > settings.maxSearchBytes) {
+        const read = await readCandidate(candidate, bytesRead);
+        if (read === 'budget') {
           stoppedBy = 'bytes';
           break;
         }
-        const bytes = await readFile(candidate.absolute).catch(() => undefined);
+        const bytes = read;
         if (bytes === undefined || looksBinary(bytes)) {
           filesSkipped++;
           continue;

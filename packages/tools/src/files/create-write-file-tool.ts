@@ -1,9 +1,11 @@
+import { relative, resolve, sep } from 'node:path';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
 import { z } from 'zod/v4';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
+import { checkNotProtected } from './protected-folders.ts';
 import { resolveInRoot } from './resolve-in-root.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
@@ -44,7 +46,7 @@ export function createWriteFileTool(
   };
   return defineTool({
     name: settings.names.write,
-    description: `Writes a UTF-8 text file under the root, creating it (and missing folders) or replacing it. ${overwriteHelp} The write is atomic: readers see the old file or the complete new one, never a partial file. Symbolic links are never written through.`,
+    description: `Writes a UTF-8 text file under the root, creating it (and missing folders) or replacing it. ${overwriteHelp} The write is atomic: readers see the old file or the complete new one, never a partial file. Symbolic links are never written through. Nothing is ever written inside these folders: ${[...settings.protectedFolders.values()].join(', ')}.`,
     parameters: settings.allowOverwrite
       ? z.object({
           ...shape,
@@ -64,6 +66,13 @@ export function createWriteFileTool(
         });
       }
       const target = await resolveInRoot(settings.rootReal, path);
+      // Both spellings: the real path catches a link into .git ("git-link/config"), the model's
+      // catches a .git that is itself a link to another folder of the root.
+      const lexical = relative(settings.rootReal, resolve(settings.rootReal, path));
+      checkNotProtected(settings.protectedFolders, path, [
+        lexical.split(sep).join('/'),
+        target.relative,
+      ]);
       if (target.relative === '.') {
         throw new FileToolError({
           reason: 'wrong-type',
@@ -73,6 +82,8 @@ export function createWriteFileTool(
       }
       try {
         const { created } = await writeFileAtomic({
+          rootReal: settings.rootReal,
+          fdPaths: settings.fdPaths,
           absolute: target.absolute,
           relative: target.relative,
           content,

@@ -16,8 +16,13 @@ export type FileToolErrorReason =
   | 'too-large'
   /** The file exists and the write did not ask to overwrite (or overwriting is disabled). */
   | 'exists'
-  /** The target is a symbolic link, which writes never follow. */
+  /** The target is a symbolic link, which writes never follow, or the path runs through a loop of links. */
   | 'symlink'
+  /**
+   * The write would land in a folder the tools never write to: `.git` (its config and hooks run
+   * commands) or one of the `skipDirectories` (e.g. `node_modules`).
+   */
+  | 'protected-folder'
   /** The file system refused (permissions, disk full, ...). */
   | 'io';
 

@@ -2,6 +2,8 @@
 export type FileToolsSettings = {
   /** The root's real path (symbolic links resolved once, at creation). */
   rootReal: string;
+  /** Whether `/proc/self/fd` can prove where an opened file is (Linux), probed at creation. */
+  fdPaths: boolean;
   maxReadBytes: number;
   maxWriteBytes: number;
   maxResults: number;
@@ -9,6 +11,8 @@ export type FileToolsSettings = {
   maxSearchFileBytes: number;
   maxSearchBytes: number;
   skipDirectories: ReadonlySet<string>;
+  /** Folders writes never touch (`.git` and the skipped folders), by `folderKey`. */
+  protectedFolders: ReadonlyMap<string, string>;
   allowOverwrite: boolean;
   /** The tool names, so descriptions and errors can point at each other. */
   names: { list: string; read: string; find: string; search: string; write: string };

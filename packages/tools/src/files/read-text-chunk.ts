@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { looksBinary } from '../internal/looks-binary.ts';
 import { FileToolError } from './file-tool-error.ts';
+import { ioError } from './io-error.ts';
+import { openFileInRoot } from './open-in-root.ts';
 
 /** A piece of a text file. @internal */
 export type TextChunk = {
@@ -14,36 +15,38 @@ export type TextChunk = {
   nextOffset?: number | undefined;
 };
 
+/** The flags files are opened with for reading. @internal */
 // O_NOFOLLOW: never read through a link swapped in after the path was checked. O_NONBLOCK: a
 // named pipe in the root must not block the open forever (no effect on regular files). Both are
 // 0 where the platform lacks them (Windows).
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+export const READ_FLAGS: number =
+  constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /**
  * Reads up to `maxBytes` of a UTF-8 text file from `offset`, cut on character boundaries so the
  * model never sees half a character and `nextOffset` continues exactly. Binary files (judged by
- * their first KB) are refused.
+ * their first KB) are refused. The file is opened by {@link openFileInRoot}, which proves it lies
+ * inside the root before a byte is read.
  *
- * @throws {@link FileToolError} `wrong-type`, `binary`, `not-found` or `io`.
+ * @throws {@link FileToolError} `wrong-type`, `binary`, `not-found`, `outside-root` or `io`.
  * @internal
  */
 export async function readTextChunk({
+  rootReal,
   absolute,
   relative,
   offset,
   maxBytes,
+  fdPaths,
 }: {
+  rootReal: string;
   absolute: string;
   relative: string;
   offset: number;
   maxBytes: number;
+  fdPaths: boolean;
 }): Promise<TextChunk> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(absolute, READ_FLAGS);
-  } catch (error) {
-    throw ioError(error, relative);
-  }
+  const handle = await openFileInRoot({ rootReal, absolute, relative, flags: READ_FLAGS, fdPaths });
   try {
     const stats = await handle.stat();
     if (stats.isDirectory()) {
@@ -108,39 +111,4 @@ function characterBoundaryAtOrBefore(bytes: Buffer, end: number, start: number):
     boundary--;
   }
   return boundary > start ? boundary : end;
-}
-
-/** Maps a file system error to a message about the model's path, never the disk location. */
-export function ioError(error: unknown, relative: string): FileToolError {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return new FileToolError({
-      reason: 'not-found',
-      path: relative,
-      message: `"${relative}" does not exist. Use list_files or find_files to see what is there.`,
-      cause: error,
-    });
-  }
-  if (code === 'ELOOP') {
-    return new FileToolError({
-      reason: 'symlink',
-      path: relative,
-      message: `"${relative}" changed into a symbolic link while it was being opened; it was not read.`,
-      cause: error,
-    });
-  }
-  if (code === 'EISDIR') {
-    return new FileToolError({
-      reason: 'wrong-type',
-      path: relative,
-      message: `"${relative}" is a directory. Use list_files to see its contents.`,
-      cause: error,
-    });
-  }
-  return new FileToolError({
-    reason: 'io',
-    path: relative,
-    message: `"${relative}" could not be accessed (${typeof code === 'string' ? code : 'file system error'}).`,
-    cause: error,
-  });
 }

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
+import { ioError } from './io-error.ts';
 
 /** A path checked to lie inside the root. @internal */
 export type RootPath = {
@@ -22,10 +23,12 @@ const MAX_PATH_LENGTH = 1024;
  * links because it does not exist.
  *
  * What this cannot rule out is a link swapped in by another process between this check and the
- * use of the path; the tools open files with `O_NOFOLLOW` and never create links, so the model
- * alone cannot win that race.
+ * use of the path. The tools therefore never trust the path alone: {@link openFileInRoot} and
+ * {@link readDirectoryInRoot} prove that what they opened lies inside the root, and writes reach
+ * their folder through {@link openDirectoryInRoot}.
  *
- * @throws {@link FileToolError} `invalid-path` or `outside-root`.
+ * @throws {@link FileToolError} `invalid-path` or `outside-root`; a file system error (a loop of
+ * links, a name too long) as `symlink`, `invalid-path` or `io`, naming only the model's path.
  * @internal
  */
 export async function resolveInRoot(rootReal: string, input: string): Promise<RootPath> {
@@ -53,9 +56,18 @@ export async function resolveInRoot(rootReal: string, input: string): Promise<Ro
   const lexical = resolve(rootReal, input);
   if (!isInside(rootReal, lexical)) throw outside(input);
 
-  const { real, exists } = await realPathOfNearest(lexical);
-  if (!isInside(rootReal, real)) throw outside(input);
-  const absolute = exists ? real : resolve(real, relative(await nearestExisting(lexical), lexical));
+  let real: string;
+  let exists: boolean;
+  let absolute: string;
+  try {
+    ({ real, exists } = await realPathOfNearest(lexical));
+    if (!isInside(rootReal, real)) throw outside(input);
+    absolute = exists ? real : resolve(real, relative(await nearestExisting(lexical), lexical));
+  } catch (error) {
+    if (FileToolError.isInstance(error)) throw error;
+    // The file system's own message names the absolute path; the model gets its own path only.
+    throw ioError(error, input);
+  }
   const fromRoot = relative(rootReal, absolute);
   return { absolute, relative: fromRoot === '' ? '.' : fromRoot.split(sep).join('/'), exists };
 }

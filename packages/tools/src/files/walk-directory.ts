@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readDirectoryInRoot } from './open-in-root.ts';
 
 /** One entry met while walking. @internal */
 export type WalkEntry = {
@@ -16,6 +16,10 @@ export type WalkEntry = {
 
 /** The options of {@link walkDirectory}. @internal */
 export type WalkOptions = {
+  /** The root's real path: every folder listed is proven to lie under it. */
+  rootReal: string;
+  /** From {@link probeFdPaths}. */
+  fdPaths: boolean;
   /** Absolute path of the directory to walk (already checked to be inside the root). */
   start: string;
   /** Its path relative to the root (`.` for the root). */
@@ -34,7 +38,9 @@ export type WalkOptions = {
 /**
  * Walks a directory tree breadth-first without recursion (no stack to overflow on deep trees),
  * never following symbolic links (a link to a directory is reported, not entered, so it can
- * neither leave the root nor loop). Unreadable directories are skipped.
+ * neither leave the root nor loop). Each folder is listed by {@link readDirectoryInRoot}, so one
+ * swapped for a link while the walk runs is skipped, not listed. Unreadable directories are
+ * skipped.
  *
  * @returns whether the walk stopped early (entry limit or `visit` returned false).
  * @throws the signal's reason when it aborts.
@@ -53,7 +59,12 @@ export async function walkDirectory(
     const directory = queue[head] as (typeof queue)[number];
     let entries: Dirent[];
     try {
-      entries = await readdir(directory.absolute, { withFileTypes: true });
+      entries = await readDirectoryInRoot({
+        rootReal: options.rootReal,
+        absolute: directory.absolute,
+        relative: directory.relative,
+        fdPaths: options.fdPaths,
+      });
     } catch {
       continue;
     }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileToolError } from './file-tool-error.ts';
+import { probeFdPaths } from './open-in-root.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
 // Wrap rename and link so a test can look at the disk at the moment the new file would become
@@ -52,6 +53,8 @@ describe('writeFileAtomic', () => {
       };
     };
     await writeFileAtomic({
+      rootReal: root,
+      fdPaths: probeFdPaths(root),
       absolute: target,
       relative: 'new.txt',
       content,
@@ -71,6 +74,8 @@ describe('writeFileAtomic', () => {
       seen = { target: await readFile(to, 'utf8'), temporary: await readFile(from, 'utf8') };
     };
     await writeFileAtomic({
+      rootReal: root,
+      fdPaths: probeFdPaths(root),
       absolute: target,
       relative: 'doc.txt',
       content,
@@ -88,6 +93,8 @@ describe('writeFileAtomic', () => {
       throw Object.assign(new Error('disk on fire'), { code: 'EIO' });
     };
     const error = await writeFileAtomic({
+      rootReal: root,
+      fdPaths: probeFdPaths(root),
       absolute: target,
       relative: 'doc.txt',
       content,
@@ -106,6 +113,8 @@ describe('writeFileAtomic', () => {
       await writeFile(to, 'the other writer');
     };
     const error = await writeFileAtomic({
+      rootReal: root,
+      fdPaths: probeFdPaths(root),
       absolute: target,
       relative: 'race.txt',
       content: 'mine',

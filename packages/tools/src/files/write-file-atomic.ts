@@ -1,11 +1,15 @@
 import { constants } from 'node:fs';
-import { link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { link, lstat, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
-import { ioError } from './read-text-chunk.ts';
+import { ioError } from './io-error.ts';
+import type { DirectoryInRoot } from './open-in-root.ts';
+import { openDirectoryInRoot, swapped } from './open-in-root.ts';
 
 /** The options of {@link writeFileAtomic}. @internal */
 export type WriteFileAtomicOptions = {
+  /** The root's real path. */
+  rootReal: string;
   /** Absolute target path, checked to be inside the root (its existing part resolved). */
   absolute: string;
   /** The path relative to the root, for messages. */
@@ -15,28 +19,59 @@ export type WriteFileAtomicOptions = {
   overwrite: boolean;
   /** Create missing parent directories. */
   createDirectories: boolean;
+  /** From {@link probeFdPaths}: work through the held directory's descriptor. */
+  fdPaths: boolean;
 };
 
 /**
  * Writes a file so that no reader ever sees it half-written: the content goes to a temporary
  * file in the same directory (same file system), is flushed, and then takes the target's name in
  * one step. Create-only writes use `link()`, which fails if the name exists, so two writers cannot
- * both "create" it; overwrites use `rename()`, which replaces atomically. The temporary file is
- * removed on any failure. A symbolic link at the target (one that does not resolve inside the root,
- * since the caller passes resolved paths) is refused, never followed or replaced.
+ * both "create" it; overwrites use `rename()`, which replaces atomically (concurrent overwriting
+ * writers all succeed, the last one wins). The temporary file is removed on any failure. A
+ * symbolic link at the target (one that does not resolve inside the root, since the caller
+ * passes resolved paths) is refused, never followed or replaced.
+ *
+ * The target's folder is opened once by {@link openDirectoryInRoot} and every step goes through
+ * it, so a parent folder swapped for a link meanwhile cannot move the temporary file or the
+ * result outside the root.
  *
  * @returns whether the file was created (true) or replaced (false).
- * @throws {@link FileToolError} `exists`, `symlink`, `wrong-type` or `io`.
+ * @throws {@link FileToolError} `exists`, `symlink`, `wrong-type`, `outside-root` or `io`.
  * @internal
  */
 export async function writeFileAtomic({
+  rootReal,
   absolute,
   relative,
   content,
   overwrite,
   createDirectories,
+  fdPaths,
 }: WriteFileAtomicOptions): Promise<{ created: boolean }> {
-  const existing = await lstat(absolute).catch((error: NodeJS.ErrnoException) => {
+  const directory = await openDirectoryInRoot({
+    rootReal,
+    absoluteDirectory: dirname(absolute),
+    relative,
+    create: createDirectories,
+    fdPaths,
+  });
+  try {
+    return await writeIn(directory, basename(absolute), relative, content, overwrite);
+  } finally {
+    await directory.close();
+  }
+}
+
+async function writeIn(
+  directory: DirectoryInRoot,
+  name: string,
+  relative: string,
+  content: string,
+  overwrite: boolean,
+): Promise<{ created: boolean }> {
+  const target = directory.entry(name);
+  const existing = await lstat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw ioError(error, relative);
   });
@@ -56,31 +91,31 @@ export async function writeFileAtomic({
   }
   if (existing !== undefined && !overwrite) throw exists(relative);
 
-  const directory = dirname(absolute);
-  if (createDirectories) {
-    try {
-      await mkdir(directory, { recursive: true });
-    } catch (error) {
-      throw ioError(error, relative);
-    }
-  }
   // The global Web Crypto, so importing the file tools does not load node:crypto.
-  const temporary = join(directory, `.${basename(absolute)}.${globalThis.crypto.randomUUID()}.tmp`);
+  const temporaryName = `.${name}.${globalThis.crypto.randomUUID()}.tmp`;
+  const temporary = directory.entry(temporaryName);
   try {
     // O_EXCL: the temporary name is fresh, never an existing file or a planted link.
     const handle = await open(
       temporary,
       constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
-      existing === undefined ? 0o666 : existing.mode & 0o7777,
+      // Permission bits only: setuid, setgid and sticky are not carried over to bytes the model
+      // wrote (a setuid program replaced by model text would still run as its owner).
+      existing === undefined ? 0o666 : existing.mode & 0o777,
     );
     try {
+      // Without a held folder descriptor (not Linux), a folder swapped meanwhile can put the
+      // temporary file outside: it is checked empty, and removed before a byte is written.
+      if (!(await directory.holds(temporaryName, handle))) throw swapped(relative);
       await handle.writeFile(content, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
     }
-    if (existing === undefined) await claimName(temporary, absolute, relative);
-    else await rename(temporary, absolute);
+    // With overwrite, a file that appeared meanwhile (another writer of the same new file) is
+    // replaced like any other: concurrent writers all succeed and the last rename wins.
+    if (existing === undefined && !overwrite) await claimName(temporary, target, relative);
+    else await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => {});
     if (FileToolError.isInstance(error)) throw error;

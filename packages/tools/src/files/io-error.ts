@@ -1,0 +1,48 @@
+import { FileToolError } from './file-tool-error.ts';
+
+/**
+ * Maps a file system error to a message about the model's path, never the disk location (the
+ * error's own message names the absolute path; it stays on `cause`, for the application).
+ * @internal
+ */
+export function ioError(error: unknown, relative: string): FileToolError {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new FileToolError({
+      reason: 'not-found',
+      path: relative,
+      message: `"${relative}" does not exist. Use list_files or find_files to see what is there.`,
+      cause: error,
+    });
+  }
+  if (code === 'ELOOP') {
+    return new FileToolError({
+      reason: 'symlink',
+      path: relative,
+      message: `"${relative}" is a symbolic link where a file or folder was expected (or a loop of links); links are not followed here.`,
+      cause: error,
+    });
+  }
+  if (code === 'ENAMETOOLONG') {
+    return new FileToolError({
+      reason: 'invalid-path',
+      path: relative,
+      message: `"${relative}" has a name longer than the file system allows (usually 255 bytes per name). Use a shorter name.`,
+      cause: error,
+    });
+  }
+  if (code === 'EISDIR') {
+    return new FileToolError({
+      reason: 'wrong-type',
+      path: relative,
+      message: `"${relative}" is a directory. Use list_files to see its contents.`,
+      cause: error,
+    });
+  }
+  return new FileToolError({
+    reason: 'io',
+    path: relative,
+    message: `"${relative}" could not be accessed (${typeof code === 'string' ? code : 'file system error'}).`,
+    cause: error,
+  });
+}
