@@ -11,6 +11,12 @@ export type { StreamErrorReason } from './errors/stream-error.ts';
 export { StreamError } from './errors/stream-error.ts';
 export { TimeoutError } from './errors/timeout-error.ts';
 // --- client (http, retry) ---
+export type {
+  CacheExpiration,
+  Caches,
+  CreateCacheRequest,
+  ListCachesOptions,
+} from './http/caches.ts';
 export { createGemini } from './http/create-gemini.ts';
 export type {
   AuthStyle,
@@ -70,6 +76,7 @@ export type {
   ListModelsResponse,
   Model,
 } from './wire/models.ts';
+export type { CachedContent, ListCachedContentsResponse } from './wire/cached-content.ts';
 export type { OpenString } from './wire/open-string.ts';
 export type {
   FileSearch,
