@@ -35,6 +35,7 @@ export { silentLogger } from './logging/logger.ts';
 export type { ModelCapabilities } from './models/model-capabilities.ts';
 // --- models ---
 export { getModelCapabilities } from './models/model-capabilities.ts';
+export { getMinCacheTokens } from './models/min-cache-tokens.ts';
 export { version } from './version.ts';
 // --- wire format ---
 export type {

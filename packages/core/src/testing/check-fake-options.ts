@@ -16,6 +16,8 @@ const OPTIONS: readonly string[] = [
   'seed',
   'modelVersion',
   'prettyJson',
+  'now',
+  'minCacheTokens',
 ];
 
 /**

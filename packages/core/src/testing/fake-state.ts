@@ -1,4 +1,5 @@
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { FakeCache } from './fake-caches.ts';
 import type { ActiveFaultRule } from './fake-faults.ts';
 import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
 import type { SeededRandom } from './seeded-random.ts';
@@ -18,6 +19,8 @@ export type FakeState = {
   prettyJson: boolean;
   /** Capabilities by model name, resolved once. */
   capabilities: Map<string, ModelCapabilities>;
+  /** The `cachedContents` resources, by name. */
+  caches: Map<string, FakeCache>;
 };
 
 /**

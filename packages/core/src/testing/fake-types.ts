@@ -48,7 +48,10 @@ export type FakeRecordedRequest = {
   index: number;
   /** `GET`, `POST`, ... */
   httpMethod: string;
-  /** `generateContent`, `streamGenerateContent`, `countTokens`, `listModels`, `getModel`, or `unknown`. */
+  /**
+   * `generateContent`, `streamGenerateContent`, `countTokens`, `listModels`, `getModel`,
+   * `caches.create`, `caches.get`, `caches.list`, `caches.update`, `caches.delete`, or `unknown`.
+   */
   method: string;
   /** The model from the URL, without `models/`. */
   model: string | undefined;
@@ -113,4 +116,14 @@ export type CreateFakeGeminiOptions = {
   modelVersion?: string | undefined;
   /** Pretty-print JSON bodies with two spaces, as the real API does. @defaultValue true */
   prettyJson?: boolean | undefined;
+  /**
+   * The fake's clock (ms since the epoch), for cache expiry and timestamps: advance it to expire
+   * a `cachedContents` resource without waiting. @defaultValue `Date.now`
+   */
+  now?: (() => number) | undefined;
+  /**
+   * The smallest cache `cachedContents.create` accepts, in tokens (by the fake's estimate of
+   * about four characters a token). @defaultValue the model's real minimum, `getMinCacheTokens`
+   */
+  minCacheTokens?: number | undefined;
 };
