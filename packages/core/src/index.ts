@@ -242,6 +242,7 @@ export type {
   ToolCallOutcome,
 } from './agent/agent-result.ts';
 export type { AgentStream } from './agent/agent-stream.ts';
+export type { AgentCacheOptions, AgentCacheReport } from './agent/prompt-cache.ts';
 export type { Agent } from './agent/create-agent.ts';
 export { createAgent } from './agent/create-agent.ts';
 export type { AbortPhase } from './agent/errors/agent-aborted-error.ts';
