@@ -98,6 +98,11 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     prettyJson: options.prettyJson ?? true,
     capabilities: new Map(),
     caches: new Map(),
+    gatewayMistakes: new Set(
+      typeof options.gatewayMistakes === 'string'
+        ? [options.gatewayMistakes]
+        : (options.gatewayMistakes ?? []),
+    ),
   };
   const handle = (request: Parameters<typeof handleFakeRequest>[1]) =>
     handleFakeRequest(state, request);

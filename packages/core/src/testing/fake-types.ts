@@ -2,6 +2,7 @@ import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { FunctionDeclaration, GenerateContentBody } from '../wire/request.ts';
 import type { FakeFaultRule } from './fake-faults.ts';
+import type { FakeGatewayMistake } from './fake-gateway-mistakes.ts';
 import type { FakeTurn } from './fake-turn.ts';
 
 /** The request a script turn answers. The body is as sent (it may use snake_case keys). */
@@ -126,4 +127,11 @@ export type CreateFakeGeminiOptions = {
    * about four characters a token). @defaultValue the model's real minimum, `getMinCacheTokens`
    */
   minCacheTokens?: number | undefined;
+  /**
+   * Behave like a broken gateway in front of Gemini: one or more of the mistakes listed in
+   * {@link FakeGatewayMistake} (signatures moved to text parts, OpenAI chunks, a trailing
+   * `[DONE]`, dropped call ids, a refused auth header, `alt=sse` ignored, no `RetryInfo`, an
+   * OpenAI error body). @defaultValue none: the fake behaves like Google's API
+   */
+  gatewayMistakes?: FakeGatewayMistake | readonly FakeGatewayMistake[] | undefined;
 };

@@ -2,6 +2,7 @@ import { isJsonObject } from '../history/part-fields.ts';
 import { estimatePromptTokens } from './estimate-tokens.ts';
 import { handleCacheRequest } from './fake-caches.ts';
 import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
+import { breakGatewayReply, breakGatewayRequest } from './fake-gateway-mistakes.ts';
 import { DEFAULT_LISTED_MODELS, describeModel, isKnownModel } from './fake-models.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeHttpRequest, FakeReply, FakeState } from './fake-state.ts';
@@ -26,7 +27,17 @@ export async function handleFakeRequest(
   request: FakeHttpRequest,
 ): Promise<FakeReply> {
   const recorded = record(state, request);
-  const reply = await answer(state, request, recorded);
+  const mistakes = state.gatewayMistakes;
+  if (mistakes.size === 0) {
+    const reply = await answer(state, request, recorded);
+    recorded.status = reply.status;
+    return reply;
+  }
+  const passed = breakGatewayRequest(mistakes, request);
+  const reply =
+    'status' in passed && !('url' in passed)
+      ? jsonReply(state, passed)
+      : breakGatewayReply(mistakes, await answer(state, passed as FakeHttpRequest, recorded));
   recorded.status = reply.status;
   return reply;
 }
