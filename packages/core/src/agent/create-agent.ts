@@ -40,7 +40,8 @@ export type Agent<Output = undefined> = {
    * `cause` is an {@link AgentClosedError}, their history consistent), waits for them to settle,
    * then calls every distinct `close` of its tools once (MCP connections, the web-fetch tool's
    * HTML worker; tools of one connection share one) and waits for all. Later `run`, `stream` and
-   * chat sends fail with an {@link AgentClosedError}.
+   * chat sends fail with an {@link AgentClosedError}. With the `cache` option it also deletes the
+   * agent's cache (a failure to delete is logged; the cache then ends with its TTL).
    *
    * Idempotent: every call returns the same promise.
    *

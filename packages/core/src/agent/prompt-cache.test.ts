@@ -149,6 +149,33 @@ describe('the agent cache option', () => {
     await agent.close();
   });
 
+  it('streams through the cache too, and concurrent runs share one creation', async () => {
+    const { fake, gemini } = await serve(() => turn.text('Streamed answer.'));
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      instructions: longInstructions,
+      cache: true,
+      now,
+    });
+    const [streamed, plain] = await Promise.all([
+      agent.stream('First?').result,
+      agent.run('Second?'),
+    ]);
+    expect(methods(fake).filter((method) => method === 'caches.create')).toHaveLength(1);
+    expect(fake.modelRequests.map((request) => request.method).sort()).toEqual([
+      'generateContent',
+      'streamGenerateContent',
+    ]);
+    for (const request of fake.modelRequests) {
+      expect((request.body as Record<string, unknown>)['cachedContent']).toBe(streamed.cache?.name);
+    }
+    expect(streamed.text).toBe('Streamed answer.');
+    expect(streamed.usage.cachedContentTokenCount).toBe(streamed.cache?.cachedTokens);
+    expect(plain.cache?.savedInputTokens).toBe(plain.cache?.cachedTokens);
+    await agent.close();
+  });
+
   it('sends the prefix inline when it is under the minimum, and says so', async () => {
     const { fake, gemini } = await serve(() => turn.text('Short.'));
     const agent = createAgent({
