@@ -40,6 +40,16 @@ export default defineConfig({
         },
       },
       {
+        // The CLI's logic in-process, and its built bin as a process (that test builds first).
+        ...source,
+        test: {
+          name: 'cli',
+          root: './packages/cli',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
         ...source,
         test: { name: 'integration', root: './test', include: ['**/*.test.ts'] },
       },

@@ -13,6 +13,12 @@ export type { StreamErrorReason } from './errors/stream-error.ts';
 export { StreamError } from './errors/stream-error.ts';
 export { TimeoutError } from './errors/timeout-error.ts';
 // --- client (http, retry) ---
+export type {
+  CacheExpiration,
+  Caches,
+  CreateCacheRequest,
+  ListCachesOptions,
+} from './http/caches.ts';
 export { createGemini } from './http/create-gemini.ts';
 export type {
   AuthStyle,
@@ -31,6 +37,7 @@ export { silentLogger } from './logging/logger.ts';
 export type { ModelCapabilities } from './models/model-capabilities.ts';
 // --- models ---
 export { getModelCapabilities } from './models/model-capabilities.ts';
+export { getMinCacheTokens } from './models/min-cache-tokens.ts';
 export { version } from './version.ts';
 // --- wire format ---
 export type {
@@ -72,6 +79,7 @@ export type {
   ListModelsResponse,
   Model,
 } from './wire/models.ts';
+export type { CachedContent, ListCachedContentsResponse } from './wire/cached-content.ts';
 export type { OpenString } from './wire/open-string.ts';
 export type {
   FileSearch,
@@ -236,6 +244,7 @@ export type {
   ToolCallOutcome,
 } from './agent/agent-result.ts';
 export type { AgentStream } from './agent/agent-stream.ts';
+export type { AgentCacheOptions, AgentCacheReport } from './agent/prompt-cache.ts';
 export type { Agent } from './agent/create-agent.ts';
 export { createAgent } from './agent/create-agent.ts';
 export type { AbortPhase } from './agent/errors/agent-aborted-error.ts';

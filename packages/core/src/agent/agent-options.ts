@@ -11,6 +11,7 @@ import type {
   SafetySetting,
 } from '../wire/request.ts';
 import type { AgentStep } from './agent-result.ts';
+import type { AgentCacheOptions } from './prompt-cache.ts';
 import type { StopCondition } from './stop-conditions.ts';
 
 /**
@@ -147,8 +148,16 @@ export type AgentOptions<Output = undefined> = {
   /** Overrides of the model-capabilities table, for models it does not know (gateway aliases). */
   capabilities?: Partial<ModelCapabilities> | undefined;
   safetySettings?: readonly SafetySetting[] | undefined;
-  /** `cachedContents/{id}`. */
+  /** `cachedContents/{id}`: a cache you manage yourself (see `cache` for one the agent manages). */
   cachedContent?: string | undefined;
+  /**
+   * Cache the stable prefix of every request (system instruction, tool declarations, tool config,
+   * and `cache.contents`) with `gemini.caches`, when it reaches the model's minimum cacheable
+   * size: created once, shared by runs and chat turns, its TTL refreshed while in use, recreated
+   * when it expired, deleted by `agent.close()`. Requests then send `cachedContent` instead of
+   * those fields. `result.cache` says how many input tokens it saved.
+   */
+  cache?: true | AgentCacheOptions | undefined;
   serviceTier?: string | undefined;
   /** Location for Google Maps grounding (`toolConfig.retrievalConfig`). */
   retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;

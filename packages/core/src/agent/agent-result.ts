@@ -8,6 +8,7 @@ import type {
   SafetyRating,
   UrlContextMetadata,
 } from '../wire/response.ts';
+import type { AgentCacheReport } from './prompt-cache.ts';
 
 /**
  * Token usage summed over model calls. Same names as the wire's `usageMetadata`; a count the API
@@ -184,4 +185,6 @@ export type AgentResult<Output = undefined> = AgentRunState & {
   grounding: GroundingMetadata[];
   /** The parts of the last model answer (verbatim), for non-text output such as images. */
   parts: Part[];
+  /** With the `cache` option: whether the prefix was cached and how many input tokens it saved. */
+  cache?: AgentCacheReport | undefined;
 };

@@ -8,6 +8,7 @@ import { type AgentStream, createAgentStream, invalidSignalError } from './agent
 import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
+import { checkCacheOption, PromptCache } from './prompt-cache.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
 import { runLoop } from './run-loop.ts';
 
@@ -39,7 +40,8 @@ export type Agent<Output = undefined> = {
    * `cause` is an {@link AgentClosedError}, their history consistent), waits for them to settle,
    * then calls every distinct `close` of its tools once (MCP connections, the web-fetch tool's
    * HTML worker; tools of one connection share one) and waits for all. Later `run`, `stream` and
-   * chat sends fail with an {@link AgentClosedError}.
+   * chat sends fail with an {@link AgentClosedError}. With the `cache` option it also deletes the
+   * agent's cache (a failure to delete is logged; the cache then ends with its TTL).
    *
    * Idempotent: every call returns the same promise.
    *
@@ -73,6 +75,22 @@ export type Agent<Output = undefined> = {
  */
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
   const config: AgentConfig<Output> = resolveAgentConfig(options);
+  const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
+  const cache =
+    cacheOptions === undefined
+      ? undefined
+      : new PromptCache({
+          gemini: config.gemini,
+          model: config.model,
+          prefix: {
+            systemInstruction: config.request.systemInstruction,
+            tools: config.request.tools,
+            toolConfig: config.request.toolConfig,
+          },
+          cache: cacheOptions,
+          now: config.now,
+          logger: config.logger,
+        });
   // Runs in flight, so that close() can abort them and wait for them to settle.
   const inFlight = new Set<InFlightRun>();
   let closing: Promise<void> | undefined;
@@ -99,6 +117,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         emit: undefined,
         history,
         historyModel,
+        cache,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -129,6 +148,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             emit,
             history,
             historyModel,
+            cache,
           }),
         signal,
       );
@@ -174,7 +194,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         'agent closing its tools',
       );
     }
-    await closeTools(config.tools.functions.values(), { redact: config.redact });
+    await Promise.all([
+      closeTools(config.tools.functions.values(), { redact: config.redact }),
+      cache?.close(),
+    ]);
   }
 
   return agent;

@@ -41,6 +41,7 @@ const knownOptions = new Set<string>([
   'capabilities',
   'safetySettings',
   'cachedContent',
+  'cache',
   'serviceTier',
   'retrievalConfig',
   'callOptions',

@@ -22,6 +22,7 @@ import {
   reaskNote,
 } from './finish-outcome.ts';
 import { normalizeInput } from './normalize-input.ts';
+import { isCacheGone, type PromptCache, withPromptCache } from './prompt-cache.ts';
 import { RunTracker } from './run-tracker.ts';
 
 /** How a run is driven. @internal */
@@ -34,6 +35,8 @@ export type RunLoopOptions = {
   history: readonly Content[] | undefined;
   /** See `RunOptions.historyModel`. */
   historyModel?: string | readonly (string | undefined)[] | undefined;
+  /** The agent's prompt cache (the `cache` option). */
+  cache?: PromptCache | undefined;
 };
 
 /**
@@ -46,7 +49,7 @@ export type RunLoopOptions = {
 export async function runLoop<Output>(
   config: AgentConfig<Output>,
   input: AgentInput,
-  { signal, streaming, emit, history, historyModel }: RunLoopOptions,
+  { signal, streaming, emit, history, historyModel, cache }: RunLoopOptions,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
     history,
@@ -158,6 +161,11 @@ export async function runLoop<Output>(
       grounding: run.grounding,
       parts: last?.content?.parts ?? [],
     };
+    if (cache !== undefined) {
+      let saved = 0;
+      for (const step of state.steps) saved += step.usage.cachedContentTokenCount;
+      result.cache = cache.report(saved);
+    }
     emit?.({ type: 'run-end', result });
     return result;
   };
@@ -186,17 +194,33 @@ export async function runLoop<Output>(
     const startedAt = now();
     let response: Awaited<ReturnType<typeof callModel>>;
     try {
-      response = await callModel({
-        gemini: config.gemini,
+      const call = (request: Parameters<typeof callModel>[0]['request']) =>
+        callModel({
+          gemini: config.gemini,
+          request,
+          callOptions: config.callOptions,
+          signal,
+          streaming,
+          emit,
+          stepNumber,
+        });
+      if (cache === undefined) {
         // `contents` first: on Node 20 a spread followed by added fields costs a microsecond
         // or more; a field followed by a spread does not (the body's key order is built apart).
-        request: { contents: run.contents, ...base },
-        callOptions: config.callOptions,
-        signal,
-        streaming,
-        emit,
-        stepNumber,
-      });
+        response = await call({ contents: run.contents, ...base });
+      } else {
+        // The final structured-output call has no tools, so it cannot use a cache that holds them.
+        const name = kind === 'tools' ? await cache.acquire() : undefined;
+        try {
+          response = await call(withPromptCache(base, run.contents, cache, name));
+        } catch (error) {
+          // Expired or deleted behind our back: recreate it once and send again.
+          if (name === undefined || !isCacheGone(error) || signal.aborted) throw error;
+          cache.invalidate(name);
+          const again = await cache.acquire();
+          response = await call(withPromptCache(base, run.contents, cache, again));
+        }
+      }
     } catch (error) {
       if (signal.aborted)
         throw new AgentAbortedError({

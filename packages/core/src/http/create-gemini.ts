@@ -10,6 +10,7 @@ import {
   checkModelResponse,
 } from './check-responses.ts';
 import { attachRedactor } from './client-redactor.ts';
+import { createCaches } from './create-caches.ts';
 import type {
   CountTokensRequest,
   CreateGeminiOptions,
@@ -126,6 +127,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
         check: checkModelResponse,
       });
     },
+
+    caches: createCaches(client, defaults, serialize),
   };
   attachRedactor(gemini, redact);
   return gemini;

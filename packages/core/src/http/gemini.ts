@@ -3,6 +3,7 @@ import type { Content } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
+import type { Caches } from './caches.ts';
 
 /** How the API key is sent. Google takes the header; CometAPI takes either. */
 export type AuthStyle = 'x-goog-api-key' | 'bearer';
@@ -133,4 +134,6 @@ export interface Gemini {
   listModels(options?: ListModelsOptions): Promise<ListModelsResponse>;
   /** `GET models/{model}`. */
   getModel(model: string, options?: CallOptions): Promise<Model>;
+  /** The `cachedContents` resource: create, get, list, update the TTL, delete. */
+  readonly caches: Caches;
 }

@@ -12,7 +12,7 @@ import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { sendRequest } from './send-request.ts';
 import { toAttemptError } from './to-attempt-error.ts';
 
-/** One unary call: `generateContent`, `countTokens`, `listModels`, `getModel`. */
+/** One unary call: `generateContent`, `countTokens`, `listModels`, `getModel`, `caches.*`. */
 export type RequestJsonOptions<T> = {
   client: ResolvedClientOptions;
   call: ResolvedCallOptions;
@@ -21,7 +21,7 @@ export type RequestJsonOptions<T> = {
   /** The model path, for logs. */
   model?: string | undefined;
   url: string;
-  httpMethod: 'GET' | 'POST';
+  httpMethod: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The serialised body (serialised once, before the first attempt). */
   body?: string | undefined;
   /**
@@ -29,6 +29,8 @@ export type RequestJsonOptions<T> = {
    * what the method returns).
    */
   check: (value: unknown, context: CheckContext) => T;
+  /** An empty 2xx body is a success (`caches.delete`; the API answers `{}`, gateways nothing). */
+  allowEmptyBody?: boolean | undefined;
   /** Usage to put on the debug line (generateContent). */
   usageOf?: ((value: T) => UsageMetadata | undefined) | undefined;
 };
@@ -99,7 +101,12 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           auth: client.auth,
           redact,
         };
-        const value = options.check(readJsonResponse(context), context);
+        const value = options.check(
+          options.allowEmptyBody === true && text.trim() === ''
+            ? undefined
+            : readJsonResponse(context),
+          context,
+        );
         if (debug) {
           logAttempt(logger, {
             model: options.model,

@@ -11,7 +11,7 @@ export type SendRequestOptions = {
   url: string;
   /** The API method, for errors: `generateContent`, `listModels`, ... */
   method: string;
-  httpMethod: 'GET' | 'POST';
+  httpMethod: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   headers: Record<string, string>;
   body?: string | undefined;
   signal: AbortSignal;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { GATEWAY_MISTAKES } from './fake-gateway-mistakes.ts';
 import type { CreateFakeGeminiOptions } from './fake-types.ts';
 
 const OPTIONS: readonly string[] = [
@@ -16,6 +17,9 @@ const OPTIONS: readonly string[] = [
   'seed',
   'modelVersion',
   'prettyJson',
+  'now',
+  'minCacheTokens',
+  'gatewayMistakes',
 ];
 
 /**
@@ -69,6 +73,17 @@ export function checkFakeOptions(options: unknown): asserts options is CreateFak
     !(Array.isArray(o['models']) && o['models'].every((model) => typeof model === 'string'))
   ) {
     throw invalid('models', 'models must be an array of model names or a function of the name.');
+  }
+  const mistakes = o['gatewayMistakes'];
+  if (mistakes !== undefined) {
+    const list = Array.isArray(mistakes) ? mistakes : [mistakes];
+    const unknown = list.find((mistake) => !GATEWAY_MISTAKES.includes(mistake));
+    if (unknown !== undefined) {
+      throw invalid(
+        'gatewayMistakes',
+        `gatewayMistakes: unknown mistake ${JSON.stringify(unknown)}; the mistakes are ${GATEWAY_MISTAKES.join(', ')}.`,
+      );
+    }
   }
   if (o['faults'] !== undefined && !Array.isArray(o['faults'])) {
     throw invalid(

@@ -97,6 +97,12 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     chunkSize: Math.max(1, options.chunkSize ?? 48),
     prettyJson: options.prettyJson ?? true,
     capabilities: new Map(),
+    caches: new Map(),
+    gatewayMistakes: new Set(
+      typeof options.gatewayMistakes === 'string'
+        ? [options.gatewayMistakes]
+        : (options.gatewayMistakes ?? []),
+    ),
   };
   const handle = (request: Parameters<typeof handleFakeRequest>[1]) =>
     handleFakeRequest(state, request);

@@ -1,5 +1,7 @@
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { FakeCache } from './fake-caches.ts';
 import type { ActiveFaultRule } from './fake-faults.ts';
+import type { FakeGatewayMistake } from './fake-gateway-mistakes.ts';
 import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
@@ -18,6 +20,10 @@ export type FakeState = {
   prettyJson: boolean;
   /** Capabilities by model name, resolved once. */
   capabilities: Map<string, ModelCapabilities>;
+  /** The broken-gateway behaviours on (`gatewayMistakes`). */
+  gatewayMistakes: ReadonlySet<FakeGatewayMistake>;
+  /** The `cachedContents` resources, by name. */
+  caches: Map<string, FakeCache>;
 };
 
 /**

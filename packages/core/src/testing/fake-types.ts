@@ -2,6 +2,7 @@ import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { FunctionDeclaration, GenerateContentBody } from '../wire/request.ts';
 import type { FakeFaultRule } from './fake-faults.ts';
+import type { FakeGatewayMistake } from './fake-gateway-mistakes.ts';
 import type { FakeTurn } from './fake-turn.ts';
 
 /** The request a script turn answers. The body is as sent (it may use snake_case keys). */
@@ -48,7 +49,10 @@ export type FakeRecordedRequest = {
   index: number;
   /** `GET`, `POST`, ... */
   httpMethod: string;
-  /** `generateContent`, `streamGenerateContent`, `countTokens`, `listModels`, `getModel`, or `unknown`. */
+  /**
+   * `generateContent`, `streamGenerateContent`, `countTokens`, `listModels`, `getModel`,
+   * `caches.create`, `caches.get`, `caches.list`, `caches.update`, `caches.delete`, or `unknown`.
+   */
   method: string;
   /** The model from the URL, without `models/`. */
   model: string | undefined;
@@ -113,4 +117,21 @@ export type CreateFakeGeminiOptions = {
   modelVersion?: string | undefined;
   /** Pretty-print JSON bodies with two spaces, as the real API does. @defaultValue true */
   prettyJson?: boolean | undefined;
+  /**
+   * The fake's clock (ms since the epoch), for cache expiry and timestamps: advance it to expire
+   * a `cachedContents` resource without waiting. @defaultValue `Date.now`
+   */
+  now?: (() => number) | undefined;
+  /**
+   * The smallest cache `cachedContents.create` accepts, in tokens (by the fake's estimate of
+   * about four characters a token). @defaultValue the model's real minimum, `getMinCacheTokens`
+   */
+  minCacheTokens?: number | undefined;
+  /**
+   * Behave like a broken gateway in front of Gemini: one or more of the mistakes listed in
+   * {@link FakeGatewayMistake} (signatures moved to text parts, OpenAI chunks, a trailing
+   * `[DONE]`, dropped call ids, a refused auth header, `alt=sse` ignored, no `RetryInfo`, an
+   * OpenAI error body). @defaultValue none: the fake behaves like Google's API
+   */
+  gatewayMistakes?: FakeGatewayMistake | readonly FakeGatewayMistake[] | undefined;
 };

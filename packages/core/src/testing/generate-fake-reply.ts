@@ -3,6 +3,7 @@ import type { GenerateContentBody } from '../wire/request.ts';
 import { buildFakeResponse, buildFakeStreamChunks } from './build-fake-response.ts';
 import { checkFakeRequest } from './check-fake-request.ts';
 import { estimatePromptTokens } from './estimate-tokens.ts';
+import { applyCachedContent } from './fake-caches.ts';
 import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
 import { type FakeFault, selectFaults } from './fake-faults.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
@@ -48,7 +49,11 @@ export function resolveCapabilities(state: FakeState, model: string): ModelCapab
  * A scripted turn counts as used only once it was delivered whole.
  * @internal
  */
-export async function generateFakeReply(state: FakeState, call: ModelCall): Promise<FakeReply> {
+export async function generateFakeReply(
+  state: FakeState,
+  modelCall: ModelCall,
+): Promise<FakeReply> {
+  let call = modelCall;
   const { model, route, recorded, errorStyle } = call;
   const callIndex = state.modelCalls++;
   const selection = selectFaults(
@@ -63,6 +68,11 @@ export async function generateFakeReply(state: FakeState, call: ModelCall): Prom
   const httpError = fault === undefined ? undefined : faultError(fault, model);
   if (httpError !== undefined) return withDelay(jsonReply(state, httpError, errorStyle));
   const capabilities = resolveCapabilities(state, model);
+  // With `cachedContent` the request is answered as if the cache's prefix were in it.
+  const cached = applyCachedContent(state, call.body, model);
+  if (cached !== undefined && 'error' in cached)
+    return withDelay(jsonReply(state, cached.error, errorStyle));
+  if (cached !== undefined) call = { ...call, body: cached.body };
   const contractError = checkFakeRequest(call.body, {
     model,
     capabilities,
@@ -87,6 +97,9 @@ export async function generateFakeReply(state: FakeState, call: ModelCall): Prom
     prompt: estimatePromptTokens(call.body),
     random: state.random,
   });
+  // promptTokenCount counts the cached prefix too; cachedContentTokenCount says how much of it.
+  if (cached !== undefined && resolved.kind === 'turn')
+    resolved.usage.cachedContentTokenCount = cached.cachedTokens;
   const broken = fault !== undefined && faultTurn === undefined;
   // A turn replaced by a fault, or cut by a broken stream, leaves the script where it was.
   if (faultTurn === undefined && !broken) state.turnsDelivered++;

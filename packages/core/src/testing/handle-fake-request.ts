@@ -1,6 +1,8 @@
 import { isJsonObject } from '../history/part-fields.ts';
 import { estimatePromptTokens } from './estimate-tokens.ts';
+import { handleCacheRequest } from './fake-caches.ts';
 import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
+import { breakGatewayReply, breakGatewayRequest } from './fake-gateway-mistakes.ts';
 import { DEFAULT_LISTED_MODELS, describeModel, isKnownModel } from './fake-models.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeHttpRequest, FakeReply, FakeState } from './fake-state.ts';
@@ -10,6 +12,10 @@ import { generateFakeReply } from './generate-fake-reply.ts';
 /** `/{version}/models`, `/{version}/models/{model}`, `/{version}/models/{model}:{method}`. */
 const route =
   /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/models(?:\/([^/:?]+)(?::([A-Za-z]+))?)?\/?(?:\?(.*))?$/;
+
+/** `/{version}/cachedContents`, `/{version}/cachedContents/{id}`. */
+const cacheRoute =
+  /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/cachedContents(?:\/([^/:?]+))?\/?(?:\?(.*))?$/;
 
 /**
  * The one request handler behind every transport (node HTTP server, msw, `fake.fetch`): routes,
@@ -21,7 +27,17 @@ export async function handleFakeRequest(
   request: FakeHttpRequest,
 ): Promise<FakeReply> {
   const recorded = record(state, request);
-  const reply = await answer(state, request, recorded);
+  const mistakes = state.gatewayMistakes;
+  if (mistakes.size === 0) {
+    const reply = await answer(state, request, recorded);
+    recorded.status = reply.status;
+    return reply;
+  }
+  const passed = breakGatewayRequest(mistakes, request);
+  const reply =
+    'status' in passed && !('url' in passed)
+      ? jsonReply(state, passed)
+      : breakGatewayReply(mistakes, await answer(state, passed as FakeHttpRequest, recorded));
   recorded.status = reply.status;
   return reply;
 }
@@ -31,6 +47,8 @@ async function answer(
   request: FakeHttpRequest,
   recorded: FakeRecordedRequest,
 ): Promise<FakeReply> {
+  const cacheMatch = cacheRoute.exec(safeDecode(request.url));
+  if (cacheMatch !== null) return answerCache(state, request, recorded, cacheMatch);
   const match = route.exec(safeDecode(request.url));
   if (match === null) {
     return jsonReply(
@@ -88,6 +106,38 @@ async function answer(
     return jsonReply(state, notFoundRoute(request));
   return generateFakeReply(state, { route: routed, model, body: body.value, recorded, errorStyle });
 }
+
+function answerCache(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  [, apiVersion = 'v1beta', id, queryText]: RegExpExecArray,
+): FakeReply {
+  const query = new URLSearchParams(queryText ?? '');
+  const method = cacheMethods[request.method]?.(id) ?? 'unknown';
+  Object.assign(recorded, { method, apiVersion });
+  const authError = authenticate(state, request, query);
+  if (authError !== undefined) return jsonReply(state, authError);
+  const body = parseBody(request.body);
+  recorded.body = body.value;
+  if (!body.ok) {
+    return jsonReply(state, googleError(400, 'Invalid JSON payload received. Unexpected token.'));
+  }
+  return handleCacheRequest(state, {
+    httpMethod: request.method,
+    apiVersion,
+    id,
+    query,
+    body: body.value,
+  });
+}
+
+const cacheMethods: Readonly<Record<string, (id: string | undefined) => string>> = {
+  POST: () => 'caches.create',
+  GET: (id) => (id === undefined ? 'caches.list' : 'caches.get'),
+  PATCH: () => 'caches.update',
+  DELETE: () => 'caches.delete',
+};
 
 function authenticate(
   state: FakeState,

@@ -8,6 +8,7 @@ export { DEMO_MODEL_VERSION, demoModel } from './demo/demo-model.ts';
 export type { FakeHttpError } from './fake-errors.ts';
 export { googleError } from './fake-errors.ts';
 export type { FakeCallInfo, FakeFault, FakeFaultRule } from './fake-faults.ts';
+export type { FakeGatewayMistake } from './fake-gateway-mistakes.ts';
 export type {
   FakeFunctionCall,
   FakeGroundingSource,

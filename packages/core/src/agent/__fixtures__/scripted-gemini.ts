@@ -80,6 +80,11 @@ export function createScriptedGemini(script: ScriptedTurn[]): Gemini & {
     async getModel() {
       throw new Error('not scripted');
     },
+    caches: new Proxy({} as Gemini['caches'], {
+      get: () => async () => {
+        throw new Error('not scripted');
+      },
+    }),
   };
 }
 

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { FakeGemini } from '@gemloop/core/testing';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startProbeFake } from './__fixtures__/probe-fake.ts';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+/** Runs the built bin as `npx gemloop` would: plain node, no source condition. */
+async function gemloop(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+// The bin imports the built @gemloop/core; build both first (incremental, quick when fresh).
+beforeAll(async () => {
+  await exec(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
+    cwd: root,
+    timeout: 300_000,
+  });
+}, 300_000);
+
+describe('the gemloop bin', () => {
+  it('probes a conforming server: a table, every line PASS, exit code 0', async () => {
+    const fake = await startProbeFake();
+    fakes.push(fake);
+    const result = await gemloop(['probe', '--base-url', fake.baseUrl], {
+      GEMINI_API_KEY: 'bin-key',
+    });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n').filter((line) => /^(PASS|FAIL|SKIP) /.test(line));
+    expect(lines).toHaveLength(12);
+    expect(lines.every((line) => line.startsWith('PASS'))).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain('bin-key');
+  });
+
+  it('exits 1 and prints JSON with --json when a property fails', async () => {
+    const fake = await startProbeFake(['drop-call-ids']);
+    fakes.push(fake);
+    const result = await gemloop(
+      ['probe', '--base-url', fake.baseUrl, '--auth', 'bearer', '--json'],
+      {
+        GEMINI_API_KEY: 'bin-key',
+      },
+    );
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      ok: boolean;
+      records: { id: string; status: string }[];
+    };
+    expect(report.ok).toBe(false);
+    expect(report.records.filter((record) => record.status === 'fail').map((r) => r.id)).toEqual([
+      'function-call-ids',
+    ]);
+  });
+
+  it('exits 2 with the usage for bad arguments, a missing key, or an unknown command', async () => {
+    const noUrl = await gemloop(['probe'], { GEMINI_API_KEY: 'k' });
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toContain('--base-url is required');
+    const noKey = await gemloop(['probe', '--base-url', 'http://127.0.0.1:9']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('GEMINI_API_KEY');
+    const unknown = await gemloop(['nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'nope'");
+    expect(unknown.stderr).toMatch(/probe\s+check a Gemini gateway/);
+  });
+});

@@ -1,0 +1,14 @@
+// gemloop: the command-line tools, and their logic as functions.
+
+export type { CliCommand, CliIo } from './cli-io.ts';
+export { main } from './cli.ts';
+export { formatProbeReport } from './probe/format-probe-report.ts';
+export type {
+  ProbeAuth,
+  ProbePropertyId,
+  ProbeRecord,
+  ProbeReport,
+  ProbeStatus,
+  RunProbeOptions,
+} from './probe/probe-types.ts';
+export { PROBE_RATE_LIMIT_TEXT, runProbe } from './probe/run-probe.ts';

@@ -1,0 +1,29 @@
+import type { ProbeReport } from './probe-types.ts';
+
+const MARKS = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
+
+/**
+ * The report as a plain-text table, one line per property, each failure followed by what gemloop
+ * works around and what it cannot. No colours: the output is read in CI logs as often as in a
+ * terminal.
+ */
+export function formatProbeReport(report: ProbeReport): string {
+  const width = Math.max(...report.records.map((record) => record.title.length));
+  const lines = [
+    `gemloop probe: ${report.baseUrl} (model ${report.model}, auth ${report.auth})`,
+    '',
+  ];
+  for (const record of report.records) {
+    lines.push(`${MARKS[record.status]}  ${record.title.padEnd(width)}  ${record.detail}`);
+    if (record.workaround !== undefined) lines.push(`      -> ${record.workaround}`);
+  }
+  const failed = report.records.filter((record) => record.status === 'fail').length;
+  const skipped = report.records.filter((record) => record.status === 'skip').length;
+  lines.push(
+    '',
+    failed === 0
+      ? `All checked properties pass (${skipped} skipped).`
+      : `${failed} propert${failed === 1 ? 'y fails' : 'ies fail'} (${skipped} skipped).`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,65 @@
+/** How the key is sent: Google's header, or `Authorization: Bearer`. */
+export type ProbeAuth = 'x-goog-api-key' | 'bearer';
+
+/** Options of {@link runProbe}. */
+export type RunProbeOptions = {
+  /** The gateway's base URL, e.g. `https://api.cometapi.com` (without `/v1beta`). */
+  baseUrl: string;
+  apiKey: string;
+  /** The auth header to prefer for the checks after the two auth checks. @defaultValue 'x-goog-api-key' */
+  auth?: ProbeAuth | undefined;
+  /** A Gemini 3 model, so signatures, call ids and search beside functions can be checked. @defaultValue 'gemini-3-flash-preview' */
+  model?: string | undefined;
+  /** @defaultValue 'v1beta' */
+  apiVersion?: string | undefined;
+  /** @defaultValue `globalThis.fetch`, looked up at call time */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Time limit of one request. @defaultValue 60000 */
+  timeoutMs?: number | undefined;
+  /** Aborts the probe. */
+  signal?: AbortSignal | undefined;
+};
+
+/** The properties the probe checks, in the order it prints them. */
+export type ProbePropertyId =
+  | 'auth-x-goog-api-key'
+  | 'auth-bearer'
+  | 'alt-sse'
+  | 'sse-framing'
+  | 'function-call-ids'
+  | 'thought-signature-round-trip'
+  | 'parallel-calls'
+  | 'search-with-functions'
+  | 'json-schema'
+  | 'usage-fields'
+  | 'error-body'
+  | 'retry-info';
+
+/**
+ * The outcome of one property: `pass`, `fail`, or `skip` when it could not be checked (the model
+ * does not support it, the server never answered 429, an earlier step failed).
+ */
+export type ProbeStatus = 'pass' | 'fail' | 'skip';
+
+/** One line of the probe's report. */
+export type ProbeRecord = {
+  id: ProbePropertyId;
+  /** What is checked, in a few words. */
+  title: string;
+  status: ProbeStatus;
+  /** What was seen: the evidence of a failure, or why it was skipped. */
+  detail: string;
+  /** For a failure: what gemloop works around and what it cannot. */
+  workaround: string | undefined;
+};
+
+/** What {@link runProbe} returns. */
+export type ProbeReport = {
+  baseUrl: string;
+  model: string;
+  /** The auth header the checks after the auth checks used. */
+  auth: ProbeAuth;
+  records: ProbeRecord[];
+  /** Whether no property failed (skips do not count). */
+  ok: boolean;
+};

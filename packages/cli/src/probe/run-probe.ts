@@ -1,0 +1,587 @@
+import { getModelCapabilities, InvalidArgumentError } from '@gemloop/core';
+import type {
+  ProbeAuth,
+  ProbePropertyId,
+  ProbeRecord,
+  ProbeReport,
+  RunProbeOptions,
+} from './probe-types.ts';
+import { PROBE_TITLES, PROBE_WORKAROUNDS } from './probe-workarounds.ts';
+
+/**
+ * The text of the probe's rate-limit request. A server that answers it with 429 has its error
+ * checked for RetryInfo; tests make the fake Gemini answer 429 to it with a fault rule.
+ */
+export const PROBE_RATE_LIMIT_TEXT = 'gemloop probe: rate-limit check. Reply with OK.';
+
+const DEFAULT_MODEL = 'gemini-3-flash-preview';
+const DEFAULT_TIMEOUT_MS = 60_000;
+const MISSING_MODEL = 'gemloop-probe-no-such-model';
+
+const weatherTool = {
+  functionDeclarations: [
+    {
+      name: 'get_weather',
+      description: 'Current weather for a city.',
+      parametersJsonSchema: {
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+      },
+    },
+  ],
+};
+const forceCalls = { functionCallingConfig: { mode: 'ANY' } };
+
+/** What one request got back. */
+type Answer = {
+  status: number;
+  contentType: string;
+  headers: Headers;
+  text: string;
+  json: unknown;
+  /** A network failure or timeout, instead of an answer. */
+  failure: string | undefined;
+};
+
+/**
+ * Checks a gateway that serves Gemini's native REST API (CometAPI and others) against the
+ * properties gemloop relies on, with a fixed set of small real requests (about a dozen, a few
+ * tokens each), and returns one record per property with what gemloop works around and what it
+ * cannot. Raw `fetch`, not the gemloop client: the client's own workarounds would hide the
+ * gateway's mistakes.
+ *
+ * @example
+ * ```ts
+ * const report = await runProbe({ baseUrl: 'https://api.cometapi.com', apiKey });
+ * for (const record of report.records) console.log(record.status, record.title, record.detail);
+ * ```
+ * @throws {@link InvalidArgumentError} for a bad option.
+ */
+export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
+  const checked = checkOptions(options);
+  const { model, preferred } = checked;
+  const capabilities = getModelCapabilities(model);
+  const records: ProbeRecord[] = [];
+  const record = (id: ProbePropertyId, status: ProbeRecord['status'], detail: string): void => {
+    records.push({
+      id,
+      title: PROBE_TITLES[id],
+      status,
+      detail,
+      workaround: status === 'fail' ? PROBE_WORKAROUNDS[id] : undefined,
+    });
+  };
+  const send = (
+    method: string,
+    body: unknown,
+    auth: ProbeAuth,
+    query = '',
+    modelName = model,
+  ): Promise<Answer> => request(checked, `models/${modelName}:${method}${query}`, body, auth);
+  const ask = (text: string, extra: Record<string, unknown> = {}) => ({
+    contents: [{ role: 'user', parts: [{ text }] }],
+    ...extra,
+  });
+
+  // 1-2. Both auth headers, each on a plain generateContent.
+  const byAuth = new Map<ProbeAuth, Answer>();
+  for (const auth of ['x-goog-api-key', 'bearer'] as const) {
+    const answer = await send('generateContent', ask('Reply with the word OK.'), auth);
+    byAuth.set(auth, answer);
+    const ok = answer.status === 200 && hasCandidates(answer.json);
+    record(
+      auth === 'bearer' ? 'auth-bearer' : 'auth-x-goog-api-key',
+      ok ? 'pass' : 'fail',
+      ok ? 'accepted' : `refused: ${describeAnswer(answer)}`,
+    );
+  }
+  const accepted = (auth: ProbeAuth): boolean => byAuth.get(auth)?.status === 200;
+  const other: ProbeAuth = preferred === 'bearer' ? 'x-goog-api-key' : 'bearer';
+  const auth = accepted(preferred) || !accepted(other) ? preferred : other;
+
+  // 3-4. alt=sse, and the framing of the events.
+  const stream = await send('streamGenerateContent', ask('Count from 1 to 5.'), auth, '?alt=sse');
+  const events = stream.status === 200 ? readSseEvents(stream.text) : [];
+  const isSse = stream.contentType.startsWith('text/event-stream') && events.length > 0;
+  if (stream.status !== 200) {
+    record('alt-sse', 'fail', `the stream request failed: ${describeAnswer(stream)}`);
+  } else {
+    record(
+      'alt-sse',
+      isSse ? 'pass' : 'fail',
+      isSse
+        ? `${events.length} SSE event(s)`
+        : `answered ${stream.contentType || 'no content-type'}, body starts ${JSON.stringify(stream.text.slice(0, 40))}`,
+    );
+  }
+  if (!isSse) {
+    record('sse-framing', 'skip', 'no SSE stream to check (see alt-sse)');
+  } else {
+    const problems = checkSseFraming(events);
+    record(
+      'sse-framing',
+      problems.length === 0 ? 'pass' : 'fail',
+      problems.length === 0 ? 'every event is a Gemini response chunk' : problems.join('; '),
+    );
+  }
+
+  // 5-6. One function call: its id, its signature, and the signature sent back.
+  const single = await send(
+    'generateContent',
+    ask('What is the weather in Paris? Use the get_weather tool.', {
+      tools: [weatherTool],
+      toolConfig: forceCalls,
+    }),
+    auth,
+  );
+  const content = firstContent(single.json);
+  const calls = functionCallParts(content);
+  if (calls.length === 0) {
+    record('function-call-ids', 'fail', `no function call came back: ${describeAnswer(single)}`);
+  } else if (calls.every((part) => hasId(part))) {
+    record('function-call-ids', 'pass', `id ${JSON.stringify(idOf(calls[0]))}`);
+  } else if (!capabilities.requiresThoughtSignatures) {
+    record('function-call-ids', 'skip', `${model} does not give call ids (Gemini 3 does)`);
+  } else {
+    record('function-call-ids', 'fail', 'a Gemini 3 function call came back without its id');
+  }
+  if (!capabilities.requiresThoughtSignatures) {
+    record(
+      'thought-signature-round-trip',
+      'skip',
+      `${model} is not a Gemini 3 model; run with --model gemini-3-flash-preview`,
+    );
+  } else if (content === undefined || calls.length === 0) {
+    record(
+      'thought-signature-round-trip',
+      'skip',
+      'no function call to send back (see function-call-ids)',
+    );
+  } else {
+    const signed = typeof calls[0]?.['thoughtSignature'] === 'string';
+    const movedToText = (content['parts'] as unknown[]).some(
+      (part) => isObject(part) && typeof part['text'] === 'string' && 'thoughtSignature' in part,
+    );
+    const back = await send(
+      'generateContent',
+      {
+        contents: [
+          ask('What is the weather in Paris? Use the get_weather tool.').contents[0],
+          content,
+          {
+            role: 'user',
+            parts: calls.map((part) => ({
+              functionResponse: {
+                name: (part['functionCall'] as { name?: string }).name ?? 'get_weather',
+                ...(hasId(part) ? { id: idOf(part) } : {}),
+                response: { city: 'Paris', forecast: 'sunny' },
+              },
+            })),
+          },
+        ],
+        tools: [weatherTool],
+      },
+      auth,
+    );
+    const problems: string[] = [];
+    if (!signed) {
+      problems.push(
+        movedToText
+          ? 'the call part has no thoughtSignature: it was moved onto a text part'
+          : 'the call part has no thoughtSignature',
+      );
+    }
+    if (back.status !== 200) problems.push(`echoing the turn back failed: ${describeAnswer(back)}`);
+    record(
+      'thought-signature-round-trip',
+      problems.length === 0 ? 'pass' : 'fail',
+      problems.length === 0 ? 'signed call accepted back' : problems.join('; '),
+    );
+  }
+
+  // 7. Parallel calls.
+  const parallel = await send(
+    'generateContent',
+    ask('Get the weather in Paris and in Oslo: call get_weather for both cities at once.', {
+      tools: [weatherTool],
+      toolConfig: forceCalls,
+    }),
+    auth,
+  );
+  const parallelCalls = functionCallParts(firstContent(parallel.json));
+  const ids = parallelCalls.filter(hasId).map(idOf);
+  if (parallel.status !== 200) {
+    record('parallel-calls', 'fail', describeAnswer(parallel));
+  } else if (parallelCalls.length < 2) {
+    record('parallel-calls', 'fail', `${parallelCalls.length} call(s) in the turn, expected 2`);
+  } else if (new Set(ids).size !== ids.length) {
+    record('parallel-calls', 'fail', `two calls share an id: ${ids.join(', ')}`);
+  } else {
+    record('parallel-calls', 'pass', `${parallelCalls.length} calls in one turn`);
+  }
+
+  // 8. Search beside functions (Gemini 3).
+  if (!capabilities.combinesBuiltinAndFunctionTools) {
+    record('search-with-functions', 'skip', `${model} cannot combine built-in tools and functions`);
+  } else {
+    const search = await send(
+      'generateContent',
+      ask('Search the web for the weather in Paris, or call get_weather.', {
+        tools: [{ googleSearch: {} }, weatherTool],
+        toolConfig: { includeServerSideToolInvocations: true },
+      }),
+      auth,
+    );
+    record(
+      'search-with-functions',
+      search.status === 200 ? 'pass' : 'fail',
+      search.status === 200 ? 'accepted' : describeAnswer(search),
+    );
+  }
+
+  // 9. JSON mode with responseJsonSchema.
+  const json = await send(
+    'generateContent',
+    ask('Name a city in France.', {
+      generationConfig: {
+        responseMimeType: 'application/json',
+        responseJsonSchema: {
+          type: 'object',
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+        },
+      },
+    }),
+    auth,
+  );
+  const jsonText = textOf(firstContent(json.json));
+  if (json.status !== 200) record('json-schema', 'fail', describeAnswer(json));
+  else if (!isJsonObjectText(jsonText))
+    record(
+      'json-schema',
+      'fail',
+      `the answer is not a JSON object: ${JSON.stringify(jsonText.slice(0, 60))}`,
+    );
+  else record('json-schema', 'pass', jsonText.slice(0, 60));
+
+  // 10. Usage, from the first accepted plain call.
+  const plain = byAuth.get(auth);
+  const usage = isObject(plain?.json) ? plain.json['usageMetadata'] : undefined;
+  if (plain?.status !== 200) {
+    record('usage-fields', 'skip', 'no accepted call to read usage from (see the auth lines)');
+  } else if (
+    isObject(usage) &&
+    typeof usage['promptTokenCount'] === 'number' &&
+    typeof usage['totalTokenCount'] === 'number'
+  ) {
+    record(
+      'usage-fields',
+      'pass',
+      `prompt ${usage['promptTokenCount']}, total ${usage['totalTokenCount']}`,
+    );
+  } else {
+    record('usage-fields', 'fail', `usageMetadata is ${JSON.stringify(usage) ?? 'missing'}`);
+  }
+
+  // 11. The error body of an unknown model.
+  const missing = await send('generateContent', ask('Hi'), auth, '', MISSING_MODEL);
+  const errorShape = googleErrorProblem(missing);
+  record(
+    'error-body',
+    errorShape === undefined ? 'pass' : 'fail',
+    errorShape === undefined ? `${missing.status} ${googleStatusOf(missing.json)}` : errorShape,
+  );
+
+  // 12. RetryInfo, when the server answers 429.
+  const limited = await send('generateContent', ask(PROBE_RATE_LIMIT_TEXT), auth);
+  if (limited.status !== 429) {
+    record(
+      'retry-info',
+      'skip',
+      `the server did not answer 429 (got ${limited.status || limited.failure}); RetryInfo not checked`,
+    );
+  } else if (googleErrorProblem(limited) !== undefined) {
+    record('retry-info', 'skip', 'the 429 body is not a Google error body (see error-body)');
+  } else {
+    const delay = retryDelayOf(limited.json);
+    const retryAfter = limited.headers.get('retry-after');
+    if (delay !== undefined) record('retry-info', 'pass', `retryDelay ${delay}`);
+    else if (retryAfter !== null)
+      record(
+        'retry-info',
+        'pass',
+        `no RetryInfo, but Retry-After: ${retryAfter} (gemloop honours it)`,
+      );
+    else record('retry-info', 'fail', 'the 429 has no RetryInfo detail and no Retry-After header');
+  }
+
+  return {
+    baseUrl: checked.baseUrl,
+    model,
+    auth,
+    records,
+    ok: records.every((entry) => entry.status !== 'fail'),
+  };
+}
+
+type CheckedOptions = {
+  baseUrl: string;
+  apiKey: string;
+  preferred: ProbeAuth;
+  model: string;
+  apiVersion: string;
+  fetch: typeof globalThis.fetch | undefined;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+};
+
+function checkOptions(options: RunProbeOptions): CheckedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid('options', 'runProbe takes { baseUrl, apiKey, auth?, model? }.');
+  }
+  const { baseUrl, apiKey } = options;
+  let url: URL;
+  try {
+    url = new URL(String(baseUrl));
+  } catch {
+    throw invalid(
+      'baseUrl',
+      `baseUrl must be an http(s) URL such as https://api.cometapi.com; got ${JSON.stringify(baseUrl)}.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalid('baseUrl', 'baseUrl must be an http(s) URL.');
+  }
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw invalid(
+      'apiKey',
+      'apiKey is required: pass the gateway key (the CLI reads GEMINI_API_KEY).',
+    );
+  }
+  const auth = options.auth ?? 'x-goog-api-key';
+  if (auth !== 'x-goog-api-key' && auth !== 'bearer') {
+    throw invalid(
+      'auth',
+      `auth must be 'x-goog-api-key' or 'bearer'; got ${JSON.stringify(auth)}.`,
+    );
+  }
+  const model = (options.model ?? DEFAULT_MODEL).replace(/^models\//, '');
+  if (!/^[A-Za-z0-9._-]+$/.test(model)) {
+    throw invalid(
+      'model',
+      `model must be a model id such as gemini-3-flash-preview; got ${JSON.stringify(model)}.`,
+    );
+  }
+  const apiVersion = options.apiVersion ?? 'v1beta';
+  const base = url.href.replace(/\/+$/, '').replace(new RegExp(`/${apiVersion}$`), '');
+  return {
+    baseUrl: base,
+    apiKey,
+    preferred: auth,
+    model,
+    apiVersion,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    signal: options.signal,
+  };
+}
+
+async function request(
+  options: CheckedOptions,
+  path: string,
+  body: unknown,
+  auth: ProbeAuth,
+): Promise<Answer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (auth === 'bearer') headers['authorization'] = `Bearer ${options.apiKey}`;
+  else headers['x-goog-api-key'] = options.apiKey;
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal =
+    options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+  const fetch = options.fetch ?? globalThis.fetch;
+  try {
+    const response = await fetch(`${options.baseUrl}/${options.apiVersion}/${path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal,
+      redirect: 'error',
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      headers: response.headers,
+      text,
+      json,
+      failure: undefined,
+    };
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      status: 0,
+      contentType: '',
+      headers: new Headers(),
+      text: '',
+      json: undefined,
+      // Never the key: fetch errors name the URL, which holds none.
+      failure: message.split(options.apiKey).join('[redacted]'),
+    };
+  }
+}
+
+/** The `data` of each SSE event, per the SSE spec's line rules (multi-line data joined). */
+function readSseEvents(text: string): string[] {
+  const events: string[] = [];
+  for (const block of text.split(/\r\n\r\n|\n\n|\r\r/)) {
+    const data = block
+      .split(/\r\n|\n|\r/)
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(5).replace(/^ /, ''));
+    if (data.length > 0) events.push(data.join('\n'));
+  }
+  return events;
+}
+
+function checkSseFraming(events: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (events.some((data) => data.trim() === '[DONE]'))
+    problems.push('a [DONE] event (OpenAI framing)');
+  let openAi = 0;
+  let notJson = 0;
+  let notGemini = 0;
+  for (const data of events) {
+    if (data.trim() === '[DONE]') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      notJson++;
+      continue;
+    }
+    if (isObject(value) && ('choices' in value || value['object'] === 'chat.completion.chunk'))
+      openAi++;
+    else if (
+      !isObject(value) ||
+      !('candidates' in value || 'usageMetadata' in value || 'promptFeedback' in value)
+    )
+      notGemini++;
+  }
+  if (openAi > 0)
+    problems.push(`${openAi} OpenAI chat.completion.chunk event(s) instead of Gemini chunks`);
+  if (notJson > 0) problems.push(`${notJson} event(s) that are not JSON`);
+  if (notGemini > 0)
+    problems.push(`${notGemini} event(s) that are not GenerateContentResponse chunks`);
+  return problems;
+}
+
+function googleErrorProblem(answer: Answer): string | undefined {
+  if (answer.status === 0) return `no answer: ${answer.failure}`;
+  if (answer.status < 400) return `expected an error status, got ${answer.status}`;
+  const body = Array.isArray(answer.json) ? answer.json[0] : answer.json;
+  if (body === undefined)
+    return `${answer.status} with a body that is not JSON: ${JSON.stringify(answer.text.slice(0, 60))}`;
+  const error = isObject(body) ? body['error'] : undefined;
+  if (!isObject(error))
+    return `${answer.status} without an "error" object: ${answer.text.slice(0, 80)}`;
+  const missing = [
+    typeof error['code'] === 'number' ? undefined : 'code (number)',
+    typeof error['message'] === 'string' ? undefined : 'message',
+    typeof error['status'] === 'string' ? undefined : 'status (e.g. NOT_FOUND)',
+  ].filter((field) => field !== undefined);
+  return missing.length === 0
+    ? undefined
+    : `${answer.status} error body lacks ${missing.join(', ')}: ${answer.text.replace(/\s+/g, ' ').slice(0, 100)}`;
+}
+
+function googleStatusOf(value: unknown): string {
+  const body = Array.isArray(value) ? value[0] : value;
+  const error = isObject(body) ? body['error'] : undefined;
+  return isObject(error) ? String(error['status']) : '';
+}
+
+function retryDelayOf(value: unknown): string | undefined {
+  const body = Array.isArray(value) ? value[0] : value;
+  const error = isObject(body) ? body['error'] : undefined;
+  const details = isObject(error) && Array.isArray(error['details']) ? error['details'] : [];
+  for (const detail of details) {
+    if (isObject(detail) && String(detail['@type']).endsWith('google.rpc.RetryInfo')) {
+      return typeof detail['retryDelay'] === 'string' ? detail['retryDelay'] : undefined;
+    }
+  }
+  return undefined;
+}
+
+function describeAnswer(answer: Answer): string {
+  if (answer.status === 0) return `no answer (${answer.failure})`;
+  const body = Array.isArray(answer.json) ? answer.json[0] : answer.json;
+  const error = isObject(body) ? body['error'] : undefined;
+  const message =
+    isObject(error) && typeof error['message'] === 'string' ? error['message'] : undefined;
+  return `${answer.status}${message === undefined ? '' : ` ${message.slice(0, 120)}`}`;
+}
+
+function hasCandidates(value: unknown): boolean {
+  return isObject(value) && Array.isArray(value['candidates']);
+}
+
+function firstContent(value: unknown): Record<string, unknown> | undefined {
+  const candidate =
+    isObject(value) && Array.isArray(value['candidates']) ? value['candidates'][0] : undefined;
+  const content = isObject(candidate) ? candidate['content'] : undefined;
+  return isObject(content) && Array.isArray(content['parts']) ? content : undefined;
+}
+
+function functionCallParts(
+  content: Record<string, unknown> | undefined,
+): Record<string, unknown>[] {
+  if (content === undefined) return [];
+  return (content['parts'] as unknown[]).filter(
+    (part): part is Record<string, unknown> => isObject(part) && isObject(part['functionCall']),
+  );
+}
+
+function hasId(part: Record<string, unknown> | undefined): boolean {
+  const id = idOf(part);
+  return typeof id === 'string' && id !== '';
+}
+
+function idOf(part: Record<string, unknown> | undefined): unknown {
+  const call = part?.['functionCall'];
+  return isObject(call) ? call['id'] : undefined;
+}
+
+function textOf(content: Record<string, unknown> | undefined): string {
+  if (content === undefined) return '';
+  return (content['parts'] as unknown[])
+    .map((part) =>
+      isObject(part) && part['thought'] !== true && typeof part['text'] === 'string'
+        ? part['text']
+        : '',
+    )
+    .join('');
+}
+
+function isJsonObjectText(text: string): boolean {
+  try {
+    return isObject(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message });
+}

@@ -1,0 +1,334 @@
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { describeThrown } from '../errors/describe-thrown.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { Gemini } from '../http/gemini.ts';
+import type { Logger } from '../logging/logger.ts';
+import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
+import type { Content } from '../wire/content.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
+
+/** The agent's `cache` option: cache the stable prefix of its requests. */
+export type AgentCacheOptions = {
+  /** How long the cache lives without use; refreshed while the agent uses it. @defaultValue 3600 */
+  ttlSeconds?: number | undefined;
+  /**
+   * Cache only when the prefix counts at least this many tokens (the model's minimum; a smaller
+   * cache is refused by the API). @defaultValue `getMinCacheTokens(model)`
+   */
+  minTokens?: number | undefined;
+  /**
+   * A long document (or any contents) every run starts with, cached with the instructions and
+   * tools. Sent before each run's input (and not part of `result.contents`); when the prefix is
+   * too small to cache it is sent inline instead.
+   */
+  contents?: string | readonly Content[] | undefined;
+  /** The cache's `displayName`. @defaultValue `gemloop agent <model>` */
+  displayName?: string | undefined;
+};
+
+/** What a run's result says about the cache. */
+export type AgentCacheReport = {
+  /**
+   * `active`: requests used the cache. `too-small`: the prefix is under the model's minimum, so
+   * it was sent inline. `unavailable`: creating the cache failed (the server or gateway may not
+   * serve `cachedContents`), so it was sent inline; the failure was logged.
+   */
+  status: 'active' | 'too-small' | 'unavailable';
+  /** The cache's name while it exists. */
+  name: string | undefined;
+  /** Tokens the cache holds (its `usageMetadata.totalTokenCount`), or the counted prefix. */
+  cachedTokens: number;
+  /**
+   * Input tokens of this run served from the cache instead of being sent and billed at the full
+   * rate: the sum of the steps' `usage.cachedContentTokenCount`.
+   */
+  savedInputTokens: number;
+};
+
+/** The fields of a request the cache takes over (they may not be sent beside it). */
+type Prefix = Pick<GenerateContentRequest, 'systemInstruction' | 'tools' | 'toolConfig'>;
+
+const DEFAULT_TTL_SECONDS = 3600;
+
+/**
+ * One agent's cache of its request prefix (system instruction, tool declarations, tool config,
+ * and `cache.contents`): created on first use when the prefix reaches the model's minimum,
+ * shared by every run and chat turn of the agent, its TTL refreshed once half of it has passed,
+ * recreated when it expired or vanished, deleted by `close()`.
+ * @internal
+ */
+export class PromptCache {
+  readonly contents: Content[];
+  readonly #gemini: Gemini;
+  readonly #model: string;
+  readonly #prefix: Prefix;
+  readonly #ttlMs: number;
+  readonly #minTokens: number;
+  readonly #displayName: string;
+  readonly #now: () => number;
+  readonly #logger: Logger;
+  #status: AgentCacheReport['status'] | 'new' = 'new';
+  #name: string | undefined;
+  #tokens = 0;
+  #expiresAt = 0;
+  #pending: Promise<string | undefined> | undefined;
+  #closed = false;
+
+  constructor(options: {
+    gemini: Gemini;
+    model: string;
+    prefix: Prefix;
+    cache: AgentCacheOptions;
+    now: () => number;
+    logger: Logger;
+  }) {
+    const { cache } = options;
+    this.#gemini = options.gemini;
+    this.#model = options.model;
+    this.#prefix = options.prefix;
+    this.#ttlMs = (cache.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000;
+    this.#minTokens = cache.minTokens ?? getMinCacheTokens(options.model);
+    this.#displayName = cache.displayName ?? `gemloop agent ${options.model}`.slice(0, 128);
+    this.#now = options.now;
+    this.#logger = options.logger.child({ component: 'prompt-cache' });
+    this.contents =
+      cache.contents === undefined
+        ? []
+        : typeof cache.contents === 'string'
+          ? [{ role: 'user', parts: [{ text: cache.contents }] }]
+          : [...cache.contents];
+  }
+
+  /**
+   * The name to send as `cachedContent`, creating or refreshing the cache first when needed, or
+   * `undefined` when the prefix goes inline (too small, or caching unavailable).
+   */
+  acquire(): Promise<string | undefined> {
+    if (this.#closed || this.#status === 'too-small' || this.#status === 'unavailable') {
+      return Promise.resolve(undefined);
+    }
+    // One creation or refresh at a time, shared by concurrent runs.
+    this.#pending ??= this.#ensure().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  /** Forgets a cache the API no longer knows (expired or deleted), so the next use recreates it. */
+  invalidate(name: string): void {
+    if (this.#name !== name) return;
+    this.#logger.info({ cache: name }, 'cache vanished; recreating it');
+    this.#name = undefined;
+    this.#status = 'new';
+  }
+
+  /** The report of a run whose steps used `savedInputTokens` cached tokens. */
+  report(savedInputTokens: number): AgentCacheReport {
+    return {
+      status: this.#status === 'new' ? 'active' : this.#status,
+      name: this.#name,
+      cachedTokens: this.#tokens,
+      savedInputTokens,
+    };
+  }
+
+  /** Deletes the cache (a failure is logged: the TTL removes it anyway). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#pending?.catch(() => undefined);
+    const name = this.#name;
+    this.#name = undefined;
+    if (name === undefined) return;
+    try {
+      await this.#gemini.caches.delete(name);
+      this.#logger.debug({ cache: name }, 'cache deleted');
+    } catch (error) {
+      this.#logger.warn(
+        { cache: name, err: error },
+        `could not delete the cache (it expires by its TTL): ${describeThrown(error)}`,
+      );
+    }
+  }
+
+  async #ensure(): Promise<string | undefined> {
+    const now = this.#now();
+    if (this.#name !== undefined && now < this.#expiresAt) {
+      if (this.#expiresAt - now < this.#ttlMs / 2) await this.#refresh(this.#name);
+      if (this.#name !== undefined) return this.#name;
+    }
+    return this.#create();
+  }
+
+  async #refresh(name: string): Promise<void> {
+    try {
+      const updated = await this.#gemini.caches.update(name, { ttlSeconds: this.#ttlMs / 1000 });
+      this.#expiresAt = expiryOf(updated.expireTime, this.#now() + this.#ttlMs);
+      this.#logger.debug({ cache: name }, 'cache TTL refreshed');
+    } catch (error) {
+      if (isCacheGone(error)) this.invalidate(name);
+      else throw error;
+    }
+  }
+
+  async #create(): Promise<string | undefined> {
+    const request = { ...this.#prefix };
+    const model = this.#model;
+    try {
+      const counted = await this.#gemini.countTokens({
+        model,
+        // countTokens needs contents; one short user turn stands in when only the instruction
+        // and tools are cached (it adds a token or two, far below any minimum's margin).
+        generateContentRequest: {
+          ...request,
+          contents:
+            this.contents.length > 0 ? this.contents : [{ role: 'user', parts: [{ text: '.' }] }],
+        },
+      });
+      this.#tokens = counted.totalTokens;
+      if (counted.totalTokens < this.#minTokens) {
+        this.#status = 'too-small';
+        this.#logger.debug(
+          { tokens: counted.totalTokens, minTokens: this.#minTokens },
+          'prompt prefix below the minimum cache size; sending it inline',
+        );
+        return undefined;
+      }
+      const created = await this.#gemini.caches.create({
+        model,
+        displayName: this.#displayName,
+        ...(request.systemInstruction === undefined
+          ? {}
+          : { systemInstruction: request.systemInstruction }),
+        ...(request.tools === undefined ? {} : { tools: request.tools }),
+        ...(request.toolConfig === undefined ? {} : { toolConfig: request.toolConfig }),
+        ...(this.contents.length === 0 ? {} : { contents: this.contents }),
+        ttlSeconds: this.#ttlMs / 1000,
+      });
+      this.#name = created.name;
+      this.#tokens = created.usageMetadata?.totalTokenCount ?? this.#tokens;
+      this.#expiresAt = expiryOf(created.expireTime, this.#now() + this.#ttlMs);
+      this.#status = 'active';
+      this.#logger.debug({ cache: created.name, tokens: this.#tokens }, 'cache created');
+      if (this.#closed) {
+        await this.close();
+        return undefined;
+      }
+      return created.name;
+    } catch (error) {
+      if (ApiCallError.isInstance(error) && /too small/i.test(error.apiMessage ?? '')) {
+        this.#status = 'too-small';
+        return undefined;
+      }
+      this.#status = 'unavailable';
+      this.#logger.warn(
+        { err: error },
+        `could not create the prompt cache; sending the prefix inline from now on: ${describeThrown(error)}`,
+      );
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Whether a call failed because its `cachedContent` is gone: the API answers `403
+ * PERMISSION_DENIED "CachedContent not found (or permission denied)"` for an expired or deleted
+ * cache (some gateways a 404).
+ * @internal
+ */
+export function isCacheGone(error: unknown): boolean {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const apiError = ApiCallError.isInstance(error)
+    ? error
+    : ApiCallError.isInstance(cause)
+      ? cause
+      : undefined;
+  if (apiError === undefined) return false;
+  return (
+    (apiError.status === 403 || apiError.status === 404) &&
+    /cached ?content/i.test(apiError.apiMessage ?? apiError.message)
+  );
+}
+
+function expiryOf(expireTime: string | undefined, fallback: number): number {
+  const time = expireTime === undefined ? Number.NaN : Date.parse(expireTime);
+  return Number.isNaN(time) ? fallback : time;
+}
+
+/**
+ * Checks the `cache` option of `createAgent`.
+ * @throws {@link InvalidArgumentError} naming the field.
+ * @internal
+ */
+export function checkCacheOption(
+  value: unknown,
+  cachedContent: unknown,
+): AgentCacheOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (cachedContent !== undefined) {
+    throw invalid(
+      'cache',
+      'Give cache or cachedContent, not both: cache makes and manages its own cachedContent.',
+    );
+  }
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('cache', 'cache must be true or { ttlSeconds?, minTokens?, contents? }.');
+  }
+  const options = value as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!['ttlSeconds', 'minTokens', 'contents', 'displayName'].includes(key)) {
+      throw invalid(
+        `cache.${key}`,
+        `cache has no field '${key}'; the fields are ttlSeconds, minTokens, contents, displayName.`,
+      );
+    }
+  }
+  const { ttlSeconds, minTokens, contents, displayName } = options;
+  if (
+    ttlSeconds !== undefined &&
+    !(typeof ttlSeconds === 'number' && ttlSeconds >= 1 && Number.isFinite(ttlSeconds))
+  ) {
+    throw invalid('cache.ttlSeconds', 'cache.ttlSeconds must be a number of seconds, at least 1.');
+  }
+  if (minTokens !== undefined && !(Number.isInteger(minTokens) && (minTokens as number) >= 0)) {
+    throw invalid('cache.minTokens', 'cache.minTokens must be a whole number of tokens.');
+  }
+  if (
+    contents !== undefined &&
+    typeof contents !== 'string' &&
+    !(Array.isArray(contents) && contents.length > 0)
+  ) {
+    throw invalid('cache.contents', 'cache.contents must be a string or a non-empty Content[].');
+  }
+  if (displayName !== undefined && typeof displayName !== 'string') {
+    throw invalid('cache.displayName', 'cache.displayName must be a string.');
+  }
+  return options as AgentCacheOptions;
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message });
+}
+
+/**
+ * The request of a step: with a cache name, the base request without the fields the cache holds
+ * (the API refuses them beside `cachedContent`) plus `cachedContent`; without one, the cached
+ * contents (if any) go inline before the run's contents.
+ * @internal
+ */
+export function withPromptCache(
+  base: Omit<GenerateContentRequest, 'contents'>,
+  contents: Content[],
+  cache: PromptCache | undefined,
+  name: string | undefined,
+): GenerateContentRequest {
+  if (cache === undefined) return { contents, ...base };
+  if (name === undefined) {
+    return {
+      contents: cache.contents.length === 0 ? contents : [...cache.contents, ...contents],
+      ...base,
+    };
+  }
+  const { systemInstruction: _s, tools: _t, toolConfig: _c, ...rest } = base;
+  return { contents, ...rest, cachedContent: name };
+}
