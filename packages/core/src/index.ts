@@ -252,7 +252,12 @@ export type { ToolCloseFailure } from './agent/errors/tool-close-error.ts';
 export { ToolCloseError } from './agent/errors/tool-close-error.ts';
 export { ToolTimeoutError } from './agent/errors/tool-timeout-error.ts';
 export { UnknownToolError } from './agent/errors/unknown-tool-error.ts';
-export { DEFAULT_MAX_REASKS, DEFAULT_MAX_STEPS } from './agent/resolve-agent-config.ts';
+export {
+  DEFAULT_MAX_REASKS,
+  DEFAULT_MAX_STEPS,
+  DEFAULT_TOOL_CONCURRENCY,
+  DEFAULT_TOOL_TIMEOUT_MS,
+} from './agent/resolve-agent-config.ts';
 export type { StopCondition, StopConditionContext } from './agent/stop-conditions.ts';
 export {
   hasToolCall,
