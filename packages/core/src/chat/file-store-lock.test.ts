@@ -9,6 +9,7 @@ import { compileFileStore } from './__fixtures__/compile-file-store.ts';
 import { ChatStoreError } from './chat-store-error.ts';
 import { ChatStoreLockedError } from './chat-store-locked-error.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
+import type { ChatTurn } from './history-store.ts';
 
 // Two real processes append to one session of one file at the same time. Without a lock, one of
 // them cut what it took for a torn last line while the other was writing it, and acknowledged
@@ -112,7 +113,7 @@ describe('the file store with two writing processes', () => {
 
 describe('the file store lock in one process', () => {
   const context = () => ({ logger: recordingLogger() });
-  const turn = (text: string) => ({ contents: [{ role: 'user', parts: [{ text }] }] });
+  const turn = (text: string): ChatTurn => ({ contents: [{ role: 'user', parts: [{ text }] }] });
 
   it('refuses a second store object on the same file until the first is closed', async () => {
     const file = join(await temporaryDirectory(), 'chat.jsonl');
