@@ -279,6 +279,8 @@ export type {
 export { ChatHistoryCorruptError } from './chat/chat-history-corrupt-error.ts';
 export type { ChatStoreErrorOptions, ChatStoreOperation } from './chat/chat-store-error.ts';
 export { ChatStoreError } from './chat/chat-store-error.ts';
+export type { ChatStoreLockHolder } from './chat/chat-store-locked-error.ts';
+export { ChatStoreLockedError } from './chat/chat-store-locked-error.ts';
 export { createChatSession } from './chat/create-chat-session.ts';
 export type {
   CreateFileHistoryStoreOptions,

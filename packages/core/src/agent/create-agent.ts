@@ -1,5 +1,5 @@
 import type { ChatOptions, ChatSession } from '../chat/chat-session.ts';
-import { createChatSession } from '../chat/create-chat-session.ts';
+import { closeChatSessionsOf, createChatSession } from '../chat/create-chat-session.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
@@ -38,8 +38,9 @@ export type Agent<Output = undefined> = {
    * Shuts the agent down: aborts its runs in flight (they fail with an `AgentAbortedError` whose
    * `cause` is an {@link AgentClosedError}, their history consistent), waits for them to settle,
    * then calls every distinct `close` of its tools once (MCP connections, the web-fetch tool's
-   * HTML worker; tools of one connection share one) and waits for all. Later `run`, `stream` and
-   * chat sends fail with an {@link AgentClosedError}.
+   * HTML worker; tools of one connection share one) and waits for all. Its chat sessions are
+   * closed too (`chat.close()`: a file store releases its lock). Later `run`, `stream` and chat
+   * sends fail with an {@link AgentClosedError}.
    *
    * Idempotent: every call returns the same promise.
    *
@@ -174,7 +175,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         'agent closing its tools',
       );
     }
-    await closeTools(config.tools.functions.values(), { redact: config.redact });
+    // Chat sessions of this agent release what their stores hold (a file store's lock), after
+    // their queued calls; the tools are closed meanwhile.
+    const [chats, tools] = await Promise.allSettled([
+      closeChatSessionsOf(agent),
+      closeTools(config.tools.functions.values(), { redact: config.redact }),
+    ]);
+    if (tools.status === 'rejected') throw tools.reason;
+    if (chats.status === 'rejected') throw chats.reason;
   }
 
   return agent;

@@ -4,7 +4,7 @@ import type { Content } from '../wire/content.ts';
 const marker = Symbol.for('gemloop.chat-store-error');
 
 /** The {@link HistoryStore} call that failed. */
-export type ChatStoreOperation = 'load' | 'append' | 'clear';
+export type ChatStoreOperation = 'load' | 'append' | 'clear' | 'release';
 
 /** Options of {@link ChatStoreError}. */
 export type ChatStoreErrorOptions = {

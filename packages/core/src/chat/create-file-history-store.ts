@@ -14,7 +14,7 @@ import {
   toHistoryLine,
 } from './history-file.ts';
 import { acquireHistoryFileLock, type HistoryFileLock } from './history-file-lock.ts';
-import type { ChatTurn, HistoryStore } from './history-store.ts';
+import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
 
 // node:fs/promises and node:crypto load at the first file operation, not when gemloop is imported
@@ -53,7 +53,7 @@ export type FileHistoryStore = HistoryStore & {
    * Done with session `id` (what `chat.close()` calls): drops its cached history and, once no
    * session of the file is open (`{ directory }`: its own file), removes the file's lock.
    */
-  release(id: string): Promise<void>;
+  release(id: string, context?: HistoryStoreContext): Promise<void>;
   /**
    * Removes every lock this store holds and drops its cached histories. The store can be used
    * again afterwards (it locks and reads the files again). Also `await using store = ...`.

@@ -1,13 +1,17 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScriptedGemini, textTurn } from '../agent/__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
 import { compileFileStore } from './__fixtures__/compile-file-store.ts';
 import { ChatStoreError } from './chat-store-error.ts';
 import { ChatStoreLockedError } from './chat-store-locked-error.ts';
+import { createChatSession } from './create-chat-session.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
 import type { ChatTurn } from './history-store.ts';
 
@@ -202,5 +206,44 @@ describe('the file store lock in one process', () => {
       reason: 'locked',
     });
     await Promise.all([store.close(), other.close()]);
+  });
+});
+
+describe('closing chat sessions releases the file lock', () => {
+  const model = 'gemini-3-flash-preview';
+  const lockOf = (store: ReturnType<typeof createFileHistoryStore>, id: string) =>
+    readFile(`${store.filePath(id)}.lock`, 'utf8');
+
+  it('chat.close() removes the lock, so another store can continue the conversation', async () => {
+    const store = createFileHistoryStore({ directory: await temporaryDirectory() });
+    const agent = createAgent({ gemini: createScriptedGemini([textTurn('Hello.')]), model });
+    const chat = agent.chat({ store, id: 'user-42' });
+    await chat.send('Hi');
+    await expect(lockOf(store, 'user-42')).resolves.toContain(`"pid":${process.pid}`);
+
+    await chat.close();
+
+    await expect(lockOf(store, 'user-42')).rejects.toMatchObject({ code: 'ENOENT' });
+    const next = createFileHistoryStore({ directory: dirname(store.filePath('user-42')) });
+    expect(await next.load('user-42', { logger: recordingLogger() })).toHaveLength(1);
+    await next.close();
+  });
+
+  it('agent.close() closes its chats, made either way; their later sends fail without locking', async () => {
+    const store = createFileHistoryStore({ directory: await temporaryDirectory() });
+    const gemini = createScriptedGemini([textTurn('One.'), textTurn('Two.')]);
+    const agent = createAgent({ gemini, model });
+    const viaAgent = agent.chat({ store, id: 'a' });
+    const viaFunction = createChatSession({ agent, store, id: 'b' });
+    await viaAgent.send('Hi');
+    await viaFunction.send('Hi');
+
+    await agent.close();
+
+    await expect(lockOf(store, 'a')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(lockOf(store, 'b')).rejects.toMatchObject({ code: 'ENOENT' });
+    const error = await viaAgent.send('Again').catch((caught: unknown) => caught);
+    expect(AgentClosedError.isInstance(error)).toBe(true);
+    await expect(lockOf(store, 'a')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
