@@ -161,6 +161,25 @@ describe('the file store lock in one process', () => {
     await expect(readFile(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('takes over a lock of its own pid from an earlier start (a restarted container)', async () => {
+    const file = join(await temporaryDirectory(), 'chat.jsonl');
+    const earlier = {
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: 1,
+      threadId: 0,
+      token: 'x',
+    };
+    await writeFile(`${file}.lock`, JSON.stringify(earlier));
+    const store = createFileHistoryStore({ path: file });
+
+    expect(await store.load('s', context())).toEqual([]);
+
+    const lock = JSON.parse(await readFile(`${file}.lock`, 'utf8')) as { startedAt: number };
+    expect(lock.startedAt).not.toBe(1);
+    await store.close();
+  });
+
   it('refuses a lock held on another host, or one it cannot read, and says how to fix it', async () => {
     const file = join(await temporaryDirectory(), 'chat.jsonl');
     const other = { pid: 4242, hostname: 'other-host', startedAt: 0, threadId: 0, token: 'x' };

@@ -181,7 +181,9 @@ function parseRecord(raw: string): LockRecord | undefined {
 function isStale(holder: LockRecord, own: LockRecord, table: LockTable, lockFile: string): boolean {
   if (holder.hostname !== own.hostname) return false;
   if (holder.pid === own.pid) {
-    if (holder.startedAt !== own.startedAt) return true;
+    // Another start time: an earlier process that had this pid (a container restarted, pids
+    // reused). Compared loosely, in case a runtime gives a worker thread its own time origin.
+    if (Math.abs(holder.startedAt - own.startedAt) > 1000) return true;
     if (holder.threadId !== own.threadId) return false;
     return !table.held.has(lockFile);
   }
