@@ -28,7 +28,7 @@ const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as 
 /** Options of {@link createFileHistoryStore}: a `directory` or a `path`. */
 export type CreateFileHistoryStoreOptions = (
   | {
-      /** One `<id>.jsonl` file per session in this directory (created on the first save). */
+      /** One `<id>.jsonl` file per session in this directory (created at the first use). */
       directory: string;
       path?: undefined;
     }

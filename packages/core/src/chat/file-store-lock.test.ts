@@ -39,9 +39,15 @@ function startWriter(file: string, name: string, turns: number, keepOpen = false
   const ready = new Promise<void>((resolve) => {
     onReady = resolve;
   });
+  let onSettled: () => void;
+  // Done writing (and still holding the store open), or failed.
+  const settled = new Promise<void>((resolve) => {
+    onSettled = resolve;
+  });
   writer.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     if (stdout.startsWith('ready\n')) onReady();
+    if (/^(done|failed) /m.test(stdout)) onSettled();
   });
   writer.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -49,7 +55,17 @@ function startWriter(file: string, name: string, turns: number, keepOpen = false
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     writer.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
-  return { pid: writer.pid, ready, go: () => writer.stdin.write('go\n'), exited };
+  const say = (line: string) => {
+    if (writer.exitCode === null && writer.stdin.writable) writer.stdin.write(`${line}\n`);
+  };
+  return {
+    pid: writer.pid,
+    ready,
+    settled,
+    go: () => say('go'),
+    finish: () => say('finish'),
+    exited,
+  };
 }
 
 type Failure = {
@@ -68,6 +84,9 @@ describe('the file store with two writing processes', () => {
     await Promise.all([first.ready, second.ready]);
     first.go();
     second.go();
+    await Promise.all([first.settled, second.settled]);
+    first.finish();
+    second.finish();
     const outcomes = await Promise.all([first.exited, second.exited]);
 
     const acknowledged = outcomes.flatMap(({ stdout }) =>
@@ -109,6 +128,8 @@ describe('the file store with two writing processes', () => {
     const writer = startWriter(file, 'a', 2, true);
     await writer.ready;
     writer.go();
+    await writer.settled;
+    writer.finish();
     expect((await writer.exited).code).toBe(0);
 
     await expect(readFile(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });

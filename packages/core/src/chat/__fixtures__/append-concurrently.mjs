@@ -6,8 +6,10 @@
 // With keep-open the store is not closed: the process just ends, and its exit removes the lock.
 //
 // Prints "ready" once loaded and starts on a line on stdin (so that two writers start together).
-// Prints "saved <writer> <n>" once each append resolved (an acknowledged turn), and on a failure
+// Prints "saved <writer> <n>" once each append resolved (an acknowledged turn), then "done
+// <writer>", and closes its store and ends on the next line on stdin. On a failure it prints
 // "failed <writer> <JSON of the error's code, reason, holder and message>" and exits with 2.
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
 const [storeModule, file, writer, turns, keepOpen] = process.argv.slice(2);
@@ -21,9 +23,11 @@ const logger = {
   error() {},
 };
 
+// Lines on stdin say when to start and when to finish.
+const lines = createInterface({ input: process.stdin });
+const nextLine = () => new Promise((resolve) => lines.once('line', resolve));
 process.stdout.write('ready\n');
-await new Promise((resolve) => process.stdin.once('data', resolve));
-process.stdin.destroy();
+await nextLine();
 
 try {
   for (let index = 0; index < Number(turns); index++) {
@@ -40,7 +44,6 @@ try {
     );
     process.stdout.write(`saved ${writer} ${index}\n`);
   }
-  if (keepOpen !== 'keep-open') await store.close();
 } catch (error) {
   const { code, reason, holder, lockFile, message } = error;
   process.stdout.write(
@@ -48,3 +51,9 @@ try {
   );
   process.exit(2);
 }
+// Holds the store (and its lock) until told to finish, so the other writer cannot start after
+// this one is done however the two are scheduled.
+process.stdout.write(`done ${writer}\n`);
+await nextLine();
+if (keepOpen !== 'keep-open') await store.close();
+lines.close();
