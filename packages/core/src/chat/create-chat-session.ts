@@ -243,6 +243,7 @@ export function createChatSession<Output = undefined>(
   };
   const releasable = typeof store.release === 'function';
   let open: OpenSession | undefined;
+  // Registered at its first use (and again after a close), so an unused session is not kept.
   const track = (): void => {
     if (!releasable || open !== undefined || agentClosed) return;
     open = { close: () => session.close(), closeWithAgent: () => (agentClosed = true) };
@@ -253,7 +254,6 @@ export function createChatSession<Output = undefined>(
     }
     sessions.add(open);
   };
-  track();
 
   const session: ChatSession<Output> = {
     id,
