@@ -192,6 +192,8 @@ await run(
     } finally {
       readline.close();
       process.off('SIGINT', onInterrupt);
+      // A file store holds a lock on the conversation's file until the session is closed.
+      await session.close();
       await chatTools.close();
       say('\nBye.');
     }

@@ -1,6 +1,7 @@
 // Parallel tool calls: when the model asks for several calls in one turn, gemloop runs them at
 // the same time (keeping their order in the history). Three slow lookups take about as long as one.
-// `toolConcurrency` limits how many run at once; with 1 they queue, and the difference shows.
+// `toolConcurrency` limits how many run at once (8 by default, `Infinity` for no limit); with 1
+// they queue, and the difference shows.
 //
 //   pnpm --filter @gemloop/examples run parallel-tools
 
@@ -30,13 +31,13 @@ await run(async ({ gemini, model, style }) => {
   });
 
   const question = "What's the weather in Paris, Tokyo and Lima?";
-  for (const toolConcurrency of [Number.POSITIVE_INFINITY, 1]) {
+  for (const toolConcurrency of [undefined, 1]) {
     const agent = createAgent({ gemini, model, tools: [getWeather], toolConcurrency });
     console.log(
       style.bold(
         toolConcurrency === 1
           ? '\nOne at a time (toolConcurrency: 1):'
-          : '\nIn parallel (the default):',
+          : '\nIn parallel (the default, up to 8 at once):',
       ),
     );
     started = performance.now();

@@ -263,7 +263,12 @@ export type { ToolCloseFailure } from './agent/errors/tool-close-error.ts';
 export { ToolCloseError } from './agent/errors/tool-close-error.ts';
 export { ToolTimeoutError } from './agent/errors/tool-timeout-error.ts';
 export { UnknownToolError } from './agent/errors/unknown-tool-error.ts';
-export { DEFAULT_MAX_REASKS, DEFAULT_MAX_STEPS } from './agent/resolve-agent-config.ts';
+export {
+  DEFAULT_MAX_REASKS,
+  DEFAULT_MAX_STEPS,
+  DEFAULT_TOOL_CONCURRENCY,
+  DEFAULT_TOOL_TIMEOUT_MS,
+} from './agent/resolve-agent-config.ts';
 export type { StopCondition, StopConditionContext } from './agent/stop-conditions.ts';
 export {
   hasToolCall,
@@ -285,6 +290,8 @@ export type {
 export { ChatHistoryCorruptError } from './chat/chat-history-corrupt-error.ts';
 export type { ChatStoreErrorOptions, ChatStoreOperation } from './chat/chat-store-error.ts';
 export { ChatStoreError } from './chat/chat-store-error.ts';
+export type { ChatStoreLockHolder } from './chat/chat-store-locked-error.ts';
+export { ChatStoreLockedError } from './chat/chat-store-locked-error.ts';
 export { createChatSession } from './chat/create-chat-session.ts';
 export type {
   CreateFileHistoryStoreOptions,

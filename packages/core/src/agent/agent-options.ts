@@ -125,9 +125,22 @@ export type AgentOptions<Output = undefined> = {
   thinking?: ThinkingOption | undefined;
   /** Makes the final answer JSON that matches this schema, parsed into `result.output`. */
   output?: OutputSchema<Output> | undefined;
-  /** How many function calls of one model turn run at once. @defaultValue Infinity */
+  /**
+   * How many function calls of one model turn run at once; the others wait for a free slot and
+   * every call is still answered, in call order. The bound keeps a turn of thousands of calls (a
+   * hostile or looping model) from opening thousands of sockets, files or worker threads at once.
+   * `Infinity` runs all calls of a turn at once.
+   * @defaultValue 8 (`DEFAULT_TOOL_CONCURRENCY`)
+   */
   toolConcurrency?: number | undefined;
-  /** Time limit of one tool call, unless the tool sets its own; `Infinity` for none. @defaultValue none */
+  /**
+   * Time limit of one tool call in milliseconds, unless the tool sets its own `timeoutMs`. A call
+   * still running then gets its signal aborted and is answered with a timeout error (or, with
+   * `toolErrors: 'throw'`, ends the run with a `ToolTimeoutError`), so a tool that never settles
+   * cannot hang a run. The time starts when the call starts (not while it waits for a slot, nor
+   * during `beforeToolCall`). `Infinity` (or any value above 2^31-1 ms) for no limit.
+   * @defaultValue 120000 (`DEFAULT_TOOL_TIMEOUT_MS`, the client's default request timeout)
+   */
   toolTimeoutMs?: number | undefined;
   /**
    * `report`: a failing call (bad arguments, unknown tool, a throw, a timeout) goes back to the

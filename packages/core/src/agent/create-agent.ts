@@ -1,5 +1,5 @@
 import type { ChatOptions, ChatSession } from '../chat/chat-session.ts';
-import { createChatSession } from '../chat/create-chat-session.ts';
+import { closeChatSessionsOf, createChatSession } from '../chat/create-chat-session.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
@@ -39,8 +39,9 @@ export type Agent<Output = undefined> = {
    * Shuts the agent down: aborts its runs in flight (they fail with an `AgentAbortedError` whose
    * `cause` is an {@link AgentClosedError}, their history consistent), waits for them to settle,
    * then calls every distinct `close` of its tools once (MCP connections, the web-fetch tool's
-   * HTML worker; tools of one connection share one) and waits for all. Later `run`, `stream` and
-   * chat sends fail with an {@link AgentClosedError}. With the `cache` option it also deletes the
+   * HTML worker; tools of one connection share one) and waits for all. Its chat sessions are
+   * closed too (`chat.close()`: a file store releases its lock). Later `run`, `stream` and chat
+   * sends fail with an {@link AgentClosedError}. With the `cache` option it also deletes the
    * agent's cache (a failure to delete is logged; the cache then ends with its TTL).
    *
    * Idempotent: every call returns the same promise.
@@ -194,10 +195,17 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         'agent closing its tools',
       );
     }
-    await Promise.all([
-      closeTools(config.tools.functions.values(), { redact: config.redact }),
-      cache?.close(),
+    // Chat sessions of this agent release what their stores hold (a file store's lock), after
+    // their queued calls; the tools and the cache are closed meanwhile.
+    const [chats, others] = await Promise.allSettled([
+      closeChatSessionsOf(agent),
+      Promise.all([
+        closeTools(config.tools.functions.values(), { redact: config.redact }),
+        cache?.close(),
+      ]),
     ]);
+    if (others.status === 'rejected') throw others.reason;
+    if (chats.status === 'rejected') throw chats.reason;
   }
 
   return agent;

@@ -13,6 +13,7 @@ import { ToolExecutionError } from './errors/tool-execution-error.ts';
 import { ToolInputError } from './errors/tool-input-error.ts';
 import { ToolTimeoutError } from './errors/tool-timeout-error.ts';
 import { UnknownToolError } from './errors/unknown-tool-error.ts';
+import { DEFAULT_TOOL_CONCURRENCY, DEFAULT_TOOL_TIMEOUT_MS } from './resolve-agent-config.ts';
 
 const add = defineTool({
   name: 'add',
@@ -102,7 +103,7 @@ describe('executeToolCalls', () => {
     expect(responses[0]?.response['error']).toMatch(/within 10 ms/);
   });
 
-  it('runs all calls of a turn at once by default', async () => {
+  it('runs all calls of a small turn at once by default', async () => {
     let inFlight = 0;
     let maxInFlight = 0;
     const tracked = defineTool({
@@ -140,6 +141,119 @@ describe('executeToolCalls', () => {
     const { responses } = await answer(calls, { tools: [tracked], toolConcurrency: 2 });
     expect(maxInFlight).toBe(2);
     expect(responses.map((response) => response.response['output'])).toEqual([10, 20, 30, 40, 50]);
+  });
+
+  it('runs at most DEFAULT_TOOL_CONCURRENCY calls at once when a turn has 10,000, and answers each in order', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const tracked = defineTool({
+      name: 'tracked',
+      parameters: z.object({ n: z.number() }),
+      execute: async ({ n }) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        // Two turns of the microtask queue: every started call is still in flight when the
+        // workers, if unbounded, would start the next ones.
+        await Promise.resolve();
+        await Promise.resolve();
+        inFlight--;
+        return n;
+      },
+    });
+    const count = 10_000;
+    const calls = Array.from({ length: count }, (_, n): [string, Record<string, unknown>] => [
+      'tracked',
+      { n },
+    ]);
+    const { responses } = await answer(calls, { tools: [tracked] });
+    expect(DEFAULT_TOOL_CONCURRENCY).toBe(8);
+    expect(maxInFlight).toBe(DEFAULT_TOOL_CONCURRENCY);
+    expect(responses).toHaveLength(count);
+    expect(responses.every((response, n) => response.response['output'] === n)).toBe(true);
+  });
+
+  it('runs every call at once with toolConcurrency: Infinity', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const tracked = defineTool({
+      name: 'tracked',
+      execute: async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await Promise.resolve();
+        inFlight--;
+        return 'ok';
+      },
+    });
+    const calls = Array.from({ length: 20 }, (): [string, Record<string, unknown>] => [
+      'tracked',
+      {},
+    ]);
+    await answer(calls, { tools: [tracked], toolConcurrency: Number.POSITIVE_INFINITY });
+    expect(maxInFlight).toBe(20);
+  });
+
+  it('stops a call that never settles at DEFAULT_TOOL_TIMEOUT_MS by default', async () => {
+    vi.useFakeTimers();
+    let toolSignal: AbortSignal | undefined;
+    const stuck = defineTool({
+      name: 'stuck',
+      execute: (_args, context) => {
+        toolSignal = context.signal;
+        return new Promise(() => {});
+      },
+    });
+    const done = answer([['stuck', {}, 'c1']], { tools: [stuck] });
+    await vi.advanceTimersByTimeAsync(DEFAULT_TOOL_TIMEOUT_MS - 1);
+    expect(toolSignal?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const { responses } = await done;
+    expect(DEFAULT_TOOL_TIMEOUT_MS).toBe(120_000);
+    expect(responses).toEqual([
+      {
+        id: 'c1',
+        name: 'stuck',
+        response: {
+          error:
+            'stuck did not finish within 120000 ms and was stopped. Try again with a smaller request, or do without it.',
+        },
+      },
+    ]);
+    expect(toolSignal?.aborted).toBe(true);
+  });
+
+  it('gives a tool that reads its signal only after its limit an aborted signal with the reason', async () => {
+    let readLate: (() => AbortSignal) | undefined;
+    const slow = defineTool({
+      name: 'slow',
+      execute: (_args, context) => {
+        readLate = () => context.signal;
+        return new Promise(() => {});
+      },
+    });
+    const { responses } = await answer([['slow', {}]], { tools: [slow], toolTimeoutMs: 10 });
+    expect(responses[0]?.response['error']).toMatch(/within 10 ms/);
+    const signal = readLate?.();
+    expect(signal?.aborted).toBe(true);
+    expect((signal?.reason as Error | undefined)?.message).toMatch(
+      /tool:slow timed out after 10 ms/,
+    );
+  });
+
+  it('lets a call run past the default with toolTimeoutMs: Infinity', async () => {
+    vi.useFakeTimers();
+    const late = defineTool({
+      name: 'late',
+      execute: () =>
+        new Promise((resolve) => setTimeout(() => resolve('late'), DEFAULT_TOOL_TIMEOUT_MS * 2)),
+    });
+    const done = answer([['late', {}, 'c1']], {
+      tools: [late],
+      toolTimeoutMs: Number.POSITIVE_INFINITY,
+    });
+    await vi.advanceTimersByTimeAsync(DEFAULT_TOOL_TIMEOUT_MS * 2);
+    const { responses } = await done;
+    expect(responses[0]?.response).toEqual({ output: 'late' });
   });
 
   it('keeps two calls to the same tool distinct', async () => {

@@ -19,6 +19,21 @@ import { prepareOutput } from './structured-output.ts';
 export const DEFAULT_MAX_STEPS = 10;
 /** The default of `maxReasks`. */
 export const DEFAULT_MAX_REASKS = 2;
+/**
+ * The default of `toolConcurrency`: how many function calls of one model turn run at once.
+ *
+ * Gemini's parallel calls come a handful at a time, so 8 runs a real turn without queueing, while
+ * a turn of 10,000 calls (a hostile or looping model) holds at most 8 sockets, file handles or
+ * worker threads at a time instead of 10,000.
+ */
+export const DEFAULT_TOOL_CONCURRENCY = 8;
+/**
+ * The default of `toolTimeoutMs`: how long one tool call may run before it is stopped and
+ * answered with a timeout error. The client's default per-request timeout, so a tool that makes
+ * one model call (a built-in fallback, an agent used as a tool) gets as long as the client gives
+ * that call, and a tool that never settles cannot hang a run.
+ */
+export const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
 const knownOptions = new Set<string>([
   'gemini',
@@ -97,13 +112,16 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
 
   const maxSteps = readInteger(options.maxSteps, 'maxSteps', DEFAULT_MAX_STEPS, 1);
   const maxReasks = readInteger(options.maxReasks, 'maxReasks', DEFAULT_MAX_REASKS, 0);
+  // Infinity is the documented way out of both limits.
   const toolConcurrency =
     options.toolConcurrency === Number.POSITIVE_INFINITY
       ? Number.POSITIVE_INFINITY
-      : readInteger(options.toolConcurrency, 'toolConcurrency', Number.POSITIVE_INFINITY, 1);
+      : readInteger(options.toolConcurrency, 'toolConcurrency', DEFAULT_TOOL_CONCURRENCY, 1);
   // Infinity means no limit, as it does for a tool's own timeoutMs.
   const toolTimeoutMs =
-    options.toolTimeoutMs === Number.POSITIVE_INFINITY ? undefined : options.toolTimeoutMs;
+    options.toolTimeoutMs === Number.POSITIVE_INFINITY
+      ? undefined
+      : (options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS);
   if (
     toolTimeoutMs !== undefined &&
     !(typeof toolTimeoutMs === 'number' && toolTimeoutMs > 0 && Number.isFinite(toolTimeoutMs))

@@ -180,6 +180,7 @@ describe('a chat that switches models', () => {
     ];
     await store.append('c', { contents, createdAt: 1 }, context);
     await store.append('c', { contents, createdAt: 2, model: pro }, context);
+    await store.close();
     const turns = await createFileHistoryStore({ directory }).load('c', context);
     expect(turns.map((stored) => stored.model)).toEqual([undefined, pro]);
     const lines = (await readFile(store.filePath('c'), 'utf8')).trim().split('\n');

@@ -121,4 +121,13 @@ export type ChatSession<Output = undefined> = {
   turns(): Promise<ChatTurn[]>;
   /** Forgets the stored history; the next send starts a new conversation under the same id. */
   reset(): Promise<void>;
+  /**
+   * Ends the session once its queued calls are done, and lets the store drop what it holds for
+   * the conversation (`store.release(id)`): the file store removes its lock on the file, so
+   * another process can continue the conversation, and its cached history. A later call opens it
+   * again. `agent.close()` closes the sessions of its agent too. Also `await using chat = ...`.
+   */
+  close(): Promise<void>;
+  /** `close()`, where the runtime has `Symbol.asyncDispose`. */
+  [Symbol.asyncDispose](): Promise<void>;
 };

@@ -4,7 +4,7 @@ import type { Content } from '../wire/content.ts';
 const marker = Symbol.for('gemloop.chat-store-error');
 
 /** The {@link HistoryStore} call that failed. */
-export type ChatStoreOperation = 'load' | 'append' | 'clear';
+export type ChatStoreOperation = 'load' | 'append' | 'clear' | 'release';
 
 /** Options of {@link ChatStoreError}. */
 export type ChatStoreErrorOptions = {
@@ -22,7 +22,8 @@ export type ChatStoreErrorOptions = {
  * A chat's history store failed. On `load` nothing was sent; on `append` the run completed (its
  * answer is in `result`) but its turns, in `unsaved`, are not in the store, which holds the
  * history as it was before the send; save them yourself or send again. On `clear` the history
- * may or may not be gone (as the store left it).
+ * may or may not be gone (as the store left it). On `release` (`chat.close()`) the store may still
+ * hold what it held for the session (a file store's lock goes with the process's exit).
  *
  * `unsaved` and `result` are not enumerable and `toJSON()` gives only their size: they hold the
  * whole turn, thought signatures and search results included.

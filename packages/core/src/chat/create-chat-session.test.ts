@@ -307,6 +307,8 @@ describe('createChatSession', () => {
 
 async function reopen(store: HistoryStore): Promise<HistoryStore> {
   const path = (store as ReturnType<typeof createFileHistoryStore>).filePath('user-42');
+  // The restarted process's predecessor is gone, and so is its lock.
+  await (store as ReturnType<typeof createFileHistoryStore>).close();
   return path.endsWith('chats.jsonl')
     ? createFileHistoryStore({ path })
     : createFileHistoryStore({ directory: path.slice(0, path.lastIndexOf('/')) });

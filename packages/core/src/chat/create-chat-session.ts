@@ -2,6 +2,7 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
@@ -26,6 +27,28 @@ import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 // The in-memory store `agent.chat({ id })` uses when none is given: one per agent, so the same id
 // continues the same conversation, and dropped with the agent.
 const defaultStores = new WeakMap<object, HistoryStore>();
+
+/** A session whose store holds something for it (a file lock), as `agent.close()` sees it. */
+type OpenSession = { close(): Promise<void>; closeWithAgent(): void };
+// Per agent, the sessions `agent.close()` must close: only those whose store has `release`
+// (a memory store holds nothing), each until it is closed.
+const openSessions = new WeakMap<object, Set<OpenSession>>();
+
+/**
+ * Closes every open session of `agent` whose store holds something for it (`release`), after
+ * their queued calls; their later sends fail with an {@link AgentClosedError}. For `agent.close()`.
+ * @internal
+ */
+export async function closeChatSessionsOf(agent: object): Promise<void> {
+  const sessions = openSessions.get(agent);
+  if (sessions === undefined) return;
+  openSessions.delete(agent);
+  const closing = [...sessions].map((session) => {
+    session.closeWithAgent();
+    return session.close();
+  });
+  await Promise.all(closing);
+}
 
 /**
  * Starts (or continues, for an `id` already in the store) a chat with `agent`: see
@@ -213,13 +236,34 @@ export function createChatSession<Output = undefined>(
       onAbort: () => abortedBeforeRun(signal as AbortSignal),
     });
 
-  return {
+  // Set by agent.close(): a send would open the store again (a file lock) only to fail.
+  let agentClosed = false;
+  const checkAgentOpen = (): void => {
+    if (agentClosed) throw new AgentClosedError({ model: agent.model, inFlight: false });
+  };
+  const releasable = typeof store.release === 'function';
+  let open: OpenSession | undefined;
+  // Registered at its first use (and again after a close), so an unused session is not kept.
+  const track = (): void => {
+    if (!releasable || open !== undefined || agentClosed) return;
+    open = { close: () => session.close(), closeWithAgent: () => (agentClosed = true) };
+    let sessions = openSessions.get(agent);
+    if (sessions === undefined) {
+      sessions = new Set();
+      openSessions.set(agent, sessions);
+    }
+    sessions.add(open);
+  };
+
+  const session: ChatSession<Output> = {
     id,
     store,
     get usage() {
       return { ...usage };
     },
     async send(message: ChatMessage, { signal } = {}) {
+      checkAgentOpen();
+      track();
       const parts = toMessageParts(message);
       return exclusive(async () => {
         const selected = await prepare(parts, signal);
@@ -239,6 +283,8 @@ export function createChatSession<Output = undefined>(
     },
     sendStream(message: ChatMessage, { signal } = {}) {
       const stream = createAgentStream<Output>(async (emit, streamSignal) => {
+        checkAgentOpen();
+        track();
         const parts = toMessageParts(message);
         return exclusive(async () => {
           const selected = await prepare(parts, streamSignal);
@@ -266,15 +312,36 @@ export function createChatSession<Output = undefined>(
       return stream as ChatStream<Output>;
     },
     history() {
+      track();
       return exclusive(async () => (await loadTurns()).flatMap((turn) => turn.contents));
     },
     turns() {
+      track();
       return exclusive(() => loadTurns());
     },
     reset() {
+      track();
       return exclusive(() => storeCall('clear', () => store.clear(id, { logger })));
     },
-  };
+    close() {
+      if (open !== undefined) {
+        openSessions.get(agent)?.delete(open);
+        open = undefined;
+      }
+      if (!releasable) return Promise.resolve();
+      return exclusive(() =>
+        storeCall('release', async () => {
+          await store.release?.(id, { logger });
+        }),
+      );
+    },
+  } satisfies Omit<ChatSession<Output>, typeof Symbol.asyncDispose> as ChatSession<Output>;
+  // Only where the runtime has the symbol, as for the agent.
+  if (typeof Symbol.asyncDispose === 'symbol') {
+    (session as { [Symbol.asyncDispose]: () => Promise<void> })[Symbol.asyncDispose] = () =>
+      session.close();
+  }
+  return session;
 }
 
 function defaultStore(agent: object, shared: boolean): HistoryStore {

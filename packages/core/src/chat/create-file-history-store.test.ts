@@ -150,6 +150,7 @@ describe('createFileHistoryStore', () => {
 
     expect(await store.load('even', context())).toEqual([]);
     expect(await store.load('odd', context())).toHaveLength(10);
+    await store.close();
     expect(await readdir(directory)).toEqual(['all.jsonl']);
   });
 
@@ -163,6 +164,7 @@ describe('createFileHistoryStore', () => {
     await store.clear('a', context());
 
     expect(await store.load('a', context())).toEqual([]);
+    await store.close();
     expect(await readdir(directory)).toEqual(['b.jsonl']);
   });
 
@@ -183,6 +185,7 @@ describe('createFileHistoryStore', () => {
     ];
 
     for (const id of ids) await store.append(id, chatTurn(id), context());
+    await store.close();
 
     const names = await readdir(directory);
     expect(names).toHaveLength(ids.length);

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
+import type { ChatStoreOperation } from './chat-store-error.ts';
 import {
   cutTornTail,
   type HistoryRecord,
@@ -12,7 +13,8 @@ import {
   parseHistoryFile,
   toHistoryLine,
 } from './history-file.ts';
-import type { ChatTurn, HistoryStore } from './history-store.ts';
+import { acquireHistoryFileLock, type HistoryFileLock } from './history-file-lock.ts';
+import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
 
 // node:fs/promises and node:crypto load at the first file operation, not when gemloop is imported
@@ -26,7 +28,7 @@ const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as 
 /** Options of {@link createFileHistoryStore}: a `directory` or a `path`. */
 export type CreateFileHistoryStoreOptions = (
   | {
-      /** One `<id>.jsonl` file per session in this directory (created on the first save). */
+      /** One `<id>.jsonl` file per session in this directory (created at the first use). */
       directory: string;
       path?: undefined;
     }
@@ -47,6 +49,17 @@ export type CreateFileHistoryStoreOptions = (
 export type FileHistoryStore = HistoryStore & {
   /** The absolute path of the file that holds session `id`. */
   filePath(id: string): string;
+  /**
+   * Done with session `id` (what `chat.close()` calls): drops its cached history and, once no
+   * session of the file is open (`{ directory }`: its own file), removes the file's lock.
+   */
+  release(id: string, context?: HistoryStoreContext): Promise<void>;
+  /**
+   * Removes every lock this store holds and drops its cached histories. The store can be used
+   * again afterwards (it locks and reads the files again). Also `await using store = ...`.
+   */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 };
 
 /**
@@ -56,12 +69,26 @@ export type FileHistoryStore = HistoryStore & {
  * what it was before the interrupted send. Any other line that is not a turn is a
  * {@link ChatHistoryCorruptError} naming the file and the line, never skipped silently.
  *
- * Calls on one file are serialised within the process. Several processes writing the same file
- * are not supported (a lock file or a database store is the tool for that).
+ * **One writer per file.** Two processes appending to one file lose acknowledged turns (one cuts
+ * what it takes for a torn last line while the other writes it), so the store takes a lock file
+ * (`<file>.lock`, created with `O_EXCL`, holding the pid, host name and start time) before its
+ * first use of a history file, and keeps it until `release(id)` (what `chat.close()` and
+ * `agent.close()` call), `close()` or the process's exit. Another process, or another store
+ * object of this process, then gets a {@link ChatStoreLockedError} that names the holder, instead
+ * of losing data. A lock whose process died on this host (a crash, a kill) is taken over; one of
+ * another host (a shared disk) must be deleted by hand once nothing uses the file. Calls on one
+ * file are serialised within the store.
+ *
+ * Since the store is the file's only writer, it keeps each session's history in memory once
+ * loaded and adds each turn it appends: a send reads the file once, not on every message (a file
+ * changed behind its back, which a size check notices, is read again). Do not mutate the turns
+ * it returns. `release(id)` or `close()` frees that memory.
  *
  * @example
  * ```ts
  * const chat = agent.chat({ store: createFileHistoryStore({ directory: './chats' }), id: 'user-42' });
+ * // ...
+ * await chat.close(); // or agent.close(): releases the file's lock
  * ```
  *
  * @throws {@link InvalidArgumentError} unless exactly one of `directory` and `path` is a
@@ -82,6 +109,8 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
   const single = path === undefined ? undefined : resolve(path);
   // Serialises the calls on each file; sessions on different files run in parallel.
   const locks = {};
+  // The files this store holds the lock of: the sessions open on each, and what it has read.
+  const opened = new Map<string, OpenFile>();
 
   const filePath = (id: string): string => {
     if (typeof id !== 'string' || id === '') {
@@ -93,38 +122,105 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
     return single ?? join(root as string, historyFileName(id));
   };
 
+  /** The file's state, taking its lock at the first use. Runs inside the file's queue. */
+  const open = async (file: string, id: string, operation: ChatStoreOperation) => {
+    let state = opened.get(file);
+    if (state === undefined) {
+      const lock = await acquireHistoryFileLock(file, { operation, sessionId: id });
+      state = { lock, ids: new Set(), cache: undefined };
+      opened.set(file, state);
+    }
+    state.ids.add(id);
+    return state;
+  };
+
   const readRecords = async (file: string, id: string, logger: Logger) => {
     let bytes: Buffer;
     try {
       bytes = await fs().readFile(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return { records: [], size: MISSING, committed: 0 };
+      }
       throw error;
     }
-    return parseHistoryFile(bytes, { file, sessionId: id, logger });
+    return {
+      records: parseHistoryFile(bytes, { file, sessionId: id, logger }),
+      size: bytes.length,
+      committed: bytes.lastIndexOf(0x0a) + 1,
+    };
   };
 
-  return {
+  /** The turns of every session in the file: the cache when the file is as the store left it. */
+  const turnsOf = async (file: string, id: string, state: OpenFile, logger: Logger) => {
+    if (state.cache !== undefined && state.cache.size === (await sizeOf(file))) {
+      return state.cache.turnsById;
+    }
+    state.cache = undefined;
+    const { records, size, committed } = await readRecords(file, id, logger);
+    const turnsById = new Map<string, ChatTurn[]>();
+    for (const record of records) {
+      if (record.id !== id && single === undefined) throw foreignLine(file, id, record);
+      const turns = turnsById.get(record.id);
+      if (turns === undefined) turnsById.set(record.id, [record.turn]);
+      else turns.push(record.turn);
+    }
+    state.cache = { size, committed, turnsById };
+    return turnsById;
+  };
+
+  const release = async (file: string, ids: readonly string[] | undefined): Promise<void> => {
+    const state = opened.get(file);
+    if (state === undefined) return;
+    if (ids === undefined) state.ids.clear();
+    for (const id of ids ?? []) state.ids.delete(id);
+    if (state.ids.size > 0) {
+      // `{ path }`: other sessions still use the file; they read it again rather than keep the
+      // released session's turns in memory.
+      state.cache = undefined;
+      return;
+    }
+    opened.delete(file);
+    await state.lock.release();
+  };
+
+  const store: FileHistoryStore = {
     filePath,
     load(id, { logger }) {
       const file = filePath(id);
       return runExclusive(locks, file, async () => {
-        const turns: ChatTurn[] = [];
-        for (const record of await readRecords(file, id, logger)) {
-          if (record.id === id) turns.push(record.turn);
-          else if (single === undefined) throw foreignLine(file, id, record);
-        }
-        return turns;
+        const state = await open(file, id, 'load');
+        const turnsById = await turnsOf(file, id, state, logger);
+        // A copy of the list, so pushing to the result changes nothing here.
+        return turnsById.get(id)?.slice() ?? [];
       });
     },
     append(id, turn, { logger }) {
       const file = filePath(id);
-      const line = Buffer.from(toHistoryLine(id, turn), 'utf8');
-      return runExclusive(locks, file, () => appendLine(file, line, { fsync, logger }));
+      const text = toHistoryLine(id, turn);
+      const line = Buffer.from(text, 'utf8');
+      return runExclusive(locks, file, async () => {
+        const state = await open(file, id, 'append');
+        const { before, after } = await appendLine(file, line, { fsync, logger });
+        const cache = state.cache;
+        if (cache === undefined || cache.committed !== before) {
+          state.cache = undefined;
+          return;
+        }
+        // The turn as a later read gives it back (JSON, not the caller's objects).
+        const [record] = parseHistoryFile(line, { file, sessionId: id, logger });
+        const turns = cache.turnsById.get(id);
+        if (turns === undefined) cache.turnsById.set(id, [(record as HistoryRecord).turn]);
+        else turns.push((record as HistoryRecord).turn);
+        cache.size = after;
+        cache.committed = after;
+      });
     },
     clear(id, { logger }) {
       const file = filePath(id);
       return runExclusive(locks, file, async () => {
+        const state = await open(file, id, 'clear');
+        state.cache = undefined;
         if (single === undefined) {
           try {
             await fs().unlink(file);
@@ -133,7 +229,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
             throw error;
           }
         } else {
-          const records = await readRecords(file, id, logger);
+          const { records } = await readRecords(file, id, logger);
           if (!records.some((record) => record.id === id)) return;
           const kept = records.filter((record) => record.id !== id);
           await replaceFile(file, kept.map((record) => `${record.text}\n`).join(''), fsync);
@@ -141,7 +237,44 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
         if (fsync) await syncDirectory(dirname(file));
       });
     },
+    release(id) {
+      const file = filePath(id);
+      return runExclusive(locks, file, () => release(file, [id]));
+    },
+    async close() {
+      await Promise.all(
+        [...opened.keys()].map((file) => runExclusive(locks, file, () => release(file, undefined))),
+      );
+    },
+    [Symbol.asyncDispose]() {
+      return store.close();
+    },
   };
+  return store;
+}
+
+/** The size a missing file has in the cache. */
+const MISSING = -1;
+
+/** A history file this store holds the lock of. */
+type OpenFile = {
+  lock: HistoryFileLock;
+  /** The sessions using it; the lock is released when the last one is. */
+  ids: Set<string>;
+  /**
+   * The turns read and appended, with the file's size and the end of its last whole line then.
+   * Valid while the file still has that size: the store is its only writer.
+   */
+  cache: { size: number; committed: number; turnsById: Map<string, ChatTurn[]> } | undefined;
+};
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await fs().stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return MISSING;
+    throw error;
+  }
 }
 
 /** Appends one line in one write, flushed, and cuts a torn tail a crash left first. */
@@ -149,7 +282,7 @@ async function appendLine(
   file: string,
   line: Buffer,
   { fsync, logger }: { fsync: boolean; logger: Logger },
-): Promise<void> {
+): Promise<{ before: number; after: number }> {
   await fs().mkdir(dirname(file), { recursive: true });
   // `a+`: every write goes to the end (O_APPEND) and the tail can still be read and cut.
   const handle = await fs().open(file, 'a+');
@@ -171,6 +304,7 @@ async function appendLine(
   }
   // A new file's name must reach the disk too, or a power loss can lose the whole file.
   if (fsync && size === 0) await syncDirectory(dirname(file));
+  return { before: size, after: size + line.length };
 }
 
 /** Writes `text` to a temporary file and renames it over `file`: readers see old or new. */

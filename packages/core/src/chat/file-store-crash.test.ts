@@ -1,11 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
+import { compileFileStore } from './__fixtures__/compile-file-store.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
 
 // Real crashes: a child process appends through the file store and is killed with SIGKILL (no
@@ -13,35 +12,10 @@ import { createFileHistoryStore } from './create-file-history-store.ts';
 // the repository's own compiler, from the same sources the other tests import.
 
 const child = fileURLToPath(new URL('./__fixtures__/append-and-die.mjs', import.meta.url));
-const sources = fileURLToPath(new URL('..', import.meta.url));
 let storeModule: string;
 
 beforeAll(async () => {
-  const out = await temporaryDirectory();
-  const require = createRequire(import.meta.url);
-  const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
-  await promisify(execFile)(process.execPath, [
-    tsc,
-    '--ignoreConfig',
-    '--noCheck',
-    '--outDir',
-    out,
-    '--rootDir',
-    sources,
-    '--module',
-    'nodenext',
-    '--moduleResolution',
-    'nodenext',
-    '--target',
-    'es2023',
-    '--rewriteRelativeImportExtensions',
-    '--allowImportingTsExtensions',
-    '--types',
-    'node',
-    join(sources, 'chat', 'create-file-history-store.ts'),
-  ]);
-  await writeFile(join(out, 'package.json'), '{"type":"module"}');
-  storeModule = join(out, 'chat', 'create-file-history-store.js');
+  storeModule = await compileFileStore(await temporaryDirectory());
 }, 60_000);
 afterAll(cleanUp);
 

@@ -134,16 +134,17 @@ export async function cutTornTail(
   { file, logger }: { file: string; logger: Logger },
 ): Promise<number> {
   if (size === 0) return 0;
+  // The usual case first: the last byte is the newline of a whole line (one byte read).
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] === NEWLINE) return size;
   const chunk = Buffer.alloc(Math.min(size, 65_536));
   let position = size;
-  let first = true;
   while (position > 0) {
     const length = Math.min(chunk.length, position);
     position -= length;
     const { bytesRead } = await handle.read(chunk, 0, length, position);
     const newline = chunk.subarray(0, bytesRead).lastIndexOf(NEWLINE);
-    if (first && newline === bytesRead - 1) return size;
-    first = false;
     if (newline !== -1) {
       const end = position + newline + 1;
       await handle.truncate(end);

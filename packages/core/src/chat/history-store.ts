@@ -72,4 +72,10 @@ export interface HistoryStore {
   ): readonly ChatTurn[] | Promise<readonly ChatTurn[]>;
   append(id: string, turn: ChatTurn, context: HistoryStoreContext): void | Promise<void>;
   clear(id: string, context: HistoryStoreContext): void | Promise<void>;
+  /**
+   * Optional: the session of `id` is closed (`chat.close()`, or `agent.close()` for its chats),
+   * after its last queued call. Drop what is held for it: a lock, a cached history, a connection.
+   * A later call on `id` may follow (the session is used again); open what it needs then.
+   */
+  release?(id: string, context: HistoryStoreContext): void | Promise<void>;
 }

@@ -1,0 +1,289 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScriptedGemini, textTurn } from '../agent/__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
+import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
+import { compileFileStore } from './__fixtures__/compile-file-store.ts';
+import { ChatStoreError } from './chat-store-error.ts';
+import { ChatStoreLockedError } from './chat-store-locked-error.ts';
+import { createChatSession } from './create-chat-session.ts';
+import { createFileHistoryStore } from './create-file-history-store.ts';
+import type { ChatTurn } from './history-store.ts';
+
+// Two real processes append to one session of one file at the same time. Without a lock, one of
+// them cut what it took for a torn last line while the other was writing it, and acknowledged
+// turns were lost. The store now takes a lock file: the second writer fails, typed, and nothing
+// acknowledged is lost.
+
+const child = fileURLToPath(new URL('./__fixtures__/append-concurrently.mjs', import.meta.url));
+let storeModule: string;
+
+beforeAll(async () => {
+  storeModule = await compileFileStore(await temporaryDirectory());
+}, 60_000);
+afterAll(cleanUp);
+
+function startWriter(file: string, name: string, turns: number, keepOpen = false) {
+  const args = [child, storeModule, file, name, String(turns), ...(keepOpen ? ['keep-open'] : [])];
+  const writer = spawn(process.execPath, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let onReady: () => void;
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
+  let onSettled: () => void;
+  // Done writing (and still holding the store open), or failed.
+  const settled = new Promise<void>((resolve) => {
+    onSettled = resolve;
+  });
+  writer.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.startsWith('ready\n')) onReady();
+    if (/^(done|failed) /m.test(stdout)) onSettled();
+  });
+  writer.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    writer.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+  const say = (line: string) => {
+    if (writer.exitCode === null && writer.stdin.writable) writer.stdin.write(`${line}\n`);
+  };
+  return {
+    pid: writer.pid,
+    ready,
+    settled,
+    go: () => say('go'),
+    finish: () => say('finish'),
+    exited,
+  };
+}
+
+type Failure = {
+  code: string;
+  reason: string;
+  lockFile: string;
+  holder: { pid: number; hostname: string; startedAt: number };
+  message: string;
+};
+
+describe('the file store with two writing processes', () => {
+  it('never loses an acknowledged turn: the second writer fails with a typed lock error', async () => {
+    const file = join(await temporaryDirectory(), 'chat.jsonl');
+    const first = startWriter(file, 'a', 25);
+    const second = startWriter(file, 'b', 25);
+    await Promise.all([first.ready, second.ready]);
+    first.go();
+    second.go();
+    await Promise.all([first.settled, second.settled]);
+    first.finish();
+    second.finish();
+    const outcomes = await Promise.all([first.exited, second.exited]);
+
+    const acknowledged = outcomes.flatMap(({ stdout }) =>
+      stdout
+        .split('\n')
+        .filter((line) => line.startsWith('saved '))
+        .map((line) => line.replace(/^saved (\w+) (\d+)$/, '$1 question $2')),
+    );
+    // The winner closed its store: the lock is gone.
+    await expect(readFile(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
+    const reader = createFileHistoryStore({ path: file });
+    const stored = (await reader.load('s', { logger: recordingLogger() })).map(
+      (turn) => turn.contents[0]?.parts[0]?.text,
+    );
+    await reader.close();
+    for (const turn of acknowledged) expect(stored).toContain(turn);
+
+    const codes = outcomes.map(({ code }) => code).sort();
+    expect(codes, JSON.stringify(outcomes.map(({ stderr }) => stderr))).toEqual([0, 2]);
+    const [winner, loser] = outcomes[0]?.code === 0 ? [first, second] : [second, first];
+    const loserOut = outcomes[outcomes[0]?.code === 0 ? 1 : 0] as { stdout: string };
+    const failure = JSON.parse(
+      loserOut.stdout.slice(loserOut.stdout.indexOf('{')).trim(),
+    ) as Failure;
+    expect(loser.pid).toBeDefined();
+    expect(failure).toMatchObject({
+      code: 'chat-store-locked',
+      reason: 'locked',
+      lockFile: `${file}.lock`,
+      holder: { pid: winner.pid, hostname: hostname() },
+    });
+    expect(failure.message).toContain(`${file}.lock`);
+    expect(failure.message).toContain(`process ${winner.pid} on ${hostname()}`);
+    expect(stored).toHaveLength(25);
+  }, 60_000);
+
+  it('removes the lock when the writing process exits without closing its store', async () => {
+    const file = join(await temporaryDirectory(), 'chat.jsonl');
+    const writer = startWriter(file, 'a', 2, true);
+    await writer.ready;
+    writer.go();
+    await writer.settled;
+    writer.finish();
+    expect((await writer.exited).code).toBe(0);
+
+    await expect(readFile(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 30_000);
+});
+
+describe('the file store lock in one process', () => {
+  const context = () => ({ logger: recordingLogger() });
+  const turn = (text: string): ChatTurn => ({ contents: [{ role: 'user', parts: [{ text }] }] });
+
+  it('refuses a second store object on the same file until the first is closed', async () => {
+    const file = join(await temporaryDirectory(), 'chat.jsonl');
+    const first = createFileHistoryStore({ path: file });
+    await first.append('s', turn('one'), context());
+    const second = createFileHistoryStore({ path: file });
+
+    const error = await Promise.resolve(second.load('s', context())).catch((caught) => caught);
+
+    expect(ChatStoreLockedError.isInstance(error)).toBe(true);
+    expect(ChatStoreError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      reason: 'locked',
+      operation: 'load',
+      sessionId: 's',
+      file,
+      lockFile: `${file}.lock`,
+      holder: { pid: process.pid, hostname: hostname() },
+    });
+    expect((error as Error).message).toMatch(/another file history store of this process/);
+    expect((error as Error).message).toMatch(/share it, or close the other store first/);
+
+    await first.close();
+    expect(await second.load('s', context())).toHaveLength(1);
+    await second.close();
+  });
+
+  it('takes over a lock left by a process that died on this host', async () => {
+    const file = join(await temporaryDirectory(), 'chat.jsonl');
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.on('exit', resolve));
+    const stale = { pid: dead.pid, hostname: hostname(), startedAt: 1, threadId: 0, token: 'x' };
+    await writeFile(`${file}.lock`, JSON.stringify(stale));
+    const store = createFileHistoryStore({ path: file });
+
+    await store.append('s', turn('one'), context());
+
+    const lock = JSON.parse(await readFile(`${file}.lock`, 'utf8')) as { pid: number };
+    expect(lock.pid).toBe(process.pid);
+    await store.close();
+    await expect(readFile(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('takes over a lock of its own pid from an earlier start (a restarted container)', async () => {
+    const file = join(await temporaryDirectory(), 'chat.jsonl');
+    const earlier = {
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: 1,
+      threadId: 0,
+      token: 'x',
+    };
+    await writeFile(`${file}.lock`, JSON.stringify(earlier));
+    const store = createFileHistoryStore({ path: file });
+
+    expect(await store.load('s', context())).toEqual([]);
+
+    const lock = JSON.parse(await readFile(`${file}.lock`, 'utf8')) as { startedAt: number };
+    expect(lock.startedAt).not.toBe(1);
+    await store.close();
+  });
+
+  it('refuses a lock held on another host, or one it cannot read, and says how to fix it', async () => {
+    const file = join(await temporaryDirectory(), 'chat.jsonl');
+    const other = { pid: 4242, hostname: 'other-host', startedAt: 0, threadId: 0, token: 'x' };
+    await writeFile(`${file}.lock`, JSON.stringify(other));
+    const store = createFileHistoryStore({ path: file });
+
+    const error = await Promise.resolve(store.append('s', turn('one'), context())).catch(
+      (caught) => caught,
+    );
+
+    expect(ChatStoreLockedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      operation: 'append',
+      holder: { pid: 4242, hostname: 'other-host' },
+    });
+    expect((error as Error).message).toContain(`in use by process 4242 on other-host`);
+    expect((error as Error).message).toContain(`delete ${file}.lock`);
+    await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    await writeFile(`${file}.lock`, 'not a lock');
+    const unreadable = await Promise.resolve(store.load('s', context())).catch((caught) => caught);
+    expect(unreadable).toMatchObject({ reason: 'locked', holder: undefined });
+    expect((unreadable as Error).message).toMatch(
+      /cannot be read.*If no process uses the file, delete/,
+    );
+  });
+
+  it('releases one session file of a directory store with release(id)', async () => {
+    const directory = await temporaryDirectory();
+    const store = createFileHistoryStore({ directory });
+    await store.append('a', turn('A'), context());
+    await store.append('b', turn('B'), context());
+
+    await store.release('a');
+
+    await expect(readFile(`${store.filePath('a')}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readFile(`${store.filePath('b')}.lock`, 'utf8')).resolves.toContain(
+      `"pid":${process.pid}`,
+    );
+    const other = createFileHistoryStore({ directory });
+    expect(await other.load('a', context())).toHaveLength(1);
+    await expect(Promise.resolve(other.load('b', context()))).rejects.toMatchObject({
+      reason: 'locked',
+    });
+    await Promise.all([store.close(), other.close()]);
+  });
+});
+
+describe('closing chat sessions releases the file lock', () => {
+  const model = 'gemini-3-flash-preview';
+  const lockOf = (store: ReturnType<typeof createFileHistoryStore>, id: string) =>
+    readFile(`${store.filePath(id)}.lock`, 'utf8');
+
+  it('chat.close() removes the lock, so another store can continue the conversation', async () => {
+    const store = createFileHistoryStore({ directory: await temporaryDirectory() });
+    const agent = createAgent({ gemini: createScriptedGemini([textTurn('Hello.')]), model });
+    const chat = agent.chat({ store, id: 'user-42' });
+    await chat.send('Hi');
+    await expect(lockOf(store, 'user-42')).resolves.toContain(`"pid":${process.pid}`);
+
+    await chat.close();
+
+    await expect(lockOf(store, 'user-42')).rejects.toMatchObject({ code: 'ENOENT' });
+    const next = createFileHistoryStore({ directory: dirname(store.filePath('user-42')) });
+    expect(await next.load('user-42', { logger: recordingLogger() })).toHaveLength(1);
+    await next.close();
+  });
+
+  it('agent.close() closes its chats, made either way; their later sends fail without locking', async () => {
+    const store = createFileHistoryStore({ directory: await temporaryDirectory() });
+    const gemini = createScriptedGemini([textTurn('One.'), textTurn('Two.')]);
+    const agent = createAgent({ gemini, model });
+    const viaAgent = agent.chat({ store, id: 'a' });
+    const viaFunction = createChatSession({ agent, store, id: 'b' });
+    await viaAgent.send('Hi');
+    await viaFunction.send('Hi');
+
+    await agent.close();
+
+    await expect(lockOf(store, 'a')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(lockOf(store, 'b')).rejects.toMatchObject({ code: 'ENOENT' });
+    const error = await viaAgent.send('Again').catch((caught: unknown) => caught);
+    expect(AgentClosedError.isInstance(error)).toBe(true);
+    await expect(lockOf(store, 'a')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
