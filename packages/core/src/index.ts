@@ -29,6 +29,19 @@ export { silentLogger } from './logging/logger.ts';
 export type { ModelCapabilities } from './models/model-capabilities.ts';
 // --- models ---
 export { getModelCapabilities } from './models/model-capabilities.ts';
+// --- telemetry ---
+export type {
+  ModelCallInfo,
+  ModelCallObservation,
+  RunObservation,
+  RunObserver,
+  RunStartInfo,
+  ToolCallInfo,
+  ToolCallObservation,
+} from './telemetry/run-observer.ts';
+export { toolTypeKey } from './telemetry/run-observer.ts';
+export type { SemconvDialect } from './telemetry/semconv-dialect.ts';
+export type { TelemetryOptions } from './telemetry/telemetry-options.ts';
 export { version } from './version.ts';
 // --- wire format ---
 export type {

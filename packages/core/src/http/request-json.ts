@@ -3,7 +3,7 @@ import { withRetry } from '../retry/with-retry.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import type { CheckContext } from './check-responses.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
-import { logAttempt, logBody, logRetry } from './log-attempt.ts';
+import { logAttempt, logBody, logRetry, notifyRetry } from './log-attempt.ts';
 import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
@@ -124,8 +124,15 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     {
       policy: call.retry,
       signal: call.signal,
-      onRetry: ({ attempt, delayMs, isServerDelay }) =>
-        logRetry(logger, { method, attempt, delayMs, isServerDelay }),
+      onRetry: (event) => {
+        logRetry(logger, {
+          method,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          isServerDelay: event.isServerDelay,
+        });
+        notifyRetry(call.onRetry, event);
+      },
     },
   );
 }

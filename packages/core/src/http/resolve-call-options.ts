@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../retry/retry-policy.ts';
+import type { RetryEvent } from '../retry/with-retry.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
 import type { CallOptions } from './gemini.ts';
@@ -11,9 +12,10 @@ export type ResolvedCallOptions = {
   timeoutMs: number;
   retry: RetryPolicy;
   headers: Record<string, string>;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
 };
 
-const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers'];
+const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers', 'onRetry'];
 
 /**
  * The client's settings for a call without options; computed once per client so a call without
@@ -81,11 +83,19 @@ export function resolveCallOptions(
       [authHeader]: defaults.headers[authHeader] as string,
     };
   }
+  const { onRetry } = options;
+  if (onRetry !== undefined && typeof onRetry !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'options.onRetry',
+      message: 'options.onRetry must be a function (event) => void, or left out.',
+    });
+  }
   return {
     signal,
     timeoutMs: checkTimeout(options.timeoutMs, defaults.timeoutMs, 'options.timeoutMs'),
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,
+    onRetry,
   };
 }
 
