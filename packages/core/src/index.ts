@@ -29,6 +29,11 @@ export { silentLogger } from './logging/logger.ts';
 export type { ModelCapabilities } from './models/model-capabilities.ts';
 // --- models ---
 export { getModelCapabilities } from './models/model-capabilities.ts';
+// --- run recorder ---
+export type { RunRecorder, RunRecorderOptions } from './recorder/create-run-recorder.ts';
+export { createRunRecorder } from './recorder/create-run-recorder.ts';
+export type { RecordedError, RecordedRunLine } from './recorder/recorded-run.ts';
+export { RECORDED_RUN_FORMAT } from './recorder/recorded-run.ts';
 // --- telemetry ---
 export type {
   ModelCallInfo,
