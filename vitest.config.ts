@@ -40,6 +40,18 @@ export default defineConfig({
         },
       },
       {
+        // The gemloop CLI; the viewer's browser test drives Debian's Chromium (installed by the
+        // test when missing) through playwright-core.
+        ...source,
+        test: {
+          name: 'cli',
+          root: './packages/cli',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
         ...source,
         test: { name: 'integration', root: './test', include: ['**/*.test.ts'] },
       },
