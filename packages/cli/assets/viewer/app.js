@@ -23,6 +23,11 @@ function el(tag, props, ...children) {
   return node;
 }
 
+/** Replaces the page's content; left-out parts (`null`, `undefined`) are skipped. */
+function show(...nodes) {
+  app.replaceChildren(...nodes.filter((node) => node !== undefined && node !== null));
+}
+
 function formatWhen(ms) {
   const date = new Date(ms);
   return `${date.toLocaleDateString()} ${date.toLocaleTimeString()}`;
@@ -173,7 +178,7 @@ async function showList() {
     }
     table.append(body);
   }
-  app.replaceChildren(
+  show(
     el('div', { className: 'filters' }, 'Filter:', outcomeSelect, toolSelect),
     shown.length === 0
       ? el(
@@ -511,12 +516,12 @@ async function showRun(id) {
   try {
     lines = await getJson(`/api/runs/${encodeURIComponent(id)}`);
   } catch (error) {
-    app.replaceChildren(el('p', { className: 'empty' }, `Cannot load this run: ${error.message}`));
+    show(el('p', { className: 'empty' }, `Cannot load this run: ${error.message}`));
     return;
   }
   if (location.hash !== `#/run/${encodeURIComponent(id)}`) return;
   if (lines.length === 0 || lines[0].type !== 'run-start') {
-    app.replaceChildren(el('p', { className: 'empty' }, 'This run file has no start line.'));
+    show(el('p', { className: 'empty' }, 'This run file has no start line.'));
     return;
   }
   const running = !lines.some((line) => line.type === 'run-end');
@@ -563,7 +568,7 @@ function render(lines) {
       ? null
       : el('span', null, 'Chat session ', el('b', null, run.start.conversationId)),
   );
-  app.replaceChildren(
+  show(
     el('p', null, el('a', { href: '#/' }, '← all runs')),
     summary,
     run.end?.error === undefined

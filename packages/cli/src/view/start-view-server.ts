@@ -59,6 +59,12 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
       return;
     }
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/favicon.ico') {
+      // No icon, and no 404 for the browser to log.
+      response.writeHead(204, SECURITY_HEADERS);
+      response.end();
+      return;
+    }
     const asset = ASSETS[path];
     if (asset !== undefined) {
       const body = await readFile(new URL(asset.file, assetsDir));
