@@ -375,6 +375,26 @@ describe('OpenTelemetry GenAI spans', () => {
   });
 });
 
+describe('the globally registered provider', () => {
+  it('is used without a telemetry option, with the conventions OTEL_SEMCONV_STABILITY_OPT_IN names', async () => {
+    const { gemini, exporter, tracerProvider } = await setup({ script: [turn.text('Hi.')] });
+    const previous = process.env['OTEL_SEMCONV_STABILITY_OPT_IN'];
+    process.env['OTEL_SEMCONV_STABILITY_OPT_IN'] = 'http,gen_ai_latest_experimental';
+    trace.setGlobalTracerProvider(tracerProvider);
+    try {
+      await createAgent({ gemini, model: 'gemini-2.5-flash', name: 'global' }).run('Hi');
+    } finally {
+      trace.disable();
+      if (previous === undefined) delete process.env['OTEL_SEMCONV_STABILITY_OPT_IN'];
+      else process.env['OTEL_SEMCONV_STABILITY_OPT_IN'] = previous;
+    }
+    const spans = exporter.getFinishedSpans();
+    const call = one(spans, 'generate_content gemini-2.5-flash');
+    expect(call.attributes['gen_ai.provider.name']).toBe('gcp.gemini');
+    expect(parentOf(call)).toBe(one(spans, 'invoke_agent global').spanContext().spanId);
+  });
+});
+
 describe('gen_ai.tool.type', () => {
   it('is what the tool says (mcp), else function', async () => {
     const { gemini, exporter, telemetry } = await setup({
