@@ -1,7 +1,7 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
-import { startObservation } from '../telemetry/start-observation.ts';
+import { anyObserverActive, startObservation } from '../telemetry/start-observation.ts';
 import type { Content } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput } from './agent-options.ts';
@@ -54,7 +54,8 @@ export function runLoop<Output>(
 ): Promise<AgentResult<Output>> {
   // Without observers (telemetry: false, no recorder) or with none following this run (no
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
-  if (config.observers.length === 0) return runSteps(config, input, options, undefined);
+  if (config.observers.length === 0 || !anyObserverActive(config.observers))
+    return runSteps(config, input, options, undefined);
   const observation = startObservation(config.observers, {
     runId: crypto.randomUUID(),
     agentName: config.name,

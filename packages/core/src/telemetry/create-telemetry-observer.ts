@@ -40,6 +40,7 @@ export function createTelemetryObserver(options: TelemetryOptions): RunObserver 
   const explicit = options.tracerProvider !== undefined || options.meterProvider !== undefined;
   let observer: Promise<RunObserver> | undefined;
   return {
+    active: () => explicit || hasRegisteredOtel(),
     startRun(info): Promise<RunObservation | undefined> | undefined {
       if (!explicit && !hasRegisteredOtel()) return undefined;
       observer ??= loadOtelApi().then((api) =>

@@ -77,6 +77,12 @@ export interface RunObservation {
  */
 export interface RunObserver {
   /**
+   * Whether {@link RunObserver.startRun} would follow a run started now. Lets an idle observer
+   * (telemetry with no provider registered) cost a run nothing: not even its start info is built.
+   * @defaultValue always
+   */
+  active?: (() => boolean) | undefined;
+  /**
    * A run starts. Return `undefined` to skip it. May return a promise (loading an optional
    * dependency); the run waits for it once, at its start.
    */
