@@ -164,11 +164,13 @@ export async function executeToolCalls<Output>({
     let outcome: ReturnType<typeof runToolCall>;
     if (observation === undefined) outcome = runToolCall(callOptions);
     else {
+      const tool = config.tools.functions.get(pendingCall.call.name);
       const observed = observation.toolCall({
         stepNumber,
         toolName: pendingCall.call.name,
         toolCallId: pendingCall.toolCallId,
-        toolType: toolTypeOf(config.tools.functions.get(pendingCall.call.name)),
+        toolType: toolTypeOf(tool),
+        toolDescription: tool?.description,
         args: pendingCall.call.args ?? {},
         startedAt: started,
       });

@@ -167,12 +167,14 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           };
         },
 
-        toolCall({ toolName, toolCallId, toolType, args }): ToolCallObservation {
+        toolCall({ toolName, toolCallId, toolType, toolDescription, args }): ToolCallObservation {
           const attributes: Attributes = {
             'gen_ai.operation.name': 'execute_tool',
             'gen_ai.tool.name': toolName,
             'gen_ai.tool.call.id': toolCallId,
           };
+          if (toolDescription !== undefined)
+            attributes['gen_ai.tool.description'] = toolDescription;
           if (latest) attributes['gen_ai.tool.type'] = toolType;
           if (content) attributes['gen_ai.tool.call.arguments'] = JSON.stringify(args);
           const span = tracer.startSpan(

@@ -167,6 +167,7 @@ describe('OpenTelemetry GenAI spans', () => {
         'gen_ai.operation.name': 'execute_tool',
         'gen_ai.tool.name': 'get_weather',
         'gen_ai.tool.type': 'function',
+        'gen_ai.tool.description': 'Current weather for a city.',
       });
       expect(tool.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
     }

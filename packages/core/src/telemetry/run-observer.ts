@@ -38,6 +38,8 @@ export type ToolCallInfo = {
   toolCallId: string;
   /** `function`, `built-in` or `mcp` (see {@link toolTypeKey}). */
   toolType: string;
+  /** The tool's description, when the agent has a tool of that name. */
+  toolDescription: string | undefined;
   args: Record<string, unknown>;
   startedAt: number;
 };
