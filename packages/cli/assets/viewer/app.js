@@ -533,8 +533,32 @@ async function showRun(id) {
   if (running) schedule(() => showRun(id), 1000);
 }
 
+/** A chat turn's place in its session: links to every turn, this one in bold. */
+async function showSessionTurns(id, conversationId) {
+  let runs;
+  try {
+    runs = await getJson('/api/runs');
+  } catch {
+    return;
+  }
+  const holder = document.getElementById('session-turns');
+  if (holder === null || current.id !== id) return;
+  const turns = runs.filter((run) => run.conversationId === conversationId).reverse();
+  holder.replaceChildren(
+    `Chat session ${conversationId}: `,
+    ...turns.flatMap((run, index) => [
+      index === 0 ? '' : ' · ',
+      run.id === id
+        ? el('b', null, `turn ${index + 1}`)
+        : el('a', { href: `#/run/${encodeURIComponent(run.id)}` }, `turn ${index + 1}`),
+    ]),
+  );
+}
+
 function render(lines) {
   const run = buildRun(lines);
+  if (typeof run.start.conversationId === 'string')
+    queueMicrotask(() => showSessionTurns(current.id, run.start.conversationId));
   const calls = [...run.modelCalls, ...run.toolCalls];
   const select = (call) => {
     current.selected = call.key;
@@ -568,9 +592,14 @@ function render(lines) {
       ? null
       : el('span', null, 'Chat session ', el('b', null, run.start.conversationId)),
   );
+  const session =
+    run.start.conversationId === undefined || run.start.conversationId === null
+      ? null
+      : el('p', { id: 'session-turns' }, `Chat session ${run.start.conversationId}`);
   show(
     el('p', null, el('a', { href: '#/' }, '← all runs')),
     summary,
+    session,
     run.end?.error === undefined
       ? null
       : el('p', { className: 'outcome-error' }, `${run.end.error.name}: ${run.end.error.message}`),

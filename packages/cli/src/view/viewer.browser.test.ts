@@ -130,6 +130,20 @@ describe('gemloop view in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('shows a chat turn with links to the other turns of its session', async () => {
+    const page = await open();
+    await page.waitForSelector('tr.session-header');
+    await page.locator('tr.turn a').nth(1).click();
+    await expect
+      .poll(() => page.locator('#session-turns').textContent())
+      .toBe('Chat session session-abc: turn 1 · turn 2');
+    expect(await page.locator('#session-turns b').textContent()).toBe('turn 2');
+    await page.locator('#session-turns a').click();
+    await expect.poll(() => page.locator('#answer').textContent()).toBe('Hello from turn one.');
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('updates a run in progress live', async () => {
     // A run cut after its first model call, then completed while the page is open.
     const names = (await readdir(dir)).sort();
