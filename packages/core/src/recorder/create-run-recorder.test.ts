@@ -173,6 +173,27 @@ describe('createRunRecorder', () => {
     expect(names).toHaveLength(1);
   });
 
+  it('stops a run that passes maxRunBytes with a note, and still records how it ended', async () => {
+    const { gemini, dir } = await setup({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('y'.repeat(3000))],
+    });
+    const recorder = createRunRecorder({ dir, maxRunBytes: 2048 });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [weather],
+      recorder,
+      telemetry: false,
+    });
+    await agent.run('Weather?');
+    await recorder.flush();
+    const [run = []] = await readRuns(dir);
+    const types = run.map((line) => line.type);
+    expect(types).toContain('truncated');
+    expect(types.at(-1)).toBe('run-end');
+    expect(types.indexOf('truncated')).toBeLessThan(types.length - 1);
+  });
+
   it('never fails a run when it cannot write', async () => {
     const { gemini, dir } = await setup({ script: [turn.text('Fine.')] });
     const blocked = join(dir, 'a-file');
