@@ -40,15 +40,13 @@ export default defineConfig({
         },
       },
       {
-        // The gemloop CLI; the viewer's browser test drives Debian's Chromium (installed by the
-        // test when missing) through playwright-core.
+        // The CLI's logic in-process, and its built bin as a process (that test builds first).
         ...source,
         test: {
           name: 'cli',
           root: './packages/cli',
           include: ['src/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 900_000,
+          testTimeout: 120_000,
         },
       },
       {

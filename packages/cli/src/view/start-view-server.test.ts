@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.ts';
+import { main } from '../cli.ts';
+import { createViewCommand } from '../commands/view.ts';
 import { HOSTILE_TEXT, recordSampleRuns } from './__fixtures__/record-sample-runs.ts';
 import { type RunSummary, readRunSummaries } from './read-runs.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
@@ -97,7 +98,7 @@ describe('startViewServer', () => {
   });
 });
 
-describe('runCli', () => {
+describe('gemloop view', () => {
   const io = () => {
     const out: string[] = [];
     const err: string[] = [];
@@ -108,25 +109,28 @@ describe('runCli', () => {
         stdout: (text: string) => out.push(text),
         stderr: (text: string) => err.push(text),
         env: {},
-        untilStopped: () => Promise.resolve(),
       },
     };
   };
 
-  it('lists the subcommands, and refuses an unknown one with exit code 2', async () => {
+  it('is listed by gemloop help, and an unknown command exits 2', async () => {
     const help = io();
-    expect(await runCli(['--help'], help.io)).toBe(0);
+    expect(await main(['--help'], help.io)).toBe(0);
     expect(help.out.join('')).toContain('view');
     const unknown = io();
-    expect(await runCli(['viwe'], unknown.io)).toBe(2);
+    expect(await main(['viwe'], unknown.io)).toBe(2);
     expect(unknown.err.join('')).toContain("unknown command 'viwe'");
   });
 
-  it('view starts a server on the folder and stops when told', async () => {
+  it('starts a server on the folder and stops when told; refuses a bad port', async () => {
+    const command = createViewCommand(() => Promise.resolve());
     const run = io();
-    expect(await runCli(['view', '--dir', dir, '--port', '0'], run.io)).toBe(0);
+    expect(await command.run(['--dir', dir, '--port', '0'], run.io)).toBe(0);
     expect(run.out.join('')).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\//);
     const bad = io();
-    expect(await runCli(['view', '--port', 'x'], bad.io)).toBe(2);
+    expect(await command.run(['--port', 'x'], bad.io)).toBe(2);
+    const usage = io();
+    expect(await command.run(['--help'], usage.io)).toBe(0);
+    expect(usage.out.join('')).toContain('Usage: gemloop view');
   });
 });

@@ -46,7 +46,8 @@ beforeAll(async () => {
       `Chromium (${executablePath}) would not start: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-});
+  // Long enough for apt-get to install Chromium on a fresh machine.
+}, 900_000);
 
 afterAll(async () => {
   await context?.close();
