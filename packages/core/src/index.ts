@@ -29,6 +29,7 @@ export { silentLogger } from './logging/logger.ts';
 export type { ModelCapabilities } from './models/model-capabilities.ts';
 // --- models ---
 export { getModelCapabilities } from './models/model-capabilities.ts';
+export { version } from './version.ts';
 // --- run recorder ---
 export type { RunRecorder, RunRecorderOptions } from './recorder/create-run-recorder.ts';
 export { createRunRecorder } from './recorder/create-run-recorder.ts';
@@ -47,7 +48,6 @@ export type {
 export { toolTypeKey } from './telemetry/run-observer.ts';
 export type { SemconvDialect } from './telemetry/semconv-dialect.ts';
 export type { TelemetryOptions } from './telemetry/telemetry-options.ts';
-export { version } from './version.ts';
 // --- wire format ---
 export type {
   Blob,

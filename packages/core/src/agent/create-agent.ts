@@ -98,10 +98,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       const result = runLoop(config, input, {
         signal: controller.signal,
         streaming: false,
+        conversationId,
         emit: undefined,
         history,
         historyModel,
-        conversationId,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -130,10 +130,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
           runLoop(config, input, {
             signal: streamSignal,
             streaming: true,
+            conversationId,
             emit,
             history,
             historyModel,
-            conversationId,
           }),
         signal,
       );

@@ -32,12 +32,12 @@ export type RunLoopOptions = {
   signal: AbortSignal;
   /** Model calls use `streamGenerateContent` (and emit deltas). */
   streaming: boolean;
+  /** The chat session's id when the run is a chat turn. */
+  conversationId?: string | undefined;
   emit: EmitEvent;
   history: readonly Content[] | undefined;
   /** See `RunOptions.historyModel`. */
   historyModel?: string | readonly (string | undefined)[] | undefined;
-  /** The chat session's id when the run is a chat turn. */
-  conversationId?: string | undefined;
 };
 
 /**

@@ -1,5 +1,4 @@
 import { isLevelEnabled, type Logger } from '../logging/logger.ts';
-import type { RetryEvent } from '../retry/with-retry.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 
 /** One attempt, as the debug line reports it. */
@@ -73,20 +72,4 @@ export function logRetry(
     { ...fields },
     `${fields.method} attempt ${fields.attempt} failed; retrying in ${fields.delayMs} ms`,
   );
-}
-
-/**
- * Calls the caller's `onRetry`; what it throws is dropped, so an observer never changes the call.
- * @internal
- */
-export function notifyRetry(
-  onRetry: ((event: RetryEvent) => void) | undefined,
-  event: RetryEvent,
-): void {
-  if (onRetry === undefined) return;
-  try {
-    onRetry(event);
-  } catch {
-    // An observer's failure is not the call's.
-  }
 }

@@ -5,7 +5,8 @@ import { withRetry } from '../retry/with-retry.ts';
 import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
-import { logAttempt, logBody, logRetry, notifyRetry } from './log-attempt.ts';
+import { logAttempt, logBody, logRetry } from './log-attempt.ts';
+import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { sendRequest } from './send-request.ts';
@@ -130,7 +131,7 @@ export async function* openGenerateContentStream({
           delayMs: event.delayMs,
           isServerDelay: event.isServerDelay,
         });
-        notifyRetry(call.onRetry, event);
+        reportRetry(call.onRetry, event);
       },
     },
   );

@@ -3,8 +3,9 @@ import { withRetry } from '../retry/with-retry.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import type { CheckContext } from './check-responses.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
-import { logAttempt, logBody, logRetry, notifyRetry } from './log-attempt.ts';
+import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
+import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { sendRequest } from './send-request.ts';
@@ -131,7 +132,7 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           delayMs: event.delayMs,
           isServerDelay: event.isServerDelay,
         });
-        notifyRetry(call.onRetry, event);
+        reportRetry(call.onRetry, event);
       },
     },
   );

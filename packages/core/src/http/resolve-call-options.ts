@@ -9,10 +9,11 @@ import type { ResolvedClientOptions } from './resolve-client-options.ts';
 /** {@link CallOptions} checked and merged over the client's settings. */
 export type ResolvedCallOptions = {
   signal: AbortSignal | undefined;
+  /** Told of each retry (`CallOptions.onRetry`). */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
   timeoutMs: number;
   retry: RetryPolicy;
   headers: Record<string, string>;
-  onRetry?: ((event: RetryEvent) => void) | undefined;
 };
 
 const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers', 'onRetry'];
@@ -60,6 +61,13 @@ export function resolveCallOptions(
     }
   }
   const { signal } = options;
+  const { onRetry } = options;
+  if (onRetry !== undefined && typeof onRetry !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'options.onRetry',
+      message: 'options.onRetry must be a function (event) => void, or left out.',
+    });
+  }
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new InvalidArgumentError({
       argument: 'options.signal',
@@ -83,19 +91,12 @@ export function resolveCallOptions(
       [authHeader]: defaults.headers[authHeader] as string,
     };
   }
-  const { onRetry } = options;
-  if (onRetry !== undefined && typeof onRetry !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'options.onRetry',
-      message: 'options.onRetry must be a function (event) => void, or left out.',
-    });
-  }
   return {
     signal,
+    onRetry,
     timeoutMs: checkTimeout(options.timeoutMs, defaults.timeoutMs, 'options.timeoutMs'),
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,
-    onRetry,
   };
 }
 
