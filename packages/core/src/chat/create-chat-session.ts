@@ -1,4 +1,5 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
+import type { RunOptions } from '../agent/agent-options.ts';
 import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
@@ -6,6 +7,7 @@ import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
 import type {
   ChatResult,
@@ -273,7 +275,8 @@ export function createChatSession<Output = undefined>(
             signal,
             history: selected.contents,
             historyModel: selected.historyModel,
-          });
+            [conversationIdKey]: id,
+          } as RunOptions);
         } catch (error) {
           recordFailure(error);
           throw error;
@@ -292,7 +295,8 @@ export function createChatSession<Output = undefined>(
             signal: streamSignal,
             history: selected.contents,
             historyModel: selected.historyModel,
-          });
+            [conversationIdKey]: id,
+          } as RunOptions);
           let result: AgentResult<Output>;
           try {
             for await (const event of inner) {
