@@ -59,7 +59,11 @@ export type CreateFileHistoryStoreOptions = (
 };
 
 /** A {@link HistoryStore} in JSON-lines files, made by {@link createFileHistoryStore}. */
-export type FileHistoryStore = HistoryStore & {
+export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
+  /**
+   * The newest turns of `id` that `limit` can send, read from the end of the file (see
+   * {@link createFileHistoryStore}), and how many stored turns come before them.
+   */
   loadRecent(
     id: string,
     limit: ChatHistoryLimit,

@@ -254,7 +254,9 @@ describe('the file store with a limited session', () => {
 
     const recent = await store.loadRecent('s', { maxTurns: 5 }, context);
     expect(recent.olderTurns).toBe(45);
-    const error = await store.load('s', context).catch((caught: unknown) => caught);
+    const error = await Promise.resolve(store.load('s', context)).catch(
+      (caught: unknown) => caught,
+    );
     expect(ChatHistoryCorruptError.isInstance(error) && error.line).toBe(3);
   });
 
