@@ -6,7 +6,8 @@ import type { ChatTurn } from './history-store.ts';
  * How much stored history goes with each message. The store keeps every turn; only what is sent
  * is limited, by dropping the oldest whole turns (a turn is one send: the user's message and
  * everything the model and the tools added in reply). A limit never splits a function call from
- * its response, and the history sent always starts with a user message.
+ * its response, and the history sent always starts with a user message. A store with
+ * `loadRecent` (the file store) then reads and holds only the newest turns the limit can send.
  */
 export type ChatHistoryLimit = {
   /** The most earlier turns sent with a new message; `0` sends the message alone. */
