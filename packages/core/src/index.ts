@@ -318,6 +318,11 @@ export type {
 export { createFileHistoryStore } from './chat/create-file-history-store.ts';
 export type { MemoryHistoryStore } from './chat/create-memory-history-store.ts';
 export { createMemoryHistoryStore } from './chat/create-memory-history-store.ts';
-export type { ChatTurn, HistoryStore, HistoryStoreContext } from './chat/history-store.ts';
+export type {
+  ChatTurn,
+  HistoryStore,
+  HistoryStoreContext,
+  RecentChatTurns,
+} from './chat/history-store.ts';
 export type { ChatHistoryLimit } from './chat/select-history.ts';
 export type { ChatMessage } from './chat/to-message-parts.ts';
