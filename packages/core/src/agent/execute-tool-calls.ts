@@ -1,4 +1,5 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
+import { findCallsAnsweredInTurn } from '../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
 import { formatToolArgumentIssues } from '../tools/tool-error-response.ts';
 import type { Content, FunctionCall, Part } from '../wire/content.ts';
@@ -61,9 +62,11 @@ export async function executeToolCalls<Output>({
   emit: EmitEvent;
 }): Promise<ToolCallsResult> {
   const pending: PendingCall[] = [];
+  // Calls the turn answers itself (server-side MCP) were run by the server.
+  const answered = findCallsAnsweredInTurn(content.parts);
   for (const part of content.parts) {
     const call = readFunctionCall(part) as FunctionCall | undefined;
-    if (call === undefined) continue;
+    if (call === undefined || answered?.has(part) === true) continue;
     const index = pending.length;
     // A call without a wire id gets a run-unique id for events and the tool's context only.
     pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });

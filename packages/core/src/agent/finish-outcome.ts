@@ -1,3 +1,4 @@
+import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { Candidate, FinishReason, GenerateContentResponse } from '../wire/response.ts';
 import type { BlockedOutcome, ReaskReason } from './agent-result.ts';
@@ -5,7 +6,8 @@ import type { BlockedOutcome, ReaskReason } from './agent-result.ts';
 /**
  * What a model response means for the loop. Every finish reason is an outcome, never a surprise:
  *
- * - `tool-calls`: `STOP` (or no reason) with `functionCall` parts: run them, go on.
+ * - `tool-calls`: `STOP` (or no reason) with `functionCall` parts: run them, go on. Calls the
+ *   turn answers itself (server-side MCP) are not the client's: a turn of only those is an answer.
  * - `answer`: `STOP` (or no reason) with an answer: the run ends.
  * - `max-tokens`: `MAX_TOKENS`: the run ends with the partial text.
  * - `content-filter`: a safety-type finish reason, or a blocked prompt (no candidates).
@@ -67,7 +69,7 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
   const finishReason = candidate.finishReason;
   const parts = candidate.content?.parts ?? [];
   if (finishReason === undefined || finishReason === 'STOP') {
-    if (hasFunctionCall(parts)) {
+    if (hasFunctionCall(parts) && hasClientCall(parts)) {
       // A call without a name cannot be run or answered (a response needs the name): the API
       // never sends one whole, a gateway or a cut stream might.
       return hasNamelessCall(parts)

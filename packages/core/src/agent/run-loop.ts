@@ -1,4 +1,5 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
+import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { Content } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
@@ -16,7 +17,6 @@ import { executeToolCalls } from './execute-tool-calls.ts';
 import {
   classifyResponse,
   FINAL_OUTPUT_NOTE,
-  hasFunctionCall,
   outputReaskNote,
   type ResponseOutcome,
   reaskNote,
@@ -320,7 +320,7 @@ export async function runLoop<Output>(
 
     // MAX_TOKENS, a block, or another stop: the run ends here. A partial answer is kept; a turn
     // with function calls is not (its calls would stay unanswered).
-    if (content !== undefined && !hasFunctionCall(content.parts)) {
+    if (content !== undefined && !hasClientCall(content.parts)) {
       run.append(content);
       step.appended = true;
     }
