@@ -30,8 +30,8 @@ export type AgentUsage = {
  * - `max-steps`: `maxSteps` model calls were made; the last step's calls were run and answered.
  * - `stop-condition`: a `stopWhen` condition held after a step; its calls were run and answered.
  * - `content-filter`: the prompt or the answer was blocked; see {@link AgentResult.blocked}.
- * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `TOO_MANY_TOOL_CALLS`,
- *   `NO_IMAGE`, an unknown value, ...); see {@link AgentResult.rawFinishReason}.
+ * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `NO_IMAGE`,
+ *  , an unknown value, ...); see {@link AgentResult.rawFinishReason}.
  */
 export type AgentFinishReason =
   | 'stop'
@@ -103,6 +103,8 @@ export type AgentToolCall = {
 export type ReaskReason =
   | 'malformed-function-call'
   | 'unexpected-tool-call'
+  /** `TOO_MANY_TOOL_CALLS`: the model called tools consecutively until the API stopped it. */
+  | 'too-many-tool-calls'
   | 'empty-response'
   /** The structured answer was not valid JSON or failed the `output` schema. */
   | 'invalid-output';

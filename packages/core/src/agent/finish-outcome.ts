@@ -12,8 +12,9 @@ import type { BlockedOutcome, ReaskReason } from './agent-result.ts';
  * - `max-tokens`: `MAX_TOKENS`: the run ends with the partial text.
  * - `content-filter`: a safety-type finish reason, or a blocked prompt (no candidates).
  * - `other`: any other reason, unknown values included: the run ends, the reason kept as data.
- * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, a function call without a name,
- *   or an empty answer: ask again.
+ * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, `TOO_MANY_TOOL_CALLS` (js-genai
+ *   2.16.0: "Model called too many tools consecutively, thus the system exited execution"), a
+ *   function call without a name, or an empty answer: ask again.
  * @internal
  */
 export type ResponseOutcome =
@@ -82,6 +83,8 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
     return { type: 'reask', reason: 'malformed-function-call' };
   if (finishReason === 'UNEXPECTED_TOOL_CALL')
     return { type: 'reask', reason: 'unexpected-tool-call' };
+  if (finishReason === 'TOO_MANY_TOOL_CALLS')
+    return { type: 'reask', reason: 'too-many-tool-calls' };
   if (finishReason === 'MAX_TOKENS') return MAX_TOKENS;
   if (contentFilterReasons.has(finishReason)) {
     return { type: 'content-filter', blocked: blockedAnswer(candidate, finishReason) };
@@ -178,6 +181,9 @@ export function reaskNote(
   }
   if (reason === 'unexpected-tool-call') {
     return `Your last response called a tool that is not available in this request${detail}. ${available} Call only those, or answer in text.`;
+  }
+  if (reason === 'too-many-tool-calls') {
+    return `You made too many tool calls in a row${detail}. Answer now from the results you already have, or make only the one call you still need. ${available}`;
   }
   return 'Your last response was empty. Continue: answer the request, or call one of the available functions if you need one.';
 }

@@ -122,6 +122,8 @@ function outcomeTurn(fault: FakeFault): FakeTurn | undefined {
   switch (fault.type) {
     case 'malformed-function-call':
       return turn.malformedFunctionCall();
+    case 'too-many-tool-calls':
+      return turn.tooManyToolCalls();
     case 'safety':
       return turn.safety();
     case 'blocked-prompt':
