@@ -117,7 +117,6 @@ describe('finish reasons', () => {
   it.each([
     'LANGUAGE',
     'OTHER',
-    'TOO_MANY_TOOL_CALLS',
     'NO_IMAGE',
     'FINISH_REASON_UNSPECIFIED',
     'SOME_FUTURE_REASON',
