@@ -19,6 +19,7 @@ export type {
   CreateGeminiOptions,
   Gemini,
   ListModelsOptions,
+  ResponseInfo,
   RetryOptions,
 } from './http/gemini.ts';
 // --- logging ---
@@ -71,6 +72,8 @@ export type {
   Model,
 } from './wire/models.ts';
 export type { OpenString } from './wire/open-string.ts';
+export { readServiceTier } from './wire/read-service-tier.ts';
+export { SERVICE_TIER_HEADER, type ServiceTier } from './wire/service-tier.ts';
 export type {
   FileSearch,
   FunctionCallingConfig,

@@ -10,6 +10,7 @@ import type {
   LatLng,
   SafetySetting,
 } from '../wire/request.ts';
+import type { ServiceTier } from '../wire/service-tier.ts';
 import type { AgentStep } from './agent-result.ts';
 import type { StopCondition } from './stop-conditions.ts';
 
@@ -149,7 +150,11 @@ export type AgentOptions<Output = undefined> = {
   safetySettings?: readonly SafetySetting[] | undefined;
   /** `cachedContents/{id}`. */
   cachedContent?: string | undefined;
-  serviceTier?: string | undefined;
+  /**
+   * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
+   * `'priority'`. The tier that served each call is on `step.serviceTier`.
+   */
+  serviceTier?: ServiceTier | undefined;
   /** Location for Google Maps grounding (`toolConfig.retrievalConfig`). */
   retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;
   /** Per-call client options for every model call (timeout, retry, headers). */

@@ -8,6 +8,7 @@ import type {
   SafetyRating,
   UrlContextMetadata,
 } from '../wire/response.ts';
+import type { ServiceTier } from '../wire/service-tier.ts';
 
 /**
  * Token usage summed over model calls. Same names as the wire's `usageMetadata`; a count the API
@@ -140,6 +141,12 @@ export type AgentStep = {
   finishMessage: string | undefined;
   /** The raw usage of this model call. */
   usage: AgentUsage;
+  /**
+   * The tier that served this model call (`usageMetadata.serviceTier`, else the
+   * `x-gemini-service-tier` header); may differ from the `serviceTier` asked for (`priority`
+   * falls back to `standard`). Undefined when the API reported neither (Vertex).
+   */
+  serviceTier?: ServiceTier | undefined;
   grounding: GroundingMetadata | undefined;
   urlContextMetadata: UrlContextMetadata | undefined;
   safetyRatings: SafetyRating[] | undefined;

@@ -1,4 +1,4 @@
-import type { CallOptions, Gemini } from '../http/gemini.ts';
+import type { CallOptions, Gemini, ResponseInfo } from '../http/gemini.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -21,6 +21,7 @@ export function callModel({
   streaming,
   emit,
   stepNumber,
+  onResponse,
 }: {
   gemini: Gemini;
   request: GenerateContentRequest;
@@ -29,11 +30,23 @@ export function callModel({
   streaming: boolean;
   emit: EmitEvent;
   stepNumber: number;
+  /** Sees the headers of the model call's response (the served service tier). */
+  onResponse?: ((response: ResponseInfo) => void) | undefined;
 }): Promise<GenerateContentResponse> {
   // The run's signal always wins; `{ signal, ...callOptions }` because a spread followed by an
   // added field is slow on Node 20 (callOptions cannot hold a signal: createAgent refuses one).
   const options: CallOptions = callOptions === undefined ? { signal } : { signal, ...callOptions };
   if (options.signal !== signal) options.signal = signal;
+  if (onResponse !== undefined) {
+    const own = options.onResponse;
+    options.onResponse =
+      own === undefined
+        ? onResponse
+        : (response) => {
+            onResponse(response);
+            own(response);
+          };
+  }
   // Not an async function: a plain call hands back the client's own promise, one less per step.
   if (!streaming) return gemini.generateContent(request, options);
   return streamModel(gemini, request, options, signal, emit, stepNumber);

@@ -2,6 +2,7 @@ import { describeThrown } from '../errors/describe-thrown.ts';
 import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { Content } from '../wire/content.ts';
+import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput } from './agent-options.ts';
 import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
@@ -185,6 +186,7 @@ export async function runLoop<Output>(
     emit?.({ type: 'step-start', stepNumber, kind });
     const startedAt = now();
     let response: Awaited<ReturnType<typeof callModel>>;
+    let responseHeaders: Headers | undefined;
     try {
       response = await callModel({
         gemini: config.gemini,
@@ -196,6 +198,9 @@ export async function runLoop<Output>(
         streaming,
         emit,
         stepNumber,
+        onResponse: (info) => {
+          responseHeaders = info.headers;
+        },
       });
     } catch (error) {
       if (signal.aborted)
@@ -209,6 +214,8 @@ export async function runLoop<Output>(
     if (kind === 'tools') modelSteps++;
     const step = createStep({ response, stepNumber, kind, startedAt, modelMs: now() - startedAt });
     run.addUsage(step.usage);
+    const served = readServiceTier(response, responseHeaders);
+    if (served !== undefined) step.serviceTier = served;
     if (step.grounding !== undefined) {
       run.grounding.push(step.grounding);
       emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });

@@ -76,6 +76,20 @@ export type CallOptions = {
   retry?: RetryOptions | false | undefined;
   /** Extra headers for this call. */
   headers?: Record<string, string> | undefined;
+  /**
+   * Called with the status and headers of each 2xx response, before its body is read (a retried
+   * attempt calls it again): to read `x-gemini-service-tier` ({@link readServiceTier}), a
+   * gateway's request id or rate-limit headers. It must not throw.
+   */
+  onResponse?: ((response: ResponseInfo) => void) | undefined;
+};
+
+/** What {@link CallOptions.onResponse} sees of a response. */
+export type ResponseInfo = {
+  status: number;
+  headers: Headers;
+  /** 1-based. */
+  attempt: number;
 };
 
 /** The body of {@link Gemini.countTokens}: either contents, or a whole request to count. */

@@ -79,6 +79,7 @@ export async function* openGenerateContentStream({
           redact,
         });
         status = response.status;
+        call.onResponse?.({ status, headers: response.headers, attempt });
         const headersMs = performance.now() - started;
         waitingFor = 'the first chunk';
         const batches = parseGenerateContentBatches({

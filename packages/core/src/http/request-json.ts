@@ -70,6 +70,7 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           redact,
         });
         status = response.status;
+        call.onResponse?.({ status, headers: response.headers, attempt });
         waitingFor = 'the response body';
         const text = await response.text();
         if (trace) logBody(logger, { method, attempt, direction: 'response' }, text);

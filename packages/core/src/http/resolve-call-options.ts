@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../retry/retry-policy.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
-import type { CallOptions } from './gemini.ts';
+import type { CallOptions, ResponseInfo } from './gemini.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 
 /** {@link CallOptions} checked and merged over the client's settings. */
@@ -11,9 +11,10 @@ export type ResolvedCallOptions = {
   timeoutMs: number;
   retry: RetryPolicy;
   headers: Record<string, string>;
+  onResponse: ((response: ResponseInfo) => void) | undefined;
 };
 
-const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers'];
+const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers', 'onResponse'];
 
 /**
  * The client's settings for a call without options; computed once per client so a call without
@@ -26,6 +27,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     timeoutMs: client.timeoutMs,
     retry: client.retry,
     headers: client.headers,
+    onResponse: undefined,
   };
 }
 
@@ -86,7 +88,18 @@ export function resolveCallOptions(
     timeoutMs: checkTimeout(options.timeoutMs, defaults.timeoutMs, 'options.timeoutMs'),
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,
+    onResponse: checkOnResponse(options.onResponse),
   };
+}
+
+function checkOnResponse(
+  onResponse: CallOptions['onResponse'],
+): ((response: ResponseInfo) => void) | undefined {
+  if (onResponse === undefined || typeof onResponse === 'function') return onResponse;
+  throw new InvalidArgumentError({
+    argument: 'options.onResponse',
+    message: 'options.onResponse must be a function ({ status, headers, attempt }) => void.',
+  });
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

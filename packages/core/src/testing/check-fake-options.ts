@@ -16,6 +16,7 @@ const OPTIONS: readonly string[] = [
   'seed',
   'modelVersion',
   'prettyJson',
+  'serveTier',
 ];
 
 /**
@@ -115,6 +116,9 @@ export function checkFakeOptions(options: unknown): asserts options is CreateFak
   }
   if (o['seed'] !== undefined && !(typeof o['seed'] === 'number' && Number.isFinite(o['seed']))) {
     throw invalid('seed', 'seed must be a finite number.');
+  }
+  if (o['serveTier'] !== undefined && typeof o['serveTier'] !== 'function') {
+    throw invalid('serveTier', 'serveTier must be a function (requested) => served tier.');
   }
   if (o['modelVersion'] !== undefined && typeof o['modelVersion'] !== 'string') {
     throw invalid('modelVersion', 'modelVersion must be a string.');

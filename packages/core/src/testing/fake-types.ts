@@ -113,4 +113,10 @@ export type CreateFakeGeminiOptions = {
   modelVersion?: string | undefined;
   /** Pretty-print JSON bodies with two spaces, as the real API does. @defaultValue true */
   prettyJson?: boolean | undefined;
+  /**
+   * The tier reported back (`usageMetadata.serviceTier` and the `x-gemini-service-tier` header)
+   * for a request that asked for one; e.g. `() => 'standard'` to simulate `priority` falling back
+   * under load. @defaultValue the requested tier (`unspecified` serves `standard`)
+   */
+  serveTier?: ((requested: string) => string) | undefined;
 };

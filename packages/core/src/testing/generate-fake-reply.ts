@@ -12,6 +12,7 @@ import type { FakeRecordedRequest } from './fake-types.ts';
 import { readScriptContext } from './read-script-context.ts';
 import { renderFakeStream } from './render-fake-stream.ts';
 import { resolveFakeTurn } from './resolve-fake-turn.ts';
+import { FAKE_TIER_HEADER, resolveFakeTier } from './serve-fake-tier.ts';
 
 /** A model call, routed and parsed. @internal */
 export type ModelCall = {
@@ -69,6 +70,8 @@ export async function generateFakeReply(state: FakeState, call: ModelCall): Prom
     signatureValidation: state.options.signatureValidation ?? 'issued',
   });
   if (contractError !== undefined) return withDelay(jsonReply(state, contractError, errorStyle));
+  const tier = resolveFakeTier(call.body, state.options.serveTier);
+  if (!tier.ok) return withDelay(jsonReply(state, tier.error, errorStyle));
   const gemini3 = state.options.gemini3 ?? (capabilities.generation ?? 0) >= 3;
   const faultTurn = fault === undefined ? undefined : outcomeTurn(fault);
   let scripted: FakeTurn;
@@ -87,6 +90,9 @@ export async function generateFakeReply(state: FakeState, call: ModelCall): Prom
     prompt: estimatePromptTokens(call.body),
     random: state.random,
   });
+  if (tier.served !== undefined && resolved.kind === 'turn') {
+    resolved.usage.serviceTier = tier.served;
+  }
   const broken = fault !== undefined && faultTurn === undefined;
   // A turn replaced by a fault, or cut by a broken stream, leaves the script where it was.
   if (faultTurn === undefined && !broken) state.turnsDelivered++;
@@ -98,6 +104,9 @@ export async function generateFakeReply(state: FakeState, call: ModelCall): Prom
         fault,
       )
     : renderFakeStream(state, [buildFakeResponse(resolved)], false, fault, true);
+  if (tier.served !== undefined) {
+    return { ...reply, headers: { ...reply.headers, [FAKE_TIER_HEADER]: tier.served }, delayMs };
+  }
   return { ...reply, delayMs };
 }
 

@@ -1,6 +1,7 @@
 import type { Content, MediaResolution, Part } from './content.ts';
 import type { OpenString } from './open-string.ts';
 import type { JsonSchema, Schema } from './schema.ts';
+import type { ServiceTier } from './service-tier.ts';
 
 /**
  * A function the model may call. Give the parameters either as `parametersJsonSchema` (JSON
@@ -171,7 +172,8 @@ export type GenerateContentRequest = {
   safetySettings?: SafetySetting[] | undefined;
   /** `cachedContents/{id}` */
   cachedContent?: string | undefined;
-  serviceTier?: string | undefined;
+  /** `flex`, `standard` or `priority`; see {@link ServiceTier}. */
+  serviceTier?: ServiceTier | undefined;
 };
 
 /** The JSON body sent on the wire (everything but `model`, normalised). */
@@ -183,5 +185,6 @@ export type GenerateContentBody = {
   generationConfig?: GenerationConfig | undefined;
   safetySettings?: SafetySetting[] | undefined;
   cachedContent?: string | undefined;
-  serviceTier?: string | undefined;
+  /** `flex`, `standard` or `priority`; see {@link ServiceTier}. */
+  serviceTier?: ServiceTier | undefined;
 };
