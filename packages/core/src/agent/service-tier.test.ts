@@ -30,7 +30,9 @@ describe('serviceTier', () => {
       const { fake, gemini } = await serve({ script: [turn.text('cheap answer')] });
       const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', serviceTier: 'flex' });
       const result = streaming ? await agent.stream('Hi').result : await agent.run('Hi');
-      expect((fake.requests[0]?.body as { serviceTier?: string }).serviceTier).toBe('flex');
+      expect((fake.requests[0]?.body as { serviceTier?: string } | undefined)?.serviceTier).toBe(
+        'flex',
+      );
       expect(result.steps[0]?.serviceTier).toBe('flex');
     }
   });
