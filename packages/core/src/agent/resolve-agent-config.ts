@@ -148,7 +148,9 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   });
 
   const generationConfig = readGenerationConfig(options.generationConfig, options);
-  const thinkingConfig = resolveThinking(options.thinking, model, capabilities);
+  const thinkingConfig = resolveThinking(options.thinking, model, capabilities, (message, fields) =>
+    logger.warn(fields, message),
+  );
   if (thinkingConfig !== undefined) generationConfig.thinkingConfig = thinkingConfig;
 
   const output = options.output === undefined ? undefined : prepareOutput(options.output);
