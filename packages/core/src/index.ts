@@ -47,6 +47,8 @@ export type {
   Outcome,
   Part,
   PartialArg,
+  PartMediaResolution,
+  PartMediaResolutionLevel,
   Role,
   ToolCall,
   ToolResponse,
