@@ -155,6 +155,8 @@ export {
   googleSearch,
   urlContext,
 } from './tools/built-in-tools.ts';
+export type { McpServerOptions } from './tools/mcp-servers.ts';
+export { mcpServers } from './tools/mcp-servers.ts';
 export {
   assertValidToolName,
   isValidToolName,

@@ -44,6 +44,20 @@ export type FileSearch = {
  * One entry of `tools`. Function declarations and built-in (server-side) tools may be mixed only on
  * Gemini 3, with `toolConfig.includeServerSideToolInvocations: true`.
  */
+/** A remote MCP server Gemini calls itself (`@google/genai` 2.18.0 `McpServer`; not Vertex). */
+export type McpServer = {
+  name?: string | undefined;
+  streamableHttpTransport?:
+    | {
+        url?: string | undefined;
+        headers?: Record<string, string> | undefined;
+        timeout?: string | undefined;
+        sseReadTimeout?: string | undefined;
+        terminateOnClose?: boolean | undefined;
+      }
+    | undefined;
+};
+
 export type Tool = {
   functionDeclarations?: FunctionDeclaration[] | undefined;
   googleSearch?: GoogleSearch | undefined;
@@ -54,6 +68,8 @@ export type Tool = {
   googleMaps?: GoogleMaps | undefined;
   fileSearch?: FileSearch | undefined;
   computerUse?: Record<string, unknown> | undefined;
+  /** Server-side MCP: Gemini calls these servers' tools itself. Gemini API only. */
+  mcpServers?: McpServer[] | undefined;
 };
 
 /** How the model may call functions. */
