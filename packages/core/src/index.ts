@@ -12,6 +12,9 @@ export { StreamError } from './errors/stream-error.ts';
 export { TimeoutError } from './errors/timeout-error.ts';
 // --- client (http, retry) ---
 export { createGemini } from './http/create-gemini.ts';
+export type { VertexAccessToken, VertexOptions } from './http/vertex-options.ts';
+export type { VertexAuthErrorReason } from './errors/vertex-auth-error.ts';
+export { VertexAuthError } from './errors/vertex-auth-error.ts';
 export type {
   AuthStyle,
   CallOptions,

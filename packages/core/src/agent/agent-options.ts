@@ -155,6 +155,13 @@ export type AgentOptions<Output = undefined> = {
    * `'priority'`. The tier that served each call is on `step.serviceTier`.
    */
   serviceTier?: ServiceTier | undefined;
+  /**
+   * Vertex AI only: stream function-call arguments as the model writes them
+   * (`functionCallingConfig.streamFunctionCallArguments`). Sent on `agent.stream()` steps only,
+   * never on `run()`'s unary calls; the stream fold assembles the pieces into whole calls.
+   * The Gemini API does not support it. @defaultValue false
+   */
+  streamFunctionCallArguments?: boolean | undefined;
   /** Location for Google Maps grounding (`toolConfig.retrievalConfig`). */
   retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;
   /** Per-call client options for every model call (timeout, retry, headers). */

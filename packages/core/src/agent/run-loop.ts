@@ -182,7 +182,12 @@ export async function runLoop<Output>(
         cause: signal.reason,
       });
     const stepNumber = run.steps.length + 1;
-    const base = kind === 'tools' ? config.request : (config.finalOutputRequest ?? config.request);
+    const base =
+      kind === 'tools'
+        ? streaming
+          ? (config.streamRequest ?? config.request)
+          : config.request
+        : (config.finalOutputRequest ?? config.request);
     emit?.({ type: 'step-start', stepNumber, kind });
     const startedAt = now();
     let response: Awaited<ReturnType<typeof callModel>>;

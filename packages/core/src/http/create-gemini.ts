@@ -51,6 +51,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
 
   const gemini: Gemini = {
     baseUrl: client.baseUrl,
+    platform: client.vertex === undefined ? 'gemini-api' : 'vertex',
     apiVersion: client.apiVersion,
 
     async generateContent(request, callOptions) {

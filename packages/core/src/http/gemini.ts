@@ -3,6 +3,7 @@ import type { Content } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
+import type { VertexOptions } from './vertex-options.ts';
 
 /** How the API key is sent. Google takes the header; CometAPI takes either. */
 export type AuthStyle = 'x-goog-api-key' | 'bearer';
@@ -61,6 +62,14 @@ export type CreateGeminiOptions = {
    * throws `TimeoutError` and is not retried. @defaultValue 120000
    */
   timeoutMs?: number | undefined;
+  /**
+   * Call Gemini on Vertex AI: `https://{location}-aiplatform.googleapis.com/v1/projects/{project}/
+   * locations/{location}/publishers/google/models/{model}:generateContent` (the global endpoint
+   * for `location: 'global'`; `baseUrl` still overrides the host, for tests), authenticated with
+   * an OAuth access token from `getAccessToken` or Application Default Credentials (the optional
+   * peer `google-auth-library`). Not with `apiKey` or `auth`.
+   */
+  vertex?: VertexOptions | undefined;
 };
 
 /** Per-call options. */
@@ -109,6 +118,12 @@ export type ListModelsOptions = CallOptions & {
 export interface Gemini {
   /** The resolved base URL, without a trailing slash. */
   readonly baseUrl: string;
+  /**
+   * Which API the client calls: `'vertex'` for a client made with `vertex`, else `'gemini-api'`
+   * (also for gateways). The agent reads it for the differences (no
+   * `includeServerSideToolInvocations` on Vertex). Undefined on hand-made clients.
+   */
+  readonly platform?: 'gemini-api' | 'vertex' | undefined;
   /** The resolved API version, e.g. `v1beta`. */
   readonly apiVersion: string;
   /**

@@ -62,7 +62,10 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           url,
           method,
           httpMethod: options.httpMethod,
-          headers: call.headers,
+          headers:
+            client.vertex === undefined
+              ? call.headers
+              : await client.vertex.authorize(call.headers),
           body: options.body,
           signal: attemptSignal.signal,
           attempt,
@@ -97,6 +100,9 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
         }
         return value;
       } catch (caught) {
+        // A revoked or expired Vertex token: the next call fetches a new one.
+        if (client.vertex !== undefined && statusOf(caught) === 401)
+          client.vertex.invalidateToken();
         const error = toAttemptError(caught, {
           url,
           method,

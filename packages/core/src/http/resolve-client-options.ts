@@ -12,6 +12,14 @@ import type { AuthStyle, CreateGeminiOptions } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
 import { TimerPool } from './timer-pool.ts';
+import { createVertexAuth, type VertexAuth } from './vertex-auth.ts';
+import {
+  checkVertexOptions,
+  DEFAULT_VERTEX_API_VERSION,
+  type ResolvedVertex,
+  vertexBaseUrl,
+  vertexRoot,
+} from './vertex-options.ts';
 
 /** Time limit of one attempt. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -37,6 +45,8 @@ export type ResolvedClientOptions = {
   timeoutMs: number;
   /** Idle attempt timers, restarted by the next attempt (see {@link TimerPool}). */
   timers: TimerPool;
+  /** Set for Vertex AI: the project and location, and the OAuth token of each attempt. */
+  vertex?: (ResolvedVertex & VertexAuth) | undefined;
 };
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -49,6 +59,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'logger',
   'retry',
   'timeoutMs',
+  'vertex',
 ]);
 
 const AUTH_STYLES: readonly AuthStyle[] = ['x-goog-api-key', 'bearer'];
@@ -75,9 +86,21 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
       });
     }
   }
-  const apiKey = checkApiKey(loadApiKey(options.apiKey));
+  const vertex = options.vertex === undefined ? undefined : checkVertexOptions(options.vertex);
+  if (vertex !== undefined) {
+    for (const key of ['apiKey', 'auth'] as const) {
+      if (options[key] !== undefined) {
+        throw new InvalidArgumentError({
+          argument: key,
+          message: `createGemini(): ${key} does not go with vertex; Vertex AI takes an OAuth access token (vertex.getAccessToken, or Application Default Credentials).`,
+        });
+      }
+    }
+  }
+  // Vertex has no key: its redact list starts empty and receives each access token.
+  const apiKey = vertex === undefined ? checkApiKey(loadApiKey(options.apiKey)) : '';
 
-  const auth = options.auth ?? 'x-goog-api-key';
+  const auth = vertex === undefined ? (options.auth ?? 'x-goog-api-key') : 'bearer';
   if (!AUTH_STYLES.includes(auth)) {
     throw new InvalidArgumentError({
       argument: 'auth',
@@ -85,7 +108,11 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     });
   }
 
-  const rawBaseUrl = loadBaseUrl(options.baseUrl) ?? DEFAULT_BASE_URL;
+  // GEMINI_BASE_URL names a Gemini API endpoint: Vertex takes only an explicit baseUrl (tests).
+  const rawBaseUrl =
+    vertex === undefined
+      ? (loadBaseUrl(options.baseUrl) ?? DEFAULT_BASE_URL)
+      : (options.baseUrl ?? vertexBaseUrl(vertex.location));
   if (typeof rawBaseUrl !== 'string') {
     throw new InvalidArgumentError({
       argument: 'baseUrl',
@@ -93,7 +120,13 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     });
   }
   const normalized = normalizeBaseUrl(rawBaseUrl);
-  const apiVersion = checkApiVersion(options.apiVersion, normalized.apiVersion);
+  const apiVersion = checkApiVersion(
+    options.apiVersion,
+    normalized.apiVersion ??
+      (vertex !== undefined && options.apiVersion === undefined
+        ? DEFAULT_VERTEX_API_VERSION
+        : undefined),
+  );
 
   const extraHeaders = checkHeaders(options.headers, 'headers');
   const authHeader = auth === 'bearer' ? 'authorization' : 'x-goog-api-key';
@@ -104,7 +137,8 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     });
   }
   const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
-  headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
+  // Vertex's bearer token is added per attempt (it is fetched and refreshed).
+  if (vertex === undefined) headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
 
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new InvalidArgumentError({
@@ -112,12 +146,16 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
       message: 'fetch must be a function with the signature of globalThis.fetch.',
     });
   }
+  const redact: string[] = vertex === undefined ? [apiKey] : [];
   return {
     apiKey,
-    redact: [apiKey],
+    redact,
     baseUrl: normalized.baseUrl,
     apiVersion,
-    root: `${normalized.baseUrl}/${apiVersion}/`,
+    root:
+      vertex === undefined
+        ? `${normalized.baseUrl}/${apiVersion}/`
+        : vertexRoot(normalized.baseUrl, apiVersion, vertex),
     auth,
     headers,
     fetch: options.fetch,
@@ -125,6 +163,7 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
+    vertex: vertex === undefined ? undefined : { ...vertex, ...createVertexAuth(vertex, redact) },
   };
 }
 

@@ -4,6 +4,7 @@ import type { CreateFakeGeminiOptions } from './fake-types.ts';
 const OPTIONS: readonly string[] = [
   'script',
   'apiKeys',
+  'accessTokens',
   'gemini3',
   'capabilities',
   'callIds',
@@ -63,6 +64,15 @@ export function checkFakeOptions(options: unknown): asserts options is CreateFak
     !(Array.isArray(o['apiKeys']) && o['apiKeys'].every((key) => typeof key === 'string'))
   ) {
     throw invalid('apiKeys', 'apiKeys must be an array of strings.');
+  }
+  if (
+    o['accessTokens'] !== undefined &&
+    !(
+      Array.isArray(o['accessTokens']) &&
+      o['accessTokens'].every((token) => typeof token === 'string')
+    )
+  ) {
+    throw invalid('accessTokens', 'accessTokens must be an array of strings.');
   }
   if (
     o['models'] !== undefined &&

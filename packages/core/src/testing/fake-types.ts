@@ -79,6 +79,12 @@ export type CreateFakeGeminiOptions = {
    */
   apiKeys?: readonly string[] | undefined;
   /**
+   * The OAuth access tokens the fake's Vertex AI routes (`/v1/projects/{p}/locations/{l}/
+   * publishers/google/models/{m}:{method}`) accept as `Authorization: Bearer`; another token, an
+   * API key or none gets `401 UNAUTHENTICATED`. Without it any bearer token is accepted.
+   */
+  accessTokens?: readonly string[] | undefined;
+  /**
    * Answer as Gemini 3 (`true`) or as Gemini 2.5 (`false`) whatever the model in the URL. By
    * default the model name decides, through `getModelCapabilities`.
    */

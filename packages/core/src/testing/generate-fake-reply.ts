@@ -9,10 +9,12 @@ import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeReply, FakeState } from './fake-state.ts';
 import { type FakeTurn, turn } from './fake-turn.ts';
 import type { FakeRecordedRequest } from './fake-types.ts';
+import { wantsStreamedArguments } from './fake-vertex.ts';
 import { readScriptContext } from './read-script-context.ts';
 import { renderFakeStream } from './render-fake-stream.ts';
 import { resolveFakeTurn } from './resolve-fake-turn.ts';
 import { FAKE_TIER_HEADER, resolveFakeTier } from './serve-fake-tier.ts';
+import { streamFakeCallArguments } from './stream-fake-call-arguments.ts';
 
 /** A model call, routed and parsed. @internal */
 export type ModelCall = {
@@ -21,6 +23,8 @@ export type ModelCall = {
   body: unknown;
   recorded: FakeRecordedRequest;
   errorStyle: 'json' | 'sse' | 'array';
+  /** Served on a Vertex AI route. */
+  vertex?: boolean | undefined;
 };
 
 const gemini3Defaults = getModelCapabilities('gemini-3-flash-preview');
@@ -96,10 +100,13 @@ export async function generateFakeReply(state: FakeState, call: ModelCall): Prom
   const broken = fault !== undefined && faultTurn === undefined;
   // A turn replaced by a fault, or cut by a broken stream, leaves the script where it was.
   if (faultTurn === undefined && !broken) state.turnsDelivered++;
+  const streamed = route.stream ? buildFakeStreamChunks(resolved, state.chunkSize) : [];
   const reply = route.stream
     ? renderFakeStream(
         state,
-        buildFakeStreamChunks(resolved, state.chunkSize),
+        call.vertex === true && wantsStreamedArguments(call.body)
+          ? streamFakeCallArguments(streamed)
+          : streamed,
         route.alt === 'sse',
         fault,
       )
