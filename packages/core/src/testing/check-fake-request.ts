@@ -28,6 +28,8 @@ export type ContractContext = {
   model: string;
   capabilities: ModelCapabilities;
   signatureValidation: 'issued' | 'present' | 'off';
+  /** A Vertex AI route: built-in and function tools combine without includeServerSideToolInvocations. */
+  vertex?: boolean | undefined;
 };
 
 /**
@@ -59,7 +61,13 @@ export function checkFakeRequest(
   checkMessageFields(contents, violations);
   for (const issue of issues) violations.push(historyViolation(issue, contents));
   checkSystemInstruction(body, violations);
-  const { hasFunctions } = checkToolsContract(body, context.model, capabilities, violations);
+  const { hasFunctions } = checkToolsContract(
+    body,
+    context.model,
+    capabilities,
+    violations,
+    context.vertex === true,
+  );
   checkGenerationConfig(body, context.model, capabilities, hasFunctions, violations);
   if (Array.isArray(contents)) {
     if (!capabilities.multimodalFunctionResponses && hasFunctionResponseParts(contents)) {

@@ -72,6 +72,7 @@ export async function generateFakeReply(state: FakeState, call: ModelCall): Prom
     model,
     capabilities,
     signatureValidation: state.options.signatureValidation ?? 'issued',
+    vertex: call.vertex === true,
   });
   if (contractError !== undefined) return withDelay(jsonReply(state, contractError, errorStyle));
   const tier = resolveFakeTier(call.body, state.options.serveTier);
