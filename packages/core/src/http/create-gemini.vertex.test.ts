@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
@@ -306,7 +306,8 @@ describe('the agent on Vertex', () => {
       tools: [googleSearch(), weather],
     }).run('Weather?');
     expect(
-      (fake.requests[1]?.body as GenerateContentBody).toolConfig?.includeServerSideToolInvocations,
+      (fake.requests[1]?.body as GenerateContentBody | undefined)?.toolConfig
+        ?.includeServerSideToolInvocations,
     ).toBe(true);
   });
 
@@ -345,7 +346,7 @@ describe('the agent on Vertex', () => {
         days: 3,
         detailed: true,
       });
-      const sent = (fake.requests[0]?.body as GenerateContentBody).toolConfig
+      const sent = (fake.requests[0]?.body as GenerateContentBody | undefined)?.toolConfig
         ?.functionCallingConfig;
       expect(sent?.streamFunctionCallArguments).toBe(streaming ? true : undefined);
       // The model turn in the history holds the whole call, no streaming fields.
