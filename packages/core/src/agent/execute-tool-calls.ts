@@ -209,7 +209,13 @@ function toRecord<Output>(
   if (outcome.type === 'value') {
     const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
     const value = delegated === undefined ? outcome.value : delegated.output;
-    const answer = answerWithResult(call, value, config.capabilities.multimodalFunctionResponses);
+    // Vertex takes fileData in function responses; the Gemini API only in a user turn.
+    const answer = answerWithResult(
+      call,
+      value,
+      config.capabilities.multimodalFunctionResponses,
+      config.gemini.platform !== 'gemini-api',
+    );
     if ('invalid' in answer) {
       // A result that cannot be JSON is the tool's failure, reported like a throw.
       return toRecord(

@@ -13,6 +13,7 @@ import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { googleSearch } from '../tools/built-in-tools.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { mcpServers } from '../tools/mcp-servers.ts';
+import { toolResult } from '../tools/tool-result.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { createGemini } from './create-gemini.ts';
 import { createVertexTokenSource } from './create-vertex-token-source.ts';
@@ -402,5 +403,82 @@ describe('the agent on Vertex', () => {
         tools: [mcpServers({ name: 'a', url: 'https://a.example/mcp' })],
       }),
     ).toThrow(/not supported in Vertex AI/);
+  });
+});
+
+describe('fileData in function responses', () => {
+  const report = defineTool({
+    name: 'get_report',
+    description: 'A stored report.',
+    parameters: z.object({}),
+    execute: () =>
+      toolResult({
+        output: 'the report',
+        parts: [
+          { fileData: { mimeType: 'application/pdf', fileUri: 'gs://bucket/report.pdf' } },
+          { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+        ],
+      }),
+  });
+  const script = () => [turn.call('get_report', {}), turn.text('Read it.')];
+
+  it('stays in functionResponse.parts on Vertex', async () => {
+    const { fake, url } = await serve({ script: script() });
+    const result = await createAgent({
+      gemini: vertexClient(url),
+      model: 'gemini-3-flash-preview',
+      tools: [report],
+    }).run('Report?');
+    expect(result.text).toBe('Read it.');
+    const second = fake.requests[1]?.body as GenerateContentBody;
+    const answer = second.contents[2];
+    expect(answer?.parts).toHaveLength(1);
+    expect(answer?.parts[0]?.functionResponse?.parts).toEqual([
+      { fileData: { mimeType: 'application/pdf', fileUri: 'gs://bucket/report.pdf' } },
+      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+    ]);
+  });
+
+  it('moves to a user turn on the Gemini API, which refuses it in the response', async () => {
+    const { fake, url } = await serve({ script: script() });
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [report],
+    }).run('Report?');
+    expect(result.text).toBe('Read it.');
+    const second = fake.requests[1]?.body as GenerateContentBody;
+    expect(second.contents[2]?.parts[0]?.functionResponse?.parts).toEqual([
+      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+    ]);
+    expect(second.contents[3]?.parts).toEqual([
+      { fileData: { mimeType: 'application/pdf', fileUri: 'gs://bucket/report.pdf' } },
+    ]);
+    // Sent raw, the fake refuses it as the Gemini API does.
+    const refused = await gemini
+      .generateContent({
+        model: 'gemini-3-flash-preview',
+        contents: [
+          ...second.contents.slice(0, 2),
+          {
+            role: 'user',
+            parts: [
+              {
+                functionResponse: {
+                  ...second.contents[2]?.parts[0]?.functionResponse,
+                  name: 'get_report',
+                  response: {},
+                  parts: [{ fileData: { mimeType: 'application/pdf', fileUri: 'gs://b/r.pdf' } }],
+                },
+              },
+            ],
+          },
+        ],
+      })
+      .catch((thrown: unknown) => thrown);
+    expect((refused as ApiCallError).apiMessage).toBe(
+      'fileData parameter is not supported in Gemini API.',
+    );
   });
 });

@@ -78,6 +78,11 @@ export function checkFakeRequest(
         ),
       );
     }
+    if (context.vertex !== true && hasFileDataInFunctionResponses(contents)) {
+      // Approximated with js-genai's converter text (FunctionResponsePart to the Gemini API);
+      // Vertex takes fileData there.
+      violations.push(semantic('fileData parameter is not supported in Gemini API.'));
+    }
     if (capabilities.requiresThoughtSignatures && context.signatureValidation === 'issued') {
       checkIssuedSignatures(contents, context.model, violations);
     }
@@ -99,6 +104,21 @@ function checkSystemInstruction(body: Record<string, unknown>, violations: Contr
       );
     }
   });
+}
+
+function hasFileDataInFunctionResponses(contents: readonly unknown[]): boolean {
+  for (const content of contents) {
+    if (!isJsonObject(content) || !Array.isArray(content['parts'])) continue;
+    for (const part of content['parts']) {
+      const response = isJsonObject(part) ? readFunctionResponse(part) : undefined;
+      if (!isJsonObject(response) || !Array.isArray(response['parts'])) continue;
+      for (const inner of response['parts']) {
+        if (isJsonObject(inner) && readField(inner, 'fileData', 'file_data') !== undefined)
+          return true;
+      }
+    }
+  }
+  return false;
 }
 
 function hasFunctionResponseParts(contents: readonly unknown[]): boolean {
