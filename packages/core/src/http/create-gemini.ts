@@ -9,6 +9,7 @@ import {
   checkListModelsResponse,
   checkModelResponse,
 } from './check-responses.ts';
+import { checkVertexRequest } from './check-vertex-request.ts';
 import { attachRedactor } from './client-redactor.ts';
 import type {
   CountTokensRequest,
@@ -56,6 +57,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
 
     async generateContent(request, callOptions) {
       const model = toModelPath(checkRequest(request).model, 'request.model');
+      if (client.vertex !== undefined) checkVertexRequest(request, false);
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:generateContent`;
       const method = 'generateContent';
@@ -75,6 +77,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     streamGenerateContent(request, callOptions) {
       // Checked now, so a bad request throws at the call, not at the first iteration.
       const model = toModelPath(checkRequest(request).model, 'request.model');
+      if (client.vertex !== undefined) checkVertexRequest(request, true);
       const body = serialize(buildGenerateContentBody(request));
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:streamGenerateContent?alt=sse`;

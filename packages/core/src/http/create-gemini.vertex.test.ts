@@ -14,7 +14,7 @@ import { googleSearch } from '../tools/built-in-tools.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { mcpServers } from '../tools/mcp-servers.ts';
 import { toolResult } from '../tools/tool-result.ts';
-import type { GenerateContentBody } from '../wire/request.ts';
+import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
 import { createGemini } from './create-gemini.ts';
 import { createVertexTokenSource } from './create-vertex-token-source.ts';
 
@@ -316,17 +316,42 @@ describe('the agent on Vertex', () => {
     ).toBe(true);
   });
 
-  it('is refused by the fake when includeServerSideToolInvocations is sent to Vertex', async () => {
-    const { url } = await serve();
-    const error = await vertexClient(url)
-      .generateContent({
-        model: 'gemini-3-flash-preview',
-        contents: 'Hi',
-        toolConfig: { includeServerSideToolInvocations: true },
-      })
-      .catch((thrown: unknown) => thrown);
-    expect((error as ApiCallError).status).toBe(400);
-    expect((error as ApiCallError).apiMessage).toContain('include_server_side_tool_invocations');
+  it('refuses what Vertex does not take before sending; the fake refuses it too', async () => {
+    const { fake, url } = await serve();
+    const gemini = vertexClient(url);
+    const refusals = [
+      [
+        { toolConfig: { includeServerSideToolInvocations: true } },
+        'includeServerSideToolInvocations',
+      ],
+      [
+        { toolConfig: { functionCallingConfig: { streamFunctionCallArguments: true } } },
+        'streamFunctionCallArguments',
+      ],
+      [{ tools: [{ mcpServers: [{ name: 'a' }] }] }, 'mcpServers'],
+    ] as [Partial<GenerateContentRequest>, string][];
+    for (const [extra, field] of refusals) {
+      const error = await gemini
+        .generateContent({ model: 'gemini-3-flash-preview', contents: 'Hi', ...extra })
+        .catch((thrown: unknown) => thrown);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toContain(field);
+    }
+    expect(fake.requests).toHaveLength(0);
+    // What a client that does not check would get from the fake's Vertex route.
+    const response = await fetch(
+      `${url}/v1/projects/${PROJECT}/locations/us-central1/publishers/google/models/gemini-3-flash-preview:generateContent`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contents: [{ role: 'user', parts: [{ text: 'Hi' }] }],
+          toolConfig: { includeServerSideToolInvocations: true },
+        }),
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('include_server_side_tool_invocations');
   });
 
   it('streams function-call arguments in pieces on stream() only, assembled into whole calls', async () => {
