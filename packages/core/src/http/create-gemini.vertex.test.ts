@@ -146,6 +146,8 @@ describe('createGemini({ vertex })', () => {
     expect(ApiCallError.isInstance(error)).toBe(true);
     expect((error as ApiCallError).status).toBe(401);
     expect((error as ApiCallError).googleStatus).toBe('UNAUTHENTICATED');
+    expect((error as Error).message).toContain('Vertex AI access token was rejected');
+    expect((error as Error).message).not.toContain('API key');
     await gemini.generateContent(request).catch(() => undefined);
     expect(fetched).toBe(2);
     const everything = `${lines.join('')}${JSON.stringify(error)}${String((error as Error).stack)}`;

@@ -9,6 +9,13 @@ import type { VertexOptions } from './vertex-options.ts';
 export type AuthStyle = 'x-goog-api-key' | 'bearer';
 
 /**
+ * How a client authenticates, for error messages: an {@link AuthStyle} with an API key, or
+ * `vertex-oauth` (a Vertex AI client's OAuth access token).
+ * @internal
+ */
+export type CredentialStyle = AuthStyle | 'vertex-oauth';
+
+/**
  * Retry policy for calls that fail with 408, 429, 500, 502, 503, 504 or a network error.
  * Exponential backoff with jitter; the server's own delay (RetryInfo, Retry-After) wins when given.
  */

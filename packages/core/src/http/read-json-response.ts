@@ -1,7 +1,7 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
 import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
-import type { AuthStyle } from './gemini.ts';
+import type { CredentialStyle } from './gemini.ts';
 
 /** The context of a 2xx body, for the errors {@link readJsonResponse} may throw. */
 export type ReadJsonResponseOptions = {
@@ -11,7 +11,7 @@ export type ReadJsonResponseOptions = {
   status: number;
   headers: Headers;
   attempt: number;
-  auth: AuthStyle;
+  auth: CredentialStyle;
   redact: readonly string[];
 };
 

@@ -8,7 +8,7 @@ import {
 } from '../retry/retry-policy.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
-import type { AuthStyle, CreateGeminiOptions } from './gemini.ts';
+import type { AuthStyle, CreateGeminiOptions, CredentialStyle } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
 import { TimerPool } from './timer-pool.ts';
@@ -36,7 +36,7 @@ export type ResolvedClientOptions = {
   apiVersion: string;
   /** `${baseUrl}/${apiVersion}/`, the prefix of every request URL. */
   root: string;
-  auth: AuthStyle;
+  auth: CredentialStyle;
   /** The headers of every request: content type, auth, and the user's extras. */
   headers: Record<string, string>;
   fetch: typeof globalThis.fetch | undefined;
@@ -100,8 +100,9 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
   // Vertex has no key: its redact list starts empty and receives each access token.
   const apiKey = vertex === undefined ? checkApiKey(loadApiKey(options.apiKey)) : '';
 
-  const auth = vertex === undefined ? (options.auth ?? 'x-goog-api-key') : 'bearer';
-  if (!AUTH_STYLES.includes(auth)) {
+  const auth: CredentialStyle =
+    vertex === undefined ? (options.auth ?? 'x-goog-api-key') : 'vertex-oauth';
+  if (vertex === undefined && !AUTH_STYLES.includes(auth as AuthStyle)) {
     throw new InvalidArgumentError({
       argument: 'auth',
       message: `auth must be 'x-goog-api-key' (Google, CometAPI) or 'bearer' (Authorization: Bearer, CometAPI); got ${JSON.stringify(auth)}.`,
