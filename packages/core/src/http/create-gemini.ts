@@ -102,6 +102,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     },
 
     async listModels(listOptions) {
+      if (client.vertex !== undefined) throw notOnVertex('listModels');
       const call = resolveCallOptions(listOptions, client, defaults, ['pageSize', 'pageToken']);
       const url = `${client.root}models${toPageQuery(listOptions)}`;
       const method = 'listModels';
@@ -116,6 +117,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     },
 
     async getModel(model, callOptions) {
+      if (client.vertex !== undefined) throw notOnVertex('getModel');
       const path = toModelPath(model);
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${path}`;
@@ -215,4 +217,16 @@ function serialize(body: unknown): string {
       cause,
     });
   }
+}
+
+/**
+ * `models.list` / `models.get` are Gemini API methods: Vertex lists publisher models elsewhere
+ * (Model Garden, `v1beta1/publishers/google/models`) with another resource shape, which this
+ * client does not read.
+ */
+function notOnVertex(method: string): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: 'vertex',
+    message: `${method} is a Gemini API method; a Vertex AI client does not support it. List Vertex models in the Model Garden (console or \`gcloud ai model-garden models list\`), or call ${method} with a Gemini API client.`,
+  });
 }

@@ -206,6 +206,20 @@ describe('createGemini({ vertex })', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('refuses listModels and getModel, which are Gemini API methods', async () => {
+    const { fake, url } = await serve();
+    const gemini = vertexClient(url);
+    await expect(gemini.listModels()).rejects.toThrow(/Gemini API method/);
+    await expect(gemini.getModel('gemini-2.5-flash')).rejects.toThrow(InvalidArgumentError);
+    expect(fake.requests).toHaveLength(0);
+    // countTokens is a Vertex method too.
+    const counted = await gemini.countTokens({ model: 'gemini-2.5-flash', contents: 'Hi there' });
+    expect(counted.totalTokens).toBeGreaterThan(0);
+    expect(fake.requests[0]?.url).toBe(
+      `/v1/projects/${PROJECT}/locations/us-central1/publishers/google/models/gemini-2.5-flash:countTokens`,
+    );
+  });
+
   it('refuses options that do not go with vertex', () => {
     const vertex = { project: PROJECT, location: 'us-central1', getAccessToken: () => TOKEN };
     expect(() => createGemini({ vertex, apiKey: 'AIza-key-0123456789' })).toThrow(
