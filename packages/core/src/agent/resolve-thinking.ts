@@ -75,6 +75,12 @@ export function resolveThinking(
         { model, requested: effort ?? budget, thinkingLevel: lowest },
       );
       level = lowest;
+    } else if (effort === 'off' || budget === 0) {
+      // Gemini 3.x has no "off": the lowest level is the closest it comes, said once per agent.
+      warn?.(
+        `Model '${model}' cannot turn thinking off; sending thinkingLevel ${level}, its lowest level. Set thinking: '${String(level).toLowerCase()}' to silence this.`,
+        { model, requested: effort ?? budget, thinkingLevel: level },
+      );
     }
     if (level !== undefined) config.thinkingLevel = level;
   }
