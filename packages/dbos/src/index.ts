@@ -1,0 +1,34 @@
+// @gemloop/dbos: durable gemloop runs on DBOS Transact and Postgres, and chat history on Postgres.
+
+export type { ApprovalDecision, NeedsApproval, PendingApproval } from './durable/approvals.ts';
+export { DEFAULT_APPROVAL_TIMEOUT_MS } from './durable/approvals.ts';
+export type {
+  CreateDurableRunsOptions,
+  DurableRuns,
+  StartRunOptions,
+} from './durable/create-durable-runs.ts';
+export { createDurableRuns } from './durable/create-durable-runs.ts';
+export type {
+  DurableAgentDefinition,
+  DurableRunEvent,
+  DurableRunInput,
+  DurableRunResult,
+  DurableRunStatus,
+  DurableRunStatusName,
+} from './durable/durable-run-types.ts';
+export type { DurableToolContext } from './durable/durable-tool.ts';
+export { durableContext } from './durable/durable-tool.ts';
+export type {
+  DurableWorker,
+  ModelRateLimit,
+  StartDurableWorkerOptions,
+} from './durable/start-durable-worker.ts';
+export { startDurableWorker } from './durable/start-durable-worker.ts';
+export type { TakeoverOptions } from './durable/worker-liveness.ts';
+export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
+export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';
+export type { DurableRunErrorOptions } from './errors/durable-run-error.ts';
+export { DurableRunError } from './errors/durable-run-error.ts';
+export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';
+export { PostgresUnreachableError } from './errors/postgres-unreachable-error.ts';
+export { redactConnectionString } from './errors/redact-connection-string.ts';
