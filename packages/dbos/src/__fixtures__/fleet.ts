@@ -34,6 +34,7 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const started = Date.now();
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
@@ -42,11 +43,12 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const executorId = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000);
     const onData = (): void => {
       const match = /ready (\S+)/.exec(output);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
+        if (process.env['GEMLOOP_TEST_TIMING'] === '1') console.log(`worker ready in ${Date.now() - started} ms`);
         resolve(match[1]);
       }
     };

@@ -24,6 +24,7 @@ import {
   RUNS_QUEUE,
 } from './durable-run-types.ts';
 import { toDurableTool } from './durable-tool.ts';
+import { migrateSystemDatabase } from './migrate-system-database.ts';
 import { EVENTS_STREAM_KEY, flushRunEvents, type RunEventBuffer } from './run-events.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
@@ -122,7 +123,11 @@ export async function startDurableWorker({
         'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }).',
     });
   }
-  await checkPostgres({ connectionString: databaseUrl, purpose: 'the DBOS system database' });
+  await checkPostgres({
+    connectionString: databaseUrl,
+    purpose: 'the DBOS system database',
+    missingDatabaseOk: true,
+  });
 
   const buffers = new Map<string, RunEventBuffer>();
   const flushCurrent = async (): Promise<void> => {
@@ -248,8 +253,11 @@ export async function startDurableWorker({
     systemDatabaseUrl: databaseUrl,
     executorID: executorId,
     logLevel,
+    // migrateSystemDatabase did it, once for the fleet.
+    runMigrations: false,
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
   });
+  await migrateSystemDatabase(databaseUrl);
   await DBOS.launch();
   await DBOS.registerQueue(RUNS_QUEUE, {
     workerConcurrency,

@@ -14,8 +14,11 @@ export async function checkPostgres({
   connectionString,
   timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
   purpose,
+  missingDatabaseOk = false,
 }: {
   connectionString: string;
+  /** A database that does not exist yet passes (DBOS creates its system database). */
+  missingDatabaseOk?: boolean | undefined;
   timeoutMs?: number | undefined;
   /** What the connection is for, e.g. `the DBOS system database`. */
   purpose: string;
@@ -27,6 +30,7 @@ export async function checkPostgres({
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
+    if (missingDatabaseOk && (error as { code?: unknown }).code === '3D000') return;
     throw toUnreachableError(error, connectionString, purpose);
   } finally {
     await client.end().catch(() => {});
