@@ -23,7 +23,10 @@ export type {
   ModelRateLimit,
   StartDurableWorkerOptions,
 } from './durable/start-durable-worker.ts';
-export { startDurableWorker } from './durable/start-durable-worker.ts';
+export {
+  DEFAULT_RATE_LIMIT_MARGIN_MS,
+  startDurableWorker,
+} from './durable/start-durable-worker.ts';
 export type { TakeoverOptions } from './durable/worker-liveness.ts';
 export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';

@@ -29,7 +29,19 @@ import { EVENTS_STREAM_KEY, flushRunEvents, type RunEventBuffer } from './run-ev
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
 
-/** A fleet-wide limit of model calls: at most `requests` calls started per `periodMs`. */
+/**
+ * @defaultValue of `rateLimitMarginMs`. DBOS counts a call when a worker dequeues it (by the
+ * database's clock); the request reaches the API after the worker has read the workflow's row and
+ * checked the step's record (two round trips) and had its turn on the event loop. On a loaded
+ * machine that took up to ~0.5 s in our tests; without a margin, calls dequeued just over a
+ * period apart arrive just under it.
+ */
+export const DEFAULT_RATE_LIMIT_MARGIN_MS = 1000;
+
+/**
+ * A fleet-wide limit of model calls: at most `requests` calls in any window of `periodMs`, as
+ * the API sees them (the queue's period is `periodMs` plus `rateLimitMarginMs`).
+ */
 export type ModelRateLimit = { requests: number; periodMs: number };
 
 /** Options of {@link startDurableWorker}. */
@@ -53,6 +65,8 @@ export type StartDurableWorkerOptions = {
    * it makes the call), so all workers together stay under the quota.
    */
   modelRateLimits?: Record<string, ModelRateLimit> | undefined;
+  /** Added to each rate-limit period; see {@link DEFAULT_RATE_LIMIT_MARGIN_MS}. @defaultValue 1000 */
+  rateLimitMarginMs?: number | undefined;
   /** How often this worker polls the queues. @defaultValue 1000 */
   pollingIntervalMs?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
@@ -104,6 +118,7 @@ export async function startDurableWorker({
   executorId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   workerConcurrency = 4,
   modelRateLimits = {},
+  rateLimitMarginMs = DEFAULT_RATE_LIMIT_MARGIN_MS,
   pollingIntervalMs = 1000,
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -266,7 +281,10 @@ export async function startDurableWorker({
   });
   for (const [model, limit] of Object.entries(modelRateLimits)) {
     await DBOS.registerQueue(modelQueueName(model), {
-      rateLimit: { limitPerPeriod: limit.requests, periodSec: limit.periodMs / 1000 },
+      rateLimit: {
+        limitPerPeriod: limit.requests,
+        periodSec: (limit.periodMs + rateLimitMarginMs) / 1000,
+      },
       minPollingIntervalMs: pollingIntervalMs,
       onConflict: 'always_update',
     });
