@@ -1,3 +1,4 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -93,6 +94,32 @@ describe('durable runs', () => {
     expect(result.text).toBe('Order 7 shipped; no refund needed.');
     expect(fake.modelRequests.length - before).toBe(3);
     expect((await runs.list()).filter((run) => run.runId === 'same-id')).toHaveLength(1);
+  });
+
+  it('turns a 429 with RetryInfo into a durable sleep, then makes the call again', async () => {
+    const before = fake.modelRequests.length;
+    fake.failNext({ type: 'rate-limit', retryDelaySeconds: 1 });
+    const { runId } = await runs.start('support', {
+      runId: 'rate-limited-once',
+      input: 'Where is order 7?',
+    });
+    const result = await runs.result(runId);
+    expect(result.text).toBe('Order 7 shipped; no refund needed.');
+    expect(fake.modelRequests.slice(before).map((request) => request.status)).toEqual([
+      429, 200, 200, 200,
+    ]);
+    const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    try {
+      const steps = ((await client.listWorkflowSteps(runId)) ?? []).map((step) => step.name);
+      // The delay is checkpointed: a worker that dies during it is replaced by one that wakes on time.
+      expect(steps.slice(0, 3)).toEqual([
+        'gemloop.model:stream',
+        'DBOS.sleep',
+        'gemloop.model:stream',
+      ]);
+    } finally {
+      await client.destroy();
+    }
   });
 
   it('lists runs by status', async () => {
