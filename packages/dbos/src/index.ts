@@ -35,3 +35,13 @@ export { DurableRunError } from './errors/durable-run-error.ts';
 export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';
 export { PostgresUnreachableError } from './errors/postgres-unreachable-error.ts';
 export { redactConnectionString } from './errors/redact-connection-string.ts';
+export type { ChatSessionConflictErrorOptions } from './chat/chat-session-conflict-error.ts';
+export {
+  ChatSessionConflictError,
+  isChatSessionConflict,
+} from './chat/chat-session-conflict-error.ts';
+export type {
+  CreatePostgresHistoryStoreOptions,
+  PostgresHistoryStore,
+} from './chat/create-postgres-history-store.ts';
+export { createPostgresHistoryStore } from './chat/create-postgres-history-store.ts';
