@@ -69,14 +69,14 @@ describe('createPostgresHistoryStore', () => {
     const pool = new pg.Pool({ connectionString: databaseUrl });
     try {
       const second = createPostgresHistoryStore({ pool });
-      const turns = await second.load('verbatim', { logger: undefined as never });
+      const turns = await second.load('verbatim');
       expect(turns).toHaveLength(1);
       expect(turns[0]?.contents).toEqual(answer.newContents);
       expect(turns[0]?.model).toBe('gemini-3-flash-preview');
       const version = await pool.query('SELECT version FROM gemloop_schema_versions');
       expect(version.rows).toEqual([{ version: 1 }]);
-      await second.clear('verbatim', { logger: undefined as never });
-      expect(await second.load('verbatim', { logger: undefined as never })).toEqual([]);
+      await second.clear('verbatim');
+      expect(await second.load('verbatim')).toEqual([]);
     } finally {
       await pool.end();
     }
@@ -94,8 +94,8 @@ describe('createPostgresHistoryStore', () => {
       const chatB = agent.chat({ store: storeB, id: 'race' });
       await chatA.send('a-0');
       // B's load happens, then A saves a turn before B's save.
-      await storeB.load('race', { logger: undefined as never });
-      await storeA.load('race', { logger: undefined as never });
+      await storeB.load('race');
+      await storeA.load('race');
       await storeA.append(
         'race',
         { contents: [{ role: 'user', parts: [{ text: 'a-1' }] }] },
@@ -124,7 +124,7 @@ describe('createPostgresHistoryStore', () => {
       };
       const pending = chatB.send('b-slow').catch((caught: unknown) => caught);
       await inModelCall;
-      await storeA.load('race', { logger: undefined as never });
+      await storeA.load('race');
       await storeA.append(
         'race',
         { contents: [{ role: 'user', parts: [{ text: 'a-2' }] }] },
@@ -141,9 +141,7 @@ describe('createPostgresHistoryStore', () => {
       expect(storeError.unsaved.map(textOf)).toEqual(['b-slow', 'echo b-slow']);
       // Sent again, it is answered with the other process's turn in its history, and saved.
       await chatB.send('b-slow');
-      const texts = (await storeB.load('race', { logger: undefined as never })).map((stored) =>
-        textOf(stored.contents[0]),
-      );
+      const texts = (await storeB.load('race')).map((stored) => textOf(stored.contents[0]));
       expect(texts).toEqual(['a-0', 'a-1', 'a-2', 'b-slow']);
       expect(fake.lastRequest?.body).toMatchObject({
         contents: expect.arrayContaining([{ role: 'user', parts: [{ text: 'a-2' }] }]),
@@ -171,7 +169,7 @@ describe('createPostgresHistoryStore', () => {
 
     const store = createPostgresHistoryStore({ connectionString: databaseUrl });
     try {
-      const turns = await store.load('shared', { logger: undefined as never });
+      const turns = await store.load('shared');
       const messages = turns.map((stored) => textOf(stored.contents[0]));
       expect([...messages].sort()).toEqual([
         'one-0',

@@ -1,4 +1,4 @@
-import type { ChatTurn, HistoryStore } from '@gemloop/core';
+import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
 import pg from 'pg';
 import { toUnreachableError } from '../errors/check-postgres.ts';
@@ -23,6 +23,9 @@ export type CreatePostgresHistoryStoreOptions = (
 
 /** A {@link HistoryStore} in Postgres, made by {@link createPostgresHistoryStore}. */
 export type PostgresHistoryStore = HistoryStore & {
+  load(id: string, context?: HistoryStoreContext): Promise<ChatTurn[]>;
+  append(id: string, turn: ChatTurn, context?: HistoryStoreContext): Promise<void>;
+  clear(id: string, context?: HistoryStoreContext): Promise<void>;
   /** Ends the pool the store made (not a pool you gave). */
   close(): Promise<void>;
 };
