@@ -21,8 +21,11 @@ export type CreatePostgresHistoryStoreOptions = (
   table?: string | undefined;
 };
 
-/** A {@link HistoryStore} in Postgres, made by {@link createPostgresHistoryStore}. */
-export type PostgresHistoryStore = HistoryStore & {
+/**
+ * A {@link HistoryStore} in Postgres, made by {@link createPostgresHistoryStore} (its methods
+ * return promises and need no context when called directly).
+ */
+export type PostgresHistoryStore = {
   load(id: string, context?: HistoryStoreContext): Promise<ChatTurn[]>;
   append(id: string, turn: ChatTurn, context?: HistoryStoreContext): Promise<void>;
   clear(id: string, context?: HistoryStoreContext): Promise<void>;
