@@ -8,7 +8,12 @@ import {
   type WorkerProcess,
   waitFor,
 } from '../__fixtures__/fleet.ts';
-import { ApprovalNotPendingError, createDurableRuns, type DurableRuns } from '../index.ts';
+import {
+  ApprovalNotPendingError,
+  createDurableRuns,
+  DurableRunError,
+  type DurableRuns,
+} from '../index.ts';
 
 /** Asks for a refund of 30 on order 7, then reports what the tool answered. */
 function refundScript(): FakeGemini {
@@ -119,6 +124,21 @@ describe('approvals across time', () => {
     expect(counter.lines()).toContain(`done refund ${runId}:${toolCallId} 7 10`);
     // The model's own call stays in the history as it was.
     expect(result.steps[0]?.toolCalls[0]?.rawArgs).toEqual({ order: '7', amount: 30 });
+  });
+
+  it('cancels a run that waits: it is listed as PENDING, then ends CANCELLED without running the call', async () => {
+    const { runId } = await runs.start('approver', {
+      runId: 'approve-cancel',
+      input: 'Refund order 7',
+    });
+    const toolCallId = await waitForApproval(runId);
+    expect((await runs.list({ status: 'PENDING' })).map((run) => run.runId)).toContain(runId);
+    await runs.cancel(runId);
+    const error = await runs.result(runId).catch((caught: unknown) => caught);
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ runId, status: 'CANCELLED' });
+    expect((await runs.list({ status: 'CANCELLED' })).map((run) => run.runId)).toEqual([runId]);
+    expect(counter.count(`done refund ${runId}:${toolCallId}`)).toBe(0);
   });
 
   it('refuses a decision for a call that does not wait', async () => {
