@@ -203,7 +203,10 @@ describe('createPostgresHistoryStore', () => {
           return textOf(contents[contents.length - 1]) === message;
         });
         const saved = requests[requests.length - 1];
-        const sent = (saved?.body as { contents: Content[] }).contents.map(textOf);
+        expect(saved, `no request for ${message}`).toBeDefined();
+        const sent = ((saved?.body ?? { contents: [] }) as { contents: Content[] }).contents.map(
+          textOf,
+        );
         expect(sent).toEqual([
           ...turns.slice(0, index).flatMap((earlier) => earlier.contents.map(textOf)),
           message,

@@ -41,8 +41,8 @@ export const PENDING_APPROVALS_KEY = 'gemloop.approvals';
 
 /**
  * The `beforeToolCall` of a durable agent: the definition's own hook first (its deny or modify
- * wins), then, for a call that needs approval, a durable wait: the run's events are flushed (so
- * a watcher sees the call), the call is published as pending (`DBOS.setEvent`), and the workflow
+ * wins), then, for a call that needs approval, a durable wait: the call is published as pending
+ * (`DBOS.setEvent`), the run's events are flushed (so a watcher sees the call), and the workflow
  * waits on `DBOS.recv` for the decision (a checkpointed wait with a deadline: a worker that dies
  * is replaced by one that waits for the same message, and a decision sent while no worker runs
  * the run is kept until one receives it).
@@ -82,9 +82,11 @@ export function createApprovalHook({
     const list = pendingByRun.get(runId) ?? [];
     list.push(pending);
     pendingByRun.set(runId, list);
-    await DBOS.runStep(flush, { name: 'gemloop.approval-request' });
+    // Published before the events go out: a watcher that sees this call's tool-call event finds
+    // it in pendingApprovals() already.
     await DBOS.setEvent(approvalTopic(context.toolCallId), { status: 'pending', ...pending });
     await DBOS.setEvent(PENDING_APPROVALS_KEY, list);
+    await DBOS.runStep(flush, { name: 'gemloop.approval-request' });
     const decision = await DBOS.recv<ApprovalDecision>(approvalTopic(context.toolCallId), {
       timeoutSeconds: timeoutMs / 1000,
     });
