@@ -147,6 +147,8 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     executorId: workflow.executorId,
     createdAt: workflow.createdAt,
     updatedAt: workflow.updatedAt,
+    dequeuedAt: workflow.dequeuedAt,
+    completedAt: workflow.completedAt,
   });
   return {
     async start(agent, { runId = crypto.randomUUID(), input, history, historyModel }) {

@@ -47,6 +47,10 @@ export type DurableRunStatus = {
   executorId: string | undefined;
   createdAt: number;
   updatedAt: number | undefined;
+  /** When a worker dequeued it (the last time, after a takeover). */
+  dequeuedAt: number | undefined;
+  /** When it ended. */
+  completedAt: number | undefined;
 };
 
 /** One event of a run's stream, with its index (pass `offset: index + 1` to reconnect after it). */

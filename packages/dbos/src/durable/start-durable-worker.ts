@@ -314,10 +314,14 @@ export async function startDurableWorker({
         input,
       );
     },
-    getResult: (runId) => DBOS.getResult<DurableRunResult>(runId) as Promise<DurableRunResult>,
+    // DBOS polls for the result of a queued run (1 s by default); the worker's own interval is the
+    // natural bound on how late a result can be noticed.
+    getResult: (runId) =>
+      DBOS.getResult<DurableRunResult>(runId, { pollingIntervalMs }) as Promise<DurableRunResult>,
     getStatus: async (runId) =>
       (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
-    readStream: (runId) => DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset: 0 }),
+    readStream: (runId) =>
+      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset: 0, pollingIntervalMs }),
     getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
     cancel: (runId) => DBOS.cancelWorkflow(runId),
