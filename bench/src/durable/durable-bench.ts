@@ -31,10 +31,8 @@ pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unkn
 
 const fake = createFakeGemini({
   script: (_request, context) => {
-    const done =
-      context.functionResponses.length === 0
-        ? 0
-        : Number((context.functionResponses[0]?.response as { step?: number }).step);
+    const response = context.functionResponses[0]?.response as { step?: number } | undefined;
+    const done = Number(response?.step ?? 0);
     if (context.lastUserText?.startsWith('approve')) {
       return context.functionResponses.length === 0
         ? turn.call('pay', { step: 1 })
