@@ -45,3 +45,5 @@ export type {
   PostgresHistoryStore,
 } from './chat/create-postgres-history-store.ts';
 export { createPostgresHistoryStore } from './chat/create-postgres-history-store.ts';
+export type { SendDurableChatTurnOptions } from './chat/send-durable-chat-turn.ts';
+export { sendDurableChatTurn } from './chat/send-durable-chat-turn.ts';

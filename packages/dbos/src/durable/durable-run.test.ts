@@ -8,7 +8,12 @@ import {
   stopWorker,
   type WorkerProcess,
 } from '../__fixtures__/fleet.ts';
-import { createDurableRuns, type DurableRuns } from '../index.ts';
+import {
+  createDurableRuns,
+  createPostgresHistoryStore,
+  type DurableRuns,
+  sendDurableChatTurn,
+} from '../index.ts';
 
 /** lookup → slow → answer, whatever the request: one run is three model calls and two tools. */
 function supportScript(): Parameters<typeof createFakeGemini>[0] {
@@ -119,6 +124,33 @@ describe('durable runs', () => {
       ]);
     } finally {
       await client.destroy();
+    }
+  });
+
+  it('runs chat turns as durable runs, each with the turns before it, saved in Postgres', async () => {
+    const store = createPostgresHistoryStore({ connectionString: databaseUrl });
+    try {
+      const first = await sendDurableChatTurn({
+        runs,
+        store,
+        sessionId: 'durable-chat',
+        agent: 'support',
+        message: 'first',
+      });
+      const second = await sendDurableChatTurn({
+        runs,
+        store,
+        sessionId: 'durable-chat',
+        agent: 'support',
+        message: 'second',
+      });
+      const turns = await store.load('durable-chat');
+      expect(turns.map((turn) => turn.contents)).toEqual([first.newContents, second.newContents]);
+      // The second turn's run continued the first: its history starts with the first turn.
+      expect(second.contents.slice(0, first.newContents.length)).toEqual(first.newContents);
+      expect((await runs.status('durable-chat:turn-1'))?.status).toBe('SUCCESS');
+    } finally {
+      await store.close();
     }
   });
 
