@@ -32,6 +32,11 @@ export type EmbeddedPostgres = {
   readonly embedded: boolean;
   /** Creates an empty database and returns its URL (the name is made unique). */
   createDatabase(prefix?: string): Promise<string>;
+  /**
+   * Stops the server (connections are cut, as in a crash of the database host) and starts it
+   * again on the same port with the same data, after `downMs`. Embedded servers only.
+   */
+  restart(options?: { downMs?: number | undefined }): Promise<void>;
   /** Stops the server and deletes its data directory. Safe to call twice. */
   stop(): Promise<void>;
 };
@@ -69,6 +74,9 @@ export async function startEmbeddedPostgres({
       url: databaseUrl,
       embedded: false,
       createDatabase: (prefix) => createDatabase(databaseUrl, prefix),
+      restart: async () => {
+        throw new Error('restart() needs the embedded server; this one comes from databaseUrl.');
+      },
       stop: async () => {},
     };
   }
@@ -99,7 +107,8 @@ export async function startEmbeddedPostgres({
     user: USER,
     password: PASSWORD,
     authMethod: 'password',
-    persistent: false,
+    // The data must outlive restart(); stop() deletes the whole directory itself.
+    persistent: true,
     createPostgresUser: userInfo().uid === 0,
     // TCP on 127.0.0.1 only: no Unix socket in a shared /tmp, nothing on other interfaces.
     postgresFlags: [
@@ -130,6 +139,11 @@ export async function startEmbeddedPostgres({
     url,
     embedded: true,
     createDatabase: (prefix) => createDatabase(url, prefix),
+    async restart({ downMs = 0 } = {}) {
+      await server.stop();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      await server.start();
+    },
     stop: () =>
       (stopped ??= (async () => {
         await server.stop();
