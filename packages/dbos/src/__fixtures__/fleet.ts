@@ -28,7 +28,7 @@ export type WorkerProcess = {
 
 /** Starts a worker process and waits until it says it is ready (DBOS launched). */
 export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--conditions=@gemloop/source', '--import', 'tsx', workerScript], {
+  const child = spawn(process.execPath, ['--expose-gc', '--conditions=@gemloop/source', '--import', 'tsx', workerScript], {
     cwd: packageDirectory,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,6 +59,18 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
     });
   });
   return { child, executorId, output: () => output, exited };
+}
+
+/** The worker's heap in use after a full garbage collection (it prints it on SIGUSR2). */
+export async function workerHeap(worker: WorkerProcess): Promise<number> {
+  const before = worker.output().length;
+  worker.child.kill('SIGUSR2');
+  let match: RegExpExecArray | null = null;
+  await waitFor(() => {
+    match = /heap (\d+)\n/.exec(worker.output().slice(before));
+    return match !== null;
+  }, 'the worker to print its heap');
+  return Number((match as RegExpExecArray | null)?.[1]);
 }
 
 /** Stops a worker: SIGKILL (a crash) or SIGTERM (a graceful shutdown). */

@@ -62,6 +62,7 @@ const worker = await startDurableWorker({
   workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
   pollingIntervalMs: 200,
   takeover: { heartbeatMs: 300, deadAfterMs: 2000 },
+  approvalSweepMs: 500,
   logLevel: 'error',
   applicationVersion: 'test',
   ...(rate === undefined
@@ -69,6 +70,11 @@ const worker = await startDurableWorker({
     : { modelRateLimits: { [model]: { requests: Number(rate.split('/')[0]), periodMs: Number(rate.split('/')[1]) } } }),
 });
 
+// SIGUSR2: collect garbage and print the heap in use (the tests measure what paused runs keep).
+process.on('SIGUSR2', () => {
+  globalThis.gc?.();
+  process.stdout.write(`heap ${process.memoryUsage().heapUsed}\n`);
+});
 process.stdout.write(`ready ${worker.executorId}\n`);
 process.on('SIGTERM', () => {
   void worker.shutdown({ handOver: env['HAND_OVER'] === '1' }).then(() => process.exit(0));

@@ -4,6 +4,8 @@ import type {
   BeforeToolCallDecision,
   BeforeToolCallHook,
 } from '@gemloop/core';
+import type pg from 'pg';
+import { lookupApproval, markPaused } from './run-pauses.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 
 /**
@@ -39,13 +41,41 @@ export const approvalTopic = (toolCallId: string): string => `gemloop.approval:$
 /** DBOS event key of the list of pending approvals. @internal */
 export const PENDING_APPROVALS_KEY = 'gemloop.approvals';
 
+/** How a run pauses and resumes: the pauses table's pool and the DBOS client calls. @internal */
+export type RunPauser = {
+  pool: pg.Pool;
+  /** Stops the run's workflow (frees its queue slot); not a checkpoint of the run. */
+  stop(runId: string): Promise<void>;
+  /** Re-enqueues a stopped run; not a checkpoint of the run. */
+  resume(runId: string): Promise<void>;
+};
+
+/**
+ * Thrown from the approval hook when the run paused: the run's workflow is stopped and this
+ * execution ends without writing anything more (the run workflow sees `paused(runId)`).
+ * @internal
+ */
+export class RunPausedSignal extends Error {
+  readonly runId: string;
+  constructor(runId: string) {
+    super(`Run "${runId}" paused for approval.`);
+    this.runId = runId;
+    this.name = 'RunPausedSignal';
+  }
+}
+
 /**
  * The `beforeToolCall` of a durable agent: the definition's own hook first (its deny or modify
- * wins), then, for a call that needs approval, a durable wait: the call is published as pending
- * (`DBOS.setEvent`), the run's events are flushed (so a watcher sees the call), and the workflow
- * waits on `DBOS.recv` for the decision (a checkpointed wait with a deadline: a worker that dies
- * is replaced by one that waits for the same message, and a decision sent while no worker runs
- * the run is kept until one receives it).
+ * wins), then, for a call that needs approval, a durable pause: the call is published as pending
+ * (`DBOS.setEvent`), the run's events are flushed (so a watcher sees the call), and, when no
+ * decision is there yet, the run's workflow is stopped (cancelled, which frees its queue slot and
+ * its worker's memory; the row in `gemloop.approvals` says it is paused, not cancelled) and this
+ * execution ends. `approve()` records the decision and re-enqueues the run (`resumeWorkflow`);
+ * a worker replays it from its recorded steps, finds the decision here and records it in a step.
+ *
+ * None of the pause's own operations is a DBOS checkpoint of the run, so the replay's steps line
+ * up with the first execution's: the replay records the decision where the first execution
+ * stopped.
  * @internal
  */
 export function createApprovalHook({
@@ -53,20 +83,34 @@ export function createApprovalHook({
   userHook,
   timeoutMs,
   flush,
+  pauser,
 }: {
   needsApproval: NeedsApproval | undefined;
   userHook: BeforeToolCallHook | undefined;
   timeoutMs: number;
   flush: () => Promise<void>;
-}): BeforeToolCallHook | undefined {
-  if (needsApproval === undefined) return userHook;
+  pauser: RunPauser;
+}): {
+  hook: BeforeToolCallHook | undefined;
+  /** Whether the run paused in this execution. */
+  paused(runId: string): boolean;
+  /** Drops what this process keeps of a run whose execution ended. */
+  forget(runId: string): void;
+} {
+  // Pending calls per run, re-published whole on each change (one event key lists them).
+  const pendingByRun = new Map<string, PendingApproval[]>();
+  const pausedRuns = new Set<string>();
+  const forget = (runId: string): void => {
+    pendingByRun.delete(runId);
+    pausedRuns.delete(runId);
+  };
+  const paused = (runId: string): boolean => pausedRuns.has(runId);
+  if (needsApproval === undefined) return { hook: userHook, paused, forget };
   const needs =
     typeof needsApproval === 'function'
       ? needsApproval
       : (call: { toolName: string }): boolean => needsApproval.includes(call.toolName);
-  // Pending calls per run, re-published whole on each change (one event key lists them).
-  const pendingByRun = new Map<string, PendingApproval[]>();
-  return async (context: BeforeToolCallContext): Promise<BeforeToolCallDecision> => {
+  const hook = async (context: BeforeToolCallContext): Promise<BeforeToolCallDecision> => {
     const own = await userHook?.(context);
     if (own !== undefined && own !== null && typeof own === 'object' && own.type !== 'approve')
       return own;
@@ -87,9 +131,22 @@ export function createApprovalHook({
     await DBOS.setEvent(approvalTopic(context.toolCallId), { status: 'pending', ...pending });
     await DBOS.setEvent(PENDING_APPROVALS_KEY, list);
     await DBOS.runStep(flush, { name: 'gemloop.approval-request' });
-    const decision = await DBOS.recv<ApprovalDecision>(approvalTopic(context.toolCallId), {
-      timeoutSeconds: timeoutMs / 1000,
-    });
+    const found = await lookupApproval(pauser.pool, runId, context.toolCallId, timeoutMs);
+    if (found.type === 'none') {
+      // Stop first, then say "paused": an approver that sees "paused" resumes a stopped run,
+      // never one still running here.
+      await pauser.stop(runId);
+      const state = await markPaused(pauser.pool, runId, context.toolCallId);
+      // A decision (or the deadline) came while it stopped: nobody else resumes it.
+      if (state === 'resume') await pauser.resume(runId);
+      pausedRuns.add(runId);
+      throw new RunPausedSignal(runId);
+    }
+    const decision = await DBOS.runStep(
+      async (): Promise<ApprovalDecision | null> =>
+        found.type === 'decided' ? found.decision : null,
+      { name: 'gemloop.approval-decision' },
+    );
     list.splice(list.indexOf(pending), 1);
     if (list.length === 0) pendingByRun.delete(runId);
     await DBOS.setEvent(approvalTopic(context.toolCallId), {
@@ -107,4 +164,5 @@ export function createApprovalHook({
     if (decision.type === 'edit') return { type: 'modify', args: decision.args };
     return { type: 'approve' };
   };
+  return { hook, paused, forget };
 }

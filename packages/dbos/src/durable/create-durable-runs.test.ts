@@ -11,12 +11,15 @@ function backendWith(batches: EventBatch[]): RunsBackend {
     throw new Error('not used by this test');
   };
   return {
+    pool: undefined as never,
+    resume: unused,
     readStream: async function* () {
       yield* batches;
     },
     enqueue: unused,
     getResult: unused,
-    getStatus: unused,
+    // A run the database does not know ends the read once its stream is drained.
+    getStatus: async () => undefined,
     getEvent: unused,
     send: unused,
     cancel: unused,

@@ -1,5 +1,6 @@
 import { DBOSClient, type WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
+import pg from 'pg';
 import { ApprovalNotPendingError } from '../errors/approval-not-pending-error.ts';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { DurableRunError } from '../errors/durable-run-error.ts';
@@ -20,6 +21,7 @@ import {
   RUNS_QUEUE,
 } from './durable-run-types.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from './run-events.ts';
+import { markCancelled, migrateRunPauses, recordDecision, waitingRuns } from './run-pauses.ts';
 
 /** Options of {@link createDurableRuns}. */
 export type CreateDurableRunsOptions = {
@@ -104,7 +106,15 @@ export async function createDurableRuns({
     applicationName: appName,
   });
   const polling = pollingIntervalMs === undefined ? {} : { pollingIntervalMs };
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  pool.on('error', () => {});
+  await migrateRunPauses(pool);
   return createRunsApi({
+    pool,
+    resume: async (runId) => {
+      await client.resumeWorkflow(runId, { queueName: RUNS_QUEUE });
+    },
+    ...(pollingIntervalMs === undefined ? {} : { pollingIntervalMs }),
     enqueue: async (agent, runId, input) => {
       await client.enqueue(
         { workflowName: RUN_WORKFLOW, queueName: RUNS_QUEUE, workflowID: runId },
@@ -115,22 +125,31 @@ export async function createDurableRuns({
     getResult: (runId) => client.retrieveWorkflow<DurableRunResult>(runId).getResult(polling),
     getStatus: async (runId) =>
       (await client.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
-    readStream: (runId) =>
-      client.readStream<EventBatch>(runId, EVENTS_STREAM_KEY, { offset: 0, ...polling }),
+    readStream: (runId, offset) =>
+      client.readStream<EventBatch>(runId, EVENTS_STREAM_KEY, { offset, ...polling }),
     getEvent: (runId, key) => client.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => client.send(runId, message, topic, key),
     cancel: (runId) => client.cancelWorkflow(runId),
     listWorkflows: (input) => client.listWorkflows(input),
-    close: () => client.destroy(),
+    close: async () => {
+      await pool.end().catch(() => {});
+      await client.destroy();
+    },
   });
 }
 
 /** The DBOS operations the runs API needs, from a client or from a launched worker. @internal */
 export type RunsBackend = {
+  /** The pool of `gemloop.approvals` (paused runs). */
+  pool: pg.Pool;
+  /** Re-enqueues a paused run. */
+  resume(runId: string): Promise<void>;
+  /** How often waits across a pause poll. @defaultValue 1000 */
+  pollingIntervalMs?: number | undefined;
   enqueue(agent: string, runId: string, input: DurableRunInput): Promise<void>;
   getResult(runId: string): Promise<DurableRunResult>;
   getStatus(runId: string): Promise<WorkflowStatus | undefined>;
-  readStream(runId: string): AsyncGenerator<EventBatch, void, unknown>;
+  readStream(runId: string, offset: number): AsyncGenerator<EventBatch, void, unknown>;
   getEvent<T>(runId: string, key: string): Promise<T | null>;
   send(runId: string, message: unknown, topic: string, idempotencyKey: string): Promise<void>;
   cancel(runId: string): Promise<void>;
@@ -140,16 +159,31 @@ export type RunsBackend = {
 
 /** @internal */
 export function createRunsApi(backend: RunsBackend): DurableRuns {
-  const toStatus = (workflow: WorkflowStatus): DurableRunStatus => ({
-    runId: workflow.workflowID,
-    status: workflow.status as DurableRunStatusName,
-    agent: typeof workflow.input?.[0] === 'string' ? workflow.input[0] : undefined,
-    executorId: workflow.executorId,
-    createdAt: workflow.createdAt,
-    updatedAt: workflow.updatedAt,
-    dequeuedAt: workflow.dequeuedAt,
-    completedAt: workflow.completedAt,
-  });
+  const pollMs = backend.pollingIntervalMs ?? 1000;
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  // A run paused for approval is a CANCELLED workflow with a waiting call (and no cancel by a
+  // person): it is reported as PENDING, with `awaitingApproval`.
+  const toStatus = (workflow: WorkflowStatus, waiting: ReadonlySet<string>): DurableRunStatus => {
+    const paused = workflow.status === 'CANCELLED' && waiting.has(workflow.workflowID);
+    return {
+      runId: workflow.workflowID,
+      status: paused ? 'PENDING' : (workflow.status as DurableRunStatusName),
+      awaitingApproval: paused || waiting.has(workflow.workflowID),
+      agent: typeof workflow.input?.[0] === 'string' ? workflow.input[0] : undefined,
+      executorId: paused ? undefined : workflow.executorId,
+      createdAt: workflow.createdAt,
+      updatedAt: workflow.updatedAt,
+      dequeuedAt: workflow.dequeuedAt,
+      completedAt: paused ? undefined : workflow.completedAt,
+    };
+  };
+  const statusOf = async (runId: string): Promise<DurableRunStatus | undefined> => {
+    const workflow = await backend.getStatus(runId);
+    if (workflow === undefined) return undefined;
+    return toStatus(workflow, await waitingRuns(backend.pool, [runId]));
+  };
+  const isOver = (status: DurableRunStatus | undefined): boolean =>
+    status === undefined || !['PENDING', 'ENQUEUED', 'DELAYED'].includes(status.status);
   return {
     async start(agent, { runId = crypto.randomUUID(), input, history, historyModel }) {
       if (typeof agent !== 'string' || agent === '') {
@@ -165,44 +199,57 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       return { runId };
     },
     async result(runId) {
-      const status = await backend.getStatus(runId);
-      if (status === undefined) {
+      if ((await backend.getStatus(runId)) === undefined) {
         throw new DurableRunError({
           message: `No durable run has the id "${runId}".`,
           runId,
           status: 'NOT_FOUND',
         });
       }
-      try {
-        return await backend.getResult(runId);
-      } catch (error) {
-        const now = (await backend.getStatus(runId))?.status ?? 'ERROR';
-        throw new DurableRunError({
-          message: `Durable run "${runId}" ended with status ${now}: ${error instanceof Error ? error.message : String(error)}`,
-          runId,
-          status: now,
-          cause: error,
-        });
+      while (true) {
+        try {
+          return await backend.getResult(runId);
+        } catch (error) {
+          const now = await statusOf(runId);
+          // Paused for approval (its workflow stopped), or resumed since: wait on.
+          if (!isOver(now)) {
+            await sleep(pollMs);
+            continue;
+          }
+          const status = now?.status ?? 'ERROR';
+          throw new DurableRunError({
+            message: `Durable run "${runId}" ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
+            runId,
+            status,
+            cause: error,
+          });
+        }
       }
     },
-    async status(runId) {
-      const workflow = await backend.getStatus(runId);
-      return workflow === undefined ? undefined : toStatus(workflow);
-    },
+    status: statusOf,
     events(runId, { offset = 0 } = {}) {
       return {
         async *[Symbol.asyncIterator]() {
           let next = offset;
-          for await (const batch of backend.readStream(runId)) {
-            for (let index = 0; index < batch.events.length; index++) {
-              const eventIndex = batch.from + index;
-              // Entries may overlap (a step re-run after a crash writes its events again).
-              if (eventIndex < next) continue;
-              const event = batch.events[index];
-              if (event === undefined) continue;
-              next = eventIndex + 1;
-              yield { offset: eventIndex, event };
+          // Stream entries read so far: a read ends when the run's workflow stops (also when it
+          // pauses for approval); the next read, once it runs again, starts after them.
+          let entries = 0;
+          while (true) {
+            for await (const batch of backend.readStream(runId, entries)) {
+              entries++;
+              for (let index = 0; index < batch.events.length; index++) {
+                const eventIndex = batch.from + index;
+                // Entries may overlap (a step re-run after a crash writes its events again).
+                if (eventIndex < next) continue;
+                const event = batch.events[index];
+                if (event === undefined) continue;
+                next = eventIndex + 1;
+                yield { offset: eventIndex, event };
+              }
             }
+            const now = await statusOf(runId);
+            if (isOver(now)) return;
+            await sleep(pollMs);
           }
         },
       };
@@ -213,38 +260,57 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     async approve(runId, toolCallId, decision) {
       checkDecision(decision);
       const state = await backend.getEvent<{ status: string }>(runId, approvalTopic(toolCallId));
-      if (state?.status !== 'pending') {
+      const refuse = (why: 'unknown' | 'decided' | 'timed-out' | 'cancelled'): never => {
         throw new ApprovalNotPendingError({
           message:
-            state === null
+            why === 'unknown'
               ? `Run "${runId}" has no call "${toolCallId}" waiting for approval (pendingApprovals() lists those that do).`
-              : `The call "${toolCallId}" of run "${runId}" does not wait for approval any more (${state.status}).`,
+              : `The call "${toolCallId}" of run "${runId}" does not wait for approval any more (${why}).`,
           runId,
           toolCallId,
-          state:
-            state === null ? 'unknown' : state.status === 'timed-out' ? 'timed-out' : 'decided',
+          state: why,
         });
-      }
-      // The idempotency key makes a second decision for the same call a no-op: the first wins.
-      await backend.send(
-        runId,
-        decision,
-        approvalTopic(toolCallId),
-        `${runId}:${toolCallId}:approval`,
-      );
+      };
+      if (state === null) refuse('unknown');
+      if (state?.status !== 'pending')
+        refuse(state?.status === 'timed-out' ? 'timed-out' : 'decided');
+      if (isOver(await statusOf(runId))) refuse('cancelled');
+      const recorded = await recordDecision(backend.pool, runId, toolCallId, decision);
+      // The first decision wins; a second one for the same call changes nothing.
+      if (recorded === undefined) refuse('decided');
+      // The run stopped to wait: it goes back on the queue, any worker replays it.
+      if (recorded?.paused === true) await backend.resume(runId);
     },
-    cancel: (runId) => backend.cancel(runId),
+    async cancel(runId) {
+      await markCancelled(backend.pool, runId);
+      await backend.cancel(runId);
+    },
     async list({ status, limit } = {}) {
+      const wanted =
+        status === undefined ? undefined : typeof status === 'string' ? [status] : [...status];
+      // Paused runs are CANCELLED workflows reported as PENDING: ask DBOS for both.
+      const asked =
+        wanted === undefined
+          ? undefined
+          : wanted.includes('PENDING') && !wanted.includes('CANCELLED')
+            ? [...wanted, 'CANCELLED' as const]
+            : wanted;
       const workflows = await backend.listWorkflows({
         workflowName: RUN_WORKFLOW,
-        ...(status === undefined
-          ? {}
-          : { status: (typeof status === 'string' ? status : [...status]) as never }),
-        ...(limit === undefined ? {} : { limit }),
+        ...(asked === undefined ? {} : { status: asked as never }),
+        // Filtered below, so the limit too.
+        ...(limit === undefined || asked !== undefined ? {} : { limit }),
         sortDesc: true,
         loadInput: true,
       });
-      return workflows.map(toStatus);
+      const waiting = await waitingRuns(
+        backend.pool,
+        workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
+      );
+      const statuses = workflows
+        .map((workflow) => toStatus(workflow, waiting))
+        .filter((run) => wanted === undefined || wanted.includes(run.status));
+      return limit === undefined ? statuses : statuses.slice(0, limit);
     },
     close: () => backend.close(),
   };

@@ -42,6 +42,12 @@ export type DurableRunStatusName =
 export type DurableRunStatus = {
   runId: string;
   status: DurableRunStatusName;
+  /**
+   * The run waits for a decision on a call (`approve()`). A paused run holds no worker and no
+   * queue slot; its status is `PENDING` (DBOS's own status of its workflow is `CANCELLED` until
+   * a decision re-enqueues it).
+   */
+  awaitingApproval: boolean;
   agent: string | undefined;
   /** The worker (DBOS executor id) that runs or ran it. */
   executorId: string | undefined;

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { DBOS } from '@dbos-inc/dbos-sdk';
+import { DBOS, DBOSClient, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import {
   type AgentEvent,
   type CallOptions,
@@ -10,7 +10,7 @@ import {
 } from '@gemloop/core';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
-import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS } from './approvals.ts';
+import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from './approvals.ts';
 import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
 import {
@@ -26,6 +26,7 @@ import {
 import { toDurableTool } from './durable-tool.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
 import { EVENTS_STREAM_KEY, flushRunEvents, type RunEventBuffer } from './run-events.ts';
+import { claimRunsToResume, migrateRunPauses } from './run-pauses.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
 
@@ -73,6 +74,11 @@ export type StartDurableWorkerOptions = {
   takeover?: TakeoverOptions | false | undefined;
   /** How long a call waits for approval before it is denied. @defaultValue 7 days */
   approvalTimeoutMs?: number | undefined;
+  /**
+   * How often this worker looks for paused runs whose approval timed out (and resumes them, to
+   * deny the call). @defaultValue 5000
+   */
+  approvalSweepMs?: number | undefined;
   /** DBOS's own log level (it logs to the console). @defaultValue `'warn'` */
   logLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
   /**
@@ -122,6 +128,7 @@ export async function startDurableWorker({
   pollingIntervalMs = 1000,
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
+  approvalSweepMs = 5000,
   logLevel = 'warn',
   applicationVersion,
 }: StartDurableWorkerOptions): Promise<DurableWorker> {
@@ -144,6 +151,20 @@ export async function startDurableWorker({
     missingDatabaseOk: true,
   });
 
+  // Created before the agents (their approval hooks pause runs through them), connected lazily.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  pool.on('error', () => {});
+  // A DBOS client, not DBOS's static API, stops and resumes a run from inside it: the static
+  // calls made in a workflow are checkpoints of it, which a replay would not make again.
+  let dbosClient: DBOSClient | undefined;
+  const pauser: RunPauser = {
+    pool,
+    stop: (runId) => (dbosClient as DBOSClient).cancelWorkflow(runId),
+    resume: async (runId) => {
+      await (dbosClient as DBOSClient).resumeWorkflow(runId, { queueName: RUNS_QUEUE });
+    },
+  };
+
   const buffers = new Map<string, RunEventBuffer>();
   const flushCurrent = async (): Promise<void> => {
     const runId = DBOS.workflowID;
@@ -158,6 +179,7 @@ export async function startDurableWorker({
     agent: ReturnType<typeof createAgent>;
     calls: ReturnType<typeof createModelCalls>;
     callOptions: CallOptions | undefined;
+    approvals: ReturnType<typeof createApprovalHook>;
   };
   const prepared = new Map<string, Prepared>();
 
@@ -212,20 +234,22 @@ export async function startDurableWorker({
               before: flushCurrent,
             }),
     });
+    const approvals = createApprovalHook({
+      needsApproval,
+      userHook: agentOptions.beforeToolCall,
+      timeoutMs: approvalTimeoutMs,
+      flush: flushCurrent,
+      pauser,
+    });
     const agent = createAgent({
       ...agentOptions,
       gemini,
       tools: agentOptions.tools?.map((tool) => toDurableTool(tool, flushCurrent)),
-      beforeToolCall: createApprovalHook({
-        needsApproval,
-        userHook: agentOptions.beforeToolCall,
-        timeoutMs: approvalTimeoutMs,
-        flush: flushCurrent,
-      }),
+      beforeToolCall: approvals.hook,
       // One call at a time: the steps' order is then the calls' order, the same in every replay.
       toolConcurrency: 1,
     });
-    prepared.set(name, { agent, calls, callOptions: agentOptions.callOptions });
+    prepared.set(name, { agent, calls, callOptions: agentOptions.callOptions, approvals });
   }
 
   const runWorkflow = DBOS.registerWorkflow(
@@ -253,11 +277,16 @@ export async function startDurableWorker({
         await finish();
         return toJsonSafe(result);
       } catch (error) {
+        // Paused for approval: the workflow is stopped (CANCELLED, its slot free) and this
+        // execution ends here, writing nothing (no stream close: the run goes on when resumed).
+        // DBOS treats its own cancellation error as "stopped", not as the run's failure.
+        if (entry.approvals.paused(runId)) throw new DBOSErrors.DBOSWorkflowCancelledError(runId);
         // Whatever happened before the failure reaches the watchers; the failure is the run's.
         await finish().catch(() => {});
         throw error;
       } finally {
         buffers.delete(runId);
+        entry.approvals.forget(runId);
       }
     },
     { name: RUN_WORKFLOW },
@@ -273,6 +302,11 @@ export async function startDurableWorker({
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
   });
   await migrateSystemDatabase(databaseUrl);
+  await migrateRunPauses(pool);
+  dbosClient = await DBOSClient.create({
+    systemDatabaseUrl: databaseUrl,
+    applicationName: appName,
+  });
   await DBOS.launch();
   await DBOS.registerQueue(RUNS_QUEUE, {
     workerConcurrency,
@@ -290,8 +324,6 @@ export async function startDurableWorker({
     });
   }
 
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  pool.on('error', () => {});
   const liveness =
     takeover === false
       ? undefined
@@ -307,7 +339,26 @@ export async function startDurableWorker({
             ),
         });
 
+  // Paused runs whose approval timed out are resumed, to deny the call; runs whose resume never
+  // came (a process died in between) too. Each is claimed once, by one worker.
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweepTimer = setInterval(() => {
+    sweeping = sweeping
+      .then(async () => {
+        for (const runId of await claimRunsToResume(pool, { staleMs: 2 * approvalSweepMs }))
+          await pauser.resume(runId);
+      })
+      .catch((error: unknown) =>
+        DBOS.logger.warn(
+          `gemloop approvals: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  }, approvalSweepMs);
+  sweepTimer.unref();
+
   const runs = createRunsApi({
+    pool,
+    resume: pauser.resume,
     enqueue: async (agent, runId, input) => {
       await DBOS.startWorkflow(runWorkflow, { workflowID: runId, queueName: RUNS_QUEUE })(
         agent,
@@ -320,8 +371,8 @@ export async function startDurableWorker({
       DBOS.getResult<DurableRunResult>(runId, { pollingIntervalMs }) as Promise<DurableRunResult>,
     getStatus: async (runId) =>
       (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
-    readStream: (runId) =>
-      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset: 0, pollingIntervalMs }),
+    readStream: (runId, offset) =>
+      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs }),
     getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
     cancel: (runId) => DBOS.cancelWorkflow(runId),
@@ -333,8 +384,11 @@ export async function startDurableWorker({
     executorId,
     runs,
     async shutdown({ handOver = false } = {}) {
+      clearInterval(sweepTimer);
+      await sweeping;
       await liveness?.stop({ dead: handOver });
       await pool.end().catch(() => {});
+      await dbosClient?.destroy().catch(() => {});
       await DBOS.shutdown();
     },
   };
