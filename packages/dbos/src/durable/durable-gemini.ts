@@ -61,6 +61,7 @@ export function createModelCalls(inner: Gemini): {
   stream(
     request: GenerateContentRequest,
     options?: CallOptions,
+    onChunk?: (chunk: GenerateContentResponse) => void,
   ): Promise<GenerateContentResponse[]>;
 } {
   const withDurableWaits = (options: CallOptions | undefined): CallOptions => ({
@@ -69,10 +70,11 @@ export function createModelCalls(inner: Gemini): {
   });
   return {
     generate: (request, options) => inner.generateContent(request, withDurableWaits(options)),
-    async stream(request, options) {
+    async stream(request, options, onChunk) {
       const chunks: GenerateContentResponse[] = [];
       for await (const chunk of inner.streamGenerateContent(request, withDurableWaits(options))) {
         chunks.push(chunk);
+        onChunk?.(chunk);
       }
       return chunks;
     },

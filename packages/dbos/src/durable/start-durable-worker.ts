@@ -25,7 +25,14 @@ import {
 } from './durable-run-types.ts';
 import { toDurableTool } from './durable-tool.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
-import { EVENTS_STREAM_KEY, flushRunEvents, type RunEventBuffer } from './run-events.ts';
+import {
+  DEFAULT_EVENT_BATCHING,
+  EVENTS_STREAM_KEY,
+  type EventBatching,
+  flushRunEvents,
+  type RunEventBuffer,
+  startDeltaPreview,
+} from './run-events.ts';
 import { claimRunsToResume, migrateRunPauses } from './run-pauses.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
@@ -79,6 +86,12 @@ export type StartDurableWorkerOptions = {
    * deny the call). @defaultValue 5000
    */
   approvalSweepMs?: number | undefined;
+  /**
+   * How a streamed answer's text reaches other processes while it is written: its deltas are
+   * written in batches, at most one write per `batchMs` (or at once for `batchSize` deltas).
+   * @defaultValue `{ batchMs: 200, batchSize: 64 }`
+   */
+  eventBatching?: Partial<EventBatching> | undefined;
   /** DBOS's own log level (it logs to the console). @defaultValue `'warn'` */
   logLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
   /**
@@ -129,6 +142,7 @@ export async function startDurableWorker({
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
   approvalSweepMs = 5000,
+  eventBatching: eventBatchingOption,
   logLevel = 'warn',
   applicationVersion,
 }: StartDurableWorkerOptions): Promise<DurableWorker> {
@@ -165,7 +179,31 @@ export async function startDurableWorker({
     },
   };
 
+  const eventBatching: EventBatching = { ...DEFAULT_EVENT_BATCHING, ...eventBatchingOption };
   const buffers = new Map<string, RunEventBuffer>();
+  const currentBuffer = (): RunEventBuffer | undefined => {
+    const runId = DBOS.workflowID;
+    return runId === undefined ? undefined : buffers.get(runId);
+  };
+  // A streamed call of a run (not a rate-limited one: that is a child workflow with its own
+  // stream) writes its text deltas while the answer is written, in batches.
+  const streamWithPreview = async (
+    stream: (
+      onChunk: (chunk: GenerateContentResponse) => void,
+    ) => Promise<GenerateContentResponse[]>,
+  ): Promise<GenerateContentResponse[]> => {
+    const buffer = currentBuffer();
+    const preview = buffer === undefined ? undefined : startDeltaPreview(buffer, eventBatching);
+    if (preview === undefined) return stream(() => {});
+    try {
+      const chunks = await stream((chunk) => preview.push(chunk));
+      await preview.stop();
+      return chunks;
+    } catch (error) {
+      await preview.abandon();
+      throw error;
+    }
+  };
   const flushCurrent = async (): Promise<void> => {
     const runId = DBOS.workflowID;
     const buffer = runId === undefined ? undefined : buffers.get(runId);
@@ -230,7 +268,7 @@ export async function startDurableWorker({
           ? (viaQueue('stream', request) as Promise<GenerateContentResponse[]>)
           : callModelStep<GenerateContentResponse[]>({
               name: 'gemloop.model:stream',
-              call: () => calls.stream(request, options),
+              call: () => streamWithPreview((onChunk) => calls.stream(request, options, onChunk)),
               before: flushCurrent,
             }),
     });
