@@ -57,6 +57,17 @@ const pay = defineTool({
 });
 const model = 'gemini-3-flash-preview';
 
+// A streamed answer: 8-character chunks 20 ms apart, ~3 s of text, to count the event writes a
+// watcher's text costs (the deltas are written in batches while the answer is written).
+const ANSWER = Array.from({ length: 150 }, (_, index) => `word${index} `).join('');
+const writerFake = createFakeGemini({
+  script: () => turn.text(ANSWER),
+  chunkSize: 8,
+  chunkDelayMs: 20,
+});
+await writerFake.listen();
+const writerGemini = createGemini({ apiKey: 'bench', baseUrl: writerFake.url });
+
 const postgres = await startEmbeddedPostgres({
   databaseUrl: process.env['DATABASE_URL'],
   ...(noFsync ? { settings: { synchronous_commit: 'off' } } : {}),
@@ -71,6 +82,16 @@ const rowsWritten = async (): Promise<number> => {
     'SELECT tup_inserted + tup_updated + tup_deleted AS written FROM pg_stat_database WHERE datname = current_database()',
   );
   return Number(rows[0]?.written ?? 0);
+};
+
+// Rows written per table of the system database (to tell what the rows are).
+const tableWrites = async (): Promise<Map<string, number>> => {
+  await stats.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await stats.query<{ name: string; written: string }>(
+    `SELECT schemaname || '.' || relname AS name, n_tup_ins + n_tup_upd + n_tup_del AS written
+     FROM pg_stat_user_tables WHERE schemaname IN ('dbos', 'gemloop') ORDER BY 1`,
+  );
+  return new Map(rows.map((row) => [row.name, Number(row.written)]));
 };
 
 // One Postgres round trip from this process, for scale (the machine may be shared and loaded).
@@ -91,6 +112,7 @@ const worker = await startDurableWorker({
   agents: {
     bench: { gemini, model, tools: [work] },
     approver: { gemini, model, tools: [pay], needsApproval: ['pay'] },
+    writer: { gemini: writerGemini, model },
   },
   workerConcurrency: PAUSED + 10,
   pollingIntervalMs: 50,
@@ -110,6 +132,7 @@ await worker.runs.start('bench', { runId: 'warm-up', input: 'warm up' });
 await worker.runs.result('warm-up');
 const queriesBefore = queries;
 const writtenBefore = await rowsWritten();
+const tablesBefore = await tableWrites();
 started = performance.now();
 for (let index = 0; index < RUNS; index++) {
   const { runId } = await worker.runs.start('bench', {
@@ -129,6 +152,23 @@ for (let index = 0; index < RUNS; index++) {
 const durableQueries = queries - queriesBefore;
 const durableWritten = (await rowsWritten()) - writtenBefore;
 const durableMsPerStep = executionMs / RUNS / STEPS;
+
+const tablesAfter = await tableWrites();
+
+// The streamed answer: stream entries written while it was written, per second of answer.
+await worker.runs.start('writer', { runId: 'streamed', input: 'write' });
+await worker.runs.result('streamed');
+const { rows: streamRows } = await stats.query<{ entries: string }>(
+  `SELECT count(*) AS entries FROM dbos.streams WHERE workflow_uuid = 'streamed'`,
+);
+const { rows: stepRows } = await stats.query<{ started: string; completed: string }>(
+  `SELECT started_at_epoch_ms AS started, completed_at_epoch_ms AS completed
+   FROM dbos.operation_outputs WHERE workflow_uuid = 'streamed' AND function_name = 'gemloop.model:stream'`,
+);
+const answerSeconds =
+  (Number(stepRows[0]?.completed ?? 0) - Number(stepRows[0]?.started ?? 0)) / 1000;
+// The entries: batches of the answer's deltas, the events before and after it, the close.
+const streamEntries = Number(streamRows[0]?.entries ?? 0);
 const endToEndMsPerStep = durableMs / RUNS / STEPS;
 
 // Paused runs: each waits for approval in its worker.
@@ -162,6 +202,11 @@ const rows = [
   ['Postgres rows written per step', '0', (durableWritten / RUNS / STEPS).toFixed(1)],
   ['heap per paused run (waiting for approval)', '', `${(heapPerPaused / 1024).toFixed(1)} KiB`],
   ['one Postgres round trip (SELECT 1, median)', '', roundTripMs.toFixed(2)],
+  [
+    `streamed answer (${answerSeconds.toFixed(1)} s): stream writes, per s`,
+    '',
+    `${streamEntries}, ${(streamEntries / Math.max(answerSeconds, 0.001)).toFixed(1)}/s`,
+  ],
 ];
 console.log(
   `durable vs plain, ${RUNS} runs x ${STEPS} steps${quick ? ' (quick)' : ''}${globalThis.gc ? '' : ' (run with --expose-gc for the heap figure)'}`,
@@ -171,8 +216,21 @@ for (const row of rows)
     `| ${row.map((cell, index) => (index === 0 ? cell.padEnd(52) : cell.padStart(8))).join(' | ')} |`,
   );
 
+console.log('rows written per step, by table (the durable runs above):');
+for (const [name, after] of tablesAfter) {
+  const perStep = (after - (tablesBefore.get(name) ?? 0)) / RUNS / STEPS;
+  if (perStep > 0) console.log(`  ${name}: ${perStep.toFixed(2)}`);
+}
+console.log(
+  `load average: ${(await import('node:os'))
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')}`,
+);
+
 for (let index = 0; index < PAUSED; index++) await worker.runs.cancel(`paused-${index}`);
 await worker.shutdown();
 await stats.end();
 await fake.close();
+await writerFake.close();
 await postgres.stop();

@@ -36,7 +36,11 @@ type ToolOutcome = { ok: true; value: unknown } | { ok: false; name: string; mes
  * and message both times), so the agent answers the model identically.
  * @internal
  */
-export function toDurableTool(tool: AnyTool, flush: () => Promise<void>): AnyTool {
+export function toDurableTool(
+  tool: AnyTool,
+  /** Runs the step body (with the run's timed event writes). */
+  wrap: <T>(body: () => Promise<T>) => Promise<T>,
+): AnyTool {
   if (!isFunctionTool(tool)) return tool;
   // A new object whose prototype is the tool: parseArgs, declaration and the rest stay the tool's.
   const durable: FunctionTool<unknown, unknown> = Object.create(tool);
@@ -47,21 +51,21 @@ export function toDurableTool(tool: AnyTool, flush: () => Promise<void>): AnyToo
       if (runId === undefined || !DBOS.isInWorkflow()) return tool.execute(args, context);
       const idempotencyKey = `${runId}:${context.toolCallId}`;
       const outcome: ToolOutcome = await DBOS.runStep(
-        async (): Promise<ToolOutcome> => {
-          await flush();
-          try {
-            const value = await tool.execute(args, {
-              ...context,
-              runId,
-              idempotencyKey,
-            } as DurableToolContext);
-            return { ok: true, value: value === undefined ? null : value };
-          } catch (error) {
-            return error instanceof Error
-              ? { ok: false, name: error.name, message: error.message }
-              : { ok: false, name: 'Error', message: String(error) };
-          }
-        },
+        (): Promise<ToolOutcome> =>
+          wrap(async (): Promise<ToolOutcome> => {
+            try {
+              const value = await tool.execute(args, {
+                ...context,
+                runId,
+                idempotencyKey,
+              } as DurableToolContext);
+              return { ok: true, value: value === undefined ? null : value };
+            } catch (error) {
+              return error instanceof Error
+                ? { ok: false, name: error.name, message: error.message }
+                : { ok: false, name: 'Error', message: String(error) };
+            }
+          }),
         { name: `gemloop.tool:${tool.name}` },
       );
       if (outcome.ok) return outcome.value;

@@ -16,31 +16,90 @@ export type EventBatch = { from: number; events: AgentEvent<unknown>[] };
 /** The events of one run in this process. @internal */
 export type RunEventBuffer = {
   events: AgentEvent<unknown>[];
-  /** How many of `events` this process has written. */
+  /** How many of `events` this process has written (or queued to write). */
   written: number;
+  /** When this process last queued a write (`Date.now()`). */
+  lastWriteAt: number;
+  /** The writes, one after another: entries reach the stream in index order. */
+  writing: Promise<void>;
 };
+
+/** A new, empty buffer. @internal */
+export function createRunEventBuffer(): RunEventBuffer {
+  return { events: [], written: 0, lastWriteAt: 0, writing: Promise.resolve() };
+}
+
+/**
+ * Queues one stream entry: the events from `written` up to `upTo`, then `extra` (deltas of a
+ * call under way, which the agent emits later at the indices that follow). Synchronous up to
+ * the queueing, so concurrent writers of a run never reorder entries.
+ */
+function queueWrite(
+  buffer: RunEventBuffer,
+  extra: readonly AgentEvent<unknown>[] = [],
+  upTo: number = buffer.events.length,
+): void {
+  const from = buffer.written;
+  const head = from < upTo ? toJsonSafe(buffer.events.slice(from, upTo)) : [];
+  if (head.length === 0 && extra.length === 0) return;
+  const batch: EventBatch = { from, events: [...head, ...extra] };
+  buffer.written = from + batch.events.length;
+  buffer.lastWriteAt = Date.now();
+  buffer.writing = buffer.writing.then(() => DBOS.writeStream(EVENTS_STREAM_KEY, batch));
+}
+
+/** Lets in every event the agent emitted before now (see {@link flushRunEvents}). */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Writes the events not yet written by this process as one stream entry (one Postgres write).
  *
- * Called only from inside step bodies (model call, tool call, approval request, end of run):
- * a step body runs once per live execution and never during a replay, so writes follow the
- * recorded steps rather than the timing of the in-process event queue. A batch can repeat
- * events (a step that crashed after writing, or the first live step after a takeover, which
- * writes everything the replay re-emitted); indices make the reader skip them.
+ * Called only from inside step bodies (approval request, end of run, and the timed writes of
+ * {@link withTimedFlush}): a step body runs once per live execution and never during a replay,
+ * so writes follow the recorded steps rather than the timing of the in-process event queue. A
+ * batch can repeat events (a step that crashed after writing, or the first live step after a
+ * takeover, which writes everything the replay re-emitted); indices make the reader skip them.
  * @internal
  */
 export async function flushRunEvents(buffer: RunEventBuffer): Promise<void> {
   // The run's events arrive through the agent stream's queue a few microtasks after the agent
   // emits them; one macrotask turn lets every event emitted before this step in.
-  await new Promise((resolve) => setImmediate(resolve));
-  if (buffer.written >= buffer.events.length) return;
-  const batch: EventBatch = {
-    from: buffer.written,
-    events: toJsonSafe(buffer.events.slice(buffer.written)),
-  };
-  buffer.written = buffer.events.length;
-  await DBOS.writeStream(EVENTS_STREAM_KEY, batch);
+  await settle();
+  queueWrite(buffer);
+  await buffer.writing;
+}
+
+/**
+ * Runs a step body (a model call, a tool call) and writes the run's pending events during it
+ * once they have waited `batchMs` since the last write: at once when they already have, else on
+ * a timer if the body is still running then. Pending events of a body that ends first go with a
+ * later step's write: a run of short steps writes about once per `batchMs`, not once per step,
+ * and a watcher sees each event at most ~`batchMs` after the worker emitted it (while the run
+ * runs; the run's end and an approval request write everything at once).
+ * @internal
+ */
+export async function withTimedFlush<T>(
+  buffer: RunEventBuffer | undefined,
+  batchMs: number,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (buffer === undefined) return body();
+  await settle();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = buffer.lastWriteAt + batchMs - Date.now();
+  if (wait <= 0) queueWrite(buffer);
+  else if (buffer.written < buffer.events.length) {
+    timer = setTimeout(() => {
+      timer = undefined;
+      queueWrite(buffer);
+    }, wait);
+  }
+  try {
+    return await body();
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    await buffer.writing;
+  }
 }
 
 /** How text deltas reach other processes while a streamed answer is written. */
@@ -56,17 +115,17 @@ export const DEFAULT_EVENT_BATCHING: EventBatching = { batchMs: 200, batchSize: 
 
 /**
  * Writes a streamed model call's text deltas while the call is under way, inside its step, in
- * batches (at most one write per `batchMs`, or at once for `batchSize` deltas).
+ * batches (one write per `batchMs`, or at once for `batchSize` deltas), with the run's events
+ * not yet written before them.
  *
  * The agent emits its events for a streamed call only once the step returns its chunks, so the
  * deltas are computed here as the agent will compute them (core's `emitDeltas`: one
  * `text-delta`, or `thought-delta`, per non-empty text part of the first candidate, in order)
- * and written at the indices the agent's events will have: right after the events the step's
- * flush wrote. `buffer.written` moves past them, so the next flush does not write them again;
- * the deltas not yet written when the call ends go with the next flush.
+ * and written at the indices the agent's events will have: right after the events emitted
+ * before the call. `buffer.written` moves past them, so no later write repeats them; the deltas
+ * not yet written when the call ends go with the next write.
  *
- * Returns `undefined` (no preview; the deltas go with the next flush) when the buffer has events
- * not yet written or no `step-start` to take the step number from.
+ * Returns `undefined` (no preview) when there is no `step-start` to take the step number from.
  * @internal
  */
 export function startDeltaPreview(
@@ -75,7 +134,7 @@ export function startDeltaPreview(
 ):
   | {
       push(chunk: GenerateContentResponse): void;
-      /** The call ended: pending deltas wait for the next flush. */
+      /** The call ended: pending deltas wait for the next write. */
       stop(): Promise<void>;
       /**
        * The call failed: the agent will not emit these deltas, so later events take their
@@ -85,7 +144,6 @@ export function startDeltaPreview(
     }
   | undefined {
   const base = buffer.events.length;
-  if (buffer.written !== base) return undefined;
   let stepNumber: number | undefined;
   for (let index = base - 1; index >= 0 && stepNumber === undefined; index--) {
     const event = buffer.events[index];
@@ -95,15 +153,16 @@ export function startDeltaPreview(
   const step = stepNumber;
   let pending: AgentEvent<unknown>[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let writing: Promise<void> = Promise.resolve();
   const write = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (pending.length === 0) return;
-    const batch: EventBatch = { from: buffer.written, events: pending };
-    buffer.written += pending.length;
+    queueWrite(buffer, pending, base);
     pending = [];
-    writing = writing.then(() => DBOS.writeStream(EVENTS_STREAM_KEY, batch));
+  };
+  const clear = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
   };
   return {
     push(chunk) {
@@ -118,20 +177,19 @@ export function startDeltaPreview(
         );
       }
       if (pending.length >= batchSize) write();
-      else if (pending.length > 0 && timer === undefined) timer = setTimeout(write, batchMs);
+      else if (pending.length > 0 && timer === undefined) {
+        timer = setTimeout(write, Math.max(0, buffer.lastWriteAt + batchMs - Date.now()));
+      }
     },
     async stop() {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      // Left for the next flush: it writes them with the events that follow, in one write.
-      await writing;
+      clear();
+      await buffer.writing;
     },
     async abandon() {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      clear();
       pending = [];
-      await writing.catch(() => {});
-      buffer.written = base;
+      await buffer.writing.catch(() => {});
+      if (buffer.written > base) buffer.written = base;
     },
   };
 }

@@ -26,12 +26,14 @@ import {
 import { toDurableTool } from './durable-tool.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
 import {
+  createRunEventBuffer,
   DEFAULT_EVENT_BATCHING,
   EVENTS_STREAM_KEY,
   type EventBatching,
   flushRunEvents,
   type RunEventBuffer,
   startDeltaPreview,
+  withTimedFlush,
 } from './run-events.ts';
 import { claimRunsToResume, migrateRunPauses } from './run-pauses.ts';
 import { toJsonSafe } from './to-json-safe.ts';
@@ -204,6 +206,9 @@ export async function startDurableWorker({
       throw error;
     }
   };
+  // The run's pending events go out with a step's body once they waited eventBatching.batchMs.
+  const timed = <T>(body: () => Promise<T>): Promise<T> =>
+    withTimedFlush(currentBuffer(), eventBatching.batchMs, body);
   const flushCurrent = async (): Promise<void> => {
     const runId = DBOS.workflowID;
     const buffer = runId === undefined ? undefined : buffers.get(runId);
@@ -260,8 +265,7 @@ export async function startDurableWorker({
           ? (viaQueue('generate', request) as Promise<GenerateContentResponse>)
           : callModelStep<GenerateContentResponse>({
               name: 'gemloop.model:generate',
-              call: () => calls.generate(request, options),
-              before: flushCurrent,
+              call: () => timed(() => calls.generate(request, options)),
             }),
       stream: (request, options) =>
         rateLimited.has(request.model.replace(/^models\//, ''))
@@ -282,7 +286,7 @@ export async function startDurableWorker({
     const agent = createAgent({
       ...agentOptions,
       gemini,
-      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, flushCurrent)),
+      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed)),
       beforeToolCall: approvals.hook,
       // One call at a time: the steps' order is then the calls' order, the same in every replay.
       toolConcurrency: 1,
@@ -299,7 +303,7 @@ export async function startDurableWorker({
         );
       }
       const runId = DBOS.workflowID as string;
-      const buffer: RunEventBuffer = { events: [], written: 0 };
+      const buffer = createRunEventBuffer();
       buffers.set(runId, buffer);
       const finish = async (): Promise<void> => {
         await DBOS.runStep(() => flushRunEvents(buffer), { name: 'gemloop.events' });
