@@ -75,7 +75,11 @@ const postgres = await startEmbeddedPostgres({
 const databaseUrl = await createDatabase(postgres.url, 'bench_durable');
 const stats = new pg.Client({ connectionString: databaseUrl });
 await stats.connect();
+// Backends report their counters to pg_stat_* at most once a second (PGSTAT_MIN_INTERVAL):
+// wait for the last report before reading.
+const statsSettled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1500));
 const rowsWritten = async (): Promise<number> => {
+  await statsSettled();
   // Counters reach pg_stat_database when a backend reports; force a fresh snapshot.
   await stats.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await stats.query<{ written: string }>(
@@ -154,6 +158,11 @@ const durableWritten = (await rowsWritten()) - writtenBefore;
 const durableMsPerStep = executionMs / RUNS / STEPS;
 
 const tablesAfter = await tableWrites();
+// Event writes (stream entries, the close included) and checkpoints per run, counted in the tables.
+const { rows: perRun } = await stats.query<{ entries: string; outputs: string }>(
+  `SELECT (SELECT count(*) FROM dbos.streams WHERE workflow_uuid LIKE 'durable-%') AS entries,
+          (SELECT count(*) FROM dbos.operation_outputs WHERE workflow_uuid LIKE 'durable-%') AS outputs`,
+);
 
 // The streamed answer: stream entries written while it was written, per second of answer.
 await worker.runs.start('writer', { runId: 'streamed', input: 'write' });
@@ -216,6 +225,9 @@ for (const row of rows)
     `| ${row.map((cell, index) => (index === 0 ? cell.padEnd(52) : cell.padStart(8))).join(' | ')} |`,
   );
 
+console.log(
+  `per run of ${STEPS} steps (${2 * STEPS + 1} calls): ${Number(perRun[0]?.outputs) / RUNS} step records, ${Number(perRun[0]?.entries) / RUNS} event writes (stream entries, the close included)`,
+);
 console.log('rows written per step, by table (the durable runs above):');
 for (const [name, after] of tablesAfter) {
   const perStep = (after - (tablesBefore.get(name) ?? 0)) / RUNS / STEPS;

@@ -272,8 +272,10 @@ export async function startDurableWorker({
           ? (viaQueue('stream', request) as Promise<GenerateContentResponse[]>)
           : callModelStep<GenerateContentResponse[]>({
               name: 'gemloop.model:stream',
-              call: () => streamWithPreview((onChunk) => calls.stream(request, options, onChunk)),
-              before: flushCurrent,
+              call: () =>
+                timed(() =>
+                  streamWithPreview((onChunk) => calls.stream(request, options, onChunk)),
+                ),
             }),
     });
     const approvals = createApprovalHook({
