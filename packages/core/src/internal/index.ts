@@ -2,6 +2,7 @@
 // demo model). Not part of the public API: names here can change or go in any release, so
 // applications should not import them. Kept out of the root barrel on purpose.
 
+export { createSecretRedactor } from '../errors/redact-secrets.ts';
 export type { JsonObject } from '../history/part-fields.ts';
 export {
   hasNonEmptyText,
