@@ -4,10 +4,16 @@ import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
 import type { AgentResult } from './agent-result.ts';
-import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
+import {
+  type AgentStream,
+  createAgentStream,
+  invalidSignalError,
+  isAbortSignal,
+} from './agent-stream.ts';
 import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
+import { followSignal } from './follow-signal.ts';
 import { checkCacheOption, PromptCache } from './prompt-cache.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
 import { runLoop } from './run-loop.ts';
@@ -110,8 +116,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       }
       const { signal, history, historyModel } = checked;
       const controller = new AbortController();
-      const unfollow = follow(signal, controller);
-      if (unfollow === undefined) return Promise.reject(invalidSignalError());
+      if (signal !== undefined && !isAbortSignal(signal)) {
+        return Promise.reject(invalidSignalError());
+      }
+      const unfollow = followSignal(signal, controller);
       const result = runLoop(config, input, {
         signal: controller.signal,
         streaming: false,
@@ -211,35 +219,5 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   return agent;
 }
 
-const noop = (): void => {};
-
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
-
-/**
- * Makes `controller` follow the caller's `signal` (by hand: `AbortSignal.any` keeps every signal
- * it makes referenced from a long-lived source on Node 20, and an application passes one shutdown
- * signal to every run). Returns the function that stops following, or `undefined` when `signal` is
- * not an AbortSignal.
- */
-function follow(
-  signal: AbortSignal | undefined,
-  controller: AbortController,
-): (() => void) | undefined {
-  if (signal === undefined) return noop;
-  if (
-    typeof signal !== 'object' ||
-    signal === null ||
-    typeof signal.addEventListener !== 'function' ||
-    typeof signal.removeEventListener !== 'function'
-  ) {
-    return undefined;
-  }
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return noop;
-  }
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => signal.removeEventListener('abort', onAbort);
-}
