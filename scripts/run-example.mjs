@@ -30,9 +30,11 @@ const child = spawn(
   ['--conditions=@gemloop/source', '--import', 'tsx', file, ...args],
   { cwd: examples, stdio: 'inherit' },
 );
-// Ctrl-C reaches the example too (same process group); it decides how to end (chat finishes its
-// turn), and this process only reports how it ended.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {});
+// Ctrl-C and a closed terminal reach the example too (same process group): it decides how to end
+// (chat cancels the answer first), and this process only reports how it ended. A SIGTERM sent to
+// this process alone is passed on.
+for (const signal of ['SIGINT', 'SIGHUP']) process.on(signal, () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
 child.on('error', (error) => {
   process.stderr.write(`Could not start ${file}: ${error.message}\n`);
   process.exit(1);
