@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { isAbortSignal } from '../http/is-abort-signal.ts';
 import type { AgentEvent } from './agent-event.ts';
 import type { AgentResult } from './agent-result.ts';
 import { followSignal } from './follow-signal.ts';
@@ -171,15 +172,4 @@ export function invalidSignalError(): InvalidArgumentError {
     message:
       'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(60_000) or controller.signal.',
   });
-}
-
-/** Duck-typed, like the client's check: a signal from another realm fails `instanceof`. */
-export function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function' &&
-    typeof (value as AbortSignal).removeEventListener === 'function'
-  );
 }

@@ -1,16 +1,12 @@
 import type { ChatOptions, ChatSession } from '../chat/chat-session.ts';
 import { closeChatSessionsOf, createChatSession } from '../chat/create-chat-session.ts';
+import { isAbortSignal } from '../http/is-abort-signal.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
 import type { AgentResult } from './agent-result.ts';
-import {
-  type AgentStream,
-  createAgentStream,
-  invalidSignalError,
-  isAbortSignal,
-} from './agent-stream.ts';
+import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
