@@ -130,4 +130,3 @@ function checkOnResponse(
     message: 'options.onResponse must be a function ({ status, headers, attempt }) => void.',
   });
 }
-
