@@ -3,6 +3,7 @@
 export type { FakeGemini } from './create-fake-gemini.ts';
 export { createFakeGemini } from './create-fake-gemini.ts';
 export { GOOGLE_GEMINI_BASE_URL } from './create-fake-msw-handlers.ts';
+export type { FakeMswHandler } from './fake-msw-handler.ts';
 export type { DemoModelOptions } from './demo/demo-model.ts';
 export { DEMO_MODEL_VERSION, demoModel } from './demo/demo-model.ts';
 export type { FakeHttpError } from './fake-errors.ts';
