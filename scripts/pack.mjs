@@ -48,7 +48,7 @@ export function listPublicPackages() {
 
 /**
  * Builds (unless `build: false`) and packs every public package into `out`, emptied first.
- * Returns `[{ name, version, tarball }]` with absolute tarball paths.
+ * Returns `[{ name, version, directory, tarball }]` with absolute paths.
  */
 export function packPublicPackages({ out = join(root, '.packs'), build = true } = {}) {
   const packages = listPublicPackages();
@@ -73,7 +73,7 @@ export function packPublicPackages({ out = join(root, '.packs'), build = true } 
     const report = JSON.parse(output.slice(output.indexOf('{')));
     const tarball = resolve(destination, report.filename);
     if (!existsSync(tarball)) throw new Error(`pnpm pack reported ${tarball}, which is missing`);
-    return { name: pkg.name, version: pkg.version, tarball };
+    return { name: pkg.name, version: pkg.version, directory: pkg.directory, tarball };
   });
 }
 
