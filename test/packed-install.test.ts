@@ -340,4 +340,26 @@ describe('the tarballs', () => {
     },
     SLOW,
   );
+
+  // publint: what a package.json gets wrong for its consumers (exports, files, types), warnings
+  // and suggestions included. attw: how each TypeScript resolution mode sees the types. The
+  // profile is esm-only: these packages are ESM by decision, so node10 (no `exports`) and
+  // node16-from-CommonJS (a TypeScript model from before require(esm)) are not targets;
+  // require() itself is proven above, on Node 20.19+.
+  it(
+    'pass publint and are-the-types-wrong',
+    async () => {
+      const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+      for (const { name, tarball } of packed) {
+        const linted = await exec(bin('publint'), ['run', '--strict', tarball], workspace);
+        expect(linted.stdout, `publint ${name}:\n${linted.stdout}`).toContain('All good!');
+        await exec(
+          bin('attw'),
+          ['--profile', 'esm-only', '--no-emoji', '--no-color', tarball],
+          workspace,
+        );
+      }
+    },
+    SLOW,
+  );
 });
