@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without declarations (it runs on Node 20 as is).
 import { listPublicPackages } from '../scripts/pack.mjs';
+// @ts-expect-error: a plain .mjs script without declarations.
+import { configPath, expectedFixedGroups } from '../scripts/sync-changeset-fixed.mjs';
 
 // What a published package needs that the workspace never notices: checked on the sources here
 // (fast); test/packed-install.test.ts checks the tarballs themselves.
@@ -45,4 +47,13 @@ describe('the public packages', () => {
       expect(manifest.engines).toEqual({ node: '>=20.19' });
     },
   );
+
+  it('share one version: changesets has them all, and only them, in one fixed group', () => {
+    const config = JSON.parse(readFileSync(configPath as string, 'utf8'));
+    // When this fails after adding a package: node scripts/sync-changeset-fixed.mjs
+    expect(config.fixed).toEqual((expectedFixedGroups as () => string[][])());
+    expect(config.fixed[0]).toEqual(packages.map(({ name }) => name).sort());
+    expect(new Set(packages.map(({ version }) => version)).size).toBe(1);
+    expect(config.privatePackages).toEqual({ version: false, tag: false });
+  });
 });
