@@ -1,5 +1,5 @@
 // Guide "Running on CometAPI" (typechecked only: it needs the gateway).
-import { createAgent, createGemini } from '@gemloop/core';
+import { createAgent, createGemini, getModelCapabilities } from '@gemloop/core';
 
 const gemini = createGemini({
   baseUrl: 'https://api.cometapi.com', // gemloop adds /v1beta/models/...
@@ -7,13 +7,16 @@ const gemini = createGemini({
   apiKey: process.env['COMETAPI_KEY'],
 });
 
-const agent = createAgent({
-  gemini,
-  model: 'gemini-2.5-flash',
-  // A gateway alias gemloop does not know: say what the model can do.
-  capabilities: { thinking: 'budget', combinesBuiltinAndFunctionTools: false },
-});
-
-const models = await gemini.listModels();
+const models = await gemini.listModels(); // the names this gateway serves
 console.log(models.models?.map((model) => model.name));
+
+const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
 console.log((await agent.run('Hello')).text);
+
+// A name gemloop does not know (a gateway alias): say what the model behind it can do.
+const aliased = createAgent({
+  gemini,
+  model: 'my-team-flash',
+  capabilities: getModelCapabilities('gemini-2.5-flash'),
+});
+console.log((await aliased.run('Hello')).text);
