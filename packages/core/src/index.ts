@@ -20,6 +20,9 @@ export type {
   ListCachesOptions,
 } from './http/caches.ts';
 export { createGemini } from './http/create-gemini.ts';
+export type { VertexAccessToken, VertexOptions } from './http/vertex-options.ts';
+export type { VertexAuthErrorReason } from './errors/vertex-auth-error.ts';
+export { VertexAuthError } from './errors/vertex-auth-error.ts';
 export type {
   AuthStyle,
   CallOptions,
@@ -27,6 +30,7 @@ export type {
   CreateGeminiOptions,
   Gemini,
   ListModelsOptions,
+  ResponseInfo,
   RetryOptions,
 } from './http/gemini.ts';
 // --- logging ---
@@ -39,6 +43,24 @@ export type { ModelCapabilities } from './models/model-capabilities.ts';
 export { getModelCapabilities } from './models/model-capabilities.ts';
 export { getMinCacheTokens } from './models/min-cache-tokens.ts';
 export { version } from './version.ts';
+// --- run recorder ---
+export type { RunRecorder, RunRecorderOptions } from './recorder/create-run-recorder.ts';
+export { createRunRecorder } from './recorder/create-run-recorder.ts';
+export type { RecordedError, RecordedRunLine } from './recorder/recorded-run.ts';
+export { RECORDED_RUN_FORMAT } from './recorder/recorded-run.ts';
+// --- telemetry ---
+export type {
+  ModelCallInfo,
+  ModelCallObservation,
+  RunObservation,
+  RunObserver,
+  RunStartInfo,
+  ToolCallInfo,
+  ToolCallObservation,
+} from './telemetry/run-observer.ts';
+export { toolTypeKey } from './telemetry/run-observer.ts';
+export type { SemconvDialect } from './telemetry/semconv-dialect.ts';
+export type { TelemetryOptions } from './telemetry/telemetry-options.ts';
 // --- wire format ---
 export type {
   Blob,
@@ -55,6 +77,8 @@ export type {
   Outcome,
   Part,
   PartialArg,
+  PartMediaResolution,
+  PartMediaResolutionLevel,
   Role,
   ToolCall,
   ToolResponse,
@@ -81,6 +105,8 @@ export type {
 } from './wire/models.ts';
 export type { CachedContent, ListCachedContentsResponse } from './wire/cached-content.ts';
 export type { OpenString } from './wire/open-string.ts';
+export { readServiceTier } from './wire/read-service-tier.ts';
+export { SERVICE_TIER_HEADER, type ServiceTier } from './wire/service-tier.ts';
 export type {
   FileSearch,
   FunctionCallingConfig,
@@ -160,6 +186,8 @@ export {
   googleSearch,
   urlContext,
 } from './tools/built-in-tools.ts';
+export type { McpServerOptions } from './tools/mcp-servers.ts';
+export { mcpServers } from './tools/mcp-servers.ts';
 export {
   assertValidToolName,
   isValidToolName,
@@ -300,6 +328,11 @@ export type {
 export { createFileHistoryStore } from './chat/create-file-history-store.ts';
 export type { MemoryHistoryStore } from './chat/create-memory-history-store.ts';
 export { createMemoryHistoryStore } from './chat/create-memory-history-store.ts';
-export type { ChatTurn, HistoryStore, HistoryStoreContext } from './chat/history-store.ts';
+export type {
+  ChatTurn,
+  HistoryStore,
+  HistoryStoreContext,
+  RecentChatTurns,
+} from './chat/history-store.ts';
 export type { ChatHistoryLimit } from './chat/select-history.ts';
 export type { ChatMessage } from './chat/to-message-parts.ts';

@@ -3,6 +3,7 @@ import type { Redactor } from '../http/client-redactor.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { RunObserver } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
 import type { AgentStep } from './agent-result.ts';
@@ -32,6 +33,11 @@ export type AgentConfig<Output> = {
   request: BaseRequest;
   /** The request of the final structured-output call (`final-call` mode), without `contents`. */
   finalOutputRequest: BaseRequest | undefined;
+  /**
+   * The request of a streamed tool-loop step when it differs from `request`: with
+   * `functionCallingConfig.streamFunctionCallArguments` (Vertex), which unary calls never send.
+   */
+  streamRequest?: BaseRequest | undefined;
   outputMode: OutputMode;
   output: PreparedOutput<Output> | undefined;
   maxSteps: number;
@@ -53,4 +59,8 @@ export type AgentConfig<Output> = {
   /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
   includeThoughts: boolean;
   now: () => number;
+  /** The agent's name (telemetry, recorder). */
+  name: string | undefined;
+  /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
+  observers: readonly RunObserver[];
 };

@@ -1,6 +1,8 @@
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { RunObserver } from '../telemetry/run-observer.ts';
+import type { TelemetryOptions } from '../telemetry/telemetry-options.ts';
 import type { StandardSchemaV1 } from '../tools/standard-schema.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { Content, Part } from '../wire/content.ts';
@@ -10,6 +12,7 @@ import type {
   LatLng,
   SafetySetting,
 } from '../wire/request.ts';
+import type { ServiceTier } from '../wire/service-tier.ts';
 import type { AgentStep } from './agent-result.ts';
 import type { AgentCacheOptions } from './prompt-cache.ts';
 import type { StopCondition } from './stop-conditions.ts';
@@ -171,13 +174,36 @@ export type AgentOptions<Output = undefined> = {
    * those fields. `result.cache` says how many input tokens it saved.
    */
   cache?: true | AgentCacheOptions | undefined;
-  serviceTier?: string | undefined;
+  /**
+   * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
+   * `'priority'`. The tier that served each call is on `step.serviceTier`.
+   */
+  serviceTier?: ServiceTier | undefined;
+  /**
+   * Vertex AI only: stream function-call arguments as the model writes them
+   * (`functionCallingConfig.streamFunctionCallArguments`). Sent on `agent.stream()` steps only,
+   * never on `run()`'s unary calls; the stream fold assembles the pieces into whole calls.
+   * The Gemini API does not support it. @defaultValue false
+   */
+  streamFunctionCallArguments?: boolean | undefined;
   /** Location for Google Maps grounding (`toolConfig.retrievalConfig`). */
   retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;
   /** Per-call client options for every model call (timeout, retry, headers). */
   callOptions?: Omit<CallOptions, 'signal'> | undefined;
   /** The clock, for step timings. @defaultValue Date.now */
   now?: (() => number) | undefined;
+  /** The agent's name, for telemetry (`invoke_agent {name}`) and the run recorder. */
+  name?: string | undefined;
+  /**
+   * OpenTelemetry settings, or `false` for none. @defaultValue traces and metrics go to the
+   * globally registered providers when there are any; otherwise nothing is done
+   */
+  telemetry?: TelemetryOptions | false | undefined;
+  /**
+   * Writes every run to disk for `npx gemloop view`: `recorder: createRunRecorder()`. Any
+   * {@link RunObserver} fits here.
+   */
+  recorder?: RunObserver | undefined;
 };
 
 /** Options of one run. */

@@ -1,4 +1,5 @@
 import type { CallOptions, Gemini } from '../http/gemini.ts';
+import { toolTypeKey } from '../telemetry/run-observer.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../tools/tool.ts';
 import type { Part } from '../wire/content.ts';
 import type { FunctionDeclaration } from '../wire/request.ts';
@@ -35,7 +36,10 @@ type FallbackSpec = {
   prompt(args: Record<string, unknown>): string;
 };
 
-const specs: Record<BuiltinTool['type'], FallbackSpec> = {
+/** The built-ins that have a function fallback (`mcpServers` is always sent as it is). */
+export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers'>;
+
+const specs: Record<FallbackBuiltinType, FallbackSpec> = {
   googleSearch: {
     name: 'google_search',
     description:
@@ -86,7 +90,8 @@ const specs: Record<BuiltinTool['type'], FallbackSpec> = {
 
 /** The function name the fallback of a built-in tool is declared under. @internal */
 export function fallbackToolName(type: BuiltinTool['type']): string {
-  return specs[type].name;
+  // `mcpServers` has no fallback; its own type is never declared as a function.
+  return type === 'mcpServers' ? type : specs[type].name;
 }
 
 /**
@@ -103,7 +108,7 @@ export function createBuiltinFallbackTool({
   model,
   callOptions,
 }: {
-  builtin: BuiltinTool;
+  builtin: BuiltinTool & { type: FallbackBuiltinType };
   gemini: Gemini;
   model: string;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
@@ -118,8 +123,12 @@ export function createBuiltinFallbackTool({
       required: spec.required,
     },
   };
-  return {
+  const tool: FunctionTool<Record<string, unknown>, DelegatedResult> & {
+    [toolTypeKey]: string;
+  } = {
     kind: 'function',
+    // A Gemini built-in, run through a model call: `gen_ai.tool.type` says so.
+    [toolTypeKey]: 'built-in',
     name: spec.name,
     description: spec.description,
     declaration,
@@ -136,6 +145,7 @@ export function createBuiltinFallbackTool({
       return toDelegatedResult(response);
     },
   };
+  return tool;
 }
 
 function parseArgs(

@@ -1,5 +1,6 @@
-import type { CallOptions, Gemini } from '../http/gemini.ts';
+import type { CallOptions, Gemini, ResponseInfo } from '../http/gemini.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
+import type { RunObservation } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { AgentEvent } from './agent-event.ts';
@@ -21,6 +22,9 @@ export function callModel({
   streaming,
   emit,
   stepNumber,
+  observation,
+  now,
+  onResponse,
 }: {
   gemini: Gemini;
   request: GenerateContentRequest;
@@ -29,14 +33,89 @@ export function callModel({
   streaming: boolean;
   emit: EmitEvent;
   stepNumber: number;
+  observation?: RunObservation | undefined;
+  now?: (() => number) | undefined;
+  /** Sees the headers of the model call's response (the served service tier). */
+  onResponse?: ((response: ResponseInfo) => void) | undefined;
 }): Promise<GenerateContentResponse> {
+  const ownOptions =
+    onResponse === undefined ? callOptions : withOnResponse(callOptions, onResponse);
+  if (observation !== undefined) {
+    return observeModelCall(
+      { gemini, request, callOptions: ownOptions, signal, streaming, emit, stepNumber },
+      observation,
+      now ?? Date.now,
+    );
+  }
   // The run's signal always wins; `{ signal, ...callOptions }` because a spread followed by an
   // added field is slow on Node 20 (callOptions cannot hold a signal: createAgent refuses one).
-  const options: CallOptions = callOptions === undefined ? { signal } : { signal, ...callOptions };
+  const options: CallOptions = ownOptions === undefined ? { signal } : { signal, ...ownOptions };
   if (options.signal !== signal) options.signal = signal;
   // Not an async function: a plain call hands back the client's own promise, one less per step.
   if (!streaming) return gemini.generateContent(request, options);
   return streamModel(gemini, request, options, signal, emit, stepNumber);
+}
+
+/**
+ * {@link callModel} followed by an observer: each retry, the first chunk and the end are
+ * reported, and the call runs in the observer's context (so an instrumented fetch nests under it).
+ */
+async function observeModelCall(
+  call: {
+    gemini: Gemini;
+    request: GenerateContentRequest;
+    callOptions: Omit<CallOptions, 'signal'> | undefined;
+    signal: AbortSignal;
+    streaming: boolean;
+    emit: EmitEvent;
+    stepNumber: number;
+  },
+  observation: RunObservation,
+  now: () => number,
+): Promise<GenerateContentResponse> {
+  const { gemini, request, signal, streaming, emit, stepNumber } = call;
+  const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
+  const userRetry = call.callOptions?.onRetry;
+  const options: CallOptions = {
+    ...call.callOptions,
+    signal,
+    onRetry: (event) => {
+      observed.retry(event);
+      userRetry?.(event);
+    },
+  };
+  const invoke = (): Promise<GenerateContentResponse> =>
+    streaming
+      ? streamModel(gemini, request, options, signal, emit, stepNumber, () =>
+          observed.firstChunk(now()),
+        )
+      : gemini.generateContent(request, options);
+  try {
+    const response = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
+    observed.end({ response }, now());
+    return response;
+  } catch (error) {
+    observed.end({ error }, now());
+    throw error;
+  }
+}
+
+/** The call options with `onResponse` told first, then the user's own `onResponse`. */
+function withOnResponse(
+  callOptions: Omit<CallOptions, 'signal'> | undefined,
+  onResponse: (response: ResponseInfo) => void,
+): Omit<CallOptions, 'signal'> {
+  const own = callOptions?.onResponse;
+  return {
+    ...callOptions,
+    onResponse:
+      own === undefined
+        ? onResponse
+        : (response) => {
+            onResponse(response);
+            own(response);
+          },
+  };
 }
 
 async function streamModel(
@@ -46,9 +125,15 @@ async function streamModel(
   signal: AbortSignal,
   emit: EmitEvent,
   stepNumber: number,
+  onFirstChunk?: () => void,
 ): Promise<GenerateContentResponse> {
   const accumulator = createStreamAccumulator();
+  let first = onFirstChunk;
   for await (const chunk of gemini.streamGenerateContent(request, options)) {
+    if (first !== undefined) {
+      first();
+      first = undefined;
+    }
     // A client that does not watch the signal between chunks still stops here.
     signal.throwIfAborted();
     accumulator.push(chunk);

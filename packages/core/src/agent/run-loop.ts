@@ -1,6 +1,10 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
+import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { RunObservation } from '../telemetry/run-observer.ts';
+import { anyObserverActive, startObservation } from '../telemetry/start-observation.ts';
 import type { Content } from '../wire/content.ts';
+import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput } from './agent-options.ts';
 import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
@@ -16,7 +20,6 @@ import { executeToolCalls } from './execute-tool-calls.ts';
 import {
   classifyResponse,
   FINAL_OUTPUT_NOTE,
-  hasFunctionCall,
   outputReaskNote,
   type ResponseOutcome,
   reaskNote,
@@ -31,6 +34,8 @@ export type RunLoopOptions = {
   signal: AbortSignal;
   /** Model calls use `streamGenerateContent` (and emit deltas). */
   streaming: boolean;
+  /** The chat session's id when the run is a chat turn. */
+  conversationId?: string | undefined;
   emit: EmitEvent;
   history: readonly Content[] | undefined;
   /** See `RunOptions.historyModel`. */
@@ -46,10 +51,56 @@ export type RunLoopOptions = {
  * consistent history.
  * @internal
  */
-export async function runLoop<Output>(
+export function runLoop<Output>(
+  config: AgentConfig<Output>,
+  input: AgentInput,
+  options: RunLoopOptions,
+): Promise<AgentResult<Output>> {
+  // Without observers (telemetry: false, no recorder) or with none following this run (no
+  // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
+  if (config.observers.length === 0 || !anyObserverActive(config.observers))
+    return runSteps(config, input, options, undefined);
+  const observation = startObservation(config.observers, {
+    runId: crypto.randomUUID(),
+    agentName: config.name,
+    model: config.model,
+    baseUrl: config.gemini.baseUrl,
+    streaming: options.streaming,
+    conversationId: options.conversationId,
+    input,
+    startedAt: config.now(),
+  });
+  if (observation === undefined) return runSteps(config, input, options, undefined);
+  if (observation instanceof Promise) {
+    return observation.then((started) => observeRun(config, input, options, started));
+  }
+  return observeRun(config, input, options, observation);
+}
+
+function observeRun<Output>(
+  config: AgentConfig<Output>,
+  input: AgentInput,
+  options: RunLoopOptions,
+  observation: RunObservation | undefined,
+): Promise<AgentResult<Output>> {
+  if (observation === undefined) return runSteps(config, input, options, undefined);
+  return runSteps(config, input, options, observation).then(
+    (result) => {
+      observation.end({ result: result as AgentResult<unknown> }, config.now());
+      return result;
+    },
+    (error: unknown) => {
+      observation.end({ error }, config.now());
+      throw error;
+    },
+  );
+}
+
+async function runSteps<Output>(
   config: AgentConfig<Output>,
   input: AgentInput,
   { signal, streaming, emit, history, historyModel, cache }: RunLoopOptions,
+  observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
     history,
@@ -68,6 +119,7 @@ export async function runLoop<Output>(
    */
   const endStep = (step: AgentStep): Promise<void> | undefined => {
     run.steps.push(step);
+    observation?.stepEnd(step);
     if (isLevelEnabled(logger, 'debug')) {
       logger.debug(
         {
@@ -124,6 +176,7 @@ export async function runLoop<Output>(
       contents: run.contents,
       signal,
       emit,
+      observation,
     });
     run.append(result.responseContent);
     if (result.extraContent !== undefined) run.append(result.extraContent);
@@ -189,10 +242,16 @@ export async function runLoop<Output>(
         cause: signal.reason,
       });
     const stepNumber = run.steps.length + 1;
-    const base = kind === 'tools' ? config.request : (config.finalOutputRequest ?? config.request);
+    const base =
+      kind === 'tools'
+        ? streaming
+          ? (config.streamRequest ?? config.request)
+          : config.request
+        : (config.finalOutputRequest ?? config.request);
     emit?.({ type: 'step-start', stepNumber, kind });
     const startedAt = now();
     let response: Awaited<ReturnType<typeof callModel>>;
+    let responseHeaders: Headers | undefined;
     try {
       const call = (request: Parameters<typeof callModel>[0]['request']) =>
         callModel({
@@ -203,6 +262,11 @@ export async function runLoop<Output>(
           streaming,
           emit,
           stepNumber,
+          observation,
+          now,
+          onResponse: (info) => {
+            responseHeaders = info.headers;
+          },
         });
       if (cache === undefined) {
         // `contents` first: on Node 20 a spread followed by added fields costs a microsecond
@@ -233,6 +297,8 @@ export async function runLoop<Output>(
     if (kind === 'tools') modelSteps++;
     const step = createStep({ response, stepNumber, kind, startedAt, modelMs: now() - startedAt });
     run.addUsage(step.usage);
+    const served = readServiceTier(response, responseHeaders);
+    if (served !== undefined) step.serviceTier = served;
     if (step.grounding !== undefined) {
       run.grounding.push(step.grounding);
       emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
@@ -344,7 +410,7 @@ export async function runLoop<Output>(
 
     // MAX_TOKENS, a block, or another stop: the run ends here. A partial answer is kept; a turn
     // with function calls is not (its calls would stay unanswered).
-    if (content !== undefined && !hasFunctionCall(content.parts)) {
+    if (content !== undefined && !hasClientCall(content.parts)) {
       run.append(content);
       step.appended = true;
     }

@@ -6,6 +6,7 @@ import { parseGenerateContentBatches } from '../streaming/parse-generate-content
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
+import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { sendRequest } from './send-request.ts';
@@ -71,7 +72,10 @@ export async function* openGenerateContentStream({
           url,
           method: METHOD,
           httpMethod: 'POST',
-          headers: call.headers,
+          headers:
+            client.vertex === undefined
+              ? call.headers
+              : await client.vertex.authorize(call.headers),
           body,
           signal: attemptSignal.signal,
           attempt,
@@ -79,6 +83,7 @@ export async function* openGenerateContentStream({
           redact,
         });
         status = response.status;
+        call.onResponse?.({ status, headers: response.headers, attempt });
         const headersMs = performance.now() - started;
         waitingFor = 'the first chunk';
         const batches = parseGenerateContentBatches({
@@ -94,6 +99,13 @@ export async function* openGenerateContentStream({
         const first = await batches.next();
         return { attempt, attemptSignal, batches, first, status, started, headersMs };
       } catch (caught) {
+        // A revoked or expired Vertex token: the next call fetches a new one.
+        if (
+          client.vertex !== undefined &&
+          (caught as { status?: unknown } | null)?.status === 401
+        ) {
+          client.vertex.invalidateToken();
+        }
         attemptSignal.abort();
         attemptSignal.dispose();
         const error = toAttemptError(caught, {
@@ -123,8 +135,15 @@ export async function* openGenerateContentStream({
       policy: call.retry,
       signal: call.signal,
       isRetryable: isRetryableBeforeFirstChunk,
-      onRetry: ({ attempt, delayMs, isServerDelay }) =>
-        logRetry(logger, { method: METHOD, attempt, delayMs, isServerDelay }),
+      onRetry: (event) => {
+        logRetry(logger, {
+          method: METHOD,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          isServerDelay: event.isServerDelay,
+        });
+        reportRetry(call.onRetry, event);
+      },
     },
   );
 

@@ -7,6 +7,7 @@ import { createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { readBodyText } from './read-body-text.ts';
 import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
+import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { sendRequest } from './send-request.ts';
@@ -67,7 +68,10 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           url,
           method,
           httpMethod: options.httpMethod,
-          headers: call.headers,
+          headers:
+            client.vertex === undefined
+              ? call.headers
+              : await client.vertex.authorize(call.headers),
           body: options.body,
           signal: attemptSignal.signal,
           attempt,
@@ -75,6 +79,7 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           redact,
         });
         status = response.status;
+        call.onResponse?.({ status, headers: response.headers, attempt });
         waitingFor = 'the response body';
         const { text, truncated, bytes } = await readBodyText(response, {
           maxBytes: client.maxResponseBytes,
@@ -119,6 +124,9 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
         }
         return value;
       } catch (caught) {
+        // A revoked or expired Vertex token: the next call fetches a new one.
+        if (client.vertex !== undefined && statusOf(caught) === 401)
+          client.vertex.invalidateToken();
         const error = toAttemptError(caught, {
           url,
           method,
@@ -147,8 +155,15 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     {
       policy: call.retry,
       signal: call.signal,
-      onRetry: ({ attempt, delayMs, isServerDelay }) =>
-        logRetry(logger, { method, attempt, delayMs, isServerDelay }),
+      onRetry: (event) => {
+        logRetry(logger, {
+          method,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          isServerDelay: event.isServerDelay,
+        });
+        reportRetry(call.onRetry, event);
+      },
     },
   );
 }

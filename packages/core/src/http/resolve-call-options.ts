@@ -1,22 +1,33 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { secretsOfHeaders } from '../errors/redact-secrets.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../retry/retry-policy.ts';
+import type { RetryEvent } from '../retry/with-retry.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
-import type { CallOptions } from './gemini.ts';
+import type { CallOptions, ResponseInfo } from './gemini.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 
 /** {@link CallOptions} checked and merged over the client's settings. */
 export type ResolvedCallOptions = {
   signal: AbortSignal | undefined;
+  /** Told of each retry (`CallOptions.onRetry`). */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
   timeoutMs: number;
   retry: RetryPolicy;
   headers: Record<string, string>;
   /** The client's secrets, plus the credentials among this call's extra headers. */
   redact: readonly string[];
+  onResponse: ((response: ResponseInfo) => void) | undefined;
 };
 
-const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers'];
+const CALL_OPTIONS: readonly string[] = [
+  'signal',
+  'timeoutMs',
+  'retry',
+  'headers',
+  'onRetry',
+  'onResponse',
+];
 
 /**
  * The client's settings for a call without options; computed once per client so a call without
@@ -30,6 +41,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     retry: client.retry,
     headers: client.headers,
     redact: client.redact,
+    onResponse: undefined,
   };
 }
 
@@ -62,6 +74,13 @@ export function resolveCallOptions(
     }
   }
   const { signal } = options;
+  const { onRetry } = options;
+  if (onRetry !== undefined && typeof onRetry !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'options.onRetry',
+      message: 'options.onRetry must be a function (event) => void, or left out.',
+    });
+  }
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new InvalidArgumentError({
       argument: 'options.signal',
@@ -92,11 +111,23 @@ export function resolveCallOptions(
   }
   return {
     signal,
+    onRetry,
     timeoutMs: checkTimeout(options.timeoutMs, defaults.timeoutMs, 'options.timeoutMs'),
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,
     redact,
+    onResponse: checkOnResponse(options.onResponse),
   };
+}
+
+function checkOnResponse(
+  onResponse: CallOptions['onResponse'],
+): ((response: ResponseInfo) => void) | undefined {
+  if (onResponse === undefined || typeof onResponse === 'function') return onResponse;
+  throw new InvalidArgumentError({
+    argument: 'options.onResponse',
+    message: 'options.onResponse must be a function ({ status, headers, attempt }) => void.',
+  });
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

@@ -2,7 +2,7 @@ import { ApiCallError } from '../errors/api-call-error.ts';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
-import type { AuthStyle } from './gemini.ts';
+import type { CredentialStyle } from './gemini.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body-text.ts';
 
 /** One HTTP request of an attempt. */
@@ -16,7 +16,7 @@ export type SendRequestOptions = {
   body?: string | undefined;
   signal: AbortSignal;
   attempt: number;
-  auth: AuthStyle;
+  auth: CredentialStyle;
   redact: readonly string[];
 };
 
