@@ -5,6 +5,7 @@
 // no version, and changesets then fails. test/public-packages.test.ts fails when the group is stale.
 // Usage: node scripts/sync-changeset-fixed.mjs [--check]
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     } else {
       config.fixed = expected;
       writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+      // Formatted as `npm run lint` expects it.
+      const biome = fileURLToPath(new URL('../node_modules/.bin/biome', import.meta.url));
+      execFileSync(biome, ['format', '--write', configPath], { stdio: 'ignore' });
       process.stdout.write(`.changeset/config.json: fixed ${JSON.stringify(expected)}\n`);
     }
   }
