@@ -60,6 +60,7 @@ export type {
 } from './telemetry/run-observer.ts';
 export { toolTypeKey } from './telemetry/run-observer.ts';
 export type { SemconvDialect } from './telemetry/semconv-dialect.ts';
+export type { OtelMeterProvider, OtelTracerProvider } from './telemetry/otel-provider-types.ts';
 export type { TelemetryOptions } from './telemetry/telemetry-options.ts';
 // --- wire format ---
 export type {
