@@ -29,6 +29,7 @@ export type {
   ListModelsOptions,
   RetryOptions,
 } from './http/gemini.ts';
+export type { TransportOption } from './http/transport.ts';
 // --- logging ---
 export type { CreateLoggerOptions, LogLevel } from './logging/create-logger.ts';
 export { createLogger } from './logging/create-logger.ts';

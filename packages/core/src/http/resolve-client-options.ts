@@ -9,10 +9,13 @@ import {
 } from '../retry/retry-policy.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
+import { createFetchTransport } from './fetch-transport.ts';
 import type { AuthStyle, CreateGeminiOptions } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
+import { isNode } from './select-transport.ts';
 import { TimerPool } from './timer-pool.ts';
+import type { Transport, TransportOption } from './transport.ts';
 
 /** The largest unary response body read (64 MiB): past it a call fails with ResponseTooLargeError. */
 export const DEFAULT_MAX_RESPONSE_BYTES: number = 64 * 1024 * 1024;
@@ -39,6 +42,10 @@ export type ResolvedClientOptions = {
   /** The headers of every request: content type, auth, and the user's extras. */
   headers: Record<string, string>;
   fetch: typeof globalThis.fetch | undefined;
+  /** How requests are sent (see `selectTransport`). */
+  transport: TransportOption;
+  /** The injected `fetch` as a transport; `undefined` without one. */
+  fetchTransport: Transport | undefined;
   logger: Logger;
   retry: RetryPolicy;
   timeoutMs: number;
@@ -55,6 +62,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'auth',
   'headers',
   'fetch',
+  'transport',
   'logger',
   'retry',
   'timeoutMs',
@@ -62,6 +70,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
 ]);
 
 const AUTH_STYLES: readonly AuthStyle[] = ['x-goog-api-key', 'bearer'];
+
+const TRANSPORTS: readonly TransportOption[] = ['auto', 'fetch', 'node'];
 
 /**
  * Checks the options of `createGemini` strictly (unknown names, wrong types, bad values) and
@@ -122,6 +132,7 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
       message: 'fetch must be a function with the signature of globalThis.fetch.',
     });
   }
+  const transport = checkTransport(options.transport, options.fetch);
   return {
     apiKey,
     // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole.
@@ -132,12 +143,39 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     auth,
     headers,
     fetch: options.fetch,
+    transport,
+    fetchTransport: options.fetch === undefined ? undefined : createFetchTransport(options.fetch),
     logger: checkLogger(options.logger, 'logger'),
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
     maxResponseBytes: checkMaxBytes(options.maxResponseBytes),
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
   };
+}
+
+function checkTransport(value: unknown, fetch: unknown): TransportOption {
+  if (value === undefined) return 'auto';
+  if (!TRANSPORTS.includes(value as TransportOption)) {
+    throw new InvalidArgumentError({
+      argument: 'transport',
+      message: `transport must be 'auto' (the default), 'fetch' or 'node'; got ${JSON.stringify(value) ?? String(value)}.`,
+    });
+  }
+  if (value === 'node' && fetch !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'transport',
+      message:
+        "transport 'node' does not use fetch, but a fetch option was given: drop one of them (an injected fetch is always used).",
+    });
+  }
+  if (value === 'node' && !isNode) {
+    throw new InvalidArgumentError({
+      argument: 'transport',
+      message:
+        "transport 'node' needs Node.js (it sends with undici's request API); use 'auto' or 'fetch' on this runtime.",
+    });
+  }
+  return value as TransportOption;
 }
 
 function checkMaxBytes(value: unknown): number {

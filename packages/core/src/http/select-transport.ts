@@ -1,0 +1,96 @@
+import { createFetchTransport } from './fetch-transport.ts';
+import type { Transport, TransportOption } from './transport.ts';
+
+/** `globalThis.fetch`, looked up at every request. */
+const globalFetchTransport: Transport = createFetchTransport(undefined);
+
+/** `globalThis.fetch` as it was when gemloop loaded: a later msw or spy replaces it. */
+const fetchAtLoad: unknown = globalThis.fetch;
+
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+type NodeProcess = { versions?: { node?: unknown }; env?: Record<string, string | undefined> };
+
+/** Node itself (not Bun or Deno, which also set `process.versions.node`). */
+export const isNode: boolean = (() => {
+  const candidate = (globalThis as { process?: NodeProcess }).process;
+  return (
+    typeof candidate?.versions?.node === 'string' &&
+    !('Bun' in globalThis) &&
+    !('Deno' in globalThis)
+  );
+})();
+
+/**
+ * Node 24 can make fetch honour `HTTP(S)_PROXY` (`NODE_USE_ENV_PROXY=1`); the node transport
+ * would go around the proxy, so `'auto'` keeps fetch then.
+ */
+const envProxy: boolean = (() => {
+  if (!isNode) return false;
+  const env = (globalThis as { process?: NodeProcess }).process?.env ?? {};
+  return env['NODE_USE_ENV_PROXY'] === '1' || /--use-env-proxy/.test(env['NODE_OPTIONS'] ?? '');
+})();
+
+let nativeChecked: unknown;
+let nativeLooks = false;
+
+/**
+ * Whether `globalThis.fetch` is Node's own and unpatched: the one seen at load time, with Node's
+ * own source (msw's or a spy's is not), and no undici dispatcher installed for it other than
+ * Node's default `Agent` (a `ProxyAgent`, `EnvHttpProxyAgent` or `MockAgent` must keep seeing
+ * the traffic).
+ */
+function isPristineNodeFetch(): boolean {
+  const fetch = globalThis.fetch;
+  if (fetch !== fetchAtLoad) return false;
+  if (nativeChecked !== fetch) {
+    nativeChecked = fetch;
+    const source = Function.prototype.toString.call(fetch);
+    // Node 20-24 define fetch in JavaScript around a lazily loaded undici.
+    nativeLooks = /undici|fetchImpl|\[native code\]/.test(source);
+  }
+  if (!nativeLooks) return false;
+  const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as
+    | { constructor?: { name?: unknown } }
+    | undefined;
+  return dispatcher === undefined || dispatcher.constructor?.name === 'Agent';
+}
+
+let node: Transport | undefined;
+let loading: Promise<Transport> | undefined;
+
+/** The node transport, loaded on first use (undici is not imported until then). */
+function nodeTransport(): Transport | Promise<Transport> {
+  if (node !== undefined) return node;
+  loading ??= import('./node-transport.ts').then(
+    ({ createNodeTransport }) => {
+      node = createNodeTransport();
+      return node;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/**
+ * The transport of one request. A client's injected `fetch` always wins; `'auto'` picks the node
+ * transport on Node while `globalThis.fetch` is Node's own, unpatched (see
+ * {@link isPristineNodeFetch}), and fetch anywhere else. Synchronous once the node transport has
+ * loaded.
+ * @internal
+ */
+export function selectTransport(client: {
+  fetch: typeof globalThis.fetch | undefined;
+  transport: TransportOption;
+  fetchTransport: Transport | undefined;
+}): Transport | Promise<Transport> {
+  if (client.fetchTransport !== undefined) return client.fetchTransport;
+  if (client.transport === 'node') return nodeTransport();
+  if (client.transport === 'auto' && isNode && !envProxy && isPristineNodeFetch()) {
+    return nodeTransport();
+  }
+  return globalFetchTransport;
+}
