@@ -4,6 +4,7 @@ import { delay, HttpResponse, http, passthrough } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
+import type { Logger } from '../logging/logger.ts';
 import {
   createTestServer,
   GOOGLE,
@@ -47,6 +48,37 @@ function errorResponse(fixture: string, status: number, headers: Record<string, 
 
 const ok = () => HttpResponse.json(textResponse('ok') as Record<string, never>);
 const overloaded = errorResponse('503-UNAVAILABLE-overloaded.no-alt-sse-array.json', 503);
+
+/**
+ * Counts the retries a client schedules (its `info` log line), so a test with fake timers can wait
+ * for the client to have read a response and started its wait before advancing the clock. Over
+ * msw's in-process fetch that happens within the same microtasks; over a real socket (the node
+ * transport) it takes event-loop turns that fake timers do not advance.
+ */
+function retryWatch(): { logger: Logger; untilRetries(count: number): Promise<void> } {
+  let retries = 0;
+  const noop = () => {};
+  const logger: Logger = {
+    child: () => logger,
+    debug: noop,
+    info: () => {
+      retries++;
+    },
+    warn: noop,
+    error: noop,
+    isLevelEnabled: (level) => level === 'info',
+  };
+  return {
+    logger,
+    async untilRetries(count) {
+      // setImmediate is not faked in these tests (only setTimeout and clearTimeout are).
+      for (let turn = 0; retries < count && turn < 100_000; turn++) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect(retries).toBe(count);
+    },
+  };
+}
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -152,8 +184,10 @@ describe('createGemini retries', () => {
       errorResponse('429-RESOURCE_EXHAUSTED-Help-QuotaFailure-RetryInfo.json', 429),
       ok,
     );
-    const gemini = createGemini({ apiKey: TEST_KEY });
+    const watch = retryWatch();
+    const gemini = createGemini({ apiKey: TEST_KEY, logger: watch.logger });
     const promise = gemini.generateContent(request);
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(57_990);
     expect(state.count).toBe(1);
     await vi.advanceTimersByTimeAsync(20);
@@ -168,8 +202,10 @@ describe('createGemini retries', () => {
       () => new HttpResponse('busy', { status: 503, headers: { 'retry-after': '5' } }),
       ok,
     );
-    const gemini = createGemini({ apiKey: TEST_KEY });
+    const watch = retryWatch();
+    const gemini = createGemini({ apiKey: TEST_KEY, logger: watch.logger });
     const promise = gemini.generateContent(request);
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(4_990);
     expect(state.count).toBe(1);
     await vi.advanceTimersByTimeAsync(20);
@@ -204,14 +240,18 @@ describe('createGemini retries', () => {
   it('retries a 503 twice with growing backoff, then returns the answer', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const state = sequence(overloaded, overloaded, ok);
+    const watch = retryWatch();
     const gemini = createGemini({
       apiKey: TEST_KEY,
       retry: { jitter: false, initialDelayMs: 1000 },
+      logger: watch.logger,
     });
     const promise = gemini.generateContent(request);
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(990);
     expect(state.count).toBe(1);
     await vi.advanceTimersByTimeAsync(20);
+    await watch.untilRetries(2);
     expect(state.count).toBe(2);
     await vi.advanceTimersByTimeAsync(1_980);
     expect(state.count).toBe(2);
@@ -414,13 +454,16 @@ describe('createGemini time limits and aborts', () => {
   it('stops a retry wait at once when aborted, and makes no further request', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const state = sequence(overloaded, ok);
+    const watch = retryWatch();
     const gemini = createGemini({
       apiKey: TEST_KEY,
       retry: { initialDelayMs: 10_000, jitter: false },
+      logger: watch.logger,
     });
     const controller = new AbortController();
     const reason = new Error('user cancelled');
     const promise = rejection(gemini.generateContent(request, { signal: controller.signal }));
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(100);
     expect(state.count).toBe(1);
     controller.abort(reason);

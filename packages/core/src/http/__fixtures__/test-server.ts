@@ -1,3 +1,4 @@
+import { RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
 
@@ -8,9 +9,36 @@ import { readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
 /** A recorded fixture's text, by its path under `test/fixtures/gemini/`. */
 export const readFixture: (path: string) => string = readFixtureText;
 
+let current: ReturnType<typeof setupServer> | undefined;
+let patchedFetch: unknown;
+
 /** The msw server of a test file; it fails any request no handler answers. */
 export function createTestServer(): ReturnType<typeof setupServer> {
-  return setupServer();
+  const server = setupServer();
+  const listen = server.listen.bind(server);
+  server.listen = (...args) => {
+    listen(...args);
+    // What msw put in place of globalThis.fetch: a test that replaces it again (a spy) means
+    // fetch, and keeps it on the node transport run too.
+    patchedFetch = globalThis.fetch;
+  };
+  current = server;
+  return server;
+}
+
+/** Whether `globalThis.fetch` is msw's (or Node's own): not a spy a test put in its place. */
+export function isMswOrNativeFetch(fetch: unknown, native: unknown): boolean {
+  return fetch === native || (patchedFetch !== undefined && fetch === patchedFetch);
+}
+
+/**
+ * The HTTP handlers of the test file's msw server, for the bridge that serves them to the node
+ * transport (see `use-node-transport.ts`).
+ */
+export function currentTestHandlers(): RequestHandler[] {
+  return (current?.listHandlers() ?? []).filter(
+    (handler): handler is RequestHandler => handler instanceof RequestHandler,
+  );
 }
 
 /** A fake API key, distinctive enough to search for in every output. */
