@@ -16,6 +16,7 @@ import {
   createMemoryHistoryStore,
   type HistoryStore,
 } from '@gemloop/core';
+import { createExampleRecorder } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';
 import { run } from '../lib/run.ts';
 import { createStyle } from '../lib/style.ts';
@@ -44,6 +45,8 @@ await run(
         ? createMemoryHistoryStore()
         : createFileHistoryStore({ directory: flags.store });
     const id = flags.session ?? 'default';
+    // Every turn is recorded for `npx gemloop view` unless --no-record.
+    const recorder = flags['no-record'] === true ? undefined : createExampleRecorder();
     // One agent per model; the session (store + id) is what carries the conversation across them.
     const startSession = (name: string) =>
       createAgent({
@@ -52,6 +55,8 @@ await run(
         instructions: INSTRUCTIONS,
         tools: chatTools.tools,
         logger,
+        name: 'gemloop-chat',
+        ...(recorder === undefined ? {} : { recorder }),
       }).chat({ store, id });
 
     let currentModel = model;
@@ -195,6 +200,7 @@ await run(
       // A file store holds a lock on the conversation's file until the session is closed.
       await session.close();
       await chatTools.close();
+      await recorder?.flush();
       say('\nBye.');
     }
   },
@@ -206,6 +212,10 @@ await run(
         type: 'string',
         description:
           'Keep the conversation in JSON-lines files in this folder (default: in memory).',
+      },
+      'no-record': {
+        type: 'boolean',
+        description: 'Do not record the turns in .gemloop/runs (for npx gemloop view).',
       },
       session: {
         type: 'string',

@@ -8,6 +8,7 @@
 
 import { type AnyTool, createAgent, getModelCapabilities, googleSearch } from '@gemloop/core';
 import { createCalculatorTool } from '@gemloop/tools';
+import { createExampleRecorder } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';
 import { run } from '../lib/run.ts';
 import { createTracePrinter, eventsOfResult, formatUsage } from '../lib/trace-printer.ts';
@@ -37,10 +38,14 @@ await run(
       : capabilities.combinesBuiltinAndFunctionTools
         ? 'Google Search (built-in, sent beside the functions)'
         : 'Google Search (as a google_search function: this model cannot mix built-ins with functions)';
+    // Every run is recorded for `npx gemloop view` unless --no-record.
+    const recorder = flags['no-record'] === true ? undefined : createExampleRecorder();
     const agent = createAgent({
       gemini,
       model,
       logger,
+      name: 'gemloop-demo',
+      ...(recorder === undefined ? {} : { recorder }),
       instructions:
         'You are a concise assistant. Use the tools for weather, unit conversions and arithmetic; call independent tools together in one turn. Say when weather data is simulated.',
       tools,
@@ -91,6 +96,8 @@ await run(
         ),
       );
       if (modelVersion !== undefined) console.log(style.dim(`Answered by ${modelVersion}.`));
+      if (recorder !== undefined)
+        console.log(style.dim('Recorded in .gemloop/runs. See it: npx gemloop view'));
       if (offline) {
         console.log(
           style.dim(
@@ -109,6 +116,7 @@ await run(
       throw error;
     } finally {
       process.off('SIGINT', onInterrupt);
+      await recorder?.flush();
     }
   },
   {
@@ -123,6 +131,10 @@ await run(
       },
       'no-search': { type: 'boolean', description: 'Leave Google Search out of the tools.' },
       thoughts: { type: 'boolean', description: 'Show thought summaries (thinking models).' },
+      'no-record': {
+        type: 'boolean',
+        description: 'Do not record the run in .gemloop/runs (for npx gemloop view).',
+      },
     },
   },
 );

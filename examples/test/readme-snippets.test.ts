@@ -67,6 +67,24 @@ describe.concurrent('the README snippets', () => {
     expect(run.stdout).toContain('Only files in tmp/ may be deleted, not notes.md.');
   });
 
+  it('caching: the handbook is cached once, both runs use it, close() deletes it', async () => {
+    const { run, fake } = await runSnippet('caching');
+    const [first, second] = run.stdout.trim().split('\n');
+    expect(first).toMatch(/^active [1-9]\d*$/);
+    expect(second).toBe(first);
+    expect(fake.requests.map(({ method }) => method)).toEqual([
+      'countTokens',
+      'caches.create',
+      'generateContent',
+      'generateContent',
+      'caches.delete',
+    ]);
+    for (const index of [0, 1]) {
+      expect(body(fake, index).cachedContent).toMatch(/^cachedContents\//);
+      expect(body(fake, index).systemInstruction).toBeUndefined();
+    }
+  });
+
   it('chat: the second message is sent with the first exchange', async () => {
     const { fake } = await runSnippet('chat');
     expect(body(fake, 1).contents.map((content) => content.role)).toEqual([

@@ -1,4 +1,10 @@
-import { createAgent, createGemini, defineTool, type TransportOption } from '@gemloop/core';
+import {
+  createAgent,
+  createGemini,
+  defineTool,
+  type TelemetryOptions,
+  type TransportOption,
+} from '@gemloop/core';
 import { z } from 'zod';
 import { ADD_DESCRIPTION, add, MULTIPLY_DESCRIPTION, multiply } from '../script/bench-tools.ts';
 import { BENCH_MODEL } from '../script/run-script.ts';
@@ -29,10 +35,12 @@ const TOOLS = [
   }),
 ];
 
-// Everything else at its defaults (retry policy, timeouts, silent logger, the 'auto' transport:
-// undici's request API over HTTP, the injected fetch in process): what a user gets.
+// Everything else at its defaults (retry policy, timeouts, silent logger, telemetry idle with no
+// OpenTelemetry provider registered, the 'auto' transport: undici's request API over HTTP, the
+// injected fetch in process): what a user gets.
 function createBenchAgent(
   { baseUrl, apiKey, maxSteps, fetch }: LoopContext,
+  telemetry?: TelemetryOptions | false,
   transport: TransportOption = 'auto',
 ) {
   return createAgent({
@@ -42,6 +50,7 @@ function createBenchAgent(
     model: BENCH_MODEL,
     tools: TOOLS,
     maxSteps,
+    ...(telemetry === undefined ? {} : { telemetry }),
   });
 }
 
@@ -61,6 +70,55 @@ export const gemloopRunContender: Contender = {
     return {
       send: async (text) => (await chat.send(text)).text,
       storedTurns: async () => (await chat.history()).length / 2,
+    };
+  },
+};
+
+/**
+ * gemloop `agent.run` with `telemetry: false`: the loop with no observer at all, to show in the
+ * same run that idle telemetry (the default, nothing registered) costs a step nothing.
+ */
+export const gemloopNoTelemetryContender: Contender = {
+  name: 'gemloop.run.no-telemetry',
+  library: '@gemloop/core',
+  streaming: false,
+  description: 'gemloop.run with telemetry: false',
+  async createLoop(context: LoopContext): Promise<LoopRunner> {
+    const agent = createBenchAgent(context, false);
+    return { run: async (prompt) => (await agent.run(prompt)).text };
+  },
+};
+
+/**
+ * gemloop `agent.run` traced: the OpenTelemetry SDK with an in-memory span exporter (cleared every
+ * 1000 spans) and a meter provider, so the row shows what tracing and metrics add to a step.
+ */
+export const gemloopOtelContender: Contender = {
+  name: 'gemloop.run+otel',
+  library: '@gemloop/core',
+  streaming: false,
+  description: 'gemloop.run with telemetry: OpenTelemetry SDK, in-memory span exporter, metrics',
+  async createLoop(context: LoopContext): Promise<LoopRunner> {
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import(
+      '@opentelemetry/sdk-trace-base'
+    );
+    const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const agent = createBenchAgent(context, {
+      tracerProvider,
+      meterProvider: new MeterProvider(),
+      conventions: 'latest',
+    });
+    return {
+      async run(prompt) {
+        const text = (await agent.run(prompt)).text;
+        if (exporter.getFinishedSpans().length === 0) throw new Error('gemloop.run+otel: no spans');
+        if (exporter.getFinishedSpans().length > 1000) exporter.reset();
+        return text;
+      },
     };
   },
 };
@@ -92,7 +150,7 @@ export const gemloopRunFetchContender: Contender = {
   streaming: false,
   description: "createAgent + defineTool (zod), agent.run, transport: 'fetch'",
   async createLoop(context: LoopContext): Promise<LoopRunner> {
-    const agent = createBenchAgent(context, 'fetch');
+    const agent = createBenchAgent(context, undefined, 'fetch');
     return { run: async (prompt) => (await agent.run(prompt)).text };
   },
 };
@@ -104,7 +162,7 @@ export const gemloopStreamFetchContender: Contender = {
   streaming: true,
   description: "createAgent + defineTool (zod), agent.stream, transport: 'fetch'",
   async createLoop(context: LoopContext): Promise<LoopRunner> {
-    const agent = createBenchAgent(context, 'fetch');
+    const agent = createBenchAgent(context, undefined, 'fetch');
     return {
       async run(prompt) {
         const stream = agent.stream(prompt);

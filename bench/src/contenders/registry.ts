@@ -63,6 +63,22 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     load: async () => (await import('./gemloop.ts')).gemloopRunContender,
   },
   {
+    // Idle telemetry (gemloop.run) against none at all: the same figure, within noise.
+    name: 'gemloop.run.no-telemetry',
+    library: '@gemloop/core',
+    streaming: false,
+    chat: false,
+    load: async () => (await import('./gemloop.ts')).gemloopNoTelemetryContender,
+  },
+  {
+    // The per-step cost of tracing: gemloop.run with an in-memory OpenTelemetry exporter.
+    name: 'gemloop.run+otel',
+    library: '@gemloop/core',
+    streaming: false,
+    chat: false,
+    load: async () => (await import('./gemloop.ts')).gemloopOtelContender,
+  },
+  {
     name: 'gemloop.stream',
     library: '@gemloop/core',
     streaming: true,

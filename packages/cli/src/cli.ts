@@ -6,6 +6,7 @@ import type { CliCommand, CliIo } from './cli-io.ts';
  */
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   probe: async () => (await import('./commands/probe.ts')).probeCommand,
+  view: async () => (await import('./commands/view.ts')).viewCommand,
 };
 
 /**

@@ -40,6 +40,24 @@ export type { ModelCapabilities } from './models/model-capabilities.ts';
 export { getModelCapabilities } from './models/model-capabilities.ts';
 export { getMinCacheTokens } from './models/min-cache-tokens.ts';
 export { version } from './version.ts';
+// --- run recorder ---
+export type { RunRecorder, RunRecorderOptions } from './recorder/create-run-recorder.ts';
+export { createRunRecorder } from './recorder/create-run-recorder.ts';
+export type { RecordedError, RecordedRunLine } from './recorder/recorded-run.ts';
+export { RECORDED_RUN_FORMAT } from './recorder/recorded-run.ts';
+// --- telemetry ---
+export type {
+  ModelCallInfo,
+  ModelCallObservation,
+  RunObservation,
+  RunObserver,
+  RunStartInfo,
+  ToolCallInfo,
+  ToolCallObservation,
+} from './telemetry/run-observer.ts';
+export { toolTypeKey } from './telemetry/run-observer.ts';
+export type { SemconvDialect } from './telemetry/semconv-dialect.ts';
+export type { TelemetryOptions } from './telemetry/telemetry-options.ts';
 // --- wire format ---
 export type {
   Blob,
@@ -301,6 +319,11 @@ export type {
 export { createFileHistoryStore } from './chat/create-file-history-store.ts';
 export type { MemoryHistoryStore } from './chat/create-memory-history-store.ts';
 export { createMemoryHistoryStore } from './chat/create-memory-history-store.ts';
-export type { ChatTurn, HistoryStore, HistoryStoreContext } from './chat/history-store.ts';
+export type {
+  ChatTurn,
+  HistoryStore,
+  HistoryStoreContext,
+  RecentChatTurns,
+} from './chat/history-store.ts';
 export type { ChatHistoryLimit } from './chat/select-history.ts';
 export type { ChatMessage } from './chat/to-message-parts.ts';

@@ -3,6 +3,7 @@ import type { Redactor } from '../http/client-redactor.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { RunObserver } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
 import type { AgentStep } from './agent-result.ts';
@@ -53,4 +54,8 @@ export type AgentConfig<Output> = {
   /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
   includeThoughts: boolean;
   now: () => number;
+  /** The agent's name (telemetry, recorder). */
+  name: string | undefined;
+  /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
+  observers: readonly RunObserver[];
 };

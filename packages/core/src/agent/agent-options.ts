@@ -1,6 +1,8 @@
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { RunObserver } from '../telemetry/run-observer.ts';
+import type { TelemetryOptions } from '../telemetry/telemetry-options.ts';
 import type { StandardSchemaV1 } from '../tools/standard-schema.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { Content, Part } from '../wire/content.ts';
@@ -178,6 +180,18 @@ export type AgentOptions<Output = undefined> = {
   callOptions?: Omit<CallOptions, 'signal'> | undefined;
   /** The clock, for step timings. @defaultValue Date.now */
   now?: (() => number) | undefined;
+  /** The agent's name, for telemetry (`invoke_agent {name}`) and the run recorder. */
+  name?: string | undefined;
+  /**
+   * OpenTelemetry settings, or `false` for none. @defaultValue traces and metrics go to the
+   * globally registered providers when there are any; otherwise nothing is done
+   */
+  telemetry?: TelemetryOptions | false | undefined;
+  /**
+   * Writes every run to disk for `npx gemloop view`: `recorder: createRunRecorder()`. Any
+   * {@link RunObserver} fits here.
+   */
+  recorder?: RunObserver | undefined;
 };
 
 /** Options of one run. */

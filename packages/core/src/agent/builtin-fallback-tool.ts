@@ -1,4 +1,5 @@
 import type { CallOptions, Gemini } from '../http/gemini.ts';
+import { toolTypeKey } from '../telemetry/run-observer.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../tools/tool.ts';
 import type { Part } from '../wire/content.ts';
 import type { FunctionDeclaration } from '../wire/request.ts';
@@ -118,8 +119,12 @@ export function createBuiltinFallbackTool({
       required: spec.required,
     },
   };
-  return {
+  const tool: FunctionTool<Record<string, unknown>, DelegatedResult> & {
+    [toolTypeKey]: string;
+  } = {
     kind: 'function',
+    // A Gemini built-in, run through a model call: `gen_ai.tool.type` says so.
+    [toolTypeKey]: 'built-in',
     name: spec.name,
     description: spec.description,
     declaration,
@@ -136,6 +141,7 @@ export function createBuiltinFallbackTool({
       return toDelegatedResult(response);
     },
   };
+  return tool;
 }
 
 function parseArgs(

@@ -1,5 +1,6 @@
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
+import type { RunObservation } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { AgentEvent } from './agent-event.ts';
@@ -21,6 +22,8 @@ export function callModel({
   streaming,
   emit,
   stepNumber,
+  observation,
+  now,
 }: {
   gemini: Gemini;
   request: GenerateContentRequest;
@@ -29,7 +32,16 @@ export function callModel({
   streaming: boolean;
   emit: EmitEvent;
   stepNumber: number;
+  observation?: RunObservation | undefined;
+  now?: (() => number) | undefined;
 }): Promise<GenerateContentResponse> {
+  if (observation !== undefined) {
+    return observeModelCall(
+      { gemini, request, callOptions, signal, streaming, emit, stepNumber },
+      observation,
+      now ?? Date.now,
+    );
+  }
   // The run's signal always wins; `{ signal, ...callOptions }` because a spread followed by an
   // added field is slow on Node 20 (callOptions cannot hold a signal: createAgent refuses one).
   const options: CallOptions = callOptions === undefined ? { signal } : { signal, ...callOptions };
@@ -39,6 +51,50 @@ export function callModel({
   return streamModel(gemini, request, options, signal, emit, stepNumber);
 }
 
+/**
+ * {@link callModel} followed by an observer: each retry, the first chunk and the end are
+ * reported, and the call runs in the observer's context (so an instrumented fetch nests under it).
+ */
+async function observeModelCall(
+  call: {
+    gemini: Gemini;
+    request: GenerateContentRequest;
+    callOptions: Omit<CallOptions, 'signal'> | undefined;
+    signal: AbortSignal;
+    streaming: boolean;
+    emit: EmitEvent;
+    stepNumber: number;
+  },
+  observation: RunObservation,
+  now: () => number,
+): Promise<GenerateContentResponse> {
+  const { gemini, request, signal, streaming, emit, stepNumber } = call;
+  const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
+  const userRetry = call.callOptions?.onRetry;
+  const options: CallOptions = {
+    ...call.callOptions,
+    signal,
+    onRetry: (event) => {
+      observed.retry(event);
+      userRetry?.(event);
+    },
+  };
+  const invoke = (): Promise<GenerateContentResponse> =>
+    streaming
+      ? streamModel(gemini, request, options, signal, emit, stepNumber, () =>
+          observed.firstChunk(now()),
+        )
+      : gemini.generateContent(request, options);
+  try {
+    const response = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
+    observed.end({ response }, now());
+    return response;
+  } catch (error) {
+    observed.end({ error }, now());
+    throw error;
+  }
+}
+
 async function streamModel(
   gemini: Gemini,
   request: GenerateContentRequest,
@@ -46,9 +102,15 @@ async function streamModel(
   signal: AbortSignal,
   emit: EmitEvent,
   stepNumber: number,
+  onFirstChunk?: () => void,
 ): Promise<GenerateContentResponse> {
   const accumulator = createStreamAccumulator();
+  let first = onFirstChunk;
   for await (const chunk of gemini.streamGenerateContent(request, options)) {
+    if (first !== undefined) {
+      first();
+      first = undefined;
+    }
     // A client that does not watch the signal between chunks still stops here.
     signal.throwIfAborted();
     accumulator.push(chunk);

@@ -1,6 +1,7 @@
 import type { ChatOptions, ChatSession } from '../chat/chat-session.ts';
 import { closeChatSessionsOf, createChatSession } from '../chat/create-chat-session.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
 import type { AgentResult } from './agent-result.ts';
@@ -109,12 +110,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return Promise.reject(error);
       }
       const { signal, history, historyModel } = checked;
+      const conversationId = conversationOf(checked);
       const controller = new AbortController();
       const unfollow = follow(signal, controller);
       if (unfollow === undefined) return Promise.reject(invalidSignalError());
       const result = runLoop(config, input, {
         signal: controller.signal,
         streaming: false,
+        conversationId,
         emit: undefined,
         history,
         historyModel,
@@ -141,11 +144,13 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
       const { signal, history, historyModel } = checked;
+      const conversationId = conversationOf(checked);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           runLoop(config, input, {
             signal: streamSignal,
             streaming: true,
+            conversationId,
             emit,
             history,
             historyModel,
@@ -242,4 +247,10 @@ function follow(
   const onAbort = (): void => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);
+}
+
+/** The chat session's id a chat turn's run options carry (a symbol key, not a public option). */
+function conversationOf(options: RunOptions): string | undefined {
+  const id = (options as { [conversationIdKey]?: unknown })[conversationIdKey];
+  return typeof id === 'string' ? id : undefined;
 }

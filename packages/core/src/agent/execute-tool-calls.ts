@@ -1,5 +1,10 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
+import {
+  type RunObservation,
+  type ToolCallObservation,
+  toolTypeKey,
+} from '../telemetry/run-observer.ts';
 import { formatToolArgumentIssues } from '../tools/tool-error-response.ts';
 import type { Content, FunctionCall, Part } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
@@ -31,7 +36,13 @@ export type ToolCallsResult = {
   aborted: boolean;
 };
 
-type PendingCall = { call: FunctionCall; index: number; toolCallId: string };
+type PendingCall = {
+  call: FunctionCall;
+  index: number;
+  toolCallId: string;
+  /** The observer's view of this call (telemetry, recorder), when the run is observed. */
+  observed?: ToolCallObservation | undefined;
+};
 
 /** Media parts per call (by call index) for a model without multimodal function responses. */
 type ExtraParts = { byCall: (Part[] | undefined)[] | undefined };
@@ -52,6 +63,7 @@ export async function executeToolCalls<Output>({
   contents,
   signal,
   emit,
+  observation,
 }: {
   config: AgentConfig<Output>;
   content: Content;
@@ -59,6 +71,7 @@ export async function executeToolCalls<Output>({
   contents: readonly Content[];
   signal: AbortSignal;
   emit: EmitEvent;
+  observation?: RunObservation | undefined;
 }): Promise<ToolCallsResult> {
   const pending: PendingCall[] = [];
   for (const part of content.parts) {
@@ -100,6 +113,7 @@ export async function executeToolCalls<Output>({
   const finish = (pendingCall: PendingCall, outcome: ExecuteOutcome, durationMs: number): void => {
     const record = toRecord(pendingCall, outcome, config, signal, durationMs, extras);
     toolCalls[pendingCall.index] = record;
+    pendingCall.observed?.end(record, config.now());
     if (emit !== undefined) {
       if (record.outcome === 'success') emit({ type: 'tool-result', stepNumber, toolCall: record });
       else emit({ type: 'tool-error', stepNumber, outcome: record.outcome, toolCall: record });
@@ -139,14 +153,34 @@ export async function executeToolCalls<Output>({
   /** Runs one call; a promise only when the call had something to wait for. */
   const runOne = (pendingCall: PendingCall): Promise<void> | undefined => {
     const started = config.now();
-    const outcome = runToolCall({
+    const callOptions = {
       config,
       call: pendingCall.call,
       toolCallId: pendingCall.toolCallId,
       stepNumber,
       contents,
       signal: turnSignal,
-    });
+    };
+    let outcome: ReturnType<typeof runToolCall>;
+    if (observation === undefined) outcome = runToolCall(callOptions);
+    else {
+      const tool = config.tools.functions.get(pendingCall.call.name);
+      const observed = observation.toolCall({
+        stepNumber,
+        toolName: pendingCall.call.name,
+        toolCallId: pendingCall.toolCallId,
+        toolType: toolTypeOf(tool),
+        toolDescription: tool?.description,
+        args: pendingCall.call.args ?? {},
+        startedAt: started,
+      });
+      pendingCall.observed = observed;
+      // The tool runs in its call's context: spans it starts nest under `execute_tool`.
+      outcome =
+        observed.wrap === undefined
+          ? runToolCall(callOptions)
+          : observed.wrap(() => runToolCall(callOptions));
+    }
     if (outcome instanceof Promise) {
       return outcome.then((settled) => settleOne(pendingCall, settled, started));
     }
@@ -339,4 +373,10 @@ function throwableError<Output>(
 
 function describeError(error: unknown): string {
   return describeThrown(error);
+}
+
+/** `gen_ai.tool.type`: what the tool says it is (MCP, a built-in run as a function), else `function`. */
+function toolTypeOf(tool: object | undefined): string {
+  const type = (tool as { [toolTypeKey]?: unknown } | undefined)?.[toolTypeKey];
+  return typeof type === 'string' ? type : 'function';
 }

@@ -4,6 +4,7 @@ import { checkGenerationConfig } from '../http/check-request-fields.ts';
 import { redactorOf } from '../http/client-redactor.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
+import { resolveObservers } from '../telemetry/resolve-observers.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
 import type { AgentConfig, BaseRequest, OutputMode } from './agent-config.ts';
@@ -61,6 +62,9 @@ const knownOptions = new Set<string>([
   'retrievalConfig',
   'callOptions',
   'now',
+  'name',
+  'telemetry',
+  'recorder',
 ]);
 
 /**
@@ -246,6 +250,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     historyChecks: createHistoryCheckCache(),
     includeThoughts: thinkingConfig?.includeThoughts === true,
     now: options.now ?? Date.now,
+    ...resolveObservers(options),
   };
 }
 

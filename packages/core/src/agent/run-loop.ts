@@ -1,5 +1,7 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { RunObservation } from '../telemetry/run-observer.ts';
+import { anyObserverActive, startObservation } from '../telemetry/start-observation.ts';
 import type { Content } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput } from './agent-options.ts';
@@ -31,6 +33,8 @@ export type RunLoopOptions = {
   signal: AbortSignal;
   /** Model calls use `streamGenerateContent` (and emit deltas). */
   streaming: boolean;
+  /** The chat session's id when the run is a chat turn. */
+  conversationId?: string | undefined;
   emit: EmitEvent;
   history: readonly Content[] | undefined;
   /** See `RunOptions.historyModel`. */
@@ -46,10 +50,56 @@ export type RunLoopOptions = {
  * consistent history.
  * @internal
  */
-export async function runLoop<Output>(
+export function runLoop<Output>(
+  config: AgentConfig<Output>,
+  input: AgentInput,
+  options: RunLoopOptions,
+): Promise<AgentResult<Output>> {
+  // Without observers (telemetry: false, no recorder) or with none following this run (no
+  // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
+  if (config.observers.length === 0 || !anyObserverActive(config.observers))
+    return runSteps(config, input, options, undefined);
+  const observation = startObservation(config.observers, {
+    runId: crypto.randomUUID(),
+    agentName: config.name,
+    model: config.model,
+    baseUrl: config.gemini.baseUrl,
+    streaming: options.streaming,
+    conversationId: options.conversationId,
+    input,
+    startedAt: config.now(),
+  });
+  if (observation === undefined) return runSteps(config, input, options, undefined);
+  if (observation instanceof Promise) {
+    return observation.then((started) => observeRun(config, input, options, started));
+  }
+  return observeRun(config, input, options, observation);
+}
+
+function observeRun<Output>(
+  config: AgentConfig<Output>,
+  input: AgentInput,
+  options: RunLoopOptions,
+  observation: RunObservation | undefined,
+): Promise<AgentResult<Output>> {
+  if (observation === undefined) return runSteps(config, input, options, undefined);
+  return runSteps(config, input, options, observation).then(
+    (result) => {
+      observation.end({ result: result as AgentResult<unknown> }, config.now());
+      return result;
+    },
+    (error: unknown) => {
+      observation.end({ error }, config.now());
+      throw error;
+    },
+  );
+}
+
+async function runSteps<Output>(
   config: AgentConfig<Output>,
   input: AgentInput,
   { signal, streaming, emit, history, historyModel, cache }: RunLoopOptions,
+  observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
     history,
@@ -68,6 +118,7 @@ export async function runLoop<Output>(
    */
   const endStep = (step: AgentStep): Promise<void> | undefined => {
     run.steps.push(step);
+    observation?.stepEnd(step);
     if (isLevelEnabled(logger, 'debug')) {
       logger.debug(
         {
@@ -124,6 +175,7 @@ export async function runLoop<Output>(
       contents: run.contents,
       signal,
       emit,
+      observation,
     });
     run.append(result.responseContent);
     if (result.extraContent !== undefined) run.append(result.extraContent);
@@ -203,6 +255,8 @@ export async function runLoop<Output>(
           streaming,
           emit,
           stepNumber,
+          observation,
+          now,
         });
       if (cache === undefined) {
         // `contents` first: on Node 20 a spread followed by added fields costs a microsecond

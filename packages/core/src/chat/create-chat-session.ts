@@ -1,4 +1,5 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
+import type { RunOptions } from '../agent/agent-options.ts';
 import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
@@ -6,6 +7,7 @@ import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
 import type {
   ChatResult,
@@ -100,9 +102,42 @@ export function createChatSession<Output = undefined>(
   const loadTurns = async (signal?: AbortSignal): Promise<ChatTurn[]> => {
     const context: HistoryStoreContext = { logger, signal };
     const turns = await storeCall('load', () => store.load(id, context));
+    checkTurns(turns, 'load');
+    return turns as ChatTurn[];
+  };
+
+  /**
+   * The newest turns the limit can send and how many come before: from `store.loadRecent` when
+   * the limit bounds the history and the store has it (it then need not read every turn), else
+   * every turn from `load`.
+   */
+  const loadRecentTurns = async (
+    signal: AbortSignal | undefined,
+  ): Promise<{ turns: ChatTurn[]; olderTurns: number }> => {
+    const bounded = limit?.maxTurns !== undefined || limit?.maxTokens !== undefined;
+    if (!bounded || typeof store.loadRecent !== 'function') {
+      return { turns: await loadTurns(signal), olderTurns: 0 };
+    }
+    const context: HistoryStoreContext = { logger, signal };
+    const recent = await storeCall('load', () => store.loadRecent?.(id, limit, context));
+    const olderTurns: unknown = (recent as { olderTurns?: unknown } | undefined)?.olderTurns;
+    if (!Number.isSafeInteger(olderTurns) || (olderTurns as number) < 0) {
+      throw new ChatStoreError({
+        message: `The chat history store's loadRecent("${id}") returned ${describe(recent)} without a whole number olderTurns >= 0; it must return { turns, olderTurns }.`,
+        operation: 'load',
+        sessionId: id,
+      });
+    }
+    const turns = (recent as { turns: unknown }).turns;
+    checkTurns(turns, 'loadRecent');
+    return { turns: turns as ChatTurn[], olderTurns: olderTurns as number };
+  };
+
+  const checkTurns = (turns: unknown, method: 'load' | 'loadRecent'): void => {
+    const returned = method === 'load' ? 'returned' : 'returned turns';
     if (!Array.isArray(turns)) {
       throw new ChatStoreError({
-        message: `The chat history store's load("${id}") returned ${describe(turns)}, not an array of turns.`,
+        message: `The chat history store's ${method}("${id}") ${returned} ${describe(turns)}, not an array of turns.`,
         operation: 'load',
         sessionId: id,
       });
@@ -111,12 +146,11 @@ export function createChatSession<Output = undefined>(
       const turn: unknown = turns[index];
       if (typeof turn !== 'object' || turn === null || !Array.isArray((turn as ChatTurn).contents))
         throw new ChatStoreError({
-          message: `The chat history store's load("${id}") returned turn ${index} without a contents array.`,
+          message: `The chat history store's ${method}("${id}") returned turn ${index} without a contents array.`,
           operation: 'load',
           sessionId: id,
         });
     }
-    return turns as ChatTurn[];
   };
 
   const abortedBeforeRun = (signal: AbortSignal) =>
@@ -135,7 +169,7 @@ export function createChatSession<Output = undefined>(
     parts: string | readonly Part[],
     signal: AbortSignal | undefined,
   ): Promise<SelectedHistory & { historyModel: (string | undefined)[] | undefined }> => {
-    const turns = await loadTurns(signal).catch((error: unknown) => {
+    const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
     if (signal?.aborted === true) throw abortedBeforeRun(signal);
@@ -145,11 +179,11 @@ export function createChatSession<Output = undefined>(
         : estimateContentTokens([
             { role: 'user', parts: typeof parts === 'string' ? [{ text: parts }] : [...parts] },
           ]);
-    const selected = selectHistory(turns, limit, messageTokens);
+    const selected = selectHistory(turns, limit, messageTokens, olderTurns);
     if (isLevelEnabled(logger, 'debug')) {
       logger.debug(
         {
-          storedTurns: turns.length,
+          storedTurns: olderTurns + turns.length,
           sentTurns: selected.sentTurns,
           droppedTurns: selected.droppedTurns,
           tokens: selected.tokens,
@@ -158,7 +192,7 @@ export function createChatSession<Output = undefined>(
       );
     }
     const historyModel = historyModelsOf(turns, {
-      start: selected.droppedTurns,
+      start: selected.droppedTurns - olderTurns,
       model: agent.model,
       turnsWithoutModel,
     });
@@ -273,7 +307,8 @@ export function createChatSession<Output = undefined>(
             signal,
             history: selected.contents,
             historyModel: selected.historyModel,
-          });
+            [conversationIdKey]: id,
+          } as RunOptions);
         } catch (error) {
           recordFailure(error);
           throw error;
@@ -292,7 +327,8 @@ export function createChatSession<Output = undefined>(
             signal: streamSignal,
             history: selected.contents,
             historyModel: selected.historyModel,
-          });
+            [conversationIdKey]: id,
+          } as RunOptions);
           let result: AgentResult<Output>;
           try {
             for await (const event of inner) {

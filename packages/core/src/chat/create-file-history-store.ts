@@ -4,18 +4,31 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
-import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
 import type { ChatStoreOperation } from './chat-store-error.ts';
 import {
   cutTornTail,
+  foreignLineError,
   type HistoryRecord,
   historyFileName,
   parseHistoryFile,
   toHistoryLine,
+  warnTornLine,
 } from './history-file.ts';
 import { acquireHistoryFileLock, type HistoryFileLock } from './history-file-lock.ts';
-import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
+import type {
+  ChatTurn,
+  HistoryStore,
+  HistoryStoreContext,
+  RecentChatTurns,
+} from './history-store.ts';
+import {
+  countOlderTurns,
+  findCommittedEnd,
+  readHistoryTail,
+  type TurnMeter,
+} from './read-history-tail.ts';
 import { runExclusive } from './run-exclusive.ts';
+import { type ChatHistoryLimit, turnTokens } from './select-history.ts';
 
 // node:fs/promises and node:crypto load at the first file operation, not when gemloop is imported
 // (together about 5 ms of every cold start, for a store most programs never create).
@@ -46,7 +59,16 @@ export type CreateFileHistoryStoreOptions = (
 };
 
 /** A {@link HistoryStore} in JSON-lines files, made by {@link createFileHistoryStore}. */
-export type FileHistoryStore = HistoryStore & {
+export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
+  /**
+   * The newest turns of `id` that `limit` can send, read from the end of the file (see
+   * {@link createFileHistoryStore}), and how many stored turns come before them.
+   */
+  loadRecent(
+    id: string,
+    limit: ChatHistoryLimit,
+    context: HistoryStoreContext,
+  ): Promise<RecentChatTurns>;
   /** The absolute path of the file that holds session `id`. */
   filePath(id: string): string;
   /**
@@ -83,6 +105,18 @@ export type FileHistoryStore = HistoryStore & {
  * loaded and adds each turn it appends: a send reads the file once, not on every message (a file
  * changed behind its back, which a size check notices, is read again). Do not mutate the turns
  * it returns. `release(id)` or `close()` frees that memory.
+ *
+ * **A limited session reads only the end of the file.** With `limit.maxTurns` or
+ * `limit.maxTokens` (`loadRecent`), the first send reads the file backwards from its end, 64 KiB
+ * at a time, and parses only the newest turns the limit can send (at most `maxTurns`, or until
+ * their tokens pass `maxTokens`); only those stay in memory, and each later send drops the ones it
+ * no longer needs. The older lines are counted, not parsed, so `droppedTurns` stays exact: a
+ * streamed scan, 1 MiB at a time, that reads them once per session (not again on later sends).
+ * Those older lines are not checked: one that starts as the store writes a turn of the session
+ * counts as a turn even if it is damaged further on, and only a full read (`chat.turns()`,
+ * `chat.history()`, a send without a limit) reports it as a {@link ChatHistoryCorruptError}. A
+ * line the scan cannot classify (written by hand or by another program) makes that send read the
+ * whole file as without a limit, which checks every line.
  *
  * @example
  * ```ts
@@ -151,22 +185,121 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
     };
   };
 
-  /** The turns of every session in the file: the cache when the file is as the store left it. */
-  const turnsOf = async (file: string, id: string, state: OpenFile, logger: Logger) => {
-    if (state.cache !== undefined && state.cache.size === (await sizeOf(file))) {
-      return state.cache.turnsById;
+  /**
+   * The cache when the file is as the store left it (the same size: the store is its only
+   * writer), else none.
+   */
+  const validCache = async (file: string, state: OpenFile) => {
+    if (state.cache !== undefined && state.cache.size !== (await sizeOf(file))) {
+      state.cache = undefined;
     }
-    state.cache = undefined;
+    return state.cache;
+  };
+
+  /** Every turn of session `id`: what the cache holds when that is all, else a full read. */
+  const allTurnsOf = async (
+    file: string,
+    id: string,
+    state: OpenFile,
+    logger: Logger,
+  ): Promise<Window> => {
+    const window = (await validCache(file, state))?.windows.get(id);
+    if (window !== undefined && window.olderTurns === 0) return window;
     const { records, size, committed } = await readRecords(file, id, logger);
-    const turnsById = new Map<string, ChatTurn[]>();
+    const windows = new Map<string, Window>([[id, emptyWindow(0)]]);
     for (const record of records) {
-      if (record.id !== id && single === undefined) throw foreignLine(file, id, record);
-      const turns = turnsById.get(record.id);
-      if (turns === undefined) turnsById.set(record.id, [record.turn]);
-      else turns.push(record.turn);
+      if (record.id !== id && single === undefined) throw foreignLineError(file, id, record);
+      let held = windows.get(record.id);
+      if (held === undefined) {
+        held = emptyWindow(0);
+        windows.set(record.id, held);
+      }
+      held.turns.push(record.turn);
+      held.offsets.push(record.offset);
     }
-    state.cache = { size, committed, turnsById };
-    return turnsById;
+    state.cache = { size, committed, windows, complete: true };
+    return windows.get(id) as Window;
+  };
+
+  /**
+   * The newest turns of session `id` that `limit` can send: what the cache holds, read further
+   * back when that is too few, or read from the file's end (the older turns counted, not parsed).
+   */
+  const recentTurnsOf = async (
+    file: string,
+    id: string,
+    state: OpenFile,
+    limit: ChatHistoryLimit,
+    logger: Logger,
+  ): Promise<Window> => {
+    const meter = () => createTurnMeter(limit);
+    const shared = single !== undefined;
+    let cache = await validCache(file, state);
+    let window = cache?.windows.get(id);
+    if (window !== undefined && (window.olderTurns === 0 || holdsEnough(window, meter()))) {
+      return window;
+    }
+    if (window === undefined && cache?.complete === true) {
+      // The cache holds every session of the file: this one has no turns yet.
+      window = emptyWindow(0);
+      cache.windows.set(id, window);
+      return window;
+    }
+    let handle: FsPromises.FileHandle;
+    try {
+      handle = await fs().open(file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      window = emptyWindow(0);
+      state.cache = {
+        size: MISSING,
+        committed: 0,
+        windows: new Map([[id, window]]),
+        complete: true,
+      };
+      return window;
+    }
+    try {
+      if (cache === undefined) {
+        const size = (await handle.stat()).size;
+        const committed = await findCommittedEnd(handle, size);
+        if (committed < size) warnTornLine(logger, file, size - committed, 'ignored it');
+        cache = { size, committed, windows: new Map(), complete: false };
+        state.cache = cache;
+      }
+      const known = window ?? emptyWindow(cache.committed);
+      const fed = meter();
+      for (let index = known.turns.length - 1; index >= 0; index--) {
+        fed.add(known.turns[index] as ChatTurn);
+      }
+      const tail = await readHistoryTail(handle, {
+        end: known.start,
+        file,
+        sessionId: id,
+        shared,
+        meter: fed,
+      });
+      let olderTurns = 0;
+      if (tail.start > 0) {
+        const counted =
+          window === undefined
+            ? await countOlderTurns(handle, { end: tail.start, sessionId: id, shared })
+            : window.olderTurns - tail.turns.length;
+        // A line the count cannot classify: read everything, which checks every line.
+        if (counted === undefined) return await allTurnsOf(file, id, state, logger);
+        olderTurns = Math.max(counted, 0);
+      }
+      const extended: Window = {
+        turns: tail.turns.concat(known.turns),
+        offsets: tail.offsets.concat(known.offsets),
+        start: tail.start,
+        olderTurns,
+      };
+      cache.windows.set(id, extended);
+      return extended;
+    } finally {
+      await handle.close();
+    }
   };
 
   const release = async (file: string, ids: readonly string[] | undefined): Promise<void> => {
@@ -175,9 +308,10 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
     if (ids === undefined) state.ids.clear();
     for (const id of ids ?? []) state.ids.delete(id);
     if (state.ids.size > 0) {
-      // `{ path }`: other sessions still use the file; they read it again rather than keep the
-      // released session's turns in memory.
-      state.cache = undefined;
+      // `{ path }`: other sessions still use the file; the released session's turns are dropped
+      // (the cache no longer holds every session's).
+      for (const id of ids ?? []) state.cache?.windows.delete(id);
+      if (state.cache !== undefined) state.cache.complete = false;
       return;
     }
     opened.delete(file);
@@ -190,9 +324,24 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
       const file = filePath(id);
       return runExclusive(locks, file, async () => {
         const state = await open(file, id, 'load');
-        const turnsById = await turnsOf(file, id, state, logger);
         // A copy of the list, so pushing to the result changes nothing here.
-        return turnsById.get(id)?.slice() ?? [];
+        return (await allTurnsOf(file, id, state, logger)).turns.slice();
+      });
+    },
+    loadRecent(id, limit, { logger }) {
+      const file = filePath(id);
+      return runExclusive(locks, file, async () => {
+        const state = await open(file, id, 'load');
+        if (limit?.maxTurns === undefined && limit?.maxTokens === undefined) {
+          return {
+            turns: (await allTurnsOf(file, id, state, logger)).turns.slice(),
+            olderTurns: 0,
+          };
+        }
+        const window = await recentTurnsOf(file, id, state, limit, logger);
+        // Only what this limit can send stays held; each append adds one turn until the next send.
+        trimWindow(window, createTurnMeter(limit), state.cache?.committed ?? 0);
+        return { turns: window.turns.slice(), olderTurns: window.olderTurns };
       });
     },
     append(id, turn, { logger }) {
@@ -207,13 +356,19 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
           state.cache = undefined;
           return;
         }
-        // The turn as a later read gives it back (JSON, not the caller's objects).
-        const [record] = parseHistoryFile(line, { file, sessionId: id, logger });
-        const turns = cache.turnsById.get(id);
-        if (turns === undefined) cache.turnsById.set(id, [(record as HistoryRecord).turn]);
-        else turns.push((record as HistoryRecord).turn);
         cache.size = after;
         cache.committed = after;
+        let window = cache.windows.get(id);
+        if (window === undefined) {
+          // Unknown turns before this one, unless the cache holds every session's.
+          if (!cache.complete) return;
+          window = emptyWindow(0);
+          cache.windows.set(id, window);
+        }
+        // The turn as a later read gives it back (JSON, not the caller's objects).
+        const [record] = parseHistoryFile(line, { file, sessionId: id, logger });
+        window.turns.push((record as HistoryRecord).turn);
+        window.offsets.push(before);
       });
     },
     clear(id, { logger }) {
@@ -261,12 +416,77 @@ type OpenFile = {
   lock: HistoryFileLock;
   /** The sessions using it; the lock is released when the last one is. */
   ids: Set<string>;
-  /**
-   * The turns read and appended, with the file's size and the end of its last whole line then.
-   * Valid while the file still has that size: the store is its only writer.
-   */
-  cache: { size: number; committed: number; turnsById: Map<string, ChatTurn[]> } | undefined;
+  cache: FileCache | undefined;
 };
+
+/**
+ * What the store holds of a file: the file's size and the end of its last whole line when it
+ * last read or appended, and the turns it holds of each session. Valid while the file still has
+ * that size: the store is its only writer.
+ */
+type FileCache = {
+  size: number;
+  committed: number;
+  windows: Map<string, Window>;
+  /** Whether `windows` has every session of the file (after a full read). */
+  complete: boolean;
+};
+
+/** A session's newest turns, held: every one, or the newest a limited send can use. */
+type Window = {
+  /** Oldest first. */
+  turns: ChatTurn[];
+  /** Where each turn's line starts. */
+  offsets: number[];
+  /** Where the lines held start: nothing before was parsed. */
+  start: number;
+  /** The session's turns in the lines before `start`, not held. */
+  olderTurns: number;
+};
+
+function emptyWindow(start: number): Window {
+  return { turns: [], offsets: [], start, olderTurns: 0 };
+}
+
+/**
+ * Counts turns fed newest first against a limit: enough once they are `maxTurns`, or once their
+ * tokens pass `maxTokens` (the limit can then send none older: see `selectHistory`).
+ */
+function createTurnMeter({ maxTurns, maxTokens }: ChatHistoryLimit): TurnMeter {
+  let count = 0;
+  let tokens = 0;
+  return {
+    add(turn) {
+      count++;
+      if (maxTokens !== undefined) tokens += turnTokens(turn);
+    },
+    enough: () =>
+      (maxTurns !== undefined && count >= maxTurns) ||
+      (maxTokens !== undefined && tokens > maxTokens),
+  };
+}
+
+function holdsEnough(window: Window, meter: TurnMeter): boolean {
+  for (let index = window.turns.length - 1; index >= 0 && !meter.enough(); index--) {
+    meter.add(window.turns[index] as ChatTurn);
+  }
+  return meter.enough();
+}
+
+/** Drops the oldest turns held that the limit measured by `meter` can no longer send. */
+function trimWindow(window: Window, meter: TurnMeter, committed: number): void {
+  let kept = 0;
+  while (kept < window.turns.length && !meter.enough()) {
+    meter.add(window.turns[window.turns.length - 1 - kept] as ChatTurn);
+    kept++;
+  }
+  const dropped = window.turns.length - kept;
+  if (!meter.enough() || dropped === 0) return;
+  window.turns.splice(0, dropped);
+  window.offsets.splice(0, dropped);
+  window.start = window.offsets[0] ?? committed;
+  window.olderTurns += dropped;
+}
 
 async function sizeOf(file: string): Promise<number> {
   try {
@@ -337,13 +557,4 @@ async function syncDirectory(directory: string): Promise<void> {
   } catch {
     // Best effort by design.
   }
-}
-
-function foreignLine(file: string, id: string, record: HistoryRecord): Error {
-  return new ChatHistoryCorruptError({
-    file,
-    line: record.line,
-    reason: `the line belongs to session ${JSON.stringify(record.id)}, not ${JSON.stringify(id)} (a file copied or renamed by hand?)`,
-    sessionId: id,
-  });
 }

@@ -57,8 +57,14 @@ export function historyFileName(id: string): string {
   return `${name}.jsonl`;
 }
 
-/** A parsed line: its session id and turn. @internal */
-export type HistoryRecord = { id: string; turn: ChatTurn; line: number; text: string };
+/** A parsed line: its session id and turn, its 1-based line number and where it starts. @internal */
+export type HistoryRecord = {
+  id: string;
+  turn: ChatTurn;
+  line: number;
+  text: string;
+  offset: number;
+};
 
 /**
  * Parses the bytes of a history file. A last line without its newline is a torn write: it is
@@ -71,57 +77,89 @@ export function parseHistoryFile(
 ): HistoryRecord[] {
   const end = bytes.lastIndexOf(NEWLINE) + 1;
   if (end < bytes.length) warnTornLine(logger, file, bytes.length - end, 'ignored it');
-  const lines = bytes.toString('utf8', 0, end).split('\n');
   const records: HistoryRecord[] = [];
-  // The last element is the empty string after the final newline.
-  for (let index = 0; index < lines.length - 1; index++) {
-    const text = lines[index] as string;
-    if (text.trim() === '') continue;
-    const corrupt = (reason: string, cause?: unknown) =>
-      new ChatHistoryCorruptError({ file, line: index + 1, reason, sessionId, cause });
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw corrupt('the line is not valid JSON', error);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw corrupt('the line is not a JSON object');
-    }
-    const record = value as Record<string, unknown>;
-    if (record['v'] !== undefined && record['v'] !== FORMAT_VERSION) {
-      throw corrupt(
-        `the line has format version ${JSON.stringify(record['v'])}; this gemloop reads version ${FORMAT_VERSION} (a newer gemloop wrote it?)`,
-      );
-    }
-    const { id, contents, tokenCount, createdAt, model } = record;
-    if (typeof id !== 'string') throw corrupt('the line has no string "id"');
-    if (
-      !Array.isArray(contents) ||
-      contents.length === 0 ||
-      !contents.every(
-        (content: unknown) =>
-          typeof content === 'object' &&
-          content !== null &&
-          Array.isArray((content as Record<string, unknown>)['parts']),
-      )
-    ) {
-      throw corrupt('"contents" is not a non-empty array of { role, parts } contents');
-    }
-    records.push({
-      id,
-      line: index + 1,
-      text,
-      turn: {
-        contents,
-        tokenCount: typeof tokenCount === 'number' ? tokenCount : undefined,
-        createdAt: typeof createdAt === 'number' ? createdAt : undefined,
-        model: typeof model === 'string' && model !== '' ? model : undefined,
-      },
-    });
+  // Each line is decoded on its own: no string of the whole file, and byte offsets for free.
+  let start = 0;
+  for (let line = 1; start < end; line++) {
+    const newline = bytes.indexOf(NEWLINE, start);
+    const text = bytes.toString('utf8', start, newline);
+    const record = parseHistoryLine(text, { file, line, offset: start, sessionId });
+    if (record !== undefined) records.push(record);
+    start = newline + 1;
   }
   return records;
 }
+
+/**
+ * Parses one line of a history file (without its newline): `undefined` for a blank line, else
+ * the record, or a {@link ChatHistoryCorruptError} thrown for `line` of `file`.
+ * @internal
+ */
+export function parseHistoryLine(
+  text: string,
+  {
+    file,
+    line,
+    offset,
+    sessionId,
+  }: { file: string; line: number; offset: number; sessionId: string },
+): HistoryRecord | undefined {
+  if (text.trim() === '') return undefined;
+  const corrupt = (reason: string, cause?: unknown) =>
+    new ChatHistoryCorruptError({ file, line, reason, sessionId, cause });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw corrupt('the line is not valid JSON', error);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw corrupt('the line is not a JSON object');
+  }
+  const record = value as Record<string, unknown>;
+  if (record['v'] !== undefined && record['v'] !== FORMAT_VERSION) {
+    throw corrupt(
+      `the line has format version ${JSON.stringify(record['v'])}; this gemloop reads version ${FORMAT_VERSION} (a newer gemloop wrote it?)`,
+    );
+  }
+  const { id, contents, tokenCount, createdAt, model } = record;
+  if (typeof id !== 'string') throw corrupt('the line has no string "id"');
+  if (
+    !Array.isArray(contents) ||
+    contents.length === 0 ||
+    !contents.every(
+      (content: unknown) =>
+        typeof content === 'object' &&
+        content !== null &&
+        Array.isArray((content as Record<string, unknown>)['parts']),
+    )
+  ) {
+    throw corrupt('"contents" is not a non-empty array of { role, parts } contents');
+  }
+  return {
+    id,
+    line,
+    offset,
+    text,
+    turn: {
+      contents,
+      tokenCount: typeof tokenCount === 'number' ? tokenCount : undefined,
+      createdAt: typeof createdAt === 'number' ? createdAt : undefined,
+      model: typeof model === 'string' && model !== '' ? model : undefined,
+    },
+  };
+}
+
+/**
+ * How every line this store writes for session `id` starts (`{"v":1,"id":"<id>",`): lines can be
+ * counted as the session's without being parsed. @internal
+ */
+export function historyLinePrefix(id: string): Buffer {
+  return Buffer.from(`{"v":${FORMAT_VERSION},"id":${JSON.stringify(id)},`, 'utf8');
+}
+
+/** How every line this store writes starts, whatever its session. @internal */
+export const HISTORY_LINE_START: Buffer = Buffer.from(`{"v":${FORMAT_VERSION},"id":"`, 'utf8');
 
 /**
  * Before an append: a file whose last byte is not a newline ends with a torn write, which the new
@@ -157,10 +195,25 @@ export async function cutTornTail(
   return 0;
 }
 
-function warnTornLine(logger: Logger, file: string, bytes: number, action: string): void {
+/** Warns that the file ends with a torn line, and what was done with it. @internal */
+export function warnTornLine(logger: Logger, file: string, bytes: number, action: string): void {
   if (!isLevelEnabled(logger, 'warn')) return;
   logger.warn(
     { file, bytes },
     `the chat history file ends with a torn line (a write cut short by a crash); ${action}. The turn it held was never confirmed as saved.`,
   );
+}
+
+/** A line of another session in a session's own file (`{ directory }`). @internal */
+export function foreignLineError(
+  file: string,
+  id: string,
+  record: { id: string; line: number },
+): ChatHistoryCorruptError {
+  return new ChatHistoryCorruptError({
+    file,
+    line: record.line,
+    reason: `the line belongs to session ${JSON.stringify(record.id)}, not ${JSON.stringify(id)} (a file copied or renamed by hand?)`,
+    sessionId: id,
+  });
 }

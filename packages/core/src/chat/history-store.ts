@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.ts';
 import type { Content } from '../wire/content.ts';
+import type { ChatHistoryLimit } from './select-history.ts';
 
 /**
  * One send of a chat, as stored: the user's message and every content the run added after it
@@ -33,6 +34,14 @@ export type HistoryStoreContext = {
   logger: Logger;
   /** Given to `load` only: a save is never aborted once the run it records has completed. */
   signal?: AbortSignal | undefined;
+};
+
+/** What {@link HistoryStore.loadRecent} returns: a session's newest turns and how many come before. */
+export type RecentChatTurns = {
+  /** The newest stored turns, oldest first. */
+  turns: readonly ChatTurn[];
+  /** How many stored turns come before `turns` (not returned). Exact: it is part of `droppedTurns`. */
+  olderTurns: number;
 };
 
 /**
@@ -70,6 +79,19 @@ export interface HistoryStore {
     id: string,
     context: HistoryStoreContext,
   ): readonly ChatTurn[] | Promise<readonly ChatTurn[]>;
+  /**
+   * Optional: the newest turns of `id`, for a send whose `limit` bounds the history sent, so a
+   * long history need not be read and held whole (a file read from its end, `LRANGE key -n -1`,
+   * `ORDER BY seq DESC LIMIT n`). Return every turn, or at least the newest `limit.maxTurns`, or
+   * at least the newest whose `tokenCount`s add up to more than `limit.maxTokens` (a turn without
+   * one counting 0 here); more is always correct. `olderTurns` counts the turns left out, exactly.
+   * Without it, a session calls `load`.
+   */
+  loadRecent?(
+    id: string,
+    limit: ChatHistoryLimit,
+    context: HistoryStoreContext,
+  ): RecentChatTurns | Promise<RecentChatTurns>;
   append(id: string, turn: ChatTurn, context: HistoryStoreContext): void | Promise<void>;
   clear(id: string, context: HistoryStoreContext): void | Promise<void>;
   /**

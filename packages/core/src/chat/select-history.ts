@@ -6,7 +6,8 @@ import type { ChatTurn } from './history-store.ts';
  * How much stored history goes with each message. The store keeps every turn; only what is sent
  * is limited, by dropping the oldest whole turns (a turn is one send: the user's message and
  * everything the model and the tools added in reply). A limit never splits a function call from
- * its response, and the history sent always starts with a user message.
+ * its response, and the history sent always starts with a user message. A store with
+ * `loadRecent` (the file store) then reads and holds only the newest turns the limit can send.
  */
 export type ChatHistoryLimit = {
   /** The most earlier turns sent with a new message; `0` sends the message alone. */
@@ -49,7 +50,9 @@ export function turnTokens(turn: ChatTurn): number {
 
 /**
  * Picks the newest stored turns that fit `limit`, whole, and flattens them into the history sent
- * before a message of `messageTokens` tokens.
+ * before a message of `messageTokens` tokens. `turns` may be the newest stored turns only, after
+ * `olderTurns` others (`HistoryStore.loadRecent`): enough of them for the limit, so the result is
+ * the same as on every turn, and `droppedTurns` counts the older ones too.
  *
  * The history may only start where a user message starts: a turn whose first content is a user
  * content without function responses. A stored turn that starts otherwise (a hand-made or foreign
@@ -62,12 +65,15 @@ export function selectHistory(
   turns: readonly ChatTurn[],
   limit: ChatHistoryLimit | undefined,
   messageTokens: number,
+  olderTurns = 0,
 ): SelectedHistory {
   const maxTurns = limit?.maxTurns ?? Number.POSITIVE_INFINITY;
   const maxTokens = limit?.maxTokens;
   let start = turns.length;
   let tokens = maxTokens === undefined ? 0 : messageTokens;
-  if (maxTokens === undefined && maxTurns >= turns.length) {
+  // (Sent as they are only when they are every stored turn: the oldest of a tail may be glued to
+  // a turn before it, which the loop below leaves out.)
+  if (maxTokens === undefined && maxTurns >= turns.length && olderTurns === 0) {
     start = 0;
   } else {
     // Whole units (a turn that may start the history, with any turns glued after it), newest first.
@@ -108,7 +114,7 @@ export function selectHistory(
   return {
     contents,
     sentTurns: turns.length - start,
-    droppedTurns: start,
+    droppedTurns: olderTurns + start,
     tokens: maxTokens === undefined ? undefined : tokens,
   };
 }

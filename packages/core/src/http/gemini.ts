@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
+import type { RetryEvent } from '../retry/with-retry.ts';
 import type { Content } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -105,6 +106,11 @@ export type CallOptions = {
   retry?: RetryOptions | false | undefined;
   /** Extra headers for this call; credentials among them are redacted as the client's are. */
   headers?: Record<string, string> | undefined;
+  /**
+   * Called before each retry wait, with the failed attempt's error and the delay: how telemetry
+   * and the run recorder see every attempt. It must not throw (what it throws is ignored).
+   */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
 };
 
 /** The body of {@link Gemini.countTokens}: either contents, or a whole request to count. */

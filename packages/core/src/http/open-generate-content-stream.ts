@@ -6,6 +6,7 @@ import { parseGenerateContentBatches } from '../streaming/parse-generate-content
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
+import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { selectTransport } from './select-transport.ts';
@@ -131,8 +132,15 @@ export async function* openGenerateContentStream({
       policy: call.retry,
       signal: call.signal,
       isRetryable: isRetryableBeforeFirstChunk,
-      onRetry: ({ attempt, delayMs, isServerDelay }) =>
-        logRetry(logger, { method: METHOD, attempt, delayMs, isServerDelay }),
+      onRetry: (event) => {
+        logRetry(logger, {
+          method: METHOD,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          isServerDelay: event.isServerDelay,
+        });
+        reportRetry(call.onRetry, event);
+      },
     },
   );
 

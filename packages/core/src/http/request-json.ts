@@ -7,6 +7,7 @@ import { createAttemptSignal } from './create-attempt-signal.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { readBodyText } from './read-body-text.ts';
 import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
+import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { selectTransport } from './select-transport.ts';
@@ -148,8 +149,15 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
     {
       policy: call.retry,
       signal: call.signal,
-      onRetry: ({ attempt, delayMs, isServerDelay }) =>
-        logRetry(logger, { method, attempt, delayMs, isServerDelay }),
+      onRetry: (event) => {
+        logRetry(logger, {
+          method,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          isServerDelay: event.isServerDelay,
+        });
+        reportRetry(call.onRetry, event);
+      },
     },
   );
 }

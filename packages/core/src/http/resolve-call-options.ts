@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { secretsOfHeaders } from '../errors/redact-secrets.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../retry/retry-policy.ts';
+import type { RetryEvent } from '../retry/with-retry.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
 import type { CallOptions } from './gemini.ts';
@@ -9,6 +10,8 @@ import type { ResolvedClientOptions } from './resolve-client-options.ts';
 /** {@link CallOptions} checked and merged over the client's settings. */
 export type ResolvedCallOptions = {
   signal: AbortSignal | undefined;
+  /** Told of each retry (`CallOptions.onRetry`). */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
   timeoutMs: number;
   retry: RetryPolicy;
   headers: Record<string, string>;
@@ -16,7 +19,7 @@ export type ResolvedCallOptions = {
   redact: readonly string[];
 };
 
-const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers'];
+const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers', 'onRetry'];
 
 /**
  * The client's settings for a call without options; computed once per client so a call without
@@ -62,6 +65,13 @@ export function resolveCallOptions(
     }
   }
   const { signal } = options;
+  const { onRetry } = options;
+  if (onRetry !== undefined && typeof onRetry !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'options.onRetry',
+      message: 'options.onRetry must be a function (event) => void, or left out.',
+    });
+  }
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new InvalidArgumentError({
       argument: 'options.signal',
@@ -92,6 +102,7 @@ export function resolveCallOptions(
   }
   return {
     signal,
+    onRetry,
     timeoutMs: checkTimeout(options.timeoutMs, defaults.timeoutMs, 'options.timeoutMs'),
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,

@@ -1,5 +1,11 @@
 import type { DefinedTool, Logger, ToolExecuteContext, ToolResultWithParts } from '@gemloop/core';
-import { defineTool, InvalidArgumentError, silentLogger, toolResult } from '@gemloop/core';
+import {
+  defineTool,
+  InvalidArgumentError,
+  silentLogger,
+  toolResult,
+  toolTypeKey,
+} from '@gemloop/core';
 import { listMcpTools } from './list-mcp-tools.ts';
 import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
 import { McpServerError } from './mcp-server-error.ts';
@@ -191,14 +197,18 @@ export async function createMcpToolsWith(
     const mcpName = info.name;
     let tool: McpTool;
     try {
-      tool = defineTool({
-        name,
-        description: info.description ?? info.title ?? info.annotations?.title,
-        parameters: info.inputSchema,
-        timeoutMs,
-        logger: log,
-        close,
-        execute: (args, context) => callTool(mcpName, name, args, context),
+      // Marked as an MCP tool for telemetry (`gen_ai.tool.type`); defineTool's result is frozen.
+      tool = Object.freeze({
+        ...defineTool({
+          name,
+          description: info.description ?? info.title ?? info.annotations?.title,
+          parameters: info.inputSchema,
+          timeoutMs,
+          logger: log,
+          close,
+          execute: (args, context) => callTool(mcpName, name, args, context),
+        }),
+        [toolTypeKey]: 'mcp',
       });
     } catch (error) {
       // defineTool checks the schema as it checks every JSON Schema tool (a misspelt type, a bad

@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliIo } from '../cli-io.ts';
+import { startViewServer } from '../view/start-view-server.ts';
+
+const USAGE = `Usage: gemloop view [--dir FOLDER] [--port N]
+
+Shows the agent runs recorded by createRunRecorder() in the browser, on 127.0.0.1 only. A run in
+progress updates live. Ctrl-C stops the viewer.
+
+Options:
+  --dir FOLDER  the run files (default: GEMLOOP_RUNS_DIR, else .gemloop/runs)
+  --port N      the port on 127.0.0.1 (default 4310; 0 for any free port)
+`;
+
+/** Resolves when the user stops the program (Ctrl-C, SIGTERM). */
+function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/**
+ * Makes the `view` command; `untilStopped` says when to close the server (tests resolve it at
+ * once).
+ */
+export function createViewCommand(untilStopped: () => Promise<void> = untilSignalled): CliCommand {
+  return {
+    summary: 'show recorded agent runs in the browser (127.0.0.1 only)',
+    async run(args: readonly string[], io: CliIo): Promise<number> {
+      let values: Record<string, string | boolean | undefined>;
+      try {
+        ({ values } = parseArgs({
+          args: [...args],
+          options: {
+            dir: { type: 'string' },
+            port: { type: 'string' },
+            help: { type: 'boolean', short: 'h' },
+          },
+          strict: true,
+        }));
+      } catch (error) {
+        io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+        return 2;
+      }
+      if (values['help'] === true) {
+        io.stdout(USAGE);
+        return 0;
+      }
+      const dir = resolve(
+        (values['dir'] as string | undefined) ?? io.env['GEMLOOP_RUNS_DIR'] ?? '.gemloop/runs',
+      );
+      const portText = values['port'] as string | undefined;
+      const port = portText === undefined ? 4310 : Number(portText);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        io.stderr(`--port must be a port number from 0 to 65535; got ${String(portText)}.\n`);
+        return 2;
+      }
+      let server: Awaited<ReturnType<typeof startViewServer>>;
+      try {
+        server = await startViewServer({ dir, port });
+      } catch (error) {
+        io.stderr(`gemloop view: ${error instanceof Error ? error.message : String(error)}\n`);
+        return 1;
+      }
+      io.stdout(`gemloop view: runs in ${dir}\nOpen ${server.url} (Ctrl-C to stop)\n`);
+      await untilStopped();
+      await server.close();
+      return 0;
+    },
+  };
+}
+
+/** `gemloop view`: the run viewer. */
+export const viewCommand: CliCommand = createViewCommand();

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readRunLines, readRunSummaries } from './read-runs.ts';
+
+/** Options of {@link startViewServer}. */
+export type ViewServerOptions = {
+  /** The folder of the run files. */
+  dir: string;
+  /** @defaultValue 0 (any free port) */
+  port?: number | undefined;
+};
+
+/** A running viewer: its URL and how to stop it. */
+export type ViewServer = {
+  readonly url: string;
+  close(): Promise<void>;
+};
+
+// The page's assets, served from the package (no CDN: the viewer works offline).
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+};
+const assetsDir = new URL('../../assets/viewer/', import.meta.url);
+
+// Scripts and styles only from this server, no inline script, nothing framed: a model's or a
+// tool's text that slipped into markup still could not run.
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+/**
+ * Serves the run viewer on 127.0.0.1 only: the page, `GET /api/runs` (summaries, newest first)
+ * and `GET /api/runs/<id>` (one run's lines). Requests whose Host is not this loopback address
+ * are refused, so a web page cannot reach the viewer through DNS rebinding.
+ */
+export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
+  const { dir } = options;
+  let allowedHosts: Set<string> = new Set();
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      send(response, 500, 'application/json', JSON.stringify({ error: String(error) }));
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!allowedHosts.has(request.headers.host ?? '')) {
+      send(response, 421, 'text/plain', 'This viewer answers on 127.0.0.1 only.');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      send(response, 405, 'text/plain', 'Method not allowed.');
+      return;
+    }
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/favicon.ico') {
+      // No icon, and no 404 for the browser to log.
+      response.writeHead(204, SECURITY_HEADERS);
+      response.end();
+      return;
+    }
+    const asset = ASSETS[path];
+    if (asset !== undefined) {
+      const body = await readFile(new URL(asset.file, assetsDir));
+      send(response, 200, asset.type, body);
+      return;
+    }
+    if (path === '/api/runs') {
+      send(response, 200, 'application/json', JSON.stringify(await readRunSummaries(dir)));
+      return;
+    }
+    const match = /^\/api\/runs\/([^/]+)$/.exec(path);
+    if (match !== null) {
+      const lines = await readRunLines(dir, decodeURIComponent(match[1] as string));
+      if (lines === undefined) send(response, 404, 'application/json', '{"error":"no such run"}');
+      else send(response, 200, 'application/json', JSON.stringify(lines));
+      return;
+    }
+    send(response, 404, 'text/plain', 'Not found.');
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type });
+  response.end(body);
+}

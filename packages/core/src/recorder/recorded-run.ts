@@ -1,0 +1,93 @@
+import type { AgentUsage } from '../agent/agent-result.ts';
+
+/** The format version of a recorded run's lines; the viewer refuses files it does not know. */
+export const RECORDED_RUN_FORMAT = 1;
+
+/** An error as recorded: its class, status and message (redacted by gemloop), never its data. */
+export type RecordedError = { name: string; message: string; status?: number | undefined };
+
+/**
+ * One line of a recorded run file (`.gemloop/runs/<when>-<runId>.jsonl`). `at` is the agent's
+ * clock in ms since the epoch. Requests and responses are the wire JSON (large inline data and
+ * thought signatures shortened); API keys and headers are never recorded.
+ */
+export type RecordedRunLine =
+  | {
+      type: 'run-start';
+      format: typeof RECORDED_RUN_FORMAT;
+      runId: string;
+      agentName: string | undefined;
+      model: string;
+      baseUrl: string;
+      streaming: boolean;
+      conversationId: string | undefined;
+      input: unknown;
+      gemloopVersion: string;
+      at: number;
+    }
+  | {
+      type: 'model-call-start';
+      stepNumber: number;
+      streaming: boolean;
+      request: unknown;
+      at: number;
+    }
+  | {
+      type: 'retry';
+      stepNumber: number;
+      attempt: number;
+      delayMs: number;
+      error: RecordedError;
+      at: number;
+    }
+  | { type: 'first-chunk'; stepNumber: number; at: number }
+  | {
+      type: 'model-call-end';
+      stepNumber: number;
+      response?: unknown;
+      error?: RecordedError | undefined;
+      at: number;
+    }
+  | {
+      type: 'tool-call-start';
+      stepNumber: number;
+      toolName: string;
+      toolCallId: string;
+      toolType: string;
+      args: unknown;
+      at: number;
+    }
+  | {
+      type: 'tool-call-end';
+      stepNumber: number;
+      toolName: string;
+      toolCallId: string;
+      outcome: string;
+      output?: unknown;
+      error?: string | undefined;
+      durationMs: number;
+      at: number;
+    }
+  | {
+      type: 'step-end';
+      stepNumber: number;
+      kind: string;
+      text: string;
+      thoughts: string;
+      finishReason: string | undefined;
+      usage: AgentUsage;
+      grounding: unknown;
+      toolCalls: number;
+      reask: string | undefined;
+      at: number;
+    }
+  | {
+      type: 'run-end';
+      outcome: 'success' | 'error';
+      finishReason?: string | undefined;
+      text?: string | undefined;
+      usage?: AgentUsage | undefined;
+      error?: RecordedError | undefined;
+      at: number;
+    }
+  | { type: 'truncated'; reason: string; at: number };

@@ -1,0 +1,318 @@
+import type * as OtelApi from '@opentelemetry/api';
+import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
+import type { AgentUsage } from '../agent/agent-result.ts';
+import { version } from '../version.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+import type {
+  ModelCallObservation,
+  RunObservation,
+  RunObserver,
+  RunStartInfo,
+  ToolCallObservation,
+} from './run-observer.ts';
+import type { SemconvDialect } from './semconv-dialect.ts';
+import { toErrorType } from './to-error-type.ts';
+import { toInputMessages, toOutputMessages, toSystemInstructions } from './to-semconv-messages.ts';
+
+// SpanKind and SpanStatusCode values of @opentelemetry/api, stable since 1.0.
+const SPAN_KIND_INTERNAL = 0;
+const SPAN_KIND_CLIENT = 2;
+const STATUS_ERROR = 2;
+
+const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+
+/** What {@link createOtelObserver} needs: the loaded API and the providers to use. @internal */
+export type OtelObserverOptions = {
+  api: typeof OtelApi;
+  tracerProvider: OtelApi.TracerProvider;
+  meterProvider: OtelApi.MeterProvider;
+  recordContent: boolean;
+  dialect: SemconvDialect;
+};
+
+/**
+ * The OpenTelemetry observer: `invoke_agent` (INTERNAL) per run, `generate_content` (CLIENT) per
+ * model call, `execute_tool` (INTERNAL) per function call, each retry an event on its call's
+ * span, and the `gen_ai.client.token.usage` / `gen_ai.client.operation.duration` histograms, as
+ * the GenAI semantic conventions v1.41.0 describe them (see {@link SemconvDialect}).
+ * @internal
+ */
+export function createOtelObserver(options: OtelObserverOptions): RunObserver {
+  const { api, recordContent, dialect } = options;
+  const latest = dialect === 'latest';
+  const content = recordContent && latest;
+  const tracer: Tracer = options.tracerProvider.getTracer('@gemloop/core', version);
+  const meter = options.meterProvider.getMeter('@gemloop/core', version);
+  const tokenUsage: Histogram = meter.createHistogram('gen_ai.client.token.usage', {
+    description: 'Number of input and output tokens used.',
+    unit: '{token}',
+    advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+  });
+  const duration: Histogram = meter.createHistogram('gen_ai.client.operation.duration', {
+    description: 'GenAI operation duration.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+  });
+  const providerKey = latest ? 'gen_ai.provider.name' : 'gen_ai.system';
+
+  return {
+    startRun(info: RunStartInfo): RunObservation {
+      const server = toServer(info.baseUrl);
+      const provider = server.host === 'aiplatform.googleapis.com' ? 'gcp.vertex_ai' : 'gcp.gemini';
+      const common: Attributes = { [providerKey]: provider };
+      if (server.host !== undefined) {
+        common['server.address'] = server.host;
+        common['server.port'] = server.port;
+      }
+      const runAttributes: Attributes = {
+        'gen_ai.operation.name': 'invoke_agent',
+        ...common,
+        'gen_ai.request.model': info.model,
+      };
+      if (info.agentName !== undefined) runAttributes['gen_ai.agent.name'] = info.agentName;
+      if (info.conversationId !== undefined)
+        runAttributes['gen_ai.conversation.id'] = info.conversationId;
+      const runSpan = tracer.startSpan(
+        info.agentName === undefined ? 'invoke_agent' : `invoke_agent ${info.agentName}`,
+        { kind: SPAN_KIND_INTERNAL, attributes: runAttributes },
+        api.context.active(),
+      );
+      const runContext = api.trace.setSpan(api.context.active(), runSpan);
+      const wrapIn =
+        (context: Context) =>
+        <T>(fn: () => T): T =>
+          api.context.with(context, fn);
+
+      return {
+        modelCall({ request, streaming, startedAt }): ModelCallObservation {
+          const model = request.model;
+          const attributes: Attributes = {
+            'gen_ai.operation.name': 'generate_content',
+            ...common,
+            'gen_ai.request.model': model,
+          };
+          if (info.conversationId !== undefined)
+            attributes['gen_ai.conversation.id'] = info.conversationId;
+          if (latest) attributes['gen_ai.request.stream'] = streaming;
+          addRequestParameters(attributes, request.generationConfig);
+          if (content) {
+            attributes['gen_ai.input.messages'] = JSON.stringify(toInputMessages(request.contents));
+            if (request.systemInstruction !== undefined) {
+              attributes['gen_ai.system_instructions'] = JSON.stringify(
+                toSystemInstructions(request.systemInstruction),
+              );
+            }
+          }
+          const span = tracer.startSpan(
+            `generate_content ${model}`,
+            { kind: SPAN_KIND_CLIENT, attributes },
+            runContext,
+          );
+          const started = performance.now();
+          const callContext = api.trace.setSpan(runContext, span);
+          return {
+            wrap: wrapIn(callContext),
+            retry(event) {
+              span.addEvent('gen_ai.client.retry', {
+                'gemloop.retry.attempt': event.attempt,
+                'gemloop.retry.delay_ms': event.delayMs,
+                'gemloop.retry.server_delay': event.isServerDelay,
+                'error.type': toErrorType(event.error),
+              });
+            },
+            firstChunk(at) {
+              if (latest)
+                span.setAttribute('gen_ai.response.time_to_first_chunk', (at - startedAt) / 1000);
+            },
+            end(outcome) {
+              const metricAttributes: Attributes = {
+                'gen_ai.operation.name': 'generate_content',
+                ...common,
+                'gen_ai.request.model': model,
+              };
+              if ('error' in outcome) {
+                const errorType = toErrorType(outcome.error);
+                failSpan(span, errorType, outcome.error);
+                metricAttributes['error.type'] = errorType;
+              } else {
+                const response = outcome.response;
+                addResponse(span, response, latest);
+                if (response.modelVersion !== undefined)
+                  metricAttributes['gen_ai.response.model'] = response.modelVersion;
+                if (content)
+                  span.setAttribute(
+                    'gen_ai.output.messages',
+                    JSON.stringify(toOutputMessages(response)),
+                  );
+                const usage = response.usageMetadata;
+                if (usage !== undefined) {
+                  tokenUsage.record(inputTokens(usage), {
+                    ...metricAttributes,
+                    'gen_ai.token.type': 'input',
+                  });
+                  tokenUsage.record(outputTokens(usage), {
+                    ...metricAttributes,
+                    'gen_ai.token.type': 'output',
+                  });
+                }
+              }
+              duration.record((performance.now() - started) / 1000, metricAttributes);
+              span.end();
+            },
+          };
+        },
+
+        toolCall({ toolName, toolCallId, toolType, toolDescription, args }): ToolCallObservation {
+          const attributes: Attributes = {
+            'gen_ai.operation.name': 'execute_tool',
+            'gen_ai.tool.name': toolName,
+            'gen_ai.tool.call.id': toolCallId,
+          };
+          if (toolDescription !== undefined)
+            attributes['gen_ai.tool.description'] = toolDescription;
+          if (latest) attributes['gen_ai.tool.type'] = toolType;
+          if (content) attributes['gen_ai.tool.call.arguments'] = JSON.stringify(args);
+          const span = tracer.startSpan(
+            `execute_tool ${toolName}`,
+            { kind: SPAN_KIND_INTERNAL, attributes },
+            runContext,
+          );
+          return {
+            wrap: wrapIn(api.trace.setSpan(runContext, span)),
+            end(record) {
+              if (record.outcome === 'success') {
+                if (content) {
+                  span.setAttribute(
+                    'gen_ai.tool.call.result',
+                    safeJson(record.response.response ?? record.output),
+                  );
+                }
+              } else {
+                failSpan(span, record.outcome, record.error);
+              }
+              span.end();
+            },
+          };
+        },
+
+        stepEnd() {},
+
+        end(outcome) {
+          if ('error' in outcome) {
+            failSpan(runSpan, toErrorType(outcome.error), outcome.error);
+            const run = (outcome.error as { run?: { usage?: AgentUsage } } | null)?.run;
+            if (run?.usage !== undefined) addUsage(runSpan, run.usage, latest);
+          } else {
+            const { result } = outcome;
+            addUsage(runSpan, result.usage, latest);
+            if (result.rawFinishReason !== undefined)
+              runSpan.setAttribute('gen_ai.response.finish_reasons', [result.rawFinishReason]);
+          }
+          runSpan.end();
+        },
+      };
+    },
+  };
+}
+
+function toServer(baseUrl: string): { host: string | undefined; port: number } {
+  try {
+    const url = new URL(baseUrl);
+    const port = url.port === '' ? (url.protocol === 'http:' ? 80 : 443) : Number(url.port);
+    return { host: url.hostname, port };
+  } catch {
+    return { host: undefined, port: 0 };
+  }
+}
+
+function addRequestParameters(attributes: Attributes, config: Record<string, unknown> | undefined) {
+  if (config === undefined) return;
+  const number = (key: string, name: string): void => {
+    const value = config[key];
+    if (typeof value === 'number') attributes[name] = value;
+  };
+  number('temperature', 'gen_ai.request.temperature');
+  number('topP', 'gen_ai.request.top_p');
+  number('topK', 'gen_ai.request.top_k');
+  number('maxOutputTokens', 'gen_ai.request.max_tokens');
+  number('presencePenalty', 'gen_ai.request.presence_penalty');
+  number('frequencyPenalty', 'gen_ai.request.frequency_penalty');
+  number('seed', 'gen_ai.request.seed');
+  const count = config['candidateCount'];
+  if (typeof count === 'number' && count !== 1) attributes['gen_ai.request.choice.count'] = count;
+  const stops = config['stopSequences'];
+  if (Array.isArray(stops) && stops.every((stop) => typeof stop === 'string'))
+    attributes['gen_ai.request.stop_sequences'] = stops as string[];
+  const mime = config['responseMimeType'];
+  if (mime === 'application/json') attributes['gen_ai.output.type'] = 'json';
+  else if (mime === 'text/plain') attributes['gen_ai.output.type'] = 'text';
+}
+
+function addResponse(span: Span, response: GenerateContentResponse, latest: boolean): void {
+  if (response.modelVersion !== undefined)
+    span.setAttribute('gen_ai.response.model', response.modelVersion);
+  if (response.responseId !== undefined)
+    span.setAttribute('gen_ai.response.id', response.responseId);
+  const reasons: string[] = [];
+  for (const candidate of response.candidates ?? []) {
+    if (typeof candidate.finishReason === 'string') reasons.push(candidate.finishReason);
+  }
+  if (reasons.length > 0) span.setAttribute('gen_ai.response.finish_reasons', reasons);
+  const usage = response.usageMetadata;
+  if (usage !== undefined) {
+    span.setAttribute('gen_ai.usage.input_tokens', inputTokens(usage));
+    span.setAttribute('gen_ai.usage.output_tokens', outputTokens(usage));
+    if (latest) {
+      if (typeof usage.thoughtsTokenCount === 'number')
+        span.setAttribute('gen_ai.usage.reasoning.output_tokens', usage.thoughtsTokenCount);
+      if (typeof usage.cachedContentTokenCount === 'number')
+        span.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cachedContentTokenCount);
+    }
+  }
+}
+
+function addUsage(span: Span, usage: AgentUsage, latest: boolean): void {
+  span.setAttribute('gen_ai.usage.input_tokens', inputTokens(usage));
+  span.setAttribute('gen_ai.usage.output_tokens', outputTokens(usage));
+  if (latest) {
+    span.setAttribute('gen_ai.usage.reasoning.output_tokens', usage.thoughtsTokenCount);
+    span.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cachedContentTokenCount);
+  }
+}
+
+type Counts = {
+  promptTokenCount?: number | undefined;
+  toolUsePromptTokenCount?: number | undefined;
+  candidatesTokenCount?: number | undefined;
+  thoughtsTokenCount?: number | undefined;
+};
+
+// Input includes cached and tool-use prompt tokens (the conventions: "all types of input
+// tokens"); output includes thinking tokens, which Gemini bills as output.
+function inputTokens(usage: Counts): number {
+  return (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0);
+}
+
+function outputTokens(usage: Counts): number {
+  return (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0);
+}
+
+function failSpan(span: Span, errorType: string, error: unknown): void {
+  span.setAttribute('error.type', errorType);
+  const message =
+    typeof error === 'string' ? error : error instanceof Error ? error.message : undefined;
+  span.setStatus(message === undefined ? { code: STATUS_ERROR } : { code: STATUS_ERROR, message });
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return '"[unserialisable]"';
+  }
+}

@@ -1,0 +1,58 @@
+import type * as OtelApi from '@opentelemetry/api';
+import { createOtelObserver } from './create-otel-observer.ts';
+import type { RunObservation, RunObserver } from './run-observer.ts';
+import { readSemconvDialect } from './semconv-dialect.ts';
+import type { TelemetryOptions } from './telemetry-options.ts';
+
+// Where @opentelemetry/api 1.x keeps its globals (its `internal/global-utils`): a provider
+// registered by any copy of the API shows here, so gemloop can tell without importing it.
+const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+
+/**
+ * Whether a tracer or meter provider is registered globally, read without loading the API.
+ * @internal
+ */
+export function hasRegisteredOtel(): boolean {
+  const registry = (globalThis as Record<symbol, unknown>)[OTEL_API_GLOBAL] as
+    | { trace?: unknown; metrics?: unknown }
+    | undefined;
+  return registry !== undefined && (registry.trace !== undefined || registry.metrics !== undefined);
+}
+
+let apiLoad: Promise<typeof OtelApi> | undefined;
+
+/** Loads the optional peer once per process. @internal */
+export function loadOtelApi(): Promise<typeof OtelApi> {
+  apiLoad ??= import('@opentelemetry/api').catch((error: unknown) => {
+    apiLoad = undefined;
+    throw error;
+  });
+  return apiLoad;
+}
+
+/**
+ * The telemetry observer of an agent. With providers in `options` it always traces; without,
+ * only while a provider is registered globally. Until then a run costs one property lookup, and
+ * `@opentelemetry/api` is never imported.
+ * @internal
+ */
+export function createTelemetryObserver(options: TelemetryOptions): RunObserver {
+  const explicit = options.tracerProvider !== undefined || options.meterProvider !== undefined;
+  let observer: Promise<RunObserver> | undefined;
+  return {
+    active: () => explicit || hasRegisteredOtel(),
+    startRun(info): Promise<RunObservation | undefined> | undefined {
+      if (!explicit && !hasRegisteredOtel()) return undefined;
+      observer ??= loadOtelApi().then((api) =>
+        createOtelObserver({
+          api,
+          tracerProvider: options.tracerProvider ?? api.trace.getTracerProvider(),
+          meterProvider: options.meterProvider ?? api.metrics.getMeterProvider(),
+          recordContent: options.recordContent === true,
+          dialect: options.conventions ?? readSemconvDialect(),
+        }),
+      );
+      return observer.then((loaded) => loaded.startRun(info));
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { AgentInput } from '../agent/agent-options.ts';
+import type { AgentResult, AgentStep, AgentToolCall } from '../agent/agent-result.ts';
+import type { RetryEvent } from '../retry/with-retry.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+
+/** What an observer learns when a run starts. */
+export type RunStartInfo = {
+  /** A run-unique id (random), the same in every record of this run. */
+  runId: string;
+  /** The agent's `name`, when it has one. */
+  agentName: string | undefined;
+  model: string;
+  /** The client's base URL (for `server.address`). */
+  baseUrl: string;
+  /** Whether the run streams (`agent.stream`, `chat.sendStream`). */
+  streaming: boolean;
+  /** The chat session's id when the run is a chat turn. */
+  conversationId: string | undefined;
+  /** The run's input as given (the requests of its model calls hold the whole history). */
+  input: AgentInput;
+  /** When the run started (ms since the epoch, the agent's clock). */
+  startedAt: number;
+};
+
+/** One model call about to be made. */
+export type ModelCallInfo = {
+  stepNumber: number;
+  request: GenerateContentRequest;
+  streaming: boolean;
+  startedAt: number;
+};
+
+/** One function call about to run. */
+export type ToolCallInfo = {
+  stepNumber: number;
+  toolName: string;
+  toolCallId: string;
+  /** `function`, `built-in` or `mcp` (see {@link toolTypeKey}). */
+  toolType: string;
+  /** The tool's description, when the agent has a tool of that name. */
+  toolDescription: string | undefined;
+  args: Record<string, unknown>;
+  startedAt: number;
+};
+
+/** What a model call reports while it runs and when it ends. */
+export interface ModelCallObservation {
+  /** Runs `fn` in this call's context (so an instrumented fetch nests under the call). */
+  wrap?: (<T>(fn: () => T) => T) | undefined;
+  /** An attempt failed and will be retried after `delayMs`. */
+  retry(event: RetryEvent): void;
+  /** The first chunk of a streamed call arrived. */
+  firstChunk(at: number): void;
+  /** The call ended: the response, or the error it failed with. */
+  end(outcome: { response: GenerateContentResponse } | { error: unknown }, at: number): void;
+}
+
+/** What a tool call reports when it ends. */
+export interface ToolCallObservation {
+  /** Runs the tool in this call's context (so the tool's own spans nest under it). */
+  wrap?: (<T>(fn: () => T) => T) | undefined;
+  end(record: AgentToolCall, at: number): void;
+}
+
+/** One run, as an observer follows it. */
+export interface RunObservation {
+  modelCall(info: ModelCallInfo): ModelCallObservation;
+  toolCall(info: ToolCallInfo): ToolCallObservation;
+  /** A step ended (after its tool calls, when it had some). */
+  stepEnd(step: AgentStep): void;
+  /** The run ended with a result or failed with `error` (which carries `run` when it started). */
+  end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
+}
+
+/**
+ * Follows agent runs: telemetry (OpenTelemetry spans and metrics) and the run recorder are
+ * observers. An agent without observers calls none of this, so an unobserved run costs nothing.
+ */
+export interface RunObserver {
+  /**
+   * Whether {@link RunObserver.startRun} would follow a run started now. Lets an idle observer
+   * (telemetry with no provider registered) cost a run nothing: not even its start info is built.
+   * @defaultValue always
+   */
+  active?: (() => boolean) | undefined;
+  /**
+   * A run starts. Return `undefined` to skip it. May return a promise (loading an optional
+   * dependency); the run waits for it once, at its start.
+   */
+  startRun(info: RunStartInfo): RunObservation | undefined | Promise<RunObservation | undefined>;
+}
+
+/**
+ * The property a tool may carry to say what kind it is for telemetry (`gen_ai.tool.type`):
+ * `'mcp'` for MCP tools, `'built-in'` for a Gemini built-in run as a function. A registered
+ * symbol, so another copy of gemloop (or `@gemloop/tools`) sets it without importing it.
+ */
+export const toolTypeKey: unique symbol = Symbol.for('gemloop.tool.type');
+
+/**
+ * The run option key a chat session sets to its id, so a turn's run knows its conversation. A
+ * registered symbol: it never shows in `Object.keys`, so the public run options stay as they are.
+ * @internal
+ */
+export const conversationIdKey: unique symbol = Symbol.for('gemloop.conversation.id');

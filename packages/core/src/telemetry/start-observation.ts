@@ -1,0 +1,150 @@
+import type {
+  ModelCallObservation,
+  RunObservation,
+  RunObserver,
+  RunStartInfo,
+  ToolCallObservation,
+} from './run-observer.ts';
+
+/**
+ * Whether any observer would follow a run started now (see {@link RunObserver.active}).
+ * @internal
+ */
+export function anyObserverActive(observers: readonly RunObserver[]): boolean {
+  for (const observer of observers) {
+    if (observer.active === undefined) return true;
+    try {
+      if (observer.active()) return true;
+    } catch {
+      // An observer that cannot tell is left out, as one whose start throws.
+    }
+  }
+  return false;
+}
+
+/**
+ * Starts every observer on a run and returns one observation that reports to all of them, or
+ * `undefined` when none follows the run (then the loop runs unobserved, at no cost). An
+ * observer that throws is left out: observing never fails a run.
+ * @internal
+ */
+export function startObservation(
+  observers: readonly RunObserver[],
+  info: RunStartInfo,
+): RunObservation | undefined | Promise<RunObservation | undefined> {
+  // Synchronous until an observer hands back a promise: with telemetry idle (nothing registered)
+  // and no recorder, a run gets `undefined` here without a promise or a microtask.
+  const started: (RunObservation | Promise<RunObservation | undefined>)[] = [];
+  let pending = false;
+  for (const observer of observers) {
+    let observation: ReturnType<RunObserver['startRun']>;
+    try {
+      observation = observer.startRun(info);
+    } catch {
+      continue;
+    }
+    if (observation === undefined) continue;
+    if (observation instanceof Promise) {
+      pending = true;
+      // A failing observer (an optional dependency that would not load) is skipped.
+      started.push(observation.catch(() => undefined));
+    } else started.push(observation);
+  }
+  if (started.length === 0) return undefined;
+  if (!pending) return join(started as RunObservation[]);
+  return Promise.all(started).then((list) =>
+    join(list.filter((item): item is RunObservation => item !== undefined)),
+  );
+}
+
+function join(list: readonly RunObservation[]): RunObservation | undefined {
+  if (list.length === 0) return undefined;
+  return guard(list.length === 1 ? (list[0] as RunObservation) : combine(list));
+}
+
+function combine(list: readonly RunObservation[]): RunObservation {
+  return {
+    modelCall(info) {
+      const calls = list.map((observation) => observation.modelCall(info));
+      return {
+        wrap: composeWraps(calls),
+        retry: (event) => {
+          for (const call of calls) call.retry(event);
+        },
+        firstChunk: (at) => {
+          for (const call of calls) call.firstChunk(at);
+        },
+        end: (outcome, at) => {
+          for (const call of calls) call.end(outcome, at);
+        },
+      };
+    },
+    toolCall(info) {
+      const calls = list.map((observation) => observation.toolCall(info));
+      return {
+        wrap: composeWraps(calls),
+        end: (record, at) => {
+          for (const call of calls) call.end(record, at);
+        },
+      };
+    },
+    stepEnd(step) {
+      for (const observation of list) observation.stepEnd(step);
+    },
+    end(outcome, at) {
+      for (const observation of list) observation.end(outcome, at);
+    },
+  };
+}
+
+function composeWraps(
+  calls: readonly (ModelCallObservation | ToolCallObservation)[],
+): (<T>(fn: () => T) => T) | undefined {
+  const wraps = calls.flatMap((call) => (call.wrap === undefined ? [] : [call.wrap]));
+  if (wraps.length === 0) return undefined;
+  if (wraps.length === 1) return wraps[0];
+  return <T>(fn: () => T): T =>
+    wraps.reduceRight<() => T>((inner, wrap) => () => wrap(inner), fn)();
+}
+
+/** Keeps an observer's throw out of the run: hooks that fail are ignored. */
+function guard(observation: RunObservation): RunObservation {
+  const quiet =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        fn(...args);
+      } catch {
+        // Observing never changes the run.
+      }
+    };
+  const noopModel: ModelCallObservation = { retry() {}, firstChunk() {}, end() {} };
+  const noopTool: ToolCallObservation = { end() {} };
+  return {
+    modelCall(info) {
+      let call: ModelCallObservation;
+      try {
+        call = observation.modelCall(info);
+      } catch {
+        return noopModel;
+      }
+      return {
+        wrap: call.wrap,
+        retry: quiet((event) => call.retry(event)),
+        firstChunk: quiet((at) => call.firstChunk(at)),
+        end: quiet((outcome, at) => call.end(outcome, at)),
+      };
+    },
+    toolCall(info) {
+      let call: ToolCallObservation;
+      try {
+        call = observation.toolCall(info);
+      } catch {
+        return noopTool;
+      }
+      return { wrap: call.wrap, end: quiet((record, at) => call.end(record, at)) };
+    },
+    stepEnd: quiet((step) => observation.stepEnd(step)),
+    end: quiet((outcome, at) => observation.end(outcome, at)),
+  };
+}
