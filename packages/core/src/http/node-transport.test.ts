@@ -1,6 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { sseEvent, TEST_KEY, textResponse } from './__fixtures__/test-server.ts';
@@ -68,8 +71,36 @@ const json = (outgoing: ServerResponse, body: unknown): void => {
   outgoing.end(JSON.stringify(body));
 };
 
+describe('node transport', () => {
+  it('refuses a compressed response it cannot decode, naming the header to remove', async () => {
+    const { baseUrl } = await serve((_in, out) => {
+      out.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      out.end(gzipSync(JSON.stringify(textResponse('ok'))));
+    });
+    const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport: 'node', retry: false });
+    const error = await caught(() =>
+      gemini.generateContent(request, { headers: { 'accept-encoding': 'gzip' } }),
+    );
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('content-encoding: gzip');
+    expect((error as Error).message).toContain('accept-encoding');
+  });
+});
+
 for (const transport of TRANSPORTS) {
   describe(`${transport} transport over a real socket`, () => {
+    it('stops at a Content-Length past maxResponseBytes without reading the body', async () => {
+      const { state, baseUrl } = await serve((_in, out) => {
+        out.writeHead(200, { 'content-type': 'application/json', 'content-length': 50_000_000 });
+        out.write('{"candidates":[');
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, maxResponseBytes: 1000 });
+      const error = await caught(() => gemini.generateContent(request));
+      expect(ResponseTooLargeError.isInstance(error)).toBe(true);
+      expect((error as ResponseTooLargeError).receivedBytes).toBe(50_000_000);
+      await until(() => state.closed === 1);
+    });
+
     it('keeps connections alive across calls, and sends the key only in its header', async () => {
       const { state, baseUrl } = await serve((_in, out) => json(out, textResponse('ok')));
       const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport });

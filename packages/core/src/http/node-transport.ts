@@ -42,10 +42,23 @@ export function createNodeTransport({
         body: request.body ?? null,
         signal: request.signal,
       });
+      // A body that fails or is destroyed while no one reads it emits 'error': with no listener
+      // that would be an uncaught exception. Readers see the failure through their own read.
+      response.body.on('error', ignore);
+      const encoding = response.headers['content-encoding'];
+      if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') {
+        // undici's request API hands over the bytes as sent; fetch would decode them.
+        response.body.destroy();
+        throw new TypeError(
+          `The response is compressed (content-encoding: ${String(encoding)}), which the node transport does not decode. It asks for no compression; remove the accept-encoding header you set, or use transport: 'fetch'.`,
+        );
+      }
       return new NodeResponse(response.statusCode, response.headers, response.body);
     },
   };
 }
+
+function ignore(): void {}
 
 /** `https://host:port` and `/path?query` of an absolute URL (the client only makes those). */
 function splitUrl(url: string): { origin: string; path: string } {

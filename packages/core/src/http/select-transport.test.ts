@@ -33,6 +33,16 @@ describe('selectTransport', () => {
     );
   });
 
+  it('keeps fetch when the client asks for compression (fetch decodes it, undici does not)', async () => {
+    expect(
+      (
+        await selectTransport(
+          resolveClientOptions({ apiKey: 'k', headers: { 'Accept-Encoding': 'gzip' } }),
+        )
+      ).name,
+    ).toBe('fetch');
+  });
+
   it('keeps fetch when globalThis.fetch was replaced (msw, a spy), looked up per request', async () => {
     const client = resolveClientOptions({ apiKey: 'k' });
     expect((await selectTransport(client)).name).toBe('node');

@@ -83,13 +83,20 @@ function nodeTransport(): Transport | Promise<Transport> {
  * @internal
  */
 export function selectTransport(client: {
-  fetch: typeof globalThis.fetch | undefined;
   transport: TransportOption;
   fetchTransport: Transport | undefined;
+  /** The client's headers: asking for compression needs fetch (it decodes; undici does not). */
+  headers: Record<string, string>;
 }): Transport | Promise<Transport> {
   if (client.fetchTransport !== undefined) return client.fetchTransport;
   if (client.transport === 'node') return nodeTransport();
-  if (client.transport === 'auto' && isNode && !envProxy && isPristineNodeFetch()) {
+  if (
+    client.transport === 'auto' &&
+    isNode &&
+    !envProxy &&
+    client.headers['accept-encoding'] === undefined &&
+    isPristineNodeFetch()
+  ) {
     return nodeTransport();
   }
   return globalFetchTransport;
