@@ -9,7 +9,7 @@ import {
 } from '../retry/retry-policy.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
-import { createFetchTransport } from './fetch-transport.ts';
+import { createFetchTransport } from './create-fetch-transport.ts';
 import type { AuthStyle, CreateGeminiOptions } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';

@@ -1,4 +1,4 @@
-import { createFetchTransport } from './fetch-transport.ts';
+import { createFetchTransport } from './create-fetch-transport.ts';
 import type { Transport, TransportOption } from './transport.ts';
 
 /** `globalThis.fetch`, looked up at every request. */
@@ -62,7 +62,7 @@ let loading: Promise<Transport> | undefined;
 /** The node transport, loaded on first use (undici is not imported until then). */
 function nodeTransport(): Transport | Promise<Transport> {
   if (node !== undefined) return node;
-  loading ??= import('./node-transport.ts').then(
+  loading ??= import('./create-node-transport.ts').then(
     ({ createNodeTransport }) => {
       node = createNodeTransport();
       return node;

@@ -10,8 +10,8 @@ import { vi } from 'vitest';
  */
 vi.mock('../select-transport.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../select-transport.ts')>();
-  const { createNodeTransport } = await import('../node-transport.ts');
-  const { createMswBridgeDispatcher } = await import('./msw-http-bridge.ts');
+  const { createNodeTransport } = await import('../create-node-transport.ts');
+  const { createMswBridgeDispatcher } = await import('./create-msw-bridge-dispatcher.ts');
   const { currentTestHandlers, isMswOrNativeFetch } = await import('./test-server.ts');
   const native = globalThis.fetch;
   const node = createNodeTransport({
