@@ -35,7 +35,7 @@ export default defineConfig({
           root: './packages/core',
           include: ['src/http/**/*.test.ts', 'src/streaming/**/*.test.ts'],
           // Picks the transport itself; this project replaces that choice.
-          exclude: ['src/http/select-transport.test.ts'],
+          exclude: ['src/http/select-transport*.test.ts'],
           setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],
         },
       },

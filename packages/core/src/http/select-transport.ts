@@ -57,22 +57,36 @@ function isPristineNodeFetch(): boolean {
 }
 
 let node: Transport | undefined;
-let loading: Promise<Transport> | undefined;
+let loading: Promise<Transport | undefined> | undefined;
+/** Why undici could not be loaded (a bundle that left it out): `'auto'` then stays on fetch. */
+let loadFailure: unknown;
 
-/** The node transport, loaded on first use (undici is not imported until then). */
-function nodeTransport(): Transport | Promise<Transport> {
+/**
+ * The node transport, loaded on first use (undici is not imported until then). When it cannot be
+ * loaded, `'auto'` falls back to fetch for good and `'node'` fails with an error saying why.
+ */
+function nodeTransport(option: TransportOption): Transport | Promise<Transport> {
   if (node !== undefined) return node;
+  if (loadFailure !== undefined) return afterFailure(option);
   loading ??= import('./create-node-transport.ts').then(
     ({ createNodeTransport }) => {
       node = createNodeTransport();
       return node;
     },
     (error: unknown) => {
-      loading = undefined;
-      throw error;
+      loadFailure = error;
+      return undefined;
     },
   );
-  return loading;
+  return loading.then((loaded) => loaded ?? afterFailure(option));
+}
+
+function afterFailure(option: TransportOption): Transport {
+  if (option === 'auto') return globalFetchTransport;
+  throw new Error(
+    "transport 'node' could not load undici (is it bundled or installed?); use transport 'auto' or 'fetch'.",
+    { cause: loadFailure },
+  );
 }
 
 /**
@@ -89,7 +103,7 @@ export function selectTransport(client: {
   headers: Record<string, string>;
 }): Transport | Promise<Transport> {
   if (client.fetchTransport !== undefined) return client.fetchTransport;
-  if (client.transport === 'node') return nodeTransport();
+  if (client.transport === 'node') return nodeTransport('node');
   if (
     client.transport === 'auto' &&
     isNode &&
@@ -97,7 +111,7 @@ export function selectTransport(client: {
     client.headers['accept-encoding'] === undefined &&
     isPristineNodeFetch()
   ) {
-    return nodeTransport();
+    return nodeTransport('auto');
   }
   return globalFetchTransport;
 }
