@@ -63,6 +63,20 @@ export default defineConfig({
         },
       },
       {
+        // Real Postgres (embedded, or DATABASE_URL) started once by the global setup, and real
+        // worker processes; files run one at a time, as each starts its own fleet.
+        ...source,
+        test: {
+          name: 'dbos',
+          root: './packages/dbos',
+          include: ['src/**/*.test.ts'],
+          globalSetup: ['./vitest.global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         ...source,
         test: { name: 'integration', root: './test', include: ['**/*.test.ts'] },
       },

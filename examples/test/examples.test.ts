@@ -33,6 +33,37 @@ function section(stdout: string, heading: string, until?: string): string {
 }
 
 describe.concurrent('the examples, offline', () => {
+  it('fleet --demo: a worker killed mid-run, the other finishes it; the refund waits for approval', async () => {
+    // Embedded Postgres, two worker processes and the HTTP server, in one command.
+    const run = await runExample('fleet/fleet.ts', { args: ['--demo'], timeoutMs: 170_000 });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stderr, describeRun(run)).toBe('');
+    const { stdout } = run;
+    expect(stdout.split('\n')[0], describeRun(run)).toMatch(OFFLINE);
+    const killed = /(worker-[ab]) killed \(SIGKILL\) in the middle of check_warehouse/.exec(
+      stdout,
+    )?.[1];
+    const finisher = /Run refund-7: SUCCESS, finished by (worker-[ab])/.exec(stdout)?.[1];
+    expect(killed, stdout).toBeDefined();
+    expect(finisher, stdout).toBeDefined();
+    expect(finisher).not.toBe(killed);
+    expect(stdout).toContain(
+      'issue_refund waits for approval: {"order":"7","amount":49}; approving',
+    );
+    expect(stdout).toContain(
+      'run-end: Order 7 (a kettle, delivered damaged) is back at the warehouse: I refunded 49.',
+    );
+    // Completed tools ran once; the one cut by the kill ran again, with the same idempotency key.
+    const tools = section(stdout, 'Tool executions:');
+    expect(tools.match(/lookup_order 7/g)).toHaveLength(1);
+    expect(tools.match(/check_warehouse 7 finished/g)).toHaveLength(1);
+    expect(tools.match(/issue_refund 7 49/g)).toHaveLength(1);
+    const keys = [...tools.matchAll(/check_warehouse 7 started \((\S+)\)/g)].map(
+      (match) => match[1],
+    );
+    expect(new Set(keys).size).toBe(1);
+  }, 180_000);
+
   it('quick-start: calls its one tool with the arguments the question implies and answers', async () => {
     const { stdout } = await runOk('quick-start/basic.ts');
     expect(stdout).toContain(

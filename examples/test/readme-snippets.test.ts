@@ -85,6 +85,13 @@ describe.concurrent('the README snippets', () => {
     }
   });
 
+  it('observability: one invoke_agent span over its model and tool spans, and a recorded run', async () => {
+    const { run } = await runSnippet('observability');
+    expect(run.stdout).toContain("'execute_tool get_weather'");
+    expect(run.stdout).toContain("'generate_content gemini-3-flash-preview'");
+    expect(run.stdout).toContain("'invoke_agent weather-bot'");
+  });
+
   it('chat: the second message is sent with the first exchange', async () => {
     const { fake } = await runSnippet('chat');
     expect(body(fake, 1).contents.map((content) => content.role)).toEqual([

@@ -20,6 +20,9 @@ export type {
   ListCachesOptions,
 } from './http/caches.ts';
 export { createGemini } from './http/create-gemini.ts';
+export type { VertexAccessToken, VertexOptions } from './http/vertex-options.ts';
+export type { VertexAuthErrorReason } from './errors/vertex-auth-error.ts';
+export { VertexAuthError } from './errors/vertex-auth-error.ts';
 export type {
   AuthStyle,
   CallOptions,
@@ -27,6 +30,7 @@ export type {
   CreateGeminiOptions,
   Gemini,
   ListModelsOptions,
+  ResponseInfo,
   RetryOptions,
 } from './http/gemini.ts';
 export type { TransportOption } from './http/transport.ts';
@@ -74,6 +78,8 @@ export type {
   Outcome,
   Part,
   PartialArg,
+  PartMediaResolution,
+  PartMediaResolutionLevel,
   Role,
   ToolCall,
   ToolResponse,
@@ -100,6 +106,8 @@ export type {
 } from './wire/models.ts';
 export type { CachedContent, ListCachedContentsResponse } from './wire/cached-content.ts';
 export type { OpenString } from './wire/open-string.ts';
+export { readServiceTier } from './wire/read-service-tier.ts';
+export { SERVICE_TIER_HEADER, type ServiceTier } from './wire/service-tier.ts';
 export type {
   FileSearch,
   FunctionCallingConfig,
@@ -179,6 +187,8 @@ export {
   googleSearch,
   urlContext,
 } from './tools/built-in-tools.ts';
+export type { McpServerOptions } from './tools/mcp-servers.ts';
+export { mcpServers } from './tools/mcp-servers.ts';
 export {
   assertValidToolName,
   isValidToolName,

@@ -33,6 +33,11 @@ export type AgentConfig<Output> = {
   request: BaseRequest;
   /** The request of the final structured-output call (`final-call` mode), without `contents`. */
   finalOutputRequest: BaseRequest | undefined;
+  /**
+   * The request of a streamed tool-loop step when it differs from `request`: with
+   * `functionCallingConfig.streamFunctionCallArguments` (Vertex), which unary calls never send.
+   */
+  streamRequest?: BaseRequest | undefined;
   outputMode: OutputMode;
   output: PreparedOutput<Output> | undefined;
   maxSteps: number;

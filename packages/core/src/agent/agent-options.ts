@@ -12,6 +12,7 @@ import type {
   LatLng,
   SafetySetting,
 } from '../wire/request.ts';
+import type { ServiceTier } from '../wire/service-tier.ts';
 import type { AgentStep } from './agent-result.ts';
 import type { AgentCacheOptions } from './prompt-cache.ts';
 import type { StopCondition } from './stop-conditions.ts';
@@ -173,7 +174,18 @@ export type AgentOptions<Output = undefined> = {
    * those fields. `result.cache` says how many input tokens it saved.
    */
   cache?: true | AgentCacheOptions | undefined;
-  serviceTier?: string | undefined;
+  /**
+   * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
+   * `'priority'`. The tier that served each call is on `step.serviceTier`.
+   */
+  serviceTier?: ServiceTier | undefined;
+  /**
+   * Vertex AI only: stream function-call arguments as the model writes them
+   * (`functionCallingConfig.streamFunctionCallArguments`). Sent on `agent.stream()` steps only,
+   * never on `run()`'s unary calls; the stream fold assembles the pieces into whole calls.
+   * The Gemini API does not support it. @defaultValue false
+   */
+  streamFunctionCallArguments?: boolean | undefined;
   /** Location for Google Maps grounding (`toolConfig.retrievalConfig`). */
   retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;
   /** Per-call client options for every model call (timeout, retry, headers). */

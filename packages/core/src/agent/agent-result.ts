@@ -8,6 +8,7 @@ import type {
   SafetyRating,
   UrlContextMetadata,
 } from '../wire/response.ts';
+import type { ServiceTier } from '../wire/service-tier.ts';
 import type { AgentCacheReport } from './prompt-cache.ts';
 
 /**
@@ -31,8 +32,8 @@ export type AgentUsage = {
  * - `max-steps`: `maxSteps` model calls were made; the last step's calls were run and answered.
  * - `stop-condition`: a `stopWhen` condition held after a step; its calls were run and answered.
  * - `content-filter`: the prompt or the answer was blocked; see {@link AgentResult.blocked}.
- * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `TOO_MANY_TOOL_CALLS`,
- *   `NO_IMAGE`, an unknown value, ...); see {@link AgentResult.rawFinishReason}.
+ * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `NO_IMAGE`,
+ *  , an unknown value, ...); see {@link AgentResult.rawFinishReason}.
  */
 export type AgentFinishReason =
   | 'stop'
@@ -104,6 +105,8 @@ export type AgentToolCall = {
 export type ReaskReason =
   | 'malformed-function-call'
   | 'unexpected-tool-call'
+  /** `TOO_MANY_TOOL_CALLS`: the model called tools consecutively until the API stopped it. */
+  | 'too-many-tool-calls'
   | 'empty-response'
   /** The structured answer was not valid JSON or failed the `output` schema. */
   | 'invalid-output';
@@ -139,6 +142,12 @@ export type AgentStep = {
   finishMessage: string | undefined;
   /** The raw usage of this model call. */
   usage: AgentUsage;
+  /**
+   * The tier that served this model call (`usageMetadata.serviceTier`, else the
+   * `x-gemini-service-tier` header); may differ from the `serviceTier` asked for (`priority`
+   * falls back to `standard`). Undefined when the API reported neither (Vertex).
+   */
+  serviceTier?: ServiceTier | undefined;
   grounding: GroundingMetadata | undefined;
   urlContextMetadata: UrlContextMetadata | undefined;
   safetyRatings: SafetyRating[] | undefined;

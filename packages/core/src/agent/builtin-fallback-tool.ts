@@ -36,7 +36,10 @@ type FallbackSpec = {
   prompt(args: Record<string, unknown>): string;
 };
 
-const specs: Record<BuiltinTool['type'], FallbackSpec> = {
+/** The built-ins that have a function fallback (`mcpServers` is always sent as it is). */
+export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers'>;
+
+const specs: Record<FallbackBuiltinType, FallbackSpec> = {
   googleSearch: {
     name: 'google_search',
     description:
@@ -87,7 +90,8 @@ const specs: Record<BuiltinTool['type'], FallbackSpec> = {
 
 /** The function name the fallback of a built-in tool is declared under. @internal */
 export function fallbackToolName(type: BuiltinTool['type']): string {
-  return specs[type].name;
+  // `mcpServers` has no fallback; its own type is never declared as a function.
+  return type === 'mcpServers' ? type : specs[type].name;
 }
 
 /**
@@ -104,7 +108,7 @@ export function createBuiltinFallbackTool({
   model,
   callOptions,
 }: {
-  builtin: BuiltinTool;
+  builtin: BuiltinTool & { type: FallbackBuiltinType };
   gemini: Gemini;
   model: string;
   callOptions: Omit<CallOptions, 'signal'> | undefined;

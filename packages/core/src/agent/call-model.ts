@@ -1,4 +1,4 @@
-import type { CallOptions, Gemini } from '../http/gemini.ts';
+import type { CallOptions, Gemini, ResponseInfo } from '../http/gemini.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -24,6 +24,7 @@ export function callModel({
   stepNumber,
   observation,
   now,
+  onResponse,
 }: {
   gemini: Gemini;
   request: GenerateContentRequest;
@@ -34,17 +35,21 @@ export function callModel({
   stepNumber: number;
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
+  /** Sees the headers of the model call's response (the served service tier). */
+  onResponse?: ((response: ResponseInfo) => void) | undefined;
 }): Promise<GenerateContentResponse> {
+  const ownOptions =
+    onResponse === undefined ? callOptions : withOnResponse(callOptions, onResponse);
   if (observation !== undefined) {
     return observeModelCall(
-      { gemini, request, callOptions, signal, streaming, emit, stepNumber },
+      { gemini, request, callOptions: ownOptions, signal, streaming, emit, stepNumber },
       observation,
       now ?? Date.now,
     );
   }
   // The run's signal always wins; `{ signal, ...callOptions }` because a spread followed by an
   // added field is slow on Node 20 (callOptions cannot hold a signal: createAgent refuses one).
-  const options: CallOptions = callOptions === undefined ? { signal } : { signal, ...callOptions };
+  const options: CallOptions = ownOptions === undefined ? { signal } : { signal, ...ownOptions };
   if (options.signal !== signal) options.signal = signal;
   // Not an async function: a plain call hands back the client's own promise, one less per step.
   if (!streaming) return gemini.generateContent(request, options);
@@ -93,6 +98,24 @@ async function observeModelCall(
     observed.end({ error }, now());
     throw error;
   }
+}
+
+/** The call options with `onResponse` told first, then the user's own `onResponse`. */
+function withOnResponse(
+  callOptions: Omit<CallOptions, 'signal'> | undefined,
+  onResponse: (response: ResponseInfo) => void,
+): Omit<CallOptions, 'signal'> {
+  const own = callOptions?.onResponse;
+  return {
+    ...callOptions,
+    onResponse:
+      own === undefined
+        ? onResponse
+        : (response) => {
+            onResponse(response);
+            own(response);
+          },
+  };
 }
 
 async function streamModel(

@@ -4,7 +4,7 @@ import { checkTimeout } from '../http/check-timeout.ts';
 import { DEFAULT_RETRY_POLICY, resolveRetryPolicy } from '../retry/retry-policy.ts';
 import type { AgentOptions } from './agent-options.ts';
 
-const CALL_OPTIONS: readonly string[] = ['timeoutMs', 'retry', 'headers'];
+const CALL_OPTIONS: readonly string[] = ['timeoutMs', 'retry', 'headers', 'onResponse'];
 
 /**
  * Checks the `createAgent` options that are passed on to every request (`capabilities`,
@@ -77,10 +77,13 @@ function checkCallOptions(callOptions: unknown): void {
       );
     }
   }
-  const { timeoutMs, retry, headers } = callOptions as Record<string, unknown>;
+  const { timeoutMs, retry, headers, onResponse } = callOptions as Record<string, unknown>;
   checkTimeout(timeoutMs, 0, 'callOptions.timeoutMs');
   resolveRetryPolicy(retry as never, DEFAULT_RETRY_POLICY, 'callOptions.retry');
   checkHeaders(headers, 'callOptions.headers');
+  if (onResponse !== undefined && typeof onResponse !== 'function') {
+    throw invalid('callOptions.onResponse', 'callOptions.onResponse must be a function.');
+  }
 }
 
 function isLatitude(value: unknown): boolean {

@@ -1,4 +1,5 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
+import { findCallsAnsweredInTurn } from '../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
 import {
   type RunObservation,
@@ -74,9 +75,11 @@ export async function executeToolCalls<Output>({
   observation?: RunObservation | undefined;
 }): Promise<ToolCallsResult> {
   const pending: PendingCall[] = [];
+  // Calls the turn answers itself (server-side MCP) were run by the server.
+  const answered = findCallsAnsweredInTurn(content.parts);
   for (const part of content.parts) {
     const call = readFunctionCall(part) as FunctionCall | undefined;
-    if (call === undefined) continue;
+    if (call === undefined || answered?.has(part) === true) continue;
     const index = pending.length;
     // A call without a wire id gets a run-unique id for events and the tool's context only.
     pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
@@ -240,7 +243,13 @@ function toRecord<Output>(
   if (outcome.type === 'value') {
     const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
     const value = delegated === undefined ? outcome.value : delegated.output;
-    const answer = answerWithResult(call, value, config.capabilities.multimodalFunctionResponses);
+    // Vertex takes fileData in function responses; the Gemini API only in a user turn.
+    const answer = answerWithResult(
+      call,
+      value,
+      config.capabilities.multimodalFunctionResponses,
+      config.gemini.platform !== 'gemini-api',
+    );
     if ('invalid' in answer) {
       // A result that cannot be JSON is the tool's failure, reported like a throw.
       return toRecord(

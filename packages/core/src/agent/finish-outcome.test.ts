@@ -114,21 +114,17 @@ describe('finish reasons', () => {
     expect(result.contents.at(-1)).toEqual({ role: 'model', parts: [{ text: 'Partial' }] });
   });
 
-  it.each([
-    'LANGUAGE',
-    'OTHER',
-    'TOO_MANY_TOOL_CALLS',
-    'NO_IMAGE',
-    'FINISH_REASON_UNSPECIFIED',
-    'SOME_FUTURE_REASON',
-  ])('ends %s as other, with the raw reason kept', async (reason) => {
-    const { agent } = agentWith([finishTurn(reason, undefined, { finishMessage: 'why' })]);
-    const result = await agent.run('Go');
-    expect(result.finishReason).toBe('other');
-    expect(result.rawFinishReason).toBe(reason);
-    expect(result.finishMessage).toBe('why');
-    expect(result.blocked).toBeUndefined();
-  });
+  it.each(['LANGUAGE', 'OTHER', 'NO_IMAGE', 'FINISH_REASON_UNSPECIFIED', 'SOME_FUTURE_REASON'])(
+    'ends %s as other, with the raw reason kept',
+    async (reason) => {
+      const { agent } = agentWith([finishTurn(reason, undefined, { finishMessage: 'why' })]);
+      const result = await agent.run('Go');
+      expect(result.finishReason).toBe('other');
+      expect(result.rawFinishReason).toBe(reason);
+      expect(result.finishMessage).toBe('why');
+      expect(result.blocked).toBeUndefined();
+    },
+  );
 
   it('drops a blocked turn that holds function calls, so no call stays unanswered', async () => {
     const { agent } = agentWith([

@@ -1,3 +1,4 @@
+import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { Candidate, FinishReason, GenerateContentResponse } from '../wire/response.ts';
 import type { BlockedOutcome, ReaskReason } from './agent-result.ts';
@@ -5,13 +6,15 @@ import type { BlockedOutcome, ReaskReason } from './agent-result.ts';
 /**
  * What a model response means for the loop. Every finish reason is an outcome, never a surprise:
  *
- * - `tool-calls`: `STOP` (or no reason) with `functionCall` parts: run them, go on.
+ * - `tool-calls`: `STOP` (or no reason) with `functionCall` parts: run them, go on. Calls the
+ *   turn answers itself (server-side MCP) are not the client's: a turn of only those is an answer.
  * - `answer`: `STOP` (or no reason) with an answer: the run ends.
  * - `max-tokens`: `MAX_TOKENS`: the run ends with the partial text.
  * - `content-filter`: a safety-type finish reason, or a blocked prompt (no candidates).
  * - `other`: any other reason, unknown values included: the run ends, the reason kept as data.
- * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, a function call without a name,
- *   or an empty answer: ask again.
+ * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, `TOO_MANY_TOOL_CALLS` (js-genai
+ *   2.16.0: "Model called too many tools consecutively, thus the system exited execution"), a
+ *   function call without a name, or an empty answer: ask again.
  * @internal
  */
 export type ResponseOutcome =
@@ -67,7 +70,7 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
   const finishReason = candidate.finishReason;
   const parts = candidate.content?.parts ?? [];
   if (finishReason === undefined || finishReason === 'STOP') {
-    if (hasFunctionCall(parts)) {
+    if (hasFunctionCall(parts) && hasClientCall(parts)) {
       // A call without a name cannot be run or answered (a response needs the name): the API
       // never sends one whole, a gateway or a cut stream might.
       return hasNamelessCall(parts)
@@ -80,6 +83,8 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
     return { type: 'reask', reason: 'malformed-function-call' };
   if (finishReason === 'UNEXPECTED_TOOL_CALL')
     return { type: 'reask', reason: 'unexpected-tool-call' };
+  if (finishReason === 'TOO_MANY_TOOL_CALLS')
+    return { type: 'reask', reason: 'too-many-tool-calls' };
   if (finishReason === 'MAX_TOKENS') return MAX_TOKENS;
   if (contentFilterReasons.has(finishReason)) {
     return { type: 'content-filter', blocked: blockedAnswer(candidate, finishReason) };
@@ -176,6 +181,9 @@ export function reaskNote(
   }
   if (reason === 'unexpected-tool-call') {
     return `Your last response called a tool that is not available in this request${detail}. ${available} Call only those, or answer in text.`;
+  }
+  if (reason === 'too-many-tool-calls') {
+    return `You made too many tool calls in a row${detail}. Answer now from the results you already have, or make only the one call you still need. ${available}`;
   }
   return 'Your last response was empty. Continue: answer the request, or call one of the available functions if you need one.';
 }

@@ -5,7 +5,11 @@ import { isValidToolName } from '../tools/check-tool-name.ts';
 import { isBuiltinTool, isFunctionTool } from '../tools/is-function-tool.ts';
 import type { AnyTool, BuiltinTool, FunctionTool } from '../tools/tool.ts';
 import type { FunctionDeclaration, Tool } from '../wire/request.ts';
-import { createBuiltinFallbackTool, fallbackToolName } from './builtin-fallback-tool.ts';
+import {
+  createBuiltinFallbackTool,
+  type FallbackBuiltinType,
+  fallbackToolName,
+} from './builtin-fallback-tool.ts';
 
 const builtinTypes: readonly BuiltinTool['type'][] = [
   'googleSearch',
@@ -13,6 +17,7 @@ const builtinTypes: readonly BuiltinTool['type'][] = [
   'codeExecution',
   'googleMaps',
   'fileSearch',
+  'mcpServers',
 ];
 
 /** The tools of an agent, checked and laid out for the wire. @internal */
@@ -106,12 +111,19 @@ export function prepareTools({
     }
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} is not a tool. Make function tools with defineTool() and built-ins with googleSearch(), urlContext(), codeExecution() or googleMaps().`,
+      message: `${argument} is not a tool. Make function tools with defineTool() and built-ins with googleSearch(), urlContext(), codeExecution(), googleMaps(), fileSearch() or mcpServers().`,
     });
   });
 
-  if (builtins.length > 0 && functions.size > 0 && !capabilities.combinesBuiltinAndFunctionTools) {
-    for (const builtin of builtins) {
+  if (
+    builtins.some(hasFallback) &&
+    functions.size > 0 &&
+    !capabilities.combinesBuiltinAndFunctionTools
+  ) {
+    // Server-side MCP has no function stand-in: it stays on the wire beside the declarations.
+    const kept = builtins.filter((builtin) => !hasFallback(builtin));
+    const replaced = builtins.filter(hasFallback);
+    for (const builtin of replaced) {
       const name = fallbackToolName(builtin.type);
       const clash = positions.get(name);
       if (clash !== undefined) {
@@ -124,9 +136,12 @@ export function prepareTools({
     }
     return {
       functions,
-      wireTools: [{ functionDeclarations: declarationsOf(functions) }],
+      wireTools: [
+        ...kept.map((builtin) => builtin.tool),
+        { functionDeclarations: declarationsOf(functions) },
+      ],
       combined: false,
-      fallbacks: builtins.map((builtin) => builtin.type),
+      fallbacks: replaced.map((builtin) => builtin.type),
     };
   }
 
@@ -135,9 +150,15 @@ export function prepareTools({
   return {
     functions,
     wireTools,
-    combined: builtins.length > 0 && functions.size > 0,
+    // Server-side MCP answers with functionCall/functionResponse parts, not toolCall ones: it
+    // needs no includeServerSideToolInvocations (which 2.x refuses).
+    combined: builtins.some(hasFallback) && functions.size > 0,
     fallbacks: [],
   };
+}
+
+function hasFallback(builtin: BuiltinTool): builtin is BuiltinTool & { type: FallbackBuiltinType } {
+  return builtin.type !== 'mcpServers';
 }
 
 function declarationsOf(

@@ -59,6 +59,7 @@ const knownOptions = new Set<string>([
   'cachedContent',
   'cache',
   'serviceTier',
+  'streamFunctionCallArguments',
   'retrievalConfig',
   'callOptions',
   'now',
@@ -156,6 +157,15 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     model,
     callOptions: options.callOptions,
   });
+  if (
+    gemini.platform === 'vertex' &&
+    tools.wireTools?.some((tool) => tool.mcpServers !== undefined)
+  ) {
+    throw invalid(
+      'tools',
+      'mcpServers() is a Gemini API tool ("not supported in Vertex AI"); use a Gemini API client, or run the MCP tools yourself as function tools.',
+    );
+  }
   if (tools.fallbacks.length > 0) {
     logger.info(
       { fallbacks: tools.fallbacks },
@@ -171,7 +181,9 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   });
 
   const generationConfig = readGenerationConfig(options.generationConfig, options);
-  const thinkingConfig = resolveThinking(options.thinking, model, capabilities);
+  const thinkingConfig = resolveThinking(options.thinking, model, capabilities, (message, fields) =>
+    logger.warn(fields, message),
+  );
   if (thinkingConfig !== undefined) generationConfig.thinkingConfig = thinkingConfig;
 
   const output = options.output === undefined ? undefined : prepareOutput(options.output);
@@ -185,7 +197,11 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
 
   const toolConfig: ToolConfig = {};
   if (functionCallingConfig !== undefined) toolConfig.functionCallingConfig = functionCallingConfig;
-  if (tools.combined) toolConfig.includeServerSideToolInvocations = true;
+  // Vertex combines built-in and function tools without it, and rejects the field ("This field is
+  // not supported in Vertex AI", js-genai ToolConfig).
+  if (tools.combined && gemini.platform !== 'vertex') {
+    toolConfig.includeServerSideToolInvocations = true;
+  }
   if (options.retrievalConfig !== undefined) toolConfig.retrievalConfig = options.retrievalConfig;
 
   const request: BaseRequest = { model };
@@ -214,6 +230,8 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   if (options.cachedContent !== undefined) request.cachedContent = options.cachedContent;
   if (options.serviceTier !== undefined) request.serviceTier = options.serviceTier;
 
+  const streamRequest = resolveStreamRequest(options.streamFunctionCallArguments, request, gemini);
+
   let finalOutputRequest: BaseRequest | undefined;
   if (outputMode === 'final-call' && output !== undefined) {
     const { tools: _tools, toolConfig: _toolConfig, ...rest } = request;
@@ -235,6 +253,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     tools,
     request,
     finalOutputRequest,
+    streamRequest,
     outputMode,
     output,
     maxSteps,
@@ -362,4 +381,37 @@ function suggest(key: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The request of streamed steps with `streamFunctionCallArguments` (Vertex only), or `undefined`
+ * when streamed steps send the same request as unary ones.
+ */
+function resolveStreamRequest(
+  enabled: unknown,
+  request: BaseRequest,
+  gemini: { platform?: 'gemini-api' | 'vertex' | undefined },
+): BaseRequest | undefined {
+  if (enabled === undefined || enabled === false) return undefined;
+  if (enabled !== true) {
+    throw invalid('streamFunctionCallArguments', 'streamFunctionCallArguments must be a boolean.');
+  }
+  if (gemini.platform === 'gemini-api') {
+    throw invalid(
+      'streamFunctionCallArguments',
+      'streamFunctionCallArguments is Vertex AI only ("not supported in Gemini API"): make the client with createGemini({ vertex: { project, location } }), or remove the option.',
+    );
+  }
+  if (request.tools === undefined) return undefined;
+  const toolConfig = request.toolConfig ?? {};
+  return {
+    ...request,
+    toolConfig: {
+      ...toolConfig,
+      functionCallingConfig: {
+        ...toolConfig.functionCallingConfig,
+        streamFunctionCallArguments: true,
+      },
+    },
+  };
 }

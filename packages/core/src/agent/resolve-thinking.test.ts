@@ -53,17 +53,27 @@ describe('resolveThinking', () => {
     }
   });
 
-  it('refuses to turn thinking off on Pro models, naming the lowest setting', () => {
-    expect(() => thinkingFor('gemini-3-pro-preview', 'off')).toThrow(
-      /cannot lower thinking to MINIMAL.*'low'/,
-    );
-    expect(() => thinkingFor('gemini-3-pro-preview', 'minimal')).toThrow(InvalidArgumentError);
+  it('refuses to turn thinking off on Gemini 2.5 Pro, naming the lowest setting', () => {
     expect(() => thinkingFor('gemini-2.5-pro', 'off')).toThrow(
       /cannot turn thinking off.*at least 128/,
     );
     expect(() => thinkingFor('gemini-2.5-pro', { budget: 0 })).toThrow(InvalidArgumentError);
     expect(thinkingFor('gemini-3-pro-preview', 'low')).toEqual({ thinkingLevel: 'LOW' });
     expect(thinkingFor('gemini-2.5-pro', 'minimal')).toEqual({ thinkingBudget: 512 });
+  });
+
+  it('raises off and minimal on Gemini 3 Pro to LOW, its lowest level, with a warning (issue 13)', () => {
+    const warnings: string[] = [];
+    const capabilities = getModelCapabilities('gemini-3-pro-preview');
+    for (const thinking of ['off', 'minimal'] as const) {
+      expect(
+        resolveThinking(thinking, 'gemini-3-pro-preview', capabilities, (message) =>
+          warnings.push(message),
+        ),
+      ).toEqual({ thinkingLevel: 'LOW' });
+    }
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain("thinking: 'low'");
   });
 
   it('rejects thinking on a model without thinking settings, pointing at capabilities', () => {

@@ -21,10 +21,18 @@ const levelByEffort: Record<'minimal' | 'low' | 'medium' | 'high', ThinkingLevel
   high: 'HIGH',
 };
 
+// The order of the levels, to compare a requested level with the model's lowest.
+const levelRank: Readonly<Record<string, number>> = { MINIMAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
+
 /**
  * Turns the agent's `thinking` option into the `thinkingConfig` the model takes: `thinkingLevel`
- * on Gemini 3 (`thinking: 'level'`), `thinkingBudget` on Gemini 2.5 (`'budget'`). Rejects what the
- * API would reject: turning thinking off on a Pro model, any setting on a model without thinking.
+ * on Gemini 3 (`thinking: 'level'`), `thinkingBudget` on Gemini 2.5 (`'budget'`).
+ *
+ * Gemini 3.x cannot turn thinking off, and its lowest level differs by model
+ * (`capabilities.lowestThinkingLevel`: MINIMAL on 3 Flash, LOW on 3 Pro, 3.1 Pro, 3.7 Flash): a
+ * lower setting (`'off'`, `'minimal'`, budget 0) resolves to that lowest level and `warn` says so,
+ * rather than sending a level the API answers with a 400. Rejects what cannot be resolved:
+ * budget 0 on Gemini 2.5 Pro, any setting on a model without thinking.
  *
  * @throws {@link InvalidArgumentError} naming `thinking` and the fix.
  * @internal
@@ -33,6 +41,7 @@ export function resolveThinking(
   thinking: ThinkingOption | undefined,
   model: string,
   capabilities: ModelCapabilities,
+  warn?: ((message: string, fields: Record<string, unknown>) => void) | undefined,
 ): ThinkingConfig | undefined {
   if (thinking === undefined) return undefined;
   const { effort, budget, includeThoughts } = readOption(thinking);
@@ -56,18 +65,30 @@ export function resolveThinking(
     }
     if (value !== undefined) config.thinkingBudget = value;
   } else {
-    const level = budget === undefined ? levelForEffort(effort) : levelForBudget(budget);
-    if (level === 'MINIMAL' && capabilities.thinkingAlwaysOn) {
-      throw new InvalidArgumentError({
-        argument: 'thinking',
-        message:
-          `Model '${model}' cannot lower thinking to MINIMAL or turn it off (Pro models always think). ` +
-          "Use thinking: 'low', the lowest level it takes.",
-      });
+    let level = budget === undefined ? levelForEffort(effort) : levelForBudget(budget);
+    const lowest =
+      capabilities.lowestThinkingLevel ?? (capabilities.thinkingAlwaysOn ? 'LOW' : undefined);
+    if (level !== undefined && lowest !== undefined && rankOf(level) < rankOf(lowest)) {
+      warn?.(
+        `Model '${model}' cannot turn thinking off or lower it below ${lowest}; ` +
+          `sending thinkingLevel ${lowest} instead of ${level}. Set thinking: '${lowest.toLowerCase()}' to silence this.`,
+        { model, requested: effort ?? budget, thinkingLevel: lowest },
+      );
+      level = lowest;
+    } else if (effort === 'off' || budget === 0) {
+      // Gemini 3.x has no "off": the lowest level is the closest it comes, said once per agent.
+      warn?.(
+        `Model '${model}' cannot turn thinking off; sending thinkingLevel ${level}, its lowest level. Set thinking: '${String(level).toLowerCase()}' to silence this.`,
+        { model, requested: effort ?? budget, thinkingLevel: level },
+      );
     }
     if (level !== undefined) config.thinkingLevel = level;
   }
   return Object.keys(config).length === 0 ? undefined : config;
+}
+
+function rankOf(level: ThinkingLevel): number {
+  return levelRank[level] ?? 0;
 }
 
 function readOption(thinking: ThinkingOption): {

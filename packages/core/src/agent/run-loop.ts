@@ -1,8 +1,10 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
+import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../telemetry/start-observation.ts';
 import type { Content } from '../wire/content.ts';
+import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentInput } from './agent-options.ts';
 import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
@@ -18,7 +20,6 @@ import { executeToolCalls } from './execute-tool-calls.ts';
 import {
   classifyResponse,
   FINAL_OUTPUT_NOTE,
-  hasFunctionCall,
   outputReaskNote,
   type ResponseOutcome,
   reaskNote,
@@ -241,10 +242,16 @@ async function runSteps<Output>(
         cause: signal.reason,
       });
     const stepNumber = run.steps.length + 1;
-    const base = kind === 'tools' ? config.request : (config.finalOutputRequest ?? config.request);
+    const base =
+      kind === 'tools'
+        ? streaming
+          ? (config.streamRequest ?? config.request)
+          : config.request
+        : (config.finalOutputRequest ?? config.request);
     emit?.({ type: 'step-start', stepNumber, kind });
     const startedAt = now();
     let response: Awaited<ReturnType<typeof callModel>>;
+    let responseHeaders: Headers | undefined;
     try {
       const call = (request: Parameters<typeof callModel>[0]['request']) =>
         callModel({
@@ -257,6 +264,9 @@ async function runSteps<Output>(
           stepNumber,
           observation,
           now,
+          onResponse: (info) => {
+            responseHeaders = info.headers;
+          },
         });
       if (cache === undefined) {
         // `contents` first: on Node 20 a spread followed by added fields costs a microsecond
@@ -287,6 +297,8 @@ async function runSteps<Output>(
     if (kind === 'tools') modelSteps++;
     const step = createStep({ response, stepNumber, kind, startedAt, modelMs: now() - startedAt });
     run.addUsage(step.usage);
+    const served = readServiceTier(response, responseHeaders);
+    if (served !== undefined) step.serviceTier = served;
     if (step.grounding !== undefined) {
       run.grounding.push(step.grounding);
       emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
@@ -398,7 +410,7 @@ async function runSteps<Output>(
 
     // MAX_TOKENS, a block, or another stop: the run ends here. A partial answer is kept; a turn
     // with function calls is not (its calls would stay unanswered).
-    if (content !== undefined && !hasFunctionCall(content.parts)) {
+    if (content !== undefined && !hasClientCall(content.parts)) {
       run.append(content);
       step.appended = true;
     }

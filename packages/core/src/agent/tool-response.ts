@@ -28,6 +28,7 @@ export function answerWithResult(
   call: FunctionCall,
   result: unknown,
   multimodal: boolean,
+  fileDataInResponses = true,
 ): ToolAnswer | { invalid: InvalidToolResultError } {
   try {
     const { functionResponse, extraParts } = toFunctionResponse({
@@ -35,6 +36,7 @@ export function answerWithResult(
       id: call.id,
       result,
       multimodal,
+      fileDataInResponses,
     });
     return { response: functionResponse, extraParts };
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { AuthStyle } from '../http/gemini.ts';
+import type { CredentialStyle } from '../http/gemini.ts';
 import type { GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
 import { ApiCallError } from './api-call-error.ts';
 import { describeApiError } from './describe-api-error.ts';
@@ -25,7 +25,7 @@ export type CreateApiCallErrorOptions = {
   /** Which attempt (1-based) failed. */
   attempt?: number | undefined;
   /** Which auth header was sent, for the bad-key message (never the key). */
-  auth?: AuthStyle | undefined;
+  auth?: CredentialStyle | undefined;
   cause?: unknown;
   /** Clock for `Retry-After` HTTP dates. @defaultValue `Date.now` */
   now?: (() => number) | undefined;

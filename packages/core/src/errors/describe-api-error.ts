@@ -1,4 +1,4 @@
-import type { AuthStyle } from '../http/gemini.ts';
+import type { CredentialStyle } from '../http/gemini.ts';
 import type { BadRequest, ErrorInfo, GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
 import { htmlToText } from './html-to-text.ts';
 
@@ -17,10 +17,11 @@ export type DescribeApiErrorOptions = {
   dailyQuotaId: string | undefined;
   retryDelayMs: number | undefined;
   attempt: number | undefined;
-  auth: AuthStyle | undefined;
+  auth: CredentialStyle | undefined;
 };
 
-const AUTH_HEADER_NAMES: Record<AuthStyle, string> = {
+const AUTH_HEADER_NAMES: Record<CredentialStyle, string> = {
+  'vertex-oauth': 'Authorization: Bearer header (OAuth access token)',
   'x-goog-api-key': 'x-goog-api-key header',
   bearer: 'Authorization: Bearer header',
 };
@@ -104,7 +105,8 @@ function guidance(
   return serverGuidance(options);
 }
 
-function badKeyGuidance(auth: AuthStyle | undefined, isPermission: boolean): string {
+function badKeyGuidance(auth: CredentialStyle | undefined, isPermission: boolean): string {
+  if (auth === 'vertex-oauth') return vertexAuthGuidance(isPermission);
   const sent =
     auth === undefined
       ? 'The API key was rejected.'
@@ -122,6 +124,16 @@ function badKeyGuidance(auth: AuthStyle | undefined, isPermission: boolean): str
         ? " If the endpoint expects Authorization: Bearer, use createGemini({ auth: 'bearer' })."
         : " Choose the header with createGemini({ auth: 'x-goog-api-key' }) or createGemini({ auth: 'bearer' }).";
   return `${sent}${why}${where}${switchTo} Not retried.`;
+}
+
+function vertexAuthGuidance(isPermission: boolean): string {
+  return isPermission
+    ? 'The Vertex AI access token was accepted but may not call this model: give the principal the ' +
+        'Vertex AI User role (roles/aiplatform.user) on the project, enable the Vertex AI API ' +
+        '(aiplatform.googleapis.com), and check vertex.project and vertex.location. Not retried.'
+    : 'The Vertex AI access token was rejected (expired, revoked, or not an OAuth access token with ' +
+        'the cloud-platform scope); the next call fetches a new one. Check Application Default ' +
+        'Credentials (`gcloud auth application-default login`) or vertex.getAccessToken. Not retried.';
 }
 
 function quotaGuidance(options: DescribeApiErrorOptions): string {

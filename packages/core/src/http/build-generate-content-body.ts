@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
+import {
+  checkRequestMediaResolution,
+  partMediaResolutionProblem,
+} from './check-media-resolution.ts';
 import { checkRequestFields } from './check-request-fields.ts';
 
 /**
@@ -28,6 +32,7 @@ export function buildGenerateContentBody(
     if (Object.hasOwn(request, key)) body[key] = (request as Record<string, unknown>)[key];
   }
   checkRequestFields(body, argument);
+  checkRequestMediaResolution(body, argument);
   body['contents'] = checkContents(request.contents, argument, '.contents');
   const { systemInstruction } = request;
   if (systemInstruction !== undefined) {
@@ -125,6 +130,11 @@ function partsProblem(parts: unknown[]): Problem | undefined {
         message: 'must be a Part object such as { text: "..." }',
         value: part,
       };
+    }
+    const mediaResolution = (part as { mediaResolution?: unknown }).mediaResolution;
+    if (mediaResolution !== undefined) {
+      const problem = partMediaResolutionProblem(mediaResolution);
+      if (problem !== undefined) return { ...problem, at: `[${index}]${problem.at}` };
     }
   }
   return undefined;

@@ -4,11 +4,11 @@ import { delay, HttpResponse, http, passthrough } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import type { Logger } from '../logging/logger.ts';
 import {
   createTestServer,
   GOOGLE,
   readFixture,
+  retryWatch,
   TEST_KEY,
   textResponse,
 } from './__fixtures__/test-server.ts';
@@ -48,37 +48,6 @@ function errorResponse(fixture: string, status: number, headers: Record<string, 
 
 const ok = () => HttpResponse.json(textResponse('ok') as Record<string, never>);
 const overloaded = errorResponse('503-UNAVAILABLE-overloaded.no-alt-sse-array.json', 503);
-
-/**
- * Counts the retries a client schedules (its `info` log line), so a test with fake timers can wait
- * for the client to have read a response and started its wait before advancing the clock. Over
- * msw's in-process fetch that happens within the same microtasks; over a real socket (the node
- * transport) it takes event-loop turns that fake timers do not advance.
- */
-function retryWatch(): { logger: Logger; untilRetries(count: number): Promise<void> } {
-  let retries = 0;
-  const noop = () => {};
-  const logger: Logger = {
-    child: () => logger,
-    debug: noop,
-    info: () => {
-      retries++;
-    },
-    warn: noop,
-    error: noop,
-    isLevelEnabled: (level) => level === 'info',
-  };
-  return {
-    logger,
-    async untilRetries(count) {
-      // setImmediate is not faked in these tests (only setTimeout and clearTimeout are).
-      for (let turn = 0; retries < count && turn < 100_000; turn++) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      expect(retries).toBe(count);
-    },
-  };
-}
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

@@ -9,6 +9,7 @@ import {
   checkListModelsResponse,
   checkModelResponse,
 } from './check-responses.ts';
+import { checkVertexRequest } from './check-vertex-request.ts';
 import { attachRedactor } from './client-redactor.ts';
 import { createCaches } from './create-caches.ts';
 import type {
@@ -52,10 +53,12 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
 
   const gemini: Gemini = {
     baseUrl: client.baseUrl,
+    platform: client.vertex === undefined ? 'gemini-api' : 'vertex',
     apiVersion: client.apiVersion,
 
     async generateContent(request, callOptions) {
       const model = toModelPath(checkRequest(request).model, 'request.model');
+      if (client.vertex !== undefined) checkVertexRequest(request, false);
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:generateContent`;
       const method = 'generateContent';
@@ -75,6 +78,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     streamGenerateContent(request, callOptions) {
       // Checked now, so a bad request throws at the call, not at the first iteration.
       const model = toModelPath(checkRequest(request).model, 'request.model');
+      if (client.vertex !== undefined) checkVertexRequest(request, true);
       const body = serialize(buildGenerateContentBody(request));
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
@@ -99,6 +103,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     },
 
     async listModels(listOptions) {
+      if (client.vertex !== undefined) throw notOnVertex('listModels');
       const call = resolveCallOptions(listOptions, client, defaults, ['pageSize', 'pageToken']);
       const url = `${client.root}models${toPageQuery(listOptions)}`;
       const method = 'listModels';
@@ -113,6 +118,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     },
 
     async getModel(model, callOptions) {
+      if (client.vertex !== undefined) throw notOnVertex('getModel');
       const path = toModelPath(model);
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${path}`;
@@ -214,4 +220,16 @@ function serialize(body: unknown): string {
       cause,
     });
   }
+}
+
+/**
+ * `models.list` / `models.get` are Gemini API methods: Vertex lists publisher models elsewhere
+ * (Model Garden, `v1beta1/publishers/google/models`) with another resource shape, which this
+ * client does not read.
+ */
+function notOnVertex(method: string): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: 'vertex',
+    message: `${method} is a Gemini API method; a Vertex AI client does not support it. List Vertex models in the Model Garden (console or \`gcloud ai model-garden models list\`), or call ${method} with a Gemini API client.`,
+  });
 }

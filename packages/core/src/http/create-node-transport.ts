@@ -76,7 +76,7 @@ class NodeResponse implements TransportResponse {
   readonly isOpaqueRedirect = false;
   readonly #raw: RawHeaders;
   readonly #body: Body;
-  #headers: Record<string, string> | undefined;
+  #headers: Headers | undefined;
 
   constructor(status: number, headers: RawHeaders, body: Body) {
     this.status = status;
@@ -84,13 +84,14 @@ class NodeResponse implements TransportResponse {
     this.#body = body;
   }
 
-  /** Built on first use (errors only): names are already lower-case; repeats joined. */
-  get headers(): Readonly<Record<string, string>> {
+  /** Built on first use (errors, `onResponse`): names are already lower-case. */
+  get headers(): Headers {
     if (this.#headers === undefined) {
-      const headers: Record<string, string> = {};
-      for (const name of Object.keys(this.#raw)) {
-        const value = this.header(name);
-        if (value !== null) headers[name] = value;
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(this.#raw)) {
+        if (value === undefined) continue;
+        if (typeof value === 'string') headers.append(name, value);
+        else for (const item of value) headers.append(name, item);
       }
       this.#headers = headers;
     }

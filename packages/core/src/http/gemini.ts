@@ -6,9 +6,17 @@ import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { Caches } from './caches.ts';
 import type { TransportOption } from './transport.ts';
+import type { VertexOptions } from './vertex-options.ts';
 
 /** How the API key is sent. Google takes the header; CometAPI takes either. */
 export type AuthStyle = 'x-goog-api-key' | 'bearer';
+
+/**
+ * How a client authenticates, for error messages: an {@link AuthStyle} with an API key, or
+ * `vertex-oauth` (a Vertex AI client's OAuth access token).
+ * @internal
+ */
+export type CredentialStyle = AuthStyle | 'vertex-oauth';
 
 /**
  * Retry policy for calls that fail with 408, 429, 500, 502, 503, 504 or a network error.
@@ -91,6 +99,14 @@ export type CreateGeminiOptions = {
    * their first 64 KiB. @defaultValue 67108864 (64 MiB)
    */
   maxResponseBytes?: number | undefined;
+  /**
+   * Call Gemini on Vertex AI: `https://{location}-aiplatform.googleapis.com/v1/projects/{project}/
+   * locations/{location}/publishers/google/models/{model}:generateContent` (the global endpoint
+   * for `location: 'global'`; `baseUrl` still overrides the host, for tests), authenticated with
+   * an OAuth access token from `getAccessToken` or Application Default Credentials (the optional
+   * peer `google-auth-library`). Not with `apiKey` or `auth`.
+   */
+  vertex?: VertexOptions | undefined;
 };
 
 /** Per-call options. */
@@ -111,6 +127,20 @@ export type CallOptions = {
    * and the run recorder see every attempt. It must not throw (what it throws is ignored).
    */
   onRetry?: ((event: RetryEvent) => void) | undefined;
+  /**
+   * Called with the status and headers of each 2xx response, before its body is read (a retried
+   * attempt calls it again): to read `x-gemini-service-tier` ({@link readServiceTier}), a
+   * gateway's request id or rate-limit headers. It must not throw.
+   */
+  onResponse?: ((response: ResponseInfo) => void) | undefined;
+};
+
+/** What {@link CallOptions.onResponse} sees of a response. */
+export type ResponseInfo = {
+  status: number;
+  headers: Headers;
+  /** 1-based. */
+  attempt: number;
 };
 
 /** The body of {@link Gemini.countTokens}: either contents, or a whole request to count. */
@@ -130,6 +160,12 @@ export type ListModelsOptions = CallOptions & {
 export interface Gemini {
   /** The resolved base URL, without a trailing slash. */
   readonly baseUrl: string;
+  /**
+   * Which API the client calls: `'vertex'` for a client made with `vertex`, else `'gemini-api'`
+   * (also for gateways). The agent reads it for the differences (no
+   * `includeServerSideToolInvocations` on Vertex). Undefined on hand-made clients.
+   */
+  readonly platform?: 'gemini-api' | 'vertex' | undefined;
   /** The resolved API version, e.g. `v1beta`. */
   readonly apiVersion: string;
   /**

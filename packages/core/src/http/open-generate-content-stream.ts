@@ -80,7 +80,10 @@ export async function* openGenerateContentStream({
           url,
           method: METHOD,
           httpMethod: 'POST',
-          headers: call.headers,
+          headers:
+            client.vertex === undefined
+              ? call.headers
+              : await client.vertex.authorize(call.headers),
           body,
           signal: attemptSignal.signal,
           attempt,
@@ -88,6 +91,7 @@ export async function* openGenerateContentStream({
           redact,
         });
         status = response.status;
+        call.onResponse?.({ status, headers: response.headers, attempt });
         const headersMs = performance.now() - started;
         waitingFor = 'the first chunk';
         const batches = parseGenerateContentBatches({
@@ -103,6 +107,13 @@ export async function* openGenerateContentStream({
         const first = await batches.next();
         return { attempt, attemptSignal, batches, first, status, started, headersMs };
       } catch (caught) {
+        // A revoked or expired Vertex token: the next call fetches a new one.
+        if (
+          client.vertex !== undefined &&
+          (caught as { status?: unknown } | null)?.status === 401
+        ) {
+          client.vertex.invalidateToken();
+        }
         attemptSignal.abort();
         attemptSignal.dispose();
         const error = toAttemptError(caught, {

@@ -1,7 +1,7 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
 import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
-import type { AuthStyle } from './gemini.ts';
+import type { CredentialStyle } from './gemini.ts';
 
 /** The context of a 2xx body, for the errors {@link readJsonResponse} may throw. */
 export type ReadJsonResponseOptions = {
@@ -11,7 +11,7 @@ export type ReadJsonResponseOptions = {
   status: number;
   headers: Headers | Readonly<Record<string, string>>;
   attempt: number;
-  auth: AuthStyle;
+  auth: CredentialStyle;
   redact: readonly string[];
 };
 
@@ -28,22 +28,34 @@ export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
   } catch (cause) {
     throw invalidResponse(options, `returned a ${options.status} body that is not JSON`, cause);
   }
-  if (typeof value === 'object' && value !== null && 'error' in value && !('candidates' in value)) {
-    const error = (value as { error?: unknown }).error;
-    if (typeof error === 'object' && error !== null) {
-      throw createApiCallError({
-        url: options.url,
-        method: options.method,
-        parsedBody: value,
-        body: options.text,
-        responseHeaders: options.headers,
-        attempt: options.attempt,
-        auth: options.auth,
-        redact: options.redact,
-      });
-    }
+  if (isErrorBody(value)) {
+    throw createApiCallError({
+      url: options.url,
+      method: options.method,
+      parsedBody: value,
+      body: options.text,
+      responseHeaders: options.headers,
+      attempt: options.attempt,
+      auth: options.auth,
+      redact: options.redact,
+    });
   }
   return value;
+}
+
+/**
+ * Google's error object, plain (`{"error":{...}}`) or array-wrapped (`[{"error":{...}}]`, the form
+ * streamGenerateContent answers without `alt=sse`, which gateways also serve on the unary route
+ * with status 200). Either is the same failure as that error at HTTP level: `createApiCallError`
+ * takes the status from `error.code`, so retryability and RetryInfo follow.
+ */
+function isErrorBody(value: unknown): boolean {
+  const root: unknown = Array.isArray(value) ? value[0] : value;
+  if (typeof root !== 'object' || root === null || !('error' in root) || 'candidates' in root) {
+    return false;
+  }
+  const error = (root as { error?: unknown }).error;
+  return typeof error === 'object' && error !== null;
 }
 
 /**

@@ -69,7 +69,10 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           url,
           method,
           httpMethod: options.httpMethod,
-          headers: call.headers,
+          headers:
+            client.vertex === undefined
+              ? call.headers
+              : await client.vertex.authorize(call.headers),
           body: options.body,
           signal: attemptSignal.signal,
           attempt,
@@ -77,6 +80,7 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
           redact,
         });
         status = response.status;
+        call.onResponse?.({ status, headers: response.headers, attempt });
         waitingFor = 'the response body';
         const { text, truncated, bytes } = await readBodyText(response, {
           maxBytes: client.maxResponseBytes,
@@ -121,6 +125,9 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
         }
         return value;
       } catch (caught) {
+        // A revoked or expired Vertex token: the next call fetches a new one.
+        if (client.vertex !== undefined && statusOf(caught) === 401)
+          client.vertex.invalidateToken();
         const error = toAttemptError(caught, {
           url,
           method,

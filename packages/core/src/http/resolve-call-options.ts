@@ -4,7 +4,7 @@ import { type RetryPolicy, resolveRetryPolicy } from '../retry/retry-policy.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
-import type { CallOptions } from './gemini.ts';
+import type { CallOptions, ResponseInfo } from './gemini.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 
 /** {@link CallOptions} checked and merged over the client's settings. */
@@ -17,9 +17,17 @@ export type ResolvedCallOptions = {
   headers: Record<string, string>;
   /** The client's secrets, plus the credentials among this call's extra headers. */
   redact: readonly string[];
+  onResponse: ((response: ResponseInfo) => void) | undefined;
 };
 
-const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'retry', 'headers', 'onRetry'];
+const CALL_OPTIONS: readonly string[] = [
+  'signal',
+  'timeoutMs',
+  'retry',
+  'headers',
+  'onRetry',
+  'onResponse',
+];
 
 /**
  * The client's settings for a call without options; computed once per client so a call without
@@ -33,6 +41,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     retry: client.retry,
     headers: client.headers,
     redact: client.redact,
+    onResponse: undefined,
   };
 }
 
@@ -107,7 +116,18 @@ export function resolveCallOptions(
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,
     redact,
+    onResponse: checkOnResponse(options.onResponse),
   };
+}
+
+function checkOnResponse(
+  onResponse: CallOptions['onResponse'],
+): ((response: ResponseInfo) => void) | undefined {
+  if (onResponse === undefined || typeof onResponse === 'function') return onResponse;
+  throw new InvalidArgumentError({
+    argument: 'options.onResponse',
+    message: 'options.onResponse must be a function ({ status, headers, attempt }) => void.',
+  });
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

@@ -10,12 +10,20 @@ import {
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
 import { createFetchTransport } from './create-fetch-transport.ts';
-import type { AuthStyle, CreateGeminiOptions } from './gemini.ts';
+import type { AuthStyle, CreateGeminiOptions, CredentialStyle } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
 import { isNode } from './select-transport.ts';
 import { TimerPool } from './timer-pool.ts';
 import type { Transport, TransportOption } from './transport.ts';
+import { createVertexAuth, type VertexAuth } from './vertex-auth.ts';
+import {
+  checkVertexOptions,
+  DEFAULT_VERTEX_API_VERSION,
+  type ResolvedVertex,
+  vertexBaseUrl,
+  vertexRoot,
+} from './vertex-options.ts';
 
 /** The largest unary response body read (64 MiB): past it a call fails with ResponseTooLargeError. */
 export const DEFAULT_MAX_RESPONSE_BYTES: number = 64 * 1024 * 1024;
@@ -38,7 +46,7 @@ export type ResolvedClientOptions = {
   apiVersion: string;
   /** `${baseUrl}/${apiVersion}/`, the prefix of every request URL. */
   root: string;
-  auth: AuthStyle;
+  auth: CredentialStyle;
   /** The headers of every request: content type, auth, and the user's extras. */
   headers: Record<string, string>;
   fetch: typeof globalThis.fetch | undefined;
@@ -53,6 +61,8 @@ export type ResolvedClientOptions = {
   maxResponseBytes: number;
   /** Idle attempt timers, restarted by the next attempt (see {@link TimerPool}). */
   timers: TimerPool;
+  /** Set for Vertex AI: the project and location, and the OAuth token of each attempt. */
+  vertex?: (ResolvedVertex & VertexAuth) | undefined;
 };
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -67,6 +77,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'retry',
   'timeoutMs',
   'maxResponseBytes',
+  'vertex',
 ]);
 
 const AUTH_STYLES: readonly AuthStyle[] = ['x-goog-api-key', 'bearer'];
@@ -95,17 +106,34 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
       });
     }
   }
-  const apiKey = checkApiKey(loadApiKey(options.apiKey));
+  const vertex = options.vertex === undefined ? undefined : checkVertexOptions(options.vertex);
+  if (vertex !== undefined) {
+    for (const key of ['apiKey', 'auth'] as const) {
+      if (options[key] !== undefined) {
+        throw new InvalidArgumentError({
+          argument: key,
+          message: `createGemini(): ${key} does not go with vertex; Vertex AI takes an OAuth access token (vertex.getAccessToken, or Application Default Credentials).`,
+        });
+      }
+    }
+  }
+  // Vertex has no key: its redact list starts empty and receives each access token.
+  const apiKey = vertex === undefined ? checkApiKey(loadApiKey(options.apiKey)) : '';
 
-  const auth = options.auth ?? 'x-goog-api-key';
-  if (!AUTH_STYLES.includes(auth)) {
+  const auth: CredentialStyle =
+    vertex === undefined ? (options.auth ?? 'x-goog-api-key') : 'vertex-oauth';
+  if (vertex === undefined && !AUTH_STYLES.includes(auth as AuthStyle)) {
     throw new InvalidArgumentError({
       argument: 'auth',
       message: `auth must be 'x-goog-api-key' (Google, CometAPI) or 'bearer' (Authorization: Bearer, CometAPI); got ${JSON.stringify(auth)}.`,
     });
   }
 
-  const rawBaseUrl = loadBaseUrl(options.baseUrl) ?? DEFAULT_BASE_URL;
+  // GEMINI_BASE_URL names a Gemini API endpoint: Vertex takes only an explicit baseUrl (tests).
+  const rawBaseUrl =
+    vertex === undefined
+      ? (loadBaseUrl(options.baseUrl) ?? DEFAULT_BASE_URL)
+      : (options.baseUrl ?? vertexBaseUrl(vertex.location));
   if (typeof rawBaseUrl !== 'string') {
     throw new InvalidArgumentError({
       argument: 'baseUrl',
@@ -113,7 +141,13 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     });
   }
   const normalized = normalizeBaseUrl(rawBaseUrl);
-  const apiVersion = checkApiVersion(options.apiVersion, normalized.apiVersion);
+  const apiVersion = checkApiVersion(
+    options.apiVersion,
+    normalized.apiVersion ??
+      (vertex !== undefined && options.apiVersion === undefined
+        ? DEFAULT_VERTEX_API_VERSION
+        : undefined),
+  );
 
   const extraHeaders = checkHeaders(options.headers, 'headers');
   const authHeader = auth === 'bearer' ? 'authorization' : 'x-goog-api-key';
@@ -124,7 +158,8 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     });
   }
   const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
-  headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
+  // Vertex's bearer token is added per attempt (it is fetched and refreshed).
+  if (vertex === undefined) headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
 
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new InvalidArgumentError({
@@ -133,13 +168,21 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     });
   }
   const transport = checkTransport(options.transport, options.fetch);
+  // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole. Vertex
+  // has no key: its list starts with the header credentials and receives each access token.
+  const redact: string[] = [
+    ...(vertex === undefined ? [apiKey] : []),
+    ...secretsOfHeaders(extraHeaders),
+  ].sort((a, b) => b.length - a.length);
   return {
     apiKey,
-    // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole.
-    redact: [apiKey, ...secretsOfHeaders(extraHeaders)].sort((a, b) => b.length - a.length),
+    redact,
     baseUrl: normalized.baseUrl,
     apiVersion,
-    root: `${normalized.baseUrl}/${apiVersion}/`,
+    root:
+      vertex === undefined
+        ? `${normalized.baseUrl}/${apiVersion}/`
+        : vertexRoot(normalized.baseUrl, apiVersion, vertex),
     auth,
     headers,
     fetch: options.fetch,
@@ -150,6 +193,7 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
     maxResponseBytes: checkMaxBytes(options.maxResponseBytes),
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
+    vertex: vertex === undefined ? undefined : { ...vertex, ...createVertexAuth(vertex, redact) },
   };
 }
 

@@ -2,7 +2,7 @@ import { ApiCallError } from '../errors/api-call-error.ts';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
 import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
 import { InvalidFetchResponse } from './create-fetch-transport.ts';
-import type { AuthStyle } from './gemini.ts';
+import type { CredentialStyle } from './gemini.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body-text.ts';
 import type { Transport, TransportResponse } from './transport.ts';
 
@@ -18,7 +18,7 @@ export type SendRequestOptions = {
   body?: string | undefined;
   signal: AbortSignal;
   attempt: number;
-  auth: AuthStyle;
+  auth: CredentialStyle;
   redact: readonly string[];
 };
 

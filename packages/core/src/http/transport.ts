@@ -32,8 +32,11 @@ export type ByteReader = {
  */
 export type TransportResponse = {
   readonly status: number;
-  /** The headers, for errors: a `Headers` (fetch) or lower-case names (node). */
-  readonly headers: Headers | Readonly<Record<string, string>>;
+  /**
+   * The headers, for errors and `onResponse` (the node transport builds them on first use; the
+   * client's own reads go through {@link TransportResponse.header}).
+   */
+  readonly headers: Headers;
   /** One header by its lower-case name, `null` when absent. */
   header(name: string): string | null;
   /** A browser fetch's opaque redirect (`redirect: 'manual'`, status 0). */

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { ThinkingLevel } from '../wire/request.ts';
 
 /**
  * What a model can do, where Gemini models differ in ways that decide what a request may contain.
@@ -17,6 +18,20 @@ export type ModelCapabilities = {
   thinking: 'level' | 'budget' | 'none';
   /** Thinking cannot be turned off: `MINIMAL` (3 Pro) or budget 0 (2.5 Pro) is rejected. */
   thinkingAlwaysOn: boolean;
+  /**
+   * The lowest `thinkingLevel` the model takes (`thinking: 'level'` models; Gemini 3.x has no "off"):
+   * `MINIMAL` on most Flash models, `LOW` on the Pro models and Gemini 3.7 Flash, whose documented
+   * levels start at low (pydantic-ai `profiles/google.py` `_MODELS_WITHOUT_MINIMAL_THINKING_LEVEL`:
+   * gemini-3.7-flash, gemini-3-pro-preview, gemini-3.1-pro-preview). The agent raises a lower
+   * setting (`thinking: 'off'`) to it with a warning instead of sending what the API rejects.
+   */
+  lowestThinkingLevel: ThinkingLevel | undefined;
+  /**
+   * `part.mediaResolution` (per image, video or PDF part, including `MEDIA_RESOLUTION_ULTRA_HIGH`)
+   * is taken. Gemini 3 and later ("Per-part media resolution (Gemini 3 only)", Gemini API media
+   * resolution docs).
+   */
+  perPartMediaResolution: boolean;
   /**
    * Built-in tools (Google Search, URL context, ...) may sit beside function declarations, with
    * `toolConfig.includeServerSideToolInvocations`. Gemini 3 and later; 2.x answers 400 "Tool use
@@ -38,6 +53,8 @@ const unknownModel: ModelCapabilities = {
   requiresThoughtSignatures: false,
   thinking: 'none',
   thinkingAlwaysOn: false,
+  lowestThinkingLevel: undefined,
+  perPartMediaResolution: false,
   combinesBuiltinAndFunctionTools: false,
   structuredOutputWithTools: false,
   multimodalFunctionResponses: false,
@@ -71,9 +88,20 @@ export function getModelCapabilities(
   return overrides === undefined ? base : { ...base, ...overrides };
 }
 
+/**
+ * Gemma 4 on the Gemini API (`gemma-4-31b-it`, `gemma-4-26b-a4b-it`, js-genai 2.18.0 model list):
+ * function calling, no thought signatures, no thinking settings gemloop knows to send, no built-in
+ * tools beside functions. Conservative, like any non-Gemini name; override what a deployment allows.
+ */
+const gemma4: ModelCapabilities = { ...unknownModel };
+
+// Generation 3 models whose lowest thinking level is LOW besides the Pro models (see
+// `lowestThinkingLevel`).
+const startsAtLow: readonly string[] = ['3.7-flash'];
+
 function capabilitiesByName(name: string): ModelCapabilities {
   const match = geminiName.exec(name);
-  if (match === null) return unknownModel;
+  if (match === null) return /^(?:models\/)?gemma-4(?:-|$)/.test(name) ? gemma4 : unknownModel;
   const rest = match[2] ?? '';
   // `gemini-flash-latest` and friends point at the newest generation.
   const generation =
@@ -88,6 +116,12 @@ function capabilitiesByName(name: string): ModelCapabilities {
       requiresThoughtSignatures: !isImage,
       thinking: isImage ? 'none' : 'level',
       thinkingAlwaysOn: isPro,
+      lowestThinkingLevel: isImage
+        ? undefined
+        : isPro || startsAtLow.some((prefix) => `${match[1]}-${rest}`.startsWith(prefix))
+          ? 'LOW'
+          : 'MINIMAL',
+      perPartMediaResolution: true,
       combinesBuiltinAndFunctionTools: true,
       structuredOutputWithTools: true,
       multimodalFunctionResponses: true,
@@ -100,6 +134,8 @@ function capabilitiesByName(name: string): ModelCapabilities {
     requiresThoughtSignatures: false,
     thinking: generation >= 2.5 && !isImage ? 'budget' : 'none',
     thinkingAlwaysOn: generation >= 2.5 && isPro,
+    lowestThinkingLevel: undefined,
+    perPartMediaResolution: false,
     combinesBuiltinAndFunctionTools: false,
     structuredOutputWithTools: false,
     multimodalFunctionResponses: false,

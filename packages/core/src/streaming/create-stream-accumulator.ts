@@ -1,6 +1,7 @@
 import type { FunctionCall, Part } from '../wire/content.ts';
 import type { Candidate, CandidateContent, GenerateContentResponse } from '../wire/response.ts';
 import { applyPartialArgs } from './apply-partial-args.ts';
+import { mergeCandidateField } from './merge-candidate-field.ts';
 
 /**
  * Folds the chunks of a `streamGenerateContent` stream, one at a time, into the response
@@ -27,7 +28,7 @@ type OpenCall = {
 
 type CandidateState = {
   index: number;
-  /** Candidate fields other than `content`, last value wins. */
+  /** Candidate fields other than `content`, folded by {@link mergeCandidateField}. */
   fields: AnyRecord;
   /** `content` fields other than `parts` (`role`), or undefined while no chunk had `content`. */
   contentFields: AnyRecord | undefined;
@@ -50,10 +51,12 @@ type CandidateState = {
  *   `inlineData` and any other parts are kept whole, as they came, ids and signatures included.
  * - Vertex partial-argument calls (`{name, willContinue}`, then `partialArgs` fragments, then a
  *   `{}` terminator) become one `functionCall` with assembled `args`.
- * - Candidate and response fields: the last value wins (`finishReason`, `finishMessage`,
- *   `usageMetadata`, `safetyRatings`, `citationMetadata`, `modelVersion`, unknown fields), except
- *   that an empty object never replaces one with content (`groundingMetadata` is `{}` on all but
- *   the last chunk; `urlContextMetadata` and `promptFeedback` come early).
+ * - Response fields: the last value wins (`usageMetadata`, which is cumulative, `modelVersion`,
+ *   unknown fields), except that an empty object never replaces one with content
+ *   (`promptFeedback` comes in the first chunk only).
+ * - Candidate fields: citations, log probabilities and URL-context entries of different chunks
+ *   are united, `groundingMetadata` merged key by key; `finishReason`, `safetyRatings` and the
+ *   rest take the last value. {@link mergeCandidateField} says why, field by field.
  *
  * Cost per chunk is proportional to the chunk, not to what came before.
  *
@@ -99,7 +102,7 @@ export function createStreamAccumulator(): StreamAccumulator {
       if (key === 'content') {
         if (isRecord(value)) pushContent(state, value);
       } else {
-        keepLast(state.fields, key, value);
+        mergeCandidateField(state.fields, key, value);
       }
     }
   }

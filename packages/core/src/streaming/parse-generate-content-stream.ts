@@ -10,6 +10,7 @@ import type { ByteReader } from '../http/transport.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
+import { createJsonArraySplitter } from './create-json-array-splitter.ts';
 
 /** What {@link parseGenerateContentStream} reads. */
 export type ParseGenerateContentStreamOptions = {
@@ -53,6 +54,16 @@ export type ParseGenerateContentStreamOptions = {
 const MAX_EVENT_SIZE = 128 * 1024 * 1024;
 
 const BYTE_ORDER_MARK = 0xfeff;
+const OPEN_BRACKET = 0x5b;
+
+/** The index of the first character that is not JSON whitespace, or -1. */
+function firstNonWhitespace(text: string): number {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return index;
+  }
+  return -1;
+}
 
 /**
  * Reads a Gemini SSE body (`data: <JSON>` events, CRLF, LF or CR line endings, split anywhere
@@ -69,8 +80,9 @@ const BYTE_ORDER_MARK = 0xfeff;
  *
  * An event the body ends in without its blank line is accepted when its JSON is complete (some
  * gateways omit the last blank line). Empty `data:` events and a `[DONE]` sentinel are skipped; a
- * body of bare JSON (an object or an array of responses) is read as chunks too. The body is
- * cancelled when iteration ends early, fails or is aborted, so the connection is released.
+ * body of bare JSON (an object, or an array of responses, split element by element as it arrives)
+ * is read as chunks too. The body is cancelled when iteration ends early, fails or is aborted, so
+ * the connection is released.
  *
  * This is {@link parseGenerateContentBatches} one chunk at a time.
  * @internal
@@ -227,6 +239,32 @@ export async function* parseGenerateContentBatches({
     },
   });
 
+  // A body that starts with `[` is the JSON array a gateway that ignored `alt=sse` sends: it is
+  // split element by element as it arrives instead of going through the SSE parser, which would
+  // only see it line by line (and the bare-JSON collector only as a whole).
+  let mode = 'unknown' as 'unknown' | 'sse' | 'array';
+  const array = createJsonArraySplitter({
+    onValue: (value, text) => {
+      events++;
+      accept(value, text);
+    },
+    onMalformed: (text, cause) => {
+      events++;
+      malformed(text, cause);
+    },
+  });
+  const feed = (text: string): void => {
+    if (mode === 'unknown') {
+      const first = firstNonWhitespace(text);
+      if (first === -1) return void parser.feed(text);
+      mode = text.charCodeAt(first) === OPEN_BRACKET ? 'array' : 'sse';
+    }
+    if (mode === 'sse') return void parser.feed(text);
+    if (failure !== undefined) return;
+    array.push(text);
+    if (failure === undefined && array.pendingLength() > maxEventSize) failure = tooLarge();
+  };
+
   const onAbort = (): void => {
     // Settles a pending read at once (as done); the loop then throws the signal's reason.
     reader.cancel(signal?.reason).catch(ignore);
@@ -253,7 +291,7 @@ export async function* parseGenerateContentBatches({
       }
       signal?.throwIfAborted();
       if (result.done) break;
-      parser.feed(decode(result.value));
+      feed(decode(result.value));
       if (pending.length > 0) {
         const batch = pending;
         pending = [];
@@ -266,8 +304,10 @@ export async function* parseGenerateContentBatches({
 
     // The body ended: flush the decoder and end a last event that lacks its blank line.
     atEnd = true;
-    parser.feed(`${decoder.end()}\n\n`);
-    const unfinished = bare.pending();
+    const rest = decoder.end();
+    if (mode === 'array') feed(rest);
+    else parser.feed(`${rest}\n\n`);
+    const unfinished = mode === 'array' ? array.pending() : bare.pending();
     if (unfinished !== undefined && failure === undefined) {
       failure = truncated(unfinished, delivered + pending.length);
     }

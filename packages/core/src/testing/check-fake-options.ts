@@ -5,6 +5,7 @@ import type { CreateFakeGeminiOptions } from './fake-types.ts';
 const OPTIONS: readonly string[] = [
   'script',
   'apiKeys',
+  'accessTokens',
   'gemini3',
   'capabilities',
   'callIds',
@@ -20,6 +21,7 @@ const OPTIONS: readonly string[] = [
   'now',
   'minCacheTokens',
   'gatewayMistakes',
+  'serveTier',
 ];
 
 /**
@@ -66,6 +68,15 @@ export function checkFakeOptions(options: unknown): asserts options is CreateFak
     !(Array.isArray(o['apiKeys']) && o['apiKeys'].every((key) => typeof key === 'string'))
   ) {
     throw invalid('apiKeys', 'apiKeys must be an array of strings.');
+  }
+  if (
+    o['accessTokens'] !== undefined &&
+    !(
+      Array.isArray(o['accessTokens']) &&
+      o['accessTokens'].every((token) => typeof token === 'string')
+    )
+  ) {
+    throw invalid('accessTokens', 'accessTokens must be an array of strings.');
   }
   if (
     o['models'] !== undefined &&
@@ -130,6 +141,9 @@ export function checkFakeOptions(options: unknown): asserts options is CreateFak
   }
   if (o['seed'] !== undefined && !(typeof o['seed'] === 'number' && Number.isFinite(o['seed']))) {
     throw invalid('seed', 'seed must be a finite number.');
+  }
+  if (o['serveTier'] !== undefined && typeof o['serveTier'] !== 'function') {
+    throw invalid('serveTier', 'serveTier must be a function (requested) => served tier.');
   }
   if (o['modelVersion'] !== undefined && typeof o['modelVersion'] !== 'string') {
     throw invalid('modelVersion', 'modelVersion must be a string.');

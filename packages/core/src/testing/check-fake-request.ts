@@ -28,6 +28,8 @@ export type ContractContext = {
   model: string;
   capabilities: ModelCapabilities;
   signatureValidation: 'issued' | 'present' | 'off';
+  /** A Vertex AI route: built-in and function tools combine without includeServerSideToolInvocations. */
+  vertex?: boolean | undefined;
 };
 
 /**
@@ -59,7 +61,13 @@ export function checkFakeRequest(
   checkMessageFields(contents, violations);
   for (const issue of issues) violations.push(historyViolation(issue, contents));
   checkSystemInstruction(body, violations);
-  const { hasFunctions } = checkToolsContract(body, context.model, capabilities, violations);
+  const { hasFunctions } = checkToolsContract(
+    body,
+    context.model,
+    capabilities,
+    violations,
+    context.vertex === true,
+  );
   checkGenerationConfig(body, context.model, capabilities, hasFunctions, violations);
   if (Array.isArray(contents)) {
     if (!capabilities.multimodalFunctionResponses && hasFunctionResponseParts(contents)) {
@@ -69,6 +77,11 @@ export function checkFakeRequest(
           'Unable to submit request because function_response.parts is not supported for this model.',
         ),
       );
+    }
+    if (context.vertex !== true && hasFileDataInFunctionResponses(contents)) {
+      // Approximated with js-genai's converter text (FunctionResponsePart to the Gemini API);
+      // Vertex takes fileData there.
+      violations.push(semantic('fileData parameter is not supported in Gemini API.'));
     }
     if (capabilities.requiresThoughtSignatures && context.signatureValidation === 'issued') {
       checkIssuedSignatures(contents, context.model, violations);
@@ -91,6 +104,21 @@ function checkSystemInstruction(body: Record<string, unknown>, violations: Contr
       );
     }
   });
+}
+
+function hasFileDataInFunctionResponses(contents: readonly unknown[]): boolean {
+  for (const content of contents) {
+    if (!isJsonObject(content) || !Array.isArray(content['parts'])) continue;
+    for (const part of content['parts']) {
+      const response = isJsonObject(part) ? readFunctionResponse(part) : undefined;
+      if (!isJsonObject(response) || !Array.isArray(response['parts'])) continue;
+      for (const inner of response['parts']) {
+        if (isJsonObject(inner) && readField(inner, 'fileData', 'file_data') !== undefined)
+          return true;
+      }
+    }
+  }
+  return false;
 }
 
 function hasFunctionResponseParts(contents: readonly unknown[]): boolean {

@@ -94,9 +94,15 @@ function checkThinking(
     violations.push(semantic('Budget 0 is invalid. This model only works in thinking mode.'));
     return;
   }
-  if (level === 'MINIMAL' && capabilities.thinking === 'level' && capabilities.thinkingAlwaysOn) {
+  const lowest =
+    capabilities.lowestThinkingLevel ?? (capabilities.thinkingAlwaysOn ? 'LOW' : 'MINIMAL');
+  if (
+    level === 'MINIMAL' &&
+    capabilities.thinking === 'level' &&
+    (lowest === 'LOW' || capabilities.thinkingAlwaysOn)
+  ) {
     // Approximated after "Thinking level MEDIUM is not supported for this model."
-    // (heyhuynhgiabuu/proxypal#170); Gemini 3 Pro starts at LOW.
+    // (heyhuynhgiabuu/proxypal#170); Gemini 3 Pro, 3.1 Pro and 3.7 Flash start at LOW.
     violations.push(semantic('Thinking level MINIMAL is not supported for this model.'));
   }
   // thinkingBudget on Gemini 3 is accepted: the docs keep it for backwards compatibility.

@@ -15,7 +15,8 @@ import type { FakeHttpError } from './fake-errors.ts';
  *   error object arrives as an event), `malformed-chunk` (an event that is not JSON). On
  *   `generateContent` they break the JSON body the same way; over msw and `fake.fetch` a reset
  *   is a body stream that errors.
- * - Model outcomes: `malformed-function-call`, `safety`, `blocked-prompt`, `empty-candidates`.
+ * - Model outcomes: `malformed-function-call`, `too-many-tool-calls`, `safety`, `blocked-prompt`,
+ *   `empty-candidates`.
  */
 export type FakeFault =
   | {
@@ -33,6 +34,7 @@ export type FakeFault =
   | { type: 'stream-error'; afterChunks?: number | undefined; error?: FakeHttpError | undefined }
   | { type: 'malformed-chunk'; afterChunks?: number | undefined }
   | { type: 'malformed-function-call' }
+  | { type: 'too-many-tool-calls' }
   | { type: 'safety' }
   | { type: 'blocked-prompt'; blockReason?: BlockReason | undefined }
   | { type: 'empty-candidates' };

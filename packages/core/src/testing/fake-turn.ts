@@ -226,6 +226,19 @@ export const turn = {
     };
   },
 
+  /**
+   * `finishReason: 'TOO_MANY_TOOL_CALLS'` with empty content: the API stopped a model that called
+   * tools consecutively too often.
+   */
+  tooManyToolCalls(finishMessage?: string, options?: FakeTurnOptions): FakeTurn {
+    return {
+      ...build(undefined, options),
+      variant: 'empty-content',
+      finishReason: 'TOO_MANY_TOOL_CALLS',
+      ...(finishMessage === undefined ? {} : { finishMessage }),
+    };
+  },
+
   /** An empty answer: `content: {role: 'model'}` without parts, `finishReason: 'STOP'`. */
   empty(options?: FakeTurnOptions): FakeTurn {
     return { ...build(undefined, options), variant: 'no-parts' };

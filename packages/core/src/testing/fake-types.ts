@@ -83,6 +83,12 @@ export type CreateFakeGeminiOptions = {
    */
   apiKeys?: readonly string[] | undefined;
   /**
+   * The OAuth access tokens the fake's Vertex AI routes (`/v1/projects/{p}/locations/{l}/
+   * publishers/google/models/{m}:{method}`) accept as `Authorization: Bearer`; another token, an
+   * API key or none gets `401 UNAUTHENTICATED`. Without it any bearer token is accepted.
+   */
+  accessTokens?: readonly string[] | undefined;
+  /**
    * Answer as Gemini 3 (`true`) or as Gemini 2.5 (`false`) whatever the model in the URL. By
    * default the model name decides, through `getModelCapabilities`.
    */
@@ -134,4 +140,10 @@ export type CreateFakeGeminiOptions = {
    * OpenAI error body). @defaultValue none: the fake behaves like Google's API
    */
   gatewayMistakes?: FakeGatewayMistake | readonly FakeGatewayMistake[] | undefined;
+  /**
+   * The tier reported back (`usageMetadata.serviceTier` and the `x-gemini-service-tier` header)
+   * for a request that asked for one; e.g. `() => 'standard'` to simulate `priority` falling back
+   * under load. @defaultValue the requested tier (`unspecified` serves `standard`)
+   */
+  serveTier?: ((requested: string) => string) | undefined;
 };

@@ -10,9 +10,12 @@ import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeReply, FakeState } from './fake-state.ts';
 import { type FakeTurn, turn } from './fake-turn.ts';
 import type { FakeRecordedRequest } from './fake-types.ts';
+import { wantsStreamedArguments } from './fake-vertex.ts';
 import { readScriptContext } from './read-script-context.ts';
 import { renderFakeStream } from './render-fake-stream.ts';
 import { resolveFakeTurn } from './resolve-fake-turn.ts';
+import { FAKE_TIER_HEADER, resolveFakeTier } from './serve-fake-tier.ts';
+import { streamFakeCallArguments } from './stream-fake-call-arguments.ts';
 
 /** A model call, routed and parsed. @internal */
 export type ModelCall = {
@@ -21,6 +24,8 @@ export type ModelCall = {
   body: unknown;
   recorded: FakeRecordedRequest;
   errorStyle: 'json' | 'sse' | 'array';
+  /** Served on a Vertex AI route. */
+  vertex?: boolean | undefined;
 };
 
 const gemini3Defaults = getModelCapabilities('gemini-3-flash-preview');
@@ -77,8 +82,11 @@ export async function generateFakeReply(
     model,
     capabilities,
     signatureValidation: state.options.signatureValidation ?? 'issued',
+    vertex: call.vertex === true,
   });
   if (contractError !== undefined) return withDelay(jsonReply(state, contractError, errorStyle));
+  const tier = resolveFakeTier(call.body, state.options.serveTier);
+  if (!tier.ok) return withDelay(jsonReply(state, tier.error, errorStyle));
   const gemini3 = state.options.gemini3 ?? (capabilities.generation ?? 0) >= 3;
   const faultTurn = fault === undefined ? undefined : outcomeTurn(fault);
   let scripted: FakeTurn;
@@ -100,17 +108,26 @@ export async function generateFakeReply(
   // promptTokenCount counts the cached prefix too; cachedContentTokenCount says how much of it.
   if (cached !== undefined && resolved.kind === 'turn')
     resolved.usage.cachedContentTokenCount = cached.cachedTokens;
+  if (tier.served !== undefined && resolved.kind === 'turn') {
+    resolved.usage.serviceTier = tier.served;
+  }
   const broken = fault !== undefined && faultTurn === undefined;
   // A turn replaced by a fault, or cut by a broken stream, leaves the script where it was.
   if (faultTurn === undefined && !broken) state.turnsDelivered++;
+  const streamed = route.stream ? buildFakeStreamChunks(resolved, state.chunkSize) : [];
   const reply = route.stream
     ? renderFakeStream(
         state,
-        buildFakeStreamChunks(resolved, state.chunkSize),
+        call.vertex === true && wantsStreamedArguments(call.body)
+          ? streamFakeCallArguments(streamed)
+          : streamed,
         route.alt === 'sse',
         fault,
       )
     : renderFakeStream(state, [buildFakeResponse(resolved)], false, fault, true);
+  if (tier.served !== undefined) {
+    return { ...reply, headers: { ...reply.headers, [FAKE_TIER_HEADER]: tier.served }, delayMs };
+  }
   return { ...reply, delayMs };
 }
 
@@ -135,6 +152,8 @@ function outcomeTurn(fault: FakeFault): FakeTurn | undefined {
   switch (fault.type) {
     case 'malformed-function-call':
       return turn.malformedFunctionCall();
+    case 'too-many-tool-calls':
+      return turn.tooManyToolCalls();
     case 'safety':
       return turn.safety();
     case 'blocked-prompt':

@@ -7,6 +7,13 @@ import { DEFAULT_LISTED_MODELS, describeModel, isKnownModel } from './fake-model
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeHttpRequest, FakeReply, FakeState } from './fake-state.ts';
 import type { FakeRecordedRequest } from './fake-types.ts';
+import {
+  authenticateVertex,
+  checkVertexBody,
+  type FakeVertexRoute,
+  looksLikeVertex,
+  matchVertexRoute,
+} from './fake-vertex.ts';
 import { generateFakeReply } from './generate-fake-reply.ts';
 
 /** `/{version}/models`, `/{version}/models/{model}`, `/{version}/models/{model}:{method}`. */
@@ -47,9 +54,12 @@ async function answer(
   request: FakeHttpRequest,
   recorded: FakeRecordedRequest,
 ): Promise<FakeReply> {
-  const cacheMatch = cacheRoute.exec(safeDecode(request.url));
+  const path = safeDecode(request.url);
+  const cacheMatch = cacheRoute.exec(path);
   if (cacheMatch !== null) return answerCache(state, request, recorded, cacheMatch);
-  const match = route.exec(safeDecode(request.url));
+  const vertex = matchVertexRoute(path);
+  if (vertex !== undefined) return answerVertex(state, request, recorded, vertex);
+  const match = looksLikeVertex(path) ? null : route.exec(path);
   if (match === null) {
     return jsonReply(
       state,
@@ -138,6 +148,56 @@ const cacheMethods: Readonly<Record<string, (id: string | undefined) => string>>
   PATCH: () => 'caches.update',
   DELETE: () => 'caches.delete',
 };
+
+/** A Vertex AI route: Bearer token, the same model checks, Vertex's own refusals. */
+async function answerVertex(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  vertex: FakeVertexRoute,
+): Promise<FakeReply> {
+  const { apiVersion, model, method, queryText } = vertex;
+  const query = new URLSearchParams(queryText ?? '');
+  const stream = method === 'streamGenerateContent';
+  const alt = query.get('alt') ?? undefined;
+  const routed: FakeRoute = { apiVersion, model, method, stream, alt, query };
+  Object.assign(recorded, { method, model, stream, alt, apiVersion });
+  const errorStyle = stream ? (alt === 'sse' ? 'sse' : 'array') : 'json';
+  const authError = authenticateVertex(request.headers, state.options.accessTokens);
+  if (authError !== undefined) return jsonReply(state, authError, errorStyle);
+  if (!isKnownModel(model, state.options.models)) {
+    return jsonReply(
+      state,
+      googleError(
+        404,
+        `Publisher Model \`projects/${vertex.project}/locations/${vertex.location}/publishers/google/models/${model}\` was not found or your project does not have access to it.`,
+      ),
+      errorStyle,
+    );
+  }
+  if (request.method !== 'POST') return jsonReply(state, notFoundRoute(request), errorStyle);
+  const body = parseBody(request.body);
+  recorded.body = body.value;
+  if (!body.ok) {
+    return jsonReply(
+      state,
+      googleError(400, 'Invalid JSON payload received. Unexpected token.'),
+      errorStyle,
+    );
+  }
+  if (method === 'countTokens') return countTokens(state, body.value);
+  if (method !== 'generateContent' && !stream) return jsonReply(state, notFoundRoute(request));
+  const refusal = checkVertexBody(body.value, stream);
+  if (refusal !== undefined) return jsonReply(state, refusal, errorStyle);
+  return generateFakeReply(state, {
+    route: routed,
+    model,
+    body: body.value,
+    recorded,
+    errorStyle,
+    vertex: true,
+  });
+}
 
 function authenticate(
   state: FakeState,

@@ -21,6 +21,14 @@ export type ToFunctionResponseOptions = {
    * @defaultValue true
    */
   multimodal?: boolean | undefined;
+  /**
+   * Whether `fileData` parts (a Cloud Storage or Files API URI) may go in `functionResponse.parts`:
+   * Vertex AI takes them, the Gemini API takes `inlineData` only ("fileData parameter is not
+   * supported in Gemini API", js-genai `FunctionResponsePart` converter). When `false`, `fileData`
+   * parts come back as `extraParts` (a user turn takes them) while `inlineData` stays in place.
+   * @defaultValue true
+   */
+  fileDataInResponses?: boolean | undefined;
 };
 
 /** What {@link toFunctionResponse} returns. */
@@ -50,13 +58,19 @@ export type ToFunctionResponseResult = {
  */
 export function toFunctionResponse(options: ToFunctionResponseOptions): ToFunctionResponseResult {
   requireObject(options, 'options', 'toFunctionResponse() takes { name, id, result }');
-  const { name, id, result, multimodal = true } = options;
+  const { name, id, result, multimodal = true, fileDataInResponses = true } = options;
   const extraParts: Part[] = [];
   if (isToolResultWithParts(result)) {
     const functionResponse = newFunctionResponse(name, id, result.response);
     if (result.parts.length > 0) {
-      if (multimodal) functionResponse.parts = result.parts;
-      else for (const part of result.parts) extraParts.push(part);
+      if (!multimodal) for (const part of result.parts) extraParts.push(part);
+      else if (fileDataInResponses || !result.parts.some((part) => part.fileData !== undefined)) {
+        functionResponse.parts = result.parts;
+      } else {
+        const inline = result.parts.filter((part) => part.fileData === undefined);
+        for (const part of result.parts) if (part.fileData !== undefined) extraParts.push(part);
+        if (inline.length > 0) functionResponse.parts = inline;
+      }
     }
     return { functionResponse, extraParts };
   }

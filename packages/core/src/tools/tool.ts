@@ -50,7 +50,13 @@ export interface FunctionTool<Args = unknown, Result = unknown> {
 export type BuiltinTool = {
   readonly kind: 'builtin';
   /** The key of the wire tool, e.g. `googleSearch`. */
-  readonly type: 'googleSearch' | 'urlContext' | 'codeExecution' | 'googleMaps' | 'fileSearch';
+  readonly type:
+    | 'googleSearch'
+    | 'urlContext'
+    | 'codeExecution'
+    | 'googleMaps'
+    | 'fileSearch'
+    | 'mcpServers';
   /** The wire tool entry sent in `tools[]`. */
   readonly tool: WireTool;
 };

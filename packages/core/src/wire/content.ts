@@ -130,14 +130,39 @@ export type VideoMetadata = {
   fps?: number | undefined;
 };
 
-/** Media resolution for an input part or the whole request. */
+/**
+ * Media resolution of the whole request (`generationConfig.mediaResolution`). `@google/genai`
+ * 2.18.0 `MediaResolution` has no ULTRA_HIGH: that level is per part only
+ * ({@link PartMediaResolutionLevel}).
+ */
 export type MediaResolution = OpenString<
+  | 'MEDIA_RESOLUTION_UNSPECIFIED'
+  | 'MEDIA_RESOLUTION_LOW'
+  | 'MEDIA_RESOLUTION_MEDIUM'
+  | 'MEDIA_RESOLUTION_HIGH'
+>;
+
+/**
+ * The token quality of one media part (`@google/genai` 2.18.0 `PartMediaResolutionLevel`),
+ * ULTRA_HIGH included. Gemini 3 and later.
+ */
+export type PartMediaResolutionLevel = OpenString<
   | 'MEDIA_RESOLUTION_UNSPECIFIED'
   | 'MEDIA_RESOLUTION_LOW'
   | 'MEDIA_RESOLUTION_MEDIUM'
   | 'MEDIA_RESOLUTION_HIGH'
   | 'MEDIA_RESOLUTION_ULTRA_HIGH'
 >;
+
+/**
+ * `part.mediaResolution` (`@google/genai` 2.18.0 `PartMediaResolution`): overrides the request's
+ * `generationConfig.mediaResolution` for one image, video or PDF part. Gemini 3 and later.
+ */
+export type PartMediaResolution = {
+  level?: PartMediaResolutionLevel | undefined;
+  /** "Specifies the required sequence length for media tokenization." */
+  numTokens?: number | undefined;
+};
 
 /**
  * One part of a {@link Content}. Exactly one data field is set (`text`, `inlineData`,
@@ -164,7 +189,7 @@ export type Part = {
   toolCall?: ToolCall | undefined;
   toolResponse?: ToolResponse | undefined;
   videoMetadata?: VideoMetadata | undefined;
-  mediaResolution?: { level?: MediaResolution | undefined } | undefined;
+  mediaResolution?: PartMediaResolution | undefined;
   partMetadata?: Record<string, unknown> | undefined;
 };
 

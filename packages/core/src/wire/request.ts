@@ -1,6 +1,7 @@
 import type { Content, MediaResolution, Part } from './content.ts';
 import type { OpenString } from './open-string.ts';
 import type { JsonSchema, Schema } from './schema.ts';
+import type { ServiceTier } from './service-tier.ts';
 
 /**
  * A function the model may call. Give the parameters either as `parametersJsonSchema` (JSON
@@ -43,6 +44,20 @@ export type FileSearch = {
  * One entry of `tools`. Function declarations and built-in (server-side) tools may be mixed only on
  * Gemini 3, with `toolConfig.includeServerSideToolInvocations: true`.
  */
+/** A remote MCP server Gemini calls itself (`@google/genai` 2.18.0 `McpServer`; not Vertex). */
+export type McpServer = {
+  name?: string | undefined;
+  streamableHttpTransport?:
+    | {
+        url?: string | undefined;
+        headers?: Record<string, string> | undefined;
+        timeout?: string | undefined;
+        sseReadTimeout?: string | undefined;
+        terminateOnClose?: boolean | undefined;
+      }
+    | undefined;
+};
+
 export type Tool = {
   functionDeclarations?: FunctionDeclaration[] | undefined;
   googleSearch?: GoogleSearch | undefined;
@@ -53,6 +68,8 @@ export type Tool = {
   googleMaps?: GoogleMaps | undefined;
   fileSearch?: FileSearch | undefined;
   computerUse?: Record<string, unknown> | undefined;
+  /** Server-side MCP: Gemini calls these servers' tools itself. Gemini API only. */
+  mcpServers?: McpServer[] | undefined;
 };
 
 /** How the model may call functions. */
@@ -171,7 +188,8 @@ export type GenerateContentRequest = {
   safetySettings?: SafetySetting[] | undefined;
   /** `cachedContents/{id}` */
   cachedContent?: string | undefined;
-  serviceTier?: string | undefined;
+  /** `flex`, `standard` or `priority`; see {@link ServiceTier}. */
+  serviceTier?: ServiceTier | undefined;
 };
 
 /** The JSON body sent on the wire (everything but `model`, normalised). */
@@ -183,5 +201,6 @@ export type GenerateContentBody = {
   generationConfig?: GenerationConfig | undefined;
   safetySettings?: SafetySetting[] | undefined;
   cachedContent?: string | undefined;
-  serviceTier?: string | undefined;
+  /** `flex`, `standard` or `priority`; see {@link ServiceTier}. */
+  serviceTier?: ServiceTier | undefined;
 };

@@ -1,6 +1,7 @@
 import type { Part } from './content.ts';
 import type { OpenString } from './open-string.ts';
 import type { HarmCategory, Modality } from './request.ts';
+import type { ServiceTier } from './service-tier.ts';
 
 /**
  * Why a candidate stopped. `STOP` also ends a function-call turn. An absent value in a stream chunk
@@ -197,7 +198,8 @@ export type UsageMetadata = {
   toolUsePromptTokensDetails?: ModalityTokenCount[] | undefined;
   /** Vertex and gateways. */
   trafficType?: string | undefined;
-  serviceTier?: string | undefined;
+  /** The tier that served the call (Gemini API; not Vertex). See {@link ServiceTier}. */
+  serviceTier?: ServiceTier | undefined;
 };
 
 /**

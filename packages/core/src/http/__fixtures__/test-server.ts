@@ -1,5 +1,7 @@
 import { RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
+import { expect } from 'vitest';
+import type { Logger } from '../../logging/logger.ts';
 import { readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
 
 /**
@@ -72,5 +74,36 @@ export function textResponse(text: string, extra: Record<string, unknown> = {}):
     usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
     modelVersion: 'gemini-2.5-flash',
     ...extra,
+  };
+}
+
+/**
+ * Counts the retries a client schedules (its `info` log line), so a test with fake timers can wait
+ * for the client to have read a response and started its wait before advancing the clock. Over
+ * msw's in-process fetch that happens within the same microtasks; over a real socket (the node
+ * transport) it takes event-loop turns that fake timers do not advance.
+ */
+export function retryWatch(): { logger: Logger; untilRetries(count: number): Promise<void> } {
+  let retries = 0;
+  const noop = () => {};
+  const logger: Logger = {
+    child: () => logger,
+    debug: noop,
+    info: () => {
+      retries++;
+    },
+    warn: noop,
+    error: noop,
+    isLevelEnabled: (level) => level === 'info',
+  };
+  return {
+    logger,
+    async untilRetries(count) {
+      // setImmediate is not faked in these tests (only setTimeout and clearTimeout are).
+      for (let turn = 0; retries < count && turn < 100_000; turn++) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect(retries).toBe(count);
+    },
   };
 }

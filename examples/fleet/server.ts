@@ -1,0 +1,135 @@
+// The fleet's HTTP front: starts runs, streams their events as server-sent events (reconnect with
+// Last-Event-ID), takes approvals. It runs no agent itself: it only talks to Postgres.
+//
+//   POST /runs                         {"input": "...", "runId"?: "...", "agent"?: "support"}
+//   GET  /runs?status=PENDING          the runs, newest first
+//   GET  /runs/:id                     status, and the worker that runs it
+//   GET  /runs/:id/events              SSE: id = event index, event = type, data = the event
+//   GET  /runs/:id/result              waits for the result
+//   GET  /runs/:id/approvals           calls waiting for approval
+//   POST /runs/:id/approvals/:callId   {"type": "approve"} | {"type": "reject", "reason"} | {"type": "edit", "args"}
+//   POST /runs/:id/cancel
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  type ApprovalDecision,
+  ApprovalNotPendingError,
+  DurableRunError,
+  type DurableRunStatusName,
+  type DurableRuns,
+} from '@gemloop/dbos';
+
+/** The HTTP server of the fleet (not listening yet). */
+export function createFleetServer(runs: DurableRuns): Server {
+  return createServer((request, response) => {
+    route(runs, request, response).catch((error: unknown) => {
+      if (ApprovalNotPendingError.isInstance(error))
+        return sendJson(response, 409, { error: error.message });
+      if (DurableRunError.isInstance(error)) {
+        return sendJson(response, error.status === 'NOT_FOUND' ? 404 : 409, {
+          error: error.message,
+          status: error.status,
+        });
+      }
+      sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+    });
+  });
+}
+
+async function route(
+  runs: DurableRuns,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://fleet');
+  const parts = url.pathname
+    .split('/')
+    .filter((part) => part !== '')
+    .map(decodeURIComponent);
+  const method = request.method ?? 'GET';
+  if (parts[0] !== 'runs') return sendJson(response, 404, { error: 'try /runs' });
+  const runId = parts[1];
+  if (runId === undefined) {
+    if (method === 'POST') {
+      const body = (await readJson(request)) as {
+        input?: unknown;
+        runId?: unknown;
+        agent?: unknown;
+      };
+      if (typeof body.input !== 'string')
+        return sendJson(response, 400, { error: 'input must be a string' });
+      const started = await runs.start(typeof body.agent === 'string' ? body.agent : 'support', {
+        input: body.input,
+        ...(typeof body.runId === 'string' ? { runId: body.runId } : {}),
+      });
+      return sendJson(response, 202, started);
+    }
+    const status = url.searchParams.get('status');
+    return sendJson(
+      response,
+      200,
+      await runs.list(status === null ? {} : { status: status as DurableRunStatusName }),
+    );
+  }
+  const action = parts[2];
+  if (action === undefined) {
+    const status = await runs.status(runId);
+    return status === undefined
+      ? sendJson(response, 404, { error: `no run ${runId}` })
+      : sendJson(response, 200, status);
+  }
+  if (action === 'result') return sendJson(response, 200, await runs.result(runId));
+  if (action === 'cancel' && method === 'POST') {
+    await runs.cancel(runId);
+    return sendJson(response, 202, { cancelled: runId });
+  }
+  if (action === 'approvals' && parts[3] === undefined)
+    return sendJson(response, 200, await runs.pendingApprovals(runId));
+  if (action === 'approvals' && method === 'POST' && parts[3] !== undefined) {
+    await runs.approve(runId, parts[3], (await readJson(request)) as ApprovalDecision);
+    return sendJson(response, 202, { decided: parts[3] });
+  }
+  if (action === 'events') return streamEvents(runs, runId, request, url, response);
+  sendJson(response, 404, { error: `unknown route ${method} ${url.pathname}` });
+}
+
+/** Server-sent events from the run's durable stream; `Last-Event-ID` (or ?offset=) resumes. */
+async function streamEvents(
+  runs: DurableRuns,
+  runId: string,
+  request: IncomingMessage,
+  url: URL,
+  response: ServerResponse,
+): Promise<void> {
+  const lastId = request.headers['last-event-id'];
+  const offset =
+    typeof lastId === 'string' && lastId !== ''
+      ? Number(lastId) + 1
+      : Number(url.searchParams.get('offset') ?? '0');
+  response.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  let closed = false;
+  request.on('close', () => {
+    closed = true;
+  });
+  for await (const { offset: index, event } of runs.events(runId, { offset })) {
+    if (closed) return;
+    response.write(`id: ${index}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  }
+  response.end('event: end\ndata: {}\n\n');
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) return void response.end();
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of request) text += String(chunk);
+  return text === '' ? {} : (JSON.parse(text) as unknown);
+}

@@ -1,0 +1,529 @@
+import { Writable } from 'node:stream';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent.ts';
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { VertexAuthError } from '../errors/vertex-auth-error.ts';
+import { createLogger } from '../logging/create-logger.ts';
+import { foldStream } from '../streaming/fold-stream.ts';
+import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
+import { googleSearch } from '../tools/built-in-tools.ts';
+import { defineTool } from '../tools/define-tool.ts';
+import { mcpServers } from '../tools/mcp-servers.ts';
+import { toolResult } from '../tools/tool-result.ts';
+import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
+import { createGemini } from './create-gemini.ts';
+import { createVertexTokenSource } from './create-vertex-token-source.ts';
+
+// Vertex AI through the fake's Vertex routes: URL shape, bearer token (cached, refreshed, never
+// logged), and Vertex's differences from the Gemini API.
+
+const TOKEN = 'ya29.vertex-token-0123456789abcdef';
+const PROJECT = 'my-project-123';
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+async function serve(options: Parameters<typeof createFakeGemini>[0] = {}) {
+  const fake = createFakeGemini({ script: () => turn.text('from vertex'), ...options });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  return { fake, url };
+}
+
+function vertexClient(
+  baseUrl: string,
+  getAccessToken: () => Promise<string> | string = () => TOKEN,
+) {
+  return createGemini({
+    vertex: { project: PROJECT, location: 'us-central1', getAccessToken },
+    baseUrl,
+    retry: false,
+  });
+}
+
+describe('createGemini({ vertex })', () => {
+  it('calls the Vertex path with the bearer token, unary and streamed', async () => {
+    const { fake, url } = await serve({ accessTokens: [TOKEN] });
+    const gemini = vertexClient(url);
+    expect(gemini.platform).toBe('vertex');
+    const response = await gemini.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
+    expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe('from vertex');
+    const folded = await foldStream(
+      gemini.streamGenerateContent({ model: 'gemini-2.5-flash', contents: 'Hi' }),
+    );
+    expect(folded.candidates?.[0]?.content?.parts?.[0]?.text).toBe('from vertex');
+    expect(fake.requests.map((request) => request.url)).toEqual([
+      `/v1/projects/${PROJECT}/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent`,
+      `/v1/projects/${PROJECT}/locations/us-central1/publishers/google/models/gemini-2.5-flash:streamGenerateContent?alt=sse`,
+    ]);
+    expect(fake.requests[0]?.headers['authorization']).toBe('Bearer [redacted]');
+    expect(fake.requests[0]?.headers['x-goog-api-key']).toBeUndefined();
+  });
+
+  it('builds the regional and the global host by default', async () => {
+    const seen: string[] = [];
+    const fetch = (async (input: string | URL | Request) => {
+      seen.push(String(input));
+      return new Response(JSON.stringify({ candidates: [] }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    }) as typeof globalThis.fetch;
+    for (const location of ['europe-west4', 'global']) {
+      const gemini = createGemini({
+        vertex: { project: PROJECT, location, getAccessToken: () => TOKEN },
+        fetch,
+      });
+      await gemini.generateContent({ model: 'gemini-3-flash-preview', contents: 'Hi' });
+    }
+    expect(seen).toEqual([
+      `https://europe-west4-aiplatform.googleapis.com/v1/projects/${PROJECT}/locations/europe-west4/publishers/google/models/gemini-3-flash-preview:generateContent`,
+      `https://aiplatform.googleapis.com/v1/projects/${PROJECT}/locations/global/publishers/google/models/gemini-3-flash-preview:generateContent`,
+    ]);
+  });
+
+  it('caches the token, shares one fetch between concurrent calls, and refreshes it before expiry', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(0);
+    const { fake, url } = await serve();
+    let fetched = 0;
+    const gemini = createGemini({
+      vertex: {
+        project: PROJECT,
+        location: 'us-central1',
+        getAccessToken: async () => {
+          fetched++;
+          return { token: `${TOKEN}-${fetched}`, expiresAt: Date.now() + 60 * 60 * 1000 };
+        },
+      },
+      baseUrl: url,
+      retry: false,
+    });
+    const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+    await Promise.all([gemini.generateContent(request), gemini.generateContent(request)]);
+    expect(fetched).toBe(1);
+    vi.setSystemTime(54 * 60 * 1000);
+    await gemini.generateContent(request);
+    expect(fetched).toBe(1);
+    // Five minutes before expiry: a new token.
+    vi.setSystemTime(56 * 60 * 1000);
+    await gemini.generateContent(request);
+    expect(fetched).toBe(2);
+    expect(fake.requests).toHaveLength(4);
+  });
+
+  it('is refused with 401 for a wrong token, which is then fetched anew and never shown', async () => {
+    const { url } = await serve({ accessTokens: ['ya29.the-right-token-0000'] });
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    let fetched = 0;
+    const gemini = createGemini({
+      vertex: {
+        project: PROJECT,
+        location: 'us-central1',
+        getAccessToken: () => {
+          fetched++;
+          return TOKEN;
+        },
+      },
+      baseUrl: url,
+      retry: false,
+      logger: createLogger({ level: 'trace', destination }),
+    });
+    const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+    const error = await gemini.generateContent(request).catch((thrown: unknown) => thrown);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(401);
+    expect((error as ApiCallError).googleStatus).toBe('UNAUTHENTICATED');
+    expect((error as Error).message).toContain('Vertex AI access token was rejected');
+    expect((error as Error).message).not.toContain('API key');
+    await gemini.generateContent(request).catch(() => undefined);
+    expect(fetched).toBe(2);
+    const everything = `${lines.join('')}${JSON.stringify(error)}${String((error as Error).stack)}`;
+    expect(everything).not.toContain(TOKEN);
+  });
+
+  it('keeps the token out of an error that echoes it', async () => {
+    const server = setupServer(
+      http.post('https://us-central1-aiplatform.googleapis.com/*', ({ request }) =>
+        HttpResponse.json(
+          {
+            error: {
+              code: 400,
+              message: `bad header ${request.headers.get('authorization')}`,
+              status: 'INVALID_ARGUMENT',
+            },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    server.listen({ onUnhandledRequest: 'error' });
+    try {
+      const gemini = createGemini({
+        vertex: { project: PROJECT, location: 'us-central1', getAccessToken: () => TOKEN },
+        retry: false,
+      });
+      const error = await gemini
+        .generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' })
+        .catch((thrown: unknown) => thrown);
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect(JSON.stringify(error)).not.toContain(TOKEN);
+      expect((error as Error).message).not.toContain(TOKEN);
+      expect((error as Error).message).toContain('[redacted]');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('fails with VertexAuthError when the token function throws or returns nothing', async () => {
+    const { fake, url } = await serve();
+    const throwing = vertexClient(url, () => {
+      throw new Error('metadata server unreachable');
+    });
+    const error = await throwing
+      .generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' })
+      .catch((thrown: unknown) => thrown);
+    expect(VertexAuthError.isInstance(error)).toBe(true);
+    expect((error as VertexAuthError).reason).toBe('token-function');
+    expect((error as Error).message).toContain('metadata server unreachable');
+    const empty = vertexClient(url, () => '');
+    const second = await empty
+      .generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' })
+      .catch((thrown: unknown) => thrown);
+    expect((second as VertexAuthError).reason).toBe('token-function');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses listModels and getModel, which are Gemini API methods', async () => {
+    const { fake, url } = await serve();
+    const gemini = vertexClient(url);
+    await expect(gemini.listModels()).rejects.toThrow(/Gemini API method/);
+    await expect(gemini.getModel('gemini-2.5-flash')).rejects.toThrow(InvalidArgumentError);
+    expect(fake.requests).toHaveLength(0);
+    // countTokens is a Vertex method too.
+    const counted = await gemini.countTokens({ model: 'gemini-2.5-flash', contents: 'Hi there' });
+    expect(counted.totalTokens).toBeGreaterThan(0);
+    expect(fake.requests[0]?.url).toBe(
+      `/v1/projects/${PROJECT}/locations/us-central1/publishers/google/models/gemini-2.5-flash:countTokens`,
+    );
+  });
+
+  it('refuses options that do not go with vertex', () => {
+    const vertex = { project: PROJECT, location: 'us-central1', getAccessToken: () => TOKEN };
+    expect(() => createGemini({ vertex, apiKey: 'AIza-key-0123456789' })).toThrow(
+      expect.objectContaining({ argument: 'apiKey' }),
+    );
+    expect(() => createGemini({ vertex: { ...vertex, project: 'a/b' } })).toThrow(
+      expect.objectContaining({ argument: 'vertex.project' }),
+    );
+    expect(() => createGemini({ vertex: { ...vertex, location: 'US Central' } })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => createGemini({ vertex: { ...vertex, region: 'x' } as never })).toThrow(
+      expect.objectContaining({ argument: 'vertex.region' }),
+    );
+  });
+});
+
+describe('Application Default Credentials', () => {
+  it('asks google-auth-library for a cloud-platform token on each call (it caches itself)', async () => {
+    const scopes: string[][] = [];
+    let calls = 0;
+    class GoogleAuth {
+      constructor(options: { scopes: string[] }) {
+        scopes.push(options.scopes);
+      }
+      async getAccessToken() {
+        calls++;
+        return `${TOKEN}-adc`;
+      }
+    }
+    const tokens: string[] = [];
+    const source = createVertexTokenSource({
+      getAccessToken: undefined,
+      onToken: (token) => tokens.push(token),
+      importAuthLibrary: async () => ({ GoogleAuth }),
+    });
+    expect(await source.token()).toBe(`${TOKEN}-adc`);
+    expect(await source.token()).toBe(`${TOKEN}-adc`);
+    expect(scopes).toEqual([['https://www.googleapis.com/auth/cloud-platform']]);
+    expect(calls).toBe(2);
+    expect(tokens).toContain(`${TOKEN}-adc`);
+  });
+
+  it('says to install google-auth-library when it cannot be loaded', async () => {
+    // The peer may be installed in this workspace (bench depends on it), so its absence is
+    // simulated where the client loads it.
+    const source = createVertexTokenSource({
+      getAccessToken: undefined,
+      onToken: () => undefined,
+      importAuthLibrary: () =>
+        Promise.reject(
+          Object.assign(new Error("Cannot find package 'google-auth-library'"), {
+            code: 'ERR_MODULE_NOT_FOUND',
+          }),
+        ),
+    });
+    const error = await source.token().catch((thrown: unknown) => thrown);
+    expect(VertexAuthError.isInstance(error)).toBe(true);
+    expect((error as VertexAuthError).reason).toBe('missing-auth-library');
+    expect((error as Error).message).toContain('npm install google-auth-library');
+    expect((error as Error).message).toContain('vertex.getAccessToken');
+  });
+
+  it('turns a credentials failure into VertexAuthError naming gcloud', async () => {
+    class GoogleAuth {
+      async getAccessToken(): Promise<string> {
+        throw new Error('Could not load the default credentials.');
+      }
+    }
+    const source = createVertexTokenSource({
+      getAccessToken: undefined,
+      onToken: () => undefined,
+      importAuthLibrary: async () => ({ default: { GoogleAuth } }),
+    });
+    const error = await source.token().catch((thrown: unknown) => thrown);
+    expect((error as VertexAuthError).reason).toBe('credentials');
+    expect((error as Error).message).toContain('gcloud auth application-default login');
+  });
+});
+
+const weather = defineTool({
+  name: 'get_weather',
+  description: 'Weather of a city.',
+  parameters: z.object({ city: z.string(), days: z.number(), detailed: z.boolean() }),
+  execute: ({ city }) => ({ city, forecast: 'sunny' }),
+});
+
+describe('the agent on Vertex', () => {
+  it('combines built-in and function tools without includeServerSideToolInvocations', async () => {
+    const { fake, url } = await serve({ script: [turn.text('ok'), turn.text('ok')] });
+    const agent = createAgent({
+      gemini: vertexClient(url),
+      model: 'gemini-3-flash-preview',
+      tools: [googleSearch(), weather],
+    });
+    await agent.run('Weather?');
+    const body = fake.requests[0]?.body as GenerateContentBody;
+    expect(body.tools?.[0]).toEqual({ googleSearch: {} });
+    expect(body.toolConfig?.includeServerSideToolInvocations).toBeUndefined();
+    // The same agent on the Gemini API still sets it.
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [googleSearch(), weather],
+    }).run('Weather?');
+    expect(
+      (fake.requests[1]?.body as GenerateContentBody | undefined)?.toolConfig
+        ?.includeServerSideToolInvocations,
+    ).toBe(true);
+  });
+
+  it('refuses what Vertex does not take before sending; the fake refuses it too', async () => {
+    const { fake, url } = await serve();
+    const gemini = vertexClient(url);
+    const refusals = [
+      [
+        { toolConfig: { includeServerSideToolInvocations: true } },
+        'includeServerSideToolInvocations',
+      ],
+      [
+        { toolConfig: { functionCallingConfig: { streamFunctionCallArguments: true } } },
+        'streamFunctionCallArguments',
+      ],
+      [{ tools: [{ mcpServers: [{ name: 'a' }] }] }, 'mcpServers'],
+    ] as [Partial<GenerateContentRequest>, string][];
+    for (const [extra, field] of refusals) {
+      const error = await gemini
+        .generateContent({ model: 'gemini-3-flash-preview', contents: 'Hi', ...extra })
+        .catch((thrown: unknown) => thrown);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toContain(field);
+    }
+    expect(fake.requests).toHaveLength(0);
+    // What a client that does not check would get from the fake's Vertex route.
+    const response = await fetch(
+      `${url}/v1/projects/${PROJECT}/locations/us-central1/publishers/google/models/gemini-3-flash-preview:generateContent`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contents: [{ role: 'user', parts: [{ text: 'Hi' }] }],
+          toolConfig: { includeServerSideToolInvocations: true },
+        }),
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('include_server_side_tool_invocations');
+  });
+
+  it('streams function-call arguments in pieces on stream() only, assembled into whole calls', async () => {
+    const script = () => [
+      turn.call('get_weather', { city: 'San Francisco', days: 3, detailed: true }),
+      turn.text('Sunny.'),
+    ];
+    for (const streaming of [true, false]) {
+      const { fake, url } = await serve({ script: script() });
+      const agent = createAgent({
+        gemini: vertexClient(url),
+        model: 'gemini-3.1-pro-preview',
+        tools: [weather],
+        streamFunctionCallArguments: true,
+      });
+      const result = streaming
+        ? await agent.stream('Weather?').result
+        : await agent.run('Weather?');
+      expect(result.text).toBe('Sunny.');
+      expect(result.steps[0]?.toolCalls[0]?.args).toEqual({
+        city: 'San Francisco',
+        days: 3,
+        detailed: true,
+      });
+      const sent = (fake.requests[0]?.body as GenerateContentBody | undefined)?.toolConfig
+        ?.functionCallingConfig;
+      expect(sent?.streamFunctionCallArguments).toBe(streaming ? true : undefined);
+      // The model turn in the history holds the whole call, no streaming fields.
+      const call = result.contents[1]?.parts.find((part) => part.functionCall)?.functionCall;
+      expect(call).toMatchObject({
+        name: 'get_weather',
+        args: { city: 'San Francisco', days: 3, detailed: true },
+      });
+      expect(call).not.toHaveProperty('partialArgs');
+      expect(call).not.toHaveProperty('willContinue');
+    }
+  });
+
+  it('serves the call in partialArgs pieces that foldStream assembles', async () => {
+    const { url } = await serve({
+      script: [turn.call('get_weather', { city: 'San Francisco', days: 3, detailed: true })],
+    });
+    const chunks = [];
+    for await (const chunk of vertexClient(url).streamGenerateContent({
+      model: 'gemini-3.1-pro-preview',
+      contents: 'Weather?',
+      tools: [{ functionDeclarations: [weather.declaration] }],
+      toolConfig: { functionCallingConfig: { streamFunctionCallArguments: true } },
+    })) {
+      chunks.push(chunk);
+    }
+    const calls = chunks.map((chunk) => chunk.candidates?.[0]?.content?.parts?.[0]?.functionCall);
+    expect(calls[0]).toMatchObject({ name: 'get_weather', willContinue: true });
+    expect(calls.some((call) => call?.partialArgs?.[0]?.willContinue === true)).toBe(true);
+    expect(calls.at(-1) ?? calls.at(-2)).toBeDefined();
+    const folded = await foldStream(chunks);
+    expect(folded.candidates?.[0]?.content?.parts?.[0]?.functionCall).toMatchObject({
+      name: 'get_weather',
+      args: { city: 'San Francisco', days: 3, detailed: true },
+    });
+  });
+
+  it('refuses streamFunctionCallArguments on the Gemini API and mcpServers on Vertex', async () => {
+    const { url } = await serve();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key' });
+    expect(() =>
+      createAgent({
+        gemini,
+        model: 'gemini-3-flash-preview',
+        tools: [weather],
+        streamFunctionCallArguments: true,
+      }),
+    ).toThrow(expect.objectContaining({ argument: 'streamFunctionCallArguments' }));
+    expect(() =>
+      createAgent({
+        gemini: vertexClient(url),
+        model: 'gemini-3-flash-preview',
+        tools: [mcpServers({ name: 'a', url: 'https://a.example/mcp' })],
+      }),
+    ).toThrow(/not supported in Vertex AI/);
+  });
+});
+
+describe('fileData in function responses', () => {
+  const report = defineTool({
+    name: 'get_report',
+    description: 'A stored report.',
+    parameters: z.object({}),
+    execute: () =>
+      toolResult({
+        output: 'the report',
+        parts: [
+          { fileData: { mimeType: 'application/pdf', fileUri: 'gs://bucket/report.pdf' } },
+          { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+        ],
+      }),
+  });
+  const script = () => [turn.call('get_report', {}), turn.text('Read it.')];
+
+  it('stays in functionResponse.parts on Vertex', async () => {
+    const { fake, url } = await serve({ script: script() });
+    const result = await createAgent({
+      gemini: vertexClient(url),
+      model: 'gemini-3-flash-preview',
+      tools: [report],
+    }).run('Report?');
+    expect(result.text).toBe('Read it.');
+    const second = fake.requests[1]?.body as GenerateContentBody;
+    const answer = second.contents[2];
+    expect(answer?.parts).toHaveLength(1);
+    expect(answer?.parts[0]?.functionResponse?.parts).toEqual([
+      { fileData: { mimeType: 'application/pdf', fileUri: 'gs://bucket/report.pdf' } },
+      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+    ]);
+  });
+
+  it('moves to a user turn on the Gemini API, which refuses it in the response', async () => {
+    const { fake, url } = await serve({ script: script() });
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [report],
+    }).run('Report?');
+    expect(result.text).toBe('Read it.');
+    const second = fake.requests[1]?.body as GenerateContentBody;
+    expect(second.contents[2]?.parts[0]?.functionResponse?.parts).toEqual([
+      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+    ]);
+    expect(second.contents[3]?.parts).toEqual([
+      { fileData: { mimeType: 'application/pdf', fileUri: 'gs://bucket/report.pdf' } },
+    ]);
+    // Sent raw, the fake refuses it as the Gemini API does.
+    const refused = await gemini
+      .generateContent({
+        model: 'gemini-3-flash-preview',
+        contents: [
+          ...second.contents.slice(0, 2),
+          {
+            role: 'user',
+            parts: [
+              {
+                functionResponse: {
+                  ...second.contents[2]?.parts[0]?.functionResponse,
+                  name: 'get_report',
+                  response: {},
+                  parts: [{ fileData: { mimeType: 'application/pdf', fileUri: 'gs://b/r.pdf' } }],
+                },
+              },
+            ],
+          },
+        ],
+      })
+      .catch((thrown: unknown) => thrown);
+    expect((refused as ApiCallError).apiMessage).toBe(
+      'fileData parameter is not supported in Gemini API.',
+    );
+  });
+});

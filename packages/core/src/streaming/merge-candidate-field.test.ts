@@ -1,0 +1,175 @@
+import { HttpResponse, http } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestServer,
+  GOOGLE,
+  sseBody,
+  sseEvent,
+  TEST_KEY,
+} from '../http/__fixtures__/test-server.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import type { Candidate, GenerateContentResponse } from '../wire/response.ts';
+import { createStreamAccumulator } from './create-stream-accumulator.ts';
+import { foldStream } from './fold-stream.ts';
+
+function chunk(text: string, fields: Partial<Candidate> = {}): GenerateContentResponse {
+  return { candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0, ...fields }] };
+}
+
+function fold(...chunks: GenerateContentResponse[]): Candidate | undefined {
+  const accumulator = createStreamAccumulator();
+  for (const item of chunks) accumulator.push(item);
+  return accumulator.response().candidates?.[0];
+}
+
+// The spans of a recorded Vertex stream: the first chunk cites one, the next two more.
+const first = { startIndex: 1255, endIndex: 1478, uri: 'https://a.example/1' };
+const second = { startIndex: 1507, endIndex: 1637, uri: 'https://b.example/2' };
+const third = { startIndex: 1569, endIndex: 1691, uri: 'https://c.example/3', license: 'mit' };
+
+describe('folding candidate fields across chunks', () => {
+  it('unites citationMetadata.citations of every chunk, in order', () => {
+    const candidate = fold(
+      chunk('a', { citationMetadata: { citations: [first] } }),
+      chunk('b'),
+      chunk('c', { citationMetadata: { citations: [second, third] } }),
+    );
+    expect(candidate?.citationMetadata).toEqual({ citations: [first, second, third] });
+  });
+
+  it('keeps a citation repeated verbatim by a later chunk once', () => {
+    const candidate = fold(
+      chunk('a', { citationMetadata: { citationSources: [first] } }),
+      chunk('b', { citationMetadata: { citationSources: [first, second] } }),
+    );
+    expect(candidate?.citationMetadata).toEqual({ citationSources: [first, second] });
+  });
+
+  it('concatenates per-token log probabilities and recomputes avgLogprobs', () => {
+    const candidate = fold(
+      chunk('a', {
+        avgLogprobs: -1,
+        logprobsResult: {
+          chosenCandidates: [{ token: 'a', logProbability: -1 }],
+          topCandidates: [{ candidates: [{ token: 'a' }] }],
+          logProbabilitySum: -1,
+        },
+      }),
+      chunk('b', {
+        avgLogprobs: -3,
+        logprobsResult: {
+          chosenCandidates: [
+            { token: 'b', logProbability: -2 },
+            { token: 'c', logProbability: -4 },
+          ],
+          topCandidates: [{ candidates: [{ token: 'b' }] }, { candidates: [{ token: 'c' }] }],
+          logProbabilitySum: -6,
+        },
+      }),
+    );
+    expect(candidate?.logprobsResult).toEqual({
+      chosenCandidates: [
+        { token: 'a', logProbability: -1 },
+        { token: 'b', logProbability: -2 },
+        { token: 'c', logProbability: -4 },
+      ],
+      topCandidates: [
+        { candidates: [{ token: 'a' }] },
+        { candidates: [{ token: 'b' }] },
+        { candidates: [{ token: 'c' }] },
+      ],
+      logProbabilitySum: -7,
+    });
+    expect(candidate?.avgLogprobs).toBeCloseTo(-7 / 3);
+  });
+
+  it("keeps the server's avgLogprobs of a one-chunk answer", () => {
+    const candidate = fold(
+      chunk('a', {
+        avgLogprobs: -0.123456789,
+        logprobsResult: { chosenCandidates: [{ token: 'a', logProbability: -0.5 }] },
+      }),
+    );
+    expect(candidate?.avgLogprobs).toBe(-0.123456789);
+  });
+
+  it('unites urlContextMetadata entries of different chunks', () => {
+    const one = {
+      retrievedUrl: 'https://one.example',
+      urlRetrievalStatus: 'URL_RETRIEVAL_STATUS_SUCCESS',
+    };
+    const two = {
+      retrievedUrl: 'https://two.example',
+      urlRetrievalStatus: 'URL_RETRIEVAL_STATUS_ERROR',
+    };
+    const candidate = fold(
+      chunk('a', { urlContextMetadata: { urlMetadata: [one] } }),
+      chunk('b', { urlContextMetadata: { urlMetadata: [one, two] } }),
+    );
+    expect(candidate?.urlContextMetadata).toEqual({ urlMetadata: [one, two] });
+  });
+
+  it('merges groundingMetadata key by key, a full last chunk kept as it is', () => {
+    const full = {
+      webSearchQueries: ['q2'],
+      groundingChunks: [{ web: { uri: 'u' } }],
+      groundingSupports: [{ segment: { endIndex: 3 }, groundingChunkIndices: [0] }],
+    };
+    const candidate = fold(
+      chunk('a', {
+        groundingMetadata: {
+          webSearchQueries: ['q1'],
+          searchEntryPoint: { renderedContent: '<p>' },
+        },
+      }),
+      chunk('b', { groundingMetadata: {} }),
+      chunk('c', { groundingMetadata: full }),
+    );
+    expect(candidate?.groundingMetadata).toEqual({
+      ...full,
+      searchEntryPoint: { renderedContent: '<p>' },
+    });
+  });
+
+  it('takes the last safetyRatings and finishReason', () => {
+    const candidate = fold(
+      chunk('a', { safetyRatings: [{ category: 'X', probability: 'LOW' }] }),
+      chunk('b', {
+        safetyRatings: [{ category: 'X', probability: 'NEGLIGIBLE' }],
+        finishReason: 'STOP',
+      }),
+    );
+    expect(candidate?.safetyRatings).toEqual([{ category: 'X', probability: 'NEGLIGIBLE' }]);
+    expect(candidate?.finishReason).toBe('STOP');
+  });
+});
+
+describe('foldStream over HTTP', () => {
+  const server = createTestServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+
+  it('folds a streamed answer with citations in two chunks into all of them', async () => {
+    server.use(
+      http.post(
+        `${GOOGLE}/models/gemini-2.5-flash:streamGenerateContent`,
+        () =>
+          new HttpResponse(
+            sseBody([
+              sseEvent(chunk('one ', { citationMetadata: { citations: [first] } })),
+              sseEvent(chunk('two', { citationMetadata: { citations: [second, third] } })),
+              sseEvent(chunk('', { finishReason: 'STOP' })),
+            ]),
+            { headers: { 'content-type': 'text/event-stream' } },
+          ),
+      ),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const response = await foldStream(
+      gemini.streamGenerateContent({ model: 'gemini-2.5-flash', contents: 'Hi' }),
+    );
+    expect(response.candidates?.[0]?.citationMetadata?.citations).toEqual([first, second, third]);
+    expect(response.candidates?.[0]?.content?.parts).toEqual([{ text: 'one two' }]);
+  });
+});

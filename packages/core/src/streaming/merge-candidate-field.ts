@@ -1,0 +1,118 @@
+type AnyRecord = Record<string, unknown>;
+
+/**
+ * Folds one candidate field of a stream chunk into what the earlier chunks gave, so the folded
+ * candidate holds what `generateContent` would have returned. Decided per field from the wire
+ * reference (`/shared/reference/gemini-wire.md` §3, §8) and recorded streams:
+ *
+ * - `citationMetadata` (`citations` on Vertex, `citationSources` on the Gemini API): each chunk
+ *   cites spans of the whole answer that its own text completed (a recorded Vertex stream cites
+ *   1255-1478 in one chunk, 1507-1637 and 1569-1691 in the next), so the lists are united, in
+ *   order, an entry repeated verbatim kept once.
+ * - `logprobsResult`: a chunk's `chosenCandidates`/`topCandidates` are its own tokens, so they are
+ *   concatenated and `logProbabilitySum` added up; `avgLogprobs` is then recomputed from the
+ *   chosen tokens (it is the average over the whole answer in `generateContent`), and stays the
+ *   last chunk's only when no chunk carried per-token log probabilities.
+ * - `urlContextMetadata.urlMetadata`: one entry per URL read, usually in the first chunk; entries
+ *   from several chunks are united (repeats kept once) rather than the last list replacing them.
+ * - `groundingMetadata`: `{}` on all but the last chunk, which holds the whole metadata (recorded
+ *   Gemini API streams); merged key by key, the later value of a key winning, so a key sent only
+ *   in an earlier chunk (a gateway splitting the pieces) is not lost and a full last chunk is kept
+ *   as it is. Its lists are not united: `groundingSupports` index into `groundingChunks`.
+ * - `safetyRatings`, `finishReason`, `finishMessage`, `tokenCount` and unknown fields: the last
+ *   value wins. Ratings in a stream rate the candidate so far (a block ends the stream with
+ *   `finishReason: SAFETY`), like the cumulative `usageMetadata`.
+ *
+ * `null` is absent, and an empty object never replaces one with content.
+ * @internal
+ */
+export function mergeCandidateField(target: AnyRecord, key: string, value: unknown): void {
+  if (value == null) return;
+  const previous = target[key];
+  if (isRecord(value) && previous !== undefined && isEmptyRecord(value)) return;
+  if (isRecord(previous) && isRecord(value)) {
+    switch (key) {
+      case 'citationMetadata':
+        target[key] = uniteLists(previous, value, ['citations', 'citationSources']);
+        return;
+      case 'urlContextMetadata':
+        target[key] = uniteLists(previous, value, ['urlMetadata']);
+        return;
+      case 'groundingMetadata':
+        target[key] = { ...previous, ...value };
+        return;
+      case 'logprobsResult':
+        target[key] = concatLogprobs(previous, value);
+        refreshAverage(target);
+        return;
+    }
+  }
+  target[key] = value;
+  if (key === 'avgLogprobs') refreshAverage(target);
+}
+
+/** `previous` with the lists under `keys` united with `next`'s, other keys from `next`. */
+function uniteLists(previous: AnyRecord, next: AnyRecord, keys: readonly string[]): AnyRecord {
+  const merged: AnyRecord = { ...previous, ...next };
+  for (const key of keys) {
+    const before = previous[key];
+    const after = next[key];
+    if (!Array.isArray(before) || !Array.isArray(after)) continue;
+    const seen = new Set(before.map((entry) => JSON.stringify(entry)));
+    const united = [...before];
+    for (const entry of after) {
+      const text = JSON.stringify(entry);
+      if (seen.has(text)) continue;
+      seen.add(text);
+      united.push(entry);
+    }
+    merged[key] = united;
+  }
+  return merged;
+}
+
+function concatLogprobs(previous: AnyRecord, next: AnyRecord): AnyRecord {
+  const merged: AnyRecord = { ...previous, ...next };
+  for (const key of ['chosenCandidates', 'topCandidates']) {
+    const before = previous[key];
+    const after = next[key];
+    if (Array.isArray(before) && Array.isArray(after)) merged[key] = [...before, ...after];
+  }
+  const { logProbabilitySum: beforeSum } = previous;
+  const { logProbabilitySum: afterSum } = next;
+  if (typeof beforeSum === 'number' && typeof afterSum === 'number') {
+    merged['logProbabilitySum'] = beforeSum + afterSum;
+  }
+  concatenated.add(merged);
+  return merged;
+}
+
+/**
+ * Results made of more than one chunk: only their average needs recomputing (a one-chunk answer
+ * keeps the server's own `avgLogprobs` to the last bit).
+ */
+const concatenated = new WeakSet<object>();
+
+/** `avgLogprobs` as the mean of the chosen tokens' log probabilities, when there are any. */
+function refreshAverage(target: AnyRecord): void {
+  const result = target['logprobsResult'];
+  if (!isRecord(result) || !concatenated.has(result)) return;
+  const chosen = result['chosenCandidates'];
+  if (!Array.isArray(chosen) || chosen.length === 0) return;
+  let sum = 0;
+  for (const token of chosen) {
+    const value = isRecord(token) ? token['logProbability'] : undefined;
+    if (typeof value !== 'number') return;
+    sum += value;
+  }
+  if (target['avgLogprobs'] !== undefined) target['avgLogprobs'] = sum / chosen.length;
+}
+
+function isRecord(value: unknown): value is AnyRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEmptyRecord(value: AnyRecord): boolean {
+  for (const _key in value) return false;
+  return true;
+}

@@ -1,0 +1,92 @@
+// Helpers of the fleet tests: worker processes, the counter file, the fake's script.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { createDatabase } from '../testing/index.ts';
+
+const workerScript = new URL('./worker.ts', import.meta.url).pathname;
+// The package directory, where `tsx` resolves.
+const packageDirectory = new URL('../..', import.meta.url).pathname;
+
+/** A fresh database on the suite's Postgres (started by the global setup). */
+export async function freshDatabase(prefix: string): Promise<string> {
+  const url = inject('postgresUrl');
+  if (typeof url !== 'string' || url === '') {
+    throw new Error('The global setup provided no Postgres URL: vitest.global-setup.ts did not run or failed.');
+  }
+  return createDatabase(url, prefix);
+}
+
+export type WorkerProcess = {
+  child: ChildProcess;
+  executorId: string;
+  output: () => string;
+  exited: Promise<number | null>;
+};
+
+/** Starts a worker process and waits until it says it is ready (DBOS launched). */
+export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--conditions=@gemloop/source', '--import', 'tsx', workerScript], {
+    cwd: packageDirectory,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const started = Date.now();
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const executorId = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (): void => {
+      const match = /ready (\S+)/.exec(output);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        if (process.env['GEMLOOP_TEST_TIMING'] === '1') console.log(`worker ready in ${Date.now() - started} ms`);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited before it was ready:\n${output}`));
+    });
+  });
+  return { child, executorId, output: () => output, exited };
+}
+
+/** Stops a worker: SIGKILL (a crash) or SIGTERM (a graceful shutdown). */
+export async function stopWorker(worker: WorkerProcess, signal: 'SIGKILL' | 'SIGTERM' = 'SIGTERM'): Promise<void> {
+  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+  worker.child.kill(signal);
+  await worker.exited;
+}
+
+/** A counter file that worker processes append tool executions to. */
+export function createCounter(): { file: string; lines: () => string[]; count: (prefix: string) => number } {
+  const file = join(mkdtempSync(join(tmpdir(), 'gemloop-counter-')), 'calls.log');
+  writeFileSync(file, '');
+  const lines = (): string[] => readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+  return { file, lines, count: (prefix) => lines().filter((line) => line.startsWith(prefix)).length };
+}
+
+/** Waits until `check` holds, polling every 50 ms. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}

@@ -1,0 +1,75 @@
+// A fleet worker for the tests: one process, one DBOS executor. Configured by environment
+// variables (a test fixture, not library code). Every tool execution is appended to COUNTER_FILE
+// as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
+import { appendFileSync } from 'node:fs';
+import { createGemini, defineTool } from '@gemloop/core';
+import { z } from 'zod';
+import { durableContext, startDurableWorker } from '../index.ts';
+
+const env = process.env;
+const counterFile = env['COUNTER_FILE'] as string;
+const slowMs = Number(env['SLOW_MS'] ?? '1500');
+const record = (line: string): void => appendFileSync(counterFile, `${line}\n`);
+
+const gemini = createGemini({ apiKey: 'test-key', baseUrl: env['FAKE_URL'] as string, retry: { maxRetries: 0 } });
+
+const lookup = defineTool({
+  name: 'lookup',
+  description: 'Looks an order up.',
+  parameters: z.object({ order: z.string() }),
+  execute: async ({ order }, context) => {
+    const key = durableContext(context)?.idempotencyKey ?? 'none';
+    record(`start lookup ${key}`);
+    record(`done lookup ${key}`);
+    return { order, status: 'shipped' };
+  },
+});
+
+const slow = defineTool({
+  name: 'slow',
+  description: 'Takes a while.',
+  parameters: z.object({ order: z.string() }),
+  execute: async ({ order }, context) => {
+    const key = durableContext(context)?.idempotencyKey ?? 'none';
+    record(`start slow ${key}`);
+    await new Promise((resolve) => setTimeout(resolve, slowMs));
+    record(`done slow ${key}`);
+    return { order, refunded: false };
+  },
+});
+
+const refund = defineTool({
+  name: 'refund',
+  description: 'Refunds an order.',
+  parameters: z.object({ order: z.string(), amount: z.number() }),
+  execute: async ({ order, amount }, context) => {
+    const key = durableContext(context)?.idempotencyKey ?? 'none';
+    record(`done refund ${key} ${order} ${amount}`);
+    return { order, amount, refunded: true };
+  },
+});
+
+const model = env['MODEL'] ?? 'gemini-3-flash-preview';
+const rate = env['RATE_LIMIT'];
+
+const worker = await startDurableWorker({
+  databaseUrl: env['DATABASE_URL'] as string,
+  executorId: env['EXECUTOR_ID'],
+  agents: {
+    support: { gemini, model, tools: [lookup, slow] },
+    approver: { gemini, model, tools: [refund], needsApproval: ['refund'] },
+  },
+  workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
+  pollingIntervalMs: 200,
+  takeover: { heartbeatMs: 300, deadAfterMs: 2000 },
+  logLevel: 'error',
+  applicationVersion: 'test',
+  ...(rate === undefined
+    ? {}
+    : { modelRateLimits: { [model]: { requests: Number(rate.split('/')[0]), periodMs: Number(rate.split('/')[1]) } } }),
+});
+
+process.stdout.write(`ready ${worker.executorId}\n`);
+process.on('SIGTERM', () => {
+  void worker.shutdown({ handOver: env['HAND_OVER'] === '1' }).then(() => process.exit(0));
+});

@@ -1,0 +1,219 @@
+import { spawn } from 'node:child_process';
+import type { Content } from '@gemloop/core';
+import { ChatStoreError, createAgent, createGemini } from '@gemloop/core';
+import { createFakeGemini, turn } from '@gemloop/core/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../__fixtures__/fleet.ts';
+import { createPostgresHistoryStore, isChatSessionConflict } from '../index.ts';
+
+const clientScript = new URL('../__fixtures__/chat-client.ts', import.meta.url).pathname;
+const packageDirectory = new URL('../..', import.meta.url).pathname;
+
+function runClient(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@gemloop/source', '--import', 'tsx', clientScript],
+      {
+        cwd: packageDirectory,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+const textOf = (content: Content | undefined): string =>
+  (content?.parts ?? []).map((part) => ('text' in part ? part.text : '')).join('');
+
+describe('createPostgresHistoryStore', () => {
+  let databaseUrl: string;
+  // A send of 'b-slow' waits in the model call until the test lets it go.
+  let gate: { entered: () => void; wait: Promise<void> } | undefined;
+  const fake = createFakeGemini({
+    latencyMs: 30,
+    script: async (_request, context) => {
+      if (context.lastUserText === 'b-slow' && gate !== undefined) {
+        gate.entered();
+        await gate.wait;
+      }
+      return turn.text(`echo ${context.lastUserText ?? ''}`);
+    },
+  });
+
+  beforeAll(async () => {
+    await fake.listen();
+    databaseUrl = await freshDatabase('chat');
+  });
+  afterAll(() => fake.close());
+
+  it('keeps turns verbatim across stores (a restart) and creates its table once', async () => {
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'k', baseUrl: fake.url }),
+      model: 'gemini-3-flash-preview',
+    });
+    const first = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const chat = agent.chat({ store: first, id: 'verbatim' });
+    const answer = await chat.send('hello');
+    await first.close();
+
+    const pool = new pg.Pool({ connectionString: databaseUrl });
+    try {
+      const second = createPostgresHistoryStore({ pool });
+      const turns = await second.load('verbatim');
+      expect(turns).toHaveLength(1);
+      expect(turns[0]?.contents).toEqual(answer.newContents);
+      expect(turns[0]?.model).toBe('gemini-3-flash-preview');
+      const version = await pool.query('SELECT version FROM gemloop_schema_versions');
+      expect(version.rows).toEqual([{ version: 1 }]);
+      await second.clear('verbatim');
+      expect(await second.load('verbatim')).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('refuses an append that would interleave with another writer, typed, losing nothing', async () => {
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'k', baseUrl: fake.url }),
+      model: 'gemini-3-flash-preview',
+    });
+    const storeA = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const storeB = createPostgresHistoryStore({ connectionString: databaseUrl });
+    try {
+      const chatA = agent.chat({ store: storeA, id: 'race' });
+      const chatB = agent.chat({ store: storeB, id: 'race' });
+      await chatA.send('a-0');
+      // B's load happens, then A saves a turn before B's save.
+      await storeB.load('race');
+      await storeA.load('race');
+      await storeA.append(
+        'race',
+        { contents: [{ role: 'user', parts: [{ text: 'a-1' }] }] },
+        { logger: undefined as never },
+      );
+      const error = await storeB
+        .append(
+          'race',
+          { contents: [{ role: 'user', parts: [{ text: 'b-0' }] }] },
+          { logger: undefined as never },
+        )
+        .catch((caught: unknown) => caught);
+      expect(isChatSessionConflict(error)).toBe(true);
+      expect(error).toMatchObject({ sessionId: 'race', expectedTurn: 1 });
+      // Through a session: another process saves while this send waits for the model.
+      let release = (): void => {};
+      let entered = (): void => {};
+      const inModelCall = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      gate = {
+        entered,
+        wait: new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      };
+      const pending = chatB.send('b-slow').catch((caught: unknown) => caught);
+      await inModelCall;
+      await storeA.load('race');
+      await storeA.append(
+        'race',
+        { contents: [{ role: 'user', parts: [{ text: 'a-2' }] }] },
+        { logger: undefined as never },
+      );
+      release();
+      const sendError = await pending;
+      gate = undefined;
+      expect(ChatStoreError.isInstance(sendError)).toBe(true);
+      expect(isChatSessionConflict(sendError)).toBe(true);
+      const storeError = sendError as ChatStoreError;
+      expect(storeError.operation).toBe('append');
+      expect((storeError.result as { text: string }).text).toBe('echo b-slow');
+      expect(storeError.unsaved.map(textOf)).toEqual(['b-slow', 'echo b-slow']);
+      // Sent again, it is answered with the other process's turn in its history, and saved.
+      await chatB.send('b-slow');
+      const texts = (await storeB.load('race')).map((stored) => textOf(stored.contents[0]));
+      expect(texts).toEqual(['a-0', 'a-1', 'a-2', 'b-slow']);
+      expect(fake.lastRequest?.body).toMatchObject({
+        contents: expect.arrayContaining([{ role: 'user', parts: [{ text: 'a-2' }] }]),
+      });
+    } finally {
+      await storeA.close();
+      await storeB.close();
+    }
+  });
+
+  it('two processes chatting on one session: every turn saved once, none answered without the turns before it', async () => {
+    const env = {
+      DATABASE_URL: databaseUrl,
+      FAKE_URL: fake.url,
+      SESSION_ID: 'shared',
+      MESSAGES: '5',
+    };
+    fake.reset();
+    const [one, two] = await Promise.all([
+      runClient({ ...env, CLIENT_NAME: 'one' }),
+      runClient({ ...env, CLIENT_NAME: 'two' }),
+    ]);
+    expect(one.code, one.output).toBe(0);
+    expect(two.code, two.output).toBe(0);
+
+    const store = createPostgresHistoryStore({ connectionString: databaseUrl });
+    try {
+      const turns = await store.load('shared');
+      const messages = turns.map((stored) => textOf(stored.contents[0]));
+      expect([...messages].sort()).toEqual([
+        'one-0',
+        'one-1',
+        'one-2',
+        'one-3',
+        'one-4',
+        'two-0',
+        'two-1',
+        'two-2',
+        'two-3',
+        'two-4',
+      ]);
+      // Each process's messages in its own order; each turn is a message and its own answer.
+      expect(messages.filter((message) => message.startsWith('one'))).toEqual([
+        'one-0',
+        'one-1',
+        'one-2',
+        'one-3',
+        'one-4',
+      ]);
+      for (const stored of turns) {
+        expect(stored.contents.map((content) => content.role)).toEqual(['user', 'model']);
+        expect(textOf(stored.contents[1])).toBe(`echo ${textOf(stored.contents[0])}`);
+      }
+      // The model call that produced turn i was sent exactly the turns before it: nothing interleaved.
+      for (const [index, stored] of turns.entries()) {
+        const message = textOf(stored.contents[0]);
+        const requests = fake.modelRequests.filter((request) => {
+          const contents = (request.body as { contents: Content[] }).contents;
+          return textOf(contents[contents.length - 1]) === message;
+        });
+        const saved = requests[requests.length - 1];
+        expect(saved, `no request for ${message}`).toBeDefined();
+        const sent = ((saved?.body ?? { contents: [] }) as { contents: Content[] }).contents.map(
+          textOf,
+        );
+        expect(sent).toEqual([
+          ...turns.slice(0, index).flatMap((earlier) => earlier.contents.map(textOf)),
+          message,
+        ]);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});

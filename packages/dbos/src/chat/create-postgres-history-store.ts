@@ -1,0 +1,206 @@
+import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core';
+import { InvalidArgumentError } from '@gemloop/core';
+import pg from 'pg';
+import { toUnreachableError } from '../errors/check-postgres.ts';
+import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
+
+/** Options of {@link createPostgresHistoryStore}: a `pool` of yours, or a `connectionString`. */
+export type CreatePostgresHistoryStoreOptions = (
+  | {
+      /** A `pg` pool; the store never ends it. */
+      pool: pg.Pool;
+      connectionString?: undefined;
+    }
+  | {
+      /** The store makes (and `close()` ends) a pool of its own. */
+      connectionString: string;
+      pool?: undefined;
+    }
+) & {
+  /** The table, optionally schema-qualified (`chat.turns`). @defaultValue `'gemloop_chat_turns'` */
+  table?: string | undefined;
+};
+
+/**
+ * A {@link HistoryStore} in Postgres, made by {@link createPostgresHistoryStore} (its methods
+ * return promises and need no context when called directly).
+ */
+export type PostgresHistoryStore = {
+  load(id: string, context?: HistoryStoreContext): Promise<ChatTurn[]>;
+  append(id: string, turn: ChatTurn, context?: HistoryStoreContext): Promise<void>;
+  clear(id: string, context?: HistoryStoreContext): Promise<void>;
+  /** Ends the pool the store made (not a pool you gave). */
+  close(): Promise<void>;
+};
+
+/** The table's layout version; migrations below bring older tables to it. */
+const SCHEMA_VERSION = 1;
+
+/**
+ * A {@link HistoryStore} in Postgres: one row per turn, `(session_id, turn_index)` its primary
+ * key, the turn as `jsonb` (contents verbatim, thought signatures and call ids included, with the
+ * model, token count and time). Each append is one `INSERT`, atomic by itself. The table is
+ * created (or migrated) at the first call, under an advisory lock so processes that start
+ * together do not race.
+ *
+ * **Several processes on one session: typed conflict, not a lock.** A send loads the history,
+ * runs the model, then appends its turn; the store remembers how many turns the load saw and
+ * appends at exactly that index. If another process appended in between, the primary key refuses
+ * the row and the send fails with a `ChatStoreError` caused by a {@link ChatSessionConflictError}
+ * (its `result` holds the answer, nothing is lost): this turn was answered without the other
+ * one, and saving it would interleave two conversations. Send again (see
+ * `isChatSessionConflict`). Serialising with a lock instead would hold a connection and a lock
+ * for the whole model call (seconds to minutes) and leave it held when a send fails between load
+ * and append, which the store cannot see.
+ *
+ * `clear()` is not fenced: a process that loaded before a clear may append after it.
+ *
+ * @throws {@link PostgresUnreachableError} from the first call when Postgres cannot be reached.
+ * @example
+ * ```ts
+ * const store = createPostgresHistoryStore({ connectionString: process.env.DATABASE_URL! });
+ * const chat = agent.chat({ store, id: 'user-42' });
+ * ```
+ */
+export function createPostgresHistoryStore(
+  options: CreatePostgresHistoryStoreOptions,
+): PostgresHistoryStore {
+  const { table = 'gemloop_chat_turns' } = options;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(table)) {
+    throw new InvalidArgumentError({
+      argument: 'table',
+      message: `createPostgresHistoryStore: table "${table}" must be a plain identifier, optionally schema-qualified (letters, digits, _).`,
+    });
+  }
+  const ownPool = options.pool === undefined;
+  if (
+    ownPool &&
+    (typeof options.connectionString !== 'string' || options.connectionString === '')
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'connectionString',
+      message: 'createPostgresHistoryStore: give a pg `pool` or a `connectionString`.',
+    });
+  }
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });
+  if (ownPool) pool.on('error', () => {});
+  const quoted = table
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+  // Turns this store loaded per session: the index the next append must take.
+  const nextIndex = new Map<string, number>();
+
+  let ready: Promise<void> | undefined;
+  const ensureTable = (): Promise<void> =>
+    (ready ??= migrate(pool, quoted, table).catch((error: unknown) => {
+      ready = undefined;
+      throw options.connectionString !== undefined && isConnectionError(error)
+        ? toUnreachableError(error, options.connectionString, `the chat history table ${table}`)
+        : error;
+    }));
+
+  return {
+    async load(id) {
+      await ensureTable();
+      const { rows } = await pool.query<{ turn_index: number; turn: ChatTurn }>(
+        `SELECT turn_index, turn FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index`,
+        [id],
+      );
+      const last = rows[rows.length - 1];
+      nextIndex.set(id, last === undefined ? 0 : last.turn_index + 1);
+      return rows.map((row) => row.turn);
+    },
+    async append(id, turn) {
+      await ensureTable();
+      const stored = JSON.stringify(turn);
+      const expected = nextIndex.get(id);
+      try {
+        if (expected === undefined) {
+          // No load by this store: append after whatever is there (a plain log append).
+          const { rows } = await pool.query<{ turn_index: number }>(
+            `INSERT INTO ${quoted} (session_id, turn_index, turn)
+             SELECT $1, COALESCE(MAX(turn_index) + 1, 0), $2::jsonb FROM ${quoted} WHERE session_id = $1
+             RETURNING turn_index`,
+            [id, stored],
+          );
+          nextIndex.set(id, (rows[0]?.turn_index ?? 0) + 1);
+          return;
+        }
+        await pool.query(
+          `INSERT INTO ${quoted} (session_id, turn_index, turn) VALUES ($1, $2, $3::jsonb)`,
+          [id, expected, stored],
+        );
+        nextIndex.set(id, expected + 1);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== '23505' || expected === undefined) throw error;
+        // Forget the stale count: the next send loads again.
+        nextIndex.delete(id);
+        throw new ChatSessionConflictError({
+          message: `Another process saved turn ${expected} of chat session "${id}" after this send loaded the history; this turn was answered without it and is not saved. Send the message again.`,
+          sessionId: id,
+          expectedTurn: expected,
+        });
+      }
+    },
+    async clear(id) {
+      await ensureTable();
+      await pool.query(`DELETE FROM ${quoted} WHERE session_id = $1`, [id]);
+      nextIndex.delete(id);
+    },
+    async close() {
+      if (ownPool) await pool.end();
+    },
+  };
+}
+
+async function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gemloop.chat:${table}`]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS gemloop_schema_versions (name text PRIMARY KEY, version integer NOT NULL)`,
+    );
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT version FROM gemloop_schema_versions WHERE name = $1',
+      [`chat:${table}`],
+    );
+    const current = rows[0]?.version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(
+        `The chat table ${table} is at layout version ${current}, newer than this @gemloop/dbos knows (${SCHEMA_VERSION}): upgrade the package.`,
+      );
+    }
+    if (current < 1) {
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${quoted} (
+           session_id text NOT NULL,
+           turn_index integer NOT NULL,
+           turn jsonb NOT NULL,
+           created_at timestamptz NOT NULL DEFAULT now(),
+           PRIMARY KEY (session_id, turn_index))`,
+      );
+    }
+    await client.query(
+      `INSERT INTO gemloop_schema_versions (name, version) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version`,
+      [`chat:${table}`, SCHEMA_VERSION],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (typeof code === 'string' &&
+      (/^E[A-Z]+$/.test(code) || code.startsWith('28') || code === '3D000')) ||
+    (error instanceof Error && /timeout|connect/i.test(error.message))
+  );
+}

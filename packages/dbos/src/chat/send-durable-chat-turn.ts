@@ -1,0 +1,65 @@
+import type { ChatTurn, Part } from '@gemloop/core';
+import type { DurableRuns } from '../durable/create-durable-runs.ts';
+import type { DurableRunResult } from '../durable/durable-run-types.ts';
+import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
+
+/** Options of {@link sendDurableChatTurn}. */
+export type SendDurableChatTurnOptions = {
+  runs: DurableRuns;
+  store: PostgresHistoryStore;
+  sessionId: string;
+  /** The durable agent's name (as the workers define it). */
+  agent: string;
+  message: string | readonly Part[];
+  /** The agent's model, stored with the turn (a session that changes models drops signatures). */
+  model?: string | undefined;
+  /**
+   * The run's id. @defaultValue `<sessionId>:turn-<n>` with n the turn's index: a send repeated
+   * after the caller crashed (same session, same point) finds the run it started instead of
+   * starting a second one.
+   */
+  runId?: string | undefined;
+};
+
+/**
+ * One chat turn as a durable run: loads the session from the Postgres store, runs the turn on the
+ * fleet (the history goes with the run's input, so any worker can run it and a crash in the
+ * middle resumes it), waits for the result and appends the turn. Another process that saved a
+ * turn of the session meanwhile makes the append fail with `ChatSessionConflictError`; the run's
+ * result stays available (`runs.result(runId)`), and a new send answers with both turns.
+ * @throws {@link DurableRunError} when the run failed or was cancelled (nothing is saved).
+ */
+export async function sendDurableChatTurn({
+  runs,
+  store,
+  sessionId,
+  agent,
+  message,
+  model,
+  runId,
+}: SendDurableChatTurnOptions): Promise<DurableRunResult> {
+  const turns: ChatTurn[] = await store.load(sessionId);
+  const history = turns.flatMap((turn) => turn.contents);
+  const historyModel =
+    model === undefined
+      ? undefined
+      : turns.flatMap((turn) =>
+          turn.contents.map(() => (turn.model === model ? undefined : (turn.model ?? 'unknown'))),
+        );
+  const input = typeof message === 'string' ? message : [...message];
+  const { runId: started } = await runs.start(agent, {
+    runId: runId ?? `${sessionId}:turn-${turns.length}`,
+    input,
+    history,
+    ...(historyModel === undefined || historyModel.every((entry) => entry === undefined)
+      ? {}
+      : { historyModel }),
+  });
+  const result = await runs.result(started);
+  await store.append(sessionId, {
+    contents: result.newContents,
+    createdAt: Date.now(),
+    ...(model === undefined ? {} : { model }),
+  });
+  return result;
+}

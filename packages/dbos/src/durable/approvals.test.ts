@@ -1,0 +1,151 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  freshDatabase,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+} from '../__fixtures__/fleet.ts';
+import {
+  ApprovalNotPendingError,
+  createDurableRuns,
+  DurableRunError,
+  type DurableRuns,
+} from '../index.ts';
+
+/** Asks for a refund of 30 on order 7, then reports what the tool answered. */
+function refundScript(): FakeGemini {
+  return createFakeGemini({
+    script: (_request, context) => {
+      const response = context.functionResponses[0];
+      if (response !== undefined)
+        return turn.text(`refund answered: ${JSON.stringify(response.response)}`);
+      return turn.call('refund', { order: '7', amount: 30 });
+    },
+  });
+}
+
+describe('approvals across time', () => {
+  let fake: FakeGemini;
+  let runs: DurableRuns;
+  let env: Record<string, string>;
+  const workers: WorkerProcess[] = [];
+  const counter = createCounter();
+
+  beforeAll(async () => {
+    fake = refundScript();
+    await fake.listen();
+    const databaseUrl = await freshDatabase('approvals');
+    env = { DATABASE_URL: databaseUrl, FAKE_URL: fake.url, COUNTER_FILE: counter.file };
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'approvals-a' }));
+    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  });
+
+  afterAll(async () => {
+    await runs?.close();
+    for (const worker of workers) await stopWorker(worker, 'SIGKILL');
+    await fake?.close();
+  });
+
+  const waitForApproval = async (runId: string): Promise<string> => {
+    await waitFor(
+      async () => (await runs.pendingApprovals(runId)).length === 1,
+      `${runId} to wait for approval`,
+    );
+    const [pending] = await runs.pendingApprovals(runId);
+    expect(pending).toMatchObject({
+      toolName: 'refund',
+      args: { order: '7', amount: 30 },
+      stepNumber: 1,
+    });
+    return pending?.toolCallId as string;
+  };
+
+  it('waits across a worker restart, then runs the call once approved', async () => {
+    const { runId } = await runs.start('approver', {
+      runId: 'approve-restart',
+      input: 'Refund order 7',
+    });
+    const toolCallId = await waitForApproval(runId);
+    // The watcher sees the pending call before any decision.
+    const seen: string[] = [];
+    for await (const { event } of runs.events(runId)) {
+      seen.push(event.type);
+      if (event.type === 'tool-call') break;
+    }
+    expect(seen).toContain('tool-call');
+
+    // The worker dies while the run waits; a new process with the same id recovers it.
+    await stopWorker(workers.pop() as WorkerProcess, 'SIGKILL');
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'approvals-a' }));
+    expect(await runs.pendingApprovals(runId)).toHaveLength(1);
+    expect(counter.count('done refund')).toBe(0);
+
+    await runs.approve(runId, toolCallId, { type: 'approve' });
+    const result = await runs.result(runId);
+    expect(result.text).toBe('refund answered: {"order":"7","amount":30,"refunded":true}');
+    expect(counter.lines()).toEqual([`done refund ${runId}:${toolCallId} 7 30`]);
+    expect(await runs.pendingApprovals(runId)).toEqual([]);
+    // A second decision for the same call is refused, typed.
+    const late = await runs
+      .approve(runId, toolCallId, { type: 'approve' })
+      .catch((error: unknown) => error);
+    expect(ApprovalNotPendingError.isInstance(late)).toBe(true);
+    expect(late).toMatchObject({ runId, toolCallId, state: 'decided' });
+  });
+
+  it('rejects with a reason: the tool does not run and the model gets the reason', async () => {
+    const { runId } = await runs.start('approver', {
+      runId: 'approve-reject',
+      input: 'Refund order 7',
+    });
+    const toolCallId = await waitForApproval(runId);
+    await runs.approve(runId, toolCallId, {
+      type: 'reject',
+      reason: 'Refunds over 20 need a manager.',
+    });
+    const result = await runs.result(runId);
+    expect(result.text).toContain('Refunds over 20 need a manager.');
+    expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('denied');
+    expect(counter.count(`done refund ${runId}:`)).toBe(0);
+  });
+
+  it('edits the arguments: the tool runs with the edited ones, checked by its schema', async () => {
+    const { runId } = await runs.start('approver', {
+      runId: 'approve-edit',
+      input: 'Refund order 7',
+    });
+    const toolCallId = await waitForApproval(runId);
+    await runs.approve(runId, toolCallId, { type: 'edit', args: { order: '7', amount: 10 } });
+    const result = await runs.result(runId);
+    expect(result.text).toBe('refund answered: {"order":"7","amount":10,"refunded":true}');
+    expect(counter.lines()).toContain(`done refund ${runId}:${toolCallId} 7 10`);
+    // The model's own call stays in the history as it was.
+    expect(result.steps[0]?.toolCalls[0]?.rawArgs).toEqual({ order: '7', amount: 30 });
+  });
+
+  it('cancels a run that waits: it is listed as PENDING, then ends CANCELLED without running the call', async () => {
+    const { runId } = await runs.start('approver', {
+      runId: 'approve-cancel',
+      input: 'Refund order 7',
+    });
+    const toolCallId = await waitForApproval(runId);
+    expect((await runs.list({ status: 'PENDING' })).map((run) => run.runId)).toContain(runId);
+    await runs.cancel(runId);
+    const error = await runs.result(runId).catch((caught: unknown) => caught);
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ runId, status: 'CANCELLED' });
+    expect((await runs.list({ status: 'CANCELLED' })).map((run) => run.runId)).toEqual([runId]);
+    expect(counter.count(`done refund ${runId}:${toolCallId}`)).toBe(0);
+  });
+
+  it('refuses a decision for a call that does not wait', async () => {
+    const error = await runs
+      .approve('approve-edit', 'no-such-call', { type: 'approve' })
+      .catch((caught: unknown) => caught);
+    expect(ApprovalNotPendingError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ state: 'unknown' });
+  });
+});

@@ -1,0 +1,59 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { ApiCallError } from '@gemloop/core';
+
+/** @defaultValue of how many server-requested waits (429 with RetryInfo) one model call sleeps through. */
+export const DEFAULT_MAX_DURABLE_RETRIES = 5;
+
+type StepOutcome<T> = { ok: true; value: T } | { ok: false; retryDelayMs: number; message: string };
+
+/**
+ * Runs one model call as a DBOS step, whose recorded output is the response exactly as the
+ * client returned it (thought signatures, call ids, usage). A replay returns the recorded
+ * response and never calls the model again.
+ *
+ * A 429 (or 503) whose body says how long to wait (RetryInfo) is not slept through in memory:
+ * the step records the delay, the workflow sleeps durably (`DBOS.sleepms`, a checkpoint with its
+ * wake-up time, so a worker that dies during the wait is replaced by one that wakes at the same
+ * time), then the call runs again as a new step.
+ * @internal
+ */
+export async function callModelStep<T>({
+  name,
+  call,
+  before,
+  maxDurableRetries = DEFAULT_MAX_DURABLE_RETRIES,
+}: {
+  name: string;
+  call: () => Promise<T>;
+  /** Runs first inside the step body (the run's event flush). */
+  before?: (() => Promise<void>) | undefined;
+  maxDurableRetries?: number | undefined;
+}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const outcome: StepOutcome<T> = await DBOS.runStep(
+      async (): Promise<StepOutcome<T>> => {
+        await before?.();
+        try {
+          return { ok: true, value: await call() };
+        } catch (error) {
+          const retryDelayMs = serverDelayOf(error);
+          if (retryDelayMs !== undefined && attempt < maxDurableRetries) {
+            return { ok: false, retryDelayMs, message: (error as Error).message };
+          }
+          throw error;
+        }
+      },
+      { name },
+    );
+    if (outcome.ok) return outcome.value;
+    DBOS.logger.info(
+      `${name}: the server asked to wait ${outcome.retryDelayMs} ms; sleeping durably`,
+    );
+    await DBOS.sleepms(outcome.retryDelayMs);
+  }
+}
+
+function serverDelayOf(error: unknown): number | undefined {
+  if (!ApiCallError.isInstance(error) || !error.isRetryable) return undefined;
+  return error.retryDelayMs;
+}

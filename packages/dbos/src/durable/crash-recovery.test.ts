@@ -1,0 +1,224 @@
+import type { GenerateContentResponse } from '@gemloop/core';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  freshDatabase,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+} from '../__fixtures__/fleet.ts';
+import { createDurableRuns, type DurableRunResult, type DurableRuns } from '../index.ts';
+
+const ANSWER = 'Order 7 shipped on Monday and arrives on Thursday. No refund is needed. '
+  .repeat(4)
+  .trim();
+
+/** A Gemini 3 function-call turn with a fixed call id and thought signature, in one chunk. */
+function callTurn(name: string, id: string): GenerateContentResponse[] {
+  return [
+    {
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [
+              {
+                functionCall: { name, args: { order: '7' }, id },
+                thoughtSignature: Buffer.from(`sig-${id}`).toString('base64'),
+              },
+            ],
+          },
+          finishReason: 'STOP',
+          index: 0,
+        },
+      ],
+      usageMetadata: { promptTokenCount: 20, candidatesTokenCount: 5, totalTokenCount: 25 },
+      modelVersion: 'gemini-3-flash-preview',
+    },
+  ];
+}
+
+function answerTurn(): GenerateContentResponse[] {
+  const chunks: GenerateContentResponse[] = [];
+  for (let index = 0; index < ANSWER.length; index += 24) {
+    const last = index + 24 >= ANSWER.length;
+    chunks.push({
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [
+              {
+                text: ANSWER.slice(index, index + 24),
+                ...(last ? { thoughtSignature: 'c2lnLWFuc3dlcg==' } : {}),
+              },
+            ],
+          },
+          index: 0,
+          ...(last ? { finishReason: 'STOP' } : {}),
+        },
+      ],
+      ...(last
+        ? { usageMetadata: { promptTokenCount: 40, candidatesTokenCount: 30, totalTokenCount: 70 } }
+        : {}),
+      modelVersion: 'gemini-3-flash-preview',
+    });
+  }
+  return chunks;
+}
+
+/**
+ * lookup → slow → a streamed answer, every turn raw (fixed ids, signatures and chunks): a call
+ * cut by a kill and made again answers exactly as it did, so the histories of all runs on this
+ * fake compare verbatim with the baseline's.
+ */
+function createScriptedFake(onAnswerCall: (runInput: string | undefined) => void): FakeGemini {
+  return createFakeGemini({
+    chunkDelayMs: 40,
+    signatureValidation: 'present',
+    script: (request, context) => {
+      const answered = context.functionResponses.map((response) => response.name);
+      const firstText = request.body.contents?.[0]?.parts?.[0];
+      if (answered.includes('slow')) {
+        onAnswerCall(firstText !== undefined && 'text' in firstText ? firstText.text : undefined);
+        return turn.raw(answerTurn());
+      }
+      if (answered.includes('lookup')) return turn.raw(callTurn('slow', 'call-slow'));
+      return turn.raw(callTurn('lookup', 'call-lookup'));
+    },
+  });
+}
+
+type Fleet = {
+  fake: FakeGemini;
+  runs: DurableRuns;
+  workers: WorkerProcess[];
+  counter: ReturnType<typeof createCounter>;
+};
+let fleet: Fleet;
+const answerCalls = new Map<string, number>();
+
+beforeAll(async () => {
+  const fake = createScriptedFake((input) => {
+    answerCalls.set(input ?? '', (answerCalls.get(input ?? '') ?? 0) + 1);
+  });
+  await fake.listen();
+  const databaseUrl = await freshDatabase('crash');
+  const counter = createCounter();
+  const env = {
+    DATABASE_URL: databaseUrl,
+    FAKE_URL: fake.url,
+    COUNTER_FILE: counter.file,
+    SLOW_MS: '1200',
+  };
+  const workers = await Promise.all(
+    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `crash-worker-${index}` })),
+  );
+  const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  fleet = { fake, runs, workers, counter };
+});
+
+afterAll(async () => {
+  await fleet?.runs.close();
+  for (const worker of fleet?.workers ?? []) await stopWorker(worker, 'SIGKILL');
+  await fleet?.fake.close();
+});
+
+let baseline: { result: DurableRunResult; modelCalls: number } | undefined;
+
+/** An uninterrupted run of the same script, for the verbatim comparison. */
+async function baselineRun(): Promise<{ result: DurableRunResult; modelCalls: number }> {
+  if (baseline !== undefined) return baseline;
+  const before = fleet.fake.modelRequests.length;
+  const { runId } = await fleet.runs.start('support', {
+    runId: 'baseline',
+    input: 'Where is order 7? (baseline)',
+  });
+  const result = await fleet.runs.result(runId);
+  baseline = { result, modelCalls: fleet.fake.modelRequests.length - before };
+  return baseline;
+}
+
+/** Which worker process is running the run now. */
+async function ownerOf(runId: string): Promise<WorkerProcess> {
+  const executorId = (await fleet.runs.status(runId))?.executorId;
+  const owner = fleet.workers.find((worker) => worker.executorId === executorId);
+  if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
+  return owner;
+}
+
+/** The history of a run with its first user message replaced, to compare with the baseline's. */
+function withoutInput(contents: DurableRunResult['contents']): unknown[] {
+  return contents.slice(1);
+}
+
+describe('a worker killed in the middle of a run', () => {
+  it('in the middle of a tool call: another worker finishes the run, with the same history, each completed call once', async () => {
+    const baseline = await baselineRun();
+    const before = fleet.fake.modelRequests.length;
+    const { runId } = await fleet.runs.start('support', {
+      runId: 'crash-tool',
+      input: 'Where is order 7?',
+    });
+    await waitFor(
+      () => fleet.counter.count(`start slow ${runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    // The history, model turns with their signatures and call ids included, is an uninterrupted run's.
+    expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
+    expect(result.text).toBe(ANSWER);
+    expect(result.usage).toEqual(baseline.result.usage);
+    // No completed model call was made again: the fake saw exactly the baseline's calls.
+    expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls);
+    // lookup completed before the kill and ran once; slow was cut, ran again, and completed once.
+    const key = (name: string): string => `${runId}:call-${name}`;
+    expect(fleet.counter.lines().filter((line) => line.endsWith(key('lookup')))).toEqual([
+      `start lookup ${key('lookup')}`,
+      `done lookup ${key('lookup')}`,
+    ]);
+    expect(fleet.counter.count(`done slow ${key('slow')}`)).toBe(1);
+    expect(fleet.counter.count(`start slow ${key('slow')}`)).toBe(2);
+  });
+
+  it('in the middle of a streamed model call: the call is made again elsewhere, usage counts it once', async () => {
+    const baseline = await baselineRun();
+    const before = fleet.fake.modelRequests.length;
+    const input = 'Where is order 7? (stream)';
+    const { runId } = await fleet.runs.start('support', { runId: 'crash-stream', input });
+    await waitFor(() => answerCalls.get(input) === 1, 'the answer to start streaming');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+
+    const result = await fleet.runs.result(runId);
+    expect(answerCalls.get(input)).toBe(2);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
+    expect(result.text).toBe(ANSWER);
+    expect(result.usage).toEqual(baseline.result.usage);
+    expect(result.steps).toHaveLength(3);
+    // One call more than the baseline: the one cut by the kill; both tools completed once each.
+    expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls + 1);
+    expect(fleet.counter.count(`done lookup ${runId}:`)).toBe(1);
+    expect(fleet.counter.count(`start slow ${runId}:`)).toBe(1);
+    expect(fleet.counter.count(`done slow ${runId}:`)).toBe(1);
+    // A watcher that reads the events after the takeover sees each event once, in order.
+    const events = [];
+    for await (const item of fleet.runs.events(runId)) events.push(item);
+    expect(events.map((item) => item.offset)).toEqual(events.map((_, index) => index));
+    expect(events.filter((item) => item.event.type === 'run-end')).toHaveLength(1);
+    expect(
+      events
+        .filter((item) => item.event.type === 'text-delta')
+        .map((item) => (item.event.type === 'text-delta' ? item.event.text : ''))
+        .join(''),
+    ).toBe(ANSWER);
+  });
+});

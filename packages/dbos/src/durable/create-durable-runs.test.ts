@@ -1,0 +1,63 @@
+import type { AgentEvent } from '@gemloop/core';
+import { describe, expect, it } from 'vitest';
+import { createRunsApi, type RunsBackend } from './create-durable-runs.ts';
+import type { EventBatch } from './run-events.ts';
+
+const delta = (text: string): AgentEvent => ({ type: 'text-delta', stepNumber: 1, text });
+
+/** A backend whose stream holds `batches`; every other call is unused here. */
+function backendWith(batches: EventBatch[]): RunsBackend {
+  const unused = (): never => {
+    throw new Error('not used by this test');
+  };
+  return {
+    readStream: async function* () {
+      yield* batches;
+    },
+    enqueue: unused,
+    getResult: unused,
+    getStatus: unused,
+    getEvent: unused,
+    send: unused,
+    cancel: unused,
+    listWorkflows: unused,
+    close: unused,
+  };
+}
+
+async function collect(
+  iterable: AsyncIterable<{ offset: number; event: AgentEvent }>,
+): Promise<unknown[]> {
+  const items = [];
+  for await (const item of iterable)
+    items.push({ offset: item.offset, text: (item.event as { text: string }).text });
+  return items;
+}
+
+describe('DurableRuns.events', () => {
+  // A step that ran again after a crash, or the first live step after a takeover, writes events
+  // a reader already has: the indices make it skip them.
+  const overlapping: EventBatch[] = [
+    { from: 0, events: [delta('a'), delta('b')] },
+    { from: 0, events: [delta('a'), delta('b'), delta('c')] },
+    { from: 2, events: [delta('c'), delta('d')] },
+  ];
+
+  it('yields each event once, in order, however the batches overlap', async () => {
+    const runs = createRunsApi(backendWith(overlapping));
+    expect(await collect(runs.events('run'))).toEqual([
+      { offset: 0, text: 'a' },
+      { offset: 1, text: 'b' },
+      { offset: 2, text: 'c' },
+      { offset: 3, text: 'd' },
+    ]);
+  });
+
+  it('reconnects from an offset without repeating or missing an event', async () => {
+    const runs = createRunsApi(backendWith(overlapping));
+    expect(await collect(runs.events('run', { offset: 2 }))).toEqual([
+      { offset: 2, text: 'c' },
+      { offset: 3, text: 'd' },
+    ]);
+  });
+});

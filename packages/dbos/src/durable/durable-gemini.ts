@@ -1,0 +1,82 @@
+import type {
+  CallOptions,
+  Gemini,
+  GenerateContentRequest,
+  GenerateContentResponse,
+} from '@gemloop/core';
+import { callModelStep } from './call-model-step.ts';
+
+/** How a durable run makes its model calls. @internal */
+export type ModelCaller = {
+  generate(
+    request: GenerateContentRequest,
+    options: CallOptions | undefined,
+  ): Promise<GenerateContentResponse>;
+  stream(
+    request: GenerateContentRequest,
+    options: CallOptions | undefined,
+  ): Promise<GenerateContentResponse[]>;
+};
+
+/**
+ * A {@link Gemini} whose model calls are made by `caller` (DBOS steps, or child workflows on a
+ * rate-limited queue): the agent loop calls it exactly as it calls a plain client. A streamed
+ * call's chunks are collected inside the step and recorded together, then handed to the agent
+ * one by one, so the agent's fold, events and history are the same as in a plain run.
+ * @internal
+ */
+export function createDurableGemini(inner: Gemini, caller: ModelCaller): Gemini {
+  return {
+    baseUrl: inner.baseUrl,
+    apiVersion: inner.apiVersion,
+    platform: inner.platform,
+    generateContent: (request, options) => caller.generate(request, options),
+    streamGenerateContent(request, options): AsyncIterable<GenerateContentResponse> {
+      return {
+        async *[Symbol.asyncIterator]() {
+          const chunks = await caller.stream(request, options);
+          yield* chunks;
+        },
+      };
+    },
+    countTokens: (request, options) => inner.countTokens(request, options),
+    listModels: (options) => inner.listModels(options),
+    getModel: (model, options) => inner.getModel(model, options),
+    // Not steps: a cache is an optimisation the agent recreates when it is gone, so a replay that
+    // makes these calls again changes what the run costs, never what it answers.
+    caches: inner.caches,
+  };
+}
+
+/**
+ * The client calls themselves, as a step body runs them. Server-requested waits are never slept
+ * in memory (`maxServerDelayMs: 0`): they become durable sleeps in {@link callModelStep}.
+ * @internal
+ */
+export function createModelCalls(inner: Gemini): {
+  generate(
+    request: GenerateContentRequest,
+    options?: CallOptions,
+  ): Promise<GenerateContentResponse>;
+  stream(
+    request: GenerateContentRequest,
+    options?: CallOptions,
+  ): Promise<GenerateContentResponse[]>;
+} {
+  const withDurableWaits = (options: CallOptions | undefined): CallOptions => ({
+    ...options,
+    retry: options?.retry === false ? false : { ...options?.retry, maxServerDelayMs: 0 },
+  });
+  return {
+    generate: (request, options) => inner.generateContent(request, withDurableWaits(options)),
+    async stream(request, options) {
+      const chunks: GenerateContentResponse[] = [];
+      for await (const chunk of inner.streamGenerateContent(request, withDurableWaits(options))) {
+        chunks.push(chunk);
+      }
+      return chunks;
+    },
+  };
+}
+
+export { callModelStep };

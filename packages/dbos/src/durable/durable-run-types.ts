@@ -1,0 +1,73 @@
+import type { AgentInput, AgentOptions, AgentResult, Content } from '@gemloop/core';
+import type { NeedsApproval } from './approvals.ts';
+
+/** What starts a durable run: the same input and history as `agent.run()`. */
+export type DurableRunInput = {
+  input: AgentInput;
+  /** The conversation so far, continued by `input`. */
+  history?: readonly Content[] | undefined;
+  /** See `RunOptions.historyModel` of `@gemloop/core`. */
+  historyModel?: string | readonly (string | undefined)[] | undefined;
+};
+
+/**
+ * A run's result as stored: the `AgentResult` as JSON (errors of tool calls as
+ * `{ name, message }`), the same in every process that reads it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a stored result of any agent.
+export type DurableRunResult<Output = any> = AgentResult<Output>;
+
+/**
+ * An agent a durable worker runs: `createAgent` options (the `gemini` client, `model`, `tools`,
+ * ...), plus which calls wait for a person's approval. Every worker of a fleet defines the same
+ * agents under the same names.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an agent of any output type.
+export type DurableAgentDefinition = AgentOptions<any> & {
+  /** Calls that pause the run until `approve(runId, toolCallId, decision)`. */
+  needsApproval?: NeedsApproval | undefined;
+};
+
+/** Statuses of a run, as DBOS keeps them. */
+export type DurableRunStatusName =
+  | 'ENQUEUED'
+  | 'PENDING'
+  | 'SUCCESS'
+  | 'ERROR'
+  | 'CANCELLED'
+  | 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'
+  | 'DELAYED';
+
+/** One run, as `list()` and `status()` report it. */
+export type DurableRunStatus = {
+  runId: string;
+  status: DurableRunStatusName;
+  agent: string | undefined;
+  /** The worker (DBOS executor id) that runs or ran it. */
+  executorId: string | undefined;
+  createdAt: number;
+  updatedAt: number | undefined;
+  /** When a worker dequeued it (the last time, after a takeover). */
+  dequeuedAt: number | undefined;
+  /** When it ended. */
+  completedAt: number | undefined;
+};
+
+/** One event of a run's stream, with its index (pass `offset: index + 1` to reconnect after it). */
+export type DurableRunEvent = {
+  offset: number;
+  // biome-ignore lint/suspicious/noExplicitAny: events of any agent.
+  event: import('@gemloop/core').AgentEvent<any>;
+};
+
+/** DBOS names of gemloop's workflows and queues. @internal */
+export const RUN_WORKFLOW = 'gemloop.run';
+/** @internal */
+export const MODEL_CALL_WORKFLOW = 'gemloop.model-call';
+/** @internal */
+export const RUNS_QUEUE = 'gemloop.runs';
+/** @internal */
+export const modelQueueName = (model: string): string =>
+  `gemloop.model:${model.replace(/^models\//, '')}`;
+/** @defaultValue application name of a fleet in the DBOS system database. */
+export const DEFAULT_APP_NAME = 'gemloop';

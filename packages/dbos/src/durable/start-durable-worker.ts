@@ -1,0 +1,341 @@
+import { hostname } from 'node:os';
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import {
+  type AgentEvent,
+  type CallOptions,
+  createAgent,
+  type GenerateContentRequest,
+  type GenerateContentResponse,
+  InvalidArgumentError,
+} from '@gemloop/core';
+import pg from 'pg';
+import { checkPostgres } from '../errors/check-postgres.ts';
+import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS } from './approvals.ts';
+import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
+import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
+import {
+  DEFAULT_APP_NAME,
+  type DurableAgentDefinition,
+  type DurableRunInput,
+  type DurableRunResult,
+  MODEL_CALL_WORKFLOW,
+  modelQueueName,
+  RUN_WORKFLOW,
+  RUNS_QUEUE,
+} from './durable-run-types.ts';
+import { toDurableTool } from './durable-tool.ts';
+import { migrateSystemDatabase } from './migrate-system-database.ts';
+import { EVENTS_STREAM_KEY, flushRunEvents, type RunEventBuffer } from './run-events.ts';
+import { toJsonSafe } from './to-json-safe.ts';
+import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
+
+/**
+ * @defaultValue of `rateLimitMarginMs`. DBOS counts a call when a worker dequeues it (by the
+ * database's clock); the request reaches the API after the worker has read the workflow's row and
+ * checked the step's record (two round trips) and had its turn on the event loop. On a loaded
+ * machine that took up to ~0.5 s in our tests; without a margin, calls dequeued just over a
+ * period apart arrive just under it.
+ */
+export const DEFAULT_RATE_LIMIT_MARGIN_MS = 1000;
+
+/**
+ * A fleet-wide limit of model calls: at most `requests` calls in any window of `periodMs`, as
+ * the API sees them (the queue's period is `periodMs` plus `rateLimitMarginMs`).
+ */
+export type ModelRateLimit = { requests: number; periodMs: number };
+
+/** Options of {@link startDurableWorker}. */
+export type StartDurableWorkerOptions = {
+  /** The DBOS system database (`postgres://user:password@host:port/db`); created when missing. */
+  databaseUrl: string;
+  /** The agents this worker runs, by name; every worker of a fleet defines the same ones. */
+  agents: Record<string, DurableAgentDefinition>;
+  /** The fleet's name in the database. @defaultValue `'gemloop'` */
+  appName?: string | undefined;
+  /**
+   * This worker's id. A worker restarted with the same id recovers its own runs at once; others
+   * take over a silent worker's runs after `takeover.deadAfterMs`. @defaultValue `<host>-<pid>-<random>`
+   */
+  executorId?: string | undefined;
+  /** Runs at once in this worker (paused approvals count). @defaultValue 4 */
+  workerConcurrency?: number | undefined;
+  /**
+   * Fleet-wide limits of model calls per model. A model with a limit makes each call through a
+   * DBOS queue with that rate limit (a small child workflow per call, whichever worker dequeues
+   * it makes the call), so all workers together stay under the quota.
+   */
+  modelRateLimits?: Record<string, ModelRateLimit> | undefined;
+  /** Added to each rate-limit period; see {@link DEFAULT_RATE_LIMIT_MARGIN_MS}. @defaultValue 1000 */
+  rateLimitMarginMs?: number | undefined;
+  /** How often this worker polls the queues. @defaultValue 1000 */
+  pollingIntervalMs?: number | undefined;
+  /** Taking over the runs of dead workers; `false` leaves that to you. */
+  takeover?: TakeoverOptions | false | undefined;
+  /** How long a call waits for approval before it is denied. @defaultValue 7 days */
+  approvalTimeoutMs?: number | undefined;
+  /** DBOS's own log level (it logs to the console). @defaultValue `'warn'` */
+  logLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
+  /**
+   * The code version DBOS tags runs with; only workers of the same version replay a run.
+   * @defaultValue DBOS's hash of the registered workflows
+   */
+  applicationVersion?: string | undefined;
+};
+
+/** A launched durable worker, from {@link startDurableWorker}. */
+export type DurableWorker = {
+  readonly executorId: string;
+  /** Drive runs from this process (the same API as {@link createDurableRuns}). */
+  readonly runs: DurableRuns;
+  /**
+   * Stops taking runs and disconnects. Runs in progress stay PENDING: this worker recovers them
+   * when it starts again with the same `executorId`, others after `takeover.deadAfterMs`
+   * (at once with `handOver: true`).
+   */
+  shutdown(options?: { handOver?: boolean | undefined }): Promise<void>;
+};
+
+/**
+ * Launches DBOS in this process and makes it a worker of the fleet: it dequeues runs of the
+ * given agents (at most `workerConcurrency` at once), runs each as a DBOS workflow, and takes over
+ * runs of dead workers.
+ *
+ * A run is `agent.stream()` inside a workflow whose model calls and tool calls are steps: each
+ * model response is recorded verbatim, each tool's result or error too, so a run replayed on
+ * another worker after a crash repeats no completed model call and no completed tool call (a tool
+ * that was running when its worker died runs again: use `durableContext(context).idempotencyKey`).
+ * Parallel function calls of one model turn run one after another, so the order of the steps,
+ * which a replay must follow, does not depend on timing. Tool time limits (`toolTimeoutMs`)
+ * are in-memory timers: a replay does not reproduce a timeout, so keep limits inside the tool.
+ *
+ * DBOS is one per process: start one worker per process.
+ * @throws {@link PostgresUnreachableError} when Postgres cannot be reached (password redacted).
+ */
+export async function startDurableWorker({
+  databaseUrl,
+  agents,
+  appName = DEFAULT_APP_NAME,
+  executorId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  workerConcurrency = 4,
+  modelRateLimits = {},
+  rateLimitMarginMs = DEFAULT_RATE_LIMIT_MARGIN_MS,
+  pollingIntervalMs = 1000,
+  takeover = {},
+  approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
+  logLevel = 'warn',
+  applicationVersion,
+}: StartDurableWorkerOptions): Promise<DurableWorker> {
+  if (typeof databaseUrl !== 'string' || databaseUrl === '') {
+    throw new InvalidArgumentError({
+      argument: 'databaseUrl',
+      message: 'startDurableWorker: databaseUrl must be a Postgres connection string.',
+    });
+  }
+  if (typeof agents !== 'object' || agents === null || Object.keys(agents).length === 0) {
+    throw new InvalidArgumentError({
+      argument: 'agents',
+      message:
+        'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }).',
+    });
+  }
+  await checkPostgres({
+    connectionString: databaseUrl,
+    purpose: 'the DBOS system database',
+    missingDatabaseOk: true,
+  });
+
+  const buffers = new Map<string, RunEventBuffer>();
+  const flushCurrent = async (): Promise<void> => {
+    const runId = DBOS.workflowID;
+    const buffer = runId === undefined ? undefined : buffers.get(runId);
+    if (buffer !== undefined) await flushRunEvents(buffer);
+  };
+  const rateLimited = new Set(
+    Object.keys(modelRateLimits).map((model) => model.replace(/^models\//, '')),
+  );
+
+  type Prepared = {
+    agent: ReturnType<typeof createAgent>;
+    calls: ReturnType<typeof createModelCalls>;
+    callOptions: CallOptions | undefined;
+  };
+  const prepared = new Map<string, Prepared>();
+
+  const modelCallWorkflow = DBOS.registerWorkflow(
+    async (
+      agentName: string,
+      method: 'generate' | 'stream',
+      request: GenerateContentRequest,
+    ): Promise<unknown> => {
+      const entry = prepared.get(agentName);
+      if (entry === undefined) throw new Error(`This worker defines no agent "${agentName}".`);
+      return callModelStep<unknown>({
+        name: `gemloop.model:${method}`,
+        call: () =>
+          method === 'stream'
+            ? entry.calls.stream(request, entry.callOptions)
+            : entry.calls.generate(request, entry.callOptions),
+      });
+    },
+    { name: MODEL_CALL_WORKFLOW },
+  );
+
+  for (const [name, definition] of Object.entries(agents)) {
+    const { needsApproval, ...agentOptions } = definition;
+    const calls = createModelCalls(definition.gemini);
+    const viaQueue = async (
+      method: 'generate' | 'stream',
+      request: GenerateContentRequest,
+    ): Promise<unknown> => {
+      // The events before this call go out first, in a step of the run itself.
+      await DBOS.runStep(flushCurrent, { name: 'gemloop.events' });
+      const handle = await DBOS.startWorkflow(modelCallWorkflow, {
+        queueName: modelQueueName(request.model),
+      })(name, method, request);
+      return handle.getResult();
+    };
+    const gemini = createDurableGemini(definition.gemini, {
+      generate: (request, options) =>
+        rateLimited.has(request.model.replace(/^models\//, ''))
+          ? (viaQueue('generate', request) as Promise<GenerateContentResponse>)
+          : callModelStep<GenerateContentResponse>({
+              name: 'gemloop.model:generate',
+              call: () => calls.generate(request, options),
+              before: flushCurrent,
+            }),
+      stream: (request, options) =>
+        rateLimited.has(request.model.replace(/^models\//, ''))
+          ? (viaQueue('stream', request) as Promise<GenerateContentResponse[]>)
+          : callModelStep<GenerateContentResponse[]>({
+              name: 'gemloop.model:stream',
+              call: () => calls.stream(request, options),
+              before: flushCurrent,
+            }),
+    });
+    const agent = createAgent({
+      ...agentOptions,
+      gemini,
+      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, flushCurrent)),
+      beforeToolCall: createApprovalHook({
+        needsApproval,
+        userHook: agentOptions.beforeToolCall,
+        timeoutMs: approvalTimeoutMs,
+        flush: flushCurrent,
+      }),
+      // One call at a time: the steps' order is then the calls' order, the same in every replay.
+      toolConcurrency: 1,
+    });
+    prepared.set(name, { agent, calls, callOptions: agentOptions.callOptions });
+  }
+
+  const runWorkflow = DBOS.registerWorkflow(
+    async (agentName: string, request: DurableRunInput): Promise<DurableRunResult> => {
+      const entry = prepared.get(agentName);
+      if (entry === undefined) {
+        throw new Error(
+          `This worker defines no agent "${agentName}" (it defines ${[...prepared.keys()].join(', ')}).`,
+        );
+      }
+      const runId = DBOS.workflowID as string;
+      const buffer: RunEventBuffer = { events: [], written: 0 };
+      buffers.set(runId, buffer);
+      const finish = async (): Promise<void> => {
+        await DBOS.runStep(() => flushRunEvents(buffer), { name: 'gemloop.events' });
+        await DBOS.closeStream(EVENTS_STREAM_KEY);
+      };
+      try {
+        const stream = entry.agent.stream(request.input, {
+          ...(request.history === undefined ? {} : { history: request.history }),
+          ...(request.historyModel === undefined ? {} : { historyModel: request.historyModel }),
+        });
+        for await (const event of stream) buffer.events.push(event as AgentEvent<unknown>);
+        const result = await stream.result;
+        await finish();
+        return toJsonSafe(result);
+      } catch (error) {
+        // Whatever happened before the failure reaches the watchers; the failure is the run's.
+        await finish().catch(() => {});
+        throw error;
+      } finally {
+        buffers.delete(runId);
+      }
+    },
+    { name: RUN_WORKFLOW },
+  );
+
+  DBOS.setConfig({
+    name: appName,
+    systemDatabaseUrl: databaseUrl,
+    executorID: executorId,
+    logLevel,
+    // migrateSystemDatabase did it, once for the fleet.
+    runMigrations: false,
+    ...(applicationVersion === undefined ? {} : { applicationVersion }),
+  });
+  await migrateSystemDatabase(databaseUrl);
+  await DBOS.launch();
+  await DBOS.registerQueue(RUNS_QUEUE, {
+    workerConcurrency,
+    minPollingIntervalMs: pollingIntervalMs,
+    onConflict: 'always_update',
+  });
+  for (const [model, limit] of Object.entries(modelRateLimits)) {
+    await DBOS.registerQueue(modelQueueName(model), {
+      rateLimit: {
+        limitPerPeriod: limit.requests,
+        periodSec: (limit.periodMs + rateLimitMarginMs) / 1000,
+      },
+      minPollingIntervalMs: pollingIntervalMs,
+      onConflict: 'always_update',
+    });
+  }
+
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  pool.on('error', () => {});
+  const liveness =
+    takeover === false
+      ? undefined
+      : await startWorkerLiveness({
+          pool,
+          appName,
+          executorId,
+          heartbeatMs: takeover.heartbeatMs,
+          deadAfterMs: takeover.deadAfterMs,
+          onError: (error) =>
+            DBOS.logger.warn(
+              `gemloop takeover: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+        });
+
+  const runs = createRunsApi({
+    enqueue: async (agent, runId, input) => {
+      await DBOS.startWorkflow(runWorkflow, { workflowID: runId, queueName: RUNS_QUEUE })(
+        agent,
+        input,
+      );
+    },
+    // DBOS polls for the result of a queued run (1 s by default); the worker's own interval is the
+    // natural bound on how late a result can be noticed.
+    getResult: (runId) =>
+      DBOS.getResult<DurableRunResult>(runId, { pollingIntervalMs }) as Promise<DurableRunResult>,
+    getStatus: async (runId) =>
+      (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
+    readStream: (runId) =>
+      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset: 0, pollingIntervalMs }),
+    getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
+    send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
+    cancel: (runId) => DBOS.cancelWorkflow(runId),
+    listWorkflows: (input) => DBOS.listWorkflows(input),
+    close: async () => {},
+  });
+
+  return {
+    executorId,
+    runs,
+    async shutdown({ handOver = false } = {}) {
+      await liveness?.stop({ dead: handOver });
+      await pool.end().catch(() => {});
+      await DBOS.shutdown();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import pg from 'pg';
+import { PostgresUnreachableError } from './postgres-unreachable-error.ts';
+import { describeConnection, redactConnectionString } from './redact-connection-string.ts';
+
+/** @defaultValue of the connection check's time limit. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * Opens one connection and runs `SELECT 1`, so a wrong URL fails at start with a
+ * {@link PostgresUnreachableError} that says what to check, not later inside DBOS or a query.
+ * @internal
+ */
+export async function checkPostgres({
+  connectionString,
+  timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+  purpose,
+  missingDatabaseOk = false,
+}: {
+  connectionString: string;
+  /** A database that does not exist yet passes (DBOS creates its system database). */
+  missingDatabaseOk?: boolean | undefined;
+  timeoutMs?: number | undefined;
+  /** What the connection is for, e.g. `the DBOS system database`. */
+  purpose: string;
+}): Promise<void> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });
+  // A connection that fails after connecting must not crash the process through 'error'.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    if (missingDatabaseOk && (error as { code?: unknown }).code === '3D000') return;
+    throw toUnreachableError(error, connectionString, purpose);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** @internal */
+export function toUnreachableError(
+  error: unknown,
+  connectionString: string,
+  purpose: string,
+): PostgresUnreachableError {
+  const connection = redactConnectionString(connectionString);
+  const { host, port, database } = describeConnection(connectionString);
+  const reason = readCode(error);
+  const where = `${host ?? '(default host)'}:${port ?? 5432}`;
+  const hint = hintFor(reason, where, database);
+  const detail = error instanceof Error ? error.message : String(error);
+  // The driver's message may quote the connection string; never let the password through.
+  const safeDetail = scrubPassword(detail, connectionString);
+  return new PostgresUnreachableError({
+    message: `Could not connect to Postgres for ${purpose} at ${connection} (${reason ?? 'error'}: ${safeDetail}). ${hint}`,
+    connection,
+    host,
+    port,
+    database,
+    reason,
+    cause: new Error(safeDetail),
+  });
+}
+
+function hintFor(reason: string | undefined, where: string, database: string | undefined): string {
+  switch (reason) {
+    case 'ECONNREFUSED':
+      return `Nothing listens on ${where}: is Postgres running, and are the host and port right?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `The host of ${where} does not resolve: check the host name.`;
+    case 'ETIMEDOUT':
+      return `No answer from ${where} in time: check the host, the port, and any firewall between.`;
+    case '28P01':
+    case '28000':
+      return 'Postgres refused the user or password: check the credentials in the connection string.';
+    case '3D000':
+      return `The database "${database ?? ''}" does not exist: create it, or point the URL at one that does.`;
+    default:
+      return `Check that Postgres runs at ${where}, that the user and password are right, and that the database exists.`;
+  }
+}
+
+function readCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  // Node wraps a refusal on every address of a host in an AggregateError without a code.
+  const errors = (error as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) return readCode(errors[0]);
+  if (error instanceof Error && /timeout/i.test(error.message)) return 'ETIMEDOUT';
+  return undefined;
+}
+
+function scrubPassword(text: string, connectionString: string): string {
+  let password: string | undefined;
+  try {
+    password = decodeURIComponent(new URL(connectionString).password) || undefined;
+  } catch {
+    password = /password\s*=\s*('[^']*'|\S+)/i.exec(connectionString)?.[1];
+  }
+  const redacted = text.split(connectionString).join(redactConnectionString(connectionString));
+  return password === undefined ? redacted : redacted.split(password).join('***');
+}

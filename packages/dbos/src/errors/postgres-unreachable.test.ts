@@ -1,0 +1,73 @@
+import { createServer } from 'node:net';
+import { describe, expect, inject, it } from 'vitest';
+import {
+  createDurableRuns,
+  PostgresUnreachableError,
+  redactConnectionString,
+  startDurableWorker,
+} from '../index.ts';
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 1;
+}
+
+describe('Postgres unreachable at start', () => {
+  it('fails a worker with a typed error naming the connection, password redacted, and what to check', async () => {
+    const port = await closedPort();
+    const url = `postgres://fleet:hunter2-secret@127.0.0.1:${port}/runs`;
+    const error = await startDurableWorker({
+      databaseUrl: url,
+      agents: { support: {} as never },
+    }).catch((caught: unknown) => caught);
+    expect(PostgresUnreachableError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      host: '127.0.0.1',
+      port,
+      database: 'runs',
+      reason: 'ECONNREFUSED',
+    });
+    const message = (error as Error).message;
+    expect(message).toContain(`postgres://fleet:***@127.0.0.1:${port}/runs`);
+    expect(message).toContain('Nothing listens on');
+    expect(JSON.stringify(error)).not.toContain('hunter2');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('names a wrong password and a missing database for what they are', async () => {
+    const server = new URL(inject('postgresUrl'));
+    const wrongPassword = new URL(server);
+    wrongPassword.password = 'not-the-password';
+    const refused = await createDurableRuns({ databaseUrl: wrongPassword.toString() }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(PostgresUnreachableError.isInstance(refused)).toBe(true);
+    expect(refused).toMatchObject({ reason: '28P01' });
+    expect((refused as Error).message).toContain('check the credentials');
+    expect((refused as Error).message).not.toContain('not-the-password');
+
+    const missing = new URL(server);
+    missing.pathname = '/no_such_database';
+    const absent = await createDurableRuns({ databaseUrl: missing.toString() }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(absent).toMatchObject({ reason: '3D000', database: 'no_such_database' });
+    expect((absent as Error).message).toContain('does not exist');
+  });
+
+  it('redacts passwords in URLs and key-value connection strings', () => {
+    expect(redactConnectionString('postgres://u:p%40ss@db:5432/x?sslmode=require')).toBe(
+      'postgres://u:***@db:5432/x?sslmode=require',
+    );
+    expect(redactConnectionString('postgres://db/x?password=secret')).toBe(
+      'postgres://db/x?password=***',
+    );
+    expect(redactConnectionString("host=db user=u password='s e c' dbname=x")).toBe(
+      'host=db user=u password=*** dbname=x',
+    );
+  });
+});

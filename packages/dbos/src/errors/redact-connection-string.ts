@@ -1,0 +1,40 @@
+/**
+ * A Postgres connection string with its password replaced by `***`, for error messages and logs.
+ * Handles URLs (`postgres://user:secret@host/db`, `?password=`) and key-value strings
+ * (`host=... password=secret`).
+ */
+export function redactConnectionString(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password !== '') url.password = '***';
+    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+    return url.toString();
+  } catch {
+    return connectionString.replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
+  }
+}
+
+/** Host, port and database of a connection string, for messages. @internal */
+export function describeConnection(connectionString: string): {
+  host: string | undefined;
+  port: number | undefined;
+  database: string | undefined;
+} {
+  try {
+    const url = new URL(connectionString);
+    return {
+      host: url.hostname || undefined,
+      port: url.port === '' ? 5432 : Number(url.port),
+      database: url.pathname.replace(/^\//, '') || undefined,
+    };
+  } catch {
+    const read = (key: string): string | undefined =>
+      new RegExp(`${key}\\s*=\\s*('[^']*'|\\S+)`, 'i').exec(connectionString)?.[1];
+    const port = read('port');
+    return {
+      host: read('host'),
+      port: port === undefined ? undefined : Number(port),
+      database: read('dbname'),
+    };
+  }
+}

@@ -1,0 +1,49 @@
+// @gemloop/dbos: durable gemloop runs on DBOS Transact and Postgres, and chat history on Postgres.
+
+export type { ApprovalDecision, NeedsApproval, PendingApproval } from './durable/approvals.ts';
+export { DEFAULT_APPROVAL_TIMEOUT_MS } from './durable/approvals.ts';
+export type {
+  CreateDurableRunsOptions,
+  DurableRuns,
+  StartRunOptions,
+} from './durable/create-durable-runs.ts';
+export { createDurableRuns } from './durable/create-durable-runs.ts';
+export type {
+  DurableAgentDefinition,
+  DurableRunEvent,
+  DurableRunInput,
+  DurableRunResult,
+  DurableRunStatus,
+  DurableRunStatusName,
+} from './durable/durable-run-types.ts';
+export type { DurableToolContext } from './durable/durable-tool.ts';
+export { durableContext } from './durable/durable-tool.ts';
+export type {
+  DurableWorker,
+  ModelRateLimit,
+  StartDurableWorkerOptions,
+} from './durable/start-durable-worker.ts';
+export {
+  DEFAULT_RATE_LIMIT_MARGIN_MS,
+  startDurableWorker,
+} from './durable/start-durable-worker.ts';
+export type { TakeoverOptions } from './durable/worker-liveness.ts';
+export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
+export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';
+export type { DurableRunErrorOptions } from './errors/durable-run-error.ts';
+export { DurableRunError } from './errors/durable-run-error.ts';
+export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';
+export { PostgresUnreachableError } from './errors/postgres-unreachable-error.ts';
+export { redactConnectionString } from './errors/redact-connection-string.ts';
+export type { ChatSessionConflictErrorOptions } from './chat/chat-session-conflict-error.ts';
+export {
+  ChatSessionConflictError,
+  isChatSessionConflict,
+} from './chat/chat-session-conflict-error.ts';
+export type {
+  CreatePostgresHistoryStoreOptions,
+  PostgresHistoryStore,
+} from './chat/create-postgres-history-store.ts';
+export { createPostgresHistoryStore } from './chat/create-postgres-history-store.ts';
+export type { SendDurableChatTurnOptions } from './chat/send-durable-chat-turn.ts';
+export { sendDurableChatTurn } from './chat/send-durable-chat-turn.ts';

