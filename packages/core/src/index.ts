@@ -33,6 +33,7 @@ export type {
   ResponseInfo,
   RetryOptions,
 } from './http/gemini.ts';
+export type { TransportOption } from './http/transport.ts';
 // --- logging ---
 export type { CreateLoggerOptions, LogLevel } from './logging/create-logger.ts';
 export { createLogger } from './logging/create-logger.ts';
