@@ -34,6 +34,38 @@ export type InferToolArgs<Parameters> = [Parameters] extends [undefined]
             : Args
           : Record<string, unknown>;
 
+/**
+ * Where a `parameters` schema whose arguments are not an object is refused at compile time: the
+ * type-checker reports this property as missing from the schema, and its name says what to do.
+ * Gemini's function parameters are always an object of named parameters.
+ */
+export type NotAnObjectSchema = {
+  readonly 'parameters must describe an object of named parameters, e.g. z.object({ value: z.string() })': never;
+};
+
+/**
+ * `unknown` when `Parameters` describes an object of arguments (or may: `any`/`unknown` outputs
+ * pass, the definition-time check still runs), {@link NotAnObjectSchema} when its arguments are
+ * certainly a string, number, boolean, array or function.
+ */
+export type CheckObjectParameters<Parameters> = [Parameters] extends [undefined]
+  ? unknown
+  : IsObjectArgs<InferToolArgs<Parameters>> extends true
+    ? unknown
+    : NotAnObjectSchema;
+
+type IsObjectArgs<Args> = 0 extends 1 & Args
+  ? true
+  : unknown extends Args
+    ? true
+    : [Args] extends [readonly unknown[]]
+      ? false
+      : [Args] extends [(...args: never[]) => unknown]
+        ? false
+        : [Args] extends [object]
+          ? true
+          : false;
+
 /** How the parameter schema is sent to Gemini. */
 export type ToolSchemaFormat = 'json-schema' | 'openapi';
 
@@ -46,9 +78,10 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
   /**
    * The arguments: a zod 4 or zod 3 object schema, another Standard Schema with JSON Schema
    * support, or a JSON Schema object (type it with `jsonSchema<Args>()`). Omit for a tool without
-   * arguments. Converted to JSON Schema once, here.
+   * arguments. Converted to JSON Schema once, here. A schema of anything but an object (`z.string()`)
+   * is a type error, and an {@link InvalidArgumentError} at run time.
    */
-  parameters?: Parameters;
+  parameters?: Parameters & CheckObjectParameters<Parameters>;
   /** Runs a call, with the arguments parsed by `parseArgs`. Return any JSON value, or `toolResult()`. */
   execute: (
     args: InferToolArgs<Parameters>,
