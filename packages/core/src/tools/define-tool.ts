@@ -73,7 +73,11 @@ export type ToolSchemaFormat = 'json-schema' | 'openapi';
 export type DefineToolOptions<Parameters extends ToolParameters | undefined, Result> = {
   /** The function name the model calls: `^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$`. */
   name: string;
-  /** What the tool does and when to use it; the model reads it to decide. */
+  /**
+   * What the tool does and when to use it; the model reads it to decide. Optional for Gemini, but
+   * a tool without one is reported as a `description` warning in `schemaWarnings` (and to
+   * `onSchemaWarning` and `logger`), never an error.
+   */
   description?: string | undefined;
   /**
    * The arguments: a zod 4 or zod 3 object schema, another Standard Schema with JSON Schema
@@ -98,7 +102,7 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
   schemaFormat?: ToolSchemaFormat | undefined;
   /** Throw an {@link InvalidArgumentError} instead of warning when the schema loses something. */
   strictSchema?: boolean | undefined;
-  /** Called once per schema warning, when the tool is defined. */
+  /** Called once per schema warning (a missing description included), when the tool is defined. */
   onSchemaWarning?: ((warning: SchemaWarning, toolName: string) => void) | undefined;
   /** Schema warnings are also logged here at `warn`. */
   logger?: Logger | undefined;
@@ -108,7 +112,10 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
 
 /** A tool made by {@link defineTool}: a {@link FunctionTool} plus what was learnt from its schema. */
 export interface DefinedTool<Args, Result> extends FunctionTool<Args, Result> {
-  /** What the schema sent to Gemini cannot express (empty for most tools). */
+  /**
+   * What the declaration sent to Gemini cannot express, or lacks (empty for most tools): schema
+   * losses, and a `description` warning for a tool without a description.
+   */
   readonly schemaWarnings: readonly SchemaWarning[];
   /** The JSON Schema of the arguments as converted from `parameters`, before Gemini-specific cleaning. */
   readonly inputSchema: Record<string, unknown> | undefined;
@@ -222,7 +229,26 @@ export function defineTool<
       declaration.parametersJsonSchema = cleanParameters(resolved.jsonSchema, name);
     }
   }
+  // strictSchema is about what the schema loses; a missing description is a weaker tool, not a
+  // loss, and Gemini accepts it, so it is reported (below) but never thrown.
   reportWarnings({ name, schemaWarnings, strictSchema, onSchemaWarning, logger });
+  if (description === undefined || description.trim() === '') {
+    const warning: SchemaWarning = {
+      path: [],
+      keyword: 'description',
+      message:
+        'The tool has no description: the model decides when to call a tool, and with what, from ' +
+        'its name and description. Add a description that says what it does and when to use it.',
+    };
+    schemaWarnings.push(warning);
+    reportWarnings({
+      name,
+      schemaWarnings: [warning],
+      strictSchema: false,
+      onSchemaWarning,
+      logger,
+    });
+  }
 
   const parse = resolved.parse as (args: unknown) => ToolArgumentsResult<InferToolArgs<Parameters>>;
   const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {
