@@ -15,7 +15,8 @@ import {
   createAgent,
   defineTool,
 } from '@gemloop/core';
-import { demoModel, turn } from '@gemloop/core/testing';
+import { turn } from '@gemloop/core/testing';
+import { demoModel } from '@gemloop/demo-model';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
 import { formatArgs } from '../lib/trace-printer.ts';

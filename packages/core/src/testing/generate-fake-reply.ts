@@ -2,7 +2,7 @@ import { getModelCapabilities, type ModelCapabilities } from '../models/model-ca
 import type { GenerateContentBody } from '../wire/request.ts';
 import { buildFakeResponse, buildFakeStreamChunks } from './build-fake-response.ts';
 import { checkFakeRequest } from './check-fake-request.ts';
-import { estimatePromptTokens } from './estimate-tokens.ts';
+import { estimatePromptTokens } from './estimate-usage.ts';
 import { applyCachedContent } from './fake-caches.ts';
 import { type FakeHttpError, fakeErrors, fakeScriptError } from './fake-errors.ts';
 import { type FakeFault, selectFaults } from './fake-faults.ts';

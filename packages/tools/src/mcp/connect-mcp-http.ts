@@ -1,14 +1,10 @@
 import { InvalidArgumentError } from '@gemloop/core';
+import { createSecretRedactor } from '@gemloop/core/internal';
+import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
-import {
-  createSecretRedactor,
-  describeErrorChain,
-  findErrorCode,
-  redactError,
-} from './redact-secrets.ts';
 
 /** The options of {@link connectMcpHttp}. */
 export type ConnectMcpHttpOptions = McpConnectOptions & {

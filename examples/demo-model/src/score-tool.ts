@@ -1,4 +1,4 @@
-import type { FunctionDeclaration } from '../../wire/request.ts';
+import type { FunctionDeclaration } from '@gemloop/core';
 import { findUnits } from './find-units.ts';
 import { findDateTimes, findExpression, globPattern } from './find-values.ts';
 import { readParameters } from './read-parameters.ts';

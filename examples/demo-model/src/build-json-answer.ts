@@ -1,4 +1,4 @@
-import { isJsonObject } from '../../history/part-fields.ts';
+import { isJsonObject } from '@gemloop/core/internal';
 import { findPlaces } from './find-places.ts';
 import { findNumbers } from './find-values.ts';
 import type { Exchange } from './read-loop-exchanges.ts';

@@ -1,8 +1,6 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { isJsonObject, readField } from '../../history/part-fields.ts';
-import type { FakeTurnOptions } from '../fake-turn.ts';
-import { turn } from '../fake-turn.ts';
-import type { FakeScriptFunction } from '../fake-types.ts';
+import { InvalidArgumentError } from '@gemloop/core';
+import { isJsonObject, readField } from '@gemloop/core/internal';
+import { type FakeScriptFunction, type FakeTurnOptions, turn } from '@gemloop/core/testing';
 import { buildJsonAnswer } from './build-json-answer.ts';
 import { composeDemoAnswer, summarizeExchanges } from './compose-demo-answer.ts';
 import { evaluateArithmetic } from './evaluate-arithmetic.ts';

@@ -1,5 +1,5 @@
-import { isJsonObject } from '../../history/part-fields.ts';
-import type { FunctionDeclaration } from '../../wire/request.ts';
+import type { FunctionDeclaration } from '@gemloop/core';
+import { isJsonObject } from '@gemloop/core/internal';
 
 /** One parameter of a declared function, read from `parameters` or `parametersJsonSchema`. @internal */
 export type DemoParameter = {

@@ -1,9 +1,8 @@
 import { Validator } from '@cfworker/json-schema';
-import { describe, expect, it } from 'vitest';
-import type { Content, Part } from '../../wire/content.ts';
-import type { GenerateContentResponse } from '../../wire/response.ts';
-import { callFake } from '../__fixtures__/call-fake.ts';
-import { createFakeGemini } from '../create-fake-gemini.ts';
+import type { Content, GenerateContentResponse, Part } from '@gemloop/core';
+import { createFakeGemini, type FakeScriptFunction } from '@gemloop/core/testing';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { postToFake } from './__fixtures__/post-to-fake.ts';
 import { DEMO_MODEL_VERSION, demoModel } from './demo-model.ts';
 
 const weather = {
@@ -61,7 +60,7 @@ type Body = {
 
 async function ask(body: Body, model = 'gemini-3-flash-preview'): Promise<GenerateContentResponse> {
   const fake = createFakeGemini({ script: demoModel() });
-  const result = await callFake(fake, body, { model });
+  const result = await postToFake(fake, body, model);
   expect(result.status, result.text).toBe(200);
   return result.json as GenerateContentResponse;
 }
@@ -93,7 +92,7 @@ async function runLoop(
     tools: [{ functionDeclarations: tools }],
     ...extra,
   };
-  const first = (await callFake(fake, body)).json as GenerateContentResponse;
+  const first = (await postToFake(fake, body)).json as GenerateContentResponse;
   const modelContent = first.candidates?.[0]?.content as Content;
   const responses = modelContent.parts.flatMap((part) =>
     part.functionCall === undefined
@@ -109,12 +108,17 @@ async function runLoop(
         ],
   );
   body.contents.push(modelContent, { role: 'user', parts: responses });
-  const second = await callFake(fake, body);
+  const second = await postToFake(fake, body);
   expect(second.status, second.text).toBe(200);
   return { first, final: second.json as GenerateContentResponse };
 }
 
 describe('demoModel', () => {
+  it('is a script function for the fake (its type checked by tsc -b)', () => {
+    expectTypeOf(demoModel()).toEqualTypeOf<FakeScriptFunction>();
+    expect(demoModel()).toBeTypeOf('function');
+  });
+
   it('calls the matching tools in parallel with values taken from the question', async () => {
     const response = await ask({
       contents: [user("What's the weather in Paris and Tokyo, and convert 20 C to F")],
@@ -314,7 +318,7 @@ describe('demoModel', () => {
       ],
       generation_config: { thinking_config: { include_thoughts: true } },
     };
-    const response = (await callFake(fake, body)).json as GenerateContentResponse;
+    const response = (await postToFake(fake, body)).json as GenerateContentResponse;
     expect(partsOf(response)[0]).toMatchObject({
       thought: true,
       text: expect.stringContaining('get_weather'),

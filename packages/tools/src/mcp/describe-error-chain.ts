@@ -1,34 +1,3 @@
-const minimumSecretLength = 4;
-
-/**
- * Makes a function that replaces every occurrence of the given secrets (header values, environment
- * values, URL credentials) with `[redacted]`. Error texts from servers and the SDK can echo what
- * was sent (a server printing its token, a proxy quoting a header); they go through this before
- * they reach an error message or a log line.
- *
- * Values shorter than 4 characters are not treated as secrets: replacing `1` or `on` everywhere
- * would garble the text and protect nothing. For `Bearer <token>`-style values the token alone is
- * a secret too.
- * @internal
- */
-export function createSecretRedactor(values: Iterable<string>): (text: string) => string {
-  const secrets = new Set<string>();
-  for (const value of values) {
-    const trimmed = value.trim();
-    if (trimmed.length >= minimumSecretLength) secrets.add(trimmed);
-    const token = /^[A-Za-z][\w-]*\s+(\S+)$/.exec(trimmed)?.[1];
-    if (token !== undefined && token.length >= minimumSecretLength) secrets.add(token);
-  }
-  if (secrets.size === 0) return (text) => text;
-  // Longest first, so a token inside a longer value is not replaced before the value itself.
-  const sorted = [...secrets].sort((left, right) => right.length - left.length);
-  return (text) => {
-    let result = text;
-    for (const secret of sorted) result = result.split(secret).join('[redacted]');
-    return result;
-  };
-}
-
 /**
  * The message of an error and of the causes it wraps (Node's `fetch failed` hides the reason in
  * `cause`), with error codes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)`.

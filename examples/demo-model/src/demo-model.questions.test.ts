@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { FunctionDeclaration, GenerateContentResponse, Part } from '@gemloop/core';
+import { createFakeGemini } from '@gemloop/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { Part } from '../../wire/content.ts';
-import type { FunctionDeclaration } from '../../wire/request.ts';
-import type { GenerateContentResponse } from '../../wire/response.ts';
-import { callFake } from '../__fixtures__/call-fake.ts';
-import { createFakeGemini } from '../create-fake-gemini.ts';
+import { postToFake } from './__fixtures__/post-to-fake.ts';
 import { demoModel } from './demo-model.ts';
 
 // The declarations the demo model sees in real use, as gemloop sends them: the demo's
@@ -138,7 +136,7 @@ const cases: Case[] = [
 
 async function ask(question: string): Promise<Part[]> {
   const fake = createFakeGemini({ script: demoModel() });
-  const result = await callFake(fake, {
+  const result = await postToFake(fake, {
     contents: [{ role: 'user', parts: [{ text: question }] }],
     tools: [{ functionDeclarations: toolSet }],
   });

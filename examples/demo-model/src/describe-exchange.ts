@@ -1,4 +1,4 @@
-import { isJsonObject } from '../../history/part-fields.ts';
+import { isJsonObject } from '@gemloop/core/internal';
 import { prettyExpression } from './find-values.ts';
 import type { Exchange } from './read-loop-exchanges.ts';
 import { humanizeName } from './read-words.ts';

@@ -1,9 +1,7 @@
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createFakeGemini, type FakeGemini } from '@gemloop/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createAgent } from '../../agent/create-agent.ts';
-import { createGemini } from '../../http/create-gemini.ts';
-import { defineTool } from '../../tools/define-tool.ts';
-import { createFakeGemini, type FakeGemini } from '../create-fake-gemini.ts';
 import { demoModel } from './demo-model.ts';
 
 // The demo users run before they have a key: the real agent loop, over real HTTP, against the

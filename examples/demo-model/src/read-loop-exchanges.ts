@@ -4,7 +4,7 @@ import {
   readFunctionCall,
   readFunctionResponse,
   readRole,
-} from '../../history/part-fields.ts';
+} from '@gemloop/core/internal';
 
 /** A call of a loop and the response it got. @internal */
 export type Exchange = { name: string; args: Record<string, unknown>; response: unknown };
