@@ -27,6 +27,19 @@ export default defineConfig({
         },
       },
       {
+        // The client, fault and attack suites again, on the node transport (undici's request
+        // API): every promise of the client holds on both transports.
+        ...source,
+        test: {
+          name: 'core-node-transport',
+          root: './packages/core',
+          include: ['src/http/**/*.test.ts', 'src/streaming/**/*.test.ts'],
+          // Picks the transport itself; this project replaces that choice.
+          exclude: ['src/http/select-transport*.test.ts'],
+          setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],
+        },
+      },
+      {
         ...source,
         test: {
           name: 'tools',
@@ -81,13 +94,13 @@ export default defineConfig({
         },
       },
       {
-        // The quick bench runs as a child process (its own server and worker processes); the
-        // test checks that every contender reached the scripted answer, never timings.
+        // The bench's own units. Its smoke test (the quick bench as a child process, ~30-90 s)
+        // is out of the default run: `npm run test:bench` (bench/vitest.smoke.config.ts).
         test: {
           name: 'bench',
           root: './bench',
           include: ['src/**/*.test.ts'],
-          testTimeout: 240_000,
+          exclude: ['src/bench.test.ts', '**/node_modules/**'],
         },
       },
     ],

@@ -97,7 +97,7 @@ await run(
       );
       if (modelVersion !== undefined) console.log(style.dim(`Answered by ${modelVersion}.`));
       if (recorder !== undefined)
-        console.log(style.dim('Recorded in .gemloop/runs. See it: npx gemloop view'));
+        console.log(style.dim('Recorded in .gemloop/runs. See it: npm run view'));
       if (offline) {
         console.log(
           style.dim(

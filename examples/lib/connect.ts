@@ -2,10 +2,10 @@ import { createGemini, createLogger, type Gemini, type Logger, type LogLevel } f
 import {
   type CreateFakeGeminiOptions,
   createFakeGemini,
-  demoModel,
   type FakeGemini,
   type FakeScript,
 } from '@gemloop/core/testing';
+import { demoModel } from '@gemloop/demo-model';
 import { type ConnectionSettings, resolveConnection } from './resolve-connection.ts';
 
 /** A client for the real API or for the offline fake, and what to tell the user about it. */

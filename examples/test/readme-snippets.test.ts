@@ -1,5 +1,6 @@
 import type { GenerateContentBody } from '@gemloop/core';
-import { createFakeGemini, demoModel, type FakeGemini } from '@gemloop/core/testing';
+import { createFakeGemini, type FakeGemini } from '@gemloop/core/testing';
+import { demoModel } from '@gemloop/demo-model';
 import { describe, expect, it } from 'vitest';
 import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';
 

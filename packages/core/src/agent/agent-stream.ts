@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { isAbortSignal } from '../http/is-abort-signal.ts';
 import type { AgentEvent } from './agent-event.ts';
 import type { AgentResult } from './agent-result.ts';
+import { followSignal } from './follow-signal.ts';
 
 /**
  * What `agent.stream()` returns: the run's events as an async iterable, and the same result `run()`
@@ -34,15 +36,8 @@ export function createAgentStream<Output>(
   userSignal: AbortSignal | undefined,
 ): AgentStream<Output> {
   const controller = new AbortController();
-  // The caller's signal is followed by hand, not with AbortSignal.any: on Node 20 every signal
-  // AbortSignal.any makes stays referenced from a long-lived source (nodejs/node#55351), and an
-  // application passes one shutdown signal to every run.
   const validSignal = userSignal === undefined || isAbortSignal(userSignal);
-  const onUserAbort = (): void => controller.abort(userSignal?.reason);
-  if (validSignal && userSignal !== undefined) {
-    if (userSignal.aborted) controller.abort(userSignal.reason);
-    else userSignal.addEventListener('abort', onUserAbort, { once: true });
-  }
+  const unfollow = validSignal ? followSignal(userSignal, controller) : undefined;
   const signal = controller.signal;
   // A queue read from `head`: shifting a long array on every event would be O(n) each time.
   let queue: AgentEvent<Output>[] = [];
@@ -85,13 +80,13 @@ export function createAgentStream<Output>(
     wake();
   }, signal).then(
     (value) => {
-      if (validSignal) userSignal?.removeEventListener('abort', onUserAbort);
+      unfollow?.();
       ended = true;
       wake();
       return value;
     },
     (error: unknown) => {
-      if (validSignal) userSignal?.removeEventListener('abort', onUserAbort);
+      unfollow?.();
       ended = true;
       failure = { error };
       wake();
@@ -177,15 +172,4 @@ export function invalidSignalError(): InvalidArgumentError {
     message:
       'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(60_000) or controller.signal.',
   });
-}
-
-/** Duck-typed, like the client's check: a signal from another realm fails `instanceof`. */
-export function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function' &&
-    typeof (value as AbortSignal).removeEventListener === 'function'
-  );
 }

@@ -1,5 +1,6 @@
 import type { ChatOptions, ChatSession } from '../chat/chat-session.ts';
 import { closeChatSessionsOf, createChatSession } from '../chat/create-chat-session.ts';
+import { isAbortSignal } from '../http/is-abort-signal.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
@@ -9,6 +10,7 @@ import { type AgentStream, createAgentStream, invalidSignalError } from './agent
 import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
+import { followSignal } from './follow-signal.ts';
 import { checkCacheOption, PromptCache } from './prompt-cache.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
 import { runLoop } from './run-loop.ts';
@@ -112,8 +114,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       const { signal, history, historyModel } = checked;
       const conversationId = conversationOf(checked);
       const controller = new AbortController();
-      const unfollow = follow(signal, controller);
-      if (unfollow === undefined) return Promise.reject(invalidSignalError());
+      if (signal !== undefined && !isAbortSignal(signal)) {
+        return Promise.reject(invalidSignalError());
+      }
+      const unfollow = followSignal(signal, controller);
       const result = runLoop(config, input, {
         signal: controller.signal,
         streaming: false,
@@ -216,38 +220,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   return agent;
 }
 
-const noop = (): void => {};
-
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
-
-/**
- * Makes `controller` follow the caller's `signal` (by hand: `AbortSignal.any` keeps every signal
- * it makes referenced from a long-lived source on Node 20, and an application passes one shutdown
- * signal to every run). Returns the function that stops following, or `undefined` when `signal` is
- * not an AbortSignal.
- */
-function follow(
-  signal: AbortSignal | undefined,
-  controller: AbortController,
-): (() => void) | undefined {
-  if (signal === undefined) return noop;
-  if (
-    typeof signal !== 'object' ||
-    signal === null ||
-    typeof signal.addEventListener !== 'function' ||
-    typeof signal.removeEventListener !== 'function'
-  ) {
-    return undefined;
-  }
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return noop;
-  }
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => signal.removeEventListener('abort', onAbort);
-}
 
 /** The chat session's id a chat turn's run options carry (a symbol key, not a public option). */
 function conversationOf(options: RunOptions): string | undefined {

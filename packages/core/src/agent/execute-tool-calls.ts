@@ -17,6 +17,7 @@ import { ToolExecutionError } from './errors/tool-execution-error.ts';
 import { ToolInputError } from './errors/tool-input-error.ts';
 import { ToolTimeoutError } from './errors/tool-timeout-error.ts';
 import { UnknownToolError } from './errors/unknown-tool-error.ts';
+import { followSignal } from './follow-signal.ts';
 import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
 
@@ -95,11 +96,7 @@ export async function executeToolCalls<Output>({
       ? new AbortController()
       : undefined;
   const turnSignal = turn?.signal ?? signal;
-  const onRunAbort = turn === undefined ? undefined : (): void => turn.abort(signal.reason);
-  if (turn !== undefined && onRunAbort !== undefined) {
-    if (signal.aborted) turn.abort(signal.reason);
-    else signal.addEventListener('abort', onRunAbort, { once: true });
-  }
+  const unfollow = turn === undefined ? undefined : followSignal(signal, turn);
 
   if (emit !== undefined) {
     for (const { call, toolCallId } of pending) {
@@ -208,7 +205,7 @@ export async function executeToolCalls<Output>({
     for (let count = 0; count < limit; count++) workers.push(worker());
     await Promise.all(workers);
   }
-  if (onRunAbort !== undefined) signal.removeEventListener('abort', onRunAbort);
+  unfollow?.();
 
   const parts: Part[] = new Array(toolCalls.length);
   for (let index = 0; index < toolCalls.length; index++) {

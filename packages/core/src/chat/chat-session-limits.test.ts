@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
+import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { turn } from '../testing/index.ts';
 import {
@@ -11,7 +12,6 @@ import {
   weather,
 } from './__fixtures__/chat-fixtures.ts';
 import { createChatSession } from './create-chat-session.ts';
-import { estimateContentTokens } from './estimate-content-tokens.ts';
 
 afterEach(cleanUp);
 

@@ -6,6 +6,7 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
+import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
@@ -18,7 +19,6 @@ import type {
 import { ChatStoreError, type ChatStoreOperation } from './chat-store-error.ts';
 import { checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
-import { estimateContentTokens } from './estimate-content-tokens.ts';
 import { historyModelsOf } from './history-models.ts';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
 import { measureTurnTokens } from './measure-turn-tokens.ts';

@@ -1,6 +1,6 @@
 import type { AgentResult } from '../agent/agent-result.ts';
+import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import type { Content } from '../wire/content.ts';
-import { estimateContentTokens } from './estimate-content-tokens.ts';
 
 /**
  * The tokens a send's new contents add to the next prompt, from the run's own usage when the API

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import type { Content, Part } from '../wire/content.ts';
-import { estimateContentTokens } from './estimate-content-tokens.ts';
 import type { ChatTurn } from './history-store.ts';
 import {
   type ChatHistoryLimit,

@@ -1,5 +1,5 @@
+import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import type { Content } from '../wire/content.ts';
-import { estimateContentTokens } from './estimate-content-tokens.ts';
 import type { ChatTurn } from './history-store.ts';
 
 /**

@@ -4,7 +4,7 @@ import { ApiCallError } from './api-call-error.ts';
 import { describeApiError } from './describe-api-error.ts';
 import { parseGoogleErrorBody, tryParseJson } from './parse-google-error-body.ts';
 import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';
-import { MIN_SECRET_LENGTH, redactSecrets, toSafeHeaders } from './redact-secrets.ts';
+import { MIN_KEY_LENGTH, redactSecrets, toSafeHeaders } from './redact-secrets.ts';
 
 /** HTTP statuses a retry can fix (the official SDKs' list). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
@@ -44,7 +44,7 @@ export type CreateApiCallErrorOptions = {
  * @internal
  */
 export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallError {
-  const redact = options.redact?.filter((secret) => secret.length >= MIN_SECRET_LENGTH) ?? [];
+  const redact = options.redact?.filter((secret) => secret.length >= MIN_KEY_LENGTH) ?? [];
   let body = options.body;
   let parsedBody = options.parsedBody;
   if (redact.length > 0) {

@@ -27,7 +27,8 @@ export function isCredentialHeader(name: string): boolean {
  * The secrets a set of request headers carries, to redact wherever they might be quoted: the
  * whole value of each header whose name looks like a credential ({@link isCredentialHeader}),
  * the credential after an auth scheme (`Bearer <token>`, `Basic <token>`), and each cookie's
- * value. Values shorter than {@link MIN_SECRET_LENGTH} are left out (see there).
+ * value. This is the automatic key rule: values shorter than {@link MIN_KEY_LENGTH} are left out
+ * (see there).
  * @internal
  */
 export function secretsOfHeaders(headers: Record<string, string> | undefined): string[] {
@@ -35,9 +36,7 @@ export function secretsOfHeaders(headers: Record<string, string> | undefined): s
   if (headers === undefined) return secrets;
   for (const [name, value] of Object.entries(headers)) {
     if (!isCredentialHeader(name)) continue;
-    const candidates = [value.trim()];
-    const scheme = /^[A-Za-z][\w.+-]*\s+(\S.*)$/.exec(value.trim());
-    if (scheme?.[1] !== undefined) candidates.push(scheme[1]);
+    const candidates = credentialsOf(value);
     if (name.toLowerCase() === 'cookie') {
       for (const pair of value.split(';')) {
         const equals = pair.indexOf('=');
@@ -45,7 +44,7 @@ export function secretsOfHeaders(headers: Record<string, string> | undefined): s
       }
     }
     for (const candidate of candidates) {
-      if (candidate.length >= MIN_SECRET_LENGTH && !secrets.includes(candidate)) {
+      if (candidate.length >= MIN_KEY_LENGTH && !secrets.includes(candidate)) {
         secrets.push(candidate);
       }
     }
@@ -53,27 +52,73 @@ export function secretsOfHeaders(headers: Record<string, string> | undefined): s
   return secrets;
 }
 
-/**
- * The shortest value treated as a secret. Real keys are far longer (Google's 39 characters,
- * gateways' `sk-...` longer still); a stand-in such as `'demo'` or `'k'` in tests and offline
- * demos would otherwise be cut out of every word that contains it, mangling messages.
- * @internal
- */
-export const MIN_SECRET_LENGTH = 8;
+/** A credential value, trimmed, and after an auth scheme (`Bearer <token>`) the token alone. */
+function credentialsOf(value: string): string[] {
+  const trimmed = value.trim();
+  const token = /^[A-Za-z][\w.+-]*\s+(\S.*)$/.exec(trimmed)?.[1];
+  return token === undefined ? [trimmed] : [trimmed, token];
+}
 
 /**
- * Replaces every occurrence of each secret in `text` with `[redacted]` (secrets shorter than
- * {@link MIN_SECRET_LENGTH} are left: see there).
+ * The shortest value the automatic key rule redacts: the client's API key and the credentials
+ * {@link secretsOfHeaders} picks out by header name, scrubbed from every error and log line of
+ * every call without the caller asking. Real keys are far longer (Google's 39 characters,
+ * gateways' `sk-...` longer still), while stand-ins such as `'demo'` or `'k'` fill tests and
+ * offline demos: redacting those would cut `demo` out of every message that mentions the demo.
  * @internal
  */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
+export const MIN_KEY_LENGTH = 8;
+
+/**
+ * The shortest secret redacted when the caller names it as one ({@link createSecretRedactor}:
+ * an MCP server's `env` values, its headers, the credentials in its URL). The caller said it is
+ * secret, so a 4 to 7 character token or password is still scrubbed; below 4 (`1`, `on`, `no`)
+ * a value protects nothing and replacing it would garble every message.
+ * @internal
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Replaces every occurrence of each secret in `text` with `[redacted]`, skipping secrets shorter
+ * than `minLength` (by default {@link MIN_KEY_LENGTH}, the key rule; {@link createSecretRedactor}
+ * passes {@link MIN_SECRET_LENGTH}). Give the secrets longest first, so a credential that
+ * contains another (`Bearer <key>`) is replaced whole.
+ * @internal
+ */
+export function redactSecrets(
+  text: string,
+  secrets: readonly string[],
+  minLength: number = MIN_KEY_LENGTH,
+): string {
   let result = text;
   for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH && result.includes(secret)) {
+    if (secret.length >= minLength && result.includes(secret)) {
       result = result.split(secret).join(REDACTED);
     }
   }
   return result;
+}
+
+/**
+ * Makes a function that replaces every occurrence of the given secrets with `[redacted]`: each
+ * value, trimmed, and for `Bearer <token>`-style values the token alone. It is for values the
+ * caller names as secret (an MCP server's `env` values, its headers, URL credentials), so the
+ * floor is {@link MIN_SECRET_LENGTH}, not the key rule's {@link MIN_KEY_LENGTH}. Error texts from
+ * servers and SDKs can echo what was sent (a server printing its token, a proxy quoting a
+ * header); they go through this before they reach an error message or a log line.
+ * @internal
+ */
+export function createSecretRedactor(values: Iterable<string>): (text: string) => string {
+  const secrets = new Set<string>();
+  for (const value of values) {
+    for (const candidate of credentialsOf(value)) {
+      if (candidate.length >= MIN_SECRET_LENGTH) secrets.add(candidate);
+    }
+  }
+  if (secrets.size === 0) return (text) => text;
+  // Longest first, so a token inside a longer value is not replaced before the value itself.
+  const sorted = [...secrets].sort((left, right) => right.length - left.length);
+  return (text) => redactSecrets(text, sorted, MIN_SECRET_LENGTH);
 }
 
 /**

@@ -1,9 +1,4 @@
-import {
-  isCredentialHeader,
-  MIN_SECRET_LENGTH,
-  REDACTED,
-  redactSecrets,
-} from './redact-secrets.ts';
+import { isCredentialHeader, MIN_KEY_LENGTH, REDACTED, redactSecrets } from './redact-secrets.ts';
 
 // Bounds of the walk: an error's cause may be any object (a fetch implementation's request, a
 // library's response), even a cyclic or enormous one. Past these bounds nothing is checked, so
@@ -43,7 +38,7 @@ type Budget = { nodes: number };
  * @internal
  */
 export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
-  const active = secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH);
+  const active = secrets.filter((secret) => secret.length >= MIN_KEY_LENGTH);
   if (active.length === 0) return value;
   if (!mayHoldSecret(value, active, 0, new Set(), { nodes: 0 })) return value;
   return copyWithout(value, active, 0, new Map(), { nodes: 0 }) as T;

@@ -5,6 +5,7 @@ import type { RetryEvent } from '../retry/with-retry.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
 import type { CallOptions, ResponseInfo } from './gemini.ts';
+import { isAbortSignal } from './is-abort-signal.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 
 /** {@link CallOptions} checked and merged over the client's settings. */
@@ -128,13 +129,4 @@ function checkOnResponse(
     argument: 'options.onResponse',
     message: 'options.onResponse must be a function ({ status, headers, attempt }) => void.',
   });
-}
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function'
-  );
 }

@@ -1,6 +1,6 @@
 import type { Part } from '../wire/content.ts';
 import type { Candidate, GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
-import { estimatePartTokens } from './estimate-tokens.ts';
+import { estimatePartTokens } from './estimate-usage.ts';
 import { isPlainText, type ResolvedTurn, totalOf } from './resolve-fake-turn.ts';
 
 type TurnOf = Extract<ResolvedTurn, { kind: 'turn' }>;

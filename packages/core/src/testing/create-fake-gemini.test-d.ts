@@ -2,7 +2,7 @@ import type { HttpHandler } from 'msw';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createFakeGemini,
-  demoModel,
+  type FakeGemini,
   type FakeScriptFunction,
   type FakeServerAddress,
   type FakeTurn,
@@ -12,7 +12,8 @@ import {
 describe('createFakeGemini types', () => {
   it('takes turns, functions, or a mix as the script', () => {
     expectTypeOf(turn.text('hi')).toEqualTypeOf<FakeTurn>();
-    expectTypeOf(demoModel()).toEqualTypeOf<FakeScriptFunction>();
+    const script: FakeScriptFunction = (_request, context) => turn.text(String(context.callIndex));
+    expectTypeOf(createFakeGemini({ script })).toEqualTypeOf<FakeGemini>();
     createFakeGemini({
       script: [turn.text('a'), (_request, context) => turn.text(String(context.callIndex))],
     });

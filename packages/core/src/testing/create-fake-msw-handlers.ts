@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { HttpHandler } from 'msw';
+import type { FakeMswHandler } from './fake-msw-handler.ts';
 import { isFakeConnectionError } from './to-fetch-response.ts';
 
 /** The Gemini API base URL, the default of the msw handlers. */
@@ -14,7 +14,7 @@ export const GOOGLE_GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com
 export function createFakeMswHandlers(
   handleFetch: (request: Request) => Promise<Response>,
   baseUrl: string = GOOGLE_GEMINI_BASE_URL,
-): HttpHandler[] {
+): FakeMswHandler[] {
   const require = createRequire(import.meta.url);
   let msw: typeof import('msw');
   try {

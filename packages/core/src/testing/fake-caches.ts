@@ -1,6 +1,6 @@
 import { isJsonObject, readField } from '../history/part-fields.ts';
 import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
-import { estimatePromptTokens } from './estimate-tokens.ts';
+import { estimatePromptTokens } from './estimate-usage.ts';
 import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
 import { isKnownModel } from './fake-models.ts';
 import { jsonReply } from './fake-reply.ts';

@@ -1,5 +1,5 @@
 import { isJsonObject } from '../history/part-fields.ts';
-import { estimatePromptTokens } from './estimate-tokens.ts';
+import { estimatePromptTokens } from './estimate-usage.ts';
 import { handleCacheRequest } from './fake-caches.ts';
 import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
 import { breakGatewayReply, breakGatewayRequest } from './fake-gateway-mistakes.ts';

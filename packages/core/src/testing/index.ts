@@ -1,10 +1,10 @@
-// @gemloop/core/testing: the fake Gemini API, its turn builders and the offline demo model.
+// @gemloop/core/testing: the fake Gemini API (a test double), its turn builders, its faults and
+// the contract checks it applies. The offline demo model lives in examples/demo-model.
 
 export type { FakeGemini } from './create-fake-gemini.ts';
 export { createFakeGemini } from './create-fake-gemini.ts';
 export { GOOGLE_GEMINI_BASE_URL } from './create-fake-msw-handlers.ts';
-export type { DemoModelOptions } from './demo/demo-model.ts';
-export { DEMO_MODEL_VERSION, demoModel } from './demo/demo-model.ts';
+export type { FakeMswHandler } from './fake-msw-handler.ts';
 export type { FakeHttpError } from './fake-errors.ts';
 export { googleError } from './fake-errors.ts';
 export type { FakeCallInfo, FakeFault, FakeFaultRule } from './fake-faults.ts';

@@ -1,6 +1,7 @@
+import type { TokenEstimate } from '../history/estimate-tokens.ts';
 import type { Part } from '../wire/content.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
-import { estimatePartTokens, type TokenEstimate } from './estimate-tokens.ts';
+import { estimatePartTokens } from './estimate-usage.ts';
 import { issueFakeSignature } from './fake-signatures.ts';
 import type { FakeTurn } from './fake-turn.ts';
 import { randomBase36, randomBase64Url, type SeededRandom } from './seeded-random.ts';

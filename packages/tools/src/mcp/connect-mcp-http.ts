@@ -1,14 +1,10 @@
 import { InvalidArgumentError } from '@gemloop/core';
+import { createSecretRedactor } from '@gemloop/core/internal';
+import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
-import {
-  createSecretRedactor,
-  describeErrorChain,
-  findErrorCode,
-  redactError,
-} from './redact-secrets.ts';
 
 /** The options of {@link connectMcpHttp}. */
 export type ConnectMcpHttpOptions = McpConnectOptions & {
@@ -39,7 +35,7 @@ const maxDetail = 500;
  *
  * @throws {@link McpServerError} `connect-failed` (unreachable, HTTP error status in `status`,
  * time-out), `list-failed`, `invalid-tool`, or `sdk-not-installed`.
- * @throws {@link InvalidArgumentError} for an invalid URL or headers.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an invalid URL or headers.
  */
 export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<McpConnection> {
   const url = checkOptions(options);

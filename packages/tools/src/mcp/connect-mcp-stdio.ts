@@ -2,16 +2,12 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@gemloop/core';
 import { InvalidArgumentError, silentLogger } from '@gemloop/core';
+import { createSecretRedactor } from '@gemloop/core/internal';
+import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
 import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
-import {
-  createSecretRedactor,
-  describeErrorChain,
-  findErrorCode,
-  redactError,
-} from './redact-secrets.ts';
 
 /** The options of {@link connectMcpStdio}. */
 export type ConnectMcpStdioOptions = McpConnectOptions & {
@@ -54,7 +50,7 @@ const stderrInMessage = 1500;
  * @throws {@link McpServerError} `start-failed` (command not found), `connect-failed` (exited or
  * timed out before the handshake; the message ends with the server's last stderr lines),
  * `list-failed`, `invalid-tool`, or `sdk-not-installed`.
- * @throws {@link InvalidArgumentError} for invalid options.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for invalid options.
  */
 export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<McpConnection> {
   checkOptions(options);

@@ -1,6 +1,6 @@
+import { describeErrorChain } from './describe-error-chain.ts';
 import type { McpClient, McpToolInfo } from './mcp-client.ts';
 import { McpServerError } from './mcp-server-error.ts';
-import { describeErrorChain } from './redact-secrets.ts';
 
 // A server that keeps sending new cursors would otherwise page forever.
 const maxPages = 1000;

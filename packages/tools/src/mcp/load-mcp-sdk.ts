@@ -1,5 +1,5 @@
+import { findErrorCode } from './describe-error-chain.ts';
 import { McpServerError } from './mcp-server-error.ts';
-import { findErrorCode } from './redact-secrets.ts';
 
 type ClientModule = typeof import('@modelcontextprotocol/sdk/client/index.js');
 type StdioModule = typeof import('@modelcontextprotocol/sdk/client/stdio.js');

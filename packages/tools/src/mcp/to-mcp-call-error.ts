@@ -1,5 +1,5 @@
+import { describeErrorChain, redactError } from './describe-error-chain.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
-import { describeErrorChain, redactError } from './redact-secrets.ts';
 
 // JSON-RPC error codes the MCP SDK uses for its own failures (`ErrorCode` in its types.js); not
 // imported, so that this file does not load the SDK.

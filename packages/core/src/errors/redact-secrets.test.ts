@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createSecretRedactor,
+  MIN_KEY_LENGTH,
+  MIN_SECRET_LENGTH,
+  redactSecrets,
+  secretsOfHeaders,
+} from './redact-secrets.ts';
+
+describe('createSecretRedactor', () => {
+  it('redacts a 4 to 7 character secret the caller names, which the key rule would leave', () => {
+    const redact = createSecretRedactor(['pa55', 'tok-123']);
+    expect(redact('login pa55 with tok-123')).toBe('login [redacted] with [redacted]');
+    expect(redactSecrets('login pa55 with tok-123', ['pa55', 'tok-123'])).toBe(
+      'login pa55 with tok-123',
+    );
+    expect([MIN_SECRET_LENGTH, MIN_KEY_LENGTH]).toEqual([4, 8]);
+  });
+
+  it('leaves values too short to be secret, which would garble every word', () => {
+    const redact = createSecretRedactor(['1', 'on', '   ']);
+    expect(redact('1 option is on')).toBe('1 option is on');
+  });
+
+  it('redacts the token of a Bearer value alone, and the whole value before the token', () => {
+    const redact = createSecretRedactor(['  Bearer tok_abcdef  ']);
+    expect(redact('sent "Bearer tok_abcdef", then tok_abcdef')).toBe(
+      'sent "[redacted]", then [redacted]',
+    );
+  });
+});
+
+describe('the key rule', () => {
+  it('keeps stand-in keys shorter than 8 characters out of what it redacts', () => {
+    expect(redactSecrets('the demo key', ['demo'])).toBe('the demo key');
+    // The whole header value is long enough; the stand-in token inside it is not.
+    expect(secretsOfHeaders({ authorization: 'Bearer demo', 'x-api-key': 'sk-12345678' })).toEqual([
+      'Bearer demo',
+      'sk-12345678',
+    ]);
+  });
+});

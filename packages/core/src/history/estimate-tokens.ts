@@ -1,0 +1,105 @@
+import type { Content } from '../wire/content.ts';
+
+/**
+ * Cheap, deterministic token estimates, one rule for the chat's history budget and the fake's
+ * `usageMetadata` and `countTokens`: one token per four characters of text, function names,
+ * arguments, results and schemas (keys included), rounded up, and {@link MEDIA_PART_TOKENS} per
+ * image or document part. Walks the values and never serialises them, so the cost stays a
+ * fraction of the JSON parse that came before. Thought signatures (opaque, up to 47 KB), flags,
+ * ids and layout metadata are not text the model reads, and are not counted.
+ */
+
+/**
+ * Tokens counted for one image, document or other media part: Gemini's flat rate for an image
+ * (258). Larger media cost more, so an estimate over media-heavy history runs low.
+ */
+export const MEDIA_PART_TOKENS = 258;
+
+/** What a value holds, in tokens: its text and its media parts. @internal */
+export type TokenEstimate = { text: number; media: number };
+
+/**
+ * Tokens of `characters` characters of text: one per four, rounded up, so a budget built on the
+ * estimate errs on the side of sending less (and any text counts at least one token).
+ * @internal
+ */
+export function tokensOfCharacters(characters: number): number {
+  return Math.ceil(characters / 4);
+}
+
+/**
+ * The tokens of any JSON value: a request body's fields, a list of parts.
+ * @internal
+ */
+export function estimateTokens(value: unknown): TokenEstimate {
+  const counter: Counter = { characters: 0, media: 0 };
+  countValue(value, counter, 0, false);
+  return {
+    text: tokensOfCharacters(counter.characters),
+    media: counter.media * MEDIA_PART_TOKENS,
+  };
+}
+
+/**
+ * The tokens of `contents` (their parts; roles are not counted), text and media together.
+ * @internal
+ */
+export function estimateContentTokens(contents: readonly Content[]): number {
+  const counter: Counter = { characters: 0, media: 0 };
+  for (const content of contents) countValue(content?.parts, counter, 0, false);
+  return tokensOfCharacters(counter.characters) + counter.media * MEDIA_PART_TOKENS;
+}
+
+type Counter = { characters: number; media: number };
+
+const mediaKeys: ReadonlySet<string> = new Set([
+  'inlineData',
+  'inline_data',
+  'fileData',
+  'file_data',
+]);
+// Not text the model reads: flags, opaque signatures (they can be 47 KB), ids, and layout.
+const skippedKeys: ReadonlySet<string> = new Set([
+  'role',
+  'thought',
+  'thoughtSignature',
+  'thought_signature',
+  'id',
+  'videoMetadata',
+  'video_metadata',
+  'mediaResolution',
+  'media_resolution',
+  'partMetadata',
+  'part_metadata',
+]);
+// Inside these, keys are content too (argument, result and schema property names).
+const freeFormKeys: ReadonlySet<string> = new Set([
+  'args',
+  'response',
+  'parameters',
+  'parametersJsonSchema',
+  'parameters_json_schema',
+]);
+
+function countValue(value: unknown, counter: Counter, depth: number, countKeys: boolean): void {
+  // Deep or cyclic garbage must not blow the stack: an estimate may stop short.
+  if (depth > 64) return;
+  if (typeof value === 'string') {
+    counter.characters += value.length;
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    counter.characters += 2;
+  } else if (Array.isArray(value)) {
+    for (const item of value) countValue(item, counter, depth + 1, countKeys);
+  } else if (typeof value === 'object' && value !== null) {
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      if (mediaKeys.has(key)) {
+        if (object[key] != null) counter.media++;
+        continue;
+      }
+      if (!countKeys && skippedKeys.has(key)) continue;
+      if (countKeys) counter.characters += key.length;
+      countValue(object[key], counter, depth + 1, countKeys || freeFormKeys.has(key));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The message of an error and of the causes it wraps (Node's `fetch failed` hides the reason in
+ * `cause`), with error codes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)`.
+ * @internal
+ */
+export function describeErrorChain(error: unknown): string {
+  const texts: string[] = [];
+  let current: unknown = error;
+  // Bounded: hand-made cause chains can be cyclic.
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (current instanceof Error) {
+      const code = (current as { code?: unknown }).code;
+      const codeText =
+        typeof code === 'string' && !current.message.includes(code) ? ` (${code})` : '';
+      const message = current.message;
+      if (message !== '' && !texts.some((text) => text.includes(message))) {
+        texts.push(`${message}${codeText}`);
+      }
+      current = current.cause;
+    } else {
+      texts.push(String(current));
+      break;
+    }
+  }
+  return texts.join(': ') || 'unknown error';
+}
+
+/**
+ * The first string `code` along the cause chain (`ENOENT`, `ECONNREFUSED`, ...).
+ * @internal
+ */
+export function findErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, cause, errors } = current as {
+      code?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    if (typeof code === 'string' && code !== '') return code;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const inner = findErrorCode(errors[0]);
+      if (inner !== undefined) return inner;
+    }
+    current = cause;
+  }
+  return undefined;
+}
+
+/**
+ * `error` itself when its messages hold no secret; otherwise a plain `Error` with the redacted
+ * message chain (and the same `name` and `code`), so a secret cannot leave through `cause` either
+ * (`GemloopError.toJSON` includes the cause's message).
+ * @internal
+ */
+export function redactError(error: unknown, redact: (text: string) => string): unknown {
+  const text = describeErrorChain(error);
+  const redacted = redact(text);
+  if (redacted === text) return error;
+  const copy = new Error(redacted);
+  if (error instanceof Error) copy.name = error.name;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== undefined) (copy as Error & { code?: unknown }).code = code;
+  return copy;
+}

@@ -1,0 +1,70 @@
+// Installs the workspace with the pinned pnpm, but only when it has to: when node_modules is
+// missing, or when the lockfile, pnpm-workspace.yaml or a workspace package.json is newer than
+// the last install (pnpm's node_modules/.modules.yaml). A warm checkout starts in milliseconds
+// instead of the second or two (and the "Scope: all N workspace projects" lines) of a no-op
+// `pnpm install`. A fresh clone has no node_modules and installs; CI installs first
+// (`.ci/run`), so the check finds nothing to do. Delete node_modules/.modules.yaml to force one.
+// Plain JavaScript: it runs before anything is installed, so neither tsx nor tsc is there yet.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The pnpm the README, CI and `packageManager` pin. */
+const PNPM = 'pnpm@12.21.0';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const marker = join(root, 'node_modules', '.modules.yaml');
+
+/** The workspace's package folders, from the `packages:` list of pnpm-workspace.yaml. */
+function workspaceFolders() {
+  const text = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
+  const list = /^packages:\s*\n((?:[ \t]+-.*\n?)+)/m.exec(text)?.[1] ?? '';
+  const folders = [];
+  for (const line of list.split('\n')) {
+    const pattern = /^\s+-\s*["']?([^"'#\s]+)/.exec(line)?.[1];
+    if (pattern === undefined) continue;
+    if (!pattern.endsWith('/*')) {
+      folders.push(pattern);
+      continue;
+    }
+    const parent = pattern.slice(0, -2);
+    if (!existsSync(join(root, parent))) continue;
+    for (const entry of readdirSync(join(root, parent), { withFileTypes: true })) {
+      if (entry.isDirectory()) folders.push(`${parent}/${entry.name}`);
+    }
+  }
+  return folders;
+}
+
+/** Why an install is needed, or `undefined` when node_modules is up to date. */
+export function installReason() {
+  if (!existsSync(marker)) return 'node_modules is missing';
+  const installedAt = statSync(marker).mtimeMs;
+  const inputs = ['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json'];
+  for (const folder of workspaceFolders()) inputs.push(`${folder}/package.json`);
+  for (const input of inputs) {
+    const path = join(root, input);
+    if (existsSync(path) && statSync(path).mtimeMs > installedAt) return `${input} changed`;
+  }
+  return undefined;
+}
+
+/** Runs `pnpm install` when {@link installReason} says so; exits the process if it fails. */
+export function installIfChanged() {
+  const reason = installReason();
+  if (reason === undefined) return;
+  process.stderr.write(`Installing dependencies (${reason}) with ${PNPM}...\n`);
+  const result = spawnSync('npx', ['-y', PNPM, 'install'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+  // pnpm leaves .modules.yaml alone when there was nothing to do: stamp it, so the next run
+  // does not install again for the same change.
+  const now = new Date();
+  if (existsSync(marker)) utimesSync(marker, now, now);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) installIfChanged();
