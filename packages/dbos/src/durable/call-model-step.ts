@@ -20,19 +20,15 @@ type StepOutcome<T> = { ok: true; value: T } | { ok: false; retryDelayMs: number
 export async function callModelStep<T>({
   name,
   call,
-  before,
   maxDurableRetries = DEFAULT_MAX_DURABLE_RETRIES,
 }: {
   name: string;
   call: () => Promise<T>;
-  /** Runs first inside the step body (the run's event flush). */
-  before?: (() => Promise<void>) | undefined;
   maxDurableRetries?: number | undefined;
 }): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const outcome: StepOutcome<T> = await DBOS.runStep(
       async (): Promise<StepOutcome<T>> => {
-        await before?.();
         try {
           return { ok: true, value: await call() };
         } catch (error) {

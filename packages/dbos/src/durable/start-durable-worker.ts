@@ -67,7 +67,7 @@ export type StartDurableWorkerOptions = {
    * take over a silent worker's runs after `takeover.deadAfterMs`. @defaultValue `<host>-<pid>-<random>`
    */
   executorId?: string | undefined;
-  /** Runs at once in this worker (paused approvals count). @defaultValue 4 */
+  /** Runs at once in this worker (a run paused for approval holds no slot). @defaultValue 4 */
   workerConcurrency?: number | undefined;
   /**
    * Fleet-wide limits of model calls per model. A model with a limit makes each call through a
