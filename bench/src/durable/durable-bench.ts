@@ -23,9 +23,20 @@ const PAUSED = quick ? 20 : 100;
 
 // Every query any pg client of this process sends (DBOS's pools and ours share this pg).
 let queries = 0;
+// By kind (the statement's first words), to tell what the round trips are.
+let byKind: Map<string, number> | undefined;
+const kindOf = (query: unknown): string => {
+  const text =
+    typeof query === 'string' ? query : ((query as { text?: unknown } | null)?.text ?? '');
+  return String(text).replace(/\s+/g, ' ').trim().slice(0, 60);
+};
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
   queries++;
+  if (byKind !== undefined) {
+    const kind = kindOf(args[0]);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+  }
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof originalQuery;
 
@@ -137,6 +148,7 @@ await worker.runs.result('warm-up');
 const queriesBefore = queries;
 const writtenBefore = await rowsWritten();
 const tablesBefore = await tableWrites();
+byKind = new Map();
 started = performance.now();
 for (let index = 0; index < RUNS; index++) {
   const { runId } = await worker.runs.start('bench', {
@@ -154,6 +166,8 @@ for (let index = 0; index < RUNS; index++) {
   executionMs += (status?.completedAt ?? 0) - (status?.dequeuedAt ?? 0);
 }
 const durableQueries = queries - queriesBefore;
+const kinds = [...(byKind ?? new Map<string, number>())].sort((a, b) => b[1] - a[1]).slice(0, 12);
+byKind = undefined;
 const durableWritten = (await rowsWritten()) - writtenBefore;
 const durableMsPerStep = executionMs / RUNS / STEPS;
 
@@ -228,6 +242,8 @@ for (const row of rows)
 console.log(
   `per run of ${STEPS} steps (${2 * STEPS + 1} calls): ${Number(perRun[0]?.outputs) / RUNS} step records, ${Number(perRun[0]?.entries) / RUNS} event writes (stream entries, the close included)`,
 );
+console.log('round trips per step, by statement (the most frequent):');
+for (const [kind, count] of kinds) console.log(`  ${(count / RUNS / STEPS).toFixed(2)}  ${kind}`);
 console.log('rows written per step, by table (the durable runs above):');
 for (const [name, after] of tablesAfter) {
   const perStep = (after - (tablesBefore.get(name) ?? 0)) / RUNS / STEPS;
