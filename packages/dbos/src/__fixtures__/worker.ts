@@ -63,6 +63,9 @@ const worker = await startDurableWorker({
   pollingIntervalMs: 200,
   takeover: { heartbeatMs: 300, deadAfterMs: 2000 },
   approvalSweepMs: 500,
+  ...(env['APPROVAL_TIMEOUT_MS'] === undefined
+    ? {}
+    : { approvalTimeoutMs: Number(env['APPROVAL_TIMEOUT_MS']) }),
   logLevel: 'error',
   applicationVersion: 'test',
   ...(rate === undefined

@@ -142,3 +142,41 @@ describe('a run paused for approval frees its worker', () => {
     expect(counter.count(`done refund ${runId}`)).toBe(0);
   });
 });
+
+describe('a paused run whose approval times out', () => {
+  let fake: FakeGemini;
+  let runs: DurableRuns;
+  let worker: WorkerProcess;
+  const counter = createCounter();
+
+  beforeAll(async () => {
+    fake = script();
+    await fake.listen();
+    const databaseUrl = await freshDatabase('timeout');
+    worker = await startWorker({
+      DATABASE_URL: databaseUrl,
+      FAKE_URL: fake.url,
+      COUNTER_FILE: counter.file,
+      APPROVAL_TIMEOUT_MS: '1500',
+    });
+    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  });
+
+  afterAll(async () => {
+    await runs?.close();
+    if (worker !== undefined) await stopWorker(worker, 'SIGKILL');
+    await fake?.close();
+  });
+
+  it('is resumed by the sweep and the call is denied, without running it', async () => {
+    const { runId } = await runs.start('approver', { runId: 'times-out', input: 'refund 7' });
+    const result = await runs.result(runId);
+    expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('denied');
+    expect(result.text).toContain('No approval arrived within 2 s');
+    expect(counter.count('done refund')).toBe(0);
+    const [call] = result.steps[0]?.toolCalls ?? [];
+    await expect(
+      runs.approve(runId, call?.toolCallId as string, { type: 'approve' }),
+    ).rejects.toMatchObject({ state: 'timed-out' });
+  });
+});

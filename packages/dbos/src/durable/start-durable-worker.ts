@@ -161,6 +161,15 @@ export async function startDurableWorker({
         'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }).',
     });
   }
+  for (const key of ['batchMs', 'batchSize'] as const) {
+    const value = eventBatchingOption?.[key];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new InvalidArgumentError({
+        argument: `eventBatching.${key}`,
+        message: `startDurableWorker: eventBatching.${key} must be a positive number (got ${String(value)}).`,
+      });
+    }
+  }
   await checkPostgres({
     connectionString: databaseUrl,
     purpose: 'the DBOS system database',
