@@ -1,4 +1,5 @@
 import type { HttpHandler } from 'msw';
+import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeOptions } from './check-fake-options.ts';
 import { createFakeMswHandlers } from './create-fake-msw-handlers.ts';
 import type { FakeFault, FakeFaultRule } from './fake-faults.ts';
@@ -7,11 +8,7 @@ import { turn } from './fake-turn.ts';
 import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
 import { handleFakeRequest } from './handle-fake-request.ts';
 import { createSeededRandom } from './seeded-random.ts';
-import {
-  type FakeHttpServer,
-  type FakeServerAddress,
-  serveFakeOverHttp,
-} from './serve-fake-over-http.ts';
+import type { FakeHttpServer, FakeServerAddress } from './serve-fake-over-http.ts';
 import { handleFetchRequest } from './to-fetch-response.ts';
 
 /**
