@@ -23,6 +23,11 @@ export type FakeGemini = {
   listen(options?: {
     port?: number | undefined;
     host?: string | undefined;
+    /**
+     * Answer CORS preflights and allow every origin, for a client in a browser page served from
+     * another origin. @defaultValue false
+     */
+    cors?: boolean | undefined;
   }): Promise<FakeServerAddress>;
   /** The base URL of the running server. Throws before `listen()`. */
   readonly url: string;
