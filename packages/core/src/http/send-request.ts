@@ -4,6 +4,7 @@ import { describeThrown } from '../errors/describe-thrown.ts';
 import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
 import type { CredentialStyle } from './gemini.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body-text.ts';
+import { REDIRECT_MODE } from './redirect-mode.ts';
 
 /** One HTTP request of an attempt. */
 export type SendRequestOptions = {
@@ -40,7 +41,8 @@ export async function sendRequest(options: SendRequestOptions): Promise<Response
     // would hand the key to whatever host the Location names. The API never redirects. 'error'
     // rather than 'manual': Node's fetch clones every request (and tees its body) unless the mode
     // is 'error', which cost 45 to 90 us per request over loopback (measured on Node 20.20).
-    redirect: 'error',
+    // Cloudflare Workers reject 'error': 'manual' there (REDIRECT_MODE), refused below.
+    redirect: REDIRECT_MODE,
   };
   if (options.body !== undefined) init.body = options.body;
   let response: unknown;
