@@ -46,6 +46,8 @@ describe('the browser bundle', () => {
       [],
     );
     expect(inputs.some((file) => file.includes('platform/web/utf8-decoder.ts'))).toBe(true);
+    // An optional peer must not be bundled: an app without it could not build.
+    expect(inputs.filter((file) => /@opentelemetry|\/msw\//.test(file))).toEqual([]);
   });
 
   it('of @gemloop/core/testing (turn builders, the in-process fake) reaches no Node built-in', async () => {
