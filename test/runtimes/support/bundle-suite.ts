@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const entry = fileURLToPath(new URL('../suite/portable-suite.ts', import.meta.url));
+const suiteEntry = fileURLToPath(new URL('../suite/portable-suite.ts', import.meta.url));
 
 /** How to bundle the suite for a runtime. */
 export type SuiteBundleOptions = {
@@ -11,6 +11,8 @@ export type SuiteBundleOptions = {
   format: 'esm' | 'iife';
   /** Extra export conditions, e.g. `workerd`. */
   conditions?: string[];
+  /** Another entry than the suite (an example app). */
+  entry?: string;
 };
 
 /**
@@ -22,6 +24,7 @@ export async function bundleSuite({
   platform,
   format,
   conditions = [],
+  entry = suiteEntry,
 }: SuiteBundleOptions): Promise<string> {
   const result = await build({
     entryPoints: [entry],

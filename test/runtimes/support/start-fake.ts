@@ -22,6 +22,12 @@ export async function startRuntimeFake(): Promise<RuntimeFake> {
         return turn.text('too late');
       }
       if (prompt === 'structured') return turn.json({ city: 'Oslo', temperatureC: 7 });
+      // The browser example's tool: the answer says whether the page's clock reached the model.
+      if (prompt === 'local time') {
+        const [answer] = context.functionResponses;
+        if (answer === undefined) return turn.call('local_time', {});
+        return turn.text(weatherText(typeof answer.response?.['now'] === 'string' ? 'now' : '?'));
+      }
       if (context.functionResponses.length === 0) {
         const calls: FakeFunctionCall[] =
           prompt === 'parallel'
