@@ -27,6 +27,19 @@ export default defineConfig({
         },
       },
       {
+        // The client, fault and attack suites again, on the node transport (undici's request
+        // API): every promise of the client holds on both transports.
+        ...source,
+        test: {
+          name: 'core-node-transport',
+          root: './packages/core',
+          include: ['src/http/**/*.test.ts', 'src/streaming/**/*.test.ts'],
+          // Picks the transport itself; this project replaces that choice.
+          exclude: ['src/http/select-transport*.test.ts'],
+          setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],
+        },
+      },
+      {
         ...source,
         test: {
           name: 'tools',

@@ -62,7 +62,9 @@ describe('bench --quick', () => {
             : CONTENDERS.filter((entry) =>
                 result.kind === 'chat'
                   ? entry.chat
-                  : result.id !== 'long-stream' || entry.streaming,
+                  : result.kind === 'overhead'
+                    ? entry.httpOnly !== true
+                    : result.id !== 'long-stream' || entry.streaming,
               ).map((entry) => entry.name);
       expect(
         rows.map((row) => row.name),

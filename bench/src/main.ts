@@ -91,7 +91,13 @@ function parseArguments(argv: readonly string[]): Arguments {
           `unknown contender ${unknown.join(', ')}; known: ${CONTENDERS.map((entry) => entry.name).join(', ')}`,
         );
       }
-      options.contenders = new Set([...names, 'floor', 'floor.stream']);
+      options.contenders = new Set([
+        ...names,
+        'floor',
+        'floor.stream',
+        'floor.http',
+        'floor.http.stream',
+      ]);
     } else throw new Error(`unknown option ${argument}`);
   }
   return options;

@@ -1,6 +1,7 @@
 // Human approval of tool calls: `beforeToolCall` sees every call (with parsed arguments) before
 // it runs, and approves it, denies it (the model gets your reason as the call's error), or runs it
-// with other arguments. In a terminal you decide; with --auto (or when piped, as in CI) a small
+// with other arguments. In a terminal you decide ([e]dit takes a JSON object of the fields to change,
+// merged into the call's arguments); with --auto (or when piped, as in CI) a small
 // policy decides: deleting drafts is fine, deleting anything else is not, and email goes to you
 // for review first.
 //
@@ -19,6 +20,7 @@ import { demoModel } from '@gemloop/demo-model';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
 import { formatArgs } from '../lib/trace-printer.ts';
+import { mergeEditedArgs } from './merge-edited-args.ts';
 
 const REVIEWER = 'me@example.com';
 const REQUEST = `Tidy up the workspace: delete drafts/old-intro.md and .env, then email team@example.com that the workspace is clean.`;
@@ -139,7 +141,10 @@ function policy(call: BeforeToolCallContext): BeforeToolCallDecision {
   return { type: 'approve' };
 }
 
-/** Asks on the terminal: approve, deny (with a reason), or edit the arguments as JSON. */
+/**
+ * Asks on the terminal: approve, deny (with a reason), or edit: a JSON object of the fields to
+ * change, merged into the call's arguments (the fields it does not name are kept).
+ */
 function askInTerminal(): (call: BeforeToolCallContext) => Promise<BeforeToolCallDecision> {
   return async (call) => {
     const prompt = createInterface({ input: process.stdin, output: process.stdout });
@@ -161,14 +166,12 @@ function askInTerminal(): (call: BeforeToolCallContext) => Promise<BeforeToolCal
         }
         if (answer === 'e' || answer === 'edit') {
           const text = await prompt.question(
-            `  new arguments as JSON (Enter keeps ${JSON.stringify(call.args)}): `,
+            `  fields to change as JSON, merged into ${JSON.stringify(call.args)} (Enter keeps it as it is): `,
           );
           if (text.trim() === '') return { type: 'approve' };
-          try {
-            return { type: 'modify', args: JSON.parse(text) as unknown };
-          } catch {
-            console.log('  That is not JSON; try again.');
-          }
+          const edited = mergeEditedArgs(call.args, text);
+          if (edited.ok) return { type: 'modify', args: edited.args };
+          console.log(`  ${edited.message}`);
         }
       }
     } finally {

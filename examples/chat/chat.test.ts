@@ -33,15 +33,23 @@ describe.concurrent('pnpm chat (offline)', () => {
     expect(chat.output().split('\n')[0]).toMatch(/^Offline: no GEMINI_API_KEY set/);
     expect(chat.output()).toContain('web fetch (offline stub: fetches nothing)');
 
+    expect(await send(chat, '/usage', 'Stored: 0 turn(s)')).toContain(
+      'This chat: no tokens used yet.',
+    );
+
     const first = await send(chat, 'What is 12 * 34?', /\(2 step\(s\), [\d,]+ tokens/);
     expect(first).toContain('→ calculator(expression: "12 * 34")');
     expect(first).toContain('12 × 34 = 408.');
+    // Counts over 999 are grouped, here as in /usage: one formatter.
+    const answerTokens = /\(2 step\(s\), (\d{1,3}(?:,\d{3})+) tokens, /.exec(first)?.[1];
+    expect(answerTokens, first).toBeDefined();
 
     const usage = await send(chat, '/usage', 'Stored: 1 turn(s)');
     expect(usage).toMatch(
       /This chat: [\d,]+ tokens \([\d,]+ in, [\d,]+ out.*\) over 1 answer\(s\)\./,
     );
-    expect(usage).toMatch(/Last answer: [\d,]+ tokens/);
+    const lastAnswer = /Last answer: .*/.exec(usage)?.[0];
+    expect(lastAnswer).toMatch(new RegExp(`^Last answer: ${answerTokens} tokens \\(`));
 
     // A long answer, cancelled while it streams.
     const mark = chat.output().length;
@@ -58,7 +66,12 @@ describe.concurrent('pnpm chat (offline)', () => {
     expect(history).not.toContain('hello');
 
     expect(await send(chat, '/reset', 'History cleared')).toContain('History cleared');
-    expect(await send(chat, '/usage', 'Stored: 0 turn(s)')).toContain('over 1 answer(s)');
+    // /reset forgets the conversation, not what was spent: the totals and the last answer stay,
+    // and the cancelled answer (billed too) is counted as such.
+    const afterReset = await send(chat, '/usage', 'Stored: 0 turn(s)');
+    expect(afterReset).toMatch(/This chat: [\d,]+ tokens .* over 1 answer\(s\), 1 cancelled\./);
+    expect(afterReset).toContain(lastAnswer);
+    expect(afterReset).not.toContain('(none yet)');
 
     // At the prompt, one Ctrl-C warns and a second one quits.
     const quit = chat.output().length;
@@ -105,6 +118,9 @@ describe.concurrent('pnpm chat (offline)', () => {
     expect(out).toContain('Unknown command /nope. Type /help for the list.');
     expect(out).toContain('/model [name]');
     expect(out).not.toContain('never read');
+    // No spinner frames or line erasing in piped output.
+    expect(out).not.toContain('thinking…');
+    expect(out).not.toContain('\r');
     expect(out.trimEnd().endsWith('Bye.')).toBe(true);
   });
 
@@ -142,6 +158,13 @@ describe.concurrent('pnpm chat (offline)', () => {
       await chat.until('you> ');
       chat.write('hello\r');
       await chat.until("Hello! I'm the gemloop demo model");
+      // While the model has said nothing, a spinner moves; the answer's first text erases it.
+      const raw = chat.output();
+      const waiting = raw.lastIndexOf('thinking…');
+      expect(waiting, raw).toBeGreaterThan(raw.indexOf('you> '));
+      expect(raw.indexOf('\r\u001b[2K', waiting)).toBeLessThan(
+        raw.indexOf("Hello! I'm the gemloop demo model"),
+      );
       chat.write('\u0003');
       await chat.until('(cancelled; nothing of this answer was saved)');
       expect(chat.plain()).not.toContain(GREETING_END);

@@ -20,9 +20,10 @@ import { createExampleRecorder } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';
 import { run } from '../lib/run.ts';
 import { createStyle } from '../lib/style.ts';
-import { createTracePrinter, formatUsage } from '../lib/trace-printer.ts';
+import { createTracePrinter, formatCount, formatUsage } from '../lib/trace-printer.ts';
 import { createChatTools, DEFAULT_FILES_ROOT } from './chat-tools.ts';
 import { formatHistory } from './format-history.ts';
+import { createWaitingIndicator } from './waiting-indicator.ts';
 
 const INSTRUCTIONS =
   'You are a helpful assistant in a terminal chat. Answer briefly. Use the tools for arithmetic, dates and times, web pages and the files of the sandbox folder; never guess what a tool can tell you.';
@@ -65,6 +66,8 @@ await run(
     const earlierUsage: AgentUsage[] = [];
     let lastUsage: AgentUsage | undefined;
     let answered = 0;
+    // Cancelled answers were billed for what the model had sent: their tokens are in the totals.
+    let cancelled = 0;
 
     const say = (text: string) => process.stdout.write(`${text}\n`);
     say(`Chat with ${style.bold(currentModel)}. Tools: ${chatTools.description}.`);
@@ -104,34 +107,53 @@ await run(
     const answer = async (message: string): Promise<void> => {
       const controller = new AbortController();
       answering = controller;
-      const printer = createTracePrinter({
+      // On a terminal, a spinner until the model says something (text or a tool call), and again
+      // while it works on the next step; nothing on a pipe, so transcripts and logs stay clean.
+      const waiting = createWaitingIndicator({
         write: (text) => process.stdout.write(text),
+        enabled: terminal,
+        style,
+      });
+      const printer = createTracePrinter({
+        write: (text) => {
+          waiting.stop();
+          process.stdout.write(text);
+        },
         style,
         verbose: false,
         maxValueLength: process.stdout.isTTY ? Math.max(40, process.stdout.columns - 30) : 200,
       });
       const started = performance.now();
+      waiting.start();
       try {
         const stream = session.sendStream(message, { signal: controller.signal });
-        for await (const event of stream) printer.event(event);
+        for await (const event of stream) {
+          printer.event(event);
+          // Tool results are printed whole lines: the next step starts on an empty line.
+          if (event.type === 'step-start' && event.stepNumber > 1) waiting.start();
+        }
         const result = await stream.result;
+        waiting.stop();
         printer.finishLine();
         lastUsage = result.usage;
         answered++;
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         say(
           style.dim(
-            `  (${result.steps.length} step(s), ${result.usage.totalTokenCount} tokens, ${seconds} s)`,
+            `  (${result.steps.length} step(s), ${formatCount(result.usage.totalTokenCount)} tokens, ${seconds} s)`,
           ),
         );
       } catch (error) {
+        waiting.stop();
         printer.finishLine();
         if (controller.signal.aborted && AgentAbortedError.isInstance(error)) {
+          cancelled++;
           say(style.yellow('  (cancelled; nothing of this answer was saved)'));
         } else {
           process.stderr.write(`${formatError(error, errorStyle)}\n`);
         }
       } finally {
+        waiting.stop();
         answering = undefined;
       }
     };
@@ -149,8 +171,8 @@ await run(
         case 'quit':
           return false;
         case 'reset':
+          // The conversation goes; what it cost stays in /usage (the tokens were spent).
           await session.reset();
-          lastUsage = undefined;
           say('History cleared: the next message starts a new conversation.');
           return true;
         case 'history':
@@ -159,8 +181,13 @@ await run(
         case 'usage': {
           const total = sumUsage([...earlierUsage, session.usage]);
           const turns = (await session.turns()).length;
-          say(`This chat: ${formatUsage(total)} over ${answered} answer(s).`);
-          say(`Last answer: ${lastUsage === undefined ? '(none yet)' : formatUsage(lastUsage)}.`);
+          if (total.totalTokenCount === 0 && answered === 0 && cancelled === 0) {
+            say('This chat: no tokens used yet.');
+          } else {
+            const counts = `${answered} answer(s)${cancelled > 0 ? `, ${cancelled} cancelled` : ''}`;
+            say(`This chat: ${formatUsage(total)} over ${counts}.`);
+            if (lastUsage !== undefined) say(`Last answer: ${formatUsage(lastUsage)}.`);
+          }
           say(`Stored: ${turns} turn(s) in session "${id}".`);
           return true;
         }

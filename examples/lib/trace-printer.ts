@@ -180,22 +180,29 @@ export function formatValue(value: unknown): string {
   }
 }
 
-/** `571 tokens (523 in, 24 out, 24 thinking)`. */
+/**
+ * A count with its thousands grouped, the same everywhere (`5224` → `5,224`): every token count the
+ * examples print goes through here. A fixed locale, so output and tests do not change with the
+ * machine's.
+ */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
+/** `1,571 tokens (1,523 in, 24 out, 24 thinking)`. */
 export function formatUsage(usage: AgentUsage): string {
   const parts = [
-    `${usage.promptTokenCount.toLocaleString('en-US')} in`,
-    `${usage.candidatesTokenCount.toLocaleString('en-US')} out`,
+    `${formatCount(usage.promptTokenCount)} in`,
+    `${formatCount(usage.candidatesTokenCount)} out`,
   ];
-  if (usage.thoughtsTokenCount > 0) {
-    parts.push(`${usage.thoughtsTokenCount.toLocaleString('en-US')} thinking`);
-  }
+  if (usage.thoughtsTokenCount > 0) parts.push(`${formatCount(usage.thoughtsTokenCount)} thinking`);
   if (usage.toolUsePromptTokenCount > 0) {
-    parts.push(`${usage.toolUsePromptTokenCount.toLocaleString('en-US')} tool-use prompt`);
+    parts.push(`${formatCount(usage.toolUsePromptTokenCount)} tool-use prompt`);
   }
   if (usage.cachedContentTokenCount > 0) {
-    parts.push(`${usage.cachedContentTokenCount.toLocaleString('en-US')} cached`);
+    parts.push(`${formatCount(usage.cachedContentTokenCount)} cached`);
   }
-  return `${usage.totalTokenCount.toLocaleString('en-US')} tokens (${parts.join(', ')})`;
+  return `${formatCount(usage.totalTokenCount)} tokens (${parts.join(', ')})`;
 }
 
 /**

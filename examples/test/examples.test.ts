@@ -177,14 +177,19 @@ describe.concurrent('the examples, offline', () => {
       approval.write('keep the secrets\r');
       await approval.until('send_email(');
       approval.write('e\r');
-      await approval.until('new arguments as JSON');
-      approval.write('{"to":"me@example.com","subject":"Draft","body":"Clean."}\r');
+      await approval.until('fields to change as JSON, merged into');
+      // A partial edit: the body it does not name is kept, not dropped (which made invalid-args).
+      approval.write('{"to":"me@example.com","subject":"Draft"}\r');
       const run = await approval.done;
       expect(run.code, describeRun(run)).toBe(0);
       const out = approval.plain();
       expect(out).toContain('You decide each call.');
       expect(out).toContain('denied   delete_file(path: ".env"): keep the secrets');
       expect(out).toContain('Delete file (.env) failed: keep the secrets.');
+      expect(out).toMatch(
+        /modified send_email\(to: "team@example.com".*-> \(to: "me@example.com", subject: "Draft", body: "Old drafts and secrets are gone\."\)/,
+      );
+      expect(out).toMatch(/\nsend_email\(to: "team@example.com".*\): success\n/);
       expect(out).toContain('outbox: "Draft" to me@example.com');
       expect(out).toContain('files left: drafts/plan.md, .env');
     },

@@ -1,26 +1,41 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-// Every ```ts block of the READMEs (the repository's and each package's) must be copied from one file in test/readme/ (which the snippet
-// tests typecheck and run): a run of consecutive lines, or several runs separated by a `// ...`
-// line. So the README can never show code that no longer compiles or runs. A run may be indented
-// less than in its file (the formatter dedents a README block taken from inside a function), by the
-// same number of spaces on every line.
+// Every ```ts block of the READMEs (the repository's and each package's) and of the guides in
+// docs/ must be copied from one file in test/readme/ or test/docs/ (which the snippet tests
+// typecheck and run): a run of consecutive lines, or several runs separated by a `// ...` line.
+// So no page can show gemloop code that no longer compiles or runs. A run may be indented less
+// than in its file (the formatter dedents a block taken from inside a function), by the same
+// number of spaces on every line. Another library's code, shown beside gemloop's in the migration
+// guides, is fenced ```typescript instead and must not import gemloop.
 
 const root = new URL('../../', import.meta.url);
-const readmes = ['README.md', 'packages/core/README.md', 'packages/tools/README.md'].map(
-  (path) => ({
-    path,
-    text: readFileSync(new URL(path, root), 'utf8'),
-  }),
+const markdownIn = (folder: string): string[] =>
+  existsSync(new URL(folder, root))
+    ? readdirSync(new URL(folder, root))
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => `${folder}${name}`)
+    : [];
+// The root README, every package's README (new packages are picked up on their own), the guides.
+const readmePaths = [
+  'README.md',
+  ...readdirSync(new URL('packages/', root))
+    .map((name) => `packages/${name}/README.md`)
+    .filter((path) => existsSync(new URL(path, root))),
+  ...markdownIn('docs/'),
+];
+const readmes = readmePaths.map((path) => ({
+  path,
+  text: readFileSync(new URL(path, root), 'utf8'),
+}));
+const snippets = ['examples/test/readme/', 'examples/test/docs/'].flatMap((folder) =>
+  readdirSync(new URL(folder, root), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => ({
+      name: `${folder.slice('examples/test/'.length)}${name}`,
+      lines: readFileSync(new URL(name, new URL(folder, root)), 'utf8').split('\n'),
+    })),
 );
-const snippetDirectory = new URL('examples/test/readme/', root);
-const snippets = readdirSync(snippetDirectory)
-  .filter((name) => name.endsWith('.ts'))
-  .map((name) => ({
-    name,
-    lines: readFileSync(new URL(name, snippetDirectory), 'utf8').split('\n'),
-  }));
 
 const blocks = readmes.flatMap(({ path, text }) =>
   [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => ({ path, block: match[1] as string })),
@@ -58,7 +73,8 @@ function findRun(fileLines: string[], run: string[], from: number): number {
 
 describe('the README code blocks', () => {
   it('exist', () => {
-    for (const { path } of readmes)
+    // The READMEs that show library code (the CLI's shows shell commands only).
+    for (const path of ['README.md', 'packages/core/README.md', 'packages/tools/README.md'])
       expect(
         blocks.some((block) => block.path === path),
         path,
@@ -71,7 +87,44 @@ describe('the README code blocks', () => {
       const sources = snippets
         .filter(({ lines }) => isExcerptOf(lines, block))
         .map(({ name }) => name);
-      expect(sources, `not found verbatim in examples/test/readme/*.ts:\n${block}`).not.toEqual([]);
+      expect(
+        sources,
+        `not found verbatim in examples/test/{readme,docs}/**/*.ts:\n${block}`,
+      ).not.toEqual([]);
     },
   );
+
+  it("in the guides, another library's code never stands in for gemloop's", () => {
+    const foreign = readmes.flatMap(({ path, text }) =>
+      [...text.matchAll(/```typescript\n([\s\S]*?)```/g)].map((match) => ({
+        path,
+        block: match[1] as string,
+      })),
+    );
+    for (const { path, block } of foreign)
+      expect(block, path).not.toMatch(/from '(@gemloop|gemloop)/);
+  });
+
+  it('cover every guide', () => {
+    for (const path of markdownIn('docs/')) {
+      if (path === 'docs/README.md' || path === 'docs/troubleshooting.md') continue;
+      expect(
+        blocks.some((block) => block.path === path),
+        path,
+      ).toBe(true);
+    }
+  });
+
+  it('link the guides only to files that exist', () => {
+    for (const path of markdownIn('docs/')) {
+      const text = readFileSync(new URL(path, root), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target as string)) continue;
+        expect(
+          existsSync(new URL(target as string, new URL(path, root))),
+          `${path} → ${target}`,
+        ).toBe(true);
+      }
+    }
+  });
 });

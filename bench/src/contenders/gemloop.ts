@@ -1,4 +1,10 @@
-import { createAgent, createGemini, defineTool, type TelemetryOptions } from '@gemloop/core';
+import {
+  createAgent,
+  createGemini,
+  defineTool,
+  type TelemetryOptions,
+  type TransportOption,
+} from '@gemloop/core';
 import { z } from 'zod';
 import { ADD_DESCRIPTION, add, MULTIPLY_DESCRIPTION, multiply } from '../script/bench-tools.ts';
 import { BENCH_MODEL } from '../script/run-script.ts';
@@ -30,13 +36,17 @@ const TOOLS = [
 ];
 
 // Everything else at its defaults (retry policy, timeouts, silent logger, telemetry idle with no
-// OpenTelemetry provider registered): what a user gets.
+// OpenTelemetry provider registered, the 'auto' transport: undici's request API over HTTP, the
+// injected fetch in process): what a user gets.
 function createBenchAgent(
   { baseUrl, apiKey, maxSteps, fetch }: LoopContext,
   telemetry?: TelemetryOptions | false,
+  transport: TransportOption = 'auto',
 ) {
   return createAgent({
-    gemini: createGemini(fetch === undefined ? { apiKey, baseUrl } : { apiKey, baseUrl, fetch }),
+    gemini: createGemini(
+      fetch === undefined ? { apiKey, baseUrl, transport } : { apiKey, baseUrl, fetch },
+    ),
     model: BENCH_MODEL,
     tools: TOOLS,
     maxSteps,
@@ -127,6 +137,38 @@ export const gemloopStreamContender: Contender = {
         let events = 0;
         for await (const _event of stream) events++;
         if (events === 0) throw new Error('gemloop.stream: no events');
+        return (await stream.result).text;
+      },
+    };
+  },
+};
+
+/** gemloop `agent.run` on the fetch transport (`transport: 'fetch'`), the path before undici. */
+export const gemloopRunFetchContender: Contender = {
+  name: 'gemloop.run.fetch',
+  library: '@gemloop/core',
+  streaming: false,
+  description: "createAgent + defineTool (zod), agent.run, transport: 'fetch'",
+  async createLoop(context: LoopContext): Promise<LoopRunner> {
+    const agent = createBenchAgent(context, undefined, 'fetch');
+    return { run: async (prompt) => (await agent.run(prompt)).text };
+  },
+};
+
+/** gemloop `agent.stream` on the fetch transport. */
+export const gemloopStreamFetchContender: Contender = {
+  name: 'gemloop.stream.fetch',
+  library: '@gemloop/core',
+  streaming: true,
+  description: "createAgent + defineTool (zod), agent.stream, transport: 'fetch'",
+  async createLoop(context: LoopContext): Promise<LoopRunner> {
+    const agent = createBenchAgent(context, undefined, 'fetch');
+    return {
+      async run(prompt) {
+        const stream = agent.stream(prompt);
+        let events = 0;
+        for await (const _event of stream) events++;
+        if (events === 0) throw new Error('gemloop.stream.fetch: no events');
         return (await stream.result).text;
       },
     };

@@ -7,6 +7,8 @@ export type ContenderEntry = {
   streaming: boolean;
   /** Has a chat form (`createChat`). */
   chat: boolean;
+  /** Speaks HTTP itself (no `fetch` to inject): left out of the in-process overhead scenario. */
+  httpOnly?: boolean | undefined;
   load(): Promise<Contender>;
 };
 
@@ -38,6 +40,22 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     load: async () => (await import('./floor.ts')).floorStreamContender,
   },
   {
+    name: 'floor.http',
+    library: 'floor',
+    streaming: false,
+    chat: false,
+    httpOnly: true,
+    load: async () => (await import('./floor-http.ts')).floorHttpContender,
+  },
+  {
+    name: 'floor.http.stream',
+    library: 'floor',
+    streaming: true,
+    chat: false,
+    httpOnly: true,
+    load: async () => (await import('./floor-http.ts')).floorHttpStreamContender,
+  },
+  {
     name: 'gemloop.run',
     library: '@gemloop/core',
     streaming: false,
@@ -66,6 +84,20 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     streaming: true,
     chat: false,
     load: async () => (await import('./gemloop.ts')).gemloopStreamContender,
+  },
+  {
+    name: 'gemloop.run.fetch',
+    library: '@gemloop/core',
+    streaming: false,
+    chat: false,
+    load: async () => (await import('./gemloop.ts')).gemloopRunFetchContender,
+  },
+  {
+    name: 'gemloop.stream.fetch',
+    library: '@gemloop/core',
+    streaming: true,
+    chat: false,
+    load: async () => (await import('./gemloop.ts')).gemloopStreamFetchContender,
   },
   {
     name: 'genai',

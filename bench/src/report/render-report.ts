@@ -40,6 +40,7 @@ function loopSection(scenario: LoopScenarioResult): string {
     'µs per step, median (p25–p75)',
     'overhead vs floor, µs',
     '× floor',
+    '× node:http',
     'client CPU µs per step',
     'peak RSS MB',
     'RSS vs floor, MB',
@@ -53,11 +54,15 @@ function loopSection(scenario: LoopScenarioResult): string {
     const measured = row.status === 'ok' && floor?.status === 'ok';
     const wall = row.wallUsPerStep?.median;
     const floorWall = floor?.wallUsPerStep?.median;
+    const http = scenario.rows.find(
+      (candidate) => candidate.name === (row.streaming ? 'floor.http.stream' : 'floor.http'),
+    );
     return [
       row.name,
       withSpread(row.wallUsPerStep),
       measured && row !== floor ? formatNumber(wall! - floorWall!) : '',
       measured ? formatNumber(ratioOf(row, floor), 2) : '',
+      row.status === 'ok' && http?.status === 'ok' ? formatNumber(ratioOf(row, http), 2) : '',
       withSpread(row.cpuUsPerStep),
       formatMegabytes(row.maxRssBytes),
       measured && row !== floor && row.maxRssBytes !== undefined && floor.maxRssBytes !== undefined
@@ -70,7 +75,7 @@ function loopSection(scenario: LoopScenarioResult): string {
   return [
     `## ${scenario.title}`,
     '',
-    `${scenario.what} ${scenario.samples} samples of ${scenario.runsPerSample} runs (${scenario.stepsPerRun} model requests each), ${scenario.concurrency === 1 ? 'one run at a time' : `${scenario.concurrency} runs in flight`}; samples interleaved across contenders. Non-streaming contenders are compared with \`floor\`, streaming ones with \`floor.stream\`; × floor is the median of the per-round ratios (both samples taken back to back), overhead the difference of the medians. The server spent ${formatNumber(scenario.serverUsPerRequest)} µs per request in its handler (${formatNumber(scenario.serverCpuUsPerRequest)} µs CPU, in its own process).`,
+    `${scenario.what} ${scenario.samples} samples of ${scenario.runsPerSample} runs (${scenario.stepsPerRun} model requests each), ${scenario.concurrency === 1 ? 'one run at a time' : `${scenario.concurrency} runs in flight`}; samples interleaved across contenders. Non-streaming contenders are compared with \`floor\`, streaming ones with \`floor.stream\` (× node:http: with \`floor.http\` and \`floor.http.stream\`, the same loops on raw \`node:http\`); × floor is the median of the per-round ratios (both samples taken back to back), overhead the difference of the medians. \`gemloop.run\` and \`gemloop.stream\` use the default transport (undici's request API on Node), the \`.fetch\` rows \`transport: 'fetch'\`. The server spent ${formatNumber(scenario.serverUsPerRequest)} µs per request in its handler (${formatNumber(scenario.serverCpuUsPerRequest)} µs CPU, in its own process).`,
     '',
     markdownTable([header, ...lines], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']),
   ].join('\n');

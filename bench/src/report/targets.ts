@@ -76,6 +76,25 @@ function wallChecks(scenario: LoopScenarioResult): TargetCheck[] {
   });
 }
 
+/** gemloop within 1.3 × the same loop on raw node:http, the least Node's HTTP stack does. */
+function nodeHttpChecks(scenario: LoopScenarioResult): TargetCheck[] {
+  return ['gemloop.run', 'gemloop.stream'].map((name) => {
+    const target = `${name} per-step wall time vs raw node:http, ${scenario.title}`;
+    const goal = '≤ 1.30 × floor.http';
+    const row = rowOf(scenario.rows, name);
+    if (!ok(row)) return na(target, goal, row === undefined ? 'not run' : row.status);
+    const http = rowOf(scenario.rows, row.streaming ? 'floor.http.stream' : 'floor.http');
+    if (!ok(http)) return na(target, goal, 'floor.http not measured');
+    const ratio = ratioOf(row, http);
+    return {
+      target,
+      measured: `${formatNumber(ratio, 2)} × (${formatNumber(row.wallUsPerStep!.median)} vs ${formatNumber(http.wallUsPerStep!.median)} µs)`,
+      goal,
+      result: ratio <= 1.3 ? 'pass' : 'MISS',
+    };
+  });
+}
+
 function rssChecks(loops: readonly LoopScenarioResult[]): TargetCheck[] {
   const goal = '≤ floor + 15 MB';
   const target = 'gemloop peak RSS, worst loop scenario';
@@ -181,8 +200,9 @@ export function checkTargets(results: readonly ScenarioResult[]): TargetCheck[] 
   const checks: TargetCheck[] = [];
   const loops = results.filter((result): result is LoopScenarioResult => result.kind === 'loop');
   for (const scenario of loops) {
-    if (scenario.id === 'sequential' || scenario.id === 'in-flight-16')
-      checks.push(...wallChecks(scenario));
+    if (scenario.id === 'sequential' || scenario.id === 'in-flight-16') {
+      checks.push(...wallChecks(scenario), ...nodeHttpChecks(scenario));
+    }
   }
   for (const result of results) {
     if (result.kind === 'parse') checks.push(...parseChecks(result));

@@ -19,7 +19,8 @@ export async function runOverheadScenario(
   context: ScenarioContext,
 ): Promise<OverheadScenarioResult> {
   const { script, warmupRuns, samples, runsPerSample } = context.settings.overhead;
-  const contenders = context.contenders;
+  // The in-process server is an injected fetch: a contender that speaks HTTP itself cannot use it.
+  const contenders = context.contenders.filter((entry) => entry.httpOnly !== true);
   context.log(
     `library overhead (in-process server): ${contenders.length} contenders, ${samples} samples of ${runsPerSample} runs`,
   );

@@ -9,18 +9,22 @@ const getWeather = defineTool({
   execute: ({ city }) => ({ city, temperatureC: 18 }),
 });
 
-await using fake = createFakeGemini({
+const fake = createFakeGemini({
   script: [
     turn.calls([{ name: 'get_weather', args: { city: 'Paris' } }]),
     turn.text('18 °C in Paris.'),
   ],
 });
-const { url } = await fake.listen();
-const agent = createAgent({
-  gemini: createGemini({ baseUrl: url, apiKey: 'test-key' }),
-  model: 'gemini-3-flash-preview',
-  tools: [getWeather],
-});
+try {
+  const { url } = await fake.listen();
+  const agent = createAgent({
+    gemini: createGemini({ baseUrl: url, apiKey: 'test-key' }),
+    model: 'gemini-3-flash-preview',
+    tools: [getWeather],
+  });
 
-const result = await agent.run('Weather in Paris?');
-console.log(result.text, result.steps[0]?.toolCalls[0]?.output, fake.modelRequests.length);
+  const result = await agent.run('Weather in Paris?');
+  console.log(result.text, result.steps[0]?.toolCalls[0]?.output, fake.modelRequests.length);
+} finally {
+  await fake.close(); // `await using fake = ...` does this on Node 24+, not on Node 20
+}

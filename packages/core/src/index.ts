@@ -36,6 +36,7 @@ export type {
   ResponseInfo,
   RetryOptions,
 } from './http/gemini.ts';
+export type { TransportOption } from './http/transport.ts';
 // --- logging ---
 export type { CreateLoggerOptions, LogLevel } from './logging/create-logger.ts';
 export { createLogger } from './logging/create-logger.ts';
@@ -62,6 +63,7 @@ export type {
 } from './telemetry/run-observer.ts';
 export { toolTypeKey } from './telemetry/run-observer.ts';
 export type { SemconvDialect } from './telemetry/semconv-dialect.ts';
+export type { OtelMeterProvider, OtelTracerProvider } from './telemetry/otel-provider-types.ts';
 export type { TelemetryOptions } from './telemetry/telemetry-options.ts';
 // --- wire format ---
 export type {

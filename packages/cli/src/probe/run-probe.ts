@@ -56,7 +56,7 @@ type Answer = {
  * const report = await runProbe({ baseUrl: 'https://api.cometapi.com', apiKey });
  * for (const record of report.records) console.log(record.status, record.title, record.detail);
  * ```
- * @throws {@link InvalidArgumentError} for a bad option.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for a bad option.
  */
 export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   const checked = checkOptions(options);

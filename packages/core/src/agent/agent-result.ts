@@ -31,9 +31,9 @@ export type AgentUsage = {
  * - `max-tokens`: the answer hit `maxOutputTokens` (`MAX_TOKENS`); `text` is the partial answer.
  * - `max-steps`: `maxSteps` model calls were made; the last step's calls were run and answered.
  * - `stop-condition`: a `stopWhen` condition held after a step; its calls were run and answered.
- * - `content-filter`: the prompt or the answer was blocked; see {@link AgentResult.blocked}.
- * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `NO_IMAGE`,
- *  , an unknown value, ...); see {@link AgentResult.rawFinishReason}.
+ * - `content-filter`: the prompt or the answer was blocked; see `blocked` on {@link AgentResult}.
+ * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `NO_IMAGE`, an unknown
+ *   value, ...); see `rawFinishReason` on {@link AgentResult}.
  */
 export type AgentFinishReason =
   | 'stop'

@@ -28,6 +28,14 @@ const AUTH_HEADER_NAMES: Record<CredentialStyle, string> = {
 
 const EXCERPT_LENGTH = 200;
 
+/**
+ * The `ErrorInfo.domain` of errors the fake Gemini server (`@gemloop/core/testing`) raises about
+ * itself (its script ran out or threw), rather than in imitation of Google. Such an error gets no
+ * advice about Google keys, billing or regions, which would send the reader to the wrong place.
+ * @internal
+ */
+export const FAKE_GEMINI_ERROR_DOMAIN = 'fake-gemini.gemloop';
+
 // The most of the server's own message quoted in an error message.
 const MAX_QUOTED = 2_000;
 
@@ -65,7 +73,14 @@ function guidance(
   violations: NonNullable<BadRequest['fieldViolations']>,
 ): string {
   const { status, googleStatus, details } = options;
-  const reason = findDetail<ErrorInfo>(details, 'ErrorInfo')?.reason;
+  const errorInfo = findDetail<ErrorInfo>(details, 'ErrorInfo');
+  if (errorInfo?.domain === FAKE_GEMINI_ERROR_DOMAIN) {
+    return (
+      "This error comes from gemloop's fake Gemini server (@gemloop/core/testing), not from " +
+      "Google: fix the test's script. Not retried."
+    );
+  }
+  const reason = errorInfo?.reason;
   if (
     status === 401 ||
     status === 403 ||

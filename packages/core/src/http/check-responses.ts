@@ -8,7 +8,7 @@ import { invalidResponse } from './read-json-response.ts';
 export type CheckContext = {
   text: string;
   status: number;
-  headers: Headers;
+  headers: Headers | Readonly<Record<string, string>>;
   attempt: number;
   url: string;
   method: string;

@@ -266,35 +266,43 @@ describe('createGemini never follows a redirect', () => {
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
     const gatewayPort = (gateway.address() as { port: number }).port;
     try {
-      for (const auth of ['x-goog-api-key', 'bearer'] as const) {
-        const gemini = createGemini({
-          apiKey: TEST_KEY,
-          auth,
-          baseUrl: `http://127.0.0.1:${gatewayPort}`,
-          retry: false,
-        });
-        // Node's fetch refuses the redirect itself (redirect: 'error') and does not say where it
-        // pointed; the error says how to find out.
-        const error = await failure(gemini.generateContent(request));
-        expect(ApiCallError.isInstance(error)).toBe(true);
-        expect((error as ApiCallError).isRetryable).toBe(false);
-        expect((error as Error).message).toMatch(
-          /generateContent got a redirect \(HTTP 3xx\).*set baseUrl.*`curl -sI http:\/\/127\.0\.0\.1:\d+\/v1beta\/models\/[^`]+:generateContent`/,
-        );
-        expect((error as Error).message).not.toContain(TEST_KEY);
-        // Refused before any retry: the retry policy would otherwise try again.
-        const retrying = createGemini({
-          apiKey: TEST_KEY,
-          auth,
-          baseUrl: `http://127.0.0.1:${gatewayPort}`,
-          retry: { maxRetries: 2, initialDelayMs: 1 },
-        });
-        expect(ApiCallError.isInstance(await failure(retrying.generateContent(request)))).toBe(
-          true,
-        );
+      for (const transport of ['fetch', 'node'] as const) {
+        for (const auth of ['x-goog-api-key', 'bearer'] as const) {
+          const gemini = createGemini({
+            apiKey: TEST_KEY,
+            auth,
+            transport,
+            baseUrl: `http://127.0.0.1:${gatewayPort}`,
+            retry: false,
+          });
+          const error = await failure(gemini.generateContent(request));
+          expect(ApiCallError.isInstance(error)).toBe(true);
+          expect((error as ApiCallError).isRetryable).toBe(false);
+          expect((error as Error).message).toMatch(
+            transport === 'fetch'
+              ? // Node's fetch refuses the redirect itself (redirect: 'error') and does not say
+                // where it pointed; the error says how to find out.
+                /generateContent got a redirect \(HTTP 3xx\).*set baseUrl.*`curl -sI http:\/\/127\.0\.0\.1:\d+\/v1beta\/models\/[^`]+:generateContent`/
+              : // undici's request API never follows one: the 302 comes back, Location and all.
+                /generateContent got a redirect \(HTTP 302\) to http:\/\/localhost:\d+\/collect\..*set baseUrl/,
+          );
+          expect((error as Error).message).not.toContain(TEST_KEY);
+          expect(JSON.stringify(error)).not.toContain(TEST_KEY);
+          // Refused before any retry: the retry policy would otherwise try again.
+          const retrying = createGemini({
+            apiKey: TEST_KEY,
+            auth,
+            transport,
+            baseUrl: `http://127.0.0.1:${gatewayPort}`,
+            retry: { maxRetries: 2, initialDelayMs: 1 },
+          });
+          expect(ApiCallError.isInstance(await failure(retrying.generateContent(request)))).toBe(
+            true,
+          );
+        }
       }
       expect(seen).toEqual([]);
-      expect(gatewayRequests).toBe(4);
+      expect(gatewayRequests).toBe(8);
     } finally {
       gateway.close();
       other.close();

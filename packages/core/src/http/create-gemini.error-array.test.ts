@@ -5,6 +5,7 @@ import {
   createTestServer,
   GOOGLE,
   readFixture,
+  retryWatch,
   TEST_KEY,
   textResponse,
 } from './__fixtures__/test-server.ts';
@@ -81,8 +82,10 @@ describe('createGemini with a 200 error array', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const wrapped = `[${readFixture('errors/429-RESOURCE_EXHAUSTED-Help-QuotaFailure-RetryInfo.json')}]`;
     const state = sequence(wrapped, JSON.stringify(textResponse('ok')));
-    const gemini = createGemini({ apiKey: TEST_KEY });
+    const watch = retryWatch();
+    const gemini = createGemini({ apiKey: TEST_KEY, logger: watch.logger });
     const promise = gemini.generateContent(request);
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(57_990);
     expect(state.count).toBe(1);
     await vi.advanceTimersByTimeAsync(20);

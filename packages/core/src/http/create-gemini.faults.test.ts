@@ -8,6 +8,7 @@ import {
   createTestServer,
   GOOGLE,
   readFixture,
+  retryWatch,
   TEST_KEY,
   textResponse,
 } from './__fixtures__/test-server.ts';
@@ -152,8 +153,10 @@ describe('createGemini retries', () => {
       errorResponse('429-RESOURCE_EXHAUSTED-Help-QuotaFailure-RetryInfo.json', 429),
       ok,
     );
-    const gemini = createGemini({ apiKey: TEST_KEY });
+    const watch = retryWatch();
+    const gemini = createGemini({ apiKey: TEST_KEY, logger: watch.logger });
     const promise = gemini.generateContent(request);
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(57_990);
     expect(state.count).toBe(1);
     await vi.advanceTimersByTimeAsync(20);
@@ -168,8 +171,10 @@ describe('createGemini retries', () => {
       () => new HttpResponse('busy', { status: 503, headers: { 'retry-after': '5' } }),
       ok,
     );
-    const gemini = createGemini({ apiKey: TEST_KEY });
+    const watch = retryWatch();
+    const gemini = createGemini({ apiKey: TEST_KEY, logger: watch.logger });
     const promise = gemini.generateContent(request);
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(4_990);
     expect(state.count).toBe(1);
     await vi.advanceTimersByTimeAsync(20);
@@ -204,14 +209,18 @@ describe('createGemini retries', () => {
   it('retries a 503 twice with growing backoff, then returns the answer', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const state = sequence(overloaded, overloaded, ok);
+    const watch = retryWatch();
     const gemini = createGemini({
       apiKey: TEST_KEY,
       retry: { jitter: false, initialDelayMs: 1000 },
+      logger: watch.logger,
     });
     const promise = gemini.generateContent(request);
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(990);
     expect(state.count).toBe(1);
     await vi.advanceTimersByTimeAsync(20);
+    await watch.untilRetries(2);
     expect(state.count).toBe(2);
     await vi.advanceTimersByTimeAsync(1_980);
     expect(state.count).toBe(2);
@@ -414,13 +423,16 @@ describe('createGemini time limits and aborts', () => {
   it('stops a retry wait at once when aborted, and makes no further request', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const state = sequence(overloaded, ok);
+    const watch = retryWatch();
     const gemini = createGemini({
       apiKey: TEST_KEY,
       retry: { initialDelayMs: 10_000, jitter: false },
+      logger: watch.logger,
     });
     const controller = new AbortController();
     const reason = new Error('user cancelled');
     const promise = rejection(gemini.generateContent(request, { signal: controller.signal }));
+    await watch.untilRetries(1);
     await vi.advanceTimersByTimeAsync(100);
     expect(state.count).toBe(1);
     controller.abort(reason);

@@ -9,10 +9,18 @@ import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
+import { selectTransport } from './select-transport.ts';
 import { sendRequest } from './send-request.ts';
 import { toAttemptError } from './to-attempt-error.ts';
+import type { ByteReader } from './transport.ts';
 
 const METHOD = 'streamGenerateContent';
+
+/** The body of a stand-in Response without a stream: it ends at once. */
+const EMPTY_BODY: ByteReader = {
+  read: async () => ({ done: true, value: undefined }),
+  cancel: async () => {},
+};
 
 /** What {@link openGenerateContentStream} needs. */
 export type OpenGenerateContentStreamOptions = {
@@ -68,7 +76,7 @@ export async function* openGenerateContentStream({
       let waitingFor = 'the response headers';
       try {
         const response = await sendRequest({
-          fetch: client.fetch,
+          transport: selectTransport(client),
           url,
           method: METHOD,
           httpMethod: 'POST',
@@ -87,7 +95,7 @@ export async function* openGenerateContentStream({
         const headersMs = performance.now() - started;
         waitingFor = 'the first chunk';
         const batches = parseGenerateContentBatches({
-          body: response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
+          body: response.reader() ?? EMPTY_BODY,
           url,
           method: METHOD,
           signal: attemptSignal.signal,

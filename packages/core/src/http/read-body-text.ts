@@ -1,3 +1,5 @@
+import type { TransportResponse } from './transport.ts';
+
 /**
  * The most of an error body read (64 KiB): its status says what failed, Google's error bodies
  * are a few KiB, and only an excerpt is ever shown. The rest is cancelled unread.
@@ -24,20 +26,20 @@ export type BodyText = {
  * @internal
  */
 export async function readBodyText(
-  response: Response,
+  response: TransportResponse,
   { maxBytes, onlyPrefix }: { maxBytes: number; onlyPrefix: boolean },
 ): Promise<BodyText> {
-  const body = response.body as ReadableStream<Uint8Array> | null | undefined;
-  const length = declaredLength(response.headers);
+  const length = declaredLength(response);
   if (maxBytes === Number.POSITIVE_INFINITY || length <= maxBytes) {
     const text = await response.text();
     return { text, truncated: false, bytes: Number.isFinite(length) ? length : text.length };
   }
+  const reader = response.reader();
   if (!onlyPrefix && Number.isFinite(length)) {
-    body?.cancel().catch(() => {});
+    reader?.cancel().catch(() => {});
     return { text: '', truncated: true, bytes: length };
   }
-  if (body === null || body === undefined) {
+  if (reader === undefined) {
     // A custom fetch's Response without a stream: its text is already in memory anyway.
     const text = await response.text();
     const bytes = new TextEncoder().encode(text);
@@ -48,7 +50,6 @@ export async function readBodyText(
       bytes: bytes.byteLength,
     };
   }
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
@@ -68,18 +69,16 @@ export async function readBodyText(
     }
     text += decoder.decode();
     return { text, truncated: false, bytes };
-  } finally {
-    reader.releaseLock();
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
   }
 }
 
 /** The `Content-Length` of an uncompressed body, or `NaN` when there is none to trust. */
-function declaredLength(headers: Headers | Record<string, string> | undefined): number {
-  // A custom fetch may return plain-object headers: then nothing is trusted.
-  if (typeof (headers as Headers | undefined)?.get !== 'function') return Number.NaN;
-  const get = (name: string): string | null => (headers as Headers).get(name);
-  const encoding = get('content-encoding');
+function declaredLength(response: TransportResponse): number {
+  const encoding = response.header('content-encoding');
   if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return Number.NaN;
-  const length = get('content-length');
+  const length = response.header('content-length');
   return length !== null && /^\d+$/.test(length.trim()) ? Number(length) : Number.NaN;
 }

@@ -9,7 +9,7 @@ export type ReadJsonResponseOptions = {
   url: string;
   method: string;
   status: number;
-  headers: Headers;
+  headers: Headers | Readonly<Record<string, string>>;
   attempt: number;
   auth: CredentialStyle;
   redact: readonly string[];

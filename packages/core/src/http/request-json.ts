@@ -10,6 +10,7 @@ import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-resp
 import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
+import { selectTransport } from './select-transport.ts';
 import { sendRequest } from './send-request.ts';
 import { toAttemptError } from './to-attempt-error.ts';
 
@@ -64,7 +65,7 @@ export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T>
       let waitingFor = 'the response headers';
       try {
         const response = await sendRequest({
-          fetch: client.fetch,
+          transport: selectTransport(client),
           url,
           method,
           httpMethod: options.httpMethod,

@@ -9,10 +9,13 @@ import {
 } from '../retry/retry-policy.ts';
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
+import { createFetchTransport } from './create-fetch-transport.ts';
 import type { AuthStyle, CreateGeminiOptions, CredentialStyle } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
+import { isNode } from './select-transport.ts';
 import { TimerPool } from './timer-pool.ts';
+import type { Transport, TransportOption } from './transport.ts';
 import { createVertexAuth, type VertexAuth } from './vertex-auth.ts';
 import {
   checkVertexOptions,
@@ -47,6 +50,10 @@ export type ResolvedClientOptions = {
   /** The headers of every request: content type, auth, and the user's extras. */
   headers: Record<string, string>;
   fetch: typeof globalThis.fetch | undefined;
+  /** How requests are sent (see `selectTransport`). */
+  transport: TransportOption;
+  /** The injected `fetch` as a transport; `undefined` without one. */
+  fetchTransport: Transport | undefined;
   logger: Logger;
   retry: RetryPolicy;
   timeoutMs: number;
@@ -65,6 +72,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'auth',
   'headers',
   'fetch',
+  'transport',
   'logger',
   'retry',
   'timeoutMs',
@@ -73,6 +81,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
 ]);
 
 const AUTH_STYLES: readonly AuthStyle[] = ['x-goog-api-key', 'bearer'];
+
+const TRANSPORTS: readonly TransportOption[] = ['auto', 'fetch', 'node'];
 
 /**
  * Checks the options of `createGemini` strictly (unknown names, wrong types, bad values) and
@@ -157,6 +167,7 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
       message: 'fetch must be a function with the signature of globalThis.fetch.',
     });
   }
+  const transport = checkTransport(options.transport, options.fetch);
   // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole. Vertex
   // has no key: its list starts with the header credentials and receives each access token.
   const redact: string[] = [
@@ -175,6 +186,8 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     auth,
     headers,
     fetch: options.fetch,
+    transport,
+    fetchTransport: options.fetch === undefined ? undefined : createFetchTransport(options.fetch),
     logger: checkLogger(options.logger, 'logger'),
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
@@ -182,6 +195,31 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
     vertex: vertex === undefined ? undefined : { ...vertex, ...createVertexAuth(vertex, redact) },
   };
+}
+
+function checkTransport(value: unknown, fetch: unknown): TransportOption {
+  if (value === undefined) return 'auto';
+  if (!TRANSPORTS.includes(value as TransportOption)) {
+    throw new InvalidArgumentError({
+      argument: 'transport',
+      message: `transport must be 'auto' (the default), 'fetch' or 'node'; got ${JSON.stringify(value) ?? String(value)}.`,
+    });
+  }
+  if (value === 'node' && fetch !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'transport',
+      message:
+        "transport 'node' does not use fetch, but a fetch option was given: drop one of them (an injected fetch is always used).",
+    });
+  }
+  if (value === 'node' && !isNode) {
+    throw new InvalidArgumentError({
+      argument: 'transport',
+      message:
+        "transport 'node' needs Node.js (it sends with undici's request API); use 'auto' or 'fetch' on this runtime.",
+    });
+  }
+  return value as TransportOption;
 }
 
 function checkMaxBytes(value: unknown): number {

@@ -1,14 +1,15 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
-import { describeThrown } from '../errors/describe-thrown.ts';
 import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
+import { InvalidFetchResponse } from './create-fetch-transport.ts';
 import type { CredentialStyle } from './gemini.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body-text.ts';
-import { REDIRECT_MODE } from './redirect-mode.ts';
+import type { Transport, TransportResponse } from './transport.ts';
 
 /** One HTTP request of an attempt. */
 export type SendRequestOptions = {
-  fetch: typeof globalThis.fetch | undefined;
+  /** From `selectTransport`: a promise only while the node transport loads. */
+  transport: Transport | Promise<Transport>;
   url: string;
   /** The API method, for errors: `generateContent`, `listModels`, ... */
   method: string;
@@ -25,36 +26,43 @@ export type SendRequestOptions = {
  * Sends one request and checks its status before anything reads the body: a 2xx response is
  * returned unread; any other status is read (its first 64 KiB, {@link MAX_ERROR_BODY_BYTES}) and
  * thrown as an `ApiCallError` (an error on the
- * stream endpoint is a plain JSON body even under `content-type: text/event-stream`).
+ * stream endpoint is a plain JSON body even under `content-type: text/event-stream`). A redirect
+ * is never followed, whichever the transport.
  *
- * `fetch` is looked up at call time, so a spy installed after `createGemini` still applies.
- * Rejections of `fetch` itself are left to the caller to classify (abort, timeout, network).
+ * Rejections of the transport itself are left to the caller to classify (abort, timeout,
+ * network).
  * @internal
  */
-export async function sendRequest(options: SendRequestOptions): Promise<Response> {
-  const fetch = options.fetch ?? globalThis.fetch;
-  const init: RequestInit = {
-    method: options.httpMethod,
-    headers: options.headers,
-    signal: options.signal,
-    // fetch strips Authorization on a cross-origin redirect but not x-goog-api-key: following one
-    // would hand the key to whatever host the Location names. The API never redirects. 'error'
-    // rather than 'manual': Node's fetch clones every request (and tees its body) unless the mode
-    // is 'error', which cost 45 to 90 us per request over loopback (measured on Node 20.20).
-    // Cloudflare Workers reject 'error': 'manual' there (REDIRECT_MODE), refused below.
-    redirect: REDIRECT_MODE,
-  };
-  if (options.body !== undefined) init.body = options.body;
-  let response: unknown;
+export async function sendRequest(options: SendRequestOptions): Promise<TransportResponse> {
+  const selected = options.transport;
+  const transport = 'send' in selected ? selected : await selected;
+  let response: TransportResponse;
   try {
-    response = await fetch(options.url, init);
+    response = await transport.send({
+      url: options.url,
+      method: options.httpMethod,
+      headers: options.headers,
+      body: options.body,
+      signal: options.signal,
+    });
   } catch (error) {
     if (isRefusedRedirect(error)) throw refusedRedirectError(error, options);
+    if (error instanceof InvalidFetchResponse) {
+      throw new ApiCallError({
+        message: `${options.method} failed: ${error.message}.`,
+        url: options.url,
+        method: options.method,
+        status: error.status,
+        isRetryable: false,
+        attempt: options.attempt,
+      });
+    }
     throw error;
   }
-  checkResponse(response, options);
-  if (response.ok) return response;
-  // A fetch that ignores the redirect mode (a wrapper, a polyfill) hands the 3xx back instead.
+  const { status } = response;
+  if (status >= 200 && status < 300) return response;
+  // The node transport, and a fetch that ignores the redirect mode (a wrapper, a polyfill), hand
+  // the 3xx back instead.
   if (isRedirect(response)) throw redirectError(response, options);
   let body: string | undefined;
   let cause: unknown;
@@ -71,7 +79,7 @@ export async function sendRequest(options: SendRequestOptions): Promise<Response
   throw createApiCallError({
     url: options.url,
     method: options.method,
-    status: response.status,
+    status,
     body,
     responseHeaders: response.headers,
     attempt: options.attempt,
@@ -81,49 +89,9 @@ export async function sendRequest(options: SendRequestOptions): Promise<Response
   });
 }
 
-/**
- * A custom `fetch` (a polyfill, a test double, a wrapper) must resolve to a Response with an
- * unread body; anything else fails here with a message naming the `fetch` option, instead of as a
- * TypeError deep in the body reading, reported as a network failure.
- */
-function checkResponse(
-  response: unknown,
-  options: SendRequestOptions,
-): asserts response is Response {
-  const candidate = response as Partial<Response> | null | undefined;
-  const isResponse =
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.status === 'number' &&
-    typeof candidate.ok === 'boolean' &&
-    typeof candidate.text === 'function' &&
-    typeof candidate.headers === 'object' &&
-    candidate.headers !== null;
-  let problem: string | undefined;
-  if (!isResponse) {
-    const got =
-      typeof response === 'object' && response !== null
-        ? 'an object that is not a Response'
-        : describeThrown(response);
-    problem = `the fetch function resolved to ${got}, not a Response. Pass a fetch with the signature of globalThis.fetch (or leave the fetch option out)`;
-  } else if (candidate.bodyUsed === true || candidate.body?.locked === true) {
-    problem =
-      'the fetch function returned a Response whose body was already read or locked. Return a new Response for every call';
-  }
-  if (problem === undefined) return;
-  throw new ApiCallError({
-    message: `${options.method} failed: ${problem}.`,
-    url: options.url,
-    method: options.method,
-    status: isResponse ? candidate.status : undefined,
-    isRetryable: false,
-    attempt: options.attempt,
-  });
-}
-
 /** A 3xx, or the opaque redirect a browser's fetch gives for `redirect: 'manual'` (status 0). */
-function isRedirect(response: Response): boolean {
-  return (response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect';
+function isRedirect(response: TransportResponse): boolean {
+  return (response.status >= 300 && response.status < 400) || response.isOpaqueRedirect;
 }
 
 /**
@@ -151,7 +119,7 @@ function refusedRedirectError(error: unknown, options: SendRequestOptions): ApiC
   });
 }
 
-function redirectError(response: Response, options: SendRequestOptions): ApiCallError {
+function redirectError(response: TransportResponse, options: SendRequestOptions): ApiCallError {
   const headers = toSafeHeaders(response.headers, options.redact);
   const location = headers?.['location'];
   const target =

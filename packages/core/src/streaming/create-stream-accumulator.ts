@@ -28,7 +28,7 @@ type OpenCall = {
 
 type CandidateState = {
   index: number;
-  /** Candidate fields other than `content`, folded by {@link mergeCandidateField}. */
+  /** Candidate fields other than `content`, folded by `mergeCandidateField` (internal). */
   fields: AnyRecord;
   /** `content` fields other than `parts` (`role`), or undefined while no chunk had `content`. */
   contentFields: AnyRecord | undefined;
@@ -56,7 +56,7 @@ type CandidateState = {
  *   (`promptFeedback` comes in the first chunk only).
  * - Candidate fields: citations, log probabilities and URL-context entries of different chunks
  *   are united, `groundingMetadata` merged key by key; `finishReason`, `safetyRatings` and the
- *   rest take the last value. {@link mergeCandidateField} says why, field by field.
+ *   rest take the last value. `mergeCandidateField` (internal) says why, field by field.
  *
  * Cost per chunk is proportional to the chunk, not to what came before.
  *

@@ -6,6 +6,7 @@ import {
 } from '../errors/create-api-call-error.ts';
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { StreamError } from '../errors/stream-error.ts';
+import type { ByteReader } from '../http/transport.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
@@ -13,8 +14,11 @@ import { createJsonArraySplitter } from './create-json-array-splitter.ts';
 
 /** What {@link parseGenerateContentStream} reads. */
 export type ParseGenerateContentStreamOptions = {
-  /** The body of a 200 `streamGenerateContent?alt=sse` response. */
-  body: ReadableStream<Uint8Array>;
+  /**
+   * The body of a 200 `streamGenerateContent?alt=sse` response: a stream, or a reader of one
+   * (what the client's transports hand over).
+   */
+  body: ReadableStream<Uint8Array> | ByteReader;
   /** The request URL (no key in it), for errors. */
   url: string;
   /** The API method, for errors: `streamGenerateContent`. */
@@ -115,7 +119,7 @@ export async function* parseGenerateContentBatches({
   errorContext,
   maxEventSize = MAX_EVENT_SIZE,
 }: ParseGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse[]> {
-  const reader = body.getReader();
+  const reader: ByteReader = 'getReader' in body ? body.getReader() : body;
   // Node's StringDecoder on Node (3.5 times as fast as TextDecoder there), TextDecoder with
   // `stream: true` elsewhere; both carry a character split across reads over to the next and keep
   // a leading byte-order mark, which `decode` drops.

@@ -1,4 +1,4 @@
-import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { OtelMeterProvider, OtelTracerProvider } from './otel-provider-types.ts';
 import type { SemconvDialect } from './semconv-dialect.ts';
 
 /**
@@ -8,9 +8,9 @@ import type { SemconvDialect } from './semconv-dialect.ts';
  */
 export type TelemetryOptions = {
   /** @defaultValue the globally registered tracer provider, if any */
-  tracerProvider?: TracerProvider | undefined;
+  tracerProvider?: OtelTracerProvider | undefined;
   /** @defaultValue the globally registered meter provider, if any */
-  meterProvider?: MeterProvider | undefined;
+  meterProvider?: OtelMeterProvider | undefined;
   /**
    * Record message content, system instructions, tool arguments and tool results on the spans
    * (`gen_ai.input.messages`, `gen_ai.output.messages`, `gen_ai.system_instructions`,

@@ -116,7 +116,7 @@ describe('createFakeGemini', () => {
     const exhausted = await callFake(fake, question);
     expect(exhausted.status).toBe(400);
     expect(exhausted.json).toMatchObject({ error: { status: 'FAILED_PRECONDITION' } });
-    expect(errorMessage(exhausted.json)).toContain('no turn for model call #2 (2 turn(s) scripted');
+    expect(errorMessage(exhausted.json)).toContain('no turn for model call #3 (2 turn(s) scripted');
     fake.setScript([turn.text('three')]);
     expect((await callFake(fake, question)).json).toMatchObject({
       candidates: [{ content: { parts: [{ text: 'three' }] } }],
@@ -182,7 +182,7 @@ describe('createFakeGemini', () => {
     const result = await callFake(fake, question);
     expect(result.status).toBe(400);
     expect(errorMessage(result.json)).toBe(
-      '[gemloop fake] The script threw for model call #0: no weather today',
+      '[gemloop fake] The script threw for model call #1: no weather today',
     );
   });
 

@@ -1,8 +1,8 @@
-import type { HttpHandler } from 'msw';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeOptions } from './check-fake-options.ts';
 import { createFakeMswHandlers } from './create-fake-msw-handlers.ts';
 import type { FakeFault, FakeFaultRule } from './fake-faults.ts';
+import type { FakeMswHandler } from './fake-msw-handler.ts';
 import type { FakeState } from './fake-state.ts';
 import { turn } from './fake-turn.ts';
 import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
@@ -45,7 +45,7 @@ export type FakeGemini = {
    * already run msw: `setupServer(...fake.handlers())`. Needs the optional peer `msw`.
    * @param baseUrl @defaultValue `https://generativelanguage.googleapis.com`
    */
-  handlers(baseUrl?: string): HttpHandler[];
+  handlers(baseUrl?: string): FakeMswHandler[];
   /** Every request received, in order, keys redacted. */
   readonly requests: readonly FakeRecordedRequest[];
   /** The model calls only (`generateContent` and `streamGenerateContent`). */

@@ -1,5 +1,5 @@
-import type { HttpHandler } from 'msw';
 import { loadMsw } from '#platform/load-msw';
+import type { FakeMswHandler } from './fake-msw-handler.ts';
 import { isFakeConnectionError } from './to-fetch-response.ts';
 
 /** The Gemini API base URL, the default of the msw handlers. */
@@ -14,7 +14,7 @@ export const GOOGLE_GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com
 export function createFakeMswHandlers(
   handleFetch: (request: Request) => Promise<Response>,
   baseUrl: string = GOOGLE_GEMINI_BASE_URL,
-): HttpHandler[] {
+): FakeMswHandler[] {
   const msw = loadMsw();
   const base = baseUrl.replace(/\/+$/, '');
   const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,3 +1,4 @@
+import { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/describe-api-error.ts';
 import type { GoogleErrorBody, GoogleErrorDetail } from '../wire/error-body.ts';
 
 /** An HTTP error the fake answers with: a status and a Google error body. */
@@ -33,6 +34,28 @@ export function googleError(
   };
   if (options.details !== undefined) error.details = options.details;
   return { status: code, body: { error } };
+}
+
+/**
+ * An error the fake raises about itself (its script ran out or threw), not in imitation of Google:
+ * a 400 `FAILED_PRECONDITION` whose `ErrorInfo` names the fake's domain, so the client's message
+ * says where the error came from instead of giving Google's advice on billing and regions.
+ * @internal
+ */
+export function fakeScriptError(
+  reason: 'SCRIPT_EXHAUSTED' | 'SCRIPT_THREW',
+  message: string,
+): FakeHttpError {
+  return googleError(400, `[gemloop fake] ${message}`, {
+    status: 'FAILED_PRECONDITION',
+    details: [
+      {
+        '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+        reason,
+        domain: FAKE_GEMINI_ERROR_DOMAIN,
+      },
+    ],
+  });
 }
 
 /**

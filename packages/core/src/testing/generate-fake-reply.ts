@@ -4,7 +4,7 @@ import { buildFakeResponse, buildFakeStreamChunks } from './build-fake-response.
 import { checkFakeRequest } from './check-fake-request.ts';
 import { estimatePromptTokens } from './estimate-usage.ts';
 import { applyCachedContent } from './fake-caches.ts';
-import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
+import { type FakeHttpError, fakeErrors, fakeScriptError } from './fake-errors.ts';
 import { type FakeFault, selectFaults } from './fake-faults.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeReply, FakeState } from './fake-state.ts';
@@ -179,11 +179,11 @@ async function nextScriptTurn(
   } else {
     entry = script[state.turnsDelivered];
     if (entry === undefined) {
+      // callIndex counts from 0 (as the script context does); people count calls from 1.
       return {
-        error: googleError(
-          400,
-          `[gemloop fake] The script has no turn for model call #${callIndex} (${script.length} turn(s) scripted, all delivered). Add a turn, or pass a function as the script.`,
-          { status: 'FAILED_PRECONDITION' },
+        error: fakeScriptError(
+          'SCRIPT_EXHAUSTED',
+          `The script has no turn for model call #${callIndex + 1} (${script.length} turn(s) scripted, all delivered). Add a turn, or pass a function as the script.`,
         ),
       };
     }
@@ -205,12 +205,9 @@ async function nextScriptTurn(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
-      error: googleError(
-        400,
-        `[gemloop fake] The script threw for model call #${callIndex}: ${message}`,
-        {
-          status: 'FAILED_PRECONDITION',
-        },
+      error: fakeScriptError(
+        'SCRIPT_THREW',
+        `The script threw for model call #${callIndex + 1}: ${message}`,
       ),
     };
   }

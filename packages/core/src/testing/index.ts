@@ -4,6 +4,7 @@
 export type { FakeGemini } from './create-fake-gemini.ts';
 export { createFakeGemini } from './create-fake-gemini.ts';
 export { GOOGLE_GEMINI_BASE_URL } from './create-fake-msw-handlers.ts';
+export type { FakeMswHandler } from './fake-msw-handler.ts';
 export type { FakeHttpError } from './fake-errors.ts';
 export { googleError } from './fake-errors.ts';
 export type { FakeCallInfo, FakeFault, FakeFaultRule } from './fake-faults.ts';

@@ -4,6 +4,7 @@ import { z as z3 } from 'zod-v3';
 import type { DefinedTool } from './define-tool.ts';
 import { defineTool } from './define-tool.ts';
 import { jsonSchema } from './json-schema.ts';
+import type { StandardSchemaV1 } from './standard-schema.ts';
 import type { AnyTool, FunctionTool, ToolArgumentsResult, ToolExecuteContext } from './tool.ts';
 import { toolResult } from './tool-result.ts';
 
@@ -135,6 +136,27 @@ describe('defineTool types', () => {
       parameters: 'city: string',
       execute: () => 1,
     });
+  });
+
+  it('rejects a schema that does not describe an object, as Gemini needs named parameters', () => {
+    const execute = () => 1;
+    // @ts-expect-error a zod 4 string schema is not an object of named parameters
+    defineTool({ name: 'a', parameters: z.string(), execute });
+    // @ts-expect-error a zod 4 array schema neither
+    defineTool({ name: 'a', parameters: z.array(z.string()), execute });
+    // @ts-expect-error a zod 3 number schema neither
+    defineTool({ name: 'a', parameters: z3.number(), execute });
+    // @ts-expect-error a Standard Schema whose output is a string neither
+    defineTool({ name: 'a', parameters: {} as StandardSchemaV1<unknown, string>, execute });
+    // @ts-expect-error a JSON Schema typed as a string neither
+    defineTool({ name: 'a', parameters: jsonSchema<string>({ type: 'object' }), execute });
+    // Object schemas, records and schemas of unknown output stay accepted (checked at run time).
+    defineTool({ name: 'a', parameters: z.record(z.string(), z.number()), execute });
+    defineTool({ name: 'a', parameters: z3.object({ a: z3.string() }).strict(), execute });
+    defineTool({ name: 'a', parameters: {} as StandardSchemaV1<unknown, { a: string }>, execute });
+    defineTool({ name: 'a', parameters: {} as StandardSchemaV1, execute });
+    defineTool({ name: 'a', parameters: jsonSchema({ type: 'object' }), execute });
+    defineTool({ name: 'a', parameters: undefined, execute });
   });
 
   it('requires name and execute', () => {

@@ -218,12 +218,50 @@ describe('defineTool', () => {
     });
   });
 
+  it.each([
+    ['no description', undefined],
+    ['a blank description', '  '],
+  ])('reports a tool with %s when it is defined, and still defines it', (_label, description) => {
+    const onSchemaWarning = vi.fn();
+    const warn = vi.fn();
+    const logger = { warn, isLevelEnabled: () => true } as unknown as Logger;
+    const tool = defineTool({
+      name: 'lookup',
+      ...(description === undefined ? {} : { description }),
+      parameters: z.object({ id: z.string() }),
+      execute,
+      onSchemaWarning,
+      logger,
+      // Not a loss in the schema: strictSchema does not turn it into an error (Gemini accepts it).
+      strictSchema: true,
+    });
+    const expected: SchemaWarning = {
+      path: [],
+      keyword: 'description',
+      message: expect.stringMatching(
+        /no description.*model.*decides when to call.*Add a description/,
+      ) as unknown as string,
+    };
+    expect(tool.schemaWarnings).toEqual([expected]);
+    expect(onSchemaWarning).toHaveBeenCalledWith(expected, 'lookup');
+    expect(warn).toHaveBeenCalledWith(
+      { toolName: 'lookup', path: '(root)', keyword: 'description' },
+      expect.stringContaining('no description'),
+    );
+    expect(tool.declaration).toEqual({
+      name: 'lookup',
+      ...(description === undefined ? {} : { description }),
+      parametersJsonSchema: expect.any(Object),
+    });
+  });
+
   it('sends the OpenAPI subset with schemaFormat openapi and reports what it loses', () => {
     const onSchemaWarning = vi.fn();
     const warn = vi.fn();
     const logger = { warn, isLevelEnabled: () => true } as unknown as Logger;
     const tool = defineTool({
       name: 'tag',
+      description: 'Tags an item.',
       parameters: z.object({ labels: z.record(z.string(), z.number()), id: z.string() }),
       execute,
       schemaFormat: 'openapi',
@@ -232,6 +270,7 @@ describe('defineTool', () => {
     });
     expect(tool.declaration).toEqual({
       name: 'tag',
+      description: 'Tags an item.',
       parameters: {
         type: 'OBJECT',
         properties: { labels: { type: 'OBJECT' }, id: { type: 'STRING' } },

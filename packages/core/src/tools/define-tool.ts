@@ -34,6 +34,38 @@ export type InferToolArgs<Parameters> = [Parameters] extends [undefined]
             : Args
           : Record<string, unknown>;
 
+/**
+ * Where a `parameters` schema whose arguments are not an object is refused at compile time: the
+ * type-checker reports this property as missing from the schema, and its name says what to do.
+ * Gemini's function parameters are always an object of named parameters.
+ */
+export type NotAnObjectSchema = {
+  readonly 'parameters must describe an object of named parameters, e.g. z.object({ value: z.string() })': never;
+};
+
+/**
+ * `unknown` when `Parameters` describes an object of arguments (or may: `any`/`unknown` outputs
+ * pass, the definition-time check still runs), {@link NotAnObjectSchema} when its arguments are
+ * certainly a string, number, boolean, array or function.
+ */
+export type CheckObjectParameters<Parameters> = [Parameters] extends [undefined]
+  ? unknown
+  : IsObjectArgs<InferToolArgs<Parameters>> extends true
+    ? unknown
+    : NotAnObjectSchema;
+
+type IsObjectArgs<Args> = 0 extends 1 & Args
+  ? true
+  : unknown extends Args
+    ? true
+    : [Args] extends [readonly unknown[]]
+      ? false
+      : [Args] extends [(...args: never[]) => unknown]
+        ? false
+        : [Args] extends [object]
+          ? true
+          : false;
+
 /** How the parameter schema is sent to Gemini. */
 export type ToolSchemaFormat = 'json-schema' | 'openapi';
 
@@ -41,14 +73,19 @@ export type ToolSchemaFormat = 'json-schema' | 'openapi';
 export type DefineToolOptions<Parameters extends ToolParameters | undefined, Result> = {
   /** The function name the model calls: `^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$`. */
   name: string;
-  /** What the tool does and when to use it; the model reads it to decide. */
+  /**
+   * What the tool does and when to use it; the model reads it to decide. Optional for Gemini, but
+   * a tool without one is reported as a `description` warning in `schemaWarnings` (and to
+   * `onSchemaWarning` and `logger`), never an error.
+   */
   description?: string | undefined;
   /**
    * The arguments: a zod 4 or zod 3 object schema, another Standard Schema with JSON Schema
    * support, or a JSON Schema object (type it with `jsonSchema<Args>()`). Omit for a tool without
-   * arguments. Converted to JSON Schema once, here.
+   * arguments. Converted to JSON Schema once, here. A schema of anything but an object (`z.string()`)
+   * is a type error, and an {@link InvalidArgumentError} at run time.
    */
-  parameters?: Parameters;
+  parameters?: Parameters & CheckObjectParameters<Parameters>;
   /** Runs a call, with the arguments parsed by `parseArgs`. Return any JSON value, or `toolResult()`. */
   execute: (
     args: InferToolArgs<Parameters>,
@@ -65,7 +102,7 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
   schemaFormat?: ToolSchemaFormat | undefined;
   /** Throw an {@link InvalidArgumentError} instead of warning when the schema loses something. */
   strictSchema?: boolean | undefined;
-  /** Called once per schema warning, when the tool is defined. */
+  /** Called once per schema warning (a missing description included), when the tool is defined. */
   onSchemaWarning?: ((warning: SchemaWarning, toolName: string) => void) | undefined;
   /** Schema warnings are also logged here at `warn`. */
   logger?: Logger | undefined;
@@ -75,7 +112,10 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
 
 /** A tool made by {@link defineTool}: a {@link FunctionTool} plus what was learnt from its schema. */
 export interface DefinedTool<Args, Result> extends FunctionTool<Args, Result> {
-  /** What the schema sent to Gemini cannot express (empty for most tools). */
+  /**
+   * What the declaration sent to Gemini cannot express, or lacks (empty for most tools): schema
+   * losses, and a `description` warning for a tool without a description.
+   */
   readonly schemaWarnings: readonly SchemaWarning[];
   /** The JSON Schema of the arguments as converted from `parameters`, before Gemini-specific cleaning. */
   readonly inputSchema: Record<string, unknown> | undefined;
@@ -189,7 +229,26 @@ export function defineTool<
       declaration.parametersJsonSchema = cleanParameters(resolved.jsonSchema, name);
     }
   }
+  // strictSchema is about what the schema loses; a missing description is a weaker tool, not a
+  // loss, and Gemini accepts it, so it is reported (below) but never thrown.
   reportWarnings({ name, schemaWarnings, strictSchema, onSchemaWarning, logger });
+  if (description === undefined || description.trim() === '') {
+    const warning: SchemaWarning = {
+      path: [],
+      keyword: 'description',
+      message:
+        'The tool has no description: the model decides when to call a tool, and with what, from ' +
+        'its name and description. Add a description that says what it does and when to use it.',
+    };
+    schemaWarnings.push(warning);
+    reportWarnings({
+      name,
+      schemaWarnings: [warning],
+      strictSchema: false,
+      onSchemaWarning,
+      logger,
+    });
+  }
 
   const parse = resolved.parse as (args: unknown) => ToolArgumentsResult<InferToolArgs<Parameters>>;
   const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {

@@ -4,6 +4,7 @@ import { z as z3 } from 'zod-v3';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { defineTool } from './define-tool.ts';
 import { jsonSchema } from './json-schema.ts';
+import type { ToolParameters } from './resolve-tool-parameters.ts';
 
 const execute = (): string => 'ok';
 
@@ -125,7 +126,9 @@ describe('resolveToolParameters', () => {
     ['zod 4 string', z.string()],
     ['zod 4 union', z.union([z.object({ a: z.string() }), z.object({ b: z.string() })])],
     ['zod 3 string', z3.string()],
-  ])('rejects a %s root with a hint to wrap it', (_label, parameters) => {
+  ])('rejects a %s root with a hint to wrap it', (_label, schema) => {
+    // Typed loosely, as from JavaScript: in TypeScript a non-object schema is a type error.
+    const parameters: ToolParameters = schema;
     expect(() => defineTool({ name: 'bad', parameters, execute })).toThrow(
       /must describe an object of named parameters.*wrap other types in a property/,
     );

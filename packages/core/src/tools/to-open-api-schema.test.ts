@@ -107,6 +107,7 @@ describe('toOpenApiSchema', () => {
   it('converts zod 4 and zod 3 schemas to the same subset', () => {
     const v4 = defineTool({
       name: 'book',
+      description: 'Adds a book.',
       schemaFormat: 'openapi',
       parameters: z.object({
         title: z.string().describe('Book title'),
@@ -118,6 +119,7 @@ describe('toOpenApiSchema', () => {
     });
     const v3 = defineTool({
       name: 'book',
+      description: 'Adds a book.',
       schemaFormat: 'openapi',
       parameters: z3.object({
         title: z3.string().describe('Book title'),

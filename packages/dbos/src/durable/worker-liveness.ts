@@ -1,7 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type pg from 'pg';
 
-/** Liveness settings of {@link startWorkerLiveness}. */
+/** Liveness settings of `startWorkerLiveness` (internal). */
 export type TakeoverOptions = {
   /** How often a worker says it is alive. @defaultValue 2000 */
   heartbeatMs?: number | undefined;

@@ -53,7 +53,7 @@ const DEFAULT_SIGNIFICANT_DIGITS = 15;
  * @example
  * const agent = createAgent({ model, tools: [createCalculatorTool()] });
  *
- * @throws {@link InvalidArgumentError} for options out of range.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for options out of range.
  */
 export function createCalculatorTool(
   options: CalculatorToolOptions = {},

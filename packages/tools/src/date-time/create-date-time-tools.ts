@@ -61,7 +61,7 @@ export type DateTimeTools = {
  * const dateTime = createDateTimeTools({ defaultTimeZone: 'Europe/Paris' });
  * const agent = createAgent({ model, tools: [...dateTime.tools] });
  *
- * @throws {@link InvalidArgumentError} for an invalid `defaultTimeZone`, `locale` or `now`.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an invalid `defaultTimeZone`, `locale` or `now`.
  */
 export function createDateTimeTools(options: DateTimeToolsOptions = {}): DateTimeTools {
   const { defaultTimeZone = 'UTC', locale = 'en-US', now = Date.now, namePrefix = '' } = options;

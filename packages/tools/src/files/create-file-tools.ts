@@ -74,7 +74,7 @@ export type FileTools = {
  * const files = createFileTools({ root: './workspace', allowWrite: true });
  * const agent = createAgent({ model, tools: [...files.tools] });
  *
- * @throws {@link InvalidArgumentError} when `root` is not an existing folder or a limit is invalid.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} when `root` is not an existing folder or a limit is invalid.
  */
 export function createFileTools(options: FileToolsOptions): FileTools {
   const {

@@ -35,7 +35,7 @@ const maxDetail = 500;
  *
  * @throws {@link McpServerError} `connect-failed` (unreachable, HTTP error status in `status`,
  * time-out), `list-failed`, `invalid-tool`, or `sdk-not-installed`.
- * @throws {@link InvalidArgumentError} for an invalid URL or headers.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an invalid URL or headers.
  */
 export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<McpConnection> {
   const url = checkOptions(options);

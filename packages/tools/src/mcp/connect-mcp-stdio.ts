@@ -50,7 +50,7 @@ const stderrInMessage = 1500;
  * @throws {@link McpServerError} `start-failed` (command not found), `connect-failed` (exited or
  * timed out before the handshake; the message ends with the server's last stderr lines),
  * `list-failed`, `invalid-tool`, or `sdk-not-installed`.
- * @throws {@link InvalidArgumentError} for invalid options.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for invalid options.
  */
 export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<McpConnection> {
   checkOptions(options);

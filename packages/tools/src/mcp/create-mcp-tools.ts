@@ -129,7 +129,7 @@ export type McpToolsInternals = {
  * const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools });
  *
  * @throws {@link McpServerError} when listing fails or a tool is unusable (`onInvalidTool: 'throw'`).
- * @throws {@link InvalidArgumentError} for invalid options.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for invalid options.
  */
 export function createMcpTools(
   client: McpClient,

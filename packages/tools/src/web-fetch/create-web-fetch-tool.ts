@@ -92,7 +92,7 @@ export type WebFetchToolOptions = {
  * const agent = createAgent({ model, tools: [webFetch] });
  * // Close the tool (the agent does it on close) to stop the idle HTML worker.
  *
- * @throws {@link InvalidArgumentError} for invalid options.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for invalid options.
  */
 export function createWebFetchTool(
   options: WebFetchToolOptions = {},

@@ -1,4 +1,7 @@
+import { RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
+import { expect } from 'vitest';
+import type { Logger } from '../../logging/logger.ts';
 import { readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
 
 /**
@@ -8,9 +11,36 @@ import { readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
 /** A recorded fixture's text, by its path under `test/fixtures/gemini/`. */
 export const readFixture: (path: string) => string = readFixtureText;
 
+let current: ReturnType<typeof setupServer> | undefined;
+let patchedFetch: unknown;
+
 /** The msw server of a test file; it fails any request no handler answers. */
 export function createTestServer(): ReturnType<typeof setupServer> {
-  return setupServer();
+  const server = setupServer();
+  const listen = server.listen.bind(server);
+  server.listen = (...args) => {
+    listen(...args);
+    // What msw put in place of globalThis.fetch: a test that replaces it again (a spy) means
+    // fetch, and keeps it on the node transport run too.
+    patchedFetch = globalThis.fetch;
+  };
+  current = server;
+  return server;
+}
+
+/** Whether `globalThis.fetch` is msw's (or Node's own): not a spy a test put in its place. */
+export function isMswOrNativeFetch(fetch: unknown, native: unknown): boolean {
+  return fetch === native || (patchedFetch !== undefined && fetch === patchedFetch);
+}
+
+/**
+ * The HTTP handlers of the test file's msw server, for the bridge that serves them to the node
+ * transport (see `use-node-transport.ts`).
+ */
+export function currentTestHandlers(): RequestHandler[] {
+  return (current?.listHandlers() ?? []).filter(
+    (handler): handler is RequestHandler => handler instanceof RequestHandler,
+  );
 }
 
 /** A fake API key, distinctive enough to search for in every output. */
@@ -44,5 +74,36 @@ export function textResponse(text: string, extra: Record<string, unknown> = {}):
     usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
     modelVersion: 'gemini-2.5-flash',
     ...extra,
+  };
+}
+
+/**
+ * Counts the retries a client schedules (its `info` log line), so a test with fake timers can wait
+ * for the client to have read a response and started its wait before advancing the clock. Over
+ * msw's in-process fetch that happens within the same microtasks; over a real socket (the node
+ * transport) it takes event-loop turns that fake timers do not advance.
+ */
+export function retryWatch(): { logger: Logger; untilRetries(count: number): Promise<void> } {
+  let retries = 0;
+  const noop = () => {};
+  const logger: Logger = {
+    child: () => logger,
+    debug: noop,
+    info: () => {
+      retries++;
+    },
+    warn: noop,
+    error: noop,
+    isLevelEnabled: (level) => level === 'info',
+  };
+  return {
+    logger,
+    async untilRetries(count) {
+      // setImmediate is not faked in these tests (only setTimeout and clearTimeout are).
+      for (let turn = 0; retries < count && turn < 100_000; turn++) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect(retries).toBe(count);
+    },
   };
 }

@@ -1,0 +1,137 @@
+import { Agent, request } from 'node:http';
+import { FUNCTION_DECLARATIONS, runBenchTool } from '../script/bench-tools.ts';
+import { BENCH_MODEL } from '../script/run-script.ts';
+import type { Contender, LoopContext, LoopRunner } from './contender.ts';
+import { SseSplitter } from './split-sse.ts';
+
+type Part = {
+  text?: string;
+  functionCall?: { id?: string; name?: string; args?: Record<string, unknown> };
+};
+type Content = { role: string; parts: Part[] };
+type Chunk = { candidates?: { content?: { parts?: Part[] } }[] };
+
+const TOOLS = [{ functionDeclarations: FUNCTION_DECLARATIONS }];
+
+/**
+ * POSTs with raw `node:http` on a keep-alive agent and hands each body piece to `onData`: the
+ * least Node can do per request (no fetch, no WHATWG streams, no validation, no time limits).
+ */
+function post(
+  agent: Agent,
+  url: URL,
+  apiKey: string,
+  body: unknown,
+  onData: (piece: Buffer) => void,
+): Promise<void> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      {
+        agent,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'x-goog-api-key': apiKey,
+        },
+      },
+      (response) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`HTTP ${response.statusCode}`));
+          response.resume();
+          return;
+        }
+        response.on('data', onData);
+        response.on('end', resolve);
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+async function answerCalls(calls: Part[]): Promise<Content> {
+  const results = await Promise.all(
+    calls.map(async (part) => runBenchTool(part.functionCall!.name, part.functionCall!.args)),
+  );
+  return {
+    role: 'user',
+    parts: calls.map((part, index) => ({
+      functionResponse: {
+        id: part.functionCall!.id,
+        name: part.functionCall!.name,
+        response: results[index],
+      },
+    })) as Part[],
+  };
+}
+
+function textOf(parts: Part[]): string {
+  let text = '';
+  for (const part of parts) if (typeof part.text === 'string') text += part.text;
+  return text;
+}
+
+/** The raw node:http floor: the floor's loop with `node:http` in place of `fetch`. */
+export const floorHttpContender: Contender = {
+  name: 'floor.http',
+  library: 'floor',
+  streaming: false,
+  description: 'hand-written loop: node:http (keep-alive agent) + JSON.parse',
+  async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
+    const url = new URL(`${baseUrl}/v1beta/models/${BENCH_MODEL}:generateContent`);
+    const agent = new Agent({ keepAlive: true });
+    return {
+      async run(prompt) {
+        const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
+        for (let step = 0; step < maxSteps; step++) {
+          const pieces: Buffer[] = [];
+          await post(agent, url, apiKey, { contents, tools: TOOLS }, (piece) => pieces.push(piece));
+          const data = JSON.parse(Buffer.concat(pieces).toString('utf8')) as Chunk;
+          const content = data.candidates![0]!.content as Content;
+          contents.push(content);
+          const calls = content.parts.filter((part) => part.functionCall !== undefined);
+          if (calls.length === 0) return textOf(content.parts);
+          contents.push(await answerCalls(calls));
+        }
+        throw new Error(`floor.http: no final answer after ${maxSteps} steps`);
+      },
+    };
+  },
+};
+
+/** The streaming raw node:http floor, with the floor's minimal SSE split. */
+export const floorHttpStreamContender: Contender = {
+  name: 'floor.http.stream',
+  library: 'floor',
+  streaming: true,
+  description:
+    'hand-written streaming loop: node:http (keep-alive agent) + split on CRLF CRLF + JSON.parse',
+  async createLoop({ baseUrl, apiKey, maxSteps }: LoopContext): Promise<LoopRunner> {
+    const url = new URL(`${baseUrl}/v1beta/models/${BENCH_MODEL}:streamGenerateContent?alt=sse`);
+    const agent = new Agent({ keepAlive: true });
+    return {
+      async run(prompt) {
+        const contents: Content[] = [{ role: 'user', parts: [{ text: prompt }] }];
+        for (let step = 0; step < maxSteps; step++) {
+          const parts: Part[] = [];
+          const splitter = new SseSplitter((value) => {
+            const chunkParts = (value as Chunk).candidates?.[0]?.content?.parts;
+            if (chunkParts !== undefined) for (const part of chunkParts) parts.push(part);
+          });
+          await post(agent, url, apiKey, { contents, tools: TOOLS }, (piece) =>
+            splitter.feed(piece),
+          );
+          contents.push({ role: 'model', parts });
+          const calls = parts.filter((part) => part.functionCall !== undefined);
+          if (calls.length === 0) return textOf(parts);
+          contents.push(await answerCalls(calls));
+        }
+        throw new Error(`floor.http.stream: no final answer after ${maxSteps} steps`);
+      },
+    };
+  },
+};

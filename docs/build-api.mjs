@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+
+// The API reference, generated from the TSDoc of every public package's entry points into
+// docs/api/ (gitignored): `npm run docs:api`. Any TypeDoc warning (a broken {@link}, an unknown
+// tag, an exported type that is not documented because it is not exported) fails the run:
+// test/docs-api.test.ts runs this and `npm test` runs that test.
+//
+// Entry points come from each public package's `exports` map, through its `@gemloop/source`
+// condition (the src file behind each subpath), so a new package or subpath is documented
+// without editing this file; each module is named after its import specifier.
+//
+// TypeDoc 0.28 supports TypeScript up to 6.0, not the 7.0 the repository builds with, so this
+// package (docs/) has its own TypeScript 6 just for TypeDoc.
+// Usage: node docs/build-api.mjs [--out <dir>] [--html]
+
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Application, Converter, LogLevel, OptionDefaults, ReflectionKind } from 'typedoc';
+import { listPublicPackages } from '../scripts/pack.mjs';
+
+const here = fileURLToPath(new URL('./', import.meta.url));
+
+/** `[{ specifier, file }]`: every documented import specifier and the source file behind it. */
+export function listEntryPoints() {
+  return listPublicPackages().flatMap(({ name, directory }) => {
+    const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
+    return Object.entries(manifest.exports ?? {})
+      .filter(([subpath]) => subpath !== './package.json')
+      .flatMap(([subpath, target]) => {
+        const source = typeof target === 'object' ? target['@gemloop/source'] : undefined;
+        if (typeof source !== 'string') return [];
+        const specifier = subpath === '.' ? name : `${name}/${subpath.slice(2)}`;
+        return [{ specifier, file: resolve(directory, source) }];
+      });
+  });
+}
+
+export async function buildApiReference({ out = join(here, 'api'), html = false } = {}) {
+  const entries = listEntryPoints();
+  const app = await Application.bootstrapWithPlugins({
+    entryPoints: entries.map(({ file }) => file),
+    entryPointStrategy: 'resolve',
+    tsconfig: join(here, 'tsconfig.api.json'),
+    out,
+    plugin: html ? [] : ['typedoc-plugin-markdown'],
+    readme: 'none',
+    name: 'gemloop API reference',
+    excludePrivate: true,
+    excludeInternal: true,
+    excludeExternals: true,
+    // A doc comment may end with `@ts-ignore` (a directive TypeScript reads there, kept in .d.ts).
+    modifierTags: [...OptionDefaults.modifierTags, '@ts-ignore'],
+    treatWarningsAsErrors: true,
+    validation: { notExported: true, invalidLink: true, rewrittenLink: true, notDocumented: false },
+    logLevel: LogLevel.Warn,
+    disableSources: true,
+    // tsc -b type-checks the same sources; TypeDoc only needs the program, not a second check.
+    skipErrorChecking: true,
+  });
+  // Name each module after its import specifier, not its path (`core/src/testing`).
+  const names = new Map(entries.map(({ specifier, file }) => [file, specifier]));
+  app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
+    if (!reflection.kindOf(ReflectionKind.Module)) return;
+    const file = context
+      .getSymbolFromReflection(reflection)
+      ?.declarations?.[0]?.getSourceFile().fileName;
+    const name = file === undefined ? undefined : names.get(resolve(file));
+    if (name !== undefined) reflection.name = name;
+  });
+  const project = await app.convert();
+  if (project) app.validate(project);
+  if (!project || app.logger.hasErrors() || app.logger.hasWarnings()) {
+    throw new Error('TypeDoc reported the problems above; fix the TSDoc (warnings fail the run).');
+  }
+  await app.generateOutputs(project);
+  if (app.logger.hasErrors() || app.logger.hasWarnings()) {
+    throw new Error('TypeDoc reported the problems above while writing the reference.');
+  }
+  return { out, modules: entries.map(({ specifier }) => specifier) };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--out');
+  try {
+    const { out } = await buildApiReference({
+      ...(outIndex === -1 ? {} : { out: resolve(args[outIndex + 1]) }),
+      html: args.includes('--html'),
+    });
+    process.stdout.write(`API reference written to ${relative(process.cwd(), out) || '.'}\n`);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : error}\n`);
+    process.exitCode = 1;
+  }
+}

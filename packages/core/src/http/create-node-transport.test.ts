@@ -1,0 +1,216 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
+import { StreamError } from '../errors/stream-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
+import { sseEvent, TEST_KEY, textResponse } from './__fixtures__/test-server.ts';
+import { createGemini } from './create-gemini.ts';
+import type { TransportOption } from './transport.ts';
+
+// The node transport's own promises over real sockets (the shared suites prove the rest on both
+// transports; see the core-node-transport test project). Each case runs on both transports.
+const TRANSPORTS: readonly TransportOption[] = ['node', 'fetch'];
+const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+/**
+ * A local server; `sockets` counts the connections it accepted, `closed` the responses whose
+ * connection closed before they ended (the client let go of them).
+ */
+async function serve(handler: Handler) {
+  const state = { sockets: 0, closed: 0, requests: 0, headers: [] as IncomingMessage['headers'][] };
+  const server = createServer((incoming, outgoing) => {
+    state.requests++;
+    state.headers.push(incoming.headers);
+    outgoing.on('close', () => {
+      if (!outgoing.writableFinished) state.closed++;
+    });
+    incoming.resume();
+    incoming.on('end', () => handler(incoming, outgoing));
+  });
+  server.on('connection', () => {
+    state.sockets++;
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { state, baseUrl };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; !condition() && turn < 2_000; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  expect(condition()).toBe(true);
+}
+
+async function caught(work: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+const json = (outgoing: ServerResponse, body: unknown): void => {
+  outgoing.writeHead(200, { 'content-type': 'application/json' });
+  outgoing.end(JSON.stringify(body));
+};
+
+describe('node transport', () => {
+  it('refuses a compressed response it cannot decode, naming the header to remove', async () => {
+    const { baseUrl } = await serve((_in, out) => {
+      out.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      out.end(gzipSync(JSON.stringify(textResponse('ok'))));
+    });
+    const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport: 'node', retry: false });
+    const error = await caught(() =>
+      gemini.generateContent(request, { headers: { 'accept-encoding': 'gzip' } }),
+    );
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('content-encoding: gzip');
+    expect((error as Error).message).toContain('accept-encoding');
+  });
+});
+
+for (const transport of TRANSPORTS) {
+  describe(`${transport} transport over a real socket`, () => {
+    it('stops at a Content-Length past maxResponseBytes without reading the body', async () => {
+      const { state, baseUrl } = await serve((_in, out) => {
+        out.writeHead(200, { 'content-type': 'application/json', 'content-length': 50_000_000 });
+        out.write('{"candidates":[');
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, maxResponseBytes: 1000 });
+      const error = await caught(() => gemini.generateContent(request));
+      expect(ResponseTooLargeError.isInstance(error)).toBe(true);
+      expect((error as ResponseTooLargeError).receivedBytes).toBe(50_000_000);
+      await until(() => state.closed === 1);
+    });
+
+    it('keeps connections alive across calls, and sends the key only in its header', async () => {
+      const { state, baseUrl } = await serve((_in, out) => json(out, textResponse('ok')));
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport });
+      for (let call = 0; call < 10; call++) await gemini.generateContent(request);
+      expect(state.requests).toBe(10);
+      // A call that follows at once may find its socket not yet back in the pool.
+      expect(state.sockets).toBeLessThanOrEqual(2);
+      expect(state.headers[0]?.['x-goog-api-key']).toBe(TEST_KEY);
+      expect(state.headers[0]?.['content-type']).toBe('application/json');
+    });
+
+    it('types a connection reset mid-stream as a StreamError of reason connection, not retried', async () => {
+      const { state, baseUrl } = await serve((_in, out) => {
+        out.writeHead(200, { 'content-type': 'text/event-stream' });
+        out.write(sseEvent(textResponse('first')));
+        setTimeout(() => out.socket?.resetAndDestroy(), 20);
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport });
+      const texts: unknown[] = [];
+      const error = await caught(async () => {
+        for await (const chunk of gemini.streamGenerateContent(request)) {
+          texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text);
+        }
+      });
+      expect(texts).toEqual(['first']);
+      expect(StreamError.isInstance(error)).toBe(true);
+      expect((error as StreamError).reason).toBe('connection');
+      expect((error as StreamError).chunksDelivered).toBe(1);
+      expect(state.requests).toBe(1);
+      expect(JSON.stringify(error)).not.toContain(TEST_KEY);
+    });
+
+    it('closes the connection when the consumer breaks out of an endless stream', async () => {
+      const { state, baseUrl } = await serve((_in, out) => {
+        out.writeHead(200, { 'content-type': 'text/event-stream' });
+        const timer = setInterval(() => out.write(sseEvent(textResponse('more'))), 5);
+        out.on('close', () => clearInterval(timer));
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport });
+      let seen = 0;
+      for await (const _ of gemini.streamGenerateContent(request)) {
+        if (++seen === 2) break;
+      }
+      await until(() => state.closed === 1);
+    });
+
+    it('rejects with the abort reason mid-stream and closes the connection', async () => {
+      const { state, baseUrl } = await serve((_in, out) => {
+        out.writeHead(200, { 'content-type': 'text/event-stream' });
+        const timer = setInterval(() => out.write(sseEvent(textResponse('more'))), 5);
+        out.on('close', () => clearInterval(timer));
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport });
+      const controller = new AbortController();
+      const reason = new Error('stop streaming');
+      let seen = 0;
+      const error = await caught(async () => {
+        for await (const _ of gemini.streamGenerateContent(request, {
+          signal: controller.signal,
+        })) {
+          if (++seen === 2) setTimeout(() => controller.abort(reason), 0);
+        }
+      });
+      expect(error).toBe(reason);
+      await until(() => state.closed === 1);
+    });
+
+    it('rejects with the abort reason while waiting for the headers', async () => {
+      const { baseUrl } = await serve(() => {});
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport });
+      const controller = new AbortController();
+      const reason = new Error('never mind');
+      setTimeout(() => controller.abort(reason), 20);
+      const error = await caught(() =>
+        gemini.generateContent(request, { signal: controller.signal }),
+      );
+      expect(error).toBe(reason);
+    });
+
+    it('times out a stream that goes idle between chunks, and closes the connection', async () => {
+      const { state, baseUrl } = await serve((_in, out) => {
+        out.writeHead(200, { 'content-type': 'text/event-stream' });
+        out.write(sseEvent(textResponse('first')));
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, timeoutMs: 100 });
+      const error = await caught(async () => {
+        for await (const _ of gemini.streamGenerateContent(request)) {
+          // Consume.
+        }
+      });
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('the next chunk after 1');
+      await until(() => state.closed === 1);
+    });
+
+    it('decodes a multi-byte character split across two network reads', async () => {
+      const text = 'Grüße, 世界 🌍';
+      const event = Buffer.from(sseEvent(textResponse(text)));
+      const cut = event.indexOf(Buffer.from('🌍')) + 2;
+      const { baseUrl } = await serve((_in, out) => {
+        out.writeHead(200, { 'content-type': 'text/event-stream' });
+        out.write(event.subarray(0, cut));
+        setTimeout(() => out.end(event.subarray(cut)), 10);
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport });
+      const texts: unknown[] = [];
+      for await (const chunk of gemini.streamGenerateContent(request)) {
+        texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text);
+      }
+      expect(texts).toEqual([text]);
+    });
+  });
+}

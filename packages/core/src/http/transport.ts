@@ -1,0 +1,58 @@
+/**
+ * How the client sends its HTTP requests: `'fetch'` (`globalThis.fetch`, or the `fetch` option),
+ * `'node'` (undici's `request` API on a keep-alive pool, Node only), or `'auto'`: `'node'` on Node
+ * unless `fetch` is injected, patched (msw, a spy) or configured (a global undici dispatcher),
+ * else `'fetch'`.
+ */
+export type TransportOption = 'auto' | 'fetch' | 'node';
+
+/** One HTTP request, as every transport receives it. @internal */
+export type TransportRequest = {
+  url: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  headers: Record<string, string>;
+  body?: string | undefined;
+  /** Aborting it ends the request, or the reading of its body, with `signal.reason`. */
+  signal: AbortSignal;
+};
+
+/**
+ * A response body read a piece at a time: the part of a `ReadableStreamDefaultReader` the client
+ * uses. `cancel` releases the connection; a pending `read` then settles.
+ * @internal
+ */
+export type ByteReader = {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+};
+
+/**
+ * A response with its body unread: status, headers and two ways to read the body (take one).
+ * @internal
+ */
+export type TransportResponse = {
+  readonly status: number;
+  /**
+   * The headers, for errors and `onResponse` (the node transport builds them on first use; the
+   * client's own reads go through {@link TransportResponse.header}).
+   */
+  readonly headers: Headers;
+  /** One header by its lower-case name, `null` when absent. */
+  header(name: string): string | null;
+  /** A browser fetch's opaque redirect (`redirect: 'manual'`, status 0). */
+  readonly isOpaqueRedirect: boolean;
+  /** The whole body as UTF-8 text. */
+  text(): Promise<string>;
+  /** The body a read at a time; `undefined` when there is no stream (a stand-in Response). */
+  reader(): ByteReader | undefined;
+};
+
+/**
+ * Sends one request and resolves when the response headers arrive. Rejections are left as they
+ * are (the caller classifies abort, time-out and network failures).
+ * @internal
+ */
+export type Transport = {
+  readonly name: 'fetch' | 'node';
+  send(request: TransportRequest): Promise<TransportResponse>;
+};

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Makes an npm tarball of every public workspace package (each packages/* whose package.json is not
+// private) into `.packs/` (or `--out <dir>`), ready for `npm install ./.packs/*.tgz` in any project.
+//
+// `pnpm pack`, not `npm pack`: pnpm rewrites `workspace:*` to the real version and applies
+// `publishConfig` (the exports without the `@gemloop/source` condition). npm keeps `workspace:*`,
+// which a plain `npm install` then refuses (EUNSUPPORTEDPROTOCOL).
+//
+// The root LICENSE goes into every package folder that has none (gitignored there), so every
+// tarball, and every later `pnpm publish` from that folder, carries it.
+//
+// Plain JavaScript so that it runs on Node 20 without a TypeScript loader.
+// Usage: node scripts/pack.mjs [--out <dir>] [--no-build] [--json]
+
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The pnpm the repository pins (package.json `packageManager`). */
+const PNPM = 'pnpm@12.21.0';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * Every public workspace package: `{ name, version, directory }` for each packages/* whose
+ * package.json is not `private`, sorted by folder name.
+ */
+export function listPublicPackages() {
+  const packagesDirectory = join(root, 'packages');
+  return readdirSync(packagesDirectory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(packagesDirectory, entry.name))
+    .filter((directory) => existsSync(join(directory, 'package.json')))
+    .map((directory) => {
+      const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
+      return {
+        name: manifest.name,
+        version: manifest.version,
+        private: manifest.private === true,
+        directory,
+      };
+    })
+    .filter((pkg) => !pkg.private)
+    .map(({ name, version, directory }) => ({ name, version, directory }))
+    .sort((a, b) => a.directory.localeCompare(b.directory));
+}
+
+/**
+ * Builds (unless `build: false`) and packs every public package into `out`, emptied first.
+ * Returns `[{ name, version, directory, tarball }]` with absolute paths.
+ */
+export function packPublicPackages({ out = join(root, '.packs'), build = true } = {}) {
+  const packages = listPublicPackages();
+  if (build) {
+    execFileSync(process.execPath, [require_tsc(), '-b', ...packages.map((pkg) => pkg.directory)], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
+  const destination = resolve(out);
+  rmSync(destination, { recursive: true, force: true });
+  mkdirSync(destination, { recursive: true });
+  const license = join(root, 'LICENSE');
+  return packages.map((pkg) => {
+    const packageLicense = join(pkg.directory, 'LICENSE');
+    if (!existsSync(packageLicense)) copyFileSync(license, packageLicense);
+    const output = execFileSync(
+      npx(),
+      ['-y', PNPM, 'pack', '--json', '--pack-destination', destination],
+      { cwd: pkg.directory, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const report = JSON.parse(output.slice(output.indexOf('{')));
+    const tarball = resolve(destination, report.filename);
+    if (!existsSync(tarball)) throw new Error(`pnpm pack reported ${tarball}, which is missing`);
+    return { name: pkg.name, version: pkg.version, directory: pkg.directory, tarball };
+  });
+}
+
+function npx() {
+  return process.platform === 'win32' ? 'npx.cmd' : 'npx';
+}
+
+/** The TypeScript compiler the repository pins, run with this Node. */
+function require_tsc() {
+  return join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--out');
+  const packed = packPublicPackages({
+    ...(outIndex === -1 ? {} : { out: args[outIndex + 1] }),
+    build: !args.includes('--no-build'),
+  });
+  if (args.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(packed)}\n`);
+  } else {
+    for (const { name, version, tarball } of packed) {
+      process.stdout.write(`${name}@${version}  ${tarball}\n`);
+    }
+    process.stdout.write(
+      `\nInstall in any project: npm install ${packed.map((p) => p.tarball).join(' ')} zod\n`,
+    );
+  }
+}

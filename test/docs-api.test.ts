@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// `npm run docs:api` as a test: TypeDoc runs with treatWarningsAsErrors, so a broken {@link}, an
+// unknown tag or a public type that is not exported fails `npm test`, not only the docs build.
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'gemloop-api-'));
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('the API reference', () => {
+  it('builds from the TSDoc of every public entry point with no TypeDoc warning', async () => {
+    const result = await run(process.execPath, ['docs/build-api.mjs', '--out', out], {
+      cwd: root,
+      timeout: 170_000,
+    }).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`npm run docs:api failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+    });
+    expect(result.stderr).toBe('');
+    const index = readFileSync(join(out, 'README.md'), 'utf8');
+    for (const module of ['@gemloop/core', '@gemloop/core/testing', '@gemloop/tools', 'gemloop']) {
+      expect(index).toContain(`[${module}]`);
+    }
+    const core = readFileSync(join(out, '@gemloop/core', 'README.md'), 'utf8');
+    expect(core).toContain('createAgent');
+    expect(readFileSync(join(out, '@gemloop/core', 'functions', 'createAgent.md'), 'utf8')).toMatch(
+      /## Example/,
+    );
+  }, 180_000);
+});

@@ -1,0 +1,365 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without declarations (it runs on Node 20 as is).
+import { packPublicPackages } from '../scripts/pack.mjs';
+
+// What a user outside this repository gets: every public package packed exactly as `npm run pack`
+// packs it, installed with plain npm from the registry into fresh projects (zod 3.25 without msw,
+// zod 4 with msw), type-checked by the repository's TypeScript in nodenext and bundler mode with
+// skipLibCheck off, run against the fake, and require()d from CommonJS. This is the one test that
+// uses the network (the npm registry, for zod, typescript, msw and the packages' dependencies).
+// Slow by nature: one pack and one install per project for the whole file.
+
+const run = promisify(execFile);
+/** Per test: tsc and node on a loaded two-core machine. */
+const SLOW = 180_000;
+const root = fileURLToPath(new URL('../', import.meta.url));
+const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
+
+type Packed = { name: string; version: string; directory: string; tarball: string };
+type Project = { directory: string; zod: string; msw: boolean };
+
+const rootManifest = readJson('package.json');
+const coreManifest = readJson('packages/core/package.json');
+const versions = {
+  typescript: rootManifest.devDependencies.typescript as string,
+  typesNode: rootManifest.devDependencies['@types/node'] as string,
+  zod4: coreManifest.devDependencies.zod as string,
+  zod3: (coreManifest.devDependencies['zod-v3'] as string).replace('npm:zod@', ''),
+  msw: coreManifest.devDependencies.msw as string,
+};
+
+/** The environment without npm's own `npm_*` variables (set when `npm test` runs us). */
+function cleanEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
+  );
+}
+
+async function exec(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await run(command, args, {
+      cwd,
+      env: cleanEnvironment(),
+      maxBuffer: 32 * 1024 * 1024,
+      timeout: 300_000,
+    });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(
+      `${command} ${args.join(' ')} failed in ${cwd}:\n${stdout}\n${stderr}`.slice(0, 20_000),
+      { cause: error },
+    );
+  }
+}
+
+/** Every import specifier a user can write: each package and each of its export subpaths. */
+function entryPoints(packed: Packed[]): string[] {
+  return packed.flatMap(({ directory, name }) => {
+    const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
+    const subpaths = Object.keys(manifest.exports ?? { '.': '' }).filter(
+      (subpath) => subpath !== './package.json',
+    );
+    return subpaths.map((subpath) => (subpath === '.' ? name : `${name}/${subpath.slice(2)}`));
+  });
+}
+
+const agentFile = `
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createFakeGemini, turn } from '@gemloop/core/testing';
+import { createCalculatorTool } from '@gemloop/tools';
+import { z } from 'zod';
+
+const getWeather = defineTool({
+  name: 'get_weather',
+  description: 'Current weather for a city.',
+  parameters: z.object({ city: z.string() }),
+  execute: ({ city }) => ({ city, temperatureC: 18 }),
+});
+
+const fake = createFakeGemini({
+  script: [
+    turn.calls([
+      { name: 'get_weather', args: { city: 'Paris' } },
+      { name: 'calculator', args: { expression: '23 * 19' } },
+    ]),
+    turn.text('18 °C in Paris, and 23 * 19 = 437.'),
+  ],
+});
+try {
+  const { url } = await fake.listen();
+  const agent = createAgent({
+    gemini: createGemini({ baseUrl: url, apiKey: 'test-key' }),
+    model: 'gemini-3-flash-preview',
+    tools: [getWeather, createCalculatorTool()],
+  });
+  const result = await agent.run('Weather in Paris, and 23 * 19?');
+  await agent.close();
+  console.log(
+    JSON.stringify({
+      text: result.text,
+      outputs: result.steps[0]?.toolCalls.map((call) => call.output),
+      modelRequests: fake.modelRequests.length,
+    }),
+  );
+} finally {
+  await fake.close();
+}
+`;
+
+// Whether the fake's msw handler type is msw's own (msw installed) or degrades to any (not).
+const mswTypesFile = (installed: boolean) => `
+import type { FakeMswHandler } from '@gemloop/core/testing';
+type IsAny<T> = 0 extends 1 & T ? true : false;
+export const handlerIsAny: IsAny<FakeMswHandler> = ${installed ? 'false' : 'true'};
+${
+  installed
+    ? `import { createFakeGemini } from '@gemloop/core/testing';
+import { setupServer } from 'msw/node';
+export const server = setupServer(...createFakeGemini({ script: [] }).handlers());`
+    : ''
+}
+`;
+
+const everyEntryFile = (specifiers: string[]) =>
+  `${specifiers.map((specifier, index) => `import * as entry${index} from '${specifier}';`).join('\n')}
+console.log(JSON.stringify({
+${specifiers.map((specifier, index) => `  '${specifier}': Object.keys(entry${index}).length,`).join('\n')}
+}));
+`;
+
+const requireFile = (
+  specifiers: string[],
+) => `// A CommonJS user: require() of the ESM-only packages (Node >= 20.19).
+const counts = {};
+for (const specifier of ${JSON.stringify(specifiers)}) counts[specifier] = Object.keys(require(specifier)).length;
+const { createAgent, createGemini } = require('@gemloop/core');
+const { createFakeGemini, turn } = require('@gemloop/core/testing');
+const fake = createFakeGemini({ script: [turn.text('Hello from CommonJS.')] });
+fake
+  .listen()
+  .then(({ url }) =>
+    createAgent({ gemini: createGemini({ baseUrl: url, apiKey: 'test-key' }), model: 'gemini-3-flash-preview' }).run('Hi'),
+  )
+  .then((result) => console.log(JSON.stringify({ counts, text: result.text })))
+  .finally(() => fake.close());
+`;
+
+const compilerOptions = {
+  strict: true,
+  skipLibCheck: false,
+  target: 'es2022',
+  types: ['node'],
+};
+
+function writeProject(project: Project, specifiers: string[]): void {
+  const { directory } = project;
+  mkdirSync(join(directory, 'src'), { recursive: true });
+  writeFileSync(
+    join(directory, 'package.json'),
+    `${JSON.stringify({ name: 'packed-user', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  writeFileSync(join(directory, 'src', 'agent.ts'), agentFile);
+  writeFileSync(join(directory, 'src', 'msw-types.ts'), mswTypesFile(project.msw));
+  writeFileSync(join(directory, 'src', 'every-entry.ts'), everyEntryFile(specifiers));
+  writeFileSync(join(directory, 'require.cjs'), requireFile(specifiers));
+  writeFileSync(
+    join(directory, 'tsconfig.nodenext.json'),
+    JSON.stringify({
+      compilerOptions: {
+        ...compilerOptions,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        rootDir: 'src',
+        outDir: 'dist',
+      },
+      include: ['src'],
+    }),
+  );
+  writeFileSync(
+    join(directory, 'tsconfig.bundler.json'),
+    JSON.stringify({
+      compilerOptions: {
+        ...compilerOptions,
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        noEmit: true,
+      },
+      include: ['src'],
+    }),
+  );
+}
+
+let workspace: string;
+let packed: Packed[];
+let specifiers: string[];
+const projects: Project[] = [];
+
+beforeAll(async () => {
+  workspace = mkdtempSync(join(tmpdir(), 'gemloop-packed-'));
+  packed = (packPublicPackages as (options: { out: string }) => Packed[])({
+    out: join(workspace, 'packs'),
+  });
+  specifiers = entryPoints(packed);
+  projects.push(
+    { directory: join(workspace, 'zod3'), zod: versions.zod3, msw: false },
+    { directory: join(workspace, 'zod4'), zod: versions.zod4, msw: true },
+  );
+  await Promise.all(
+    projects.map((project) => {
+      writeProject(project, specifiers);
+      return exec(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--ignore-scripts',
+          '--loglevel=error',
+          ...packed.map(({ tarball }) => tarball),
+          `zod@${project.zod}`,
+          `typescript@${versions.typescript}`,
+          `@types/node@${versions.typesNode}`,
+          ...(project.msw ? [`msw@${versions.msw}`] : []),
+        ],
+        project.directory,
+      );
+    }),
+  );
+}, 600_000);
+
+afterAll(() => {
+  // GEMLOOP_KEEP_PACKED=1 keeps the projects to look into after a failure.
+  if (workspace && !process.env['GEMLOOP_KEEP_PACKED'])
+    rmSync(workspace, { recursive: true, force: true });
+}, 120_000);
+
+describe.each([
+  ['zod 3.25 (no msw)', 0],
+  ['zod 4 (with msw)', 1],
+] as const)('the packed packages installed with npm, %s', (_label, index) => {
+  const project = () => projects[index] as Project;
+  const tsc = (config: string) =>
+    exec(
+      process.execPath,
+      [join(project().directory, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config],
+      project().directory,
+    );
+
+  it(
+    'type-check a user project in nodenext mode without skipLibCheck',
+    async () => {
+      await tsc('tsconfig.nodenext.json');
+    },
+    SLOW,
+  );
+
+  it(
+    'type-check a user project in bundler mode without skipLibCheck',
+    async () => {
+      await tsc('tsconfig.bundler.json');
+    },
+    SLOW,
+  );
+
+  it(
+    'run an agent with a tool from each package against the fake',
+    async () => {
+      const { stdout } = await exec(process.execPath, ['dist/agent.js'], project().directory);
+      expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({
+        text: '18 °C in Paris, and 23 * 19 = 437.',
+        outputs: [
+          { city: 'Paris', temperatureC: 18 },
+          { expression: '23 * 19', result: 437 },
+        ],
+        modelRequests: 2,
+      });
+    },
+    SLOW,
+  );
+
+  it(
+    'import every entry point, and require() it from CommonJS',
+    async () => {
+      const imported = await exec(process.execPath, ['dist/every-entry.js'], project().directory);
+      const counts = JSON.parse(imported.stdout.trim().split('\n').at(-1) ?? '');
+      expect(Object.keys(counts).sort()).toEqual([...specifiers].sort());
+      for (const specifier of specifiers) expect(counts[specifier], specifier).toBeGreaterThan(0);
+
+      const required = await exec(process.execPath, ['require.cjs'], project().directory);
+      expect(JSON.parse(required.stdout.trim().split('\n').at(-1) ?? '')).toEqual({
+        counts,
+        text: 'Hello from CommonJS.',
+      });
+    },
+    SLOW,
+  );
+});
+
+describe('the tarballs', () => {
+  it(
+    'hold every public package, with LICENSE, README and no build caches',
+    async () => {
+      expect(packed.map(({ name }) => name)).toEqual(
+        expect.arrayContaining(['@gemloop/core', '@gemloop/tools', 'gemloop']),
+      );
+      const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+      for (const { name, tarball } of packed) {
+        const { stdout: listing } = await exec('tar', ['-tzf', tarball], workspace);
+        const files = listing.trim().split('\n');
+        expect(files, name).toEqual(
+          expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json']),
+        );
+        expect(files.filter((file) => /\.tsbuildinfo|\.test\.|__fixtures__/.test(file))).toEqual(
+          [],
+        );
+        const { stdout: packedLicense } = await exec(
+          'tar',
+          ['-xzOf', tarball, 'package/LICENSE'],
+          workspace,
+        );
+        expect(packedLicense, name).toBe(license);
+        const { stdout: packedManifest } = await exec(
+          'tar',
+          ['-xzOf', tarball, 'package/package.json'],
+          workspace,
+        );
+        expect(packedManifest, name).not.toContain('workspace:');
+        expect(packedManifest, name).not.toContain('@gemloop/source');
+      }
+    },
+    SLOW,
+  );
+
+  // publint: what a package.json gets wrong for its consumers (exports, files, types), warnings
+  // and suggestions included. attw: how each TypeScript resolution mode sees the types. The
+  // profile is esm-only: these packages are ESM by decision, so node10 (no `exports`) and
+  // node16-from-CommonJS (a TypeScript model from before require(esm)) are not targets;
+  // require() itself is proven above, on Node 20.19+.
+  it(
+    'pass publint and are-the-types-wrong',
+    async () => {
+      const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+      for (const { name, tarball } of packed) {
+        const linted = await exec(bin('publint'), ['run', '--strict', tarball], workspace);
+        expect(linted.stdout, `publint ${name}:\n${linted.stdout}`).toContain('All good!');
+        await exec(
+          bin('attw'),
+          ['--profile', 'esm-only', '--no-emoji', '--no-color', tarball],
+          workspace,
+        );
+      }
+    },
+    SLOW,
+  );
+});
