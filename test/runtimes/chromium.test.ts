@@ -47,7 +47,7 @@ describe('headless Chromium', () => {
   const pages: PageServer[] = [];
   beforeAll(async () => {
     [fake, chromium] = await Promise.all([startRuntimeFake(), launchChromium()]);
-  });
+  }, 900_000); // apt-get install chromium on a fresh machine
   afterAll(async () => {
     await Promise.all([chromium?.close(), fake?.close(), ...pages.map((page) => page.close())]);
   });
