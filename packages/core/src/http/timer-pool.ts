@@ -67,7 +67,6 @@ export class PooledTimer {
     const clearTimer = this.#clearTimer;
     clearTimer(this.#handle);
   }
-
 }
 
 /**
