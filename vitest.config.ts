@@ -78,7 +78,26 @@ export default defineConfig({
       },
       {
         ...source,
-        test: { name: 'integration', root: './test', include: ['**/*.test.ts'] },
+        test: {
+          name: 'integration',
+          root: './test',
+          include: ['**/*.test.ts'],
+          exclude: ['runtimes/**', '**/node_modules/**'],
+        },
+      },
+      {
+        // The same small suite (tool round trips, parallel calls, structured output, abort and time
+        // limit) inside each runtime the core supports: the edge-runtime VM, Chromium, Bun, Deno and
+        // workerd (miniflare), against the fake served from Node. A runtime that cannot start fails.
+        ...source,
+        test: {
+          name: 'runtimes',
+          root: './test/runtimes',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         // Every example and the chat CLI run offline in their own processes (node + tsx, the

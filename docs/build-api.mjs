@@ -28,7 +28,13 @@ export function listEntryPoints() {
     return Object.entries(manifest.exports ?? {})
       .filter(([subpath]) => subpath !== './package.json')
       .flatMap(([subpath, target]) => {
-        const source = typeof target === 'object' ? target['@gemloop/source'] : undefined;
+        const condition = typeof target === 'object' ? target['@gemloop/source'] : undefined;
+        // An entry with a Node and a portable build (@gemloop/core) documents the Node one: it
+        // exports everything the portable one does, plus the Node-only parts.
+        const source =
+          typeof condition === 'object' && condition !== null
+            ? (condition.node ?? condition.default)
+            : condition;
         if (typeof source !== 'string') return [];
         const specifier = subpath === '.' ? name : `${name}/${subpath.slice(2)}`;
         return [{ specifier, file: resolve(directory, source) }];

@@ -1,4 +1,7 @@
 // @gemloop/core: the one public barrel. Named re-exports only; each area keeps its own section.
+// This is the portable entry (browsers, workers, edge runtimes): no Node built-in is reachable
+// from it. The Node-only values (file store, run recorder) are added by `index.node.ts`, which
+// Node, Bun and Deno load through the `node` export condition; their types stay here.
 
 export type { ApiCallErrorOptions } from './errors/api-call-error.ts';
 // --- errors ---
@@ -46,7 +49,6 @@ export { getMinCacheTokens } from './models/min-cache-tokens.ts';
 export { version } from './version.ts';
 // --- run recorder ---
 export type { RunRecorder, RunRecorderOptions } from './recorder/create-run-recorder.ts';
-export { createRunRecorder } from './recorder/create-run-recorder.ts';
 export type { RecordedError, RecordedRunLine } from './recorder/recorded-run.ts';
 export { RECORDED_RUN_FORMAT } from './recorder/recorded-run.ts';
 // --- telemetry ---
@@ -327,7 +329,6 @@ export type {
   CreateFileHistoryStoreOptions,
   FileHistoryStore,
 } from './chat/create-file-history-store.ts';
-export { createFileHistoryStore } from './chat/create-file-history-store.ts';
 export type { MemoryHistoryStore } from './chat/create-memory-history-store.ts';
 export { createMemoryHistoryStore } from './chat/create-memory-history-store.ts';
 export type {

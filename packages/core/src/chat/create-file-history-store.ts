@@ -118,6 +118,9 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  * line the scan cannot classify (written by hand or by another program) makes that send read the
  * whole file as without a limit, which checks every line.
  *
+ * Node only (Bun and Deno too): it needs the file system, so bundles for browsers and workers,
+ * which load the portable build of `@gemloop/core`, do not have it.
+ *
  * @example
  * ```ts
  * const chat = agent.chat({ store: createFileHistoryStore({ directory: './chats' }), id: 'user-42' });

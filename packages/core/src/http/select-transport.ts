@@ -1,3 +1,4 @@
+import { importNodeTransport } from '#platform/import-node-transport';
 import { createFetchTransport } from './create-fetch-transport.ts';
 import type { Transport, TransportOption } from './transport.ts';
 
@@ -68,7 +69,7 @@ let loadFailure: unknown;
 function nodeTransport(option: TransportOption): Transport | Promise<Transport> {
   if (node !== undefined) return node;
   if (loadFailure !== undefined) return afterFailure(option);
-  loading ??= import('./create-node-transport.ts').then(
+  loading ??= importNodeTransport().then(
     ({ createNodeTransport }) => {
       node = createNodeTransport();
       return node;

@@ -20,7 +20,7 @@ export class PooledTimer {
   /** Arms a timer for `timeoutMs` from now. */
   constructor(timeoutMs: number) {
     this.timeoutMs = timeoutMs;
-    this.#handle = this.#setTimer(this.#fire, timeoutMs);
+    this.#handle = this.#arm(timeoutMs);
   }
 
   /** Whether it was made by the timer functions in use now (not replaced by fakes, or back). */
@@ -35,8 +35,8 @@ export class PooledTimer {
       handle.refresh();
       return;
     }
-    this.#clearTimer(this.#handle);
-    this.#handle = this.#setTimer(this.#fire, this.timeoutMs);
+    this.#disarm();
+    this.#handle = this.#arm(this.timeoutMs);
   }
 
   /**
@@ -54,7 +54,18 @@ export class PooledTimer {
   /** Disarms it for good. */
   stop(): void {
     this.holder = undefined;
-    this.#clearTimer(this.#handle);
+    this.#disarm();
+  }
+  // Called detached, never as `this.#setTimer(...)`: browsers' setTimeout throws "Illegal
+  // invocation" when its `this` is not the global object.
+  #arm(timeoutMs: number): ReturnType<typeof setTimeout> {
+    const setTimer = this.#setTimer;
+    return setTimer(this.#fire, timeoutMs);
+  }
+
+  #disarm(): void {
+    const clearTimer = this.#clearTimer;
+    clearTimer(this.#handle);
   }
 }
 

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import type { DestinationStream, Logger as PinoLogger, default as pinoFunction } from 'pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import { loadPino } from '#platform/load-pino';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 
 /** The level names {@link createLogger} accepts. */
@@ -62,9 +62,9 @@ export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
       message: `createLogger(): level must be one of ${LEVELS.join(', ')}; got ${JSON.stringify(level)}.`,
     });
   }
-  // Loaded here, not at import: pino (CommonJS) must not load when @gemloop/core is imported.
-  // require() caches the module, so later calls cost a lookup.
-  const pino = createRequire(import.meta.url)('pino') as typeof pinoFunction;
+  // Loaded here, not at import: pino (CommonJS) must not load when @gemloop/core is imported on
+  // Node. Off Node, the bundle holds pino's browser build (console output).
+  const pino = loadPino();
   const settings = {
     level,
     redact: { paths: [...REDACTED_LOG_PATHS, ...redact], censor: '[redacted]' },

@@ -46,6 +46,9 @@ const MB = 1024 * 1024;
  * Chat turns carry their session id. API keys and headers are never written. Writing never fails
  * a run: a write error is logged and that run's recording stops.
  *
+ * Node only (Bun and Deno too): it needs the file system, so bundles for browsers and workers,
+ * which load the portable build of `@gemloop/core`, do not have it.
+ *
  * @example
  * ```ts
  * const agent = createAgent({ gemini, model, tools, recorder: createRunRecorder() });

@@ -1,5 +1,5 @@
-import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
+import { createUtf8Decoder } from '#platform/utf8-decoder';
 import {
   type CreateApiCallErrorOptions,
   createApiCallError,
@@ -120,11 +120,10 @@ export async function* parseGenerateContentBatches({
   maxEventSize = MAX_EVENT_SIZE,
 }: ParseGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse[]> {
   const reader: ByteReader = 'getReader' in body ? body.getReader() : body;
-  // Node's StringDecoder rather than TextDecoder: both carry a character split across reads over
-  // to the next, but StringDecoder decodes with V8's UTF-8 decoder instead of ICU, about 3.5 times
-  // as fast (9.2 -> 2.6 ms for a 7.3 MB answer) and 1.4 us cheaper to set up per stream. Unlike
-  // TextDecoder it keeps a leading byte-order mark, so `decode` drops it.
-  const decoder = new StringDecoder('utf8');
+  // Node's StringDecoder on Node (3.5 times as fast as TextDecoder there), TextDecoder with
+  // `stream: true` elsewhere; both carry a character split across reads over to the next and keep
+  // a leading byte-order mark, which `decode` drops.
+  const decoder = createUtf8Decoder();
   let started = false;
   const decode = (bytes: Uint8Array): string => {
     const text = decoder.write(bytes);

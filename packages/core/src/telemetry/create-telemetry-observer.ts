@@ -1,4 +1,5 @@
 import type * as OtelApi from '@opentelemetry/api';
+import { importOtelApi } from '#platform/import-otel-api';
 import { createOtelObserver } from './create-otel-observer.ts';
 import type { RunObservation, RunObserver } from './run-observer.ts';
 import { readSemconvDialect } from './semconv-dialect.ts';
@@ -23,7 +24,7 @@ let apiLoad: Promise<typeof OtelApi> | undefined;
 
 /** Loads the optional peer once per process. @internal */
 export function loadOtelApi(): Promise<typeof OtelApi> {
-  apiLoad ??= import('@opentelemetry/api').catch((error: unknown) => {
+  apiLoad ??= importOtelApi().catch((error: unknown) => {
     apiLoad = undefined;
     throw error;
   });

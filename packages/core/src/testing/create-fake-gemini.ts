@@ -1,3 +1,4 @@
+import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeOptions } from './check-fake-options.ts';
 import { createFakeMswHandlers } from './create-fake-msw-handlers.ts';
 import type { FakeFault, FakeFaultRule } from './fake-faults.ts';
@@ -7,11 +8,7 @@ import { turn } from './fake-turn.ts';
 import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
 import { handleFakeRequest } from './handle-fake-request.ts';
 import { createSeededRandom } from './seeded-random.ts';
-import {
-  type FakeHttpServer,
-  type FakeServerAddress,
-  serveFakeOverHttp,
-} from './serve-fake-over-http.ts';
+import type { FakeHttpServer, FakeServerAddress } from './serve-fake-over-http.ts';
 import { handleFetchRequest } from './to-fetch-response.ts';
 
 /**
@@ -26,6 +23,11 @@ export type FakeGemini = {
   listen(options?: {
     port?: number | undefined;
     host?: string | undefined;
+    /**
+     * Answer CORS preflights and allow every origin, for a client in a browser page served from
+     * another origin. @defaultValue false
+     */
+    cors?: boolean | undefined;
   }): Promise<FakeServerAddress>;
   /** The base URL of the running server. Throws before `listen()`. */
   readonly url: string;

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { loadMsw } from '#platform/load-msw';
 import type { FakeMswHandler } from './fake-msw-handler.ts';
 import { isFakeConnectionError } from './to-fetch-response.ts';
 
@@ -15,17 +15,7 @@ export function createFakeMswHandlers(
   handleFetch: (request: Request) => Promise<Response>,
   baseUrl: string = GOOGLE_GEMINI_BASE_URL,
 ): FakeMswHandler[] {
-  const require = createRequire(import.meta.url);
-  let msw: typeof import('msw');
-  try {
-    msw = require('msw') as typeof import('msw');
-  } catch (error) {
-    throw new Error(
-      'fake.handlers() needs msw (an optional peer dependency of @gemloop/core): npm install -D msw. ' +
-        'Without msw, use fake.listen() (a real HTTP server) or fake.fetch.',
-      { cause: error },
-    );
-  }
+  const msw = loadMsw();
   const base = baseUrl.replace(/\/+$/, '');
   const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // `.../v1beta/models`, `.../models/gemini-x`, `.../models/gemini-x:generateContent?alt=sse`.

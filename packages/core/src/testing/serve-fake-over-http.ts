@@ -20,10 +20,15 @@ export type FakeHttpServer = FakeServerAddress & { close(): Promise<void> };
  */
 export async function serveFakeOverHttp(
   handle: (request: FakeHttpRequest) => Promise<FakeReply>,
-  { port = 0, host = '127.0.0.1' }: { port?: number | undefined; host?: string | undefined },
+  {
+    port = 0,
+    host = '127.0.0.1',
+    cors = false,
+  }: { port?: number | undefined; host?: string | undefined; cors?: boolean | undefined },
 ): Promise<FakeHttpServer> {
   const { createServer } = await import('node:http');
   const server: Server = createServer((request, response) => {
+    if (cors && allowCrossOrigin(request, response)) return;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -69,6 +74,25 @@ export async function serveFakeOverHttp(
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * CORS for a page on another origin (a browser test): every answer may be read, and a preflight
+ * (OPTIONS) is answered here, allowing whatever method and headers it asks for. Returns whether
+ * the request was a preflight, answered.
+ */
+function allowCrossOrigin(request: IncomingMessage, response: ServerResponse): boolean {
+  response.setHeader('access-control-allow-origin', '*');
+  response.setHeader('access-control-expose-headers', '*');
+  if (request.method !== 'OPTIONS') return false;
+  response.writeHead(204, {
+    'access-control-allow-methods': request.headers['access-control-request-method'] ?? 'POST',
+    'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
+    'access-control-max-age': '600',
+  });
+  response.end();
+  request.resume();
+  return true;
 }
 
 function flattenHeaders(request: IncomingMessage): Record<string, string> {

@@ -1,6 +1,6 @@
-import { Buffer } from 'node:buffer';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { FunctionResponsePart } from '../wire/content.ts';
+import { bytesToBase64 } from './bytes-to-base64.ts';
 import { formatPath } from './inline-refs.ts';
 import { requireObject } from './require-object.ts';
 import { NotJsonError, toJsonValue } from './to-json-value.ts';
@@ -127,9 +127,9 @@ function toWirePart(
     typeof data === 'string'
       ? data
       : data instanceof ArrayBuffer
-        ? Buffer.from(data).toString('base64')
+        ? bytesToBase64(new Uint8Array(data))
         : ArrayBuffer.isView(data)
-          ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
+          ? bytesToBase64(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
           : undefined;
   checkMedia(mimeType, base64, argument);
   return { inlineData: { mimeType, data: base64 as string } };

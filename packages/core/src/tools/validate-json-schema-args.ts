@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { loadCfworker as requireCfworker } from '#platform/load-cfworker';
 import type { ToolArgumentIssue, ToolArgumentsResult } from './tool.ts';
 
 type OutputUnit = {
@@ -10,7 +10,8 @@ type OutputUnit = {
 
 type CfworkerValidator = { validate(instance: unknown): { valid: boolean; errors: OutputUnit[] } };
 
-type CfworkerModule = {
+/** The part of @cfworker/json-schema used here. @internal */
+export type CfworkerModule = {
   Validator: new (
     schema: Record<string, unknown> | boolean,
     draft?: '4' | '7' | '2019-09' | '2020-12',
@@ -27,7 +28,7 @@ let cfworker: CfworkerModule | undefined;
  * instance location, which is what the model needs.
  */
 function loadCfworker(): CfworkerModule {
-  cfworker ??= createRequire(import.meta.url)('@cfworker/json-schema') as CfworkerModule;
+  cfworker ??= requireCfworker();
   return cfworker;
 }
 

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { loadZodToJsonSchema as requireZodToJsonSchema } from '#platform/load-zod-to-json-schema';
 
 /** A zod 3 schema (zod 3's classic API, `zod@3` or `zod/v3`): `_def.typeName`, no `_zod`. */
 export type ZodV3SchemaLike = {
@@ -16,7 +16,8 @@ export function isZodV3Schema(value: unknown): value is ZodV3SchemaLike {
   );
 }
 
-type ZodToJsonSchemaModule = {
+/** The part of zod-to-json-schema used here. @internal */
+export type ZodToJsonSchemaModule = {
   zodToJsonSchema(schema: unknown, options: Record<string, unknown>): Record<string, unknown>;
   ignoreOverride: symbol;
 };
@@ -25,9 +26,7 @@ let zodToJsonSchemaModule: ZodToJsonSchemaModule | undefined;
 
 /** zod-to-json-schema is CommonJS and only needed for zod 3 schemas: load it on first use. */
 function loadZodToJsonSchema(): ZodToJsonSchemaModule {
-  zodToJsonSchemaModule ??= createRequire(import.meta.url)(
-    'zod-to-json-schema',
-  ) as ZodToJsonSchemaModule;
+  zodToJsonSchemaModule ??= requireZodToJsonSchema();
   return zodToJsonSchemaModule;
 }
 

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { loadZodCore as requireZodCore } from '#platform/load-zod-core';
 import { hasStandardJsonSchema, isStandardSchema } from './standard-schema.ts';
 
 /** A zod 4 schema (from `zod` 4, `zod/v4`, `zod/mini`, or zod 3.25's `zod/v4`). */
@@ -27,7 +27,7 @@ let zodCore: ZodV4Core | undefined;
  * use only JSON Schema tools never pay for it. Both zod 4 and zod 3.25 export the path.
  */
 function loadZodCore(): ZodV4Core {
-  zodCore ??= createRequire(import.meta.url)('zod/v4/core') as ZodV4Core;
+  zodCore ??= requireZodCore();
   return zodCore;
 }
 

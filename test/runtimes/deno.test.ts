@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectPortableSuiteReport } from './support/expect-suite-report.ts';
+import { runSuiteInProcess, runtimeBinary } from './support/run-suite-in-process.ts';
+import { type RuntimeFake, startRuntimeFake } from './support/start-fake.ts';
+
+describe('Deno (the deno npm package)', () => {
+  let fake: RuntimeFake;
+  // Deno's cache in a fresh folder; no update check, and the network only to the fake.
+  const denoDir = mkdtempSync(join(tmpdir(), 'gemloop-deno-'));
+  beforeAll(async () => {
+    fake = await startRuntimeFake();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    rmSync(denoDir, { recursive: true, force: true });
+  });
+
+  it('runs the portable suite', async () => {
+    const report = await runSuiteInProcess({
+      binary: runtimeBinary('deno'),
+      args: ['run', '--no-prompt', '--no-config', '--no-lock', '--allow-net=127.0.0.1'],
+      env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' },
+      fakeUrl: fake.url,
+    });
+    expect(report.runtime).toMatchObject({ bun: false, deno: true });
+    expect(report.runtime.userAgent).toMatch(/^Deno\//);
+    expectPortableSuiteReport(report);
+  });
+});

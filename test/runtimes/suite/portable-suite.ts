@@ -1,0 +1,109 @@
+// The suite every runtime runs: bundled by esbuild and executed inside Bun, Deno, workerd, the
+// edge-runtime VM and Chromium, against the fake Gemini served from Node (support/start-fake.ts).
+// It uses only what a web runtime has (fetch, Web Streams, TextDecoder, AbortSignal, timers) and
+// returns plain JSON, which the Node side checks with expectPortableSuiteReport().
+
+import { createAgent, createGemini, defineTool, TimeoutError } from '@gemloop/core';
+import { z } from 'zod';
+
+/** What one run of the suite saw, as JSON. */
+export type PortableSuiteReport = {
+  runtime: { userAgent: string; bun: boolean; deno: boolean; process: boolean };
+  unary: { text: string; toolOutputs: unknown[]; finishReason: string };
+  streamed: { text: string; deltas: number; eventTypes: string[]; resultText: string };
+  parallel: { text: string; calls: string[]; toolOutputs: unknown[] };
+  structured: { output: unknown };
+  aborted: { name: string; phase: unknown; causeName: unknown };
+  timedOut: { name: string; causeIsTimeoutError: boolean };
+};
+
+/** The model name the fake answers for; any name works, this one reads as real. */
+export const SUITE_MODEL = 'gemini-2.5-flash';
+
+/** Runs the whole suite against the fake at `baseUrl`. Never throws for an expected failure. */
+export async function runPortableSuite(baseUrl: string): Promise<PortableSuiteReport> {
+  const gemini = createGemini({ baseUrl, apiKey: 'test-key', retry: false });
+  const getWeather = defineTool({
+    name: 'get_weather',
+    description: 'Current weather for a city.',
+    parameters: z.object({ city: z.string() }),
+    execute: async ({ city }) => ({ city, temperatureC: city === 'Oslo' ? 7 : 9 }),
+  });
+  const agent = createAgent({ gemini, model: SUITE_MODEL, tools: [getWeather] });
+  const outputsOf = (result: { steps: { toolCalls: { output?: unknown }[] }[] }): unknown[] =>
+    result.steps.flatMap((step) => step.toolCalls.map((call) => call.output));
+
+  const unary = await agent.run('unary');
+
+  const stream = agent.stream('streamed');
+  let streamedText = '';
+  let deltas = 0;
+  const eventTypes = new Set<string>();
+  for await (const event of stream) {
+    eventTypes.add(event.type);
+    if (event.type === 'text-delta') {
+      streamedText += event.text;
+      deltas += 1;
+    }
+  }
+  const streamed = await stream.result;
+
+  const parallel = await agent.run('parallel');
+
+  const structured = await createAgent({
+    gemini,
+    model: SUITE_MODEL,
+    output: z.object({ city: z.string(), temperatureC: z.number() }),
+  }).run('structured');
+
+  // The fake holds 'hold' requests until the suite ends: only the abort or the time limit ends them.
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 50);
+  const aborted = await agent.run('hold: abort', { signal: controller.signal }).then(
+    () => ({ name: 'resolved', phase: undefined, causeName: undefined }),
+    (error: Error & { phase?: unknown }) => ({
+      name: error.name,
+      phase: error.phase,
+      causeName: (error.cause as Error | undefined)?.name,
+    }),
+  );
+
+  const limited = createAgent({
+    gemini: createGemini({ baseUrl, apiKey: 'test-key', retry: false, timeoutMs: 100 }),
+    model: SUITE_MODEL,
+  });
+  const timedOut = await limited.run('hold: time limit').then(
+    () => ({ name: 'resolved', causeIsTimeoutError: false }),
+    (error: Error) => ({
+      name: error.name,
+      causeIsTimeoutError: TimeoutError.isInstance(error.cause),
+    }),
+  );
+
+  const runtimeGlobals = globalThis as { Bun?: unknown; Deno?: unknown; process?: unknown };
+  return {
+    runtime: {
+      userAgent: typeof navigator === 'undefined' ? 'none' : navigator.userAgent,
+      bun: runtimeGlobals.Bun !== undefined,
+      deno: runtimeGlobals.Deno !== undefined,
+      process: runtimeGlobals.process !== undefined,
+    },
+    unary: { text: unary.text, toolOutputs: outputsOf(unary), finishReason: unary.finishReason },
+    streamed: {
+      text: streamedText,
+      deltas,
+      eventTypes: [...eventTypes],
+      resultText: streamed.text,
+    },
+    parallel: {
+      text: parallel.text,
+      calls: parallel.steps.flatMap((step) =>
+        step.toolCalls.map((call) => `${call.toolName}(${JSON.stringify(call.args)})`),
+      ),
+      toolOutputs: outputsOf(parallel),
+    },
+    structured: { output: structured.output },
+    aborted,
+    timedOut,
+  };
+}

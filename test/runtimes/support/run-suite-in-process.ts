@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PortableSuiteReport } from '../suite/portable-suite.ts';
+import { bundleSuite } from './bundle-suite.ts';
+
+/** The runtime binaries the `bun` and `deno` npm packages install (no download at test time). */
+export const runtimeBinary = (name: 'bun' | 'deno'): string =>
+  fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
+
+/**
+ * Runs the portable suite in another runtime's process: bundles it as Node-platform ESM (Bun and
+ * Deno take the core's `node` export condition, as they would from npm), writes a runner that
+ * prints the report, and starts `binary ...args runner.mjs`. Any failure to start or to report is
+ * thrown with the runtime's output, never skipped.
+ */
+export async function runSuiteInProcess({
+  binary,
+  args,
+  env = {},
+  fakeUrl,
+}: {
+  binary: string;
+  args: string[];
+  env?: Record<string, string>;
+  fakeUrl: string;
+}): Promise<PortableSuiteReport> {
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} is missing: run \`npm run setup\` (pnpm install) at the root.`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gemloop-runtime-'));
+  try {
+    writeFileSync(join(dir, 'suite.mjs'), await bundleSuite({ platform: 'node', format: 'esm' }));
+    writeFileSync(
+      join(dir, 'runner.mjs'),
+      "import { runPortableSuite } from './suite.mjs';\n" +
+        `console.log(JSON.stringify(await runPortableSuite(${JSON.stringify(fakeUrl)})));\n`,
+    );
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        binary,
+        [...args, join(dir, 'runner.mjs')],
+        { cwd: dir, timeout: 45_000, env: { ...process.env, NO_COLOR: '1', ...env } },
+        (error, out, err) => {
+          if (error) reject(new Error(`${binary} failed: ${error.message}\n${out}\n${err}`));
+          else resolve(out);
+        },
+      );
+    });
+    const last = stdout.trim().split('\n').at(-1) ?? '';
+    return JSON.parse(last) as PortableSuiteReport;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

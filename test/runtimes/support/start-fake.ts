@@ -1,0 +1,58 @@
+import { createFakeGemini, type FakeFunctionCall, turn } from '@gemloop/core/testing';
+
+/** The answer after the weather calls: two-, three- and four-byte characters, for the decoders. */
+export const weatherText = (cities: string): string => `${cities} — 晴れ 🌤 (°C)`;
+
+/** A running fake for the runtime suites, with CORS on for the browser page. */
+export type RuntimeFake = { url: string; close(): Promise<void> };
+
+/**
+ * Serves the fake Gemini on 127.0.0.1 for {@link runPortableSuite}: it answers by the prompt
+ * (unary, streamed, parallel, structured), and holds 'hold: ...' requests until close(), so only
+ * the client's abort or time limit can end them. Answers stream in small chunks.
+ */
+export async function startRuntimeFake(): Promise<RuntimeFake> {
+  const held = new Set<() => void>();
+  const fake = createFakeGemini({
+    chunkSize: 4,
+    script: async (_request, context) => {
+      const prompt = context.lastUserText ?? '';
+      if (prompt.startsWith('hold')) {
+        await new Promise<void>((resolve) => held.add(resolve));
+        return turn.text('too late');
+      }
+      if (prompt === 'structured') return turn.json({ city: 'Oslo', temperatureC: 7 });
+      // The browser example's tool: the answer says whether the page's clock reached the model.
+      if (prompt === 'local time') {
+        const [answer] = context.functionResponses;
+        if (answer === undefined) return turn.call('local_time', {});
+        return turn.text(weatherText(typeof answer.response?.['now'] === 'string' ? 'now' : '?'));
+      }
+      if (context.functionResponses.length === 0) {
+        const calls: FakeFunctionCall[] =
+          prompt === 'parallel'
+            ? [
+                { name: 'get_weather', args: { city: 'Oslo' } },
+                { name: 'get_weather', args: { city: 'Bergen' } },
+              ]
+            : [{ name: 'get_weather', args: { city: 'Oslo' } }];
+        return turn.calls(calls);
+      }
+      const cities = context.functionResponses
+        .map(
+          ({ response }) => `${String(response?.['city'])} ${String(response?.['temperatureC'])}`,
+        )
+        .join(', ');
+      return turn.text(weatherText(cities));
+    },
+  });
+  const { url } = await fake.listen({ cors: true });
+  return {
+    url,
+    async close() {
+      for (const release of held) release();
+      held.clear();
+      await fake.close();
+    },
+  };
+}
