@@ -8,6 +8,17 @@ import type { AgentEvent } from './agent-event.ts';
 /** Receives events; `undefined` when nobody listens (`run()`), so none are built. @internal */
 export type EmitEvent = ((event: AgentEvent<unknown>) => void) | undefined;
 
+/** What one model call needs, with or without an observer. */
+type ModelCallInput = {
+  gemini: Gemini;
+  request: GenerateContentRequest;
+  callOptions: Omit<CallOptions, 'signal'> | undefined;
+  signal: AbortSignal;
+  streaming: boolean;
+  emit: EmitEvent;
+  stepNumber: number;
+};
+
 /**
  * One model call: `generateContent`, or, when `streaming`, `streamGenerateContent` folded by the
  * stream accumulator into the response `generateContent` would have given (so streamed and
@@ -25,14 +36,7 @@ export function callModel({
   observation,
   now,
   onResponse,
-}: {
-  gemini: Gemini;
-  request: GenerateContentRequest;
-  callOptions: Omit<CallOptions, 'signal'> | undefined;
-  signal: AbortSignal;
-  streaming: boolean;
-  emit: EmitEvent;
-  stepNumber: number;
+}: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
   /** Sees the headers of the model call's response (the served service tier). */
@@ -61,15 +65,7 @@ export function callModel({
  * reported, and the call runs in the observer's context (so an instrumented fetch nests under it).
  */
 async function observeModelCall(
-  call: {
-    gemini: Gemini;
-    request: GenerateContentRequest;
-    callOptions: Omit<CallOptions, 'signal'> | undefined;
-    signal: AbortSignal;
-    streaming: boolean;
-    emit: EmitEvent;
-    stepNumber: number;
-  },
+  call: ModelCallInput,
   observation: RunObservation,
   now: () => number,
 ): Promise<GenerateContentResponse> {

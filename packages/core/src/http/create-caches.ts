@@ -2,13 +2,14 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CachedContent, ListCachedContentsResponse } from '../wire/cached-content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import { buildGenerateContentBody } from './build-generate-content-body.ts';
-import type { CacheExpiration, Caches, CreateCacheRequest, ListCachesOptions } from './caches.ts';
+import type { CacheExpiration, Caches, CreateCacheRequest } from './caches.ts';
 import type { CheckContext } from './check-responses.ts';
 import { invalidResponse } from './read-json-response.ts';
 import { requestJson } from './request-json.ts';
 import { type ResolvedCallOptions, resolveCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { toModelPath } from './to-model-path.ts';
+import { toPageQuery } from './to-page-query.ts';
 
 // `cachedContents/<id>`; ids are lowercase letters and digits (and dashes on some backends).
 const CACHE_NAME = /^cachedContents\/[A-Za-z0-9_-]+$/;
@@ -247,32 +248,6 @@ function toDuration(value: number | string, argument: string): string {
     });
   }
   return `${seconds}s`;
-}
-
-function toPageQuery(options: ListCachesOptions | undefined): string {
-  if (options === undefined) return '';
-  const query = new URLSearchParams();
-  const { pageSize, pageToken } = options;
-  if (pageSize !== undefined) {
-    if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1) {
-      throw new InvalidArgumentError({
-        argument: 'options.pageSize',
-        message: `options.pageSize must be a positive integer (the API allows up to 1000); got ${String(pageSize)}.`,
-      });
-    }
-    query.set('pageSize', String(pageSize));
-  }
-  if (pageToken !== undefined) {
-    if (typeof pageToken !== 'string' || pageToken === '') {
-      throw new InvalidArgumentError({
-        argument: 'options.pageToken',
-        message: 'options.pageToken must be the nextPageToken of a previous page.',
-      });
-    }
-    query.set('pageToken', pageToken);
-  }
-  const text = query.toString();
-  return text === '' ? '' : `?${text}`;
 }
 
 function checkCachedContent(value: unknown, context: CheckContext): CachedContent {

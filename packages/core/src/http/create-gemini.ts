@@ -12,17 +12,13 @@ import {
 import { checkVertexRequest } from './check-vertex-request.ts';
 import { attachRedactor } from './client-redactor.ts';
 import { createCaches } from './create-caches.ts';
-import type {
-  CountTokensRequest,
-  CreateGeminiOptions,
-  Gemini,
-  ListModelsOptions,
-} from './gemini.ts';
+import type { CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
 import { openGenerateContentStream } from './open-generate-content-stream.ts';
 import { requestJson } from './request-json.ts';
 import { defaultCallOptions, resolveCallOptions } from './resolve-call-options.ts';
 import { resolveClientOptions } from './resolve-client-options.ts';
 import { toModelPath } from './to-model-path.ts';
+import { toPageQuery } from './to-page-query.ts';
 
 /**
  * Creates a client of the Gemini native REST API, Google's (`generativelanguage.googleapis.com`)
@@ -181,32 +177,6 @@ function toCountTokensBody(request: CountTokensRequest, model: string): CountTok
     'request.generateContentRequest',
   );
   return { generateContentRequest: { model, ...body } };
-}
-
-function toPageQuery(options: ListModelsOptions | undefined): string {
-  if (options === undefined) return '';
-  const { pageSize, pageToken } = options;
-  const query = new URLSearchParams();
-  if (pageSize !== undefined) {
-    if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1) {
-      throw new InvalidArgumentError({
-        argument: 'options.pageSize',
-        message: `options.pageSize must be a positive integer (the API allows up to 1000); got ${String(pageSize)}.`,
-      });
-    }
-    query.set('pageSize', String(pageSize));
-  }
-  if (pageToken !== undefined) {
-    if (typeof pageToken !== 'string' || pageToken === '') {
-      throw new InvalidArgumentError({
-        argument: 'options.pageToken',
-        message: 'options.pageToken must be the nextPageToken of a previous page.',
-      });
-    }
-    query.set('pageToken', pageToken);
-  }
-  const text = query.toString();
-  return text === '' ? '' : `?${text}`;
 }
 
 /** Serialises a body once; a value JSON cannot hold (a cycle, a BigInt) is the caller's error. */
