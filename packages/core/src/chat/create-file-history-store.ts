@@ -1,12 +1,9 @@
-import type * as Crypto from 'node:crypto';
 import type * as FsPromises from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ChatStoreOperation } from './chat-store-error.ts';
 import {
-  cutTornTail,
   foreignLineError,
   type HistoryRecord,
   historyFileName,
@@ -15,6 +12,14 @@ import {
   warnTornLine,
 } from './history-file.ts';
 import { acquireHistoryFileLock, type HistoryFileLock } from './history-file-lock.ts';
+import {
+  appendLine,
+  fs,
+  MISSING,
+  replaceFile,
+  sizeOf,
+  syncDirectory,
+} from './history-file-writes.ts';
 import type {
   ChatTurn,
   HistoryStore,
@@ -22,21 +27,15 @@ import type {
   RecentChatTurns,
 } from './history-store.ts';
 import {
-  countOlderTurns,
-  findCommittedEnd,
-  readHistoryTail,
-  type TurnMeter,
-} from './read-history-tail.ts';
+  createTurnMeter,
+  emptyWindow,
+  holdsEnough,
+  trimWindow,
+  type Window,
+} from './history-window.ts';
+import { countOlderTurns, findCommittedEnd, readHistoryTail } from './read-history-tail.ts';
 import { runExclusive } from './run-exclusive.ts';
-import { type ChatHistoryLimit, turnTokens } from './select-history.ts';
-
-// node:fs/promises and node:crypto load at the first file operation, not when gemloop is imported
-// (together about 5 ms of every cold start, for a store most programs never create).
-const require = createRequire(import.meta.url);
-let fsModule: typeof FsPromises | undefined;
-let cryptoModule: typeof Crypto | undefined;
-const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
-const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as typeof Crypto);
+import type { ChatHistoryLimit } from './select-history.ts';
 
 /** Options of {@link createFileHistoryStore}: a `directory` or a `path`. */
 export type CreateFileHistoryStoreOptions = (
@@ -411,9 +410,6 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
   return store;
 }
 
-/** The size a missing file has in the cache. */
-const MISSING = -1;
-
 /** A history file this store holds the lock of. */
 type OpenFile = {
   lock: HistoryFileLock;
@@ -434,130 +430,3 @@ type FileCache = {
   /** Whether `windows` has every session of the file (after a full read). */
   complete: boolean;
 };
-
-/** A session's newest turns, held: every one, or the newest a limited send can use. */
-type Window = {
-  /** Oldest first. */
-  turns: ChatTurn[];
-  /** Where each turn's line starts. */
-  offsets: number[];
-  /** Where the lines held start: nothing before was parsed. */
-  start: number;
-  /** The session's turns in the lines before `start`, not held. */
-  olderTurns: number;
-};
-
-function emptyWindow(start: number): Window {
-  return { turns: [], offsets: [], start, olderTurns: 0 };
-}
-
-/**
- * Counts turns fed newest first against a limit: enough once they are `maxTurns`, or once their
- * tokens pass `maxTokens` (the limit can then send none older: see `selectHistory`).
- */
-function createTurnMeter({ maxTurns, maxTokens }: ChatHistoryLimit): TurnMeter {
-  let count = 0;
-  let tokens = 0;
-  return {
-    add(turn) {
-      count++;
-      if (maxTokens !== undefined) tokens += turnTokens(turn);
-    },
-    enough: () =>
-      (maxTurns !== undefined && count >= maxTurns) ||
-      (maxTokens !== undefined && tokens > maxTokens),
-  };
-}
-
-function holdsEnough(window: Window, meter: TurnMeter): boolean {
-  for (let index = window.turns.length - 1; index >= 0 && !meter.enough(); index--) {
-    meter.add(window.turns[index] as ChatTurn);
-  }
-  return meter.enough();
-}
-
-/** Drops the oldest turns held that the limit measured by `meter` can no longer send. */
-function trimWindow(window: Window, meter: TurnMeter, committed: number): void {
-  let kept = 0;
-  while (kept < window.turns.length && !meter.enough()) {
-    meter.add(window.turns[window.turns.length - 1 - kept] as ChatTurn);
-    kept++;
-  }
-  const dropped = window.turns.length - kept;
-  if (!meter.enough() || dropped === 0) return;
-  window.turns.splice(0, dropped);
-  window.offsets.splice(0, dropped);
-  window.start = window.offsets[0] ?? committed;
-  window.olderTurns += dropped;
-}
-
-async function sizeOf(file: string): Promise<number> {
-  try {
-    return (await fs().stat(file)).size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return MISSING;
-    throw error;
-  }
-}
-
-/** Appends one line in one write, flushed, and cuts a torn tail a crash left first. */
-async function appendLine(
-  file: string,
-  line: Buffer,
-  { fsync, logger }: { fsync: boolean; logger: Logger },
-): Promise<{ before: number; after: number }> {
-  await fs().mkdir(dirname(file), { recursive: true });
-  // `a+`: every write goes to the end (O_APPEND) and the tail can still be read and cut.
-  const handle = await fs().open(file, 'a+');
-  let size = -1;
-  try {
-    size = await cutTornTail(handle, (await handle.stat()).size, { file, logger });
-    let written = 0;
-    while (written < line.length) {
-      const { bytesWritten } = await handle.write(line, written, line.length - written);
-      written += bytesWritten;
-    }
-    if (fsync) await handle.datasync();
-  } catch (error) {
-    // Leave the file as it was: a half-written line would be taken for a crash's torn tail.
-    if (size >= 0) await handle.truncate(size).catch(() => {});
-    throw error;
-  } finally {
-    await handle.close();
-  }
-  // A new file's name must reach the disk too, or a power loss can lose the whole file.
-  if (fsync && size === 0) await syncDirectory(dirname(file));
-  return { before: size, after: size + line.length };
-}
-
-/** Writes `text` to a temporary file and renames it over `file`: readers see old or new. */
-async function replaceFile(file: string, text: string, fsync: boolean): Promise<void> {
-  const temporary = `${file}.${crypto().randomBytes(6).toString('hex')}.tmp`;
-  const handle = await fs().open(temporary, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    if (fsync) await handle.datasync();
-  } catch (error) {
-    await handle.close();
-    await fs()
-      .unlink(temporary)
-      .catch(() => {});
-    throw error;
-  }
-  await handle.close();
-  await fs().rename(temporary, file);
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  // Not every platform can open or flush a directory (Windows); the data itself is flushed.
-  try {
-    const handle = await fs().open(directory, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Best effort by design.
-  }
-}

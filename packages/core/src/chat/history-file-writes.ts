@@ -1,0 +1,94 @@
+// The file store's writes: one flushed append, an atomic replace, a folder flush. Split from
+// create-file-history-store.ts.
+import type * as Crypto from 'node:crypto';
+import type * as FsPromises from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Logger } from '../logging/logger.ts';
+import { cutTornTail } from './history-file.ts';
+
+// node:fs/promises and node:crypto load at the first file operation, not when gemloop is imported
+// (together about 5 ms of every cold start, for a store most programs never create).
+const require = createRequire(import.meta.url);
+let fsModule: typeof FsPromises | undefined;
+let cryptoModule: typeof Crypto | undefined;
+/** `node:fs/promises`, loaded at its first use. @internal */
+export const fs = (): typeof FsPromises =>
+  (fsModule ??= require('node:fs/promises') as typeof FsPromises);
+const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as typeof Crypto);
+
+/** The size a missing file has in the store's cache. @internal */
+export const MISSING = -1;
+
+/** A file's size, or {@link MISSING} when there is none. @internal */
+export async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await fs().stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return MISSING;
+    throw error;
+  }
+}
+
+/** Appends one line in one write, flushed, and cuts a torn tail a crash left first. @internal */
+export async function appendLine(
+  file: string,
+  line: Buffer,
+  { fsync, logger }: { fsync: boolean; logger: Logger },
+): Promise<{ before: number; after: number }> {
+  await fs().mkdir(dirname(file), { recursive: true });
+  // `a+`: every write goes to the end (O_APPEND) and the tail can still be read and cut.
+  const handle = await fs().open(file, 'a+');
+  let size = -1;
+  try {
+    size = await cutTornTail(handle, (await handle.stat()).size, { file, logger });
+    let written = 0;
+    while (written < line.length) {
+      const { bytesWritten } = await handle.write(line, written, line.length - written);
+      written += bytesWritten;
+    }
+    if (fsync) await handle.datasync();
+  } catch (error) {
+    // Leave the file as it was: a half-written line would be taken for a crash's torn tail.
+    if (size >= 0) await handle.truncate(size).catch(() => {});
+    throw error;
+  } finally {
+    await handle.close();
+  }
+  // A new file's name must reach the disk too, or a power loss can lose the whole file.
+  if (fsync && size === 0) await syncDirectory(dirname(file));
+  return { before: size, after: size + line.length };
+}
+
+/** Writes `text` to a temporary file and renames it over `file`: readers see old or new. @internal */
+export async function replaceFile(file: string, text: string, fsync: boolean): Promise<void> {
+  const temporary = `${file}.${crypto().randomBytes(6).toString('hex')}.tmp`;
+  const handle = await fs().open(temporary, 'w');
+  try {
+    await handle.writeFile(text, 'utf8');
+    if (fsync) await handle.datasync();
+  } catch (error) {
+    await handle.close();
+    await fs()
+      .unlink(temporary)
+      .catch(() => {});
+    throw error;
+  }
+  await handle.close();
+  await fs().rename(temporary, file);
+}
+
+/** Flushes a folder's entries (a new file's name), where the platform can. @internal */
+export async function syncDirectory(directory: string): Promise<void> {
+  // Not every platform can open or flush a directory (Windows); the data itself is flushed.
+  try {
+    const handle = await fs().open(directory, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Best effort by design.
+  }
+}
