@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 // The run viewer's browser test installs Debian's Chromium the same way; one helper for both.
-import { ensureChromium } from '../../../packages/cli/src/view/__fixtures__/ensure-chromium.ts';
+import {
+  CHROMIUM_ARGS,
+  ensureChromium,
+} from '../../../packages/cli/src/view/__fixtures__/ensure-chromium.ts';
 
 /** A headless Chromium with a fresh profile; `close()` removes the profile. */
 export type HeadlessChromium = { context: BrowserContext; close(): Promise<void> };
@@ -20,16 +23,7 @@ export async function launchChromium(): Promise<HeadlessChromium> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   return {
     context,

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { parseCommandArgs } from '../parse-command-args.ts';
 import { formatProbeReport } from '../probe/format-probe-report.ts';
 import type { ProbeAuth } from '../probe/probe-types.ts';
 import { runProbe } from '../probe/run-probe.ts';
@@ -22,28 +22,19 @@ Options:
 export const probeCommand: CliCommand = {
   summary: 'check a Gemini gateway for the mistakes gemloop has to work around',
   async run(args: readonly string[], io: CliIo): Promise<number> {
-    let values: Record<string, string | boolean | undefined>;
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          'base-url': { type: 'string' },
-          auth: { type: 'string' },
-          model: { type: 'string' },
-          'api-version': { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      }));
-    } catch (error) {
-      io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-      return 2;
-    }
-    if (values['help'] === true) {
-      io.stdout(USAGE);
-      return 0;
-    }
+    const values = parseCommandArgs(
+      args,
+      {
+        'base-url': { type: 'string' },
+        auth: { type: 'string' },
+        model: { type: 'string' },
+        'api-version': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      USAGE,
+      io,
+    );
+    if (typeof values === 'number') return values;
     const baseUrl = values['base-url'];
     if (typeof baseUrl !== 'string') {
       io.stderr(`--base-url is required.\n\n${USAGE}`);

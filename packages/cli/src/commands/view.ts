@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { parseCommandArgs } from '../parse-command-args.ts';
 import { startViewServer } from '../view/start-view-server.ts';
 
 const USAGE = `Usage: gemloop view [--dir FOLDER] [--port N]
@@ -34,25 +34,13 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
   return {
     summary: 'show recorded agent runs in the browser (127.0.0.1 only)',
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      let values: Record<string, string | boolean | undefined>;
-      try {
-        ({ values } = parseArgs({
-          args: [...args],
-          options: {
-            dir: { type: 'string' },
-            port: { type: 'string' },
-            help: { type: 'boolean', short: 'h' },
-          },
-          strict: true,
-        }));
-      } catch (error) {
-        io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-        return 2;
-      }
-      if (values['help'] === true) {
-        io.stdout(USAGE);
-        return 0;
-      }
+      const values = parseCommandArgs(
+        args,
+        { dir: { type: 'string' }, port: { type: 'string' } },
+        USAGE,
+        io,
+      );
+      if (typeof values === 'number') return values;
       const dir = resolve(
         (values['dir'] as string | undefined) ?? io.env['GEMLOOP_RUNS_DIR'] ?? '.gemloop/runs',
       );

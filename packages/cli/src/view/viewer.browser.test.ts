@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium } from './__fixtures__/ensure-chromium.ts';
+import { CHROMIUM_ARGS, ensureChromium } from './__fixtures__/ensure-chromium.ts';
 import { recordSampleRuns } from './__fixtures__/record-sample-runs.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
 
@@ -29,16 +29,7 @@ beforeAll(async () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
       viewport: { width: 1280, height: 900 },
     });
   } catch (error) {

@@ -5,6 +5,21 @@ import { existsSync } from 'node:fs';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
+ * The flags every test starts Chromium with: headless, no sandbox (root), and no network of its own
+ * (no QUIC, background, component or sync traffic: this machine's closed network refuses them).
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
  * Makes sure Debian's `chromium` is installed: when it is missing and the tests run as root (CI
  * on a fresh Debian machine), runs `apt-get update` and `apt-get install -y chromium`. Throws an
  * error that says why when it still is not there: the browser test fails loudly, never skips.
