@@ -1,5 +1,6 @@
 // Guide "Migrating from @google/genai": the gemloop side of each comparison.
-import { createAgent, createGemini, createStreamAccumulator, defineTool } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createStreamAccumulator } from '@gemloop/core/streaming';
 import { z } from 'zod';
 
 // The client

@@ -3,7 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, createFileHistoryStore, createGemini } from '@gemloop/core';
+import { createAgent, createGemini } from '@gemloop/core';
+import { createFileHistoryStore } from '@gemloop/core/chat';
 
 const agent = createAgent({ gemini: createGemini(), model: 'gemini-3-flash-preview' });
 const chat = agent.chat({

@@ -1,4 +1,5 @@
-import type { ChatTurn, Part } from '@gemloop/core';
+import type { Part } from '@gemloop/core';
+import type { ChatTurn } from '@gemloop/core/chat';
 import type { DurableRuns } from '../durable/create-durable-runs.ts';
 import type { DurableRunResult } from '../durable/durable-run-types.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
