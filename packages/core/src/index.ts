@@ -311,7 +311,6 @@ export {
 
 // --- chat ---
 export type {
-  ChatOptions,
   ChatResult,
   ChatSendInfo,
   ChatSendOptions,

@@ -23,7 +23,7 @@ export type ChatTurn = {
   /**
    * The model that produced the turn (the agent's `model`). Thought signatures are bound to it:
    * a session whose agent has another model sends this turn without them (see
-   * `ChatOptions.turnsWithoutModel` for turns stored without it).
+   * `CreateChatSessionOptions.turnsWithoutModel` for turns stored without it).
    */
   model?: string | undefined;
 };
@@ -95,7 +95,7 @@ export interface HistoryStore {
   append(id: string, turn: ChatTurn, context: HistoryStoreContext): void | Promise<void>;
   clear(id: string, context: HistoryStoreContext): void | Promise<void>;
   /**
-   * Optional: the session of `id` is closed (`chat.close()`, or `agent.close()` for its chats),
+   * Optional: the session of `id` is closed (`chat.close()`, or a send that found its agent closed),
    * after its last queued call. Drop what is held for it: a lock, a cached history, a connection.
    * A later call on `id` may follow (the session is used again); open what it needs then.
    */
