@@ -105,7 +105,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history, historyModel } = checked;
+      const { signal, history } = checked;
       const conversationId = conversationOf(checked);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
@@ -118,7 +118,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         conversationId,
         emit: undefined,
         history,
-        historyModel,
         cache,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
@@ -141,7 +140,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history, historyModel } = checked;
+      const { signal, history } = checked;
       const conversationId = conversationOf(checked);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
@@ -151,7 +150,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             conversationId,
             emit,
             history,
-            historyModel,
             cache,
           }),
         signal,

@@ -19,11 +19,11 @@ import type {
 import { ChatStoreError, type ChatStoreOperation } from './chat-store-error.ts';
 import { checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
-import { historyModelsOf } from './history-models.ts';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
 import { measureTurnTokens } from './measure-turn-tokens.ts';
 import { runExclusive } from './run-exclusive.ts';
 import { type SelectedHistory, selectHistory } from './select-history.ts';
+import { toHistoryTurns } from './to-history-turns.ts';
 import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 
 // The in-memory store `createChatSession({ agent, id })` uses when none is given: one per agent,
@@ -143,13 +143,14 @@ export function createChatSession<Output = undefined>(
     });
 
   /**
-   * Loads the history, applies the limit, and says which turns another model produced (their
-   * thought signatures are that model's, so the agent removes them).
+   * Loads the history, applies the limit, and gives the agent the turns sent, each with the model
+   * that wrote it when another model wrote some (their thought signatures are that model's, so
+   * the agent removes them); else the contents.
    */
   const prepare = async (
     parts: string | readonly Part[],
     signal: AbortSignal | undefined,
-  ): Promise<SelectedHistory & { historyModel: (string | undefined)[] | undefined }> => {
+  ): Promise<SelectedHistory & { history: RunOptions['history'] }> => {
     const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
@@ -172,7 +173,7 @@ export function createChatSession<Output = undefined>(
         'chat send started',
       );
     }
-    const historyModel = historyModelsOf(turns, {
+    const sentTurns = toHistoryTurns(turns, {
       start: selected.droppedTurns - olderTurns,
       model: agent.model,
       turnsWithoutModel,
@@ -182,7 +183,7 @@ export function createChatSession<Output = undefined>(
       sentTurns: selected.sentTurns,
       droppedTurns: selected.droppedTurns,
       tokens: selected.tokens,
-      historyModel,
+      history: sentTurns ?? selected.contents,
     };
   };
 
@@ -280,8 +281,7 @@ export function createChatSession<Output = undefined>(
           try {
             result = await agent.run(parts, {
               signal,
-              history: selected.contents,
-              historyModel: selected.historyModel,
+              history: selected.history,
               [conversationIdKey]: id,
             } as RunOptions);
           } catch (error) {
@@ -300,8 +300,7 @@ export function createChatSession<Output = undefined>(
             const selected = await prepare(parts, streamSignal);
             const inner = agent.stream(parts, {
               signal: streamSignal,
-              history: selected.contents,
-              historyModel: selected.historyModel,
+              history: selected.history,
               [conversationIdKey]: id,
             } as RunOptions);
             let result: AgentResult<Output>;
