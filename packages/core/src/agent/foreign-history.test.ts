@@ -28,6 +28,12 @@ afterEach(cleanUp);
 const flash = 'gemini-3-flash-preview';
 const pro = 'gemini-3-pro-preview';
 
+/** A short history that ends with a model answer (any next message continues it). */
+const greeting: Content[] = [
+  { role: 'user', parts: [{ text: 'Hi' }] },
+  { role: 'model', parts: [{ text: 'Hello' }] },
+];
+
 function warningsOf(logger: ReturnType<typeof recordingLogger>) {
   return logger.lines.filter((line) => line.level === 'warn');
 }
@@ -41,22 +47,30 @@ async function flashHistory(gemini: Gemini): Promise<Content[]> {
   return result.contents;
 }
 
+/**
+ * A flash tool loop stopped mid-loop, continued on pro (one more call, then an answer): the
+ * history goes back to flash next, whose script answers 'Both are sunny.'.
+ */
+async function flashThenPro() {
+  const { fake, gemini } = await serve({
+    script: [
+      turn.call('get_weather', { city: 'Paris' }),
+      turn.call('get_weather', { city: 'Oslo' }),
+      turn.text('Oslo is sunny too.'),
+      turn.text('Both are sunny.'),
+    ],
+    seed: 11,
+  });
+  const flashTurns = await flashHistory(gemini);
+  const onPro = await createAgent({ gemini, model: pro, tools: [weather] }).run([
+    { contents: flashTurns, model: flash },
+  ]);
+  return { fake, gemini, flashTurns, proContents: onPro.contents.slice(flashTurns.length) };
+}
+
 describe('continuing a history on another model (turns that record their model)', () => {
   it('strips the foreign signatures of a mixed-model history per turn, from the model each turn records', async () => {
-    const { fake, gemini } = await serve({
-      script: [
-        turn.call('get_weather', { city: 'Paris' }),
-        turn.call('get_weather', { city: 'Oslo' }),
-        turn.text('Oslo is sunny too.'),
-        turn.text('Both are sunny.'),
-      ],
-      seed: 11,
-    });
-    const flashTurns = await flashHistory(gemini);
-    const onPro = await createAgent({ gemini, model: pro, tools: [weather] }).run([
-      { contents: flashTurns, model: flash },
-    ]);
-    const proContents = onPro.contents.slice(flashTurns.length);
+    const { fake, gemini, flashTurns, proContents } = await flashThenPro();
     const before = structuredClone(proContents);
 
     // Back on flash: each stored turn says which model wrote it; no list per content.
@@ -141,20 +155,7 @@ describe('continuing a history on another model (turns that record their model)'
   });
 
   it('keeps the signatures a model issued itself when the history goes back to it', async () => {
-    const { fake, gemini } = await serve({
-      script: [
-        turn.call('get_weather', { city: 'Paris' }),
-        turn.call('get_weather', { city: 'Oslo' }),
-        turn.text('Oslo is sunny too.'),
-        turn.text('Both are sunny.'),
-      ],
-      seed: 11,
-    });
-    const flashTurns = await flashHistory(gemini);
-    const onPro = await createAgent({ gemini, model: pro, tools: [weather] }).run([
-      { contents: flashTurns, model: flash },
-    ]);
-    const proContents = onPro.contents.slice(flashTurns.length);
+    const { fake, gemini, flashTurns, proContents } = await flashThenPro();
     expect(proContents.map((content) => content.role)).toEqual(['model', 'user', 'model']);
 
     // Back on flash, with an image-only message: the active loop spans both models' turns.
@@ -200,10 +201,7 @@ describe('continuing a history on another model (turns that record their model)'
   it('checks each turn before any request', async () => {
     const { fake, gemini } = await serve({ script: [] });
     const agent = createAgent({ gemini, model: pro });
-    const history: Content[] = [
-      { role: 'user', parts: [{ text: 'Hi' }] },
-      { role: 'model', parts: [{ text: 'Hello' }] },
-    ];
+    const history = greeting;
     const cases: [unknown, string][] = [
       [[{ contents: history, model: '' }], 'history[0].model'],
       [[{ contents: history, model: 42 }], 'history[0].model'],
@@ -226,10 +224,7 @@ describe('continuing a history on another model (turns that record their model)'
   it('refuses the removed historyModel option, naming what replaces it', async () => {
     const { fake, gemini } = await serve({ script: [] });
     const agent = createAgent({ gemini, model: pro });
-    const history: Content[] = [
-      { role: 'user', parts: [{ text: 'Hi' }] },
-      { role: 'model', parts: [{ text: 'Hello' }] },
-    ];
+    const history = greeting;
     const error = await agent
       .run('Next', { history, historyModel: flash } as never)
       .catch((caught: unknown) => caught);
