@@ -9,7 +9,7 @@ import { isSameModel } from './thought-signatures/is-same-model.ts';
  * Gemini 3 requires one. The model lives next to the contents, never in them, so what goes on the
  * wire is exactly what the model returned.
  *
- * A chat session's stored turns ({@link ChatTurn}) are history turns; give your own store's turns
+ * A chat session's stored turns (`ChatTurn`) are history turns; give your own store's turns
  * to `run(input, { history: turns })`, or `run(turns)` for a history that ends with calls to
  * answer.
  *
