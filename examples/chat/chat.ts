@@ -12,6 +12,7 @@ import {
   AgentAbortedError,
   type AgentUsage,
   createAgent,
+  createChatSession,
   createFileHistoryStore,
   createMemoryHistoryStore,
   type HistoryStore,
@@ -50,15 +51,20 @@ await run(
     const recorder = flags['no-record'] === true ? undefined : createExampleRecorder();
     // One agent per model; the session (store + id) is what carries the conversation across them.
     const startSession = (name: string) =>
-      createAgent({
-        gemini,
-        model: name,
-        instructions: INSTRUCTIONS,
-        tools: chatTools.tools,
+      createChatSession({
+        agent: createAgent({
+          gemini,
+          model: name,
+          instructions: INSTRUCTIONS,
+          tools: chatTools.tools,
+          logger,
+          name: 'gemloop-chat',
+          ...(recorder === undefined ? {} : { recorder }),
+        }),
+        store,
+        id,
         logger,
-        name: 'gemloop-chat',
-        ...(recorder === undefined ? {} : { recorder }),
-      }).chat({ store, id });
+      });
 
     let currentModel = model;
     let session = startSession(model);

@@ -1,5 +1,11 @@
 // Guide "Migrating from @google/genai": the gemloop side of each comparison.
-import { createAgent, createGemini, createStreamAccumulator, defineTool } from '@gemloop/core';
+import {
+  createAgent,
+  createChatSession,
+  createGemini,
+  createStreamAccumulator,
+  defineTool,
+} from '@gemloop/core';
 import { z } from 'zod';
 
 // The client
@@ -49,7 +55,7 @@ const contact = await createAgent({
 console.log(contact.output?.email);
 
 // Chat
-const chat = agent.chat();
+const chat = createChatSession({ agent });
 await chat.send('Hi, I am Ada.');
 const reply = await chat.send('What is my name?');
 console.log(reply.text);

@@ -3,10 +3,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, createFileHistoryStore, createGemini } from '@gemloop/core';
+import {
+  createAgent,
+  createChatSession,
+  createFileHistoryStore,
+  createGemini,
+} from '@gemloop/core';
 
 const agent = createAgent({ gemini: createGemini(), model: 'gemini-3-flash-preview' });
-const chat = agent.chat({
+const chat = createChatSession({
+  agent,
   store: createFileHistoryStore({ directory: mkdtempSync(join(tmpdir(), 'chats-')) }),
   id: 'user-42',
   limit: { maxTurns: 20 },

@@ -161,21 +161,22 @@ export type { ParseGenerateContentResponseResult } from './wire/parse-generate-c
 export { parseGenerateContentResponse } from './wire/parse-generate-content-response.ts';
 
 // --- history ---
-export type { FillMissingThoughtSignaturesOptions } from './history/fill-missing-thought-signatures.ts';
-export { fillMissingThoughtSignatures } from './history/fill-missing-thought-signatures.ts';
+export type { FillMissingThoughtSignaturesOptions } from './history/thought-signatures/fill-missing-thought-signatures.ts';
+export { fillMissingThoughtSignatures } from './history/thought-signatures/fill-missing-thought-signatures.ts';
 export { findActiveLoopStart } from './history/find-active-loop-start.ts';
 export type { HistoryIssue, HistoryIssueCode } from './history/history-issue.ts';
-export type { RequiredThoughtSignature } from './history/list-required-thought-signatures.ts';
+export type { HistoryTurn } from './history/history-turn.ts';
+export type { RequiredThoughtSignature } from './history/thought-signatures/list-required-thought-signatures.ts';
 export {
   listRequiredThoughtSignatures,
   needsThoughtSignature,
-} from './history/list-required-thought-signatures.ts';
+} from './history/thought-signatures/list-required-thought-signatures.ts';
 export {
   CONTEXT_ENGINEERING_THOUGHT_SIGNATURE,
   isThoughtSignatureBypass,
   SKIP_THOUGHT_SIGNATURE_VALIDATOR,
-} from './history/thought-signature-bypass.ts';
-export { stripThoughtSignatures } from './history/strip-thought-signatures.ts';
+} from './history/thought-signatures/thought-signature-bypass.ts';
+export { stripThoughtSignatures } from './history/thought-signatures/strip-thought-signatures.ts';
 export type { ValidateHistoryOptions } from './history/validate-history.ts';
 export { validateHistory } from './history/validate-history.ts';
 export type {
@@ -311,7 +312,6 @@ export {
 
 // --- chat ---
 export type {
-  ChatOptions,
   ChatResult,
   ChatSendInfo,
   ChatSendOptions,

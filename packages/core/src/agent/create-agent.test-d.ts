@@ -107,9 +107,11 @@ describe('createAgent types', () => {
     const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
     expectTypeOf(agent.close).returns.toEqualTypeOf<Promise<void>>();
     expectTypeOf(agent[Symbol.asyncDispose]).returns.toEqualTypeOf<Promise<void>>();
+    await agent.run('Hi', { history: [{ contents: [], model: 'gemini-3-pro-preview' }] });
+    await agent.run([{ contents: [], model: 'gemini-3-pro-preview' }, { contents: [] }]);
+    // @ts-expect-error: a turn's model is a model name
+    await agent.run('Hi', { history: [{ contents: [], model: 3 }] });
+    // @ts-expect-error: historyModel was replaced by the turns' model
     await agent.run('Hi', { history: [], historyModel: 'gemini-3-pro-preview' });
-    await agent.run('Hi', { history: [], historyModel: ['gemini-3-pro-preview', undefined] });
-    // @ts-expect-error: a model name or one entry per content
-    await agent.run('Hi', { history: [], historyModel: 3 });
   });
 });
