@@ -26,16 +26,16 @@ export { createGemini } from './http/create-gemini.ts';
 export type { VertexAccessToken, VertexOptions } from './http/vertex-options.ts';
 export type { VertexAuthErrorReason } from './errors/vertex-auth-error.ts';
 export { VertexAuthError } from './errors/vertex-auth-error.ts';
+export type { AuthStyle } from './errors/credential-style.ts';
 export type {
-  AuthStyle,
   CallOptions,
   CountTokensRequest,
   CreateGeminiOptions,
   Gemini,
   ListModelsOptions,
   ResponseInfo,
-  RetryOptions,
 } from './http/gemini.ts';
+export type { RetryOptions } from './retry/retry-options.ts';
 export type { TransportOption } from './http/transport.ts';
 // --- logging ---
 export type { CreateLoggerOptions, LogLevel } from './logging/create-logger.ts';

@@ -1,4 +1,6 @@
+import type { AuthStyle } from '../errors/credential-style.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { RetryOptions } from '../retry/retry-options.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { Content } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
@@ -7,41 +9,6 @@ import type { GenerateContentResponse } from '../wire/response.ts';
 import type { Caches } from './caches.ts';
 import type { TransportOption } from './transport.ts';
 import type { VertexOptions } from './vertex-options.ts';
-
-/** How the API key is sent. Google takes the header; CometAPI takes either. */
-export type AuthStyle = 'x-goog-api-key' | 'bearer';
-
-/**
- * How a client authenticates, for error messages: an {@link AuthStyle} with an API key, or
- * `vertex-oauth` (a Vertex AI client's OAuth access token).
- * @internal
- */
-export type CredentialStyle = AuthStyle | 'vertex-oauth';
-
-/**
- * Retry policy for calls that fail with 408, 429, 500, 502, 503, 504 or a network error.
- * Exponential backoff with jitter; the server's own delay (RetryInfo, Retry-After) wins when given.
- */
-export type RetryOptions = {
-  /** Retries after the first attempt; `0` turns retries off. @defaultValue 3 */
-  maxRetries?: number | undefined;
-  /** First backoff delay. @defaultValue 1000 */
-  initialDelayMs?: number | undefined;
-  /** Cap of one backoff delay. @defaultValue 30000 */
-  maxDelayMs?: number | undefined;
-  /** Backoff growth per attempt. @defaultValue 2 */
-  factor?: number | undefined;
-  /**
-   * Randomise each backoff delay: a uniform pick between 0.5x and 1.5x the nominal value (capped
-   * by `maxDelayMs`). Server-requested delays are never randomised. @defaultValue true
-   */
-  jitter?: boolean | undefined;
-  /**
-   * The longest server-requested delay gemloop will wait. A longer one fails at once, with the
-   * delay on the error (`retryDelayMs`), instead of sleeping. @defaultValue 60000
-   */
-  maxServerDelayMs?: number | undefined;
-};
 
 /** Options of {@link createGemini}. */
 export type CreateGeminiOptions = {
