@@ -251,8 +251,8 @@ export type {
   ToolErrorEvent,
   ToolResultEvent,
 } from './agent/agent-event.ts';
+export type { AgentInput } from './run/agent-input.ts';
 export type {
-  AgentInput,
   AgentOptions,
   BeforeToolCallContext,
   BeforeToolCallDecision,
@@ -274,9 +274,10 @@ export type {
   BlockedOutcome,
   ReaskReason,
   ToolCallOutcome,
-} from './agent/agent-result.ts';
+} from './run/agent-result.ts';
 export type { AgentStream } from './agent/agent-stream.ts';
-export type { AgentCacheOptions, AgentCacheReport } from './agent/prompt-cache.ts';
+export type { AgentCacheOptions } from './agent/prompt-cache.ts';
+export type { AgentCacheReport } from './run/agent-cache-report.ts';
 export type { Agent } from './agent/create-agent.ts';
 export { createAgent } from './agent/create-agent.ts';
 export type { AbortPhase } from './agent/errors/agent-aborted-error.ts';

@@ -1,6 +1,7 @@
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { AgentStep } from '../run/agent-result.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../telemetry/telemetry-options.ts';
 import type { StandardSchemaV1 } from '../tools/standard-schema.ts';
@@ -13,7 +14,6 @@ import type {
   SafetySetting,
 } from '../wire/request.ts';
 import type { ServiceTier } from '../wire/service-tier.ts';
-import type { AgentStep } from './agent-result.ts';
 import type { AgentCacheOptions } from './prompt-cache.ts';
 import type { StopCondition } from './stop-conditions.ts';
 
@@ -234,6 +234,3 @@ export type RunOptions = {
    */
   historyModel?: string | readonly (string | undefined)[] | undefined;
 };
-
-/** What `agent.run()` takes: a user message, user parts, or a whole history to continue. */
-export type AgentInput = string | readonly Part[] | readonly Content[];
