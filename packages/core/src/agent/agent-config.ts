@@ -1,5 +1,5 @@
+import type { Redactor } from '../errors/client-redactor.ts';
 import type { HistoryCheckCache } from '../history/validate-history-cached.ts';
-import type { Redactor } from '../http/client-redactor.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
