@@ -21,7 +21,7 @@ export type {
   Caches,
   CreateCacheRequest,
   ListCachesOptions,
-} from './http/caches.ts';
+} from './http/gemini.ts';
 export { createGemini } from './http/create-gemini.ts';
 export type { VertexAccessToken, VertexOptions } from './http/vertex-options.ts';
 export type { VertexAuthErrorReason } from './errors/vertex-auth-error.ts';
