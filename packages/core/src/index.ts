@@ -338,5 +338,5 @@ export type {
   HistoryStoreContext,
   RecentChatTurns,
 } from './chat/history-store.ts';
-export type { ChatHistoryLimit } from './chat/select-history.ts';
+export type { ChatHistoryLimit } from './chat/chat-history-limit.ts';
 export type { ChatMessage } from './chat/to-message-parts.ts';

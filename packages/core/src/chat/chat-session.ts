@@ -3,8 +3,8 @@ import type { Agent } from '../agent/create-agent.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
-import type { ChatHistoryLimit } from './select-history.ts';
 import type { ChatMessage } from './to-message-parts.ts';
 
 /** Options of a chat session (`agent.chat(options)`). */
