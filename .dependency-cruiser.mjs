@@ -79,6 +79,9 @@ const packageRules = [
 /** Private workspaces nothing else may import: the bench, cross-package tests, the docs build. */
 const LEAVES = ['bench', 'test', 'docs'];
 
+/** The layers above http/ that use the client; the entry files and testing/ are free to reach in. */
+const HTTP_USERS = ['tools', 'run', 'telemetry', 'recorder', 'agent', 'chat'];
+
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The path pattern (after `^packages/core/src/`) of a layer's files, its platform halves included. */
@@ -172,6 +175,22 @@ export default {
     },
     ...layerRules(),
     ...platformRules(),
+    {
+      name: 'core-http-contract',
+      comment:
+        'Above http/, code uses the client through its contract: http/gemini.ts (the Gemini and ' +
+        'Caches interfaces, their option types) and the argument checks the agent shares ' +
+        '(check-*.ts, is-abort-signal.ts), not its transports, attempts or helpers.',
+      severity: 'error',
+      from: {
+        path: `${CORE}(${HTTP_USERS.map(layerPattern).join('|')})`,
+        pathNot: TEST,
+      },
+      to: {
+        path: `${CORE}http/`,
+        pathNot: `${CORE}http/(gemini|check-[a-z-]+|is-abort-signal)\\.ts$`,
+      },
+    },
     {
       name: 'production-imports-testing',
       comment:
