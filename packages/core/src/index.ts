@@ -21,21 +21,21 @@ export type {
   Caches,
   CreateCacheRequest,
   ListCachesOptions,
-} from './http/caches.ts';
+} from './http/gemini.ts';
 export { createGemini } from './http/create-gemini.ts';
 export type { VertexAccessToken, VertexOptions } from './http/vertex-options.ts';
 export type { VertexAuthErrorReason } from './errors/vertex-auth-error.ts';
 export { VertexAuthError } from './errors/vertex-auth-error.ts';
+export type { AuthStyle } from './errors/credential-style.ts';
 export type {
-  AuthStyle,
   CallOptions,
   CountTokensRequest,
   CreateGeminiOptions,
   Gemini,
   ListModelsOptions,
   ResponseInfo,
-  RetryOptions,
 } from './http/gemini.ts';
+export type { RetryOptions } from './retry/retry-options.ts';
 export type { TransportOption } from './http/transport.ts';
 // --- logging ---
 export type { CreateLoggerOptions, LogLevel } from './logging/create-logger.ts';
@@ -252,8 +252,8 @@ export type {
   ToolErrorEvent,
   ToolResultEvent,
 } from './agent/agent-event.ts';
+export type { AgentInput } from './run/agent-input.ts';
 export type {
-  AgentInput,
   AgentOptions,
   BeforeToolCallContext,
   BeforeToolCallDecision,
@@ -275,9 +275,10 @@ export type {
   BlockedOutcome,
   ReaskReason,
   ToolCallOutcome,
-} from './agent/agent-result.ts';
+} from './run/agent-result.ts';
 export type { AgentStream } from './agent/agent-stream.ts';
-export type { AgentCacheOptions, AgentCacheReport } from './agent/prompt-cache.ts';
+export type { AgentCacheOptions } from './agent/prompt-cache.ts';
+export type { AgentCacheReport } from './run/agent-cache-report.ts';
 export type { Agent } from './agent/create-agent.ts';
 export { createAgent } from './agent/create-agent.ts';
 export type { AbortPhase } from './agent/errors/agent-aborted-error.ts';
@@ -337,5 +338,5 @@ export type {
   HistoryStoreContext,
   RecentChatTurns,
 } from './chat/history-store.ts';
-export type { ChatHistoryLimit } from './chat/select-history.ts';
+export type { ChatHistoryLimit } from './chat/chat-history-limit.ts';
 export type { ChatMessage } from './chat/to-message-parts.ts';

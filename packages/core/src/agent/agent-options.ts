@@ -2,6 +2,7 @@ import type { HistoryTurn } from '../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { AgentStep } from '../run/agent-result.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../telemetry/telemetry-options.ts';
 import type { StandardSchemaV1 } from '../tools/standard-schema.ts';
@@ -14,7 +15,6 @@ import type {
   SafetySetting,
 } from '../wire/request.ts';
 import type { ServiceTier } from '../wire/service-tier.ts';
-import type { AgentStep } from './agent-result.ts';
 import type { AgentCacheOptions } from './prompt-cache.ts';
 import type { StopCondition } from './stop-conditions.ts';
 
@@ -224,9 +224,3 @@ export type RunOptions = {
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
 };
-
-/**
- * What `agent.run()` takes: a user message, user parts, or a whole history to continue, as
- * contents (this agent's model's) or as turns that say which model wrote them.
- */
-export type AgentInput = string | readonly Part[] | readonly Content[] | readonly HistoryTurn[];

@@ -1,9 +1,10 @@
 import { isAbortSignal } from '../http/is-abort-signal.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { AgentInput } from '../run/agent-input.ts';
+import type { AgentResult } from '../run/agent-result.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
-import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
-import type { AgentResult } from './agent-result.ts';
+import type { AgentOptions, RunOptions } from './agent-options.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';

@@ -13,8 +13,8 @@ import {
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signatures/thought-signature-bypass.ts';
 import type { HistoryCheckCache } from '../history/validate-history-cached.ts';
 import { isLevelEnabled, type Logger } from '../logging/logger.ts';
+import type { AgentInput } from '../run/agent-input.ts';
 import type { Content, Part } from '../wire/content.ts';
-import type { AgentInput } from './agent-options.ts';
 import { InvalidHistoryError } from './errors/invalid-history-error.ts';
 
 /** The run's starting history. @internal */

@@ -1,13 +1,19 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { AgentInput } from '../run/agent-input.ts';
+import type {
+  AgentFinishReason,
+  AgentResult,
+  AgentStep,
+  BlockedOutcome,
+} from '../run/agent-result.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../telemetry/start-observation.ts';
 import type { Content } from '../wire/content.ts';
 import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { AgentConfig } from './agent-config.ts';
-import type { AgentInput, RunOptions } from './agent-options.ts';
-import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
+import type { RunOptions } from './agent-options.ts';
 import { callModel, type EmitEvent } from './call-model.ts';
 import { createResumeStep, createStep } from './create-step.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';

@@ -1,10 +1,10 @@
-import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
-import type { ChatHistoryLimit } from './select-history.ts';
 import type { ChatMessage } from './to-message-parts.ts';
 
 /** Options of {@link createChatSession}. */

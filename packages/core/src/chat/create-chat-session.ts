@@ -1,6 +1,5 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import type { RunOptions } from '../agent/agent-options.ts';
-import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
@@ -8,6 +7,7 @@ import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
 import type {

@@ -2,6 +2,7 @@ import type * as FsPromises from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatStoreOperation } from './chat-store-error.ts';
 import {
   foreignLineError,
@@ -35,7 +36,6 @@ import {
 } from './history-window.ts';
 import { countOlderTurns, findCommittedEnd, readHistoryTail } from './read-history-tail.ts';
 import { runExclusive } from './run-exclusive.ts';
-import type { ChatHistoryLimit } from './select-history.ts';
 
 /** Options of {@link createFileHistoryStore}: a `directory` or a `path`. */
 export type CreateFileHistoryStoreOptions = (

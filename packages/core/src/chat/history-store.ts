@@ -1,7 +1,7 @@
 import type { HistoryTurn } from '../history/history-turn.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Content } from '../wire/content.ts';
-import type { ChatHistoryLimit } from './select-history.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 
 /**
  * One send of a chat, as stored: the user's message and every content the run added after it
