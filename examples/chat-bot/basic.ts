@@ -1,4 +1,4 @@
-// A chat bot that remembers: `agent.chat({ store, id })` keeps each conversation in a store, here
+// A chat bot that remembers: `createChatSession({ agent, store, id })` keeps each conversation in a store, here
 // JSON-lines files (one line per turn, written whole, so a crash never leaves half a turn). A new
 // process (or a new agent) with the same store and id continues where the last one stopped.
 //
@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent } from '@gemloop/core';
+import { createAgent, createChatSession } from '@gemloop/core';
 import { createFileHistoryStore } from '@gemloop/core/chat';
 import { type FakeScriptFunction, turn } from '@gemloop/core/testing';
 import { createWeatherTool } from '../demo/weather-tool.ts';
@@ -22,12 +22,17 @@ await run(
 
     // Each "process" makes its own agent and session; only the store and the id are shared.
     const startBot = () =>
-      createAgent({
-        gemini,
-        model,
-        instructions: 'You are a friendly assistant. Keep answers to one or two sentences.',
-        tools: [createWeatherTool({ source: offline ? 'simulated' : 'live' })],
-      }).chat({ store, id, limit: { maxTurns: 50 } });
+      createChatSession({
+        agent: createAgent({
+          gemini,
+          model,
+          instructions: 'You are a friendly assistant. Keep answers to one or two sentences.',
+          tools: [createWeatherTool({ source: offline ? 'simulated' : 'live' })],
+        }),
+        store,
+        id,
+        limit: { maxTurns: 50 },
+      });
 
     const talk = async (bot: ReturnType<typeof startBot>, message: string) => {
       console.log(`${style.cyan('you')}  ${message}`);

@@ -8,7 +8,7 @@
 // written (nothing of it is saved); at the prompt, Ctrl-C twice quits.
 
 import { createInterface } from 'node:readline';
-import { type AgentUsage, createAgent } from '@gemloop/core';
+import { type AgentUsage, createAgent, createChatSession } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import { createFileHistoryStore, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { AgentAbortedError } from '@gemloop/core/errors';
@@ -46,15 +46,20 @@ await run(
     const recorder = flags['no-record'] === true ? undefined : createExampleRecorder();
     // One agent per model; the session (store + id) is what carries the conversation across them.
     const startSession = (name: string) =>
-      createAgent({
-        gemini,
-        model: name,
-        instructions: INSTRUCTIONS,
-        tools: chatTools.tools,
+      createChatSession({
+        agent: createAgent({
+          gemini,
+          model: name,
+          instructions: INSTRUCTIONS,
+          tools: chatTools.tools,
+          logger,
+          name: 'gemloop-chat',
+          ...(recorder === undefined ? {} : { recorder }),
+        }),
+        store,
+        id,
         logger,
-        name: 'gemloop-chat',
-        ...(recorder === undefined ? {} : { recorder }),
-      }).chat({ store, id });
+      });
 
     let currentModel = model;
     let session = startSession(model);

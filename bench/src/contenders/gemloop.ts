@@ -1,4 +1,4 @@
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createAgent, createChatSession, createGemini, defineTool } from '@gemloop/core';
 import type { TransportOption } from '@gemloop/core/http';
 import type { TelemetryOptions } from '@gemloop/core/telemetry';
 import { z } from 'zod';
@@ -60,9 +60,10 @@ export const gemloopRunContender: Contender = {
     const agent = createBenchAgent(context);
     return { run: async (prompt) => (await agent.run(prompt)).text };
   },
-  // gemloop's own chat layer: `agent.chat()` keeps the history in its in-memory store.
+  // gemloop's own chat layer: `createChatSession({ agent })` keeps the history in its in-memory
+  // store.
   async createChat(context: LoopContext): Promise<ChatSession> {
-    const chat = createBenchAgent(context).chat();
+    const chat = createChatSession({ agent: createBenchAgent(context) });
     return {
       send: async (text) => (await chat.send(text)).text,
       storedTurns: async () => (await chat.history()).length / 2,

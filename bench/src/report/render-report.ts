@@ -206,7 +206,7 @@ function chatSection(scenario: ChatScenarioResult): string {
   return [
     `## ${scenario.title}`,
     '',
-    'Each turn sends the whole history and gets a short signed text answer; the server checks every replayed turn. Time per turn grows with the history for everyone (the request body grows); what must stay flat is the memory each stored turn adds (heap after a full GC at each checkpoint, minus the heap at the previous one, divided by the turns in between). Where a library has a chat layer, it keeps the history (gemloop `agent.chat()`, genai `chats.create()`); the floor and the AI SDK keep the documented messages array.',
+    'Each turn sends the whole history and gets a short signed text answer; the server checks every replayed turn. Time per turn grows with the history for everyone (the request body grows); what must stay flat is the memory each stored turn adds (heap after a full GC at each checkpoint, minus the heap at the previous one, divided by the turns in between). Where a library has a chat layer, it keeps the history (gemloop `createChatSession()`, genai `chats.create()`); the floor and the AI SDK keep the documented messages array.',
     '',
     timeTable,
     '',

@@ -1,5 +1,5 @@
 // Guide "Migrating from @google/genai": the gemloop side of each comparison.
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createAgent, createChatSession, createGemini, defineTool } from '@gemloop/core';
 import { createStreamAccumulator } from '@gemloop/core/streaming';
 import { z } from 'zod';
 
@@ -50,7 +50,7 @@ const contact = await createAgent({
 console.log(contact.output?.email);
 
 // Chat
-const chat = agent.chat();
+const chat = createChatSession({ agent });
 await chat.send('Hi, I am Ada.');
 const reply = await chat.send('What is my name?');
 console.log(reply.text);

@@ -3,11 +3,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, createGemini } from '@gemloop/core';
+import { createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { createFileHistoryStore } from '@gemloop/core/chat';
 
 const agent = createAgent({ gemini: createGemini(), model: 'gemini-3-flash-preview' });
-const chat = agent.chat({
+const chat = createChatSession({
+  agent,
   store: createFileHistoryStore({ directory: mkdtempSync(join(tmpdir(), 'chats-')) }),
   id: 'user-42',
   limit: { maxTurns: 20 },

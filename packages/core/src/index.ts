@@ -1,12 +1,13 @@
 // @gemloop/core: the root entry, what the quick start and everyday use need (at most 40 names,
-// checked by index.test.ts): the client, the agent, tools and the built-in tools, stop
-// conditions, the result and event types, and the base errors. Everything else is behind a
-// subpath, one per concept, each holding its concept in full (so a few names are in both places):
+// checked by index.test.ts): the client, the agent, a chat session, tools and the built-in
+// tools, stop conditions, the result and event types, and the base errors. Everything else is
+// behind a subpath, one per concept, each holding its concept in full (so a few names are in both
+// places):
 //
 //   @gemloop/core/agent      every agent option, hook, event and result type; defaults
 //   @gemloop/core/chat       chat sessions and history stores (the file store on Node)
 //   @gemloop/core/errors     every error class
-//   @gemloop/core/history    history validation and thought signatures
+//   @gemloop/core/history    history validation, thought signatures, the stored turn type
 //   @gemloop/core/http       the client in full: call options, retries, transports, Vertex, caches
 //   @gemloop/core/logging    createLogger, silentLogger, the Logger interface
 //   @gemloop/core/models     model capabilities and cache minimums
@@ -24,8 +25,7 @@ export { createGemini } from './http/create-gemini.ts';
 export type { CreateGeminiOptions, Gemini } from './http/gemini.ts';
 // --- agent ---
 export type { AgentEvent } from './agent/agent-event.ts';
-export type { AgentInput, AgentOptions, RunOptions } from './agent/agent-options.ts';
-export type { AgentResult, AgentStep, AgentUsage } from './agent/agent-result.ts';
+export type { AgentOptions, RunOptions } from './agent/agent-options.ts';
 export type { AgentStream } from './agent/agent-stream.ts';
 export type { Agent } from './agent/create-agent.ts';
 export { createAgent } from './agent/create-agent.ts';
@@ -36,6 +36,11 @@ export {
   stepCountIs,
   totalTokensExceed,
 } from './agent/stop-conditions.ts';
+// --- a run's input and result (run/: the types the agent, telemetry and the recorder share) ---
+export type { AgentInput } from './run/agent-input.ts';
+export type { AgentResult, AgentStep, AgentUsage } from './run/agent-result.ts';
+// --- chat (sessions in memory by default; stores and the rest: @gemloop/core/chat) ---
+export { createChatSession } from './chat/create-chat-session.ts';
 // --- tools ---
 export {
   codeExecution,

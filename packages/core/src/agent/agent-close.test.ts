@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { googleSearch } from '../tools/built-in-tools.ts';
@@ -181,7 +182,7 @@ describe('agent.close', () => {
   it('makes later run, stream and chat sends fail with AgentClosedError, before any request', async () => {
     const gemini = createScriptedGemini([textTurn('never sent')]);
     const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
-    const chat = agent.chat();
+    const chat = createChatSession({ agent });
     await agent.close();
 
     const runError = await rejectionOf(agent.run('Hi'));
@@ -201,7 +202,9 @@ describe('agent.close', () => {
     await expect(stream.result).rejects.toSatisfy(AgentClosedError.isInstance);
 
     await expect(chat.send('Hi')).rejects.toSatisfy(AgentClosedError.isInstance);
-    await expect(agent.chat().send('Hi')).rejects.toSatisfy(AgentClosedError.isInstance);
+    await expect(createChatSession({ agent }).send('Hi')).rejects.toSatisfy(
+      AgentClosedError.isInstance,
+    );
     expect(await chat.history()).toEqual([]);
     expect(gemini.calls).toHaveLength(0);
   });
@@ -214,7 +217,7 @@ describe('agent.close', () => {
     const userSignal = new AbortController().signal;
     const running = agent.run('One', { signal: userSignal });
     const streaming = agent.stream('Two');
-    const chatting = agent.chat().send('Three');
+    const chatting = createChatSession({ agent }).send('Three');
     running.catch(() => log.push('run settled'));
     streaming.result.catch(() => log.push('stream settled'));
     await vi.waitFor(() => expect(gemini.calls).toHaveLength(3));

@@ -1,12 +1,12 @@
+import type { Redactor } from '../errors/client-redactor.ts';
 import type { HistoryCheckCache } from '../history/validate-history-cached.ts';
-import type { Redactor } from '../http/client-redactor.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { AgentStep } from '../run/agent-result.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
-import type { AgentStep } from './agent-result.ts';
 import type { PreparedTools } from './prepare-tools.ts';
 import type { StopCondition } from './stop-conditions.ts';
 import type { PreparedOutput } from './structured-output.ts';

@@ -1,5 +1,10 @@
+import type {
+  AgentResult,
+  AgentStep,
+  AgentToolCall,
+  ToolCallOutcome,
+} from '../run/agent-result.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
-import type { AgentResult, AgentStep, AgentToolCall, ToolCallOutcome } from './agent-result.ts';
 
 /** A model call starts. */
 export type StepStartEvent = {

@@ -1,6 +1,8 @@
+import type { HistoryTurn } from '../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
+import type { AgentStep } from '../run/agent-result.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../telemetry/telemetry-options.ts';
 import type { StandardSchemaV1 } from '../tools/standard-schema.ts';
@@ -13,7 +15,6 @@ import type {
   SafetySetting,
 } from '../wire/request.ts';
 import type { ServiceTier } from '../wire/service-tier.ts';
-import type { AgentStep } from './agent-result.ts';
 import type { AgentCacheOptions } from './prompt-cache.ts';
 import type { StopCondition } from './stop-conditions.ts';
 
@@ -213,27 +214,13 @@ export type RunOptions = {
   /**
    * The conversation so far, continued by `input` (e.g. a stored chat and the new message). Not
    * counted in `result.newContents`, which then holds the new message and every turn after it.
-   */
-  history?: readonly Content[] | undefined;
-  /**
-   * The model that produced `history` (and the input, when it is a history of contents), when it
-   * may not be this agent's. Thought signatures are bound to the model that issued them: sent to
-   * another model they are a `400 Invalid thought signature`. So the signatures of model turns
-   * another model produced are removed before sending (copies; the given contents are never
-   * changed), the documented dummy signature goes where Gemini 3 requires one, and one warning
-   * names the models.
    *
-   * - a model name: every model turn of the history is that model's. When it is this agent's
-   *   model (a `models/` prefix aside) nothing changes, so an app that stores the model next to
-   *   the history can always pass it. Pass `'unknown'` for a history of unknown origin.
-   * - a list with one entry per content of the history, in order (`history` first, then the
-   *   input's contents): the model of each, `undefined` for this agent's. For a history that
-   *   mixes models, so this model keeps its own signatures (chat sessions do this).
-   *
-   * @defaultValue every turn is taken as this agent's model's (signatures sent as they are)
+   * Contents are taken as this agent's model's. Turns (`{ contents, model }`, a
+   * {@link HistoryTurn}) say which model wrote each: the thought signatures of turns another model
+   * wrote are removed before sending (copies; the given contents are never changed), since
+   * signatures are bound to the model that issued them (another model answers `400 Invalid thought
+   * signature`); the documented dummy goes where Gemini 3 requires one, and one warning names the
+   * models. Chat sessions pass their stored turns this way.
    */
-  historyModel?: string | readonly (string | undefined)[] | undefined;
+  history?: readonly Content[] | readonly HistoryTurn[] | undefined;
 };
-
-/** What `agent.run()` takes: a user message, user parts, or a whole history to continue. */
-export type AgentInput = string | readonly Part[] | readonly Content[];

@@ -4,10 +4,10 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { readFunctionCall, readFunctionResponse } from '../history/part-fields.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import type { AgentResult } from '../run/agent-result.ts';
 import { createFakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { Content } from '../wire/content.ts';
-import type { AgentResult } from './agent-result.ts';
 import { createAgent } from './create-agent.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 

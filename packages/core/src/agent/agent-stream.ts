@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isAbortSignal } from '../http/is-abort-signal.ts';
+import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentEvent } from './agent-event.ts';
-import type { AgentResult } from './agent-result.ts';
 import { followSignal } from './follow-signal.ts';
 
 /**

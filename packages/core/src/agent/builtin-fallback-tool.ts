@@ -1,10 +1,10 @@
 import type { CallOptions, Gemini } from '../http/gemini.ts';
+import type { AgentUsage } from '../run/agent-result.ts';
 import { toolTypeKey } from '../telemetry/run-observer.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../tools/tool.ts';
 import type { Part } from '../wire/content.ts';
 import type { FunctionDeclaration } from '../wire/request.ts';
 import type { GenerateContentResponse, GroundingMetadata } from '../wire/response.ts';
-import type { AgentUsage } from './agent-result.ts';
 import { toAgentUsage } from './usage.ts';
 
 /**

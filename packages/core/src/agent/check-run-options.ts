@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { RunOptions } from './agent-options.ts';
 
-const runOptionKeys: ReadonlySet<string> = new Set(['signal', 'history', 'historyModel']);
+const runOptionKeys: ReadonlySet<string> = new Set(['signal', 'history']);
 
 /**
  * Checks the second argument of `run`/`stream`: `undefined` or an object with only the known
@@ -14,10 +14,17 @@ export function checkRunOptions(options: unknown): RunOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError({
       argument: 'options',
-      message: `The run options must be an object like { signal, history, historyModel } or left out; got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`,
+      message: `The run options must be an object like { signal, history } or left out; got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`,
     });
   }
   for (const key of Object.keys(options)) {
+    if (key === 'historyModel') {
+      throw new InvalidArgumentError({
+        argument: 'options.historyModel',
+        message:
+          "historyModel was removed: a stored turn says which model wrote it. Pass the history as turns, { history: [{ contents, model: 'gemini-3-flash-preview' }, ...] } (or run(turns) for a history that ends with calls to answer); signatures of turns another model wrote are removed. Chat sessions do this for you.",
+      });
+    }
     if (!runOptionKeys.has(key)) {
       throw new InvalidArgumentError({
         argument: `options.${key}`,

@@ -2,10 +2,10 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { z as z3 } from 'zod-v3';
 import type { Gemini } from '../http/gemini.ts';
+import type { AgentResult } from '../run/agent-result.ts';
 import { googleSearch } from '../tools/built-in-tools.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { AgentEvent } from './agent-event.ts';
-import type { AgentResult } from './agent-result.ts';
 import { type Agent, createAgent } from './create-agent.ts';
 
 declare const gemini: Gemini;
@@ -107,9 +107,11 @@ describe('createAgent types', () => {
     const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
     expectTypeOf(agent.close).returns.toEqualTypeOf<Promise<void>>();
     expectTypeOf(agent[Symbol.asyncDispose]).returns.toEqualTypeOf<Promise<void>>();
+    await agent.run('Hi', { history: [{ contents: [], model: 'gemini-3-pro-preview' }] });
+    await agent.run([{ contents: [], model: 'gemini-3-pro-preview' }, { contents: [] }]);
+    // @ts-expect-error: a turn's model is a model name
+    await agent.run('Hi', { history: [{ contents: [], model: 3 }] });
+    // @ts-expect-error: historyModel was replaced by the turns' model
     await agent.run('Hi', { history: [], historyModel: 'gemini-3-pro-preview' });
-    await agent.run('Hi', { history: [], historyModel: ['gemini-3-pro-preview', undefined] });
-    // @ts-expect-error: a model name or one entry per content
-    await agent.run('Hi', { history: [], historyModel: 3 });
   });
 });

@@ -1,11 +1,10 @@
-import type { ChatOptions, ChatSession } from '../chat/chat-session.ts';
-import { closeChatSessionsOf, createChatSession } from '../chat/create-chat-session.ts';
 import { isAbortSignal } from '../http/is-abort-signal.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { AgentInput } from '../run/agent-input.ts';
+import type { AgentResult } from '../run/agent-result.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
-import type { AgentInput, AgentOptions, RunOptions } from './agent-options.ts';
-import type { AgentResult } from './agent-result.ts';
+import type { AgentOptions, RunOptions } from './agent-options.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';
@@ -34,18 +33,14 @@ export type Agent<Output = undefined> = {
    */
   stream(input: AgentInput, options?: RunOptions): AgentStream<Output>;
   /**
-   * A multi-turn chat with this agent, its history kept in a store (in memory by default); logs
-   * go to the agent's logger unless `options.logger` is set. See {@link createChatSession}.
-   */
-  chat(options?: ChatOptions): ChatSession<Output>;
-  /**
    * Shuts the agent down: aborts its runs in flight (they fail with an `AgentAbortedError` whose
    * `cause` is an {@link AgentClosedError}, their history consistent), waits for them to settle,
    * then calls every distinct `close` of its tools once (MCP connections, the web-fetch tool's
-   * HTML worker; tools of one connection share one) and waits for all. Its chat sessions are
-   * closed too (`chat.close()`: a file store releases its lock). Later `run`, `stream` and chat
-   * sends fail with an {@link AgentClosedError}. With the `cache` option it also deletes the
-   * agent's cache (a failure to delete is logged; the cache then ends with its TTL).
+   * HTML worker; tools of one connection share one) and waits for all. Later `run` and `stream`
+   * calls (and so chat sends) fail with an {@link AgentClosedError}. With the `cache` option it
+   * also deletes the agent's cache (a failure to delete is logged; the cache then ends with its
+   * TTL). The agent knows nothing of the chat sessions built on it: close those with
+   * `chat.close()` (or the store's own `close()`).
    *
    * Idempotent: every call returns the same promise.
    *
@@ -111,7 +106,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history, historyModel } = checked;
+      const { signal, history } = checked;
       const conversationId = conversationOf(checked);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
@@ -124,7 +119,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         conversationId,
         emit: undefined,
         history,
-        historyModel,
         cache,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
@@ -147,7 +141,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history, historyModel } = checked;
+      const { signal, history } = checked;
       const conversationId = conversationOf(checked);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
@@ -157,7 +151,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             conversationId,
             emit,
             history,
-            historyModel,
             cache,
           }),
         signal,
@@ -169,13 +162,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       };
       stream.result.then(settle, settle);
       return stream;
-    },
-    chat(chatOptions: ChatOptions = {}): ChatSession<Output> {
-      return createChatSession({
-        ...chatOptions,
-        logger: chatOptions.logger ?? config.logger,
-        agent,
-      });
     },
     close(): Promise<void> {
       closing ??= closeAgent();
@@ -204,17 +190,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         'agent closing its tools',
       );
     }
-    // Chat sessions of this agent release what their stores hold (a file store's lock), after
-    // their queued calls; the tools and the cache are closed meanwhile.
-    const [chats, others] = await Promise.allSettled([
-      closeChatSessionsOf(agent),
-      Promise.all([
-        closeTools(config.tools.functions.values(), { redact: config.redact }),
-        cache?.close(),
-      ]),
+    await Promise.all([
+      closeTools(config.tools.functions.values(), { redact: config.redact }),
+      cache?.close(),
     ]);
-    if (others.status === 'rejected') throw others.reason;
-    if (chats.status === 'rejected') throw chats.reason;
   }
 
   return agent;

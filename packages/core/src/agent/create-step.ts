@@ -1,6 +1,6 @@
+import type { AgentStep } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
-import type { AgentStep } from './agent-result.ts';
 import { answerText, thoughtText } from './finish-outcome.ts';
 import { toAgentUsage } from './usage.ts';
 

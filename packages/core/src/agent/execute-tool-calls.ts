@@ -1,6 +1,7 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { findCallsAnsweredInTurn } from '../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
+import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../run/agent-result.ts';
 import {
   type RunObservation,
   type ToolCallObservation,
@@ -9,7 +10,6 @@ import {
 import { formatToolArgumentIssues } from '../tools/tool-error-response.ts';
 import type { Content, FunctionCall, Part } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
-import type { AgentRunState, AgentToolCall, ToolCallOutcome } from './agent-result.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import type { EmitEvent } from './call-model.ts';
 import { AgentRunError } from './errors/agent-run-error.ts';

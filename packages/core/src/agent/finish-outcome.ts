@@ -1,7 +1,7 @@
 import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
+import type { BlockedOutcome, ReaskReason } from '../run/agent-result.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { Candidate, FinishReason, GenerateContentResponse } from '../wire/response.ts';
-import type { BlockedOutcome, ReaskReason } from './agent-result.ts';
 
 /**
  * What a model response means for the loop. Every finish reason is an outcome, never a surprise:

@@ -3,6 +3,19 @@
 // root entry holds the everyday part (createAgent, its options, result and event types); the
 // agent's error classes are in @gemloop/core/errors.
 
+export type { AgentCacheReport } from '../run/agent-cache-report.ts';
+export type { AgentInput } from '../run/agent-input.ts';
+export type {
+  AgentFinishReason,
+  AgentResult,
+  AgentRunState,
+  AgentStep,
+  AgentToolCall,
+  AgentUsage,
+  BlockedOutcome,
+  ReaskReason,
+  ToolCallOutcome,
+} from '../run/agent-result.ts';
 export type {
   AgentEvent,
   GroundingEvent,
@@ -16,7 +29,6 @@ export type {
   ToolResultEvent,
 } from './agent-event.ts';
 export type {
-  AgentInput,
   AgentOptions,
   BeforeToolCallContext,
   BeforeToolCallDecision,
@@ -28,21 +40,10 @@ export type {
   ThinkingOption,
   ToolChoice,
 } from './agent-options.ts';
-export type {
-  AgentFinishReason,
-  AgentResult,
-  AgentRunState,
-  AgentStep,
-  AgentToolCall,
-  AgentUsage,
-  BlockedOutcome,
-  ReaskReason,
-  ToolCallOutcome,
-} from './agent-result.ts';
 export type { AgentStream } from './agent-stream.ts';
 export type { Agent } from './create-agent.ts';
 export { createAgent } from './create-agent.ts';
-export type { AgentCacheOptions, AgentCacheReport } from './prompt-cache.ts';
+export type { AgentCacheOptions } from './prompt-cache.ts';
 export {
   DEFAULT_MAX_REASKS,
   DEFAULT_MAX_STEPS,

@@ -1,12 +1,21 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  type FlattenedTurns,
+  flattenHistoryTurns,
+  type HistoryTurn,
+  isHistoryTurnList,
+} from '../history/history-turn.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
+import {
+  type PreparedThoughtSignatures,
+  prepareThoughtSignatures,
+} from '../history/thought-signatures/prepare-thought-signatures.ts';
+import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signatures/thought-signature-bypass.ts';
 import type { HistoryCheckCache } from '../history/validate-history-cached.ts';
-import type { Logger } from '../logging/logger.ts';
+import { isLevelEnabled, type Logger } from '../logging/logger.ts';
+import type { AgentInput } from '../run/agent-input.ts';
 import type { Content, Part } from '../wire/content.ts';
-import type { AgentInput } from './agent-options.ts';
-import { ensureThoughtSignatures } from './ensure-thought-signatures.ts';
 import { InvalidHistoryError } from './errors/invalid-history-error.ts';
-import { stripForeignSignatures } from './strip-foreign-signatures.ts';
 
 /** The run's starting history. @internal */
 export type NormalizedInput = {
@@ -21,24 +30,25 @@ export type NormalizedInput = {
 
 /**
  * Turns `run()` input (and the `history` option) into the starting history: a string or parts
- * become one user content after `history`; the whole list is checked with `validateHistory` (what the API would reject fails here, before any
- * request, with every issue listed), loses the thought signatures of turns another model produced
- * (`historyModel`), and gets dummy thought signatures where Gemini 3 needs them.
+ * become one user content after `history`; turns (`{ contents, model }`) are flattened, each
+ * content keeping the model its turn records. The whole list is checked with `validateHistory`
+ * (what the API would reject fails here, before any request, with every issue listed), then
+ * {@link prepareThoughtSignatures} applies the signature rules once: the turns another model
+ * wrote lose their signatures, and dummy signatures go where Gemini 3 needs them, with one
+ * warning.
  *
  * A history may end with a model turn of function calls (the caller stopped to approve them, or
  * stored them): the run answers those calls first. It may not end with a model answer: there is
  * nothing for the model to reply to.
  *
- * @throws {@link InvalidArgumentError} for input of the wrong type.
+ * @throws {@link InvalidArgumentError} for input of the wrong type or a malformed turn.
  * @throws {@link InvalidHistoryError} for a history the API would reject.
  * @internal
  */
 export function normalizeInput(
   input: AgentInput,
   options: {
-    history: readonly Content[] | undefined;
-    /** Who produced the old contents (see `RunOptions.historyModel`). */
-    historyModel?: string | readonly (string | undefined)[] | undefined;
+    history: readonly Content[] | readonly HistoryTurn[] | undefined;
     requiresThoughtSignatures: boolean;
     logger: Logger;
     model: string;
@@ -46,21 +56,23 @@ export function normalizeInput(
     historyChecks: HistoryCheckCache;
   },
 ): NormalizedInput {
-  const { history } = options;
+  const { history, model } = options;
   if (history !== undefined && !Array.isArray(history)) {
     throw new InvalidArgumentError({
       argument: 'history',
-      message: 'history must be an array of contents (a stored conversation), or undefined.',
+      message:
+        'history must be an array of contents or of turns ({ contents, model }: a stored conversation), or undefined.',
     });
   }
-  const inputContents = toInputContents(input);
-  // Only `history` (or input given as contents) is old; a message or parts are new turns.
+  const old = toHistoryContents(history, model);
+  const inputContents = toInputContents(input, model);
+  // Only `history` (or input given as contents or turns) is old; a message or parts are new turns.
   const contents =
-    history === undefined || history.length === 0
+    old.contents.length === 0
       ? inputContents.contents
-      : [...history, ...inputContents.contents];
+      : [...old.contents, ...inputContents.contents];
   const inputLength =
-    (history?.length ?? 0) + (inputContents.isHistory ? inputContents.contents.length : 0);
+    old.contents.length + (inputContents.isHistory ? inputContents.contents.length : 0);
   const issues = options.historyChecks.validate(contents);
   if (issues.length > 0) throw new InvalidHistoryError({ issues });
   const last = contents[contents.length - 1] as Content;
@@ -70,32 +82,89 @@ export function normalizeInput(
       message: `The history ends with a model answer (contents[${contents.length - 1}]), so there is nothing for the model to reply to. Append the next user content.`,
     });
   }
-  // Another model's signatures would be refused (they are model-bound): removed here, so the
-  // dummy goes where Gemini 3 requires a signature, with one warning for both.
-  const foreign = stripForeignSignatures(contents, {
-    oldLength: inputLength,
-    historyModel: options.historyModel,
-    model: options.model,
+  const prepared = prepareThoughtSignatures(contents, {
+    producers: joinProducers(old, inputContents),
+    requiresThoughtSignatures: options.requiresThoughtSignatures,
   });
-  return {
-    contents: ensureThoughtSignatures(contents, {
-      requiresThoughtSignatures: options.requiresThoughtSignatures,
-      logger: options.logger,
-      model: options.model,
-      foreign,
-    }),
-    inputLength,
-  };
+  warnAboutSignatures(prepared, options.logger, model);
+  return { contents: prepared.contents, inputLength };
 }
 
-function toInputContents(input: AgentInput): { contents: Content[]; isHistory: boolean } {
+/** The history option's contents, and who produced them when it is turns of other models. */
+function toHistoryContents(
+  history: readonly Content[] | readonly HistoryTurn[] | undefined,
+  model: string,
+): FlattenedTurns {
+  if (history === undefined || history.length === 0) return { contents: [], producers: undefined };
+  if (isHistoryTurnList(history)) {
+    return flattenHistoryTurns(history as readonly HistoryTurn[], { model, argument: 'history' });
+  }
+  return { contents: history as Content[], producers: undefined };
+}
+
+/** One producer per old content (history, then input given as turns), or `undefined` if none. */
+function joinProducers(
+  old: FlattenedTurns,
+  input: FlattenedTurns & { isHistory: boolean },
+): (string | undefined)[] | undefined {
+  if (input.producers === undefined) return old.producers;
+  if (old.contents.length === 0) return input.producers;
+  const producers: (string | undefined)[] = old.producers ?? new Array(old.contents.length);
+  return producers.concat(input.producers);
+}
+
+/**
+ * One warning per run at most: when signatures of other models were removed, it names those
+ * models and the parts that get the dummy; else when parts get the dummy, it names them.
+ */
+function warnAboutSignatures(
+  { foreign, filled }: PreparedThoughtSignatures,
+  logger: Logger,
+  model: string,
+): void {
+  if (foreign !== undefined) {
+    if (isLevelEnabled(logger, 'warn')) {
+      logger.warn(
+        {
+          model,
+          historyModels: foreign.models,
+          strippedTurns: foreign.turns,
+          dummySignatureParts: filled.map(
+            ({ contentIndex, partIndex }) => `contents[${contentIndex}].parts[${partIndex}]`,
+          ),
+        },
+        `removed the thought signatures of ${foreign.turns} model turn(s) produced by ${foreign.models.join(', ')} before sending them to ${model}: signatures are bound to the model that issued them (another model answers 400 "Invalid thought signature")${filled.length > 0 ? `; the documented dummy signature goes on the ${filled.length} function call(s) that require one` : ''}`,
+      );
+    }
+  } else if (filled.length > 0) {
+    logger.warn(
+      {
+        model,
+        parts: filled.map(
+          ({ contentIndex, partIndex }) => `contents[${contentIndex}].parts[${partIndex}]`,
+        ),
+        signature: SKIP_THOUGHT_SIGNATURE_VALIDATOR,
+      },
+      'input history has function calls without the thought signature Gemini 3 requires; sending the documented dummy signature on them (history from another model, hand-built, or stored without signatures)',
+    );
+  }
+}
+
+function toInputContents(
+  input: AgentInput,
+  model: string,
+): FlattenedTurns & { isHistory: boolean } {
   if (typeof input === 'string') {
-    return { contents: [{ role: 'user', parts: [{ text: input }] }], isHistory: false };
+    return {
+      contents: [{ role: 'user', parts: [{ text: input }] }],
+      producers: undefined,
+      isHistory: false,
+    };
   }
   if (!Array.isArray(input)) {
     throw new InvalidArgumentError({
       argument: 'input',
-      message: `run() takes a string, an array of parts, or an array of contents (a history to continue); got ${input === null ? 'null' : typeof input}.`,
+      message: `run() takes a string, an array of parts, or an array of contents or turns (a history to continue); got ${input === null ? 'null' : typeof input}.`,
     });
   }
   if (input.length === 0) {
@@ -105,10 +174,23 @@ function toInputContents(input: AgentInput): { contents: Content[]; isHistory: b
         "run() got an empty array; pass a message ('Hello'), parts ([{ text: 'Hello' }]) or a history of contents.",
     });
   }
-  if (isContentList(input))
-    return { contents: (input as readonly Content[]).slice(), isHistory: true };
+  if (isHistoryTurnList(input)) {
+    const turns = flattenHistoryTurns(input as readonly HistoryTurn[], {
+      model,
+      argument: 'input',
+    });
+    return { ...turns, isHistory: true };
+  }
+  if (isContentList(input)) {
+    return {
+      contents: (input as readonly Content[]).slice(),
+      producers: undefined,
+      isHistory: true,
+    };
+  }
   return {
     contents: [{ role: 'user', parts: (input as readonly Part[]).slice() }],
+    producers: undefined,
     isHistory: false,
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
@@ -109,7 +110,7 @@ describe('the agent cache option', () => {
       cache: { ttlSeconds: 600 },
       now,
     });
-    const chat = agent.chat();
+    const chat = createChatSession({ agent });
     await chat.send('Hello.');
     clock += 200_000; // a third of the TTL: no refresh yet
     await chat.send('Second message.');

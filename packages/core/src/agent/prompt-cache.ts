@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
+import type { AgentCacheReport } from '../run/agent-cache-report.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 
@@ -24,25 +25,6 @@ export type AgentCacheOptions = {
   contents?: string | readonly Content[] | undefined;
   /** The cache's `displayName`. @defaultValue `gemloop agent <model>` */
   displayName?: string | undefined;
-};
-
-/** What a run's result says about the cache. */
-export type AgentCacheReport = {
-  /**
-   * `active`: requests used the cache. `too-small`: the prefix is under the model's minimum, so
-   * it was sent inline. `unavailable`: creating the cache failed (the server or gateway may not
-   * serve `cachedContents`), so it was sent inline; the failure was logged.
-   */
-  status: 'active' | 'too-small' | 'unavailable';
-  /** The cache's name while it exists. */
-  name: string | undefined;
-  /** Tokens the cache holds (its `usageMetadata.totalTokenCount`), or the counted prefix. */
-  cachedTokens: number;
-  /**
-   * Input tokens of this run served from the cache instead of being sent and billed at the full
-   * rate: the sum of the steps' `usage.cachedContentTokenCount`.
-   */
-  savedInputTokens: number;
 };
 
 /** The fields of a request the cache takes over (they may not be sent beside it). */

@@ -1,7 +1,7 @@
+import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createHistoryCheckCache } from '../history/validate-history-cached.ts';
 import { checkGenerationConfig } from '../http/check-request-fields.ts';
-import { redactorOf } from '../http/client-redactor.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import { resolveObservers } from '../telemetry/resolve-observers.ts';

@@ -1,16 +1,21 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { AgentInput } from '../run/agent-input.ts';
+import type {
+  AgentFinishReason,
+  AgentResult,
+  AgentStep,
+  BlockedOutcome,
+} from '../run/agent-result.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../telemetry/start-observation.ts';
 import type { Content } from '../wire/content.ts';
 import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { AgentConfig } from './agent-config.ts';
-import type { AgentInput } from './agent-options.ts';
-import type { AgentFinishReason, AgentResult, AgentStep, BlockedOutcome } from './agent-result.ts';
+import type { RunOptions } from './agent-options.ts';
 import { callModel, type EmitEvent } from './call-model.ts';
 import { createResumeStep, createStep } from './create-step.ts';
-import { signModelTurn } from './ensure-thought-signatures.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { AgentRunError } from './errors/agent-run-error.ts';
 import { InvalidModelResponseError } from './errors/invalid-model-response-error.ts';
@@ -27,6 +32,7 @@ import {
 import { normalizeInput } from './normalize-input.ts';
 import { isCacheGone, type PromptCache, withPromptCache } from './prompt-cache.ts';
 import { RunTracker } from './run-tracker.ts';
+import { signModelTurn } from './sign-model-turn.ts';
 
 /** How a run is driven. @internal */
 export type RunLoopOptions = {
@@ -37,9 +43,7 @@ export type RunLoopOptions = {
   /** The chat session's id when the run is a chat turn. */
   conversationId?: string | undefined;
   emit: EmitEvent;
-  history: readonly Content[] | undefined;
-  /** See `RunOptions.historyModel`. */
-  historyModel?: string | readonly (string | undefined)[] | undefined;
+  history: RunOptions['history'];
   /** The agent's prompt cache (the `cache` option). */
   cache?: PromptCache | undefined;
 };
@@ -99,12 +103,11 @@ function observeRun<Output>(
 async function runSteps<Output>(
   config: AgentConfig<Output>,
   input: AgentInput,
-  { signal, streaming, emit, history, historyModel, cache }: RunLoopOptions,
+  { signal, streaming, emit, history, cache }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
     history,
-    historyModel,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
     logger: config.logger,
     model: config.model,

@@ -1,6 +1,6 @@
+import type { AgentRunState, AgentStep, AgentUsage } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
-import type { AgentRunState, AgentStep, AgentUsage } from './agent-result.ts';
 import { addUsageMetadata, emptyUsage } from './usage.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { AgentStep } from './agent-result.ts';
+import type { AgentStep } from '../run/agent-result.ts';
 
 /** What a stop condition sees. */
 export type StopConditionContext = {

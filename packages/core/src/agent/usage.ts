@@ -1,5 +1,5 @@
+import type { AgentUsage } from '../run/agent-result.ts';
 import type { UsageMetadata } from '../wire/response.ts';
-import type { AgentUsage } from './agent-result.ts';
 
 /** Zero usage. @internal */
 export function emptyUsage(): AgentUsage {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signature-bypass.ts';
+import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signatures/thought-signature-bypass.ts';
 import { turn } from '../testing/index.ts';
 import type { Content } from '../wire/content.ts';
 import {
@@ -59,13 +59,15 @@ describe('a chat that switches models', () => {
       const onFlash = createAgent({ gemini, model: flash, tools: [weather], logger });
       const onPro = createAgent({ gemini, model: pro, tools: [weather], logger });
 
-      const first = await onFlash.chat({ store, id: 'c' }).send('Weather in Paris?');
+      const first = await createChatSession({ agent: onFlash, store, id: 'c' }).send(
+        'Weather in Paris?',
+      );
       const flashSignatures = signaturesOf(first.newContents);
       expect(flashSignatures.length).toBeGreaterThanOrEqual(2);
       expect(logger.lines.filter((line) => line.level === 'warn')).toEqual([]);
 
       // On pro: flash's turn goes without its signatures; its call gets the dummy.
-      const second = await onPro.chat({ store, id: 'c' }).send(pixel);
+      const second = await createChatSession({ agent: onPro, store, id: 'c' }).send(pixel);
       expect(second.text).toBe('That picture looks like Oslo.');
       const toPro = sentContents(fake, 2);
       expect(fake.modelRequests[2]?.model).toBe(pro);
@@ -80,7 +82,8 @@ describe('a chat that switches models', () => {
 
       // Back on flash: its own turn goes back verbatim, pro's turn without pro's signatures.
       // (Streamed, to go through sendStream too.)
-      const third = await onFlash.chat({ store, id: 'c' }).sendStream(pixel).result;
+      const third = await createChatSession({ agent: onFlash, store, id: 'c' }).sendStream(pixel)
+        .result;
       expect(third.text).toBe('Both pictures are lovely.');
       const toFlash = sentContents(fake, 4);
       expect(toFlash.slice(0, first.newContents.length)).toEqual(first.newContents);
@@ -93,7 +96,7 @@ describe('a chat that switches models', () => {
       expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(2);
 
       // The store holds every turn as its model sent it, with that model.
-      const turns = await onFlash.chat({ store, id: 'c' }).turns();
+      const turns = await createChatSession({ agent: onFlash, store, id: 'c' }).turns();
       expect(turns.map((stored) => stored.model)).toEqual([flash, pro, flash]);
       expect(turns[0]?.contents).toEqual(first.newContents);
       expect(turns[1]?.contents).toEqual(second.newContents);
@@ -112,13 +115,17 @@ describe('a chat that switches models', () => {
       seed: 9,
     });
     const store = createMemoryHistoryStore();
-    const first = await createAgent({ gemini, model: flash, tools: [weather] })
-      .chat({ store, id: 'c' })
-      .send('Weather in Paris?');
+    const first = await createChatSession({
+      agent: createAgent({ gemini, model: flash, tools: [weather] }),
+      store,
+      id: 'c',
+    }).send('Weather in Paris?');
     const stored = structuredClone(await store.load('c', context));
-    await createAgent({ gemini, model: pro, tools: [weather] })
-      .chat({ store, id: 'c' })
-      .send('Thanks!');
+    await createChatSession({
+      agent: createAgent({ gemini, model: pro, tools: [weather] }),
+      store,
+      id: 'c',
+    }).send('Thanks!');
     const toPro = sentContents(fake, 2);
     // Nothing needs the dummy there: the new text message starts the active loop.
     expect(signaturesOf(toPro)).toEqual([]);
@@ -138,9 +145,11 @@ describe('a chat that switches models', () => {
     ];
     const { fake, gemini } = await serve({ script, seed: 4 });
     const store = createMemoryHistoryStore();
-    await createAgent({ gemini, model: flash, tools: [weather] })
-      .chat({ store, id: 'c' })
-      .send('Weather in Paris?');
+    await createChatSession({
+      agent: createAgent({ gemini, model: flash, tools: [weather] }),
+      store,
+      id: 'c',
+    }).send('Weather in Paris?');
     // A store written before turns recorded their model (or one that drops the field).
     const [saved] = await store.load('c', context);
     const { model: _dropped, ...withoutModel } = saved as ChatTurn;
@@ -150,8 +159,7 @@ describe('a chat that switches models', () => {
     const onPro = createAgent({ gemini, model: pro, tools: [weather], logger });
 
     // Default 'same-model': the signatures go as they are, and pro refuses flash's.
-    const refused = await onPro
-      .chat({ store: legacy, id: 'c' })
+    const refused = await createChatSession({ agent: onPro, store: legacy, id: 'c' })
       .send(pixel)
       .catch((caught: unknown) => caught);
     expect(ModelCallError.isInstance(refused)).toBe(true);
@@ -160,9 +168,12 @@ describe('a chat that switches models', () => {
 
     // 'other-model': they go without, the call with the dummy, and the agent's warning says so.
     expect(logger.lines.filter((line) => line.level === 'warn')).toEqual([]);
-    const accepted = await onPro
-      .chat({ store: legacy, id: 'c', turnsWithoutModel: 'other-model' })
-      .send(pixel);
+    const accepted = await createChatSession({
+      agent: onPro,
+      store: legacy,
+      id: 'c',
+      turnsWithoutModel: 'other-model',
+    }).send(pixel);
     expect(accepted.text).toBe('A lovely picture.');
     expect(signaturesOf(sentContents(fake, 3))).toEqual([SKIP_THOUGHT_SIGNATURE_VALIDATOR]);
     const warnings = logger.lines.filter((line) => line.level === 'warn');
@@ -193,7 +204,7 @@ describe('a chat that switches models', () => {
   it('checks turnsWithoutModel when the session is made', async () => {
     const { gemini } = await serve();
     const agent = createAgent({ gemini, model: flash });
-    const error = thrownBy(() => agent.chat({ turnsWithoutModel: 'other' as never }));
+    const error = thrownBy(() => createChatSession({ agent, turnsWithoutModel: 'other' as never }));
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as InvalidArgumentError).argument).toBe('turnsWithoutModel');
     expect(createChatSession({ agent, turnsWithoutModel: 'other-model' }).id).toBeTypeOf('string');

@@ -1,25 +1,30 @@
-import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
-import type { ChatHistoryLimit } from './select-history.ts';
 import type { ChatMessage } from './to-message-parts.ts';
 
-/** Options of a chat session (`agent.chat(options)`). */
-export type ChatOptions = {
+/** Options of {@link createChatSession}. */
+export type CreateChatSessionOptions<Output = undefined> = {
+  /** The agent that answers, from `createAgent()`. */
+  agent: Agent<Output>;
   /**
-   * Where the turns are kept. @defaultValue in memory: with an `id`, a store the agent keeps for
-   * its lifetime (so `agent.chat({ id })` continues that conversation); without one, the
-   * session's own.
+   * Where the turns are kept. @defaultValue in memory: with an `id`, one store per agent, kept
+   * as long as the agent (so `createChatSession({ agent, id })` continues that conversation);
+   * without one, the session's own.
    */
   store?: HistoryStore | undefined;
   /** The conversation's id in the store. @defaultValue a random UUID */
   id?: string | undefined;
   /** How much stored history goes with each message. @defaultValue everything */
   limit?: ChatHistoryLimit | undefined;
-  /** @defaultValue the agent's logger with `agent.chat()`, silent with `createChatSession()` */
+  /**
+   * Where the session logs (`component: 'chat'`, with its `sessionId`); pass the agent's logger
+   * to have one stream. @defaultValue silent
+   */
   logger?: Logger | undefined;
   /** The clock, for `ChatTurn.createdAt`. @defaultValue Date.now */
   now?: (() => number) | undefined;
@@ -33,12 +38,6 @@ export type ChatOptions = {
    * @defaultValue 'same-model'
    */
   turnsWithoutModel?: 'same-model' | 'other-model' | undefined;
-};
-
-/** Options of {@link createChatSession}. */
-export type CreateChatSessionOptions<Output = undefined> = ChatOptions & {
-  /** The agent that answers, from `createAgent()`. */
-  agent: Agent<Output>;
 };
 
 /** Options of one send. */
@@ -125,7 +124,9 @@ export type ChatSession<Output = undefined> = {
    * Ends the session once its queued calls are done, and lets the store drop what it holds for
    * the conversation (`store.release(id)`): the file store removes its lock on the file, so
    * another process can continue the conversation, and its cached history. A later call opens it
-   * again. `agent.close()` closes the sessions of its agent too. Also `await using chat = ...`.
+   * again. The agent does not close its chats (`agent.close()` closes the agent): close each
+   * session, or the store as a whole (`store.close()` of the file store). A send that finds its
+   * agent closed releases the conversation itself. Also `await using chat = ...`.
    */
   close(): Promise<void>;
   /** `close()`, where the runtime has `Symbol.asyncDispose`. */

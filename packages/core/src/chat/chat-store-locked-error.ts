@@ -17,7 +17,7 @@ export type ChatStoreLockHolder = {
  * sent or written.
  *
  * Use each history file from one process through one store (share the store), close the other
- * store (`store.close()`, `chat.close()`, `agent.close()`) or stop the other process. A lock left
+ * store (`store.close()`, `chat.close()`) or stop the other process. A lock left
  * by a process that died on this host is taken over by itself; one whose process cannot be
  * checked (another host, a recycled pid) is for you to delete once you know nothing uses the file.
  */
@@ -85,11 +85,11 @@ function fix(
   sameProcess: boolean,
 ): string {
   if (sameProcess) {
-    return ' Create one createFileHistoryStore() for the file and share it, or close the other store first (store.close(), chat.close() or agent.close()).';
+    return ' Create one createFileHistoryStore() for the file and share it, or close the other store first (store.close() or chat.close()).';
   }
   const gone =
     holder === undefined
       ? `If no process uses the file, delete ${lockFile}.`
       : `If that process is gone (another host cannot be checked from here, and a pid can be reused), delete ${lockFile}.`;
-  return ` Use the file from one process only: stop the other process or let it close its store (store.close(), chat.close() or agent.close() release the lock; so does its exit). ${gone}`;
+  return ` Use the file from one process only: stop the other process or let it close its store (store.close() or chat.close() release the lock; so does its exit). ${gone}`;
 }

@@ -276,15 +276,18 @@ describe('createChatSession', () => {
     expect(createChatSession({ agent, id: 'bob' }).store).toBe(again.store);
   });
 
-  it('is what agent.chat() makes, logging to the agent’s logger', async () => {
+  it('logs to the logger it is given (the agent’s, to have one stream)', async () => {
     const { fake, gemini } = await serve({ script: () => turn.text('Noted.') });
     const logger = recordingLogger();
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash', logger });
 
-    const first = await agent.chat({ id: 'carol' }).send('I like tea.');
-    const second = await agent
-      .chat({ id: 'carol', limit: { maxTurns: 5 } })
-      .send('What do I like?');
+    const first = await createChatSession({ agent, id: 'carol', logger }).send('I like tea.');
+    const second = await createChatSession({
+      agent,
+      id: 'carol',
+      limit: { maxTurns: 5 },
+      logger,
+    }).send('What do I like?');
 
     expect(first.chat.sessionId).toBe('carol');
     expect(second.chat.sentTurns).toBe(1);
@@ -300,7 +303,7 @@ describe('createChatSession', () => {
       ['chat turn saved', 'carol'],
     ]);
     const own = recordingLogger();
-    await agent.chat({ logger: own }).send('Hi');
+    await createChatSession({ agent, logger: own }).send('Hi');
     expect(own.lines.map((line) => line.message)).toEqual(['chat send started', 'chat turn saved']);
   });
 });

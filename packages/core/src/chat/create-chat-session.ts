@@ -1,6 +1,5 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import type { RunOptions } from '../agent/agent-options.ts';
-import type { AgentResult, AgentUsage } from '../agent/agent-result.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
@@ -8,6 +7,7 @@ import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
 import type {
@@ -19,42 +19,23 @@ import type {
 import { ChatStoreError, type ChatStoreOperation } from './chat-store-error.ts';
 import { checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
-import { historyModelsOf } from './history-models.ts';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
 import { measureTurnTokens } from './measure-turn-tokens.ts';
 import { runExclusive } from './run-exclusive.ts';
 import { type SelectedHistory, selectHistory } from './select-history.ts';
+import { toHistoryTurns } from './to-history-turns.ts';
 import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 
-// The in-memory store `agent.chat({ id })` uses when none is given: one per agent, so the same id
-// continues the same conversation, and dropped with the agent.
+// The in-memory store `createChatSession({ agent, id })` uses when none is given: one per agent,
+// so the same id continues the same conversation, and dropped with the agent.
 const defaultStores = new WeakMap<object, HistoryStore>();
-
-/** A session whose store holds something for it (a file lock), as `agent.close()` sees it. */
-type OpenSession = { close(): Promise<void>; closeWithAgent(): void };
-// Per agent, the sessions `agent.close()` must close: only those whose store has `release`
-// (a memory store holds nothing), each until it is closed.
-const openSessions = new WeakMap<object, Set<OpenSession>>();
-
-/**
- * Closes every open session of `agent` whose store holds something for it (`release`), after
- * their queued calls; their later sends fail with an {@link AgentClosedError}. For `agent.close()`.
- * @internal
- */
-export async function closeChatSessionsOf(agent: object): Promise<void> {
-  const sessions = openSessions.get(agent);
-  if (sessions === undefined) return;
-  openSessions.delete(agent);
-  const closing = [...sessions].map((session) => {
-    session.closeWithAgent();
-    return session.close();
-  });
-  await Promise.all(closing);
-}
 
 /**
  * Starts (or continues, for an `id` already in the store) a chat with `agent`: see
- * {@link ChatSession}. `agent.chat(options)` is the same with the agent's logger.
+ * {@link ChatSession}. The session sits on top of the agent (it calls `agent.run` and
+ * `agent.stream`); the agent does not know it. Its lifecycle is its own: `chat.close()` (or
+ * `await using`) releases what the store holds for the conversation; a send that finds the agent
+ * closed fails with the agent's {@link AgentClosedError} and releases it too.
  *
  * @example
  * ```ts
@@ -162,13 +143,14 @@ export function createChatSession<Output = undefined>(
     });
 
   /**
-   * Loads the history, applies the limit, and says which turns another model produced (their
-   * thought signatures are that model's, so the agent removes them).
+   * Loads the history, applies the limit, and gives the agent the turns sent, each with the model
+   * that wrote it when another model wrote some (their thought signatures are that model's, so
+   * the agent removes them); else the contents.
    */
   const prepare = async (
     parts: string | readonly Part[],
     signal: AbortSignal | undefined,
-  ): Promise<SelectedHistory & { historyModel: (string | undefined)[] | undefined }> => {
+  ): Promise<SelectedHistory & { history: RunOptions['history'] }> => {
     const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
@@ -191,7 +173,7 @@ export function createChatSession<Output = undefined>(
         'chat send started',
       );
     }
-    const historyModel = historyModelsOf(turns, {
+    const sentTurns = toHistoryTurns(turns, {
       start: selected.droppedTurns - olderTurns,
       model: agent.model,
       turnsWithoutModel,
@@ -201,7 +183,7 @@ export function createChatSession<Output = undefined>(
       sentTurns: selected.sentTurns,
       droppedTurns: selected.droppedTurns,
       tokens: selected.tokens,
-      historyModel,
+      history: sentTurns ?? selected.contents,
     };
   };
 
@@ -270,24 +252,19 @@ export function createChatSession<Output = undefined>(
       onAbort: () => abortedBeforeRun(signal as AbortSignal),
     });
 
-  // Set by agent.close(): a send would open the store again (a file lock) only to fail.
-  let agentClosed = false;
-  const checkAgentOpen = (): void => {
-    if (agentClosed) throw new AgentClosedError({ model: agent.model, inFlight: false });
-  };
   const releasable = typeof store.release === 'function';
-  let open: OpenSession | undefined;
-  // Registered at its first use (and again after a close), so an unused session is not kept.
-  const track = (): void => {
-    if (!releasable || open !== undefined || agentClosed) return;
-    open = { close: () => session.close(), closeWithAgent: () => (agentClosed = true) };
-    let sessions = openSessions.get(agent);
-    if (sessions === undefined) {
-      sessions = new Set();
-      openSessions.set(agent, sessions);
-    }
-    sessions.add(open);
-  };
+  /**
+   * A send whose run found the agent closed (`agent.close()` before or during it) lets the store
+   * drop what it holds for the conversation (a file lock), as `close()` does: the agent will not
+   * answer again, and nothing else would release it before the session is closed.
+   */
+  const releaseIfAgentClosed = <T>(sending: Promise<T>): Promise<T> =>
+    releasable
+      ? sending.catch(async (error: unknown) => {
+          if (isAgentClosed(error)) await session.close().catch(() => {});
+          throw error;
+        })
+      : sending;
 
   const session: ChatSession<Output> = {
     id,
@@ -296,74 +273,65 @@ export function createChatSession<Output = undefined>(
       return { ...usage };
     },
     async send(message: ChatMessage, { signal } = {}) {
-      checkAgentOpen();
-      track();
       const parts = toMessageParts(message);
-      return exclusive(async () => {
-        const selected = await prepare(parts, signal);
-        let result: AgentResult<Output>;
-        try {
-          result = await agent.run(parts, {
-            signal,
-            history: selected.contents,
-            historyModel: selected.historyModel,
-            [conversationIdKey]: id,
-          } as RunOptions);
-        } catch (error) {
-          recordFailure(error);
-          throw error;
-        }
-        return save(result, selected);
-      }, signal);
-    },
-    sendStream(message: ChatMessage, { signal } = {}) {
-      const stream = createAgentStream<Output>(async (emit, streamSignal) => {
-        checkAgentOpen();
-        track();
-        const parts = toMessageParts(message);
-        return exclusive(async () => {
-          const selected = await prepare(parts, streamSignal);
-          const inner = agent.stream(parts, {
-            signal: streamSignal,
-            history: selected.contents,
-            historyModel: selected.historyModel,
-            [conversationIdKey]: id,
-          } as RunOptions);
+      return releaseIfAgentClosed(
+        exclusive(async () => {
+          const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
-            for await (const event of inner) {
-              // Held back until the turn is saved: `run-end` means the answer is in the store.
-              if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
-            }
-            result = await inner.result;
+            result = await agent.run(parts, {
+              signal,
+              history: selected.history,
+              [conversationIdKey]: id,
+            } as RunOptions);
           } catch (error) {
             recordFailure(error);
             throw error;
           }
-          const chatResult = await save(result, selected);
-          emit({ type: 'run-end', result: chatResult as AgentResult<unknown> });
-          return chatResult;
-        }, streamSignal);
+          return save(result, selected);
+        }, signal),
+      );
+    },
+    sendStream(message: ChatMessage, { signal } = {}) {
+      const stream = createAgentStream<Output>(async (emit, streamSignal) => {
+        const parts = toMessageParts(message);
+        return releaseIfAgentClosed(
+          exclusive(async () => {
+            const selected = await prepare(parts, streamSignal);
+            const inner = agent.stream(parts, {
+              signal: streamSignal,
+              history: selected.history,
+              [conversationIdKey]: id,
+            } as RunOptions);
+            let result: AgentResult<Output>;
+            try {
+              for await (const event of inner) {
+                // Held back until the turn is saved: `run-end` means the answer is in the store.
+                if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
+              }
+              result = await inner.result;
+            } catch (error) {
+              recordFailure(error);
+              throw error;
+            }
+            const chatResult = await save(result, selected);
+            emit({ type: 'run-end', result: chatResult as AgentResult<unknown> });
+            return chatResult;
+          }, streamSignal),
+        );
       }, signal);
       return stream as ChatStream<Output>;
     },
     history() {
-      track();
       return exclusive(async () => (await loadTurns()).flatMap((turn) => turn.contents));
     },
     turns() {
-      track();
       return exclusive(() => loadTurns());
     },
     reset() {
-      track();
       return exclusive(() => storeCall('clear', () => store.clear(id, { logger })));
     },
     close() {
-      if (open !== undefined) {
-        openSessions.get(agent)?.delete(open);
-        open = undefined;
-      }
       if (!releasable) return Promise.resolve();
       return exclusive(() =>
         storeCall('release', async () => {
@@ -388,6 +356,14 @@ function defaultStore(agent: object, shared: boolean): HistoryStore {
     defaultStores.set(agent, store);
   }
   return store;
+}
+
+/** Whether a send failed because the agent was closed (before the run, or during it). */
+function isAgentClosed(error: unknown): boolean {
+  return (
+    AgentClosedError.isInstance(error) ||
+    (AgentAbortedError.isInstance(error) && AgentClosedError.isInstance(error.cause))
+  );
 }
 
 function describe(value: unknown): string {

@@ -2,6 +2,7 @@ import type * as FsPromises from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatStoreOperation } from './chat-store-error.ts';
 import {
   foreignLineError,
@@ -35,7 +36,6 @@ import {
 } from './history-window.ts';
 import { countOlderTurns, findCommittedEnd, readHistoryTail } from './read-history-tail.ts';
 import { runExclusive } from './run-exclusive.ts';
-import type { ChatHistoryLimit } from './select-history.ts';
 
 /** Options of {@link createFileHistoryStore}: a `directory` or a `path`. */
 export type CreateFileHistoryStoreOptions = (
@@ -93,8 +93,7 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  * **One writer per file.** Two processes appending to one file lose acknowledged turns (one cuts
  * what it takes for a torn last line while the other writes it), so the store takes a lock file
  * (`<file>.lock`, created with `O_EXCL`, holding the pid, host name and start time) before its
- * first use of a history file, and keeps it until `release(id)` (what `chat.close()` and
- * `agent.close()` call), `close()` or the process's exit. Another process, or another store
+ * first use of a history file, and keeps it until `release(id)` (what `chat.close()` calls), `close()` or the process's exit. Another process, or another store
  * object of this process, then gets a {@link ChatStoreLockedError} that names the holder, instead
  * of losing data. A lock whose process died on this host (a crash, a kill) is taken over; one of
  * another host (a shared disk) must be deleted by hand once nothing uses the file. Calls on one
@@ -122,9 +121,10 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  *
  * @example
  * ```ts
- * const chat = agent.chat({ store: createFileHistoryStore({ directory: './chats' }), id: 'user-42' });
+ * const store = createFileHistoryStore({ directory: './chats' });
+ * const chat = createChatSession({ agent, store, id: 'user-42' });
  * // ...
- * await chat.close(); // or agent.close(): releases the file's lock
+ * await chat.close(); // releases the file's lock (store.close() releases every one)
  * ```
  *
  * @throws {@link InvalidArgumentError} unless exactly one of `directory` and `path` is a

@@ -14,7 +14,7 @@ export type MemoryHistoryStore = HistoryStore & {
  * @example
  * ```ts
  * const store = createMemoryHistoryStore();
- * const chat = agent.chat({ store, id: 'user-42' });
+ * const chat = createChatSession({ agent, store, id: 'user-42' });
  * ```
  */
 export function createMemoryHistoryStore(): MemoryHistoryStore {

@@ -257,7 +257,7 @@ describe('closing chat sessions releases the file lock', () => {
   it('chat.close() removes the lock, so another store can continue the conversation', async () => {
     const store = createFileHistoryStore({ directory: await temporaryDirectory() });
     const agent = createAgent({ gemini: createScriptedGemini([textTurn('Hello.')]), model });
-    const chat = agent.chat({ store, id: 'user-42' });
+    const chat = createChatSession({ agent, store, id: 'user-42' });
     await chat.send('Hi');
     await expect(lockOf(store, 'user-42')).resolves.toContain(`"pid":${process.pid}`);
 
@@ -269,21 +269,26 @@ describe('closing chat sessions releases the file lock', () => {
     await next.close();
   });
 
-  it('agent.close() closes its chats, made either way; their later sends fail without locking', async () => {
+  it('a chat has its own lifecycle: agent.close() leaves it; a send that finds the agent closed fails and releases the lock', async () => {
     const store = createFileHistoryStore({ directory: await temporaryDirectory() });
     const gemini = createScriptedGemini([textTurn('One.'), textTurn('Two.')]);
     const agent = createAgent({ gemini, model });
-    const viaAgent = agent.chat({ store, id: 'a' });
-    const viaFunction = createChatSession({ agent, store, id: 'b' });
-    await viaAgent.send('Hi');
-    await viaFunction.send('Hi');
+    const first = createChatSession({ agent, store, id: 'a' });
+    const second = createChatSession({ agent, store, id: 'b' });
+    await first.send('Hi');
+    await second.send('Hi');
 
+    // The agent does not know the chats built on it: their locks are theirs to release.
     await agent.close();
+    await expect(lockOf(store, 'a')).resolves.toContain(`"pid":${process.pid}`);
 
-    await expect(lockOf(store, 'a')).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(lockOf(store, 'b')).rejects.toMatchObject({ code: 'ENOENT' });
-    const error = await viaAgent.send('Again').catch((caught: unknown) => caught);
+    const error = await first.send('Again').catch((caught: unknown) => caught);
     expect(AgentClosedError.isInstance(error)).toBe(true);
     await expect(lockOf(store, 'a')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(gemini.calls).toHaveLength(2);
+
+    await second.close();
+    await expect(lockOf(store, 'b')).rejects.toMatchObject({ code: 'ENOENT' });
+    await store.close();
   });
 });

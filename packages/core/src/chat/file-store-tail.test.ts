@@ -6,11 +6,12 @@ import { createAgent } from '../agent/create-agent.ts';
 import type { Content } from '../wire/content.ts';
 import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
 import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import { createChatSession } from './create-chat-session.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
 import { toHistoryLine } from './history-file.ts';
 import type { ChatTurn } from './history-store.ts';
-import { type ChatHistoryLimit, selectHistory } from './select-history.ts';
+import { selectHistory } from './select-history.ts';
 
 afterEach(async () => {
   vi.restoreAllMocks();

@@ -1,6 +1,7 @@
+import type { HistoryTurn } from '../history/history-turn.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Content } from '../wire/content.ts';
-import type { ChatHistoryLimit } from './select-history.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 
 /**
  * One send of a chat, as stored: the user's message and every content the run added after it
@@ -21,9 +22,10 @@ export type ChatTurn = {
   /** When the send completed, in ms since the epoch. */
   createdAt?: number | undefined;
   /**
-   * The model that produced the turn (the agent's `model`). Thought signatures are bound to it:
-   * a session whose agent has another model sends this turn without them (see
-   * `ChatOptions.turnsWithoutModel` for turns stored without it).
+   * The model that produced the turn (the agent's `model`), kept next to the contents, never in
+   * them. Thought signatures are bound to it: a session whose agent has another model sends this
+   * turn without them (see `CreateChatSessionOptions.turnsWithoutModel` for turns stored without
+   * it). A stored turn is a {@link HistoryTurn}: `agent.run(input, { history: turns })` takes it.
    */
   model?: string | undefined;
 };
@@ -95,7 +97,7 @@ export interface HistoryStore {
   append(id: string, turn: ChatTurn, context: HistoryStoreContext): void | Promise<void>;
   clear(id: string, context: HistoryStoreContext): void | Promise<void>;
   /**
-   * Optional: the session of `id` is closed (`chat.close()`, or `agent.close()` for its chats),
+   * Optional: the session of `id` is closed (`chat.close()`, or a send that found its agent closed),
    * after its last queued call. Drop what is held for it: a lock, a cached history, a connection.
    * A later call on `id` may follow (the session is used again); open what it needs then.
    */

@@ -1,8 +1,10 @@
 // The turns a file history store holds of one session (its window), and how a history limit
 // decides how many of them a send can use. Split from create-file-history-store.ts.
+
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn } from './history-store.ts';
 import type { TurnMeter } from './read-history-tail.ts';
-import { type ChatHistoryLimit, turnTokens } from './select-history.ts';
+import { turnTokens } from './select-history.ts';
 
 /** A session's newest turns, held: every one, or the newest a limited send can use. @internal */
 export type Window = {

@@ -2,8 +2,8 @@
 // that keep their history. This is the portable entry; on Node (and Bun and Deno) `index.node.ts`
 // adds the file store, whose types are here too.
 
+export type { ChatHistoryLimit } from './chat-history-limit.ts';
 export type {
-  ChatOptions,
   ChatResult,
   ChatSendInfo,
   ChatSendOptions,
@@ -24,5 +24,4 @@ export type {
   HistoryStoreContext,
   RecentChatTurns,
 } from './history-store.ts';
-export type { ChatHistoryLimit } from './select-history.ts';
 export type { ChatMessage } from './to-message-parts.ts';

@@ -1,5 +1,5 @@
-import type { AgentResult } from '../agent/agent-result.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
+import type { AgentResult } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 
 /**

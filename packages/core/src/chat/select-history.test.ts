@@ -2,13 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import type { Content, Part } from '../wire/content.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn } from './history-store.ts';
-import {
-  type ChatHistoryLimit,
-  selectHistory,
-  startsWithUserMessage,
-  turnTokens,
-} from './select-history.ts';
+import { selectHistory, startsWithUserMessage, turnTokens } from './select-history.ts';
 
 // Stored turns shaped as the agent saves them on Gemini 3: signed first calls, ids echoed.
 let nextId = 0;

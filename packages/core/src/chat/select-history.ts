@@ -1,25 +1,7 @@
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import type { Content } from '../wire/content.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn } from './history-store.ts';
-
-/**
- * How much stored history goes with each message. The store keeps every turn; only what is sent
- * is limited, by dropping the oldest whole turns (a turn is one send: the user's message and
- * everything the model and the tools added in reply). A limit never splits a function call from
- * its response, and the history sent always starts with a user message. A store with
- * `loadRecent` (the file store) then reads and holds only the newest turns the limit can send.
- */
-export type ChatHistoryLimit = {
-  /** The most earlier turns sent with a new message; `0` sends the message alone. */
-  maxTurns?: number | undefined;
-  /**
-   * The most tokens of history sent, the new message included (not the system instruction, the
-   * tools, or what the run adds). Turns count as measured from the usage the API reported when
-   * they were saved, else as estimated (four characters a token, 258 per media part). The newest
-   * turns that fit are sent; the message is always sent, even when it alone is larger.
-   */
-  maxTokens?: number | undefined;
-};
 
 /** The history to send and what the limit dropped. @internal */
 export type SelectedHistory = {

@@ -1,6 +1,6 @@
-import type { CredentialStyle } from '../http/gemini.ts';
 import type { GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
 import { ApiCallError } from './api-call-error.ts';
+import type { CredentialStyle } from './credential-style.ts';
 import { describeApiError } from './describe-api-error.ts';
 import { parseGoogleErrorBody, tryParseJson } from './parse-google-error-body.ts';
 import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';

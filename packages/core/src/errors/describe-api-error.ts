@@ -1,5 +1,5 @@
-import type { CredentialStyle } from '../http/gemini.ts';
 import type { BadRequest, ErrorInfo, GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
+import type { CredentialStyle } from './credential-style.ts';
 import { htmlToText } from './html-to-text.ts';
 
 /** What {@link describeApiError} needs to write an error message. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
 import type { Content } from '../wire/content.ts';
-import { fillMissingThoughtSignatures } from './fill-missing-thought-signatures.ts';
 import { findActiveLoopStart } from './find-active-loop-start.ts';
+import { fillMissingThoughtSignatures } from './thought-signatures/fill-missing-thought-signatures.ts';
 import {
   listRequiredThoughtSignatures,
   needsThoughtSignature,
-} from './list-required-thought-signatures.ts';
-import { isThoughtSignatureBypass } from './thought-signature-bypass.ts';
+} from './thought-signatures/list-required-thought-signatures.ts';
+import { isThoughtSignatureBypass } from './thought-signatures/thought-signature-bypass.ts';
 
 const user = (text: string): Content => ({ role: 'user', parts: [{ text }] });
 const calls = (...names: string[]): Content => ({

@@ -4,7 +4,6 @@ import {
   type TurnSummary,
 } from './check-function-turns.ts';
 import type { HistoryIssue } from './history-issue.ts';
-import { listRequiredThoughtSignatures } from './list-required-thought-signatures.ts';
 import {
   countDataFields,
   isBase64,
@@ -16,6 +15,7 @@ import {
   readRole,
   readThoughtSignature,
 } from './part-fields.ts';
+import { listRequiredThoughtSignatures } from './thought-signatures/list-required-thought-signatures.ts';
 
 /** Options of {@link validateHistory}. */
 export type ValidateHistoryOptions = {

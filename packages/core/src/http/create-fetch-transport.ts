@@ -1,6 +1,7 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
+import type { ByteReader } from '../streaming/byte-reader.ts';
 import { REDIRECT_MODE } from './redirect-mode.ts';
-import type { ByteReader, Transport, TransportRequest, TransportResponse } from './transport.ts';
+import type { Transport, TransportRequest, TransportResponse } from './transport.ts';
 
 /**
  * What a custom `fetch` resolved to when it is not a usable Response; the client turns it into an

@@ -2,10 +2,10 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
+import type { AuthStyle } from '../errors/credential-style.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { TEST_KEY, textResponse } from './__fixtures__/test-server.ts';
 import { createGemini } from './create-gemini.ts';
-import type { AuthStyle } from './gemini.ts';
 
 // Credentials can reach the client through the `headers` option as well as `apiKey`: the other
 // auth header (Authorization in key mode, x-goog-api-key in bearer mode), a gateway's x-api-key,

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { delay, HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthStyle } from '../errors/credential-style.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -14,7 +15,6 @@ import {
   textResponse,
 } from './__fixtures__/test-server.ts';
 import { createGemini } from './create-gemini.ts';
-import type { AuthStyle } from './gemini.ts';
 
 const server = createTestServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

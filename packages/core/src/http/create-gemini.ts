@@ -1,3 +1,4 @@
+import { attachRedactor } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -10,7 +11,6 @@ import {
   checkModelResponse,
 } from './check-responses.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
-import { attachRedactor } from './client-redactor.ts';
 import { createCaches } from './create-caches.ts';
 import type { CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
 import { openGenerateContentStream } from './open-generate-content-stream.ts';

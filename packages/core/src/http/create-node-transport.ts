@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { ByteReader, Transport, TransportRequest, TransportResponse } from './transport.ts';
+import type { ByteReader } from '../streaming/byte-reader.ts';
+import type { Transport, TransportRequest, TransportResponse } from './transport.ts';
 
 /**
  * The dispatcher of every client that uses the node transport: one keep-alive pool per origin,

@@ -1,47 +1,14 @@
+import type { AuthStyle } from '../errors/credential-style.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { RetryOptions } from '../retry/retry-options.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
-import type { Content } from '../wire/content.ts';
+import type { CachedContent, ListCachedContentsResponse } from '../wire/cached-content.ts';
+import type { Content, Part } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
-import type { GenerateContentRequest } from '../wire/request.ts';
+import type { GenerateContentRequest, Tool, ToolConfig } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
-import type { Caches } from './caches.ts';
 import type { TransportOption } from './transport.ts';
 import type { VertexOptions } from './vertex-options.ts';
-
-/** How the API key is sent. Google takes the header; CometAPI takes either. */
-export type AuthStyle = 'x-goog-api-key' | 'bearer';
-
-/**
- * How a client authenticates, for error messages: an {@link AuthStyle} with an API key, or
- * `vertex-oauth` (a Vertex AI client's OAuth access token).
- * @internal
- */
-export type CredentialStyle = AuthStyle | 'vertex-oauth';
-
-/**
- * Retry policy for calls that fail with 408, 429, 500, 502, 503, 504 or a network error.
- * Exponential backoff with jitter; the server's own delay (RetryInfo, Retry-After) wins when given.
- */
-export type RetryOptions = {
-  /** Retries after the first attempt; `0` turns retries off. @defaultValue 3 */
-  maxRetries?: number | undefined;
-  /** First backoff delay. @defaultValue 1000 */
-  initialDelayMs?: number | undefined;
-  /** Cap of one backoff delay. @defaultValue 30000 */
-  maxDelayMs?: number | undefined;
-  /** Backoff growth per attempt. @defaultValue 2 */
-  factor?: number | undefined;
-  /**
-   * Randomise each backoff delay: a uniform pick between 0.5x and 1.5x the nominal value (capped
-   * by `maxDelayMs`). Server-requested delays are never randomised. @defaultValue true
-   */
-  jitter?: boolean | undefined;
-  /**
-   * The longest server-requested delay gemloop will wait. A longer one fails at once, with the
-   * delay on the error (`retryDelayMs`), instead of sleeping. @defaultValue 60000
-   */
-  maxServerDelayMs?: number | undefined;
-};
 
 /** Options of {@link createGemini}. */
 export type CreateGeminiOptions = {
@@ -193,4 +160,72 @@ export interface Gemini {
   getModel(model: string, options?: CallOptions): Promise<Model>;
   /** The `cachedContents` resource: create, get, list, update the TTL, delete. */
   readonly caches: Caches;
+}
+
+/**
+ * How long a cache lives: `ttlSeconds` (a number of seconds, or the wire's `'300s'`), or an
+ * absolute `expireTime` (RFC 3339 or a `Date`). Without either the API keeps it one hour.
+ */
+export type CacheExpiration =
+  | { ttlSeconds: number | string; expireTime?: undefined }
+  | { expireTime: string | Date; ttlSeconds?: undefined }
+  | { ttlSeconds?: undefined; expireTime?: undefined };
+
+/** The body of {@link Caches.create}: what to cache, for which model, for how long. */
+export type CreateCacheRequest = {
+  /** The model the cache serves: `gemini-2.5-flash` or `models/gemini-2.5-flash`. */
+  model: string;
+  /** A label of up to 128 characters. */
+  displayName?: string | undefined;
+  /** A string, parts, or a Content, as in `generateContent`. */
+  systemInstruction?: string | Part[] | Content | undefined;
+  /** A string (one user turn) or Contents. */
+  contents?: string | Content[] | undefined;
+  tools?: Tool[] | undefined;
+  toolConfig?: ToolConfig | undefined;
+} & CacheExpiration;
+
+/** Options of {@link Caches.list}. */
+export type ListCachesOptions = CallOptions & {
+  /** Caches per page (the API allows up to 1000). */
+  pageSize?: number | undefined;
+  /** The `nextPageToken` of the previous page. */
+  pageToken?: string | undefined;
+};
+
+/**
+ * The `cachedContents` resource (explicit context caching), with the same retries, time limits,
+ * errors, logging and redaction as the model calls. Made by `createGemini` as `gemini.caches`.
+ *
+ * @example
+ * ```ts
+ * const cache = await gemini.caches.create({
+ *   model: 'gemini-2.5-flash',
+ *   systemInstruction: 'You answer questions about the attached contract.',
+ *   contents: [{ role: 'user', parts: [{ text: longContract }] }],
+ *   ttlSeconds: 600,
+ * });
+ * await gemini.generateContent({ model: 'gemini-2.5-flash', cachedContent: cache.name, contents: 'Who signs?' });
+ * await gemini.caches.delete(cache.name!);
+ * ```
+ */
+export interface Caches {
+  /**
+   * `POST cachedContents`. The API refuses a cache smaller than the model's minimum
+   * (`400 Cached content is too small`), see `getMinCacheTokens`.
+   */
+  create(request: CreateCacheRequest, options?: CallOptions): Promise<CachedContent>;
+  /** `GET cachedContents/{id}`: the metadata (never the cached contents themselves). */
+  get(name: string, options?: CallOptions): Promise<CachedContent>;
+  /** `GET cachedContents`: one page of this key's caches. */
+  list(options?: ListCachesOptions): Promise<ListCachedContentsResponse>;
+  /** Every cache of this key, page after page. */
+  listAll(options?: Omit<ListCachesOptions, 'pageToken'>): AsyncIterable<CachedContent>;
+  /**
+   * `PATCH cachedContents/{id}?updateMask=ttl|expireTime`: a new expiration (the only field the
+   * API lets you change).
+   */
+  update(name: string, expiration: CacheExpiration, options?: CallOptions): Promise<CachedContent>;
+  /** `DELETE cachedContents/{id}`. */
+  delete(name: string, options?: CallOptions): Promise<void>;
 }

@@ -2,22 +2,20 @@
 // retries, transports, Vertex AI), per-call options, response info, and the cached-contents API.
 // `createGemini`, `Gemini` and `CreateGeminiOptions` are at the root too.
 
+export type { AuthStyle } from '../errors/credential-style.ts';
+export type { RetryOptions } from '../retry/retry-options.ts';
+export { createGemini } from './create-gemini.ts';
 export type {
   CacheExpiration,
   Caches,
-  CreateCacheRequest,
-  ListCachesOptions,
-} from './caches.ts';
-export { createGemini } from './create-gemini.ts';
-export type {
-  AuthStyle,
   CallOptions,
   CountTokensRequest,
+  CreateCacheRequest,
   CreateGeminiOptions,
   Gemini,
+  ListCachesOptions,
   ListModelsOptions,
   ResponseInfo,
-  RetryOptions,
 } from './gemini.ts';
 export type { TransportOption } from './transport.ts';
 export type { VertexAccessToken, VertexOptions } from './vertex-options.ts';

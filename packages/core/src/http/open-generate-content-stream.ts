@@ -2,6 +2,7 @@ import { ApiCallError } from '../errors/api-call-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import { withRetry } from '../retry/with-retry.ts';
+import type { ByteReader } from '../streaming/byte-reader.ts';
 import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createAttemptSignal } from './create-attempt-signal.ts';
@@ -12,7 +13,6 @@ import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { selectTransport } from './select-transport.ts';
 import { sendRequest } from './send-request.ts';
 import { toAttemptError } from './to-attempt-error.ts';
-import type { ByteReader } from './transport.ts';
 
 const METHOD = 'streamGenerateContent';
 

@@ -1,3 +1,4 @@
+import type { AuthStyle, CredentialStyle } from '../errors/credential-style.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { secretsOfHeaders } from '../errors/redact-secrets.ts';
 import { checkLogger } from '../logging/check-logger.ts';
@@ -10,7 +11,7 @@ import {
 import { checkHeaders } from './check-headers.ts';
 import { checkTimeout } from './check-timeout.ts';
 import { createFetchTransport } from './create-fetch-transport.ts';
-import type { AuthStyle, CreateGeminiOptions, CredentialStyle } from './gemini.ts';
+import type { CreateGeminiOptions } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
 import { isNode } from './select-transport.ts';

@@ -1,3 +1,5 @@
+import type { ByteReader } from '../streaming/byte-reader.ts';
+
 /**
  * How the client sends its HTTP requests: `'fetch'` (`globalThis.fetch`, or the `fetch` option),
  * `'node'` (undici's `request` API on a keep-alive pool, Node only), or `'auto'`: `'node'` on Node
@@ -14,16 +16,6 @@ export type TransportRequest = {
   body?: string | undefined;
   /** Aborting it ends the request, or the reading of its body, with `signal.reason`. */
   signal: AbortSignal;
-};
-
-/**
- * A response body read a piece at a time: the part of a `ReadableStreamDefaultReader` the client
- * uses. `cancel` releases the connection; a pending `read` then settles.
- * @internal
- */
-export type ByteReader = {
-  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
-  cancel(reason?: unknown): Promise<void>;
 };
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
@@ -141,7 +142,7 @@ describe('createRunRecorder', () => {
     });
     const recorder = createRunRecorder({ dir });
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash', recorder, telemetry: false });
-    const chat = agent.chat({ id: 'session-1' });
+    const chat = createChatSession({ agent, id: 'session-1' });
     await chat.send('first');
     const stream = chat.sendStream('second');
     for await (const _event of stream) {

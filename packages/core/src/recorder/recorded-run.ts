@@ -1,4 +1,4 @@
-import type { AgentUsage } from '../agent/agent-result.ts';
+import type { AgentUsage } from '../run/agent-result.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */
 export const RECORDED_RUN_FORMAT = 1;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { RetryOptions } from '../http/gemini.ts';
+import type { RetryOptions } from './retry-options.ts';
 
 /** Retries after the first attempt. */
 export const DEFAULT_MAX_RETRIES = 3;

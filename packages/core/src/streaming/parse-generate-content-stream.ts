@@ -6,9 +6,9 @@ import {
 } from '../errors/create-api-call-error.ts';
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { StreamError } from '../errors/stream-error.ts';
-import type { ByteReader } from '../http/transport.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
+import type { ByteReader } from './byte-reader.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
 import { createJsonArraySplitter } from './create-json-array-splitter.ts';
 

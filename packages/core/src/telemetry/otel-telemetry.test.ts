@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createFakeGemini, type FakeGemini, googleError, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
@@ -291,7 +292,7 @@ describe('OpenTelemetry GenAI spans', () => {
       script: [turn.text('One.'), turn.text('Two.'), turn.text('Three.')],
     });
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash', name: 'chatty', telemetry });
-    const chat = agent.chat({ id: 'session-7' });
+    const chat = createChatSession({ agent, id: 'session-7' });
     await chat.send('first');
     await chat.send('second');
     const stream = chat.sendStream('third');

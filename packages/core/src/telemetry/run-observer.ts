@@ -1,6 +1,6 @@
-import type { AgentInput } from '../agent/agent-options.ts';
-import type { AgentResult, AgentStep, AgentToolCall } from '../agent/agent-result.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
+import type { AgentInput } from '../run/agent-input.ts';
+import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 

@@ -1,4 +1,3 @@
-import { listRequiredThoughtSignatures } from '../history/list-required-thought-signatures.ts';
 import {
   isJsonObject,
   listDataFields,
@@ -6,7 +5,8 @@ import {
   readFunctionResponse,
   readThoughtSignature,
 } from '../history/part-fields.ts';
-import { isThoughtSignatureBypass } from '../history/thought-signature-bypass.ts';
+import { listRequiredThoughtSignatures } from '../history/thought-signatures/list-required-thought-signatures.ts';
+import { isThoughtSignatureBypass } from '../history/thought-signatures/thought-signature-bypass.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import { checkGenerationConfig } from './check-generation-config.ts';

@@ -4,24 +4,8 @@ import { estimatePromptTokens } from './estimate-usage.ts';
 import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
 import { isKnownModel } from './fake-models.ts';
 import { jsonReply } from './fake-reply.ts';
-import type { FakeReply, FakeState } from './fake-state.ts';
+import type { FakeCache, FakeReply, FakeState } from './fake-state.ts';
 import { randomBase36 } from './seeded-random.ts';
-
-/** A cache the fake holds: the resource, what it caches, and when it expires. @internal */
-export type FakeCache = {
-  name: string;
-  /** The model id, without `models/`. */
-  model: string;
-  displayName: string | undefined;
-  systemInstruction: unknown;
-  contents: unknown[];
-  tools: unknown;
-  toolConfig: unknown;
-  tokens: number;
-  createTime: number;
-  updateTime: number;
-  expireTime: number;
-};
 
 /** The API's default TTL (ai.google.dev/gemini-api/docs/caching: "defaults to 1 hour"). */
 const DEFAULT_TTL_MS = 3_600_000;

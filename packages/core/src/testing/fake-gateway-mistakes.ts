@@ -1,30 +1,7 @@
 import { isJsonObject } from '../history/part-fields.ts';
 import type { FakeHttpError } from './fake-errors.ts';
 import type { FakeHttpRequest, FakeReply } from './fake-state.ts';
-
-/**
- * Mistakes of gateways that serve Gemini's native format (CometAPI and others), one per value, for
- * `createFakeGemini({ gatewayMistakes })`, so a client or `gemloop probe` can be tested against
- * each:
- * - `signatures-in-text`: a function call's `thoughtSignature` moved onto a text part;
- * - `openai-chunks`: `streamGenerateContent?alt=sse` answers OpenAI `chat.completion.chunk`s;
- * - `trailing-done`: an SSE stream ends with `data: [DONE]`;
- * - `drop-call-ids`: function calls lose their `id`;
- * - `refuse-bearer`, `refuse-x-goog-api-key`: that auth header is refused with a 401;
- * - `ignore-alt-sse`: `alt=sse` is ignored (the JSON array form comes back);
- * - `no-retry-info`: error bodies lose their `RetryInfo` detail;
- * - `openai-error-body`: error bodies come in OpenAI's shape.
- */
-export type FakeGatewayMistake =
-  | 'signatures-in-text'
-  | 'openai-chunks'
-  | 'trailing-done'
-  | 'drop-call-ids'
-  | 'refuse-bearer'
-  | 'refuse-x-goog-api-key'
-  | 'ignore-alt-sse'
-  | 'no-retry-info'
-  | 'openai-error-body';
+import type { FakeGatewayMistake } from './fake-types.ts';
 
 /** Every mistake, for option checks and tests. @internal */
 export const GATEWAY_MISTAKES: readonly FakeGatewayMistake[] = [

@@ -1,9 +1,28 @@
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
-import type { FakeCache } from './fake-caches.ts';
 import type { ActiveFaultRule } from './fake-faults.ts';
-import type { FakeGatewayMistake } from './fake-gateway-mistakes.ts';
-import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
+import type {
+  CreateFakeGeminiOptions,
+  FakeGatewayMistake,
+  FakeRecordedRequest,
+  FakeScript,
+} from './fake-types.ts';
 import type { SeededRandom } from './seeded-random.ts';
+
+/** A cache the fake holds: the resource, what it caches, and when it expires. @internal */
+export type FakeCache = {
+  name: string;
+  /** The model id, without `models/`. */
+  model: string;
+  displayName: string | undefined;
+  systemInstruction: unknown;
+  contents: unknown[];
+  tools: unknown;
+  toolConfig: unknown;
+  tokens: number;
+  createTime: number;
+  updateTime: number;
+  expireTime: number;
+};
 
 /** The mutable state of one fake server, shared by its transports. @internal */
 export type FakeState = {

@@ -2,8 +2,31 @@ import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { FunctionDeclaration, GenerateContentBody } from '../wire/request.ts';
 import type { FakeFaultRule } from './fake-faults.ts';
-import type { FakeGatewayMistake } from './fake-gateway-mistakes.ts';
 import type { FakeTurn } from './fake-turn.ts';
+
+/**
+ * Mistakes of gateways that serve Gemini's native format (CometAPI and others), one per value, for
+ * `createFakeGemini({ gatewayMistakes })`, so a client or `gemloop probe` can be tested against
+ * each:
+ * - `signatures-in-text`: a function call's `thoughtSignature` moved onto a text part;
+ * - `openai-chunks`: `streamGenerateContent?alt=sse` answers OpenAI `chat.completion.chunk`s;
+ * - `trailing-done`: an SSE stream ends with `data: [DONE]`;
+ * - `drop-call-ids`: function calls lose their `id`;
+ * - `refuse-bearer`, `refuse-x-goog-api-key`: that auth header is refused with a 401;
+ * - `ignore-alt-sse`: `alt=sse` is ignored (the JSON array form comes back);
+ * - `no-retry-info`: error bodies lose their `RetryInfo` detail;
+ * - `openai-error-body`: error bodies come in OpenAI's shape.
+ */
+export type FakeGatewayMistake =
+  | 'signatures-in-text'
+  | 'openai-chunks'
+  | 'trailing-done'
+  | 'drop-call-ids'
+  | 'refuse-bearer'
+  | 'refuse-x-goog-api-key'
+  | 'ignore-alt-sse'
+  | 'no-retry-info'
+  | 'openai-error-body';
 
 /** The request a script turn answers. The body is as sent (it may use snake_case keys). */
 export type FakeScriptRequest = {

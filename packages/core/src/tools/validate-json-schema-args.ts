@@ -28,7 +28,7 @@ let cfworker: CfworkerModule | undefined;
  * instance location, which is what the model needs.
  */
 function loadCfworker(): CfworkerModule {
-  cfworker ??= requireCfworker();
+  cfworker ??= requireCfworker() as CfworkerModule;
   return cfworker;
 }
 

@@ -26,7 +26,7 @@ let zodToJsonSchemaModule: ZodToJsonSchemaModule | undefined;
 
 /** zod-to-json-schema is CommonJS and only needed for zod 3 schemas: load it on first use. */
 function loadZodToJsonSchema(): ZodToJsonSchemaModule {
-  zodToJsonSchemaModule ??= requireZodToJsonSchema();
+  zodToJsonSchemaModule ??= requireZodToJsonSchema() as ZodToJsonSchemaModule;
   return zodToJsonSchemaModule;
 }
 

@@ -27,7 +27,7 @@ let zodCore: ZodV4Core | undefined;
  * use only JSON Schema tools never pay for it. Both zod 4 and zod 3.25 export the path.
  */
 function loadZodCore(): ZodV4Core {
-  zodCore ??= requireZodCore();
+  zodCore ??= requireZodCore() as ZodV4Core;
   return zodCore;
 }
 

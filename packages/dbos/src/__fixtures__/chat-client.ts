@@ -1,7 +1,7 @@
 // One process of the two-process chat test: sends MESSAGES messages to one session, sending a
 // message again when the store reports a conflict with the other process. Prints one JSON line
 // per outcome.
-import { createAgent, createGemini } from '@gemloop/core';
+import { createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { createPostgresHistoryStore, isChatSessionConflict } from '../index.ts';
 
 const env = process.env;
@@ -12,7 +12,7 @@ const agent = createAgent({
   gemini: createGemini({ apiKey: 'test-key', baseUrl: env['FAKE_URL'] as string, retry: { maxRetries: 0 } }),
   model: 'gemini-3-flash-preview',
 });
-const chat = agent.chat({ store, id: env['SESSION_ID'] as string });
+const chat = createChatSession({ agent, store, id: env['SESSION_ID'] as string });
 for (let index = 0; index < count; index++) {
   const message = `${name}-${index}`;
   for (let attempt = 1; ; attempt++) {

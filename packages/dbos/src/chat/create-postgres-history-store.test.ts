@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Content } from '@gemloop/core';
-import { createAgent, createGemini } from '@gemloop/core';
+import { createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { ChatStoreError } from '@gemloop/core/errors';
 import { createFakeGemini, turn } from '@gemloop/core/testing';
 import pg from 'pg';
@@ -63,7 +63,7 @@ describe('createPostgresHistoryStore', () => {
       model: 'gemini-3-flash-preview',
     });
     const first = createPostgresHistoryStore({ connectionString: databaseUrl });
-    const chat = agent.chat({ store: first, id: 'verbatim' });
+    const chat = createChatSession({ agent, store: first, id: 'verbatim' });
     const answer = await chat.send('hello');
     await first.close();
 
@@ -91,8 +91,8 @@ describe('createPostgresHistoryStore', () => {
     const storeA = createPostgresHistoryStore({ connectionString: databaseUrl });
     const storeB = createPostgresHistoryStore({ connectionString: databaseUrl });
     try {
-      const chatA = agent.chat({ store: storeA, id: 'race' });
-      const chatB = agent.chat({ store: storeB, id: 'race' });
+      const chatA = createChatSession({ agent, store: storeA, id: 'race' });
+      const chatB = createChatSession({ agent, store: storeB, id: 'race' });
       await chatA.send('a-0');
       // B's load happens, then A saves a turn before B's save.
       await storeB.load('race');

@@ -59,7 +59,7 @@ const SCHEMA_VERSION = 1;
  * @example
  * ```ts
  * const store = createPostgresHistoryStore({ connectionString: process.env.DATABASE_URL! });
- * const chat = agent.chat({ store, id: 'user-42' });
+ * const chat = createChatSession({ agent, store, id: 'user-42' });
  * ```
  */
 export function createPostgresHistoryStore(

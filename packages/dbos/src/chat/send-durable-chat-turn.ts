@@ -1,5 +1,6 @@
 import type { Part } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
+import type { HistoryTurn } from '@gemloop/core/history';
 import type { DurableRuns } from '../durable/create-durable-runs.ts';
 import type { DurableRunResult } from '../durable/durable-run-types.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
@@ -40,21 +41,23 @@ export async function sendDurableChatTurn({
   runId,
 }: SendDurableChatTurnOptions): Promise<DurableRunResult> {
   const turns: ChatTurn[] = await store.load(sessionId);
-  const history = turns.flatMap((turn) => turn.contents);
-  const historyModel =
-    model === undefined
-      ? undefined
-      : turns.flatMap((turn) =>
-          turn.contents.map(() => (turn.model === model ? undefined : (turn.model ?? 'unknown'))),
+  // Each turn goes with the model that wrote it (a turn stored without one is of unknown origin),
+  // so the worker's agent drops the signatures of another model's turns. Without `model`, the
+  // history is taken as the agent's own, signatures and all.
+  const history =
+    model === undefined || turns.every((turn) => turn.model === model)
+      ? turns.flatMap((turn) => turn.contents)
+      : turns.map(
+          (turn): HistoryTurn => ({
+            contents: turn.contents,
+            model: typeof turn.model === 'string' && turn.model !== '' ? turn.model : 'unknown',
+          }),
         );
   const input = typeof message === 'string' ? message : [...message];
   const { runId: started } = await runs.start(agent, {
     runId: runId ?? `${sessionId}:turn-${turns.length}`,
     input,
     history,
-    ...(historyModel === undefined || historyModel.every((entry) => entry === undefined)
-      ? {}
-      : { historyModel }),
   });
   const result = await runs.result(started);
   await store.append(sessionId, {

@@ -185,7 +185,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !['PENDING', 'ENQUEUED', 'DELAYED'].includes(status.status);
   return {
-    async start(agent, { runId = crypto.randomUUID(), input, history, historyModel }) {
+    async start(agent, { runId = crypto.randomUUID(), input, history }) {
       if (typeof agent !== 'string' || agent === '') {
         throw new InvalidArgumentError({
           argument: 'agent',
@@ -194,7 +194,6 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       }
       const request: DurableRunInput = { input };
       if (history !== undefined) request.history = history;
-      if (historyModel !== undefined) request.historyModel = historyModel;
       await backend.enqueue(agent, runId, request);
       return { runId };
     },

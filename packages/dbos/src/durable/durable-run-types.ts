@@ -1,13 +1,15 @@
 import type { AgentInput, AgentOptions, AgentResult, Content } from '@gemloop/core';
+import type { HistoryTurn } from '@gemloop/core/history';
 import type { NeedsApproval } from './approvals.ts';
 
 /** What starts a durable run: the same input and history as `agent.run()`. */
 export type DurableRunInput = {
   input: AgentInput;
-  /** The conversation so far, continued by `input`. */
-  history?: readonly Content[] | undefined;
-  /** See `RunOptions.historyModel` of `@gemloop/core`. */
-  historyModel?: string | readonly (string | undefined)[] | undefined;
+  /**
+   * The conversation so far, continued by `input`: contents, or turns that say which model wrote
+   * them (`RunOptions.history` of `@gemloop/core`). Stored as JSON with the run.
+   */
+  history?: readonly Content[] | readonly HistoryTurn[] | undefined;
 };
 
 /**

@@ -1,4 +1,5 @@
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
+import type { Content } from '@gemloop/core';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -149,6 +150,31 @@ describe('durable runs', () => {
       // The second turn's run continued the first: its history starts with the first turn.
       expect(second.contents.slice(0, first.newContents.length)).toEqual(first.newContents);
       expect((await runs.status('durable-chat:turn-1'))?.status).toBe('SUCCESS');
+
+      // With the agent's model given, turns that record none are of unknown origin: they go to
+      // the worker as turns (JSON in the run's input) and lose their thought signatures there;
+      // the new turn is stored with the model.
+      const signatures = (contents: readonly Content[]) =>
+        contents.flatMap((content) => content.parts.flatMap((part) => part.thoughtSignature ?? []));
+      expect(signatures(first.newContents).length).toBeGreaterThan(0);
+      const third = await sendDurableChatTurn({
+        runs,
+        store,
+        sessionId: 'durable-chat',
+        agent: 'support',
+        message: 'third',
+        model: 'gemini-3-flash-preview',
+      });
+      const earlier = first.newContents.length + second.newContents.length;
+      expect(signatures(third.contents.slice(0, earlier))).toEqual([]);
+      expect(signatures(third.newContents).length).toBeGreaterThan(0);
+      const stored = await store.load('durable-chat');
+      expect(stored.map((turn) => turn.model)).toEqual([
+        undefined,
+        undefined,
+        'gemini-3-flash-preview',
+      ]);
+      expect(stored[0]?.contents).toEqual(first.newContents);
     } finally {
       await store.close();
     }

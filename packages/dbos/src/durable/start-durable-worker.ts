@@ -318,7 +318,6 @@ export async function startDurableWorker({
       try {
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
-          ...(request.historyModel === undefined ? {} : { historyModel: request.historyModel }),
         });
         for await (const event of stream) buffer.events.push(event as AgentEvent<unknown>);
         const result = await stream.result;

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createAgent, createChatSession, createGemini, defineTool } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, googleError, turn } from '@gemloop/core/testing';
 import { z } from 'zod';
@@ -57,7 +57,10 @@ export async function recordSampleRuns(): Promise<string> {
     await createAgent({ ...base, name: 'hostile-agent', tools: [fetchPage, weather] }).run(
       'Fetch example.com and the weather in Atlantis.',
     );
-    const chat = createAgent({ ...base, name: 'chat-agent' }).chat({ id: 'session-abc' });
+    const chat = createChatSession({
+      agent: createAgent({ ...base, name: 'chat-agent' }),
+      id: 'session-abc',
+    });
     await chat.send('Hi');
     await chat.send('Again');
     await createAgent({ ...base, name: 'failing-agent' })

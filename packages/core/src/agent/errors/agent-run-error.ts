@@ -1,5 +1,5 @@
 import { GemloopError } from '../../errors/gemloop-error.ts';
-import type { AgentRunState } from '../agent-result.ts';
+import type { AgentRunState } from '../../run/agent-result.ts';
 
 const marker = Symbol.for('gemloop.agent-run-error');
 

@@ -1,6 +1,6 @@
 import { GemloopError } from '../../errors/gemloop-error.ts';
+import type { AgentRunState, ReaskReason } from '../../run/agent-result.ts';
 import type { FinishReason } from '../../wire/response.ts';
-import type { AgentRunState, ReaskReason } from '../agent-result.ts';
 import { AgentRunError } from './agent-run-error.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describeThrown } from '../../errors/describe-thrown.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
-import type { AgentRunState } from '../agent-result.ts';
+import type { AgentRunState } from '../../run/agent-result.ts';
 import { AgentRunError } from './agent-run-error.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { GemloopError } from '../../errors/gemloop-error.ts';
-import type { AgentRunState } from '../agent-result.ts';
+import type { AgentRunState } from '../../run/agent-result.ts';
 import { AgentRunError } from './agent-run-error.ts';
 
 /** One way the structured answer failed its schema. */

@@ -1,4 +1,4 @@
-import type { AgentRunState } from '../agent-result.ts';
+import type { AgentRunState } from '../../run/agent-result.ts';
 
 /**
  * What every tool error carries: which call failed, with which arguments, and the run so far.

@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
-import type { ZodToJsonSchemaModule } from '../../tools/zod-v3-to-json-schema.ts';
 
-/** zod-to-json-schema, loaded on the first zod 3 schema, not at import. @internal */
-export function loadZodToJsonSchema(): ZodToJsonSchemaModule {
-  return createRequire(import.meta.url)('zod-to-json-schema') as ZodToJsonSchemaModule;
+/**
+ * zod-to-json-schema, loaded on the first zod 3 schema, not at import. Untyped here: tools/
+ * declares the part it uses.
+ * @internal
+ */
+export function loadZodToJsonSchema(): unknown {
+  return createRequire(import.meta.url)('zod-to-json-schema');
 }

@@ -1,6 +1,5 @@
 import * as cfworker from '@cfworker/json-schema';
-import type { CfworkerModule } from '../../tools/validate-json-schema-args.ts';
 import type { loadCfworker as NodeLoadCfworker } from '../node/load-cfworker.ts';
 
 /** @cfworker/json-schema, imported statically off Node (no synchronous require() there). @internal */
-export const loadCfworker: typeof NodeLoadCfworker = () => cfworker as unknown as CfworkerModule;
+export const loadCfworker: typeof NodeLoadCfworker = () => cfworker;

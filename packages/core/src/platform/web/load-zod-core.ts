@@ -1,6 +1,5 @@
 import * as zodCore from 'zod/v4/core';
-import type { ZodV4Core } from '../../tools/zod-v4-to-json-schema.ts';
 import type { loadZodCore as NodeLoadZodCore } from '../node/load-zod-core.ts';
 
 /** `zod/v4/core`, imported statically off Node (zod is a peer dependency, so it is there). @internal */
-export const loadZodCore: typeof NodeLoadZodCore = () => zodCore as unknown as ZodV4Core;
+export const loadZodCore: typeof NodeLoadZodCore = () => zodCore;

@@ -1,7 +1,5 @@
 import * as zodToJsonSchema from 'zod-to-json-schema';
-import type { ZodToJsonSchemaModule } from '../../tools/zod-v3-to-json-schema.ts';
 import type { loadZodToJsonSchema as NodeLoadZodToJsonSchema } from '../node/load-zod-to-json-schema.ts';
 
 /** zod-to-json-schema, imported statically off Node (no synchronous require() there). @internal */
-export const loadZodToJsonSchema: typeof NodeLoadZodToJsonSchema = () =>
-  zodToJsonSchema as unknown as ZodToJsonSchemaModule;
+export const loadZodToJsonSchema: typeof NodeLoadZodToJsonSchema = () => zodToJsonSchema;

@@ -1,4 +1,4 @@
-import type { Content, Part } from '../wire/content.ts';
+import type { Content, Part } from '../../wire/content.ts';
 import { listRequiredThoughtSignatures } from './list-required-thought-signatures.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './thought-signature-bypass.ts';
 

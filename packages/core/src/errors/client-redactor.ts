@@ -1,4 +1,4 @@
-import { scrubSecrets } from '../errors/scrub-secrets.ts';
+import { scrubSecrets } from './scrub-secrets.ts';
 
 // Symbol.for, so an agent from one copy of gemloop finds the redactor of a client from another.
 const REDACTOR = Symbol.for('gemloop.redactor');

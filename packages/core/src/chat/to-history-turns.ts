@@ -1,23 +1,25 @@
-import { isSameModel } from '../agent/strip-foreign-signatures.ts';
+import type { HistoryTurn } from '../history/history-turn.ts';
+import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
 import type { ChatTurn } from './history-store.ts';
 
 /** The model name given for turns of an unknown model treated as another model's. @internal */
 export const UNKNOWN_MODEL = 'unknown';
 
 /**
- * The agent's `historyModel` for the stored turns sent (`turns[start..]`): `undefined` when every
- * one is the agent's model's (the common case: nothing is allocated), else one entry per content,
- * the model of its turn where that is another model, `undefined` where it is the agent's.
+ * The stored turns sent (`turns[start..]`) as the agent's history turns, each with the model that
+ * wrote it: `undefined` when every one is the agent's model's (the common case: the history goes
+ * as plain contents and nothing is allocated). A turn that records no model is the agent's with
+ * `turnsWithoutModel: 'same-model'`, {@link UNKNOWN_MODEL}'s with `'other-model'`.
  * @internal
  */
-export function historyModelsOf(
+export function toHistoryTurns(
   turns: readonly ChatTurn[],
   {
     start,
     model,
     turnsWithoutModel,
   }: { start: number; model: string; turnsWithoutModel: 'same-model' | 'other-model' },
-): (string | undefined)[] | undefined {
+): HistoryTurn[] | undefined {
   let index = start;
   while (
     index < turns.length &&
@@ -26,13 +28,15 @@ export function historyModelsOf(
     index++;
   }
   if (index === turns.length) return undefined;
-  const models: (string | undefined)[] = [];
+  const sent: HistoryTurn[] = new Array(turns.length - start);
   for (let turnIndex = start; turnIndex < turns.length; turnIndex++) {
     const turn = turns[turnIndex] as ChatTurn;
-    const producer = producerOf(turn, model, turnsWithoutModel);
-    for (let count = turn.contents.length; count > 0; count--) models.push(producer);
+    sent[turnIndex - start] = {
+      contents: turn.contents,
+      model: producerOf(turn, model, turnsWithoutModel),
+    };
   }
-  return models;
+  return sent;
 }
 
 /** The other model that produced a turn, or `undefined` when it is the agent's own. */
@@ -44,7 +48,7 @@ function producerOf(
   const recorded: unknown = turn.model;
   // The usual case, checked first: every stored turn names the agent's model as given.
   if (recorded === model) return undefined;
-  if (typeof recorded !== 'string' || recorded === '') {
+  if (typeof recorded !== 'string' || recorded.trim() === '') {
     return turnsWithoutModel === 'other-model' ? UNKNOWN_MODEL : undefined;
   }
   return isSameModel(recorded, model) ? undefined : recorded;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Content } from '../wire/content.ts';
+import type { Content } from '../../wire/content.ts';
 import { fillMissingThoughtSignatures } from './fill-missing-thought-signatures.ts';
 import { stripThoughtSignatures } from './strip-thought-signatures.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './thought-signature-bypass.ts';

@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { Content, Part } from '../wire/content.ts';
-import { isJsonObject, readRole } from './part-fields.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import type { Content, Part } from '../../wire/content.ts';
+import { isJsonObject, readRole } from '../part-fields.ts';
 
 /**
  * Removes the thought signatures of a history's model turns, for sending it to another model.

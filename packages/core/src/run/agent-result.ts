@@ -9,7 +9,7 @@ import type {
   UrlContextMetadata,
 } from '../wire/response.ts';
 import type { ServiceTier } from '../wire/service-tier.ts';
-import type { AgentCacheReport } from './prompt-cache.ts';
+import type { AgentCacheReport } from './agent-cache-report.ts';
 
 /**
  * Token usage summed over model calls. Same names as the wire's `usageMetadata`; a count the API

@@ -1,5 +1,5 @@
-import { findActiveLoopStart } from './find-active-loop-start.ts';
-import { isJsonObject, readFunctionCall, readRole, readThoughtSignature } from './part-fields.ts';
+import { findActiveLoopStart } from '../find-active-loop-start.ts';
+import { isJsonObject, readFunctionCall, readRole, readThoughtSignature } from '../part-fields.ts';
 
 /** A `functionCall` part that Gemini 3 requires to carry a thought signature. */
 export type RequiredThoughtSignature = {

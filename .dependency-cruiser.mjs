@@ -1,0 +1,217 @@
+// Which way imports go in this repository, checked by dependency-cruiser: `test/architecture.test.ts`
+// runs it in `npm test` (alone: `npx vitest run --project integration test/architecture.test.ts`).
+// CONTRIBUTING.md ("Architecture") explains the layers; this file is their single source.
+//
+// Parsed with swc, not TypeScript: dependency-cruiser reads TypeScript through the `typescript`
+// compiler API, which TypeScript 7 (our compiler) no longer ships. swc sees type-only imports as
+// imports, so a type cannot sneak a dependency upward either.
+
+const CORE = '^packages/core/src/';
+
+/** Test code: exempt from the layer rules, and never imported by production code. */
+const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
+
+/**
+ * The folders of packages/core/src, lowest first. A folder imports only folders listed before it;
+ * `version.ts` is a leaf, and the entry files (`index.ts`, `index.node.ts`, `internal/`) may import
+ * everything except `testing/`.
+ */
+export const coreLayers = [
+  'version.ts',
+  'wire',
+  'errors',
+  'history',
+  'models',
+  'retry',
+  'logging',
+  'streaming',
+  'http',
+  'tools',
+  'run',
+  'telemetry',
+  'recorder',
+  'agent',
+  'chat',
+  'entry',
+  'testing',
+];
+
+/**
+ * `platform/node/<name>.ts` and `platform/web/<name>.ts` are the two runtime halves of the import
+ * `#platform/<name>` (package.json "imports" picks one by condition). Each belongs to the folder
+ * that imports it: it sits in that folder's layer, and no other folder may import it.
+ */
+export const platformOwners = {
+  'utf8-decoder': 'streaming',
+  'load-pino': 'logging',
+  'import-node-transport': 'http',
+  'load-cfworker': 'tools',
+  'load-zod-core': 'tools',
+  'load-zod-to-json-schema': 'tools',
+  'import-otel-api': 'telemetry',
+  'load-msw': 'testing',
+  'serve-fake-over-http': 'testing',
+};
+
+/**
+ * Imports that break a rule today, named one by one. TEMPORARY: each entry must go; the rules
+ * excuse exactly these imports (and the import cycles they close), nothing else.
+ */
+export const temporaryExceptions = [];
+
+/** Workspace packages, lowest first: each imports only the ones before it (cli and dbos are peers). */
+const packageRules = [
+  { from: 'packages/core', forbidden: ['packages/tools', 'packages/dbos', 'packages/cli'] },
+  { from: 'packages/tools', forbidden: ['packages/dbos', 'packages/cli'] },
+  { from: 'packages/dbos', forbidden: ['packages/cli'] },
+  { from: 'packages/cli', forbidden: ['packages/dbos'] },
+  { from: 'examples', forbidden: [] },
+];
+/** Private workspaces nothing else may import: the bench, cross-package tests, the docs build. */
+const LEAVES = ['bench', 'test', 'docs'];
+
+/** The layers above http/ that use the client; the entry files and testing/ are free to reach in. */
+const HTTP_USERS = ['tools', 'run', 'telemetry', 'recorder', 'agent', 'chat'];
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The path pattern (after `^packages/core/src/`) of a layer's files, its platform halves included. */
+export function layerPattern(layer) {
+  if (layer === 'version.ts') return 'version\\.ts$';
+  if (layer === 'entry') return '(index\\.ts$|index\\.node\\.ts$|internal/)';
+  const halves = Object.entries(platformOwners)
+    .filter(([, owner]) => owner === layer)
+    .map(([name]) => escapeRegExp(name));
+  const own = `${escapeRegExp(layer)}/`;
+  return halves.length === 0 ? own : `(${own}|platform/(node|web)/(${halves.join('|')})\\.ts$)`;
+}
+
+const exceptionSources = temporaryExceptions.map(
+  (exception) => `${CORE + escapeRegExp(exception.from)}$`,
+);
+const exceptionTargets = temporaryExceptions.flatMap((exception) =>
+  exception.to.map((target) => `${CORE + escapeRegExp(target)}$`),
+);
+
+function layerRules() {
+  const rules = [];
+  coreLayers.forEach((layer, index) => {
+    const above = coreLayers.slice(index + 1);
+    if (above.length === 0) return;
+    const from = CORE + layerPattern(layer);
+    const to = `${CORE}(${above.map(layerPattern).join('|')})`;
+    const comment =
+      `${layer} may import only the layers below it (${coreLayers.slice(0, index).join(', ') || 'none'}); ` +
+      'move the shared code or type down to the lowest layer that uses it (CONTRIBUTING.md, "Architecture").';
+    const ownExceptions = temporaryExceptions.filter((exception) =>
+      new RegExp(from).test(`packages/core/src/${exception.from}`),
+    );
+    rules.push({
+      name: `core-layer-${layer.replace('.ts', '')}`,
+      comment,
+      severity: 'error',
+      from: { path: from, pathNot: [TEST, ...exceptionSources] },
+      to: { path: to },
+    });
+    for (const exception of ownExceptions) {
+      rules.push({
+        name: `core-layer-${layer.replace('.ts', '')}`,
+        comment: `${comment} (Temporary exception ${exception.name} excuses only its own imports.)`,
+        severity: 'error',
+        from: { path: `${CORE + escapeRegExp(exception.from)}$` },
+        to: { path: to, pathNot: exception.to.map((target) => `${CORE + escapeRegExp(target)}$`) },
+      });
+    }
+  });
+  return rules;
+}
+
+function platformRules() {
+  return Object.entries(platformOwners).map(([name, owner]) => ({
+    name: `core-platform-${name}`,
+    comment: `#platform/${name} belongs to ${owner}/; only ${owner}/ imports it.`,
+    severity: 'error',
+    from: { path: CORE, pathNot: [TEST, CORE + layerPattern(owner), `${CORE}platform/`] },
+    to: { path: `${CORE}platform/(node|web)/${escapeRegExp(name)}\\.ts$` },
+  }));
+}
+
+function packageLayerRules() {
+  return packageRules.map(({ from, forbidden }) => ({
+    name: `package-order-${from.replace('packages/', '')}`,
+    comment:
+      'Packages import only the packages below them: core <- tools <- dbos, cli <- examples; ' +
+      `nothing imports ${LEAVES.join(', ')}.`,
+    severity: 'error',
+    from: { path: `^${escapeRegExp(from)}/`, pathNot: TEST },
+    to: { path: `^(${[...forbidden, ...LEAVES].map(escapeRegExp).join('|')})/` },
+  }));
+}
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  forbidden: [
+    {
+      name: 'no-cycle',
+      comment:
+        'No import cycles (type-only imports count): between folders or inside one. Not yet in ' +
+        'packages/dbos, which has one (durable/approvals.ts <-> durable/run-pauses.ts).',
+      severity: 'error',
+      from: { path: '^(packages/(core|tools|cli)/src|examples|bench/src)/', pathNot: TEST },
+      to: {
+        circular: true,
+        // An empty pattern would match every module and excuse every cycle.
+        ...(exceptionTargets.length > 0 && { viaOnly: { pathNot: exceptionTargets.join('|') } }),
+      },
+    },
+    ...layerRules(),
+    ...platformRules(),
+    {
+      name: 'core-http-contract',
+      comment:
+        'Above http/, code uses the client through its contract: http/gemini.ts (the Gemini and ' +
+        'Caches interfaces, their option types) and the argument checks the agent shares ' +
+        '(check-*.ts, is-abort-signal.ts), not its transports, attempts or helpers.',
+      severity: 'error',
+      from: {
+        path: `${CORE}(${HTTP_USERS.map(layerPattern).join('|')})`,
+        pathNot: TEST,
+      },
+      to: {
+        path: `${CORE}http/`,
+        pathNot: `${CORE}http/(gemini|check-[a-z-]+|is-abort-signal)\\.ts$`,
+      },
+    },
+    {
+      name: 'production-imports-testing',
+      comment:
+        'Production code never imports the fake (@gemloop/core/testing is a test double); ' +
+        'tests and examples may.',
+      severity: 'error',
+      from: { path: '^packages/[^/]+/src/', pathNot: [TEST, CORE + layerPattern('testing')] },
+      to: { path: CORE + layerPattern('testing') },
+    },
+    {
+      name: 'production-imports-tests',
+      comment: 'Production code never imports a test file or a test fixture.',
+      severity: 'error',
+      from: { pathNot: TEST },
+      to: { path: TEST },
+    },
+    ...packageLayerRules(),
+  ],
+  options: {
+    parser: 'swc',
+    // Test files are reached (so an import of one is seen) but not parsed: no rule reads their
+    // imports, and swc's visitor in dependency-cruiser does not know `using` declarations.
+    doNotFollow: { path: ['node_modules', TEST] },
+    exclude: { path: '(^|/)(node_modules|dist)/' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: {
+      // As vitest and the examples resolve: the workspace packages' sources, Node's halves.
+      conditionNames: ['@gemloop/source', 'node', 'import', 'default'],
+      extensions: ['.ts', '.js', '.mjs', '.json'],
+      exportsFields: ['exports'],
+    },
+  },
+};

@@ -1,0 +1,110 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { Content } from '../wire/content.ts';
+import { isSameModel } from './thought-signatures/is-same-model.ts';
+
+/**
+ * A turn of a stored conversation: its contents, verbatim as the API returned them, and the model
+ * that wrote them. Thought signatures are bound to that model: a run on another model sends the
+ * turn without them (copies; the turn is never changed), and the documented dummy goes where
+ * Gemini 3 requires one. The model lives next to the contents, never in them, so what goes on the
+ * wire is exactly what the model returned.
+ *
+ * A chat session's stored turns (`ChatTurn`) are history turns; give your own store's turns
+ * to `run(input, { history: turns })`, or `run(turns)` for a history that ends with calls to
+ * answer.
+ *
+ * @example
+ * ```ts
+ * const result = await agentOnPro.run('And tomorrow?', {
+ *   history: [{ contents: saved.contents, model: 'gemini-3-flash-preview' }],
+ * });
+ * ```
+ */
+export type HistoryTurn = {
+  contents: readonly Content[];
+  /**
+   * The model that produced the turn's model contents (a `models/` prefix is ignored). Pass
+   * `'unknown'` for a turn of unknown origin: its signatures are removed.
+   * @defaultValue the running agent's model (its signatures are sent as they are)
+   */
+  model?: string | undefined;
+};
+
+/** Contents of a list of turns, and the model of each content where it is not the agent's. @internal */
+export type FlattenedTurns = {
+  contents: Content[];
+  /**
+   * One entry per content: the other model that produced it, `undefined` for the agent's own.
+   * `undefined` as a whole when every turn is the agent's (nothing is allocated for it).
+   */
+  producers: (string | undefined)[] | undefined;
+};
+
+/**
+ * Whether `list` (a non-empty array given as history or input) holds turns: its first element
+ * has `contents` and is not a content (no `parts`, no `role`). @internal
+ */
+export function isHistoryTurnList(list: readonly unknown[]): boolean {
+  const first = list[0];
+  return (
+    typeof first === 'object' &&
+    first !== null &&
+    'contents' in first &&
+    !('parts' in first) &&
+    !('role' in first)
+  );
+}
+
+/**
+ * Flattens turns into the contents sent (the same objects, in order) and says which contents
+ * another model than `model` produced.
+ *
+ * @throws {@link InvalidArgumentError} naming the turn (`history[2].model`) when one is not
+ *   `{ contents: Content[], model?: string }`.
+ * @internal
+ */
+export function flattenHistoryTurns(
+  turns: readonly HistoryTurn[],
+  { model, argument }: { model: string; argument: string },
+): FlattenedTurns {
+  let count = 0;
+  let foreign = false;
+  for (let index = 0; index < turns.length; index++) {
+    const turn: unknown = turns[index];
+    if (
+      typeof turn !== 'object' ||
+      turn === null ||
+      !Array.isArray((turn as HistoryTurn).contents)
+    ) {
+      throw new InvalidArgumentError({
+        argument: `${argument}[${index}]`,
+        message: `${argument}[${index}] is not a turn { contents, model? }: a list of turns holds turns only (give contents or turns, not both).`,
+      });
+    }
+    const producer: unknown = (turn as HistoryTurn).model;
+    if (producer !== undefined && (typeof producer !== 'string' || producer.trim() === '')) {
+      throw new InvalidArgumentError({
+        argument: `${argument}[${index}].model`,
+        message: `${argument}[${index}].model must be the name of the model that wrote the turn (e.g. 'gemini-3-pro-preview', or 'unknown' when nobody knows), or left out for this agent's model; got ${JSON.stringify(producer) ?? String(producer)}.`,
+      });
+    }
+    if (producer !== undefined && producer !== model && !isSameModel(producer, model)) {
+      foreign = true;
+    }
+    count += (turn as HistoryTurn).contents.length;
+  }
+  const contents: Content[] = new Array(count);
+  const producers: (string | undefined)[] | undefined = foreign ? new Array(count) : undefined;
+  let next = 0;
+  for (const turn of turns) {
+    const producer =
+      foreign && turn.model !== undefined && !isSameModel(turn.model, model)
+        ? turn.model
+        : undefined;
+    for (const content of turn.contents) {
+      if (producers !== undefined) producers[next] = producer;
+      contents[next++] = content;
+    }
+  }
+  return { contents, producers };
+}

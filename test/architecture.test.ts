@@ -1,0 +1,193 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IConfiguration, ICruiseResult } from 'dependency-cruiser';
+import { cruise } from 'dependency-cruiser';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The layers of packages/core/src and the package order, checked with dependency-cruiser against
+// the rules in .dependency-cruiser.mjs (CONTRIBUTING.md, "Architecture").
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Every workspace folder with production code. */
+const CRUISED = [
+  'packages/core/src',
+  'packages/tools/src',
+  'packages/dbos/src',
+  'packages/cli/src',
+  'examples',
+  'bench/src',
+];
+
+type TemporaryException = { name: string; from: string; to: string[]; why: string };
+type DependencyRules = {
+  default: IConfiguration;
+  coreLayers: string[];
+  platformOwners: Record<string, string>;
+  temporaryExceptions: TemporaryException[];
+  layerPattern(layer: string): string;
+};
+
+// A variable specifier: the config is plain JavaScript, outside the TypeScript project.
+const configUrl = new URL('../.dependency-cruiser.mjs', import.meta.url).href;
+const rules = (await import(configUrl)) as DependencyRules;
+
+/** Cruises `paths` under `baseDir` with the repository's rules: one readable line per violation. */
+async function findViolations(baseDir: string, paths: readonly string[]): Promise<string[]> {
+  const result = await cruise(
+    [...paths],
+    {
+      ...rules.default.options,
+      ruleSet: { forbidden: rules.default.forbidden ?? [] },
+      validate: true,
+      baseDir,
+    },
+    undefined,
+  );
+  const output = result.output as ICruiseResult;
+  return output.summary.violations.map((violation) => {
+    const rule = rules.default.forbidden?.find((each) => each.name === violation.rule.name);
+    const path =
+      violation.cycle !== undefined
+        ? [violation.from, ...violation.cycle.map((step) => step.name)].join(' -> ')
+        : `${violation.from} imports ${violation.to}`;
+    return `${violation.rule.name}: ${path}\n    ${rule?.comment ?? ''}`;
+  });
+}
+
+/** The dependencies of one module, as cruised (for the exception check). */
+async function dependenciesOf(baseDir: string, file: string): Promise<string[]> {
+  const result = await cruise([file], { ...rules.default.options, baseDir, maxDepth: 1 });
+  const output = result.output as ICruiseResult;
+  const module = output.modules.find((each) => each.source === file);
+  return (module?.dependencies ?? []).map((dependency) => dependency.resolved);
+}
+
+function listFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)));
+}
+
+const isTestCode = (path: string): boolean => /(\.test(-d)?\.ts$|(^|\/)__fixtures__\/)/.test(path);
+
+describe('architecture', () => {
+  it('every import follows the layers and the package order', { timeout: 60_000 }, async () => {
+    // An empty list; otherwise each line names the rule, the import, and what to do instead.
+    expect(await findViolations(ROOT, CRUISED)).toEqual([]);
+  });
+
+  it('every production file of packages/core/src sits in exactly one layer', () => {
+    const coreSource = join(ROOT, 'packages/core/src');
+    const strays = listFiles(coreSource)
+      .filter((path) => !isTestCode(path))
+      .map((path) => {
+        const layers = rules.coreLayers.filter((layer) =>
+          new RegExp(`^${rules.layerPattern(layer)}`).test(path),
+        );
+        return { path, layers };
+      })
+      .filter(({ layers }) => layers.length !== 1)
+      .map(
+        ({ path, layers }) => `${path}: ${layers.length === 0 ? 'no layer' : layers.join(', ')}`,
+      );
+    // A new folder goes into coreLayers; a new #platform/<name> into platformOwners.
+    expect(strays).toEqual([]);
+  });
+
+  it('each #platform/<name> is imported by the folder named as its owner', () => {
+    const coreSource = join(ROOT, 'packages/core/src');
+    const importers = new Map<string, Set<string>>();
+    for (const path of listFiles(coreSource)) {
+      if (isTestCode(path) || path.startsWith('platform/')) continue;
+      const text = readFileSync(join(coreSource, path), 'utf8');
+      for (const match of text.matchAll(/from '#platform\/([a-z0-9-]+)'/g)) {
+        const name = match[1] as string;
+        const folder = path.split('/')[0] as string;
+        importers.set(name, (importers.get(name) ?? new Set()).add(folder));
+      }
+    }
+    const owners = Object.fromEntries(
+      [...importers].map(([name, folders]) => [name, [...folders].sort().join(', ')]),
+    );
+    expect(owners).toEqual(rules.platformOwners);
+  });
+
+  it('each temporary exception still excuses an import that exists', async () => {
+    // When this fails, the import is gone: delete the exception from .dependency-cruiser.mjs.
+    for (const exception of rules.temporaryExceptions) {
+      const from = `packages/core/src/${exception.from}`;
+      const dependencies = await dependenciesOf(ROOT, from);
+      for (const target of exception.to) {
+        expect(dependencies, `${exception.name}: ${from} no longer imports ${target}`).toContain(
+          `packages/core/src/${target}`,
+        );
+      }
+    }
+  });
+});
+
+describe('architecture check on planted violations', () => {
+  const tree = mkdtempSync(join(tmpdir(), 'gemloop-layers-'));
+  afterAll(() => rmSync(tree, { recursive: true, force: true }));
+
+  const plant = (files: Record<string, string>): void => {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(tree, path)), { recursive: true });
+      writeFileSync(join(tree, path), text);
+    }
+  };
+
+  it('names each offending import', async () => {
+    const core = 'packages/core/src';
+    plant({
+      [`${core}/wire/content.ts`]: 'export type Content = { role: string };\n',
+      // Upward: errors/ is below http/.
+      [`${core}/errors/api-call-error.ts`]:
+        "import type { Gemini } from '../http/gemini.ts';\nexport type Failure = { client: Gemini };\n",
+      [`${core}/http/gemini.ts`]: 'export type Gemini = { name: string };\n',
+      // A cycle inside one folder, through type-only imports (reported once).
+      [`${core}/agent/run-loop.ts`]:
+        "import type { Step } from './step.ts';\nexport type Loop = { steps: Step[] };\n",
+      [`${core}/agent/step.ts`]:
+        "import type { Loop } from './run-loop.ts';\nexport type Step = { loop: Loop };\n",
+      // Production code reaching the fake and a test file.
+      [`${core}/http/send.ts`]:
+        "import { fake } from '../testing/fake.ts';\nimport { helper } from './send.test.ts';\nexport const send = [fake, helper];\n",
+      [`${core}/testing/fake.ts`]: 'export const fake = 1;\n',
+      [`${core}/http/send.test.ts`]: 'export const helper = 2;\n',
+      // Above http/, the client is used through its contract (gemini.ts), not its internals.
+      [`${core}/agent/call-model.ts`]:
+        "import type { Gemini } from '../http/gemini.ts';\nimport { send } from '../http/send.ts';\nexport const call = (client: Gemini) => [client, send];\n",
+      // The agent reaching up into chat (agent.chat() did, before chat moved above the agent).
+      [`${core}/agent/create-agent.ts`]:
+        "import type { ChatSession } from '../chat/chat-session.ts';\nexport type Agent = { chat(): ChatSession };\n",
+      [`${core}/chat/chat-session.ts`]: 'export type ChatSession = { id: string };\n',
+      // A package importing one above it.
+      [`${core}/tools/define-tool.ts`]:
+        "import { serve } from '../../../cli/src/serve.ts';\nexport const defineTool = serve;\n",
+      'packages/cli/src/serve.ts': 'export const serve = 3;\n',
+    });
+
+    const violations = await findViolations(tree, ['packages']);
+    const firstLines = violations.map((violation) => violation.split('\n')[0]).sort();
+
+    expect(firstLines).toEqual(
+      [
+        `core-layer-errors: ${core}/errors/api-call-error.ts imports ${core}/http/gemini.ts`,
+        `core-http-contract: ${core}/agent/call-model.ts imports ${core}/http/send.ts`,
+        `core-layer-agent: ${core}/agent/create-agent.ts imports ${core}/chat/chat-session.ts`,
+        `core-layer-http: ${core}/http/send.ts imports ${core}/testing/fake.ts`,
+        `production-imports-testing: ${core}/http/send.ts imports ${core}/testing/fake.ts`,
+        `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,
+        `no-cycle: ${core}/agent/run-loop.ts -> ${core}/agent/step.ts -> ${core}/agent/run-loop.ts`,
+        `package-order-core: ${core}/tools/define-tool.ts imports packages/cli/src/serve.ts`,
+      ].sort(),
+    );
+    // The message says what to do, not only what is wrong.
+    expect(violations.find((line) => line.startsWith('core-layer-errors'))).toContain(
+      'move the shared code or type down to the lowest layer that uses it',
+    );
+  }, 60_000);
+});
