@@ -13,8 +13,11 @@ const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
 
 /**
  * The folders of packages/core/src, lowest first. A folder imports only folders listed before it;
- * `version.ts` is a leaf, and the entry files (`index.ts`, `index.node.ts`, `internal/`) may import
- * everything except `testing/`.
+ * `version.ts` is a leaf, and the entry files may import everything except `testing/`: the root
+ * (`index.ts`, `index.node.ts`), each subpath's `<folder>/index.ts` and `<folder>/index.node.ts`
+ * (package.json "exports"; `errors/index.ts` re-exports the agent's errors too, so the entry files
+ * sit above every folder they gather), and `internal/`. `testing/index.ts` stays in `testing/`.
+ * Code inside a folder never imports an entry file: that would be an import upward.
  */
 export const coreLayers = [
   'version.ts',
@@ -73,16 +76,24 @@ const LEAVES = ['bench', 'test', 'docs'];
 /** The layers above http/ that use the client; the entry files and testing/ are free to reach in. */
 const HTTP_USERS = ['tools', 'run', 'telemetry', 'recorder', 'agent', 'chat'];
 
+/**
+ * An entry file's name: the root's, or a subpath's in its folder. Written without quantifiers:
+ * dependency-cruiser refuses a rule whose pattern could backtrack badly (safe-regex), and the
+ * layer patterns below are joined into one long alternation.
+ */
+const ENTRY_FILE = '(index\\.ts|index\\.node\\.ts)$';
+
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The path pattern (after `^packages/core/src/`) of a layer's files, its platform halves included. */
 export function layerPattern(layer) {
   if (layer === 'version.ts') return 'version\\.ts$';
-  if (layer === 'entry') return '(index\\.ts$|index\\.node\\.ts$|internal/)';
+  if (layer === 'entry') return `(${ENTRY_FILE}|(?!testing/)[a-z-]+/${ENTRY_FILE}|internal/)`;
   const halves = Object.entries(platformOwners)
     .filter(([, owner]) => owner === layer)
     .map(([name]) => escapeRegExp(name));
-  const own = `${escapeRegExp(layer)}/`;
+  // A folder's own entry file (a subpath of the package) belongs to the entry layer, not the folder.
+  const own = `${escapeRegExp(layer)}/${layer === 'testing' ? '' : `(?!${ENTRY_FILE})`}`;
   return halves.length === 0 ? own : `(${own}|platform/(node|web)/(${halves.join('|')})\\.ts$)`;
 }
 

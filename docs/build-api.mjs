@@ -74,6 +74,7 @@ export async function buildApiReference({ out = join(here, 'api'), html = false 
     const name = file === undefined ? undefined : names.get(resolve(file));
     if (name !== undefined) reflection.name = name;
   });
+  app.converter.on(Converter.EVENT_RESOLVE_END, linkAcrossEntryPoints);
   const project = await app.convert();
   if (project) app.validate(project);
   if (!project || app.logger.hasErrors() || app.logger.hasWarnings()) {
@@ -84,6 +85,53 @@ export async function buildApiReference({ out = join(here, 'api'), html = false 
     throw new Error('TypeDoc reported the problems above while writing the reference.');
   }
   return { out, modules: entries.map(({ specifier }) => specifier) };
+}
+
+/**
+ * Lets `{@link Name}` reach a name another entry point exports. @gemloop/core's root and each
+ * subpath are separate modules here, and TypeDoc looks a bare name up only in the module of the
+ * comment (TypeScript's lookup does not apply to every tag), so `{@link InvalidArgumentError}` in
+ * `createLogger` (in /logging) would fail though the class is documented under /errors. A link
+ * TypeDoc has not bound, whose whole text is an exported name no module of its own holds, and that
+ * names exactly one documented declaration, is bound to that declaration; anything else is left
+ * to TypeDoc (and its warnings).
+ */
+function linkAcrossEntryPoints(context) {
+  const { project } = context;
+  const declarations = new Map();
+  for (const module of project.children ?? []) {
+    for (const child of module.children ?? []) {
+      if (child.isReference()) continue;
+      const found = declarations.get(child.name) ?? new Set();
+      found.add(child);
+      declarations.set(child.name, found);
+    }
+  }
+  const moduleOf = (reflection) => {
+    let current = reflection;
+    while (current && !current.kindOf(ReflectionKind.Module)) current = current.parent;
+    return current;
+  };
+  const bind = (reflection, parts) => {
+    for (const part of parts ?? []) {
+      if (part.kind !== 'inline-tag' || !/^@link(code|plain)?$/.test(part.tag)) continue;
+      if (part.target !== undefined) continue;
+      const match = /^\s*([A-Za-z_$][\w$]*)(?:\.([A-Za-z_$][\w$]*))?\s*$/.exec(part.text);
+      if (!match) continue;
+      const [, name, member] = match;
+      if (moduleOf(reflection)?.getChildByName?.([name])) continue;
+      const found = declarations.get(name);
+      if (found?.size !== 1) continue;
+      const [declaration] = found;
+      const target = member === undefined ? declaration : declaration.getChildByName([member]);
+      if (target) part.target = target;
+    }
+  };
+  for (const reflection of Object.values(project.reflections)) {
+    if (!reflection.comment) continue;
+    bind(reflection, reflection.comment.summary);
+    for (const tag of reflection.comment.blockTags) bind(reflection, tag.content);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

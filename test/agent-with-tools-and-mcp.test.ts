@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Content, GenerateContentBody, Part } from '@gemloop/core';
+import type { Content, Part } from '@gemloop/core';
 import { createAgent, createGemini } from '@gemloop/core';
 import type { FakeGemini } from '@gemloop/core/testing';
 import { createFakeGemini, turn } from '@gemloop/core/testing';
+import type { GenerateContentBody } from '@gemloop/core/wire';
 import type { McpTools } from '@gemloop/tools';
 import {
   createCalculatorTool,

@@ -164,6 +164,12 @@ describe('architecture check on planted violations', () => {
       [`${core}/agent/create-agent.ts`]:
         "import type { ChatSession } from '../chat/chat-session.ts';\nexport type Agent = { chat(): ChatSession };\n",
       [`${core}/chat/chat-session.ts`]: 'export type ChatSession = { id: string };\n',
+      // A subpath's entry file gathers names from above its folder (it sits in the entry layer),
+      // but code in a folder importing an entry file imports upward.
+      [`${core}/errors/index.ts`]:
+        "export type { Failure } from './api-call-error.ts';\nexport type { Agent } from '../agent/create-agent.ts';\n",
+      [`${core}/history/validate-history.ts`]:
+        "import type { Failure } from '../errors/index.ts';\nexport type Check = { failure: Failure };\n",
       // A package importing one above it.
       [`${core}/tools/define-tool.ts`]:
         "import { serve } from '../../../cli/src/serve.ts';\nexport const defineTool = serve;\n",
@@ -176,6 +182,7 @@ describe('architecture check on planted violations', () => {
     expect(firstLines).toEqual(
       [
         `core-layer-errors: ${core}/errors/api-call-error.ts imports ${core}/http/gemini.ts`,
+        `core-layer-history: ${core}/history/validate-history.ts imports ${core}/errors/index.ts`,
         `core-http-contract: ${core}/agent/call-model.ts imports ${core}/http/send.ts`,
         `core-layer-agent: ${core}/agent/create-agent.ts imports ${core}/chat/chat-session.ts`,
         `core-layer-http: ${core}/http/send.ts imports ${core}/testing/fake.ts`,

@@ -25,9 +25,20 @@ describe('the API reference', () => {
     });
     expect(result.stderr).toBe('');
     const index = readFileSync(join(out, 'README.md'), 'utf8');
-    for (const module of ['@gemloop/core', '@gemloop/core/testing', '@gemloop/tools', 'gemloop']) {
+    const coreSubpaths = Object.keys(
+      JSON.parse(readFileSync(join(root, 'packages/core/package.json'), 'utf8')).exports,
+    )
+      .filter((subpath) => subpath !== '.' && subpath !== './package.json')
+      .map((subpath) => `@gemloop/core/${subpath.slice(2)}`);
+    expect(coreSubpaths).toEqual(expect.arrayContaining(['@gemloop/core/testing']));
+    for (const module of ['@gemloop/core', ...coreSubpaths, '@gemloop/tools', 'gemloop']) {
       expect(index).toContain(`[${module}]`);
     }
+    // A link from one entry point to a name another exports resolves (createLogger is in
+    // /logging, InvalidArgumentError in /errors and the root).
+    expect(
+      readFileSync(join(out, '@gemloop/core/logging/functions/createLogger.md'), 'utf8'),
+    ).toMatch(/\[InvalidArgumentError\]\([^)]*InvalidArgumentError\.md\)/);
     const core = readFileSync(join(out, '@gemloop/core', 'README.md'), 'utf8');
     expect(core).toContain('createAgent');
     expect(readFileSync(join(out, '@gemloop/core', 'functions', 'createAgent.md'), 'utf8')).toMatch(

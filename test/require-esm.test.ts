@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -38,15 +38,32 @@ const expected = {
   keyInLogs: false,
 };
 
+/** Every subpath of @gemloop/core loaded, and exporting something. */
+function expectEverySubpath(subpaths: unknown): void {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../packages/core/package.json', import.meta.url), 'utf8'),
+  ) as { exports: Record<string, unknown> };
+  const specifiers = Object.keys(manifest.exports)
+    .filter((subpath) => subpath !== '.' && subpath !== './package.json')
+    .map((subpath) => `@gemloop/core/${subpath.slice(2)}`);
+  expect(specifiers.length).toBeGreaterThan(0);
+  expect(Object.keys(subpaths as object).sort()).toEqual(specifiers.sort());
+  for (const [specifier, count] of Object.entries(subpaths as Record<string, number>)) {
+    expect(count, specifier).toBeGreaterThan(0);
+  }
+}
+
 describe('the built @gemloop/core', () => {
-  it('works from CommonJS through require()', async () => {
+  it('works from CommonJS through require(), the root and every subpath', async () => {
     const result = await consume('consumer.cjs');
     expect(result).toMatchObject({ kind: 'commonjs', ...expected });
     expect(result['debugLines']).toBeGreaterThanOrEqual(3);
+    expectEverySubpath(result['subpaths']);
   });
 
-  it('works from an ES module through import', async () => {
+  it('works from an ES module through import, the root and every subpath', async () => {
     const result = await consume('consumer.mjs');
     expect(result).toMatchObject({ kind: 'module', ...expected });
+    expectEverySubpath(result['subpaths']);
   });
 });

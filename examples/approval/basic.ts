@@ -9,12 +9,8 @@
 //   pnpm --filter @gemloop/examples run approval --auto
 
 import { createInterface } from 'node:readline/promises';
-import {
-  type BeforeToolCallContext,
-  type BeforeToolCallDecision,
-  createAgent,
-  defineTool,
-} from '@gemloop/core';
+import { createAgent, defineTool } from '@gemloop/core';
+import type { BeforeToolCallContext, BeforeToolCallDecision } from '@gemloop/core/agent';
 import { turn } from '@gemloop/core/testing';
 import { demoModel } from '@gemloop/demo-model';
 import { z } from 'zod';

@@ -8,7 +8,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, createChatSession, createFileHistoryStore } from '@gemloop/core';
+import { createAgent, createChatSession } from '@gemloop/core';
+import { createFileHistoryStore } from '@gemloop/core/chat';
 import { type FakeScriptFunction, turn } from '@gemloop/core/testing';
 import { createWeatherTool } from '../demo/weather-tool.ts';
 import { run } from '../lib/run.ts';

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { type AnyTool, defineTool } from '@gemloop/core';
+import { defineTool } from '@gemloop/core';
+import type { AnyTool } from '@gemloop/core/tools';
 import {
   createCalculatorTool,
   createDateTimeTools,

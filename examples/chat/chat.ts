@@ -8,15 +8,10 @@
 // written (nothing of it is saved); at the prompt, Ctrl-C twice quits.
 
 import { createInterface } from 'node:readline';
-import {
-  AgentAbortedError,
-  type AgentUsage,
-  createAgent,
-  createChatSession,
-  createFileHistoryStore,
-  createMemoryHistoryStore,
-  type HistoryStore,
-} from '@gemloop/core';
+import { type AgentUsage, createAgent, createChatSession } from '@gemloop/core';
+import type { HistoryStore } from '@gemloop/core/chat';
+import { createFileHistoryStore, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { AgentAbortedError } from '@gemloop/core/errors';
 import { createExampleRecorder } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';
 import { run } from '../lib/run.ts';

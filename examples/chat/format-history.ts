@@ -1,4 +1,5 @@
-import type { ChatTurn, Content } from '@gemloop/core';
+import type { Content } from '@gemloop/core';
+import type { ChatTurn } from '@gemloop/core/chat';
 import type { Style } from '../lib/style.ts';
 import { formatArgs, formatValue } from '../lib/trace-printer.ts';
 

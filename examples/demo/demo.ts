@@ -6,7 +6,9 @@
 //   GEMINI_API_KEY=... npm run demo                # the real Gemini API
 //   npm run demo -- --model gemini-2.5-flash "What's the weather in Lima?"
 
-import { type AnyTool, createAgent, getModelCapabilities, googleSearch } from '@gemloop/core';
+import { createAgent, googleSearch } from '@gemloop/core';
+import { getModelCapabilities } from '@gemloop/core/models';
+import type { AnyTool } from '@gemloop/core/tools';
 import { createCalculatorTool } from '@gemloop/tools';
 import { createExampleRecorder } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';

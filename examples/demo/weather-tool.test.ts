@@ -1,4 +1,4 @@
-import { silentLogger } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import { describe, expect, it } from 'vitest';
 import { fetchCurrentWeather } from './open-meteo.ts';
 import { SIMULATED_SOURCE, simulateWeather } from './simulated-weather.ts';

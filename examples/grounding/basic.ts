@@ -8,16 +8,10 @@
 //
 //   pnpm --filter @gemloop/examples run grounding
 
-import {
-  type AgentResult,
-  createAgent,
-  type GenerateContentBody,
-  type GroundingMetadata,
-  getModelCapabilities,
-  googleSearch,
-  type Part,
-} from '@gemloop/core';
+import { type AgentResult, createAgent, googleSearch, type Part } from '@gemloop/core';
+import { getModelCapabilities } from '@gemloop/core/models';
 import { type FakeScriptFunction, turn } from '@gemloop/core/testing';
+import type { GenerateContentBody, GroundingMetadata } from '@gemloop/core/wire';
 import { createWeatherTool } from '../demo/weather-tool.ts';
 import { run } from '../lib/run.ts';
 

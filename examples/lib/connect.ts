@@ -1,4 +1,6 @@
-import { createGemini, createLogger, type Gemini, type Logger, type LogLevel } from '@gemloop/core';
+import { createGemini, type Gemini, type Logger } from '@gemloop/core';
+import type { LogLevel } from '@gemloop/core/logging';
+import { createLogger } from '@gemloop/core/logging';
 import {
   type CreateFakeGeminiOptions,
   createFakeGemini,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createRunRecorder, type RunRecorder } from '@gemloop/core';
+import type { RunRecorder } from '@gemloop/core/recorder';
+import { createRunRecorder } from '@gemloop/core/recorder';
 
 /**
  * The run recorder the demo and the chat use: runs go to `.gemloop/runs` in the folder the

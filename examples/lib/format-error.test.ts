@@ -1,10 +1,5 @@
-import {
-  AgentAbortedError,
-  ApiCallError,
-  InvalidArgumentError,
-  MissingApiKeyError,
-  ModelCallError,
-} from '@gemloop/core';
+import { ApiCallError, InvalidArgumentError, ModelCallError } from '@gemloop/core';
+import { AgentAbortedError, MissingApiKeyError } from '@gemloop/core/errors';
 import { describe, expect, it } from 'vitest';
 import { formatError } from './format-error.ts';
 import { createStyle } from './style.ts';

@@ -1,12 +1,11 @@
 import {
-  AgentAbortedError,
   AgentRunError,
   ApiCallError,
   GemloopError,
   InvalidArgumentError,
-  MissingApiKeyError,
   ModelCallError,
 } from '@gemloop/core';
+import { AgentAbortedError, MissingApiKeyError } from '@gemloop/core/errors';
 import { createStyle, type Style } from './style.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { AuthStyle } from '@gemloop/core';
+import type { AuthStyle } from '@gemloop/core/http';
 
 /** The model the examples use unless `--model` or `GEMINI_MODEL` says otherwise. */
 export const DEFAULT_MODEL = 'gemini-3-flash-preview';

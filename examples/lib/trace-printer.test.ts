@@ -1,4 +1,5 @@
-import type { AgentStep, AgentToolCall, AgentUsage } from '@gemloop/core';
+import type { AgentStep, AgentUsage } from '@gemloop/core';
+import type { AgentToolCall } from '@gemloop/core/agent';
 import { describe, expect, it } from 'vitest';
 import { createStyle } from './style.ts';
 import { createTracePrinter, formatUsage } from './trace-printer.ts';

@@ -1,10 +1,6 @@
-import type {
-  AgentEvent,
-  AgentResult,
-  AgentToolCall,
-  AgentUsage,
-  GroundingMetadata,
-} from '@gemloop/core';
+import type { AgentEvent, AgentResult, AgentUsage } from '@gemloop/core';
+import type { AgentToolCall } from '@gemloop/core/agent';
+import type { GroundingMetadata } from '@gemloop/core/wire';
 import type { Style } from './style.ts';
 
 /** Options of {@link createTracePrinter}. */

@@ -5,7 +5,8 @@
 //   pnpm --filter @gemloop/examples run structured-output:with-tools
 //   pnpm --filter @gemloop/examples run structured-output:with-tools --model gemini-2.5-flash
 
-import { createAgent, getModelCapabilities } from '@gemloop/core';
+import { createAgent } from '@gemloop/core';
+import { getModelCapabilities } from '@gemloop/core/models';
 import { z } from 'zod';
 import { createWeatherTool } from '../demo/weather-tool.ts';
 import { run } from '../lib/run.ts';

@@ -1,5 +1,5 @@
-import type { GenerateContentBody } from '@gemloop/core';
 import { createFakeGemini, type FakeGemini } from '@gemloop/core/testing';
+import type { GenerateContentBody } from '@gemloop/core/wire';
 import { demoModel } from '@gemloop/demo-model';
 import { describe, expect, it } from 'vitest';
 import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';

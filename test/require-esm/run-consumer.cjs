@@ -67,4 +67,12 @@ async function runConsumer(core, pinoLoaded) {
   };
 }
 
-module.exports = { runConsumer };
+/** Every subpath specifier @gemloop/core exports (not the root, not package.json). */
+function listSubpaths() {
+  const manifest = require('@gemloop/core/package.json');
+  return Object.keys(manifest.exports)
+    .filter((subpath) => subpath !== '.' && subpath !== './package.json')
+    .map((subpath) => `@gemloop/core/${subpath.slice(2)}`);
+}
+
+module.exports = { runConsumer, listSubpaths };

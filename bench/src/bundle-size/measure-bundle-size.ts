@@ -49,7 +49,27 @@ export const BUNDLE_ENTRIES: readonly BundleEntry[] = [
     name: '@gemloop/core (agent app)',
     source: "export { createAgent, createGemini, defineTool } from '@gemloop/core';",
   },
-  { name: '@gemloop/core (everything)', source: "export * from '@gemloop/core';" },
+  {
+    // The root and every public subpath (each subpath's portable entry: this is a browser bundle).
+    name: '@gemloop/core (everything)',
+    source: [
+      '',
+      '/agent',
+      '/chat',
+      '/errors',
+      '/history',
+      '/http',
+      '/logging',
+      '/models',
+      '/recorder',
+      '/streaming',
+      '/telemetry',
+      '/tools',
+      '/wire',
+    ]
+      .map((subpath) => `export * from '@gemloop/core${subpath}';`)
+      .join('\n'),
+  },
   {
     name: 'ai + @ai-sdk/google (agent app)',
     source:

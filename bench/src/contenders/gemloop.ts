@@ -1,11 +1,6 @@
-import {
-  createAgent,
-  createChatSession,
-  createGemini,
-  defineTool,
-  type TelemetryOptions,
-  type TransportOption,
-} from '@gemloop/core';
+import { createAgent, createChatSession, createGemini, defineTool } from '@gemloop/core';
+import type { TransportOption } from '@gemloop/core/http';
+import type { TelemetryOptions } from '@gemloop/core/telemetry';
 import { z } from 'zod';
 import { ADD_DESCRIPTION, add, MULTIPLY_DESCRIPTION, multiply } from '../script/bench-tools.ts';
 import { BENCH_MODEL } from '../script/run-script.ts';

@@ -1,4 +1,4 @@
-import type { FunctionDeclaration } from '@gemloop/core';
+import type { FunctionDeclaration } from '@gemloop/core/wire';
 import { extractArguments } from './extract-arguments.ts';
 import { findPlaceMentions, type PlaceMention } from './find-places.ts';
 import { type DemoParameter, readParameters } from './read-parameters.ts';

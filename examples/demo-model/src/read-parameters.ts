@@ -1,5 +1,5 @@
-import type { FunctionDeclaration } from '@gemloop/core';
 import { isJsonObject } from '@gemloop/core/internal';
+import type { FunctionDeclaration } from '@gemloop/core/wire';
 
 /** One parameter of a declared function, read from `parameters` or `parametersJsonSchema`. @internal */
 export type DemoParameter = {

@@ -1,4 +1,4 @@
-import type { FunctionDeclaration } from '@gemloop/core';
+import type { FunctionDeclaration } from '@gemloop/core/wire';
 import { findUnits } from './find-units.ts';
 import { findDateTimes, findExpression, globPattern } from './find-values.ts';
 import { readParameters } from './read-parameters.ts';

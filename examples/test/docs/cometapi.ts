@@ -1,5 +1,6 @@
 // Guide "Running on CometAPI" (typechecked only: it needs the gateway).
-import { createAgent, createGemini, getModelCapabilities } from '@gemloop/core';
+import { createAgent, createGemini } from '@gemloop/core';
+import { getModelCapabilities } from '@gemloop/core/models';
 
 const gemini = createGemini({
   baseUrl: 'https://api.cometapi.com', // gemloop adds /v1beta/models/...

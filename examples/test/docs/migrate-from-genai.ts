@@ -1,11 +1,6 @@
 // Guide "Migrating from @google/genai": the gemloop side of each comparison.
-import {
-  createAgent,
-  createChatSession,
-  createGemini,
-  createStreamAccumulator,
-  defineTool,
-} from '@gemloop/core';
+import { createAgent, createChatSession, createGemini, defineTool } from '@gemloop/core';
+import { createStreamAccumulator } from '@gemloop/core/streaming';
 import { z } from 'zod';
 
 // The client

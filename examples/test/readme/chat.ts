@@ -3,12 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createAgent,
-  createChatSession,
-  createFileHistoryStore,
-  createGemini,
-} from '@gemloop/core';
+import { createAgent, createChatSession, createGemini } from '@gemloop/core';
+import { createFileHistoryStore } from '@gemloop/core/chat';
 
 const agent = createAgent({ gemini: createGemini(), model: 'gemini-3-flash-preview' });
 const chat = createChatSession({

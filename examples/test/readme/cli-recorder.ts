@@ -6,7 +6,8 @@ const gemini = createGemini({ apiKey: 'not-used' });
 const model = 'gemini-3-flash-preview';
 const tools = [createCalculatorTool()];
 
-import { createAgent, createRunRecorder } from '@gemloop/core';
+import { createAgent } from '@gemloop/core';
+import { createRunRecorder } from '@gemloop/core/recorder';
 
 const agent = createAgent({ gemini, model, tools, recorder: createRunRecorder() });
 console.log(typeof agent.run);

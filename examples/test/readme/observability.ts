@@ -1,6 +1,7 @@
 // README: "See what an agent did". Traces go to any OpenTelemetry tracer provider (here an
 // in-memory exporter; in production an OTLP exporter), and runs are recorded for `gemloop view`.
-import { createAgent, createGemini, createRunRecorder, defineTool } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,

@@ -1,4 +1,5 @@
-import type { AnyTool, ToolExecuteContext } from '@gemloop/core';
+import type { ToolExecuteContext } from '@gemloop/core';
+import type { AnyTool } from '@gemloop/core/tools';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createCalculatorTool,

@@ -49,7 +49,7 @@ describe('@gemloop/tools', () => {
       signal: new AbortController().signal,
       toolCallId: 'c',
       step: 1,
-      logger: (await import('@gemloop/core')).silentLogger,
+      logger: (await import('@gemloop/core/logging')).silentLogger,
       contents: [],
     };
     await dateTime.currentTime.execute({}, context);

@@ -3,7 +3,8 @@
 // It uses only what a web runtime has (fetch, Web Streams, TextDecoder, AbortSignal, timers) and
 // returns plain JSON, which the Node side checks with expectPortableSuiteReport().
 
-import { createAgent, createGemini, defineTool, TimeoutError } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { TimeoutError } from '@gemloop/core/errors';
 import { z } from 'zod';
 
 /** What one run of the suite saw, as JSON. */

@@ -1,4 +1,5 @@
-import { getModelCapabilities, InvalidArgumentError } from '@gemloop/core';
+import { InvalidArgumentError } from '@gemloop/core';
+import { getModelCapabilities } from '@gemloop/core/models';
 import type {
   ProbeAuth,
   ProbePropertyId,

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RecordedRunLine } from '@gemloop/core';
+import type { RecordedRunLine } from '@gemloop/core/recorder';
 
 /** One run in the list: what the viewer's table shows. */
 export type RunSummary = {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ async function bundleForBrowser(entry: string): Promise<{ found: string[]; input
 
 describe('the browser bundle', () => {
   // A failure names each file that reached a Node built-in: move that code behind `#platform/*`
-  // (a node and a web implementation) or into index.node.ts.
+  // (a node and a web implementation) or into the entry's index.node.ts.
   it('of @gemloop/core reaches no Node built-in', async () => {
     const { found, inputs } = await bundleForBrowser('index.ts');
     expect(found).toEqual([]);
@@ -55,4 +56,29 @@ describe('the browser bundle', () => {
     expect(found).toEqual([]);
     expect(inputs.filter((file) => file.includes('testing/serve-fake-over-http'))).toEqual([]);
   });
+
+  it.each(portableSubpaths())('of @gemloop/core/%s reaches no Node built-in', async (_, entry) => {
+    const { found, inputs } = await bundleForBrowser(entry);
+    expect(found).toEqual([]);
+    expect(inputs.filter((file) => /history-file|run-recorder|platform\/node/.test(file))).toEqual(
+      [],
+    );
+    expect(inputs.filter((file) => /@opentelemetry|\/msw\//.test(file))).toEqual([]);
+  });
 });
+
+/** `[subpath, entry file under src/]` for each subpath a browser bundle resolves (root and testing aside). */
+function portableSubpaths(): [string, string][] {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return Object.entries(manifest.exports as Record<string, unknown>)
+    .filter(([subpath]) => !['.', './testing', './package.json'].includes(subpath))
+    .map(([subpath, conditions]) => {
+      const source = (conditions as Record<string, unknown>)['@gemloop/source'];
+      const file =
+        typeof source === 'string'
+          ? source
+          : ((source as Record<string, string>)['browser'] ??
+            (source as Record<string, string>)['default']);
+      return [subpath.slice(2), String(file).replace(/^\.\/src\//, '')];
+    });
+}

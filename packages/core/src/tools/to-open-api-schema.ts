@@ -70,7 +70,7 @@ const silentlyDropped = new Set([
 /**
  * Converts a JSON Schema to Gemini's OpenAPI 3.0 subset (`FunctionDeclaration.parameters`), and
  * reports, with the JSON path, what the subset cannot say and what was done instead. The output
- * only ever contains {@link OPEN_API_SCHEMA_KEYS}. The rules follow the recorded 400s (wire doc §4)
+ * only ever contains `OPEN_API_SCHEMA_KEYS`. The rules follow the recorded 400s (wire doc §4)
  * and pydantic-ai's `GoogleOpenAPISchemaTransformer`:
  *
  * - `$ref`/`$defs` are inlined; a recursive `$ref` cannot be expressed at all: InvalidArgumentError.

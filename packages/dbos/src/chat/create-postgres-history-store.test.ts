@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Content } from '@gemloop/core';
-import { ChatStoreError, createAgent, createChatSession, createGemini } from '@gemloop/core';
+import { createAgent, createChatSession, createGemini } from '@gemloop/core';
+import { ChatStoreError } from '@gemloop/core/errors';
 import { createFakeGemini, turn } from '@gemloop/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

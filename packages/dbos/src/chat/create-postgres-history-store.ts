@@ -1,5 +1,5 @@
-import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
+import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
 import pg from 'pg';
 import { toUnreachableError } from '../errors/check-postgres.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';

@@ -1,4 +1,6 @@
-import type { ChatTurn, HistoryTurn, Part } from '@gemloop/core';
+import type { Part } from '@gemloop/core';
+import type { ChatTurn } from '@gemloop/core/chat';
+import type { HistoryTurn } from '@gemloop/core/history';
 import type { DurableRuns } from '../durable/create-durable-runs.ts';
 import type { DurableRunResult } from '../durable/durable-run-types.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';

@@ -3,7 +3,7 @@ import type {
   BeforeToolCallContext,
   BeforeToolCallDecision,
   BeforeToolCallHook,
-} from '@gemloop/core';
+} from '@gemloop/core/agent';
 import type pg from 'pg';
 import { lookupApproval, markPaused } from './run-pauses.ts';
 import { toJsonSafe } from './to-json-safe.ts';

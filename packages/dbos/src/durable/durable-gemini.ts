@@ -1,9 +1,6 @@
-import type {
-  CallOptions,
-  Gemini,
-  GenerateContentRequest,
-  GenerateContentResponse,
-} from '@gemloop/core';
+import type { Gemini } from '@gemloop/core';
+import type { CallOptions } from '@gemloop/core/http';
+import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { callModelStep } from './call-model-step.ts';
 
 /** How a durable run makes its model calls. @internal */

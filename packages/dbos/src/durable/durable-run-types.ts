@@ -1,4 +1,5 @@
-import type { AgentInput, AgentOptions, AgentResult, Content, HistoryTurn } from '@gemloop/core';
+import type { AgentInput, AgentOptions, AgentResult, Content } from '@gemloop/core';
+import type { HistoryTurn } from '@gemloop/core/history';
 import type { NeedsApproval } from './approvals.ts';
 
 /** What starts a durable run: the same input and history as `agent.run()`. */

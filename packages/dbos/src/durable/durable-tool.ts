@@ -1,6 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
-import type { AnyTool, FunctionTool, ToolExecuteContext } from '@gemloop/core';
-import { isFunctionTool } from '@gemloop/core';
+import type { ToolExecuteContext } from '@gemloop/core';
+import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
+import { isFunctionTool } from '@gemloop/core/tools';
 
 /**
  * What a durable run adds to a tool's `execute` context: the run id and an idempotency key

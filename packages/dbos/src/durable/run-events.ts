@@ -1,5 +1,6 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
-import type { AgentEvent, GenerateContentResponse } from '@gemloop/core';
+import type { AgentEvent } from '@gemloop/core';
+import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { toJsonSafe } from './to-json-safe.ts';
 
 /** The DBOS stream key a run's events are written under. @internal */

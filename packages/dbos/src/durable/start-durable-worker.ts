@@ -1,13 +1,8 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
-import {
-  type AgentEvent,
-  type CallOptions,
-  createAgent,
-  type GenerateContentRequest,
-  type GenerateContentResponse,
-  InvalidArgumentError,
-} from '@gemloop/core';
+import { type AgentEvent, createAgent, InvalidArgumentError } from '@gemloop/core';
+import type { CallOptions } from '@gemloop/core/http';
+import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from './approvals.ts';

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, silentLogger, type ToolExecuteContext } from '@gemloop/core';
+import { InvalidArgumentError, type ToolExecuteContext } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import { describe, expect, it } from 'vitest';
 import { CalculatorError } from './calculator-error.ts';
 import { createCalculatorTool } from './create-calculator-tool.ts';

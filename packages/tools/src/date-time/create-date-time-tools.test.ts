@@ -1,4 +1,5 @@
-import { InvalidArgumentError, silentLogger, type ToolExecuteContext } from '@gemloop/core';
+import { InvalidArgumentError, type ToolExecuteContext } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import { describe, expect, it } from 'vitest';
 import { createDateTimeTools } from './create-date-time-tools.ts';
 import { DateTimeError } from './date-time-error.ts';

@@ -12,7 +12,8 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError, silentLogger, type ToolExecuteContext } from '@gemloop/core';
+import { InvalidArgumentError, type ToolExecuteContext } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileTools } from './create-file-tools.ts';
 import { FileToolError } from './file-tool-error.ts';

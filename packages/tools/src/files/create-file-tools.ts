@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
-import type { DefinedTool, FunctionTool } from '@gemloop/core';
+import type { DefinedTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
+import type { FunctionTool } from '@gemloop/core/tools';
 import type { FindFilesArgs, FindFilesResult } from './create-find-files-tool.ts';
 import { createFindFilesTool } from './create-find-files-tool.ts';
 import type { ListFilesArgs, ListFilesResult } from './create-list-files-tool.ts';

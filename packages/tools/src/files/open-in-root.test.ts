@@ -14,7 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { silentLogger, type ToolExecuteContext } from '@gemloop/core';
+import type { ToolExecuteContext } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileTools } from './create-file-tools.ts';
 import { FileToolError } from './file-tool-error.ts';

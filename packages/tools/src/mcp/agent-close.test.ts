@@ -1,4 +1,5 @@
-import { AgentClosedError, createAgent, createGemini } from '@gemloop/core';
+import { createAgent, createGemini } from '@gemloop/core';
+import { AgentClosedError } from '@gemloop/core/errors';
 import type { FakeGemini } from '@gemloop/core/testing';
 import { createFakeGemini, turn } from '@gemloop/core/testing';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';

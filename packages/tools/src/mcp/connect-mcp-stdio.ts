@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@gemloop/core';
-import { InvalidArgumentError, silentLogger } from '@gemloop/core';
+import { InvalidArgumentError } from '@gemloop/core';
 import { createSecretRedactor } from '@gemloop/core/internal';
+import { silentLogger } from '@gemloop/core/logging';
 import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
 import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';

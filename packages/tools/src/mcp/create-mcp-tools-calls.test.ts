@@ -1,4 +1,4 @@
-import { isToolResultWithParts } from '@gemloop/core';
+import { isToolResultWithParts } from '@gemloop/core/tools';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';

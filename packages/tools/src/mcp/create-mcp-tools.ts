@@ -1,11 +1,8 @@
-import type { DefinedTool, Logger, ToolExecuteContext, ToolResultWithParts } from '@gemloop/core';
-import {
-  defineTool,
-  InvalidArgumentError,
-  silentLogger,
-  toolResult,
-  toolTypeKey,
-} from '@gemloop/core';
+import type { DefinedTool, Logger, ToolExecuteContext } from '@gemloop/core';
+import { defineTool, InvalidArgumentError, toolResult } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
+import { toolTypeKey } from '@gemloop/core/telemetry';
+import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { listMcpTools } from './list-mcp-tools.ts';
 import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
 import { McpServerError } from './mcp-server-error.ts';

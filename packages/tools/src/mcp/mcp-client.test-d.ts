@@ -15,6 +15,6 @@ describe('McpClient', () => {
     expectTypeOf<ReturnType<McpTool['execute']>>().toEqualTypeOf<
       McpToolResult | Promise<McpToolResult>
     >();
-    expectTypeOf<McpTool>().toExtend<import('@gemloop/core').AnyTool>();
+    expectTypeOf<McpTool>().toExtend<import('@gemloop/core/tools').AnyTool>();
   });
 });

@@ -1,5 +1,6 @@
 import type { Logger } from '@gemloop/core';
-import { silentLogger, version } from '@gemloop/core';
+import { version } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import type { McpTools } from './create-mcp-tools.ts';
 import { createMcpToolsWith } from './create-mcp-tools.ts';
 import type { McpHttpSdk } from './load-mcp-sdk.ts';

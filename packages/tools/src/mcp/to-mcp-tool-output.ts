@@ -1,4 +1,4 @@
-import type { FunctionResponsePart } from '@gemloop/core';
+import type { FunctionResponsePart } from '@gemloop/core/wire';
 import type { McpCallToolResult } from './mcp-client.ts';
 
 /**

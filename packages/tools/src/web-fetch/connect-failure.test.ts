@@ -1,4 +1,5 @@
-import { createAgent, createGemini, silentLogger, type ToolExecuteContext } from '@gemloop/core';
+import { createAgent, createGemini, type ToolExecuteContext } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import type { FakeGemini } from '@gemloop/core/testing';
 import { createFakeGemini, turn } from '@gemloop/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, silentLogger, type ToolExecuteContext } from '@gemloop/core';
+import { InvalidArgumentError, type ToolExecuteContext } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestServer } from './__fixtures__/test-server.ts';
 import { startTestServer } from './__fixtures__/test-server.ts';

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { silentLogger, type ToolExecuteContext } from '@gemloop/core';
+import type { ToolExecuteContext } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './__fixtures__/test-server.ts';
 import { startTestServer } from './__fixtures__/test-server.ts';

@@ -1,13 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createAgent,
-  createChatSession,
-  createGemini,
-  createRunRecorder,
-  defineTool,
-} from '@gemloop/core';
+import { createAgent, createChatSession, createGemini, defineTool } from '@gemloop/core';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, googleError, turn } from '@gemloop/core/testing';
 import { z } from 'zod';
 

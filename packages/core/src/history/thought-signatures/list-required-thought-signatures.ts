@@ -13,7 +13,7 @@ export type RequiredThoughtSignature = {
 
 /**
  * The parts that must be signed on Gemini 3: the first `functionCall` part of every model turn
- * in the active loop (see {@link findActiveLoopStart}). Parallel calls are signed on the first
+ * in the active loop (see `findActiveLoopStart`). Parallel calls are signed on the first
  * call only, so later calls of the same turn are never listed.
  *
  * Never throws; anything that is not a content list gives `[]`.

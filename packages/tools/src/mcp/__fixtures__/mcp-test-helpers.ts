@@ -1,5 +1,5 @@
 import type { ToolExecuteContext } from '@gemloop/core';
-import { silentLogger } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpTool } from '../create-mcp-tools.ts';

@@ -1,0 +1,59 @@
+// @gemloop/core/agent: the agent in full. Every option, hook and event type, the run's result
+// and state types, prompt-cache reports, the stop conditions and the defaults a run uses. The
+// root entry holds the everyday part (createAgent, its options, result and event types); the
+// agent's error classes are in @gemloop/core/errors.
+
+export type { AgentCacheReport } from '../run/agent-cache-report.ts';
+export type { AgentInput } from '../run/agent-input.ts';
+export type {
+  AgentFinishReason,
+  AgentResult,
+  AgentRunState,
+  AgentStep,
+  AgentToolCall,
+  AgentUsage,
+  BlockedOutcome,
+  ReaskReason,
+  ToolCallOutcome,
+} from '../run/agent-result.ts';
+export type {
+  AgentEvent,
+  GroundingEvent,
+  RunEndEvent,
+  StepEndEvent,
+  StepStartEvent,
+  TextDeltaEvent,
+  ThoughtDeltaEvent,
+  ToolCallEvent,
+  ToolErrorEvent,
+  ToolResultEvent,
+} from './agent-event.ts';
+export type {
+  AgentOptions,
+  BeforeToolCallContext,
+  BeforeToolCallDecision,
+  BeforeToolCallHook,
+  OutputSchema,
+  RunOptions,
+  StepEndContext,
+  ThinkingEffort,
+  ThinkingOption,
+  ToolChoice,
+} from './agent-options.ts';
+export type { AgentStream } from './agent-stream.ts';
+export type { Agent } from './create-agent.ts';
+export { createAgent } from './create-agent.ts';
+export type { AgentCacheOptions } from './prompt-cache.ts';
+export {
+  DEFAULT_MAX_REASKS,
+  DEFAULT_MAX_STEPS,
+  DEFAULT_TOOL_CONCURRENCY,
+  DEFAULT_TOOL_TIMEOUT_MS,
+} from './resolve-agent-config.ts';
+export type { StopCondition, StopConditionContext } from './stop-conditions.ts';
+export {
+  hasToolCall,
+  hasToolError,
+  stepCountIs,
+  totalTokensExceed,
+} from './stop-conditions.ts';

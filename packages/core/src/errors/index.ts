@@ -1,0 +1,44 @@
+// @gemloop/core/errors: every error class gemloop throws, with the types of their data. Each one
+// is a GemloopError with a static `isInstance` that works across duplicate installs. The root
+// entry keeps the few most code catches (GemloopError, ApiCallError, InvalidArgumentError,
+// AgentRunError, ModelCallError).
+//
+// This file is an entry point, not part of the errors/ layer: it re-exports the agent's, the
+// tools' and the chat's errors too (which sit above errors/), so a user finds every class in one
+// place. Code inside the package imports the error files themselves, never this barrel.
+
+export type { AbortPhase } from '../agent/errors/agent-aborted-error.ts';
+export { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+export { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
+export type { AgentRunErrorOptions } from '../agent/errors/agent-run-error.ts';
+export { AgentRunError } from '../agent/errors/agent-run-error.ts';
+export { InvalidHistoryError } from '../agent/errors/invalid-history-error.ts';
+export { InvalidModelResponseError } from '../agent/errors/invalid-model-response-error.ts';
+export { ModelCallError } from '../agent/errors/model-call-error.ts';
+export type { OutputIssue } from '../agent/errors/output-validation-error.ts';
+export { OutputValidationError } from '../agent/errors/output-validation-error.ts';
+export type { ToolCloseFailure } from '../agent/errors/tool-close-error.ts';
+export { ToolCloseError } from '../agent/errors/tool-close-error.ts';
+export { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';
+export { ToolInputError } from '../agent/errors/tool-input-error.ts';
+export { ToolTimeoutError } from '../agent/errors/tool-timeout-error.ts';
+export { UnknownToolError } from '../agent/errors/unknown-tool-error.ts';
+export { ChatHistoryCorruptError } from '../chat/chat-history-corrupt-error.ts';
+export type { ChatStoreErrorOptions, ChatStoreOperation } from '../chat/chat-store-error.ts';
+export { ChatStoreError } from '../chat/chat-store-error.ts';
+export type { ChatStoreLockHolder } from '../chat/chat-store-locked-error.ts';
+export { ChatStoreLockedError } from '../chat/chat-store-locked-error.ts';
+export { InvalidToolResultError } from '../tools/invalid-tool-result-error.ts';
+export type { ApiCallErrorOptions } from './api-call-error.ts';
+export { ApiCallError } from './api-call-error.ts';
+export type { GemloopErrorOptions } from './gemloop-error.ts';
+export { GemloopError } from './gemloop-error.ts';
+export { InvalidArgumentError } from './invalid-argument-error.ts';
+export { MissingApiKeyError } from './missing-api-key-error.ts';
+export type { ResponseTooLargeErrorOptions } from './response-too-large-error.ts';
+export { ResponseTooLargeError } from './response-too-large-error.ts';
+export type { StreamErrorReason } from './stream-error.ts';
+export { StreamError } from './stream-error.ts';
+export { TimeoutError } from './timeout-error.ts';
+export type { VertexAuthErrorReason } from './vertex-auth-error.ts';
+export { VertexAuthError } from './vertex-auth-error.ts';

@@ -1,0 +1,21 @@
+// @gemloop/core/http: the Gemini client in full. createGemini and its options (authentication,
+// retries, transports, Vertex AI), per-call options, response info, and the cached-contents API.
+// `createGemini`, `Gemini` and `CreateGeminiOptions` are at the root too.
+
+export type { AuthStyle } from '../errors/credential-style.ts';
+export type { RetryOptions } from '../retry/retry-options.ts';
+export { createGemini } from './create-gemini.ts';
+export type {
+  CacheExpiration,
+  Caches,
+  CallOptions,
+  CountTokensRequest,
+  CreateCacheRequest,
+  CreateGeminiOptions,
+  Gemini,
+  ListCachesOptions,
+  ListModelsOptions,
+  ResponseInfo,
+} from './gemini.ts';
+export type { TransportOption } from './transport.ts';
+export type { VertexAccessToken, VertexOptions } from './vertex-options.ts';

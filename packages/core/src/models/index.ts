@@ -1,0 +1,6 @@
+// @gemloop/core/models: what gemloop knows about Gemini models without asking the API (thinking,
+// tools and media each supports; the smallest prompt an explicit cache accepts).
+
+export { getMinCacheTokens } from './min-cache-tokens.ts';
+export type { ModelCapabilities } from './model-capabilities.ts';
+export { getModelCapabilities } from './model-capabilities.ts';

@@ -1,0 +1,7 @@
+// @gemloop/core/recorder: the run recorder, which writes each run as JSON lines a viewer (the
+// `gemloop view` CLI) replays. This is the portable entry: the recorded format and its types.
+// The recorder itself writes files, so only Node (and Bun and Deno) get it, from `index.node.ts`.
+
+export type { RunRecorder, RunRecorderOptions } from './create-run-recorder.ts';
+export type { RecordedError, RecordedRunLine } from './recorded-run.ts';
+export { RECORDED_RUN_FORMAT } from './recorded-run.ts';

@@ -1,0 +1,6 @@
+// @gemloop/core/streaming: building one response out of a streamed call's chunks, as the agent
+// does: an accumulator fed chunk by chunk, or a fold over a whole stream.
+
+export type { StreamAccumulator } from './create-stream-accumulator.ts';
+export { createStreamAccumulator } from './create-stream-accumulator.ts';
+export { foldStream } from './fold-stream.ts';
