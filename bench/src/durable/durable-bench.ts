@@ -1,44 +1,74 @@
 /**
- * `npm run bench:durable [-- --quick]`: what durability costs per agent step. The same scripted
- * agent (N tool steps, each one model call and one instant tool call, then an answer) runs plain
- * (`agent.run`) and durable (a DBOS workflow on an in-process worker), against the fake Gemini on
- * 127.0.0.1 and an embedded Postgres (or DATABASE_URL). Reported per step (one model call + one
- * tool call): wall time, Postgres round trips (queries sent by this process), rows written
- * (from pg_stat_database), and the heap a paused run (waiting for approval) keeps in its worker.
+ * `pnpm --filter @gemloop/bench run durable [-- --quick] [-- --no-fsync]`: what durability costs
+ * per agent step. The same scripted agent (N tool steps, each one model call and one instant tool
+ * call, then an answer) runs plain (`agent.run`) and durable (a DBOS workflow on an in-process
+ * worker), one plain run and one durable run after the other (interleaved, so both see the same
+ * load on a shared machine), against the fake Gemini on 127.0.0.1 and an embedded Postgres (or
+ * DATABASE_URL). Reported per step (one model call + one tool call): wall time, CPU time of this
+ * process and of Postgres (less sensitive to the machine's load than wall time), Postgres round
+ * trips by statement (count and time, as this process waits for them and as Postgres executes
+ * them, from pg_stat_statements), rows written, and the heap a paused run keeps in its worker.
  */
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { createFakeGemini, turn } from '@gemloop/core/testing';
 import { startDurableWorker } from '@gemloop/dbos';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import pg from 'pg';
 import { z } from 'zod';
+import { installLeanSteps } from './lean-steps.ts';
 
 const quick = process.argv.includes('--quick');
 // --no-fsync: Postgres with synchronous_commit=off, to separate the software's cost from the
 // disk's flush per commit (which dominates on a slow disk).
 const noFsync = process.argv.includes('--no-fsync');
 const STEPS = quick ? 5 : 10;
-const RUNS = quick ? 3 : 10;
+const runsArgument = process.argv.find((argument) => argument.startsWith('--runs='));
+const RUNS = runsArgument === undefined ? (quick ? 3 : 10) : Number(runsArgument.slice(7));
 const PAUSED = quick ? 20 : 100;
 
-// Every query any pg client of this process sends (DBOS's pools and ours share this pg).
-let queries = 0;
-// By kind (the statement's first words), to tell what the round trips are.
-let byKind: Map<string, number> | undefined;
 const kindOf = (query: unknown): string => {
   const text =
     typeof query === 'string' ? query : ((query as { text?: unknown } | null)?.text ?? '');
   return String(text).replace(/\s+/g, ' ').trim().slice(0, 60);
 };
+/** Round trips of one measured phase: by kind (the statement's first words), and how long this
+ * process waited for them (sent → answered: Postgres, the socket, and this process's event loop
+ * getting to the answer). */
+type Trips = { count: number; byKind: Map<string, number>; waited: Map<string, number> };
+let trips: Trips | undefined;
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
-  queries++;
-  if (byKind !== undefined) {
-    const kind = kindOf(args[0]);
-    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+  const into = trips;
+  if (into === undefined) return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+  const kind = kindOf(args[0]);
+  into.count++;
+  into.byKind.set(kind, (into.byKind.get(kind) ?? 0) + 1);
+  const sent = performance.now();
+  const done = (): void => {
+    into.waited.set(kind, (into.waited.get(kind) ?? 0) + performance.now() - sent);
+  };
+  const last = args.length - 1;
+  const callback = args[last];
+  if (typeof callback === 'function') {
+    args[last] = (...results: unknown[]) => {
+      done();
+      return (callback as (...a: unknown[]) => unknown)(...results);
+    };
+    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
   }
-  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+  const result = (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+  if (result instanceof Promise) result.then(done, done);
+  return result;
 } as typeof originalQuery;
+
+/** CPU time of this process, in ms. */
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 
 const fake = createFakeGemini({
   script: (_request, context) => {
@@ -81,7 +111,11 @@ const writerGemini = createGemini({ apiKey: 'bench', baseUrl: writerFake.url });
 
 const postgres = await startEmbeddedPostgres({
   databaseUrl: process.env['DATABASE_URL'],
-  ...(noFsync ? { settings: { synchronous_commit: 'off' } } : {}),
+  // pg_stat_statements: what Postgres itself spends on each statement.
+  settings: {
+    shared_preload_libraries: 'pg_stat_statements',
+    ...(noFsync ? { synchronous_commit: 'off' } : {}),
+  },
 });
 const databaseUrl = await createDatabase(postgres.url, 'bench_durable');
 const stats = new pg.Client({ connectionString: databaseUrl });
@@ -97,6 +131,48 @@ const rowsWritten = async (): Promise<number> => {
     'SELECT tup_inserted + tup_updated + tup_deleted AS written FROM pg_stat_database WHERE datname = current_database()',
   );
   return Number(rows[0]?.written ?? 0);
+};
+
+// Postgres's statements, as it executed them (the embedded server loads the extension).
+const statements = await stats
+  .query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements')
+  .then(() => true)
+  .catch(() => false);
+
+// CPU time of the Postgres server (postmaster and backends, the exited ones included), in ms,
+// from /proc: only for the embedded server, on Linux.
+const postmasterPid = await (async (): Promise<number | undefined> => {
+  if (!postgres.embedded) return undefined;
+  const { rows } = await stats.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const backend = await readStat(rows[0]?.pid);
+  return backend?.ppid;
+})();
+async function readStat(
+  pid: number | undefined,
+): Promise<{ ppid: number; ticks: number; childTicks: number } | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces), from field 3 (state) on.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const field = (n: number): number => Number(fields[n - 3]);
+    return { ppid: field(4), ticks: field(14) + field(15), childTicks: field(16) + field(17) };
+  } catch {
+    return undefined;
+  }
+}
+const postgresCpuMs = async (): Promise<number | undefined> => {
+  const master = await readStat(postmasterPid);
+  if (postmasterPid === undefined || master === undefined) return undefined;
+  let ticks = master.ticks + master.childTicks;
+  const children = await readFile(
+    `/proc/${postmasterPid}/task/${postmasterPid}/children`,
+    'utf8',
+  ).catch(() => '');
+  for (const child of children.split(' ').filter(Boolean)) {
+    ticks += (await readStat(Number(child)))?.ticks ?? 0;
+  }
+  return (ticks * 1000) / 100; // USER_HZ, 100 on Linux
 };
 
 // Rows written per table of the system database (to tell what the rows are).
@@ -134,44 +210,127 @@ const worker = await startDurableWorker({
   takeover: false,
   logLevel: 'error',
 });
+// --lean: also run the 2-round-trip step prototype (off until switched on for its runs).
+const lean = process.argv.includes('--lean') ? installLeanSteps() : undefined;
 
 // Plain: the same agent, no DBOS.
 const plain = createAgent({ gemini, model, tools: [work] });
 for (let index = 0; index < 2; index++) await plain.run('warm up'); // JIT, connections
-let started = performance.now();
-for (let index = 0; index < RUNS; index++) await plain.run(`plain ${index}`);
-const plainMsPerStep = (performance.now() - started) / RUNS / STEPS;
-
-// Durable: start + await through the worker's own API (in-process, so the queue is the only hop).
 await worker.runs.start('bench', { runId: 'warm-up', input: 'warm up' });
 await worker.runs.result('warm-up');
-const queriesBefore = queries;
+
+// One plain run, then one durable run (then, with --lean, one durable run with the lean-steps
+// prototype), RUNS times: all see the same load. Per run: wall time, CPU of this process, CPU
+// of Postgres, round trips, and Postgres's own time per statement.
+type Phase = {
+  wallMs: number[];
+  cpuMs: number;
+  postgresCpuMs: number;
+  trips: Trips;
+  statements: Map<string, { calls: number; ms: number }>;
+};
+const newPhase = (): Phase => ({
+  wallMs: [],
+  cpuMs: 0,
+  postgresCpuMs: 0,
+  trips: { count: 0, byKind: new Map(), waited: new Map() },
+  statements: new Map(),
+});
+const plainPhase = newPhase();
+const durablePhase = newPhase();
+const leanPhase = newPhase();
+const statementTotals = async (): Promise<Map<string, { calls: number; ms: number }>> => {
+  if (!statements) return new Map();
+  const { rows } = await stats.query<{ query: string; calls: string; ms: number }>(
+    `SELECT query, calls, total_exec_time AS ms FROM pg_stat_statements
+     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  const totals = new Map<string, { calls: number; ms: number }>();
+  for (const row of rows) {
+    const kind = kindOf(row.query);
+    const total = totals.get(kind) ?? { calls: 0, ms: 0 };
+    total.calls += Number(row.calls);
+    total.ms += row.ms;
+    totals.set(kind, total);
+  }
+  return totals;
+};
+const measure = async (phase: Phase, body: () => Promise<void>): Promise<number> => {
+  const statementsBefore = await statementTotals();
+  const postgresBefore = (await postgresCpuMs()) ?? 0;
+  const cpuBefore = cpuMs();
+  const started = performance.now();
+  trips = phase.trips;
+  await body();
+  trips = undefined;
+  const wallMs = performance.now() - started;
+  phase.cpuMs += cpuMs() - cpuBefore;
+  phase.postgresCpuMs += ((await postgresCpuMs()) ?? 0) - postgresBefore;
+  for (const [kind, after] of await statementTotals()) {
+    const before = statementsBefore.get(kind) ?? { calls: 0, ms: 0 };
+    const total = phase.statements.get(kind) ?? { calls: 0, ms: 0 };
+    total.calls += after.calls - before.calls;
+    total.ms += after.ms - before.ms;
+    phase.statements.set(kind, total);
+  }
+  return wallMs;
+};
+const durableRun = async (phase: Phase, runId: string): Promise<number> => {
+  const ms = await measure(phase, async () => {
+    await worker.runs.start('bench', { runId, input: runId });
+    await worker.runs.result(runId);
+  });
+  // Execution only (dequeued → completed, by the database's clock): without the queue's dispatch
+  // delay and the caller's wait for the result, which are per run, not per step.
+  const status = await worker.runs.status(runId);
+  phase.wallMs.push((status?.completedAt ?? 0) - (status?.dequeuedAt ?? 0));
+  return ms;
+};
+// --profile=<file>: a CPU profile (.cpuprofile, for Chrome's DevTools) of the measured runs only.
+const profileArgument = process.argv.find((argument) => argument.startsWith('--profile='));
+const profiler = profileArgument === undefined ? undefined : new Session();
+if (profiler !== undefined) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+  await profiler.post('Profiler.start');
+}
 const writtenBefore = await rowsWritten();
 const tablesBefore = await tableWrites();
-byKind = new Map();
-started = performance.now();
+let durableMs = 0;
 for (let index = 0; index < RUNS; index++) {
-  const { runId } = await worker.runs.start('bench', {
-    runId: `durable-${index}`,
-    input: `durable ${index}`,
-  });
-  await worker.runs.result(runId);
+  plainPhase.wallMs.push(
+    await measure(plainPhase, async () => {
+      await plain.run(`plain ${index}`);
+    }),
+  );
+  durableMs += await durableRun(durablePhase, `durable-${index}`);
+  if (lean !== undefined) {
+    lean.enabled = true;
+    await durableRun(leanPhase, `lean-${index}`);
+    lean.enabled = false;
+  }
 }
-const durableMs = performance.now() - started;
-// Execution only (dequeued → completed, by the database's clock): without the queue's dispatch
-// delay and the caller's wait for the result, which are per run, not per step.
-let executionMs = 0;
-for (let index = 0; index < RUNS; index++) {
-  const status = await worker.runs.status(`durable-${index}`);
-  executionMs += (status?.completedAt ?? 0) - (status?.dequeuedAt ?? 0);
+if (profiler !== undefined && profileArgument !== undefined) {
+  const { profile } = await profiler.post('Profiler.stop');
+  await writeFile(profileArgument.slice('--profile='.length), JSON.stringify(profile));
+  profiler.disconnect();
 }
-const durableQueries = queries - queriesBefore;
-const kinds = [...(byKind ?? new Map<string, number>())].sort((a, b) => b[1] - a[1]).slice(0, 12);
-byKind = undefined;
-const durableWritten = (await rowsWritten()) - writtenBefore;
-const durableMsPerStep = executionMs / RUNS / STEPS;
+const durableRuns = lean === undefined ? RUNS : 2 * RUNS;
+const durableWritten = ((await rowsWritten()) - writtenBefore) * (RUNS / durableRuns);
+const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+const perStep = (ms: number): number => ms / RUNS / STEPS;
+const plainMsPerStep = perStep(sum(plainPhase.wallMs));
+// The median over runs of (durable - plain) of the same pair: robust to a load spike in one run.
+const addedMedian = (phase: Phase): number =>
+  median(phase.wallMs.map((ms, index) => ms - (plainPhase.wallMs[index] ?? 0))) / STEPS;
 
 const tablesAfter = await tableWrites();
+const tableShare = RUNS / durableRuns;
 // Event writes (stream entries, the close included) and checkpoints per run, counted in the tables.
 const { rows: perRun } = await stats.query<{ entries: string; outputs: string }>(
   `SELECT (SELECT count(*) FROM dbos.streams WHERE workflow_uuid LIKE 'durable-%') AS entries,
@@ -192,7 +351,6 @@ const answerSeconds =
   (Number(stepRows[0]?.completed ?? 0) - Number(stepRows[0]?.started ?? 0)) / 1000;
 // The entries: batches of the answer's deltas, the events before and after it, the close.
 const streamEntries = Number(streamRows[0]?.entries ?? 0);
-const endToEndMsPerStep = durableMs / RUNS / STEPS;
 
 // Paused runs: each waits for approval in its worker.
 const heap = (): number => {
@@ -212,42 +370,112 @@ const waitingAll = async (): Promise<boolean> =>
 while (!(await waitingAll())) await new Promise((resolve) => setTimeout(resolve, 100));
 const heapPerPaused = (heap() - heapBefore) / PAUSED;
 
+const phases: [string, Phase][] = [
+  ['plain', plainPhase],
+  ['durable', durablePhase],
+  ...(lean === undefined ? [] : [['lean*', leanPhase] as [string, Phase]]),
+];
+const durables = phases.slice(1);
+const cell = (each: (phase: Phase) => string, plainCell?: string): string[] =>
+  phases.map(([, phase], index) =>
+    index === 0 && plainCell !== undefined ? plainCell : each(phase),
+  );
+const cpu = (phase: Phase): number => phase.cpuMs + phase.postgresCpuMs;
 const rows = [
-  ['', 'plain', 'durable'],
-  ['ms per step (model call + tool call)', plainMsPerStep.toFixed(2), durableMsPerStep.toFixed(2)],
-  ['added ms per step', '', (durableMsPerStep - plainMsPerStep).toFixed(2)],
-  ['ms per step, start to result (queue + result polling)', '', endToEndMsPerStep.toFixed(2)],
+  ['', ...phases.map(([name]) => name)],
   [
-    'Postgres round trips per step (incl. queue polling)',
-    '0',
-    (durableQueries / RUNS / STEPS).toFixed(1),
+    'ms per step (model call + tool call)',
+    ...cell((phase) => perStep(sum(phase.wallMs)).toFixed(2)),
   ],
-  ['Postgres rows written per step', '0', (durableWritten / RUNS / STEPS).toFixed(1)],
-  ['heap per paused run (waiting for approval)', '', `${(heapPerPaused / 1024).toFixed(1)} KiB`],
-  ['one Postgres round trip (SELECT 1, median)', '', roundTripMs.toFixed(2)],
   [
-    `streamed answer (${answerSeconds.toFixed(1)} s): stream writes, per s`,
-    '',
-    `${streamEntries}, ${(streamEntries / Math.max(answerSeconds, 0.001)).toFixed(1)}/s`,
+    'added ms per step (mean)',
+    ...cell((phase) => (perStep(sum(phase.wallMs)) - plainMsPerStep).toFixed(2), ''),
+  ],
+  [
+    'added ms per step (median of interleaved pairs)',
+    ...cell((phase) => addedMedian(phase).toFixed(2), ''),
+  ],
+  ['CPU ms per step, this process', ...cell((phase) => perStep(phase.cpuMs).toFixed(2))],
+  [
+    'CPU ms per step, Postgres',
+    ...cell((phase) =>
+      postmasterPid === undefined ? 'n/a' : perStep(phase.postgresCpuMs).toFixed(2),
+    ),
+  ],
+  [
+    'added CPU ms per step (both)',
+    ...cell((phase) => perStep(cpu(phase) - cpu(plainPhase)).toFixed(2), ''),
+  ],
+  [
+    'Postgres round trips per step (all of this process)',
+    ...cell((phase) => perStep(phase.trips.count).toFixed(1)),
+  ],
+  [
+    'ms this process waited for Postgres per step',
+    ...cell((phase) => perStep(sum([...phase.trips.waited.values()])).toFixed(2)),
+  ],
+  [
+    'ms Postgres executed statements per step',
+    ...cell((phase) =>
+      statements
+        ? perStep(sum([...phase.statements.values()].map((total) => total.ms))).toFixed(2)
+        : 'n/a',
+    ),
   ],
 ];
 console.log(
-  `durable vs plain, ${RUNS} runs x ${STEPS} steps${quick ? ' (quick)' : ''}${globalThis.gc ? '' : ' (run with --expose-gc for the heap figure)'}`,
+  `durable vs plain, ${RUNS} runs x ${STEPS} steps, interleaved${quick ? ' (quick)' : ''}${globalThis.gc ? '' : ' (run with --expose-gc for the heap figure)'}`,
 );
-for (const row of rows)
+const print = (table: string[][]): void => {
+  for (const row of table)
+    console.log(
+      `| ${row.map((text, index) => (index === 0 ? text.padEnd(52) : text.padStart(8))).join(' | ')} |`,
+    );
+};
+print(rows);
+if (lean !== undefined) {
   console.log(
-    `| ${row.map((cell, index) => (index === 0 ? cell.padEnd(52) : cell.padStart(8))).join(' | ')} |`,
+    "* lean: the same durable runs with DBOS's step checkpoint in 2 round trips instead of 7 (a prototype patched into this process: bench/src/durable/lean-steps.ts)",
   );
+}
+print([
+  ['', 'durable'],
+  ['ms per step, start to result (queue + result polling)', perStep(durableMs).toFixed(2)],
+  ['Postgres rows written per step', (durableWritten / RUNS / STEPS).toFixed(1)],
+  ['heap per paused run (waiting for approval)', `${(heapPerPaused / 1024).toFixed(1)} KiB`],
+  ['one Postgres round trip (SELECT 1, median, at start)', roundTripMs.toFixed(2)],
+  [
+    `streamed answer (${answerSeconds.toFixed(1)} s): stream writes, per s`,
+    `${streamEntries}, ${(streamEntries / Math.max(answerSeconds, 0.001)).toFixed(1)}/s`,
+  ],
+]);
 
 console.log(
   `per run of ${STEPS} steps (${2 * STEPS + 1} calls): ${Number(perRun[0]?.outputs) / RUNS} step records, ${Number(perRun[0]?.entries) / RUNS} event writes (stream entries, the close included)`,
 );
-console.log('round trips per step, by statement (the most frequent):');
-for (const [kind, count] of kinds) console.log(`  ${(count / RUNS / STEPS).toFixed(2)}  ${kind}`);
+for (const [name, phase] of durables) {
+  console.log(
+    `${name}: round trips per step by statement (count, ms this process waited for them, ms Postgres executed them):`,
+  );
+  const kinds = [...phase.trips.byKind].sort((a, b) => b[1] - a[1]).slice(0, 16);
+  for (const [kind, count] of kinds) {
+    const executed = phase.statements.get(kind)?.ms;
+    console.log(
+      `  ${perStep(count).toFixed(2).padStart(5)}  ${perStep(phase.trips.waited.get(kind) ?? 0)
+        .toFixed(2)
+        .padStart(
+          6,
+        )} ms  ${executed === undefined ? '     -' : perStep(executed).toFixed(3).padStart(6)} ms  ${kind}`,
+    );
+  }
+}
+if (lean === undefined) {
+  console.log('(--lean adds runs with the 2-round-trip step prototype, interleaved)');
+}
 console.log('rows written per step, by table (the durable runs above):');
 for (const [name, after] of tablesAfter) {
-  const perStep = (after - (tablesBefore.get(name) ?? 0)) / RUNS / STEPS;
-  if (perStep > 0) console.log(`  ${name}: ${perStep.toFixed(2)}`);
+  const written = ((after - (tablesBefore.get(name) ?? 0)) * tableShare) / RUNS / STEPS;
+  if (written > 0) console.log(`  ${name}: ${written.toFixed(2)}`);
 }
 console.log(
   `load average: ${(await import('node:os'))
