@@ -12,6 +12,11 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import {
+  DBOSJSON,
+  deserializeValue,
+  serializeFunctionInputOutput,
+} from '@dbos-inc/dbos-sdk/internal/serialization';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { createFakeGemini, turn } from '@gemloop/core/testing';
 import { startDurableWorker } from '@gemloop/dbos';
@@ -37,8 +42,39 @@ const kindOf = (query: unknown): string => {
 /** Round trips of one measured phase: by kind (the statement's first words), and how long this
  * process waited for them (sent → answered: Postgres, the socket, and this process's event loop
  * getting to the answer). */
-type Trips = { count: number; byKind: Map<string, number>; waited: Map<string, number> };
+type Trips = {
+  count: number;
+  byKind: Map<string, number>;
+  waited: Map<string, number>;
+  /** Time spent waiting for a connection of a pool (DBOS's or ours), summed. */
+  poolWaitMs: number;
+  /** Checkouts that found no idle connection and had to wait for one. */
+  poolWaits: number;
+};
 let trips: Trips | undefined;
+const originalConnect = pg.Pool.prototype.connect;
+pg.Pool.prototype.connect = function timedConnect(this: pg.Pool, ...args: unknown[]) {
+  const into = trips;
+  if (into === undefined) {
+    return (originalConnect as (...a: unknown[]) => unknown).apply(this, args);
+  }
+  const waits = this.idleCount === 0 && this.totalCount >= (this.options.max ?? 10);
+  if (waits) into.poolWaits++;
+  const asked = performance.now();
+  const done = (): void => {
+    into.poolWaitMs += performance.now() - asked;
+  };
+  const callback = args[0];
+  if (typeof callback === 'function') {
+    return (originalConnect as (...a: unknown[]) => unknown).call(this, (...results: unknown[]) => {
+      done();
+      return (callback as (...a: unknown[]) => unknown)(...results);
+    });
+  }
+  const result = (originalConnect as (...a: unknown[]) => unknown).apply(this, args);
+  if (result instanceof Promise) result.then(done, done);
+  return result;
+} as typeof originalConnect;
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
   const into = trips;
@@ -233,7 +269,7 @@ const newPhase = (): Phase => ({
   wallMs: [],
   cpuMs: 0,
   postgresCpuMs: 0,
-  trips: { count: 0, byKind: new Map(), waited: new Map() },
+  trips: { count: 0, byKind: new Map(), waited: new Map(), poolWaitMs: 0, poolWaits: 0 },
   statements: new Map(),
 });
 const plainPhase = newPhase();
@@ -337,6 +373,30 @@ const { rows: perRun } = await stats.query<{ entries: string; outputs: string }>
           (SELECT count(*) FROM dbos.operation_outputs WHERE workflow_uuid LIKE 'durable-%') AS outputs`,
 );
 
+// DBOS's serialization of the step outputs, on the outputs the runs recorded: what each step
+// costs in this process for it (DBOS 5.3 writes and reads back each output with SuperJSON and
+// walks it for functions), with the portable JSON format for comparison.
+const { rows: recorded } = await stats.query<{ output: string | null; serialization: string }>(
+  `SELECT output, serialization FROM dbos.operation_outputs
+   WHERE workflow_uuid = 'durable-0' AND output IS NOT NULL`,
+);
+const serializationUs = async (format: 'native' | 'portable'): Promise<number> => {
+  const values = await Promise.all(
+    recorded.map((row) => deserializeValue(row.output, row.serialization, DBOSJSON)),
+  );
+  const rounds = 200;
+  const before = cpuMs();
+  for (let round = 0; round < rounds; round++) {
+    for (const value of values) {
+      await serializeFunctionInputOutput(value, ['step', '<result>'], DBOSJSON, format);
+    }
+  }
+  return ((cpuMs() - before) * 1000) / rounds / STEPS;
+};
+await serializationUs('native'); // warm-up
+const serializationNativeUs = await serializationUs('native');
+const serializationPortableUs = await serializationUs('portable');
+
 // The streamed answer: stream entries written while it was written, per second of answer.
 await worker.runs.start('writer', { runId: 'streamed', input: 'write' });
 await worker.runs.result('streamed');
@@ -415,6 +475,14 @@ const rows = [
     ...cell((phase) => perStep(sum([...phase.trips.waited.values()])).toFixed(2)),
   ],
   [
+    'ms waiting for a pool connection per step',
+    ...cell((phase) => perStep(phase.trips.poolWaitMs).toFixed(2)),
+  ],
+  [
+    'checkouts that found the pool exhausted, per step',
+    ...cell((phase) => perStep(phase.trips.poolWaits).toFixed(2)),
+  ],
+  [
     'ms Postgres executed statements per step',
     ...cell((phase) =>
       statements
@@ -444,6 +512,10 @@ print([
   ['Postgres rows written per step', (durableWritten / RUNS / STEPS).toFixed(1)],
   ['heap per paused run (waiting for approval)', `${(heapPerPaused / 1024).toFixed(1)} KiB`],
   ['one Postgres round trip (SELECT 1, median, at start)', roundTripMs.toFixed(2)],
+  [
+    "µs of DBOS's output serialization per step (SuperJSON; portable JSON)",
+    `${serializationNativeUs.toFixed(0)}; ${serializationPortableUs.toFixed(0)}`,
+  ],
   [
     `streamed answer (${answerSeconds.toFixed(1)} s): stream writes, per s`,
     `${streamEntries}, ${(streamEntries / Math.max(answerSeconds, 0.001)).toFixed(1)}/s`,

@@ -311,10 +311,20 @@ export async function startDurableWorker({
       const runId = DBOS.workflowID as string;
       const buffer = createRunEventBuffer();
       buffers.set(runId, buffer);
-      const finish = async (): Promise<void> => {
-        await DBOS.runStep(() => flushRunEvents(buffer), { name: 'gemloop.events' });
-        await DBOS.closeStream(EVENTS_STREAM_KEY);
-      };
+      // The last events and the stream's close in one step: closed from the step body, the
+      // close is a plain write (4 round trips) instead of a checkpointed operation of the
+      // workflow (7). A body run again after a crash closes again after its (repeated) events;
+      // readers stop at the first close, by which they have every event. (A run recorded by an
+      // older version, with its close as an operation of its own, replays this step from the
+      // record and ends without that operation: readers also stop when the run ends.)
+      const finish = (): Promise<void> =>
+        DBOS.runStep(
+          async () => {
+            await flushRunEvents(buffer);
+            await DBOS.closeStream(EVENTS_STREAM_KEY);
+          },
+          { name: 'gemloop.events' },
+        );
       try {
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
