@@ -538,7 +538,7 @@ print([
 ]);
 
 console.log(
-  `per run of ${STEPS} steps (${2 * STEPS + 1} calls): ${Number(perRun[0]?.outputs) / RUNS} step records, ${Number(perRun[0]?.entries) / RUNS} event writes (stream entries, the close included)`,
+  `per run of ${STEPS} steps: ${Number(perRun[0]?.outputs) / RUNS} step records (one per model call and per tool call, one for the last events), ${Number(perRun[0]?.entries) / RUNS} event writes (stream entries, the close included)`,
 );
 for (const [name, phase] of durables) {
   console.log(
