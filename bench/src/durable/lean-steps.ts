@@ -14,8 +14,10 @@
  *    DBOS's transaction holds it until its `COMMIT`).
  *
  * This patches the one `SystemDatabase` of this process (DBOS internals, through the SDK's
- * `internal/*` exports): never ship it. It is switched on and off between runs so the bench can
- * measure both in one process, interleaved.
+ * `internal/*` exports, and its private schema) and bypasses the retries DBOS wraps around these
+ * methods (`dbRetry`, which keep a run alive across a Postgres restart): a measurement of what an
+ * upstream change would save, never something to ship. It is switched on and off between runs so
+ * the bench measures both in one process, interleaved.
  */
 import { Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { currentOwnerXid, getCurrentContextStore } from '@dbos-inc/dbos-sdk/internal/context';
