@@ -113,26 +113,13 @@ export function installLeanSteps(): { enabled: boolean } {
     };
   };
 
-  database.recordOperationResult = async (
-    workflowID,
-    functionID,
-    functionName,
-    checkConflict,
-    startTimeEpochMs,
-    endTimeEpochMs,
-    options = {},
-  ) => {
+  database.recordOperationResult = async (...args) => {
+    const [workflowID, functionID, functionName, checkConflict, startTimeEpochMs, endTimeEpochMs] =
+      args;
+    const options = args[6] ?? {};
     const ownerXid = options.ownerChecked ? undefined : currentOwnerXid(workflowID);
     if (!switchState.enabled || ownerXid === undefined) {
-      return original.recordOperationResult(
-        workflowID,
-        functionID,
-        functionName,
-        checkConflict,
-        startTimeEpochMs,
-        endTimeEpochMs,
-        options,
-      );
+      return original.recordOperationResult(...args);
     }
     const { rows } = await database.pool.query<{ owned: boolean; completed: string | null }>(
       `WITH owner AS (
