@@ -10,7 +10,8 @@
  * them, from pg_stat_statements), rows written, and the heap a paused run keeps in its worker.
  */
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import {
   DBOSJSON,
@@ -184,19 +185,20 @@ const statements = await stats
   .catch(() => false);
 
 // CPU time of the Postgres server (postmaster and backends, the exited ones included), in ms,
-// from /proc: only for the embedded server, on Linux.
+// from /proc: only for the embedded server, on Linux. Read synchronously, all at once: a backend
+// that exits (DBOS's pool closes idle connections) moves its time from its own entry to the
+// postmaster's reaped-children total, and a slow read in between would lose or count it twice.
 const postmasterPid = await (async (): Promise<number | undefined> => {
   if (!postgres.embedded) return undefined;
   const { rows } = await stats.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const backend = await readStat(rows[0]?.pid);
-  return backend?.ppid;
+  return readStat(rows[0]?.pid)?.ppid;
 })();
-async function readStat(
+function readStat(
   pid: number | undefined,
-): Promise<{ ppid: number; ticks: number; childTicks: number } | undefined> {
+): { ppid: number; ticks: number; childTicks: number } | undefined {
   if (pid === undefined) return undefined;
   try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command (which may hold spaces), from field 3 (state) on.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     const field = (n: number): number => Number(fields[n - 3]);
@@ -205,18 +207,19 @@ async function readStat(
     return undefined;
   }
 }
-const postgresCpuMs = async (): Promise<number | undefined> => {
-  const master = await readStat(postmasterPid);
-  if (postmasterPid === undefined || master === undefined) return undefined;
-  let ticks = master.ticks + master.childTicks;
-  const children = await readFile(
-    `/proc/${postmasterPid}/task/${postmasterPid}/children`,
-    'utf8',
-  ).catch(() => '');
+const postgresCpuMs = (): number | undefined => {
+  if (postmasterPid === undefined) return undefined;
+  let children = '';
+  try {
+    children = readFileSync(`/proc/${postmasterPid}/task/${postmasterPid}/children`, 'utf8');
+  } catch {}
+  let ticks = 0;
   for (const child of children.split(' ').filter(Boolean)) {
-    ticks += (await readStat(Number(child)))?.ticks ?? 0;
+    ticks += readStat(Number(child))?.ticks ?? 0;
   }
-  return (ticks * 1000) / 100; // USER_HZ, 100 on Linux
+  const master = readStat(postmasterPid);
+  if (master === undefined) return undefined;
+  return ((ticks + master.ticks + master.childTicks) * 1000) / 100; // USER_HZ, 100 on Linux
 };
 
 // Rows written per table of the system database (to tell what the rows are).
@@ -301,7 +304,7 @@ const statementTotals = async (): Promise<Map<string, { calls: number; ms: numbe
 };
 const measure = async (phase: Phase, body: () => Promise<void>): Promise<number> => {
   const statementsBefore = await statementTotals();
-  const postgresBefore = (await postgresCpuMs()) ?? 0;
+  const postgresBefore = postgresCpuMs() ?? 0;
   const cpuBefore = cpuMs();
   const started = performance.now();
   trips = phase.trips;
@@ -309,7 +312,7 @@ const measure = async (phase: Phase, body: () => Promise<void>): Promise<number>
   trips = undefined;
   const wallMs = performance.now() - started;
   phase.cpuMs += cpuMs() - cpuBefore;
-  phase.postgresCpuMs += ((await postgresCpuMs()) ?? 0) - postgresBefore;
+  phase.postgresCpuMs += (postgresCpuMs() ?? 0) - postgresBefore;
   for (const [kind, after] of await statementTotals()) {
     const before = statementsBefore.get(kind) ?? { calls: 0, ms: 0 };
     const total = phase.statements.get(kind) ?? { calls: 0, ms: 0 };
