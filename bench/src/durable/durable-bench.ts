@@ -1,13 +1,15 @@
 /**
- * `pnpm --filter @gemloop/bench run durable [-- --quick] [-- --no-fsync]`: what durability costs
- * per agent step. The same scripted agent (N tool steps, each one model call and one instant tool
- * call, then an answer) runs plain (`agent.run`) and durable (a DBOS workflow on an in-process
- * worker), one plain run and one durable run after the other (interleaved, so both see the same
- * load on a shared machine), against the fake Gemini on 127.0.0.1 and an embedded Postgres (or
- * DATABASE_URL). Reported per step (one model call + one tool call): wall time, CPU time of this
- * process and of Postgres (less sensitive to the machine's load than wall time), Postgres round
- * trips by statement (count and time, as this process waits for them and as Postgres executes
- * them, from pg_stat_statements), rows written, and the heap a paused run keeps in its worker.
+ * `pnpm --filter @gemloop/bench run durable [-- --quick --lean --no-fsync --runs=N --profile=<file>]`:
+ * what durability costs per agent step. The same scripted agent (N tool steps, each one model call
+ * and one instant tool call) runs plain (`agent.run`) and durable (a DBOS workflow on an
+ * in-process worker), one plain run and one durable run after the other (interleaved, so both see
+ * the same load on a shared machine), against the fake Gemini on 127.0.0.1 and an embedded
+ * Postgres (or DATABASE_URL). Reported per step: wall time, CPU time of this process and of
+ * Postgres, Postgres round trips by statement (count, the time this process waited for them, the
+ * time Postgres executed them from pg_stat_statements), pool waits, rows written, DBOS's
+ * serialization of the step outputs; then a streamed answer's event writes and the heap a paused
+ * run keeps in its worker. `--lean` adds interleaved runs with DBOS's step checkpoint in 2 round
+ * trips (lean-steps.ts, a prototype); `--profile` writes a CPU profile of the measured runs.
  */
 
 import { readFileSync } from 'node:fs';
