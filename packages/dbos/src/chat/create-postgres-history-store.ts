@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@gemloop/core';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
 import pg from 'pg';
 import { toUnreachableError } from '../errors/check-postgres.ts';
+import { borrowClient } from '../postgres/borrow-client.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
 
 /** Options of {@link createPostgresHistoryStore}: a `pool` of yours, or a `connectionString`. */
@@ -155,7 +156,7 @@ export function createPostgresHistoryStore(
 }
 
 async function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
-  const client = await pool.connect();
+  const client = await borrowClient(pool);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gemloop.chat:${table}`]);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { borrowClient } from '../postgres/borrow-client.ts';
 import type { ApprovalDecision } from './approvals.ts';
 
 /**
@@ -24,7 +25,7 @@ export const APPROVALS_TABLE = 'gemloop.approvals';
 
 /** Creates `gemloop.approvals` when missing (idempotent, safe for processes starting at once). */
 export async function migrateRunPauses(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
+  const client = await borrowClient(pool);
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
@@ -109,7 +110,7 @@ export async function recordDecision(
   toolCallId: string,
   decision: ApprovalDecision,
 ): Promise<{ paused: boolean } | undefined> {
-  const client = await pool.connect();
+  const client = await borrowClient(pool);
   try {
     await client.query('BEGIN');
     await client.query(

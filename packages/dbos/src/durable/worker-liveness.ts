@@ -1,5 +1,6 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type pg from 'pg';
+import { borrowClient } from '../postgres/borrow-client.ts';
 
 /** Liveness settings of `startWorkerLiveness` (internal). */
 export type TakeoverOptions = {
@@ -51,7 +52,7 @@ export async function startWorkerLiveness({
     );
   };
   const sweep = async (): Promise<void> => {
-    const client = await pool.connect();
+    const client = await borrowClient(pool);
     try {
       await client.query('BEGIN');
       const lock = await client.query<{ locked: boolean }>(
@@ -105,7 +106,7 @@ export async function startWorkerLiveness({
 }
 
 async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
+  const client = await borrowClient(pool);
   try {
     await client.query('BEGIN');
     // Two workers starting at once would race on CREATE ... IF NOT EXISTS (a unique violation in
