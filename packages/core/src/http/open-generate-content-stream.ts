@@ -68,7 +68,6 @@ export async function* openGenerateContentStream({
   const { redact } = call;
   const { batches } = opened.value;
   const attemptSignal = opened.signal;
-  const { signal } = attemptSignal;
   // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
   const traceChunks = isLevelEnabled(logger, 'trace');
   let delivered = 0;
@@ -94,7 +93,7 @@ export async function* openGenerateContentStream({
           );
         }
         yield chunk;
-        if (signal.aborted) throw signal.reason;
+        attemptSignal.throwIfAborted();
       }
       opened.waitingFor = `the next chunk after ${delivered}`;
       attemptSignal.restartTimer();
@@ -142,7 +141,7 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
     body: response.reader() ?? EMPTY_BODY,
     url,
     method: METHOD,
-    signal: attemptSignal.signal,
+    signal: attemptSignal,
     watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
     errorContext: {
       responseHeaders: response.headers,

@@ -89,7 +89,7 @@ async function runAttempt<T>(attempt: Attempt<T>): Promise<Attempt<T>> {
       headers:
         client.vertex === undefined ? call.headers : await client.vertex.authorize(call.headers),
       body: attempt.options.body,
-      signal: attempt.signal.signal,
+      signal: attempt.signal,
       attempt: attempt.number,
       auth: client.auth,
       redact: call.redact,

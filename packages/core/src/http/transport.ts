@@ -15,7 +15,22 @@ export type TransportRequest = {
   headers: Record<string, string>;
   body?: string | undefined;
   /** Aborting it ends the request, or the reading of its body, with `signal.reason`. */
-  signal: AbortSignal;
+  signal: RequestSignal;
+};
+
+/**
+ * The abort signal of a request: the attempt's. Enough of an `AbortSignal` for undici's request
+ * API (it adds one `abort` listener), which the node transport passes as it is; `signal` is a real
+ * `AbortSignal` following it, made on first use, for `fetch`.
+ * @internal
+ */
+export type RequestSignal = {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+  readonly signal: AbortSignal;
 };
 
 /**
