@@ -63,8 +63,8 @@ export function createAttemptSignal({
  * The attempt is its own signal for the node transport (undici's request API takes anything with
  * `addEventListener`): the `AbortController` is made only when `signal` is asked for (fetch). An
  * `AbortController` plus undici's listener on its signal cost 5.5 to 6.3 us per attempt, against
- * 1.4 to 1.5 us with this (bench/.ab-style micro loop: create following a caller signal, add and
- * remove one listener, dispose; Node 20.20, loaded 2-core machine, issue 12).
+ * 1.4 to 1.5 us with this (a micro loop: create following a caller signal, add and remove one
+ * listener, dispose; Node 20.20 on a loaded 2-core machine, interleaved A/B; issue 12).
  */
 class TimedAttemptSignal implements AttemptSignal, TimerHolder {
   readonly #callerSignal: AbortSignal | undefined;

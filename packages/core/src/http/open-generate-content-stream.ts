@@ -53,17 +53,19 @@ export async function* openGenerateContentStream({
   url,
   body,
 }: OpenGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
-  const opened = await sendWithRetry<Opened>({
-    client,
-    call,
-    method: METHOD,
-    model,
-    url,
-    httpMethod: 'POST',
-    body,
-    read: openBatches,
-    isRetryable: isRetryableBeforeFirstChunk,
-  });
+  const opened = await sendWithRetry(
+    {
+      client,
+      call,
+      method: METHOD,
+      model,
+      url,
+      httpMethod: 'POST',
+      body,
+      isRetryable: isRetryableBeforeFirstChunk,
+    },
+    openBatches,
+  );
   const { logger } = client;
   const { redact } = call;
   const { batches } = opened.value;

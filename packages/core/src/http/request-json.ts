@@ -7,7 +7,7 @@ import { readBodyText } from './read-body-text.ts';
 import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
-import { type Attempt, type SendWithRetryOptions, sendWithRetry } from './send-with-retry.ts';
+import { type Attempt, sendWithRetry } from './send-with-retry.ts';
 import type { TransportResponse } from './transport.ts';
 
 /** One unary call: `generateContent`, `countTokens`, `listModels`, `getModel`, `caches.*`. */
@@ -40,14 +40,17 @@ export type RequestJsonOptions<T> = {
  * @internal
  */
 export async function requestJson<T>(options: RequestJsonOptions<T>): Promise<T> {
-  const attempt = await sendWithRetry<T>({ read: readUnary, ...options });
+  const attempt = await sendWithRetry(options, readUnary<T>);
   attempt.succeed(attempt.debug ? { usage: options.usageOf?.(attempt.value) } : undefined);
   return attempt.value;
 }
 
 /** Reads and checks the body of a unary call's 2xx response (within its attempt). */
-async function readUnary<T>(response: TransportResponse, attempt: Attempt<T>): Promise<T> {
-  const options = attempt.options as RequestJsonOptions<T> & SendWithRetryOptions<T>;
+async function readUnary<T>(
+  response: TransportResponse,
+  attempt: Attempt<T, RequestJsonOptions<T>>,
+): Promise<T> {
+  const { options } = attempt;
   const { client, call, url, method } = options;
   const status = response.status;
   attempt.waitingFor = 'the response body';

@@ -12,7 +12,7 @@ import { toAttemptError } from './to-attempt-error.ts';
 import type { TransportResponse } from './transport.ts';
 
 /** One call of the API, unary or streamed, as {@link sendWithRetry} sends it. */
-export type SendWithRetryOptions<T> = {
+export type SendWithRetryOptions = {
   client: ResolvedClientOptions;
   call: ResolvedCallOptions;
   /** The API method, for logs and errors: `generateContent`, `caches.create`, ... */
@@ -23,15 +23,19 @@ export type SendWithRetryOptions<T> = {
   httpMethod: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The serialised body (serialised once, before the first attempt). */
   body?: string | undefined;
-  /**
-   * Reads a 2xx response within its attempt: under the attempt's time limit and signal. What it
-   * throws fails the attempt (and is retried when `isRetryable` says so). It sets
-   * `attempt.waitingFor` before each wait, for the message of a time-out.
-   */
-  read: (response: TransportResponse, attempt: Attempt<T>) => Promise<T>;
   /** Whether a failure may be retried. @defaultValue an `ApiCallError` with `isRetryable` */
   isRetryable?: ((error: unknown) => boolean) | undefined;
 };
+
+/**
+ * Reads a 2xx response within its attempt: under the attempt's time limit and signal. What it
+ * throws fails the attempt (and is retried when `isRetryable` says so). It sets
+ * `attempt.waitingFor` before each wait, for the message of a time-out.
+ */
+export type ReadResponse<T, O extends SendWithRetryOptions = SendWithRetryOptions> = (
+  response: TransportResponse,
+  attempt: Attempt<T, O>,
+) => Promise<T>;
 
 /** What an attempt's debug line adds to model, method, attempt, status and latency. */
 export type AttemptOutcome = {
@@ -54,7 +58,12 @@ export type AttemptOutcome = {
  * {@link Attempt.succeed} or {@link Attempt.fail}.
  * @internal
  */
-export function sendWithRetry<T>(options: SendWithRetryOptions<T>): Promise<Attempt<T>> {
+export function sendWithRetry<T, O extends SendWithRetryOptions>(
+  options: O,
+  // Apart from the options rather than in them: callers pass their own options object as it is
+  // (a spread of it plus this field measured 0.1 to 0.2 us per call on Node 20, for nothing).
+  read: ReadResponse<T, O>,
+): Promise<Attempt<T, O>> {
   const { client, call } = options;
   const { logger } = client;
   // Checked once per call: with logging off (the default) no log fields are built at all.
@@ -62,7 +71,7 @@ export function sendWithRetry<T>(options: SendWithRetryOptions<T>): Promise<Atte
   if (options.body !== undefined && isLevelEnabled(logger, 'trace')) {
     logBody(logger, { method: options.method, direction: 'request' }, options.body, call.redact);
   }
-  return withRetry((number) => runAttempt(new Attempt<T>(options, number, debug)), {
+  return withRetry((number) => runAttempt(new Attempt<T, O>(options, read, number, debug)), {
     policy: call.retry,
     signal: call.signal,
     isRetryable: options.isRetryable,
@@ -78,7 +87,9 @@ export function sendWithRetry<T>(options: SendWithRetryOptions<T>): Promise<Atte
   });
 }
 
-async function runAttempt<T>(attempt: Attempt<T>): Promise<Attempt<T>> {
+async function runAttempt<T, O extends SendWithRetryOptions>(
+  attempt: Attempt<T, O>,
+): Promise<Attempt<T, O>> {
   const { client, call } = attempt.options;
   try {
     const response = await sendRequest({
@@ -101,7 +112,7 @@ async function runAttempt<T>(attempt: Attempt<T>): Promise<Attempt<T>> {
       attempt: attempt.number,
     });
     if (attempt.debug) attempt.headersMs = performance.now() - attempt.started;
-    attempt.value = await attempt.options.read(response, attempt);
+    attempt.value = await attempt.read(response, attempt);
     return attempt;
   } catch (caught) {
     throw attempt.fail(caught);
@@ -113,7 +124,7 @@ async function runAttempt<T>(attempt: Attempt<T>): Promise<Attempt<T>> {
  * known, what it waits for, and, once read, its value.
  * @internal
  */
-export class Attempt<T = unknown> {
+export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetryOptions> {
   /** 1-based. */
   readonly number: number;
   readonly signal: AttemptSignal;
@@ -128,11 +139,13 @@ export class Attempt<T = unknown> {
   waitingFor = 'the response headers';
   /** What `read` returned (set once the attempt succeeded). */
   value: T = undefined as T;
-  /** @internal */
-  readonly options: SendWithRetryOptions<T>;
+  /** The call's options, as given to {@link sendWithRetry}. */
+  readonly options: O;
+  readonly read: ReadResponse<T, O>;
 
-  constructor(options: SendWithRetryOptions<T>, number: number, debug: boolean) {
+  constructor(options: O, read: ReadResponse<T, O>, number: number, debug: boolean) {
     this.options = options;
+    this.read = read;
     this.number = number;
     this.debug = debug;
     this.started = debug ? performance.now() : 0;
