@@ -5,23 +5,11 @@ import type { CheckContext } from './check-responses.ts';
 import { logBody } from './log-attempt.ts';
 import { readBodyText } from './read-body-text.ts';
 import { type ReadJsonResponseOptions, readJsonResponse } from './read-json-response.ts';
-import type { ResolvedCallOptions } from './resolve-call-options.ts';
-import type { ResolvedClientOptions } from './resolve-client-options.ts';
-import { type Attempt, sendWithRetry } from './send-with-retry.ts';
+import { type Attempt, type SendWithRetryOptions, sendWithRetry } from './send-with-retry.ts';
 import type { TransportResponse } from './transport.ts';
 
 /** One unary call: `generateContent`, `countTokens`, `listModels`, `getModel`, `caches.*`. */
-export type RequestJsonOptions<T> = {
-  client: ResolvedClientOptions;
-  call: ResolvedCallOptions;
-  /** The API method, for logs and errors. */
-  method: string;
-  /** The model path, for logs. */
-  model?: string | undefined;
-  url: string;
-  httpMethod: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** The serialised body (serialised once, before the first attempt). */
-  body?: string | undefined;
+export type RequestJsonOptions<T> = Omit<SendWithRetryOptions, 'isRetryable'> & {
   /**
    * Checks the parsed 2xx body and returns the result (throwing an `ApiCallError` when it is not
    * what the method returns).

@@ -1,4 +1,5 @@
 import type { ByteReader } from '../streaming/byte-reader.ts';
+import type { AbortSignalLike } from '../streaming/parse-generate-content-stream.ts';
 
 /**
  * How the client sends its HTTP requests: `'fetch'` (`globalThis.fetch`, or the `fetch` option),
@@ -24,14 +25,7 @@ export type TransportRequest = {
  * `AbortSignal` following it, made on first use, for `fetch`.
  * @internal
  */
-export type RequestSignal = {
-  readonly aborted: boolean;
-  readonly reason: unknown;
-  throwIfAborted(): void;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-  readonly signal: AbortSignal;
-};
+export type RequestSignal = AbortSignalLike & { readonly signal: AbortSignal };
 
 /**
  * A response with its body unread: status, headers and two ways to read the body (take one).
