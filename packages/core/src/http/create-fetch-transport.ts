@@ -29,7 +29,7 @@ export function createFetchTransport(fetch: typeof globalThis.fetch | undefined)
       const init: RequestInit = {
         method: request.method,
         headers: request.headers,
-        signal: request.signal,
+        signal: request.signal.signal,
         // fetch strips Authorization on a cross-origin redirect but not x-goog-api-key: following
         // one would hand the key to whatever host the Location names. The API never redirects.
         // 'error' rather than 'manual': Node's fetch clones every request (and tees its body)

@@ -1,18 +1,14 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
-import { withRetry } from '../retry/with-retry.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
 import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
-import { createAttemptSignal } from './create-attempt-signal.ts';
-import { logAttempt, logBody, logRetry } from './log-attempt.ts';
-import { reportRetry } from './report-retry.ts';
+import { logBody } from './log-attempt.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
-import { selectTransport } from './select-transport.ts';
-import { sendRequest } from './send-request.ts';
-import { toAttemptError } from './to-attempt-error.ts';
+import { type Attempt, sendWithRetry } from './send-with-retry.ts';
+import type { TransportResponse } from './transport.ts';
 
 const METHOD = 'streamGenerateContent';
 
@@ -57,106 +53,25 @@ export async function* openGenerateContentStream({
   url,
   body,
 }: OpenGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
+  const opened = await sendWithRetry(
+    {
+      client,
+      call,
+      method: METHOD,
+      model,
+      url,
+      httpMethod: 'POST',
+      body,
+      isRetryable: isRetryableBeforeFirstChunk,
+    },
+    openBatches,
+  );
   const { logger } = client;
   const { redact } = call;
+  const { batches } = opened.value;
+  const attemptSignal = opened.signal;
   // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
   const traceChunks = isLevelEnabled(logger, 'trace');
-  const debug = isLevelEnabled(logger, 'debug');
-  if (traceChunks) logBody(logger, { method: METHOD, direction: 'request' }, body, redact);
-
-  const opened = await withRetry(
-    async (attempt) => {
-      const started = performance.now();
-      const attemptSignal = createAttemptSignal({
-        signal: call.signal,
-        timeoutMs: call.timeoutMs,
-        timers: client.timers,
-      });
-      let status: number | undefined;
-      let waitingFor = 'the response headers';
-      try {
-        const response = await sendRequest({
-          transport: selectTransport(client),
-          url,
-          method: METHOD,
-          httpMethod: 'POST',
-          headers:
-            client.vertex === undefined
-              ? call.headers
-              : await client.vertex.authorize(call.headers),
-          body,
-          signal: attemptSignal.signal,
-          attempt,
-          auth: client.auth,
-          redact,
-        });
-        status = response.status;
-        call.onResponse?.({ status, headers: response.headers, attempt });
-        const headersMs = performance.now() - started;
-        waitingFor = 'the first chunk';
-        const batches = parseGenerateContentBatches({
-          body: response.reader() ?? EMPTY_BODY,
-          url,
-          method: METHOD,
-          signal: attemptSignal.signal,
-          watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
-          errorContext: { responseHeaders: response.headers, attempt, auth: client.auth, redact },
-        });
-        // Restarting the timer here makes the limit apply again to the first chunk.
-        attemptSignal.restartTimer();
-        const first = await batches.next();
-        return { attempt, attemptSignal, batches, first, status, started, headersMs };
-      } catch (caught) {
-        // A revoked or expired Vertex token: the next call fetches a new one.
-        if (
-          client.vertex !== undefined &&
-          (caught as { status?: unknown } | null)?.status === 401
-        ) {
-          client.vertex.invalidateToken();
-        }
-        attemptSignal.abort();
-        attemptSignal.dispose();
-        const error = toAttemptError(caught, {
-          url,
-          method: METHOD,
-          attempt,
-          attemptSignal,
-          signal: call.signal,
-          timeoutMs: call.timeoutMs,
-          waitingFor,
-          redact,
-        });
-        if (debug) {
-          logAttempt(logger, {
-            model,
-            method: METHOD,
-            attempt,
-            status: status ?? (ApiCallError.isInstance(error) ? error.status : undefined),
-            latencyMs: performance.now() - started,
-            error,
-          });
-        }
-        throw error;
-      }
-    },
-    {
-      policy: call.retry,
-      signal: call.signal,
-      isRetryable: isRetryableBeforeFirstChunk,
-      onRetry: (event) => {
-        logRetry(logger, {
-          method: METHOD,
-          attempt: event.attempt,
-          delayMs: event.delayMs,
-          isServerDelay: event.isServerDelay,
-        });
-        reportRetry(call.onRetry, event);
-      },
-    },
-  );
-
-  const { attempt, attemptSignal, batches, status, started, headersMs } = opened;
-  const { signal } = attemptSignal;
   let delivered = 0;
   let last: GenerateContentResponse | undefined;
   let finished = false;
@@ -164,60 +79,42 @@ export async function* openGenerateContentStream({
     // The chunks come a network read at a time; the idle limit runs only while a read is awaited,
     // never while the consumer holds a chunk.
     attemptSignal.pauseTimer();
-    let result = opened.first;
+    let result = opened.value.first;
     while (result.done !== true) {
       const batch = result.value;
       for (let index = 0; index < batch.length; index++) {
         const chunk = batch[index] as GenerateContentResponse;
         delivered++;
         last = chunk;
-        if (traceChunks)
-          logBody(logger, { method: METHOD, attempt, direction: 'chunk' }, chunk, redact);
+        if (traceChunks) {
+          logBody(
+            logger,
+            { method: METHOD, attempt: opened.number, direction: 'chunk' },
+            chunk,
+            redact,
+          );
+        }
         yield chunk;
-        if (signal.aborted) throw signal.reason;
+        attemptSignal.throwIfAborted();
       }
+      opened.waitingFor = `the next chunk after ${delivered}`;
       attemptSignal.restartTimer();
       result = await batches.next();
       attemptSignal.pauseTimer();
     }
     finished = true;
-    if (debug) {
-      logAttempt(logger, {
-        model,
-        method: METHOD,
-        attempt,
-        status,
-        latencyMs: performance.now() - started,
-        headersMs,
-        chunks: delivered,
-        usage: last?.usageMetadata,
-      });
-    }
+    opened.succeed(
+      opened.debug
+        ? { headersMs: opened.headersMs, chunks: delivered, usage: last?.usageMetadata }
+        : undefined,
+    );
   } catch (caught) {
-    const error = toAttemptError(caught, {
-      url,
-      method: METHOD,
-      attempt,
-      attemptSignal,
-      signal: call.signal,
-      timeoutMs: call.timeoutMs,
-      waitingFor: `the next chunk after ${delivered}`,
-      redact,
+    opened.waitingFor = `the next chunk after ${delivered}`;
+    throw opened.fail(caught, {
+      headersMs: opened.headersMs,
+      chunks: delivered,
+      usage: last?.usageMetadata,
     });
-    if (debug) {
-      logAttempt(logger, {
-        model,
-        method: METHOD,
-        attempt,
-        status,
-        latencyMs: performance.now() - started,
-        headersMs,
-        chunks: delivered,
-        usage: last?.usageMetadata,
-        error,
-      });
-    }
-    throw error;
   } finally {
     if (!finished) {
       // The consumer stopped early or something failed: release the connection.
@@ -226,6 +123,39 @@ export async function* openGenerateContentStream({
     }
     attemptSignal.dispose();
   }
+}
+
+/** A stream whose first read has come back, from the attempt that opened it. */
+type Opened = {
+  batches: AsyncGenerator<GenerateContentResponse[], void>;
+  first: IteratorResult<GenerateContentResponse[], void>;
+};
+
+/**
+ * Starts parsing a 2xx stream and waits for its first chunk, within the attempt: a failure up to
+ * there is retried like any call (see {@link isRetryableBeforeFirstChunk}).
+ */
+async function openBatches(response: TransportResponse, attempt: Attempt<Opened>): Promise<Opened> {
+  const { client, call, url } = attempt.options;
+  const attemptSignal = attempt.signal;
+  attempt.waitingFor = 'the first chunk';
+  const batches = parseGenerateContentBatches({
+    body: response.reader() ?? EMPTY_BODY,
+    url,
+    method: METHOD,
+    signal: attemptSignal,
+    watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
+    errorContext: {
+      responseHeaders: response.headers,
+      attempt: attempt.number,
+      auth: client.auth,
+      redact: call.redact,
+    },
+  });
+  // Restarting the timer here makes the limit apply again to the first chunk.
+  attemptSignal.restartTimer();
+  const first = await batches.next();
+  return { batches, first };
 }
 
 /**

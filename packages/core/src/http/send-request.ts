@@ -4,7 +4,7 @@ import type { CredentialStyle } from '../errors/credential-style.ts';
 import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
 import { InvalidFetchResponse } from './create-fetch-transport.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body-text.ts';
-import type { Transport, TransportResponse } from './transport.ts';
+import type { RequestSignal, Transport, TransportResponse } from './transport.ts';
 
 /** One HTTP request of an attempt. */
 export type SendRequestOptions = {
@@ -16,7 +16,7 @@ export type SendRequestOptions = {
   httpMethod: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   headers: Record<string, string>;
   body?: string | undefined;
-  signal: AbortSignal;
+  signal: RequestSignal;
   attempt: number;
   auth: CredentialStyle;
   redact: readonly string[];

@@ -1,4 +1,5 @@
 import type { ByteReader } from '../streaming/byte-reader.ts';
+import type { AbortSignalLike } from '../streaming/parse-generate-content-stream.ts';
 
 /**
  * How the client sends its HTTP requests: `'fetch'` (`globalThis.fetch`, or the `fetch` option),
@@ -15,8 +16,16 @@ export type TransportRequest = {
   headers: Record<string, string>;
   body?: string | undefined;
   /** Aborting it ends the request, or the reading of its body, with `signal.reason`. */
-  signal: AbortSignal;
+  signal: RequestSignal;
 };
+
+/**
+ * The abort signal of a request: the attempt's. Enough of an `AbortSignal` for undici's request
+ * API (it adds one `abort` listener), which the node transport passes as it is; `signal` is a real
+ * `AbortSignal` following it, made on first use, for `fetch`.
+ * @internal
+ */
+export type RequestSignal = AbortSignalLike & { readonly signal: AbortSignal };
 
 /**
  * A response with its body unread: status, headers and two ways to read the body (take one).

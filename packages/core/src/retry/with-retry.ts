@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { formatDelay } from '../errors/describe-api-error.ts';
 import { computeBackoffDelay, type RetryPolicy } from './retry-policy.ts';
@@ -42,7 +41,9 @@ function isRetryableApiCallError(error: unknown): boolean {
  * The first attempt runs directly: almost every call succeeds at once, and p-retry costs about
  * 16 us and 3 KB per call even then. Only after a retryable failure (and its wait) does p-retry run
  * the remaining attempts and the abort checks; its own backoff is set to zero because both kinds
- * of delay are waited for here, where the error is known.
+ * of delay are waited for here, where the error is known. p-retry is imported then too, not with
+ * gemloop: a cold `import '@gemloop/core'` loads each module on its own (see bench/README.md,
+ * issue 12), and most processes never retry.
  * @internal
  */
 export async function withRetry<T>(
@@ -81,7 +82,12 @@ export async function withRetry<T>(
   try {
     // p-retry hands failures over as Errors (anything else becomes a TypeError); so does this.
     const first = toError(firstError);
+    if (!isRetryable(first)) throw first;
+    // Loaded while the first retry waits (a failure to load surfaces at the await below).
+    const loading = loadPRetry();
+    loading.catch(() => {});
     if (!(await waitBeforeRetry(first, 1))) throw first;
+    const pRetry = await loading;
     let retryNext = false;
     return await pRetry((attemptNumber) => attempt(attemptNumber + 1), {
       retries: policy.maxRetries - 1,
@@ -101,6 +107,19 @@ export async function withRetry<T>(
     if (signal?.aborted) throw signal.reason;
     throw error;
   }
+}
+
+let pRetryLoad: Promise<typeof import('p-retry').default> | undefined;
+
+function loadPRetry(): Promise<typeof import('p-retry').default> {
+  pRetryLoad ??= import('p-retry').then(
+    (module) => module.default,
+    (error: unknown) => {
+      pRetryLoad = undefined;
+      throw error;
+    },
+  );
+  return pRetryLoad;
 }
 
 function toError(error: unknown): Error {

@@ -24,7 +24,7 @@ export type ParseGenerateContentStreamOptions = {
   /** The API method, for errors: `streamGenerateContent`. */
   method: string;
   /** Aborting rejects the pending read with `signal.reason` and cancels the body. */
-  signal?: AbortSignal | undefined;
+  signal?: AbortSignalLike | undefined;
   /**
    * For a caller that aborts `signal` itself: registers the function to call right after it does,
    * instead of an `abort` listener on the signal (an event listener costs 1 to 2 us to add and
@@ -44,6 +44,18 @@ export type ParseGenerateContentStreamOptions = {
    * a `too-large` StreamError instead of buffering on. @defaultValue 128 Mi characters
    */
   maxEventSize?: number | undefined;
+};
+
+/**
+ * What the parser uses of its signal: an `AbortSignal`, or anything that behaves as one for these
+ * members (the client passes its attempt signal, which makes no `AbortController` of its own).
+ */
+export type AbortSignalLike = {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 };
 
 /**

@@ -1,8 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
 import { importOtelApi } from '#platform/import-otel-api';
-import { createOtelObserver } from './create-otel-observer.ts';
 import type { RunObservation, RunObserver } from './run-observer.ts';
-import { readSemconvDialect } from './semconv-dialect.ts';
 import type { TelemetryOptions } from './telemetry-options.ts';
 
 // Where @opentelemetry/api 1.x keeps its globals (its `internal/global-utils`): a provider
@@ -44,7 +42,13 @@ export function createTelemetryObserver(options: TelemetryOptions): RunObserver 
     active: () => explicit || hasRegisteredOtel(),
     startRun(info): Promise<RunObservation | undefined> | undefined {
       if (!explicit && !hasRegisteredOtel()) return undefined;
-      observer ??= loadOtelApi().then((api) =>
+      // The OpenTelemetry observer's own modules are loaded with the API, not with gemloop: a
+      // cold `import '@gemloop/core'` loads each module on its own (bench/README.md, issue 12).
+      observer ??= Promise.all([
+        loadOtelApi(),
+        import('./create-otel-observer.ts'),
+        import('./semconv-dialect.ts'),
+      ]).then(([api, { createOtelObserver }, { readSemconvDialect }]) =>
         createOtelObserver({
           api,
           tracerProvider: options.tracerProvider ?? api.trace.getTracerProvider(),
