@@ -12,3 +12,4 @@ export {
   readFunctionResponse,
   readRole,
 } from '../history/part-fields.ts';
+export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
