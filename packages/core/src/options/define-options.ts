@@ -70,6 +70,8 @@ export type DefineOptionsSpec<Options> = {
 export type DeclaredOptions<Options> = {
   /** The names of the options, in declaration order. */
   readonly keys: readonly string[];
+  /** The check of each option, to compose declarations (`{ ...call.checks, pageSize }`). */
+  readonly checks: OptionsDeclaration<Options>;
   /**
    * Checks `value` strictly: an object (not an array) whose every key is declared and whose every
    * value passes its check. Returns it typed.
@@ -102,6 +104,7 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
   const opening = spec.unknownKey ?? `${spec.name} has no option`;
   return {
     keys,
+    checks: spec.checks,
     check(value: unknown, path: string | undefined = spec.path): Options {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new InvalidArgumentError({

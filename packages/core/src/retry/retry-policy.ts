@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { OptionCheck } from '../options/define-options.ts';
 import type { RetryOptions } from './retry-options.ts';
 
 /** Retries after the first attempt. */
@@ -147,3 +148,8 @@ export function computeBackoffDelay(
   if (!policy.jitter) return Math.round(nominal);
   return Math.round(Math.min(policy.maxDelayMs, nominal * (0.5 + random())));
 }
+
+/** {@link resolveRetryPolicy} as the check of an options declaration (`defineOptions`). @internal */
+export const retryOption: OptionCheck = (value, path) => {
+  resolveRetryPolicy(value as RetryOptions | false, DEFAULT_RETRY_POLICY, path);
+};
