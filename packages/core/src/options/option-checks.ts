@@ -33,13 +33,7 @@ export function required(check: OptionCheck): OptionCheck {
   return Object.assign(wrapped, { required: true as const });
 }
 
-/**
- * No check here: the option is checked where it is used, because its rule depends on other
- * options or on the client (`transport` with `fetch`, `apiVersion` with `baseUrl`), or because
- * its check belongs to the layer that owns its type (`retry`, `headers`, a tool list). Say which
- * in a comment beside it.
- */
-export const checkedWhereUsed: OptionCheck = () => {};
+export { checkedWhereUsed } from './define-options.ts';
 
 /** A function (a hook, an injected clock or fetch). */
 export function functionOption(message?: OptionMessage): OptionCheck {
