@@ -1,7 +1,7 @@
 import { headersOption } from '../http/check-headers.ts';
 import { checkGenerationConfig } from '../http/check-request-fields.ts';
+import { timeoutOption } from '../http/check-timeout.ts';
 import type { CallOptions } from '../http/gemini.ts';
-import { callOptionsDeclaration } from '../http/resolve-call-options.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import {
   arrayOption,
@@ -34,7 +34,7 @@ const agentCallOptions: DeclaredOptions<Omit<CallOptions, 'signal'>> = defineOpt
   name: 'callOptions',
   example: '{ timeoutMs: 60_000 }',
   checks: {
-    timeoutMs: callOptionsDeclaration.checks.timeoutMs,
+    timeoutMs: timeoutOption,
     retry: retryOption,
     headers: headersOption,
     onRetry: functionOption(),
