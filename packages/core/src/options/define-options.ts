@@ -86,7 +86,7 @@ export type DeclaredOptions<Options> = {
 
 /**
  * Declares an options object once: from one check per option come the set of known keys, the
- * strict check (unknown keys refused with a "Did you mean 'x'?" hint from {@link closestNames})
+ * strict check (unknown keys refused with a "Did you mean 'x'?" hint from `closestNames`)
  * and, through the type argument, the compile-time tie to the option type.
  *
  * @example
