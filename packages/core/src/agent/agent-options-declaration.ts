@@ -129,7 +129,7 @@ export const agentOptionsDeclaration: DeclaredOptions<AgentOptions<unknown>> = d
     retrievalConfig: checkRetrievalConfig,
     callOptions: nestedOption(agentCallOptions),
     now: functionOption(),
-    // name, telemetry and recorder are checked with the observers they make.
+    // Checked by resolveObservers (observerOptionChecks), with the observers they make.
     name: checkedWhereUsed,
     telemetry: checkedWhereUsed,
     recorder: checkedWhereUsed,
