@@ -87,7 +87,9 @@ export type DeclaredOptions<Options> = {
 /**
  * Declares an options object once: from one check per option come the set of known keys, the
  * strict check (unknown keys refused with a "Did you mean 'x'?" hint from `closestNames`)
- * and, through the type argument, the compile-time tie to the option type.
+ * and, through the type argument, the compile-time tie to the option type. Give the type argument
+ * explicitly: it is what makes a missing or extra check a compile error (the check kinds are in
+ * `option-checks.ts`).
  *
  * @example
  * ```ts
@@ -95,9 +97,13 @@ export type DeclaredOptions<Options> = {
  *   name: 'run',
  *   path: 'options',
  *   example: '{ signal, history }',
- *   checks: { signal: isAbortSignalOption, history: isArrayOption() },
+ *   checks: {
+ *     signal: optionCheck(isAbortSignal, 'options.signal must be an AbortSignal.'),
+ *     history: arrayOption({ message: 'options.history must be an array of turns.' }),
+ *   },
  * });
- * runOptions.check({ sigal: signal }); // InvalidArgumentError: run has no option 'sigal'. Did you mean 'signal'? ...
+ * runOptions.check({ sigal: signal });
+ * // InvalidArgumentError: run has no option 'sigal'. Did you mean 'signal'? The options are signal, history.
  * ```
  */
 export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): DeclaredOptions<Options> {
