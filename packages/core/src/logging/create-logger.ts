@@ -48,7 +48,8 @@ export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) =
  * also nested in `headers` objects). pino is loaded
  * here, lazily; importing `@gemloop/core` does not load it.
  *
- * @throws InvalidArgumentError for an unknown option or level, or a wrong value.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an unknown option or
+ * level, or a wrong value.
  * @example
  * ```ts
  * const gemini = createGemini({ logger: createLogger({ level: 'debug' }) });
