@@ -23,6 +23,7 @@ export const coreLayers = [
   'version.ts',
   'wire',
   'errors',
+  'options',
   'history',
   'models',
   'retry',

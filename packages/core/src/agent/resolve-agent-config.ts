@@ -1,15 +1,14 @@
 import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createHistoryCheckCache } from '../history/validate-history-cached.ts';
-import { checkGenerationConfig } from '../http/check-request-fields.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import { resolveObservers } from '../telemetry/resolve-observers.ts';
-import type { Content, Part } from '../wire/content.ts';
+import type { Content } from '../wire/content.ts';
 import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
 import type { AgentConfig, BaseRequest, OutputMode } from './agent-config.ts';
 import type { AgentOptions } from './agent-options.ts';
-import { checkRequestOptions } from './check-request-options.ts';
+import { agentOptionsDeclaration } from './agent-options-declaration.ts';
 import { prepareTools } from './prepare-tools.ts';
 import { resolveThinking } from './resolve-thinking.ts';
 import { resolveToolChoice } from './resolve-tool-choice.ts';
@@ -36,38 +35,6 @@ export const DEFAULT_TOOL_CONCURRENCY = 8;
  */
 export const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
-const knownOptions = new Set<string>([
-  'gemini',
-  'model',
-  'instructions',
-  'tools',
-  'maxSteps',
-  'stopWhen',
-  'toolChoice',
-  'generationConfig',
-  'thinking',
-  'output',
-  'toolConcurrency',
-  'toolTimeoutMs',
-  'toolErrors',
-  'maxReasks',
-  'onStepEnd',
-  'beforeToolCall',
-  'logger',
-  'capabilities',
-  'safetySettings',
-  'cachedContent',
-  'cache',
-  'serviceTier',
-  'streamFunctionCallArguments',
-  'retrievalConfig',
-  'callOptions',
-  'now',
-  'name',
-  'telemetry',
-  'recorder',
-]);
-
 /**
  * Checks every `createAgent` option strictly and precomputes what each step sends, so a step only
  * adds its `contents`.
@@ -76,79 +43,21 @@ const knownOptions = new Set<string>([
  * @internal
  */
 export function resolveAgentConfig<Output>(options: AgentOptions<Output>): AgentConfig<Output> {
-  if (typeof options !== 'object' || options === null) {
-    throw invalid(
-      'options',
-      'createAgent takes one options object: { gemini, model, tools, ... }.',
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!knownOptions.has(key)) {
-      const hint = suggest(key);
-      throw invalid(
-        key,
-        `createAgent has no option '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} Options: ${[...knownOptions].join(', ')}.`,
-      );
-    }
-  }
-  checkRequestOptions(options);
+  agentOptionsDeclaration.check(options);
   const { gemini, model } = options;
-  if (
-    typeof gemini !== 'object' ||
-    gemini === null ||
-    typeof gemini.generateContent !== 'function'
-  ) {
-    throw invalid('gemini', 'gemini must be a client made by createGemini({ apiKey }).');
-  }
-  if (typeof model !== 'string' || model.trim() === '') {
-    throw invalid('model', "model must be a model name such as 'gemini-3-flash-preview'.");
-  }
-  if (
-    options.capabilities !== undefined &&
-    (typeof options.capabilities !== 'object' || options.capabilities === null)
-  ) {
-    throw invalid(
-      'capabilities',
-      'capabilities must be an object of model-capability overrides, e.g. { generation: 3 }.',
-    );
-  }
   const capabilities = getModelCapabilities(model, options.capabilities);
   const logger = checkLogger(options.logger, 'logger').child({ component: 'agent', model });
 
-  const maxSteps = readInteger(options.maxSteps, 'maxSteps', DEFAULT_MAX_STEPS, 1);
-  const maxReasks = readInteger(options.maxReasks, 'maxReasks', DEFAULT_MAX_REASKS, 0);
-  // Infinity is the documented way out of both limits.
-  const toolConcurrency =
-    options.toolConcurrency === Number.POSITIVE_INFINITY
-      ? Number.POSITIVE_INFINITY
-      : readInteger(options.toolConcurrency, 'toolConcurrency', DEFAULT_TOOL_CONCURRENCY, 1);
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const maxReasks = options.maxReasks ?? DEFAULT_MAX_REASKS;
+  const toolConcurrency = options.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY;
   // Infinity means no limit, as it does for a tool's own timeoutMs.
   const toolTimeoutMs =
     options.toolTimeoutMs === Number.POSITIVE_INFINITY
       ? undefined
       : (options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS);
-  if (
-    toolTimeoutMs !== undefined &&
-    !(typeof toolTimeoutMs === 'number' && toolTimeoutMs > 0 && Number.isFinite(toolTimeoutMs))
-  ) {
-    throw invalid(
-      'toolTimeoutMs',
-      `toolTimeoutMs must be a positive number of milliseconds (or Infinity for no limit); got ${String(toolTimeoutMs)}.`,
-    );
-  }
   const toolErrors = options.toolErrors ?? 'report';
-  if (toolErrors !== 'report' && toolErrors !== 'throw') {
-    throw invalid(
-      'toolErrors',
-      `toolErrors must be 'report' or 'throw'; got ${JSON.stringify(toolErrors)}.`,
-    );
-  }
   const stopWhen = readStopWhen(options.stopWhen);
-  for (const hook of ['onStepEnd', 'beforeToolCall', 'now'] as const) {
-    if (options[hook] !== undefined && typeof options[hook] !== 'function') {
-      throw invalid(hook, `${hook} must be a function.`);
-    }
-  }
 
   const tools = prepareTools({
     tools: options.tools,
@@ -218,15 +127,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
         }
       : generationConfig;
   if (Object.keys(stepGenerationConfig).length > 0) request.generationConfig = stepGenerationConfig;
-  if (options.safetySettings !== undefined) {
-    if (!Array.isArray(options.safetySettings)) {
-      throw invalid(
-        'safetySettings',
-        'safetySettings must be an array of { category, threshold }.',
-      );
-    }
-    request.safetySettings = [...options.safetySettings];
-  }
+  if (options.safetySettings !== undefined) request.safetySettings = [...options.safetySettings];
   if (options.cachedContent !== undefined) request.cachedContent = options.cachedContent;
   if (options.serviceTier !== undefined) request.serviceTier = options.serviceTier;
 
@@ -278,13 +179,6 @@ function readGenerationConfig(
   options: AgentOptions<unknown>,
 ): GenerationConfig {
   if (config === undefined) return {};
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw invalid(
-      'generationConfig',
-      'generationConfig must be an object such as { temperature: 0.2 }.',
-    );
-  }
-  checkGenerationConfig(config, 'generationConfig');
   if (config.candidateCount !== undefined && config.candidateCount !== 1) {
     throw invalid(
       'generationConfig.candidateCount',
@@ -315,72 +209,16 @@ function readInstructions(
 ): Content | undefined {
   if (instructions === undefined) return undefined;
   if (typeof instructions === 'string') return { parts: [{ text: instructions }] };
-  if (Array.isArray(instructions)) {
-    if (
-      instructions.length === 0 ||
-      instructions.some((part) => typeof part !== 'object' || part === null)
-    ) {
-      throw invalid(
-        'instructions',
-        'instructions must be a string, a non-empty array of parts, or a Content.',
-      );
-    }
-    return { parts: instructions as Part[] };
-  }
-  if (
-    typeof instructions === 'object' &&
-    instructions !== null &&
-    Array.isArray((instructions as Content).parts)
-  ) {
-    return instructions as Content;
-  }
-  throw invalid(
-    'instructions',
-    'instructions must be a string, a non-empty array of parts, or a Content.',
-  );
+  return Array.isArray(instructions) ? { parts: instructions } : instructions;
 }
 
 function readStopWhen(stopWhen: AgentOptions<unknown>['stopWhen']): readonly StopCondition[] {
   if (stopWhen === undefined) return [];
-  const list = typeof stopWhen === 'function' ? [stopWhen] : stopWhen;
-  if (!Array.isArray(list) || list.some((condition) => typeof condition !== 'function')) {
-    throw invalid(
-      'stopWhen',
-      'stopWhen must be a stop condition (e.g. stepCountIs(3)) or an array of them.',
-    );
-  }
-  return list;
-}
-
-function readInteger(value: unknown, argument: string, fallback: number, minimum: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-    throw invalid(
-      argument,
-      `${argument} must be an integer of at least ${minimum}; got ${String(value)}.`,
-    );
-  }
-  return value;
+  return typeof stopWhen === 'function' ? [stopWhen] : stopWhen;
 }
 
 function invalid(argument: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message });
-}
-
-/** The known option closest to a mistyped one (`max_steps`, `maxstep`, `tool`). */
-function suggest(key: string): string | undefined {
-  const normalized = key.toLowerCase().replace(/[_-]/g, '');
-  for (const option of knownOptions) {
-    const candidate = option.toLowerCase();
-    if (
-      candidate === normalized ||
-      candidate.startsWith(normalized) ||
-      normalized.startsWith(candidate)
-    ) {
-      return option;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -393,9 +231,6 @@ function resolveStreamRequest(
   gemini: { platform?: 'gemini-api' | 'vertex' | undefined },
 ): BaseRequest | undefined {
   if (enabled === undefined || enabled === false) return undefined;
-  if (enabled !== true) {
-    throw invalid('streamFunctionCallArguments', 'streamFunctionCallArguments must be a boolean.');
-  }
   if (gemini.platform === 'gemini-api') {
     throw invalid(
       'streamFunctionCallArguments',

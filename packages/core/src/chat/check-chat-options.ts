@@ -1,88 +1,91 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+  invalidOption,
+} from '../options/define-options.ts';
+import {
+  functionOption,
+  integerOption,
+  nestedOption,
+  oneOfOption,
+  optionCheck,
+  required,
+} from '../options/option-checks.ts';
+import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { CreateChatSessionOptions } from './chat-session.ts';
 
+const STORE_METHODS = ['load', 'append', 'clear'] as const;
+
+const limitDeclaration: DeclaredOptions<ChatHistoryLimit> = defineOptions<ChatHistoryLimit>({
+  name: 'limit',
+  example: '{ maxTurns?, maxTokens? }',
+  checks: {
+    maxTurns: integerOption({
+      min: 0,
+      message: (path, value) =>
+        `${path} must be a whole number >= 0 (0 sends each message without history); got ${describeValue(value)}.`,
+    }),
+    maxTokens: optionCheck(
+      (value) => typeof value === 'number' && value > 0,
+      (path, value) => `${path} must be a number > 0; got ${describeValue(value)}.`,
+    ),
+  },
+});
+
 /**
- * Checks the options of a chat session, so a bad one fails when the session is made rather than
- * on its first send.
- *
+ * The options of a chat session, so a bad one fails when the session is made rather than on its
+ * first send.
+ * @internal
+ */
+export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<unknown>> =
+  defineOptions<CreateChatSessionOptions<unknown>>({
+    name: 'createChatSession()',
+    example: '{ agent, store?, id?, limit? }',
+    checks: {
+      agent: required(
+        optionCheck(
+          (value) =>
+            typeof (value as { run?: unknown } | undefined)?.run === 'function' &&
+            typeof (value as { stream?: unknown }).stream === 'function',
+          'createChatSession() needs the agent to chat with: { agent: createAgent({...}) }.',
+        ),
+      ),
+      store: (value, path) => {
+        const missing = STORE_METHODS.filter(
+          (method) => typeof (value as Record<string, unknown> | null)?.[method] !== 'function',
+        );
+        if (missing.length > 0) {
+          throw invalidOption(
+            path,
+            `store must implement HistoryStore (load, append, clear); it lacks ${missing.join(', ')}.`,
+          );
+        }
+      },
+      id: optionCheck(
+        (value) => typeof value === 'string' && value !== '',
+        (_path, value) =>
+          `id must be a non-empty string (the conversation's key in the store), or left out for a random one; got ${value === '' ? 'an empty string' : typeof value}.`,
+      ),
+      limit: nestedOption(limitDeclaration),
+      logger: optionCheck(
+        (value) => typeof (value as { child?: unknown } | null)?.child === 'function',
+        'logger must be a Logger (pino or any object with child, debug, info, warn, error).',
+      ),
+      now: functionOption('now must be a function that returns the time in ms since the epoch.'),
+      turnsWithoutModel: oneOfOption(
+        ['same-model', 'other-model'],
+        (_path, value) =>
+          `turnsWithoutModel must be 'same-model' (send the thought signatures of stored turns that do not record their model) or 'other-model' (send them without); got ${JSON.stringify(value) ?? String(value)}.`,
+      ),
+    },
+  });
+
+/**
+ * Checks the options of a chat session.
  * @throws {@link InvalidArgumentError} naming the option and the fix.
  * @internal
  */
 export function checkChatOptions(options: CreateChatSessionOptions<unknown>): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: 'createChatSession() takes an options object: { agent, store?, id?, limit? }.',
-    });
-  }
-  const { agent, store, id, limit, logger, now, turnsWithoutModel } = options;
-  if (typeof agent?.run !== 'function' || typeof agent.stream !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'agent',
-      message: 'createChatSession() needs the agent to chat with: { agent: createAgent({...}) }.',
-    });
-  }
-  if (id !== undefined && (typeof id !== 'string' || id === '')) {
-    throw new InvalidArgumentError({
-      argument: 'id',
-      message: `id must be a non-empty string (the conversation's key in the store), or left out for a random one; got ${id === '' ? 'an empty string' : typeof id}.`,
-    });
-  }
-  if (store !== undefined) {
-    const missing = (['load', 'append', 'clear'] as const).filter(
-      (method) => typeof (store as unknown as Record<string, unknown>)?.[method] !== 'function',
-    );
-    if (missing.length > 0) {
-      throw new InvalidArgumentError({
-        argument: 'store',
-        message: `store must implement HistoryStore (load, append, clear); it lacks ${missing.join(', ')}.`,
-      });
-    }
-  }
-  if (limit !== undefined) {
-    if (typeof limit !== 'object' || limit === null) {
-      throw new InvalidArgumentError({
-        argument: 'limit',
-        message: 'limit must be an object { maxTurns?, maxTokens? }.',
-      });
-    }
-    const { maxTurns, maxTokens } = limit;
-    if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns >= 0)) {
-      throw new InvalidArgumentError({
-        argument: 'limit.maxTurns',
-        message: `limit.maxTurns must be a whole number >= 0 (0 sends each message without history); got ${String(maxTurns)}.`,
-      });
-    }
-    if (
-      maxTokens !== undefined &&
-      !(typeof maxTokens === 'number' && maxTokens > 0 && !Number.isNaN(maxTokens))
-    ) {
-      throw new InvalidArgumentError({
-        argument: 'limit.maxTokens',
-        message: `limit.maxTokens must be a number > 0; got ${String(maxTokens)}.`,
-      });
-    }
-  }
-  if (logger !== undefined && typeof logger?.child !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'logger',
-      message: 'logger must be a Logger (pino or any object with child, debug, info, warn, error).',
-    });
-  }
-  if (
-    turnsWithoutModel !== undefined &&
-    turnsWithoutModel !== 'same-model' &&
-    turnsWithoutModel !== 'other-model'
-  ) {
-    throw new InvalidArgumentError({
-      argument: 'turnsWithoutModel',
-      message: `turnsWithoutModel must be 'same-model' (send the thought signatures of stored turns that do not record their model) or 'other-model' (send them without); got ${JSON.stringify(turnsWithoutModel) ?? String(turnsWithoutModel)}.`,
-    });
-  }
-  if (now !== undefined && typeof now !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'now',
-      message: 'now must be a function that returns the time in ms since the epoch.',
-    });
-  }
+  chatOptionsDeclaration.check(options);
 }

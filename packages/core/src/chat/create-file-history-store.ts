@@ -2,6 +2,8 @@ import type * as FsPromises from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import { booleanOption, optionCheck } from '../options/option-checks.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatStoreOperation } from './chat-store-error.ts';
 import {
@@ -56,6 +58,22 @@ export type CreateFileHistoryStoreOptions = (
    */
   fsync?: boolean | undefined;
 };
+
+const ONE_OF =
+  'createFileHistoryStore() takes exactly one of { directory } (a file per session) or { path } (one file for all sessions), as a non-empty string.';
+
+const isPathName = (value: unknown): boolean => typeof value === 'string' && value !== '';
+
+const fileStoreOptions: DeclaredOptions<CreateFileHistoryStoreOptions> =
+  defineOptions<CreateFileHistoryStoreOptions>({
+    name: 'createFileHistoryStore()',
+    example: "{ directory: './chats' }",
+    checks: {
+      directory: optionCheck(isPathName, ONE_OF),
+      path: optionCheck(isPathName, ONE_OF),
+      fsync: booleanOption(),
+    },
+  });
 
 /** A {@link HistoryStore} in JSON-lines files, made by {@link createFileHistoryStore}. */
 export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
@@ -131,13 +149,11 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  *   non-empty string.
  */
 export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): FileHistoryStore {
-  const { directory, path } = options ?? {};
-  const given = [directory, path].filter((value) => value !== undefined);
-  if (given.length !== 1 || typeof given[0] !== 'string' || given[0] === '') {
+  const { directory, path } = fileStoreOptions.check(options);
+  if ((directory === undefined) === (path === undefined)) {
     throw new InvalidArgumentError({
       argument: directory === undefined ? 'path' : 'directory',
-      message:
-        'createFileHistoryStore() takes exactly one of { directory } (a file per session) or { path } (one file for all sessions), as a non-empty string.',
+      message: ONE_OF,
     });
   }
   const fsync = options.fsync ?? true;

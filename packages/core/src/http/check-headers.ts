@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { OptionCheck } from '../options/define-options.ts';
 
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -39,3 +40,8 @@ export function checkHeaders(
   }
   return result;
 }
+
+/** {@link checkHeaders} as the check of an options declaration (`defineOptions`). @internal */
+export const headersOption: OptionCheck = (value, path) => {
+  checkHeaders(value, path);
+};

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { OptionCheck } from '../options/define-options.ts';
 
 /**
  * Checks a `timeoutMs` option: a positive number of milliseconds, or `Infinity` for no limit.
@@ -15,3 +16,8 @@ export function checkTimeout(value: unknown, fallback: number, argument: string)
   }
   return value;
 }
+
+/** {@link checkTimeout} as the check of an options declaration (`defineOptions`). @internal */
+export const timeoutOption: OptionCheck = (value, path) => {
+  checkTimeout(value, 0, path);
+};

@@ -6,7 +6,11 @@ import type { CheckContext } from './check-responses.ts';
 import type { CacheExpiration, Caches, CreateCacheRequest } from './gemini.ts';
 import { invalidResponse } from './read-json-response.ts';
 import { requestJson } from './request-json.ts';
-import { type ResolvedCallOptions, resolveCallOptions } from './resolve-call-options.ts';
+import {
+  listOptionsDeclaration,
+  type ResolvedCallOptions,
+  resolveCallOptions,
+} from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 import { toModelPath } from './to-model-path.ts';
 import { toPageQuery } from './to-page-query.ts';
@@ -68,7 +72,7 @@ export function createCaches(
     },
 
     async list(listOptions) {
-      const call = resolveCallOptions(listOptions, client, defaults, ['pageSize', 'pageToken']);
+      const call = resolveCallOptions(listOptions, client, defaults, listOptionsDeclaration);
       return requestJson({
         client,
         call,

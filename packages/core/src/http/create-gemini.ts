@@ -15,7 +15,11 @@ import { createCaches } from './create-caches.ts';
 import type { CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
 import { openGenerateContentStream } from './open-generate-content-stream.ts';
 import { requestJson } from './request-json.ts';
-import { defaultCallOptions, resolveCallOptions } from './resolve-call-options.ts';
+import {
+  defaultCallOptions,
+  listOptionsDeclaration,
+  resolveCallOptions,
+} from './resolve-call-options.ts';
 import { resolveClientOptions } from './resolve-client-options.ts';
 import { toModelPath } from './to-model-path.ts';
 import { toPageQuery } from './to-page-query.ts';
@@ -100,7 +104,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
 
     async listModels(listOptions) {
       if (client.vertex !== undefined) throw notOnVertex('listModels');
-      const call = resolveCallOptions(listOptions, client, defaults, ['pageSize', 'pageToken']);
+      const call = resolveCallOptions(listOptions, client, defaults, listOptionsDeclaration);
       const url = `${client.root}models${toPageQuery(listOptions)}`;
       const method = 'listModels';
       return requestJson({

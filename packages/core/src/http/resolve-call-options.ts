@@ -1,10 +1,17 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { secretsOfHeaders } from '../errors/redact-secrets.ts';
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import {
+  checkedWhereUsed,
+  functionOption,
+  integerOption,
+  optionCheck,
+} from '../options/option-checks.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../retry/retry-policy.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import { checkHeaders } from './check-headers.ts';
-import { checkTimeout } from './check-timeout.ts';
-import type { CallOptions, ResponseInfo } from './gemini.ts';
+import { timeoutOption } from './check-timeout.ts';
+import type { CallOptions, ListModelsOptions, ResponseInfo } from './gemini.ts';
 import { isAbortSignal } from './is-abort-signal.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 
@@ -21,14 +28,50 @@ export type ResolvedCallOptions = {
   onResponse: ((response: ResponseInfo) => void) | undefined;
 };
 
-const CALL_OPTIONS: readonly string[] = [
-  'signal',
-  'timeoutMs',
-  'retry',
-  'headers',
-  'onRetry',
-  'onResponse',
-];
+const callOptionChecks = {
+  signal: optionCheck(
+    isAbortSignal,
+    'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(10_000) or controller.signal.',
+  ),
+  timeoutMs: timeoutOption,
+  // These two are merged over the client's settings, and checked by that merge below.
+  retry: checkedWhereUsed,
+  headers: checkedWhereUsed,
+  onRetry: functionOption('options.onRetry must be a function (event) => void, or left out.'),
+  onResponse: functionOption(
+    'options.onResponse must be a function ({ status, headers, attempt }) => void.',
+  ),
+};
+
+/** The options every call takes (`generateContent`, `countTokens`, `caches.get`, ...). @internal */
+export const callOptionsDeclaration: DeclaredOptions<CallOptions> = defineOptions<CallOptions>({
+  name: 'A call',
+  unknownKey: 'Unknown call option',
+  path: 'options',
+  example: '{ signal, timeoutMs }',
+  checks: callOptionChecks,
+});
+
+/** The options of a list call (`listModels`, `caches.list`): a call's, and the page. @internal */
+export const listOptionsDeclaration: DeclaredOptions<ListModelsOptions> =
+  defineOptions<ListModelsOptions>({
+    name: 'A list call',
+    unknownKey: 'Unknown call option',
+    path: 'options',
+    example: '{ pageSize, pageToken, signal }',
+    checks: {
+      ...callOptionChecks,
+      pageSize: integerOption({
+        min: 1,
+        message: (path, value) =>
+          `${path} must be a positive integer (the API allows up to 1000); got ${String(value)}.`,
+      }),
+      pageToken: optionCheck(
+        (value) => typeof value === 'string' && value !== '',
+        'options.pageToken must be the nextPageToken of a previous page.',
+      ),
+    },
+  });
 
 /**
  * The client's settings for a call without options; computed once per client so a call without
@@ -49,7 +92,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
 /**
  * Checks per-call options strictly and merges them over the client's: `timeoutMs` and `retry`
  * replace (retry field by field), `headers` are added (they may not replace the auth header).
- * @param extraKeys Other option names the method accepts (`pageSize`, `pageToken` for listModels).
+ * @param declared The options the method takes: {@link listOptionsDeclaration} for list calls.
  * @throws {@link InvalidArgumentError} naming the option.
  * @internal
  */
@@ -57,38 +100,10 @@ export function resolveCallOptions(
   options: CallOptions | undefined,
   client: ResolvedClientOptions,
   defaults: ResolvedCallOptions,
-  extraKeys: readonly string[] = [],
+  declared: DeclaredOptions<CallOptions> = callOptionsDeclaration,
 ): ResolvedCallOptions {
   if (options === undefined) return defaults;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: 'Call options must be an object such as { signal, timeoutMs }.',
-    });
-  }
-  for (const key in options) {
-    if (!CALL_OPTIONS.includes(key) && !extraKeys.includes(key)) {
-      throw new InvalidArgumentError({
-        argument: `options.${key}`,
-        message: `Unknown call option '${key}'; the options are ${[...CALL_OPTIONS, ...extraKeys].join(', ')}.`,
-      });
-    }
-  }
-  const { signal } = options;
-  const { onRetry } = options;
-  if (onRetry !== undefined && typeof onRetry !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'options.onRetry',
-      message: 'options.onRetry must be a function (event) => void, or left out.',
-    });
-  }
-  if (signal !== undefined && !isAbortSignal(signal)) {
-    throw new InvalidArgumentError({
-      argument: 'options.signal',
-      message:
-        'options.signal must be an AbortSignal, e.g. AbortSignal.timeout(10_000) or controller.signal.',
-    });
-  }
+  const { signal, onRetry, onResponse } = declared.check(options);
   let headers = defaults.headers;
   let redact = defaults.redact;
   if (options.headers !== undefined) {
@@ -113,20 +128,10 @@ export function resolveCallOptions(
   return {
     signal,
     onRetry,
-    timeoutMs: checkTimeout(options.timeoutMs, defaults.timeoutMs, 'options.timeoutMs'),
+    timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,
     redact,
-    onResponse: checkOnResponse(options.onResponse),
+    onResponse,
   };
-}
-
-function checkOnResponse(
-  onResponse: CallOptions['onResponse'],
-): ((response: ResponseInfo) => void) | undefined {
-  if (onResponse === undefined || typeof onResponse === 'function') return onResponse;
-  throw new InvalidArgumentError({
-    argument: 'options.onResponse',
-    message: 'options.onResponse must be a function ({ status, headers, attempt }) => void.',
-  });
 }

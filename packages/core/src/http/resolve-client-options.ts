@@ -3,13 +3,20 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { secretsOfHeaders } from '../errors/redact-secrets.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import type { Logger } from '../logging/logger.ts';
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import {
+  checkedWhereUsed,
+  functionOption,
+  oneOfOption,
+  optionCheck,
+} from '../options/option-checks.ts';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,
   resolveRetryPolicy,
 } from '../retry/retry-policy.ts';
 import { checkHeaders } from './check-headers.ts';
-import { checkTimeout } from './check-timeout.ts';
+import { timeoutOption } from './check-timeout.ts';
 import { createFetchTransport } from './create-fetch-transport.ts';
 import type { CreateGeminiOptions } from './gemini.ts';
 import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
@@ -66,24 +73,55 @@ export type ResolvedClientOptions = {
   vertex?: (ResolvedVertex & VertexAuth) | undefined;
 };
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'apiKey',
-  'baseUrl',
-  'apiVersion',
-  'auth',
-  'headers',
-  'fetch',
-  'transport',
-  'logger',
-  'retry',
-  'timeoutMs',
-  'maxResponseBytes',
-  'vertex',
-]);
-
 const AUTH_STYLES: readonly AuthStyle[] = ['x-goog-api-key', 'bearer'];
 
 const TRANSPORTS: readonly TransportOption[] = ['auto', 'fetch', 'node'];
+
+/** The options of `createGemini`, each with its check. @internal */
+export const createGeminiOptions: DeclaredOptions<CreateGeminiOptions> =
+  defineOptions<CreateGeminiOptions>({
+    name: 'createGemini()',
+    unknownKey: 'createGemini(): unknown option',
+    example: 'createGemini({ apiKey })',
+    checks: {
+      // Read from GEMINI_API_KEY when left out, and refused with vertex: checked below.
+      apiKey: checkedWhereUsed,
+      // Read from GEMINI_BASE_URL when left out: checked below, the environment's too.
+      baseUrl: checkedWhereUsed,
+      apiVersion: optionCheck(
+        (value) => typeof value === 'string' && /^[A-Za-z0-9._-]+$/.test(value),
+        (_path, value) =>
+          `apiVersion must be a version such as 'v1beta' or 'v1'; got ${JSON.stringify(value)}.`,
+      ),
+      auth: oneOfOption(
+        AUTH_STYLES,
+        (_path, value) =>
+          `auth must be 'x-goog-api-key' (Google, CometAPI) or 'bearer' (Authorization: Bearer, CometAPI); got ${JSON.stringify(value)}.`,
+      ),
+      // Normalized and checked against the auth header below.
+      headers: checkedWhereUsed,
+      fetch: functionOption('fetch must be a function with the signature of globalThis.fetch.'),
+      transport: oneOfOption(
+        TRANSPORTS,
+        (_path, value) =>
+          `transport must be 'auto' (the default), 'fetch' or 'node'; got ${JSON.stringify(value) ?? String(value)}.`,
+      ),
+      // checkLogger also wraps the logger so that it cannot throw; resolveRetryPolicy merges
+      // the fields over the defaults; checkVertexOptions resolves the location.
+      logger: checkedWhereUsed,
+      retry: checkedWhereUsed,
+      timeoutMs: timeoutOption,
+      maxResponseBytes: optionCheck(
+        (value) =>
+          typeof value === 'number' &&
+          value > 0 &&
+          (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY),
+        (_path, value) =>
+          `maxResponseBytes must be a positive whole number of bytes (Infinity for no limit; the default is ${DEFAULT_MAX_RESPONSE_BYTES}, 64 MiB); got ${JSON.stringify(value) ?? String(value)}.`,
+      ),
+      vertex: checkedWhereUsed,
+    },
+  });
 
 /**
  * Checks the options of `createGemini` strictly (unknown names, wrong types, bad values) and
@@ -92,21 +130,8 @@ const TRANSPORTS: readonly TransportOption[] = ['auto', 'fetch', 'node'];
  * @throws {@link MissingApiKeyError} when no key is given or set in the environment.
  * @internal
  */
-export function resolveClientOptions(options: CreateGeminiOptions = {}): ResolvedClientOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: 'createGemini() takes an options object, e.g. createGemini({ apiKey }).',
-    });
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new InvalidArgumentError({
-        argument: key,
-        message: `createGemini(): unknown option '${key}'; the options are ${[...KNOWN_OPTIONS].join(', ')}.`,
-      });
-    }
-  }
+export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedClientOptions {
+  const options = createGeminiOptions.check(given);
   const vertex = options.vertex === undefined ? undefined : checkVertexOptions(options.vertex);
   if (vertex !== undefined) {
     for (const key of ['apiKey', 'auth'] as const) {
@@ -123,12 +148,6 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
 
   const auth: CredentialStyle =
     vertex === undefined ? (options.auth ?? 'x-goog-api-key') : 'vertex-oauth';
-  if (vertex === undefined && !AUTH_STYLES.includes(auth as AuthStyle)) {
-    throw new InvalidArgumentError({
-      argument: 'auth',
-      message: `auth must be 'x-goog-api-key' (Google, CometAPI) or 'bearer' (Authorization: Bearer, CometAPI); got ${JSON.stringify(auth)}.`,
-    });
-  }
 
   // GEMINI_BASE_URL names a Gemini API endpoint: Vertex takes only an explicit baseUrl (tests).
   const rawBaseUrl =
@@ -162,12 +181,6 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
   // Vertex's bearer token is added per attempt (it is fetched and refreshed).
   if (vertex === undefined) headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
 
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'fetch',
-      message: 'fetch must be a function with the signature of globalThis.fetch.',
-    });
-  }
   const transport = checkTransport(options.transport, options.fetch);
   // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole. Vertex
   // has no key: its list starts with the header credentials and receives each access token.
@@ -191,21 +204,16 @@ export function resolveClientOptions(options: CreateGeminiOptions = {}): Resolve
     fetchTransport: options.fetch === undefined ? undefined : createFetchTransport(options.fetch),
     logger: checkLogger(options.logger, 'logger'),
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
-    timeoutMs: checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
-    maxResponseBytes: checkMaxBytes(options.maxResponseBytes),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
     vertex: vertex === undefined ? undefined : { ...vertex, ...createVertexAuth(vertex, redact) },
   };
 }
 
-function checkTransport(value: unknown, fetch: unknown): TransportOption {
+/** The `transport` option against the others and the runtime (its value is checked already). */
+function checkTransport(value: TransportOption | undefined, fetch: unknown): TransportOption {
   if (value === undefined) return 'auto';
-  if (!TRANSPORTS.includes(value as TransportOption)) {
-    throw new InvalidArgumentError({
-      argument: 'transport',
-      message: `transport must be 'auto' (the default), 'fetch' or 'node'; got ${JSON.stringify(value) ?? String(value)}.`,
-    });
-  }
   if (value === 'node' && fetch !== undefined) {
     throw new InvalidArgumentError({
       argument: 'transport',
@@ -218,21 +226,6 @@ function checkTransport(value: unknown, fetch: unknown): TransportOption {
       argument: 'transport',
       message:
         "transport 'node' needs Node.js (it sends with undici's request API); use 'auto' or 'fetch' on this runtime.",
-    });
-  }
-  return value as TransportOption;
-}
-
-function checkMaxBytes(value: unknown): number {
-  if (value === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
-  const valid =
-    typeof value === 'number' &&
-    value > 0 &&
-    (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY);
-  if (!valid) {
-    throw new InvalidArgumentError({
-      argument: 'maxResponseBytes',
-      message: `maxResponseBytes must be a positive whole number of bytes (Infinity for no limit; the default is ${DEFAULT_MAX_RESPONSE_BYTES}, 64 MiB); got ${JSON.stringify(value) ?? String(value)}.`,
     });
   }
   return value;
@@ -257,14 +250,9 @@ function checkApiKey(apiKey: unknown): string {
   return apiKey;
 }
 
-function checkApiVersion(given: unknown, fromBaseUrl: string | undefined): string {
+/** The `apiVersion` option (its form checked already) against the one `baseUrl` ends in. */
+function checkApiVersion(given: string | undefined, fromBaseUrl: string | undefined): string {
   if (given === undefined) return fromBaseUrl ?? DEFAULT_API_VERSION;
-  if (typeof given !== 'string' || !/^[A-Za-z0-9._-]+$/.test(given)) {
-    throw new InvalidArgumentError({
-      argument: 'apiVersion',
-      message: `apiVersion must be a version such as 'v1beta' or 'v1'; got ${JSON.stringify(given)}.`,
-    });
-  }
   if (fromBaseUrl !== undefined && fromBaseUrl !== given) {
     throw new InvalidArgumentError({
       argument: 'apiVersion',

@@ -12,3 +12,29 @@ export {
   readFunctionResponse,
   readRole,
 } from '../history/part-fields.ts';
+export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
+export {
+  type DeclaredOptions,
+  type DefineOptionsSpec,
+  defineOptions,
+  describeValue,
+  invalidOption,
+  type OptionCheck,
+  type OptionKeys,
+  type OptionsDeclaration,
+} from '../options/define-options.ts';
+export {
+  arrayOption,
+  booleanOption,
+  checkedWhereUsed,
+  functionOption,
+  integerOption,
+  nestedOption,
+  numberOption,
+  type OptionMessage,
+  objectOption,
+  oneOfOption,
+  optionCheck,
+  required,
+  stringOption,
+} from '../options/option-checks.ts';

@@ -1,6 +1,7 @@
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { loadPino } from '#platform/load-pino';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import { arrayOption, oneOfOption, optionCheck, stringOption } from '../options/option-checks.ts';
 
 /** The level names {@link createLogger} accepts. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -47,21 +48,15 @@ export const REDACTED_LOG_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) =
  * also nested in `headers` objects). pino is loaded
  * here, lazily; importing `@gemloop/core` does not load it.
  *
- * @throws {@link InvalidArgumentError} for an unknown level.
+ * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an unknown option or
+ * level, or a wrong value.
  * @example
  * ```ts
  * const gemini = createGemini({ logger: createLogger({ level: 'debug' }) });
  * ```
  */
 export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
-  checkOptions(options);
-  const { level = 'info', destination, name, redact = [] } = options;
-  if (!LEVELS.includes(level)) {
-    throw new InvalidArgumentError({
-      argument: 'level',
-      message: `createLogger(): level must be one of ${LEVELS.join(', ')}; got ${JSON.stringify(level)}.`,
-    });
-  }
+  const { level = 'info', destination, name, redact = [] } = loggerOptions.check(options);
   // Loaded here, not at import: pino (CommonJS) must not load when @gemloop/core is imported on
   // Node. Off Node, the bundle holds pino's browser build (console output).
   const pino = loadPino();
@@ -73,47 +68,25 @@ export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
   return destination === undefined ? pino(settings) : pino(settings, destination);
 }
 
-const OPTIONS: readonly string[] = ['level', 'destination', 'name', 'redact'];
-
 /** Wrong options fail here, not as a TypeError from pino at the first line logged mid-call. */
-function checkOptions(options: unknown): asserts options is CreateLoggerOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid('options', "createLogger() takes an options object such as { level: 'debug' }.");
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.includes(key)) {
-      throw invalid(
-        key,
-        `createLogger(): unknown option '${key}'; the options are ${OPTIONS.join(', ')}.`,
-      );
-    }
-  }
-  const { destination, name, redact } = options as Record<string, unknown>;
-  if (
-    destination !== undefined &&
-    (typeof destination !== 'object' ||
-      destination === null ||
-      typeof (destination as { write?: unknown }).write !== 'function')
-  ) {
-    throw invalid(
-      'destination',
+const loggerOptions: DeclaredOptions<CreateLoggerOptions> = defineOptions<CreateLoggerOptions>({
+  name: 'createLogger()',
+  unknownKey: 'createLogger(): unknown option',
+  example: "{ level: 'debug' }",
+  checks: {
+    level: oneOfOption(
+      LEVELS,
+      (_path, level) =>
+        `createLogger(): level must be one of ${LEVELS.join(', ')}; got ${JSON.stringify(level)}.`,
+    ),
+    destination: optionCheck(
+      (value) => typeof (value as { write?: unknown } | null)?.write === 'function',
       'createLogger(): destination must be a stream with a write(line) method, e.g. process.stderr.',
-    );
-  }
-  if (name !== undefined && typeof name !== 'string') {
-    throw invalid('name', 'createLogger(): name must be a string.');
-  }
-  if (
-    redact !== undefined &&
-    (!Array.isArray(redact) || !redact.every((path) => typeof path === 'string'))
-  ) {
-    throw invalid(
-      'redact',
-      "createLogger(): redact must be an array of paths such as ['user.password'].",
-    );
-  }
-}
-
-function invalid(argument: string, message: string): InvalidArgumentError {
-  return new InvalidArgumentError({ argument, message });
-}
+    ),
+    name: stringOption({ message: 'createLogger(): name must be a string.' }),
+    redact: arrayOption({
+      item: (path) => typeof path === 'string',
+      message: "createLogger(): redact must be an array of paths such as ['user.password'].",
+    }),
+  },
+});

@@ -1,4 +1,9 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  type OptionCheck,
+} from '../options/define-options.ts';
+import { booleanOption, optionCheck } from '../options/option-checks.ts';
 import type { RetryOptions } from './retry-options.ts';
 
 /** Retries after the first attempt. */
@@ -40,20 +45,45 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxRetries: DEFAULT_MAX_RETRIES,
 });
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set([
-  'maxRetries',
-  'initialDelayMs',
-  'maxDelayMs',
-  'factor',
-  'jitter',
-  'maxServerDelayMs',
-]);
+/** A number option of the retry policy: finite, at least `minimum`, an integer if asked. */
+function retryNumber({
+  integer = false,
+  minimum = 0,
+  hint,
+}: {
+  integer?: boolean;
+  minimum?: number;
+  hint?: string;
+} = {}): OptionCheck {
+  return optionCheck(
+    (value) =>
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value >= minimum &&
+      (!integer || Number.isInteger(value)),
+    (path, value) =>
+      `${path} must be ${integer ? 'an integer' : 'a finite number'} >= ${minimum}${hint ? ` (${hint})` : ''}; got ${String(value)}.`,
+  );
+}
+
+const retryOptions: DeclaredOptions<RetryOptions> = defineOptions<RetryOptions>({
+  name: 'retry',
+  example: '{ maxRetries: 3 } (or false to turn retries off)',
+  checks: {
+    maxRetries: retryNumber({ integer: true, hint: '0 turns retries off' }),
+    initialDelayMs: retryNumber(),
+    maxDelayMs: retryNumber(),
+    factor: retryNumber({ minimum: 1 }),
+    jitter: booleanOption((path) => `${path} must be true or false.`),
+    maxServerDelayMs: retryNumber({ hint: '0 fails at once whenever the server asks for a delay' }),
+  },
+});
 
 /**
  * Applies retry options on top of a base policy (the defaults, or the client's policy for a
  * per-call override), checking each value strictly. `false` turns retries off.
  * @param argument The option's name for error messages, e.g. `retry` or `options.retry`.
- * @throws {@link InvalidArgumentError} naming the bad field and a valid value.
+ * @throws InvalidArgumentError naming the bad field and a valid value.
  * @internal
  */
 export function resolveRetryPolicy(
@@ -63,73 +93,15 @@ export function resolveRetryPolicy(
 ): RetryPolicy {
   if (options === undefined) return base;
   if (options === false) return NO_RETRIES;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError({
-      argument,
-      message: `${argument} must be an object such as { maxRetries: 3 }, or false to turn retries off.`,
-    });
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new InvalidArgumentError({
-        argument: `${argument}.${key}`,
-        message: `${argument}.${key} is not a retry option; use one of ${[...KNOWN_KEYS].join(', ')}.`,
-      });
-    }
-  }
-  const jitter = options.jitter ?? base.jitter;
-  if (typeof jitter !== 'boolean') {
-    throw new InvalidArgumentError({
-      argument: `${argument}.jitter`,
-      message: `${argument}.jitter must be true or false.`,
-    });
-  }
+  retryOptions.check(options, argument);
   return {
-    maxRetries: checkNumber(options.maxRetries, base.maxRetries, `${argument}.maxRetries`, {
-      integer: true,
-      hint: '0 turns retries off',
-    }),
-    initialDelayMs: checkNumber(
-      options.initialDelayMs,
-      base.initialDelayMs,
-      `${argument}.initialDelayMs`,
-    ),
-    maxDelayMs: checkNumber(options.maxDelayMs, base.maxDelayMs, `${argument}.maxDelayMs`),
-    factor: checkNumber(options.factor, base.factor, `${argument}.factor`, { minimum: 1 }),
-    jitter,
-    maxServerDelayMs: checkNumber(
-      options.maxServerDelayMs,
-      base.maxServerDelayMs,
-      `${argument}.maxServerDelayMs`,
-      { hint: '0 fails at once whenever the server asks for a delay' },
-    ),
+    maxRetries: options.maxRetries ?? base.maxRetries,
+    initialDelayMs: options.initialDelayMs ?? base.initialDelayMs,
+    maxDelayMs: options.maxDelayMs ?? base.maxDelayMs,
+    factor: options.factor ?? base.factor,
+    jitter: options.jitter ?? base.jitter,
+    maxServerDelayMs: options.maxServerDelayMs ?? base.maxServerDelayMs,
   };
-}
-
-function checkNumber(
-  value: number | undefined,
-  fallback: number,
-  argument: string,
-  {
-    integer = false,
-    minimum = 0,
-    hint,
-  }: { integer?: boolean; minimum?: number; hint?: string } = {},
-): number {
-  if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < minimum ||
-    (integer && !Number.isInteger(value))
-  ) {
-    const kind = integer ? 'an integer' : 'a finite number';
-    throw new InvalidArgumentError({
-      argument,
-      message: `${argument} must be ${kind} >= ${minimum}${hint ? ` (${hint})` : ''}; got ${String(value)}.`,
-    });
-  }
-  return value;
 }
 
 /**
@@ -147,3 +119,8 @@ export function computeBackoffDelay(
   if (!policy.jitter) return Math.round(nominal);
   return Math.round(Math.min(policy.maxDelayMs, nominal * (0.5 + random())));
 }
+
+/** {@link resolveRetryPolicy} as the check of an options declaration (`defineOptions`). @internal */
+export const retryOption: OptionCheck = (value, path) => {
+  resolveRetryPolicy(value as RetryOptions | false, DEFAULT_RETRY_POLICY, path);
+};

@@ -1,17 +1,59 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  type OptionCheck,
+} from '../options/define-options.ts';
+import { booleanOption, oneOfOption, optionCheck, stringOption } from '../options/option-checks.ts';
 import { createTelemetryObserver } from './create-telemetry-observer.ts';
 import type { RunObserver } from './run-observer.ts';
 import type { TelemetryOptions } from './telemetry-options.ts';
 
-const telemetryKeys: ReadonlySet<string> = new Set([
-  'tracerProvider',
-  'meterProvider',
-  'recordContent',
-  'conventions',
-]);
+const telemetryOptions: DeclaredOptions<TelemetryOptions> = defineOptions<TelemetryOptions>({
+  name: 'telemetry',
+  example: '{ tracerProvider, meterProvider, recordContent } (or false)',
+  checks: {
+    tracerProvider: optionCheck(
+      (value) => typeof (value as { getTracer?: unknown } | null)?.getTracer === 'function',
+      'telemetry.tracerProvider must be an OpenTelemetry TracerProvider (with getTracer()).',
+    ),
+    meterProvider: optionCheck(
+      (value) => typeof (value as { getMeter?: unknown } | null)?.getMeter === 'function',
+      'telemetry.meterProvider must be an OpenTelemetry MeterProvider (with getMeter()).',
+    ),
+    recordContent: booleanOption(),
+    conventions: oneOfOption(
+      ['latest', 'v1.36.0'],
+      "telemetry.conventions must be 'latest' or 'v1.36.0', or left out (then OTEL_SEMCONV_STABILITY_OPT_IN decides).",
+    ),
+  },
+});
 
 /**
- * Checks `name`, `telemetry` and `recorder` of `createAgent` and returns the agent's observers:
+ * The checks of the `createAgent` options that make its observers (`name`, `telemetry`,
+ * `recorder`), run by {@link resolveObservers}.
+ * @internal
+ */
+export const observerOptionChecks: {
+  name: OptionCheck;
+  telemetry: OptionCheck;
+  recorder: OptionCheck;
+} = {
+  name: stringOption({
+    nonEmpty: true,
+    message: "name must be a non-empty string such as 'weather-assistant', or left out.",
+  }),
+  telemetry: (value, path) => {
+    if (value !== false) telemetryOptions.check(value, path);
+  },
+  recorder: optionCheck(
+    (value) => typeof (value as { startRun?: unknown } | null)?.startRun === 'function',
+    'recorder must be made by createRunRecorder() (or be a RunObserver), or left out.',
+  ),
+};
+
+/**
+ * Checks `name`, `telemetry` and `recorder` of `createAgent` ({@link observerOptionChecks}) and
+ * returns the agent's observers:
  * the telemetry observer (unless `telemetry: false`) and the recorder.
  * @throws {@link InvalidArgumentError} naming the option at fault.
  * @internal
@@ -21,65 +63,12 @@ export function resolveObservers(options: {
   telemetry?: TelemetryOptions | false | undefined;
   recorder?: RunObserver | undefined;
 }): { name: string | undefined; observers: readonly RunObserver[] } {
+  for (const key of ['name', 'telemetry', 'recorder'] as const) {
+    if (options[key] !== undefined) observerOptionChecks[key](options[key], key);
+  }
   const { name, telemetry, recorder } = options;
-  if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) {
-    throw new InvalidArgumentError({
-      argument: 'name',
-      message: "name must be a non-empty string such as 'weather-assistant', or left out.",
-    });
-  }
   const observers: RunObserver[] = [];
-  if (telemetry !== false) observers.push(createTelemetryObserver(checkTelemetry(telemetry)));
-  if (recorder !== undefined) {
-    if (
-      typeof recorder !== 'object' ||
-      recorder === null ||
-      typeof recorder.startRun !== 'function'
-    ) {
-      throw new InvalidArgumentError({
-        argument: 'recorder',
-        message: 'recorder must be made by createRunRecorder() (or be a RunObserver), or left out.',
-      });
-    }
-    observers.push(recorder);
-  }
+  if (telemetry !== false) observers.push(createTelemetryObserver(telemetry ?? {}));
+  if (recorder !== undefined) observers.push(recorder);
   return { name, observers };
-}
-
-function checkTelemetry(telemetry: TelemetryOptions | undefined): TelemetryOptions {
-  if (telemetry === undefined) return {};
-  if (typeof telemetry !== 'object' || telemetry === null || Array.isArray(telemetry)) {
-    throw new InvalidArgumentError({
-      argument: 'telemetry',
-      message:
-        'telemetry must be false, or an object such as { tracerProvider, meterProvider, recordContent }.',
-    });
-  }
-  for (const key of Object.keys(telemetry)) {
-    if (!telemetryKeys.has(key)) {
-      throw new InvalidArgumentError({
-        argument: `telemetry.${key}`,
-        message: `telemetry has no option '${key}'; the options are ${[...telemetryKeys].join(', ')}.`,
-      });
-    }
-  }
-  for (const key of ['tracerProvider', 'meterProvider'] as const) {
-    const provider = telemetry[key] as { getTracer?: unknown; getMeter?: unknown } | undefined;
-    const method = key === 'tracerProvider' ? 'getTracer' : 'getMeter';
-    if (provider !== undefined && typeof provider?.[method] !== 'function') {
-      throw new InvalidArgumentError({
-        argument: `telemetry.${key}`,
-        message: `telemetry.${key} must be an OpenTelemetry ${key === 'tracerProvider' ? 'TracerProvider' : 'MeterProvider'} (with ${method}()).`,
-      });
-    }
-  }
-  const { conventions } = telemetry;
-  if (conventions !== undefined && conventions !== 'latest' && conventions !== 'v1.36.0') {
-    throw new InvalidArgumentError({
-      argument: 'telemetry.conventions',
-      message:
-        "telemetry.conventions must be 'latest' or 'v1.36.0', or left out (then OTEL_SEMCONV_STABILITY_OPT_IN decides).",
-    });
-  }
-  return telemetry;
 }

@@ -1,6 +1,13 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import {
+  booleanOption,
+  checkedWhereUsed,
+  functionOption,
+  optionCheck,
+} from '../options/option-checks.ts';
 import type { FunctionDeclaration } from '../wire/request.ts';
 import { assertValidToolName } from './check-tool-name.ts';
 import { cleanJsonSchema } from './clean-json-schema.ts';
@@ -143,24 +150,8 @@ export function defineTool<
   Parameters extends ToolParameters | undefined = undefined,
   Result = unknown,
 >(options: DefineToolOptions<Parameters, Result>): DefinedTool<InferToolArgs<Parameters>, Result> {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: 'defineTool takes one options object: { name, description, parameters, execute }.',
-    });
-  }
-  for (const key of Object.keys(options)) {
-    // A misspelt `parameters` would otherwise define a tool without arguments, silently.
-    if (!DEFINE_TOOL_OPTIONS.includes(key)) {
-      const hint = DEFINE_TOOL_OPTIONS.find(
-        (option) => option.toLowerCase().slice(0, 4) === key.toLowerCase().slice(0, 4),
-      );
-      throw new InvalidArgumentError({
-        argument: key,
-        message: `defineTool has no option '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} The options are ${DEFINE_TOOL_OPTIONS.join(', ')}.`,
-      });
-    }
-  }
+  // A misspelt `parameters` would otherwise define a tool without arguments, silently.
+  defineToolOptions.check(options);
   const {
     name,
     description,
@@ -283,18 +274,28 @@ function toAsyncClose(close: () => void | Promise<void>): () => Promise<void> {
   return wrapped;
 }
 
-const DEFINE_TOOL_OPTIONS: readonly string[] = [
-  'name',
-  'description',
-  'parameters',
-  'execute',
-  'timeoutMs',
-  'schemaFormat',
-  'strictSchema',
-  'onSchemaWarning',
-  'logger',
-  'close',
-];
+const defineToolOptions: DeclaredOptions<DefineToolOptions<ToolParameters | undefined, unknown>> =
+  defineOptions<DefineToolOptions<ToolParameters | undefined, unknown>>({
+    name: 'defineTool',
+    example: '{ name, description, parameters, execute }',
+    checks: {
+      // These are checked in defineTool, whose messages name the tool ("The timeoutMs of tool
+      // "get_weather" must be ..."); a declared check sees only its own option.
+      name: checkedWhereUsed,
+      description: checkedWhereUsed,
+      parameters: checkedWhereUsed,
+      execute: checkedWhereUsed,
+      timeoutMs: checkedWhereUsed,
+      schemaFormat: checkedWhereUsed,
+      close: checkedWhereUsed,
+      strictSchema: booleanOption(),
+      onSchemaWarning: functionOption(),
+      logger: optionCheck(
+        (value) => typeof (value as { warn?: unknown } | null)?.warn === 'function',
+        'logger must be a Logger (pino, or any object with child, debug, info, warn, error).',
+      ),
+    },
+  });
 
 function cleanParameters(schema: Record<string, unknown>, name: string): Record<string, unknown> {
   try {

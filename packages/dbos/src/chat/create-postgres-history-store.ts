@@ -1,9 +1,14 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
+import { type DeclaredOptions, defineOptions, optionCheck } from '@gemloop/core/internal';
 import pg from 'pg';
 import { toUnreachableError } from '../errors/check-postgres.ts';
 import { borrowClient } from '../postgres/borrow-client.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
+
+const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+
+const GIVE_ONE = 'createPostgresHistoryStore: give a pg `pool` or a `connectionString`.';
 
 /** Options of {@link createPostgresHistoryStore}: a `pool` of yours, or a `connectionString`. */
 export type CreatePostgresHistoryStoreOptions = (
@@ -37,6 +42,24 @@ export type PostgresHistoryStore = {
 /** The table's layout version; migrations below bring older tables to it. */
 const SCHEMA_VERSION = 1;
 
+const postgresStoreOptions: DeclaredOptions<CreatePostgresHistoryStoreOptions> =
+  defineOptions<CreatePostgresHistoryStoreOptions>({
+    name: 'createPostgresHistoryStore',
+    example: '{ connectionString } or { pool }',
+    checks: {
+      pool: optionCheck(
+        (value) => typeof (value as { query?: unknown } | null)?.query === 'function',
+        'createPostgresHistoryStore: pool must be a pg Pool (new pg.Pool({ connectionString })).',
+      ),
+      connectionString: optionCheck((value) => typeof value === 'string' && value !== '', GIVE_ONE),
+      table: optionCheck(
+        (value) => typeof value === 'string' && TABLE.test(value),
+        (_path, table) =>
+          `createPostgresHistoryStore: table "${String(table)}" must be a plain identifier, optionally schema-qualified (letters, digits, _).`,
+      ),
+    },
+  });
+
 /**
  * A {@link HistoryStore} in Postgres: one row per turn, `(session_id, turn_index)` its primary
  * key, the turn as `jsonb` (contents verbatim, thought signatures and call ids included, with the
@@ -66,22 +89,10 @@ const SCHEMA_VERSION = 1;
 export function createPostgresHistoryStore(
   options: CreatePostgresHistoryStoreOptions,
 ): PostgresHistoryStore {
-  const { table = 'gemloop_chat_turns' } = options;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(table)) {
-    throw new InvalidArgumentError({
-      argument: 'table',
-      message: `createPostgresHistoryStore: table "${table}" must be a plain identifier, optionally schema-qualified (letters, digits, _).`,
-    });
-  }
+  const { table = 'gemloop_chat_turns' } = postgresStoreOptions.check(options);
   const ownPool = options.pool === undefined;
-  if (
-    ownPool &&
-    (typeof options.connectionString !== 'string' || options.connectionString === '')
-  ) {
-    throw new InvalidArgumentError({
-      argument: 'connectionString',
-      message: 'createPostgresHistoryStore: give a pg `pool` or a `connectionString`.',
-    });
+  if (ownPool && options.connectionString === undefined) {
+    throw new InvalidArgumentError({ argument: 'connectionString', message: GIVE_ONE });
   }
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });
   if (ownPool) pool.on('error', () => {});

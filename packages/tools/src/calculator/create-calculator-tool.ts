@@ -1,6 +1,13 @@
 import type { DefinedTool } from '@gemloop/core';
-import { defineTool, InvalidArgumentError } from '@gemloop/core';
+import { defineTool } from '@gemloop/core';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  stringOption,
+} from '@gemloop/core/internal';
 import { z } from 'zod/v4';
+import { wholeNumberOption } from '../internal/whole-number-option.ts';
 import { calculatorConstants, calculatorFunctions, MAX_FACTORIAL } from './calculator-functions.ts';
 import type { ExpressionLimits } from './evaluate-expression.ts';
 import { evaluateExpression } from './evaluate-expression.ts';
@@ -36,6 +43,21 @@ const DEFAULT_MAX_TOKENS = 500;
 const DEFAULT_MAX_DEPTH = 100;
 const DEFAULT_SIGNIFICANT_DIGITS = 15;
 
+const calculatorOptions: DeclaredOptions<CalculatorToolOptions> =
+  defineOptions<CalculatorToolOptions>({
+    name: 'createCalculatorTool',
+    example: '{ maxLength: 200 }',
+    checks: {
+      // defineTool checks the name against Gemini's rule.
+      name: checkedWhereUsed,
+      description: stringOption(),
+      maxLength: wholeNumberOption('createCalculatorTool', 1, 10_000),
+      maxTokens: wholeNumberOption('createCalculatorTool', 1, 10_000),
+      maxDepth: wholeNumberOption('createCalculatorTool', 1, 200),
+      significantDigits: wholeNumberOption('createCalculatorTool', 1, 17),
+    },
+  });
+
 /**
  * A calculator tool: evaluates arithmetic expressions exactly the way a scientific calculator
  * would, so the model does not do arithmetic in its head.
@@ -65,13 +87,8 @@ export function createCalculatorTool(
     maxTokens = DEFAULT_MAX_TOKENS,
     maxDepth = DEFAULT_MAX_DEPTH,
     significantDigits = DEFAULT_SIGNIFICANT_DIGITS,
-  } = options;
-  const limits: ExpressionLimits = {
-    maxLength: checkLimit('maxLength', maxLength, 10_000),
-    maxTokens: checkLimit('maxTokens', maxTokens, 10_000),
-    maxDepth: checkLimit('maxDepth', maxDepth, 200),
-  };
-  checkLimit('significantDigits', significantDigits, 17);
+  } = calculatorOptions.check(options);
+  const limits: ExpressionLimits = { maxLength, maxTokens, maxDepth };
 
   return defineTool({
     name,
@@ -101,14 +118,4 @@ function describeCalculator(maxLength: number, significantDigits: number): strin
     `Functions: ${[...calculatorFunctions.values()].map((fn) => fn.signature).join(', ')}. Trigonometry works in radians; convert degrees with rad(x). log is base 10, ln is natural. factorial accepts 0 to ${MAX_FACTORIAL}.`,
     `Limits: ${maxLength} characters, no variables, no implicit multiplication (write 2*pi). Results are numbers rounded to ${significantDigits} significant digits; division by zero and overflow are reported as errors.`,
   ].join(' ');
-}
-
-function checkLimit(option: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new InvalidArgumentError({
-      argument: option,
-      message: `createCalculatorTool: ${option} must be a whole number from 1 to ${max}, got ${String(value)}.`,
-    });
-  }
-  return value;
 }

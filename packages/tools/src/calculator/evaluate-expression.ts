@@ -1,4 +1,4 @@
-import { closestNames } from '../internal/closest-names.ts';
+import { closestNames } from '@gemloop/core/internal';
 import { CalculatorError } from './calculator-error.ts';
 import { calculatorConstants, calculatorFunctions } from './calculator-functions.ts';
 import type { ExpressionNode } from './parse-expression.ts';

@@ -1,5 +1,12 @@
 import type { DefinedTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
+import {
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  stringOption,
+} from '@gemloop/core/internal';
 import type { AddToDateArgs, AddToDateResult } from './create-add-to-date-tool.ts';
 import { createAddToDateTool } from './create-add-to-date-tool.ts';
 import type { ConvertTimeArgs, ConvertTimeResult } from './create-convert-time-tool.ts';
@@ -47,6 +54,20 @@ export type DateTimeTools = {
   ];
 };
 
+const dateTimeOptions: DeclaredOptions<DateTimeToolsOptions> = defineOptions<DateTimeToolsOptions>({
+  name: 'createDateTimeTools',
+  example: "{ defaultTimeZone: 'Europe/Paris' }",
+  checks: {
+    // Both are checked where used, by asking Intl (the message then names the nearest zone).
+    defaultTimeZone: checkedWhereUsed,
+    locale: checkedWhereUsed,
+    now: functionOption(
+      'createDateTimeTools: now must be a function returning epoch milliseconds.',
+    ),
+    namePrefix: stringOption(),
+  },
+});
+
 /**
  * Date and time tools built on luxon (time zones from the IANA database through `Intl`, calendar
  * arithmetic that respects month lengths and daylight saving). Four small tools rather than one
@@ -64,13 +85,12 @@ export type DateTimeTools = {
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for an invalid `defaultTimeZone`, `locale` or `now`.
  */
 export function createDateTimeTools(options: DateTimeToolsOptions = {}): DateTimeTools {
-  const { defaultTimeZone = 'UTC', locale = 'en-US', now = Date.now, namePrefix = '' } = options;
-  if (typeof now !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'now',
-      message: 'createDateTimeTools: now must be a function returning epoch milliseconds.',
-    });
-  }
+  const {
+    defaultTimeZone = 'UTC',
+    locale = 'en-US',
+    now = Date.now,
+    namePrefix = '',
+  } = dateTimeOptions.check(options);
   const settings: DateTimeSettings = {
     loadLuxon: () => import('luxon') as Promise<LuxonModule>,
     now,

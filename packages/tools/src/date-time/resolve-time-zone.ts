@@ -1,5 +1,5 @@
+import { closestNames } from '@gemloop/core/internal';
 import type * as Luxon from 'luxon';
-import { closestNames } from '../internal/closest-names.ts';
 import { DateTimeError } from './date-time-error.ts';
 
 /** The luxon module, loaded on first use. @internal */

@@ -1,7 +1,16 @@
 import { realpathSync, statSync } from 'node:fs';
 import type { DefinedTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
+import {
+  arrayOption,
+  booleanOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  stringOption,
+} from '@gemloop/core/internal';
 import type { FunctionTool } from '@gemloop/core/tools';
+import { wholeNumberOption } from '../internal/whole-number-option.ts';
 import type { FindFilesArgs, FindFilesResult } from './create-find-files-tool.ts';
 import { createFindFilesTool } from './create-find-files-tool.ts';
 import type { ListFilesArgs, ListFilesResult } from './create-list-files-tool.ts';
@@ -63,6 +72,31 @@ export type FileTools = {
   tools: readonly FunctionTool<any, any>[];
 };
 
+const limit = (max: number) => wholeNumberOption('createFileTools', 1, max);
+
+const fileToolsOptions: DeclaredOptions<FileToolsOptions> = defineOptions<FileToolsOptions>({
+  name: 'createFileTools',
+  example: "{ root: './docs' }",
+  checks: {
+    // Resolved to its real path where used, which says whether it exists and is a folder.
+    root: checkedWhereUsed,
+    allowWrite: booleanOption(),
+    allowOverwrite: booleanOption(),
+    maxReadBytes: limit(100_000_000),
+    maxWriteBytes: limit(1_000_000_000),
+    maxResults: limit(100_000),
+    maxEntries: limit(10_000_000),
+    maxSearchFileBytes: limit(1_000_000_000),
+    maxSearchBytes: limit(100_000_000_000),
+    skipDirectories: arrayOption({
+      item: (name) => typeof name === 'string',
+      message:
+        "createFileTools: skipDirectories must be an array of folder names such as ['.git'].",
+    }),
+    namePrefix: stringOption(),
+  },
+});
+
 /**
  * File tools confined to one root folder: list, read, find by name, search text, and (only with
  * `allowWrite`) write. Every path from the model is resolved against the root and refused when it
@@ -90,17 +124,17 @@ export function createFileTools(options: FileToolsOptions): FileTools {
     maxSearchBytes = 50_000_000,
     skipDirectories = ['.git', 'node_modules'],
     namePrefix = '',
-  } = options ?? ({} as FileToolsOptions);
+  } = fileToolsOptions.check(options);
   const rootReal = resolveRoot(root);
   const settings: FileToolsSettings = {
     rootReal,
     fdPaths: probeFdPaths(rootReal),
-    maxReadBytes: checkLimit('maxReadBytes', maxReadBytes, 100_000_000),
-    maxWriteBytes: checkLimit('maxWriteBytes', maxWriteBytes, 1_000_000_000),
-    maxResults: checkLimit('maxResults', maxResults, 100_000),
-    maxEntries: checkLimit('maxEntries', maxEntries, 10_000_000),
-    maxSearchFileBytes: checkLimit('maxSearchFileBytes', maxSearchFileBytes, 1_000_000_000),
-    maxSearchBytes: checkLimit('maxSearchBytes', maxSearchBytes, 100_000_000_000),
+    maxReadBytes,
+    maxWriteBytes,
+    maxResults,
+    maxEntries,
+    maxSearchFileBytes,
+    maxSearchBytes,
     skipDirectories: new Set(skipDirectories),
     protectedFolders: protectedFolderKeys(skipDirectories),
     allowOverwrite,
@@ -155,14 +189,4 @@ function resolveRoot(root: string): string {
     });
   }
   return real;
-}
-
-function checkLimit(option: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new InvalidArgumentError({
-      argument: option,
-      message: `createFileTools: ${option} must be a whole number from 1 to ${max}, got ${String(value)}.`,
-    });
-  }
-  return value;
 }

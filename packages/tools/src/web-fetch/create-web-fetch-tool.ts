@@ -1,6 +1,17 @@
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool, InvalidArgumentError } from '@gemloop/core';
+import {
+  arrayOption,
+  booleanOption,
+  checkedWhereUsed,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  type OptionCheck,
+  stringOption,
+} from '@gemloop/core/internal';
 import { z } from 'zod/v4';
+import { wholeNumberOption } from '../internal/whole-number-option.ts';
 import type { AddressRange } from './check-address.ts';
 import { parseAddressRanges } from './check-address.ts';
 import { MAX_URL_LENGTH } from './check-url.ts';
@@ -73,6 +84,41 @@ export type WebFetchToolOptions = {
   maxConversionWorkers?: number | undefined;
 };
 
+const wholeNumber = (min: number, max: number, infinity = false): OptionCheck =>
+  wholeNumberOption('createWebFetchTool', min, max, infinity);
+
+const isString = (value: unknown): boolean => typeof value === 'string';
+
+const webFetchOptions: DeclaredOptions<WebFetchToolOptions> = defineOptions<WebFetchToolOptions>({
+  name: 'createWebFetchTool',
+  example: "{ allowedHosts: ['example.com'] }",
+  checks: {
+    // defineTool checks the name against Gemini's rule.
+    name: checkedWhereUsed,
+    description: stringOption(),
+    // Compiled (host patterns, CIDR ranges) where they are used, which reports the entry at fault.
+    allowedHosts: checkedWhereUsed,
+    deniedHosts: checkedWhereUsed,
+    allowPrivateNetwork: booleanOption(),
+    allowedAddressRanges: checkedWhereUsed,
+    maxRedirects: wholeNumber(0, 20),
+    timeoutMs: wholeNumber(1, 600_000),
+    maxBytes: wholeNumber(1, 100_000_000),
+    maxChars: wholeNumber(100, 10_000_000),
+    allowedContentTypes: arrayOption({
+      item: isString,
+      message: 'createWebFetchTool: allowedContentTypes must be an array of media types.',
+    }),
+    userAgent: stringOption(),
+    headers: checkedWhereUsed,
+    lookup: functionOption(
+      'createWebFetchTool: lookup must be a function (hostname) => Promise<{ address, family }[]>.',
+    ),
+    conversionMemoryMb: wholeNumber(32, 16_384),
+    maxConversionWorkers: wholeNumber(1, 64, true),
+  },
+});
+
 /**
  * A web fetch tool: GETs a URL and returns readable text (HTML as markdown, with the title; JSON
  * and plain text as they are), with the final URL after redirects.
@@ -111,22 +157,7 @@ export function createWebFetchTool(
     lookup,
     conversionMemoryMb = 512,
     maxConversionWorkers,
-  } = options;
-  checkInteger('maxRedirects', maxRedirects, 0, 20);
-  checkInteger('timeoutMs', timeoutMs, 1, 600_000);
-  checkInteger('maxBytes', maxBytes, 1, 100_000_000);
-  checkInteger('maxChars', maxChars, 100, 10_000_000);
-  checkInteger('conversionMemoryMb', conversionMemoryMb, 32, 16_384);
-  if (maxConversionWorkers !== undefined && maxConversionWorkers !== Number.POSITIVE_INFINITY) {
-    checkInteger('maxConversionWorkers', maxConversionWorkers, 1, 64);
-  }
-  if (lookup !== undefined && typeof lookup !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'lookup',
-      message:
-        'createWebFetchTool: lookup must be a function (hostname) => Promise<{ address, family }[]>.',
-    });
-  }
+  } = webFetchOptions.check(options);
   let converter: HtmlConverter | undefined;
   const settings: WebFetchSettings = {
     allowedHosts: hostList('allowedHosts', options.allowedHosts),
@@ -240,15 +271,6 @@ function addressRanges(entries: readonly string[] | undefined): AddressRange[] {
       argument: 'allowedAddressRanges',
       message: `createWebFetchTool: allowedAddressRanges: ${(error as Error).message}.`,
       cause: error,
-    });
-  }
-}
-
-function checkInteger(option: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError({
-      argument: option,
-      message: `createWebFetchTool: ${option} must be a whole number from ${min} to ${max}, got ${String(value)}.`,
     });
   }
 }

@@ -1,4 +1,4 @@
-/** The options of {@link closestNames}. */
+/** The options of `closestNames`. */
 export type ClosestNamesOptions = {
   /** What the model wrote. */
   input: string;

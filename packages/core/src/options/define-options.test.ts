@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { defineOptions } from './define-options.ts';
+import {
+  booleanOption,
+  functionOption,
+  integerOption,
+  optionCheck,
+  required,
+} from './option-checks.ts';
+
+type WidgetOptions = {
+  name: string;
+  maxSteps?: number | undefined;
+  loud?: boolean | undefined;
+  onStepEnd?: (() => void) | undefined;
+};
+
+const widget = defineOptions<WidgetOptions>({
+  name: 'createWidget',
+  example: '{ name }',
+  checks: {
+    name: required(
+      optionCheck((value) => typeof value === 'string', 'createWidget needs a name: { name }.'),
+    ),
+    maxSteps: integerOption({ min: 1 }),
+    loud: booleanOption(),
+    onStepEnd: functionOption(),
+  },
+  removed: { quiet: 'quiet was removed: pass loud: false.' },
+});
+
+function thrown(run: () => unknown): InvalidArgumentError {
+  try {
+    run();
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an InvalidArgumentError');
+}
+
+describe('defineOptions', () => {
+  it('lists the keys in declaration order', () => {
+    expect(widget.keys).toEqual(['name', 'maxSteps', 'loud', 'onStepEnd']);
+  });
+
+  it('returns the object it checked, unchanged', () => {
+    const options = { name: 'w', maxSteps: 3 };
+    expect(widget.check(options)).toBe(options);
+  });
+
+  it('refuses an unknown key, with the closest known one and the list', () => {
+    const error = thrown(() => widget.check({ name: 'w', max_steps: 3 }));
+    expect(error.argument).toBe('max_steps');
+    expect(error.message).toBe(
+      "createWidget has no option 'max_steps'. Did you mean 'maxSteps'? The options are name, maxSteps, loud, onStepEnd.",
+    );
+  });
+
+  it('gives no hint when no option is close', () => {
+    const error = thrown(() => widget.check({ name: 'w', zzzzzzzz: 1 }));
+    expect(error.message).toBe(
+      "createWidget has no option 'zzzzzzzz'. The options are name, maxSteps, loud, onStepEnd.",
+    );
+  });
+
+  it('names a removed option with what replaces it', () => {
+    const error = thrown(() => widget.check({ name: 'w', quiet: true }));
+    expect(error.argument).toBe('quiet');
+    expect(error.message).toBe('quiet was removed: pass loud: false.');
+  });
+
+  it('reports an unknown key before a wrong value, whatever the order', () => {
+    expect(thrown(() => widget.check({ loud: 'yes', lodu: true, name: 'w' })).argument).toBe(
+      'lodu',
+    );
+  });
+
+  it('reports wrong values in declaration order', () => {
+    expect(thrown(() => widget.check({ onStepEnd: 1, maxSteps: 0, name: 'w' })).argument).toBe(
+      'maxSteps',
+    );
+  });
+
+  it('runs a required check when the option is left out, and skips others set to undefined', () => {
+    const error = thrown(() => widget.check({}));
+    expect(error.argument).toBe('name');
+    expect(error.message).toBe('createWidget needs a name: { name }.');
+    expect(() => widget.check({ name: 'w', maxSteps: undefined, loud: undefined })).not.toThrow();
+  });
+
+  it('ignores inherited keys, as Object.keys does', () => {
+    const options = Object.assign(Object.create({ inherited: 1 }), { name: 'w' });
+    expect(() => widget.check(options)).not.toThrow();
+  });
+
+  it('refuses a value that is not an object, saying what it got', () => {
+    for (const [value, got] of [
+      [null, 'null'],
+      [[], 'an array'],
+      ['w', '"w"'],
+      [5, '5'],
+    ] as const) {
+      const error = thrown(() => widget.check(value));
+      expect(error.argument).toBe('options');
+      expect(error.message).toBe(
+        `createWidget takes one options object such as { name }; got ${got}.`,
+      );
+    }
+  });
+
+  it('puts the path before the names of nested or per-call options', () => {
+    const error = thrown(() => widget.check({ name: 'w', loud: 1 }, 'widget'));
+    expect(error.argument).toBe('widget.loud');
+    expect(error.message).toBe('widget.loud must be true or false; got 1.');
+    const unknown = thrown(() => widget.check({ name: 'w', lod: true }, 'widget'));
+    expect(unknown.argument).toBe('widget.lod');
+  });
+
+  it('opens the unknown-key message as the spec says', () => {
+    const call = defineOptions<{ signal?: AbortSignal | undefined }>({
+      name: 'A call',
+      unknownKey: 'Unknown call option',
+      path: 'options',
+      example: '{ signal }',
+      checks: { signal: optionCheck(() => true, '') },
+    });
+    const error = thrown(() => call.check({ sigal: 1 }));
+    expect(error.argument).toBe('options.sigal');
+    expect(error.message).toBe(
+      "Unknown call option 'sigal'. Did you mean 'signal'? The options are signal.",
+    );
+  });
+});
