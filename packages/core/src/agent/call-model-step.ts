@@ -7,7 +7,7 @@ import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
-import { isCacheGone } from './prompt-cache.ts';
+import { isCacheGone, type PromptCache } from './prompt-cache.ts';
 import type { RunContext } from './run-context.ts';
 
 /**
@@ -69,7 +69,7 @@ export async function callModelStep<Output>(
 }
 
 /** Sends the step's request; through the prompt cache, recreated once if it went away. */
-async function send<Output>(
+function send<Output>(
   { config, run, signal, streaming, cache }: RunContext<Output>,
   kind: ModelStepKind,
   call: (request: ReturnType<typeof prepareRequest>) => Promise<GenerateContentResponse>,
@@ -78,6 +78,15 @@ async function send<Output>(
     prepareRequest(config, { kind, streaming, contents: run.contents, cache, cacheName });
   // The final structured-output call has no tools, so it cannot use a cache that holds them.
   if (cache === undefined || kind !== 'tools') return call(request(undefined));
+  return sendCached(cache, signal, call, request);
+}
+
+async function sendCached(
+  cache: PromptCache,
+  signal: AbortSignal,
+  call: (request: ReturnType<typeof prepareRequest>) => Promise<GenerateContentResponse>,
+  request: (cacheName: string | undefined) => ReturnType<typeof prepareRequest>,
+): Promise<GenerateContentResponse> {
   const name = await cache.acquire();
   try {
     return await call(request(name));
