@@ -5,7 +5,7 @@ import type { RunTracker } from './run-tracker.ts';
 /**
  * Appends what a resolved step keeps to the history: the model's content as received (or its
  * signed copy), then the note the next call answers (a re-ask, recorded on the step, or the
- * request for the final JSON). A turn's function responses are appended by {@link runTools}, once
+ * request for the final JSON). A turn's function responses are appended by `runTools`, once
  * the calls are answered.
  * @internal
  */

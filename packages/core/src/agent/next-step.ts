@@ -27,8 +27,8 @@ export type LoopPosition = {
 
 /**
  * What follows a step, as a plain value: what to append to the history, then whether to call the
- * model again (and how), end the run, or fail it. {@link resolveOutcome} makes it from the model's
- * response, {@link resolveAnsweredCalls} once a turn's calls are answered; the loop appends,
+ * model again (and how), end the run, or fail it. `resolveOutcome` makes it from the model's
+ * response, `resolveAnsweredCalls` once a turn's calls are answered; the loop appends,
  * ends the step, and only then acts on it, so every way out of a step goes through the same end.
  * @internal
  */

@@ -43,7 +43,7 @@ export type RunLoopOptions = {
  * consistent history.
  *
  * Each step goes through the same phases, each in its own file: {@link callModelStep} (which
- * prepares the request with {@link prepareRequest}), {@link resolveOutcome} (what the response
+ * prepares the request with `prepareRequest`), {@link resolveOutcome} (what the response
  * means: a {@link NextStep} value), {@link appendToHistory}, {@link runTools} when the turn made
  * calls, {@link endStep} (`onStepEnd`), then, after calls, {@link resolveAnsweredCalls} (abort,
  * tool failures, stop conditions, the step limit). The step is over before the loop acts on what

@@ -9,7 +9,7 @@ import type { RunContext } from './run-context.ts';
  * the answers right after it: one user content with a `functionResponse` per call, then, for a
  * model without multimodal function responses, one with the media. The step gets its calls, the
  * response content and the time they took; the run, what the calls used and grounded. Whether the
- * run goes on is for {@link resolveAnsweredCalls} to say, once the step has ended.
+ * run goes on is for `resolveAnsweredCalls` to say, once the step has ended.
  * @internal
  */
 export async function runTools<Output>(
