@@ -1,0 +1,99 @@
+import type { AgentStep } from '../run/agent-result.ts';
+import { readServiceTier } from '../wire/read-service-tier.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+import { callModel } from './call-model.ts';
+import { createStep } from './create-step.ts';
+import { AgentAbortedError } from './errors/agent-aborted-error.ts';
+import { ModelCallError } from './errors/model-call-error.ts';
+import type { ModelStepKind } from './next-step.ts';
+import { prepareRequest } from './prepare-request.ts';
+import { isCacheGone, type PromptCache } from './prompt-cache.ts';
+import type { RunContext } from './run-context.ts';
+
+/**
+ * Makes one model step: emits `step-start`, sends the step's request (see {@link prepareRequest}),
+ * and records the response as a step. The run's usage and grounding take it in; the history
+ * does not yet (resolving the outcome says what of it is kept).
+ *
+ * @throws {@link AgentAbortedError} (`phase: 'model-call'`) when the run's signal ended the call,
+ *   {@link ModelCallError} when it failed otherwise; both hold the history, which the failed call
+ *   left untouched.
+ * @internal
+ */
+export async function callModelStep<Output>(
+  context: RunContext<Output>,
+  { stepNumber, kind }: { stepNumber: number; kind: ModelStepKind },
+): Promise<AgentStep> {
+  const { config, run, signal, emit } = context;
+  emit?.({ type: 'step-start', stepNumber, kind });
+  const startedAt = config.now();
+  let response: GenerateContentResponse;
+  let headers: Headers | undefined;
+  try {
+    response = await send(context, kind, (request) =>
+      callModel({
+        gemini: config.gemini,
+        request,
+        callOptions: config.callOptions,
+        signal,
+        streaming: context.streaming,
+        emit,
+        stepNumber,
+        observation: context.observation,
+        now: config.now,
+        onResponse: (info) => {
+          headers = info.headers;
+        },
+      }),
+    );
+  } catch (error) {
+    if (signal.aborted)
+      throw new AgentAbortedError({ phase: 'model-call', run: run.state(), cause: signal.reason });
+    throw new ModelCallError({ stepNumber, run: run.state(), cause: error });
+  }
+  const step = createStep({
+    response,
+    stepNumber,
+    kind,
+    startedAt,
+    modelMs: config.now() - startedAt,
+  });
+  run.addUsage(step.usage);
+  const served = readServiceTier(response, headers);
+  if (served !== undefined) step.serviceTier = served;
+  if (step.grounding !== undefined) {
+    run.grounding.push(step.grounding);
+    emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
+  }
+  return step;
+}
+
+/** Sends the step's request; through the prompt cache, recreated once if it went away. */
+function send<Output>(
+  { config, run, signal, streaming, cache }: RunContext<Output>,
+  kind: ModelStepKind,
+  call: (request: ReturnType<typeof prepareRequest>) => Promise<GenerateContentResponse>,
+): Promise<GenerateContentResponse> {
+  const request = (cacheName: string | undefined) =>
+    prepareRequest(config, { kind, streaming, contents: run.contents, cache, cacheName });
+  // The final structured-output call has no tools, so it cannot use a cache that holds them.
+  if (cache === undefined || kind !== 'tools') return call(request(undefined));
+  return sendCached(cache, signal, call, request);
+}
+
+async function sendCached(
+  cache: PromptCache,
+  signal: AbortSignal,
+  call: (request: ReturnType<typeof prepareRequest>) => Promise<GenerateContentResponse>,
+  request: (cacheName: string | undefined) => ReturnType<typeof prepareRequest>,
+): Promise<GenerateContentResponse> {
+  const name = await cache.acquire();
+  try {
+    return await call(request(name));
+  } catch (error) {
+    // Expired or deleted behind our back: recreate it once and send again.
+    if (name === undefined || !isCacheGone(error) || signal.aborted) throw error;
+    cache.invalidate(name);
+    return call(request(await cache.acquire()));
+  }
+}
