@@ -9,22 +9,49 @@ const source = {
   ssr: { resolve: { conditions: ['@gemloop/source'] } },
 };
 
+/**
+ * The files that need a module graph of their own (`isolate: true`, the default), so that the rest
+ * of their package can share one: they mock a module (`vi.mock`), reset the module registry, or
+ * assert which dependencies are loaded at all. A new file that does any of these goes here.
+ */
+const CORE_ISOLATED = [
+  'src/http/select-transport.fallback.test.ts',
+  'src/telemetry/telemetry-off.test.ts',
+  'src/tools/bytes-to-base64.test.ts',
+  'src/tools/lazy-loading.test.ts',
+];
+const TOOLS_ISOLATED = [
+  'src/files/open-in-root.test.ts',
+  'src/files/write-file-atomic.test.ts',
+  'src/index.test.ts',
+  'src/mcp/load-mcp-sdk.test.ts',
+];
+
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       {
+        // One module graph for all the files of a worker (`isolate: false`): importing the
+        // source again for each of 140 files was most of this project's time. The few files that
+        // need a fresh one run in `core-isolated`.
         ...source,
         test: {
           name: 'core',
           root: './packages/core',
           include: ['src/**/*.test.ts'],
+          exclude: CORE_ISOLATED,
+          isolate: false,
           typecheck: {
             enabled: true,
             include: ['src/**/*.test-d.ts'],
             tsconfig: './tsconfig.test.json',
           },
         },
+      },
+      {
+        ...source,
+        test: { name: 'core-isolated', root: './packages/core', include: CORE_ISOLATED },
       },
       {
         // The client, fault and attack suites again, on the node transport (undici's request
@@ -37,6 +64,9 @@ export default defineConfig({
           // Picks the transport itself; this project replaces that choice.
           exclude: ['src/http/select-transport*.test.ts'],
           setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],
+          // The setup file's mock applies to every file in a shared module graph too (each file's
+          // clients were counted on the node transport, the same with and without isolation).
+          isolate: false,
         },
       },
       {
@@ -45,12 +75,18 @@ export default defineConfig({
           name: 'tools',
           root: './packages/tools',
           include: ['src/**/*.test.ts'],
+          exclude: TOOLS_ISOLATED,
+          isolate: false,
           typecheck: {
             enabled: true,
             include: ['src/**/*.test-d.ts'],
             tsconfig: './tsconfig.test.json',
           },
         },
+      },
+      {
+        ...source,
+        test: { name: 'tools-isolated', root: './packages/tools', include: TOOLS_ISOLATED },
       },
       {
         // The CLI's logic in-process, and its built bin as a process (that test builds first).
