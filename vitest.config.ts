@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './scripts/slow-first-sequencer.ts';
 
 /**
  * Tests run against `src` through the `@gemloop/source` export condition, so no build is needed
@@ -30,6 +32,12 @@ const TOOLS_ISOLATED = [
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // One worker more than the cores (Vitest's default is one fewer: a single worker on a
+    // two-core machine, which ran the whole suite file after file): many files mostly wait on
+    // child processes (examples, the CLI, npm, browsers), so a third worker keeps both cores busy.
+    maxWorkers: availableParallelism() + 1,
+    // The slowest files start first, so none of them ends the run alone.
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
         // One module graph for all the files of a worker (`isolate: false`): importing the
