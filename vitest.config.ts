@@ -22,6 +22,14 @@ const CORE_ISOLATED = [
   'src/tools/bytes-to-base64.test.ts',
   'src/tools/lazy-loading.test.ts',
 ];
+/**
+ * The in-process unit projects run first, as a group of their own, one worker per core: their
+ * timeouts of 100-150 ms (idle streams, headers) are real ones, and they missed them while the
+ * examples' and npm's child processes had both cores. Every other project is in group 1.
+ */
+const UNIT = { sequence: { groupOrder: 0 }, maxWorkers: availableParallelism() };
+const PROCESSES = { sequence: { groupOrder: 1 } };
+
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
   'src/files/write-file-atomic.test.ts',
@@ -32,9 +40,9 @@ const TOOLS_ISOLATED = [
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
-    // One worker more than the cores (Vitest's default is one fewer: a single worker on a
-    // two-core machine, which ran the whole suite file after file): many files mostly wait on
-    // child processes (examples, the CLI, npm, browsers), so a third worker keeps both cores busy.
+    // One worker more than the cores for the files that mostly wait on child processes (Vitest's
+    // default is one fewer: a single worker on a two-core machine, which ran the whole suite file
+    // after file). The in-process unit projects run before them, see UNIT.
     maxWorkers: availableParallelism() + 1,
     // The slowest files start first, so none of them ends the run alone.
     sequence: { sequencer: SlowFirstSequencer },
@@ -46,6 +54,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'core',
+          ...UNIT,
           root: './packages/core',
           include: ['src/**/*.test.ts'],
           exclude: CORE_ISOLATED,
@@ -59,7 +68,7 @@ export default defineConfig({
       },
       {
         ...source,
-        test: { name: 'core-isolated', root: './packages/core', include: CORE_ISOLATED },
+        test: { name: 'core-isolated', ...UNIT, root: './packages/core', include: CORE_ISOLATED },
       },
       {
         // The client, fault and attack suites again, on the node transport (undici's request
@@ -67,6 +76,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'core-node-transport',
+          ...UNIT,
           root: './packages/core',
           include: ['src/http/**/*.test.ts', 'src/streaming/**/*.test.ts'],
           // Picks the transport itself; this project replaces that choice.
@@ -81,6 +91,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'tools',
+          ...UNIT,
           root: './packages/tools',
           include: ['src/**/*.test.ts'],
           exclude: TOOLS_ISOLATED,
@@ -94,13 +105,19 @@ export default defineConfig({
       },
       {
         ...source,
-        test: { name: 'tools-isolated', root: './packages/tools', include: TOOLS_ISOLATED },
+        test: {
+          name: 'tools-isolated',
+          ...UNIT,
+          root: './packages/tools',
+          include: TOOLS_ISOLATED,
+        },
       },
       {
         // The CLI's logic in-process, and its built bin as a process (that test builds first).
         ...source,
         test: {
           name: 'cli',
+          ...PROCESSES,
           root: './packages/cli',
           include: ['src/**/*.test.ts'],
           testTimeout: 120_000,
@@ -124,6 +141,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'integration',
+          ...PROCESSES,
           root: './test',
           include: ['**/*.test.ts'],
           exclude: ['runtimes/**', '**/node_modules/**'],
@@ -136,6 +154,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'runtimes',
+          ...PROCESSES,
           root: './test/runtimes',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**'],
@@ -150,6 +169,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'examples',
+          ...PROCESSES,
           root: './examples',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**'],
@@ -161,6 +181,7 @@ export default defineConfig({
         // is out of the default run: `npm run test:bench` (bench/vitest.smoke.config.ts).
         test: {
           name: 'bench',
+          ...UNIT,
           root: './bench',
           include: ['src/**/*.test.ts'],
           exclude: ['src/bench.test.ts', '**/node_modules/**'],
