@@ -3,8 +3,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The test files that take longest on a two-core machine (child processes, packing and npm
- * installs, a browser), relative to the repository root, slowest first. Started first, each ends
- * while the many short files run beside it, instead of starting last and running alone.
+ * installs, a browser), relative to the repository root, slowest first. Started first in their
+ * group (vitest.config.ts), each ends while the shorter files run beside it, instead of starting
+ * last and running alone.
  */
 export const SLOW_FILES: readonly string[] = [
   'test/packed-install.test.ts',
