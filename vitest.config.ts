@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './scripts/slow-first-sequencer.ts';
 
 /**
  * Tests run against `src` through the `@gemloop/source` export condition, so no build is needed
@@ -9,22 +11,64 @@ const source = {
   ssr: { resolve: { conditions: ['@gemloop/source'] } },
 };
 
+/**
+ * The files that need a module graph of their own (`isolate: true`, the default), so that the rest
+ * of their package can share one: they mock a module (`vi.mock`), reset the module registry, or
+ * assert which dependencies are loaded at all. A new file that does any of these goes here.
+ */
+const CORE_ISOLATED = [
+  'src/http/select-transport.fallback.test.ts',
+  'src/telemetry/telemetry-off.test.ts',
+  'src/tools/bytes-to-base64.test.ts',
+  'src/tools/lazy-loading.test.ts',
+];
+/**
+ * The in-process unit projects run first, as a group of their own, one worker per core: their
+ * timeouts of 100-150 ms (idle streams, headers) are real ones, and they missed them while the
+ * examples' and npm's child processes had both cores. Every other project is in group 1.
+ */
+const UNIT = { sequence: { groupOrder: 0 }, maxWorkers: availableParallelism() };
+const PROCESSES = { sequence: { groupOrder: 1 } };
+
+const TOOLS_ISOLATED = [
+  'src/files/open-in-root.test.ts',
+  'src/files/write-file-atomic.test.ts',
+  'src/index.test.ts',
+  'src/mcp/load-mcp-sdk.test.ts',
+];
+
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // One worker more than the cores for the files that mostly wait on child processes (Vitest's
+    // default is one fewer: a single worker on a two-core machine, which ran the whole suite file
+    // after file). The in-process unit projects run before them, see UNIT.
+    maxWorkers: availableParallelism() + 1,
+    // The slowest files start first, so none of them ends the run alone.
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
+        // One module graph for all the files of a worker (`isolate: false`): importing the
+        // source again for each of 140 files was most of this project's time. The few files that
+        // need a fresh one run in `core-isolated`.
         ...source,
         test: {
           name: 'core',
+          ...UNIT,
           root: './packages/core',
           include: ['src/**/*.test.ts'],
+          exclude: CORE_ISOLATED,
+          isolate: false,
           typecheck: {
             enabled: true,
             include: ['src/**/*.test-d.ts'],
             tsconfig: './tsconfig.test.json',
           },
         },
+      },
+      {
+        ...source,
+        test: { name: 'core-isolated', ...UNIT, root: './packages/core', include: CORE_ISOLATED },
       },
       {
         // The client, fault and attack suites again, on the node transport (undici's request
@@ -32,19 +76,26 @@ export default defineConfig({
         ...source,
         test: {
           name: 'core-node-transport',
+          ...UNIT,
           root: './packages/core',
           include: ['src/http/**/*.test.ts', 'src/streaming/**/*.test.ts'],
           // Picks the transport itself; this project replaces that choice.
           exclude: ['src/http/select-transport*.test.ts'],
           setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],
+          // The setup file's mock applies to every file in a shared module graph too (each file's
+          // clients were counted on the node transport, the same with and without isolation).
+          isolate: false,
         },
       },
       {
         ...source,
         test: {
           name: 'tools',
+          ...UNIT,
           root: './packages/tools',
           include: ['src/**/*.test.ts'],
+          exclude: TOOLS_ISOLATED,
+          isolate: false,
           typecheck: {
             enabled: true,
             include: ['src/**/*.test-d.ts'],
@@ -53,10 +104,20 @@ export default defineConfig({
         },
       },
       {
+        ...source,
+        test: {
+          name: 'tools-isolated',
+          ...UNIT,
+          root: './packages/tools',
+          include: TOOLS_ISOLATED,
+        },
+      },
+      {
         // The CLI's logic in-process, and its built bin as a process (that test builds first).
         ...source,
         test: {
           name: 'cli',
+          ...PROCESSES,
           root: './packages/cli',
           include: ['src/**/*.test.ts'],
           testTimeout: 120_000,
@@ -80,6 +141,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'integration',
+          ...PROCESSES,
           root: './test',
           include: ['**/*.test.ts'],
           exclude: ['runtimes/**', '**/node_modules/**'],
@@ -92,6 +154,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'runtimes',
+          ...PROCESSES,
           root: './test/runtimes',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**'],
@@ -106,6 +169,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'examples',
+          ...PROCESSES,
           root: './examples',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**'],
@@ -117,6 +181,7 @@ export default defineConfig({
         // is out of the default run: `npm run test:bench` (bench/vitest.smoke.config.ts).
         test: {
           name: 'bench',
+          ...UNIT,
           root: './bench',
           include: ['src/**/*.test.ts'],
           exclude: ['src/bench.test.ts', '**/node_modules/**'],

@@ -244,7 +244,10 @@ afterAll(() => {
     rmSync(workspace, { recursive: true, force: true });
 }, 120_000);
 
-describe.each([
+// The two projects and the tarball checks run side by side (each waits mostly on a tsc, node or
+// npm process); inside a project the steps keep their order (`it.sequential`): the nodenext
+// type-check emits the dist/ that the later steps run.
+describe.concurrent.each([
   ['zod 3.25 (no msw)', 0],
   ['zod 4 (with msw)', 1],
 ] as const)('the packed packages installed with npm, %s', (_label, index) => {
@@ -256,7 +259,7 @@ describe.each([
       project().directory,
     );
 
-  it(
+  it.sequential(
     'type-check a user project in nodenext mode without skipLibCheck',
     async () => {
       await tsc('tsconfig.nodenext.json');
@@ -264,7 +267,7 @@ describe.each([
     SLOW,
   );
 
-  it(
+  it.sequential(
     'type-check a user project in bundler mode without skipLibCheck',
     async () => {
       await tsc('tsconfig.bundler.json');
@@ -272,7 +275,7 @@ describe.each([
     SLOW,
   );
 
-  it(
+  it.sequential(
     'run an agent with a tool from each package against the fake',
     async () => {
       const { stdout } = await exec(process.execPath, ['dist/agent.js'], project().directory);
@@ -288,7 +291,7 @@ describe.each([
     SLOW,
   );
 
-  it(
+  it.sequential(
     'import every entry point, and require() it from CommonJS',
     async () => {
       const imported = await exec(process.execPath, ['dist/every-entry.js'], project().directory);
@@ -306,7 +309,7 @@ describe.each([
   );
 });
 
-describe('the tarballs', () => {
+describe.concurrent('the tarballs', () => {
   it(
     'hold every public package, with LICENSE, README and no build caches',
     async () => {

@@ -60,7 +60,7 @@ const worker = await startDurableWorker({
     approver: { gemini, model, tools: [refund], needsApproval: ['refund'] },
   },
   workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
-  pollingIntervalMs: 200,
+  pollingIntervalMs: Number(env['POLLING_MS'] ?? '200'),
   takeover: { heartbeatMs: 300, deadAfterMs: 2000 },
   approvalSweepMs: 500,
   ...(env['APPROVAL_TIMEOUT_MS'] === undefined

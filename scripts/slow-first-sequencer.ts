@@ -1,0 +1,39 @@
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The test files that take longest on a two-core machine (child processes, packing and npm
+ * installs, a browser), relative to the repository root, slowest first. Started first in their
+ * group (vitest.config.ts), each ends while the shorter files run beside it, instead of starting
+ * last and running alone.
+ */
+export const SLOW_FILES: readonly string[] = [
+  'test/packed-install.test.ts',
+  'examples/test/examples.test.ts',
+  'examples/test/readme-snippets.test.ts',
+  'examples/chat/chat.test.ts',
+  'examples/demo/demo.test.ts',
+  'test/docs-api.test.ts',
+  'examples/test/snippets-syntax.test.ts',
+  'packages/tools/src/mcp/connect-mcp-stdio.test.ts',
+  'examples/test/docs-snippets.test.ts',
+  'test/architecture.test.ts',
+];
+
+/**
+ * Vitest's order (projects by name, then by recorded duration or size), with {@link SLOW_FILES}
+ * moved to the front. Vitest orders by recorded durations only when it has them: a fresh clone
+ * (CI) has none, and would start `test/packed-install.test.ts` among the last files.
+ */
+export default class SlowFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const root = this.ctx.config.root;
+    const rank = (spec: TestSpecification): number => {
+      const index = SLOW_FILES.indexOf(relative(root, spec.moduleId).split('\\').join('/'));
+      return index < 0 ? SLOW_FILES.length : index;
+    };
+    // Array.prototype.sort is stable: the other files keep Vitest's order.
+    return sorted.sort((a, b) => rank(a) - rank(b));
+  }
+}
