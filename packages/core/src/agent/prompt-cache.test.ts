@@ -249,5 +249,19 @@ describe('the agent cache option', () => {
     expect(() =>
       createAgent({ gemini, model: 'gemini-2.5-flash', cache: { ttlSeconds: 0 } }),
     ).toThrow(/cache.ttlSeconds/);
+    expect(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', cache: { ttl: 60 } as never }),
+    ).toThrow(
+      expect.objectContaining({
+        argument: 'cache.ttl',
+        message: expect.stringContaining("cache has no field 'ttl'. Did you mean 'ttlSeconds'?"),
+      }),
+    );
+    expect(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', cache: { ttlSeconds: Infinity } }),
+    ).toThrow(/cache.ttlSeconds must be a number of seconds/);
+    expect(() => createAgent({ gemini, model: 'gemini-2.5-flash', cache: 'yes' as never })).toThrow(
+      'cache must be true or { ttlSeconds?, minTokens?, contents? }.',
+    );
   });
 });

@@ -4,6 +4,13 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
+import { defineOptions } from '../options/define-options.ts';
+import {
+  integerOption,
+  numberOption,
+  optionCheck,
+  stringOption,
+} from '../options/option-checks.ts';
 import type { AgentCacheReport } from '../run/agent-cache-report.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -256,37 +263,33 @@ export function checkCacheOption(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid('cache', 'cache must be true or { ttlSeconds?, minTokens?, contents? }.');
   }
-  const options = value as Record<string, unknown>;
-  for (const key of Object.keys(options)) {
-    if (!['ttlSeconds', 'minTokens', 'contents', 'displayName'].includes(key)) {
-      throw invalid(
-        `cache.${key}`,
-        `cache has no field '${key}'; the fields are ttlSeconds, minTokens, contents, displayName.`,
-      );
-    }
-  }
-  const { ttlSeconds, minTokens, contents, displayName } = options;
-  if (
-    ttlSeconds !== undefined &&
-    !(typeof ttlSeconds === 'number' && ttlSeconds >= 1 && Number.isFinite(ttlSeconds))
-  ) {
-    throw invalid('cache.ttlSeconds', 'cache.ttlSeconds must be a number of seconds, at least 1.');
-  }
-  if (minTokens !== undefined && !(Number.isInteger(minTokens) && (minTokens as number) >= 0)) {
-    throw invalid('cache.minTokens', 'cache.minTokens must be a whole number of tokens.');
-  }
-  if (
-    contents !== undefined &&
-    typeof contents !== 'string' &&
-    !(Array.isArray(contents) && contents.length > 0)
-  ) {
-    throw invalid('cache.contents', 'cache.contents must be a string or a non-empty Content[].');
-  }
-  if (displayName !== undefined && typeof displayName !== 'string') {
-    throw invalid('cache.displayName', 'cache.displayName must be a string.');
-  }
-  return options as AgentCacheOptions;
+  return cacheOptions.check(value);
 }
+
+/** The fields of the `cache` option, declared once (their type is {@link AgentCacheOptions}). */
+const cacheOptions = defineOptions<AgentCacheOptions>({
+  name: 'cache',
+  unknownKey: 'cache has no field',
+  path: 'cache',
+  example: '{ ttlSeconds?, minTokens?, contents? }',
+  checks: {
+    ttlSeconds: numberOption({
+      min: 1,
+      max: Number.MAX_VALUE,
+      message: 'cache.ttlSeconds must be a number of seconds, at least 1.',
+    }),
+    minTokens: integerOption({
+      min: 0,
+      message: 'cache.minTokens must be a whole number of tokens.',
+    }),
+    contents: optionCheck(
+      (contents) =>
+        typeof contents === 'string' || (Array.isArray(contents) && contents.length > 0),
+      'cache.contents must be a string or a non-empty Content[].',
+    ),
+    displayName: stringOption({ message: 'cache.displayName must be a string.' }),
+  },
+});
 
 function invalid(argument: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message });

@@ -234,6 +234,12 @@ describe('createGemini({ vertex })', () => {
     expect(() => createGemini({ vertex: { ...vertex, region: 'x' } as never })).toThrow(
       expect.objectContaining({ argument: 'vertex.region' }),
     );
+    expect(() => createGemini({ vertex: { ...vertex, locaton: 'x' } as never })).toThrow(
+      "vertex has no option 'locaton'. Did you mean 'location'?",
+    );
+    expect(() => createGemini({ vertex: { location: 'us-central1' } as never })).toThrow(
+      expect.objectContaining({ argument: 'vertex.project' }),
+    );
   });
 });
 

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { defineOptions } from '../options/define-options.ts';
+import { functionOption, optionCheck, required } from '../options/option-checks.ts';
 
 /** An OAuth access token and, when known, when it expires. */
 export type VertexAccessToken = {
@@ -50,35 +52,35 @@ export function checkVertexOptions(vertex: unknown): ResolvedVertex {
       "vertex must be an object { project: 'my-project', location: 'us-central1' }.",
     );
   }
-  for (const key of Object.keys(vertex)) {
-    if (key !== 'project' && key !== 'location' && key !== 'getAccessToken') {
-      throw invalid(
-        `vertex.${key}`,
-        `vertex has no option '${key}'; the options are project, location and getAccessToken.`,
-      );
-    }
-  }
-  const { project, location, getAccessToken } = vertex as VertexOptions;
-  if (typeof project !== 'string' || !PROJECT.test(project)) {
-    throw invalid(
-      'vertex.project',
-      `vertex.project must be a Google Cloud project id such as 'my-project-123'; got ${JSON.stringify(project)}.`,
-    );
-  }
-  if (typeof location !== 'string' || !LOCATION.test(location)) {
-    throw invalid(
-      'vertex.location',
-      `vertex.location must be a region such as 'us-central1', or 'global'; got ${JSON.stringify(location)}.`,
-    );
-  }
-  if (getAccessToken !== undefined && typeof getAccessToken !== 'function') {
-    throw invalid(
-      'vertex.getAccessToken',
-      'vertex.getAccessToken must be a function returning an access token (or { token, expiresAt }).',
-    );
-  }
+  const { project, location, getAccessToken } = vertexOptions.check(vertex);
   return { project, location, getAccessToken };
 }
+
+/** The fields of the `vertex` option, declared once (their type is {@link VertexOptions}). */
+const vertexOptions = defineOptions<VertexOptions>({
+  name: 'vertex',
+  path: 'vertex',
+  example: "{ project: 'my-project', location: 'us-central1' }",
+  checks: {
+    project: required(
+      optionCheck(
+        (project) => typeof project === 'string' && PROJECT.test(project),
+        (path, project) =>
+          `${path} must be a Google Cloud project id such as 'my-project-123'; got ${JSON.stringify(project)}.`,
+      ),
+    ),
+    location: required(
+      optionCheck(
+        (location) => typeof location === 'string' && LOCATION.test(location),
+        (path, location) =>
+          `${path} must be a region such as 'us-central1', or 'global'; got ${JSON.stringify(location)}.`,
+      ),
+    ),
+    getAccessToken: functionOption(
+      'vertex.getAccessToken must be a function returning an access token (or { token, expiresAt }).',
+    ),
+  },
+});
 
 /**
  * Vertex AI's endpoint for a location: `https://{location}-aiplatform.googleapis.com`, or

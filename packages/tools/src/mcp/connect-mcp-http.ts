@@ -1,8 +1,15 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { createSecretRedactor } from '@gemloop/core/internal';
+import {
+  checkedWhereUsed,
+  createSecretRedactor,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+} from '@gemloop/core/internal';
 import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
+import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
 
@@ -102,14 +109,23 @@ export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<Mc
   });
 }
 
+/** The options of {@link connectMcpHttp}, declared once. @internal */
+export const connectMcpHttpOptions: DeclaredOptions<ConnectMcpHttpOptions> =
+  defineOptions<ConnectMcpHttpOptions>({
+    name: 'connectMcpHttp',
+    example: '{ url, headers }',
+    checks: {
+      ...mcpToolsChecks,
+      ...mcpConnectChecks,
+      // Parsed (and its scheme checked) below: the parsed URL is what connects.
+      url: checkedWhereUsed,
+      headers: stringRecordOption('connectMcpHttp headers must be an object of string values.'),
+      fetch: functionOption('connectMcpHttp fetch must be a function.'),
+    },
+  });
+
 function checkOptions(options: ConnectMcpHttpOptions): URL {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: 'connectMcpHttp takes one options object: { url, headers }.',
-    });
-  }
-  const { url, headers, fetch } = options;
+  const { url } = connectMcpHttpOptions.check(options);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -124,23 +140,6 @@ function checkOptions(options: ConnectMcpHttpOptions): URL {
     throw new InvalidArgumentError({
       argument: 'url',
       message: `connectMcpHttp url must be http: or https:, got ${parsed.protocol}.`,
-    });
-  }
-  if (
-    headers !== undefined &&
-    (typeof headers !== 'object' ||
-      headers === null ||
-      Object.values(headers).some((value) => typeof value !== 'string'))
-  ) {
-    throw new InvalidArgumentError({
-      argument: 'headers',
-      message: 'connectMcpHttp headers must be an object of string values.',
-    });
-  }
-  if (fetch !== undefined && typeof fetch !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'fetch',
-      message: 'connectMcpHttp fetch must be a function.',
     });
   }
   return parsed;

@@ -1,12 +1,20 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@gemloop/core';
-import { InvalidArgumentError } from '@gemloop/core';
-import { createSecretRedactor } from '@gemloop/core/internal';
+import {
+  arrayOption,
+  createSecretRedactor,
+  type DeclaredOptions,
+  defineOptions,
+  oneOfOption,
+  required,
+  stringOption,
+} from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { describeErrorChain, findErrorCode, redactError } from './describe-error-chain.ts';
 import { loadMcpStdioSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
+import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import { openMcpConnection } from './open-mcp-connection.ts';
 
@@ -122,54 +130,39 @@ export async function connectMcpStdio(options: ConnectMcpStdioOptions): Promise<
   });
 }
 
+/** The options of {@link connectMcpStdio}, declared once. @internal */
+export const connectMcpStdioOptions: DeclaredOptions<ConnectMcpStdioOptions> =
+  defineOptions<ConnectMcpStdioOptions>({
+    name: 'connectMcpStdio',
+    example: '{ command, args, env, cwd }',
+    checks: {
+      ...mcpToolsChecks,
+      ...mcpConnectChecks,
+      command: required(
+        stringOption({
+          nonEmpty: true,
+          message:
+            'connectMcpStdio needs a command to start, e.g. { command: "npx", args: ["-y", "some-mcp-server"] }.',
+        }),
+      ),
+      args: arrayOption({
+        item: (arg) => typeof arg === 'string',
+        message: 'connectMcpStdio args must be an array of strings.',
+      }),
+      env: stringRecordOption(
+        'connectMcpStdio env must be an object of string values (names to values).',
+      ),
+      cwd: stringOption({ message: 'connectMcpStdio cwd must be a path string.' }),
+      stderr: oneOfOption(
+        ['pipe', 'inherit', 'ignore'],
+        (_path, value) =>
+          `connectMcpStdio stderr must be 'pipe', 'inherit' or 'ignore', got ${JSON.stringify(value)}.`,
+      ),
+    },
+  });
+
 function checkOptions(options: ConnectMcpStdioOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: 'connectMcpStdio takes one options object: { command, args, env, cwd }.',
-    });
-  }
-  const { command, args, env, cwd, stderr } = options;
-  if (typeof command !== 'string' || command.trim() === '') {
-    throw new InvalidArgumentError({
-      argument: 'command',
-      message:
-        'connectMcpStdio needs a command to start, e.g. { command: "npx", args: ["-y", "some-mcp-server"] }.',
-    });
-  }
-  if (
-    args !== undefined &&
-    !(Array.isArray(args) && args.every((arg) => typeof arg === 'string'))
-  ) {
-    throw new InvalidArgumentError({
-      argument: 'args',
-      message: 'connectMcpStdio args must be an array of strings.',
-    });
-  }
-  if (
-    env !== undefined &&
-    (typeof env !== 'object' ||
-      env === null ||
-      Object.values(env).some((value) => typeof value !== 'string'))
-  ) {
-    // Names only: the values are secrets as often as not.
-    throw new InvalidArgumentError({
-      argument: 'env',
-      message: 'connectMcpStdio env must be an object of string values (names to values).',
-    });
-  }
-  if (cwd !== undefined && typeof cwd !== 'string') {
-    throw new InvalidArgumentError({
-      argument: 'cwd',
-      message: 'connectMcpStdio cwd must be a path string.',
-    });
-  }
-  if (stderr !== undefined && stderr !== 'pipe' && stderr !== 'inherit' && stderr !== 'ignore') {
-    throw new InvalidArgumentError({
-      argument: 'stderr',
-      message: `connectMcpStdio stderr must be 'pipe', 'inherit' or 'ignore', got ${JSON.stringify(stderr)}.`,
-    });
-  }
+  connectMcpStdioOptions.check(options);
 }
 
 /** Keeps the last bytes of the server's stderr and logs each line at `debug`. */

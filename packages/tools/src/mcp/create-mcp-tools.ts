@@ -1,10 +1,12 @@
 import type { DefinedTool, Logger, ToolExecuteContext } from '@gemloop/core';
 import { defineTool, InvalidArgumentError, toolResult } from '@gemloop/core';
+import { booleanOption, type DeclaredOptions, defineOptions } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { toolTypeKey } from '@gemloop/core/telemetry';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { listMcpTools } from './list-mcp-tools.ts';
 import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
+import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from './mcp-option-checks.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import type { McpToolRename } from './to-gemini-function-names.ts';
 import { toGeminiFunctionNames } from './to-gemini-function-names.ts';
@@ -23,10 +25,6 @@ export const MCP_TOOL_CALL_ID_META_KEY = 'gemloop/toolCallId';
  * `toolTimeoutMs` and abort signal instead.
  */
 export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
-
-// setTimeout's limit; with the limit lifted, the SDK's own 60 s default must not cut calls the
-// agent allows to run longer.
-const noSdkTimeout = 2_147_483_647;
 
 /** What an MCP tool's `execute` returns: the response object, or it with media `parts`. */
 export type McpToolResult = Record<string, unknown> | ToolResultWithParts;
@@ -128,12 +126,22 @@ export type McpToolsInternals = {
  * @throws {@link McpServerError} when listing fails or a tool is unusable (`onInvalidTool: 'throw'`).
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for invalid options.
  */
-export function createMcpTools(
+export async function createMcpTools(
   client: McpClient,
   options: McpToolsOptions = {},
 ): Promise<McpTools> {
+  // The connect functions check their own (larger) options and call createMcpToolsWith. Async,
+  // so a bad option rejects the promise like every other failure here instead of throwing.
+  mcpToolsOptions.check(options);
   return createMcpToolsWith(client, options, {});
 }
+
+/** The options of {@link createMcpTools}, declared once. @internal */
+export const mcpToolsOptions: DeclaredOptions<McpToolsOptions> = defineOptions<McpToolsOptions>({
+  name: 'createMcpTools',
+  example: "{ prefix: 'github_' }",
+  checks: { ...mcpToolsChecks, closeClient: booleanOption() },
+});
 
 /**
  * {@link createMcpTools} with a connection's shared close and secret redaction.
@@ -144,7 +152,7 @@ export async function createMcpToolsWith(
   options: McpToolsOptions,
   internals: McpToolsInternals,
 ): Promise<McpTools> {
-  checkOptions(client, options);
+  checkClient(client);
   const {
     prefix = '',
     reservedNames,
@@ -256,7 +264,8 @@ export async function createMcpToolsWith(
       result = await client.callTool(
         { name: mcpName, arguments: args, _meta: { [MCP_TOOL_CALL_ID_META_KEY]: toolCallId } },
         undefined,
-        { signal: callSignal, timeout: timeoutMs ?? noSdkTimeout },
+        // With the limit lifted, the SDK's own 60 s default must not cut calls the agent allows.
+        { signal: callSignal, timeout: timeoutMs ?? MAX_MCP_TIMEOUT_MS },
       );
     } catch (error) {
       // The agent aborted the call (its own time limit or the run's signal): let it see its reason.
@@ -308,7 +317,7 @@ export async function createMcpToolsWith(
   }
 }
 
-function checkOptions(client: McpClient, options: McpToolsOptions): void {
+function checkClient(client: McpClient): void {
   if (
     typeof client !== 'object' ||
     client === null ||
@@ -319,40 +328,6 @@ function checkOptions(client: McpClient, options: McpToolsOptions): void {
       argument: 'client',
       message:
         'createMcpTools needs a connected MCP Client (from @modelcontextprotocol/sdk/client/index.js, after `await client.connect(transport)`), or use connectMcpStdio / connectMcpHttp.',
-    });
-  }
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: 'createMcpTools options must be an object.',
-    });
-  }
-  const { prefix, timeoutMs, onInvalidTool } = options;
-  if (
-    prefix !== undefined &&
-    (typeof prefix !== 'string' ||
-      (prefix !== '' && !/^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/.test(prefix)))
-  ) {
-    throw new InvalidArgumentError({
-      argument: 'prefix',
-      message: `The MCP tool prefix must start with a letter or "_" and use only letters, digits, "_", ".", ":" or "-" (at most 64 characters), e.g. "github_"; got ${JSON.stringify(prefix)}.`,
-    });
-  }
-  if (
-    timeoutMs !== undefined &&
-    timeoutMs !== false &&
-    timeoutMs !== Number.POSITIVE_INFINITY &&
-    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= noSdkTimeout)
-  ) {
-    throw new InvalidArgumentError({
-      argument: 'timeoutMs',
-      message: `The MCP tools' timeoutMs must be a positive number of milliseconds, or false or Infinity for no limit; got ${JSON.stringify(timeoutMs) ?? String(timeoutMs)}. Larger than ${noSdkTimeout} is not possible (setTimeout's limit).`,
-    });
-  }
-  if (onInvalidTool !== undefined && onInvalidTool !== 'throw' && onInvalidTool !== 'skip') {
-    throw new InvalidArgumentError({
-      argument: 'onInvalidTool',
-      message: `onInvalidTool must be 'throw' or 'skip', got ${JSON.stringify(onInvalidTool)}.`,
     });
   }
 }
