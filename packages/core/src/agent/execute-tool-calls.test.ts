@@ -189,8 +189,22 @@ describe('executeToolCalls', () => {
       'tracked',
       {},
     ]);
-    await answer(calls, { tools: [tracked], toolConcurrency: Number.POSITIVE_INFINITY });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      await answer(calls, { tools: [tracked], toolConcurrency: Number.POSITIVE_INFINITY });
+      // Node emits its warnings on a later tick.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('warning', onWarning);
+    }
     expect(maxInFlight).toBe(20);
+    // 20 calls waiting on the run's signal at once printed "MaxListenersExceededWarning: Possible
+    // EventTarget memory leak detected" on the user's stderr (one listener per call).
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
   });
 
   it('stops a call that never settles at DEFAULT_TOOL_TIMEOUT_MS by default', async () => {

@@ -11,6 +11,7 @@ import type {
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { BeforeToolCallDecision } from './agent-options.ts';
+import { onAbort } from './on-abort.ts';
 
 /** How one call went, before it becomes a record and a functionResponse. @internal */
 export type ExecuteOutcome = { args: unknown } & (
@@ -345,14 +346,13 @@ function executeWithTimeout(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      stopWaiting();
       resolve(outcome);
     };
-    const onAbort = (): void => {
+    const stopWaiting = onAbort(signal, () => {
       stop(signal.reason);
       settle({ type: 'aborted', args });
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    });
     const timer = setTimeout(() => {
       stop(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
       settle({ type: 'timeout', timeoutMs, args });
@@ -370,15 +370,14 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typ
     return Promise.resolve(aborted);
   }
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(aborted);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stopWaiting = onAbort(signal, () => resolve(aborted));
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        stopWaiting();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        stopWaiting();
         reject(error);
       },
     );
