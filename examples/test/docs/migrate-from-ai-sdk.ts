@@ -1,5 +1,5 @@
 // Guide "Migrating from the AI SDK": the gemloop side of each comparison.
-import { createAgent, createGemini, defineTool, stepCountIs } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { z } from 'zod';
 
 // The provider and a tool
@@ -18,7 +18,7 @@ const agent = createAgent({
   model: 'gemini-3-flash-preview',
   instructions: 'You are a concise weather assistant.', // AI SDK: system
   tools: [getWeather],
-  stopWhen: stepCountIs(5), // default: maxSteps 10
+  maxSteps: 5, // AI SDK: stopWhen: stepCountIs(5); default 10
 });
 const result = await agent.run('What is the weather in Paris?');
 console.log(result.text, result.usage.totalTokenCount);

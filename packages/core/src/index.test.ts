@@ -68,7 +68,7 @@ describe('the root entry of @gemloop/core', () => {
     expect(typeof root.createGemini).toBe('function');
     expect(typeof root.createAgent).toBe('function');
     expect(typeof root.defineTool).toBe('function');
-    expect(typeof root.stepCountIs).toBe('function');
+    expect(typeof root.hasToolCall).toBe('function');
   });
 
   it('does not export the internals', () => {
@@ -77,6 +77,8 @@ describe('the root entry of @gemloop/core', () => {
       'OPEN_API_SCHEMA_KEYS',
       'findActiveLoopStart',
       'CONTEXT_ENGINEERING_THOUGHT_SIGNATURE',
+      // One way to bound a run's steps: maxSteps.
+      'stepCountIs',
     ]) {
       expect(names.has(name), name).toBe(false);
     }

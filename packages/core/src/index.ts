@@ -33,7 +33,6 @@ export type { StopCondition } from './agent/stop-conditions.ts';
 export {
   hasToolCall,
   hasToolError,
-  stepCountIs,
   totalTokensExceed,
 } from './agent/stop-conditions.ts';
 // --- a run's input and result (run/: the types the agent, telemetry and the recorder share) ---

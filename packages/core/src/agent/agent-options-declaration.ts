@@ -84,7 +84,7 @@ export const agentOptionsDeclaration: DeclaredOptions<AgentOptions<unknown>> = d
       (value) =>
         typeof value === 'function' ||
         (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
-      'stopWhen must be a stop condition (e.g. stepCountIs(3)) or an array of them.',
+      "stopWhen must be a stop condition (e.g. hasToolCall('final_answer')) or an array of them.",
     ),
     toolChoice: checkedWhereUsed,
     generationConfig: (value, path) => {

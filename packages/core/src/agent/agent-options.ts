@@ -121,7 +121,10 @@ export type AgentOptions<Output = undefined> = {
    * answered, and the run ends with `finishReason: 'max-steps'`. @defaultValue 10
    */
   maxSteps?: number | undefined;
-  /** End the run after a step when any of these holds (see `stepCountIs`, `hasToolCall`, ...). */
+  /**
+   * End the run after a step when any of these holds (`hasToolCall`, `hasToolError`,
+   * `totalTokensExceed`, or your own). The number of steps is bounded by `maxSteps` alone.
+   */
   stopWhen?: StopCondition | readonly StopCondition[] | undefined;
   toolChoice?: ToolChoice | undefined;
   /** temperature, topP, maxOutputTokens, ... (use `thinking` and `output` for those). */

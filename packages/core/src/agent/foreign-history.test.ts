@@ -16,7 +16,7 @@ import { turn } from '../testing/index.ts';
 import type { Content } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
-import { stepCountIs } from './stop-conditions.ts';
+import { hasToolCall } from './stop-conditions.ts';
 
 // Thought signatures are bound to the model that issued them; the fake refuses another model's
 // ("Invalid thought signature.") in the active loop, as the API does. A history given as turns
@@ -40,7 +40,7 @@ function warningsOf(logger: ReturnType<typeof recordingLogger>) {
 
 /** A flash conversation stopped right after its tool call was answered (mid-loop). */
 async function flashHistory(gemini: Gemini): Promise<Content[]> {
-  const agent = createAgent({ gemini, model: flash, tools: [weather], stopWhen: stepCountIs(1) });
+  const agent = createAgent({ gemini, model: flash, tools: [weather], stopWhen: hasToolCall() });
   const result = await agent.run('Weather in Paris?');
   expect(result.finishReason).toBe('stop-condition');
   expect(result.contents.map((content) => content.role)).toEqual(['user', 'model', 'user']);

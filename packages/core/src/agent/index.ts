@@ -54,6 +54,5 @@ export type { StopCondition, StopConditionContext } from './stop-conditions.ts';
 export {
   hasToolCall,
   hasToolError,
-  stepCountIs,
   totalTokensExceed,
 } from './stop-conditions.ts';

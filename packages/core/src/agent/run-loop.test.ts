@@ -9,7 +9,7 @@ import { createAgent } from './create-agent.ts';
 import { AgentRunError } from './errors/agent-run-error.ts';
 import { InvalidHistoryError } from './errors/invalid-history-error.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
-import { hasToolCall, stepCountIs } from './stop-conditions.ts';
+import { hasToolCall } from './stop-conditions.ts';
 
 const weather = defineTool({
   name: 'get_weather',
@@ -180,7 +180,8 @@ describe('runLoop', () => {
       model: 'gemini-2.5-flash',
       tools: [weather, finalAnswer],
       toolChoice: 'ANY',
-      stopWhen: [hasToolCall('final_answer'), stepCountIs(5)],
+      stopWhen: hasToolCall('final_answer'),
+      maxSteps: 5,
     });
 
     const result = await agent.run('Answer with final_answer');

@@ -14,14 +14,6 @@ export type StopConditionContext = {
 export type StopCondition = (context: StopConditionContext) => boolean;
 
 /**
- * Stops once `count` steps have been made.
- * @example createAgent({ ..., stopWhen: stepCountIs(3) })
- */
-export function stepCountIs(count: number): StopCondition {
-  return ({ steps }) => steps.length >= count;
-}
-
-/**
  * Stops after a step that called a function: any function, or one of `toolNames`.
  * @example createAgent({ ..., toolChoice: 'ANY', stopWhen: hasToolCall('final_answer') })
  */
