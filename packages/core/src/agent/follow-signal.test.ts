@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { followSignal } from './follow-signal.ts';
 
@@ -21,5 +22,18 @@ describe('followSignal', () => {
     source.abort();
     expect(follower.signal.aborted).toBe(false);
     expect(() => followSignal(undefined, follower)()).not.toThrow();
+  });
+
+  it('follows one signal many times through one listener (runs sharing a shutdown signal)', () => {
+    const source = new AbortController();
+    const followers = Array.from({ length: 20 }, () => new AbortController());
+    const unfollows = followers.map((follower) => followSignal(source.signal, follower));
+    expect(getEventListeners(source.signal, 'abort')).toHaveLength(1);
+    unfollows[0]?.();
+    source.abort('shutdown');
+    expect(followers.map((follower) => follower.signal.reason)).toEqual([
+      undefined,
+      ...followers.slice(1).map(() => 'shutdown'),
+    ]);
   });
 });

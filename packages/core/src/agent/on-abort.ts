@@ -4,13 +4,15 @@ type Waiters = { callbacks: Set<() => void>; listener: () => void };
 const waitersOf = new WeakMap<AbortSignal, Waiters>();
 
 /**
- * Calls `callback` once when `signal` aborts; returns the function that stops waiting.
+ * Calls `callback` once when `signal` aborts; returns the function that stops waiting. Every wait
+ * of the agent on a signal goes through it ({@link followSignal} too).
  *
- * The tool calls of one turn all wait on the run's signal at once, and with `toolConcurrency`
- * above 10 (or `Infinity`) a listener each made Node print "MaxListenersExceededWarning: Possible
- * EventTarget memory leak detected" on the user's stderr, though every listener was removed when
- * its call ended. So a signal gets one listener, shared by every callback waiting on it, and
- * loses it when the last one stops waiting. `signal` must not be aborted yet.
+ * Many waits share a signal at once: the tool calls of one turn wait on the run's, and every run
+ * of an application may follow one shutdown signal. With a listener each, more than 10 made Node
+ * print "MaxListenersExceededWarning: Possible EventTarget memory leak detected" on the user's
+ * stderr, though every listener was removed when its wait ended. So a signal gets one listener,
+ * shared by every callback waiting on it, and loses it when the last one stops waiting. `signal`
+ * must not be aborted yet.
  * @internal
  */
 export function onAbort(signal: AbortSignal, callback: () => void): () => void {

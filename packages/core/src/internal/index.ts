@@ -12,6 +12,7 @@ export {
   readFunctionResponse,
   readRole,
 } from '../history/part-fields.ts';
+export { loggerOption } from '../logging/logger-option.ts';
 export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
 export {
   type DeclaredOptions,

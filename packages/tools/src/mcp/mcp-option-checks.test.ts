@@ -74,7 +74,7 @@ describe('the MCP options, declared once', () => {
       [{ reservedNames: 'a,b' }, 'reservedNames', /iterable of names/],
       [{ mediaTypes: [1] }, 'mediaTypes', /array of media types/],
       [{ filter: true }, 'filter', /must be a function/],
-      [{ logger: console.log }, 'logger', /gemloop Logger/],
+      [{ logger: console.log }, 'logger', /must have child, debug, info, warn and error methods/],
       [{ closeClient: 'yes' }, 'closeClient', /true or false/],
     ];
     for (const [options, argument, message] of cases) {

@@ -1,6 +1,7 @@
 import {
   arrayOption,
   functionOption,
+  loggerOption,
   type OptionCheck,
   objectOption,
   oneOfOption,
@@ -75,13 +76,7 @@ export const mcpToolsChecks: Readonly<
     ['throw', 'skip'],
     (_path, value) => `onInvalidTool must be 'throw' or 'skip', got ${JSON.stringify(value)}.`,
   ),
-  logger: optionCheck(
-    (logger) =>
-      typeof logger === 'object' &&
-      logger !== null &&
-      typeof (logger as { child?: unknown }).child === 'function',
-    'logger must be a gemloop Logger (createLogger() from @gemloop/core/logging, or a pino logger).',
-  ),
+  logger: loggerOption,
   serverName: stringOption(),
   signal: objectOption('signal must be an AbortSignal.'),
 };
