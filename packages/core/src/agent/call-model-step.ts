@@ -75,7 +75,14 @@ function send<Output>(
   call: (request: ReturnType<typeof prepareRequest>) => Promise<GenerateContentResponse>,
 ): Promise<GenerateContentResponse> {
   const request = (cacheName: string | undefined) =>
-    prepareRequest(config, { kind, streaming, contents: run.contents, cache, cacheName });
+    prepareRequest(config, {
+      kind,
+      streaming,
+      contents: run.contents,
+      cache,
+      cacheName,
+      contentJson: run.contentJson,
+    });
   // The final structured-output call has no tools, so it cannot use a cache that holds them.
   if (cache === undefined || kind !== 'tools') return call(request(undefined));
   return sendCached(cache, signal, call, request);

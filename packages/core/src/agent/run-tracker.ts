@@ -1,3 +1,4 @@
+import { type ContentJsonCache, createContentJsonCache } from '../http/serialize-request-body.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
@@ -14,6 +15,11 @@ export class RunTracker {
   readonly steps: AgentStep[] = [];
   readonly usage: AgentUsage = emptyUsage();
   readonly grounding: GroundingMetadata[] = [];
+  /**
+   * The JSON of the contents this run sent, by content: each step serialises only what it added.
+   * One per run, never handed out, so a history edited in place between runs is sent as it is.
+   */
+  readonly contentJson: ContentJsonCache = createContentJsonCache();
 
   constructor(contents: Content[], inputLength: number) {
     this.contents = contents;

@@ -21,6 +21,11 @@ import {
   resolveCallOptions,
 } from './resolve-call-options.ts';
 import { resolveClientOptions } from './resolve-client-options.ts';
+import {
+  CONTENT_JSON_CACHE,
+  type ContentJsonCache,
+  serializeRequestBody,
+} from './serialize-request-body.ts';
 import { toModelPath } from './to-model-path.ts';
 import { toPageQuery } from './to-page-query.ts';
 
@@ -69,7 +74,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
         model,
         url,
         httpMethod: 'POST',
-        body: serialize(buildGenerateContentBody(request)),
+        body: serializeRequestBody(buildGenerateContentBody(request), contentJsonCacheOf(request)),
         check: checkGenerateContentResponse,
         usageOf: usageOf,
       });
@@ -79,7 +84,10 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       // Checked now, so a bad request throws at the call, not at the first iteration.
       const model = toModelPath(checkRequest(request).model, 'request.model');
       if (client.vertex !== undefined) checkVertexRequest(request, true);
-      const body = serialize(buildGenerateContentBody(request));
+      const body = serializeRequestBody(
+        buildGenerateContentBody(request),
+        contentJsonCacheOf(request),
+      );
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
       return openGenerateContentStream({ client, call, model, url, body });
@@ -97,7 +105,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
         model,
         url,
         httpMethod: 'POST',
-        body: serialize(toCountTokensBody(request, model)),
+        body: serializeRequestBody(toCountTokensBody(request, model)),
         check: checkCountTokensResponse,
       });
     },
@@ -134,7 +142,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       });
     },
 
-    caches: createCaches(client, defaults, serialize),
+    caches: createCaches(client, defaults, serializeRequestBody),
   };
   attachRedactor(gemini, redact);
   return gemini;
@@ -183,17 +191,13 @@ function toCountTokensBody(request: CountTokensRequest, model: string): CountTok
   return { generateContentRequest: { model, ...body } };
 }
 
-/** Serialises a body once; a value JSON cannot hold (a cycle, a BigInt) is the caller's error. */
-function serialize(body: unknown): string {
-  try {
-    return JSON.stringify(body);
-  } catch (cause) {
-    throw new InvalidArgumentError({
-      argument: 'request',
-      message: `request cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}. Remove cycles and BigInt values.`,
-      cause,
-    });
-  }
+/**
+ * The JSON of the contents already sent, when the request comes from an agent run (see
+ * {@link ContentJsonCache}); anything else is serialised whole.
+ */
+function contentJsonCacheOf(request: object): ContentJsonCache | undefined {
+  const cache = (request as { [CONTENT_JSON_CACHE]?: unknown })[CONTENT_JSON_CACHE];
+  return cache instanceof WeakMap ? (cache as ContentJsonCache) : undefined;
 }
 
 /**
