@@ -23,7 +23,7 @@ import {
 import { resolveClientOptions } from './resolve-client-options.ts';
 import {
   CONTENT_JSON_CACHE,
-  type ContentJsonCache,
+  ContentJsonCache,
   serializeRequestBody,
 } from './serialize-request-body.ts';
 import { toModelPath } from './to-model-path.ts';
@@ -197,7 +197,7 @@ function toCountTokensBody(request: CountTokensRequest, model: string): CountTok
  */
 function contentJsonCacheOf(request: object): ContentJsonCache | undefined {
   const cache = (request as { [CONTENT_JSON_CACHE]?: unknown })[CONTENT_JSON_CACHE];
-  return cache instanceof WeakMap ? (cache as ContentJsonCache) : undefined;
+  return cache instanceof ContentJsonCache ? cache : undefined;
 }
 
 /**

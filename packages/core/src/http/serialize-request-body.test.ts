@@ -75,6 +75,29 @@ describe('serializeRequestBody', () => {
     expect(send()).toBe(JSON.stringify({ contents }));
   });
 
+  it('serialises another tools or configuration object again, keeping the body order', () => {
+    const cache = createContentJsonCache();
+    const contents = [turn('user', 'x')];
+    const first = buildGenerateContentBody({
+      model,
+      contents,
+      tools: [{ functionDeclarations: [{ name: 'a' }] }],
+      generationConfig: { temperature: 1 },
+    });
+    expect(serializeRequestBody(first, cache)).toBe(JSON.stringify(first));
+    const second = buildGenerateContentBody({
+      model,
+      contents,
+      generationConfig: { temperature: 0 },
+      tools: [{ functionDeclarations: [{ name: 'b' }] }],
+      systemInstruction: 'New.',
+    });
+    expect(serializeRequestBody(second, cache)).toBe(JSON.stringify(second));
+    expect(serializeRequestBody(second, cache)).toMatch(
+      /^\{"generationConfig":\{"temperature":0\},"tools"/,
+    );
+  });
+
   it('does not see a field edited inside a part object: a cache lives for one run only', () => {
     // The contract the agent relies on (see ContentJsonCache): it makes a new cache per run.
     const cache = createContentJsonCache();

@@ -18,22 +18,26 @@ type CachedContent = {
 };
 
 /**
- * The JSON of contents already sent in one agent run, so that each step serialises only the turns
- * added since the last one (a tool loop resends the whole history every step, and the history is
- * the bulk of the request: `JSON.stringify` of it was gemloop's largest function per step).
+ * The JSON of what one agent run already sent, so that each step serialises only the turns added
+ * since the last one (a tool loop resends the whole history, the tool declarations and the
+ * configuration every step: `JSON.stringify` of it was gemloop's largest function per step).
  *
  * A content is serialised again when it is another object, or when it has another role, another
- * parts array, or another part object at any index; a field edited inside a part object in place
- * is not seen. That is why only a run's own tracker makes one, for the run's length: the run
- * appends whole contents and never edits one it sent, and nothing outside the run can reach a
- * cache (the next run starts a new one, so a history edited in place between runs is sent as it
- * is now). Made by {@link createContentJsonCache}. @internal
+ * parts array, or another part object at any index; the other fields of the request (tools,
+ * configuration, system instruction) when they are other objects. A field edited inside one of
+ * these objects in place is not seen. That is why only a run's own tracker makes one, for the
+ * run's length: the run appends whole contents, never edits one it sent, and its configuration is
+ * the agent's own; nothing outside the run can reach the cache (the next run starts a new one, so
+ * a history edited in place between runs is sent as it is now). @internal
  */
-export type ContentJsonCache = WeakMap<object, CachedContent>;
+export class ContentJsonCache {
+  readonly contents: WeakMap<object, CachedContent> = new WeakMap();
+  readonly values: WeakMap<object, string> = new WeakMap();
+}
 
 /** A new, empty {@link ContentJsonCache}. @internal */
 export function createContentJsonCache(): ContentJsonCache {
-  return new WeakMap();
+  return new ContentJsonCache();
 }
 
 /**
@@ -58,45 +62,58 @@ export function serializeRequestBody(body: unknown, cache?: ContentJsonCache | u
 }
 
 /**
- * `JSON.stringify(body)` spelled out for the body `buildGenerateContentBody` makes: its other
- * fields in their order, then `contents`, then `systemInstruction` (the builder's order, which this
- * relies on: the bytes must not depend on whether a cache was used).
+ * `JSON.stringify(body)` spelled out, field by field in the body's own order, with the JSON of
+ * objects the run already sent taken from the cache. Anything with a `toJSON` of its own (which
+ * `JSON.stringify` calls with the key it is under) is left to `JSON.stringify` whole.
  */
 function serializeWithCache(body: GenerateContentBody, cache: ContentJsonCache): string {
-  const contents: unknown = body.contents;
-  // An array with a toJSON of its own serialises through it; leave such a thing to JSON.stringify.
-  if (!Array.isArray(contents) || (contents as { toJSON?: unknown }).toJSON !== undefined) {
-    return JSON.stringify(body);
-  }
-  const rest: Record<string, unknown> = {};
+  let json = '{';
   for (const key in body) {
-    if (key !== 'contents' && key !== 'systemInstruction' && Object.hasOwn(body, key)) {
-      rest[key] = (body as Record<string, unknown>)[key];
+    if (!Object.hasOwn(body, key)) continue;
+    const value: unknown = (body as Record<string, unknown>)[key];
+    let valueJson: string | undefined;
+    if (typeof value !== 'object' || value === null) valueJson = JSON.stringify(value);
+    else if (hasToJson(value)) return JSON.stringify(body);
+    else if (key === 'contents' && Array.isArray(value)) {
+      valueJson = '[';
+      for (let index = 0; index < value.length; index++) {
+        const content = contentJson(value[index], cache.contents);
+        if (content === undefined) return JSON.stringify(body);
+        valueJson += index === 0 ? content : `,${content}`;
+      }
+      valueJson += ']';
+    } else {
+      valueJson = cache.values.get(value);
+      if (valueJson === undefined) {
+        valueJson = JSON.stringify(value);
+        cache.values.set(value, valueJson);
+      }
     }
-  }
-  const head = JSON.stringify(rest);
-  let json = head.length === 2 ? '{"contents":[' : `${head.slice(0, -1)},"contents":[`;
-  for (let index = 0; index < contents.length; index++) {
-    if (index > 0) json += ',';
-    json += contentJson(contents[index], cache);
-  }
-  json += ']';
-  const { systemInstruction } = body;
-  if (systemInstruction !== undefined) {
-    const instruction: string | undefined = JSON.stringify(systemInstruction);
-    if (instruction !== undefined) json += `,"systemInstruction":${instruction}`;
+    // A field JSON cannot write (a function, undefined) is left out, as JSON.stringify does.
+    if (valueJson === undefined) continue;
+    json +=
+      json.length === 1
+        ? `${JSON.stringify(key)}:${valueJson}`
+        : `,${JSON.stringify(key)}:${valueJson}`;
   }
   return `${json}}`;
 }
 
-/** One element of the contents array, as `JSON.stringify` writes an array element. */
-function contentJson(content: unknown, cache: ContentJsonCache): string {
+function hasToJson(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
+/**
+ * One element of the contents array, as `JSON.stringify` writes an array element; undefined for
+ * an element that has a `toJSON` of its own.
+ */
+function contentJson(content: unknown, cache: WeakMap<object, CachedContent>): string | undefined {
   if (typeof content !== 'object' || content === null) return JSON.stringify(content) ?? 'null';
+  if (hasToJson(content)) return undefined;
   const { role, parts } = content as { role?: unknown; parts?: unknown };
   const cached = cache.get(content);
   if (cached !== undefined && isUnchanged(cached, role, parts)) return cached.json;
-  // An element that serialises to nothing (a toJSON returning undefined) is `null` in an array.
-  const json: string = JSON.stringify(content) ?? 'null';
+  const json = JSON.stringify(content);
   cache.set(content, {
     json,
     role,
