@@ -1,6 +1,9 @@
+import type { ResponseInfo } from '../http/gemini.ts';
+import { responseHeader } from '../http/send-with-retry.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
+import { SERVICE_TIER_HEADER, type ServiceTier } from '../wire/service-tier.ts';
 import { callModel } from './call-model.ts';
 import { createStep } from './create-step.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
@@ -28,22 +31,19 @@ export async function callModelStep<Output>(
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let response: GenerateContentResponse;
-  let headers: Headers | undefined;
+  context.lastResponse = undefined;
   try {
     response = await send(context, kind, (request) =>
       callModel({
         gemini: config.gemini,
         request,
-        callOptions: config.callOptions,
+        options: context.callOptions,
         signal,
         streaming: context.streaming,
         emit,
         stepNumber,
         observation: context.observation,
         now: config.now,
-        onResponse: (info) => {
-          headers = info.headers;
-        },
       }),
     );
   } catch (error) {
@@ -59,7 +59,9 @@ export async function callModelStep<Output>(
     modelMs: config.now() - startedAt,
   });
   run.addUsage(step.usage);
-  const served = readServiceTier(response, headers);
+  // The body's tier first; the header only when the body has none (read without building the
+  // response's Headers).
+  const served = readServiceTier(response) ?? headerServiceTier(context.lastResponse);
   if (served !== undefined) step.serviceTier = served;
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
@@ -103,4 +105,11 @@ async function sendCached(
     cache.invalidate(name);
     return call(request(await cache.acquire()));
   }
+}
+
+/** The `x-gemini-service-tier` header of the step's response, when it has a non-empty one. */
+function headerServiceTier(info: ResponseInfo | undefined): ServiceTier | undefined {
+  if (info === undefined) return undefined;
+  const header = responseHeader(info, SERVICE_TIER_HEADER);
+  return header === null || header === '' ? undefined : header;
 }

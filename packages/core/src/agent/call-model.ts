@@ -12,12 +12,29 @@ export type EmitEvent = ((event: AgentEvent<unknown>) => void) | undefined;
 type ModelCallInput = {
   gemini: Gemini;
   request: GenerateContentRequest;
-  callOptions: Omit<CallOptions, 'signal'> | undefined;
+  /** The run's call options (see {@link modelCallOptions}): the run's signal in them. */
+  options: CallOptions;
   signal: AbortSignal;
   streaming: boolean;
   emit: EmitEvent;
   stepNumber: number;
 };
+
+/**
+ * The call options of every model call of a run, built once per run (a spread per step cost a
+ * microsecond or more on Node 20): the agent's `callOptions`, the run's signal (which always
+ * wins; createAgent refuses one in `callOptions`), and `onResponse` told before the caller's own.
+ * @internal
+ */
+export function modelCallOptions(
+  callOptions: Omit<CallOptions, 'signal'> | undefined,
+  signal: AbortSignal,
+  onResponse: (response: ResponseInfo) => void,
+): CallOptions {
+  const options: CallOptions = { signal, ...withOnResponse(callOptions, onResponse) };
+  if (options.signal !== signal) options.signal = signal;
+  return options;
+}
 
 /**
  * One model call: `generateContent`, or, when `streaming`, `streamGenerateContent` folded by the
@@ -28,33 +45,24 @@ type ModelCallInput = {
 export function callModel({
   gemini,
   request,
-  callOptions,
+  options,
   signal,
   streaming,
   emit,
   stepNumber,
   observation,
   now,
-  onResponse,
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
-  /** Sees the headers of the model call's response (the served service tier). */
-  onResponse?: ((response: ResponseInfo) => void) | undefined;
 }): Promise<GenerateContentResponse> {
-  const ownOptions =
-    onResponse === undefined ? callOptions : withOnResponse(callOptions, onResponse);
   if (observation !== undefined) {
     return observeModelCall(
-      { gemini, request, callOptions: ownOptions, signal, streaming, emit, stepNumber },
+      { gemini, request, options, signal, streaming, emit, stepNumber },
       observation,
       now ?? Date.now,
     );
   }
-  // The run's signal always wins; `{ signal, ...callOptions }` because a spread followed by an
-  // added field is slow on Node 20 (callOptions cannot hold a signal: createAgent refuses one).
-  const options: CallOptions = ownOptions === undefined ? { signal } : { signal, ...ownOptions };
-  if (options.signal !== signal) options.signal = signal;
   // Not an async function: a plain call hands back the client's own promise, one less per step.
   if (!streaming) return gemini.generateContent(request, options);
   return streamModel(gemini, request, options, signal, emit, stepNumber);
@@ -71,9 +79,9 @@ async function observeModelCall(
 ): Promise<GenerateContentResponse> {
   const { gemini, request, signal, streaming, emit, stepNumber } = call;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
-  const userRetry = call.callOptions?.onRetry;
+  const userRetry = call.options.onRetry;
   const options: CallOptions = {
-    ...call.callOptions,
+    ...call.options,
     signal,
     onRetry: (event) => {
       observed.retry(event);
@@ -100,7 +108,7 @@ async function observeModelCall(
 function withOnResponse(
   callOptions: Omit<CallOptions, 'signal'> | undefined,
   onResponse: (response: ResponseInfo) => void,
-): Omit<CallOptions, 'signal'> {
+): CallOptions {
   const own = callOptions?.onResponse;
   return {
     ...callOptions,

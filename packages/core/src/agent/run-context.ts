@@ -1,3 +1,4 @@
+import type { CallOptions, ResponseInfo } from '../http/gemini.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { EmitEvent } from './call-model.ts';
@@ -23,4 +24,8 @@ export type RunContext<Output> = {
   readonly observation: RunObservation | undefined;
   /** The agent's prompt cache (the `cache` option). */
   readonly cache: PromptCache | undefined;
+  /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
+  readonly callOptions: CallOptions;
+  /** What `onResponse` last saw: the response of the model call's attempt that succeeded. */
+  lastResponse: ResponseInfo | undefined;
 };

@@ -7,6 +7,7 @@ import type { AgentConfig } from './agent-config.ts';
 import type { RunOptions } from './agent-options.ts';
 import { appendToHistory } from './append-to-history.ts';
 import type { EmitEvent } from './call-model.ts';
+import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
@@ -109,7 +110,19 @@ async function runSteps<Output>(
     historyChecks: config.historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
-  const context: RunContext<Output> = { config, run, signal, streaming, emit, observation, cache };
+  const context: RunContext<Output> = {
+    config,
+    run,
+    signal,
+    streaming,
+    emit,
+    observation,
+    cache,
+    callOptions: modelCallOptions(config.callOptions, signal, (info) => {
+      context.lastResponse = info;
+    }),
+    lastResponse: undefined,
+  };
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
   const pending = contents[contents.length - 1] as Content;

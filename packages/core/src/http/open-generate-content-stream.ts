@@ -146,7 +146,10 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
     signal: attemptSignal,
     watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
     errorContext: {
-      responseHeaders: response.headers,
+      // Read only by an error found in the stream: built only then.
+      get responseHeaders() {
+        return response.headers;
+      },
       attempt: attempt.number,
       auth: client.auth,
       redact: call.redact,

@@ -67,7 +67,10 @@ async function readUnary<T>(
   const context: ReadJsonResponseOptions = {
     text,
     status,
-    headers: response.headers,
+    // Read only by the errors: a Headers object is built only when one is thrown.
+    get headers() {
+      return response.headers;
+    },
     attempt: attempt.number,
     url,
     method,
