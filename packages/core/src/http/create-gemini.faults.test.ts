@@ -86,6 +86,20 @@ describe('createGemini error fixtures over HTTP', () => {
     });
   }
 
+  it("turns an error object in a 200 body into an ApiCallError with the response's headers", async () => {
+    sequence(() =>
+      HttpResponse.json(
+        { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } },
+        { headers: { 'x-trace': 't-3' } },
+      ),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const error = await rejection(gemini.generateContent(request));
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(503);
+    expect((error as ApiCallError).responseHeaders?.['x-trace']).toBe('t-3');
+  });
+
   it('reads a 404 served as text/event-stream on the stream endpoint as a plain JSON error', async () => {
     const fixture = '404-NOT_FOUND-on-streamGenerateContent-alt-sse-with-DebugInfo.json';
     server.use(

@@ -162,6 +162,19 @@ describe('streamGenerateContent', () => {
     expect(state.count).toBe(1);
   });
 
+  it("gives an error object inside the 200 stream the response's headers", async () => {
+    const body = sseBody([
+      sseEvent({ error: { code: 429, message: 'Slow down.', status: 'RESOURCE_EXHAUSTED' } }),
+    ]);
+    serve(() => new HttpResponse(body, { headers: { ...sseHeaders, 'x-trace': 't-2' } }));
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const { error } = await collect(gemini.streamGenerateContent(request));
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(429);
+    expect((error as ApiCallError).responseHeaders?.['x-trace']).toBe('t-2');
+    expect((error as ApiCallError).responseHeaders?.['content-type']).toBe('text/event-stream');
+  });
+
   it('fails with a TimeoutError when the stream goes idle longer than timeoutMs', async () => {
     serve(() => {
       const encoder = new TextEncoder();

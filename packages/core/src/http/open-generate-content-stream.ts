@@ -1,4 +1,5 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
+import type { CredentialStyle } from '../errors/credential-style.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
@@ -145,20 +146,40 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
     method: METHOD,
     signal: attemptSignal,
     watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
-    errorContext: {
-      // Read only by an error found in the stream: built only then.
-      get responseHeaders() {
-        return response.headers;
-      },
-      attempt: attempt.number,
-      auth: client.auth,
-      redact: call.redact,
-    },
+    errorContext: new StreamErrorContext(response, attempt.number, client.auth, call.redact),
   });
   // Restarting the timer here makes the limit apply again to the first chunk.
   attemptSignal.restartTimer();
   const first = await batches.next();
   return { batches, first };
+}
+
+/**
+ * What an error object found in the stream adds to its `ApiCallError`. A class with a
+ * `responseHeaders` getter, so the response's Headers are built only for such an error (an object
+ * literal's getter would cost a new function and a dictionary-mode object on every stream).
+ */
+class StreamErrorContext {
+  readonly attempt: number;
+  readonly auth: CredentialStyle;
+  readonly redact: readonly string[];
+  readonly #response: TransportResponse;
+
+  constructor(
+    response: TransportResponse,
+    attempt: number,
+    auth: CredentialStyle,
+    redact: readonly string[],
+  ) {
+    this.attempt = attempt;
+    this.auth = auth;
+    this.redact = redact;
+    this.#response = response;
+  }
+
+  get responseHeaders(): Headers {
+    return this.#response.headers;
+  }
 }
 
 /**

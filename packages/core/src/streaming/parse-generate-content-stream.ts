@@ -159,6 +159,9 @@ export async function* parseGenerateContentBatches({
           : undefined;
       failure = createApiCallError({
         ...errorContext,
+        // A getter on the context's prototype (the client builds the Headers only here), which a
+        // spread does not copy.
+        responseHeaders: errorContext?.responseHeaders,
         url,
         method,
         status: typeof code === 'number' ? code : undefined,
