@@ -17,6 +17,7 @@ const source = {
  * assert which dependencies are loaded at all. A new file that does any of these goes here.
  */
 const CORE_ISOLATED = [
+  'src/http/create-node-transport.fallback.test.ts',
   'src/http/select-transport.fallback.test.ts',
   'src/telemetry/telemetry-off.test.ts',
   'src/tools/bytes-to-base64.test.ts',
@@ -80,7 +81,7 @@ export default defineConfig({
           root: './packages/core',
           include: ['src/http/**/*.test.ts', 'src/streaming/**/*.test.ts'],
           // Picks the transport itself; this project replaces that choice.
-          exclude: ['src/http/select-transport*.test.ts'],
+          exclude: ['src/http/select-transport*.test.ts', 'src/http/*.fallback.test.ts'],
           setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],
           // The setup file's mock applies to every file in a shared module graph too (each file's
           // clients were counted on the node transport, the same with and without isolation).

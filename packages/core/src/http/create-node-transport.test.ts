@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
@@ -7,7 +10,9 @@ import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { sseEvent, TEST_KEY, textResponse } from './__fixtures__/test-server.ts';
+import { createAttemptSignal } from './create-attempt-signal.ts';
 import { createGemini } from './create-gemini.ts';
+import { createNodeTransport, loadUndici, loadUndiciRoot } from './create-node-transport.ts';
 import type { TransportOption } from './transport.ts';
 
 // The node transport's own promises over real sockets (the shared suites prove the rest on both
@@ -84,6 +89,49 @@ describe('node transport', () => {
     expect(ApiCallError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('content-encoding: gzip');
     expect((error as Error).message).toContain('accept-encoding');
+  });
+
+  it("loads undici's agent and request files, not its package root", async () => {
+    const parts = await loadUndici();
+    expect(parts.from).toBe('files');
+    // The CommonJS cache is shared with import(): the same objects prove the same files.
+    const require = createRequire(import.meta.url);
+    expect(parts.Agent).toBe(require('undici/lib/dispatcher/agent.js'));
+    expect(parts.request).toBe(require('undici/lib/api/api-request.js'));
+    // In a fresh process: those files load far fewer of undici's modules than its root does.
+    const count = (code: string): number =>
+      Number(
+        execFileSync(
+          process.execPath,
+          [
+            '-e',
+            `${code};console.log(Object.keys(require.cache).filter((k)=>k.includes('undici')).length)`,
+          ],
+          { cwd: fileURLToPath(new URL('.', import.meta.url)) },
+        ).toString(),
+      );
+    const files = count(
+      "require('undici/lib/dispatcher/agent.js');require('undici/lib/api/api-request.js')",
+    );
+    const root = count("require('undici')");
+    expect(files).toBeGreaterThan(5);
+    expect(files * 3).toBeLessThan(root);
+  });
+
+  it('works with the parts of either way of loading undici', async () => {
+    const { baseUrl } = await serve((_in, out) => json(out, textResponse('ok')));
+    for (const parts of [await loadUndici(), await loadUndiciRoot()]) {
+      const transport = createNodeTransport(parts);
+      const response = await transport.send({
+        url: `${baseUrl}/v1beta/models/m:generateContent`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        signal: createAttemptSignal({ timeoutMs: 5_000 }),
+      });
+      expect(response.status).toBe(200);
+      expect(JSON.parse(await response.text())).toEqual(textResponse('ok'));
+    }
   });
 });
 

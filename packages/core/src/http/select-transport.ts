@@ -69,16 +69,18 @@ let loadFailure: unknown;
 function nodeTransport(option: TransportOption): Transport | Promise<Transport> {
   if (node !== undefined) return node;
   if (loadFailure !== undefined) return afterFailure(option);
-  loading ??= importNodeTransport().then(
-    ({ createNodeTransport }) => {
-      node = createNodeTransport();
-      return node;
-    },
-    (error: unknown) => {
-      loadFailure = error;
-      return undefined;
-    },
-  );
+  loading ??= importNodeTransport()
+    .then(async ({ createNodeTransport, loadUndici }) => createNodeTransport(await loadUndici()))
+    .then(
+      (loaded) => {
+        node = loaded;
+        return node;
+      },
+      (error: unknown) => {
+        loadFailure = error;
+        return undefined;
+      },
+    );
   return loading.then((loaded) => loaded ?? afterFailure(option));
 }
 

@@ -10,11 +10,11 @@ import { vi } from 'vitest';
  */
 vi.mock('../select-transport.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../select-transport.ts')>();
-  const { createNodeTransport } = await import('../create-node-transport.ts');
+  const { createNodeTransport, loadUndici } = await import('../create-node-transport.ts');
   const { createMswBridgeDispatcher } = await import('./create-msw-bridge-dispatcher.ts');
   const { currentTestHandlers, isMswOrNativeFetch } = await import('./test-server.ts');
   const native = globalThis.fetch;
-  const node = createNodeTransport({
+  const node = createNodeTransport(await loadUndici(), {
     dispatcher: createMswBridgeDispatcher(currentTestHandlers),
   });
   return {
