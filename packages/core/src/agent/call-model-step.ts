@@ -1,5 +1,5 @@
 import type { ResponseInfo } from '../http/gemini.ts';
-import { responseHeader } from '../http/send-with-retry.ts';
+import { responseHeader } from '../http/response-info.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';

@@ -2,11 +2,11 @@ import { isLevelEnabled } from '../logging/logger.ts';
 import { type RetryEvent, withRetry } from '../retry/with-retry.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { type AttemptSignal, createAttemptSignal } from './create-attempt-signal.ts';
-import type { ResponseInfo } from './gemini.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
+import { AttemptResponseInfo } from './response-info.ts';
 import { selectTransport } from './select-transport.ts';
 import { sendRequest } from './send-request.ts';
 import { toAttemptError } from './to-attempt-error.ts';
@@ -196,38 +196,6 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
       error,
     });
   }
-}
-
-/**
- * What `onResponse` is told: the `Headers` object is built only when read (the node transport
- * holds raw headers, and building a `Headers` on every response cost more than the rest of the
- * call's bookkeeping); {@link AttemptResponseInfo.header} reads one header without it.
- * @internal
- */
-export class AttemptResponseInfo implements ResponseInfo {
-  readonly status: number;
-  readonly attempt: number;
-  readonly #response: TransportResponse;
-
-  constructor(response: TransportResponse, attempt: number) {
-    this.status = response.status;
-    this.attempt = attempt;
-    this.#response = response;
-  }
-
-  get headers(): Headers {
-    return this.#response.headers;
-  }
-
-  /** One header's value (names lower-case), or null. */
-  header(name: string): string | null {
-    return this.#response.header(name);
-  }
-}
-
-/** One header of a response `onResponse` was told of, from a client or any other `Gemini`. */
-export function responseHeader(info: ResponseInfo, name: string): string | null {
-  return info instanceof AttemptResponseInfo ? info.header(name) : info.headers.get(name);
 }
 
 function statusOf(error: unknown): number | undefined {
