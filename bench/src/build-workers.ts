@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 /** The compiled entries of the child processes. */
-export type WorkerBuild = { workerEntry: string; serverEntry: string };
+export type WorkerBuild = { workerEntry: string; serverEntry: string; criticalPathEntry: string };
 
 const SOURCE = fileURLToPath(new URL('.', import.meta.url));
 // Inside bench/node_modules, so that bare imports in the output resolve from bench's own
@@ -21,6 +21,7 @@ export async function buildWorkers(): Promise<WorkerBuild> {
     entryPoints: {
       worker: `${SOURCE}worker/worker-main.ts`,
       server: `${SOURCE}server/server-process.ts`,
+      'critical-path': `${SOURCE}critical-path/critical-path-child.ts`,
     },
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },
@@ -32,5 +33,9 @@ export async function buildWorkers(): Promise<WorkerBuild> {
     packages: 'external',
     logLevel: 'warning',
   });
-  return { workerEntry: `${OUT_DIR}worker.mjs`, serverEntry: `${OUT_DIR}server.mjs` };
+  return {
+    workerEntry: `${OUT_DIR}worker.mjs`,
+    serverEntry: `${OUT_DIR}server.mjs`,
+    criticalPathEntry: `${OUT_DIR}critical-path.mjs`,
+  };
 }
