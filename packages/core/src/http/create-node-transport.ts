@@ -168,26 +168,90 @@ class NodeResponse implements TransportResponse {
   }
 }
 
+type Pending = {
+  resolve: (result: ReadableStreamReadResult<Uint8Array>) => void;
+  reject: (error: unknown) => void;
+};
+
+const DONE: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
+
 /**
- * The body's async iterator as a {@link ByteReader}. `cancel` destroys the body, which releases
- * (closes) the connection; a pending `read` then settles (done, or rejected as a premature close,
- * which the client reports as the abort that caused it).
+ * undici's body as a {@link ByteReader}, read with `read()` on its `'readable'` event: each read
+ * takes everything buffered since the last one. The body's async iterator did the same through a
+ * generator, an end-of-stream watcher and four listeners per stream, 15 us of every streamed
+ * step in the bench's profile. `cancel` destroys the body, which releases (closes) the
+ * connection; a pending `read` then settles (rejected as a premature close, which the client
+ * reports as the abort that caused it). A failure of the body (a reset connection) rejects the
+ * pending and every later `read` with undici's error, as the iterator did.
  */
 class BodyReader implements ByteReader {
   readonly #body: Body;
-  readonly #iterator: AsyncIterator<Buffer>;
+  #pending: Pending | undefined = undefined;
+  #ended = false;
+  #failure: { error: unknown } | undefined = undefined;
 
   constructor(body: Body) {
     this.#body = body;
-    this.#iterator = body[Symbol.asyncIterator]();
+    body.on('readable', this.#onReadable);
+    body.on('end', this.#onEnd);
+    body.on('error', this.#onError);
+    body.on('close', this.#onClose);
   }
 
   read(): Promise<ReadableStreamReadResult<Uint8Array>> {
-    return this.#iterator.next() as Promise<ReadableStreamReadResult<Uint8Array>>;
+    if (this.#failure !== undefined) return Promise.reject(this.#failure.error);
+    const chunk = this.#take();
+    if (chunk !== null) return Promise.resolve({ done: false, value: chunk });
+    if (this.#ended) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.#pending = { resolve, reject };
+    });
   }
 
   cancel(): Promise<void> {
     if (!this.#body.destroyed) this.#body.destroy();
     return Promise.resolve();
+  }
+
+  /** What the body has buffered, or null (also once it was destroyed). */
+  #take(): Buffer | null {
+    const body = this.#body;
+    return body.destroyed ? null : (body.read() as Buffer | null);
+  }
+
+  readonly #onReadable = (): void => {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    const chunk = this.#take();
+    if (chunk === null) return;
+    this.#pending = undefined;
+    pending.resolve({ done: false, value: chunk });
+  };
+
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.resolve(DONE);
+  };
+
+  readonly #onError = (error: unknown): void => {
+    this.#fail(error);
+  };
+
+  readonly #onClose = (): void => {
+    // Closed before its end and without an error: destroyed (cancelled, or aborted).
+    if (this.#ended || this.#failure !== undefined) return;
+    const error = new Error('Premature close') as Error & { code: string };
+    error.code = 'ERR_STREAM_PREMATURE_CLOSE';
+    this.#fail(error);
+  };
+
+  #fail(error: unknown): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = { error };
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.reject(error);
   }
 }
