@@ -1,5 +1,4 @@
 import type { ResponseInfo } from '../http/gemini.ts';
-import { responseHeader } from '../http/response-info.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -110,6 +109,11 @@ async function sendCached(
 /** The `x-gemini-service-tier` header of the step's response, when it has a non-empty one. */
 function headerServiceTier(info: ResponseInfo | undefined): ServiceTier | undefined {
   if (info === undefined) return undefined;
-  const header = responseHeader(info, SERVICE_TIER_HEADER);
+  // The client's own info reads one raw header (see AttemptResponseInfo); another Gemini's has
+  // only the Headers.
+  const header =
+    typeof (info as { header?: unknown }).header === 'function'
+      ? (info as unknown as { header(name: string): string | null }).header(SERVICE_TIER_HEADER)
+      : info.headers.get(SERVICE_TIER_HEADER);
   return header === null || header === '' ? undefined : header;
 }

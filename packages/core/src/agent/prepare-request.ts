@@ -1,4 +1,4 @@
-import { CONTENT_JSON_CACHE, type ContentJsonCache } from '../http/request-json-cache.ts';
+import { CONTENT_JSON_CACHE, type ContentJsonCache } from '../http/serialize-request-body.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { AgentConfig } from './agent-config.ts';

@@ -1,4 +1,4 @@
-import { type ContentJsonCache, createContentJsonCache } from '../http/request-json-cache.ts';
+import { type ContentJsonCache, createContentJsonCache } from '../http/serialize-request-body.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 import type { GroundingMetadata } from '../wire/response.ts';

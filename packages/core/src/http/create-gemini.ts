@@ -15,14 +15,17 @@ import { createCaches } from './create-caches.ts';
 import type { CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
 import { openGenerateContentStream } from './open-generate-content-stream.ts';
 import { requestJson } from './request-json.ts';
-import { CONTENT_JSON_CACHE, ContentJsonCache } from './request-json-cache.ts';
 import {
   defaultCallOptions,
   listOptionsDeclaration,
   resolveCallOptions,
 } from './resolve-call-options.ts';
 import { resolveClientOptions } from './resolve-client-options.ts';
-import { serializeRequestBody } from './serialize-request-body.ts';
+import {
+  CONTENT_JSON_CACHE,
+  ContentJsonCache,
+  serializeRequestBody,
+} from './serialize-request-body.ts';
 import { toModelPath } from './to-model-path.ts';
 import { toPageQuery } from './to-page-query.ts';
 

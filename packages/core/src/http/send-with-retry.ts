@@ -2,11 +2,11 @@ import { isLevelEnabled } from '../logging/logger.ts';
 import { type RetryEvent, withRetry } from '../retry/with-retry.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { type AttemptSignal, createAttemptSignal } from './create-attempt-signal.ts';
+import type { ResponseInfo } from './gemini.ts';
 import { logAttempt, logBody, logRetry } from './log-attempt.ts';
 import { reportRetry } from './report-retry.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
-import { AttemptResponseInfo } from './response-info.ts';
 import { selectTransport } from './select-transport.ts';
 import { sendRequest } from './send-request.ts';
 import { toAttemptError } from './to-attempt-error.ts';
@@ -195,6 +195,33 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
       usage: outcome?.usage,
       error,
     });
+  }
+}
+
+/**
+ * What `onResponse` is told: the `Headers` object is built only when read (the node transport
+ * holds raw headers, and building a `Headers` on every response cost more than the rest of the
+ * call's bookkeeping); its `header(name)` reads one header without it (the agent reads the served service tier so).
+ * @internal
+ */
+export class AttemptResponseInfo implements ResponseInfo {
+  readonly status: number;
+  readonly attempt: number;
+  readonly #response: TransportResponse;
+
+  constructor(response: TransportResponse, attempt: number) {
+    this.status = response.status;
+    this.attempt = attempt;
+    this.#response = response;
+  }
+
+  get headers(): Headers {
+    return this.#response.headers;
+  }
+
+  /** One header's value (names lower-case), or null. */
+  header(name: string): string | null {
+    return this.#response.header(name);
   }
 }
 

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Content } from '../wire/content.ts';
 import { buildGenerateContentBody } from './build-generate-content-body.ts';
-import { createContentJsonCache } from './request-json-cache.ts';
-import { serializeRequestBody } from './serialize-request-body.ts';
+import { createContentJsonCache, serializeRequestBody } from './serialize-request-body.ts';
 
 const model = 'gemini-3-flash-preview';
 
