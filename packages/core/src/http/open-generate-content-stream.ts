@@ -3,7 +3,7 @@ import type { CredentialStyle } from '../errors/credential-style.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
-import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
+import type * as ParseModule from '../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { logBody } from './log-attempt.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
@@ -126,6 +126,18 @@ export async function* openGenerateContentStream({
   }
 }
 
+/**
+ * The SSE parser (and eventsource-parser under it), loaded by the first stream: importing
+ * `@gemloop/core` for unary calls must stay cheap (see bench/README.md, cold import). Held once
+ * loaded, so later streams do not wait on the import.
+ */
+let parser: typeof ParseModule | undefined;
+
+async function loadParser(): Promise<typeof ParseModule> {
+  parser = await import('../streaming/parse-generate-content-stream.ts');
+  return parser;
+}
+
 /** A stream whose first read has come back, from the attempt that opened it. */
 type Opened = {
   batches: AsyncGenerator<GenerateContentResponse[], void>;
@@ -140,6 +152,7 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
   const { client, call, url } = attempt.options;
   const attemptSignal = attempt.signal;
   attempt.waitingFor = 'the first chunk';
+  const { parseGenerateContentBatches } = parser ?? (await loadParser());
   const batches = parseGenerateContentBatches({
     body: response.reader() ?? EMPTY_BODY,
     url,
