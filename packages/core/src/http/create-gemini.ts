@@ -11,8 +11,7 @@ import {
   checkModelResponse,
 } from './check-responses.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
-import { createCaches } from './create-caches.ts';
-import type { CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
+import type { Caches, CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
 import { openGenerateContentStream } from './open-generate-content-stream.ts';
 import { requestJson } from './request-json.ts';
 import {
@@ -142,10 +141,37 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       });
     },
 
-    caches: createCaches(client, defaults, serializeRequestBody),
+    caches: lazyCaches(() =>
+      import('./create-caches.ts').then(({ createCaches }) =>
+        createCaches(client, defaults, serializeRequestBody),
+      ),
+    ),
   };
   attachRedactor(gemini, redact);
   return gemini;
+}
+
+/**
+ * `gemini.caches`, whose code loads on its first call: most programs never manage caches, and
+ * importing `@gemloop/core` must stay cheap (see bench/README.md, cold import). Every method is
+ * async, so the first one waits for the import and nothing else changes.
+ */
+function lazyCaches(load: () => Promise<Caches>): Caches {
+  let loading: Promise<Caches> | undefined;
+  const caches = (): Promise<Caches> => {
+    loading ??= load();
+    return loading;
+  };
+  return {
+    create: async (request, options) => (await caches()).create(request, options),
+    get: async (name, options) => (await caches()).get(name, options),
+    list: async (options) => (await caches()).list(options),
+    async *listAll(options) {
+      yield* (await caches()).listAll(options);
+    },
+    update: async (name, expiration, options) => (await caches()).update(name, expiration, options),
+    delete: async (name, options) => (await caches()).delete(name, options),
+  };
 }
 
 function usageOf(response: GenerateContentResponse): UsageMetadata | undefined {
