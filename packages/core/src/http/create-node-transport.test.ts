@@ -118,6 +118,28 @@ describe('node transport', () => {
     expect(files * 3).toBeLessThan(root);
   });
 
+  it('rejects the reads of a body that failed before its reader was made, not hanging', async () => {
+    const { baseUrl } = await serve((_in, out) => {
+      out.writeHead(200, { 'content-type': 'text/event-stream' });
+      out.write(sseEvent(textResponse('lost')));
+      setTimeout(() => out.socket?.resetAndDestroy(), 5);
+    });
+    const transport = createNodeTransport(await loadUndici());
+    const response = await transport.send({
+      url: `${baseUrl}/v1beta/models/m:streamGenerateContent?alt=sse`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      signal: createAttemptSignal({ timeoutMs: 5_000 }),
+    });
+    // The reset lands while nobody reads the body.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const reader = response.reader() as NonNullable<ReturnType<typeof response.reader>>;
+    const error = await caught(() => reader.read());
+    expect((error as { code?: unknown }).code).toBe('ECONNRESET');
+    await expect(reader.read()).rejects.toBe(error);
+  });
+
   it('works with the parts of either way of loading undici', async () => {
     const { baseUrl } = await serve((_in, out) => json(out, textResponse('ok')));
     for (const parts of [await loadUndici(), await loadUndiciRoot()]) {

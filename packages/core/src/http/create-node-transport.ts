@@ -192,6 +192,11 @@ class BodyReader implements ByteReader {
 
   constructor(body: Body) {
     this.#body = body;
+    // A body can fail, end or be destroyed before anyone reads it (a reset while the reader was
+    // still being set up): its events are gone then, its state is not.
+    if (body.errored !== null) this.#failure = { error: body.errored };
+    else if (body.readableEnded) this.#ended = true;
+    else if (body.destroyed) this.#failure = { error: prematureClose() };
     body.on('readable', this.#onReadable);
     body.on('end', this.#onEnd);
     body.on('error', this.#onError);
@@ -242,9 +247,7 @@ class BodyReader implements ByteReader {
   readonly #onClose = (): void => {
     // Closed before its end and without an error: destroyed (cancelled, or aborted).
     if (this.#ended || this.#failure !== undefined) return;
-    const error = new Error('Premature close') as Error & { code: string };
-    error.code = 'ERR_STREAM_PREMATURE_CLOSE';
-    this.#fail(error);
+    this.#fail(prematureClose());
   };
 
   #fail(error: unknown): void {
@@ -254,4 +257,11 @@ class BodyReader implements ByteReader {
     this.#pending = undefined;
     pending?.reject(error);
   }
+}
+
+/** What Node's own stream utilities reject with for a stream closed before its end. */
+function prematureClose(): Error {
+  const error = new Error('Premature close') as Error & { code: string };
+  error.code = 'ERR_STREAM_PREMATURE_CLOSE';
+  return error;
 }

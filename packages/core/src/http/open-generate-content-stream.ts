@@ -54,6 +54,10 @@ export async function* openGenerateContentStream({
   url,
   body,
 }: OpenGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
+  // The first stream of the process loads the parser before its request: loading it while the
+  // response came in would leave the first bytes unread for as long as the import took (a
+  // connection reset in that time lost them).
+  if (parser === undefined) await loadParser();
   const opened = await sendWithRetry(
     {
       client,
@@ -132,10 +136,15 @@ export async function* openGenerateContentStream({
  * loaded, so later streams do not wait on the import.
  */
 let parser: typeof ParseModule | undefined;
+let loadingParser: Promise<typeof ParseModule> | undefined;
 
-async function loadParser(): Promise<typeof ParseModule> {
-  parser = await import('../streaming/parse-generate-content-stream.ts');
-  return parser;
+/** Loads the parser, once. */
+function loadParser(): Promise<typeof ParseModule> {
+  loadingParser ??= import('../streaming/parse-generate-content-stream.ts').then((loaded) => {
+    parser = loaded;
+    return loaded;
+  });
+  return loadingParser;
 }
 
 /** A stream whose first read has come back, from the attempt that opened it. */
@@ -152,7 +161,7 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
   const { client, call, url } = attempt.options;
   const attemptSignal = attempt.signal;
   attempt.waitingFor = 'the first chunk';
-  const { parseGenerateContentBatches } = parser ?? (await loadParser());
+  const { parseGenerateContentBatches } = parser as typeof ParseModule;
   const batches = parseGenerateContentBatches({
     body: response.reader() ?? EMPTY_BODY,
     url,
