@@ -183,8 +183,8 @@ export default {
       comment:
         'Above http/, code uses the client through its contract: http/gemini.ts (the Gemini and ' +
         'Caches interfaces, their option types), the argument checks the agent shares ' +
-        '(check-*.ts, is-abort-signal.ts) and what a request may carry for it ' +
-        '(serialize-request-body.ts), not its transports, attempts or helpers.',
+        '(check-*.ts, is-abort-signal.ts, on-abort.ts: one listener per signal) and what a request ' +
+        'may carry for it (serialize-request-body.ts), not its transports, attempts or helpers.',
       severity: 'error',
       from: {
         path: `${CORE}(${HTTP_USERS.map(layerPattern).join('|')})`,
@@ -192,7 +192,7 @@ export default {
       },
       to: {
         path: `${CORE}http/`,
-        pathNot: `${CORE}http/(gemini|check-[a-z-]+|is-abort-signal|serialize-request-body)\\.ts$`,
+        pathNot: `${CORE}http/(gemini|check-[a-z-]+|is-abort-signal|on-abort|serialize-request-body)\\.ts$`,
       },
     },
     {

@@ -1,6 +1,7 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
+import { onAbort } from '../http/on-abort.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type {
   FunctionTool,
@@ -11,7 +12,6 @@ import type {
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { BeforeToolCallDecision } from './agent-options.ts';
-import { onAbort } from './on-abort.ts';
 
 /** How one call went, before it becomes a record and a functionResponse. @internal */
 export type ExecuteOutcome = { args: unknown } & (

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAttemptSignal } from './create-attempt-signal.ts';
 
@@ -107,5 +108,23 @@ describe('createAttemptSignal', () => {
     const attempt = createAttemptSignal({ timeoutMs: Number.POSITIVE_INFINITY });
     vi.advanceTimersByTime(10_000_000);
     expect(attempt.signal.aborted).toBe(false);
+  });
+
+  it('follows one caller signal with one listener, however many attempts follow it', () => {
+    const caller = new AbortController();
+    const listening = (): number => getEventListeners(caller.signal, 'abort').length;
+    const attempts = Array.from({ length: 20 }, () =>
+      createAttemptSignal({ signal: caller.signal, timeoutMs: 60_000 }),
+    );
+    // One listener each made Node print MaxListenersExceededWarning past 10 concurrent calls.
+    expect(listening()).toBe(1);
+    for (const attempt of attempts.slice(0, 5)) attempt.dispose();
+    expect(listening()).toBe(1);
+    caller.abort(new Error('shutting down'));
+    expect(attempts.slice(5).every((attempt) => attempt.aborted)).toBe(true);
+    expect(attempts.slice(0, 5).some((attempt) => attempt.aborted)).toBe(false);
+    expect(attempts[9]?.reason).toEqual(new Error('shutting down'));
+    for (const attempt of attempts) attempt.dispose();
+    expect(listening()).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { onAbort } from './on-abort.ts';
 import { PooledTimer, type TimerHolder, type TimerPool } from './timer-pool.ts';
 import type { RequestSignal } from './transport.ts';
 
@@ -80,6 +81,8 @@ class TimedAttemptSignal implements AttemptSignal, TimerHolder {
   #controller: AbortController | undefined = undefined;
   #listeners: (() => void)[] | undefined = undefined;
   #abortCallback: (() => void) | undefined = undefined;
+  /** Stops following the caller's signal (see `onAbort`). */
+  #unfollow: (() => void) | undefined = undefined;
   // Bound once: the caller's signal needs a function.
   readonly #onCallerAbort = (): void => {
     this.#stopTimer();
@@ -98,7 +101,9 @@ class TimedAttemptSignal implements AttemptSignal, TimerHolder {
       this.#aborted = true;
       this.#reason = callerSignal.reason;
     } else {
-      callerSignal?.addEventListener('abort', this.#onCallerAbort, { once: true });
+      // Through the signal's one shared listener: many calls may follow one signal at once (an
+      // application's shutdown signal), and a listener each made Node warn past 10.
+      if (callerSignal !== undefined) this.#unfollow = onAbort(callerSignal, this.#onCallerAbort);
       this.#startTimer();
     }
   }
@@ -155,14 +160,14 @@ class TimedAttemptSignal implements AttemptSignal, TimerHolder {
 
   abort(): void {
     this.#stopTimer();
-    this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
+    this.#stopFollowing();
     this.#abortWith(new DOMException('The request was released', 'AbortError'));
   }
 
   dispose(): void {
     this.#stopTimer();
     this.#abortCallback = undefined;
-    this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
+    this.#stopFollowing();
   }
 
   /** The timer's call: the limit passed since the last (re)start. @internal */
@@ -170,7 +175,7 @@ class TimedAttemptSignal implements AttemptSignal, TimerHolder {
     if (!this.#running || this.#aborted) return;
     this.#timedOut = true;
     this.#stopTimer();
-    this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
+    this.#stopFollowing();
     this.#abortWith(
       new DOMException(`The attempt timed out after ${this.#timeoutMs} ms`, 'TimeoutError'),
     );
@@ -180,6 +185,12 @@ class TimedAttemptSignal implements AttemptSignal, TimerHolder {
    * Aborts the attempt: the real signal if one was made (its listeners, fetch's among them, run
    * first), then the listeners added to the attempt itself (undici's), then the callback.
    */
+  #stopFollowing(): void {
+    const unfollow = this.#unfollow;
+    this.#unfollow = undefined;
+    unfollow?.();
+  }
+
   #abortWith(reason: unknown): void {
     if (this.#aborted) return;
     this.#aborted = true;
