@@ -12,7 +12,7 @@ import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
 import { checkCacheOption, PromptCache } from './prompt-cache.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
-import { runLoop } from './run-loop.ts';
+import type { RunLoopOptions } from './run-loop.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
@@ -113,7 +113,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return Promise.reject(invalidSignalError());
       }
       const unfollow = followSignal(signal, controller);
-      const result = runLoop(config, input, {
+      const result = startRun(config, input, {
         signal: controller.signal,
         streaming: false,
         conversationId,
@@ -145,7 +145,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       const conversationId = conversationOf(checked);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
-          runLoop(config, input, {
+          startRun(config, input, {
             signal: streamSignal,
             streaming: true,
             conversationId,
@@ -197,6 +197,39 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   }
 
   return agent;
+}
+
+type RunLoopModule = typeof import('./run-loop.ts');
+
+// The loop and its phases (about 40 modules: the request, tool calls, outcomes, thought
+// signatures, structured output, the prompt cache's step side) are loaded by the first run, not by
+// `import '@gemloop/core'`: Node's ESM loader pays for every module at import, and the root must
+// stay cheap to import (bench/README.md, "Cold import"). Once loaded, a run starts synchronously,
+// exactly as with a static import.
+let runLoopModule: RunLoopModule | undefined;
+let runLoopLoad: Promise<RunLoopModule> | undefined;
+
+/**
+ * Starts a run: at once when the loop is loaded, else after loading it. A failed load is not
+ * kept (the next run tries again); the run fails with the loader's error, as any import would.
+ */
+function startRun<Output>(
+  config: AgentConfig<Output>,
+  input: AgentInput,
+  options: RunLoopOptions,
+): Promise<AgentResult<Output>> {
+  if (runLoopModule !== undefined) return runLoopModule.runLoop(config, input, options);
+  runLoopLoad ??= import('./run-loop.ts').then(
+    (loaded) => {
+      runLoopModule = loaded;
+      return loaded;
+    },
+    (error: unknown) => {
+      runLoopLoad = undefined;
+      throw error;
+    },
+  );
+  return runLoopLoad.then((loaded) => loaded.runLoop(config, input, options));
 }
 
 /** A run in flight: how to abort it and when it settles. */
