@@ -4,17 +4,10 @@ import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
-import {
-  checkCountTokensResponse,
-  checkGenerateContentResponse,
-  checkListModelsResponse,
-  checkModelResponse,
-} from './check-responses.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
 import { createCaches } from './create-caches.ts';
 import type { CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
-import { openGenerateContentStream } from './open-generate-content-stream.ts';
-import { requestJson } from './request-json.ts';
+import { openStream, withRequestPath } from './load-request-path.ts';
 import {
   defaultCallOptions,
   listOptionsDeclaration,
@@ -67,17 +60,23 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:generateContent`;
       const method = 'generateContent';
-      return requestJson({
-        client,
-        call,
-        method,
-        model,
-        url,
-        httpMethod: 'POST',
-        body: serializeRequestBody(buildGenerateContentBody(request), contentJsonCacheOf(request)),
-        check: checkGenerateContentResponse,
-        usageOf: usageOf,
-      });
+      const body = serializeRequestBody(
+        buildGenerateContentBody(request),
+        contentJsonCacheOf(request),
+      );
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method,
+          model,
+          url,
+          httpMethod: 'POST',
+          body,
+          check: checks.checkGenerateContentResponse,
+          usageOf: usageOf,
+        }),
+      );
     },
 
     streamGenerateContent(request, callOptions) {
@@ -90,7 +89,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       );
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
-      return openGenerateContentStream({ client, call, model, url, body });
+      return openStream({ client, call, model, url, body });
     },
 
     async countTokens(request, callOptions) {
@@ -98,16 +97,19 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:countTokens`;
       const method = 'countTokens';
-      return requestJson({
-        client,
-        call,
-        method,
-        model,
-        url,
-        httpMethod: 'POST',
-        body: serializeRequestBody(toCountTokensBody(request, model)),
-        check: checkCountTokensResponse,
-      });
+      const body = serializeRequestBody(toCountTokensBody(request, model));
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method,
+          model,
+          url,
+          httpMethod: 'POST',
+          body,
+          check: checks.checkCountTokensResponse,
+        }),
+      );
     },
 
     async listModels(listOptions) {
@@ -115,14 +117,16 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(listOptions, client, defaults, listOptionsDeclaration);
       const url = `${client.root}models${toPageQuery(listOptions)}`;
       const method = 'listModels';
-      return requestJson({
-        client,
-        call,
-        method,
-        url,
-        httpMethod: 'GET',
-        check: checkListModelsResponse,
-      });
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method,
+          url,
+          httpMethod: 'GET',
+          check: checks.checkListModelsResponse,
+        }),
+      );
     },
 
     async getModel(model, callOptions) {
@@ -131,15 +135,17 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${path}`;
       const method = 'getModel';
-      return requestJson({
-        client,
-        call,
-        method,
-        model: path,
-        url,
-        httpMethod: 'GET',
-        check: checkModelResponse,
-      });
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method,
+          model: path,
+          url,
+          httpMethod: 'GET',
+          check: checks.checkModelResponse,
+        }),
+      );
     },
 
     caches: createCaches(client, defaults, serializeRequestBody),
