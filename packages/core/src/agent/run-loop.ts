@@ -1,3 +1,4 @@
+import { createHistoryCheckCache } from '../history/validate-history-cached.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../run/agent-result.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
@@ -102,6 +103,8 @@ async function runSteps<Output>(
   { signal, streaming, emit, history, cache }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
+  // Made here, not by createAgent: the history checks load with the loop (see AgentConfig).
+  config.historyChecks ??= createHistoryCheckCache();
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
