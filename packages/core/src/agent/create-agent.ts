@@ -6,11 +6,12 @@ import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentOptions, RunOptions } from './agent-options.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
+import { checkCacheOption } from './check-cache-option.ts';
 import { checkRunOptions } from './check-run-options.ts';
 import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
-import { checkCacheOption, PromptCache } from './prompt-cache.ts';
+import type { PromptCacheSlot } from './prompt-cache.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
 import type { RunLoopOptions } from './run-loop.ts';
 
@@ -75,21 +76,24 @@ export type Agent<Output = undefined> = {
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
   const config: AgentConfig<Output> = resolveAgentConfig(options);
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
-  const cache =
+  // The cache itself is made by the first run (see PromptCacheSlot).
+  const cache: PromptCacheSlot | undefined =
     cacheOptions === undefined
       ? undefined
-      : new PromptCache({
-          gemini: config.gemini,
-          model: config.model,
-          prefix: {
-            systemInstruction: config.request.systemInstruction,
-            tools: config.request.tools,
-            toolConfig: config.request.toolConfig,
+      : {
+          options: {
+            gemini: config.gemini,
+            model: config.model,
+            prefix: {
+              systemInstruction: config.request.systemInstruction,
+              tools: config.request.tools,
+              toolConfig: config.request.toolConfig,
+            },
+            cache: cacheOptions,
+            now: config.now,
+            logger: config.logger,
           },
-          cache: cacheOptions,
-          now: config.now,
-          logger: config.logger,
-        });
+        };
   // Runs in flight, so that close() can abort them and wait for them to settle.
   const inFlight = new Set<InFlightRun>();
   let closing: Promise<void> | undefined;
@@ -192,7 +196,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     }
     await Promise.all([
       closeTools(config.tools.functions.values(), { redact: config.redact }),
-      cache?.close(),
+      cache?.cache?.close(),
     ]);
   }
 
