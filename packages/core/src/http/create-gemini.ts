@@ -1,12 +1,12 @@
 import { attachRedactor } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { CachedContent } from '../wire/cached-content.ts';
 import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
-import { createCaches } from './create-caches.ts';
-import type { CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
+import type { Caches, CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
 import { openStream, withRequestPath } from './load-request-path.ts';
 import {
   defaultCallOptions,
@@ -148,7 +148,11 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       );
     },
 
-    caches: createCaches(client, defaults, serializeRequestBody),
+    caches: createLazyCaches(() =>
+      import('./create-caches.ts').then(({ createCaches }) =>
+        createCaches(client, defaults, serializeRequestBody),
+      ),
+    ),
   };
   attachRedactor(gemini, redact);
   return gemini;
@@ -216,4 +220,46 @@ function notOnVertex(method: string): InvalidArgumentError {
     argument: 'vertex',
     message: `${method} is a Gemini API method; a Vertex AI client does not support it. List Vertex models in the Model Garden (console or \`gcloud ai model-garden models list\`), or call ${method} with a Gemini API client.`,
   });
+}
+
+/**
+ * `gemini.caches`, its module loaded by the first call of one of its methods: explicit caching is
+ * rare, and the root must stay cheap to import (bench/README.md, "Cold import"). Every method is
+ * asynchronous (`listAll` an async iterable) and checks its arguments in the loaded module, so only
+ * the first call waits, and once loaded each method is the loaded one's, called at once. A failed
+ * load is not kept: the next call tries again.
+ */
+function createLazyCaches(load: () => Promise<Caches>): Caches {
+  let caches: Caches | undefined;
+  let loading: Promise<Caches> | undefined;
+  const loadCaches = (): Promise<Caches> => {
+    loading ??= load().then(
+      (made) => {
+        caches = made;
+        return made;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  const withCaches = <T>(use: (loaded: Caches) => Promise<T>): Promise<T> =>
+    caches !== undefined ? use(caches) : loadCaches().then(use);
+  async function* listAllAfterLoad(
+    options: Parameters<Caches['listAll']>[0],
+  ): AsyncGenerator<CachedContent> {
+    yield* (await loadCaches()).listAll(options);
+  }
+  return {
+    create: (request, options) => withCaches((loaded) => loaded.create(request, options)),
+    get: (name, options) => withCaches((loaded) => loaded.get(name, options)),
+    list: (options) => withCaches((loaded) => loaded.list(options)),
+    listAll: (options) =>
+      caches !== undefined ? caches.listAll(options) : listAllAfterLoad(options),
+    update: (name, expiration, options) =>
+      withCaches((loaded) => loaded.update(name, expiration, options)),
+    delete: (name, options) => withCaches((loaded) => loaded.delete(name, options)),
+  };
 }
