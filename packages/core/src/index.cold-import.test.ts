@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// Importing the root must stay cheap (bench/README.md, "Cold import"; issue 12): Node's ESM loader
+// pays for every module at import, so what only a run, a call or a send needs is loaded by its
+// first use. Each mock below records the first import of its module, static or by `import()`; this
+// file runs in its own module graph (`CORE_ISOLATED` in vitest.config.ts), so nothing before it
+// has loaded them.
+const { loaded, track } = vi.hoisted(() => {
+  const loaded = new Set<string>();
+  const track =
+    (name: string) =>
+    async (importOriginal: () => Promise<unknown>): Promise<unknown> => {
+      loaded.add(name);
+      return importOriginal();
+    };
+  return { loaded, track };
+});
+
+vi.mock('./agent/run-loop.ts', track('the run loop'));
+vi.mock('./history/validate-history-cached.ts', track('the history checks'));
+vi.mock('./agent/prompt-cache.ts', track('the prompt cache'));
+vi.mock('./http/request-json.ts', track('the unary request path'));
+vi.mock('./http/open-generate-content-stream.ts', track('the streamed request path'));
+vi.mock('./http/check-responses.ts', track('the response checks'));
+vi.mock('eventsource-parser', track('eventsource-parser'));
+vi.mock('./http/create-caches.ts', track('the caches API'));
+vi.mock('./http/vertex-auth.ts', track('Vertex auth'));
+vi.mock('./chat/select-history.ts', track("the chat's history limit"));
+vi.mock('./chat/measure-turn-tokens.ts', track("the chat's token counts"));
+
+const DEFERRED = [
+  'the run loop',
+  'the history checks',
+  'the prompt cache',
+  'the unary request path',
+  'the streamed request path',
+  'the response checks',
+  'eventsource-parser',
+  'the caches API',
+  'Vertex auth',
+  "the chat's history limit",
+  "the chat's token counts",
+];
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+describe('importing @gemloop/core', () => {
+  it('loads none of what only a run, a call or a send needs', async () => {
+    const root = await import('./index.ts');
+    expect(typeof root.createAgent).toBe('function');
+    expect([...loaded]).toEqual([]);
+  });
+
+  it('loads each of them on first use, and the calls work', async () => {
+    const { createAgent, createChatSession, createGemini } = await import('./index.ts');
+    const { createFakeGemini, turn } = await import('./testing/index.ts');
+    const fake = createFakeGemini({
+      script: () => turn.text('Hello.'),
+      accessTokens: ['ya29.token-for-the-cold-import-test'],
+    });
+    closers.push(() => fake.close());
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', cache: { minTokens: 1e9 } });
+    expect([...loaded]).toEqual([]);
+
+    expect((await agent.run('Hi')).text).toBe('Hello.');
+    const chat = createChatSession({ agent, limit: { maxTokens: 10_000 } });
+    expect((await chat.send('Hi again')).text).toBe('Hello.');
+    const chunks: unknown[] = [];
+    for await (const chunk of gemini.streamGenerateContent({
+      model: 'gemini-2.5-flash',
+      contents: 'Stream',
+    })) {
+      chunks.push(chunk);
+    }
+    expect(chunks.length).toBeGreaterThan(0);
+    expect((await gemini.caches.list()).cachedContents).toEqual([]);
+    const vertex = createGemini({
+      baseUrl: url,
+      vertex: {
+        project: 'cold-import',
+        location: 'us-central1',
+        getAccessToken: () => 'ya29.token-for-the-cold-import-test',
+      },
+      retry: false,
+    });
+    const answer = await vertex.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
+    expect(answer.candidates?.[0]?.content?.parts?.[0]?.text).toBe('Hello.');
+
+    expect([...loaded].sort()).toEqual([...DEFERRED].sort());
+  });
+});
