@@ -27,6 +27,7 @@ vi.mock('./http/create-caches.ts', track('the caches API'));
 vi.mock('./http/vertex-auth.ts', track('Vertex auth'));
 vi.mock('./chat/select-history.ts', track("the chat's history limit"));
 vi.mock('./chat/measure-turn-tokens.ts', track("the chat's token counts"));
+vi.mock('./agent/close-tools.ts', track("closing an agent's tools"));
 
 const DEFERRED = [
   'the run loop',
@@ -40,6 +41,7 @@ const DEFERRED = [
   'Vertex auth',
   "the chat's history limit",
   "the chat's token counts",
+  "closing an agent's tools",
 ];
 
 const closers: (() => Promise<void>)[] = [];
@@ -48,7 +50,7 @@ afterEach(async () => {
 });
 
 describe('importing @gemloop/core', () => {
-  it('loads none of what only a run, a call or a send needs', async () => {
+  it('loads none of what only a run, a call, a send or a close needs', async () => {
     const root = await import('./index.ts');
     expect(typeof root.createAgent).toBe('function');
     expect([...loaded]).toEqual([]);
@@ -90,6 +92,7 @@ describe('importing @gemloop/core', () => {
     });
     const answer = await vertex.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
     expect(answer.candidates?.[0]?.content?.parts?.[0]?.text).toBe('Hello.');
+    await agent.close();
 
     expect([...loaded].sort()).toEqual([...DEFERRED].sort());
   });

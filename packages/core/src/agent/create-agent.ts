@@ -8,7 +8,6 @@ import type { AgentOptions, RunOptions } from './agent-options.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { checkCacheOption } from './check-cache-option.ts';
 import { checkRunOptions } from './check-run-options.ts';
-import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
 import type { PromptCacheSlot } from './prompt-cache.ts';
@@ -195,7 +194,11 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       );
     }
     await Promise.all([
-      closeTools(config.tools.functions.values(), { redact: config.redact }),
+      // Loaded here, not with the root (bench/README.md, "Cold import"): closing is rare, and
+      // ToolCloseError is thrown only here. The cache is deleted whether or not the load works.
+      import('./close-tools.ts').then(({ closeTools }) =>
+        closeTools(config.tools.functions.values(), { redact: config.redact }),
+      ),
       cache?.cache?.close(),
     ]);
   }
