@@ -53,9 +53,10 @@ export type AgentConfig<Output> = {
   redact: Redactor;
   /**
    * Input contents this agent already found valid: a chat sends its whole history with every
-   * message, and each content is walked once, not once per message.
+   * message, and each content is walked once, not once per message. Made by the agent's first run
+   * (the history checks load with the loop, not with `createAgent`).
    */
-  historyChecks: HistoryCheckCache;
+  historyChecks: HistoryCheckCache | undefined;
   /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
   includeThoughts: boolean;
   now: () => number;

@@ -1,20 +1,9 @@
 import type { CallOptions, Gemini, ResponseInfo } from '../http/gemini.ts';
-import type * as AccumulatorModule from '../streaming/create-stream-accumulator.ts';
+import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { AgentEvent } from './agent-event.ts';
-
-/**
- * The stream accumulator, loaded by the first streamed step: a run() never needs it, and
- * importing `@gemloop/core` must stay cheap (see bench/README.md, cold import).
- */
-let accumulatorModule: typeof AccumulatorModule | undefined;
-
-async function loadAccumulator(): Promise<typeof AccumulatorModule> {
-  accumulatorModule = await import('../streaming/create-stream-accumulator.ts');
-  return accumulatorModule;
-}
 
 /** Receives events; `undefined` when nobody listens (`run()`), so none are built. @internal */
 export type EmitEvent = ((event: AgentEvent<unknown>) => void) | undefined;
@@ -142,7 +131,6 @@ async function streamModel(
   stepNumber: number,
   onFirstChunk?: () => void,
 ): Promise<GenerateContentResponse> {
-  const { createStreamAccumulator } = accumulatorModule ?? (await loadAccumulator());
   const accumulator = createStreamAccumulator();
   let first = onFirstChunk;
   for await (const chunk of gemini.streamGenerateContent(request, options)) {

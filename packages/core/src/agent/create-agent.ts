@@ -6,13 +6,13 @@ import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentOptions, RunOptions } from './agent-options.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
+import { checkCacheOption } from './check-cache-option.ts';
 import { checkRunOptions } from './check-run-options.ts';
-import { closeTools } from './close-tools.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
-import { checkCacheOption, PromptCache } from './prompt-cache.ts';
+import type { PromptCacheSlot } from './prompt-cache.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
-import { runLoop } from './run-loop.ts';
+import type { RunLoopOptions } from './run-loop.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
@@ -75,21 +75,24 @@ export type Agent<Output = undefined> = {
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
   const config: AgentConfig<Output> = resolveAgentConfig(options);
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
-  const cache =
+  // The cache itself is made by the first run (see PromptCacheSlot).
+  const cache: PromptCacheSlot | undefined =
     cacheOptions === undefined
       ? undefined
-      : new PromptCache({
-          gemini: config.gemini,
-          model: config.model,
-          prefix: {
-            systemInstruction: config.request.systemInstruction,
-            tools: config.request.tools,
-            toolConfig: config.request.toolConfig,
+      : {
+          options: {
+            gemini: config.gemini,
+            model: config.model,
+            prefix: {
+              systemInstruction: config.request.systemInstruction,
+              tools: config.request.tools,
+              toolConfig: config.request.toolConfig,
+            },
+            cache: cacheOptions,
+            now: config.now,
+            logger: config.logger,
           },
-          cache: cacheOptions,
-          now: config.now,
-          logger: config.logger,
-        });
+        };
   // Runs in flight, so that close() can abort them and wait for them to settle.
   const inFlight = new Set<InFlightRun>();
   let closing: Promise<void> | undefined;
@@ -113,7 +116,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return Promise.reject(invalidSignalError());
       }
       const unfollow = followSignal(signal, controller);
-      const result = runLoop(config, input, {
+      const result = startRun(config, input, {
         signal: controller.signal,
         streaming: false,
         conversationId,
@@ -145,7 +148,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       const conversationId = conversationOf(checked);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
-          runLoop(config, input, {
+          startRun(config, input, {
             signal: streamSignal,
             streaming: true,
             conversationId,
@@ -191,12 +194,49 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       );
     }
     await Promise.all([
-      closeTools(config.tools.functions.values(), { redact: config.redact }),
-      cache?.close(),
+      // Loaded here, not with the root (bench/README.md, "Cold import"): closing is rare, and
+      // ToolCloseError is thrown only here. The cache is deleted whether or not the load works.
+      import('./close-tools.ts').then(({ closeTools }) =>
+        closeTools(config.tools.functions.values(), { redact: config.redact }),
+      ),
+      cache?.cache?.close(),
     ]);
   }
 
   return agent;
+}
+
+type RunLoopModule = typeof import('./run-loop.ts');
+
+// The loop and its phases (about 40 modules: the request, tool calls, outcomes, thought
+// signatures, structured output, the prompt cache's step side) are loaded by the first run, not by
+// `import '@gemloop/core'`: Node's ESM loader pays for every module at import, and the root must
+// stay cheap to import (bench/README.md, "Cold import"). Once loaded, a run starts synchronously,
+// exactly as with a static import.
+let runLoopModule: RunLoopModule | undefined;
+let runLoopLoad: Promise<RunLoopModule> | undefined;
+
+/**
+ * Starts a run: at once when the loop is loaded, else after loading it. A failed load is not
+ * kept (the next run tries again); the run fails with the loader's error, as any import would.
+ */
+function startRun<Output>(
+  config: AgentConfig<Output>,
+  input: AgentInput,
+  options: RunLoopOptions,
+): Promise<AgentResult<Output>> {
+  if (runLoopModule !== undefined) return runLoopModule.runLoop(config, input, options);
+  runLoopLoad ??= import('./run-loop.ts').then(
+    (loaded) => {
+      runLoopModule = loaded;
+      return loaded;
+    },
+    (error: unknown) => {
+      runLoopLoad = undefined;
+      throw error;
+    },
+  );
+  return runLoopLoad.then((loaded) => loaded.runLoop(config, input, options));
 }
 
 /** A run in flight: how to abort it and when it settles. */

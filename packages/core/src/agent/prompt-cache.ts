@@ -1,16 +1,8 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { describeThrown } from '../errors/describe-thrown.ts';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
-import { defineOptions } from '../options/define-options.ts';
-import {
-  integerOption,
-  numberOption,
-  optionCheck,
-  stringOption,
-} from '../options/option-checks.ts';
 import type { AgentCacheReport } from '../run/agent-cache-report.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -36,6 +28,23 @@ export type AgentCacheOptions = {
 
 /** The fields of a request the cache takes over (they may not be sent beside it). */
 type Prefix = Pick<GenerateContentRequest, 'systemInstruction' | 'tools' | 'toolConfig'>;
+
+/** What an agent's {@link PromptCache} is made from (its `cache` option, checked). @internal */
+export type PromptCacheOptions = {
+  gemini: Gemini;
+  model: string;
+  prefix: Prefix;
+  cache: AgentCacheOptions;
+  now: () => number;
+  logger: Logger;
+};
+
+/**
+ * An agent's prompt cache, made by its first run: `createAgent` checks the option, the run loop
+ * (loaded on first use) makes the cache, `close()` deletes it if it was ever made.
+ * @internal
+ */
+export type PromptCacheSlot = { readonly options: PromptCacheOptions; cache?: PromptCache };
 
 const DEFAULT_TTL_SECONDS = 3600;
 
@@ -63,14 +72,7 @@ export class PromptCache {
   #pending: Promise<string | undefined> | undefined;
   #closed = false;
 
-  constructor(options: {
-    gemini: Gemini;
-    model: string;
-    prefix: Prefix;
-    cache: AgentCacheOptions;
-    now: () => number;
-    logger: Logger;
-  }) {
+  constructor(options: PromptCacheOptions) {
     const { cache } = options;
     this.#gemini = options.gemini;
     this.#model = options.model;
@@ -241,58 +243,6 @@ export function isCacheGone(error: unknown): boolean {
 function expiryOf(expireTime: string | undefined, fallback: number): number {
   const time = expireTime === undefined ? Number.NaN : Date.parse(expireTime);
   return Number.isNaN(time) ? fallback : time;
-}
-
-/**
- * Checks the `cache` option of `createAgent`.
- * @throws {@link InvalidArgumentError} naming the field.
- * @internal
- */
-export function checkCacheOption(
-  value: unknown,
-  cachedContent: unknown,
-): AgentCacheOptions | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (cachedContent !== undefined) {
-    throw invalid(
-      'cache',
-      'Give cache or cachedContent, not both: cache makes and manages its own cachedContent.',
-    );
-  }
-  if (value === true) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('cache', 'cache must be true or { ttlSeconds?, minTokens?, contents? }.');
-  }
-  return cacheOptions.check(value);
-}
-
-/** The fields of the `cache` option, declared once (their type is {@link AgentCacheOptions}). */
-const cacheOptions = defineOptions<AgentCacheOptions>({
-  name: 'cache',
-  unknownKey: 'cache has no field',
-  path: 'cache',
-  example: '{ ttlSeconds?, minTokens?, contents? }',
-  checks: {
-    ttlSeconds: numberOption({
-      min: 1,
-      max: Number.MAX_VALUE,
-      message: 'cache.ttlSeconds must be a number of seconds, at least 1.',
-    }),
-    minTokens: integerOption({
-      min: 0,
-      message: 'cache.minTokens must be a whole number of tokens.',
-    }),
-    contents: optionCheck(
-      (contents) =>
-        typeof contents === 'string' || (Array.isArray(contents) && contents.length > 0),
-      'cache.contents must be a string or a non-empty Content[].',
-    ),
-    displayName: stringOption({ message: 'cache.displayName must be a string.' }),
-  },
-});
-
-function invalid(argument: string, message: string): InvalidArgumentError {
-  return new InvalidArgumentError({ argument, message });
 }
 
 /**

@@ -1,6 +1,5 @@
 import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { createHistoryCheckCache } from '../history/validate-history-cached.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import { resolveObservers } from '../telemetry/resolve-observers.ts';
@@ -167,7 +166,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     beforeToolCall: options.beforeToolCall,
     callOptions: options.callOptions,
     redact: redactorOf(gemini),
-    historyChecks: createHistoryCheckCache(),
+    historyChecks: undefined,
     includeThoughts: thinkingConfig?.includeThoughts === true,
     now: options.now ?? Date.now,
     ...resolveObservers(options),

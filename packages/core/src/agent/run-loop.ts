@@ -1,3 +1,4 @@
+import { createHistoryCheckCache } from '../history/validate-history-cached.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../run/agent-result.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
@@ -15,7 +16,7 @@ import type { ToolCallsResult } from './execute-tool-calls.ts';
 import { finishRun } from './finish-run.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
-import type { PromptCache } from './prompt-cache.ts';
+import { PromptCache, type PromptCacheSlot } from './prompt-cache.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
 import type { RunContext } from './run-context.ts';
@@ -32,8 +33,8 @@ export type RunLoopOptions = {
   conversationId?: string | undefined;
   emit: EmitEvent;
   history: RunOptions['history'];
-  /** The agent's prompt cache (the `cache` option). */
-  cache?: PromptCache | undefined;
+  /** The agent's prompt cache (the `cache` option), made by its first run. */
+  cache?: PromptCacheSlot | undefined;
 };
 
 /**
@@ -101,6 +102,10 @@ async function runSteps<Output>(
   { signal, streaming, emit, history, cache }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
+  // Made here, not by createAgent: the history checks and the prompt cache load with the loop
+  // (see AgentConfig, PromptCacheSlot).
+  config.historyChecks ??= createHistoryCheckCache();
+  if (cache !== undefined) cache.cache ??= new PromptCache(cache.options);
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
@@ -116,7 +121,7 @@ async function runSteps<Output>(
     streaming,
     emit,
     observation,
-    cache,
+    cache: cache?.cache,
     callOptions: modelCallOptions(config.callOptions, signal, (info) => {
       context.lastResponse = info;
     }),

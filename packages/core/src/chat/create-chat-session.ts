@@ -5,7 +5,6 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
-import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
@@ -20,15 +19,46 @@ import { ChatStoreError, type ChatStoreOperation } from './chat-store-error.ts';
 import { checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
-import { measureTurnTokens } from './measure-turn-tokens.ts';
 import { runExclusive } from './run-exclusive.ts';
-import { type SelectedHistory, selectHistory } from './select-history.ts';
-import { toHistoryTurns } from './to-history-turns.ts';
+import type { SelectedHistory } from './select-history.ts';
 import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 
 // The in-memory store `createChatSession({ agent, id })` uses when none is given: one per agent,
 // so the same id continues the same conversation, and dropped with the agent.
 const defaultStores = new WeakMap<object, HistoryStore>();
+
+/** What a send needs besides the store and the agent: the history limit and token counts. */
+type SendHelpers = {
+  estimateContentTokens: typeof import('../history/estimate-tokens.ts')['estimateContentTokens'];
+  selectHistory: typeof import('./select-history.ts')['selectHistory'];
+  toHistoryTurns: typeof import('./to-history-turns.ts')['toHistoryTurns'];
+  measureTurnTokens: typeof import('./measure-turn-tokens.ts')['measureTurnTokens'];
+};
+
+// Loaded by the first send, not by `import '@gemloop/core'`: Node's ESM loader pays for every
+// module at import, and the root must stay cheap to import (bench/README.md, "Cold import").
+let sendHelpers: SendHelpers | undefined;
+let sendHelpersLoad: Promise<SendHelpers> | undefined;
+
+/** The send helpers; a failed load is not kept (the next send tries again). */
+function loadSendHelpers(): Promise<SendHelpers> {
+  sendHelpersLoad ??= Promise.all([
+    import('../history/estimate-tokens.ts'),
+    import('./select-history.ts'),
+    import('./to-history-turns.ts'),
+    import('./measure-turn-tokens.ts'),
+  ]).then(
+    ([{ estimateContentTokens }, { selectHistory }, { toHistoryTurns }, { measureTurnTokens }]) => {
+      sendHelpers = { estimateContentTokens, selectHistory, toHistoryTurns, measureTurnTokens };
+      return sendHelpers;
+    },
+    (error: unknown) => {
+      sendHelpersLoad = undefined;
+      throw error;
+    },
+  );
+  return sendHelpersLoad;
+}
 
 /**
  * Starts (or continues, for an `id` already in the store) a chat with `agent`: see
@@ -154,6 +184,9 @@ export function createChatSession<Output = undefined>(
     const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
+    // Awaited only on the first send; an abort while it loads is caught just below.
+    const { estimateContentTokens, selectHistory, toHistoryTurns } =
+      sendHelpers ?? (await loadSendHelpers());
     if (signal?.aborted === true) throw abortedBeforeRun(signal);
     const messageTokens =
       limit?.maxTokens === undefined
@@ -196,6 +229,8 @@ export function createChatSession<Output = undefined>(
     result: AgentResult<Output>,
     selected: SelectedHistory,
   ): Promise<ChatResult<Output>> => {
+    // Loaded by prepare(), which every save follows.
+    const { measureTurnTokens } = sendHelpers ?? (await loadSendHelpers());
     addUsageMetadata(usage, result.usage);
     const turn: ChatTurn = {
       contents: result.newContents,

@@ -1,4 +1,5 @@
 import type { ApiCallError } from '../errors/api-call-error.ts';
+import type { CachedContent, ListCachedContentsResponse } from '../wire/cached-content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -74,6 +75,51 @@ export function checkListModelsResponse(value: unknown, context: CheckContext): 
 export function checkModelResponse(value: unknown, context: CheckContext): Model {
   if (!isModel(value)) throw fail(context, 'returned a body that is not a model with a `name`');
   return value;
+}
+
+/**
+ * Checks a `cachedContents` resource: an object with a string `name`.
+ * @internal
+ */
+export function checkCachedContentResponse(value: unknown, context: CheckContext): CachedContent {
+  if (!isCache(value)) {
+    throw invalidResponse(context, 'returned a body that is not a CachedContent with a `name`');
+  }
+  return value;
+}
+
+/**
+ * Checks a `cachedContents.list` page. `cachedContents` is omitted on an empty page, so it reads as
+ * `[]`.
+ * @internal
+ */
+export function checkCacheListResponse(
+  value: unknown,
+  context: CheckContext,
+): ListCachedContentsResponse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidResponse(context, 'returned a body that is not an object');
+  }
+  const page = value as Record<string, unknown>;
+  const list = page['cachedContents'];
+  if (list === undefined || list === null) page['cachedContents'] = [];
+  else if (!Array.isArray(list) || !list.every(isCache)) {
+    throw invalidResponse(context, '`cachedContents` is not an array of caches with a `name`');
+  }
+  const token = page['nextPageToken'];
+  if (token !== undefined && token !== null && typeof token !== 'string') {
+    throw invalidResponse(context, '`nextPageToken` is not a string');
+  }
+  return page as ListCachedContentsResponse;
+}
+
+function isCache(value: unknown): value is CachedContent {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { name?: unknown }).name === 'string'
+  );
 }
 
 function isModel(value: unknown): value is Model {

@@ -1,11 +1,9 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { CachedContent, ListCachedContentsResponse } from '../wire/cached-content.ts';
+import type { CachedContent } from '../wire/cached-content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import { buildGenerateContentBody } from './build-generate-content-body.ts';
-import type { CheckContext } from './check-responses.ts';
 import type { CacheExpiration, Caches, CreateCacheRequest } from './gemini.ts';
-import { invalidResponse } from './read-json-response.ts';
-import { requestJson } from './request-json.ts';
+import { withRequestPath } from './load-request-path.ts';
 import {
   listOptionsDeclaration,
   type ResolvedCallOptions,
@@ -31,7 +29,8 @@ const CREATE_KEYS = new Set([
 
 /**
  * The `cachedContents` methods of a client: the same request path as the model calls
- * (`requestJson`: retries, attempt time limits, typed `ApiCallError`s, debug lines, redaction).
+ * (`requestJson`: retries, attempt time limits, typed `ApiCallError`s, debug lines, redaction),
+ * loaded on the first call (`withRequestPath`), and the same response checks (`check-responses.ts`).
  * Routes and bodies: ai.google.dev/api/caching (create `POST v1beta/cachedContents`, get/patch/
  * delete `v1beta/{name=cachedContents/*}`, list `GET v1beta/cachedContents?pageSize&pageToken`,
  * patch with `updateMask`), the same routes googleapis/js-genai's `caches.ts` calls.
@@ -46,41 +45,48 @@ export function createCaches(
     async create(request, callOptions) {
       const body = toCreateBody(request);
       const call = resolveCallOptions(callOptions, client, defaults);
-      return requestJson({
-        client,
-        call,
-        method: 'caches.create',
-        model: body.model,
-        url: `${client.root}cachedContents`,
-        httpMethod: 'POST',
-        body: serialize(body),
-        check: checkCachedContent,
-      });
+      const sent = serialize(body);
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method: 'caches.create',
+          model: body.model,
+          url: `${client.root}cachedContents`,
+          httpMethod: 'POST',
+          body: sent,
+          check: checks.checkCachedContentResponse,
+        }),
+      );
     },
 
     async get(name, callOptions) {
       const path = toCachePath(name);
       const call = resolveCallOptions(callOptions, client, defaults);
-      return requestJson({
-        client,
-        call,
-        method: 'caches.get',
-        url: `${client.root}${path}`,
-        httpMethod: 'GET',
-        check: checkCachedContent,
-      });
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method: 'caches.get',
+          url: `${client.root}${path}`,
+          httpMethod: 'GET',
+          check: checks.checkCachedContentResponse,
+        }),
+      );
     },
 
     async list(listOptions) {
       const call = resolveCallOptions(listOptions, client, defaults, listOptionsDeclaration);
-      return requestJson({
-        client,
-        call,
-        method: 'caches.list',
-        url: `${client.root}cachedContents${toPageQuery(listOptions)}`,
-        httpMethod: 'GET',
-        check: checkCacheList,
-      });
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method: 'caches.list',
+          url: `${client.root}cachedContents${toPageQuery(listOptions)}`,
+          httpMethod: 'GET',
+          check: checks.checkCacheListResponse,
+        }),
+      );
     },
 
     async *listAll(listOptions) {
@@ -104,30 +110,35 @@ export function createCaches(
         });
       }
       const call = resolveCallOptions(callOptions, client, defaults);
-      return requestJson({
-        client,
-        call,
-        method: 'caches.update',
-        url: `${client.root}${path}?updateMask=${mask}`,
-        httpMethod: 'PATCH',
-        body: serialize(fields),
-        check: checkCachedContent,
-      });
+      const sent = serialize(fields);
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method: 'caches.update',
+          url: `${client.root}${path}?updateMask=${mask}`,
+          httpMethod: 'PATCH',
+          body: sent,
+          check: checks.checkCachedContentResponse,
+        }),
+      );
     },
 
     async delete(name, callOptions) {
       const path = toCachePath(name);
       const call = resolveCallOptions(callOptions, client, defaults);
-      await requestJson({
-        client,
-        call,
-        method: 'caches.delete',
-        url: `${client.root}${path}`,
-        httpMethod: 'DELETE',
-        // The API answers `{}`; an empty body is fine too.
-        check: () => undefined,
-        allowEmptyBody: true,
-      });
+      await withRequestPath(({ requestJson }) =>
+        requestJson({
+          client,
+          call,
+          method: 'caches.delete',
+          url: `${client.root}${path}`,
+          httpMethod: 'DELETE',
+          // The API answers `{}`; an empty body is fine too.
+          check: () => undefined,
+          allowEmptyBody: true,
+        }),
+      );
     },
   };
   return caches;
@@ -252,38 +263,4 @@ function toDuration(value: number | string, argument: string): string {
     });
   }
   return `${seconds}s`;
-}
-
-function checkCachedContent(value: unknown, context: CheckContext): CachedContent {
-  if (!isCache(value)) {
-    throw invalidResponse(context, 'returned a body that is not a CachedContent with a `name`');
-  }
-  return value;
-}
-
-/** `cachedContents` is omitted on an empty page, so it reads as `[]`. */
-function checkCacheList(value: unknown, context: CheckContext): ListCachedContentsResponse {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidResponse(context, 'returned a body that is not an object');
-  }
-  const page = value as Record<string, unknown>;
-  const list = page['cachedContents'];
-  if (list === undefined || list === null) page['cachedContents'] = [];
-  else if (!Array.isArray(list) || !list.every(isCache)) {
-    throw invalidResponse(context, '`cachedContents` is not an array of caches with a `name`');
-  }
-  const token = page['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw invalidResponse(context, '`nextPageToken` is not a string');
-  }
-  return page as ListCachedContentsResponse;
-}
-
-function isCache(value: unknown): value is CachedContent {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as { name?: unknown }).name === 'string'
-  );
 }

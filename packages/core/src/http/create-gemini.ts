@@ -1,19 +1,13 @@
 import { attachRedactor } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { CachedContent } from '../wire/cached-content.ts';
 import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
-import {
-  checkCountTokensResponse,
-  checkGenerateContentResponse,
-  checkListModelsResponse,
-  checkModelResponse,
-} from './check-responses.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
 import type { Caches, CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
-import { openGenerateContentStream } from './open-generate-content-stream.ts';
-import { requestJson } from './request-json.ts';
+import { openStream, withRequestPath } from './load-request-path.ts';
 import {
   defaultCallOptions,
   listOptionsDeclaration,
@@ -66,17 +60,23 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:generateContent`;
       const method = 'generateContent';
-      return requestJson({
-        client,
-        call,
-        method,
-        model,
-        url,
-        httpMethod: 'POST',
-        body: serializeRequestBody(buildGenerateContentBody(request), contentJsonCacheOf(request)),
-        check: checkGenerateContentResponse,
-        usageOf: usageOf,
-      });
+      const body = serializeRequestBody(
+        buildGenerateContentBody(request),
+        contentJsonCacheOf(request),
+      );
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method,
+          model,
+          url,
+          httpMethod: 'POST',
+          body,
+          check: checks.checkGenerateContentResponse,
+          usageOf: usageOf,
+        }),
+      );
     },
 
     streamGenerateContent(request, callOptions) {
@@ -89,7 +89,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       );
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
-      return openGenerateContentStream({ client, call, model, url, body });
+      return openStream({ client, call, model, url, body });
     },
 
     async countTokens(request, callOptions) {
@@ -97,16 +97,19 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:countTokens`;
       const method = 'countTokens';
-      return requestJson({
-        client,
-        call,
-        method,
-        model,
-        url,
-        httpMethod: 'POST',
-        body: serializeRequestBody(toCountTokensBody(request, model)),
-        check: checkCountTokensResponse,
-      });
+      const body = serializeRequestBody(toCountTokensBody(request, model));
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method,
+          model,
+          url,
+          httpMethod: 'POST',
+          body,
+          check: checks.checkCountTokensResponse,
+        }),
+      );
     },
 
     async listModels(listOptions) {
@@ -114,14 +117,16 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(listOptions, client, defaults, listOptionsDeclaration);
       const url = `${client.root}models${toPageQuery(listOptions)}`;
       const method = 'listModels';
-      return requestJson({
-        client,
-        call,
-        method,
-        url,
-        httpMethod: 'GET',
-        check: checkListModelsResponse,
-      });
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method,
+          url,
+          httpMethod: 'GET',
+          check: checks.checkListModelsResponse,
+        }),
+      );
     },
 
     async getModel(model, callOptions) {
@@ -130,18 +135,20 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${path}`;
       const method = 'getModel';
-      return requestJson({
-        client,
-        call,
-        method,
-        model: path,
-        url,
-        httpMethod: 'GET',
-        check: checkModelResponse,
-      });
+      return withRequestPath(({ requestJson, checks }) =>
+        requestJson({
+          client,
+          call,
+          method,
+          model: path,
+          url,
+          httpMethod: 'GET',
+          check: checks.checkModelResponse,
+        }),
+      );
     },
 
-    caches: lazyCaches(() =>
+    caches: createLazyCaches(() =>
       import('./create-caches.ts').then(({ createCaches }) =>
         createCaches(client, defaults, serializeRequestBody),
       ),
@@ -149,29 +156,6 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   };
   attachRedactor(gemini, redact);
   return gemini;
-}
-
-/**
- * `gemini.caches`, whose code loads on its first call: most programs never manage caches, and
- * importing `@gemloop/core` must stay cheap (see bench/README.md, cold import). Every method is
- * async, so the first one waits for the import and nothing else changes.
- */
-function lazyCaches(load: () => Promise<Caches>): Caches {
-  let loading: Promise<Caches> | undefined;
-  const caches = (): Promise<Caches> => {
-    loading ??= load();
-    return loading;
-  };
-  return {
-    create: async (request, options) => (await caches()).create(request, options),
-    get: async (name, options) => (await caches()).get(name, options),
-    list: async (options) => (await caches()).list(options),
-    async *listAll(options) {
-      yield* (await caches()).listAll(options);
-    },
-    update: async (name, expiration, options) => (await caches()).update(name, expiration, options),
-    delete: async (name, options) => (await caches()).delete(name, options),
-  };
 }
 
 function usageOf(response: GenerateContentResponse): UsageMetadata | undefined {
@@ -236,4 +220,46 @@ function notOnVertex(method: string): InvalidArgumentError {
     argument: 'vertex',
     message: `${method} is a Gemini API method; a Vertex AI client does not support it. List Vertex models in the Model Garden (console or \`gcloud ai model-garden models list\`), or call ${method} with a Gemini API client.`,
   });
+}
+
+/**
+ * `gemini.caches`, its module loaded by the first call of one of its methods: explicit caching is
+ * rare, and the root must stay cheap to import (bench/README.md, "Cold import"). Every method is
+ * asynchronous (`listAll` an async iterable) and checks its arguments in the loaded module, so only
+ * the first call waits, and once loaded each method is the loaded one's, called at once. A failed
+ * load is not kept: the next call tries again.
+ */
+function createLazyCaches(load: () => Promise<Caches>): Caches {
+  let caches: Caches | undefined;
+  let loading: Promise<Caches> | undefined;
+  const loadCaches = (): Promise<Caches> => {
+    loading ??= load().then(
+      (made) => {
+        caches = made;
+        return made;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  const withCaches = <T>(use: (loaded: Caches) => Promise<T>): Promise<T> =>
+    caches !== undefined ? use(caches) : loadCaches().then(use);
+  async function* listAllAfterLoad(
+    options: Parameters<Caches['listAll']>[0],
+  ): AsyncGenerator<CachedContent> {
+    yield* (await loadCaches()).listAll(options);
+  }
+  return {
+    create: (request, options) => withCaches((loaded) => loaded.create(request, options)),
+    get: (name, options) => withCaches((loaded) => loaded.get(name, options)),
+    list: (options) => withCaches((loaded) => loaded.list(options)),
+    listAll: (options) =>
+      caches !== undefined ? caches.listAll(options) : listAllAfterLoad(options),
+    update: (name, expiration, options) =>
+      withCaches((loaded) => loaded.update(name, expiration, options)),
+    delete: (name, options) => withCaches((loaded) => loaded.delete(name, options)),
+  };
 }

@@ -3,7 +3,7 @@ import type { CredentialStyle } from '../errors/credential-style.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
-import type * as ParseModule from '../streaming/parse-generate-content-stream.ts';
+import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { logBody } from './log-attempt.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
@@ -54,10 +54,6 @@ export async function* openGenerateContentStream({
   url,
   body,
 }: OpenGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
-  // The first stream of the process loads the parser before its request: loading it while the
-  // response came in would leave the first bytes unread for as long as the import took (a
-  // connection reset in that time lost them).
-  if (parser === undefined) await loadParser();
   const opened = await sendWithRetry(
     {
       client,
@@ -130,23 +126,6 @@ export async function* openGenerateContentStream({
   }
 }
 
-/**
- * The SSE parser (and eventsource-parser under it), loaded by the first stream: importing
- * `@gemloop/core` for unary calls must stay cheap (see bench/README.md, cold import). Held once
- * loaded, so later streams do not wait on the import.
- */
-let parser: typeof ParseModule | undefined;
-let loadingParser: Promise<typeof ParseModule> | undefined;
-
-/** Loads the parser, once. */
-function loadParser(): Promise<typeof ParseModule> {
-  loadingParser ??= import('../streaming/parse-generate-content-stream.ts').then((loaded) => {
-    parser = loaded;
-    return loaded;
-  });
-  return loadingParser;
-}
-
 /** A stream whose first read has come back, from the attempt that opened it. */
 type Opened = {
   batches: AsyncGenerator<GenerateContentResponse[], void>;
@@ -161,7 +140,6 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
   const { client, call, url } = attempt.options;
   const attemptSignal = attempt.signal;
   attempt.waitingFor = 'the first chunk';
-  const { parseGenerateContentBatches } = parser as typeof ParseModule;
   const batches = parseGenerateContentBatches({
     body: response.reader() ?? EMPTY_BODY,
     url,

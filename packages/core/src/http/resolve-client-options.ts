@@ -24,7 +24,7 @@ import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './norma
 import { isNode } from './select-transport.ts';
 import { TimerPool } from './timer-pool.ts';
 import type { Transport, TransportOption } from './transport.ts';
-import { createVertexAuth, type VertexAuth } from './vertex-auth.ts';
+import type { VertexAuth } from './vertex-auth.ts';
 import {
   checkVertexOptions,
   DEFAULT_VERTEX_API_VERSION,
@@ -207,7 +207,37 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
-    vertex: vertex === undefined ? undefined : { ...vertex, ...createVertexAuth(vertex, redact) },
+    vertex:
+      vertex === undefined ? undefined : { ...vertex, ...createLazyVertexAuth(vertex, redact) },
+  };
+}
+
+/**
+ * The client's Vertex auth, made by its first attempt: the token source (with its loader of
+ * google-auth-library) is imported then, not with the root, which must stay cheap to import
+ * (bench/README.md, "Cold import"). A failed load is not kept; that attempt fails with the
+ * loader's error, as any import would.
+ */
+function createLazyVertexAuth(vertex: ResolvedVertex, redact: string[]): VertexAuth {
+  let auth: VertexAuth | undefined;
+  let loading: Promise<VertexAuth> | undefined;
+  return {
+    authorize(headers) {
+      if (auth !== undefined) return auth.authorize(headers);
+      loading ??= import('./vertex-auth.ts').then(
+        ({ createVertexAuth }) => {
+          auth = createVertexAuth(vertex, redact);
+          return auth;
+        },
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      );
+      return loading.then((made) => made.authorize(headers));
+    },
+    // Before the first attempt there is no token to forget.
+    invalidateToken: () => auth?.invalidateToken(),
   };
 }
 

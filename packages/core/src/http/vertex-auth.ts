@@ -1,4 +1,4 @@
-import type { VertexTokenSource } from './create-vertex-token-source.ts';
+import { createVertexTokenSource } from './create-vertex-token-source.ts';
 import type { ResolvedVertex } from './vertex-options.ts';
 
 /** How a Vertex client authenticates each attempt. @internal */
@@ -22,30 +22,20 @@ const KEPT_TOKENS = 4;
 export function createVertexAuth(vertex: ResolvedVertex, redact: string[]): VertexAuth {
   // The list also holds the credentials of the client's headers: only tokens are dropped from it.
   const tokens: string[] = [];
-  // The token source (and google-auth-library behind it) loads with the first request: importing
-  // @gemloop/core must stay cheap for the many programs that never use Vertex.
-  let source: VertexTokenSource | undefined;
-  let loading: Promise<VertexTokenSource> | undefined;
-  const load = async (): Promise<VertexTokenSource> => {
-    const { createVertexTokenSource } = await import('./create-vertex-token-source.ts');
-    source = createVertexTokenSource({
-      getAccessToken: vertex.getAccessToken,
-      onToken: (token) => {
-        if (redact.includes(token)) return;
-        redact.push(token);
-        tokens.push(token);
-        if (tokens.length > KEPT_TOKENS) redact.splice(redact.indexOf(tokens.shift() as string), 1);
-      },
-    });
-    return source;
-  };
+  const source = createVertexTokenSource({
+    getAccessToken: vertex.getAccessToken,
+    onToken: (token) => {
+      if (redact.includes(token)) return;
+      redact.push(token);
+      tokens.push(token);
+      if (tokens.length > KEPT_TOKENS) redact.splice(redact.indexOf(tokens.shift() as string), 1);
+    },
+  });
   return {
     async authorize(headers) {
-      loading ??= load();
-      const token = await (source ?? (await loading)).token();
+      const token = await source.token();
       return { ...headers, authorization: `Bearer ${token}` };
     },
-    // Before the first request there is no token to drop.
-    invalidateToken: () => source?.invalidate(),
+    invalidateToken: () => source.invalidate(),
   };
 }

@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const src = fileURLToPath(new URL('./', import.meta.url));
+
+/**
+ * The modules `import '@gemloop/core'` evaluates: the root entry and what it reaches through
+ * static imports only (a dynamic `import()` loads on first use, not at import). esbuild resolves
+ * the graph as Node would, with the source condition; its metafile says which import is which.
+ */
+async function modulesLoadedByImport(entry: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [`${src}${entry}`],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    conditions: ['@gemloop/source'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const inputs: Metafile['inputs'] = result.metafile.inputs;
+  const root = Object.keys(inputs).find((path) => path.endsWith(`src/${entry}`)) as string;
+  const seen = new Set<string>([root]);
+  const queue = [root];
+  for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+    for (const imported of inputs[path]?.imports ?? []) {
+      if (imported.kind !== 'import-statement' || imported.external === true) continue;
+      if (seen.has(imported.path)) continue;
+      seen.add(imported.path);
+      queue.push(imported.path);
+    }
+  }
+  return [...seen];
+}
+
+describe('the static import graph of @gemloop/core', () => {
+  // What a first unary call or a defineTool does not need is loaded on first use, so that the
+  // import stays close to zod's own (issue 12; bench/README.md, cold import). A failure names the
+  // module that a new static import pulled back in: import it where it is used, with import().
+  // index.cold-import.test.ts proves the same at run time for gemloop's own modules; this walks
+  // the graph as a bundler would, packages included, without mocking anything.
+  it('reaches neither the request path, the run loop, the stream parser, eventsource-parser nor undici', async () => {
+    const loaded = await modulesLoadedByImport('index.ts');
+    const unwanted = [
+      'streaming/parse-generate-content-stream.ts',
+      'streaming/create-stream-accumulator.ts',
+      'streaming/apply-partial-args.ts',
+      'eventsource-parser',
+      'undici',
+      'p-retry',
+      'http/request-json.ts',
+      'agent/run-loop.ts',
+    ];
+    expect(loaded.filter((path) => unwanted.some((name) => path.includes(name)))).toEqual([]);
+    // The closure is real: the client's and the agent's factories are in it.
+    expect(loaded.some((path) => path.endsWith('http/create-gemini.ts'))).toBe(true);
+    expect(loaded.some((path) => path.endsWith('agent/create-agent.ts'))).toBe(true);
+  });
+});
