@@ -32,7 +32,9 @@ export type BenchSettings = {
 export const FULL_SETTINGS: BenchSettings = {
   quick: false,
   maxSteps: 10,
-  loop: { warmupRuns: 40, samples: 20, runsPerSample: 10 },
+  // 40 samples: one sample's ratio to its floor spreads from 0.6 to 2.3 on this machine (CPU
+  // steal), and the median of 20 still moved by 0.1 between runs of the same code.
+  loop: { warmupRuns: 40, samples: 40, runsPerSample: 10 },
   inFlight: [
     { concurrency: 16, script: 'seq5', runsPerSample: 64, samples: 12, warmupRuns: 48 },
     { concurrency: 256, script: 'seq5', runsPerSample: 256, samples: 8, warmupRuns: 64 },
