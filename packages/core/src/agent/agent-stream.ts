@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isAbortSignal } from '../http/is-abort-signal.ts';
+import { holdAbortListener } from '../http/on-abort.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentEvent } from './agent-event.ts';
 import { followSignal } from './follow-signal.ts';
@@ -36,6 +37,8 @@ export function createAgentStream<Output>(
   userSignal: AbortSignal | undefined,
 ): AgentStream<Output> {
   const controller = new AbortController();
+  // The run's own signal, dropped when the run ends: its abort listener stays for the run.
+  holdAbortListener(controller.signal);
   const validSignal = userSignal === undefined || isAbortSignal(userSignal);
   const unfollow = validSignal ? followSignal(userSignal, controller) : undefined;
   const signal = controller.signal;

@@ -1,4 +1,5 @@
 import { isAbortSignal } from '../http/is-abort-signal.ts';
+import { holdAbortListener } from '../http/on-abort.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
@@ -115,6 +116,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       if (signal !== undefined && !isAbortSignal(signal)) {
         return Promise.reject(invalidSignalError());
       }
+      // The run's own signal, dropped when the run ends: its abort listener stays for the run.
+      holdAbortListener(controller.signal);
       const unfollow = followSignal(signal, controller);
       const result = startRun(config, input, {
         signal: controller.signal,

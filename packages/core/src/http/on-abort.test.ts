@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { onAbort } from './on-abort.ts';
+import { holdAbortListener, onAbort } from './on-abort.ts';
 
 describe('onAbort', () => {
   it('calls every waiter once through one listener, and drops it when the last one leaves', () => {
@@ -46,5 +46,34 @@ describe('onAbort', () => {
     } finally {
       process.off('warning', onWarning);
     }
+  });
+
+  it('keeps the one listener of a held signal between waits, and still calls the waiters', () => {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    holdAbortListener(signal);
+    const listening = (): number => getEventListeners(signal, 'abort').length;
+    expect(listening()).toBe(0);
+    const calls: string[] = [];
+    // One wait after another, as the model calls and tool calls of a run wait on its signal.
+    for (let index = 0; index < 5; index++) onAbort(signal, () => calls.push(`done ${index}`))();
+    expect(listening()).toBe(1);
+    const stop = onAbort(signal, () => calls.push('left'));
+    onAbort(signal, () => calls.push('waiting'));
+    stop();
+    expect(listening()).toBe(1);
+    controller.abort();
+    expect(calls).toEqual(['waiting']);
+    expect(listening()).toBe(0);
+  });
+
+  it('holds only the signal it is told to', () => {
+    const held = new AbortController();
+    const other = new AbortController();
+    holdAbortListener(held.signal);
+    onAbort(held.signal, () => {})();
+    onAbort(other.signal, () => {})();
+    expect(getEventListeners(held.signal, 'abort')).toHaveLength(1);
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(0);
   });
 });

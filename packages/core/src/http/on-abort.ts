@@ -1,7 +1,24 @@
-/** The callbacks waiting on a signal, and the one listener that calls them. */
-type Waiters = { callbacks: Set<() => void>; listener: () => void };
+/**
+ * The callbacks waiting on a signal, the one listener that calls them, and whether that listener
+ * stays when the last callback stops waiting (see {@link holdAbortListener}).
+ */
+type Waiters = { callbacks: Set<() => void>; listener: () => void; held: boolean };
 
 const waitersOf = new WeakMap<AbortSignal, Waiters>();
+const heldSignals = new WeakSet<AbortSignal>();
+
+/**
+ * Keeps `signal`'s shared listener attached from the first wait on it until it aborts, instead of
+ * removing it each time the last wait ends. For a signal its caller made itself and drops when its
+ * work ends (the agent's run signal): every model call and tool call of a run waits on it, one
+ * after the other, and adding and removing an `abort` listener cost 4 to 12 µs per step on Node
+ * 20 (Node's EventTarget, more before V8 has optimised it). Not for a signal the user passes: a
+ * listener left on an `AbortSignal.timeout()` keeps it referenced until it fires.
+ * @internal
+ */
+export function holdAbortListener(signal: AbortSignal): void {
+  heldSignals.add(signal);
+}
 
 /**
  * Calls `callback` once when `signal` aborts; returns the function that stops waiting. Every wait
@@ -23,14 +40,14 @@ export function onAbort(signal: AbortSignal, callback: () => void): () => void {
       waitersOf.delete(signal);
       for (const waiter of [...callbacks]) waiter();
     };
-    waiters = { callbacks, listener };
+    waiters = { callbacks, listener, held: heldSignals.has(signal) };
     waitersOf.set(signal, waiters);
     signal.addEventListener('abort', listener, { once: true });
   }
-  const { callbacks, listener } = waiters;
+  const { callbacks, listener, held } = waiters;
   callbacks.add(callback);
   return () => {
-    if (!callbacks.delete(callback) || callbacks.size > 0) return;
+    if (!callbacks.delete(callback) || callbacks.size > 0 || held) return;
     if (waitersOf.get(signal)?.callbacks === callbacks) waitersOf.delete(signal);
     signal.removeEventListener('abort', listener);
   };
