@@ -42,6 +42,7 @@ describe('bench --quick', () => {
 
     expect(report.results.map((result) => result.id)).toEqual([
       'sequential',
+      'first-runs',
       'parallel-calls',
       'in-flight-16',
       'in-flight-256',

@@ -4,8 +4,8 @@
  *
  * Options:
  *   --quick                 every scenario briefly; prints the tables, does not write RESULTS.md
- *   --only=<id,...>         scenarios: sequential, parallel-calls, in-flight-16, in-flight-256,
- *                           overhead, long-stream, parse, chat, leak, import
+ *   --only=<id,...>         scenarios: sequential, first-runs, parallel-calls, in-flight-16,
+ *                           in-flight-256, overhead, long-stream, parse, chat, leak, import
  *   --contenders=<name,...> loop contenders to run (floors are always kept)
  *   --json=<path>           also write the raw results as JSON
  *   --no-build              do not rebuild @gemloop/core's dist first
@@ -39,6 +39,7 @@ const RESULTS_PATH = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
 /** Scenario ids, in the order they run. */
 export const SCENARIO_IDS = [
   'sequential',
+  'first-runs',
   'parallel-calls',
   'in-flight-16',
   'in-flight-256',
@@ -134,6 +135,18 @@ async function runScenarios(
         script: 'seq5',
         concurrency: 1,
         ...loop,
+      }),
+    );
+  }
+  if (only.has('first-runs')) {
+    results.push(
+      await runLoopScenario(context, {
+        id: 'first-runs',
+        title: `The first ${settings.firstRuns.samples * settings.firstRuns.runsPerSample} runs of a process (sequential script)`,
+        what: `The sequential script in fresh processes, measured from their second run: what a short-lived process pays while V8 has not yet optimised the code it runs (the other loop scenarios measure after ${loop.warmupRuns.toLocaleString('en-US')} warm-up runs). Reported, not a target.`,
+        script: 'seq5',
+        concurrency: 1,
+        ...settings.firstRuns,
       }),
     );
   }

@@ -1,6 +1,6 @@
 /**
  * Entry of one contender's process in the critical-path run: `node critical-path.mjs <contender>
- * <server url> <runs>`. It warms the contender up, then runs the sequential script with the socket
+ * <server url> <runs> [warm-up runs]`. It warms the contender up, then runs the sequential script with the socket
  * probe recording, and sends the summary, the wall and CPU time per step back to its parent.
  */
 import { CONTENDERS } from '../contenders/registry.ts';
@@ -8,11 +8,12 @@ import { expectedFinalText, loopPrompt, stepsPerRun } from '../script/run-script
 import { contenderBaseUrl } from '../server/contender-base-url.ts';
 import { createCriticalPathProbe, installSocketProbe } from './critical-path-probe.ts';
 
-const [name, serverUrl, runsArgument] = process.argv.slice(2);
+const [name, serverUrl, runsArgument, warmupArgument] = process.argv.slice(2);
 const entry = CONTENDERS.find((candidate) => candidate.name === name);
 if (entry === undefined || serverUrl === undefined)
   throw new Error(`usage: <contender> <server url> <runs>`);
 const runs = Number(runsArgument ?? 300);
+const warmupRuns = Number(warmupArgument ?? 1000);
 const probe = createCriticalPathProbe();
 installSocketProbe(probe);
 const contender = await entry.load();
@@ -21,14 +22,17 @@ const runner = await contender.createLoop({
   apiKey: 'bench-key-not-secret',
   maxSteps: 20,
 });
+// Built before any timing, as the bench's workers do: making a prompt costs more than a step.
+const prompts = Array.from({ length: 256 }, (_, seed) => loopPrompt('seq5', seed));
+const answers = Array.from({ length: 256 }, (_, seed) => expectedFinalText('seq5', seed));
 let seed = 0;
 const runOnce = async (): Promise<void> => {
   const current = seed++ % 256;
   probe.startRun(performance.now());
-  const text = await runner.run(loopPrompt('seq5', current));
-  if (text !== expectedFinalText('seq5', current)) throw new Error(`${name}: wrong final answer`);
+  const text = await runner.run(prompts[current] as string);
+  if (text !== answers[current]) throw new Error(`${name}: wrong final answer`);
 };
-for (let run = 0; run < Math.max(50, runs / 4); run++) await runOnce();
+for (let run = 0; run < warmupRuns; run++) await runOnce();
 probe.record(true);
 const started = performance.now();
 const cpu = process.cpuUsage();

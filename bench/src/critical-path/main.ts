@@ -1,5 +1,5 @@
 /**
- * `npm run bench:critical-path [-- --runs=300 --rounds=5 --contenders=a,b]`: where a sequential
+ * `npm run bench:critical-path [-- --runs=300 --warmup=1000 --rounds=5 --contenders=a,b]`: where a sequential
  * tool loop's time goes, per step, for each contender in its own process against the scripted
  * server: the client's critical path (last response byte read -> next request written), the wait
  * for the server, the run's set-up, wall and CPU time. The floors always run; rounds interleave
@@ -26,9 +26,10 @@ function runChild(
   contender: string,
   serverUrl: string,
   runs: number,
+  warmupRuns: number,
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(entry, [contender, serverUrl, String(runs)], {
+    const child = fork(entry, [contender, serverUrl, String(runs), String(warmupRuns)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: ChildResult | undefined;
@@ -48,6 +49,8 @@ const median = (values: readonly number[]): number =>
 
 async function main(): Promise<void> {
   const runs = Number(option('runs', '300'));
+  // As the bench's loop scenarios: a process in its steady state (`--warmup=50` shows the start).
+  const warmupRuns = Number(option('warmup', '1000'));
   const rounds = Number(option('rounds', '5'));
   const contenders = [...FLOORS, ...option('contenders', DEFAULT.join(',')).split(',')];
   const load = loadavg();
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (let index = 0; index < contenders.length; index++) {
         const name = contenders[(index + round) % contenders.length] as string;
-        results.get(name)?.push(await runChild(criticalPathEntry, name, server.url, runs));
+        results.get(name)?.push(await runChild(criticalPathEntry, name, server.url, runs, warmupRuns));
         process.stderr.write('.');
       }
     }
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
     median((results.get(name) ?? []).map(pick));
   const fmt = (value: number): string => value.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const lines = [
-    `Critical path of the sequential tool loop (5 rounds of 1 call, then the answer), ${runs} runs per process, median of ${rounds} interleaved rounds. Load average ${load.map((value) => value.toFixed(2)).join(' / ')} at the start, ${loadavg()
+    `Critical path of the sequential tool loop (5 rounds of 1 call, then the answer), ${runs} runs per process after ${warmupRuns} warm-up runs, median of ${rounds} interleaved rounds. Load average ${load.map((value) => value.toFixed(2)).join(' / ')} at the start, ${loadavg()
       .map((value) => value.toFixed(2))
       .join(' / ')} at the end. Times in µs per step.`,
     '',

@@ -15,7 +15,8 @@ export type TargetCheck = {
   target: string;
   measured: string;
   goal: string;
-  result: 'pass' | 'MISS' | 'n/a';
+  /** `reported`: shown next to the targets for what it tells, with no goal of its own. */
+  result: 'pass' | 'MISS' | 'n/a' | 'reported';
 };
 
 /**
@@ -76,11 +77,14 @@ function wallChecks(scenario: LoopScenarioResult): TargetCheck[] {
   });
 }
 
-/** gemloop within 1.3 × the same loop on raw node:http, the least Node's HTTP stack does. */
-function nodeHttpChecks(scenario: LoopScenarioResult): TargetCheck[] {
+/**
+ * gemloop within 1.3 × the same loop on raw node:http, the least Node's HTTP stack does. With
+ * `reported`, the same ratios for a scenario that has no goal (the first runs of a process).
+ */
+function nodeHttpChecks(scenario: LoopScenarioResult, reported = false): TargetCheck[] {
   return ['gemloop.run', 'gemloop.stream'].map((name) => {
     const target = `${name} per-step wall time vs raw node:http, ${scenario.title}`;
-    const goal = '≤ 1.30 × floor.http';
+    const goal = reported ? 'reported, not a target' : '≤ 1.30 × floor.http';
     const row = rowOf(scenario.rows, name);
     if (!ok(row)) return na(target, goal, row === undefined ? 'not run' : row.status);
     const http = rowOf(scenario.rows, row.streaming ? 'floor.http.stream' : 'floor.http');
@@ -90,7 +94,7 @@ function nodeHttpChecks(scenario: LoopScenarioResult): TargetCheck[] {
       target,
       measured: `${formatNumber(ratio, 2)} × (${formatNumber(row.wallUsPerStep!.median)} vs ${formatNumber(http.wallUsPerStep!.median)} µs)`,
       goal,
-      result: ratio <= 1.3 ? 'pass' : 'MISS',
+      result: reported ? 'reported' : ratio <= 1.3 ? 'pass' : 'MISS',
     };
   });
 }
@@ -203,6 +207,7 @@ export function checkTargets(results: readonly ScenarioResult[]): TargetCheck[] 
     if (scenario.id === 'sequential' || scenario.id === 'in-flight-16') {
       checks.push(...wallChecks(scenario), ...nodeHttpChecks(scenario));
     }
+    if (scenario.id === 'first-runs') checks.push(...nodeHttpChecks(scenario, true));
   }
   for (const result of results) {
     if (result.kind === 'parse') checks.push(...parseChecks(result));
