@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (let index = 0; index < contenders.length; index++) {
         const name = contenders[(index + round) % contenders.length] as string;
-        results.get(name)?.push(await runChild(criticalPathEntry, name, server.url, runs, warmupRuns));
+        results
+          .get(name)
+          ?.push(await runChild(criticalPathEntry, name, server.url, runs, warmupRuns));
         process.stderr.write('.');
       }
     }
