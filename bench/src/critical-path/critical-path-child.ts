@@ -1,7 +1,8 @@
 /**
  * Entry of one contender's process in the critical-path run: `node critical-path.mjs <contender>
- * <server url> <runs> [warm-up runs]`. It warms the contender up, then runs the sequential script with the socket
- * probe recording, and sends the summary, the wall and CPU time per step back to its parent.
+ * <server url> <runs> [warm-up runs]`. It warms the contender up (1,000 runs unless told), then
+ * runs the sequential script with the socket probe recording, and sends the summary, the wall and
+ * CPU time per step back to its parent.
  */
 import { CONTENDERS } from '../contenders/registry.ts';
 import { expectedFinalText, loopPrompt, stepsPerRun } from '../script/run-script.ts';
@@ -11,7 +12,7 @@ import { createCriticalPathProbe, installSocketProbe } from './critical-path-pro
 const [name, serverUrl, runsArgument, warmupArgument] = process.argv.slice(2);
 const entry = CONTENDERS.find((candidate) => candidate.name === name);
 if (entry === undefined || serverUrl === undefined)
-  throw new Error(`usage: <contender> <server url> <runs>`);
+  throw new Error(`usage: <contender> <server url> <runs> [warm-up runs]`);
 const runs = Number(runsArgument ?? 300);
 const warmupRuns = Number(warmupArgument ?? 1000);
 const probe = createCriticalPathProbe();
