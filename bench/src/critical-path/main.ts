@@ -1,9 +1,9 @@
 /**
  * `npm run bench:critical-path [-- --runs=300 --warmup=1000 --rounds=5 --contenders=a,b]`: where a
- * sequential tool loop's time goes, per step, for each contender in its own process against the scripted
- * server: the client's critical path (last response byte read -> next request written), the wait
- * for the server, the run's set-up, wall and CPU time. The floors always run; rounds interleave
- * the contenders and the table shows the median over rounds of each process's figures.
+ * sequential tool loop's time goes, per step, for each contender in its own process against the
+ * scripted server: the client's critical path (last response byte read -> next request written),
+ * the wait for the server, the run's set-up, wall and CPU time. The floors always run; rounds
+ * interleave the contenders and the table shows the median over rounds of each process's figures.
  */
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
