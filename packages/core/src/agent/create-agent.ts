@@ -1,6 +1,7 @@
 import { isAbortSignal } from '../http/is-abort-signal.ts';
 import { holdAbortListener } from '../http/on-abort.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import { LoadOnce } from '../retry/load-once.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
@@ -209,15 +210,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   return agent;
 }
 
-type RunLoopModule = typeof import('./run-loop.ts');
-
 // The loop and its phases (about 40 modules: the request, tool calls, outcomes, thought
 // signatures, structured output, the prompt cache's step side) are loaded by the first run, not by
 // `import '@gemloop/core'`: Node's ESM loader pays for every module at import, and the root must
 // stay cheap to import (bench/README.md, "Cold import"). Once loaded, a run starts synchronously,
 // exactly as with a static import.
-let runLoopModule: RunLoopModule | undefined;
-let runLoopLoad: Promise<RunLoopModule> | undefined;
+const runLoopModule = new LoadOnce(() => import('./run-loop.ts'));
 
 /**
  * Starts a run: at once when the loop is loaded, else after loading it. A failed load is not
@@ -228,18 +226,9 @@ function startRun<Output>(
   input: AgentInput,
   options: RunLoopOptions,
 ): Promise<AgentResult<Output>> {
-  if (runLoopModule !== undefined) return runLoopModule.runLoop(config, input, options);
-  runLoopLoad ??= import('./run-loop.ts').then(
-    (loaded) => {
-      runLoopModule = loaded;
-      return loaded;
-    },
-    (error: unknown) => {
-      runLoopLoad = undefined;
-      throw error;
-    },
-  );
-  return runLoopLoad.then((loaded) => loaded.runLoop(config, input, options));
+  const loaded = runLoopModule.value;
+  if (loaded !== undefined) return loaded.runLoop(config, input, options);
+  return runLoopModule.load().then((module) => module.runLoop(config, input, options));
 }
 
 /** A run in flight: how to abort it and when it settles. */

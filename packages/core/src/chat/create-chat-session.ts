@@ -6,6 +6,7 @@ import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import { LoadOnce } from '../retry/load-once.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
@@ -37,28 +38,17 @@ type SendHelpers = {
 
 // Loaded by the first send, not by `import '@gemloop/core'`: Node's ESM loader pays for every
 // module at import, and the root must stay cheap to import (bench/README.md, "Cold import").
-let sendHelpers: SendHelpers | undefined;
-let sendHelpersLoad: Promise<SendHelpers> | undefined;
-
-/** The send helpers; a failed load is not kept (the next send tries again). */
-function loadSendHelpers(): Promise<SendHelpers> {
-  sendHelpersLoad ??= Promise.all([
-    import('../history/estimate-tokens.ts'),
-    import('./select-history.ts'),
-    import('./to-history-turns.ts'),
-    import('./measure-turn-tokens.ts'),
-  ]).then(
-    ([{ estimateContentTokens }, { selectHistory }, { toHistoryTurns }, { measureTurnTokens }]) => {
-      sendHelpers = { estimateContentTokens, selectHistory, toHistoryTurns, measureTurnTokens };
-      return sendHelpers;
-    },
-    (error: unknown) => {
-      sendHelpersLoad = undefined;
-      throw error;
-    },
-  );
-  return sendHelpersLoad;
-}
+// A failed load is not kept (the next send tries again).
+const sendHelpers = new LoadOnce(async (): Promise<SendHelpers> => {
+  const [{ estimateContentTokens }, { selectHistory }, { toHistoryTurns }, { measureTurnTokens }] =
+    await Promise.all([
+      import('../history/estimate-tokens.ts'),
+      import('./select-history.ts'),
+      import('./to-history-turns.ts'),
+      import('./measure-turn-tokens.ts'),
+    ]);
+  return { estimateContentTokens, selectHistory, toHistoryTurns, measureTurnTokens };
+});
 
 /**
  * Starts (or continues, for an `id` already in the store) a chat with `agent`: see
@@ -186,7 +176,7 @@ export function createChatSession<Output = undefined>(
     });
     // Awaited only on the first send; an abort while it loads is caught just below.
     const { estimateContentTokens, selectHistory, toHistoryTurns } =
-      sendHelpers ?? (await loadSendHelpers());
+      sendHelpers.value ?? (await sendHelpers.load());
     if (signal?.aborted === true) throw abortedBeforeRun(signal);
     const messageTokens =
       limit?.maxTokens === undefined
@@ -230,7 +220,7 @@ export function createChatSession<Output = undefined>(
     selected: SelectedHistory,
   ): Promise<ChatResult<Output>> => {
     // Loaded by prepare(), which every save follows.
-    const { measureTurnTokens } = sendHelpers ?? (await loadSendHelpers());
+    const { measureTurnTokens } = sendHelpers.value ?? (await sendHelpers.load());
     addUsageMetadata(usage, result.usage);
     const turn: ChatTurn = {
       contents: result.newContents,

@@ -1,5 +1,6 @@
 import { attachRedactor } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { LoadOnce } from '../retry/load-once.ts';
 import type { CachedContent } from '../wire/cached-content.ts';
 import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -230,34 +231,20 @@ function notOnVertex(method: string): InvalidArgumentError {
  * load is not kept: the next call tries again.
  */
 function createLazyCaches(load: () => Promise<Caches>): Caches {
-  let caches: Caches | undefined;
-  let loading: Promise<Caches> | undefined;
-  const loadCaches = (): Promise<Caches> => {
-    loading ??= load().then(
-      (made) => {
-        caches = made;
-        return made;
-      },
-      (error: unknown) => {
-        loading = undefined;
-        throw error;
-      },
-    );
-    return loading;
-  };
+  const lazy = new LoadOnce(load);
   const withCaches = <T>(use: (loaded: Caches) => Promise<T>): Promise<T> =>
-    caches !== undefined ? use(caches) : loadCaches().then(use);
+    lazy.value !== undefined ? use(lazy.value) : lazy.load().then(use);
   async function* listAllAfterLoad(
     options: Parameters<Caches['listAll']>[0],
   ): AsyncGenerator<CachedContent> {
-    yield* (await loadCaches()).listAll(options);
+    yield* (await lazy.load()).listAll(options);
   }
   return {
     create: (request, options) => withCaches((loaded) => loaded.create(request, options)),
     get: (name, options) => withCaches((loaded) => loaded.get(name, options)),
     list: (options) => withCaches((loaded) => loaded.list(options)),
     listAll: (options) =>
-      caches !== undefined ? caches.listAll(options) : listAllAfterLoad(options),
+      lazy.value !== undefined ? lazy.value.listAll(options) : listAllAfterLoad(options),
     update: (name, expiration, options) =>
       withCaches((loaded) => loaded.update(name, expiration, options)),
     delete: (name, options) => withCaches((loaded) => loaded.delete(name, options)),

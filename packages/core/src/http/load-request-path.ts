@@ -1,3 +1,4 @@
+import { LoadOnce } from '../retry/load-once.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { OpenGenerateContentStreamOptions } from './open-generate-content-stream.ts';
 
@@ -20,33 +21,16 @@ export type RequestPath = {
 // by the first call, not by `import '@gemloop/core'`: Node's ESM loader pays for every module at
 // import, and the root must stay cheap to import (bench/README.md, "Cold import"). Once loaded, a
 // call runs as it would with static imports: no extra await, the stream is the request path's own
-// generator.
-let loaded: RequestPath | undefined;
-let loading: Promise<RequestPath> | undefined;
-
-/**
- * The request path: at once when loaded, else a promise of it. A failed load is not kept (the next
- * call tries again); the call fails with the loader's error, as any import would.
- * @internal
- */
-export function loadRequestPath(): RequestPath | Promise<RequestPath> {
-  if (loaded !== undefined) return loaded;
-  loading ??= Promise.all([
+// generator. A failed load is not kept (the next call tries again); the call fails with the
+// loader's error, as any import would.
+const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
+  const [{ requestJson }, { openGenerateContentStream }, checks] = await Promise.all([
     import('./request-json.ts'),
     import('./open-generate-content-stream.ts'),
     import('./check-responses.ts'),
-  ]).then(
-    ([{ requestJson }, { openGenerateContentStream }, checks]) => {
-      loaded = { requestJson, openGenerateContentStream, checks };
-      return loaded;
-    },
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
-}
+  ]);
+  return { requestJson, openGenerateContentStream, checks };
+});
 
 /**
  * `use(requestPath)`: called at once when the request path is loaded (so a call takes no more
@@ -54,8 +38,9 @@ export function loadRequestPath(): RequestPath | Promise<RequestPath> {
  * @internal
  */
 export function withRequestPath<T>(use: (path: RequestPath) => Promise<T>): Promise<T> {
+  const loaded = requestPath.value;
   if (loaded !== undefined) return use(loaded);
-  return (loadRequestPath() as Promise<RequestPath>).then(use);
+  return requestPath.load().then(use);
 }
 
 /**
@@ -67,6 +52,7 @@ export function openStream(
   options: OpenGenerateContentStreamOptions,
 ): AsyncGenerator<GenerateContentResponse> {
   // Not loaded here: a load that fails before anyone iterates would be an unhandled rejection.
+  const loaded = requestPath.value;
   if (loaded !== undefined) return loaded.openGenerateContentStream(options);
   return openAfterLoad(options);
 }
@@ -74,6 +60,6 @@ export function openStream(
 async function* openAfterLoad(
   options: OpenGenerateContentStreamOptions,
 ): AsyncGenerator<GenerateContentResponse> {
-  const path = await loadRequestPath();
+  const path = await requestPath.load();
   yield* path.openGenerateContentStream(options);
 }

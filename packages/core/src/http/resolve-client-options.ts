@@ -10,6 +10,7 @@ import {
   oneOfOption,
   optionCheck,
 } from '../options/option-checks.ts';
+import { LoadOnce } from '../retry/load-once.ts';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,
@@ -219,25 +220,16 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
  * loader's error, as any import would.
  */
 function createLazyVertexAuth(vertex: ResolvedVertex, redact: string[]): VertexAuth {
-  let auth: VertexAuth | undefined;
-  let loading: Promise<VertexAuth> | undefined;
+  const auth = new LoadOnce(async () =>
+    (await import('./vertex-auth.ts')).createVertexAuth(vertex, redact),
+  );
   return {
     authorize(headers) {
-      if (auth !== undefined) return auth.authorize(headers);
-      loading ??= import('./vertex-auth.ts').then(
-        ({ createVertexAuth }) => {
-          auth = createVertexAuth(vertex, redact);
-          return auth;
-        },
-        (error: unknown) => {
-          loading = undefined;
-          throw error;
-        },
-      );
-      return loading.then((made) => made.authorize(headers));
+      if (auth.value !== undefined) return auth.value.authorize(headers);
+      return auth.load().then((made) => made.authorize(headers));
     },
     // Before the first attempt there is no token to forget.
-    invalidateToken: () => auth?.invalidateToken(),
+    invalidateToken: () => auth.value?.invalidateToken(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { formatDelay } from '../errors/describe-api-error.ts';
+import { LoadOnce } from './load-once.ts';
 import { computeBackoffDelay, type RetryPolicy } from './retry-policy.ts';
 import { sleep } from './sleep.ts';
 
@@ -109,17 +110,10 @@ export async function withRetry<T>(
   }
 }
 
-let pRetryLoad: Promise<typeof import('p-retry').default> | undefined;
+const pRetry = new LoadOnce(async () => (await import('p-retry')).default);
 
 function loadPRetry(): Promise<typeof import('p-retry').default> {
-  pRetryLoad ??= import('p-retry').then(
-    (module) => module.default,
-    (error: unknown) => {
-      pRetryLoad = undefined;
-      throw error;
-    },
-  );
-  return pRetryLoad;
+  return pRetry.load();
 }
 
 function toError(error: unknown): Error {
