@@ -199,9 +199,11 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         baseUrl: info.baseUrl,
         streaming: info.streaming,
         conversationId: info.conversationId,
-        input: info.input,
         gemloopVersion: version,
         at: info.startedAt,
+        // Last: it can be long, and a reader of the file's first bytes (the viewer's list) gets
+        // every other field before it.
+        input: info.input,
       });
 
       return {
