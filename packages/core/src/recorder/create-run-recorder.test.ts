@@ -368,6 +368,21 @@ describe('createRunRecorder', () => {
     expect(Buffer.byteLength(end)).toBeLessThan(1024);
   });
 
+  it('starts a run whose input alone passes maxRunBytes with its run-start line, input left out', async () => {
+    const { gemini, dir } = await setup({ script: [turn.text('Fine.')] });
+    const recorder = createRunRecorder({ dir, maxRunBytes: 2048 });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', recorder, telemetry: false });
+    await agent.run('z'.repeat(5000));
+    await recorder.flush();
+    const [run = []] = await readRuns(dir);
+    expect(run[0]).toMatchObject({
+      type: 'run-start',
+      model: 'gemini-2.5-flash',
+      input: expect.stringContaining('input omitted'),
+    });
+    expect(run.at(-1)).toMatchObject({ type: 'run-end', outcome: 'success' });
+  });
+
   it('never fails a run when it cannot write', async () => {
     const { gemini, dir } = await setup({ script: [turn.text('Fine.')] });
     const blocked = join(dir, 'a-file');

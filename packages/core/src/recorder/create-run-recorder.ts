@@ -144,6 +144,12 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         let text = full && line.type === 'run-end' ? endLine(line) : `${serialize(line)}\n`;
         // Bytes as written (UTF-8), not string length: CJK text is 3 bytes a character.
         let bytes = Buffer.byteLength(text);
+        if (line.type === 'run-start' && bytes > maxRunBytes) {
+          // The first line is always the run's start: it is what marks the file as a run (the
+          // pruner and the viewer read it), so a start too long for the run keeps all but its input.
+          text = `${serialize({ ...line, input: `[${bytes} bytes of input omitted: past maxRunBytes]` })}\n`;
+          bytes = Buffer.byteLength(text);
+        }
         if (!stopped && written + bytes > maxRunBytes) {
           stopped = true;
           full = true;
