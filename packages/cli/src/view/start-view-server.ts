@@ -49,8 +49,9 @@ const SECURITY_HEADERS = {
 /**
  * Serves the run viewer on 127.0.0.1 only: the page, `GET /api/runs` (summaries, newest first)
  * and `GET /api/runs/<id>` (one run's lines; 403 for a file it will not read, such as a FIFO or
- * a symlink out of the folder). Every read of a run file is bounded ({@link ViewLimits}). Requests whose Host is not this loopback address
- * are refused, so a web page cannot reach the viewer through DNS rebinding.
+ * a symlink out of the folder). Every read of a run file is bounded ({@link ViewLimits}).
+ * Requests whose Host is not this loopback address are refused, so a web page cannot reach the
+ * viewer through DNS rebinding.
  * @throws {@link InvalidArgumentError} for a bad limit.
  */
 export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
@@ -101,10 +102,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
         send(response, 404, 'application/json', '{"error":"no such run"}');
         return;
       }
-      const run = await readRunLines(dir, id, {
-        limits,
-        counters,
-      });
+      const run = await readRunLines(dir, id, { limits, counters });
       if (run === undefined) send(response, 404, 'application/json', '{"error":"no such run"}');
       else if ('problem' in run)
         send(response, 403, 'application/json', JSON.stringify({ error: run.problem }));
