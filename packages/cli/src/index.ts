@@ -19,6 +19,7 @@ export type {
   RunLines,
   RunListCache,
   RunSummary,
+  RunViewCache,
   ViewLimits,
 } from './view/read-runs.ts';
 export {

@@ -289,6 +289,22 @@ describe('the viewer reading a runs folder', () => {
     expect(read.bytesRead).toBeLessThanOrEqual(4096 + 8192);
   });
 
+  it('shows an unchanged run again without reading it', async () => {
+    const dir = await folder();
+    const id = await writeRun(dir, T, { end: null });
+    const read = counters();
+    const server = await serve(dir, read);
+    const first = await get(server, `/api/runs/${id}`);
+    expect(read.bytesRead).toBe(Buffer.byteLength(runText(T, { end: null })));
+    read.bytesRead = 0;
+    expect(await get(server, `/api/runs/${id}`)).toEqual(first);
+    expect(read.bytesRead).toBe(0);
+    const more = `${JSON.stringify({ type: 'step-end', stepNumber: 2, at: T + 9 })}\n`;
+    await appendFile(join(dir, `${id}.jsonl`), more);
+    const again = JSON.parse((await get(server, `/api/runs/${id}`)).body) as Fields[];
+    expect(again.at(-1)).toMatchObject({ type: 'step-end', stepNumber: 2 });
+  });
+
   it('lists at most maxRunsListed files, the newest', async () => {
     const dir = await folder();
     const ids: string[] = [];

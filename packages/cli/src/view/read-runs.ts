@@ -51,11 +51,21 @@ export const DEFAULT_VIEW_LIMITS: ViewLimits = {
  */
 export type RunListCache = Map<string, { key: string; summary: RunSummary | undefined }>;
 
+/**
+ * The run without an end that {@link readRunLines} read last, with the `dev:ino:size:mtime` it
+ * was read from: the page polls such a run every second, and one that stopped being written (its
+ * process died) is then not read again.
+ */
+export type RunViewCache = { last?: { id: string; key: string; run: RunLines } | undefined };
+
 /** What {@link readRunSummaries} and {@link readRunLines} take besides the folder. */
 export type ReadRunsOptions = {
   /** @defaultValue {@link DEFAULT_VIEW_LIMITS} */
   limits?: Partial<ViewLimits> | undefined;
+  /** The list's cache ({@link readRunSummaries}). */
   cache?: RunListCache | undefined;
+  /** The view's cache ({@link readRunLines}). */
+  viewCache?: RunViewCache | undefined;
   /** Counts the bytes read and files opened (tests, diagnostics). */
   counters?: ReadCounters | undefined;
 };
@@ -240,6 +250,9 @@ export async function readRunLines(
   const file = await openRunFile(dir, name, options.counters);
   if (file === undefined || isRunFileProblem(file)) return file;
   try {
+    const previous = options.viewCache?.last;
+    if (previous !== undefined && previous.id === id && previous.key === file.key)
+      return previous.run;
     const length = Math.min(file.size, limits.maxViewBytes);
     const bytes = await readRunBytes(file, 0, length, options.counters);
     const cut = file.size > length;
@@ -257,7 +270,13 @@ export async function readRunLines(
         reason: `The viewer read the first ${formatBytes(length)} of this ${formatBytes(file.size)} file (its maxViewBytes); the rest is not shown.`,
         at: last,
       });
-    return { lines, cut };
+    const run = { lines, cut };
+    // Only a run the page polls (no end yet, not cut) is kept: a finished one is read once per
+    // visit, and its lines are not held after.
+    const polled = !cut && !lines.some((line) => line['type'] === 'run-end');
+    if (options.viewCache !== undefined)
+      options.viewCache.last = polled ? { id, key: file.key, run } : undefined;
+    return run;
   } finally {
     await file.handle.close();
   }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   type ReadCounters,
   type RunListCache,
+  type RunViewCache,
   readRunLines,
   readRunSummaries,
   resolveViewLimits,
@@ -59,6 +60,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   const limits = resolveViewLimits(options.limits);
   // Each poll re-reads only the run files that changed since the last one.
   const cache: RunListCache = new Map();
+  const viewCache: RunViewCache = {};
   let allowedHosts: Set<string> = new Set();
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -102,7 +104,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
         send(response, 404, 'application/json', '{"error":"no such run"}');
         return;
       }
-      const run = await readRunLines(dir, id, { limits, counters });
+      const run = await readRunLines(dir, id, { limits, counters, viewCache });
       if (run === undefined) send(response, 404, 'application/json', '{"error":"no such run"}');
       else if ('problem' in run)
         send(response, 403, 'application/json', JSON.stringify({ error: run.problem }));
