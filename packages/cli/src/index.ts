@@ -13,7 +13,20 @@ export type {
 } from './probe/probe-types.ts';
 export { PROBE_RATE_LIMIT_TEXT, runProbe } from './probe/run-probe.ts';
 export { createViewCommand } from './commands/view.ts';
-export type { RunSummary } from './view/read-runs.ts';
-export { readRunLines, readRunSummaries } from './view/read-runs.ts';
+export type {
+  ReadCounters,
+  ReadRunsOptions,
+  RunLines,
+  RunListCache,
+  RunSummary,
+  RunViewCache,
+  ViewLimits,
+} from './view/read-runs.ts';
+export {
+  DEFAULT_VIEW_LIMITS,
+  readRunLines,
+  readRunSummaries,
+  resolveViewLimits,
+} from './view/read-runs.ts';
 export type { ViewServer, ViewServerOptions } from './view/start-view-server.ts';
 export { startViewServer } from './view/start-view-server.ts';

@@ -38,6 +38,11 @@ function formatDuration(ms) {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
+/** A string field of a run file, or `undefined` when it holds something else. */
+function text(value) {
+  return typeof value === 'string' ? value : undefined;
+}
+
 function json(value) {
   try {
     return JSON.stringify(value, null, 2) ?? 'undefined';
@@ -83,7 +88,7 @@ async function showList() {
         showList();
       },
     },
-    ...['all', 'success', 'error', 'running'].map((value) =>
+    ...['all', 'success', 'error', 'running', 'unreadable'].map((value) =>
       el('option', { value }, value === 'all' ? 'all outcomes' : value),
     ),
   );
@@ -164,7 +169,12 @@ async function showList() {
           ),
           el('td', null, run.agentName ?? ''),
           el('td', null, run.model),
-          el('td', null, run.steps),
+          // A large file's row comes from its last bytes: at least this many steps.
+          el(
+            'td',
+            run.partial ? { title: 'Read from the end of a large file' } : null,
+            run.partial ? `≥ ${run.steps}` : run.steps,
+          ),
           el('td', null, run.totalTokens.toLocaleString()),
           el('td', null, formatDuration(run.durationMs)),
           el(
@@ -524,7 +534,10 @@ async function showRun(id) {
     show(el('p', { className: 'empty' }, 'This run file has no start line.'));
     return;
   }
-  const running = !lines.some((line) => line.type === 'run-end');
+  // A file the viewer cut is not followed live: each poll would read it again to its limit.
+  const running =
+    !lines.some((line) => line.type === 'run-end') &&
+    !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
   if (current.id !== id) current = { id, count: -1, selected: undefined };
   if (lines.length !== current.count || running) {
     current.count = lines.length;
@@ -565,15 +578,17 @@ function render(lines) {
     render(lines);
   };
   const selected = calls.find((call) => call.key === current.selected);
-  const outcome = run.end === undefined ? 'running' : run.end.outcome;
+  const cut = lines.find((line) => line.type === 'truncated' && line.by === 'viewer');
+  const outcome =
+    run.end === undefined ? (cut === undefined ? 'running' : 'unknown') : run.end.outcome;
   const usage = run.end?.usage;
   const duration = (run.end?.at ?? run.last) - run.start.at;
   status.textContent = outcome === 'running' ? 'Run in progress (updating live)' : '';
   const summary = el(
     'div',
     { className: 'summary', id: 'run-summary' },
-    el('span', null, 'Agent ', el('b', null, run.start.agentName ?? '(unnamed)')),
-    el('span', null, 'Model ', el('b', null, run.start.model)),
+    el('span', null, 'Agent ', el('b', null, text(run.start.agentName) ?? '(unnamed)')),
+    el('span', null, 'Model ', el('b', null, text(run.start.model) ?? 'unknown')),
     el('span', null, 'Started ', el('b', null, formatWhen(run.start.at))),
     el('span', null, 'Duration ', el('b', null, formatDuration(duration))),
     el('span', null, 'Steps ', el('b', null, run.steps.length)),
@@ -603,6 +618,17 @@ function render(lines) {
     run.end?.error === undefined
       ? null
       : el('p', { className: 'outcome-error' }, `${run.end.error.name}: ${run.end.error.message}`),
+    ...lines
+      .filter((line) => line.type === 'truncated')
+      .map((line) =>
+        el(
+          'p',
+          { className: 'truncated-note' },
+          line.by === 'viewer'
+            ? `Cut by the viewer: ${text(line.reason) ?? ''}`
+            : `The recorder stopped recording this run: ${text(line.reason) ?? ''}`,
+        ),
+      ),
     el('h2', null, 'Timeline'),
     renderTimeline(run, select),
     renderDetails(selected),

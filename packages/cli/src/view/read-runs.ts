@@ -1,39 +1,95 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RecordedRunLine } from '@gemloop/core/recorder';
+import { readdir } from 'node:fs/promises';
+import { InvalidArgumentError } from '@gemloop/core';
+import {
+  isRunFileProblem,
+  type OpenRunFile,
+  openRunFile,
+  type ReadCounters,
+  readRunBytes,
+} from './open-run-file.ts';
+import { isLine, type RunSummary, summarizeRun, unreadableRun } from './summarize-run.ts';
 
-/** One run in the list: what the viewer's table shows. */
-export type RunSummary = {
-  /** The file name without `.jsonl`: the run's key in URLs. */
-  id: string;
-  runId: string;
-  startedAt: number;
-  agentName: string | undefined;
-  model: string;
-  conversationId: string | undefined;
-  streaming: boolean;
-  steps: number;
-  totalTokens: number;
-  /** From the start to the end (or to the last line of a run in progress). */
-  durationMs: number;
-  outcome: 'success' | 'error' | 'running';
-  finishReason: string | undefined;
-  error: string | undefined;
-  /** The names of the tools the run called. */
-  tools: string[];
-};
-
-/** A run file's name: `<ISO time with - for : and .>-<uuid>.jsonl`. */
-const RUN_FILE = /^[0-9A-Za-z-]{1,200}\.jsonl$/;
-
-/** The most run files the list reads (newest first). */
-const MAX_RUNS = 500;
+export type { ReadCounters } from './open-run-file.ts';
+export type { RunSummary } from './summarize-run.ts';
 
 /**
- * Reads every run file of `dir` (newest first) into summaries; lines that are not JSON (a run
- * being written) are skipped, and a folder that does not exist is an empty list.
+ * How much the viewer reads: a run file is bytes from anywhere (a huge file, a symlink to
+ * `/dev/zero`), so every read is bounded.
  */
-export async function readRunSummaries(dir: string): Promise<RunSummary[]> {
+export type ViewLimits = {
+  /** The most run files one list poll looks at (newest first, by name). @defaultValue 500 */
+  maxRunsListed: number;
+  /**
+   * A run file up to this size is read whole for its row of the list; of a larger one the list
+   * reads its first line (at most `listHeadBytes`) and this many bytes from its end.
+   * @defaultValue 1 MiB
+   */
+  listReadBytes: number;
+  /** The most bytes the list reads for a large file's first line. @defaultValue 64 KiB */
+  listHeadBytes: number;
+  /**
+   * The most bytes of one run the run view reads; past it the view ends with a note that the
+   * file was cut. Above the recorder's default `maxRunBytes` (20 MB), so a run it writes is
+   * shown whole. @defaultValue 24 MiB
+   */
+  maxViewBytes: number;
+};
+
+const MIB = 1024 * 1024;
+
+/** The viewer's bounds, each named in the README's security notes. */
+export const DEFAULT_VIEW_LIMITS: ViewLimits = {
+  maxRunsListed: 500,
+  listReadBytes: MIB,
+  listHeadBytes: 64 * 1024,
+  maxViewBytes: 24 * MIB,
+};
+
+/**
+ * The summaries of the last poll by file name, each with the `dev:ino:size:mtime` it was made
+ * from: a poll re-reads only the files that changed.
+ */
+export type RunListCache = Map<string, { key: string; summary: RunSummary | undefined }>;
+
+/**
+ * The run without an end that {@link readRunLines} read last, with the `dev:ino:size:mtime` it
+ * was read from: the page polls such a run every second, and one that stopped being written (its
+ * process died) is then not read again.
+ */
+export type RunViewCache = { last?: { id: string; key: string; run: RunLines } | undefined };
+
+/** What {@link readRunSummaries} and {@link readRunLines} take besides the folder. */
+export type ReadRunsOptions = {
+  /** @defaultValue {@link DEFAULT_VIEW_LIMITS} */
+  limits?: Partial<ViewLimits> | undefined;
+  /** The list's cache ({@link readRunSummaries}). */
+  cache?: RunListCache | undefined;
+  /** The view's cache ({@link readRunLines}). */
+  viewCache?: RunViewCache | undefined;
+  /** Counts the bytes read and files opened (tests, diagnostics). */
+  counters?: ReadCounters | undefined;
+};
+
+/** A run file's name: `<ISO time with - for : and .>-<run id>.jsonl`. */
+const RUN_FILE = /^[0-9A-Za-z-]{1,200}\.jsonl$/;
+
+/** Files read at once by a poll: a folder of hundreds never opens hundreds of descriptors. */
+const PARALLEL_READS = 8;
+
+const NEWLINE = 0x0a;
+
+/**
+ * Summarises the newest run files of `dir` (at most `maxRunsListed`, newest first). A file that
+ * is not a run (its first line some other JSON) or is empty (a run just created) is left out; a
+ * file named like a run that cannot be read (a FIFO, a symlink out of the folder, a first line
+ * that is not JSON) is a row with outcome `unreadable` saying why. A folder that does not exist is
+ * an empty list.
+ */
+export async function readRunSummaries(
+  dir: string,
+  options: ReadRunsOptions = {},
+): Promise<RunSummary[]> {
+  const limits = resolveViewLimits(options.limits);
   let names: string[];
   try {
     names = await readdir(dir);
@@ -45,76 +101,230 @@ export async function readRunSummaries(dir: string): Promise<RunSummary[]> {
     .filter((name) => RUN_FILE.test(name))
     .sort()
     .reverse()
-    .slice(0, MAX_RUNS);
-  const summaries = await Promise.all(
-    files.map(async (name) => {
-      const lines = await readRunLines(dir, name.slice(0, -'.jsonl'.length));
-      return lines === undefined ? undefined : summarize(name.slice(0, -'.jsonl'.length), lines);
-    }),
+    .slice(0, limits.maxRunsListed);
+  const cache = options.cache;
+  if (cache !== undefined) {
+    const listed = new Set(files);
+    for (const name of cache.keys()) if (!listed.has(name)) cache.delete(name);
+  }
+  const summaries = await mapLimited(files, PARALLEL_READS, (name) =>
+    summarizeFile(dir, name, limits, options),
   );
   return summaries.filter((summary): summary is RunSummary => summary !== undefined);
 }
 
-/**
- * The lines of one run, or `undefined` when `id` names no run file of `dir` (the id is checked
- * against the file-name pattern, so it can never leave the folder).
- */
-export async function readRunLines(
+async function summarizeFile(
   dir: string,
-  id: string,
-): Promise<RecordedRunLine[] | undefined> {
-  const name = `${id}.jsonl`;
-  if (!RUN_FILE.test(name)) return undefined;
-  let text: string;
+  name: string,
+  limits: ViewLimits,
+  { cache, counters }: Pick<ReadRunsOptions, 'cache' | 'counters'>,
+): Promise<RunSummary | undefined> {
+  const id = name.slice(0, -'.jsonl'.length);
+  const file = await openRunFile(dir, name, counters);
+  if (file === undefined) return undefined;
+  if (isRunFileProblem(file)) return unreadableRun(id, file.problem);
   try {
-    text = await readFile(join(dir, name), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const lines: RecordedRunLine[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
+    const cached = cache?.get(name);
+    if (cached !== undefined && cached.key === file.key) return cached.summary;
+    let summary: RunSummary | undefined;
     try {
-      const value = JSON.parse(line) as RecordedRunLine;
-      if (typeof value === 'object' && value !== null && typeof value.type === 'string')
-        lines.push(value);
+      summary = await summarizeContent(id, file, limits, counters);
+    } catch (error) {
+      // One bad file is one row, never a failed list.
+      summary = unreadableRun(id, `cannot be read (${String(error)})`.slice(0, 500));
+    }
+    cache?.set(name, { key: file.key, summary });
+    return summary;
+  } finally {
+    await file.handle.close();
+  }
+}
+
+async function summarizeContent(
+  id: string,
+  file: OpenRunFile,
+  limits: ViewLimits,
+  counters: ReadCounters | undefined,
+): Promise<RunSummary | undefined> {
+  if (file.size === 0) return undefined;
+  if (file.size <= limits.listReadBytes) {
+    const bytes = await readRunBytes(file, 0, file.size, counters);
+    const lines = parseLines(bytes, true);
+    const first = lines[0];
+    // No whole line yet: a first line still being written (or blank lines): no run to show yet.
+    if (first === undefined) return undefined;
+    if (first === NOT_JSON) return unreadableRun(id, 'its first line is not JSON');
+    if (!isLine(first) || first['type'] !== 'run-start') return undefined;
+    return summarizeRun(id, first, lines, false);
+  }
+  const head = await readRunBytes(file, 0, Math.min(limits.listHeadBytes, file.size), counters);
+  const start = parseStart(head);
+  if (start === undefined)
+    return unreadableRun(
+      id,
+      `its first line is not a run-start line of at most ${limits.listHeadBytes} bytes`,
+    );
+  if (start['type'] !== 'run-start') return undefined;
+  const tailStart = file.size - limits.listReadBytes;
+  const tail = await readRunBytes(file, tailStart, limits.listReadBytes, counters);
+  return summarizeRun(id, start, parseLines(tail, false), true);
+}
+
+/** What {@link parseLines} gives for a whole line that is not JSON. */
+const NOT_JSON = Symbol('not JSON');
+
+/**
+ * The newline-ended lines of `bytes`, parsed (a line that is not JSON is {@link NOT_JSON}). The
+ * bytes after the last newline are a line still being written: left out. When `fromStart` is
+ * false the bytes before the first newline are the end of a line cut by the read: left out too.
+ */
+function parseLines(bytes: Buffer, fromStart: boolean): unknown[] {
+  const lines: unknown[] = [];
+  let position = fromStart ? 0 : bytes.indexOf(NEWLINE) + 1;
+  if (!fromStart && position === 0) return lines;
+  for (;;) {
+    const newline = bytes.indexOf(NEWLINE, position);
+    if (newline === -1) break;
+    const text = bytes.toString('utf8', position, newline);
+    position = newline + 1;
+    if (text.trim() === '') continue;
+    try {
+      lines.push(JSON.parse(text));
     } catch {
-      // A line still being written.
+      lines.push(NOT_JSON);
     }
   }
   return lines;
 }
 
-function summarize(id: string, lines: readonly RecordedRunLine[]): RunSummary | undefined {
-  const start = lines[0];
-  if (start?.type !== 'run-start') return undefined;
-  let steps = 0;
-  let stepTokens = 0;
-  const tools = new Set<string>();
-  let end: Extract<RecordedRunLine, { type: 'run-end' }> | undefined;
-  let last = start.at;
-  for (const line of lines) {
-    if (typeof line.at === 'number' && line.at > last) last = line.at;
-    if (line.type === 'step-end') {
-      steps++;
-      stepTokens += line.usage?.totalTokenCount ?? 0;
-    } else if (line.type === 'tool-call-start') tools.add(line.toolName);
-    else if (line.type === 'run-end') end = line;
+/**
+ * A large file's `run-start` line from its first bytes. When the line is longer than they are,
+ * its fields before `input` (which the recorder writes last, and which is the only long one)
+ * are read on their own.
+ */
+function parseStart(head: Buffer): Record<string, unknown> | undefined {
+  const newline = head.indexOf(NEWLINE);
+  const text = head.toString('utf8', 0, newline === -1 ? head.length : newline);
+  if (newline !== -1) {
+    try {
+      const value: unknown = JSON.parse(text);
+      return isLine(value) ? value : undefined;
+    } catch {
+      // Not JSON: maybe the fields before input are.
+    }
   }
-  return {
-    id,
-    runId: start.runId,
-    startedAt: start.at,
-    agentName: start.agentName,
-    model: start.model,
-    conversationId: start.conversationId,
-    streaming: start.streaming,
-    steps,
-    totalTokens: end?.usage?.totalTokenCount ?? stepTokens,
-    durationMs: last - start.at,
-    outcome: end === undefined ? 'running' : end.outcome,
-    finishReason: end?.finishReason,
-    error: end?.error === undefined ? undefined : `${end.error.name}: ${end.error.message}`,
-    tools: [...tools].sort(),
+  // `,"input":` cannot occur inside an earlier field: those are strings, numbers and booleans,
+  // and a quote inside a string is escaped.
+  const input = text.indexOf(',"input":');
+  if (input === -1) return undefined;
+  try {
+    const value: unknown = JSON.parse(`${text.slice(0, input)}}`);
+    return isLine(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A run's lines as {@link readRunLines} reads them. */
+export type RunLines = {
+  /** The lines that are JSON objects with a `type`, in file order. */
+  lines: Record<string, unknown>[];
+  /** The file was longer than `maxViewBytes`: only its first bytes were read. */
+  cut: boolean;
+};
+
+/**
+ * The lines of one run, or `undefined` when `id` names no run file of `dir` (the id is checked
+ * against the file-name pattern, so it can never leave the folder), or what is wrong with the
+ * file (a FIFO, a symlink out of the folder). At most `maxViewBytes` are read: a longer file ends
+ * with a `truncated` line (`by: 'viewer'`) saying how much of it is shown.
+ */
+export async function readRunLines(
+  dir: string,
+  id: string,
+  options: ReadRunsOptions = {},
+): Promise<RunLines | { problem: string } | undefined> {
+  const limits = resolveViewLimits(options.limits);
+  const name = `${id}.jsonl`;
+  if (!RUN_FILE.test(name)) return undefined;
+  const file = await openRunFile(dir, name, options.counters);
+  if (file === undefined || isRunFileProblem(file)) return file;
+  try {
+    const previous = options.viewCache?.last;
+    if (previous !== undefined && previous.id === id && previous.key === file.key)
+      return previous.run;
+    const length = Math.min(file.size, limits.maxViewBytes);
+    const bytes = await readRunBytes(file, 0, length, options.counters);
+    const cut = file.size > length;
+    const lines: Record<string, unknown>[] = [];
+    let last: number | undefined;
+    for (const line of parseLines(bytes, true)) {
+      if (!isLine(line)) continue;
+      lines.push(line);
+      if (typeof line['at'] === 'number') last = line['at'];
+    }
+    if (cut)
+      lines.push({
+        type: 'truncated',
+        by: 'viewer',
+        reason: `The viewer read the first ${formatBytes(length)} of this ${formatBytes(file.size)} file (its maxViewBytes); the rest is not shown.`,
+        at: last,
+      });
+    const run = { lines, cut };
+    // Only a run the page polls (no end yet, not cut) is kept: a finished one is read once per
+    // visit, and its lines are not held after.
+    const polled = !cut && !lines.some((line) => line['type'] === 'run-end');
+    if (options.viewCache !== undefined)
+      options.viewCache.last = polled ? { id, key: file.key, run } : undefined;
+    return run;
+  } finally {
+    await file.handle.close();
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${bytes} bytes`;
+}
+
+/**
+ * The viewer's limits: `DEFAULT_VIEW_LIMITS` with the given ones in their place.
+ * @throws {@link InvalidArgumentError} for an unknown limit or one that is not a whole number above 0.
+ */
+export function resolveViewLimits(limits: Partial<ViewLimits> | undefined): ViewLimits {
+  const checked: ViewLimits = { ...DEFAULT_VIEW_LIMITS };
+  for (const [key, value] of Object.entries(limits ?? {})) {
+    if (!(key in DEFAULT_VIEW_LIMITS)) {
+      throw new InvalidArgumentError({
+        argument: `limits.${key}`,
+        message: `limits.${key} is not a viewer limit; the limits are ${Object.keys(DEFAULT_VIEW_LIMITS).join(', ')}.`,
+      });
+    }
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new InvalidArgumentError({
+        argument: `limits.${key}`,
+        message: `limits.${key} must be a whole number above 0, or left out; got ${String(value)}.`,
+      });
+    }
+    checked[key as keyof ViewLimits] = value;
+  }
+  return checked;
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
   };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readRunLines, readRunSummaries } from './read-runs.ts';
+import {
+  type ReadCounters,
+  type RunListCache,
+  type RunViewCache,
+  readRunLines,
+  readRunSummaries,
+  resolveViewLimits,
+  type ViewLimits,
+} from './read-runs.ts';
 
 /** Options of {@link startViewServer}. */
 export type ViewServerOptions = {
@@ -9,6 +17,10 @@ export type ViewServerOptions = {
   dir: string;
   /** @defaultValue 0 (any free port) */
   port?: number | undefined;
+  /** How much the viewer reads of the run files. @defaultValue `DEFAULT_VIEW_LIMITS` */
+  limits?: Partial<ViewLimits> | undefined;
+  /** Counts the bytes the viewer reads and the files it opens (tests, diagnostics). */
+  counters?: ReadCounters | undefined;
 };
 
 /** A running viewer: its URL and how to stop it. */
@@ -37,11 +49,18 @@ const SECURITY_HEADERS = {
 
 /**
  * Serves the run viewer on 127.0.0.1 only: the page, `GET /api/runs` (summaries, newest first)
- * and `GET /api/runs/<id>` (one run's lines). Requests whose Host is not this loopback address
- * are refused, so a web page cannot reach the viewer through DNS rebinding.
+ * and `GET /api/runs/<id>` (one run's lines; 403 for a file it will not read, such as a FIFO or
+ * a symlink out of the folder). Every read of a run file is bounded ({@link ViewLimits}).
+ * Requests whose Host is not this loopback address are refused, so a web page cannot reach the
+ * viewer through DNS rebinding.
+ * @throws {@link InvalidArgumentError} for a bad limit.
  */
 export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
-  const { dir } = options;
+  const { dir, counters } = options;
+  const limits = resolveViewLimits(options.limits);
+  // Each poll re-reads only the run files that changed since the last one.
+  const cache: RunListCache = new Map();
+  const viewCache: RunViewCache = {};
   let allowedHosts: Set<string> = new Set();
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -72,14 +91,24 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
       return;
     }
     if (path === '/api/runs') {
-      send(response, 200, 'application/json', JSON.stringify(await readRunSummaries(dir)));
+      const runs = await readRunSummaries(dir, { limits, cache, counters });
+      send(response, 200, 'application/json', JSON.stringify(runs));
       return;
     }
     const match = /^\/api\/runs\/([^/]+)$/.exec(path);
     if (match !== null) {
-      const lines = await readRunLines(dir, decodeURIComponent(match[1] as string));
-      if (lines === undefined) send(response, 404, 'application/json', '{"error":"no such run"}');
-      else send(response, 200, 'application/json', JSON.stringify(lines));
+      let id: string;
+      try {
+        id = decodeURIComponent(match[1] as string);
+      } catch {
+        send(response, 404, 'application/json', '{"error":"no such run"}');
+        return;
+      }
+      const run = await readRunLines(dir, id, { limits, counters, viewCache });
+      if (run === undefined) send(response, 404, 'application/json', '{"error":"no such run"}');
+      else if ('problem' in run)
+        send(response, 403, 'application/json', JSON.stringify({ error: run.problem }));
+      else send(response, 200, 'application/json', JSON.stringify(run.lines));
       return;
     }
     send(response, 404, 'text/plain', 'Not found.');

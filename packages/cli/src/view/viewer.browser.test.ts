@@ -1,4 +1,14 @@
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +144,35 @@ describe('gemloop view in Chromium', () => {
     await expect.poll(() => page.locator('#answer').textContent()).toBe('Hello from turn one.');
     await page.close();
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('lists a run with odd field types and unreadable files as rows, never a blank list', async () => {
+    const before = (await readdir(dir)).length;
+    const odd = join(dir, '2098-01-01T00-00-00-000Z-odd.jsonl');
+    const fifo = join(dir, '2098-01-01T00-00-01-000Z-fifo.jsonl');
+    const zero = join(dir, '2098-01-01T00-00-02-000Z-zero.jsonl');
+    const start = { type: 'run-start', format: 1, runId: 'odd', agentName: 'odd-agent', at: 1 };
+    await writeFile(
+      odd,
+      `${JSON.stringify({ ...start, model: { name: 'gemini' }, conversationId: 7 })}\n${JSON.stringify({ type: 'run-end', outcome: 'success', usage: 'lots', at: 2 })}\n`,
+    );
+    // Nothing writes to the FIFO: reading it would never end; /dev/zero never ends either.
+    execFileSync('mkfifo', [fifo]);
+    await symlink('/dev/zero', zero);
+    try {
+      const page = await open();
+      await page.waitForSelector('#runs tr.run-row');
+      await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(before + 3);
+      const oddRow = page.locator('#runs tr.run-row', { hasText: 'odd-agent' });
+      expect(await oddRow.textContent()).toContain('unknown');
+      expect(await page.locator('#runs td.outcome-unreadable').count()).toBe(2);
+      await page.selectOption('#filter-outcome', 'unreadable');
+      await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(2);
+      await page.close();
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await Promise.all([odd, fifo, zero].map((path) => rm(path, { force: true })));
+    }
   });
 
   it('updates a run in progress live', async () => {

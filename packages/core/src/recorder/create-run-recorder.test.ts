@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
@@ -9,7 +9,9 @@ import { createGemini } from '../http/create-gemini.ts';
 import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { createRunRecorder } from './create-run-recorder.ts';
+import { RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import type { RecordedRunLine } from './recorded-run.ts';
+import { RUN_FILE_NAME, runFileName } from './run-file.ts';
 
 const fakes: FakeGemini[] = [];
 const dirs: string[] = [];
@@ -32,8 +34,22 @@ async function setup(fakeOptions: Parameters<typeof createFakeGemini>[0], retry 
   return { gemini, dir };
 }
 
-async function readRuns(dir: string): Promise<RecordedRunLine[][]> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith('.jsonl')).sort();
+/** Writes a run file as another recorder would: its first line, padding, and maybe its end. */
+async function writeRunFile(
+  dir: string,
+  { startedAt, bytes, ended }: { startedAt: number; bytes: number; ended: boolean },
+): Promise<string> {
+  const runId = crypto.randomUUID();
+  const name = runFileName(startedAt, runId);
+  const start = `{"type":"run-start","format":1,"runId":"${runId}","model":"m","at":${startedAt}}\n`;
+  const end = ended ? `{"type":"run-end","outcome":"success","at":${startedAt + 1}}\n` : '';
+  const step = `{"type":"step-end","text":"${'s'.repeat(Math.max(0, bytes - start.length - end.length - 40))}"}\n`;
+  await writeFile(join(dir, name), start + step + end);
+  return name;
+}
+
+async function readRuns(dir: string, only?: string[]): Promise<RecordedRunLine[][]> {
+  const names = only ?? (await readdir(dir)).filter((name) => RUN_FILE_NAME.test(name)).sort();
   return Promise.all(
     names.map(async (name) =>
       (await readFile(join(dir, name), 'utf8'))
@@ -162,16 +178,156 @@ describe('createRunRecorder', () => {
     expect(streamed?.some((line) => line.type === 'first-chunk')).toBe(true);
   });
 
-  it('deletes the oldest run files when the folder passes maxBytes', async () => {
+  it('deletes its own oldest finished runs past maxBytes, never a file it did not write', async () => {
     const { gemini, dir } = await setup({ script: () => turn.text('x'.repeat(800)) });
-    await writeFile(join(dir, '0000-old-run.jsonl'), `${'{}\n'.repeat(1000)}`);
+    const old = Date.now() - 3_600_000;
+    const first = await writeRunFile(dir, { startedAt: old, bytes: 3000, ended: true });
+    const second = await writeRunFile(dir, { startedAt: old + 1000, bytes: 3000, ended: true });
+    // A user's data set, a chat store's session, and a user's file named like a run (older
+    // than every run) that is no run: none of them is the recorder's to count or delete.
+    const userFiles = {
+      'data.jsonl': '{"prompt":"hi"}\n'.repeat(500),
+      'session-1.jsonl': '{"role":"user"}\n'.repeat(500),
+      [runFileName(old - 1000, crypto.randomUUID())]: '{"type":"dataset","rows":1}\n'.repeat(500),
+    };
+    for (const [name, text] of Object.entries(userFiles)) {
+      await writeFile(join(dir, name), text);
+      await utimes(join(dir, name), old / 1000, old / 1000);
+    }
     const recorder = createRunRecorder({ dir, maxBytes: 4096 });
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash', recorder, telemetry: false });
     await agent.run('Hi');
     await recorder.flush();
     const names = await readdir(dir);
-    expect(names).not.toContain('0000-old-run.jsonl');
-    expect(names).toHaveLength(1);
+    expect(names).not.toContain(first);
+    expect(names).not.toContain(second);
+    for (const [name, text] of Object.entries(userFiles))
+      expect(await readFile(join(dir, name), 'utf8')).toBe(text);
+    expect(names.filter((name) => RUN_FILE_NAME.test(name))).toHaveLength(2);
+  });
+
+  it('never deletes a run another recorder is still writing; a crashed one once it is stale', async () => {
+    const { gemini, dir } = await setup({ script: () => turn.text('x'.repeat(800)) });
+    const old = Date.now() - 3_600_000;
+    // Another process's run in progress: no closing line yet, touched recently.
+    const running = await writeRunFile(dir, { startedAt: old, bytes: 3000, ended: false });
+    // Just created by another recorder, its first line not written yet.
+    const opening = runFileName(old + 500, crypto.randomUUID());
+    await writeFile(join(dir, opening), '');
+    // A run whose process died an hour ago: no closing line, untouched since.
+    const crashed = await writeRunFile(dir, { startedAt: old + 1000, bytes: 3000, ended: false });
+    await utimes(join(dir, crashed), old / 1000, old / 1000);
+    const recorder = createRunRecorder({ dir, maxBytes: 4096 });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', recorder, telemetry: false });
+    await agent.run('Hi');
+    await recorder.flush();
+    const names = await readdir(dir);
+    expect(names).toContain(running);
+    expect(names).toContain(opening);
+    expect(names).not.toContain(crashed);
+  });
+
+  it('keeps the runs two recorders on one folder are writing while both prune', async () => {
+    const { gemini, dir } = await setup({ script: () => turn.text('x'.repeat(800)) });
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = (): void => undefined;
+    const toolStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Waits.',
+      parameters: z.object({}),
+      execute: async () => {
+        started();
+        await released;
+        return 'done';
+      },
+    });
+    const slowGemini = (
+      await setup({ script: [turn.call('slow', {}), turn.text('y'.repeat(800))] })
+    ).gemini;
+    // Its own prune, at its end, may take it: it is the oldest. The other one must not before.
+    const writing = createRunRecorder({ dir, maxBytes: 1024 * 1024 });
+    const slowRun = createAgent({
+      gemini: slowGemini,
+      model: 'gemini-2.5-flash',
+      tools: [slow],
+      recorder: writing,
+      telemetry: false,
+    }).run('Wait.');
+    await toolStarted;
+    await writing.flush();
+    const [slowFile] = (await readdir(dir)).filter((name) => RUN_FILE_NAME.test(name));
+    // The other recorder finishes runs (their prunes overlapping) while the slow one is open.
+    const other = createRunRecorder({ dir, maxBytes: 4096 });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      recorder: other,
+      telemetry: false,
+    });
+    await Promise.all([agent.run('1'), agent.run('2'), agent.run('3')]);
+    await other.flush();
+    const names = await readdir(dir);
+    expect(names).toContain(slowFile);
+    // The other recorder did prune its own finished runs meanwhile.
+    expect(names.filter((name) => RUN_FILE_NAME.test(name)).length).toBeLessThan(4);
+    release();
+    await slowRun;
+    await writing.flush();
+    const [run = []] = await readRuns(dir, [slowFile as string]);
+    expect(run.at(-1)).toMatchObject({ type: 'run-end', outcome: 'success' });
+  });
+
+  it('touches the file of a run it is writing, so other pruners see it alive', async () => {
+    const { gemini, dir } = await setup({
+      script: [turn.call('slow', {}), turn.text('Done.')],
+    });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let release = (): void => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let started = (): void => undefined;
+      const toolStarted = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const slow = defineTool({
+        name: 'slow',
+        description: 'Waits.',
+        parameters: z.object({}),
+        execute: async () => {
+          started();
+          await released;
+          return 'done';
+        },
+      });
+      const recorder = createRunRecorder({ dir });
+      const run = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        tools: [slow],
+        recorder,
+        telemetry: false,
+      }).run('Wait.');
+      await toolStarted;
+      await recorder.flush();
+      const [name = ''] = await readdir(dir);
+      const hourAgo = (Date.now() - 3_600_000) / 1000;
+      await utimes(join(dir, name), hourAgo, hourAgo);
+      vi.advanceTimersByTime(RUN_HEARTBEAT_MS);
+      await recorder.flush();
+      expect((await stat(join(dir, name))).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+      release();
+      await run;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops a run that passes maxRunBytes with a note, and still records how it ended', async () => {
@@ -193,6 +349,38 @@ describe('createRunRecorder', () => {
     expect(types).toContain('truncated');
     expect(types.at(-1)).toBe('run-end');
     expect(types.indexOf('truncated')).toBeLessThan(types.length - 1);
+  });
+
+  it('counts maxRunBytes in UTF-8 bytes: CJK text stays within the limit', async () => {
+    const { gemini, dir } = await setup({ script: [turn.text('漢字'.repeat(1500))] });
+    const recorder = createRunRecorder({ dir, maxRunBytes: 4096 });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', recorder, telemetry: false });
+    await agent.run('Write in kanji.');
+    await recorder.flush();
+    const [name = ''] = await readdir(dir);
+    const bytes = await readFile(join(dir, name));
+    const lines = bytes.toString('utf8').trim().split('\n');
+    const end = lines.at(-1) as string;
+    expect(JSON.parse(lines.at(-2) as string)).toMatchObject({ type: 'truncated' });
+    expect(JSON.parse(end)).toMatchObject({ type: 'run-end', outcome: 'success' });
+    // Everything before the closing line fits; the closing line leaves the answer out.
+    expect(bytes.length - Buffer.byteLength(`${end}\n`)).toBeLessThanOrEqual(4096);
+    expect(Buffer.byteLength(end)).toBeLessThan(1024);
+  });
+
+  it('starts a run whose input alone passes maxRunBytes with its run-start line, input left out', async () => {
+    const { gemini, dir } = await setup({ script: [turn.text('Fine.')] });
+    const recorder = createRunRecorder({ dir, maxRunBytes: 2048 });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', recorder, telemetry: false });
+    await agent.run('z'.repeat(5000));
+    await recorder.flush();
+    const [run = []] = await readRuns(dir);
+    expect(run[0]).toMatchObject({
+      type: 'run-start',
+      model: 'gemini-2.5-flash',
+      input: expect.stringContaining('input omitted'),
+    });
+    expect(run.at(-1)).toMatchObject({ type: 'run-end', outcome: 'success' });
   });
 
   it('never fails a run when it cannot write', async () => {

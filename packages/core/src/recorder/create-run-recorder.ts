@@ -1,3 +1,4 @@
+import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -7,23 +8,39 @@ import type { AgentUsage } from '../run/agent-result.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';
 import { version } from '../version.ts';
+import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
+import { recordToolArgs } from './record-tool-args.ts';
 import { RECORDED_RUN_FORMAT, type RecordedError, type RecordedRunLine } from './recorded-run.ts';
+import { runFileName } from './run-file.ts';
 
 // node:fs/promises loads at the first run recorded, not when gemloop is imported.
 const require = createRequire(import.meta.url);
 let fsModule: typeof FsPromises | undefined;
 const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
+// Reading a file to prune it never follows a symlink nor blocks on a FIFO named like a run.
+const pruneOpenFlags = (): number => {
+  const { constants } = require('node:fs') as typeof Fs;
+  return constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+};
 
 /** Options of {@link createRunRecorder}. */
 export type RunRecorderOptions = {
   /** The folder of the run files. @defaultValue `.gemloop/runs` (under the working directory) */
   dir?: string | undefined;
   /**
-   * The most bytes the folder keeps: after each new run, the oldest run files are deleted until
-   * the rest fit. @defaultValue 100 MB
+   * The most bytes of run files the folder keeps: after each run, the oldest finished run files
+   * are deleted until the rest fit. Only files this recorder writes are counted and deleted
+   * (named `<time>-<run id>.jsonl` and starting with a `run-start` line); other files in the
+   * folder are left alone. A run still being written, by this process or another one, is never
+   * deleted: a run file without its closing line counts as being written until its mtime is 10
+   * minutes old (a recorder touches the files of its open runs every minute).
+   * @defaultValue 100 MB
    */
   maxBytes?: number | undefined;
-  /** The most bytes one run writes; later records are dropped, with a note. @defaultValue 20 MB */
+  /**
+   * The most bytes (UTF-8) one run writes; later records are dropped, with a note (the closing
+   * line is still written). @defaultValue 20 MB
+   */
   maxRunBytes?: number | undefined;
   /** Where write failures are reported (once per run). @defaultValue silent */
   logger?: Logger | undefined;
@@ -62,6 +79,45 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
   const logger = options.logger;
   const writes = new Set<Promise<void>>();
   let made: Promise<unknown> | undefined;
+  // The runs being written, each with how to refresh its file's mtime (see STALE_RUN_MS).
+  const open = new Map<string, () => void>();
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  // Which files were found to be run files, so a prune reads each header once.
+  const owned = new Map<string, { inode: string; owned: boolean }>();
+  // Prunes run one at a time: two at once would walk the same files.
+  let pruning: Promise<void> = Promise.resolve();
+
+  const prune = (): Promise<void> => {
+    const next = pruning.then(() =>
+      pruneRunFiles({
+        fs: fs(),
+        openFlags: pruneOpenFlags(),
+        dir,
+        maxBytes,
+        open: new Set(open.keys()),
+        now: Date.now(),
+        owned,
+      }),
+    );
+    pruning = next.catch(() => undefined);
+    return next;
+  };
+
+  const opened = (file: string, touch: () => void): void => {
+    open.set(file, touch);
+    if (heartbeat !== undefined) return;
+    heartbeat = setInterval(() => {
+      for (const touchRun of open.values()) touchRun();
+    }, RUN_HEARTBEAT_MS);
+    // A recorder never keeps the process alive.
+    heartbeat.unref?.();
+  };
+  const closed = (file: string): void => {
+    open.delete(file);
+    if (open.size > 0 || heartbeat === undefined) return;
+    clearInterval(heartbeat);
+    heartbeat = undefined;
+  };
 
   const track = (promise: Promise<void>): void => {
     writes.add(promise);
@@ -74,8 +130,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
       while (writes.size > 0) await Promise.all([...writes]);
     },
     startRun(info: RunStartInfo): RunObservation {
-      const started = new Date(info.startedAt).toISOString().replace(/[:.]/g, '-');
-      const file = join(dir, `${started}-${info.runId}.jsonl`);
+      const file = join(dir, runFileName(info.startedAt, info.runId));
       let written = 0;
       let stopped = false;
       made ??= fs().mkdir(dir, { recursive: true });
@@ -83,15 +138,26 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
       let chain: Promise<FsPromises.FileHandle | undefined> = made.then(() => fs().open(file, 'a'));
       let full = false;
       const write = (line: RecordedRunLine): void => {
-        // A run past its size limit still records how it ended.
+        // A run past its size limit still records how it ended, without its answer's text (as
+        // long as the rest of the run could be): the file stays near maxRunBytes.
         if (stopped && !(full && line.type === 'run-end')) return;
-        let text = `${serialize(line)}\n`;
-        if (!stopped && written + text.length > maxRunBytes) {
+        let text = full && line.type === 'run-end' ? endLine(line) : `${serialize(line)}\n`;
+        // Bytes as written (UTF-8), not string length: CJK text is 3 bytes a character.
+        let bytes = Buffer.byteLength(text);
+        if (line.type === 'run-start' && bytes > maxRunBytes) {
+          // The first line is always the run's start: it is what marks the file as a run (the
+          // pruner and the viewer read it), so a start too long for the run keeps all but its input.
+          text = `${serialize({ ...line, input: `[${bytes} bytes of input omitted: past maxRunBytes]` })}\n`;
+          bytes = Buffer.byteLength(text);
+        }
+        if (!stopped && written + bytes > maxRunBytes) {
           stopped = true;
           full = true;
           text = `${serialize({ type: 'truncated', reason: `the run passed maxRunBytes (${maxRunBytes})`, at: line.at })}\n`;
+          if (line.type === 'run-end') text += endLine(line);
+          bytes = Buffer.byteLength(text);
         }
-        written += text.length;
+        written += bytes;
         chain = chain.then(async (handle) => {
           if (handle === undefined) return undefined;
           await handle.write(text);
@@ -108,12 +174,26 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         });
         track(chain.then(() => undefined));
       };
+      opened(file, () => {
+        // After the writes queued so far; a failed touch is harmless (the next one may work).
+        const now = new Date();
+        track(
+          chain.then(async (handle) => {
+            await handle?.utimes(now, now).catch(() => undefined);
+          }),
+        );
+      });
       const close = (): void => {
-        const closing = chain.then(async (handle) => {
-          await handle?.close();
-          await prune(dir, maxBytes, file);
-        });
-        track(closing.catch(() => undefined));
+        const closing = chain
+          .then(async (handle) => {
+            await handle?.close();
+          })
+          .finally(() => closed(file))
+          .then(prune)
+          .catch((error: unknown) => {
+            logger?.warn?.({ err: error, dir }, 'run recorder: pruning old runs failed');
+          });
+        track(closing);
       };
 
       write({
@@ -125,9 +205,11 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         baseUrl: info.baseUrl,
         streaming: info.streaming,
         conversationId: info.conversationId,
-        input: info.input,
         gemloopVersion: version,
         at: info.startedAt,
+        // Last: it can be long, and a reader of the file's first bytes (the viewer's list) gets
+        // every other field before it.
+        input: info.input,
       });
 
       return {
@@ -166,7 +248,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             toolName,
             toolCallId,
             toolType,
-            args,
+            args: recordToolArgs({ toolName, args }),
             at: startedAt,
           });
           return {
@@ -236,6 +318,11 @@ function toRecordedError(error: unknown): RecordedError {
   return typeof status === 'number' ? { name, message, status } : { name, message };
 }
 
+/** A closing line past maxRunBytes: how the run ended, without the answer's text. */
+function endLine(line: Extract<RecordedRunLine, { type: 'run-end' }>): string {
+  return `${serialize({ ...line, text: undefined })}\n`;
+}
+
 // Media bytes and thought signatures are opaque and large; the viewer shows their size instead.
 const LONG_OPAQUE = 2048;
 
@@ -248,30 +335,20 @@ function serialize(line: RecordedRunLine): string {
     )
       return `[${value.length} characters omitted]`;
     if (typeof value === 'bigint') return value.toString();
+    // The model's function calls in requests and responses carry the same arguments as the
+    // tool-call-start line: one rule for all of them.
+    if (key === 'functionCall' && isFunctionCall(value))
+      return { ...value, args: recordToolArgs({ toolName: value.name, args: value.args }) };
     return value;
   });
 }
 
-/** Deletes the oldest run files until the folder fits in `maxBytes` (never the current run). */
-async function prune(dir: string, maxBytes: number, current: string): Promise<void> {
-  const names = (await fs().readdir(dir)).filter((name) => name.endsWith('.jsonl')).sort();
-  const sizes = await Promise.all(
-    names.map(
-      async (name) =>
-        (
-          await fs()
-            .stat(join(dir, name))
-            .catch(() => undefined)
-        )?.size ?? 0,
-    ),
+function isFunctionCall(value: unknown): value is { name: string; args?: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string'
   );
-  let total = sizes.reduce((sum, size) => sum + size, 0);
-  for (let index = 0; index < names.length && total > maxBytes; index++) {
-    const path = join(dir, names[index] as string);
-    if (path === current) continue;
-    await fs().rm(path, { force: true });
-    total -= sizes[index] as number;
-  }
 }
 
 function checkDir(dir: unknown): string {

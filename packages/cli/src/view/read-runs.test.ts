@@ -1,0 +1,331 @@
+import { execFileSync } from 'node:child_process';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  open,
+  rm,
+  symlink,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgent, createGemini } from '@gemloop/core';
+import { createRunRecorder } from '@gemloop/core/recorder';
+import { createFakeGemini, turn } from '@gemloop/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_VIEW_LIMITS,
+  type ReadCounters,
+  type RunListCache,
+  readRunLines,
+  readRunSummaries,
+} from './read-runs.ts';
+import { startViewServer, type ViewServer } from './start-view-server.ts';
+
+// Real files of every kind a runs folder can hold: huge sparse files, FIFOs, symlinks to devices
+// and out of the folder, and run files with odd field types. What is asserted is what the viewer
+// reads (bytes, files), the rows it returns and that each response arrives, never memory.
+
+const dirs: string[] = [];
+const servers: ViewServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gemloop-view-read-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const counters = (): ReadCounters => ({ bytesRead: 0, filesOpened: 0 });
+
+type Fields = Record<string, unknown>;
+
+function runText(
+  startedAt: number,
+  { start = {}, end = {} }: { start?: Fields; end?: Fields | null } = {},
+): string {
+  const lines: Fields[] = [
+    {
+      type: 'run-start',
+      format: 1,
+      runId: `run-${startedAt}`,
+      agentName: 'agent',
+      model: 'gemini-2.5-flash',
+      streaming: false,
+      at: startedAt,
+      input: 'Hi',
+      ...start,
+    },
+    { type: 'tool-call-start', stepNumber: 1, toolName: 'get_weather', at: startedAt + 1 },
+    { type: 'step-end', stepNumber: 1, usage: { totalTokenCount: 10 }, at: startedAt + 2 },
+  ];
+  if (end !== null)
+    lines.push({
+      type: 'run-end',
+      outcome: 'success',
+      finishReason: 'stop',
+      usage: { totalTokenCount: 12 },
+      at: startedAt + 3,
+      ...end,
+    });
+  return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+}
+
+function idAt(startedAt: number, suffix = 'run'): string {
+  return `${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}-${suffix}`;
+}
+
+async function writeRun(dir: string, startedAt: number, options?: Parameters<typeof runText>[1]) {
+  const id = idAt(startedAt);
+  await writeFile(join(dir, `${id}.jsonl`), runText(startedAt, options));
+  return id;
+}
+
+async function serve(dir: string, read: ReadCounters): Promise<ViewServer> {
+  const server = await startViewServer({ dir, counters: read });
+  servers.push(server);
+  return server;
+}
+
+function get(server: ViewServer, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, server.url), (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+const MIB = 1024 * 1024;
+
+describe('the viewer reading a runs folder', () => {
+  it('reads a 600 MiB run file only at its head and tail for the list, and at most maxViewBytes to show it', async () => {
+    const dir = await folder();
+    const id = await writeRun(dir, T, { end: null });
+    const path = join(dir, `${id}.jsonl`);
+    // Sparse: 600 MiB on paper, a few bytes on disk; its closing lines at the very end.
+    const size = 600 * MIB;
+    const ending = `\n${JSON.stringify({ type: 'step-end', stepNumber: 7, at: T + 50 })}\n${JSON.stringify({ type: 'run-end', outcome: 'success', finishReason: 'stop', at: T + 60 })}\n`;
+    await truncate(path, size - Buffer.byteLength(ending));
+    await appendFile(path, ending);
+    const read = counters();
+    const server = await serve(dir, read);
+
+    const list = await get(server, '/api/runs');
+    expect(list.status).toBe(200);
+    const [row] = JSON.parse(list.body) as Fields[];
+    expect(row).toMatchObject({ id, outcome: 'success', steps: 7, partial: true, durationMs: 60 });
+    expect(read.bytesRead).toBeLessThanOrEqual(
+      DEFAULT_VIEW_LIMITS.listHeadBytes + DEFAULT_VIEW_LIMITS.listReadBytes,
+    );
+
+    read.bytesRead = 0;
+    const view = await get(server, `/api/runs/${id}`);
+    expect(view.status).toBe(200);
+    const lines = JSON.parse(view.body) as Fields[];
+    expect(lines[0]).toMatchObject({ type: 'run-start', model: 'gemini-2.5-flash' });
+    expect(lines.at(-1)).toMatchObject({ type: 'truncated', by: 'viewer' });
+    expect(lines.at(-1)?.['reason']).toContain('600.0 MiB');
+    expect(read.bytesRead).toBe(DEFAULT_VIEW_LIMITS.maxViewBytes);
+  });
+
+  it('answers at once with a FIFO named like a run in the folder: a row marked unreadable, a 403 to show it', async () => {
+    const dir = await folder();
+    await writeRun(dir, T);
+    const fifo = idAt(T + 1000, 'fifo');
+    execFileSync('mkfifo', [join(dir, `${fifo}.jsonl`)]);
+    const server = await serve(dir, counters());
+    // Nothing ever writes to the FIFO: a read of it would never end.
+    const rows = JSON.parse((await get(server, '/api/runs')).body) as Fields[];
+    expect(rows.map((row) => [row['id'], row['outcome']])).toEqual([
+      [fifo, 'unreadable'],
+      [idAt(T), 'success'],
+    ]);
+    expect(rows[0]?.['error']).toContain('not a regular file');
+    const view = await get(server, `/api/runs/${fifo}`);
+    expect(view.status).toBe(403);
+    expect(view.body).toContain('not a regular file');
+  });
+
+  it('never reads through a symlink to /dev/zero or out of the folder; follows one inside it', async () => {
+    const dir = await folder();
+    const outside = await folder();
+    const secretId = await writeRun(outside, T, { start: { agentName: 'outside-secret' } });
+    const id = await writeRun(dir, T);
+    const zero = idAt(T + 1000, 'zero');
+    await symlink('/dev/zero', join(dir, `${zero}.jsonl`));
+    const out = idAt(T + 2000, 'out');
+    await symlink(join(outside, `${secretId}.jsonl`), join(dir, `${out}.jsonl`));
+    const inside = idAt(T + 3000, 'inside');
+    await symlink(join(dir, `${id}.jsonl`), join(dir, `${inside}.jsonl`));
+    const read = counters();
+    const server = await serve(dir, read);
+
+    const rows = JSON.parse((await get(server, '/api/runs')).body) as Fields[];
+    expect(rows.map((row) => [row['id'], row['outcome']])).toEqual([
+      [inside, 'success'],
+      [out, 'unreadable'],
+      [zero, 'unreadable'],
+      [id, 'success'],
+    ]);
+    expect(rows[1]?.['error']).toContain('outside the runs folder');
+    // Only the run file itself was read, twice (once through the symlink inside the folder).
+    expect(read.bytesRead).toBe(2 * Buffer.byteLength(runText(T)));
+    for (const bad of [zero, out]) {
+      const view = await get(server, `/api/runs/${bad}`);
+      expect(view.status).toBe(403);
+      expect(view.body).not.toContain('outside-secret');
+    }
+    expect((await get(server, `/api/runs/${inside}`)).status).toBe(200);
+  });
+
+  it('shows a run with odd field types as one row with those fields unknown; a broken file is one unreadable row', async () => {
+    const dir = await folder();
+    const good = await writeRun(dir, T);
+    const odd = idAt(T + 1000, 'odd');
+    await writeFile(
+      join(dir, `${odd}.jsonl`),
+      runText(T + 1000, {
+        start: { model: { name: 'gemini' }, agentName: 5, runId: [], at: 'soon', streaming: 'yes' },
+        end: { usage: 'lots', error: 42, outcome: { ok: true }, finishReason: null },
+      }),
+    );
+    const broken = idAt(T + 2000, 'broken');
+    await writeFile(join(dir, `${broken}.jsonl`), 'this is not JSON\n');
+    await mkdir(join(dir, `${idAt(T + 3000, 'folder')}.jsonl`));
+    // A user's JSON lines (not a run) and an empty run file just created: not listed.
+    await writeFile(join(dir, 'data.jsonl'), '{"prompt":"hi"}\n');
+    await writeFile(join(dir, `${idAt(T + 4000, 'new')}.jsonl`), '');
+
+    const rows = await readRunSummaries(dir);
+    expect(rows.map((row) => [row.id, row.outcome])).toEqual([
+      [idAt(T + 3000, 'folder'), 'unreadable'],
+      [broken, 'unreadable'],
+      [odd, 'success'],
+      [good, 'success'],
+    ]);
+    expect(rows[2]).toMatchObject({
+      model: 'unknown',
+      agentName: undefined,
+      runId: '',
+      // The start time from the file name, the at of the start line being a string.
+      startedAt: T + 1000,
+      streaming: false,
+      totalTokens: 10,
+      error: 'Error: ',
+    });
+    for (const row of rows) {
+      expect(typeof row.model).toBe('string');
+      expect(typeof row.totalTokens).toBe('number');
+      expect(Number.isFinite(row.durationMs)).toBe(true);
+    }
+  });
+
+  it('re-reads only the files that changed since the last poll', async () => {
+    const dir = await folder();
+    for (let index = 0; index < 5; index++) await writeRun(dir, T + index * 1000);
+    const cache: RunListCache = new Map();
+    const first = counters();
+    const rows = await readRunSummaries(dir, { cache, counters: first });
+    expect(rows).toHaveLength(5);
+    expect(first.bytesRead).toBe(5 * Buffer.byteLength(runText(T)));
+
+    const unchanged = counters();
+    expect(await readRunSummaries(dir, { cache, counters: unchanged })).toEqual(rows);
+    expect(unchanged.bytesRead).toBe(0);
+
+    const live = join(dir, `${idAt(T + 2000)}.jsonl`);
+    const handle = await open(live, 'a');
+    await handle.write(`${JSON.stringify({ type: 'step-end', stepNumber: 2, at: T + 2010 })}\n`);
+    await handle.close();
+    const changed = counters();
+    const again = await readRunSummaries(dir, { cache, counters: changed });
+    expect(changed.bytesRead).toBe(
+      Buffer.byteLength(runText(T + 2000)) +
+        Buffer.byteLength(`${JSON.stringify({ type: 'step-end', stepNumber: 2, at: T + 2010 })}\n`),
+    );
+    expect(again.find((row) => row.id === idAt(T + 2000))?.steps).toBe(2);
+  });
+
+  it('lists a large run whose first line (a long input) is longer than listHeadBytes', async () => {
+    const dir = await folder();
+    const fake = createFakeGemini({ script: [turn.text('Short answer.')] });
+    const { url } = await fake.listen();
+    try {
+      const recorder = createRunRecorder({ dir });
+      const gemini = createGemini({ baseUrl: url, apiKey: 'view-read-key', retry: false });
+      await createAgent({ gemini, model: 'gemini-2.5-flash', name: 'long-input', recorder }).run(
+        'x'.repeat(200_000),
+      );
+      await recorder.flush();
+    } finally {
+      await fake.close();
+    }
+    const read = counters();
+    const [row] = await readRunSummaries(dir, {
+      limits: { listHeadBytes: 4096, listReadBytes: 8192 },
+      counters: read,
+    });
+    expect(row).toMatchObject({
+      agentName: 'long-input',
+      model: 'gemini-2.5-flash',
+      outcome: 'success',
+      finishReason: 'stop',
+      partial: true,
+    });
+    expect(read.bytesRead).toBeLessThanOrEqual(4096 + 8192);
+  });
+
+  it('shows an unchanged run again without reading it', async () => {
+    const dir = await folder();
+    const id = await writeRun(dir, T, { end: null });
+    const read = counters();
+    const server = await serve(dir, read);
+    const first = await get(server, `/api/runs/${id}`);
+    expect(read.bytesRead).toBe(Buffer.byteLength(runText(T, { end: null })));
+    read.bytesRead = 0;
+    expect(await get(server, `/api/runs/${id}`)).toEqual(first);
+    expect(read.bytesRead).toBe(0);
+    const more = `${JSON.stringify({ type: 'step-end', stepNumber: 2, at: T + 9 })}\n`;
+    await appendFile(join(dir, `${id}.jsonl`), more);
+    const again = JSON.parse((await get(server, `/api/runs/${id}`)).body) as Fields[];
+    expect(again.at(-1)).toMatchObject({ type: 'step-end', stepNumber: 2 });
+  });
+
+  it('lists at most maxRunsListed files, the newest', async () => {
+    const dir = await folder();
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) ids.push(await writeRun(dir, T + index * 1000));
+    const read = counters();
+    const rows = await readRunSummaries(dir, { limits: { maxRunsListed: 3 }, counters: read });
+    expect(rows.map((row) => row.id)).toEqual(ids.slice(-3).reverse());
+    expect(read.filesOpened).toBe(3);
+  });
+
+  it('cuts a run longer than maxViewBytes at a whole line and says so', async () => {
+    const dir = await folder();
+    const id = await writeRun(dir, T);
+    const run = await readRunLines(dir, id, { limits: { maxViewBytes: 200 } });
+    expect(run).toMatchObject({ cut: true });
+    const lines = (run as { lines: Fields[] }).lines;
+    expect(lines[0]).toMatchObject({ type: 'run-start' });
+    expect(lines.at(-1)).toMatchObject({ type: 'truncated', by: 'viewer' });
+    expect(lines.some((line) => line['type'] === 'run-end')).toBe(false);
+    await expect(readRunSummaries(dir, { limits: { listReadBytes: 0 } })).rejects.toThrow(
+      /limits\.listReadBytes must be a whole number above 0/,
+    );
+  });
+});
