@@ -4,6 +4,7 @@ import { checkLogger } from '../logging/check-logger.ts';
 import { checkModelName } from '../models/check-model-name.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import { resolveObservers } from '../telemetry/resolve-observers.ts';
+import { createArgumentRedactor } from '../tools/argument-redactor.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
 import type { AgentConfig, BaseRequest, OutputMode } from './agent-config.ts';
@@ -170,6 +171,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     beforeToolCall: options.beforeToolCall,
     callOptions: options.callOptions,
     redact: redactorOf(gemini),
+    argumentRedactor: createArgumentRedactor(tools.functions.values()),
     historyChecks: undefined,
     includeThoughts: thinkingConfig?.includeThoughts === true,
     now: options.now ?? Date.now,
