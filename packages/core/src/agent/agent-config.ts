@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
+import type { ArgumentRedactor } from '../tools/argument-redactor.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
 import type { PreparedTools } from './prepare-tools.ts';
@@ -51,6 +52,11 @@ export type AgentConfig<Output> = {
   callOptions: Omit<CallOptions, 'signal'> | undefined;
   /** Scrubs the client's API key from what tools and hooks fail with (see `redactorOf`). */
   redact: Redactor;
+  /**
+   * Redacts the tools' `secretArguments` from what observers see and tool errors carry;
+   * `undefined` when no tool declares any.
+   */
+  argumentRedactor: ArgumentRedactor | undefined;
   /**
    * Input contents this agent already found valid: a chat sends its whole history with every
    * message, and each content is walked once, not once per message. Made by the agent's first run

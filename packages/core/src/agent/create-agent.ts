@@ -130,12 +130,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
-      const settle = (): void => {
+      // `finally` returns a new promise that settles as `result` does (ECMA-262
+      // Promise.prototype.finally): `result` is handled by it, the caller's promise is not. So a
+      // failed run whose caller forgot `await` is an unhandled rejection (Node prints it and
+      // exits non-zero) instead of failing silently, as `result.then(settle, settle)` made it.
+      return result.finally(() => {
         inFlight.delete(entry);
         unfollow();
-      };
-      result.then(settle, settle);
-      return result;
+      });
     },
     stream(input: AgentInput, options?: RunOptions): AgentStream<Output> {
       if (closing !== undefined) {

@@ -355,7 +355,9 @@ function throwableError<Output>(
   const fields = {
     toolName: record.toolName,
     toolCallId: record.toolCallId,
-    args: record.rawArgs,
+    // A thrown error is logged and serialised (`toJSON` shows its own fields): secret arguments
+    // are redacted; the history in `error.run` keeps the model's call as it came.
+    args: config.argumentRedactor?.args(record.toolName, record.rawArgs) ?? record.rawArgs,
     message: `${record.error ?? ''} (toolErrors: 'throw'; error.run.contents holds the history with this call answered)`,
   };
   switch (outcome.type) {

@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.ts';
 import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
 import type { AgentCacheReport } from '../run/agent-cache-report.ts';
 import type { Content } from '../wire/content.ts';
+import { readUsageCount } from '../wire/read-usage-count.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 
 /** The agent's `cache` option: cache the stable prefix of its requests. */
@@ -196,7 +197,7 @@ export class PromptCache {
         ttlSeconds: this.#ttlMs / 1000,
       });
       this.#name = created.name;
-      this.#tokens = created.usageMetadata?.totalTokenCount ?? this.#tokens;
+      this.#tokens = readUsageCount(created.usageMetadata?.totalTokenCount) ?? this.#tokens;
       this.#expiresAt = expiryOf(created.expireTime, this.#now() + this.#ttlMs);
       this.#status = 'active';
       this.#logger.debug({ cache: created.name, tokens: this.#tokens }, 'cache created');

@@ -1,8 +1,10 @@
 import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkLogger } from '../logging/check-logger.ts';
+import { checkModelName } from '../models/check-model-name.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import { resolveObservers } from '../telemetry/resolve-observers.ts';
+import { createArgumentRedactor } from '../tools/argument-redactor.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
 import type { AgentConfig, BaseRequest, OutputMode } from './agent-config.ts';
@@ -44,6 +46,9 @@ export const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 export function resolveAgentConfig<Output>(options: AgentOptions<Output>): AgentConfig<Output> {
   agentOptionsDeclaration.check(options);
   const { gemini, model } = options;
+  // A name that can never be a model id fails here, not at the first run; with `capabilities`
+  // the caller vouches for a gateway alias, whatever its case.
+  checkModelName(model, { allowUppercase: options.capabilities !== undefined });
   const capabilities = getModelCapabilities(model, options.capabilities);
   const logger = checkLogger(options.logger, 'logger').child({ component: 'agent', model });
 
@@ -166,6 +171,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     beforeToolCall: options.beforeToolCall,
     callOptions: options.callOptions,
     redact: redactorOf(gemini),
+    argumentRedactor: createArgumentRedactor(tools.functions.values()),
     historyChecks: undefined,
     includeThoughts: thinkingConfig?.includeThoughts === true,
     now: options.now ?? Date.now,

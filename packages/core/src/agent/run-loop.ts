@@ -60,16 +60,20 @@ export function runLoop<Output>(
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   if (config.observers.length === 0 || !anyObserverActive(config.observers))
     return runSteps(config, input, options, undefined);
-  const observation = startObservation(config.observers, {
-    runId: crypto.randomUUID(),
-    agentName: config.name,
-    model: config.model,
-    baseUrl: config.gemini.baseUrl,
-    streaming: options.streaming,
-    conversationId: options.conversationId,
-    input,
-    startedAt: config.now(),
-  });
+  const observation = startObservation(
+    config.observers,
+    {
+      runId: crypto.randomUUID(),
+      agentName: config.name,
+      model: config.model,
+      baseUrl: config.gemini.baseUrl,
+      streaming: options.streaming,
+      conversationId: options.conversationId,
+      input,
+      startedAt: config.now(),
+    },
+    config.argumentRedactor,
+  );
   if (observation === undefined) return runSteps(config, input, options, undefined);
   if (observation instanceof Promise) {
     return observation.then((started) => observeRun(config, input, options, started));

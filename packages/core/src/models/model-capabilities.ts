@@ -1,10 +1,12 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { ThinkingLevel } from '../wire/request.ts';
+import { findKnownModel, type KnownModel } from './known-models.ts';
 
 /**
  * What a model can do, where Gemini models differ in ways that decide what a request may contain.
- * One table, keyed by model name; override any entry with {@link getModelCapabilities}'s
- * `overrides` (or the agent's `capabilities` option) for models the table does not know.
+ * Read from the table of known models (`knownModels`, each row with its source), else guessed from
+ * the name's shape; override any entry with {@link getModelCapabilities}'s `overrides` (or the
+ * agent's `capabilities` option) for models the table does not know.
  */
 export type ModelCapabilities = {
   /** The family, e.g. `3`, `2.5`, `2`, `1.5`; `undefined` for non-Gemini names. */
@@ -46,6 +48,11 @@ export type ModelCapabilities = {
   googleSearch: boolean;
   /** The `VALIDATED` function-calling mode is available (2.5 and later). */
   validatedFunctionCalling: boolean;
+  /**
+   * The most input tokens one request may hold, from the table of known models; `undefined` for
+   * a name the table does not know (or a row whose source gives none).
+   */
+  inputTokenLimit: number | undefined;
 };
 
 const unknownModel: ModelCapabilities = {
@@ -60,15 +67,17 @@ const unknownModel: ModelCapabilities = {
   multimodalFunctionResponses: false,
   googleSearch: false,
   validatedFunctionCalling: false,
+  inputTokenLimit: undefined,
 };
 
 // `gemini-3-pro-preview`, `models/gemini-2.5-flash-lite`, `gemini-3.1-pro-preview`, `gemini-flash-latest`.
 const geminiName = /^(?:models\/)?gemini-(?:(\d+(?:\.\d+)?)-)?(.*)$/;
 
 /**
- * The capabilities of `model` by its name. Gemini 3 and later names get the Gemini 3 behaviour, so
- * a future `gemini-4-*` works without a table update; `*-latest` aliases are taken as the newest
- * generation. Non-Gemini names (Gemma, gateway aliases) get the most conservative entry.
+ * The capabilities of `model`: its row in the table of known models when there is one. Otherwise
+ * they are guessed from the name's shape: Gemini 3 and later names get the Gemini 3 behaviour, so
+ * a future `gemini-4-*` works before a table update; `*-latest` aliases are taken as the newest
+ * generation. Non-Gemini names (gateway aliases) get the most conservative entry.
  *
  * @example
  * getModelCapabilities('gemini-2.5-pro').thinking // 'budget'
@@ -88,20 +97,18 @@ export function getModelCapabilities(
   return overrides === undefined ? base : { ...base, ...overrides };
 }
 
-/**
- * Gemma 4 on the Gemini API (`gemma-4-31b-it`, `gemma-4-26b-a4b-it`, js-genai 2.18.0 model list):
- * function calling, no thought signatures, no thinking settings gemloop knows to send, no built-in
- * tools beside functions. Conservative, like any non-Gemini name; override what a deployment allows.
- */
-const gemma4: ModelCapabilities = { ...unknownModel };
-
-// Generation 3 models whose lowest thinking level is LOW besides the Pro models (see
-// `lowestThinkingLevel`).
-const startsAtLow: readonly string[] = ['3.7-flash'];
+// Generation 3 models the table does not know whose lowest thinking level is LOW besides the Pro
+// models (see `lowestThinkingLevel`): Flash from 3.7 on (docs.rs ferrin-google
+// minimum_thinking_level_gemini3), `-lite` aside.
+function startsAtLow(generation: number, rest: string): boolean {
+  return /(^|-)pro($|-)/.test(rest) || (generation >= 3.7 && !rest.includes('lite'));
+}
 
 function capabilitiesByName(name: string): ModelCapabilities {
+  const known = findKnownModel(name);
+  if (known !== undefined) return fromTable(known);
   const match = geminiName.exec(name);
-  if (match === null) return /^(?:models\/)?gemma-4(?:-|$)/.test(name) ? gemma4 : unknownModel;
+  if (match === null) return unknownModel;
   const rest = match[2] ?? '';
   // `gemini-flash-latest` and friends point at the newest generation.
   const generation =
@@ -109,37 +116,60 @@ function capabilitiesByName(name: string): ModelCapabilities {
   if (generation === undefined) return unknownModel;
   const isPro = /(^|-)pro($|-)/.test(rest);
   const isImage = rest.includes('image');
-  if (generation >= 3) {
-    return {
-      generation,
-      // Gemini 3 Pro Image does not enforce signatures (Vertex thought-signature docs).
-      requiresThoughtSignatures: !isImage,
-      thinking: isImage ? 'none' : 'level',
-      thinkingAlwaysOn: isPro,
-      lowestThinkingLevel: isImage
-        ? undefined
-        : isPro || startsAtLow.some((prefix) => `${match[1]}-${rest}`.startsWith(prefix))
-          ? 'LOW'
-          : 'MINIMAL',
-      perPartMediaResolution: true,
-      combinesBuiltinAndFunctionTools: true,
-      structuredOutputWithTools: true,
-      multimodalFunctionResponses: true,
-      googleSearch: true,
-      validatedFunctionCalling: !isImage,
-    };
+  const levelled = generation >= 3 && !isImage;
+  return byGeneration({
+    generation,
+    isImage,
+    thinking: levelled ? 'level' : generation >= 2.5 && !isImage ? 'budget' : 'none',
+    thinkingAlwaysOn: generation >= 2.5 && isPro,
+    lowestThinkingLevel: levelled ? (startsAtLow(generation, rest) ? 'LOW' : 'MINIMAL') : undefined,
+    inputTokenLimit: undefined,
+  });
+}
+
+/**
+ * A table row as capabilities. Gemma (no generation) keeps the conservative entry: function
+ * calling, no thought signatures, no thinking settings gemloop knows to send, no built-in tools
+ * beside functions.
+ */
+function fromTable(row: KnownModel): ModelCapabilities {
+  if (row.generation === undefined) {
+    return { ...unknownModel, inputTokenLimit: row.inputTokenLimit };
   }
+  return byGeneration({
+    generation: row.generation,
+    isImage: row.image,
+    thinking: row.thinking,
+    thinkingAlwaysOn: row.thinkingAlwaysOn,
+    lowestThinkingLevel: row.thinkingLevels?.[0],
+    inputTokenLimit: row.inputTokenLimit,
+  });
+}
+
+/** What follows from the generation alone, with what the table or the name decided. */
+function byGeneration(model: {
+  generation: number;
+  isImage: boolean;
+  thinking: ModelCapabilities['thinking'];
+  thinkingAlwaysOn: boolean;
+  lowestThinkingLevel: ThinkingLevel | undefined;
+  inputTokenLimit: number | undefined;
+}): ModelCapabilities {
+  const { generation, isImage, thinking, thinkingAlwaysOn, lowestThinkingLevel } = model;
+  const gemini3 = generation >= 3;
   return {
     generation,
-    requiresThoughtSignatures: false,
-    thinking: generation >= 2.5 && !isImage ? 'budget' : 'none',
-    thinkingAlwaysOn: generation >= 2.5 && isPro,
-    lowestThinkingLevel: undefined,
-    perPartMediaResolution: false,
-    combinesBuiltinAndFunctionTools: false,
-    structuredOutputWithTools: false,
-    multimodalFunctionResponses: false,
+    // Gemini 3 Pro Image does not enforce signatures (Vertex thought-signature docs).
+    requiresThoughtSignatures: gemini3 && !isImage,
+    thinking,
+    thinkingAlwaysOn,
+    lowestThinkingLevel,
+    perPartMediaResolution: gemini3,
+    combinesBuiltinAndFunctionTools: gemini3,
+    structuredOutputWithTools: gemini3,
+    multimodalFunctionResponses: gemini3,
     googleSearch: generation >= 2,
     validatedFunctionCalling: generation >= 2.5 && !isImage,
+    inputTokenLimit: model.inputTokenLimit,
   };
 }

@@ -1,3 +1,5 @@
+import type { ArgumentRedactor } from '../tools/argument-redactor.ts';
+import { redactObservation, redactStartInfo } from './redact-observation.ts';
 import type {
   ModelCallObservation,
   RunObservation,
@@ -30,8 +32,17 @@ export function anyObserverActive(observers: readonly RunObserver[]): boolean {
  */
 export function startObservation(
   observers: readonly RunObserver[],
-  info: RunStartInfo,
+  startInfo: RunStartInfo,
+  redactor?: ArgumentRedactor | undefined,
 ): RunObservation | undefined | Promise<RunObservation | undefined> {
+  // Observers write outside the process: with secret tool arguments they see them redacted.
+  const info = redactor === undefined ? startInfo : redactStartInfo(startInfo, redactor);
+  const join = (list: readonly RunObservation[]): RunObservation | undefined => {
+    const joined = joinObservations(list);
+    return joined === undefined || redactor === undefined
+      ? joined
+      : guard(redactObservation(joined, redactor));
+  };
   // Synchronous until an observer hands back a promise: with telemetry idle (nothing registered)
   // and no recorder, a run gets `undefined` here without a promise or a microtask.
   const started: (RunObservation | Promise<RunObservation | undefined>)[] = [];
@@ -57,7 +68,7 @@ export function startObservation(
   );
 }
 
-function join(list: readonly RunObservation[]): RunObservation | undefined {
+function joinObservations(list: readonly RunObservation[]): RunObservation | undefined {
   if (list.length === 0) return undefined;
   return guard(list.length === 1 ? (list[0] as RunObservation) : combine(list));
 }

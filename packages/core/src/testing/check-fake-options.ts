@@ -54,8 +54,11 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         "signatureValidation must be 'issued', 'present' or 'off'.",
       ),
       models: optionCheck(
-        (value) => typeof value === 'function' || (Array.isArray(value) && value.every(isString)),
-        'models must be an array of model names or a function of the name.',
+        (value) =>
+          value === 'pattern' ||
+          typeof value === 'function' ||
+          (Array.isArray(value) && value.every(isString)),
+        "models must be an array of model names, a function of the name, or 'pattern'.",
       ),
       chunkSize: integerOption({
         min: 1,

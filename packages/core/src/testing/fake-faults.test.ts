@@ -44,7 +44,10 @@ describe('createFakeGemini faults', () => {
     const expected = readFixtureJson(
       'errors/429-RESOURCE_EXHAUSTED-Help-QuotaFailure-RetryInfo.json',
     );
+    // The recording's quota dimension names `gemini-3-flash` (the quota's name, not a model id
+    // the table knows), and the fake echoes the requested name there: declare it.
     const fake = createFakeGemini({
+      models: ['gemini-3-flash'],
       faults: [{ fault: { type: 'rate-limit', retryDelaySeconds: 58.217843437 } }],
     });
     const result = await callFake(fake, question, { model: 'gemini-3-flash' });

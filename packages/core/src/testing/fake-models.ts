@@ -1,32 +1,29 @@
+import { findKnownModel, knownModels } from '../models/known-models.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import type { Model } from '../wire/models.ts';
+import type { FakeModels } from './fake-types.ts';
 
-/** The models `GET models` lists by default. @internal */
-export const DEFAULT_LISTED_MODELS: readonly string[] = [
-  'gemini-3.1-pro-preview',
-  'gemini-3-pro-preview',
-  'gemini-3-flash-preview',
-  'gemini-2.5-pro',
-  'gemini-2.5-flash',
-  'gemini-2.5-flash-lite',
-  'gemini-2.0-flash',
-  'gemini-flash-latest',
-  'gemini-pro-latest',
-];
+/**
+ * The models `GET models` lists by default: gemloop's table of known models, the same list the
+ * fake accepts by default. @internal
+ */
+export const DEFAULT_LISTED_MODELS: readonly string[] = knownModels.map((model) => model.name);
 
 // `gemini-3-flash-preview`, `gemini-2.5-flash-lite`, `gemini-3.1-pro-preview-customtools`,
 // `gemini-flash-latest`, `gemini-2.5-flash-preview-09-2025`; a typo such as `gemini-3.6-flahs`
 // (fixture errors/404-NOT_FOUND-unknown-model) does not match.
 const geminiFamily = /^gemini-(?:\d+(?:\.\d+)?-)?(?:flash-lite|flash|pro)(?:-[a-z0-9.]+)*$/;
 
-/** Whether a model exists for the fake. @internal */
-export function isKnownModel(
-  model: string,
-  models: readonly string[] | ((model: string) => boolean) | undefined,
-): boolean {
+/**
+ * Whether a model exists for the fake: by default only the models of gemloop's table, so a test
+ * passes only with a name production accepts too; `'pattern'` also takes any name shaped like a
+ * Gemini or Gemma one. @internal
+ */
+export function isKnownModel(model: string, models: FakeModels | undefined): boolean {
   if (typeof models === 'function') return models(model);
-  if (models !== undefined) return models.includes(model);
-  return geminiFamily.test(model) || model.startsWith('gemma-');
+  if (Array.isArray(models)) return models.includes(model);
+  if (findKnownModel(model) !== undefined) return true;
+  return models === 'pattern' && (geminiFamily.test(model) || model.startsWith('gemma-'));
 }
 
 /** A `Model` resource for `models.get` / `models.list`. @internal */
@@ -41,7 +38,7 @@ export function describeModel(model: string): Model {
       .map((word) => (word === '' ? word : word[0]?.toUpperCase() + word.slice(1)))
       .join(' '),
     description: `${model} (served by the gemloop fake Gemini server)`,
-    inputTokenLimit: 1048576,
+    inputTokenLimit: capabilities.inputTokenLimit ?? 1048576,
     outputTokenLimit: 65536,
     supportedGenerationMethods: methods,
     thinking: capabilities.thinking !== 'none',

@@ -4,6 +4,9 @@ import type { FunctionDeclaration, GenerateContentBody } from '../wire/request.t
 import type { FakeFaultRule } from './fake-faults.ts';
 import type { FakeTurn } from './fake-turn.ts';
 
+/** Which models the fake serves: see `CreateFakeGeminiOptions.models`. */
+export type FakeModels = readonly string[] | ((model: string) => boolean) | 'pattern';
+
 /**
  * Mistakes of gateways that serve Gemini's native format (CometAPI and others), one per value, for
  * `createFakeGemini({ gatewayMistakes })`, so a client or `gemloop probe` can be tested against
@@ -130,10 +133,14 @@ export type CreateFakeGeminiOptions = {
    */
   signatureValidation?: 'issued' | 'present' | 'off' | undefined;
   /**
-   * The models that exist. Others get the real `404 NOT_FOUND`. @defaultValue names of the
-   * Gemini families (`gemini-<version>-<flash|pro|flash-lite>[-suffix]`, `gemini-*-latest`, `gemma-*`)
+   * The models that exist; others get the real `404 NOT_FOUND`. A list of names, a function of
+   * the name, or `'pattern'`: the known models and any name shaped like a Gemini family one
+   * (`gemini-<version>-<flash|pro|flash-lite>[-suffix]`, `gemini-*-latest`, `gemma-*`), for a
+   * model newer than gemloop's table.
+   * @defaultValue the models of gemloop's table (`knownModels` in `@gemloop/core/models`), so
+   *   a made-up or mistyped name fails in tests as it does against the API
    */
-  models?: readonly string[] | ((model: string) => boolean) | undefined;
+  models?: FakeModels | undefined;
   /** Characters of text per stream chunk. @defaultValue 48 */
   chunkSize?: number | undefined;
   /** Delay between stream chunks. @defaultValue 0 */

@@ -18,6 +18,7 @@ export type {
 export { turn } from './fake-turn.ts';
 export type {
   CreateFakeGeminiOptions,
+  FakeModels,
   FakeRecordedRequest,
   FakeScript,
   FakeScriptContext,

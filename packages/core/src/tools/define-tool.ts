@@ -14,6 +14,7 @@ import { cleanJsonSchema } from './clean-json-schema.ts';
 import { assertUsableJsonSchema } from './find-json-schema-problems.ts';
 import { formatPath } from './inline-refs.ts';
 import type { JsonSchemaParameters } from './json-schema.ts';
+import { checkSecretArguments } from './redact-arguments.ts';
 import type { ToolParameters, ToolParametersSource } from './resolve-tool-parameters.ts';
 import { resolveToolParameters } from './resolve-tool-parameters.ts';
 import type { SchemaWarning } from './schema-warning.ts';
@@ -101,6 +102,14 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
   /** Time limit of one call in milliseconds, overriding the agent's (the agent enforces it). */
   timeoutMs?: number | undefined;
   /**
+   * Arguments that hold secrets, by path: `['password']`, `['auth.token']`, `['accounts.*.pin']`
+   * (dot-separated keys; `*` is every key or array item). `execute` gets the real values and the
+   * model's turn is sent back as it came; run recorder files, OpenTelemetry spans and tool errors
+   * (so the logs that print them) show `'[redacted]'` instead. The agent's events carry the real
+   * values: they stay in your process, as `execute`'s arguments do.
+   */
+  secretArguments?: readonly string[] | undefined;
+  /**
    * `'json-schema'` (default) sends `declaration.parametersJsonSchema`. `'openapi'` sends
    * `declaration.parameters` in Gemini's OpenAPI subset, for the Live API or gateways that only
    * take it; what the subset cannot express is reported in `schemaWarnings`.
@@ -158,6 +167,7 @@ export function defineTool<
     parameters,
     execute,
     timeoutMs,
+    secretArguments,
     schemaFormat = 'json-schema',
     strictSchema = false,
     onSchemaWarning,
@@ -195,6 +205,9 @@ export function defineTool<
       message: `The close option of tool "${name}" must be a function.`,
     });
   }
+
+  // Checked here so a bad path fails where it is written; the agent reads the paths again.
+  checkSecretArguments(secretArguments, name);
 
   const resolved = resolveToolParameters(parameters, name);
   // A plain JSON Schema is validated by a JSON Schema validator that trusts it: a misspelt `type`
@@ -248,6 +261,8 @@ export function defineTool<
     description,
     declaration,
     timeoutMs,
+    secretArguments:
+      secretArguments === undefined ? undefined : Object.freeze([...secretArguments]),
     parseArgs: parse,
     execute,
     close: close === undefined ? undefined : toAsyncClose(close),
@@ -286,6 +301,7 @@ const defineToolOptions: DeclaredOptions<DefineToolOptions<ToolParameters | unde
       parameters: checkedWhereUsed,
       execute: checkedWhereUsed,
       timeoutMs: checkedWhereUsed,
+      secretArguments: checkedWhereUsed,
       schemaFormat: checkedWhereUsed,
       close: checkedWhereUsed,
       strictSchema: booleanOption(),

@@ -39,6 +39,13 @@ export interface FunctionTool<Args = unknown, Result = unknown> {
   readonly declaration: FunctionDeclaration;
   /** Time limit of one call, overriding the agent's. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Paths of arguments that hold secrets (`password`, `auth.token`, `accounts.*.pin`: dot-separated
+   * keys, `*` for every key or array item). `execute` gets their real values and the model's turn
+   * stays in the history as it came; what is observed outside the run (run recorder files, spans,
+   * tool errors and their logs) shows `'[redacted]'` instead.
+   */
+  readonly secretArguments?: readonly string[] | undefined;
   /** Checks and converts the model's `args` (already parsed JSON) into typed arguments. */
   parseArgs(args: unknown): ToolArgumentsResult<Args>;
   execute(args: Args, context: ToolExecuteContext): Promise<Result> | Result;

@@ -48,6 +48,7 @@ export type { OpenString } from './open-string.ts';
 export type { ParseGenerateContentResponseResult } from './parse-generate-content-response.ts';
 export { parseGenerateContentResponse } from './parse-generate-content-response.ts';
 export { readServiceTier } from './read-service-tier.ts';
+export { readUsageCount } from './read-usage-count.ts';
 export type {
   FileSearch,
   FunctionCallingConfig,

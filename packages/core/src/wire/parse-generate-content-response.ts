@@ -1,3 +1,4 @@
+import { readUsageMetadataCounts } from './read-usage-count.ts';
 import type { GenerateContentResponse } from './response.ts';
 
 /** The outcome of {@link parseGenerateContentResponse}. */
@@ -22,7 +23,9 @@ export type ParseGenerateContentResponseResult =
  * objects. Everything else, unknown fields and unknown enum values included, is kept as data.
  * `null` counts as absent (proto3 JSON writes defaults as `null`).
  *
- * The value is returned as is, never copied or stripped.
+ * The value is returned as is, never copied or stripped, with one exception: the token counts of
+ * `usageMetadata` are read in place into non-negative integers (`readUsageCount`: a digit string
+ * becomes its number; a negative, fractional, out-of-range or non-numeric count is removed).
  *
  * @example
  * ```ts
@@ -45,8 +48,11 @@ export function parseGenerateContentResponse(value: unknown): ParseGenerateConte
     }
   }
   const usageMetadata = response.usageMetadata;
-  if (usageMetadata != null && !isObject(usageMetadata)) {
-    return fail('usageMetadata', 'must be an object', usageMetadata);
+  if (usageMetadata != null) {
+    if (!isObject(usageMetadata)) return fail('usageMetadata', 'must be an object', usageMetadata);
+    // Read here, once, so every consumer (stop conditions, usage totals, spans, cost) sees sane
+    // counts: a negative or string total would otherwise disable `totalTokensExceed`.
+    readUsageMetadataCounts(usageMetadata as Record<string, unknown>);
   }
   const promptFeedback = response.promptFeedback;
   if (promptFeedback != null && !isObject(promptFeedback)) {

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Unhandled rejections are a process-level matter (Node's default `--unhandled-rejections=throw`
+// prints the error and exits with code 1), so the program runs in a child process of its own;
+// Node 20 cannot run TypeScript, so esbuild bundles it from source first.
+const fixture = fileURLToPath(new URL('./__fixtures__/unawaited-run.ts', import.meta.url));
+let directory: string;
+let program: string;
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'gemloop-unawaited-'));
+  program = join(directory, 'unawaited-run.mjs');
+  await build({
+    entryPoints: [fixture],
+    outfile: program,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    conditions: ['@gemloop/source'],
+    // Everything bundled: the program runs from a temporary directory with no node_modules.
+    logLevel: 'silent',
+  });
+}, 60_000);
+afterAll(() => rm(directory, { recursive: true, force: true }));
+
+function runProgram(
+  mode: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [program, mode], { cwd: directory }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : (error.code as number | null), stdout, stderr });
+    });
+  });
+}
+
+describe('agent.run() called without await', () => {
+  it('makes a failed run an unhandled rejection: the process prints it and exits non-zero', async () => {
+    const { code, stderr } = await runProgram('forgotten');
+
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('ModelCallError');
+  }, 30_000);
+
+  it('stays quiet when the caller handles the rejection', async () => {
+    expect(await runProgram('caught')).toEqual({
+      code: 0,
+      stdout: 'caught ModelCallError\n',
+      stderr: '',
+    });
+  }, 30_000);
+});

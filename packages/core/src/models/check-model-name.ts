@@ -1,0 +1,105 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { findKnownModel, knownModels } from './known-models.ts';
+
+// What can name a model at all: an id for `models/{id}` (Google, Vertex's publisher path, and
+// gateways such as CometAPI, which take the same `models/{model}:generateContent` path), with an
+// optional `models/` or `tunedModels/` prefix. An id is what the client can put into the URL
+// path (`http/to-model-path.ts`: letters, digits, '.', '-', '_', not dots alone).
+const PREFIX = /^(?:models|tunedModels)\//;
+const ID = /^[A-Za-z0-9._-]+$/;
+const DOTS_ONLY = /^\.+$/;
+const UPPERCASE = /[A-Z]/;
+
+/**
+ * Checks that `model` can be a model id, so a typo such as `'Gemini 3 Flash'` fails when the
+ * agent is made, not at its first run. Refused: spaces, slashes and other characters a model id
+ * never has, and uppercase: Google's ids are lowercase (model codes on
+ * ai.google.dev/gemini-api/docs/models; tuned model ids match `[a-z]([a-z0-9-]{0,38}[a-z0-9])?`,
+ * ai.google.dev/api/tuning `tunedModels.create`). A well-formed id the table does not know (a
+ * new model, a gateway's alias) is allowed; its capabilities come from its shape.
+ *
+ * `allowUppercase` lets a gateway alias with capital letters through (the agent passes it when
+ * the `capabilities` option says what the model can do).
+ *
+ * @throws {@link InvalidArgumentError} naming the nearest known model.
+ * @internal
+ */
+export function checkModelName(
+  model: string,
+  { argument = 'model', allowUppercase = false }: CheckModelNameOptions = {},
+): void {
+  const id = model.replace(PREFIX, '');
+  const shaped = ID.test(id) && !DOTS_ONLY.test(id);
+  if (shaped && (allowUppercase || !UPPERCASE.test(id))) return;
+  const nearest = nearestKnownModel(model);
+  const why = shaped
+    ? 'model ids are lowercase'
+    : "a model id has only letters, digits, '.', '-' and '_' (no spaces, no slashes but a models/ or tunedModels/ prefix)";
+  throw new InvalidArgumentError({
+    argument,
+    message: `${argument} ${JSON.stringify(model)} is not a model id: ${why}. Did you mean '${nearest}'? List the available models with gemini.listModels(); for a gateway alias with capital letters, also give the capabilities option.`,
+  });
+}
+
+/** Options of {@link checkModelName}. @internal */
+export type CheckModelNameOptions = {
+  /** The option named in the error. @defaultValue `'model'` */
+  argument?: string | undefined;
+  /** Accept capital letters in the id. @defaultValue false */
+  allowUppercase?: boolean | undefined;
+};
+
+/**
+ * The known model whose name is closest to `model` (edit distance after lowercasing and turning
+ * spaces and underscores into dashes), for "did you mean" hints.
+ * @internal
+ */
+export function nearestKnownModel(model: string): string {
+  const wanted = model
+    .trim()
+    .toLowerCase()
+    .replace(/^(?:models|tunedmodels)\//, '')
+    .replace(/[\s_]+/g, '-')
+    // Bounded: a hint for a hostile megabyte-long name is not worth a quadratic distance.
+    .slice(0, 64);
+  // `gemini-3-flash` means `gemini-3-flash-preview` rather than `gemini-3.5-flash`, two edits away.
+  if (findKnownModel(wanted) !== undefined) return wanted;
+  let extended: string | undefined;
+  for (const { name } of knownModels) {
+    if (
+      name.startsWith(`${wanted}-`) &&
+      (extended === undefined || name.length < extended.length)
+    ) {
+      extended = name;
+    }
+  }
+  if (extended !== undefined) return extended;
+  let best = knownModels[0]?.name ?? 'gemini-2.5-flash';
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const { name } of knownModels) {
+    const distance = editDistance(wanted, name);
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        substitution,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { checkModelName } from './check-model-name.ts';
+import { findKnownModel, knownModels } from './known-models.ts';
+import { getModelCapabilities } from './model-capabilities.ts';
+
+describe('knownModels', () => {
+  it('has one row per model id, each a valid id with a source and the date it was checked', () => {
+    const names = knownModels.map((model) => model.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const model of knownModels) {
+      expect(() => checkModelName(model.name)).not.toThrow();
+      expect(model.source.length).toBeGreaterThan(10);
+      expect(model.checked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      if (model.thinking === 'level') expect(model.thinkingLevels?.length).toBeGreaterThan(0);
+      else expect(model.thinkingLevels).toBeUndefined();
+    }
+  });
+
+  it('is what getModelCapabilities reads for a known name', () => {
+    expect(findKnownModel('models/gemini-3-flash-preview')?.name).toBe('gemini-3-flash-preview');
+    expect(findKnownModel('gemini-9-pro')).toBeUndefined();
+    for (const model of knownModels) {
+      const capabilities = getModelCapabilities(model.name);
+      expect(capabilities).toMatchObject({
+        generation: model.generation,
+        thinking: model.generation === undefined ? 'none' : model.thinking,
+        inputTokenLimit: model.inputTokenLimit,
+      });
+      if (model.generation !== undefined) {
+        expect(capabilities.thinkingAlwaysOn).toBe(model.thinkingAlwaysOn);
+        expect(capabilities.lowestThinkingLevel).toBe(model.thinkingLevels?.[0]);
+      }
+    }
+  });
+
+  it('gives the documented floors: Gemini 3.8 Flash starts at LOW, 3.1 Flash-Lite at MINIMAL', () => {
+    expect(getModelCapabilities('gemini-3.8-flash').lowestThinkingLevel).toBe('LOW');
+    expect(getModelCapabilities('gemini-3.1-flash-lite').lowestThinkingLevel).toBe('MINIMAL');
+    expect(getModelCapabilities('gemini-2.5-flash').inputTokenLimit).toBe(1_048_576);
+  });
+
+  it('falls back to the name pattern for a name it does not know', () => {
+    expect(getModelCapabilities('gemini-3.9-flash')).toMatchObject({
+      generation: 3.9,
+      lowestThinkingLevel: 'LOW',
+      inputTokenLimit: undefined,
+    });
+    expect(getModelCapabilities('gemini-3.9-flash-lite').lowestThinkingLevel).toBe('MINIMAL');
+  });
+});
