@@ -20,7 +20,6 @@ const CORE_ISOLATED = [
   'src/http/create-node-transport.fallback.test.ts',
   'src/http/select-transport.fallback.test.ts',
   'src/index.cold-import.test.ts',
-  'src/recorder/record-tool-args.test.ts',
   'src/telemetry/telemetry-off.test.ts',
   'src/tools/bytes-to-base64.test.ts',
   'src/tools/lazy-loading.test.ts',

@@ -9,7 +9,6 @@ import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run
 import { toErrorType } from '../telemetry/to-error-type.ts';
 import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
-import { recordToolArgs } from './record-tool-args.ts';
 import { RECORDED_RUN_FORMAT, type RecordedError, type RecordedRunLine } from './recorded-run.ts';
 import { runFileName } from './run-file.ts';
 
@@ -248,7 +247,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             toolName,
             toolCallId,
             toolType,
-            args: recordToolArgs({ toolName, args }),
+            args,
             at: startedAt,
           });
           return {
@@ -335,20 +334,8 @@ function serialize(line: RecordedRunLine): string {
     )
       return `[${value.length} characters omitted]`;
     if (typeof value === 'bigint') return value.toString();
-    // The model's function calls in requests and responses carry the same arguments as the
-    // tool-call-start line: one rule for all of them.
-    if (key === 'functionCall' && isFunctionCall(value))
-      return { ...value, args: recordToolArgs({ toolName: value.name, args: value.args }) };
     return value;
   });
-}
-
-function isFunctionCall(value: unknown): value is { name: string; args?: unknown } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { name?: unknown }).name === 'string'
-  );
 }
 
 function checkDir(dir: unknown): string {
