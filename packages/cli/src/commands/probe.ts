@@ -1,5 +1,6 @@
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
+import { createProbeSanitizer, escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { formatProbeReport } from '../probe/format-probe-report.ts';
 import type { ProbeAuth } from '../probe/probe-types.ts';
 import { runProbe } from '../probe/run-probe.ts';
@@ -42,7 +43,7 @@ export const probeCommand: CliCommand = {
     }
     const auth = values['auth'];
     if (auth !== undefined && auth !== 'bearer' && auth !== 'x-goog-api-key') {
-      io.stderr(`--auth must be bearer or x-goog-api-key; got ${String(auth)}.\n`);
+      io.stderr(`--auth must be bearer or x-goog-api-key; got ${escapeControls(String(auth))}.\n`);
       return 2;
     }
     const apiKey = io.env['GEMINI_API_KEY'] || io.env['GOOGLE_API_KEY'];
@@ -66,7 +67,11 @@ export const probeCommand: CliCommand = {
       );
       return report.ok ? 0 : 1;
     } catch (error) {
-      io.stderr(`gemloop probe: ${error instanceof Error ? error.message : String(error)}\n`);
+      // The report is sanitised by runProbe; an error that escaped it goes through the same gate.
+      const { sanitize } = createProbeSanitizer({ apiKey, baseUrl });
+      io.stderr(
+        `gemloop probe: ${sanitize(error instanceof Error ? error.message : String(error))}\n`,
+      );
       return 2;
     }
   },

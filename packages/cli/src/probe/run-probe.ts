@@ -1,5 +1,6 @@
-import { InvalidArgumentError } from '@gemloop/core';
 import { getModelCapabilities } from '@gemloop/core/models';
+import { checkProbeOptions } from './check-probe-options.ts';
+import { createProbeSanitizer } from './create-probe-sanitizer.ts';
 import type {
   ProbeAuth,
   ProbePropertyId,
@@ -25,6 +26,7 @@ import {
   retryDelayOf,
   textOf,
 } from './read-probe-answer.ts';
+import { sendProbeRequest } from './send-probe-request.ts';
 
 /**
  * The text of the probe's rate-limit request. A server that answers it with 429 has its error
@@ -32,8 +34,6 @@ import {
  */
 export const PROBE_RATE_LIMIT_TEXT = 'gemloop probe: rate-limit check. Reply with OK.';
 
-const DEFAULT_MODEL = 'gemini-3-flash-preview';
-const DEFAULT_TIMEOUT_MS = 60_000;
 const MISSING_MODEL = 'gemloop-probe-no-such-model';
 
 const weatherTool = {
@@ -66,7 +66,8 @@ const forceCalls = { functionCallingConfig: { mode: 'ANY' } };
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for a bad option.
  */
 export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
-  const checked = checkOptions(options);
+  const sanitizer = createProbeSanitizer({ apiKey: options?.apiKey, baseUrl: options?.baseUrl });
+  const checked = checkProbeOptions(options, sanitizer.sanitize);
   const { model, preferred } = checked;
   const capabilities = getModelCapabilities(model);
   const records: ProbeRecord[] = [];
@@ -85,7 +86,14 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     auth: ProbeAuth,
     query = '',
     modelName = model,
-  ): Promise<Answer> => request(checked, `models/${modelName}:${method}${query}`, body, auth);
+  ): Promise<Answer> =>
+    sendProbeRequest(
+      checked,
+      sanitizer.redact,
+      `models/${modelName}:${method}${query}`,
+      body,
+      auth,
+    );
   const ask = (text: string, extra: Record<string, unknown> = {}) => ({
     contents: [{ role: 'user', parts: [{ text }] }],
     ...extra,
@@ -323,128 +331,18 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     else record('retry-info', 'fail', 'the 429 has no RetryInfo detail and no Retry-After header');
   }
 
+  // The one gate between what the gateway sent and what is printed: text and --json alike.
+  const clean = sanitizer.sanitize;
   return {
-    baseUrl: checked.baseUrl,
-    model,
+    baseUrl: clean(checked.baseUrl),
+    model: clean(model),
     auth,
-    records,
+    records: records.map((entry) => ({
+      ...entry,
+      title: clean(entry.title),
+      detail: clean(entry.detail),
+      workaround: entry.workaround === undefined ? undefined : clean(entry.workaround),
+    })),
     ok: records.every((entry) => entry.status !== 'fail'),
   };
-}
-
-type CheckedOptions = {
-  baseUrl: string;
-  apiKey: string;
-  preferred: ProbeAuth;
-  model: string;
-  apiVersion: string;
-  fetch: typeof globalThis.fetch | undefined;
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-};
-
-function checkOptions(options: RunProbeOptions): CheckedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw invalid('options', 'runProbe takes { baseUrl, apiKey, auth?, model? }.');
-  }
-  const { baseUrl, apiKey } = options;
-  let url: URL;
-  try {
-    url = new URL(String(baseUrl));
-  } catch {
-    throw invalid(
-      'baseUrl',
-      `baseUrl must be an http(s) URL such as https://api.cometapi.com; got ${JSON.stringify(baseUrl)}.`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid('baseUrl', 'baseUrl must be an http(s) URL.');
-  }
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-    throw invalid(
-      'apiKey',
-      'apiKey is required: pass the gateway key (the CLI reads GEMINI_API_KEY).',
-    );
-  }
-  const auth = options.auth ?? 'x-goog-api-key';
-  if (auth !== 'x-goog-api-key' && auth !== 'bearer') {
-    throw invalid(
-      'auth',
-      `auth must be 'x-goog-api-key' or 'bearer'; got ${JSON.stringify(auth)}.`,
-    );
-  }
-  const model = (options.model ?? DEFAULT_MODEL).replace(/^models\//, '');
-  if (!/^[A-Za-z0-9._-]+$/.test(model)) {
-    throw invalid(
-      'model',
-      `model must be a model id such as gemini-3-flash-preview; got ${JSON.stringify(model)}.`,
-    );
-  }
-  const apiVersion = options.apiVersion ?? 'v1beta';
-  const base = url.href.replace(/\/+$/, '').replace(new RegExp(`/${apiVersion}$`), '');
-  return {
-    baseUrl: base,
-    apiKey,
-    preferred: auth,
-    model,
-    apiVersion,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    signal: options.signal,
-  };
-}
-
-async function request(
-  options: CheckedOptions,
-  path: string,
-  body: unknown,
-  auth: ProbeAuth,
-): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (auth === 'bearer') headers['authorization'] = `Bearer ${options.apiKey}`;
-  else headers['x-goog-api-key'] = options.apiKey;
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal =
-    options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
-  const fetch = options.fetch ?? globalThis.fetch;
-  try {
-    const response = await fetch(`${options.baseUrl}/${options.apiVersion}/${path}`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(body),
-      signal,
-      redirect: 'error',
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      headers: response.headers,
-      text,
-      json,
-      failure: undefined,
-    };
-  } catch (error) {
-    options.signal?.throwIfAborted();
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      status: 0,
-      contentType: '',
-      headers: new Headers(),
-      text: '',
-      json: undefined,
-      // Never the key: fetch errors name the URL, which holds none.
-      failure: message.split(options.apiKey).join('[redacted]'),
-    };
-  }
-}
-
-function invalid(argument: string, message: string): InvalidArgumentError {
-  return new InvalidArgumentError({ argument, message });
 }
