@@ -22,6 +22,8 @@ export type ProxyAnswer = { status: number; headers: Record<string, string>; tex
  * faithful (it reads each answer whole, then writes it whole, keeping every SSE event).
  */
 export type Mangling = {
+  /** The path and query as the gateway passes them on (e.g. `alt=sse` dropped). */
+  path?: (path: string, exchange: ProxyExchange) => string;
   /** The request body as the gateway passes it on (a copy: change it freely). */
   request?: (body: Record<string, unknown>, exchange: ProxyExchange) => Record<string, unknown>;
   /** Each JSON value that comes back: a unary body, or the data of each SSE event. */
@@ -90,7 +92,8 @@ export async function startManglingProxy(
       const value = headers[name];
       if (value !== undefined) forwarded[name] = value;
     }
-    const upstreamResponse = await fetch(`${upstream.replace(/\/+$/, '')}${path}`, {
+    const upstreamPath = mangling.path?.(path, exchange) ?? path;
+    const upstreamResponse = await fetch(`${upstream.replace(/\/+$/, '')}${upstreamPath}`, {
       method: request.method ?? 'POST',
       headers: forwarded,
       ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: sent }),

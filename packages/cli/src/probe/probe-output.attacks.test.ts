@@ -95,7 +95,7 @@ const ECHOES: [string, Mangling, RegExp][] = [
         return withText(value, `{"city":"${'x'.repeat(40)}${KEY}",\r\n"PASS  forged": 1}`);
       },
     },
-    /JSON mode/,
+    /responseJsonSchema/,
   ],
   [
     'usageMetadata',
