@@ -8,8 +8,13 @@ import { runProbe } from '../probe/run-probe.ts';
 const USAGE = `Usage: gemloop probe --base-url URL [--auth bearer|x-goog-api-key] [--model M] [--json]
 
 Checks a gateway that serves Gemini's native REST API (CometAPI and others) with a dozen small
-real requests, and prints one line per property gemloop relies on. The key comes from
-GEMINI_API_KEY (or GOOGLE_API_KEY). Exit code 1 when a property fails, 2 for bad arguments.
+real requests, and prints one line per property gemloop relies on, each checked by its effect
+(an answer only a faithful gateway gives). The key comes from GEMINI_API_KEY (or GOOGLE_API_KEY),
+and is sent in a header only. Exit code 1 when a property fails, 2 for bad arguments.
+
+Each answer is bounded: at most 1 MiB of body and 60 s from request to last byte; past either,
+that line fails naming the bound. Everything the gateway sent is printed with the key (and any
+credential in --base-url) redacted and control characters escaped.
 
 Options:
   --base-url URL   the gateway, e.g. https://api.cometapi.com (required)
