@@ -64,7 +64,7 @@ export function streamChunksOf(answer: Answer): {
   if (answer.contentType.startsWith('text/event-stream') && events.length > 0) {
     return { form: 'sse', chunks: events.map(parseOrText) };
   }
-  if (Array.isArray(answer.json) && answer.json.length > 0 && answer.json.every(isChunk)) {
+  if (Array.isArray(answer.json) && answer.json.length > 0 && answer.json.every(isGeminiChunk)) {
     return { form: 'json-array', chunks: answer.json };
   }
   return { form: undefined, chunks: [] };
@@ -75,7 +75,8 @@ export function carriesContent(chunk: unknown): boolean {
   return firstContent(chunk) !== undefined;
 }
 
-function isChunk(value: unknown): boolean {
+/** Whether a stream element is a `GenerateContentResponse` chunk. @internal */
+export function isGeminiChunk(value: unknown): boolean {
   return isObject(value) && ('candidates' in value || 'usageMetadata' in value);
 }
 

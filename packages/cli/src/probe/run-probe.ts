@@ -4,6 +4,7 @@ import {
   finishReasonsOf,
   foreignFinishReasons,
   hasGrounding,
+  isGeminiChunk,
   PROBE_RESPONSE_SCHEMA,
   schemaProblem,
   streamChunksOf,
@@ -197,17 +198,19 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
       problems.length === 0 ? 'every event is a Gemini response chunk' : problems.join('; '),
     );
   }
-  const withContent = chunks.filter(carriesContent).length;
+  // Gemini chunks only: a trailing [DONE] or an OpenAI chunk does not make a buffered answer a
+  // stream (sse-framing reports those).
+  const geminiChunks = chunks.filter(isGeminiChunk).length;
   if (form === undefined) {
     record('stream-chunks', 'skip', 'no stream to count (see alt-sse)');
-  } else if (withContent === 0) {
+  } else if (!chunks.some(carriesContent)) {
     record('stream-chunks', 'skip', 'no chunk of the stream carried content (see sse-framing)');
   } else {
     record(
       'stream-chunks',
-      chunks.length >= 2 ? 'pass' : 'fail',
-      chunks.length >= 2
-        ? `${chunks.length} chunks`
+      geminiChunks >= 2 ? 'pass' : 'fail',
+      geminiChunks >= 2
+        ? `${geminiChunks} chunks`
         : 'the whole answer came as 1 chunk: the gateway buffers the stream',
     );
   }
