@@ -110,6 +110,8 @@ type Mode = {
   /** What the advice of the FAIL line of `adviceOf` (the first failing line) says gemloop does. */
   advice: RegExp[];
   adviceOf?: ProbePropertyId;
+  /** Other lines' verdicts in this mode, beyond "not FAIL". */
+  lines?: Partial<Record<ProbePropertyId, RegExp>>;
   /** What gemloop's agent does through the same gateway: the advice's claims, observed. */
   agent: (gemini: Gemini, baseline: Baseline) => Promise<void>;
 };
@@ -333,6 +335,10 @@ const MODES: Mode[] = [
     name: 'errors sent with HTTP 200',
     mangling: { answer: (answer) => (answer.status >= 400 ? { ...answer, status: 200 } : answer) },
     fails: ['error-body'],
+    // Checked, not skipped: the 429 came as a 200 with its RetryInfo in the body.
+    lines: {
+      'retry-info': /^pass: retryDelay 7s \(a 429 error in a 200 body; gemloop reads it\)$/,
+    },
     advice: [
       /reads a Google error object in a 200 body as that error/,
       /googleStatus/,
@@ -399,6 +405,10 @@ describe('runProbe behind a mangling gateway, beside gemloop’s agent through t
       const { report, gemini } = await gateway(mode.mangling);
       const failed = report.records.filter((record) => record.status === 'fail');
       expect(failed.map((record) => record.id)).toEqual(mode.fails);
+      for (const [id, verdict] of Object.entries(mode.lines ?? {})) {
+        const entry = report.records.find((record) => record.id === id);
+        expect(`${entry?.status}: ${entry?.detail}`).toMatch(verdict);
+      }
       const line = failed.find((record) => record.id === (mode.adviceOf ?? mode.fails[0]));
       for (const claim of mode.advice) expect(line?.workaround).toMatch(claim);
       const reference = baseline ?? (await faithfulBaseline((await gateway({})).gemini));
