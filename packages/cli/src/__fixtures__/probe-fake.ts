@@ -5,7 +5,7 @@ import {
   type FakeScriptFunction,
   turn,
 } from '@gemloop/core/testing';
-import { PROBE_RATE_LIMIT_TEXT } from '../probe/run-probe.ts';
+import { PROBE_RATE_LIMIT_TEXT } from '../probe/probe-errors.ts';
 
 /**
  * What a real model does with the probe's prompts (and with the agent's requests in the probe's

@@ -8,7 +8,7 @@ import {
   startManglingProxy,
 } from '../__fixtures__/start-mangling-proxy.ts';
 import { main } from '../cli.ts';
-import { PROBE_RATE_LIMIT_TEXT } from './run-probe.ts';
+import { PROBE_RATE_LIMIT_TEXT } from './probe-errors.ts';
 
 // A key with characters that URL-encoding changes, so its encoded form differs from it.
 const KEY = 'AQ.Ab8RN6probe/Secret+Key=0123456789xyz';

@@ -26,8 +26,9 @@ import {
   sseValues,
   startManglingProxy,
 } from '../__fixtures__/start-mangling-proxy.ts';
+import { PROBE_RATE_LIMIT_TEXT } from './probe-errors.ts';
 import type { ProbePropertyId, ProbeReport } from './probe-types.ts';
-import { PROBE_RATE_LIMIT_TEXT, runProbe } from './run-probe.ts';
+import { runProbe } from './run-probe.ts';
 
 const MODEL = 'gemini-3-flash-preview';
 const INSTRUCTIONS = 'Whatever the user says, reply with exactly the word MANGO.';

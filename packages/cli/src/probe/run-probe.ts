@@ -1,56 +1,31 @@
 import { getModelCapabilities } from '@gemloop/core/models';
 import {
-  carriesContent,
   finishReasonsOf,
   foreignFinishReasons,
   hasGrounding,
-  isGeminiChunk,
   PROBE_RESPONSE_SCHEMA,
   schemaProblem,
-  streamChunksOf,
   usageProblem,
 } from './check-probe-effects.ts';
 import { checkProbeOptions } from './check-probe-options.ts';
 import { createProbeSanitizer } from './create-probe-sanitizer.ts';
-import type {
-  ProbeAuth,
-  ProbePropertyId,
-  ProbeRecord,
-  ProbeReport,
-  RunProbeOptions,
-} from './probe-types.ts';
-import {
-  PROBE_ADVICE_VARIANTS,
-  PROBE_TITLES,
-  PROBE_WORKAROUNDS,
-  type ProbeAdviceVariant,
-} from './probe-workarounds.ts';
+import { probeErrors } from './probe-errors.ts';
+import type { ProbeSteps } from './probe-steps.ts';
+import { probeStream } from './probe-stream.ts';
+import type { ProbeAuth, ProbeRecord, ProbeReport, RunProbeOptions } from './probe-types.ts';
+import { PROBE_ADVICE_VARIANTS, PROBE_TITLES, PROBE_WORKAROUNDS } from './probe-workarounds.ts';
 import {
   type Answer,
-  checkSseFraming,
   describeAnswer,
   firstContent,
   functionCallParts,
-  googleErrorProblem,
-  googleStatusOf,
   hasCandidates,
   hasId,
   idOf,
-  isGoogleErrorBody,
   isObject,
-  readSseEvents,
-  retryDelayOf,
   textOf,
 } from './read-probe-answer.ts';
 import { sendProbeRequest } from './send-probe-request.ts';
-
-/**
- * The text of the probe's rate-limit request. A server that answers it with 429 has its error
- * checked for RetryInfo; tests make the fake Gemini answer 429 to it with a fault rule.
- */
-export const PROBE_RATE_LIMIT_TEXT = 'gemloop probe: rate-limit check. Reply with OK.';
-
-const MISSING_MODEL = 'gemloop-probe-no-such-model';
 
 /**
  * The probe's system instruction: a real model obeys it whatever the user asks, so an answer
@@ -94,12 +69,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   const { model, preferred } = checked;
   const capabilities = getModelCapabilities(model);
   const records: ProbeRecord[] = [];
-  const record = (
-    id: ProbePropertyId,
-    status: ProbeRecord['status'],
-    detail: string,
-    variant?: ProbeAdviceVariant,
-  ): void => {
+  const record: ProbeSteps['record'] = (id, status, detail, variant) => {
     const advice = variant === undefined ? PROBE_WORKAROUNDS[id] : PROBE_ADVICE_VARIANTS[variant];
     records.push({
       id,
@@ -109,13 +79,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
       workaround: status === 'fail' ? advice : undefined,
     });
   };
-  const send = (
-    method: string,
-    body: unknown,
-    auth: ProbeAuth,
-    query = '',
-    modelName = model,
-  ): Promise<Answer> =>
+  const send: ProbeSteps['send'] = (method, body, auth, query = '', modelName = model) =>
     sendProbeRequest(
       checked,
       sanitizer.redact,
@@ -123,7 +87,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
       body,
       auth,
     );
-  const ask = (text: string, extra: Record<string, unknown> = {}) => ({
+  const ask: ProbeSteps['ask'] = (text, extra = {}) => ({
     contents: [{ role: 'user', parts: [{ text }] }],
     ...extra,
   });
@@ -160,60 +124,8 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   const other: ProbeAuth = preferred === 'bearer' ? 'x-goog-api-key' : 'bearer';
   const auth = accepted(preferred) || !accepted(other) ? preferred : other;
 
-  // 3-5. alt=sse, the framing of the events, and whether they came as a stream at all. Long
-  // enough an answer that the API sends it in several chunks.
-  const stream = await send(
-    'streamGenerateContent',
-    ask('Count from 1 to 40, one number per line.'),
-    auth,
-    '?alt=sse',
-  );
-  const { form, chunks } = streamChunksOf(stream);
-  answered.push(...chunks.filter(hasCandidates));
-  if (stream.status !== 200) {
-    record('alt-sse', 'fail', `the stream request failed: ${describeAnswer(stream)}`);
-  } else if (form === 'sse') {
-    record('alt-sse', 'pass', `${chunks.length} SSE event(s)`);
-  } else if (form === 'json-array') {
-    record(
-      'alt-sse',
-      'fail',
-      `answered the JSON-array stream (${stream.contentType || 'no content-type'}) instead of SSE`,
-      'alt-sse/json-array',
-    );
-  } else {
-    record(
-      'alt-sse',
-      'fail',
-      `answered ${stream.contentType || 'no content-type'}, body starts ${JSON.stringify(stream.text.slice(0, 40))}`,
-    );
-  }
-  if (form !== 'sse') {
-    record('sse-framing', 'skip', 'no SSE stream to check (see alt-sse)');
-  } else {
-    const problems = checkSseFraming(readSseEvents(stream.text));
-    record(
-      'sse-framing',
-      problems.length === 0 ? 'pass' : 'fail',
-      problems.length === 0 ? 'every event is a Gemini response chunk' : problems.join('; '),
-    );
-  }
-  // Gemini chunks only: a trailing [DONE] or an OpenAI chunk does not make a buffered answer a
-  // stream (sse-framing reports those).
-  const geminiChunks = chunks.filter(isGeminiChunk).length;
-  if (form === undefined) {
-    record('stream-chunks', 'skip', 'no stream to count (see alt-sse)');
-  } else if (!chunks.some(carriesContent)) {
-    record('stream-chunks', 'skip', 'no chunk of the stream carried content (see sse-framing)');
-  } else {
-    record(
-      'stream-chunks',
-      geminiChunks >= 2 ? 'pass' : 'fail',
-      geminiChunks >= 2
-        ? `${geminiChunks} chunks`
-        : 'the whole answer came as 1 chunk: the gateway buffers the stream',
-    );
-  }
+  // 3-5. alt=sse, the framing of the events, and whether they came as a stream at all.
+  answered.push(...(await probeStream({ send, record, ask }, auth)));
 
   // 6-7. One function call: its id, its signature, and the signature sent back.
   const single = keep(
@@ -421,50 +333,8 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     );
   }
 
-  // 13. The error body of an unknown model.
-  const missing = await send('generateContent', ask('Hi'), auth, '', MISSING_MODEL);
-  if (missing.status > 0 && missing.status < 400 && isGoogleErrorBody(missing.json)) {
-    record(
-      'error-body',
-      'fail',
-      `the error came with HTTP ${missing.status} (${googleStatusOf(missing.json)} in the body)`,
-      'error-body/status-200',
-    );
-  } else {
-    const errorShape = googleErrorProblem(missing);
-    record(
-      'error-body',
-      errorShape === undefined ? 'pass' : 'fail',
-      errorShape === undefined ? `${missing.status} ${googleStatusOf(missing.json)}` : errorShape,
-    );
-  }
-
-  // 14. RetryInfo, when the server answers 429 (or a 429 error object with another status).
-  const limited = await send('generateContent', ask(PROBE_RATE_LIMIT_TEXT), auth);
-  const limitedInBody = limited.status !== 429 && isGoogleErrorBody(limited.json, 429);
-  if (limited.status !== 429 && !limitedInBody) {
-    record(
-      'retry-info',
-      'skip',
-      `the server did not answer 429 (got ${limited.status || limited.failure}); RetryInfo not checked`,
-    );
-  } else if (!limitedInBody && googleErrorProblem(limited) !== undefined) {
-    record('retry-info', 'skip', 'the 429 body is not a Google error body (see error-body)');
-  } else {
-    const delay = retryDelayOf(limited.json);
-    const retryAfter = limited.headers.get('retry-after');
-    const where = limitedInBody
-      ? ` (a 429 error in a ${limited.status} body; gemloop reads it)`
-      : '';
-    if (delay !== undefined) record('retry-info', 'pass', `retryDelay ${delay}${where}`);
-    else if (retryAfter !== null)
-      record(
-        'retry-info',
-        'pass',
-        `no RetryInfo, but Retry-After: ${retryAfter} (gemloop honours it)`,
-      );
-    else record('retry-info', 'fail', 'the 429 has no RetryInfo detail and no Retry-After header');
-  }
+  // 13-14. The error body of an unknown model, and RetryInfo.
+  await probeErrors({ send, record, ask }, auth);
 
   // The finish reasons of every answer above, the stream's chunks included.
   const reasons = finishReasonsOf(answered);
