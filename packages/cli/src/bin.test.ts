@@ -45,7 +45,7 @@ describe('the gemloop bin', () => {
     });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n').filter((line) => /^(PASS|FAIL|SKIP) /.test(line));
-    expect(lines).toHaveLength(12);
+    expect(lines).toHaveLength(15);
     expect(lines.every((line) => line.startsWith('PASS'))).toBe(true);
     expect(result.stdout + result.stderr).not.toContain('bin-key');
   });

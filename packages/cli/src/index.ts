@@ -11,7 +11,8 @@ export type {
   ProbeStatus,
   RunProbeOptions,
 } from './probe/probe-types.ts';
-export { PROBE_RATE_LIMIT_TEXT, runProbe } from './probe/run-probe.ts';
+export { PROBE_RATE_LIMIT_TEXT } from './probe/probe-errors.ts';
+export { runProbe } from './probe/run-probe.ts';
 export { createViewCommand } from './commands/view.ts';
 export type {
   ReadCounters,

@@ -1,5 +1,6 @@
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
+import { createProbeSanitizer, escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { formatProbeReport } from '../probe/format-probe-report.ts';
 import type { ProbeAuth } from '../probe/probe-types.ts';
 import { runProbe } from '../probe/run-probe.ts';
@@ -7,8 +8,13 @@ import { runProbe } from '../probe/run-probe.ts';
 const USAGE = `Usage: gemloop probe --base-url URL [--auth bearer|x-goog-api-key] [--model M] [--json]
 
 Checks a gateway that serves Gemini's native REST API (CometAPI and others) with a dozen small
-real requests, and prints one line per property gemloop relies on. The key comes from
-GEMINI_API_KEY (or GOOGLE_API_KEY). Exit code 1 when a property fails, 2 for bad arguments.
+real requests, and prints one line per property gemloop relies on, each checked by its effect
+(an answer only a faithful gateway gives). The key comes from GEMINI_API_KEY (or GOOGLE_API_KEY),
+and is sent in a header only. Exit code 1 when a property fails, 2 for bad arguments.
+
+Each answer is bounded: at most 1 MiB of body and 60 s from request to last byte; past either,
+that line fails naming the bound. Everything the gateway sent is printed with the key (and any
+credential in --base-url) redacted and control characters escaped.
 
 Options:
   --base-url URL   the gateway, e.g. https://api.cometapi.com (required)
@@ -42,7 +48,7 @@ export const probeCommand: CliCommand = {
     }
     const auth = values['auth'];
     if (auth !== undefined && auth !== 'bearer' && auth !== 'x-goog-api-key') {
-      io.stderr(`--auth must be bearer or x-goog-api-key; got ${String(auth)}.\n`);
+      io.stderr(`--auth must be bearer or x-goog-api-key; got ${escapeControls(String(auth))}.\n`);
       return 2;
     }
     const apiKey = io.env['GEMINI_API_KEY'] || io.env['GOOGLE_API_KEY'];
@@ -66,7 +72,11 @@ export const probeCommand: CliCommand = {
       );
       return report.ok ? 0 : 1;
     } catch (error) {
-      io.stderr(`gemloop probe: ${error instanceof Error ? error.message : String(error)}\n`);
+      // The report is sanitised by runProbe; an error that escaped it goes through the same gate.
+      const { sanitize } = createProbeSanitizer({ apiKey, baseUrl });
+      io.stderr(
+        `gemloop probe: ${sanitize(error instanceof Error ? error.message : String(error))}\n`,
+      );
       return 2;
     }
   },

@@ -14,8 +14,16 @@ export type RunProbeOptions = {
   apiVersion?: string | undefined;
   /** @defaultValue `globalThis.fetch`, looked up at call time */
   fetch?: typeof globalThis.fetch | undefined;
-  /** Time limit of one request. @defaultValue 60000 */
+  /**
+   * Time limit of one answer, from sending the request to the last byte of its body (a body that
+   * drips forever ends here with a FAIL naming this bound). @defaultValue 60000
+   */
   timeoutMs?: number | undefined;
+  /**
+   * The most bytes of one answer's body the probe reads; past it the body is cancelled and the
+   * check fails naming this bound. The probe's answers are a few kilobytes. @defaultValue 1048576 (1 MiB)
+   */
+  maxAnswerBytes?: number | undefined;
   /** Aborts the probe. */
   signal?: AbortSignal | undefined;
 };
@@ -26,11 +34,14 @@ export type ProbePropertyId =
   | 'auth-bearer'
   | 'alt-sse'
   | 'sse-framing'
+  | 'stream-chunks'
+  | 'finish-reasons'
   | 'function-call-ids'
   | 'thought-signature-round-trip'
   | 'parallel-calls'
   | 'search-with-functions'
   | 'json-schema'
+  | 'system-instruction'
   | 'usage-fields'
   | 'error-body'
   | 'retry-info';

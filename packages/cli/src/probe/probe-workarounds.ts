@@ -6,12 +6,15 @@ export const PROBE_TITLES: Readonly<Record<ProbePropertyId, string>> = {
   'auth-bearer': 'Authorization: Bearer accepted',
   'alt-sse': 'alt=sse honoured (text/event-stream)',
   'sse-framing': 'SSE framing: Gemini chunks only, no [DONE]',
+  'stream-chunks': 'stream arrives in several chunks, not buffered',
+  'finish-reasons': "finishReason uses Gemini's names (STOP, ...)",
   'function-call-ids': 'function calls carry ids',
   'thought-signature-round-trip': 'thought signature kept and accepted back',
   'parallel-calls': 'parallel function calls in one turn',
-  'search-with-functions': 'Google Search beside function declarations',
-  'json-schema': 'JSON mode with responseJsonSchema',
-  'usage-fields': 'usageMetadata token counts',
+  'search-with-functions': 'Google Search beside functions, grounded',
+  'json-schema': 'responseJsonSchema obeyed (answer matches it)',
+  'system-instruction': 'systemInstruction reaches the model',
+  'usage-fields': 'usageMetadata counts: non-zero, sum to the total',
   'error-body': 'errors in Google shape {error:{code,message,status}}',
   'retry-info': 'RetryInfo on 429',
 };
@@ -26,9 +29,13 @@ export const PROBE_WORKAROUNDS: Readonly<Record<ProbePropertyId, string>> = {
   'auth-bearer':
     "Works around: keep the default auth ('x-goog-api-key'). Nothing is lost; other SDKs that only send Bearer will fail here.",
   'alt-sse':
-    'Cannot stream: gemloop reads streams as SSE only, so agent.stream() and streamGenerateContent fail with a StreamError. Works around: use agent.run() (generateContent), which does not stream.',
+    'Cannot stream: the answer is neither SSE nor the JSON-array form, so agent.stream() and streamGenerateContent fail with a StreamError. Works around: use agent.run() (generateContent), which does not stream.',
   'sse-framing':
     'Works around: a trailing [DONE] event is skipped. Cannot: OpenAI-style chunks on the native endpoint carry no Gemini candidates, so a stream yields no text or calls; use agent.run() instead of stream().',
+  'stream-chunks':
+    'Works around: nothing breaks: agent.stream() still yields the whole answer and the same result. Cannot: stream it: the text comes as one text-delta at the end, so a user sees nothing until the model has finished.',
+  'finish-reasons':
+    "Cannot: gemloop reads finishReason by Gemini's names, so an OpenAI-style 'stop' or 'tool_calls' is an unknown reason: a run ends after its first step with finishReason 'other', no tool run and no text, although the model answered.",
   'function-call-ids':
     'Works around: calls without ids get local ids that never go on the wire, and responses are matched to calls by order (as on Gemini 2.5). Cannot: tell two calls of the same function apart if the gateway also reorders them.',
   'thought-signature-round-trip':
@@ -38,11 +45,35 @@ export const PROBE_WORKAROUNDS: Readonly<Record<ProbePropertyId, string>> = {
   'search-with-functions':
     'Works around: createAgent({ capabilities: { combinesBuiltinAndFunctionTools: false } }) runs Google Search as a function tool through a separate model call (one extra call per search). Cannot: ground the main call itself.',
   'json-schema':
-    'Works around: give the agent an output schema; the answer is parsed and validated, and re-asked with the errors (maxReasks). Cannot: make the gateway constrain decoding, so more re-asks and failures are likely.',
+    'Works around: an agent with an output schema validates the answer and re-asks with the errors (maxReasks, default 2). Cannot: make the gateway constrain decoding: answers that miss the schema keep coming, and the run then throws OutputValidationError.',
+  'system-instruction':
+    "Cannot: the agent's instructions never reach the model: a run answers as if createAgent had no instructions (its rules, persona and answer format are lost). Works around: none in gemloop; put the instructions in the first user message yourself.",
   'usage-fields':
-    'Cannot: token counts read as 0, so result.usage, cost tracking and the cache savings report are wrong for this gateway.',
+    'Cannot: result.usage carries what the gateway reports, so missing or zeroed counts read as 0, and result.usage, cost tracking, totalTokensExceed and the cache savings report are wrong for this gateway.',
   'error-body':
     'Works around: retries still follow the HTTP status, and the raw body is kept on ApiCallError.responseBody. Cannot: read googleStatus, details or quota ids (isDailyQuota), so a spent daily quota is retried like a per-minute one.',
   'retry-info':
     'Works around: gemloop falls back to the Retry-After header, then to its own exponential backoff. Cannot: wait exactly as long as the server asks, so retries may hit the limit again.',
 };
+
+/**
+ * Advice for a failure whose cause changes what gemloop does, instead of the property's default
+ * in {@link PROBE_WORKAROUNDS}. Each was checked by running gemloop's agent behind a gateway
+ * double that makes that mistake (`run-probe.gateways.test.ts`).
+ * @internal
+ */
+export const PROBE_ADVICE_VARIANTS = {
+  'alt-sse/json-array':
+    'Works around: gemloop also reads the JSON-array stream (what streamGenerateContent sends without alt=sse) as it arrives, so agent.stream() works and nothing is lost. Other SDKs that expect SSE fail here.',
+  'thought-signature-round-trip/refused-on-return':
+    'Cannot: use function tools on Gemini 3 through this gateway: the signed turn gemloop sends back verbatim is refused (the gateway drops or changes its signature on the way), so the step after every function call fails with ModelCallError (ApiCallError 400). Works around: a Gemini 2.5 model needs no signatures.',
+  'search-with-functions/no-grounding':
+    'Cannot: ground answers through this gateway: the run ends normally, but result.grounding is empty (no sources, no search queries) and the answer comes from what the model knows.',
+  'usage-fields/thoughts-folded':
+    'Cannot: result.usage.thoughtsTokenCount reads 0 and candidatesTokenCount includes the thinking; the total stays right (both are billed as output), but thinking cost cannot be told apart.',
+  'error-body/status-200':
+    'Works around: gemloop reads a Google error object in a 200 body as that error (its status from error.code), so retries, googleStatus, quota ids and RetryInfo work as with the real status. Other clients that trust the HTTP status take these errors for answers.',
+} as const;
+
+/** A key of {@link PROBE_ADVICE_VARIANTS}. @internal */
+export type ProbeAdviceVariant = keyof typeof PROBE_ADVICE_VARIANTS;

@@ -78,6 +78,18 @@ export function googleErrorProblem(answer: Answer): string | undefined {
     : `${answer.status} error body lacks ${missing.join(', ')}: ${answer.text.replace(/\s+/g, ' ').slice(0, 100)}`;
 }
 
+/**
+ * Whether a body is Google's error object (`{"error": {...}}`, or array-wrapped), with `code`
+ * equal to `code` when given: what gemloop reads as an error whatever the HTTP status.
+ * @internal
+ */
+export function isGoogleErrorBody(value: unknown, code?: number): boolean {
+  const body = Array.isArray(value) ? value[0] : value;
+  if (!isObject(body) || 'candidates' in body) return false;
+  const error = body['error'];
+  return isObject(error) && (code === undefined || error['code'] === code);
+}
+
 /** @internal */
 export function googleStatusOf(value: unknown): string {
   const body = Array.isArray(value) ? value[0] : value;
@@ -153,15 +165,6 @@ export function textOf(content: Record<string, unknown> | undefined): string {
         : '',
     )
     .join('');
-}
-
-/** @internal */
-export function isJsonObjectText(text: string): boolean {
-  try {
-    return isObject(JSON.parse(text));
-  } catch {
-    return false;
-  }
 }
 
 /** @internal */

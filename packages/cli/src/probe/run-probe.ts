@@ -1,40 +1,38 @@
-import { InvalidArgumentError } from '@gemloop/core';
 import { getModelCapabilities } from '@gemloop/core/models';
-import type {
-  ProbeAuth,
-  ProbePropertyId,
-  ProbeRecord,
-  ProbeReport,
-  RunProbeOptions,
-} from './probe-types.ts';
-import { PROBE_TITLES, PROBE_WORKAROUNDS } from './probe-workarounds.ts';
+import {
+  finishReasonsOf,
+  foreignFinishReasons,
+  hasGrounding,
+  PROBE_RESPONSE_SCHEMA,
+  schemaProblem,
+  usageProblem,
+} from './check-probe-effects.ts';
+import { checkProbeOptions } from './check-probe-options.ts';
+import { createProbeSanitizer } from './create-probe-sanitizer.ts';
+import { probeErrors } from './probe-errors.ts';
+import type { ProbeSteps } from './probe-steps.ts';
+import { probeStream } from './probe-stream.ts';
+import type { ProbeAuth, ProbeRecord, ProbeReport, RunProbeOptions } from './probe-types.ts';
+import { PROBE_ADVICE_VARIANTS, PROBE_TITLES, PROBE_WORKAROUNDS } from './probe-workarounds.ts';
 import {
   type Answer,
-  checkSseFraming,
   describeAnswer,
   firstContent,
   functionCallParts,
-  googleErrorProblem,
-  googleStatusOf,
   hasCandidates,
   hasId,
   idOf,
-  isJsonObjectText,
   isObject,
-  readSseEvents,
-  retryDelayOf,
   textOf,
 } from './read-probe-answer.ts';
+import { sendProbeRequest } from './send-probe-request.ts';
 
 /**
- * The text of the probe's rate-limit request. A server that answers it with 429 has its error
- * checked for RetryInfo; tests make the fake Gemini answer 429 to it with a fault rule.
+ * The probe's system instruction: a real model obeys it whatever the user asks, so an answer
+ * without the word shows the instruction never reached the model.
  */
-export const PROBE_RATE_LIMIT_TEXT = 'gemloop probe: rate-limit check. Reply with OK.';
-
-const DEFAULT_MODEL = 'gemini-3-flash-preview';
-const DEFAULT_TIMEOUT_MS = 60_000;
-const MISSING_MODEL = 'gemloop-probe-no-such-model';
+const SYSTEM_WORD = 'PINEAPPLE';
+const SYSTEM_INSTRUCTION = `Whatever the user says, reply with exactly the word ${SYSTEM_WORD} and nothing else.`;
 
 const weatherTool = {
   functionDeclarations: [
@@ -66,81 +64,79 @@ const forceCalls = { functionCallingConfig: { mode: 'ANY' } };
  * @throws {@link @gemloop/core!InvalidArgumentError | InvalidArgumentError} for a bad option.
  */
 export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
-  const checked = checkOptions(options);
+  const sanitizer = createProbeSanitizer({ apiKey: options?.apiKey, baseUrl: options?.baseUrl });
+  const checked = checkProbeOptions(options, sanitizer.sanitize);
   const { model, preferred } = checked;
   const capabilities = getModelCapabilities(model);
   const records: ProbeRecord[] = [];
-  const record = (id: ProbePropertyId, status: ProbeRecord['status'], detail: string): void => {
+  const record: ProbeSteps['record'] = (id, status, detail, variant) => {
+    const advice = variant === undefined ? PROBE_WORKAROUNDS[id] : PROBE_ADVICE_VARIANTS[variant];
     records.push({
       id,
       title: PROBE_TITLES[id],
       status,
       detail,
-      workaround: status === 'fail' ? PROBE_WORKAROUNDS[id] : undefined,
+      workaround: status === 'fail' ? advice : undefined,
     });
   };
-  const send = (
-    method: string,
-    body: unknown,
-    auth: ProbeAuth,
-    query = '',
-    modelName = model,
-  ): Promise<Answer> => request(checked, `models/${modelName}:${method}${query}`, body, auth);
-  const ask = (text: string, extra: Record<string, unknown> = {}) => ({
+  const send: ProbeSteps['send'] = (method, body, auth, query = '', modelName = model) =>
+    sendProbeRequest(
+      checked,
+      sanitizer.redact,
+      `models/${modelName}:${method}${query}`,
+      body,
+      auth,
+    );
+  const ask: ProbeSteps['ask'] = (text, extra = {}) => ({
     contents: [{ role: 'user', parts: [{ text }] }],
     ...extra,
   });
+  // Every answer with candidates, for the finish-reason line.
+  const answered: unknown[] = [];
+  const keep = (answer: Answer): Answer => {
+    if (hasCandidates(answer.json)) answered.push(answer.json);
+    return answer;
+  };
 
-  // 1-2. Both auth headers, each on a plain generateContent.
+  // 1-2. Both auth headers, each on a plain generateContent. A thinking model is asked for its
+  // thought summaries, so the usage line can see whether thinking is counted as thinking.
+  const plainRequest = ask('Reply with the word OK.', {
+    ...(capabilities.thinking === 'none'
+      ? {}
+      : { generationConfig: { thinkingConfig: { includeThoughts: true } } }),
+  });
   const byAuth = new Map<ProbeAuth, Answer>();
   for (const auth of ['x-goog-api-key', 'bearer'] as const) {
-    const answer = await send('generateContent', ask('Reply with the word OK.'), auth);
+    const answer = keep(await send('generateContent', plainRequest, auth));
     byAuth.set(auth, answer);
     const ok = answer.status === 200 && hasCandidates(answer.json);
     record(
       auth === 'bearer' ? 'auth-bearer' : 'auth-x-goog-api-key',
       ok ? 'pass' : 'fail',
-      ok ? 'accepted' : `refused: ${describeAnswer(answer)}`,
+      ok
+        ? 'accepted'
+        : answer.status === 0
+          ? describeAnswer(answer)
+          : `refused: ${describeAnswer(answer)}`,
     );
   }
   const accepted = (auth: ProbeAuth): boolean => byAuth.get(auth)?.status === 200;
   const other: ProbeAuth = preferred === 'bearer' ? 'x-goog-api-key' : 'bearer';
   const auth = accepted(preferred) || !accepted(other) ? preferred : other;
 
-  // 3-4. alt=sse, and the framing of the events.
-  const stream = await send('streamGenerateContent', ask('Count from 1 to 5.'), auth, '?alt=sse');
-  const events = stream.status === 200 ? readSseEvents(stream.text) : [];
-  const isSse = stream.contentType.startsWith('text/event-stream') && events.length > 0;
-  if (stream.status !== 200) {
-    record('alt-sse', 'fail', `the stream request failed: ${describeAnswer(stream)}`);
-  } else {
-    record(
-      'alt-sse',
-      isSse ? 'pass' : 'fail',
-      isSse
-        ? `${events.length} SSE event(s)`
-        : `answered ${stream.contentType || 'no content-type'}, body starts ${JSON.stringify(stream.text.slice(0, 40))}`,
-    );
-  }
-  if (!isSse) {
-    record('sse-framing', 'skip', 'no SSE stream to check (see alt-sse)');
-  } else {
-    const problems = checkSseFraming(events);
-    record(
-      'sse-framing',
-      problems.length === 0 ? 'pass' : 'fail',
-      problems.length === 0 ? 'every event is a Gemini response chunk' : problems.join('; '),
-    );
-  }
+  // 3-5. alt=sse, the framing of the events, and whether they came as a stream at all.
+  answered.push(...(await probeStream({ send, record, ask }, auth)));
 
-  // 5-6. One function call: its id, its signature, and the signature sent back.
-  const single = await send(
-    'generateContent',
-    ask('What is the weather in Paris? Use the get_weather tool.', {
-      tools: [weatherTool],
-      toolConfig: forceCalls,
-    }),
-    auth,
+  // 6-7. One function call: its id, its signature, and the signature sent back.
+  const single = keep(
+    await send(
+      'generateContent',
+      ask('What is the weather in Paris? Use the get_weather tool.', {
+        tools: [weatherTool],
+        toolConfig: forceCalls,
+      }),
+      auth,
+    ),
   );
   const content = firstContent(single.json);
   const calls = functionCallParts(content);
@@ -170,51 +166,60 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     const movedToText = (content['parts'] as unknown[]).some(
       (part) => isObject(part) && typeof part['text'] === 'string' && 'thoughtSignature' in part,
     );
-    const back = await send(
-      'generateContent',
-      {
-        contents: [
-          ask('What is the weather in Paris? Use the get_weather tool.').contents[0],
-          content,
-          {
-            role: 'user',
-            parts: calls.map((part) => ({
-              functionResponse: {
-                name: (part['functionCall'] as { name?: string }).name ?? 'get_weather',
-                ...(hasId(part) ? { id: idOf(part) } : {}),
-                response: { city: 'Paris', forecast: 'sunny' },
-              },
-            })),
-          },
-        ],
-        tools: [weatherTool],
-      },
-      auth,
+    const back = keep(
+      await send(
+        'generateContent',
+        {
+          contents: [
+            ask('What is the weather in Paris? Use the get_weather tool.').contents[0],
+            content,
+            {
+              role: 'user',
+              parts: calls.map((part) => ({
+                functionResponse: {
+                  name: (part['functionCall'] as { name?: string }).name ?? 'get_weather',
+                  ...(hasId(part) ? { id: idOf(part) } : {}),
+                  response: { city: 'Paris', forecast: 'sunny' },
+                },
+              })),
+            },
+          ],
+          tools: [weatherTool],
+        },
+        auth,
+      ),
     );
-    const problems: string[] = [];
     if (!signed) {
-      problems.push(
+      const problems = [
         movedToText
           ? 'the call part has no thoughtSignature: it was moved onto a text part'
           : 'the call part has no thoughtSignature',
+      ];
+      if (back.status !== 200)
+        problems.push(`echoing the turn back failed: ${describeAnswer(back)}`);
+      record('thought-signature-round-trip', 'fail', problems.join('; '));
+    } else if (back.status !== 200) {
+      record(
+        'thought-signature-round-trip',
+        'fail',
+        `the call came back signed, but sending the signed turn back failed: ${describeAnswer(back)}`,
+        back.status === 400 ? 'thought-signature-round-trip/refused-on-return' : undefined,
       );
+    } else {
+      record('thought-signature-round-trip', 'pass', 'signed call accepted back');
     }
-    if (back.status !== 200) problems.push(`echoing the turn back failed: ${describeAnswer(back)}`);
-    record(
-      'thought-signature-round-trip',
-      problems.length === 0 ? 'pass' : 'fail',
-      problems.length === 0 ? 'signed call accepted back' : problems.join('; '),
-    );
   }
 
-  // 7. Parallel calls.
-  const parallel = await send(
-    'generateContent',
-    ask('Get the weather in Paris and in Oslo: call get_weather for both cities at once.', {
-      tools: [weatherTool],
-      toolConfig: forceCalls,
-    }),
-    auth,
+  // 8. Parallel calls.
+  const parallel = keep(
+    await send(
+      'generateContent',
+      ask('Get the weather in Paris and in Oslo: call get_weather for both cities at once.', {
+        tools: [weatherTool],
+        toolConfig: forceCalls,
+      }),
+      auth,
+    ),
   );
   const parallelCalls = functionCallParts(firstContent(parallel.json));
   const ids = parallelCalls.filter(hasId).map(idOf);
@@ -228,223 +233,139 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     record('parallel-calls', 'pass', `${parallelCalls.length} calls in one turn`);
   }
 
-  // 8. Search beside functions (Gemini 3).
+  // 9. Search beside functions (Gemini 3), checked by its grounding: a 200 alone does not show
+  // the search ran.
   if (!capabilities.combinesBuiltinAndFunctionTools) {
     record('search-with-functions', 'skip', `${model} cannot combine built-in tools and functions`);
   } else {
-    const search = await send(
-      'generateContent',
-      ask('Search the web for the weather in Paris, or call get_weather.', {
-        tools: [{ googleSearch: {} }, weatherTool],
-        toolConfig: { includeServerSideToolInvocations: true },
-      }),
-      auth,
+    const search = keep(
+      await send(
+        'generateContent',
+        ask(
+          'Search the web: who won the most recent Nobel Prize in Literature? Answer in one sentence.',
+          {
+            tools: [{ googleSearch: {} }, weatherTool],
+            toolConfig: { includeServerSideToolInvocations: true },
+          },
+        ),
+        auth,
+      ),
     );
-    record(
-      'search-with-functions',
-      search.status === 200 ? 'pass' : 'fail',
-      search.status === 200 ? 'accepted' : describeAnswer(search),
-    );
+    if (search.status !== 200) {
+      record('search-with-functions', 'fail', describeAnswer(search));
+    } else if (hasGrounding(search.json)) {
+      record('search-with-functions', 'pass', 'accepted, answer grounded');
+    } else {
+      const instead = functionCallParts(firstContent(search.json)).length > 0;
+      record(
+        'search-with-functions',
+        'fail',
+        `200 without groundingMetadata (${instead ? 'the model called get_weather instead' : 'no search queries, no sources'}): Google Search was stripped from the request, or the grounding from the answer`,
+        'search-with-functions/no-grounding',
+      );
+    }
   }
 
-  // 9. JSON mode with responseJsonSchema.
-  const json = await send(
-    'generateContent',
-    ask('Name a city in France.', {
-      generationConfig: {
-        responseMimeType: 'application/json',
-        responseJsonSchema: {
-          type: 'object',
-          properties: { city: { type: 'string' } },
-          required: ['city'],
+  // 10. responseJsonSchema, checked by an answer that only the schema produces.
+  const json = keep(
+    await send(
+      'generateContent',
+      ask('Name a city in France.', {
+        generationConfig: {
+          responseMimeType: 'application/json',
+          responseJsonSchema: PROBE_RESPONSE_SCHEMA,
         },
-      },
-    }),
-    auth,
+      }),
+      auth,
+    ),
   );
   const jsonText = textOf(firstContent(json.json));
+  const jsonProblem = schemaProblem(jsonText);
   if (json.status !== 200) record('json-schema', 'fail', describeAnswer(json));
-  else if (!isJsonObjectText(jsonText))
+  else if (jsonProblem !== undefined)
     record(
       'json-schema',
       'fail',
-      `the answer is not a JSON object: ${JSON.stringify(jsonText.slice(0, 60))}`,
+      `${jsonProblem}: ${JSON.stringify(jsonText.slice(0, 60))} (the schema was not applied)`,
     );
   else record('json-schema', 'pass', jsonText.slice(0, 60));
 
-  // 10. Usage, from the first accepted plain call.
+  // 11. systemInstruction, checked by an answer that only the instruction produces.
+  const instructed = keep(
+    await send(
+      'generateContent',
+      ask('What is the capital of France?', {
+        systemInstruction: { parts: [{ text: SYSTEM_INSTRUCTION }] },
+      }),
+      auth,
+    ),
+  );
+  const instructedText = textOf(firstContent(instructed.json));
+  if (instructed.status !== 200) record('system-instruction', 'fail', describeAnswer(instructed));
+  else if (instructedText.toUpperCase().includes(SYSTEM_WORD))
+    record('system-instruction', 'pass', `obeyed (${JSON.stringify(instructedText.slice(0, 20))})`);
+  else
+    record(
+      'system-instruction',
+      'fail',
+      `the answer ignores the instruction to reply ${SYSTEM_WORD}: ${JSON.stringify(instructedText.slice(0, 40))}`,
+    );
+
+  // 12. Usage, from the first accepted plain call.
   const plain = byAuth.get(auth);
-  const usage = isObject(plain?.json) ? plain.json['usageMetadata'] : undefined;
+  const usage = plain?.status === 200 ? usageProblem(plain.json) : undefined;
   if (plain?.status !== 200) {
     record('usage-fields', 'skip', 'no accepted call to read usage from (see the auth lines)');
-  } else if (
-    isObject(usage) &&
-    typeof usage['promptTokenCount'] === 'number' &&
-    typeof usage['totalTokenCount'] === 'number'
-  ) {
+  } else if (usage === undefined) {
+    const counts = isObject(plain.json) ? plain.json['usageMetadata'] : undefined;
+    const read = (name: string) => (isObject(counts) ? counts[name] : undefined);
     record(
       'usage-fields',
       'pass',
-      `prompt ${usage['promptTokenCount']}, total ${usage['totalTokenCount']}`,
+      `prompt ${read('promptTokenCount')}, output ${read('candidatesTokenCount') ?? 0}, thoughts ${read('thoughtsTokenCount') ?? 0}, total ${read('totalTokenCount')}`,
     );
   } else {
-    record('usage-fields', 'fail', `usageMetadata is ${JSON.stringify(usage) ?? 'missing'}`);
-  }
-
-  // 11. The error body of an unknown model.
-  const missing = await send('generateContent', ask('Hi'), auth, '', MISSING_MODEL);
-  const errorShape = googleErrorProblem(missing);
-  record(
-    'error-body',
-    errorShape === undefined ? 'pass' : 'fail',
-    errorShape === undefined ? `${missing.status} ${googleStatusOf(missing.json)}` : errorShape,
-  );
-
-  // 12. RetryInfo, when the server answers 429.
-  const limited = await send('generateContent', ask(PROBE_RATE_LIMIT_TEXT), auth);
-  if (limited.status !== 429) {
     record(
-      'retry-info',
-      'skip',
-      `the server did not answer 429 (got ${limited.status || limited.failure}); RetryInfo not checked`,
+      'usage-fields',
+      'fail',
+      usage.detail,
+      usage.kind === 'thoughts-folded' ? 'usage-fields/thoughts-folded' : undefined,
     );
-  } else if (googleErrorProblem(limited) !== undefined) {
-    record('retry-info', 'skip', 'the 429 body is not a Google error body (see error-body)');
-  } else {
-    const delay = retryDelayOf(limited.json);
-    const retryAfter = limited.headers.get('retry-after');
-    if (delay !== undefined) record('retry-info', 'pass', `retryDelay ${delay}`);
-    else if (retryAfter !== null)
-      record(
-        'retry-info',
-        'pass',
-        `no RetryInfo, but Retry-After: ${retryAfter} (gemloop honours it)`,
-      );
-    else record('retry-info', 'fail', 'the 429 has no RetryInfo detail and no Retry-After header');
   }
 
+  // 13-14. The error body of an unknown model, and RetryInfo.
+  await probeErrors({ send, record, ask }, auth);
+
+  // The finish reasons of every answer above, the stream's chunks included.
+  const reasons = finishReasonsOf(answered);
+  const foreign = foreignFinishReasons(reasons);
+  if (reasons.length === 0) {
+    record('finish-reasons', 'skip', 'no answer carried a finishReason');
+  } else if (foreign.length > 0) {
+    record(
+      'finish-reasons',
+      'fail',
+      `${foreign.map((reason) => JSON.stringify(reason)).join(', ')} instead of Gemini's names (STOP, MAX_TOKENS, ...)`,
+    );
+  } else {
+    record('finish-reasons', 'pass', [...new Set(reasons)].join(', '));
+  }
+
+  // The one gate between what the gateway sent and what is printed: text and --json alike.
+  const clean = sanitizer.sanitize;
+  const order = Object.keys(PROBE_TITLES);
   return {
-    baseUrl: checked.baseUrl,
-    model,
+    baseUrl: clean(checked.baseUrl),
+    model: clean(model),
     auth,
-    records,
+    records: records
+      .sort((left, right) => order.indexOf(left.id) - order.indexOf(right.id))
+      .map((entry) => ({
+        ...entry,
+        title: clean(entry.title),
+        detail: clean(entry.detail),
+        workaround: entry.workaround === undefined ? undefined : clean(entry.workaround),
+      })),
     ok: records.every((entry) => entry.status !== 'fail'),
   };
-}
-
-type CheckedOptions = {
-  baseUrl: string;
-  apiKey: string;
-  preferred: ProbeAuth;
-  model: string;
-  apiVersion: string;
-  fetch: typeof globalThis.fetch | undefined;
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-};
-
-function checkOptions(options: RunProbeOptions): CheckedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw invalid('options', 'runProbe takes { baseUrl, apiKey, auth?, model? }.');
-  }
-  const { baseUrl, apiKey } = options;
-  let url: URL;
-  try {
-    url = new URL(String(baseUrl));
-  } catch {
-    throw invalid(
-      'baseUrl',
-      `baseUrl must be an http(s) URL such as https://api.cometapi.com; got ${JSON.stringify(baseUrl)}.`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid('baseUrl', 'baseUrl must be an http(s) URL.');
-  }
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-    throw invalid(
-      'apiKey',
-      'apiKey is required: pass the gateway key (the CLI reads GEMINI_API_KEY).',
-    );
-  }
-  const auth = options.auth ?? 'x-goog-api-key';
-  if (auth !== 'x-goog-api-key' && auth !== 'bearer') {
-    throw invalid(
-      'auth',
-      `auth must be 'x-goog-api-key' or 'bearer'; got ${JSON.stringify(auth)}.`,
-    );
-  }
-  const model = (options.model ?? DEFAULT_MODEL).replace(/^models\//, '');
-  if (!/^[A-Za-z0-9._-]+$/.test(model)) {
-    throw invalid(
-      'model',
-      `model must be a model id such as gemini-3-flash-preview; got ${JSON.stringify(model)}.`,
-    );
-  }
-  const apiVersion = options.apiVersion ?? 'v1beta';
-  const base = url.href.replace(/\/+$/, '').replace(new RegExp(`/${apiVersion}$`), '');
-  return {
-    baseUrl: base,
-    apiKey,
-    preferred: auth,
-    model,
-    apiVersion,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    signal: options.signal,
-  };
-}
-
-async function request(
-  options: CheckedOptions,
-  path: string,
-  body: unknown,
-  auth: ProbeAuth,
-): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (auth === 'bearer') headers['authorization'] = `Bearer ${options.apiKey}`;
-  else headers['x-goog-api-key'] = options.apiKey;
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal =
-    options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
-  const fetch = options.fetch ?? globalThis.fetch;
-  try {
-    const response = await fetch(`${options.baseUrl}/${options.apiVersion}/${path}`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(body),
-      signal,
-      redirect: 'error',
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      headers: response.headers,
-      text,
-      json,
-      failure: undefined,
-    };
-  } catch (error) {
-    options.signal?.throwIfAborted();
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      status: 0,
-      contentType: '',
-      headers: new Headers(),
-      text: '',
-      json: undefined,
-      // Never the key: fetch errors name the URL, which holds none.
-      failure: message.split(options.apiKey).join('[redacted]'),
-    };
-  }
-}
-
-function invalid(argument: string, message: string): InvalidArgumentError {
-  return new InvalidArgumentError({ argument, message });
 }

@@ -1,0 +1,110 @@
+import { InvalidArgumentError } from '@gemloop/core';
+import type { ProbeAuth, RunProbeOptions } from './probe-types.ts';
+
+const DEFAULT_MODEL = 'gemini-3-flash-preview';
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_ANSWER_BYTES = 1_048_576;
+
+/** {@link RunProbeOptions} checked, with their defaults. @internal */
+export type CheckedProbeOptions = {
+  baseUrl: string;
+  apiKey: string;
+  preferred: ProbeAuth;
+  model: string;
+  apiVersion: string;
+  fetch: typeof globalThis.fetch | undefined;
+  timeoutMs: number;
+  maxAnswerBytes: number;
+  signal: AbortSignal | undefined;
+};
+
+/**
+ * Checks the probe's options before any request. Every message that quotes a value goes through
+ * `sanitize`, so a key in a malformed base URL is not printed by the error that refuses it.
+ * @internal
+ */
+export function checkProbeOptions(
+  options: RunProbeOptions,
+  sanitize: (text: string) => string,
+): CheckedProbeOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid('options', 'runProbe takes { baseUrl, apiKey, auth?, model? }.');
+  }
+  const { baseUrl, apiKey } = options;
+  let url: URL;
+  try {
+    url = new URL(String(baseUrl));
+  } catch {
+    throw invalid(
+      'baseUrl',
+      `baseUrl must be an http(s) URL such as https://api.cometapi.com; got ${sanitize(JSON.stringify(String(baseUrl)))}.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalid('baseUrl', 'baseUrl must be an http(s) URL.');
+  }
+  // The probe appends `/v1beta/models/...` to the base, and fetch refuses a URL with userinfo
+  // (Fetch standard, "Request constructor": "If parsedURL includes credentials, then throw a
+  // TypeError"), so neither could work; the key goes in a header.
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw invalid(
+      'baseUrl',
+      `baseUrl must be the gateway's origin and path only, without user:password@, a query (?key=...) or a fragment: the probe sends the key from GEMINI_API_KEY in a header. Got ${sanitize(url.href)}.`,
+    );
+  }
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw invalid(
+      'apiKey',
+      'apiKey is required: pass the gateway key (the CLI reads GEMINI_API_KEY).',
+    );
+  }
+  const auth = options.auth ?? 'x-goog-api-key';
+  if (auth !== 'x-goog-api-key' && auth !== 'bearer') {
+    throw invalid(
+      'auth',
+      `auth must be 'x-goog-api-key' or 'bearer'; got ${sanitize(JSON.stringify(auth))}.`,
+    );
+  }
+  const model = String(options.model ?? DEFAULT_MODEL).replace(/^models\//, '');
+  if (!/^[A-Za-z0-9._-]+$/.test(model)) {
+    throw invalid(
+      'model',
+      `model must be a model id such as gemini-3-flash-preview; got ${sanitize(JSON.stringify(model))}.`,
+    );
+  }
+  const apiVersion = options.apiVersion ?? 'v1beta';
+  if (typeof apiVersion !== 'string' || !/^[A-Za-z0-9._-]+$/.test(apiVersion)) {
+    throw invalid(
+      'apiVersion',
+      `apiVersion must be a version such as v1beta; got ${sanitize(JSON.stringify(String(apiVersion)))}.`,
+    );
+  }
+  const base = url.href.replace(/\/+$/, '').replace(new RegExp(`/${apiVersion}$`), '');
+  return {
+    baseUrl: base,
+    apiKey,
+    preferred: auth,
+    model,
+    apiVersion,
+    fetch: options.fetch,
+    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS),
+    maxAnswerBytes: positiveInteger(
+      options.maxAnswerBytes,
+      'maxAnswerBytes',
+      DEFAULT_MAX_ANSWER_BYTES,
+    ),
+    signal: options.signal,
+  };
+}
+
+function positiveInteger(value: unknown, argument: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalid(argument, `${argument} must be a positive integer; got ${String(value)}.`);
+  }
+  return value;
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message });
+}
