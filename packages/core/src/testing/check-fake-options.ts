@@ -53,6 +53,7 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         ['issued', 'present', 'off'],
         "signatureValidation must be 'issued', 'present' or 'off'.",
       ),
+      strictHistory: booleanOption('strictHistory must be true or false.'),
       models: optionCheck(
         (value) => typeof value === 'function' || (Array.isArray(value) && value.every(isString)),
         'models must be an array of model names or a function of the name.',

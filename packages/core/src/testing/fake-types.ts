@@ -130,6 +130,16 @@ export type CreateFakeGeminiOptions = {
    */
   signatureValidation?: 'issued' | 'present' | 'off' | undefined;
   /**
+   * Refuse every history that is not gemloop's own shape, not only what the real API refuses:
+   * each model content of function calls answered by the next content alone (one response per
+   * call), response names equal to their calls', no part without a data field. For contract
+   * tests that must prove a history canonical. By default the fake refuses what the API refuses:
+   * it accepts, as the API did in recorded traffic, calls spread over consecutive model contents
+   * answered together, responses spread over consecutive user contents, and a part holding only
+   * `videoMetadata` after a video part. @defaultValue false
+   */
+  strictHistory?: boolean | undefined;
+  /**
    * The models that exist. Others get the real `404 NOT_FOUND`. @defaultValue names of the
    * Gemini families (`gemini-<version>-<flash|pro|flash-lite>[-suffix]`, `gemini-*-latest`, `gemma-*`)
    */
