@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import { callFake } from '../testing/__fixtures__/call-fake.ts';
 import { readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
 import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
+import { defineTool } from '../tools/define-tool.ts';
 import type { Content } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';
 
@@ -173,5 +174,48 @@ describe('a history the API may refuse (no recording says)', () => {
     expect(errorMessage(strict.json)).toBe(
       'functionResponse.name does not match functionCall.name',
     );
+  });
+});
+
+describe('a history that ends with calls spread over consecutive model contents', () => {
+  it('answers every call of the run in one user content, which the API accepts', async () => {
+    const server = fake({ script: [turn.text('Both done.')] });
+    const { url } = await server.listen();
+    const ran: string[] = [];
+    const tool = (name: string) =>
+      defineTool({
+        name,
+        description: `${name} tool`,
+        execute: () => {
+          ran.push(name);
+          return { ok: name };
+        },
+      });
+    const agent = createAgent({
+      gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+      model: 'gemini-2.5-flash',
+      tools: [tool('load'), tool('search')],
+    });
+    // The shape of the pydantic-ai recording above, stopped before its answers.
+    const history: Content[] = [
+      { role: 'user', parts: [{ text: 'Refund?' }] },
+      { role: 'model', parts: [{ functionCall: { id: 'c1', name: 'load', args: {} } }] },
+      { role: 'model', parts: [{ functionCall: { id: 'c2', name: 'search', args: {} } }] },
+    ];
+    const result = await agent.run(history);
+    expect(result.text).toBe('Both done.');
+    expect(ran).toEqual(['load', 'search']);
+    expect(server.modelRequests).toHaveLength(1);
+    const [request] = server.modelRequests;
+    const sent = (request as { body: { contents: Content[] } }).body.contents;
+    expect(sent.slice(0, 3)).toEqual(history);
+    expect(sent[3]).toEqual({
+      role: 'user',
+      parts: [
+        { functionResponse: { id: 'c1', name: 'load', response: { ok: 'load' } } },
+        { functionResponse: { id: 'c2', name: 'search', response: { ok: 'search' } } },
+      ],
+    });
+    expect(sent).toHaveLength(4);
   });
 });
