@@ -47,7 +47,10 @@ export type FakeScriptContext = {
   capabilities: ModelCapabilities;
   /** The text of the last user content that has text, if any. */
   lastUserText: string | undefined;
-  /** The function responses of the last content, when it is a function-response turn. */
+  /**
+   * The function responses just sent back: those of the user contents that end the history (one
+   * content, or several in a row, which the API reads as one turn).
+   */
   functionResponses: FunctionResponse[];
   /** Every function declared in `tools`, in order. */
   functionDeclarations: FunctionDeclaration[];
