@@ -1,6 +1,7 @@
-import { checkFunctionTurns, type TurnSummary } from './check-function-turns.ts';
+import { checkFunctionTurns } from './check-function-turns.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import { isJsonObject, type JsonObject } from './part-fields.ts';
+import type { TurnSummary } from './turn-summary.ts';
 import {
   checkContent,
   checkList,

@@ -1,9 +1,4 @@
-import {
-  checkFunctionTurns,
-  type FunctionPartSummary,
-  type PairingOptions,
-  type TurnSummary,
-} from './check-function-turns.ts';
+import { checkFunctionTurns } from './check-function-turns.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import {
   countDataFields,
@@ -18,6 +13,7 @@ import {
   readThoughtSignature,
 } from './part-fields.ts';
 import { listRequiredThoughtSignatures } from './thought-signatures/list-required-thought-signatures.ts';
+import type { FunctionPartSummary, PairingOptions, TurnSummary } from './turn-summary.ts';
 
 /** Options of {@link validateHistory}. */
 export type ValidateHistoryOptions = {
