@@ -88,12 +88,10 @@ export function checkExchanges(
     // A trailing call turn is the model's last word: its responses are what the caller sends next.
     if (end === turns.length) return;
     const answerEnd = (turns[end] as TurnSummary).role === 'user' ? runEnd(turns, end) : end;
-    checkAnswer(turns, { start: index, end }, { start: end, end: answerEnd }, issues, onWarning);
+    checkAnswer(turns, index, end, answerEnd, issues, onWarning);
     index = answerEnd;
   }
 }
-
-type Run = { start: number; end: number };
 
 /** The first content of `turns[start..end)` with calls (or responses), or -1. */
 function firstWith(
@@ -108,45 +106,49 @@ function firstWith(
   return -1;
 }
 
+/**
+ * Checks the answer to the calls of `turns[callStart..callEnd)`: the user contents
+ * `turns[callEnd..answerEnd)`. Strings and arrays are made only for an issue, or when calls or
+ * responses span contents.
+ */
 function checkAnswer(
   turns: readonly TurnSummary[],
-  callRun: Run,
-  answerRun: Run,
+  callStart: number,
+  callEnd: number,
+  answerEnd: number,
   issues: HistoryIssue[],
   onWarning: ((issue: HistoryIssue) => void) | undefined,
 ): void {
-  const firstCall = firstWith(turns, callRun.start, callRun.end, 'calls');
-  const firstResponse = firstWith(turns, answerRun.start, answerRun.end, 'responses');
-  const callsAt = describeRun(turns, callRun, 'calls');
+  const firstCall = firstWith(turns, callStart, callEnd, 'calls');
+  const firstResponse = firstWith(turns, callEnd, answerEnd, 'responses');
   // One content each side (the usual shape): its summaries, without allocating.
   const single =
-    firstWith(turns, firstCall + 1, callRun.end, 'calls') === -1 &&
-    (firstResponse === -1 ||
-      firstWith(turns, firstResponse + 1, answerRun.end, 'responses') === -1);
+    firstWith(turns, firstCall + 1, callEnd, 'calls') === -1 &&
+    (firstResponse === -1 || firstWith(turns, firstResponse + 1, answerEnd, 'responses') === -1);
   const calls = single
     ? (turns[firstCall] as TurnSummary).calls
-    : collect(turns, callRun, 'calls').map((located) => located.part);
+    : collect(turns, callStart, callEnd, 'calls').map((located) => located.part);
   if (firstResponse === -1) {
     issues.push({
       code: 'function-call-without-response',
       contentIndex: firstCall,
       message:
-        `${callsAt} ${calls.length === 1 ? 'has' : 'have'} ${calls.length} function call(s) (${listNames(calls)}) but ` +
-        `${answerRun.start < turns.length ? `contents[${answerRun.start}]` : 'nothing'} does not answer them. ` +
+        `${describeRun(turns, callStart, callEnd, 'calls')} ${calls.length === 1 ? 'has' : 'have'} ${calls.length} function call(s) (${listNames(calls)}) but ` +
+        `${callEnd < turns.length ? `contents[${callEnd}]` : 'nothing'} does not answer them. ` +
         'Put one functionResponse per call in the user content(s) right after the calls (an { error } response if a call was not run).',
     });
     return;
   }
   const responses = single
     ? (turns[firstResponse] as TurnSummary).responses
-    : collect(turns, answerRun, 'responses').map((located) => located.part);
+    : collect(turns, callEnd, answerEnd, 'responses').map((located) => located.part);
   if (responses.length !== calls.length) {
     issues.push({
       code: 'function-response-count',
       contentIndex: firstResponse,
       message:
-        `${describeRun(turns, answerRun, 'responses')} ${responses.length === 1 ? 'has' : 'have'} ${responses.length} functionResponse part(s) for the ${calls.length} ` +
-        `call(s) of ${callsAt} (${listNames(calls)}). Send exactly one response per call, in the user content(s) right after the calls.`,
+        `${describeRun(turns, callEnd, answerEnd, 'responses')} ${responses.length === 1 ? 'has' : 'have'} ${responses.length} functionResponse part(s) for the ${calls.length} ` +
+        `call(s) of ${describeRun(turns, callStart, callEnd, 'calls')} (${listNames(calls)}). Send exactly one response per call, in the user content(s) right after the calls.`,
     });
     return;
   }
@@ -155,22 +157,25 @@ function checkAnswer(
     if (issue.code === 'function-response-name-mismatch') onWarning?.(issue);
     else issues.push(issue);
   };
-  const located = (run: Run, key: 'calls' | 'responses', at: number) =>
-    single ? locate((turns[at] as TurnSummary)[key], at) : collect(turns, run, key);
   matchResponses(
-    located(callRun, 'calls', firstCall),
-    callsAt,
-    located(answerRun, 'responses', firstResponse),
+    single ? locate(calls, firstCall) : collect(turns, callStart, callEnd, 'calls'),
+    describeRun(turns, callStart, callEnd, 'calls'),
+    single ? locate(responses, firstResponse) : collect(turns, callEnd, answerEnd, 'responses'),
     issues,
     report,
   );
 }
 
 /** `contents[3]`, or `contents[3..4]` when the calls (responses) of the run span contents. */
-function describeRun(turns: readonly TurnSummary[], run: Run, key: 'calls' | 'responses'): string {
+function describeRun(
+  turns: readonly TurnSummary[],
+  start: number,
+  end: number,
+  key: 'calls' | 'responses',
+): string {
   let first = -1;
   let last = -1;
-  for (let index = run.start; index < run.end; index++) {
+  for (let index = start; index < end; index++) {
     if ((turns[index] as TurnSummary)[key].length === 0) continue;
     if (first === -1) first = index;
     last = index;
@@ -178,13 +183,15 @@ function describeRun(turns: readonly TurnSummary[], run: Run, key: 'calls' | 're
   return first === last ? `contents[${first}]` : `contents[${first}..${last}]`;
 }
 
+/** The calls (or responses) of `turns[start..end)`, located. */
 function collect(
   turns: readonly TurnSummary[],
-  run: Run,
+  start: number,
+  end: number,
   key: 'calls' | 'responses',
 ): LocatedPart[] {
   const found: LocatedPart[] = [];
-  for (let index = run.start; index < run.end; index++) {
+  for (let index = start; index < end; index++) {
     for (const part of (turns[index] as TurnSummary)[key])
       found.push({ contentIndex: index, part });
   }
