@@ -171,3 +171,28 @@ describe('write_file and git hooks outside .git', () => {
     expect(description).toContain('core.hooksPath');
   });
 });
+
+describe('write_file and a hooks folder set in the global git config', () => {
+  let home: string | undefined;
+  beforeEach(() => {
+    home = process.env['HOME'];
+    // os.homedir() reads HOME on POSIX: a global config of this test's own.
+    process.env['HOME'] = join(base, 'home');
+  });
+  afterEach(() => {
+    if (home === undefined) delete process.env['HOME'];
+    else process.env['HOME'] = home;
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'refuses the folder a relative core.hooksPath in ~/.gitconfig names in this work tree',
+    async () => {
+      await mkdir(join(base, 'home'));
+      await writeFile(join(base, 'home', '.gitconfig'), '[core]\n\thooksPath = .shared-hooks\n');
+      const error = await failure(() => write('.shared-hooks/pre-commit'));
+      expect(error.reason).toBe('protected-folder');
+      expect(error.message).toContain('".shared-hooks"');
+      expect((await write('src/ok.ts')).created).toBe(true);
+    },
+  );
+});

@@ -30,8 +30,9 @@ export type GitHookPath = {
  * `.git` file (`gitdir: ...`) puts it elsewhere under the root. Read again at every write, so a
  * repository set up after the tools were made (`npx husky`) is covered.
  *
- * The repository is the nearest folder from the root upwards with a `.git` entry. Its config
- * files (`config` of the common git directory, `config.worktree`, and what they include, at most
+ * The repository is the nearest folder from the root upwards with a `.git` entry. The config
+ * files git reads for it (`/etc/gitconfig`, `~/.gitconfig`, `~/.config/git/config`, `config` of
+ * the common git directory, `config.worktree`, and what they include, at most
  * {@link MAX_GIT_CONFIG_FILES}) are read up to {@link MAX_GIT_CONFIG_BYTES} each. Relative
  * `core.hooksPath` values are resolved from the top of the working tree, include paths from the
  * folder of the file that includes them (git-config(1): "core.hooksPath ... A relative path is
@@ -67,7 +68,16 @@ export async function findGitHookPaths(rootReal: string, input: string): Promise
     add(gitDir, 'the git directory (named by the .git file)');
     if (commonDir !== gitDir) add(commonDir, 'the git directory (named by the .git file)');
   }
-  const queue = [join(commonDir, 'config'), join(gitDir, 'config.worktree')];
+  // What git reads (git-config(1) FILES): the system, global and XDG files, then the
+  // repository's own; a relative core.hooksPath in any of them is taken from this work tree.
+  const home = homedir();
+  const queue = [
+    '/etc/gitconfig',
+    join(home, '.gitconfig'),
+    join(home, '.config', 'git', 'config'),
+    join(commonDir, 'config'),
+    join(gitDir, 'config.worktree'),
+  ];
   const seen = new Set<string>();
   while (queue.length > 0 && seen.size < MAX_GIT_CONFIG_FILES) {
     const file = queue.shift() as string;
