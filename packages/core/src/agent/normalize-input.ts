@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { HistoryIssue } from '../history/history-issue.ts';
 import {
   type FlattenedTurns,
   flattenHistoryTurns,
@@ -73,7 +74,10 @@ export function normalizeInput(
       : [...old.contents, ...inputContents.contents];
   const inputLength =
     old.contents.length + (inputContents.isHistory ? inputContents.contents.length : 0);
-  const issues = options.historyChecks.validate(contents);
+  // Refuse only what the API refuses; a shape it may refuse (no recording says) is logged.
+  const issues = options.historyChecks.validate(contents, {
+    onWarning: (issue) => warnAboutHistory(issue, options.logger, model),
+  });
   if (issues.length > 0) throw new InvalidHistoryError({ issues });
   const last = contents[contents.length - 1] as Content;
   if (last.role === 'model' && !last.parts.some((part) => readFunctionCall(part) !== undefined)) {
@@ -111,6 +115,22 @@ function joinProducers(
   if (old.contents.length === 0) return input.producers;
   const producers: (string | undefined)[] = old.producers ?? new Array(old.contents.length);
   return producers.concat(input.producers);
+}
+
+/** A doubtful history shape the check let through: where it is and what the API may say. */
+function warnAboutHistory(issue: HistoryIssue, logger: Logger, model: string): void {
+  if (!isLevelEnabled(logger, 'warn')) return;
+  logger.warn(
+    {
+      model,
+      code: issue.code,
+      at:
+        issue.partIndex === undefined
+          ? `contents[${issue.contentIndex}]`
+          : `contents[${issue.contentIndex}].parts[${issue.partIndex}]`,
+    },
+    `sending a history the API may refuse (400): ${issue.message}`,
+  );
 }
 
 /**

@@ -3,7 +3,6 @@ import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../run/agent-result.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../telemetry/start-observation.ts';
-import type { Content } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { RunOptions } from './agent-options.ts';
 import { appendToHistory } from './append-to-history.ts';
@@ -16,6 +15,7 @@ import type { ToolCallsResult } from './execute-tool-calls.ts';
 import { finishRun } from './finish-run.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
+import { pendingCallTurn } from './pending-call-turn.ts';
 import { PromptCache, type PromptCacheSlot } from './prompt-cache.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
@@ -133,8 +133,8 @@ async function runSteps<Output>(
   };
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
-  const pending = contents[contents.length - 1] as Content;
-  if (pending.role === 'model') {
+  const pending = pendingCallTurn(contents);
+  if (pending !== undefined) {
     const step = createResumeStep(pending, config.now());
     emit?.({ type: 'step-start', stepNumber: step.stepNumber, kind: 'resume' });
     const calls = await runTools(context, step, pending);

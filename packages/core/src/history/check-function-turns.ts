@@ -1,40 +1,38 @@
+import { checkExchanges, exchangeStart } from './check-function-exchanges.ts';
 import type { HistoryIssue } from './history-issue.ts';
-
-/** A `functionCall` or `functionResponse` found in a content. @internal */
-export type FunctionPartSummary = {
-  partIndex: number;
-  id: string | undefined;
-  name: string | undefined;
-};
+import { answeredInOrder, listNames, locate, matchResponses } from './match-function-responses.ts';
+import type { PairingOptions, TurnSummary } from './turn-summary.ts';
 
 /**
- * What the pairing rules need to know about one content. It does not say where the content is,
- * so the summary of a content already checked can be kept and reused in a longer history.
- * @internal
- */
-export type TurnSummary = {
-  /** `invalid` for a non-object content or an unknown role: pairing rules skip it. */
-  role: 'user' | 'model' | 'invalid';
-  calls: FunctionPartSummary[];
-  responses: FunctionPartSummary[];
-};
-
-/**
- * The pairing rules of function calling: a model call turn follows a user content and is answered
- * by the next content, a user content holding exactly one `functionResponse` per call (same ids
- * when the calls have ids, same names); calls and responses never share a content.
+ * The pairing rules of function calling. Calls and responses never share a content, calls go in
+ * model contents and responses in user contents, and a call turn never starts the history.
+ *
+ * Lenient (the default), as the API reads a history: consecutive contents of one role are one
+ * turn. The calls of a run of model contents are answered by the run of user contents right after
+ * it, which holds exactly as many `functionResponse` parts ("Please ensure that the number of
+ * function response parts is equal to the number of function call parts of the function call
+ * turn", the API's 400), matched by id when the calls have ids, else by name, in any order. The
+ * API answered 200 to two model contents of one call each answered by one user content, and to
+ * one model content of three calls answered by three user contents (recordings under
+ * `test/fixtures/gemini/requests/`, issue 26). A response whose name differs from its call's is
+ * a warning: no recording shows the API refusing it.
+ *
+ * Strict (`strict: true`, the fake's opt-in contract): a model call turn follows a user content
+ * and is answered by the next content alone, one response per call; a name mismatch is an issue.
  *
  * `turns[index]` summarises `contents[index]`. One pass with no allocation for a history that
- * follows the rules: messages are built only for the issues found. The rules at an index look at
- * its neighbours only, so a caller who knows `turns[0..from]` followed them (as the whole list
- * they were) checks from `from` on.
+ * follows the rules: messages are built only for the issues found. A caller who knows
+ * `turns[0..from]` followed the rules (as the whole list they were) checks from `from` on: the
+ * turn that `from` belongs to is checked again whole.
  * @internal
  */
 export function checkFunctionTurns(
   turns: readonly TurnSummary[],
   issues: HistoryIssue[],
   from = 0,
+  options: PairingOptions = {},
 ): void {
+  const strict = options.strict === true;
   for (let index = from; index < turns.length; index++) {
     const turn = turns[index] as TurnSummary;
     const hasCalls = turn.calls.length > 0;
@@ -66,6 +64,7 @@ export function checkFunctionTurns(
         message: `contents[${index}] is a model content with a functionResponse part; send function responses with role 'user'.`,
       });
     }
+    if (!strict) continue;
     if (hasCalls && turn.role === 'model') checkCallTurn(turn, index, turns, issues);
     if (hasResponses && turn.role === 'user') {
       const previous = turns[index - 1];
@@ -81,6 +80,7 @@ export function checkFunctionTurns(
       }
     }
   }
+  if (!strict) checkExchanges(turns, issues, exchangeStart(turns, from), options.onWarning);
 }
 
 function isCallTurn(turn: TurnSummary): boolean {
@@ -127,95 +127,13 @@ function checkCallTurn(
     });
     return;
   }
-  if (answeredInOrder(turn, next)) return;
-  matchResponses(turn, index, next, issues);
-}
-
-/**
- * The usual case, checked without allocating: the n-th response answers the n-th call (same id
- * when the calls have ids, else same name) and no names differ. {@link matchResponses} finds no
- * issue in such a turn.
- */
-function answeredInOrder(turn: TurnSummary, next: TurnSummary): boolean {
-  const { calls } = turn;
-  let callsHaveIds = true;
-  for (const call of calls) {
-    if (call.id === undefined) {
-      callsHaveIds = false;
-      break;
-    }
-  }
-  for (let index = 0; index < calls.length; index++) {
-    const call = calls[index] as FunctionPartSummary;
-    const response = next.responses[index] as FunctionPartSummary;
-    if (callsHaveIds) {
-      if (response.id !== call.id) return false;
-      if (call.name !== undefined && response.name !== undefined && call.name !== response.name)
-        return false;
-    } else if (call.name !== response.name) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function matchResponses(
-  turn: TurnSummary,
-  index: number,
-  next: TurnSummary,
-  issues: HistoryIssue[],
-): void {
-  const nextIndex = index + 1;
-  const callsHaveIds = turn.calls.every((call) => call.id !== undefined);
-  const unmatched = turn.calls.slice();
-  for (const response of next.responses) {
-    const at = `contents[${nextIndex}].parts[${response.partIndex}].functionResponse`;
-    if (callsHaveIds) {
-      const found = unmatched.findIndex((call) => call.id === response.id);
-      if (found === -1) {
-        issues.push({
-          code: 'function-response-id-mismatch',
-          contentIndex: nextIndex,
-          partIndex: response.partIndex,
-          message:
-            `${at}.id is ${response.id === undefined ? 'missing' : JSON.stringify(response.id)}, which matches no unanswered call of ` +
-            `contents[${index}] (ids ${unmatched.map((call) => JSON.stringify(call.id)).join(', ') || 'all answered'}). Copy each call's id to its response.`,
-        });
-        continue;
-      }
-      const [call] = unmatched.splice(found, 1);
-      if (call?.name !== undefined && response.name !== undefined && call.name !== response.name) {
-        issues.push(nameMismatch(at, nextIndex, response, call.name));
-      }
-      continue;
-    }
-    // Without ids the API pairs by name; answer in call order.
-    const found = unmatched.findIndex((call) => call.name === response.name);
-    if (found === -1) {
-      if (response.name !== undefined) {
-        issues.push(nameMismatch(at, nextIndex, response, listNames(unmatched) || 'none left'));
-      }
-      unmatched.shift();
-      continue;
-    }
-    unmatched.splice(found, 1);
-  }
-}
-
-function nameMismatch(
-  at: string,
-  contentIndex: number,
-  response: FunctionPartSummary,
-  expected: string,
-): HistoryIssue {
-  return {
-    code: 'function-response-name-mismatch',
-    contentIndex,
-    partIndex: response.partIndex,
-    message: `${at}.name is ${JSON.stringify(response.name)} but the call it answers is ${expected}. Use the call's name.`,
-  };
-}
-
-function listNames(parts: readonly FunctionPartSummary[]): string {
-  return parts.map((part) => part.name ?? '?').join(', ');
+  if (answeredInOrder(turn.calls, next.responses)) return;
+  const report = (issue: HistoryIssue) => issues.push(issue);
+  matchResponses(
+    locate(turn.calls, index),
+    `contents[${index}]`,
+    locate(next.responses, index + 1),
+    issues,
+    report,
+  );
 }

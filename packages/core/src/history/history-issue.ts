@@ -1,6 +1,8 @@
 /**
  * What is wrong with a history, as a stable machine-readable code. Each code is a shape the
- * Gemini API rejects with a 400 (or, for `missing-thought-signature`, rejects on Gemini 3).
+ * Gemini API rejects with a 400 (or, for `missing-thought-signature`, rejects on Gemini 3), or,
+ * where marked, one that only `validateHistory`'s `strict` mode refuses (the default reports it
+ * to `onWarning`, or accepts it).
  */
 export type HistoryIssueCode =
   /** `contents` is not an array. `contentIndex` is -1. */
@@ -15,7 +17,10 @@ export type HistoryIssueCode =
   | 'empty-parts'
   /** `parts` is not an array, or one of its entries is not an object. */
   | 'invalid-part'
-  /** A part sets none of the data fields (`text`, `functionCall`, ...), e.g. `{}`. */
+  /**
+   * A part sets none of the data fields (`text`, `functionCall`, ...), e.g. `{}`. A part holding
+   * only `videoMetadata` is accepted after a video part (strict: refused) and a warning elsewhere.
+   */
   | 'missing-part-data'
   /** A part sets two data fields (`text` and `functionCall`). */
   | 'multiple-part-data'
@@ -35,15 +40,28 @@ export type HistoryIssueCode =
   | 'function-response-not-in-user-turn'
   /** One content holds both `functionCall` and `functionResponse` parts. */
   | 'function-call-and-response-mixed'
-  /** A model function-call turn that does not follow a user content (first, or after a model turn). */
+  /**
+   * A model function-call turn at the start of the history; strict also refuses one right after
+   * another model content (by default consecutive model contents are one turn).
+   */
   | 'function-call-turn-position'
-  /** A function-response content that does not directly follow a model function-call turn. */
+  /**
+   * Function responses that do not follow a model function-call turn (strict: that are not in
+   * the one content right after it).
+   */
   | 'function-response-without-call'
-  /** The response content has a different number of `functionResponse` parts than the calls. */
+  /**
+   * The user content(s) answering a call turn hold a different number of `functionResponse`
+   * parts than the turn has calls. By default a turn is a run of consecutive contents of one role
+   * (the API's reading); strict counts the one content after each call content.
+   */
   | 'function-response-count'
   /** A `functionResponse.id` that matches no call id of the turn (when the calls had ids). */
   | 'function-response-id-mismatch'
-  /** A `functionResponse.name` that differs from the name of the call it answers. */
+  /**
+   * A `functionResponse.name` that differs from the name of the call it answers. Strict only;
+   * by default a warning (`onWarning`): no recording shows the API refusing it.
+   */
   | 'function-response-name-mismatch'
   /** A model function-call turn not followed by its responses (allowed only as the last content). */
   | 'function-call-without-response'

@@ -54,6 +54,26 @@ describe('createHistoryCheckCache', () => {
     expect(cache.validate(history)).toEqual(validateHistory(history));
   });
 
+  it('checks again the whole exchange a new content joins (runs of one role are one turn)', () => {
+    const cache = createHistoryCheckCache();
+    const history: unknown[] = [
+      user('Search twice'),
+      { role: 'model', parts: [call('a')] },
+      { role: 'user', parts: [response('a')] },
+    ];
+    expect(cache.validate(history)).toEqual([]);
+    // A second response content joins the answer run: two responses for one call.
+    history.push({ role: 'user', parts: [response('a')] });
+    expect(cache.validate(history).map((issue) => issue.code)).toEqual(['function-response-count']);
+    expect(cache.validate(history)).toEqual(validateHistory(history));
+    // A second call content joins the call run of a valid list that ends with it.
+    const calls: unknown[] = [user('Go'), { role: 'model', parts: [call('a')] }];
+    expect(cache.validate(calls)).toEqual([]);
+    calls.push({ role: 'model', parts: [call('b')] }, { role: 'user', parts: [response('a')] });
+    expect(cache.validate(calls).map((issue) => issue.code)).toEqual(['function-response-count']);
+    expect(cache.validate(calls)).toEqual(validateHistory(calls));
+  });
+
   it('checks a content again when it gets another part, a new parts array or another role', () => {
     const cache = createHistoryCheckCache();
     const content: { role: string; parts: unknown[] } = { role: 'user', parts: [{ text: 'Hi' }] };

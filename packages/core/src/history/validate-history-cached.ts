@@ -1,6 +1,7 @@
-import { checkFunctionTurns, type TurnSummary } from './check-function-turns.ts';
+import { checkFunctionTurns } from './check-function-turns.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import { isJsonObject, type JsonObject } from './part-fields.ts';
+import type { TurnSummary } from './turn-summary.ts';
 import {
   checkContent,
   checkList,
@@ -25,7 +26,9 @@ export type HistoryCheckCache = {
    * The issues `validateHistory(contents, options)` finds, for contents that are not edited in
    * place once checked: a content is checked again when it gets a new parts array, another number
    * of parts or another role, not when a part object is edited in place. Histories are
-   * append-only: gemloop never edits a content it returned, and its results say not to.
+   * append-only: gemloop never edits a content it returned, and its results say not to. One
+   * cache serves one `strict` setting (a content found valid is not checked again); warnings
+   * (`onWarning`) come once per content or exchange, when it is first checked.
    */
   validate(contents: unknown, options?: ValidateHistoryOptions): HistoryIssue[];
 };
@@ -74,7 +77,7 @@ export function createHistoryCheckCache(): HistoryCheckCache {
           if (entry !== undefined && !isUnchanged(content, entry)) entry = undefined;
           if (entry === undefined) {
             const before = issues.length;
-            const turn = checkContent(content, index, issues);
+            const turn = checkContent(content, index, issues, options);
             const parts = content['parts'];
             if (issues.length === before && Array.isArray(parts)) {
               entry = { parts, partCount: parts.length, role: content['role'], turn };
@@ -86,7 +89,7 @@ export function createHistoryCheckCache(): HistoryCheckCache {
             }
           }
         } else {
-          turns.push(checkContent(content, index, issues));
+          turns.push(checkContent(content, index, issues, options));
           complete = false;
           continue;
         }
@@ -94,9 +97,9 @@ export function createHistoryCheckCache(): HistoryCheckCache {
         found.push(entry);
         turns.push(entry.turn);
       }
-      // Pairing issues at an index depend on its neighbours only: the old list had none, so
-      // only its last content (which may now have a next one) and the new ones can have any.
-      checkFunctionTurns(turns, issues, Math.max(0, prefix - 1));
+      // The old list had no pairing issues: only the exchange its last content belongs to
+      // (which may now have more contents) and the new contents can have any.
+      checkFunctionTurns(turns, issues, Math.max(0, prefix - 1), options);
       const result = finishIssues(list, turns, issues, options);
       if (complete && result.length === 0) {
         lastContents = refs;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listFixtures, readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
+import type { HistoryIssue } from './history-issue.ts';
 import { validateHistory } from './validate-history.ts';
 
 const user = (text: string) => ({ role: 'user', parts: [{ text }] });
@@ -11,6 +12,14 @@ const response = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 const codes = (contents: unknown, requireThoughtSignatures = false) =>
   validateHistory(contents, { requireThoughtSignatures }).map((issue) => issue.code);
+const strictCodes = (contents: unknown) =>
+  validateHistory(contents, { strict: true }).map((issue) => issue.code);
+/** The issues and the warnings of the default (lenient) check, as codes. */
+const lenient = (contents: unknown) => {
+  const warnings: string[] = [];
+  const issues = validateHistory(contents, { onWarning: (issue) => warnings.push(issue.code) });
+  return { issues: issues.map((issue) => issue.code), warnings };
+};
 
 describe('validateHistory', () => {
   it.each(listFixtures('requests'))(
@@ -58,6 +67,27 @@ describe('validateHistory', () => {
     expect(issues[0]?.message).toContain("only 'user' and 'model'");
     expect(codes([{ parts: [{ text: 'no role' }] }])).toEqual([]);
     expect(codes([{ role: 'assistant', parts: [{ text: 'x' }] }])).toEqual(['invalid-role']);
+  });
+
+  it('accepts a part holding only videoMetadata after the video part, as the API did', () => {
+    const video = { inlineData: { mimeType: 'video/mp4', data: 'AAAA' } };
+    const clip = { videoMetadata: { startOffset: '2s', endOffset: '10s' } };
+    const history = (...parts: unknown[]) => [{ role: 'user', parts }];
+    expect(lenient(history({ text: 'Explain' }, video, clip))).toEqual({
+      issues: [],
+      warnings: [],
+    });
+    expect(
+      lenient(history({ file_data: { file_uri: 'gs://b/v.mp4' } }, { video_metadata: {} })),
+    ).toEqual({ issues: [], warnings: [] });
+    // Anywhere else it is doubtful (no recording): a warning, not an issue.
+    expect(lenient(history({ text: 'Explain' }, clip))).toEqual({
+      issues: [],
+      warnings: ['missing-part-data'],
+    });
+    // Only videoMetadata: with another field it is a part without data as before.
+    expect(codes(history(video, { ...clip, thought: true }))).toEqual(['missing-part-data']);
+    expect(strictCodes(history(video, clip))).toEqual(['missing-part-data']);
   });
 
   it('rejects empty parts and parts without data, but accepts an empty text part', () => {
@@ -109,15 +139,61 @@ describe('validateHistory', () => {
     expect(
       codes([user('go'), calls, { role: 'user', parts: [response('a'), response('b')] }]),
     ).toEqual([]);
-    // Responses split over two user contents: the second one answers nothing.
+    // Responses split over two user contents: the API reads consecutive user contents as one
+    // turn (crewAI's recording, answered 200); the strict shape wants them in one content.
+    const split = [
+      user('go'),
+      calls,
+      { role: 'user', parts: [response('a')] },
+      { role: 'user', parts: [response('b')] },
+    ];
+    expect(codes(split)).toEqual([]);
+    expect(strictCodes(split)).toEqual([
+      'function-response-count',
+      'function-response-without-call',
+    ]);
+    // The count is of the whole run of user contents: one too many or too few is still refused.
+    expect(codes([...split, { role: 'user', parts: [response('b')] }])).toEqual([
+      'function-response-count',
+    ]);
+    expect(codes([...split.slice(0, 3), user('and?')])).toEqual(['function-response-count']);
+  });
+
+  it('reads consecutive model contents of calls as one call turn, as the API does', () => {
+    const twoCallContents = [
+      user('go'),
+      { role: 'model', parts: [call('a', { id: 'x1' })] },
+      { role: 'model', parts: [call('b', { id: 'x2' })] },
+    ];
+    const answered = [
+      ...twoCallContents,
+      { role: 'user', parts: [response('a', { id: 'x1' }), response('b', { id: 'x2' })] },
+    ];
+    expect(codes(answered)).toEqual([]);
+    expect(strictCodes(answered)).toEqual([
+      'function-call-without-response',
+      'function-call-turn-position',
+      'function-response-count',
+    ]);
+    // Still one response per call of the whole turn, ids matched across its contents.
+    const [count] = validateHistory([
+      ...twoCallContents,
+      { role: 'user', parts: [response('b', { id: 'x2' })] },
+    ]);
+    expect(count).toMatchObject({ code: 'function-response-count', contentIndex: 3 });
+    expect(count?.message).toContain('the 2 call(s) of contents[1..2] (a, b)');
     expect(
       codes([
-        user('go'),
-        calls,
-        { role: 'user', parts: [response('a')] },
-        { role: 'user', parts: [response('b')] },
+        ...twoCallContents,
+        { role: 'user', parts: [response('a', { id: 'x1' }), response('b', { id: 'x9' })] },
       ]),
-    ).toEqual(['function-response-count', 'function-response-without-call']);
+    ).toEqual(['function-response-id-mismatch']);
+    // Unanswered calls followed by user text are refused however many model contents hold them.
+    expect(codes([...twoCallContents, user('never mind')])).toEqual([
+      'function-call-without-response',
+    ]);
+    // A trailing run of call contents is the model's last word.
+    expect(codes(twoCallContents)).toEqual([]);
   });
 
   it('allows an unanswered call turn only as the last content', () => {
@@ -126,9 +202,10 @@ describe('validateHistory', () => {
     expect(codes([user('go'), calls, user('never mind')])).toEqual([
       'function-call-without-response',
     ]);
-    expect(codes([user('go'), calls, { role: 'model', parts: [{ text: 'x' }] }])).toEqual([
-      'function-call-without-response',
-    ]);
+    // A model text after the calls joins their turn (still the last one) in the lenient check.
+    const textAfter = [user('go'), calls, { role: 'model', parts: [{ text: 'x' }] }];
+    expect(codes(textAfter)).toEqual([]);
+    expect(strictCodes(textAfter)).toEqual(['function-call-without-response']);
   });
 
   it('rejects calls and responses in the wrong role or mixed in one content', () => {
@@ -138,13 +215,19 @@ describe('validateHistory', () => {
     expect(codes([{ role: 'user', parts: [call('a')] }])).toContain(
       'function-call-not-in-model-turn',
     );
-    expect(
-      codes([
-        user('go'),
-        { role: 'model', parts: [call('a')] },
-        { role: 'model', parts: [response('a')] },
-      ]),
-    ).toEqual(['function-call-without-response', 'function-response-not-in-user-turn']);
+    const responseInModel = [
+      user('go'),
+      { role: 'model', parts: [call('a')] },
+      { role: 'model', parts: [response('a')] },
+    ];
+    expect(codes(responseInModel)).toEqual(['function-response-not-in-user-turn']);
+    expect(strictCodes(responseInModel)).toEqual([
+      'function-call-without-response',
+      'function-response-not-in-user-turn',
+    ]);
+    expect(codes([user('go'), { role: 'user', parts: [response('a')] }])).toEqual([
+      'function-response-without-call',
+    ]);
   });
 
   it('rejects a call turn that starts the history or follows a model turn', () => {
@@ -156,12 +239,20 @@ describe('validateHistory', () => {
     ).toEqual(['function-call-turn-position']);
     expect(
       codes([
-        user('go'),
         { role: 'model', parts: [{ text: 'thinking' }] },
         { role: 'model', parts: [call('a')] },
         { role: 'user', parts: [response('a')] },
       ]),
     ).toEqual(['function-call-turn-position']);
+    // After a model text the calls are the same model turn: only the strict shape refuses it.
+    const afterText = [
+      user('go'),
+      { role: 'model', parts: [{ text: 'thinking' }] },
+      { role: 'model', parts: [call('a')] },
+      { role: 'user', parts: [response('a')] },
+    ];
+    expect(codes(afterText)).toEqual([]);
+    expect(strictCodes(afterText)).toEqual(['function-call-turn-position']);
   });
 
   it('matches responses to calls by id when the calls have ids, in any order', () => {
@@ -174,18 +265,43 @@ describe('validateHistory', () => {
     expect(codes(answer(response('a', { id: 'x1' }), response('b')))).toEqual([
       'function-response-id-mismatch',
     ]);
-    expect(codes(answer(response('a', { id: 'x1' }), response('c', { id: 'x2' })))).toEqual([
-      'function-response-name-mismatch',
-    ]);
+    // A name that differs: no recording shows the API refusing it, so a warning by default.
+    const renamed = answer(response('a', { id: 'x1' }), response('c', { id: 'x2' }));
+    expect(lenient(renamed)).toEqual({
+      issues: [],
+      warnings: ['function-response-name-mismatch'],
+    });
+    expect(strictCodes(renamed)).toEqual(['function-response-name-mismatch']);
   });
 
   it('matches responses by name when the calls have no ids', () => {
     const calls = { role: 'model', parts: [call('a'), call('b')] };
     const answer = (...parts: unknown[]) => [user('go'), calls, { role: 'user', parts }];
     expect(codes(answer(response('b'), response('a')))).toEqual([]);
-    expect(codes(answer(response('a'), response('c')))).toEqual([
+    expect(lenient(answer(response('a'), response('c')))).toEqual({
+      issues: [],
+      warnings: ['function-response-name-mismatch'],
+    });
+    expect(strictCodes(answer(response('a'), response('c')))).toEqual([
       'function-response-name-mismatch',
     ]);
+    // Answered over three user contents (crewAI's recorded shape), in any order, by name.
+    const three = [
+      user('go'),
+      { role: 'model', parts: [call('a'), call('b'), call('c')] },
+      { role: 'user', parts: [response('c')] },
+      { role: 'user', parts: [response('a')] },
+      { role: 'user', parts: [response('b')] },
+    ];
+    expect(lenient(three)).toEqual({ issues: [], warnings: [] });
+    const misnamed = structuredClone(three);
+    misnamed[4] = { role: 'user', parts: [response('z')] };
+    const warnings: HistoryIssue[] = [];
+    expect(validateHistory(misnamed, { onWarning: (issue) => warnings.push(issue) })).toEqual([]);
+    expect(warnings).toMatchObject([
+      { code: 'function-response-name-mismatch', contentIndex: 4, partIndex: 0 },
+    ]);
+    expect(warnings[0]?.message).toContain('contents[4].parts[0].functionResponse.name is "z"');
     // A response id where the call had none is accepted (gemini-cli sends these).
     expect(codes(answer(response('a', { id: 'mine' }), response('b')))).toEqual([]);
   });
@@ -261,6 +377,18 @@ describe('validateHistory', () => {
       { role: 'user', parts: [response('a')] },
     ]);
     expect(issue?.message).toBe(
+      'contents[2] has 1 functionResponse part(s) for the 2 call(s) of contents[1] (a, b). ' +
+        'Send exactly one response per call, in the user content(s) right after the calls.',
+    );
+    const [strict] = validateHistory(
+      [
+        user('go'),
+        { role: 'model', parts: [call('a'), call('b')] },
+        { role: 'user', parts: [response('a')] },
+      ],
+      { strict: true },
+    );
+    expect(strict?.message).toBe(
       'contents[2] has 1 functionResponse part(s) for the 2 call(s) of contents[1] (a, b). ' +
         'Send exactly one response per call, all in this content, in call order.',
     );

@@ -53,6 +53,7 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         ['issued', 'present', 'off'],
         "signatureValidation must be 'issued', 'present' or 'off'.",
       ),
+      strictHistory: booleanOption('strictHistory must be true or false.'),
       models: optionCheck(
         (value) =>
           value === 'pattern' ||

@@ -28,6 +28,8 @@ export type ContractContext = {
   model: string;
   capabilities: ModelCapabilities;
   signatureValidation: 'issued' | 'present' | 'off';
+  /** Refuse histories that are not gemloop's own shape (`CreateFakeGeminiOptions.strictHistory`). */
+  strictHistory?: boolean | undefined;
   /** A Vertex AI route: built-in and function tools combine without includeServerSideToolInvocations. */
   vertex?: boolean | undefined;
 };
@@ -57,6 +59,7 @@ export function checkFakeRequest(
   const issues = validateHistory(contents, {
     requireThoughtSignatures:
       capabilities.requiresThoughtSignatures && context.signatureValidation !== 'off',
+    strict: context.strictHistory === true,
   });
   checkMessageFields(contents, violations);
   for (const issue of issues) violations.push(historyViolation(issue, contents));

@@ -4,6 +4,7 @@ import { createGemini } from '../http/create-gemini.ts';
 import { foldStream } from '../streaming/fold-stream.ts';
 import type { Content } from '../wire/content.ts';
 import { callFake, errorMessage } from './__fixtures__/call-fake.ts';
+import { readFixtureJson } from './__fixtures__/gemini-fixtures.ts';
 import { createFakeGemini } from './create-fake-gemini.ts';
 import { turn } from './fake-turn.ts';
 import type { FakeScriptContext } from './fake-types.ts';
@@ -171,6 +172,27 @@ describe('createFakeGemini', () => {
         { name: 'weather', description: 'Weather', parametersJsonSchema: { type: 'object' } },
       ],
     });
+  });
+
+  it('gives a script every response of the last run of user contents, as the API reads them', async () => {
+    const seen: FakeScriptContext[] = [];
+    const fake = createFakeGemini({
+      script: (_request, context) => {
+        seen.push(context);
+        return turn.text('ok');
+      },
+    });
+    // crewAI's recorded shape: three calls answered by three consecutive user contents.
+    const body = readFixtureJson(
+      'requests/gemini25-flash__three-calls-answered-by-three-user-contents.request.json',
+    );
+    const result = await callFake(fake, body, { model: 'gemini-2.5-flash' });
+    expect(result.status, result.text).toBe(200);
+    expect(seen[0]?.functionResponses.map((response) => response.name)).toEqual([
+      'parallel_local_search_one',
+      'parallel_local_search_two',
+      'parallel_local_search_three',
+    ]);
   });
 
   it('answers a throwing script with a clear error instead of hanging', async () => {

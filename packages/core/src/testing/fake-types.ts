@@ -50,7 +50,10 @@ export type FakeScriptContext = {
   capabilities: ModelCapabilities;
   /** The text of the last user content that has text, if any. */
   lastUserText: string | undefined;
-  /** The function responses of the last content, when it is a function-response turn. */
+  /**
+   * The function responses just sent back: those of the user contents that end the history (one
+   * content, or several in a row, which the API reads as one turn).
+   */
   functionResponses: FunctionResponse[];
   /** Every function declared in `tools`, in order. */
   functionDeclarations: FunctionDeclaration[];
@@ -132,6 +135,16 @@ export type CreateFakeGeminiOptions = {
    * @defaultValue `'issued'`
    */
   signatureValidation?: 'issued' | 'present' | 'off' | undefined;
+  /**
+   * Refuse every history that is not gemloop's own shape, not only what the real API refuses:
+   * each model content of function calls answered by the next content alone (one response per
+   * call), response names equal to their calls', no part without a data field. For contract
+   * tests that must prove a history canonical. By default the fake refuses what the API refuses:
+   * it accepts, as the API did in recorded traffic, calls spread over consecutive model contents
+   * answered together, responses spread over consecutive user contents, and a part holding only
+   * `videoMetadata` after a video part. @defaultValue false
+   */
+  strictHistory?: boolean | undefined;
   /**
    * The models that exist; others get the real `404 NOT_FOUND`. A list of names, a function of
    * the name, or `'pattern'`: the known models and any name shaped like a Gemini family one

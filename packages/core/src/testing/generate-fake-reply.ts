@@ -82,6 +82,7 @@ export async function generateFakeReply(
     model,
     capabilities,
     signatureValidation: state.options.signatureValidation ?? 'issued',
+    strictHistory: state.options.strictHistory === true,
     vertex: call.vertex === true,
   });
   if (contractError !== undefined) return withDelay(jsonReply(state, contractError, errorStyle));

@@ -36,7 +36,7 @@ export function readScriptContext(
       return lastUserText.value;
     },
     get functionResponses() {
-      functionResponses ??= readFunctionResponses(contents[contents.length - 1]);
+      functionResponses ??= readLastResponses(contents);
       return functionResponses;
     },
     get functionDeclarations() {
@@ -61,11 +61,27 @@ function readLastUserText(contents: readonly unknown[]): string | undefined {
   return undefined;
 }
 
-function readFunctionResponses(content: unknown): FunctionResponse[] {
-  if (!isJsonObject(content) || readRole(content) !== 'user' || !Array.isArray(content['parts'])) {
-    return [];
-  }
+/**
+ * The responses of the run of user contents that ends the history: the API reads consecutive
+ * contents of one role as one turn, so three calls answered by three user contents are answered
+ * together (issue 26).
+ */
+function readLastResponses(contents: readonly unknown[]): FunctionResponse[] {
+  let start = contents.length;
+  while (start > 0 && isUserContent(contents[start - 1])) start--;
   const responses: FunctionResponse[] = [];
+  for (let index = start; index < contents.length; index++) {
+    readFunctionResponses(contents[index] as Record<string, unknown>, responses);
+  }
+  return responses;
+}
+
+function isUserContent(content: unknown): content is Record<string, unknown> {
+  return isJsonObject(content) && readRole(content) === 'user';
+}
+
+function readFunctionResponses(content: Record<string, unknown>, responses: FunctionResponse[]) {
+  if (!Array.isArray(content['parts'])) return;
   for (const part of content['parts']) {
     if (!isJsonObject(part)) continue;
     const response = readFunctionResponse(part);
@@ -77,7 +93,6 @@ function readFunctionResponses(content: unknown): FunctionResponse[] {
     if (typeof response['id'] === 'string') normalized.id = response['id'];
     responses.push(normalized);
   }
-  return responses;
 }
 
 function readDeclarations(tools: unknown): FunctionDeclaration[] {

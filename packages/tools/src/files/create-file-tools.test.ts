@@ -510,7 +510,7 @@ describe('createFileTools', () => {
     });
 
     it('says in the description which folders are never written', () => {
-      expect(writer().declaration.description).toContain('.git, node_modules');
+      expect(writer().declaration.description).toContain('.git, .husky, node_modules');
     });
   });
 

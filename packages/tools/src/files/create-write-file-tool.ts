@@ -5,6 +5,7 @@ import { z } from 'zod/v4';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
+import { checkNotGitHookPath, findGitHookPaths } from './find-git-hook-paths.ts';
 import { checkNotProtected } from './protected-folders.ts';
 import { resolveInRoot } from './resolve-in-root.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
@@ -46,7 +47,7 @@ export function createWriteFileTool(
   };
   return defineTool({
     name: settings.names.write,
-    description: `Writes a UTF-8 text file under the root, creating it (and missing folders) or replacing it. ${overwriteHelp} The write is atomic: readers see the old file or the complete new one, never a partial file. Symbolic links are never written through. Nothing is ever written inside these folders: ${[...settings.protectedFolders.values()].join(', ')}.`,
+    description: `Writes a UTF-8 text file under the root, creating it (and missing folders) or replacing it. ${overwriteHelp} The write is atomic: readers see the old file or the complete new one, never a partial file. Symbolic links are never written through. Nothing is ever written inside these folders: ${[...settings.protectedFolders.values()].join(', ')}, nor where the repository's git config says git runs hooks from (core.hooksPath) or reads config from (include.path).`,
     parameters: settings.allowOverwrite
       ? z.object({
           ...shape,
@@ -69,10 +70,10 @@ export function createWriteFileTool(
       // Both spellings: the real path catches a link into .git ("git-link/config"), the model's
       // catches a .git that is itself a link to another folder of the root.
       const lexical = relative(settings.rootReal, resolve(settings.rootReal, path));
-      checkNotProtected(settings.protectedFolders, path, [
-        lexical.split(sep).join('/'),
-        target.relative,
-      ]);
+      const paths = [lexical.split(sep).join('/'), target.relative];
+      checkNotProtected(settings.protectedFolders, path, paths);
+      // Read at every write: a hooks folder set up after the tools were made counts too.
+      checkNotGitHookPath(await findGitHookPaths(settings.rootReal, path), path, paths);
       if (target.relative === '.') {
         throw new FileToolError({
           reason: 'wrong-type',

@@ -20,7 +20,9 @@ export type FileToolErrorReason =
   | 'symlink'
   /**
    * The write would land in a folder the tools never write to: `.git` (its config and hooks run
-   * commands) or one of the `skipDirectories` (e.g. `node_modules`).
+   * commands), `.husky` (husky's git hooks), the folder the repository's git config names as
+   * `core.hooksPath`, a config file it includes, or one of the `skipDirectories` (e.g.
+   * `node_modules`); or the git config is too large to tell where hooks run from.
    */
   | 'protected-folder'
   /** The file system refused (permissions, disk full, ...). */

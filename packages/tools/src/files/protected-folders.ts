@@ -2,10 +2,18 @@ import { FileToolError } from './file-tool-error.ts';
 
 /**
  * Folders no write may touch whatever `skipDirectories` says: a model that writes `.git/config`
- * (`core.fsmonitor`, `core.hooksPath`) or `.git/hooks/*` runs a command on the next `git status`.
+ * (`core.fsmonitor`, `core.hooksPath`) or `.git/hooks/*` runs a command on the next `git status`,
+ * and one that writes `.husky/pre-commit` (husky's hooks, run through `core.hooksPath=.husky/_`,
+ * which husky sets) or `.husky/_/*` runs one on the next commit. The folder `core.hooksPath`
+ * names elsewhere is found in the git config at each write (`findGitHookPaths`).
  * @internal
  */
-export const ALWAYS_PROTECTED_FOLDERS: readonly string[] = ['.git'];
+export const ALWAYS_PROTECTED_FOLDERS: readonly string[] = ['.git', '.husky'];
+
+const PROTECTED_BECAUSE: Readonly<Record<string, string>> = {
+  '.git': "git's config and hooks can run commands",
+  '.husky': "husky's git hooks run on the next commit",
+};
 
 // Code points that HFS+ ignores in names (git's own list, CVE-2014-9390): ".g\u200cit" is ".git".
 const IGNORABLE = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
@@ -56,7 +64,7 @@ export function checkNotProtected(
       throw new FileToolError({
         reason: 'protected-folder',
         path: input,
-        message: `"${input}" is inside "${folder}", a folder the file tools never write to (${folder === '.git' ? "git's config and hooks can run commands" : 'it is in the skipped folders'}). Write the file somewhere else.`,
+        message: `"${input}" is inside "${folder}", a folder the file tools never write to (${PROTECTED_BECAUSE[folder] ?? 'it is in the skipped folders'}). Write the file somewhere else.`,
       });
     }
   }
