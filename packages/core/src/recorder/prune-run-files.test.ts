@@ -47,6 +47,36 @@ describe('pruneRunFiles', () => {
     expect((await fs.readdir(dir)).sort()).toEqual(names.slice(-4));
   });
 
+  it('counts a run another pruner deleted after it was listed as gone, not as still written', async () => {
+    const dir = await fs.mkdtemp(join(tmpdir(), 'gemloop-prune-'));
+    dirs.push(dir);
+    const names: string[] = [];
+    for (let index = 0; index < 8; index++)
+      names.push(await finishedRun(dir, HOUR_AGO + index * 1000, 1000));
+    // The files were just written (fresh mtimes), so each is read for its closing line before
+    // it goes. Another pruner deletes the oldest between this one's listing and that read.
+    const oldest = join(dir, names[0] as string);
+    let opens = 0;
+    const racingFs = {
+      ...fs,
+      open: async (...args: Parameters<typeof fs.open>) => {
+        if (args[0] === oldest && ++opens === 2) await fs.unlink(oldest);
+        return fs.open(...args);
+      },
+    } as typeof fs;
+    await pruneRunFiles({
+      fs: racingFs,
+      openFlags,
+      dir,
+      maxBytes: 5000,
+      open: new Set(),
+      now: Date.now(),
+      owned: new Map(),
+    });
+    expect(opens).toBe(2);
+    expect((await fs.readdir(dir)).sort()).toEqual(names.slice(-4));
+  });
+
   it('never follows, counts or deletes a symlink or a FIFO named like a run', async () => {
     const dir = await fs.mkdtemp(join(tmpdir(), 'gemloop-prune-'));
     dirs.push(dir);

@@ -80,7 +80,17 @@ export async function pruneRunFiles(options: PruneRunFilesOptions): Promise<void
   for (const entry of entries) {
     if (total <= maxBytes) return;
     if (open.has(entry.path)) continue;
-    if (now - entry.mtimeMs <= STALE_RUN_MS && !(await hasEnded(options, entry))) continue;
+    if (now - entry.mtimeMs <= STALE_RUN_MS) {
+      const state = await runState(options, entry);
+      // Gone since it was counted (another pruner deleted it): it no longer counts, or this
+      // pruner would go on to delete a newer run to make room that is already there.
+      if (state === 'gone') {
+        owned.delete(entry.name);
+        total -= entry.size;
+        continue;
+      }
+      if (state === 'writing') continue;
+    }
     try {
       await fs.unlink(entry.path);
     } catch (error) {
@@ -104,23 +114,34 @@ async function isOwned(options: PruneRunFilesOptions, entry: Entry): Promise<boo
   return isRun;
 }
 
-/** Whether the file's last line is the run's closing `run-end` line. */
-async function hasEnded(options: PruneRunFilesOptions, entry: Entry): Promise<boolean> {
+/**
+ * Whether the file's last line is the run's closing `run-end` line (`'ended'`), not yet
+ * (`'writing'`), or the file counted is no longer there (`'gone'`: deleted or replaced).
+ */
+async function runState(
+  options: PruneRunFilesOptions,
+  entry: Entry,
+): Promise<'ended' | 'writing' | 'gone'> {
   for (const window of [TAIL_BYTES, MAX_TAIL_BYTES]) {
     const length = Math.min(window, entry.size);
     const tail = await readAt(options, entry, entry.size - length, length);
-    if (tail === undefined || tail.length < 2 || tail[tail.length - 1] !== NEWLINE) return false;
+    if (tail === undefined) return 'gone';
+    if (tail.length < 2 || tail[tail.length - 1] !== NEWLINE) return 'writing';
     const newline = tail.lastIndexOf(NEWLINE, tail.length - 2);
     if (newline === -1 && length < entry.size) continue;
     const start = newline + 1;
-    return tail.subarray(start, start + RUN_END_LINE_START.length).equals(RUN_END_LINE_START);
+    const ended = tail
+      .subarray(start, start + RUN_END_LINE_START.length)
+      .equals(RUN_END_LINE_START);
+    return ended ? 'ended' : 'writing';
   }
-  return false;
+  return 'writing';
 }
 
 /**
  * Reads `length` bytes at `position` of a regular file without following a symlink or blocking
- * on a FIFO, and only if it is still the inode listed; `undefined` when it is not.
+ * on a FIFO, and only if it is still the inode listed; `undefined` when it is not (or cannot be
+ * opened any more).
  */
 async function readAt(
   { fs, openFlags }: PruneRunFilesOptions,
