@@ -1,5 +1,6 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import type { CredentialStyle } from '../errors/credential-style.ts';
+import type { Secrets } from '../errors/secret-list.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
@@ -68,7 +69,6 @@ export async function* openGenerateContentStream({
     openBatches,
   );
   const { logger } = client;
-  const { redact } = call;
   const { batches } = opened.value;
   const attemptSignal = opened.signal;
   // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
@@ -92,7 +92,7 @@ export async function* openGenerateContentStream({
             logger,
             { method: METHOD, attempt: opened.number, direction: 'chunk' },
             chunk,
-            redact,
+            call.secrets.values,
           );
         }
         yield chunk;
@@ -146,7 +146,7 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
     method: METHOD,
     signal: attemptSignal,
     watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
-    errorContext: new StreamErrorContext(response, attempt.number, client.auth, call.redact),
+    errorContext: new StreamErrorContext(response, attempt.number, client.auth, call.secrets),
   });
   // Restarting the timer here makes the limit apply again to the first chunk.
   attemptSignal.restartTimer();
@@ -162,19 +162,24 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
 class StreamErrorContext {
   readonly attempt: number;
   readonly auth: CredentialStyle;
-  readonly redact: readonly string[];
+  readonly #secrets: Secrets;
   readonly #response: TransportResponse;
 
   constructor(
     response: TransportResponse,
     attempt: number,
     auth: CredentialStyle,
-    redact: readonly string[],
+    secrets: Secrets,
   ) {
     this.attempt = attempt;
     this.auth = auth;
-    this.redact = redact;
+    this.#secrets = secrets;
     this.#response = response;
+  }
+
+  /** Read when an error is built: the list as it is then. */
+  get redact(): readonly string[] {
+    return this.#secrets.values;
   }
 
   get responseHeaders(): Headers {

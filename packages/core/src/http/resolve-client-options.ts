@@ -1,6 +1,7 @@
 import type { AuthStyle, CredentialStyle } from '../errors/credential-style.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { secretsOfHeaders } from '../errors/redact-secrets.ts';
+import { SecretList } from '../errors/secret-list.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
@@ -47,10 +48,11 @@ const MAX_IDLE_TIMERS = 64;
 export type ResolvedClientOptions = {
   apiKey: string;
   /**
-   * The secrets to keep out of errors and logs, one array for every call: the key and the
-   * credentials among the extra `headers` (see `secretsOfHeaders`).
+   * The secrets to keep out of errors and logs, one live list for every call: the key and the
+   * credentials among the extra `headers` (see `secretsOfHeaders`), then each credential learned
+   * as it appears (Vertex access tokens, the credentials of a call's own headers).
    */
-  redact: readonly string[];
+  secrets: SecretList;
   baseUrl: string;
   apiVersion: string;
   /** `${baseUrl}/${apiVersion}/`, the prefix of every request URL. */
@@ -144,7 +146,7 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
       }
     }
   }
-  // Vertex has no key: its redact list starts empty and receives each access token.
+  // Vertex has no key: its secret list starts without one and learns each access token.
   const apiKey = vertex === undefined ? checkApiKey(loadApiKey(options.apiKey)) : '';
 
   const auth: CredentialStyle =
@@ -183,15 +185,14 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
   if (vertex === undefined) headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
 
   const transport = checkTransport(options.transport, options.fetch);
-  // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole. Vertex
-  // has no key: its list starts with the header credentials and receives each access token.
-  const redact: string[] = [
+  // Vertex has no key: its list starts with the header credentials and learns each access token.
+  const secrets = new SecretList([
     ...(vertex === undefined ? [apiKey] : []),
     ...secretsOfHeaders(extraHeaders),
-  ].sort((a, b) => b.length - a.length);
+  ]);
   return {
     apiKey,
-    redact,
+    secrets,
     baseUrl: normalized.baseUrl,
     apiVersion,
     root:
@@ -209,7 +210,7 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
     vertex:
-      vertex === undefined ? undefined : { ...vertex, ...createLazyVertexAuth(vertex, redact) },
+      vertex === undefined ? undefined : { ...vertex, ...createLazyVertexAuth(vertex, secrets) },
   };
 }
 
@@ -219,9 +220,9 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
  * (bench/README.md, "Cold import"). A failed load is not kept; that attempt fails with the
  * loader's error, as any import would.
  */
-function createLazyVertexAuth(vertex: ResolvedVertex, redact: string[]): VertexAuth {
+function createLazyVertexAuth(vertex: ResolvedVertex, secrets: SecretList): VertexAuth {
   const auth = new LoadOnce(async () =>
-    (await import('./vertex-auth.ts')).createVertexAuth(vertex, redact),
+    (await import('./vertex-auth.ts')).createVertexAuth(vertex, secrets),
   );
   return {
     authorize(headers) {

@@ -1,3 +1,4 @@
+import type { SecretList } from '../errors/secret-list.ts';
 import { createVertexTokenSource } from './create-vertex-token-source.ts';
 import type { ResolvedVertex } from './vertex-options.ts';
 
@@ -9,27 +10,17 @@ export type VertexAuth = {
   invalidateToken(): void;
 };
 
-// The tokens kept in the redact list: the current one and a few before it (an error raised with
-// an older token may still be in flight), not every token of a long-lived process.
-const KEPT_TOKENS = 4;
-
 /**
  * The per-attempt auth of a Vertex client: a cached, refreshed OAuth token (see
- * `createVertexTokenSource`), each new token added to the client's redact list so no error or log
- * line ever shows it.
+ * `createVertexTokenSource`), each new token learned by the client's secret list the moment it is
+ * fetched, before any request carries it, so no error, log line, span or run file shows it (the
+ * list keeps the last few tokens: an error raised with an older one may still be in flight).
  * @internal
  */
-export function createVertexAuth(vertex: ResolvedVertex, redact: string[]): VertexAuth {
-  // The list also holds the credentials of the client's headers: only tokens are dropped from it.
-  const tokens: string[] = [];
+export function createVertexAuth(vertex: ResolvedVertex, secrets: SecretList): VertexAuth {
   const source = createVertexTokenSource({
     getAccessToken: vertex.getAccessToken,
-    onToken: (token) => {
-      if (redact.includes(token)) return;
-      redact.push(token);
-      tokens.push(token);
-      if (tokens.length > KEPT_TOKENS) redact.splice(redact.indexOf(tokens.shift() as string), 1);
-    },
+    onToken: (token) => secrets.learn(token, 'token'),
   });
   return {
     async authorize(headers) {
