@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
@@ -21,6 +23,21 @@ const TRANSPORTS: readonly TransportOption[] = ['node', 'fetch'];
 const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+// A full GC on demand, without --expose-gc on the worker: a limit must not depend on what a GC
+// collects (Node's fetch follows a Request's signal through a WeakRef, nodejs/node#55428).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Each way of sending: the two transports, and an injected fetch that makes its own Request. */
+const SENDERS = {
+  node: { transport: 'node' },
+  fetch: { transport: 'fetch' },
+  'an injected fetch': {
+    fetch: (input: string | URL | Request, init?: RequestInit) =>
+      globalThis.fetch(new Request(input, init)),
+  },
+} as const;
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -281,6 +298,75 @@ for (const transport of TRANSPORTS) {
         texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text);
       }
       expect(texts).toEqual([text]);
+    });
+  });
+}
+
+for (const [sender, options] of Object.entries(SENDERS)) {
+  describe(`${sender}: a slow-drip body after a full GC`, () => {
+    // One byte at a time, forever: without a limit that holds, the call never ends.
+    const drip =
+      (first: string): Handler =>
+      (_in, out) => {
+        out.writeHead(200, {
+          'content-type': first.startsWith('data:') ? 'text/event-stream' : 'application/json',
+        });
+        out.write(first);
+        const timer = setInterval(() => out.write(' '), 10);
+        out.on('close', () => clearInterval(timer));
+      };
+
+    it('ends a unary call with TimeoutError and closes the connection', async () => {
+      const { state, baseUrl } = await serve(drip('{"candidates":'));
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
+      let collected = false;
+      const error = await caught(() =>
+        gemini.generateContent(request, {
+          // Once the headers are in, the body is being read: the GC lands there.
+          onResponse: () => {
+            collectGarbage();
+            collected = true;
+          },
+        }),
+      );
+      expect(collected).toBe(true);
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('the response body');
+      await until(() => state.closed === 1);
+    });
+
+    it('ends a call whose headers never come with TimeoutError', async () => {
+      let collected = false;
+      const { baseUrl } = await serve(() => {
+        // The request is out and its headers awaited: the GC lands there. No answer, ever.
+        collectGarbage();
+        collected = true;
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
+      const error = await caught(() => gemini.generateContent(request));
+      expect(collected).toBe(true);
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('the response headers');
+    });
+
+    it('ends a stream whose first event never completes with TimeoutError', async () => {
+      const { state, baseUrl } = await serve(drip('data: {"candidates":'));
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
+      let collected = false;
+      const error = await caught(async () => {
+        const stream = gemini.streamGenerateContent(request, {
+          onResponse: () => {
+            collectGarbage();
+            collected = true;
+          },
+        });
+        for await (const _ of stream) {
+          // Never reached.
+        }
+      });
+      expect(collected).toBe(true);
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      await until(() => state.closed === 1);
     });
   });
 }
