@@ -17,6 +17,7 @@ import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import { VertexAuthError } from '../errors/vertex-auth-error.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
@@ -284,6 +285,40 @@ describe('createGemini({ vertex })', () => {
       server.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('times out a token function that never settles, and asks it again on the next call', async () => {
+    const { fake, url } = await serve({ accessTokens: [TOKEN] });
+    let asked = 0;
+    const gemini = createGemini({
+      vertex: {
+        project: PROJECT,
+        location: 'us-central1',
+        // The first two never settle (a metadata server that accepts and never answers).
+        getAccessToken: () => (++asked <= 2 ? new Promise<string>(() => {}) : TOKEN),
+      },
+      baseUrl: url,
+      retry: false,
+      timeoutMs: 100,
+    });
+    const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+    const timedOut = await gemini.generateContent(request).catch((thrown: unknown) => thrown);
+    expect(TimeoutError.isInstance(timedOut)).toBe(true);
+    expect((timedOut as Error).message).toContain('the Vertex AI access token');
+    // The caller's signal ends the wait too, with its own reason.
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const aborted = gemini
+      .generateContent(request, { signal: controller.signal, timeoutMs: 600_000 })
+      .catch((thrown: unknown) => thrown);
+    await vi.waitFor(() => expect(asked).toBe(2));
+    controller.abort(reason);
+    expect(await aborted).toBe(reason);
+    // A hung fetch is not the one every later call waits on: the next call asks again.
+    const response = await gemini.generateContent(request);
+    expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe('from vertex');
+    expect(asked).toBe(3);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('fails with VertexAuthError when the token function throws or returns nothing', async () => {

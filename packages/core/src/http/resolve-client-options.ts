@@ -225,9 +225,9 @@ function createLazyVertexAuth(vertex: ResolvedVertex, secrets: SecretList): Vert
     (await import('./vertex-auth.ts')).createVertexAuth(vertex, secrets),
   );
   return {
-    authorize(headers) {
-      if (auth.value !== undefined) return auth.value.authorize(headers);
-      return auth.load().then((made) => made.authorize(headers));
+    authorize(headers, signal) {
+      if (auth.value !== undefined) return auth.value.authorize(headers, signal);
+      return auth.load().then((made) => made.authorize(headers, signal));
     },
     // Before the first attempt there is no token to forget.
     invalidateToken: () => auth.value?.invalidateToken(),

@@ -98,8 +98,13 @@ async function runAttempt<T, O extends SendWithRetryOptions>(
 ): Promise<Attempt<T, O>> {
   const { client, call } = attempt.options;
   try {
-    const headers =
-      client.vertex === undefined ? call.headers : await client.vertex.authorize(call.headers);
+    let headers = call.headers;
+    if (client.vertex !== undefined) {
+      // Within the attempt: a token function that never settles meets the time limit.
+      attempt.waitingFor = 'the Vertex AI access token';
+      headers = await client.vertex.authorize(headers, attempt.signal);
+      attempt.waitingFor = 'the response headers';
+    }
     const response = await sendRequest({
       transport: selectTransport(client),
       url: attempt.options.url,

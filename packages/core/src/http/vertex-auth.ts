@@ -1,11 +1,18 @@
 import type { SecretList } from '../errors/secret-list.ts';
+import type { AbortSignalLike } from '../streaming/parse-generate-content-stream.ts';
 import { createVertexTokenSource } from './create-vertex-token-source.ts';
 import type { ResolvedVertex } from './vertex-options.ts';
 
 /** How a Vertex client authenticates each attempt. @internal */
 export type VertexAuth = {
-  /** The call's headers with `authorization: Bearer <token>` added. */
-  authorize(headers: Record<string, string>): Promise<Record<string, string>>;
+  /**
+   * The call's headers with `authorization: Bearer <token>` added; rejects with the signal's
+   * reason when it aborts first (the token fetch is within the attempt's time limit).
+   */
+  authorize(
+    headers: Record<string, string>,
+    signal: AbortSignalLike,
+  ): Promise<Record<string, string>>;
   /** Forgets the cached token (the server answered 401). */
   invalidateToken(): void;
 };
@@ -23,8 +30,8 @@ export function createVertexAuth(vertex: ResolvedVertex, secrets: SecretList): V
     onToken: (token) => secrets.learn(token, 'token'),
   });
   return {
-    async authorize(headers) {
-      const token = await source.token();
+    async authorize(headers, signal) {
+      const token = await source.token(signal);
       return { ...headers, authorization: `Bearer ${token}` };
     },
     invalidateToken: () => source.invalidate(),
