@@ -147,6 +147,7 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
     signal: attemptSignal,
     watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
     errorContext: new StreamErrorContext(response, attempt.number, client.auth, call.secrets),
+    maxBytes: client.maxStreamBytes,
   });
   // Restarting the timer here makes the limit apply again to the first chunk.
   attemptSignal.restartTimer();

@@ -4,7 +4,11 @@ import { secretsOfHeaders } from '../errors/redact-secrets.ts';
 import { SecretList } from '../errors/secret-list.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import type { Logger } from '../logging/logger.ts';
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  type OptionCheck,
+} from '../options/define-options.ts';
 import {
   checkedWhereUsed,
   functionOption,
@@ -38,6 +42,14 @@ import {
 /** The largest unary response body read (64 MiB): past it a call fails with ResponseTooLargeError. */
 export const DEFAULT_MAX_RESPONSE_BYTES: number = 64 * 1024 * 1024;
 
+/**
+ * The most bytes of one streamed answer (128 MiB): twice the unary cap, as SSE repeats each
+ * chunk's metadata, and far below what breaks a process (an answer that grew to 528 MiB failed
+ * with V8's untyped "Invalid string length" while its text was joined). Past it the stream fails
+ * with ResponseTooLargeError.
+ */
+export const DEFAULT_MAX_STREAM_BYTES: number = 128 * 1024 * 1024;
+
 /** Time limit of one attempt. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -70,6 +82,8 @@ export type ResolvedClientOptions = {
   timeoutMs: number;
   /** The largest 2xx body of a unary call read, in bytes. */
   maxResponseBytes: number;
+  /** The most bytes of one streamed answer, in total. */
+  maxStreamBytes: number;
   /** Idle attempt timers, restarted by the next attempt (see {@link TimerPool}). */
   timers: TimerPool;
   /** Set for Vertex AI: the project and location, and the OAuth token of each attempt. */
@@ -114,14 +128,8 @@ export const createGeminiOptions: DeclaredOptions<CreateGeminiOptions> =
       logger: checkedWhereUsed,
       retry: checkedWhereUsed,
       timeoutMs: timeoutOption,
-      maxResponseBytes: optionCheck(
-        (value) =>
-          typeof value === 'number' &&
-          value > 0 &&
-          (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY),
-        (_path, value) =>
-          `maxResponseBytes must be a positive whole number of bytes (Infinity for no limit; the default is ${DEFAULT_MAX_RESPONSE_BYTES}, 64 MiB); got ${JSON.stringify(value) ?? String(value)}.`,
-      ),
+      maxResponseBytes: byteCapOption('maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES, '64 MiB'),
+      maxStreamBytes: byteCapOption('maxStreamBytes', DEFAULT_MAX_STREAM_BYTES, '128 MiB'),
       vertex: checkedWhereUsed,
     },
   });
@@ -208,6 +216,7 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxStreamBytes: options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES,
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
     vertex:
       vertex === undefined ? undefined : { ...vertex, ...createLazyVertexAuth(vertex, secrets) },
@@ -283,4 +292,16 @@ function checkApiVersion(given: string | undefined, fromBaseUrl: string | undefi
     });
   }
   return given;
+}
+
+/** A byte cap: a positive whole number of bytes, or `Infinity` for none. */
+function byteCapOption(name: string, defaultValue: number, readable: string): OptionCheck {
+  return optionCheck(
+    (value) =>
+      typeof value === 'number' &&
+      value > 0 &&
+      (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY),
+    (_path, value) =>
+      `${name} must be a positive whole number of bytes (Infinity for no limit; the default is ${defaultValue}, ${readable}); got ${JSON.stringify(value) ?? String(value)}.`,
+  );
 }
