@@ -1,5 +1,6 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
+import { readReaderText } from './read-reader-text.ts';
 import { REDIRECT_MODE } from './redirect-mode.ts';
 import type { RequestSignal, Transport, TransportRequest, TransportResponse } from './transport.ts';
 
@@ -119,7 +120,7 @@ class FetchResponse implements TransportResponse {
   /** Read through {@link reader}, not `response.text()`, so the attempt's signal can end it. */
   text(): Promise<string> {
     const reader = this.reader();
-    return reader === undefined ? this.#response.text() : readText(reader);
+    return reader === undefined ? this.#response.text() : readReaderText(reader);
   }
   reader(): ByteReader | undefined {
     const body = this.#response.body as ReadableStream<Uint8Array> | null | undefined;
@@ -163,22 +164,6 @@ class SignalledReader implements ByteReader {
   cancel(reason?: unknown): Promise<void> {
     this.#signal.removeEventListener('abort', this.#onAbort);
     return this.#reader.cancel(reason);
-  }
-}
-
-/** The whole body as UTF-8 text, as `response.text()` decodes it (a BOM is dropped). */
-async function readText(reader: ByteReader): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch (error) {
-    reader.cancel().catch(ignore);
-    throw error;
   }
 }
 

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { gzipSync } from 'node:zlib';
+import { createBrotliCompress, createDeflate, createGzip, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
@@ -94,17 +94,18 @@ const json = (outgoing: ServerResponse, body: unknown): void => {
 };
 
 describe('node transport', () => {
-  it('refuses a compressed response it cannot decode, naming the header to remove', async () => {
+  it('refuses a content coding it cannot decode, naming it and the header to remove', async () => {
     const { baseUrl } = await serve((_in, out) => {
-      out.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-      out.end(gzipSync(JSON.stringify(textResponse('ok'))));
+      out.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'compress' });
+      out.end('not really compressed');
     });
     const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport: 'node', retry: false });
     const error = await caught(() =>
-      gemini.generateContent(request, { headers: { 'accept-encoding': 'gzip' } }),
+      gemini.generateContent(request, { headers: { 'accept-encoding': 'compress' } }),
     );
     expect(ApiCallError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain('content-encoding: gzip');
+    expect((error as Error).message).toContain('content-encoding: compress');
+    expect((error as Error).message).toContain('gzip, deflate and br');
     expect((error as Error).message).toContain('accept-encoding');
   });
 
@@ -281,6 +282,76 @@ for (const transport of TRANSPORTS) {
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect((error as Error).message).toContain('the next chunk after 1');
       await until(() => state.closed === 1);
+    });
+
+    it('decodes a gzip, deflate or br body it did not ask for, unary and streamed', async () => {
+      // Some gateways and proxies compress whatever the request asked.
+      const encoders = {
+        gzip: () => createGzip(),
+        deflate: () => createDeflate(),
+        br: () => createBrotliCompress(),
+      };
+      for (const [encoding, encoder] of Object.entries(encoders)) {
+        const { state, baseUrl } = await serve((incoming, out) => {
+          const stream = incoming.url?.includes('alt=sse') === true;
+          out.writeHead(200, {
+            'content-type': stream ? 'text/event-stream' : 'application/json',
+            'content-encoding': encoding,
+          });
+          const compress = encoder();
+          compress.pipe(out);
+          if (!stream) return void compress.end(JSON.stringify(textResponse(`unary ${encoding}`)));
+          // Each event flushed on its own: the client decodes it as it arrives.
+          compress.write(sseEvent(textResponse('one')));
+          compress.flush(() => setTimeout(() => compress.end(sseEvent(textResponse('two'))), 5));
+        });
+        const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, retry: false });
+        const response = await gemini.generateContent(request);
+        expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe(`unary ${encoding}`);
+        const texts: unknown[] = [];
+        for await (const chunk of gemini.streamGenerateContent(request)) {
+          texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text);
+        }
+        expect(texts, encoding).toEqual(['one', 'two']);
+        // The node transport asks for no compression at all; the server compressed anyway.
+        if (transport === 'node') expect(state.headers[0]?.['accept-encoding']).toBeUndefined();
+      }
+    });
+
+    it('stops a gzip bomb at the byte caps, which count the decoded bytes', async () => {
+      // 64 gzip members of 1 MiB of spaces each: 64 MiB decoded from about 64 KiB sent.
+      const member = gzipSync(Buffer.alloc(1024 * 1024, ' '), { level: 9 });
+      const bomb = (prefix: string) => Buffer.concat([gzipSync(prefix), ...Array(64).fill(member)]);
+      const { baseUrl } = await serve((incoming, out) => {
+        const stream = incoming.url?.includes('alt=sse') === true;
+        out.writeHead(200, {
+          'content-type': stream ? 'text/event-stream' : 'application/json',
+          'content-encoding': 'gzip',
+        });
+        out.end(bomb(stream ? 'data: {"candidates":' : '{"candidates":'));
+      });
+      const cap = 1024 * 1024;
+      const gemini = createGemini({
+        apiKey: TEST_KEY,
+        baseUrl,
+        transport,
+        retry: false,
+        maxResponseBytes: cap,
+        maxStreamBytes: cap,
+      });
+      const unary = await caught(() => gemini.generateContent(request));
+      const streamed = await caught(async () => {
+        for await (const _ of gemini.streamGenerateContent(request)) {
+          // Never reached.
+        }
+      });
+      for (const error of [unary, streamed]) {
+        expect(ResponseTooLargeError.isInstance(error)).toBe(true);
+        expect((error as ResponseTooLargeError).maxBytes).toBe(cap);
+        // Read as far as the cap (and one decoded read past it), not all 64 MiB.
+        expect((error as ResponseTooLargeError).receivedBytes).toBeGreaterThan(cap);
+        expect((error as ResponseTooLargeError).receivedBytes).toBeLessThan(4 * cap);
+      }
     });
 
     it('decodes a multi-byte character split across two network reads', async () => {
