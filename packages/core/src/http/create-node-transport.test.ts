@@ -354,6 +354,33 @@ for (const transport of TRANSPORTS) {
       }
     });
 
+    it('keeps the last usage of a stream cut or stalled after five chunks, marked partial', async () => {
+      const usage = (chunk: number) => ({
+        promptTokenCount: 12,
+        candidatesTokenCount: chunk * 4,
+        totalTokenCount: 12 + chunk * 4,
+      });
+      for (const ending of ['reset', 'stall'] as const) {
+        const { baseUrl } = await serve((_in, out) => {
+          out.writeHead(200, { 'content-type': 'text/event-stream' });
+          for (let chunk = 1; chunk <= 5; chunk++) {
+            out.write(sseEvent(textResponse(`part ${chunk}`, { usageMetadata: usage(chunk) })));
+          }
+          if (ending === 'reset') setTimeout(() => out.socket?.resetAndDestroy(), 20);
+        });
+        const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, timeoutMs: 200 });
+        let seen = 0;
+        const error = await caught(async () => {
+          for await (const _ of gemini.streamGenerateContent(request)) seen++;
+        });
+        expect(seen).toBe(5);
+        expect(
+          ending === 'reset' ? StreamError.isInstance(error) : TimeoutError.isInstance(error),
+        ).toBe(true);
+        expect((error as StreamError).partialUsage, ending).toEqual({ ...usage(5), partial: true });
+      }
+    });
+
     it('decodes a multi-byte character split across two network reads', async () => {
       const text = 'Grüße, 世界 🌍';
       const event = Buffer.from(sseEvent(textResponse(text)));

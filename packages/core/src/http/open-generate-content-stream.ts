@@ -1,11 +1,12 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import type { CredentialStyle } from '../errors/credential-style.ts';
+import { attachPartialUsage } from '../errors/partial-usage.ts';
 import type { Secrets } from '../errors/secret-list.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
 import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
-import type { GenerateContentResponse } from '../wire/response.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { logBody } from './log-attempt.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
@@ -75,6 +76,8 @@ export async function* openGenerateContentStream({
   const traceChunks = isLevelEnabled(logger, 'trace');
   let delivered = 0;
   let last: GenerateContentResponse | undefined;
+  // The last usage reported, for the error of a stream cut later (chunks may omit it).
+  let usage: UsageMetadata | undefined;
   let finished = false;
   try {
     // The chunks come a network read at a time; the idle limit runs only while a read is awaited,
@@ -87,6 +90,7 @@ export async function* openGenerateContentStream({
         const chunk = batch[index] as GenerateContentResponse;
         delivered++;
         last = chunk;
+        if (chunk.usageMetadata !== undefined) usage = chunk.usageMetadata;
         if (traceChunks) {
           logBody(
             logger,
@@ -111,11 +115,8 @@ export async function* openGenerateContentStream({
     );
   } catch (caught) {
     opened.waitingFor = `the next chunk after ${delivered}`;
-    throw opened.fail(caught, {
-      headersMs: opened.headersMs,
-      chunks: delivered,
-      usage: last?.usageMetadata,
-    });
+    const error = opened.fail(caught, { headersMs: opened.headersMs, chunks: delivered, usage });
+    throw attachPartialUsage(error, usage);
   } finally {
     if (!finished) {
       // The consumer stopped early or something failed: release the connection.
