@@ -150,10 +150,18 @@ async function decodeBody(body: Body, header: string | string[]): Promise<Readab
 
 type Coding = 'gzip' | 'x-gzip' | 'deflate' | 'br';
 
+// As lenient as fetch (undici's lib/web/fetch decodes gzip with these, after cURL): a slightly
+// invalid ending that browsers accept is accepted. A body cut short is still caught: undici's
+// own body fails when the connection ends before the response does.
+const lenient = (loaded: Zlib) => ({
+  flush: loaded.constants.Z_SYNC_FLUSH,
+  finishFlush: loaded.constants.Z_SYNC_FLUSH,
+});
+
 const DECODERS: Record<Coding, (zlib: Zlib) => Duplex> = {
-  gzip: (loaded) => loaded.createGunzip(),
-  'x-gzip': (loaded) => loaded.createGunzip(),
-  deflate: (loaded) => loaded.createInflate(),
+  gzip: (loaded) => loaded.createGunzip(lenient(loaded)),
+  'x-gzip': (loaded) => loaded.createGunzip(lenient(loaded)),
+  deflate: (loaded) => loaded.createInflate(lenient(loaded)),
   br: (loaded) => loaded.createBrotliDecompress(),
 };
 
