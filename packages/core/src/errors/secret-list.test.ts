@@ -33,6 +33,15 @@ describe('SecretList', () => {
     expect(first.values).toContain('token-number-5');
   });
 
+  it('keeps a secret learned again as the most recent of its source', () => {
+    const client = new SecretList([]);
+    for (let index = 0; index < 4; index++) client.learn(`token-number-${index}`, 'token');
+    client.learn('token-number-0', 'token');
+    client.learn('token-number-4', 'token');
+    expect(client.values).toContain('token-number-0');
+    expect(client.values).not.toContain('token-number-1');
+  });
+
   it('ignores values shorter than the key rule minimum', () => {
     const client = new SecretList(['short']);
     client.learn('demo', 'call');

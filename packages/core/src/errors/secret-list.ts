@@ -64,8 +64,12 @@ export class SecretList implements Secrets {
     if (secret.length < MIN_KEY_LENGTH || this.#fixed.includes(secret)) return;
     const learned = this.#learned[source];
     const index = learned.indexOf(secret);
-    if (index === learned.length - 1 && index !== -1) return;
-    if (index !== -1) learned.splice(index, 1);
+    if (index !== -1) {
+      // Known already: only its recency changes, not the set (an agent's callOptions headers
+      // are resolved on every call).
+      if (index !== learned.length - 1) learned.push(...learned.splice(index, 1));
+      return;
+    }
     learned.push(secret);
     if (learned.length > KEPT[source]) learned.shift();
     this.#values = longestFirst([...this.#fixed, ...this.#learned.token, ...this.#learned.call]);
