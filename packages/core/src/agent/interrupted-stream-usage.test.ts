@@ -85,16 +85,16 @@ async function setup(ending: 'hang' | 'reset') {
       .map((line) => JSON.parse(line) as RecordedRunLine);
     return lines.find((line) => line.type === 'run-end') as RecordedRunLine & { type: 'run-end' };
   };
-  const runSpanUsage = () => {
+  const spanUsage = (kind: 'run' | 'model call') => {
     const span = exporter
       .getFinishedSpans()
-      .find((candidate) => candidate.name.startsWith('invoke_agent'));
+      .find((candidate) => candidate.name.startsWith('invoke_agent') === (kind === 'run'));
     return {
       input: span?.attributes['gen_ai.usage.input_tokens'],
       output: span?.attributes['gen_ai.usage.output_tokens'],
     };
   };
-  return { agent, runEnd, runSpanUsage };
+  return { agent, runEnd, runSpanUsage: () => spanUsage('run'), spanUsage };
 }
 
 describe('the usage of an interrupted stream', () => {
@@ -123,7 +123,7 @@ describe('the usage of an interrupted stream', () => {
   });
 
   it('is kept when the stream is cut: ModelCallError and its StreamError cause', async () => {
-    const { agent, runEnd, runSpanUsage } = await setup('reset');
+    const { agent, runEnd, runSpanUsage, spanUsage } = await setup('reset');
     const error = await agent.stream('Tell a story').result.catch((caught: unknown) => caught);
     expect(ModelCallError.isInstance(error)).toBe(true);
     const failed = error as ModelCallError;
@@ -133,5 +133,7 @@ describe('the usage of an interrupted stream', () => {
     expect((failed.cause as StreamError).partialUsage).toEqual({ ...LAST, partial: true });
     expect((await runEnd()).usage).toMatchObject(LAST);
     expect(runSpanUsage()).toEqual({ input: 12, output: 20 });
+    // The failed model call's own span too.
+    expect(spanUsage('model call')).toEqual({ input: 12, output: 20 });
   });
 });
