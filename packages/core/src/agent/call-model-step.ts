@@ -1,9 +1,10 @@
+import { attachPartialUsage } from '../errors/partial-usage.ts';
 import type { ResponseInfo } from '../http/gemini.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import { readServiceTier } from '../wire/read-service-tier.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { SERVICE_TIER_HEADER, type ServiceTier } from '../wire/service-tier.ts';
-import { callModel } from './call-model.ts';
+import { callModel, type UsageSeen } from './call-model.ts';
 import { createStep } from './create-step.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
@@ -11,6 +12,7 @@ import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
 import { isCacheGone, type PromptCache } from './prompt-cache.ts';
 import type { RunContext } from './run-context.ts';
+import { toAgentUsage } from './usage.ts';
 
 /**
  * Makes one model step: emits `step-start`, sends the step's request (see {@link prepareRequest}),
@@ -31,6 +33,7 @@ export async function callModelStep<Output>(
   const startedAt = config.now();
   let response: GenerateContentResponse;
   context.lastResponse = undefined;
+  const usageSeen: UsageSeen | undefined = context.streaming ? { usage: undefined } : undefined;
   try {
     response = await send(context, kind, (request) =>
       callModel({
@@ -43,12 +46,25 @@ export async function callModelStep<Output>(
         stepNumber,
         observation: context.observation,
         now: config.now,
+        usageSeen,
       }),
     );
   } catch (error) {
-    if (signal.aborted)
-      throw new AgentAbortedError({ phase: 'model-call', run: run.state(), cause: signal.reason });
-    throw new ModelCallError({ stepNumber, run: run.state(), cause: error });
+    // A stream cut after chunks that reported usage was billed for them: the run counts the last
+    // usage seen (so the error's run, the span, the recording and a chat's usage do), and the
+    // error says it is partial.
+    const partial = usageSeen?.usage;
+    if (partial !== undefined) run.addUsage(toAgentUsage(partial));
+    if (signal.aborted) {
+      throw attachPartialUsage(
+        new AgentAbortedError({ phase: 'model-call', run: run.state(), cause: signal.reason }),
+        partial,
+      );
+    }
+    throw attachPartialUsage(
+      new ModelCallError({ stepNumber, run: run.state(), cause: error }),
+      partial,
+    );
   }
   const step = createStep({
     response,

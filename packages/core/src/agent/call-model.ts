@@ -2,7 +2,7 @@ import type { CallOptions, Gemini, ResponseInfo } from '../http/gemini.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
-import type { GenerateContentResponse } from '../wire/response.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import type { AgentEvent } from './agent-event.ts';
 
 /** Receives events; `undefined` when nobody listens (`run()`), so none are built. @internal */
@@ -18,7 +18,15 @@ type ModelCallInput = {
   streaming: boolean;
   emit: EmitEvent;
   stepNumber: number;
+  /**
+   * Streaming only: receives the last usage each chunk reported, so a stream cut later still
+   * counts the tokens it was billed (see `callModelStep`).
+   */
+  usageSeen?: UsageSeen | undefined;
 };
+
+/** Where a streamed call keeps the last usage it saw. @internal */
+export type UsageSeen = { usage: UsageMetadata | undefined };
 
 /**
  * The call options of every model call of a run, built once per run (a spread per step cost a
@@ -52,20 +60,21 @@ export function callModel({
   stepNumber,
   observation,
   now,
+  usageSeen,
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
 }): Promise<GenerateContentResponse> {
   if (observation !== undefined) {
     return observeModelCall(
-      { gemini, request, options, signal, streaming, emit, stepNumber },
+      { gemini, request, options, signal, streaming, emit, stepNumber, usageSeen },
       observation,
       now ?? Date.now,
     );
   }
   // Not an async function: a plain call hands back the client's own promise, one less per step.
   if (!streaming) return gemini.generateContent(request, options);
-  return streamModel(gemini, request, options, signal, emit, stepNumber);
+  return streamModel(gemini, request, options, signal, emit, stepNumber, undefined, usageSeen);
 }
 
 /**
@@ -77,7 +86,7 @@ async function observeModelCall(
   observation: RunObservation,
   now: () => number,
 ): Promise<GenerateContentResponse> {
-  const { gemini, request, signal, streaming, emit, stepNumber } = call;
+  const { gemini, request, signal, streaming, emit, stepNumber, usageSeen } = call;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
   const userRetry = call.options.onRetry;
   const options: CallOptions = {
@@ -90,8 +99,15 @@ async function observeModelCall(
   };
   const invoke = (): Promise<GenerateContentResponse> =>
     streaming
-      ? streamModel(gemini, request, options, signal, emit, stepNumber, () =>
-          observed.firstChunk(now()),
+      ? streamModel(
+          gemini,
+          request,
+          options,
+          signal,
+          emit,
+          stepNumber,
+          () => observed.firstChunk(now()),
+          usageSeen,
         )
       : gemini.generateContent(request, options);
   try {
@@ -130,6 +146,7 @@ async function streamModel(
   emit: EmitEvent,
   stepNumber: number,
   onFirstChunk?: () => void,
+  usageSeen?: UsageSeen,
 ): Promise<GenerateContentResponse> {
   const accumulator = createStreamAccumulator();
   let first = onFirstChunk;
@@ -137,6 +154,9 @@ async function streamModel(
     if (first !== undefined) {
       first();
       first = undefined;
+    }
+    if (usageSeen !== undefined && chunk.usageMetadata !== undefined) {
+      usageSeen.usage = chunk.usageMetadata;
     }
     // A client that does not watch the signal between chunks still stops here.
     signal.throwIfAborted();

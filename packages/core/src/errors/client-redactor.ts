@@ -1,4 +1,5 @@
 import { scrubSecrets } from './scrub-secrets.ts';
+import type { Secrets } from './secret-list.ts';
 
 // Symbol.for, so an agent from one copy of gemloop finds the redactor of a client from another.
 const REDACTOR = Symbol.for('gemloop.redactor');
@@ -12,11 +13,13 @@ const keepAsIs: Redactor = (value) => value;
  * Gives a client a hidden redactor: a non-enumerable symbol property holding a function that
  * scrubs the client's secrets (its API key) from any value, so code that holds only the client
  * (the agent) can keep the key out of what it reports, without the key ever being readable from
- * the client. Printing the client shows `[Function]`, not the key.
+ * the client. Printing the client shows `[Function]`, not the key. The list is read at each use,
+ * so credentials the client learns later (Vertex access tokens, a call's header credentials) are
+ * scrubbed too.
  * @internal
  */
-export function attachRedactor(client: object, secrets: readonly string[]): void {
-  const redact: Redactor = (value) => scrubSecrets(value, secrets);
+export function attachRedactor(client: object, secrets: Secrets): void {
+  const redact: Redactor = (value) => scrubSecrets(value, secrets.values);
   Object.defineProperty(client, REDACTOR, { value: redact, enumerable: false });
 }
 

@@ -1,4 +1,12 @@
+import type { UsageMetadata } from '../wire/response.ts';
+
 const marker = Symbol.for('gemloop.error');
+
+/**
+ * The usage a streamed answer reported before it was cut: the last `usageMetadata` seen (Gemini's
+ * counts are cumulative), marked `partial: true`, since the tokens up to the cut are billed.
+ */
+export type PartialUsage = UsageMetadata & { readonly partial: true };
 
 /** Options every gemloop error takes. */
 export type GemloopErrorOptions = {
@@ -16,6 +24,11 @@ export type GemloopErrorOptions = {
 export class GemloopError extends Error {
   /** A stable, machine-readable kind, e.g. `api-call` or `tool-input`. */
   readonly code: string = 'gemloop';
+  /**
+   * Set on the error a streamed answer fails with (a `StreamError`, a `TimeoutError`, ...) after
+   * chunks that reported usage: the last usage seen, marked partial. Undefined otherwise.
+   */
+  declare readonly partialUsage?: PartialUsage | undefined;
 
   constructor({ message, cause }: GemloopErrorOptions) {
     super(message, cause === undefined ? undefined : { cause });

@@ -31,7 +31,7 @@ export { ChatStoreLockedError } from '../chat/chat-store-locked-error.ts';
 export { InvalidToolResultError } from '../tools/invalid-tool-result-error.ts';
 export type { ApiCallErrorOptions } from './api-call-error.ts';
 export { ApiCallError } from './api-call-error.ts';
-export type { GemloopErrorOptions } from './gemloop-error.ts';
+export type { GemloopErrorOptions, PartialUsage } from './gemloop-error.ts';
 export { GemloopError } from './gemloop-error.ts';
 export { InvalidArgumentError } from './invalid-argument-error.ts';
 export { MissingApiKeyError } from './missing-api-key-error.ts';

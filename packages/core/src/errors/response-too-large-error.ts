@@ -12,13 +12,16 @@ export type ResponseTooLargeErrorOptions = {
   /** The bytes read before giving up, or the size the `Content-Length` header announced. */
   receivedBytes: number;
   attempt?: number | undefined;
+  /** A stream only: how many chunks were delivered before the cap was passed. */
+  chunksDelivered?: number | undefined;
 };
 
 /**
- * A response body was larger than the client's `maxResponseBytes`: reading stopped there and the
- * rest was cancelled, so a broken or hostile server cannot make the process buffer without bound.
- * Not retried (the same request gets the same answer). Raise `maxResponseBytes` in
- * `createGemini` if the body is genuine.
+ * A response body was larger than the client's `maxResponseBytes` (a unary call) or
+ * `maxStreamBytes` (a streamed answer, in total): reading stopped there and the rest was
+ * cancelled, so a broken or hostile server cannot make the process buffer without bound. Not
+ * retried (the same request gets the same answer). Raise the cap in `createGemini` if the body is
+ * genuine. The cap counts decoded bytes: a compressed body counts what it expands to.
  */
 export class ResponseTooLargeError extends GemloopError {
   override readonly code = 'response-too-large';
@@ -28,6 +31,8 @@ export class ResponseTooLargeError extends GemloopError {
   readonly maxBytes: number;
   readonly receivedBytes: number;
   readonly attempt: number | undefined;
+  /** A stream only: the chunks delivered before the cap was passed (they stay valid). */
+  readonly chunksDelivered: number | undefined;
 
   constructor(options: ResponseTooLargeErrorOptions) {
     super({ message: options.message });
@@ -37,6 +42,7 @@ export class ResponseTooLargeError extends GemloopError {
     this.maxBytes = options.maxBytes;
     this.receivedBytes = options.receivedBytes;
     this.attempt = options.attempt;
+    this.chunksDelivered = options.chunksDelivered;
   }
 
   static override isInstance(error: unknown): error is ResponseTooLargeError {

@@ -107,19 +107,67 @@ describe('response size caps', () => {
     expect(state.pulledBytes).toBeLessThanOrEqual(MAX_ERROR_BODY_BYTES + 2 * CHUNK);
   });
 
-  it('rejects a maxResponseBytes that is not a positive integer, naming it', () => {
-    for (const value of [0, -1, 1.5, Number.NaN, '1000']) {
-      let error: unknown;
-      try {
-        createGemini({ apiKey: TEST_KEY, maxResponseBytes: value as number });
-      } catch (caught) {
-        error = caught;
+  it('fails a stream of valid chunks past maxStreamBytes in total with a typed error', async () => {
+    // Each event is small and valid, and they keep coming: only a total cap stops this (an
+    // answer that grew to 528 MiB failed with V8's untyped "Invalid string length").
+    const event = new TextEncoder().encode(
+      `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'x'.repeat(CHUNK) }] } }] })}\n\n`,
+    );
+    const state = { pulledBytes: 0, cancelled: false };
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          state.pulledBytes += event.byteLength;
+          controller.enqueue(event);
+        },
+        cancel() {
+          state.cancelled = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const gemini = createGemini({
+      apiKey: TEST_KEY,
+      retry: false,
+      maxStreamBytes: 1024 * 1024,
+      fetch: (() =>
+        Promise.resolve(
+          new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+        )) as never,
+    });
+    let chunks = 0;
+    const error = await (async () => {
+      for await (const _ of gemini.streamGenerateContent(request)) chunks++;
+    })().catch((caught: unknown) => caught);
+    expect(ResponseTooLargeError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      maxBytes: 1024 * 1024,
+      method: 'streamGenerateContent',
+      status: 200,
+      chunksDelivered: chunks,
+    });
+    expect(chunks).toBeGreaterThan(10);
+    expect((error as ResponseTooLargeError).receivedBytes).toBeGreaterThan(1024 * 1024);
+    expect((error as Error).message).toContain('maxStreamBytes');
+    expect(state.pulledBytes).toBeLessThanOrEqual(1024 * 1024 + 2 * event.byteLength);
+    expect(state.cancelled).toBe(true);
+  });
+
+  it('rejects a maxResponseBytes or maxStreamBytes that is not a positive integer, naming it', () => {
+    for (const name of ['maxResponseBytes', 'maxStreamBytes'] as const) {
+      for (const value of [0, -1, 1.5, Number.NaN, '1000']) {
+        let error: unknown;
+        try {
+          createGemini({ apiKey: TEST_KEY, [name]: value as number });
+        } catch (caught) {
+          error = caught;
+        }
+        expect(InvalidArgumentError.isInstance(error), `${name} ${String(value)}`).toBe(true);
+        expect((error as InvalidArgumentError).argument).toBe(name);
       }
-      expect(InvalidArgumentError.isInstance(error), String(value)).toBe(true);
-      expect((error as InvalidArgumentError).argument).toBe('maxResponseBytes');
+      expect(() =>
+        createGemini({ apiKey: TEST_KEY, [name]: Number.POSITIVE_INFINITY }),
+      ).not.toThrow();
     }
-    expect(() =>
-      createGemini({ apiKey: TEST_KEY, maxResponseBytes: Number.POSITIVE_INFINITY }),
-    ).not.toThrow();
   });
 });

@@ -48,7 +48,6 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   const resolved = resolveClientOptions(options);
   const client = { ...resolved, logger: resolved.logger.child({ component: 'gemini' }) };
   const defaults = defaultCallOptions(client);
-  const { redact } = client;
 
   const gemini: Gemini = {
     baseUrl: client.baseUrl,
@@ -155,7 +154,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       ),
     ),
   };
-  attachRedactor(gemini, redact);
+  attachRedactor(gemini, client.secrets);
   return gemini;
 }
 

@@ -1,13 +1,26 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
+import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
+import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import { VertexAuthError } from '../errors/vertex-auth-error.ts';
 import { createLogger } from '../logging/create-logger.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { foldStream } from '../streaming/fold-stream.ts';
 import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { googleSearch } from '../tools/built-in-tools.ts';
@@ -185,6 +198,127 @@ describe('createGemini({ vertex })', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('keeps the token out when the call has its own credential header (per call or the agent)', async () => {
+    // The call's redaction list used to be a copy made before the first attempt fetched the token.
+    const GATEWAY_KEY = 'sk-gateway-per-call-0123456789';
+    const echo = ({ request }: { request: Request }) =>
+      HttpResponse.json(
+        {
+          error: {
+            code: 400,
+            message: `bad headers ${request.headers.get('authorization')} ${request.headers.get('x-api-key')}`,
+            status: 'INVALID_ARGUMENT',
+          },
+        },
+        { status: 400 },
+      );
+    const server = setupServer(http.post('https://us-central1-aiplatform.googleapis.com/*', echo));
+    server.listen({ onUnhandledRequest: 'error' });
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-vertex-runs-'));
+    try {
+      const lines: string[] = [];
+      const destination = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const gemini = createGemini({
+        vertex: { project: PROJECT, location: 'us-central1', getAccessToken: () => TOKEN },
+        retry: false,
+        logger: createLogger({ level: 'trace', destination }),
+      });
+      const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+      const callOptions = { headers: { 'x-api-key': GATEWAY_KEY } };
+      const unary = await gemini
+        .generateContent(request, callOptions)
+        .catch((thrown: unknown) => thrown);
+      const streamed = await foldStream(gemini.streamGenerateContent(request, callOptions)).catch(
+        (thrown: unknown) => thrown,
+      );
+      const recorder = createRunRecorder({ dir });
+      const exporter = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        callOptions,
+        recorder,
+        telemetry: { tracerProvider },
+      });
+      const run = await agent.run('Hi').catch((thrown: unknown) => thrown);
+      await recorder.flush();
+      const files = await readdir(dir);
+      const recorded = (
+        await Promise.all(files.map((name) => readFile(join(dir, name), 'utf8')))
+      ).join('');
+      expect(ModelCallError.isInstance(run)).toBe(true);
+      for (const error of [unary, streamed, (run as ModelCallError).cause]) {
+        expect(ApiCallError.isInstance(error)).toBe(true);
+        expect((error as Error).message).toContain('bad headers Bearer [redacted] [redacted]');
+      }
+      expect(recorded).toContain('[redacted]');
+      const spans = exporter.getFinishedSpans();
+      expect(spans.length).toBeGreaterThan(0);
+      const everything = [
+        ...lines,
+        recorded,
+        ...[unary, streamed, run].map((error) => `${JSON.stringify(error)}${inspect(error)}`),
+        JSON.stringify(
+          spans.map(({ name, attributes, events, status }) => ({
+            name,
+            attributes,
+            events,
+            status,
+          })),
+        ),
+      ].join('\n');
+      expect(everything).not.toContain(TOKEN);
+      expect(everything).not.toContain(GATEWAY_KEY);
+      // The client's redactor, which the agent uses for tools' and hooks' errors, learned both.
+      expect(redactorOf(gemini)(`${TOKEN} ${GATEWAY_KEY}`)).toBe('[redacted] [redacted]');
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('times out a token function that never settles, and asks it again on the next call', async () => {
+    const { fake, url } = await serve({ accessTokens: [TOKEN] });
+    let asked = 0;
+    const gemini = createGemini({
+      vertex: {
+        project: PROJECT,
+        location: 'us-central1',
+        // The first two never settle (a metadata server that accepts and never answers).
+        getAccessToken: () => (++asked <= 2 ? new Promise<string>(() => {}) : TOKEN),
+      },
+      baseUrl: url,
+      retry: false,
+      timeoutMs: 100,
+    });
+    const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+    const timedOut = await gemini.generateContent(request).catch((thrown: unknown) => thrown);
+    expect(TimeoutError.isInstance(timedOut)).toBe(true);
+    expect((timedOut as Error).message).toContain('the Vertex AI access token');
+    // The caller's signal ends the wait too, with its own reason.
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const aborted = gemini
+      .generateContent(request, { signal: controller.signal, timeoutMs: 600_000 })
+      .catch((thrown: unknown) => thrown);
+    await vi.waitFor(() => expect(asked).toBe(2));
+    controller.abort(reason);
+    expect(await aborted).toBe(reason);
+    // A hung fetch is not the one every later call waits on: the next call asks again.
+    const response = await gemini.generateContent(request);
+    expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe('from vertex');
+    expect(asked).toBe(3);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('fails with VertexAuthError when the token function throws or returns nothing', async () => {

@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createBrotliCompress, createDeflate, createGzip, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
@@ -21,6 +23,21 @@ const TRANSPORTS: readonly TransportOption[] = ['node', 'fetch'];
 const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+// A full GC on demand, without --expose-gc on the worker: a limit must not depend on what a GC
+// collects (Node's fetch follows a Request's signal through a WeakRef, nodejs/node#55428).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Each way of sending: the two transports, and an injected fetch that makes its own Request. */
+const SENDERS = {
+  node: { transport: 'node' },
+  fetch: { transport: 'fetch' },
+  'an injected fetch': {
+    fetch: (input: string | URL | Request, init?: RequestInit) =>
+      globalThis.fetch(new Request(input, init)),
+  },
+} as const;
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -77,17 +94,18 @@ const json = (outgoing: ServerResponse, body: unknown): void => {
 };
 
 describe('node transport', () => {
-  it('refuses a compressed response it cannot decode, naming the header to remove', async () => {
+  it('refuses a content coding it cannot decode, naming it and the header to remove', async () => {
     const { baseUrl } = await serve((_in, out) => {
-      out.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-      out.end(gzipSync(JSON.stringify(textResponse('ok'))));
+      out.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'compress' });
+      out.end('not really compressed');
     });
     const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport: 'node', retry: false });
     const error = await caught(() =>
-      gemini.generateContent(request, { headers: { 'accept-encoding': 'gzip' } }),
+      gemini.generateContent(request, { headers: { 'accept-encoding': 'compress' } }),
     );
     expect(ApiCallError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain('content-encoding: gzip');
+    expect((error as Error).message).toContain('content-encoding: compress');
+    expect((error as Error).message).toContain('gzip, deflate and br');
     expect((error as Error).message).toContain('accept-encoding');
   });
 
@@ -266,6 +284,103 @@ for (const transport of TRANSPORTS) {
       await until(() => state.closed === 1);
     });
 
+    it('decodes a gzip, deflate or br body it did not ask for, unary and streamed', async () => {
+      // Some gateways and proxies compress whatever the request asked.
+      const encoders = {
+        gzip: () => createGzip(),
+        deflate: () => createDeflate(),
+        br: () => createBrotliCompress(),
+      };
+      for (const [encoding, encoder] of Object.entries(encoders)) {
+        const { state, baseUrl } = await serve((incoming, out) => {
+          const stream = incoming.url?.includes('alt=sse') === true;
+          out.writeHead(200, {
+            'content-type': stream ? 'text/event-stream' : 'application/json',
+            'content-encoding': encoding,
+          });
+          const compress = encoder();
+          compress.pipe(out);
+          if (!stream) return void compress.end(JSON.stringify(textResponse(`unary ${encoding}`)));
+          // Each event flushed on its own: the client decodes it as it arrives.
+          compress.write(sseEvent(textResponse('one')));
+          compress.flush(() => setTimeout(() => compress.end(sseEvent(textResponse('two'))), 5));
+        });
+        const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, retry: false });
+        const response = await gemini.generateContent(request);
+        expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe(`unary ${encoding}`);
+        const texts: unknown[] = [];
+        for await (const chunk of gemini.streamGenerateContent(request)) {
+          texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text);
+        }
+        expect(texts, encoding).toEqual(['one', 'two']);
+        // The node transport asks for no compression at all; the server compressed anyway.
+        if (transport === 'node') expect(state.headers[0]?.['accept-encoding']).toBeUndefined();
+      }
+    });
+
+    it('stops a gzip bomb at the byte caps, which count the decoded bytes', async () => {
+      // 64 gzip members of 1 MiB of spaces each: 64 MiB decoded from about 64 KiB sent.
+      const member = gzipSync(Buffer.alloc(1024 * 1024, ' '), { level: 9 });
+      const bomb = (prefix: string) => Buffer.concat([gzipSync(prefix), ...Array(64).fill(member)]);
+      const { baseUrl } = await serve((incoming, out) => {
+        const stream = incoming.url?.includes('alt=sse') === true;
+        out.writeHead(200, {
+          'content-type': stream ? 'text/event-stream' : 'application/json',
+          'content-encoding': 'gzip',
+        });
+        out.end(bomb(stream ? 'data: {"candidates":' : '{"candidates":'));
+      });
+      const cap = 1024 * 1024;
+      const gemini = createGemini({
+        apiKey: TEST_KEY,
+        baseUrl,
+        transport,
+        retry: false,
+        maxResponseBytes: cap,
+        maxStreamBytes: cap,
+      });
+      const unary = await caught(() => gemini.generateContent(request));
+      const streamed = await caught(async () => {
+        for await (const _ of gemini.streamGenerateContent(request)) {
+          // Never reached.
+        }
+      });
+      for (const error of [unary, streamed]) {
+        expect(ResponseTooLargeError.isInstance(error)).toBe(true);
+        expect((error as ResponseTooLargeError).maxBytes).toBe(cap);
+        // Read as far as the cap (and one decoded read past it), not all 64 MiB.
+        expect((error as ResponseTooLargeError).receivedBytes).toBeGreaterThan(cap);
+        expect((error as ResponseTooLargeError).receivedBytes).toBeLessThan(4 * cap);
+      }
+    });
+
+    it('keeps the last usage of a stream cut or stalled after five chunks, marked partial', async () => {
+      const usage = (chunk: number) => ({
+        promptTokenCount: 12,
+        candidatesTokenCount: chunk * 4,
+        totalTokenCount: 12 + chunk * 4,
+      });
+      for (const ending of ['reset', 'stall'] as const) {
+        const { baseUrl } = await serve((_in, out) => {
+          out.writeHead(200, { 'content-type': 'text/event-stream' });
+          for (let chunk = 1; chunk <= 5; chunk++) {
+            out.write(sseEvent(textResponse(`part ${chunk}`, { usageMetadata: usage(chunk) })));
+          }
+          if (ending === 'reset') setTimeout(() => out.socket?.resetAndDestroy(), 20);
+        });
+        const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, timeoutMs: 200 });
+        let seen = 0;
+        const error = await caught(async () => {
+          for await (const _ of gemini.streamGenerateContent(request)) seen++;
+        });
+        expect(seen).toBe(5);
+        expect(
+          ending === 'reset' ? StreamError.isInstance(error) : TimeoutError.isInstance(error),
+        ).toBe(true);
+        expect((error as StreamError).partialUsage, ending).toEqual({ ...usage(5), partial: true });
+      }
+    });
+
     it('decodes a multi-byte character split across two network reads', async () => {
       const text = 'Grüße, 世界 🌍';
       const event = Buffer.from(sseEvent(textResponse(text)));
@@ -281,6 +396,75 @@ for (const transport of TRANSPORTS) {
         texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text);
       }
       expect(texts).toEqual([text]);
+    });
+  });
+}
+
+for (const [sender, options] of Object.entries(SENDERS)) {
+  describe(`${sender}: a slow-drip body after a full GC`, () => {
+    // One byte at a time, forever: without a limit that holds, the call never ends.
+    const drip =
+      (first: string): Handler =>
+      (_in, out) => {
+        out.writeHead(200, {
+          'content-type': first.startsWith('data:') ? 'text/event-stream' : 'application/json',
+        });
+        out.write(first);
+        const timer = setInterval(() => out.write(' '), 10);
+        out.on('close', () => clearInterval(timer));
+      };
+
+    it('ends a unary call with TimeoutError and closes the connection', async () => {
+      const { state, baseUrl } = await serve(drip('{"candidates":'));
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
+      let collected = false;
+      const error = await caught(() =>
+        gemini.generateContent(request, {
+          // Once the headers are in, the body is being read: the GC lands there.
+          onResponse: () => {
+            collectGarbage();
+            collected = true;
+          },
+        }),
+      );
+      expect(collected).toBe(true);
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('the response body');
+      await until(() => state.closed === 1);
+    });
+
+    it('ends a call whose headers never come with TimeoutError', async () => {
+      let collected = false;
+      const { baseUrl } = await serve(() => {
+        // The request is out and its headers awaited: the GC lands there. No answer, ever.
+        collectGarbage();
+        collected = true;
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
+      const error = await caught(() => gemini.generateContent(request));
+      expect(collected).toBe(true);
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('the response headers');
+    });
+
+    it('ends a stream whose first event never completes with TimeoutError', async () => {
+      const { state, baseUrl } = await serve(drip('data: {"candidates":'));
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, ...options, timeoutMs: 300 });
+      let collected = false;
+      const error = await caught(async () => {
+        const stream = gemini.streamGenerateContent(request, {
+          onResponse: () => {
+            collectGarbage();
+            collected = true;
+          },
+        });
+        for await (const _ of stream) {
+          // Never reached.
+        }
+      });
+      expect(collected).toBe(true);
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      await until(() => state.closed === 1);
     });
   });
 }

@@ -1,5 +1,7 @@
+import { type Duplex, pipeline, type Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
 import type { ByteReader } from '../streaming/byte-reader.ts';
+import { readReaderText } from './read-reader-text.ts';
 import type { Transport, TransportRequest, TransportResponse } from './transport.ts';
 
 /** What the node transport uses of undici: its keep-alive `Agent` and its `request` API. */
@@ -101,19 +103,67 @@ export function createNodeTransport(
       // that would be an uncaught exception. Readers see the failure through their own read.
       response.body.on('error', ignore);
       const encoding = response.headers['content-encoding'];
-      if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') {
-        // undici's request API hands over the bytes as sent; fetch would decode them.
-        response.body.destroy();
-        throw new TypeError(
-          `The response is compressed (content-encoding: ${String(encoding)}), which the node transport does not decode. It asks for no compression; remove the accept-encoding header you set, or use transport: 'fetch'.`,
-        );
-      }
-      return new NodeResponse(response.statusCode, response.headers, response.body);
+      const body =
+        encoding === undefined ? response.body : await decodeBody(response.body, encoding);
+      return new NodeResponse(response.statusCode, response.headers, body);
     },
   };
 }
 
 function ignore(): void {}
+
+type Zlib = typeof import('node:zlib');
+
+/** node:zlib, loaded by the first compressed response (most never see one). */
+let zlib: Promise<Zlib> | undefined;
+
+/**
+ * A `content-encoding` body decoded as fetch would decode it, whatever was asked: undici's
+ * request API hands over the bytes as sent, and a gateway or proxy may compress regardless of
+ * `accept-encoding` (the transport asks for none). gzip (`x-gzip`), deflate (the zlib format, RFC
+ * 9110 8.4.1.2) and br, each with node:zlib's streaming decoder, in the reverse order of the
+ * header (the last one listed was applied last); `identity` is no coding. The decoders respect
+ * backpressure (a read takes what they have made), so a body that expands enormously is read
+ * only as far as the caller's byte cap, which counts the decoded bytes: a gzip bomb meets the
+ * cap, not the heap. `pipeline` ties them together: destroying the last (a cancel) destroys the
+ * socket's body, releasing the connection, and a failure of either ends the other.
+ */
+async function decodeBody(body: Body, header: string | string[]): Promise<Readable> {
+  const codings = (Array.isArray(header) ? header.join(',') : header)
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length === 0) return body;
+  const unknown = codings.find((coding) => !(coding in DECODERS));
+  if (unknown !== undefined) {
+    body.destroy();
+    throw new TypeError(
+      `The response is encoded with ${unknown} (content-encoding: ${String(header)}), which gemloop does not decode (it decodes gzip, deflate and br). It asks for no compression: remove the accept-encoding header you set, or have the proxy send gzip or no encoding.`,
+    );
+  }
+  zlib ??= import('node:zlib');
+  const loaded = await zlib;
+  const decoders = codings.reverse().map((coding) => DECODERS[coding as Coding](loaded));
+  for (const decoder of decoders) decoder.on('error', ignore);
+  return pipeline([body, ...decoders], ignore) as unknown as Readable;
+}
+
+type Coding = 'gzip' | 'x-gzip' | 'deflate' | 'br';
+
+// As lenient as fetch (undici's lib/web/fetch decodes gzip with these, after cURL): a slightly
+// invalid ending that browsers accept is accepted. A body cut short is still caught: undici's
+// own body fails when the connection ends before the response does.
+const lenient = (loaded: Zlib) => ({
+  flush: loaded.constants.Z_SYNC_FLUSH,
+  finishFlush: loaded.constants.Z_SYNC_FLUSH,
+});
+
+const DECODERS: Record<Coding, (zlib: Zlib) => Duplex> = {
+  gzip: (loaded) => loaded.createGunzip(lenient(loaded)),
+  'x-gzip': (loaded) => loaded.createGunzip(lenient(loaded)),
+  deflate: (loaded) => loaded.createInflate(lenient(loaded)),
+  br: (loaded) => loaded.createBrotliDecompress(),
+};
 
 /** `https://host:port` and `/path?query` of an absolute URL (the client only makes those). */
 function splitUrl(url: string): { origin: string; path: string } {
@@ -124,16 +174,18 @@ function splitUrl(url: string): { origin: string; path: string } {
 
 type RawHeaders = Dispatcher.ResponseData['headers'];
 type Body = Dispatcher.ResponseData['body'];
+/** What {@link NodeResponse} reads: undici's body, or a decoder of it (see `decodeBody`). */
+type BodyStream = Body | Readable;
 
 /** undici's response seen through {@link TransportResponse}. */
 class NodeResponse implements TransportResponse {
   readonly status: number;
   readonly isOpaqueRedirect = false;
   readonly #raw: RawHeaders;
-  readonly #body: Body;
+  readonly #body: BodyStream;
   #headers: Headers | undefined;
 
-  constructor(status: number, headers: RawHeaders, body: Body) {
+  constructor(status: number, headers: RawHeaders, body: BodyStream) {
     this.status = status;
     this.#raw = headers;
     this.#body = body;
@@ -160,7 +212,11 @@ class NodeResponse implements TransportResponse {
   }
 
   text(): Promise<string> {
-    return this.#body.text();
+    const body = this.#body;
+    // undici's own reading when the body is undici's; a decoder is read through BodyReader.
+    return 'text' in body && typeof body.text === 'function'
+      ? body.text()
+      : readReaderText(new BodyReader(body));
   }
 
   reader(): ByteReader {
@@ -185,12 +241,12 @@ const DONE: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefine
  * pending and every later `read` with undici's error, as the iterator did.
  */
 class BodyReader implements ByteReader {
-  readonly #body: Body;
+  readonly #body: BodyStream;
   #pending: Pending | undefined = undefined;
   #ended = false;
   #failure: { error: unknown } | undefined = undefined;
 
-  constructor(body: Body) {
+  constructor(body: BodyStream) {
     this.#body = body;
     // A body can fail, end or be destroyed before anyone reads it (a reset while the reader was
     // still being set up): its events are gone then, its state is not.

@@ -1,11 +1,16 @@
 import { describeThrown } from '../errors/describe-thrown.ts';
 import { VertexAuthError } from '../errors/vertex-auth-error.ts';
+import type { AbortSignalLike } from '../streaming/parse-generate-content-stream.ts';
 import type { VertexAccessToken, VertexOptions } from './vertex-options.ts';
 
 /** Access tokens for Vertex AI calls. Made by {@link createVertexTokenSource}. @internal */
 export type VertexTokenSource = {
-  /** A valid token: the cached one, or a new one when it is about to expire. */
-  token(): Promise<string>;
+  /**
+   * A valid token: the cached one, or a new one when it is about to expire. With a `signal`, the
+   * wait ends with the signal's reason when it aborts (the attempt's time limit, the caller's
+   * abort), whether or not the token function ever settles.
+   */
+  token(signal?: AbortSignalLike): Promise<string>;
   /** Forgets the cached token (after a 401), so the next call gets a new one. */
   invalidate(): void;
 };
@@ -75,17 +80,59 @@ export function createVertexTokenSource({
   };
 
   return {
-    token() {
+    token(signal) {
       if (cached !== undefined && now() < cached.refreshAt) return Promise.resolve(cached.token);
-      pending ??= refresh().finally(() => {
-        pending = undefined;
+      let shared = pending;
+      if (shared === undefined) {
+        const fetching = refresh().finally(() => {
+          // Only its own: a fetch given up on (below) may settle after a newer one started.
+          if (pending === fetching) pending = undefined;
+        });
+        pending = shared = fetching;
+      }
+      if (signal === undefined) return shared;
+      return untilAborted(shared, signal, () => {
+        // A waiter gave up (time limit, abort): a token function that never settles must not stay
+        // the one every later call waits on, so the next call asks again.
+        if (pending === shared) pending = undefined;
       });
-      return pending;
     },
     invalidate() {
       cached = undefined;
     },
   };
+}
+
+/**
+ * `promise`, or the signal's reason as soon as it aborts (then `onAbort` runs): a user's token
+ * function, or google-auth-library's metadata request, may never settle.
+ */
+function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignalLike,
+  onAbort: () => void,
+): Promise<T> {
+  if (signal.aborted) {
+    onAbort();
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => {
+      onAbort();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', abort);
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
 }
 
 type GoogleAuthModule = {

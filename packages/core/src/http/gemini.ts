@@ -62,10 +62,19 @@ export type CreateGeminiOptions = {
    * The largest response body of a unary call (`generateContent`, `countTokens`, `listModels`,
    * `getModel`) read, in bytes (`Infinity` for none). A longer body is not buffered: reading stops
    * at the cap, the rest is cancelled, and the call fails with `ResponseTooLargeError` (not
-   * retried). Streams are bounded per event instead, and error bodies are always read only up to
-   * their first 64 KiB. @defaultValue 67108864 (64 MiB)
+   * retried). Streams are bounded by `maxStreamBytes`, and error bodies are always read only up
+   * to their first 64 KiB. A compressed body counts what it decodes to. @defaultValue 67108864
+   * (64 MiB)
    */
   maxResponseBytes?: number | undefined;
+  /**
+   * The most bytes one streamed answer (`streamGenerateContent`) may hold in total
+   * (`Infinity` for none): past it reading stops, the connection is released, and the stream
+   * fails with `ResponseTooLargeError` (`chunksDelivered` says how many chunks came before; not
+   * retried). Each event is also bounded on its own (128 Mi characters). A compressed body counts
+   * what it decodes to. @defaultValue 134217728 (128 MiB)
+   */
+  maxStreamBytes?: number | undefined;
   /**
    * Call Gemini on Vertex AI: `https://{location}-aiplatform.googleapis.com/v1/projects/{project}/
    * locations/{location}/publishers/google/models/{model}:generateContent` (the global endpoint

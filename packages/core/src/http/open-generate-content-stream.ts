@@ -1,10 +1,12 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import type { CredentialStyle } from '../errors/credential-style.ts';
+import { attachPartialUsage } from '../errors/partial-usage.ts';
+import type { Secrets } from '../errors/secret-list.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
 import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
-import type { GenerateContentResponse } from '../wire/response.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { logBody } from './log-attempt.ts';
 import type { ResolvedCallOptions } from './resolve-call-options.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
@@ -68,13 +70,14 @@ export async function* openGenerateContentStream({
     openBatches,
   );
   const { logger } = client;
-  const { redact } = call;
   const { batches } = opened.value;
   const attemptSignal = opened.signal;
   // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
   const traceChunks = isLevelEnabled(logger, 'trace');
   let delivered = 0;
   let last: GenerateContentResponse | undefined;
+  // The last usage reported, for the error of a stream cut later (chunks may omit it).
+  let usage: UsageMetadata | undefined;
   let finished = false;
   try {
     // The chunks come a network read at a time; the idle limit runs only while a read is awaited,
@@ -87,12 +90,13 @@ export async function* openGenerateContentStream({
         const chunk = batch[index] as GenerateContentResponse;
         delivered++;
         last = chunk;
+        if (chunk.usageMetadata !== undefined) usage = chunk.usageMetadata;
         if (traceChunks) {
           logBody(
             logger,
             { method: METHOD, attempt: opened.number, direction: 'chunk' },
             chunk,
-            redact,
+            call.secrets.values,
           );
         }
         yield chunk;
@@ -111,11 +115,8 @@ export async function* openGenerateContentStream({
     );
   } catch (caught) {
     opened.waitingFor = `the next chunk after ${delivered}`;
-    throw opened.fail(caught, {
-      headersMs: opened.headersMs,
-      chunks: delivered,
-      usage: last?.usageMetadata,
-    });
+    const error = opened.fail(caught, { headersMs: opened.headersMs, chunks: delivered, usage });
+    throw attachPartialUsage(error, usage);
   } finally {
     if (!finished) {
       // The consumer stopped early or something failed: release the connection.
@@ -146,7 +147,8 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
     method: METHOD,
     signal: attemptSignal,
     watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
-    errorContext: new StreamErrorContext(response, attempt.number, client.auth, call.redact),
+    errorContext: new StreamErrorContext(response, attempt.number, client.auth, call.secrets),
+    maxBytes: client.maxStreamBytes,
   });
   // Restarting the timer here makes the limit apply again to the first chunk.
   attemptSignal.restartTimer();
@@ -162,19 +164,24 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
 class StreamErrorContext {
   readonly attempt: number;
   readonly auth: CredentialStyle;
-  readonly redact: readonly string[];
+  readonly #secrets: Secrets;
   readonly #response: TransportResponse;
 
   constructor(
     response: TransportResponse,
     attempt: number,
     auth: CredentialStyle,
-    redact: readonly string[],
+    secrets: Secrets,
   ) {
     this.attempt = attempt;
     this.auth = auth;
-    this.redact = redact;
+    this.#secrets = secrets;
     this.#response = response;
+  }
+
+  /** Read when an error is built: the list as it is then. */
+  get redact(): readonly string[] {
+    return this.#secrets.values;
   }
 
   get responseHeaders(): Headers {

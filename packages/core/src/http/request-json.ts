@@ -62,7 +62,7 @@ async function readUnary<T>(
       client.logger,
       { method, attempt: attempt.number, direction: 'response' },
       text,
-      call.redact,
+      call.secrets.values,
     );
   }
   const context = new BodyContext(
@@ -72,7 +72,7 @@ async function readUnary<T>(
     url,
     method,
     client.auth,
-    call.redact,
+    call.secrets.values,
   );
   return options.check(
     options.allowEmptyBody === true && text.trim() === '' ? undefined : readJsonResponse(context),

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { secretsOfHeaders } from '../errors/redact-secrets.ts';
+import type { Secrets } from '../errors/secret-list.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import {
   checkedWhereUsed,
@@ -23,8 +24,11 @@ export type ResolvedCallOptions = {
   timeoutMs: number;
   retry: RetryPolicy;
   headers: Record<string, string>;
-  /** The client's secrets, plus the credentials among this call's extra headers. */
-  redact: readonly string[];
+  /**
+   * The client's secrets (read live: a Vertex token fetched after the call started is in it),
+   * plus the credentials among this call's extra headers.
+   */
+  secrets: Secrets;
   onResponse: ((response: ResponseInfo) => void) | undefined;
 };
 
@@ -84,7 +88,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     timeoutMs: client.timeoutMs,
     retry: client.retry,
     headers: client.headers,
-    redact: client.redact,
+    secrets: client.secrets,
     onResponse: undefined,
   };
 }
@@ -105,7 +109,7 @@ export function resolveCallOptions(
   if (options === undefined) return defaults;
   const { signal, onRetry, onResponse } = declared.check(options);
   let headers = defaults.headers;
-  let redact = defaults.redact;
+  let secrets = defaults.secrets;
   if (options.headers !== undefined) {
     const extra = checkHeaders(options.headers, 'options.headers') ?? {};
     const authHeader = client.auth === 'bearer' ? 'authorization' : 'x-goog-api-key';
@@ -120,10 +124,9 @@ export function resolveCallOptions(
       ...extra,
       [authHeader]: defaults.headers[authHeader] as string,
     };
-    const secrets = secretsOfHeaders(extra);
-    if (secrets.length > 0) {
-      redact = [...defaults.redact, ...secrets].sort((a, b) => b.length - a.length);
-    }
+    const own = secretsOfHeaders(extra);
+    // Never a copy of the client's list: it learns secrets after this point (Vertex tokens).
+    if (own.length > 0) secrets = client.secrets.withCall(own);
   }
   return {
     signal,
@@ -131,7 +134,7 @@ export function resolveCallOptions(
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
     retry: resolveRetryPolicy(options.retry, defaults.retry, 'options.retry'),
     headers,
-    redact,
+    secrets,
     onResponse,
   };
 }

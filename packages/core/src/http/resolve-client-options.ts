@@ -1,9 +1,14 @@
 import type { AuthStyle, CredentialStyle } from '../errors/credential-style.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { secretsOfHeaders } from '../errors/redact-secrets.ts';
+import { SecretList } from '../errors/secret-list.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import type { Logger } from '../logging/logger.ts';
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  type OptionCheck,
+} from '../options/define-options.ts';
 import {
   checkedWhereUsed,
   functionOption,
@@ -37,6 +42,14 @@ import {
 /** The largest unary response body read (64 MiB): past it a call fails with ResponseTooLargeError. */
 export const DEFAULT_MAX_RESPONSE_BYTES: number = 64 * 1024 * 1024;
 
+/**
+ * The most bytes of one streamed answer (128 MiB): twice the unary cap, as SSE repeats each
+ * chunk's metadata, and far below what breaks a process (an answer that grew to 528 MiB failed
+ * with V8's untyped "Invalid string length" while its text was joined). Past it the stream fails
+ * with ResponseTooLargeError.
+ */
+export const DEFAULT_MAX_STREAM_BYTES: number = 128 * 1024 * 1024;
+
 /** Time limit of one attempt. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -47,10 +60,11 @@ const MAX_IDLE_TIMERS = 64;
 export type ResolvedClientOptions = {
   apiKey: string;
   /**
-   * The secrets to keep out of errors and logs, one array for every call: the key and the
-   * credentials among the extra `headers` (see `secretsOfHeaders`).
+   * The secrets to keep out of errors and logs, one live list for every call: the key and the
+   * credentials among the extra `headers` (see `secretsOfHeaders`), then each credential learned
+   * as it appears (Vertex access tokens, the credentials of a call's own headers).
    */
-  redact: readonly string[];
+  secrets: SecretList;
   baseUrl: string;
   apiVersion: string;
   /** `${baseUrl}/${apiVersion}/`, the prefix of every request URL. */
@@ -68,6 +82,8 @@ export type ResolvedClientOptions = {
   timeoutMs: number;
   /** The largest 2xx body of a unary call read, in bytes. */
   maxResponseBytes: number;
+  /** The most bytes of one streamed answer, in total. */
+  maxStreamBytes: number;
   /** Idle attempt timers, restarted by the next attempt (see {@link TimerPool}). */
   timers: TimerPool;
   /** Set for Vertex AI: the project and location, and the OAuth token of each attempt. */
@@ -112,14 +128,8 @@ export const createGeminiOptions: DeclaredOptions<CreateGeminiOptions> =
       logger: checkedWhereUsed,
       retry: checkedWhereUsed,
       timeoutMs: timeoutOption,
-      maxResponseBytes: optionCheck(
-        (value) =>
-          typeof value === 'number' &&
-          value > 0 &&
-          (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY),
-        (_path, value) =>
-          `maxResponseBytes must be a positive whole number of bytes (Infinity for no limit; the default is ${DEFAULT_MAX_RESPONSE_BYTES}, 64 MiB); got ${JSON.stringify(value) ?? String(value)}.`,
-      ),
+      maxResponseBytes: byteCapOption('maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES, '64 MiB'),
+      maxStreamBytes: byteCapOption('maxStreamBytes', DEFAULT_MAX_STREAM_BYTES, '128 MiB'),
       vertex: checkedWhereUsed,
     },
   });
@@ -144,7 +154,7 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
       }
     }
   }
-  // Vertex has no key: its redact list starts empty and receives each access token.
+  // Vertex has no key: its secret list starts without one and learns each access token.
   const apiKey = vertex === undefined ? checkApiKey(loadApiKey(options.apiKey)) : '';
 
   const auth: CredentialStyle =
@@ -183,15 +193,14 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
   if (vertex === undefined) headers[authHeader] = auth === 'bearer' ? `Bearer ${apiKey}` : apiKey;
 
   const transport = checkTransport(options.transport, options.fetch);
-  // Longest first: a credential that contains another (`Bearer <key>`) is replaced whole. Vertex
-  // has no key: its list starts with the header credentials and receives each access token.
-  const redact: string[] = [
+  // Vertex has no key: its list starts with the header credentials and learns each access token.
+  const secrets = new SecretList([
     ...(vertex === undefined ? [apiKey] : []),
     ...secretsOfHeaders(extraHeaders),
-  ].sort((a, b) => b.length - a.length);
+  ]);
   return {
     apiKey,
-    redact,
+    secrets,
     baseUrl: normalized.baseUrl,
     apiVersion,
     root:
@@ -207,9 +216,10 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxStreamBytes: options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES,
     timers: new TimerPool({ maxIdle: MAX_IDLE_TIMERS }),
     vertex:
-      vertex === undefined ? undefined : { ...vertex, ...createLazyVertexAuth(vertex, redact) },
+      vertex === undefined ? undefined : { ...vertex, ...createLazyVertexAuth(vertex, secrets) },
   };
 }
 
@@ -219,14 +229,14 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
  * (bench/README.md, "Cold import"). A failed load is not kept; that attempt fails with the
  * loader's error, as any import would.
  */
-function createLazyVertexAuth(vertex: ResolvedVertex, redact: string[]): VertexAuth {
+function createLazyVertexAuth(vertex: ResolvedVertex, secrets: SecretList): VertexAuth {
   const auth = new LoadOnce(async () =>
-    (await import('./vertex-auth.ts')).createVertexAuth(vertex, redact),
+    (await import('./vertex-auth.ts')).createVertexAuth(vertex, secrets),
   );
   return {
-    authorize(headers) {
-      if (auth.value !== undefined) return auth.value.authorize(headers);
-      return auth.load().then((made) => made.authorize(headers));
+    authorize(headers, signal) {
+      if (auth.value !== undefined) return auth.value.authorize(headers, signal);
+      return auth.load().then((made) => made.authorize(headers, signal));
     },
     // Before the first attempt there is no token to forget.
     invalidateToken: () => auth.value?.invalidateToken(),
@@ -282,4 +292,16 @@ function checkApiVersion(given: string | undefined, fromBaseUrl: string | undefi
     });
   }
   return given;
+}
+
+/** A byte cap: a positive whole number of bytes, or `Infinity` for none. */
+function byteCapOption(name: string, defaultValue: number, readable: string): OptionCheck {
+  return optionCheck(
+    (value) =>
+      typeof value === 'number' &&
+      value > 0 &&
+      (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY),
+    (_path, value) =>
+      `${name} must be a positive whole number of bytes (Infinity for no limit; the default is ${defaultValue}, ${readable}); got ${JSON.stringify(value) ?? String(value)}.`,
+  );
 }

@@ -70,7 +70,12 @@ export function sendWithRetry<T, O extends SendWithRetryOptions>(
   // Checked once per call: with logging off (the default) no log fields are built at all.
   const debug = isLevelEnabled(logger, 'debug');
   if (options.body !== undefined && isLevelEnabled(logger, 'trace')) {
-    logBody(logger, { method: options.method, direction: 'request' }, options.body, call.redact);
+    logBody(
+      logger,
+      { method: options.method, direction: 'request' },
+      options.body,
+      call.secrets.values,
+    );
   }
   return withRetry((number) => runAttempt(new Attempt<T, O>(options, read, number, debug)), {
     policy: call.retry,
@@ -93,18 +98,25 @@ async function runAttempt<T, O extends SendWithRetryOptions>(
 ): Promise<Attempt<T, O>> {
   const { client, call } = attempt.options;
   try {
+    let headers = call.headers;
+    if (client.vertex !== undefined) {
+      // Within the attempt: a token function that never settles meets the time limit.
+      attempt.waitingFor = 'the Vertex AI access token';
+      headers = await client.vertex.authorize(headers, attempt.signal);
+      attempt.waitingFor = 'the response headers';
+    }
     const response = await sendRequest({
       transport: selectTransport(client),
       url: attempt.options.url,
       method: attempt.options.method,
       httpMethod: attempt.options.httpMethod,
-      headers:
-        client.vertex === undefined ? call.headers : await client.vertex.authorize(call.headers),
+      headers,
       body: attempt.options.body,
       signal: attempt.signal,
       attempt: attempt.number,
       auth: client.auth,
-      redact: call.redact,
+      // Read after authorize: a token it just fetched is in the list.
+      redact: call.secrets.values,
     });
     attempt.status = response.status;
     call.onResponse?.(new AttemptResponseInfo(response, attempt.number));
@@ -177,7 +189,7 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
       signal: call.signal,
       timeoutMs: call.timeoutMs,
       waitingFor: this.waitingFor,
-      redact: call.redact,
+      redact: call.secrets.values,
     });
     if (this.debug) this.#log(outcome, error);
     return error;

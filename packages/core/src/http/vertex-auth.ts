@@ -1,39 +1,37 @@
+import type { SecretList } from '../errors/secret-list.ts';
+import type { AbortSignalLike } from '../streaming/parse-generate-content-stream.ts';
 import { createVertexTokenSource } from './create-vertex-token-source.ts';
 import type { ResolvedVertex } from './vertex-options.ts';
 
 /** How a Vertex client authenticates each attempt. @internal */
 export type VertexAuth = {
-  /** The call's headers with `authorization: Bearer <token>` added. */
-  authorize(headers: Record<string, string>): Promise<Record<string, string>>;
+  /**
+   * The call's headers with `authorization: Bearer <token>` added; rejects with the signal's
+   * reason when it aborts first (the token fetch is within the attempt's time limit).
+   */
+  authorize(
+    headers: Record<string, string>,
+    signal: AbortSignalLike,
+  ): Promise<Record<string, string>>;
   /** Forgets the cached token (the server answered 401). */
   invalidateToken(): void;
 };
 
-// The tokens kept in the redact list: the current one and a few before it (an error raised with
-// an older token may still be in flight), not every token of a long-lived process.
-const KEPT_TOKENS = 4;
-
 /**
  * The per-attempt auth of a Vertex client: a cached, refreshed OAuth token (see
- * `createVertexTokenSource`), each new token added to the client's redact list so no error or log
- * line ever shows it.
+ * `createVertexTokenSource`), each new token learned by the client's secret list the moment it is
+ * fetched, before any request carries it, so no error, log line, span or run file shows it (the
+ * list keeps the last few tokens: an error raised with an older one may still be in flight).
  * @internal
  */
-export function createVertexAuth(vertex: ResolvedVertex, redact: string[]): VertexAuth {
-  // The list also holds the credentials of the client's headers: only tokens are dropped from it.
-  const tokens: string[] = [];
+export function createVertexAuth(vertex: ResolvedVertex, secrets: SecretList): VertexAuth {
   const source = createVertexTokenSource({
     getAccessToken: vertex.getAccessToken,
-    onToken: (token) => {
-      if (redact.includes(token)) return;
-      redact.push(token);
-      tokens.push(token);
-      if (tokens.length > KEPT_TOKENS) redact.splice(redact.indexOf(tokens.shift() as string), 1);
-    },
+    onToken: (token) => secrets.learn(token, 'token'),
   });
   return {
-    async authorize(headers) {
-      const token = await source.token();
+    async authorize(headers, signal) {
+      const token = await source.token(signal);
       return { ...headers, authorization: `Bearer ${token}` };
     },
     invalidateToken: () => source.invalidate(),

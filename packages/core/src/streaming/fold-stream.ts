@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { GenerateContentResponse } from '../wire/response.ts';
+import { attachPartialUsage } from '../errors/partial-usage.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { createStreamAccumulator } from './create-stream-accumulator.ts';
 
 /**
@@ -9,7 +10,9 @@ import { createStreamAccumulator } from './create-stream-accumulator.ts';
  * those of {@link createStreamAccumulator}.
  *
  * Takes an async iterable (a live stream) or a plain iterable (recorded chunks, or the JSON array
- * `streamGenerateContent` returns without `alt=sse`). Errors of the stream propagate.
+ * `streamGenerateContent` returns without `alt=sse`). Errors of the stream propagate; a gemloop
+ * error after chunks that reported usage carries the last of it as `partialUsage`
+ * (`partial: true`): those tokens were billed.
  *
  * @example
  * ```ts
@@ -36,6 +39,14 @@ export async function foldStream(
     });
   }
   const accumulator = createStreamAccumulator();
-  for await (const chunk of chunks) accumulator.push(chunk);
+  let usage: UsageMetadata | undefined;
+  try {
+    for await (const chunk of chunks) {
+      accumulator.push(chunk);
+      if (chunk.usageMetadata !== undefined) usage = chunk.usageMetadata;
+    }
+  } catch (error) {
+    throw attachPartialUsage(error, usage);
+  }
   return accumulator.response();
 }

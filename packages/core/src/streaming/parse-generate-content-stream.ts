@@ -5,6 +5,7 @@ import {
   createApiCallError,
 } from '../errors/create-api-call-error.ts';
 import { describeThrown } from '../errors/describe-thrown.ts';
+import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -44,6 +45,12 @@ export type ParseGenerateContentStreamOptions = {
    * a `too-large` StreamError instead of buffering on. @defaultValue 128 Mi characters
    */
   maxEventSize?: number | undefined;
+  /**
+   * The most bytes the whole body may hold (as read, after any content decoding) before the
+   * stream fails with `ResponseTooLargeError`: a server that keeps sending valid chunks is stopped
+   * here, as neither the idle limit nor the per-event limit can stop it. @defaultValue Infinity
+   */
+  maxBytes?: number | undefined;
 };
 
 /**
@@ -130,6 +137,7 @@ export async function* parseGenerateContentBatches({
   watchAbort,
   errorContext,
   maxEventSize = MAX_EVENT_SIZE,
+  maxBytes = Number.POSITIVE_INFINITY,
 }: ParseGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse[]> {
   const reader: ByteReader = 'getReader' in body ? body.getReader() : body;
   // Node's StringDecoder on Node (3.5 times as fast as TextDecoder there), TextDecoder with
@@ -149,6 +157,7 @@ export async function* parseGenerateContentBatches({
   let delivered = 0;
   let events = 0;
   let atEnd = false;
+  let bytes = 0;
 
   const accept = (value: unknown, text: string): void => {
     const error = findError(value);
@@ -305,6 +314,24 @@ export async function* parseGenerateContentBatches({
       }
       signal?.throwIfAborted();
       if (result.done) break;
+      bytes += result.value.byteLength;
+      // Checked before the bytes are decoded and kept: the answer so far is what the consumer has.
+      if (bytes > maxBytes) {
+        throw new ResponseTooLargeError({
+          message:
+            `The ${method} answer grew past maxStreamBytes (${maxBytes} bytes; ${bytes} read) ` +
+            `after ${delivered} chunk(s), so reading stopped there. A Gemini answer is far ` +
+            'smaller: check the baseUrl, or raise maxStreamBytes in createGemini if the answer ' +
+            'is genuine. Not retried.',
+          url,
+          method,
+          status: 200,
+          maxBytes,
+          receivedBytes: bytes,
+          attempt: errorContext?.attempt,
+          chunksDelivered: delivered,
+        });
+      }
       feed(decode(result.value));
       if (pending.length > 0) {
         const batch = pending;

@@ -2,7 +2,7 @@ import type * as OtelApi from '@opentelemetry/api';
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { version } from '../version.ts';
-import type { GenerateContentResponse } from '../wire/response.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import type {
   ModelCallObservation,
   RunObservation,
@@ -135,10 +135,14 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
                 ...common,
                 'gen_ai.request.model': model,
               };
+              let usage: UsageMetadata | undefined;
               if ('error' in outcome) {
                 const errorType = toErrorType(outcome.error);
                 failSpan(span, errorType, outcome.error);
                 metricAttributes['error.type'] = errorType;
+                // A stream cut after chunks that reported usage: those tokens were billed.
+                usage = (outcome.error as { partialUsage?: UsageMetadata } | null)?.partialUsage;
+                if (usage !== undefined) addUsageMetadata(span, usage, latest);
               } else {
                 const response = outcome.response;
                 addResponse(span, response, latest);
@@ -149,17 +153,17 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
                     'gen_ai.output.messages',
                     JSON.stringify(toOutputMessages(response)),
                   );
-                const usage = response.usageMetadata;
-                if (usage !== undefined) {
-                  tokenUsage.record(inputTokens(usage), {
-                    ...metricAttributes,
-                    'gen_ai.token.type': 'input',
-                  });
-                  tokenUsage.record(outputTokens(usage), {
-                    ...metricAttributes,
-                    'gen_ai.token.type': 'output',
-                  });
-                }
+                usage = response.usageMetadata;
+              }
+              if (usage !== undefined) {
+                tokenUsage.record(inputTokens(usage), {
+                  ...metricAttributes,
+                  'gen_ai.token.type': 'input',
+                });
+                tokenUsage.record(outputTokens(usage), {
+                  ...metricAttributes,
+                  'gen_ai.token.type': 'output',
+                });
               }
               duration.record((performance.now() - started) / 1000, metricAttributes);
               span.end();
@@ -263,16 +267,17 @@ function addResponse(span: Span, response: GenerateContentResponse, latest: bool
     if (typeof candidate.finishReason === 'string') reasons.push(candidate.finishReason);
   }
   if (reasons.length > 0) span.setAttribute('gen_ai.response.finish_reasons', reasons);
-  const usage = response.usageMetadata;
-  if (usage !== undefined) {
-    span.setAttribute('gen_ai.usage.input_tokens', inputTokens(usage));
-    span.setAttribute('gen_ai.usage.output_tokens', outputTokens(usage));
-    if (latest) {
-      if (typeof usage.thoughtsTokenCount === 'number')
-        span.setAttribute('gen_ai.usage.reasoning.output_tokens', usage.thoughtsTokenCount);
-      if (typeof usage.cachedContentTokenCount === 'number')
-        span.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cachedContentTokenCount);
-    }
+  if (response.usageMetadata !== undefined) addUsageMetadata(span, response.usageMetadata, latest);
+}
+
+function addUsageMetadata(span: Span, usage: UsageMetadata, latest: boolean): void {
+  span.setAttribute('gen_ai.usage.input_tokens', inputTokens(usage));
+  span.setAttribute('gen_ai.usage.output_tokens', outputTokens(usage));
+  if (latest) {
+    if (typeof usage.thoughtsTokenCount === 'number')
+      span.setAttribute('gen_ai.usage.reasoning.output_tokens', usage.thoughtsTokenCount);
+    if (typeof usage.cachedContentTokenCount === 'number')
+      span.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cachedContentTokenCount);
   }
 }
 
