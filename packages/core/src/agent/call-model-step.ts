@@ -7,6 +7,7 @@ import { callModel } from './call-model.ts';
 import { createStep } from './create-step.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
+import { isRunEnding } from './is-run-ending.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
 import { isCacheGone, type PromptCache } from './prompt-cache.ts';
@@ -46,6 +47,7 @@ export async function callModelStep<Output>(
       }),
     );
   } catch (error) {
+    if (isRunEnding(config, error)) throw error;
     if (signal.aborted)
       throw new AgentAbortedError({ phase: 'model-call', run: run.state(), cause: signal.reason });
     throw new ModelCallError({ stepNumber, run: run.state(), cause: error });
