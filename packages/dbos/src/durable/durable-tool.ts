@@ -3,6 +3,7 @@ import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
 import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
+import { withCancelSignal } from './with-cancel-signal.ts';
 
 /**
  * What a durable run adds to a tool's `execute` context: the run id and an idempotency key
@@ -73,6 +74,7 @@ export function toDurableTool(
             try {
               const value = await tool.execute(args, {
                 ...context,
+                signal: withCancelSignal(context.signal),
                 runId,
                 idempotencyKey,
               } as DurableToolContext);

@@ -55,6 +55,13 @@ export async function startWorkerLiveness({
     const client = await borrowClient(pool);
     try {
       await client.query('BEGIN');
+      // The election's lock is held by this transaction: a worker frozen inside it (a stopped
+      // process, a suspended VM) would keep every other worker from taking over anything, its
+      // own runs included. Postgres ends a session idle in a transaction for longer than this
+      // (releasing the lock); a live sweep never idles that long between its queries.
+      await client.query(
+        `SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.round(deadAfterMs))}`,
+      );
       const lock = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
         [`gemloop.takeover:${appName}`],
