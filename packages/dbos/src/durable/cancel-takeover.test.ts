@@ -43,7 +43,7 @@ function callTurn(name: string, id: string): GenerateContentResponse[] {
 }
 
 /**
- * "(stream)" in the input: a long streamed answer at once. Otherwise lookup -> slow -> a short
+ * "(stream)" in the input: a long streamed answer at once; "(hello)": a short one. Otherwise lookup -> slow -> a short
  * answer, each turn with fixed ids. Counts model calls per run input.
  */
 function createScript(modelCalls: Map<string, number>): FakeGemini {
@@ -68,6 +68,7 @@ function createScript(modelCalls: Map<string, number>): FakeGemini {
           })),
         );
       }
+      if (input.includes('(hello)')) return turn.text('Hello.');
       const answered = context.functionResponses.map((response) => response.name);
       if (answered.includes('slow')) return turn.text('Order 7 shipped.');
       if (answered.includes('lookup')) return turn.raw(callTurn('slow', 'call-slow'));
@@ -98,7 +99,9 @@ describe('cancel and takeover at any moment', () => {
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,
       COUNTER_FILE: counter.file,
-      SLOW_MS: '1500',
+      // Long enough that a cancel reaches the tool (DBOS polls for cancels every second) long
+      // before it would end on its own, on a loaded machine too.
+      SLOW_MS: '5000',
       LOG_LEVEL: 'warn',
     };
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'cancel-a' }));
@@ -142,8 +145,8 @@ describe('cancel and takeover at any moment', () => {
     expect(modelCalls.get(input)).toBe(1);
 
     // The same worker runs the next run to its end.
-    const next = await runs.start('support', { runId: 'after-cancel-stream', input: 'Order 7?' });
-    expect((await runs.result(next.runId)).text).toBe('Order 7 shipped.');
+    const next = await runs.start('support', { runId: 'after-cancel-stream', input: '(hello)' });
+    expect((await runs.result(next.runId)).text).toBe('Hello.');
   });
 
   it('cancel during a tool call: the worker survives, the tool is stopped, the model is not called again', async () => {
@@ -174,6 +177,11 @@ describe('cancel and takeover at any moment', () => {
     const input = 'Where is order 7? (frozen)';
     // Both workers poll the queue: freeze whichever picked the run.
     await runs.start('support', { runId, input });
+    // Frozen once the events before the tool are written: a write holds the run's row locked
+    // while it commits, and a process frozen there would hold it (DBOS's own transaction).
+    for await (const { event } of runs.events(runId)) {
+      if (event.type === 'tool-call' && event.toolName === 'slow') break;
+    }
     await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
     const ownerId = (await runs.status(runId))?.executorId;
     const owner = ownerId === other.executorId ? other : frozen;
