@@ -133,7 +133,9 @@ export function createApprovalHook({
     // it in pendingApprovals() already.
     await DBOS.setEvent(approvalTopic(approvalId), { status: 'pending', ...pending });
     await DBOS.setEvent(PENDING_APPROVALS_KEY, list);
-    await DBOS.runStep(flush, { name: 'gemloop.approval-request' });
+    await DBOS.runStep(flush, {
+      name: `gemloop.approval-request@${context.stepNumber}.${context.callIndex}`,
+    });
     const found = await lookupApproval(pauser.pool, runId, approvalId, timeoutMs);
     if (found.type === 'none') {
       // Stop first, then say "paused": an approver that sees "paused" resumes a stopped run,
@@ -148,7 +150,7 @@ export function createApprovalHook({
     // Recorded as read (the row is data from a database): a replay reads what this execution did.
     const recorded = await DBOS.runStep(
       async (): Promise<unknown> => (found.type === 'decided' ? found.decision : null),
-      { name: 'gemloop.approval-decision' },
+      { name: `gemloop.approval-decision@${context.stepNumber}.${context.callIndex}` },
     );
     // Fail closed: only one of the three decisions runs the call. Anything else in the row (a
     // decision type this version does not know, a reject without a reason) denies it, as a
