@@ -65,4 +65,27 @@ describe('toDurableTool inside a run', () => {
     await expect(tool.execute({}, context(1, 0, 'c1'))).rejects.toBe(lost);
     expect(execute).not.toHaveBeenCalled();
   });
+
+  it("DBOS's ownership error thrown from inside the tool ends the execution: not recorded as the tool's outcome", async () => {
+    const lost = new DBOSErrors.DBOSWorkflowConflictError('run-1');
+    const recorded: unknown[] = [];
+    vi.mocked(DBOS.runStep).mockImplementation(async (body) => {
+      const value = await body();
+      recorded.push(value);
+      return value;
+    });
+    const tool = toDurableTool(
+      defineTool({
+        name: 'writes',
+        parameters: z.object({}),
+        execute: async () => {
+          throw lost;
+        },
+      }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await expect(tool.execute({}, context(1, 0, 'c1'))).rejects.toBe(lost);
+    expect(recorded).toEqual([]);
+  });
 });

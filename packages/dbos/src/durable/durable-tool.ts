@@ -3,6 +3,7 @@ import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
 import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
+import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
 
 /**
@@ -80,6 +81,9 @@ export function toDurableTool(
               } as DurableToolContext);
               return { ok: true, value: value === undefined ? null : value };
             } catch (error) {
+              // DBOS's own errors from inside the tool (it wrote a stream, started a step) end
+              // the execution; they are never the call's recorded outcome.
+              if (isDurableRunEnding(error)) throw error;
               return error instanceof Error
                 ? { ok: false, name: error.name, message: error.message }
                 : { ok: false, name: 'Error', message: String(error) };
