@@ -174,6 +174,11 @@ describe('architecture check on planted violations', () => {
       [`${core}/tools/define-tool.ts`]:
         "import { serve } from '../../../cli/src/serve.ts';\nexport const defineTool = serve;\n",
       'packages/cli/src/serve.ts': 'export const serve = 3;\n',
+      // dbos is checked for cycles too (it had approvals.ts <-> run-pauses.ts, issue 27).
+      'packages/dbos/src/durable/approvals.ts':
+        "import type { Row } from './run-pauses.ts';\nexport type Decision = { row: Row };\n",
+      'packages/dbos/src/durable/run-pauses.ts':
+        "import type { Decision } from './approvals.ts';\nexport type Row = { decision: Decision };\n",
     });
 
     const violations = await findViolations(tree, ['packages']);
@@ -189,6 +194,7 @@ describe('architecture check on planted violations', () => {
         `production-imports-testing: ${core}/http/send.ts imports ${core}/testing/fake.ts`,
         `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,
         `no-cycle: ${core}/agent/run-loop.ts -> ${core}/agent/step.ts -> ${core}/agent/run-loop.ts`,
+        'no-cycle: packages/dbos/src/durable/approvals.ts -> packages/dbos/src/durable/run-pauses.ts -> packages/dbos/src/durable/approvals.ts',
         `package-order-core: ${core}/tools/define-tool.ts imports packages/cli/src/serve.ts`,
       ].sort(),
     );

@@ -1,6 +1,7 @@
 // @gemloop/dbos: durable gemloop runs on DBOS Transact and Postgres, and chat history on Postgres.
 
-export type { ApprovalDecision, NeedsApproval, PendingApproval } from './durable/approvals.ts';
+export type { ApprovalDecision } from './durable/approval-decision.ts';
+export type { NeedsApproval, PendingApproval } from './durable/approvals.ts';
 export { DEFAULT_APPROVAL_TIMEOUT_MS } from './durable/approvals.ts';
 export type {
   CreateDurableRunsOptions,

@@ -49,6 +49,8 @@ export type AgentConfig<Output> = {
   maxReasks: number;
   onStepEnd: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
   beforeToolCall: BeforeToolCallHook | undefined;
+  /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */
+  isRunEndingError: ((error: unknown) => boolean) | undefined;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
   /** Scrubs the client's API key from what tools and hooks fail with (see `redactorOf`). */
   redact: Redactor;

@@ -103,6 +103,7 @@ export const agentOptionsDeclaration: DeclaredOptions<AgentOptions<unknown>> = d
     maxReasks: integerOption({ min: 0 }),
     onStepEnd: functionOption(),
     beforeToolCall: functionOption(),
+    isRunEndingError: functionOption(),
     logger: checkedWhereUsed,
     capabilities: objectOption(
       'capabilities must be an object of model-capability overrides, e.g. { generation: 3 }.',

@@ -65,6 +65,12 @@ export type BeforeToolCallContext = {
   /** The model's arguments, as sent. */
   rawArgs: Record<string, unknown>;
   stepNumber: number;
+  /**
+   * The call's 0-based position among the function calls of its model turn. With `stepNumber`
+   * it names the call even when the model gave two calls the same `toolCallId` (it can), or
+   * reuses an id in a later step: key anything kept per call (an approval) by both.
+   */
+  callIndex: number;
   /** The live history up to and including the model turn that made the call. Do not keep it. */
   contents: readonly Content[];
   /** Aborted with the run. */
@@ -163,6 +169,21 @@ export type AgentOptions<Output = undefined> = {
   maxReasks?: number | undefined;
   onStepEnd?: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
   beforeToolCall?: BeforeToolCallHook | undefined;
+  /**
+   * Which errors end the run at once, as they are. When a model call, a tool's `execute` or
+   * `beforeToolCall` throws an error for which this returns `true`, the run stops there: that call
+   * gets no response, the model is not called again, no later hook runs, the turn's other calls
+   * are aborted (with this error as their signal's reason), and `run()` (or `stream().result`)
+   * rejects with this very error, not a wrapper. The loop's own errors (`AgentRunError`, ...) are
+   * not asked about.
+   *
+   * For code that can lose the right to go on with a run: a durable workflow engine whose
+   * execution was cancelled or taken over by another worker must end that execution, never hand
+   * the engine's error to the model as the tool's failure (the model would be called again, by a
+   * process that no longer owns the run). A predicate that throws counts as `false`.
+   * @defaultValue none: every error of a tool is the tool's, reported to the model
+   */
+  isRunEndingError?: ((error: unknown) => boolean) | undefined;
   /** @defaultValue silent */
   logger?: Logger | undefined;
   /** Overrides of the model-capabilities table, for models it does not know (gateway aliases). */

@@ -8,6 +8,7 @@ import { callModel, type UsageSeen } from './call-model.ts';
 import { createStep } from './create-step.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
+import { isRunEnding } from './is-run-ending.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
 import { isCacheGone, type PromptCache } from './prompt-cache.ts';
@@ -55,6 +56,7 @@ export async function callModelStep<Output>(
     // error says it is partial.
     const partial = usageSeen?.usage;
     if (partial !== undefined) run.addUsage(toAgentUsage(partial));
+    if (isRunEnding(config, error)) throw error;
     if (signal.aborted) {
       throw attachPartialUsage(
         new AgentAbortedError({ phase: 'model-call', run: run.state(), cause: signal.reason }),

@@ -18,6 +18,7 @@ import { ToolInputError } from './errors/tool-input-error.ts';
 import { ToolTimeoutError } from './errors/tool-timeout-error.ts';
 import { UnknownToolError } from './errors/unknown-tool-error.ts';
 import { followSignal } from './follow-signal.ts';
+import { isRunEnding } from './is-run-ending.ts';
 import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
 
@@ -36,6 +37,11 @@ export type ToolCallsResult = {
   failure: ((run: AgentRunState) => Error) | undefined;
   /** The run's signal was aborted while calls were running. */
   aborted: boolean;
+  /**
+   * A call failed with an error that ends the run as it is (`isRunEndingError`): the caller
+   * throws it at once, before the responses go into the history.
+   */
+  ending: { error: unknown } | undefined;
 };
 
 type PendingCall = {
@@ -88,11 +94,15 @@ export async function executeToolCalls<Output>({
   const toolCalls: AgentToolCall[] = new Array(pending.length);
   const extras: ExtraParts = { byCall: undefined };
   let failure: ((run: AgentRunState) => Error) | undefined;
+  let ending: { error: unknown } | undefined;
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
-  // a failing approval hook), a turn controller that also follows the run's.
+  // a failing approval hook, an error that ends the run), a turn controller that also follows
+  // the run's.
   const turn =
-    config.toolErrors === 'throw' || config.beforeToolCall !== undefined
+    config.toolErrors === 'throw' ||
+    config.beforeToolCall !== undefined ||
+    config.isRunEndingError !== undefined
       ? new AbortController()
       : undefined;
   const turnSignal = turn?.signal ?? signal;
@@ -111,7 +121,15 @@ export async function executeToolCalls<Output>({
   }
 
   const finish = (pendingCall: PendingCall, outcome: ExecuteOutcome, durationMs: number): void => {
-    const record = toRecord(pendingCall, outcome, config, signal, durationMs, extras);
+    const record = toRecord(
+      pendingCall,
+      outcome,
+      config,
+      signal,
+      durationMs,
+      extras,
+      ending !== undefined,
+    );
     toolCalls[pendingCall.index] = record;
     pendingCall.observed?.end(record, config.now());
     if (emit !== undefined) {
@@ -131,6 +149,19 @@ export async function executeToolCalls<Output>({
   };
 
   const settleOne = (pendingCall: PendingCall, outcome: ExecuteOutcome, started: number): void => {
+    // Asked before redaction, about the error as thrown: the run ends with that very error. The
+    // call is recorded as aborted (its span and events end), never as the tool's failure.
+    if (
+      (outcome.type === 'error' || outcome.type === 'hook-failed') &&
+      isRunEnding(config, outcome.error)
+    ) {
+      if (ending === undefined) {
+        ending = { error: outcome.error };
+        turn?.abort(outcome.error);
+      }
+      finish(pendingCall, { type: 'aborted', args: outcome.args }, config.now() - started);
+      return;
+    }
     // What a tool or hook failed with goes to the model, the history, the result and maybe a
     // thrown error: a tool calling a Google API with the same key may quote it.
     if (outcome.type === 'error' || outcome.type === 'hook-failed') {
@@ -158,6 +189,7 @@ export async function executeToolCalls<Output>({
       call: pendingCall.call,
       toolCallId: pendingCall.toolCallId,
       stepNumber,
+      callIndex: pendingCall.index,
       contents,
       signal: turnSignal,
     };
@@ -221,7 +253,7 @@ export async function executeToolCalls<Output>({
       if (callParts !== undefined) extraParts.push(...callParts);
     if (extraParts.length > 0) extraContent = { role: 'user', parts: extraParts };
   }
-  return { toolCalls, responseContent, extraContent, failure, aborted: signal.aborted };
+  return { toolCalls, responseContent, extraContent, failure, aborted: signal.aborted, ending };
 }
 
 /**
@@ -235,6 +267,7 @@ function toRecord<Output>(
   runSignal: AbortSignal,
   durationMs: number,
   extras: ExtraParts,
+  runEnded: boolean,
 ): AgentToolCall {
   // One literal per shape (spreading a shared base and adding fields is slow on Node 20).
   if (outcome.type === 'value') {
@@ -256,6 +289,7 @@ function toRecord<Output>(
         runSignal,
         durationMs,
         extras,
+        runEnded,
       );
     }
     const record: AgentToolCall = {
@@ -279,7 +313,7 @@ function toRecord<Output>(
     }
     return record;
   }
-  const { kind, message } = describeFailure(outcome, call.name, config, runSignal);
+  const { kind, message } = describeFailure(outcome, call.name, config, runSignal, runEnded);
   const answer = answerWithError(
     call,
     message,
@@ -305,6 +339,7 @@ function describeFailure<Output>(
   name: string,
   config: AgentConfig<Output>,
   runSignal: AbortSignal,
+  runEnded: boolean,
 ): { kind: Exclude<ToolCallOutcome, 'success'>; message: string } {
   switch (outcome.type) {
     case 'unknown-tool': {
@@ -339,9 +374,11 @@ function describeFailure<Output>(
     case 'aborted':
       return {
         kind: 'aborted',
-        message: runSignal.aborted
-          ? `${name} was not completed: the run was aborted.`
-          : `${name} was not completed: another call of this turn failed.`,
+        message: runEnded
+          ? `${name} was not completed: the run ended.`
+          : runSignal.aborted
+            ? `${name} was not completed: the run was aborted.`
+            : `${name} was not completed: another call of this turn failed.`,
       };
   }
 }

@@ -169,6 +169,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     maxReasks,
     onStepEnd: options.onStepEnd,
     beforeToolCall: options.beforeToolCall,
+    isRunEndingError: options.isRunEndingError,
     callOptions: options.callOptions,
     redact: redactorOf(gemini),
     argumentRedactor: createArgumentRedactor(tools.functions.values()),

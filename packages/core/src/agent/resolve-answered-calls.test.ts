@@ -15,6 +15,7 @@ const answered: ToolCallsResult = {
   extraContent: undefined,
   failure: undefined,
   aborted: false,
+  ending: undefined,
 };
 
 function resolve(

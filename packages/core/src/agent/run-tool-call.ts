@@ -37,6 +37,8 @@ export type RunToolCallOptions<Output> = {
   call: FunctionCall;
   toolCallId: string;
   stepNumber: number;
+  /** The call's position among the function calls of its turn. */
+  callIndex: number;
   contents: readonly Content[];
   signal: AbortSignal;
 };
@@ -71,7 +73,7 @@ async function runApproved<Output>(
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
 ): Promise<ExecuteOutcome> {
-  const { config, call, toolCallId, stepNumber, contents, signal } = options;
+  const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
   const rawArgs = call.args ?? {};
   let args = parsedArgs;
   let decision: BeforeToolCallDecision | typeof aborted;
@@ -79,7 +81,16 @@ async function runApproved<Output>(
     const hook = config.beforeToolCall as NonNullable<typeof config.beforeToolCall>;
     decision = await raceAbort(
       Promise.resolve().then(() =>
-        hook({ toolName: call.name, toolCallId, args, rawArgs, stepNumber, contents, signal }),
+        hook({
+          toolName: call.name,
+          toolCallId,
+          args,
+          rawArgs,
+          stepNumber,
+          callIndex,
+          contents,
+          signal,
+        }),
       ),
       signal,
     );
@@ -126,7 +137,7 @@ async function runApproved<Output>(
 
 /** Runs `execute` within the call's time limit, with debug lines around it when enabled. */
 function start<Output>(
-  { config, call, toolCallId, stepNumber, contents, signal }: RunToolCallOptions<Output>,
+  { config, call, toolCallId, stepNumber, callIndex, contents, signal }: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   args: unknown,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
@@ -142,6 +153,7 @@ function start<Output>(
     signal,
     toolCallId,
     step: stepNumber,
+    callIndex,
     logger,
     contents,
   });
@@ -233,6 +245,7 @@ function execute(
     signal,
     toolCallId,
     step,
+    callIndex,
     logger,
     contents,
   }: {
@@ -244,6 +257,7 @@ function execute(
     return executeWithTimeout(tool, args, timeoutMs, signal, {
       toolCallId,
       step,
+      callIndex,
       logger,
       contents,
     });
@@ -256,7 +270,7 @@ function execute(
   let result: unknown;
   let then: unknown;
   try {
-    result = tool.execute(args, { toolCallId, step, logger, contents, signal });
+    result = tool.execute(args, { toolCallId, step, callIndex, logger, contents, signal });
     then =
       typeof result === 'object' || typeof result === 'function'
         ? (result as { then?: unknown } | null)?.then
@@ -313,6 +327,7 @@ function executeWithTimeout(
   const callContext: ToolExecuteContext = {
     toolCallId: context.toolCallId,
     step: context.step,
+    callIndex: context.callIndex,
     logger: context.logger,
     contents: context.contents,
     get signal(): AbortSignal {

@@ -27,6 +27,8 @@ export async function runTools<Output>(
     emit,
     observation,
   });
+  // The run ends with that error as it is: nothing of this turn goes into the history.
+  if (result.ending !== undefined) throw result.ending.error;
   run.append(result.responseContent);
   if (result.extraContent !== undefined) run.append(result.extraContent);
   step.toolCalls = result.toolCalls;

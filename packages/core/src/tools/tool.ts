@@ -10,6 +10,12 @@ export type ToolExecuteContext = {
   toolCallId: string;
   /** The 1-based number of the model step that made the call. */
   step: number;
+  /**
+   * The call's 0-based position among the function calls of its model turn: with `step`, it
+   * names the call even when the model gave two calls one id. Always set by the agent loop
+   * (optional so that a context made by hand, in a test, need not).
+   */
+  callIndex?: number | undefined;
   logger: Logger;
   /** The history up to and including the model turn that made the call. */
   contents: readonly Content[];

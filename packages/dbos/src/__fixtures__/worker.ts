@@ -32,8 +32,15 @@ const slow = defineTool({
   execute: async ({ order }, context) => {
     const key = durableContext(context)?.idempotencyKey ?? 'none';
     record(`start slow ${key}`);
-    await new Promise((resolve) => setTimeout(resolve, slowMs));
-    record(`done slow ${key}`);
+    // Stops when its signal aborts (a run cancelled while it runs), as a well-behaved tool does.
+    const stopped = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), slowMs);
+      context.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    record(`${stopped ? 'stopped' : 'done'} slow ${key}`);
     return { order, refunded: false };
   },
 });
@@ -66,7 +73,7 @@ const worker = await startDurableWorker({
   ...(env['APPROVAL_TIMEOUT_MS'] === undefined
     ? {}
     : { approvalTimeoutMs: Number(env['APPROVAL_TIMEOUT_MS']) }),
-  logLevel: 'error',
+  logLevel: (env['LOG_LEVEL'] as 'error' | 'warn' | undefined) ?? 'error',
   applicationVersion: 'test',
   ...(rate === undefined
     ? {}

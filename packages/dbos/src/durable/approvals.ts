@@ -5,27 +5,25 @@ import type {
   BeforeToolCallHook,
 } from '@gemloop/core/agent';
 import type pg from 'pg';
+import { approvalIdOf, isApprovalDecision } from './approval-decision.ts';
 import { lookupApproval, markPaused } from './run-pauses.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 
-/**
- * What a person decides about a call that waits for approval: run it, refuse it (the model gets
- * the reason as the call's error response), or run it with other arguments (checked against the
- * tool's schema again; the model's own call stays in the history as it was). The same three
- * choices as `beforeToolCall` in-process.
- */
-export type ApprovalDecision =
-  | { type: 'approve' }
-  | { type: 'reject'; reason: string }
-  | { type: 'edit'; args: Record<string, unknown> };
-
-/** A call that waits for {@link ApprovalDecision}, as `pendingApprovals()` lists it. */
+/** A call that waits for an `ApprovalDecision`, as `pendingApprovals()` lists it. */
 export type PendingApproval = {
+  /**
+   * What `approve()` takes to answer this call: its step, its place in the turn and its id
+   * (`<stepNumber>.<callIndex>:<toolCallId>`). Unique in the run, unlike `toolCallId`.
+   */
+  approvalId: string;
+  /** The model's call id (two calls of a turn may share one). */
   toolCallId: string;
   toolName: string;
   /** The model's arguments, as sent. */
   args: Record<string, unknown>;
   stepNumber: number;
+  /** The call's 0-based place among the function calls of its model turn. */
+  callIndex: number;
 };
 
 /** Which calls need approval: tool names, or a predicate over the call. */
@@ -36,8 +34,8 @@ export type NeedsApproval =
 /** @defaultValue of how long a run waits for an approval: 7 days. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS: number = 7 * 24 * 60 * 60 * 1000;
 
-/** DBOS message topic (and event key) of one call's approval. @internal */
-export const approvalTopic = (toolCallId: string): string => `gemloop.approval:${toolCallId}`;
+/** DBOS event key of one call's approval, by its approval id. @internal */
+export const approvalTopic = (approvalId: string): string => `gemloop.approval:${approvalId}`;
 /** DBOS event key of the list of pending approvals. @internal */
 export const PENDING_APPROVALS_KEY = 'gemloop.approvals';
 
@@ -117,40 +115,52 @@ export function createApprovalHook({
     if (!needs(context)) return own;
     const runId = DBOS.workflowID;
     if (runId === undefined) return own;
+    // Keyed by the call's place as well as its id: a decision answers this call only, not a
+    // second call of the turn with the same id, nor a later call that reuses the id.
+    const approvalId = approvalIdOf(context);
     const pending: PendingApproval = toJsonSafe({
+      approvalId,
       toolCallId: context.toolCallId,
       toolName: context.toolName,
       args: context.rawArgs,
       stepNumber: context.stepNumber,
+      callIndex: context.callIndex,
     });
     const list = pendingByRun.get(runId) ?? [];
     list.push(pending);
     pendingByRun.set(runId, list);
     // Published before the events go out: a watcher that sees this call's tool-call event finds
     // it in pendingApprovals() already.
-    await DBOS.setEvent(approvalTopic(context.toolCallId), { status: 'pending', ...pending });
+    await DBOS.setEvent(approvalTopic(approvalId), { status: 'pending', ...pending });
     await DBOS.setEvent(PENDING_APPROVALS_KEY, list);
-    await DBOS.runStep(flush, { name: 'gemloop.approval-request' });
-    const found = await lookupApproval(pauser.pool, runId, context.toolCallId, timeoutMs);
+    await DBOS.runStep(flush, {
+      name: `gemloop.approval-request@${context.stepNumber}.${context.callIndex}`,
+    });
+    const found = await lookupApproval(pauser.pool, runId, approvalId, timeoutMs);
     if (found.type === 'none') {
       // Stop first, then say "paused": an approver that sees "paused" resumes a stopped run,
       // never one still running here.
       await pauser.stop(runId);
-      const state = await markPaused(pauser.pool, runId, context.toolCallId);
+      const state = await markPaused(pauser.pool, runId, approvalId);
       // A decision (or the deadline) came while it stopped: nobody else resumes it.
       if (state === 'resume') await pauser.resume(runId);
       pausedRuns.add(runId);
       throw new RunPausedSignal(runId);
     }
-    const decision = await DBOS.runStep(
-      async (): Promise<ApprovalDecision | null> =>
-        found.type === 'decided' ? found.decision : null,
-      { name: 'gemloop.approval-decision' },
+    // Recorded as read (the row is data from a database): a replay reads what this execution did.
+    const recorded = await DBOS.runStep(
+      async (): Promise<unknown> => (found.type === 'decided' ? found.decision : null),
+      { name: `gemloop.approval-decision@${context.stepNumber}.${context.callIndex}` },
     );
+    // Fail closed: only one of the three decisions runs the call. Anything else in the row (a
+    // decision type this version does not know, a reject without a reason) denies it, as a
+    // missing decision does at the deadline: a call that may move money is not run on a guess.
+    const decision = recorded === null || isApprovalDecision(recorded) ? recorded : 'unreadable';
     list.splice(list.indexOf(pending), 1);
     if (list.length === 0) pendingByRun.delete(runId);
-    await DBOS.setEvent(approvalTopic(context.toolCallId), {
-      status: decision?.type ?? 'timed-out',
+    await DBOS.setEvent(approvalTopic(approvalId), {
+      status:
+        decision === null ? 'timed-out' : decision === 'unreadable' ? 'unreadable' : decision.type,
       ...pending,
     });
     await DBOS.setEvent(PENDING_APPROVALS_KEY, list);
@@ -158,6 +168,16 @@ export function createApprovalHook({
       return {
         type: 'deny',
         message: `No approval arrived within ${Math.round(timeoutMs / 1000)} s; the call was not run.`,
+      };
+    }
+    if (decision === 'unreadable') {
+      DBOS.logger.warn(
+        `gemloop approvals: the decision stored for call ${approvalId} of run ${runId} is not approve, reject or edit; the call was denied.`,
+      );
+      return {
+        type: 'deny',
+        message:
+          'The approval recorded for this call could not be read, so the call was not run. Ask the user how to go on.',
       };
     }
     if (decision.type === 'reject') return { type: 'deny', message: decision.reason };

@@ -1,4 +1,5 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { ApiCallError } from '@gemloop/core';
 
 /** @defaultValue of how many server-requested waits (429 with RetryInfo) one model call sleeps through. */
@@ -15,6 +16,10 @@ type StepOutcome<T> = { ok: true; value: T } | { ok: false; retryDelayMs: number
  * the step records the delay, the workflow sleeps durably (`DBOS.sleepms`, a checkpoint with its
  * wake-up time, so a worker that dies during the wait is replaced by one that wakes at the same
  * time), then the call runs again as a new step.
+ *
+ * The step body first checks that this execution still owns the run (`assertStillOwnsWorkflow`,
+ * `@dbos-inc/dbos-sdk/datasource`): a stale execution throws DBOS's ownership error instead of
+ * calling the model.
  * @internal
  */
 export async function callModelStep<T>({
@@ -29,6 +34,11 @@ export async function callModelStep<T>({
   for (let attempt = 0; ; attempt++) {
     const outcome: StepOutcome<T> = await DBOS.runStep(
       async (): Promise<StepOutcome<T>> => {
+        // An execution that lost the run (frozen past the takeover, then thawed) must not make
+        // a billed call beside the new owner: DBOS checks ownership only when it records the
+        // step, after the call. Thrown outside the try: the execution's end, not the call's.
+        const workflowId = DBOS.workflowID;
+        if (workflowId !== undefined) await assertStillOwnsWorkflow(workflowId);
         try {
           return { ok: true, value: await call() };
         } catch (error) {

@@ -178,7 +178,8 @@ describe('a worker killed in the middle of a run', () => {
     // No completed model call was made again: the fake saw exactly the baseline's calls.
     expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls);
     // lookup completed before the kill and ran once; slow was cut, ran again, and completed once.
-    const key = (name: string): string => `${runId}:call-${name}`;
+    // <runId>:<step>.<index in the turn>:<call id>: lookup is step 1's call, slow step 2's.
+    const key = (name: string): string => `${runId}:${name === 'lookup' ? 1 : 2}.0:call-${name}`;
     expect(fleet.counter.lines().filter((line) => line.endsWith(key('lookup')))).toEqual([
       `start lookup ${key('lookup')}`,
       `done lookup ${key('lookup')}`,

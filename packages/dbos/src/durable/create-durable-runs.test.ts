@@ -1,4 +1,5 @@
 import type { AgentEvent } from '@gemloop/core';
+import { InvalidArgumentError } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
 import { createRunsApi, type RunsBackend } from './create-durable-runs.ts';
 import type { EventBatch } from './run-events.ts';
@@ -62,5 +63,46 @@ describe('DurableRuns.events', () => {
       { offset: 2, text: 'c' },
       { offset: 3, text: 'd' },
     ]);
+  });
+});
+
+describe('DurableRuns.approve', () => {
+  it('refuses a toolCallId that two waiting calls share, naming their approvalIds', async () => {
+    const pending = [
+      {
+        approvalId: '1.0:dup',
+        toolCallId: 'dup',
+        toolName: 'refund',
+        args: {},
+        stepNumber: 1,
+        callIndex: 0,
+      },
+      {
+        approvalId: '1.1:dup',
+        toolCallId: 'dup',
+        toolName: 'refund',
+        args: {},
+        stepNumber: 1,
+        callIndex: 1,
+      },
+    ];
+    const runs = createRunsApi({
+      ...backendWith([]),
+      getEvent: async <T>(_runId: string, key: string): Promise<T | null> =>
+        (key === 'gemloop.approvals' ? pending : null) as T | null,
+    });
+    const error = await runs
+      .approve('run', 'dup', { type: 'approve' })
+      .catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('1.0:dup, 1.1:dup');
+  });
+
+  it('refuses a decision it cannot read before anything is sent', async () => {
+    const runs = createRunsApi(backendWith([]));
+    const error = await runs
+      .approve('run', 'c1', { type: 'approve-all' } as never)
+      .catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
   });
 });

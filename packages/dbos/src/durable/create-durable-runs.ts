@@ -4,12 +4,8 @@ import pg from 'pg';
 import { ApprovalNotPendingError } from '../errors/approval-not-pending-error.ts';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { DurableRunError } from '../errors/durable-run-error.ts';
-import {
-  type ApprovalDecision,
-  approvalTopic,
-  PENDING_APPROVALS_KEY,
-  type PendingApproval,
-} from './approvals.ts';
+import { type ApprovalDecision, isApprovalDecision } from './approval-decision.ts';
+import { approvalTopic, PENDING_APPROVALS_KEY, type PendingApproval } from './approvals.ts';
 import {
   DEFAULT_APP_NAME,
   type DurableRunEvent,
@@ -21,7 +17,13 @@ import {
   RUNS_QUEUE,
 } from './durable-run-types.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from './run-events.ts';
-import { markCancelled, migrateRunPauses, recordDecision, waitingRuns } from './run-pauses.ts';
+import {
+  approvalIdsOfCall,
+  markCancelled,
+  migrateRunPauses,
+  recordDecision,
+  waitingRuns,
+} from './run-pauses.ts';
 
 /** Options of {@link createDurableRuns}. */
 export type CreateDurableRunsOptions = {
@@ -64,10 +66,15 @@ export type DurableRuns = {
   /** The calls of the run that wait for approval. */
   pendingApprovals(runId: string): Promise<PendingApproval[]>;
   /**
-   * Answers a call that waits for approval; any worker resumes the run.
+   * Answers a call that waits for approval; any worker resumes the run. `callId` is the
+   * pending call's `approvalId` (from `pendingApprovals()`), or its `toolCallId` when no other
+   * waiting call of the run has that id. A decision answers that one call: another call with the
+   * same model id (in the same turn or a later step) waits for its own.
    * @throws {@link ApprovalNotPendingError} when that call does not wait (any more).
+   * @throws {@link InvalidArgumentError} when the decision is malformed, or `callId` is a
+   * `toolCallId` that several waiting calls share.
    */
-  approve(runId: string, toolCallId: string, decision: ApprovalDecision): Promise<void>;
+  approve(runId: string, callId: string, decision: ApprovalDecision): Promise<void>;
   /** Cancels the run: it stops at its next checkpoint and its status becomes `CANCELLED`. */
   cancel(runId: string): Promise<void>;
   /** Runs, newest first, optionally of some statuses. */
@@ -253,12 +260,12 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         },
       };
     },
-    async pendingApprovals(runId) {
-      return (await backend.getEvent<PendingApproval[]>(runId, PENDING_APPROVALS_KEY)) ?? [];
-    },
-    async approve(runId, toolCallId, decision) {
+    pendingApprovals: (runId) => readPendingApprovals(backend, runId),
+    async approve(runId, callId, decision) {
       checkDecision(decision);
-      const state = await backend.getEvent<{ status: string }>(runId, approvalTopic(toolCallId));
+      const approvalId = await resolveApprovalId(backend, runId, callId);
+      const toolCallId = callId;
+      const state = await backend.getEvent<{ status: string }>(runId, approvalTopic(approvalId));
       const refuse = (why: 'unknown' | 'decided' | 'timed-out' | 'cancelled'): never => {
         throw new ApprovalNotPendingError({
           message:
@@ -274,7 +281,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (state?.status !== 'pending')
         refuse(state?.status === 'timed-out' ? 'timed-out' : 'decided');
       if (isOver(await statusOf(runId))) refuse('cancelled');
-      const recorded = await recordDecision(backend.pool, runId, toolCallId, decision);
+      const recorded = await recordDecision(backend.pool, runId, approvalId, decision);
       // The first decision wins; a second one for the same call changes nothing.
       if (recorded === undefined) refuse('decided');
       // The run stopped to wait: it goes back on the queue, any worker replays it.
@@ -315,14 +322,48 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   };
 }
 
+/** The run's pending calls, as published (a DBOS event: data from a database, checked). */
+async function readPendingApprovals(
+  backend: RunsBackend,
+  runId: string,
+): Promise<PendingApproval[]> {
+  const list = await backend.getEvent<unknown>(runId, PENDING_APPROVALS_KEY);
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (entry): entry is PendingApproval =>
+      typeof entry === 'object' &&
+      entry !== null &&
+      typeof (entry as PendingApproval).approvalId === 'string' &&
+      typeof (entry as PendingApproval).toolCallId === 'string',
+  );
+}
+
+/**
+ * The approval id `approve()` was given, or the one of the single waiting call whose model id
+ * it is (two waiting calls with that model id: the caller must say which). A model id of no
+ * waiting call names the last call with that id, so the refusal says what became of it.
+ */
+async function resolveApprovalId(
+  backend: RunsBackend,
+  runId: string,
+  callId: string,
+): Promise<string> {
+  const pending = await readPendingApprovals(backend, runId);
+  if (pending.some((call) => call.approvalId === callId)) return callId;
+  const sameId = pending.filter((call) => call.toolCallId === callId);
+  if (sameId.length > 1) {
+    throw new InvalidArgumentError({
+      argument: 'callId',
+      message: `approve: ${sameId.length} calls of run "${runId}" that wait for approval have the id "${callId}"; pass the approvalId of the one you mean (${sameId.map((call) => call.approvalId).join(', ')}).`,
+    });
+  }
+  const only = sameId[0];
+  if (only !== undefined) return only.approvalId;
+  return (await approvalIdsOfCall(backend.pool, runId, callId)).at(-1) ?? callId;
+}
+
 function checkDecision(decision: ApprovalDecision): void {
-  const valid =
-    typeof decision === 'object' &&
-    decision !== null &&
-    (decision.type === 'approve' ||
-      (decision.type === 'reject' && typeof decision.reason === 'string') ||
-      (decision.type === 'edit' && typeof decision.args === 'object' && decision.args !== null));
-  if (!valid) {
+  if (!isApprovalDecision(decision)) {
     throw new InvalidArgumentError({
       argument: 'decision',
       message:

@@ -2,6 +2,7 @@ import type { Gemini } from '@gemloop/core';
 import type { CallOptions } from '@gemloop/core/http';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { callModelStep } from './call-model-step.ts';
+import { withCancelSignal } from './with-cancel-signal.ts';
 
 /** How a durable run makes its model calls. @internal */
 export type ModelCaller = {
@@ -61,10 +62,15 @@ export function createModelCalls(inner: Gemini): {
     onChunk?: (chunk: GenerateContentResponse) => void,
   ): Promise<GenerateContentResponse[]>;
 } {
-  const withDurableWaits = (options: CallOptions | undefined): CallOptions => ({
-    ...options,
-    retry: options?.retry === false ? false : { ...options?.retry, maxServerDelayMs: 0 },
-  });
+  // Called inside the step body, where DBOS's cancel signal is: a cancelled run stops its call.
+  const withDurableWaits = (options: CallOptions | undefined): CallOptions => {
+    const signal = withCancelSignal(options?.signal);
+    return {
+      ...options,
+      ...(signal === undefined ? {} : { signal }),
+      retry: options?.retry === false ? false : { ...options?.retry, maxServerDelayMs: 0 },
+    };
+  };
   return {
     generate: (request, options) => inner.generateContent(request, withDurableWaits(options)),
     async stream(request, options, onChunk) {

@@ -66,10 +66,12 @@ describe('durable runs', () => {
     expect(
       counter
         .lines()
-        .filter((line) => line.endsWith(`basic-1:${result.steps[0]?.toolCalls[0]?.toolCallId}`)),
+        .filter((line) =>
+          line.endsWith(`basic-1:1.0:${result.steps[0]?.toolCalls[0]?.toolCallId}`),
+        ),
     ).toEqual([
-      `start lookup basic-1:${result.steps[0]?.toolCalls[0]?.toolCallId}`,
-      `done lookup basic-1:${result.steps[0]?.toolCalls[0]?.toolCallId}`,
+      `start lookup basic-1:1.0:${result.steps[0]?.toolCalls[0]?.toolCallId}`,
+      `done lookup basic-1:1.0:${result.steps[0]?.toolCalls[0]?.toolCallId}`,
     ]);
     expect((await runs.status(runId))?.status).toBe('SUCCESS');
   });

@@ -1,14 +1,18 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
 import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
+import { isDurableRunEnding } from './is-durable-run-ending.ts';
+import { withCancelSignal } from './with-cancel-signal.ts';
 
 /**
  * What a durable run adds to a tool's `execute` context: the run id and an idempotency key
- * (`<runId>:<toolCallId>`), the same in every execution of the call. A tool that was running when
- * its worker died runs again on the worker that takes the run over; give the key to the service
- * the tool calls (an `Idempotency-Key` header, a unique column) so the second execution has no
- * second effect.
+ * (`<runId>:<step>.<callIndex>:<toolCallId>`), the same in every execution of the call and
+ * different for every call of the run (the model may give two calls one id, or reuse an id in a
+ * later step). A tool that was running when its worker died runs again on the worker that takes
+ * the run over; give the key to the service the tool calls (an `Idempotency-Key` header, a
+ * unique column) so the second execution has no second effect.
  */
 export type DurableToolContext = ToolExecuteContext & {
   runId: string;
@@ -35,6 +39,13 @@ type ToolOutcome = { ok: true; value: unknown } | { ok: false; name: string; mes
  * recorded, and a replay hands the recorded outcome back without running the tool. The step's
  * outcome is the same object in the first run and in a replay (an error is rebuilt from its name
  * and message both times), so the agent answers the model identically.
+ *
+ * The step is named and keyed by the call's place (step, index in the turn) as well as its id:
+ * a replay that meets another call there fails on DBOS's step-name check instead of handing one
+ * call's recorded outcome to another.
+ *
+ * DBOS's own errors (lost ownership, cancellation) are not the tool's: `DBOS.runStep` rethrows
+ * them, and the agent's `isRunEndingError` ends the run with them.
  * @internal
  */
 export function toDurableTool(
@@ -50,24 +61,35 @@ export function toDurableTool(
     value: async (args: unknown, context: ToolExecuteContext): Promise<unknown> => {
       const runId = DBOS.workflowID;
       if (runId === undefined || !DBOS.isInWorkflow()) return tool.execute(args, context);
-      const idempotencyKey = `${runId}:${context.toolCallId}`;
+      // The agent loop always sets callIndex; 0 for a context made by hand.
+      const position = `${context.step}.${context.callIndex ?? 0}`;
+      const idempotencyKey = `${runId}:${position}:${context.toolCallId}`;
       const outcome: ToolOutcome = await DBOS.runStep(
         (): Promise<ToolOutcome> =>
           wrap(async (): Promise<ToolOutcome> => {
+            // An execution that lost the run (frozen past the takeover, then thawed) must not
+            // start the tool beside the new owner: DBOS checks ownership when the step is
+            // recorded, after the tool ran, so check it before too (one query). Thrown outside
+            // the try below: it is the execution's end, not the tool's outcome.
+            await assertStillOwnsWorkflow(runId);
             try {
               const value = await tool.execute(args, {
                 ...context,
+                signal: withCancelSignal(context.signal),
                 runId,
                 idempotencyKey,
               } as DurableToolContext);
               return { ok: true, value: value === undefined ? null : value };
             } catch (error) {
+              // DBOS's own errors from inside the tool (it wrote a stream, started a step) end
+              // the execution; they are never the call's recorded outcome.
+              if (isDurableRunEnding(error)) throw error;
               return error instanceof Error
                 ? { ok: false, name: error.name, message: error.message }
                 : { ok: false, name: 'Error', message: String(error) };
             }
           }),
-        { name: `gemloop.tool:${tool.name}` },
+        { name: `gemloop.tool:${tool.name}@${position}` },
       );
       if (outcome.ok) return outcome.value;
       const error = new Error(outcome.message);

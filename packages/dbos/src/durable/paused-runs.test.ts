@@ -88,7 +88,7 @@ describe('a run paused for approval frees its worker', () => {
     const result = await waiting;
     expect(result.text).toBe('answered: {"order":"7","amount":30,"refunded":true}');
     expect(counter.lines().filter((line) => line.includes(first.runId))).toEqual([
-      `done refund ${first.runId}:${toolCallId} 7 30`,
+      `done refund ${first.runId}:1.0:${toolCallId} 7 30`,
     ]);
     const events = await watched;
     expect(events.map((item) => item.offset)).toEqual(events.map((_, index) => index));

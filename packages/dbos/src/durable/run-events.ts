@@ -21,13 +21,31 @@ export type RunEventBuffer = {
   written: number;
   /** When this process last queued a write (`Date.now()`). */
   lastWriteAt: number;
-  /** The writes, one after another: entries reach the stream in index order. */
+  /**
+   * The writes, one after another: entries reach the stream in index order. Never rejects: a
+   * write queued from a timer has nobody awaiting it yet, and a rejection nobody handles ends the
+   * process (Node's default `--unhandled-rejections=throw`), taking the worker's other runs with
+   * it. A failed write is kept in `failure` instead, for {@link settleRunEventWrites}.
+   */
   writing: Promise<void>;
+  /**
+   * The first write that failed since the last {@link settleRunEventWrites} (DBOS's
+   * `DBOSWorkflowConflictError` when this execution lost the run, a Postgres error). Writes queued
+   * after it are skipped, and `written` goes back to the failed entry's first index, so the next
+   * write after the failure is reported starts there again and no event goes missing.
+   */
+  failure: { error: unknown } | undefined;
 };
 
 /** A new, empty buffer. @internal */
 export function createRunEventBuffer(): RunEventBuffer {
-  return { events: [], written: 0, lastWriteAt: 0, writing: Promise.resolve() };
+  return {
+    events: [],
+    written: 0,
+    lastWriteAt: 0,
+    writing: Promise.resolve(),
+    failure: undefined,
+  };
 }
 
 /**
@@ -46,7 +64,34 @@ function queueWrite(
   const batch: EventBatch = { from, events: [...head, ...extra] };
   buffer.written = from + batch.events.length;
   buffer.lastWriteAt = Date.now();
-  buffer.writing = buffer.writing.then(() => DBOS.writeStream(EVENTS_STREAM_KEY, batch));
+  buffer.writing = buffer.writing.then(async () => {
+    if (buffer.failure === undefined) {
+      try {
+        await DBOS.writeStream(EVENTS_STREAM_KEY, batch);
+        return;
+      } catch (error) {
+        buffer.failure = { error };
+      }
+    }
+    // Not written: the events from `from` on go with the next write once the failure is reported.
+    if (buffer.written > from) buffer.written = from;
+  });
+}
+
+/**
+ * Waits for the run's queued writes, then throws the first one that failed (once: the next
+ * write starts again from the failed entry). Called by the step bodies that write, so a write's
+ * failure is the step's: DBOS's ownership error reaches `DBOS.runStep`, which rethrows it (it
+ * never records it as the step's outcome; `dbos-executor.js`, `runStepTempl`), and the execution
+ * that lost the run ends.
+ * @internal
+ */
+export async function settleRunEventWrites(buffer: RunEventBuffer): Promise<void> {
+  await buffer.writing;
+  const failure = buffer.failure;
+  if (failure === undefined) return;
+  buffer.failure = undefined;
+  throw failure.error;
 }
 
 /** Lets in every event the agent emitted before now (see {@link flushRunEvents}). */
@@ -67,7 +112,7 @@ export async function flushRunEvents(buffer: RunEventBuffer): Promise<void> {
   // emits them; one macrotask turn lets every event emitted before this step in.
   await settle();
   queueWrite(buffer);
-  await buffer.writing;
+  await settleRunEventWrites(buffer);
 }
 
 /**
@@ -95,12 +140,16 @@ export async function withTimedFlush<T>(
       queueWrite(buffer);
     }, wait);
   }
+  let result: T;
   try {
-    return await body();
+    result = await body();
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    // The body's own error wins; a write's failure is reported by the next step that writes.
     await buffer.writing;
   }
+  await settleRunEventWrites(buffer);
+  return result;
 }
 
 /** How text deltas reach other processes while a streamed answer is written. */
@@ -184,12 +233,12 @@ export function startDeltaPreview(
     },
     async stop() {
       clear();
-      await buffer.writing;
+      await settleRunEventWrites(buffer);
     },
     async abandon() {
       clear();
       pending = [];
-      await buffer.writing.catch(() => {});
+      await buffer.writing;
       if (buffer.written > base) buffer.written = base;
     },
   };

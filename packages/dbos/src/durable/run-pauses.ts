@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import { borrowClient } from '../postgres/borrow-client.ts';
-import type { ApprovalDecision } from './approvals.ts';
+import type { ApprovalDecision } from './approval-decision.ts';
 
 /**
  * The approvals of paused runs, in Postgres (`gemloop.approvals`, one row per call that waits,
- * plus a marker row with an empty `tool_call_id` for a run cancelled by a person).
+ * plus a marker row with an empty `tool_call_id` for a run cancelled by a person). The
+ * `tool_call_id` column holds the call's approval id (`<step>.<index>:<toolCallId>`, see
+ * `approvalIdOf`), not the model's id alone, which two calls of a run can share.
  *
  * A run that reaches a call needing approval does not wait in memory: its workflow is cancelled
  * (DBOS's way to stop a workflow and free its queue slot; `DBOS.resumeWorkflow` later re-enqueues
@@ -47,9 +49,8 @@ export async function migrateRunPauses(pool: pg.Pool): Promise<void> {
 
 /** What a run finds when it reaches a call that needs approval. @internal */
 export type ApprovalLookup =
-  | { type: 'decided'; decision: ApprovalDecision }
-  | { type: 'timed-out' }
-  | { type: 'none' };
+  /** The stored decision, unchecked (the run checks it, and fails closed). */
+  { type: 'decided'; decision: unknown } | { type: 'timed-out' } | { type: 'none' };
 
 /**
  * The run reached the call: marks it waiting (the deadline is set the first time) and returns the
@@ -59,17 +60,17 @@ export type ApprovalLookup =
 export async function lookupApproval(
   pool: pg.Pool,
   runId: string,
-  toolCallId: string,
+  approvalId: string,
   timeoutMs: number,
 ): Promise<ApprovalLookup> {
-  const { rows } = await pool.query<{ decision: ApprovalDecision | null; expired: boolean }>(
+  const { rows } = await pool.query<{ decision: unknown; expired: boolean }>(
     `INSERT INTO ${APPROVALS_TABLE} AS a (run_id, tool_call_id, waiting, deadline)
      VALUES ($1, $2, true, now() + make_interval(secs => $3))
      ON CONFLICT (run_id, tool_call_id) DO UPDATE
        SET deadline = coalesce(a.deadline, EXCLUDED.deadline),
            waiting = a.decision IS NULL AND coalesce(a.deadline, EXCLUDED.deadline) > now()
      RETURNING decision, deadline <= now() AS expired`,
-    [runId, toolCallId, timeoutMs / 1000],
+    [runId, approvalId, timeoutMs / 1000],
   );
   const row = rows[0];
   if (row?.decision !== null && row?.decision !== undefined)
@@ -84,7 +85,7 @@ export async function lookupApproval(
 export async function markPaused(
   pool: pg.Pool,
   runId: string,
-  toolCallId: string,
+  approvalId: string,
 ): Promise<'paused' | 'resume' | 'cancelled'> {
   const { rows } = await pool.query<{ paused: boolean; cancelled: boolean }>(
     `WITH cancelled AS (
@@ -93,7 +94,7 @@ export async function markPaused(
        SET paused = a.decision IS NULL AND a.deadline > now() AND NOT (SELECT yes FROM cancelled)
      WHERE run_id = $1 AND tool_call_id = $2
      RETURNING paused, (SELECT yes FROM cancelled) AS cancelled`,
-    [runId, toolCallId],
+    [runId, approvalId],
   );
   const row = rows[0];
   if (row === undefined || row.cancelled) return 'cancelled';
@@ -107,7 +108,7 @@ export async function markPaused(
 export async function recordDecision(
   pool: pg.Pool,
   runId: string,
-  toolCallId: string,
+  approvalId: string,
   decision: ApprovalDecision,
 ): Promise<{ paused: boolean } | undefined> {
   const client = await borrowClient(pool);
@@ -115,14 +116,14 @@ export async function recordDecision(
     await client.query('BEGIN');
     await client.query(
       `INSERT INTO ${APPROVALS_TABLE} (run_id, tool_call_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [runId, toolCallId],
+      [runId, approvalId],
     );
     // The row's lock orders this against the run's markPaused: whichever comes second sees
     // the other's change, so exactly one of them resumes the run.
     const { rows } = await client.query<{ decided: boolean; paused: boolean }>(
       `SELECT decision IS NOT NULL AS decided, paused FROM ${APPROVALS_TABLE}
        WHERE run_id = $1 AND tool_call_id = $2 FOR UPDATE`,
-      [runId, toolCallId],
+      [runId, approvalId],
     );
     if (rows[0]?.decided !== false) {
       await client.query('ROLLBACK');
@@ -130,7 +131,7 @@ export async function recordDecision(
     }
     await client.query(
       `UPDATE ${APPROVALS_TABLE} SET decision = $3, paused = false WHERE run_id = $1 AND tool_call_id = $2`,
-      [runId, toolCallId, JSON.stringify(decision)],
+      [runId, approvalId, JSON.stringify(decision)],
     );
     await client.query('COMMIT');
     return { paused: rows[0].paused };
@@ -140,6 +141,33 @@ export async function recordDecision(
   } finally {
     client.release();
   }
+}
+
+/**
+ * The approval ids this run has rows for whose call has the model id `toolCallId`, in the order
+ * of the calls (step, then place in the turn). For `approve()` given a model id of a call that no
+ * longer waits: its refusal says what became of that call.
+ */
+export async function approvalIdsOfCall(
+  pool: pg.Pool,
+  runId: string,
+  toolCallId: string,
+): Promise<string[]> {
+  // `<step>.<index>:<toolCallId>`: the model's id is everything after the first colon.
+  const { rows } = await pool.query<{ approval_id: string }>(
+    `SELECT tool_call_id AS approval_id FROM ${APPROVALS_TABLE}
+     WHERE run_id = $1 AND tool_call_id <> '' AND substr(tool_call_id, strpos(tool_call_id, ':') + 1) = $2`,
+    [runId, toolCallId],
+  );
+  const position = (approvalId: string): number[] =>
+    (approvalId.split(':', 1)[0] ?? '').split('.').map(Number);
+  return rows
+    .map((row) => row.approval_id)
+    .sort((a, b) => {
+      const [stepA = 0, indexA = 0] = position(a);
+      const [stepB = 0, indexB = 0] = position(b);
+      return stepA - stepB || indexA - indexB;
+    });
 }
 
 /** A person cancelled the run: it is no longer paused, and a run about to pause will not. */

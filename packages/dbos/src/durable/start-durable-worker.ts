@@ -19,6 +19,7 @@ import {
   RUNS_QUEUE,
 } from './durable-run-types.ts';
 import { toDurableTool } from './durable-tool.ts';
+import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
 import {
   createRunEventBuffer,
@@ -294,6 +295,11 @@ export async function startDurableWorker({
       gemini,
       tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed)),
       beforeToolCall: approvals.hook,
+      // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the
+      // run as they are: the workflow sees them (and DBOS parks the execution) instead of the
+      // model seeing them as a tool's error and being called again.
+      isRunEndingError: (error) =>
+        isDurableRunEnding(error) || agentOptions.isRunEndingError?.(error) === true,
       // One call at a time: the steps' order is then the calls' order, the same in every replay.
       toolConcurrency: 1,
     });
@@ -338,6 +344,9 @@ export async function startDurableWorker({
         // execution ends here, writing nothing (no stream close: the run goes on when resumed).
         // DBOS treats its own cancellation error as "stopped", not as the run's failure.
         if (entry.approvals.paused(runId)) throw new DBOSErrors.DBOSWorkflowCancelledError(runId);
+        // Cancelled, or no longer this execution's: it ends here, writing nothing more (a write
+        // would fail on DBOS's ownership check anyway). DBOS parks it on the recorded outcome.
+        if (isDurableRunEnding(error)) throw error;
         // Whatever happened before the failure reaches the watchers; the failure is the run's.
         await finish().catch(() => {});
         throw error;

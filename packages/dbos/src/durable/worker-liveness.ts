@@ -44,6 +44,10 @@ export async function startWorkerLiveness({
   onError: (error: unknown) => void;
 }): Promise<{ stop(options: { dead: boolean }): Promise<void> }> {
   await migrate(pool);
+  // deadAfterMs as a Postgres timeout: an integer of milliseconds, at least 1 s, at most 2^31-1.
+  const idleLimitMs = Number.isFinite(deadAfterMs)
+    ? Math.min(2_147_483_647, Math.max(1000, Math.round(deadAfterMs)))
+    : DEFAULT_DEAD_AFTER_MS;
   const beat = async (): Promise<void> => {
     await pool.query(
       `INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ($1, $2, now())
@@ -55,6 +59,11 @@ export async function startWorkerLiveness({
     const client = await borrowClient(pool);
     try {
       await client.query('BEGIN');
+      // The election's lock is held by this transaction: a worker frozen inside it (a stopped
+      // process, a suspended VM) would keep every other worker from taking over anything, its
+      // own runs included. Postgres ends a session idle in a transaction for longer than this
+      // (releasing the lock); a live sweep never idles that long between its queries.
+      await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${idleLimitMs}`);
       const lock = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
         [`gemloop.takeover:${appName}`],

@@ -1,0 +1,91 @@
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
+import { defineTool, type ToolExecuteContext } from '@gemloop/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { durableContext, toDurableTool } from './durable-tool.ts';
+
+vi.mock('@dbos-inc/dbos-sdk/datasource', () => ({ assertStillOwnsWorkflow: vi.fn() }));
+
+const context = (step: number, callIndex: number, toolCallId: string): ToolExecuteContext =>
+  ({
+    signal: new AbortController().signal,
+    toolCallId,
+    step,
+    callIndex,
+    contents: [],
+  }) as unknown as ToolExecuteContext;
+
+describe('toDurableTool inside a run', () => {
+  const stepNames: string[] = [];
+  beforeEach(() => {
+    stepNames.length = 0;
+    vi.spyOn(DBOS, 'workflowID', 'get').mockReturnValue('run-1');
+    vi.spyOn(DBOS, 'isInWorkflow').mockReturnValue(true);
+    vi.spyOn(DBOS, 'stepStatus', 'get').mockReturnValue(undefined);
+    vi.spyOn(DBOS, 'runStep').mockImplementation(async (body, config) => {
+      stepNames.push(config?.name ?? '');
+      return body();
+    });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.mocked(assertStillOwnsWorkflow).mockReset();
+  });
+
+  it('keys the idempotency key and the step by the call place as well as its id', async () => {
+    const keys: string[] = [];
+    const tool = toDurableTool(
+      defineTool({
+        name: 'refund',
+        parameters: z.object({}),
+        execute: (_args, toolContext) => {
+          keys.push(durableContext(toolContext)?.idempotencyKey ?? 'none');
+          return 'ok';
+        },
+      }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await tool.execute({}, context(2, 0, 'dup'));
+    await tool.execute({}, context(2, 1, 'dup'));
+    expect(keys).toEqual(['run-1:2.0:dup', 'run-1:2.1:dup']);
+    expect(stepNames).toEqual(['gemloop.tool:refund@2.0', 'gemloop.tool:refund@2.1']);
+  });
+
+  it('an execution that lost the run does not start the tool, and the ownership error is not the tool outcome', async () => {
+    const lost = new DBOSErrors.DBOSWorkflowConflictError('run-1');
+    vi.mocked(assertStillOwnsWorkflow).mockRejectedValue(lost);
+    const execute = vi.fn(() => 'ran');
+    const tool = toDurableTool(
+      defineTool({ name: 'refund', parameters: z.object({}), execute }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await expect(tool.execute({}, context(1, 0, 'c1'))).rejects.toBe(lost);
+    expect(execute).not.toHaveBeenCalled();
+  });
+
+  it("DBOS's ownership error thrown from inside the tool ends the execution: not recorded as the tool's outcome", async () => {
+    const lost = new DBOSErrors.DBOSWorkflowConflictError('run-1');
+    const recorded: unknown[] = [];
+    vi.mocked(DBOS.runStep).mockImplementation(async (body) => {
+      const value = await body();
+      recorded.push(value);
+      return value;
+    });
+    const tool = toDurableTool(
+      defineTool({
+        name: 'writes',
+        parameters: z.object({}),
+        execute: async () => {
+          throw lost;
+        },
+      }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await expect(tool.execute({}, context(1, 0, 'c1'))).rejects.toBe(lost);
+    expect(recorded).toEqual([]);
+  });
+});
