@@ -26,6 +26,8 @@ export type ResolvedCallOptions = {
   /** The client's secrets, plus the credentials among this call's extra headers. */
   redact: readonly string[];
   onResponse: ((response: ResponseInfo) => void) | undefined;
+  /** `CallOptions.beforeSend`. */
+  beforeSend: CallOptions['beforeSend'];
 };
 
 const callOptionChecks = {
@@ -40,6 +42,9 @@ const callOptionChecks = {
   onRetry: functionOption('options.onRetry must be a function (event) => void, or left out.'),
   onResponse: functionOption(
     'options.onResponse must be a function ({ status, headers, attempt }) => void.',
+  ),
+  beforeSend: functionOption(
+    'options.beforeSend must be a function ({ attempt, method, model, signal, timeoutMs }) => Promise<(() => void) | undefined>.',
   ),
 };
 
@@ -86,6 +91,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     headers: client.headers,
     redact: client.redact,
     onResponse: undefined,
+    beforeSend: undefined,
   };
 }
 
@@ -103,7 +109,7 @@ export function resolveCallOptions(
   declared: DeclaredOptions<CallOptions> = callOptionsDeclaration,
 ): ResolvedCallOptions {
   if (options === undefined) return defaults;
-  const { signal, onRetry, onResponse } = declared.check(options);
+  const { signal, onRetry, onResponse, beforeSend } = declared.check(options);
   let headers = defaults.headers;
   let redact = defaults.redact;
   if (options.headers !== undefined) {
@@ -133,5 +139,6 @@ export function resolveCallOptions(
     headers,
     redact,
     onResponse,
+    beforeSend,
   };
 }
