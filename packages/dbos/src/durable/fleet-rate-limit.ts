@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError } from '@gemloop/core';
+import type { SendAdmission, SendInfo } from '@gemloop/core/http';
+import type pg from 'pg';
+import { borrowClient } from '../postgres/borrow-client.ts';
+
+/**
+ * A fleet-wide limit of model calls: at most `requests` HTTP requests (attempts: a retry is one
+ * more) in any window of `periodMs`, as the API receives them.
+ */
+export type ModelRateLimit = { requests: number; periodMs: number };
+
+/**
+ * The slots of the fleet rate limits, in Postgres: `requests` rows per limited model.
+ * @internal
+ */
+export const RATE_LIMIT_TABLE = 'gemloop.rate_limit_slots';
+
+/**
+ * How long a slot stays taken when its attempt has no time limit (`timeoutMs: Infinity`) and
+ * its worker never says the request was answered (it died): 10 minutes.
+ * @internal
+ */
+export const UNBOUNDED_ATTEMPT_LEASE_MS = 600_000;
+
+/** A worker releases a slot a little after the answer came: the statement's own way there. */
+const LEASE_SLACK_MS = 5_000;
+
+/**
+ * The admission step of the fleet rate limits, installed as `CallOptions.beforeSend` on every
+ * model call of a durable worker: it holds the limit at the moment each HTTP attempt is sent.
+ *
+ * DBOS's own queue rate limit (`rateLimit` of a queue) is not enough: `findAndMarkStartableWorkflows`
+ * (`@dbos-inc/dbos-sdk` 5.3.0, `dist/src/system_database.js`) counts a workflow when a worker
+ * dequeues it (`started_at_epoch_ms`, the database's `now()`), and the request leaves later: after
+ * the worker read the workflow, checked its step and had its turn on the event loop, 15-174 ms on a
+ * quiet machine and more on a busy one. Calls dequeued just over a period apart then arrive just
+ * under it (issue 26), and the 1 s margin that hid it wasted 30-40% of the quota.
+ *
+ * Each limited model has `requests` slots (rows). An attempt takes a free slot in one statement
+ * (`FOR UPDATE SKIP LOCKED`, so concurrent workers never take the same one) right before it is
+ * sent, and once the API has answered (the response headers, or the attempt's failure) the slot
+ * is freed for `periodMs` from then. The API receives a request between its send and its answer,
+ * so two requests of one slot reach the API at least `periodMs` apart, whatever the load and
+ * however long the network takes: no window of `periodMs` sees more requests than slots. Times
+ * are the database's (`clock_timestamp()`), one clock for the whole fleet.
+ *
+ * A taken slot is leased for the attempt's time limit plus the period: a worker that dies while
+ * its request is out frees it when the lease ends. The cost: 2 statements per attempt admitted at
+ * once (take, free), plus 1 for each time a waiting attempt looks for a slot again; a wait sleeps
+ * until the earliest slot can be free, not on a fixed poll.
+ * @internal
+ */
+export type FleetRateLimit = {
+  /** The `beforeSend` hook: resolves once admitted (calls to unlimited models at once). */
+  admit(send: SendInfo): Promise<SendAdmission>;
+};
+
+/** Options of {@link createFleetRateLimit}. @internal */
+export type CreateFleetRateLimitOptions = {
+  pool: pg.Pool;
+  /** The fleet's name: the limits of two fleets on one database are apart. */
+  appName: string;
+  /** By model (`gemini-2.5-flash` or `models/gemini-2.5-flash`). */
+  limits: Record<string, ModelRateLimit>;
+  /** Told when freeing a slot failed (it then frees when its lease ends). */
+  onError?: ((error: unknown) => void) | undefined;
+};
+
+/**
+ * Checks `modelRateLimits`, creates the slot table when missing and sets each limited model's
+ * slots to its `requests` (idempotent; every worker of a fleet should give the same limits).
+ * @throws {@link InvalidArgumentError} naming a limit that is not a positive integer of requests
+ * in a positive period.
+ * @internal
+ */
+export async function migrateFleetRateLimit({
+  pool,
+  appName,
+  limits,
+}: CreateFleetRateLimitOptions): Promise<void> {
+  const entries = checkLimits(limits);
+  if (entries.length === 0) return;
+  const client = await borrowClient(pool);
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
+    await client.query('CREATE SCHEMA IF NOT EXISTS gemloop');
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (
+         bucket text NOT NULL, slot integer NOT NULL,
+         free_at timestamptz NOT NULL DEFAULT '-infinity',
+         in_flight boolean NOT NULL DEFAULT false, token text,
+         PRIMARY KEY (bucket, slot))`,
+    );
+    // The look for a free slot reads the one free the longest.
+    await client.query(
+      `CREATE INDEX IF NOT EXISTS rate_limit_slots_free_at ON ${RATE_LIMIT_TABLE} (bucket, free_at)`,
+    );
+    for (const [model, limit] of entries) {
+      const bucket = bucketOf(appName, model);
+      await client.query(
+        `INSERT INTO ${RATE_LIMIT_TABLE} (bucket, slot)
+         SELECT $1, generate_series(0, $2::integer - 1) ON CONFLICT DO NOTHING`,
+        [bucket, limit.requests],
+      );
+      // A lowered limit: the slots past it go (a request out on one of them still arrives).
+      await client.query(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE bucket = $1 AND slot >= $2`, [
+        bucket,
+        limit.requests,
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The admission step of `limits` (see {@link FleetRateLimit}); run
+ * {@link migrateFleetRateLimit} first.
+ * @internal
+ */
+export function createFleetRateLimit({
+  pool,
+  appName,
+  limits,
+  onError = () => {},
+}: CreateFleetRateLimitOptions): FleetRateLimit {
+  const byModel = new Map(
+    checkLimits(limits).map(([model, limit]) => [
+      model,
+      { bucket: bucketOf(appName, model), limit },
+    ]),
+  );
+  return {
+    async admit({ model, signal, timeoutMs }) {
+      const entry = model === undefined ? undefined : byModel.get(toModelName(model));
+      if (entry === undefined) return undefined;
+      const { bucket, limit } = entry;
+      const periodSeconds = limit.periodMs / 1000;
+      const leaseSeconds =
+        ((Number.isFinite(timeoutMs) ? timeoutMs : UNBOUNDED_ATTEMPT_LEASE_MS) +
+          limit.periodMs +
+          LEASE_SLACK_MS) /
+        1000;
+      const token = randomUUID();
+      for (;;) {
+        signal?.throwIfAborted();
+        const { rows } = await pool.query<{ slot: number | null; wait_ms: number | null }>(
+          // One statement: take the slot free the longest, or say how long until one can be: the
+          // earliest free_at of the slots not in flight, at most a period (a slot in flight is
+          // free no sooner than a period after its answer). A wait sleeps until then rather
+          // than polling; no slot at all (a worker without this limit cleared them) is null.
+          `WITH candidate AS (
+             SELECT slot FROM ${RATE_LIMIT_TABLE}
+              WHERE bucket = $1 AND free_at <= clock_timestamp()
+              ORDER BY free_at LIMIT 1 FOR UPDATE SKIP LOCKED
+           ), taken AS (
+             UPDATE ${RATE_LIMIT_TABLE} s
+                SET free_at = clock_timestamp() + make_interval(secs => $3),
+                    in_flight = true, token = $4
+               FROM candidate c WHERE s.bucket = $1 AND s.slot = c.slot
+             RETURNING s.slot
+           )
+           SELECT slot, CASE WHEN slot IS NULL THEN (
+                    SELECT extract(epoch FROM least(min(free_at) FILTER (WHERE NOT in_flight),
+                        clock_timestamp() + make_interval(secs => $2)) - clock_timestamp()) * 1000
+                      FROM ${RATE_LIMIT_TABLE} WHERE bucket = $1 HAVING count(*) > 0
+                  ) END::float8 AS wait_ms
+             FROM (SELECT (SELECT slot FROM taken) AS slot) t`,
+          [bucket, periodSeconds, leaseSeconds, token],
+        );
+        const row = rows[0];
+        if (row === undefined || (row.slot === null && row.wait_ms === null)) {
+          throw new InvalidArgumentError({
+            argument: 'modelRateLimits',
+            message: `The rate limit of ${model} has no slots in ${RATE_LIMIT_TABLE}: start the worker with modelRateLimits naming it (startDurableWorker creates them).`,
+          });
+        }
+        if (row.slot !== null) {
+          const slot = row.slot;
+          return () => {
+            // Freed for a period from now: the API received the request before this moment.
+            // Only this attempt's lease (the token): a lease that ran out is someone else's now.
+            pool
+              .query(
+                `UPDATE ${RATE_LIMIT_TABLE}
+                    SET free_at = clock_timestamp() + make_interval(secs => $3), in_flight = false
+                  WHERE bucket = $1 AND slot = $2 AND token = $4`,
+                [bucket, slot, periodSeconds, token],
+              )
+              .catch(onError);
+          };
+        }
+        // At least 1 ms: the clock read by the next look is then past the slot's free_at.
+        await sleep(Math.max(1, Math.ceil(row.wait_ms ?? 1)), signal);
+      }
+    },
+  };
+}
+
+function toModelName(model: string): string {
+  return model.replace(/^models\//, '');
+}
+
+function bucketOf(appName: string, model: string): string {
+  return `${appName}:${toModelName(model)}`;
+}
+
+function checkLimits(limits: Record<string, ModelRateLimit>): [string, ModelRateLimit][] {
+  if (typeof limits !== 'object' || limits === null) {
+    throw new InvalidArgumentError({
+      argument: 'modelRateLimits',
+      message:
+        "modelRateLimits must be an object by model, e.g. { 'gemini-2.5-flash': { requests: 900, periodMs: 60_000 } }.",
+    });
+  }
+  return Object.entries(limits).map(([model, limit]) => {
+    const requests = limit?.requests;
+    const periodMs = limit?.periodMs;
+    if (!(Number.isSafeInteger(requests) && requests > 0 && requests <= 100_000)) {
+      throw new InvalidArgumentError({
+        argument: `modelRateLimits.${model}.requests`,
+        message: `modelRateLimits.${model}.requests must be a whole number of requests from 1 to 100000 (got ${String(requests)}).`,
+      });
+    }
+    if (!(Number.isFinite(periodMs) && periodMs > 0)) {
+      throw new InvalidArgumentError({
+        argument: `modelRateLimits.${model}.periodMs`,
+        message: `modelRateLimits.${model}.periodMs must be a positive number of milliseconds, e.g. 60_000 for a per-minute quota (got ${String(periodMs)}).`,
+      });
+    }
+    return [toModelName(model), { requests, periodMs }];
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
