@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '@gemloop/core';
-import type { SendAdmission, SendInfo } from '@gemloop/core/http';
+import type { SendInfo } from '@gemloop/core/http';
 import type pg from 'pg';
 import { borrowClient } from '../postgres/borrow-client.ts';
 
@@ -23,8 +23,12 @@ export const RATE_LIMIT_TABLE = 'gemloop.rate_limit_slots';
  */
 export const UNBOUNDED_ATTEMPT_LEASE_MS = 600_000;
 
-/** A worker releases a slot a little after the answer came: the statement's own way there. */
-const LEASE_SLACK_MS = 5_000;
+/**
+ * Added to a lease: a slot is freed a little after its answer came (the release statement's own
+ * way to Postgres), and the lease must not run out before that.
+ * @internal
+ */
+export const LEASE_SLACK_MS = 5_000;
 
 /**
  * The admission step of the fleet rate limits, installed as `CallOptions.beforeSend` on every
@@ -52,8 +56,12 @@ const LEASE_SLACK_MS = 5_000;
  * @internal
  */
 export type FleetRateLimit = {
-  /** The `beforeSend` hook: resolves once admitted (calls to unlimited models at once). */
-  admit(send: SendInfo): Promise<SendAdmission>;
+  /**
+   * The `beforeSend` hook: resolves once admitted (a call to a model without a limit at once,
+   * with `undefined`) with what frees the slot; that settles once the slot is freed (never
+   * rejects: a failure goes to `onError`).
+   */
+  admit(send: SendInfo): Promise<(() => Promise<void>) | undefined>;
 };
 
 /** Options of {@link createFleetRateLimit}. @internal */
@@ -65,6 +73,8 @@ export type CreateFleetRateLimitOptions = {
   limits: Record<string, ModelRateLimit>;
   /** Told when freeing a slot failed (it then frees when its lease ends). */
   onError?: ((error: unknown) => void) | undefined;
+  /** @defaultValue {@link LEASE_SLACK_MS} (tests shorten it) */
+  leaseSlackMs?: number | undefined;
 };
 
 /**
@@ -79,7 +89,7 @@ export async function migrateFleetRateLimit({
   appName,
   limits,
 }: CreateFleetRateLimitOptions): Promise<void> {
-  const entries = checkLimits(limits);
+  const entries = checkModelRateLimits(limits);
   if (entries.length === 0) return;
   const client = await borrowClient(pool);
   try {
@@ -129,9 +139,10 @@ export function createFleetRateLimit({
   appName,
   limits,
   onError = () => {},
+  leaseSlackMs = LEASE_SLACK_MS,
 }: CreateFleetRateLimitOptions): FleetRateLimit {
   const byModel = new Map(
-    checkLimits(limits).map(([model, limit]) => [
+    checkModelRateLimits(limits).map(([model, limit]) => [
       model,
       { bucket: bucketOf(appName, model), limit },
     ]),
@@ -145,7 +156,7 @@ export function createFleetRateLimit({
       const leaseSeconds =
         ((Number.isFinite(timeoutMs) ? timeoutMs : UNBOUNDED_ATTEMPT_LEASE_MS) +
           limit.periodMs +
-          LEASE_SLACK_MS) /
+          leaseSlackMs) /
         1000;
       const token = randomUUID();
       for (;;) {
@@ -183,17 +194,17 @@ export function createFleetRateLimit({
         }
         if (row.slot !== null) {
           const slot = row.slot;
-          return () => {
+          return async () => {
             // Freed for a period from now: the API received the request before this moment.
             // Only this attempt's lease (the token): a lease that ran out is someone else's now.
-            pool
+            await pool
               .query(
                 `UPDATE ${RATE_LIMIT_TABLE}
                     SET free_at = clock_timestamp() + make_interval(secs => $3), in_flight = false
                   WHERE bucket = $1 AND slot = $2 AND token = $4`,
                 [bucket, slot, periodSeconds, token],
               )
-              .catch(onError);
+              .then(() => {}, onError);
           };
         }
         // At least 1 ms: the clock read by the next look is then past the slot's free_at.
@@ -211,7 +222,14 @@ function bucketOf(appName: string, model: string): string {
   return `${appName}:${toModelName(model)}`;
 }
 
-function checkLimits(limits: Record<string, ModelRateLimit>): [string, ModelRateLimit][] {
+/**
+ * Checks `modelRateLimits`: by model, whole `requests` from 1 to 100000 in a positive `periodMs`.
+ * @throws {@link InvalidArgumentError} naming the limit.
+ * @internal
+ */
+export function checkModelRateLimits(
+  limits: Record<string, ModelRateLimit>,
+): [string, ModelRateLimit][] {
   if (typeof limits !== 'object' || limits === null) {
     throw new InvalidArgumentError({
       argument: 'modelRateLimits',

@@ -17,6 +17,7 @@ import {
 } from './durable-run-types.ts';
 import { toDurableTool } from './durable-tool.ts';
 import {
+  checkModelRateLimits,
   createFleetRateLimit,
   type ModelRateLimit,
   migrateFleetRateLimit,
@@ -153,9 +154,10 @@ export async function startDurableWorker({
     throw new InvalidArgumentError({
       argument: 'rateLimitMarginMs',
       message:
-        'startDurableWorker: rateLimitMarginMs is gone: modelRateLimits now holds each limit at the moment a request is sent, with no margin. Remove the option.',
+        'startDurableWorker: rateLimitMarginMs is gone: modelRateLimits is now held at the moment a request is sent, with no margin to add. Remove the option.',
     });
   }
+  checkModelRateLimits(modelRateLimits);
   for (const key of ['batchMs', 'batchSize'] as const) {
     const value = eventBatchingOption?.[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
