@@ -158,6 +158,28 @@ describe('the fleet rate limit (slots in Postgres)', () => {
     await held?.();
   });
 
+  it("admits one process's callers first come, first served; one that gives up leaves the line", async () => {
+    const { workers } = await twoWorkers('line', 1, 50);
+    const worker = workers[0] as FleetRateLimit;
+    const admitted: number[] = [];
+    const controller = new AbortController();
+    const calls = Array.from({ length: 5 }, async (_, index) => {
+      const free = await worker.admit(send(index === 2 ? { signal: controller.signal } : {}));
+      admitted.push(index);
+      await free?.();
+    });
+    controller.abort(new Error('gave up'));
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(admitted).toEqual([0, 1, 3, 4]);
+  });
+
   it('refuses a limit that is not whole requests in a positive period, naming it', () => {
     const { pool } = open();
     for (const [limit, argument] of [
