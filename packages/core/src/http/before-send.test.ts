@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { createGemini } from './create-gemini.ts';
@@ -102,6 +103,21 @@ describe('CallOptions.beforeSend', () => {
     controller.abort(new Error('user left'));
     await expect(waiting).rejects.toThrow('user left');
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it('admits every model call of an agent given in its callOptions', async () => {
+    const { fake, gemini } = await serve();
+    const admitted: string[] = [];
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      callOptions: {
+        beforeSend: ({ method, attempt }) => void admitted.push(`${method} ${attempt}`),
+      },
+    });
+    expect((await agent.run('Hi')).text).toBe('ok');
+    expect(admitted).toEqual(['generateContent 1', 'generateContent 2']);
+    expect(fake.requests).toHaveLength(2);
   });
 
   it('ignores what the answered callback throws, and must be a function', async () => {
