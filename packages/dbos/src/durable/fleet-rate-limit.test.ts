@@ -180,6 +180,29 @@ describe('the fleet rate limit (slots in Postgres)', () => {
     expect(admitted).toEqual([0, 1, 3, 4]);
   });
 
+  it('waits while Postgres is unreachable (nothing goes out unadmitted) until the caller gives up', async () => {
+    const limits = { [MODEL]: { requests: 1, periodMs: 1000 } };
+    // Nothing listens on port 1: every look for a slot is refused.
+    const pool = new pg.Pool({ connectionString: 'postgres://gemloop:secret@127.0.0.1:1/none' });
+    pools.push(pool);
+    const errors: unknown[] = [];
+    const controller = new AbortController();
+    const limit = createFleetRateLimit({
+      pool,
+      appName: 'down',
+      limits,
+      onError: (error) => {
+        errors.push(error);
+        if (errors.length === 2) controller.abort(new Error('gave up'));
+      },
+    });
+    await expect(limit.admit(send({ signal: controller.signal }))).rejects.toThrow('gave up');
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual([
+      'ECONNREFUSED',
+      'ECONNREFUSED',
+    ]);
+  });
+
   it('refuses a limit that is not whole requests in a positive period, naming it', () => {
     const { pool } = open();
     for (const [limit, argument] of [

@@ -73,7 +73,10 @@ export type CreateFleetRateLimitOptions = {
   appName: string;
   /** By model (`gemini-2.5-flash` or `models/gemini-2.5-flash`). */
   limits: Record<string, ModelRateLimit>;
-  /** Told when freeing a slot failed (it then frees when its lease ends). */
+  /**
+   * Told when freeing a slot failed (it then frees when its lease ends), and of each failed look
+   * for a slot while Postgres is unreachable (the look is repeated, 100 ms to 2 s apart).
+   */
   onError?: ((error: unknown) => void) | undefined;
   /** @defaultValue {@link LEASE_SLACK_MS} (tests shorten it) */
   leaseSlackMs?: number | undefined;
@@ -184,14 +187,17 @@ export function createFleetRateLimit({
         leaseSlackMs) /
       1000;
     const token = randomUUID();
+    let outageMs = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const { rows } = await pool.query<{ slot: number | null; wait_ms: number | null }>(
-        // One statement: take the slot free the longest, or say how long until one can be: the
-        // earliest free_at of the slots not in flight, at most a period (a slot in flight is
-        // free no sooner than a period after its answer). A wait sleeps until then rather
-        // than polling; no slot at all (a worker without this limit cleared them) is null.
-        `WITH candidate AS (
+      let rows: { slot: number | null; wait_ms: number | null }[];
+      try {
+        ({ rows } = await pool.query<{ slot: number | null; wait_ms: number | null }>(
+          // One statement: take the slot free the longest, or say how long until one can be: the
+          // earliest free_at of the slots not in flight, at most a period (a slot in flight is
+          // free no sooner than a period after its answer). A wait sleeps until then rather
+          // than polling; no slot at all (a worker without this limit cleared them) is null.
+          `WITH candidate AS (
              SELECT slot FROM ${RATE_LIMIT_TABLE}
               WHERE bucket = $1 AND free_at <= clock_timestamp()
               ORDER BY free_at LIMIT 1 FOR UPDATE SKIP LOCKED
@@ -208,8 +214,18 @@ export function createFleetRateLimit({
                       FROM ${RATE_LIMIT_TABLE} WHERE bucket = $1 HAVING count(*) > 0
                   ) END::float8 AS wait_ms
              FROM (SELECT (SELECT slot FROM taken) AS slot) t`,
-        [bucket, periodSeconds, leaseSeconds, token],
-      );
+          [bucket, periodSeconds, leaseSeconds, token],
+        ));
+      } catch (error) {
+        // Postgres unreachable (restarting, say): nothing is sent unadmitted, so the attempt
+        // waits for it, as the worker's other statements do, until the caller gives up.
+        if (!isConnectionError(error)) throw error;
+        onError(error);
+        outageMs = Math.min(2000, Math.max(100, outageMs * 2));
+        await sleep(outageMs, signal);
+        continue;
+      }
+      outageMs = 0;
       const row = rows[0];
       if (row === undefined || (row.slot === null && row.wait_ms === null)) {
         throw new InvalidArgumentError({
@@ -236,6 +252,17 @@ export function createFleetRateLimit({
       await sleep(Math.max(1, Math.ceil(row.wait_ms ?? 1)), signal);
     }
   }
+}
+
+/**
+ * A lost or refused connection (node's `E...` codes, SQLSTATE classes 08 and 57P: connection
+ * exceptions, the server shutting down), as opposed to an error of the statement itself.
+ */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return /^(E[A-Z]+|08...|57P..)$/.test(code);
+  // node-postgres's own, without a code: "Connection terminated unexpectedly", ...
+  return error instanceof Error && /connection|terminated/i.test(error.message);
 }
 
 /** Resolves with `promise`, or rejects with the signal's reason as soon as it aborts. */
