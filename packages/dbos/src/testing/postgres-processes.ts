@@ -79,8 +79,12 @@ export async function startPostgresServer(
   track(child, exited);
   await new Promise<void>((resolve, reject) => {
     child.once('error', (error) => reject(spawnError(options, options.binaries.postgres, error)));
+    // The last chunk's tail too: the line may arrive in two chunks.
+    let tail = '';
     child.stderr?.on('data', (chunk: Buffer) => {
-      if (chunk.toString('utf8').includes(READY)) resolve();
+      const text = tail + chunk.toString('utf8');
+      if (text.includes(READY)) resolve();
+      tail = text.slice(-READY.length);
     });
     void exited.then(() =>
       reject(
