@@ -19,7 +19,9 @@ import { createDurableRuns, type DurableRuns } from '../index.ts';
 
 const LIMIT = 4;
 const PERIOD_MS = 1000;
-const RUNS = 16;
+const RUNS = 12;
+/** Each run: a call of `lookup`, then the answer; two requests, each held to the limit. */
+const CALLS_PER_RUN = 2;
 /** Requests the fake fails with a retryable 503: their retries are requests the limit counts. */
 const FAILED_REQUESTS = [1, 6, 11];
 
@@ -45,7 +47,10 @@ describe('the fleet rate limit, with every core busy', () => {
 
   beforeAll(async () => {
     fake = createFakeGemini({
-      script: () => turn.text('fine'),
+      script: (_request, context) =>
+        context.functionResponses.some((response) => response.name === 'lookup')
+          ? turn.text('fine')
+          : turn.call('lookup', { order: '7' }),
       faults: [{ fault: { type: 'overloaded' }, on: FAILED_REQUESTS }],
     });
     await fake.listen();
@@ -92,12 +97,12 @@ describe('the fleet rate limit, with every core busy', () => {
     // The load held throughout: every spinning process still runs.
     expect(busy.every((child) => child.exitCode === null && child.signalCode === null)).toBe(true);
 
-    // Every attempt is a request: the failed ones and their retries too.
+    // Every attempt is a request: each step's call, the failed ones and their retries too.
     const received = fake.requests.map((request) => request.receivedAt);
     expect(fake.requests.filter((request) => request.status === 503)).toHaveLength(
       FAILED_REQUESTS.length,
     );
-    expect(received).toHaveLength(RUNS + FAILED_REQUESTS.length);
+    expect(received).toHaveLength(RUNS * CALLS_PER_RUN + FAILED_REQUESTS.length);
     const sent = sendLogs.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
