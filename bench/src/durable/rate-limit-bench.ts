@@ -6,7 +6,8 @@
  * through, against the fake Gemini on 127.0.0.1 and an embedded Postgres (or DATABASE_URL).
  * From the fake's arrival times: the requests received in the first `seconds` seconds from the
  * first one, as a share of what the limit allows (the goal: at least 90% on a quiet machine),
- * and the busiest window of one period (never over the limit). From this process's Postgres
+ * the sustained rate (the same requests over the time they took), and the busiest window of one
+ * period (never over the limit; the exit code is 1 if it is). From this process's Postgres
  * statements: those of the limit (taking and freeing a slot) per model call.
  */
 import { loadavg } from 'node:os';
@@ -64,7 +65,13 @@ await Promise.all(ids.map((runId) => worker.runs.result(runId)));
 
 const received = fake.requests.map((request) => request.receivedAt).sort((a, b) => a - b);
 const first = received[0] ?? 0;
-const inSpan = received.filter((time) => time < first + SECONDS * 1000).length;
+const span = received.filter((time) => time < first + SECONDS * 1000);
+const inSpan = span.length;
+// Requests in the span over the time they took, each counted with the period it opened: a
+// perfect limit (bursts of LIMIT exactly a period apart) is 100%; the time a slot spends between
+// one period's end and its next request (answer, freeing, waking, taking) shows here, where the
+// count in a fixed span rounds it away.
+const sustained = (inSpan * PERIOD_MS) / (LIMIT * ((span.at(-1) ?? first) - first + PERIOD_MS));
 const allowed = (LIMIT * SECONDS * 1000) / PERIOD_MS;
 let busiest = 0;
 for (let start = 0, end = 0; start < received.length; start++) {
@@ -80,6 +87,7 @@ console.log(`limit ${LIMIT} per ${PERIOD_MS} ms; ${RUNS} one-call runs on one wo
 console.log(
   `quota used over ${SECONDS} s: ${inSpan} of ${allowed} requests (${((100 * inSpan) / allowed).toFixed(1)}%)`,
 );
+console.log(`sustained rate: ${(100 * sustained).toFixed(1)}% of the limit`);
 console.log(`busiest window of ${PERIOD_MS} ms: ${busiest} requests (limit ${LIMIT})`);
 console.log(
   `limit statements per model call: ${((statements.take + statements.free) / calls).toFixed(2)} ` +
