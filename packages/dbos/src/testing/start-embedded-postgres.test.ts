@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +80,67 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
     expect(EmbeddedPostgresError.isInstance(server)).toBe(true);
     expect((server as Error).message).toContain('(spawn EACCES)');
   });
+});
+
+describe('startEmbeddedPostgres in a process that ends', () => {
+  const packageDirectory = new URL('../..', import.meta.url).pathname;
+  const start = JSON.stringify(new URL('./start-embedded-postgres.ts', import.meta.url).href);
+
+  /** Whether a server still answers at `url` (a refused connection: it is gone). */
+  async function answers(url: string): Promise<boolean> {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  for (const [how, ending] of [
+    ['is terminated (SIGTERM)', `process.kill(process.pid, 'SIGTERM');`],
+    ['exits', 'process.exit(0);'],
+  ] as const) {
+    it(`stops its server when it ${how}: no Postgres outlives it`, async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--conditions=@gemloop/source',
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `const { startEmbeddedPostgres } = await import(${start});
+           const postgres = await startEmbeddedPostgres();
+           process.stdout.write(postgres.url + '\\n');
+           process.stdin.once('data', () => { ${ending} });`,
+        ],
+        { cwd: packageDirectory, stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      const exited = new Promise<string | null>((resolve) =>
+        child.once('exit', (code, signal) => resolve(signal ?? String(code))),
+      );
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('\n')) resolve(output.trim());
+        });
+        void exited.then(() =>
+          reject(new Error(`the process ended before its server started: ${output}`)),
+        );
+      });
+      expect(await answers(url)).toBe(true);
+      child.stdin.write('end\n');
+      expect(await exited).toBe(ending.includes('SIGTERM') ? 'SIGTERM' : '0');
+      // The server's fast shutdown takes a moment after the signal it was sent.
+      const deadline = Date.now() + 30_000;
+      while ((await answers(url)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await answers(url)).toBe(false);
+    });
+  }
 });
