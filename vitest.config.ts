@@ -32,6 +32,9 @@ const CORE_ISOLATED = [
 const UNIT = { sequence: { groupOrder: 0 }, maxWorkers: availableParallelism() };
 const PROCESSES = { sequence: { groupOrder: 1 } };
 
+/** The dbos files that load every core on purpose: project `dbos-rate-limit`. */
+const DBOS_UNDER_LOAD = ['src/durable/rate-limit-under-load.test.ts'];
+
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
   'src/files/write-file-atomic.test.ts',
@@ -133,9 +136,24 @@ export default defineConfig({
           name: 'dbos',
           root: './packages/dbos',
           include: ['src/**/*.test.ts'],
+          exclude: DBOS_UNDER_LOAD,
           globalSetup: ['./vitest.global-setup.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The fleet rate limit with every core kept busy by spinning processes (issue 26): a
+        // project of its own, so that load is never a side effect of another project's file.
+        ...source,
+        test: {
+          name: 'dbos-rate-limit',
+          ...PROCESSES,
+          root: './packages/dbos',
+          include: DBOS_UNDER_LOAD,
+          globalSetup: ['./vitest.global-setup.ts'],
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

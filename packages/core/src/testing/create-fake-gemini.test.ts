@@ -104,6 +104,21 @@ describe('createFakeGemini', () => {
     expect(fake.modelRequests).toHaveLength(3);
   });
 
+  it("stamps each request, a fault's too, with its clock when it arrives", async () => {
+    let clock = 1_000;
+    const fake = createFakeGemini({
+      now: () => clock,
+      faults: [{ fault: { type: 'overloaded' }, on: 0 }],
+    });
+    await callFake(fake, question);
+    clock = 2_500;
+    await callFake(fake, question);
+    expect(fake.requests.map(({ status, receivedAt }) => ({ status, receivedAt }))).toEqual([
+      { status: 503, receivedAt: 1_000 },
+      { status: 200, receivedAt: 2_500 },
+    ]);
+  });
+
   it('plays a script in order and says clearly when it runs out', async () => {
     const fake = createFakeGemini({ script: [turn.text('one'), turn.text('two')] });
     const texts: unknown[] = [];

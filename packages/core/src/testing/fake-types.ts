@@ -102,6 +102,11 @@ export type FakeRecordedRequest = {
   status: number;
   /** The injected fault, if any. */
   fault: string | undefined;
+  /**
+   * When the fake received the request (its `now` clock, ms since the epoch), before it answered:
+   * what a test of a rate limit reads as the API's view.
+   */
+  receivedAt: number;
 };
 
 /** Options of {@link createFakeGemini}. */

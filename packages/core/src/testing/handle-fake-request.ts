@@ -276,6 +276,7 @@ function record(state: FakeState, request: FakeHttpRequest): FakeRecordedRequest
     body: undefined,
     status: 0,
     fault: undefined,
+    receivedAt: state.options.now?.() ?? Date.now(),
   };
   state.requests.push(recorded);
   return recorded;

@@ -11,7 +11,22 @@ const counterFile = env['COUNTER_FILE'] as string;
 const slowMs = Number(env['SLOW_MS'] ?? '1500');
 const record = (line: string): void => appendFileSync(counterFile, `${line}\n`);
 
-const gemini = createGemini({ apiKey: 'test-key', baseUrl: env['FAKE_URL'] as string, retry: { maxRetries: 0 } });
+// SEND_LOG: the transport (an injected fetch) appends the time it sends each request, for the
+// rate-limit tests; RETRIES: retries of a failed attempt (each one a request the limit counts).
+const sendLog = env['SEND_LOG'];
+const gemini = createGemini({
+  apiKey: 'test-key',
+  baseUrl: env['FAKE_URL'] as string,
+  retry: { maxRetries: Number(env['RETRIES'] ?? '0'), initialDelayMs: 1 },
+  ...(sendLog === undefined
+    ? {}
+    : {
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          appendFileSync(sendLog, `${Date.now()}\n`);
+          return globalThis.fetch(input, init);
+        },
+      }),
+});
 
 const lookup = defineTool({
   name: 'lookup',

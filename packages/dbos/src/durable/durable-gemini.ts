@@ -48,10 +48,15 @@ export function createDurableGemini(inner: Gemini, caller: ModelCaller): Gemini 
 
 /**
  * The client calls themselves, as a step body runs them. Server-requested waits are never slept
- * in memory (`maxServerDelayMs: 0`): they become durable sleeps in {@link callModelStep}.
+ * in memory (`maxServerDelayMs: 0`): they become durable sleeps in {@link callModelStep}. With
+ * `admit` (the fleet rate limit), each HTTP attempt is admitted right before it is sent, after
+ * the caller's own `beforeSend`.
  * @internal
  */
-export function createModelCalls(inner: Gemini): {
+export function createModelCalls(
+  inner: Gemini,
+  admit?: NonNullable<CallOptions['beforeSend']> | undefined,
+): {
   generate(
     request: GenerateContentRequest,
     options?: CallOptions,
@@ -69,6 +74,7 @@ export function createModelCalls(inner: Gemini): {
       ...options,
       ...(signal === undefined ? {} : { signal }),
       retry: options?.retry === false ? false : { ...options?.retry, maxServerDelayMs: 0 },
+      ...(admit === undefined ? {} : { beforeSend: withAdmission(options?.beforeSend, admit) }),
     };
   };
   return {
@@ -81,6 +87,28 @@ export function createModelCalls(inner: Gemini): {
       }
       return chunks;
     },
+  };
+}
+
+/** The caller's `beforeSend`, then `admit` (the closest to the send); both answered after. */
+function withAdmission(
+  own: CallOptions['beforeSend'],
+  admit: NonNullable<CallOptions['beforeSend']>,
+): NonNullable<CallOptions['beforeSend']> {
+  if (own === undefined) return admit;
+  return async (send) => {
+    const ownAnswered = await own(send);
+    let admitted: Awaited<ReturnType<typeof admit>>;
+    try {
+      admitted = await admit(send);
+    } catch (error) {
+      if (typeof ownAnswered === 'function') ownAnswered();
+      throw error;
+    }
+    return () => {
+      if (typeof admitted === 'function') admitted();
+      if (typeof ownAnswered === 'function') ownAnswered();
+    };
   };
 }
 

@@ -71,11 +71,6 @@ export type DurableRunEvent = {
 /** DBOS names of gemloop's workflows and queues. @internal */
 export const RUN_WORKFLOW = 'gemloop.run';
 /** @internal */
-export const MODEL_CALL_WORKFLOW = 'gemloop.model-call';
-/** @internal */
 export const RUNS_QUEUE = 'gemloop.runs';
-/** @internal */
-export const modelQueueName = (model: string): string =>
-  `gemloop.model:${model.replace(/^models\//, '')}`;
 /** @defaultValue application name of a fleet in the DBOS system database. */
 export const DEFAULT_APP_NAME = 'gemloop';

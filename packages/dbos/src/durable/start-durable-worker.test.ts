@@ -15,4 +15,26 @@ describe('startDurableWorker options', () => {
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ argument: 'eventBatching.batchMs' });
   });
+
+  it('refuses a bad rate limit and the removed rateLimitMarginMs, naming them, before connecting', async () => {
+    const start = (options: object): Promise<unknown> =>
+      startDurableWorker({
+        databaseUrl: 'postgres://gemloop:secret@127.0.0.1:1/none',
+        agents: {
+          support: { gemini: createGemini({ apiKey: 'test' }), model: 'gemini-3-flash-preview' },
+        },
+        ...options,
+      }).catch((caught: unknown) => caught);
+    const badLimit = await start({
+      modelRateLimits: { 'gemini-3-flash-preview': { requests: 0, periodMs: 60_000 } },
+    });
+    expect(InvalidArgumentError.isInstance(badLimit)).toBe(true);
+    expect(badLimit).toMatchObject({
+      argument: 'modelRateLimits.gemini-3-flash-preview.requests',
+    });
+    const margin = await start({ rateLimitMarginMs: 1000 });
+    expect(InvalidArgumentError.isInstance(margin)).toBe(true);
+    expect(margin).toMatchObject({ argument: 'rateLimitMarginMs' });
+    expect((margin as Error).message).toContain('held at the moment a request is sent');
+  });
 });

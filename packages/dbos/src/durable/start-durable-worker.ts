@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { type AgentEvent, createAgent, InvalidArgumentError } from '@gemloop/core';
-import type { CallOptions } from '@gemloop/core/http';
-import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
+import type { GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from './approvals.ts';
@@ -13,12 +12,16 @@ import {
   type DurableAgentDefinition,
   type DurableRunInput,
   type DurableRunResult,
-  MODEL_CALL_WORKFLOW,
-  modelQueueName,
   RUN_WORKFLOW,
   RUNS_QUEUE,
 } from './durable-run-types.ts';
 import { toDurableTool } from './durable-tool.ts';
+import {
+  checkModelRateLimits,
+  createFleetRateLimit,
+  type ModelRateLimit,
+  migrateFleetRateLimit,
+} from './fleet-rate-limit.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
 import {
@@ -34,21 +37,6 @@ import {
 import { claimRunsToResume, migrateRunPauses } from './run-pauses.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
-
-/**
- * @defaultValue of `rateLimitMarginMs`. DBOS counts a call when a worker dequeues it (by the
- * database's clock); the request reaches the API after the worker has read the workflow's row and
- * checked the step's record (two round trips) and had its turn on the event loop. On a loaded
- * machine that took up to ~0.5 s in our tests; without a margin, calls dequeued just over a
- * period apart arrive just under it.
- */
-export const DEFAULT_RATE_LIMIT_MARGIN_MS = 1000;
-
-/**
- * A fleet-wide limit of model calls: at most `requests` calls in any window of `periodMs`, as
- * the API sees them (the queue's period is `periodMs` plus `rateLimitMarginMs`).
- */
-export type ModelRateLimit = { requests: number; periodMs: number };
 
 /** Options of {@link startDurableWorker}. */
 export type StartDurableWorkerOptions = {
@@ -66,13 +54,19 @@ export type StartDurableWorkerOptions = {
   /** Runs at once in this worker (a run paused for approval holds no slot). @defaultValue 4 */
   workerConcurrency?: number | undefined;
   /**
-   * Fleet-wide limits of model calls per model. A model with a limit makes each call through a
-   * DBOS queue with that rate limit (a small child workflow per call, whichever worker dequeues
-   * it makes the call), so all workers together stay under the quota.
+   * Fleet-wide limits of model requests per model: all workers together send at most `requests`
+   * HTTP requests of the model (each attempt, retries included) in any window of `periodMs`, as
+   * the API receives them. Each attempt is admitted right before it is sent, by a slot in
+   * Postgres that is free again `periodMs` after the API answered (see `fleet-rate-limit.ts`);
+   * a call that finds none waits (its time limit starts once admitted). Every worker of a fleet
+   * gives the same limits.
    */
   modelRateLimits?: Record<string, ModelRateLimit> | undefined;
-  /** Added to each rate-limit period; see {@link DEFAULT_RATE_LIMIT_MARGIN_MS}. @defaultValue 1000 */
-  rateLimitMarginMs?: number | undefined;
+  /**
+   * @deprecated Removed: the limit is held when each request is sent, with no margin to add.
+   * Passing a value throws.
+   */
+  rateLimitMarginMs?: undefined;
   /** How often this worker polls the queues. @defaultValue 1000 */
   pollingIntervalMs?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
@@ -135,7 +129,7 @@ export async function startDurableWorker({
   executorId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   workerConcurrency = 4,
   modelRateLimits = {},
-  rateLimitMarginMs = DEFAULT_RATE_LIMIT_MARGIN_MS,
+  rateLimitMarginMs,
   pollingIntervalMs = 1000,
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -157,6 +151,14 @@ export async function startDurableWorker({
         'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }).',
     });
   }
+  if (rateLimitMarginMs !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'rateLimitMarginMs',
+      message:
+        'startDurableWorker: rateLimitMarginMs is gone: modelRateLimits is now held at the moment a request is sent, with no margin to add. Remove the option.',
+    });
+  }
+  checkModelRateLimits(modelRateLimits);
   for (const key of ['batchMs', 'batchSize'] as const) {
     const value = eventBatchingOption?.[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
@@ -192,8 +194,7 @@ export async function startDurableWorker({
     const runId = DBOS.workflowID;
     return runId === undefined ? undefined : buffers.get(runId);
   };
-  // A streamed call of a run (not a rate-limited one: that is a child workflow with its own
-  // stream) writes its text deltas while the answer is written, in batches.
+  // A streamed call of a run writes its text deltas while the answer is written, in batches.
   const streamWithPreview = async (
     stream: (
       onChunk: (chunk: GenerateContentResponse) => void,
@@ -219,69 +220,47 @@ export async function startDurableWorker({
     const buffer = runId === undefined ? undefined : buffers.get(runId);
     if (buffer !== undefined) await flushRunEvents(buffer);
   };
-  const rateLimited = new Set(
-    Object.keys(modelRateLimits).map((model) => model.replace(/^models\//, '')),
-  );
+  // The fleet rate limits, held at the moment each attempt is sent (fleet-rate-limit.ts). Its
+  // own connections: a release queued behind a heartbeat would keep a slot from the fleet.
+  const limitPool =
+    Object.keys(modelRateLimits).length === 0
+      ? undefined
+      : new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  limitPool?.on('error', () => {});
+  const rateLimit =
+    limitPool === undefined
+      ? undefined
+      : createFleetRateLimit({
+          pool: limitPool,
+          appName,
+          limits: modelRateLimits,
+          onError: (error) =>
+            DBOS.logger.warn(
+              `gemloop rate limit: freeing a slot failed (it frees when its lease ends): ${error instanceof Error ? error.message : String(error)}`,
+            ),
+        });
 
   type Prepared = {
     agent: ReturnType<typeof createAgent>;
-    calls: ReturnType<typeof createModelCalls>;
-    callOptions: CallOptions | undefined;
     approvals: ReturnType<typeof createApprovalHook>;
   };
   const prepared = new Map<string, Prepared>();
 
-  const modelCallWorkflow = DBOS.registerWorkflow(
-    async (
-      agentName: string,
-      method: 'generate' | 'stream',
-      request: GenerateContentRequest,
-    ): Promise<unknown> => {
-      const entry = prepared.get(agentName);
-      if (entry === undefined) throw new Error(`This worker defines no agent "${agentName}".`);
-      return callModelStep<unknown>({
-        name: `gemloop.model:${method}`,
-        call: () =>
-          method === 'stream'
-            ? entry.calls.stream(request, entry.callOptions)
-            : entry.calls.generate(request, entry.callOptions),
-      });
-    },
-    { name: MODEL_CALL_WORKFLOW },
-  );
-
   for (const [name, definition] of Object.entries(agents)) {
     const { needsApproval, ...agentOptions } = definition;
-    const calls = createModelCalls(definition.gemini);
-    const viaQueue = async (
-      method: 'generate' | 'stream',
-      request: GenerateContentRequest,
-    ): Promise<unknown> => {
-      // The events before this call go out first, in a step of the run itself.
-      await DBOS.runStep(flushCurrent, { name: 'gemloop.events' });
-      const handle = await DBOS.startWorkflow(modelCallWorkflow, {
-        queueName: modelQueueName(request.model),
-      })(name, method, request);
-      return handle.getResult();
-    };
+    const calls = createModelCalls(definition.gemini, rateLimit?.admit);
     const gemini = createDurableGemini(definition.gemini, {
       generate: (request, options) =>
-        rateLimited.has(request.model.replace(/^models\//, ''))
-          ? (viaQueue('generate', request) as Promise<GenerateContentResponse>)
-          : callModelStep<GenerateContentResponse>({
-              name: 'gemloop.model:generate',
-              call: () => timed(() => calls.generate(request, options)),
-            }),
+        callModelStep<GenerateContentResponse>({
+          name: 'gemloop.model:generate',
+          call: () => timed(() => calls.generate(request, options)),
+        }),
       stream: (request, options) =>
-        rateLimited.has(request.model.replace(/^models\//, ''))
-          ? (viaQueue('stream', request) as Promise<GenerateContentResponse[]>)
-          : callModelStep<GenerateContentResponse[]>({
-              name: 'gemloop.model:stream',
-              call: () =>
-                timed(() =>
-                  streamWithPreview((onChunk) => calls.stream(request, options, onChunk)),
-                ),
-            }),
+        callModelStep<GenerateContentResponse[]>({
+          name: 'gemloop.model:stream',
+          call: () =>
+            timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
+        }),
     });
     const approvals = createApprovalHook({
       needsApproval,
@@ -303,7 +282,7 @@ export async function startDurableWorker({
       // One call at a time: the steps' order is then the calls' order, the same in every replay.
       toolConcurrency: 1,
     });
-    prepared.set(name, { agent, calls, callOptions: agentOptions.callOptions, approvals });
+    prepared.set(name, { agent, approvals });
   }
 
   const runWorkflow = DBOS.registerWorkflow(
@@ -369,6 +348,9 @@ export async function startDurableWorker({
   });
   await migrateSystemDatabase(databaseUrl);
   await migrateRunPauses(pool);
+  if (limitPool !== undefined) {
+    await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
+  }
   dbosClient = await DBOSClient.create({
     systemDatabaseUrl: databaseUrl,
     applicationName: appName,
@@ -379,16 +361,6 @@ export async function startDurableWorker({
     minPollingIntervalMs: pollingIntervalMs,
     onConflict: 'always_update',
   });
-  for (const [model, limit] of Object.entries(modelRateLimits)) {
-    await DBOS.registerQueue(modelQueueName(model), {
-      rateLimit: {
-        limitPerPeriod: limit.requests,
-        periodSec: (limit.periodMs + rateLimitMarginMs) / 1000,
-      },
-      minPollingIntervalMs: pollingIntervalMs,
-      onConflict: 'always_update',
-    });
-  }
 
   const liveness =
     takeover === false
@@ -454,6 +426,7 @@ export async function startDurableWorker({
       await sweeping;
       await liveness?.stop({ dead: handOver });
       await pool.end().catch(() => {});
+      await limitPool?.end().catch(() => {});
       await dbosClient?.destroy().catch(() => {});
       await DBOS.shutdown();
     },

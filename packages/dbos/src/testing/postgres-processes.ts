@@ -1,0 +1,181 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
+import type { PostgresBinaries } from './locate-postgres-binaries.ts';
+import type { ServerUser } from './reach-postgres-binaries.ts';
+
+/** How `initdb` and `postgres` run: as whom, where, and who hears what they print. @internal */
+export type PostgresProcessOptions = {
+  binaries: PostgresBinaries;
+  /** The postgres user, as root; `undefined` runs them as this process's user. */
+  user: ServerUser | undefined;
+  /** Their working directory: one that user can enter (the data root). */
+  cwd: string;
+  /** Gets their output, line by line. */
+  log: (line: string) => void;
+  /** Postgres's last output lines, for errors. */
+  output: () => readonly string[];
+};
+
+// English messages whatever the machine's locale: readiness is read from the server's output.
+const ENVIRONMENT = { ...process.env, LC_MESSAGES: 'C' };
+const READY = 'database system is ready to accept connections';
+
+/**
+ * Runs `initdb` on `dataDirectory` (which the server user must own).
+ * @throws {@link EmbeddedPostgresError} when it cannot be spawned (with the reason and a fix)
+ * or fails (with its output).
+ * @internal
+ */
+export async function runInitdb(
+  options: PostgresProcessOptions & {
+    dataDirectory: string;
+    username: string;
+    passwordFile: string;
+  },
+): Promise<void> {
+  const child = spawnPostgresProgram(options, options.binaries.initdb, [
+    `--pgdata=${options.dataDirectory}`,
+    '--auth=password',
+    `--username=${options.username}`,
+    `--pwfile=${options.passwordFile}`,
+    '--lc-messages=C',
+  ]);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', (error) => reject(spawnError(options, options.binaries.initdb, error)));
+    child.once('close', resolve);
+  });
+  if (code !== 0) {
+    throw new EmbeddedPostgresError({
+      message: `initdb failed (exit code ${code}). Its last output:\n${options.output().slice(-20).join('\n')}`,
+      output: options.output(),
+    });
+  }
+}
+
+/** A running `postgres` server process. @internal */
+export type PostgresServerProcess = {
+  /** Stops it (a fast shutdown: SIGINT) and waits until it exited. Safe to call twice. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts `postgres` on `dataDirectory` and resolves once it accepts connections. While it runs,
+ * it is stopped when this process exits or is terminated (SIGTERM, SIGHUP, SIGINT), so no server
+ * outlives its test run.
+ * @throws {@link EmbeddedPostgresError} when it cannot be spawned or exits before it is ready.
+ * @internal
+ */
+export async function startPostgresServer(
+  options: PostgresProcessOptions & { dataDirectory: string; port: number; flags: string[] },
+): Promise<PostgresServerProcess> {
+  const child = spawnPostgresProgram(options, options.binaries.postgres, [
+    '-D',
+    options.dataDirectory,
+    '-p',
+    String(options.port),
+    ...options.flags,
+  ]);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  track(child, exited);
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', (error) => reject(spawnError(options, options.binaries.postgres, error)));
+    // The last chunk's tail too: the line may arrive in two chunks.
+    let tail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = tail + chunk.toString('utf8');
+      if (text.includes(READY)) resolve();
+      tail = text.slice(-READY.length);
+    });
+    void exited.then(() =>
+      reject(
+        new EmbeddedPostgresError({
+          message: `Postgres exited before it accepted connections on 127.0.0.1:${options.port}. Its last output:\n${options.output().slice(-20).join('\n')}`,
+          output: options.output(),
+        }),
+      ),
+    );
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    stop: () =>
+      (stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+        await exited;
+      })()),
+  };
+}
+
+function spawnPostgresProgram(
+  options: PostgresProcessOptions,
+  file: string,
+  args: string[],
+): ChildProcess {
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: ENVIRONMENT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.user === undefined ? {} : { uid: options.user.uid, gid: options.user.gid }),
+  });
+  const forward = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line !== '') options.log(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
+
+/** Why a Postgres program could not be spawned, and what to do about it. */
+function spawnError(
+  options: PostgresProcessOptions,
+  file: string,
+  error: Error & { code?: string },
+): EmbeddedPostgresError {
+  const as =
+    options.user === undefined ? 'this user' : `the postgres user (uid ${options.user.uid})`;
+  const reason =
+    error.code === 'EACCES'
+      ? `${as} may not run it: a folder above it is closed to other users, or the file is not executable. Move the binaries (or the checkout) where ${as} can enter, pass binariesDirectory, or set DATABASE_URL to a Postgres of your own.`
+      : error.code === 'ENOENT'
+        ? 'it (or its working directory) is missing. Reinstall embedded-postgres, or set DATABASE_URL to a Postgres of your own.'
+        : 'Set DATABASE_URL to a Postgres of your own to use another server.';
+  return new EmbeddedPostgresError({
+    message: `Could not run ${file} (spawn ${error.code ?? error.message}): ${reason}`,
+    output: options.output(),
+    cause: error,
+  });
+}
+
+/** Servers running, stopped on exit (see {@link startPostgresServer}). */
+const running = new Set<ChildProcess>();
+const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+
+function stopAll(): void {
+  for (const child of running) child.kill('SIGINT');
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  stopAll();
+  // Alone, this listener replaced Node's default (exit); without it the signal does that again.
+  // Other listeners (a test runner's) decide for themselves.
+  if (process.listenerCount(signal) === 1) {
+    removeHooks();
+    process.kill(process.pid, signal);
+  }
+}
+
+function removeHooks(): void {
+  process.removeListener('exit', stopAll);
+  for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+}
+
+function track(child: ChildProcess, exited: Promise<void>): void {
+  if (running.size === 0) {
+    process.on('exit', stopAll);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+  }
+  running.add(child);
+  void exited.then(() => {
+    running.delete(child);
+    if (running.size === 0) removeHooks();
+  });
+}

@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
+import { locatePostgresBinaries, type PostgresBinaries } from './locate-postgres-binaries.ts';
+import { runInitdb, startPostgresServer } from './postgres-processes.ts';
+import { resolveServerUser } from './postgres-user.ts';
+import { startEmbeddedPostgres } from './start-embedded-postgres.ts';
+
+describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
+  // A checkout under a 0700 folder, as /root/gemloop is: the binaries copied there.
+  let closed: string;
+  let checkout: PostgresBinaries;
+
+  beforeAll(async () => {
+    closed = await mkdtemp(join(tmpdir(), 'gemloop-closed-'));
+    await chmod(closed, 0o700);
+    const installed = await locatePostgresBinaries();
+    const native = join(closed, 'checkout', 'native');
+    await cp(installed.directory, native, { recursive: true, verbatimSymlinks: true });
+    checkout = await locatePostgresBinaries(native);
+  });
+
+  afterAll(async () => {
+    await rm(closed, { recursive: true, force: true });
+  });
+
+  it('starts, serves queries and stops (as root, from a copy the postgres user can reach)', async () => {
+    const postgres = await startEmbeddedPostgres({ binariesDirectory: checkout.directory });
+    try {
+      const client = new pg.Client({ connectionString: await postgres.createDatabase('closed') });
+      await client.connect();
+      const { rows } = await client.query<{ answer: number }>('SELECT 6 * 7 AS answer');
+      await client.end();
+      expect(rows).toEqual([{ answer: 42 }]);
+    } finally {
+      await postgres.stop();
+    }
+  });
+
+  it("types a spawn the postgres user may not make (EACCES) with the reason and a fix, instead of an unhandled 'error'", async () => {
+    const user = await resolveServerUser();
+    const lines: string[] = [];
+    const options = {
+      cwd: tmpdir(),
+      log: (line: string) => lines.push(line),
+      output: () => lines,
+      dataDirectory: join(tmpdir(), 'gemloop-never-created'),
+    };
+    // As root, the postgres user cannot enter `closed`: the spawn of the checkout's own initdb
+    // fails, as it did under /root/gemloop. Otherwise, a program without its execute bit does.
+    let binaries = checkout;
+    if (user === undefined) {
+      const notExecutable = join(closed, 'initdb');
+      await writeFile(notExecutable, '#!/bin/sh\n', { mode: 0o644 });
+      binaries = { ...checkout, initdb: notExecutable, postgres: notExecutable };
+    }
+    const initdb = await runInitdb({
+      ...options,
+      binaries,
+      user,
+      username: 'postgres',
+      passwordFile: join(closed, 'password'),
+    }).catch((error: unknown) => error);
+    expect(EmbeddedPostgresError.isInstance(initdb)).toBe(true);
+    expect((initdb as Error).message).toContain(`Could not run ${binaries.initdb} (spawn EACCES)`);
+    expect((initdb as Error).message).toContain('set DATABASE_URL');
+    if (user !== undefined) expect((initdb as Error).message).toContain('the postgres user');
+
+    const server = await startPostgresServer({
+      ...options,
+      binaries,
+      user,
+      port: 1,
+      flags: [],
+    }).catch((error: unknown) => error);
+    expect(EmbeddedPostgresError.isInstance(server)).toBe(true);
+    expect((server as Error).message).toContain('(spawn EACCES)');
+  });
+});
+
+describe('startEmbeddedPostgres in a process that ends', () => {
+  const packageDirectory = new URL('../..', import.meta.url).pathname;
+  const start = JSON.stringify(new URL('./start-embedded-postgres.ts', import.meta.url).href);
+
+  /** Whether a server still answers at `url` (a refused connection: it is gone). */
+  async function answers(url: string): Promise<boolean> {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  for (const [how, ending] of [
+    ['is terminated (SIGTERM)', `process.kill(process.pid, 'SIGTERM');`],
+    ['exits', 'process.exit(0);'],
+  ] as const) {
+    it(`stops its server when it ${how}: no Postgres outlives it`, async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--conditions=@gemloop/source',
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `const { startEmbeddedPostgres } = await import(${start});
+           const postgres = await startEmbeddedPostgres();
+           process.stdout.write(postgres.url + '\\n');
+           process.stdin.once('data', () => { ${ending} });`,
+        ],
+        { cwd: packageDirectory, stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      const exited = new Promise<string | null>((resolve) =>
+        child.once('exit', (code, signal) => resolve(signal ?? String(code))),
+      );
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('\n')) resolve(output.trim());
+        });
+        void exited.then(() =>
+          reject(new Error(`the process ended before its server started: ${output}`)),
+        );
+      });
+      expect(await answers(url)).toBe(true);
+      child.stdin.write('end\n');
+      expect(await exited).toBe(ending.includes('SIGTERM') ? 'SIGTERM' : '0');
+      // The server's fast shutdown takes a moment after the signal it was sent.
+      const deadline = Date.now() + 30_000;
+      while ((await answers(url)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await answers(url)).toBe(false);
+    });
+  }
+});
