@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -135,6 +136,35 @@ describe('the README links', () => {
     const missing = named
       .filter(([, name, subpath]) => !subpaths.get(name as string)?.includes(`.${subpath ?? ''}`))
       .map(([whole]) => whole);
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('CONTRIBUTING, "Adding a feature"', () => {
+  const contributing = readFileSync(new URL('CONTRIBUTING.md', root), 'utf8');
+  const start = contributing.indexOf('\n### Adding a feature\n');
+  const section = contributing.slice(start, contributing.indexOf('\n## ', start + 1));
+  // The repository's files (tracked, and new ones not ignored), as paths from its root.
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).split('\n');
+
+  it('names only files and folders that exist', () => {
+    expect(start, 'the section is missing').toBeGreaterThan(-1);
+    // Backquoted paths: a file with its extension, or a folder with its trailing slash. Templates
+    // (`<folder>/index.ts`) are not paths.
+    const named = [...section.matchAll(/`([\w@.-]+(?:\/[\w@.-]+)*\/?)`/g)]
+      .map((match) => match[1] as string)
+      .filter(
+        (token) => /\.(?:ts|mjs|json)$/.test(token) || (token.endsWith('/') && token.length > 1),
+      );
+    expect(named.length).toBeGreaterThan(20);
+    const missing = named.filter((token) =>
+      token.endsWith('/')
+        ? !files.some((file) => file.startsWith(token) || file.includes(`/${token}`))
+        : !files.some((file) => file === token || file.endsWith(`/${token}`)),
+    );
     expect(missing).toEqual([]);
   });
 });
