@@ -7,16 +7,19 @@
 // imports, so a type cannot sneak a dependency upward either.
 
 const CORE = '^packages/core/src/';
+/** The fake Gemini, @gemloop/testing: a test double production code never imports. */
+const TESTING = '^packages/testing/src/';
 
 /** Test code: exempt from the layer rules, and never imported by production code. */
 const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
 
 /**
  * The folders of packages/core/src, lowest first. A folder imports only folders listed before it;
- * `version.ts` is a leaf, and the entry files may import everything except `testing/`: the root
+ * `version.ts` is a leaf, and the entry files may import everything: the root
  * (`index.ts`, `index.node.ts`), each subpath's `<folder>/index.ts` and `<folder>/index.node.ts`
  * (package.json "exports"; `errors/index.ts` re-exports the agent's errors too, so the entry files
- * sit above every folder they gather), and `internal/`. `testing/index.ts` stays in `testing/`.
+ * sit above every folder they gather), and `internal/`. The fake Gemini is its own package,
+ * @gemloop/testing, above core.
  * Code inside a folder never imports an entry file: that would be an import upward.
  */
 export const coreLayers = [
@@ -37,7 +40,6 @@ export const coreLayers = [
   'agent',
   'chat',
   'entry',
-  'testing',
 ];
 
 /**
@@ -53,8 +55,6 @@ export const platformOwners = {
   'load-zod-core': 'tools',
   'load-zod-to-json-schema': 'tools',
   'import-otel-api': 'telemetry',
-  'load-msw': 'testing',
-  'serve-fake-over-http': 'testing',
 };
 
 /**
@@ -63,12 +63,19 @@ export const platformOwners = {
  */
 export const temporaryExceptions = [];
 
-/** Workspace packages, lowest first: each imports only the ones before it (cli and dbos are peers). */
+/**
+ * Workspace packages, lowest first: each imports only the ones before it (cli and dbos are peers).
+ * @gemloop/testing (the fake) sits on core alone; the others' tests may use it, their code not.
+ */
 const packageRules = [
-  { from: 'packages/core', forbidden: ['packages/tools', 'packages/dbos', 'packages/cli'] },
-  { from: 'packages/tools', forbidden: ['packages/dbos', 'packages/cli'] },
-  { from: 'packages/dbos', forbidden: ['packages/cli'] },
-  { from: 'packages/cli', forbidden: ['packages/dbos'] },
+  {
+    from: 'packages/core',
+    forbidden: ['packages/testing', 'packages/tools', 'packages/dbos', 'packages/cli'],
+  },
+  { from: 'packages/testing', forbidden: ['packages/tools', 'packages/dbos', 'packages/cli'] },
+  { from: 'packages/tools', forbidden: ['packages/testing', 'packages/dbos', 'packages/cli'] },
+  { from: 'packages/dbos', forbidden: ['packages/testing', 'packages/cli'] },
+  { from: 'packages/cli', forbidden: ['packages/testing', 'packages/dbos'] },
   { from: 'examples', forbidden: [] },
 ];
 /** Private workspaces nothing else may import: the bench, cross-package tests, the docs build. */
@@ -89,12 +96,12 @@ const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The path pattern (after `^packages/core/src/`) of a layer's files, its platform halves included. */
 export function layerPattern(layer) {
   if (layer === 'version.ts') return 'version\\.ts$';
-  if (layer === 'entry') return `(${ENTRY_FILE}|(?!testing/)[a-z-]+/${ENTRY_FILE}|internal/)`;
+  if (layer === 'entry') return `(${ENTRY_FILE}|[a-z-]+/${ENTRY_FILE}|internal/)`;
   const halves = Object.entries(platformOwners)
     .filter(([, owner]) => owner === layer)
     .map(([name]) => escapeRegExp(name));
   // A folder's own entry file (a subpath of the package) belongs to the entry layer, not the folder.
-  const own = `${escapeRegExp(layer)}/${layer === 'testing' ? '' : `(?!${ENTRY_FILE})`}`;
+  const own = `${escapeRegExp(layer)}/(?!${ENTRY_FILE})`;
   return halves.length === 0 ? own : `(${own}|platform/(node|web)/(${halves.join('|')})\\.ts$)`;
 }
 
@@ -152,7 +159,8 @@ function packageLayerRules() {
   return packageRules.map(({ from, forbidden }) => ({
     name: `package-order-${from.replace('packages/', '')}`,
     comment:
-      'Packages import only the packages below them: core <- tools <- dbos, cli <- examples; ' +
+      'Packages import only the packages below them: core <- testing, core <- tools <- dbos, ' +
+      'cli <- examples (production code never imports testing); ' +
       `nothing imports ${LEAVES.join(', ')}.`,
     severity: 'error',
     from: { path: `^${escapeRegExp(from)}/`, pathNot: TEST },
@@ -169,7 +177,10 @@ export default {
         'No import cycles (type-only imports count): between folders or inside one. Move what ' +
         'both modules need into a third that both import.',
       severity: 'error',
-      from: { path: '^(packages/(core|tools|dbos|cli)/src|examples|bench/src)/', pathNot: TEST },
+      from: {
+        path: '^(packages/(core|testing|tools|dbos|cli)/src|examples|bench/src)/',
+        pathNot: TEST,
+      },
       to: {
         circular: true,
         // An empty pattern would match every module and excuse every cycle.
@@ -198,11 +209,11 @@ export default {
     {
       name: 'production-imports-testing',
       comment:
-        'Production code never imports the fake (@gemloop/core/testing is a test double); ' +
+        'Production code never imports the fake (@gemloop/testing is a test double); ' +
         'tests and examples may.',
       severity: 'error',
-      from: { path: '^packages/[^/]+/src/', pathNot: [TEST, CORE + layerPattern('testing')] },
-      to: { path: CORE + layerPattern('testing') },
+      from: { path: '^packages/[^/]+/src/', pathNot: [TEST, TESTING] },
+      to: { path: TESTING },
     },
     {
       name: 'production-imports-tests',

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import SlowFirstSequencer from './scripts/slow-first-sequencer.ts';
 
@@ -9,6 +10,23 @@ import SlowFirstSequencer from './scripts/slow-first-sequencer.ts';
 const source = {
   resolve: { conditions: ['@gemloop/source'] },
   ssr: { resolve: { conditions: ['@gemloop/source'] } },
+};
+
+/**
+ * core's tests run the client against the fake, @gemloop/testing, which itself depends on core. A
+ * devDependency back would make the two packages a cycle, so core's projects reach it by path (as
+ * packages/core/tsconfig.test.json does for tsc): the same source files, one module graph.
+ */
+const coreSource = {
+  ...source,
+  resolve: {
+    ...source.resolve,
+    alias: {
+      '@gemloop/testing': fileURLToPath(
+        new URL('./packages/testing/src/index.ts', import.meta.url),
+      ),
+    },
+  },
 };
 
 /**
@@ -56,7 +74,7 @@ export default defineConfig({
         // One module graph for all the files of a worker (`isolate: false`): importing the
         // source again for each of 140 files was most of this project's time. The few files that
         // need a fresh one run in `core-isolated`.
-        ...source,
+        ...coreSource,
         test: {
           name: 'core',
           ...UNIT,
@@ -72,13 +90,13 @@ export default defineConfig({
         },
       },
       {
-        ...source,
+        ...coreSource,
         test: { name: 'core-isolated', ...UNIT, root: './packages/core', include: CORE_ISOLATED },
       },
       {
         // The client, fault and attack suites again, on the node transport (undici's request
         // API): every promise of the client holds on both transports.
-        ...source,
+        ...coreSource,
         test: {
           name: 'core-node-transport',
           ...UNIT,
@@ -90,6 +108,23 @@ export default defineConfig({
           // The setup file's mock applies to every file in a shared module graph too (each file's
           // clients were counted on the node transport, the same with and without isolation).
           isolate: false,
+        },
+      },
+      {
+        // The fake Gemini (@gemloop/testing): in-process and 127.0.0.1 servers only, no mocks, so
+        // its files share one module graph like core's.
+        ...source,
+        test: {
+          name: 'testing',
+          ...UNIT,
+          root: './packages/testing',
+          include: ['src/**/*.test.ts'],
+          isolate: false,
+          typecheck: {
+            enabled: true,
+            include: ['src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.test.json',
+          },
         },
       },
       {

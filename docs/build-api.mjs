@@ -64,7 +64,7 @@ export async function buildApiReference({ out = join(here, 'api'), html = false 
     // tsc -b type-checks the same sources; TypeDoc only needs the program, not a second check.
     skipErrorChecking: true,
   });
-  // Name each module after its import specifier, not its path (`core/src/testing`).
+  // Name each module after its import specifier, not its path (`testing/src/index.ts`).
   const names = new Map(entries.map(({ specifier, file }) => [file, specifier]));
   app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
     if (!reflection.kindOf(ReflectionKind.Module)) return;

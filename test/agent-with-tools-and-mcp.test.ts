@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Content, Part } from '@gemloop/core';
 import { createAgent, createGemini } from '@gemloop/core';
-import type { FakeGemini } from '@gemloop/core/testing';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
 import type { GenerateContentBody } from '@gemloop/core/wire';
+import type { FakeGemini } from '@gemloop/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import type { McpTools } from '@gemloop/tools';
 import {
   createCalculatorTool,

@@ -13,6 +13,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Every workspace folder with production code. */
 const CRUISED = [
   'packages/core/src',
+  'packages/testing/src',
   'packages/tools/src',
   'packages/dbos/src',
   'packages/cli/src',
@@ -154,8 +155,8 @@ describe('architecture check on planted violations', () => {
         "import type { Loop } from './run-loop.ts';\nexport type Step = { loop: Loop };\n",
       // Production code reaching the fake and a test file.
       [`${core}/http/send.ts`]:
-        "import { fake } from '../testing/fake.ts';\nimport { helper } from './send.test.ts';\nexport const send = [fake, helper];\n",
-      [`${core}/testing/fake.ts`]: 'export const fake = 1;\n',
+        "import { fake } from '../../../testing/src/fake.ts';\nimport { helper } from './send.test.ts';\nexport const send = [fake, helper];\n",
+      'packages/testing/src/fake.ts': 'export const fake = 1;\n',
       [`${core}/http/send.test.ts`]: 'export const helper = 2;\n',
       // Above http/, the client is used through its contract (gemini.ts), not its internals.
       [`${core}/agent/call-model.ts`]:
@@ -190,8 +191,8 @@ describe('architecture check on planted violations', () => {
         `core-layer-history: ${core}/history/validate-history.ts imports ${core}/errors/index.ts`,
         `core-http-contract: ${core}/agent/call-model.ts imports ${core}/http/send.ts`,
         `core-layer-agent: ${core}/agent/create-agent.ts imports ${core}/chat/chat-session.ts`,
-        `core-layer-http: ${core}/http/send.ts imports ${core}/testing/fake.ts`,
-        `production-imports-testing: ${core}/http/send.ts imports ${core}/testing/fake.ts`,
+        `package-order-core: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
+        `production-imports-testing: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
         `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,
         `no-cycle: ${core}/agent/run-loop.ts -> ${core}/agent/step.ts -> ${core}/agent/run-loop.ts`,
         'no-cycle: packages/dbos/src/durable/approvals.ts -> packages/dbos/src/durable/run-pauses.ts -> packages/dbos/src/durable/approvals.ts',

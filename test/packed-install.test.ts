@@ -75,7 +75,7 @@ function entryPoints(packed: Packed[]): string[] {
 
 const agentFile = `
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { createCalculatorTool } from '@gemloop/tools';
 import { z } from 'zod';
 
@@ -118,12 +118,12 @@ try {
 
 // Whether the fake's msw handler type is msw's own (msw installed) or degrades to any (not).
 const mswTypesFile = (installed: boolean) => `
-import type { FakeMswHandler } from '@gemloop/core/testing';
+import type { FakeMswHandler } from '@gemloop/testing';
 type IsAny<T> = 0 extends 1 & T ? true : false;
 export const handlerIsAny: IsAny<FakeMswHandler> = ${installed ? 'false' : 'true'};
 ${
   installed
-    ? `import { createFakeGemini } from '@gemloop/core/testing';
+    ? `import { createFakeGemini } from '@gemloop/testing';
 import { setupServer } from 'msw/node';
 export const server = setupServer(...createFakeGemini({ script: [] }).handlers());`
     : ''
@@ -143,7 +143,7 @@ const requireFile = (
 const counts = {};
 for (const specifier of ${JSON.stringify(specifiers)}) counts[specifier] = Object.keys(require(specifier)).length;
 const { createAgent, createGemini } = require('@gemloop/core');
-const { createFakeGemini, turn } = require('@gemloop/core/testing');
+const { createFakeGemini, turn } = require('@gemloop/testing');
 const fake = createFakeGemini({ script: [turn.text('Hello from CommonJS.')] });
 fake
   .listen()

@@ -17,7 +17,9 @@ const packages = (listPublicPackages as () => PublicPackage[])();
 describe('the public packages', () => {
   it('are every non-private packages/* folder', () => {
     const names = packages.map(({ name }) => name);
-    expect(names).toEqual(expect.arrayContaining(['@gemloop/core', '@gemloop/tools', 'gemloop']));
+    expect(names).toEqual(
+      expect.arrayContaining(['@gemloop/core', '@gemloop/testing', '@gemloop/tools', 'gemloop']),
+    );
     for (const { directory } of packages) {
       expect(directory.startsWith(join(root, 'packages'))).toBe(true);
     }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createChatSession } from '@gemloop/core';
 import { createFileHistoryStore } from '@gemloop/core/chat';
-import { type FakeScriptFunction, turn } from '@gemloop/core/testing';
+import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { createWeatherTool } from '../demo/weather-tool.ts';
 import { run } from '../lib/run.ts';
 

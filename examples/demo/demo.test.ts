@@ -1,4 +1,4 @@
-import { createFakeGemini } from '@gemloop/core/testing';
+import { createFakeGemini } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { describeRun, runExample, startExample } from '../test/run-example-process.ts';
 

@@ -3,9 +3,9 @@
 
 import { appendFileSync } from 'node:fs';
 import { defineTool, type Gemini } from '@gemloop/core';
-import { type FakeScript, turn } from '@gemloop/core/testing';
 import type { DurableAgentDefinition } from '@gemloop/dbos';
 import { durableContext } from '@gemloop/dbos';
+import { type FakeScript, turn } from '@gemloop/testing';
 import { z } from 'zod';
 
 /** How long the warehouse check takes. */

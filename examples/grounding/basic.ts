@@ -10,8 +10,8 @@
 
 import { type AgentResult, createAgent, googleSearch, type Part } from '@gemloop/core';
 import { getModelCapabilities } from '@gemloop/core/models';
-import { type FakeScriptFunction, turn } from '@gemloop/core/testing';
 import type { GenerateContentBody, GroundingMetadata } from '@gemloop/core/wire';
+import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { createWeatherTool } from '../demo/weather-tool.ts';
 import { run } from '../lib/run.ts';
 

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Gemini, Logger } from '@gemloop/core';
 import type { LogLevel } from '@gemloop/core/logging';
-import type { CreateFakeGeminiOptions, FakeGemini, FakeScript } from '@gemloop/core/testing';
+import type { CreateFakeGeminiOptions, FakeGemini, FakeScript } from '@gemloop/testing';
 import { connect } from './connect.ts';
 import { formatError } from './format-error.ts';
 import { loadEnvFiles } from './load-env-file.ts';

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, type Part } from '@gemloop/core';
-import { type FakeScriptFunction, turn } from '@gemloop/core/testing';
+import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { createPixels, encodePng, fill } from '../lib/encode-png.ts';
 import { run } from '../lib/run.ts';
 

@@ -7,7 +7,7 @@
 //   pnpm --filter @gemloop/examples run multimodal:tool-image --model gemini-2.5-flash
 
 import { createAgent, defineTool, type Part, toolResult } from '@gemloop/core';
-import { type FakeScriptFunction, turn } from '@gemloop/core/testing';
+import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { createPixels, encodePng, fill, type Rgb } from '../lib/encode-png.ts';
 import { run } from '../lib/run.ts';

@@ -4,7 +4,7 @@
 //   pnpm --filter @gemloop/examples run structured-output
 
 import { createAgent } from '@gemloop/core';
-import { turn } from '@gemloop/core/testing';
+import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
 

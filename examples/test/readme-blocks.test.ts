@@ -74,7 +74,12 @@ function findRun(fileLines: string[], run: string[], from: number): number {
 describe('the README code blocks', () => {
   it('exist', () => {
     // The READMEs that show library code (the CLI's shows shell commands only).
-    for (const path of ['README.md', 'packages/core/README.md', 'packages/tools/README.md'])
+    for (const path of [
+      'README.md',
+      'packages/core/README.md',
+      'packages/testing/README.md',
+      'packages/tools/README.md',
+    ])
       expect(
         blocks.some((block) => block.path === path),
         path,

@@ -1,6 +1,6 @@
-import { createFakeGemini, type FakeGemini } from '@gemloop/core/testing';
 import type { GenerateContentBody } from '@gemloop/core/wire';
 import { demoModel } from '@gemloop/demo-model';
+import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';
 

@@ -21,9 +21,9 @@ import {
   serializeFunctionInputOutput,
 } from '@dbos-inc/dbos-sdk/internal/serialization';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
 import { startDurableWorker } from '@gemloop/dbos';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { z } from 'zod';
 import { installLeanSteps } from './lean-steps.ts';

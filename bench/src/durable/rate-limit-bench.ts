@@ -12,9 +12,9 @@
  */
 import { loadavg } from 'node:os';
 import { createGemini } from '@gemloop/core';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
 import { startDurableWorker } from '@gemloop/dbos';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 
 const argument = (name: string, fallback: number): number => {

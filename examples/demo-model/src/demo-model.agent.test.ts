@@ -1,5 +1,5 @@
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { createFakeGemini, type FakeGemini } from '@gemloop/core/testing';
+import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { demoModel } from './demo-model.ts';

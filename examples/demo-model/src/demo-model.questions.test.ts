@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Part } from '@gemloop/core';
-import { createFakeGemini } from '@gemloop/core/testing';
 import type { FunctionDeclaration, GenerateContentResponse } from '@gemloop/core/wire';
+import { createFakeGemini } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { postToFake } from './__fixtures__/post-to-fake.ts';
 import { demoModel } from './demo-model.ts';

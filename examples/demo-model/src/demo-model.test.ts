@@ -1,7 +1,7 @@
 import { Validator } from '@cfworker/json-schema';
 import type { Content, Part } from '@gemloop/core';
-import { createFakeGemini, type FakeScriptFunction } from '@gemloop/core/testing';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
+import { createFakeGemini, type FakeScriptFunction } from '@gemloop/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { postToFake } from './__fixtures__/post-to-fake.ts';
 import { DEMO_MODEL_VERSION, demoModel } from './demo-model.ts';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { isJsonObject, readField } from '@gemloop/core/internal';
-import { type FakeScriptFunction, type FakeTurnOptions, turn } from '@gemloop/core/testing';
+import { type FakeScriptFunction, type FakeTurnOptions, turn } from '@gemloop/testing';
 import { buildJsonAnswer } from './build-json-answer.ts';
 import { composeDemoAnswer, summarizeExchanges } from './compose-demo-answer.ts';
 import { evaluateArithmetic } from './evaluate-arithmetic.ts';

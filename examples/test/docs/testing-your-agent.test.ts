@@ -1,7 +1,7 @@
 // Guide "Testing your agent with the fake": a whole test file, run by the examples' test project.
 import { createAgent, createGemini, defineTool, type Gemini } from '@gemloop/core';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/core/testing';
 import type { GenerateContentBody } from '@gemloop/core/wire';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 

@@ -1,6 +1,6 @@
 // README: testing an agent offline with the fake Gemini server.
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
 
 const getWeather = defineTool({

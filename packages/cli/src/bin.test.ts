@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { FakeGemini } from '@gemloop/core/testing';
+import type { FakeGemini } from '@gemloop/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProbeFake } from './__fixtures__/probe-fake.ts';
 

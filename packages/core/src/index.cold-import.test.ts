@@ -58,7 +58,7 @@ describe('importing @gemloop/core', () => {
 
   it('loads each of them on first use, and the calls work', async () => {
     const { createAgent, createChatSession, createGemini } = await import('./index.ts');
-    const { createFakeGemini, turn } = await import('./testing/index.ts');
+    const { createFakeGemini, turn } = await import('@gemloop/testing');
     const fake = createFakeGemini({
       script: () => turn.text('Hello.'),
       accessTokens: ['ya29.token-for-the-cold-import-test'],

@@ -16,7 +16,6 @@
 //   @gemloop/core/telemetry  run observers and OpenTelemetry options
 //   @gemloop/core/tools      tool types, guards, name rule, schema conversion, function responses
 //   @gemloop/core/wire       the Gemini wire format: every request and response type, the parser
-//   @gemloop/core/testing    the fake Gemini server for tests
 //
 // Named re-exports only. Portable: nothing here reaches a Node built-in.
 

@@ -1,4 +1,4 @@
-import { createFakeGemini, type FakeFunctionCall, turn } from '@gemloop/core/testing';
+import { createFakeGemini, type FakeFunctionCall, turn } from '@gemloop/testing';
 
 /** The answer after the weather calls: two-, three- and four-byte characters, for the decoders. */
 export const weatherText = (cities: string): string => `${cities} — 晴れ 🌤 (°C)`;

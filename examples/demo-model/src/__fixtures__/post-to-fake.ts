@@ -1,4 +1,4 @@
-import { type FakeGemini, GOOGLE_GEMINI_BASE_URL } from '@gemloop/core/testing';
+import { type FakeGemini, GOOGLE_GEMINI_BASE_URL } from '@gemloop/testing';
 
 /** What the fake answered: the status, the body as text, and the body parsed when it is JSON. */
 export type FakeAnswer = { status: number; text: string; json: unknown };

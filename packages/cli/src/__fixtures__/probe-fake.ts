@@ -4,7 +4,7 @@ import {
   type FakeGemini,
   type FakeScriptFunction,
   turn,
-} from '@gemloop/core/testing';
+} from '@gemloop/testing';
 import { PROBE_RATE_LIMIT_TEXT } from '../probe/probe-errors.ts';
 
 /**

@@ -14,7 +14,7 @@ import {
   ModelCallError,
 } from '@gemloop/core';
 import { OutputValidationError } from '@gemloop/core/errors';
-import type { FakeGemini } from '@gemloop/core/testing';
+import type { FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startProbeFake } from '../__fixtures__/probe-fake.ts';

@@ -1,4 +1,4 @@
-import type { FakeGatewayMistake, FakeGemini } from '@gemloop/core/testing';
+import type { FakeGatewayMistake, FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProbeFake } from '../__fixtures__/probe-fake.ts';
 import type { ProbePropertyId } from './probe-types.ts';

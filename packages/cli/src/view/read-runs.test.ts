@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_VIEW_LIMITS,

@@ -1,3 +1,4 @@
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
@@ -5,7 +6,6 @@ import { readFunctionCall, readFunctionResponse } from '../history/part-fields.t
 import { validateHistory } from '../history/validate-history.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { AgentResult } from '../run/agent-result.ts';
-import { createFakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { Content } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';

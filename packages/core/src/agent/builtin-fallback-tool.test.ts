@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
+import { readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
 import { googleSearch } from '../tools/built-in-tools.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';

@@ -1,8 +1,8 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { findCallsAnsweredInTurn, hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { Part } from '../wire/content.ts';
 import type { AgentEvent } from './agent-event.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
 import { validateHistory } from '../history/validate-history.ts';
-import { readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import {

@@ -1,3 +1,4 @@
+import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanUp,
@@ -12,7 +13,6 @@ import { ApiCallError } from '../errors/api-call-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signatures/thought-signature-bypass.ts';
 import type { Gemini } from '../http/gemini.ts';
-import { turn } from '../testing/index.ts';
 import type { Content } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';
 import { ModelCallError } from './errors/model-call-error.ts';

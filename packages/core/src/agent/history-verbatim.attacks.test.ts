@@ -1,13 +1,9 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listFixtures, readFixtureJson, readFixtureText } from '../__fixtures__/recorded-gemini.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { foldStream } from '../streaming/fold-stream.ts';
-import {
-  listFixtures,
-  readFixtureJson,
-  readFixtureText,
-} from '../testing/__fixtures__/gemini-fixtures.ts';
 import { codeExecution, googleSearch } from '../tools/built-in-tools.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { jsonSchema } from '../tools/json-schema.ts';

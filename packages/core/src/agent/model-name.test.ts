@@ -1,7 +1,7 @@
+import { createFakeGemini, type FakeModels, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeModels, turn } from '../testing/index.ts';
 import { createAgent } from './create-agent.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
 

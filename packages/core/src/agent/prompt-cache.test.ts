@@ -1,8 +1,8 @@
+import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 

@@ -1,11 +1,11 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { callFake } from '../../../testing/src/__fixtures__/call-fake.ts';
+import { readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
 import type { HistoryIssue } from '../history/history-issue.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { Logger } from '../logging/logger.ts';
-import { callFake } from '../testing/__fixtures__/call-fake.ts';
-import { readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { Content } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';

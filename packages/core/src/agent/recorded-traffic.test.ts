@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { readFixtureJson, readFixtureText } from '../__fixtures__/recorded-gemini.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { readFixtureJson, readFixtureText } from '../testing/__fixtures__/gemini-fixtures.ts';
 import { googleSearch } from '../tools/built-in-tools.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { Content } from '../wire/content.ts';

@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
+import { createFakeGemini, type FakeScript, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeScript, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { GenerateContentBody } from '../wire/request.ts';

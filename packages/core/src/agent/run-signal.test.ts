@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -11,7 +12,6 @@ import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
-import { createFakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { createAgent } from './create-agent.ts';

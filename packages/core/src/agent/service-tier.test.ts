@@ -1,10 +1,10 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { ResponseInfo } from '../http/gemini.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { readServiceTier } from '../wire/read-service-tier.ts';
 import { createAgent } from './create-agent.ts';
 

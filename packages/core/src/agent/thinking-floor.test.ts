@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { createAgent } from './create-agent.ts';
 

@@ -1,7 +1,7 @@
+import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 import { InvalidModelResponseError } from './errors/invalid-model-response-error.ts';

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
 import { createLogger } from '../logging/create-logger.ts';
-import { createFakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 

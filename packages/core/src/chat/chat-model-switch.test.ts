@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '../history/thought-signatures/thought-signature-bypass.ts';
-import { turn } from '../testing/index.ts';
 import type { Content } from '../wire/content.ts';
 import {
   cleanUp,

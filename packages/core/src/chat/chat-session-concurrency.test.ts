@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
-import { type FakeScriptFunction, turn } from '../testing/index.ts';
 import { cleanUp, sentContents, serve, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
 import { createChatSession } from './create-chat-session.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';

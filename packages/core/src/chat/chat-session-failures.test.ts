@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
@@ -7,7 +8,6 @@ import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
-import { turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import {
   cleanUp,

@@ -1,8 +1,8 @@
+import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { validateHistory } from '../history/validate-history.ts';
-import { turn } from '../testing/index.ts';
 import {
   cleanUp,
   pixel,

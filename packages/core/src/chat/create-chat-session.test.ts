@@ -1,9 +1,9 @@
+import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
-import { turn } from '../testing/index.ts';
 import type { Content } from '../wire/content.ts';
 import {
   cleanUp,

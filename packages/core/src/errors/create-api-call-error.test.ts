@@ -373,3 +373,24 @@ describe('createApiCallError', () => {
     expect(error.details).toEqual([{ '@type': 'type.googleapis.com/example.New', extra: 1 }]);
   });
 });
+
+describe('a real FAILED_PRECONDITION (beside the fake’s own errors, see @gemloop/testing)', () => {
+  it('keeps the billing and region advice for a real FAILED_PRECONDITION from Google', () => {
+    // The text Google sends where the free tier is not offered (public reports).
+    const error = createApiCallError({
+      url: 'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent',
+      method: 'generateContent',
+      status: 400,
+      body: JSON.stringify({
+        error: {
+          code: 400,
+          message: 'User location is not supported for the API use.',
+          status: 'FAILED_PRECONDITION',
+        },
+      }),
+    });
+    expect(error.message).toContain('User location is not supported');
+    expect(error.message).toMatch(/free tier may be unavailable in your region/);
+    expect(error.message).toMatch(/billing/);
+  });
+});

@@ -29,7 +29,7 @@ const AUTH_HEADER_NAMES: Record<CredentialStyle, string> = {
 const EXCERPT_LENGTH = 200;
 
 /**
- * The `ErrorInfo.domain` of errors the fake Gemini server (`@gemloop/core/testing`) raises about
+ * The `ErrorInfo.domain` of errors the fake Gemini server (`@gemloop/testing`) raises about
  * itself (its script ran out or threw), rather than in imitation of Google. Such an error gets no
  * advice about Google keys, billing or regions, which would send the reader to the wrong place.
  * @internal
@@ -76,7 +76,7 @@ function guidance(
   const errorInfo = findDetail<ErrorInfo>(details, 'ErrorInfo');
   if (errorInfo?.domain === FAKE_GEMINI_ERROR_DOMAIN) {
     return (
-      "This error comes from gemloop's fake Gemini server (@gemloop/core/testing), not from " +
+      "This error comes from gemloop's fake Gemini server (@gemloop/testing), not from " +
       "Google: fix the test's script. Not retried."
     );
   }

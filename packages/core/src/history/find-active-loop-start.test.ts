@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
+import { readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
 import type { Content } from '../wire/content.ts';
 import { findActiveLoopStart } from './find-active-loop-start.ts';
 import { fillMissingThoughtSignatures } from './thought-signatures/fill-missing-thought-signatures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listFixtures, readFixtureJson } from '../testing/__fixtures__/gemini-fixtures.ts';
+import { listFixtures, readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import { validateHistory } from './validate-history.ts';
 

@@ -1,7 +1,7 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { createGemini } from './create-gemini.ts';
 import type { SendInfo } from './gemini.ts';
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -22,7 +23,6 @@ import { VertexAuthError } from '../errors/vertex-auth-error.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { foldStream } from '../streaming/fold-stream.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { googleSearch } from '../tools/built-in-tools.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { mcpServers } from '../tools/mcp-servers.ts';

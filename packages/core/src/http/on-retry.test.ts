@@ -1,8 +1,8 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { createGemini } from './create-gemini.ts';
 
 const fakes: FakeGemini[] = [];

@@ -2,15 +2,25 @@
 // demo model). Not part of the public API: names here can change or go in any release, so
 // applications should not import them. Kept out of the root barrel on purpose.
 
+// @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
+export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/describe-api-error.ts';
 export { createSecretRedactor } from '../errors/redact-secrets.ts';
+// @gemloop/testing: the fake's usage counts use the client's token estimate.
+export {
+  estimateContentTokens,
+  estimateTokens,
+  type TokenEstimate,
+} from '../history/estimate-tokens.ts';
 export type { JsonObject } from '../history/part-fields.ts';
 export {
   hasNonEmptyText,
   isJsonObject,
+  listDataFields,
   readField,
   readFunctionCall,
   readFunctionResponse,
   readRole,
+  readThoughtSignature,
 } from '../history/part-fields.ts';
 export { loggerOption } from '../logging/logger-option.ts';
 export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';

@@ -1,9 +1,9 @@
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { Logger } from './logger.ts';
 

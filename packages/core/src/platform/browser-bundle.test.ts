@@ -50,12 +50,7 @@ describe('the browser bundle', () => {
     // An optional peer must not be bundled: an app without it could not build.
     expect(inputs.filter((file) => /@opentelemetry|\/msw\//.test(file))).toEqual([]);
   });
-
-  it('of @gemloop/core/testing (turn builders, the in-process fake) reaches no Node built-in', async () => {
-    const { found, inputs } = await bundleForBrowser('testing/index.ts');
-    expect(found).toEqual([]);
-    expect(inputs.filter((file) => file.includes('testing/serve-fake-over-http'))).toEqual([]);
-  });
+  // @gemloop/testing (the fake) has the same check in packages/testing/src/platform.
 
   it.each(portableSubpaths())('of @gemloop/core/%s reaches no Node built-in', async (_, entry) => {
     const { found, inputs } = await bundleForBrowser(entry);
@@ -67,11 +62,11 @@ describe('the browser bundle', () => {
   });
 });
 
-/** `[subpath, entry file under src/]` for each subpath a browser bundle resolves (root and testing aside). */
+/** `[subpath, entry file under src/]` for each subpath a browser bundle resolves (the root aside). */
 function portableSubpaths(): [string, string][] {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   return Object.entries(manifest.exports as Record<string, unknown>)
-    .filter(([subpath]) => !['.', './testing', './package.json'].includes(subpath))
+    .filter(([subpath]) => !['.', './package.json'].includes(subpath))
     .map(([subpath, conditions]) => {
       const source = (conditions as Record<string, unknown>)['@gemloop/source'];
       const file =

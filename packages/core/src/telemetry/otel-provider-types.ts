@@ -4,7 +4,7 @@
 // be dropped), where it turns "Cannot find module '@opentelemetry/api'" (an error in every project
 // that imports @gemloop/core without skipLibCheck) into an `any`. With the API installed the
 // types are its own. TypeScript reads a directive in a block comment only on its last line.
-// test/packed-install.test.ts type-checks a project without it. (Same as testing/fake-msw-handler.ts.)
+// test/packed-install.test.ts type-checks a project without it. (Same as @gemloop/testing's fake-msw-handler.ts.)
 
 /**
  * An OpenTelemetry `TracerProvider`: the `@opentelemetry/api` type when it is installed, `any`

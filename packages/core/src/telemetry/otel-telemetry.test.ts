@@ -1,3 +1,4 @@
+import { createFakeGemini, type FakeGemini, googleError, turn } from '@gemloop/testing';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -14,7 +15,6 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeGemini, googleError, turn } from '../testing/index.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import { toolTypeKey } from './run-observer.ts';
 import type { TelemetryOptions } from './telemetry-options.ts';

@@ -1,7 +1,7 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import { hasRegisteredOtel } from './create-telemetry-observer.ts';
 import { readSemconvDialect } from './semconv-dialect.ts';
 

@@ -1,9 +1,9 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { createFakeGemini, type FakeGemini, turn } from '../testing/index.ts';
 import type { Part } from '../wire/content.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { googleSearch } from './built-in-tools.ts';

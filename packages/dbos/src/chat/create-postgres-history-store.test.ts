@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Content } from '@gemloop/core';
 import { createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { ChatStoreError } from '@gemloop/core/errors';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../__fixtures__/fleet.ts';

@@ -1,5 +1,5 @@
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/core/testing';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,

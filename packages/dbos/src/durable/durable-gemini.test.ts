@@ -1,6 +1,6 @@
 import { createGemini } from '@gemloop/core';
 import type { SendInfo } from '@gemloop/core/http';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelCalls } from './durable-gemini.ts';
 

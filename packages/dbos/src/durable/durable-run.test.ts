@@ -1,6 +1,6 @@
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import type { Content } from '@gemloop/core';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/core/testing';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,

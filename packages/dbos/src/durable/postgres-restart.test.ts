@@ -1,4 +1,4 @@
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/core/testing';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,

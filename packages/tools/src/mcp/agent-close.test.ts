@@ -1,7 +1,7 @@
 import { createAgent, createGemini } from '@gemloop/core';
 import { AgentClosedError } from '@gemloop/core/errors';
-import type { FakeGemini } from '@gemloop/core/testing';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
+import type { FakeGemini } from '@gemloop/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 import { createAgent, createGemini, type ToolExecuteContext } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
-import type { FakeGemini } from '@gemloop/core/testing';
-import { createFakeGemini, turn } from '@gemloop/core/testing';
+import type { FakeGemini } from '@gemloop/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebFetchTool } from './create-web-fetch-tool.ts';
 import type { LookupFunction } from './resolve-host.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createChatSession, createGemini, defineTool } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
-import { createFakeGemini, googleError, turn } from '@gemloop/core/testing';
+import { createFakeGemini, googleError, turn } from '@gemloop/testing';
 import { z } from 'zod';
 
 /** What a tool hands back to try to run code in the viewer. */

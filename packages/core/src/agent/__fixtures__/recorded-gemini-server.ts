@@ -1,6 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { type SetupServer, setupServer } from 'msw/node';
-import { readFixtureText } from '../../testing/__fixtures__/gemini-fixtures.ts';
+import { readFixtureText } from '../../__fixtures__/recorded-gemini.ts';
 import type { GenerateContentBody } from '../../wire/request.ts';
 
 /** The Gemini API host the client talks to by default. */

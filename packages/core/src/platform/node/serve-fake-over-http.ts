@@ -1,2 +1,0 @@
-// The fake's HTTP server needs node:http: reached through `#platform/*` on Node only.
-export { serveFakeOverHttp } from '../../testing/serve-fake-over-http.ts';

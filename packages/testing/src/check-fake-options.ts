@@ -1,0 +1,104 @@
+import {
+  arrayOption,
+  booleanOption,
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  integerOption,
+  invalidOption,
+  objectOption,
+  oneOfOption,
+  optionCheck,
+  stringOption,
+} from '@gemloop/core/internal';
+import { GATEWAY_MISTAKES } from './fake-gateway-mistakes.ts';
+import type { CreateFakeGeminiOptions } from './fake-types.ts';
+
+const isString = (value: unknown): boolean => typeof value === 'string';
+
+const milliseconds = optionCheck(
+  (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0,
+  (path) => `${path} must be a number of milliseconds, 0 or more.`,
+);
+
+/**
+ * The options of `createFakeGemini`, so a wrong one fails where the fake is made, naming it,
+ * instead of as a confusing 400 (or a TypeError turned into a "network" failure) at the first
+ * request of a test.
+ * @internal
+ */
+export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
+  defineOptions<CreateFakeGeminiOptions>({
+    name: 'createFakeGemini()',
+    unknownKey: 'createFakeGemini(): unknown option',
+    example: '{ script: [...] } (or nothing)',
+    checks: {
+      script: optionCheck(
+        (script) =>
+          typeof script === 'function' ||
+          (Array.isArray(script) &&
+            script.every(
+              (entry) =>
+                typeof entry === 'function' || (typeof entry === 'object' && entry !== null),
+            )),
+        'script must be a list of turns (turn.text(...), turn.call(...), or functions of the request), or one function for every call.',
+      ),
+      apiKeys: arrayOption({ item: isString, message: 'apiKeys must be an array of strings.' }),
+      accessTokens: arrayOption({
+        item: isString,
+        message: 'accessTokens must be an array of strings.',
+      }),
+      gemini3: booleanOption('gemini3 must be true or false.'),
+      capabilities: objectOption('capabilities must be an object of model-capability overrides.'),
+      callIds: booleanOption('callIds must be true or false.'),
+      signatureValidation: oneOfOption(
+        ['issued', 'present', 'off'],
+        "signatureValidation must be 'issued', 'present' or 'off'.",
+      ),
+      strictHistory: booleanOption('strictHistory must be true or false.'),
+      models: optionCheck(
+        (value) =>
+          value === 'pattern' ||
+          typeof value === 'function' ||
+          (Array.isArray(value) && value.every(isString)),
+        "models must be an array of model names, a function of the name, or 'pattern'.",
+      ),
+      chunkSize: integerOption({
+        min: 1,
+        message: 'chunkSize must be an integer of at least 1 (characters per chunk).',
+      }),
+      chunkDelayMs: milliseconds,
+      latencyMs: milliseconds,
+      faults: arrayOption({
+        message: 'faults must be an array of fault rules such as { fault: ..., times: 1 }.',
+      }),
+      seed: optionCheck(
+        (value) => typeof value === 'number' && Number.isFinite(value),
+        'seed must be a finite number.',
+      ),
+      modelVersion: stringOption({ message: 'modelVersion must be a string.' }),
+      prettyJson: booleanOption('prettyJson must be true or false.'),
+      now: functionOption(),
+      minCacheTokens: integerOption({ min: 0 }),
+      gatewayMistakes: (mistakes, path) => {
+        const list = Array.isArray(mistakes) ? mistakes : [mistakes];
+        const at = list.findIndex((mistake) => !GATEWAY_MISTAKES.includes(mistake));
+        if (at !== -1) {
+          throw invalidOption(
+            path,
+            `gatewayMistakes: unknown mistake ${JSON.stringify(list[at])}; the mistakes are ${GATEWAY_MISTAKES.join(', ')}.`,
+          );
+        }
+      },
+      serveTier: functionOption('serveTier must be a function (requested) => served tier.'),
+    },
+  });
+
+/**
+ * Checks the options of `createFakeGemini`.
+ * @throws {@link InvalidArgumentError} naming the option.
+ * @internal
+ */
+export function checkFakeOptions(options: unknown): asserts options is CreateFakeGeminiOptions {
+  fakeOptionsDeclaration.check(options);
+}

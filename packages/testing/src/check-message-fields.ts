@@ -1,0 +1,90 @@
+import { isJsonObject, readFunctionCall, readFunctionResponse } from '@gemloop/core/internal';
+import { type ContractViolation, unknownName } from './contract-violation.ts';
+
+// The fields of the proto messages a history is made of, in both JSON spellings. The API parses
+// the body against the proto and refuses any other key ("Unknown name ... Cannot find field.");
+// free-form Struct fields (args, response) are not checked. Only the fake checks this:
+// validateHistory must let a field Google adds later through, since the agent echoes it.
+const contentFields = new Set(['role', 'parts']);
+const partFields = new Set([
+  'text',
+  'thought',
+  'thoughtSignature',
+  'thought_signature',
+  'inlineData',
+  'inline_data',
+  'fileData',
+  'file_data',
+  'functionCall',
+  'function_call',
+  'functionResponse',
+  'function_response',
+  'executableCode',
+  'executable_code',
+  'codeExecutionResult',
+  'code_execution_result',
+  'toolCall',
+  'tool_call',
+  'toolResponse',
+  'tool_response',
+  'videoMetadata',
+  'video_metadata',
+  'mediaResolution',
+  'media_resolution',
+  'partMetadata',
+  'part_metadata',
+]);
+const functionCallFields = new Set([
+  'id',
+  'name',
+  'args',
+  'partialArgs',
+  'partial_args',
+  'willContinue',
+  'will_continue',
+]);
+const functionResponseFields = new Set([
+  'id',
+  'name',
+  'response',
+  'parts',
+  'willContinue',
+  'will_continue',
+  'scheduling',
+]);
+
+/** Unknown keys in contents, parts, function calls and function responses. @internal */
+export function checkMessageFields(contents: unknown, violations: ContractViolation[]): void {
+  if (!Array.isArray(contents)) return;
+  contents.forEach((content: unknown, contentIndex) => {
+    if (!isJsonObject(content)) return;
+    const at = `contents[${contentIndex}]`;
+    unknownKeys(content, contentFields, at, violations);
+    const parts = content['parts'];
+    if (!Array.isArray(parts)) return;
+    parts.forEach((part: unknown, partIndex) => {
+      if (!isJsonObject(part)) return;
+      const partAt = `${at}.parts[${partIndex}]`;
+      unknownKeys(part, partFields, partAt, violations);
+      const call = readFunctionCall(part);
+      if (isJsonObject(call)) {
+        unknownKeys(call, functionCallFields, `${partAt}.function_call`, violations);
+      }
+      const response = readFunctionResponse(part);
+      if (isJsonObject(response)) {
+        unknownKeys(response, functionResponseFields, `${partAt}.function_response`, violations);
+      }
+    });
+  });
+}
+
+function unknownKeys(
+  object: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  path: string,
+  violations: ContractViolation[],
+): void {
+  for (const key in object) {
+    if (!known.has(key)) violations.push(unknownName(key, path));
+  }
+}

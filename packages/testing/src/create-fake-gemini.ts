@@ -1,0 +1,177 @@
+import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
+import { checkFakeOptions } from './check-fake-options.ts';
+import { createFakeMswHandlers } from './create-fake-msw-handlers.ts';
+import type { FakeFault, FakeFaultRule } from './fake-faults.ts';
+import type { FakeMswHandler } from './fake-msw-handler.ts';
+import type { FakeState } from './fake-state.ts';
+import { turn } from './fake-turn.ts';
+import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
+import { handleFakeRequest } from './handle-fake-request.ts';
+import { createSeededRandom } from './seeded-random.ts';
+import type { FakeHttpServer, FakeServerAddress } from './serve-fake-over-http.ts';
+import { handleFetchRequest } from './to-fetch-response.ts';
+
+/**
+ * A fake Gemini API made by {@link createFakeGemini}: one request handler, served over a real
+ * HTTP port (`listen`), as msw handlers (`handlers`), or in-process (`fetch`).
+ */
+export type FakeGemini = {
+  /**
+   * Starts an HTTP server on 127.0.0.1 (a free port unless given) and returns its address; give
+   * `url` to the client as `baseUrl`. Calling it again returns the running server's address.
+   */
+  listen(options?: {
+    port?: number | undefined;
+    host?: string | undefined;
+    /**
+     * Answer CORS preflights and allow every origin, for a client in a browser page served from
+     * another origin. @defaultValue false
+     */
+    cors?: boolean | undefined;
+  }): Promise<FakeServerAddress>;
+  /** The base URL of the running server. Throws before `listen()`. */
+  readonly url: string;
+  /** Stops the HTTP server (open connections included). Safe to call twice. */
+  close(): Promise<void>;
+  /** `close()`, for `await using fake = createFakeGemini(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /**
+   * A `fetch` that answers in-process, without a socket: `createGemini({ fetch: fake.fetch })`.
+   * Any base URL works.
+   */
+  readonly fetch: typeof globalThis.fetch;
+  /**
+   * msw request handlers that answer requests under `baseUrl` with this fake, for suites that
+   * already run msw: `setupServer(...fake.handlers())`. Needs the optional peer `msw`.
+   * @param baseUrl @defaultValue `https://generativelanguage.googleapis.com`
+   */
+  handlers(baseUrl?: string): FakeMswHandler[];
+  /** Every request received, in order, keys redacted. */
+  readonly requests: readonly FakeRecordedRequest[];
+  /** The model calls only (`generateContent` and `streamGenerateContent`). */
+  readonly modelRequests: readonly FakeRecordedRequest[];
+  /** The last request received. */
+  readonly lastRequest: FakeRecordedRequest | undefined;
+  /** How many scripted turns were delivered whole. */
+  readonly turnsDelivered: number;
+  /** Adds a fault rule (checked after the ones given at creation). */
+  addFault(rule: FakeFaultRule): void;
+  /** Makes the next `times` model calls fail with `fault` (checked before every other rule). */
+  failNext(fault: FakeFault, times?: number): void;
+  /** Replaces the script and starts it from its first turn. */
+  setScript(script: FakeScript): void;
+  /** Forgets the requests, rewinds the script, and resets the fault rules' counters. */
+  reset(): void;
+};
+
+/**
+ * Creates a fake Gemini API that behaves like the real one where a client can tell: the same
+ * routes, auth, error bodies and texts, stream framing and chunking, thought signatures and
+ * function-call ids on Gemini 3, and the same refusals of malformed requests (roles, function
+ * call/response pairing, missing or foreign signatures, schema keywords, tool combinations,
+ * thinking settings). Answers come from a script of turns; faults (429, 503, resets, broken
+ * streams, safety stops) are injected on demand or at random with a seed.
+ *
+ * @example
+ * ```ts
+ * import { createFakeGemini, turn } from '@gemloop/testing';
+ *
+ * await using fake = createFakeGemini({
+ *   script: [
+ *     turn.calls([{ name: 'get_weather', args: { city: 'Paris' } }]),
+ *     turn.text('It is 18 °C and sunny in Paris.'),
+ *   ],
+ * });
+ * const { url } = await fake.listen();
+ * const gemini = createGemini({ baseUrl: url, apiKey: 'test-key' });
+ * ```
+ */
+export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGemini {
+  checkFakeOptions(options);
+  const state: FakeState = {
+    options,
+    script: options.script ?? (() => turn.text('OK')),
+    random: createSeededRandom(options.seed ?? 1),
+    requests: [],
+    faultRules: (options.faults ?? []).map((rule) => ({ rule, used: 0 })),
+    modelCalls: 0,
+    turnsDelivered: 0,
+    chunkSize: Math.max(1, options.chunkSize ?? 48),
+    prettyJson: options.prettyJson ?? true,
+    capabilities: new Map(),
+    caches: new Map(),
+    gatewayMistakes: new Set(
+      typeof options.gatewayMistakes === 'string'
+        ? [options.gatewayMistakes]
+        : (options.gatewayMistakes ?? []),
+    ),
+  };
+  const handle = (request: Parameters<typeof handleFakeRequest>[1]) =>
+    handleFakeRequest(state, request);
+  const fetchHandler = (request: Request): Promise<Response> => handleFetchRequest(handle, request);
+  let server: FakeHttpServer | undefined;
+  let starting: Promise<FakeHttpServer> | undefined;
+
+  const close = async (): Promise<void> => {
+    const running = server ?? (await starting?.catch(() => undefined));
+    server = undefined;
+    starting = undefined;
+    await running?.close();
+  };
+
+  return {
+    async listen(listenOptions = {}) {
+      if (server === undefined) {
+        starting ??= serveFakeOverHttp(handle, listenOptions);
+        server = await starting;
+      }
+      return { url: server.url, host: server.host, port: server.port };
+    },
+    get url() {
+      if (server === undefined) {
+        throw new Error('The fake Gemini server is not listening: await fake.listen() first.');
+      }
+      return server.url;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+    fetch: (input, init) => fetchHandler(new Request(input, init)),
+    handlers: (baseUrl) => createFakeMswHandlers(fetchHandler, baseUrl),
+    get requests() {
+      return state.requests;
+    },
+    get modelRequests() {
+      return state.requests.filter(
+        (request) =>
+          request.method === 'generateContent' || request.method === 'streamGenerateContent',
+      );
+    },
+    get lastRequest() {
+      return state.requests[state.requests.length - 1];
+    },
+    get turnsDelivered() {
+      return state.turnsDelivered;
+    },
+    addFault(rule) {
+      state.faultRules.push({ rule, used: 0 });
+    },
+    failNext(fault, times = 1) {
+      const first = state.modelCalls;
+      state.faultRules.unshift({
+        rule: { fault, on: ({ callIndex }) => callIndex >= first, times },
+        used: 0,
+      });
+    },
+    setScript(script) {
+      checkFakeOptions({ script });
+      state.script = script;
+      state.turnsDelivered = 0;
+    },
+    reset() {
+      state.requests.length = 0;
+      state.modelCalls = 0;
+      state.turnsDelivered = 0;
+      for (const active of state.faultRules) active.used = 0;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { ModelCapabilities } from '@gemloop/core/models';
+import type { ActiveFaultRule } from './fake-faults.ts';
+import type {
+  CreateFakeGeminiOptions,
+  FakeGatewayMistake,
+  FakeRecordedRequest,
+  FakeScript,
+} from './fake-types.ts';
+import type { SeededRandom } from './seeded-random.ts';
+
+/** A cache the fake holds: the resource, what it caches, and when it expires. @internal */
+export type FakeCache = {
+  name: string;
+  /** The model id, without `models/`. */
+  model: string;
+  displayName: string | undefined;
+  systemInstruction: unknown;
+  contents: unknown[];
+  tools: unknown;
+  toolConfig: unknown;
+  tokens: number;
+  createTime: number;
+  updateTime: number;
+  expireTime: number;
+};
+
+/** The mutable state of one fake server, shared by its transports. @internal */
+export type FakeState = {
+  options: CreateFakeGeminiOptions;
+  script: FakeScript;
+  random: SeededRandom;
+  requests: FakeRecordedRequest[];
+  faultRules: ActiveFaultRule[];
+  /** Model calls received (generateContent and streamGenerateContent). */
+  modelCalls: number;
+  /** Scripted turns delivered whole. */
+  turnsDelivered: number;
+  chunkSize: number;
+  prettyJson: boolean;
+  /** Capabilities by model name, resolved once. */
+  capabilities: Map<string, ModelCapabilities>;
+  /** The broken-gateway behaviours on (`gatewayMistakes`). */
+  gatewayMistakes: ReadonlySet<FakeGatewayMistake>;
+  /** The `cachedContents` resources, by name. */
+  caches: Map<string, FakeCache>;
+};
+
+/**
+ * What a transport writes: a status, headers, then the body pieces in order (one piece for a
+ * JSON body, one per event for a stream), then either a normal end or a dropped connection.
+ * @internal
+ */
+export type FakeReply = {
+  status: number;
+  headers: Record<string, string>;
+  /** Wait this long before the status line. */
+  delayMs: number;
+  /** Wait this long between pieces. */
+  chunkDelayMs: number;
+  pieces: string[];
+  end: 'normal' | 'reset';
+};
+
+/** The request as a transport hands it over. @internal */
+export type FakeHttpRequest = {
+  method: string;
+  /** Path and query, e.g. `/v1beta/models/gemini-3-flash-preview:generateContent?alt=sse`. */
+  url: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+};

@@ -1,0 +1,28 @@
+// @gemloop/testing: the fake Gemini API (a test double), its turn builders, its faults and
+// the contract checks it applies. The offline demo model lives in examples/demo-model.
+
+export type { FakeGemini } from './create-fake-gemini.ts';
+export { createFakeGemini } from './create-fake-gemini.ts';
+export { GOOGLE_GEMINI_BASE_URL } from './create-fake-msw-handlers.ts';
+export type { FakeMswHandler } from './fake-msw-handler.ts';
+export type { FakeHttpError } from './fake-errors.ts';
+export { googleError } from './fake-errors.ts';
+export type { FakeCallInfo, FakeFault, FakeFaultRule } from './fake-faults.ts';
+export type { FakeGatewayMistake } from './fake-types.ts';
+export type {
+  FakeFunctionCall,
+  FakeGroundingSource,
+  FakeTurn,
+  FakeTurnOptions,
+} from './fake-turn.ts';
+export { turn } from './fake-turn.ts';
+export type {
+  CreateFakeGeminiOptions,
+  FakeModels,
+  FakeRecordedRequest,
+  FakeScript,
+  FakeScriptContext,
+  FakeScriptFunction,
+  FakeScriptRequest,
+} from './fake-types.ts';
+export type { FakeServerAddress } from './serve-fake-over-http.ts';

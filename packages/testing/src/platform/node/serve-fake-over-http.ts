@@ -1,0 +1,2 @@
+// The fake's HTTP server needs node:http: reached through `#platform/*` on Node only.
+export { serveFakeOverHttp } from '../../serve-fake-over-http.ts';
