@@ -19,7 +19,7 @@ import {
 const stepStart = (stepNumber: number): AgentEvent<unknown> => ({
   type: 'step-start',
   stepNumber,
-  kind: 'model',
+  kind: 'tools',
 });
 const chunk = (...texts: (string | { thought: string })[]) => ({
   candidates: [
@@ -163,7 +163,7 @@ describe('startDeltaPreview', () => {
     const buffer = createRunEventBuffer();
     buffer.events.push(stepStart(1));
     await flushRunEvents(buffer);
-    buffer.events.push({ type: 'step-start', stepNumber: 2, kind: 'model' });
+    buffer.events.push({ type: 'step-start', stepNumber: 2, kind: 'tools' });
     const preview = startDeltaPreview(buffer, { batchMs: 60_000, batchSize: 3 });
     expect(preview).toBeDefined();
     // Empty texts and non-text parts are no deltas, as in core's emitDeltas.
