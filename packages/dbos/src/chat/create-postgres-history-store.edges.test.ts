@@ -138,13 +138,12 @@ describe('createPostgresHistoryStore at its edges', () => {
   });
 
   it('is an InvalidArgumentError for a missing pool and connection string', () => {
-    const error = (() => {
-      try {
-        createPostgresHistoryStore({ connectionString: undefined } as never);
-      } catch (caught) {
-        return caught;
-      }
-    })();
+    let error: unknown;
+    try {
+      createPostgresHistoryStore({ connectionString: undefined } as never);
+    } catch (caught) {
+      error = caught;
+    }
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
   });
 });
