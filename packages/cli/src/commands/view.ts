@@ -45,7 +45,9 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
         (values['dir'] as string | undefined) ?? io.env['GEMLOOP_RUNS_DIR'] ?? '.gemloop/runs',
       );
       const portText = values['port'] as string | undefined;
-      const port = portText === undefined ? 4310 : Number(portText);
+      // Decimal digits only: Number() would read '' as 0 (any free port) and take 0x10 or 1e3.
+      const port =
+        portText === undefined ? 4310 : /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         io.stderr(`--port must be a port number from 0 to 65535; got ${String(portText)}.\n`);
         return 2;

@@ -74,7 +74,13 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      send(response, 405, 'text/plain', 'Method not allowed.');
+      // RFC 9110 section 15.5.6: a 405 must carry Allow, the methods the resource supports.
+      response.writeHead(405, {
+        ...SECURITY_HEADERS,
+        'content-type': 'text/plain',
+        allow: 'GET, HEAD',
+      });
+      response.end('Method not allowed.');
       return;
     }
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;

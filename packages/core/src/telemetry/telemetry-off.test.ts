@@ -51,26 +51,50 @@ describe('telemetry off', () => {
     expect(loads.count).toBe(0);
   });
 
-  it('never calls a provider with telemetry: false, even one that is passed', async () => {
-    const fake = createFakeGemini({ script: [turn.text('Hi.')] });
+  it('runs with telemetry: false without tracing, even with a provider registered globally', async () => {
+    const fake = createFakeGemini({ script: [turn.text('Hi.'), turn.text('Traced.')] });
     fakes.push(fake);
     const { url } = await fake.listen();
+    // A provider in @opentelemetry/api's global slot, written there directly (registering it
+    // through the API would load the API): `hasRegisteredOtel()` sees it, so an agent that
+    // ignored `telemetry: false` would load the API and ask this provider for a tracer.
     const getTracer = vi.fn();
     const getMeter = vi.fn();
-    const agent = createAgent({
-      gemini: createGemini({ baseUrl: url, apiKey: 'k', retry: false }),
-      model: 'gemini-2.5-flash',
-      telemetry: false,
+    const slot = Symbol.for('opentelemetry.js.api.1');
+    const globals = globalThis as Record<symbol, unknown>;
+    globals[slot] = { version: '1.9.1', trace: { getTracer }, metrics: { getMeter } };
+    try {
+      expect(hasRegisteredOtel()).toBe(true);
+      const agent = createAgent({
+        gemini: createGemini({ baseUrl: url, apiKey: 'k', retry: false }),
+        model: 'gemini-2.5-flash',
+        telemetry: false,
+      });
+      const result = await agent.run('Hi');
+      expect(result.text).toBe('Hi.');
+      expect(getTracer).not.toHaveBeenCalled();
+      expect(getMeter).not.toHaveBeenCalled();
+      expect(loads.count).toBe(0);
+    } finally {
+      delete globals[slot];
+    }
+
+    // The control: the same kind of run with a provider passed is traced, so the checks above
+    // would see tracing if `telemetry: false` were ignored. Loaded last: the SDK imports the API.
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import(
+      '@opentelemetry/sdk-trace-base'
+    );
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
-    await agent.run('Hi');
     const traced = createAgent({
       gemini: createGemini({ baseUrl: url, apiKey: 'k', retry: false }),
       model: 'gemini-2.5-flash',
-      telemetry: { tracerProvider: { getTracer } as never, meterProvider: { getMeter } as never },
+      telemetry: { tracerProvider },
     });
-    expect(getTracer).not.toHaveBeenCalled();
-    expect(traced.model).toBe('gemini-2.5-flash');
-    expect(loads.count).toBe(0);
+    expect((await traced.run('Hi again')).text).toBe('Traced.');
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toContain('invoke_agent');
   });
 });
 

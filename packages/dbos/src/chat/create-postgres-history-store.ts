@@ -130,13 +130,8 @@ export function createPostgresHistoryStore(
       try {
         if (expected === undefined) {
           // No load by this store: append after whatever is there (a plain log append).
-          const { rows } = await pool.query<{ turn_index: number }>(
-            `INSERT INTO ${quoted} (session_id, turn_index, turn)
-             SELECT $1, COALESCE(MAX(turn_index) + 1, 0), $2::jsonb FROM ${quoted} WHERE session_id = $1
-             RETURNING turn_index`,
-            [id, stored],
-          );
-          nextIndex.set(id, (rows[0]?.turn_index ?? 0) + 1);
+          const index = await appendAtEnd(pool, quoted, id, stored);
+          nextIndex.set(id, index + 1);
           return;
         }
         await pool.query(
@@ -164,6 +159,37 @@ export function createPostgresHistoryStore(
       if (ownPool) await pool.end();
     },
   };
+}
+
+/** How often a plain append reads the end again after another writer took that index. */
+const PLAIN_APPEND_ATTEMPTS = 50;
+
+/**
+ * Inserts `stored` after the session's last turn and returns its index. Two writers can read the
+ * same last index (each statement sees the rows committed when it started, Postgres's Read
+ * Committed), so the second one's insert hits the primary key (23505); a plain append expects
+ * no particular index, so it reads the end again rather than fail.
+ */
+async function appendAtEnd(
+  pool: pg.Pool,
+  quoted: string,
+  id: string,
+  stored: string,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { rows } = await pool.query<{ turn_index: number }>(
+        `INSERT INTO ${quoted} (session_id, turn_index, turn)
+         SELECT $1, COALESCE(MAX(turn_index) + 1, 0), $2::jsonb FROM ${quoted} WHERE session_id = $1
+         RETURNING turn_index`,
+        [id, stored],
+      );
+      return rows[0]?.turn_index ?? 0;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '23505' || attempt >= PLAIN_APPEND_ATTEMPTS)
+        throw error;
+    }
+  }
 }
 
 async function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {

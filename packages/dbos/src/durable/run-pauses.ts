@@ -63,9 +63,11 @@ export async function lookupApproval(
   approvalId: string,
   timeoutMs: number,
 ): Promise<ApprovalLookup> {
+  // A first look already past the deadline (a timeout of 0) does not wait: a row left waiting
+  // would make status() report the run as awaiting approval after it ended.
   const { rows } = await pool.query<{ decision: unknown; expired: boolean }>(
     `INSERT INTO ${APPROVALS_TABLE} AS a (run_id, tool_call_id, waiting, deadline)
-     VALUES ($1, $2, true, now() + make_interval(secs => $3))
+     VALUES ($1, $2, $3::float8 > 0, now() + make_interval(secs => $3))
      ON CONFLICT (run_id, tool_call_id) DO UPDATE
        SET deadline = coalesce(a.deadline, EXCLUDED.deadline),
            waiting = a.decision IS NULL AND coalesce(a.deadline, EXCLUDED.deadline) > now()

@@ -93,12 +93,39 @@ function readCode(error: unknown): string | undefined {
 }
 
 function scrubPassword(text: string, connectionString: string): string {
-  let password: string | undefined;
+  const passwords = passwordsOf(connectionString);
+  let redacted = text.split(connectionString).join(redactConnectionString(connectionString));
+  // Longest first, so a password that contains another is replaced whole.
+  for (const password of passwords.sort((a, b) => b.length - a.length))
+    redacted = redacted.split(password).join('***');
+  return redacted;
+}
+
+/**
+ * Every form a password of the connection string can take in a driver's message: a URL's
+ * userinfo password (decoded and as written) and each `password` query parameter (node-postgres
+ * reads it: `pg-connection-string`), or a key-value `password=` with and without its quotes.
+ */
+function passwordsOf(connectionString: string): string[] {
+  const found = new Set<string>();
   try {
-    password = decodeURIComponent(new URL(connectionString).password) || undefined;
+    const url = new URL(connectionString);
+    if (url.password !== '') {
+      found.add(url.password);
+      try {
+        found.add(decodeURIComponent(url.password));
+      } catch {
+        // A malformed escape: node-postgres would send it as written, kept above.
+      }
+    }
+    for (const value of url.searchParams.getAll('password')) found.add(value);
   } catch {
-    password = /password\s*=\s*('[^']*'|\S+)/i.exec(connectionString)?.[1];
+    for (const match of connectionString.matchAll(/password\s*=\s*('[^']*'|\S+)/gi)) {
+      const value = match[1] as string;
+      found.add(value);
+      if (value.startsWith("'") && value.endsWith("'")) found.add(value.slice(1, -1));
+    }
   }
-  const redacted = text.split(connectionString).join(redactConnectionString(connectionString));
-  return password === undefined ? redacted : redacted.split(password).join('***');
+  found.delete('');
+  return [...found];
 }

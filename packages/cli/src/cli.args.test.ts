@@ -1,0 +1,252 @@
+// The `gemloop` bin's argument parsing and its errors, in-process through `main` (the built bin
+// as a process is bin.test.ts's): each command, each option, each refusal with its exit code and
+// the message that says what to fix.
+
+import { createServer } from 'node:net';
+import type { FakeGemini } from '@gemloop/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startProbeFake } from './__fixtures__/probe-fake.ts';
+import { main } from './cli.ts';
+import type { CliIo } from './cli-io.ts';
+import { createViewCommand } from './commands/view.ts';
+import type { ProbeReport } from './probe/probe-types.ts';
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+function io(env: Record<string, string | undefined> = {}): CliIo & {
+  out: () => string;
+  err: () => string;
+  /** What each request of the command sent (the fake redacts the key in its own log). */
+  sent: { url: string; headers: Headers }[];
+} {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sent: { url: string; headers: Headers }[] = [];
+  return {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    env,
+    fetch: (input, init) => {
+      sent.push({ url: String(input), headers: new Headers(init?.headers) });
+      return fetch(input, init);
+    },
+    sent,
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+describe('gemloop (the command list)', () => {
+  it('prints the commands: exit 0 when asked, 2 when no command was given', async () => {
+    for (const args of [['help'], ['--help'], ['-h']]) {
+      const asked = io();
+      expect(await main(args, asked)).toBe(0);
+      expect(asked.out()).toMatch(/^Usage: gemloop <command> \[options\]/);
+      expect(asked.out()).toMatch(/ {2}probe {4}check a Gemini gateway/);
+      expect(asked.out()).toMatch(/ {2}view {5}show recorded agent runs/);
+      expect(asked.err()).toBe('');
+    }
+    const none = io();
+    expect(await main([], none)).toBe(2);
+    expect(none.out()).toContain('Usage: gemloop <command>');
+  });
+
+  it("refuses an unknown command, Object.prototype's names included", async () => {
+    for (const name of [
+      'nope',
+      'PROBE',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+    ]) {
+      const run = io();
+      expect(await main([name, '--help'], run)).toBe(2);
+      expect(run.err()).toContain(`gemloop: unknown command '${name}'.`);
+      expect(run.err()).toContain('Run gemloop <command> --help for its options.');
+      expect(run.out()).toBe('');
+    }
+  });
+});
+
+describe('gemloop probe arguments', () => {
+  const key = { GEMINI_API_KEY: 'args-key-0001' };
+
+  it('prints its usage for --help and -h, with exit 0 and no request', async () => {
+    for (const flag of ['--help', '-h']) {
+      const run = io();
+      expect(await main(['probe', flag], run)).toBe(0);
+      expect(run.out()).toMatch(/^Usage: gemloop probe --base-url URL/);
+    }
+  });
+
+  it('refuses unknown options, positionals and values where none go, with the usage', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--nope'], /Unknown option '--nope'/],
+      [['--base-url'], /--base-url/],
+      [['extra'], /Unexpected argument 'extra'/],
+      [['--json=yes'], /--json/],
+    ];
+    for (const [args, message] of cases) {
+      const run = io(key);
+      expect(await main(['probe', ...args], run)).toBe(2);
+      expect(run.err()).toMatch(message);
+      expect(run.err()).toContain('Usage: gemloop probe');
+    }
+  });
+
+  it('requires --base-url, a known --auth and a key, before any request', async () => {
+    const noUrl = io(key);
+    expect(await main(['probe'], noUrl)).toBe(2);
+    expect(noUrl.err()).toMatch(/^--base-url is required\./);
+    const badAuth = io(key);
+    expect(
+      await main(['probe', '--base-url', 'http://127.0.0.1:9', '--auth', 'basic\x1b[2J'], badAuth),
+    ).toBe(2);
+    // The terminal escape is shown, not run.
+    expect(badAuth.err()).toBe('--auth must be bearer or x-goog-api-key; got basic\\u001b[2J.\n');
+    for (const env of [{}, { GEMINI_API_KEY: '' }, { GOOGLE_API_KEY: '' }]) {
+      const noKey = io(env);
+      expect(await main(['probe', '--base-url', 'http://127.0.0.1:9'], noKey)).toBe(2);
+      expect(noKey.err()).toBe('Set GEMINI_API_KEY (or GOOGLE_API_KEY) to the gateway key.\n');
+    }
+  });
+
+  it('refuses a bad base URL, model or API version with exit 2, the key never printed', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--base-url', 'ftp://gateway.example'], /baseUrl must be an http\(s\) URL\./],
+      [['--base-url', 'not a url'], /baseUrl must be an http\(s\) URL such as/],
+      [
+        ['--base-url', 'https://gateway.example/?key=args-key-0001'],
+        /without user:password@, a query/,
+      ],
+      [
+        ['--base-url', 'https://gateway.example', '--model', 'gemini/../x'],
+        /model must be a model id/,
+      ],
+      [
+        ['--base-url', 'https://gateway.example', '--api-version', 'v1?x'],
+        /apiVersion must be a version/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const run = io(key);
+      expect(await main(['probe', ...args], run)).toBe(2);
+      expect(run.err()).toMatch(/^gemloop probe: /);
+      expect(run.err()).toMatch(message);
+      expect(run.err()).not.toContain('args-key-0001');
+      expect(run.out()).toBe('');
+    }
+  });
+
+  it('probes with the key from GOOGLE_API_KEY when GEMINI_API_KEY is unset or empty', async () => {
+    const fake = await startProbeFake();
+    fakes.push(fake);
+    const run = io({ GEMINI_API_KEY: '', GOOGLE_API_KEY: 'google-key-0001' });
+    expect(await main(['probe', '--base-url', fake.baseUrl], run)).toBe(0);
+    expect(run.sent[0]?.headers.get('x-goog-api-key')).toBe('google-key-0001');
+    expect(run.out()).toContain('All checked properties pass (0 skipped).');
+    expect(run.out()).not.toContain('google-key-0001');
+  });
+
+  it('passes --auth, --model, --api-version and --json on to the probe', async () => {
+    const fake = await startProbeFake();
+    fakes.push(fake);
+    const run = io(key);
+    const code = await main(
+      [
+        'probe',
+        '--base-url',
+        `${fake.baseUrl}/v1beta/`,
+        '--auth',
+        'bearer',
+        '--model',
+        'models/gemini-2.5-flash',
+        '--api-version',
+        'v1beta',
+        '--json',
+      ],
+      run,
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(run.out()) as ProbeReport;
+    expect(report).toMatchObject({
+      baseUrl: fake.baseUrl,
+      model: 'gemini-2.5-flash',
+      auth: 'bearer',
+    });
+    expect(report.records.filter((record) => record.status === 'skip')).toHaveLength(3);
+    // After the two auth checks, every request carries the preferred header only.
+    const later = run.sent.slice(2);
+    expect(later.length).toBeGreaterThan(5);
+    for (const request of later) {
+      expect(request.headers.get('authorization')).toBe('Bearer args-key-0001');
+      expect(request.headers.get('x-goog-api-key')).toBeNull();
+      expect(new URL(request.url).pathname).toMatch(/^\/v1beta\/models\/[^/]+:/);
+    }
+  });
+
+  it('exits 1 with the failing line and its advice in the text report', async () => {
+    const fake = await startProbeFake(['no-retry-info']);
+    fakes.push(fake);
+    const run = io(key);
+    expect(await main(['probe', '--base-url', fake.baseUrl], run)).toBe(1);
+    const lines = run.out().split('\n');
+    const fail = lines.findIndex((line) => line.startsWith('FAIL  RetryInfo on 429'));
+    expect(fail).toBeGreaterThan(0);
+    expect(lines[fail + 1]).toMatch(/^ {6}-> /);
+    expect(lines.filter((line) => line.startsWith('FAIL'))).toHaveLength(1);
+    expect(run.out()).toContain('1 property fails (0 skipped).');
+  });
+});
+
+describe('gemloop view arguments', () => {
+  const stopAtOnce = () => Promise.resolve();
+
+  it('refuses a port that is not a whole number from 0 to 65535', async () => {
+    for (const port of ['65536', '1.5', 'x', '', '0x10', '1e3']) {
+      const run = io();
+      expect(await createViewCommand(stopAtOnce).run(['--port', port], run)).toBe(2);
+      expect(run.err()).toBe(`--port must be a port number from 0 to 65535; got ${port}.\n`);
+    }
+    const negative = io();
+    expect(await createViewCommand(stopAtOnce).run(['--port', '-1'], negative)).toBe(2);
+  });
+
+  it('reads the folder from --dir, else GEMLOOP_RUNS_DIR, else .gemloop/runs', async () => {
+    const fromFlag = io({ GEMLOOP_RUNS_DIR: '/tmp/from-env' });
+    expect(
+      await createViewCommand(stopAtOnce).run(['--dir', '/tmp/from-flag', '--port', '0'], fromFlag),
+    ).toBe(0);
+    expect(fromFlag.out()).toContain('gemloop view: runs in /tmp/from-flag\n');
+    const fromEnv = io({ GEMLOOP_RUNS_DIR: '/tmp/from-env' });
+    expect(await createViewCommand(stopAtOnce).run(['--port', '0'], fromEnv)).toBe(0);
+    expect(fromEnv.out()).toContain('gemloop view: runs in /tmp/from-env\n');
+    const byDefault = io();
+    expect(await createViewCommand(stopAtOnce).run(['--port', '0'], byDefault)).toBe(0);
+    expect(byDefault.out()).toMatch(/gemloop view: runs in \/.*\/\.gemloop\/runs\n/);
+  });
+
+  it('exits 1 naming the cause when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const run = io();
+      expect(await createViewCommand(stopAtOnce).run(['--port', String(port)], run)).toBe(1);
+      expect(run.err()).toMatch(/^gemloop view: .*EADDRINUSE/);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  });
+
+  it('refuses an unknown option with the usage', async () => {
+    const run = io();
+    expect(await main(['view', '--host', '0.0.0.0'], run)).toBe(2);
+    expect(run.err()).toContain("Unknown option '--host'");
+    expect(run.err()).toContain('Usage: gemloop view');
+  });
+});

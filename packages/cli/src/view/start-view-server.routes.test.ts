@@ -1,0 +1,243 @@
+// Every route of the viewer's server, on run files written here by hand (the recorder's own
+// output is start-view-server.test.ts's): what each answers, with which status and headers, and
+// what it refuses (another Host, a write, a path out of the folder, a file it will not read).
+
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from './read-runs.ts';
+import { startViewServer, type ViewServer } from './start-view-server.ts';
+
+const OLDER = '2026-01-01T00-00-00-000Z-run-older';
+const NEWER = '2026-01-02T00-00-00-000Z-run-newer';
+
+let root: string;
+let dir: string;
+let server: ViewServer;
+
+const line = (value: Record<string, unknown>) => `${JSON.stringify(value)}\n`;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gemloop-view-routes-'));
+  dir = join(root, 'runs');
+  await mkdir(dir);
+  await writeFile(
+    join(dir, `${OLDER}.jsonl`),
+    line({
+      type: 'run-start',
+      at: 1000,
+      runId: 'older',
+      agentName: 'a',
+      model: 'gemini-2.5-flash',
+    }) + line({ type: 'run-end', at: 2000, outcome: 'success' }),
+  );
+  await writeFile(
+    join(dir, `${NEWER}.jsonl`),
+    line({ type: 'run-start', at: 3000, runId: 'newer', agentName: 'b', model: 'gemini-2.5-pro' }),
+  );
+  // A secret outside the runs folder, and a run-named symlink to it inside.
+  await writeFile(
+    join(root, 'secret.jsonl'),
+    line({ type: 'run-start', secret: 'TOP-SECRET-VALUE' }),
+  );
+  await symlink(join(root, 'secret.jsonl'), join(dir, '2026-01-03T00-00-00-000Z-link.jsonl'));
+  // Not named like a run: never listed, never served.
+  await writeFile(join(dir, 'notes.txt'), 'not a run');
+  server = await startViewServer({ dir });
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+type Reply = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+};
+
+function call(path: string, init: { method?: string; host?: string } = {}): Promise<Reply> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        // Sent as written: `new URL()` would resolve `..` before the server saw it.
+        path,
+        method: init.method ?? 'GET',
+        headers: init.host === undefined ? {} : { host: init.host },
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const assets = new URL('../../assets/viewer/', import.meta.url);
+
+describe('the viewer server, route by route', () => {
+  it('serves each asset from the package with its type and the security headers', async () => {
+    for (const [path, file, type] of [
+      ['/', 'index.html', 'text/html; charset=utf-8'],
+      ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
+      ['/app.css', 'app.css', 'text/css; charset=utf-8'],
+    ] as const) {
+      const reply = await call(path);
+      expect(reply.status).toBe(200);
+      expect(reply.headers['content-type']).toBe(type);
+      expect(reply.body).toBe(await readFile(new URL(file, assets), 'utf8'));
+      expect(reply.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(reply.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(reply.headers['x-content-type-options']).toBe('nosniff');
+      expect(reply.headers['referrer-policy']).toBe('no-referrer');
+      expect(reply.headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  it('answers the favicon with an empty 204, and any other path with 404', async () => {
+    const icon = await call('/favicon.ico');
+    expect(icon.status).toBe(204);
+    expect(icon.body).toBe('');
+    expect(icon.headers['x-content-type-options']).toBe('nosniff');
+    for (const path of ['/index.html', '/assets/app.js', '/api', '/api/runs/', '/api/runs/a/b']) {
+      const reply = await call(path);
+      expect([path, reply.status, reply.body]).toEqual([path, 404, 'Not found.']);
+    }
+  });
+
+  it('lists the runs named like runs, newest first, the query string ignored', async () => {
+    const reply = await call('/api/runs');
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/json');
+    const runs = JSON.parse(reply.body) as RunSummary[];
+    expect(runs.map((run) => run.id)).toEqual(['2026-01-03T00-00-00-000Z-link', NEWER, OLDER]);
+    expect(runs.map((run) => run.outcome)).toEqual(['unreadable', 'running', 'success']);
+    expect(runs[1]?.model).toBe('gemini-2.5-pro');
+    expect(JSON.stringify(runs)).not.toContain('TOP-SECRET-VALUE');
+    // The page's path and the list's ignore a query (a cache-buster), they do not 404 on it.
+    expect((await call('/api/runs?t=123&limit=1')).body).toBe(reply.body);
+    expect((await call('/?from=bookmark')).status).toBe(200);
+  });
+
+  it("serves one run's lines by its id, percent-encoded or not", async () => {
+    const reply = await call(`/api/runs/${OLDER}`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/json');
+    const lines = JSON.parse(reply.body) as { type: string; runId?: string }[];
+    expect(lines.map((entry) => entry.type)).toEqual(['run-start', 'run-end']);
+    expect(lines[0]?.runId).toBe('older');
+    const encoded = await call(`/api/runs/${encodeURIComponent(NEWER).replaceAll('-', '%2D')}`);
+    expect(JSON.parse(encoded.body)).toEqual([
+      expect.objectContaining({ type: 'run-start', runId: 'newer' }),
+    ]);
+    expect((await call(`/api/runs/${OLDER}?poll=1`)).body).toBe(reply.body);
+  });
+
+  it('answers 403 for a run-named symlink out of the folder, without its content', async () => {
+    const reply = await call('/api/runs/2026-01-03T00-00-00-000Z-link');
+    expect(reply.status).toBe(403);
+    expect(JSON.parse(reply.body)).toEqual({
+      error: 'a symlink to a file outside the runs folder (not followed)',
+    });
+    expect(reply.body).not.toContain('TOP-SECRET-VALUE');
+  });
+
+  it('never leaves the folder, whatever the id says', async () => {
+    const attempts = [
+      '/api/runs/..%2Fsecret',
+      '/api/runs/..%2F..%2Fsecret',
+      '/api/runs/%2E%2E%2Fsecret',
+      '/api/runs/..%5Csecret',
+      '/api/runs/%2Fetc%2Fpasswd',
+      '/api/runs/secret%00',
+      '/api/runs/notes.txt',
+      '/api/runs/notes',
+      // Bad percent-encoding: 404, not a 500 from decodeURIComponent.
+      '/api/runs/%E0%A4%A',
+      '/api/runs/%',
+    ];
+    for (const path of attempts) {
+      const reply = await call(path);
+      expect([path, reply.status, reply.body]).toEqual([path, 404, '{"error":"no such run"}']);
+    }
+    // Dot segments are resolved as a URL's before routing: they cannot climb out either.
+    const climbed = await call('/api/runs/../../secret.jsonl');
+    expect(climbed.status).toBe(404);
+    expect(climbed.body).not.toContain('TOP-SECRET-VALUE');
+  });
+
+  it('answers HEAD like GET without a body, and refuses every other method with 405 and Allow', async () => {
+    const head = await call('/api/runs', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      for (const path of ['/', '/api/runs', `/api/runs/${OLDER}`]) {
+        const reply = await call(path, { method });
+        expect([method, path, reply.status, reply.body]).toEqual([
+          method,
+          path,
+          405,
+          'Method not allowed.',
+        ]);
+        // RFC 9110 15.5.6: a 405 names the methods the resource has.
+        expect(reply.headers['allow']).toBe('GET, HEAD');
+      }
+    }
+  });
+
+  it('answers only a Host of its own loopback address and port (DNS rebinding)', async () => {
+    const { port } = new URL(server.url);
+    expect((await call('/api/runs', { host: `localhost:${port}` })).status).toBe(200);
+    for (const host of [
+      'attacker.example',
+      `attacker.example:${port}`,
+      '127.0.0.1',
+      `127.0.0.1:${Number(port) + 1}`,
+      `127.0.0.1.attacker.example:${port}`,
+    ]) {
+      const reply = await call('/api/runs', { host });
+      expect([host, reply.status]).toEqual([host, 421]);
+      expect(reply.body).not.toContain('run-newer');
+    }
+    // Refused before the method is looked at: no hint what the server would do.
+    expect((await call('/api/runs', { method: 'POST', host: 'attacker.example' })).status).toBe(
+      421,
+    );
+  });
+
+  it('is an empty list for a folder that does not exist yet, and refuses a bad limit', async () => {
+    const empty = await startViewServer({ dir: join(root, 'not-yet') });
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        request(new URL('/api/runs', empty.url), (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => {
+            body += chunk.toString('utf8');
+          });
+          response.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(reply).toBe('[]');
+    } finally {
+      await empty.close();
+    }
+    await expect(startViewServer({ dir, limits: { maxViewBytes: 0 } })).rejects.toThrow(
+      /limits\.maxViewBytes must be a whole number above 0/,
+    );
+  });
+});

@@ -1,0 +1,149 @@
+// The Postgres chat store's own contract, without an agent: where a turn goes after a conflict,
+// a clear or no load at all, which tables it takes, a layout newer than it knows, and Postgres
+// out of reach (typed, password redacted).
+
+import { InvalidArgumentError } from '@gemloop/core';
+import type { ChatTurn } from '@gemloop/core/chat';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../__fixtures__/fleet.ts';
+import { PostgresUnreachableError } from '../errors/postgres-unreachable-error.ts';
+import { createPostgresHistoryStore, isChatSessionConflict } from '../index.ts';
+
+const turnOf = (text: string): ChatTurn => ({ contents: [{ role: 'user', parts: [{ text }] }] });
+const textsOf = (turns: ChatTurn[]): string[] =>
+  turns.map((turn) => {
+    const part = turn.contents[0]?.parts?.[0];
+    return part !== undefined && 'text' in part ? String(part.text) : '';
+  });
+const noContext = { logger: undefined as never };
+
+let databaseUrl: string;
+let pool: pg.Pool;
+beforeAll(async () => {
+  databaseUrl = await freshDatabase('chatedges');
+  pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+});
+afterAll(async () => {
+  await pool?.end();
+});
+
+describe('createPostgresHistoryStore at its edges', () => {
+  it('after a conflict, the next append goes after the other writer’s turns, not over them', async () => {
+    const mine = createPostgresHistoryStore({ pool });
+    const theirs = createPostgresHistoryStore({ pool });
+    await mine.append('s1', turnOf('t0'), noContext);
+    await mine.load('s1');
+    await theirs.load('s1');
+    await theirs.append('s1', turnOf('theirs'), noContext);
+    const conflict = await mine
+      .append('s1', turnOf('mine'), noContext)
+      .catch((error: unknown) => error);
+    expect(isChatSessionConflict(conflict)).toBe(true);
+    expect(conflict).toMatchObject({ sessionId: 's1', expectedTurn: 1 });
+    // The stale count is forgotten: sent again, the turn goes at the end.
+    await mine.append('s1', turnOf('mine'), noContext);
+    expect(textsOf(await theirs.load('s1'))).toEqual(['t0', 'theirs', 'mine']);
+  });
+
+  it('many appends without a load, at once, from several stores: each saved once, none refused', async () => {
+    const stores = Array.from({ length: 4 }, () => createPostgresHistoryStore({ pool }));
+    const texts = Array.from({ length: 12 }, (_, index) => `log-${index}`);
+    const results = await Promise.allSettled(
+      texts.map((text, index) =>
+        (stores[index % stores.length] as (typeof stores)[number]).append(
+          'log',
+          turnOf(text),
+          noContext,
+        ),
+      ),
+    );
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    expect(textsOf(await createPostgresHistoryStore({ pool }).load('log')).sort()).toEqual(
+      [...texts].sort(),
+    );
+  });
+
+  it('clears a session: empty after, and the next turn is turn 0 again', async () => {
+    const store = createPostgresHistoryStore({ pool });
+    await store.append('s2', turnOf('a'), noContext);
+    await store.append('s2', turnOf('b'), noContext);
+    await store.load('s2');
+    await store.clear('s2', noContext);
+    expect(await store.load('s2')).toEqual([]);
+    await store.append('s2', turnOf('c'), noContext);
+    const { rows } = await pool.query(
+      'SELECT turn_index FROM gemloop_chat_turns WHERE session_id = $1',
+      ['s2'],
+    );
+    expect(rows).toEqual([{ turn_index: 0 }]);
+    // Other sessions are untouched by the clear.
+    expect(textsOf(await store.load('s1'))).toEqual(['t0', 'theirs', 'mine']);
+  });
+
+  it('keeps each table apart, schema-qualified ones included', async () => {
+    await pool.query('CREATE SCHEMA IF NOT EXISTS support');
+    const plain = createPostgresHistoryStore({ pool, table: 'sales_turns' });
+    const qualified = createPostgresHistoryStore({ pool, table: 'support.turns' });
+    await plain.append('same-id', turnOf('sales'), noContext);
+    await qualified.append('same-id', turnOf('support'), noContext);
+    expect(textsOf(await plain.load('same-id'))).toEqual(['sales']);
+    expect(textsOf(await qualified.load('same-id'))).toEqual(['support']);
+  });
+
+  it('refuses a table name that is not a plain identifier, before any statement', () => {
+    for (const table of ['bad-name', 'a.b.c', 'turns; DROP TABLE x', '"quoted"', '1turns', '']) {
+      expect(() => createPostgresHistoryStore({ pool, table })).toThrow(
+        /must be a plain identifier, optionally schema-qualified/,
+      );
+    }
+    expect(() => createPostgresHistoryStore({} as never)).toThrow(/give a pg `pool` or a/);
+    expect(() => createPostgresHistoryStore({ pool: {} as never })).toThrow(
+      /pool must be a pg Pool/,
+    );
+  });
+
+  it('refuses a table whose layout is newer than this version knows, saying to upgrade', async () => {
+    await pool.query(
+      `CREATE TABLE IF NOT EXISTS gemloop_schema_versions (name text PRIMARY KEY, version integer NOT NULL)`,
+    );
+    await pool.query(
+      `INSERT INTO gemloop_schema_versions VALUES ('chat:future_turns', 99) ON CONFLICT (name) DO UPDATE SET version = 99`,
+    );
+    const store = createPostgresHistoryStore({ pool, table: 'future_turns' });
+    await expect(store.load('x')).rejects.toThrow(
+      'The chat table future_turns is at layout version 99, newer than this @gemloop/dbos knows (1): upgrade the package.',
+    );
+  });
+
+  it('fails typed, with the password redacted, when Postgres is out of reach', async () => {
+    // Port 1 on loopback: refused at once.
+    const store = createPostgresHistoryStore({
+      connectionString: 'postgres://chat:Chat-Secret-9@127.0.0.1:1/chat',
+    });
+    try {
+      const error = await store.load('x').catch((caught: unknown) => caught);
+      expect(PostgresUnreachableError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ reason: 'ECONNREFUSED', host: '127.0.0.1', port: 1 });
+      expect((error as Error).message).toContain('the chat history table gemloop_chat_turns');
+      expect(JSON.stringify(error)).not.toContain('Chat-Secret-9');
+      expect((error as Error).message).not.toContain('Chat-Secret-9');
+      // Not kept: the next call tries again (and fails the same way, not with a stale promise).
+      const again = await store.load('x').catch((caught: unknown) => caught);
+      expect(PostgresUnreachableError.isInstance(again)).toBe(true);
+      expect(again).not.toBe(error);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('is an InvalidArgumentError for a missing pool and connection string', () => {
+    let error: unknown;
+    try {
+      createPostgresHistoryStore({ connectionString: undefined } as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+  });
+});

@@ -1,0 +1,323 @@
+// The runs API over a scripted backend (no DBOS, no database): how it reports a paused run,
+// filters and limits the list, waits on a paused run's result, reads events across a pause, and
+// cancels. The backend records every call, so each test can say what reached DBOS and Postgres.
+
+import type { WorkflowStatus } from '@dbos-inc/dbos-sdk';
+import type { AgentEvent } from '@gemloop/core';
+import { InvalidArgumentError } from '@gemloop/core';
+import { describe, expect, it } from 'vitest';
+import { DurableRunError } from '../errors/durable-run-error.ts';
+import { createRunsApi, type RunsBackend } from './create-durable-runs.ts';
+import { RUN_WORKFLOW } from './durable-run-types.ts';
+import type { EventBatch } from './run-events.ts';
+
+const workflow = (
+  workflowID: string,
+  status: string,
+  extra: Partial<WorkflowStatus> = {},
+): WorkflowStatus =>
+  ({
+    workflowID,
+    status,
+    workflowName: RUN_WORKFLOW,
+    input: ['support', { input: 'hi' }],
+    executorId: 'worker-1',
+    createdAt: 1000,
+    updatedAt: 2000,
+    dequeuedAt: 1500,
+    completedAt: status === 'SUCCESS' ? 3000 : undefined,
+    ...extra,
+  }) as WorkflowStatus;
+
+const delta = (text: string): AgentEvent => ({ type: 'text-delta', stepNumber: 1, text });
+
+/**
+ * A backend whose DBOS side is `workflows` (mutable: tests change a status between calls) and
+ * whose approvals table says `waiting` runs wait. Every call is logged in `calls`.
+ */
+function scripted(
+  workflows: Map<string, WorkflowStatus>,
+  {
+    waiting = new Set<string>(),
+    streams = new Map<string, EventBatch[][]>(),
+    results = new Map<string, () => Promise<unknown>>(),
+  }: {
+    waiting?: Set<string>;
+    /** Per run, what each successive read of its stream yields. */
+    streams?: Map<string, EventBatch[][]>;
+    results?: Map<string, () => Promise<unknown>>;
+  } = {},
+) {
+  const calls: string[] = [];
+  const reads: number[] = [];
+  const backend: RunsBackend = {
+    pool: {
+      query: async (sql: string, params: unknown[]) => {
+        if (sql.includes('SELECT DISTINCT a.run_id')) {
+          calls.push('waitingRuns');
+          const ids = params[0] as string[];
+          return { rows: ids.filter((id) => waiting.has(id)).map((run_id) => ({ run_id })) };
+        }
+        if (sql.includes('WITH marker AS')) {
+          calls.push(`markCancelled ${String(params[0])}`);
+          waiting.delete(params[0] as string);
+          return { rows: [] };
+        }
+        throw new Error(`unexpected query: ${sql}`);
+      },
+    } as never,
+    pollingIntervalMs: 1,
+    resume: async (runId) => {
+      calls.push(`resume ${runId}`);
+    },
+    enqueue: async (agent, runId, input) => {
+      calls.push(`enqueue ${agent} ${runId} ${JSON.stringify(input)}`);
+    },
+    getResult: async (runId) => {
+      calls.push(`getResult ${runId}`);
+      const result = results.get(runId);
+      if (result === undefined) throw new Error('no result');
+      return (await result()) as never;
+    },
+    getStatus: async (runId) => workflows.get(runId),
+    readStream: async function* (runId, offset) {
+      reads.push(offset);
+      const next = streams.get(runId)?.shift() ?? [];
+      yield* next;
+    },
+    getEvent: async () => null,
+    send: async () => {},
+    cancel: async (runId) => {
+      calls.push(`cancel ${runId}`);
+      const current = workflows.get(runId);
+      if (current !== undefined) workflows.set(runId, { ...current, status: 'CANCELLED' });
+    },
+    listWorkflows: async (input) => {
+      calls.push(`listWorkflows ${JSON.stringify(input)}`);
+      const wanted = input?.status as string[] | undefined;
+      const all = [...workflows.values()].filter(
+        (run) => wanted === undefined || wanted.includes(run.status),
+      );
+      return input?.limit === undefined ? all : all.slice(0, input.limit);
+    },
+    close: async () => {
+      calls.push('close');
+    },
+  };
+  return { backend, calls, reads };
+}
+
+describe('DurableRuns.status', () => {
+  it('reports a paused run (a CANCELLED workflow with a waiting call) as PENDING, awaiting, on no worker', async () => {
+    const { backend } = scripted(new Map([['r1', workflow('r1', 'CANCELLED')]]), {
+      waiting: new Set(['r1']),
+    });
+    expect(await createRunsApi(backend).status('r1')).toEqual({
+      runId: 'r1',
+      status: 'PENDING',
+      awaitingApproval: true,
+      agent: 'support',
+      executorId: undefined,
+      createdAt: 1000,
+      updatedAt: 2000,
+      dequeuedAt: 1500,
+      completedAt: undefined,
+    });
+  });
+
+  it('reports a cancelled run with nothing waiting as CANCELLED, a running one that waits as awaiting', async () => {
+    const { backend } = scripted(
+      new Map([
+        ['gone', workflow('gone', 'CANCELLED', { completedAt: 4000 })],
+        ['asking', workflow('asking', 'PENDING')],
+      ]),
+      { waiting: new Set(['asking']) },
+    );
+    const runs = createRunsApi(backend);
+    expect(await runs.status('gone')).toMatchObject({
+      status: 'CANCELLED',
+      awaitingApproval: false,
+      executorId: 'worker-1',
+      completedAt: 4000,
+    });
+    expect(await runs.status('asking')).toMatchObject({
+      status: 'PENDING',
+      awaitingApproval: true,
+      executorId: 'worker-1',
+    });
+    expect(await runs.status('unknown')).toBeUndefined();
+  });
+
+  it('names no agent when the stored input has none', async () => {
+    const { backend } = scripted(new Map([['r', workflow('r', 'SUCCESS', { input: [42] })]]));
+    expect((await createRunsApi(backend).status('r'))?.agent).toBeUndefined();
+  });
+});
+
+describe('DurableRuns.list', () => {
+  const fleet = () =>
+    new Map([
+      ['ok', workflow('ok', 'SUCCESS')],
+      ['paused', workflow('paused', 'CANCELLED')],
+      ['cancelled', workflow('cancelled', 'CANCELLED')],
+      ['running', workflow('running', 'PENDING')],
+      ['failed', workflow('failed', 'ERROR')],
+    ]);
+
+  it('finds paused runs under PENDING (asking DBOS for CANCELLED too), not under CANCELLED', async () => {
+    const { backend, calls } = scripted(fleet(), { waiting: new Set(['paused']) });
+    const runs = createRunsApi(backend);
+    const pending = await runs.list({ status: 'PENDING' });
+    expect(pending.map((run) => run.runId)).toEqual(['paused', 'running']);
+    expect(calls[0]).toContain('"status":["PENDING","CANCELLED"]');
+    const cancelled = await runs.list({ status: 'CANCELLED' });
+    expect(cancelled.map((run) => run.runId)).toEqual(['cancelled']);
+    const both = await runs.list({ status: ['PENDING', 'CANCELLED'] });
+    expect(both.map((run) => `${run.runId}:${run.status}`)).toEqual([
+      'paused:PENDING',
+      'cancelled:CANCELLED',
+      'running:PENDING',
+    ]);
+  });
+
+  it('applies the limit after filtering, and passes it to DBOS only when nothing is filtered', async () => {
+    const { backend, calls } = scripted(fleet(), { waiting: new Set(['paused']) });
+    const runs = createRunsApi(backend);
+    // The first CANCELLED workflow is the paused run, reported as PENDING: a limit given to
+    // DBOS would have cut the list before the filter.
+    expect((await runs.list({ status: 'CANCELLED', limit: 1 })).map((run) => run.runId)).toEqual([
+      'cancelled',
+    ]);
+    expect(calls.at(-2)).not.toContain('"limit"');
+    expect((await runs.list({ limit: 2 })).map((run) => run.runId)).toEqual(['ok', 'paused']);
+    expect(calls.at(-2)).toContain('"limit":2');
+    expect(calls.at(-2)).toContain('"sortDesc":true');
+  });
+
+  it('asks the approvals table only about the CANCELLED workflows', async () => {
+    const { backend, calls } = scripted(new Map([['ok', workflow('ok', 'SUCCESS')]]));
+    await createRunsApi(backend).list();
+    expect(calls).toEqual([expect.stringContaining('listWorkflows')]);
+  });
+});
+
+describe('DurableRuns.result', () => {
+  it('refuses a run id the database does not know, typed, before waiting', async () => {
+    const { backend, calls } = scripted(new Map());
+    const error = await createRunsApi(backend)
+      .result('nope')
+      .catch((caught: unknown) => caught);
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ runId: 'nope', status: 'NOT_FOUND' });
+    expect(calls).toEqual([]);
+  });
+
+  it('waits while the run is paused, and returns its result once it ran again', async () => {
+    const workflows = new Map([['r', workflow('r', 'CANCELLED')]]);
+    const waiting = new Set(['r']);
+    let asked = 0;
+    const results = new Map([
+      [
+        'r',
+        async () => {
+          asked++;
+          // DBOS says "cancelled" while the run is paused; the third time it has run again.
+          if (asked < 3) throw new Error('Workflow r was cancelled');
+          return { text: 'done' };
+        },
+      ],
+    ]);
+    const { backend } = scripted(workflows, { waiting, results });
+    expect(await createRunsApi(backend).result('r')).toEqual({ text: 'done' });
+    expect(asked).toBe(3);
+  });
+
+  it('throws with the status it ended with when it is over', async () => {
+    const { backend } = scripted(new Map([['r', workflow('r', 'ERROR')]]));
+    const error = await createRunsApi(backend)
+      .result('r')
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ runId: 'r', status: 'ERROR' });
+    expect((error as Error).message).toBe('Durable run "r" ended with status ERROR: no result');
+  });
+});
+
+describe('DurableRuns.events across a pause', () => {
+  it('reads again after the pause from the entries it has, until the run is over', async () => {
+    const workflows = new Map([['r', workflow('r', 'CANCELLED')]]);
+    const waiting = new Set(['r']);
+    const streams = new Map([
+      [
+        'r',
+        [
+          // Before the pause: two entries.
+          [
+            { from: 0, events: [delta('a')] },
+            { from: 1, events: [delta('b')] },
+          ],
+          // Still paused: nothing new.
+          [],
+          // Resumed by another worker, whose first write repeats what the replay re-emitted.
+          [{ from: 0, events: [delta('a'), delta('b'), delta('c')] }],
+        ],
+      ],
+    ]);
+    const { backend, reads } = scripted(workflows, { waiting, streams });
+    const seen: string[] = [];
+    for await (const { offset, event } of createRunsApi(backend).events('r')) {
+      seen.push(`${offset}:${(event as { text: string }).text}`);
+      if (seen.length === 3) {
+        // The run finished after its last entry.
+        waiting.delete('r');
+        workflows.set('r', workflow('r', 'SUCCESS'));
+      }
+    }
+    expect(seen).toEqual(['0:a', '1:b', '2:c']);
+    // Each read starts at the entries already read: the third after the two of the first.
+    expect(reads).toEqual([0, 2, 2]);
+  });
+});
+
+describe('DurableRuns.start and cancel', () => {
+  it('enqueues the input and history as given, with the run id chosen or a new UUID', async () => {
+    const { backend, calls } = scripted(new Map());
+    const runs = createRunsApi(backend);
+    expect(await runs.start('support', { runId: 'order-7', input: 'Refund me' })).toEqual({
+      runId: 'order-7',
+    });
+    const { runId } = await runs.start('support', {
+      input: 'Hi',
+      history: [{ role: 'user', parts: [{ text: 'Before' }] }],
+    });
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(calls).toEqual([
+      'enqueue support order-7 {"input":"Refund me"}',
+      `enqueue support ${runId} {"input":"Hi","history":[{"role":"user","parts":[{"text":"Before"}]}]}`,
+    ]);
+  });
+
+  it('refuses an empty or missing agent name, typed, enqueuing nothing', async () => {
+    const { backend, calls } = scripted(new Map());
+    for (const agent of ['', undefined, 7]) {
+      const error = await createRunsApi(backend)
+        .start(agent as never, { input: 'x' })
+        .catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('the agent name must be a non-empty string');
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('marks the run cancelled in the approvals table before cancelling its workflow', async () => {
+    const { backend, calls } = scripted(new Map([['r', workflow('r', 'CANCELLED')]]), {
+      waiting: new Set(['r']),
+    });
+    const runs = createRunsApi(backend);
+    await runs.cancel('r');
+    // Marked first: a decision that races the cancel can no longer resume it.
+    expect(calls).toEqual(['markCancelled r', 'cancel r']);
+    expect(await runs.status('r')).toMatchObject({ status: 'CANCELLED', awaitingApproval: false });
+    await runs.close();
+    expect(calls.at(-1)).toBe('close');
+  });
+});
