@@ -3,7 +3,7 @@
 // the message that says what to fix.
 
 import { createServer } from 'node:net';
-import type { FakeGemini } from '@gemloop/core/testing';
+import type { FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProbeFake } from './__fixtures__/probe-fake.ts';
 import { main } from './cli.ts';

@@ -2,7 +2,7 @@
 // each other branch of a line (another cause of FAIL, a SKIP, a PASS by another route) through
 // the same gateway double in front of the probe's fake, with the exact detail the line prints.
 
-import type { FakeGemini } from '@gemloop/core/testing';
+import type { FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProbeFake } from '../__fixtures__/probe-fake.ts';
 import {
