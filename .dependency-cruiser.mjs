@@ -24,6 +24,7 @@ const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
  */
 export const coreLayers = [
   'version.ts',
+  'shared',
   'wire',
   'errors',
   'options',
@@ -194,7 +195,7 @@ export default {
       comment:
         'Above http/, code uses the client through its contract: http/gemini.ts (the Gemini and ' +
         'Caches interfaces, their option types), the argument checks the agent shares ' +
-        '(check-*.ts, is-abort-signal.ts, on-abort.ts: one listener per signal) and what a request ' +
+        '(check-*.ts) and what a request ' +
         'may carry for it (serialize-request-body.ts), not its transports, attempts or helpers.',
       severity: 'error',
       from: {
@@ -203,7 +204,7 @@ export default {
       },
       to: {
         path: `${CORE}http/`,
-        pathNot: `${CORE}http/(gemini|check-[a-z-]+|is-abort-signal|on-abort|serialize-request-body)\\.ts$`,
+        pathNot: `${CORE}http/(gemini|check-[a-z-]+|serialize-request-body)\\.ts$`,
       },
     },
     {

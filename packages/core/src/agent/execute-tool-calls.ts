@@ -1,7 +1,7 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
 import { findCallsAnsweredInTurn } from '../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../run/agent-result.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import {
   type RunObservation,
   type ToolCallObservation,

@@ -1,8 +1,8 @@
-import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import { checkModelName } from '../models/check-model-name.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
+import { redactorOf } from '../shared/client-redactor.ts';
 import { resolveObservers } from '../telemetry/resolve-observers.ts';
 import { createArgumentRedactor } from '../tools/argument-redactor.ts';
 import type { Content } from '../wire/content.ts';

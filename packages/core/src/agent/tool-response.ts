@@ -1,4 +1,4 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import { InvalidToolResultError } from '../tools/invalid-tool-result-error.ts';
 import { toFunctionResponse } from '../tools/to-function-response.ts';
 import type { ToolArgumentIssue } from '../tools/tool.ts';

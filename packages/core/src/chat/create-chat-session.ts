@@ -6,8 +6,8 @@ import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
-import { LoadOnce } from '../retry/load-once.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
+import { LoadOnce } from '../shared/load-once.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
 import type {

@@ -1,4 +1,4 @@
-import { onAbort } from './on-abort.ts';
+import { onAbort } from '../shared/on-abort.ts';
 import { PooledTimer, type TimerHolder, type TimerPool } from './timer-pool.ts';
 import type { RequestSignal } from './transport.ts';
 

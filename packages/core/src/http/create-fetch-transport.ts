@@ -1,4 +1,4 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
 import { readReaderText } from './read-reader-text.ts';
 import { REDIRECT_MODE } from './redirect-mode.ts';

@@ -1,6 +1,6 @@
-import { attachRedactor } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { LoadOnce } from '../retry/load-once.ts';
+import { attachRedactor } from '../shared/client-redactor.ts';
+import { LoadOnce } from '../shared/load-once.ts';
 import type { CachedContent } from '../wire/cached-content.ts';
 import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';

@@ -1,5 +1,5 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
 import { VertexAuthError } from '../errors/vertex-auth-error.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import type { AbortSignalLike } from '../streaming/parse-generate-content-stream.ts';
 import type { VertexAccessToken, VertexOptions } from './vertex-options.ts';
 

@@ -1,7 +1,7 @@
-import type { AuthStyle } from '../errors/credential-style.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { RetryOptions } from '../retry/retry-options.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
+import type { AuthStyle } from '../shared/credential-style.ts';
 import type { CachedContent, ListCachedContentsResponse } from '../wire/cached-content.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';

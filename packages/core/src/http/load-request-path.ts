@@ -1,4 +1,4 @@
-import { LoadOnce } from '../retry/load-once.ts';
+import { LoadOnce } from '../shared/load-once.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { OpenGenerateContentStreamOptions } from './open-generate-content-stream.ts';
 

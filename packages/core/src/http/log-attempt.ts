@@ -1,6 +1,6 @@
-import { redactSecrets } from '../errors/redact-secrets.ts';
-import { scrubSecrets } from '../errors/scrub-secrets.ts';
 import { isLevelEnabled, type Logger } from '../logging/logger.ts';
+import { redactSecrets } from '../shared/redact-secrets.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 
 /** One attempt, as the debug line reports it. */

@@ -1,9 +1,9 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
-import type { CredentialStyle } from '../errors/credential-style.ts';
 import { attachPartialUsage } from '../errors/partial-usage.ts';
-import type { Secrets } from '../errors/secret-list.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { CredentialStyle } from '../shared/credential-style.ts';
+import type { Secrets } from '../shared/secret-list.ts';
 import type { ByteReader } from '../streaming/byte-reader.ts';
 import { parseGenerateContentBatches } from '../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';

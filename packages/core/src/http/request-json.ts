@@ -1,6 +1,6 @@
-import type { CredentialStyle } from '../errors/credential-style.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import type { CredentialStyle } from '../shared/credential-style.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import type { CheckContext } from './check-responses.ts';
 import { logBody } from './log-attempt.ts';

@@ -1,6 +1,4 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { secretsOfHeaders } from '../errors/redact-secrets.ts';
-import type { Secrets } from '../errors/secret-list.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import {
   checkedWhereUsed,
@@ -10,10 +8,12 @@ import {
 } from '../options/option-checks.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../retry/retry-policy.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
+import { isAbortSignal } from '../shared/is-abort-signal.ts';
+import { secretsOfHeaders } from '../shared/redact-secrets.ts';
+import type { Secrets } from '../shared/secret-list.ts';
 import { checkHeaders } from './check-headers.ts';
 import { timeoutOption } from './check-timeout.ts';
 import type { CallOptions, ListModelsOptions, ResponseInfo } from './gemini.ts';
-import { isAbortSignal } from './is-abort-signal.ts';
 import type { ResolvedClientOptions } from './resolve-client-options.ts';
 
 /** {@link CallOptions} checked and merged over the client's settings. */

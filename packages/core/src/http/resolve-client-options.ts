@@ -1,7 +1,4 @@
-import type { AuthStyle, CredentialStyle } from '../errors/credential-style.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { secretsOfHeaders } from '../errors/redact-secrets.ts';
-import { SecretList } from '../errors/secret-list.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
@@ -15,12 +12,15 @@ import {
   oneOfOption,
   optionCheck,
 } from '../options/option-checks.ts';
-import { LoadOnce } from '../retry/load-once.ts';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,
   resolveRetryPolicy,
 } from '../retry/retry-policy.ts';
+import type { AuthStyle, CredentialStyle } from '../shared/credential-style.ts';
+import { LoadOnce } from '../shared/load-once.ts';
+import { secretsOfHeaders } from '../shared/redact-secrets.ts';
+import { SecretList } from '../shared/secret-list.ts';
 import { checkHeaders } from './check-headers.ts';
 import { timeoutOption } from './check-timeout.ts';
 import { createFetchTransport } from './create-fetch-transport.ts';

@@ -1,7 +1,7 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
-import type { CredentialStyle } from '../errors/credential-style.ts';
-import { redactSecrets, toSafeHeaders } from '../errors/redact-secrets.ts';
+import type { CredentialStyle } from '../shared/credential-style.ts';
+import { redactSecrets, toSafeHeaders } from '../shared/redact-secrets.ts';
 import { InvalidFetchResponse } from './create-fetch-transport.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from './read-body-text.ts';
 import type { RequestSignal, Transport, TransportResponse } from './transport.ts';

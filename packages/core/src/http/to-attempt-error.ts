@@ -1,7 +1,7 @@
 import { createNetworkError } from '../errors/create-network-error.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
-import { scrubSecrets } from '../errors/scrub-secrets.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { AttemptSignal } from './create-attempt-signal.ts';
 
 /** What {@link toAttemptError} needs to classify a failure. */

@@ -1,4 +1,4 @@
-import type { SecretList } from '../errors/secret-list.ts';
+import type { SecretList } from '../shared/secret-list.ts';
 import type { AbortSignalLike } from '../streaming/parse-generate-content-stream.ts';
 import { createVertexTokenSource } from './create-vertex-token-source.ts';
 import type { ResolvedVertex } from './vertex-options.ts';

@@ -1,3 +1,4 @@
+import { setOwnKey } from '../shared/set-own-key.ts';
 import {
   DEFINITION_KEYWORDS,
   SUBSCHEMA_KEYWORDS,
@@ -5,7 +6,6 @@ import {
   SUBSCHEMA_MAP_KEYWORDS,
 } from './json-schema-keywords.ts';
 import type { SchemaPath } from './schema-warning.ts';
-import { setOwnKey } from './set-own-key.ts';
 
 type Node = Record<string, unknown>;
 

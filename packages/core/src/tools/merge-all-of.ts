@@ -1,5 +1,5 @@
+import { setOwnKey } from '../shared/set-own-key.ts';
 import type { SchemaPath } from './schema-warning.ts';
-import { setOwnKey } from './set-own-key.ts';
 
 type Node = Record<string, unknown>;
 

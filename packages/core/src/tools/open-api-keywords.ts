@@ -1,6 +1,6 @@
+import { setOwnKey } from '../shared/set-own-key.ts';
 import type { Schema } from '../wire/schema.ts';
 import type { SchemaPath } from './schema-warning.ts';
-import { setOwnKey } from './set-own-key.ts';
 
 // The per-keyword rules of `toOpenApiSchema` (see its TSDoc for the sources), split out to keep
 // each file readable. `convertChild` is `toOpenApiSchema`'s own recursion.

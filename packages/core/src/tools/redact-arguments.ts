@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { setOwnKey } from './set-own-key.ts';
+import { setOwnKey } from '../shared/set-own-key.ts';
 
 /** What a secret argument's value is replaced with where arguments are observed. */
 export const REDACTED_ARGUMENT = '[redacted]';

@@ -1,4 +1,4 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 
 /** A JSON value, as a tool result must be to travel in `functionResponse.response`. */
 export type JsonValue =

@@ -1,4 +1,4 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import { formatPath } from './inline-refs.ts';
 import { requireObject } from './require-object.ts';

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ApiCallError } from './api-call-error.ts';
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { GemloopError } from '../errors/gemloop-error.ts';
 import { describeThrown } from './describe-thrown.ts';
-import { GemloopError } from './gemloop-error.ts';
 import { scrubSecrets } from './scrub-secrets.ts';
 
 const KEY = 'AIzaScrubTest-0123456789';
