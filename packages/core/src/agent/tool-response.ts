@@ -1,5 +1,5 @@
+import { InvalidToolResultError } from '../errors/invalid-tool-result-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
-import { InvalidToolResultError } from '../tools/invalid-tool-result-error.ts';
 import { toFunctionResponse } from '../tools/to-function-response.ts';
 import type { ToolArgumentIssue } from '../tools/tool.ts';
 import { toolErrorResponse } from '../tools/tool-error-response.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidToolResultError } from './invalid-tool-result-error.ts';
+import { InvalidToolResultError } from '../errors/invalid-tool-result-error.ts';
 import { toFunctionResponse } from './to-function-response.ts';
 
 // Tool results written by someone else's code: reading them may throw.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
-import { InvalidToolResultError } from './invalid-tool-result-error.ts';
+import { InvalidToolResultError } from '../errors/invalid-tool-result-error.ts';
 import { toFunctionResponse } from './to-function-response.ts';
 import { toolResult } from './tool-result.ts';
 

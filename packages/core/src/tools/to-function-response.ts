@@ -1,6 +1,6 @@
+import { InvalidToolResultError } from '../errors/invalid-tool-result-error.ts';
 import type { FunctionResponse, Part } from '../wire/content.ts';
 import { formatPath } from './inline-refs.ts';
-import { InvalidToolResultError } from './invalid-tool-result-error.ts';
 import { requireObject } from './require-object.ts';
 import { isPlainObject, NotJsonError, toJsonValue } from './to-json-value.ts';
 import { isToolResultWithParts } from './tool-result.ts';

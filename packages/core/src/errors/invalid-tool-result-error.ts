@@ -1,4 +1,4 @@
-import { GemloopError } from '../errors/gemloop-error.ts';
+import { GemloopError } from './gemloop-error.ts';
 
 /**
  * A tool returned a value that cannot be sent to Gemini as JSON (a function, a Map, a circular

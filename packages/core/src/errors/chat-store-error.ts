@@ -1,5 +1,5 @@
-import { GemloopError } from '../errors/gemloop-error.ts';
 import type { Content } from '../wire/content.ts';
+import { GemloopError } from './gemloop-error.ts';
 
 const marker = Symbol.for('gemloop.chat-store-error');
 

@@ -1,5 +1,5 @@
-import { GemloopError } from '../errors/gemloop-error.ts';
 import { ChatStoreError, type ChatStoreOperation } from './chat-store-error.ts';
+import { GemloopError } from './gemloop-error.ts';
 
 /** Who holds a history file's lock, as its lock file says. */
 export type ChatStoreLockHolder = {

@@ -1,5 +1,5 @@
-import { GemloopError } from '../errors/gemloop-error.ts';
 import { ChatStoreError } from './chat-store-error.ts';
+import { GemloopError } from './gemloop-error.ts';
 
 /**
  * A history file has a record that is not a valid turn, before its last line (a torn last line is
