@@ -29,7 +29,7 @@ import { mcpServers } from '../tools/mcp-servers.ts';
 import { toolResult } from '../tools/tool-result.ts';
 import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
 import { createGemini } from './create-gemini.ts';
-import { createVertexTokenSource } from './create-vertex-token-source.ts';
+import { createVertexTokenSource } from './vertex/create-vertex-token-source.ts';
 
 // Vertex AI through the fake's Vertex routes: URL shape, bearer token (cached, refreshed, never
 // logged), and Vertex's differences from the Gemini API.

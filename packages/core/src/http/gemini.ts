@@ -7,8 +7,8 @@ import type { Content, Part } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import type { GenerateContentRequest, Tool, ToolConfig } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
-import type { TransportOption } from './transport.ts';
-import type { VertexOptions } from './vertex-options.ts';
+import type { TransportOption } from './transport/transport.ts';
+import type { VertexOptions } from './vertex/vertex-options.ts';
 
 /** Options of {@link createGemini}. */
 export type CreateGeminiOptions = {

@@ -19,5 +19,5 @@ export type {
   SendAdmission,
   SendInfo,
 } from './gemini.ts';
-export type { TransportOption } from './transport.ts';
-export type { VertexAccessToken, VertexOptions } from './vertex-options.ts';
+export type { TransportOption } from './transport/transport.ts';
+export type { VertexAccessToken, VertexOptions } from './vertex/vertex-options.ts';
