@@ -7,7 +7,7 @@ import {
   type ToolCallObservation,
   toolTypeKey,
 } from '../telemetry/run-observer.ts';
-import { formatToolArgumentIssues } from '../tools/tool-error-response.ts';
+import { formatToolArgumentIssues } from '../tools/responses/tool-error-response.ts';
 import type { Content, FunctionCall, Part } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';

@@ -4,7 +4,7 @@ import { checkModelName } from '../models/check-model-name.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import { redactorOf } from '../shared/client-redactor.ts';
 import { resolveObservers } from '../telemetry/resolve-observers.ts';
-import { createArgumentRedactor } from '../tools/argument-redactor.ts';
+import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
 import type { AgentConfig, BaseRequest, OutputMode } from './agent-config.ts';

@@ -10,7 +10,7 @@ import { ChatHistoryCorruptError } from '../errors/chat-history-corrupt-error.ts
 import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import {
   cleanUp,
   recordingLogger,
