@@ -14,9 +14,11 @@ const TESTING = '^packages/testing/src/';
 const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
 
 /**
- * The folders of packages/core/src, lowest first. A folder imports only folders listed before it;
- * `version.ts` is a leaf, and the entry files may import everything: the root
- * (`index.ts`, `index.node.ts`), each subpath's `<folder>/index.ts` and `<folder>/index.node.ts`
+ * The folders of packages/core/src, lowest first. A folder imports only folders listed before it
+ * (its rooms, the subfolders like `http/transport/`, sit in its layer); `version.ts` is a leaf,
+ * `shared/` holds the cross-cutting helpers (LoadOnce, redaction, abort helpers: they import
+ * nothing of the package, so every folder may use them), and the entry files may import
+ * everything: the root (`index.ts`, `index.node.ts`), each subpath's `<folder>/index.ts` and `<folder>/index.node.ts`
  * (package.json "exports"; `errors/index.ts` re-exports the agent's errors too, so the entry files
  * sit above every folder they gather), and `internal/`. The fake Gemini is its own package,
  * @gemloop/testing, above core.
