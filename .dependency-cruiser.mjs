@@ -14,9 +14,11 @@ const TESTING = '^packages/testing/src/';
 const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
 
 /**
- * The folders of packages/core/src, lowest first. A folder imports only folders listed before it;
- * `version.ts` is a leaf, and the entry files may import everything: the root
- * (`index.ts`, `index.node.ts`), each subpath's `<folder>/index.ts` and `<folder>/index.node.ts`
+ * The folders of packages/core/src, lowest first. A folder imports only folders listed before it
+ * (its rooms, the subfolders like `http/transport/`, sit in its layer); `version.ts` is a leaf,
+ * `shared/` holds the cross-cutting helpers (LoadOnce, redaction, abort helpers: they import
+ * nothing of the package, so every folder may use them), and the entry files may import
+ * everything: the root (`index.ts`, `index.node.ts`), each subpath's `<folder>/index.ts` and `<folder>/index.node.ts`
  * (package.json "exports"; `errors/index.ts` re-exports the agent's errors too, so the entry files
  * sit above every folder they gather), and `internal/`. The fake Gemini is its own package,
  * @gemloop/testing, above core.
@@ -24,6 +26,7 @@ const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
  */
 export const coreLayers = [
   'version.ts',
+  'shared',
   'wire',
   'errors',
   'options',
@@ -194,7 +197,7 @@ export default {
       comment:
         'Above http/, code uses the client through its contract: http/gemini.ts (the Gemini and ' +
         'Caches interfaces, their option types), the argument checks the agent shares ' +
-        '(check-*.ts, is-abort-signal.ts, on-abort.ts: one listener per signal) and what a request ' +
+        '(check-*.ts) and what a request ' +
         'may carry for it (serialize-request-body.ts), not its transports, attempts or helpers.',
       severity: 'error',
       from: {
@@ -203,7 +206,7 @@ export default {
       },
       to: {
         path: `${CORE}http/`,
-        pathNot: `${CORE}http/(gemini|check-[a-z-]+|is-abort-signal|on-abort|serialize-request-body)\\.ts$`,
+        pathNot: `${CORE}http/(gemini|check-[a-z-]+|serialize-request-body)\\.ts$`,
       },
     },
     {

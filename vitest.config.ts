@@ -35,11 +35,11 @@ const coreSource = {
  * assert which dependencies are loaded at all. A new file that does any of these goes here.
  */
 const CORE_ISOLATED = [
-  'src/http/create-node-transport.fallback.test.ts',
-  'src/http/select-transport.fallback.test.ts',
+  'src/http/transport/create-node-transport.fallback.test.ts',
+  'src/http/transport/select-transport.fallback.test.ts',
   'src/index.cold-import.test.ts',
   'src/telemetry/telemetry-off.test.ts',
-  'src/tools/bytes-to-base64.test.ts',
+  'src/tools/responses/bytes-to-base64.test.ts',
   'src/tools/lazy-loading.test.ts',
 ];
 /**
@@ -103,7 +103,10 @@ export default defineConfig({
           root: './packages/core',
           include: ['src/http/**/*.test.ts', 'src/streaming/**/*.test.ts'],
           // Picks the transport itself; this project replaces that choice.
-          exclude: ['src/http/select-transport*.test.ts', 'src/http/*.fallback.test.ts'],
+          exclude: [
+            'src/http/transport/select-transport*.test.ts',
+            'src/http/**/*.fallback.test.ts',
+          ],
           setupFiles: ['./src/http/__fixtures__/use-node-transport.ts'],
           // The setup file's mock applies to every file in a shared module graph too (each file's
           // clients were counted on the node transport, the same with and without isolation).

@@ -19,12 +19,12 @@ const { loaded, track } = vi.hoisted(() => {
 vi.mock('./agent/run-loop.ts', track('the run loop'));
 vi.mock('./history/validate-history-cached.ts', track('the history checks'));
 vi.mock('./agent/prompt-cache.ts', track('the prompt cache'));
-vi.mock('./http/request-json.ts', track('the unary request path'));
-vi.mock('./http/open-generate-content-stream.ts', track('the streamed request path'));
-vi.mock('./http/check-responses.ts', track('the response checks'));
+vi.mock('./http/attempts/request-json.ts', track('the unary request path'));
+vi.mock('./http/attempts/open-generate-content-stream.ts', track('the streamed request path'));
+vi.mock('./http/attempts/check-responses.ts', track('the response checks'));
 vi.mock('eventsource-parser', track('eventsource-parser'));
-vi.mock('./http/create-caches.ts', track('the caches API'));
-vi.mock('./http/vertex-auth.ts', track('Vertex auth'));
+vi.mock('./http/caches/create-caches.ts', track('the caches API'));
+vi.mock('./http/vertex/vertex-auth.ts', track('Vertex auth'));
 vi.mock('./chat/select-history.ts', track("the chat's history limit"));
 vi.mock('./chat/measure-turn-tokens.ts', track("the chat's token counts"));
 vi.mock('./agent/close-tools.ts', track("closing an agent's tools"));

@@ -50,7 +50,7 @@ describe('the static import graph of @gemloop/core', () => {
       'eventsource-parser',
       'undici',
       'p-retry',
-      'http/request-json.ts',
+      'http/attempts/request-json.ts',
       'agent/run-loop.ts',
     ];
     expect(loaded.filter((path) => unwanted.some((name) => path.includes(name)))).toEqual([]);

@@ -46,13 +46,13 @@ export {
   googleMaps,
   googleSearch,
   urlContext,
-} from './tools/built-in-tools.ts';
-export type { DefinedTool } from './tools/define-tool.ts';
-export { defineTool } from './tools/define-tool.ts';
-export { jsonSchema } from './tools/json-schema.ts';
-export { mcpServers } from './tools/mcp-servers.ts';
+} from './tools/builtin/built-in-tools.ts';
+export type { DefinedTool } from './tools/define/define-tool.ts';
+export { defineTool } from './tools/define/define-tool.ts';
+export { jsonSchema } from './tools/schema/json-schema.ts';
+export { mcpServers } from './tools/builtin/mcp-servers.ts';
 export type { ToolExecuteContext } from './tools/tool.ts';
-export { toolResult } from './tools/tool-result.ts';
+export { toolResult } from './tools/responses/tool-result.ts';
 // --- errors (every class: @gemloop/core/errors) ---
 export { AgentRunError } from './agent/errors/agent-run-error.ts';
 export { ModelCallError } from './agent/errors/model-call-error.ts';

@@ -1,11 +1,11 @@
-import type { Redactor } from '../errors/client-redactor.ts';
 import type { HistoryCheckCache } from '../history/validate-history-cached.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { AgentStep } from '../run/agent-result.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
-import type { ArgumentRedactor } from '../tools/argument-redactor.ts';
+import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
 import type { PreparedTools } from './prepare-tools.ts';

@@ -5,7 +5,7 @@ import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../telemetry/telemetry-options.ts';
-import type { StandardSchemaV1 } from '../tools/standard-schema.ts';
+import type { StandardSchemaV1 } from '../tools/schema/standard-schema.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type {

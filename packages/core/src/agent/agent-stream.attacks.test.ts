@@ -6,7 +6,7 @@ import { readFunctionCall, readFunctionResponse } from '../history/part-fields.t
 import { validateHistory } from '../history/validate-history.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { AgentResult } from '../run/agent-result.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { Part } from '../wire/content.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { isAbortSignal } from '../http/is-abort-signal.ts';
-import { holdAbortListener } from '../http/on-abort.ts';
 import type { AgentResult } from '../run/agent-result.ts';
+import { isAbortSignal } from '../shared/is-abort-signal.ts';
+import { holdAbortListener } from '../shared/on-abort.ts';
 import type { AgentEvent } from './agent-event.ts';
 import { followSignal } from './follow-signal.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
-import { googleSearch } from '../tools/built-in-tools.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { googleSearch } from '../tools/builtin/built-in-tools.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from './agent-event.ts';

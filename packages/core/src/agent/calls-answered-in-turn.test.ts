@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { findCallsAnsweredInTurn, hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { Part } from '../wire/content.ts';
 import type { AgentEvent } from './agent-event.ts';
 import { createAgent } from './create-agent.ts';

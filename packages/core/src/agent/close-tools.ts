@@ -1,4 +1,4 @@
-import type { Redactor } from '../errors/client-redactor.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import { ToolCloseError, type ToolCloseFailure } from './errors/tool-close-error.ts';
 

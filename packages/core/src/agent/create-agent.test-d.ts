@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { z as z3 } from 'zod-v3';
 import type { Gemini } from '../http/gemini.ts';
 import type { AgentResult } from '../run/agent-result.ts';
-import { googleSearch } from '../tools/built-in-tools.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { googleSearch } from '../tools/builtin/built-in-tools.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { AgentEvent } from './agent-event.ts';
 import { type Agent, createAgent } from './create-agent.ts';
 

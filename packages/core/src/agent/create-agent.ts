@@ -1,9 +1,9 @@
-import { isAbortSignal } from '../http/is-abort-signal.ts';
-import { holdAbortListener } from '../http/on-abort.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
-import { LoadOnce } from '../retry/load-once.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
+import { isAbortSignal } from '../shared/is-abort-signal.ts';
+import { LoadOnce } from '../shared/load-once.ts';
+import { holdAbortListener } from '../shared/on-abort.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentOptions, RunOptions } from './agent-options.ts';

@@ -1,6 +1,6 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentStep } from '../run/agent-result.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import { AgentRunError } from './errors/agent-run-error.ts';
 import type { RunContext } from './run-context.ts';
 

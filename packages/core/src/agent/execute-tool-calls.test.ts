@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { validateHistory } from '../history/validate-history.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { toolResult } from '../tools/responses/tool-result.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
-import { toolResult } from '../tools/tool-result.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
 import type { AgentOptions } from './agent-options.ts';

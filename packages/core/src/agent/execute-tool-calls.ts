@@ -1,13 +1,13 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
 import { findCallsAnsweredInTurn } from '../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../history/part-fields.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../run/agent-result.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import {
   type RunObservation,
   type ToolCallObservation,
   toolTypeKey,
 } from '../telemetry/run-observer.ts';
-import { formatToolArgumentIssues } from '../tools/tool-error-response.ts';
+import { formatToolArgumentIssues } from '../tools/responses/tool-error-response.ts';
 import type { Content, FunctionCall, Part } from '../wire/content.ts';
 import type { AgentConfig } from './agent-config.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readFixtureJson } from '../__fixtures__/recorded-gemini.ts';
 import { validateHistory } from '../history/validate-history.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import {
   callsTurn,

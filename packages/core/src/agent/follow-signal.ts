@@ -1,4 +1,4 @@
-import { onAbort } from '../http/on-abort.ts';
+import { onAbort } from '../shared/on-abort.ts';
 
 const noop = (): void => {};
 

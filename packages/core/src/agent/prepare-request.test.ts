@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { buildGenerateContentBody } from '../http/build-generate-content-body.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { Gemini } from '../http/gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createAgent } from './create-agent.ts';

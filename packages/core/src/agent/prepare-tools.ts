@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
-import { isValidToolName } from '../tools/check-tool-name.ts';
-import { isBuiltinTool, isFunctionTool } from '../tools/is-function-tool.ts';
+import { isValidToolName } from '../tools/define/check-tool-name.ts';
+import { isBuiltinTool, isFunctionTool } from '../tools/define/is-function-tool.ts';
 import type { AnyTool, BuiltinTool, FunctionTool } from '../tools/tool.ts';
 import type { FunctionDeclaration, Tool } from '../wire/request.ts';
 import {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 
 // End to end through HTTP against the fake Gemini server, which keeps cachedContents with the

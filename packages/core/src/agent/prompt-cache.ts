@@ -1,9 +1,9 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
-import { describeThrown } from '../errors/describe-thrown.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { Logger } from '../logging/logger.ts';
 import { getMinCacheTokens } from '../models/min-cache-tokens.ts';
 import type { AgentCacheReport } from '../run/agent-cache-report.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import type { Content } from '../wire/content.ts';
 import { readUsageCount } from '../wire/read-usage-count.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';

@@ -6,7 +6,7 @@ import type { HistoryIssue } from '../history/history-issue.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { Logger } from '../logging/logger.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { codeExecution, googleSearch, urlContext } from '../tools/built-in-tools.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { codeExecution, googleSearch, urlContext } from '../tools/builtin/built-in-tools.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { fallbackToolName } from './builtin-fallback-tool.ts';
 import { createAgent } from './create-agent.ts';
 

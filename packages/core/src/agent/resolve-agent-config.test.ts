@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { codeExecution, googleSearch, urlContext } from '../tools/built-in-tools.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { codeExecution, googleSearch, urlContext } from '../tools/builtin/built-in-tools.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { createScriptedGemini } from './__fixtures__/scripted-gemini.ts';
 import type { AgentOptions } from './agent-options.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';

@@ -1,10 +1,10 @@
-import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import { checkModelName } from '../models/check-model-name.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
+import { redactorOf } from '../shared/client-redactor.ts';
 import { resolveObservers } from '../telemetry/resolve-observers.ts';
-import { createArgumentRedactor } from '../tools/argument-redactor.ts';
+import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerationConfig, ToolConfig } from '../wire/request.ts';
 import type { AgentConfig, BaseRequest, OutputMode } from './agent-config.ts';

@@ -1,5 +1,5 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
 import type { AgentStep } from '../run/agent-result.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import type { AgentConfig } from './agent-config.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { AgentRunError } from './errors/agent-run-error.ts';

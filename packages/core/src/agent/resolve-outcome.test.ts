@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AgentRunState } from '../run/agent-result.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import {
   callsTurn,

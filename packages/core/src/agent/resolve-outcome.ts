@@ -1,6 +1,6 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
 import { hasClientCall } from '../history/find-calls-answered-in-turn.ts';
 import type { AgentStep } from '../run/agent-result.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import type { AgentConfig } from './agent-config.ts';
 import { AgentRunError } from './errors/agent-run-error.ts';
 import { InvalidModelResponseError } from './errors/invalid-model-response-error.ts';

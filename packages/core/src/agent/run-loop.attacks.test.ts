@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { type Agent, createAgent } from './create-agent.ts';

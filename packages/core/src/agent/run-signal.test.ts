@@ -3,7 +3,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 

@@ -1,8 +1,8 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { onAbort } from '../http/on-abort.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+import { onAbort } from '../shared/on-abort.ts';
 import type {
   FunctionTool,
   ToolArgumentIssue,

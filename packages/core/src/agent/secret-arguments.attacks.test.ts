@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { RunObserver } from '../telemetry/run-observer.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
 import { createAgent } from './create-agent.ts';
 import { ToolExecutionError } from './errors/tool-execution-error.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
 import { createLogger } from '../logging/create-logger.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 
 // Every failure path of a run at once, with the logger at trace: a fetch that quotes the request

@@ -1,16 +1,16 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { cleanJsonSchema } from '../tools/clean-json-schema.ts';
-import { hasStandardJsonSchema, isStandardSchema } from '../tools/standard-schema.ts';
+import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
+import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
 import {
   isZodV3Schema,
   type ZodV3SchemaLike,
   zodV3ToJsonSchema,
-} from '../tools/zod-v3-to-json-schema.ts';
+} from '../tools/schema/zod-v3-to-json-schema.ts';
 import {
   isZodV4Schema,
   type ZodV4SchemaLike,
   zodV4ToJsonSchema,
-} from '../tools/zod-v4-to-json-schema.ts';
+} from '../tools/schema/zod-v4-to-json-schema.ts';
 import type { JsonSchema } from '../wire/schema.ts';
 import type { OutputSchema } from './agent-options.ts';
 import type { OutputIssue } from './errors/output-validation-error.ts';

@@ -2,7 +2,7 @@ import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 import { InvalidModelResponseError } from './errors/invalid-model-response-error.ts';
 

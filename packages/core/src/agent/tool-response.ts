@@ -1,8 +1,8 @@
-import { describeThrown } from '../errors/describe-thrown.ts';
-import { InvalidToolResultError } from '../tools/invalid-tool-result-error.ts';
-import { toFunctionResponse } from '../tools/to-function-response.ts';
+import { InvalidToolResultError } from '../errors/invalid-tool-result-error.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
+import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { ToolArgumentIssue } from '../tools/tool.ts';
-import { toolErrorResponse } from '../tools/tool-error-response.ts';
 import type { FunctionCall, FunctionResponse, Part } from '../wire/content.ts';
 
 /** A call's answer: the functionResponse, and media to send after the responses (older models). @internal */

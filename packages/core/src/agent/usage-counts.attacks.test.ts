@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 import { totalTokensExceed } from './stop-conditions.ts';
 

@@ -6,9 +6,11 @@ import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
+import { ChatHistoryCorruptError } from '../errors/chat-history-corrupt-error.ts';
+import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import {
   cleanUp,
   recordingLogger,
@@ -18,8 +20,6 @@ import {
   thrownBy,
   weather,
 } from './__fixtures__/chat-fixtures.ts';
-import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
-import { ChatStoreError } from './chat-store-error.ts';
 import { createChatSession } from './create-chat-session.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';

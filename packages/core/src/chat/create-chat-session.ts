@@ -5,9 +5,10 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
+import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
-import { LoadOnce } from '../retry/load-once.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
+import { LoadOnce } from '../shared/load-once.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
 import type {
@@ -16,7 +17,6 @@ import type {
   ChatStream,
   CreateChatSessionOptions,
 } from './chat-session.ts';
-import { ChatStoreError, type ChatStoreOperation } from './chat-store-error.ts';
 import { checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';

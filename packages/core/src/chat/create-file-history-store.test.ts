@@ -1,6 +1,7 @@
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChatHistoryCorruptError } from '../errors/chat-history-corrupt-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Content } from '../wire/content.ts';
 import {
@@ -9,7 +10,6 @@ import {
   temporaryDirectory,
   thrownBy,
 } from './__fixtures__/chat-fixtures.ts';
-import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
 import type { ChatTurn } from './history-store.ts';
 

@@ -1,11 +1,11 @@
 import type * as FsPromises from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import { booleanOption, optionCheck } from '../options/option-checks.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
-import type { ChatStoreOperation } from './chat-store-error.ts';
 import {
   foreignLineError,
   type HistoryRecord,

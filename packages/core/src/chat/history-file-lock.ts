@@ -5,8 +5,11 @@ import { createRequire } from 'node:module';
 import type * as Os from 'node:os';
 import { dirname } from 'node:path';
 import type * as WorkerThreads from 'node:worker_threads';
-import type { ChatStoreOperation } from './chat-store-error.ts';
-import { ChatStoreLockedError, type ChatStoreLockHolder } from './chat-store-locked-error.ts';
+import type { ChatStoreOperation } from '../errors/chat-store-error.ts';
+import {
+  ChatStoreLockedError,
+  type ChatStoreLockHolder,
+} from '../errors/chat-store-locked-error.ts';
 
 // Loaded at the first lock, not when gemloop is imported (see create-file-history-store.ts).
 const require = createRequire(import.meta.url);

@@ -1,8 +1,8 @@
 import type * as Crypto from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { ChatHistoryCorruptError } from '../errors/chat-history-corrupt-error.ts';
 import { isLevelEnabled, type Logger } from '../logging/logger.ts';
-import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
 import type { ChatTurn } from './history-store.ts';
 
 /**

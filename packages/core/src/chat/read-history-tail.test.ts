@@ -1,8 +1,8 @@
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChatHistoryCorruptError } from '../errors/chat-history-corrupt-error.ts';
 import { cleanUp, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
-import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
 import { toHistoryLine } from './history-file.ts';
 import type { ChatTurn } from './history-store.ts';
 import {

@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
+import { ChatHistoryCorruptError } from '../errors/chat-history-corrupt-error.ts';
 import {
   foreignLineError,
   HISTORY_LINE_START,

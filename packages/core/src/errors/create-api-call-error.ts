@@ -1,10 +1,10 @@
+import type { CredentialStyle } from '../shared/credential-style.ts';
+import { MIN_KEY_LENGTH, redactSecrets, toSafeHeaders } from '../shared/redact-secrets.ts';
 import type { GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
 import { ApiCallError } from './api-call-error.ts';
-import type { CredentialStyle } from './credential-style.ts';
 import { describeApiError } from './describe-api-error.ts';
 import { parseGoogleErrorBody, tryParseJson } from './parse-google-error-body.ts';
 import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';
-import { MIN_KEY_LENGTH, redactSecrets, toSafeHeaders } from './redact-secrets.ts';
 
 /** HTTP statuses a retry can fix (the official SDKs' list). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);

@@ -1,12 +1,12 @@
+import { describeThrown } from '../shared/describe-thrown.ts';
+import { redactSecrets } from '../shared/redact-secrets.ts';
 import { ApiCallError } from './api-call-error.ts';
-import { describeThrown } from './describe-thrown.ts';
 import {
   findClientRefusal,
   getNetworkErrorCode,
   isTransientNetworkError,
   transientNetworkErrors,
 } from './get-network-error-code.ts';
-import { redactSecrets } from './redact-secrets.ts';
 
 /** What {@link createNetworkError} builds an error from. */
 export type CreateNetworkErrorOptions = {

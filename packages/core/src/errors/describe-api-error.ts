@@ -1,6 +1,6 @@
+import type { CredentialStyle } from '../shared/credential-style.ts';
+import { htmlToText } from '../shared/html-to-text.ts';
 import type { BadRequest, ErrorInfo, GoogleErrorDetail, QuotaFailure } from '../wire/error-body.ts';
-import type { CredentialStyle } from './credential-style.ts';
-import { htmlToText } from './html-to-text.ts';
 
 /** What {@link describeApiError} needs to write an error message. */
 export type DescribeApiErrorOptions = {

@@ -3,9 +3,9 @@
 // entry keeps the few most code catches (GemloopError, ApiCallError, InvalidArgumentError,
 // AgentRunError, ModelCallError).
 //
-// This file is an entry point, not part of the errors/ layer: it re-exports the agent's, the
-// tools' and the chat's errors too (which sit above errors/), so a user finds every class in one
-// place. Code inside the package imports the error files themselves, never this barrel.
+// This file is an entry point, not part of the errors/ layer: it re-exports the agent's errors
+// too (agent/errors/, which sit above errors/), so a user finds every class in one place. Code
+// inside the package imports the error files themselves, never this barrel.
 
 export type { AbortPhase } from '../agent/errors/agent-aborted-error.ts';
 export { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
@@ -23,17 +23,17 @@ export { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';
 export { ToolInputError } from '../agent/errors/tool-input-error.ts';
 export { ToolTimeoutError } from '../agent/errors/tool-timeout-error.ts';
 export { UnknownToolError } from '../agent/errors/unknown-tool-error.ts';
-export { ChatHistoryCorruptError } from '../chat/chat-history-corrupt-error.ts';
-export type { ChatStoreErrorOptions, ChatStoreOperation } from '../chat/chat-store-error.ts';
-export { ChatStoreError } from '../chat/chat-store-error.ts';
-export type { ChatStoreLockHolder } from '../chat/chat-store-locked-error.ts';
-export { ChatStoreLockedError } from '../chat/chat-store-locked-error.ts';
-export { InvalidToolResultError } from '../tools/invalid-tool-result-error.ts';
 export type { ApiCallErrorOptions } from './api-call-error.ts';
 export { ApiCallError } from './api-call-error.ts';
+export { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';
+export type { ChatStoreErrorOptions, ChatStoreOperation } from './chat-store-error.ts';
+export { ChatStoreError } from './chat-store-error.ts';
+export type { ChatStoreLockHolder } from './chat-store-locked-error.ts';
+export { ChatStoreLockedError } from './chat-store-locked-error.ts';
 export type { GemloopErrorOptions, PartialUsage } from './gemloop-error.ts';
 export { GemloopError } from './gemloop-error.ts';
 export { InvalidArgumentError } from './invalid-argument-error.ts';
+export { InvalidToolResultError } from './invalid-tool-result-error.ts';
 export { MissingApiKeyError } from './missing-api-key-error.ts';
 export type { ResponseTooLargeErrorOptions } from './response-too-large-error.ts';
 export { ResponseTooLargeError } from './response-too-large-error.ts';

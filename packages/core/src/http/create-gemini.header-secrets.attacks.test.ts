@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
-import type { AuthStyle } from '../errors/credential-style.ts';
 import { createLogger } from '../logging/create-logger.ts';
+import type { AuthStyle } from '../shared/credential-style.ts';
 import { TEST_KEY, textResponse } from './__fixtures__/test-server.ts';
 import { createGemini } from './create-gemini.ts';
 

@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { delay, HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthStyle } from '../errors/credential-style.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { AuthStyle } from '../shared/credential-style.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import {
   createTestServer,

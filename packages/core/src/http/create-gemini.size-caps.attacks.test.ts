@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { TEST_KEY } from './__fixtures__/test-server.ts';
 import { createGemini } from './create-gemini.ts';
-import { MAX_ERROR_BODY_BYTES } from './read-body-text.ts';
+import { MAX_ERROR_BODY_BYTES } from './transport/read-body-text.ts';
 
 // A hostile or broken server controls how long a body is. A 400 MB 200 body was read whole
 // (530 MB RSS) and a 300 MB 500 body reached 1.5 GB: a unary body is now capped by

@@ -1,27 +1,27 @@
-import { attachRedactor } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { LoadOnce } from '../retry/load-once.ts';
+import { attachRedactor } from '../shared/client-redactor.ts';
+import { LoadOnce } from '../shared/load-once.ts';
 import type { CachedContent } from '../wire/cached-content.ts';
 import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
+import { openStream, withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
 import type { Caches, CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
-import { openStream, withRequestPath } from './load-request-path.ts';
 import {
   defaultCallOptions,
   listOptionsDeclaration,
   resolveCallOptions,
-} from './resolve-call-options.ts';
-import { resolveClientOptions } from './resolve-client-options.ts';
+} from './options/resolve-call-options.ts';
+import { resolveClientOptions } from './options/resolve-client-options.ts';
+import { toModelPath } from './options/to-model-path.ts';
+import { toPageQuery } from './options/to-page-query.ts';
 import {
   CONTENT_JSON_CACHE,
   ContentJsonCache,
   serializeRequestBody,
 } from './serialize-request-body.ts';
-import { toModelPath } from './to-model-path.ts';
-import { toPageQuery } from './to-page-query.ts';
 
 /**
  * Creates a client of the Gemini native REST API, Google's (`generativelanguage.googleapis.com`)
@@ -149,7 +149,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     },
 
     caches: createLazyCaches(() =>
-      import('./create-caches.ts').then(({ createCaches }) =>
+      import('./caches/create-caches.ts').then(({ createCaches }) =>
         createCaches(client, defaults, serializeRequestBody),
       ),
     ),

@@ -16,20 +16,20 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
-import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { VertexAuthError } from '../errors/vertex-auth-error.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+import { redactorOf } from '../shared/client-redactor.ts';
 import { foldStream } from '../streaming/fold-stream.ts';
-import { googleSearch } from '../tools/built-in-tools.ts';
-import { defineTool } from '../tools/define-tool.ts';
-import { mcpServers } from '../tools/mcp-servers.ts';
-import { toolResult } from '../tools/tool-result.ts';
+import { googleSearch } from '../tools/builtin/built-in-tools.ts';
+import { mcpServers } from '../tools/builtin/mcp-servers.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { toolResult } from '../tools/responses/tool-result.ts';
 import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
 import { createGemini } from './create-gemini.ts';
-import { createVertexTokenSource } from './create-vertex-token-source.ts';
+import { createVertexTokenSource } from './vertex/create-vertex-token-source.ts';
 
 // Vertex AI through the fake's Vertex routes: URL shape, bearer token (cached, refreshed, never
 // logged), and Vertex's differences from the Gemini API.

@@ -1,14 +1,14 @@
-import type { AuthStyle } from '../errors/credential-style.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { RetryOptions } from '../retry/retry-options.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
+import type { AuthStyle } from '../shared/credential-style.ts';
 import type { CachedContent, ListCachedContentsResponse } from '../wire/cached-content.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import type { GenerateContentRequest, Tool, ToolConfig } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
-import type { TransportOption } from './transport.ts';
-import type { VertexOptions } from './vertex-options.ts';
+import type { TransportOption } from './transport/transport.ts';
+import type { VertexOptions } from './vertex/vertex-options.ts';
 
 /** Options of {@link createGemini}. */
 export type CreateGeminiOptions = {

@@ -2,8 +2,8 @@
 // retries, transports, Vertex AI), per-call options, response info, and the cached-contents API.
 // `createGemini`, `Gemini` and `CreateGeminiOptions` are at the root too.
 
-export type { AuthStyle } from '../errors/credential-style.ts';
 export type { RetryOptions } from '../retry/retry-options.ts';
+export type { AuthStyle } from '../shared/credential-style.ts';
 export { createGemini } from './create-gemini.ts';
 export type {
   CacheExpiration,
@@ -19,5 +19,5 @@ export type {
   SendAdmission,
   SendInfo,
 } from './gemini.ts';
-export type { TransportOption } from './transport.ts';
-export type { VertexAccessToken, VertexOptions } from './vertex-options.ts';
+export type { TransportOption } from './transport/transport.ts';
+export type { VertexAccessToken, VertexOptions } from './vertex/vertex-options.ts';

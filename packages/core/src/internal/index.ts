@@ -4,7 +4,6 @@
 
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
 export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/describe-api-error.ts';
-export { createSecretRedactor } from '../errors/redact-secrets.ts';
 // @gemloop/testing: the fake's usage counts use the client's token estimate.
 export {
   estimateContentTokens,
@@ -49,3 +48,4 @@ export {
   required,
   stringOption,
 } from '../options/option-checks.ts';
+export { createSecretRedactor } from '../shared/redact-secrets.ts';

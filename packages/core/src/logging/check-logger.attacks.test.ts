@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import type { Logger } from './logger.ts';
 
 // A logger is the application's code: one that throws must not fail a call or a run.

@@ -4,7 +4,7 @@ import { findKnownModel, knownModels } from './known-models.ts';
 // What can name a model at all: an id for `models/{id}` (Google, Vertex's publisher path, and
 // gateways such as CometAPI, which take the same `models/{model}:generateContent` path), with an
 // optional `models/` or `tunedModels/` prefix. An id is what the client can put into the URL
-// path (`http/to-model-path.ts`: letters, digits, '.', '-', '_', not dots alone).
+// path (`http/options/to-model-path.ts`: letters, digits, '.', '-', '_', not dots alone).
 const PREFIX = /^(?:models|tunedModels)\//;
 const ID = /^[A-Za-z0-9._-]+$/;
 const DOTS_ONLY = /^\.+$/;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { createRunRecorder } from './create-run-recorder.ts';
 import { RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import type { RecordedRunLine } from './recorded-run.ts';

@@ -1,6 +1,6 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { formatDelay } from '../errors/describe-api-error.ts';
-import { LoadOnce } from './load-once.ts';
+import { LoadOnce } from '../shared/load-once.ts';
 import { computeBackoffDelay, type RetryPolicy } from './retry-policy.ts';
 import { sleep } from './sleep.ts';
 

@@ -4,9 +4,9 @@ import {
   type CreateApiCallErrorOptions,
   createApiCallError,
 } from '../errors/create-api-call-error.ts';
-import { describeThrown } from '../errors/describe-thrown.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { ByteReader } from './byte-reader.ts';

@@ -15,7 +15,7 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define-tool.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { toolTypeKey } from './run-observer.ts';
 import type { TelemetryOptions } from './telemetry-options.ts';
 

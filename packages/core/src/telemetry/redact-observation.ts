@@ -1,6 +1,6 @@
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
-import type { ArgumentRedactor } from '../tools/argument-redactor.ts';
+import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { RunObservation, RunStartInfo } from './run-observer.ts';
 

@@ -1,4 +1,4 @@
-import type { ArgumentRedactor } from '../tools/argument-redactor.ts';
+import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import { redactObservation, redactStartInfo } from './redact-observation.ts';
 import type {
   ModelCallObservation,

@@ -7,43 +7,47 @@ export type {
   FileSearchOptions,
   GoogleMapsOptions,
   GoogleSearchOptions,
-} from './built-in-tools.ts';
+} from './builtin/built-in-tools.ts';
 export {
   codeExecution,
   fileSearch,
   googleMaps,
   googleSearch,
   urlContext,
-} from './built-in-tools.ts';
+} from './builtin/built-in-tools.ts';
+export type { McpServerOptions } from './builtin/mcp-servers.ts';
+export { mcpServers } from './builtin/mcp-servers.ts';
 export {
   assertValidToolName,
   isValidToolName,
   suggestToolName,
   TOOL_NAME_PATTERN,
-} from './check-tool-name.ts';
+} from './define/check-tool-name.ts';
 export type {
   DefinedTool,
   DefineToolOptions,
   InferToolArgs,
   ToolSchemaFormat,
-} from './define-tool.ts';
-export { defineTool } from './define-tool.ts';
-export { isBuiltinTool, isFunctionTool, isTool } from './is-function-tool.ts';
-export type { JsonSchemaParameters } from './json-schema.ts';
-export { jsonSchema } from './json-schema.ts';
-export type { McpServerOptions } from './mcp-servers.ts';
-export { mcpServers } from './mcp-servers.ts';
-export type { ToolParameters, ToolParametersSource } from './resolve-tool-parameters.ts';
-export type { SchemaPath, SchemaWarning } from './schema-warning.ts';
-export type { StandardSchemaV1 } from './standard-schema.ts';
+} from './define/define-tool.ts';
+export { defineTool } from './define/define-tool.ts';
+export { isBuiltinTool, isFunctionTool, isTool } from './define/is-function-tool.ts';
+export type { ToolParameters, ToolParametersSource } from './define/resolve-tool-parameters.ts';
 export type {
   ToFunctionResponseOptions,
   ToFunctionResponseResult,
-} from './to-function-response.ts';
-export { toFunctionResponse } from './to-function-response.ts';
-export type { JsonValue } from './to-json-value.ts';
-export type { ToOpenApiSchemaResult } from './to-open-api-schema.ts';
-export { toOpenApiSchema } from './to-open-api-schema.ts';
+} from './responses/to-function-response.ts';
+export { toFunctionResponse } from './responses/to-function-response.ts';
+export type { JsonValue } from './responses/to-json-value.ts';
+export type { ToolErrorResponseOptions } from './responses/tool-error-response.ts';
+export { formatToolArgumentIssues, toolErrorResponse } from './responses/tool-error-response.ts';
+export type { ToolResultMedia, ToolResultOptions } from './responses/tool-result.ts';
+export { isToolResultWithParts, toolResult } from './responses/tool-result.ts';
+export type { JsonSchemaParameters } from './schema/json-schema.ts';
+export { jsonSchema } from './schema/json-schema.ts';
+export type { SchemaPath, SchemaWarning } from './schema/schema-warning.ts';
+export type { StandardSchemaV1 } from './schema/standard-schema.ts';
+export type { ToOpenApiSchemaResult } from './schema/to-open-api-schema.ts';
+export { toOpenApiSchema } from './schema/to-open-api-schema.ts';
 export type {
   AnyTool,
   BuiltinTool,
@@ -53,7 +57,3 @@ export type {
   ToolExecuteContext,
   ToolResultWithParts,
 } from './tool.ts';
-export type { ToolErrorResponseOptions } from './tool-error-response.ts';
-export { formatToolArgumentIssues, toolErrorResponse } from './tool-error-response.ts';
-export type { ToolResultMedia, ToolResultOptions } from './tool-result.ts';
-export { isToolResultWithParts, toolResult } from './tool-result.ts';

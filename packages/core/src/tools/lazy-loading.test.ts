@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { z as z3 } from 'zod-v3';
-import { defineTool } from './define-tool.ts';
+import { defineTool } from './define/define-tool.ts';
 
 // The CommonJS module cache is shared by every createRequire in the process: a package appears in
 // it only once something require()d it.

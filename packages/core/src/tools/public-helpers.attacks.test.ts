@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { foldStream } from '../streaming/fold-stream.ts';
-import { googleSearch } from './built-in-tools.ts';
-import { suggestToolName } from './check-tool-name.ts';
-import { toFunctionResponse } from './to-function-response.ts';
-import { formatToolArgumentIssues, toolErrorResponse } from './tool-error-response.ts';
-import { toolResult } from './tool-result.ts';
+import { googleSearch } from './builtin/built-in-tools.ts';
+import { suggestToolName } from './define/check-tool-name.ts';
+import { toFunctionResponse } from './responses/to-function-response.ts';
+import { formatToolArgumentIssues, toolErrorResponse } from './responses/tool-error-response.ts';
+import { toolResult } from './responses/tool-result.ts';
 
 // The exported helpers called from plain JavaScript with what a typo or a null gives them: each
 // fails with an InvalidArgumentError naming what it takes, or degrades to a harmless value.

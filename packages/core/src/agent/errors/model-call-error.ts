@@ -1,6 +1,6 @@
-import { describeThrown } from '../../errors/describe-thrown.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import type { AgentRunState } from '../../run/agent-result.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
 import { AgentRunError } from './agent-run-error.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { describeThrown } from '../../errors/describe-thrown.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
 
 /** One close function that failed, with the tools that share it (all tools of one connection). */
 export type ToolCloseFailure = {

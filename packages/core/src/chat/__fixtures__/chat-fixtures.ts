@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createGemini } from '../../http/create-gemini.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
-import { defineTool } from '../../tools/define-tool.ts';
+import { defineTool } from '../../tools/define/define-tool.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GenerateContentBody } from '../../wire/request.ts';
 

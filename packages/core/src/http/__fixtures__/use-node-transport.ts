@@ -8,9 +8,9 @@ import { vi } from 'vitest';
  * (msw intercepts fetch, not undici's request API); requests to 127.0.0.1 go to the real servers
  * of the tests as they are.
  */
-vi.mock('../select-transport.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../select-transport.ts')>();
-  const { createNodeTransport, loadUndici } = await import('../create-node-transport.ts');
+vi.mock('../transport/select-transport.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../transport/select-transport.ts')>();
+  const { createNodeTransport, loadUndici } = await import('../transport/create-node-transport.ts');
   const { createMswBridgeDispatcher } = await import('./create-msw-bridge-dispatcher.ts');
   const { currentTestHandlers, isMswOrNativeFetch } = await import('./test-server.ts');
   const native = globalThis.fetch;

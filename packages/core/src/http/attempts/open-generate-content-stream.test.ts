@@ -1,0 +1,285 @@
+import { HttpResponse, http } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiCallError } from '../../errors/api-call-error.ts';
+import { StreamError } from '../../errors/stream-error.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
+import type { GenerateContentResponse } from '../../wire/response.ts';
+import {
+  createTestServer,
+  GOOGLE,
+  readFixture,
+  sseBody,
+  sseEvent,
+  TEST_KEY,
+  textResponse,
+} from '../__fixtures__/test-server.ts';
+import { createGemini } from '../create-gemini.ts';
+
+const server = createTestServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const STREAM = `${GOOGLE}/models/gemini-2.5-flash:streamGenerateContent`;
+const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+const sseHeaders = { 'content-type': 'text/event-stream' };
+
+/** Serves each body factory in turn (the last repeats), counting requests and recording URLs. */
+function serve(...bodies: (() => Response)[]): { count: number; urls: string[] } {
+  const state = { count: 0, urls: [] as string[] };
+  server.use(
+    http.post(STREAM, ({ request: incoming }) => {
+      state.urls.push(incoming.url);
+      const next = bodies[Math.min(state.count, bodies.length - 1)] as () => Response;
+      state.count++;
+      return next();
+    }),
+  );
+  return state;
+}
+
+function stream(chunks: readonly string[]): () => Response {
+  return () => new HttpResponse(sseBody(chunks), { headers: sseHeaders });
+}
+
+/** A body that sends `chunks`, then fails the connection. */
+function cutAfter(chunks: readonly string[]): () => Response {
+  return () => {
+    const encoder = new TextEncoder();
+    let index = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = chunks[index++];
+        if (chunk !== undefined) {
+          controller.enqueue(encoder.encode(chunk));
+          return;
+        }
+        // Error a moment later: an errored stream drops chunks still queued, which would hide
+        // the ones sent before the cut from the reader.
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            controller.error(new TypeError('terminated'));
+            resolve();
+          }, 20),
+        );
+      },
+    });
+    return new HttpResponse(body, { headers: sseHeaders });
+  };
+}
+
+async function collect(iterable: AsyncIterable<GenerateContentResponse>) {
+  const chunks: GenerateContentResponse[] = [];
+  try {
+    for await (const chunk of iterable) chunks.push(chunk);
+  } catch (error) {
+    return { chunks, error };
+  }
+  return { chunks, error: undefined };
+}
+
+function fixtureEvents(name: string): unknown[] {
+  return readFixture(`streams/${name}`)
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith('data: '))
+    .map((line) => JSON.parse(line.slice('data: '.length)));
+}
+
+describe('streamGenerateContent', () => {
+  it('posts to ?alt=sse when iteration starts and yields each recorded chunk', async () => {
+    const fixture = 'gemini25-flash__cumulative-usage-every-chunk.sse';
+    const state = serve(
+      () => new HttpResponse(readFixture(`streams/${fixture}`), { headers: sseHeaders }),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY });
+    const iterable = gemini.streamGenerateContent(request);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(state.count).toBe(0);
+    const { chunks, error } = await collect(iterable);
+    expect(error).toBeUndefined();
+    expect(state.urls).toEqual([`${STREAM}?alt=sse`]);
+    expect(chunks).toEqual(fixtureEvents(fixture));
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('retries a 503 before the stream starts, then streams', async () => {
+    const state = serve(
+      () =>
+        new HttpResponse(readFixture('errors/503-UNAVAILABLE-overloaded.no-alt-sse-array.json'), {
+          status: 503,
+        }),
+      stream([sseEvent(textResponse('a')), sseEvent(textResponse('b'))]),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 1 } });
+    const { chunks, error } = await collect(gemini.streamGenerateContent(request));
+    expect(error).toBeUndefined();
+    expect(state.count).toBe(2);
+    expect(chunks.map((chunk) => chunk.candidates?.[0]?.content?.parts?.[0]?.text)).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
+  it('retries a stream cut before its first chunk', async () => {
+    const state = serve(cutAfter([]), stream([sseEvent(textResponse('whole'))]));
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 1 } });
+    const { chunks, error } = await collect(gemini.streamGenerateContent(request));
+    expect(error).toBeUndefined();
+    expect(state.count).toBe(2);
+    expect(chunks).toHaveLength(1);
+  });
+
+  it('never retries a stream after its first chunk was delivered', async () => {
+    const state = serve(
+      cutAfter([sseEvent(textResponse('first'))]),
+      stream([sseEvent(textResponse('again'))]),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 1 } });
+    const { chunks, error } = await collect(gemini.streamGenerateContent(request));
+    expect(state.count).toBe(1);
+    expect(chunks.map((chunk) => chunk.candidates?.[0]?.content?.parts?.[0]?.text)).toEqual([
+      'first',
+    ]);
+    expect(StreamError.isInstance(error)).toBe(true);
+    expect((error as StreamError).chunksDelivered).toBe(1);
+  });
+
+  it('throws an error object inside the 200 stream as an ApiCallError, without retrying', async () => {
+    const state = serve(
+      stream([
+        sseEvent(textResponse('partial')),
+        sseEvent({
+          error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' },
+        }),
+      ]),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 1 } });
+    const { chunks, error } = await collect(gemini.streamGenerateContent(request));
+    expect(chunks).toHaveLength(1);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(503);
+    expect((error as ApiCallError).method).toBe('streamGenerateContent');
+    expect(state.count).toBe(1);
+  });
+
+  it("gives an error object inside the 200 stream the response's headers", async () => {
+    const body = sseBody([
+      sseEvent({ error: { code: 429, message: 'Slow down.', status: 'RESOURCE_EXHAUSTED' } }),
+    ]);
+    serve(() => new HttpResponse(body, { headers: { ...sseHeaders, 'x-trace': 't-2' } }));
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const { error } = await collect(gemini.streamGenerateContent(request));
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(429);
+    expect((error as ApiCallError).responseHeaders?.['x-trace']).toBe('t-2');
+    expect((error as ApiCallError).responseHeaders?.['content-type']).toBe('text/event-stream');
+  });
+
+  it('fails with a TimeoutError when the stream goes idle longer than timeoutMs', async () => {
+    serve(() => {
+      const encoder = new TextEncoder();
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (!sent) {
+            sent = true;
+            controller.enqueue(encoder.encode(sseEvent(textResponse('then silence'))));
+          }
+          // Otherwise never resolves: a stalled server.
+          return new Promise(() => {});
+        },
+      });
+      return new HttpResponse(body, { headers: sseHeaders });
+    });
+    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 300 });
+    const { chunks, error } = await collect(gemini.streamGenerateContent(request));
+    expect(chunks).toHaveLength(1);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).message).toContain('the next chunk after 1');
+  });
+
+  it('does not count a slow consumer against the idle limit', async () => {
+    serve(
+      stream([
+        sseEvent(textResponse('a')),
+        sseEvent(textResponse('b')),
+        sseEvent(textResponse('c')),
+      ]),
+    );
+    // Generous margins: the server side is instant, the consumer holds each chunk twice the limit.
+    const gemini = createGemini({ apiKey: TEST_KEY, timeoutMs: 150 });
+    const texts: string[] = [];
+    for await (const chunk of gemini.streamGenerateContent(request)) {
+      texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text ?? '');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(texts).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('streamGenerateContent releases the connection', () => {
+  /** A fetch whose stream body records cancellation and never ends on its own. */
+  function endlessFetch() {
+    const state = { cancelled: false, reason: undefined as unknown, requests: 0 };
+    const fetch = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+      state.requests++;
+      const encoder = new TextEncoder();
+      let index = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          index++;
+          controller.enqueue(encoder.encode(sseEvent(textResponse(`chunk ${index}`))));
+          return new Promise((resolve) => setTimeout(resolve, 5));
+        },
+        cancel(reason) {
+          state.cancelled = true;
+          state.reason = reason;
+        },
+      });
+      init?.signal?.addEventListener('abort', () => {
+        state.cancelled = true;
+      });
+      return new Response(body, { headers: sseHeaders });
+    });
+    return { fetch, state };
+  }
+
+  it('cancels the body when the consumer breaks out of the loop', async () => {
+    const { fetch, state } = endlessFetch();
+    const gemini = createGemini({ apiKey: TEST_KEY, fetch });
+    let seen = 0;
+    for await (const _ of gemini.streamGenerateContent(request)) {
+      seen++;
+      if (seen === 2) break;
+    }
+    expect(seen).toBe(2);
+    expect(state.cancelled).toBe(true);
+    expect(state.requests).toBe(1);
+  });
+
+  it('rejects with the abort reason promptly when aborted mid-stream, and cancels the body', async () => {
+    const { fetch, state } = endlessFetch();
+    const gemini = createGemini({ apiKey: TEST_KEY, fetch });
+    const controller = new AbortController();
+    const reason = new Error('stop streaming');
+    let seen = 0;
+    const started = Date.now();
+    const error = await (async () => {
+      try {
+        for await (const _ of gemini.streamGenerateContent(request, {
+          signal: controller.signal,
+        })) {
+          seen++;
+          if (seen === 3) setTimeout(() => controller.abort(reason), 0);
+        }
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(state.cancelled).toBe(true);
+    expect(state.requests).toBe(1);
+  });
+});

@@ -1,0 +1,86 @@
+import { ApiCallError } from '../../errors/api-call-error.ts';
+import { createApiCallError } from '../../errors/create-api-call-error.ts';
+import type { CredentialStyle } from '../../shared/credential-style.ts';
+import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
+
+/** The context of a 2xx body, for the errors {@link readJsonResponse} may throw. */
+export type ReadJsonResponseOptions = {
+  text: string;
+  url: string;
+  method: string;
+  status: number;
+  headers: Headers | Readonly<Record<string, string>>;
+  attempt: number;
+  auth: CredentialStyle;
+  redact: readonly string[];
+};
+
+/**
+ * Parses the body of a 2xx response. A Google error object in a 2xx body (some gateways answer
+ * errors with 200) becomes its `ApiCallError`; a body that is not JSON becomes a non-retryable
+ * `ApiCallError` quoting the start of it.
+ * @internal
+ */
+export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(options.text);
+  } catch (cause) {
+    throw invalidResponse(options, `returned a ${options.status} body that is not JSON`, cause);
+  }
+  if (isErrorBody(value)) {
+    throw createApiCallError({
+      url: options.url,
+      method: options.method,
+      parsedBody: value,
+      body: options.text,
+      responseHeaders: options.headers,
+      attempt: options.attempt,
+      auth: options.auth,
+      redact: options.redact,
+    });
+  }
+  return value;
+}
+
+/**
+ * Google's error object, plain (`{"error":{...}}`) or array-wrapped (`[{"error":{...}}]`, the form
+ * streamGenerateContent answers without `alt=sse`, which gateways also serve on the unary route
+ * with status 200). Either is the same failure as that error at HTTP level: `createApiCallError`
+ * takes the status from `error.code`, so retryability and RetryInfo follow.
+ */
+function isErrorBody(value: unknown): boolean {
+  const root: unknown = Array.isArray(value) ? value[0] : value;
+  if (typeof root !== 'object' || root === null || !('error' in root) || 'candidates' in root) {
+    return false;
+  }
+  const error = (root as { error?: unknown }).error;
+  return typeof error === 'object' && error !== null;
+}
+
+/**
+ * The error for a 2xx response that is not what the method returns: not retried (the same request
+ * gets the same answer), the body kept on `responseBody`.
+ * @internal
+ */
+export function invalidResponse(
+  options: Omit<ReadJsonResponseOptions, 'auth'>,
+  problem: string,
+  cause?: unknown,
+): ApiCallError {
+  const text = redactSecrets(options.text, options.redact);
+  const excerpt = text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  return new ApiCallError({
+    message:
+      `${options.method} ${problem}. Check that the baseUrl points at a Gemini-compatible API. ` +
+      `The body starts: ${JSON.stringify(excerpt)}`,
+    url: options.url,
+    method: options.method,
+    status: options.status,
+    responseHeaders: toSafeHeaders(options.headers, options.redact),
+    responseBody: text,
+    isRetryable: false,
+    attempt: options.attempt,
+    cause,
+  });
+}

@@ -1,0 +1,56 @@
+import { createNetworkError } from '../../errors/create-network-error.ts';
+import { GemloopError } from '../../errors/gemloop-error.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
+import { scrubSecrets } from '../../shared/scrub-secrets.ts';
+import type { AttemptSignal } from './create-attempt-signal.ts';
+
+/** What {@link toAttemptError} needs to classify a failure. */
+export type ToAttemptErrorOptions = {
+  url: string;
+  method: string;
+  attempt: number;
+  attemptSignal: AttemptSignal;
+  /** The caller's signal: when it aborted, its reason is what the call rejects with. */
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  /** What was awaited when the time ran out, for the message. */
+  waitingFor: string;
+  redact: readonly string[];
+};
+
+/**
+ * Turns whatever an attempt threw (fetch, reading the body, the stream parser) into what the call
+ * rejects with: the caller's abort reason when the caller aborted; a {@link TimeoutError} when the
+ * attempt's time limit fired; a gemloop error as it is; anything else as a network-failure
+ * `ApiCallError` (retryable when it is a known transient failure).
+ *
+ * Whatever it returns (except the caller's own abort reason) is scrubbed of the client's secrets,
+ * its message, fields and whole `cause` chain: a fetch implementation, proxy agent or socket error
+ * may quote the request headers, and an error is printed whole (`util.inspect`, loggers).
+ * @internal
+ */
+export function toAttemptError(error: unknown, options: ToAttemptErrorOptions): unknown {
+  if (options.signal?.aborted) return options.signal.reason;
+  return scrubSecrets(classify(error, options), options.redact);
+}
+
+function classify(error: unknown, options: ToAttemptErrorOptions): unknown {
+  if (options.attemptSignal.timedOut) {
+    return new TimeoutError({
+      timeoutMs: options.timeoutMs,
+      operation: options.method,
+      message:
+        `${options.method} timed out after ${options.timeoutMs} ms waiting for ${options.waitingFor} ` +
+        `(attempt ${options.attempt}). Raise timeoutMs (per client or per call) if the model needs longer.`,
+      cause: error,
+    });
+  }
+  if (GemloopError.isInstance(error)) return error;
+  return createNetworkError({
+    url: options.url,
+    method: options.method,
+    cause: error,
+    attempt: options.attempt,
+    redact: options.redact,
+  });
+}

@@ -1,0 +1,39 @@
+import { MissingApiKeyError } from '../../errors/missing-api-key-error.ts';
+
+/** The environment variables read for the key, in order. */
+export const API_KEY_VARIABLES: readonly string[] = ['GEMINI_API_KEY', 'GOOGLE_API_KEY'];
+
+/** The environment variable read for the base URL. */
+export const BASE_URL_VARIABLE = 'GEMINI_BASE_URL';
+
+/**
+ * The one place gemloop reads the environment. Guarded so that runtimes without `process`
+ * (browsers, some edge runtimes) simply see no variables.
+ */
+function readEnvironment(name: string): string | undefined {
+  if (typeof process === 'undefined' || typeof process.env !== 'object') return undefined;
+  const value = process.env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+/**
+ * The API key: the given one, else `GEMINI_API_KEY`, else `GOOGLE_API_KEY`.
+ * @throws {@link MissingApiKeyError} naming both variables when there is none.
+ * @internal
+ */
+export function loadApiKey(apiKey?: string | undefined): string {
+  if (apiKey !== undefined) return apiKey;
+  for (const name of API_KEY_VARIABLES) {
+    const value = readEnvironment(name);
+    if (value !== undefined) return value;
+  }
+  throw new MissingApiKeyError({ environmentVariables: API_KEY_VARIABLES });
+}
+
+/**
+ * The base URL: the given one, else `GEMINI_BASE_URL`, else `undefined` (the caller's default).
+ * @internal
+ */
+export function loadBaseUrl(baseUrl?: string | undefined): string | undefined {
+  return baseUrl ?? readEnvironment(BASE_URL_VARIABLE);
+}

@@ -1,0 +1,130 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import type { FileSearch, GoogleMaps, GoogleSearch, Interval } from '../../wire/request.ts';
+import { requireObject } from '../responses/require-object.ts';
+import type { BuiltinTool } from '../tool.ts';
+
+// Gemini's built-in (server-side) tools, as values that sit in the same `tools` list as function
+// tools. Gemini runs them; the agent only sends them. Combining them with function tools needs
+// Gemini 3 and `toolConfig.includeServerSideToolInvocations` (wire doc §7), which the agent sets.
+
+/** The options of {@link googleSearch}. */
+export type GoogleSearchOptions = {
+  /** Only results published in this interval. Dates become RFC 3339 strings. */
+  timeRangeFilter?:
+    | { startTime?: Date | string | undefined; endTime?: Date | string | undefined }
+    | undefined;
+  /** Domains to leave out of the results. Vertex only: the Gemini API rejects the field. */
+  excludeDomains?: string[] | undefined;
+  /** Fields newer than gemloop, sent as they are. */
+  [option: string]: unknown;
+};
+
+/**
+ * Google Search grounding (`tools: [{ googleSearch: {} }]`), Gemini 2.0 and later. The answer's
+ * `groundingMetadata` carries the sources.
+ */
+export function googleSearch(options: GoogleSearchOptions = {}): BuiltinTool {
+  requireObject(
+    options,
+    'options',
+    'googleSearch() takes an options object such as { timeRangeFilter }, or nothing',
+  );
+  const { timeRangeFilter, ...rest } = options;
+  const config: GoogleSearch = { ...rest };
+  if (timeRangeFilter !== undefined) {
+    const interval: Interval = {};
+    if (timeRangeFilter.startTime !== undefined) {
+      interval.startTime = toTimestamp(timeRangeFilter.startTime, 'timeRangeFilter.startTime');
+    }
+    if (timeRangeFilter.endTime !== undefined) {
+      interval.endTime = toTimestamp(timeRangeFilter.endTime, 'timeRangeFilter.endTime');
+    }
+    config.timeRangeFilter = interval;
+  }
+  return builtin('googleSearch', { googleSearch: config });
+}
+
+/** URL context: the model reads the URLs in the prompt (`tools: [{ urlContext: {} }]`). */
+export function urlContext(): BuiltinTool {
+  return builtin('urlContext', { urlContext: {} });
+}
+
+/** Code execution: the model writes and runs Python (`executableCode`/`codeExecutionResult` parts). */
+export function codeExecution(): BuiltinTool {
+  return builtin('codeExecution', { codeExecution: {} });
+}
+
+/** The options of {@link googleMaps}. */
+export type GoogleMapsOptions = {
+  /** Return a widget context token in the grounding metadata. */
+  enableWidget?: boolean | undefined;
+  [option: string]: unknown;
+};
+
+/**
+ * Google Maps grounding (`tools: [{ googleMaps: {} }]`). The user's location goes in the agent's
+ * `toolConfig.retrievalConfig.latLng`.
+ */
+export function googleMaps(options: GoogleMapsOptions = {}): BuiltinTool {
+  const config: GoogleMaps = { ...options };
+  return builtin('googleMaps', { googleMaps: config });
+}
+
+/** The options of {@link fileSearch}. */
+export type FileSearchOptions = {
+  /** The File Search stores to search, `fileSearchStores/<id>`. At least one. */
+  fileSearchStoreNames: string[];
+  /** A metadata filter (AIP-160 syntax). */
+  metadataFilter?: string | undefined;
+  /** How many chunks to retrieve. */
+  topK?: number | undefined;
+};
+
+/** File Search over File Search stores (Gemini API only, 2.5 and later). */
+export function fileSearch(options: FileSearchOptions): BuiltinTool {
+  const { fileSearchStoreNames, metadataFilter, topK } = options ?? ({} as FileSearchOptions);
+  if (
+    !Array.isArray(fileSearchStoreNames) ||
+    fileSearchStoreNames.length === 0 ||
+    !fileSearchStoreNames.every((name) => typeof name === 'string' && name !== '')
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'fileSearchStoreNames',
+      message:
+        'fileSearch needs fileSearchStoreNames: a non-empty list of store names like "fileSearchStores/my-store-123".',
+    });
+  }
+  if (topK !== undefined && !(Number.isInteger(topK) && topK > 0)) {
+    throw new InvalidArgumentError({
+      argument: 'topK',
+      message: `fileSearch topK must be a positive integer, got ${String(topK)}.`,
+    });
+  }
+  const config: FileSearch = { fileSearchStoreNames: [...fileSearchStoreNames] };
+  if (metadataFilter !== undefined) config.metadataFilter = metadataFilter;
+  if (topK !== undefined) config.topK = topK;
+  return builtin('fileSearch', { fileSearch: config });
+}
+
+function builtin(type: BuiltinTool['type'], tool: BuiltinTool['tool']): BuiltinTool {
+  return Object.freeze({ kind: 'builtin', type, tool });
+}
+
+function toTimestamp(value: Date | string, argument: string): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) {
+      throw new InvalidArgumentError({
+        argument,
+        message: `googleSearch ${argument} is an invalid Date.`,
+      });
+    }
+    return value.toISOString();
+  }
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError({
+      argument,
+      message: `googleSearch ${argument} must be a Date or an RFC 3339 timestamp such as "2026-01-01T00:00:00Z", got ${JSON.stringify(value)}.`,
+    });
+  }
+  return value;
+}

@@ -1,0 +1,360 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { isLevelEnabled } from '../../logging/logger.ts';
+import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
+import {
+  booleanOption,
+  checkedWhereUsed,
+  functionOption,
+  optionCheck,
+} from '../../options/option-checks.ts';
+import type { FunctionDeclaration } from '../../wire/request.ts';
+import { cleanJsonSchema } from '../schema/clean-json-schema.ts';
+import { assertUsableJsonSchema } from '../schema/find-json-schema-problems.ts';
+import { formatPath } from '../schema/inline-refs.ts';
+import type { JsonSchemaParameters } from '../schema/json-schema.ts';
+import type { SchemaWarning } from '../schema/schema-warning.ts';
+import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
+import { toOpenApiSchema } from '../schema/to-open-api-schema.ts';
+import type { FunctionTool, ToolArgumentsResult, ToolExecuteContext } from '../tool.ts';
+import { assertValidToolName } from './check-tool-name.ts';
+import { checkSecretArguments } from './redact-arguments.ts';
+import type { ToolParameters, ToolParametersSource } from './resolve-tool-parameters.ts';
+import { resolveToolParameters } from './resolve-tool-parameters.ts';
+
+/**
+ * The type of the arguments `execute` receives for a `parameters` schema: the parsed (output) type
+ * for zod 4, zod 3 and other Standard Schemas (defaults filled, transforms applied); the type given
+ * to `jsonSchema<Args>()` for a typed JSON Schema; `Record<string, unknown>` for a plain one; and
+ * an empty object when there are no parameters.
+ */
+export type InferToolArgs<Parameters> = [Parameters] extends [undefined]
+  ? Record<string, never>
+  : Parameters extends { readonly _zod: { readonly output: infer Output } }
+    ? Output
+    : Parameters extends { readonly _output: infer Output }
+      ? Output
+      : Parameters extends StandardSchemaV1<unknown, infer Output>
+        ? Output
+        : Parameters extends JsonSchemaParameters<infer Args>
+          ? unknown extends Args
+            ? Record<string, unknown>
+            : Args
+          : Record<string, unknown>;
+
+/**
+ * Where a `parameters` schema whose arguments are not an object is refused at compile time: the
+ * type-checker reports this property as missing from the schema, and its name says what to do.
+ * Gemini's function parameters are always an object of named parameters.
+ */
+export type NotAnObjectSchema = {
+  readonly 'parameters must describe an object of named parameters, e.g. z.object({ value: z.string() })': never;
+};
+
+/**
+ * `unknown` when `Parameters` describes an object of arguments (or may: `any`/`unknown` outputs
+ * pass, the definition-time check still runs), {@link NotAnObjectSchema} when its arguments are
+ * certainly a string, number, boolean, array or function.
+ */
+export type CheckObjectParameters<Parameters> = [Parameters] extends [undefined]
+  ? unknown
+  : IsObjectArgs<InferToolArgs<Parameters>> extends true
+    ? unknown
+    : NotAnObjectSchema;
+
+type IsObjectArgs<Args> = 0 extends 1 & Args
+  ? true
+  : unknown extends Args
+    ? true
+    : [Args] extends [readonly unknown[]]
+      ? false
+      : [Args] extends [(...args: never[]) => unknown]
+        ? false
+        : [Args] extends [object]
+          ? true
+          : false;
+
+/** How the parameter schema is sent to Gemini. */
+export type ToolSchemaFormat = 'json-schema' | 'openapi';
+
+/** The options of {@link defineTool}. */
+export type DefineToolOptions<Parameters extends ToolParameters | undefined, Result> = {
+  /** The function name the model calls: `^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$`. */
+  name: string;
+  /**
+   * What the tool does and when to use it; the model reads it to decide. Optional for Gemini, but
+   * a tool without one is reported as a `description` warning in `schemaWarnings` (and to
+   * `onSchemaWarning` and `logger`), never an error.
+   */
+  description?: string | undefined;
+  /**
+   * The arguments: a zod 4 or zod 3 object schema, another Standard Schema with JSON Schema
+   * support, or a JSON Schema object (type it with `jsonSchema<Args>()`). Omit for a tool without
+   * arguments. Converted to JSON Schema once, here. A schema of anything but an object (`z.string()`)
+   * is a type error, and an {@link InvalidArgumentError} at run time.
+   */
+  parameters?: Parameters & CheckObjectParameters<Parameters>;
+  /** Runs a call, with the arguments parsed by `parseArgs`. Return any JSON value, or `toolResult()`. */
+  execute: (
+    args: InferToolArgs<Parameters>,
+    context: ToolExecuteContext,
+  ) => Result | Promise<Result>;
+  /** Time limit of one call in milliseconds, overriding the agent's (the agent enforces it). */
+  timeoutMs?: number | undefined;
+  /**
+   * Arguments that hold secrets, by path: `['password']`, `['auth.token']`, `['accounts.*.pin']`
+   * (dot-separated keys; `*` is every key or array item). `execute` gets the real values and the
+   * model's turn is sent back as it came; run recorder files, OpenTelemetry spans and tool errors
+   * (so the logs that print them) show `'[redacted]'` instead. The agent's events carry the real
+   * values: they stay in your process, as `execute`'s arguments do.
+   */
+  secretArguments?: readonly string[] | undefined;
+  /**
+   * `'json-schema'` (default) sends `declaration.parametersJsonSchema`. `'openapi'` sends
+   * `declaration.parameters` in Gemini's OpenAPI subset, for the Live API or gateways that only
+   * take it; what the subset cannot express is reported in `schemaWarnings`.
+   * @defaultValue `'json-schema'`
+   */
+  schemaFormat?: ToolSchemaFormat | undefined;
+  /** Throw an {@link InvalidArgumentError} instead of warning when the schema loses something. */
+  strictSchema?: boolean | undefined;
+  /** Called once per schema warning (a missing description included), when the tool is defined. */
+  onSchemaWarning?: ((warning: SchemaWarning, toolName: string) => void) | undefined;
+  /** Schema warnings are also logged here at `warn`. */
+  logger?: Logger | undefined;
+  /** Cleanup when the agent that owns the tool closes (connections, file handles). */
+  close?: (() => void | Promise<void>) | undefined;
+};
+
+/** A tool made by {@link defineTool}: a {@link FunctionTool} plus what was learnt from its schema. */
+export interface DefinedTool<Args, Result> extends FunctionTool<Args, Result> {
+  /**
+   * What the declaration sent to Gemini cannot express, or lacks (empty for most tools): schema
+   * losses, and a `description` warning for a tool without a description.
+   */
+  readonly schemaWarnings: readonly SchemaWarning[];
+  /** The JSON Schema of the arguments as converted from `parameters`, before Gemini-specific cleaning. */
+  readonly inputSchema: Record<string, unknown> | undefined;
+  /** Where the parameter schema came from. */
+  readonly parametersSource: ToolParametersSource;
+}
+
+/**
+ * Defines a function tool: validates the name against Gemini's rule, converts the parameter schema
+ * to the declaration once, and types `execute`'s arguments from the schema.
+ *
+ * @example
+ * const weather = defineTool({
+ *   name: 'get_weather',
+ *   description: 'Current weather for a city.',
+ *   parameters: z.object({ city: z.string(), unit: z.enum(['c', 'f']).default('c') }),
+ *   execute: async ({ city, unit }) => ({ city, temperature: 21, unit }),
+ * });
+ *
+ * @throws {@link InvalidArgumentError} for an invalid name, a schema that is not an object schema
+ * or cannot be converted, a recursive schema with `schemaFormat: 'openapi'`, or any schema warning
+ * with `strictSchema: true`.
+ */
+export function defineTool<
+  Parameters extends ToolParameters | undefined = undefined,
+  Result = unknown,
+>(options: DefineToolOptions<Parameters, Result>): DefinedTool<InferToolArgs<Parameters>, Result> {
+  // A misspelt `parameters` would otherwise define a tool without arguments, silently.
+  defineToolOptions.check(options);
+  const {
+    name,
+    description,
+    parameters,
+    execute,
+    timeoutMs,
+    secretArguments,
+    schemaFormat = 'json-schema',
+    strictSchema = false,
+    onSchemaWarning,
+    logger,
+    close,
+  } = options;
+  assertValidToolName(name);
+  if (description !== undefined && typeof description !== 'string') {
+    throw new InvalidArgumentError({
+      argument: 'description',
+      message: `The description of tool "${name}" must be a string.`,
+    });
+  }
+  if (typeof execute !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'execute',
+      message: `Tool "${name}" needs an execute function: (args, context) => result.`,
+    });
+  }
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+    throw new InvalidArgumentError({
+      argument: 'timeoutMs',
+      message: `The timeoutMs of tool "${name}" must be a positive number of milliseconds, got ${String(timeoutMs)}.`,
+    });
+  }
+  if (schemaFormat !== 'json-schema' && schemaFormat !== 'openapi') {
+    throw new InvalidArgumentError({
+      argument: 'schemaFormat',
+      message: `The schemaFormat of tool "${name}" must be 'json-schema' or 'openapi', got ${JSON.stringify(schemaFormat)}.`,
+    });
+  }
+  if (close !== undefined && typeof close !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'close',
+      message: `The close option of tool "${name}" must be a function.`,
+    });
+  }
+
+  // Checked here so a bad path fails where it is written; the agent reads the paths again.
+  checkSecretArguments(secretArguments, name);
+
+  const resolved = resolveToolParameters(parameters, name);
+  // A plain JSON Schema is validated by a JSON Schema validator that trusts it: a misspelt `type`
+  // or a bad `pattern` would fail every call, so it fails here. Converted schemas are generated.
+  if (resolved.source === 'json-schema') {
+    assertUsableJsonSchema(resolved.jsonSchema, {
+      argument: 'parameters',
+      subject: `The parameters schema of tool "${name}"`,
+    });
+  }
+  const declaration: FunctionDeclaration = { name };
+  if (description !== undefined) declaration.description = description;
+  let schemaWarnings: SchemaWarning[] = [];
+  if (resolved.jsonSchema !== undefined) {
+    if (schemaFormat === 'openapi') {
+      // From the converted schema, not a cleaned one, so every loss is reported at its source.
+      const converted = toOpenApiSchema(resolved.jsonSchema, { toolName: name });
+      schemaWarnings = converted.warnings;
+      // An empty `properties` is a 400 in `parameters` ("should be non-empty for OBJECT type",
+      // vercel/ai#3371, agno-agi/agno#2112); Gemini documents omitting it for no parameters.
+      if (converted.schema !== undefined) declaration.parameters = converted.schema;
+    } else {
+      declaration.parametersJsonSchema = cleanParameters(resolved.jsonSchema, name);
+    }
+  }
+  // strictSchema is about what the schema loses; a missing description is a weaker tool, not a
+  // loss, and Gemini accepts it, so it is reported (below) but never thrown.
+  reportWarnings({ name, schemaWarnings, strictSchema, onSchemaWarning, logger });
+  if (description === undefined || description.trim() === '') {
+    const warning: SchemaWarning = {
+      path: [],
+      keyword: 'description',
+      message:
+        'The tool has no description: the model decides when to call a tool, and with what, from ' +
+        'its name and description. Add a description that says what it does and when to use it.',
+    };
+    schemaWarnings.push(warning);
+    reportWarnings({
+      name,
+      schemaWarnings: [warning],
+      strictSchema: false,
+      onSchemaWarning,
+      logger,
+    });
+  }
+
+  const parse = resolved.parse as (args: unknown) => ToolArgumentsResult<InferToolArgs<Parameters>>;
+  const tool: DefinedTool<InferToolArgs<Parameters>, Result> = {
+    kind: 'function',
+    name,
+    description,
+    declaration,
+    timeoutMs,
+    secretArguments:
+      secretArguments === undefined ? undefined : Object.freeze([...secretArguments]),
+    parseArgs: parse,
+    execute,
+    close: close === undefined ? undefined : toAsyncClose(close),
+    schemaWarnings: Object.freeze(schemaWarnings),
+    inputSchema: resolved.jsonSchema,
+    parametersSource: resolved.source,
+  };
+  return Object.freeze(tool);
+}
+
+// One wrapper per close function, so tools given the same `close` (every tool of one MCP
+// connection) share one `tool.close` and the agent, which calls each distinct close once, closes
+// the connection once.
+const asyncCloses = new WeakMap<() => void | Promise<void>, () => Promise<void>>();
+
+function toAsyncClose(close: () => void | Promise<void>): () => Promise<void> {
+  let wrapped = asyncCloses.get(close);
+  if (wrapped === undefined) {
+    wrapped = async () => {
+      await close();
+    };
+    asyncCloses.set(close, wrapped);
+  }
+  return wrapped;
+}
+
+const defineToolOptions: DeclaredOptions<DefineToolOptions<ToolParameters | undefined, unknown>> =
+  defineOptions<DefineToolOptions<ToolParameters | undefined, unknown>>({
+    name: 'defineTool',
+    example: '{ name, description, parameters, execute }',
+    checks: {
+      // These are checked in defineTool, whose messages name the tool ("The timeoutMs of tool
+      // "get_weather" must be ..."); a declared check sees only its own option.
+      name: checkedWhereUsed,
+      description: checkedWhereUsed,
+      parameters: checkedWhereUsed,
+      execute: checkedWhereUsed,
+      timeoutMs: checkedWhereUsed,
+      secretArguments: checkedWhereUsed,
+      schemaFormat: checkedWhereUsed,
+      close: checkedWhereUsed,
+      strictSchema: booleanOption(),
+      onSchemaWarning: functionOption(),
+      logger: optionCheck(
+        (value) => typeof (value as { warn?: unknown } | null)?.warn === 'function',
+        'logger must be a Logger (pino, or any object with child, debug, info, warn, error).',
+      ),
+    },
+  });
+
+function cleanParameters(schema: Record<string, unknown>, name: string): Record<string, unknown> {
+  try {
+    return cleanJsonSchema(schema);
+  } catch (error) {
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `The parameters schema of tool "${name}" is invalid: ${error instanceof Error ? error.message : String(error)}.`,
+      cause: error,
+    });
+  }
+}
+
+function reportWarnings({
+  name,
+  schemaWarnings,
+  strictSchema,
+  onSchemaWarning,
+  logger,
+}: {
+  name: string;
+  schemaWarnings: SchemaWarning[];
+  strictSchema: boolean;
+  onSchemaWarning: ((warning: SchemaWarning, toolName: string) => void) | undefined;
+  logger: Logger | undefined;
+}): void {
+  if (schemaWarnings.length === 0) return;
+  if (strictSchema) {
+    const list = schemaWarnings
+      .map((warning) => `- ${formatPath(warning.path)} (${warning.keyword}): ${warning.message}`)
+      .join('\n');
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `The parameters schema of tool "${name}" cannot be sent to Gemini without losing something (strictSchema is on):\n${list}`,
+    });
+  }
+  for (const warning of schemaWarnings) {
+    onSchemaWarning?.(warning, name);
+    if (logger !== undefined && isLevelEnabled(logger, 'warn')) {
+      logger.warn(
+        { toolName: name, path: formatPath(warning.path), keyword: warning.keyword },
+        `tool schema: ${warning.message}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import type { JsonSchemaParameters } from '../schema/json-schema.ts';
+import { assertObjectJsonSchema } from '../schema/json-schema.ts';
+import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
+import { hasStandardJsonSchema, isStandardSchema } from '../schema/standard-schema.ts';
+import { createJsonSchemaArgsValidator } from '../schema/validate-json-schema-args.ts';
+import type { ZodV3SchemaLike } from '../schema/zod-v3-to-json-schema.ts';
+import { isZodV3Schema, zodV3ToJsonSchema } from '../schema/zod-v3-to-json-schema.ts';
+import type { ZodV4SchemaLike } from '../schema/zod-v4-to-json-schema.ts';
+import { isZodV4Schema, zodV4ToJsonSchema } from '../schema/zod-v4-to-json-schema.ts';
+import type { ToolArgumentIssue, ToolArgumentsResult } from '../tool.ts';
+
+/**
+ * What a tool's `parameters` may be: a zod 4 or zod 3 object schema, any Standard Schema that
+ * also implements Standard JSON Schema (ArkType, Valibot through its adapter), or a plain JSON
+ * Schema object (optionally typed with `jsonSchema<Args>()`).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any schema, whatever it parses to.
+export type ToolParameters = StandardSchemaV1<any, any> | JsonSchemaParameters<any>;
+
+/** Where a tool's parameter schema came from. */
+export type ToolParametersSource = 'zod-v4' | 'zod-v3' | 'standard-schema' | 'json-schema' | 'none';
+
+/** @internal */
+export type ResolvedToolParameters = {
+  source: ToolParametersSource;
+  /** The schema's JSON Schema, as converted (before any cleaning for Gemini). */
+  jsonSchema: Record<string, unknown> | undefined;
+  parse: (args: unknown) => ToolArgumentsResult<unknown>;
+};
+
+/**
+ * Converts a tool's `parameters` to JSON Schema, once, and makes its argument parser.
+ *
+ * @throws {@link InvalidArgumentError} when the schema cannot be converted or does not describe an
+ * object.
+ * @internal
+ */
+export function resolveToolParameters(
+  parameters: unknown,
+  toolName: string,
+): ResolvedToolParameters {
+  if (parameters === undefined) {
+    return { source: 'none', jsonSchema: undefined, parse: () => ({ success: true, value: {} }) };
+  }
+  const subject = `The parameters of tool "${toolName}"`;
+  let source: ToolParametersSource;
+  let jsonSchema: unknown;
+  try {
+    if (isZodV4Schema(parameters)) {
+      source = 'zod-v4';
+      jsonSchema = zodV4ToJsonSchema(parameters as ZodV4SchemaLike);
+    } else if (isZodV3Schema(parameters)) {
+      source = 'zod-v3';
+      jsonSchema = zodV3ToJsonSchema(parameters as ZodV3SchemaLike);
+    } else if (isStandardSchema(parameters)) {
+      if (!hasStandardJsonSchema(parameters)) {
+        throw new InvalidArgumentError({
+          argument: 'parameters',
+          message: `${subject} are a Standard Schema (${parameters['~standard'].vendor}) that cannot produce a JSON Schema. Use zod, a library implementing Standard JSON Schema, or pass a JSON Schema object.`,
+        });
+      }
+      source = 'standard-schema';
+      jsonSchema = parameters['~standard'].jsonSchema.input({ target: 'draft-2020-12' });
+    } else {
+      source = 'json-schema';
+      jsonSchema = parameters;
+    }
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error)) throw error;
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `${subject} cannot be converted to JSON Schema: ${error instanceof Error ? error.message : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
+      cause: error,
+    });
+  }
+  assertObjectJsonSchema(jsonSchema, 'parameters', subject);
+
+  const parse =
+    source === 'json-schema'
+      ? createJsonSchemaArgsValidator(jsonSchema)
+      : createStandardSchemaParser(parameters as StandardSchemaV1 | ZodV3SchemaLike, toolName);
+  return {
+    source,
+    jsonSchema,
+    parse: (args) => {
+      // Gemini omits `args` for a call without arguments.
+      const value = args === undefined || args === null ? {} : args;
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        return {
+          success: false,
+          issues: [{ path: [], message: 'Arguments must be a JSON object of named parameters.' }],
+        };
+      }
+      return parse(value);
+    },
+  };
+}
+
+/**
+ * Parses with the schema's own library through Standard Schema (zod 3.24+, zod 4, ...), so
+ * defaults, coercions and transforms apply and `execute` gets the parsed value.
+ *
+ * Validation is synchronous: the agent checks arguments on its hot path, before it starts the
+ * call. A schema with async refinements or transforms makes `validate` return a Promise; that is
+ * a mistake in the tool, not in the model's call, so it throws an {@link InvalidArgumentError}
+ * that says to move the async check into `execute`.
+ */
+function createStandardSchemaParser(
+  schema: StandardSchemaV1 | ZodV3SchemaLike,
+  toolName: string,
+): (args: unknown) => ToolArgumentsResult<unknown> {
+  return (args) => {
+    if (!isStandardSchema(schema)) return parseWithSafeParse(schema, args);
+    const result = schema['~standard'].validate(args);
+    if (result instanceof Promise) {
+      result.catch(() => {});
+      throw new InvalidArgumentError({
+        argument: 'parameters',
+        message: `The parameters schema of tool "${toolName}" needs async validation (an async refine or transform); gemloop validates tool arguments synchronously. Do the async check in execute and throw or return an error from there.`,
+      });
+    }
+    if (result.issues !== undefined) {
+      return {
+        success: false,
+        issues: result.issues.map((issue) => ({
+          path: (issue.path ?? []).map(toPathSegment),
+          message: issue.message,
+        })),
+      };
+    }
+    return { success: true, value: result.value };
+  };
+}
+
+/** zod 3 before 3.24 had no `~standard`. */
+function parseWithSafeParse(schema: ZodV3SchemaLike, args: unknown): ToolArgumentsResult<unknown> {
+  const result = schema.safeParse(args) as
+    | { success: true; data: unknown }
+    | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
+  if (result.success) return { success: true, value: result.data };
+  const issues: ToolArgumentIssue[] = result.error.issues.map((issue) => ({
+    path: [...issue.path],
+    message: issue.message,
+  }));
+  return { success: false, issues };
+}
+
+function toPathSegment(segment: PropertyKey | { readonly key: PropertyKey }): string | number {
+  const key = typeof segment === 'object' ? segment.key : segment;
+  return typeof key === 'number' ? key : String(key);
+}

@@ -1,0 +1,220 @@
+import { describeThrown } from '../../shared/describe-thrown.ts';
+
+/** A JSON value, as a tool result must be to travel in `functionResponse.response`. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/** A value that cannot become JSON, with where it is. @internal */
+export class NotJsonError extends Error {
+  readonly path: (string | number)[];
+  constructor(path: (string | number)[], reason: string) {
+    super(reason);
+    this.name = 'NotJsonError';
+    this.path = path;
+  }
+}
+
+/**
+ * Makes a JSON value of a tool's result, deciding each non-JSON case instead of letting
+ * `JSON.stringify` lose data silently:
+ *
+ * - `undefined` object properties are left out and array holes become `null` (as JSON does);
+ * - objects with `toJSON()` (Date → ISO string, URL, decimal libraries) use it, as JSON does;
+ * - `bigint` becomes its decimal string (exact, and readable by the model);
+ * - `NaN` and `±Infinity` become the strings `"NaN"`, `"Infinity"`, `"-Infinity"` (JSON would
+ *   say `null`, which reads as "no value");
+ * - an `Error` becomes `{ name, message }` (JSON would say `{}`);
+ * - a `toJSON()` or getter that throws (or a proxy that does) throws a {@link NotJsonError} saying so;
+ * - functions, symbols, circular structures, `Map`, `Set`, `WeakMap`, `WeakSet`, promises and
+ *   binary data (`Uint8Array`, `ArrayBuffer`, Buffer) throw a {@link NotJsonError} with the path:
+ *   each is a bug in the tool or needs a choice only the tool can make.
+ *
+ * Returns the same object when nothing needed converting, so large plain results are not copied.
+ *
+ * @throws {@link NotJsonError}
+ * @internal
+ */
+export function toJsonValue(value: unknown): JsonValue {
+  // Nearly every tool returns plain JSON already: check that first with a walk that allocates
+  // nothing, and convert (which builds a path for every value, to name the one at fault) only
+  // when something has to change or cannot be sent.
+  if (isJsonAsIs(value)) return value as JsonValue;
+  const converted = convert(value, [], []);
+  return converted === undefined ? null : converted;
+}
+
+// Deeper values go the slow way, which also catches cycles (the walk below does not track them).
+const MAX_AS_IS_DEPTH = 64;
+
+/**
+ * Whether `convert` would return `value` itself: strings, booleans, finite numbers, null, and
+ * arrays (without holes or `undefined`) and plain objects (without `undefined` values or a
+ * `toJSON`) of those. Anything it is unsure of (a throwing getter or proxy, a cycle, great depth)
+ * is `false`, and `convert` decides.
+ */
+function isJsonAsIs(value: unknown): boolean {
+  try {
+    return isAsIs(value, 0);
+  } catch {
+    return false;
+  }
+}
+
+function isAsIs(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= MAX_AS_IS_DEPTH) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      // `undefined` and holes become null.
+      if (item === undefined || !isAsIs(item, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    const item: unknown = value[key];
+    // An `undefined` property is left out, which needs a copy.
+    if (item === undefined || !isAsIs(item, depth + 1)) return false;
+  }
+  return true;
+}
+
+function convert(
+  value: unknown,
+  path: (string | number)[],
+  ancestors: object[],
+): JsonValue | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return undefined;
+    case 'function':
+      throw new NotJsonError(path, 'a function is not JSON; return the value it computes');
+    case 'symbol':
+      throw new NotJsonError(path, 'a symbol is not JSON; return a string');
+  }
+  if (value === null) return null;
+  try {
+    return convertObjectValue(value as object, path, ancestors);
+  } catch (error) {
+    if (error instanceof NotJsonError) throw error;
+    // A toJSON() or getter that throws, a proxy whose traps throw, a revoked proxy: the tool's
+    // bug, reported at its path like any other value that cannot be sent.
+    throw new NotJsonError(path, `reading it threw (${describeThrown(error)})`);
+  }
+}
+
+function convertObjectValue(
+  object: object,
+  path: (string | number)[],
+  ancestors: object[],
+): JsonValue | undefined {
+  if (ancestors.includes(object)) {
+    throw new NotJsonError(
+      path,
+      'a circular reference (an object that contains itself) is not JSON',
+    );
+  }
+  const kind = unsupportedKind(object);
+  if (kind !== undefined) throw new NotJsonError(path, kind);
+
+  const toJSON = (object as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    const key = path.length === 0 ? '' : String(path[path.length - 1]);
+    return convert(toJSON.call(object, key), path, [...ancestors, object]);
+  }
+  if (object instanceof Error) return { name: object.name, message: object.message };
+
+  ancestors.push(object);
+  try {
+    if (Array.isArray(object)) return convertArray(object, path, ancestors);
+    return convertObject(object as Record<string, unknown>, path, ancestors);
+  } finally {
+    ancestors.pop();
+  }
+}
+
+function convertArray(
+  array: unknown[],
+  path: (string | number)[],
+  ancestors: object[],
+): JsonValue[] {
+  let copy: JsonValue[] | undefined;
+  for (let index = 0; index < array.length; index++) {
+    const item = array[index];
+    const converted = convert(item, [...path, index], ancestors) ?? null;
+    if (copy === undefined && (converted !== item || !(index in array)))
+      copy = array.slice(0, index) as JsonValue[];
+    if (copy !== undefined) copy.push(converted);
+  }
+  return copy ?? (array as JsonValue[]);
+}
+
+function convertObject(
+  object: Record<string, unknown>,
+  path: (string | number)[],
+  ancestors: object[],
+): { [key: string]: JsonValue } {
+  let copy: { [key: string]: JsonValue } | undefined;
+  const keys = Object.keys(object);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    const item = object[key];
+    const converted = convert(item, [...path, key], ancestors);
+    if (copy === undefined && (converted !== item || item === undefined)) {
+      copy = {};
+      for (const earlier of keys.slice(0, index)) copy[earlier] = object[earlier] as JsonValue;
+    }
+    if (copy !== undefined && converted !== undefined) copy[key] = converted;
+  }
+  // Class instances are copied into plain objects so nothing but data is sent.
+  if (copy === undefined && !isPlainObject(object))
+    return { ...(object as { [key: string]: JsonValue }) };
+  return copy ?? (object as { [key: string]: JsonValue });
+}
+
+function unsupportedKind(object: object): string | undefined {
+  if (object instanceof Map) {
+    return 'a Map is not JSON (JSON.stringify would send {}); return Object.fromEntries(map)';
+  }
+  if (object instanceof Set)
+    return 'a Set is not JSON (JSON.stringify would send {}); return [...set]';
+  if (object instanceof WeakMap || object instanceof WeakSet)
+    return 'a WeakMap or WeakSet is not JSON';
+  if (object instanceof Promise) return 'a Promise is not JSON; await it first';
+  if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
+    return 'binary data is not JSON; return it as media with toolResult({ parts: [{ mimeType, data }] }) or encode it (base64) yourself';
+  }
+  return undefined;
+}
+
+/** An object literal or `Object.create(null)`, not a class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}

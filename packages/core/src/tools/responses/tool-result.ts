@@ -1,0 +1,151 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import type { FunctionResponsePart } from '../../wire/content.ts';
+import { formatPath } from '../schema/inline-refs.ts';
+import type { ToolResultWithParts } from '../tool.ts';
+import { bytesToBase64 } from './bytes-to-base64.ts';
+import { requireObject } from './require-object.ts';
+import { NotJsonError, toJsonValue } from './to-json-value.ts';
+
+/** A media file returned by a tool: raw bytes or a base64 string, and its MIME type. */
+export type ToolResultMedia = {
+  /** e.g. `image/png`, `image/jpeg`, `image/webp`, `application/pdf`, `text/plain`. */
+  mimeType: string;
+  /** The bytes, or their base64 encoding. */
+  data: Uint8Array | ArrayBuffer | string;
+};
+
+/** The options of {@link toolResult}. */
+export type ToolResultOptions = {
+  /** The whole `functionResponse.response` object. Give this or `output`, not both. */
+  response?: Record<string, unknown> | undefined;
+  /** A JSON value sent as `{ output: value }`, Gemini's documented key for a function's output. */
+  output?: unknown;
+  /** Media sent as `functionResponse.parts` (Gemini 3; the agent moves them for older models). */
+  parts?: readonly (ToolResultMedia | FunctionResponsePart)[] | undefined;
+};
+
+const mimeTypePattern = /^[\w.+-]+\/[\w.+-]+(?:\s*;.*)?$/;
+const base64Pattern = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+/**
+ * A tool result with media (an image, a PDF) next to the JSON response. Return it from
+ * `execute`. On Gemini 3 the media travel as `functionResponse.parts[].inlineData` (wire doc
+ * §5.2); the Gemini API takes `inlineData` only (`fileData` parts are Vertex-only).
+ *
+ * @example
+ * execute: async ({ path }) =>
+ *   toolResult({ output: `Rendered ${path}`, parts: [{ mimeType: 'image/png', data: await render(path) }] })
+ *
+ * @throws {@link InvalidArgumentError} when both `response` and `output` are given, a value is not
+ * JSON, or a part has no valid MIME type or base64 data.
+ */
+export function toolResult(options: ToolResultOptions): ToolResultWithParts {
+  requireObject(
+    options,
+    'options',
+    'toolResult() takes { response } or { output }, with media in parts',
+  );
+  const { response, output, parts = [] } = options;
+  if (response !== undefined && output !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'response',
+      message:
+        'toolResult takes response or output, not both: output is sent as { output }, response as it is.',
+    });
+  }
+  let json: Record<string, unknown> = {};
+  if (response !== undefined) {
+    if (typeof response !== 'object' || response === null || Array.isArray(response)) {
+      throw new InvalidArgumentError({
+        argument: 'response',
+        message: 'toolResult({ response }) must be a JSON object; use output for other values.',
+      });
+    }
+    json = checkedJson(response, 'response') as Record<string, unknown>;
+  } else if (output !== undefined) {
+    json = { output: checkedJson(output, 'output') };
+  }
+  if (!Array.isArray(parts)) {
+    throw new InvalidArgumentError({
+      argument: 'parts',
+      message: 'toolResult({ parts }) must be an array.',
+    });
+  }
+  const wireParts = parts.map((part, index) => toWirePart(part, index));
+  return Object.freeze({ kind: 'tool-result', response: json, parts: wireParts });
+}
+
+/** Whether `value` was made by {@link toolResult}. */
+export function isToolResultWithParts(value: unknown): value is ToolResultWithParts {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<ToolResultWithParts>;
+  return (
+    candidate.kind === 'tool-result' &&
+    Array.isArray(candidate.parts) &&
+    typeof candidate.response === 'object' &&
+    candidate.response !== null
+  );
+}
+
+function checkedJson(value: unknown, argument: string): unknown {
+  try {
+    return toJsonValue(value);
+  } catch (error) {
+    if (!(error instanceof NotJsonError)) throw error;
+    const where = error.path.length === 0 ? argument : `${argument}.${formatPath(error.path)}`;
+    throw new InvalidArgumentError({
+      argument: where,
+      message: `toolResult: ${where} is not JSON: ${error.message}.`,
+    });
+  }
+}
+
+function toWirePart(
+  part: ToolResultMedia | FunctionResponsePart,
+  index: number,
+): FunctionResponsePart {
+  const argument = `parts[${index}]`;
+  if (typeof part !== 'object' || part === null) {
+    throw new InvalidArgumentError({
+      argument,
+      message: `toolResult: ${argument} must be { mimeType, data }.`,
+    });
+  }
+  if ('inlineData' in part || 'fileData' in part) {
+    const media = part.inlineData;
+    if (media !== undefined) checkMedia(media.mimeType, media.data, `${argument}.inlineData`);
+    if (part.fileData !== undefined && typeof part.fileData.fileUri !== 'string') {
+      throw new InvalidArgumentError({
+        argument: `${argument}.fileData.fileUri`,
+        message: `toolResult: ${argument}.fileData needs a fileUri string.`,
+      });
+    }
+    return part;
+  }
+  const { mimeType, data } = part as ToolResultMedia;
+  const base64 =
+    typeof data === 'string'
+      ? data
+      : data instanceof ArrayBuffer
+        ? bytesToBase64(new Uint8Array(data))
+        : ArrayBuffer.isView(data)
+          ? bytesToBase64(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+          : undefined;
+  checkMedia(mimeType, base64, argument);
+  return { inlineData: { mimeType, data: base64 as string } };
+}
+
+function checkMedia(mimeType: unknown, data: unknown, argument: string): void {
+  if (typeof mimeType !== 'string' || !mimeTypePattern.test(mimeType)) {
+    throw new InvalidArgumentError({
+      argument: `${argument}.mimeType`,
+      message: `toolResult: ${argument}.mimeType must be a MIME type such as "image/png", got ${JSON.stringify(mimeType)}.`,
+    });
+  }
+  if (typeof data !== 'string' || !base64Pattern.test(data)) {
+    throw new InvalidArgumentError({
+      argument: `${argument}.data`,
+      message: `toolResult: ${argument}.data must be bytes (Uint8Array, ArrayBuffer, Buffer) or a base64 string.`,
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { setOwnKey } from '../../shared/set-own-key.ts';
+import {
+  DEFINITION_KEYWORDS,
+  SUBSCHEMA_KEYWORDS,
+  SUBSCHEMA_LIST_KEYWORDS,
+  SUBSCHEMA_MAP_KEYWORDS,
+} from './json-schema-keywords.ts';
+import type { SchemaPath } from './schema-warning.ts';
+
+type Node = Record<string, unknown>;
+
+/** What {@link inlineRefs} made of a schema. */
+export type InlineRefsResult = {
+  schema: Node;
+  /**
+   * `$ref`s left in place because they are recursive (a type that contains itself), with the path
+   * where each was met. Their targets are kept under the root's `$defs`/`definitions`, or stay
+   * where the pointer points.
+   */
+  recursiveRefs: { path: SchemaPath; ref: string }[];
+};
+
+/**
+ * Replaces every local `$ref` (`#`, `#/$defs/x`, `#/properties/a/items`, ...) by a copy of its
+ * target, so the schema reads without pointers; keywords next to a `$ref` (a `description`, say)
+ * win over the target's. A `$ref` met again while its own target is being expanded is recursive
+ * and cannot be inlined: it stays, and is listed. Definitions no `$ref` needs any more are removed.
+ * The input is never modified.
+ *
+ * @throws Error for a `$ref` whose target does not exist.
+ */
+export function inlineRefs(root: Node): InlineRefsResult {
+  assertAcyclic(root, [], []);
+  const recursiveRefs: InlineRefsResult['recursiveRefs'] = [];
+
+  const resolve = (ref: string, path: SchemaPath): unknown => {
+    if (ref === '#') return root;
+    if (!ref.startsWith('#/')) {
+      throw new Error(
+        `$ref ${JSON.stringify(ref)} at ${formatPath(path)} is not a local reference`,
+      );
+    }
+    let target: unknown = root;
+    for (const raw of ref.slice(2).split('/')) {
+      const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      // Own keys only: `#/$defs/constructor` must not find Object's constructor.
+      target =
+        typeof target === 'object' && target !== null && Object.hasOwn(target, key)
+          ? (target as Node)[key]
+          : undefined;
+    }
+    if (target === undefined) {
+      throw new Error(`$ref ${JSON.stringify(ref)} at ${formatPath(path)} points to nothing`);
+    }
+    return target;
+  };
+
+  const walk = (node: unknown, path: SchemaPath, expanding: readonly string[]): unknown => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+    const schema = node as Node;
+    const ref = schema['$ref'];
+    if (typeof ref === 'string') {
+      if (expanding.includes(ref)) {
+        recursiveRefs.push({ path, ref });
+        return schema;
+      }
+      const target = walk(resolve(ref, path), path, [...expanding, ref]);
+      const { $ref: _ref, ...siblings } = schema;
+      const expandedSiblings = walkKeywords(siblings, path, expanding);
+      if (typeof target !== 'object' || target === null) {
+        return Object.keys(siblings).length === 0 ? target : expandedSiblings;
+      }
+      return { ...(target as Node), ...expandedSiblings };
+    }
+    return walkKeywords(schema, path, expanding);
+  };
+
+  const walkKeywords = (schema: Node, path: SchemaPath, expanding: readonly string[]): Node => {
+    const out: Node = {};
+    for (const [key, value] of Object.entries(schema)) {
+      if (DEFINITION_KEYWORDS.includes(key) && path.length === 0) continue;
+      if (SUBSCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
+        out[key] = value.map((member, index) => walk(member, [...path, key, index], expanding));
+      } else if (SUBSCHEMA_KEYWORDS.has(key)) {
+        out[key] = walk(value, [...path, key], expanding);
+      } else if (SUBSCHEMA_MAP_KEYWORDS.has(key) && typeof value === 'object' && value !== null) {
+        const map: Node = {};
+        for (const [name, member] of Object.entries(value as Node)) {
+          setOwnKey(map, name, walk(member, [...path, key, name], expanding));
+        }
+        out[key] = map;
+      } else {
+        setOwnKey(out, key, value);
+      }
+    }
+    return out;
+  };
+
+  const schema = walk(root, [], []) as Node;
+
+  // A recursive `$ref` into the definitions needs them: keep those it points to, expanded in turn.
+  for (const keyword of DEFINITION_KEYWORDS) {
+    const definitions = root[keyword];
+    if (typeof definitions !== 'object' || definitions === null) continue;
+    const kept: Node = {};
+    const prefix = `#/${keyword}/`;
+    for (let index = 0; index < recursiveRefs.length; index++) {
+      const { ref } = recursiveRefs[index]!;
+      if (!ref.startsWith(prefix)) continue;
+      const name = decodeURIComponent(ref.slice(prefix.length).split('/')[0] ?? '');
+      // Own keys only: `constructor` or `toString` is `in` every object.
+      if (Object.hasOwn(kept, name) || !Object.hasOwn(definitions, name)) continue;
+      setOwnKey(
+        kept,
+        name,
+        walk((definitions as Node)[name], [keyword, name], [`${prefix}${name}`]),
+      );
+    }
+    if (Object.keys(kept).length > 0) schema[keyword] = kept;
+  }
+  return { schema, recursiveRefs };
+}
+
+/**
+ * A schema built in code can contain itself as a JavaScript object (`schema.properties.self =
+ * schema`): every walk over it would overflow the stack, reported as "Maximum call stack size
+ * exceeded". JSON cannot hold such a cycle; a recursive type is written with `$ref`.
+ */
+function assertAcyclic(node: unknown, path: SchemaPath, ancestors: object[]): void {
+  if (typeof node !== 'object' || node === null) return;
+  if (ancestors.includes(node)) {
+    throw new Error(
+      `the schema object at ${formatPath(path)} contains itself (a cycle in the JavaScript object); describe a recursive type with "$ref" and "$defs" instead`,
+    );
+  }
+  ancestors.push(node);
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) {
+      assertAcyclic(node[index], [...path, index], ancestors);
+    }
+  } else {
+    for (const [key, value] of Object.entries(node))
+      assertAcyclic(value, [...path, key], ancestors);
+  }
+  ancestors.pop();
+}
+
+/** `['properties', 'items', 'items', 0]` → `properties.items.items[0]`, for messages. */
+export function formatPath(path: SchemaPath): string {
+  if (path.length === 0) return '(root)';
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text === '' ? segment : `.${segment}`;
+  }
+  return text;
+}

@@ -1,0 +1,150 @@
+import { loadCfworker as requireCfworker } from '#platform/load-cfworker';
+import type { ToolArgumentIssue, ToolArgumentsResult } from '../tool.ts';
+
+type OutputUnit = {
+  keyword: string;
+  keywordLocation: string;
+  instanceLocation: string;
+  error: string;
+};
+
+type CfworkerValidator = { validate(instance: unknown): { valid: boolean; errors: OutputUnit[] } };
+
+/** The part of @cfworker/json-schema used here. @internal */
+export type CfworkerModule = {
+  Validator: new (
+    schema: Record<string, unknown> | boolean,
+    draft?: '4' | '7' | '2019-09' | '2020-12',
+    shortCircuit?: boolean,
+  ) => CfworkerValidator;
+};
+
+let cfworker: CfworkerModule | undefined;
+
+/**
+ * @cfworker/json-schema is loaded on first validation: apps whose tools are all zod never load it.
+ * It was picked over ajv because it needs no code generation (`new Function`, refused under a
+ * strict CSP and on some edge runtimes), has no dependencies, and reports every error with its
+ * instance location, which is what the model needs.
+ */
+function loadCfworker(): CfworkerModule {
+  cfworker ??= requireCfworker() as CfworkerModule;
+  return cfworker;
+}
+
+/** Picks the draft from `$schema`; 2020-12 (what zod 4 and most MCP servers write) otherwise. */
+function draftOf(schema: Record<string, unknown>): '4' | '7' | '2019-09' | '2020-12' {
+  const uri = typeof schema['$schema'] === 'string' ? schema['$schema'] : '';
+  if (uri.includes('draft-04')) return '4';
+  if (uri.includes('draft-06') || uri.includes('draft-07')) return '7';
+  if (uri.includes('2019-09')) return '2019-09';
+  return '2020-12';
+}
+
+// Keywords whose error only says "something below failed"; the failure below is reported itself.
+const summaryKeywords = new Set([
+  '$ref',
+  '$recursiveRef',
+  '$dynamicRef',
+  'properties',
+  'patternProperties',
+  'items',
+  'prefixItems',
+  'additionalItems',
+  'unevaluatedItems',
+  'allOf',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+  'dependencies',
+  'additionalProperties',
+  'unevaluatedProperties',
+]);
+
+// An error inside one branch of a union is noise: the union's own error says none matched.
+const insideUnionBranch = /\/(?:anyOf|oneOf)\/\d+(?:\/|$)/;
+
+/**
+ * Makes a function that checks tool arguments against a plain JSON Schema and returns either the
+ * arguments or issues with JSON paths and messages the model can act on. The validator is built
+ * on the first call.
+ */
+export function createJsonSchemaArgsValidator(
+  schema: Record<string, unknown>,
+): (args: unknown) => ToolArgumentsResult<Record<string, unknown>> {
+  let validator: CfworkerValidator | undefined;
+  return (args) => {
+    validator ??= new (loadCfworker().Validator)(schema, draftOf(schema), false);
+    const result = validator.validate(args);
+    if (result.valid) return { success: true, value: args as Record<string, unknown> };
+    return { success: false, issues: toIssues(result.errors, args) };
+  };
+}
+
+function toIssues(units: OutputUnit[], instance: unknown): ToolArgumentIssue[] {
+  const issues: ToolArgumentIssue[] = [];
+  const seen = new Set<string>();
+  // Keys refused by `additionalProperties: false`. The `false` schema's own unit says only "False
+  // boolean schema." (and its keywordLocation is the instance's), so it is matched by path.
+  const extraKeys = new Set<string>();
+  for (const unit of units) {
+    if (unit.keyword !== 'additionalProperties' && unit.keyword !== 'unevaluatedProperties')
+      continue;
+    const key = /^Property "(.*)" does not/.exec(unit.error)?.[1];
+    if (key !== undefined)
+      extraKeys.add(JSON.stringify([...toPath(unit.instanceLocation, instance), key]));
+  }
+  for (const unit of units) {
+    if (summaryKeywords.has(unit.keyword)) continue;
+    if (
+      insideUnionBranch.test(unit.keywordLocation.slice(0, unit.keywordLocation.lastIndexOf('/')))
+    )
+      continue;
+    const path = toPath(unit.instanceLocation, instance);
+    let message = unit.error;
+    if (unit.keyword === 'required') {
+      const missing = /property "(.*)"\.$/.exec(unit.error)?.[1];
+      if (missing !== undefined) {
+        path.push(missing);
+        message = 'Required property is missing.';
+      }
+    } else if (unit.keyword === 'false') {
+      message = extraKeys.has(JSON.stringify(path))
+        ? 'Unknown property: it is not in the parameter schema.'
+        : 'No value is allowed here.';
+    }
+    const id = `${JSON.stringify(path)}\u0000${message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    issues.push({ path, message });
+  }
+  // Never answer "invalid" without a reason: fall back to the summaries if everything was filtered.
+  if (issues.length === 0) {
+    for (const unit of units)
+      issues.push({ path: toPath(unit.instanceLocation, instance), message: unit.error });
+  }
+  return issues;
+}
+
+/** `#/items/0/qty` → `['items', 0, 'qty']`; a segment is a number only where the value is an array. */
+function toPath(location: string, instance: unknown): (string | number)[] {
+  const path: (string | number)[] = [];
+  if (location === '#' || location === '') return path;
+  let current: unknown = instance;
+  for (const raw of location.replace(/^#\/?/, '').split('/')) {
+    const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(current) && /^\d+$/.test(segment)) {
+      const index = Number(segment);
+      path.push(index);
+      current = current[index];
+    } else {
+      path.push(segment);
+      current =
+        typeof current === 'object' && current !== null
+          ? (current as Record<string, unknown>)[segment]
+          : undefined;
+    }
+  }
+  return path;
+}
