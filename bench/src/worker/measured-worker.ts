@@ -50,7 +50,7 @@ export class MeasuredWorker {
   ): Promise<MeasuredWorker> {
     const channel = ChildChannel.spawn<WorkerRequest, WorkerReply>({
       entry: launch.entry,
-      execArgv: ['--expose-gc', ...profileFlags(launch, name, setup)],
+      execArgv: ['--expose-gc', ...extraV8Flags(), ...profileFlags(launch, name, setup)],
       label: `worker ${name}`,
     });
     const worker = new MeasuredWorker(name, channel);
@@ -225,4 +225,17 @@ export async function sampleInterleaved(
       if (worker.status === 'ok') await takeSample(worker);
     }
   }
+}
+
+/**
+ * V8 flags for every contender process from `GEMLOOP_BENCH_V8_FLAGS` (space-separated), for A/B
+ * runs of what V8 itself costs: `--liftoff-only` keeps WebAssembly out of TurboFan, so a run with
+ * it shows how much of a peak RSS is undici's llhttp parser (WebAssembly) being optimised once
+ * per process (long-stream on Node 20: V8's peak malloc 42 -> 7 MB for gemloop.stream, 33 -> 3 MB
+ * for floor.stream; peak RSS 6 to 9 MB lower for both; issue 27). Empty by default; a run with
+ * flags is not comparable with RESULTS.md.
+ */
+function extraV8Flags(): string[] {
+  const flags = process.env['GEMLOOP_BENCH_V8_FLAGS']?.trim();
+  return flags === undefined || flags === '' ? [] : flags.split(/\s+/);
 }
