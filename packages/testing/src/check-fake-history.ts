@@ -135,13 +135,12 @@ function readContent(
     return summary;
   }
   parts.forEach((part: unknown, partIndex) => {
-    readPart(parts, part, index, partIndex, summary, issues, strict);
+    readPart(part, index, partIndex, summary, issues, strict);
   });
   return summary;
 }
 
 function readPart(
-  parts: readonly unknown[],
   part: unknown,
   contentIndex: number,
   partIndex: number,
@@ -159,9 +158,10 @@ function readPart(
     if (part[camel] != null) data.push(camel);
     if (snake !== camel && part[snake] != null) data.push(snake);
   }
-  // A part of videoMetadata alone, right after the video's part, was answered 200
-  // (requests/gemini20-flash__video-part-then-videoMetadata-only-part); gemloop never sends it.
-  if (data.length === 0 && (strict || !isClipOfPreviousVideo(parts, partIndex))) {
+  // A part of videoMetadata alone was answered 200 (requests/gemini20-flash__video-part-then-
+  // videoMetadata-only-part, after its video); no recording shows the API refusing one elsewhere,
+  // so only strict mode (gemloop never sends it) does. The client warns about it away from a video.
+  if (data.length === 0 && (strict || !isVideoMetadataOnly(part))) {
     // boldsoftware/sketch#68: "required oneof field 'data' must have one initialized field".
     at('missing-part-data');
   }
@@ -193,21 +193,13 @@ function readPart(
   }
 }
 
-function isClipOfPreviousVideo(parts: readonly unknown[], partIndex: number): boolean {
-  const part = parts[partIndex] as Record<string, unknown>;
-  const previous = parts[partIndex - 1];
+function isVideoMetadataOnly(part: Record<string, unknown>): boolean {
   const others = Object.keys(part).filter(
     (key) =>
       part[key] != null &&
       !['videoMetadata', 'video_metadata', 'thoughtSignature', 'thought_signature'].includes(key),
   );
-  return (
-    others.length === 0 &&
-    isJsonObject(readField(part, 'videoMetadata', 'video_metadata')) &&
-    isJsonObject(previous) &&
-    (readField(previous, 'inlineData', 'inline_data') !== undefined ||
-      readField(previous, 'fileData', 'file_data') !== undefined)
-  );
+  return others.length === 0 && isJsonObject(readField(part, 'videoMetadata', 'video_metadata'));
 }
 
 function isBase64(value: string): boolean {
