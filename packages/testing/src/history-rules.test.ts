@@ -383,3 +383,27 @@ describe.each(recordings)('the recorded request %s (answered 200 by Google)', (f
     expect(result.status, result.text).toBe(200);
   });
 });
+
+// --- the model's own content, echoed back -------------------------------------------------------
+
+type RecordedResponse = { candidates?: { content?: { parts?: unknown[] } }[] };
+const contentOf = (file: string) =>
+  readFixtureJson<RecordedResponse>(`responses/${file}`).candidates?.[0]?.content;
+// Responses with no content to send back (a blocked prompt, an empty SAFETY stop) aside.
+const responses = listFixtures('responses').filter(
+  (file) => file.endsWith('.json') && (contentOf(file)?.parts?.length ?? 0) > 0,
+);
+
+describe.each(responses)("the model's content of the recorded response %s, sent back", (file) => {
+  const content = contentOf(file);
+
+  it('passes the client and the fake by default', () => {
+    // What the agent appends after the user's question: the model's content, verbatim. A history
+    // may end on the model's calls (their answers are what the caller sends next).
+    const contents = [user('Question?'), content];
+    const signatures = file.startsWith('gemini3');
+    const issues = judge(contents, signatures);
+    expect(codes(issues.client)).toEqual([]);
+    expect(codes(issues.fake)).toEqual([]);
+  });
+});
