@@ -85,12 +85,95 @@ const OVERSIZED_FOLDERS: Record<string, string> = {
   agent: 'split into rooms on its own branch (h/agent-rooms, issue 27)',
 };
 
+/** Every workspace package.json (pnpm-workspace.yaml's `packages`, the docs build included). */
+function listWorkspaceManifests(): { folder: string; manifest: Record<string, unknown> }[] {
+  const folders = [
+    ...readdirSync(join(ROOT, 'packages')).map((name) => `packages/${name}`),
+    'examples',
+    'examples/demo-model',
+    'test',
+    'bench',
+    'docs',
+  ];
+  return folders.map((folder) => ({
+    folder,
+    manifest: JSON.parse(readFileSync(join(ROOT, folder, 'package.json'), 'utf8')),
+  }));
+}
+
+/** `name -> the workspace packages it names`, from each dependency field (dev ones too). */
+function workspaceEdges(
+  manifests: { manifest: Record<string, unknown> }[],
+  fields: readonly string[],
+): Map<string, string[]> {
+  const edges = new Map<string, string[]>();
+  for (const { manifest } of manifests) {
+    const targets = fields.flatMap((field) =>
+      Object.entries((manifest[field] ?? {}) as Record<string, string>)
+        .filter(([, range]) => range.startsWith('workspace:'))
+        .map(([name]) => name),
+    );
+    edges.set(manifest['name'] as string, targets);
+  }
+  return edges;
+}
+
+/** Each cycle in `edges`, as `a -> b -> a` (found by depth-first search from every node). */
+function findCycles(edges: Map<string, string[]>): string[] {
+  const cycles = new Set<string>();
+  const visit = (node: string, path: string[]): void => {
+    const at = path.indexOf(node);
+    if (at !== -1) {
+      cycles.add([...path.slice(at), node].join(' -> '));
+      return;
+    }
+    for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+  };
+  for (const node of edges.keys()) visit(node, []);
+  // One line per cycle, whichever node it was entered from.
+  return [...cycles].filter((cycle) => {
+    const nodes = cycle.split(' -> ').slice(0, -1);
+    return nodes[0] === [...nodes].sort()[0];
+  });
+}
+
 const isTestCode = (path: string): boolean => /(\.test(-d)?\.ts$|(^|\/)__fixtures__\/)/.test(path);
 
 describe('architecture', () => {
   it('every import follows the layers and the package order', { timeout: 60_000 }, async () => {
     // An empty list; otherwise each line names the rule, the import, and what to do instead.
     expect(await findViolations(ROOT, CRUISED)).toEqual([]);
+  });
+
+  it('no workspace package depends on itself through others, dev dependencies included', () => {
+    // @gemloop/testing depends on core; core's tests reach the fake by path (vitest.config.ts,
+    // packages/core/tsconfig.test.json), never by a devDependency that would close a cycle.
+    const fields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+    const edges = workspaceEdges(listWorkspaceManifests(), fields);
+    expect(edges.get('@gemloop/testing')).toEqual(['@gemloop/core']);
+    expect(findCycles(edges)).toEqual([]);
+  });
+
+  it('the cycle check finds a cycle through a devDependency', () => {
+    const edges = new Map([
+      ['@gemloop/core', ['@gemloop/testing']],
+      ['@gemloop/testing', ['@gemloop/core']],
+      ['@gemloop/tools', ['@gemloop/core']],
+    ]);
+    expect(findCycles(edges)).toEqual(['@gemloop/core -> @gemloop/testing -> @gemloop/core']);
+  });
+
+  it('no published package depends on the fake outside its dev dependencies', () => {
+    const published = listWorkspaceManifests().filter(
+      ({ folder, manifest }) => folder.startsWith('packages/') && manifest['private'] !== true,
+    );
+    const edges = workspaceEdges(published, [
+      'dependencies',
+      'peerDependencies',
+      'optionalDependencies',
+    ]);
+    const users = [...edges].filter(([, targets]) => targets.includes('@gemloop/testing'));
+    expect(users).toEqual([]);
   });
 
   it('every production file of packages/core/src sits in exactly one layer', () => {

@@ -1,16 +1,11 @@
 import {
-  isThoughtSignatureBypass,
-  listRequiredThoughtSignatures,
-  validateHistory,
-} from '@gemloop/core/history';
-import {
   isJsonObject,
   listDataFields,
   readField,
   readFunctionResponse,
-  readThoughtSignature,
 } from '@gemloop/core/internal';
 import type { ModelCapabilities } from '@gemloop/core/models';
+import { checkFakeHistory, isDummySignature, listSignedSteps } from './check-fake-history.ts';
 import { checkGenerationConfig } from './check-generation-config.ts';
 import { historyViolation } from './check-history-contract.ts';
 import { checkMessageFields } from './check-message-fields.ts';
@@ -38,8 +33,9 @@ export type ContractContext = {
 
 /**
  * Checks a `generateContent` body against the rules the real API enforces and returns the error
- * it would answer, or `undefined` when the request would be accepted. History rules come from
- * {@link validateHistory} (one implementation for the agent and the fake).
+ * it would answer, or `undefined` when the request would be accepted. The history rules are the
+ * fake's own ({@link checkFakeHistory}), not the client's: the two are held side by side in
+ * `history-rules.test.ts`.
  * @internal
  */
 export function checkFakeRequest(
@@ -58,7 +54,7 @@ export function checkFakeRequest(
   const { capabilities } = context;
   const violations: ContractViolation[] = [];
   const contents = body['contents'];
-  const issues = validateHistory(contents, {
+  const issues = checkFakeHistory(contents, {
     requireThoughtSignatures:
       capabilities.requiresThoughtSignatures && context.signatureValidation !== 'off',
     strict: context.strictHistory === true,
@@ -155,11 +151,8 @@ function checkIssuedSignatures(
   model: string,
   violations: ContractViolation[],
 ): void {
-  for (const required of listRequiredThoughtSignatures(contents)) {
-    if (!required.signed) continue;
-    const content = contents[required.contentIndex] as { parts: Record<string, unknown>[] };
-    const signature = readThoughtSignature(content.parts[required.partIndex] ?? {});
-    if (typeof signature !== 'string' || isThoughtSignatureBypass(signature)) continue;
+  for (const { signature } of listSignedSteps(contents)) {
+    if (typeof signature !== 'string' || signature === '' || isDummySignature(signature)) continue;
     const check = verifyFakeSignature(signature, model);
     if (check === 'foreign') violations.push(semantic('Corrupted thought signature.'));
     else if (check === 'other-model') violations.push(semantic('Invalid thought signature.'));

@@ -1,4 +1,3 @@
-import type { HistoryIssue } from '@gemloop/core/history';
 import {
   isJsonObject,
   listDataFields,
@@ -6,6 +5,7 @@ import {
   readFunctionResponse,
   readThoughtSignature,
 } from '@gemloop/core/internal';
+import type { FakeHistoryIssue } from './check-fake-history.ts';
 import {
   type ContractViolation,
   fieldViolation,
@@ -19,16 +19,16 @@ const PART_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1beta.Part'
 const STRUCT_TYPE = 'type.googleapis.com/google.protobuf.Struct';
 
 /**
- * The real API's words for a {@link HistoryIssue}. Sources: fixtures under
+ * The real API's words for a broken {@link FakeHistoryIssue} rule. Sources: fixtures under
  * `test/fixtures/gemini/errors/`, public issue reports (named inline), or, where no recording
  * exists, the proto-JSON wording the API uses for that class of error (marked approximated).
  * @internal
  */
-export function historyViolation(issue: HistoryIssue, contents: unknown): ContractViolation {
+export function historyViolation(issue: FakeHistoryIssue, contents: unknown): ContractViolation {
   const at = `contents[${issue.contentIndex}]`;
   const partAt = `${at}.parts[${issue.partIndex ?? 0}]`;
   const part = readPart(contents, issue);
-  switch (issue.code) {
+  switch (issue.rule) {
     case 'invalid-contents':
       // Approximated: proto-JSON wording.
       return invalidValue('contents', CONTENT_TYPE, contents);
@@ -155,7 +155,7 @@ function readContent(contents: unknown, index: number): unknown {
   return Array.isArray(contents) ? contents[index] : undefined;
 }
 
-function readPart(contents: unknown, issue: HistoryIssue): Record<string, unknown> | undefined {
+function readPart(contents: unknown, issue: FakeHistoryIssue): Record<string, unknown> | undefined {
   if (issue.partIndex === undefined) return undefined;
   const content = readContent(contents, issue.contentIndex);
   if (!isJsonObject(content) || !Array.isArray(content['parts'])) return undefined;

@@ -150,7 +150,8 @@ export type CreateFakeGeminiOptions = {
    * tests that must prove a history canonical. By default the fake refuses what the API refuses:
    * it accepts, as the API did in recorded traffic, calls spread over consecutive model contents
    * answered together, responses spread over consecutive user contents, and a part holding only
-   * `videoMetadata` after a video part. @defaultValue false
+   * `videoMetadata`. These rules are the fake's own, written from Google's documentation and the
+   * recorded requests, not the client's `validateHistory`. @defaultValue false
    */
   strictHistory?: boolean | undefined;
   /**
