@@ -195,7 +195,9 @@ export default {
         'Above http/, code uses the client through its contract: http/gemini.ts (the Gemini and ' +
         'Caches interfaces, their option types), the argument checks the agent shares ' +
         '(check-*.ts, is-abort-signal.ts, on-abort.ts: one listener per signal) and what a request ' +
-        'may carry for it (serialize-request-body.ts), not its transports, attempts or helpers.',
+        'may carry for it (serialize-request-body.ts), and the internal model-call entry ' +
+        '(model-call-entry.ts: the run hands over its body cache, gets the served tier and the ' +
+        "client's redactor back), not its transports, attempts or helpers.",
       severity: 'error',
       from: {
         path: `${CORE}(${HTTP_USERS.map(layerPattern).join('|')})`,
@@ -203,7 +205,7 @@ export default {
       },
       to: {
         path: `${CORE}http/`,
-        pathNot: `${CORE}http/(gemini|check-[a-z-]+|is-abort-signal|on-abort|serialize-request-body)\\.ts$`,
+        pathNot: `${CORE}http/(gemini|check-[a-z-]+|is-abort-signal|on-abort|serialize-request-body|model-call-entry)\\.ts$`,
       },
     },
     {

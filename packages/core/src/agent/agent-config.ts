@@ -1,6 +1,6 @@
 import type { Redactor } from '../errors/client-redactor.ts';
-import type { HistoryCheckCache } from '../history/validate-history-cached.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
+import type { ModelCallEntry } from '../http/model-call-entry.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { AgentStep } from '../run/agent-result.ts';
@@ -23,9 +23,14 @@ export type BaseRequest = Omit<GenerateContentRequest, 'contents'>;
  */
 export type OutputMode = 'none' | 'inline' | 'final-call';
 
-/** Everything a run needs, checked and precomputed by `createAgent`. @internal */
+/**
+ * Everything a run needs, checked and precomputed by `createAgent`, and never written after it
+ * returns (what the agent keeps between runs is its `AgentRuntime`). @internal
+ */
 export type AgentConfig<Output> = {
   gemini: Gemini;
+  /** The client's internal entry (see `modelCallEntryOf`): every model call of a run goes through it. */
+  modelCall: ModelCallEntry;
   model: string;
   capabilities: ModelCapabilities;
   logger: Logger;
@@ -52,19 +57,13 @@ export type AgentConfig<Output> = {
   /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */
   isRunEndingError: ((error: unknown) => boolean) | undefined;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
-  /** Scrubs the client's API key from what tools and hooks fail with (see `redactorOf`). */
+  /** Scrubs the client's API key from what tools and hooks fail with (`ModelCallEntry.redact`). */
   redact: Redactor;
   /**
    * Redacts the tools' `secretArguments` from what observers see and tool errors carry;
    * `undefined` when no tool declares any.
    */
   argumentRedactor: ArgumentRedactor | undefined;
-  /**
-   * Input contents this agent already found valid: a chat sends its whole history with every
-   * message, and each content is walked once, not once per message. Made by the agent's first run
-   * (the history checks load with the loop, not with `createAgent`).
-   */
-  historyChecks: HistoryCheckCache | undefined;
   /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
   includeThoughts: boolean;
   now: () => number;

@@ -1,10 +1,7 @@
 import { attachPartialUsage } from '../errors/partial-usage.ts';
-import type { ResponseInfo } from '../http/gemini.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import { readServiceTier } from '../wire/read-service-tier.ts';
-import type { GenerateContentResponse } from '../wire/response.ts';
-import { SERVICE_TIER_HEADER, type ServiceTier } from '../wire/service-tier.ts';
-import { callModel, type UsageSeen } from './call-model.ts';
+import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
 import { createStep } from './create-step.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
@@ -32,14 +29,14 @@ export async function callModelStep<Output>(
   const { config, run, signal, emit } = context;
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
-  let response: GenerateContentResponse;
-  context.lastResponse = undefined;
+  let outcome: ModelCallOutcome;
   const usageSeen: UsageSeen | undefined = context.streaming ? { usage: undefined } : undefined;
   try {
-    response = await send(context, kind, (request) =>
+    outcome = await send(context, kind, (request) =>
       callModel({
-        gemini: config.gemini,
+        entry: config.modelCall,
         request,
+        bodyCache: run.contentJson,
         options: context.callOptions,
         signal,
         streaming: context.streaming,
@@ -68,6 +65,7 @@ export async function callModelStep<Output>(
       partial,
     );
   }
+  const { response, record } = outcome;
   const step = createStep({
     response,
     stepNumber,
@@ -78,7 +76,7 @@ export async function callModelStep<Output>(
   run.addUsage(step.usage);
   // The body's tier first; the header only when the body has none (read without building the
   // response's Headers).
-  const served = readServiceTier(response) ?? headerServiceTier(context.lastResponse);
+  const served = readServiceTier(response) ?? record.serviceTier;
   if (served !== undefined) step.serviceTier = served;
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
@@ -91,8 +89,8 @@ export async function callModelStep<Output>(
 function send<Output>(
   { config, run, signal, streaming, cache }: RunContext<Output>,
   kind: ModelStepKind,
-  call: (request: ReturnType<typeof prepareRequest>) => Promise<GenerateContentResponse>,
-): Promise<GenerateContentResponse> {
+  call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
+): Promise<ModelCallOutcome> {
   const request = (cacheName: string | undefined) =>
     prepareRequest(config, {
       kind,
@@ -100,7 +98,6 @@ function send<Output>(
       contents: run.contents,
       cache,
       cacheName,
-      contentJson: run.contentJson,
     });
   // The final structured-output call has no tools, so it cannot use a cache that holds them.
   if (cache === undefined || kind !== 'tools') return call(request(undefined));
@@ -110,9 +107,9 @@ function send<Output>(
 async function sendCached(
   cache: PromptCache,
   signal: AbortSignal,
-  call: (request: ReturnType<typeof prepareRequest>) => Promise<GenerateContentResponse>,
+  call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
   request: (cacheName: string | undefined) => ReturnType<typeof prepareRequest>,
-): Promise<GenerateContentResponse> {
+): Promise<ModelCallOutcome> {
   const name = await cache.acquire();
   try {
     return await call(request(name));
@@ -122,16 +119,4 @@ async function sendCached(
     cache.invalidate(name);
     return call(request(await cache.acquire()));
   }
-}
-
-/** The `x-gemini-service-tier` header of the step's response, when it has a non-empty one. */
-function headerServiceTier(info: ResponseInfo | undefined): ServiceTier | undefined {
-  if (info === undefined) return undefined;
-  // The client's own info reads one raw header (see AttemptResponseInfo); another Gemini's has
-  // only the Headers.
-  const header =
-    typeof (info as { header?: unknown }).header === 'function'
-      ? (info as unknown as { header(name: string): string | null }).header(SERVICE_TIER_HEADER)
-      : info.headers.get(SERVICE_TIER_HEADER);
-  return header === null || header === '' ? undefined : header;
 }

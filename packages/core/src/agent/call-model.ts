@@ -1,4 +1,6 @@
-import type { CallOptions, Gemini, ResponseInfo } from '../http/gemini.ts';
+import type { CallOptions } from '../http/gemini.ts';
+import type { ModelCallEntry, ModelCallRecord } from '../http/model-call-entry.ts';
+import type { ContentJsonCache } from '../http/serialize-request-body.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -10,8 +12,11 @@ export type EmitEvent = ((event: AgentEvent<unknown>) => void) | undefined;
 
 /** What one model call needs, with or without an observer. */
 type ModelCallInput = {
-  gemini: Gemini;
+  /** The client's internal entry (see `modelCallEntryOf`). */
+  entry: ModelCallEntry;
   request: GenerateContentRequest;
+  /** The run's JSON of what it sent (see `RunTracker.contentJson`). */
+  bodyCache: ContentJsonCache;
   /** The run's call options (see {@link modelCallOptions}): the run's signal in them. */
   options: CallOptions;
   signal: AbortSignal;
@@ -28,18 +33,21 @@ type ModelCallInput = {
 /** Where a streamed call keeps the last usage it saw. @internal */
 export type UsageSeen = { usage: UsageMetadata | undefined };
 
+/** A model call's response, and what the client recorded of it (served tier, attempts). @internal */
+export type ModelCallOutcome = { response: GenerateContentResponse; record: ModelCallRecord };
+
 /**
  * The call options of every model call of a run, built once per run (a spread per step cost a
- * microsecond or more on Node 20): the agent's `callOptions`, the run's signal (which always
- * wins; createAgent refuses one in `callOptions`), and `onResponse` told before the caller's own.
+ * microsecond or more on Node 20): the agent's `callOptions` and the run's signal (which always
+ * wins; createAgent refuses one in `callOptions`). What the client saw of the response comes back
+ * with the call (`ModelCallRecord`), not through `onResponse`.
  * @internal
  */
 export function modelCallOptions(
   callOptions: Omit<CallOptions, 'signal'> | undefined,
   signal: AbortSignal,
-  onResponse: (response: ResponseInfo) => void,
 ): CallOptions {
-  const options: CallOptions = { signal, ...withOnResponse(callOptions, onResponse) };
+  const options: CallOptions = { signal, ...callOptions };
   if (options.signal !== signal) options.signal = signal;
   return options;
 }
@@ -51,8 +59,9 @@ export function modelCallOptions(
  * @internal
  */
 export function callModel({
-  gemini,
+  entry,
   request,
+  bodyCache,
   options,
   signal,
   streaming,
@@ -64,17 +73,25 @@ export function callModel({
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
-}): Promise<GenerateContentResponse> {
+}): Promise<ModelCallOutcome> {
   if (observation !== undefined) {
     return observeModelCall(
-      { gemini, request, options, signal, streaming, emit, stepNumber, usageSeen },
+      { entry, request, bodyCache, options, signal, streaming, emit, stepNumber, usageSeen },
       observation,
       now ?? Date.now,
     );
   }
   // Not an async function: a plain call hands back the client's own promise, one less per step.
-  if (!streaming) return gemini.generateContent(request, options);
-  return streamModel(gemini, request, options, signal, emit, stepNumber, undefined, usageSeen);
+  if (!streaming) return entry.generate({ request, callOptions: options, bodyCache });
+  return streamModel(
+    entry,
+    { request, callOptions: options, bodyCache },
+    signal,
+    emit,
+    stepNumber,
+    undefined,
+    usageSeen,
+  );
 }
 
 /**
@@ -85,11 +102,11 @@ async function observeModelCall(
   call: ModelCallInput,
   observation: RunObservation,
   now: () => number,
-): Promise<GenerateContentResponse> {
-  const { gemini, request, signal, streaming, emit, stepNumber, usageSeen } = call;
+): Promise<ModelCallOutcome> {
+  const { entry, request, bodyCache, signal, streaming, emit, stepNumber, usageSeen } = call;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
   const userRetry = call.options.onRetry;
-  const options: CallOptions = {
+  const callOptions: CallOptions = {
     ...call.options,
     signal,
     onRetry: (event) => {
@@ -97,60 +114,41 @@ async function observeModelCall(
       userRetry?.(event);
     },
   };
-  const invoke = (): Promise<GenerateContentResponse> =>
+  const invoke = (): Promise<ModelCallOutcome> =>
     streaming
       ? streamModel(
-          gemini,
-          request,
-          options,
+          entry,
+          { request, callOptions, bodyCache },
           signal,
           emit,
           stepNumber,
           () => observed.firstChunk(now()),
           usageSeen,
         )
-      : gemini.generateContent(request, options);
+      : entry.generate({ request, callOptions, bodyCache });
   try {
-    const response = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
-    observed.end({ response }, now());
-    return response;
+    const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
+    observed.end({ response: outcome.response }, now());
+    return outcome;
   } catch (error) {
     observed.end({ error }, now());
     throw error;
   }
 }
 
-/** The call options with `onResponse` told first, then the user's own `onResponse`. */
-function withOnResponse(
-  callOptions: Omit<CallOptions, 'signal'> | undefined,
-  onResponse: (response: ResponseInfo) => void,
-): CallOptions {
-  const own = callOptions?.onResponse;
-  return {
-    ...callOptions,
-    onResponse:
-      own === undefined
-        ? onResponse
-        : (response) => {
-            onResponse(response);
-            own(response);
-          },
-  };
-}
-
 async function streamModel(
-  gemini: Gemini,
-  request: GenerateContentRequest,
-  options: CallOptions,
+  entry: ModelCallEntry,
+  input: Parameters<ModelCallEntry['stream']>[0],
   signal: AbortSignal,
   emit: EmitEvent,
   stepNumber: number,
   onFirstChunk?: () => void,
   usageSeen?: UsageSeen,
-): Promise<GenerateContentResponse> {
+): Promise<ModelCallOutcome> {
+  const { stream, record } = entry.stream(input);
   const accumulator = createStreamAccumulator();
   let first = onFirstChunk;
-  for await (const chunk of gemini.streamGenerateContent(request, options)) {
+  for await (const chunk of stream) {
     if (first !== undefined) {
       first();
       first = undefined;
@@ -164,7 +162,7 @@ async function streamModel(
     if (emit !== undefined) emitDeltas(chunk, stepNumber, emit);
   }
   signal.throwIfAborted();
-  return accumulator.response();
+  return { response: accumulator.response(), record };
 }
 
 function emitDeltas(

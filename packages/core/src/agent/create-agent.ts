@@ -7,12 +7,13 @@ import type { AgentResult } from '../run/agent-result.ts';
 import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentOptions, RunOptions } from './agent-options.ts';
+import type { AgentRuntime } from './agent-runtime.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { checkCacheOption } from './check-cache-option.ts';
 import { checkRunOptions } from './check-run-options.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
-import type { PromptCacheSlot } from './prompt-cache.ts';
+import type { PromptCacheOptions } from './prompt-cache.ts';
 import { resolveAgentConfig } from './resolve-agent-config.ts';
 import type { RunLoopOptions } from './run-loop.ts';
 
@@ -77,24 +78,37 @@ export type Agent<Output = undefined> = {
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
   const config: AgentConfig<Output> = resolveAgentConfig(options);
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
-  // The cache itself is made by the first run (see PromptCacheSlot).
-  const cache: PromptCacheSlot | undefined =
+  // The cache itself is made with the agent's runtime, by the first run (see AgentRuntime).
+  const promptCacheOptions: PromptCacheOptions | undefined =
     cacheOptions === undefined
       ? undefined
       : {
-          options: {
-            gemini: config.gemini,
-            model: config.model,
-            prefix: {
-              systemInstruction: config.request.systemInstruction,
-              tools: config.request.tools,
-              toolConfig: config.request.toolConfig,
-            },
-            cache: cacheOptions,
-            now: config.now,
-            logger: config.logger,
+          gemini: config.gemini,
+          model: config.model,
+          prefix: {
+            systemInstruction: config.request.systemInstruction,
+            tools: config.request.tools,
+            toolConfig: config.request.toolConfig,
           },
+          cache: cacheOptions,
+          now: config.now,
+          logger: config.logger,
         };
+  // What the agent keeps between runs: made once, with the loop, by the first run.
+  let runtime: AgentRuntime | undefined;
+  const startRun = (input: AgentInput, options: RunLoopOptions): Promise<AgentResult<Output>> => {
+    const loaded = runLoopModule.value;
+    if (loaded !== undefined) {
+      runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+      return loaded.runLoop(config, runtime, input, options);
+    }
+    // A failed load is not kept (the next run tries again); the run fails with the loader's
+    // error, as any import would.
+    return runLoopModule.load().then((module) => {
+      runtime ??= module.createAgentRuntime(promptCacheOptions);
+      return module.runLoop(config, runtime, input, options);
+    });
+  };
   // Runs in flight, so that close() can abort them and wait for them to settle.
   const inFlight = new Set<InFlightRun>();
   let closing: Promise<void> | undefined;
@@ -120,13 +134,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       // The run's own signal, dropped when the run ends: its abort listener stays for the run.
       holdAbortListener(controller.signal);
       const unfollow = followSignal(signal, controller);
-      const result = startRun(config, input, {
+      const result = startRun(input, {
         signal: controller.signal,
         streaming: false,
         conversationId,
         emit: undefined,
         history,
-        cache,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -154,13 +167,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       const conversationId = conversationOf(checked);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
-          startRun(config, input, {
+          startRun(input, {
             signal: streamSignal,
             streaming: true,
             conversationId,
             emit,
             history,
-            cache,
           }),
         signal,
       );
@@ -205,7 +217,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       import('./close-tools.ts').then(({ closeTools }) =>
         closeTools(config.tools.functions.values(), { redact: config.redact }),
       ),
-      cache?.cache?.close(),
+      runtime?.cache?.close(),
     ]);
   }
 
@@ -216,22 +228,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 // signatures, structured output, the prompt cache's step side) are loaded by the first run, not by
 // `import '@gemloop/core'`: Node's ESM loader pays for every module at import, and the root must
 // stay cheap to import (bench/README.md, "Cold import"). Once loaded, a run starts synchronously,
-// exactly as with a static import.
+// exactly as with a static import (see `startRun` in createAgent).
 const runLoopModule = new LoadOnce(() => import('./run-loop.ts'));
-
-/**
- * Starts a run: at once when the loop is loaded, else after loading it. A failed load is not
- * kept (the next run tries again); the run fails with the loader's error, as any import would.
- */
-function startRun<Output>(
-  config: AgentConfig<Output>,
-  input: AgentInput,
-  options: RunLoopOptions,
-): Promise<AgentResult<Output>> {
-  const loaded = runLoopModule.value;
-  if (loaded !== undefined) return loaded.runLoop(config, input, options);
-  return runLoopModule.load().then((module) => module.runLoop(config, input, options));
-}
 
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };

@@ -1,4 +1,3 @@
-import { CONTENT_JSON_CACHE, type ContentJsonCache } from '../http/serialize-request-body.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { AgentConfig } from './agent-config.ts';
@@ -8,8 +7,8 @@ import { type PromptCache, withPromptCache } from './prompt-cache.ts';
 /**
  * The request of one model step: the base request `createAgent` built for the step's kind (the
  * tool loop's, its streamed variant, or the final structured-output call's without tools) with
- * the history so far, through the prompt cache when there is one. It carries the run's
- * {@link ContentJsonCache}, so the client serialises only the turns added since the last step.
+ * the history so far, through the prompt cache when there is one. The run's body cache goes to
+ * the client beside it, with the call (`ModelCallInput.bodyCache`), never on the request.
  * @internal
  */
 export function prepareRequest<Output>(
@@ -20,7 +19,6 @@ export function prepareRequest<Output>(
     contents,
     cache,
     cacheName,
-    contentJson,
   }: {
     kind: ModelStepKind;
     streaming: boolean;
@@ -28,8 +26,6 @@ export function prepareRequest<Output>(
     cache: PromptCache | undefined;
     /** The cached content to send instead of the prefix it holds. */
     cacheName: string | undefined;
-    /** The run's JSON of the contents it sent (see `RunTracker.contentJson`). */
-    contentJson: ContentJsonCache;
   },
 ): GenerateContentRequest {
   const base =
@@ -38,7 +34,5 @@ export function prepareRequest<Output>(
       : streaming
         ? (config.streamRequest ?? config.request)
         : config.request;
-  const request = withPromptCache(base, contents, cache, cacheName);
-  (request as { [CONTENT_JSON_CACHE]?: ContentJsonCache })[CONTENT_JSON_CACHE] = contentJson;
-  return request;
+  return withPromptCache(base, contents, cache, cacheName);
 }

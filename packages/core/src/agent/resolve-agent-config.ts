@@ -1,5 +1,5 @@
-import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import { checkLogger } from '../logging/check-logger.ts';
 import { checkModelName } from '../models/check-model-name.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
@@ -51,6 +51,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   checkModelName(model, { allowUppercase: options.capabilities !== undefined });
   const capabilities = getModelCapabilities(model, options.capabilities);
   const logger = checkLogger(options.logger, 'logger').child({ component: 'agent', model });
+  const modelCall = modelCallEntryOf(gemini);
 
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const maxReasks = options.maxReasks ?? DEFAULT_MAX_REASKS;
@@ -171,9 +172,9 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     beforeToolCall: options.beforeToolCall,
     isRunEndingError: options.isRunEndingError,
     callOptions: options.callOptions,
-    redact: redactorOf(gemini),
+    modelCall,
+    redact: modelCall.redact,
     argumentRedactor: createArgumentRedactor(tools.functions.values()),
-    historyChecks: undefined,
     includeThoughts: thinkingConfig?.includeThoughts === true,
     now: options.now ?? Date.now,
     ...resolveObservers(options),

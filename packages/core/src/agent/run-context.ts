@@ -1,4 +1,4 @@
-import type { CallOptions, ResponseInfo } from '../http/gemini.ts';
+import type { CallOptions } from '../http/gemini.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { EmitEvent } from './call-model.ts';
@@ -26,6 +26,4 @@ export type RunContext<Output> = {
   readonly cache: PromptCache | undefined;
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
   readonly callOptions: CallOptions;
-  /** What `onResponse` last saw: the response of the model call's attempt that succeeded. */
-  lastResponse: ResponseInfo | undefined;
 };

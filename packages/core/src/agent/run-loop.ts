@@ -1,10 +1,10 @@
-import { createHistoryCheckCache } from '../history/validate-history-cached.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../run/agent-result.ts';
 import type { RunObservation } from '../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../telemetry/start-observation.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { RunOptions } from './agent-options.ts';
+import type { AgentRuntime } from './agent-runtime.ts';
 import { appendToHistory } from './append-to-history.ts';
 import { type EmitEvent, modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
@@ -16,12 +16,14 @@ import { finishRun } from './finish-run.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
-import { PromptCache, type PromptCacheSlot } from './prompt-cache.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
 import type { RunContext } from './run-context.ts';
 import { runTools } from './run-tools.ts';
 import { RunTracker } from './run-tracker.ts';
+
+// Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
+export { createAgentRuntime } from './agent-runtime.ts';
 
 /** How a run is driven. @internal */
 export type RunLoopOptions = {
@@ -33,8 +35,6 @@ export type RunLoopOptions = {
   conversationId?: string | undefined;
   emit: EmitEvent;
   history: RunOptions['history'];
-  /** The agent's prompt cache (the `cache` option), made by its first run. */
-  cache?: PromptCacheSlot | undefined;
 };
 
 /**
@@ -53,13 +53,14 @@ export type RunLoopOptions = {
  */
 export function runLoop<Output>(
   config: AgentConfig<Output>,
+  runtime: AgentRuntime,
   input: AgentInput,
   options: RunLoopOptions,
 ): Promise<AgentResult<Output>> {
   // Without observers (telemetry: false, no recorder) or with none following this run (no
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   if (config.observers.length === 0 || !anyObserverActive(config.observers))
-    return runSteps(config, input, options, undefined);
+    return runSteps(config, runtime, input, options, undefined);
   const observation = startObservation(
     config.observers,
     {
@@ -74,21 +75,22 @@ export function runLoop<Output>(
     },
     config.argumentRedactor,
   );
-  if (observation === undefined) return runSteps(config, input, options, undefined);
+  if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
   if (observation instanceof Promise) {
-    return observation.then((started) => observeRun(config, input, options, started));
+    return observation.then((started) => observeRun(config, runtime, input, options, started));
   }
-  return observeRun(config, input, options, observation);
+  return observeRun(config, runtime, input, options, observation);
 }
 
 function observeRun<Output>(
   config: AgentConfig<Output>,
+  runtime: AgentRuntime,
   input: AgentInput,
   options: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
-  if (observation === undefined) return runSteps(config, input, options, undefined);
-  return runSteps(config, input, options, observation).then(
+  if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
+  return runSteps(config, runtime, input, options, observation).then(
     (result) => {
       observation.end({ result: result as AgentResult<unknown> }, config.now());
       return result;
@@ -102,20 +104,17 @@ function observeRun<Output>(
 
 async function runSteps<Output>(
   config: AgentConfig<Output>,
+  { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit, history, cache }: RunLoopOptions,
+  { signal, streaming, emit, history }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
-  // Made here, not by createAgent: the history checks and the prompt cache load with the loop
-  // (see AgentConfig, PromptCacheSlot).
-  config.historyChecks ??= createHistoryCheckCache();
-  if (cache !== undefined) cache.cache ??= new PromptCache(cache.options);
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
     logger: config.logger,
     model: config.model,
-    historyChecks: config.historyChecks,
+    historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
   const context: RunContext<Output> = {
@@ -125,11 +124,8 @@ async function runSteps<Output>(
     streaming,
     emit,
     observation,
-    cache: cache?.cache,
-    callOptions: modelCallOptions(config.callOptions, signal, (info) => {
-      context.lastResponse = info;
-    }),
-    lastResponse: undefined,
+    cache,
+    callOptions: modelCallOptions(config.callOptions, signal),
   };
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.

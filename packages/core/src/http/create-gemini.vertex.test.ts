@@ -16,7 +16,6 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
-import { redactorOf } from '../errors/client-redactor.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { VertexAuthError } from '../errors/vertex-auth-error.ts';
@@ -30,6 +29,7 @@ import { toolResult } from '../tools/tool-result.ts';
 import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
 import { createGemini } from './create-gemini.ts';
 import { createVertexTokenSource } from './create-vertex-token-source.ts';
+import { modelCallEntryOf } from './model-call-entry.ts';
 
 // Vertex AI through the fake's Vertex routes: URL shape, bearer token (cached, refreshed, never
 // logged), and Vertex's differences from the Gemini API.
@@ -280,7 +280,9 @@ describe('createGemini({ vertex })', () => {
       expect(everything).not.toContain(TOKEN);
       expect(everything).not.toContain(GATEWAY_KEY);
       // The client's redactor, which the agent uses for tools' and hooks' errors, learned both.
-      expect(redactorOf(gemini)(`${TOKEN} ${GATEWAY_KEY}`)).toBe('[redacted] [redacted]');
+      expect(modelCallEntryOf(gemini).redact(`${TOKEN} ${GATEWAY_KEY}`)).toBe(
+        '[redacted] [redacted]',
+      );
     } finally {
       server.close();
       await rm(dir, { recursive: true, force: true });
