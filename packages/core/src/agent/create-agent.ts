@@ -4,11 +4,11 @@ import { isLevelEnabled } from '../logging/logger.ts';
 import { LoadOnce } from '../retry/load-once.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
-import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { AgentOptions, RunOptions } from './agent-options.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
+import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
 import { checkCacheOption } from './check-cache-option.ts';
 import { checkRunOptions } from './check-run-options.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
@@ -115,9 +115,9 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   const closedError = (): AgentClosedError =>
     new AgentClosedError({ model: config.model, inFlight: false });
 
-  const agent = {
-    model: config.model,
-    run(input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> {
+  // A run, with the conversation id only a chat session knows (see AgentTurns).
+  const turns: AgentTurns<Output> = {
+    run(input, options, conversationId): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
       let checked: RunOptions;
       try {
@@ -126,7 +126,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return Promise.reject(error);
       }
       const { signal, history } = checked;
-      const conversationId = conversationOf(checked);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
         return Promise.reject(invalidSignalError());
@@ -152,7 +151,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         unfollow();
       });
     },
-    stream(input: AgentInput, options?: RunOptions): AgentStream<Output> {
+    stream(input, options, conversationId): AgentStream<Output> {
       if (closing !== undefined) {
         const closed = closedError();
         return createAgentStream<Output>(() => Promise.reject(closed), undefined);
@@ -164,7 +163,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
       const { signal, history } = checked;
-      const conversationId = conversationOf(checked);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {
@@ -184,6 +182,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       stream.result.then(settle, settle);
       return stream;
     },
+  };
+
+  const agent = {
+    model: config.model,
+    run: (input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> =>
+      turns.run(input, options, undefined),
+    stream: (input: AgentInput, options?: RunOptions): AgentStream<Output> =>
+      turns.stream(input, options, undefined),
     close(): Promise<void> {
       closing ??= closeAgent();
       return closing;
@@ -194,6 +200,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     (agent as { [Symbol.asyncDispose]: () => Promise<void> })[Symbol.asyncDispose] = () =>
       agent.close();
   }
+
+  registerAgentTurns(agent, turns);
 
   async function closeAgent(): Promise<void> {
     const runs = [...inFlight];
@@ -233,9 +241,3 @@ const runLoopModule = new LoadOnce(() => import('./run-loop.ts'));
 
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
-
-/** The chat session's id a chat turn's run options carry (a symbol key, not a public option). */
-function conversationOf(options: RunOptions): string | undefined {
-  const id = (options as { [conversationIdKey]?: unknown })[conversationIdKey];
-  return typeof id === 'string' ? id : undefined;
-}
