@@ -1,7 +1,7 @@
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
-import type { RunOptions } from './agent-options.ts';
 import type { AgentStream } from './agent-stream.ts';
+import type { RunOptions } from './config/agent-options.ts';
 
 /**
  * How a chat session runs a turn of an agent: `run` and `stream` with what only a chat knows (its

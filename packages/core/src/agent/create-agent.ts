@@ -4,18 +4,18 @@ import { isLevelEnabled } from '../logging/logger.ts';
 import { LoadOnce } from '../retry/load-once.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
-import type { AgentConfig } from './agent-config.ts';
-import type { AgentOptions, RunOptions } from './agent-options.ts';
-import type { AgentRuntime } from './agent-runtime.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
-import { checkCacheOption } from './check-cache-option.ts';
-import { checkRunOptions } from './check-run-options.ts';
+import type { AgentConfig } from './config/agent-config.ts';
+import type { AgentOptions, RunOptions } from './config/agent-options.ts';
+import { checkCacheOption } from './config/check-cache-option.ts';
+import { checkRunOptions } from './config/check-run-options.ts';
+import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
+import type { AgentRuntime } from './loop/agent-runtime.ts';
+import type { RunLoopOptions } from './loop/run-loop.ts';
 import type { PromptCacheOptions } from './prompt-cache.ts';
-import { resolveAgentConfig } from './resolve-agent-config.ts';
-import type { RunLoopOptions } from './run-loop.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
@@ -222,7 +222,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     await Promise.all([
       // Loaded here, not with the root (bench/README.md, "Cold import"): closing is rare, and
       // ToolCloseError is thrown only here. The cache is deleted whether or not the load works.
-      import('./close-tools.ts').then(({ closeTools }) =>
+      import('./tool-calls/close-tools.ts').then(({ closeTools }) =>
         closeTools(config.tools.functions.values(), { redact: config.redact }),
       ),
       runtime?.cache?.close(),
@@ -237,7 +237,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 // `import '@gemloop/core'`: Node's ESM loader pays for every module at import, and the root must
 // stay cheap to import (bench/README.md, "Cold import"). Once loaded, a run starts synchronously,
 // exactly as with a static import (see `startRun` in createAgent).
-const runLoopModule = new LoadOnce(() => import('./run-loop.ts'));
+const runLoopModule = new LoadOnce(() => import('./loop/run-loop.ts'));
 
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };

@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
-import type { RunOptions } from '../agent/agent-options.ts';
+import type { RunOptions } from '../agent/config/agent-options.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
 import { agentTurnsOf } from '../agent/agent-turns.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
