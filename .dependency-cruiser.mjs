@@ -171,6 +171,35 @@ function packageLayerRules() {
   }));
 }
 
+/**
+ * The rooms of `agent/` (CONTRIBUTING.md, "Architecture"): `config/` (each createAgent option's
+ * type, check and default, the resolved config), `tool-calls/` (prepare, execute, respond),
+ * `loop/` (the phases and the per-agent runtime), `errors/`, and the facade at its top
+ * (`create-agent.ts`, `agent-stream.ts`, `agent-turns.ts`, the shared `usage.ts`,
+ * `stop-conditions.ts`, `structured-output.ts`, `prompt-cache.ts`, ...). Each `[room, may not
+ * import]` pair below is one rule.
+ */
+const AGENT = `${CORE}agent/`;
+const agentRooms = [
+  ['errors', ['config', 'tool-calls', 'loop', '(create-agent|agent-turns|agent-stream)\\.ts$']],
+  ['config', ['loop', '(create-agent|agent-turns)\\.ts$']],
+  ['tool-calls', ['(create-agent|agent-turns)\\.ts$']],
+  ['loop', ['(create-agent|agent-turns)\\.ts$']],
+];
+
+function agentRoomRules() {
+  return agentRooms.map(([room, forbidden]) => ({
+    name: `core-agent-room-${room}`,
+    comment:
+      `agent/${room}/ may not import ${forbidden.join(', ')}: the config is resolved before any ` +
+      'run, the errors sit below everything, and no room reaches back up to the facade ' +
+      '(createAgent and the turns a chat uses).',
+    severity: 'error',
+    from: { path: `${AGENT}${room}/`, pathNot: TEST },
+    to: { path: `${AGENT}(${forbidden.join('|')})` },
+  }));
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -198,7 +227,9 @@ export default {
         'Above http/, code uses the client through its contract: http/gemini.ts (the Gemini and ' +
         'Caches interfaces, their option types), the argument checks the agent shares ' +
         '(check-*.ts) and what a request ' +
-        'may carry for it (serialize-request-body.ts), not its transports, attempts or helpers.',
+        'may carry for it (serialize-request-body.ts), and the internal model-call entry ' +
+        '(model-call-entry.ts: the run hands over its body cache, gets the served tier and the ' +
+        "client's redactor back), not its transports, attempts or helpers.",
       severity: 'error',
       from: {
         path: `${CORE}(${HTTP_USERS.map(layerPattern).join('|')})`,
@@ -206,9 +237,10 @@ export default {
       },
       to: {
         path: `${CORE}http/`,
-        pathNot: `${CORE}http/(gemini|check-[a-z-]+|serialize-request-body)\\.ts$`,
+        pathNot: `${CORE}http/(gemini|check-[a-z-]+|serialize-request-body|model-call-entry)\\.ts$`,
       },
     },
+    ...agentRoomRules(),
     {
       name: 'production-imports-testing',
       comment:

@@ -81,9 +81,7 @@ const MAX_FOLDER_FILES = 25;
  * Folders still over MAX_FOLDER_FILES, each with the reason. TEMPORARY like temporaryExceptions:
  * the test fails once a folder listed here fits, so the entry is deleted with the split.
  */
-const OVERSIZED_FOLDERS: Record<string, string> = {
-  agent: 'split into rooms on its own branch (h/agent-rooms, issue 27)',
-};
+const OVERSIZED_FOLDERS: Record<string, string> = {};
 
 /** Every workspace package.json (pnpm-workspace.yaml's `packages`, the docs build included). */
 function listWorkspaceManifests(): { folder: string; manifest: Record<string, unknown> }[] {

@@ -16,7 +16,7 @@ const { loaded, track } = vi.hoisted(() => {
   return { loaded, track };
 });
 
-vi.mock('./agent/run-loop.ts', track('the run loop'));
+vi.mock('./agent/loop/run-loop.ts', track('the run loop'));
 vi.mock('./history/validate-history-cached.ts', track('the history checks'));
 vi.mock('./agent/prompt-cache.ts', track('the prompt cache'));
 vi.mock('./http/attempts/request-json.ts', track('the unary request path'));
@@ -27,7 +27,7 @@ vi.mock('./http/caches/create-caches.ts', track('the caches API'));
 vi.mock('./http/vertex/vertex-auth.ts', track('Vertex auth'));
 vi.mock('./chat/select-history.ts', track("the chat's history limit"));
 vi.mock('./chat/measure-turn-tokens.ts', track("the chat's token counts"));
-vi.mock('./agent/close-tools.ts', track("closing an agent's tools"));
+vi.mock('./agent/tool-calls/close-tools.ts', track("closing an agent's tools"));
 
 const DEFERRED = [
   'the run loop',

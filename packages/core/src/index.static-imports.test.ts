@@ -51,7 +51,7 @@ describe('the static import graph of @gemloop/core', () => {
       'undici',
       'p-retry',
       'http/attempts/request-json.ts',
-      'agent/run-loop.ts',
+      'agent/loop/run-loop.ts',
     ];
     expect(loaded.filter((path) => unwanted.some((name) => path.includes(name)))).toEqual([]);
     // The closure is real: the client's and the agent's factories are in it.

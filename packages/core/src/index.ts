@@ -24,7 +24,7 @@ export { createGemini } from './http/create-gemini.ts';
 export type { CreateGeminiOptions, Gemini } from './http/gemini.ts';
 // --- agent ---
 export type { AgentEvent } from './agent/agent-event.ts';
-export type { AgentOptions, RunOptions } from './agent/agent-options.ts';
+export type { AgentOptions, RunOptions } from './agent/config/agent-options.ts';
 export type { AgentStream } from './agent/agent-stream.ts';
 export type { Agent } from './agent/create-agent.ts';
 export { createAgent } from './agent/create-agent.ts';

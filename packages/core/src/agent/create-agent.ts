@@ -4,17 +4,18 @@ import type { AgentResult } from '../run/agent-result.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
-import { conversationIdKey } from '../telemetry/run-observer.ts';
-import type { AgentConfig } from './agent-config.ts';
-import type { AgentOptions, RunOptions } from './agent-options.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
-import { checkCacheOption } from './check-cache-option.ts';
-import { checkRunOptions } from './check-run-options.ts';
+import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
+import type { AgentConfig } from './config/agent-config.ts';
+import type { AgentOptions, RunOptions } from './config/agent-options.ts';
+import { checkCacheOption } from './config/check-cache-option.ts';
+import { checkRunOptions } from './config/check-run-options.ts';
+import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
-import type { PromptCacheSlot } from './prompt-cache.ts';
-import { resolveAgentConfig } from './resolve-agent-config.ts';
-import type { RunLoopOptions } from './run-loop.ts';
+import type { AgentRuntime } from './loop/agent-runtime.ts';
+import type { RunLoopOptions } from './loop/run-loop.ts';
+import type { PromptCacheOptions } from './prompt-cache.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
@@ -77,33 +78,46 @@ export type Agent<Output = undefined> = {
 export function createAgent<Output = undefined>(options: AgentOptions<Output>): Agent<Output> {
   const config: AgentConfig<Output> = resolveAgentConfig(options);
   const cacheOptions = checkCacheOption(options.cache, options.cachedContent);
-  // The cache itself is made by the first run (see PromptCacheSlot).
-  const cache: PromptCacheSlot | undefined =
+  // The cache itself is made with the agent's runtime, by the first run (see AgentRuntime).
+  const promptCacheOptions: PromptCacheOptions | undefined =
     cacheOptions === undefined
       ? undefined
       : {
-          options: {
-            gemini: config.gemini,
-            model: config.model,
-            prefix: {
-              systemInstruction: config.request.systemInstruction,
-              tools: config.request.tools,
-              toolConfig: config.request.toolConfig,
-            },
-            cache: cacheOptions,
-            now: config.now,
-            logger: config.logger,
+          gemini: config.gemini,
+          model: config.model,
+          prefix: {
+            systemInstruction: config.request.systemInstruction,
+            tools: config.request.tools,
+            toolConfig: config.request.toolConfig,
           },
+          cache: cacheOptions,
+          now: config.now,
+          logger: config.logger,
         };
+  // What the agent keeps between runs: made once, with the loop, by the first run.
+  let runtime: AgentRuntime | undefined;
+  const startRun = (input: AgentInput, options: RunLoopOptions): Promise<AgentResult<Output>> => {
+    const loaded = runLoopModule.value;
+    if (loaded !== undefined) {
+      runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+      return loaded.runLoop(config, runtime, input, options);
+    }
+    // A failed load is not kept (the next run tries again); the run fails with the loader's
+    // error, as any import would.
+    return runLoopModule.load().then((module) => {
+      runtime ??= module.createAgentRuntime(promptCacheOptions);
+      return module.runLoop(config, runtime, input, options);
+    });
+  };
   // Runs in flight, so that close() can abort them and wait for them to settle.
   const inFlight = new Set<InFlightRun>();
   let closing: Promise<void> | undefined;
   const closedError = (): AgentClosedError =>
     new AgentClosedError({ model: config.model, inFlight: false });
 
-  const agent = {
-    model: config.model,
-    run(input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> {
+  // A run, with the conversation id only a chat session knows (see AgentTurns).
+  const turns: AgentTurns<Output> = {
+    run(input, options, conversationId): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
       let checked: RunOptions;
       try {
@@ -112,7 +126,6 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return Promise.reject(error);
       }
       const { signal, history } = checked;
-      const conversationId = conversationOf(checked);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
         return Promise.reject(invalidSignalError());
@@ -120,13 +133,12 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       // The run's own signal, dropped when the run ends: its abort listener stays for the run.
       holdAbortListener(controller.signal);
       const unfollow = followSignal(signal, controller);
-      const result = startRun(config, input, {
+      const result = startRun(input, {
         signal: controller.signal,
         streaming: false,
         conversationId,
         emit: undefined,
         history,
-        cache,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -139,7 +151,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         unfollow();
       });
     },
-    stream(input: AgentInput, options?: RunOptions): AgentStream<Output> {
+    stream(input, options, conversationId): AgentStream<Output> {
       if (closing !== undefined) {
         const closed = closedError();
         return createAgentStream<Output>(() => Promise.reject(closed), undefined);
@@ -151,16 +163,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
       const { signal, history } = checked;
-      const conversationId = conversationOf(checked);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
-          startRun(config, input, {
+          startRun(input, {
             signal: streamSignal,
             streaming: true,
             conversationId,
             emit,
             history,
-            cache,
           }),
         signal,
       );
@@ -172,6 +182,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       stream.result.then(settle, settle);
       return stream;
     },
+  };
+
+  const agent = {
+    model: config.model,
+    run: (input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>> =>
+      turns.run(input, options, undefined),
+    stream: (input: AgentInput, options?: RunOptions): AgentStream<Output> =>
+      turns.stream(input, options, undefined),
     close(): Promise<void> {
       closing ??= closeAgent();
       return closing;
@@ -182,6 +200,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     (agent as { [Symbol.asyncDispose]: () => Promise<void> })[Symbol.asyncDispose] = () =>
       agent.close();
   }
+
+  registerAgentTurns(agent, turns);
 
   async function closeAgent(): Promise<void> {
     const runs = [...inFlight];
@@ -202,10 +222,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     await Promise.all([
       // Loaded here, not with the root (bench/README.md, "Cold import"): closing is rare, and
       // ToolCloseError is thrown only here. The cache is deleted whether or not the load works.
-      import('./close-tools.ts').then(({ closeTools }) =>
+      import('./tool-calls/close-tools.ts').then(({ closeTools }) =>
         closeTools(config.tools.functions.values(), { redact: config.redact }),
       ),
-      cache?.cache?.close(),
+      runtime?.cache?.close(),
     ]);
   }
 
@@ -216,28 +236,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 // signatures, structured output, the prompt cache's step side) are loaded by the first run, not by
 // `import '@gemloop/core'`: Node's ESM loader pays for every module at import, and the root must
 // stay cheap to import (bench/README.md, "Cold import"). Once loaded, a run starts synchronously,
-// exactly as with a static import.
-const runLoopModule = new LoadOnce(() => import('./run-loop.ts'));
-
-/**
- * Starts a run: at once when the loop is loaded, else after loading it. A failed load is not
- * kept (the next run tries again); the run fails with the loader's error, as any import would.
- */
-function startRun<Output>(
-  config: AgentConfig<Output>,
-  input: AgentInput,
-  options: RunLoopOptions,
-): Promise<AgentResult<Output>> {
-  const loaded = runLoopModule.value;
-  if (loaded !== undefined) return loaded.runLoop(config, input, options);
-  return runLoopModule.load().then((module) => module.runLoop(config, input, options));
-}
+// exactly as with a static import (see `startRun` in createAgent).
+const runLoopModule = new LoadOnce(() => import('./loop/run-loop.ts'));
 
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };
-
-/** The chat session's id a chat turn's run options carry (a symbol key, not a public option). */
-function conversationOf(options: RunOptions): string | undefined {
-  const id = (options as { [conversationIdKey]?: unknown })[conversationIdKey];
-  return typeof id === 'string' ? id : undefined;
-}

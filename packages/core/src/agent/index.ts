@@ -28,6 +28,7 @@ export type {
   ToolErrorEvent,
   ToolResultEvent,
 } from './agent-event.ts';
+export type { AgentStream } from './agent-stream.ts';
 export type {
   AgentOptions,
   BeforeToolCallContext,
@@ -39,17 +40,16 @@ export type {
   ThinkingEffort,
   ThinkingOption,
   ToolChoice,
-} from './agent-options.ts';
-export type { AgentStream } from './agent-stream.ts';
-export type { Agent } from './create-agent.ts';
-export { createAgent } from './create-agent.ts';
-export type { AgentCacheOptions } from './prompt-cache.ts';
+} from './config/agent-options.ts';
 export {
   DEFAULT_MAX_REASKS,
   DEFAULT_MAX_STEPS,
   DEFAULT_TOOL_CONCURRENCY,
   DEFAULT_TOOL_TIMEOUT_MS,
-} from './resolve-agent-config.ts';
+} from './config/resolve-agent-config.ts';
+export type { Agent } from './create-agent.ts';
+export { createAgent } from './create-agent.ts';
+export type { AgentCacheOptions } from './prompt-cache.ts';
 export type { StopCondition, StopConditionContext } from './stop-conditions.ts';
 export {
   hasToolCall,

@@ -40,13 +40,6 @@ export type PromptCacheOptions = {
   logger: Logger;
 };
 
-/**
- * An agent's prompt cache, made by its first run: `createAgent` checks the option, the run loop
- * (loaded on first use) makes the cache, `close()` deletes it if it was ever made.
- * @internal
- */
-export type PromptCacheSlot = { readonly options: PromptCacheOptions; cache?: PromptCache };
-
 const DEFAULT_TTL_SECONDS = 3600;
 
 /**

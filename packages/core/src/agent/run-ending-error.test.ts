@@ -4,7 +4,7 @@ import { defineTool } from '../tools/define/define-tool.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
 import { callsTurn, createScriptedGemini, textTurn } from './__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from './agent-event.ts';
-import type { BeforeToolCallContext } from './agent-options.ts';
+import type { BeforeToolCallContext } from './config/agent-options.ts';
 import { createAgent } from './create-agent.ts';
 import { ModelCallError } from './errors/model-call-error.ts';
 

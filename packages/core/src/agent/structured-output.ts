@@ -12,7 +12,7 @@ import {
   zodV4ToJsonSchema,
 } from '../tools/schema/zod-v4-to-json-schema.ts';
 import type { JsonSchema } from '../wire/schema.ts';
-import type { OutputSchema } from './agent-options.ts';
+import type { OutputSchema } from './config/agent-options.ts';
 import type { OutputIssue } from './errors/output-validation-error.ts';
 
 /** The `output` option, converted once. @internal */

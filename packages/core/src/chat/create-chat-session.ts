@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
-import type { RunOptions } from '../agent/agent-options.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
+import { agentTurnsOf } from '../agent/agent-turns.ts';
+import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
@@ -9,7 +10,6 @@ import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-er
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
-import { conversationIdKey } from '../telemetry/run-observer.ts';
 import type { Part } from '../wire/content.ts';
 import type {
   ChatResult,
@@ -77,6 +77,8 @@ export function createChatSession<Output = undefined>(
 ): ChatSession<Output> {
   checkChatOptions(options);
   const { agent, limit, turnsWithoutModel = 'same-model' } = options;
+  // The agent's runs with this session's id as the conversation (telemetry, the recorder).
+  const turns = agentTurnsOf(agent);
   const id = options.id ?? globalThis.crypto.randomUUID();
   const store = options.store ?? defaultStore(agent, options.id !== undefined);
   const now = options.now ?? Date.now;
@@ -304,11 +306,7 @@ export function createChatSession<Output = undefined>(
           const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
-            result = await agent.run(parts, {
-              signal,
-              history: selected.history,
-              [conversationIdKey]: id,
-            } as RunOptions);
+            result = await turns.run(parts, { signal, history: selected.history }, id);
           } catch (error) {
             recordFailure(error);
             throw error;
@@ -323,11 +321,11 @@ export function createChatSession<Output = undefined>(
         return releaseIfAgentClosed(
           exclusive(async () => {
             const selected = await prepare(parts, streamSignal);
-            const inner = agent.stream(parts, {
-              signal: streamSignal,
-              history: selected.history,
-              [conversationIdKey]: id,
-            } as RunOptions);
+            const inner = turns.stream(
+              parts,
+              { signal: streamSignal, history: selected.history },
+              id,
+            );
             let result: AgentResult<Output>;
             try {
               for await (const event of inner) {

@@ -6,6 +6,7 @@ import {
   partMediaResolutionProblem,
 } from './check-media-resolution.ts';
 import { checkRequestFields } from './check-request-fields.ts';
+import { type ContentJsonCache, wasSentUnchanged } from './serialize-request-body.ts';
 
 /**
  * Builds the JSON body of `generateContent` / `streamGenerateContent` from a request: `contents`
@@ -15,13 +16,16 @@ import { checkRequestFields } from './check-request-fields.ts';
  * The history is never copied: the loop sends a growing history on every step, so the body holds
  * the caller's `Content` objects and is serialised once. The checks are cheap, one pass over the
  * turns and their parts with no allocation, and name the exact place at fault
- * (`contents[3].parts`): names are built only for the error.
+ * (`contents[3].parts`): names are built only for the error. With a run's `sent` cache, a content
+ * the run already sent unchanged is not checked again (it was when first sent): each step of a
+ * run checks only the turns it added, so an n-step run does O(n) content checks, not O(n²).
  * @throws {@link InvalidArgumentError} for a request of the wrong shape.
  * @internal
  */
 export function buildGenerateContentBody(
   request: GenerateContentRequest,
   argument = 'request',
+  sent?: ContentJsonCache | undefined,
 ): GenerateContentBody {
   // By hand rather than `{ model, contents, systemInstruction, ...rest }` and `{ ...rest, contents }`:
   // on Node 20 an object rest or a spread with added fields costs a microsecond or more, on every
@@ -33,7 +37,7 @@ export function buildGenerateContentBody(
   }
   checkRequestFields(body, argument);
   checkRequestMediaResolution(body, argument);
-  body['contents'] = checkContents(request.contents, argument, '.contents');
+  body['contents'] = checkContents(request.contents, argument, '.contents', sent);
   const { systemInstruction } = request;
   if (systemInstruction !== undefined) {
     body['systemInstruction'] = toSystemInstruction(systemInstruction, argument);
@@ -50,8 +54,16 @@ export function toContents(contents: unknown, argument: string): Content[] {
   return checkContents(contents, argument, '');
 }
 
-/** {@link toContents} for the field named `${argument}${suffix}` (built only for an error). */
-function checkContents(contents: unknown, argument: string, suffix: string): Content[] {
+/**
+ * {@link toContents} for the field named `${argument}${suffix}` (built only for an error); the
+ * contents `sent` holds unchanged are skipped.
+ */
+function checkContents(
+  contents: unknown,
+  argument: string,
+  suffix: string,
+  sent?: ContentJsonCache | undefined,
+): Content[] {
   if (typeof contents === 'string') return [{ role: 'user', parts: [{ text: contents }] }];
   if (!Array.isArray(contents)) {
     throw invalid(
@@ -68,7 +80,15 @@ function checkContents(contents: unknown, argument: string, suffix: string): Con
     );
   }
   for (let index = 0; index < contents.length; index++) {
-    const problem = contentProblem(contents[index]);
+    const content: unknown = contents[index];
+    if (
+      sent !== undefined &&
+      typeof content === 'object' &&
+      content !== null &&
+      wasSentUnchanged(sent, content)
+    )
+      continue;
+    const problem = contentProblem(content);
     if (problem !== undefined) {
       throw invalid(`${argument}${suffix}[${index}]${problem.at}`, problem.message, problem.value);
     }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { attachRedactor } from '../shared/client-redactor.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
 import { LoadOnce } from '../shared/load-once.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { CachedContent } from '../wire/cached-content.ts';
 import type { CountTokensBody } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -8,7 +9,14 @@ import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts
 import { openStream, withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
-import type { Caches, CountTokensRequest, CreateGeminiOptions, Gemini } from './gemini.ts';
+import type {
+  Caches,
+  CallOptions,
+  CountTokensRequest,
+  CreateGeminiOptions,
+  Gemini,
+} from './gemini.ts';
+import { ModelCallRecord, registerModelCallEntry } from './model-call-entry.ts';
 import {
   defaultCallOptions,
   listOptionsDeclaration,
@@ -17,11 +25,7 @@ import {
 import { resolveClientOptions } from './options/resolve-client-options.ts';
 import { toModelPath } from './options/to-model-path.ts';
 import { toPageQuery } from './options/to-page-query.ts';
-import {
-  CONTENT_JSON_CACHE,
-  ContentJsonCache,
-  serializeRequestBody,
-} from './serialize-request-body.ts';
+import { type ContentJsonCache, serializeRequestBody } from './serialize-request-body.ts';
 
 /**
  * Creates a client of the Gemini native REST API, Google's (`generativelanguage.googleapis.com`)
@@ -49,47 +53,68 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   const client = { ...resolved, logger: resolved.logger.child({ component: 'gemini' }) };
   const defaults = defaultCallOptions(client);
 
+  // The two model calls, shared by the public methods and the agent's entry (model-call-entry.ts),
+  // which hands over the run's body cache and gets the call's record back.
+  // Async: a bad request or option rejects the call's promise, never throws at the call.
+  async function generate(
+    request: GenerateContentRequest,
+    callOptions: CallOptions | undefined,
+    bodyCache: ContentJsonCache | undefined,
+    record?: ModelCallRecord,
+  ): Promise<GenerateContentResponse> {
+    const model = toModelPath(checkRequest(request).model, 'request.model');
+    if (client.vertex !== undefined) checkVertexRequest(request, false);
+    const call = recordTo(resolveCallOptions(callOptions, client, defaults), defaults, record);
+    const url = `${client.root}${model}:generateContent`;
+    const method = 'generateContent';
+    const body = serializeRequestBody(
+      buildGenerateContentBody(request, 'request', bodyCache),
+      bodyCache,
+    );
+    return withRequestPath(({ requestJson, checks }) =>
+      requestJson({
+        client,
+        call,
+        method,
+        model,
+        url,
+        httpMethod: 'POST',
+        body,
+        check: checks.checkGenerateContentResponse,
+        usageOf: usageOf,
+      }),
+    );
+  }
+
+  function stream(
+    request: GenerateContentRequest,
+    callOptions: CallOptions | undefined,
+    bodyCache: ContentJsonCache | undefined,
+    record?: ModelCallRecord,
+  ): AsyncGenerator<GenerateContentResponse> {
+    // Checked now, so a bad request throws at the call, not at the first iteration.
+    const model = toModelPath(checkRequest(request).model, 'request.model');
+    if (client.vertex !== undefined) checkVertexRequest(request, true);
+    const body = serializeRequestBody(
+      buildGenerateContentBody(request, 'request', bodyCache),
+      bodyCache,
+    );
+    const call = recordTo(resolveCallOptions(callOptions, client, defaults), defaults, record);
+    const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
+    return openStream({ client, call, model, url, body });
+  }
+
   const gemini: Gemini = {
     baseUrl: client.baseUrl,
     platform: client.vertex === undefined ? 'gemini-api' : 'vertex',
     apiVersion: client.apiVersion,
 
-    async generateContent(request, callOptions) {
-      const model = toModelPath(checkRequest(request).model, 'request.model');
-      if (client.vertex !== undefined) checkVertexRequest(request, false);
-      const call = resolveCallOptions(callOptions, client, defaults);
-      const url = `${client.root}${model}:generateContent`;
-      const method = 'generateContent';
-      const body = serializeRequestBody(
-        buildGenerateContentBody(request),
-        contentJsonCacheOf(request),
-      );
-      return withRequestPath(({ requestJson, checks }) =>
-        requestJson({
-          client,
-          call,
-          method,
-          model,
-          url,
-          httpMethod: 'POST',
-          body,
-          check: checks.checkGenerateContentResponse,
-          usageOf: usageOf,
-        }),
-      );
+    generateContent(request, callOptions) {
+      return generate(request, callOptions, undefined);
     },
 
     streamGenerateContent(request, callOptions) {
-      // Checked now, so a bad request throws at the call, not at the first iteration.
-      const model = toModelPath(checkRequest(request).model, 'request.model');
-      if (client.vertex !== undefined) checkVertexRequest(request, true);
-      const body = serializeRequestBody(
-        buildGenerateContentBody(request),
-        contentJsonCacheOf(request),
-      );
-      const call = resolveCallOptions(callOptions, client, defaults);
-      const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
-      return openStream({ client, call, model, url, body });
+      return stream(request, callOptions, undefined);
     },
 
     async countTokens(request, callOptions) {
@@ -154,7 +179,21 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       ),
     ),
   };
-  attachRedactor(gemini, client.secrets);
+  const redact: Redactor = (value) => scrubSecrets(value, client.secrets.values);
+  registerModelCallEntry(gemini, {
+    async generate({ request, callOptions, bodyCache }) {
+      const record = new ModelCallRecord();
+      const response = await generate(request, callOptions, bodyCache, record);
+      return { response, record };
+    },
+    stream({ request, callOptions, bodyCache }) {
+      const record = new ModelCallRecord();
+      return { stream: stream(request, callOptions, bodyCache, record), record };
+    },
+    // The secrets are read at each use, so credentials the client learns later (Vertex access
+    // tokens, a call's header credentials) are scrubbed too; the key is never readable from it.
+    redact,
+  });
   return gemini;
 }
 
@@ -202,12 +241,18 @@ function toCountTokensBody(request: CountTokensRequest, model: string): CountTok
 }
 
 /**
- * The JSON of the contents already sent, when the request comes from an agent run (see
- * {@link ContentJsonCache}); anything else is serialised whole.
+ * The call's options with `record` to fill: the resolved object itself, made for this call, or a
+ * copy of the client's shared defaults (a call without options), which are never written.
  */
-function contentJsonCacheOf(request: object): ContentJsonCache | undefined {
-  const cache = (request as { [CONTENT_JSON_CACHE]?: unknown })[CONTENT_JSON_CACHE];
-  return cache instanceof ContentJsonCache ? cache : undefined;
+function recordTo(
+  call: ReturnType<typeof resolveCallOptions>,
+  defaults: ReturnType<typeof resolveCallOptions>,
+  record: ModelCallRecord | undefined,
+): ReturnType<typeof resolveCallOptions> {
+  if (record === undefined) return call;
+  if (call === defaults) return { ...call, record };
+  call.record = record;
+  return call;
 }
 
 /**

@@ -21,7 +21,6 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 import { VertexAuthError } from '../errors/vertex-auth-error.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
-import { redactorOf } from '../shared/client-redactor.ts';
 import { foldStream } from '../streaming/fold-stream.ts';
 import { googleSearch } from '../tools/builtin/built-in-tools.ts';
 import { mcpServers } from '../tools/builtin/mcp-servers.ts';
@@ -29,6 +28,7 @@ import { defineTool } from '../tools/define/define-tool.ts';
 import { toolResult } from '../tools/responses/tool-result.ts';
 import type { GenerateContentBody, GenerateContentRequest } from '../wire/request.ts';
 import { createGemini } from './create-gemini.ts';
+import { modelCallEntryOf } from './model-call-entry.ts';
 import { createVertexTokenSource } from './vertex/create-vertex-token-source.ts';
 
 // Vertex AI through the fake's Vertex routes: URL shape, bearer token (cached, refreshed, never
@@ -280,7 +280,9 @@ describe('createGemini({ vertex })', () => {
       expect(everything).not.toContain(TOKEN);
       expect(everything).not.toContain(GATEWAY_KEY);
       // The client's redactor, which the agent uses for tools' and hooks' errors, learned both.
-      expect(redactorOf(gemini)(`${TOKEN} ${GATEWAY_KEY}`)).toBe('[redacted] [redacted]');
+      expect(modelCallEntryOf(gemini).redact(`${TOKEN} ${GATEWAY_KEY}`)).toBe(
+        '[redacted] [redacted]',
+      );
     } finally {
       server.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,15 +1,9 @@
 // How a generateContent body is written, and what a request's owner may hand the client with it
-// so that only what is new is serialised: part of the client's contract with the agent, so the
-// agent may import this file (see .dependency-cruiser.mjs, core-http-contract).
+// (through `ModelCallInput.bodyCache`, model-call-entry.ts) so that only what is new is serialised
+// and checked: part of the client's contract with the agent, so the agent may import this file
+// (see .dependency-cruiser.mjs, core-http-contract).
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
-
-/**
- * The key under which an owner of a request's history hands the client a
- * {@link ContentJsonCache}: a symbol, so `for...in`, `JSON.stringify`, option checks and the
- * body builder never see it. @internal
- */
-export const CONTENT_JSON_CACHE: unique symbol = Symbol('gemloop.contentJsonCache');
 
 /** What a {@link ContentJsonCache} keeps of one content: its JSON, and what it looked like then. @internal */
 export type CachedContent = {
@@ -124,6 +118,17 @@ function contentJson(content: unknown, cache: WeakMap<object, CachedContent>): s
     partRefs: Array.isArray(parts) ? parts.slice() : [],
   });
   return json;
+}
+
+/**
+ * Whether `cache` holds `content` as it is now: the client sent it (and so checked it) earlier in
+ * the run, and its role, parts array and part objects are the same. @internal
+ */
+export function wasSentUnchanged(cache: ContentJsonCache, content: object): boolean {
+  const cached = cache.contents.get(content);
+  if (cached === undefined) return false;
+  const { role, parts } = content as { role?: unknown; parts?: unknown };
+  return isUnchanged(cached, role, parts);
 }
 
 function isUnchanged(cached: CachedContent, role: unknown, parts: unknown): boolean {

@@ -30,7 +30,7 @@ const KEPT: Record<SecretSource, number> = { token: 4, call: 32 };
  * The secrets of one client, the one list every redaction of the client reads: the API key and
  * the credentials of the client's headers (fixed), plus every credential learned while it runs
  * (the moment it is created or resolved: each Vertex access token, each credential of a call's
- * own headers). The client's hidden redactor (`attachRedactor`, which the agent uses for errors,
+ * own headers). The client's redactor (`ModelCallEntry.redact`, which the agent uses for errors,
  * spans and the run file) and every call's errors and log lines read it live.
  * @internal
  */

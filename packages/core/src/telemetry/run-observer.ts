@@ -97,10 +97,3 @@ export interface RunObserver {
  * symbol, so another copy of gemloop (or `@gemloop/tools`) sets it without importing it.
  */
 export const toolTypeKey: unique symbol = Symbol.for('gemloop.tool.type');
-
-/**
- * The run option key a chat session sets to its id, so a turn's run knows its conversation. A
- * registered symbol: it never shows in `Object.keys`, so the public run options stay as they are.
- * @internal
- */
-export const conversationIdKey: unique symbol = Symbol.for('gemloop.conversation.id');

@@ -156,7 +156,11 @@ async function runAttempt<T, O extends SendWithRetryOptions>(
       if (attempt.answered !== undefined) attempt.tellAnswered();
     }
     attempt.status = response.status;
-    call.onResponse?.(new AttemptResponseInfo(response, attempt.number));
+    if (call.onResponse !== undefined || call.record !== undefined) {
+      const info = new AttemptResponseInfo(response, attempt.number);
+      if (call.record !== undefined) call.record.info = info;
+      call.onResponse?.(info);
+    }
     if (attempt.debug) attempt.headersMs = performance.now() - attempt.started;
     attempt.value = await attempt.read(response, attempt);
     return attempt;

@@ -30,6 +30,11 @@ export type ResolvedCallOptions = {
    */
   secrets: Secrets;
   onResponse: ((response: ResponseInfo) => void) | undefined;
+  /**
+   * Where an internal model call (model-call-entry.ts) keeps the response info of the attempt
+   * that succeeded, so the agent reads the served tier without a closure of its own.
+   */
+  record?: { info: ResponseInfo | undefined } | undefined;
   /** `CallOptions.beforeSend`. */
   beforeSend: CallOptions['beforeSend'];
 };

@@ -1,0 +1,49 @@
+import type { AgentInput } from '../run/agent-input.ts';
+import type { AgentResult } from '../run/agent-result.ts';
+import type { AgentStream } from './agent-stream.ts';
+import type { RunOptions } from './config/agent-options.ts';
+
+/**
+ * How a chat session runs a turn of an agent: `run` and `stream` with what only a chat knows (its
+ * conversation id, for telemetry and the recorder), passed as a parameter rather than hidden on
+ * the public run options. @internal
+ */
+export type AgentTurns<Output> = {
+  run(
+    input: AgentInput,
+    options: RunOptions | undefined,
+    conversationId: string | undefined,
+  ): Promise<AgentResult<Output>>;
+  stream(
+    input: AgentInput,
+    options: RunOptions | undefined,
+    conversationId: string | undefined,
+  ): AgentStream<Output>;
+};
+
+/** What an agent is to {@link agentTurnsOf}: its public `run` and `stream` (see `Agent`). */
+type RunnableAgent<Output> = {
+  run(input: AgentInput, options?: RunOptions): Promise<AgentResult<Output>>;
+  stream(input: AgentInput, options?: RunOptions): AgentStream<Output>;
+};
+
+// Keyed by the agent object, not a property on it: nothing shows on the public `Agent`.
+const turns = new WeakMap<object, AgentTurns<unknown>>();
+
+/** Registers the turns of an agent made by `createAgent`. @internal */
+export function registerAgentTurns<Output>(agent: object, own: AgentTurns<Output>): void {
+  turns.set(agent, own as AgentTurns<unknown>);
+}
+
+/**
+ * The turns of `agent`: its own when `createAgent` made it, else its public methods (an agent
+ * gemloop did not make has no conversation id to record). @internal
+ */
+export function agentTurnsOf<Output>(agent: RunnableAgent<Output>): AgentTurns<Output> {
+  const own = turns.get(agent);
+  if (own !== undefined) return own as AgentTurns<Output>;
+  return {
+    run: (input, options) => agent.run(input, options),
+    stream: (input, options) => agent.stream(input, options),
+  };
+}

@@ -1,0 +1,74 @@
+import type { CallOptions, Gemini } from '../../http/gemini.ts';
+import type { ModelCallEntry } from '../../http/model-call-entry.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { ModelCapabilities } from '../../models/model-capabilities.ts';
+import type { AgentStep } from '../../run/agent-result.ts';
+import type { Redactor } from '../../shared/client-redactor.ts';
+import type { RunObserver } from '../../telemetry/run-observer.ts';
+import type { ArgumentRedactor } from '../../tools/define/argument-redactor.ts';
+import type { GenerateContentRequest } from '../../wire/request.ts';
+import type { StopCondition } from '../stop-conditions.ts';
+import type { PreparedOutput } from '../structured-output.ts';
+import type { PreparedTools } from '../tool-calls/prepare-tools.ts';
+import type { BeforeToolCallHook, StepEndContext } from './agent-options.ts';
+
+/** The request of every step but `contents`, built once per agent. @internal */
+export type BaseRequest = Omit<GenerateContentRequest, 'contents'>;
+
+/**
+ * How the structured answer is asked for: not at all; with the schema on every request (no tools,
+ * or a model that combines a response schema with tools); or, on models that cannot, with one more
+ * call without tools once the tool loop is done.
+ * @internal
+ */
+export type OutputMode = 'none' | 'inline' | 'final-call';
+
+/**
+ * Everything a run needs, checked and precomputed by `createAgent`, and never written after it
+ * returns (what the agent keeps between runs is its `AgentRuntime`). @internal
+ */
+export type AgentConfig<Output> = {
+  gemini: Gemini;
+  /** The client's internal entry (see `modelCallEntryOf`): every model call of a run goes through it. */
+  modelCall: ModelCallEntry;
+  model: string;
+  capabilities: ModelCapabilities;
+  logger: Logger;
+  tools: PreparedTools;
+  /** The request of a tool-loop step, without `contents`. */
+  request: BaseRequest;
+  /** The request of the final structured-output call (`final-call` mode), without `contents`. */
+  finalOutputRequest: BaseRequest | undefined;
+  /**
+   * The request of a streamed tool-loop step when it differs from `request`: with
+   * `functionCallingConfig.streamFunctionCallArguments` (Vertex), which unary calls never send.
+   */
+  streamRequest?: BaseRequest | undefined;
+  outputMode: OutputMode;
+  output: PreparedOutput<Output> | undefined;
+  maxSteps: number;
+  stopWhen: readonly StopCondition[];
+  toolConcurrency: number;
+  toolTimeoutMs: number | undefined;
+  toolErrors: 'report' | 'throw';
+  maxReasks: number;
+  onStepEnd: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
+  beforeToolCall: BeforeToolCallHook | undefined;
+  /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */
+  isRunEndingError: ((error: unknown) => boolean) | undefined;
+  callOptions: Omit<CallOptions, 'signal'> | undefined;
+  /** Scrubs the client's API key from what tools and hooks fail with (`ModelCallEntry.redact`). */
+  redact: Redactor;
+  /**
+   * Redacts the tools' `secretArguments` from what observers see and tool errors carry;
+   * `undefined` when no tool declares any.
+   */
+  argumentRedactor: ArgumentRedactor | undefined;
+  /** Whether `thinking.includeThoughts` is on (thought parts are expected). */
+  includeThoughts: boolean;
+  now: () => number;
+  /** The agent's name (telemetry, recorder). */
+  name: string | undefined;
+  /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
+  observers: readonly RunObserver[];
+};

@@ -1,0 +1,250 @@
+import type { HistoryTurn } from '../../history/history-turn.ts';
+import type { CallOptions, Gemini } from '../../http/gemini.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { ModelCapabilities } from '../../models/model-capabilities.ts';
+import type { AgentStep } from '../../run/agent-result.ts';
+import type { RunObserver } from '../../telemetry/run-observer.ts';
+import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';
+import type { StandardSchemaV1 } from '../../tools/schema/standard-schema.ts';
+import type { AnyTool } from '../../tools/tool.ts';
+import type { Content, Part } from '../../wire/content.ts';
+import type {
+  FunctionCallingMode,
+  GenerationConfig,
+  LatLng,
+  SafetySetting,
+} from '../../wire/request.ts';
+import type { ServiceTier } from '../../wire/service-tier.ts';
+import type { AgentCacheOptions } from '../prompt-cache.ts';
+import type { StopCondition } from '../stop-conditions.ts';
+
+/**
+ * How hard the model thinks, in one vocabulary for every generation. gemloop maps it to
+ * `thinkingLevel` on Gemini 3 and `thinkingBudget` on Gemini 2.5 (the wrong field is a 400):
+ *
+ * | effort    | Gemini 3 (`thinkingLevel`) | Gemini 2.5 (`thinkingBudget`) |
+ * |-----------|----------------------------|-------------------------------|
+ * | `off`     | `MINIMAL` (3 cannot fully stop thinking; Pro: error) | `0` (Pro: error)   |
+ * | `minimal` | `MINIMAL` (Pro: error)     | `512`                         |
+ * | `low`     | `LOW`                      | `1024`                        |
+ * | `medium`  | `MEDIUM`                   | `8192`                        |
+ * | `high`    | `HIGH`                     | `24576`                       |
+ * | `dynamic` | (model default)            | `-1`                          |
+ */
+export type ThinkingEffort = 'off' | 'minimal' | 'low' | 'medium' | 'high' | 'dynamic';
+
+/**
+ * The `thinking` option: an effort, or an object with an effort or an explicit token `budget`
+ * (Gemini 2.5; on Gemini 3 a budget is mapped to the nearest level), and `includeThoughts` to get
+ * thought summaries (as `thought-delta` events and `step.thoughts`, never as answer text).
+ */
+export type ThinkingOption =
+  | ThinkingEffort
+  | {
+      effort?: ThinkingEffort | undefined;
+      /** Tokens; `0` off, `-1` dynamic. Exclusive with `effort`. */
+      budget?: number | undefined;
+      includeThoughts?: boolean | undefined;
+    };
+
+/**
+ * Which functions the model may call (`toolConfig.functionCallingConfig`): a mode, or a mode with
+ * the allowed function names (`ANY` or `VALIDATED` only). With `ANY` the model must call a
+ * function at every step, so the run ends only by `maxSteps` or `stopWhen`.
+ */
+export type ToolChoice =
+  | FunctionCallingMode
+  | { mode: 'ANY' | 'VALIDATED'; allowedFunctionNames: readonly string[] };
+
+/** What `beforeToolCall` gets for one call. */
+export type BeforeToolCallContext = {
+  toolName: string;
+  toolCallId: string;
+  /** The arguments after the tool's schema parsed them. */
+  args: unknown;
+  /** The model's arguments, as sent. */
+  rawArgs: Record<string, unknown>;
+  stepNumber: number;
+  /**
+   * The call's 0-based position among the function calls of its model turn. With `stepNumber`
+   * it names the call even when the model gave two calls the same `toolCallId` (it can), or
+   * reuses an id in a later step: key anything kept per call (an approval) by both.
+   */
+  callIndex: number;
+  /** The live history up to and including the model turn that made the call. Do not keep it. */
+  contents: readonly Content[];
+  /** Aborted with the run. */
+  signal: AbortSignal;
+};
+
+/**
+ * What `beforeToolCall` decides. `undefined` (or nothing) approves. `deny` answers the call with
+ * an error response holding `message` (the model sees it). `modify` runs the tool with other
+ * arguments, checked against the tool's schema again; the model's own call stays in the history
+ * as it was.
+ */
+export type BeforeToolCallDecision =
+  | { type: 'approve' }
+  | { type: 'deny'; message: string }
+  | { type: 'modify'; args: unknown }
+  | undefined
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets a hook that approves by returning nothing (`async () => { log(call) }`) type-check without `return undefined`.
+  | void;
+
+/** The human-in-the-loop hook: called before each call whose arguments parsed. */
+export type BeforeToolCallHook = (
+  context: BeforeToolCallContext,
+) => BeforeToolCallDecision | Promise<BeforeToolCallDecision>;
+
+/** What `onStepEnd` gets besides the step. */
+export type StepEndContext = {
+  /** All steps so far, this one included. */
+  steps: readonly AgentStep[];
+  /** The live history. Do not keep it; `result.contents` is the final one. */
+  contents: readonly Content[];
+};
+
+/**
+ * A schema for the structured final answer: a zod 4 or zod 3 (3.24+) schema, or another Standard
+ * Schema that implements Standard JSON Schema. The JSON Schema sent as `responseJsonSchema` is
+ * derived from it once, and the answer is validated with it (defaults and transforms apply).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the schema's input type does not matter here.
+export type OutputSchema<Output> = StandardSchemaV1<any, Output>;
+
+/** Options of {@link createAgent}. */
+export type AgentOptions<Output = undefined> = {
+  /** The client, from `createGemini()`. */
+  gemini: Gemini;
+  /** `gemini-3-flash-preview`, `gemini-2.5-pro`, ... */
+  model: string;
+  /** The system instruction. */
+  instructions?: string | Part[] | Content | undefined;
+  /** Function tools (`defineTool`) and built-ins (`googleSearch()`, ...). */
+  tools?: readonly AnyTool[] | undefined;
+  /**
+   * The most model calls of the tool loop. When the last one calls functions, they are run and
+   * answered, and the run ends with `finishReason: 'max-steps'`. @defaultValue 10
+   */
+  maxSteps?: number | undefined;
+  /**
+   * End the run after a step when any of these holds (`hasToolCall`, `hasToolError`,
+   * `totalTokensExceed`, or your own). The number of steps is bounded by `maxSteps` alone.
+   */
+  stopWhen?: StopCondition | readonly StopCondition[] | undefined;
+  toolChoice?: ToolChoice | undefined;
+  /** temperature, topP, maxOutputTokens, ... (use `thinking` and `output` for those). */
+  generationConfig?: GenerationConfig | undefined;
+  thinking?: ThinkingOption | undefined;
+  /** Makes the final answer JSON that matches this schema, parsed into `result.output`. */
+  output?: OutputSchema<Output> | undefined;
+  /**
+   * How many function calls of one model turn run at once; the others wait for a free slot and
+   * every call is still answered, in call order. The bound keeps a turn of thousands of calls (a
+   * hostile or looping model) from opening thousands of sockets, files or worker threads at once.
+   * `Infinity` runs all calls of a turn at once.
+   * @defaultValue 8 (`DEFAULT_TOOL_CONCURRENCY`)
+   */
+  toolConcurrency?: number | undefined;
+  /**
+   * Time limit of one tool call in milliseconds, unless the tool sets its own `timeoutMs`. A call
+   * still running then gets its signal aborted and is answered with a timeout error (or, with
+   * `toolErrors: 'throw'`, ends the run with a `ToolTimeoutError`), so a tool that never settles
+   * cannot hang a run. The time starts when the call starts (not while it waits for a slot, nor
+   * during `beforeToolCall`). `Infinity` (or any value above 2^31-1 ms) for no limit.
+   * @defaultValue 120000 (`DEFAULT_TOOL_TIMEOUT_MS`, the client's default request timeout)
+   */
+  toolTimeoutMs?: number | undefined;
+  /**
+   * `report`: a failing call (bad arguments, unknown tool, a throw, a timeout) goes back to the
+   * model as an error response it can act on. `throw`: the run throws a typed error instead.
+   * @defaultValue 'report'
+   */
+  toolErrors?: 'report' | 'throw' | undefined;
+  /**
+   * How many times in a row an unusable answer (malformed or unexpected function call, empty
+   * answer, structured output that fails its schema) is re-asked with a corrective note before
+   * the run throws. @defaultValue 2
+   */
+  maxReasks?: number | undefined;
+  onStepEnd?: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
+  beforeToolCall?: BeforeToolCallHook | undefined;
+  /**
+   * Which errors end the run at once, as they are. When a model call, a tool's `execute` or
+   * `beforeToolCall` throws an error for which this returns `true`, the run stops there: that call
+   * gets no response, the model is not called again, no later hook runs, the turn's other calls
+   * are aborted (with this error as their signal's reason), and `run()` (or `stream().result`)
+   * rejects with this very error, not a wrapper. The loop's own errors (`AgentRunError`, ...) are
+   * not asked about.
+   *
+   * For code that can lose the right to go on with a run: a durable workflow engine whose
+   * execution was cancelled or taken over by another worker must end that execution, never hand
+   * the engine's error to the model as the tool's failure (the model would be called again, by a
+   * process that no longer owns the run). A predicate that throws counts as `false`.
+   * @defaultValue none: every error of a tool is the tool's, reported to the model
+   */
+  isRunEndingError?: ((error: unknown) => boolean) | undefined;
+  /** @defaultValue silent */
+  logger?: Logger | undefined;
+  /** Overrides of the model-capabilities table, for models it does not know (gateway aliases). */
+  capabilities?: Partial<ModelCapabilities> | undefined;
+  safetySettings?: readonly SafetySetting[] | undefined;
+  /** `cachedContents/{id}`: a cache you manage yourself (see `cache` for one the agent manages). */
+  cachedContent?: string | undefined;
+  /**
+   * Cache the stable prefix of every request (system instruction, tool declarations, tool config,
+   * and `cache.contents`) with `gemini.caches`, when it reaches the model's minimum cacheable
+   * size: created once, shared by runs and chat turns, its TTL refreshed while in use, recreated
+   * when it expired, deleted by `agent.close()`. Requests then send `cachedContent` instead of
+   * those fields. `result.cache` says how many input tokens it saved.
+   */
+  cache?: true | AgentCacheOptions | undefined;
+  /**
+   * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
+   * `'priority'`. The tier that served each call is on `step.serviceTier`.
+   */
+  serviceTier?: ServiceTier | undefined;
+  /**
+   * Vertex AI only: stream function-call arguments as the model writes them
+   * (`functionCallingConfig.streamFunctionCallArguments`). Sent on `agent.stream()` steps only,
+   * never on `run()`'s unary calls; the stream fold assembles the pieces into whole calls.
+   * The Gemini API does not support it. @defaultValue false
+   */
+  streamFunctionCallArguments?: boolean | undefined;
+  /** Location for Google Maps grounding (`toolConfig.retrievalConfig`). */
+  retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;
+  /** Per-call client options for every model call (timeout, retry, headers). */
+  callOptions?: Omit<CallOptions, 'signal'> | undefined;
+  /** The clock, for step timings. @defaultValue Date.now */
+  now?: (() => number) | undefined;
+  /** The agent's name, for telemetry (`invoke_agent {name}`) and the run recorder. */
+  name?: string | undefined;
+  /**
+   * OpenTelemetry settings, or `false` for none. @defaultValue traces and metrics go to the
+   * globally registered providers when there are any; otherwise nothing is done
+   */
+  telemetry?: TelemetryOptions | false | undefined;
+  /**
+   * Writes every run to disk for `npx gemloop view`: `recorder: createRunRecorder()`. Any
+   * {@link RunObserver} fits here.
+   */
+  recorder?: RunObserver | undefined;
+};
+
+/** Options of one run. */
+export type RunOptions = {
+  /** Aborts the run: model calls, streams and tools (through their context signal). */
+  signal?: AbortSignal | undefined;
+  /**
+   * The conversation so far, continued by `input` (e.g. a stored chat and the new message). Not
+   * counted in `result.newContents`, which then holds the new message and every turn after it.
+   *
+   * Contents are taken as this agent's model's. Turns (`{ contents, model }`, a
+   * {@link HistoryTurn}) say which model wrote each: the thought signatures of turns another model
+   * wrote are removed before sending (copies; the given contents are never changed), since
+   * signatures are bound to the model that issued them (another model answers `400 Invalid thought
+   * signature`); the documented dummy goes where Gemini 3 requires one, and one warning names the
+   * models. Chat sessions pass their stored turns this way.
+   */
+  history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+};

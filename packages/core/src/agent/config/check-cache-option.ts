@@ -1,0 +1,64 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { defineOptions } from '../../options/define-options.ts';
+import {
+  integerOption,
+  numberOption,
+  optionCheck,
+  stringOption,
+} from '../../options/option-checks.ts';
+import type { AgentCacheOptions } from '../prompt-cache.ts';
+
+// Apart from prompt-cache.ts: createAgent checks the option at once, while the cache itself is
+// made by the first run and loaded with the run loop (bench/README.md, "Cold import").
+
+/**
+ * Checks the `cache` option of `createAgent`.
+ * @throws {@link InvalidArgumentError} naming the field.
+ * @internal
+ */
+export function checkCacheOption(
+  value: unknown,
+  cachedContent: unknown,
+): AgentCacheOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (cachedContent !== undefined) {
+    throw invalid(
+      'cache',
+      'Give cache or cachedContent, not both: cache makes and manages its own cachedContent.',
+    );
+  }
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('cache', 'cache must be true or { ttlSeconds?, minTokens?, contents? }.');
+  }
+  return cacheOptions.check(value);
+}
+
+/** The fields of the `cache` option, declared once (their type is {@link AgentCacheOptions}). */
+const cacheOptions = defineOptions<AgentCacheOptions>({
+  name: 'cache',
+  unknownKey: 'cache has no field',
+  path: 'cache',
+  example: '{ ttlSeconds?, minTokens?, contents? }',
+  checks: {
+    ttlSeconds: numberOption({
+      min: 1,
+      max: Number.MAX_VALUE,
+      message: 'cache.ttlSeconds must be a number of seconds, at least 1.',
+    }),
+    minTokens: integerOption({
+      min: 0,
+      message: 'cache.minTokens must be a whole number of tokens.',
+    }),
+    contents: optionCheck(
+      (contents) =>
+        typeof contents === 'string' || (Array.isArray(contents) && contents.length > 0),
+      'cache.contents must be a string or a non-empty Content[].',
+    ),
+    displayName: stringOption({ message: 'cache.displayName must be a string.' }),
+  },
+});
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message });
+}

@@ -1,0 +1,122 @@
+import { attachPartialUsage } from '../../errors/partial-usage.ts';
+import type { AgentStep } from '../../run/agent-result.ts';
+import { readServiceTier } from '../../wire/read-service-tier.ts';
+import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import { ModelCallError } from '../errors/model-call-error.ts';
+import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
+import { toAgentUsage } from '../usage.ts';
+import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
+import { createStep } from './create-step.ts';
+import { isRunEnding } from './is-run-ending.ts';
+import type { ModelStepKind } from './next-step.ts';
+import { prepareRequest } from './prepare-request.ts';
+import type { RunContext } from './run-context.ts';
+
+/**
+ * Makes one model step: emits `step-start`, sends the step's request (see {@link prepareRequest}),
+ * and records the response as a step. The run's usage and grounding take it in; the history
+ * does not yet (resolving the outcome says what of it is kept).
+ *
+ * @throws {@link AgentAbortedError} (`phase: 'model-call'`) when the run's signal ended the call,
+ *   {@link ModelCallError} when it failed otherwise; both hold the history, which the failed call
+ *   left untouched.
+ * @internal
+ */
+export async function callModelStep<Output>(
+  context: RunContext<Output>,
+  { stepNumber, kind }: { stepNumber: number; kind: ModelStepKind },
+): Promise<AgentStep> {
+  const { config, run, signal, emit } = context;
+  emit?.({ type: 'step-start', stepNumber, kind });
+  const startedAt = config.now();
+  let outcome: ModelCallOutcome;
+  const usageSeen: UsageSeen | undefined = context.streaming ? { usage: undefined } : undefined;
+  try {
+    outcome = await send(context, kind, (request) =>
+      callModel({
+        entry: config.modelCall,
+        request,
+        bodyCache: run.contentJson,
+        options: context.callOptions,
+        signal,
+        streaming: context.streaming,
+        emit,
+        stepNumber,
+        observation: context.observation,
+        now: config.now,
+        usageSeen,
+      }),
+    );
+  } catch (error) {
+    // A stream cut after chunks that reported usage was billed for them: the run counts the last
+    // usage seen (so the error's run, the span, the recording and a chat's usage do), and the
+    // error says it is partial.
+    const partial = usageSeen?.usage;
+    if (partial !== undefined) run.addUsage(toAgentUsage(partial));
+    if (isRunEnding(config, error)) throw error;
+    if (signal.aborted) {
+      throw attachPartialUsage(
+        new AgentAbortedError({ phase: 'model-call', run: run.state(), cause: signal.reason }),
+        partial,
+      );
+    }
+    throw attachPartialUsage(
+      new ModelCallError({ stepNumber, run: run.state(), cause: error }),
+      partial,
+    );
+  }
+  const { response, record } = outcome;
+  const step = createStep({
+    response,
+    stepNumber,
+    kind,
+    startedAt,
+    modelMs: config.now() - startedAt,
+  });
+  run.addUsage(step.usage);
+  // The body's tier first; the header only when the body has none (read without building the
+  // response's Headers).
+  const served = readServiceTier(response) ?? record.serviceTier;
+  if (served !== undefined) step.serviceTier = served;
+  if (step.grounding !== undefined) {
+    run.grounding.push(step.grounding);
+    emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
+  }
+  return step;
+}
+
+/** Sends the step's request; through the prompt cache, recreated once if it went away. */
+function send<Output>(
+  { config, run, signal, streaming, cache }: RunContext<Output>,
+  kind: ModelStepKind,
+  call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
+): Promise<ModelCallOutcome> {
+  const request = (cacheName: string | undefined) =>
+    prepareRequest(config, {
+      kind,
+      streaming,
+      contents: run.contents,
+      cache,
+      cacheName,
+    });
+  // The final structured-output call has no tools, so it cannot use a cache that holds them.
+  if (cache === undefined || kind !== 'tools') return call(request(undefined));
+  return sendCached(cache, signal, call, request);
+}
+
+async function sendCached(
+  cache: PromptCache,
+  signal: AbortSignal,
+  call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
+  request: (cacheName: string | undefined) => ReturnType<typeof prepareRequest>,
+): Promise<ModelCallOutcome> {
+  const name = await cache.acquire();
+  try {
+    return await call(request(name));
+  } catch (error) {
+    // Expired or deleted behind our back: recreate it once and send again.
+    if (name === undefined || !isCacheGone(error) || signal.aborted) throw error;
+    cache.invalidate(name);
+    return call(request(await cache.acquire()));
+  }
+}

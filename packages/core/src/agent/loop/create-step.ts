@@ -1,0 +1,86 @@
+import type { AgentStep } from '../../run/agent-result.ts';
+import type { Content } from '../../wire/content.ts';
+import type { GenerateContentResponse } from '../../wire/response.ts';
+import { toAgentUsage } from '../usage.ts';
+import { answerText, thoughtText } from './finish-outcome.ts';
+
+/**
+ * The record of one model call, from its response. `content` is the model's own object (no copy),
+ * or `undefined` when the answer had no parts; tool results and the re-ask note are filled in by
+ * the loop.
+ * @internal
+ */
+export function createStep({
+  response,
+  stepNumber,
+  kind,
+  startedAt,
+  modelMs,
+}: {
+  response: GenerateContentResponse;
+  stepNumber: number;
+  kind: AgentStep['kind'];
+  startedAt: number;
+  modelMs: number;
+}): AgentStep {
+  const candidate = response.candidates?.[0];
+  const candidateContent = candidate?.content;
+  let content: Content | undefined;
+  const parts = candidateContent?.parts;
+  if (parts !== undefined && parts.length > 0) {
+    // The API always says `model`; a content without it would be read back as the user's.
+    content =
+      candidateContent?.role === 'model'
+        ? (candidateContent as Content)
+        : { ...(candidateContent as Content), role: 'model' };
+  }
+  const grounding = candidate?.groundingMetadata;
+  return {
+    stepNumber,
+    kind,
+    content,
+    appended: false,
+    text: answerText(content),
+    thoughts: thoughtText(content),
+    toolCalls: [],
+    toolResponseContent: undefined,
+    finishReason: candidate?.finishReason,
+    finishMessage: candidate?.finishMessage,
+    usage: toAgentUsage(response.usageMetadata),
+    grounding: grounding !== undefined && Object.keys(grounding).length > 0 ? grounding : undefined,
+    urlContextMetadata: candidate?.urlContextMetadata,
+    safetyRatings: candidate?.safetyRatings,
+    citationMetadata: candidate?.citationMetadata,
+    reask: undefined,
+    response,
+    startedAt,
+    modelMs,
+    toolsMs: 0,
+  };
+}
+
+/** The record of answering the calls an input history ended with (no model call). @internal */
+export function createResumeStep(content: Content, startedAt: number): AgentStep {
+  return {
+    stepNumber: 1,
+    kind: 'resume',
+    content,
+    appended: false,
+    text: answerText(content),
+    thoughts: thoughtText(content),
+    toolCalls: [],
+    toolResponseContent: undefined,
+    finishReason: undefined,
+    finishMessage: undefined,
+    usage: toAgentUsage(undefined),
+    grounding: undefined,
+    urlContextMetadata: undefined,
+    safetyRatings: undefined,
+    citationMetadata: undefined,
+    reask: undefined,
+    response: {},
+    startedAt,
+    modelMs: 0,
+    toolsMs: 0,
+  };
+}

@@ -1,0 +1,51 @@
+import { isLevelEnabled } from '../../logging/logger.ts';
+import type { AgentStep } from '../../run/agent-result.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
+import { AgentRunError } from '../errors/agent-run-error.ts';
+import type { RunContext } from './run-context.ts';
+
+/**
+ * Ends a step, once its content, note and function responses are in the history: records it
+ * (the run's steps, the observers, the debug log, the `step-end` event) and waits for
+ * `onStepEnd`. Every step ends here, whatever follows it; an error that ends the run is built
+ * afterwards, so its history holds the step.
+ *
+ * @returns a promise only when there is an `onStepEnd` to wait for.
+ * @throws {@link AgentRunError} (rejects) when `onStepEnd` throws, with the history.
+ * @internal
+ */
+export function endStep<Output>(
+  { config, run, emit, observation }: RunContext<Output>,
+  step: AgentStep,
+): Promise<void> | undefined {
+  run.steps.push(step);
+  observation?.stepEnd(step);
+  const logger = config.logger;
+  if (isLevelEnabled(logger, 'debug')) {
+    logger.debug(
+      {
+        stepNumber: step.stepNumber,
+        kind: step.kind,
+        finishReason: step.finishReason,
+        toolCalls: step.toolCalls.length,
+        usage: step.usage,
+      },
+      'step ended',
+    );
+  }
+  emit?.({ type: 'step-end', step });
+  const onStepEnd = config.onStepEnd;
+  if (onStepEnd === undefined) return undefined;
+  return (async () => {
+    try {
+      await onStepEnd(step, { steps: run.steps, contents: run.contents });
+    } catch (thrown) {
+      const error = config.redact(thrown);
+      throw new AgentRunError({
+        message: `onStepEnd threw after step ${step.stepNumber}: ${describeThrown(error)}`,
+        run: run.state(),
+        cause: error,
+      });
+    }
+  })();
+}

@@ -1,0 +1,198 @@
+import { hasClientCall } from '../../history/find-calls-answered-in-turn.ts';
+import type { BlockedOutcome, ReaskReason } from '../../run/agent-result.ts';
+import type { Content, Part } from '../../wire/content.ts';
+import type { Candidate, FinishReason, GenerateContentResponse } from '../../wire/response.ts';
+
+/**
+ * What a model response means for the loop. Every finish reason is an outcome, never a surprise:
+ *
+ * - `tool-calls`: `STOP` (or no reason) with `functionCall` parts: run them, go on. Calls the
+ *   turn answers itself (server-side MCP) are not the client's: a turn of only those is an answer.
+ * - `answer`: `STOP` (or no reason) with an answer: the run ends.
+ * - `max-tokens`: `MAX_TOKENS`: the run ends with the partial text.
+ * - `content-filter`: a safety-type finish reason, or a blocked prompt (no candidates).
+ * - `other`: any other reason, unknown values included: the run ends, the reason kept as data.
+ * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, `TOO_MANY_TOOL_CALLS` (js-genai
+ *   2.16.0: "Model called too many tools consecutively, thus the system exited execution"), a
+ *   function call without a name, or an empty answer: ask again.
+ * @internal
+ */
+export type ResponseOutcome =
+  | { type: 'tool-calls' }
+  | { type: 'answer' }
+  | { type: 'max-tokens' }
+  | { type: 'content-filter'; blocked: BlockedOutcome }
+  | { type: 'other' }
+  | { type: 'reask'; reason: ReaskReason };
+
+// Finish reasons that mean the answer was withheld for its content (wire reference 3.1).
+const contentFilterReasons: ReadonlySet<string> = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+  'MODEL_ARMOR',
+  'JAILBREAK',
+]);
+
+// The outcomes without data, made once (one is read per step).
+const TOOL_CALLS: ResponseOutcome = Object.freeze({ type: 'tool-calls' });
+const ANSWER: ResponseOutcome = Object.freeze({ type: 'answer' });
+const MAX_TOKENS: ResponseOutcome = Object.freeze({ type: 'max-tokens' });
+const OTHER: ResponseOutcome = Object.freeze({ type: 'other' });
+
+/**
+ * Reads the first candidate of a response (the agent asks for one) and says what it means.
+ * @internal
+ */
+export function classifyResponse(response: GenerateContentResponse): ResponseOutcome {
+  const candidate = response.candidates?.[0];
+  if (candidate === undefined) {
+    const feedback = response.promptFeedback;
+    if (feedback?.blockReason !== undefined) {
+      return {
+        type: 'content-filter',
+        blocked: {
+          source: 'prompt',
+          reason: feedback.blockReason,
+          message: feedback.blockReasonMessage,
+          safetyRatings: feedback.safetyRatings ?? [],
+          citationMetadata: undefined,
+        },
+      };
+    }
+    return { type: 'reask', reason: 'empty-response' };
+  }
+  const finishReason = candidate.finishReason;
+  const parts = candidate.content?.parts ?? [];
+  if (finishReason === undefined || finishReason === 'STOP') {
+    if (hasFunctionCall(parts) && hasClientCall(parts)) {
+      // A call without a name cannot be run or answered (a response needs the name): the API
+      // never sends one whole, a gateway or a cut stream might.
+      return hasNamelessCall(parts)
+        ? { type: 'reask', reason: 'malformed-function-call' }
+        : TOOL_CALLS;
+    }
+    return isEmptyAnswer(parts) ? { type: 'reask', reason: 'empty-response' } : ANSWER;
+  }
+  if (finishReason === 'MALFORMED_FUNCTION_CALL')
+    return { type: 'reask', reason: 'malformed-function-call' };
+  if (finishReason === 'UNEXPECTED_TOOL_CALL')
+    return { type: 'reask', reason: 'unexpected-tool-call' };
+  if (finishReason === 'TOO_MANY_TOOL_CALLS')
+    return { type: 'reask', reason: 'too-many-tool-calls' };
+  if (finishReason === 'MAX_TOKENS') return MAX_TOKENS;
+  if (contentFilterReasons.has(finishReason)) {
+    return { type: 'content-filter', blocked: blockedAnswer(candidate, finishReason) };
+  }
+  return OTHER;
+}
+
+function blockedAnswer(candidate: Candidate, reason: FinishReason): BlockedOutcome {
+  return {
+    source: 'response',
+    reason,
+    message: candidate.finishMessage,
+    safetyRatings: candidate.safetyRatings ?? [],
+    citationMetadata: candidate.citationMetadata,
+  };
+}
+
+/** Whether any part is a `functionCall`. @internal */
+export function hasFunctionCall(parts: readonly Part[]): boolean {
+  for (const part of parts) if (part.functionCall != null) return true;
+  return false;
+}
+
+function hasNamelessCall(parts: readonly Part[]): boolean {
+  for (const part of parts) {
+    const call = part.functionCall;
+    if (call != null && (typeof call.name !== 'string' || call.name === '')) return true;
+  }
+  return false;
+}
+
+/**
+ * No usable answer: no parts, or only empty text and thought summaries (a signature alone is no
+ * answer). A part with any other data (an image, code, a server-side tool call) is an answer.
+ */
+function isEmptyAnswer(parts: readonly Part[]): boolean {
+  for (const part of parts) {
+    if (typeof part.text === 'string') {
+      if (part.text !== '' && part.thought !== true) return false;
+      continue;
+    }
+    for (const key in part) {
+      if (
+        key !== 'thought' &&
+        key !== 'thoughtSignature' &&
+        (part as Record<string, unknown>)[key] != null
+      ) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** The answer text of a content: its non-thought text parts, joined. @internal */
+export function answerText(content: Content | { parts?: Part[] | undefined } | undefined): string {
+  const parts = content?.parts;
+  if (parts === undefined) return '';
+  let text = '';
+  for (const part of parts)
+    if (typeof part.text === 'string' && part.thought !== true) text += part.text;
+  return text;
+}
+
+/** The thought-summary text of a content. @internal */
+export function thoughtText(content: { parts?: Part[] | undefined } | undefined): string {
+  const parts = content?.parts;
+  if (parts === undefined) return '';
+  let text = '';
+  for (const part of parts)
+    if (typeof part.text === 'string' && part.thought === true) text += part.text;
+  return text;
+}
+
+/**
+ * The corrective note a re-ask sends, as a new user content after the history (the bad answer is
+ * not appended). Plain words the model can act on; the tool names help after an unexpected call.
+ * @internal
+ */
+export function reaskNote(
+  reason: ReaskReason,
+  {
+    finishMessage,
+    functionNames,
+  }: { finishMessage: string | undefined; functionNames: readonly string[] },
+): string {
+  const detail = finishMessage === undefined || finishMessage === '' ? '' : ` (${finishMessage})`;
+  const available =
+    functionNames.length === 0
+      ? 'No functions are available: answer in text.'
+      : `The available functions are: ${functionNames.join(', ')}.`;
+  if (reason === 'malformed-function-call') {
+    return `Your last function call could not be parsed${detail}. Call the function again with arguments that are valid JSON and match its declared parameters, or answer in text. ${available}`;
+  }
+  if (reason === 'unexpected-tool-call') {
+    return `Your last response called a tool that is not available in this request${detail}. ${available} Call only those, or answer in text.`;
+  }
+  if (reason === 'too-many-tool-calls') {
+    return `You made too many tool calls in a row${detail}. Answer now from the results you already have, or make only the one call you still need. ${available}`;
+  }
+  return 'Your last response was empty. Continue: answer the request, or call one of the available functions if you need one.';
+}
+
+/** The note asking for the structured answer in `final-call` mode. @internal */
+export const FINAL_OUTPUT_NOTE =
+  'Now give your final answer as JSON that matches the response schema, based on everything above.';
+
+/** The note after a structured answer that failed its schema. @internal */
+export function outputReaskNote(issues: readonly string[]): string {
+  return `Your answer does not match the required JSON schema: ${issues.join('; ')}. Answer again with only the JSON, matching the schema exactly.`;
+}

@@ -1,0 +1,29 @@
+import type { CallOptions } from '../../http/gemini.ts';
+import type { RunObservation } from '../../telemetry/run-observer.ts';
+import type { AgentConfig } from '../config/agent-config.ts';
+import type { PromptCache } from '../prompt-cache.ts';
+import type { EmitEvent } from './call-model.ts';
+import type { RunTracker } from './run-tracker.ts';
+
+/**
+ * What every phase of one run reads: the agent's settings, the run's growing state, and how the
+ * run is driven. Made once per run by `runLoop`, so each phase takes one argument for all of it.
+ * @internal
+ */
+export type RunContext<Output> = {
+  readonly config: AgentConfig<Output>;
+  /** The history, steps, usage and grounding so far. */
+  readonly run: RunTracker;
+  /** The run's own signal (always an AbortSignal: `run` and `stream` check what they are given). */
+  readonly signal: AbortSignal;
+  /** Model calls use `streamGenerateContent` (and emit deltas). */
+  readonly streaming: boolean;
+  /** The `stream()` consumer's queue; `undefined` for `run()`, so no event is built. */
+  readonly emit: EmitEvent;
+  /** Telemetry and the recorder following this run, when any does. */
+  readonly observation: RunObservation | undefined;
+  /** The agent's prompt cache (the `cache` option). */
+  readonly cache: PromptCache | undefined;
+  /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
+  readonly callOptions: CallOptions;
+};

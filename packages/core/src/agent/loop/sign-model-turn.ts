@@ -1,0 +1,35 @@
+import { fillModelTurnSignature } from '../../history/thought-signatures/fill-model-turn-signature.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { Content } from '../../wire/content.ts';
+
+/**
+ * The model's own function-call turn, as appended to the history: itself in every normal case;
+ * on a model that requires thought signatures, a copy with the documented dummy on a first call
+ * that came back unsigned (see {@link fillModelTurnSignature}), with a warning.
+ * @internal
+ */
+export function signModelTurn(
+  content: Content,
+  {
+    requiresThoughtSignatures,
+    logger,
+    model,
+  }: {
+    requiresThoughtSignatures: boolean;
+    logger: Logger;
+    model: string;
+  },
+): Content {
+  if (!requiresThoughtSignatures) return content;
+  const signed = fillModelTurnSignature(content);
+  if (signed !== content) {
+    logger.warn(
+      {
+        model,
+        toolName: content.parts.find((part) => part.functionCall != null)?.functionCall?.name,
+      },
+      'the model returned a function call without the thought signature Gemini 3 requires (a gateway may have stripped it); sending the documented dummy signature so the next request is accepted',
+    );
+  }
+  return signed;
+}

@@ -1,0 +1,206 @@
+import type { CallOptions, Gemini } from '../../http/gemini.ts';
+import type { AgentUsage } from '../../run/agent-result.ts';
+import { toolTypeKey } from '../../telemetry/run-observer.ts';
+import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
+import type { Part } from '../../wire/content.ts';
+import type { FunctionDeclaration } from '../../wire/request.ts';
+import type { GenerateContentResponse, GroundingMetadata } from '../../wire/response.ts';
+import { toAgentUsage } from '../usage.ts';
+
+/**
+ * What a fallback tool's `execute` returns: the function output plus what the loop records on
+ * the call (grounding, usage of the extra model call).
+ * @internal
+ */
+export class DelegatedResult {
+  readonly output: Record<string, unknown>;
+  readonly grounding: GroundingMetadata | undefined;
+  readonly usage: AgentUsage;
+
+  constructor(
+    output: Record<string, unknown>,
+    grounding: GroundingMetadata | undefined,
+    usage: AgentUsage,
+  ) {
+    this.output = output;
+    this.grounding = grounding;
+    this.usage = usage;
+  }
+}
+
+type FallbackSpec = {
+  name: string;
+  description: string;
+  properties: Record<string, unknown>;
+  required: string[];
+  prompt(args: Record<string, unknown>): string;
+};
+
+/** The built-ins that have a function fallback (`mcpServers` is always sent as it is). */
+export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers'>;
+
+const specs: Record<FallbackBuiltinType, FallbackSpec> = {
+  googleSearch: {
+    name: 'google_search',
+    description:
+      'Searches the web with Google and returns a grounded answer with its sources. Use it for current events and facts you are not sure of.',
+    properties: {
+      query: { type: 'string', description: 'What to search for, as a question or keywords.' },
+    },
+    required: ['query'],
+    prompt: (args) => `Search the web and answer with the key facts: ${String(args['query'])}`,
+  },
+  urlContext: {
+    name: 'url_context',
+    description: 'Reads web pages and answers a question about them.',
+    properties: {
+      urls: { type: 'array', items: { type: 'string' }, description: 'The page URLs to read.' },
+      question: { type: 'string', description: 'What to find out from the pages.' },
+    },
+    required: ['urls', 'question'],
+    prompt: (args) =>
+      `${String(args['question'])}\n\nRead these pages:\n${(args['urls'] as string[]).join('\n')}`,
+  },
+  googleMaps: {
+    name: 'google_maps',
+    description: 'Looks up places with Google Maps and returns a grounded answer with its sources.',
+    properties: {
+      query: { type: 'string', description: 'The place question, e.g. "cafés near the Louvre".' },
+    },
+    required: ['query'],
+    prompt: (args) => String(args['query']),
+  },
+  codeExecution: {
+    name: 'code_execution',
+    description:
+      'Writes and runs Python code for a task (calculations, data processing) and returns the result.',
+    properties: { task: { type: 'string', description: 'What the code should compute.' } },
+    required: ['task'],
+    prompt: (args) =>
+      `Write and run Python code to do this, then state the result: ${String(args['task'])}`,
+  },
+  fileSearch: {
+    name: 'file_search',
+    description: 'Searches the document stores and returns a grounded answer with its sources.',
+    properties: { query: { type: 'string', description: 'What to look for in the documents.' } },
+    required: ['query'],
+    prompt: (args) => String(args['query']),
+  },
+};
+
+/** The function name the fallback of a built-in tool is declared under. @internal */
+export function fallbackToolName(type: BuiltinTool['type']): string {
+  // `mcpServers` has no fallback; its own type is never declared as a function.
+  return type === 'mcpServers' ? type : specs[type].name;
+}
+
+/**
+ * A function tool that stands in for a built-in tool on models that cannot combine built-ins with
+ * function declarations (Gemini 2.x answers 400 "Tool use with function calling is unsupported",
+ * wire reference section 7). Each call makes a separate grounded request with the same client and
+ * model and only that built-in (`tools: [{ googleSearch: {} }]`, no declarations), and returns the
+ * answer text and its sources as the function output, so the agent gets both search and functions.
+ * @internal
+ */
+export function createBuiltinFallbackTool({
+  builtin,
+  gemini,
+  model,
+  callOptions,
+}: {
+  builtin: BuiltinTool & { type: FallbackBuiltinType };
+  gemini: Gemini;
+  model: string;
+  callOptions: Omit<CallOptions, 'signal'> | undefined;
+}): FunctionTool<Record<string, unknown>, DelegatedResult> {
+  const spec = specs[builtin.type];
+  const declaration: FunctionDeclaration = {
+    name: spec.name,
+    description: spec.description,
+    parametersJsonSchema: {
+      type: 'object',
+      properties: spec.properties,
+      required: spec.required,
+    },
+  };
+  const tool: FunctionTool<Record<string, unknown>, DelegatedResult> & {
+    [toolTypeKey]: string;
+  } = {
+    kind: 'function',
+    // A Gemini built-in, run through a model call: `gen_ai.tool.type` says so.
+    [toolTypeKey]: 'built-in',
+    name: spec.name,
+    description: spec.description,
+    declaration,
+    parseArgs: (args) => parseArgs(spec, args),
+    async execute(args, context) {
+      const response = await gemini.generateContent(
+        {
+          model,
+          contents: [{ role: 'user', parts: [{ text: spec.prompt(args) }] }],
+          tools: [builtin.tool],
+        },
+        { ...callOptions, signal: context.signal },
+      );
+      return toDelegatedResult(response);
+    },
+  };
+  return tool;
+}
+
+function parseArgs(
+  spec: FallbackSpec,
+  args: unknown,
+): ToolArgumentsResult<Record<string, unknown>> {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    return { success: false, issues: [{ path: [], message: 'Expected an object of arguments' }] };
+  }
+  const record = args as Record<string, unknown>;
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  for (const key of spec.required) {
+    const schema = spec.properties[key] as { type: string };
+    const value = record[key];
+    if (schema.type === 'string' && (typeof value !== 'string' || value.trim() === '')) {
+      issues.push({ path: [key], message: 'Expected a non-empty string' });
+    }
+    if (
+      schema.type === 'array' &&
+      (!Array.isArray(value) ||
+        value.length === 0 ||
+        value.some((item) => typeof item !== 'string'))
+    ) {
+      issues.push({ path: [key], message: 'Expected a non-empty array of strings' });
+    }
+  }
+  return issues.length > 0 ? { success: false, issues } : { success: true, value: record };
+}
+
+function toDelegatedResult(response: GenerateContentResponse): DelegatedResult {
+  const candidate = response.candidates?.[0];
+  const parts: Part[] = candidate?.content?.parts ?? [];
+  let answer = '';
+  const code: string[] = [];
+  const codeOutputs: string[] = [];
+  for (const part of parts) {
+    if (typeof part.text === 'string' && part.thought !== true) answer += part.text;
+    if (part.executableCode !== undefined) code.push(part.executableCode.code);
+    if (part.codeExecutionResult?.output !== undefined) {
+      codeOutputs.push(part.codeExecutionResult.output);
+    }
+  }
+  const grounding = candidate?.groundingMetadata;
+  const output: Record<string, unknown> = { answer };
+  const sources = (grounding?.groundingChunks ?? [])
+    .map((chunk) => chunk.web ?? chunk.maps ?? chunk.retrievedContext)
+    .filter((source) => source !== undefined)
+    .map((source) => ({ title: source.title, uri: source.uri }));
+  if (sources.length > 0) output['sources'] = sources;
+  const queries = grounding?.webSearchQueries?.filter((query) => query !== '');
+  if (queries !== undefined && queries.length > 0) output['searchQueries'] = queries;
+  if (code.length > 0) output['code'] = code;
+  if (codeOutputs.length > 0) output['codeOutputs'] = codeOutputs;
+  if (answer === '' && candidate?.finishReason !== undefined && candidate.finishReason !== 'STOP') {
+    output['error'] = `The grounded call ended with ${candidate.finishReason} and no answer.`;
+  }
+  return new DelegatedResult(output, grounding, toAgentUsage(response.usageMetadata));
+}

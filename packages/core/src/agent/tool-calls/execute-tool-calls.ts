@@ -1,0 +1,427 @@
+import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
+import { readFunctionCall } from '../../history/part-fields.ts';
+import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
+import {
+  type RunObservation,
+  type ToolCallObservation,
+  toolTypeKey,
+} from '../../telemetry/run-observer.ts';
+import { formatToolArgumentIssues } from '../../tools/responses/tool-error-response.ts';
+import type { Content, FunctionCall, Part } from '../../wire/content.ts';
+import type { AgentConfig } from '../config/agent-config.ts';
+import { AgentRunError } from '../errors/agent-run-error.ts';
+import { ToolExecutionError } from '../errors/tool-execution-error.ts';
+import { ToolInputError } from '../errors/tool-input-error.ts';
+import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
+import { UnknownToolError } from '../errors/unknown-tool-error.ts';
+import { followSignal } from '../follow-signal.ts';
+import type { EmitEvent } from '../loop/call-model.ts';
+import { isRunEnding } from '../loop/is-run-ending.ts';
+import { DelegatedResult } from './builtin-fallback-tool.ts';
+import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
+import { answerWithError, answerWithResult } from './tool-response.ts';
+
+/** The answered calls of one model turn. @internal */
+export type ToolCallsResult = {
+  /** One per call, in call order. */
+  toolCalls: AgentToolCall[];
+  /** The user content holding one functionResponse per call, in call order. */
+  responseContent: Content;
+  /** Media results for a model without multimodal function responses, sent after them. */
+  extraContent: Content | undefined;
+  /**
+   * Set when the run must end once the responses are in the history: `toolErrors: 'throw'` or a
+   * failing `beforeToolCall`. Builds the typed error from the run state at that point.
+   */
+  failure: ((run: AgentRunState) => Error) | undefined;
+  /** The run's signal was aborted while calls were running. */
+  aborted: boolean;
+  /**
+   * A call failed with an error that ends the run as it is (`isRunEndingError`): the caller
+   * throws it at once, before the responses go into the history.
+   */
+  ending: { error: unknown } | undefined;
+};
+
+type PendingCall = {
+  call: FunctionCall;
+  index: number;
+  toolCallId: string;
+  /** The observer's view of this call (telemetry, recorder), when the run is observed. */
+  observed?: ToolCallObservation | undefined;
+};
+
+/** Media parts per call (by call index) for a model without multimodal function responses. */
+type ExtraParts = { byCall: (Part[] | undefined)[] | undefined };
+
+/**
+ * Runs every function call of a model turn, concurrently up to `toolConcurrency`, and answers
+ * each: results, and errors the model can act on (bad arguments with their paths, an unknown
+ * function with the list of available ones, a throw, a timeout, a denial). Always answers every
+ * call, even when aborted (calls that did not finish get an `{ error }` saying so), so the history
+ * never holds a call without its response; the caller appends `responseContent` and then throws
+ * if `failure` or `aborted` say so.
+ * @internal
+ */
+export async function executeToolCalls<Output>({
+  config,
+  content,
+  stepNumber,
+  contents,
+  signal,
+  emit,
+  observation,
+}: {
+  config: AgentConfig<Output>;
+  content: Content;
+  stepNumber: number;
+  contents: readonly Content[];
+  signal: AbortSignal;
+  emit: EmitEvent;
+  observation?: RunObservation | undefined;
+}): Promise<ToolCallsResult> {
+  const pending: PendingCall[] = [];
+  // Calls the turn answers itself (server-side MCP) were run by the server.
+  const answered = findCallsAnsweredInTurn(content.parts);
+  for (const part of content.parts) {
+    const call = readFunctionCall(part) as FunctionCall | undefined;
+    if (call === undefined || answered?.has(part) === true) continue;
+    const index = pending.length;
+    // A call without a wire id gets a run-unique id for events and the tool's context only.
+    pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
+  }
+  const toolCalls: AgentToolCall[] = new Array(pending.length);
+  const extras: ExtraParts = { byCall: undefined };
+  let failure: ((run: AgentRunState) => Error) | undefined;
+  let ending: { error: unknown } | undefined;
+
+  // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
+  // a failing approval hook, an error that ends the run), a turn controller that also follows
+  // the run's.
+  const turn =
+    config.toolErrors === 'throw' ||
+    config.beforeToolCall !== undefined ||
+    config.isRunEndingError !== undefined
+      ? new AbortController()
+      : undefined;
+  const turnSignal = turn?.signal ?? signal;
+  const unfollow = turn === undefined ? undefined : followSignal(signal, turn);
+
+  if (emit !== undefined) {
+    for (const { call, toolCallId } of pending) {
+      emit({
+        type: 'tool-call',
+        stepNumber,
+        toolCallId,
+        toolName: call.name,
+        args: call.args ?? {},
+      });
+    }
+  }
+
+  const finish = (pendingCall: PendingCall, outcome: ExecuteOutcome, durationMs: number): void => {
+    const record = toRecord(
+      pendingCall,
+      outcome,
+      config,
+      signal,
+      durationMs,
+      extras,
+      ending !== undefined,
+    );
+    toolCalls[pendingCall.index] = record;
+    pendingCall.observed?.end(record, config.now());
+    if (emit !== undefined) {
+      if (record.outcome === 'success') emit({ type: 'tool-result', stepNumber, toolCall: record });
+      else emit({ type: 'tool-error', stepNumber, outcome: record.outcome, toolCall: record });
+      if (record.grounding !== undefined) {
+        emit({ type: 'grounding', stepNumber, source: 'tool', grounding: record.grounding });
+      }
+    }
+    if (failure === undefined && config.toolErrors === 'throw') {
+      const make = throwableError(record, outcome, config);
+      if (make !== undefined) {
+        failure = make;
+        turn?.abort(new Error('another call of this turn failed'));
+      }
+    }
+  };
+
+  const settleOne = (pendingCall: PendingCall, outcome: ExecuteOutcome, started: number): void => {
+    // Asked before redaction, about the error as thrown: the run ends with that very error. The
+    // call is recorded as aborted (its span and events end), never as the tool's failure.
+    if (
+      (outcome.type === 'error' || outcome.type === 'hook-failed') &&
+      isRunEnding(config, outcome.error)
+    ) {
+      if (ending === undefined) {
+        ending = { error: outcome.error };
+        turn?.abort(outcome.error);
+      }
+      finish(pendingCall, { type: 'aborted', args: outcome.args }, config.now() - started);
+      return;
+    }
+    // What a tool or hook failed with goes to the model, the history, the result and maybe a
+    // thrown error: a tool calling a Google API with the same key may quote it.
+    if (outcome.type === 'error' || outcome.type === 'hook-failed') {
+      outcome.error = config.redact(outcome.error);
+    }
+    if (outcome.type === 'hook-failed' && failure === undefined) {
+      failure = (run) =>
+        new AgentRunError({
+          message: outcome.invalidDecision
+            ? describeError(outcome.error)
+            : `beforeToolCall threw for ${pendingCall.call.name} (${pendingCall.toolCallId}): ${describeError(outcome.error)}`,
+          run,
+          cause: outcome.error,
+        });
+      turn?.abort(outcome.error);
+    }
+    finish(pendingCall, outcome, config.now() - started);
+  };
+
+  /** Runs one call; a promise only when the call had something to wait for. */
+  const runOne = (pendingCall: PendingCall): Promise<void> | undefined => {
+    const started = config.now();
+    const callOptions = {
+      config,
+      call: pendingCall.call,
+      toolCallId: pendingCall.toolCallId,
+      stepNumber,
+      callIndex: pendingCall.index,
+      contents,
+      signal: turnSignal,
+    };
+    let outcome: ReturnType<typeof runToolCall>;
+    if (observation === undefined) outcome = runToolCall(callOptions);
+    else {
+      const tool = config.tools.functions.get(pendingCall.call.name);
+      const observed = observation.toolCall({
+        stepNumber,
+        toolName: pendingCall.call.name,
+        toolCallId: pendingCall.toolCallId,
+        toolType: toolTypeOf(tool),
+        toolDescription: tool?.description,
+        args: pendingCall.call.args ?? {},
+        startedAt: started,
+      });
+      pendingCall.observed = observed;
+      // The tool runs in its call's context: spans it starts nest under `execute_tool`.
+      outcome =
+        observed.wrap === undefined
+          ? runToolCall(callOptions)
+          : observed.wrap(() => runToolCall(callOptions));
+    }
+    if (outcome instanceof Promise) {
+      return outcome.then((settled) => settleOne(pendingCall, settled, started));
+    }
+    settleOne(pendingCall, outcome, started);
+    return undefined;
+  };
+
+  const limit = Math.min(config.toolConcurrency, pending.length);
+  if (pending.length === 1) {
+    // One call (the usual turn): no workers to start and join.
+    const running = runOne(pending[0] as PendingCall);
+    if (running !== undefined) await running;
+  } else {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < pending.length) {
+        const running = runOne(pending[next++] as PendingCall);
+        if (running !== undefined) await running;
+      }
+    };
+    const workers: Promise<void>[] = [];
+    for (let count = 0; count < limit; count++) workers.push(worker());
+    await Promise.all(workers);
+  }
+  unfollow?.();
+
+  const parts: Part[] = new Array(toolCalls.length);
+  for (let index = 0; index < toolCalls.length; index++) {
+    parts[index] = { functionResponse: (toolCalls[index] as AgentToolCall).response };
+  }
+  const responseContent: Content = { role: 'user', parts };
+  // Media for a model that cannot take them in function responses: one user content after the
+  // responses, which those models accept (wire reference 5.2).
+  let extraContent: Content | undefined;
+  if (extras.byCall !== undefined) {
+    const extraParts: Part[] = [];
+    for (const callParts of extras.byCall)
+      if (callParts !== undefined) extraParts.push(...callParts);
+    if (extraParts.length > 0) extraContent = { role: 'user', parts: extraParts };
+  }
+  return { toolCalls, responseContent, extraContent, failure, aborted: signal.aborted, ending };
+}
+
+/**
+ * The record of one answered call. Media a model without multimodal function responses cannot
+ * take in the response go to `extras`.
+ */
+function toRecord<Output>(
+  { call, toolCallId, index }: PendingCall,
+  outcome: ExecuteOutcome,
+  config: AgentConfig<Output>,
+  runSignal: AbortSignal,
+  durationMs: number,
+  extras: ExtraParts,
+  runEnded: boolean,
+): AgentToolCall {
+  // One literal per shape (spreading a shared base and adding fields is slow on Node 20).
+  if (outcome.type === 'value') {
+    const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
+    const value = delegated === undefined ? outcome.value : delegated.output;
+    // Vertex takes fileData in function responses; the Gemini API only in a user turn.
+    const answer = answerWithResult(
+      call,
+      value,
+      config.capabilities.multimodalFunctionResponses,
+      config.gemini.platform !== 'gemini-api',
+    );
+    if ('invalid' in answer) {
+      // A result that cannot be JSON is the tool's failure, reported like a throw.
+      return toRecord(
+        { call, toolCallId, index },
+        { type: 'error', error: answer.invalid, args: outcome.args },
+        config,
+        runSignal,
+        durationMs,
+        extras,
+        runEnded,
+      );
+    }
+    const record: AgentToolCall = {
+      toolCallId,
+      hasWireId: call.id !== undefined,
+      toolName: call.name,
+      rawArgs: call.args ?? {},
+      args: outcome.args,
+      durationMs,
+      outcome: 'success',
+      output: value,
+      response: answer.response,
+    };
+    if (delegated !== undefined) {
+      record.grounding = delegated.grounding;
+      record.usage = delegated.usage;
+    }
+    if (answer.extraParts.length > 0) {
+      extras.byCall ??= [];
+      extras.byCall[index] = answer.extraParts;
+    }
+    return record;
+  }
+  const { kind, message } = describeFailure(outcome, call.name, config, runSignal, runEnded);
+  const answer = answerWithError(
+    call,
+    message,
+    outcome.type === 'invalid-args' ? outcome.issues : undefined,
+  );
+  const record: AgentToolCall = {
+    toolCallId,
+    hasWireId: call.id !== undefined,
+    toolName: call.name,
+    rawArgs: call.args ?? {},
+    args: outcome.args,
+    durationMs,
+    outcome: kind,
+    error: message,
+    response: answer.response,
+  };
+  if (outcome.type === 'error') record.cause = outcome.error;
+  return record;
+}
+
+function describeFailure<Output>(
+  outcome: Exclude<ExecuteOutcome, { type: 'value' }>,
+  name: string,
+  config: AgentConfig<Output>,
+  runSignal: AbortSignal,
+  runEnded: boolean,
+): { kind: Exclude<ToolCallOutcome, 'success'>; message: string } {
+  switch (outcome.type) {
+    case 'unknown-tool': {
+      const names = [...config.tools.functions.keys()];
+      return {
+        kind: 'unknown-tool',
+        message:
+          names.length === 0
+            ? `Unknown function '${name}': no functions are available here. Answer without calling one.`
+            : `Unknown function '${name}'. Available functions: ${names.join(', ')}. Call one of these, or answer without a function.`,
+      };
+    }
+    case 'invalid-args':
+      return {
+        kind: 'invalid-args',
+        message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatToolArgumentIssues(outcome.issues)} Call ${name} again with arguments that match its parameters.`,
+      };
+    case 'error':
+      return {
+        kind: 'execution-error',
+        message: `${name} failed: ${describeError(outcome.error)}`,
+      };
+    case 'timeout':
+      return {
+        kind: 'timeout',
+        message: `${name} did not finish within ${outcome.timeoutMs} ms and was stopped. Try again with a smaller request, or do without it.`,
+      };
+    case 'denied':
+      return { kind: 'denied', message: outcome.message };
+    case 'hook-failed':
+      return { kind: 'aborted', message: `${name} was not run: its approval step failed.` };
+    case 'aborted':
+      return {
+        kind: 'aborted',
+        message: runEnded
+          ? `${name} was not completed: the run ended.`
+          : runSignal.aborted
+            ? `${name} was not completed: the run was aborted.`
+            : `${name} was not completed: another call of this turn failed.`,
+      };
+  }
+}
+
+/** The typed error `toolErrors: 'throw'` raises for a failed call (denials and aborts never). */
+function throwableError<Output>(
+  record: AgentToolCall,
+  outcome: ExecuteOutcome,
+  config: AgentConfig<Output>,
+): ((run: AgentRunState) => Error) | undefined {
+  const fields = {
+    toolName: record.toolName,
+    toolCallId: record.toolCallId,
+    // A thrown error is logged and serialised (`toJSON` shows its own fields): secret arguments
+    // are redacted; the history in `error.run` keeps the model's call as it came.
+    args: config.argumentRedactor?.args(record.toolName, record.rawArgs) ?? record.rawArgs,
+    message: `${record.error ?? ''} (toolErrors: 'throw'; error.run.contents holds the history with this call answered)`,
+  };
+  switch (outcome.type) {
+    case 'invalid-args':
+      return (run) => new ToolInputError({ ...fields, run, issues: outcome.issues });
+    case 'unknown-tool':
+      return (run) =>
+        new UnknownToolError({
+          ...fields,
+          run,
+          availableTools: [...config.tools.functions.keys()],
+        });
+    case 'error':
+      return (run) => new ToolExecutionError({ ...fields, run, cause: outcome.error });
+    case 'timeout':
+      return (run) => new ToolTimeoutError({ ...fields, run, timeoutMs: outcome.timeoutMs });
+    default:
+      return undefined;
+  }
+}
+
+function describeError(error: unknown): string {
+  return describeThrown(error);
+}
+
+/** `gen_ai.tool.type`: what the tool says it is (MCP, a built-in run as a function), else `function`. */
+function toolTypeOf(tool: object | undefined): string {
+  const type = (tool as { [toolTypeKey]?: unknown } | undefined)?.[toolTypeKey];
+  return typeof type === 'string' ? type : 'function';
+}

@@ -1,0 +1,400 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
+import { isLevelEnabled } from '../../logging/logger.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
+import { onAbort } from '../../shared/on-abort.ts';
+import type {
+  FunctionTool,
+  ToolArgumentIssue,
+  ToolArgumentsResult,
+  ToolExecuteContext,
+} from '../../tools/tool.ts';
+import type { Content, FunctionCall } from '../../wire/content.ts';
+import type { AgentConfig } from '../config/agent-config.ts';
+import type { BeforeToolCallDecision } from '../config/agent-options.ts';
+
+/** How one call went, before it becomes a record and a functionResponse. @internal */
+export type ExecuteOutcome = { args: unknown } & (
+  | { type: 'value'; value: unknown }
+  | { type: 'error'; error: unknown }
+  | { type: 'timeout'; timeoutMs: number }
+  | { type: 'unknown-tool' }
+  | { type: 'invalid-args'; issues: ToolArgumentIssue[]; fromHook: boolean }
+  | { type: 'denied'; message: string }
+  /** `beforeToolCall` threw, or (`invalidDecision`) returned something that is not a decision. */
+  | { type: 'hook-failed'; error: unknown; invalidDecision?: boolean }
+  | { type: 'aborted' }
+);
+
+const aborted = Symbol('aborted');
+
+// The longest delay setTimeout honours.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** What {@link runToolCall} needs to know about one call. @internal */
+export type RunToolCallOptions<Output> = {
+  config: AgentConfig<Output>;
+  call: FunctionCall;
+  toolCallId: string;
+  stepNumber: number;
+  /** The call's position among the function calls of its turn. */
+  callIndex: number;
+  contents: readonly Content[];
+  signal: AbortSignal;
+};
+
+/**
+ * One function call: find the tool, parse the arguments, ask `beforeToolCall`, run `execute`
+ * within its time limit. Never throws, and settles as soon as `signal` aborts (a tool that ignores
+ * its context signal keeps running in the background, but the run does not wait for it).
+ *
+ * The outcome is returned as it is, not as a promise, when nothing had to be waited for (no
+ * approval hook, a synchronous tool or a call that failed before running): most calls of a turn
+ * then cost no promise at all.
+ * @internal
+ */
+export function runToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const { config, call, signal } = options;
+  if (signal.aborted) return { type: 'aborted', args: undefined };
+  const tool = config.tools.functions.get(call.name);
+  if (tool === undefined) return { type: 'unknown-tool', args: undefined };
+  const parsed = safeParseArgs(tool, call.args);
+  if (!parsed.success)
+    return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsed.value);
+  return start(options, tool, parsed.value);
+}
+
+/** The rest of {@link runToolCall} when an approval hook decides first. */
+async function runApproved<Output>(
+  options: RunToolCallOptions<Output>,
+  tool: FunctionTool<unknown, unknown>,
+  parsedArgs: unknown,
+): Promise<ExecuteOutcome> {
+  const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
+  const rawArgs = call.args ?? {};
+  let args = parsedArgs;
+  let decision: BeforeToolCallDecision | typeof aborted;
+  try {
+    const hook = config.beforeToolCall as NonNullable<typeof config.beforeToolCall>;
+    decision = await raceAbort(
+      Promise.resolve().then(() =>
+        hook({
+          toolName: call.name,
+          toolCallId,
+          args,
+          rawArgs,
+          stepNumber,
+          callIndex,
+          contents,
+          signal,
+        }),
+      ),
+      signal,
+    );
+  } catch (error) {
+    return { type: 'hook-failed', error, args };
+  }
+  if (decision === aborted) return { type: 'aborted', args };
+  const problem = checkDecision(decision);
+  if (problem !== undefined) {
+    // Running the call on a decision nobody can read would approve by accident.
+    return {
+      type: 'hook-failed',
+      invalidDecision: true,
+      error: new InvalidArgumentError({
+        argument: 'beforeToolCall',
+        message: `beforeToolCall returned ${problem} for ${call.name} (${toolCallId}). Return undefined or { type: 'approve' } to run the call, { type: 'deny', message } to refuse it, or { type: 'modify', args } to run it with other arguments.`,
+      }),
+      args,
+    };
+  }
+  if (decision !== undefined && decision !== null) {
+    if (decision.type === 'deny') {
+      const message =
+        typeof decision.message === 'string' && decision.message.trim() !== ''
+          ? decision.message
+          : `The call to ${call.name} was denied by the application. Do not call it again with the same arguments.`;
+      return { type: 'denied', message, args };
+    }
+    if (decision.type === 'modify') {
+      const reparsed = safeParseArgs(tool, decision.args);
+      if (!reparsed.success) {
+        return {
+          type: 'invalid-args',
+          issues: reparsed.issues,
+          fromHook: true,
+          args: decision.args,
+        };
+      }
+      args = reparsed.value;
+    }
+  }
+  return start(options, tool, args);
+}
+
+/** Runs `execute` within the call's time limit, with debug lines around it when enabled. */
+function start<Output>(
+  { config, call, toolCallId, stepNumber, callIndex, contents, signal }: RunToolCallOptions<Output>,
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const limit = tool.timeoutMs ?? config.toolTimeoutMs;
+  // setTimeout fires at once (after 1 ms) for a delay above 2^31-1 ms, Infinity included: such a
+  // limit means "no limit", as `timeoutMs: Infinity` does for the client.
+  const timeoutMs = limit !== undefined && limit <= MAX_TIMER_MS ? limit : undefined;
+  const logger = config.logger;
+  const debug = isLevelEnabled(logger, 'debug');
+  if (debug) logger.debug({ stepNumber, toolName: call.name, toolCallId }, 'tool call started');
+  const outcome = execute(tool, args, {
+    timeoutMs,
+    signal,
+    toolCallId,
+    step: stepNumber,
+    callIndex,
+    logger,
+    contents,
+  });
+  if (!debug) return outcome;
+  const logEnd = (ended: ExecuteOutcome): ExecuteOutcome => {
+    logger.debug(
+      { stepNumber, toolName: call.name, toolCallId, outcome: ended.type },
+      'tool call ended',
+    );
+    return ended;
+  };
+  return outcome instanceof Promise ? outcome.then(logEnd) : logEnd(outcome);
+}
+
+function isArgumentsResult(value: unknown): value is ToolArgumentsResult<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const result = value as { success?: unknown; issues?: unknown };
+  if (result.success === true) return true;
+  return (
+    result.success === false &&
+    Array.isArray(result.issues) &&
+    result.issues.every(
+      (issue) =>
+        typeof issue === 'object' &&
+        issue !== null &&
+        Array.isArray((issue as { path?: unknown }).path) &&
+        typeof (issue as { message?: unknown }).message === 'string',
+    )
+  );
+}
+
+/** What is wrong with a `beforeToolCall` decision, or `undefined` for a valid one. */
+function checkDecision(decision: unknown): string | undefined {
+  if (decision === undefined || decision === null) return undefined;
+  if (typeof decision !== 'object') return describeValue(decision);
+  const type = (decision as { type?: unknown }).type;
+  if (type === 'approve' || type === 'deny') return undefined;
+  if (type === 'modify') {
+    return 'args' in decision ? undefined : "{ type: 'modify' } without args";
+  }
+  return `an object with type ${describeValue(type)}`;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null)
+    return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+function safeParseArgs(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+): ToolArgumentsResult<unknown> {
+  try {
+    const result: unknown = tool.parseArgs(args);
+    if (isArgumentsResult(result)) return result;
+    // A hand-made or third-party FunctionTool whose parseArgs breaks its contract.
+    return {
+      success: false,
+      issues: [
+        {
+          path: [],
+          message: `the arguments could not be checked: the tool's parseArgs returned ${describeValue(result)} instead of { success, value } or { success: false, issues }`,
+        },
+      ],
+    };
+  } catch (error) {
+    // A schema that throws (an async refinement, a bug) is reported like invalid arguments.
+    return {
+      success: false,
+      issues: [
+        {
+          path: [],
+          message: `the arguments could not be checked: ${describeThrown(error)}`,
+        },
+      ],
+    };
+  }
+}
+
+function execute(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+  {
+    timeoutMs,
+    signal,
+    toolCallId,
+    step,
+    callIndex,
+    logger,
+    contents,
+  }: {
+    timeoutMs: number | undefined;
+    signal: AbortSignal;
+  } & Omit<ToolExecuteContext, 'signal'>,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (timeoutMs !== undefined) {
+    return executeWithTimeout(tool, args, timeoutMs, signal, {
+      toolCallId,
+      step,
+      callIndex,
+      logger,
+      contents,
+    });
+  }
+  if (signal.aborted) return { type: 'aborted', args };
+  // Without a time limit the tool gets the turn's signal itself (an AbortController per call
+  // costs more than the rest of the call's bookkeeping). A result that is not a promise (a
+  // synchronous tool) is the outcome at once: no listener, no promise. The run's signal is read
+  // after the call, so a run aborted while the tool ran still ends the call as aborted.
+  let result: unknown;
+  let then: unknown;
+  try {
+    result = tool.execute(args, { toolCallId, step, callIndex, logger, contents, signal });
+    then =
+      typeof result === 'object' || typeof result === 'function'
+        ? (result as { then?: unknown } | null)?.then
+        : undefined;
+  } catch (error) {
+    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
+  }
+  if (signal.aborted) {
+    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
+    return { type: 'aborted', args };
+  }
+  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ExecuteOutcome): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    // Settles at once when the run aborts: a tool that ignores its signal keeps running in the
+    // background, but the run does not wait for it.
+    const onAbort = (): void => settle({ type: 'aborted', args });
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(result).then(
+      (value) => settle({ type: 'value', value, args }),
+      (error: unknown) => settle({ type: 'error', error, args }),
+    );
+  });
+}
+
+/**
+ * A call with a time limit: its own signal, aborted by the run's or when the time is up. Every
+ * call has one by default (`toolTimeoutMs`), so this is the common path and kept cheap: the
+ * call's AbortController is made only when the tool reads `context.signal` (one costs several µs
+ * on Node 20, more than the rest of a call's bookkeeping, and most tools never look), and the
+ * timer is armed only for a result that is a promise (a synchronous tool has already finished).
+ */
+function executeWithTimeout(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+  timeoutMs: number,
+  signal: AbortSignal,
+  context: Omit<ToolExecuteContext, 'signal'>,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (signal.aborted) return { type: 'aborted', args };
+  let controller: AbortController | undefined;
+  // Why the call was stopped before the tool read its signal, for a signal read later.
+  let stopReason: { reason: unknown } | undefined;
+  const stop = (reason: unknown): void => {
+    if (controller === undefined) stopReason = { reason };
+    else controller.abort(reason);
+  };
+  const callContext: ToolExecuteContext = {
+    toolCallId: context.toolCallId,
+    step: context.step,
+    callIndex: context.callIndex,
+    logger: context.logger,
+    contents: context.contents,
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (stopReason !== undefined) controller.abort(stopReason.reason);
+        else if (signal.aborted) controller.abort(signal.reason);
+      }
+      return controller.signal;
+    },
+  };
+  let result: unknown;
+  let then: unknown;
+  try {
+    result = tool.execute(args, callContext);
+    then =
+      typeof result === 'object' || typeof result === 'function'
+        ? (result as { then?: unknown } | null)?.then
+        : undefined;
+  } catch (error) {
+    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
+  }
+  if (signal.aborted) {
+    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
+    return { type: 'aborted', args };
+  }
+  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ExecuteOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stopWaiting();
+      resolve(outcome);
+    };
+    const stopWaiting = onAbort(signal, () => {
+      stop(signal.reason);
+      settle({ type: 'aborted', args });
+    });
+    const timer = setTimeout(() => {
+      stop(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
+      settle({ type: 'timeout', timeoutMs, args });
+    }, timeoutMs);
+    Promise.resolve(result).then(
+      (value) => settle({ type: 'value', value, args }),
+      (error: unknown) => settle({ type: 'error', error, args }),
+    );
+  });
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof aborted> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.resolve(aborted);
+  }
+  return new Promise((resolve, reject) => {
+    const stopWaiting = onAbort(signal, () => resolve(aborted));
+    promise.then(
+      (value) => {
+        stopWaiting();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stopWaiting();
+        reject(error);
+      },
+    );
+  });
+}

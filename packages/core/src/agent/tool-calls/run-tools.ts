@@ -1,0 +1,42 @@
+import type { AgentStep } from '../../run/agent-result.ts';
+import type { Content } from '../../wire/content.ts';
+import type { RunContext } from '../loop/run-context.ts';
+import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts';
+
+/**
+ * Runs the function calls of a model turn already in the history (see {@link executeToolCalls}:
+ * all of them, concurrently up to `toolConcurrency`, each answered even when aborted) and appends
+ * the answers right after it: one user content with a `functionResponse` per call, then, for a
+ * model without multimodal function responses, one with the media. The step gets its calls, the
+ * response content and the time they took; the run, what the calls used and grounded. Whether the
+ * run goes on is for `resolveAnsweredCalls` to say, once the step has ended.
+ * @internal
+ */
+export async function runTools<Output>(
+  { config, run, signal, emit, observation }: RunContext<Output>,
+  step: AgentStep,
+  turn: Content,
+): Promise<ToolCallsResult> {
+  const startedAt = config.now();
+  const result = await executeToolCalls({
+    config,
+    content: turn,
+    stepNumber: step.stepNumber,
+    contents: run.contents,
+    signal,
+    emit,
+    observation,
+  });
+  // The run ends with that error as it is: nothing of this turn goes into the history.
+  if (result.ending !== undefined) throw result.ending.error;
+  run.append(result.responseContent);
+  if (result.extraContent !== undefined) run.append(result.extraContent);
+  step.toolCalls = result.toolCalls;
+  step.toolResponseContent = result.responseContent;
+  step.toolsMs = config.now() - startedAt;
+  for (const call of result.toolCalls) {
+    if (call.usage !== undefined) run.addUsage(call.usage);
+    if (call.grounding !== undefined) run.grounding.push(call.grounding);
+  }
+  return result;
+}

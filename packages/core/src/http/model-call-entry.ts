@@ -1,0 +1,128 @@
+// The one internal door between the agent and the client: what a run hands the client with a
+// model call (its body cache), and what it gets back besides the response (the served tier, the
+// attempts). Part of the client's contract with the agent, so the agent may import this file (see
+// .dependency-cruiser.mjs, core-http-contract). Shaped after vercel/ai's
+// `LanguageModelV2.doGenerate(options)`, which returns `{ content, finishReason, usage, request,
+// response }` rather than reporting through callbacks (packages/provider/src/language-model/v2).
+import type { Redactor } from '../shared/client-redactor.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+import { SERVICE_TIER_HEADER, type ServiceTier } from '../wire/service-tier.ts';
+import type { CallOptions, Gemini, ResponseInfo } from './gemini.ts';
+import type { ContentJsonCache } from './serialize-request-body.ts';
+
+/** What one model call of a run takes. @internal */
+export type ModelCallInput = {
+  request: GenerateContentRequest;
+  /** The run's call options, its signal in them; `onResponse` here is the caller's own. */
+  callOptions: CallOptions;
+  /**
+   * The run's JSON of the contents it already sent: the client serialises only what is new, and
+   * checks only contents this cache does not hold unchanged (it checked them when it sent them).
+   */
+  bodyCache?: ContentJsonCache | undefined;
+};
+
+/**
+ * What a model call gives back besides its response, filled as the call goes: the response info
+ * of the attempt that succeeded (for a stream, known once its headers came, before the first
+ * chunk). Plain data, one per call, read by the caller when the call is over. @internal
+ */
+export class ModelCallRecord {
+  /** The 2xx response's status and headers, set by the attempt that got it. */
+  info: ResponseInfo | undefined = undefined;
+
+  /** How many attempts the call took (1 with no retry); 0 before any response. */
+  get attempts(): number {
+    return this.info?.attempt ?? 0;
+  }
+
+  /** The `x-gemini-service-tier` header of the response, when it has a non-empty one. */
+  get serviceTier(): ServiceTier | undefined {
+    const info = this.info;
+    if (info === undefined) return undefined;
+    // The client's own info reads one raw header without building the response's Headers (see
+    // AttemptResponseInfo); another Gemini's has only the Headers.
+    const header =
+      typeof (info as { header?: unknown }).header === 'function'
+        ? (info as unknown as { header(name: string): string | null }).header(SERVICE_TIER_HEADER)
+        : info.headers.get(SERVICE_TIER_HEADER);
+    return header === null || header === '' ? undefined : header;
+  }
+}
+
+/** A unary model call's outcome. @internal */
+export type ModelCallResult = { response: GenerateContentResponse; record: ModelCallRecord };
+
+/** A streamed model call: its chunks, and its record (complete once the chunks are read). @internal */
+export type ModelStreamResult = {
+  stream: AsyncIterable<GenerateContentResponse>;
+  record: ModelCallRecord;
+};
+
+/**
+ * The client's internal side: the model calls with what a run hands over and gets back, and the
+ * redactor of the client's secrets (so code that holds only the client keeps its key out of what
+ * it reports, without the key being readable from the client). @internal
+ */
+export type ModelCallEntry = {
+  generate(input: ModelCallInput): Promise<ModelCallResult>;
+  stream(input: ModelCallInput): ModelStreamResult;
+  /** Scrubs the client's secrets from a value; the value itself for a client gemloop did not make. */
+  redact: Redactor;
+};
+
+// Keyed by the client object, not a property on it: nothing shows on the public `Gemini`, and
+// only a client `createGemini` made is found (a wrapper, a test double or the durable client goes
+// through its public methods, see `publicEntry`).
+const entries = new WeakMap<object, ModelCallEntry>();
+
+/** Registers the internal side of a client made by `createGemini`. @internal */
+export function registerModelCallEntry(gemini: Gemini, entry: ModelCallEntry): void {
+  entries.set(gemini, entry);
+}
+
+/**
+ * The internal side of `gemini`: its own when `createGemini` made it, else one over its public
+ * methods (`onResponse` wrapped to fill the record; no body cache; values kept as they are by the
+ * redactor, since such a client holds no key gemloop knows). @internal
+ */
+export function modelCallEntryOf(gemini: Gemini): ModelCallEntry {
+  const own = entries.get(gemini);
+  if (own !== undefined) return own;
+  const entry = publicEntry(gemini);
+  entries.set(gemini, entry);
+  return entry;
+}
+
+const keepAsIs: Redactor = (value) => value;
+
+function publicEntry(gemini: Gemini): ModelCallEntry {
+  return {
+    async generate({ request, callOptions }) {
+      const record = new ModelCallRecord();
+      const response = await gemini.generateContent(request, recording(callOptions, record));
+      return { response, record };
+    },
+    stream({ request, callOptions }) {
+      const record = new ModelCallRecord();
+      return {
+        stream: gemini.streamGenerateContent(request, recording(callOptions, record)),
+        record,
+      };
+    },
+    redact: keepAsIs,
+  };
+}
+
+/** The call options with `onResponse` filling `record` before the caller's own is told. */
+function recording(options: CallOptions, record: ModelCallRecord): CallOptions {
+  const own = options.onResponse;
+  return {
+    ...options,
+    onResponse: (info) => {
+      record.info = info;
+      own?.(info);
+    },
+  };
+}
