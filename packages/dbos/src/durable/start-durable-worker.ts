@@ -5,6 +5,7 @@ import type { GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from './approvals.ts';
+import { assertStillOwnsRun } from './call-model-step.ts';
 import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
 import {
@@ -251,7 +252,7 @@ export async function startDurableWorker({
 
   for (const [name, definition] of Object.entries(agents)) {
     const { needsApproval, ...agentOptions } = definition;
-    const calls = createModelCalls(definition.gemini, rateLimit?.admit);
+    const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
     const gemini = createDurableGemini(definition.gemini, {
       generate: (request, options) =>
         callModelStep<GenerateContentResponse>({
