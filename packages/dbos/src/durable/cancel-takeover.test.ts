@@ -187,6 +187,24 @@ describe('cancel and takeover at any moment', () => {
     const frozen = workers[0] as WorkerProcess;
     const other = await startWorker({ ...env, EXECUTOR_ID: 'cancel-b' });
     workers.push(other);
+    // A worker's first model call loads core's request path and HTTP transport (loaded on first
+    // use): on a loaded machine that held the new worker's event loop, heartbeats included, for
+    // over a second (measured: 1.3 s of silence against 0.5 s for a worker that had called
+    // before). Here that first call would be the run's answer, made while the thawed worker
+    // sweeps and judges it by its heartbeats: a cold start is not what this test is about, so
+    // the new worker answers a short run first (the fake names who sent each call).
+    const calledBy = (worker: WorkerProcess): boolean =>
+      fake.requests.some((request) => request.headers['x-test-worker'] === worker.executorId);
+    for (let round = 0; !calledBy(other); round++) {
+      // Both workers poll the queue; a few runs at once reach the new one within a round or two.
+      expect(round, 'the new worker never took a run').toBeLessThan(20);
+      const warmUps = await Promise.all(
+        [0, 1, 2, 3].map((index) =>
+          runs.start('support', { runId: `warm-${round}.${index}`, input: '(hello)' }),
+        ),
+      );
+      for (const { runId } of warmUps) expect((await runs.result(runId)).text).toBe('Hello.');
+    }
     const runId = 'takeover-thaw';
     const input = 'Where is order 7? (frozen)';
     const start = Date.now();
