@@ -83,7 +83,9 @@ describe('worker liveness', () => {
       appName: 'app',
       executorId: 'sweeper',
       heartbeatMs: 50,
-      deadAfterMs: 1000,
+      // Long: 'back' stays fresh after its one beat however slow the machine, and the stalled
+      // sweep keeps its lock (Postgres ends a transaction idle for longer than this).
+      deadAfterMs: 30_000,
       onError: () => {},
       takeOverRuns: async (silentId): Promise<TakeOver> => {
         // Swept in executor-id order: 'back' first. The sweep stalls after reading it silent.
