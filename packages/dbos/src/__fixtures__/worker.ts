@@ -16,6 +16,9 @@ const record = (line: string): void => appendFileSync(counterFile, `${line}\n`);
 const sendLog = env['SEND_LOG'];
 const gemini = createGemini({
   apiKey: 'test-key',
+  // Which worker sent each model call: the fake records the headers (`fake.requests`), so a test
+  // that counts calls can say who made each one when the count is wrong.
+  headers: { 'x-test-worker': env['EXECUTOR_ID'] ?? `pid-${process.pid}` },
   baseUrl: env['FAKE_URL'] as string,
   retry: { maxRetries: Number(env['RETRIES'] ?? '0'), initialDelayMs: 1 },
   ...(sendLog === undefined

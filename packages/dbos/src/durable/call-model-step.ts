@@ -37,8 +37,7 @@ export async function callModelStep<T>({
         // An execution that lost the run (frozen past the takeover, then thawed) must not make
         // a billed call beside the new owner: DBOS checks ownership only when it records the
         // step, after the call. Thrown outside the try: the execution's end, not the call's.
-        const workflowId = DBOS.workflowID;
-        if (workflowId !== undefined) await assertStillOwnsWorkflow(workflowId);
+        await assertStillOwnsRun();
         try {
           return { ok: true, value: await call() };
         } catch (error) {
@@ -57,6 +56,19 @@ export async function callModelStep<T>({
     );
     await DBOS.sleepms(outcome.retryDelayMs);
   }
+}
+
+/**
+ * Throws DBOS's `DBOSWorkflowConflictError` when the run this code runs in is no longer this
+ * execution's (taken over, or cancelled); nothing outside a run. `assertStillOwnsWorkflow`
+ * (`@dbos-inc/dbos-sdk/datasource`) compares the execution's token with the run's row: one query.
+ * Called at a model step's start and again right before each HTTP attempt (`beforeSend`, see
+ * `createModelCalls`), so a retry or an attempt that waited for a slot is checked too.
+ * @internal
+ */
+export async function assertStillOwnsRun(): Promise<void> {
+  const workflowId = DBOS.workflowID;
+  if (workflowId !== undefined) await assertStillOwnsWorkflow(workflowId);
 }
 
 function serverDelayOf(error: unknown): number | undefined {

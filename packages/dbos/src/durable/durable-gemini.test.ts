@@ -1,6 +1,7 @@
+import { Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { createGemini } from '@gemloop/core';
 import type { SendInfo } from '@gemloop/core/http';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini, googleError, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelCalls } from './durable-gemini.ts';
 
@@ -54,5 +55,61 @@ describe('createModelCalls with an admission step (the fleet rate limit)', () =>
       ),
     ).rejects.toThrow('aborted while waiting for a slot');
     expect(log).toEqual(['own answered']);
+  });
+});
+
+describe("createModelCalls with an ownership fence (the run still this execution's)", () => {
+  // The first attempt fails with a 503 and is retried; the run is lost during the retry's wait.
+  const fake = createFakeGemini({
+    script: () => turn.text('ok'),
+    faults: [{ fault: { type: 'http-error', error: googleError(503, 'Busy.') }, on: 0 }],
+  });
+  let gemini: ReturnType<typeof createGemini>;
+
+  beforeAll(async () => {
+    await fake.listen();
+    gemini = createGemini({
+      apiKey: 'test',
+      baseUrl: fake.url,
+      retry: { maxRetries: 1, initialDelayMs: 1 },
+    });
+  });
+
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('checks each attempt last, after the admission: a retry of an execution that lost its run is never sent', async () => {
+    const log: string[] = [];
+    const lost = new DBOSErrors.DBOSWorkflowConflictError('run-1');
+    let checks = 0;
+    const calls = createModelCalls(
+      gemini,
+      async ({ attempt }: SendInfo) => {
+        log.push(`admit ${attempt}`);
+        return () => void log.push(`admit ${attempt} answered`);
+      },
+      async () => {
+        checks += 1;
+        log.push(`fence ${checks}`);
+        // The takeover happened while the first attempt's retry waited.
+        if (checks > 1) throw lost;
+      },
+    );
+    const error = await calls
+      .generate({ model: 'gemini-3-flash-preview', contents: 'Hi' }, undefined)
+      .catch((caught: unknown) => caught);
+    // DBOS's own error, as it is: the run's end (isDurableRunEnding), not the model call's failure.
+    expect(error).toBe(lost);
+    expect(fake.requests.map((request) => request.status)).toEqual([503]);
+    // The slot the refused attempt was admitted with is given back at once.
+    expect(log).toEqual([
+      'admit 1',
+      'fence 1',
+      'admit 1 answered',
+      'admit 2',
+      'fence 2',
+      'admit 2 answered',
+    ]);
   });
 });

@@ -50,12 +50,17 @@ export function createDurableGemini(inner: Gemini, caller: ModelCaller): Gemini 
  * The client calls themselves, as a step body runs them. Server-requested waits are never slept
  * in memory (`maxServerDelayMs: 0`): they become durable sleeps in {@link callModelStep}. With
  * `admit` (the fleet rate limit), each HTTP attempt is admitted right before it is sent, after
- * the caller's own `beforeSend`.
+ * the caller's own `beforeSend`. With `fence` (the run's ownership check), each attempt is then
+ * checked last, closest to its send: an execution that lost its run while it waited (for a slot,
+ * for a retry's backoff, frozen past the takeover and thawed) sends nothing beside the new owner.
+ * A check at the step's start alone let a retry, or an attempt admitted after a long wait, go out
+ * from an execution that no longer owned the run.
  * @internal
  */
 export function createModelCalls(
   inner: Gemini,
   admit?: NonNullable<CallOptions['beforeSend']> | undefined,
+  fence?: (() => Promise<void>) | undefined,
 ): {
   generate(
     request: GenerateContentRequest,
@@ -67,14 +72,20 @@ export function createModelCalls(
     onChunk?: (chunk: GenerateContentResponse) => void,
   ): Promise<GenerateContentResponse[]>;
 } {
+  const last: NonNullable<CallOptions['beforeSend']>[] = [];
+  if (admit !== undefined) last.push(admit);
+  if (fence !== undefined) last.push(async () => await fence());
   // Called inside the step body, where DBOS's cancel signal is: a cancelled run stops its call.
   const withDurableWaits = (options: CallOptions | undefined): CallOptions => {
     const signal = withCancelSignal(options?.signal);
+    const beforeSend = chainBeforeSend(
+      options?.beforeSend === undefined ? last : [options.beforeSend, ...last],
+    );
     return {
       ...options,
       ...(signal === undefined ? {} : { signal }),
       retry: options?.retry === false ? false : { ...options?.retry, maxServerDelayMs: 0 },
-      ...(admit === undefined ? {} : { beforeSend: withAdmission(options?.beforeSend, admit) }),
+      ...(beforeSend === undefined ? {} : { beforeSend }),
     };
   };
   return {
@@ -90,25 +101,29 @@ export function createModelCalls(
   };
 }
 
-/** The caller's `beforeSend`, then `admit` (the closest to the send); both answered after. */
-function withAdmission(
-  own: CallOptions['beforeSend'],
-  admit: NonNullable<CallOptions['beforeSend']>,
-): NonNullable<CallOptions['beforeSend']> {
-  if (own === undefined) return admit;
+/**
+ * `beforeSend` steps in order (the last one closest to the send), each answered once the request
+ * was; when one throws, those already passed are answered at once (a slot they hold is freed).
+ */
+function chainBeforeSend(
+  steps: readonly NonNullable<CallOptions['beforeSend']>[],
+): CallOptions['beforeSend'] {
+  if (steps.length <= 1) return steps[0];
   return async (send) => {
-    const ownAnswered = await own(send);
-    let admitted: Awaited<ReturnType<typeof admit>>;
+    const answers: (() => void)[] = [];
+    const answerAll = (): void => {
+      for (const answer of answers.splice(0).reverse()) answer();
+    };
     try {
-      admitted = await admit(send);
+      for (const step of steps) {
+        const answered = await step(send);
+        if (typeof answered === 'function') answers.push(answered);
+      }
     } catch (error) {
-      if (typeof ownAnswered === 'function') ownAnswered();
+      answerAll();
       throw error;
     }
-    return () => {
-      if (typeof admitted === 'function') admitted();
-      if (typeof ownAnswered === 'function') ownAnswered();
-    };
+    return answerAll;
   };
 }
 

@@ -5,6 +5,7 @@ import type { GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from './approvals.ts';
+import { assertStillOwnsRun } from './call-model-step.ts';
 import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
 import {
@@ -37,6 +38,9 @@ import {
 import { claimRunsToResume, migrateRunPauses } from './run-pauses.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
+
+/** How many run ids the log line of a takeover names (a dead worker may have held thousands). */
+const MAX_LOGGED_RUN_IDS = 20;
 
 /** Options of {@link startDurableWorker}. */
 export type StartDurableWorkerOptions = {
@@ -248,7 +252,7 @@ export async function startDurableWorker({
 
   for (const [name, definition] of Object.entries(agents)) {
     const { needsApproval, ...agentOptions } = definition;
-    const calls = createModelCalls(definition.gemini, rateLimit?.admit);
+    const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
     const gemini = createDurableGemini(definition.gemini, {
       generate: (request, options) =>
         callModelStep<GenerateContentResponse>({
@@ -362,11 +366,17 @@ export async function startDurableWorker({
     onConflict: 'always_update',
   });
 
+  // The heartbeats' own connection: a beat queued behind the pool's other queries (a sweep,
+  // the approval sweep, the runs API) made a live worker look silent (worker-liveness.ts).
+  const beatPool =
+    takeover === false ? undefined : new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  beatPool?.on('error', () => {});
   const liveness =
     takeover === false
       ? undefined
       : await startWorkerLiveness({
           pool,
+          beatPool,
           appName,
           executorId,
           heartbeatMs: takeover.heartbeatMs,
@@ -374,6 +384,12 @@ export async function startDurableWorker({
           onError: (error) =>
             DBOS.logger.warn(
               `gemloop takeover: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          onTakeover: ({ executorId: silent, runIds }) =>
+            DBOS.logger.warn(
+              `gemloop takeover: worker ${silent} is silent; taking over its ${runIds.length} runs${
+                runIds.length === 0 ? '' : `: ${runIds.slice(0, MAX_LOGGED_RUN_IDS).join(', ')}`
+              }${runIds.length > MAX_LOGGED_RUN_IDS ? ', ...' : ''}`,
             ),
         });
 
@@ -426,6 +442,7 @@ export async function startDurableWorker({
       await sweeping;
       await liveness?.stop({ dead: handOver });
       await pool.end().catch(() => {});
+      await beatPool?.end().catch(() => {});
       await limitPool?.end().catch(() => {});
       await dbosClient?.destroy().catch(() => {});
       await DBOS.shutdown();

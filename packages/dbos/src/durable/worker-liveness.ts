@@ -26,30 +26,57 @@ export const DEFAULT_DEAD_AFTER_MS = 15_000;
  * replays them from their last checkpoint. A worker that was only slow, not dead, loses the run
  * to the new owner at its next checkpoint (DBOS's ownership check), never runs a step twice
  * into the record.
+ *
+ * A takeover takes the run from whoever runs it, and the call that execution has in flight is
+ * made again by the next one: so a live worker must never look silent. Its heartbeats have a
+ * timer and a connection of their own (`beatPool`), never waiting behind a sweep (DBOS calls
+ * that are slow under load, a resume waiting on a row lock) or behind the worker's other queries
+ * (a checked-out client of a small pool): a live worker chained its beats behind its sweeps and
+ * went silent for as long as a sweep took. And a sweep acts on what it read only while that is
+ * still true: each silent executor is checked again on the lock's own connection right before its
+ * runs are resumed (by the clock at that moment, not the transaction's start), so a sweeper that
+ * stalled between reading and acting (a frozen process, its lock already lost) resumes nothing
+ * of a worker that has beaten since.
  * @internal
  */
 export async function startWorkerLiveness({
   pool,
+  beatPool = pool,
   appName,
   executorId,
   heartbeatMs = DEFAULT_HEARTBEAT_MS,
   deadAfterMs = DEFAULT_DEAD_AFTER_MS,
   onError,
+  onTakeover = () => {},
+  takeOverRuns = resumePendingRuns,
 }: {
   pool: pg.Pool;
+  /** The heartbeats' own connection (a pool of one): nothing else queues on it. @defaultValue pool */
+  beatPool?: pg.Pool | undefined;
   appName: string;
   executorId: string;
   heartbeatMs?: number | undefined;
   deadAfterMs?: number | undefined;
   onError: (error: unknown) => void;
+  /** Told before the runs of a worker found silent are taken over (a log line: it is rare). */
+  onTakeover?: ((takeover: { executorId: string; runIds: string[] }) => void) | undefined;
+  /**
+   * Lists the PENDING runs of a silent executor, and returns a function that re-enqueues them.
+   * @defaultValue DBOS's `listWorkflows` and `resumeWorkflow` (a test stands in for DBOS)
+   */
+  takeOverRuns?: ((silentId: string) => Promise<TakeOver>) | undefined;
 }): Promise<{ stop(options: { dead: boolean }): Promise<void> }> {
   await migrate(pool);
   // deadAfterMs as a Postgres timeout: an integer of milliseconds, at least 1 s, at most 2^31-1.
   const idleLimitMs = Number.isFinite(deadAfterMs)
     ? Math.min(2_147_483_647, Math.max(1000, Math.round(deadAfterMs)))
     : DEFAULT_DEAD_AFTER_MS;
+  // By the clock when the query runs: now() is the sweep transaction's start, which a stalled
+  // sweep would compare a worker's last beat with.
+  const silentFor = (param: string): string =>
+    `seen_at < clock_timestamp() - make_interval(secs => ${param})`;
   const beat = async (): Promise<void> => {
-    await pool.query(
+    await beatPool.query(
       `INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ($1, $2, now())
        ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now()`,
       [appName, executorId],
@@ -71,45 +98,81 @@ export async function startWorkerLiveness({
       if (lock.rows[0]?.locked !== true) return;
       const dead = await client.query<{ executor_id: string }>(
         `SELECT executor_id FROM gemloop.workers
-         WHERE app = $1 AND executor_id <> $2 AND seen_at < now() - make_interval(secs => $3)`,
+         WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')} ORDER BY executor_id`,
         [appName, executorId, deadAfterMs / 1000],
       );
       for (const { executor_id: deadId } of dead.rows) {
-        const pending = await DBOS.listWorkflows({ status: 'PENDING', executorId: deadId });
-        for (const workflow of pending) {
-          await DBOS.resumeWorkflow(workflow.workflowID, {
-            ...(workflow.queueName === undefined ? {} : { queueName: workflow.queueName }),
-          });
+        const takeOver = await takeOverRuns(deadId);
+        // Read again, on the lock's connection, right before acting: since the first read this
+        // sweep may have stalled (DBOS's calls, a frozen process). The row claimed here (deleted
+        // only if still silent) says the executor has not beaten since; a lost lock (the session
+        // ended for idling) fails the query, and the sweep ends without resuming anything.
+        const claimed = await client.query(
+          `DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2 AND ${silentFor('$3')}`,
+          [appName, deadId, deadAfterMs / 1000],
+        );
+        if (claimed.rowCount !== 1) continue;
+        onTakeover({ executorId: deadId, runIds: takeOver.runIds });
+        for (const runId of takeOver.runIds) {
+          // The lock is still this sweep's (the query fails once Postgres ended the session):
+          // no other sweeper took these runs meanwhile. What is left is this one round trip.
+          await client.query('SELECT 1');
+          await takeOver.resume(runId);
         }
-        await client.query('DELETE FROM gemloop.workers WHERE app = $1 AND executor_id = $2', [
-          appName,
-          deadId,
-        ]);
       }
     } finally {
       await client.query('COMMIT').catch(() => {});
       client.release();
     }
   };
+  /** Runs `task` every `heartbeatMs`, skipping a tick while the previous run is under way. */
+  const every = (
+    task: () => Promise<void>,
+  ): { timer: NodeJS.Timeout; idle: () => Promise<void> } => {
+    let running: Promise<void> | undefined;
+    const timer = setInterval(() => {
+      if (running !== undefined) return;
+      running = task()
+        .catch(onError)
+        .finally(() => {
+          running = undefined;
+        });
+    }, heartbeatMs);
+    timer.unref();
+    return { timer, idle: async () => await running };
+  };
   await beat();
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => beat().then(sweep)).catch(onError);
-  }, heartbeatMs);
-  timer.unref();
+  const beats = every(beat);
+  const sweeps = every(sweep);
   return {
     async stop({ dead }) {
-      clearInterval(timer);
-      await running;
+      clearInterval(beats.timer);
+      clearInterval(sweeps.timer);
+      await Promise.all([beats.idle(), sweeps.idle()]);
       // A worker that leaves for good says so, so its paused runs move on at the next sweep.
       if (dead) {
-        await pool
+        await beatPool
           .query(
             `UPDATE gemloop.workers SET seen_at = 'epoch' WHERE app = $1 AND executor_id = $2`,
             [appName, executorId],
           )
           .catch(onError);
       }
+    },
+  };
+}
+
+/** The PENDING runs of a silent executor, and how to re-enqueue one (see {@link startWorkerLiveness}). @internal */
+export type TakeOver = { runIds: string[]; resume(runId: string): Promise<void> };
+
+async function resumePendingRuns(silentId: string): Promise<TakeOver> {
+  const pending = await DBOS.listWorkflows({ status: 'PENDING', executorId: silentId });
+  const queues = new Map(pending.map((workflow) => [workflow.workflowID, workflow.queueName]));
+  return {
+    runIds: [...queues.keys()],
+    async resume(runId) {
+      const queueName = queues.get(runId);
+      await DBOS.resumeWorkflow(runId, queueName === undefined ? {} : { queueName });
     },
   };
 }
