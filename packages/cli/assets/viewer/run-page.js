@@ -13,8 +13,14 @@ import { renderTokenChart } from './token-chart.js';
 const app = document.getElementById('app');
 const status = document.getElementById('status');
 
+/**
+ * A run of more steps shows its first and last {@link EDGE_STEPS} and a button for the rest: a
+ * hostile (or runaway) file of 100,000 steps would otherwise be 100,000 blocks at once.
+ */
+export const EDGE_STEPS = 100;
+
 /** The page's state for the run shown: kept across live re-renders. */
-let current = { id: undefined, count: -1, selected: undefined, lines: [] };
+let current = { id: undefined, count: -1, selected: undefined, lines: [], allSteps: false };
 
 /**
  * Shows one run, and follows it every second while it is being written (no closing line, not cut
@@ -37,7 +43,7 @@ export async function showRunPage(id) {
   const running =
     !lines.some((line) => line.type === 'run-end') &&
     !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
-  if (current.id !== id) current = { id, count: -1, selected: undefined, lines };
+  if (current.id !== id) current = { id, count: -1, selected: undefined, lines, allSteps: false };
   if (lines.length !== current.count) {
     current.count = lines.length;
     current.lines = lines;
@@ -52,6 +58,28 @@ function expandedKeys() {
   for (const node of app.querySelectorAll('details[open][data-key], .expanded[data-key]'))
     keys.add(node.dataset.key);
   return keys;
+}
+
+/** The step blocks: all of them, or the first and last ones around a "show all" button. */
+function renderSteps(run, context) {
+  const steps = run.steps;
+  if (current.allSteps || steps.length <= 2 * EDGE_STEPS)
+    return steps.map((step) => renderStepBlock(step, context));
+  const hidden = steps.length - 2 * EDGE_STEPS;
+  const showAll = () => {
+    current.allSteps = true;
+    render();
+  };
+  return [
+    steps.slice(0, EDGE_STEPS).map((step) => renderStepBlock(step, context)),
+    el(
+      'p',
+      { className: 'hidden-steps' },
+      `${hidden.toLocaleString()} steps in between are not shown. `,
+      el('button', { type: 'button', className: 'show-more', onclick: showAll }, 'show all steps'),
+    ),
+    steps.slice(-EDGE_STEPS).map((step) => renderStepBlock(step, context)),
+  ].flat();
 }
 
 function render() {
@@ -87,11 +115,7 @@ function render() {
     el('h2', null, 'Timeline'),
     renderTimeline(run, { selected: current.selected, onSelect: select }),
     el('h2', null, 'Steps'),
-    el(
-      'div',
-      { id: 'steps' },
-      run.steps.map((step) => renderStepBlock(step, context)),
-    ),
+    el('div', { id: 'steps' }, renderSteps(run, context)),
     sortEntries(run.entries).map((entry) => renderEntry(entry, context)),
     el('h2', null, 'Tokens per step'),
     renderTokenChart(run),

@@ -20,6 +20,12 @@ export function stepLabel(step, run) {
   return (step.text?.text ?? '') === '' ? 'no answer' : 'answer';
 }
 
+/**
+ * The most entries one step block draws: a hostile file can give one step thousands of tool
+ * calls; the rest are counted in a note.
+ */
+export const MAX_STEP_ENTRIES = 200;
+
 /** One step as a readable block: a header line, its entries in order, the raw model call. */
 export function renderStepBlock(step, context) {
   const label = stepLabel(step, context.run);
@@ -47,7 +53,16 @@ export function renderStepBlock(step, context) {
       finish === undefined ? null : el('span', { className: 'dim' }, finish),
       reask === undefined ? null : el('span', { className: 'dim' }, `re-asked (${reask})`),
     ),
-    ...sortEntries(step.entries).map((entry) => renderEntry(entry, context)),
+    ...sortEntries(step.entries)
+      .slice(0, MAX_STEP_ENTRIES)
+      .map((entry) => renderEntry(entry, context)),
+    step.entries.length <= MAX_STEP_ENTRIES
+      ? null
+      : el(
+          'p',
+          { className: 'dim hidden-entries' },
+          `${(step.entries.length - MAX_STEP_ENTRIES).toLocaleString()} more entries of this step are not shown.`,
+        ),
     call === undefined
       ? null
       : el(

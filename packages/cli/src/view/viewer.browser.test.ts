@@ -285,6 +285,71 @@ describe('gemloop view in Chromium', () => {
     }
   });
 
+  it('bounds a runaway run: the first and last step blocks, the rest behind a button; a step draws at most 200 entries', async () => {
+    const id = '2099-01-02T00-00-00-000Z-many-steps';
+    const at = Date.UTC(2099, 0, 2);
+    const lines: Record<string, unknown>[] = [
+      {
+        type: 'run-start',
+        format: 1,
+        runId: 'many',
+        agentName: 'runaway-agent',
+        model: 'm',
+        at,
+        input: 'Loop?',
+      },
+    ];
+    for (let n = 1; n <= 250; n++) {
+      lines.push({ type: 'model-call-start', stepNumber: n, at: at + n, request: {} });
+      lines.push({ type: 'model-call-end', stepNumber: n, at: at + n, response: {} });
+      // Step 1 asks for 300 tool calls at once.
+      for (let call = 0; call < (n === 1 ? 300 : 0); call++)
+        lines.push({
+          type: 'tool-call-start',
+          stepNumber: 1,
+          toolName: 'ping',
+          toolCallId: `c${call}`,
+          args: {},
+          at: at + 1,
+        });
+      lines.push({
+        type: 'step-end',
+        stepNumber: n,
+        text: `step ${n} text`,
+        thoughts: '',
+        usage: {},
+        at: at + n,
+      });
+    }
+    lines.push({ type: 'run-end', outcome: 'success', text: 'done', at: at + 300 });
+    await writeFile(
+      join(dir, `${id}.jsonl`),
+      lines.map((line) => `${JSON.stringify(line)}\n`).join(''),
+    );
+    try {
+      const page = await open(`#/run/${id}`);
+      await page.waitForSelector('#steps .step');
+      expect(await page.locator('#steps .step').count()).toBe(200);
+      expect(await page.locator('#steps .hidden-steps').textContent()).toContain(
+        '50 steps in between',
+      );
+      // The last step (the answer) is among the blocks shown.
+      expect(await page.locator('#steps .step').last().locator('.model-text').textContent()).toBe(
+        'step 250 text',
+      );
+      const first = page.locator('#steps .step').first();
+      // 200 entries: its thoughts and text entries, then 198 of the 300 calls.
+      expect(await first.locator('.tool-call').count()).toBe(198);
+      expect(await first.locator('.hidden-entries').textContent()).toContain('102 more entries');
+      await page.locator('#steps .hidden-steps button').click();
+      await expect.poll(() => page.locator('#steps .step').count()).toBe(250);
+      await page.close();
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await rm(join(dir, `${id}.jsonl`), { force: true });
+    }
+  });
+
   it('updates a run in progress live', async () => {
     // A run cut after its first model call, then completed while the page is open.
     const names = (await readdir(dir)).sort();
