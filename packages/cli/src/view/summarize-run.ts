@@ -21,11 +21,11 @@ export type RunSummary = {
   finishReason: string | undefined;
   error: string | undefined;
   /**
-   * What the run was asked: the first user text of its input, at most {@link MAX_PREVIEW_CHARS}
+   * What the run was asked: the first user text of its input, at most 200
    * characters. Undefined when the input holds no text (or a large file's list read left it out).
    */
   question: string | undefined;
-  /** The start of the run's answer (its final text), at most {@link MAX_PREVIEW_CHARS} characters. */
+  /** The start of the run's answer (its final text), at most 200 characters. */
   answer: string | undefined;
   /** The names of the tools the run called. */
   tools: string[];
