@@ -26,7 +26,7 @@ let current = { id: undefined, count: -1, selected: undefined, lines: [], allSte
  * Shows one run, and follows it every second while it is being written (no closing line, not cut
  * by the viewer).
  */
-export async function showRunPage(id) {
+export async function showRunPage(id, { fresh = true } = {}) {
   let lines;
   try {
     lines = await getJson(`/api/runs/${encodeURIComponent(id)}`);
@@ -43,13 +43,15 @@ export async function showRunPage(id) {
   const running =
     !lines.some((line) => line.type === 'run-end') &&
     !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
-  if (current.id !== id) current = { id, count: -1, selected: undefined, lines, allSteps: false };
+  // A visit (not a poll) draws the page anew: the list may have been on screen in between.
+  if (fresh || current.id !== id)
+    current = { id, count: -1, selected: undefined, lines, allSteps: false };
   if (lines.length !== current.count) {
     current.count = lines.length;
     current.lines = lines;
     render();
   }
-  if (running) schedulePoll(() => showRunPage(id), 1000);
+  if (running) schedulePoll(() => showRunPage(id, { fresh: false }), 1000);
 }
 
 /** The keys of the blocks the reader opened or expanded, so a re-render keeps them so. */

@@ -237,6 +237,11 @@ describe('gemloop view in Chromium', () => {
     const bar = page.locator('#timeline .bar.tool');
     expect(await bar.evaluate((node) => getComputedStyle(node).backgroundColor)).not.toBe(RED);
     expect(await page.locator('.tool-call.aborted .tool-name').textContent()).toBe('wait_for_user');
+    // Back to the list and into the same run again: the run is drawn again, not the list left.
+    await page.locator('a', { hasText: '← all runs' }).click();
+    await page.waitForSelector('#runs tr.run-row');
+    await row.locator('a.question').click();
+    await expect.poll(() => page.locator('#run-outcome').textContent()).toBe('aborted');
     await page.close();
     expect(consoleErrors).toEqual([]);
   });
@@ -375,12 +380,17 @@ describe('gemloop view in Chromium', () => {
     expect(live).toBeGreaterThan(0);
     // The step's text so far is shown while it runs, and the question from the start.
     expect(await page.locator('#question').textContent()).toBe(QUESTION);
+    // The step's thoughts, read from its model call's response before the step ended; opened by
+    // the reader, they stay open when the run's next lines re-render the page.
+    await page.locator('details.thoughts summary').click();
+    expect(await page.locator('details.thoughts .thought-text').textContent()).toBe(THOUGHT);
     await appendFile(join(dir, `${id}.jsonl`), `${lines.slice(cut).join('\n')}\n`);
     await expect
       .poll(() => page.locator('#timeline .bar.tool').count(), { timeout: 10_000 })
       .toBe(2);
     await expect.poll(() => page.locator('#run-summary').textContent()).toContain('stop');
     expect(await tokens()).toBeGreaterThan(live);
+    expect(await page.locator('details.thoughts').getAttribute('open')).toBe('');
     await page.close();
     expect(consoleErrors).toEqual([]);
   });
