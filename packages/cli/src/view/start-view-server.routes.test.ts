@@ -94,6 +94,10 @@ describe('the viewer server, route by route', () => {
       ['/', 'index.html', 'text/html; charset=utf-8'],
       ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
       ['/app.css', 'app.css', 'text/css; charset=utf-8'],
+      // The page's ES modules, served as they are, in their folders.
+      ['/run-page.js', 'run-page.js', 'text/javascript; charset=utf-8'],
+      ['/readers/tool-call.js', 'readers/tool-call.js', 'text/javascript; charset=utf-8'],
+      ['/entries/tool-call.js', 'entries/tool-call.js', 'text/javascript; charset=utf-8'],
     ] as const) {
       const reply = await call(path);
       expect(reply.status).toBe(200);
@@ -112,7 +116,17 @@ describe('the viewer server, route by route', () => {
     expect(icon.status).toBe(204);
     expect(icon.body).toBe('');
     expect(icon.headers['x-content-type-options']).toBe('nosniff');
-    for (const path of ['/index.html', '/assets/app.js', '/api', '/api/runs/', '/api/runs/a/b']) {
+    for (const path of [
+      '/index.html',
+      '/assets/app.js',
+      '/readers/',
+      '/readers/missing.js',
+      '/%2e%2e/package.json',
+      '/entries/tool-call.js/',
+      '/api',
+      '/api/runs/',
+      '/api/runs/a/b',
+    ]) {
       const reply = await call(path);
       expect([path, reply.status, reply.body]).toEqual([path, 404, 'Not found.']);
     }

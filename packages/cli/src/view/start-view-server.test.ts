@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
 import { createViewCommand } from '../commands/view.ts';
-import { HOSTILE_TEXT, recordSampleRuns } from './__fixtures__/record-sample-runs.ts';
+import { ABORT_REASON, HOSTILE_TEXT, recordSampleRuns } from './__fixtures__/record-sample-runs.ts';
 import { type RunSummary, readRunSummaries } from './read-runs.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
 
@@ -42,7 +42,7 @@ function get(
 describe('readRunSummaries', () => {
   it('summarises each recorded run: model, steps, tokens, outcome, tools, session', async () => {
     const runs = await readRunSummaries(dir);
-    expect(runs).toHaveLength(4);
+    expect(runs).toHaveLength(5);
     const byAgent = (name: string) => runs.filter((run) => run.agentName === name);
     const [hostile] = byAgent('hostile-agent') as [RunSummary];
     expect(hostile).toMatchObject({
@@ -60,6 +60,13 @@ describe('readRunSummaries', () => {
     const [failing] = byAgent('failing-agent') as [RunSummary];
     expect(failing.outcome).toBe('error');
     expect(failing.error).toContain('ModelCallError');
+    // The recorder's abort, end to end: an outcome of its own with the caller's reason.
+    const [aborted] = byAgent('aborted-agent') as [RunSummary];
+    expect([aborted.outcome, aborted.error, aborted.question]).toEqual([
+      'aborted',
+      ABORT_REASON,
+      'Wait for me.',
+    ]);
     // Newest first.
     expect(runs.map((run) => run.startedAt)).toEqual(
       [...runs.map((run) => run.startedAt)].sort((a, b) => b - a),

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname } from 'node:path';
 import {
   type ReadCounters,
   type RunListCache,
@@ -29,13 +30,36 @@ export type ViewServer = {
   close(): Promise<void>;
 };
 
-// The page's assets, served from the package (no CDN: the viewer works offline).
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
-};
+// The page's assets, served from the package (no CDN: the viewer works offline). The page is ES
+// modules served as they are (no build step): every `.js` and `.css` file of the assets folder and
+// of its subfolders (readers/, entries/), listed once at start. Only those paths are served, so a
+// request never names a file of its own choosing.
 const assetsDir = new URL('../../assets/viewer/', import.meta.url);
+const ASSET_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+const ASSET_NAME = /^[a-z][a-z0-9-]*\.(?:js|css)$/;
+const ASSET_FOLDER = /^[a-z][a-z0-9-]*$/;
+
+/** The served paths of the page and its modules: `/` and `/<file>` or `/<folder>/<file>`. */
+async function listAssets(): Promise<Map<string, { file: URL; type: string }>> {
+  const assets = new Map<string, { file: URL; type: string }>();
+  assets.set('/', { file: new URL('index.html', assetsDir), type: 'text/html; charset=utf-8' });
+  const add = async (folder: string): Promise<void> => {
+    for (const entry of await readdir(new URL(folder, assetsDir), { withFileTypes: true })) {
+      if (entry.isFile() && ASSET_NAME.test(entry.name)) {
+        const path = `${folder}${entry.name}`;
+        const type = ASSET_TYPES[extname(entry.name)] as string;
+        assets.set(`/${path}`, { file: new URL(path, assetsDir), type });
+      } else if (folder === '' && entry.isDirectory() && ASSET_FOLDER.test(entry.name)) {
+        await add(`${entry.name}/`);
+      }
+    }
+  };
+  await add('');
+  return assets;
+}
 
 // Scripts and styles only from this server, no inline script, nothing framed: a model's or a
 // tool's text that slipped into markup still could not run.
@@ -61,6 +85,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   // Each poll re-reads only the run files that changed since the last one.
   const cache: RunListCache = new Map();
   const viewCache: RunViewCache = {};
+  const assets = await listAssets();
   let allowedHosts: Set<string> = new Set();
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -90,9 +115,9 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
       response.end();
       return;
     }
-    const asset = ASSETS[path];
+    const asset = assets.get(path);
     if (asset !== undefined) {
-      const body = await readFile(new URL(asset.file, assetsDir));
+      const body = await readFile(asset.file);
       send(response, 200, asset.type, body);
       return;
     }

@@ -13,10 +13,20 @@ export type RunSummary = {
   totalTokens: number;
   /** From the start to the end (or to the last line of a run in progress). */
   durationMs: number;
-  /** `unreadable`: the file is named like a run but could not be read; `error` says why. */
-  outcome: 'success' | 'error' | 'running' | 'unreadable';
+  /**
+   * `aborted`: the run was stopped by its signal (`error` then says why, from the abort's
+   * reason); `unreadable`: the file is named like a run but could not be read; `error` says why.
+   */
+  outcome: 'success' | 'error' | 'aborted' | 'running' | 'unreadable';
   finishReason: string | undefined;
   error: string | undefined;
+  /**
+   * What the run was asked: the first user text of its input, at most 200
+   * characters. Undefined when the input holds no text (or a large file's list read left it out).
+   */
+  question: string | undefined;
+  /** The start of the run's answer (its final text), at most 200 characters. */
+  answer: string | undefined;
   /** The names of the tools the run called. */
   tools: string[];
   /**
@@ -28,6 +38,10 @@ export type RunSummary = {
 
 /** The longest text of a summary field; a run file is hostile bytes, the list is sent each poll. */
 const MAX_FIELD_CHARS = 500;
+/** The longest question or answer preview of a row. */
+export const MAX_PREVIEW_CHARS = 200;
+/** How many input contents and parts are looked through for the question: the input is hostile. */
+const MAX_INPUT_ITEMS = 200;
 /** The most tool names one row lists. */
 const MAX_TOOLS = 50;
 
@@ -47,7 +61,10 @@ export function summarizeRun(
   const startedAt = toNumber(start['at']) ?? timeFromId(id) ?? 0;
   let steps = 0;
   let lastStep = 0;
-  let stepTokens = 0;
+  // Tokens per step while the run has no end: a step's own usage once it ended, its model call's
+  // usage before that (a live run's count grows with each call, not only after its tools ran).
+  const stepTokens = new Map<number, number>();
+  const callTokens = new Map<number, number>();
   const tools = new Set<string>();
   let end: Line | undefined;
   let last = startedAt;
@@ -58,13 +75,19 @@ export function summarizeRun(
     if (line['type'] === 'step-end') {
       steps++;
       lastStep = Math.max(lastStep, toNumber(line['stepNumber']) ?? 0);
-      stepTokens += toNumber(field(line['usage'], 'totalTokenCount')) ?? 0;
+      const tokens = toNumber(field(line['usage'], 'totalTokenCount'));
+      if (tokens !== undefined) stepTokens.set(toNumber(line['stepNumber']) ?? -steps, tokens);
+    } else if (line['type'] === 'model-call-end') {
+      const tokens = toNumber(field(field(line['response'], 'usageMetadata'), 'totalTokenCount'));
+      const step = toNumber(line['stepNumber']);
+      if (tokens !== undefined && step !== undefined) callTokens.set(step, tokens);
     } else if (line['type'] === 'tool-call-start') {
       const name = toText(line['toolName']);
       if (name !== undefined && tools.size < MAX_TOOLS) tools.add(name);
     } else if (line['type'] === 'run-end') end = line;
   }
   const endError = end?.['error'];
+  const aborted = end?.['outcome'] === 'error' && isAbort(endError);
   return {
     id,
     runId: toText(start['runId']) ?? '',
@@ -75,17 +98,37 @@ export function summarizeRun(
     streaming: start['streaming'] === true,
     // Step numbers count from 1: the last one read says how many there were before it.
     steps: Math.max(steps, Math.floor(lastStep)),
-    totalTokens: toNumber(field(end?.['usage'], 'totalTokenCount')) ?? stepTokens,
+    totalTokens:
+      toNumber(field(end?.['usage'], 'totalTokenCount')) ?? liveTokens(stepTokens, callTokens),
     durationMs: Math.max(0, last - startedAt),
-    outcome: end === undefined ? 'running' : end['outcome'] === 'error' ? 'error' : 'success',
+    outcome:
+      end === undefined
+        ? 'running'
+        : aborted
+          ? 'aborted'
+          : end['outcome'] === 'error'
+            ? 'error'
+            : 'success',
     finishReason: toText(end?.['finishReason']),
-    error:
-      endError === undefined
+    error: aborted
+      ? // The reason the caller gave, not the error's name (a class) or its generic message.
+        (toText(field(endError, 'reason')) ?? 'aborted')
+      : endError === undefined
         ? undefined
         : `${toText(field(endError, 'name')) ?? 'Error'}: ${toText(field(endError, 'message')) ?? ''}`,
+    question: preview(firstUserText(start['input'])),
+    answer: preview(end?.['text']),
     tools: [...tools].sort(),
     partial,
   };
+}
+
+/** The tokens of a run without an end: each step's own count, or its model call's before it ends. */
+function liveTokens(stepTokens: Map<number, number>, callTokens: Map<number, number>): number {
+  let total = 0;
+  for (const tokens of stepTokens.values()) total += tokens;
+  for (const [step, tokens] of callTokens) if (!stepTokens.has(step)) total += tokens;
+  return total;
 }
 
 /** The row of a file named like a run that could not be read. */
@@ -104,9 +147,67 @@ export function unreadableRun(id: string, problem: string): RunSummary {
     outcome: 'unreadable',
     finishReason: undefined,
     error: problem,
+    question: undefined,
+    answer: undefined,
     tools: [],
     partial: false,
   };
+}
+
+/**
+ * Whether a run's recorded end error is an abort: an `AgentAbortedError` (files from before the
+ * recorder wrote `reason` say so by the name alone).
+ */
+export function isAbort(error: unknown): boolean {
+  return field(error, 'name') === 'AgentAbortedError' || typeof field(error, 'reason') === 'string';
+}
+
+/**
+ * The first user text of a run's input, as `AgentInput` allows it: a string, parts, contents
+ * (the first with role `user`, or none), or history turns (`{ contents }`). Lenient: anything
+ * else is no question.
+ */
+export function firstUserText(input: unknown): string | undefined {
+  if (typeof input === 'string') return input;
+  if (!Array.isArray(input)) return undefined;
+  const items = input.slice(0, MAX_INPUT_ITEMS);
+  // Parts: the input is one user message.
+  const parts = partsText(items);
+  if (parts !== undefined) return parts;
+  for (const item of items) {
+    const contents = field(item, 'contents');
+    const list = Array.isArray(contents) ? contents.slice(0, MAX_INPUT_ITEMS) : [item];
+    for (const content of list) {
+      const role = field(content, 'role');
+      if (role !== undefined && role !== 'user') continue;
+      const text = partsText(field(content, 'parts'));
+      if (text !== undefined) return text;
+    }
+  }
+  return undefined;
+}
+
+function partsText(parts: unknown): string | undefined {
+  if (!Array.isArray(parts)) return undefined;
+  const texts: string[] = [];
+  for (const part of parts.slice(0, MAX_INPUT_ITEMS)) {
+    const text = field(part, 'text');
+    if (typeof text === 'string' && field(part, 'thought') !== true) texts.push(text);
+  }
+  const joined = texts.join('\n').trim();
+  return joined === '' ? undefined : joined;
+}
+
+/** A one-line preview: whitespace runs as one space, at most MAX_PREVIEW_CHARS characters. */
+function preview(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // Only the first bytes are looked at: an answer can be megabytes.
+  const text = value
+    .slice(0, MAX_PREVIEW_CHARS * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text === '') return undefined;
+  return text.length > MAX_PREVIEW_CHARS ? `${text.slice(0, MAX_PREVIEW_CHARS)}…` : text;
 }
 
 /** Whether a parsed line is an object with a string `type`. */

@@ -15,7 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from './__fixtures__/ensure-chromium.ts';
-import { recordSampleRuns } from './__fixtures__/record-sample-runs.ts';
+import {
+  ABORT_REASON,
+  HOSTILE_TEXT,
+  HUGE_TEXT,
+  QUESTION,
+  recordSampleRuns,
+  THOUGHT,
+} from './__fixtures__/record-sample-runs.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
 
 // The viewer in a real browser: Debian's headless Chromium driven by playwright-core, against
@@ -67,31 +74,119 @@ async function open(path = ''): Promise<Page> {
   return page;
 }
 
+const GREY = 'rgb(154, 163, 178)';
+const RED = 'rgb(229, 72, 77)';
+
 describe('gemloop view in Chromium', () => {
-  it('lists the runs, opens one as a timeline, renders a hostile tool result as text', async () => {
+  it("lists the runs with each one's question and the start of its answer", async () => {
     const page = await open();
     await page.waitForSelector('#runs tr.run-row');
-    expect(await page.locator('#runs tr.run-row').count()).toBe(4);
+    expect(await page.locator('#runs tr.run-row').count()).toBe(5);
     expect(await page.locator('tr.session-header').textContent()).toContain(
       'Chat session session-abc · 2 turn(s)',
     );
     // Filters: by outcome and by tool.
     await page.selectOption('#filter-outcome', 'error');
     await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(1);
+    await page.selectOption('#filter-outcome', 'aborted');
+    await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(1);
     await page.selectOption('#filter-outcome', 'all');
-    await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(4);
+    await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(5);
     await page.selectOption('#filter-tool', 'fetch_page');
     await expect.poll(() => page.locator('#runs tr.run-row').count()).toBe(1);
-    expect(await page.locator('#runs tr.run-row').textContent()).toContain('hostile-agent');
+    const row = page.locator('#runs tr.run-row');
+    expect(await row.textContent()).toContain('hostile-agent');
+    // The question (its HTML as characters) and the answer's start, in the row itself.
+    expect(await row.locator('.question').textContent()).toBe(QUESTION);
+    expect(await row.locator('.answer-preview').textContent()).toBe('Done: the page was fetched.');
+    expect(await page.locator('#runs b').count()).toBe(0);
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
 
-    await page.locator('#runs tr.run-row a').first().click();
-    await page.waitForSelector('#timeline .bar');
+  it('shows a run as readable steps: each tool call with its arguments and result, thoughts collapsed, the answer', async () => {
+    const page = await open();
+    await page.waitForSelector('#runs tr.run-row');
+    await page
+      .locator('#runs tr.run-row', { hasText: 'hostile-agent' })
+      .locator('a.question')
+      .click();
+    await page.waitForSelector('#steps .step');
+    // The header: what was asked, the facts, the start of the answer.
+    expect(await page.locator('#question').textContent()).toBe(QUESTION);
     expect(await page.locator('#run-summary').textContent()).toContain('hostile-agent');
-    // Nothing left out of the page shows as text.
-    expect(await page.locator('#app').textContent()).not.toMatch(/\bnull\b|\bundefined\b/);
+    expect(await page.locator('#answer-preview').textContent()).toContain(
+      'Done: the page was fetched.',
+    );
+    expect(await page.locator('#run-outcome').textContent()).toBe('stop');
+    // Nothing left out of the page shows as text (innerText: what is on screen, not the raw JSON
+    // in closed <details>).
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
+    expect(await page.locator('#app').innerText()).not.toMatch(/\bnull\b|\bundefined\b/);
+
+    // Each step a block labelled by what it did: the answering step is "answer", not "tools".
+    const steps = page.locator('#steps .step');
+    expect(await steps.count()).toBe(2);
+    expect(await steps.nth(0).locator('.step-label').textContent()).toBe('tools');
+    expect(await steps.nth(1).locator('.step-label').textContent()).toBe('answer');
+    expect(await steps.nth(1).locator('.model-text').textContent()).toBe(
+      'Done: the page was fetched.',
+    );
+
+    // Both tool calls, arguments and result (or error) on screen without a click, each at least
+    // a line tall (not a bar a few pixels wide).
+    const calls = steps.nth(0).locator('.tool-call');
+    expect(await calls.count()).toBe(2);
+    const fetchCall = calls.filter({ hasText: 'fetch_page' });
+    const weatherCall = calls.filter({ hasText: 'get_weather' });
+    for (const block of [
+      fetchCall.locator('.tool-args pre'),
+      fetchCall.locator('.tool-result pre'),
+      weatherCall.locator('.tool-args pre'),
+      weatherCall.locator('.tool-result .tool-error'),
+    ]) {
+      expect(await block.isVisible()).toBe(true);
+      expect((await block.boundingBox())?.height ?? 0).toBeGreaterThan(14);
+    }
+    expect(await fetchCall.locator('.tool-args').textContent()).toContain(
+      '"url": "https://example.com"',
+    );
+    expect(await weatherCall.locator('.tool-args').textContent()).toContain('"city": "Atlantis"');
+    expect(await weatherCall.locator('.tool-result').textContent()).toContain(
+      'no such city: Atlantis',
+    );
+    expect(await weatherCall.evaluate((node) => node.classList.contains('failed'))).toBe(true);
+
+    // The hostile result: characters on the page, no element made of it, nothing run.
+    const result = fetchCall.locator('.tool-result');
+    expect(await result.textContent()).toContain(JSON.stringify(HOSTILE_TEXT).slice(1, -1));
+    expect(await page.locator('#app script, #app img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    // A bidi override is shown as a marker; it never reorders the text on screen.
+    expect(await result.textContent()).toContain('invoice_⟨U+202E⟩gpj.exe');
+    expect(
+      await page.locator('#app').evaluate((node) => node.textContent?.includes('\u202E')),
+    ).toBe(false);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-run.png'), fullPage: true });
+    // A huge value is bounded, with "show more" for the rest.
+    expect(await result.textContent()).not.toContain('end-of-huge');
+    expect((await result.textContent())?.length ?? 0).toBeLessThan(HUGE_TEXT.length / 10);
+    await result.locator('button.show-more').click();
+    await expect.poll(() => result.textContent()).toContain('end-of-huge');
+
+    // The thought summary: there, collapsed until opened.
+    const thoughts = steps.nth(0).locator('details.thoughts');
+    expect(await thoughts.getAttribute('open')).toBeNull();
+    expect(await thoughts.locator('summary').textContent()).toContain('Thoughts');
+    expect(await thoughts.locator('.thought-text').isVisible()).toBe(false);
+    await thoughts.locator('summary').click();
+    expect(await thoughts.locator('.thought-text').textContent()).toBe(THOUGHT);
+
+    // The timeline stays as the overview: parallel calls side by side, the failed one red, and a
+    // bar points at its block.
     expect(await page.locator('#timeline .bar.model').count()).toBe(2);
     expect(await page.locator('#timeline .bar.tool').count()).toBe(2);
-    // The parallel calls sit side by side: two tool lanes, overlapping in time.
     const boxes = await page
       .locator('#timeline .bar.tool')
       .evaluateAll((bars) =>
@@ -103,31 +198,50 @@ describe('gemloop view in Chromium', () => {
     expect(Math.max(boxes[0]?.left ?? 0, boxes[1]?.left ?? 0)).toBeLessThan(
       Math.min(boxes[0]?.right ?? 0, boxes[1]?.right ?? 0),
     );
-    // The failed call is red.
     const failed = page.locator('#timeline .bar.tool.failed');
     expect(await failed.textContent()).toBe('get_weather');
-    expect(await failed.evaluate((bar) => getComputedStyle(bar).backgroundColor)).toBe(
-      'rgb(229, 72, 77)',
-    );
-    expect(await page.locator('#steps .step').count()).toBe(2);
+    expect(await failed.evaluate((bar) => getComputedStyle(bar).backgroundColor)).toBe(RED);
+    await page.locator('#timeline .bar.tool', { hasText: 'get_weather' }).click();
+    await expect
+      .poll(() => page.locator('.tool-call.selected .tool-name').textContent())
+      .toBe('get_weather');
     expect(await page.locator('#token-chart .chart-row').count()).toBe(2);
     const source = page.locator('#sources a');
     expect(await source.textContent()).toBe('Example source');
     expect(await source.getAttribute('href')).toBe('https://example.com/source');
+    expect(await page.locator('#answer').textContent()).toBe('Done: the page was fetched.');
 
-    // The hostile result: characters on the page, no element made of it, nothing run.
-    await page.locator('#timeline .bar.tool', { hasText: 'fetch_page' }).click();
-    const details = page.locator('#details');
-    await expect.poll(() => details.textContent()).toContain('<script>window.__pwned = 1</script>');
-    expect(await details.textContent()).toContain('<img src=x onerror=');
-    expect(await page.locator('#app script, #app img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    await page.locator('#timeline .bar.model').first().click();
-    await expect.poll(() => details.textContent()).toContain('Request');
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
 
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.locator('#timeline .bar.tool', { hasText: 'get_weather' }).click();
-    await page.screenshot({ path: join(ARTIFACTS, 'viewer-run.png'), fullPage: true });
+  it('shows an aborted run grey, as "aborted" with its reason, never red', async () => {
+    const page = await open();
+    await page.waitForSelector('#runs tr.run-row');
+    const row = page.locator('#runs tr.run-row', { hasText: 'aborted-agent' });
+    const cell = row.locator('td.outcome-aborted');
+    expect(await cell.textContent()).toBe(`aborted${ABORT_REASON}`);
+    expect(await cell.evaluate((node) => getComputedStyle(node).color)).toBe(GREY);
+    expect(await row.locator('.question').textContent()).toBe('Wait for me.');
+    await row.locator('a.question').click();
+    await page.waitForSelector('#run-outcome');
+    const outcome = page.locator('#run-outcome');
+    expect(await outcome.textContent()).toBe('aborted');
+    expect(await outcome.evaluate((node) => getComputedStyle(node).color)).toBe(GREY);
+    expect(await page.locator('#outcome-detail').textContent()).toBe(`Aborted: ${ABORT_REASON}`);
+    expect(await page.locator('#run-end').textContent()).toContain(`Reason: ${ABORT_REASON}`);
+    // Nothing of the abort is drawn as an error: no red text, no red bar, no error class name.
+    expect(await page.locator('#app .outcome-error, #app .failed').count()).toBe(0);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
+    expect(await page.locator('#app').innerText()).not.toContain('AgentAbortedError');
+    const bar = page.locator('#timeline .bar.tool');
+    expect(await bar.evaluate((node) => getComputedStyle(node).backgroundColor)).not.toBe(RED);
+    expect(await page.locator('.tool-call.aborted .tool-name').textContent()).toBe('wait_for_user');
+    // Back to the list and into the same run again: the run is drawn again, not the list left.
+    await page.locator('a', { hasText: '← all runs' }).click();
+    await page.waitForSelector('#runs tr.run-row');
+    await row.locator('a.question').click();
+    await expect.poll(() => page.locator('#run-outcome').textContent()).toBe('aborted');
     await page.close();
     expect(consoleErrors).toEqual([]);
   });
@@ -135,11 +249,12 @@ describe('gemloop view in Chromium', () => {
   it('shows a chat turn with links to the other turns of its session', async () => {
     const page = await open();
     await page.waitForSelector('tr.session-header');
-    await page.locator('tr.turn a').nth(1).click();
+    await page.locator('tr.turn').nth(1).locator('a').first().click();
     await expect
       .poll(() => page.locator('#session-turns').textContent())
       .toBe('Chat session session-abc: turn 1 · turn 2');
     expect(await page.locator('#session-turns b').textContent()).toBe('turn 2');
+    expect(await page.locator('#question').textContent()).toBe('Again');
     await page.locator('#session-turns a').click();
     await expect.poll(() => page.locator('#answer').textContent()).toBe('Hello from turn one.');
     await page.close();
@@ -175,6 +290,71 @@ describe('gemloop view in Chromium', () => {
     }
   });
 
+  it('bounds a runaway run: the first and last step blocks, the rest behind a button; a step draws at most 200 entries', async () => {
+    const id = '2099-01-02T00-00-00-000Z-many-steps';
+    const at = Date.UTC(2099, 0, 2);
+    const lines: Record<string, unknown>[] = [
+      {
+        type: 'run-start',
+        format: 1,
+        runId: 'many',
+        agentName: 'runaway-agent',
+        model: 'm',
+        at,
+        input: 'Loop?',
+      },
+    ];
+    for (let n = 1; n <= 250; n++) {
+      lines.push({ type: 'model-call-start', stepNumber: n, at: at + n, request: {} });
+      lines.push({ type: 'model-call-end', stepNumber: n, at: at + n, response: {} });
+      // Step 1 asks for 300 tool calls at once.
+      for (let call = 0; call < (n === 1 ? 300 : 0); call++)
+        lines.push({
+          type: 'tool-call-start',
+          stepNumber: 1,
+          toolName: 'ping',
+          toolCallId: `c${call}`,
+          args: {},
+          at: at + 1,
+        });
+      lines.push({
+        type: 'step-end',
+        stepNumber: n,
+        text: `step ${n} text`,
+        thoughts: '',
+        usage: {},
+        at: at + n,
+      });
+    }
+    lines.push({ type: 'run-end', outcome: 'success', text: 'done', at: at + 300 });
+    await writeFile(
+      join(dir, `${id}.jsonl`),
+      lines.map((line) => `${JSON.stringify(line)}\n`).join(''),
+    );
+    try {
+      const page = await open(`#/run/${id}`);
+      await page.waitForSelector('#steps .step');
+      expect(await page.locator('#steps .step').count()).toBe(200);
+      expect(await page.locator('#steps .hidden-steps').textContent()).toContain(
+        '50 steps in between',
+      );
+      // The last step (the answer) is among the blocks shown.
+      expect(await page.locator('#steps .step').last().locator('.model-text').textContent()).toBe(
+        'step 250 text',
+      );
+      const first = page.locator('#steps .step').first();
+      // 200 entries: its thoughts and text entries, then 198 of the 300 calls.
+      expect(await first.locator('.tool-call').count()).toBe(198);
+      expect(await first.locator('.hidden-entries').textContent()).toContain('102 more entries');
+      await page.locator('#steps .hidden-steps button').click();
+      await expect.poll(() => page.locator('#steps .step').count()).toBe(250);
+      await page.close();
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await rm(join(dir, `${id}.jsonl`), { force: true });
+    }
+  });
+
   it('updates a run in progress live', async () => {
     // A run cut after its first model call, then completed while the page is open.
     const names = (await readdir(dir)).sort();
@@ -193,11 +373,24 @@ describe('gemloop view in Chromium', () => {
     await page.waitForSelector('#timeline .bar.model');
     expect(await page.locator('#status').textContent()).toContain('in progress');
     expect(await page.locator('#timeline .bar.tool').count()).toBe(0);
+    // The first model call answered: its tokens count before its step ends, never "0".
+    const tokens = async () =>
+      Number((await page.locator('#run-tokens').textContent())?.replace(/\D/g, ''));
+    const live = await tokens();
+    expect(live).toBeGreaterThan(0);
+    // The step's text so far is shown while it runs, and the question from the start.
+    expect(await page.locator('#question').textContent()).toBe(QUESTION);
+    // The step's thoughts, read from its model call's response before the step ended; opened by
+    // the reader, they stay open when the run's next lines re-render the page.
+    await page.locator('details.thoughts summary').click();
+    expect(await page.locator('details.thoughts .thought-text').textContent()).toBe(THOUGHT);
     await appendFile(join(dir, `${id}.jsonl`), `${lines.slice(cut).join('\n')}\n`);
     await expect
       .poll(() => page.locator('#timeline .bar.tool').count(), { timeout: 10_000 })
       .toBe(2);
     await expect.poll(() => page.locator('#run-summary').textContent()).toContain('stop');
+    expect(await tokens()).toBeGreaterThan(live);
+    expect(await page.locator('details.thoughts').getAttribute('open')).toBe('');
     await page.close();
     expect(consoleErrors).toEqual([]);
   });

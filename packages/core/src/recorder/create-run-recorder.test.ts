@@ -178,6 +178,34 @@ describe('createRunRecorder', () => {
     expect(streamed?.some((line) => line.type === 'first-chunk')).toBe(true);
   });
 
+  it('records an abort as AgentAbortedError with its reason, never the reason as a class name', async () => {
+    // The model call hangs (10 s of latency) until the consumer aborts at the first event.
+    const { gemini, dir } = await setup({
+      script: [turn.text('never sent')],
+      faults: [{ fault: { type: 'latency', ms: 10_000 } }],
+    });
+    const recorder = createRunRecorder({ dir });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', recorder, telemetry: false });
+    const controller = new AbortController();
+    const stream = agent.stream('Question?', { signal: controller.signal });
+    await expect(
+      (async () => {
+        for await (const _event of stream) controller.abort('tab closed');
+      })(),
+    ).rejects.toThrow(/aborted/);
+    await recorder.flush();
+    const [run] = await readRuns(dir);
+    const callEnd = run?.find((line) => line.type === 'model-call-end');
+    const end = run?.at(-1);
+    // The model call threw the string itself: its class is unknown, its text is the message.
+    expect(callEnd).toMatchObject({ error: { name: '_OTHER', message: 'tab closed' } });
+    expect(end).toMatchObject({
+      type: 'run-end',
+      outcome: 'error',
+      error: { name: 'AgentAbortedError', reason: 'tab closed' },
+    });
+  });
+
   it('deletes its own oldest finished runs past maxBytes, never a file it did not write', async () => {
     const { gemini, dir } = await setup({ script: () => turn.text('x'.repeat(800)) });
     const old = Date.now() - 3_600_000;

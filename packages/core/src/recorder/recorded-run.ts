@@ -3,8 +3,21 @@ import type { AgentUsage } from '../run/agent-result.ts';
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */
 export const RECORDED_RUN_FORMAT = 1;
 
-/** An error as recorded: its class, status and message (redacted by gemloop), never its data. */
-export type RecordedError = { name: string; message: string; status?: number | undefined };
+/**
+ * An error as recorded: its class, status and message (redacted by gemloop), never its data.
+ * `name` is always a class name (or `'_OTHER'` for a thrown value that is not an error), never
+ * text a caller chose: an abort's reason is in `reason`.
+ */
+export type RecordedError = {
+  name: string;
+  message: string;
+  status?: number | undefined;
+  /**
+   * The run was aborted (an `AgentAbortedError`): why, from the abort signal's reason (a string
+   * as it is, an error's message), at most 500 characters. Absent when the signal gave none.
+   */
+  reason?: string | undefined;
+};
 
 /**
  * One line of a recorded run file (`.gemloop/runs/<when>-<runId>.jsonl`). `at` is the agent's

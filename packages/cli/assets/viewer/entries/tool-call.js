@@ -1,0 +1,56 @@
+import { el } from '../dom.js';
+import { defineEntryRenderer } from '../entry-renderers.js';
+import { formatDuration } from '../format.js';
+import { jsonBlock } from '../json-block.js';
+
+// A tool call in its step: name, outcome and time on one line, then its arguments and its result
+// (or error) side by side, shown without a click.
+
+defineEntryRenderer('tool-call', ({ call }, { expanded, selected }) => {
+  const failed = call.outcome !== undefined && call.outcome !== 'success';
+  const timing = call.end === undefined ? 'running' : formatDuration(call.end - call.start);
+  const classes = ['entry', 'tool-call'];
+  if (failed) classes.push(call.outcome === 'aborted' ? 'aborted' : 'failed');
+  if (selected === call.key) classes.push('selected');
+  let result;
+  if (call.end === undefined) result = el('p', { className: 'dim' }, 'still running…');
+  else if (call.outcome === 'success')
+    result = jsonBlock(call.output, { key: `${call.key}-result`, expanded });
+  else
+    result = el(
+      'p',
+      { className: call.outcome === 'aborted' ? 'outcome-aborted' : 'outcome-error tool-error' },
+      call.error ?? call.outcome ?? 'no result',
+    );
+  return el(
+    'div',
+    { className: classes.join(' '), 'data-entry': call.key },
+    el(
+      'div',
+      { className: 'entry-head' },
+      el('b', { className: 'tool-name' }, call.name),
+      call.toolType === undefined ? null : el('span', { className: 'dim' }, ` (${call.toolType})`),
+      el('span', { className: 'dim' }, ` · ${timing}`),
+      call.outcome === undefined
+        ? null
+        : el(
+            'span',
+            {
+              className: `badge outcome-${call.outcome === 'success' ? 'success' : call.outcome === 'aborted' ? 'aborted' : 'error'}`,
+            },
+            call.outcome,
+          ),
+    ),
+    el(
+      'div',
+      { className: 'tool-io' },
+      el(
+        'div',
+        { className: 'tool-args' },
+        el('h4', null, 'Arguments'),
+        jsonBlock(call.args, { key: `${call.key}-args`, expanded }),
+      ),
+      el('div', { className: 'tool-result' }, el('h4', null, failed ? 'Error' : 'Result'), result),
+    ),
+  );
+});

@@ -1,0 +1,13 @@
+import { defineLineReader } from '../line-readers.js';
+
+// The run's closing line (its outcome, answer or error, usage), and the notes of a file that was
+// cut (by the recorder past maxRunBytes, or by the viewer past maxViewBytes).
+
+defineLineReader('run-end', (run, line) => {
+  run.end = line;
+  run.entries.push({ kind: 'run-end', order: 100, line });
+});
+
+defineLineReader('truncated', (run, line) => {
+  run.notes.push(line);
+});

@@ -1,0 +1,127 @@
+import { getJson, schedulePoll } from './api.js';
+import { el, replaceContent } from './dom.js';
+import { renderEntry, sortEntries } from './entry-renderers.js';
+import { asText } from './format.js';
+import { readRun } from './read-run.js';
+import { renderRunHeader } from './run-header.js';
+import { fillSessionTurns, renderSessionTurns } from './session-turns.js';
+import { renderSources } from './sources.js';
+import { renderStepBlock } from './step-block.js';
+import { renderTimeline } from './timeline.js';
+import { renderTokenChart } from './token-chart.js';
+
+const app = document.getElementById('app');
+const status = document.getElementById('status');
+
+/**
+ * A run of more steps shows its first and last {@link EDGE_STEPS} and a button for the rest: a
+ * hostile (or runaway) file of 100,000 steps would otherwise be 100,000 blocks at once.
+ */
+export const EDGE_STEPS = 100;
+
+/** The page's state for the run shown: kept across live re-renders. */
+let current = { id: undefined, count: -1, selected: undefined, lines: [], allSteps: false };
+
+/**
+ * Shows one run, and follows it every second while it is being written (no closing line, not cut
+ * by the viewer).
+ */
+export async function showRunPage(id, { fresh = true } = {}) {
+  let lines;
+  try {
+    lines = await getJson(`/api/runs/${encodeURIComponent(id)}`);
+  } catch (error) {
+    replaceContent(app, el('p', { className: 'empty' }, `Cannot load this run: ${error.message}`));
+    return;
+  }
+  if (location.hash !== `#/run/${encodeURIComponent(id)}`) return;
+  if (!Array.isArray(lines) || lines.length === 0 || lines[0].type !== 'run-start') {
+    replaceContent(app, el('p', { className: 'empty' }, 'This run file has no start line.'));
+    return;
+  }
+  // A file the viewer cut is not followed live: each poll would read it again to its limit.
+  const running =
+    !lines.some((line) => line.type === 'run-end') &&
+    !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
+  // A visit (not a poll) draws the page anew: the list may have been on screen in between.
+  if (fresh || current.id !== id)
+    current = { id, count: -1, selected: undefined, lines, allSteps: false };
+  if (lines.length !== current.count) {
+    current.count = lines.length;
+    current.lines = lines;
+    render();
+  }
+  if (running) schedulePoll(() => showRunPage(id, { fresh: false }), 1000);
+}
+
+/** The keys of the blocks the reader opened or expanded, so a re-render keeps them so. */
+function expandedKeys() {
+  const keys = new Set();
+  for (const node of app.querySelectorAll('details[open][data-key], .expanded[data-key]'))
+    keys.add(node.dataset.key);
+  return keys;
+}
+
+/** The step blocks: all of them, or the first and last ones around a "show all" button. */
+function renderSteps(run, context) {
+  const steps = run.steps;
+  if (current.allSteps || steps.length <= 2 * EDGE_STEPS)
+    return steps.map((step) => renderStepBlock(step, context));
+  const hidden = steps.length - 2 * EDGE_STEPS;
+  const showAll = () => {
+    current.allSteps = true;
+    render();
+  };
+  return [
+    steps.slice(0, EDGE_STEPS).map((step) => renderStepBlock(step, context)),
+    el(
+      'p',
+      { className: 'hidden-steps' },
+      `${hidden.toLocaleString()} steps in between are not shown. `,
+      el('button', { type: 'button', className: 'show-more', onclick: showAll }, 'show all steps'),
+    ),
+    steps.slice(-EDGE_STEPS).map((step) => renderStepBlock(step, context)),
+  ].flat();
+}
+
+function render() {
+  const { id, lines } = current;
+  const run = readRun(lines);
+  const conversationId = asText(run.start.conversationId);
+  if (conversationId !== undefined)
+    queueMicrotask(() => fillSessionTurns(id, conversationId, () => current.id === id));
+  const context = { run, expanded: expandedKeys(), selected: current.selected };
+  const select = (key) => {
+    current.selected = key;
+    render();
+    app.querySelector(`[data-entry="${key}"]`)?.scrollIntoView({ block: 'center' });
+  };
+  status.textContent =
+    run.end === undefined && !run.notes.some((note) => note.by === 'viewer')
+      ? 'Run in progress (updating live)'
+      : '';
+  replaceContent(
+    app,
+    el('p', null, el('a', { href: '#/' }, '← all runs')),
+    renderRunHeader(run, context),
+    conversationId === undefined ? null : renderSessionTurns(conversationId),
+    run.notes.map((note) =>
+      el(
+        'p',
+        { className: 'truncated-note' },
+        note.by === 'viewer'
+          ? `Cut by the viewer: ${asText(note.reason) ?? ''}`
+          : `The recorder stopped recording this run: ${asText(note.reason) ?? ''}`,
+      ),
+    ),
+    el('h2', null, 'Timeline'),
+    renderTimeline(run, { selected: current.selected, onSelect: select }),
+    el('h2', null, 'Steps'),
+    el('div', { id: 'steps' }, renderSteps(run, context)),
+    sortEntries(run.entries).map((entry) => renderEntry(entry, context)),
+    el('h2', null, 'Tokens per step'),
+    renderTokenChart(run),
+    el('h2', null, 'Grounding sources'),
+    renderSources(run),
+  );
+}

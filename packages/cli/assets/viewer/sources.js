@@ -1,0 +1,43 @@
+import { el } from './dom.js';
+import { asText, field } from './format.js';
+
+function groundingSources(run) {
+  const sources = [];
+  const seen = new Set();
+  for (const step of run.steps) {
+    const chunks = field(field(step.end, 'grounding'), 'groundingChunks');
+    if (!Array.isArray(chunks)) continue;
+    for (const chunk of chunks) {
+      const web = field(chunk, 'web') ?? field(chunk, 'retrievedContext') ?? field(chunk, 'maps');
+      const uri = asText(field(web, 'uri'));
+      if (uri === undefined || seen.has(uri)) continue;
+      seen.add(uri);
+      sources.push({ uri, title: asText(field(web, 'title')) ?? uri });
+    }
+  }
+  return sources;
+}
+
+/** The grounding sources the steps cited, as links (web links only; anything else as text). */
+export function renderSources(run) {
+  const sources = groundingSources(run);
+  if (sources.length === 0) return el('p', { className: 'empty' }, 'No grounding sources.');
+  return el(
+    'ul',
+    { id: 'sources' },
+    ...sources.map((source) =>
+      el(
+        'li',
+        null,
+        // Only web links are clickable; anything else (javascript:, data:) stays text.
+        /^https?:\/\//i.test(source.uri)
+          ? el(
+              'a',
+              { href: source.uri, target: '_blank', rel: 'noopener noreferrer' },
+              source.title,
+            )
+          : el('span', null, `${source.title} (${source.uri})`),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { firstUserText, MAX_PREVIEW_CHARS, summarizeRun } from './summarize-run.ts';
+
+const start = { type: 'run-start', format: 1, runId: 'r', model: 'gemini-2.5-flash', at: 1000 };
+
+describe('summarizeRun', () => {
+  it("shows the run's question and the start of its answer, bounded and on one line", () => {
+    const answer = `The answer\nis ${'long '.repeat(200)}`;
+    const row = summarizeRun(
+      'id',
+      { ...start, input: 'What is the weather\n in Paris?' },
+      [{ type: 'run-end', outcome: 'success', text: answer, at: 1100 }],
+      false,
+    );
+    expect(row.question).toBe('What is the weather in Paris?');
+    expect(row.answer?.startsWith('The answer is long long')).toBe(true);
+    expect(row.answer).toHaveLength(MAX_PREVIEW_CHARS + 1);
+    expect(row.answer?.endsWith('…')).toBe(true);
+  });
+
+  it('finds the first user text in every input shape AgentInput allows, and none in odd ones', () => {
+    expect(firstUserText([{ text: 'from parts' }, { inlineData: {} }])).toBe('from parts');
+    expect(
+      firstUserText([
+        { role: 'model', parts: [{ text: 'not this' }] },
+        { role: 'user', parts: [{ text: 'thinking', thought: true }, { text: 'from contents' }] },
+      ]),
+    ).toBe('from contents');
+    expect(firstUserText([{ contents: [{ role: 'user', parts: [{ text: 'from turns' }] }] }])).toBe(
+      'from turns',
+    );
+    for (const odd of [undefined, 42, { text: 'x' }, [null, 'x', { parts: 'x' }], []])
+      expect(firstUserText(odd)).toBeUndefined();
+  });
+
+  it('marks an aborted run as aborted with its reason, not as an error named after it', () => {
+    const row = summarizeRun(
+      'id',
+      start,
+      [
+        {
+          type: 'run-end',
+          outcome: 'error',
+          error: {
+            name: 'AgentAbortedError',
+            message: 'The agent run was aborted…',
+            reason: 'user left',
+          },
+          at: 1100,
+        },
+      ],
+      false,
+    );
+    expect([row.outcome, row.error]).toEqual(['aborted', 'user left']);
+    const failed = summarizeRun(
+      'id',
+      start,
+      [{ type: 'run-end', outcome: 'error', error: { name: 'ModelCallError', message: 'boom' } }],
+      false,
+    );
+    expect([failed.outcome, failed.error]).toEqual(['error', 'ModelCallError: boom']);
+  });
+
+  it('counts the tokens of a live run from its model calls before their steps end', () => {
+    const call = (stepNumber: number, total: number) => ({
+      type: 'model-call-end',
+      stepNumber,
+      response: { usageMetadata: { totalTokenCount: total } },
+    });
+    const lines = [
+      call(1, 40),
+      { type: 'step-end', stepNumber: 1, usage: { totalTokenCount: 45 } },
+    ];
+    expect(summarizeRun('id', start, lines, false).totalTokens).toBe(45);
+    // Step 2's model call has answered, its tools still run: its tokens already count.
+    expect(summarizeRun('id', start, [...lines, call(2, 60)], false).totalTokens).toBe(105);
+  });
+});
