@@ -57,8 +57,11 @@ export type BrowserRun = {
 
 const encoder = new TextEncoder();
 
-/** Starts reading `source` into frames; the first `open()` should follow at once. @internal */
-export function startBrowserRun(source: AgentEventSource, options: BrowserRunOptions): BrowserRun {
+/** Starts reading `source` into frames: the run, and the first page's stream of them. @internal */
+export function startBrowserRun(
+  source: AgentEventSource,
+  options: BrowserRunOptions,
+): { run: BrowserRun; first: ReadableStream<Uint8Array> } {
   const mapping: BrowserEventMapping = {
     thoughts: options.thoughts,
     maxResultPreviewChars: options.maxResultPreviewChars,
@@ -234,6 +237,8 @@ export function startBrowserRun(source: AgentEventSource, options: BrowserRunOpt
       });
     },
   };
+  // The first page attaches before the first frame, so it gets every one even without `retain`.
+  const first = run.open(-1) as ReadableStream<Uint8Array>;
   void pump();
-  return run;
+  return { run, first };
 }

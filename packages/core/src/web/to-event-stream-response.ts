@@ -83,7 +83,7 @@ export function openEventStream(
       message: 'replay must be a buffer made by createReplayBuffer().',
     });
   }
-  const run = startBrowserRun(source, {
+  const { run, first } = startBrowserRun(source, {
     runId: options.runId ?? crypto.randomUUID(),
     thoughts: options.thoughts === true,
     maxResultPreviewChars: positiveOption(
@@ -101,5 +101,5 @@ export function openEventStream(
     exposeError: options.exposeError,
   });
   replay?.add(run);
-  return run.open(-1) as ReadableStream<Uint8Array>;
+  return first;
 }
