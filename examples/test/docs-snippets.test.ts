@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import type { Agent } from '@gemloop/core';
+import { type BrowserEvent, streamAgent } from '@gemloop/client';
+import { type Agent, createAgent, createGemini } from '@gemloop/core';
 import { demoModel } from '@gemloop/demo-model';
 import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamChat } from './docs/sse/browser-client.ts';
-import type { ChatEvent } from './docs/sse/sse-events.ts';
 import { describeRun, runExample } from './run-example-process.ts';
 
 // The code the guides in docs/ show lives in test/docs/: typechecked with the examples, and run
@@ -29,8 +28,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/** The chat events in an SSE body, parsed as the browser client parses them. */
-function parseSse(text: string): ChatEvent[] {
+/** The events of an SSE body. */
+function parseSse(text: string): BrowserEvent[] {
   return text
     .split('\n\n')
     .map((frame) =>
@@ -41,16 +40,37 @@ function parseSse(text: string): ChatEvent[] {
         .join('\n'),
     )
     .filter((data) => data !== '')
-    .map((data) => JSON.parse(data) as ChatEvent);
+    .map((data) => JSON.parse(data) as BrowserEvent);
 }
 
-function expectWeatherRun(events: ChatEvent[]): void {
-  expect(events).toContainEqual({ type: 'tool', name: 'get_weather', status: 'running' });
-  expect(events).toContainEqual({ type: 'tool', name: 'get_weather', status: 'done' });
-  const text = events.flatMap((event) => (event.type === 'text' ? [event.text] : [])).join('');
+function expectWeatherRun(events: BrowserEvent[]): void {
+  expect(events[0]).toMatchObject({ type: 'start', protocol: 1 });
+  expect(events).toContainEqual(
+    expect.objectContaining({ type: 'tool-call', toolName: 'get_weather' }),
+  );
+  expect(events).toContainEqual(
+    expect.objectContaining({ type: 'tool-result', toolName: 'get_weather', outcome: 'success' }),
+  );
+  const text = events
+    .flatMap((event) => (event.type === 'text-delta' ? [event.text] : []))
+    .join('');
   expect(text).toContain('Paris');
-  expect(events.at(-1)).toMatchObject({ type: 'done', finishReason: 'stop' });
+  expect(events.at(-1)).toMatchObject({
+    type: 'finish',
+    outcome: 'completed',
+    finishReason: 'stop',
+  });
   expect(JSON.stringify(events)).not.toContain(KEY);
+}
+
+/** The events of a run read with @gemloop/client, as the guide's page reads them. */
+async function readWithClient(url: string): Promise<BrowserEvent[]> {
+  const events: BrowserEvent[] = [];
+  await streamAgent(url, {
+    body: { message: 'Weather in Paris?' },
+    onEvent: (event) => events.push(event),
+  });
+  return events;
 }
 
 async function listen(server: import('node:http').Server): Promise<string> {
@@ -63,11 +83,7 @@ describe('streaming a run to a browser', () => {
     const { createChatServer } = await import('./docs/sse/node-http-server.ts');
     const server = createChatServer(agent);
     try {
-      const events: ChatEvent[] = [];
-      await streamChat('Weather in Paris?', (event) => events.push(event), {
-        url: await listen(server),
-      });
-      expectWeatherRun(events);
+      expectWeatherRun(await readWithClient(await listen(server)));
     } finally {
       server.close();
     }
@@ -78,10 +94,8 @@ describe('streaming a run to a browser', () => {
     const server = createExpressApp(agent).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
-      const events: ChatEvent[] = [];
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
-      await streamChat('Weather in Paris?', (event) => events.push(event), { url });
-      expectWeatherRun(events);
+      expectWeatherRun(await readWithClient(url));
     } finally {
       server.close();
     }
@@ -96,6 +110,33 @@ describe('streaming a run to a browser', () => {
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expectWeatherRun(parseSse(await response.text()));
+  });
+
+  it('Hono ends a failed run with an error event, not an empty 200 (issue 28)', async () => {
+    const { createHonoApp } = await import('./docs/sse/hono-app.ts');
+    // A model that answers 500: the first model call fails.
+    const broken = createFakeGemini({ faults: [{ fault: { type: 'internal' } }] });
+    const failing = createAgent({
+      gemini: createGemini({ apiKey: KEY, fetch: broken.fetch, retry: false }),
+      model: 'gemini-3-flash-preview',
+    });
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (error: unknown) => logged.push(error);
+    try {
+      const response = await createHonoApp(failing).request('/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Hi' }),
+      });
+      expect(response.status).toBe(200);
+      const events = parseSse(await response.text());
+      expect(events.map((event) => event.type)).toEqual(['start', 'step-start', 'error', 'finish']);
+      expect(events[2]).toMatchObject({ error: { name: 'ModelCallError' } });
+      expect(logged).toHaveLength(1);
+    } finally {
+      console.error = original;
+    }
   });
 
   it('a Next.js route handler streams the run', async () => {
