@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { type BrowserEvent, streamAgent } from '@gemloop/client';
-import { type Agent, createAgent, createGemini } from '@gemloop/core';
+import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core';
 import { demoModel } from '@gemloop/demo-model';
-import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { describeRun, runExample } from './run-example-process.ts';
 
 // The code the guides in docs/ show lives in test/docs/: typechecked with the examples, and run
@@ -137,6 +138,75 @@ describe('streaming a run to a browser', () => {
     } finally {
       console.error = original;
     }
+  });
+
+  it('the protocol page`s Hono app resumes a run and takes an approval from the page', async () => {
+    const { createResumableApp } = await import('./docs/sse/hono-resume-app.ts');
+    const { createApprovalBroker } = await import('@gemloop/core/web');
+    const approvals = createApprovalBroker();
+    const model = createFakeGemini({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('Sunny in Paris.')],
+    });
+    const weatherAgent = createAgent({
+      gemini: createGemini({ apiKey: KEY, fetch: model.fetch, retry: false }),
+      model: 'gemini-3-flash-preview',
+      tools: [
+        defineTool({
+          name: 'get_weather',
+          description: 'Weather.',
+          parameters: z.object({ city: z.string() }),
+          execute: ({ city }) => ({ city, sky: 'sunny' }),
+        }),
+      ],
+      beforeToolCall: approvals.beforeToolCall,
+    });
+    const app = createResumableApp(weatherAgent, approvals);
+    const events: BrowserEvent[] = [];
+    let cut = false;
+    // The first connection breaks at the approval; the client resumes, then the page approves.
+    const flaky: typeof fetch = async (input, init) => {
+      const response = await app.request(String(input), init as RequestInit);
+      if (cut || response.status !== 200 || response.body === null) return response;
+      cut = true;
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let seen = '';
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { value, done } = await reader.read();
+          seen += done ? '' : decoder.decode(value, { stream: true });
+          if (done || seen.includes('event: approval-pending')) {
+            if (!done) controller.enqueue(value);
+            await reader.cancel();
+            controller.error(new TypeError('network error'));
+            return;
+          }
+          controller.enqueue(value);
+        },
+      });
+      return new Response(body, { headers: response.headers });
+    };
+    await streamAgent('http://app/chat', {
+      fetch: flaky,
+      body: { message: 'Weather in Paris?' },
+      reconnectDelayMs: 1,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'approval-pending') {
+          void app.request('/approvals', {
+            method: 'POST',
+            body: JSON.stringify({ approvalId: event.approvalId, decision: 'approve' }),
+          });
+        }
+      },
+    });
+    const types = events.map((event) => event.type);
+    expect(types.filter((type) => type === 'start')).toHaveLength(1);
+    expect(types).toContain('approval-resolved');
+    expect(events.at(-1)).toMatchObject({ type: 'finish', outcome: 'completed' });
+    expect(
+      events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join(''),
+    ).toBe('Sunny in Paris.');
   });
 
   it('a Next.js route handler streams the run', async () => {
