@@ -30,6 +30,11 @@ export type { AgentEventSource } from './browser-run.ts';
 export type { ReplayBuffer, ReplayBufferOptions } from './replay-buffer.ts';
 export { createReplayBuffer, RUN_ID_HEADER } from './replay-buffer.ts';
 export { EVENT_STREAM_HEADERS } from './sse-frame.ts';
+export type {
+  DurableEventEntry,
+  DurableEventStreamOptions,
+} from './to-durable-event-stream-response.ts';
+export { toDurableEventStreamResponse } from './to-durable-event-stream-response.ts';
 export type { EventStreamOptions } from './to-event-stream-response.ts';
 export { toEventStreamResponse } from './to-event-stream-response.ts';
 export type { NodeResponseLike } from './write-event-stream.ts';
