@@ -86,7 +86,10 @@ export type BrowserToolResultEvent = BrowserEventBase & {
   preview?: string | undefined;
   /** Whether `preview` was cut. */
   truncated?: boolean | undefined;
-  /** What went wrong, as the model saw it (every outcome but `success`). */
+  /**
+   * What went wrong, as the model saw it (every outcome but `success`); for `execution-error` only
+   * `The tool failed.`, since what a tool threw may quote anything.
+   */
   error?: string | undefined;
 };
 

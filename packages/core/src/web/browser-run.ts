@@ -93,7 +93,14 @@ export function startBrowserRun(
         keptBytes -= (frames.shift() as Frame).text.length;
       }
     }
-    for (const subscriber of subscribers) subscriber.write(text);
+    for (const subscriber of subscribers) {
+      try {
+        subscriber.write(text);
+      } catch {
+        // Its stream errored under it (a runtime that errors a body instead of cancelling it).
+        subscribers.delete(subscriber);
+      }
+    }
     if (event.type === 'finish') {
       ended = true;
       endedAt = Date.now();

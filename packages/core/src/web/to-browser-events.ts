@@ -74,6 +74,11 @@ export function toBrowserEvent(
         toolName: call.toolName,
         outcome: call.outcome,
       };
+      if (call.outcome === 'execution-error') {
+        // What `execute` threw may quote anything (a connection string, a query): the model gets
+        // it, the page does not.
+        return { ...base, error: 'The tool failed.' };
+      }
       if (call.outcome !== 'success') return { ...base, error: cut(call.error ?? '', 2000).text };
       if (mapping.maxResultPreviewChars === 0) return base;
       const { text, truncated } = cut(previewOf(call.output), mapping.maxResultPreviewChars);

@@ -156,6 +156,34 @@ describe('toEventStreamResponse', () => {
     });
   });
 
+  it('does not show what a failing tool threw, even as a gemloop error', async () => {
+    const failing = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: z.object({}),
+      execute: () => {
+        throw new Error(`connect postgres://app:${PASSWORD}@db failed`);
+      },
+    });
+    const { gemini } = setup({ script: [turn.call('lookup'), turn.text('Never.')] });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [failing],
+      toolErrors: 'throw',
+    });
+    const text = await readBody(
+      toEventStreamResponse(agent.stream('Go')).body as ReadableStream<Uint8Array>,
+    );
+    expect(text).not.toContain(PASSWORD);
+    const error = parseSse(text).events.find((event) => event.event === 'error')?.data.error;
+    expect(error).toEqual({
+      name: 'ToolExecutionError',
+      code: 'tool-execution',
+      message: 'A tool failed.',
+    });
+  });
+
   it('aborts the run quietly when the page goes away', async () => {
     let release: () => void = () => {};
     const slow = defineTool({
