@@ -142,6 +142,17 @@ describe('toEventStreamResponse', () => {
     expect(onError).toHaveBeenCalledTimes(1);
   });
 
+  it('sends a run that fails before its first event as start, error, finish with status 200', async () => {
+    const { gemini } = setup();
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+    const response = toEventStreamResponse(agent.stream('Hi', { signal: 'nope' as never }));
+    expect(response.status).toBe(200);
+    const { events } = parseSse(await readBody(response.body as ReadableStream<Uint8Array>));
+    expect(events.map((event) => event.event)).toEqual(['start', 'error', 'finish']);
+    expect(events[1]?.data.error).toMatchObject({ code: 'invalid-argument' });
+    expect(events[2]?.data.outcome).toBe('error');
+  });
+
   it('does not show the message of an error gemloop did not make', async () => {
     async function* events() {
       yield { type: 'step-start' as const, stepNumber: 1, kind: 'tools' as const };
