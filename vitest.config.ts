@@ -131,6 +131,12 @@ export default defineConfig({
         },
       },
       {
+        // The browser client (packages/client): its parser, reconnects and limits against
+        // hand-made and core-made event streams.
+        ...source,
+        test: { name: 'client', ...UNIT, root: './packages/client', include: ['src/**/*.test.ts'] },
+      },
+      {
         ...source,
         test: {
           name: 'tools',

@@ -7,6 +7,10 @@
 // which checks the user's session token and forwards the request to
 // https://generativelanguage.googleapis.com with the real key (and may rate-limit it).
 // Tested in Chromium: test/runtimes/chromium.test.ts runs the same calls from a page.
+//
+// This page runs the agent itself. To keep the agent (its tools, history and key) on your server
+// and stream only its events to the page, use @gemloop/core/web on the server and @gemloop/client
+// here instead: examples/browser-chat (`pnpm --filter @gemloop/examples run browser-chat`).
 
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { z } from 'zod';

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import type { Agent } from '@gemloop/core';
+import { type BrowserEvent, streamAgent } from '@gemloop/client';
+import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core';
 import { demoModel } from '@gemloop/demo-model';
-import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamChat } from './docs/sse/browser-client.ts';
-import type { ChatEvent } from './docs/sse/sse-events.ts';
+import { z } from 'zod';
 import { describeRun, runExample } from './run-example-process.ts';
 
 // The code the guides in docs/ show lives in test/docs/: typechecked with the examples, and run
@@ -29,8 +29,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/** The chat events in an SSE body, parsed as the browser client parses them. */
-function parseSse(text: string): ChatEvent[] {
+/** The events of an SSE body. */
+function parseSse(text: string): BrowserEvent[] {
   return text
     .split('\n\n')
     .map((frame) =>
@@ -41,16 +41,37 @@ function parseSse(text: string): ChatEvent[] {
         .join('\n'),
     )
     .filter((data) => data !== '')
-    .map((data) => JSON.parse(data) as ChatEvent);
+    .map((data) => JSON.parse(data) as BrowserEvent);
 }
 
-function expectWeatherRun(events: ChatEvent[]): void {
-  expect(events).toContainEqual({ type: 'tool', name: 'get_weather', status: 'running' });
-  expect(events).toContainEqual({ type: 'tool', name: 'get_weather', status: 'done' });
-  const text = events.flatMap((event) => (event.type === 'text' ? [event.text] : [])).join('');
+function expectWeatherRun(events: BrowserEvent[]): void {
+  expect(events[0]).toMatchObject({ type: 'start', protocol: 1 });
+  expect(events).toContainEqual(
+    expect.objectContaining({ type: 'tool-call', toolName: 'get_weather' }),
+  );
+  expect(events).toContainEqual(
+    expect.objectContaining({ type: 'tool-result', toolName: 'get_weather', outcome: 'success' }),
+  );
+  const text = events
+    .flatMap((event) => (event.type === 'text-delta' ? [event.text] : []))
+    .join('');
   expect(text).toContain('Paris');
-  expect(events.at(-1)).toMatchObject({ type: 'done', finishReason: 'stop' });
+  expect(events.at(-1)).toMatchObject({
+    type: 'finish',
+    outcome: 'completed',
+    finishReason: 'stop',
+  });
   expect(JSON.stringify(events)).not.toContain(KEY);
+}
+
+/** The events of a run read with @gemloop/client, as the guide's page reads them. */
+async function readWithClient(url: string): Promise<BrowserEvent[]> {
+  const events: BrowserEvent[] = [];
+  await streamAgent(url, {
+    body: { message: 'Weather in Paris?' },
+    onEvent: (event) => events.push(event),
+  });
+  return events;
 }
 
 async function listen(server: import('node:http').Server): Promise<string> {
@@ -63,11 +84,7 @@ describe('streaming a run to a browser', () => {
     const { createChatServer } = await import('./docs/sse/node-http-server.ts');
     const server = createChatServer(agent);
     try {
-      const events: ChatEvent[] = [];
-      await streamChat('Weather in Paris?', (event) => events.push(event), {
-        url: await listen(server),
-      });
-      expectWeatherRun(events);
+      expectWeatherRun(await readWithClient(await listen(server)));
     } finally {
       server.close();
     }
@@ -78,10 +95,8 @@ describe('streaming a run to a browser', () => {
     const server = createExpressApp(agent).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
-      const events: ChatEvent[] = [];
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
-      await streamChat('Weather in Paris?', (event) => events.push(event), { url });
-      expectWeatherRun(events);
+      expectWeatherRun(await readWithClient(url));
     } finally {
       server.close();
     }
@@ -96,6 +111,102 @@ describe('streaming a run to a browser', () => {
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expectWeatherRun(parseSse(await response.text()));
+  });
+
+  it('Hono ends a failed run with an error event, not an empty 200 (issue 28)', async () => {
+    const { createHonoApp } = await import('./docs/sse/hono-app.ts');
+    // A model that answers 500: the first model call fails.
+    const broken = createFakeGemini({ faults: [{ fault: { type: 'internal' } }] });
+    const failing = createAgent({
+      gemini: createGemini({ apiKey: KEY, fetch: broken.fetch, retry: false }),
+      model: 'gemini-3-flash-preview',
+    });
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (error: unknown) => logged.push(error);
+    try {
+      const response = await createHonoApp(failing).request('/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Hi' }),
+      });
+      expect(response.status).toBe(200);
+      const events = parseSse(await response.text());
+      expect(events.map((event) => event.type)).toEqual(['start', 'step-start', 'error', 'finish']);
+      expect(events[2]).toMatchObject({ error: { name: 'ModelCallError' } });
+      expect(logged).toHaveLength(1);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it('the protocol page`s Hono app resumes a run and takes an approval from the page', async () => {
+    const { createResumableApp } = await import('./docs/sse/hono-resume-app.ts');
+    const { createApprovalBroker } = await import('@gemloop/core/web');
+    const approvals = createApprovalBroker();
+    const model = createFakeGemini({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('Sunny in Paris.')],
+    });
+    const weatherAgent = createAgent({
+      gemini: createGemini({ apiKey: KEY, fetch: model.fetch, retry: false }),
+      model: 'gemini-3-flash-preview',
+      tools: [
+        defineTool({
+          name: 'get_weather',
+          description: 'Weather.',
+          parameters: z.object({ city: z.string() }),
+          execute: ({ city }) => ({ city, sky: 'sunny' }),
+        }),
+      ],
+      beforeToolCall: approvals.beforeToolCall,
+    });
+    const app = createResumableApp(weatherAgent, approvals);
+    const events: BrowserEvent[] = [];
+    let cut = false;
+    // The first connection breaks at the approval; the client resumes, then the page approves.
+    const flaky: typeof fetch = async (input, init) => {
+      const response = await app.request(String(input), init as RequestInit);
+      if (cut || response.status !== 200 || response.body === null) return response;
+      cut = true;
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let seen = '';
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { value, done } = await reader.read();
+          seen += done ? '' : decoder.decode(value, { stream: true });
+          if (done || seen.includes('event: approval-pending')) {
+            if (!done) controller.enqueue(value);
+            await reader.cancel();
+            controller.error(new TypeError('network error'));
+            return;
+          }
+          controller.enqueue(value);
+        },
+      });
+      return new Response(body, { headers: response.headers });
+    };
+    await streamAgent('http://app/chat', {
+      fetch: flaky,
+      body: { message: 'Weather in Paris?' },
+      reconnectDelayMs: 1,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'approval-pending') {
+          void app.request('/approvals', {
+            method: 'POST',
+            body: JSON.stringify({ approvalId: event.approvalId, decision: 'approve' }),
+          });
+        }
+      },
+    });
+    const types = events.map((event) => event.type);
+    expect(types.filter((type) => type === 'start')).toHaveLength(1);
+    expect(types).toContain('approval-resolved');
+    expect(events.at(-1)).toMatchObject({ type: 'finish', outcome: 'completed' });
+    expect(
+      events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join(''),
+    ).toBe('Sunny in Paris.');
   });
 
   it('a Next.js route handler streams the run', async () => {

@@ -1,7 +1,7 @@
 // Guide "Streaming a run to a browser": node:http.
 import { createServer, type Server } from 'node:http';
 import type { Agent } from '@gemloop/core';
-import { SSE_HEADERS, streamRunAsSse } from './sse-events.ts';
+import { writeEventStream } from '@gemloop/core/web';
 
 export function createChatServer(agent: Agent): Server {
   return createServer(async (request, response) => {
@@ -12,15 +12,10 @@ export function createChatServer(agent: Agent): Server {
     let body = '';
     for await (const chunk of request) body += chunk;
     const { message } = JSON.parse(body) as { message: string };
-
-    // The browser closed the tab or aborted its fetch: stop the run and its tools.
-    const controller = new AbortController();
-    response.on('close', () => controller.abort());
-
-    response.writeHead(200, SSE_HEADERS);
-    for await (const frame of streamRunAsSse(agent, message, controller.signal)) {
-      response.write(frame);
-    }
-    response.end();
+    // One call: the events as SSE; the run aborts quietly when the browser goes away, and a
+    // failed run ends with an `error` event the page can show (the details go to onError).
+    await writeEventStream(response, agent.stream(message), {
+      onError: (error) => console.error(error),
+    });
   });
 }

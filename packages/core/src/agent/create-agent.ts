@@ -16,6 +16,7 @@ import { followSignal } from './follow-signal.ts';
 import type { AgentRuntime } from './loop/agent-runtime.ts';
 import type { RunLoopOptions } from './loop/run-loop.ts';
 import type { PromptCacheOptions } from './prompt-cache.ts';
+import { setStreamArgumentRedactor } from './stream-argument-redactor.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
@@ -174,6 +175,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
           }),
         signal,
       );
+      setStreamArgumentRedactor(stream, config.argumentRedactor);
       const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
       inFlight.add(entry);
       const settle = (): void => {

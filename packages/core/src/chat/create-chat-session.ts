@@ -5,6 +5,7 @@ import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
@@ -326,6 +327,8 @@ export function createChatSession<Output = undefined>(
               { signal: streamSignal, history: selected.history },
               id,
             );
+            // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.
+            forwardStreamArgumentRedactor(inner, stream);
             let result: AgentResult<Output>;
             try {
               for await (const event of inner) {

@@ -19,6 +19,7 @@ import { followSignal } from '../follow-signal.ts';
 import type { EmitEvent } from '../loop/call-model.ts';
 import { isRunEnding } from '../loop/is-run-ending.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
+import { rawArgsOf } from './raw-args.ts';
 import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
 
@@ -115,7 +116,7 @@ export async function executeToolCalls<Output>({
         stepNumber,
         toolCallId,
         toolName: call.name,
-        args: call.args ?? {},
+        args: rawArgsOf(call),
       });
     }
   }
@@ -203,7 +204,7 @@ export async function executeToolCalls<Output>({
         toolCallId: pendingCall.toolCallId,
         toolType: toolTypeOf(tool),
         toolDescription: tool?.description,
-        args: pendingCall.call.args ?? {},
+        args: rawArgsOf(pendingCall.call),
         startedAt: started,
       });
       pendingCall.observed = observed;
@@ -296,7 +297,7 @@ function toRecord<Output>(
       toolCallId,
       hasWireId: call.id !== undefined,
       toolName: call.name,
-      rawArgs: call.args ?? {},
+      rawArgs: rawArgsOf(call),
       args: outcome.args,
       durationMs,
       outcome: 'success',
@@ -323,7 +324,7 @@ function toRecord<Output>(
     toolCallId,
     hasWireId: call.id !== undefined,
     toolName: call.name,
-    rawArgs: call.args ?? {},
+    rawArgs: rawArgsOf(call),
     args: outcome.args,
     durationMs,
     outcome: kind,

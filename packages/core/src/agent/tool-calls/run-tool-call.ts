@@ -12,6 +12,7 @@ import type {
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallDecision } from '../config/agent-options.ts';
+import { rawArgsOf } from './raw-args.ts';
 
 /** How one call went, before it becomes a record and a functionResponse. @internal */
 export type ExecuteOutcome = { args: unknown } & (
@@ -74,7 +75,7 @@ async function runApproved<Output>(
   parsedArgs: unknown,
 ): Promise<ExecuteOutcome> {
   const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
-  const rawArgs = call.args ?? {};
+  const rawArgs = rawArgsOf(call);
   let args = parsedArgs;
   let decision: BeforeToolCallDecision | typeof aborted;
   try {

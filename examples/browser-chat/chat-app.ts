@@ -1,0 +1,218 @@
+// The server of the browser-chat example: one node:http server that serves the page, streams each
+// question's run to it (`writeEventStream` from @gemloop/core/web), resumes a broken connection
+// from its replay buffer, and takes the page's answers to approvals.
+//
+//   POST /chat        { message }  -> server-sent events (docs/browser-protocol.md)
+//   POST /approvals   { approvalId, decision, message? }  -> 204 | 404 | 400
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type Agent, createAgent, defineTool, type Gemini } from '@gemloop/core';
+import { createApprovalBroker, createReplayBuffer, writeEventStream } from '@gemloop/core/web';
+import { build } from 'esbuild';
+import { z } from 'zod';
+
+/** What a run ended with on the server (the Chromium test checks a stopped run was aborted). */
+export type ServerRun = { message: string; outcome: 'completed' | 'aborted' | 'failed' };
+
+/** A running chat app. */
+export type ChatApp = {
+  url: string;
+  /** `POST /chat` requests so far (a resumed connection is one more). */
+  readonly chatRequests: number;
+  /** Every run the server started, once it ended, in order. */
+  readonly runs: ServerRun[];
+  /** Resolves when `count` runs have ended. */
+  runsEnded(count: number): Promise<ServerRun[]>;
+  /** Lets a waiting `wait_for_news` call finish. */
+  releaseNews(): void;
+  /** Cuts every open event stream, as a proxy or a flaky network would. */
+  dropConnections(): void;
+  close(): Promise<void>;
+};
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>gemloop browser chat</title>
+<style>body{font:16px system-ui;max-width:40rem;margin:2rem auto}#answer{white-space:pre-wrap;min-height:3rem}</style>
+<form id="ask"><input name="q" size="50" placeholder="weather in Paris / email me@example.com / news"> <button>Ask</button>
+<button type="button" id="stop">Stop</button></form>
+<p id="answer"></p><ul id="tools"></ul><div id="approvals"></div><p id="status"></p>
+<script type="module" src="/page.js"></script>`;
+
+const MAX_BODY = 16 * 1024;
+
+/** Starts the app on 127.0.0.1 (`port` 0: any free port). */
+export async function startChatApp({
+  gemini,
+  model,
+  port = 0,
+}: {
+  gemini: Gemini;
+  model: string;
+  port?: number;
+}): Promise<ChatApp> {
+  // The page's script, bundled once: @gemloop/client and eventsource-parser, nothing of core.
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    conditions: ['@gemloop/source'],
+    logLevel: 'silent',
+  });
+  const pageScript = bundle.outputFiles[0]?.text ?? '';
+
+  let news = deferred();
+  const approvals = createApprovalBroker();
+  const replay = createReplayBuffer({ reconnectWindowMs: 2000 });
+  const agent: Agent = createAgent({
+    gemini,
+    model,
+    tools: [
+      defineTool({
+        name: 'get_weather',
+        description: 'The weather in a city.',
+        parameters: z.object({ city: z.string() }),
+        execute: ({ city }) => ({ city, temperatureC: 18, sky: 'partly cloudy' }),
+      }),
+      defineTool({
+        name: 'send_email',
+        description: 'Sends an email.',
+        parameters: z.object({ to: z.string(), subject: z.string(), body: z.string() }),
+        execute: ({ to }) => ({ sent: true, to }),
+      }),
+      defineTool({
+        name: 'wait_for_news',
+        description: 'Waits for the next piece of news.',
+        parameters: z.object({}),
+        execute: async (_args, { signal }) => {
+          await Promise.race([
+            news.promise,
+            new Promise((_resolve, reject) =>
+              signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+            ),
+          ]);
+          return { headline: 'The page got every event once.' };
+        },
+      }),
+    ],
+    // Only the email waits for a person.
+    beforeToolCall: (context) =>
+      context.toolName === 'send_email' ? approvals.beforeToolCall(context) : undefined,
+  });
+
+  const runs: ServerRun[] = [];
+  const waiters: { count: number; resolve: (runs: ServerRun[]) => void }[] = [];
+  const record = (run: ServerRun): void => {
+    runs.push(run);
+    for (const waiter of waiters.splice(0)) {
+      if (runs.length >= waiter.count) waiter.resolve([...runs]);
+      else waiters.push(waiter);
+    }
+  };
+  const open = new Set<ServerResponse>();
+  let chatRequests = 0;
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'GET' && request.url === '/') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+      return;
+    }
+    if (request.method === 'GET' && request.url === '/page.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(pageScript);
+      return;
+    }
+    if (request.method === 'POST' && request.url === '/approvals') {
+      const answered = await approvals.handleAnswer(await toWebRequest(request));
+      response.writeHead(answered.status, Object.fromEntries(answered.headers));
+      response.end(Buffer.from(await answered.arrayBuffer()));
+      return;
+    }
+    if (request.method === 'POST' && request.url === '/chat') {
+      chatRequests++;
+      open.add(response);
+      response.on('close', () => open.delete(response));
+      // A page whose connection broke asks again with Gemloop-Run-Id and Last-Event-ID.
+      const resumed = replay.resume(request);
+      if (resumed !== undefined) {
+        await writeEventStream(response, resumed);
+        return;
+      }
+      const { message } = JSON.parse(await readBody(request)) as { message: string };
+      const stream = agent.stream(String(message));
+      stream.result.then(
+        () => record({ message, outcome: 'completed' }),
+        (error: Error) =>
+          record({ message, outcome: error.name === 'AgentAbortedError' ? 'aborted' : 'failed' }),
+      );
+      await writeEventStream(response, stream, {
+        replay,
+        approvals,
+        onError: (error) => console.error('run failed:', error),
+      });
+      return;
+    }
+    response.writeHead(404).end();
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}/`,
+    runs,
+    get chatRequests() {
+      return chatRequests;
+    },
+    runsEnded: (count) =>
+      runs.length >= count
+        ? Promise.resolve([...runs])
+        : new Promise((resolve) => waiters.push({ count, resolve })),
+    releaseNews() {
+      news.resolve();
+      news = deferred();
+    },
+    dropConnections() {
+      for (const response of open) response.socket?.destroy();
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await agent.close();
+    },
+  };
+}
+
+/** A request body, at most 16 KB. */
+async function readBody(request: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of request) {
+    body += chunk;
+    if (body.length > MAX_BODY) throw new Error('body too large');
+  }
+  return body;
+}
+
+/** A node:http request as a web Request (what the broker's handleAnswer takes). */
+async function toWebRequest(request: IncomingMessage): Promise<Request> {
+  return new Request(`http://localhost${request.url ?? '/'}`, {
+    method: request.method ?? 'POST',
+    headers: { 'content-type': request.headers['content-type'] ?? 'application/json' },
+    body: await readBody(request),
+  });
+}
+
+/** A promise and its resolve (Promise.withResolvers is Node 22+; examples run on Node 20.19). */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}

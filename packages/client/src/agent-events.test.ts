@@ -1,0 +1,262 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
+import { describe, expect, it } from 'vitest';
+import { agentEvents } from './agent-events.ts';
+import { ClientError } from './client-error.ts';
+import { streamAgent } from './stream-agent.ts';
+
+const encoder = new TextEncoder();
+
+/** A response whose body is `chunks`, as an event stream. */
+function sse(chunks: string[], init: ResponseInit = {}): Response {
+  return new Response(
+    new ReadableStream({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+      },
+    }),
+    { headers: { 'content-type': 'text/event-stream; charset=utf-8' }, ...init },
+  );
+}
+
+const frame = (id: number, data: object) =>
+  `id: ${id}\nevent: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`;
+const start = (runId = 'r') => ({ type: 'start', path: [], runId, protocol: 1 });
+const text = (t: string) => ({ type: 'text-delta', path: [], stepNumber: 1, text: t });
+const finish = {
+  type: 'finish',
+  path: [],
+  outcome: 'completed',
+  finishReason: 'stop',
+  usage: undefined,
+  cost: null,
+};
+
+async function collect(iterable: AsyncIterable<{ type: string }>) {
+  const out: { type: string }[] = [];
+  for await (const event of iterable) out.push(event);
+  return out;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('agentEvents', () => {
+  it('reads typed events however the bytes are split; skips comments and unknown types', async () => {
+    const body = [
+      frame(0, start()),
+      ': ping\n\n',
+      frame(1, { type: 'from-the-future', path: [], x: 1 }),
+      frame(2, text('Hé llo')),
+      frame(3, finish),
+    ].join('');
+    // One byte at a time: events (and a UTF-8 character) cut anywhere.
+    const bytes = encoder.encode(body);
+    const fetch = async () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            for (const byte of bytes) controller.enqueue(new Uint8Array([byte]));
+            controller.close();
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    const events = await collect(agentEvents('http://x/chat', { fetch }));
+    expect(events.map((event) => event.type)).toEqual(['start', 'text-delta', 'finish']);
+    expect(events[1]).toMatchObject({ text: 'Hé llo' });
+  });
+
+  it('sends the body as JSON with POST', async () => {
+    const seen: RequestInit[] = [];
+    const fetch = async (_url: unknown, init?: RequestInit) => {
+      seen.push(init as RequestInit);
+      return sse([frame(0, start()), frame(1, finish)]);
+    };
+    const result = await streamAgent('http://x/chat', { fetch, body: { message: 'Hi' } });
+    expect(result).toMatchObject({ runId: 'r', finish: { outcome: 'completed' } });
+    expect(seen[0]).toMatchObject({ method: 'POST', body: '{"message":"Hi"}' });
+    expect(seen[0]?.headers).toMatchObject({ 'content-type': 'application/json' });
+  });
+
+  it('resumes a broken connection from core`s replay buffer: every event once, in order', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    async function* run() {
+      for (let index = 0; index < 5; index++) {
+        yield { type: 'text-delta' as const, stepNumber: 1, text: `${index},` };
+      }
+      await held;
+      for (let index = 5; index < 10; index++) {
+        yield { type: 'text-delta' as const, stepNumber: 1, text: `${index},` };
+      }
+    }
+    const replay = createReplayBuffer();
+    const requests: Headers[] = [];
+    const fetch = async (_url: unknown, init?: RequestInit): Promise<Response> => {
+      const request = new Request('http://x/chat', init);
+      requests.push(request.headers);
+      const resumed = replay.resume(request);
+      if (resumed !== undefined) {
+        release();
+        return resumed;
+      }
+      const response = toEventStreamResponse(Object.assign(run(), { abort() {} }), {
+        replay,
+        heartbeatMs: 0,
+      });
+      // The connection breaks after the fourth event.
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      let count = 0;
+      const cut = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { value, done } = await reader.read();
+          if (done || count === 4) {
+            await reader.cancel();
+            controller.close();
+            return;
+          }
+          count++;
+          controller.enqueue(value);
+        },
+      });
+      return new Response(cut, { headers: response.headers });
+    };
+    const result = await streamAgent('http://x/chat', { fetch, reconnectDelayMs: 1 });
+    expect(result.text).toBe('0,1,2,3,4,5,6,7,8,9,');
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.get('last-event-id')).toBe('3');
+    expect(requests[1]?.get('gemloop-run-id')).toBe(result.runId);
+  });
+
+  it('gives up with a typed error when the run cannot be resumed (410) or never started', async () => {
+    let calls = 0;
+    const fetch = async () =>
+      ++calls === 1
+        ? sse([frame(0, start()), frame(1, text('a'))])
+        : new Response('{"error":"gone"}', { status: 410 });
+    const error = await rejection(collect(agentEvents('http://x', { fetch, reconnectDelayMs: 1 })));
+    expect(ClientError.isInstance(error) && error.code).toBe('resume-unavailable');
+
+    const never = await rejection(
+      collect(
+        agentEvents('http://x', {
+          fetch: async () => sse([]),
+          reconnectDelayMs: 1,
+        }),
+      ),
+    );
+    expect(ClientError.isInstance(never) && never.code).toBe('connection-lost');
+  });
+
+  it('stops reconnecting after maxReconnects', async () => {
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return sse([frame(0, start())]);
+    };
+    const error = await rejection(
+      collect(agentEvents('http://x', { fetch, maxReconnects: 2, reconnectDelayMs: 1 })),
+    );
+    expect(ClientError.isInstance(error) && error.code).toBe('connection-lost');
+    // A reconnect that brings no new event counts as a failure: 1 + 2 requests.
+    expect(calls).toBe(3);
+  });
+
+  it('refuses an HTTP error, a body that is not an event stream, and another protocol version', async () => {
+    const status = await rejection(
+      collect(agentEvents('http://x', { fetch: async () => new Response('no', { status: 500 }) })),
+    );
+    expect(status).toMatchObject({ code: 'http-status', status: 500 });
+    const html = await rejection(
+      collect(
+        agentEvents('http://x', {
+          fetch: async () => new Response('<html>', { headers: { 'content-type': 'text/html' } }),
+        }),
+      ),
+    );
+    expect(html).toMatchObject({ code: 'not-an-event-stream' });
+    const version = await rejection(
+      collect(
+        agentEvents('http://x', {
+          fetch: async () => sse([frame(0, { ...start(), protocol: 2 })]),
+        }),
+      ),
+    );
+    expect(version).toMatchObject({ code: 'protocol' });
+    expect((version as Error).message).toMatch(/version 2.*version 1/);
+  });
+
+  it('is bounded: an event past maxEventChars, more than maxEvents', async () => {
+    const long = await rejection(
+      collect(
+        agentEvents('http://x', {
+          fetch: async () => sse([frame(0, start()), `data: ${'x'.repeat(5000)}`]),
+          maxEventChars: 1000,
+        }),
+      ),
+    );
+    expect(long).toMatchObject({ code: 'limit' });
+    expect((long as Error).message).toMatch(/maxEventChars/);
+    const many = await rejection(
+      collect(
+        agentEvents('http://x', {
+          fetch: async () =>
+            sse([frame(0, start()), ...[1, 2, 3, 4].map((id) => frame(id, text('a')))]),
+          maxEvents: 3,
+        }),
+      ),
+    );
+    expect(many).toMatchObject({ code: 'limit' });
+  });
+
+  it('throws the signal`s reason when aborted, and reads no further', async () => {
+    const controller = new AbortController();
+    const fetch = async (_url: unknown, init?: RequestInit) => {
+      const signal = init?.signal as AbortSignal;
+      return new Response(
+        new ReadableStream({
+          start(stream) {
+            stream.enqueue(encoder.encode(frame(0, start())));
+            signal.addEventListener('abort', () => stream.error(signal.reason));
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    };
+    const seen: string[] = [];
+    const error = await rejection(
+      streamAgent('http://x', {
+        fetch,
+        signal: controller.signal,
+        onEvent: (event) => {
+          seen.push(event.type);
+          controller.abort(new DOMException('Stopped by the user.', 'AbortError'));
+        },
+      }),
+    );
+    expect((error as Error).message).toBe('Stopped by the user.');
+    expect(seen).toEqual(['start']);
+  });
+
+  it('imports nothing of @gemloop/core at run time (types only)', () => {
+    const dir = new URL('./', import.meta.url);
+    for (const file of readdirSync(dir).filter(
+      (name) => name.endsWith('.ts') && !name.endsWith('.test.ts'),
+    )) {
+      const source = readFileSync(new URL(file, dir), 'utf8');
+      for (const match of source.matchAll(
+        /^(import|export)\s+(type\s+)?[^;]*?from '(@gemloop\/[^']+)'/gms,
+      )) {
+        expect(match[2], `${file}: ${match[0]}`).toBe('type ');
+      }
+    }
+  });
+});

@@ -1,0 +1,271 @@
+import type { BrowserEvent } from '@gemloop/core/web';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { ClientError } from './client-error.ts';
+
+/** The protocol version this client reads (docs/browser-protocol.md). */
+export const PROTOCOL_VERSION = 1;
+
+// The event types of protocol version 1; any other type is skipped (forward compatible: a newer
+// server may send more).
+const KNOWN_TYPES: ReadonlySet<string> = new Set<BrowserEvent['type']>([
+  'start',
+  'step-start',
+  'text-delta',
+  'thought-delta',
+  'tool-call',
+  'tool-result',
+  'step-finish',
+  'approval-pending',
+  'approval-resolved',
+  'error',
+  'finish',
+]);
+
+/** Options of {@link agentEvents} and `streamAgent`. */
+export type AgentEventsOptions = {
+  /** The request body: a string as is, anything else as JSON (with `content-type: application/json`). */
+  body?: unknown;
+  /** Default `POST`. */
+  method?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  /** Aborts the request (and so the run on the server); the iteration then throws its reason. */
+  signal?: AbortSignal | undefined;
+  /** Default the global `fetch`. */
+  fetch?: typeof fetch | undefined;
+  /** Reconnects in a row after a broken connection before giving up. Default 5; 0: none. */
+  maxReconnects?: number | undefined;
+  /** The first wait before a reconnect, doubled each time up to 5 s. Default 250 ms. */
+  reconnectDelayMs?: number | undefined;
+  /** Characters of one event (or one line) at most. Default 1 MB. */
+  maxEventChars?: number | undefined;
+  /** Events of one run at most. Default 100,000. */
+  maxEvents?: number | undefined;
+  /** Characters of one run at most, over every connection. Default 64 MB. */
+  maxChars?: number | undefined;
+};
+
+type Limits = { maxEventChars: number; maxEvents: number; maxChars: number };
+
+/**
+ * A run's events, read from a `@gemloop/core/web` endpoint: `start` first, `finish` last. A broken
+ * connection is resumed (the `Gemloop-Run-Id` and `Last-Event-ID` headers, the same request
+ * again) with bounded retries and backoff, so every event comes once, in order.
+ *
+ * @throws {@link ClientError} for an HTTP error, a body that is not an event stream, a limit
+ *   passed, or a run that cannot be resumed; the signal's reason when aborted.
+ */
+export async function* agentEvents(
+  url: string | URL,
+  options: AgentEventsOptions = {},
+): AsyncGenerator<BrowserEvent, void, undefined> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const limits: Limits = {
+    maxEventChars: options.maxEventChars ?? 1_000_000,
+    maxEvents: options.maxEvents ?? 100_000,
+    maxChars: options.maxChars ?? 64_000_000,
+  };
+  const maxReconnects = options.maxReconnects ?? 5;
+  const baseDelay = options.reconnectDelayMs ?? 250;
+  const { signal } = options;
+  const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    if (typeof options.body !== 'string') headers['content-type'] ??= 'application/json';
+  }
+
+  let runId: string | undefined;
+  let lastId: string | undefined;
+  let events = 0;
+  let chars = 0;
+  let failures = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    const resuming = runId !== undefined && lastId !== undefined;
+    const requestHeaders = resuming
+      ? { ...headers, 'gemloop-run-id': runId as string, 'last-event-id': lastId as string }
+      : headers;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: options.method ?? 'POST',
+        headers: requestHeaders,
+        ...(body === undefined ? {} : { body }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (!resuming || failures >= maxReconnects) throw lost(error, resuming);
+      await sleep(backoff(baseDelay, failures++), signal);
+      continue;
+    }
+    await checkResponse(response, resuming);
+
+    let finished = false;
+    try {
+      for await (const message of readMessages(
+        response.body as ReadableStream<Uint8Array>,
+        limits,
+      )) {
+        chars += message.data.length;
+        if (++events > limits.maxEvents || chars > limits.maxChars) {
+          throw new ClientError({
+            code: 'limit',
+            message: `The run sent more than ${events > limits.maxEvents ? `${limits.maxEvents} events` : `${limits.maxChars} characters`} (maxEvents / maxChars).`,
+          });
+        }
+        if (message.id !== undefined) {
+          // An event at or before the last one seen (a server that replays too much) is not
+          // shown twice, and is no progress: it does not reset the reconnect count.
+          if (lastId !== undefined && Number(message.id) <= Number(lastId)) continue;
+          lastId = message.id;
+        }
+        const event = parseEvent(message);
+        if (event === undefined) continue;
+        failures = 0;
+        if (event.type === 'start') {
+          if (event.protocol !== PROTOCOL_VERSION) {
+            throw new ClientError({
+              code: 'protocol',
+              message: `The server speaks protocol version ${String(event.protocol)}; this client reads version ${PROTOCOL_VERSION}. Update @gemloop/client to match @gemloop/core.`,
+            });
+          }
+          runId = event.runId;
+        }
+        yield event;
+        if (event.type === 'finish') finished = true;
+      }
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (ClientError.isInstance(error)) throw error;
+      if (runId === undefined || failures >= maxReconnects) throw lost(error, true);
+      await sleep(backoff(baseDelay, failures++), signal);
+      continue;
+    }
+    if (finished) return;
+    // The body ended before `finish`: the connection broke (a proxy, a redeploy). Resume.
+    if (runId === undefined || failures >= maxReconnects) {
+      throw lost(new Error('The event stream ended before the run finished.'), runId !== undefined);
+    }
+    await sleep(backoff(baseDelay, failures++), signal);
+  }
+}
+
+async function checkResponse(response: Response, resuming: boolean): Promise<void> {
+  if (response.status === 410 && resuming) {
+    throw new ClientError({
+      code: 'resume-unavailable',
+      status: 410,
+      message: `The run can no longer be resumed: ${await excerpt(response)}`,
+    });
+  }
+  if (!response.ok) {
+    throw new ClientError({
+      code: 'http-status',
+      status: response.status,
+      message: `The server answered ${response.status}: ${await excerpt(response)}`,
+    });
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('text/event-stream') || response.body === null) {
+    await response.body?.cancel().catch(() => {});
+    throw new ClientError({
+      code: 'not-an-event-stream',
+      status: response.status,
+      message: `Expected text/event-stream from the server, got ${type === '' ? 'no content type' : type.slice(0, 100)}: is the URL the one that returns toEventStreamResponse()?`,
+    });
+  }
+}
+
+/** The first 300 characters of an error body (it may be a whole HTML page). */
+async function excerpt(response: Response): Promise<string> {
+  try {
+    const text = await response.text();
+    return text.length > 300 ? `${text.slice(0, 300)}...` : text || '(empty body)';
+  } catch {
+    return '(unreadable body)';
+  }
+}
+
+/** The SSE messages of a body, through eventsource-parser (bounded by `maxEventChars`). */
+async function* readMessages(
+  body: ReadableStream<Uint8Array>,
+  limits: Limits,
+): AsyncGenerator<EventSourceMessage> {
+  const queue: EventSourceMessage[] = [];
+  let failure: unknown;
+  const parser = createParser({
+    onEvent: (message) => queue.push(message),
+    onError: (error) => {
+      // `max-buffer-size-exceeded` (eventsource-parser 3.1's `maxBufferSize`): a line or an event
+      // past the cap. Unknown fields and bad `retry:` values are ignored, as the SSE spec says.
+      if (error.type === 'max-buffer-size-exceeded') {
+        failure ??= new ClientError({
+          code: 'limit',
+          message: `An event of the stream is longer than ${limits.maxEventChars} characters (maxEventChars).`,
+        });
+      }
+    },
+    maxBufferSize: limits.maxEventChars,
+  });
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
+      parser.feed(decoder.decode(value, { stream: true }));
+      if (failure !== undefined) throw failure;
+      while (queue.length > 0) yield queue.shift() as EventSourceMessage;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/** A typed event, or `undefined` for a type this client does not know (skipped). */
+function parseEvent(message: EventSourceMessage): BrowserEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(message.data);
+  } catch (cause) {
+    throw new ClientError({
+      code: 'protocol',
+      message: `An event's data is not JSON: ${message.data.slice(0, 100)}`,
+      cause,
+    });
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) return undefined;
+  return value as BrowserEvent;
+}
+
+function backoff(base: number, attempt: number): number {
+  return Math.min(base * 2 ** attempt, 5000);
+}
+
+function lost(cause: unknown, resumed: boolean): ClientError {
+  return new ClientError({
+    code: 'connection-lost',
+    message: resumed
+      ? 'The connection to the run was lost and could not be resumed.'
+      : 'The request failed before the run started (nothing to resume).',
+    cause,
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

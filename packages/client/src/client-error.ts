@@ -1,0 +1,41 @@
+/** What went wrong, as a `code` a page can switch on. */
+export type ClientErrorCode =
+  | 'http-status'
+  | 'not-an-event-stream'
+  | 'protocol'
+  | 'limit'
+  | 'resume-unavailable'
+  | 'connection-lost';
+
+/**
+ * Every error `@gemloop/client` throws (an abort rethrows the signal's reason instead). Carries
+ * data: `code`, and `status` for an HTTP answer; check with `ClientError.isInstance(error)`, which
+ * works across duplicate installs.
+ */
+export class ClientError extends Error {
+  readonly code: ClientErrorCode;
+  /** The HTTP status, for `http-status` and `resume-unavailable`. */
+  readonly status: number | undefined;
+
+  constructor({
+    code,
+    message,
+    status,
+    cause,
+  }: { code: ClientErrorCode; message: string; status?: number | undefined; cause?: unknown }) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'ClientError';
+    this.code = code;
+    this.status = status;
+    Object.defineProperty(this, Symbol.for('gemloop.client-error'), { value: true });
+  }
+
+  /** Whether `error` is a {@link ClientError} (of any copy of this package). */
+  static isInstance(error: unknown): error is ClientError {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as Record<symbol, unknown>)[Symbol.for('gemloop.client-error')] === true
+    );
+  }
+}

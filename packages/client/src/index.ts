@@ -1,0 +1,25 @@
+// @gemloop/client: reads a run that `@gemloop/core/web` streams into typed events, in browsers,
+// Workers and Node. The event types come from `@gemloop/core/web` as types only: a page's bundle
+// holds this package and eventsource-parser, nothing of core.
+
+export type {
+  BrowserApprovalAnswer,
+  BrowserApprovalPendingEvent,
+  BrowserApprovalResolvedEvent,
+  BrowserError,
+  BrowserErrorEvent,
+  BrowserEvent,
+  BrowserFinishEvent,
+  BrowserStartEvent,
+  BrowserStepFinishEvent,
+  BrowserStepStartEvent,
+  BrowserTextDeltaEvent,
+  BrowserThoughtDeltaEvent,
+  BrowserToolCallEvent,
+  BrowserToolResultEvent,
+  BrowserUsage,
+} from '@gemloop/core/web';
+export { type AgentEventsOptions, agentEvents, PROTOCOL_VERSION } from './agent-events.ts';
+export { type AnswerApprovalOptions, answerApproval } from './answer-approval.ts';
+export { ClientError, type ClientErrorCode } from './client-error.ts';
+export { type StreamAgentOptions, type StreamAgentResult, streamAgent } from './stream-agent.ts';

@@ -1,0 +1,47 @@
+import type { BrowserEvent, BrowserFinishEvent } from '@gemloop/core/web';
+import { type AgentEventsOptions, agentEvents } from './agent-events.ts';
+
+/** Options of {@link streamAgent}: those of `agentEvents`, and the callback. */
+export type StreamAgentOptions = AgentEventsOptions & {
+  /** Called with each event, in order. */
+  onEvent?: ((event: BrowserEvent) => void) | undefined;
+};
+
+/** What {@link streamAgent} resolves to. */
+export type StreamAgentResult = {
+  runId: string | undefined;
+  /** The run's answer text (the `text-delta` events joined). */
+  text: string;
+  /** The last event. */
+  finish: BrowserFinishEvent | undefined;
+};
+
+/**
+ * Streams a run, calling `onEvent` for each event; resolves once `finish` arrived.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController(); // stop.onclick = () => controller.abort()
+ * await streamAgent('/chat', {
+ *   body: { message },
+ *   signal: controller.signal,
+ *   onEvent: (event) => {
+ *     if (event.type === 'text-delta') answer.textContent += event.text;
+ *   },
+ * });
+ * ```
+ * @throws what `agentEvents` throws.
+ */
+export async function streamAgent(
+  url: string | URL,
+  options: StreamAgentOptions = {},
+): Promise<StreamAgentResult> {
+  const result: StreamAgentResult = { runId: undefined, text: '', finish: undefined };
+  for await (const event of agentEvents(url, options)) {
+    if (event.type === 'start') result.runId = event.runId;
+    else if (event.type === 'text-delta' && event.path.length === 0) result.text += event.text;
+    else if (event.type === 'finish') result.finish = event;
+    options.onEvent?.(event);
+  }
+  return result;
+}

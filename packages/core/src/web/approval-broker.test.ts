@@ -1,0 +1,175 @@
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { parseSse, type SseEvent } from './__fixtures__/read-sse.ts';
+import { createApprovalBroker } from './approval-broker.ts';
+import { toEventStreamResponse } from './to-event-stream-response.ts';
+
+/** Reads a body event by event. */
+function eventReader(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const seen: SseEvent[] = [];
+  return {
+    seen,
+    async until(type: string): Promise<SseEvent> {
+      for (;;) {
+        const found = parseSse(text).events.find(
+          (event, index) => index >= seen.length && event.event === type,
+        );
+        if (found !== undefined) {
+          seen.splice(0, seen.length, ...parseSse(text).events);
+          return found;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`The stream ended before a ${type} event:\n${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    },
+    async rest(): Promise<SseEvent[]> {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return parseSse(text).events;
+        text += decoder.decode(value, { stream: true });
+      }
+    },
+  };
+}
+
+function setup(broker: ReturnType<typeof createApprovalBroker>) {
+  const sent: string[] = [];
+  const sendEmail = defineTool({
+    name: 'send_email',
+    description: 'Sends an email.',
+    parameters: z.object({ to: z.string() }),
+    execute: ({ to }) => {
+      sent.push(to);
+      return { sent: true };
+    },
+  });
+  const agentFor = () => {
+    // Every fake starts from the same seed: both runs' calls get the same toolCallId.
+    const fake = createFakeGemini({
+      script: [turn.call('send_email', { to: 'team@example.com' }), turn.text('Sent.')],
+    });
+    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+    return createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [sendEmail],
+      beforeToolCall: broker.beforeToolCall,
+    });
+  };
+  return { sent, agentFor };
+}
+
+const post = (body: unknown) =>
+  new Request('http://localhost/approvals', { method: 'POST', body: JSON.stringify(body) });
+
+describe('createApprovalBroker', () => {
+  it('shows a pending call on its own run only, and runs it once the page approves', async () => {
+    const broker = createApprovalBroker();
+    const { sent, agentFor } = setup(broker);
+    const first = eventReader(
+      toEventStreamResponse(agentFor().stream('Email the team'), { approvals: broker })
+        .body as ReadableStream<Uint8Array>,
+    );
+    const second = eventReader(
+      toEventStreamResponse(agentFor().stream('Email the team'), { approvals: broker })
+        .body as ReadableStream<Uint8Array>,
+    );
+    const pendingA = await first.until('approval-pending');
+    const pendingB = await second.until('approval-pending');
+    const callA = first.seen.find((event) => event.event === 'tool-call');
+    const callB = second.seen.find((event) => event.event === 'tool-call');
+    // Same tool call id from the model, different approvals, each on its own page.
+    expect(callA?.data.toolCallId).toBe(callB?.data.toolCallId);
+    expect(pendingA.data.approvalId).not.toBe(pendingB.data.approvalId);
+    expect(pendingA.data).toMatchObject({
+      toolName: 'send_email',
+      args: { to: 'team@example.com' },
+      toolCallId: callA?.data.toolCallId,
+    });
+    expect(broker.pendingCount).toBe(2);
+    expect(sent).toEqual([]);
+
+    const answered = await broker.handleAnswer(
+      post({ approvalId: pendingA.data.approvalId, decision: 'approve' }),
+    );
+    expect(answered.status).toBe(204);
+    const eventsA = await first.rest();
+    expect(eventsA.map((event) => event.event)).toContain('approval-resolved');
+    expect(eventsA.find((event) => event.event === 'tool-result')?.data.outcome).toBe('success');
+    expect(eventsA.at(-1)?.data.outcome).toBe('completed');
+    expect(sent).toEqual(['team@example.com']);
+    // The other run still waits; a denial reaches the model as the call's error.
+    expect(broker.pendingCount).toBe(1);
+    expect(
+      broker.answer({ approvalId: pendingB.data.approvalId, decision: 'deny', message: 'No.' }),
+    ).toBe(true);
+    const eventsB = await second.rest();
+    expect(eventsB.find((event) => event.event === 'tool-result')?.data).toMatchObject({
+      outcome: 'denied',
+    });
+    expect(sent).toEqual(['team@example.com']);
+  });
+
+  it('pairs a call the model sent without args (one arguments object per call)', async () => {
+    // Before raw-args.ts, the event and the hook each made their own `{}`: the approval matched
+    // no page, and the call was denied when it timed out.
+    const broker = createApprovalBroker({ timeoutMs: 2000 });
+    const ping = defineTool({
+      name: 'ping',
+      description: 'Pings.',
+      parameters: z.object({}),
+      execute: () => 'pong',
+    });
+    const fake = createFakeGemini({
+      script: [turn.parts([{ functionCall: { name: 'ping' } }]), turn.text('Pinged.')],
+    });
+    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [ping],
+      beforeToolCall: broker.beforeToolCall,
+    });
+    const reader = eventReader(
+      toEventStreamResponse(agent.stream('Ping'), { approvals: broker })
+        .body as ReadableStream<Uint8Array>,
+    );
+    const pending = await reader.until('approval-pending');
+    expect(pending.data).toMatchObject({ toolName: 'ping', args: {} });
+    broker.answer({ approvalId: pending.data.approvalId, decision: 'approve' });
+    expect((await reader.rest()).at(-1)?.data.outcome).toBe('completed');
+  });
+
+  it('answers 404 for an id nothing waits under, 400 for a malformed answer', async () => {
+    const broker = createApprovalBroker();
+    expect(
+      (await broker.handleAnswer(post({ approvalId: 'nope', decision: 'approve' }))).status,
+    ).toBe(404);
+    const bad = await broker.handleAnswer(post({ approvalId: 'x', decision: 'yes' }));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/answer\.decision/);
+    expect((await broker.handleAnswer(post('x'.repeat(20_000)))).status).toBe(400);
+    expect(() => broker.answer({ approvalId: '', decision: 'approve' })).toThrow(
+      /approvalId must be a non-empty string/,
+    );
+  });
+
+  it('approves at once what needsApproval lets through', async () => {
+    const broker = createApprovalBroker({ needsApproval: () => false });
+    const { sent, agentFor } = setup(broker);
+    const events = await eventReader(
+      toEventStreamResponse(agentFor().stream('Email the team'), { approvals: broker })
+        .body as ReadableStream<Uint8Array>,
+    ).rest();
+    expect(events.map((event) => event.event)).not.toContain('approval-pending');
+    expect(sent).toEqual(['team@example.com']);
+  });
+});

@@ -1,0 +1,254 @@
+import type {
+  BeforeToolCallContext,
+  BeforeToolCallDecision,
+  BeforeToolCallHook,
+} from '../agent/config/agent-options.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { BrowserApprovalAnswer } from './browser-event.ts';
+import { positiveOption } from './positive-option.ts';
+import { readBoundedText } from './read-bounded-text.ts';
+
+/** Options of {@link createApprovalBroker}. */
+export type ApprovalBrokerOptions = {
+  /**
+   * Which calls wait for a person; the others run at once. Default: every call. Throwing or
+   * rejecting fails the run as a failing `beforeToolCall` does.
+   */
+  needsApproval?: ((context: BeforeToolCallContext) => boolean | Promise<boolean>) | undefined;
+  /** How long a call waits for an answer before it is denied. Default 15 minutes. */
+  timeoutMs?: number | undefined;
+  /** Calls waiting at once, over every run; past it a call is denied at once. Default 1000. */
+  maxPending?: number | undefined;
+};
+
+/**
+ * Approvals answered from a page. Pass `beforeToolCall` to `createAgent` and the broker to
+ * `toEventStreamResponse` / `writeEventStream` (`approvals`): a call that needs approval then
+ * shows on that run's page as an `approval-pending` event whose `approvalId` the page posts back.
+ */
+export type ApprovalBroker = {
+  /** The agent's `beforeToolCall`: waits for the answer to each call that needs approval. */
+  readonly beforeToolCall: BeforeToolCallHook;
+  /**
+   * Answers a pending approval. Returns `false` when no call waits under that id (answered
+   * already, timed out, or its run ended).
+   * @throws {@link InvalidArgumentError} when `answer` is not a {@link BrowserApprovalAnswer}.
+   */
+  answer(answer: BrowserApprovalAnswer): boolean;
+  /**
+   * A `POST` handler for the page's answers (JSON `{ approvalId, decision, message? }`, at most
+   * 16 KB): `204` when answered, `404` when nothing waits under that id, `400` (with a JSON
+   * `{ error }`) for a malformed body. Check the user's session before calling it.
+   */
+  handleAnswer(request: Request): Promise<Response>;
+  /** The approvals waiting now. */
+  readonly pendingCount: number;
+};
+
+/** What a run that serves a page needs of the broker. @internal */
+export type ApprovalListener = {
+  /** Whether this run showed a `tool-call` event with these very arguments. */
+  owns(rawArgs: object): boolean;
+  pending(approval: PendingApproval): void;
+  resolved(approvalId: string, decision: 'approve' | 'deny'): void;
+};
+
+/** A call waiting for its answer. @internal */
+export type PendingApproval = {
+  approvalId: string;
+  stepNumber: number;
+  toolCallId: string;
+  toolName: string;
+  rawArgs: Record<string, unknown>;
+};
+
+type Entry = PendingApproval & {
+  owner: ApprovalListener | undefined;
+  settle(decision: BeforeToolCallDecision, answered?: 'approve' | 'deny'): void;
+};
+
+/** The broker's side that runs use. @internal */
+export type ApprovalBrokerInternals = {
+  listen(listener: ApprovalListener): () => void;
+  /** A run showed a `tool-call` with `rawArgs`: hands it the call's pending approval, if any. */
+  claim(rawArgs: object, listener: ApprovalListener): void;
+};
+
+const internals = new WeakMap<ApprovalBroker, ApprovalBrokerInternals>();
+
+/** The internals of a broker `createApprovalBroker` made, else `undefined`. @internal */
+export function approvalBrokerInternals(broker: unknown): ApprovalBrokerInternals | undefined {
+  return typeof broker === 'object' && broker !== null
+    ? internals.get(broker as ApprovalBroker)
+    : undefined;
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+const MAX_DENY_MESSAGE = 1000;
+
+/**
+ * Creates an {@link ApprovalBroker}.
+ *
+ * A pending call is paired with the run whose page showed it by the call's own arguments object
+ * (the `tool-call` event and `beforeToolCall` get the same one), never by ids the model chose, so
+ * a page never sees another run's approvals. The `approvalId` is random (`crypto.randomUUID()`):
+ * only the page that got the event can answer it, yet check the user's session in your route too.
+ *
+ * @throws {@link InvalidArgumentError} for a `timeoutMs` or `maxPending` that is not a positive
+ *   number.
+ */
+export function createApprovalBroker(options: ApprovalBrokerOptions = {}): ApprovalBroker {
+  const timeoutMs = positiveOption(options.timeoutMs, 15 * 60_000, 'timeoutMs');
+  const maxPending = positiveOption(options.maxPending, 1000, 'maxPending');
+  const needsApproval = options.needsApproval;
+  const byId = new Map<string, Entry>();
+  const byArgs = new WeakMap<object, Entry>();
+  const listeners = new Set<ApprovalListener>();
+
+  const offer = (entry: Entry): void => {
+    for (const listener of listeners) {
+      if (listener.owns(entry.rawArgs)) {
+        entry.owner = listener;
+        listener.pending(entry);
+        return;
+      }
+    }
+  };
+
+  const wait = (context: BeforeToolCallContext): Promise<BeforeToolCallDecision> => {
+    if (byId.size >= maxPending) {
+      return Promise.resolve({
+        type: 'deny',
+        message: `The call was not run: ${maxPending} calls already wait for approval.`,
+      });
+    }
+    return new Promise<BeforeToolCallDecision>((resolve) => {
+      const approvalId = crypto.randomUUID();
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        context.signal.removeEventListener('abort', onAbort);
+        byId.delete(approvalId);
+        byArgs.delete(context.rawArgs);
+      };
+      const entry: Entry = {
+        approvalId,
+        stepNumber: context.stepNumber,
+        toolCallId: context.toolCallId,
+        toolName: context.toolName,
+        rawArgs: context.rawArgs,
+        owner: undefined,
+        settle(decision, answered) {
+          if (!byId.has(approvalId)) return;
+          cleanup();
+          if (answered !== undefined) entry.owner?.resolved(approvalId, answered);
+          resolve(decision);
+        },
+      };
+      const onAbort = (): void =>
+        entry.settle({ type: 'deny', message: 'The run was aborted before an answer.' });
+      const timer = setTimeout(
+        () =>
+          entry.settle(
+            { type: 'deny', message: `No one approved the call within ${timeoutMs} ms.` },
+            'deny',
+          ),
+        timeoutMs,
+      );
+      // Node: a pending approval alone does not keep the process alive.
+      (timer as { unref?: () => void }).unref?.();
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      byId.set(approvalId, entry);
+      byArgs.set(context.rawArgs, entry);
+      offer(entry);
+    });
+  };
+
+  const answer = (value: BrowserApprovalAnswer): boolean => {
+    const checked = checkAnswer(value);
+    const entry = byId.get(checked.approvalId);
+    if (entry === undefined) return false;
+    entry.settle(
+      checked.decision === 'approve'
+        ? { type: 'approve' }
+        : { type: 'deny', message: checked.message ?? 'The user denied this call.' },
+      checked.decision,
+    );
+    return true;
+  };
+
+  const broker: ApprovalBroker = {
+    beforeToolCall: async (context) => {
+      if (needsApproval !== undefined && !(await needsApproval(context)))
+        return { type: 'approve' };
+      return wait(context);
+    },
+    answer,
+    async handleAnswer(request) {
+      let value: unknown;
+      try {
+        value = JSON.parse(await readBoundedText(request, MAX_BODY_BYTES));
+        return answer(value as BrowserApprovalAnswer)
+          ? new Response(null, { status: 204 })
+          : Response.json({ error: 'No call waits for approval under this id.' }, { status: 404 });
+      } catch (error) {
+        const message = InvalidArgumentError.isInstance(error)
+          ? error.message
+          : 'The body must be JSON: { "approvalId": string, "decision": "approve" | "deny", "message"?: string }, at most 16 KB.';
+        return Response.json({ error: message }, { status: 400 });
+      }
+    },
+    get pendingCount() {
+      return byId.size;
+    },
+  };
+  internals.set(broker, {
+    listen(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    claim(rawArgs, listener) {
+      const entry = byArgs.get(rawArgs);
+      if (entry === undefined || entry.owner !== undefined) return;
+      entry.owner = listener;
+      listener.pending(entry);
+    },
+  });
+  return broker;
+}
+
+function checkAnswer(value: unknown): BrowserApprovalAnswer {
+  const fix =
+    'Send { approvalId, decision: "approve" | "deny", message? } with the approvalId of an approval-pending event.';
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidArgumentError({
+      argument: 'answer',
+      message: `An answer is an object. ${fix}`,
+    });
+  }
+  const { approvalId, decision, message } = value as Record<string, unknown>;
+  if (typeof approvalId !== 'string' || approvalId.length === 0 || approvalId.length > 100) {
+    throw new InvalidArgumentError({
+      argument: 'answer.approvalId',
+      message: `answer.approvalId must be a non-empty string. ${fix}`,
+    });
+  }
+  if (decision !== 'approve' && decision !== 'deny') {
+    throw new InvalidArgumentError({
+      argument: 'answer.decision',
+      message: `answer.decision must be "approve" or "deny", not ${JSON.stringify(decision) ?? 'undefined'}. ${fix}`,
+    });
+  }
+  if (message !== undefined && typeof message !== 'string') {
+    throw new InvalidArgumentError({
+      argument: 'answer.message',
+      message: `answer.message must be a string when given. ${fix}`,
+    });
+  }
+  return {
+    approvalId,
+    decision,
+    ...(message === undefined ? {} : { message: message.slice(0, MAX_DENY_MESSAGE) }),
+  };
+}

@@ -1,0 +1,162 @@
+// The browser protocol of `@gemloop/core/web` (docs/browser-protocol.md): what a page gets, one
+// server-sent event per value. Types only, so that `@gemloop/client` imports them with
+// `import type` and a page's bundle never pulls in core.
+//
+// Shaped after the AI SDK's UI message stream (vercel/ai, packages/ai/src/ui-message-stream:
+// `start`, `text-delta`, `reasoning-delta`, `tool-input-available`, `tool-output-available`,
+// `start-step`, `finish-step`, `error`, `finish`, each a JSON object with a `type`), in gemloop's
+// words, with what gemloop adds: an id per event for resuming, approvals, usage per step and a
+// subagent path.
+
+/** The protocol version the `start` event names; a client refuses a version it does not know. */
+export type BrowserProtocolVersion = 1;
+
+/** What every event carries. */
+export type BrowserEventBase = {
+  /**
+   * Where in the run the event comes from: `[]` for the run itself; reserved for subagents
+   * (issue 30), whose events will carry the names of the agents they came through.
+   */
+  path: string[];
+};
+
+/** Token counts of a step or a run, as the API reported them. */
+export type BrowserUsage = {
+  inputTokens: number;
+  outputTokens: number;
+  thoughtsTokens: number;
+  cachedTokens: number;
+  totalTokens: number;
+};
+
+/** An error a page may show: the class name, its `code` when gemloop's, and a message; no stack. */
+export type BrowserError = { name: string; code?: string | undefined; message: string };
+
+/** The first event of a run: its id (for resuming) and the protocol version. */
+export type BrowserStartEvent = BrowserEventBase & {
+  type: 'start';
+  runId: string;
+  protocol: BrowserProtocolVersion;
+};
+
+/** A model call starts. */
+export type BrowserStepStartEvent = BrowserEventBase & {
+  type: 'step-start';
+  stepNumber: number;
+  kind: 'tools' | 'final-output' | 'resume';
+};
+
+/** New answer text. */
+export type BrowserTextDeltaEvent = BrowserEventBase & {
+  type: 'text-delta';
+  stepNumber: number;
+  text: string;
+};
+
+/** New thought-summary text; sent only when the server asks for thoughts (`thoughts: true`). */
+export type BrowserThoughtDeltaEvent = BrowserEventBase & {
+  type: 'thought-delta';
+  stepNumber: number;
+  text: string;
+};
+
+/** The model called a tool. */
+export type BrowserToolCallEvent = BrowserEventBase & {
+  type: 'tool-call';
+  stepNumber: number;
+  toolCallId: string;
+  toolName: string;
+  /**
+   * The model's arguments, with the tool's `secretArguments` replaced by `[redacted]`; `undefined`
+   * when the server could not tell which arguments are secret (then `argsOmitted` is true).
+   */
+  args: Record<string, unknown> | undefined;
+  argsOmitted?: true | undefined;
+};
+
+/** A tool call ended: a preview of its result, or the error the model was given. */
+export type BrowserToolResultEvent = BrowserEventBase & {
+  type: 'tool-result';
+  stepNumber: number;
+  toolCallId: string;
+  toolName: string;
+  /** `success`, or why it did not run or failed (`denied`, `aborted`, `execution-error`, ...). */
+  outcome: string;
+  /** The result as JSON, cut to the server's `maxResultPreviewChars` (only when `success`). */
+  preview?: string | undefined;
+  /** Whether `preview` was cut. */
+  truncated?: boolean | undefined;
+  /**
+   * What went wrong, as the model saw it (every outcome but `success`); for `execution-error` only
+   * `The tool failed.`, since what a tool threw may quote anything.
+   */
+  error?: string | undefined;
+};
+
+/** A step ended. */
+export type BrowserStepFinishEvent = BrowserEventBase & {
+  type: 'step-finish';
+  stepNumber: number;
+  kind: 'tools' | 'final-output' | 'resume';
+  /** The API's finish reason (`STOP`, `MAX_TOKENS`, ...), when it gave one. */
+  finishReason: string | undefined;
+  usage: BrowserUsage;
+  /** Reserved for cost accounting (issue 31): `null` today. */
+  cost: null;
+};
+
+/** A tool call waits for a person: answer it by `approvalId` (see `createApprovalBroker`). */
+export type BrowserApprovalPendingEvent = BrowserEventBase & {
+  type: 'approval-pending';
+  approvalId: string;
+  stepNumber: number;
+  toolCallId: string;
+  toolName: string;
+  /** The arguments, redacted as in `tool-call`. */
+  args: Record<string, unknown> | undefined;
+};
+
+/** A pending approval was answered (from this page, another one, or the server). */
+export type BrowserApprovalResolvedEvent = BrowserEventBase & {
+  type: 'approval-resolved';
+  approvalId: string;
+  decision: 'approve' | 'deny';
+};
+
+/** The run failed; `finish` follows. */
+export type BrowserErrorEvent = BrowserEventBase & { type: 'error'; error: BrowserError };
+
+/** The last event of a run. */
+export type BrowserFinishEvent = BrowserEventBase & {
+  type: 'finish';
+  /** `completed`: the run ended with a result; `aborted`: it was stopped; `error`: it failed. */
+  outcome: 'completed' | 'aborted' | 'error';
+  /** The run's finish reason (`stop`, `max-steps`, ...) when it completed. */
+  finishReason: string | undefined;
+  /** The run's usage so far. */
+  usage: BrowserUsage | undefined;
+  /** Reserved for cost accounting (issue 31): `null` today. */
+  cost: null;
+};
+
+/** Every event of protocol version 1. A client ignores types it does not know. */
+export type BrowserEvent =
+  | BrowserStartEvent
+  | BrowserStepStartEvent
+  | BrowserTextDeltaEvent
+  | BrowserThoughtDeltaEvent
+  | BrowserToolCallEvent
+  | BrowserToolResultEvent
+  | BrowserStepFinishEvent
+  | BrowserApprovalPendingEvent
+  | BrowserApprovalResolvedEvent
+  | BrowserErrorEvent
+  | BrowserFinishEvent;
+
+/** The decision a page sends to answer a pending approval. */
+export type BrowserApprovalAnswer = {
+  approvalId: string;
+  decision: 'approve' | 'deny';
+  /** Why it was denied: the model sees it. */
+  message?: string | undefined;
+};

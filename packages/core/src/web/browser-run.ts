@@ -1,0 +1,251 @@
+import type { AgentEvent } from '../agent/agent-event.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { streamArgumentRedactorOf } from '../agent/stream-argument-redactor.ts';
+import {
+  type ApprovalListener,
+  approvalBrokerInternals,
+  type PendingApproval,
+} from './approval-broker.ts';
+import type { BrowserError, BrowserEvent } from './browser-event.ts';
+import { toSseFrame } from './sse-frame.ts';
+import { toBrowserError } from './to-browser-error.ts';
+import {
+  type BrowserEventMapping,
+  browserArgs,
+  toBrowserEvent,
+  toBrowserUsage,
+} from './to-browser-events.ts';
+
+/** What the helpers turn into server-sent events: `agent.stream()` or `chat.sendStream()`. */
+export type AgentEventSource = AsyncIterable<AgentEvent<unknown>> & {
+  /** Stops the run (the page went away). */
+  abort(reason?: unknown): void;
+};
+
+/** What a run keeps for resuming (set by a `ReplayBuffer`). @internal */
+export type RetainLimits = { maxEvents: number; maxBytes: number };
+
+/** Options the run itself needs. @internal */
+export type BrowserRunOptions = BrowserEventMapping & {
+  runId: string;
+  heartbeatMs: number;
+  /** How long a run without a page goes on before it is aborted (0: at once). */
+  detachGraceMs: number;
+  retain: RetainLimits | undefined;
+  approvals: unknown;
+  onError: ((error: unknown) => void) | undefined;
+  exposeError: ((error: unknown) => BrowserError | undefined) | undefined;
+};
+
+type Frame = { seq: number; text: string };
+type Subscriber = { write(text: string): void; close(): void };
+
+/** A run being served to pages: its frames, live and kept. @internal */
+export type BrowserRun = {
+  readonly runId: string;
+  /** Whether the `finish` frame went out. */
+  readonly ended: boolean;
+  /** When it ended (`Date.now()`), for the replay buffer's TTL. */
+  readonly endedAt: number | undefined;
+  /**
+   * The frames after `afterSeq` (-1: all), then the live ones, as bytes; `undefined` when some of
+   * them are no longer kept.
+   */
+  open(afterSeq: number): ReadableStream<Uint8Array> | undefined;
+};
+
+const encoder = new TextEncoder();
+
+/** Starts reading `source` into frames: the run, and the first page's stream of them. @internal */
+export function startBrowserRun(
+  source: AgentEventSource,
+  options: BrowserRunOptions,
+): { run: BrowserRun; first: ReadableStream<Uint8Array> } {
+  const mapping: BrowserEventMapping = {
+    thoughts: options.thoughts,
+    maxResultPreviewChars: options.maxResultPreviewChars,
+    // Read per event: a chat send learns its inner stream's redactor once that stream exists.
+    get redaction() {
+      return streamArgumentRedactorOf(source);
+    },
+  };
+  const frames: Frame[] = [];
+  let keptBytes = 0;
+  let nextSeq = 0;
+  let ended = false;
+  let endedAt: number | undefined;
+  let abortedByPage = false;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  const subscribers = new Set<Subscriber>();
+  const seenArgs = new WeakSet<object>();
+
+  const push = (event: BrowserEvent): void => {
+    if (ended) return;
+    const seq = nextSeq++;
+    const text = toSseFrame(seq, event);
+    const retain = options.retain;
+    if (retain !== undefined) {
+      frames.push({ seq, text });
+      keptBytes += text.length;
+      // Bounded: the oldest frames go first; a resume from before them is refused.
+      while (frames.length > retain.maxEvents || keptBytes > retain.maxBytes) {
+        keptBytes -= (frames.shift() as Frame).text.length;
+      }
+    }
+    for (const subscriber of subscribers) {
+      try {
+        subscriber.write(text);
+      } catch {
+        // Its stream errored under it (a runtime that errors a body instead of cancelling it).
+        subscribers.delete(subscriber);
+      }
+    }
+    if (event.type === 'finish') {
+      ended = true;
+      endedAt = Date.now();
+      clearTimeout(graceTimer);
+      stopListening?.();
+      for (const subscriber of [...subscribers]) subscriber.close();
+    }
+  };
+
+  const broker = approvalBrokerInternals(options.approvals);
+  const listener: ApprovalListener = {
+    owns: (rawArgs) => seenArgs.has(rawArgs),
+    pending(approval: PendingApproval) {
+      push({
+        type: 'approval-pending',
+        path: [],
+        approvalId: approval.approvalId,
+        stepNumber: approval.stepNumber,
+        toolCallId: approval.toolCallId,
+        toolName: approval.toolName,
+        ...{ args: browserArgs(mapping, approval.toolName, approval.rawArgs).args },
+      });
+    },
+    resolved(approvalId, decision) {
+      push({ type: 'approval-resolved', path: [], approvalId, decision });
+    },
+  };
+  const stopListening = broker?.listen(listener);
+
+  const pump = async (): Promise<void> => {
+    push({ type: 'start', path: [], runId: options.runId, protocol: 1 });
+    try {
+      for await (const event of source) {
+        if (event.type === 'tool-call' && broker !== undefined) {
+          seenArgs.add(event.args);
+          broker.claim(event.args, listener);
+        }
+        const browserEvent = toBrowserEvent(event, mapping);
+        if (browserEvent !== undefined) push(browserEvent);
+      }
+      // A source that ended without `run-end` (a wrapper's): still a finished run.
+      push({
+        type: 'finish',
+        path: [],
+        outcome: 'completed',
+        finishReason: undefined,
+        usage: undefined,
+        cost: null,
+      });
+    } catch (error) {
+      const usage = AgentRunError.isInstance(error) ? toBrowserUsage(error.run.usage) : undefined;
+      if (abortedByPage || AgentAbortedError.isInstance(error)) {
+        // Nobody (or a server shutdown) stopped it: not a failure, and nothing to log.
+        push({
+          type: 'finish',
+          path: [],
+          outcome: 'aborted',
+          finishReason: undefined,
+          usage,
+          cost: null,
+        });
+        return;
+      }
+      try {
+        options.onError?.(error);
+      } catch {
+        // A failing logger must not keep the page from its error event.
+      }
+      push({ type: 'error', path: [], error: toBrowserError(error, options.exposeError) });
+      push({
+        type: 'finish',
+        path: [],
+        outcome: 'error',
+        finishReason: undefined,
+        usage,
+        cost: null,
+      });
+    }
+  };
+
+  const detach = (subscriber: Subscriber): void => {
+    if (!subscribers.delete(subscriber) || ended || subscribers.size > 0) return;
+    const abort = (): void => {
+      if (ended || subscribers.size > 0) return;
+      abortedByPage = true;
+      source.abort(new DOMException('The page stopped reading the run.', 'AbortError'));
+    };
+    if (options.detachGraceMs === 0) abort();
+    else {
+      clearTimeout(graceTimer);
+      graceTimer = setTimeout(abort, options.detachGraceMs);
+    }
+  };
+
+  const run: BrowserRun = {
+    runId: options.runId,
+    get ended() {
+      return ended;
+    },
+    get endedAt() {
+      return endedAt;
+    },
+    open(afterSeq) {
+      const first = frames[0]?.seq ?? nextSeq;
+      // Frames after `afterSeq` that are no longer kept: resuming would skip them.
+      if (afterSeq + 1 < first) return undefined;
+      let subscriber: Subscriber | undefined;
+      let heartbeat: ReturnType<typeof setInterval> | undefined;
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const frame of frames) {
+            if (frame.seq > afterSeq) controller.enqueue(encoder.encode(frame.text));
+          }
+          if (ended) {
+            controller.close();
+            return;
+          }
+          clearTimeout(graceTimer);
+          const current: Subscriber = {
+            write: (text) => controller.enqueue(encoder.encode(text)),
+            close: () => {
+              clearInterval(heartbeat);
+              subscribers.delete(current);
+              controller.close();
+            },
+          };
+          subscriber = current;
+          subscribers.add(current);
+          if (options.heartbeatMs > 0) {
+            // A comment line: every SSE parser skips it; proxies see bytes and keep the line open.
+            heartbeat = setInterval(
+              () => controller.enqueue(encoder.encode(': ping\n\n')),
+              options.heartbeatMs,
+            );
+          }
+        },
+        cancel() {
+          clearInterval(heartbeat);
+          if (subscriber !== undefined) detach(subscriber);
+        },
+      });
+    },
+  };
+  // The first page attaches before the first frame, so it gets every one even without `retain`.
+  const first = run.open(-1) as ReadableStream<Uint8Array>;
+  void pump();
+  return { run, first };
+}

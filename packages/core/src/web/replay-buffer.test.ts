@@ -1,0 +1,122 @@
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { parseSse, readBody } from './__fixtures__/read-sse.ts';
+import { createReplayBuffer } from './replay-buffer.ts';
+import { toEventStreamResponse } from './to-event-stream-response.ts';
+
+/** An agent whose one tool holds the run until `release()`. */
+function heldAgent() {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const hold = defineTool({
+    name: 'hold',
+    description: 'Waits.',
+    parameters: z.object({}),
+    execute: async () => {
+      await held;
+      return 'ok';
+    },
+  });
+  const fake = createFakeGemini({ script: [turn.call('hold'), turn.text('All done now.')] });
+  const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+  const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [hold] });
+  return { agent, release: () => release() };
+}
+
+const resumeHeaders = (runId: string, lastEventId: string) =>
+  new Headers({ 'gemloop-run-id': runId, 'last-event-id': lastEventId });
+
+describe('createReplayBuffer', () => {
+  it('resumes a live run after the last event id: no event twice, none missing', async () => {
+    const { agent, release } = heldAgent();
+    const replay = createReplayBuffer();
+    const response = toEventStreamResponse(agent.stream('Go'), { replay, runId: 'r1' });
+    // The connection breaks after the tool call.
+    const before = parseSse(
+      await readBody(response.body as ReadableStream<Uint8Array>, (text) =>
+        text.includes('event: tool-call'),
+      ),
+    ).events;
+    const lastId = before.at(-1)?.id as string;
+    const resumed = replay.resume({ headers: resumeHeaders('r1', lastId) }) as Response;
+    expect(resumed.status).toBe(200);
+    release();
+    const after = parseSse(await readBody(resumed.body as ReadableStream<Uint8Array>)).events;
+    const ids = [...before, ...after].map((event) => Number(event.id));
+    expect(ids).toEqual(ids.map((_, index) => index));
+    expect(after.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'completed' });
+  });
+
+  it('is not asked by a request that does not resume', () => {
+    const replay = createReplayBuffer();
+    expect(replay.resume({ headers: new Headers() })).toBeUndefined();
+    expect(replay.resume({ headers: { 'last-event-id': '3' } })).toBeUndefined();
+  });
+
+  it('answers 410 for an unknown run, a bad id, or events no longer kept', async () => {
+    const { agent, release } = heldAgent();
+    const replay = createReplayBuffer({ maxEventsPerRun: 2 });
+    const response = toEventStreamResponse(agent.stream('Go'), { replay, runId: 'r2' });
+    release();
+    const all = parseSse(await readBody(response.body as ReadableStream<Uint8Array>)).events;
+    expect(all.length).toBeGreaterThan(4);
+    expect(replay.resume({ headers: resumeHeaders('nope', '0') })?.status).toBe(410);
+    expect(replay.resume({ headers: resumeHeaders('r2', 'x') })?.status).toBe(410);
+    // Only the last two events are kept: resuming after the first would skip some.
+    expect(replay.resume({ headers: resumeHeaders('r2', '0') })?.status).toBe(410);
+    const tail = replay.resume({
+      headers: resumeHeaders('r2', String(all.length - 3)),
+    }) as Response;
+    expect(tail.status).toBe(200);
+    const rest = parseSse(await readBody(tail.body as ReadableStream<Uint8Array>)).events;
+    expect(rest.map((event) => event.id)).toEqual(all.slice(-2).map((event) => event.id));
+  });
+
+  it('forgets an ended run after its TTL (an injected clock) and the oldest run past maxRuns', async () => {
+    let now = 1000;
+    const replay = createReplayBuffer({ ttlMs: 500, maxRuns: 2, now: () => now });
+    const run = async (runId: string) => {
+      const { agent, release } = heldAgent();
+      release();
+      const response = toEventStreamResponse(agent.stream('Go'), { replay, runId });
+      return parseSse(await readBody(response.body as ReadableStream<Uint8Array>)).events;
+    };
+    await run('a');
+    expect(replay.resume({ headers: resumeHeaders('a', '0') })?.status).toBe(200);
+    now += 499;
+    expect(replay.size).toBe(1);
+    now += 1;
+    expect(replay.resume({ headers: resumeHeaders('a', '0') })?.status).toBe(410);
+    await run('b');
+    await run('c');
+    await run('d');
+    expect(replay.size).toBe(2);
+    expect(replay.resume({ headers: resumeHeaders('b', '0') })?.status).toBe(410);
+    expect(replay.resume({ headers: resumeHeaders('d', '0') })?.status).toBe(200);
+  });
+
+  it('keeps a run whose page went away going for the reconnect window, then aborts it', async () => {
+    const { agent } = heldAgent();
+    const replay = createReplayBuffer({ reconnectWindowMs: 1 });
+    const stream = agent.stream('Go');
+    const response = toEventStreamResponse(stream, { replay, runId: 'r3' });
+    await readBody(response.body as ReadableStream<Uint8Array>, (text) =>
+      text.includes('event: tool-call'),
+    );
+    const error = await stream.result.catch((reason: unknown) => reason);
+    expect((error as Error).name).toBe('AgentAbortedError');
+    // The abort is in the kept events: a page that resumes late learns how the run ended.
+    const late = replay.resume({ headers: resumeHeaders('r3', '0') }) as Response;
+    const events = parseSse(await readBody(late.body as ReadableStream<Uint8Array>)).events;
+    expect(events.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'aborted' });
+  });
+
+  it('refuses bad limits, naming them', () => {
+    expect(() => createReplayBuffer({ maxRuns: 0 })).toThrow(/maxRuns must be a positive number/);
+    expect(() => createReplayBuffer({ ttlMs: Number.NaN })).toThrow(/ttlMs/);
+  });
+});

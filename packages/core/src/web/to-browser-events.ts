@@ -1,0 +1,128 @@
+import type { AgentEvent } from '../agent/agent-event.ts';
+import type { AgentUsage } from '../run/agent-result.ts';
+import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
+import type { BrowserEvent, BrowserUsage } from './browser-event.ts';
+
+/** How agent events become browser events (see `EventStreamOptions`). @internal */
+export type BrowserEventMapping = {
+  thoughts: boolean;
+  maxResultPreviewChars: number;
+  /** `undefined`: the stream's secret arguments are unknown, so arguments are left out. */
+  redaction: { redactor: ArgumentRedactor | undefined } | undefined;
+};
+
+const ROOT_PATH: readonly string[] = Object.freeze([]);
+
+/** The token counts a page shows, from the API's usage. @internal */
+export function toBrowserUsage(usage: AgentUsage): BrowserUsage {
+  return {
+    inputTokens: usage.promptTokenCount,
+    outputTokens: usage.candidatesTokenCount,
+    thoughtsTokens: usage.thoughtsTokenCount,
+    cachedTokens: usage.cachedContentTokenCount,
+    totalTokens: usage.totalTokenCount,
+  };
+}
+
+/** A call's arguments for a page: redacted as the agent redacts them, or left out. @internal */
+export function browserArgs(
+  mapping: BrowserEventMapping,
+  toolName: string,
+  args: Record<string, unknown>,
+): Pick<Extract<BrowserEvent, { type: 'tool-call' }>, 'args' | 'argsOmitted'> {
+  if (mapping.redaction === undefined) return { args: undefined, argsOmitted: true };
+  const { redactor } = mapping.redaction;
+  return { args: redactor === undefined ? args : redactor.args(toolName, args) };
+}
+
+/**
+ * The browser event of one agent event, or `undefined` for what a page does not get (grounding,
+ * thoughts unless asked for). `run-end` becomes the `finish` event.
+ * @internal
+ */
+export function toBrowserEvent(
+  event: AgentEvent<unknown>,
+  mapping: BrowserEventMapping,
+): BrowserEvent | undefined {
+  const path = ROOT_PATH as string[];
+  switch (event.type) {
+    case 'step-start':
+      return { type: 'step-start', path, stepNumber: event.stepNumber, kind: event.kind };
+    case 'text-delta':
+      return { type: 'text-delta', path, stepNumber: event.stepNumber, text: event.text };
+    case 'thought-delta':
+      return mapping.thoughts
+        ? { type: 'thought-delta', path, stepNumber: event.stepNumber, text: event.text }
+        : undefined;
+    case 'tool-call':
+      return {
+        type: 'tool-call',
+        path,
+        stepNumber: event.stepNumber,
+        toolCallId: event.toolCallId,
+        toolName: event.toolName,
+        ...browserArgs(mapping, event.toolName, event.args),
+      };
+    case 'tool-result':
+    case 'tool-error': {
+      const call = event.toolCall;
+      const base = {
+        type: 'tool-result' as const,
+        path,
+        stepNumber: event.stepNumber,
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        outcome: call.outcome,
+      };
+      if (call.outcome === 'execution-error') {
+        // What `execute` threw may quote anything (a connection string, a query): the model gets
+        // it, the page does not.
+        return { ...base, error: 'The tool failed.' };
+      }
+      if (call.outcome !== 'success') return { ...base, error: cut(call.error ?? '', 2000).text };
+      if (mapping.maxResultPreviewChars === 0) return base;
+      const { text, truncated } = cut(previewOf(call.output), mapping.maxResultPreviewChars);
+      return { ...base, preview: text, truncated };
+    }
+    case 'step-end':
+      return {
+        type: 'step-finish',
+        path,
+        stepNumber: event.step.stepNumber,
+        kind: event.step.kind,
+        finishReason: event.step.finishReason,
+        usage: toBrowserUsage(event.step.usage),
+        cost: null,
+      };
+    case 'run-end':
+      return {
+        type: 'finish',
+        path,
+        outcome: 'completed',
+        finishReason: event.result.finishReason,
+        usage: toBrowserUsage(event.result.usage),
+        cost: null,
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** A tool's output as one line of JSON (a string as itself); never throws. */
+function previewOf(output: unknown): string {
+  if (typeof output === 'string') return output;
+  try {
+    return JSON.stringify(output) ?? String(output);
+  } catch {
+    return '[a value that cannot be shown as JSON]';
+  }
+}
+
+/** `text` cut to `max` characters, without splitting a surrogate pair. */
+function cut(text: string, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return { text: text.slice(0, end), truncated: true };
+}

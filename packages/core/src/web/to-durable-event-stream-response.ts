@@ -1,0 +1,168 @@
+import type { AgentEvent } from '../agent/agent-event.ts';
+import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
+import type { AnyTool } from '../tools/tool.ts';
+import type { BrowserError, BrowserEvent } from './browser-event.ts';
+import { positiveOption } from './positive-option.ts';
+import { EVENT_STREAM_HEADERS, toSseFrame } from './sse-frame.ts';
+import { toBrowserError } from './to-browser-error.ts';
+import { type BrowserEventMapping, toBrowserEvent } from './to-browser-events.ts';
+
+/** One stored event of a durable run, at its offset (`@gemloop/dbos` `runs.events()` yields these). */
+export type DurableEventEntry = { offset: number; event: AgentEvent<unknown> };
+
+/** Options of {@link toDurableEventStreamResponse}. */
+export type DurableEventStreamOptions = {
+  /** The run's id (the `start` event's `runId`). */
+  runId: string;
+  /** Reads the run's events from an offset: `(offset) => runs.events(runId, { offset })`. */
+  events: (offset: number) => AsyncIterable<DurableEventEntry>;
+  /**
+   * The agent's tools, to redact their `secretArguments` from `tool-call` events; without them the
+   * arguments are left out (`argsOmitted`), since a stored event holds them as the model sent them.
+   */
+  tools?: readonly AnyTool[] | undefined;
+  /**
+   * How a run whose events ended without `run-end` ended (read its status). Default: `error`,
+   * with `The run ended without a result.`
+   */
+  ended?: (() => Promise<{ outcome: 'aborted' | 'error'; error?: BrowserError }>) | undefined;
+  thoughts?: boolean | undefined;
+  maxResultPreviewChars?: number | undefined;
+  heartbeatMs?: number | undefined;
+  onError?: ((error: unknown) => void) | undefined;
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * A durable run's stored events as the browser protocol (docs/browser-protocol.md), resumable from
+ * any process: each event's SSE id is its offset in the run's store, so a page that comes back with
+ * `Last-Event-ID: n` gets the events from offset `n + 1` (the `start` event has id `-1`). A page
+ * that goes away only stops reading: the durable run goes on (cancel it with the run's own API).
+ *
+ * @example
+ * ```ts
+ * app.get('/runs/:id/events', (c) =>
+ *   toDurableEventStreamResponse(c.req.raw, {
+ *     runId: c.req.param('id'),
+ *     events: (offset) => runs.events(c.req.param('id'), { offset }),
+ *     tools,
+ *   }),
+ * );
+ * ```
+ */
+export function toDurableEventStreamResponse(
+  request: { headers: Headers | Record<string, string | string[] | undefined> },
+  options: DurableEventStreamOptions,
+): Response {
+  const last = lastEventId(request.headers);
+  const redactor = options.tools === undefined ? undefined : createArgumentRedactor(options.tools);
+  const mapping: BrowserEventMapping = {
+    thoughts: options.thoughts === true,
+    maxResultPreviewChars: positiveOption(
+      options.maxResultPreviewChars,
+      2000,
+      'maxResultPreviewChars',
+      true,
+    ),
+    redaction: options.tools === undefined ? undefined : { redactor },
+  };
+  const heartbeatMs = positiveOption(options.heartbeatMs, 15_000, 'heartbeatMs', true);
+  let iterator: AsyncIterator<DurableEventEntry> | undefined;
+  let cancelled = false;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (id: number, event: BrowserEvent): void =>
+        controller.enqueue(encoder.encode(toSseFrame(id, event)));
+      if (heartbeatMs > 0) {
+        heartbeat = setInterval(
+          () => controller.enqueue(encoder.encode(': ping\n\n')),
+          heartbeatMs,
+        );
+      }
+      // Runs in the background: `start` must return for the body to be read.
+      void (async () => {
+        let lastOffset = last ?? -1;
+        try {
+          if (last === undefined) {
+            send(-1, { type: 'start', path: [], runId: options.runId, protocol: 1 });
+          }
+          iterator = options.events(lastOffset + 1)[Symbol.asyncIterator]();
+          let finished = false;
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done || cancelled) break;
+            const { offset, event } = next.value;
+            // A store may repeat entries (a step re-run after a crash): each offset once.
+            if (offset <= lastOffset) continue;
+            lastOffset = offset;
+            const mapped = toBrowserEvent(event, mapping);
+            if (mapped === undefined) continue;
+            send(offset, mapped);
+            if (mapped.type === 'finish') finished = true;
+          }
+          if (!finished && !cancelled) {
+            const end = (await options.ended?.()) ?? {
+              outcome: 'error' as const,
+              error: { name: 'Error', message: 'The run ended without a result.' },
+            };
+            if (end.error !== undefined)
+              send(lastOffset + 1, { type: 'error', path: [], error: end.error });
+            send(lastOffset + 2, {
+              type: 'finish',
+              path: [],
+              outcome: end.outcome,
+              finishReason: undefined,
+              usage: undefined,
+              cost: null,
+            });
+          }
+        } catch (error) {
+          if (cancelled) return;
+          try {
+            options.onError?.(error);
+          } catch {
+            // The page still gets its error event.
+          }
+          send(lastOffset + 1, {
+            type: 'error',
+            path: [],
+            error: toBrowserError(error, undefined),
+          });
+          send(lastOffset + 2, {
+            type: 'finish',
+            path: [],
+            outcome: 'error',
+            finishReason: undefined,
+            usage: undefined,
+            cost: null,
+          });
+        } finally {
+          clearInterval(heartbeat);
+          if (!cancelled) controller.close();
+        }
+      })();
+    },
+    cancel() {
+      cancelled = true;
+      clearInterval(heartbeat);
+      // Stops reading the store; the durable run itself goes on.
+      void iterator?.return?.()?.catch(() => {});
+    },
+  });
+  return new Response(body, { status: 200, headers: EVENT_STREAM_HEADERS });
+}
+
+/** The request's `Last-Event-ID` as a number (`-1` for the `start` event), if it has one. */
+function lastEventId(
+  headers: Headers | Record<string, string | string[] | undefined>,
+): number | undefined {
+  const raw =
+    typeof (headers as Headers).get === 'function'
+      ? (headers as Headers).get('last-event-id')
+      : [(headers as Record<string, string | string[] | undefined>)['last-event-id']].flat()[0];
+  if (raw === undefined || raw === null || !/^-?\d{1,15}$/.test(raw)) return undefined;
+  return Math.max(-1, Number(raw));
+}

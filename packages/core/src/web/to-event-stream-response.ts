@@ -1,0 +1,105 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { ApprovalBroker } from './approval-broker.ts';
+import type { BrowserError } from './browser-event.ts';
+import { type AgentEventSource, startBrowserRun } from './browser-run.ts';
+import { positiveOption } from './positive-option.ts';
+import { type ReplayBuffer, replayBufferInternals } from './replay-buffer.ts';
+import { EVENT_STREAM_HEADERS } from './sse-frame.ts';
+
+/** Options of {@link toEventStreamResponse} and `writeEventStream`. */
+export type EventStreamOptions = {
+  /** Send `thought-delta` events (thought summaries). Default `false`: a page does not get them. */
+  thoughts?: boolean | undefined;
+  /** Characters of a tool's result sent as `preview`; 0 sends none. Default 2000. */
+  maxResultPreviewChars?: number | undefined;
+  /** A `: ping` comment every so many ms while the run is quiet, for proxies; 0: none. Default 15,000. */
+  heartbeatMs?: number | undefined;
+  /** Keeps the run's events so that a page can resume after a broken connection. */
+  replay?: ReplayBuffer | undefined;
+  /** Shows this run's pending approvals on its page (the broker's `beforeToolCall` is the agent's). */
+  approvals?: ApprovalBroker | undefined;
+  /** Called with a failed run's error (log it there); the page gets only {@link BrowserError}. */
+  onError?: ((error: unknown) => void) | undefined;
+  /**
+   * What the page sees of an error; `undefined` falls back to the default: gemloop's errors as
+   * name, code and message, anything else as `The run failed.`.
+   */
+  exposeError?: ((error: unknown) => BrowserError | undefined) | undefined;
+  /** The run's id in the `start` event. Default `crypto.randomUUID()`. */
+  runId?: string | undefined;
+};
+
+/**
+ * A run's events as a server-sent-events `Response` (docs/browser-protocol.md), for any server
+ * that speaks the web `Response`: Node 20's global one, Hono, Next.js route handlers, Workers,
+ * Deno, Bun.
+ *
+ * The status is always `200` once the run exists: a run that fails, even before its first model
+ * call, ends with an `error` event then `finish`, never with an empty body. When the page goes
+ * away (the response body is cancelled), the run is aborted quietly (`finish` with `aborted`,
+ * nothing logged), at once, or with `replay` after its `reconnectWindowMs` if no page resumes it.
+ *
+ * @example
+ * ```ts
+ * app.post('/chat', async (c) => {
+ *   const { message } = await c.req.json();
+ *   return toEventStreamResponse(agent.stream(message, { signal: c.req.raw.signal }));
+ * });
+ * ```
+ * @throws {@link InvalidArgumentError} for a source that is not an agent or chat stream, or a bad
+ *   option.
+ */
+export function toEventStreamResponse(
+  source: AgentEventSource,
+  options: EventStreamOptions = {},
+): Response {
+  return new Response(openEventStream(source, options), {
+    status: 200,
+    headers: EVENT_STREAM_HEADERS,
+  });
+}
+
+/** The frames of a new run, as bytes. @internal */
+export function openEventStream(
+  source: AgentEventSource,
+  options: EventStreamOptions,
+): ReadableStream<Uint8Array> {
+  if (
+    typeof source !== 'object' ||
+    source === null ||
+    typeof (source as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function' ||
+    typeof source.abort !== 'function'
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'source',
+      message:
+        'toEventStreamResponse takes what agent.stream() or chat.sendStream() returns (an async iterable of agent events with abort()).',
+    });
+  }
+  const replay = replayBufferInternals(options.replay);
+  if (options.replay !== undefined && replay === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'replay',
+      message: 'replay must be a buffer made by createReplayBuffer().',
+    });
+  }
+  const { run, first } = startBrowserRun(source, {
+    runId: options.runId ?? crypto.randomUUID(),
+    thoughts: options.thoughts === true,
+    maxResultPreviewChars: positiveOption(
+      options.maxResultPreviewChars,
+      2000,
+      'maxResultPreviewChars',
+      true,
+    ),
+    redaction: undefined,
+    heartbeatMs: positiveOption(options.heartbeatMs, 15_000, 'heartbeatMs', true),
+    detachGraceMs: replay?.reconnectWindowMs ?? 0,
+    retain: replay?.retain,
+    approvals: options.approvals,
+    onError: options.onError,
+    exposeError: options.exposeError,
+  });
+  replay?.add(run);
+  return first;
+}
