@@ -237,27 +237,40 @@ function safeParseArgs(
   }
 }
 
-/**
- * Runs the tool with its own signal, aborted with the run's or when its time limit is up (none
- * with `timeoutMs` undefined). A result that is not a promise (a synchronous tool) is the outcome
- * at once: no timer, no listener. The run's signal is read after the call, so a run aborted while
- * the tool ran still ends the call as aborted.
- */
 function execute(
   tool: FunctionTool<unknown, unknown>,
   args: unknown,
   {
     timeoutMs,
     signal,
-    ...context
-  }: { timeoutMs: number | undefined; signal: AbortSignal } & Omit<ToolExecuteContext, 'signal'>,
+    toolCallId,
+    step,
+    callIndex,
+    logger,
+    contents,
+  }: {
+    timeoutMs: number | undefined;
+    signal: AbortSignal;
+  } & Omit<ToolExecuteContext, 'signal'>,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (timeoutMs !== undefined) {
+    return executeWithTimeout(tool, args, timeoutMs, signal, {
+      toolCallId,
+      step,
+      callIndex,
+      logger,
+      contents,
+    });
+  }
   if (signal.aborted) return { type: 'aborted', args };
-  const controller = new AbortController();
+  // Without a time limit the tool gets the turn's signal itself (an AbortController per call
+  // costs more than the rest of the call's bookkeeping). A result that is not a promise (a
+  // synchronous tool) is the outcome at once: no listener, no promise. The run's signal is read
+  // after the call, so a run aborted while the tool ran still ends the call as aborted.
   let result: unknown;
   let then: unknown;
   try {
-    result = tool.execute(args, { ...context, signal: controller.signal });
+    result = tool.execute(args, { toolCallId, step, callIndex, logger, contents, signal });
     then =
       typeof result === 'object' || typeof result === 'function'
         ? (result as { then?: unknown } | null)?.then
@@ -266,7 +279,78 @@ function execute(
     return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
   }
   if (signal.aborted) {
-    controller.abort(signal.reason);
+    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
+    return { type: 'aborted', args };
+  }
+  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ExecuteOutcome): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    // Settles at once when the run aborts: a tool that ignores its signal keeps running in the
+    // background, but the run does not wait for it.
+    const onAbort = (): void => settle({ type: 'aborted', args });
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(result).then(
+      (value) => settle({ type: 'value', value, args }),
+      (error: unknown) => settle({ type: 'error', error, args }),
+    );
+  });
+}
+
+/**
+ * A call with a time limit: its own signal, aborted by the run's or when the time is up. Every
+ * call has one by default (`toolTimeoutMs`), so this is the common path and kept cheap: the
+ * call's AbortController is made only when the tool reads `context.signal` (one costs several µs
+ * on Node 20, more than the rest of a call's bookkeeping, and most tools never look), and the
+ * timer is armed only for a result that is a promise (a synchronous tool has already finished).
+ */
+function executeWithTimeout(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+  timeoutMs: number,
+  signal: AbortSignal,
+  context: Omit<ToolExecuteContext, 'signal'>,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (signal.aborted) return { type: 'aborted', args };
+  let controller: AbortController | undefined;
+  // Why the call was stopped before the tool read its signal, for a signal read later.
+  let stopReason: { reason: unknown } | undefined;
+  const stop = (reason: unknown): void => {
+    if (controller === undefined) stopReason = { reason };
+    else controller.abort(reason);
+  };
+  const callContext: ToolExecuteContext = {
+    toolCallId: context.toolCallId,
+    step: context.step,
+    callIndex: context.callIndex,
+    logger: context.logger,
+    contents: context.contents,
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (stopReason !== undefined) controller.abort(stopReason.reason);
+        else if (signal.aborted) controller.abort(signal.reason);
+      }
+      return controller.signal;
+    },
+  };
+  let result: unknown;
+  let then: unknown;
+  try {
+    result = tool.execute(args, callContext);
+    then =
+      typeof result === 'object' || typeof result === 'function'
+        ? (result as { then?: unknown } | null)?.then
+        : undefined;
+  } catch (error) {
+    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
+  }
+  if (signal.aborted) {
     if (typeof then === 'function') Promise.resolve(result).catch(() => {});
     return { type: 'aborted', args };
   }
@@ -280,19 +364,14 @@ function execute(
       stopWaiting();
       resolve(outcome);
     };
-    // Settles at once when the run aborts or the time is up: a tool that ignores its signal keeps
-    // running in the background, but the run does not wait for it.
     const stopWaiting = onAbort(signal, () => {
-      controller.abort(signal.reason);
+      stop(signal.reason);
       settle({ type: 'aborted', args });
     });
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            controller.abort(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
-            settle({ type: 'timeout', timeoutMs, args });
-          }, timeoutMs);
+    const timer = setTimeout(() => {
+      stop(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
+      settle({ type: 'timeout', timeoutMs, args });
+    }, timeoutMs);
     Promise.resolve(result).then(
       (value) => settle({ type: 'value', value, args }),
       (error: unknown) => settle({ type: 'error', error, args }),
