@@ -54,6 +54,22 @@ export type AgentOptionGroups = [
   typeof observerOptions,
 ];
 
+/** The groups, for tests that walk every declaration. @internal */
+export const agentOptionGroups: AgentOptionGroups = [
+  modelOptions,
+  requestFieldOptions,
+  toolsOptions,
+  toolChoiceOption,
+  stepOptions,
+  generationConfigOption,
+  thinkingOption,
+  outputOption,
+  toolRunOptions,
+  cacheOption,
+  callOptionsOption,
+  observerOptions,
+];
+
 /** The strict check of the options of `createAgent`, unknown keys refused. @internal */
 export const agentOptionsDeclaration: DeclaredOptions<AgentOptions<unknown>> = defineOptions<
   AgentOptions<unknown>
