@@ -6,6 +6,7 @@ import {
 import type { AgentOptions } from './agent-options.ts';
 import { cacheOption } from './options/cache.ts';
 import { callOptionsOption } from './options/call-options.ts';
+import type { AgentOptionKey, KeysOfGroups } from './options/define-agent-options.ts';
 import { generationConfigOption } from './options/generation-config.ts';
 import { modelOptions } from './options/model.ts';
 import { observerOptions } from './options/observers.ts';
@@ -16,27 +17,6 @@ import { thinkingOption } from './options/thinking.ts';
 import { toolChoiceOption } from './options/tool-choice.ts';
 import { toolRunOptions } from './options/tool-runs.ts';
 import { toolsOptions } from './options/tools.ts';
-
-/**
- * Every option's check, joined from the groups of options/ (each option is declared in the file
- * of its group, with its default and its resolution). The annotation is the completeness check:
- * an option of `AgentOptions` that no group declares is a missing property here, and one a group
- * declares twice is caught by agent-option-keys.test-d.ts.
- */
-const agentOptionChecks: OptionsDeclaration<AgentOptions<unknown>> = {
-  ...modelOptions.checks,
-  ...requestFieldOptions.checks,
-  ...toolsOptions.checks,
-  ...toolChoiceOption.checks,
-  ...stepOptions.checks,
-  ...generationConfigOption.checks,
-  ...thinkingOption.checks,
-  ...outputOption.checks,
-  ...toolRunOptions.checks,
-  ...cacheOption.checks,
-  ...callOptionsOption.checks,
-  ...observerOptions.checks,
-};
 
 /** The groups of options/, every option of `createAgent` in exactly one. @internal */
 export type AgentOptionGroups = [
@@ -54,7 +34,11 @@ export type AgentOptionGroups = [
   typeof observerOptions,
 ];
 
-/** The groups, for tests that walk every declaration. @internal */
+/**
+ * The groups, in the order their options are listed in messages. A new group goes here and in
+ * {@link AgentOptionGroups}; agent-option-keys.test-d.ts fails when the groups together miss an
+ * option of `AgentOptions` or declare one twice. @internal
+ */
 export const agentOptionGroups: AgentOptionGroups = [
   modelOptions,
   requestFieldOptions,
@@ -70,11 +54,21 @@ export const agentOptionGroups: AgentOptionGroups = [
   observerOptions,
 ];
 
+// Does not compile while an option of AgentOptions is in no group: the error names it.
+type Undeclared = Exclude<AgentOptionKey, KeysOfGroups<AgentOptionGroups>>;
+const everyOptionDeclared: [Undeclared] extends [never] ? true : Undeclared = true;
+void everyOptionDeclared;
+
 /** The strict check of the options of `createAgent`, unknown keys refused. @internal */
 export const agentOptionsDeclaration: DeclaredOptions<AgentOptions<unknown>> = defineOptions<
   AgentOptions<unknown>
 >({
   name: 'createAgent',
   example: '{ gemini, model, tools, ... }',
-  checks: agentOptionChecks,
+  // Typed as one check per option of AgentOptions: the groups' keys, checked complete by
+  // agent-option-keys.test-d.ts.
+  checks: Object.assign(
+    {},
+    ...agentOptionGroups.map((group) => group.checks),
+  ) as OptionsDeclaration<AgentOptions<unknown>>,
 });

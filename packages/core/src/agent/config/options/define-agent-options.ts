@@ -69,3 +69,11 @@ export function defineAgentOptions<Key extends AgentOptionKey>(
   }
   return { declarations, checks };
 }
+
+/** The options a group declares. @internal */
+export type KeysOfGroup<Group> = Group extends AgentOptionGroup<infer Key> ? Key : never;
+
+/** The options a tuple of groups declares. @internal */
+export type KeysOfGroups<Groups> = Groups extends readonly [infer Head, ...infer Rest]
+  ? KeysOfGroup<Head> | KeysOfGroups<Rest>
+  : never;
