@@ -185,17 +185,25 @@ function packageLayerRules() {
 
 /**
  * The rooms of `agent/` (CONTRIBUTING.md, "Architecture"): `config/` (each createAgent option's
- * type, check and default, the resolved config), `tool-calls/` (prepare, execute, respond),
- * `loop/` (the phases and the per-agent runtime), `errors/`, and the facade at its top
+ * check and default in its group's file under `options/`, the resolved config), `run-state/`
+ * (what one run carries between phases), `tool-calls/` (prepare, execute, respond), `loop/`
+ * (the phases and the per-agent runtime), `errors/`, and the facade at its top
  * (`create-agent.ts`, `agent-stream.ts`, `agent-turns.ts`, the shared `usage.ts`,
  * `stop-conditions.ts`, `structured-output.ts`, `prompt-cache.ts`, ...). Each `[room, may not
  * import]` pair below is one rule.
  */
 const AGENT = `${CORE}agent/`;
 const agentRooms = [
-  ['errors', ['config', 'tool-calls', 'loop', '(create-agent|agent-turns|agent-stream)\\.ts$']],
-  ['config', ['loop', '(create-agent|agent-turns)\\.ts$']],
-  ['tool-calls', ['(create-agent|agent-turns)\\.ts$']],
+  [
+    'errors',
+    ['config', 'run-state', 'tool-calls', 'loop', '(create-agent|agent-turns|agent-stream)\\.ts$'],
+  ],
+  ['config', ['run-state', 'loop', '(create-agent|agent-turns)\\.ts$']],
+  // What a run carries (RunContext, RunTracker, EmitEvent, isRunEnding), below both rooms that
+  // use it: the phases of the loop and the tool calls they start.
+  ['run-state', ['tool-calls', 'loop', '(create-agent|agent-turns)\\.ts$']],
+  // The tool calls are one phase the loop runs: they take the run's state, never the loop.
+  ['tool-calls', ['loop', '(create-agent|agent-turns)\\.ts$']],
   ['loop', ['(create-agent|agent-turns)\\.ts$']],
 ];
 

@@ -279,6 +279,12 @@ describe('architecture check on planted violations', () => {
       [`${core}/agent/create-agent.ts`]:
         "import type { ChatSession } from '../chat/chat-session.ts';\nexport type Agent = { chat(): ChatSession };\n",
       [`${core}/chat/chat-session.ts`]: 'export type ChatSession = { id: string };\n',
+      // The tool calls are one phase of the loop: they use the run's state, never the loop.
+      [`${core}/agent/tool-calls/run-tools.ts`]:
+        "import type { Phase } from '../loop/next-step.ts';\nexport type Tools = { phase: Phase };\n",
+      [`${core}/agent/loop/next-step.ts`]: 'export type Phase = { step: number };\n',
+      [`${core}/agent/run-state/run-context.ts`]:
+        "import type { Tools } from '../tool-calls/run-tools.ts';\nexport type Context = { tools: Tools };\n",
       // A subpath's entry file gathers names from above its folder (it sits in the entry layer),
       // but code in a folder importing an entry file imports upward.
       [`${core}/errors/index.ts`]:
@@ -305,6 +311,8 @@ describe('architecture check on planted violations', () => {
         `core-layer-history: ${core}/history/validate-history.ts imports ${core}/errors/index.ts`,
         `core-http-contract: ${core}/agent/call-model.ts imports ${core}/http/send.ts`,
         `core-layer-agent: ${core}/agent/create-agent.ts imports ${core}/chat/chat-session.ts`,
+        `core-agent-room-tool-calls: ${core}/agent/tool-calls/run-tools.ts imports ${core}/agent/loop/next-step.ts`,
+        `core-agent-room-run-state: ${core}/agent/run-state/run-context.ts imports ${core}/agent/tool-calls/run-tools.ts`,
         `package-order-core: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
         `production-imports-testing: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
         `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,

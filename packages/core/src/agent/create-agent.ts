@@ -8,8 +8,8 @@ import { type AgentStream, createAgentStream, invalidSignalError } from './agent
 import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
-import { checkCacheOption } from './config/check-cache-option.ts';
 import { checkRunOptions } from './config/check-run-options.ts';
+import { checkCacheOption } from './config/options/cache.ts';
 import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';

@@ -1,6 +1,6 @@
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { RunTracker } from '../run-state/run-tracker.ts';
 import type { NextStep } from './next-step.ts';
-import type { RunTracker } from './run-tracker.ts';
 
 /**
  * Appends what a resolved step keeps to the history: the model's content as received (or its

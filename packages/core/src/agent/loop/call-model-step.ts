@@ -4,13 +4,13 @@ import { readServiceTier } from '../../wire/read-service-tier.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
 import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
+import { isRunEnding } from '../run-state/is-run-ending.ts';
+import type { RunContext } from '../run-state/run-context.ts';
 import { toAgentUsage } from '../usage.ts';
 import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
 import { createStep } from './create-step.ts';
-import { isRunEnding } from './is-run-ending.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
-import type { RunContext } from './run-context.ts';
 
 /**
  * Makes one model step: emits `step-start`, sends the step's request (see {@link prepareRequest}),

@@ -5,10 +5,7 @@ import { createStreamAccumulator } from '../../streaming/create-stream-accumulat
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
-import type { AgentEvent } from '../agent-event.ts';
-
-/** Receives events; `undefined` when nobody listens (`run()`), so none are built. @internal */
-export type EmitEvent = ((event: AgentEvent<unknown>) => void) | undefined;
+import type { EmitEvent } from '../run-state/emit-event.ts';
 
 /** What one model call needs, with or without an observer. */
 type ModelCallInput = {

@@ -2,7 +2,7 @@ import { isLevelEnabled } from '../../logging/logger.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
-import type { RunContext } from './run-context.ts';
+import type { RunContext } from '../run-state/run-context.ts';
 
 /**
  * Ends a step, once its content, note and function responses are in the history: records it

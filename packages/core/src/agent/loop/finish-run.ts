@@ -1,6 +1,6 @@
 import type { AgentResult } from '../../run/agent-result.ts';
+import type { RunContext } from '../run-state/run-context.ts';
 import type { Finish } from './next-step.ts';
-import type { RunContext } from './run-context.ts';
 
 /**
  * The result of a run that ended without an error: the history, steps and usage, and the last

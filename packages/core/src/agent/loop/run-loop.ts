@@ -5,11 +5,14 @@ import { anyObserverActive, startObservation } from '../../telemetry/start-obser
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import type { EmitEvent } from '../run-state/emit-event.ts';
+import type { RunContext } from '../run-state/run-context.ts';
+import { RunTracker } from '../run-state/run-tracker.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
 import { appendToHistory } from './append-to-history.ts';
-import { type EmitEvent, modelCallOptions } from './call-model.ts';
+import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
@@ -19,8 +22,6 @@ import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
-import type { RunContext } from './run-context.ts';
-import { RunTracker } from './run-tracker.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';

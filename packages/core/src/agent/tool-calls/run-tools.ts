@@ -1,6 +1,6 @@
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
-import type { RunContext } from '../loop/run-context.ts';
+import type { RunContext } from '../run-state/run-context.ts';
 import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts';
 
 /**

@@ -1,15 +1,23 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { defineOptions } from '../../options/define-options.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import { defineOptions } from '../../../options/define-options.ts';
 import {
+  checkedWhereUsed,
   integerOption,
   numberOption,
   optionCheck,
   stringOption,
-} from '../../options/option-checks.ts';
-import type { AgentCacheOptions } from '../prompt-cache.ts';
+} from '../../../options/option-checks.ts';
+import type { AgentCacheOptions } from '../../prompt-cache.ts';
+import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
 // Apart from prompt-cache.ts: createAgent checks the option at once, while the cache itself is
 // made by the first run and loaded with the run loop (bench/README.md, "Cold import").
+
+/** `cache`: the prompt cache the agent manages. @internal */
+export const cacheOption: AgentOptionGroup<'cache'> = defineAgentOptions({
+  // Refused with cachedContent, so checked with it by checkCacheOption (createAgent).
+  cache: { check: checkedWhereUsed },
+});
 
 /**
  * Checks the `cache` option of `createAgent`.

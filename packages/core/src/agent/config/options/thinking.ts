@@ -1,7 +1,15 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import type { ModelCapabilities } from '../../models/model-capabilities.ts';
-import type { ThinkingConfig, ThinkingLevel } from '../../wire/request.ts';
-import type { ThinkingEffort, ThinkingOption } from './agent-options.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
+import { checkedWhereUsed } from '../../../options/option-checks.ts';
+import type { ThinkingConfig, ThinkingLevel } from '../../../wire/request.ts';
+import type { ThinkingEffort, ThinkingOption } from '../agent-options.ts';
+import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
+
+/** `thinking`: how hard the model thinks. @internal */
+export const thinkingOption: AgentOptionGroup<'thinking'> = defineAgentOptions({
+  // Checked by resolveThinking, against the model's capabilities.
+  thinking: { check: checkedWhereUsed },
+});
 
 const efforts: readonly ThinkingEffort[] = ['off', 'minimal', 'low', 'medium', 'high', 'dynamic'];
 

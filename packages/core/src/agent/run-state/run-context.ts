@@ -2,7 +2,7 @@ import type { CallOptions } from '../../http/gemini.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { PromptCache } from '../prompt-cache.ts';
-import type { EmitEvent } from './call-model.ts';
+import type { EmitEvent } from './emit-event.ts';
 import type { RunTracker } from './run-tracker.ts';
 
 /**

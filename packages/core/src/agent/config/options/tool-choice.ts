@@ -1,7 +1,15 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import type { ModelCapabilities } from '../../models/model-capabilities.ts';
-import type { FunctionCallingConfig } from '../../wire/request.ts';
-import type { ToolChoice } from './agent-options.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
+import { checkedWhereUsed } from '../../../options/option-checks.ts';
+import type { FunctionCallingConfig } from '../../../wire/request.ts';
+import type { ToolChoice } from '../agent-options.ts';
+import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
+
+/** `toolChoice`: which functions the model may call. @internal */
+export const toolChoiceOption: AgentOptionGroup<'toolChoice'> = defineAgentOptions({
+  // Checked by resolveToolChoice, against the declared functions and the model.
+  toolChoice: { check: checkedWhereUsed },
+});
 
 const modes = ['AUTO', 'ANY', 'NONE', 'VALIDATED'] as const;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { getModelCapabilities } from '../../models/model-capabilities.ts';
-import type { ThinkingOption } from './agent-options.ts';
-import { resolveThinking } from './resolve-thinking.ts';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import { getModelCapabilities } from '../../../models/model-capabilities.ts';
+import type { ThinkingOption } from '../agent-options.ts';
+import { resolveThinking } from './thinking.ts';
 
 function thinkingFor(model: string, thinking: ThinkingOption) {
   return resolveThinking(thinking, model, getModelCapabilities(model));

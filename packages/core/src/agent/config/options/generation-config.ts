@@ -1,0 +1,60 @@
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
+import { checkGenerationConfig } from '../../../http/check-request-fields.ts';
+import { objectOption } from '../../../options/option-checks.ts';
+import type { GenerationConfig } from '../../../wire/request.ts';
+import type { AgentOptions } from '../agent-options.ts';
+import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
+
+const generationConfigShape = objectOption(
+  'generationConfig must be an object such as { temperature: 0.2 }.',
+);
+
+/** `generationConfig`: temperature, topP, maxOutputTokens, ... @internal */
+export const generationConfigOption: AgentOptionGroup<'generationConfig'> = defineAgentOptions({
+  generationConfig: {
+    // Its fields here; what it may not hold beside `thinking` and `output` in
+    // readGenerationConfig.
+    check: (value, path) => {
+      generationConfigShape(value, path);
+      checkGenerationConfig(value, path);
+    },
+  },
+});
+
+/**
+ * A copy of `generationConfig` for the agent's requests, refusing what the agent sets itself.
+ * @throws {@link InvalidArgumentError} for `candidateCount` above 1, `thinkingConfig` with
+ *   `thinking`, or a response schema or MIME type with `output`.
+ * @internal
+ */
+export function readGenerationConfig(options: AgentOptions<unknown>): GenerationConfig {
+  const config = options.generationConfig;
+  if (config === undefined) return {};
+  if (config.candidateCount !== undefined && config.candidateCount !== 1) {
+    throw invalid(
+      'generationConfig.candidateCount',
+      'The agent continues one conversation, so it asks for one candidate; remove candidateCount (or set it to 1).',
+    );
+  }
+  if (config.thinkingConfig !== undefined && options.thinking !== undefined) {
+    throw invalid(
+      'generationConfig.thinkingConfig',
+      'Set thinking or generationConfig.thinkingConfig, not both (thinking maps to the right field for the model).',
+    );
+  }
+  if (options.output !== undefined) {
+    for (const key of ['responseSchema', 'responseJsonSchema', 'responseMimeType'] as const) {
+      if (config[key] !== undefined) {
+        throw invalid(
+          `generationConfig.${key}`,
+          `output sets generationConfig.${key}; remove it from generationConfig.`,
+        );
+      }
+    }
+  }
+  return { ...config };
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message });
+}

@@ -1,0 +1,24 @@
+import { observerOptionChecks, resolveObservers } from '../../../telemetry/resolve-observers.ts';
+import type { AgentConfig } from '../agent-config.ts';
+import type { AgentOptions } from '../agent-options.ts';
+import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
+
+/**
+ * `name`, `telemetry` and `recorder`: the observers of every run. Their checks live with the
+ * observers they make (telemetry/resolve-observers.ts), which the chat and tests also use.
+ * @internal
+ */
+export const observerOptions: AgentOptionGroup<'name' | 'telemetry' | 'recorder'> =
+  defineAgentOptions({
+    name: { check: observerOptionChecks.name },
+    telemetry: { check: observerOptionChecks.telemetry },
+    recorder: { check: observerOptionChecks.recorder },
+  });
+
+/** The part of `AgentConfig` these options make. @internal */
+export type ObserverConfig = Pick<AgentConfig<unknown>, 'name' | 'observers'>;
+
+/** Makes the observers: telemetry (unless `telemetry: false`) and the recorder. @internal */
+export function resolveObserverOptions(options: AgentOptions<unknown>): ObserverConfig {
+  return resolveObservers(options);
+}
