@@ -190,7 +190,7 @@ describe('streamGenerateContent', () => {
     expect(failure.message).toContain('is not valid for this project');
     const seen = JSON.stringify({
       message: failure.message,
-      body: failure.body,
+      body: failure.responseBody,
       details: failure.details,
       headers: failure.responseHeaders,
       stack: failure.stack,
