@@ -11,7 +11,7 @@
 import { createInterface } from 'node:readline/promises';
 import { createAgent, defineTool } from '@gemloop/core';
 import type { BeforeToolCallContext, BeforeToolCallDecision } from '@gemloop/core/agent';
-import { demoModel } from '@gemloop/demo-model';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';

@@ -1,7 +1,7 @@
 import { createGemini, type Gemini, type Logger } from '@gemloop/core';
 import type { LogLevel } from '@gemloop/core/logging';
 import { createLogger } from '@gemloop/core/logging';
-import { demoModel } from '@gemloop/demo-model';
+import { demoModel } from '@gemloop/testing/dev-model';
 import {
   type CreateFakeGeminiOptions,
   createFakeGemini,

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Agent } from '@gemloop/core';
-import { demoModel } from '@gemloop/demo-model';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamChat } from './docs/sse/browser-client.ts';

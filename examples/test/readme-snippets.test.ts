@@ -1,5 +1,5 @@
 import type { GenerateContentBody } from '@gemloop/core/wire';
-import { demoModel } from '@gemloop/demo-model';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';

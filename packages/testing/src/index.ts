@@ -1,5 +1,5 @@
 // @gemloop/testing: the fake Gemini API (a test double), its turn builders, its faults and
-// the contract checks it applies. The offline demo model lives in examples/demo-model.
+// the contract checks it applies. The dev model (the demo simulator) is behind ./dev-model.
 
 export type { FakeGemini } from './create-fake-gemini.ts';
 export { createFakeGemini } from './create-fake-gemini.ts';

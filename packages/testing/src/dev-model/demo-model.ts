@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { isJsonObject, readField } from '@gemloop/core/internal';
-import { type FakeScriptFunction, type FakeTurnOptions, turn } from '@gemloop/testing';
+import { type FakeTurnOptions, turn } from '../fake-turn.ts';
+import type { FakeScriptFunction } from '../fake-types.ts';
 import { buildJsonAnswer } from './build-json-answer.ts';
 import { composeDemoAnswer, summarizeExchanges } from './compose-demo-answer.ts';
 import { evaluateArithmetic } from './evaluate-arithmetic.ts';
