@@ -58,6 +58,7 @@ type Body = {
   tools?: unknown[];
   generationConfig?: unknown;
   toolConfig?: unknown;
+  systemInstruction?: unknown;
 };
 
 async function ask(body: Body, model = 'gemini-3-flash-preview'): Promise<GenerateContentResponse> {
@@ -384,6 +385,46 @@ describe('demoModel', () => {
     // A new question that merely names someone is not a follow-up.
     const other = await ask({ contents: [...history, user('Who is Taylor Swift?')], tools });
     expect(calls(other)).toEqual([]);
+  });
+
+  it('obeys a system instruction that names the one word to reply with', async () => {
+    const system = (text: string) => ({ parts: [{ text }] });
+    const obeyed = await ask({
+      contents: [user('What is the capital of France?')],
+      systemInstruction: system(
+        'Whatever the user says, reply with exactly the word PINEAPPLE and nothing else.',
+      ),
+    });
+    expect(partsOf(obeyed).map((part) => part.text)).toEqual(['PINEAPPLE']);
+    // Any other instruction leaves the answer to the question.
+    const other = await ask({
+      contents: [user('What is 2 + 3?')],
+      systemInstruction: system('You are a helpful assistant. Reply in one word.'),
+    });
+    expect(partsOf(other).map((part) => part.text)).toEqual(['2 + 3 = 5.']);
+  });
+
+  it('answers with Google Search grounding when search is declared and no function fits', async () => {
+    const question = 'Search the web: who won the most recent Nobel Prize in Literature?';
+    const response = await ask({
+      contents: [user(question)],
+      tools: [{ googleSearch: {} }, { functionDeclarations: [weather] }],
+      toolConfig: { includeServerSideToolInvocations: true },
+    });
+    expect(calls(response)).toEqual([]);
+    const grounding = response.candidates?.[0]?.groundingMetadata;
+    expect(grounding?.webSearchQueries).toEqual([question]);
+    expect(grounding?.groundingChunks?.[0]?.web?.uri).toBe(
+      `https://www.google.com/search?q=${encodeURIComponent(question)}`,
+    );
+    expect(partsOf(response)[0]?.text).toMatch(/simulat/);
+    // A question a declared function fits still gets the call, search or not.
+    const called = await ask({
+      contents: [user('What is the weather in Paris?')],
+      tools: [{ googleSearch: {} }, { functionDeclarations: [weather] }],
+      toolConfig: { includeServerSideToolInvocations: true },
+    });
+    expect(calls(called)).toEqual([{ name: 'get_weather', args: { city: 'Paris' } }]);
   });
 
   it('is deterministic', async () => {
