@@ -8,6 +8,7 @@ export type { FakeMswHandler } from './fake-msw-handler.ts';
 export type { FakeHttpError } from './fake-errors.ts';
 export { googleError } from './fake-errors.ts';
 export type { FakeCallInfo, FakeFault, FakeFaultRule } from './fake-faults.ts';
+export { GATEWAY_MISTAKES as FAKE_GATEWAY_MISTAKES } from './fake-gateway-mistakes.ts';
 export type { FakeGatewayMistake } from './fake-types.ts';
 export type {
   FakeFunctionCall,
