@@ -18,10 +18,10 @@ export async function describeListenError(
   if (code === 'EADDRINUSE') {
     const free = await findFreePort(host, port + 1);
     const next = free === undefined ? '' : ` or --port ${free} (free now)`;
-    return `port ${port} on ${host} is already in use (another gemloop fake or view, or another server). Use --port 0 for any free port${next}.`;
+    return `port ${port} on ${host} is already in use (EADDRINUSE: another gemloop fake or view, or another server). Use --port 0 for any free port${next}.`;
   }
   if (code === 'EACCES') {
-    return `port ${port} on ${host} needs privileges to bind. Use --port 0 for any free port, or a port above 1023.`;
+    return `port ${port} on ${host} needs privileges to bind (EACCES). Use --port 0 for any free port, or a port above 1023.`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -131,6 +131,8 @@ export function createFakeCommand(
         io.stderr(`gemloop fake: ${await describeListenError(error, flags.host, flags.port)}\n`);
         return 1;
       }
+      // Listen for SIGINT/SIGTERM before printing the URL: whoever reads it may stop us at once.
+      const stopped = untilStopped();
       const script =
         flags.script.kind === 'named'
           ? (SCRIPT_TITLES[flags.script.name] ?? flags.script.name)
@@ -148,7 +150,7 @@ export function createFakeCommand(
           '',
         ].join('\n'),
       );
-      await untilStopped();
+      await stopped;
       await running.close();
       io.stdout('gemloop fake: stopped.\n');
       return 0;

@@ -48,8 +48,10 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
         io.stderr(`gemloop view: ${await describeListenError(error, '127.0.0.1', port)}\n`);
         return 1;
       }
+      // Listen for SIGINT/SIGTERM before printing the URL: whoever reads it may stop us at once.
+      const stopped = untilStopped();
       io.stdout(`gemloop view: runs in ${dir}\nOpen ${server.url} (Ctrl-C to stop)\n`);
-      await untilStopped();
+      await stopped;
       await server.close();
       return 0;
     },
