@@ -28,7 +28,7 @@ export type DemoModelOptions = {
 
 /**
  * An offline, deterministic stand-in for a Gemini model, as a script for
- * {@link createFakeGemini}: it plays a plausible agent from the declared tools and the user's
+ * {@link @gemloop/testing!createFakeGemini | createFakeGemini}: it plays a plausible agent from the declared tools and the user's
  * words, with no network and no API key. **It is a simulator**: it matches words, it does not
  * understand them, and every answer carries `modelVersion: 'gemloop-demo-simulator'`.
  *
