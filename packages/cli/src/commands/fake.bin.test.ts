@@ -3,6 +3,9 @@
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
@@ -93,5 +96,37 @@ describe('gemloop fake, the built bin', () => {
     fake.child.kill('SIGINT');
     const [code] = await exited;
     expect(code).toBe(0);
+  });
+
+  it('loads a .ts script where Node strips types, else says which Node does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gemloop-fake-ts-'));
+    writeFileSync(
+      join(dir, 'script.ts'),
+      "export default (_request: unknown, context: { lastUserText?: string }) => ({ parts: [{ text: 'ts: ' + context.lastUserText }] });\n",
+    );
+    const stripsTypes = (process.features as { typescript?: unknown }).typescript === 'strip';
+    if (!stripsTypes) {
+      // Node 20 and 22 before 22.18: the file cannot be imported, and the message says why.
+      const refused = await exec(
+        process.execPath,
+        [bin, 'fake', '--port', '0', '--script', join(dir, 'script.ts')],
+        {
+          env: { PATH: process.env['PATH'] ?? '' },
+          timeout: 60_000,
+        },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `Node ${process.versions.node} cannot import a TypeScript file; use Node 22.18 or later`,
+      );
+      return;
+    }
+    const fake = await startFake(['--port', '0', '--script', join(dir, 'script.ts')]);
+    const gemini = createGemini({ baseUrl: fake.url, apiKey: 'k' });
+    const answer = await createAgent({ gemini, model: 'gemini-2.5-flash' }).run('hi');
+    expect(answer.text).toBe('ts: hi');
   });
 });

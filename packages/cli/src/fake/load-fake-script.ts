@@ -21,7 +21,8 @@ export const SCRIPT_TITLES: Readonly<Record<string, string>> = {
 /**
  * The fake script `--script` names: `demo` (`demoModel()`), `probe` (`probeModel()`), `echo`
  * (`echoModel()`), or a module file, resolved from `cwd` and imported (Node loads `.ts` files
- * itself from 22.18 and 23.6, by stripping their types; older Node needs `.js` or `.mjs`).
+ * itself from 22.18 and 23.6, by stripping their types: "Type stripping is enabled by default" in
+ * the history of https://nodejs.org/api/typescript.html; older Node needs `.js` or `.mjs`).
  * @throws {@link CliFlagError} naming `--script` when the file is missing, cannot be imported or
  *   exports no script.
  */
