@@ -10,7 +10,9 @@ import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { main } from '../cli.ts';
+import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
+import { parseFakeFlags } from '../fake/parse-fake-flags.ts';
 import { describeListenError } from '../listen-error-hint.ts';
 import { createFakeCommand } from './fake.ts';
 
@@ -229,6 +231,70 @@ describe('gemloop fake', () => {
     );
     const loopback = await serve(['--port', '0', '--host', '127.0.0.1']);
     expect(loopback.err).toBe('');
+  });
+});
+
+describe('parseFakeFlags', () => {
+  it('reads every flag, with the defaults', () => {
+    expect(parseFakeFlags({}, ['drop-call-ids'])).toEqual({
+      port: 4320,
+      host: '127.0.0.1',
+      script: { kind: 'named', name: 'demo' },
+      gatewayMistakes: [],
+      faults: [],
+      models: undefined,
+    });
+    expect(
+      parseFakeFlags(
+        {
+          port: '0',
+          host: '::1',
+          script: 'scripts/my.mjs',
+          'gateway-mistakes': 'drop-call-ids, trailing-done',
+          fault: [
+            'rate-limit:p=0.25,delay=3',
+            'latency:ms=200,times=2',
+            'connection-reset:after=2,call=4',
+          ],
+          models: 'pattern',
+        },
+        ['drop-call-ids', 'trailing-done'],
+      ),
+    ).toEqual({
+      port: 0,
+      host: '::1',
+      script: { kind: 'file', path: 'scripts/my.mjs' },
+      gatewayMistakes: ['drop-call-ids', 'trailing-done'],
+      faults: [
+        { fault: { type: 'rate-limit', retryDelaySeconds: 3 }, probability: 0.25 },
+        { fault: { type: 'latency', ms: 200 }, times: 2 },
+        { fault: { type: 'connection-reset', afterChunks: 2 }, on: 4 },
+      ],
+      models: 'pattern',
+    });
+  });
+
+  it('throws a CliFlagError carrying the flag, the value (escaped) and what it accepts', () => {
+    let thrown: unknown;
+    try {
+      parseFakeFlags({ script: 'demo\x1b[2J' }, []);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(CliFlagError.isInstance(thrown)).toBe(true);
+    const error = thrown as CliFlagError;
+    expect(error.code).toBe('cli-flag');
+    expect(error.flag).toBe('--script');
+    expect(error.value).toBe('demo\\u001b[2J');
+    expect(error.accepted).toEqual([
+      'demo',
+      'probe',
+      'echo',
+      './file.js',
+      './file.mjs',
+      './file.ts',
+    ]);
+    expect(error.message).not.toContain('\x1b');
   });
 });
 
