@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Agent } from '@gemloop/core';
-import { demoModel } from '@gemloop/testing/dev-model';
 import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamChat } from './docs/sse/browser-client.ts';
 import type { ChatEvent } from './docs/sse/sse-events.ts';
