@@ -9,6 +9,12 @@
 const CORE = '^packages/core/src/';
 /** The fake Gemini, @gemloop/testing: a test double production code never imports. */
 const TESTING = '^packages/testing/src/';
+/**
+ * `gemloop fake`, the development server: the one production folder that serves the fake. The
+ * cli loads it only when that command runs and finds @gemloop/testing installed beside it (no
+ * published package depends on the fake; test/architecture.test.ts checks the manifests).
+ */
+const DEV_FAKE = '^packages/cli/src/fake/';
 
 /** Test code: exempt from the layer rules, and never imported by production code. */
 const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
@@ -90,7 +96,8 @@ const packageRules = [
   { from: 'packages/testing', forbidden: ['packages/tools', 'packages/dbos', 'packages/cli'] },
   { from: 'packages/tools', forbidden: ['packages/testing', 'packages/dbos', 'packages/cli'] },
   { from: 'packages/dbos', forbidden: ['packages/testing', 'packages/cli'] },
-  { from: 'packages/cli', forbidden: ['packages/testing', 'packages/dbos'] },
+  // cli -> testing: only the dev server, `gemloop fake` (cli-imports-testing-only-in-fake below).
+  { from: 'packages/cli', forbidden: ['packages/dbos'] },
   { from: 'examples', forbidden: [] },
 ];
 /** Private workspaces nothing else may import: the bench, cross-package tests, the docs build. */
@@ -267,8 +274,17 @@ export default {
         'Production code never imports the fake (@gemloop/testing is a test double); ' +
         'tests and examples may.',
       severity: 'error',
-      from: { path: '^packages/[^/]+/src/', pathNot: [TEST, TESTING] },
+      from: { path: '^packages/[^/]+/src/', pathNot: [TEST, TESTING, DEV_FAKE] },
       to: { path: TESTING },
+    },
+    {
+      name: 'cli-imports-testing-only-in-fake',
+      comment:
+        'Of the cli, only the dev server (src/fake/, `gemloop fake`) imports the fake; the ' +
+        'command loads it on first use, so the other commands never need @gemloop/testing.',
+      severity: 'error',
+      from: { path: '^packages/cli/', pathNot: [TEST, DEV_FAKE] },
+      to: { path: '^packages/testing/' },
     },
     {
       name: 'production-imports-tests',

@@ -88,7 +88,6 @@ function listWorkspaceManifests(): { folder: string; manifest: Record<string, un
   const folders = [
     ...readdirSync(join(ROOT, 'packages')).map((name) => `packages/${name}`),
     'examples',
-    'examples/demo-model',
     'test',
     'bench',
     'docs',

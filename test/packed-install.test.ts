@@ -292,6 +292,24 @@ describe.concurrent.each([
   );
 
   it.sequential(
+    'probe the dev fake: gemloop loads @gemloop/testing installed beside it',
+    async () => {
+      // gemloop does not depend on the fake; `gemloop fake` and `probe --fake` import the
+      // installed @gemloop/testing (and its ./dev-model subpath) when they run.
+      const bin = join(project().directory, 'node_modules', 'gemloop', 'dist', 'bin.js');
+      const { stdout } = await exec(
+        process.execPath,
+        [bin, 'probe', '--fake'],
+        project().directory,
+      );
+      const lines = stdout.split('\n').filter((line) => /^(PASS|FAIL|SKIP) /.test(line));
+      expect(lines).toHaveLength(15);
+      expect(lines.filter((line) => !line.startsWith('PASS'))).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it.sequential(
     'import every entry point, and require() it from CommonJS',
     async () => {
       const imported = await exec(process.execPath, ['dist/every-entry.js'], project().directory);

@@ -11,8 +11,8 @@
 import { createInterface } from 'node:readline/promises';
 import { createAgent, defineTool } from '@gemloop/core';
 import type { BeforeToolCallContext, BeforeToolCallDecision } from '@gemloop/core/agent';
-import { demoModel } from '@gemloop/demo-model';
 import { turn } from '@gemloop/testing';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
 import { formatArgs } from '../lib/trace-printer.ts';

@@ -6,9 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { createConvertUnitsTool } from './convert-units-tool.ts';
 import { createWeatherTool } from './weather-tool.ts';
 
-// The demo model's question table (examples/demo-model) runs on a snapshot of these
+// The demo model's question table (@gemloop/testing/dev-model) runs on a snapshot of these
 // declarations, so it does not depend on the demo's files. This keeps the snapshot honest.
-const snapshotPath = new URL('../demo-model/src/__fixtures__/demo-tool-set.json', import.meta.url);
+const snapshotPath = new URL(
+  '../../packages/testing/src/dev-model/__fixtures__/demo-tool-set.json',
+  import.meta.url,
+);
 
 describe('the demo model tool-set snapshot', () => {
   it('matches the live declarations of the demo, date/time and file tools', () => {

@@ -9,8 +9,8 @@
 // gemini-2.5-flash and gemini-3.1-pro-preview in its examples; pick one with --model.
 
 import { createAgent, createGemini } from '@gemloop/core';
-import { demoModel } from '@gemloop/demo-model';
 import { createFakeGemini } from '@gemloop/testing';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { createCalculatorTool } from '@gemloop/tools';
 import { CONNECTION_FLAGS, runScript } from '../lib/run.ts';
 

@@ -1,13 +1,13 @@
 import { createGemini, type Gemini, type Logger } from '@gemloop/core';
 import type { LogLevel } from '@gemloop/core/logging';
 import { createLogger } from '@gemloop/core/logging';
-import { demoModel } from '@gemloop/demo-model';
 import {
   type CreateFakeGeminiOptions,
   createFakeGemini,
   type FakeGemini,
   type FakeScript,
 } from '@gemloop/testing';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { type ConnectionSettings, resolveConnection } from './resolve-connection.ts';
 
 /** A client for the real API or for the offline fake, and what to tell the user about it. */

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { type BrowserEvent, streamAgent } from '@gemloop/client';
 import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core';
-import { demoModel } from '@gemloop/demo-model';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { describeRun, runExample } from './run-example-process.ts';

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFakeCommand } from 'gemloop';
 import { describe, expect, it } from 'vitest';
 import {
   describeRun,
@@ -242,5 +243,53 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain(
       '2 requests: Authorization: Bearer on every one; x-goog-api-key never sent; key in the URL never',
     );
+  });
+
+  it('dev-server: an ordinary app pointed at gemloop fake by GEMINI_BASE_URL streams its answer', async () => {
+    // `npx gemloop fake` in another terminal, here in-process: the same command and server.
+    let url = '';
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      listening = resolve;
+    });
+    const log: string[] = [];
+    const served = createFakeCommand(async () => {
+      listening();
+      await stopped;
+    }).run(['--port', '0'], {
+      stdout: (text) => {
+        log.push(text);
+        url ||= /Listening on (http:\S+)/.exec(text)?.[1] ?? '';
+      },
+      stderr: (text) => log.push(text),
+      env: {},
+    });
+    await ready;
+    try {
+      const run = await runExample('dev-server/app.ts', {
+        env: { GEMINI_BASE_URL: url, GEMINI_API_KEY: 'fake' },
+      });
+      expect(run.code, describeRun(run)).toBe(0);
+      expect(run.stderr, describeRun(run)).toBe('');
+      expect(run.stdout).toContain('tool call: get_weather({"city":"Paris"})');
+      expect(run.stdout).toContain('tool call: get_weather({"city":"Tokyo"})');
+      expect(run.stdout).toMatch(/Paris.*18/);
+      expect(run.stdout).toMatch(/\(2 model calls, \d+ tokens\)/);
+    } finally {
+      stop();
+      expect(await served).toBe(0);
+    }
+    // The dev server logged the app's two calls, streamed.
+    expect(log.join('').match(/streamGenerateContent gemini-3-flash-preview -> 200/g)).toHaveLength(
+      2,
+    );
+    // Without the dev server's variables, the app says how to start it.
+    const alone = await runExample('dev-server/app.ts');
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('Start the dev server first (npx gemloop fake)');
   });
 });

@@ -1,6 +1,6 @@
 import type { GenerateContentBody } from '@gemloop/core/wire';
-import { demoModel } from '@gemloop/demo-model';
 import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
+import { demoModel } from '@gemloop/testing/dev-model';
 import { describe, expect, it } from 'vitest';
 import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';
 
@@ -28,6 +28,13 @@ const body = (fake: FakeGemini, index: number) =>
   fake.modelRequests[index]?.body as GenerateContentBody;
 
 describe.concurrent('the README snippets', () => {
+  it('dev model (testing README): a tool call and an answer with no script written', async () => {
+    // The snippet starts its own fake with the dev model; the env's fake goes unused.
+    const { run } = await runSnippet('dev-model');
+    expect(run.stdout).toContain('Paris');
+    expect(run.stdout).toContain('18 °C');
+  });
+
   it('quick start: one tool, one answer', async () => {
     const { run, fake } = await runSnippet('quick-start');
     expect(run.stdout).toContain('Paris: 18 °C, sunny.');

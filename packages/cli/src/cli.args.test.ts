@@ -47,6 +47,7 @@ describe('gemloop (the command list)', () => {
       expect(asked.out()).toMatch(/^Usage: gemloop <command> \[options\]/);
       expect(asked.out()).toMatch(/ {2}probe {4}check a Gemini gateway/);
       expect(asked.out()).toMatch(/ {2}view {5}show recorded agent runs/);
+      expect(asked.out()).toMatch(/ {2}fake {5}serve a fake Gemini API on 127\.0\.0\.1/);
       expect(asked.err()).toBe('');
     }
     const none = io();
@@ -238,6 +239,11 @@ describe('gemloop view arguments', () => {
       const run = io();
       expect(await createViewCommand(stopAtOnce).run(['--port', String(port)], run)).toBe(1);
       expect(run.err()).toMatch(/^gemloop view: .*EADDRINUSE/);
+      // It says what to do: any free port, or a free one near the busy one.
+      expect(run.err()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(run.err()).toMatch(
+        /Use --port 0 for any free port( or --port \d+ \(free now\))?\.\n$/,
+      );
     } finally {
       await new Promise<void>((resolve) => taken.close(() => resolve()));
     }

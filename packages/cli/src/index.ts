@@ -13,7 +13,9 @@ export type {
 } from './probe/probe-types.ts';
 export { PROBE_RATE_LIMIT_TEXT } from './probe/probe-errors.ts';
 export { runProbe } from './probe/run-probe.ts';
+export { createFakeCommand } from './commands/fake.ts';
 export { createViewCommand } from './commands/view.ts';
+export { CliFlagError } from './cli-flag-error.ts';
 export type {
   ReadCounters,
   ReadRunsOptions,

@@ -91,6 +91,7 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         }
       },
       serveTier: functionOption('serveTier must be a function (requested) => served tier.'),
+      onRequest: functionOption('onRequest must be a function (request) => void.'),
     },
   });
 

@@ -3,7 +3,10 @@ import type { FakeHttpError } from './fake-errors.ts';
 import type { FakeHttpRequest, FakeReply } from './fake-state.ts';
 import type { FakeGatewayMistake } from './fake-types.ts';
 
-/** Every mistake, for option checks and tests. @internal */
+/**
+ * Every gateway mistake the fake can make (see {@link FakeGatewayMistake}), e.g. to list them
+ * in a command's help or check a flag's value.
+ */
 export const GATEWAY_MISTAKES: readonly FakeGatewayMistake[] = [
   'signatures-in-text',
   'openai-chunks',

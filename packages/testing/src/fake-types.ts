@@ -200,4 +200,10 @@ export type CreateFakeGeminiOptions = {
    * under load. @defaultValue the requested tier (`unspecified` serves `standard`)
    */
   serveTier?: ((requested: string) => string) | undefined;
+  /**
+   * Called with each request once it is answered (its `status` and `fault` filled in, keys
+   * redacted), e.g. to log one line per request as `gemloop fake` does. A listener that throws
+   * does not change the answer. @defaultValue none
+   */
+  onRequest?: ((request: FakeRecordedRequest) => void) | undefined;
 };

@@ -34,19 +34,30 @@ export async function handleFakeRequest(
   request: FakeHttpRequest,
 ): Promise<FakeReply> {
   const recorded = record(state, request);
-  const mistakes = state.gatewayMistakes;
-  if (mistakes.size === 0) {
-    const reply = await answer(state, request, recorded);
-    recorded.status = reply.status;
-    return reply;
-  }
-  const passed = breakGatewayRequest(mistakes, request);
-  const reply =
-    'status' in passed && !('url' in passed)
-      ? jsonReply(state, passed)
-      : breakGatewayReply(mistakes, await answer(state, passed as FakeHttpRequest, recorded));
+  const reply = await replyTo(state, request, recorded);
   recorded.status = reply.status;
+  const { onRequest } = state.options;
+  if (onRequest !== undefined) {
+    try {
+      onRequest(recorded);
+    } catch {
+      // A listener (a log line) must not change what the client gets.
+    }
+  }
   return reply;
+}
+
+async function replyTo(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+): Promise<FakeReply> {
+  const mistakes = state.gatewayMistakes;
+  if (mistakes.size === 0) return answer(state, request, recorded);
+  const passed = breakGatewayRequest(mistakes, request);
+  return 'status' in passed && !('url' in passed)
+    ? jsonReply(state, passed)
+    : breakGatewayReply(mistakes, await answer(state, passed as FakeHttpRequest, recorded));
 }
 
 async function answer(

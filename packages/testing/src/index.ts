@@ -1,5 +1,5 @@
 // @gemloop/testing: the fake Gemini API (a test double), its turn builders, its faults and
-// the contract checks it applies. The offline demo model lives in examples/demo-model.
+// the contract checks it applies. The dev model (the demo simulator) is behind ./dev-model.
 
 export type { FakeGemini } from './create-fake-gemini.ts';
 export { createFakeGemini } from './create-fake-gemini.ts';
@@ -8,6 +8,7 @@ export type { FakeMswHandler } from './fake-msw-handler.ts';
 export type { FakeHttpError } from './fake-errors.ts';
 export { googleError } from './fake-errors.ts';
 export type { FakeCallInfo, FakeFault, FakeFaultRule } from './fake-faults.ts';
+export { GATEWAY_MISTAKES as FAKE_GATEWAY_MISTAKES } from './fake-gateway-mistakes.ts';
 export type { FakeGatewayMistake } from './fake-types.ts';
 export type {
   FakeFunctionCall,

@@ -6,6 +6,7 @@ import type { ProbeAuth } from '../probe/probe-types.ts';
 import { runProbe } from '../probe/run-probe.ts';
 
 const USAGE = `Usage: gemloop probe --base-url URL [--auth bearer|x-goog-api-key] [--model M] [--json]
+       gemloop probe --fake [--model M] [--json]
 
 Checks a gateway that serves Gemini's native REST API (CometAPI and others) with a dozen small
 real requests, and prints one line per property gemloop relies on, each checked by its effect
@@ -16,8 +17,12 @@ Each answer is bounded: at most 1 MiB of body and 60 s from request to last byte
 that line fails naming the bound. Everything the gateway sent is printed with the key (and any
 credential in --base-url) redacted and control characters escaped.
 
+To try it offline: gemloop probe --fake probes a fake Gemini started in-process (the one
+gemloop fake serves, with @gemloop/testing installed), with the key "fake"; every line passes.
+
 Options:
-  --base-url URL   the gateway, e.g. https://api.cometapi.com (required)
+  --base-url URL   the gateway, e.g. https://api.cometapi.com (required, unless --fake)
+  --fake           probe gemloop's own fake Gemini instead of a gateway (no key needed)
   --auth STYLE     the header to prefer: x-goog-api-key (default) or bearer
   --model M        a Gemini 3 model (default gemini-3-flash-preview)
   --api-version V  default v1beta
@@ -36,14 +41,22 @@ export const probeCommand: CliCommand = {
         model: { type: 'string' },
         'api-version': { type: 'string' },
         json: { type: 'boolean' },
+        fake: { type: 'boolean' },
       },
       USAGE,
       io,
     );
     if (typeof values === 'number') return values;
+    if (values['fake'] === true) {
+      if (values['base-url'] !== undefined) {
+        io.stderr('--fake and --base-url exclude each other: --fake probes a fake it starts.\n');
+        return 2;
+      }
+      return probeFake(values, io);
+    }
     const baseUrl = values['base-url'];
     if (typeof baseUrl !== 'string') {
-      io.stderr(`--base-url is required.\n\n${USAGE}`);
+      io.stderr(`--base-url is required. Or use --fake to try the probe offline.\n\n${USAGE}`);
       return 2;
     }
     const auth = values['auth'];
@@ -56,28 +69,67 @@ export const probeCommand: CliCommand = {
       io.stderr('Set GEMINI_API_KEY (or GOOGLE_API_KEY) to the gateway key.\n');
       return 2;
     }
-    try {
-      const report = await runProbe({
-        baseUrl,
-        apiKey,
-        auth: auth as ProbeAuth | undefined,
-        model: values['model'] as string | undefined,
-        apiVersion: values['api-version'] as string | undefined,
-        fetch: io.fetch,
-      });
-      io.stdout(
-        values['json'] === true
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : formatProbeReport(report),
-      );
-      return report.ok ? 0 : 1;
-    } catch (error) {
-      // The report is sanitised by runProbe; an error that escaped it goes through the same gate.
-      const { sanitize } = createProbeSanitizer({ apiKey, baseUrl });
-      io.stderr(
-        `gemloop probe: ${sanitize(error instanceof Error ? error.message : String(error))}\n`,
-      );
-      return 2;
-    }
+    return probeAndPrint(baseUrl, apiKey, auth as ProbeAuth | undefined, values, io);
   },
 };
+
+/**
+ * `--fake`: starts the fake `gemloop fake` serves (the demo model, on a free port of 127.0.0.1),
+ * probes it with the key `fake` (never the environment's: a real key has no business there),
+ * and stops it.
+ */
+async function probeFake(values: Record<string, string | boolean | undefined>, io: CliIo) {
+  const { INSTALL_TESTING, loadTesting } = await import('../fake/load-testing.ts');
+  if ((await loadTesting()) === undefined) {
+    io.stderr(`gemloop probe: ${INSTALL_TESTING}\n`);
+    return 1;
+  }
+  const { startDevFake } = await import('../fake/start-dev-fake.ts');
+  const running = await startDevFake(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      script: { kind: 'named', name: 'demo' },
+      gatewayMistakes: [],
+      faults: [],
+      models: undefined,
+    },
+    { cwd: process.cwd() },
+  );
+  try {
+    io.stdout(`gemloop probe: probing the fake Gemini of gemloop fake (the demo model)\n`);
+    return await probeAndPrint(running.url, 'fake', undefined, values, io);
+  } finally {
+    await running.close();
+  }
+}
+
+async function probeAndPrint(
+  baseUrl: string,
+  apiKey: string,
+  auth: ProbeAuth | undefined,
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
+): Promise<number> {
+  try {
+    const report = await runProbe({
+      baseUrl,
+      apiKey,
+      auth,
+      model: values['model'] as string | undefined,
+      apiVersion: values['api-version'] as string | undefined,
+      fetch: io.fetch,
+    });
+    io.stdout(
+      values['json'] === true ? `${JSON.stringify(report, null, 2)}\n` : formatProbeReport(report),
+    );
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    // The report is sanitised by runProbe; an error that escaped it goes through the same gate.
+    const { sanitize } = createProbeSanitizer({ apiKey, baseUrl });
+    io.stderr(
+      `gemloop probe: ${sanitize(error instanceof Error ? error.message : String(error))}\n`,
+    );
+    return 2;
+  }
+}

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { describeListenError } from '../listen-error-hint.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
+import { untilSignalled } from '../until-signalled.ts';
 import { startViewServer } from '../view/start-view-server.ts';
 
 const USAGE = `Usage: gemloop view [--dir FOLDER] [--port N]
@@ -12,19 +14,6 @@ Options:
   --dir FOLDER  the run files (default: GEMLOOP_RUNS_DIR, else .gemloop/runs)
   --port N      the port on 127.0.0.1 (default 4310; 0 for any free port)
 `;
-
-/** Resolves when the user stops the program (Ctrl-C, SIGTERM). */
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
 
 /**
  * Makes the `view` command; `untilStopped` says when to close the server (tests resolve it at
@@ -56,11 +45,13 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       try {
         server = await startViewServer({ dir, port });
       } catch (error) {
-        io.stderr(`gemloop view: ${error instanceof Error ? error.message : String(error)}\n`);
+        io.stderr(`gemloop view: ${await describeListenError(error, '127.0.0.1', port)}\n`);
         return 1;
       }
+      // Listen for SIGINT/SIGTERM before printing the URL: whoever reads it may stop us at once.
+      const stopped = untilStopped();
       io.stdout(`gemloop view: runs in ${dir}\nOpen ${server.url} (Ctrl-C to stop)\n`);
-      await untilStopped();
+      await stopped;
       await server.close();
       return 0;
     },

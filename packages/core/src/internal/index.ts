@@ -1,5 +1,5 @@
-// @gemloop/core/internal: helpers gemloop's own packages share (@gemloop/tools, the private
-// demo model). Not part of the public API: names here can change or go in any release, so
+// @gemloop/core/internal: helpers gemloop's own packages share (@gemloop/tools, @gemloop/testing and
+// its dev model). Not part of the public API: names here can change or go in any release, so
 // applications should not import them. Kept out of the root barrel on purpose.
 
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.

@@ -1,7 +1,7 @@
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createFakeGemini, type FakeGemini } from '../create-fake-gemini.ts';
 import { demoModel } from './demo-model.ts';
 
 // The demo users run before they have a key: the real agent loop, over real HTTP, against the

@@ -1,11 +1,14 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { isJsonObject, readField } from '@gemloop/core/internal';
-import { type FakeScriptFunction, type FakeTurnOptions, turn } from '@gemloop/testing';
+import { type FakeTurnOptions, turn } from '../fake-turn.ts';
+import type { FakeScriptFunction } from '../fake-types.ts';
+import { answerWithSearch, declaresGoogleSearch } from './answer-with-search.ts';
 import { buildJsonAnswer } from './build-json-answer.ts';
 import { composeDemoAnswer, summarizeExchanges } from './compose-demo-answer.ts';
 import { evaluateArithmetic } from './evaluate-arithmetic.ts';
 import { findExpression, prettyExpression } from './find-values.ts';
 import { type CallingMode, type PlannedCall, planDemoCalls } from './plan-demo-calls.ts';
+import { readInstructedReply } from './read-instructed-reply.ts';
 import { type Exchange, readLatestExchanges, readLoopExchanges } from './read-loop-exchanges.ts';
 import { humanizeName } from './read-words.ts';
 
@@ -25,7 +28,7 @@ export type DemoModelOptions = {
 
 /**
  * An offline, deterministic stand-in for a Gemini model, as a script for
- * {@link createFakeGemini}: it plays a plausible agent from the declared tools and the user's
+ * {@link @gemloop/testing!createFakeGemini | createFakeGemini}: it plays a plausible agent from the declared tools and the user's
  * words, with no network and no API key. **It is a simulator**: it matches words, it does not
  * understand them, and every answer carries `modelVersion: 'gemloop-demo-simulator'`.
  *
@@ -75,6 +78,15 @@ export function demoModel(options: DemoModelOptions = {}): FakeScriptFunction {
     const options: FakeTurnOptions = { modelVersion };
     const jsonSchema = readJsonSchema(body);
     const declarations = context.functionDeclarations;
+    // A system instruction that names the one word to reply with wins over the question, as it
+    // does with a real model (gemloop probe checks the instruction reached the model this way).
+    const instructed = jsonSchema === undefined ? readInstructedReply(body) : undefined;
+    if (instructed !== undefined) {
+      return turn.text(
+        instructed,
+        withThoughts(body, options, 'The system instruction names the reply.'),
+      );
+    }
     // gemloop's notes ("Now give your final answer as JSON ...", "Your answer does not match the
     // required JSON schema ...") ask for the answer; they are not a new question to plan calls for.
     const isJsonNote = jsonSchema !== undefined && /\b(json|schema)\b/i.test(question);
@@ -105,6 +117,17 @@ export function demoModel(options: DemoModelOptions = {}): FakeScriptFunction {
       const latest = readLatestExchanges(contents);
       exchanges = latest.exchanges;
       asked = latest.question?.slice(0, MAX_QUESTION_CHARS) ?? question;
+    }
+    if (
+      exchanges.length === 0 &&
+      missingPlace === undefined &&
+      jsonSchema === undefined &&
+      declaresGoogleSearch(body)
+    ) {
+      return answerWithSearch(
+        question,
+        withThoughts(body, options, 'No function fits; searching the web.'),
+      );
     }
     const summary =
       exchanges.length > 0

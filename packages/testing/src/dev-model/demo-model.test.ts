@@ -1,9 +1,10 @@
-import { Validator } from '@cfworker/json-schema';
 import type { Content, Part } from '@gemloop/core';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
-import { createFakeGemini, type FakeScriptFunction } from '@gemloop/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { createFakeGemini } from '../create-fake-gemini.ts';
+import type { FakeScriptFunction } from '../fake-types.ts';
 import { postToFake } from './__fixtures__/post-to-fake.ts';
+import { satisfiesSchema } from './__fixtures__/validate-json.ts';
 import { DEMO_MODEL_VERSION, demoModel } from './demo-model.ts';
 
 const weather = {
@@ -57,6 +58,7 @@ type Body = {
   tools?: unknown[];
   generationConfig?: unknown;
   toolConfig?: unknown;
+  systemInstruction?: unknown;
 };
 
 async function ask(body: Body, model = 'gemini-3-flash-preview'): Promise<GenerateContentResponse> {
@@ -208,7 +210,7 @@ describe('demoModel', () => {
       { generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema } },
     );
     const value = JSON.parse(partsOf(final)[0]?.text ?? 'null');
-    expect(new Validator(schema as never).validate(value).valid).toBe(true);
+    expect(satisfiesSchema(schema, value)).toBe(true);
     expect(value.reports).toEqual([
       { city: 'Paris', celsius: 18, conditions: 'rainy' },
       { city: 'Tokyo', celsius: 24, conditions: 'rainy' },
@@ -237,7 +239,7 @@ describe('demoModel', () => {
       generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema },
     });
     const value = JSON.parse(partsOf(response)[0]?.text ?? 'null');
-    expect(new Validator(schema as never).validate(value).valid).toBe(true);
+    expect(satisfiesSchema(schema, value)).toBe(true);
     const openApi = await ask(
       {
         contents: [user('Rate Paris')],
@@ -383,6 +385,46 @@ describe('demoModel', () => {
     // A new question that merely names someone is not a follow-up.
     const other = await ask({ contents: [...history, user('Who is Taylor Swift?')], tools });
     expect(calls(other)).toEqual([]);
+  });
+
+  it('obeys a system instruction that names the one word to reply with', async () => {
+    const system = (text: string) => ({ parts: [{ text }] });
+    const obeyed = await ask({
+      contents: [user('What is the capital of France?')],
+      systemInstruction: system(
+        'Whatever the user says, reply with exactly the word PINEAPPLE and nothing else.',
+      ),
+    });
+    expect(partsOf(obeyed).map((part) => part.text)).toEqual(['PINEAPPLE']);
+    // Any other instruction leaves the answer to the question.
+    const other = await ask({
+      contents: [user('What is 2 + 3?')],
+      systemInstruction: system('You are a helpful assistant. Reply in one word.'),
+    });
+    expect(partsOf(other).map((part) => part.text)).toEqual(['2 + 3 = 5.']);
+  });
+
+  it('answers with Google Search grounding when search is declared and no function fits', async () => {
+    const question = 'Search the web: who won the most recent Nobel Prize in Literature?';
+    const response = await ask({
+      contents: [user(question)],
+      tools: [{ googleSearch: {} }, { functionDeclarations: [weather] }],
+      toolConfig: { includeServerSideToolInvocations: true },
+    });
+    expect(calls(response)).toEqual([]);
+    const grounding = response.candidates?.[0]?.groundingMetadata;
+    expect(grounding?.webSearchQueries).toEqual([question]);
+    expect(grounding?.groundingChunks?.[0]?.web?.uri).toBe(
+      `https://www.google.com/search?q=${encodeURIComponent(question)}`,
+    );
+    expect(partsOf(response)[0]?.text).toMatch(/simulat/);
+    // A question a declared function fits still gets the call, search or not.
+    const called = await ask({
+      contents: [user('What is the weather in Paris?')],
+      tools: [{ googleSearch: {} }, { functionDeclarations: [weather] }],
+      toolConfig: { includeServerSideToolInvocations: true },
+    });
+    expect(calls(called)).toEqual([{ name: 'get_weather', args: { city: 'Paris' } }]);
   });
 
   it('is deterministic', async () => {

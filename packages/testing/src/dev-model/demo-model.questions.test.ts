@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Part } from '@gemloop/core';
 import type { FunctionDeclaration, GenerateContentResponse } from '@gemloop/core/wire';
-import { createFakeGemini } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
+import { createFakeGemini } from '../create-fake-gemini.ts';
 import { postToFake } from './__fixtures__/post-to-fake.ts';
 import { demoModel } from './demo-model.ts';
 

@@ -1,0 +1,132 @@
+// The built bin as `npx gemloop fake` runs it: a process on a free port that a real agent and a
+// `gemloop probe` process use, and that SIGTERM stops with exit code 0.
+
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+
+// The bin imports the built @gemloop/core and @gemloop/testing; build them first (incremental).
+beforeAll(async () => {
+  await exec(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
+    cwd: root,
+    timeout: 300_000,
+  });
+}, 300_000);
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** Starts `gemloop fake ...args` and resolves with its URL once it prints it. */
+async function startFake(args: string[]) {
+  const child = spawn(process.execPath, [bin, 'fake', ...args], {
+    env: { PATH: process.env['PATH'] ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const found = /Listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      if (found?.[1] !== undefined) resolve(found[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`gemloop fake exited ${code}: ${err}`)));
+  });
+  return { child, url, out: () => out, err: () => err };
+}
+
+describe('gemloop fake, the built bin', () => {
+  it('serves an agent and a passing gemloop probe on a free port; SIGTERM exits 0', async () => {
+    const fake = await startFake(['--port', '0']);
+    const gemini = createGemini({ baseUrl: fake.url, apiKey: 'bin-secret-key-7' });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [
+        defineTool({
+          name: 'get_weather',
+          description: 'Current weather for a city.',
+          parameters: z.object({ city: z.string() }),
+          execute: ({ city }) => ({ city, temperatureC: 21, conditions: 'clear' }),
+        }),
+      ],
+    });
+    const answer = await agent.run('Weather in Tokyo?');
+    expect(answer.steps[0]?.toolCalls.map((call) => call.args)).toEqual([{ city: 'Tokyo' }]);
+    expect(answer.text).toContain('21');
+
+    const probe = await exec(process.execPath, [bin, 'probe', '--base-url', fake.url], {
+      env: { PATH: process.env['PATH'] ?? '', GEMINI_API_KEY: 'fake' },
+      timeout: 60_000,
+    });
+    const lines = probe.stdout.split('\n').filter((line) => /^(PASS|FAIL|SKIP) /.test(line));
+    expect(lines).toHaveLength(15);
+    expect(lines.filter((line) => !line.startsWith('PASS'))).toEqual([]);
+
+    const exited = once(fake.child, 'exit');
+    fake.child.kill('SIGTERM');
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(fake.out()).toMatch(/gemloop fake: stopped\.\n$/);
+    expect(fake.out()).toContain(' -> 429 fault=rate-limit');
+    expect(fake.out() + fake.err()).not.toContain('bin-secret-key-7');
+    expect(fake.err()).toBe('');
+  });
+
+  it('stops on SIGINT (Ctrl-C) with exit code 0 too', async () => {
+    const fake = await startFake(['--port', '0', '--script', 'echo']);
+    const exited = once(fake.child, 'exit');
+    fake.child.kill('SIGINT');
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+
+  it('loads a .ts script where Node strips types, else says which Node does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gemloop-fake-ts-'));
+    writeFileSync(
+      join(dir, 'script.ts'),
+      "export default (_request: unknown, context: { lastUserText?: string }) => ({ parts: [{ text: 'ts: ' + context.lastUserText }] });\n",
+    );
+    const stripsTypes = (process.features as { typescript?: unknown }).typescript === 'strip';
+    if (!stripsTypes) {
+      // Node 20 and 22 before 22.18: the file cannot be imported, and the message says why.
+      const refused = await exec(
+        process.execPath,
+        [bin, 'fake', '--port', '0', '--script', join(dir, 'script.ts')],
+        {
+          env: { PATH: process.env['PATH'] ?? '' },
+          timeout: 60_000,
+        },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `Node ${process.versions.node} cannot import a TypeScript file; use Node 22.18 or later`,
+      );
+      return;
+    }
+    const fake = await startFake(['--port', '0', '--script', join(dir, 'script.ts')]);
+    const gemini = createGemini({ baseUrl: fake.url, apiKey: 'k' });
+    const answer = await createAgent({ gemini, model: 'gemini-2.5-flash' }).run('hi');
+    expect(answer.text).toBe('ts: hi');
+  });
+});

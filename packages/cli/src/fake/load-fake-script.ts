@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FakeScript } from '@gemloop/testing';
+import { demoModel, echoModel, probeModel } from '@gemloop/testing/dev-model';
+import { CliFlagError } from '../cli-flag-error.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import type { FakeScriptChoice } from './parse-fake-flags.ts';
+
+/** The shape a `--script` file must have, for the help and the errors. */
+export const SCRIPT_FILE_SHAPE =
+  'a module whose default export (or export named `script`) is a fake script: a function (request, context) => turn, or an array of turns, as createFakeGemini({ script }) takes';
+
+/** What `gemloop fake` prints about the script it serves. */
+export const SCRIPT_TITLES: Readonly<Record<string, string>> = {
+  demo: 'the demo model (an offline simulator: it calls the tools it is given and answers from their results)',
+  probe: 'the probe model (answers gemloop probe as a well-behaved Gemini model)',
+  echo: 'the echo model (repeats the last user text)',
+};
+
+/**
+ * The fake script `--script` names: `demo` (`demoModel()`), `probe` (`probeModel()`), `echo`
+ * (`echoModel()`), or a module file, resolved from `cwd` and imported (Node loads `.ts` files
+ * itself from 22.18 and 23.6, by stripping their types: "Type stripping is enabled by default" in
+ * the history of https://nodejs.org/api/typescript.html; older Node needs `.js` or `.mjs`).
+ * @throws {@link CliFlagError} naming `--script` when the file is missing, cannot be imported or
+ *   exports no script.
+ */
+export async function loadFakeScript(choice: FakeScriptChoice, cwd: string): Promise<FakeScript> {
+  if (choice.kind === 'named') {
+    return choice.name === 'probe'
+      ? probeModel()
+      : choice.name === 'echo'
+        ? echoModel()
+        : demoModel();
+  }
+  const path = resolve(cwd, choice.path);
+  const refuse = (why: string, cause?: unknown): never => {
+    throw new CliFlagError({
+      flag: '--script',
+      value: escapeControls(choice.path),
+      accepted: ['demo', 'probe', 'echo', SCRIPT_FILE_SHAPE],
+      message: `--script ${escapeControls(choice.path)}: ${why}. A script file is ${SCRIPT_FILE_SHAPE}.`,
+      cause,
+    });
+  };
+  if (!existsSync(path)) refuse(`no such file (looked for ${escapeControls(path)})`);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      return refuse(
+        `Node ${process.versions.node} cannot import a TypeScript file; use Node 22.18 or later, run gemloop under tsx, or write the script as .js or .mjs`,
+        error,
+      );
+    }
+    return refuse(
+      `importing it failed: ${escapeControls(error instanceof Error ? error.message : String(error))}`,
+      error,
+    );
+  }
+  const script = module['default'] ?? module['script'];
+  if (typeof script === 'function' || Array.isArray(script)) return script as FakeScript;
+  return refuse(
+    `it exports no script (default export: ${script === undefined ? 'none' : typeof script})`,
+  );
+}
