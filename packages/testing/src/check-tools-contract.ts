@@ -54,6 +54,12 @@ const builtinKeys = [
   ['googleMaps', 'google_maps'],
   ['fileSearch', 'file_search'],
   ['computerUse', 'computer_use'],
+  // Vertex-only grounding tools (@google/genai 3.1.0 `Tool`); the fake takes them on both routes,
+  // as gemloop sends them (a gateway may serve them), and counts them as built-ins.
+  ['enterpriseWebSearch', 'enterprise_web_search'],
+  ['exaAiSearch', 'exa_ai_search'],
+  ['parallelAiSearch', 'parallel_ai_search'],
+  ['retrieval', 'retrieval'],
 ] as const;
 
 const functionName = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;

@@ -9,6 +9,7 @@ import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts
 import { openStream, withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
+import { createEndpointFieldWarner } from './endpoint-field-warnings.ts';
 import type {
   Caches,
   CallOptions,
@@ -52,6 +53,10 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   const resolved = resolveClientOptions(options);
   const client = { ...resolved, logger: resolved.logger.child({ component: 'gemini' }) };
   const defaults = defaultCallOptions(client);
+  const warnEndpointFields = createEndpointFieldWarner(
+    { platform: client.vertex === undefined ? 'gemini-api' : 'vertex', baseUrl: client.baseUrl },
+    client.logger,
+  );
 
   // The two model calls, shared by the public methods and the agent's entry (model-call-entry.ts),
   // which hands over the run's body cache and gets the call's record back.
@@ -64,6 +69,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   ): Promise<GenerateContentResponse> {
     const model = toModelPath(checkRequest(request).model, 'request.model');
     if (client.vertex !== undefined) checkVertexRequest(request, false);
+    warnEndpointFields(request);
     const call = recordTo(resolveCallOptions(callOptions, client, defaults), defaults, record);
     const url = `${client.root}${model}:generateContent`;
     const method = 'generateContent';
@@ -95,6 +101,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     // Checked now, so a bad request throws at the call, not at the first iteration.
     const model = toModelPath(checkRequest(request).model, 'request.model');
     if (client.vertex !== undefined) checkVertexRequest(request, true);
+    warnEndpointFields(request);
     const body = serializeRequestBody(
       buildGenerateContentBody(request, 'request', bodyCache),
       bodyCache,
