@@ -31,7 +31,12 @@ import type { StopCondition } from '../stop-conditions.ts';
  * | `high`    | `HIGH`                     | `24576`                       |
  * | `dynamic` | (model default)            | `-1`                          |
  */
-export type ThinkingEffort = 'off' | 'minimal' | 'low' | 'medium' | 'high' | 'dynamic';
+/**
+ * How hard the model thinks. `xhigh` is sent as `XHIGH` on a model whose capabilities say it takes
+ * it (`highestThinkingLevel`: Gemini 4 Hydrogen alone today), and as the model's highest level
+ * elsewhere, with a warning, as `@ai-sdk/google` 4.0.121 maps it (CHANGELOG 4e43721).
+ */
+export type ThinkingEffort = 'off' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'dynamic';
 
 /**
  * The `thinking` option: an effort, or an object with an effort or an explicit token `budget`
