@@ -5,6 +5,7 @@ import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';
+import type { SafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import type { StandardSchemaV1 } from '../../tools/schema/standard-schema.ts';
 import type { AnyTool } from '../../tools/tool.ts';
 import type { Content, Part } from '../../wire/content.ts';
@@ -80,6 +81,13 @@ export type BeforeToolCallContext = {
   contents: readonly Content[];
   /** Aborted with the run. */
   signal: AbortSignal;
+  /**
+   * The safety decision the model's safety system attached to the call (computer use puts
+   * `safety_decision` in its args), or `undefined`. When `decision` is `require_confirmation`, ask
+   * the user: only an explicit `{ type: 'approve' }` (or `modify`) runs the call, and its response
+   * then carries `safety_acknowledgement: "true"` as Google documents; returning nothing denies it.
+   */
+  safetyDecision?: SafetyDecision | undefined;
 };
 
 /**
