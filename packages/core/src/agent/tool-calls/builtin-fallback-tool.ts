@@ -236,7 +236,12 @@ function toDelegatedResult(response: GenerateContentResponse): DelegatedResult {
   const sources = (grounding?.groundingChunks ?? [])
     .map((chunk) => chunk.web ?? chunk.maps ?? chunk.retrievedContext)
     .filter((source) => source !== undefined)
-    .map((source) => ({ title: source.title, uri: source.uri }));
+    // A File Search chunk names its store instead of a URI: kept, or the source says nothing.
+    .map((source) =>
+      'fileSearchStore' in source && source.uri === undefined
+        ? { title: source.title, fileSearchStore: source.fileSearchStore }
+        : { title: source.title, uri: source.uri },
+    );
   if (sources.length > 0) output['sources'] = sources;
   const queries = grounding?.webSearchQueries?.filter((query) => query !== '');
   if (queries !== undefined && queries.length > 0) output['searchQueries'] = queries;
