@@ -26,6 +26,7 @@ import {
 import { resolveClientOptions } from './options/resolve-client-options.ts';
 import { toModelPath } from './options/to-model-path.ts';
 import { toPageQuery } from './options/to-page-query.ts';
+import { secretsOfTools } from './secrets-of-tools.ts';
 import { type ContentJsonCache, serializeRequestBody } from './serialize-request-body.ts';
 
 /**
@@ -70,7 +71,11 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     const model = toModelPath(checkRequest(request).model, 'request.model');
     if (client.vertex !== undefined) checkVertexRequest(request, false);
     warnEndpointFields(request);
-    const call = recordTo(resolveCallOptions(callOptions, client, defaults), defaults, record);
+    const call = recordTo(
+      withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
+      defaults,
+      record,
+    );
     const url = `${client.root}${model}:generateContent`;
     const method = 'generateContent';
     const body = serializeRequestBody(
@@ -106,9 +111,23 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       buildGenerateContentBody(request, 'request', bodyCache),
       bodyCache,
     );
-    const call = recordTo(resolveCallOptions(callOptions, client, defaults), defaults, record);
+    const call = recordTo(
+      withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
+      defaults,
+      record,
+    );
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
     return openStream({ client, call, model, url, body });
+  }
+
+  // Credentials in the request's tools (an Exa.ai key, MCP headers) are the call's secrets too.
+  function withToolSecrets(
+    call: ReturnType<typeof resolveCallOptions>,
+    request: GenerateContentRequest,
+  ): ReturnType<typeof resolveCallOptions> {
+    const own = secretsOfTools(request.tools);
+    if (own.length === 0) return call;
+    return { ...call, secrets: client.secrets.withCall(own) };
   }
 
   const gemini: Gemini = {

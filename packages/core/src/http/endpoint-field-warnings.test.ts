@@ -128,3 +128,51 @@ describe('createGemini: store and modelArmorConfig', () => {
     expect(warnings[0]?.message).toContain('request.store is a Gemini API field');
   });
 });
+
+describe('createGemini: credentials in the request tools', () => {
+  it('redacts the Exa.ai key and MCP header values from the trace-level body log', async () => {
+    const fake = createFakeGemini({ script: () => turn.text('ok') });
+    fakes.push(fake);
+    const traced: string[] = [];
+    const logger: Logger = {
+      child: () => logger,
+      trace: (fields) => traced.push(JSON.stringify(fields)),
+      debug: () => {},
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+      isLevelEnabled: () => true,
+    };
+    const gemini = createGemini({ apiKey: 'test-key-0123456789', fetch: fake.fetch, logger });
+    const MCP_TOKEN = 'Bearer mcp-token-0123456789abcdef';
+    const request: GenerateContentRequest = {
+      model: 'gemini-3-flash-preview',
+      contents: 'Hi',
+      tools: [
+        { exaAiSearch: { apiKey: EXA_KEY } },
+        {
+          mcpServers: [
+            {
+              name: 'm',
+              streamableHttpTransport: {
+                url: 'https://mcp.example/mcp',
+                headers: { authorization: MCP_TOKEN },
+              },
+            },
+          ],
+        },
+      ],
+    };
+    await gemini.generateContent(request);
+    await foldStream(gemini.streamGenerateContent(request));
+    const bodies = traced.filter((line) => line.includes('"direction":"request"'));
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) {
+      expect(body).toContain('exaAiSearch');
+      expect(body).not.toContain(EXA_KEY);
+      expect(body).not.toContain('mcp-token-0123456789abcdef');
+    }
+    // Sent as given all the same.
+    expect(JSON.stringify(fake.requests[0]?.body)).toContain('exaAiSearch');
+  });
+});
