@@ -1,8 +1,17 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeGemini, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import {
   type ComputerUseAction,
   type ComputerUseObservation,
@@ -11,6 +20,7 @@ import {
 import type { SafetyDecision } from '../tools/builtin/safety-decision.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { FunctionResponse } from '../wire/content.ts';
+import type { AgentEvent } from './agent-event.ts';
 import type { BeforeToolCallContext, BeforeToolCallDecision } from './config/agent-options.ts';
 import { createAgent } from './create-agent.ts';
 
@@ -225,5 +235,46 @@ describe('computerUse() in the agent', () => {
         tools: [computerUse({ execute: executor().execute }), clash],
       }).run('x');
     await expect(run()).rejects.toThrow('an action of the computerUse built-in tool');
+  });
+
+  it('shows in the event stream, the spans and the run file: the action, its safety decision, the acknowledgement', async () => {
+    const { gemini } = setup([
+      turn.call('click_at', { x: 1, y: 2, safety_decision: confirm }),
+      turn.text('Done.'),
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-computer-use-'));
+    try {
+      const recorder = createRunRecorder({ dir });
+      const exporter = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      const agent = createAgent({
+        gemini,
+        model,
+        tools: [computerUse({ execute: executor().execute })],
+        beforeToolCall: () => ({ type: 'approve' }),
+        recorder,
+        telemetry: { tracerProvider, recordContent: true, conventions: 'latest' },
+      });
+      const events: AgentEvent<string>[] = [];
+      const stream = agent.stream('Accept the cookies.');
+      for await (const event of stream) events.push(event);
+      await stream.result;
+      const call = events.find((event) => event.type === 'tool-call');
+      expect(call).toMatchObject({ toolName: 'click_at', args: { safety_decision: confirm } });
+      const result = events.find((event) => event.type === 'tool-result');
+      expect(JSON.stringify(result)).toContain('"safety_acknowledgement":"true"');
+      const spans = exporter.getFinishedSpans();
+      expect(spans.some((span) => span.name.includes('click_at'))).toBe(true);
+      await recorder.flush();
+      const [file] = await readdir(dir);
+      const runFile = await readFile(join(dir, file as string), 'utf8');
+      expect(runFile).toContain('click_at');
+      expect(runFile).toContain('require_confirmation');
+      expect(runFile).toContain('safety_acknowledgement');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
