@@ -165,6 +165,17 @@ describe.concurrent('the examples, offline', () => {
     );
   });
 
+  it('computer-use: the scripted actions run in Chromium, the risky click only once confirmed', async () => {
+    const { stdout } = await runOk('computer-use/basic.ts', ['--auto']);
+    expect(stdout).toContain('navigate {"url":"http://127.0.0.1:');
+    expect(stdout).toContain(
+      'click_at needs your confirmation: Subscribing sends the name to a mailing list. -> confirmed by policy (--auto)',
+    );
+    expect(stdout).toContain('click_at: success (confirmed, safety_acknowledgement sent)');
+    expect(stdout).toContain('screenshots sent back: 3');
+    expect(stdout).toContain('page says: Subscribed: Ada Lovelace');
+  });
+
   it.skipIf(!HAS_SCRIPT)(
     'approval: asks in a terminal, and applies the answers typed',
     async () => {

@@ -246,6 +246,16 @@ describe('createFakeGemini contract rules', () => {
     expect(await refused(withThinking({ thinkingBudget: 100 }), 'gemini-2.0-flash')).toBe(
       'thinking_config is not supported.',
     );
+    expect(await refused(withThinking({ thinkingLevel: 'XHIGH' }), 'gemini-4-argon')).toBe(
+      'Thinking level XHIGH is not supported for this model.',
+    );
+    expect(
+      (
+        await callFake(fake(), withThinking({ thinkingLevel: 'XHIGH' }), {
+          model: 'gemini-4-hydrogen',
+        })
+      ).status,
+    ).toBe(200);
     // Gemini 3 keeps thinkingBudget for backwards compatibility (Gemini thinking docs).
     expect((await callFake(fake(), withThinking({ thinkingBudget: 1024 }))).status).toBe(200);
     expect(

@@ -105,5 +105,15 @@ function checkThinking(
     // (heyhuynhgiabuu/proxypal#170); Gemini 3 Pro, 3.1 Pro and 3.7 Flash start at LOW.
     violations.push(semantic('Thinking level MINIMAL is not supported for this model.'));
   }
+  if (
+    typeof level === 'string' &&
+    level.toUpperCase() === 'XHIGH' &&
+    capabilities.thinking === 'level' &&
+    capabilities.highestThinkingLevel !== 'XHIGH'
+  ) {
+    // Approximated after the MEDIUM refusal above: XHIGH is Gemini 4 Hydrogen's alone
+    // (@ai-sdk/google 4.0.121 CHANGELOG 4e43721).
+    violations.push(semantic('Thinking level XHIGH is not supported for this model.'));
+  }
   // thinkingBudget on Gemini 3 is accepted: the docs keep it for backwards compatibility.
 }

@@ -45,7 +45,12 @@ const schemaFields = new Set([
   'maximum',
 ]);
 
-/** Built-in (server-side) tool keys, both spellings. */
+/**
+ * Built-in (server-side) tool keys, both spellings. `computerUse` is not one: its actions come back
+ * as function calls the client runs, and Google's docs pair it with "custom user-defined functions"
+ * on the 2.5 computer-use preview, a 2.x model that refuses server-side tools beside functions
+ * (ai.google.dev/gemini-api/docs/computer-use, "How Computer Use works").
+ */
 const builtinKeys = [
   ['googleSearch', 'google_search'],
   ['googleSearchRetrieval', 'google_search_retrieval'],
@@ -53,7 +58,12 @@ const builtinKeys = [
   ['codeExecution', 'code_execution'],
   ['googleMaps', 'google_maps'],
   ['fileSearch', 'file_search'],
-  ['computerUse', 'computer_use'],
+  // Vertex-only grounding tools (@google/genai 3.1.0 `Tool`); the fake takes them on both routes,
+  // as gemloop sends them (a gateway may serve them), and counts them as built-ins.
+  ['enterpriseWebSearch', 'enterprise_web_search'],
+  ['exaAiSearch', 'exa_ai_search'],
+  ['parallelAiSearch', 'parallel_ai_search'],
+  ['retrieval', 'retrieval'],
 ] as const;
 
 const functionName = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;

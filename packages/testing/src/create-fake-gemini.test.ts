@@ -230,9 +230,9 @@ describe('createFakeGemini', () => {
     });
     const page = (await list.json()) as { models: { name: string }[]; nextPageToken?: string };
     expect(page.models.map((model) => model.name)).toEqual([
-      'models/gemini-3.8-flash',
-      'models/gemini-3.7-flash',
-      'models/gemini-3.6-flash',
+      'models/gemini-4-hydrogen',
+      'models/gemini-4-argon',
+      'models/gemini-4-carbon',
     ]);
     expect(page.nextPageToken).toBe('3');
     const one = await fake.fetch('https://x/v1beta/models/gemini-2.5-pro', {

@@ -38,7 +38,7 @@ export function describeModel(model: string): Model {
       .join(' '),
     description: `${model} (served by the gemloop fake Gemini server)`,
     inputTokenLimit: capabilities.inputTokenLimit ?? 1048576,
-    outputTokenLimit: 65536,
+    outputTokenLimit: capabilities.outputTokenLimit ?? 65536,
     supportedGenerationMethods: methods,
     thinking: capabilities.thinking !== 'none',
     temperature: 1,

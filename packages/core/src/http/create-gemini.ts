@@ -9,6 +9,7 @@ import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts
 import { openStream, withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
+import { createEndpointFieldWarner } from './endpoint-field-warnings.ts';
 import type {
   Caches,
   CallOptions,
@@ -25,6 +26,7 @@ import {
 import { resolveClientOptions } from './options/resolve-client-options.ts';
 import { toModelPath } from './options/to-model-path.ts';
 import { toPageQuery } from './options/to-page-query.ts';
+import { secretsOfTools } from './secrets-of-tools.ts';
 import { type ContentJsonCache, serializeRequestBody } from './serialize-request-body.ts';
 
 /**
@@ -52,6 +54,10 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   const resolved = resolveClientOptions(options);
   const client = { ...resolved, logger: resolved.logger.child({ component: 'gemini' }) };
   const defaults = defaultCallOptions(client);
+  const warnEndpointFields = createEndpointFieldWarner(
+    { platform: client.vertex === undefined ? 'gemini-api' : 'vertex', baseUrl: client.baseUrl },
+    client.logger,
+  );
 
   // The two model calls, shared by the public methods and the agent's entry (model-call-entry.ts),
   // which hands over the run's body cache and gets the call's record back.
@@ -64,7 +70,12 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   ): Promise<GenerateContentResponse> {
     const model = toModelPath(checkRequest(request).model, 'request.model');
     if (client.vertex !== undefined) checkVertexRequest(request, false);
-    const call = recordTo(resolveCallOptions(callOptions, client, defaults), defaults, record);
+    warnEndpointFields(request);
+    const call = recordTo(
+      withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
+      defaults,
+      record,
+    );
     const url = `${client.root}${model}:generateContent`;
     const method = 'generateContent';
     const body = serializeRequestBody(
@@ -95,13 +106,28 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     // Checked now, so a bad request throws at the call, not at the first iteration.
     const model = toModelPath(checkRequest(request).model, 'request.model');
     if (client.vertex !== undefined) checkVertexRequest(request, true);
+    warnEndpointFields(request);
     const body = serializeRequestBody(
       buildGenerateContentBody(request, 'request', bodyCache),
       bodyCache,
     );
-    const call = recordTo(resolveCallOptions(callOptions, client, defaults), defaults, record);
+    const call = recordTo(
+      withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
+      defaults,
+      record,
+    );
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
     return openStream({ client, call, model, url, body });
+  }
+
+  // Credentials in the request's tools (an Exa.ai key, MCP headers) are the call's secrets too.
+  function withToolSecrets(
+    call: ReturnType<typeof resolveCallOptions>,
+    request: GenerateContentRequest,
+  ): ReturnType<typeof resolveCallOptions> {
+    const own = secretsOfTools(request.tools);
+    if (own.length === 0) return call;
+    return { ...call, secrets: client.secrets.withCall(own) };
   }
 
   const gemini: Gemini = {

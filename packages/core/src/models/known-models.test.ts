@@ -25,6 +25,7 @@ describe('knownModels', () => {
         generation: model.generation,
         thinking: model.generation === undefined ? 'none' : model.thinking,
         inputTokenLimit: model.inputTokenLimit,
+        outputTokenLimit: model.outputTokenLimit,
       });
       if (model.generation !== undefined) {
         expect(capabilities.thinkingAlwaysOn).toBe(model.thinkingAlwaysOn);
@@ -37,6 +38,39 @@ describe('knownModels', () => {
     expect(getModelCapabilities('gemini-3.8-flash').lowestThinkingLevel).toBe('LOW');
     expect(getModelCapabilities('gemini-3.1-flash-lite').lowestThinkingLevel).toBe('MINIMAL');
     expect(getModelCapabilities('gemini-2.5-flash').inputTokenLimit).toBe(1_048_576);
+  });
+
+  it('knows the Gemini 4 models and Gemini 3.8 Flash with their levels, limits and tools', () => {
+    expect(getModelCapabilities('gemini-4-hydrogen')).toMatchObject({
+      generation: 4,
+      thinking: 'level',
+      lowestThinkingLevel: 'LOW',
+      highestThinkingLevel: 'XHIGH',
+      inputTokenLimit: 1_048_576,
+      outputTokenLimit: 65_536,
+      computerUse: true,
+      fileSearch: true,
+    });
+    for (const name of ['gemini-4-argon', 'gemini-4-carbon']) {
+      expect(getModelCapabilities(name)).toMatchObject({
+        lowestThinkingLevel: 'MINIMAL',
+        highestThinkingLevel: 'HIGH',
+        inputTokenLimit: 1_048_576,
+        requiresThoughtSignatures: true,
+      });
+    }
+    expect(getModelCapabilities('gemini-3.8-flash').highestThinkingLevel).toBe('HIGH');
+    expect(getModelCapabilities('gemini-2.5-computer-use-preview-10-2025').computerUse).toBe(true);
+    expect(getModelCapabilities('gemini-2.5-flash')).toMatchObject({
+      computerUse: false,
+      fileSearch: true,
+      outputTokenLimit: 65_536,
+    });
+    expect(getModelCapabilities('gemini-3-pro-image-preview').computerUse).toBe(false);
+    expect(getModelCapabilities('gemini-2.0-flash').fileSearch).toBe(false);
+    // Every level a row lists, and only Hydrogen's, is XHIGH.
+    const xhigh = knownModels.filter((model) => model.thinkingLevels?.includes('XHIGH'));
+    expect(xhigh.map((model) => model.name)).toEqual(['gemini-4-hydrogen']);
   });
 
   it('falls back to the name pattern for a name it does not know', () => {

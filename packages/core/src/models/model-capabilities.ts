@@ -29,6 +29,12 @@ export type ModelCapabilities = {
    */
   lowestThinkingLevel: ThinkingLevel | undefined;
   /**
+   * The highest `thinkingLevel` the model takes (`thinking: 'level'` models): `XHIGH` on Gemini 4
+   * Hydrogen alone, `HIGH` elsewhere (`@ai-sdk/google` 4.0.121 maps `xhigh` "only for Hydrogen
+   * models", CHANGELOG 4e43721). The agent's `thinking: 'xhigh'` is sent as this level.
+   */
+  highestThinkingLevel: ThinkingLevel | undefined;
+  /**
    * `part.mediaResolution` (per image, video or PDF part, including `MEDIA_RESOLUTION_ULTRA_HIGH`)
    * is taken. Gemini 3 and later ("Per-part media resolution (Gemini 3 only)", Gemini API media
    * resolution docs).
@@ -46,6 +52,17 @@ export type ModelCapabilities = {
   multimodalFunctionResponses: boolean;
   /** Google Search grounding is available (2.0 and later). */
   googleSearch: boolean;
+  /**
+   * The File Search tool is available: Gemini 2.5 and later (`@ai-sdk/google` 4.0.121
+   * `google-model-catalog.ts` `supportsFileSearch`).
+   */
+  fileSearch: boolean;
+  /**
+   * The computer use tool is taken (`computerUse()`): Gemini 3 and later, text models (Gemini API
+   * changelog 2026-01-29; ai.google.dev/gemini-api/docs/computer-use), and the 2.5 computer-use
+   * preview. The agent refuses `computerUse()` on a model without it (the API answers 400).
+   */
+  computerUse: boolean;
   /** The `VALIDATED` function-calling mode is available (2.5 and later). */
   validatedFunctionCalling: boolean;
   /**
@@ -53,6 +70,11 @@ export type ModelCapabilities = {
    * a name the table does not know (or a row whose source gives none).
    */
   inputTokenLimit: number | undefined;
+  /**
+   * The most output tokens one request may generate (thinking included), from the table of known
+   * models; `undefined` for a name the table does not know (or a row whose source gives none).
+   */
+  outputTokenLimit: number | undefined;
 };
 
 const unknownModel: ModelCapabilities = {
@@ -61,13 +83,17 @@ const unknownModel: ModelCapabilities = {
   thinking: 'none',
   thinkingAlwaysOn: false,
   lowestThinkingLevel: undefined,
+  highestThinkingLevel: undefined,
   perPartMediaResolution: false,
   combinesBuiltinAndFunctionTools: false,
   structuredOutputWithTools: false,
   multimodalFunctionResponses: false,
   googleSearch: false,
+  fileSearch: false,
+  computerUse: false,
   validatedFunctionCalling: false,
   inputTokenLimit: undefined,
+  outputTokenLimit: undefined,
 };
 
 // `gemini-3-pro-preview`, `models/gemini-2.5-flash-lite`, `gemini-3.1-pro-preview`, `gemini-flash-latest`.
@@ -123,7 +149,11 @@ function capabilitiesByName(name: string): ModelCapabilities {
     thinking: levelled ? 'level' : generation >= 2.5 && !isImage ? 'budget' : 'none',
     thinkingAlwaysOn: generation >= 2.5 && isPro,
     lowestThinkingLevel: levelled ? (startsAtLow(generation, rest) ? 'LOW' : 'MINIMAL') : undefined,
+    // `gemini-4-hydrogen-eap` and other Hydrogen ids (@ai-sdk/google's /gemini-4-hydrogen(-|$)/).
+    highestThinkingLevel: levelled ? (/^hydrogen($|-)/.test(rest) ? 'XHIGH' : 'HIGH') : undefined,
+    computerUse: (generation >= 3 && !isImage) || rest.includes('computer-use'),
     inputTokenLimit: undefined,
+    outputTokenLimit: undefined,
   });
 }
 
@@ -134,7 +164,11 @@ function capabilitiesByName(name: string): ModelCapabilities {
  */
 function fromTable(row: KnownModel): ModelCapabilities {
   if (row.generation === undefined) {
-    return { ...unknownModel, inputTokenLimit: row.inputTokenLimit };
+    return {
+      ...unknownModel,
+      inputTokenLimit: row.inputTokenLimit,
+      outputTokenLimit: row.outputTokenLimit,
+    };
   }
   return byGeneration({
     generation: row.generation,
@@ -142,7 +176,10 @@ function fromTable(row: KnownModel): ModelCapabilities {
     thinking: row.thinking,
     thinkingAlwaysOn: row.thinkingAlwaysOn,
     lowestThinkingLevel: row.thinkingLevels?.[0],
+    highestThinkingLevel: row.thinkingLevels?.[row.thinkingLevels.length - 1],
+    computerUse: row.computerUse,
     inputTokenLimit: row.inputTokenLimit,
+    outputTokenLimit: row.outputTokenLimit,
   });
 }
 
@@ -153,7 +190,10 @@ function byGeneration(model: {
   thinking: ModelCapabilities['thinking'];
   thinkingAlwaysOn: boolean;
   lowestThinkingLevel: ThinkingLevel | undefined;
+  highestThinkingLevel: ThinkingLevel | undefined;
+  computerUse: boolean;
   inputTokenLimit: number | undefined;
+  outputTokenLimit: number | undefined;
 }): ModelCapabilities {
   const { generation, isImage, thinking, thinkingAlwaysOn, lowestThinkingLevel } = model;
   const gemini3 = generation >= 3;
@@ -164,12 +204,16 @@ function byGeneration(model: {
     thinking,
     thinkingAlwaysOn,
     lowestThinkingLevel,
+    highestThinkingLevel: model.highestThinkingLevel,
     perPartMediaResolution: gemini3,
     combinesBuiltinAndFunctionTools: gemini3,
     structuredOutputWithTools: gemini3,
     multimodalFunctionResponses: gemini3,
     googleSearch: generation >= 2,
+    fileSearch: generation >= 2.5,
+    computerUse: model.computerUse,
     validatedFunctionCalling: generation >= 2.5 && !isImage,
     inputTokenLimit: model.inputTokenLimit,
+    outputTokenLimit: model.outputTokenLimit,
   };
 }

@@ -15,8 +15,29 @@ export {
   googleSearch,
   urlContext,
 } from './builtin/built-in-tools.ts';
+export type {
+  ComputerUseAction,
+  ComputerUseExecutor,
+  ComputerUseObservation,
+  ComputerUseOptions,
+  ComputerUseTool,
+} from './builtin/computer-use.ts';
+export { COMPUTER_USE_ACTIONS, computerUse } from './builtin/computer-use.ts';
 export type { McpServerOptions } from './builtin/mcp-servers.ts';
 export { mcpServers } from './builtin/mcp-servers.ts';
+export type { SafetyDecision } from './builtin/safety-decision.ts';
+export type {
+  EnterpriseWebSearchOptions,
+  ExaAiSearchOptions,
+  ParallelAiSearchOptions,
+  RetrievalOptions,
+} from './builtin/vertex-grounding-tools.ts';
+export {
+  enterpriseWebSearch,
+  exaAiSearch,
+  parallelAiSearch,
+  retrieval,
+} from './builtin/vertex-grounding-tools.ts';
 export {
   assertValidToolName,
   isValidToolName,

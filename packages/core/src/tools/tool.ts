@@ -69,9 +69,20 @@ export type BuiltinTool = {
     | 'codeExecution'
     | 'googleMaps'
     | 'fileSearch'
-    | 'mcpServers';
+    | 'mcpServers'
+    | 'computerUse'
+    | 'enterpriseWebSearch'
+    | 'exaAiSearch'
+    | 'parallelAiSearch'
+    | 'retrieval';
   /** The wire tool entry sent in `tools[]`. */
   readonly tool: WireTool;
+  /**
+   * Function tools that answer calls this built-in makes the model send to the client (computer
+   * use's actions). The agent runs them, but never declares them: the API does.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: handlers of any argument type.
+  readonly handlers?: readonly FunctionTool<any, any>[] | undefined;
 };
 
 /** Anything that can sit in an agent's `tools` list. */

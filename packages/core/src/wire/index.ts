@@ -50,6 +50,11 @@ export { parseGenerateContentResponse } from './parse-generate-content-response.
 export { readServiceTier } from './read-service-tier.ts';
 export { readUsageCount } from './read-usage-count.ts';
 export type {
+  ComputerUse,
+  ComputerUseEnvironment,
+  ComputerUseSafetyPolicy,
+  EnterpriseWebSearch,
+  ExaAiSearch,
   FileSearch,
   FunctionCallingConfig,
   FunctionCallingMode,
@@ -64,6 +69,9 @@ export type {
   Interval,
   LatLng,
   Modality,
+  ModelArmorConfig,
+  ParallelAiSearch,
+  Retrieval,
   SafetySetting,
   ThinkingConfig,
   ThinkingLevel,

@@ -67,9 +67,101 @@ export type Tool = {
   codeExecution?: Record<string, never> | undefined;
   googleMaps?: GoogleMaps | undefined;
   fileSearch?: FileSearch | undefined;
-  computerUse?: Record<string, unknown> | undefined;
+  /** Computer use: the model calls predefined UI actions (`click_at`, ...) the client runs. */
+  computerUse?: ComputerUse | undefined;
   /** Server-side MCP: Gemini calls these servers' tools itself. Gemini API only. */
   mcpServers?: McpServer[] | undefined;
+  /** Web search with Vertex AI Search compliance controls. Vertex only. */
+  enterpriseWebSearch?: EnterpriseWebSearch | undefined;
+  /** Grounding on Exa.ai search results. Vertex only. */
+  exaAiSearch?: ExaAiSearch | undefined;
+  /** Grounding on Parallel.ai search results. Vertex only. */
+  parallelAiSearch?: ParallelAiSearch | undefined;
+  /** Grounding on Vertex AI Search, a Vertex RAG store or an external API. Vertex only. */
+  retrieval?: Retrieval | undefined;
+};
+
+// The tools and request fields below are read from `@google/genai` 3.1.0 (dist/genai.d.ts:
+// `Tool`, `ComputerUse`, `Environment`, `SafetyPolicy`, `EnterpriseWebSearch`, `ToolExaAiSearch`,
+// `ToolParallelAiSearch`, `Retrieval`, `ModelArmorConfig`, `GenerateContentConfig.store`). Its
+// Gemini API converter (`toolToMldev`) throws for `retrieval`, `enterpriseWebSearch`,
+// `exaAiSearch`, `parallelAiSearch` and `modelArmorConfig` ("only supported in Gemini Enterprise
+// Agent Platform mode"), its Vertex converter for `store`; gemloop sends them anyway (a gateway
+// may take them) and logs a warning instead (`http/endpoint-field-warnings.ts`).
+
+/** Where computer use operates (`@google/genai` 3.1.0 `Environment`). */
+export type ComputerUseEnvironment = OpenString<
+  'ENVIRONMENT_UNSPECIFIED' | 'ENVIRONMENT_BROWSER' | 'ENVIRONMENT_MOBILE' | 'ENVIRONMENT_DESKTOP'
+>;
+
+/** A safety policy computer use may have turned off (`@google/genai` 3.1.0 `SafetyPolicy`). */
+export type ComputerUseSafetyPolicy = OpenString<
+  | 'SAFETY_POLICY_UNSPECIFIED'
+  | 'FINANCIAL_TRANSACTIONS'
+  | 'SENSITIVE_DATA_MODIFICATION'
+  | 'COMMUNICATION_TOOL'
+  | 'ACCOUNT_CREATION'
+>;
+
+/** The computer use tool (`@google/genai` 3.1.0 `ComputerUse`). */
+export type ComputerUse = {
+  /** Required by the API: where the actions run, e.g. `ENVIRONMENT_BROWSER`. */
+  environment?: ComputerUseEnvironment | undefined;
+  /** Predefined actions (`drag_and_drop`, ...) the model must not call. */
+  excludedPredefinedFunctions?: string[] | undefined;
+  /** Run Google's prompt-injection check on the request. */
+  enablePromptInjectionDetection?: boolean | undefined;
+  /** Safety policies turned off for this tool. */
+  disabledSafetyPolicies?: ComputerUseSafetyPolicy[] | undefined;
+  [option: string]: unknown;
+};
+
+/** Enterprise web search (`@google/genai` 3.1.0 `EnterpriseWebSearch`). Vertex only. */
+export type EnterpriseWebSearch = {
+  /** Domains to leave out of the results (at most 2000 by default). */
+  excludeDomains?: string[] | undefined;
+  /** Block sites at or above this phishing confidence, e.g. `BLOCK_MEDIUM_AND_ABOVE`. */
+  blockingConfidence?: string | undefined;
+  [option: string]: unknown;
+};
+
+/** Exa.ai search grounding (`@google/genai` 3.1.0 `ToolExaAiSearch`). Vertex only. */
+export type ExaAiSearch = {
+  /** The Exa.ai API key: it travels in the request body. */
+  apiKey?: string | undefined;
+  /** Any parameter of the Exa.ai Search API. */
+  customConfigs?: Record<string, unknown> | undefined;
+  [option: string]: unknown;
+};
+
+/** Parallel.ai search grounding (`@google/genai` 3.1.0 `ToolParallelAiSearch`). Vertex only. */
+export type ParallelAiSearch = {
+  /** The Parallel.ai API key (else a Google Cloud Marketplace subscription): in the request body. */
+  apiKey?: string | undefined;
+  /** `source_policy`, `excerpts`, `max_results`, `mode`, `fetch_policy` of the Parallel.ai API. */
+  customConfigs?: Record<string, unknown> | undefined;
+  /** Use Parallel's Zero Data Retention product. */
+  enableZeroDataRetention?: boolean | undefined;
+  [option: string]: unknown;
+};
+
+/** Retrieval grounding (`@google/genai` 3.1.0 `Retrieval`). Vertex only; set one source. */
+export type Retrieval = {
+  /** Vertex AI Search: `{ datastore }` or `{ engine, dataStoreSpecs? }`, with `filter`, `maxResults`. */
+  vertexAiSearch?: Record<string, unknown> | undefined;
+  /** A Vertex RAG store: `{ ragResources: [{ ragCorpus }], similarityTopK?, ... }`. */
+  vertexRagStore?: Record<string, unknown> | undefined;
+  /** An external search API: `{ endpoint, apiSpec, authConfig, ... }`. */
+  externalApi?: Record<string, unknown> | undefined;
+  [option: string]: unknown;
+};
+
+/** Model Armor screening of prompt and response (`@google/genai` 3.1.0 `ModelArmorConfig`). */
+export type ModelArmorConfig = {
+  /** `projects/{project}/locations/{location}/templates/{template}` for the prompt. */
+  promptTemplateName?: string | undefined;
+  /** `projects/{project}/locations/{location}/templates/{template}` for the response. */
+  responseTemplateName?: string | undefined;
 };
 
 /** How the model may call functions. */
@@ -100,9 +192,12 @@ export type ToolConfig = {
   retrievalConfig?: { latLng?: LatLng | undefined; languageCode?: string | undefined } | undefined;
 };
 
-/** Gemini 3 thinking depth. */
+/**
+ * Gemini 3 thinking depth. An open string: `XHIGH` is taken by `gemini-4-hydrogen` alone, and
+ * `@google/genai` 3.1.0's `ThinkingLevel` enum has no member for it.
+ */
 export type ThinkingLevel = OpenString<
-  'THINKING_LEVEL_UNSPECIFIED' | 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH'
+  'THINKING_LEVEL_UNSPECIFIED' | 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'XHIGH'
 >;
 
 /**
@@ -190,6 +285,16 @@ export type GenerateContentRequest = {
   cachedContent?: string | undefined;
   /** `flex`, `standard` or `priority`; see {@link ServiceTier}. */
   serviceTier?: ServiceTier | undefined;
+  /**
+   * Whether Google logs this request (over the project's logging setting). Gemini API only:
+   * `@google/genai` 3.1.0 refuses it on Vertex; gemloop sends it and logs a warning there.
+   */
+  store?: boolean | undefined;
+  /**
+   * Model Armor templates that screen the prompt and the response; not with `safetySettings`.
+   * Vertex only (`@google/genai` 3.1.0); gemloop sends it anywhere and warns on the Gemini API.
+   */
+  modelArmorConfig?: ModelArmorConfig | undefined;
 };
 
 /** The JSON body sent on the wire (everything but `model`, normalised). */
@@ -203,4 +308,8 @@ export type GenerateContentBody = {
   cachedContent?: string | undefined;
   /** `flex`, `standard` or `priority`; see {@link ServiceTier}. */
   serviceTier?: ServiceTier | undefined;
+  /** Per-request logging; see {@link GenerateContentRequest.store}. */
+  store?: boolean | undefined;
+  /** Model Armor templates; see {@link GenerateContentRequest.modelArmorConfig}. */
+  modelArmorConfig?: ModelArmorConfig | undefined;
 };

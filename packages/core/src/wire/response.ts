@@ -97,6 +97,14 @@ export type GroundingChunk = {
         uri?: string | undefined;
         title?: string | undefined;
         text?: string | undefined;
+        /**
+         * File Search: the store the chunk came from, `fileSearchStores/<id>`, in place of `uri`
+         * (`@ai-sdk/google` CHANGELOG e300a3b: "The Google File Search API returns
+         * `fileSearchStore` instead of `uri` in `retrievedContext`").
+         */
+        fileSearchStore?: string | undefined;
+        /** File Search: the document's custom metadata (`@ai-sdk/google` CHANGELOG 8c0e699). */
+        customMetadata?: unknown[] | undefined;
         [field: string]: unknown;
       }
     | undefined;

@@ -24,6 +24,11 @@ export type PendingApproval = {
   stepNumber: number;
   /** The call's 0-based place among the function calls of its model turn. */
   callIndex: number;
+  /**
+   * The model's safety decision, when its safety system asked for a person's confirmation
+   * (computer use's `safety_decision: require_confirmation`): show the explanation to the approver.
+   */
+  safetyDecision?: { decision: string; explanation: string | undefined } | undefined;
 };
 
 /** Which calls need approval: tool names, or a predicate over the call. */
@@ -112,7 +117,10 @@ export function createApprovalHook({
     const own = await userHook?.(context);
     if (own !== undefined && own !== null && typeof own === 'object' && own.type !== 'approve')
       return own;
-    if (!needs(context)) return own;
+    // A call the model's safety system wants a person to confirm (computer use) waits for an
+    // approval like the listed ones: core runs it only on an explicit approve.
+    const confirm = context.safetyDecision?.decision.toLowerCase() === 'require_confirmation';
+    if (!needs(context) && !confirm) return own;
     const runId = DBOS.workflowID;
     if (runId === undefined) return own;
     // Keyed by the call's place as well as its id: a decision answers this call only, not a
@@ -125,6 +133,7 @@ export function createApprovalHook({
       args: context.rawArgs,
       stepNumber: context.stepNumber,
       callIndex: context.callIndex,
+      ...(confirm && { safetyDecision: context.safetyDecision }),
     });
     const list = pendingByRun.get(runId) ?? [];
     list.push(pending);

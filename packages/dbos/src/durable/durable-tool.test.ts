@@ -1,6 +1,7 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { defineTool, type ToolExecuteContext } from '@gemloop/core';
+import { computerUse } from '@gemloop/core/tools';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { durableContext, toDurableTool } from './durable-tool.ts';
@@ -51,6 +52,27 @@ describe('toDurableTool inside a run', () => {
     await tool.execute({}, context(2, 1, 'dup'));
     expect(keys).toEqual(['run-1:2.0:dup', 'run-1:2.1:dup']);
     expect(stepNames).toEqual(['gemloop.tool:refund@2.0', 'gemloop.tool:refund@2.1']);
+  });
+
+  it("a built-in's client-run actions (computer use) are steps too, keyed by the call place", async () => {
+    const actions: string[] = [];
+    const tool = toDurableTool(
+      computerUse({
+        execute: (action) => {
+          actions.push(action.name);
+          return { url: 'http://127.0.0.1/' };
+        },
+      }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'builtin') throw new Error('not a built-in');
+    expect(tool.tool).toEqual({ computerUse: { environment: 'ENVIRONMENT_BROWSER' } });
+    const click = tool.handlers?.find((handler) => handler.name === 'click_at');
+    if (click === undefined) throw new Error('no click_at handler');
+    const value = await click.execute({ x: 1, y: 2 }, context(3, 0, 'c1'));
+    expect(value).toMatchObject({ response: { url: 'http://127.0.0.1/' } });
+    expect(actions).toEqual(['click_at']);
+    expect(stepNames).toEqual(['gemloop.tool:click_at@3.0']);
   });
 
   it('an execution that lost the run does not start the tool, and the ownership error is not the tool outcome', async () => {

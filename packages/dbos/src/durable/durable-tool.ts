@@ -1,8 +1,8 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
-import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
-import { isFunctionTool } from '@gemloop/core/tools';
+import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
+import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
 
@@ -53,6 +53,16 @@ export function toDurableTool(
   /** Runs the step body (with the run's timed event writes). */
   wrap: <T>(body: () => Promise<T>) => Promise<T>,
 ): AnyTool {
+  if (isBuiltinTool(tool)) {
+    // A built-in whose calls the client answers (computer use's actions): each handler is a step
+    // too, so a replay hands back the recorded screenshot instead of clicking again.
+    if (tool.handlers === undefined || tool.handlers.length === 0) return tool;
+    const builtin: BuiltinTool = {
+      ...tool,
+      handlers: tool.handlers.map((handler) => toDurableTool(handler, wrap) as FunctionTool),
+    };
+    return Object.freeze(builtin);
+  }
   if (!isFunctionTool(tool)) return tool;
   // A new object whose prototype is the tool: parseArgs, declaration and the rest stay the tool's.
   const durable: FunctionTool<unknown, unknown> = Object.create(tool);

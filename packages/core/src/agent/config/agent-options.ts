@@ -5,6 +5,7 @@ import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';
+import type { SafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import type { StandardSchemaV1 } from '../../tools/schema/standard-schema.ts';
 import type { AnyTool } from '../../tools/tool.ts';
 import type { Content, Part } from '../../wire/content.ts';
@@ -31,7 +32,12 @@ import type { StopCondition } from '../stop-conditions.ts';
  * | `high`    | `HIGH`                     | `24576`                       |
  * | `dynamic` | (model default)            | `-1`                          |
  */
-export type ThinkingEffort = 'off' | 'minimal' | 'low' | 'medium' | 'high' | 'dynamic';
+/**
+ * How hard the model thinks. `xhigh` is sent as `XHIGH` on a model whose capabilities say it takes
+ * it (`highestThinkingLevel`: Gemini 4 Hydrogen alone today), and as the model's highest level
+ * elsewhere, with a warning, as `@ai-sdk/google` 4.0.121 maps it (CHANGELOG 4e43721).
+ */
+export type ThinkingEffort = 'off' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'dynamic';
 
 /**
  * The `thinking` option: an effort, or an object with an effort or an explicit token `budget`
@@ -75,6 +81,13 @@ export type BeforeToolCallContext = {
   contents: readonly Content[];
   /** Aborted with the run. */
   signal: AbortSignal;
+  /**
+   * The safety decision the model's safety system attached to the call (computer use puts
+   * `safety_decision` in its args), or `undefined`. When `decision` is `require_confirmation`, ask
+   * the user: only an explicit `{ type: 'approve' }` (or `modify`) runs the call, and its response
+   * then carries `safety_acknowledgement: "true"` as Google documents; returning nothing denies it.
+   */
+  safetyDecision?: SafetyDecision | undefined;
 };
 
 /**

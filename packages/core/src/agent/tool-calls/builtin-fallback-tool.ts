@@ -36,8 +36,20 @@ type FallbackSpec = {
   prompt(args: Record<string, unknown>): string;
 };
 
-/** The built-ins that have a function fallback (`mcpServers` is always sent as it is). */
-export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers'>;
+/**
+ * The built-ins that have a function fallback (`mcpServers` and `computerUse` are always sent as
+ * they are: their calls come back as function calls, not server-side tool parts).
+ */
+export type FallbackBuiltinType = Exclude<BuiltinTool['type'], 'mcpServers' | 'computerUse'>;
+
+/** Whether a built-in of this type has a function fallback. @internal */
+export function hasFallbackType(type: BuiltinTool['type']): type is FallbackBuiltinType {
+  return type !== 'mcpServers' && type !== 'computerUse';
+}
+
+const searchQuery = {
+  query: { type: 'string', description: 'What to search for, as a question or keywords.' },
+};
 
 const specs: Record<FallbackBuiltinType, FallbackSpec> = {
   googleSearch: {
@@ -79,6 +91,37 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
     prompt: (args) =>
       `Write and run Python code to do this, then state the result: ${String(args['task'])}`,
   },
+  enterpriseWebSearch: {
+    name: 'enterprise_web_search',
+    description:
+      'Searches the web (enterprise web search) and returns a grounded answer with its sources.',
+    properties: searchQuery,
+    required: ['query'],
+    prompt: (args) => `Search the web and answer with the key facts: ${String(args['query'])}`,
+  },
+  exaAiSearch: {
+    name: 'exa_ai_search',
+    description: 'Searches the web with Exa.ai and returns a grounded answer with its sources.',
+    properties: searchQuery,
+    required: ['query'],
+    prompt: (args) => `Search the web and answer with the key facts: ${String(args['query'])}`,
+  },
+  parallelAiSearch: {
+    name: 'parallel_ai_search',
+    description:
+      'Searches the web with Parallel.ai and returns a grounded answer with its sources.',
+    properties: searchQuery,
+    required: ['query'],
+    prompt: (args) => `Search the web and answer with the key facts: ${String(args['query'])}`,
+  },
+  retrieval: {
+    name: 'retrieval',
+    description:
+      'Searches the configured data store and returns a grounded answer with its sources.',
+    properties: searchQuery,
+    required: ['query'],
+    prompt: (args) => String(args['query']),
+  },
   fileSearch: {
     name: 'file_search',
     description: 'Searches the document stores and returns a grounded answer with its sources.',
@@ -90,8 +133,8 @@ const specs: Record<FallbackBuiltinType, FallbackSpec> = {
 
 /** The function name the fallback of a built-in tool is declared under. @internal */
 export function fallbackToolName(type: BuiltinTool['type']): string {
-  // `mcpServers` has no fallback; its own type is never declared as a function.
-  return type === 'mcpServers' ? type : specs[type].name;
+  // `mcpServers` and `computerUse` have no fallback; their type is never declared as a function.
+  return hasFallbackType(type) ? specs[type].name : type;
 }
 
 /**
@@ -193,7 +236,12 @@ function toDelegatedResult(response: GenerateContentResponse): DelegatedResult {
   const sources = (grounding?.groundingChunks ?? [])
     .map((chunk) => chunk.web ?? chunk.maps ?? chunk.retrievedContext)
     .filter((source) => source !== undefined)
-    .map((source) => ({ title: source.title, uri: source.uri }));
+    // A File Search chunk names its store instead of a URI: kept, or the source says nothing.
+    .map((source) =>
+      'fileSearchStore' in source && source.uri === undefined
+        ? { title: source.title, fileSearchStore: source.fileSearchStore }
+        : { title: source.title, uri: source.uri },
+    );
   if (sources.length > 0) output['sources'] = sources;
   const queries = grounding?.webSearchQueries?.filter((query) => query !== '');
   if (queries !== undefined && queries.length > 0) output['searchQueries'] = queries;

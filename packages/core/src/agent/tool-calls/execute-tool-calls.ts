@@ -7,6 +7,7 @@ import {
   type ToolCallObservation,
   toolTypeKey,
 } from '../../telemetry/run-observer.ts';
+import { SAFETY_ACKNOWLEDGEMENT_KEY } from '../../tools/builtin/safety-decision.ts';
 import { formatToolArgumentIssues } from '../../tools/responses/tool-error-response.ts';
 import type { Content, FunctionCall, Part } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
@@ -292,6 +293,14 @@ function toRecord<Output>(
         extras,
         runEnded,
       );
+    }
+    if (outcome.acknowledged === true) {
+      // The user confirmed a `require_confirmation` action: Google's documented acknowledgement
+      // (tools/builtin/safety-decision.ts), in the response the tool gave.
+      answer.response.response = {
+        ...answer.response.response,
+        [SAFETY_ACKNOWLEDGEMENT_KEY]: 'true',
+      };
     }
     const record: AgentToolCall = {
       toolCallId,

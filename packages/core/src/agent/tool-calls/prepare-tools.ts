@@ -9,6 +9,7 @@ import {
   createBuiltinFallbackTool,
   type FallbackBuiltinType,
   fallbackToolName,
+  hasFallbackType,
 } from './builtin-fallback-tool.ts';
 
 const builtinTypes: readonly BuiltinTool['type'][] = [
@@ -18,7 +19,25 @@ const builtinTypes: readonly BuiltinTool['type'][] = [
   'googleMaps',
   'fileSearch',
   'mcpServers',
+  'computerUse',
+  'enterpriseWebSearch',
+  'exaAiSearch',
+  'parallelAiSearch',
+  'retrieval',
 ];
+
+// The built-ins a model's capabilities gate, with the fix the refusal names. The API answers
+// these with a 400 on a Gemini model without them; a name of no known generation (a gateway's
+// alias) is not gated, and any model can be vouched for with the agent's `capabilities` option.
+const gates: Partial<
+  Record<BuiltinTool['type'], { capability: 'computerUse' | 'fileSearch'; models: string }>
+> = {
+  computerUse: {
+    capability: 'computerUse',
+    models: 'Gemini 3 and later or gemini-2.5-computer-use-preview-10-2025',
+  },
+  fileSearch: { capability: 'fileSearch', models: 'Gemini 2.5 and later' },
+};
 
 /** The tools of an agent, checked and laid out for the wire. @internal */
 export type PreparedTools = {
@@ -73,6 +92,8 @@ export function prepareTools({
   const functions = new Map<string, FunctionTool<unknown, unknown>>();
   const positions = new Map<string, number>();
   const builtins: BuiltinTool[] = [];
+  // Functions the agent answers but the API declares itself (computer use's actions).
+  const undeclared = new Set<string>();
   tools.forEach((tool: unknown, index) => {
     const argument = `tools[${index}]`;
     if (isFunctionTool(tool) && typeof tool.declaration === 'object' && tool.declaration !== null) {
@@ -106,18 +127,43 @@ export function prepareTools({
           message: `${argument} is a second ${tool.type} built-in tool; list each built-in once.`,
         });
       }
+      const gate = gates[tool.type];
+      if (
+        gate !== undefined &&
+        capabilities.generation !== undefined &&
+        !capabilities[gate.capability]
+      ) {
+        throw new InvalidArgumentError({
+          argument,
+          message: `${argument} is ${tool.type}, which model '${model}' does not take (${gate.models}; the API answers 400). Use such a model, or set capabilities: { ${gate.capability}: true } if this one takes it.`,
+        });
+      }
       builtins.push(tool);
       return;
     }
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} is not a tool. Make function tools with defineTool() and built-ins with googleSearch(), urlContext(), codeExecution(), googleMaps(), fileSearch() or mcpServers().`,
+      message: `${argument} is not a tool. Make function tools with defineTool() and built-ins with googleSearch(), urlContext(), codeExecution(), googleMaps(), fileSearch(), mcpServers(), computerUse(), enterpriseWebSearch(), exaAiSearch(), parallelAiSearch() or retrieval().`,
     });
   });
 
+  for (const builtin of builtins) {
+    for (const handler of builtin.handlers ?? []) {
+      const clash = positions.get(handler.name);
+      if (clash !== undefined) {
+        throw new InvalidArgumentError({
+          argument: `tools[${clash}]`,
+          message: `tools[${clash}] is named '${handler.name}', an action of the ${builtin.type} built-in tool. Rename it, or exclude the action (excludedPredefinedFunctions) to handle it yourself.`,
+        });
+      }
+      functions.set(handler.name, handler);
+      undeclared.add(handler.name);
+    }
+  }
+
   if (
     builtins.some(hasFallback) &&
-    functions.size > 0 &&
+    [...functions.keys()].some((name) => !undeclared.has(name)) &&
     !capabilities.combinesBuiltinAndFunctionTools
   ) {
     // Server-side MCP has no function stand-in: it stays on the wire beside the declarations.
@@ -138,7 +184,7 @@ export function prepareTools({
       functions,
       wireTools: [
         ...kept.map((builtin) => builtin.tool),
-        { functionDeclarations: declarationsOf(functions) },
+        { functionDeclarations: declarationsOf(functions, undeclared) },
       ],
       combined: false,
       fallbacks: replaced.map((builtin) => builtin.type),
@@ -146,25 +192,29 @@ export function prepareTools({
   }
 
   const wireTools: Tool[] = builtins.map((builtin) => builtin.tool);
-  if (functions.size > 0) wireTools.push({ functionDeclarations: declarationsOf(functions) });
+  const declarations = declarationsOf(functions, undeclared);
+  if (declarations.length > 0) wireTools.push({ functionDeclarations: declarations });
   return {
     functions,
     wireTools,
-    // Server-side MCP answers with functionCall/functionResponse parts, not toolCall ones: it
-    // needs no includeServerSideToolInvocations (which 2.x refuses).
-    combined: builtins.some(hasFallback) && functions.size > 0,
+    // Server-side MCP and computer use answer with functionCall/functionResponse parts, not
+    // toolCall ones: they need no includeServerSideToolInvocations (which 2.x refuses).
+    combined: builtins.some(hasFallback) && declarations.length > 0,
     fallbacks: [],
   };
 }
 
 function hasFallback(builtin: BuiltinTool): builtin is BuiltinTool & { type: FallbackBuiltinType } {
-  return builtin.type !== 'mcpServers';
+  return hasFallbackType(builtin.type);
 }
 
 function declarationsOf(
   functions: ReadonlyMap<string, FunctionTool<unknown, unknown>>,
+  undeclared: ReadonlySet<string>,
 ): FunctionDeclaration[] {
   const declarations: FunctionDeclaration[] = [];
-  for (const tool of functions.values()) declarations.push(tool.declaration);
+  for (const tool of functions.values()) {
+    if (!undeclared.has(tool.name)) declarations.push(tool.declaration);
+  }
   return declarations;
 }

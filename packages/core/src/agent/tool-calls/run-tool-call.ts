@@ -3,6 +3,7 @@ import { TimeoutError } from '../../errors/timeout-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { onAbort } from '../../shared/on-abort.ts';
+import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import type {
   FunctionTool,
   ToolArgumentIssue,
@@ -14,9 +15,13 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallDecision } from '../config/agent-options.ts';
 import { rawArgsOf } from './raw-args.ts';
 
-/** How one call went, before it becomes a record and a functionResponse. @internal */
+/**
+ * How one call went, before it becomes a record and a functionResponse. A `value` that is
+ * `acknowledged` answers a call that asked for confirmation, which `beforeToolCall` gave.
+ * @internal
+ */
 export type ExecuteOutcome = { args: unknown } & (
-  | { type: 'value'; value: unknown }
+  | { type: 'value'; value: unknown; acknowledged?: true | undefined }
   | { type: 'error'; error: unknown }
   | { type: 'timeout'; timeoutMs: number }
   | { type: 'unknown-tool' }
@@ -65,6 +70,15 @@ export function runToolCall<Output>(
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
   if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsed.value);
+  if (needsConfirmation(readSafetyDecision(call.args))) {
+    // Google: a `require_confirmation` action must not run before the user confirms; without a
+    // hook to ask, nobody can, so the call is refused and the model told why.
+    return {
+      type: 'denied',
+      message: `${call.name} needs the user's confirmation (safety_decision: require_confirmation), and this application has no beforeToolCall hook to ask for it, so it was not run.`,
+      args: parsed.value,
+    };
+  }
   return start(options, tool, parsed.value);
 }
 
@@ -77,6 +91,8 @@ async function runApproved<Output>(
   const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
   const rawArgs = rawArgsOf(call);
   let args = parsedArgs;
+  const safetyDecision = readSafetyDecision(rawArgs);
+  const confirm = needsConfirmation(safetyDecision);
   let decision: BeforeToolCallDecision | typeof aborted;
   try {
     const hook = config.beforeToolCall as NonNullable<typeof config.beforeToolCall>;
@@ -91,6 +107,7 @@ async function runApproved<Output>(
           callIndex,
           contents,
           signal,
+          safetyDecision,
         }),
       ),
       signal,
@@ -109,6 +126,15 @@ async function runApproved<Output>(
         argument: 'beforeToolCall',
         message: `beforeToolCall returned ${problem} for ${call.name} (${toolCallId}). Return undefined or { type: 'approve' } to run the call, { type: 'deny', message } to refuse it, or { type: 'modify', args } to run it with other arguments.`,
       }),
+      args,
+    };
+  }
+  if (confirm && (decision === undefined || decision === null)) {
+    // Approving by saying nothing is fine for an ordinary call, not for one the safety system
+    // wants a person to confirm: that takes an explicit approve (or modify).
+    return {
+      type: 'denied',
+      message: `${call.name} needs the user's confirmation (safety_decision: require_confirmation), and beforeToolCall did not give it (return { type: 'approve' } once the user confirms), so it was not run.`,
       args,
     };
   }
@@ -133,7 +159,10 @@ async function runApproved<Output>(
       args = reparsed.value;
     }
   }
-  return start(options, tool, args);
+  if (!confirm) return start(options, tool, args);
+  // Confirmed: the response says so (`safety_acknowledgement: "true"`, added in toRecord).
+  const outcome = await start(options, tool, args);
+  return outcome.type === 'value' ? { ...outcome, acknowledged: true } : outcome;
 }
 
 /** Runs `execute` within the call's time limit, with debug lines around it when enabled. */

@@ -42,6 +42,33 @@ describe('resolveThinking', () => {
     expect(thinkingFor('gemini-2.5-flash', thinking)).toEqual(expected);
   });
 
+  it("sends 'xhigh' as XHIGH on Gemini 4 Hydrogen only, as the highest level elsewhere with a warning", () => {
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    for (const model of ['gemini-4-hydrogen', 'gemini-4-hydrogen-eap']) {
+      expect(resolveThinking('xhigh', model, getModelCapabilities(model), warn)).toEqual({
+        thinkingLevel: 'XHIGH',
+      });
+    }
+    expect(warnings).toEqual([]);
+    expect(
+      resolveThinking('xhigh', 'gemini-4-argon', getModelCapabilities('gemini-4-argon'), warn),
+    ).toEqual({
+      thinkingLevel: 'HIGH',
+    });
+    expect(warnings[0]).toContain(
+      'no thinking level above HIGH; sending thinkingLevel HIGH instead of XHIGH',
+    );
+    expect(
+      resolveThinking('xhigh', 'gemini-2.5-flash', getModelCapabilities('gemini-2.5-flash'), warn),
+    ).toEqual({
+      thinkingBudget: 24576,
+    });
+    expect(warnings).toHaveLength(2);
+    // Hydrogen starts at LOW (@ai-sdk/google google-model-catalog.ts): 'minimal' is raised.
+    expect(thinkingFor('gemini-4-hydrogen', 'minimal')).toEqual({ thinkingLevel: 'LOW' });
+  });
+
   it('never sends thinkingBudget to Gemini 3 nor thinkingLevel to Gemini 2.5', () => {
     for (const thinking of ['off', 'minimal', 'low', 'medium', 'high', 'dynamic'] as const) {
       expect(thinkingFor('gemini-3-flash-preview', thinking) ?? {}).not.toHaveProperty(

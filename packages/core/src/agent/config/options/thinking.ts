@@ -11,26 +11,43 @@ export const thinkingOption: AgentOptionGroup<'thinking'> = defineAgentOptions({
   thinking: { check: checkedWhereUsed },
 });
 
-const efforts: readonly ThinkingEffort[] = ['off', 'minimal', 'low', 'medium', 'high', 'dynamic'];
+const efforts: readonly ThinkingEffort[] = [
+  'off',
+  'minimal',
+  'low',
+  'medium',
+  'high',
+  'xhigh',
+  'dynamic',
+];
 
 // Gemini 2.5 budgets per effort. Ranges (Gemini thinking docs): 2.5 Pro 128..32768 (no 0),
 // 2.5 Flash 0..24576, 2.5 Flash-Lite 512..24576 (or 0); every value below fits all three.
+// `xhigh` has no budget of its own: 2.5 budgets stop at `high`'s (the most all three take).
 const budgetByEffort: Record<Exclude<ThinkingEffort, 'off' | 'dynamic'>, number> = {
   minimal: 512,
   low: 1024,
   medium: 8192,
   high: 24576,
+  xhigh: 24576,
 };
 
-const levelByEffort: Record<'minimal' | 'low' | 'medium' | 'high', ThinkingLevel> = {
+const levelByEffort: Record<'minimal' | 'low' | 'medium' | 'high' | 'xhigh', ThinkingLevel> = {
   minimal: 'MINIMAL',
   low: 'LOW',
   medium: 'MEDIUM',
   high: 'HIGH',
+  xhigh: 'XHIGH',
 };
 
-// The order of the levels, to compare a requested level with the model's lowest.
-const levelRank: Readonly<Record<string, number>> = { MINIMAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
+// The order of the levels, to compare a requested level with the model's lowest and highest.
+const levelRank: Readonly<Record<string, number>> = {
+  MINIMAL: 0,
+  LOW: 1,
+  MEDIUM: 2,
+  HIGH: 3,
+  XHIGH: 4,
+};
 
 /**
  * Turns the agent's `thinking` option into the `thinkingConfig` the model takes: `thinkingLevel`
@@ -71,9 +88,26 @@ export function resolveThinking(
         message: `Model '${model}' cannot turn thinking off (it rejects thinkingBudget 0). Use thinking: 'minimal' or a budget of at least 128.`,
       });
     }
+    if (effort === 'xhigh') {
+      warn?.(
+        `Model '${model}' takes a thinking budget, not levels; sending thinkingBudget ${value} (as for 'high') for 'xhigh'. Set thinking: 'high' to silence this.`,
+        { model, requested: effort, thinkingBudget: value },
+      );
+    }
     if (value !== undefined) config.thinkingBudget = value;
   } else {
     let level = budget === undefined ? levelForEffort(effort) : levelForBudget(budget);
+    // `XHIGH` only where the model takes it (Gemini 4 Hydrogen): elsewhere the API refuses it, so
+    // it becomes the model's highest level, said once per agent (@ai-sdk/google 4.0.121 maps
+    // portable `xhigh` "to xhigh only for Hydrogen models", CHANGELOG 4e43721).
+    const highest = capabilities.highestThinkingLevel ?? 'HIGH';
+    if (level !== undefined && rankOf(level) > rankOf(highest)) {
+      warn?.(
+        `Model '${model}' has no thinking level above ${highest}; sending thinkingLevel ${highest} instead of ${level}. Set thinking: '${highest.toLowerCase()}' to silence this.`,
+        { model, requested: effort, thinkingLevel: highest },
+      );
+      level = highest;
+    }
     const lowest =
       capabilities.lowestThinkingLevel ?? (capabilities.thinkingAlwaysOn ? 'LOW' : undefined);
     if (level !== undefined && lowest !== undefined && rankOf(level) < rankOf(lowest)) {

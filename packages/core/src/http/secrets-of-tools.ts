@@ -1,0 +1,30 @@
+import type { Tool } from '../wire/request.ts';
+
+/**
+ * The credentials a request carries in its body's tools: the Exa.ai and Parallel.ai API keys of
+ * `exaAiSearch` / `parallelAiSearch` (`@google/genai` 3.1.0 `ToolExaAiSearch.apiKey`,
+ * `ToolParallelAiSearch.apiKey`) and the header values of server-side MCP servers
+ * (`streamableHttpTransport.headers`). The call redacts them like its own header credentials, so
+ * the trace-level body log, an error or a span never shows them.
+ * @internal
+ */
+export function secretsOfTools(tools: unknown): string[] {
+  if (!Array.isArray(tools)) return [];
+  const secrets: string[] = [];
+  for (const tool of tools as (Tool | null | undefined)[]) {
+    if (typeof tool !== 'object' || tool === null) continue;
+    for (const key of [tool.exaAiSearch?.apiKey, tool.parallelAiSearch?.apiKey]) {
+      if (typeof key === 'string' && key !== '') secrets.push(key);
+    }
+    const servers = tool.mcpServers;
+    if (!Array.isArray(servers)) continue;
+    for (const server of servers) {
+      const headers = server?.streamableHttpTransport?.headers;
+      if (typeof headers !== 'object' || headers === null) continue;
+      for (const value of Object.values(headers)) {
+        if (typeof value === 'string' && value !== '') secrets.push(value);
+      }
+    }
+  }
+  return secrets;
+}
