@@ -36,6 +36,7 @@ export const coreLayers = [
   'logging',
   'streaming',
   'http',
+  'continuation',
   'tools',
   'run',
   'telemetry',

@@ -1,3 +1,4 @@
+import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
 import type {
   BlockReason,
@@ -148,6 +149,12 @@ export type AgentStep = {
    * falls back to `standard`). Undefined when the API reported neither (Vertex).
    */
   serviceTier?: ServiceTier | undefined;
+  /**
+   * Set when the answer took more than one request (a long-decode answer continued with
+   * `CONTINUATION` tokens), or its stream was resumed or restarted: the hops, each one's usage,
+   * the first hop's prompt count. `usage` already sums every hop.
+   */
+  continuation?: ContinuationReport | undefined;
   grounding: GroundingMetadata | undefined;
   urlContextMetadata: UrlContextMetadata | undefined;
   safetyRatings: SafetyRating[] | undefined;

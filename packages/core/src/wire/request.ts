@@ -190,6 +190,13 @@ export type GenerateContentRequest = {
   cachedContent?: string | undefined;
   /** `flex`, `standard` or `priority`; see {@link ServiceTier}. */
   serviceTier?: ServiceTier | undefined;
+  /**
+   * Resumes a long-decode answer (Gemini 4 long decode): the `continuationToken` of the previous
+   * hop's candidate, sent with the same request (`@google/genai` 3.1.0 `prepareContinuationConfig`,
+   * `@ai-sdk/google` 4.0.121 `generateContent({ ...args, continuationToken })`). The agent sends it
+   * itself (see the agent's `continuation` option).
+   */
+  continuationToken?: string | undefined;
 };
 
 /** The JSON body sent on the wire (everything but `model`, normalised). */
@@ -203,4 +210,6 @@ export type GenerateContentBody = {
   cachedContent?: string | undefined;
   /** `flex`, `standard` or `priority`; see {@link ServiceTier}. */
   serviceTier?: ServiceTier | undefined;
+  /** See {@link GenerateContentRequest.continuationToken}. */
+  continuationToken?: string | undefined;
 };

@@ -1,3 +1,4 @@
+import { continuationOptionCheck } from '../../continuation/continuation-options.ts';
 import { headersOption } from '../../http/check-headers.ts';
 import { checkGenerationConfig } from '../../http/check-request-fields.ts';
 import { timeoutOption } from '../../http/check-timeout.ts';
@@ -102,6 +103,7 @@ export const agentOptionsDeclaration: DeclaredOptions<AgentOptions<unknown>> = d
     ),
     toolErrors: oneOfOption(['report', 'throw']),
     maxReasks: integerOption({ min: 0 }),
+    continuation: continuationOptionCheck,
     onStepEnd: functionOption(),
     beforeToolCall: functionOption(),
     isRunEndingError: functionOption(),

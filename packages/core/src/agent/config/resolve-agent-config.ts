@@ -1,3 +1,4 @@
+import { resolveContinuation } from '../../continuation/continuation-options.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { modelCallEntryOf } from '../../http/model-call-entry.ts';
 import { checkLogger } from '../../logging/check-logger.ts';
@@ -168,6 +169,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     toolTimeoutMs,
     toolErrors,
     maxReasks,
+    continuation: resolveContinuation(options.continuation),
     onStepEnd: options.onStepEnd,
     beforeToolCall: options.beforeToolCall,
     isRunEndingError: options.isRunEndingError,
