@@ -1,4 +1,5 @@
 import type { ModelCapabilities } from '@gemloop/core/models';
+import type { FakeContinuationToken } from './fake-continuation.ts';
 import type { ActiveFaultRule } from './fake-faults.ts';
 import type {
   CreateFakeGeminiOptions,
@@ -43,6 +44,8 @@ export type FakeState = {
   gatewayMistakes: ReadonlySet<FakeGatewayMistake>;
   /** The `cachedContents` resources, by name. */
   caches: Map<string, FakeCache>;
+  /** The continuation tokens issued (`turn.continued`), by token. */
+  continuations: Map<string, FakeContinuationToken>;
 };
 
 /**

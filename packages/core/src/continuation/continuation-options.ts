@@ -29,8 +29,9 @@ export type ContinuationOptions = {
   /** @defaultValue `true` */
   enabled?: boolean | undefined;
   /**
-   * The most requests (hops) one answer may take; past it the step fails with a
-   * `ContinuationError` (`hop-limit`).
+   * The most requests (hops) one answer may take. The hop that reaches it ends the step on the
+   * answer so far, with `finishReason: 'CONTINUATION'` (the run's `finishReason` is `other`), as
+   * adk-go does at its cap: what was billed is kept.
    * @defaultValue {@link DEFAULT_MAX_CONTINUATION_HOPS} (256)
    */
   maxHops?: number | undefined;

@@ -148,22 +148,19 @@ function withToken(input: ModelCallInput, token: string | undefined): ModelCallI
   return { ...input, request: { ...input.request, continuationToken: token } };
 }
 
-function hopLimit(log: HopLog, settings: ContinuationSettings): ContinuationError {
-  return new ContinuationError({
-    reason: 'hop-limit',
-    hops: log.hops.length,
-    reconnects: log.reconnects,
-    message: `The answer still asked to be continued after ${settings.maxHops} requests (continuation.maxHops). Raise continuation.maxHops, or lower generationConfig.maxOutputTokens so the answer fits in fewer requests.`,
-  });
-}
-
-function sameToken(log: HopLog, token: string): ContinuationError {
-  return new ContinuationError({
-    reason: 'no-progress',
-    hops: log.hops.length,
-    reconnects: log.reconnects,
-    message: `A continuation hop handed back the token it was sent with (${token.length} characters); continuing would repeat it forever.`,
-  });
+/**
+ * Whether a hop that ended with `next` is followed by another: not when it handed back the token
+ * it was sent with (no progress: adk-go `willResume`, `@google/genai` 3.1.0 `endHop`), nor once
+ * `maxHops` requests were made (adk-go's `maxResumes`). Both then end the step on the output so
+ * far with `finishReason: 'CONTINUATION'`, as adk-go returns it, rather than lose what was billed.
+ */
+function shouldContinue(
+  hopsDone: number,
+  next: string,
+  sent: string | undefined,
+  settings: ContinuationSettings,
+): boolean {
+  return next !== sent && hopsDone < settings.maxHops;
 }
 
 function refusedTwice(log: HopLog, cause: unknown): ContinuationError {
@@ -216,11 +213,7 @@ export async function continueGenerate(
     log.bill(response.usageMetadata);
     log.add(response, response.usageMetadata);
     const next = continuationTokenOf(response);
-    if (next === undefined) break;
-    if (next === token) throw attachPartialUsage(sameToken(log, next), log.billed);
-    if (log.hops.length >= settings.maxHops) {
-      throw attachPartialUsage(hopLimit(log, settings), log.billed);
-    }
+    if (next === undefined || !shouldContinue(log.hops.length, next, token, settings)) break;
     token = next;
     onHop?.({ kind: 'continue', hop: log.hops.length + 1, usage: log.billed });
   }
@@ -328,12 +321,11 @@ export async function continueStream(
       resume(error);
       continue;
     }
-    if (endToken !== undefined) {
+    if (
+      endToken !== undefined &&
+      shouldContinue(log.hops.length + 1, endToken, startToken, settings)
+    ) {
       log.add(accumulator.response(), hopUsage, hopReconnects);
-      if (endToken === startToken) throw attachPartialUsage(sameToken(log, endToken), log.billed);
-      if (log.hops.length >= settings.maxHops) {
-        throw attachPartialUsage(hopLimit(log, settings), log.billed);
-      }
       token = endToken;
       accumulator = createStreamAccumulator();
       reconnectsInRow = 0;

@@ -3,15 +3,13 @@ import { GemloopError } from './gemloop-error.ts';
 /**
  * Why automatic continuation of a long-decode answer gave up:
  *
- * - `hop-limit`: the answer needed more hops than `continuation.maxHops` allows.
  * - `no-progress`: a dropped stream was resumed `continuation.maxReconnects` times in a row
  *   without a new checkpoint (`@google/genai` 3.1.0 stops after
- *   `MAX_STREAM_RECONNECTS_WITHOUT_PROGRESS = 3`), or a hop handed back the token it started
- *   from (resuming would loop without progress).
+ *   `MAX_STREAM_RECONNECTS_WITHOUT_PROGRESS = 3`).
  * - `token-rejected`: the API refused a continuation token again after the step had already been
  *   restarted once from the start.
  */
-export type ContinuationErrorReason = 'hop-limit' | 'no-progress' | 'token-rejected';
+export type ContinuationErrorReason = 'no-progress' | 'token-rejected';
 
 /**
  * Automatic continuation of a long-decode answer (Gemini 4, `finishReason: 'CONTINUATION'`) could
