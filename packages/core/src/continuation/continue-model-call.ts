@@ -289,7 +289,6 @@ export async function continueStream(
           pending.push(chunk);
           flush();
           token = chunkToken;
-          reconnectsInRow = 0;
         } else if (token !== undefined && settings.enabled) {
           pending.push(chunk);
         } else {
@@ -318,7 +317,7 @@ export async function continueStream(
       if (token === undefined || isRequestError(error, received)) {
         throw attachPartialUsage(error, log.billed);
       }
-      resume(error);
+      resume(error, token !== startToken);
       continue;
     }
     if (
@@ -335,7 +334,7 @@ export async function continueStream(
     }
     if (finishReason === undefined && token !== undefined && settings.enabled) {
       // Closed cleanly without a finish signal after a token: a cut stream, resumable.
-      resume(undefined);
+      resume(undefined, token !== startToken);
       continue;
     }
     flush();
@@ -348,9 +347,14 @@ export async function continueStream(
     };
   }
 
-  function resume(error: unknown): void {
+  /**
+   * A drop (or a clean close without a finish signal) after a token: resume from it. A drop that
+   * came after a new checkpoint made progress and does not count (`@google/genai` 3.1.0
+   * `nextNoProgressReconnects`); past `maxReconnects` drops in a row without one, give up.
+   */
+  function resume(error: unknown, progressed: boolean): void {
     pending = [];
-    reconnectsInRow++;
+    reconnectsInRow = progressed ? 0 : reconnectsInRow + 1;
     if (reconnectsInRow > settings.maxReconnects) {
       throw attachPartialUsage(
         new ContinuationError({
@@ -358,7 +362,7 @@ export async function continueStream(
           hops: log.hops.length,
           reconnects: reconnectsInRow - 1,
           cause: error,
-          message: `The stream dropped ${reconnectsInRow} times in a row without reaching a new checkpoint (continuation.maxReconnects is ${settings.maxReconnects}).`,
+          message: `The stream was resumed ${settings.maxReconnects} times in a row without reaching a new checkpoint, and dropped again (continuation.maxReconnects is ${settings.maxReconnects}).`,
         }),
         log.billed,
       );
@@ -370,10 +374,11 @@ export async function continueStream(
 }
 
 /**
- * An error the request itself got before any chunk (an HTTP error status, already retried by the
- * client where retryable): not a dropped stream, so not resumed (`@google/genai` 3.1.0 rethrows
- * an `ApiError` raised before the hop received a chunk).
+ * An error status the request itself got before any chunk (already retried by the client where
+ * retryable): not a dropped stream, so not resumed (`@google/genai` 3.1.0 rethrows an `ApiError`
+ * raised before the hop received a chunk). A connection that failed before its first chunk (an
+ * `ApiCallError` without a status) is a drop, and resumed.
  */
 function isRequestError(error: unknown, received: number): boolean {
-  return received === 0 && ApiCallError.isInstance(error);
+  return received === 0 && ApiCallError.isInstance(error) && error.status !== undefined;
 }
