@@ -108,6 +108,8 @@ export type ReaskReason =
   | 'unexpected-tool-call'
   /** `TOO_MANY_TOOL_CALLS`: the model called tools consecutively until the API stopped it. */
   | 'too-many-tool-calls'
+  /** `MALFORMED_RESPONSE`: the API could not parse what the model produced (`@google/genai` 3.1.0). */
+  | 'malformed-response'
   | 'empty-response'
   /** The structured answer was not valid JSON or failed the `output` schema. */
   | 'invalid-output';
