@@ -274,3 +274,46 @@ describe('a refused continuation token', () => {
     });
   }
 });
+
+describe('a stream cut without a finish signal', () => {
+  const cut = (parts: Record<string, unknown>[]) =>
+    turn.raw(
+      parts.map((part) => ({
+        candidates: [{ content: { role: 'model', parts: [part] }, index: 0 }],
+        usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 2, totalTokenCount: 7 },
+      })),
+    );
+
+  it('ends the run as interrupted, keeping the text that arrived', async () => {
+    const { gemini } = await setup([cut([{ text: 'The answer is' }, { text: ' forty' }])], {
+      strictHistory: false,
+    });
+    const result = await createAgent({ gemini, model: MODEL }).stream('Tell me.').result;
+    expect(result.finishReason).toBe('interrupted');
+    expect(result.rawFinishReason).toBeUndefined();
+    expect(result.text).toBe('The answer is forty');
+    expect(result.steps[0]?.interrupted).toBe(true);
+    expect(result.newContents.map((content) => content.role)).toEqual(['user', 'model']);
+  });
+
+  it('never runs the calls of a cut turn', async () => {
+    let executed = 0;
+    const lookup = defineTool({
+      name: 'lookup',
+      parameters: z.object({ q: z.string() }),
+      execute: () => {
+        executed++;
+        return 'x';
+      },
+    });
+    const { gemini } = await setup(
+      [cut([{ text: 'Looking. ' }, { functionCall: { name: 'lookup', args: { q: 'x' } } }])],
+      { strictHistory: false },
+    );
+    const result = await createAgent({ gemini, model: MODEL, tools: [lookup] }).stream('Go.')
+      .result;
+    expect(result.finishReason).toBe('interrupted');
+    expect(executed).toBe(0);
+    expect(result.newContents.map((content) => content.role)).toEqual(['user']);
+  });
+});

@@ -41,6 +41,11 @@ import { sumUsageMetadata } from './sum-usage-metadata.ts';
 /** A model call's result with how it was continued (only when it took more than one request). */
 export type ContinuedCallResult = ModelCallResult & {
   continuation: ContinuationReport | undefined;
+  /**
+   * A streamed call whose last stream ended cleanly after chunks but without a finish signal
+   * (nothing to resume from): a cut answer, not a finished one.
+   */
+  interrupted?: true | undefined;
 };
 
 /** What a continued streamed call tells its caller. @internal */
@@ -338,13 +343,23 @@ export async function continueStream(
       continue;
     }
     flush();
-    log.add(accumulator.response(), hopUsage, hopReconnects);
+    const last = accumulator.response();
+    log.add(last, hopUsage, hopReconnects);
     signal.throwIfAborted();
-    return {
+    const result: ContinuedCallResult = {
       response: log.merged(),
       record: record as ModelCallRecord,
       continuation: log.report(),
     };
+    // A block has no finish reason on its candidate: promptFeedback says why it ended.
+    if (
+      finishReason === undefined &&
+      received > 0 &&
+      last.promptFeedback?.blockReason === undefined
+    ) {
+      result.interrupted = true;
+    }
+    return result;
   }
 
   /**

@@ -34,10 +34,17 @@ export type AgentUsage = {
  * - `stop-condition`: a `stopWhen` condition held after a step; its calls were run and answered.
  * - `content-filter`: the prompt or the answer was blocked; see `blocked` on {@link AgentResult}.
  * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `NO_IMAGE`, an unknown
- *   value, ...); see `rawFinishReason` on {@link AgentResult}.
+ *   value, `CONTINUATION` with automatic continuation off, ...); see `rawFinishReason` on
+ *   {@link AgentResult}.
+ * - `interrupted`: a streamed answer ended without a finish signal after its first chunk (the
+ *   connection closed cleanly mid-answer, a gateway cut it): `text` is what arrived, a turn with
+ *   function calls is not kept (they may be incomplete). A stream that fails before its first
+ *   chunk is retried by the client; one that breaks mid-event is a `StreamError`. The AI SDK
+ *   (`@ai-sdk/google` 4.0.121) reports the same case as its `interrupted` finish reason.
  */
 export type AgentFinishReason =
   | 'stop'
+  | 'interrupted'
   | 'max-tokens'
   | 'max-steps'
   | 'stop-condition'
@@ -161,6 +168,11 @@ export type AgentStep = {
   urlContextMetadata: UrlContextMetadata | undefined;
   safetyRatings: SafetyRating[] | undefined;
   citationMetadata: CitationMetadata | undefined;
+  /**
+   * Set on a streamed step whose stream ended without a finish signal after its first chunk (see
+   * `interrupted` in {@link AgentFinishReason}).
+   */
+  interrupted?: true | undefined;
   /** Set when this answer was not accepted and the model was asked again. */
   reask: { reason: ReaskReason; note: string } | undefined;
   /** The whole response (or the folded stream), for fields gemloop does not lift. */

@@ -70,7 +70,7 @@ export async function callModelStep<Output>(
       partial,
     );
   }
-  const { response, record, continuation } = outcome;
+  const { response, record, continuation, interrupted } = outcome;
   const step = createStep({
     response,
     stepNumber,
@@ -79,6 +79,7 @@ export async function callModelStep<Output>(
     modelMs: config.now() - startedAt,
   });
   if (continuation !== undefined) step.continuation = continuation;
+  if (interrupted === true) step.interrupted = true;
   run.addUsage(step.usage);
   // The body's tier first; the header only when the body has none (read without building the
   // response's Headers).

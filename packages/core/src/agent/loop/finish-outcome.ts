@@ -27,6 +27,7 @@ export type ResponseOutcome =
   | { type: 'max-tokens' }
   | { type: 'content-filter'; blocked: BlockedOutcome }
   | { type: 'other' }
+  | { type: 'interrupted' }
   | { type: 'reask'; reason: ReaskReason };
 
 // Finish reasons that mean the answer was withheld for its content (wire reference 3.1).
