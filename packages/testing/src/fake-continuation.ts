@@ -14,22 +14,6 @@ import type { FakeState } from './fake-state.ts';
 import type { FakeTurn } from './fake-turn.ts';
 import { randomBase64Url } from './seeded-random.ts';
 
-/** A continuation token the fake issued: where its answer goes on. @internal */
-export type FakeContinuationToken = {
-  /** The continued turn (`turn.continued`). */
-  turn: FakeTurn;
-  /** The hop the token starts (0-based). */
-  hop: number;
-  /** The chunks of that hop already delivered (0 at the hop's start; past a checkpoint else). */
-  offset: number;
-  /** The request without its token and without an appended output so far. */
-  fingerprint: string;
-  contentsLength: number;
-  /** Output tokens of the hops before: the resend's prompt counts them (the server re-reads them). */
-  outputTokens: number;
-  expired: boolean;
-};
-
 /** Where a model call of a continued turn starts. @internal */
 export type FakeHopPlan = {
   turn: FakeTurn;
