@@ -497,6 +497,19 @@ function renderSources(steps) {
   );
 }
 
+/** A long-decode step's hops, from a run file (hostile: only finite numbers are shown). */
+function describeContinuation(continuation) {
+  if (typeof continuation !== 'object' || continuation === null) return '';
+  const count = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+  const hops = count(continuation.hops);
+  const reconnects = count(continuation.reconnects);
+  return (
+    ` · ${hops} hop(s)` +
+    (reconnects > 0 ? `, ${reconnects} reconnect(s)` : '') +
+    (continuation.restarted === true ? ', restarted (billed twice)' : '')
+  );
+}
+
 function renderSteps(steps) {
   return el(
     'div',
@@ -506,7 +519,7 @@ function renderSteps(steps) {
         'div',
         { className: 'step' },
         el('b', null, `Step ${step.stepNumber}`),
-        ` · ${step.kind} · ${step.finishReason ?? ''} · ${step.toolCalls} tool call(s)${step.reask === undefined || step.reask === null ? '' : ` · re-asked (${step.reask})`}`,
+        ` · ${step.kind} · ${step.finishReason ?? ''} · ${step.toolCalls} tool call(s)${step.reask === undefined || step.reask === null ? '' : ` · re-asked (${step.reask})`}${describeContinuation(step.continuation)}${step.interrupted === true ? ' · interrupted (the stream ended without a finish signal)' : ''}`,
         step.thoughts === ''
           ? null
           : el(

@@ -208,6 +208,18 @@ describe('resuming a dropped stream from its last checkpoint', () => {
     expect(result.steps[0]?.continuation?.hops.map((hop) => hop.reconnects)).toEqual([1, 0]);
   });
 
+  it('continues a hop whose last chunk arrived before the connection dropped', async () => {
+    // One chunk per hop: the drop comes right after the chunk that ends hop 1 with its token.
+    const { fake, gemini } = await setup(
+      [turn.continued([turn.text('One, '), turn.text('two.')])],
+      { faults: [{ fault: { type: 'connection-reset', afterChunks: 1 }, on: 0 }], gemini3: false },
+    );
+    const result = await createAgent({ gemini, model: 'gemini-2.5-flash' }).stream('Count.').result;
+    expect(result.text).toBe('One, two.');
+    expect(fake.modelRequests).toHaveLength(2);
+    expect(result.steps[0]?.continuation?.reconnects).toBe(0);
+  });
+
   it(`fails with a typed error after ${3} reconnects in a row without a new checkpoint`, async () => {
     // The first call drops after its first checkpoint; every resend drops before any chunk.
     const { fake, gemini } = await setup([checkpointed()], {

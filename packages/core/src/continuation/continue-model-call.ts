@@ -304,7 +304,9 @@ export async function continueStream(
       failure = { error };
     }
     log.bill(hopUsage);
-    if (failure !== undefined) {
+    // A hop whose last chunk (CONTINUATION and its token) arrived is complete, even when the
+    // connection then failed before the stream's clean end.
+    if (failure !== undefined && endToken === undefined) {
       const { error } = failure;
       if (signal.aborted || !settings.enabled) throw attachPartialUsage(error, log.billed);
       if (received === 0 && startToken !== undefined && isTokenRefused(error)) {
