@@ -162,7 +162,7 @@ export function markHopChunks(
   const marked = chunks.map((chunk, index) => {
     const isLast = index === chunks.length - 1;
     if (isLast && isFinal) return chunk;
-    if (!isLast && !(stream && plan.turn.checkpoints === true)) return chunk;
+    if (!isLast && !(stream && isCheckpoint(plan.turn.checkpoints, index))) return chunk;
     if (!isLast && index < plan.offset) return chunk;
     const candidate = { ...(chunk.candidates?.[0] ?? { index: 0 }) };
     if (isLast) {
@@ -180,6 +180,12 @@ export function markHopChunks(
     return { ...chunk, candidates: [candidate, ...(chunk.candidates?.slice(1) ?? [])] };
   });
   return plan.offset === 0 ? marked : marked.slice(plan.offset);
+}
+
+/** Whether chunk `index` (0-based, not a hop's last) carries a checkpoint token. */
+function isCheckpoint(checkpoints: FakeTurn['checkpoints'], index: number): boolean {
+  if (checkpoints === true) return true;
+  return typeof checkpoints === 'number' && checkpoints > 0 && (index + 1) % checkpoints === 0;
 }
 
 /** Whether this hop ends the continued turn (then the script moves on). @internal */

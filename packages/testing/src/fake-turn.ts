@@ -67,11 +67,11 @@ export type FakeTurn = {
    */
   hops?: FakeTurn[] | undefined;
   /**
-   * With `hops`, in a stream: every chunk but a hop's last carries a checkpoint
-   * `continuationToken` (no finish reason); a dropped stream sent again with it gets the rest of
-   * the hop. @defaultValue false
+   * With `hops`, in a stream: `true` puts a checkpoint `continuationToken` (no finish reason) on
+   * every chunk but a hop's last, a number `n` on every `n`th; a dropped stream sent again with
+   * one gets the rest of the hop from there. @defaultValue false
    */
-  checkpoints?: boolean | undefined;
+  checkpoints?: boolean | number | undefined;
 };
 
 /** Options every {@link turn} builder takes: any {@link FakeTurn} field but `parts`. */
@@ -264,15 +264,18 @@ export const turn = {
    * token gets `hops[1]`, and so on; the last hop ends as written (`STOP` by default). Tokens are
    * refused when the fake never issued them, after `fake.expireContinuationTokens()`, or with
    * another request. `checkpoints: true` adds a checkpoint token to every chunk of a streamed hop
-   * but its last, for resuming a dropped stream.
+   * but its last (`n`: to every `n`th), for resuming a dropped stream.
    *
    * @example
    * ```ts
    * turn.continued([turn.text('Part one. '), turn.text('Part two. '), turn.text('The end.')])
    * ```
    */
-  continued(hops: readonly FakeTurn[], options?: { checkpoints?: boolean | undefined }): FakeTurn {
-    return { hops: [...hops], checkpoints: options?.checkpoints === true };
+  continued(
+    hops: readonly FakeTurn[],
+    options?: { checkpoints?: boolean | number | undefined },
+  ): FakeTurn {
+    return { hops: [...hops], checkpoints: options?.checkpoints ?? false };
   },
 
   /** A response (or stream chunks) sent exactly as given. */

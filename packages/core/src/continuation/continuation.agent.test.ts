@@ -208,6 +208,29 @@ describe('resuming a dropped stream from its last checkpoint', () => {
     expect(result.steps[0]?.continuation?.hops.map((hop) => hop.reconnects)).toEqual([1, 0]);
   });
 
+  it('discards the held-back chunks of a dropped stream: the resumed stream regenerates them', async () => {
+    // A checkpoint every 2nd chunk; the drop comes after the 3rd, which was held back.
+    const { fake, gemini } = await setup(
+      [
+        turn.continued(
+          [turn.text('The first hop is long enough. '), turn.text('The second hop ends it.')],
+          { checkpoints: 2 },
+        ),
+      ],
+      { faults: [{ fault: { type: 'connection-reset', afterChunks: 3 }, on: 0 }] },
+    );
+    const run = createAgent({ gemini, model: MODEL }).stream('Tell me.');
+    const events = await collect(run);
+    const result = await run.result;
+    expect(result.text).toBe('The first hop is long enough. The second hop ends it.');
+    const deltas = events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : []));
+    expect(deltas.join('')).toBe(result.text);
+    // The resumed stream sent the third chunk again.
+    const resumed = fake.modelRequests[1]?.body as { continuationToken?: string };
+    expect(resumed.continuationToken).toMatch(/^fake-ct-/);
+    expect(result.steps[0]?.continuation?.reconnects).toBe(1);
+  });
+
   it('continues a hop whose last chunk arrived before the connection dropped', async () => {
     // One chunk per hop: the drop comes right after the chunk that ends hop 1 with its token.
     const { fake, gemini } = await setup(
