@@ -7,6 +7,7 @@
 // parts as received (adk-go joins adjacent text), and its cap counts requests (adk-go's 256 counts
 // resumes).
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -227,5 +228,30 @@ describe('adk-go continuation_test.go sequences (hand-written, not recorded)', (
     expect(api.tokens).toHaveLength(5);
     expect(response.candidates?.[0]?.finishReason).toBe('CONTINUATION');
     expect(continuation?.hops).toHaveLength(5);
+  });
+});
+
+describe('a continuationToken given by hand', () => {
+  it('is refused before sending when it is not a non-empty string, naming the field', async () => {
+    let sent = 0;
+    const gemini = createGemini({
+      apiKey: 'test-key',
+      retry: false,
+      fetch: async () => {
+        sent++;
+        return Response.json({});
+      },
+    });
+    const error = await gemini
+      .generateContent({
+        model: 'gemini-2.5-flash',
+        contents: 'Hi',
+        continuationToken: 42 as never,
+      })
+      .catch((thrown: unknown) => thrown);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as InvalidArgumentError).argument).toBe('request.continuationToken');
+    expect((error as InvalidArgumentError).message).toContain('non-empty string');
+    expect(sent).toBe(0);
   });
 });
