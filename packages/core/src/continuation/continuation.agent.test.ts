@@ -154,6 +154,22 @@ describe('automatic continuation of long-decode answers', () => {
     expect(result.steps[0]?.continuation?.hops).toHaveLength(2);
   });
 
+  it('counts the billed hops when a later hop fails (unary)', async () => {
+    const { fake, gemini } = await setup([story()], {
+      faults: [{ fault: { type: 'internal' }, on: 1 }],
+    });
+    const error = await createAgent({ gemini, model: MODEL })
+      .run('Tell me.')
+      .catch((thrown: unknown) => thrown);
+    expect(ModelCallError.isInstance(error)).toBe(true);
+    const firstHop = fake.modelRequests[0];
+    expect(firstHop?.status).toBe(200);
+    // The first hop was billed: the failed run's usage counts it, marked partial on the error.
+    const run = (error as ModelCallError).run;
+    expect(run.usage.totalTokenCount).toBeGreaterThan(0);
+    expect((error as ModelCallError).partialUsage?.partial).toBe(true);
+  });
+
   it('starts no tool before the final hop', async () => {
     let requestsAtExecute: number | undefined;
     const lookup = defineTool({
