@@ -42,6 +42,7 @@ export const coreLayers = [
   'logging',
   'streaming',
   'http',
+  'continuation',
   'tools',
   'run',
   'telemetry',

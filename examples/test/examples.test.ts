@@ -65,6 +65,18 @@ describe.concurrent('the examples, offline', () => {
     expect(new Set(keys).size).toBe(1);
   }, 180_000);
 
+  it('long-decode: one step over 3 hops, a dropped stream resumed from its checkpoint', async () => {
+    const { stdout } = await runOk('long-decode/basic.ts');
+    expect(stdout).toContain('[resume: hop 1]');
+    expect(stdout).toContain('[continue: hop 3]');
+    // Every chapter once: the deltas held back past the checkpoint were not shown twice.
+    expect(stdout.match(/Chapter 1\./g)).toHaveLength(1);
+    expect(stdout).toContain('the story ended.');
+    expect(stdout).toContain('finishReason: stop, model turns: 1');
+    expect(stdout).toContain('hops: 3, reconnects: 1, restarted: false');
+    expect(stdout).toMatch(/hop 3: STOP, \d+ prompt/);
+  });
+
   it('quick-start: calls its one tool with the arguments the question implies and answers', async () => {
     const { stdout } = await runOk('quick-start/basic.ts');
     expect(stdout).toContain(

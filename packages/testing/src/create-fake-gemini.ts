@@ -58,6 +58,11 @@ export type FakeGemini = {
   addFault(rule: FakeFaultRule): void;
   /** Makes the next `times` model calls fail with `fault` (checked before every other rule). */
   failNext(fault: FakeFault, times?: number): void;
+  /**
+   * Makes every continuation token issued so far expire (as a durable run resumed hours later
+   * finds them): a request that sends one gets a 400.
+   */
+  expireContinuationTokens(): void;
   /** Replaces the script and starts it from its first turn. */
   setScript(script: FakeScript): void;
   /** Forgets the requests, rewinds the script, and resets the fault rules' counters. */
@@ -100,6 +105,7 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     prettyJson: options.prettyJson ?? true,
     capabilities: new Map(),
     caches: new Map(),
+    continuations: new Map(),
     gatewayMistakes: new Set(
       typeof options.gatewayMistakes === 'string'
         ? [options.gatewayMistakes]
@@ -161,6 +167,9 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
         rule: { fault, on: ({ callIndex }) => callIndex >= first, times },
         used: 0,
       });
+    },
+    expireContinuationTokens() {
+      for (const issued of state.continuations.values()) issued.expired = true;
     },
     setScript(script) {
       checkFakeOptions({ script });

@@ -1,5 +1,6 @@
 import type { ModelCapabilities } from '@gemloop/core/models';
 import type { ActiveFaultRule } from './fake-faults.ts';
+import type { FakeTurn } from './fake-turn.ts';
 import type {
   CreateFakeGeminiOptions,
   FakeGatewayMistake,
@@ -7,6 +8,22 @@ import type {
   FakeScript,
 } from './fake-types.ts';
 import type { SeededRandom } from './seeded-random.ts';
+
+/** A continuation token the fake issued (see `fake-continuation.ts`): where its answer goes on. @internal */
+export type FakeContinuationToken = {
+  /** The continued turn (`turn.continued`). */
+  turn: FakeTurn;
+  /** The hop the token starts (0-based). */
+  hop: number;
+  /** The chunks of that hop already delivered (0 at the hop's start; past a checkpoint else). */
+  offset: number;
+  /** The request without its token and without an appended output so far. */
+  fingerprint: string;
+  contentsLength: number;
+  /** Output tokens of the hops before: the resend's prompt counts them (the server re-reads them). */
+  outputTokens: number;
+  expired: boolean;
+};
 
 /** A cache the fake holds: the resource, what it caches, and when it expires. @internal */
 export type FakeCache = {
@@ -43,6 +60,8 @@ export type FakeState = {
   gatewayMistakes: ReadonlySet<FakeGatewayMistake>;
   /** The `cachedContents` resources, by name. */
   caches: Map<string, FakeCache>;
+  /** The continuation tokens issued (`turn.continued`), by token. */
+  continuations: Map<string, FakeContinuationToken>;
 };
 
 /**

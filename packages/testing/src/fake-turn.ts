@@ -59,6 +59,19 @@ export type FakeTurn = {
    * cannot make.
    */
   raw?: GenerateContentResponse | GenerateContentResponse[] | undefined;
+  /**
+   * A long-decode answer (Gemini 4) served over several requests: each hop but the last ends
+   * with `finishReason: 'CONTINUATION'` and a `continuationToken`; the request sent again with
+   * that token gets the next hop. Made with {@link turn}.continued; the other fields of this turn
+   * are not used. The turn counts as delivered once its last hop is.
+   */
+  hops?: FakeTurn[] | undefined;
+  /**
+   * With `hops`, in a stream: `true` puts a checkpoint `continuationToken` (no finish reason) on
+   * every chunk but a hop's last, a number `n` on every `n`th; a dropped stream sent again with
+   * one gets the rest of the hop from there. @defaultValue false
+   */
+  checkpoints?: boolean | number | undefined;
 };
 
 /** Options every {@link turn} builder takes: any {@link FakeTurn} field but `parts`. */
@@ -242,6 +255,27 @@ export const turn = {
   /** An empty answer: `content: {role: 'model'}` without parts, `finishReason: 'STOP'`. */
   empty(options?: FakeTurnOptions): FakeTurn {
     return { ...build(undefined, options), variant: 'no-parts' };
+  },
+
+  /**
+   * A long-decode answer served in hops (hand-written from `@google/genai` 3.1.0, `@ai-sdk/google`
+   * 4.0.121 and google/adk-go's `continuation.go`; no recorded traffic): the first request gets
+   * `hops[0]` ending with `finishReason: 'CONTINUATION'` and a token, the same request with that
+   * token gets `hops[1]`, and so on; the last hop ends as written (`STOP` by default). Tokens are
+   * refused when the fake never issued them, after `fake.expireContinuationTokens()`, or with
+   * another request. `checkpoints: true` adds a checkpoint token to every chunk of a streamed hop
+   * but its last (`n`: to every `n`th), for resuming a dropped stream.
+   *
+   * @example
+   * ```ts
+   * turn.continued([turn.text('Part one. '), turn.text('Part two. '), turn.text('The end.')])
+   * ```
+   */
+  continued(
+    hops: readonly FakeTurn[],
+    options?: { checkpoints?: boolean | number | undefined },
+  ): FakeTurn {
+    return { hops: [...hops], checkpoints: options?.checkpoints ?? false };
   },
 
   /** A response (or stream chunks) sent exactly as given. */

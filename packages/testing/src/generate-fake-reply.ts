@@ -4,6 +4,13 @@ import { buildFakeResponse, buildFakeStreamChunks } from './build-fake-response.
 import { checkFakeRequest } from './check-fake-request.ts';
 import { estimatePromptTokens } from './estimate-usage.ts';
 import { applyCachedContent } from './fake-caches.ts';
+import {
+  type FakeHopPlan,
+  firstHopPlan,
+  isFinalHop,
+  markHopChunks,
+  readContinuationToken,
+} from './fake-continuation.ts';
 import { type FakeHttpError, fakeErrors, fakeScriptError } from './fake-errors.ts';
 import { type FakeFault, selectFaults } from './fake-faults.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
@@ -90,20 +97,32 @@ export async function generateFakeReply(
   if (!tier.ok) return withDelay(jsonReply(state, tier.error, errorStyle));
   const gemini3 = state.options.gemini3 ?? (capabilities.generation ?? 0) >= 3;
   const faultTurn = fault === undefined ? undefined : outcomeTurn(fault);
+  const resumed = readContinuationToken(state, call.body, route.stream);
+  if (resumed !== undefined && 'error' in resumed) {
+    return withDelay(jsonReply(state, resumed.error, errorStyle));
+  }
   let scripted: FakeTurn;
+  let plan: FakeHopPlan | undefined = resumed;
   if (faultTurn !== undefined) {
     scripted = faultTurn;
+  } else if (plan !== undefined) {
+    scripted = plan.turn;
   } else {
     const next = await nextScriptTurn(state, call, callIndex, gemini3, capabilities);
     if ('error' in next) return withDelay(jsonReply(state, next.error, errorStyle));
     scripted = next.turn;
+    plan = firstHopPlan(scripted, call.body);
   }
-  const resolved = resolveFakeTurn(scripted, {
+  if (faultTurn !== undefined) plan = undefined;
+  const prompt = estimatePromptTokens(call.body);
+  // A resend's prompt is the request and the output so far (the server re-reads both).
+  if (plan !== undefined) prompt.text += plan.outputTokens;
+  const resolved = resolveFakeTurn(plan === undefined ? scripted : planTurn(plan), {
     model,
     modelVersion: state.options.modelVersion ?? model,
     gemini3,
     callIds: state.options.callIds ?? gemini3,
-    prompt: estimatePromptTokens(call.body),
+    prompt,
     random: state.random,
   });
   // promptTokenCount counts the cached prefix too; cachedContentTokenCount says how much of it.
@@ -113,9 +132,17 @@ export async function generateFakeReply(
     resolved.usage.serviceTier = tier.served;
   }
   const broken = fault !== undefined && faultTurn === undefined;
-  // A turn replaced by a fault, or cut by a broken stream, leaves the script where it was.
-  if (faultTurn === undefined && !broken) state.turnsDelivered++;
-  const streamed = route.stream ? buildFakeStreamChunks(resolved, state.chunkSize) : [];
+  // A turn replaced by a fault, or cut by a broken stream, leaves the script where it was; so
+  // does a continued turn until its last hop.
+  if (faultTurn === undefined && !broken && (plan === undefined || isFinalHop(plan))) {
+    state.turnsDelivered++;
+  }
+  let streamed = route.stream ? buildFakeStreamChunks(resolved, state.chunkSize) : [];
+  let single = route.stream ? [] : [buildFakeResponse(resolved)];
+  if (plan !== undefined) {
+    if (route.stream) streamed = markHopChunks(state, plan, streamed, true);
+    else single = markHopChunks(state, plan, single, false);
+  }
   const reply = route.stream
     ? renderFakeStream(
         state,
@@ -125,11 +152,16 @@ export async function generateFakeReply(
         route.alt === 'sse',
         fault,
       )
-    : renderFakeStream(state, [buildFakeResponse(resolved)], false, fault, true);
+    : renderFakeStream(state, single, false, fault, true);
   if (tier.served !== undefined) {
     return { ...reply, headers: { ...reply.headers, [FAKE_TIER_HEADER]: tier.served }, delayMs };
   }
   return { ...reply, delayMs };
+}
+
+/** The hop a plan serves (a hop's own turn; a missing one is an empty answer). */
+function planTurn(plan: FakeHopPlan): FakeTurn {
+  return plan.hops[plan.hop] ?? { variant: 'no-parts' };
 }
 
 function faultError(fault: FakeFault, model: string): FakeHttpError | undefined {

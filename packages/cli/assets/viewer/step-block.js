@@ -1,3 +1,4 @@
+import { describeContinuation } from './continuation.js';
 import { el } from './dom.js';
 import { renderEntry, sortEntries } from './entry-renderers.js';
 import { asText, formatCount, formatDuration } from './format.js';
@@ -35,6 +36,7 @@ export function renderStepBlock(step, context) {
   if (call !== undefined && context.selected === call.key) classes.push('selected');
   const reask = asText(step.end?.reask);
   const finish = asText(step.end?.finishReason);
+  const continuation = describeContinuation(step.end?.continuation);
   const rawKey = `raw-${step.number}`;
   return el(
     'section',
@@ -52,6 +54,10 @@ export function renderStepBlock(step, context) {
         : el('span', { className: 'dim' }, `${formatCount(tokens)} tokens`),
       finish === undefined ? null : el('span', { className: 'dim' }, finish),
       reask === undefined ? null : el('span', { className: 'dim' }, `re-asked (${reask})`),
+      continuation === '' ? null : el('span', { className: 'dim' }, continuation),
+      step.end?.interrupted === true
+        ? el('span', { className: 'dim' }, 'interrupted (the stream ended without a finish signal)')
+        : null,
     ),
     ...sortEntries(step.entries)
       .slice(0, MAX_STEP_ENTRIES)

@@ -1,3 +1,4 @@
+import type { ContinuationHopEvent } from '../continuation/continuation-report.ts';
 import type {
   AgentResult,
   AgentStep,
@@ -52,6 +53,14 @@ export type GroundingEvent = {
   grounding: GroundingMetadata;
 };
 
+/**
+ * A long-decode answer goes on in another request (`continue`), a dropped stream resumes from
+ * its last checkpoint (`resume`: the deltas after it were held back, so no shown text is
+ * regenerated), or a refused token starts the answer over (`restart`: what was shown of this
+ * step's answer is regenerated; a UI clears it).
+ */
+export type ContinuationEvent = { type: 'continuation'; stepNumber: number } & ContinuationHopEvent;
+
 /** A step ended: its content, calls and results are recorded. */
 export type StepEndEvent = { type: 'step-end'; step: AgentStep };
 
@@ -67,5 +76,6 @@ export type AgentEvent<Output = undefined> =
   | ToolResultEvent
   | ToolErrorEvent
   | GroundingEvent
+  | ContinuationEvent
   | StepEndEvent
   | RunEndEvent<Output>;

@@ -35,6 +35,8 @@ function summarize(event: AgentEvent): string {
       return `tool-error ${event.outcome}`;
     case 'grounding':
       return `grounding ${event.source}`;
+    case 'continuation':
+      return `continuation ${event.kind} ${event.hop}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
     case 'run-end':

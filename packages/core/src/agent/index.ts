@@ -3,6 +3,16 @@
 // root entry holds the everyday part (createAgent, its options, result and event types); the
 // agent's error classes are in @gemloop/core/errors.
 
+export type { ContinuationOptions } from '../continuation/continuation-options.ts';
+export {
+  DEFAULT_MAX_CONTINUATION_HOPS,
+  DEFAULT_MAX_CONTINUATION_RECONNECTS,
+} from '../continuation/continuation-options.ts';
+export type {
+  ContinuationHop,
+  ContinuationHopEvent,
+  ContinuationReport,
+} from '../continuation/continuation-report.ts';
 export type { AgentCacheReport } from '../run/agent-cache-report.ts';
 export type { AgentInput } from '../run/agent-input.ts';
 export type {
@@ -18,6 +28,7 @@ export type {
 } from '../run/agent-result.ts';
 export type {
   AgentEvent,
+  ContinuationEvent,
   GroundingEvent,
   RunEndEvent,
   StepEndEvent,

@@ -30,6 +30,8 @@ export type { ChatStoreErrorOptions, ChatStoreOperation } from './chat-store-err
 export { ChatStoreError } from './chat-store-error.ts';
 export type { ChatStoreLockHolder } from './chat-store-locked-error.ts';
 export { ChatStoreLockedError } from './chat-store-locked-error.ts';
+export type { ContinuationErrorReason } from './continuation-error.ts';
+export { ContinuationError } from './continuation-error.ts';
 export type { GemloopErrorOptions, PartialUsage } from './gemloop-error.ts';
 export { GemloopError } from './gemloop-error.ts';
 export { InvalidArgumentError } from './invalid-argument-error.ts';

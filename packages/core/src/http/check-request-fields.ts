@@ -18,7 +18,8 @@ const NUMERIC_FIELDS: readonly (readonly [string, string])[] = [
 /**
  * Checks the fields of a request body gemloop knows the shape of, cheaply (no walk of `contents`):
  * `generationConfig` (an object, its numbers finite), `tools` and `safetySettings` (arrays of
- * objects), `toolConfig` (an object), `cachedContent` (a string). Fields it does not know pass
+ * objects), `toolConfig` (an object), `cachedContent` (a string), `continuationToken` (a
+ * non-empty string). Fields it does not know pass
  * unchecked, so new API fields need no gemloop release.
  * @throws {@link InvalidArgumentError} naming the field, e.g. `request.generationConfig.topP`.
  * @internal
@@ -43,6 +44,16 @@ export function checkRequestFields(body: Record<string, unknown>, argument: stri
     throw invalid(
       `${argument}.toolConfig`,
       `toolConfig must be an object such as { functionCallingConfig: { mode: 'AUTO' } }; got ${describe(toolConfig)}`,
+    );
+  }
+  const continuationToken = body['continuationToken'];
+  if (
+    continuationToken != null &&
+    (typeof continuationToken !== 'string' || continuationToken === '')
+  ) {
+    throw invalid(
+      `${argument}.continuationToken`,
+      `continuationToken must be the non-empty string a previous response's candidate gave with finishReason 'CONTINUATION'; got ${describe(continuationToken)}`,
     );
   }
   const cachedContent = body['cachedContent'];

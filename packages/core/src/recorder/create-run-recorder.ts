@@ -2,6 +2,7 @@ import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -10,7 +11,13 @@ import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run
 import { toErrorType } from '../telemetry/to-error-type.ts';
 import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
-import { RECORDED_RUN_FORMAT, type RecordedError, type RecordedRunLine } from './recorded-run.ts';
+import {
+  MAX_RECORDED_HOPS,
+  RECORDED_RUN_FORMAT,
+  type RecordedContinuation,
+  type RecordedError,
+  type RecordedRunLine,
+} from './recorded-run.ts';
 import { runFileName } from './run-file.ts';
 
 // node:fs/promises loads at the first run recorded, not when gemloop is imported.
@@ -229,6 +236,16 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             firstChunk(at) {
               write({ type: 'first-chunk', stepNumber, at });
             },
+            hop(event) {
+              write({
+                type: 'continuation',
+                stepNumber,
+                kind: event.kind,
+                hop: event.hop,
+                totalTokenCount: event.usage?.totalTokenCount,
+                at: Date.now(),
+              });
+            },
             end(outcome, at) {
               if ('error' in outcome)
                 write({
@@ -279,6 +296,10 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             grounding: step.grounding,
             toolCalls: step.toolCalls.length,
             reask: step.reask?.reason,
+            ...(step.continuation === undefined
+              ? {}
+              : { continuation: recordContinuation(step.continuation) }),
+            ...(step.interrupted === true ? { interrupted: true as const } : {}),
             at: step.startedAt + step.modelMs + step.toolsMs,
           });
         },
@@ -387,4 +408,15 @@ function checkBytes(value: unknown, fallback: number, name: string): number {
     });
   }
   return value;
+}
+
+/** A step's continuation report, bounded for the run file. */
+function recordContinuation(report: ContinuationReport): RecordedContinuation {
+  return {
+    hops: report.hops.length,
+    reconnects: report.reconnects,
+    restarted: report.restarted,
+    firstPromptTokenCount: report.firstPromptTokenCount,
+    hopTokens: report.hops.slice(0, MAX_RECORDED_HOPS).map((hop) => hop.usage?.totalTokenCount),
+  };
 }

@@ -19,6 +19,19 @@ export type RecordedError = {
   reason?: string | undefined;
 };
 
+/** The most hops whose usage a step-end line lists (a step may take up to 10,000). */
+export const MAX_RECORDED_HOPS = 64;
+
+/** How a step's answer was continued, as a step-end line records it (bounded). */
+export type RecordedContinuation = {
+  hops: number;
+  reconnects: number;
+  restarted: boolean;
+  firstPromptTokenCount: number | undefined;
+  /** `totalTokenCount` of the first {@link MAX_RECORDED_HOPS} hops. */
+  hopTokens: (number | undefined)[];
+};
+
 /**
  * One line of a recorded run file (`.gemloop/runs/<when>-<runId>.jsonl`). `at` is the agent's
  * clock in ms since the epoch. Requests and responses are the wire JSON (large inline data and
@@ -54,6 +67,16 @@ export type RecordedRunLine =
       at: number;
     }
   | { type: 'first-chunk'; stepNumber: number; at: number }
+  | {
+      /** A long-decode answer's next request, a resumed stream, or a restart. */
+      type: 'continuation';
+      stepNumber: number;
+      kind: 'continue' | 'resume' | 'restart';
+      hop: number;
+      /** The tokens billed in the step so far, over its hops. */
+      totalTokenCount: number | undefined;
+      at: number;
+    }
   | {
       type: 'model-call-end';
       stepNumber: number;
@@ -92,6 +115,10 @@ export type RecordedRunLine =
       grounding: unknown;
       toolCalls: number;
       reask: string | undefined;
+      /** When the answer took more than one request (see `RecordedContinuation`). */
+      continuation?: RecordedContinuation | undefined;
+      /** A stream that ended without a finish signal. */
+      interrupted?: true | undefined;
       at: number;
     }
   | {

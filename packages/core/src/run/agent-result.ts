@@ -1,3 +1,4 @@
+import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
 import type {
   BlockReason,
@@ -33,10 +34,17 @@ export type AgentUsage = {
  * - `stop-condition`: a `stopWhen` condition held after a step; its calls were run and answered.
  * - `content-filter`: the prompt or the answer was blocked; see `blocked` on {@link AgentResult}.
  * - `other`: the model stopped for another reason (`LANGUAGE`, `OTHER`, `NO_IMAGE`, an unknown
- *   value, ...); see `rawFinishReason` on {@link AgentResult}.
+ *   value, `CONTINUATION` with automatic continuation off, ...); see `rawFinishReason` on
+ *   {@link AgentResult}.
+ * - `interrupted`: a streamed answer ended without a finish signal after its first chunk (the
+ *   connection closed cleanly mid-answer, a gateway cut it): `text` is what arrived, a turn with
+ *   function calls is not kept (they may be incomplete). A stream that fails before its first
+ *   chunk is retried by the client; one that breaks mid-event is a `StreamError`. The AI SDK
+ *   (`@ai-sdk/google` 4.0.121) reports the same case as its `interrupted` finish reason.
  */
 export type AgentFinishReason =
   | 'stop'
+  | 'interrupted'
   | 'max-tokens'
   | 'max-steps'
   | 'stop-condition'
@@ -107,6 +115,8 @@ export type ReaskReason =
   | 'unexpected-tool-call'
   /** `TOO_MANY_TOOL_CALLS`: the model called tools consecutively until the API stopped it. */
   | 'too-many-tool-calls'
+  /** `MALFORMED_RESPONSE`: the API could not parse what the model produced (`@google/genai` 3.1.0). */
+  | 'malformed-response'
   | 'empty-response'
   /** The structured answer was not valid JSON or failed the `output` schema. */
   | 'invalid-output';
@@ -148,10 +158,21 @@ export type AgentStep = {
    * falls back to `standard`). Undefined when the API reported neither (Vertex).
    */
   serviceTier?: ServiceTier | undefined;
+  /**
+   * Set when the answer took more than one request (a long-decode answer continued with
+   * `CONTINUATION` tokens), or its stream was resumed or restarted: the hops, each one's usage,
+   * the first hop's prompt count. `usage` already sums every hop.
+   */
+  continuation?: ContinuationReport | undefined;
   grounding: GroundingMetadata | undefined;
   urlContextMetadata: UrlContextMetadata | undefined;
   safetyRatings: SafetyRating[] | undefined;
   citationMetadata: CitationMetadata | undefined;
+  /**
+   * Set on a streamed step whose stream ended without a finish signal after its first chunk (see
+   * `interrupted` in {@link AgentFinishReason}).
+   */
+  interrupted?: true | undefined;
   /** Set when this answer was not accepted and the model was asked again. */
   reask: { reason: ReaskReason; note: string } | undefined;
   /** The whole response (or the folded stream), for fields gemloop does not lift. */

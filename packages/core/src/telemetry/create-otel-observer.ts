@@ -125,6 +125,14 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
                 'error.type': toErrorType(event.error),
               });
             },
+            hop(event) {
+              // A long-decode answer's next request, a resumed stream or a restart (see
+              // ContinuationHopEvent): one span for the whole step's answer, an event per hop.
+              span.addEvent('gemloop.continuation', {
+                'gemloop.continuation.kind': event.kind,
+                'gemloop.continuation.hop': event.hop,
+              });
+            },
             firstChunk(at) {
               if (latest)
                 span.setAttribute('gen_ai.response.time_to_first_chunk', (at - startedAt) / 1000);
@@ -146,6 +154,20 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
               } else {
                 const response = outcome.response;
                 addResponse(span, response, latest);
+                const continued = outcome.continuation;
+                if (continued !== undefined) {
+                  span.setAttributes({
+                    'gemloop.continuation.hops': continued.hops.length,
+                    'gemloop.continuation.reconnects': continued.reconnects,
+                    'gemloop.continuation.restarted': continued.restarted,
+                  });
+                  if (continued.firstPromptTokenCount !== undefined) {
+                    span.setAttribute(
+                      'gemloop.continuation.first_prompt_tokens',
+                      continued.firstPromptTokenCount,
+                    );
+                  }
+                }
                 if (response.modelVersion !== undefined)
                   metricAttributes['gen_ai.response.model'] = response.modelVersion;
                 if (content)

@@ -1,3 +1,7 @@
+import type {
+  ContinuationHopEvent,
+  ContinuationReport,
+} from '../continuation/continuation-report.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
@@ -52,8 +56,21 @@ export interface ModelCallObservation {
   retry(event: RetryEvent): void;
   /** The first chunk of a streamed call arrived. */
   firstChunk(at: number): void;
-  /** The call ended: the response, or the error it failed with. */
-  end(outcome: { response: GenerateContentResponse } | { error: unknown }, at: number): void;
+  /**
+   * A long-decode answer goes on in another request, or a dropped stream resumes (see
+   * `ContinuationHopEvent`).
+   */
+  hop?: ((event: ContinuationHopEvent) => void) | undefined;
+  /**
+   * The call ended: the response (every hop merged, with how it was continued when it took
+   * more than one request), or the error it failed with.
+   */
+  end(
+    outcome:
+      | { response: GenerateContentResponse; continuation?: ContinuationReport | undefined }
+      | { error: unknown },
+    at: number,
+  ): void;
 }
 
 /** What a tool call reports when it ends. */

@@ -85,6 +85,9 @@ function combine(list: readonly RunObservation[]): RunObservation {
         firstChunk: (at) => {
           for (const call of calls) call.firstChunk(at);
         },
+        hop: (event) => {
+          for (const call of calls) call.hop?.(event);
+        },
         end: (outcome, at) => {
           for (const call of calls) call.end(outcome, at);
         },
@@ -143,6 +146,7 @@ function guard(observation: RunObservation): RunObservation {
         wrap: call.wrap,
         retry: quiet((event) => call.retry(event)),
         firstChunk: quiet((at) => call.firstChunk(at)),
+        hop: quiet((event) => call.hop?.(event)),
         end: quiet((outcome, at) => call.end(outcome, at)),
       };
     },

@@ -295,6 +295,13 @@ export type GenerateContentRequest = {
    * Vertex only (`@google/genai` 3.1.0); gemloop sends it anywhere and warns on the Gemini API.
    */
   modelArmorConfig?: ModelArmorConfig | undefined;
+  /**
+   * Resumes a long-decode answer (Gemini 4 long decode): the `continuationToken` of the previous
+   * hop's candidate, sent with the same request (`@google/genai` 3.1.0 `prepareContinuationConfig`,
+   * `@ai-sdk/google` 4.0.121 `generateContent({ ...args, continuationToken })`). The agent sends it
+   * itself (see the agent's `continuation` option).
+   */
+  continuationToken?: string | undefined;
 };
 
 /** The JSON body sent on the wire (everything but `model`, normalised). */
@@ -312,4 +319,6 @@ export type GenerateContentBody = {
   store?: boolean | undefined;
   /** Model Armor templates; see {@link GenerateContentRequest.modelArmorConfig}. */
   modelArmorConfig?: ModelArmorConfig | undefined;
+  /** See {@link GenerateContentRequest.continuationToken}. */
+  continuationToken?: string | undefined;
 };

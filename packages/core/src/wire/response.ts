@@ -27,6 +27,14 @@ export type FinishReason = OpenString<
   | 'IMAGE_RECITATION'
   | 'IMAGE_OTHER'
   | 'MODEL_ARMOR'
+  /**
+   * Long decode (Gemini 4): the per-request token cap was reached while budget remains; the
+   * candidate carries a `continuationToken` to send with the same request (`@google/genai` 3.1.0
+   * `FinishReason.CONTINUATION`). The agent continues by itself (its `continuation` option).
+   */
+  | 'CONTINUATION'
+  /** The model produced a response the API could not parse (`@google/genai` 3.1.0); re-asked. */
+  | 'MALFORMED_RESPONSE'
 >;
 
 /** Why a prompt was blocked (then there are no candidates). */
@@ -172,6 +180,12 @@ export type Candidate = {
   avgLogprobs?: number | undefined;
   logprobsResult?: Record<string, unknown> | undefined;
   tokenCount?: number | undefined;
+  /**
+   * Long decode: on the last chunk of a hop (`finishReason: 'CONTINUATION'`) the token to send
+   * for the next hop; on an intermediate stream chunk (no finish reason) a checkpoint a dropped
+   * stream resumes from (`@google/genai` 3.1.0 `StreamContinuation.observe`).
+   */
+  continuationToken?: string | undefined;
 };
 
 /** Why the prompt was blocked, if it was. Sent only in the first stream chunk. */

@@ -83,6 +83,8 @@ const worker = await startDurableWorker({
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
     approver: { gemini, model, tools: [refund], needsApproval: ['refund'] },
+    // No tools: one step whose answer the fake serves in continuation hops (turn.continued).
+    longdecode: { gemini, model, tools: [] },
   },
   workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
   pollingIntervalMs: Number(env['POLLING_MS'] ?? '200'),

@@ -1,3 +1,4 @@
+import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -52,6 +53,8 @@ export type AgentConfig<Output> = {
   toolTimeoutMs: number | undefined;
   toolErrors: 'report' | 'throw';
   maxReasks: number;
+  /** Automatic continuation of long-decode answers (the `continuation` option, defaults applied). */
+  continuation: ContinuationSettings;
   onStepEnd: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
   beforeToolCall: BeforeToolCallHook | undefined;
   /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */

@@ -6,6 +6,7 @@ import {
 import type { AgentOptions } from './agent-options.ts';
 import { cacheOption } from './options/cache.ts';
 import { callOptionsOption } from './options/call-options.ts';
+import { continuationOption } from './options/continuation.ts';
 import type { AgentOptionKey, KeysOfGroups } from './options/define-agent-options.ts';
 import { generationConfigOption } from './options/generation-config.ts';
 import { modelOptions } from './options/model.ts';
@@ -25,6 +26,7 @@ export type AgentOptionGroups = [
   typeof toolsOptions,
   typeof toolChoiceOption,
   typeof stepOptions,
+  typeof continuationOption,
   typeof generationConfigOption,
   typeof thinkingOption,
   typeof outputOption,
@@ -45,6 +47,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   toolsOptions,
   toolChoiceOption,
   stepOptions,
+  continuationOption,
   generationConfigOption,
   thinkingOption,
   outputOption,

@@ -1,3 +1,4 @@
+import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -180,6 +181,15 @@ export type AgentOptions<Output = undefined> = {
    * the run throws. @defaultValue 2
    */
   maxReasks?: number | undefined;
+  /**
+   * Automatic continuation of long-decode answers (Gemini 4: `finishReason: 'CONTINUATION'` with
+   * a `continuationToken`): the step resends the same request with the token until the model
+   * finishes, and resumes a dropped stream from its last checkpoint. `false` turns it off (the
+   * run then ends on the partial answer, `finishReason: 'other'`, `rawFinishReason:
+   * 'CONTINUATION'`). See {@link ContinuationOptions}.
+   * @defaultValue `{ enabled: true, maxHops: 256, maxReconnects: 3 }`
+   */
+  continuation?: ContinuationOptions | boolean | undefined;
   onStepEnd?: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
   beforeToolCall?: BeforeToolCallHook | undefined;
   /**

@@ -2,6 +2,7 @@ import type { GenerationConfig, ToolConfig } from '../../wire/request.ts';
 import type { AgentConfig, BaseRequest } from './agent-config.ts';
 import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
+import { resolveContinuationOption } from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
 import { resolveModelOptions } from './options/model.ts';
 import { resolveObserverOptions } from './options/observers.ts';
@@ -96,6 +97,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
   return {
     ...modelConfig,
     ...steps,
+    ...resolveContinuationOption(options),
     ...toolRuns,
     ...toolsConfig,
     request,

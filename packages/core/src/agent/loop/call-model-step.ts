@@ -1,6 +1,7 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
+import type { UsageMetadata } from '../../wire/response.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
 import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
@@ -42,6 +43,7 @@ export async function callModelStep<Output>(
         streaming: context.streaming,
         emit,
         stepNumber,
+        continuation: config.continuation,
         observation: context.observation,
         now: config.now,
         usageSeen,
@@ -51,7 +53,10 @@ export async function callModelStep<Output>(
     // A stream cut after chunks that reported usage was billed for them: the run counts the last
     // usage seen (so the error's run, the span, the recording and a chat's usage do), and the
     // error says it is partial.
-    const partial = usageSeen?.usage;
+    // A unary long-decode answer whose later hop failed: the hops before it were billed too.
+    const partial =
+      usageSeen?.usage ??
+      (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
     if (partial !== undefined) run.addUsage(toAgentUsage(partial));
     if (isRunEnding(config, error)) throw error;
     if (signal.aborted) {
@@ -65,7 +70,7 @@ export async function callModelStep<Output>(
       partial,
     );
   }
-  const { response, record } = outcome;
+  const { response, record, continuation, interrupted } = outcome;
   const step = createStep({
     response,
     stepNumber,
@@ -73,6 +78,8 @@ export async function callModelStep<Output>(
     startedAt,
     modelMs: config.now() - startedAt,
   });
+  if (continuation !== undefined) step.continuation = continuation;
+  if (interrupted === true) step.interrupted = true;
   run.addUsage(step.usage);
   // The body's tier first; the header only when the body has none (read without building the
   // response's Headers).

@@ -1,7 +1,13 @@
+import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
+import type { ContinuationHopEvent } from '../../continuation/continuation-report.ts';
+import {
+  type ContinuedCallResult,
+  continueGenerate,
+  continueStream,
+} from '../../continuation/continue-model-call.ts';
 import type { CallOptions } from '../../http/gemini.ts';
-import type { ModelCallEntry, ModelCallRecord } from '../../http/model-call-entry.ts';
+import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
-import { createStreamAccumulator } from '../../streaming/create-stream-accumulator.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
@@ -20,6 +26,8 @@ type ModelCallInput = {
   streaming: boolean;
   emit: EmitEvent;
   stepNumber: number;
+  /** Automatic continuation of long-decode answers (the agent's `continuation` option). */
+  continuation: ContinuationSettings;
   /**
    * Streaming only: receives the last usage each chunk reported, so a stream cut later still
    * counts the tokens it was billed (see `callModelStep`).
@@ -30,8 +38,11 @@ type ModelCallInput = {
 /** Where a streamed call keeps the last usage it saw. @internal */
 export type UsageSeen = { usage: UsageMetadata | undefined };
 
-/** A model call's response, and what the client recorded of it (served tier, attempts). @internal */
-export type ModelCallOutcome = { response: GenerateContentResponse; record: ModelCallRecord };
+/**
+ * A model call's response (every hop of a long-decode answer merged), what the client recorded of
+ * it (served tier, attempts), and how it was continued. @internal
+ */
+export type ModelCallOutcome = ContinuedCallResult;
 
 /**
  * The call options of every model call of a run, built once per run (a spread per step cost a
@@ -64,6 +75,7 @@ export function callModel({
   streaming,
   emit,
   stepNumber,
+  continuation,
   observation,
   now,
   usageSeen,
@@ -73,22 +85,50 @@ export function callModel({
 }): Promise<ModelCallOutcome> {
   if (observation !== undefined) {
     return observeModelCall(
-      { entry, request, bodyCache, options, signal, streaming, emit, stepNumber, usageSeen },
+      {
+        entry,
+        request,
+        bodyCache,
+        options,
+        signal,
+        streaming,
+        emit,
+        stepNumber,
+        continuation,
+        usageSeen,
+      },
       observation,
       now ?? Date.now,
     );
   }
-  // Not an async function: a plain call hands back the client's own promise, one less per step.
-  if (!streaming) return entry.generate({ request, callOptions: options, bodyCache });
+  const onHop = hopEmitter(emit, stepNumber, undefined);
+  if (!streaming) {
+    return continueGenerate(
+      entry,
+      { request, callOptions: options, bodyCache },
+      continuation,
+      onHop,
+    );
+  }
   return streamModel(
     entry,
     { request, callOptions: options, bodyCache },
-    signal,
-    emit,
-    stepNumber,
-    undefined,
-    usageSeen,
+    { signal, emit, stepNumber, continuation, onHop, usageSeen },
   );
+}
+
+/** Tells the event stream and the observer that a hop starts; undefined when nobody listens. */
+function hopEmitter(
+  emit: EmitEvent,
+  stepNumber: number,
+  observed: { hop?: ((event: ContinuationHopEvent) => void) | undefined } | undefined,
+): ((event: ContinuationHopEvent) => void) | undefined {
+  const observe = observed?.hop?.bind(observed);
+  if (emit === undefined && observe === undefined) return undefined;
+  return (event) => {
+    observe?.(event);
+    emit?.({ type: 'continuation', stepNumber, ...event });
+  };
 }
 
 /**
@@ -100,7 +140,17 @@ async function observeModelCall(
   observation: RunObservation,
   now: () => number,
 ): Promise<ModelCallOutcome> {
-  const { entry, request, bodyCache, signal, streaming, emit, stepNumber, usageSeen } = call;
+  const {
+    entry,
+    request,
+    bodyCache,
+    signal,
+    streaming,
+    emit,
+    stepNumber,
+    continuation,
+    usageSeen,
+  } = call;
   const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
   const userRetry = call.options.onRetry;
   const callOptions: CallOptions = {
@@ -111,21 +161,26 @@ async function observeModelCall(
       userRetry?.(event);
     },
   };
+  const onHop = hopEmitter(emit, stepNumber, observed);
   const invoke = (): Promise<ModelCallOutcome> =>
     streaming
       ? streamModel(
           entry,
           { request, callOptions, bodyCache },
-          signal,
-          emit,
-          stepNumber,
-          () => observed.firstChunk(now()),
-          usageSeen,
+          {
+            signal,
+            emit,
+            stepNumber,
+            continuation,
+            onHop,
+            usageSeen,
+            onFirstChunk: () => observed.firstChunk(now()),
+          },
         )
-      : entry.generate({ request, callOptions, bodyCache });
+      : continueGenerate(entry, { request, callOptions, bodyCache }, continuation, onHop);
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
-    observed.end({ response: outcome.response }, now());
+    observed.end({ response: outcome.response, continuation: outcome.continuation }, now());
     return outcome;
   } catch (error) {
     observed.end({ error }, now());
@@ -133,33 +188,50 @@ async function observeModelCall(
   }
 }
 
-async function streamModel(
+function streamModel(
   entry: ModelCallEntry,
   input: Parameters<ModelCallEntry['stream']>[0],
-  signal: AbortSignal,
-  emit: EmitEvent,
-  stepNumber: number,
-  onFirstChunk?: () => void,
-  usageSeen?: UsageSeen,
+  {
+    signal,
+    emit,
+    stepNumber,
+    continuation,
+    onHop,
+    onFirstChunk,
+    usageSeen,
+  }: {
+    signal: AbortSignal;
+    emit: EmitEvent;
+    stepNumber: number;
+    continuation: ContinuationSettings;
+    onHop: ((event: ContinuationHopEvent) => void) | undefined;
+    onFirstChunk?: (() => void) | undefined;
+    usageSeen?: UsageSeen | undefined;
+  },
 ): Promise<ModelCallOutcome> {
-  const { stream, record } = entry.stream(input);
-  const accumulator = createStreamAccumulator();
   let first = onFirstChunk;
-  for await (const chunk of stream) {
-    if (first !== undefined) {
-      first();
-      first = undefined;
-    }
-    if (usageSeen !== undefined && chunk.usageMetadata !== undefined) {
-      usageSeen.usage = chunk.usageMetadata;
-    }
-    // A client that does not watch the signal between chunks still stops here.
-    signal.throwIfAborted();
-    accumulator.push(chunk);
-    if (emit !== undefined) emitDeltas(chunk, stepNumber, emit);
-  }
-  signal.throwIfAborted();
-  return { response: accumulator.response(), record };
+  // The deltas are shown as the continuation lets chunks through: after a checkpoint, only up to
+  // the next one (a resumed stream regenerates what came after it).
+  return continueStream(entry, input, continuation, {
+    signal,
+    onChunk: emit === undefined ? () => {} : (chunk) => emitDeltas(chunk, stepNumber, emit),
+    onAnyChunk:
+      first === undefined
+        ? undefined
+        : () => {
+            if (first !== undefined) {
+              first();
+              first = undefined;
+            }
+          },
+    onUsage:
+      usageSeen === undefined
+        ? undefined
+        : (usage) => {
+            usageSeen.usage = usage;
+          },
+    onHop,
+  });
 }
 
 function emitDeltas(

@@ -166,6 +166,32 @@ describe('re-asks', () => {
     expect(validateHistory(result.contents)).toEqual([]);
   });
 
+  it('re-asks a MALFORMED_RESPONSE like a malformed call, within the same maxReasks', async () => {
+    const { agent, gemini } = agentWith([
+      finishTurn('MALFORMED_RESPONSE', [{ text: '{"broken' }], { finishMessage: 'unparsable' }),
+      textTurn('Fine now.'),
+    ]);
+    const result = await agent.run('Go');
+    expect(result.text).toBe('Fine now.');
+    expect(result.steps[0]?.reask?.reason).toBe('malformed-response');
+    expect(result.steps[0]?.appended).toBe(false);
+    expect(gemini.contentsOf(1)[1]?.parts[0]?.text).toBe(
+      'Your last response could not be read (unparsable). Answer again, in well-formed text or with a valid function call. The available functions are: lookup.',
+    );
+    const limited = agentWith(
+      [
+        finishTurn('MALFORMED_RESPONSE', undefined),
+        finishTurn('MALFORMED_FUNCTION_CALL', undefined),
+      ],
+      1,
+    );
+    const error = (await limited.agent
+      .run('Go')
+      .catch((caught: unknown) => caught)) as InvalidModelResponseError;
+    expect(InvalidModelResponseError.isInstance(error)).toBe(true);
+    expect(error.attempts).toBe(2);
+  });
+
   it('re-asks an UNEXPECTED_TOOL_CALL naming the available functions', async () => {
     const { agent, gemini } = agentWith([
       finishTurn('UNEXPECTED_TOOL_CALL', [{ text: '' }]),

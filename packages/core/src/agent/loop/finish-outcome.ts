@@ -12,9 +12,13 @@ import type { Candidate, FinishReason, GenerateContentResponse } from '../../wir
  * - `max-tokens`: `MAX_TOKENS`: the run ends with the partial text.
  * - `content-filter`: a safety-type finish reason, or a blocked prompt (no candidates).
  * - `other`: any other reason, unknown values included: the run ends, the reason kept as data.
- * - `reask`: `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL`, `TOO_MANY_TOOL_CALLS` (js-genai
- *   2.16.0: "Model called too many tools consecutively, thus the system exited execution"), a
- *   function call without a name, or an empty answer: ask again.
+ * - `reask`: `MALFORMED_FUNCTION_CALL`, `MALFORMED_RESPONSE` (`@google/genai` 3.1.0: the
+ *   model's output could not be parsed; re-asked like a malformed call, within `maxReasks`),
+ *   `UNEXPECTED_TOOL_CALL`, `TOO_MANY_TOOL_CALLS` (js-genai 2.16.0: "Model called too many tools
+ *   consecutively, thus the system exited execution"), a function call without a name, or an
+ *   empty answer: ask again.
+ * - `CONTINUATION` reaches here only with automatic continuation off (or a hop that made no
+ *   progress, or `continuation.maxHops` reached): `other`, the partial answer kept.
  * @internal
  */
 export type ResponseOutcome =
@@ -23,6 +27,7 @@ export type ResponseOutcome =
   | { type: 'max-tokens' }
   | { type: 'content-filter'; blocked: BlockedOutcome }
   | { type: 'other' }
+  | { type: 'interrupted' }
   | { type: 'reask'; reason: ReaskReason };
 
 // Finish reasons that mean the answer was withheld for its content (wire reference 3.1).
@@ -81,6 +86,7 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
   }
   if (finishReason === 'MALFORMED_FUNCTION_CALL')
     return { type: 'reask', reason: 'malformed-function-call' };
+  if (finishReason === 'MALFORMED_RESPONSE') return { type: 'reask', reason: 'malformed-response' };
   if (finishReason === 'UNEXPECTED_TOOL_CALL')
     return { type: 'reask', reason: 'unexpected-tool-call' };
   if (finishReason === 'TOO_MANY_TOOL_CALLS')
@@ -181,6 +187,9 @@ export function reaskNote(
   }
   if (reason === 'unexpected-tool-call') {
     return `Your last response called a tool that is not available in this request${detail}. ${available} Call only those, or answer in text.`;
+  }
+  if (reason === 'malformed-response') {
+    return `Your last response could not be read${detail}. Answer again, in well-formed text or with a valid function call. ${available}`;
   }
   if (reason === 'too-many-tool-calls') {
     return `You made too many tool calls in a row${detail}. Answer now from the results you already have, or make only the one call you still need. ${available}`;

@@ -27,8 +27,9 @@ import { signModelTurn } from './sign-model-turn.ts';
  *   (`final-call` mode), is re-asked with the schema's issues, or fails with an
  *   {@link OutputValidationError}. A schema that throws fails the run with an
  *   {@link AgentRunError} (its failure, not the model's: not re-asked).
- * - `MAX_TOKENS`, a block or another stop: the run ends, keeping a partial answer but never a
- *   turn with calls (they would stay unanswered).
+ * - `MAX_TOKENS`, a block, another stop or a stream cut without a finish signal (`interrupted`):
+ *   the run ends, keeping a partial answer but never a turn with calls (they would stay
+ *   unanswered).
  * @internal
  */
 export async function resolveOutcome<Output>(
@@ -36,7 +37,9 @@ export async function resolveOutcome<Output>(
   step: AgentStep,
   { kind, reasks, stepsLeft }: LoopPosition,
 ): Promise<NextStep<Output>> {
-  let outcome: ResponseOutcome = classifyResponse(step.response);
+  // A stream cut cleanly mid-answer has no finish reason, which alone would read as STOP.
+  let outcome: ResponseOutcome =
+    step.interrupted === true ? { type: 'interrupted' } : classifyResponse(step.response);
   // Without tools in the request, a call is not one the loop may run.
   if (kind === 'final-output' && outcome.type === 'tool-calls')
     outcome = { type: 'reask', reason: 'unexpected-tool-call' };
@@ -132,6 +135,8 @@ export async function resolveOutcome<Output>(
   // with function calls is not (its calls would stay unanswered).
   const append = content !== undefined && !hasClientCall(content.parts) ? content : undefined;
   if (outcome.type === 'max-tokens') return { type: 'finish', append, finishReason: 'max-tokens' };
+  if (outcome.type === 'interrupted')
+    return { type: 'finish', append, finishReason: 'interrupted' };
   if (outcome.type === 'content-filter') {
     return { type: 'finish', append, finishReason: 'content-filter', blocked: outcome.blocked };
   }

@@ -1,0 +1,90 @@
+import {
+  type DeclaredOptions,
+  defineOptions,
+  type OptionCheck,
+} from '../options/define-options.ts';
+import { booleanOption, integerOption } from '../options/option-checks.ts';
+
+/**
+ * @defaultValue of `continuation.maxHops`: the most requests one long-decode answer may take.
+ * adk-go's `model/gemini/continuation.go` caps its loop at 256 hops; gemloop takes the same bound.
+ */
+export const DEFAULT_MAX_CONTINUATION_HOPS = 256;
+
+/**
+ * @defaultValue of `continuation.maxReconnects`: how many times in a row a dropped stream is
+ * resumed without receiving a new checkpoint before a `ContinuationError` (`no-progress`).
+ * `@google/genai` 3.1.0: `MAX_STREAM_RECONNECTS_WITHOUT_PROGRESS = 3`.
+ */
+export const DEFAULT_MAX_CONTINUATION_RECONNECTS = 3;
+
+/**
+ * Automatic continuation of long-decode answers (Gemini 4: a response that reaches the
+ * per-request token cap ends with `finishReason: 'CONTINUATION'` and a `continuationToken`).
+ * The agent resends the same request with the token (as `@google/genai` 3.1.0 and
+ * `@ai-sdk/google` 4.0.121 do) until the model finishes, inside one step; `false` turns it off
+ * (the step then ends with the `CONTINUATION` finish reason and the partial answer).
+ */
+export type ContinuationOptions = {
+  /** @defaultValue `true` */
+  enabled?: boolean | undefined;
+  /**
+   * The most requests (hops) one answer may take. The hop that reaches it ends the step on the
+   * answer so far, with `finishReason: 'CONTINUATION'` (the run's `finishReason` is `other`), as
+   * adk-go does at its cap: what was billed is kept.
+   * @defaultValue {@link DEFAULT_MAX_CONTINUATION_HOPS} (256)
+   */
+  maxHops?: number | undefined;
+  /**
+   * How many times in a row a dropped stream is resumed from its last checkpoint without a new
+   * one; past it a `ContinuationError` (`no-progress`).
+   * @defaultValue {@link DEFAULT_MAX_CONTINUATION_RECONNECTS} (3)
+   */
+  maxReconnects?: number | undefined;
+};
+
+/** The continuation settings a run uses, defaults applied. @internal */
+export type ContinuationSettings = {
+  enabled: boolean;
+  maxHops: number;
+  maxReconnects: number;
+};
+
+const continuationOptions: DeclaredOptions<ContinuationOptions> =
+  defineOptions<ContinuationOptions>({
+    name: 'continuation',
+    example: '{ maxHops: 16 } (or false to turn automatic continuation off)',
+    checks: {
+      enabled: booleanOption((path) => `${path} must be true or false.`),
+      maxHops: integerOption({ min: 1, max: 10_000 }),
+      maxReconnects: integerOption({ min: 0, max: 100 }),
+    },
+  });
+
+/**
+ * The check of the agent's `continuation` option: `false`, or {@link ContinuationOptions}.
+ * @internal
+ */
+export const continuationOptionCheck: OptionCheck = (value, path) => {
+  if (value === false || value === true) return;
+  continuationOptions.check(value, path);
+};
+
+/** The defaults applied to the agent's `continuation` option. @internal */
+export function resolveContinuation(
+  options: ContinuationOptions | boolean | undefined,
+): ContinuationSettings {
+  if (options === false) {
+    return {
+      enabled: false,
+      maxHops: DEFAULT_MAX_CONTINUATION_HOPS,
+      maxReconnects: DEFAULT_MAX_CONTINUATION_RECONNECTS,
+    };
+  }
+  const given = options === true || options === undefined ? {} : options;
+  return {
+    enabled: given.enabled ?? true,
+    maxHops: given.maxHops ?? DEFAULT_MAX_CONTINUATION_HOPS,
+    maxReconnects: given.maxReconnects ?? DEFAULT_MAX_CONTINUATION_RECONNECTS,
+  };
+}
