@@ -13,6 +13,8 @@ const resolvedElsewhere: Readonly<Partial<Record<AgentOptionKey, (config: unknow
   // No second request for streamed steps: the unary one is used.
   streamFunctionCallArguments: (config) =>
     (config as { streamRequest?: unknown }).streamRequest !== undefined,
+  // `true` (on): resolved to the settings with their own defaults (continuation-options.ts).
+  continuation: (config) => (config as { continuation: { enabled: boolean } }).continuation.enabled,
 };
 
 describe('the declared defaults of createAgent', () => {
@@ -30,6 +32,7 @@ describe('the declared defaults of createAgent', () => {
     expect(Object.fromEntries(declared)).toEqual({
       maxSteps: 10,
       maxReasks: 2,
+      continuation: true,
       now: Date.now,
       toolConcurrency: 8,
       toolTimeoutMs: 120_000,
