@@ -14,8 +14,9 @@ import type {
   CallOptions,
   CountTokensRequest,
   CreateGeminiOptions,
-  Gemini,
+  GeminiClient,
 } from './gemini.ts';
+import { createLazyBatches, createLazyFiles } from './lazy-resources.ts';
 import { ModelCallRecord, registerModelCallEntry } from './model-call-entry.ts';
 import {
   defaultCallOptions,
@@ -48,7 +49,7 @@ import { type ContentJsonCache, serializeRequestBody } from './serialize-request
  * }
  * ```
  */
-export function createGemini(options?: CreateGeminiOptions): Gemini {
+export function createGemini(options?: CreateGeminiOptions): GeminiClient {
   const resolved = resolveClientOptions(options);
   const client = { ...resolved, logger: resolved.logger.child({ component: 'gemini' }) };
   const defaults = defaultCallOptions(client);
@@ -104,7 +105,10 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     return openStream({ client, call, model, url, body });
   }
 
-  const gemini: Gemini = {
+  const files = createLazyFiles(() =>
+    import('./files/create-files.ts').then(({ createFiles }) => createFiles(client, defaults)),
+  );
+  const gemini: GeminiClient = {
     baseUrl: client.baseUrl,
     platform: client.vertex === undefined ? 'gemini-api' : 'vertex',
     apiVersion: client.apiVersion,
@@ -176,6 +180,12 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     caches: createLazyCaches(() =>
       import('./caches/create-caches.ts').then(({ createCaches }) =>
         createCaches(client, defaults, serializeRequestBody),
+      ),
+    ),
+    files,
+    batches: createLazyBatches(() =>
+      import('./batches/create-batches.ts').then(({ createBatches }) =>
+        createBatches(client, defaults, files),
       ),
     ),
   };

@@ -4,7 +4,25 @@
 
 export type { RetryOptions } from '../retry/retry-options.ts';
 export type { AuthStyle } from '../shared/credential-style.ts';
+export type {
+  Batches,
+  BatchRequestBody,
+  BatchRequestInput,
+  BatchResult,
+  BatchResultsOptions,
+  CreateBatchRequest,
+  ListBatchesOptions,
+} from './batches/batches.ts';
 export { createGemini } from './create-gemini.ts';
+export type {
+  DownloadFileOptions,
+  Files,
+  ListFilesOptions,
+  PollOptions,
+  UploadFileOptions,
+  UploadProgress,
+  UploadSource,
+} from './files/files.ts';
 export type {
   CacheExpiration,
   Caches,
@@ -13,6 +31,7 @@ export type {
   CreateCacheRequest,
   CreateGeminiOptions,
   Gemini,
+  GeminiClient,
   ListCachesOptions,
   ListModelsOptions,
   ResponseInfo,
