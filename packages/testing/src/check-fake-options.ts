@@ -91,6 +91,10 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         }
       },
       serveTier: functionOption('serveTier must be a function (requested) => served tier.'),
+      filesApi: optionCheck(
+        (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+        'filesApi must be an object such as { processingPolls: 0, batchPolls: 1 }.',
+      ),
     },
   });
 

@@ -100,6 +100,12 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     prettyJson: options.prettyJson ?? true,
     capabilities: new Map(),
     caches: new Map(),
+    files: new Map(),
+    uploads: new Map(),
+    batches: new Map(),
+    fileCounter: 0,
+    batchCounter: 0,
+    uploadChunks: 0,
     gatewayMistakes: new Set(
       typeof options.gatewayMistakes === 'string'
         ? [options.gatewayMistakes]
