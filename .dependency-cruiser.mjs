@@ -54,6 +54,7 @@ export const platformOwners = {
   'utf8-decoder': 'streaming',
   'load-pino': 'logging',
   'import-node-transport': 'http',
+  'open-upload-path': 'http',
   'load-cfworker': 'tools',
   'load-zod-core': 'tools',
   'load-zod-to-json-schema': 'tools',

@@ -14,6 +14,8 @@ export type {
   ListBatchesOptions,
 } from './batches/batches.ts';
 export { createGemini } from './create-gemini.ts';
+export type { FilePartOptions, MediaPart } from './files/file-part.ts';
+export { DEFAULT_INLINE_LIMIT_BYTES, filePart } from './files/file-part.ts';
 export type {
   DownloadFileOptions,
   Files,

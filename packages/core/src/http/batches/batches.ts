@@ -1,8 +1,8 @@
 import type { BatchJob, ListBatchesResponse, RpcStatus } from '../../wire/batch.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
+import type { CallOptions } from '../call-options.ts';
 import type { PollOptions } from '../files/files.ts';
-import type { CallOptions } from '../gemini.ts';
 
 /** One request of a batch: a `generateContent` request without `model` (the batch's model). */
 export type BatchRequestBody = Omit<GenerateContentRequest, 'model'>;

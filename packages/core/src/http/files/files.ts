@@ -1,5 +1,5 @@
 import type { GeminiFile, ListFilesResponse } from '../../wire/file.ts';
-import type { CallOptions } from '../gemini.ts';
+import type { CallOptions } from '../call-options.ts';
 
 /**
  * What {@link Files.upload} reads: a file path (Node only, read a chunk at a time), a `Blob` (or

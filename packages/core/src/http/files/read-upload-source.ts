@@ -1,13 +1,6 @@
+import type { UploadPathHandle } from '#platform/open-upload-path';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { UploadSource } from './files.ts';
-
-/** An open file (Node): what `#platform/open-upload-path` gives. @internal */
-export type UploadPathHandle = {
-  size: number;
-  /** Reads into `into` from `position`; resolves with the bytes read (0 at the end). */
-  read(into: Uint8Array, position: number): Promise<number>;
-  close(): Promise<void>;
-};
 
 /** An upload source opened for reading a chunk at a time. @internal */
 export type OpenedUploadSource = {

@@ -1,4 +1,10 @@
-import type { UploadPathHandle } from '../../http/files/read-upload-source.ts';
+/** An open file: its size, and reads at a position. @internal */
+export type UploadPathHandle = {
+  size: number;
+  /** Reads into `into` from `position`; resolves with the bytes read (0 at the end). */
+  read(into: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
+};
 
 /**
  * Opens a file path for a Files API upload: its size, and reads at a position, so the upload holds
