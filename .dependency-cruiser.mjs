@@ -42,6 +42,7 @@ export const coreLayers = [
   'recorder',
   'agent',
   'chat',
+  'batch',
   'entry',
 ];
 

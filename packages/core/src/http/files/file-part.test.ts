@@ -15,7 +15,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function start(script?: Parameters<typeof createFakeGemini>[0]['script']) {
+async function start(script?: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
   fake = createFakeGemini({ script, filesApi: { processingPolls: 1 } });
   const { url } = await fake.listen();
   return createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
@@ -33,9 +33,20 @@ describe('filePart', () => {
 
   it('uploads media past the limit, waits until ACTIVE, and refers to it by fileData', async () => {
     const gemini = await start();
-    const part = await filePart(gemini, bytes(4), { mimeType: 'text/plain', inlineLimitBytes: 3, pollIntervalMs: 0 });
-    expect(part).toEqual({ fileData: { mimeType: 'text/plain', fileUri: expect.stringMatching(/\/v1beta\/files\/\w+$/) } });
-    expect((fake as FakeGemini).requests.map((request) => request.method)).toEqual(['files.upload', 'files.upload', 'files.get', 'files.get']);
+    const part = await filePart(gemini, bytes(4), {
+      mimeType: 'text/plain',
+      inlineLimitBytes: 3,
+      pollIntervalMs: 0,
+    });
+    expect(part).toEqual({
+      fileData: { mimeType: 'text/plain', fileUri: expect.stringMatching(/\/v1beta\/files\/\w+$/) },
+    });
+    expect((fake as FakeGemini).requests.map((request) => request.method)).toEqual([
+      'files.upload',
+      'files.upload',
+      'files.get',
+      'files.get',
+    ]);
   });
 
   it('decides on a stream of unknown size from a prefix, and uploads all of it past the limit', async () => {
@@ -48,10 +59,16 @@ describe('filePart', () => {
           controller.close();
         },
       });
-    expect(await filePart(gemini, stream(), { mimeType: 'text/plain', inlineLimitBytes: 4 })).toEqual({
+    expect(
+      await filePart(gemini, stream(), { mimeType: 'text/plain', inlineLimitBytes: 4 }),
+    ).toEqual({
       inlineData: { mimeType: 'text/plain', data: 'QUFBQQ==' },
     });
-    const uploaded = await filePart(gemini, stream(), { mimeType: 'text/plain', inlineLimitBytes: 3, pollIntervalMs: 0 });
+    const uploaded = await filePart(gemini, stream(), {
+      mimeType: 'text/plain',
+      inlineLimitBytes: 3,
+      pollIntervalMs: 0,
+    });
     expect('fileData' in uploaded).toBe(true);
     const listed = await gemini.files.list();
     expect(listed.files.map((file) => file.sizeBytes)).toEqual(['4']);
@@ -59,13 +76,19 @@ describe('filePart', () => {
 
   it('says what to do past the limit on a client without a Files API', async () => {
     const handMade = { baseUrl: 'http://gateway.test', platform: 'gemini-api' } as Gemini;
-    await expect(filePart(handMade, bytes(10), { mimeType: 'text/plain', inlineLimitBytes: 3 })).rejects.toSatisfy(
-      (error) => UnsupportedEndpointError.isInstance(error) && error.message.includes('inlineLimitBytes'),
+    await expect(
+      filePart(handMade, bytes(10), { mimeType: 'text/plain', inlineLimitBytes: 3 }),
+    ).rejects.toSatisfy(
+      (error) =>
+        UnsupportedEndpointError.isInstance(error) && error.message.includes('inlineLimitBytes'),
     );
   });
 
   it('lets a tool return large media the loop sends as fileData in the user turn', async () => {
-    const gemini = await start([turn.call('render_video', { seconds: 2 }), turn.text('A red square.')]);
+    const gemini = await start([
+      turn.call('render_video', { seconds: 2 }),
+      turn.text('A red square.'),
+    ]);
     const render = defineTool({
       name: 'render_video',
       description: 'Renders a video.',
@@ -73,7 +96,14 @@ describe('filePart', () => {
       execute: async ({ seconds }, { signal }) =>
         toolResult({
           output: { rendered: seconds },
-          parts: [await filePart(gemini, bytes(5000), { mimeType: 'video/mp4', inlineLimitBytes: 1000, pollIntervalMs: 0, signal })],
+          parts: [
+            await filePart(gemini, bytes(5000), {
+              mimeType: 'video/mp4',
+              inlineLimitBytes: 1000,
+              pollIntervalMs: 0,
+              signal,
+            }),
+          ],
         }),
     });
     const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [render] });
