@@ -19,9 +19,11 @@ export class BatchJobError extends GemloopError {
     state: string | undefined;
     error?: RpcStatus | undefined;
   }) {
-    const detail = options.error?.message === undefined ? '' : `: ${options.error.message}`;
+    // The server's message, bounded: a hostile endpoint's megabyte of text stays on `error`.
+    const message = options.error?.message;
+    const detail = typeof message === 'string' ? `: ${message.slice(0, 1000)}` : '';
     super({
-      message: `The batch ${options.batchName} ended in ${options.state ?? 'an error'}${detail}, so it has no results.`,
+      message: `The batch ${options.batchName} ended in ${String(options.state ?? 'an error').slice(0, 100)}${detail}, so it has no results.`,
     });
     this.batchName = options.batchName;
     this.state = options.state;

@@ -179,7 +179,7 @@ async function sendChunks(
     }
     if (answer.status !== 'active') {
       throw new UploadError({
-        message: `files.upload: the server answered x-goog-upload-status ${JSON.stringify(answer.status ?? null)} at ${offset} bytes (expected active), so the upload stopped.`,
+        message: `files.upload: the server answered x-goog-upload-status ${JSON.stringify(answer.status?.slice(0, 100) ?? null)} at ${offset} bytes (expected active), so the upload stopped.`,
         reason: answer.status === 'cancelled' ? 'cancelled' : 'not-finalized',
         size: size ?? offset,
         offset,
