@@ -172,8 +172,9 @@ async function advance(
   const polls = state.options.filesApi?.batchPolls ?? 1;
   batch.polls++;
   if (batch.state === 'BATCH_STATE_PENDING' && batch.polls > polls) {
+    // This get is the first that sees it RUNNING.
     batch.state = 'BATCH_STATE_RUNNING';
-    batch.polls = 0;
+    batch.polls = 1;
     return;
   }
   if (batch.state !== 'BATCH_STATE_RUNNING' || batch.polls <= polls) return;

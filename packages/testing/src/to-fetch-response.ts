@@ -15,6 +15,8 @@ export async function handleFetchRequest(
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  // A Request has no Host header; the Files API's upload URL names the host it was reached on.
+  headers['host'] ??= url.host;
   const bytes =
     request.method === 'GET' || request.method === 'HEAD'
       ? undefined

@@ -79,12 +79,7 @@ describe('gemini.batches', () => {
       pollIntervalMs: 0,
       onPoll: (polled) => states.push((polled as { metadata: { state: string } }).metadata.state),
     });
-    expect(states).toEqual([
-      'BATCH_STATE_PENDING',
-      'BATCH_STATE_RUNNING',
-      'BATCH_STATE_RUNNING',
-      'BATCH_STATE_SUCCEEDED',
-    ]);
+    expect(states).toEqual(['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING', 'BATCH_STATE_SUCCEEDED']);
     const results = await gemini.batches.results(done, {
       keys: ['request-0', 'mine', 'request-2'],
     });
