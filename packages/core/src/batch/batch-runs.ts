@@ -57,6 +57,13 @@ export type BatchRunsState = {
 export type BatchRunsStepOptions = Pick<CallOptions, 'signal'> & {
   /** Called with the state after each step (and before waiting on a new batch): persist it here. */
   onState?: ((state: BatchRunsState) => void | Promise<void>) | undefined;
+  /**
+   * `false`: a step with a pending round reads the batch once and, when it is not done yet,
+   * returns the state unchanged instead of polling. For a durable workflow that runs each step as
+   * a checkpointed step and sleeps durably between them (a DBOS `runStep`, then `DBOS.sleepms`),
+   * so a job of days holds no process. @defaultValue true
+   */
+  wait?: boolean | undefined;
 };
 
 /**

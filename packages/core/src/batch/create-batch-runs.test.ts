@@ -139,3 +139,31 @@ describe('createBatchRuns', () => {
     ]);
   });
 });
+
+describe('createBatchRuns with wait: false', () => {
+  it('reads a pending batch once per step and returns the state unchanged until it is done', async () => {
+    const gemini = await start();
+    const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash', tools: [getWeather] });
+    let state = await runs.step(runs.start(['Oslo']), { wait: false });
+    const submitted = JSON.stringify(state);
+    const polled: string[] = [];
+    // The fake answers PENDING, then RUNNING, then SUCCEEDED, one get each.
+    for (let step = 0; step < 2; step++) {
+      state = await runs.step(state, { wait: false });
+      polled.push(JSON.stringify(state) === submitted ? 'unchanged' : 'collected');
+    }
+    state = await runs.step(state, { wait: false });
+    polled.push(JSON.stringify(state) === submitted ? 'unchanged' : 'collected');
+    expect(polled).toEqual(['unchanged', 'unchanged', 'collected']);
+    expect(state.pending).toBeUndefined();
+    expect(state.runs[0]?.contents.map((content) => content.role)).toEqual([
+      'user',
+      'model',
+      'user',
+    ]);
+    const gets = (fake as FakeGemini).requests.filter(
+      (request) => request.method === 'batches.get',
+    );
+    expect(gets).toHaveLength(3);
+  });
+});

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Batches } from '../http/batches/batches.ts';
+import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { Tool as WireTool } from '../wire/request.ts';
@@ -105,10 +106,14 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
     step: BatchRunsStepOptions,
   ): Promise<BatchRunsState> {
     const pending = state.pending as NonNullable<BatchRunsState['pending']>;
-    const done = await (batches as Batches).wait(pending.batchName, {
-      pollIntervalMs,
-      signal: step.signal,
-    });
+    const done =
+      step.wait === false
+        ? await (batches as Batches).get(pending.batchName, { signal: step.signal })
+        : await (batches as Batches).wait(pending.batchName, {
+            pollIntervalMs,
+            signal: step.signal,
+          });
+    if (!isDone(done)) return state;
     const results = await (batches as Batches).results(done, {
       keys: pending.keys,
       signal: step.signal,

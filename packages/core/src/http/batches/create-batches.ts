@@ -35,6 +35,7 @@ import type {
   BatchResultsOptions,
   CreateBatchRequest,
 } from './batches.ts';
+import { isDone } from './is-done.ts';
 
 /** `@ai-sdk/google` 4.0.121's `googleBatchInlineCreationMaxBytes`. */
 const MAX_INLINE_BATCH_BYTES = 20_000_000;
@@ -45,7 +46,6 @@ const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const BATCH_NAME = /^batches\/[A-Za-z0-9_-]{1,128}$/;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Both spellings: the API's `BATCH_STATE_*` and `@google/genai`'s `JOB_STATE_*`. */
-const DONE_STATES = /^(?:BATCH|JOB)_STATE_(?:SUCCEEDED|FAILED|CANCELLED|EXPIRED)$/;
 const SUCCEEDED = /^(?:BATCH|JOB)_STATE_SUCCEEDED$/;
 const CREATE_KEYS = new Set(['model', 'displayName', 'requests', 'fileName', 'input']);
 
@@ -273,12 +273,6 @@ type InlinedBatchLine = {
   response: GenerateContentResponse | undefined;
   error: RpcStatus | undefined;
 };
-
-/** Whether a job is finished, by its state or the operation's `done`. @internal */
-export function isDone(job: BatchJob): boolean {
-  const state = job.metadata?.state;
-  return job.done === true || (state !== undefined && DONE_STATES.test(state));
-}
 
 /**
  * The lines of a results file, leniently: a line that is not a JSON object becomes an error result
