@@ -7,7 +7,7 @@ import type { CallOptions } from '../call-options.ts';
  */
 export type UploadSource = string | Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
 
-/** One step of an upload, told to {@link UploadFileOptions.onProgress}. */
+/** One step of an upload, told to `UploadFileOptions.onProgress`. */
 export type UploadProgress = {
   /** Bytes the server has confirmed so far. */
   uploadedBytes: number;
