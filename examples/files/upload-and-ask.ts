@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, type Part } from '@gemloop/core';
-import { filePart, type GeminiClient } from '@gemloop/core/http';
+import { createFiles, filePart } from '@gemloop/core/http';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
 
@@ -32,7 +32,7 @@ await run(
     writeFileSync(path, new Uint8Array(1_500_000));
     console.log(`file: ${path} (1500000 bytes)`);
 
-    const part = await filePart(gemini as GeminiClient, path, {
+    const part = await filePart(gemini, path, {
       mimeType: 'audio/wav',
       displayName: 'recording',
       // Offline only: the fake's chunks are 256 KiB, so the upload shows several.
@@ -52,7 +52,7 @@ await run(
     if ('fileData' in part) {
       // Files expire after 48 hours anyway; delete what you no longer need.
       const name = `files/${part.fileData.fileUri.replace(/^.*\/files\//, '')}`;
-      await (gemini as GeminiClient).files.delete(name);
+      await createFiles(gemini).delete(name);
       console.log(`deleted ${name}`);
     }
   },

@@ -6,7 +6,7 @@ import type { GenerationConfig } from '../wire/request.ts';
 
 /** Options of {@link createBatchRuns}. */
 export type BatchRunsOptions = {
-  /** A client made by `createGemini` for Google's Gemini API (it has `batches`). */
+  /** A client made by `createGemini` for Google's Gemini API. */
   gemini: Gemini;
   /** The model every run calls, e.g. `gemini-2.5-flash`. */
   model: string;

@@ -1,10 +1,19 @@
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createBatches } from '../http/batches/create-batches.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createFiles } from '../http/files/create-files.ts';
+import type { CreateGeminiOptions } from '../http/gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { BatchRunsState } from './batch-runs.ts';
 import { createBatchRuns } from './create-batch-runs.ts';
+
+/** A client with its Files and Batch APIs at hand, as an app that imports them holds them. */
+function connect(options: CreateGeminiOptions) {
+  const gemini = createGemini(options);
+  return Object.assign(gemini, { files: createFiles(gemini), batches: createBatches(gemini) });
+}
 
 let fake: FakeGemini | undefined;
 afterEach(async () => {
@@ -41,7 +50,7 @@ async function start() {
   calls.length = 0;
   fake = createFakeGemini({ script });
   const { url } = await fake.listen();
-  return createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+  return connect({ baseUrl: url, apiKey: 'test-key', retry: false });
 }
 
 const batchCreates = (target: FakeGemini) =>
@@ -108,7 +117,7 @@ describe('createBatchRuns', () => {
     const saved = JSON.stringify(submitted);
     // A new process: a new client and runner, the state read back.
     const second = createBatchRuns({
-      gemini: createGemini({ baseUrl: gemini.baseUrl, apiKey: 'test-key', retry: false }),
+      gemini: connect({ baseUrl: gemini.baseUrl, apiKey: 'test-key', retry: false }),
       model: 'gemini-2.5-flash',
       tools: [getWeather],
       pollIntervalMs: 0,

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Batches } from '../http/batches/batches.ts';
+import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
@@ -50,13 +51,7 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
     pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
     displayName = 'gemloop-batch-runs',
   } = options;
-  const batches: Batches | undefined = gemini?.batches;
-  if (batches === undefined) {
-    throw new InvalidArgumentError({
-      argument: 'gemini',
-      message: 'createBatchRuns needs a client made by createGemini (it has gemini.batches).',
-    });
-  }
+  const batches: Batches = createBatches(gemini);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new InvalidArgumentError({
       argument: 'maxSteps',

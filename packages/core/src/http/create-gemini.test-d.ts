@@ -3,12 +3,12 @@ import { createLogger } from '../logging/create-logger.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { createGemini } from './create-gemini.ts';
-import type { CreateGeminiOptions, GeminiClient } from './gemini.ts';
+import type { CreateGeminiOptions, Gemini } from './gemini.ts';
 
 describe('createGemini types', () => {
-  it('returns a Gemini (with its Files and Batch APIs) whose methods return the wire types', () => {
+  it('returns a Gemini whose methods return the wire types', () => {
     const gemini = createGemini({ apiKey: 'k' });
-    expectTypeOf(gemini).toEqualTypeOf<GeminiClient>();
+    expectTypeOf(gemini).toEqualTypeOf<Gemini>();
     expectTypeOf(gemini.generateContent({ model: 'm', contents: 'x' })).toEqualTypeOf<
       Promise<GenerateContentResponse>
     >();

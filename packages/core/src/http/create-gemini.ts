@@ -9,14 +9,14 @@ import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts
 import { openStream, withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
+import { registerClientInternals } from './client-internals.ts';
 import type {
   Caches,
   CallOptions,
   CountTokensRequest,
   CreateGeminiOptions,
-  GeminiClient,
+  Gemini,
 } from './gemini.ts';
-import { createLazyBatches, createLazyFiles } from './lazy-resources.ts';
 import { ModelCallRecord, registerModelCallEntry } from './model-call-entry.ts';
 import {
   defaultCallOptions,
@@ -49,7 +49,7 @@ import { type ContentJsonCache, serializeRequestBody } from './serialize-request
  * }
  * ```
  */
-export function createGemini(options?: CreateGeminiOptions): GeminiClient {
+export function createGemini(options?: CreateGeminiOptions): Gemini {
   const resolved = resolveClientOptions(options);
   const client = { ...resolved, logger: resolved.logger.child({ component: 'gemini' }) };
   const defaults = defaultCallOptions(client);
@@ -105,10 +105,7 @@ export function createGemini(options?: CreateGeminiOptions): GeminiClient {
     return openStream({ client, call, model, url, body });
   }
 
-  const files = createLazyFiles(() =>
-    import('./files/create-files.ts').then(({ createFiles }) => createFiles(client, defaults)),
-  );
-  const gemini: GeminiClient = {
+  const gemini: Gemini = {
     baseUrl: client.baseUrl,
     platform: client.vertex === undefined ? 'gemini-api' : 'vertex',
     apiVersion: client.apiVersion,
@@ -182,13 +179,10 @@ export function createGemini(options?: CreateGeminiOptions): GeminiClient {
         createCaches(client, defaults, serializeRequestBody),
       ),
     ),
-    files,
-    batches: createLazyBatches(() =>
-      import('./batches/create-batches.ts').then(({ createBatches }) =>
-        createBatches(client, defaults, files),
-      ),
-    ),
   };
+  // For createFiles and createBatches (@gemloop/core/http): their code is loaded only by apps that
+  // import them, so an agent app's browser bundle does not carry it.
+  registerClientInternals(gemini, { client, defaults });
   const redact: Redactor = (value) => scrubSecrets(value, client.secrets.values);
   registerModelCallEntry(gemini, {
     async generate({ request, callOptions, bodyCache }) {

@@ -6,9 +6,7 @@ import type { Content, Part } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import type { GenerateContentRequest, Tool, ToolConfig } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
-import type { Batches } from './batches/batches.ts';
 import type { CallOptions } from './call-options.ts';
-import type { Files } from './files/files.ts';
 import type { TransportOption } from './transport/transport.ts';
 import type { VertexOptions } from './vertex/vertex-options.ts';
 
@@ -162,16 +160,6 @@ export interface Gemini {
   getModel(model: string, options?: CallOptions): Promise<Model>;
   /** The `cachedContents` resource: create, get, list, update the TTL, delete. */
   readonly caches: Caches;
-  /**
-   * The Files API (Google's Gemini API only): resumable upload, get, list, delete, download,
-   * waitUntilActive. Undefined on hand-made clients.
-   */
-  readonly files?: Files | undefined;
-  /**
-   * The Batch API (Google's Gemini API only): create, get, list, cancel, delete, wait, results.
-   * Undefined on hand-made clients.
-   */
-  readonly batches?: Batches | undefined;
 }
 
 /**
@@ -241,13 +229,3 @@ export interface Caches {
   /** `DELETE cachedContents/{id}`. */
   delete(name: string, options?: CallOptions): Promise<void>;
 }
-
-/**
- * What {@link createGemini} returns: a {@link Gemini} whose Files and Batch APIs are always there
- * (on Vertex AI and on gateways that do not serve them, their methods throw
- * `UnsupportedEndpointError`).
- */
-export type GeminiClient = Gemini & {
-  readonly files: Files;
-  readonly batches: Batches;
-};

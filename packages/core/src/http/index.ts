@@ -13,7 +13,9 @@ export type {
   CreateBatchRequest,
   ListBatchesOptions,
 } from './batches/batches.ts';
+export { createBatches } from './batches/create-batches.ts';
 export { createGemini } from './create-gemini.ts';
+export { createFiles } from './files/create-files.ts';
 export type { FilePartOptions, MediaPart } from './files/file-part.ts';
 export { DEFAULT_INLINE_LIMIT_BYTES, filePart } from './files/file-part.ts';
 export type {
@@ -33,7 +35,6 @@ export type {
   CreateCacheRequest,
   CreateGeminiOptions,
   Gemini,
-  GeminiClient,
   ListCachesOptions,
   ListModelsOptions,
   ResponseInfo,

@@ -63,13 +63,14 @@ export type ListBatchesOptions = CallOptions & {
  * The Batch API of Google's Gemini API (`batches`, half the price of the same calls, answered
  * within 48 hours): create a job from inline requests or an uploaded JSONL file, follow it, read
  * its results in request order with each request's error kept. Vertex AI and gateways that do not
- * serve it get `UnsupportedEndpointError`.
+ * serve it get `UnsupportedEndpointError`. Made by `createBatches(gemini)` (`@gemloop/core/http`).
  *
  * @example
  * ```ts
- * const job = await gemini.batches.create({ model: 'gemini-2.5-flash', requests: [{ contents: 'Hi' }, { contents: 'Bye' }] });
- * const done = await gemini.batches.wait(job, { pollIntervalMs: 30_000 });
- * for (const result of await gemini.batches.results(done)) console.log(result.key, result.response?.candidates?.[0]);
+ * const batches = createBatches(gemini);
+ * const job = await batches.create({ model: 'gemini-2.5-flash', requests: [{ contents: 'Hi' }, { contents: 'Bye' }] });
+ * const done = await batches.wait(job, { pollIntervalMs: 30_000 });
+ * for (const result of await batches.results(done)) console.log(result.key, result.response?.candidates?.[0]);
  * ```
  */
 export interface Batches {

@@ -3,7 +3,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BatchJobError } from '../../errors/batch-job-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
+import { createBatches } from '../batches/create-batches.ts';
 import { createGemini } from '../create-gemini.ts';
+import { createFiles } from '../files/create-files.ts';
+import type { CreateGeminiOptions } from '../gemini.ts';
+import type { BatchResult } from './batches.ts';
+
+/** A client with its Files and Batch APIs at hand, as an app that imports them holds them. */
+function connect(options: CreateGeminiOptions) {
+  const gemini = createGemini(options);
+  return Object.assign(gemini, { files: createFiles(gemini), batches: createBatches(gemini) });
+}
 
 let fake: FakeGemini | undefined;
 afterEach(async () => {
@@ -20,12 +30,10 @@ const echo = (_request: unknown, { lastUserText }: { lastUserText: string | unde
 async function start(options: Parameters<typeof createFakeGemini>[0] = {}) {
   fake = createFakeGemini({ script: echo, ...options });
   const { url } = await fake.listen();
-  return createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+  return connect({ baseUrl: url, apiKey: 'test-key', retry: false });
 }
 
-function texts(
-  results: Awaited<ReturnType<ReturnType<typeof createGemini>['batches']['results']>>,
-) {
+function texts(results: BatchResult[]) {
   return results.map((result) => [
     result.key,
     result.response?.candidates?.[0]?.content?.parts?.[0]?.text ?? result.error?.message,
@@ -172,7 +180,7 @@ describe('gemini.batches', () => {
     await expect(gemini.batches.get('batches/../x')).rejects.toSatisfy((error) =>
       InvalidArgumentError.isInstance(error),
     );
-    const vertex = createGemini({
+    const vertex = connect({
       vertex: { project: 'p', location: 'us-central1', getAccessToken: async () => 't' },
       baseUrl: 'http://127.0.0.1:9',
     });
@@ -184,7 +192,7 @@ describe('gemini.batches', () => {
   });
 
   it('keeps a per-line error for a results line that is not JSON', async () => {
-    const gemini = createGemini({
+    const gemini = connect({
       apiKey: 'k',
       baseUrl: 'http://gateway.test',
       retry: false,

@@ -15,10 +15,12 @@ import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
 import { buildGenerateContentBody } from '../build-generate-content-body.ts';
+import { createFiles, internalsOf } from '../files/create-files.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from '../files/endpoint-support.ts';
 import { pickCallOptions, pollOptionsDeclaration } from '../files/file-options.ts';
 import type { Files } from '../files/files.ts';
 import { toFilePath } from '../files/to-file-path.ts';
+import type { Gemini } from '../gemini.ts';
 import {
   callOptionsDeclaration,
   listOptionsDeclaration,
@@ -69,15 +71,28 @@ const resultsOptionsDeclaration: DeclaredOptions<BatchResultsOptions> =
   });
 
 /**
- * The `batches` methods of a client, on the same request path as the model calls. Routes and
+ * The Batch API of a client made by `createGemini` (Google's Gemini API), on the same request
+ * path as the model calls; loaded only by apps that import it. Routes and
  * bodies: ai.google.dev/api/batch-mode (`POST v1beta/models/{model}:batchGenerateContent` with
  * `{ batch: { displayName, inputConfig: { requests: { requests: [{ request, metadata: { key } }] } }
  * | { fileName } } }`, `GET/DELETE v1beta/batches/{id}`, `POST v1beta/batches/{id}:cancel`,
  * `GET v1beta/batches`), read from `@ai-sdk/google` 4.0.121's google-batch.ts and
  * `@google/genai` 3.1.0's `batches`. Hand-written from those sources, not from recordings.
- * @internal
+ *
+ * @example
+ * ```ts
+ * const batches = createBatches(gemini);
+ * const job = await batches.create({ model: 'gemini-2.5-flash', requests: [{ contents: 'Hi' }] });
+ * const results = await batches.results(await batches.wait(job));
+ * ```
+ * @throws {@link InvalidArgumentError} when `gemini` was not made by `createGemini`.
  */
-export function createBatches(
+export function createBatches(gemini: Gemini): Batches {
+  const { client, defaults } = internalsOf(gemini, 'createBatches');
+  return makeBatches(client, defaults, createFiles(gemini));
+}
+
+function makeBatches(
   client: ResolvedClientOptions,
   defaults: ResolvedCallOptions,
   files: Files,

@@ -9,7 +9,16 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
 import { UploadError } from '../../errors/upload-error.ts';
+import { createBatches } from '../batches/create-batches.ts';
 import { createGemini } from '../create-gemini.ts';
+import { createFiles } from '../files/create-files.ts';
+import type { CreateGeminiOptions } from '../gemini.ts';
+
+/** A client with its Files and Batch APIs at hand, as an app that imports them holds them. */
+function connect(options: CreateGeminiOptions) {
+  const gemini = createGemini(options);
+  return Object.assign(gemini, { files: createFiles(gemini), batches: createBatches(gemini) });
+}
 
 const KIB = 1024;
 let fake: FakeGemini | undefined;
@@ -31,7 +40,7 @@ async function start(
 ) {
   fake = createFakeGemini(options);
   const { url } = await fake.listen();
-  return createGemini({
+  return connect({
     baseUrl: url,
     apiKey: 'test-key',
     retry: { maxRetries: 2, initialDelayMs: 0 },
@@ -243,7 +252,7 @@ describe('gemini.files', () => {
   });
 
   it('is refused on Vertex AI before sending, naming the endpoint', async () => {
-    const gemini = createGemini({
+    const gemini = connect({
       vertex: { project: 'p', location: 'us-central1', getAccessToken: async () => 'token' },
       baseUrl: 'http://127.0.0.1:9',
     });
@@ -256,7 +265,7 @@ describe('gemini.files', () => {
   });
 
   it('types a gateway that answers the upload route 404 without a Google body', async () => {
-    const gemini = createGemini({
+    const gemini = connect({
       apiKey: 'k',
       baseUrl: 'http://gateway.test',
       retry: false,
@@ -274,7 +283,7 @@ describe('gemini.files', () => {
 
   it("sends the chunks to the client's own host whatever host the upload URL names", async () => {
     const hosts: string[] = [];
-    const gemini = createGemini({
+    const gemini = connect({
       apiKey: 'k',
       baseUrl: 'http://gateway.test',
       retry: false,

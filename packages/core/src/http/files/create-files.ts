@@ -1,6 +1,7 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { FileNotFoundError } from '../../errors/file-not-found-error.ts';
 import { FileProcessingError } from '../../errors/file-processing-error.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { sleep } from '../../retry/sleep.ts';
 import type { GeminiFile, ListFilesResponse } from '../../wire/file.ts';
@@ -8,6 +9,8 @@ import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
 import { type SendWithRetryOptions, sendWithRetry } from '../attempts/send-with-retry.ts';
+import { type ClientInternals, clientInternalsOf } from '../client-internals.ts';
+import type { Gemini } from '../gemini.ts';
 import {
   listOptionsDeclaration,
   type ResolvedCallOptions,
@@ -29,15 +32,44 @@ import { uploadFile } from './upload-file.ts';
 const DEFAULT_POLL_INTERVAL_MS = 2000;
 
 /**
- * The `files` methods of a client, on the same request path as the model calls (retries, attempt
+ * The Files API of a client made by `createGemini` (Google's Gemini API), on the same request path as the model calls (retries, attempt
  * time limits, typed errors, debug lines, redaction, size caps). Routes: ai.google.dev/api/files
  * (`GET v1beta/files/{id}`, `GET v1beta/files?pageSize&pageToken`, `DELETE v1beta/files/{id}`),
  * the upload under `upload/v1beta/files` and the download under
  * `download/v1beta/files/{id}:download?alt=media` (as `@ai-sdk/google` 4.0.121's google-batch.ts
- * downloads a batch's results).
+ * downloads a batch's results). Its code is loaded only by apps that import it, so an agent app's
+ * browser bundle does not carry it.
+ *
+ * @example
+ * ```ts
+ * const files = createFiles(gemini);
+ * const file = await files.upload('./talk.mp4', { mimeType: 'video/mp4' });
+ * await files.waitUntilActive(file);
+ * ```
+ * @throws {@link InvalidArgumentError} when `gemini` was not made by `createGemini`.
+ */
+export function createFiles(gemini: Gemini): Files {
+  const { client, defaults } = internalsOf(gemini, 'createFiles');
+  return makeFiles(client, defaults);
+}
+
+/**
+ * The settings of a client made by `createGemini`.
+ * @throws {@link InvalidArgumentError} for any other object (a hand-made client, a wrapper).
  * @internal
  */
-export function createFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions): Files {
+export function internalsOf(gemini: Gemini, method: string): ClientInternals {
+  const internals = clientInternalsOf(gemini);
+  if (internals === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'gemini',
+      message: `${method} needs a client made by createGemini (a hand-made client or a wrapper, such as a durable run's, does not carry the settings it sends with).`,
+    });
+  }
+  return internals;
+}
+
+function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions): Files {
   const files: Files = {
     upload: (source, options) => uploadFile(client, defaults, source, options),
 

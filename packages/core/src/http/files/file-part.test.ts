@@ -5,9 +5,17 @@ import { createAgent } from '../../agent/create-agent.ts';
 import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
 import { defineTool } from '../../tools/define/define-tool.ts';
 import { toolResult } from '../../tools/responses/tool-result.ts';
+import { createBatches } from '../batches/create-batches.ts';
 import { createGemini } from '../create-gemini.ts';
-import type { Gemini } from '../gemini.ts';
+import { createFiles } from '../files/create-files.ts';
+import type { CreateGeminiOptions, Gemini } from '../gemini.ts';
 import { filePart } from './file-part.ts';
+
+/** A client with its Files and Batch APIs at hand, as an app that imports them holds them. */
+function connect(options: CreateGeminiOptions) {
+  const gemini = createGemini(options);
+  return Object.assign(gemini, { files: createFiles(gemini), batches: createBatches(gemini) });
+}
 
 let fake: FakeGemini | undefined;
 afterEach(async () => {
@@ -18,7 +26,7 @@ afterEach(async () => {
 async function start(script?: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
   fake = createFakeGemini({ script, filesApi: { processingPolls: 1 } });
   const { url } = await fake.listen();
-  return createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+  return connect({ baseUrl: url, apiKey: 'test-key', retry: false });
 }
 
 const bytes = (length: number) => new Uint8Array(length).fill(65);

@@ -2,7 +2,9 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
 import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
 import type { FileData, Blob as WireBlob } from '../../wire/content.ts';
+import { clientInternalsOf } from '../client-internals.ts';
 import type { Gemini } from '../gemini.ts';
+import { createFiles } from './create-files.ts';
 import type { PollOptions, UploadFileOptions, UploadSource } from './files.ts';
 import { openUploadSource } from './read-upload-source.ts';
 
@@ -36,7 +38,7 @@ export type MediaPart = { inlineData: WireBlob } | { fileData: FileData };
 
 /**
  * A part for media of any size: inline (`inlineData`, base64) up to `inlineLimitBytes`, else
- * uploaded with `gemini.files.upload` (resumable, read a chunk at a time) and referred to by
+ * uploaded with `createFiles(gemini).upload` (resumable, read a chunk at a time) and referred to by
  * `fileData`. Put it in `contents`, or return it from a tool in `toolResult({ parts: [part] })`
  * (the agent moves `fileData` into the user turn where the API wants it there).
  *
@@ -97,16 +99,16 @@ export async function filePart(
     throw error;
   }
   if (!(source instanceof ReadableStream)) await opened.close();
-  const files = gemini.files;
-  if (files === undefined) {
+  if (clientInternalsOf(gemini) === undefined) {
     await opened.close();
     throw new UnsupportedEndpointError({
-      message: `filePart: the media is larger than inlineLimitBytes (${inlineLimitBytes}) and this client has no Files API to upload it. Raise inlineLimitBytes up to what the endpoint accepts, or use a client made by createGemini for Google's Gemini API.`,
+      message: `filePart: the media is larger than inlineLimitBytes (${inlineLimitBytes}) and this client has no Files API to upload it (only a client made by createGemini has). Raise inlineLimitBytes up to what the endpoint accepts, or pass the createGemini client.`,
       method: 'files.upload',
       endpoint: gemini.baseUrl,
       platform: gemini.platform ?? 'gemini-api',
     });
   }
+  const files = createFiles(gemini);
   const file = await files.upload(uploadSource, { ...upload, mimeType });
   const ready = waitUntilActive
     ? await files.waitUntilActive(file, { signal: upload.signal, pollIntervalMs })

@@ -62,12 +62,13 @@ export type PollOptions = CallOptions & {
  * uploaded once with the resumable protocol, then referred to by a `fileData` part. Files expire
  * 48 hours after upload. Same retries, time limits, errors, logging and redaction as the model
  * calls; Vertex AI and gateways that do not serve it get `UnsupportedEndpointError` (send the bytes
- * inline, `inlineData`, where they fit).
+ * inline, `inlineData`, where they fit). Made by `createFiles(gemini)` (`@gemloop/core/http`).
  *
  * @example
  * ```ts
- * const file = await gemini.files.upload('./talk.mp4', { mimeType: 'video/mp4' });
- * const active = await gemini.files.waitUntilActive(file);
+ * const files = createFiles(gemini);
+ * const file = await files.upload('./talk.mp4', { mimeType: 'video/mp4' });
+ * const active = await files.waitUntilActive(file);
  * await gemini.generateContent({
  *   model: 'gemini-2.5-flash',
  *   contents: [{ role: 'user', parts: [{ fileData: { fileUri: active.uri!, mimeType: 'video/mp4' } }, { text: 'Summarise the talk.' }] }],
