@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiCallError } from '../../errors/api-call-error.ts';
 import { FileNotFoundError } from '../../errors/file-not-found-error.ts';
 import { FileProcessingError } from '../../errors/file-processing-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
@@ -309,5 +310,44 @@ describe('gemini.files', () => {
       'files/abc',
     );
     expect(hosts).toEqual(['gateway.test', 'gateway.test']);
+  });
+});
+
+describe('gemini.files secrets', () => {
+  it("keeps the upload URL's upload_id (a capability) out of a failed chunk's error", async () => {
+    const uploadId = 'AHxI1nOpaqueUploadSession0123456789';
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async (input, init) => {
+        const command = new Headers(init?.headers).get('x-goog-upload-command');
+        if (command === 'start') {
+          return new Response('', {
+            headers: {
+              'x-goog-upload-url': `http://gateway.test/upload/v1beta/files?upload_id=${uploadId}&upload_protocol=resumable`,
+              'x-goog-upload-status': 'active',
+            },
+          });
+        }
+        return Response.json(
+          {
+            error: {
+              code: 400,
+              message: `Bad chunk for ${String(input)}`,
+              status: 'INVALID_ARGUMENT',
+            },
+          },
+          { status: 400 },
+        );
+      },
+    });
+    const error = await gemini.files
+      .upload(pattern(10), { mimeType: 'text/plain' })
+      .catch((caught: unknown) => caught);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(JSON.stringify(error)).not.toContain(uploadId);
+    expect(String((error as Error).message)).not.toContain(uploadId);
+    expect((error as ApiCallError).url).not.toContain(uploadId);
   });
 });

@@ -1,6 +1,7 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { UploadError } from '../../errors/upload-error.ts';
+import type { Secrets } from '../../shared/secret-list.ts';
 import type { GeminiFile } from '../../wire/file.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
@@ -72,7 +73,9 @@ export async function uploadFile(
       size,
       displayName: checked.displayName,
     });
-    return await sendChunks(client, call, opened, {
+    // The upload URL is a capability (the AI SDK sends its chunks with no key at all): its
+    // upload_id is kept out of errors and logs like the key.
+    return await sendChunks(client, withUploadSecret(call, started.uploadUrl), opened, {
       ...started,
       size,
       chunkSize: roundUp(checked.chunkSize ?? DEFAULT_CHUNK_SIZE, started.granularity),
@@ -333,6 +336,19 @@ function rebase(location: string, baseUrl: string): string {
   target.protocol = base.protocol;
   target.host = base.host;
   return target.toString();
+}
+
+function withUploadSecret(call: ResolvedCallOptions, uploadUrl: string): ResolvedCallOptions {
+  const id = new URL(uploadUrl).searchParams.get('upload_id');
+  if (id === null || id === '') return call;
+  const base = call.secrets;
+  const secrets: Secrets = {
+    get values() {
+      const values = base.values;
+      return values.includes(id) ? values : [...values, id].sort((a, b) => b.length - a.length);
+    },
+  };
+  return { ...call, secrets };
 }
 
 function roundUp(value: number, granularity: number): number {
