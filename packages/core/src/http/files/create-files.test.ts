@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
@@ -130,7 +130,9 @@ describe('gemini.files', () => {
     const gemini = await start();
     const path = join(tmpdir(), `gemloop-upload-${process.pid}.bin`);
     await writeFile(path, pattern(300 * KIB));
-    const fromPath = await gemini.files.upload(path, { mimeType: 'audio/mpeg' });
+    const fromPath = await gemini.files
+      .upload(path, { mimeType: 'audio/mpeg' })
+      .finally(() => rm(path));
     expect(fromPath.sizeBytes).toBe(String(300 * KIB));
     const bytes = pattern(300 * KIB);
     const stream = new ReadableStream<Uint8Array>({
