@@ -50,6 +50,7 @@ export const coreLayers = [
   'agent',
   'chat',
   'web',
+  'batch',
   'entry',
 ];
 
@@ -62,6 +63,7 @@ export const platformOwners = {
   'utf8-decoder': 'streaming',
   'load-pino': 'logging',
   'import-node-transport': 'http',
+  'open-upload-path': 'http',
   'load-cfworker': 'tools',
   'load-zod-core': 'tools',
   'load-zod-to-json-schema': 'tools',

@@ -39,7 +39,7 @@ const CORE_ISOLATED = [
   'src/http/transport/select-transport.fallback.test.ts',
   'src/index.cold-import.test.ts',
   'src/telemetry/telemetry-off.test.ts',
-  'src/tools/responses/bytes-to-base64.test.ts',
+  'src/shared/bytes-to-base64.test.ts',
   'src/tools/lazy-loading.test.ts',
 ];
 /**

@@ -219,6 +219,26 @@ describe.concurrent('the examples, offline', () => {
     },
   );
 
+  it('files: uploads a large file in chunks with progress and asks about it by reference', async () => {
+    const { stdout } = await runOk('files/upload-and-ask.ts');
+    expect(stdout).toContain(
+      'uploaded 524288/1500000 bytes\nuploaded 1048576/1500000 bytes\nuploaded 1500000/1500000 bytes',
+    );
+    expect(stdout).toContain('sent by reference: audio/wav');
+    expect(stdout).toMatch(/I received audio\/wav by reference \(files\/\w+\)/);
+    expect(stdout).toMatch(/deleted files\/\w+/);
+  });
+
+  it('batch: three agent runs in batch mode, the tools between rounds', async () => {
+    const { stdout } = await runOk('batch/agent-runs.ts');
+    expect(stdout).toContain('round 1 submitted: batches/');
+    expect(stdout).toContain('with 3 line(s)');
+    expect(stdout).toContain('with 2 line(s)');
+    expect(stdout).toContain('run-0 done after 2 round(s): (scripted) Paris: clear, 14 °C.');
+    expect(stdout).toContain('run-1 done after 2 round(s): (scripted) Oslo: snow, -3 °C.');
+    expect(stdout).toContain('run-2 done after 1 round(s): (scripted) No city asked');
+  });
+
   it('multimodal: sends the drawn PNG in the user turn', async () => {
     const { stdout } = await runOk('multimodal/basic.ts');
     const saved = /image: .*gemloop-shapes\.png \((\d+) bytes\)/.exec(stdout);

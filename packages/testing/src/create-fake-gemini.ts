@@ -106,6 +106,12 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     capabilities: new Map(),
     caches: new Map(),
     continuations: new Map(),
+    files: new Map(),
+    uploads: new Map(),
+    batches: new Map(),
+    fileCounter: 0,
+    batchCounter: 0,
+    uploadChunks: 0,
     gatewayMistakes: new Set(
       typeof options.gatewayMistakes === 'string'
         ? [options.gatewayMistakes]

@@ -41,6 +41,44 @@ export type FakeCache = {
   expireTime: number;
 };
 
+/** A file of the fake's Files API. @internal */
+export type FakeFile = {
+  /** The id, without `files/`. */
+  id: string;
+  displayName: string | undefined;
+  mimeType: string;
+  bytes: Uint8Array;
+  createTime: number;
+  /** `files.get` calls left before it is `ACTIVE` (or `FAILED`). */
+  processingPolls: number;
+  failed: boolean;
+  source: 'UPLOADED' | 'GENERATED';
+};
+
+/** A resumable upload in progress. @internal */
+export type FakeUpload = {
+  id: string;
+  displayName: string | undefined;
+  mimeType: string;
+  declaredSize: number | undefined;
+  pieces: Uint8Array[];
+  received: number;
+};
+
+/** A batch job of the fake. @internal */
+export type FakeBatch = {
+  id: string;
+  model: string;
+  displayName: string | undefined;
+  requests: Array<{ key: string | undefined; request: unknown }>;
+  fromFile: boolean;
+  state: string;
+  /** Gets seen in the current state. */
+  polls: number;
+  createTime: number;
+  output: Record<string, unknown> | undefined;
+};
+
 /** The mutable state of one fake server, shared by its transports. @internal */
 export type FakeState = {
   options: CreateFakeGeminiOptions;
@@ -62,6 +100,15 @@ export type FakeState = {
   caches: Map<string, FakeCache>;
   /** The continuation tokens issued (`turn.continued`), by token. */
   continuations: Map<string, FakeContinuationToken>;
+  /** The Files API's files, by id (without `files/`). */
+  files: Map<string, FakeFile>;
+  uploads: Map<string, FakeUpload>;
+  batches: Map<string, FakeBatch>;
+  /** Ids handed out (files, uploads), and batch ids: counters, so the seeded random is untouched. */
+  fileCounter: number;
+  batchCounter: number;
+  /** Upload requests received (0-based index of the next), for `filesApi.breakChunks`. */
+  uploadChunks: number;
 };
 
 /**
@@ -88,4 +135,6 @@ export type FakeHttpRequest = {
   /** Lower-case names. */
   headers: Record<string, string>;
   body: string;
+  /** The raw body (a Files API upload chunk is binary; `body` is its UTF-8 reading). */
+  bytes?: Uint8Array | undefined;
 };

@@ -206,4 +206,29 @@ export type CreateFakeGeminiOptions = {
    * does not change the answer. @defaultValue none
    */
   onRequest?: ((request: FakeRecordedRequest) => void) | undefined;
+  /** How the Files and Batch APIs behave (both served by default). */
+  filesApi?: FakeFilesApiOptions | undefined;
+};
+
+/** What a file is, for {@link FakeFilesApiOptions} functions. */
+export type FakeFileInfo = { mimeType: string; displayName: string | undefined };
+
+/** Options of the fake's Files API (`upload/{version}/files`, `files`) and Batch API (`batches`). */
+export type FakeFilesApiOptions = {
+  /** The `x-goog-upload-chunk-granularity` announced. @defaultValue 262144 (256 KiB) */
+  chunkGranularity?: number | undefined;
+  /**
+   * How many `files.get` a new file answers `PROCESSING` before `ACTIVE`.
+   * @defaultValue 1 for `video/*`, else 0
+   */
+  processingPolls?: number | ((file: FakeFileInfo) => number) | undefined;
+  /** Files whose processing ends `FAILED`. */
+  failProcessing?: ((file: FakeFileInfo) => boolean) | undefined;
+  /**
+   * Upload requests to break (0-based, counted over every upload request): the fake keeps the
+   * first `keepBytes` of the chunk and answers 503, as a connection cut part-way would leave it.
+   */
+  breakChunks?: ReadonlyArray<{ chunk: number; keepBytes: number }> | undefined;
+  /** `batches.get` calls a job stays `PENDING`, then `RUNNING`. @defaultValue 1 */
+  batchPolls?: number | undefined;
 };

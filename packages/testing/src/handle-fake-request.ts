@@ -1,7 +1,9 @@
 import { isJsonObject } from '@gemloop/core/internal';
 import { estimatePromptTokens } from './estimate-usage.ts';
+import { handleBatchCreate, handleBatchRequest } from './fake-batches.ts';
 import { handleCacheRequest } from './fake-caches.ts';
 import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
+import { handleDownloadRequest, handleFileRequest, handleUploadRequest } from './fake-files.ts';
 import { breakGatewayReply, breakGatewayRequest } from './fake-gateway-mistakes.ts';
 import { DEFAULT_LISTED_MODELS, describeModel, isKnownModel } from './fake-models.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
@@ -23,6 +25,17 @@ const route =
 /** `/{version}/cachedContents`, `/{version}/cachedContents/{id}`. */
 const cacheRoute =
   /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/cachedContents(?:\/([^/:?]+))?\/?(?:\?(.*))?$/;
+
+/** `/upload/{version}/files`, the resumable upload. */
+const uploadRoute = /^\/(?:[^?]*\/)?upload\/(v\d+(?:alpha|beta)?\d*)\/files\/?(?:\?(.*))?$/;
+/** `/download/{version}/files/{id}:download`. */
+const downloadRoute =
+  /^\/(?:[^?]*\/)?download\/(v\d+(?:alpha|beta)?\d*)\/files\/([^/:?]+):download(?:\?(.*))?$/;
+/** `/{version}/files`, `/{version}/files/{id}`. */
+const fileRoute = /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/files(?:\/([^/:?]+))?\/?(?:\?(.*))?$/;
+/** `/{version}/batches`, `/{version}/batches/{id}`, `/{version}/batches/{id}:cancel`. */
+const batchRoute =
+  /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/batches(?:\/([^/:?]+)(?::([A-Za-z]+))?)?\/?(?:\?(.*))?$/;
 
 /**
  * The one request handler behind every transport (node HTTP server, msw, `fake.fetch`): routes,
@@ -68,6 +81,8 @@ async function answer(
   const path = safeDecode(request.url);
   const cacheMatch = cacheRoute.exec(path);
   if (cacheMatch !== null) return answerCache(state, request, recorded, cacheMatch);
+  const filesReply = await answerFilesApi(state, request, recorded, path);
+  if (filesReply !== undefined) return filesReply;
   const vertex = matchVertexRoute(path);
   if (vertex !== undefined) return answerVertex(state, request, recorded, vertex);
   const match = looksLikeVertex(path) ? null : route.exec(path);
@@ -123,6 +138,7 @@ async function answer(
     );
   }
   if (routed.method === 'countTokens') return countTokens(state, body.value);
+  if (routed.method === 'batchGenerateContent') return handleBatchCreate(state, model, body.value);
   if (routed.method !== 'generateContent' && !stream)
     return jsonReply(state, notFoundRoute(request));
   return generateFakeReply(state, { route: routed, model, body: body.value, recorded, errorStyle });
@@ -150,6 +166,48 @@ function answerCache(
     id,
     query,
     body: body.value,
+  });
+}
+
+/** The Files and Batch API routes (Google's Gemini API only), or undefined for another route. */
+async function answerFilesApi(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  path: string,
+): Promise<FakeReply | undefined> {
+  const upload = uploadRoute.exec(path);
+  const download = upload === null ? downloadRoute.exec(path) : null;
+  const file = upload === null && download === null ? fileRoute.exec(path) : null;
+  const batch =
+    upload === null && download === null && file === null ? batchRoute.exec(path) : null;
+  const match = upload ?? download ?? file ?? batch;
+  if (match === null) return undefined;
+  const apiVersion = match[1] ?? 'v1beta';
+  const query = new URLSearchParams((upload !== null ? match[2] : (match[3] ?? match[4])) ?? '');
+  const method =
+    upload !== null
+      ? 'files.upload'
+      : download !== null
+        ? 'files.download'
+        : file !== null
+          ? `files.${request.method === 'DELETE' ? 'delete' : match[2] === undefined ? 'list' : 'get'}`
+          : `batches.${match[3] ?? (request.method === 'DELETE' ? 'delete' : match[2] === undefined ? 'list' : 'get')}`;
+  Object.assign(recorded, { method, apiVersion });
+  const authError = authenticate(state, request, query);
+  if (authError !== undefined) return jsonReply(state, authError);
+  if (upload !== null) {
+    // The recording keeps the start's JSON, never a chunk's bytes.
+    if (!query.has('upload_id')) recorded.body = parseBody(request.body).value;
+    return handleUploadRequest(state, request, apiVersion, query);
+  }
+  if (download !== null) return handleDownloadRequest(state, match[2] as string);
+  if (file !== null) return handleFileRequest(state, request, match[2], query);
+  return handleBatchRequest(state, request, recorded, {
+    apiVersion,
+    id: match[2],
+    action: match[3],
+    query: new URLSearchParams(match[4] ?? ''),
   });
 }
 

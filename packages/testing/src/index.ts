@@ -19,6 +19,8 @@ export type {
 export { turn } from './fake-turn.ts';
 export type {
   CreateFakeGeminiOptions,
+  FakeFileInfo,
+  FakeFilesApiOptions,
   FakeModels,
   FakeRecordedRequest,
   FakeScript,

@@ -32,17 +32,18 @@ export async function serveFakeOverHttp(
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const body =
+      const raw =
         chunks.length === 0
-          ? ''
+          ? undefined
           : chunks.length === 1
-            ? (chunks[0] as Buffer).toString('utf8')
-            : Buffer.concat(chunks).toString('utf8');
+            ? (chunks[0] as Buffer)
+            : Buffer.concat(chunks);
       handle({
         method: request.method ?? 'GET',
         url: request.url ?? '/',
         headers: flattenHeaders(request),
-        body,
+        body: raw === undefined ? '' : raw.toString('utf8'),
+        bytes: raw,
       }).then(
         (reply) => writeReply(request, response, reply),
         (error: unknown) => {

@@ -15,12 +15,18 @@ export async function handleFetchRequest(
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
+  // A Request has no Host header; the Files API's upload URL names the host it was reached on.
+  headers['host'] ??= url.host;
+  const bytes =
+    request.method === 'GET' || request.method === 'HEAD'
+      ? undefined
+      : new Uint8Array(await request.arrayBuffer());
   const reply = await handle({
     method: request.method,
     url: url.pathname + url.search,
     headers,
-    body,
+    body: bytes === undefined ? '' : new TextDecoder().decode(bytes),
+    bytes,
   });
   if (reply.delayMs > 0) await sleep(reply.delayMs, request.signal);
   if (reply.end === 'reset' && reply.pieces.length === 0) throw connectionError();

@@ -9,6 +9,7 @@ import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts
 import { openStream, withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import { checkVertexRequest } from './check-vertex-request.ts';
+import { registerClientInternals } from './client-internals.ts';
 import { createEndpointFieldWarner } from './endpoint-field-warnings.ts';
 import type {
   Caches,
@@ -205,6 +206,9 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       ),
     ),
   };
+  // For createFiles and createBatches (@gemloop/core/http): their code is loaded only by apps that
+  // import them, so an agent app's browser bundle does not carry it.
+  registerClientInternals(gemini, { client, defaults });
   const redact: Redactor = (value) => scrubSecrets(value, client.secrets.values);
   registerModelCallEntry(gemini, {
     async generate({ request, callOptions, bodyCache }) {

@@ -1,12 +1,12 @@
 import type { Logger } from '../logging/logger.ts';
 import type { RetryOptions } from '../retry/retry-options.ts';
-import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AuthStyle } from '../shared/credential-style.ts';
 import type { CachedContent, ListCachedContentsResponse } from '../wire/cached-content.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../wire/models.ts';
 import type { GenerateContentRequest, Tool, ToolConfig } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
+import type { CallOptions } from './call-options.ts';
 import type { TransportOption } from './transport/transport.ts';
 import type { VertexOptions } from './vertex/vertex-options.ts';
 
@@ -85,72 +85,30 @@ export type CreateGeminiOptions = {
   vertex?: VertexOptions | undefined;
 };
 
-/** Per-call options. */
-export type CallOptions = {
-  /**
-   * Aborts the call, including a retry wait, at once; the call then rejects with
-   * `signal.reason` (an `AbortError` DOMException unless you gave another reason).
-   */
-  signal?: AbortSignal | undefined;
-  /** Overrides the client's `timeoutMs` for this call. */
-  timeoutMs?: number | undefined;
-  /** Overrides the client's retry policy for this call. */
-  retry?: RetryOptions | false | undefined;
-  /** Extra headers for this call; credentials among them are redacted as the client's are. */
-  headers?: Record<string, string> | undefined;
-  /**
-   * Called before each retry wait, with the failed attempt's error and the delay: how telemetry
-   * and the run recorder see every attempt. It must not throw (what it throws is ignored).
-   */
-  onRetry?: ((event: RetryEvent) => void) | undefined;
-  /**
-   * Called with the status and headers of each 2xx response, before its body is read (a retried
-   * attempt calls it again): to read `x-gemini-service-tier` ({@link readServiceTier}), a
-   * gateway's request id or rate-limit headers. It must not throw.
-   */
-  onResponse?: ((response: ResponseInfo) => void) | undefined;
-  /**
-   * Awaited right before each HTTP attempt is sent (a retried attempt calls it again, after its
-   * retry wait): an admission step, such as a rate limit that counts requests as the API sees
-   * them, waits here. The attempt's time limit starts once it resolves; the call's `signal`
-   * (passed in {@link SendInfo}) should end the wait. What it throws fails the call (not retried
-   * unless it is a retryable `ApiCallError`).
-   *
-   * It may return a function, called once when the API has certainly seen the request or never
-   * will: when the response headers arrived (or the error status was read), or when the attempt
-   * failed before that. What that function throws is ignored.
-   */
-  beforeSend?: ((send: SendInfo) => SendAdmission | Promise<SendAdmission>) | undefined;
-};
-
-/**
- * What {@link CallOptions.beforeSend} returns: nothing, or what to call once the request was
- * answered.
- */
-// biome-ignore lint/suspicious/noConfusingVoidType: an `async () => {}` hook returns Promise<void>.
-export type SendAdmission = (() => void) | undefined | void;
-
-/** What {@link CallOptions.beforeSend} is told of the attempt about to be sent. */
-export type SendInfo = {
-  /** 1-based. */
-  attempt: number;
-  /** The API method: `generateContent`, `streamGenerateContent`, `countTokens`, ... */
-  method: string;
-  /** The model path (`models/gemini-2.5-flash`), when the call has one. */
-  model: string | undefined;
-  /** The call's signal: an admission wait ends when it aborts. */
-  signal: AbortSignal | undefined;
-  /** The attempt's time limit (`Infinity` for none), which starts once admitted. */
-  timeoutMs: number;
-};
-
-/** What {@link CallOptions.onResponse} sees of a response. */
-export type ResponseInfo = {
-  status: number;
-  headers: Headers;
-  /** 1-based. */
-  attempt: number;
-};
+export type {
+  Batches,
+  BatchRequestBody,
+  BatchRequestInput,
+  BatchResult,
+  BatchResultsOptions,
+  CreateBatchRequest,
+  ListBatchesOptions,
+} from './batches/batches.ts';
+export type {
+  CallOptions,
+  ResponseInfo,
+  SendAdmission,
+  SendInfo,
+} from './call-options.ts';
+export type {
+  DownloadFileOptions,
+  Files,
+  ListFilesOptions,
+  PollOptions,
+  UploadFileOptions,
+  UploadProgress,
+  UploadSource,
+} from './files/files.ts';
 
 /** The body of {@link Gemini.countTokens}: either contents, or a whole request to count. */
 export type CountTokensRequest =

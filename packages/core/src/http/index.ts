@@ -4,7 +4,29 @@
 
 export type { RetryOptions } from '../retry/retry-options.ts';
 export type { AuthStyle } from '../shared/credential-style.ts';
+export type {
+  Batches,
+  BatchRequestBody,
+  BatchRequestInput,
+  BatchResult,
+  BatchResultsOptions,
+  CreateBatchRequest,
+  ListBatchesOptions,
+} from './batches/batches.ts';
+export { createBatches } from './batches/create-batches.ts';
 export { createGemini } from './create-gemini.ts';
+export { createFiles } from './files/create-files.ts';
+export type { FilePartOptions, MediaPart } from './files/file-part.ts';
+export { DEFAULT_INLINE_LIMIT_BYTES, filePart } from './files/file-part.ts';
+export type {
+  DownloadFileOptions,
+  Files,
+  ListFilesOptions,
+  PollOptions,
+  UploadFileOptions,
+  UploadProgress,
+  UploadSource,
+} from './files/files.ts';
 export type {
   CacheExpiration,
   Caches,

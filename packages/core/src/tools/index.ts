@@ -3,6 +3,10 @@
 // that turn a tool's result or error into a function response. `defineTool`, `toolResult`,
 // `jsonSchema` and the built-in tools are at the root too.
 
+// filePart lives with the client (it uploads through gemini.files); here too, for tools that
+// return large media.
+export type { FilePartOptions, MediaPart } from '../http/files/file-part.ts';
+export { DEFAULT_INLINE_LIMIT_BYTES, filePart } from '../http/files/file-part.ts';
 export type {
   FileSearchOptions,
   GoogleMapsOptions,

@@ -2,6 +2,15 @@
 // models, cached contents, schemas), and the lenient parser and readers for what comes back.
 // Everything here mirrors the API field for field; unknown fields and enum values are kept.
 
+export type {
+  BatchJob,
+  BatchOutput,
+  BatchState,
+  InlinedBatchRequest,
+  InlinedBatchResponse,
+  ListBatchesResponse,
+  RpcStatus,
+} from './batch.ts';
 export type { CachedContent, ListCachedContentsResponse } from './cached-content.ts';
 export type {
   Blob,
@@ -38,6 +47,7 @@ export type {
   RetryInfo,
   UnknownErrorDetail,
 } from './error-body.ts';
+export type { FileState, GeminiFile, ListFilesResponse } from './file.ts';
 export type {
   CountTokensBody,
   CountTokensResponse,

@@ -54,6 +54,10 @@ function isErrorBody(value: unknown): boolean {
   if (typeof root !== 'object' || root === null || !('error' in root) || 'candidates' in root) {
     return false;
   }
+  // A resource with a name is not an error body even with an `error` field: a Files API file in
+  // `state: FAILED` and a failed batch operation carry their google.rpc.Status there
+  // (ai.google.dev/api/files#File `error`, google.longrunning.Operation `error`).
+  if (typeof (root as { name?: unknown }).name === 'string') return false;
   const error = (root as { error?: unknown }).error;
   return typeof error === 'object' && error !== null;
 }

@@ -15,7 +15,7 @@ export type SendRequestOptions = {
   method: string;
   httpMethod: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   headers: Record<string, string>;
-  body?: string | undefined;
+  body?: string | Uint8Array | undefined;
   signal: RequestSignal;
   attempt: number;
   auth: CredentialStyle;

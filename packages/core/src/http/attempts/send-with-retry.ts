@@ -22,8 +22,11 @@ export type SendWithRetryOptions = {
   model?: string | undefined;
   url: string;
   httpMethod: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** The serialised body (serialised once, before the first attempt). */
-  body?: string | undefined;
+  /**
+   * The serialised body (serialised once, before the first attempt), or the raw bytes of an upload
+   * chunk (never logged).
+   */
+  body?: string | Uint8Array | undefined;
   /** Whether a failure may be retried. @defaultValue an `ApiCallError` with `isRetryable` */
   isRetryable?: ((error: unknown) => boolean) | undefined;
 };
@@ -69,7 +72,7 @@ export function sendWithRetry<T, O extends SendWithRetryOptions>(
   const { logger } = client;
   // Checked once per call: with logging off (the default) no log fields are built at all.
   const debug = isLevelEnabled(logger, 'debug');
-  if (options.body !== undefined && isLevelEnabled(logger, 'trace')) {
+  if (typeof options.body === 'string' && isLevelEnabled(logger, 'trace')) {
     logBody(
       logger,
       { method: options.method, direction: 'request' },

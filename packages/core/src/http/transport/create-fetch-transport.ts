@@ -39,7 +39,8 @@ export function createFetchTransport(fetch: typeof globalThis.fetch | undefined)
         // sendRequest refuses the 3xx that comes back.
         redirect: REDIRECT_MODE,
       };
-      if (request.body !== undefined) init.body = request.body;
+      // A Uint8Array (an upload chunk) is a valid BodyInit; lib.dom's generic Uint8Array type lags.
+      if (request.body !== undefined) init.body = request.body as BodyInit;
       // Promise.resolve: a custom fetch may return its Response as it is, not in a promise.
       const sent = Promise.resolve<unknown>((fetch ?? globalThis.fetch)(request.url, init));
       const response = await untilAborted(sent, request.signal);

@@ -14,7 +14,8 @@ export type TransportRequest = {
   url: string;
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   headers: Record<string, string>;
-  body?: string | undefined;
+  /** JSON text, or raw bytes (a Files API upload chunk). */
+  body?: string | Uint8Array | undefined;
   /** Aborting it ends the request, or the reading of its body, with `signal.reason`. */
   signal: RequestSignal;
 };

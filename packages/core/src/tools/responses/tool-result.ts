@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
 import type { FunctionResponsePart } from '../../wire/content.ts';
 import { formatPath } from '../schema/inline-refs.ts';
 import type { ToolResultWithParts } from '../tool.ts';
-import { bytesToBase64 } from './bytes-to-base64.ts';
 import { requireObject } from './require-object.ts';
 import { NotJsonError, toJsonValue } from './to-json-value.ts';
 

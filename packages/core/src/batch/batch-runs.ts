@@ -1,0 +1,87 @@
+import type { CallOptions } from '../http/call-options.ts';
+import type { Gemini } from '../http/gemini.ts';
+import type { AnyTool } from '../tools/tool.ts';
+import type { Content } from '../wire/content.ts';
+import type { GenerationConfig } from '../wire/request.ts';
+
+/** Options of {@link createBatchRuns}. */
+export type BatchRunsOptions = {
+  /** A client made by `createGemini` for Google's Gemini API. */
+  gemini: Gemini;
+  /** The model every run calls, e.g. `gemini-2.5-flash`. */
+  model: string;
+  /** The system instruction of every run. */
+  instructions?: string | undefined;
+  /** Function tools (run between rounds, in this process) and built-in tools (run by the API). */
+  tools?: readonly AnyTool[] | undefined;
+  generationConfig?: GenerationConfig | undefined;
+  /** Model rounds per run; a run still calling tools after them fails. @defaultValue 10 */
+  maxSteps?: number | undefined;
+  /** Time between two polls of a batch. @defaultValue 30000 */
+  pollIntervalMs?: number | undefined;
+  /** The label of each round's batch (`<displayName>-round-<n>`). @defaultValue 'gemloop-batch-runs' */
+  displayName?: string | undefined;
+};
+
+/** One run of a batch job, as the saved state holds it. */
+export type BatchRunState = {
+  /** The run's key: its results line's key in every round. */
+  key: string;
+  status: 'running' | 'done' | 'failed';
+  /** The history: the input, then each model turn as received and each tool turn. */
+  contents: Content[];
+  /** Model rounds answered. */
+  steps: number;
+  /** The last model turn's text, once done. */
+  text?: string | undefined;
+  /** Why the run failed: a request error of the batch, a blocked answer, or too many steps. */
+  error?: string | undefined;
+  /** Tokens summed over the run's rounds (batch calls are billed at half price). */
+  usage: { promptTokenCount: number; candidatesTokenCount: number; totalTokenCount: number };
+};
+
+/**
+ * The whole job as plain JSON: save it after each `step` (a file, a database row) and pass it back
+ * to `step` or `run` in a new process to go on where it stopped. A round submitted but not yet
+ * collected is `pending`: resuming waits for that batch instead of submitting another.
+ */
+export type BatchRunsState = {
+  version: 1;
+  /** Rounds submitted so far. */
+  round: number;
+  runs: BatchRunState[];
+  pending?: { batchName: string; keys: string[] } | undefined;
+};
+
+/** Options of {@link BatchRuns.step} and {@link BatchRuns.run}. */
+export type BatchRunsStepOptions = Pick<CallOptions, 'signal'> & {
+  /** Called with the state after each step (and before waiting on a new batch): persist it here. */
+  onState?: ((state: BatchRunsState) => void | Promise<void>) | undefined;
+  /**
+   * `false`: a step with a pending round reads the batch once and, when it is not done yet,
+   * returns the state unchanged instead of polling. For a durable workflow that runs each step as
+   * a checkpointed step and sleeps durably between them (a DBOS `runStep`, then `DBOS.sleepms`),
+   * so a job of days holds no process. @defaultValue true
+   */
+  wait?: boolean | undefined;
+};
+
+/**
+ * Many independent agent runs in batch mode: each round of every running run is one line of one
+ * batch (half the price of the same calls), the tools run here between rounds, and the job is a
+ * JSON state you can save and resume. Made by {@link createBatchRuns}.
+ */
+export interface BatchRuns {
+  /** The state of a new job: one run per input (a prompt, or contents). Nothing is sent. */
+  start(inputs: readonly (string | Content[])[]): BatchRunsState;
+  /**
+   * One step: submits the next round (a batch of every running run) when none is pending, else
+   * waits for the pending one, appends each answer, and runs the tools it called. Returns the new
+   * state (the given one is not changed).
+   */
+  step(state: BatchRunsState, options?: BatchRunsStepOptions): Promise<BatchRunsState>;
+  /** Steps until every run is done or failed. */
+  run(state: BatchRunsState, options?: BatchRunsStepOptions): Promise<BatchRunsState>;
+  /** Whether every run is done or failed. */
+  isDone(state: BatchRunsState): boolean;
+}

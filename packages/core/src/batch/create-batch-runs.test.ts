@@ -1,0 +1,178 @@
+import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createBatches } from '../http/batches/create-batches.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { createFiles } from '../http/files/create-files.ts';
+import type { CreateGeminiOptions } from '../http/gemini.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import type { BatchRunsState } from './batch-runs.ts';
+import { createBatchRuns } from './create-batch-runs.ts';
+
+/** A client with its Files and Batch APIs at hand, as an app that imports them holds them. */
+function connect(options: CreateGeminiOptions) {
+  const gemini = createGemini(options);
+  return Object.assign(gemini, { files: createFiles(gemini), batches: createBatches(gemini) });
+}
+
+let fake: FakeGemini | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+// Each run asks the weather of the cities in its prompt, one call per round, then answers.
+const script: FakeScriptFunction = (
+  _request,
+  { lastUserText, functionResponses, functionDeclarations },
+) => {
+  expect(functionDeclarations.map((declaration) => declaration.name)).toEqual(['get_weather']);
+  const cities = (lastUserText ?? '').split(',').filter(Boolean);
+  const asked =
+    functionResponses.length === 0 ? 0 : Number(functionResponses.at(-1)?.response?.['asked']);
+  if (asked < cities.length)
+    return turn.call('get_weather', { city: cities[asked], asked: asked + 1 });
+  return turn.text(`done after ${asked}`);
+};
+
+const calls: string[] = [];
+const getWeather = defineTool({
+  name: 'get_weather',
+  description: 'The weather of a city.',
+  parameters: z.object({ city: z.string(), asked: z.number() }),
+  execute: ({ city, asked }) => {
+    calls.push(city);
+    return { city, sky: 'clear', asked };
+  },
+});
+
+async function start() {
+  calls.length = 0;
+  fake = createFakeGemini({ script });
+  const { url } = await fake.listen();
+  return connect({ baseUrl: url, apiKey: 'test-key', retry: false });
+}
+
+const batchCreates = (target: FakeGemini) =>
+  target.requests
+    .filter((request) => request.url.includes(':batchGenerateContent'))
+    .map((request) =>
+      (
+        request.body as {
+          batch: { inputConfig: { requests: { requests: Array<{ metadata: { key: string } }> } } };
+        }
+      ).batch.inputConfig.requests.requests.map((line) => line.metadata.key),
+    );
+
+describe('createBatchRuns', () => {
+  it('runs each round of every running run as one batch line, with the tools between rounds', async () => {
+    const gemini = await start();
+    const runs = createBatchRuns({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [getWeather],
+      pollIntervalMs: 0,
+    });
+    const saved: string[] = [];
+    const done = await runs.run(runs.start(['Paris,Rome', 'Oslo', '']), {
+      onState: (state) => {
+        saved.push(JSON.stringify(state));
+      },
+    });
+    expect(done.runs.map((run) => [run.key, run.status, run.text, run.steps])).toEqual([
+      ['run-0', 'done', 'done after 2', 3],
+      ['run-1', 'done', 'done after 1', 2],
+      ['run-2', 'done', 'done after 0', 1],
+    ]);
+    // Round 1 holds every run, then only those still calling tools.
+    expect(batchCreates(fake as FakeGemini)).toEqual([
+      ['run-0', 'run-1', 'run-2'],
+      ['run-0', 'run-1'],
+      ['run-0'],
+    ]);
+    expect(calls.sort()).toEqual(['Oslo', 'Paris', 'Rome']);
+    expect(done.runs[0]?.contents.map((content) => content.role)).toEqual([
+      'user',
+      'model',
+      'user',
+      'model',
+      'user',
+      'model',
+    ]);
+    expect(done.runs[0]?.usage.totalTokenCount).toBeGreaterThan(0);
+    // Submit and collect alternate: 3 rounds, 6 saved states, all plain JSON.
+    expect(saved).toHaveLength(6);
+  });
+
+  it('resumes from a saved state in another runner: a pending round is waited for, not sent again', async () => {
+    const gemini = await start();
+    const first = createBatchRuns({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [getWeather],
+      pollIntervalMs: 0,
+    });
+    const submitted = await first.step(first.start(['Paris', 'Oslo']));
+    expect(submitted.pending?.keys).toEqual(['run-0', 'run-1']);
+    const saved = JSON.stringify(submitted);
+    // A new process: a new client and runner, the state read back.
+    const second = createBatchRuns({
+      gemini: connect({ baseUrl: gemini.baseUrl, apiKey: 'test-key', retry: false }),
+      model: 'gemini-2.5-flash',
+      tools: [getWeather],
+      pollIntervalMs: 0,
+    });
+    const done = await second.run(JSON.parse(saved) as BatchRunsState);
+    expect(done.runs.map((run) => run.status)).toEqual(['done', 'done']);
+    expect(batchCreates(fake as FakeGemini)).toEqual([
+      ['run-0', 'run-1'],
+      ['run-0', 'run-1'],
+    ]);
+    // The given state was not changed by the steps.
+    expect(JSON.stringify(submitted)).toBe(saved);
+  });
+
+  it('fails a run that still calls tools after maxSteps, and a run whose line failed, keeping the others', async () => {
+    const gemini = await start();
+    const runs = createBatchRuns({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [getWeather],
+      maxSteps: 1,
+      pollIntervalMs: 0,
+    });
+    const done = await runs.run(runs.start(['Paris', '']));
+    expect(done.runs.map((run) => [run.status, run.error])).toEqual([
+      ['failed', 'still calling tools after maxSteps (1) rounds'],
+      ['done', undefined],
+    ]);
+  });
+});
+
+describe('createBatchRuns with wait: false', () => {
+  it('reads a pending batch once per step and returns the state unchanged until it is done', async () => {
+    const gemini = await start();
+    const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash', tools: [getWeather] });
+    let state = await runs.step(runs.start(['Oslo']), { wait: false });
+    const submitted = JSON.stringify(state);
+    const polled: string[] = [];
+    // The fake answers PENDING, then RUNNING, then SUCCEEDED, one get each.
+    for (let step = 0; step < 2; step++) {
+      state = await runs.step(state, { wait: false });
+      polled.push(JSON.stringify(state) === submitted ? 'unchanged' : 'collected');
+    }
+    state = await runs.step(state, { wait: false });
+    polled.push(JSON.stringify(state) === submitted ? 'unchanged' : 'collected');
+    expect(polled).toEqual(['unchanged', 'unchanged', 'collected']);
+    expect(state.pending).toBeUndefined();
+    expect(state.runs[0]?.contents.map((content) => content.role)).toEqual([
+      'user',
+      'model',
+      'user',
+    ]);
+    const gets = (fake as FakeGemini).requests.filter(
+      (request) => request.method === 'batches.get',
+    );
+    expect(gets).toHaveLength(3);
+  });
+});

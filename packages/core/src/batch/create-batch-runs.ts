@@ -1,0 +1,249 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { Batches } from '../http/batches/batches.ts';
+import { createBatches } from '../http/batches/create-batches.ts';
+import { isDone } from '../http/batches/is-done.ts';
+import type { BatchResult } from '../http/gemini.ts';
+import type { Content, FunctionCall } from '../wire/content.ts';
+import type { Tool as WireTool } from '../wire/request.ts';
+import type {
+  BatchRunState,
+  BatchRuns,
+  BatchRunsOptions,
+  BatchRunsState,
+  BatchRunsStepOptions,
+} from './batch-runs.ts';
+import { executeBatchTools, functionTools } from './execute-batch-tools.ts';
+
+const DEFAULT_MAX_STEPS = 10;
+const DEFAULT_POLL_INTERVAL_MS = 30_000;
+/** Runs at most per job: one line each per round, well under a batch file's 2 GB. */
+const MAX_RUNS = 100_000;
+
+/**
+ * Runs many independent agent runs in batch mode (the Batch API: half price, answered within
+ * 48 hours). Each round sends one batch with one line per running run (its history so far); when
+ * it is done, each answer is appended, the function calls it made are run here, and the runs
+ * still calling tools go into the next round. The job is a JSON state ({@link BatchRunsState}):
+ * save it from `onState` and pass it back after a restart, and a pending round is waited for, not
+ * sent again.
+ *
+ * As `@ai-sdk/google` 4.0.121 runs tool calls through batches (google-batch.ts): one model call
+ * per line, tools between batches. Function tools run in this process; built-in tools (Google
+ * Search, code execution) run on the API's side within the line.
+ *
+ * @example
+ * ```ts
+ * const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash', tools: [getWeather] });
+ * const done = await runs.run(runs.start(['Weather in Paris?', 'In Rome?']), {
+ *   onState: (state) => writeFile('job.json', JSON.stringify(state)),
+ * });
+ * for (const run of done.runs) console.log(run.key, run.status, run.text);
+ * ```
+ */
+export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
+  const {
+    gemini,
+    model,
+    instructions,
+    tools = [],
+    generationConfig,
+    maxSteps = DEFAULT_MAX_STEPS,
+    pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
+    displayName = 'gemloop-batch-runs',
+  } = options;
+  const batches: Batches = createBatches(gemini);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new InvalidArgumentError({
+      argument: 'maxSteps',
+      message: 'maxSteps must be an integer >= 1.',
+    });
+  }
+  const byName = functionTools(tools);
+  const wireTools: WireTool[] = [];
+  const declarations = [...byName.values()].map((tool) => tool.declaration);
+  if (declarations.length > 0) wireTools.push({ functionDeclarations: declarations });
+  for (const tool of tools) if (tool.kind === 'builtin') wireTools.push(tool.tool);
+  // The Gemini API takes fileData in a user turn only, Vertex in function responses too.
+  const fileDataInResponses = gemini.platform !== 'gemini-api';
+
+  async function submit(
+    state: BatchRunsState,
+    step: BatchRunsStepOptions,
+  ): Promise<BatchRunsState> {
+    const running = state.runs.filter((run) => run.status === 'running');
+    if (running.length === 0) return state;
+    const round = state.round + 1;
+    const job = await (batches as Batches).create(
+      {
+        model,
+        displayName: `${displayName}-round-${round}`.slice(0, 512),
+        requests: running.map((run) => ({
+          key: run.key,
+          request: {
+            contents: run.contents,
+            ...(instructions === undefined ? {} : { systemInstruction: instructions }),
+            ...(wireTools.length === 0 ? {} : { tools: wireTools }),
+            ...(generationConfig === undefined ? {} : { generationConfig }),
+          },
+        })),
+      },
+      { signal: step.signal },
+    );
+    return {
+      ...state,
+      round,
+      pending: { batchName: job.name, keys: running.map((run) => run.key) },
+    };
+  }
+
+  async function collect(
+    state: BatchRunsState,
+    step: BatchRunsStepOptions,
+  ): Promise<BatchRunsState> {
+    const pending = state.pending as NonNullable<BatchRunsState['pending']>;
+    const done =
+      step.wait === false
+        ? await (batches as Batches).get(pending.batchName, { signal: step.signal })
+        : await (batches as Batches).wait(pending.batchName, {
+            pollIntervalMs,
+            signal: step.signal,
+          });
+    if (!isDone(done)) return state;
+    const results = await (batches as Batches).results(done, {
+      keys: pending.keys,
+      signal: step.signal,
+    });
+    const byKey = new Map(results.map((result) => [result.key, result]));
+    const signal = step.signal ?? new AbortController().signal;
+    const runs = await Promise.all(
+      state.runs.map((run) =>
+        pending.keys.includes(run.key) ? answer(run, byKey.get(run.key), signal) : run,
+      ),
+    );
+    return { version: 1, round: state.round, runs };
+  }
+
+  async function answer(
+    run: BatchRunState,
+    result: BatchResult | undefined,
+    signal: AbortSignal,
+  ): Promise<BatchRunState> {
+    const next: BatchRunState = {
+      ...run,
+      contents: [...run.contents],
+      steps: run.steps + 1,
+      usage: { ...run.usage },
+    };
+    if (result === undefined || result.error !== undefined || result.response === undefined) {
+      return {
+        ...next,
+        status: 'failed',
+        error: result?.error?.message ?? 'the batch gave no answer for this run',
+      };
+    }
+    const usage = result.response.usageMetadata;
+    next.usage.promptTokenCount += usage?.promptTokenCount ?? 0;
+    next.usage.candidatesTokenCount += usage?.candidatesTokenCount ?? 0;
+    next.usage.totalTokenCount += usage?.totalTokenCount ?? 0;
+    const candidate = result.response.candidates?.[0];
+    const content = candidate?.content;
+    if (content === undefined || content.parts === undefined || content.parts.length === 0) {
+      const reason =
+        candidate?.finishReason ?? result.response.promptFeedback?.blockReason ?? 'no candidate';
+      return { ...next, status: 'failed', error: `the model gave no content (${reason})` };
+    }
+    // The model turn as received (thought signatures included), as the agent keeps it.
+    next.contents.push({ ...content, role: 'model', parts: content.parts });
+    const calls = content.parts.flatMap((part) =>
+      part.functionCall === undefined ? [] : [part.functionCall as FunctionCall],
+    );
+    if (calls.length === 0) {
+      const text = content.parts
+        .flatMap((part) =>
+          typeof part.text === 'string' && part.thought !== true ? [part.text] : [],
+        )
+        .join('');
+      return { ...next, status: 'done', text };
+    }
+    if (next.steps >= maxSteps) {
+      return {
+        ...next,
+        status: 'failed',
+        error: `still calling tools after maxSteps (${maxSteps}) rounds`,
+      };
+    }
+    next.contents.push(
+      await executeBatchTools({
+        calls,
+        tools: byName,
+        contents: next.contents,
+        step: next.steps,
+        key: run.key,
+        signal,
+        fileDataInResponses,
+      }),
+    );
+    return next;
+  }
+
+  const runs: BatchRuns = {
+    start(inputs) {
+      if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_RUNS) {
+        throw new InvalidArgumentError({
+          argument: 'inputs',
+          message: `start takes a non-empty array of up to ${MAX_RUNS} prompts (strings) or contents.`,
+        });
+      }
+      return {
+        version: 1,
+        round: 0,
+        runs: inputs.map((input, index) => ({
+          key: `run-${index}`,
+          status: 'running',
+          contents:
+            typeof input === 'string'
+              ? [{ role: 'user', parts: [{ text: input }] }]
+              : [...(input as Content[])],
+          steps: 0,
+          usage: { promptTokenCount: 0, candidatesTokenCount: 0, totalTokenCount: 0 },
+        })),
+      };
+    },
+
+    async step(state, step = {}) {
+      checkState(state);
+      // A copy through JSON: the state stays plain data, and the caller's object is never changed.
+      const copy = JSON.parse(JSON.stringify(state)) as BatchRunsState;
+      const next =
+        copy.pending === undefined ? await submit(copy, step) : await collect(copy, step);
+      await step.onState?.(next);
+      return next;
+    },
+
+    async run(state, step = {}) {
+      let current = state;
+      while (!runs.isDone(current)) current = await runs.step(current, step);
+      return current;
+    },
+
+    isDone(state) {
+      return state.pending === undefined && state.runs.every((run) => run.status !== 'running');
+    },
+  };
+  return runs;
+}
+
+function checkState(state: BatchRunsState): void {
+  if (
+    typeof state !== 'object' ||
+    state === null ||
+    state.version !== 1 ||
+    !Array.isArray(state.runs)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'state',
+      message:
+        'state must be what start() or step() returned (version 1), e.g. read back from where onState saved it.',
+    });
+  }
+}

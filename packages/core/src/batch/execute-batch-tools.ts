@@ -1,0 +1,86 @@
+import { silentLogger } from '../logging/logger.ts';
+import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
+import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
+import type { AnyTool, FunctionTool } from '../tools/tool.ts';
+import type { Content, FunctionCall, Part } from '../wire/content.ts';
+
+/**
+ * Runs the function calls of one model turn (in parallel, answers in call order) and returns the
+ * user turn that answers them: each result through `toFunctionResponse` (media kept, `fileData`
+ * moved after the responses on the Gemini API), each failure (unknown tool, bad arguments, a
+ * throw) as `toolErrorResponse`, so the model can correct itself in the next round, as the agent
+ * loop does by default.
+ * @internal
+ */
+export async function executeBatchTools(options: {
+  calls: readonly FunctionCall[];
+  tools: ReadonlyMap<string, FunctionTool>;
+  contents: readonly Content[];
+  step: number;
+  key: string;
+  signal: AbortSignal;
+  fileDataInResponses: boolean;
+}): Promise<Content> {
+  const { calls, tools, contents, step, key, signal } = options;
+  const answers = await Promise.all(
+    calls.map(async (call, index): Promise<{ response: Part; extra: Part[] }> => {
+      const name = call.name ?? '';
+      const tool = tools.get(name);
+      const id = call.id;
+      if (tool === undefined) {
+        return {
+          response: {
+            functionResponse: toolErrorResponse({ name, id, error: `Unknown tool '${name}'.` }),
+          },
+          extra: [],
+        };
+      }
+      const parsed = tool.parseArgs(call.args ?? {});
+      if (!parsed.success) {
+        return {
+          response: { functionResponse: toolErrorResponse({ name, id, issues: parsed.issues }) },
+          extra: [],
+        };
+      }
+      try {
+        const result = await tool.execute(parsed.value, {
+          signal,
+          toolCallId: id ?? `${key}-${step}-${index}`,
+          step,
+          callIndex: index,
+          logger: silentLogger,
+          contents,
+        });
+        const answer = toFunctionResponse({
+          name,
+          id,
+          result,
+          fileDataInResponses: options.fileDataInResponses,
+        });
+        return {
+          response: { functionResponse: answer.functionResponse },
+          extra: answer.extraParts,
+        };
+      } catch (error) {
+        return {
+          response: { functionResponse: toolErrorResponse({ name, id, error }) },
+          extra: [],
+        };
+      }
+    }),
+  );
+  return {
+    role: 'user',
+    parts: [
+      ...answers.map((answer) => answer.response),
+      ...answers.flatMap((answer) => answer.extra),
+    ],
+  };
+}
+
+/** The function tools by name. @internal */
+export function functionTools(tools: readonly AnyTool[]): Map<string, FunctionTool> {
+  const byName = new Map<string, FunctionTool>();
+  for (const tool of tools) if (tool.kind === 'function') byName.set(tool.name, tool);
+  return byName;
+}

@@ -1,0 +1,355 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiCallError } from '../../errors/api-call-error.ts';
+import { FileNotFoundError } from '../../errors/file-not-found-error.ts';
+import { FileProcessingError } from '../../errors/file-processing-error.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
+import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
+import { UploadError } from '../../errors/upload-error.ts';
+import { createBatches } from '../batches/create-batches.ts';
+import { createGemini } from '../create-gemini.ts';
+import { createFiles } from '../files/create-files.ts';
+import type { CreateGeminiOptions } from '../gemini.ts';
+
+/** A client with its Files and Batch APIs at hand, as an app that imports them holds them. */
+function connect(options: CreateGeminiOptions) {
+  const gemini = createGemini(options);
+  return Object.assign(gemini, { files: createFiles(gemini), batches: createBatches(gemini) });
+}
+
+const KIB = 1024;
+let fake: FakeGemini | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+/** Bytes whose every position is recognisable, so a chunk sent twice or skipped shows. */
+function pattern(length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let index = 0; index < length; index++) bytes[index] = (index * 7 + (index >> 8)) & 0xff;
+  return bytes;
+}
+
+async function start(
+  options: Parameters<typeof createFakeGemini>[0] = {},
+  transport?: 'fetch' | 'node',
+) {
+  fake = createFakeGemini(options);
+  const { url } = await fake.listen();
+  return connect({
+    baseUrl: url,
+    apiKey: 'test-key',
+    retry: { maxRetries: 2, initialDelayMs: 0 },
+    transport,
+  });
+}
+
+function uploadRequests(target: FakeGemini) {
+  return target.requests.filter((request) => request.method === 'files.upload');
+}
+
+for (const transport of ['node', 'fetch'] as const) {
+  describe(`gemini.files over the ${transport} transport`, () => {
+    it('uploads bytes in 256 KiB chunks with offsets, finalises the last, and reports progress', async () => {
+      const gemini = await start({}, transport);
+      const progress: number[] = [];
+      const bytes = pattern(600 * KIB);
+      const file = await gemini.files.upload(bytes, {
+        mimeType: 'application/pdf',
+        displayName: 'report',
+        chunkSize: 1,
+        onProgress: ({ uploadedBytes, totalBytes }) => {
+          progress.push(uploadedBytes);
+          expect(totalBytes).toBe(600 * KIB);
+        },
+      });
+      expect(file).toMatchObject({
+        name: expect.stringMatching(/^files\//),
+        mimeType: 'application/pdf',
+        displayName: 'report',
+        sizeBytes: String(600 * KIB),
+        state: 'ACTIVE',
+      });
+      expect(progress).toEqual([256 * KIB, 512 * KIB, 600 * KIB]);
+      const sent = uploadRequests(fake as FakeGemini);
+      expect(
+        sent.map((request) => [
+          request.headers['x-goog-upload-command'],
+          request.headers['x-goog-upload-offset'],
+        ]),
+      ).toEqual([
+        ['start', undefined],
+        ['upload', '0'],
+        ['upload', String(256 * KIB)],
+        ['upload, finalize', String(512 * KIB)],
+      ]);
+      expect(sent[0]?.headers).toMatchObject({
+        'x-goog-upload-protocol': 'resumable',
+        'x-goog-upload-header-content-length': String(600 * KIB),
+        'x-goog-upload-header-content-type': 'application/pdf',
+        'x-goog-api-key': '[redacted]',
+      });
+      expect(sent[0]?.body).toEqual({ file: { displayName: 'report' } });
+    });
+
+    it('resumes a broken chunk at the offset the server reports, without resending what it has', async () => {
+      const gemini = await start(
+        { filesApi: { breakChunks: [{ chunk: 1, keepBytes: 1000 }] } },
+        transport,
+      );
+      const bytes = pattern(600 * KIB);
+      const file = await gemini.files.upload(new Blob([bytes as BlobPart], { type: 'video/mp4' }), {
+        chunkSize: 1,
+      });
+      const sent = uploadRequests(fake as FakeGemini).map((request) => [
+        request.headers['x-goog-upload-command'],
+        request.headers['x-goog-upload-offset'],
+      ]);
+      expect(sent).toEqual([
+        ['start', undefined],
+        ['upload', '0'],
+        ['upload', String(256 * KIB)],
+        ['query', undefined],
+        ['upload', String(256 * KIB + 1000)],
+        ['upload, finalize', String(512 * KIB)],
+      ]);
+      expect(file.mimeType).toBe('video/mp4');
+      // The server holds the bytes in order, once each.
+      expect(file.sizeBytes).toBe(String(600 * KIB));
+    });
+  });
+}
+
+describe('gemini.files', () => {
+  it('uploads a path and a stream a chunk at a time', async () => {
+    const gemini = await start();
+    const path = join(tmpdir(), `gemloop-upload-${process.pid}.bin`);
+    await writeFile(path, pattern(300 * KIB));
+    const fromPath = await gemini.files
+      .upload(path, { mimeType: 'audio/mpeg' })
+      .finally(() => rm(path));
+    expect(fromPath.sizeBytes).toBe(String(300 * KIB));
+    const bytes = pattern(300 * KIB);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.byteLength; at += 10_000)
+          controller.enqueue(bytes.subarray(at, at + 10_000));
+        controller.close();
+      },
+    });
+    const fromStream = await gemini.files.upload(stream, { mimeType: 'audio/mpeg' });
+    expect(fromStream.sizeBytes).toBe(String(300 * KIB));
+    const streamStart = uploadRequests(fake as FakeGemini).filter(
+      (request) => request.headers['x-goog-upload-command'] === 'start',
+    )[1];
+    // A stream without `size` announces none.
+    expect(streamStart?.headers['x-goog-upload-header-content-length']).toBeUndefined();
+  });
+
+  it('refuses a stream that gives fewer bytes than its announced size, before finalising', async () => {
+    const gemini = await start();
+    const stream = new Blob([pattern(1000) as BlobPart]).stream();
+    const error = await gemini.files
+      .upload(stream, { mimeType: 'text/plain', size: 2000 })
+      .catch((caught: unknown) => caught);
+    expect(UploadError.isInstance(error) && error.reason).toBe('size-mismatch');
+  });
+
+  it('needs a mimeType unless the Blob has one', async () => {
+    const gemini = await start();
+    await expect(gemini.files.upload(pattern(10))).rejects.toSatisfy(
+      (error) => InvalidArgumentError.isInstance(error) && error.argument === 'options.mimeType',
+    );
+  });
+
+  it('gets, lists page by page and deletes; a deleted file is a FileNotFoundError naming it', async () => {
+    const gemini = await start();
+    const names: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      names.push((await gemini.files.upload(pattern(10), { mimeType: 'text/plain' })).name);
+    }
+    expect((await gemini.files.get(names[0] as string)).name).toBe(names[0]);
+    const listed: string[] = [];
+    for await (const file of gemini.files.listAll({ pageSize: 2 })) listed.push(file.name);
+    expect(listed).toEqual(names);
+    await gemini.files.delete(names[1] as string);
+    const error = await gemini.files.get(names[1] as string).catch((caught: unknown) => caught);
+    expect(FileNotFoundError.isInstance(error) && error.fileName).toBe(names[1]);
+  });
+
+  it('answers an expired file (48 h by the fake clock) as FileNotFoundError', async () => {
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const gemini = await start({ now: () => now });
+    const file = await gemini.files.upload(pattern(10), { mimeType: 'text/plain' });
+    now += 47 * 3_600_000;
+    expect((await gemini.files.get(file.name)).name).toBe(file.name);
+    now += 2 * 3_600_000;
+    await expect(gemini.files.get(file.name)).rejects.toSatisfy(
+      (error) =>
+        FileNotFoundError.isInstance(error) && error.fileName === file.name && error.status === 403,
+    );
+  });
+
+  it('waits for a video to leave PROCESSING, and types a FAILED file', async () => {
+    const gemini = await start({
+      filesApi: { processingPolls: 2, failProcessing: ({ displayName }) => displayName === 'bad' },
+    });
+    const video = await gemini.files.upload(pattern(10), { mimeType: 'video/mp4' });
+    expect(video.state).toBe('PROCESSING');
+    const states: unknown[] = [];
+    const active = await gemini.files.waitUntilActive(video, {
+      pollIntervalMs: 0,
+      onPoll: (file) => states.push((file as { state: string }).state),
+    });
+    expect(active.state).toBe('ACTIVE');
+    expect(states).toEqual(['PROCESSING', 'PROCESSING', 'ACTIVE']);
+    const bad = await gemini.files.upload(pattern(10), {
+      mimeType: 'video/mp4',
+      displayName: 'bad',
+    });
+    await expect(gemini.files.waitUntilActive(bad.name, { pollIntervalMs: 0 })).rejects.toSatisfy(
+      (error) =>
+        FileProcessingError.isInstance(error) &&
+        error.fileName === bad.name &&
+        error.state === 'FAILED',
+    );
+  });
+
+  it('ends a wait when its signal aborts', async () => {
+    const gemini = await start({ filesApi: { processingPolls: 1000 } });
+    const video = await gemini.files.upload(pattern(10), { mimeType: 'video/mp4' });
+    const controller = new AbortController();
+    const waiting = gemini.files.waitUntilActive(video, {
+      pollIntervalMs: 60_000,
+      signal: controller.signal,
+      onPoll: () => controller.abort(new Error('stop')),
+    });
+    await expect(waiting).rejects.toThrow('stop');
+  });
+
+  it('refuses names that are not file names, so a model cannot aim the request elsewhere', async () => {
+    const gemini = await start();
+    await expect(gemini.files.get('../models/x')).rejects.toSatisfy((error) =>
+      InvalidArgumentError.isInstance(error),
+    );
+  });
+
+  it('bounds a download by maxBytes', async () => {
+    const gemini = await start();
+    const job = await gemini.batches.create({
+      model: 'gemini-2.5-flash',
+      requests: [{ contents: 'a' }],
+      input: 'file',
+    });
+    const done = await gemini.batches.wait(job, { pollIntervalMs: 0 });
+    const results = done.metadata?.output?.responsesFile as string;
+    expect((await gemini.files.download(results)).byteLength).toBeGreaterThan(10);
+    await expect(gemini.files.download(results, { maxBytes: 10 })).rejects.toSatisfy((error) =>
+      ResponseTooLargeError.isInstance(error),
+    );
+  });
+
+  it('is refused on Vertex AI before sending, naming the endpoint', async () => {
+    const gemini = connect({
+      vertex: { project: 'p', location: 'us-central1', getAccessToken: async () => 'token' },
+      baseUrl: 'http://127.0.0.1:9',
+    });
+    const error = await gemini.files
+      .upload(pattern(10), { mimeType: 'text/plain' })
+      .catch((caught: unknown) => caught);
+    expect(
+      UnsupportedEndpointError.isInstance(error) && [error.platform, error.method, error.endpoint],
+    ).toEqual(['vertex', 'files.upload', 'http://127.0.0.1:9']);
+  });
+
+  it('types a gateway that answers the upload route 404 without a Google body', async () => {
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async () =>
+        new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } }),
+    });
+    const error = await gemini.files
+      .upload(pattern(10), { mimeType: 'text/plain' })
+      .catch((caught: unknown) => caught);
+    expect(UnsupportedEndpointError.isInstance(error) && [error.platform, error.status]).toEqual([
+      'gemini-api',
+      404,
+    ]);
+  });
+
+  it("sends the chunks to the client's own host whatever host the upload URL names", async () => {
+    const hosts: string[] = [];
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async (input, init) => {
+        const url = new URL(String(input));
+        hosts.push(url.host);
+        const command = new Headers(init?.headers).get('x-goog-upload-command');
+        if (command === 'start') {
+          return new Response('', {
+            headers: {
+              'x-goog-upload-url': 'https://evil.test/upload/v1beta/files?upload_id=1',
+              'x-goog-upload-status': 'active',
+            },
+          });
+        }
+        return Response.json(
+          { file: { name: 'files/abc' } },
+          { headers: { 'x-goog-upload-status': 'final' } },
+        );
+      },
+    });
+    expect((await gemini.files.upload(pattern(10), { mimeType: 'text/plain' })).name).toBe(
+      'files/abc',
+    );
+    expect(hosts).toEqual(['gateway.test', 'gateway.test']);
+  });
+});
+
+describe('gemini.files secrets', () => {
+  it("keeps the upload URL's upload_id (a capability) out of a failed chunk's error", async () => {
+    const uploadId = 'AHxI1nOpaqueUploadSession0123456789';
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async (input, init) => {
+        const command = new Headers(init?.headers).get('x-goog-upload-command');
+        if (command === 'start') {
+          return new Response('', {
+            headers: {
+              'x-goog-upload-url': `http://gateway.test/upload/v1beta/files?upload_id=${uploadId}&upload_protocol=resumable`,
+              'x-goog-upload-status': 'active',
+            },
+          });
+        }
+        return Response.json(
+          {
+            error: {
+              code: 400,
+              message: `Bad chunk for ${String(input)}`,
+              status: 'INVALID_ARGUMENT',
+            },
+          },
+          { status: 400 },
+        );
+      },
+    });
+    const error = await gemini.files
+      .upload(pattern(10), { mimeType: 'text/plain' })
+      .catch((caught: unknown) => caught);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(JSON.stringify(error)).not.toContain(uploadId);
+    expect(String((error as Error).message)).not.toContain(uploadId);
+    expect((error as ApiCallError).url).not.toContain(uploadId);
+  });
+});

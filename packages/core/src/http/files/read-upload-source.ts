@@ -1,0 +1,135 @@
+import type { UploadPathHandle } from '#platform/open-upload-path';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import type { UploadSource } from './files.ts';
+
+/** An upload source opened for reading a chunk at a time. @internal */
+export type OpenedUploadSource = {
+  /** The size when known (a stream without `size` has none). */
+  size: number | undefined;
+  /** A Blob's own type, the fallback `mimeType`. */
+  type: string | undefined;
+  /** The next `length` bytes (fewer only at the end; empty once done). */
+  next(length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+};
+
+/**
+ * Opens what `files.upload` was given. Bytes are sliced without copying; a Blob is read a slice
+ * at a time; a path (Node) and a stream are read a chunk at a time, so the upload never holds the
+ * whole file in memory.
+ * @internal
+ */
+export async function openUploadSource(
+  source: UploadSource,
+  size: number | undefined,
+): Promise<OpenedUploadSource> {
+  if (typeof source === 'string') {
+    const { openUploadPath } = await import('#platform/open-upload-path');
+    return fromPath(await openUploadPath(source));
+  }
+  if (source instanceof ArrayBuffer) return fromBytes(new Uint8Array(source));
+  if (source instanceof Uint8Array) return fromBytes(source);
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return fromBlob(source);
+  if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) {
+    if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
+      throw new InvalidArgumentError({
+        argument: 'options.size',
+        message: "options.size must be the stream's length in bytes (a non-negative integer).",
+      });
+    }
+    return fromStream(source, size);
+  }
+  throw new InvalidArgumentError({
+    argument: 'source',
+    message:
+      'files.upload takes a file path (Node), a Blob, a Uint8Array, an ArrayBuffer or a ReadableStream of bytes.',
+  });
+}
+
+function fromBytes(bytes: Uint8Array): OpenedUploadSource {
+  let position = 0;
+  return {
+    size: bytes.byteLength,
+    type: undefined,
+    next: async (length) => {
+      const chunk = bytes.subarray(position, position + length);
+      position += chunk.byteLength;
+      return chunk;
+    },
+    close: async () => {},
+  };
+}
+
+function fromBlob(blob: Blob): OpenedUploadSource {
+  let position = 0;
+  return {
+    size: blob.size,
+    type: blob.type === '' ? undefined : blob.type,
+    next: async (length) => {
+      const end = Math.min(blob.size, position + length);
+      const chunk = new Uint8Array(await blob.slice(position, end).arrayBuffer());
+      position = end;
+      return chunk;
+    },
+    close: async () => {},
+  };
+}
+
+function fromPath(handle: UploadPathHandle): OpenedUploadSource {
+  let position = 0;
+  return {
+    size: handle.size,
+    type: undefined,
+    next: async (length) => {
+      const into = new Uint8Array(Math.min(length, Math.max(0, handle.size - position)));
+      let filled = 0;
+      while (filled < into.byteLength) {
+        const read = await handle.read(into.subarray(filled), position + filled);
+        if (read === 0) break;
+        filled += read;
+      }
+      position += filled;
+      return into.subarray(0, filled);
+    },
+    close: () => handle.close(),
+  };
+}
+
+function fromStream(
+  stream: ReadableStream<Uint8Array>,
+  size: number | undefined,
+): OpenedUploadSource {
+  const reader = stream.getReader();
+  let pending: Uint8Array | undefined;
+  let done = false;
+  return {
+    size,
+    type: undefined,
+    async next(length) {
+      const into = new Uint8Array(length);
+      let filled = 0;
+      while (filled < length) {
+        let piece = pending;
+        pending = undefined;
+        if (piece === undefined) {
+          if (done) break;
+          const read = await reader.read();
+          if (read.done) {
+            done = true;
+            break;
+          }
+          piece = read.value;
+        }
+        const take = Math.min(piece.byteLength, length - filled);
+        into.set(piece.subarray(0, take), filled);
+        filled += take;
+        if (take < piece.byteLength) pending = piece.subarray(take);
+      }
+      return into.subarray(0, filled);
+    },
+    async close() {
+      if (!done) await reader.cancel().catch(() => {});
+      reader.releaseLock();
+    },
+  };
+}

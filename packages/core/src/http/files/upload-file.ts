@@ -1,0 +1,365 @@
+import { ApiCallError } from '../../errors/api-call-error.ts';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { UploadError } from '../../errors/upload-error.ts';
+import type { Secrets } from '../../shared/secret-list.ts';
+import type { GeminiFile } from '../../wire/file.ts';
+import type { CheckContext } from '../attempts/check-responses.ts';
+import { withRequestPath } from '../attempts/load-request-path.ts';
+import { type ResolvedCallOptions, resolveCallOptions } from '../options/resolve-call-options.ts';
+import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
+import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
+import { pickCallOptions, uploadOptionsDeclaration } from './file-options.ts';
+import type { UploadFileOptions, UploadSource } from './files.ts';
+import { type OpenedUploadSource, openUploadSource } from './read-upload-source.ts';
+
+/** `@google/genai` 3.1.0's `MAX_CHUNK_SIZE` (8 MiB). */
+const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+/** Tries per chunk, as `@google/genai` 3.1.0's `MAX_RETRY_COUNT`. */
+const MAX_CHUNK_ATTEMPTS = 3;
+/** The most a `start` or chunk answer may say about granularity we honour (guards a hostile header). */
+const MAX_GRANULARITY = 64 * 1024 * 1024;
+
+/** What one answer of the upload URL says. */
+type UploadAnswer = {
+  /** `x-goog-upload-status`: `active`, `final` or `cancelled`. */
+  status: string | undefined;
+  /** `x-goog-upload-size-received` (a `query` answer). */
+  received: number | undefined;
+  /** The `file` of a `final` answer. */
+  file: GeminiFile | undefined;
+};
+
+/**
+ * The resumable upload of the Files API, read from `@google/genai` 3.1.0 (`fetchUploadUrl` and
+ * `uploadBlobInternal` in dist/node/index.mjs) and `@ai-sdk/google` 4.0.121 (`google-files.ts`),
+ * and Google's protocol description (developers.google.com/drive/api/guides/manage-uploads#resumable,
+ * the same `X-Goog-Upload-*` headers):
+ *
+ * 1. `POST {base}/upload/{version}/files` with `X-Goog-Upload-Protocol: resumable`, `-Command:
+ *    start`, `-Header-Content-Length`, `-Header-Content-Type` and `{ file: { displayName } }`;
+ *    the answer's `x-goog-upload-url` is where the bytes go.
+ * 2. `POST {upload url}` per chunk with `X-Goog-Upload-Command: upload` (`upload, finalize` for the
+ *    last) and `X-Goog-Upload-Offset`; `x-goog-upload-status` says `active` until `final`, whose
+ *    body is `{ file }`.
+ * 3. A chunk that fails is resumed: `X-Goog-Upload-Command: query` answers the bytes received
+ *    (`x-goog-upload-size-received`), and the chunk is sent again from there.
+ *
+ * The upload URL is re-based onto the client's base URL, as `uploadBlobInternal` does, so the key
+ * is never sent to a host the client was not configured with.
+ * @internal
+ */
+export async function uploadFile(
+  client: ResolvedClientOptions,
+  defaults: ResolvedCallOptions,
+  source: UploadSource,
+  options: UploadFileOptions | undefined,
+): Promise<GeminiFile> {
+  refuseOnVertex(client, 'files.upload');
+  const checked = options === undefined ? {} : uploadOptionsDeclaration.check(options);
+  const call = resolveCallOptions(pickCallOptions(options), client, defaults);
+  const opened = await openUploadSource(source, checked.size);
+  try {
+    const mimeType = checked.mimeType ?? opened.type;
+    if (mimeType === undefined) {
+      throw new InvalidArgumentError({
+        argument: 'options.mimeType',
+        message:
+          "files.upload needs options.mimeType (e.g. 'video/mp4', 'application/pdf'): the API stores the media type with the file.",
+      });
+    }
+    const size = opened.size ?? checked.size;
+    const started = await start(client, call, {
+      mimeType,
+      size,
+      displayName: checked.displayName,
+    });
+    // The upload URL is a capability (the AI SDK sends its chunks with no key at all): its
+    // upload_id is kept out of errors and logs like the key.
+    return await sendChunks(client, withUploadSecret(call, started.uploadUrl), opened, {
+      ...started,
+      size,
+      chunkSize: roundUp(checked.chunkSize ?? DEFAULT_CHUNK_SIZE, started.granularity),
+      onProgress: checked.onProgress,
+    });
+  } catch (error) {
+    throw toUnsupportedEndpoint(error, client, 'files.upload');
+  } finally {
+    await opened.close();
+  }
+}
+
+async function start(
+  client: ResolvedClientOptions,
+  call: ResolvedCallOptions,
+  file: { mimeType: string; size: number | undefined; displayName: string | undefined },
+): Promise<{ uploadUrl: string; granularity: number }> {
+  const headers: Record<string, string> = {
+    ...call.headers,
+    'content-type': 'application/json',
+    'x-goog-upload-protocol': 'resumable',
+    'x-goog-upload-command': 'start',
+    'x-goog-upload-header-content-type': file.mimeType,
+  };
+  if (file.size !== undefined) headers['x-goog-upload-header-content-length'] = String(file.size);
+  const body = JSON.stringify({
+    file: file.displayName === undefined ? {} : { displayName: file.displayName },
+  });
+  const url = `${client.baseUrl}/upload/${client.apiVersion}/files`;
+  return withRequestPath(({ requestJson }) =>
+    requestJson({
+      client,
+      call: { ...call, headers },
+      method: 'files.upload',
+      url,
+      httpMethod: 'POST',
+      body,
+      allowEmptyBody: true,
+      check: (_value, context) => {
+        const location = headerOf(context, 'x-goog-upload-url');
+        if (location === undefined || location === '') {
+          throw new UploadError({
+            message:
+              'files.upload: the start answer had no x-goog-upload-url header, so there is nowhere to send the bytes. The endpoint probably does not serve the Files API.',
+            reason: 'no-upload-url',
+            size: file.size ?? 0,
+          });
+        }
+        const granularity = Number(headerOf(context, 'x-goog-upload-chunk-granularity'));
+        return {
+          uploadUrl: rebase(location, client.baseUrl),
+          granularity:
+            Number.isSafeInteger(granularity) && granularity > 0 && granularity <= MAX_GRANULARITY
+              ? granularity
+              : 1,
+        };
+      },
+    }),
+  );
+}
+
+async function sendChunks(
+  client: ResolvedClientOptions,
+  call: ResolvedCallOptions,
+  opened: OpenedUploadSource,
+  plan: {
+    uploadUrl: string;
+    size: number | undefined;
+    chunkSize: number;
+    onProgress: UploadFileOptions['onProgress'];
+  },
+): Promise<GeminiFile> {
+  const { size, chunkSize } = plan;
+  let offset = 0;
+  let chunk = await opened.next(chunkSize);
+  for (;;) {
+    // One chunk read ahead, to know whether this one is the last (a stream has no size).
+    const next = chunk.byteLength < chunkSize ? new Uint8Array(0) : await opened.next(chunkSize);
+    const last = next.byteLength === 0;
+    if (last && size !== undefined && offset + chunk.byteLength !== size) {
+      throw new UploadError({
+        message: `files.upload: the source gave ${offset + chunk.byteLength} bytes, not the ${size} announced; nothing was finalised.`,
+        reason: 'size-mismatch',
+        size,
+        offset,
+      });
+    }
+    const answer = await sendChunk(client, call, plan.uploadUrl, chunk, offset, last, size);
+    offset += chunk.byteLength;
+    try {
+      plan.onProgress?.({ uploadedBytes: offset, totalBytes: size });
+    } catch {
+      // Ignored, as documented on UploadFileOptions.onProgress.
+    }
+    if (answer.status === 'final') {
+      if (!last || answer.file === undefined) {
+        throw notFinal(
+          size ?? offset,
+          offset,
+          `the server finalised the upload early at ${offset} bytes`,
+        );
+      }
+      return answer.file;
+    }
+    if (answer.status !== 'active') {
+      throw new UploadError({
+        message: `files.upload: the server answered x-goog-upload-status ${JSON.stringify(answer.status?.slice(0, 100) ?? null)} at ${offset} bytes (expected active), so the upload stopped.`,
+        reason: answer.status === 'cancelled' ? 'cancelled' : 'not-finalized',
+        size: size ?? offset,
+        offset,
+      });
+    }
+    if (last)
+      throw notFinal(
+        size ?? offset,
+        offset,
+        'all bytes were sent but the server did not finalise the upload',
+      );
+    chunk = next;
+  }
+}
+
+/**
+ * Sends one chunk; on a retryable failure asks the server how much it has (`query`) and sends the
+ * rest of the chunk from there, at most {@link MAX_CHUNK_ATTEMPTS} times.
+ */
+async function sendChunk(
+  client: ResolvedClientOptions,
+  call: ResolvedCallOptions,
+  uploadUrl: string,
+  chunk: Uint8Array,
+  chunkOffset: number,
+  last: boolean,
+  size: number | undefined,
+): Promise<UploadAnswer> {
+  const command = last ? 'upload, finalize' : 'upload';
+  let from = chunkOffset;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= MAX_CHUNK_ATTEMPTS; attempt++) {
+    try {
+      return await uploadRequest(client, call, uploadUrl, {
+        command,
+        offset: from,
+        body: chunk.subarray(from - chunkOffset),
+      });
+    } catch (error) {
+      if (!ApiCallError.isInstance(error) || !error.isRetryable) throw error;
+      lastError = error;
+    }
+    // The connection broke or the server failed: where did it stop? (The query itself is retried
+    // by the client's policy, with its backoff.)
+    const state = await uploadRequest(client, call, uploadUrl, { command: 'query' });
+    if (state.status === 'final' && last && state.file !== undefined) return state;
+    const received = state.received;
+    if (
+      received === undefined ||
+      received < chunkOffset ||
+      received > chunkOffset + chunk.byteLength
+    ) {
+      throw new UploadError({
+        message: `files.upload: after a failed chunk the server reports ${received ?? 'no'} bytes received, outside the chunk held (${chunkOffset}..${chunkOffset + chunk.byteLength}); upload the file again.`,
+        reason: 'offset-mismatch',
+        size: size ?? chunkOffset + chunk.byteLength,
+        offset: received,
+        cause: lastError,
+      });
+    }
+    if (received === chunkOffset + chunk.byteLength && !last) return { ...state, status: 'active' };
+    from = received;
+  }
+  throw new UploadError({
+    message: `files.upload: the chunk at ${chunkOffset} bytes failed ${MAX_CHUNK_ATTEMPTS} times; upload the file again.`,
+    reason: 'chunk-failed',
+    size: size ?? chunkOffset + chunk.byteLength,
+    offset: from,
+    cause: lastError,
+  });
+}
+
+function uploadRequest(
+  client: ResolvedClientOptions,
+  call: ResolvedCallOptions,
+  uploadUrl: string,
+  request: { command: string; offset?: number | undefined; body?: Uint8Array | undefined },
+): Promise<UploadAnswer> {
+  const headers: Record<string, string> = {
+    ...call.headers,
+    'x-goog-upload-command': request.command,
+  };
+  if (request.offset !== undefined) headers['x-goog-upload-offset'] = String(request.offset);
+  if (request.body !== undefined) headers['content-type'] = 'application/octet-stream';
+  return withRequestPath(({ requestJson }) =>
+    requestJson({
+      client,
+      // A chunk is resumed by sendChunk from the server's offset, not resent whole; a query is
+      // retried by the client's policy.
+      call:
+        request.body === undefined
+          ? { ...call, headers }
+          : { ...call, headers, retry: { ...call.retry, maxRetries: 0 } },
+      method: request.command === 'query' ? 'files.upload (query)' : 'files.upload (chunk)',
+      url: uploadUrl,
+      httpMethod: 'POST',
+      body: request.body ?? '',
+      allowEmptyBody: true,
+      check: (value, context) => readUploadAnswer(value, context),
+    }),
+  );
+}
+
+function readUploadAnswer(value: unknown, context: CheckContext): UploadAnswer {
+  const status = headerOf(context, 'x-goog-upload-status')?.toLowerCase();
+  const receivedText = headerOf(context, 'x-goog-upload-size-received');
+  const received = receivedText === undefined ? undefined : Number(receivedText);
+  const file =
+    typeof value === 'object' && value !== null ? (value as { file?: unknown }).file : undefined;
+  return {
+    status,
+    received:
+      received !== undefined && Number.isSafeInteger(received) && received >= 0
+        ? received
+        : undefined,
+    file:
+      typeof file === 'object' &&
+      file !== null &&
+      typeof (file as { name?: unknown }).name === 'string'
+        ? (file as GeminiFile)
+        : undefined,
+  };
+}
+
+function headerOf(context: CheckContext, name: string): string | undefined {
+  const headers = context.headers;
+  const value =
+    typeof (headers as Headers).get === 'function'
+      ? (headers as Headers).get(name)
+      : (headers as Record<string, string>)[name];
+  return value ?? undefined;
+}
+
+/**
+ * The upload URL on the client's own origin (and path prefix), keeping its path and query: a
+ * gateway or a hostile answer cannot make the client send the key elsewhere. `@google/genai` 3.1.0
+ * does the same (`uploadBlobInternal` copies protocol, host and port from the base URL).
+ */
+function rebase(location: string, baseUrl: string): string {
+  let target: URL;
+  try {
+    target = new URL(location, `${baseUrl}/`);
+  } catch {
+    throw new UploadError({
+      message: 'files.upload: the x-goog-upload-url header is not a URL.',
+      reason: 'no-upload-url',
+      size: 0,
+    });
+  }
+  const base = new URL(baseUrl);
+  target.protocol = base.protocol;
+  target.host = base.host;
+  return target.toString();
+}
+
+function withUploadSecret(call: ResolvedCallOptions, uploadUrl: string): ResolvedCallOptions {
+  const id = new URL(uploadUrl).searchParams.get('upload_id');
+  if (id === null || id === '') return call;
+  const base = call.secrets;
+  const secrets: Secrets = {
+    get values() {
+      const values = base.values;
+      return values.includes(id) ? values : [...values, id].sort((a, b) => b.length - a.length);
+    },
+  };
+  return { ...call, secrets };
+}
+
+function roundUp(value: number, granularity: number): number {
+  return Math.max(granularity, Math.ceil(value / granularity) * granularity);
+}
+
+function notFinal(size: number, offset: number, what: string): UploadError {
+  return new UploadError({
+    message: `files.upload: ${what} (x-goog-upload-status not final).`,
+    reason: 'not-finalized',
+    size,
+    offset,
+  });
+}
