@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import { booleanOption, optionCheck } from '../options/option-checks.ts';
+import type { AsyncClosable } from '../shared/async-closable.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import {
   foreignLineError,
@@ -98,8 +99,7 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
    * again afterwards (it locks and reads the files again). Also `await using store = ...`.
    */
   close(): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
-};
+} & AsyncClosable;
 
 /**
  * A {@link HistoryStore} in JSON-lines files: one line per turn (one send), written with a single
