@@ -1,4 +1,4 @@
-import type { AsyncClosable } from '@gemloop/core/internal';
+import type { AsyncDispose } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeOptions } from './check-fake-options.ts';
 import { createFakeMswHandlers } from './create-fake-msw-handlers.ts';
@@ -34,6 +34,8 @@ export type FakeGemini = {
   readonly url: string;
   /** Stops the HTTP server (open connections included). Safe to call twice. */
   close(): Promise<void>;
+  /** `close()`, for `await using fake = createFakeGemini(...)`. */
+  [Symbol.asyncDispose]: AsyncDispose;
   /**
    * A `fetch` that answers in-process, without a socket: `createGemini({ fetch: fake.fetch })`.
    * Any base URL works.
@@ -61,7 +63,7 @@ export type FakeGemini = {
   setScript(script: FakeScript): void;
   /** Forgets the requests, rewinds the script, and resets the fault rules' counters. */
   reset(): void;
-} & AsyncClosable;
+};
 
 /**
  * Creates a fake Gemini API that behaves like the real one where a client can tell: the same

@@ -1,7 +1,7 @@
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
-import type { AsyncClosable } from '../shared/async-closable.ts';
+import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
@@ -51,7 +51,12 @@ export type Agent<Output = undefined> = {
    * @throws {@link ToolCloseError} when some tools' close failed, after every close was attempted.
    */
   close(): Promise<void>;
-} & AsyncClosable;
+  /**
+   * `close()`, for `await using agent = createAgent(...)`. Defined where the runtime has
+   * `Symbol.asyncDispose` (Node 20+, current browsers).
+   */
+  [Symbol.asyncDispose]: AsyncDispose;
+};
 
 /**
  * Creates an agent: a Gemini model with tools, run in a loop until it answers. Every option is

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import { booleanOption, optionCheck } from '../options/option-checks.ts';
-import type { AsyncClosable } from '../shared/async-closable.ts';
+import type { AsyncDispose } from '../shared/async-dispose.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import {
   foreignLineError,
@@ -99,7 +99,9 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
    * again afterwards (it locks and reads the files again). Also `await using store = ...`.
    */
   close(): Promise<void>;
-} & AsyncClosable;
+  /** `close()`, for `await using store = ...`. */
+  [Symbol.asyncDispose]: AsyncDispose;
+};
 
 /**
  * A {@link HistoryStore} in JSON-lines files: one line per turn (one send), written with a single

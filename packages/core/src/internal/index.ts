@@ -49,5 +49,5 @@ export {
   stringOption,
 } from '../options/option-checks.ts';
 // @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.
-export type { AsyncClosable } from '../shared/async-closable.ts';
+export type { AsyncDispose } from '../shared/async-dispose.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
