@@ -115,6 +115,20 @@ describe('baseUrl passed as undefined', () => {
     expect(warnings[0]?.message).toContain('(GEMINI_BASE_URL)');
   });
 
+  it("names Vertex AI's endpoint for the location with vertex", () => {
+    const logger = recordingLogger();
+    createGemini({
+      vertex: { project: 'my-project', location: 'europe-west4', getAccessToken: () => 'token' },
+      baseUrl: undefined,
+      logger,
+    });
+    const warnings = logger.lines.filter((line) => line.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain(
+      "requests go to https://europe-west4-aiplatform.googleapis.com (Vertex AI's endpoint for europe-west4)",
+    );
+  });
+
   it('says nothing when baseUrl is left out or given', () => {
     vi.stubEnv('GEMINI_BASE_URL', undefined);
     const logger = recordingLogger();
