@@ -11,8 +11,10 @@ import { packPublicPackages } from '../scripts/pack.mjs';
 // What a user outside this repository gets: every public package packed exactly as `npm run pack`
 // packs it, installed with plain npm from the registry into fresh projects (zod 3.25 without msw,
 // zod 4 with msw), type-checked by the repository's TypeScript in nodenext and bundler mode with
-// skipLibCheck off, run against the fake, and require()d from CommonJS. This is the one test that
-// uses the network (the npm registry, for zod, typescript, msw and the packages' dependencies).
+// skipLibCheck off, run against the fake, and require()d from CommonJS; the types are also checked
+// in a Node project without DOM (`lib: ["es2023"]`), in a DOM-only browser project without
+// @types/node, and with the oldest TypeScript the README promises. This is the one test that uses
+// the network (the npm registry, for zod, typescript, msw and the packages' dependencies).
 // Slow by nature: one pack and one install per project for the whole file.
 
 const run = promisify(execFile);
@@ -23,6 +25,13 @@ const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'ut
 
 type Packed = { name: string; version: string; directory: string; tarball: string };
 type Project = { directory: string; zod: string; msw: boolean };
+
+/**
+ * The oldest TypeScript the README promises (its "Use it" section says "TypeScript 5.5 or newer").
+ * 5.4 also passes today; 5.3 and older fail on zod 4's `NoInfer`. Installed under an alias beside
+ * the repository's TypeScript, in the zod 3.25 project.
+ */
+const MIN_TYPESCRIPT = '5.5';
 
 const rootManifest = readJson('package.json');
 const coreManifest = readJson('packages/core/package.json');
@@ -154,6 +163,25 @@ fake
   .finally(() => fake.close());
 `;
 
+/**
+ * What a browser page imports: every subpath of @gemloop/core but `/logging` (its `createLogger`
+ * returns pino's `Logger`, whose own types need @types/node), and an event type used in a handler.
+ */
+const browserFile = (specifiers: string[]) => `${specifiers
+  .map((specifier, index) => `import * as entry${index} from '${specifier}';`)
+  .join('\n')}
+import type { AgentEvent } from '@gemloop/core';
+import type { ChatSession } from '@gemloop/core/chat';
+
+export function show(event: AgentEvent): string {
+  return event.type === 'text-delta' ? event.text : event.type;
+}
+export async function closeLater(chat: ChatSession): Promise<void> {
+  await chat[Symbol.asyncDispose]();
+}
+export const counts: number[] = [${specifiers.map((_specifier, index) => `Object.keys(entry${index}).length`).join(', ')}];
+`;
+
 const compilerOptions = {
   strict: true,
   skipLibCheck: false,
@@ -185,6 +213,42 @@ function writeProject(project: Project, specifiers: string[]): void {
       include: ['src'],
     }),
   );
+  // A Node project without DOM: `lib: ["es2023"]` (the default lib of a target includes DOM). msw's
+  // own types need DOM, so the project with msw is not checked this way.
+  if (!project.msw) {
+    writeFileSync(
+      join(directory, 'tsconfig.es2023.json'),
+      JSON.stringify({
+        compilerOptions: {
+          ...compilerOptions,
+          lib: ['es2023'],
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          noEmit: true,
+        },
+        include: ['src'],
+      }),
+    );
+    // The oldest TypeScript the README promises, over every entry point but @gemloop/dbos: pg's
+    // types use @types/node's generic `Buffer<...>`, which @types/node gives TypeScript 5.7 and newer
+    // only (its `typesVersions`), so @gemloop/dbos needs 5.7 with skipLibCheck off.
+    writeFileSync(
+      join(directory, 'src', 'min-typescript.ts'),
+      everyEntryFile(specifiers.filter((specifier) => !specifier.startsWith('@gemloop/dbos'))),
+    );
+    writeFileSync(
+      join(directory, 'tsconfig.min-typescript.json'),
+      JSON.stringify({
+        compilerOptions: {
+          ...compilerOptions,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          noEmit: true,
+        },
+        files: ['src/agent.ts', 'src/min-typescript.ts'],
+      }),
+    );
+  }
   writeFileSync(
     join(directory, 'tsconfig.bundler.json'),
     JSON.stringify({
@@ -199,7 +263,38 @@ function writeProject(project: Project, specifiers: string[]): void {
   );
 }
 
+/**
+ * A browser project: only @gemloop/core, zod and TypeScript, no @types/node (so nothing of Node's
+ * types is there to hide a missing name), `lib: ["es2023", "dom"]`, resolved as a bundler does.
+ */
+function writeBrowserProject(directory: string, specifiers: string[]): void {
+  mkdirSync(join(directory, 'src'), { recursive: true });
+  writeFileSync(
+    join(directory, 'package.json'),
+    `${JSON.stringify({ name: 'packed-browser-user', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  writeFileSync(join(directory, 'src', 'page.ts'), browserFile(specifiers));
+  writeFileSync(
+    join(directory, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        skipLibCheck: false,
+        target: 'es2022',
+        lib: ['es2023', 'dom', 'dom.iterable'],
+        types: [],
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        customConditions: ['browser'],
+        noEmit: true,
+      },
+      include: ['src'],
+    }),
+  );
+}
+
 let workspace: string;
+let browserProject: string;
 let packed: Packed[];
 let specifiers: string[];
 const projects: Project[] = [];
@@ -214,8 +309,32 @@ beforeAll(async () => {
     { directory: join(workspace, 'zod3'), zod: versions.zod3, msw: false },
     { directory: join(workspace, 'zod4'), zod: versions.zod4, msw: true },
   );
-  await Promise.all(
-    projects.map((project) => {
+  browserProject = join(workspace, 'browser');
+  writeBrowserProject(
+    browserProject,
+    specifiers.filter(
+      (specifier) => specifier.startsWith('@gemloop/core') && specifier !== '@gemloop/core/logging',
+    ),
+  );
+  const core = packed.find(({ name }) => name === '@gemloop/core') as Packed;
+  const installBrowserProject = exec(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--ignore-scripts',
+      '--loglevel=error',
+      core.tarball,
+      `zod@${versions.zod4}`,
+      `typescript@${versions.typescript}`,
+    ],
+    browserProject,
+  );
+  await Promise.all([
+    installBrowserProject,
+    ...projects.map((project) => {
       writeProject(project, specifiers);
       return exec(
         'npm',
@@ -230,12 +349,14 @@ beforeAll(async () => {
           `zod@${project.zod}`,
           `typescript@${versions.typescript}`,
           `@types/node@${versions.typesNode}`,
-          ...(project.msw ? [`msw@${versions.msw}`] : []),
+          ...(project.msw
+            ? [`msw@${versions.msw}`]
+            : [`typescript-min@npm:typescript@~${MIN_TYPESCRIPT}.0`]),
         ],
         project.directory,
       );
     }),
-  );
+  ]);
 }, 600_000);
 
 afterAll(() => {
@@ -322,6 +443,51 @@ describe.concurrent.each([
         counts,
         text: 'Hello from CommonJS.',
       });
+    },
+    SLOW,
+  );
+});
+
+// The setups that broke on gemloop's own `.d.ts` (issue 28): a name only DOM declares
+// (`ReadableStreamReadResult`), a symbol only `esnext.disposable` or @types/node declares
+// (`Symbol.asyncDispose`), and the TypeScript version the README promises.
+describe.concurrent('the packed types in other setups, skipLibCheck off', () => {
+  const tscIn = (directory: string, config: string, typescript = 'typescript') =>
+    exec(
+      process.execPath,
+      [join(directory, 'node_modules', typescript, 'bin', 'tsc'), '-p', config],
+      directory,
+    );
+  const zod3Project = () => (projects[0] as Project).directory;
+
+  it(
+    'a Node project with lib es2023 and no DOM',
+    async () => {
+      await tscIn(zod3Project(), 'tsconfig.es2023.json');
+    },
+    SLOW,
+  );
+
+  it(
+    'a DOM-only browser project without @types/node',
+    async () => {
+      await tscIn(browserProject, 'tsconfig.json');
+    },
+    SLOW,
+  );
+
+  it(
+    `TypeScript ${MIN_TYPESCRIPT}, the oldest the README promises`,
+    async () => {
+      const readme = readFileSync(join(root, 'README.md'), 'utf8');
+      expect(readme).toContain(`TypeScript ${MIN_TYPESCRIPT} or newer`);
+      const { stdout } = await exec(
+        process.execPath,
+        [join(zod3Project(), 'node_modules', 'typescript-min', 'bin', 'tsc'), '--version'],
+        zod3Project(),
+      );
+      expect(stdout).toContain(`Version ${MIN_TYPESCRIPT}.`);
+      await tscIn(zod3Project(), 'tsconfig.min-typescript.json', 'typescript-min');
     },
     SLOW,
   );

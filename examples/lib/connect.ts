@@ -67,7 +67,8 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   if (settings.mode === 'online') {
     const gemini = createGemini({
       apiKey: settings.apiKey,
-      baseUrl: settings.baseUrl,
+      // Left out when unset: an explicit `baseUrl: undefined` makes the client warn.
+      ...(settings.baseUrl === undefined ? {} : { baseUrl: settings.baseUrl }),
       auth: settings.auth,
       logger,
     });

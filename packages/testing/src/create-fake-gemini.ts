@@ -1,3 +1,4 @@
+import type { AsyncDispose } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeOptions } from './check-fake-options.ts';
 import { createFakeMswHandlers } from './create-fake-msw-handlers.ts';
@@ -34,7 +35,7 @@ export type FakeGemini = {
   /** Stops the HTTP server (open connections included). Safe to call twice. */
   close(): Promise<void>;
   /** `close()`, for `await using fake = createFakeGemini(...)`. */
-  [Symbol.asyncDispose](): Promise<void>;
+  [Symbol.asyncDispose]: AsyncDispose;
   /**
    * A `fetch` that answers in-process, without a socket: `createGemini({ fetch: fake.fetch })`.
    * Any base URL works.

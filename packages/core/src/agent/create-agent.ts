@@ -1,6 +1,7 @@
 import { isLevelEnabled } from '../logging/logger.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
+import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
@@ -55,7 +56,7 @@ export type Agent<Output = undefined> = {
    * `close()`, for `await using agent = createAgent(...)`. Defined where the runtime has
    * `Symbol.asyncDispose` (Node 20+, current browsers).
    */
-  [Symbol.asyncDispose](): Promise<void>;
+  [Symbol.asyncDispose]: AsyncDispose;
 };
 
 /**

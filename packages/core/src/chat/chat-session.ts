@@ -2,6 +2,7 @@ import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
+import type { AsyncDispose } from '../shared/async-dispose.ts';
 import type { Content } from '../wire/content.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
@@ -130,5 +131,5 @@ export type ChatSession<Output = undefined> = {
    */
   close(): Promise<void>;
   /** `close()`, where the runtime has `Symbol.asyncDispose`. */
-  [Symbol.asyncDispose](): Promise<void>;
+  [Symbol.asyncDispose]: AsyncDispose;
 };

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import { booleanOption, optionCheck } from '../options/option-checks.ts';
+import type { AsyncDispose } from '../shared/async-dispose.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import {
   foreignLineError,
@@ -98,7 +99,8 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
    * again afterwards (it locks and reads the files again). Also `await using store = ...`.
    */
   close(): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
+  /** `close()`, for `await using store = ...`. */
+  [Symbol.asyncDispose]: AsyncDispose;
 };
 
 /**

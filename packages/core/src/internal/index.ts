@@ -48,4 +48,6 @@ export {
   required,
   stringOption,
 } from '../options/option-checks.ts';
+// @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.
+export type { AsyncDispose } from '../shared/async-dispose.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';

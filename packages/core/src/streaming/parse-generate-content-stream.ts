@@ -9,7 +9,7 @@ import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
-import type { ByteReader } from './byte-reader.ts';
+import type { ByteReader, ByteReadResult } from './byte-reader.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
 import { createJsonArraySplitter } from './create-json-array-splitter.ts';
 
@@ -298,7 +298,7 @@ export async function* parseGenerateContentBatches({
   try {
     signal?.throwIfAborted();
     for (;;) {
-      let result: ReadableStreamReadResult<Uint8Array>;
+      let result: ByteReadResult;
       try {
         result = await reader.read();
       } catch (cause) {

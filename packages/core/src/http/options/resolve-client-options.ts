@@ -36,7 +36,7 @@ import {
   vertexBaseUrl,
   vertexRoot,
 } from '../vertex/vertex-options.ts';
-import { loadApiKey, loadBaseUrl } from './load-api-key.ts';
+import { BASE_URL_VARIABLE, loadApiKey, loadBaseUrl } from './load-api-key.ts';
 import { DEFAULT_API_VERSION, DEFAULT_BASE_URL, normalizeBaseUrl } from './normalize-base-url.ts';
 
 /** The largest unary response body read (64 MiB): past it a call fails with ResponseTooLargeError. */
@@ -172,6 +172,16 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
     });
   }
   const normalized = normalizeBaseUrl(rawBaseUrl);
+  const logger = checkLogger(options.logger, 'logger');
+  if (Object.hasOwn(given, 'baseUrl') && given.baseUrl === undefined) {
+    const source =
+      vertex !== undefined
+        ? `Vertex AI's endpoint for ${vertex.location}`
+        : loadBaseUrl(undefined) === undefined
+          ? "Google's Gemini API, the default"
+          : BASE_URL_VARIABLE;
+    warnUndefinedBaseUrl(logger, normalized.baseUrl, source);
+  }
   const apiVersion = checkApiVersion(
     options.apiVersion,
     normalized.apiVersion ??
@@ -212,7 +222,7 @@ export function resolveClientOptions(given: CreateGeminiOptions = {}): ResolvedC
     fetch: options.fetch,
     transport,
     fetchTransport: options.fetch === undefined ? undefined : createFetchTransport(options.fetch),
-    logger: checkLogger(options.logger, 'logger'),
+    logger,
     retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY, 'retry'),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -271,6 +281,17 @@ function checkApiKey(apiKey: unknown): string {
         'apiKey must be a non-empty string; omit it to read GEMINI_API_KEY or GOOGLE_API_KEY.',
     });
   }
+  // A key copied with its header value ("Bearer AIza...") would be sent as "Bearer Bearer ..." or
+  // as an x-goog-api-key the server refuses: say so before any request. Only this prefix is
+  // judged: keys have no fixed shape (Google's start with AIza, CometAPI's with sk-, a gateway's
+  // may be anything), so no other prefix is refused or warned about.
+  if (BEARER_PREFIX.test(apiKey)) {
+    throw new InvalidArgumentError({
+      argument: 'apiKey',
+      message:
+        "apiKey starts with 'Bearer ': pass the key alone (in apiKey, GEMINI_API_KEY or GOOGLE_API_KEY). With auth: 'bearer' the client sends the 'Authorization: Bearer <key>' header itself (the key itself is not shown).",
+    });
+  }
   if (/[\r\n\0]/.test(apiKey) || apiKey !== apiKey.trim()) {
     // A pasted key with a newline or spaces fails on every request with a confusing 400.
     throw new InvalidArgumentError({
@@ -280,6 +301,23 @@ function checkApiKey(apiKey: unknown): string {
     });
   }
   return apiKey;
+}
+
+/** `Bearer` and a space or more at the start of a key, in any case, after any leading spaces. */
+const BEARER_PREFIX = /^\s*bearer\s/i;
+
+/**
+ * `createGemini({ baseUrl: process.env.MY_GATEWAY_URL })` with the variable unset passes an
+ * explicit `undefined`, which means "the default" like a missing key does: a key meant for a
+ * gateway or a test server then goes to Google. Allowed (a spread of optional settings does the
+ * same on purpose), but said, with the URL the client uses.
+ */
+function warnUndefinedBaseUrl(logger: Logger, baseUrl: string, source: string): void {
+  logger.warn(
+    { baseUrl, source },
+    `createGemini(): baseUrl was passed as undefined, so requests go to ${baseUrl} (${source}). ` +
+      'If it came from an environment variable, that variable is unset; pass the URL, or leave baseUrl out to use the default on purpose.',
+  );
 }
 
 /** The `apiVersion` option (its form checked already) against the one `baseUrl` ends in. */

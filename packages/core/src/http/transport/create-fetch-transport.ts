@@ -1,5 +1,5 @@
 import { describeThrown } from '../../shared/describe-thrown.ts';
-import type { ByteReader } from '../../streaming/byte-reader.ts';
+import type { ByteReader, ByteReadResult } from '../../streaming/byte-reader.ts';
 import { readReaderText } from './read-reader-text.ts';
 import { REDIRECT_MODE } from './redirect-mode.ts';
 import type { RequestSignal, Transport, TransportRequest, TransportResponse } from './transport.ts';
@@ -140,9 +140,7 @@ class SignalledReader implements ByteReader {
   readonly #onAbort = (): void => {
     this.#reader.cancel(this.#signal.reason).catch(ignore);
   };
-  readonly #settle = (
-    result: ReadableStreamReadResult<Uint8Array>,
-  ): ReadableStreamReadResult<Uint8Array> => {
+  readonly #settle = (result: ByteReadResult): ByteReadResult => {
     if (result.done) {
       this.#signal.removeEventListener('abort', this.#onAbort);
       // Cancelled by the abort: the read ended because of it, not because the body did.
@@ -158,7 +156,7 @@ class SignalledReader implements ByteReader {
     else signal.addEventListener('abort', this.#onAbort);
   }
 
-  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  read(): Promise<ByteReadResult> {
     return this.#reader.read().then(this.#settle);
   }
 

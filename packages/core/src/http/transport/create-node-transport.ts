@@ -1,6 +1,6 @@
 import { type Duplex, pipeline, type Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
-import type { ByteReader } from '../../streaming/byte-reader.ts';
+import type { ByteReader, ByteReadResult } from '../../streaming/byte-reader.ts';
 import { readReaderText } from './read-reader-text.ts';
 import type { Transport, TransportRequest, TransportResponse } from './transport.ts';
 
@@ -225,11 +225,11 @@ class NodeResponse implements TransportResponse {
 }
 
 type Pending = {
-  resolve: (result: ReadableStreamReadResult<Uint8Array>) => void;
+  resolve: (result: ByteReadResult) => void;
   reject: (error: unknown) => void;
 };
 
-const DONE: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
+const DONE: ByteReadResult = { done: true, value: undefined };
 
 /**
  * undici's body as a {@link ByteReader}, read with `read()` on its `'readable'` event: each read
@@ -259,7 +259,7 @@ class BodyReader implements ByteReader {
     body.on('close', this.#onClose);
   }
 
-  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  read(): Promise<ByteReadResult> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure.error);
     const chunk = this.#take();
     if (chunk !== null) return Promise.resolve({ done: false, value: chunk });
