@@ -1,8 +1,8 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchJobError } from '../../errors/batch-job-error.ts';
+import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
+import { UnsupportedEndpointError } from '../../errors/files-and-batches/unsupported-endpoint-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
 import { createBatches } from '../batches/create-batches.ts';
 import { createGemini } from '../create-gemini.ts';
 import { createFiles } from '../files/create-files.ts';

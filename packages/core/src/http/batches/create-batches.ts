@@ -1,4 +1,4 @@
-import { BatchJobError } from '../../errors/batch-job-error.ts';
+import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import { optionCheck } from '../../options/option-checks.ts';

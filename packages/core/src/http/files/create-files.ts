@@ -1,6 +1,6 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
-import { FileNotFoundError } from '../../errors/file-not-found-error.ts';
-import { FileProcessingError } from '../../errors/file-processing-error.ts';
+import { FileNotFoundError } from '../../errors/files-and-batches/file-not-found-error.ts';
+import { FileProcessingError } from '../../errors/files-and-batches/file-processing-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { sleep } from '../../retry/sleep.ts';

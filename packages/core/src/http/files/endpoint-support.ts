@@ -1,5 +1,5 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
-import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
+import { UnsupportedEndpointError } from '../../errors/files-and-batches/unsupported-endpoint-error.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 
 /**

@@ -2,7 +2,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../../agent/create-agent.ts';
-import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
+import { UnsupportedEndpointError } from '../../errors/files-and-batches/unsupported-endpoint-error.ts';
 import { defineTool } from '../../tools/define/define-tool.ts';
 import { toolResult } from '../../tools/responses/tool-result.ts';
 import { createBatches } from '../batches/create-batches.ts';

@@ -1,5 +1,5 @@
+import { UnsupportedEndpointError } from '../../errors/files-and-batches/unsupported-endpoint-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { UnsupportedEndpointError } from '../../errors/unsupported-endpoint-error.ts';
 import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
 import type { FileData, Blob as WireBlob } from '../../wire/content.ts';
 import { clientInternalsOf } from '../client-internals.ts';

@@ -1,6 +1,6 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
+import { UploadError } from '../../errors/files-and-batches/upload-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { UploadError } from '../../errors/upload-error.ts';
 import type { Secrets } from '../../shared/secret-list.ts';
 import type { GeminiFile } from '../../wire/file.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';

@@ -1,4 +1,4 @@
-import { GemloopError } from './gemloop-error.ts';
+import { GemloopError } from '../gemloop-error.ts';
 
 /**
  * An uploaded file ended in `state: 'FAILED'` (the API could not process the media: a corrupt

@@ -1,5 +1,5 @@
-import type { RpcStatus } from '../wire/batch.ts';
-import { GemloopError } from './gemloop-error.ts';
+import type { RpcStatus } from '../../wire/batch.ts';
+import { GemloopError } from '../gemloop-error.ts';
 
 /**
  * A batch job ended without answers: `BATCH_STATE_FAILED`, `CANCELLED` or `EXPIRED` (a job not

@@ -1,4 +1,4 @@
-import { GemloopError } from './gemloop-error.ts';
+import { GemloopError } from '../gemloop-error.ts';
 
 /**
  * The endpoint the client talks to does not serve this API: the Files and Batch APIs are Google's

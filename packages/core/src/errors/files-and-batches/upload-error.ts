@@ -1,4 +1,4 @@
-import { GemloopError } from './gemloop-error.ts';
+import { GemloopError } from '../gemloop-error.ts';
 
 /** Why {@link UploadError} was thrown. */
 export type UploadErrorReason =

@@ -1,4 +1,4 @@
-import { GemloopError } from './gemloop-error.ts';
+import { GemloopError } from '../gemloop-error.ts';
 
 /**
  * A file of the Files API is missing: never uploaded with this key, deleted, or expired (the API
