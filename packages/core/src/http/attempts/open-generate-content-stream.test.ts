@@ -175,6 +175,30 @@ describe('streamGenerateContent', () => {
     expect((error as ApiCallError).responseHeaders?.['content-type']).toBe('text/event-stream');
   });
 
+  it('redacts the API key from an error object inside the 200 stream (message, body, headers)', async () => {
+    // A gateway or proxy that echoes the request's key into the error it streams back.
+    const echoed = `API key ${TEST_KEY} is not valid for this project.`;
+    const body = sseBody([
+      sseEvent({ error: { code: 400, message: echoed, status: 'INVALID_ARGUMENT' } }),
+    ]);
+    serve(() => new HttpResponse(body, { headers: { ...sseHeaders, 'x-echo': TEST_KEY } }));
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const { error } = await collect(gemini.streamGenerateContent(request));
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    const failure = error as ApiCallError;
+    expect(failure.status).toBe(400);
+    expect(failure.message).toContain('is not valid for this project');
+    const seen = JSON.stringify({
+      message: failure.message,
+      apiMessage: failure.apiMessage,
+      body: failure.responseBody,
+      details: failure.details,
+      headers: failure.responseHeaders,
+      stack: failure.stack,
+    });
+    expect(seen).not.toContain(TEST_KEY);
+  });
+
   it('fails with a TimeoutError when the stream goes idle longer than timeoutMs', async () => {
     serve(() => {
       const encoder = new TextEncoder();
