@@ -338,7 +338,7 @@ function execute(
  * call's AbortController is made only when the tool reads `context.signal` (most tools never
  * look), and the timer is armed only for a result that is a promise (a synchronous tool has
  * already finished). Why two paths and a getter: one plain `execute` with an AbortController per
- * call cost 2.1-2.3 % of agent.run's CPU per step (bench/src/ab/ab-dist.ts, 200 rounds each way,
+ * call cost 2.1-2.4 % of agent.run's CPU per step (bench/src/ab/ab-dist.ts, 200 rounds each way,
  * load 17-24; an A/A of one build gave 0.99-1.02), issue 27's 2 % line.
  */
 function executeWithTimeout(
