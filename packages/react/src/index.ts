@@ -1,0 +1,25 @@
+// @gemloop/react: a React hook for a chat UI on a gemloop run that a server streams with
+// `@gemloop/core/web`, read by `@gemloop/client` (its parser, reconnects and limits). Hooks only:
+// the markup is the page's.
+export type {
+  AgentChatMessage,
+  AgentChatState,
+  AgentChatStatus,
+  AssistantChatMessage,
+  ChatApproval,
+  ChatError,
+  ChatToolCall,
+  ToolCallStatus,
+  UserChatMessage,
+} from './agent-chat-message.ts';
+export {
+  type AgentChatAction,
+  initialAgentChatState,
+  reduceAgentChat,
+} from './reduce-agent-chat.ts';
+export {
+  type AgentChatRequest,
+  type UseAgentChatOptions,
+  type UseAgentChatResult,
+  useAgentChat,
+} from './use-agent-chat.ts';
