@@ -289,7 +289,10 @@ function upsertCall(
   return { ...message, toolCalls };
 }
 
-function addUsage(total: BrowserUsage | undefined, step: BrowserUsage | undefined): BrowserUsage | undefined {
+function addUsage(
+  total: BrowserUsage | undefined,
+  step: BrowserUsage | undefined,
+): BrowserUsage | undefined {
   if (step === undefined) return total;
   if (total === undefined) return { ...step };
   return {
@@ -317,7 +320,10 @@ function updateApproval(
       ? message.approvals.filter((approval) => approval.approvalId !== action.approvalId)
       : message.approvals.map((approval) =>
           approval.approvalId === action.approvalId
-            ? { ...approval, answering: action.type === 'approval-answered' ? action.decision : undefined }
+            ? {
+                ...approval,
+                answering: action.type === 'approval-answered' ? action.decision : undefined,
+              }
             : approval,
         );
   const messages = [...state.messages];

@@ -124,9 +124,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       running.current = { controller, messageId };
       const request: AgentChatRequest = { message, messages: before };
       const body =
-        typeof current.body === 'function'
-          ? current.body(request)
-          : { ...current.body, message };
+        typeof current.body === 'function' ? current.body(request) : { ...current.body, message };
       // The reducer's result for this run, rebuilt from the events: onFinish needs the message
       // after its last event, and React's state is not read back synchronously.
       let local = initialAgentChatState([
