@@ -43,24 +43,39 @@ const PAGE = `<!doctype html>
 
 const MAX_BODY = 16 * 1024;
 
-/** Starts the app on 127.0.0.1 (`port` 0: any free port). */
+/** A page the app serves at `/`: its HTML and the script (`/page.js`) bundled from `entry`. */
+export type ChatPage = { html: string; entry: string };
+
+/** The framework-free page of this example (page.ts, on @gemloop/client). */
+export const CLIENT_PAGE: ChatPage = {
+  html: PAGE,
+  entry: fileURLToPath(new URL('./page.ts', import.meta.url)),
+};
+
+/** Starts the app on 127.0.0.1 (`port` 0: any free port), serving `page` (default {@link CLIENT_PAGE}). */
 export async function startChatApp({
   gemini,
   model,
   port = 0,
+  page = CLIENT_PAGE,
 }: {
   gemini: Gemini;
   model: string;
   port?: number;
+  page?: ChatPage;
 }): Promise<ChatApp> {
-  // The page's script, bundled once: @gemloop/client and eventsource-parser, nothing of core.
+  // The page's script, bundled once: @gemloop/client and eventsource-parser (and React for the
+  // react-chat example's page), nothing of core.
   const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    entryPoints: [page.entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     write: false,
     conditions: ['@gemloop/source'],
+    // React's own files pick their build by NODE_ENV; a page has no `process`.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    jsx: 'automatic',
     logLevel: 'silent',
   });
   const pageScript = bundle.outputFiles[0]?.text ?? '';
@@ -124,7 +139,7 @@ export async function startChatApp({
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method === 'GET' && request.url === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page.html);
       return;
     }
     if (request.method === 'GET' && request.url === '/page.js') {
