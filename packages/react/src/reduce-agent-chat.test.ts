@@ -337,6 +337,47 @@ describe('reduceAgentChat', () => {
     ).toBe(state);
   });
 
+  it('drops an event whose fields have the wrong types (the bytes come from a server)', () => {
+    const state = fold([send(), start]);
+    const malformed: Record<string, unknown>[] = [
+      { type: 'text-delta', path: [], stepNumber: 1, text: 42 },
+      { type: 'text-delta', stepNumber: 1, text: 'no path' },
+      { type: 'text-delta', path: [1], stepNumber: 1, text: 'path of numbers' },
+      { type: 'thought-delta', path: [], stepNumber: 1, text: { html: '<b>' } },
+      { type: 'start', path: [], runId: 7, protocol: 1 },
+      { type: 'tool-call', path: [], stepNumber: 1, toolName: 'no_id', args: {} },
+      { type: 'tool-call', path: [], stepNumber: 1, toolCallId: 'c', toolName: 't', args: [1] },
+      { type: 'tool-result', path: [], toolCallId: 'c', toolName: 't', outcome: 1 },
+      {
+        type: 'tool-result',
+        path: [],
+        toolCallId: 'c',
+        toolName: 't',
+        outcome: 'success',
+        preview: {},
+      },
+      { type: 'step-finish', path: [], stepNumber: 1, usage: { totalTokens: '10' } },
+      { type: 'approval-pending', path: [], toolCallId: 'c', toolName: 't', args: {} },
+      { type: 'approval-resolved', path: [], approvalId: 'a', decision: 'maybe' },
+      { type: 'error', path: [], error: 'boom' },
+      { type: 'error', path: [], error: { name: 'E' } },
+      { type: 'finish', path: [], outcome: 'exploded', usage: undefined },
+      { type: 'finish', path: [], outcome: 'completed', usage: { totalTokens: Number.NaN } },
+    ];
+    for (const event of malformed) {
+      expect(
+        reduceAgentChat(state, { type: 'event', messageId: 'a1', event }),
+        JSON.stringify(event),
+      ).toBe(state);
+    }
+    // `usage: null` on finish is as good as absent.
+    const ended = reduceAgentChat(
+      state,
+      ev({ type: 'finish', path: [], outcome: 'completed', finishReason: 'stop', usage: null }),
+    );
+    expect(assistant(ended).outcome).toBe('completed');
+  });
+
   it('a subagent`s text is not the answer; its tool calls show with their path', () => {
     const state = fold([
       send(),

@@ -2,7 +2,7 @@
 // answer to an approval, a stop, a failure. `useAgentChat` keeps it with `useReducer`; a page with
 // another framework (or a test) can fold events through it the same way.
 
-import type { BrowserEvent, BrowserUsage } from '@gemloop/client';
+import type { BrowserUsage } from '@gemloop/client';
 import type {
   AgentChatMessage,
   AgentChatState,
@@ -10,6 +10,7 @@ import type {
   ChatError,
   ChatToolCall,
 } from './agent-chat-message.ts';
+import { isWellFormedEvent } from './is-well-formed-event.ts';
 
 /** What changes the chat's state. */
 export type AgentChatAction =
@@ -130,10 +131,10 @@ function endStreaming(state: AgentChatState): AgentChatState {
 }
 
 function applyEvent(state: AgentChatState, id: string, value: unknown): AgentChatState {
-  if (typeof value !== 'object' || value === null) return state;
-  // The client passes only the types it knows; this guard keeps the reducer safe on its own too.
-  const event = value as BrowserEvent;
-  const own = Array.isArray(event.path) && event.path.length === 0;
+  // An unknown type, or a known one with a field of the wrong type, changes nothing.
+  if (!isWellFormedEvent(value)) return state;
+  const event = value;
+  const own = event.path.length === 0;
   switch (event.type) {
     case 'start':
       return withStatus(updateAssistant(state, id, (m) => ({ ...m, runId: event.runId })));
@@ -226,6 +227,7 @@ function applyEvent(state: AgentChatState, id: string, value: unknown): AgentCha
         ...m,
         outcome: event.outcome,
         finishReason: event.finishReason,
+        // `null` is as good as absent: a server that wrote `undefined` through another JSON encoder.
         usage: event.usage ?? m.usage,
         approvals: [],
       }));
