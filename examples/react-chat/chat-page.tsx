@@ -14,11 +14,15 @@ import { type FormEvent, StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 
 const received: BrowserEvent[] = [];
+// One conversation per page load: the server keeps its turns (a chat session), so each answer
+// sees the questions before it.
+const conversationId = `page-${Math.random().toString(36).slice(2, 12)}`;
 (globalThis as { chatEvents?: unknown }).chatEvents = received;
 
 function Chat() {
   const chat = useAgentChat({
     url: '/chat',
+    body: { conversationId },
     approvalsUrl: '/approvals',
     onEvent: (event) => received.push(event),
   });

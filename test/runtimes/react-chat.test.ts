@@ -1,5 +1,5 @@
 import { createGemini } from '@gemloop/core';
-import { createFakeGemini } from '@gemloop/testing';
+import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatApp, startChatApp } from '../../examples/browser-chat/chat-app.ts';
@@ -20,8 +20,9 @@ type Snapshot = { status: string | undefined; outcome: string | undefined };
 describe('react chat in Chromium (@gemloop/react + @gemloop/core/web)', () => {
   let chromium: HeadlessChromium;
   let app: ChatApp;
+  let fake: FakeGemini;
   beforeAll(async () => {
-    const fake = createFakeGemini({ script: scriptedModel, chunkSize: 8 });
+    fake = createFakeGemini({ script: scriptedModel, chunkSize: 8 });
     const gemini = createGemini({ apiKey: 'test-key', fetch: fake.fetch, retry: false });
     [chromium, app] = await Promise.all([
       launchChromium(),
@@ -88,6 +89,28 @@ describe('react chat in Chromium (@gemloop/react + @gemloop/core/web)', () => {
     expect(types.filter((type) => type === 'text-delta').length).toBeGreaterThan(3);
     expect(types[0]).toBe('start');
     expect(types.at(-1)).toBe('finish');
+    await done(page);
+  });
+
+  it('keeps the conversation: a second question in the page is a chat send on the first', async () => {
+    const page = await ask('Tell me a story');
+    await page.waitForSelector('li.assistant[data-outcome=completed]');
+    await page.fill('input[name=q]', 'What is the weather in Paris?');
+    await page.click('form#ask button[type=submit]');
+    await page.waitForFunction(
+      () => document.querySelectorAll('li.assistant[data-outcome=completed]').length === 2,
+    );
+    expect(await page.locator('li.user').allTextContents()).toEqual([
+      'Tell me a story',
+      'What is the weather in Paris?',
+    ]);
+    expect(await answer(page).locator('li.tool').textContent()).toContain(
+      'get_weather({"city":"Paris"}): {"city":"Paris","temperatureC":18',
+    );
+    // The model saw the first question and its answer before the second one.
+    const last = fake.requests.at(-1)?.body as { contents: { parts: { text?: string }[] }[] };
+    const texts = last.contents.flatMap((content) => content.parts.map((part) => part.text));
+    expect(texts.slice(0, 3)).toEqual(['Tell me a story', STORY, 'What is the weather in Paris?']);
     await done(page);
   });
 
