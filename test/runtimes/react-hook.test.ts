@@ -114,7 +114,7 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
           authorization: 'Bearer page-token',
           'content-type': 'application/json',
         },
-        body: { conversationId: 'c1', message: 'Hi' },
+        body: { conversationId: 'c1', message: 'Hi', before: 0 },
         aborted: false,
       },
     ]);
@@ -160,7 +160,12 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
 
     await page.evaluate(() => void harness.reload());
     await page.waitForFunction(() => harness.requests.length === 2);
-    expect((await requests(page))[1]?.body).toEqual({ conversationId: 'c1', message: 'Hi' });
+    // The conversation before the question: none (the failed answer is replaced).
+    expect((await requests(page))[1]?.body).toEqual({
+      conversationId: 'c1',
+      message: 'Hi',
+      before: 0,
+    });
     await page.evaluate((events) => harness.stream(1, events), [start, text('Back'), finish()]);
     await waitStatus(page, 'idle');
     const reloaded = await state(page);
@@ -169,6 +174,30 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
       ['user', 'Hi'],
       ['assistant', 'Back'],
     ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a body function that throws fails the send (status error, onError), never the caller', async () => {
+    const { page, errors } = await mount();
+    await page.evaluate(() => void harness.send('Hi'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate((events) => harness.stream(0, events), [start, text('One'), finish()]);
+    await waitStatus(page, 'idle');
+    // The second send's body sees the conversation so far.
+    await page.evaluate(() => void harness.send('Again'));
+    await page.waitForFunction(() => harness.requests.length === 2);
+    expect((await requests(page))[1]?.body).toMatchObject({ message: 'Again', before: 2 });
+    await page.evaluate((events) => harness.stream(1, events), [start, finish()]);
+    await waitStatus(page, 'idle');
+
+    const sent = await page.evaluate(() => harness.send('throw').then(() => 'resolved'));
+    expect(sent).toBe('resolved');
+    const failed = await state(page);
+    expect(failed.status).toBe('error');
+    expect(failed.error).toEqual({ name: 'Error', message: 'The body could not be built.' });
+    expect(await page.evaluate(() => harness.errors)).toEqual(['The body could not be built.']);
+    expect(await page.evaluate(() => harness.requests.length)).toBe(2);
     expect(errors).toEqual([]);
     await page.close();
   });

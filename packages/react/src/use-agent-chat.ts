@@ -17,6 +17,7 @@ import type {
   AssistantChatMessage,
   ChatError,
 } from './agent-chat-message.ts';
+import { isWellFormedEvent } from './is-well-formed-event.ts';
 import { initialAgentChatState, reduceAgentChat } from './reduce-agent-chat.ts';
 
 /** What `body` gets to build a request: the message to send and the conversation before it. */
@@ -122,9 +123,6 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       const { options: current } = latest.current;
       const controller = new AbortController();
       running.current = { controller, messageId };
-      const request: AgentChatRequest = { message, messages: before };
-      const body =
-        typeof current.body === 'function' ? current.body(request) : { ...current.body, message };
       // The reducer's result for this run, rebuilt from the events: onFinish needs the message
       // after its last event, and React's state is not read back synchronously.
       let local = initialAgentChatState([
@@ -132,6 +130,11 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       ]);
       local = { ...local, streamingId: messageId, status: 'streaming' };
       try {
+        // Inside the try: a `body` function that throws fails this send like a broken stream
+        // (status `error`, onError), since `send` never rejects.
+        const request: AgentChatRequest = { message, messages: before };
+        const body =
+          typeof current.body === 'function' ? current.body(request) : { ...current.body, message };
         for await (const event of agentEvents(current.url, {
           ...current.client,
           body,
@@ -142,7 +145,10 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           dispatch({ type: 'event', messageId, event });
           local = reduceAgentChat(local, { type: 'event', messageId, event });
           latest.current.options.onEvent?.(event);
-          if (event.type === 'error') latest.current.options.onError?.(event.error);
+          // A malformed error event is dropped by the state; onError does not get it either.
+          if (event.type === 'error' && isWellFormedEvent(event)) {
+            latest.current.options.onError?.(event.error);
+          }
         }
       } catch (error) {
         if (controller.signal.aborted) return;

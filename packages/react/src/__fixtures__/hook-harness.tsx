@@ -112,7 +112,11 @@ const harness = {
 function Harness() {
   chat = useAgentChat({
     url: '/chat',
-    body: { conversationId: 'c1' },
+    // The function form: what it gets, and a throw failing the send ("throw" as the message).
+    body: ({ message, messages }) => {
+      if (message === 'throw') throw new Error('The body could not be built.');
+      return { conversationId: 'c1', message, before: messages.length };
+    },
     headers: { authorization: 'Bearer page-token' },
     client: { fetch: scriptedFetch as typeof fetch, reconnectDelayMs: 1, maxReconnects: 0 },
     onFinish: (message) => finished.push(message),
