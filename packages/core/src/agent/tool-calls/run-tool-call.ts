@@ -57,6 +57,28 @@ export type RunToolCallOptions<Output> = {
 export function runToolCall<Output>(
   options: RunToolCallOptions<Output>,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const decided = decideToolCall(options);
+  if (decided instanceof Promise) {
+    return decided.then((ready) =>
+      ready.type === 'ready' ? startToolCall(options, ready) : ready,
+    );
+  }
+  return decided.type === 'ready' ? startToolCall(options, decided) : decided;
+}
+
+/** A call cleared to run: its tool and its arguments (as `beforeToolCall` left them). @internal */
+export type ReadyToolCall = { type: 'ready'; tool: FunctionTool<unknown, unknown>; args: unknown };
+
+/**
+ * The first half of {@link runToolCall}: find the tool, parse the arguments, ask
+ * `beforeToolCall`. Either the call's final outcome (unknown tool, bad arguments, denied, the
+ * hook failed, aborted) or the call cleared to run, for {@link startToolCall}. A promise only
+ * when the hook had to be awaited. Never throws.
+ * @internal
+ */
+export function decideToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+): ExecuteOutcome | ReadyToolCall | Promise<ExecuteOutcome | ReadyToolCall> {
   const { config, call, signal } = options;
   if (signal.aborted) return { type: 'aborted', args: undefined };
   const tool = config.tools.functions.get(call.name);
@@ -64,16 +86,29 @@ export function runToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
-  if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsed.value);
-  return start(options, tool, parsed.value);
+  if (config.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
+  return { type: 'ready', tool, args: parsed.value };
 }
 
-/** The rest of {@link runToolCall} when an approval hook decides first. */
-async function runApproved<Output>(
+/**
+ * The second half of {@link runToolCall}: runs a call cleared by {@link decideToolCall}. The
+ * tool's `execute` is called before this returns (synchronously), so calls started one after
+ * another begin in that order. Never throws.
+ * @internal
+ */
+export function startToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+  { tool, args }: ReadyToolCall,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  return start(options, tool, args);
+}
+
+/** The rest of {@link decideToolCall} when an approval hook decides first. */
+async function decideApproved<Output>(
   options: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
-): Promise<ExecuteOutcome> {
+): Promise<ExecuteOutcome | ReadyToolCall> {
   const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
   const rawArgs = rawArgsOf(call);
   let args = parsedArgs;
@@ -133,7 +168,7 @@ async function runApproved<Output>(
       args = reparsed.value;
     }
   }
-  return start(options, tool, args);
+  return { type: 'ready', tool, args };
 }
 
 /** Runs `execute` within the call's time limit, with debug lines around it when enabled. */

@@ -32,6 +32,7 @@ describe('the declared defaults of createAgent', () => {
       maxReasks: 2,
       now: Date.now,
       toolConcurrency: 8,
+      toolCallOrder: 'as-ready',
       toolTimeoutMs: 120_000,
       toolErrors: 'report',
       streamFunctionCallArguments: false,
