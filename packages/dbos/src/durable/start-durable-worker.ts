@@ -31,6 +31,7 @@ import {
   EVENTS_STREAM_KEY,
   type EventBatching,
   flushRunEvents,
+  pushRunEvent,
   type RunEventBuffer,
   startDeltaPreview,
   withTimedFlush,
@@ -329,7 +330,7 @@ export async function startDurableWorker({
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
         });
-        for await (const event of stream) buffer.events.push(event as AgentEvent<unknown>);
+        for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
         await finish();
         return toJsonSafe(result);
