@@ -295,7 +295,10 @@ export async function startDurableWorker({
       // The calls of a turn run at once (up to the definition's toolConcurrency), in an order
       // that depends on the turn alone: every approval decision first, in call order, then the
       // tool steps started in call order (DBOS numbers a step when it starts), settled and
-      // reported in call order. A replay meets the same steps in the same order.
+      // reported in call order. A replay meets the same steps in the same order, as DBOS
+      // requires ("it should invoke the same steps with the same inputs in the same order":
+      // https://docs.dbos.dev/typescript/tutorials/workflow-tutorial, Determinism); a step's
+      // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
       toolCallOrder: 'replayable',
     });
     prepared.set(name, { agent, approvals });
