@@ -21,7 +21,8 @@ import {
 // approval decision of the turn; their steps start in call order, so a replay after a SIGKILL
 // finds each call's own record; their results are reported in call order.
 
-const SLOW_MS = 3000;
+// Long enough for the test to see both slow calls running and kill their worker, under load.
+const SLOW_MS = 5000;
 const ANSWER = 'All parts are done.';
 
 type Call = { name: string; args: Record<string, unknown>; id: string };
