@@ -25,6 +25,8 @@ export { startDurableWorker } from './durable/start-durable-worker.ts';
 export type { TakeoverOptions } from './durable/worker-liveness.ts';
 export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';
+export type { DurableReplayMismatchErrorOptions } from './errors/durable-replay-mismatch-error.ts';
+export { DurableReplayMismatchError } from './errors/durable-replay-mismatch-error.ts';
 export type { DurableRunErrorOptions } from './errors/durable-run-error.ts';
 export { DurableRunError } from './errors/durable-run-error.ts';
 export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';

@@ -11,6 +11,7 @@ import {
   createRunEventBuffer,
   type EventBatch,
   flushRunEvents,
+  pushRunEvent,
   type RunEventBuffer,
   startDeltaPreview,
   withTimedFlush,
@@ -134,6 +135,36 @@ describe('withTimedFlush', () => {
     expect(written.at(-1)).toEqual({ from: 1, events: [stepStart(2)] });
     release();
     expect(await step).toBe('answer');
+    expect(written).toHaveLength(2);
+  });
+
+  it('writes an event that arrives while the body runs (another call of the turn ended) on a timer, from the body', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const buffer: RunEventBuffer = createRunEventBuffer();
+    buffer.events.push(stepStart(1));
+    await flushRunEvents(buffer);
+    let release!: () => void;
+    const body = new Promise<string>((resolve) => {
+      release = () => resolve('slow call done');
+    });
+    // Nothing pending when the body starts: a slow call of the turn.
+    const step = withTimedFlush(buffer, 200, () => body);
+    await vi.advanceTimersByTimeAsync(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toHaveLength(1);
+    // A quick call of the same turn ends meanwhile: its event goes out within batchMs.
+    const result: AgentEvent<unknown> = { type: 'step-start', stepNumber: 9, kind: 'tools' };
+    await vi.advanceTimersByTimeAsync(50);
+    pushRunEvent(buffer, result);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(written).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(written.at(-1)).toEqual({ from: 1, events: [result] });
+    release();
+    expect(await step).toBe('slow call done');
+    // The body that ended stops listening: a later event waits for a later step.
+    pushRunEvent(buffer, stepStart(10));
+    await vi.advanceTimersByTimeAsync(1000);
     expect(written).toHaveLength(2);
   });
 

@@ -50,6 +50,7 @@ export type AgentConfig<Output> = {
   maxSteps: number;
   stopWhen: readonly StopCondition[];
   toolConcurrency: number;
+  toolCallOrder: 'as-ready' | 'replayable';
   toolTimeoutMs: number | undefined;
   toolErrors: 'report' | 'throw';
   maxReasks: number;

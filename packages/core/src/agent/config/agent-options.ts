@@ -161,6 +161,19 @@ export type AgentOptions<Output = undefined> = {
    */
   toolConcurrency?: number | undefined;
   /**
+   * The order of the calls of one model turn. `'as-ready'`: each call is asked `beforeToolCall`
+   * and runs as soon as it can, and its `tool-result` (or `tool-error`) event goes out when it
+   * ends. `'replayable'`: the order depends on the turn alone, never on timing: every
+   * `beforeToolCall` decision of the turn is made first, one call at a time in call order; then
+   * the calls cleared to run start in call order (each `execute` is called before the next one
+   * starts, still at most `toolConcurrency` at once); and the calls are settled (their events,
+   * the `toolErrors: 'throw'` failure, the abort of the others) in call order. For an engine that
+   * records each call as a step numbered by the order it starts in and replays the run from those
+   * records (`@gemloop/dbos`): a replay then meets the calls in the same order.
+   * @defaultValue 'as-ready'
+   */
+  toolCallOrder?: 'as-ready' | 'replayable' | undefined;
+  /**
    * Time limit of one tool call in milliseconds, unless the tool sets its own `timeoutMs`. A call
    * still running then gets its signal aborted and is answered with a timeout error (or, with
    * `toolErrors: 'throw'`, ends the run with a `ToolTimeoutError`), so a tool that never settles

@@ -21,7 +21,14 @@ import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import { rawArgsOf } from './raw-args.ts';
-import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
+import {
+  decideToolCall,
+  type ExecuteOutcome,
+  type ReadyToolCall,
+  type RunToolCallOptions,
+  runToolCall,
+  startToolCall,
+} from './run-tool-call.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
 
 /** The answered calls of one model turn. @internal */
@@ -122,18 +129,23 @@ export async function executeToolCalls<Output>({
     }
   }
 
-  const finish = (pendingCall: PendingCall, outcome: ExecuteOutcome, durationMs: number): void => {
+  const finish = (
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+    started: number,
+    endedAt: number,
+  ): void => {
     const record = toRecord(
       pendingCall,
       outcome,
       config,
       signal,
-      durationMs,
+      endedAt - started,
       extras,
       ending !== undefined,
     );
     toolCalls[pendingCall.index] = record;
-    pendingCall.observed?.end(record, config.now());
+    pendingCall.observed?.end(record, endedAt);
     if (emit !== undefined) {
       if (record.outcome === 'success') emit({ type: 'tool-result', stepNumber, toolCall: record });
       else emit({ type: 'tool-error', stepNumber, outcome: record.outcome, toolCall: record });
@@ -150,7 +162,14 @@ export async function executeToolCalls<Output>({
     }
   };
 
-  const settleOne = (pendingCall: PendingCall, outcome: ExecuteOutcome, started: number): void => {
+  const settleOne = (
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+    started: number,
+    // When the call ended: a call settled later than it ended (`toolCallOrder: 'replayable'`
+    // settles in call order) keeps its own duration and span end.
+    endedAt: number = config.now(),
+  ): void => {
     // Asked before redaction, about the error as thrown: the run ends with that very error. The
     // call is recorded as aborted (its span and events end), never as the tool's failure.
     if (
@@ -161,7 +180,7 @@ export async function executeToolCalls<Output>({
         ending = { error: outcome.error };
         turn?.abort(outcome.error);
       }
-      finish(pendingCall, { type: 'aborted', args: outcome.args }, config.now() - started);
+      finish(pendingCall, { type: 'aborted', args: outcome.args }, started, endedAt);
       return;
     }
     // What a tool or hook failed with goes to the model, the history, the result and maybe a
@@ -180,40 +199,48 @@ export async function executeToolCalls<Output>({
         });
       turn?.abort(outcome.error);
     }
-    finish(pendingCall, outcome, config.now() - started);
+    finish(pendingCall, outcome, started, endedAt);
+  };
+
+  const optionsOf = (pendingCall: PendingCall): RunToolCallOptions<Output> => ({
+    config,
+    call: pendingCall.call,
+    toolCallId: pendingCall.toolCallId,
+    stepNumber,
+    callIndex: pendingCall.index,
+    contents,
+    signal: turnSignal,
+  });
+  /** Starts the observer's view of a call (its span); `undefined` for an unobserved run. */
+  const observe = (pendingCall: PendingCall, started: number): void => {
+    if (observation === undefined) return;
+    const tool = config.tools.functions.get(pendingCall.call.name);
+    pendingCall.observed = observation.toolCall({
+      stepNumber,
+      toolName: pendingCall.call.name,
+      toolCallId: pendingCall.toolCallId,
+      toolType: toolTypeOf(tool),
+      toolDescription: tool?.description,
+      args: rawArgsOf(pendingCall.call),
+      startedAt: started,
+    });
+  };
+  // The tool (and the hook) run in their call's context: spans they start nest under
+  // `execute_tool`.
+  const inCallContext = <T>(pendingCall: PendingCall, body: () => T): T => {
+    const wrap = pendingCall.observed?.wrap;
+    return wrap === undefined ? body() : wrap(body);
   };
 
   /** Runs one call; a promise only when the call had something to wait for. */
   const runOne = (pendingCall: PendingCall): Promise<void> | undefined => {
     const started = config.now();
-    const callOptions = {
-      config,
-      call: pendingCall.call,
-      toolCallId: pendingCall.toolCallId,
-      stepNumber,
-      callIndex: pendingCall.index,
-      contents,
-      signal: turnSignal,
-    };
+    const callOptions = optionsOf(pendingCall);
     let outcome: ReturnType<typeof runToolCall>;
     if (observation === undefined) outcome = runToolCall(callOptions);
     else {
-      const tool = config.tools.functions.get(pendingCall.call.name);
-      const observed = observation.toolCall({
-        stepNumber,
-        toolName: pendingCall.call.name,
-        toolCallId: pendingCall.toolCallId,
-        toolType: toolTypeOf(tool),
-        toolDescription: tool?.description,
-        args: rawArgsOf(pendingCall.call),
-        startedAt: started,
-      });
-      pendingCall.observed = observed;
-      // The tool runs in its call's context: spans it starts nest under `execute_tool`.
-      outcome =
-        observed.wrap === undefined
-          ? runToolCall(callOptions)
-          : observed.wrap(() => runToolCall(callOptions));
+      observe(pendingCall, started);
+      outcome = inCallContext(pendingCall, () => runToolCall(callOptions));
     }
     if (outcome instanceof Promise) {
       return outcome.then((settled) => settleOne(pendingCall, settled, started));
@@ -222,8 +249,67 @@ export async function executeToolCalls<Output>({
     return undefined;
   };
 
+  /**
+   * `toolCallOrder: 'replayable'`: every decision first, one call at a time in call order; then
+   * the cleared calls start in call order (at most `toolConcurrency` at once); every call is
+   * settled in call order, each with the time it ended. Nothing here depends on which call ends
+   * first, so an engine that numbers steps by the order they start (DBOS assigns a step's id
+   * synchronously when it starts: `callStepFunction` in `@dbos-inc/dbos-sdk` 5.3,
+   * `dist/src/dbos-executor.js`, "Intentionally advance the function ID before any awaits")
+   * replays the turn onto the same steps.
+   */
+  const runReplayable = async (): Promise<void> => {
+    const count = pending.length;
+    const started: number[] = new Array(count);
+    const decided: (ExecuteOutcome | ReadyToolCall)[] = new Array(count);
+    for (const pendingCall of pending) {
+      const at = config.now();
+      started[pendingCall.index] = at;
+      observe(pendingCall, at);
+      let decision = inCallContext(pendingCall, () => decideToolCall(optionsOf(pendingCall)));
+      if (decision instanceof Promise) decision = await decision;
+      decided[pendingCall.index] = decision;
+      // A failing hook ends the turn here, as it does when settled: the calls after it are not
+      // asked, the ones before it do not run (the turn's signal is aborted when they start).
+      if (decision.type === 'hook-failed') turn?.abort(decision.error);
+    }
+    const ended: ({ outcome: ExecuteOutcome; at: number } | undefined)[] = new Array(count);
+    let settledUpTo = 0;
+    const end = (index: number, outcome: ExecuteOutcome): void => {
+      ended[index] = { outcome, at: config.now() };
+      for (let item = ended[settledUpTo]; item !== undefined; item = ended[settledUpTo]) {
+        const pendingCall = pending[settledUpTo] as PendingCall;
+        settleOne(pendingCall, item.outcome, started[settledUpTo] as number, item.at);
+        ended[settledUpTo] = undefined;
+        settledUpTo++;
+      }
+    };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < count) {
+        const index = next++;
+        const pendingCall = pending[index] as PendingCall;
+        const decision = decided[index] as ExecuteOutcome | ReadyToolCall;
+        if (decision.type !== 'ready') {
+          end(index, decision);
+          continue;
+        }
+        const outcome = inCallContext(pendingCall, () =>
+          startToolCall(optionsOf(pendingCall), decision),
+        );
+        end(index, outcome instanceof Promise ? await outcome : outcome);
+      }
+    };
+    const workers: Promise<void>[] = [];
+    const limit = Math.min(config.toolConcurrency, count);
+    for (let slot = 0; slot < limit; slot++) workers.push(worker());
+    await Promise.all(workers);
+  };
+
   const limit = Math.min(config.toolConcurrency, pending.length);
-  if (pending.length === 1) {
+  if (config.toolCallOrder === 'replayable' && pending.length > 1) {
+    await runReplayable();
+  } else if (pending.length === 1) {
     // One call (the usual turn): no workers to start and join.
     const running = runOne(pending[0] as PendingCall);
     if (running !== undefined) await running;

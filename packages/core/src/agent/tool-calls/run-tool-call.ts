@@ -62,6 +62,8 @@ export type RunToolCallOptions<Output> = {
 export function runToolCall<Output>(
   options: RunToolCallOptions<Output>,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
+  // decideToolCall then startToolCall, without the object a cleared call is handed over in: this
+  // is every call's path (issue 27 counts an allocation per call).
   const { config, call, signal } = options;
   if (signal.aborted) return { type: 'aborted', args: undefined };
   const tool = config.tools.functions.get(call.name);
@@ -69,25 +71,83 @@ export function runToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
-  if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsed.value);
-  if (needsConfirmation(readSafetyDecision(call.args))) {
-    // Google: a `require_confirmation` action must not run before the user confirms; without a
-    // hook to ask, nobody can, so the call is refused and the model told why.
-    return {
-      type: 'denied',
-      message: `${call.name} needs the user's confirmation (safety_decision: require_confirmation), and this application has no beforeToolCall hook to ask for it, so it was not run.`,
-      args: parsed.value,
-    };
+  if (config.beforeToolCall !== undefined) {
+    return decideApproved(options, tool, parsed.value).then((decided) =>
+      decided.type === 'ready' ? startToolCall(options, decided) : decided,
+    );
   }
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
   return start(options, tool, parsed.value);
 }
 
-/** The rest of {@link runToolCall} when an approval hook decides first. */
-async function runApproved<Output>(
+/**
+ * Google: a `require_confirmation` action must not run before the user confirms; without a hook to
+ * ask, nobody can, so the call is refused and the model told why.
+ */
+function unconfirmed(name: string, args: unknown): ExecuteOutcome {
+  return {
+    type: 'denied',
+    message: `${name} needs the user's confirmation (safety_decision: require_confirmation), and this application has no beforeToolCall hook to ask for it, so it was not run.`,
+    args,
+  };
+}
+
+/**
+ * A call cleared to run: its tool and its arguments (as `beforeToolCall` left them), and whether a
+ * person confirmed a `require_confirmation` action (its response then says so). @internal
+ */
+export type ReadyToolCall = {
+  type: 'ready';
+  tool: FunctionTool<unknown, unknown>;
+  args: unknown;
+  acknowledged?: true | undefined;
+};
+
+/**
+ * The first half of {@link runToolCall}: find the tool, parse the arguments, ask
+ * `beforeToolCall`. Either the call's final outcome (unknown tool, bad arguments, denied, the
+ * hook failed, aborted) or the call cleared to run, for {@link startToolCall}. A promise only
+ * when the hook had to be awaited. Never throws.
+ * @internal
+ */
+export function decideToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+): ExecuteOutcome | ReadyToolCall | Promise<ExecuteOutcome | ReadyToolCall> {
+  const { config, call, signal } = options;
+  if (signal.aborted) return { type: 'aborted', args: undefined };
+  const tool = config.tools.functions.get(call.name);
+  if (tool === undefined) return { type: 'unknown-tool', args: undefined };
+  const parsed = safeParseArgs(tool, call.args);
+  if (!parsed.success)
+    return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  if (config.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
+  return { type: 'ready', tool, args: parsed.value };
+}
+
+/**
+ * The second half of {@link runToolCall}: runs a call cleared by {@link decideToolCall}. The
+ * tool's `execute` is called before this returns (synchronously), so calls started one after
+ * another begin in that order. Never throws.
+ * @internal
+ */
+export function startToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+  { tool, args, acknowledged }: ReadyToolCall,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (acknowledged !== true) return start(options, tool, args);
+  // Confirmed: the response says so (`safety_acknowledgement: "true"`, added in toRecord).
+  return Promise.resolve(start(options, tool, args)).then((outcome) =>
+    outcome.type === 'value' ? { ...outcome, acknowledged: true } : outcome,
+  );
+}
+
+/** The rest of {@link decideToolCall} when an approval hook decides first. */
+async function decideApproved<Output>(
   options: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
-): Promise<ExecuteOutcome> {
+): Promise<ExecuteOutcome | ReadyToolCall> {
   const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
   const rawArgs = rawArgsOf(call);
   let args = parsedArgs;
@@ -159,10 +219,9 @@ async function runApproved<Output>(
       args = reparsed.value;
     }
   }
-  if (!confirm) return start(options, tool, args);
-  // Confirmed: the response says so (`safety_acknowledgement: "true"`, added in toRecord).
-  const outcome = await start(options, tool, args);
-  return outcome.type === 'value' ? { ...outcome, acknowledged: true } : outcome;
+  return confirm
+    ? { type: 'ready', tool, args, acknowledged: true }
+    : { type: 'ready', tool, args };
 }
 
 /** Runs `execute` within the call's time limit, with debug lines around it when enabled. */
