@@ -129,7 +129,7 @@ describe('toDurableTool inside a run', () => {
     const value = await click.execute({ x: 1, y: 2 }, context(3, 0, 'c1'));
     expect(value).toMatchObject({ response: { url: 'http://127.0.0.1/' } });
     expect(actions).toEqual(['click_at']);
-    expect(stepNames).toEqual(['gemloop.tool:click_at@3.0']);
+    expect(stepNames).toEqual(['gemloop.tool:click_at@3.0:c1']);
   });
 
   it('an execution that lost the run does not start the tool, and the ownership error is not the tool outcome', async () => {
