@@ -191,8 +191,10 @@ export function addCosts(a: Cost, b: Cost): Cost {
 }
 
 class UnknownRate extends Error {
-  constructor(readonly kind: string) {
+  readonly kind: string;
+  constructor(kind: string) {
     super(kind);
+    this.kind = kind;
   }
 }
 
