@@ -9,6 +9,7 @@ import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import { zeroCost } from '../models/cost-of.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import type { Part } from '../wire/content.ts';
@@ -160,7 +161,7 @@ export function createChatSession<Output = undefined>(
   const abortedBeforeRun = (signal: AbortSignal) =>
     new AgentAbortedError({
       phase: 'between-steps',
-      run: { contents: [], newContents: [], steps: [], usage: emptyUsage() },
+      run: { contents: [], newContents: [], steps: [], usage: emptyUsage(), cost: zeroCost() },
       cause: signal.reason,
       message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
     });

@@ -11,6 +11,7 @@ import { generationConfigOption } from './options/generation-config.ts';
 import { modelOptions } from './options/model.ts';
 import { observerOptions } from './options/observers.ts';
 import { outputOption } from './options/output.ts';
+import { pricesOption } from './options/prices.ts';
 import { requestFieldOptions } from './options/request-fields.ts';
 import { stepOptions } from './options/steps.ts';
 import { thinkingOption } from './options/thinking.ts';
@@ -32,6 +33,7 @@ export type AgentOptionGroups = [
   typeof cacheOption,
   typeof callOptionsOption,
   typeof observerOptions,
+  typeof pricesOption,
 ];
 
 /**
@@ -52,6 +54,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   cacheOption,
   callOptionsOption,
   observerOptions,
+  pricesOption,
 ];
 
 // Does not compile while an option of AgentOptions is in no group: the error names it.

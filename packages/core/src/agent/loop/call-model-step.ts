@@ -1,4 +1,5 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
+import { costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
@@ -52,7 +53,12 @@ export async function callModelStep<Output>(
     // usage seen (so the error's run, the span, the recording and a chat's usage do), and the
     // error says it is partial.
     const partial = usageSeen?.usage;
-    if (partial !== undefined) run.addUsage(toAgentUsage(partial));
+    if (partial !== undefined) {
+      run.addUsage(
+        toAgentUsage(partial),
+        costOf(partial, config.model, config.request.serviceTier, config.prices),
+      );
+    }
     if (isRunEnding(config, error)) throw error;
     if (signal.aborted) {
       throw attachPartialUsage(
@@ -73,11 +79,19 @@ export async function callModelStep<Output>(
     startedAt,
     modelMs: config.now() - startedAt,
   });
-  run.addUsage(step.usage);
   // The body's tier first; the header only when the body has none (read without building the
   // response's Headers).
   const served = readServiceTier(response) ?? record.serviceTier;
   if (served !== undefined) step.serviceTier = served;
+  // Priced at the tier that served the call (priority falls back to standard); Vertex reports
+  // none, so the tier asked for.
+  step.cost = costOf(
+    response.usageMetadata ?? {},
+    config.model,
+    served ?? config.request.serviceTier,
+    config.prices,
+  );
+  run.addUsage(step.usage, step.cost);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
