@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Cost } from '../models/cost-of.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';
@@ -237,7 +238,14 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
                   error: toRecordedError(outcome.error),
                   at,
                 });
-              else write({ type: 'model-call-end', stepNumber, response: outcome.response, at });
+              else
+                write({
+                  type: 'model-call-end',
+                  stepNumber,
+                  response: outcome.response,
+                  cost: outcome.cost,
+                  at,
+                });
             },
           };
         },
@@ -276,6 +284,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             thoughts: step.thoughts,
             finishReason: step.finishReason,
             usage: step.usage,
+            cost: step.cost,
             grounding: step.grounding,
             toolCalls: step.toolCalls.length,
             reask: step.reask?.reason,
@@ -284,12 +293,14 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         },
         end(outcome, at) {
           if ('error' in outcome) {
-            const usage = (outcome.error as { run?: { usage?: AgentUsage } } | null)?.run?.usage;
+            const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
+              ?.run;
             write({
               type: 'run-end',
               outcome: 'error',
               error: toRecordedError(outcome.error),
-              usage,
+              usage: run?.usage,
+              cost: run?.cost,
               at,
             });
           } else {
@@ -300,6 +311,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
               finishReason: result.finishReason,
               text: result.text,
               usage: result.usage,
+              cost: result.cost,
               at,
             });
           }

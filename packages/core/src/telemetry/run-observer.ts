@@ -1,3 +1,4 @@
+import type { Cost } from '../models/cost-of.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
@@ -52,8 +53,14 @@ export interface ModelCallObservation {
   retry(event: RetryEvent): void;
   /** The first chunk of a streamed call arrived. */
   firstChunk(at: number): void;
-  /** The call ended: the response, or the error it failed with. */
-  end(outcome: { response: GenerateContentResponse } | { error: unknown }, at: number): void;
+  /**
+   * The call ended: the response (with what it cost, by the agent's prices, when the agent
+   * priced it), or the error it failed with.
+   */
+  end(
+    outcome: { response: GenerateContentResponse; cost?: Cost | undefined } | { error: unknown },
+    at: number,
+  ): void;
 }
 
 /** What a tool call reports when it ends. */

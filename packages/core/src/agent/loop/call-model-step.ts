@@ -1,5 +1,5 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
-import { costOf } from '../../models/cost-of.ts';
+import { type Cost, costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
@@ -46,6 +46,7 @@ export async function callModelStep<Output>(
         observation: context.observation,
         now: config.now,
         usageSeen,
+        price: (called) => priceCall(context, called),
       }),
     );
   } catch (error) {
@@ -71,7 +72,7 @@ export async function callModelStep<Output>(
       partial,
     );
   }
-  const { response, record } = outcome;
+  const { response } = outcome;
   const step = createStep({
     response,
     stepNumber,
@@ -79,24 +80,36 @@ export async function callModelStep<Output>(
     startedAt,
     modelMs: config.now() - startedAt,
   });
-  // The body's tier first; the header only when the body has none (read without building the
-  // response's Headers).
-  const served = readServiceTier(response) ?? record.serviceTier;
+  const served = servedTier(outcome);
   if (served !== undefined) step.serviceTier = served;
-  // Priced at the tier that served the call (priority falls back to standard); Vertex reports
-  // none, so the tier asked for.
-  step.cost = costOf(
-    response.usageMetadata ?? {},
-    config.model,
-    served ?? config.request.serviceTier,
-    config.prices,
-  );
+  step.cost = priceCall(context, outcome);
   run.addUsage(step.usage, step.cost);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
   }
   return step;
+}
+
+/**
+ * The tier that served a call: the body's first; the header only when the body has none (read
+ * without building the response's Headers).
+ */
+function servedTier({ response, record }: ModelCallOutcome): string | undefined {
+  return readServiceTier(response) ?? record.serviceTier;
+}
+
+/**
+ * What a call cost: priced at the tier that served it (priority falls back to standard), or,
+ * where the API reports none (Vertex), the tier asked for.
+ */
+function priceCall<Output>({ config }: RunContext<Output>, outcome: ModelCallOutcome): Cost {
+  return costOf(
+    outcome.response.usageMetadata ?? {},
+    config.model,
+    servedTier(outcome) ?? config.request.serviceTier,
+    config.prices,
+  );
 }
 
 /** Sends the step's request; through the prompt cache, recreated once if it went away. */

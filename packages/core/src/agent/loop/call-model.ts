@@ -1,6 +1,7 @@
 import type { CallOptions } from '../../http/gemini.ts';
 import type { ModelCallEntry, ModelCallRecord } from '../../http/model-call-entry.ts';
 import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
+import type { Cost } from '../../models/cost-of.ts';
 import { createStreamAccumulator } from '../../streaming/create-stream-accumulator.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
@@ -25,6 +26,8 @@ type ModelCallInput = {
    * counts the tokens it was billed (see `callModelStep`).
    */
   usageSeen?: UsageSeen | undefined;
+  /** What the response cost, for the observers (see `callModelStep`). */
+  price?: ((outcome: ModelCallOutcome) => Cost) | undefined;
 };
 
 /** Where a streamed call keeps the last usage it saw. @internal */
@@ -67,13 +70,25 @@ export function callModel({
   observation,
   now,
   usageSeen,
+  price,
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
 }): Promise<ModelCallOutcome> {
   if (observation !== undefined) {
     return observeModelCall(
-      { entry, request, bodyCache, options, signal, streaming, emit, stepNumber, usageSeen },
+      {
+        entry,
+        request,
+        bodyCache,
+        options,
+        signal,
+        streaming,
+        emit,
+        stepNumber,
+        usageSeen,
+        price,
+      },
       observation,
       now ?? Date.now,
     );
@@ -125,7 +140,7 @@ async function observeModelCall(
       : entry.generate({ request, callOptions, bodyCache });
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
-    observed.end({ response: outcome.response }, now());
+    observed.end({ response: outcome.response, cost: call.price?.(outcome) }, now());
     return outcome;
   } catch (error) {
     observed.end({ error }, now());
