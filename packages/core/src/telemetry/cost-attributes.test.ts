@@ -15,7 +15,7 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-async function setup(script: Parameters<typeof createFakeGemini>[0]['script']) {
+async function setup(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
   const fake = createFakeGemini({ script });
   fakes.push(fake);
   const { url } = await fake.listen();
@@ -55,7 +55,7 @@ describe('cost span attributes', () => {
 
     const failing = await setup([
       turn.call('nope', {}, { usage }),
-      googleError(500, 'INTERNAL', 'boom'),
+      googleError(500, 'boom', { status: 'INTERNAL' }),
     ]);
     const agent2 = createAgent({
       gemini: failing.gemini,
