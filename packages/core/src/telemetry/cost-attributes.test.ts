@@ -15,8 +15,10 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-async function setup(script: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
-  const fake = createFakeGemini({ script });
+type FakeOptions = NonNullable<Parameters<typeof createFakeGemini>[0]>;
+
+async function setup(script: FakeOptions['script'], faults?: FakeOptions['faults']) {
+  const fake = createFakeGemini({ script, faults });
   fakes.push(fake);
   const { url } = await fake.listen();
   const gemini = createGemini({ baseUrl: url, apiKey: 'secret-test-key', retry: false });
@@ -53,10 +55,11 @@ describe('cost span attributes', () => {
     expect(run?.attributes['gemloop.cost.usd']).toBeUndefined();
     expect(run?.attributes['gemloop.cost.unknown']).toMatch(/no price for gemini-flash-latest/);
 
-    const failing = await setup([
-      turn.call('nope', {}, { usage }),
-      googleError(500, 'boom', { status: 'INTERNAL' }),
-    ]);
+    // The second model call fails: the run's error carries the first call's cost.
+    const failing = await setup(
+      [turn.call('nope', {}, { usage }), turn.text('never')],
+      [{ fault: { type: 'http-error', error: googleError(500, 'boom') }, on: 1 }],
+    );
     const agent2 = createAgent({
       gemini: failing.gemini,
       model: 'gemini-2.5-flash',
