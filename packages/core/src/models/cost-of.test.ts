@@ -140,3 +140,19 @@ describe('costOf', () => {
     }
   });
 });
+
+describe('readCost', () => {
+  it('reads back a stored cost only when well formed', async () => {
+    const { readCost } = await import('./read-cost.ts');
+    const cost = costOf({ promptTokenCount: 10 }, 'gemini-2.5-flash');
+    expect(readCost(JSON.parse(JSON.stringify(cost)))).toEqual(cost);
+    const unknown = costOf({ promptTokenCount: 10 }, 'x');
+    expect(readCost(JSON.parse(JSON.stringify(unknown)))).toEqual(unknown);
+    expect(readCost({ ...cost, total: '1e9' })).toBeUndefined();
+    expect(readCost({ ...cost, total: 5 })).toBeUndefined();
+    expect(readCost({ ...cost, currency: 'EUR' })).toBeUndefined();
+    expect(readCost({ ...unknown, total: '1' })).toBeUndefined();
+    expect(readCost({ ...unknown, unknown: 'x'.repeat(10_000) })?.unknown).toHaveLength(300);
+    expect(readCost('0.1')).toBeUndefined();
+  });
+});
