@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { addCosts, type Cost } from '../models/cost-of.ts';
+import { addCosts, type Cost } from '../models/cost.ts';
 import { costExceeds } from '../models/cost-total.ts';
 import { dollarsToPicos } from '../models/usd.ts';
 import type { AgentStep } from '../run/agent-result.ts';

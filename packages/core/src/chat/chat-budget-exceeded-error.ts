@@ -1,7 +1,7 @@
 // In chat/, not errors/: it carries a Cost and an AgentUsage, which errors/ (below models/ and run/) cannot import.
 
 import { GemloopError } from '../errors/gemloop-error.ts';
-import type { Cost } from '../models/cost-of.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 
 /**

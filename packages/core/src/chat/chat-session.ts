@@ -1,7 +1,7 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { Cost } from '../models/cost-of.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';

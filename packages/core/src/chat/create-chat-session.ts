@@ -10,7 +10,7 @@ import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
-import { unknownCost, zeroCost } from '../models/cost-of.ts';
+import { unknownCost, zeroCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';

@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { ChatHistoryCorruptError } from '../errors/chat-history-corrupt-error.ts';
 import { isLevelEnabled, type Logger } from '../logging/logger.ts';
-import type { Cost } from '../models/cost-of.ts';
+import type { Cost } from '../models/cost.ts';
 import { readCost } from '../models/read-cost.ts';
 import type { ChatTurn } from './history-store.ts';
 

@@ -1,6 +1,6 @@
 import type { HistoryTurn } from '../history/history-turn.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { Cost } from '../models/cost-of.ts';
+import type { Cost } from '../models/cost.ts';
 import type { Content } from '../wire/content.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 

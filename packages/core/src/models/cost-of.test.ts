@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { addCosts, costOf, priceOf, zeroCost } from './cost-of.ts';
+import { addCosts, zeroCost } from './cost.ts';
+import { costOf, priceOf } from './cost-of.ts';
 import { CostTotal } from './cost-total.ts';
 import { knownPrices } from './known-prices.ts';
 

@@ -1,4 +1,4 @@
-import { addCosts, type Cost, zeroCost } from './cost-of.ts';
+import { addCosts, type Cost, zeroCost } from './cost.ts';
 import { dollarsToPicos } from './usd.ts';
 
 /**

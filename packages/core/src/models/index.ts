@@ -4,8 +4,10 @@
 
 export type { ContextWindowOptions } from './context-window-of.ts';
 export { contextWindowOf } from './context-window-of.ts';
-export type { Cost, CostUsage } from './cost-of.ts';
-export { addCosts, costOf, priceOf } from './cost-of.ts';
+export type { Cost } from './cost.ts';
+export { addCosts } from './cost.ts';
+export type { CostUsage } from './cost-of.ts';
+export { costOf, priceOf } from './cost-of.ts';
 export { CostTotal } from './cost-total.ts';
 export type { KnownModel, KnownThinkingLevel } from './known-models.ts';
 export { findKnownModel, knownModels } from './known-models.ts';

@@ -1,4 +1,4 @@
-import type { Cost } from './cost-of.ts';
+import type { Cost } from './cost.ts';
 import { dollarsToPicos } from './usd.ts';
 
 const AMOUNTS = ['total', 'input', 'cachedInput', 'output', 'thinking'] as const;

@@ -1,4 +1,4 @@
-import type { Cost } from '../models/cost-of.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */

@@ -1,4 +1,4 @@
-import type { Cost } from '../models/cost-of.ts';
+import type { Cost } from '../models/cost.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
 import type {
   BlockReason,

@@ -1,6 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
-import type { Cost } from '../models/cost-of.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { version } from '../version.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';

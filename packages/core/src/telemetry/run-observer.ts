@@ -1,4 +1,4 @@
-import type { Cost } from '../models/cost-of.ts';
+import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';

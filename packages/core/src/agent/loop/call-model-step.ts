@@ -1,5 +1,6 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
-import { type Cost, costOf } from '../../models/cost-of.ts';
+import type { Cost } from '../../models/cost.ts';
+import { costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';

@@ -1,7 +1,7 @@
 import type { CallOptions } from '../../http/gemini.ts';
 import type { ModelCallEntry, ModelCallRecord } from '../../http/model-call-entry.ts';
 import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
-import type { Cost } from '../../models/cost-of.ts';
+import type { Cost } from '../../models/cost.ts';
 import { createStreamAccumulator } from '../../streaming/create-stream-accumulator.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';

@@ -1,4 +1,4 @@
-import { zeroCost } from '../../models/cost-of.ts';
+import { zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { zeroCost } from '../../models/cost-of.ts';
+import { zeroCost } from '../../models/cost.ts';
 import type { AgentRunState, AgentStep } from '../../run/agent-result.ts';
 import { createScriptedGemini } from '../__fixtures__/scripted-gemini.ts';
 import type { AgentOptions } from '../config/agent-options.ts';

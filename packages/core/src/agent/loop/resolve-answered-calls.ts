@@ -1,4 +1,4 @@
-import type { Cost } from '../../models/cost-of.ts';
+import type { Cost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { AgentConfig } from '../config/agent-config.ts';

@@ -2,7 +2,7 @@ import {
   type ContentJsonCache,
   createContentJsonCache,
 } from '../../http/serialize-request-body.ts';
-import type { Cost } from '../../models/cost-of.ts';
+import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
