@@ -54,7 +54,20 @@ describe('cost', () => {
         script: [turn.call('lookup', { word: 'a' }, { usage }), turn.text('done', { usage })],
       });
       const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [lookup] });
-      const result = streaming ? await agent.stream('Hi').result : await agent.run('Hi');
+      const ended: unknown[] = [];
+      let result: Awaited<ReturnType<typeof agent.run>>;
+      if (streaming) {
+        const stream = agent.stream('Hi');
+        for await (const event of stream) {
+          if (event.type === 'step-end') ended.push(event.step.cost);
+          if (event.type === 'run-end') ended.push(event.result.cost.total);
+        }
+        result = await stream.result;
+        // The event stream shows each step's cost and the run's.
+        expect(ended).toEqual([STEP_COST, STEP_COST, '0.00534']);
+      } else {
+        result = await agent.run('Hi');
+      }
       expect(result.steps.map((step) => step.cost)).toEqual([STEP_COST, STEP_COST]);
       expect(result.cost).toEqual({
         currency: 'USD',
