@@ -99,6 +99,8 @@ describe('gemloop view in Chromium', () => {
     // The question (its HTML as characters) and the answer's start, in the row itself.
     expect(await row.locator('.question').textContent()).toBe(QUESTION);
     expect(await row.locator('.answer-preview').textContent()).toBe('Done: the page was fetched.');
+    // What the run cost, under its tokens.
+    expect(await row.locator('.cost').textContent()).toMatch(/^\$\d+\.\d+$/);
     expect(await page.locator('#runs b').count()).toBe(0);
     await page.close();
     expect(consoleErrors).toEqual([]);
