@@ -48,6 +48,10 @@ describe.concurrent('pnpm chat (offline)', () => {
     expect(usage).toMatch(
       /This chat: [\d,]+ tokens \([\d,]+ in, [\d,]+ out.*\) over 1 answer\(s\)\./,
     );
+    // And in dollars, the chat's and the last answer's (one answer so far: the same amount).
+    const cost = /Cost: \$(\d+\.\d+) this chat, \$(\d+\.\d+) the last answer\./.exec(usage);
+    expect(cost?.[1], usage).toBeDefined();
+    expect(cost?.[1]).toBe(cost?.[2]);
     const lastAnswer = /Last answer: .*/.exec(usage)?.[0];
     expect(lastAnswer).toMatch(new RegExp(`^Last answer: ${answerTokens} tokens \\(`));
 

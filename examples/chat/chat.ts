@@ -12,6 +12,7 @@ import { type AgentUsage, createAgent, createChatSession } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import { createFileHistoryStore, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { AgentAbortedError } from '@gemloop/core/errors';
+import { addCosts, type Cost } from '@gemloop/core/models';
 import { createExampleRecorder } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';
 import { run } from '../lib/run.ts';
@@ -28,7 +29,7 @@ const HELP = `Commands:
   /help           this list
   /reset          forget the conversation (start over)
   /history        show the stored conversation
-  /usage          tokens used by this chat and by the last answer
+  /usage          tokens and dollars used by this chat and by the last answer
   /model [name]   show the model, or switch to another one (the conversation is kept)
   /exit           quit (also Ctrl-D, or Ctrl-C twice at the prompt)
 Ctrl-C while an answer is being written cancels it; nothing of it is saved.`;
@@ -65,7 +66,9 @@ await run(
     let session = startSession(model);
     // Usage of the sessions replaced by /model, so /usage covers the whole chat.
     const earlierUsage: AgentUsage[] = [];
+    const earlierCost: Cost[] = [];
     let lastUsage: AgentUsage | undefined;
+    let lastCost: Cost | undefined;
     let answered = 0;
     // Cancelled answers were billed for what the model had sent: their tokens are in the totals.
     let cancelled = 0;
@@ -137,6 +140,7 @@ await run(
         waiting.stop();
         printer.finishLine();
         lastUsage = result.usage;
+        lastCost = result.cost;
         answered++;
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         say(
@@ -188,6 +192,10 @@ await run(
             const counts = `${answered} answer(s)${cancelled > 0 ? `, ${cancelled} cancelled` : ''}`;
             say(`This chat: ${formatUsage(total)} over ${counts}.`);
             if (lastUsage !== undefined) say(`Last answer: ${formatUsage(lastUsage)}.`);
+            const cost = [...earlierCost, session.cost].reduce(addCosts);
+            say(
+              `Cost: ${formatCost(cost)} this chat${lastCost === undefined ? '' : `, ${formatCost(lastCost)} the last answer`}.`,
+            );
           }
           say(`Stored: ${turns} turn(s) in session "${id}".`);
           return true;
@@ -198,6 +206,7 @@ await run(
             return true;
           }
           earlierUsage.push(session.usage);
+          earlierCost.push(session.cost);
           session = startSession(argument);
           currentModel = argument;
           say(`Now chatting with ${style.bold(argument)}; the conversation is kept.`);
@@ -256,6 +265,11 @@ await run(
     },
   },
 );
+
+/** `$0.00123`, or why it is unknown (a model without a price: see the agent's `prices`). */
+function formatCost(cost: Cost): string {
+  return cost.total === null ? `unknown (${cost.unknown ?? 'no price'})` : `$${cost.total}`;
+}
 
 function sumUsage(usages: readonly AgentUsage[]): AgentUsage {
   const total: AgentUsage = {

@@ -79,6 +79,27 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(/hop 3: STOP, \d+ prompt/);
   });
 
+  it('cost: prints each step and the run in dollars, gateway prices, and both budgets stopping', async () => {
+    const { stdout } = await runOk('cost/cost.ts');
+    expect(stdout).toMatch(/gemini-3-flash-preview: \$0\.50 in \/ \$3\.00 out per 1M tokens/);
+    const steps = [...stdout.matchAll(/^step \d: \d+ tokens, \$(\d+\.\d+)$/gm)].map((m) => m[1]);
+    expect(steps.length, stdout).toBeGreaterThanOrEqual(2);
+    // The run's cost is the exact sum of its steps' (decimal strings, no float drift).
+    const total = /^run: \$(\d+\.\d+) /m.exec(stdout)?.[1];
+    const toPicos = (dollars: string) => {
+      const [whole, fraction = ''] = dollars.split('.');
+      return BigInt(whole as string) * 10n ** 12n + BigInt(fraction.padEnd(12, '0'));
+    };
+    expect(toPicos(total as string)).toBe(
+      steps.reduce((sum, step) => sum + toPicos(step as string), 0n),
+    );
+    expect(stdout).toMatch(/^at gateway prices: \$0\.\d+$/m);
+    expect(stdout).toContain('budget $0.000001: stop-condition after 1 step(s)');
+    expect(stdout).toMatch(
+      /^chat turn 2 refused: The chat session .* has spent \$0\.\d+ of its \$0\.000001 budget/m,
+    );
+  });
+
   it('quick-start: calls its one tool with the arguments the question implies and answers', async () => {
     const { stdout } = await runOk('quick-start/basic.ts');
     expect(stdout).toContain(

@@ -11,6 +11,7 @@ import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
 import { checkRunOptions } from './config/check-run-options.ts';
 import { checkCacheOption } from './config/options/cache.ts';
+import { readStopWhen } from './config/options/steps.ts';
 import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
@@ -128,6 +129,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return Promise.reject(error);
       }
       const { signal, history } = checked;
+      const stopWhen = readStopWhen(checked.stopWhen);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
         return Promise.reject(invalidSignalError());
@@ -141,6 +143,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         conversationId,
         emit: undefined,
         history,
+        stopWhen,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -165,6 +168,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
       const { signal, history } = checked;
+      const stopWhen = readStopWhen(checked.stopWhen);
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {
@@ -173,6 +177,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             conversationId,
             emit,
             history,
+            stopWhen,
           }),
         signal,
       );

@@ -61,8 +61,9 @@ export {
 export type { Agent } from './create-agent.ts';
 export { createAgent } from './create-agent.ts';
 export type { AgentCacheOptions } from './prompt-cache.ts';
-export type { StopCondition, StopConditionContext } from './stop-conditions.ts';
+export type { CostAboveOptions, StopCondition, StopConditionContext } from './stop-conditions.ts';
 export {
+  costAbove,
   hasToolCall,
   hasToolError,
   totalTokensExceed,

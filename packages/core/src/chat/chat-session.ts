@@ -1,6 +1,7 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import type { Content } from '../wire/content.ts';
@@ -39,6 +40,21 @@ export type CreateChatSessionOptions<Output = undefined> = {
    * @defaultValue 'same-model'
    */
   turnsWithoutModel?: 'same-model' | 'other-model' | undefined;
+  /**
+   * What this session object may spend, in US dollars (priced by the agent's `prices` over
+   * gemloop's table). A turn that goes over it ends after the step that did (its run stops with
+   * `finishReason: 'stop-condition'`, its turn is saved); the next send throws a
+   * `ChatBudgetExceededError` with the usage and cost so far, and sends nothing. Counted like
+   * `usage`: this session object's sends, failed ones included. An unknown cost counts as over.
+   * @defaultValue no budget
+   */
+  budget?: ChatBudget | undefined;
+};
+
+/** A chat session's spending limit (see `CreateChatSessionOptions.budget`). */
+export type ChatBudget = {
+  /** US dollars, a number or a decimal string: `0.5`, `'2.00'`. */
+  maxCostUsd: number | string;
 };
 
 /** Options of one send. */
@@ -102,11 +118,17 @@ export type ChatSession<Output = undefined> = {
    */
   readonly usage: AgentUsage;
   /**
+   * What {@link ChatSession.usage} cost, summed exactly over the same sends (each turn's own is
+   * `result.cost`, and `turn.cost` in the store). Unknown once a send's price was.
+   */
+  readonly cost: Cost;
+  /**
    * Sends a message and resolves once the answer is saved.
    *
    * @throws {@link ChatStoreError} when the store fails (`load`: nothing was sent; `append`:
    *   `error.result` holds the answer, `error.unsaved` the turn).
    * @throws the agent's errors (`ModelCallError`, `AgentAbortedError`, ...): nothing was saved.
+   * @throws {@link ChatBudgetExceededError} when the `budget` is spent: nothing was sent.
    */
   send(message: ChatMessage, options?: ChatSendOptions): Promise<ChatResult<Output>>;
   /**

@@ -1,3 +1,4 @@
+import { dollarsToPicos } from '../models/usd.ts';
 import {
   type DeclaredOptions,
   defineOptions,
@@ -13,7 +14,7 @@ import {
   required,
 } from '../options/option-checks.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
-import type { CreateChatSessionOptions } from './chat-session.ts';
+import type { ChatBudget, CreateChatSessionOptions } from './chat-session.ts';
 
 const STORE_METHODS = ['load', 'append', 'clear'] as const;
 
@@ -29,6 +30,22 @@ const limitDeclaration: DeclaredOptions<ChatHistoryLimit> = defineOptions<ChatHi
     maxTokens: optionCheck(
       (value) => typeof value === 'number' && value > 0,
       (path, value) => `${path} must be a number > 0; got ${describeValue(value)}.`,
+    ),
+  },
+});
+
+const budgetDeclaration: DeclaredOptions<ChatBudget> = defineOptions<ChatBudget>({
+  name: 'budget',
+  example: '{ maxCostUsd: 0.5 }',
+  checks: {
+    maxCostUsd: required(
+      optionCheck(
+        (value) =>
+          (typeof value === 'number' || typeof value === 'string') &&
+          dollarsToPicos(value) !== undefined,
+        (path, value) =>
+          `${path} must be US dollars as a number >= 0 or a decimal string, such as 0.5 or '2.00'; got ${describeValue(value)}.`,
+      ),
     ),
   },
 });
@@ -73,6 +90,7 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
         'logger must be a Logger (pino or any object with child, debug, info, warn, error).',
       ),
       now: functionOption('now must be a function that returns the time in ms since the epoch.'),
+      budget: nestedOption(budgetDeclaration),
       turnsWithoutModel: oneOfOption(
         ['same-model', 'other-model'],
         (_path, value) =>

@@ -5,13 +5,17 @@ import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { costAbove } from '../agent/stop-conditions.ts';
 import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import { unknownCost, zeroCost } from '../models/cost.ts';
+import { CostTotal } from '../models/cost-total.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import type { Part } from '../wire/content.ts';
+import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import type {
   ChatResult,
   ChatSession,
@@ -85,6 +89,25 @@ export function createChatSession<Output = undefined>(
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
   const usage: AgentUsage = emptyUsage();
+  const cost = new CostTotal();
+  const budget = options.budget;
+  /**
+   * The budget as this send's stop condition: what the session spent before it, plus the run's
+   * cost so far, over `maxCostUsd` (an agent not made by createAgent gets it as a run option too).
+   */
+  const budgetRun = (signal: AbortSignal | undefined): RunOptions => {
+    if (budget === undefined) return { signal };
+    if (cost.exceeds(budget.maxCostUsd)) {
+      throw new ChatBudgetExceededError({
+        sessionId: id,
+        maxCostUsd: budget.maxCostUsd,
+        cost: cost.total,
+        usage: { ...usage },
+      });
+    }
+    const before = cost.total;
+    return { signal, stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }) };
+  };
 
   const storeCall = async <T>(
     operation: ChatStoreOperation,
@@ -160,7 +183,7 @@ export function createChatSession<Output = undefined>(
   const abortedBeforeRun = (signal: AbortSignal) =>
     new AgentAbortedError({
       phase: 'between-steps',
-      run: { contents: [], newContents: [], steps: [], usage: emptyUsage() },
+      run: { contents: [], newContents: [], steps: [], usage: emptyUsage(), cost: zeroCost() },
       cause: signal.reason,
       message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
     });
@@ -214,7 +237,11 @@ export function createChatSession<Output = undefined>(
   };
 
   const recordFailure = (error: unknown): void => {
-    if (AgentRunError.isInstance(error)) addUsageMetadata(usage, error.run.usage);
+    if (AgentRunError.isInstance(error)) {
+      addUsageMetadata(usage, error.run.usage);
+      // Errors made before this change, or by another copy of gemloop, may lack it.
+      cost.add(error.run.cost ?? unknownCost('the failed run reported no cost'));
+    }
   };
 
   /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
@@ -225,12 +252,14 @@ export function createChatSession<Output = undefined>(
     // Loaded by prepare(), which every save follows.
     const { measureTurnTokens } = sendHelpers.value ?? (await sendHelpers.load());
     addUsageMetadata(usage, result.usage);
+    cost.add(result.cost ?? unknownCost('the run reported no cost'));
     const turn: ChatTurn = {
       contents: result.newContents,
       tokenCount: measureTurnTokens(result as AgentResult<unknown>),
       createdAt: now(),
       model: agent.model,
     };
+    if (result.cost !== undefined) turn.cost = result.cost;
     const saved = !(
       result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
     );
@@ -300,14 +329,18 @@ export function createChatSession<Output = undefined>(
     get usage() {
       return { ...usage };
     },
+    get cost() {
+      return cost.total;
+    },
     async send(message: ChatMessage, { signal } = {}) {
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
         exclusive(async () => {
+          const runOptions = budgetRun(signal);
           const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
-            result = await turns.run(parts, { signal, history: selected.history }, id);
+            result = await turns.run(parts, { ...runOptions, history: selected.history }, id);
           } catch (error) {
             recordFailure(error);
             throw error;
@@ -321,12 +354,9 @@ export function createChatSession<Output = undefined>(
         const parts = toMessageParts(message);
         return releaseIfAgentClosed(
           exclusive(async () => {
+            const runOptions = budgetRun(streamSignal);
             const selected = await prepare(parts, streamSignal);
-            const inner = turns.stream(
-              parts,
-              { signal: streamSignal, history: selected.history },
-              id,
-            );
+            const inner = turns.stream(parts, { ...runOptions, history: selected.history }, id);
             // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.
             forwardStreamArgumentRedactor(inner, stream);
             let result: AgentResult<Output>;

@@ -23,6 +23,7 @@ export { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';
 export { ToolInputError } from '../agent/errors/tool-input-error.ts';
 export { ToolTimeoutError } from '../agent/errors/tool-timeout-error.ts';
 export { UnknownToolError } from '../agent/errors/unknown-tool-error.ts';
+export { ChatBudgetExceededError } from '../chat/chat-budget-exceeded-error.ts';
 export type { ApiCallErrorOptions } from './api-call-error.ts';
 export { ApiCallError } from './api-call-error.ts';
 export { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';

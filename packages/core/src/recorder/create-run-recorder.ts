@@ -6,6 +6,7 @@ import type { ContinuationReport } from '../continuation/continuation-report.ts'
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';
@@ -254,7 +255,14 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
                   error: toRecordedError(outcome.error),
                   at,
                 });
-              else write({ type: 'model-call-end', stepNumber, response: outcome.response, at });
+              else
+                write({
+                  type: 'model-call-end',
+                  stepNumber,
+                  response: outcome.response,
+                  cost: outcome.cost,
+                  at,
+                });
             },
           };
         },
@@ -293,6 +301,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             thoughts: step.thoughts,
             finishReason: step.finishReason,
             usage: step.usage,
+            cost: step.cost,
             grounding: step.grounding,
             toolCalls: step.toolCalls.length,
             reask: step.reask?.reason,
@@ -305,12 +314,14 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         },
         end(outcome, at) {
           if ('error' in outcome) {
-            const usage = (outcome.error as { run?: { usage?: AgentUsage } } | null)?.run?.usage;
+            const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
+              ?.run;
             write({
               type: 'run-end',
               outcome: 'error',
               error: toRecordedError(outcome.error),
-              usage,
+              usage: run?.usage,
+              cost: run?.cost,
               at,
             });
           } else {
@@ -321,6 +332,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
               finishReason: result.finishReason,
               text: result.text,
               usage: result.usage,
+              cost: result.cost,
               at,
             });
           }

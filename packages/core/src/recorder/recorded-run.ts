@@ -1,3 +1,4 @@
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */
@@ -81,6 +82,8 @@ export type RecordedRunLine =
       type: 'model-call-end';
       stepNumber: number;
       response?: unknown;
+      /** What the call cost (exact decimal strings of US dollars; see `Cost`). */
+      cost?: Cost | undefined;
       error?: RecordedError | undefined;
       at: number;
     }
@@ -112,6 +115,8 @@ export type RecordedRunLine =
       thoughts: string;
       finishReason: string | undefined;
       usage: AgentUsage;
+      /** What the step's model call cost. */
+      cost: Cost;
       grounding: unknown;
       toolCalls: number;
       reask: string | undefined;
@@ -127,6 +132,8 @@ export type RecordedRunLine =
       finishReason?: string | undefined;
       text?: string | undefined;
       usage?: AgentUsage | undefined;
+      /** What the run cost, every model call summed (so far, on an error). */
+      cost?: Cost | undefined;
       error?: RecordedError | undefined;
       at: number;
     }

@@ -1,4 +1,5 @@
 import type { ContinuationReport } from '../continuation/continuation-report.ts';
+import type { Cost } from '../models/cost.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
 import type {
   BlockReason,
@@ -153,6 +154,12 @@ export type AgentStep = {
   /** The raw usage of this model call. */
   usage: AgentUsage;
   /**
+   * What this model call cost, by the agent's `prices` over gemloop's table, at the tier that
+   * served it (`serviceTier`, else the one asked for, else standard). Exact decimal strings of US
+   * dollars; `null` amounts and `unknown` when a price is unknown. Zero for a `resume` step.
+   */
+  cost: Cost;
+  /**
    * The tier that served this model call (`usageMetadata.serviceTier`, else the
    * `x-gemini-service-tier` header); may differ from the `serviceTier` asked for (`priority`
    * falls back to `standard`). Undefined when the API reported neither (Vertex).
@@ -197,6 +204,11 @@ export type AgentRunState = {
   steps: AgentStep[];
   /** Summed over every model call, re-asks and tool-made calls included. */
   usage: AgentUsage;
+  /**
+   * What `usage` cost, summed exactly over the same calls (see `AgentStep.cost`); unknown when any
+   * call's price was.
+   */
+  cost: Cost;
 };
 
 /** What `agent.run()` (and `agent.stream().result`) resolves to. */

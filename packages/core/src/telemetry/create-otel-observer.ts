@@ -1,5 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { version } from '../version.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
@@ -168,6 +169,7 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
                     );
                   }
                 }
+                if (outcome.cost !== undefined) addCost(span, outcome.cost);
                 if (response.modelVersion !== undefined)
                   metricAttributes['gen_ai.response.model'] = response.modelVersion;
                 if (content)
@@ -231,11 +233,14 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         end(outcome) {
           if ('error' in outcome) {
             failSpan(runSpan, toErrorType(outcome.error), outcome.error);
-            const run = (outcome.error as { run?: { usage?: AgentUsage } } | null)?.run;
+            const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
+              ?.run;
             if (run?.usage !== undefined) addUsage(runSpan, run.usage, latest);
+            if (run?.cost !== undefined) addCost(runSpan, run.cost);
           } else {
             const { result } = outcome;
             addUsage(runSpan, result.usage, latest);
+            addCost(runSpan, result.cost);
             if (result.rawFinishReason !== undefined)
               runSpan.setAttribute('gen_ai.response.finish_reasons', [result.rawFinishReason]);
           }
@@ -301,6 +306,17 @@ function addUsageMetadata(span: Span, usage: UsageMetadata, latest: boolean): vo
     if (typeof usage.cachedContentTokenCount === 'number')
       span.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cachedContentTokenCount);
   }
+}
+
+/**
+ * `gemloop.cost.usd`: what the call or run cost in US dollars, beside the GenAI usage attributes
+ * (the GenAI conventions define no cost attribute, so it is gemloop's own namespace). A double, as
+ * backends sum it; the exact decimal is on the result and in the recording. An unknown cost sets
+ * `gemloop.cost.unknown` to why, and no number.
+ */
+function addCost(span: Span, cost: Cost): void {
+  if (cost.total !== null) span.setAttribute('gemloop.cost.usd', Number(cost.total));
+  else if (cost.unknown !== undefined) span.setAttribute('gemloop.cost.unknown', cost.unknown);
 }
 
 function addUsage(span: Span, usage: AgentUsage, latest: boolean): void {

@@ -48,7 +48,9 @@ export function redactObservation(
         firstChunk: (at) => call.firstChunk(at),
         end: (outcome, at) =>
           call.end(
-            'response' in outcome ? { response: redactor.response(outcome.response) } : outcome,
+            'response' in outcome
+              ? { ...outcome, response: redactor.response(outcome.response) }
+              : outcome,
             at,
           ),
       };

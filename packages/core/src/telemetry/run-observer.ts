@@ -2,6 +2,7 @@ import type {
   ContinuationHopEvent,
   ContinuationReport,
 } from '../continuation/continuation-report.ts';
+import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
@@ -63,11 +64,16 @@ export interface ModelCallObservation {
   hop?: ((event: ContinuationHopEvent) => void) | undefined;
   /**
    * The call ended: the response (every hop merged, with how it was continued when it took
-   * more than one request), or the error it failed with.
+   * more than one request, and what it cost, by the agent's prices, when the agent priced it),
+   * or the error it failed with.
    */
   end(
     outcome:
-      | { response: GenerateContentResponse; continuation?: ContinuationReport | undefined }
+      | {
+          response: GenerateContentResponse;
+          continuation?: ContinuationReport | undefined;
+          cost?: Cost | undefined;
+        }
       | { error: unknown },
     at: number,
   ): void;

@@ -92,7 +92,7 @@ export function toBrowserEvent(
         kind: event.step.kind,
         finishReason: event.step.finishReason,
         usage: toBrowserUsage(event.step.usage),
-        cost: null,
+        cost: event.step.cost ?? null,
       };
     case 'run-end':
       return {
@@ -101,7 +101,7 @@ export function toBrowserEvent(
         outcome: 'completed',
         finishReason: event.result.finishReason,
         usage: toBrowserUsage(event.result.usage),
-        cost: null,
+        cost: event.result.cost ?? null,
       };
     default:
       return undefined;

@@ -63,12 +63,16 @@ describe('toEventStreamResponse', () => {
     expect(events[3]?.data).toMatchObject({ outcome: 'success', truncated: true });
     expect(events[3]?.data.preview).toHaveLength(20);
     expect(events[4]?.data.usage.totalTokens).toBeGreaterThan(0);
-    expect(events[4]?.data.cost).toBeNull();
+    // Each step's cost and the run's, as the agent computed them (exact decimal strings).
+    expect(events[4]?.data.cost).toMatchObject({
+      currency: 'USD',
+      total: expect.stringMatching(/^0\.\d+$/),
+    });
     expect(events.at(-1)?.data).toMatchObject({
       type: 'finish',
       outcome: 'completed',
       finishReason: 'stop',
-      cost: null,
+      cost: { currency: 'USD', total: expect.stringMatching(/^0\.\d+$/) },
     });
     expect(events.at(-1)?.data.usage.totalTokens).toBeGreaterThan(0);
   });

@@ -3,6 +3,7 @@ import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
+import type { PricesOption } from '../../models/model-prices.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Redactor } from '../../shared/client-redactor.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
@@ -75,4 +76,6 @@ export type AgentConfig<Output> = {
   name: string | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
   observers: readonly RunObserver[];
+  /** Prices over gemloop's table, for each step's `cost` (the `prices` option). */
+  prices: PricesOption | undefined;
 };

@@ -12,6 +12,7 @@ import { generationConfigOption } from './options/generation-config.ts';
 import { modelOptions } from './options/model.ts';
 import { observerOptions } from './options/observers.ts';
 import { outputOption } from './options/output.ts';
+import { pricesOption } from './options/prices.ts';
 import { requestFieldOptions } from './options/request-fields.ts';
 import { stepOptions } from './options/steps.ts';
 import { thinkingOption } from './options/thinking.ts';
@@ -34,6 +35,7 @@ export type AgentOptionGroups = [
   typeof cacheOption,
   typeof callOptionsOption,
   typeof observerOptions,
+  typeof pricesOption,
 ];
 
 /**
@@ -55,6 +57,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   cacheOption,
   callOptionsOption,
   observerOptions,
+  pricesOption,
 ];
 
 // Does not compile while an option of AgentOptions is in no group: the error names it.

@@ -3,6 +3,7 @@ import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
+import type { PricesOption } from '../../models/model-prices.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';
@@ -241,6 +242,16 @@ export type AgentOptions<Output = undefined> = {
    */
   serviceTier?: ServiceTier | undefined;
   /**
+   * What the model costs, for `step.cost`, `result.cost`, spans, recordings and cost budgets
+   * (`costAbove`): a table merged over gemloop's (`knownPrices` in `@gemloop/core/models`, the
+   * Gemini API's list prices with their sources), or a function `(model, tier) => price` (return
+   * `undefined` to fall back to gemloop's table, `null` for unknown). Give it for a gateway that
+   * bills differently (CometAPI, OpenRouter) or a model gemloop has no price for; a model with no
+   * price gets an unknown cost (`null`), never a guessed one.
+   * @defaultValue gemloop's table
+   */
+  prices?: PricesOption | undefined;
+  /**
    * Vertex AI only: stream function-call arguments as the model writes them
    * (`functionCallingConfig.streamFunctionCallArguments`). Sent on `agent.stream()` steps only,
    * never on `run()`'s unary calls; the stream fold assembles the pieces into whole calls.
@@ -283,4 +294,9 @@ export type RunOptions = {
    * models. Chat sessions pass their stored turns this way.
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  /**
+   * Stop conditions of this run only, checked after the agent's own `stopWhen` (a chat session's
+   * cost budget, a parent's budget for a subagent): `stopWhen: costAbove(0.5)`.
+   */
+  stopWhen?: StopCondition | readonly StopCondition[] | undefined;
 };

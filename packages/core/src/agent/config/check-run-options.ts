@@ -1,5 +1,5 @@
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { checkedWhereUsed } from '../../options/option-checks.ts';
+import { checkedWhereUsed, optionCheck } from '../../options/option-checks.ts';
 import type { RunOptions } from './agent-options.ts';
 
 /**
@@ -12,8 +12,17 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history } (or none)',
-  checks: { signal: checkedWhereUsed, history: checkedWhereUsed },
+  example: '{ signal, history, stopWhen } (or none)',
+  checks: {
+    signal: checkedWhereUsed,
+    history: checkedWhereUsed,
+    stopWhen: optionCheck(
+      (value) =>
+        typeof value === 'function' ||
+        (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
+      'options.stopWhen must be a stop condition (e.g. costAbove(0.5)) or an array of them.',
+    ),
+  },
   removed: {
     historyModel:
       "historyModel was removed: a stored turn says which model wrote it. Pass the history as turns, { history: [{ contents, model: 'gemini-3-flash-preview' }, ...] } (or run(turns) for a history that ends with calls to answer); signatures of turns another model wrote are removed. Chat sessions do this for you.",

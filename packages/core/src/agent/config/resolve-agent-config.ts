@@ -7,6 +7,7 @@ import { readGenerationConfig } from './options/generation-config.ts';
 import { resolveModelOptions } from './options/model.ts';
 import { resolveObserverOptions } from './options/observers.ts';
 import { resolveOutputOption } from './options/output.ts';
+import { resolvePricesOption } from './options/prices.ts';
 import {
   applyRequestFields,
   readInstructions,
@@ -108,5 +109,6 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     callOptions: options.callOptions,
     includeThoughts: thinkingConfig?.includeThoughts === true,
     ...resolveObserverOptions(options),
+    ...resolvePricesOption(options),
   };
 }

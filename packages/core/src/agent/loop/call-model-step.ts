@@ -1,4 +1,6 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
+import type { Cost } from '../../models/cost.ts';
+import { costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
@@ -47,6 +49,7 @@ export async function callModelStep<Output>(
         observation: context.observation,
         now: config.now,
         usageSeen,
+        price: (called) => priceCall(context, called),
       }),
     );
   } catch (error) {
@@ -57,7 +60,12 @@ export async function callModelStep<Output>(
     const partial =
       usageSeen?.usage ??
       (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
-    if (partial !== undefined) run.addUsage(toAgentUsage(partial));
+    if (partial !== undefined) {
+      run.addUsage(
+        toAgentUsage(partial),
+        costOf(partial, config.model, config.request.serviceTier, config.prices),
+      );
+    }
     if (isRunEnding(config, error)) throw error;
     if (signal.aborted) {
       throw attachPartialUsage(
@@ -70,7 +78,7 @@ export async function callModelStep<Output>(
       partial,
     );
   }
-  const { response, record, continuation, interrupted } = outcome;
+  const { response, continuation, interrupted } = outcome;
   const step = createStep({
     response,
     stepNumber,
@@ -80,16 +88,36 @@ export async function callModelStep<Output>(
   });
   if (continuation !== undefined) step.continuation = continuation;
   if (interrupted === true) step.interrupted = true;
-  run.addUsage(step.usage);
-  // The body's tier first; the header only when the body has none (read without building the
-  // response's Headers).
-  const served = readServiceTier(response) ?? record.serviceTier;
+  const served = servedTier(outcome);
   if (served !== undefined) step.serviceTier = served;
+  step.cost = priceCall(context, outcome);
+  run.addUsage(step.usage, step.cost);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
   }
   return step;
+}
+
+/**
+ * The tier that served a call: the body's first; the header only when the body has none (read
+ * without building the response's Headers).
+ */
+function servedTier({ response, record }: ModelCallOutcome): string | undefined {
+  return readServiceTier(response) ?? record.serviceTier;
+}
+
+/**
+ * What a call cost: priced at the tier that served it (priority falls back to standard), or,
+ * where the API reports none (Vertex), the tier asked for.
+ */
+function priceCall<Output>({ config }: RunContext<Output>, outcome: ModelCallOutcome): Cost {
+  return costOf(
+    outcome.response.usageMetadata ?? {},
+    config.model,
+    servedTier(outcome) ?? config.request.serviceTier,
+    config.prices,
+  );
 }
 
 /** Sends the step's request; through the prompt cache, recreated once if it went away. */

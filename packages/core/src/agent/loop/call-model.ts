@@ -8,6 +8,7 @@ import {
 import type { CallOptions } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
+import type { Cost } from '../../models/cost.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
@@ -33,6 +34,8 @@ type ModelCallInput = {
    * counts the tokens it was billed (see `callModelStep`).
    */
   usageSeen?: UsageSeen | undefined;
+  /** What the response cost, for the observers (see `callModelStep`). */
+  price?: ((outcome: ModelCallOutcome) => Cost) | undefined;
 };
 
 /** Where a streamed call keeps the last usage it saw. @internal */
@@ -79,6 +82,7 @@ export function callModel({
   observation,
   now,
   usageSeen,
+  price,
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
@@ -96,6 +100,7 @@ export function callModel({
         stepNumber,
         continuation,
         usageSeen,
+        price,
       },
       observation,
       now ?? Date.now,
@@ -180,7 +185,14 @@ async function observeModelCall(
       : continueGenerate(entry, { request, callOptions, bodyCache }, continuation, onHop);
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
-    observed.end({ response: outcome.response, continuation: outcome.continuation }, now());
+    observed.end(
+      {
+        response: outcome.response,
+        continuation: outcome.continuation,
+        cost: call.price?.(outcome),
+      },
+      now(),
+    );
     return outcome;
   } catch (error) {
     observed.end({ error }, now());

@@ -18,6 +18,7 @@ export function finishRun<Output>(
     newContents: state.newContents,
     steps: state.steps,
     usage: state.usage,
+    cost: state.cost,
     text: last?.text ?? '',
     output,
     finishReason,

@@ -8,6 +8,7 @@ import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { RunTracker } from '../run-state/run-tracker.ts';
+import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
@@ -36,6 +37,8 @@ export type RunLoopOptions = {
   conversationId?: string | undefined;
   emit: EmitEvent;
   history: RunOptions['history'];
+  /** The run's own stop conditions (`RunOptions.stopWhen`), checked after the agent's. */
+  stopWhen?: readonly StopCondition[] | undefined;
 };
 
 /**
@@ -107,7 +110,7 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit, history }: RunLoopOptions,
+  { signal, streaming, emit, history, stopWhen = [] }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
@@ -139,6 +142,8 @@ async function runSteps<Output>(
     const next = resolveAnsweredCalls(config, calls, {
       signal,
       steps: run.steps,
+      cost: run.cost.total,
+      runStopWhen: stopWhen,
       kind: 'tools',
       stepsLeft: true,
       resumed: true,
@@ -176,6 +181,8 @@ async function runSteps<Output>(
       next = resolveAnsweredCalls(config, calls, {
         signal,
         steps: run.steps,
+        cost: run.cost.total,
+        runStopWhen: stopWhen,
         kind,
         stepsLeft,
         resumed: false,

@@ -2,6 +2,8 @@ import {
   type ContentJsonCache,
   createContentJsonCache,
 } from '../../http/serialize-request-body.ts';
+import type { Cost } from '../../models/cost.ts';
+import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
@@ -17,6 +19,8 @@ export class RunTracker {
   readonly inputLength: number;
   readonly steps: AgentStep[] = [];
   readonly usage: AgentUsage = emptyUsage();
+  /** What `usage` cost (exact; unknown once a call's price was). */
+  readonly cost: CostTotal = new CostTotal();
   readonly grounding: GroundingMetadata[] = [];
   /**
    * The JSON of the contents this run sent, by content: each step serialises only what it added.
@@ -33,8 +37,10 @@ export class RunTracker {
     this.contents.push(content);
   }
 
-  addUsage(usage: AgentUsage): void {
+  /** Counts one model call (or a tool's): its tokens and what they cost. */
+  addUsage(usage: AgentUsage, cost: Cost): void {
     addUsageMetadata(this.usage, usage);
+    this.cost.add(cost);
   }
 
   /** The history, new contents, steps and usage, for the result or an error. */
@@ -44,6 +50,7 @@ export class RunTracker {
       newContents: this.contents.slice(this.inputLength),
       steps: this.steps,
       usage: { ...this.usage },
+      cost: this.cost.total,
     };
   }
 }
