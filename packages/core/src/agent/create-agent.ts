@@ -5,6 +5,7 @@ import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
+import { createSteering } from '../steering/create-steering.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
 import type { AgentConfig } from './config/agent-config.ts';
@@ -127,7 +128,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history } = checked;
+      const { signal, history, steering } = checked;
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
         return Promise.reject(invalidSignalError());
@@ -141,6 +142,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         conversationId,
         emit: undefined,
         history,
+        steering,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -165,6 +167,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
       const { signal, history } = checked;
+      // A stream steers through its handle: with the caller's controller, or one of its own.
+      const steering = checked.steering ?? createSteering();
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {
@@ -173,8 +177,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             conversationId,
             emit,
             history,
+            steering,
           }),
         signal,
+        steering,
       );
       setStreamArgumentRedactor(stream, config.argumentRedactor);
       const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };

@@ -4,6 +4,7 @@ import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { Steering } from '../../steering/create-steering.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';
 import type { SafetyDecision } from '../../tools/builtin/safety-decision.ts';
@@ -270,4 +271,12 @@ export type RunOptions = {
    * models. Chat sessions pass their stored turns this way.
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  /**
+   * Talks to the run while it works: a controller from `createSteering()`
+   * (`@gemloop/core/steering`) whose `steer()` messages join the history at the next step
+   * boundary and whose `queue()` messages follow the answer. `agent.stream()` makes one of its
+   * own when this is left out (its handle's `steer()`/`queue()`).
+   * @defaultValue none
+   */
+  steering?: Steering | undefined;
 };

@@ -1,5 +1,5 @@
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { checkedWhereUsed } from '../../options/option-checks.ts';
+import { checkedWhereUsed, optionCheck } from '../../options/option-checks.ts';
 import type { RunOptions } from './agent-options.ts';
 
 /**
@@ -12,8 +12,20 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history } (or none)',
-  checks: { signal: checkedWhereUsed, history: checkedWhereUsed },
+  example: '{ signal, history, steering } (or none)',
+  checks: {
+    signal: checkedWhereUsed,
+    history: checkedWhereUsed,
+    steering: optionCheck(
+      // A shape check: the steering room loads with the loop, not with the root (the loop then
+      // refuses a look-alike that createSteering did not make).
+      (value) =>
+        typeof (value as { steer?: unknown } | null)?.steer === 'function' &&
+        typeof (value as { queue?: unknown }).queue === 'function',
+      (path) =>
+        `${path} must be a controller made by createSteering() (@gemloop/core/steering), e.g. { steering: createSteering() }.`,
+    ),
+  },
   removed: {
     historyModel:
       "historyModel was removed: a stored turn says which model wrote it. Pass the history as turns, { history: [{ contents, model: 'gemini-3-flash-preview' }, ...] } (or run(turns) for a history that ends with calls to answer); signatures of turns another model wrote are removed. Chat sessions do this for you.",
