@@ -217,6 +217,71 @@ describe('steering a run', () => {
     expect(steering.pending).toBe(0);
   });
 
+  it('reads what receive() brings at each boundary, skips malformed messages and drops those past maxPending', async () => {
+    const inbox: unknown[][] = [
+      [],
+      [
+        { message: 'first' },
+        { message: '' },
+        { message: 42 },
+        { message: 'later', mode: 'queue' },
+        { message: 'second' },
+        { message: 'third' },
+      ],
+    ];
+    let boundaries = 0;
+    const steering = createSteering({
+      maxPending: 2,
+      receive: () => (inbox[boundaries++] ?? []) as never,
+    });
+    const { fake, gemini } = serve([
+      turn.call('lookup', { q: 'a' }),
+      turn.text('Done.'),
+      turn.text('Later too.'),
+    ]);
+    const stream = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup()],
+    }).stream('Find a', { steering });
+    const events: AgentEvent<unknown>[] = [];
+    for await (const event of stream) events.push(event);
+    // Boundary 2 brought 'first' and the queued 'later' (2 = maxPending); 'second' and 'third'
+    // were dropped at once; the two malformed ones were skipped.
+    expect(steerEvents(events)).toEqual([
+      'received steer 2 first',
+      'received queue 2 later',
+      'dropped steer 2 second',
+      'dropped steer 2 third',
+      'applied steer 2 first',
+      'applied queue 3 later',
+    ]);
+    expect(texts(sentContents(fake, 2)).slice(-3)).toEqual([
+      'user:first',
+      'model:Done.',
+      'user:later',
+    ]);
+  });
+
+  it('drops a steer that came during the last allowed step (maxSteps), and reports it', async () => {
+    const steering = createSteering();
+    const { fake, gemini } = serve([turn.text('Paris.')], (n) => {
+      if (n === 1) steering.steer('Not Paris.');
+    });
+    const stream = createAgent({ gemini, model: 'gemini-3-flash-preview', maxSteps: 1 }).stream(
+      'Where?',
+      { steering },
+    );
+    const events: AgentEvent<unknown>[] = [];
+    for await (const event of stream) events.push(event);
+    expect((await stream.result).text).toBe('Paris.');
+    expect(fake.modelRequests).toHaveLength(1);
+    expect(steerEvents(events)).toEqual([
+      'received steer 1 Not Paris.',
+      'dropped steer 1 Not Paris.',
+    ]);
+  });
+
   it('refuses a message past maxPending with a typed error, and an empty one', () => {
     const steering = createSteering({ maxPending: 2 });
     steering.steer('one');
