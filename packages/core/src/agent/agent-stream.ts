@@ -31,7 +31,7 @@ export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> 
   /**
    * Adds a user message for after the current answer: the run goes on with it as a follow-up
    * turn (see `Steering.queue`).
-   * @throws {@link SteeringError} as {@link AgentStream.steer} does.
+   * @throws {@link SteeringError} as `steer()` does.
    */
   queue(message: SteeringMessage): void;
   /** Stops the run, as breaking out of the iteration does. */

@@ -128,7 +128,7 @@ export type ChatSession<Output = undefined> = {
   /**
    * Adds a message for after the current answer: the send in flight goes on with it as a
    * follow-up turn (one result, one saved turn, holding both answers).
-   * @throws {@link SteeringError} as {@link ChatSession.steer} does; with no send in flight,
+   * @throws {@link SteeringError} as `steer()` does; with no send in flight,
    *   `send` the message instead.
    */
   queue(message: SteeringMessage): void;

@@ -26,7 +26,7 @@ export type Steering = {
   /**
    * Adds a user message for after the current answer: when the model answers without calls, the
    * run goes on with this message as a follow-up turn (same run, same result).
-   * @throws {@link SteeringError} as {@link Steering.steer} does.
+   * @throws {@link SteeringError} as `steer()` does.
    */
   queue(message: SteeringMessage): void;
   /** How many messages wait (steers and queued). */
