@@ -13,7 +13,7 @@ import { startViewServer, type ViewServer } from './start-view-server.ts';
 
 // A steered run recorded by the real recorder and shown by the viewer in Debian's headless
 // Chromium: the steer sits in the step whose request carried it, as text (a `<b>` in it stays
-// characters). Never skips.
+// characters). A second run, aborted with a steer waiting, shows it dropped. Never skips.
 
 let dir: string;
 let profile: string;
@@ -47,6 +47,29 @@ beforeAll(async () => {
       telemetry: false,
     });
     await agent.run('Find a', { steering });
+    // A second run, aborted by its tool with a steer waiting: the steer is dropped.
+    const controller = new AbortController();
+    const dropping = createSteering();
+    const stopper = defineTool({
+      name: 'lookup',
+      parameters: z.object({ q: z.string() }),
+      execute: () => {
+        dropping.steer('Never read.');
+        controller.abort();
+        return 'stopped';
+      },
+    });
+    fake.setScript([turn.call('lookup', { q: 'b' }), turn.text('never')]);
+    const aborted = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [stopper],
+      recorder,
+      telemetry: false,
+    });
+    await aborted
+      .run('Stop here', { steering: dropping, signal: controller.signal })
+      .catch(() => {});
     await recorder.flush();
   } finally {
     await fake.close();
@@ -72,7 +95,7 @@ describe('gemloop view, a steered run', () => {
     const page = await context.newPage();
     await page.goto(server.url);
     await page.waitForSelector('#runs tr.run-row');
-    await page.locator('#runs tr.run-row a').first().click();
+    await page.locator('#runs tr.run-row', { hasText: 'Find a' }).locator('a').first().click();
     await page.waitForSelector('#steps .step');
     const steps = page.locator('#steps .step');
     expect(await steps.count()).toBe(2);
@@ -80,5 +103,17 @@ describe('gemloop view, a steered run', () => {
     const steer = steps.nth(1).locator('.entry.steer');
     expect(await steer.textContent()).toBe('Steer: Use <b>metric</b> units.');
     expect(await steer.locator('b').count()).toBe(0);
+  });
+
+  it('shows a steer the aborted run never read as dropped, with the run', async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#runs tr.run-row');
+    await page.locator('#runs tr.run-row', { hasText: 'Stop here' }).locator('a').first().click();
+    await page.waitForSelector('.entry.steer.dropped');
+    expect(await page.locator('.entry.steer.dropped').textContent()).toBe(
+      'Steer dropped (the run ended first): Never read.',
+    );
+    expect(await page.locator('#steps .entry.steer:not(.dropped)').count()).toBe(0);
   });
 });
