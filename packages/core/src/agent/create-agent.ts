@@ -5,7 +5,7 @@ import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
-import { createSteering } from '../steering/create-steering.ts';
+import { createRunSteering } from '../steering/create-steering.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
 import type { AgentConfig } from './config/agent-config.ts';
@@ -168,7 +168,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       }
       const { signal, history } = checked;
       // A stream steers through its handle: with the caller's controller, or one of its own.
-      const steering = checked.steering ?? createSteering();
+      const steering = checked.steering ?? createRunSteering();
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {

@@ -12,7 +12,7 @@ import { SteeringError } from '../errors/steering-error.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
-import { createSteering, type Steering } from '../steering/create-steering.ts';
+import { createRunSteering, type Steering } from '../steering/create-steering.ts';
 import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { Part } from '../wire/content.ts';
 import type {
@@ -300,7 +300,7 @@ export function createChatSession<Output = undefined>(
   // The steering controller of the send whose run is under way (sends run one at a time).
   let steeringInFlight: Steering | undefined;
   const steerRun = <T>(run: (steering: Steering) => Promise<T>): Promise<T> => {
-    const steering = createSteering();
+    const steering = createRunSteering();
     steeringInFlight = steering;
     return run(steering).finally(() => {
       if (steeringInFlight === steering) steeringInFlight = undefined;
@@ -344,7 +344,7 @@ export function createChatSession<Output = undefined>(
     },
     sendStream(message: ChatMessage, { signal } = {}) {
       // The handle's steer()/queue() reach this send's run, whenever it starts.
-      const steering = createSteering();
+      const steering = createRunSteering();
       const stream = createAgentStream<Output>(
         async (emit, streamSignal) => {
           const parts = toMessageParts(message);

@@ -48,12 +48,15 @@ export class SteeringQueue {
   readonly receive: SteeringOptions['receive'];
   private waiting: PendingSteer[] = [];
   private listener: SteeringListener | undefined;
-  /** Set by a handle whose run is over (a stream's own controller): later messages are refused. */
+  /** Set once a one-run controller's run is over: later messages are refused, never kept. */
   closed = false;
+  /** A controller made for one run (a stream's own, a chat send's): it closes when the run ends. */
+  private readonly oneRun: boolean;
 
-  constructor(options: SteeringOptions) {
+  constructor(options: SteeringOptions, oneRun: boolean) {
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING_STEERS;
     this.receive = options.receive;
+    this.oneRun = oneRun;
   }
 
   get size(): number {
@@ -140,6 +143,8 @@ export class SteeringQueue {
   /** Unbinds the run; what still waits is dropped and returned (the run reports it). */
   detach(): PendingSteer[] {
     this.listener = undefined;
+    // A message given to a finished one-run controller would wait for a run that never comes.
+    if (this.oneRun) this.closed = true;
     const left = this.waiting;
     this.waiting = [];
     return left;
@@ -157,7 +162,19 @@ const queues = new WeakMap<object, SteeringQueue>();
  */
 export function createSteering(options?: SteeringOptions): Steering {
   const checked = options === undefined ? {} : steeringOptionsDeclaration.check(options);
-  const queue = new SteeringQueue(checked);
+  return makeSteering(new SteeringQueue(checked, false));
+}
+
+/**
+ * A controller for exactly one run (a stream's own, a chat send's): once that run ends, a
+ * message is refused with `run-ended` instead of waiting for a next run that never comes.
+ * @internal
+ */
+export function createRunSteering(): Steering {
+  return makeSteering(new SteeringQueue({}, true));
+}
+
+function makeSteering(queue: SteeringQueue): Steering {
   const steering: Steering = {
     steer: (message) => queue.add('steer', message),
     queue: (message) => queue.add('queue', message),

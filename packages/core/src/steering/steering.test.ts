@@ -13,7 +13,7 @@ import { SteeringError } from '../errors/steering-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
-import { createSteering, type Steering } from './create-steering.ts';
+import { createRunSteering, createSteering, type Steering } from './create-steering.ts';
 
 // Against the fake Gemini with strictHistory: a steer that split a call from its response, or
 // left a turn without its responses, would be answered 400 and fail the run.
@@ -313,6 +313,18 @@ describe('steering a run', () => {
     const stream = agent.stream('hi');
     await stream.result;
     expect(captureError(() => stream.steer('late'))).toMatchObject({ reason: 'run-ended' });
+
+    // A one-run controller (a stream's own, a chat send's) closes with its run; one made by
+    // createSteering() keeps a late message for the next run that uses it.
+    const oneRun = createRunSteering();
+    const reusable = createSteering();
+    const again = serve([turn.text('c'), turn.text('d')]);
+    const againAgent = createAgent({ gemini: again.gemini, model: 'gemini-3-flash-preview' });
+    await againAgent.run('one', { steering: oneRun });
+    await againAgent.run('two', { steering: reusable });
+    expect(captureError(() => oneRun.steer('late'))).toMatchObject({ reason: 'run-ended' });
+    reusable.steer('for the next run');
+    expect(reusable.pending).toBe(1);
 
     const shared: Steering = createSteering();
     const blocking = serve([turn.text('one'), turn.text('two')]);
