@@ -130,6 +130,16 @@ export function createTracePrinter({
           }
           return;
         }
+        case 'steer': {
+          // A message typed while the agent worked (chat: steer/queue): when it joined the
+          // history, or that the run ended without it.
+          const what = event.mode === 'queue' ? 'queued message' : 'steer';
+          if (event.status === 'applied')
+            line(style.dim(`  ↳ ${what} read at step ${event.stepNumber}`));
+          else if (event.status === 'dropped')
+            line(style.yellow(`  (${what} dropped: the run ended before reading it)`));
+          return;
+        }
         case 'run-end':
           return;
       }

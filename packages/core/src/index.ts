@@ -12,6 +12,7 @@
 //   @gemloop/core/logging    createLogger, silentLogger, the Logger interface
 //   @gemloop/core/models     model capabilities and cache minimums
 //   @gemloop/core/recorder   the run recorder (Node) and its recorded format
+//   @gemloop/core/steering   talking to a running agent: createSteering, steer and queue
 //   @gemloop/core/streaming  folding a streamed response into one
 //   @gemloop/core/telemetry  run observers and OpenTelemetry options
 //   @gemloop/core/tools      tool types, guards, name rule, schema conversion, function responses

@@ -17,6 +17,8 @@ export type {
   DurableRunStatus,
   DurableRunStatusName,
 } from './durable/durable-run-types.ts';
+export type { DurableSteerOptions } from './durable/durable-steering.ts';
+export { MAX_DURABLE_STEER_BYTES } from './durable/durable-steering.ts';
 export type { DurableToolContext } from './durable/durable-tool.ts';
 export { durableContext } from './durable/durable-tool.ts';
 export type { ModelRateLimit } from './durable/fleet-rate-limit.ts';

@@ -5,6 +5,7 @@ import type {
   AgentToolCall,
   ToolCallOutcome,
 } from '../run/agent-result.ts';
+import type { SteeringReport } from '../run/steering-report.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
 
 /** A model call starts. */
@@ -61,6 +62,13 @@ export type GroundingEvent = {
  */
 export type ContinuationEvent = { type: 'continuation'; stepNumber: number } & ContinuationHopEvent;
 
+/**
+ * A steering message (`steer()`, `queue()`, or one a durable run received): `received` when it
+ * reaches the run, `applied` once it is in the history (sent with step `stepNumber`), `dropped`
+ * when the run ended without it (aborted, failed, or stopped by a limit).
+ */
+export type SteerEvent = { type: 'steer' } & SteeringReport;
+
 /** A step ended: its content, calls and results are recorded. */
 export type StepEndEvent = { type: 'step-end'; step: AgentStep };
 
@@ -77,5 +85,6 @@ export type AgentEvent<Output = undefined> =
   | ToolErrorEvent
   | GroundingEvent
   | ContinuationEvent
+  | SteerEvent
   | StepEndEvent
   | RunEndEvent<Output>;

@@ -37,6 +37,8 @@ function summarize(event: AgentEvent): string {
       return `grounding ${event.source}`;
     case 'continuation':
       return `continuation ${event.kind} ${event.hop}`;
+    case 'steer':
+      return `steer ${event.status} ${event.mode} ${event.stepNumber}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
     case 'run-end':

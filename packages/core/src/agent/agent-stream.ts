@@ -1,7 +1,10 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { SteeringError } from '../errors/steering-error.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
+import type { Steering } from '../steering/create-steering.ts';
+import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { AgentEvent } from './agent-event.ts';
 import { followSignal } from './follow-signal.ts';
 
@@ -19,6 +22,18 @@ import { followSignal } from './follow-signal.ts';
 export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> & {
   /** The run's result, once it ends. */
   readonly result: Promise<AgentResult<Output>>;
+  /**
+   * Adds a user message at the run's next step boundary (see `Steering.steer` in
+   * `@gemloop/core/steering`); the stream shows it as `steer` events.
+   * @throws {@link SteeringError} once the run is over (`run-ended`), past `maxPending`.
+   */
+  steer(message: SteeringMessage): void;
+  /**
+   * Adds a user message for after the current answer: the run goes on with it as a follow-up
+   * turn (see `Steering.queue`).
+   * @throws {@link SteeringError} as `steer()` does.
+   */
+  queue(message: SteeringMessage): void;
   /** Stops the run, as breaking out of the iteration does. */
   abort(reason?: unknown): void;
   /** The events as a WHATWG `ReadableStream` (for `Response` bodies and Web Streams pipelines). */
@@ -35,6 +50,7 @@ export function createAgentStream<Output>(
     signal: AbortSignal,
   ) => Promise<AgentResult<Output>>,
   userSignal: AbortSignal | undefined,
+  steering?: Steering | undefined,
 ): AgentStream<Output> {
   const controller = new AbortController();
   // The run's own signal, dropped when the run ends: its abort listener stays for the run.
@@ -141,8 +157,22 @@ export function createAgentStream<Output>(
     return iterator;
   };
 
+  const steerWith =
+    (mode: 'steer' | 'queue') =>
+    (message: SteeringMessage): void => {
+      if (ended || steering === undefined) {
+        throw new SteeringError({
+          reason: 'run-ended',
+          message: `This stream's run is over, so ${mode}() has nothing to steer. Start a new run with the message (or use a chat session, whose send() continues the conversation).`,
+        });
+      }
+      steering[mode](message);
+    };
+
   return {
     result,
+    steer: steerWith('steer'),
+    queue: steerWith('queue'),
     abort(reason?: unknown) {
       if (!ended)
         controller.abort(reason ?? new DOMException('The stream was aborted.', 'AbortError'));

@@ -5,6 +5,7 @@ import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
+import { createRunSteering } from '../steering/create-steering.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
 import type { AgentConfig } from './config/agent-config.ts';
@@ -128,7 +129,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history } = checked;
+      const { signal, history, steering } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
@@ -144,6 +145,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         emit: undefined,
         history,
         stopWhen,
+        steering,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -169,6 +171,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       }
       const { signal, history } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
+      // A stream steers through its handle: with the caller's controller, or one of its own.
+      const steering = checked.steering ?? createRunSteering();
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {
@@ -178,8 +182,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             emit,
             history,
             stopWhen,
+            steering,
           }),
         signal,
+        steering,
       );
       setStreamArgumentRedactor(stream, config.argumentRedactor);
       const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
+import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { Content } from '../wire/content.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
@@ -137,6 +138,22 @@ export type ChatSession<Output = undefined> = {
    * {@link ChatStoreError}. Breaking out of the iteration aborts the run.
    */
   sendStream(message: ChatMessage, options?: ChatSendOptions): ChatStream<Output>;
+  /**
+   * Steers the send in flight (`send` or `sendStream`): the message joins the history at the
+   * run's next step boundary, after the function responses of a turn with calls, and is saved
+   * with the send's turn (see `Steering.steer`, `@gemloop/core/steering`). With several sends
+   * waiting, the one whose run is under way gets it.
+   * @throws {@link SteeringError} `no-send-in-flight` when no run is under way (use `send`),
+   *   `too-many-pending` past 32 waiting.
+   */
+  steer(message: SteeringMessage): void;
+  /**
+   * Adds a message for after the current answer: the send in flight goes on with it as a
+   * follow-up turn (one result, one saved turn, holding both answers).
+   * @throws {@link SteeringError} as `steer()` does; with no send in flight,
+   *   `send` the message instead.
+   */
+  queue(message: SteeringMessage): void;
   /** Every stored content, oldest first (all of it, whatever the limit). */
   history(): Promise<Content[]>;
   /** The stored turns, oldest first. */

@@ -9,11 +9,14 @@ import { costAbove } from '../agent/stop-conditions.ts';
 import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
+import { SteeringError } from '../errors/steering-error.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { unknownCost, zeroCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
+import { createRunSteering, type Steering } from '../steering/create-steering.ts';
+import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { Part } from '../wire/content.ts';
 import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import type {
@@ -323,6 +326,27 @@ export function createChatSession<Output = undefined>(
         })
       : sending;
 
+  // The steering controller of the send whose run is under way (sends run one at a time).
+  let steeringInFlight: Steering | undefined;
+  const steerRun = <T>(run: (steering: Steering) => Promise<T>): Promise<T> => {
+    const steering = createRunSteering();
+    steeringInFlight = steering;
+    return run(steering).finally(() => {
+      if (steeringInFlight === steering) steeringInFlight = undefined;
+    });
+  };
+  const steerWith =
+    (mode: 'steer' | 'queue') =>
+    (message: SteeringMessage): void => {
+      if (steeringInFlight === undefined) {
+        throw new SteeringError({
+          reason: 'no-send-in-flight',
+          message: `chat.${mode}() steers a send while its run is under way, and session "${id}" has none. Send the message with chat.send() instead.`,
+        });
+      }
+      steeringInFlight[mode](message);
+    };
+
   const session: ChatSession<Output> = {
     id,
     store,
@@ -340,7 +364,9 @@ export function createChatSession<Output = undefined>(
           const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
-            result = await turns.run(parts, { ...runOptions, history: selected.history }, id);
+            result = await steerRun((steering) =>
+              turns.run(parts, { ...runOptions, history: selected.history, steering }, id),
+            );
           } catch (error) {
             recordFailure(error);
             throw error;
@@ -350,34 +376,55 @@ export function createChatSession<Output = undefined>(
       );
     },
     sendStream(message: ChatMessage, { signal } = {}) {
-      const stream = createAgentStream<Output>(async (emit, streamSignal) => {
-        const parts = toMessageParts(message);
-        return releaseIfAgentClosed(
-          exclusive(async () => {
-            const runOptions = budgetRun(streamSignal);
-            const selected = await prepare(parts, streamSignal);
-            const inner = turns.stream(parts, { ...runOptions, history: selected.history }, id);
-            // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.
-            forwardStreamArgumentRedactor(inner, stream);
-            let result: AgentResult<Output>;
-            try {
-              for await (const event of inner) {
-                // Held back until the turn is saved: `run-end` means the answer is in the store.
-                if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
+      // The handle's steer()/queue() reach this send's run, whenever it starts.
+      const steering = createRunSteering();
+      const stream = createAgentStream<Output>(
+        async (emit, streamSignal) => {
+          const parts = toMessageParts(message);
+          return releaseIfAgentClosed(
+            exclusive(async () => {
+              const runOptions = budgetRun(streamSignal);
+              const selected = await prepare(parts, streamSignal);
+              steeringInFlight = steering;
+              const inner = turns.stream(
+                parts,
+                { ...runOptions, history: selected.history, steering },
+                id,
+              );
+              inner.result
+                .then(
+                  () => {},
+                  () => {},
+                )
+                .finally(() => {
+                  if (steeringInFlight === steering) steeringInFlight = undefined;
+                });
+              // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.
+              forwardStreamArgumentRedactor(inner, stream);
+              let result: AgentResult<Output>;
+              try {
+                for await (const event of inner) {
+                  // Held back until the turn is saved: `run-end` means the answer is in the store.
+                  if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
+                }
+                result = await inner.result;
+              } catch (error) {
+                recordFailure(error);
+                throw error;
               }
-              result = await inner.result;
-            } catch (error) {
-              recordFailure(error);
-              throw error;
-            }
-            const chatResult = await save(result, selected);
-            emit({ type: 'run-end', result: chatResult as AgentResult<unknown> });
-            return chatResult;
-          }, streamSignal),
-        );
-      }, signal);
+              const chatResult = await save(result, selected);
+              emit({ type: 'run-end', result: chatResult as AgentResult<unknown> });
+              return chatResult;
+            }, streamSignal),
+          );
+        },
+        signal,
+        steering,
+      );
       return stream as ChatStream<Output>;
     },
+    steer: steerWith('steer'),
+    queue: steerWith('queue'),
     history() {
       return exclusive(async () => (await loadTurns()).flatMap((turn) => turn.contents));
     },

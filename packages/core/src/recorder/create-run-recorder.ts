@@ -14,6 +14,7 @@ import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import {
   MAX_RECORDED_HOPS,
+  MAX_RECORDED_STEER_CHARS,
   RECORDED_RUN_FORMAT,
   type RecordedContinuation,
   type RecordedError,
@@ -310,6 +311,24 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
               : { continuation: recordContinuation(step.continuation) }),
             ...(step.interrupted === true ? { interrupted: true as const } : {}),
             at: step.startedAt + step.modelMs + step.toolsMs,
+          });
+        },
+        steer({ status, mode, stepNumber, content }, at) {
+          const parts = content.parts ?? [];
+          const text = parts
+            .map((part) => (typeof part.text === 'string' ? part.text : ''))
+            .join('');
+          write({
+            type: 'steer',
+            status,
+            mode,
+            stepNumber,
+            text:
+              text.length > MAX_RECORDED_STEER_CHARS
+                ? `${text.slice(0, MAX_RECORDED_STEER_CHARS)}…`
+                : text,
+            parts: parts.length,
+            at,
           });
         },
         end(outcome, at) {

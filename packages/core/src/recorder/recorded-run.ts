@@ -137,4 +137,20 @@ export type RecordedRunLine =
       error?: RecordedError | undefined;
       at: number;
     }
+  | {
+      /** A steering message (`@gemloop/core/steering`): received, applied at a step, or dropped. */
+      type: 'steer';
+      status: 'received' | 'applied' | 'dropped';
+      mode: 'steer' | 'queue';
+      /** `applied`: the step whose request carries it; otherwise the step under way. */
+      stepNumber: number;
+      /** Its text parts, joined, cut at {@link MAX_RECORDED_STEER_CHARS} (with `…`). */
+      text: string;
+      /** How many parts it had (an image or a file counts, its bytes are not recorded). */
+      parts: number;
+      at: number;
+    }
   | { type: 'truncated'; reason: string; at: number };
+
+/** The most characters of a steering message's text a recorded `steer` line keeps. */
+export const MAX_RECORDED_STEER_CHARS = 2000;

@@ -230,6 +230,19 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
 
         stepEnd() {},
 
+        // There is no step span (a step is a model call and its tool calls): a steer is an event
+        // on the run span, naming the step whose request carries it. Its text is content, kept
+        // only where message content is captured.
+        steer({ status, mode, stepNumber, content: steered }) {
+          const attributes: Attributes = {
+            'gemloop.steer.status': status,
+            'gemloop.steer.mode': mode,
+            'gemloop.steer.step': stepNumber,
+          };
+          if (content) attributes['gemloop.steer.content'] = safeJson(steered.parts ?? []);
+          runSpan.addEvent('gemloop.steer', attributes);
+        },
+
         end(outcome) {
           if ('error' in outcome) {
             failSpan(runSpan, toErrorType(outcome.error), outcome.error);

@@ -60,6 +60,14 @@ export function redactObservation(
       return { wrap: call.wrap, end: (record, at) => call.end(toolCall(record), at) };
     },
     stepEnd: (value) => observation.stepEnd(step(value)),
+    steer: (report, at) =>
+      observation.steer?.(
+        {
+          ...report,
+          content: (redactor.contents([report.content]) as Content[])[0] ?? report.content,
+        },
+        at,
+      ),
     end(outcome, at) {
       if (!('result' in outcome)) {
         // A run error's `run` is not enumerable and its tool errors' `args` are redacted when

@@ -6,6 +6,7 @@ import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
+import type { SteeringReport } from '../run/steering-report.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 
@@ -92,6 +93,8 @@ export interface RunObservation {
   toolCall(info: ToolCallInfo): ToolCallObservation;
   /** A step ended (after its tool calls, when it had some). */
   stepEnd(step: AgentStep): void;
+  /** A steering message was received, applied or dropped (`@gemloop/core/steering`). */
+  steer?: ((report: SteeringReport, at: number) => void) | undefined;
   /** The run ended with a result or failed with `error` (which carries `run` when it started). */
   end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
 }

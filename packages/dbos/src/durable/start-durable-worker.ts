@@ -16,6 +16,7 @@ import {
   RUN_WORKFLOW,
   RUNS_QUEUE,
 } from './durable-run-types.ts';
+import { createDurableSteering } from './durable-steering.ts';
 import { toDurableTool } from './durable-tool.ts';
 import {
   checkModelRateLimits,
@@ -332,6 +333,8 @@ export async function startDurableWorker({
       try {
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
+          // runs.steer() from any process: DBOS messages read at each step boundary.
+          steering: createDurableSteering(),
         });
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;

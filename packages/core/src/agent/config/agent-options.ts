@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { PricesOption } from '../../models/model-prices.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { Steering } from '../../steering/create-steering.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';
 import type { SafetyDecision } from '../../tools/builtin/safety-decision.ts';
@@ -299,4 +300,12 @@ export type RunOptions = {
    * cost budget, a parent's budget for a subagent): `stopWhen: costAbove(0.5)`.
    */
   stopWhen?: StopCondition | readonly StopCondition[] | undefined;
+  /**
+   * Talks to the run while it works: a controller from `createSteering()`
+   * (`@gemloop/core/steering`) whose `steer()` messages join the history at the next step
+   * boundary and whose `queue()` messages follow the answer. `agent.stream()` makes one of its
+   * own when this is left out (its handle's `steer()`/`queue()`).
+   * @defaultValue none
+   */
+  steering?: Steering | undefined;
 };

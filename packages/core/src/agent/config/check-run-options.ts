@@ -12,7 +12,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history, stopWhen } (or none)',
+  example: '{ signal, history, stopWhen, steering } (or none)',
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
@@ -21,6 +21,15 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
         typeof value === 'function' ||
         (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
       'options.stopWhen must be a stop condition (e.g. costAbove(0.5)) or an array of them.',
+    ),
+    steering: optionCheck(
+      // A shape check: the steering room loads with the loop, not with the root (the loop then
+      // refuses a look-alike that createSteering did not make).
+      (value) =>
+        typeof (value as { steer?: unknown } | null)?.steer === 'function' &&
+        typeof (value as { queue?: unknown }).queue === 'function',
+      (path) =>
+        `${path} must be a controller made by createSteering() (@gemloop/core/steering), e.g. { steering: createSteering() }.`,
     ),
   },
   removed: {

@@ -1,7 +1,9 @@
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
+import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../../telemetry/start-observation.ts';
+import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
@@ -13,6 +15,7 @@ import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
 import { appendToHistory } from './append-to-history.ts';
+import { applySteers, attachSteering, detachSteering, steerAfterAnswer } from './apply-steers.ts';
 import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
@@ -39,6 +42,8 @@ export type RunLoopOptions = {
   history: RunOptions['history'];
   /** The run's own stop conditions (`RunOptions.stopWhen`), checked after the agent's. */
   stopWhen?: readonly StopCondition[] | undefined;
+  /** The run's steering controller (`options.steering`, or the stream's own). */
+  steering?: Steering | undefined;
 };
 
 /**
@@ -110,7 +115,7 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit, history, stopWhen = [] }: RunLoopOptions,
+  { signal, streaming, emit, history, stopWhen = [], steering }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
@@ -131,6 +136,23 @@ async function runSteps<Output>(
     cache,
     callOptions: modelCallOptions(config.callOptions, signal),
   };
+  if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen);
+  const queue = attachSteering(context as RunContext<unknown>, steering);
+  try {
+    return await runModelSteps(context, contents, queue, stopWhen);
+  } finally {
+    // However the run ends, what still waits is dropped and reported (never sent later).
+    detachSteering(context as RunContext<unknown>, queue);
+  }
+}
+
+async function runModelSteps<Output>(
+  context: RunContext<Output>,
+  contents: readonly Content[],
+  steering: SteeringQueue | undefined,
+  stopWhen: readonly StopCondition[],
+): Promise<AgentResult<Output>> {
+  const { config, run, signal, emit } = context;
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
   const pending = pendingCallTurn(contents);
@@ -161,6 +183,10 @@ async function runSteps<Output>(
         run: run.state(),
         cause: signal.reason,
       });
+    if (steering !== undefined) {
+      const applying = applySteers(context as RunContext<unknown>, steering, run.steps.length + 1);
+      if (applying !== undefined) await applying;
+    }
     const step: AgentStep = await callModelStep(context, {
       stepNumber: run.steps.length + 1,
       kind,
@@ -189,6 +215,8 @@ async function runSteps<Output>(
       });
     }
     if (next.type === 'fail') throw next.error(run.state());
+    if (next.type === 'finish' && steering !== undefined)
+      next = await steerAfterAnswer(context, steering, next, stepsLeft);
     if (next.type === 'finish') return finishRun(context, next);
     kind = next.kind;
     reasks = next.reasks;
