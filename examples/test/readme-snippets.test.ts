@@ -45,6 +45,17 @@ describe.concurrent('the README snippets', () => {
     expect(run.stdout.trim().split('\n')).toHaveLength(3);
   });
 
+  it('steering: the steer joins the running loop and the queued message follows the answer', async () => {
+    const { fake } = await runSnippet('steering');
+    const texts = fake.modelRequests.map((request) =>
+      JSON.stringify((request.body as GenerateContentBody).contents),
+    );
+    expect(texts.some((text) => text.includes('Keep it under 500 EUR.'))).toBe(true);
+    const last = texts.at(-1) ?? '';
+    expect(last).toContain('Then list what to pack.');
+    expect(fake.modelRequests.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('quick start: one tool, one answer', async () => {
     const { run, fake } = await runSnippet('quick-start');
     expect(run.stdout).toContain('Paris: 18 °C, sunny.');
