@@ -6,22 +6,42 @@ import type {
 } from '../run/agent-result.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
 
+/**
+ * Which agent of a run's tree an event comes from: `[]` for the agent that was run, then one
+ * segment per subagent call or handoff below it, e.g. `['research', 'searcher#2']` (a subagent's
+ * tool name and `#` the call's number among that tool's calls in its parent run). A UI groups and
+ * nests events by it; events of one path arrive in their run's order.
+ */
+export type AgentPath = readonly string[];
+
 /** A model call starts. */
 export type StepStartEvent = {
   type: 'step-start';
+  path: AgentPath;
   stepNumber: number;
   kind: AgentStep['kind'];
 };
 
 /** New answer text (never thought text). */
-export type TextDeltaEvent = { type: 'text-delta'; stepNumber: number; text: string };
+export type TextDeltaEvent = {
+  type: 'text-delta';
+  path: AgentPath;
+  stepNumber: number;
+  text: string;
+};
 
 /** New thought-summary text (`thinking.includeThoughts`). */
-export type ThoughtDeltaEvent = { type: 'thought-delta'; stepNumber: number; text: string };
+export type ThoughtDeltaEvent = {
+  type: 'thought-delta';
+  path: AgentPath;
+  stepNumber: number;
+  text: string;
+};
 
 /** The model called a function; emitted for every call of a turn, in order, before any runs. */
 export type ToolCallEvent = {
   type: 'tool-call';
+  path: AgentPath;
   stepNumber: number;
   toolCallId: string;
   toolName: string;
@@ -32,6 +52,7 @@ export type ToolCallEvent = {
 /** A call finished and its result goes back to the model. */
 export type ToolResultEvent = {
   type: 'tool-result';
+  path: AgentPath;
   stepNumber: number;
   toolCall: AgentToolCall;
 };
@@ -39,6 +60,7 @@ export type ToolResultEvent = {
 /** A call failed (or was denied or aborted); its error goes back to the model. */
 export type ToolErrorEvent = {
   type: 'tool-error';
+  path: AgentPath;
   stepNumber: number;
   outcome: Exclude<ToolCallOutcome, 'success'>;
   toolCall: AgentToolCall;
@@ -47,16 +69,21 @@ export type ToolErrorEvent = {
 /** A step (or a tool's grounded call) came with grounding: queries, sources, supports. */
 export type GroundingEvent = {
   type: 'grounding';
+  path: AgentPath;
   stepNumber: number;
   source: 'model' | 'tool';
   grounding: GroundingMetadata;
 };
 
 /** A step ended: its content, calls and results are recorded. */
-export type StepEndEvent = { type: 'step-end'; step: AgentStep };
+export type StepEndEvent = { type: 'step-end'; path: AgentPath; step: AgentStep };
 
 /** The run ended; the same value `result` resolves to. */
-export type RunEndEvent<Output = undefined> = { type: 'run-end'; result: AgentResult<Output> };
+export type RunEndEvent<Output = undefined> = {
+  type: 'run-end';
+  path: AgentPath;
+  result: AgentResult<Output>;
+};
 
 /** Everything `agent.stream()` yields. */
 export type AgentEvent<Output = undefined> =
@@ -69,3 +96,14 @@ export type AgentEvent<Output = undefined> =
   | GroundingEvent
   | StepEndEvent
   | RunEndEvent<Output>;
+
+/**
+ * An event as the loop builds it, before the stream (or a parent run) stamps its `path`.
+ * @internal
+ */
+export type UntaggedAgentEvent<Output = undefined> =
+  AgentEvent<Output> extends infer Event
+    ? Event extends AgentEvent<Output>
+      ? Omit<Event, 'path'> & { path?: AgentPath }
+      : never
+    : never;

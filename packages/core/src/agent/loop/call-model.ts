@@ -156,7 +156,11 @@ async function streamModel(
     // A client that does not watch the signal between chunks still stops here.
     signal.throwIfAborted();
     accumulator.push(chunk);
-    if (emit !== undefined) emitDeltas(chunk, stepNumber, emit);
+    if (emit !== undefined) {
+      // A subagent's reader that fell behind holds the stream here (see EmitEvent).
+      const room = emitDeltas(chunk, stepNumber, emit);
+      if (room !== undefined) await room;
+    }
   }
   signal.throwIfAborted();
   return { response: accumulator.response(), record };
@@ -166,16 +170,19 @@ function emitDeltas(
   chunk: GenerateContentResponse,
   stepNumber: number,
   emit: NonNullable<EmitEvent>,
-): void {
+): Promise<void> | undefined {
   const parts = chunk.candidates?.[0]?.content?.parts;
-  if (parts === undefined) return;
+  if (parts === undefined) return undefined;
+  let room: Promise<void> | undefined;
   for (const part of parts) {
     const text = part.text;
     if (typeof text !== 'string' || text === '') continue;
-    emit(
+    const waiting = emit(
       part.thought === true
         ? { type: 'thought-delta', stepNumber, text }
         : { type: 'text-delta', stepNumber, text },
     );
+    if (waiting !== undefined) room = waiting;
   }
+  return room;
 }
