@@ -47,6 +47,7 @@ export const coreLayers = [
   'telemetry',
   'recorder',
   'agent',
+  'composition',
   'chat',
   'web',
   'entry',

@@ -2,6 +2,7 @@ import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { RunOptions } from './config/agent-options.ts';
+import type { ChildRunParent } from './run-state/run-link.ts';
 
 /**
  * How a chat session runs a turn of an agent: `run` and `stream` with what only a chat knows (its
@@ -19,6 +20,23 @@ export type AgentTurns<Output> = {
     options: RunOptions | undefined,
     conversationId: string | undefined,
   ): AgentStream<Output>;
+  /**
+   * A run started by a tool of another run (a subagent): streamed when the top run is, its events
+   * sent to the top stream under `parent.path`, its calls approved as `parent` says.
+   */
+  child(
+    input: AgentInput,
+    options: ChildRunOptions,
+    parent: ChildRunParent,
+  ): Promise<AgentResult<Output>>;
+};
+
+/** What a child run takes besides its input and parent. @internal */
+export type ChildRunOptions = {
+  /** The tool call's signal: the parent's abort (or the call's time limit) ends the child. */
+  signal: AbortSignal;
+  /** The slice of the parent's history the child starts from, if any. */
+  history?: RunOptions['history'];
 };
 
 /** What an agent is to {@link agentTurnsOf}: its public `run` and `stream` (see `Agent`). */
@@ -45,5 +63,22 @@ export function agentTurnsOf<Output>(agent: RunnableAgent<Output>): AgentTurns<O
   return {
     run: (input, options) => agent.run(input, options),
     stream: (input, options) => agent.stream(input, options),
+    // An agent gemloop did not make runs as a plain call: no events, no inherited approvals.
+    child: (input, { signal, history }) =>
+      agent.run(input, history === undefined ? { signal } : { signal, history }),
   };
+}
+
+/**
+ * Starts a subagent's run below the run of `parent`: the one place a child run starts, so a
+ * durable runner can start it its own way (as a child workflow) with the same `parent`.
+ * @internal
+ */
+export function startChildRun<Output>(
+  agent: RunnableAgent<Output>,
+  input: AgentInput,
+  options: ChildRunOptions,
+  parent: ChildRunParent,
+): Promise<AgentResult<Output>> {
+  return agentTurnsOf(agent).child(input, options, parent);
 }

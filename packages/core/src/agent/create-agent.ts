@@ -152,6 +152,32 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         unfollow();
       });
     },
+    child(input, { signal, history }, parent): Promise<AgentResult<Output>> {
+      if (closing !== undefined) return Promise.reject(closedError());
+      let checked: RunOptions;
+      try {
+        checked = checkRunOptions(history === undefined ? { signal } : { signal, history });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const controller = new AbortController();
+      holdAbortListener(controller.signal);
+      const unfollow = followSignal(checked.signal, controller);
+      const result = startRun(input, {
+        signal: controller.signal,
+        streaming: parent.streaming,
+        conversationId: undefined,
+        emit: undefined,
+        history: checked.history,
+        parent,
+      });
+      const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
+      inFlight.add(entry);
+      return result.finally(() => {
+        inFlight.delete(entry);
+        unfollow();
+      });
+    },
     stream(input, options, conversationId): AgentStream<Output> {
       if (closing !== undefined) {
         const closed = closedError();

@@ -17,6 +17,8 @@ export { InvalidModelResponseError } from '../agent/errors/invalid-model-respons
 export { ModelCallError } from '../agent/errors/model-call-error.ts';
 export type { OutputIssue } from '../agent/errors/output-validation-error.ts';
 export { OutputValidationError } from '../agent/errors/output-validation-error.ts';
+export type { SubagentErrorOptions } from '../agent/errors/subagent-error.ts';
+export { SubagentError } from '../agent/errors/subagent-error.ts';
 export type { ToolCloseFailure } from '../agent/errors/tool-close-error.ts';
 export { ToolCloseError } from '../agent/errors/tool-close-error.ts';
 export { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';

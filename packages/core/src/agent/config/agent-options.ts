@@ -75,6 +75,12 @@ export type BeforeToolCallContext = {
   contents: readonly Content[];
   /** Aborted with the run. */
   signal: AbortSignal;
+  /**
+   * Which agent of the tree made the call: `[]` for the agent run, else the subagent's path
+   * (e.g. `['research', 'searcher#2']`). A subagent without its own `beforeToolCall` asks the
+   * nearest agent above it that has one, so the top run's hook approves every call of the tree.
+   */
+  path: readonly string[];
 };
 
 /**

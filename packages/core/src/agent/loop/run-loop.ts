@@ -7,6 +7,13 @@ import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import {
+  type ChildRunParent,
+  childRunLink,
+  emitAt,
+  type RunLink,
+  topRunLink,
+} from '../run-state/run-link.ts';
 import { RunTracker } from '../run-state/run-tracker.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
@@ -36,6 +43,11 @@ export type RunLoopOptions = {
   conversationId?: string | undefined;
   emit: EmitEvent;
   history: RunOptions['history'];
+  /**
+   * Set when the run is a subagent's, started by a tool of another run: its events go to the top
+   * stream under its path, and it inherits the approval hook and the tree's budget.
+   */
+  parent?: ChildRunParent | undefined;
 };
 
 /**
@@ -107,7 +119,7 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit, history }: RunLoopOptions,
+  { signal, streaming, emit: topEmit, history, parent }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
@@ -118,6 +130,11 @@ async function runSteps<Output>(
     historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
+  const link: RunLink =
+    parent === undefined
+      ? topRunLink(topEmit, streaming, config.beforeToolCall, undefined)
+      : childRunLink(parent, config.beforeToolCall);
+  const emit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
   const context: RunContext<Output> = {
     config,
     run,
@@ -126,6 +143,7 @@ async function runSteps<Output>(
     emit,
     observation,
     cache,
+    link,
     callOptions: modelCallOptions(config.callOptions, signal),
   };
 

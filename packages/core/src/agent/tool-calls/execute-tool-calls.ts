@@ -18,6 +18,7 @@ import { UnknownToolError } from '../errors/unknown-tool-error.ts';
 import { followSignal } from '../follow-signal.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
+import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
@@ -73,6 +74,7 @@ export async function executeToolCalls<Output>({
   signal,
   emit,
   observation,
+  link,
 }: {
   config: AgentConfig<Output>;
   content: Content;
@@ -81,7 +83,10 @@ export async function executeToolCalls<Output>({
   signal: AbortSignal;
   emit: EmitEvent;
   observation?: RunObservation | undefined;
+  /** The run's place in its tree (its approval hook, for subagent tools). */
+  link?: RunLink | undefined;
 }): Promise<ToolCallsResult> {
+  const beforeToolCall = link === undefined ? config.beforeToolCall : link.beforeToolCall;
   const pending: PendingCall[] = [];
   // Calls the turn answers itself (server-side MCP) were run by the server.
   const answered = findCallsAnsweredInTurn(content.parts);
@@ -102,8 +107,9 @@ export async function executeToolCalls<Output>({
   // the run's.
   const turn =
     config.toolErrors === 'throw' ||
-    config.beforeToolCall !== undefined ||
-    config.isRunEndingError !== undefined
+    beforeToolCall !== undefined ||
+    config.isRunEndingError !== undefined ||
+    callsStartChildRuns(config, pending)
       ? new AbortController()
       : undefined;
   const turnSignal = turn?.signal ?? signal;
@@ -193,6 +199,8 @@ export async function executeToolCalls<Output>({
       callIndex: pendingCall.index,
       contents,
       signal: turnSignal,
+      beforeToolCall,
+      link,
     };
     let outcome: ReturnType<typeof runToolCall>;
     if (observation === undefined) outcome = runToolCall(callOptions);
@@ -425,4 +433,13 @@ function describeError(error: unknown): string {
 function toolTypeOf(tool: object | undefined): string {
   const type = (tool as { [toolTypeKey]?: unknown } | undefined)?.[toolTypeKey];
   return typeof type === 'string' ? type : 'function';
+}
+
+/** Whether a call of the turn is a subagent's (whose failure may end the run, see isRunEnding). */
+function callsStartChildRuns<Output>(config: AgentConfig<Output>, pending: PendingCall[]): boolean {
+  for (const { call } of pending) {
+    const tool = config.tools.functions.get(call.name);
+    if (tool !== undefined && startsChildRuns(tool)) return true;
+  }
+  return false;
 }

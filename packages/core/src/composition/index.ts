@@ -1,0 +1,11 @@
+// @gemloop/core/composition: agents made of agents. `subagent()` makes an agent a tool of
+// another, its run a child of the caller's (events with their `path`, usage by agent, signal,
+// approvals and spans across the boundary).
+
+export type { AgentPath } from '../agent/agent-event.ts';
+export type { SubagentErrorOptions } from '../agent/errors/subagent-error.ts';
+export { SubagentError } from '../agent/errors/subagent-error.ts';
+export type { AgentUsageByAgent } from '../run/agent-result.ts';
+export { subagent } from './subagent.ts';
+export type { SubagentOptions } from './subagent-options.ts';
+export { DEFAULT_SUBAGENT_TIMEOUT_MS } from './subagent-options.ts';
