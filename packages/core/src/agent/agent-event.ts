@@ -85,6 +85,21 @@ export type RunEndEvent<Output = undefined> = {
   result: AgentResult<Output>;
 };
 
+/**
+ * The agent that had the run handed it over with a `transfer_to_*` call (`handoff()`): the
+ * steps after this one are the receiving agent's, with its instructions, tools and model.
+ */
+export type HandoffEvent = {
+  type: 'handoff';
+  path: AgentPath;
+  /** The step whose call made the transfer. */
+  stepNumber: number;
+  /** The name of the agent handing over (its `name` option, else `'agent'`). */
+  from: string;
+  /** The name of the agent taking over. */
+  to: string;
+};
+
 /** Everything `agent.stream()` yields. */
 export type AgentEvent<Output = undefined> =
   | StepStartEvent
@@ -95,6 +110,7 @@ export type AgentEvent<Output = undefined> =
   | ToolErrorEvent
   | GroundingEvent
   | StepEndEvent
+  | HandoffEvent
   | RunEndEvent<Output>;
 
 /**

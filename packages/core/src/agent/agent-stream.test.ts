@@ -37,6 +37,8 @@ function summarize(event: AgentEvent): string {
       return `grounding ${event.source}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
+    case 'handoff':
+      return `handoff ${event.from} ${event.to}`;
     case 'run-end':
       return `run-end ${event.result.finishReason}`;
   }

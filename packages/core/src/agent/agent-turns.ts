@@ -3,6 +3,7 @@ import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { RunOptions } from './config/agent-options.ts';
 import type { ChildRunParent } from './run-state/run-link.ts';
+import type { HandoffTarget } from './tool-calls/handoff-signal.ts';
 
 /**
  * How a chat session runs a turn of an agent: `run` and `stream` with what only a chat knows (its
@@ -29,6 +30,13 @@ export type AgentTurns<Output> = {
     options: ChildRunOptions,
     parent: ChildRunParent,
   ): Promise<AgentResult<Output>>;
+  /**
+   * The agent as a handoff's receiver: its config and runtime, for a run handed to it. `undefined`
+   * for an agent gemloop did not make (it has no config to continue a run with).
+   */
+  handoffTarget?: ((name: string | undefined) => HandoffTarget) | undefined;
+  /** The agent's `name` option. */
+  readonly name?: string | undefined;
 };
 
 /** What a child run takes besides its input and parent. @internal */

@@ -118,6 +118,18 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   // A run, with the conversation id only a chat session knows (see AgentTurns).
   const turns: AgentTurns<Output> = {
+    name: config.name,
+    handoffTarget: (name) => ({
+      name: name ?? config.name ?? 'agent',
+      config: config as AgentConfig<unknown>,
+      // Asked by a run of another agent, so the loop is loaded (runLoopModule) by then.
+      runtime: () => {
+        const loaded = runLoopModule.value;
+        if (loaded === undefined) throw new Error('the agent loop is not loaded');
+        runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+        return runtime;
+      },
+    }),
     run(input, options, conversationId): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
       let checked: RunOptions;

@@ -6,6 +6,8 @@ export type { AgentPath } from '../agent/agent-event.ts';
 export type { SubagentErrorOptions } from '../agent/errors/subagent-error.ts';
 export { SubagentError } from '../agent/errors/subagent-error.ts';
 export type { AgentUsageByAgent } from '../run/agent-result.ts';
+export type { HandoffOptions } from './handoff.ts';
+export { handoff } from './handoff.ts';
 export { subagent } from './subagent.ts';
 export type { SubagentOptions } from './subagent-options.ts';
 export { DEFAULT_SUBAGENT_TIMEOUT_MS } from './subagent-options.ts';

@@ -209,4 +209,9 @@ export type AgentResult<Output = undefined> = AgentRunState & {
    * called (directly or below), in the order their runs ended. The entries sum to `usage`.
    */
   usageByAgent?: AgentUsageByAgent[] | undefined;
+  /**
+   * The agents the run was handed to (`handoff()`), in order; the last one holds the
+   * conversation (a chat session sends the next message to it). Empty without a handoff.
+   */
+  handoffs?: string[] | undefined;
 };

@@ -28,6 +28,7 @@ export function finishRun<Output>(
     grounding: run.grounding,
     parts: last?.content?.parts ?? [],
     usageByAgent: usageByAgent(state.usage, link.childUsage),
+    handoffs: run.handoffs,
   };
   if (cache !== undefined) {
     let saved = 0;

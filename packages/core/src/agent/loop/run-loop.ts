@@ -24,6 +24,7 @@ import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
+import { handOff } from './hand-off.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
@@ -135,7 +136,7 @@ async function runSteps<Output>(
       ? topRunLink(topEmit, streaming, config.beforeToolCall, undefined)
       : childRunLink(parent, config.beforeToolCall);
   const emit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
-  const context: RunContext<Output> = {
+  let context: RunContext<Output> = {
     config,
     run,
     signal,
@@ -167,7 +168,10 @@ async function runSteps<Output>(
   let kind: ModelStepKind = 'tools';
   let reasks = 0;
   let modelSteps = 0;
+  // Where the agent now holding the run took it (a handoff's default filter drops its tool turns).
+  let heldFrom = run.inputLength;
   for (;;) {
+    const { config } = context;
     if (signal.aborted)
       throw new AgentAbortedError({
         phase: 'between-steps',
@@ -201,6 +205,11 @@ async function runSteps<Output>(
     }
     if (next.type === 'fail') throw next.error(run.state());
     if (next.type === 'finish') return finishRun(context, next);
+    if (calls?.handoff !== undefined) {
+      context = handOff(context, calls.handoff, step, heldFrom);
+      heldFrom = run.contents.length;
+      modelSteps = 0;
+    }
     kind = next.kind;
     reasks = next.reasks;
   }

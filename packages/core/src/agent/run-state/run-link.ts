@@ -36,6 +36,8 @@ export type TreeBudget = {
 
 /** A run's place in its tree, handed to the tools that start child runs. @internal */
 export type RunLink = ChildRunParent & {
+  /** The hook inherited from above (the parent's), for an agent this run is handed to. */
+  readonly inheritedBeforeToolCall: BeforeToolCallHook | undefined;
   /** How many children of each name this run started, for `name#n` path segments. */
   readonly childNumbers: Map<string, number>;
   /** The own usage of each child run that ended, by path relative to this run. */
@@ -54,6 +56,7 @@ export function topRunLink(
     sink,
     streaming,
     beforeToolCall,
+    inheritedBeforeToolCall: undefined,
     budget,
     childNumbers: new Map(),
     childUsage: [],
@@ -70,6 +73,7 @@ export function childRunLink(
     sink: parent.sink,
     streaming: parent.streaming,
     beforeToolCall: beforeToolCall ?? parent.beforeToolCall,
+    inheritedBeforeToolCall: parent.beforeToolCall,
     budget: parent.budget,
     childNumbers: new Map(),
     childUsage: [],

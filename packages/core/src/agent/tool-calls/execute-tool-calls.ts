@@ -20,6 +20,7 @@ import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
+import { HandoffSignal } from './handoff-signal.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
@@ -44,6 +45,8 @@ export type ToolCallsResult = {
    * throws it at once, before the responses go into the history.
    */
   ending: { error: unknown } | undefined;
+  /** The first `transfer_to_*` call of the turn that succeeded: who takes the run over. */
+  handoff?: HandoffSignal | undefined;
 };
 
 type PendingCall = {
@@ -101,6 +104,7 @@ export async function executeToolCalls<Output>({
   const extras: ExtraParts = { byCall: undefined };
   let failure: ((run: AgentRunState) => Error) | undefined;
   let ending: { error: unknown } | undefined;
+  let handoff: HandoffSignal | undefined;
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
   // a failing approval hook, an error that ends the run), a turn controller that also follows
@@ -128,6 +132,8 @@ export async function executeToolCalls<Output>({
   }
 
   const finish = (pendingCall: PendingCall, outcome: ExecuteOutcome, durationMs: number): void => {
+    if (handoff === undefined && outcome.type === 'value' && outcome.value instanceof HandoffSignal)
+      handoff = outcome.value;
     const record = toRecord(
       pendingCall,
       outcome,
@@ -262,7 +268,15 @@ export async function executeToolCalls<Output>({
       if (callParts !== undefined) extraParts.push(...callParts);
     if (extraParts.length > 0) extraContent = { role: 'user', parts: extraParts };
   }
-  return { toolCalls, responseContent, extraContent, failure, aborted: signal.aborted, ending };
+  return {
+    toolCalls,
+    responseContent,
+    extraContent,
+    failure,
+    aborted: signal.aborted,
+    ending,
+    handoff,
+  };
 }
 
 /**
