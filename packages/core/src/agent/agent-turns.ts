@@ -37,6 +37,8 @@ export type AgentTurns<Output> = {
   handoffTarget?: ((name: string | undefined) => HandoffTarget) | undefined;
   /** The agent's `name` option. */
   readonly name?: string | undefined;
+  /** The agent's function tools (a chat session finds the receivers of its handoffs in them). */
+  functionTools?: (() => Iterable<object>) | undefined;
 };
 
 /** What a child run takes besides its input and parent. @internal */
@@ -89,4 +91,38 @@ export function startChildRun<Output>(
   parent: ChildRunParent,
 ): Promise<AgentResult<Output>> {
   return agentTurnsOf(agent).child(input, options, parent);
+}
+
+// The receiving agent of each handoff tool, for a chat session to find who holds its conversation.
+const receivers = new WeakMap<object, RunnableAgent<unknown>>();
+
+/** Records the agent a handoff tool hands to. @internal */
+export function registerHandoffReceiver(tool: object, agent: RunnableAgent<unknown>): void {
+  receivers.set(tool, agent);
+}
+
+/**
+ * The agent a run of `root` hands to under `name` (directly or through other handoffs), or
+ * `undefined`. Walks the handoff tools of `root` and of the agents they reach, each agent once.
+ * @internal
+ */
+export function findHandoffReceiver(
+  root: RunnableAgent<unknown>,
+  name: string,
+): RunnableAgent<unknown> | undefined {
+  const toolName = `transfer_to_${name}`;
+  const seen = new Set<object>([root]);
+  const queue: RunnableAgent<unknown>[] = [root];
+  for (let agent = queue.shift(); agent !== undefined; agent = queue.shift()) {
+    for (const tool of agentTurnsOf(agent).functionTools?.() ?? []) {
+      const receiver = receivers.get(tool);
+      if (receiver === undefined) continue;
+      if ((tool as { name?: unknown }).name === toolName) return receiver;
+      if (!seen.has(receiver)) {
+        seen.add(receiver);
+        queue.push(receiver);
+      }
+    }
+  }
+  return undefined;
 }

@@ -119,6 +119,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   // A run, with the conversation id only a chat session knows (see AgentTurns).
   const turns: AgentTurns<Output> = {
     name: config.name,
+    functionTools: () => config.tools.functions.values(),
     handoffTarget: (name) => ({
       name: name ?? config.name ?? 'agent',
       config: config as AgentConfig<unknown>,

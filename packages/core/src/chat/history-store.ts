@@ -28,6 +28,12 @@ export type ChatTurn = {
    * it). A stored turn is a {@link HistoryTurn}: `agent.run(input, { history: turns })` takes it.
    */
   model?: string | undefined;
+  /**
+   * The agent that holds the conversation after this turn, when a handoff (`handoff()` of
+   * `@gemloop/core/composition`) gave it to another agent than the session's: the next send goes
+   * to that agent. Absent while the session's own agent holds it.
+   */
+  agent?: string | undefined;
 };
 
 /** What a {@link HistoryStore} gets with every call. */

@@ -1,4 +1,4 @@
-import { agentTurnsOf } from '../agent/agent-turns.ts';
+import { agentTurnsOf, registerHandoffReceiver } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { HandoffSignal } from '../agent/tool-calls/handoff-signal.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
@@ -81,10 +81,12 @@ export function handoff<Output>(
     });
   }
   const filter = options.filter;
-  return defineTool({
+  const tool = defineTool({
     name: `transfer_to_${name}`,
     description: options.description ?? `Transfer the conversation to ${name}.`,
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     execute: () => new HandoffSignal(makeTarget(name), filter),
   }) as unknown as DefinedTool<Record<string, never>, unknown>;
+  registerHandoffReceiver(tool, agent);
+  return tool;
 }
