@@ -13,6 +13,7 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { handoff } from './handoff.ts';
 import { subagent } from './subagent.ts';
 
 const contextManager = new AsyncLocalStorageContextManager();
@@ -66,4 +67,38 @@ describe('subagent spans', () => {
       expect(nested.spanContext().traceId).toBe(top.spanContext().traceId);
     },
   );
+
+  it('makes a handoff a span of its own under the run span', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const telemetry = { tracerProvider };
+    const billing = createAgent({
+      gemini: createScriptedGemini([textTurn('Refunded.')]),
+      model: 'gemini-2.5-flash',
+      name: 'billing',
+      telemetry,
+    });
+    const triage = createAgent({
+      gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 't1'])]),
+      model: 'gemini-2.5-flash',
+      name: 'triage',
+      tools: [handoff(billing)],
+      telemetry,
+    });
+    await triage.run('Refund please.');
+    const spans = exporter.getFinishedSpans();
+    const run = only(spans, 'invoke_agent triage');
+    const span = only(spans, 'handoff billing');
+    expect(span.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
+    expect(span.attributes).toMatchObject({
+      'gen_ai.agent.name': 'billing',
+      'gemloop.handoff.from': 'triage',
+    });
+    // The receiving agent's model call is a step of the same run.
+    const calls = spans.filter((candidate) => candidate.name.startsWith('generate_content'));
+    expect(calls).toHaveLength(2);
+    for (const call of calls) expect(call.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
+  });
 });

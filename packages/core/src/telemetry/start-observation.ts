@@ -102,6 +102,9 @@ function combine(list: readonly RunObservation[]): RunObservation {
     stepEnd(step) {
       for (const observation of list) observation.stepEnd(step);
     },
+    handoff(info) {
+      for (const observation of list) observation.handoff?.(info);
+    },
     end(outcome, at) {
       for (const observation of list) observation.end(outcome, at);
     },
@@ -156,6 +159,7 @@ function guard(observation: RunObservation): RunObservation {
       return { wrap: call.wrap, end: quiet((record, at) => call.end(record, at)) };
     },
     stepEnd: quiet((step) => observation.stepEnd(step)),
+    handoff: quiet((info) => observation.handoff?.(info)),
     end: quiet((outcome, at) => observation.end(outcome, at)),
   };
 }

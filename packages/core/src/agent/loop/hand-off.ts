@@ -39,6 +39,12 @@ export function handOff<Output>(
     to: target.name,
   });
   run.handoffs.push(target.name);
+  context.observation?.handoff?.({
+    stepNumber: step.stepNumber,
+    from: context.config.name ?? 'agent',
+    to: target.name,
+    at: context.config.now(),
+  });
   return {
     ...context,
     config,

@@ -49,6 +49,8 @@ export type RunLoopOptions = {
    * stream under its path, and it inherits the approval hook and the tree's budget.
    */
   parent?: ChildRunParent | undefined;
+  /** The run's id when it is observed (set by `runLoop`; a child names it as its parent). */
+  runId?: string | undefined;
 };
 
 /**
@@ -75,10 +77,14 @@ export function runLoop<Output>(
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   if (config.observers.length === 0 || !anyObserverActive(config.observers))
     return runSteps(config, runtime, input, options, undefined);
+  const runId = crypto.randomUUID();
+  options = { ...options, runId };
   const observation = startObservation(
     config.observers,
     {
-      runId: crypto.randomUUID(),
+      runId,
+      path: options.parent?.path ?? [],
+      parentRunId: options.parent?.parentRunId,
       agentName: config.name,
       model: config.model,
       baseUrl: config.gemini.baseUrl,
@@ -120,7 +126,7 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit: topEmit, history, parent }: RunLoopOptions,
+  { signal, streaming, emit: topEmit, history, parent, runId }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
@@ -133,8 +139,8 @@ async function runSteps<Output>(
   const run = new RunTracker(contents, inputLength);
   const link: RunLink =
     parent === undefined
-      ? topRunLink(topEmit, streaming, config.beforeToolCall, undefined)
-      : childRunLink(parent, config.beforeToolCall);
+      ? topRunLink(topEmit, streaming, config.beforeToolCall, undefined, runId)
+      : childRunLink(parent, config.beforeToolCall, runId);
   const emit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
   let context: RunContext<Output> = {
     config,

@@ -21,6 +21,8 @@ export type ChildRunParent = {
   readonly beforeToolCall: BeforeToolCallHook | undefined;
   /** The budget shared by every run of the tree, when the top run set one. */
   readonly budget: TreeBudget | undefined;
+  /** The observed id of the run whose tool starts the child (recorder, `parentRunId`). */
+  readonly parentRunId?: string | undefined;
 };
 
 /**
@@ -36,6 +38,8 @@ export type TreeBudget = {
 
 /** A run's place in its tree, handed to the tools that start child runs. @internal */
 export type RunLink = ChildRunParent & {
+  /** This run's id when it is observed. */
+  readonly runId: string | undefined;
   /** The hook inherited from above (the parent's), for an agent this run is handed to. */
   readonly inheritedBeforeToolCall: BeforeToolCallHook | undefined;
   /** How many children of each name this run started, for `name#n` path segments. */
@@ -50,8 +54,10 @@ export function topRunLink(
   streaming: boolean,
   beforeToolCall: BeforeToolCallHook | undefined,
   budget: TreeBudget | undefined,
+  runId: string | undefined,
 ): RunLink {
   return {
+    runId,
     path: TOP,
     sink,
     streaming,
@@ -67,8 +73,10 @@ export function topRunLink(
 export function childRunLink(
   parent: ChildRunParent,
   beforeToolCall: BeforeToolCallHook | undefined,
+  runId: string | undefined,
 ): RunLink {
   return {
+    runId,
     path: parent.path,
     sink: parent.sink,
     streaming: parent.streaming,
@@ -93,6 +101,7 @@ export function childRunParent(link: RunLink, name: string): ChildRunParent {
     streaming: link.streaming,
     beforeToolCall: link.beforeToolCall,
     budget: link.budget,
+    parentRunId: link.runId,
   };
 }
 
