@@ -139,7 +139,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history } = checked;
+      const { signal, history, budget } = checked;
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
         return Promise.reject(invalidSignalError());
@@ -153,6 +153,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         conversationId,
         emit: undefined,
         history,
+        budget,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -202,7 +203,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history } = checked;
+      const { signal, history, budget } = checked;
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {
@@ -211,6 +212,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             conversationId,
             emit,
             history,
+            budget,
           }),
         signal,
       );

@@ -12,6 +12,7 @@ import type { BeforeToolCallContext } from '../agent/config/agent-options.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
+import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -362,5 +363,64 @@ describe('subagent', () => {
     }
     expect(texts).toBe(total);
     expect((await stream.result).text).toBe('ok');
+  });
+
+  it('stops the tree when the top run budget of model steps is spent inside a child, whatever the child onError says', async () => {
+    const echo = defineTool({
+      name: 'echo',
+      parameters: z.object({ text: z.string() }),
+      execute: ({ text }) => text,
+    });
+    const childGemini = createScriptedGemini([
+      callsTurn(['echo', { text: 'a' }, 'e1']),
+      callsTurn(['echo', { text: 'b' }, 'e2']),
+      textTurn('done'),
+    ]);
+    const child = createAgent({ gemini: childGemini, model: MODEL, tools: [echo] });
+    const parent = createAgent({
+      gemini: createScriptedGemini([callsTurn(['worker', { task: 'go' }, 'w1']), textTurn('ok')]),
+      model: MODEL,
+      tools: [subagent(child, { name: 'worker', description: 'Works.' })],
+    });
+    const error = await parent
+      .run('go', { budget: { maxSteps: 2 } })
+      .catch((thrown: unknown) => thrown);
+    expect(TreeBudgetError.isInstance(error)).toBe(true);
+    expect((error as TreeBudgetError).path).toEqual(['worker#1']);
+    expect((error as TreeBudgetError).limit).toBe('steps');
+    expect((error as TreeBudgetError).used).toBe(2);
+    // The child made two model calls, not three.
+    expect(childGemini.calls).toHaveLength(2);
+    // Without a budget the same tree runs to its end.
+    await expect(
+      createAgent({
+        gemini: createScriptedGemini([callsTurn(['worker', { task: 'go' }, 'w1']), textTurn('ok')]),
+        model: MODEL,
+        tools: [
+          subagent(
+            createAgent({
+              gemini: createScriptedGemini([
+                callsTurn(['echo', { text: 'a' }, 'e1']),
+                callsTurn(['echo', { text: 'b' }, 'e2']),
+                textTurn('done'),
+              ]),
+              model: MODEL,
+              tools: [echo],
+            }),
+            { name: 'worker', description: 'Works.' },
+          ),
+        ],
+      }).run('go'),
+    ).resolves.toMatchObject({ text: 'ok' });
+  });
+
+  it('refuses a budget that is not a positive integer, naming the option', async () => {
+    const agent = createAgent({ gemini: createScriptedGemini([]), model: MODEL });
+    await expect(agent.run('go', { budget: { maxSteps: 0 } })).rejects.toThrow(
+      /options\.budget\.maxSteps/,
+    );
+    await expect(
+      agent.run('go', { budget: { maxStep: 3 } as unknown as { maxSteps: number } }),
+    ).rejects.toThrow(/maxSteps/);
   });
 });

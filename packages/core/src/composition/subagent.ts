@@ -2,6 +2,7 @@ import { startChildRun } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
+import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import {
   type ChildRunParent,
   childRunParent,
@@ -115,7 +116,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
       // The parent is aborting (or the call timed out): the loop records the call as such.
       if (context.signal.aborted) throw thrown;
       // A child further down failed under `onError: 'throw'`: it ends every run up to the top.
-      if (SubagentError.isInstance(thrown)) throw thrown;
+      if (SubagentError.isInstance(thrown) || TreeBudgetError.isInstance(thrown)) throw thrown;
       const message = `The subagent ${name} (${parent.path.join(' > ')}) failed: ${describeThrown(thrown)}`;
       if (onError === 'throw') {
         throw new SubagentError({

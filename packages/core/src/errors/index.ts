@@ -24,6 +24,7 @@ export { ToolCloseError } from '../agent/errors/tool-close-error.ts';
 export { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';
 export { ToolInputError } from '../agent/errors/tool-input-error.ts';
 export { ToolTimeoutError } from '../agent/errors/tool-timeout-error.ts';
+export { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 export { UnknownToolError } from '../agent/errors/unknown-tool-error.ts';
 export type { ApiCallErrorOptions } from './api-call-error.ts';
 export { ApiCallError } from './api-call-error.ts';

@@ -253,4 +253,18 @@ export type RunOptions = {
    * models. Chat sessions pass their stored turns this way.
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  /**
+   * A budget for the run and every subagent run below it (`subagent()` of
+   * `@gemloop/core/composition`), besides each agent's own `maxSteps`: past it, the run about to
+   * call the model fails with a `TreeBudgetError`, which ends the whole tree.
+   */
+  budget?: TreeBudgetOptions | undefined;
+};
+
+/** The `budget` run option: totals over a run's tree. */
+export type TreeBudgetOptions = {
+  /** Model steps of every agent of the tree together. @defaultValue Infinity */
+  maxSteps?: number | undefined;
+  /** `totalTokenCount` of every model call of the tree together. @defaultValue Infinity */
+  maxTokens?: number | undefined;
 };

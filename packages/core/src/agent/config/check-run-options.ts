@@ -1,6 +1,16 @@
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { checkedWhereUsed } from '../../options/option-checks.ts';
-import type { RunOptions } from './agent-options.ts';
+import { checkedWhereUsed, integerOption, nestedOption } from '../../options/option-checks.ts';
+import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
+
+const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<TreeBudgetOptions>({
+  name: 'budget',
+  path: 'options.budget',
+  example: '{ maxSteps: 40, maxTokens: 200_000 }',
+  checks: {
+    maxSteps: integerOption({ min: 1, infinity: true }),
+    maxTokens: integerOption({ min: 1, infinity: true }),
+  },
+});
 
 /**
  * The second argument of `run`/`stream`. A misspelt key (`{ sigal }`) would otherwise be ignored
@@ -13,7 +23,11 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   unknownKey: 'Unknown run option',
   path: 'options',
   example: '{ signal, history } (or none)',
-  checks: { signal: checkedWhereUsed, history: checkedWhereUsed },
+  checks: {
+    signal: checkedWhereUsed,
+    history: checkedWhereUsed,
+    budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
+  },
   removed: {
     historyModel:
       "historyModel was removed: a stored turn says which model wrote it. Pass the history as turns, { history: [{ contents, model: 'gemini-3-flash-preview' }, ...] } (or run(turns) for a history that ends with calls to answer); signatures of turns another model wrote are removed. Chat sessions do this for you.",

@@ -12,6 +12,7 @@ import {
   childRunLink,
   emitAt,
   type RunLink,
+  type TreeBudget,
   topRunLink,
 } from '../run-state/run-link.ts';
 import { RunTracker } from '../run-state/run-tracker.ts';
@@ -51,6 +52,8 @@ export type RunLoopOptions = {
   parent?: ChildRunParent | undefined;
   /** The run's id when it is observed (set by `runLoop`; a child names it as its parent). */
   runId?: string | undefined;
+  /** The tree budget of a top run (`RunOptions.budget`); a child uses its parent's. */
+  budget?: RunOptions['budget'];
 };
 
 /**
@@ -126,7 +129,7 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit: topEmit, history, parent, runId }: RunLoopOptions,
+  { signal, streaming, emit: topEmit, history, parent, runId, budget }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
@@ -139,7 +142,7 @@ async function runSteps<Output>(
   const run = new RunTracker(contents, inputLength);
   const link: RunLink =
     parent === undefined
-      ? topRunLink(topEmit, streaming, config.beforeToolCall, undefined, runId)
+      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId)
       : childRunLink(parent, config.beforeToolCall, runId);
   const emit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
   let context: RunContext<Output> = {
@@ -219,4 +222,15 @@ async function runSteps<Output>(
     kind = next.kind;
     reasks = next.reasks;
   }
+}
+
+/** The shared counters of a top run's `budget`, or `undefined` without one. */
+function treeBudget(budget: RunOptions['budget']): TreeBudget | undefined {
+  if (budget === undefined) return undefined;
+  return {
+    maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
+    maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    steps: 0,
+    tokens: 0,
+  };
 }

@@ -1,5 +1,6 @@
 import type { AgentConfig } from '../config/agent-config.ts';
 import { SubagentError } from '../errors/subagent-error.ts';
+import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 
 /**
  * Whether `error` ends the run as it is (`AgentOptions.isRunEndingError`). A predicate that
@@ -12,7 +13,7 @@ export function isRunEnding<Output>(config: AgentConfig<Output>, error: unknown)
   const predicate = config.isRunEndingError;
   try {
     // Inside the try: a thrown revoked proxy throws on any property read.
-    if (SubagentError.isInstance(error)) return true;
+    if (SubagentError.isInstance(error) || TreeBudgetError.isInstance(error)) return true;
     if (predicate === undefined) return false;
     return predicate(error) === true;
   } catch {
