@@ -78,18 +78,22 @@ export function createAgentStream<Output>(
       }
     }
   };
-  // Unread events of each subagent (by path), and the producers waiting for room.
-  const backlogs = new Map<string, { count: number; room: (() => void)[] }>();
+  // Unread events of each subagent, and the producers waiting for room. Keyed by the path array
+  // itself: a child run stamps one frozen array on all its events (see `emitAt`), so no string is
+  // built per event.
+  const backlogs = new Map<AgentPath, { count: number; room: (() => void)[] }>();
   const releaseAll = (): void => {
     for (const backlog of backlogs.values()) for (const resume of backlog.room.splice(0)) resume();
   };
   const take = (): AgentEvent<Output> => {
     const event = queue[head++] as AgentEvent<Output>;
     if (event.path.length > 0) {
-      const backlog = backlogs.get(event.path.join('/'));
+      const backlog = backlogs.get(event.path);
       if (backlog !== undefined) {
         backlog.count--;
         if (backlog.count < maxChildBacklog) for (const resume of backlog.room.splice(0)) resume();
+        // A drained child's entry goes: a run with many short children keeps no entry per child.
+        if (backlog.count === 0) backlogs.delete(event.path);
       }
     }
     if (head > 1024 && head * 2 > queue.length) {
@@ -108,11 +112,10 @@ export function createAgentStream<Output>(
     queue.push(event);
     wake();
     if (event.path.length === 0) return;
-    const key = event.path.join('/');
-    let backlog = backlogs.get(key);
+    let backlog = backlogs.get(event.path);
     if (backlog === undefined) {
       backlog = { count: 0, room: [] };
-      backlogs.set(key, backlog);
+      backlogs.set(event.path, backlog);
     }
     backlog.count++;
     if (backlog.count < maxChildBacklog || ended) return;
