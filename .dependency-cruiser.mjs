@@ -49,6 +49,7 @@ export const coreLayers = [
   'recorder',
   'steering',
   'agent',
+  'composition',
   'chat',
   'web',
   'batch',

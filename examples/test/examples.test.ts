@@ -109,6 +109,24 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(/\(2 model calls, \d+ tokens\)/);
   });
 
+  it('team: hands the triage run to billing, and nests three parallel searchers in the research stream', async () => {
+    const { stdout } = await runOk('team/team.ts');
+    const desk = section(stdout, 'Triage with two specialists', 'Research with three');
+    expect(desk).toContain('[top] handoff: triage -> billing');
+    expect(desk).toContain('[top] answered: I refunded 12 EUR on invoice INV-7.');
+    expect(desk).toContain('handed to: billing; 3 steps in one run');
+    const research = section(stdout, 'Research with three');
+    for (const [path, city] of [
+      ['search#1', 'Lyon'],
+      ['search#2', 'Lille'],
+      ['search#3', 'Nantes'],
+    ]) {
+      expect(research).toMatch(new RegExp(`\\[${path}\\] answered: ${city} has about`));
+      expect(research).toMatch(new RegExp(`tokens of ${path}: \\d+`));
+    }
+    expect(research).toContain('[top] answered: Lyon is the largest of the three');
+  });
+
   it('parallel-tools: runs the three calls of one turn at once, and one by one with toolConcurrency 1', async () => {
     const { stdout } = await runOk('parallel-tools/basic.ts');
     const parallel = section(stdout, 'In parallel', 'One at a time');

@@ -6,6 +6,7 @@
 //
 //   @gemloop/core/agent      every agent option, hook, event and result type; defaults
 //   @gemloop/core/chat       chat sessions and history stores (the file store on Node)
+//   @gemloop/core/composition agents made of agents: subagent(), SubagentError, event paths
 //   @gemloop/core/errors     every error class
 //   @gemloop/core/history    history validation, thought signatures, the stored turn type
 //   @gemloop/core/http       the client in full: call options, retries, transports, Vertex, caches

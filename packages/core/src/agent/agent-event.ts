@@ -8,22 +8,42 @@ import type {
 import type { SteeringReport } from '../run/steering-report.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
 
+/**
+ * Which agent of a run's tree an event comes from: `[]` for the agent that was run, then one
+ * segment per subagent call or handoff below it, e.g. `['research', 'searcher#2']` (a subagent's
+ * tool name and `#` the call's number among that tool's calls in its parent run). A UI groups and
+ * nests events by it; events of one path arrive in their run's order.
+ */
+export type AgentPath = readonly string[];
+
 /** A model call starts. */
 export type StepStartEvent = {
   type: 'step-start';
+  path: AgentPath;
   stepNumber: number;
   kind: AgentStep['kind'];
 };
 
 /** New answer text (never thought text). */
-export type TextDeltaEvent = { type: 'text-delta'; stepNumber: number; text: string };
+export type TextDeltaEvent = {
+  type: 'text-delta';
+  path: AgentPath;
+  stepNumber: number;
+  text: string;
+};
 
 /** New thought-summary text (`thinking.includeThoughts`). */
-export type ThoughtDeltaEvent = { type: 'thought-delta'; stepNumber: number; text: string };
+export type ThoughtDeltaEvent = {
+  type: 'thought-delta';
+  path: AgentPath;
+  stepNumber: number;
+  text: string;
+};
 
 /** The model called a function; emitted for every call of a turn, in order, before any runs. */
 export type ToolCallEvent = {
   type: 'tool-call';
+  path: AgentPath;
   stepNumber: number;
   toolCallId: string;
   toolName: string;
@@ -34,6 +54,7 @@ export type ToolCallEvent = {
 /** A call finished and its result goes back to the model. */
 export type ToolResultEvent = {
   type: 'tool-result';
+  path: AgentPath;
   stepNumber: number;
   toolCall: AgentToolCall;
 };
@@ -41,6 +62,7 @@ export type ToolResultEvent = {
 /** A call failed (or was denied or aborted); its error goes back to the model. */
 export type ToolErrorEvent = {
   type: 'tool-error';
+  path: AgentPath;
   stepNumber: number;
   outcome: Exclude<ToolCallOutcome, 'success'>;
   toolCall: AgentToolCall;
@@ -49,6 +71,7 @@ export type ToolErrorEvent = {
 /** A step (or a tool's grounded call) came with grounding: queries, sources, supports. */
 export type GroundingEvent = {
   type: 'grounding';
+  path: AgentPath;
   stepNumber: number;
   source: 'model' | 'tool';
   grounding: GroundingMetadata;
@@ -60,20 +83,43 @@ export type GroundingEvent = {
  * regenerated), or a refused token starts the answer over (`restart`: what was shown of this
  * step's answer is regenerated; a UI clears it).
  */
-export type ContinuationEvent = { type: 'continuation'; stepNumber: number } & ContinuationHopEvent;
+export type ContinuationEvent = {
+  type: 'continuation';
+  path: AgentPath;
+  stepNumber: number;
+} & ContinuationHopEvent;
 
 /**
  * A steering message (`steer()`, `queue()`, or one a durable run received): `received` when it
  * reaches the run, `applied` once it is in the history (sent with step `stepNumber`), `dropped`
  * when the run ended without it (aborted, failed, or stopped by a limit).
  */
-export type SteerEvent = { type: 'steer' } & SteeringReport;
+export type SteerEvent = { type: 'steer'; path: AgentPath } & SteeringReport;
 
 /** A step ended: its content, calls and results are recorded. */
-export type StepEndEvent = { type: 'step-end'; step: AgentStep };
+export type StepEndEvent = { type: 'step-end'; path: AgentPath; step: AgentStep };
 
 /** The run ended; the same value `result` resolves to. */
-export type RunEndEvent<Output = undefined> = { type: 'run-end'; result: AgentResult<Output> };
+export type RunEndEvent<Output = undefined> = {
+  type: 'run-end';
+  path: AgentPath;
+  result: AgentResult<Output>;
+};
+
+/**
+ * The agent that had the run handed it over with a `transfer_to_*` call (`handoff()`): the
+ * steps after this one are the receiving agent's, with its instructions, tools and model.
+ */
+export type HandoffEvent = {
+  type: 'handoff';
+  path: AgentPath;
+  /** The step whose call made the transfer. */
+  stepNumber: number;
+  /** The name of the agent handing over (its `name` option, else `'agent'`). */
+  from: string;
+  /** The name of the agent taking over. */
+  to: string;
+};
 
 /** Everything `agent.stream()` yields. */
 export type AgentEvent<Output = undefined> =
@@ -87,4 +133,16 @@ export type AgentEvent<Output = undefined> =
   | ContinuationEvent
   | SteerEvent
   | StepEndEvent
+  | HandoffEvent
   | RunEndEvent<Output>;
+
+/**
+ * An event as the loop builds it, before the stream (or a parent run) stamps its `path`.
+ * @internal
+ */
+export type UntaggedAgentEvent<Output = undefined> =
+  AgentEvent<Output> extends infer Event
+    ? Event extends AgentEvent<Output>
+      ? Omit<Event, 'path'> & { path?: AgentPath }
+      : never
+    : never;

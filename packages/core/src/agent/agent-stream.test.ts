@@ -41,6 +41,8 @@ function summarize(event: AgentEvent): string {
       return `steer ${event.status} ${event.mode} ${event.stepNumber}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
+    case 'handoff':
+      return `handoff ${event.from} ${event.to}`;
     case 'run-end':
       return `run-end ${event.result.finishReason}`;
   }

@@ -121,6 +121,19 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   // A run, with the conversation id only a chat session knows (see AgentTurns).
   const turns: AgentTurns<Output> = {
+    name: config.name,
+    functionTools: () => config.tools.functions.values(),
+    handoffTarget: (name) => ({
+      name: name ?? config.name ?? 'agent',
+      config: config as AgentConfig<unknown>,
+      // Asked by a run of another agent, so the loop is loaded (runLoopModule) by then.
+      runtime: () => {
+        const loaded = runLoopModule.value;
+        if (loaded === undefined) throw new Error('the agent loop is not loaded');
+        runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+        return runtime;
+      },
+    }),
     run(input, options, conversationId): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
       let checked: RunOptions;
@@ -129,7 +142,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history, steering } = checked;
+      const { signal, history, steering, budget } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
@@ -146,6 +159,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         history,
         stopWhen,
         steering,
+        budget,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -153,6 +167,32 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       // Promise.prototype.finally): `result` is handled by it, the caller's promise is not. So a
       // failed run whose caller forgot `await` is an unhandled rejection (Node prints it and
       // exits non-zero) instead of failing silently, as `result.then(settle, settle)` made it.
+      return result.finally(() => {
+        inFlight.delete(entry);
+        unfollow();
+      });
+    },
+    child(input, { signal, history }, parent): Promise<AgentResult<Output>> {
+      if (closing !== undefined) return Promise.reject(closedError());
+      let checked: RunOptions;
+      try {
+        checked = checkRunOptions(history === undefined ? { signal } : { signal, history });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const controller = new AbortController();
+      holdAbortListener(controller.signal);
+      const unfollow = followSignal(checked.signal, controller);
+      const result = startRun(input, {
+        signal: controller.signal,
+        streaming: parent.streaming,
+        conversationId: undefined,
+        emit: undefined,
+        history: checked.history,
+        parent,
+      });
+      const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
+      inFlight.add(entry);
       return result.finally(() => {
         inFlight.delete(entry);
         unfollow();
@@ -169,7 +209,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history } = checked;
+      const { signal, history, budget } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       // A stream steers through its handle: with the caller's controller, or one of its own.
       const steering = checked.steering ?? createRunSteering();
@@ -183,6 +223,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             history,
             stopWhen,
             steering,
+            budget,
           }),
         signal,
         steering,

@@ -1,6 +1,6 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
-import { agentTurnsOf } from '../agent/agent-turns.ts';
+import { type AgentTurns, agentTurnsOf, findHandoffReceiver } from '../agent/agent-turns.ts';
 import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
@@ -87,6 +87,21 @@ export function createChatSession<Output = undefined>(
   const { agent, limit, turnsWithoutModel = 'same-model' } = options;
   // The agent's runs with this session's id as the conversation (telemetry, the recorder).
   const turns = agentTurnsOf(agent);
+  /**
+   * The turns of the agent that holds the conversation: the session's own, or the one a handoff
+   * gave it to (the stored `agent` of the last turn). A name no handoff of the session's agent
+   * reaches (the team changed since) falls back to the session's agent, with a warning.
+   */
+  const holderTurns = (holder: string | undefined): AgentTurns<Output> => {
+    if (holder === undefined) return turns;
+    const receiver = findHandoffReceiver(agent, holder);
+    if (receiver !== undefined) return agentTurnsOf(receiver) as AgentTurns<Output>;
+    logger.warn(
+      { agent: holder },
+      'the stored conversation is held by an agent no handoff of this session reaches; the session agent answers',
+    );
+    return turns;
+  };
   const id = options.id ?? globalThis.crypto.randomUUID();
   const store = options.store ?? defaultStore(agent, options.id !== undefined);
   const now = options.now ?? Date.now;
@@ -199,10 +214,11 @@ export function createChatSession<Output = undefined>(
   const prepare = async (
     parts: string | readonly Part[],
     signal: AbortSignal | undefined,
-  ): Promise<SelectedHistory & { history: RunOptions['history'] }> => {
+  ): Promise<SelectedHistory & { history: RunOptions['history']; holder: string | undefined }> => {
     const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
+    const holder = turns[turns.length - 1]?.agent;
     // Awaited only on the first send; an abort while it loads is caught just below.
     const { estimateContentTokens, selectHistory, toHistoryTurns } =
       sendHelpers.value ?? (await sendHelpers.load());
@@ -236,6 +252,7 @@ export function createChatSession<Output = undefined>(
       droppedTurns: selected.droppedTurns,
       tokens: selected.tokens,
       history: sentTurns ?? selected.contents,
+      holder,
     };
   };
 
@@ -250,8 +267,9 @@ export function createChatSession<Output = undefined>(
   /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
   const save = async (
     result: AgentResult<Output>,
-    selected: SelectedHistory,
+    selected: SelectedHistory & { holder: string | undefined },
   ): Promise<ChatResult<Output>> => {
+    const holder = result.handoffs?.at(-1) ?? selected.holder;
     // Loaded by prepare(), which every save follows.
     const { measureTurnTokens } = sendHelpers.value ?? (await sendHelpers.load());
     addUsageMetadata(usage, result.usage);
@@ -263,6 +281,7 @@ export function createChatSession<Output = undefined>(
       model: agent.model,
     };
     if (result.cost !== undefined) turn.cost = result.cost;
+    if (holder !== undefined) turn.agent = holder;
     const saved = !(
       result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
     );
@@ -365,7 +384,11 @@ export function createChatSession<Output = undefined>(
           let result: AgentResult<Output>;
           try {
             result = await steerRun((steering) =>
-              turns.run(parts, { ...runOptions, history: selected.history, steering }, id),
+              holderTurns(selected.holder).run(
+                parts,
+                { ...runOptions, history: selected.history, steering },
+                id,
+              ),
             );
           } catch (error) {
             recordFailure(error);
@@ -386,7 +409,7 @@ export function createChatSession<Output = undefined>(
               const runOptions = budgetRun(streamSignal);
               const selected = await prepare(parts, streamSignal);
               steeringInFlight = steering;
-              const inner = turns.stream(
+              const inner = holderTurns(selected.holder).stream(
                 parts,
                 { ...runOptions, history: selected.history, steering },
                 id,

@@ -22,6 +22,8 @@ const require = createRequire(import.meta.url);
 let cryptoModule: typeof Crypto | undefined;
 const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as typeof Crypto);
 const NEWLINE = 0x0a;
+// The longest agent name read back from a line (a name is a tool-name segment: 128 at most).
+const MAX_AGENT_NAME = 128;
 
 /** One turn as a line, newline included. JSON never puts a raw newline inside a value. @internal */
 export function toHistoryLine(id: string, turn: ChatTurn): string {
@@ -32,6 +34,7 @@ export function toHistoryLine(id: string, turn: ChatTurn): string {
     tokenCount: turn.tokenCount,
     model: turn.model,
     cost: turn.cost,
+    agent: turn.agent,
     contents: turn.contents,
   })}\n`;
 }
@@ -126,7 +129,7 @@ export function parseHistoryLine(
       `the line has format version ${JSON.stringify(record['v'])}; this gemloop reads version ${FORMAT_VERSION} (a newer gemloop wrote it?)`,
     );
   }
-  const { id, contents, tokenCount, createdAt, model, cost } = record;
+  const { id, contents, tokenCount, createdAt, model, cost, agent } = record;
   if (typeof id !== 'string') throw corrupt('the line has no string "id"');
   if (
     !Array.isArray(contents) ||
@@ -151,6 +154,9 @@ export function parseHistoryLine(
       createdAt: typeof createdAt === 'number' ? createdAt : undefined,
       model: typeof model === 'string' && model !== '' ? model : undefined,
       ...withCost(readCost(cost)),
+      ...(typeof agent === 'string' && agent !== '' && agent.length <= MAX_AGENT_NAME
+        ? { agent }
+        : {}),
     },
   };
 }

@@ -34,6 +34,12 @@ export type ChatTurn = {
    * `@gemloop/core/models`), for display; a store may drop it.
    */
   cost?: Cost | undefined;
+  /**
+   * The agent that holds the conversation after this turn, when a handoff (`handoff()` of
+   * `@gemloop/core/composition`) gave it to another agent than the session's: the next send goes
+   * to that agent. Absent while the session's own agent holds it.
+   */
+  agent?: string | undefined;
 };
 
 /** What a {@link HistoryStore} gets with every call. */

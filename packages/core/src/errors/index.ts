@@ -17,11 +17,14 @@ export { InvalidModelResponseError } from '../agent/errors/invalid-model-respons
 export { ModelCallError } from '../agent/errors/model-call-error.ts';
 export type { OutputIssue } from '../agent/errors/output-validation-error.ts';
 export { OutputValidationError } from '../agent/errors/output-validation-error.ts';
+export type { SubagentErrorOptions } from '../agent/errors/subagent-error.ts';
+export { SubagentError } from '../agent/errors/subagent-error.ts';
 export type { ToolCloseFailure } from '../agent/errors/tool-close-error.ts';
 export { ToolCloseError } from '../agent/errors/tool-close-error.ts';
 export { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';
 export { ToolInputError } from '../agent/errors/tool-input-error.ts';
 export { ToolTimeoutError } from '../agent/errors/tool-timeout-error.ts';
+export { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 export { UnknownToolError } from '../agent/errors/unknown-tool-error.ts';
 export { ChatBudgetExceededError } from '../chat/chat-budget-exceeded-error.ts';
 export type { ApiCallErrorOptions } from './api-call-error.ts';

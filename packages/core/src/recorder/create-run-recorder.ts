@@ -214,6 +214,8 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         baseUrl: info.baseUrl,
         streaming: info.streaming,
         conversationId: info.conversationId,
+        path: info.path,
+        parentRunId: info.parentRunId,
         gemloopVersion: version,
         at: info.startedAt,
         // Last: it can be long, and a reader of the file's first bytes (the viewer's list) gets
@@ -292,6 +294,9 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
               });
             },
           };
+        },
+        handoff({ stepNumber, from, to, at }) {
+          write({ type: 'handoff', stepNumber, from, to, at });
         },
         stepEnd(step) {
           write({

@@ -48,6 +48,13 @@ export type RecordedRunLine =
       baseUrl: string;
       streaming: boolean;
       conversationId: string | undefined;
+      /**
+       * The run's place in its tree: `[]` (or absent, before issue 30) for a top run, the
+       * subagent's path for a child run, whose own file this is.
+       */
+      path?: readonly string[] | undefined;
+      /** For a child run: the `runId` of the run whose tool call started it, when recorded. */
+      parentRunId?: string | undefined;
       input: unknown;
       gemloopVersion: string;
       at: number;
@@ -68,6 +75,8 @@ export type RecordedRunLine =
       at: number;
     }
   | { type: 'first-chunk'; stepNumber: number; at: number }
+  /** The run was handed to another agent after step `stepNumber` (`handoff()`). */
+  | { type: 'handoff'; stepNumber: number; from: string; to: string; at: number }
   | {
       /** A long-decode answer's next request, a resumed stream, or a restart. */
       type: 'continuation';

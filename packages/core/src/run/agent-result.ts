@@ -211,6 +211,14 @@ export type AgentRunState = {
   cost: Cost;
 };
 
+/** The usage of one agent of a run's tree (see `AgentResult.usageByAgent`). */
+export type AgentUsageByAgent = {
+  /** The agent's path relative to the run: `[]` for the run's own agent, then its subagents. */
+  path: readonly string[];
+  /** What this agent's own model calls used (its subagents' are in their own entries). */
+  usage: AgentUsage;
+};
+
 /** What `agent.run()` (and `agent.stream().result`) resolves to. */
 export type AgentResult<Output = undefined> = AgentRunState & {
   /** The non-thought text of the last model answer (partial on `max-tokens`). */
@@ -229,4 +237,14 @@ export type AgentResult<Output = undefined> = AgentRunState & {
   parts: Part[];
   /** With the `cache` option: whether the prefix was cached and how many input tokens it saved. */
   cache?: AgentCacheReport | undefined;
+  /**
+   * `usage` split by agent: the run's own agent first (`path: []`), then every subagent the run
+   * called (directly or below), in the order their runs ended. The entries sum to `usage`.
+   */
+  usageByAgent?: AgentUsageByAgent[] | undefined;
+  /**
+   * The agents the run was handed to (`handoff()`), in order; the last one holds the
+   * conversation (a chat session sends the next message to it). Empty without a handoff.
+   */
+  handoffs?: string[] | undefined;
 };

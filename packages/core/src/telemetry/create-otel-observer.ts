@@ -243,6 +243,22 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           runSpan.addEvent('gemloop.steer', attributes);
         },
 
+        // A handoff as a span of its own under the run's (the OpenAI Agents SDK traces one as a
+        // `handoff` span, packages/agents-core/src/tracing/spans.ts; the GenAI conventions name no
+        // operation for it, so only the agent attributes they define are set).
+        handoff({ from, to, at }) {
+          const span = tracer.startSpan(
+            `handoff ${to}`,
+            {
+              kind: SPAN_KIND_INTERNAL,
+              attributes: { 'gen_ai.agent.name': to, 'gemloop.handoff.from': from },
+              startTime: at,
+            },
+            runContext,
+          );
+          span.end(at);
+        },
+
         end(outcome) {
           if ('error' in outcome) {
             failSpan(runSpan, toErrorType(outcome.error), outcome.error);

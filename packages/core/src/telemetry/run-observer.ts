@@ -27,6 +27,23 @@ export type RunStartInfo = {
   input: AgentInput;
   /** When the run started (ms since the epoch, the agent's clock). */
   startedAt: number;
+  /**
+   * Where the run sits in its tree: `[]` for a top run, the subagent's path (e.g.
+   * `['research', 'searcher#2']`) for a run a subagent tool started.
+   */
+  path: readonly string[];
+  /** The `runId` of the run whose tool started this one, when that run was observed too. */
+  parentRunId: string | undefined;
+};
+
+/** The run was handed to another agent (`handoff()`): the steps after `stepNumber` are its. */
+export type HandoffInfo = {
+  stepNumber: number;
+  /** The name of the agent handing over. */
+  from: string;
+  /** The name of the agent taking over. */
+  to: string;
+  at: number;
 };
 
 /** One model call about to be made. */
@@ -95,6 +112,8 @@ export interface RunObservation {
   stepEnd(step: AgentStep): void;
   /** A steering message was received, applied or dropped (`@gemloop/core/steering`). */
   steer?: ((report: SteeringReport, at: number) => void) | undefined;
+  /** The run was handed to another agent, after the step of the transfer call ended. */
+  handoff?(info: HandoffInfo): void;
   /** The run ended with a result or failed with `error` (which carries `run` when it started). */
   end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
 }

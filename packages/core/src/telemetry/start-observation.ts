@@ -108,6 +108,9 @@ function combine(list: readonly RunObservation[]): RunObservation {
     steer(report, at) {
       for (const observation of list) observation.steer?.(report, at);
     },
+    handoff(info) {
+      for (const observation of list) observation.handoff?.(info);
+    },
     end(outcome, at) {
       for (const observation of list) observation.end(outcome, at);
     },
@@ -164,6 +167,7 @@ function guard(observation: RunObservation): RunObservation {
     },
     stepEnd: quiet((step) => observation.stepEnd(step)),
     steer: quiet((report, at) => observation.steer?.(report, at)),
+    handoff: quiet((info) => observation.handoff?.(info)),
     end: quiet((outcome, at) => observation.end(outcome, at)),
   };
 }

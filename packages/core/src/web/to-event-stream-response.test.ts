@@ -95,6 +95,7 @@ describe('toEventStreamResponse', () => {
     async function* events() {
       yield {
         type: 'tool-call' as const,
+        path: [],
         stepNumber: 1,
         toolCallId: 'a',
         toolName: 'login',
@@ -159,7 +160,7 @@ describe('toEventStreamResponse', () => {
 
   it('does not show the message of an error gemloop did not make', async () => {
     async function* events() {
-      yield { type: 'step-start' as const, stepNumber: 1, kind: 'tools' as const };
+      yield { type: 'step-start' as const, path: [], stepNumber: 1, kind: 'tools' as const };
       throw new Error(`db password ${PASSWORD} rejected`);
     }
     const source = Object.assign(events(), { abort() {} });

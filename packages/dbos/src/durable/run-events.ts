@@ -247,8 +247,8 @@ export function startDeltaPreview(
         if (typeof part.text !== 'string' || part.text === '') continue;
         pending.push(
           part.thought === true
-            ? { type: 'thought-delta', stepNumber: step, text: part.text }
-            : { type: 'text-delta', stepNumber: step, text: part.text },
+            ? { type: 'thought-delta', path: [], stepNumber: step, text: part.text }
+            : { type: 'text-delta', path: [], stepNumber: step, text: part.text },
         );
       }
       if (pending.length >= batchSize) write();

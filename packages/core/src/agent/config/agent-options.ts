@@ -91,6 +91,12 @@ export type BeforeToolCallContext = {
    * then carries `safety_acknowledgement: "true"` as Google documents; returning nothing denies it.
    */
   safetyDecision?: SafetyDecision | undefined;
+  /**
+   * Which agent of the tree made the call: `[]` for the agent run, else the subagent's path
+   * (e.g. `['research', 'searcher#2']`). A subagent without its own `beforeToolCall` asks the
+   * nearest agent above it that has one, so the top run's hook approves every call of the tree.
+   */
+  path: readonly string[];
 };
 
 /**
@@ -308,4 +314,18 @@ export type RunOptions = {
    * @defaultValue none
    */
   steering?: Steering | undefined;
+  /**
+   * A budget for the run and every subagent run below it (`subagent()` of
+   * `@gemloop/core/composition`), besides each agent's own `maxSteps`: past it, the run about to
+   * call the model fails with a `TreeBudgetError`, which ends the whole tree.
+   */
+  budget?: TreeBudgetOptions | undefined;
+};
+
+/** The `budget` run option: totals over a run's tree. */
+export type TreeBudgetOptions = {
+  /** Model steps of every agent of the tree together. @defaultValue Infinity */
+  maxSteps?: number | undefined;
+  /** `totalTokenCount` of every model call of the tree together. @defaultValue Infinity */
+  maxTokens?: number | undefined;
 };

@@ -1,6 +1,21 @@
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { checkedWhereUsed, optionCheck } from '../../options/option-checks.ts';
-import type { RunOptions } from './agent-options.ts';
+import {
+  checkedWhereUsed,
+  integerOption,
+  nestedOption,
+  optionCheck,
+} from '../../options/option-checks.ts';
+import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
+
+const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<TreeBudgetOptions>({
+  name: 'budget',
+  path: 'options.budget',
+  example: '{ maxSteps: 40, maxTokens: 200_000 }',
+  checks: {
+    maxSteps: integerOption({ min: 1, infinity: true }),
+    maxTokens: integerOption({ min: 1, infinity: true }),
+  },
+});
 
 /**
  * The second argument of `run`/`stream`. A misspelt key (`{ sigal }`) would otherwise be ignored
@@ -12,7 +27,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history, stopWhen, steering } (or none)',
+  example: '{ signal, history, stopWhen, steering, budget } (or none)',
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
@@ -31,6 +46,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
       (path) =>
         `${path} must be a controller made by createSteering() (@gemloop/core/steering), e.g. { steering: createSteering() }.`,
     ),
+    budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
   },
   removed: {
     historyModel:

@@ -6,9 +6,11 @@ import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
+import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import type { TreeBudget } from '../run-state/run-link.ts';
 import { toAgentUsage } from '../usage.ts';
 import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
 import { createStep } from './create-step.ts';
@@ -30,6 +32,8 @@ export async function callModelStep<Output>(
   { stepNumber, kind }: { stepNumber: number; kind: ModelStepKind },
 ): Promise<AgentStep> {
   const { config, run, signal, emit } = context;
+  const budget = context.link.budget;
+  if (budget !== undefined) checkTreeBudget(budget, context);
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let outcome: ModelCallOutcome;
@@ -154,4 +158,22 @@ async function sendCached(
     cache.invalidate(name);
     return call(request(await cache.acquire()));
   }
+}
+
+/** Refuses a model step once the tree's budget is spent (counted by `endStep`). */
+function checkTreeBudget<Output>(budget: TreeBudget, { run, link }: RunContext<Output>): void {
+  const limit =
+    budget.steps >= budget.maxSteps
+      ? 'steps'
+      : budget.tokens >= budget.maxTokens
+        ? 'tokens'
+        : undefined;
+  if (limit === undefined) return;
+  throw new TreeBudgetError({
+    limit,
+    max: limit === 'steps' ? budget.maxSteps : budget.maxTokens,
+    used: limit === 'steps' ? budget.steps : budget.tokens,
+    path: link.path,
+    run: run.state(),
+  });
 }

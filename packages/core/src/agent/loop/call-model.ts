@@ -223,7 +223,8 @@ function streamModel(
 ): Promise<ModelCallOutcome> {
   let first = onFirstChunk;
   // The deltas are shown as the continuation lets chunks through: after a checkpoint, only up to
-  // the next one (a resumed stream regenerates what came after it).
+  // the next one (a resumed stream regenerates what came after it). A subagent's reader that fell
+  // behind holds the stream (emitDeltas returns a promise, see EmitEvent).
   return continueStream(entry, input, continuation, {
     signal,
     onChunk: emit === undefined ? () => {} : (chunk) => emitDeltas(chunk, stepNumber, emit),
@@ -250,16 +251,19 @@ function emitDeltas(
   chunk: GenerateContentResponse,
   stepNumber: number,
   emit: NonNullable<EmitEvent>,
-): void {
+): Promise<void> | undefined {
   const parts = chunk.candidates?.[0]?.content?.parts;
-  if (parts === undefined) return;
+  if (parts === undefined) return undefined;
+  let room: Promise<void> | undefined;
   for (const part of parts) {
     const text = part.text;
     if (typeof text !== 'string' || text === '') continue;
-    emit(
+    const waiting = emit(
       part.thought === true
         ? { type: 'thought-delta', stepNumber, text }
         : { type: 'text-delta', stepNumber, text },
     );
+    if (waiting !== undefined) room = waiting;
   }
+  return room;
 }

@@ -9,6 +9,14 @@ import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import {
+  type ChildRunParent,
+  childRunLink,
+  emitAt,
+  type RunLink,
+  type TreeBudget,
+  topRunLink,
+} from '../run-state/run-link.ts';
 import { RunTracker } from '../run-state/run-tracker.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
@@ -21,6 +29,7 @@ import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
+import { handOff } from './hand-off.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
@@ -44,6 +53,15 @@ export type RunLoopOptions = {
   stopWhen?: readonly StopCondition[] | undefined;
   /** The run's steering controller (`options.steering`, or the stream's own). */
   steering?: Steering | undefined;
+  /**
+   * Set when the run is a subagent's, started by a tool of another run: its events go to the top
+   * stream under its path, and it inherits the approval hook and the tree's budget.
+   */
+  parent?: ChildRunParent | undefined;
+  /** The run's id when it is observed (set by `runLoop`; a child names it as its parent). */
+  runId?: string | undefined;
+  /** The tree budget of a top run (`RunOptions.budget`); a child uses its parent's. */
+  budget?: RunOptions['budget'];
 };
 
 /**
@@ -70,10 +88,14 @@ export function runLoop<Output>(
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   if (config.observers.length === 0 || !anyObserverActive(config.observers))
     return runSteps(config, runtime, input, options, undefined);
+  const runId = crypto.randomUUID();
+  options = { ...options, runId };
   const observation = startObservation(
     config.observers,
     {
-      runId: crypto.randomUUID(),
+      runId,
+      path: options.parent?.path ?? [],
+      parentRunId: options.parent?.parentRunId,
       agentName: config.name,
       model: config.model,
       baseUrl: config.gemini.baseUrl,
@@ -115,7 +137,17 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit, history, stopWhen = [], steering }: RunLoopOptions,
+  {
+    signal,
+    streaming,
+    emit: topEmit,
+    history,
+    stopWhen = [],
+    steering,
+    parent,
+    runId,
+    budget,
+  }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
@@ -126,6 +158,11 @@ async function runSteps<Output>(
     historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
+  const link: RunLink =
+    parent === undefined
+      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId)
+      : childRunLink(parent, config.beforeToolCall, runId);
+  const emit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
   const context: RunContext<Output> = {
     config,
     run,
@@ -134,6 +171,7 @@ async function runSteps<Output>(
     emit,
     observation,
     cache,
+    link,
     callOptions: modelCallOptions(config.callOptions, signal),
   };
   if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen);
@@ -147,11 +185,13 @@ async function runSteps<Output>(
 }
 
 async function runModelSteps<Output>(
-  context: RunContext<Output>,
+  initial: RunContext<Output>,
   contents: readonly Content[],
   steering: SteeringQueue | undefined,
   stopWhen: readonly StopCondition[],
 ): Promise<AgentResult<Output>> {
+  // A handoff gives the run to another agent: the context (its config) changes from that step on.
+  let context = initial;
   const { config, run, signal, emit } = context;
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
@@ -176,7 +216,10 @@ async function runModelSteps<Output>(
   let kind: ModelStepKind = 'tools';
   let reasks = 0;
   let modelSteps = 0;
+  // Where the agent now holding the run took it (a handoff's default filter drops its tool turns).
+  let heldFrom = run.inputLength;
   for (;;) {
+    const { config } = context;
     if (signal.aborted)
       throw new AgentAbortedError({
         phase: 'between-steps',
@@ -218,7 +261,23 @@ async function runModelSteps<Output>(
     if (next.type === 'finish' && steering !== undefined)
       next = await steerAfterAnswer(context, steering, next, stepsLeft);
     if (next.type === 'finish') return finishRun(context, next);
+    if (calls?.handoff !== undefined) {
+      context = handOff(context, calls.handoff, step, heldFrom);
+      heldFrom = run.contents.length;
+      modelSteps = 0;
+    }
     kind = next.kind;
     reasks = next.reasks;
   }
+}
+
+/** The shared counters of a top run's `budget`, or `undefined` without one. */
+function treeBudget(budget: RunOptions['budget']): TreeBudget | undefined {
+  if (budget === undefined) return undefined;
+  return {
+    maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
+    maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    steps: 0,
+    tokens: 0,
+  };
 }

@@ -3,6 +3,7 @@ import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import type { EmitEvent } from './emit-event.ts';
+import type { RunLink } from './run-link.ts';
 import type { RunTracker } from './run-tracker.ts';
 
 /**
@@ -24,6 +25,8 @@ export type RunContext<Output> = {
   readonly observation: RunObservation | undefined;
   /** The agent's prompt cache (the `cache` option). */
   readonly cache: PromptCache | undefined;
+  /** The run's place in its tree: its path, the top stream, the inherited approval hook. */
+  readonly link: RunLink;
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
   readonly callOptions: CallOptions;
 };

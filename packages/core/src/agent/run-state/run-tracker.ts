@@ -22,6 +22,8 @@ export class RunTracker {
   /** What `usage` cost (exact; unknown once a call's price was). */
   readonly cost: CostTotal = new CostTotal();
   readonly grounding: GroundingMetadata[] = [];
+  /** The agents the run was handed to, in order (see `handOff`). */
+  readonly handoffs: string[] = [];
   /**
    * The JSON of the contents this run sent, by content: each step serialises only what it added.
    * One per run, never handed out, so a history edited in place between runs is sent as it is.

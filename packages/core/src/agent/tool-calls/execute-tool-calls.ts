@@ -19,7 +19,9 @@ import { UnknownToolError } from '../errors/unknown-tool-error.ts';
 import { followSignal } from '../follow-signal.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
+import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
+import { HandoffSignal } from './handoff-signal.ts';
 import { rawArgsOf } from './raw-args.ts';
 import {
   decideToolCall,
@@ -51,6 +53,8 @@ export type ToolCallsResult = {
    * throws it at once, before the responses go into the history.
    */
   ending: { error: unknown } | undefined;
+  /** The first `transfer_to_*` call of the turn that succeeded: who takes the run over. */
+  handoff?: HandoffSignal | undefined;
 };
 
 type PendingCall = {
@@ -81,6 +85,7 @@ export async function executeToolCalls<Output>({
   signal,
   emit,
   observation,
+  link,
 }: {
   config: AgentConfig<Output>;
   content: Content;
@@ -89,7 +94,10 @@ export async function executeToolCalls<Output>({
   signal: AbortSignal;
   emit: EmitEvent;
   observation?: RunObservation | undefined;
+  /** The run's place in its tree (its approval hook, for subagent tools). */
+  link?: RunLink | undefined;
 }): Promise<ToolCallsResult> {
+  const beforeToolCall = link === undefined ? config.beforeToolCall : link.beforeToolCall;
   const pending: PendingCall[] = [];
   // Calls the turn answers itself (server-side MCP) were run by the server.
   const answered = findCallsAnsweredInTurn(content.parts);
@@ -104,14 +112,16 @@ export async function executeToolCalls<Output>({
   const extras: ExtraParts = { byCall: undefined };
   let failure: ((run: AgentRunState) => Error) | undefined;
   let ending: { error: unknown } | undefined;
+  let handoff: HandoffSignal | undefined;
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
   // a failing approval hook, an error that ends the run), a turn controller that also follows
   // the run's.
   const turn =
     config.toolErrors === 'throw' ||
-    config.beforeToolCall !== undefined ||
-    config.isRunEndingError !== undefined
+    beforeToolCall !== undefined ||
+    config.isRunEndingError !== undefined ||
+    callsStartChildRuns(config, pending)
       ? new AbortController()
       : undefined;
   const turnSignal = turn?.signal ?? signal;
@@ -135,6 +145,8 @@ export async function executeToolCalls<Output>({
     started: number,
     endedAt: number,
   ): void => {
+    if (handoff === undefined && outcome.type === 'value' && outcome.value instanceof HandoffSignal)
+      handoff = outcome.value;
     const record = toRecord(
       pendingCall,
       outcome,
@@ -210,6 +222,8 @@ export async function executeToolCalls<Output>({
     callIndex: pendingCall.index,
     contents,
     signal: turnSignal,
+    beforeToolCall,
+    link,
   });
   /** Starts the observer's view of a call (its span); `undefined` for an unobserved run. */
   const observe = (pendingCall: PendingCall, started: number): void => {
@@ -341,7 +355,15 @@ export async function executeToolCalls<Output>({
       if (callParts !== undefined) extraParts.push(...callParts);
     if (extraParts.length > 0) extraContent = { role: 'user', parts: extraParts };
   }
-  return { toolCalls, responseContent, extraContent, failure, aborted: signal.aborted, ending };
+  return {
+    toolCalls,
+    responseContent,
+    extraContent,
+    failure,
+    aborted: signal.aborted,
+    ending,
+    handoff,
+  };
 }
 
 /**
@@ -520,4 +542,13 @@ function describeError(error: unknown): string {
 function toolTypeOf(tool: object | undefined): string {
   const type = (tool as { [toolTypeKey]?: unknown } | undefined)?.[toolTypeKey];
   return typeof type === 'string' ? type : 'function';
+}
+
+/** Whether a call of the turn is a subagent's (whose failure may end the run, see isRunEnding). */
+function callsStartChildRuns<Output>(config: AgentConfig<Output>, pending: PendingCall[]): boolean {
+  for (const { call } of pending) {
+    const tool = config.tools.functions.get(call.name);
+    if (tool !== undefined && startsChildRuns(tool)) return true;
+  }
+  return false;
 }

@@ -12,7 +12,8 @@ import type {
 } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
-import type { BeforeToolCallDecision } from '../config/agent-options.ts';
+import type { BeforeToolCallDecision, BeforeToolCallHook } from '../config/agent-options.ts';
+import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { rawArgsOf } from './raw-args.ts';
 
 /**
@@ -34,6 +35,9 @@ export type ExecuteOutcome = { args: unknown } & (
 
 const aborted = Symbol('aborted');
 
+// The path of a run with no parent, for `beforeToolCall`.
+const TOP_PATH: readonly string[] = Object.freeze([]);
+
 // The longest delay setTimeout honours.
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -47,6 +51,10 @@ export type RunToolCallOptions<Output> = {
   callIndex: number;
   contents: readonly Content[];
   signal: AbortSignal;
+  /** The run's approval hook: its agent's, or for a subagent without one, the nearest above. */
+  beforeToolCall?: BeforeToolCallHook | undefined;
+  /** The run's place in its tree, for tools that start child runs. */
+  link?: RunLink | undefined;
 };
 
 /**
@@ -71,7 +79,7 @@ export function runToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
-  if (config.beforeToolCall !== undefined) {
+  if (options.beforeToolCall !== undefined) {
     return decideApproved(options, tool, parsed.value).then((decided) =>
       decided.type === 'ready' ? startToolCall(options, decided) : decided,
     );
@@ -120,7 +128,7 @@ export function decideToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
-  if (config.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
+  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
   if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
   return { type: 'ready', tool, args: parsed.value };
 }
@@ -148,14 +156,14 @@ async function decideApproved<Output>(
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
 ): Promise<ExecuteOutcome | ReadyToolCall> {
-  const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
+  const { call, toolCallId, stepNumber, callIndex, contents, signal, link } = options;
   const rawArgs = rawArgsOf(call);
   let args = parsedArgs;
   const safetyDecision = readSafetyDecision(rawArgs);
   const confirm = needsConfirmation(safetyDecision);
   let decision: BeforeToolCallDecision | typeof aborted;
   try {
-    const hook = config.beforeToolCall as NonNullable<typeof config.beforeToolCall>;
+    const hook = options.beforeToolCall as BeforeToolCallHook;
     decision = await raceAbort(
       Promise.resolve().then(() =>
         hook({
@@ -168,6 +176,7 @@ async function decideApproved<Output>(
           contents,
           signal,
           safetyDecision,
+          path: link?.path ?? TOP_PATH,
         }),
       ),
       signal,
@@ -226,7 +235,16 @@ async function decideApproved<Output>(
 
 /** Runs `execute` within the call's time limit, with debug lines around it when enabled. */
 function start<Output>(
-  { config, call, toolCallId, stepNumber, callIndex, contents, signal }: RunToolCallOptions<Output>,
+  {
+    config,
+    call,
+    toolCallId,
+    stepNumber,
+    callIndex,
+    contents,
+    signal,
+    link,
+  }: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   args: unknown,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
@@ -245,6 +263,7 @@ function start<Output>(
     callIndex,
     logger,
     contents,
+    link: link !== undefined && startsChildRuns(tool) ? link : undefined,
   });
   if (!debug) return outcome;
   const logEnd = (ended: ExecuteOutcome): ExecuteOutcome => {
@@ -337,19 +356,29 @@ function execute(
     callIndex,
     logger,
     contents,
+    link,
   }: {
     timeoutMs: number | undefined;
     signal: AbortSignal;
+    /** Set only for a tool that starts child runs (see `markChildRunTool`). */
+    link: RunLink | undefined;
   } & Omit<ToolExecuteContext, 'signal'>,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   if (timeoutMs !== undefined) {
-    return executeWithTimeout(tool, args, timeoutMs, signal, {
-      toolCallId,
-      step,
-      callIndex,
-      logger,
-      contents,
-    });
+    return executeWithTimeout(
+      tool,
+      args,
+      timeoutMs,
+      signal,
+      {
+        toolCallId,
+        step,
+        callIndex,
+        logger,
+        contents,
+      },
+      link,
+    );
   }
   if (signal.aborted) return { type: 'aborted', args };
   // Without a time limit the tool gets the turn's signal itself (see executeWithTimeout for the
@@ -359,7 +388,9 @@ function execute(
   let result: unknown;
   let then: unknown;
   try {
-    result = tool.execute(args, { toolCallId, step, callIndex, logger, contents, signal });
+    const context: ToolExecuteContext = { toolCallId, step, callIndex, logger, contents, signal };
+    if (link !== undefined) linkToolContext(context, link);
+    result = tool.execute(args, context);
     then =
       typeof result === 'object' || typeof result === 'function'
         ? (result as { then?: unknown } | null)?.then
@@ -406,6 +437,7 @@ function executeWithTimeout(
   timeoutMs: number,
   signal: AbortSignal,
   context: Omit<ToolExecuteContext, 'signal'>,
+  link?: RunLink,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   if (signal.aborted) return { type: 'aborted', args };
   let controller: AbortController | undefined;
@@ -430,6 +462,7 @@ function executeWithTimeout(
       return controller.signal;
     },
   };
+  if (link !== undefined) linkToolContext(callContext, link);
   let result: unknown;
   let then: unknown;
   try {
