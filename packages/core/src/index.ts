@@ -13,6 +13,7 @@
 //   @gemloop/core/models     model capabilities and cache minimums
 //   @gemloop/core/recorder   the run recorder (Node) and its recorded format
 //   @gemloop/core/streaming  folding a streamed response into one
+//   @gemloop/core/compaction keeping long runs in the window: compaction, tool output budgets
 //   @gemloop/core/telemetry  run observers and OpenTelemetry options
 //   @gemloop/core/tools      tool types, guards, name rule, schema conversion, function responses
 //   @gemloop/core/wire       the Gemini wire format: every request and response type, the parser

@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { ContinuationHopEvent } from '../continuation/continuation-report.ts';
 import type {
   AgentResult,
@@ -61,6 +62,12 @@ export type GroundingEvent = {
  */
 export type ContinuationEvent = { type: 'continuation'; stepNumber: number } & ContinuationHopEvent;
 
+/**
+ * The history was compacted before a model step (the `compaction` option): what was done and the
+ * estimated tokens of the contents before and after.
+ */
+export type CompactionEvent = { type: 'compaction' } & CompactionReport;
+
 /** A step ended: its content, calls and results are recorded. */
 export type StepEndEvent = { type: 'step-end'; step: AgentStep };
 
@@ -77,5 +84,6 @@ export type AgentEvent<Output = undefined> =
   | ToolErrorEvent
   | GroundingEvent
   | ContinuationEvent
+  | CompactionEvent
   | StepEndEvent
   | RunEndEvent<Output>;

@@ -37,6 +37,8 @@ function summarize(event: AgentEvent): string {
       return `grounding ${event.source}`;
     case 'continuation':
       return `continuation ${event.kind} ${event.hop}`;
+    case 'compaction':
+      return `compaction ${event.tokensBefore} ${event.tokensAfter}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
     case 'run-end':

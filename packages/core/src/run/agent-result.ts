@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
 import type {
@@ -197,6 +198,12 @@ export type AgentRunState = {
   steps: AgentStep[];
   /** Summed over every model call, re-asks and tool-made calls included. */
   usage: AgentUsage;
+  /**
+   * With the `compaction` option, when the run compacted its history: the history the last
+   * request sent (`contents` stays the whole one, for the record and a chat store) and a report
+   * of each compaction.
+   */
+  compaction?: AgentCompactionState | undefined;
 };
 
 /** What `agent.run()` (and `agent.stream().result`) resolves to. */
@@ -217,4 +224,12 @@ export type AgentResult<Output = undefined> = AgentRunState & {
   parts: Part[];
   /** With the `cache` option: whether the prefix was cached and how many input tokens it saved. */
   cache?: AgentCacheReport | undefined;
+};
+
+/** What the `compaction` option did in a run. */
+export type AgentCompactionState = {
+  /** The compacted history, as the last request sent it (before that step's answer). */
+  sentContents: Content[];
+  /** Each compaction, in order. */
+  reports: CompactionReport[];
 };

@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type {
   ContinuationHopEvent,
   ContinuationReport,
@@ -86,6 +87,8 @@ export interface RunObservation {
   toolCall(info: ToolCallInfo): ToolCallObservation;
   /** A step ended (after its tool calls, when it had some). */
   stepEnd(step: AgentStep): void;
+  /** The history was compacted before a model step (the `compaction` option). */
+  compaction?: ((report: CompactionReport, at: number) => void) | undefined;
   /** The run ended with a result or failed with `error` (which carries `run` when it started). */
   end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
 }

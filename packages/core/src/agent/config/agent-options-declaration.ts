@@ -6,6 +6,7 @@ import {
 import type { AgentOptions } from './agent-options.ts';
 import { cacheOption } from './options/cache.ts';
 import { callOptionsOption } from './options/call-options.ts';
+import { compactionOption } from './options/compaction.ts';
 import { continuationOption } from './options/continuation.ts';
 import type { AgentOptionKey, KeysOfGroups } from './options/define-agent-options.ts';
 import { generationConfigOption } from './options/generation-config.ts';
@@ -32,6 +33,7 @@ export type AgentOptionGroups = [
   typeof outputOption,
   typeof toolRunOptions,
   typeof cacheOption,
+  typeof compactionOption,
   typeof callOptionsOption,
   typeof observerOptions,
 ];
@@ -53,6 +55,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   outputOption,
   toolRunOptions,
   cacheOption,
+  compactionOption,
   callOptionsOption,
   observerOptions,
 ];

@@ -1,3 +1,4 @@
+import type { CompactionOptions, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
@@ -222,6 +223,21 @@ export type AgentOptions<Output = undefined> = {
    * those fields. `result.cache` says how many input tokens it saved.
    */
   cache?: true | AgentCacheOptions | undefined;
+  /**
+   * Keep long runs inside the model's window: before a step whose request passes the threshold,
+   * clear old tool results, prune old thoughts and (optionally) summarize older turns, never
+   * breaking call/response pairing or thought signatures. It never touches the `cache` prefix
+   * (system instruction, tools, `cache.contents`): only the run's history is compacted.
+   * `result.contents` stays whole; `result.compaction` holds what was sent.
+   * @defaultValue off
+   */
+  compaction?: CompactionOptions | false | undefined;
+  /**
+   * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
+   * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`.
+   * @defaultValue no cap
+   */
+  toolOutput?: ToolOutputOptions | undefined;
   /**
    * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
    * `'priority'`. The tier that served each call is on `step.serviceTier`.

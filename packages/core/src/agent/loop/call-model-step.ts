@@ -9,6 +9,7 @@ import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { toAgentUsage } from '../usage.ts';
 import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
+import { compactBeforeStep } from './compact-before-step.ts';
 import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
@@ -28,6 +29,7 @@ export async function callModelStep<Output>(
   { stepNumber, kind }: { stepNumber: number; kind: ModelStepKind },
 ): Promise<AgentStep> {
   const { config, run, signal, emit } = context;
+  if (config.compaction !== undefined) await compactBeforeStep(context, stepNumber);
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let outcome: ModelCallOutcome;
@@ -98,11 +100,13 @@ function send<Output>(
   kind: ModelStepKind,
   call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
 ): Promise<ModelCallOutcome> {
+  // The compacted history when the `compaction` option compacted it (run.contents stays whole).
+  const contents = run.sendContents();
   const request = (cacheName: string | undefined) =>
     prepareRequest(config, {
       kind,
       streaming,
-      contents: run.contents,
+      contents,
       cache,
       cacheName,
     });
