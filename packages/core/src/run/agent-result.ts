@@ -228,7 +228,10 @@ export type AgentResult<Output = undefined> = AgentRunState & {
 
 /** What the `compaction` option did in a run. */
 export type AgentCompactionState = {
-  /** The compacted history, as the last request sent it (before that step's answer). */
+  /**
+   * The compacted history to continue from: what the last request sent, and every content added
+   * after it (the final answer included), as the next request of this run would send it.
+   */
   sentContents: Content[];
   /** Each compaction, in order. */
   reports: CompactionReport[];

@@ -27,6 +27,7 @@ export function finishRun<Output>(
     grounding: run.grounding,
     parts: last?.content?.parts ?? [],
   };
+  if (state.compaction !== undefined) result.compaction = state.compaction;
   if (cache !== undefined) {
     let saved = 0;
     for (const step of state.steps) saved += step.usage.cachedContentTokenCount;

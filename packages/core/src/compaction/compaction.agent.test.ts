@@ -1,0 +1,262 @@
+import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { CompactionEvent } from '../agent/agent-event.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { CompactionError } from '../errors/compaction-error.ts';
+import { estimateContentTokens } from '../history/estimate-tokens.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import type { Content } from '../wire/content.ts';
+import type { GenerateContentBody } from '../wire/request.ts';
+import { createMemoryArtifactStore } from './artifact-store.ts';
+import { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
+import { DEFAULT_SUMMARY_PROMPT } from './compaction-options.ts';
+import { readToolOutputTool } from './read-tool-output-tool.ts';
+import { isSummaryContent } from './summary-content.ts';
+import { TRUNCATED_RESULT_KEY } from './tool-output-budget.ts';
+
+// End to end against the fake Gemini on 127.0.0.1 with its strict contract (strictHistory, and
+// Gemini 3 signatures checked against the ones it issued): every compacted history the agent
+// sends must be one the API accepts, or the fake answers 400 and the run fails.
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+const PAGES = 10;
+/** About 5,000 estimated tokens a page. */
+const FILLER = 'lorem ipsum dolor sit amet '.repeat(740);
+
+const fetchPage = defineTool({
+  name: 'fetch_page',
+  description: 'Fetches page n.',
+  parameters: z.object({ n: z.number() }),
+  execute: ({ n }) => ({ n, page: `FACT-${n}: code${n * 7}. ${FILLER}` }),
+});
+
+function textOf(body: GenerateContentBody): string {
+  return JSON.stringify(body.contents);
+}
+
+/**
+ * The model: fetch the pages one step at a time (two at once at page 3, signed parallel calls),
+ * then answer with every fact the request it received still holds. As the summarizer (its
+ * prompt as system instruction), it lists the facts its transcript holds.
+ */
+const researcher: FakeScriptFunction = (request) => {
+  const body = request.body;
+  const system = body.systemInstruction?.parts?.[0]?.text;
+  const facts = [...new Set(textOf(body).match(/FACT-\d+: code\d+/g) ?? [])];
+  if (system === DEFAULT_SUMMARY_PROMPT) return turn.text(`Facts so far: ${facts.join('; ')}`);
+  // Where it is comes from what the request holds (pages seen, calls made), as a model's would.
+  const seen = Math.max(0, ...facts.map((fact) => Number(/\d+/.exec(fact)?.[0])));
+  const called = Math.max(
+    0,
+    ...body.contents.flatMap((content) =>
+      content.parts.map((part) => Number(part.functionCall?.args?.['n'] ?? 0)),
+    ),
+  );
+  const calls = Math.max(seen, called);
+  if (calls >= PAGES) return turn.text(`Found: ${facts.sort().join('; ')}`);
+  if (calls === 2) {
+    return turn.calls(
+      [
+        { name: 'fetch_page', args: { n: 3 } },
+        { name: 'fetch_page', args: { n: 4 } },
+      ],
+      { thoughts: 'Two pages at once.' },
+    );
+  }
+  return turn.call('fetch_page', { n: calls + 1 }, { thoughts: `Page ${calls + 1} next.` });
+};
+
+async function serve() {
+  const fake = createFakeGemini({ script: researcher, strictHistory: true, seed: 7 });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) };
+}
+
+const MAX_TOKENS = 20_000;
+const allFacts = Array.from(
+  { length: PAGES },
+  (_, index) => `FACT-${index + 1}: code${(index + 1) * 7}`,
+)
+  .sort()
+  .join('; ');
+
+function sentContents(fake: FakeGemini): Content[][] {
+  return fake.modelRequests.map((request) => (request.body as GenerateContentBody).contents);
+}
+
+describe('compaction inside a run, against the fake strict contract', () => {
+  it('clears old tool results (streamed and unary alike): every request under the threshold, the full history kept', async () => {
+    for (const streaming of [false, true]) {
+      const { fake, gemini } = await serve();
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-3-flash-preview',
+        tools: [fetchPage],
+        thinking: { includeThoughts: true },
+        maxSteps: 20,
+        compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      });
+      const events: CompactionEvent[] = [];
+      let result: Awaited<ReturnType<typeof agent.run>>;
+      if (streaming) {
+        const stream = agent.stream('Read the pages and list the facts.');
+        for await (const event of stream) if (event.type === 'compaction') events.push(event);
+        result = await stream.result;
+      } else {
+        result = await agent.run('Read the pages and list the facts.');
+      }
+
+      expect(fake.modelRequests.every((request) => request.status === 200)).toBe(true);
+      for (const contents of sentContents(fake)) {
+        expect(estimateContentTokens(contents)).toBeLessThanOrEqual(MAX_TOKENS);
+      }
+      // Without compaction the last request would hold all ten pages (~50k tokens).
+      expect(estimateContentTokens(result.contents)).toBeGreaterThan((3 * MAX_TOKENS) / 2);
+      const reports = result.compaction?.reports ?? [];
+      expect(reports.length).toBeGreaterThan(0);
+      // run() builds no events; stream() emits one per compaction, the same as the reports.
+      if (streaming) expect(events.map(({ type: _type, ...report }) => report)).toEqual(reports);
+      for (const report of reports) expect(report.tokensAfter).toBeLessThan(report.tokensBefore);
+      // The record is whole; what was sent has placeholders that keep the call ids.
+      expect(JSON.stringify(result.contents)).not.toContain(CLEARED_RESULT_KEY);
+      const sent = result.compaction?.sentContents ?? [];
+      const cleared = sent.flatMap((content) =>
+        content.parts.filter(
+          (part) => part.functionResponse?.response[CLEARED_RESULT_KEY] !== undefined,
+        ),
+      );
+      expect(cleared.length).toBeGreaterThan(0);
+      const callIds = new Set(
+        sent.flatMap((content) => content.parts.map((part) => part.functionCall?.id)),
+      );
+      for (const part of cleared) expect(callIds.has(part.functionResponse?.id)).toBe(true);
+      // The signed first call of every model turn went back with its signature.
+      const signed = sent.filter((content) => content.parts[0]?.functionCall !== undefined);
+      expect(
+        signed.every((content) => typeof content.parts[0]?.thoughtSignature === 'string'),
+      ).toBe(true);
+    }
+  });
+
+  it('summarizes older turns with a model call: the facts stay answerable from what is sent', async () => {
+    const { fake, gemini } = await serve();
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: {
+        maxTokens: MAX_TOKENS,
+        keepRecent: 2,
+        clearToolResults: false,
+        summarize: true,
+      },
+    }).run('Read the pages and list the facts.');
+
+    expect(fake.modelRequests.every((request) => request.status === 200)).toBe(true);
+    const summarizerCalls = fake.modelRequests.filter(
+      (request) =>
+        (request.body as GenerateContentBody).systemInstruction?.parts?.[0]?.text ===
+        DEFAULT_SUMMARY_PROMPT,
+    );
+    expect(summarizerCalls.length).toBeGreaterThan(0);
+    expect((summarizerCalls[0]?.body as GenerateContentBody).tools).toBeUndefined();
+    const sent = result.compaction?.sentContents ?? [];
+    expect(sent[0]?.parts[0]?.text).toBe('Read the pages and list the facts.');
+    expect(isSummaryContent(sent[1])).toBe(true);
+    expect(result.compaction?.reports.some((report) => report.summarizedContents > 0)).toBe(true);
+    // The fake answers from its request alone: every fact survived in the summary or the kept turns.
+    expect(result.text).toBe(`Found: ${allFacts}`);
+  });
+
+  it('lets onCompaction cancel a compaction, and refuses a replacement that breaks the pairing', async () => {
+    const cancelled = await serve();
+    const result = await createAgent({
+      gemini: cancelled.gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: { maxTokens: MAX_TOKENS, onCompaction: () => ({ cancel: true }) },
+    }).run('Read the pages and list the facts.');
+    expect(result.compaction).toBeUndefined();
+    expect(result.text).toBe(`Found: ${allFacts}`);
+
+    const broken = await serve();
+    const failure = await createAgent({
+      gemini: broken.gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: {
+        maxTokens: MAX_TOKENS,
+        // Drops the first function-response turn: its call loses its answer.
+        onCompaction: ({ before }) => ({
+          contents: before.filter(
+            (content, index) =>
+              !(index === 2 && content.parts.some((part) => part.functionResponse)),
+          ),
+        }),
+      },
+    })
+      .run('Read the pages and list the facts.')
+      .catch((error: unknown) => error);
+    expect(CompactionError.isInstance(failure)).toBe(true);
+    expect((failure as CompactionError).reason).toBe('broken-history');
+    // Nothing broken reached the API.
+    expect(broken.fake.modelRequests.every((request) => request.status === 200)).toBe(true);
+  });
+});
+
+describe('tool output budgets', () => {
+  it('cuts a result to the per-tool cap with the marker, and read_tool_output reads the rest back', async () => {
+    const artifacts = createMemoryArtifactStore();
+    let marker: string | undefined;
+    let slice: unknown;
+    const fake = createFakeGemini({
+      strictHistory: true,
+      script: [
+        turn.call('fetch_page', { n: 1 }),
+        (_request, context) => {
+          const response = context.functionResponses[0]?.response ?? {};
+          marker = response[TRUNCATED_RESULT_KEY] as string;
+          const id = /id "([^"]+)"/.exec(marker)?.[1] ?? 'missing';
+          return turn.call('read_tool_output', { id, offset: 400, length: 100 });
+        },
+        (_request, context) => {
+          slice = context.functionResponses[0]?.response;
+          return turn.text('done');
+        },
+      ],
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const result = await createAgent({
+      gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage, readToolOutputTool(artifacts)],
+      toolOutput: { maxTokens: 50_000, perTool: { fetch_page: { maxTokens: 100 } }, artifacts },
+    }).run('Read page 1.');
+
+    expect(result.text).toBe('done');
+    expect(marker).toMatch(
+      /^\[gemloop: output of fetch_page truncated: kept 400 of \d+ characters; call read_tool_output with id "/,
+    );
+    const firstResponse = result.contents[2]?.parts[0]?.functionResponse?.response;
+    expect(firstResponse?.output).toBe(
+      JSON.stringify({ n: 1, page: `FACT-1: code7. ${FILLER}` }).slice(0, 400),
+    );
+    expect(slice).toMatchObject({
+      text: JSON.stringify({ n: 1, page: `FACT-1: code7. ${FILLER}` }).slice(400, 500),
+      offset: 400,
+      end: 500,
+      done: false,
+    });
+  });
+});
