@@ -167,7 +167,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
         DEFAULT_SUMMARY_PROMPT,
     );
     expect(summarizerCalls.length).toBeGreaterThan(0);
-    expect((summarizerCalls[0]?.body as GenerateContentBody).tools).toBeUndefined();
+    expect((summarizerCalls[0]?.body as GenerateContentBody | undefined)?.tools).toBeUndefined();
     const sent = result.compaction?.sentContents ?? [];
     expect(sent[0]?.parts[0]?.text).toBe('Read the pages and list the facts.');
     expect(isSummaryContent(sent[1])).toBe(true);
@@ -249,7 +249,7 @@ describe('tool output budgets', () => {
       /^\[gemloop: output of fetch_page truncated: kept 400 of \d+ characters; call read_tool_output with id "/,
     );
     const firstResponse = result.contents[2]?.parts[0]?.functionResponse?.response;
-    expect(firstResponse?.output).toBe(
+    expect(firstResponse?.['output']).toBe(
       JSON.stringify({ n: 1, page: `FACT-1: code7. ${FILLER}` }).slice(0, 400),
     );
     expect(slice).toMatchObject({
