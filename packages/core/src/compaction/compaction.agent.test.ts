@@ -1,11 +1,24 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CompactionEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
+import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+import type { RecordedRunLine } from '../recorder/recorded-run.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
@@ -21,8 +34,10 @@ import { TRUNCATED_RESULT_KEY } from './tool-output-budget.ts';
 // sends must be one the API accepts, or the fake answers 400 and the run fails.
 
 const fakes: FakeGemini[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 const PAGES = 10;
@@ -258,5 +273,75 @@ describe('tool output budgets', () => {
       end: 500,
       done: false,
     });
+  });
+});
+
+describe('a compaction in the observers and a chat session', () => {
+  it('is a gemloop.compaction span and a recorded line with tokens before and after', async () => {
+    const { gemini } = await serve();
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-compaction-'));
+    dirs.push(dir);
+    const recorder = createRunRecorder({ dir });
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      telemetry: { tracerProvider },
+      recorder,
+      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+    }).run('Read the pages and list the facts.');
+    await recorder.flush();
+    const reports = result.compaction?.reports ?? [];
+    expect(reports.length).toBeGreaterThan(0);
+
+    const spans = exporter.getFinishedSpans().filter((span) => span.name === 'gemloop.compaction');
+    expect(
+      spans.map((span) => [
+        span.attributes['gemloop.compaction.tokens_before'],
+        span.attributes['gemloop.compaction.tokens_after'],
+      ]),
+    ).toEqual(reports.map((report) => [report.tokensBefore, report.tokensAfter]));
+    const runSpan = exporter
+      .getFinishedSpans()
+      .find((span) => span.name.startsWith('invoke_agent'));
+    expect(spans[0]?.parentSpanContext?.spanId).toBe(runSpan?.spanContext().spanId);
+
+    const [name] = await readdir(dir);
+    const lines = (await readFile(join(dir, name as string), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RecordedRunLine);
+    const recorded = lines.flatMap((line) => (line.type === 'compaction' ? [line] : []));
+    expect(recorded.map(({ type: _type, at: _at, ...report }) => report)).toEqual(reports);
+  });
+
+  it('sends the compacted history in a chat turn while the store keeps the whole one', async () => {
+    const { fake, gemini } = await serve();
+    const store = createMemoryHistoryStore();
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+    });
+    const reply = await createChatSession({ agent, store, id: 'research' }).send(
+      'Read the pages and list the facts.',
+    );
+    expect(reply.compaction?.reports.length).toBeGreaterThan(0);
+    const stored = (await store.load('research', { logger: silentLogger })).flatMap(
+      (turn) => turn.contents,
+    );
+    expect(JSON.stringify(stored)).not.toContain(CLEARED_RESULT_KEY);
+    expect(JSON.stringify(stored)).toContain(FILLER);
+    expect(estimateContentTokens(stored)).toBeGreaterThan(MAX_TOKENS);
+    for (const contents of sentContents(fake)) {
+      expect(estimateContentTokens(contents)).toBeLessThanOrEqual(MAX_TOKENS);
+    }
   });
 });

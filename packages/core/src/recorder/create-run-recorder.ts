@@ -284,6 +284,9 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             },
           };
         },
+        compaction(report, at) {
+          write({ type: 'compaction', ...report, at });
+        },
         stepEnd(step) {
           write({
             type: 'step-end',

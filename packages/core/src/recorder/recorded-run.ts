@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */
@@ -130,4 +131,9 @@ export type RecordedRunLine =
       error?: RecordedError | undefined;
       at: number;
     }
+  | ({
+      /** The history was compacted before model step `stepNumber` (the `compaction` option). */
+      type: 'compaction';
+      at: number;
+    } & CompactionReport)
   | { type: 'truncated'; reason: string; at: number };
