@@ -345,3 +345,28 @@ describe('a compaction in the observers and a chat session', () => {
     }
   });
 });
+
+describe('compaction with the managed cache', () => {
+  it('never rewrites the cached prefix: one cache, sent on every step, its contents never in the history', async () => {
+    const { fake, gemini } = await serve();
+    const document = `The handbook. ${'policy text '.repeat(3_000)}`;
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [fetchPage],
+      maxSteps: 20,
+      cache: { contents: document, ttlSeconds: 600 },
+      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+    }).run('Read the pages and list the facts.');
+
+    expect(result.compaction?.reports.length).toBeGreaterThan(0);
+    const methods = fake.requests.map((request) => request.method);
+    expect(methods.filter((method) => method === 'caches.create')).toHaveLength(1);
+    const bodies = fake.modelRequests.map((request) => request.body as Record<string, unknown>);
+    expect(new Set(bodies.map((body) => body['cachedContent']))).toEqual(
+      new Set([result.cache?.name]),
+    );
+    // What compaction rewrote is the run's history only: the cached document is in no request.
+    for (const body of bodies) expect(JSON.stringify(body['contents'])).not.toContain('policy text');
+  });
+});
