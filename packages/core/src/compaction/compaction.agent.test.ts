@@ -187,6 +187,9 @@ describe('compaction inside a run, against the fake strict contract', () => {
     expect(sent[0]?.parts[0]?.text).toBe('Read the pages and list the facts.');
     expect(isSummaryContent(sent[1])).toBe(true);
     expect(result.compaction?.reports.some((report) => report.summarizedContents > 0)).toBe(true);
+    // The summaries were billed: the run's usage counts their calls beside the steps'.
+    const stepsPrompt = result.steps.reduce((sum, step) => sum + step.usage.promptTokenCount, 0);
+    expect(result.usage.promptTokenCount).toBeGreaterThan(stepsPrompt);
     // The fake answers from its request alone: every fact survived in the summary or the kept turns.
     expect(result.text).toBe(`Found: ${allFacts}`);
   });
@@ -367,6 +370,7 @@ describe('compaction with the managed cache', () => {
       new Set([result.cache?.name]),
     );
     // What compaction rewrote is the run's history only: the cached document is in no request.
-    for (const body of bodies) expect(JSON.stringify(body['contents'])).not.toContain('policy text');
+    for (const body of bodies)
+      expect(JSON.stringify(body['contents'])).not.toContain('policy text');
   });
 });

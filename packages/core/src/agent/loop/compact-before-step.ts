@@ -11,6 +11,7 @@ import type { Content } from '../../wire/content.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { toAgentUsage } from '../usage.ts';
 
 /** The tokens of the request's fixed part (system instruction, tools), once per agent. */
 const fixedTokens = new WeakMap<object, number>();
@@ -163,6 +164,8 @@ function summarizer<Output>(context: RunContext<Output>): Summarize {
         },
         callOptions,
       });
+      // The summary was billed: the run's usage (and a chat's, a span's) counts it.
+      context.run.addUsage(toAgentUsage(response.usageMetadata));
       text = (response.candidates?.[0]?.content?.parts ?? [])
         .filter((part) => part.thought !== true && typeof part.text === 'string')
         .map((part) => part.text)
