@@ -5,8 +5,9 @@ import {
   type Summarize,
 } from '../../compaction/compact-history.ts';
 import { compactionThreshold } from '../../compaction/compaction-options.ts';
+import { estimateSentTokens } from '../../compaction/estimate-sent-tokens.ts';
 import { CompactionError } from '../../errors/compaction-error.ts';
-import { estimateContentTokens, estimateTokens } from '../../history/estimate-tokens.ts';
+import { estimateTokens } from '../../history/estimate-tokens.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
@@ -38,7 +39,7 @@ export async function compactBeforeStep<Output>(
   const contents = run.sendContents();
   const threshold = compactionThreshold(settings);
   const fixed = fixedTokensOf(config);
-  const tokensBefore = estimateContentTokens(contents);
+  const tokensBefore = estimateSentTokens(contents, run.tokenEstimates);
   let reason: CompactionReport['reason'] | undefined;
   if (threshold !== undefined && fixed + tokensBefore > threshold) reason = 'tokens';
   else if (
@@ -74,7 +75,7 @@ export async function compactBeforeStep<Output>(
       before: contents,
       after,
       tokensBefore,
-      tokensAfter: estimateContentTokens(after),
+      tokensAfter: estimateSentTokens(after, run.tokenEstimates),
     });
     if (decision !== undefined && 'cancel' in decision && decision.cancel === true) return;
     if (decision !== undefined && 'contents' in decision) {
@@ -95,7 +96,7 @@ export async function compactBeforeStep<Output>(
     stepNumber,
     reason,
     tokensBefore,
-    tokensAfter: estimateContentTokens(after),
+    tokensAfter: estimateSentTokens(after, run.tokenEstimates),
     clearedToolResults: replaced ? 0 : compacted.cleared,
     prunedThoughts: replaced ? 0 : compacted.pruned,
     summarizedContents: replaced ? 0 : compacted.summarized,

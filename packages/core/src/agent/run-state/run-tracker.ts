@@ -32,6 +32,8 @@ export class RunTracker {
    */
   private compacted: readonly Content[] | undefined;
   private compactedThrough = 0;
+  /** The token estimate of each content the run sent (`compaction`'s decision, per content once). */
+  readonly tokenEstimates: WeakMap<Content, number> = new WeakMap();
   /** Each compaction of the run, in order. */
   readonly compactions: CompactionReport[] = [];
 
