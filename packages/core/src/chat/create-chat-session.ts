@@ -77,7 +77,7 @@ export function createChatSession<Output = undefined>(
   options: CreateChatSessionOptions<Output>,
 ): ChatSession<Output> {
   checkChatOptions(options);
-  const { agent, limit, turnsWithoutModel = 'same-model' } = options;
+  const { agent, limit, compaction, turnsWithoutModel = 'same-model' } = options;
   // The agent's runs with this session's id as the conversation (telemetry, the recorder).
   const turns = agentTurnsOf(agent);
   const id = options.id ?? globalThis.crypto.randomUUID();
@@ -307,7 +307,15 @@ export function createChatSession<Output = undefined>(
           const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
-            result = await turns.run(parts, { signal, history: selected.history }, id);
+            result = await turns.run(
+              parts,
+              {
+                signal,
+                history: selected.history,
+                ...(compaction === undefined ? {} : { compaction }),
+              },
+              id,
+            );
           } catch (error) {
             recordFailure(error);
             throw error;
@@ -324,7 +332,11 @@ export function createChatSession<Output = undefined>(
             const selected = await prepare(parts, streamSignal);
             const inner = turns.stream(
               parts,
-              { signal: streamSignal, history: selected.history },
+              {
+                signal: streamSignal,
+                history: selected.history,
+                ...(compaction === undefined ? {} : { compaction }),
+              },
               id,
             );
             // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.

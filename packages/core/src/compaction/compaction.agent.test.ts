@@ -374,3 +374,76 @@ describe('compaction with the managed cache', () => {
       expect(JSON.stringify(body['contents'])).not.toContain('policy text');
   });
 });
+
+describe('compaction per run and per chat session', () => {
+  it("a chat session's compaction applies to its messages in place of the agent's, the store whole", async () => {
+    const { fake, gemini } = await serve();
+    const store = createMemoryHistoryStore();
+    // The agent compacts nothing; the session does.
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+    });
+    const reply = await createChatSession({
+      agent,
+      store,
+      id: 'session-compaction',
+      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+    }).send('Read the pages and list the facts.');
+    expect(reply.compaction?.reports.length).toBeGreaterThan(0);
+    for (const contents of sentContents(fake)) {
+      expect(estimateContentTokens(contents)).toBeLessThanOrEqual(MAX_TOKENS);
+    }
+    const stored = (await store.load('session-compaction', { logger: silentLogger })).flatMap(
+      (turn) => turn.contents,
+    );
+    expect(JSON.stringify(stored)).toContain(FILLER);
+  });
+
+  it('run({ compaction: false }) turns the agent option off for one run; a bad one is refused by name', async () => {
+    const { gemini } = await serve();
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: { maxTokens: MAX_TOKENS },
+    });
+    const result = await agent.run('Read the pages and list the facts.', { compaction: false });
+    expect(result.compaction).toBeUndefined();
+    expect(result.text).toBe(`Found: ${allFacts}`);
+    await expect(agent.run('x', { compaction: { maxTokns: 5 } as never })).rejects.toThrow(
+      /maxTokens/,
+    );
+  });
+
+  it('countNearThreshold asks countTokens near the threshold, and compacts on its count', async () => {
+    const { gemini } = await serve();
+    const counted: number[] = [];
+    // A client whose countTokens says more than the estimate (as media-heavy histories do).
+    const counting = {
+      ...gemini,
+      countTokens: async (request: Parameters<typeof gemini.countTokens>[0]) => {
+        const real = await gemini.countTokens(request);
+        counted.push(real.totalTokens ?? 0);
+        return { ...real, totalTokens: (real.totalTokens ?? 0) * 2 };
+      },
+    };
+    const result = await createAgent({
+      gemini: counting,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      // Three pages (~15k tokens) are within 15% under 16k: counted there, not below.
+      compaction: { maxTokens: 16_000, keepRecent: 4, countNearThreshold: true },
+    }).run('Read the pages and list the facts.');
+    expect(counted.length).toBeGreaterThan(0);
+    expect(counted.length).toBeLessThan(result.steps.length);
+    for (const count of counted) expect(count).toBeGreaterThan(16_000 * 0.85 - 1_000);
+    // The doubled count compacted where the estimate alone (under 16k) would not have.
+    const early = result.compaction?.reports.filter((report) => report.tokensBefore < 16_000);
+    expect(early?.length).toBeGreaterThan(0);
+  });
+});

@@ -286,4 +286,9 @@ export type RunOptions = {
    * models. Chat sessions pass their stored turns this way.
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  /**
+   * This run's compaction, in place of the agent's `compaction` option (`false`: none). A chat
+   * session passes its own `compaction` here.
+   */
+  compaction?: CompactionOptions | false | undefined;
 };

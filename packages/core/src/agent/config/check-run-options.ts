@@ -1,3 +1,4 @@
+import { compactionOptionCheck } from '../../compaction/compaction-options.ts';
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import { checkedWhereUsed } from '../../options/option-checks.ts';
 import type { RunOptions } from './agent-options.ts';
@@ -12,8 +13,12 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history } (or none)',
-  checks: { signal: checkedWhereUsed, history: checkedWhereUsed },
+  example: '{ signal, history, compaction } (or none)',
+  checks: {
+    signal: checkedWhereUsed,
+    history: checkedWhereUsed,
+    compaction: (value, path) => compactionOptionCheck(value, path),
+  },
   removed: {
     historyModel:
       "historyModel was removed: a stored turn says which model wrote it. Pass the history as turns, { history: [{ contents, model: 'gemini-3-flash-preview' }, ...] } (or run(turns) for a history that ends with calls to answer); signatures of turns another model wrote are removed. Chat sessions do this for you.",

@@ -29,7 +29,7 @@ export async function callModelStep<Output>(
   { stepNumber, kind }: { stepNumber: number; kind: ModelStepKind },
 ): Promise<AgentStep> {
   const { config, run, signal, emit } = context;
-  if (config.compaction !== undefined) await compactBeforeStep(context, stepNumber);
+  if (context.compaction !== undefined) await compactBeforeStep(context, stepNumber);
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let outcome: ModelCallOutcome;

@@ -34,7 +34,7 @@ export async function compactBeforeStep<Output>(
   stepNumber: number,
 ): Promise<void> {
   const { config, run } = context;
-  const settings = config.compaction;
+  const settings = context.compaction;
   if (settings === undefined) return;
   const contents = run.sendContents();
   const threshold = compactionThreshold(settings);
@@ -152,7 +152,7 @@ async function countedTokens<Output>(
  */
 function summarizer<Output>(context: RunContext<Output>): Summarize {
   const { config, callOptions } = context;
-  const summarize = config.compaction?.summarize;
+  const summarize = context.compaction?.summarize;
   return async (transcript) => {
     const model = summarize?.model ?? config.model;
     let text: string;

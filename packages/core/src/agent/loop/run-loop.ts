@@ -1,3 +1,4 @@
+import { resolveCompaction } from '../../compaction/compaction-options.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
@@ -36,6 +37,8 @@ export type RunLoopOptions = {
   conversationId?: string | undefined;
   emit: EmitEvent;
   history: RunOptions['history'];
+  /** The run's `compaction`, in place of the agent's; `undefined` keeps the agent's. */
+  compaction?: RunOptions['compaction'];
 };
 
 /**
@@ -107,7 +110,7 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit, history }: RunLoopOptions,
+  { signal, streaming, emit, history, compaction }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const { contents, inputLength } = normalizeInput(input, {
@@ -127,6 +130,13 @@ async function runSteps<Output>(
     observation,
     cache,
     callOptions: modelCallOptions(config.callOptions, signal),
+    compaction:
+      compaction === undefined
+        ? config.compaction
+        : resolveCompaction(compaction, {
+            model: config.model,
+            inputTokenLimit: config.capabilities.inputTokenLimit,
+          }),
   };
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
