@@ -36,6 +36,11 @@ export type CompactHistoryInput = {
   target: number;
   summarize: Summarize | undefined;
   newId: () => string;
+  /**
+   * Told when the summarizer failed (a `CompactionError`, `summarizer-failed`): the compaction
+   * goes on without a summary (clearing and pruning kept), and the next one tries again.
+   */
+  onSummaryFailed?: ((error: CompactionError) => void) | undefined;
 };
 
 /**
@@ -50,6 +55,7 @@ export async function compactHistory({
   target,
   summarize,
   newId,
+  onSummaryFailed,
 }: CompactHistoryInput): Promise<{
   contents: readonly Content[];
   cleared: number;
@@ -73,9 +79,17 @@ export async function compactHistory({
   if (summarize !== undefined && estimateContentTokens(out) > target) {
     const cut = summaryCut(out, keepFrom);
     if (cut !== undefined) {
-      const text = await summarize(transcriptOf(out.slice(cut.from, cut.to)));
-      summarized = cut.to - cut.from;
-      out = [...out.slice(0, cut.from), summaryContent(text), ...out.slice(cut.to)];
+      let text: string | undefined;
+      try {
+        text = await summarize(transcriptOf(out.slice(cut.from, cut.to)));
+      } catch (error) {
+        if (!CompactionError.isInstance(error) || error.reason !== 'summarizer-failed') throw error;
+        onSummaryFailed?.(error);
+      }
+      if (text !== undefined) {
+        summarized = cut.to - cut.from;
+        out = [...out.slice(0, cut.from), summaryContent(text), ...out.slice(cut.to)];
+      }
     }
   }
   return { contents: out, cleared, pruned, summarized };

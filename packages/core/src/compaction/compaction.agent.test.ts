@@ -447,3 +447,42 @@ describe('compaction per run and per chat session', () => {
     expect(early?.length).toBeGreaterThan(0);
   });
 });
+
+describe('a summarizer that fails', () => {
+  it('does not end the run: the compaction goes on without a summary, with a warning', async () => {
+    const fake = createFakeGemini({
+      script: researcher,
+      strictHistory: true,
+      faults: [
+        {
+          fault: { type: 'internal' },
+          on: (call) =>
+            (call.body as GenerateContentBody).systemInstruction?.parts?.[0]?.text ===
+            DEFAULT_SUMMARY_PROMPT,
+        },
+      ],
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const warnings: string[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (_fields: unknown, message?: string) => void warnings.push(String(message)),
+      child: () => logger,
+    };
+    const result = await createAgent({
+      gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      logger: logger as never,
+      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4, summarize: true },
+    }).run('Read the pages and list the facts.');
+    expect(result.finishReason).toBe('stop');
+    expect(result.compaction?.reports.every((report) => report.summarizedContents === 0)).toBe(
+      true,
+    );
+    expect(result.compaction?.reports.some((report) => report.clearedToolResults > 0)).toBe(true);
+    expect(warnings.some((warning) => warning.includes('the summary failed'))).toBe(true);
+  });
+});

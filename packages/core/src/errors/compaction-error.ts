@@ -4,7 +4,10 @@ import { GemloopError } from './gemloop-error.ts';
 export type CompactionErrorReason =
   /** The rewrite would have broken a rule Gemini checks (pairing, signatures, the active loop). */
   | 'broken-history'
-  /** The summarizer's model call failed or gave no text. */
+  /**
+   * The summarizer's model call failed or gave no text. Logged as a warning (with this error):
+   * the compaction goes on without a summary and the run goes on.
+   */
   | 'summarizer-failed'
   /** `onCompaction` returned something that is not a history. */
   | 'invalid-replacement';

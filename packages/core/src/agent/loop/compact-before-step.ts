@@ -65,6 +65,11 @@ export async function compactBeforeStep<Output>(
     target,
     summarize: settings.summarize === undefined ? undefined : summarizer(context),
     newId: () => crypto.randomUUID(),
+    onSummaryFailed: (error) =>
+      config.logger.warn(
+        { err: error },
+        'compaction: the summary failed; compacted without it (tried again at the next compaction)',
+      ),
   });
   let after = compacted.contents;
   let replaced = false;
