@@ -359,7 +359,8 @@ describe('compaction with the managed cache', () => {
       tools: [fetchPage],
       maxSteps: 20,
       cache: { contents: document, ttlSeconds: 600 },
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      // The last two contents hold at most two pages (~10k tokens), beside the ~9k document.
+      compaction: { maxTokens: MAX_TOKENS, keepRecent: 2 },
     }).run('Read the pages and list the facts.');
 
     expect(result.compaction?.reports.length).toBeGreaterThan(0);
@@ -372,6 +373,12 @@ describe('compaction with the managed cache', () => {
     // What compaction rewrote is the run's history only: the cached document is in no request.
     for (const body of bodies)
       expect(JSON.stringify(body['contents'])).not.toContain('policy text');
+    // The cached document counts in the window: the history sent beside it leaves room for it.
+    const documentTokens = estimateContentTokens([{ role: 'user', parts: [{ text: document }] }]);
+    for (const body of bodies) {
+      const contents = body['contents'] as Content[];
+      expect(estimateContentTokens(contents) + documentTokens).toBeLessThanOrEqual(MAX_TOKENS);
+    }
   });
 });
 

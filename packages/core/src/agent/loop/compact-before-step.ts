@@ -11,6 +11,7 @@ import { estimateTokens } from '../../history/estimate-tokens.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
+import type { PromptCache } from '../prompt-cache.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { toAgentUsage } from '../usage.ts';
 
@@ -38,7 +39,7 @@ export async function compactBeforeStep<Output>(
   if (settings === undefined) return;
   const contents = run.sendContents();
   const threshold = compactionThreshold(settings);
-  const fixed = fixedTokensOf(config);
+  const fixed = fixedTokensOf(config, context.cache);
   const tokensBefore = estimateSentTokens(contents, run.tokenEstimates);
   let reason: CompactionReport['reason'] | undefined;
   if (threshold !== undefined && fixed + tokensBefore > threshold) reason = 'tokens';
@@ -112,12 +113,21 @@ export async function compactBeforeStep<Output>(
   context.observation?.compaction?.(report, config.now());
 }
 
-function fixedTokensOf<Output>(config: AgentConfig<Output>): number {
+/**
+ * What every request sends besides the history: the system instruction, the tools and the
+ * managed cache's `contents` (sent before the history, inline or from the cache: they count in
+ * the window either way). Estimated once per agent.
+ */
+function fixedTokensOf<Output>(
+  config: AgentConfig<Output>,
+  cache: PromptCache | undefined,
+): number {
   let tokens = fixedTokens.get(config);
   if (tokens === undefined) {
     const { text, media } = estimateTokens([
       config.request.systemInstruction,
       config.request.tools,
+      cache?.contents,
     ]);
     tokens = text + media;
     fixedTokens.set(config, tokens);
