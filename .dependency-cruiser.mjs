@@ -44,6 +44,7 @@ export const coreLayers = [
   'http',
   'continuation',
   'tools',
+  'compaction',
   'run',
   'telemetry',
   'recorder',

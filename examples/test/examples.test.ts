@@ -100,6 +100,17 @@ describe.concurrent('the examples, offline', () => {
     );
   });
 
+  it('long-runs: tool output budgets and compaction keep every fact answerable from what is sent', async () => {
+    const { stdout } = await runOk('long-runs/compaction.ts');
+    expect(stdout).toMatch(
+      /\[compaction before step \d+: \d+ -> \d+ tokens, \d+ contents summarized\]/,
+    );
+    expect(stdout).toContain('12 facts: FACT-1: ship11;');
+    expect(stdout).toContain('FACT-12: ship132.');
+    expect(stdout).toContain('tool results truncated to the budget: 12');
+    expect(stdout).toMatch(/history kept: 26 contents; last sent: \d contents; compactions: [1-9]/);
+  });
+
   it('quick-start: calls its one tool with the arguments the question implies and answers', async () => {
     const { stdout } = await runOk('quick-start/basic.ts');
     expect(stdout).toContain(

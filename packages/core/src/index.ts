@@ -15,6 +15,7 @@
 //   @gemloop/core/recorder   the run recorder (Node) and its recorded format
 //   @gemloop/core/steering   talking to a running agent: createSteering, steer and queue
 //   @gemloop/core/streaming  folding a streamed response into one
+//   @gemloop/core/compaction keeping long runs in the window: compaction, tool output budgets
 //   @gemloop/core/telemetry  run observers and OpenTelemetry options
 //   @gemloop/core/tools      tool types, guards, name rule, schema conversion, function responses
 //   @gemloop/core/wire       the Gemini wire format: every request and response type, the parser

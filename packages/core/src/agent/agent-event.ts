@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { ContinuationHopEvent } from '../continuation/continuation-report.ts';
 import type {
   AgentResult,
@@ -96,6 +97,12 @@ export type ContinuationEvent = {
  */
 export type SteerEvent = { type: 'steer'; path: AgentPath } & SteeringReport;
 
+/**
+ * The history was compacted before a model step (the `compaction` option): what was done and the
+ * estimated tokens of the contents before and after.
+ */
+export type CompactionEvent = { type: 'compaction'; path: AgentPath } & CompactionReport;
+
 /** A step ended: its content, calls and results are recorded. */
 export type StepEndEvent = { type: 'step-end'; path: AgentPath; step: AgentStep };
 
@@ -132,6 +139,7 @@ export type AgentEvent<Output = undefined> =
   | GroundingEvent
   | ContinuationEvent
   | SteerEvent
+  | CompactionEvent
   | StepEndEvent
   | HandoffEvent
   | RunEndEvent<Output>;

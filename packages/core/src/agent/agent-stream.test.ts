@@ -39,6 +39,8 @@ function summarize(event: AgentEvent): string {
       return `continuation ${event.kind} ${event.hop}`;
     case 'steer':
       return `steer ${event.status} ${event.mode} ${event.stepNumber}`;
+    case 'compaction':
+      return `compaction ${event.tokensBefore} ${event.tokensAfter}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
     case 'handoff':

@@ -142,7 +142,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history, steering, budget } = checked;
+      const { signal, history, steering, budget, compaction } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
@@ -160,6 +160,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         stopWhen,
         steering,
         budget,
+        compaction,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -209,7 +210,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history, budget } = checked;
+      const { signal, history, budget, compaction } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       // A stream steers through its handle: with the caller's controller, or one of its own.
       const steering = checked.steering ?? createRunSteering();
@@ -224,6 +225,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             stopWhen,
             steering,
             budget,
+            compaction,
           }),
         signal,
         steering,

@@ -16,6 +16,7 @@ export type {
 export type { AgentCacheReport } from '../run/agent-cache-report.ts';
 export type { AgentInput } from '../run/agent-input.ts';
 export type {
+  AgentCompactionState,
   AgentFinishReason,
   AgentResult,
   AgentRunState,
@@ -28,6 +29,7 @@ export type {
 } from '../run/agent-result.ts';
 export type {
   AgentEvent,
+  CompactionEvent,
   ContinuationEvent,
   GroundingEvent,
   RunEndEvent,

@@ -84,7 +84,7 @@ export function createChatSession<Output = undefined>(
   options: CreateChatSessionOptions<Output>,
 ): ChatSession<Output> {
   checkChatOptions(options);
-  const { agent, limit, turnsWithoutModel = 'same-model' } = options;
+  const { agent, limit, compaction, turnsWithoutModel = 'same-model' } = options;
   // The agent's runs with this session's id as the conversation (telemetry, the recorder).
   const turns = agentTurnsOf(agent);
   /**
@@ -386,7 +386,12 @@ export function createChatSession<Output = undefined>(
             result = await steerRun((steering) =>
               holderTurns(selected.holder).run(
                 parts,
-                { ...runOptions, history: selected.history, steering },
+                {
+                  ...runOptions,
+                  history: selected.history,
+                  steering,
+                  ...(compaction === undefined ? {} : { compaction }),
+                },
                 id,
               ),
             );
@@ -411,7 +416,12 @@ export function createChatSession<Output = undefined>(
               steeringInFlight = steering;
               const inner = holderTurns(selected.holder).stream(
                 parts,
-                { ...runOptions, history: selected.history, steering },
+                {
+                  ...runOptions,
+                  history: selected.history,
+                  steering,
+                  ...(compaction === undefined ? {} : { compaction }),
+                },
                 id,
               );
               inner.result

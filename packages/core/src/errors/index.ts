@@ -34,6 +34,8 @@ export type { ChatStoreErrorOptions, ChatStoreOperation } from './chat-store-err
 export { ChatStoreError } from './chat-store-error.ts';
 export type { ChatStoreLockHolder } from './chat-store-locked-error.ts';
 export { ChatStoreLockedError } from './chat-store-locked-error.ts';
+export type { CompactionErrorReason } from './compaction-error.ts';
+export { CompactionError } from './compaction-error.ts';
 export type { ContinuationErrorReason } from './continuation-error.ts';
 export { ContinuationError } from './continuation-error.ts';
 export { BatchJobError } from './files-and-batches/batch-job-error.ts';

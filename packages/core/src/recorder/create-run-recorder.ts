@@ -298,6 +298,9 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         handoff({ stepNumber, from, to, at }) {
           write({ type: 'handoff', stepNumber, from, to, at });
         },
+        compaction(report, at) {
+          write({ type: 'compaction', ...report, at });
+        },
         stepEnd(step) {
           write({
             type: 'step-end',

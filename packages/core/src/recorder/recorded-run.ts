@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 
@@ -159,6 +160,11 @@ export type RecordedRunLine =
       parts: number;
       at: number;
     }
+  | ({
+      /** The history was compacted before model step `stepNumber` (the `compaction` option). */
+      type: 'compaction';
+      at: number;
+    } & CompactionReport)
   | { type: 'truncated'; reason: string; at: number };
 
 /** The most characters of a steering message's text a recorded `steer` line keeps. */

@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { ContinuationReport } from '../continuation/continuation-report.ts';
 import type { Cost } from '../models/cost.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
@@ -209,6 +210,12 @@ export type AgentRunState = {
    * call's price was.
    */
   cost: Cost;
+  /**
+   * With the `compaction` option, when the run compacted its history: the history the last
+   * request sent (`contents` stays the whole one, for the record and a chat store) and a report
+   * of each compaction.
+   */
+  compaction?: AgentCompactionState | undefined;
 };
 
 /** The usage of one agent of a run's tree (see `AgentResult.usageByAgent`). */
@@ -247,4 +254,15 @@ export type AgentResult<Output = undefined> = AgentRunState & {
    * conversation (a chat session sends the next message to it). Empty without a handoff.
    */
   handoffs?: string[] | undefined;
+};
+
+/** What the `compaction` option did in a run. */
+export type AgentCompactionState = {
+  /**
+   * The compacted history to continue from: what the last request sent, and every content added
+   * after it (the final answer included), as the next request of this run would send it.
+   */
+  sentContents: Content[];
+  /** Each compaction, in order. */
+  reports: CompactionReport[];
 };

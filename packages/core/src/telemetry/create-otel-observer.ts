@@ -228,6 +228,30 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           };
         },
 
+        // One span per compaction, under the run's (the summarizer's call, when there is one,
+        // happened just before it). gemloop.-prefixed: GenAI semconv has no compaction attributes.
+        compaction(report, at) {
+          const span = tracer.startSpan(
+            'gemloop.compaction',
+            {
+              kind: SPAN_KIND_INTERNAL,
+              startTime: at,
+              attributes: {
+                'gemloop.compaction.step': report.stepNumber,
+                'gemloop.compaction.reason': report.reason,
+                'gemloop.compaction.tokens_before': report.tokensBefore,
+                'gemloop.compaction.tokens_after': report.tokensAfter,
+                'gemloop.compaction.cleared_tool_results': report.clearedToolResults,
+                'gemloop.compaction.pruned_thoughts': report.prunedThoughts,
+                'gemloop.compaction.summarized_contents': report.summarizedContents,
+                'gemloop.compaction.replaced': report.replaced,
+              },
+            },
+            runContext,
+          );
+          span.end(at);
+        },
+
         stepEnd() {},
 
         // There is no step span (a step is a model call and its tool calls): a steer is an event

@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type {
   ContinuationHopEvent,
   ContinuationReport,
@@ -114,6 +115,8 @@ export interface RunObservation {
   steer?: ((report: SteeringReport, at: number) => void) | undefined;
   /** The run was handed to another agent, after the step of the transfer call ended. */
   handoff?(info: HandoffInfo): void;
+  /** The history was compacted before a model step (the `compaction` option). */
+  compaction?: ((report: CompactionReport, at: number) => void) | undefined;
   /** The run ended with a result or failed with `error` (which carries `run` when it started). */
   end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
 }

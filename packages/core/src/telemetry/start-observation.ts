@@ -102,6 +102,9 @@ function combine(list: readonly RunObservation[]): RunObservation {
         },
       };
     },
+    compaction(report, at) {
+      for (const observation of list) observation.compaction?.(report, at);
+    },
     stepEnd(step) {
       for (const observation of list) observation.stepEnd(step);
     },
@@ -165,6 +168,7 @@ function guard(observation: RunObservation): RunObservation {
       }
       return { wrap: call.wrap, end: quiet((record, at) => call.end(record, at)) };
     },
+    compaction: quiet((report, at) => observation.compaction?.(report, at)),
     stepEnd: quiet((step) => observation.stepEnd(step)),
     steer: quiet((report, at) => observation.steer?.(report, at)),
     handoff: quiet((info) => observation.handoff?.(info)),

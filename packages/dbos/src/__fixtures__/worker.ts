@@ -135,6 +135,17 @@ const part = defineTool({
   },
 });
 
+// Pages of about 2,000 tokens each, for the compacting agent (a summary every few steps).
+const page = defineTool({
+  name: 'page',
+  description: 'Reads page n.',
+  parameters: z.object({ n: z.number() }),
+  execute: async ({ n }, context) => {
+    record(`done page ${durableContext(context)?.idempotencyKey ?? 'none'}`);
+    return { n, text: `FACT-${n}: code${n * 7}. ${'filler words '.repeat(600)}` };
+  },
+});
+
 const model = env['MODEL'] ?? 'gemini-3-flash-preview';
 const rate = env['RATE_LIMIT'];
 
@@ -148,6 +159,14 @@ const worker = await startDurableWorker({
     longdecode: { gemini, model, tools: [] },
     fanout: { gemini, model, tools: [meet, part] },
     fanoutApproval: { gemini, model, tools: [part, refund], needsApproval: ['refund'] },
+    // Summarizes its older turns when a request passes 5,000 tokens (the summary a model call).
+    compacting: {
+      gemini,
+      model,
+      tools: [page],
+      maxSteps: 10,
+      compaction: { maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true },
+    },
   },
   workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
   pollingIntervalMs: Number(env['POLLING_MS'] ?? '200'),

@@ -1,3 +1,4 @@
+import type { CompactionSettings, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
@@ -74,6 +75,10 @@ export type AgentConfig<Output> = {
   now: () => number;
   /** The agent's name (telemetry, recorder). */
   name: string | undefined;
+  /** The `compaction` option, defaults applied; `undefined` when off. */
+  compaction: CompactionSettings | undefined;
+  /** The `toolOutput` option (tool result budgets). */
+  toolOutput: ToolOutputOptions | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
   observers: readonly RunObserver[];
   /** Prices over gemloop's table, for each step's `cost` (the `prices` option). */

@@ -6,6 +6,7 @@ import {
 import type { AgentOptions } from './agent-options.ts';
 import { cacheOption } from './options/cache.ts';
 import { callOptionsOption } from './options/call-options.ts';
+import { compactionOption } from './options/compaction.ts';
 import { continuationOption } from './options/continuation.ts';
 import type { AgentOptionKey, KeysOfGroups } from './options/define-agent-options.ts';
 import { generationConfigOption } from './options/generation-config.ts';
@@ -33,6 +34,7 @@ export type AgentOptionGroups = [
   typeof outputOption,
   typeof toolRunOptions,
   typeof cacheOption,
+  typeof compactionOption,
   typeof callOptionsOption,
   typeof observerOptions,
   typeof pricesOption,
@@ -55,6 +57,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   outputOption,
   toolRunOptions,
   cacheOption,
+  compactionOption,
   callOptionsOption,
   observerOptions,
   pricesOption,

@@ -1,3 +1,4 @@
+import type { CompactionOptions, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
@@ -244,6 +245,21 @@ export type AgentOptions<Output = undefined> = {
    */
   cache?: true | AgentCacheOptions | undefined;
   /**
+   * Keep long runs inside the model's window: before a step whose request passes the threshold,
+   * clear old tool results, prune old thoughts and (optionally) summarize older turns, never
+   * breaking call/response pairing or thought signatures. It never touches the `cache` prefix
+   * (system instruction, tools, `cache.contents`): only the run's history is compacted.
+   * `result.contents` stays whole; `result.compaction` holds what was sent.
+   * @defaultValue off
+   */
+  compaction?: CompactionOptions | false | undefined;
+  /**
+   * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
+   * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`.
+   * @defaultValue no cap
+   */
+  toolOutput?: ToolOutputOptions | undefined;
+  /**
    * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
    * `'priority'`. The tier that served each call is on `step.serviceTier`.
    */
@@ -320,6 +336,11 @@ export type RunOptions = {
    * call the model fails with a `TreeBudgetError`, which ends the whole tree.
    */
   budget?: TreeBudgetOptions | undefined;
+  /**
+   * This run's compaction, in place of the agent's `compaction` option (`false`: none). A chat
+   * session passes its own `compaction` here.
+   */
+  compaction?: CompactionOptions | false | undefined;
 };
 
 /** The `budget` run option: totals over a run's tree. */

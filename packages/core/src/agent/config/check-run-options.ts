@@ -1,3 +1,4 @@
+import { compactionOptionCheck } from '../../compaction/compaction-options.ts';
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import {
   checkedWhereUsed,
@@ -27,7 +28,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history, stopWhen, steering, budget } (or none)',
+  example: '{ signal, history, stopWhen, steering, budget, compaction } (or none)',
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
@@ -47,6 +48,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
         `${path} must be a controller made by createSteering() (@gemloop/core/steering), e.g. { steering: createSteering() }.`,
     ),
     budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
+    compaction: (value, path) => compactionOptionCheck(value, path),
   },
   removed: {
     historyModel:

@@ -2,6 +2,7 @@ import type { GenerationConfig, ToolConfig } from '../../wire/request.ts';
 import type { AgentConfig, BaseRequest } from './agent-config.ts';
 import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
+import { resolveCompactionOption } from './options/compaction.ts';
 import { resolveContinuationOption } from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
 import { resolveModelOptions } from './options/model.ts';
@@ -108,6 +109,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     output: output as AgentConfig<Output>['output'],
     callOptions: options.callOptions,
     includeThoughts: thinkingConfig?.includeThoughts === true,
+    ...resolveCompactionOption(options, modelConfig),
     ...resolveObserverOptions(options),
     ...resolvePricesOption(options),
   };

@@ -13,6 +13,7 @@ import type { RunContext } from '../run-state/run-context.ts';
 import type { TreeBudget } from '../run-state/run-link.ts';
 import { toAgentUsage } from '../usage.ts';
 import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
+import { compactBeforeStep } from './compact-before-step.ts';
 import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
@@ -34,6 +35,7 @@ export async function callModelStep<Output>(
   const { config, run, signal, emit } = context;
   const budget = context.link.budget;
   if (budget !== undefined) checkTreeBudget(budget, context);
+  if (context.compaction !== undefined) await compactBeforeStep(context, stepNumber);
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let outcome: ModelCallOutcome;
@@ -130,11 +132,13 @@ function send<Output>(
   kind: ModelStepKind,
   call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
 ): Promise<ModelCallOutcome> {
+  // The compacted history when the `compaction` option compacted it (run.contents stays whole).
+  const contents = run.sendContents();
   const request = (cacheName: string | undefined) =>
     prepareRequest(config, {
       kind,
       streaming,
-      contents: run.contents,
+      contents,
       cache,
       cacheName,
     });

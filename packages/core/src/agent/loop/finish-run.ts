@@ -31,6 +31,7 @@ export function finishRun<Output>(
     usageByAgent: usageByAgent(state.usage, link.childUsage),
     handoffs: run.handoffs,
   };
+  if (state.compaction !== undefined) result.compaction = state.compaction;
   if (cache !== undefined) {
     let saved = 0;
     for (const step of state.steps) saved += step.usage.cachedContentTokenCount;

@@ -1,3 +1,4 @@
+import { resolveCompaction } from '../../compaction/compaction-options.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
@@ -62,6 +63,8 @@ export type RunLoopOptions = {
   runId?: string | undefined;
   /** The tree budget of a top run (`RunOptions.budget`); a child uses its parent's. */
   budget?: RunOptions['budget'];
+  /** The run's `compaction`, in place of the agent's; `undefined` keeps the agent's. */
+  compaction?: RunOptions['compaction'];
 };
 
 /**
@@ -147,6 +150,7 @@ async function runSteps<Output>(
     parent,
     runId,
     budget,
+    compaction,
   }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
@@ -173,6 +177,13 @@ async function runSteps<Output>(
     cache,
     link,
     callOptions: modelCallOptions(config.callOptions, signal),
+    compaction:
+      compaction === undefined
+        ? config.compaction
+        : resolveCompaction(compaction, {
+            model: config.model,
+            inputTokenLimit: config.capabilities.inputTokenLimit,
+          }),
   };
   if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen);
   const queue = attachSteering(context as RunContext<unknown>, steering);

@@ -1,3 +1,4 @@
+import type { CompactionSettings } from '../../compaction/compaction-options.ts';
 import type { CallOptions } from '../../http/gemini.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
@@ -29,4 +30,6 @@ export type RunContext<Output> = {
   readonly link: RunLink;
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
   readonly callOptions: CallOptions;
+  /** The run's compaction (the run's option, else the agent's), defaults applied; `undefined`: off. */
+  readonly compaction: CompactionSettings | undefined;
 };

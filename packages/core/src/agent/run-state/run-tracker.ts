@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../../compaction/compact-history.ts';
 import {
   type ContentJsonCache,
   createContentJsonCache,
@@ -30,6 +31,18 @@ export class RunTracker {
    */
   readonly contentJson: ContentJsonCache = createContentJsonCache();
 
+  /**
+   * The compacted history that replaces `contents[0, sentThrough)` in requests (the `compaction`
+   * option); `undefined` until a compaction. Contents appended after it go after it as they are,
+   * so a compacted prefix stays byte-stable from one step to the next.
+   */
+  private compacted: readonly Content[] | undefined;
+  private compactedThrough = 0;
+  /** The token estimate of each content the run sent (`compaction`'s decision, per content once). */
+  readonly tokenEstimates: WeakMap<Content, number> = new WeakMap();
+  /** Each compaction of the run, in order. */
+  readonly compactions: CompactionReport[] = [];
+
   constructor(contents: Content[], inputLength: number) {
     this.contents = contents;
     this.inputLength = inputLength;
@@ -37,6 +50,19 @@ export class RunTracker {
 
   append(content: Content): void {
     this.contents.push(content);
+  }
+
+  /** The history the next request sends: the compacted prefix (if any) and what came after it. */
+  sendContents(): Content[] {
+    if (this.compacted === undefined) return this.contents;
+    return [...this.compacted, ...this.contents.slice(this.compactedThrough)];
+  }
+
+  /** Sends `compacted` in place of every content so far from now on. */
+  setCompacted(compacted: readonly Content[], report: CompactionReport): void {
+    this.compacted = compacted;
+    this.compactedThrough = this.contents.length;
+    this.compactions.push(report);
   }
 
   /** Counts one model call (or a tool's): its tokens and what they cost. */
@@ -47,12 +73,16 @@ export class RunTracker {
 
   /** The history, new contents, steps and usage, for the result or an error. */
   state(): AgentRunState {
-    return {
+    const state: AgentRunState = {
       contents: this.contents,
       newContents: this.contents.slice(this.inputLength),
       steps: this.steps,
       usage: { ...this.usage },
       cost: this.cost.total,
     };
+    if (this.compactions.length > 0) {
+      state.compaction = { sentContents: this.sendContents(), reports: this.compactions };
+    }
+    return state;
   }
 }

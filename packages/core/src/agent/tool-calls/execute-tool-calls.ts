@@ -1,3 +1,4 @@
+import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
@@ -401,6 +402,14 @@ function toRecord<Output>(
         extras,
         runEnded,
       );
+    }
+    // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
+    if (config.toolOutput !== undefined) {
+      answer.response = applyToolOutputBudget(answer.response, {
+        limit: config.toolOutput.perTool?.[call.name] ?? config.toolOutput,
+        artifacts: config.toolOutput.artifacts,
+        newId: () => crypto.randomUUID(),
+      });
     }
     if (outcome.acknowledged === true) {
       // The user confirmed a `require_confirmation` action: Google's documented acknowledgement
