@@ -137,7 +137,11 @@ describe('compaction inside a run, against the fake strict contract', () => {
       const reports = result.compaction?.reports ?? [];
       expect(reports.length).toBeGreaterThan(0);
       // run() builds no events; stream() emits one per compaction, the same as the reports.
-      if (streaming) expect(events.map(({ type: _type, ...report }) => report)).toEqual(reports);
+      if (streaming) {
+        // The top agent's own events carry the path [] (a subagent's, its path).
+        expect(events.every((event) => event.path.length === 0)).toBe(true);
+        expect(events.map(({ type: _type, path: _path, ...report }) => report)).toEqual(reports);
+      }
       for (const report of reports) expect(report.tokensAfter).toBeLessThan(report.tokensBefore);
       // The record is whole; what was sent has placeholders that keep the call ids.
       expect(JSON.stringify(result.contents)).not.toContain(CLEARED_RESULT_KEY);
