@@ -88,7 +88,12 @@ export function formatComparison(comparison: EvalComparison): string {
     const cost =
       row.costA === undefined || row.costB === undefined ? '-' : (row.costB - row.costA).toFixed(6);
     lines.push(
-      `${row.caseId.slice(0, width).padEnd(width)}  ${row.change.padEnd(11)}  ${`${num(row.passA)}→${num(row.passB)}`.padEnd(12)}  ${`${num(row.scoreA)}→${num(row.scoreB)}`.padEnd(12)}  ${cost}`,
+      `${row.caseId
+        .replace(/[\r\n\u2028\u2029]+/g, ' ')
+        .slice(0, width)
+        .padEnd(
+          width,
+        )}  ${row.change.padEnd(11)}  ${`${num(row.passA)}→${num(row.passB)}`.padEnd(12)}  ${`${num(row.scoreA)}→${num(row.scoreB)}`.padEnd(12)}  ${cost}`,
     );
   }
   lines.push(

@@ -6,7 +6,6 @@ import type { RunObserver } from '@gemloop/core/telemetry';
 import { createAgent, createGemini, defineTool, jsonSchema } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, turn } from '@gemloop/testing';
-import type { EvalAgentContext } from '../run-eval.ts';
 
 /** What the weather agent can be changed in, to make drift. */
 export type WeatherAgentOptions = {
@@ -24,7 +23,9 @@ export type WeatherAgentOptions = {
 export function weatherAgent(
   gemini: Gemini,
   options: WeatherAgentOptions = {},
-  context?: Pick<EvalAgentContext, 'recordedToolOutput'>,
+  context?: {
+    recordedToolOutput: (name: string, args: unknown) => { found: true; output: unknown } | { found: false };
+  },
 ): Agent<unknown> {
   const weather = defineTool({
     name: 'get_weather',

@@ -27,9 +27,15 @@ export function formatSummary(result: EvalResult): string {
               .filter((s) => !s.pass)
               .map((s) => `${s.scorer}: ${s.reason}`)
               .join('; ');
+    // One line per case whatever the texts hold: a model's reason or an error cannot start a
+    // line of its own (a forged PASS line).
     lines.push(
-      `  ${attempt.status.toUpperCase()} ${attempt.caseId}${attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : ''}: ${why.slice(0, 300)}`,
+      `  ${attempt.status.toUpperCase()} ${oneLine(attempt.caseId)}${attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : ''}: ${oneLine(why).slice(0, 300)}`,
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
