@@ -1,4 +1,5 @@
 import type { Content, GenerateContentBody, GenerateContentResponse } from '@gemloop/core/wire';
+import type { SimulatedUserSpec } from './simulated-user.ts';
 
 /** A tool call a case expects, by name; `args` are matched by the trajectory scorer's rule. */
 export type ExpectedToolCall = {
@@ -45,6 +46,11 @@ export type EvalCase = {
   input?: string | Content[] | undefined;
   /** The user turns of a multi-turn case, in order. */
   conversation?: string[] | undefined;
+  /**
+   * A simulated user (a Gemini model with a persona and a goal) who talks with the agent until
+   * the goal is met or `maxTurns` pass; needs `runEval({ simulatedUser })`.
+   */
+  simulatedUser?: SimulatedUserSpec | undefined;
   /** Contents before the first input. */
   history?: Content[] | undefined;
   expected?: EvalExpectation | undefined;

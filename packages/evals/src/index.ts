@@ -47,3 +47,5 @@ export { compareResults, formatComparison } from './compare-results.ts';
 export type { EvalSuite } from './eval-suite.ts';
 export { defineEvalSuite } from './eval-suite.ts';
 export { loadEvalCases } from './load-eval-cases.ts';
+export type { SimulatedUserSpec, SimulatedUserTurn } from './simulated-user.ts';
+export { MAX_SIMULATED_TURNS } from './simulated-user.ts';

@@ -35,10 +35,14 @@ describe('parseEvalCases', () => {
     ['not json', 'ds.jsonl:2: not JSON'],
     ['[1]', 'ds.jsonl:2: a case must be a JSON object.'],
     ['{"input":"x"}', "ds.jsonl:2: 'id' must be a non-empty string"],
-    ['{"id":"b"}', "ds.jsonl:2: case 'b': give an 'input' or a 'conversation'."],
+    ['{"id":"b"}', "ds.jsonl:2: case 'b': give an 'input', a 'conversation' or a 'simulatedUser'."],
+    [
+      '{"id":"b","simulatedUser":{"persona":"p","goal":"g","maxTurns":500}}',
+      "ds.jsonl:2: case 'b': 'simulatedUser.maxTurns' must be an integer from 1 to 50.",
+    ],
     [
       '{"id":"b","input":"x","conversation":["y"]}',
-      "ds.jsonl:2: case 'b': give an 'input' or a 'conversation', not both.",
+      "ds.jsonl:2: case 'b': give one of 'input', 'conversation' and 'simulatedUser', not several.",
     ],
     ['{"id":"a","input":"x"}', "ds.jsonl:2: the id 'a' is used twice"],
     [

@@ -1,6 +1,7 @@
 import type { Content } from '@gemloop/core';
 import type { EvalCase, EvalCaseFixtures, EvalExpectation, ExpectedToolCall } from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
+import { MAX_SIMULATED_TURNS } from './simulated-user.ts';
 
 /** The largest dataset read, in characters (past it: `EvalDatasetError`). */
 export const MAX_DATASET_CHARS: number = 64 * 1024 * 1024;
@@ -95,12 +96,44 @@ export function toEvalCase(value: unknown, source = '<inline>', line?: number): 
     }
     evalCase.conversation = [...(conversation as string[])];
   }
-  if (evalCase.input === undefined && evalCase.conversation === undefined) {
-    fail(`case '${id}': give an 'input' or a 'conversation'.`);
+  const simulatedUser = value['simulatedUser'];
+  if (simulatedUser !== undefined) {
+    if (
+      !isRecord(simulatedUser) ||
+      typeof simulatedUser['persona'] !== 'string' ||
+      typeof simulatedUser['goal'] !== 'string'
+    ) {
+      fail(`case '${id}': 'simulatedUser' needs a string 'persona' and 'goal'.`);
+    }
+    const spec = simulatedUser as Record<string, unknown>;
+    const maxTurns = spec['maxTurns'];
+    if (
+      maxTurns !== undefined &&
+      (!Number.isInteger(maxTurns) ||
+        (maxTurns as number) < 1 ||
+        (maxTurns as number) > MAX_SIMULATED_TURNS)
+    ) {
+      fail(
+        `case '${id}': 'simulatedUser.maxTurns' must be an integer from 1 to ${MAX_SIMULATED_TURNS}.`,
+      );
+    }
+    const firstMessage = spec['firstMessage'];
+    if (firstMessage !== undefined && typeof firstMessage !== 'string') {
+      fail(`case '${id}': 'simulatedUser.firstMessage' must be a string.`);
+    }
+    evalCase.simulatedUser = {
+      persona: spec['persona'] as string,
+      goal: spec['goal'] as string,
+      ...(maxTurns === undefined ? {} : { maxTurns: maxTurns as number }),
+      ...(firstMessage === undefined ? {} : { firstMessage: firstMessage as string }),
+    };
   }
-  if (evalCase.input !== undefined && evalCase.conversation !== undefined) {
-    fail(`case '${id}': give an 'input' or a 'conversation', not both.`);
-  }
+  const given = [evalCase.input, evalCase.conversation, evalCase.simulatedUser].filter(
+    (item) => item !== undefined,
+  ).length;
+  if (given === 0) fail(`case '${id}': give an 'input', a 'conversation' or a 'simulatedUser'.`);
+  if (given > 1)
+    fail(`case '${id}': give one of 'input', 'conversation' and 'simulatedUser', not several.`);
   const history = value['history'];
   if (history !== undefined) {
     if (!Array.isArray(history) || !history.every(isRecord)) {

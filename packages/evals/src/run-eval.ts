@@ -8,6 +8,7 @@ import { loadFake } from './replay/load-fake.ts';
 import { summarizeAttempts } from './report/summarize-attempts.ts';
 import type { EvalRunOutput, EvalToolCall, Score, Scorer } from './scorer.ts';
 import { firstDifference } from './scorers/deep-equal.ts';
+import { nextSimulatedUserTurn } from './simulated-user.ts';
 
 /** What the agent factory gets for each attempt. */
 export type EvalAgentContext = {
@@ -56,6 +57,11 @@ export type RunEvalOptions = {
   streaming?: boolean | undefined;
   /** Names the eval run in its result. @defaultValue `'eval'` */
   name?: string | undefined;
+  /**
+   * The model that plays a case's simulated user (`EvalCase.simulatedUser`), live in both modes
+   * (a replay replays the agent's turns, not the user's). @defaultValue none: such a case errors
+   */
+  simulatedUser?: { gemini: Gemini; model?: string | undefined } | undefined;
   /** Called after each attempt, for progress. */
   onAttempt?: ((attempt: EvalAttempt, done: number, total: number) => void) | undefined;
   /** The clock of latencies (ms). @defaultValue `performance.now` */
@@ -178,7 +184,13 @@ async function runAttempt(
         mode: settings.mode,
         recordedToolOutput: (name, args) => recordedToolOutput(evalCase, name, args),
       });
-      results = await drive(agent, evalCase, controller.signal, settings.streaming === true);
+      results = await drive(
+        agent,
+        evalCase,
+        controller.signal,
+        settings.streaming === true,
+        settings.simulatedUser,
+      );
       const output = toRunOutput(results);
       const scores: Score[] = [];
       for (const scorer of settings.scorers) {
@@ -260,10 +272,45 @@ async function drive(
   evalCase: EvalCase,
   signal: AbortSignal,
   streaming: boolean,
+  simulatedUser: RunEvalOptions['simulatedUser'],
 ): Promise<AgentResult<unknown>[]> {
   const run = async (input: Content[]): Promise<AgentResult<unknown>> =>
     streaming ? agent.stream(input, { signal }).result : agent.run(input, { signal });
   let contents: Content[] = [...(evalCase.history ?? [])];
+  const spec = evalCase.simulatedUser;
+  if (spec !== undefined) {
+    if (simulatedUser === undefined) {
+      throw new InvalidArgumentError({
+        argument: 'simulatedUser',
+        message: `case '${evalCase.id}' has a simulated user: give runEval({ simulatedUser: { gemini, model } }), the model that plays it.`,
+      });
+    }
+    const transcript: { role: 'user' | 'agent'; text: string }[] = [];
+    const results: AgentResult<unknown>[] = [];
+    const maxTurns = spec.maxTurns ?? 5;
+    for (let turn = 0; turn < maxTurns; turn++) {
+      let message: string;
+      if (turn === 0 && spec.firstMessage !== undefined) {
+        message = spec.firstMessage;
+      } else {
+        const next = await nextSimulatedUserTurn({
+          gemini: simulatedUser.gemini,
+          model: simulatedUser.model ?? 'gemini-3-flash-preview',
+          spec,
+          transcript,
+          signal,
+        });
+        if (next.done) break;
+        message = next.message;
+      }
+      transcript.push({ role: 'user', text: message });
+      const result = await run([...contents, { role: 'user', parts: [{ text: message }] }]);
+      results.push(result);
+      transcript.push({ role: 'agent', text: result.text });
+      contents = result.contents;
+    }
+    return results;
+  }
   const turns: (string | Content[])[] = evalCase.conversation ?? [evalCase.input ?? ''];
   const results: AgentResult<unknown>[] = [];
   for (const turn of turns) {
