@@ -99,6 +99,19 @@ describe('gemloop eval', () => {
     expect(await createEvalCommand(dir).run(['changed.mjs', '--min-pass', '0'], io())).toBe(0);
   });
 
+  it('a per-scorer gate fails the run when that scorer passes too rarely', async () => {
+    writeFileSync(
+      join(dir, 'gated.mjs'),
+      `import { weatherSuite } from '${SUITE}';\nexport default weatherSuite('cases.jsonl', undefined, true);\n`,
+    );
+    const run = io();
+    expect(
+      await createEvalCommand(dir).run(['gated.mjs', '--concurrency', '2', '--repeats', '2'], run),
+    ).toBe(1);
+    expect(run.err()).toContain('FAILED: never passes 0.0%, below its gate 50.0%');
+    expect(run.err()).toMatch(/\[2\/2\] FAIL/);
+  });
+
   it('compare shows the regression, and --fail-on-regression exits 1', async () => {
     const run = io();
     expect(await createEvalCommand(dir).run(['compare', 'a.json', 'b.json'], run)).toBe(0);
