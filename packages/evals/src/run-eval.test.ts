@@ -85,6 +85,23 @@ describe('runEval in replay', () => {
     expect(result.summary.totalTokens).toBeGreaterThan(0);
   });
 
+  it('replays a streamed run the same, and runs repeats concurrently', async () => {
+    const result = await runEval({
+      cases: [evalCase],
+      scorers,
+      streaming: true,
+      repeats: 3,
+      concurrency: 3,
+      createAgent: ({ gemini, recordedToolOutput }) =>
+        weatherAgent(gemini, {}, { recordedToolOutput }),
+    });
+    expect(result.attempts.map((attempt) => [attempt.repeat, attempt.status])).toEqual([
+      [0, 'pass'],
+      [1, 'pass'],
+      [2, 'pass'],
+    ]);
+  });
+
   it('flags a changed system prompt as drift, a failure', async () => {
     const result = await runEval({
       cases: [evalCase],
