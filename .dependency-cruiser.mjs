@@ -15,6 +15,13 @@ const TESTING = '^packages/testing/src/';
  * published package depends on the fake; test/architecture.test.ts checks the manifests).
  */
 const DEV_FAKE = '^packages/cli/src/fake/';
+/**
+ * @gemloop/evals' replay: the one file of it that loads the fake (on first replay, when
+ * @gemloop/testing is installed beside it; it is a dev dependency only, as for the cli).
+ */
+const EVALS_REPLAY = '^packages/evals/src/replay/load-fake\\.ts$';
+/** `gemloop eval`: the cli folder that loads @gemloop/evals when the command runs. */
+const CLI_EVAL = '^packages/cli/src/eval/';
 
 /** Test code: exempt from the layer rules, and never imported by production code. */
 const TEST = '(\\.test(-d)?\\.ts$|/__fixtures__/)';
@@ -88,6 +95,7 @@ const packageRules = [
     from: 'packages/core',
     forbidden: [
       'packages/testing',
+      'packages/evals',
       'packages/tools',
       'packages/dbos',
       'packages/cli',
@@ -120,13 +128,30 @@ const packageRules = [
   },
   {
     from: 'packages/testing',
-    forbidden: ['packages/tools', 'packages/dbos', 'packages/cli', 'packages/react'],
+    forbidden: [
+      'packages/evals',
+      'packages/tools',
+      'packages/dbos',
+      'packages/cli',
+      'packages/react',
+    ],
   },
   {
     from: 'packages/tools',
     forbidden: ['packages/testing', 'packages/dbos', 'packages/cli', 'packages/react'],
   },
   { from: 'packages/dbos', forbidden: ['packages/testing', 'packages/cli', 'packages/react'] },
+  // evals -> testing: only its replay loader (production-imports-testing below names it).
+  {
+    from: 'packages/evals',
+    forbidden: [
+      'packages/tools',
+      'packages/dbos',
+      'packages/cli',
+      'packages/client',
+      'packages/react',
+    ],
+  },
   // cli -> testing: only the dev server, `gemloop fake` (cli-imports-testing-only-in-fake below).
   { from: 'packages/cli', forbidden: ['packages/dbos', 'packages/react'] },
   { from: 'examples', forbidden: [] },
@@ -268,7 +293,7 @@ export default {
         'both modules need into a third that both import.',
       severity: 'error',
       from: {
-        path: '^(packages/(core|testing|tools|dbos|cli)/src|examples|bench/src)/',
+        path: '^(packages/(core|testing|tools|dbos|cli|evals)/src|examples|bench/src)/',
         pathNot: TEST,
       },
       to: {
@@ -305,7 +330,7 @@ export default {
         'Production code never imports the fake (@gemloop/testing is a test double); ' +
         'tests and examples may.',
       severity: 'error',
-      from: { path: '^packages/[^/]+/src/', pathNot: [TEST, TESTING, DEV_FAKE] },
+      from: { path: '^packages/[^/]+/src/', pathNot: [TEST, TESTING, DEV_FAKE, EVALS_REPLAY] },
       to: { path: TESTING },
     },
     {
@@ -316,6 +341,15 @@ export default {
       severity: 'error',
       from: { path: '^packages/cli/', pathNot: [TEST, DEV_FAKE] },
       to: { path: '^packages/testing/' },
+    },
+    {
+      name: 'cli-imports-evals-only-in-eval',
+      comment:
+        'Of the cli, only `gemloop eval` (src/eval/) imports @gemloop/evals, loaded when the ' +
+        'command runs, so the other commands never need it.',
+      severity: 'error',
+      from: { path: '^packages/cli/', pathNot: [TEST, CLI_EVAL] },
+      to: { path: '^packages/evals/' },
     },
     {
       name: 'production-imports-tests',

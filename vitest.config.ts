@@ -131,6 +131,18 @@ export default defineConfig({
         },
       },
       {
+        // Evals (packages/evals): the runner replays through the in-process fake; no mocks, so its
+        // files share one module graph like testing's.
+        ...source,
+        test: {
+          name: 'evals',
+          ...UNIT,
+          root: './packages/evals',
+          include: ['src/**/*.test.ts'],
+          isolate: false,
+        },
+      },
+      {
         // The browser client (packages/client): its parser, reconnects and limits against
         // hand-made and core-made event streams.
         ...source,

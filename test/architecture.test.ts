@@ -19,6 +19,7 @@ const CRUISED = [
   'packages/cli/src',
   'packages/client/src',
   'packages/react/src',
+  'packages/evals/src',
   'examples',
   'bench/src',
 ];

@@ -79,6 +79,15 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(/hop 3: STOP, \d+ prompt/);
   });
 
+  it('evals: recorded runs replay as passing cases; a changed prompt drifts and compares as regressions', async () => {
+    const { stdout } = await runOk('evals/evals.ts');
+    expect(stdout).toContain('Recorded 2 runs as cases.');
+    expect(stdout).toContain('baseline (replay): 2/2 passed (100.0%)');
+    expect(stdout).toContain('new-prompt (replay): 0/2 passed (0.0%), 0 failed, 2 drifted');
+    expect(stdout).toContain('(the system prompt changed)');
+    expect(stdout).toContain('2 regression(s), 0 improvement(s)');
+  });
+
   it('cost: prints each step and the run in dollars, gateway prices, and both budgets stopping', async () => {
     const { stdout } = await runOk('cost/cost.ts');
     expect(stdout).toMatch(/gemini-3-flash-preview: \$0\.50 in \/ \$3\.00 out per 1M tokens/);

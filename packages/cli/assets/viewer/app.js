@@ -1,15 +1,30 @@
 // The gemloop run viewer: plain ES modules served as they are (no build step). This file routes
-// between the list (run-list.js) and one run (run-page.js); kinds.js registers what a run's lines
+// between the list (run-list.js), one run (run-page.js), the eval results (eval-list.js) and two
+// of them compared (compare-page.js); kinds.js registers what a run's lines
 // and entries are made of. Every model or tool text goes on the page as text (dom.js), never as
 // markup.
 
 import './kinds.js';
 import { stopPolling } from './api.js';
+import { showComparePage } from './compare-page.js';
+import { showEvalList } from './eval-list.js';
 import { showRunList } from './run-list.js';
 import { showRunPage } from './run-page.js';
 
+/** A percent-decoded hash part; a hand-typed one that is not valid percent-encoding as it is. */
+function decoded(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 function route() {
   stopPolling();
+  if (location.hash === '#/evals') return showEvalList();
+  const compare = /^#\/compare\/([^/]+)\/([^/]+)$/.exec(location.hash);
+  if (compare !== null) return showComparePage(decoded(compare[1]), decoded(compare[2]));
   const match = /^#\/run\/(.+)$/.exec(location.hash);
   if (match === null) return showRunList();
   let id;

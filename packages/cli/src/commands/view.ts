@@ -5,13 +5,15 @@ import { parseCommandArgs } from '../parse-command-args.ts';
 import { untilSignalled } from '../until-signalled.ts';
 import { startViewServer } from '../view/start-view-server.ts';
 
-const USAGE = `Usage: gemloop view [--dir FOLDER] [--port N]
+const USAGE = `Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--port N]
 
 Shows the agent runs recorded by createRunRecorder() in the browser, on 127.0.0.1 only. A run in
 progress updates live. Ctrl-C stops the viewer.
 
 Options:
   --dir FOLDER  the run files (default: GEMLOOP_RUNS_DIR, else .gemloop/runs)
+  --evals FOLDER  the eval results (gemloop eval --json) the Evals page lists and compares
+                (default: GEMLOOP_EVALS_DIR, else .gemloop/evals)
   --port N      the port on 127.0.0.1 (default 4310; 0 for any free port)
 `;
 
@@ -25,7 +27,7 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const values = parseCommandArgs(
         args,
-        { dir: { type: 'string' }, port: { type: 'string' } },
+        { dir: { type: 'string' }, evals: { type: 'string' }, port: { type: 'string' } },
         USAGE,
         io,
       );
@@ -43,7 +45,12 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       }
       let server: Awaited<ReturnType<typeof startViewServer>>;
       try {
-        server = await startViewServer({ dir, port });
+        const evalsDir = resolve(
+          (values['evals'] as string | undefined) ??
+            io.env['GEMLOOP_EVALS_DIR'] ??
+            '.gemloop/evals',
+        );
+        server = await startViewServer({ dir, port, evalsDir });
       } catch (error) {
         io.stderr(`gemloop view: ${await describeListenError(error, '127.0.0.1', port)}\n`);
         return 1;

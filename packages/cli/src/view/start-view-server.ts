@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
+import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
 import {
   type ReadCounters,
   type RunListCache,
@@ -18,6 +19,11 @@ export type ViewServerOptions = {
   dir: string;
   /** @defaultValue 0 (any free port) */
   port?: number | undefined;
+  /**
+   * The folder of eval results (`gemloop eval --json <folder>/<name>.json`), for the evals page
+   * and its compare. @defaultValue none: the evals page lists nothing
+   */
+  evalsDir?: string | undefined;
   /** How much the viewer reads of the run files. @defaultValue `DEFAULT_VIEW_LIMITS` */
   limits?: Partial<ViewLimits> | undefined;
   /** Counts the bytes the viewer reads and the files it opens (tests, diagnostics). */
@@ -119,6 +125,26 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     if (asset !== undefined) {
       const body = await readFile(asset.file);
       send(response, 200, asset.type, body);
+      return;
+    }
+    if (path === '/api/evals') {
+      const results = options.evalsDir === undefined ? [] : await listEvalResults(options.evalsDir);
+      send(response, 200, 'application/json', JSON.stringify(results));
+      return;
+    }
+    const evalMatch = /^\/api\/evals\/([^/]+)$/.exec(path);
+    if (evalMatch !== null) {
+      let id: string;
+      try {
+        id = decodeURIComponent(evalMatch[1] as string);
+      } catch {
+        id = '';
+      }
+      const result =
+        options.evalsDir === undefined ? undefined : await readEvalResultFile(options.evalsDir, id);
+      if (result === undefined)
+        send(response, 404, 'application/json', '{"error":"no such eval result"}');
+      else send(response, 200, 'application/json', JSON.stringify(result));
       return;
     }
     if (path === '/api/runs') {

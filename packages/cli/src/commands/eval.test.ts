@@ -1,0 +1,157 @@
+// `gemloop eval` in-process: a recorded run turned into a dataset, replayed offline with the gate,
+// drift failing it, live against the fake as the endpoint, the JSON and JUnit files, and compare.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
+import type { CliIo } from '../cli-io.ts';
+import { createEvalCommand } from './eval.ts';
+
+function io(env: Record<string, string | undefined> = {}, fetch?: typeof globalThis.fetch) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo & { out: () => string; err: () => string } = {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    env,
+    ...(fetch === undefined ? {} : { fetch }),
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+  return value;
+}
+
+const SUITE = pathToFileURL(
+  join(import.meta.dirname, '../eval/__fixtures__/weather-suite.ts'),
+).href;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gemloop-eval-cli-'));
+  const recorded = await recordWeatherRun();
+  await mkdir(join(dir, 'runs'));
+  await copyFile(recorded.file, join(dir, 'runs', 'run.jsonl'));
+  writeFileSync(join(dir, 'runs', 'garbage.jsonl'), '{"type":"run-start","format":1}\nnot json\n');
+  await recorded.cleanup();
+  writeFileSync(
+    join(dir, 'same.mjs'),
+    `import { weatherSuite } from '${SUITE}';\nexport default weatherSuite('cases.jsonl');\n`,
+  );
+  writeFileSync(
+    join(dir, 'changed.mjs'),
+    `import { weatherSuite } from '${SUITE}';\nexport default weatherSuite('cases.jsonl', 'Answer in French.');\n`,
+  );
+});
+
+describe('gemloop eval', () => {
+  it('from-runs writes the recorded runs as cases, skipping what is not a successful run', async () => {
+    const run = io();
+    const code = await createEvalCommand(dir).run(
+      ['from-runs', '--dir', 'runs', '--out', 'cases.jsonl'],
+      run,
+    );
+    expect(code).toBe(0);
+    expect(run.out()).toContain('1 case(s) written to cases.jsonl; 1 run(s) skipped');
+    const [line] = readFileSync(join(dir, 'cases.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(line as string)).toMatchObject({
+      input: 'Weather in Paris?',
+      expected: { text: 'It is 18 °C in Paris.' },
+    });
+  });
+
+  it('replays the dataset offline, passes the gate, writes JSON and JUnit', async () => {
+    const run = io();
+    const code = await createEvalCommand(dir).run(
+      ['same.mjs', '--min-pass', '0.9', '--json', 'a.json', '--junit', 'a.xml'],
+      run,
+    );
+    expect(run.err()).toMatch(/\[1\/1\] PASS/);
+    expect(code).toBe(0);
+    expect(run.out()).toContain('1/1 passed (100.0%)');
+    const result = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'));
+    expect(result).toMatchObject({
+      format: 'gemloop-eval',
+      version: 1,
+      mode: 'replay',
+      summary: { passRate: 1 },
+    });
+    const junit = readFileSync(join(dir, 'a.xml'), 'utf8');
+    expect(junit).toContain('<testsuite name="weather" tests="1" failures="0" errors="0"');
+  });
+
+  it('a changed prompt drifts: the gate fails with exit 1, the JUnit has the failure', async () => {
+    const run = io();
+    const code = await createEvalCommand(dir).run(
+      ['changed.mjs', '--json', 'b.json', '--junit', 'b.xml'],
+      run,
+    );
+    expect(code).toBe(1);
+    expect(run.out()).toContain('DRIFT');
+    expect(run.out()).toContain('system prompt');
+    expect(run.err()).toContain('FAILED: pass rate 0.0% is below the gate 100.0%');
+    expect(readFileSync(join(dir, 'b.xml'), 'utf8')).toContain('<failure type="drift"');
+    // Under a lower gate the same run passes the command.
+    expect(await createEvalCommand(dir).run(['changed.mjs', '--min-pass', '0'], io())).toBe(0);
+  });
+
+  it('a per-scorer gate fails the run when that scorer passes too rarely', async () => {
+    writeFileSync(
+      join(dir, 'gated.mjs'),
+      `import { weatherSuite } from '${SUITE}';\nexport default weatherSuite('cases.jsonl', undefined, true);\n`,
+    );
+    const run = io();
+    expect(
+      await createEvalCommand(dir).run(['gated.mjs', '--concurrency', '2', '--repeats', '2'], run),
+    ).toBe(1);
+    expect(run.err()).toContain('FAILED: never passes 0.0%, below its gate 50.0%');
+    expect(run.err()).toMatch(/\[2\/2\] FAIL/);
+  });
+
+  it('compare shows the regression, and --fail-on-regression exits 1', async () => {
+    const run = io();
+    expect(await createEvalCommand(dir).run(['compare', 'a.json', 'b.json'], run)).toBe(0);
+    expect(run.out()).toMatch(/regression\s+1\.00→0\.00/);
+    expect(run.out()).toContain('1 regression(s), 0 improvement(s); pass rate -100.0 points');
+    expect(
+      await createEvalCommand(dir).run(
+        ['compare', 'a.json', 'b.json', '--fail-on-regression'],
+        io(),
+      ),
+    ).toBe(1);
+  });
+
+  it('--live needs GEMINI_API_KEY, and runs against the endpoint it is given', async () => {
+    const refused = io();
+    expect(await createEvalCommand(dir).run(['same.mjs', '--live'], refused)).toBe(2);
+    expect(refused.err()).toContain('set GEMINI_API_KEY');
+    await using fake = createFakeGemini({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('It is 18 °C in Paris.')],
+    });
+    const run = io({ GEMINI_API_KEY: 'k' }, fake.fetch);
+    expect(await createEvalCommand(dir).run(['same.mjs', '--live'], run)).toBe(0);
+    expect(run.out()).toContain('weather (live): 1/1 passed');
+    expect(fake.modelRequests).toHaveLength(2);
+  });
+
+  it('names a bad flag and a bad file', async () => {
+    const flag = io();
+    expect(await createEvalCommand(dir).run(['same.mjs', '--min-pass', '90'], flag)).toBe(2);
+    expect(flag.err()).toContain('--min-pass 90: give a pass rate from 0 to 1');
+    const file = io();
+    expect(await createEvalCommand(dir).run(['missing.mjs'], file)).toBe(2);
+    expect(file.err()).toContain('no such file');
+    writeFileSync(join(dir, 'bad.jsonl'), '{"id":"a","input":"x"}\n{"id":"a","input":"y"}\n');
+    writeFileSync(
+      join(dir, 'dup.mjs'),
+      `import { weatherSuite } from '${SUITE}';\nexport default weatherSuite('bad.jsonl');\n`,
+    );
+    const dup = io();
+    expect(await createEvalCommand(dir).run(['dup.mjs'], dup)).toBe(1);
+    expect(dup.err()).toContain("bad.jsonl:2: the id 'a' is used twice");
+  });
+});

@@ -1,0 +1,20 @@
+import type { EvalSuite } from '@gemloop/evals';
+import { defineEvalSuite, defineScorer, exactMatch, toolTrajectory } from '@gemloop/evals';
+import { weatherAgent } from '../../../../evals/src/__fixtures__/weather-agent.ts';
+
+/** The weather agent's eval suite over a JSONL dataset; `instructions` changes its prompt (drift). */
+/** `gated`: adds a scorer that never passes, gated at 50% (the suite's own gate at 0). */
+export function weatherSuite(cases: string, instructions?: string, gated = false): EvalSuite {
+  return defineEvalSuite({
+    name: 'weather',
+    cases,
+    scorers: [
+      exactMatch(),
+      toolTrajectory({ match: 'in-order' }),
+      ...(gated ? [defineScorer('never', () => false)] : []),
+    ],
+    ...(gated ? { minPass: 0, minPassByScorer: { never: 0.5 } } : {}),
+    createAgent: ({ gemini, recordedToolOutput }) =>
+      weatherAgent(gemini, instructions === undefined ? {} : { instructions }, { recordedToolOutput }),
+  });
+}

@@ -1,0 +1,148 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { EvalResult, EvalSuite } from '@gemloop/evals';
+import { CliFlagError } from '../cli-flag-error.ts';
+import type { CliIo } from '../cli-io.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { loadEvals } from './load-evals.ts';
+
+/** The flags of `gemloop eval <file>`, checked. */
+export type EvalSuiteFlags = {
+  file: string;
+  minPass: number | undefined;
+  concurrency: number | undefined;
+  repeats: number | undefined;
+  timeoutMs: number | undefined;
+  live: boolean;
+  baseUrl: string | undefined;
+  json: string | undefined;
+  junit: string | undefined;
+  name: string | undefined;
+};
+
+const SUITE_SHAPE =
+  'a module whose default export (or export named `suite`) is an eval suite: { createAgent, cases, scorers } (defineEvalSuite from @gemloop/evals)';
+
+/**
+ * Runs an eval suite file: progress on stderr, the summary on stdout, the JSON and JUnit files
+ * written; returns 0 when the pass rate (and every per-scorer gate) is met, else 1.
+ */
+export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string): Promise<number> {
+  const evals = await loadEvals();
+  if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
+  const path = resolve(cwd, flags.file);
+  const suite = await importSuite(path, flags.file);
+  const cases =
+    typeof suite.cases === 'string'
+      ? await evals.loadEvalCases(resolve(dirname(path), suite.cases))
+      : suite.cases.map((item) => evals.toEvalCase(item, path));
+  let live: { apiKey?: string; baseUrl?: string; fetch?: typeof globalThis.fetch } | undefined;
+  if (flags.live) {
+    const apiKey = io.env['GEMINI_API_KEY'];
+    if (apiKey === undefined || apiKey === '') {
+      throw new CliFlagError({
+        flag: '--live',
+        value: '',
+        accepted: ['GEMINI_API_KEY set'],
+        message:
+          '--live runs against the model: set GEMINI_API_KEY (or leave out --live to replay the recorded turns offline).',
+      });
+    }
+    live = {
+      apiKey,
+      ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+      ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
+    };
+  }
+  const result: EvalResult = await evals.runEval({
+    name: flags.name ?? suite.name ?? basename(path).replace(/\.[a-z]+$/, ''),
+    createAgent: suite.createAgent,
+    cases,
+    scorers: suite.scorers,
+    mode: flags.live ? 'live' : 'replay',
+    live,
+    concurrency: flags.concurrency,
+    repeats: flags.repeats,
+    timeoutMs: flags.timeoutMs ?? suite.timeoutMs,
+    streaming: suite.streaming,
+    onAttempt: (attempt, done, total) => {
+      const repeat = attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : '';
+      io.stderr(
+        `[${done}/${total}] ${attempt.status.toUpperCase().padEnd(5)} ${escapeControls(attempt.caseId)}${repeat} (${Math.round(attempt.latencyMs)} ms)\n`,
+      );
+    },
+  });
+  io.stdout(evals.formatSummary(result).split('\n').map(escapeControls).join('\n'));
+  if (flags.json !== undefined)
+    await writeOut(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);
+  if (flags.junit !== undefined)
+    await writeOut(resolve(cwd, flags.junit), evals.toJunitXml(result));
+  const minPass = flags.minPass ?? suite.minPass ?? 1;
+  const failures: string[] = [];
+  if (result.summary.passRate < minPass) {
+    failures.push(
+      `pass rate ${(result.summary.passRate * 100).toFixed(1)}% is below the gate ${(minPass * 100).toFixed(1)}%`,
+    );
+  }
+  for (const [scorer, gate] of Object.entries(suite.minPassByScorer ?? {})) {
+    const found = result.summary.scorers.find((item) => item.scorer === scorer);
+    if (found !== undefined && found.passRate < gate) {
+      failures.push(
+        `${scorer} passes ${(found.passRate * 100).toFixed(1)}%, below its gate ${(gate * 100).toFixed(1)}%`,
+      );
+    }
+  }
+  if (failures.length > 0) {
+    io.stderr(`gemloop eval: FAILED: ${failures.join('; ')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function writeOut(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+}
+
+async function importSuite(path: string, given: string): Promise<EvalSuite> {
+  const refuse = (why: string, cause?: unknown): never => {
+    throw new CliFlagError({
+      flag: '<file>',
+      value: escapeControls(given),
+      accepted: [SUITE_SHAPE],
+      message: `gemloop eval ${escapeControls(given)}: ${why}. An eval file is ${SUITE_SHAPE}.`,
+      cause,
+    });
+  };
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && !String((error as Error).message).includes(path)) {
+      return refuse(`importing it failed: ${escapeControls((error as Error).message)}`, error);
+    }
+    if (code === 'ERR_MODULE_NOT_FOUND')
+      return refuse(`no such file (looked for ${escapeControls(path)})`, error);
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      return refuse(
+        `Node ${process.versions.node} cannot import a TypeScript file; use Node 22.18 or later, run gemloop under tsx, or write it as .js or .mjs`,
+        error,
+      );
+    }
+    return refuse(
+      `importing it failed: ${escapeControls(error instanceof Error ? error.message : String(error))}`,
+      error,
+    );
+  }
+  const suite = (module['default'] ?? module['suite']) as Partial<EvalSuite> | undefined;
+  if (typeof suite !== 'object' || suite === null) return refuse('it exports no suite');
+  if (typeof suite.createAgent !== 'function')
+    return refuse("its suite has no 'createAgent' function");
+  if (!Array.isArray(suite.scorers)) return refuse("its suite has no 'scorers' list");
+  if (!Array.isArray(suite.cases) && typeof suite.cases !== 'string') {
+    return refuse("its suite's 'cases' is neither a list nor the path of a JSONL dataset");
+  }
+  return suite as EvalSuite;
+}

@@ -1,0 +1,152 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
+import { CHROMIUM_ARGS, ensureChromium } from './__fixtures__/ensure-chromium.ts';
+import { startViewServer, type ViewServer } from './start-view-server.ts';
+
+// The viewer's Evals page and its compare in Debian's headless Chromium, against eval results as
+// `gemloop eval --json` writes them, linking to a run recorded by the real recorder. A missing or
+// broken Chromium fails this test with the reason; it never skips.
+
+let root: string;
+let profile: string;
+let server: ViewServer;
+let context: BrowserContext;
+const consoleErrors: string[] = [];
+
+function attempt(caseId: string, status: string, score: number, runFile?: string) {
+  return {
+    caseId,
+    repeat: 0,
+    status,
+    scores: [{ scorer: 'exact', score, pass: score === 1, reason: '<b>not markup</b>' }],
+    text: '',
+    totalTokens: 10,
+    costUsd: status === 'pass' ? '0.002' : '0.001',
+    latencyMs: 5,
+    tags: [],
+    ...(runFile === undefined ? {} : { runFile }),
+  };
+}
+
+function result(name: string, startedAt: string, attempts: unknown[]) {
+  return {
+    format: 'gemloop-eval',
+    version: 1,
+    name,
+    mode: 'replay',
+    startedAt,
+    attempts,
+    summary: { attempts: attempts.length, passRate: 0.5 },
+  };
+}
+
+beforeAll(async () => {
+  const executablePath = ensureChromium();
+  root = await mkdtemp(join(tmpdir(), 'gemloop-view-evals-'));
+  const runs = join(root, 'runs');
+  const evals = join(root, 'evals');
+  await mkdir(runs);
+  await mkdir(evals);
+  const recorded = await recordWeatherRun();
+  const [runName] = await readdir(join(recorded.file, '..'));
+  const runFile = join(runs, runName as string);
+  await writeFile(runFile, recorded.text);
+  await recorded.cleanup();
+  await writeFile(
+    join(evals, 'before.json'),
+    JSON.stringify(
+      result('old-prompt', '2026-11-23T10:00:00.000Z', [
+        attempt('paris', 'pass', 1, runFile),
+        attempt('<img src=x onerror=alert(1)>', 'fail', 0),
+      ]),
+    ),
+  );
+  await writeFile(
+    join(evals, 'after.json'),
+    JSON.stringify(
+      result('new-prompt', '2026-11-23T11:00:00.000Z', [
+        attempt('paris', 'drift', 1, runFile),
+        attempt('<img src=x onerror=alert(1)>', 'pass', 1),
+      ]),
+    ),
+  );
+  await writeFile(join(evals, 'other.json'), '{"format":"something-else"}');
+  server = await startViewServer({ dir: runs, evalsDir: evals });
+  profile = await mkdtemp(join(tmpdir(), 'gemloop-chromium-'));
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      viewport: { width: 1280, height: 900 },
+    });
+  } catch (error) {
+    throw new Error(
+      `Chromium (${executablePath}) would not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}, 900_000);
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  if (root !== undefined) await rm(root, { recursive: true, force: true });
+  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+
+describe('the Evals page in Chromium', () => {
+  it('lists the eval results, compares two, regressions first, each case linking to its run', async () => {
+    const page = await open('#/evals');
+    await page.waitForSelector('table.eval-results tbody tr');
+    // The file that is not an eval result is left out; newest first.
+    expect(
+      await page.locator('table.eval-results tbody tr td:first-child').allTextContents(),
+    ).toEqual(['new-prompt', 'old-prompt']);
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForSelector('table.compare tbody tr');
+    expect(page.url()).toContain('#/compare/before/after');
+    const rows = page.locator('table.compare tbody tr');
+    expect(await rows.locator('td.change').allTextContents()).toEqual([
+      'regression',
+      'improvement',
+    ]);
+    const paris = page.locator('tr[data-case="paris"]');
+    expect(await paris.locator('td').nth(2).textContent()).toBe('1.00 → 0.00');
+    expect(await paris.locator('td').nth(4).textContent()).toBe('-0.001000');
+    expect(await paris.locator('td').nth(5).textContent()).toBe('pass → drift');
+    // A hostile case id is text, not markup.
+    expect(await rows.nth(1).locator('td').first().textContent()).toBe(
+      '<img src=x onerror=alert(1)>',
+    );
+    expect(await page.locator('table.compare img').count()).toBe(0);
+    expect(await page.locator('#status').textContent()).toBe('1 regression(s), 1 improvement(s)');
+    await paris.locator('a').first().click();
+    await page.waitForSelector('#question');
+    expect(await page.locator('#question').textContent()).toBe('Weather in Paris?');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('a compare of an id that is no eval result says so and links back', async () => {
+    const page = await open('#/compare/before/other');
+    await page.waitForSelector('a[href="#/evals"]');
+    expect(await page.locator('#status').textContent()).toContain(
+      'Cannot load the eval results: /api/evals/other: HTTP 404',
+    );
+    const traversal = await fetch(`${server.url}api/evals/..%2Fruns%2Fx`);
+    expect(traversal.status).toBe(404);
+  });
+});

@@ -1,0 +1,83 @@
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The most eval result files listed (the newest names first). */
+export const MAX_EVAL_FILES = 500;
+/** The largest eval result file the viewer reads, in bytes. */
+export const MAX_EVAL_FILE_BYTES: number = 16 * 1024 * 1024;
+
+/** An eval result file's name without `.json`: letters, digits, `.`, `_`, `-` only. */
+const EVAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
+
+/** One eval result as the viewer lists it. */
+export type EvalResultSummary = {
+  id: string;
+  name: string;
+  mode: string;
+  startedAt: string;
+  attempts: number;
+  passRate: number;
+};
+
+/**
+ * The eval results (`gemloop eval --json`, format `gemloop-eval`) in `dir`, newest start first.
+ * Files that are not regular, too large, or not eval results are left out; a missing folder is
+ * no results. The viewer reads the JSON with no code of @gemloop/evals (the cli loads that only
+ * for `gemloop eval`).
+ */
+export async function listEvalResults(dir: string): Promise<EvalResultSummary[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const results: EvalResultSummary[] = [];
+  for (const name of names.sort().reverse().slice(0, MAX_EVAL_FILES)) {
+    const id = name.slice(0, -'.json'.length);
+    const value = await readEvalResultFile(dir, id);
+    if (value === undefined) continue;
+    const summary = (value['summary'] ?? {}) as Record<string, unknown>;
+    results.push({
+      id,
+      name: typeof value['name'] === 'string' ? value['name'].slice(0, 200) : id,
+      mode: typeof value['mode'] === 'string' ? value['mode'].slice(0, 20) : '',
+      startedAt: typeof value['startedAt'] === 'string' ? value['startedAt'].slice(0, 40) : '',
+      attempts: typeof summary['attempts'] === 'number' ? summary['attempts'] : 0,
+      passRate: typeof summary['passRate'] === 'number' ? summary['passRate'] : 0,
+    });
+  }
+  return results.sort((a, b) =>
+    a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0,
+  );
+}
+
+/**
+ * One eval result of `dir` by id, parsed, or `undefined` when the id names no regular eval
+ * result file there (a bad name, a symlink, a FIFO, a file past {@link MAX_EVAL_FILE_BYTES}, or
+ * JSON that is not format `gemloop-eval` version 1).
+ */
+export async function readEvalResultFile(
+  dir: string,
+  id: string,
+): Promise<Record<string, unknown> | undefined> {
+  if (!EVAL_ID.test(id)) return undefined;
+  const path = join(dir, `${id}.json`);
+  try {
+    const stats = await lstat(path);
+    if (!stats.isFile() || stats.size > MAX_EVAL_FILE_BYTES) return undefined;
+    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const record = value as Record<string, unknown>;
+    if (
+      record['format'] !== 'gemloop-eval' ||
+      record['version'] !== 1 ||
+      !Array.isArray(record['attempts'])
+    ) {
+      return undefined;
+    }
+    return record;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,26 @@
+import type { EvalCase } from './eval-case.ts';
+import type { RunEvalOptions } from './run-eval.ts';
+import type { Scorer } from './scorer.ts';
+
+/**
+ * What `gemloop eval <file>` runs: the default export of a module. `cases` is a list, or the path
+ * of a JSONL dataset (relative to the module's folder).
+ */
+export type EvalSuite = {
+  /** Names the eval run in its results. @defaultValue the file's name */
+  name?: string | undefined;
+  createAgent: RunEvalOptions['createAgent'];
+  cases: readonly EvalCase[] | string;
+  scorers: readonly Scorer[];
+  /** The pass rate under which `gemloop eval` exits 1, unless `--min-pass` is given. */
+  minPass?: number | undefined;
+  /** Per-scorer gates: a scorer's pass rate under its value fails the run. */
+  minPassByScorer?: Readonly<Record<string, number>> | undefined;
+  timeoutMs?: number | undefined;
+  streaming?: boolean | undefined;
+};
+
+/** Types an eval suite (the identity function, for the editor's help). */
+export function defineEvalSuite(suite: EvalSuite): EvalSuite {
+  return suite;
+}

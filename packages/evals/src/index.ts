@@ -1,0 +1,51 @@
+// @gemloop/evals: cases and datasets, the runner (replay through the fake with drift, or live),
+// scorers, JSON and JUnit reports, and compare.
+
+export type {
+  EvalCase,
+  EvalCaseFixtures,
+  EvalExpectation,
+  ExpectedToolCall,
+  RecordedToolResult,
+} from './eval-case.ts';
+export { EvalDatasetError } from './eval-dataset-error.ts';
+export {
+  parseEvalCases,
+  toEvalCase,
+  MAX_CASES,
+  MAX_CASE_LINE_CHARS,
+  MAX_DATASET_CHARS,
+} from './parse-eval-cases.ts';
+export { caseFromRunFile, MAX_RUN_FILE_CHARS } from './cases-from-run.ts';
+export type { EvalAgentContext, RunEvalOptions } from './run-eval.ts';
+export { runEval, MAX_EVAL_CONCURRENCY, MAX_EVAL_REPEATS } from './run-eval.ts';
+export type {
+  EvalAttempt,
+  EvalDrift,
+  EvalErrorKind,
+  EvalResult,
+  EvalStatus,
+  EvalSummary,
+  ScorerSummary,
+} from './eval-result.ts';
+export { EVAL_RESULT_FORMAT } from './eval-result.ts';
+export type { EvalRunOutput, EvalToolCall, Score, ScoreContext, Scorer } from './scorer.ts';
+export { defineScorer } from './scorer.ts';
+export { exactMatch, regexMatch } from './scorers/text-scorers.ts';
+export type { EvalJsonSchema } from './scorers/output-scorers.ts';
+export { outputEquals, outputMatchesSchema } from './scorers/output-scorers.ts';
+export type { ArgumentMatch, TrajectoryMatch } from './scorers/tool-scorers.ts';
+export { grounded, toolArgumentsValid, toolTrajectory } from './scorers/tool-scorers.ts';
+export type { LlmJudgeOptions } from './scorers/llm-judge.ts';
+export { llmJudge } from './scorers/llm-judge.ts';
+export { summarizeAttempts } from './report/summarize-attempts.ts';
+export { formatSummary } from './report/format-summary.ts';
+export { toJunitXml } from './report/to-junit.ts';
+export { MAX_RESULT_CHARS, readEvalResult } from './report/read-eval-result.ts';
+export type { CaseChange, CaseComparison, EvalComparison } from './compare-results.ts';
+export { compareResults, formatComparison } from './compare-results.ts';
+export type { EvalSuite } from './eval-suite.ts';
+export { defineEvalSuite } from './eval-suite.ts';
+export { loadEvalCases } from './load-eval-cases.ts';
+export type { SimulatedUserSpec, SimulatedUserTurn } from './simulated-user.ts';
+export { MAX_SIMULATED_TURNS } from './simulated-user.ts';

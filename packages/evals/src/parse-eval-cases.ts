@@ -1,0 +1,223 @@
+import type { Content } from '@gemloop/core';
+import type { EvalCase, EvalCaseFixtures, EvalExpectation, ExpectedToolCall } from './eval-case.ts';
+import { EvalDatasetError } from './eval-dataset-error.ts';
+import { MAX_SIMULATED_TURNS } from './simulated-user.ts';
+
+/** The largest dataset read, in characters (past it: `EvalDatasetError`). */
+export const MAX_DATASET_CHARS: number = 64 * 1024 * 1024;
+/** The longest line of a JSONL dataset, in characters. */
+export const MAX_CASE_LINE_CHARS: number = 8 * 1024 * 1024;
+/** The most cases in one dataset. */
+export const MAX_CASES = 10_000;
+/** The longest case id. */
+export const MAX_CASE_ID_CHARS = 200;
+
+/**
+ * Reads a JSONL dataset: one case per line (blank lines and lines starting with `//` skipped).
+ * Hostile-safe: bounded sizes, only the known fields are copied (an `__proto__` key is data,
+ * never a prototype), and a bad line throws an {@link EvalDatasetError} naming its number.
+ */
+export function parseEvalCases(text: string, source = '<inline>'): EvalCase[] {
+  if (text.length > MAX_DATASET_CHARS) {
+    throw new EvalDatasetError({
+      source,
+      problem: `the dataset has ${text.length} characters, more than ${MAX_DATASET_CHARS}; split it into several files.`,
+    });
+  }
+  const cases: EvalCase[] = [];
+  const ids = new Set<string>();
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const raw = (lines[index] ?? '').trim();
+    if (raw === '' || raw.startsWith('//')) continue;
+    const line = index + 1;
+    if (raw.length > MAX_CASE_LINE_CHARS) {
+      throw new EvalDatasetError({
+        source,
+        line,
+        problem: `the line has ${raw.length} characters, more than ${MAX_CASE_LINE_CHARS}.`,
+      });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new EvalDatasetError({
+        source,
+        line,
+        problem: `not JSON (${(error as Error).message.slice(0, 200)}); each line holds one case object.`,
+      });
+    }
+    const evalCase = toEvalCase(value, source, line);
+    if (ids.has(evalCase.id)) {
+      throw new EvalDatasetError({
+        source,
+        line,
+        problem: `the id '${evalCase.id}' is used twice; give every case its own id.`,
+      });
+    }
+    ids.add(evalCase.id);
+    cases.push(evalCase);
+    if (cases.length > MAX_CASES) {
+      throw new EvalDatasetError({
+        source,
+        line,
+        problem: `more than ${MAX_CASES} cases; split the dataset.`,
+      });
+    }
+  }
+  return cases;
+}
+
+/**
+ * Checks one case (from JSONL or a TypeScript dataset) and copies its known fields. Throws an
+ * {@link EvalDatasetError} naming the field that is wrong.
+ */
+export function toEvalCase(value: unknown, source = '<inline>', line?: number): EvalCase {
+  const fail = (problem: string): never => {
+    throw new EvalDatasetError({ source, line, problem });
+  };
+  if (!isRecord(value)) return fail('a case must be a JSON object.');
+  const id = value['id'];
+  if (typeof id !== 'string' || id === '' || id.length > MAX_CASE_ID_CHARS) {
+    return fail(`'id' must be a non-empty string of at most ${MAX_CASE_ID_CHARS} characters.`);
+  }
+  const evalCase: EvalCase = { id };
+  const input = value['input'];
+  if (input !== undefined) {
+    if (typeof input === 'string') evalCase.input = input;
+    else if (Array.isArray(input) && input.every(isRecord)) evalCase.input = input as Content[];
+    else fail(`case '${id}': 'input' must be a string or an array of contents.`);
+  }
+  const conversation = value['conversation'];
+  if (conversation !== undefined) {
+    if (!isStringArray(conversation) || conversation.length === 0) {
+      fail(`case '${id}': 'conversation' must be a non-empty array of user messages (strings).`);
+    }
+    evalCase.conversation = [...(conversation as string[])];
+  }
+  const simulatedUser = value['simulatedUser'];
+  if (simulatedUser !== undefined) {
+    if (
+      !isRecord(simulatedUser) ||
+      typeof simulatedUser['persona'] !== 'string' ||
+      typeof simulatedUser['goal'] !== 'string'
+    ) {
+      fail(`case '${id}': 'simulatedUser' needs a string 'persona' and 'goal'.`);
+    }
+    const spec = simulatedUser as Record<string, unknown>;
+    const maxTurns = spec['maxTurns'];
+    if (
+      maxTurns !== undefined &&
+      (!Number.isInteger(maxTurns) ||
+        (maxTurns as number) < 1 ||
+        (maxTurns as number) > MAX_SIMULATED_TURNS)
+    ) {
+      fail(
+        `case '${id}': 'simulatedUser.maxTurns' must be an integer from 1 to ${MAX_SIMULATED_TURNS}.`,
+      );
+    }
+    const firstMessage = spec['firstMessage'];
+    if (firstMessage !== undefined && typeof firstMessage !== 'string') {
+      fail(`case '${id}': 'simulatedUser.firstMessage' must be a string.`);
+    }
+    evalCase.simulatedUser = {
+      persona: spec['persona'] as string,
+      goal: spec['goal'] as string,
+      ...(maxTurns === undefined ? {} : { maxTurns: maxTurns as number }),
+      ...(firstMessage === undefined ? {} : { firstMessage: firstMessage as string }),
+    };
+  }
+  const given = [evalCase.input, evalCase.conversation, evalCase.simulatedUser].filter(
+    (item) => item !== undefined,
+  ).length;
+  if (given === 0) fail(`case '${id}': give an 'input', a 'conversation' or a 'simulatedUser'.`);
+  if (given > 1)
+    fail(`case '${id}': give one of 'input', 'conversation' and 'simulatedUser', not several.`);
+  const history = value['history'];
+  if (history !== undefined) {
+    if (!Array.isArray(history) || !history.every(isRecord)) {
+      fail(`case '${id}': 'history' must be an array of contents.`);
+    }
+    evalCase.history = history as Content[];
+  }
+  const tags = value['tags'];
+  if (tags !== undefined) {
+    if (!isStringArray(tags)) fail(`case '${id}': 'tags' must be an array of strings.`);
+    evalCase.tags = [...(tags as string[])];
+  }
+  const expected = value['expected'];
+  if (expected !== undefined) evalCase.expected = toExpectation(expected, id, fail);
+  const fixtures = value['fixtures'];
+  if (fixtures !== undefined) evalCase.fixtures = toFixtures(fixtures, id, fail);
+  const runFile = value['runFile'];
+  if (runFile !== undefined) {
+    if (typeof runFile !== 'string') fail(`case '${id}': 'runFile' must be a string.`);
+    evalCase.runFile = runFile as string;
+  }
+  return evalCase;
+}
+
+function toExpectation(value: unknown, id: string, fail: (p: string) => never): EvalExpectation {
+  if (!isRecord(value)) return fail(`case '${id}': 'expected' must be an object.`);
+  const expectation: EvalExpectation = {};
+  const text = value['text'];
+  if (text !== undefined) {
+    if (typeof text !== 'string') fail(`case '${id}': 'expected.text' must be a string.`);
+    expectation.text = text as string;
+  }
+  const toolCalls = value['toolCalls'];
+  if (toolCalls !== undefined) {
+    if (!Array.isArray(toolCalls)) fail(`case '${id}': 'expected.toolCalls' must be an array.`);
+    expectation.toolCalls = (toolCalls as unknown[]).map((call, index): ExpectedToolCall => {
+      if (!isRecord(call) || typeof call['name'] !== 'string') {
+        return fail(`case '${id}': 'expected.toolCalls[${index}]' needs a string 'name'.`);
+      }
+      const args = call['args'];
+      if (args !== undefined && !isRecord(args)) {
+        return fail(`case '${id}': 'expected.toolCalls[${index}].args' must be an object.`);
+      }
+      return args === undefined ? { name: call['name'] } : { name: call['name'], args };
+    });
+  }
+  if (Object.hasOwn(value, 'output')) expectation.output = value['output'];
+  return expectation;
+}
+
+function toFixtures(value: unknown, id: string, fail: (p: string) => never): EvalCaseFixtures {
+  if (!isRecord(value) || !Array.isArray(value['modelResponses'])) {
+    return fail(`case '${id}': 'fixtures.modelResponses' must be an array of responses.`);
+  }
+  const fixtures: EvalCaseFixtures = {
+    modelResponses: (value['modelResponses'] as unknown[]).map((response, index) =>
+      isRecord(response)
+        ? response
+        : fail(`case '${id}': 'fixtures.modelResponses[${index}]' must be an object.`),
+    ),
+  };
+  const requests = value['requests'];
+  if (requests !== undefined) {
+    if (!Array.isArray(requests) || !requests.every(isRecord)) {
+      fail(`case '${id}': 'fixtures.requests' must be an array of request bodies.`);
+    }
+    fixtures.requests = requests as EvalCaseFixtures['modelResponses'] as never;
+  }
+  const toolResults = value['toolResults'];
+  if (toolResults !== undefined) {
+    if (!Array.isArray(toolResults)) fail(`case '${id}': 'fixtures.toolResults' must be an array.`);
+    fixtures.toolResults = (toolResults as unknown[]).map((result, index) =>
+      isRecord(result) && typeof result['name'] === 'string'
+        ? { name: result['name'], args: result['args'], output: result['output'] }
+        : fail(`case '${id}': 'fixtures.toolResults[${index}]' needs a string 'name'.`),
+    );
+  }
+  return fixtures;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}

@@ -1,0 +1,41 @@
+import type { EvalResult } from '../eval-result.ts';
+
+/** The summary as terminal text: pass rate, each scorer's distribution, tokens, cost, latency, failures. */
+export function formatSummary(result: EvalResult): string {
+  const { summary } = result;
+  const pct = (value: number): string => `${(value * 100).toFixed(1)}%`;
+  const lines = [
+    `${result.name} (${result.mode}): ${summary.passed}/${summary.attempts} passed (${pct(summary.passRate)}), ${summary.failed} failed, ${summary.drifted} drifted, ${summary.errored} errored`,
+  ];
+  for (const scorer of summary.scorers) {
+    lines.push(
+      `  ${scorer.scorer.padEnd(28)} pass ${pct(scorer.passRate).padStart(6)}  mean ${scorer.mean.toFixed(2)}  min ${scorer.min.toFixed(2)}  max ${scorer.max.toFixed(2)}  [${scorer.histogram.join(' ')}]`,
+    );
+  }
+  const cost = `$${summary.costUsd.toFixed(6)}${summary.unknownCost > 0 ? ` (+${summary.unknownCost} unknown)` : ''}`;
+  lines.push(
+    `  tokens ${summary.totalTokens}  cost ${cost}  latency p50 ${Math.round(summary.latencyMs.p50)} ms, p95 ${Math.round(summary.latencyMs.p95)} ms`,
+  );
+  for (const attempt of result.attempts) {
+    if (attempt.status === 'pass') continue;
+    const why =
+      attempt.status === 'drift'
+        ? `drift: ${attempt.drift?.reason ?? ''}`
+        : attempt.status === 'error'
+          ? `${attempt.error?.kind ?? 'error'}: ${attempt.error?.message ?? ''}`
+          : attempt.scores
+              .filter((s) => !s.pass)
+              .map((s) => `${s.scorer}: ${s.reason}`)
+              .join('; ');
+    // One line per case whatever the texts hold: a model's reason or an error cannot start a
+    // line of its own (a forged PASS line).
+    lines.push(
+      `  ${attempt.status.toUpperCase()} ${oneLine(attempt.caseId)}${attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : ''}: ${oneLine(why).slice(0, 300)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+}

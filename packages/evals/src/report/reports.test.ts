@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { compareResults, formatComparison } from '../compare-results.ts';
+import type { EvalAttempt, EvalResult } from '../eval-result.ts';
+import { formatSummary } from './format-summary.ts';
+import { readEvalResult } from './read-eval-result.ts';
+import { summarizeAttempts } from './summarize-attempts.ts';
+import { toJunitXml } from './to-junit.ts';
+
+function attempt(
+  caseId: string,
+  status: EvalAttempt['status'],
+  score: number,
+  extra: Partial<EvalAttempt> = {},
+): EvalAttempt {
+  return {
+    caseId,
+    repeat: 0,
+    status,
+    scores: [
+      {
+        scorer: 'exact',
+        score,
+        pass: score === 1,
+        reason: score === 1 ? 'equal' : 'expected "a" & <b>',
+      },
+    ],
+    text: '',
+    totalTokens: 10,
+    costUsd: '0.001',
+    latencyMs: 100,
+    tags: [],
+    ...extra,
+  };
+}
+
+function result(name: string, attempts: EvalAttempt[]): EvalResult {
+  return {
+    format: 'gemloop-eval',
+    version: 1,
+    name,
+    mode: 'replay',
+    startedAt: '2026-11-23T00:00:00.000Z',
+    attempts,
+    summary: summarizeAttempts(attempts),
+  };
+}
+
+describe('eval reports', () => {
+  const a = result('before', [
+    attempt('one', 'pass', 1),
+    attempt('two', 'fail', 0),
+    attempt('three', 'pass', 1),
+  ]);
+  const b = result('after', [
+    attempt('one', 'drift', 1, {
+      drift: { call: 0, path: '$.systemInstruction', reason: 'the system prompt changed' },
+    }),
+    attempt('two', 'pass', 1, { costUsd: '0.003' }),
+    attempt('four', 'error', 0, {
+      scores: [],
+      error: {
+        kind: 'rate-limited',
+        name: 'ApiCallError',
+        message: 'quota\nPASS forged',
+        status: 429,
+      },
+    }),
+  ]);
+
+  it('summarizes pass rates, score distributions, tokens, cost and latency', () => {
+    expect(b.summary).toMatchObject({
+      attempts: 3,
+      passed: 1,
+      drifted: 1,
+      errored: 1,
+      totalTokens: 30,
+      unknownCost: 0,
+    });
+    expect(b.summary.costUsd).toBeCloseTo(0.005);
+    expect(a.summary.scorers).toEqual([
+      {
+        scorer: 'exact',
+        count: 3,
+        passRate: 2 / 3,
+        mean: 2 / 3,
+        min: 0,
+        max: 1,
+        histogram: [1, 0, 0, 0, 2],
+      },
+    ]);
+  });
+
+  it('the summary text keeps each case on one line', () => {
+    const text = formatSummary(b);
+    expect(text).toContain('DRIFT one: drift: the system prompt changed');
+    expect(text).toContain('ERROR four: rate-limited: quota PASS forged');
+    expect(text.split('\n').filter((line) => line.startsWith('PASS'))).toEqual([]);
+  });
+
+  it('JUnit: failures for failed scores and drift, errors for errors, XML escaped', () => {
+    const xml = toJunitXml(a);
+    expect(xml).toContain('<testsuite name="before" tests="3" failures="1" errors="0"');
+    expect(xml).toContain('message="FAIL exact 0.00: expected &quot;a&quot; &amp; &lt;b&gt;"');
+    const after = toJunitXml(b);
+    expect(after).toContain('<failure type="drift" message="drift: the system prompt changed">');
+    expect(after).toContain('<error type="rate-limited"');
+  });
+
+  it('compare: regressions, improvements, added and removed, with deltas', () => {
+    const comparison = compareResults(a, b);
+    expect(comparison.cases.map((c) => [c.caseId, c.change])).toEqual([
+      ['one', 'regression'],
+      ['two', 'improvement'],
+      ['three', 'removed'],
+      ['four', 'added'],
+    ]);
+    expect(comparison.cases[1]).toMatchObject({ costA: 0.001, costB: 0.003 });
+    expect(formatComparison(comparison)).toContain('1 regression(s), 1 improvement(s)');
+  });
+
+  it('readEvalResult refuses another format or version', () => {
+    expect(readEvalResult(JSON.stringify(a)).name).toBe('before');
+    expect(() => readEvalResult('{"format":"x"}', 'r.json')).toThrow(
+      "r.json: not an eval result (no format: 'gemloop-eval')",
+    );
+    expect(() => readEvalResult(JSON.stringify({ ...a, version: 2 }), 'r.json')).toThrow(
+      'eval result version 2, this gemloop reads version 1',
+    );
+  });
+});

@@ -1,0 +1,410 @@
+import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
+import { createGemini, GemloopError, InvalidArgumentError } from '@gemloop/core';
+import type { EvalCase } from './eval-case.ts';
+import type { EvalAttempt, EvalErrorKind, EvalResult } from './eval-result.ts';
+import { EVAL_RESULT_FORMAT } from './eval-result.ts';
+import { findDrift } from './replay/find-drift.ts';
+import { loadFake } from './replay/load-fake.ts';
+import { summarizeAttempts } from './report/summarize-attempts.ts';
+import type { EvalRunOutput, EvalToolCall, Score, Scorer } from './scorer.ts';
+import { firstDifference } from './scorers/deep-equal.ts';
+import { nextSimulatedUserTurn } from './simulated-user.ts';
+
+/** What the agent factory gets for each attempt. */
+export type EvalAgentContext = {
+  /** The client to build the agent on: the fake serving the recording (replay) or the API (live). */
+  gemini: Gemini;
+  evalCase: EvalCase;
+  mode: 'replay' | 'live';
+  /**
+   * The recorded output of a tool call with these arguments, so a tool replays without running:
+   * `{ found: true, output }`, or `{ found: false }` when the recording has no such call.
+   */
+  recordedToolOutput(
+    name: string,
+    args: unknown,
+  ): { found: true; output: unknown } | { found: false };
+};
+
+/** Options of {@link runEval}. */
+export type RunEvalOptions = {
+  /** Builds the agent for one attempt on the client it is given (a fresh agent per attempt). */
+  createAgent: (context: EvalAgentContext) => Agent<unknown> | Promise<Agent<unknown>>;
+  cases: readonly EvalCase[];
+  scorers: readonly Scorer[];
+  /**
+   * `replay`: each case's recorded model turns are served by the fake, and a request that
+   * differs from the recorded one is drift. `live`: the agent talks to the API (`live`).
+   * @defaultValue `'replay'`
+   */
+  mode?: 'replay' | 'live' | undefined;
+  /** How the live client is made (its retries and rate limits are the client's). */
+  live?:
+    | {
+        apiKey?: string | undefined;
+        baseUrl?: string | undefined;
+        fetch?: typeof globalThis.fetch | undefined;
+        gemini?: Gemini | undefined;
+      }
+    | undefined;
+  /** Attempts at once. @defaultValue 4 */
+  concurrency?: number | undefined;
+  /** Attempts per case (for models that do not answer the same twice). @defaultValue 1 */
+  repeats?: number | undefined;
+  /** Time limit of one attempt, scoring included. @defaultValue 120000 */
+  timeoutMs?: number | undefined;
+  /** Runs with `agent.stream()` rather than `agent.run()`. @defaultValue false */
+  streaming?: boolean | undefined;
+  /** Names the eval run in its result. @defaultValue `'eval'` */
+  name?: string | undefined;
+  /**
+   * The model that plays a case's simulated user (`EvalCase.simulatedUser`), live in both modes
+   * (a replay replays the agent's turns, not the user's). @defaultValue none: such a case errors
+   */
+  simulatedUser?: { gemini: Gemini; model?: string | undefined } | undefined;
+  /** Called after each attempt, for progress. */
+  onAttempt?: ((attempt: EvalAttempt, done: number, total: number) => void) | undefined;
+  /** The clock of latencies (ms). @defaultValue `performance.now` */
+  now?: (() => number) | undefined;
+};
+
+/** The most attempts at once. */
+export const MAX_EVAL_CONCURRENCY = 64;
+/** The most repeats of a case. */
+export const MAX_EVAL_REPEATS = 100;
+
+/**
+ * Runs every case (`repeats` times) against an agent made by `createAgent`, scores each run, and
+ * returns the result (its `summary` has the pass rate a CI gate reads). A case that throws, times
+ * out or is rate-limited is an `error` attempt; a replay that sent other requests than recorded is
+ * a `drift` attempt; neither stops the other cases.
+ */
+export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
+  const mode = options.mode ?? 'replay';
+  const concurrency = checkCount('concurrency', options.concurrency ?? 4, MAX_EVAL_CONCURRENCY);
+  const repeats = checkCount('repeats', options.repeats ?? 1, MAX_EVAL_REPEATS);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  if (!(timeoutMs > 0))
+    throw invalid(
+      'timeoutMs',
+      `timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
+    );
+  if (mode !== 'replay' && mode !== 'live')
+    throw invalid('mode', `mode must be 'replay' or 'live', got '${String(mode)}'.`);
+  const now = options.now ?? (() => performance.now());
+  const jobs: { evalCase: EvalCase; repeat: number }[] = [];
+  for (const evalCase of options.cases) {
+    for (let repeat = 0; repeat < repeats; repeat++) jobs.push({ evalCase, repeat });
+  }
+  const liveGemini =
+    mode === 'live'
+      ? (options.live?.gemini ??
+        createGemini({
+          apiKey: options.live?.apiKey,
+          baseUrl: options.live?.baseUrl,
+          fetch: options.live?.fetch,
+        }))
+      : undefined;
+  const attempts: EvalAttempt[] = new Array(jobs.length);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++;
+      const job = jobs[index] as (typeof jobs)[number];
+      const attempt = await runAttempt(job.evalCase, job.repeat, {
+        ...options,
+        mode,
+        timeoutMs,
+        now,
+        liveGemini,
+      });
+      attempts[index] = attempt;
+      done++;
+      options.onAttempt?.(attempt, done, jobs.length);
+    }
+  };
+  const startedAt = new Date().toISOString();
+  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+  return {
+    format: 'gemloop-eval',
+    version: EVAL_RESULT_FORMAT,
+    name: options.name ?? 'eval',
+    mode,
+    startedAt,
+    attempts,
+    summary: summarizeAttempts(attempts),
+  };
+}
+
+type AttemptSettings = RunEvalOptions & {
+  mode: 'replay' | 'live';
+  timeoutMs: number;
+  now: () => number;
+  liveGemini: Gemini | undefined;
+};
+
+class AttemptTimeout extends Error {}
+
+async function runAttempt(
+  evalCase: EvalCase,
+  repeat: number,
+  settings: AttemptSettings,
+): Promise<EvalAttempt> {
+  const started = settings.now();
+  const base = {
+    caseId: evalCase.id,
+    repeat,
+    tags: evalCase.tags ?? [],
+    ...(evalCase.runFile === undefined ? {} : { runFile: evalCase.runFile }),
+  };
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new AttemptTimeout(`the case took longer than ${settings.timeoutMs} ms`);
+      controller.abort(error);
+      reject(error);
+    }, settings.timeoutMs);
+  });
+  let fake: Awaited<ReturnType<typeof startReplay>> | undefined;
+  let results: AgentResult<unknown>[] = [];
+  try {
+    const work = async (): Promise<{ scores: Score[]; output: EvalRunOutput }> => {
+      let gemini: Gemini;
+      if (settings.mode === 'replay') {
+        fake = await startReplay(evalCase);
+        gemini = fake.gemini;
+      } else {
+        gemini = settings.liveGemini as Gemini;
+      }
+      const agent = await settings.createAgent({
+        gemini,
+        evalCase,
+        mode: settings.mode,
+        recordedToolOutput: (name, args) => recordedToolOutput(evalCase, name, args),
+      });
+      results = await drive(
+        agent,
+        evalCase,
+        controller.signal,
+        settings.streaming === true,
+        settings.simulatedUser,
+      );
+      const output = toRunOutput(results);
+      const scores: Score[] = [];
+      for (const scorer of settings.scorers) {
+        const score = await scorer.score({ evalCase, run: output, signal: controller.signal });
+        if (score !== undefined) scores.push(score);
+      }
+      return { scores, output };
+    };
+    const { scores, output } = await Promise.race([work(), timedOut]);
+    const drift = fake?.drift();
+    const usage = totals(results);
+    return {
+      ...base,
+      status: drift !== undefined ? 'drift' : scores.every((score) => score.pass) ? 'pass' : 'fail',
+      scores,
+      text: output.text,
+      ...(drift === undefined ? {} : { drift }),
+      ...usage,
+      latencyMs: settings.now() - started,
+    };
+  } catch (error) {
+    controller.abort(error);
+    // A replay whose agent went off the recording fails on the fake's exhausted script: that is
+    // drift, said as such, not an error.
+    const drift = fake?.drift();
+    const usage = totals(results);
+    return {
+      ...base,
+      status: drift !== undefined ? 'drift' : 'error',
+      scores: [],
+      text: '',
+      ...(drift === undefined ? { error: describeError(error) } : { drift }),
+      ...usage,
+      latencyMs: settings.now() - started,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function startReplay(
+  evalCase: EvalCase,
+): Promise<{ gemini: Gemini; drift: () => ReturnType<typeof findDrift> }> {
+  const fixtures = evalCase.fixtures;
+  if (fixtures === undefined || fixtures.modelResponses.length === 0) {
+    throw new GemloopError({
+      message: `case '${evalCase.id}' has no recorded model turns (fixtures.modelResponses) to replay: make it with 'gemloop eval from-runs', or run it live.`,
+    });
+  }
+  const { createFakeGemini } = await loadFake();
+  const fake = createFakeGemini({
+    // Each recorded answer goes back as it was (`raw`): the model's words, calls and their ids.
+    script: fixtures.modelResponses.map((response) => ({ raw: response })),
+    models: 'pattern',
+    // Recorded signatures are shortened by the recorder; the fake cannot have issued them.
+    signatureValidation: 'off',
+  });
+  const gemini = createGemini({ apiKey: 'replay', fetch: fake.fetch, retry: false });
+  const recorded = fixtures.requests;
+  return {
+    gemini,
+    drift: () =>
+      recorded === undefined
+        ? fake.modelRequests.length > fixtures.modelResponses.length
+          ? findDrift(
+              fixtures.modelResponses,
+              fake.modelRequests.map((r) => r.body),
+            )
+          : undefined
+        : findDrift(
+            recorded,
+            fake.modelRequests.map((request) => request.body),
+          ),
+  };
+}
+
+async function drive(
+  agent: Agent<unknown>,
+  evalCase: EvalCase,
+  signal: AbortSignal,
+  streaming: boolean,
+  simulatedUser: RunEvalOptions['simulatedUser'],
+): Promise<AgentResult<unknown>[]> {
+  const run = async (input: Content[]): Promise<AgentResult<unknown>> =>
+    streaming ? agent.stream(input, { signal }).result : agent.run(input, { signal });
+  let contents: Content[] = [...(evalCase.history ?? [])];
+  const spec = evalCase.simulatedUser;
+  if (spec !== undefined) {
+    if (simulatedUser === undefined) {
+      throw new InvalidArgumentError({
+        argument: 'simulatedUser',
+        message: `case '${evalCase.id}' has a simulated user: give runEval({ simulatedUser: { gemini, model } }), the model that plays it.`,
+      });
+    }
+    const transcript: { role: 'user' | 'agent'; text: string }[] = [];
+    const results: AgentResult<unknown>[] = [];
+    const maxTurns = spec.maxTurns ?? 5;
+    for (let turn = 0; turn < maxTurns; turn++) {
+      let message: string;
+      if (turn === 0 && spec.firstMessage !== undefined) {
+        message = spec.firstMessage;
+      } else {
+        const next = await nextSimulatedUserTurn({
+          gemini: simulatedUser.gemini,
+          model: simulatedUser.model ?? 'gemini-3-flash-preview',
+          spec,
+          transcript,
+          signal,
+        });
+        if (next.done) break;
+        message = next.message;
+      }
+      transcript.push({ role: 'user', text: message });
+      const result = await run([...contents, { role: 'user', parts: [{ text: message }] }]);
+      results.push(result);
+      transcript.push({ role: 'agent', text: result.text });
+      contents = result.contents;
+    }
+    return results;
+  }
+  const turns: (string | Content[])[] = evalCase.conversation ?? [evalCase.input ?? ''];
+  const results: AgentResult<unknown>[] = [];
+  for (const turn of turns) {
+    const added: Content[] =
+      typeof turn === 'string' ? [{ role: 'user', parts: [{ text: turn }] }] : turn;
+    const result = await run([...contents, ...added]);
+    results.push(result);
+    contents = result.contents;
+  }
+  return results;
+}
+
+function toRunOutput(results: readonly AgentResult<unknown>[]): EvalRunOutput {
+  const toolCalls: EvalToolCall[] = results.flatMap((result) =>
+    result.steps.flatMap((step) =>
+      step.toolCalls.map((call) => ({
+        name: call.toolName,
+        args: call.rawArgs,
+        outcome: call.outcome,
+        ...(call.outcome === 'success' ? { output: call.output } : {}),
+        ...(call.error === undefined ? {} : { error: call.error }),
+      })),
+    ),
+  );
+  const last = results.at(-1);
+  return {
+    text: last?.text ?? '',
+    turns: results.map((result) => result.text),
+    output: last?.output,
+    toolCalls,
+  };
+}
+
+function totals(results: readonly AgentResult<unknown>[]): {
+  totalTokens: number;
+  costUsd: string | null;
+} {
+  let totalTokens = 0;
+  let cost: number | null = 0;
+  for (const result of results) {
+    totalTokens += result.usage.totalTokenCount;
+    cost = cost === null || result.cost.total === null ? null : cost + Number(result.cost.total);
+  }
+  return { totalTokens, costUsd: cost === null ? null : String(cost) };
+}
+
+function recordedToolOutput(
+  evalCase: EvalCase,
+  name: string,
+  args: unknown,
+): { found: true; output: unknown } | { found: false } {
+  const match = evalCase.fixtures?.toolResults?.find(
+    (result) => result.name === name && firstDifference(result.args, args) === undefined,
+  );
+  return match === undefined ? { found: false } : { found: true, output: match.output };
+}
+
+function describeError(error: unknown): NonNullable<EvalAttempt['error']> {
+  const status = statusOf(error);
+  const kind: EvalErrorKind =
+    error instanceof AttemptTimeout ? 'timeout' : status === 429 ? 'rate-limited' : 'threw';
+  const name =
+    error instanceof AttemptTimeout
+      ? 'TimeoutError'
+      : error instanceof Error
+        ? error.name
+        : '_OTHER';
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    kind,
+    name,
+    message: message.slice(0, 2000),
+    ...(typeof status === 'number' ? { status } : {}),
+  };
+}
+
+/** The HTTP status of an API error, looked for down the cause chain (a run wraps its call's error). */
+function statusOf(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const status = (current as { status?: unknown }).status;
+    if (typeof status === 'number') return status;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function checkCount(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw invalid(name, `${name} must be an integer from 1 to ${max}, got ${value}.`);
+  }
+  return value;
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message: `runEval: ${message}` });
+}

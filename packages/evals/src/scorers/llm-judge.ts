@@ -1,0 +1,107 @@
+import type { Gemini } from '@gemloop/core';
+import type { GenerateContentResponse } from '@gemloop/core/wire';
+import type { Scorer } from '../scorer.ts';
+import { clamp } from '../scorer.ts';
+
+/** Options of {@link llmJudge}. */
+export type LlmJudgeOptions = {
+  /** The client the judge calls (any `Gemini`: the real API, or the fake in tests). */
+  gemini: Gemini;
+  /** What a good answer is, in words; the judge scores the answer against it. */
+  rubric: string;
+  /** @defaultValue `'gemini-3-flash-preview'` */
+  model?: string | undefined;
+  /** The score that passes. @defaultValue 0.7 */
+  threshold?: number | undefined;
+  /** The scorer's name in reports. @defaultValue `'judge'` */
+  name?: string | undefined;
+};
+
+/** The longest answer text sent to the judge (the rest is cut, and the judge told so). */
+export const MAX_JUDGED_CHARS = 20_000;
+
+/**
+ * An LLM judge on Gemini: asks `model` to score the answer against a rubric, with structured
+ * output (`responseMimeType: application/json` and a `responseJsonSchema` of `{ score, reason }`,
+ * https://ai.google.dev/gemini-api/docs/structured-output), temperature 0. An answer the judge
+ * does not give as that JSON is a failed score whose reason says so, not a thrown error.
+ */
+export function llmJudge(options: LlmJudgeOptions): Scorer {
+  const name = options.name ?? 'judge';
+  const threshold = options.threshold ?? 0.7;
+  const model = options.model ?? 'gemini-3-flash-preview';
+  return {
+    name,
+    async score({ evalCase, run, signal }) {
+      const answer =
+        run.text.length > MAX_JUDGED_CHARS
+          ? `${run.text.slice(0, MAX_JUDGED_CHARS)} [cut]`
+          : run.text;
+      const question =
+        evalCase.conversation?.join('\n---\n') ??
+        (typeof evalCase.input === 'string'
+          ? evalCase.input
+          : JSON.stringify(evalCase.input ?? ''));
+      const prompt = [
+        "You grade an AI agent's answer against a rubric. Reply with a score from 0 (fails the",
+        'rubric) to 1 (fully meets it) and a one-sentence reason.',
+        `<rubric>\n${options.rubric}\n</rubric>`,
+        `<question>\n${question.slice(0, MAX_JUDGED_CHARS)}\n</question>`,
+        evalCase.expected?.text === undefined
+          ? ''
+          : `<reference-answer>\n${evalCase.expected.text.slice(0, MAX_JUDGED_CHARS)}\n</reference-answer>`,
+        `<answer>\n${answer}\n</answer>`,
+      ].join('\n');
+      const response = await options.gemini.generateContent(
+        {
+          model,
+          contents: [{ role: 'user', parts: [{ text: prompt }] }],
+          generationConfig: {
+            temperature: 0,
+            responseMimeType: 'application/json',
+            responseJsonSchema: {
+              type: 'object',
+              properties: { score: { type: 'number' }, reason: { type: 'string' } },
+              required: ['score', 'reason'],
+            },
+          },
+        },
+        { signal },
+      );
+      const verdict = readVerdict(response);
+      if (verdict === undefined) {
+        return {
+          scorer: name,
+          score: 0,
+          pass: false,
+          reason: 'the judge did not answer with { score, reason }',
+        };
+      }
+      const score = clamp(verdict.score);
+      return {
+        scorer: name,
+        score,
+        pass: score >= threshold,
+        reason: verdict.reason.slice(0, 1000),
+      };
+    },
+  };
+}
+
+function readVerdict(
+  response: GenerateContentResponse,
+): { score: number; reason: string } | undefined {
+  const text = (response.candidates?.[0]?.content?.parts ?? [])
+    .filter((part) => part.thought !== true && typeof part.text === 'string')
+    .map((part) => part.text)
+    .join('');
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { score, reason } = value as Record<string, unknown>;
+    if (typeof score !== 'number' || typeof reason !== 'string') return undefined;
+    return { score, reason };
+  } catch {
+    return undefined;
+  }
+}
