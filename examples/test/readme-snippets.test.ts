@@ -56,6 +56,15 @@ describe.concurrent('the README snippets', () => {
     expect(fake.modelRequests.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('agents made of agents: the lead runs with a subagent tool and a handoff declared', async () => {
+    const { run, fake } = await runSnippet('agents-made-of-agents');
+    expect(run.stdout.trim()).toMatch(/^\d+ true$/);
+    const names = ((fake.modelRequests[0]?.body as GenerateContentBody).tools ?? []).flatMap(
+      (tool) => (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
+    );
+    expect(names).toEqual(expect.arrayContaining(['research', 'transfer_to_billing']));
+  });
+
   it('quick start: one tool, one answer', async () => {
     const { run, fake } = await runSnippet('quick-start');
     expect(run.stdout).toContain('Paris: 18 °C, sunny.');
