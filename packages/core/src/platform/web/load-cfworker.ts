@@ -1,5 +1,5 @@
-import * as cfworker from '@cfworker/json-schema';
+import { Validator } from '@cfworker/json-schema';
 import type { loadCfworker as NodeLoadCfworker } from '../node/load-cfworker.ts';
 
 /** @cfworker/json-schema, imported statically off Node (no synchronous require() there). @internal */
-export const loadCfworker: typeof NodeLoadCfworker = () => cfworker;
+export const loadCfworker: typeof NodeLoadCfworker = () => ({ Validator });
