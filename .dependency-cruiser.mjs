@@ -72,7 +72,7 @@ export const coreLayers = [
 export const platformOwners = {
   'utf8-decoder': 'streaming',
   'load-pino': 'logging',
-  'import-node-transport': 'http',
+  'select-node-transport': 'http',
   'open-upload-path': 'http',
   'load-cfworker': 'tools',
   'load-zod-core': 'tools',

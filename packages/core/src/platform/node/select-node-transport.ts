@@ -1,0 +1,103 @@
+import { isNode } from '../../http/transport/is-node.ts';
+import type { Transport, TransportOption } from '../../http/transport/transport.ts';
+
+/** `globalThis.fetch` as it was when gemloop loaded: a later msw or spy replaces it. */
+const fetchAtLoad: unknown = globalThis.fetch;
+
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+/**
+ * Node 24 can make fetch honour `HTTP(S)_PROXY` (`NODE_USE_ENV_PROXY=1`); the node transport
+ * would go around the proxy, so `'auto'` keeps fetch then.
+ */
+const envProxy: boolean = (() => {
+  if (!isNode) return false;
+  const env =
+    (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  return env['NODE_USE_ENV_PROXY'] === '1' || /--use-env-proxy/.test(env['NODE_OPTIONS'] ?? '');
+})();
+
+let nativeChecked: unknown;
+let nativeLooks = false;
+
+/**
+ * Whether `globalThis.fetch` is Node's own and unpatched: the one seen at load time, with Node's
+ * own source (msw's or a spy's is not), and no undici dispatcher installed for it other than
+ * Node's default `Agent` (a `ProxyAgent`, `EnvHttpProxyAgent` or `MockAgent` must keep seeing
+ * the traffic).
+ */
+function isPristineNodeFetch(): boolean {
+  const fetch = globalThis.fetch;
+  if (fetch !== fetchAtLoad) return false;
+  if (nativeChecked !== fetch) {
+    nativeChecked = fetch;
+    const source = Function.prototype.toString.call(fetch);
+    // Node 20-24 define fetch in JavaScript around a lazily loaded undici.
+    nativeLooks = /undici|fetchImpl|\[native code\]/.test(source);
+  }
+  if (!nativeLooks) return false;
+  const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as
+    | { constructor?: { name?: unknown } }
+    | undefined;
+  return dispatcher === undefined || dispatcher.constructor?.name === 'Agent';
+}
+
+let node: Transport | undefined;
+let loading: Promise<Transport | undefined> | undefined;
+/** Why undici could not be loaded (a bundle that left it out): `'auto'` then stays on fetch. */
+let loadFailure: unknown;
+
+/**
+ * The node transport, loaded on first use (undici is not imported until then, nor the transport's
+ * module: a dynamic import). When it cannot be loaded, `'auto'` falls back to fetch for good and
+ * `'node'` fails with an error saying why.
+ */
+function nodeTransport(option: TransportOption, fetch: Transport): Transport | Promise<Transport> {
+  if (node !== undefined) return node;
+  if (loadFailure !== undefined) return afterFailure(option, fetch);
+  loading ??= import('../../http/transport/create-node-transport.ts')
+    .then(async ({ createNodeTransport, loadUndici }) => createNodeTransport(await loadUndici()))
+    .then(
+      (loaded) => {
+        node = loaded;
+        return node;
+      },
+      (error: unknown) => {
+        loadFailure = error;
+        return undefined;
+      },
+    );
+  return loading.then((loaded) => loaded ?? afterFailure(option, fetch));
+}
+
+function afterFailure(option: TransportOption, fetch: Transport): Transport {
+  if (option === 'auto') return fetch;
+  throw new Error(
+    "transport 'node' could not load undici (is it bundled or installed?); use transport 'auto' or 'fetch'.",
+    { cause: loadFailure },
+  );
+}
+
+/**
+ * The node transport where a client without an injected fetch gets it: `'node'` always; `'auto'`
+ * on Node while `globalThis.fetch` is Node's own, unpatched (see {@link isPristineNodeFetch}),
+ * no env proxy is on and no compression is asked for (fetch decodes it; undici does not).
+ * `undefined` where fetch is used. Off Node (the web half) there is none.
+ * @internal
+ */
+export function selectNodeTransport(
+  client: { transport: TransportOption; headers: Record<string, string> },
+  fetch: Transport,
+): Transport | Promise<Transport> | undefined {
+  if (client.transport === 'node') return nodeTransport('node', fetch);
+  if (
+    client.transport === 'auto' &&
+    isNode &&
+    !envProxy &&
+    client.headers['accept-encoding'] === undefined &&
+    isPristineNodeFetch()
+  ) {
+    return nodeTransport('auto', fetch);
+  }
+  return undefined;
+}
