@@ -73,6 +73,7 @@ export const platformOwners = {
   'utf8-decoder': 'streaming',
   'load-pino': 'logging',
   'select-node-transport': 'http',
+  'create-adc-token-function': 'http',
   'open-upload-path': 'http',
   'load-cfworker': 'tools',
   'load-zod-core': 'tools',

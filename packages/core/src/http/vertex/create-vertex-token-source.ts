@@ -1,3 +1,4 @@
+import { createAdcTokenFunction } from '#platform/create-adc-token-function';
 import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { AbortSignalLike } from '../../streaming/parse-generate-content-stream.ts';
@@ -21,7 +22,10 @@ export type CreateVertexTokenSourceOptions = {
   /** Called with every new token, so the client's redactor keeps it out of errors and logs. */
   onToken: (token: string) => void;
   now?: (() => number) | undefined;
-  /** Loads `google-auth-library` (a test replaces it). @defaultValue dynamic `import()` */
+  /**
+   * Loads `google-auth-library` (a test replaces it). @defaultValue dynamic `import()` (on Node;
+   * the browser build has no Application Default Credentials, see `#platform/create-adc-token-function`)
+   */
   importAuthLibrary?: (() => Promise<unknown>) | undefined;
 };
 
@@ -29,9 +33,6 @@ export type CreateVertexTokenSourceOptions = {
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** OAuth access tokens from Google live one hour; a token without an expiry is taken as that. */
 const DEFAULT_LIFETIME_MS = 60 * 60 * 1000;
-const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
-// A variable, not a literal: the peer is optional, so neither tsc nor a bundler may require it.
-const AUTH_LIBRARY = 'google-auth-library';
 
 /**
  * Gets, caches and refreshes Vertex AI access tokens: from the user's `getAccessToken`, else from
@@ -44,7 +45,7 @@ export function createVertexTokenSource({
   getAccessToken,
   onToken,
   now = Date.now,
-  importAuthLibrary = () => import(AUTH_LIBRARY),
+  importAuthLibrary,
 }: CreateVertexTokenSourceOptions): VertexTokenSource {
   let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<string> | undefined;
@@ -133,69 +134,6 @@ function untilAborted<T>(
       },
     );
   });
-}
-
-type GoogleAuthModule = {
-  GoogleAuth: new (options: {
-    scopes: string[];
-  }) => {
-    getAccessToken(): Promise<string | null | undefined>;
-  };
-};
-
-/**
- * Application Default Credentials. google-auth-library caches the token and refreshes it before
- * expiry itself, and does not say when its token expires: so the token is returned as already
- * due (`expiresAt: 0`), and each call asks the library, which answers from its cache.
- */
-function createAdcTokenFunction(
-  importAuthLibrary: () => Promise<unknown>,
-): () => Promise<VertexAccessToken> {
-  let auth: InstanceType<GoogleAuthModule['GoogleAuth']> | undefined;
-  return async () => {
-    if (auth === undefined) {
-      let library: GoogleAuthModule;
-      try {
-        const loaded = (await importAuthLibrary()) as Partial<GoogleAuthModule> & {
-          default?: Partial<GoogleAuthModule>;
-        };
-        const GoogleAuth = loaded.GoogleAuth ?? loaded.default?.GoogleAuth;
-        if (typeof GoogleAuth !== 'function') throw new TypeError('GoogleAuth is not exported');
-        library = { GoogleAuth };
-      } catch (cause) {
-        throw new VertexAuthError({
-          reason: 'missing-auth-library',
-          message:
-            'Vertex AI needs an access token: install the optional peer google-auth-library ' +
-            '(`npm install google-auth-library`) to use Application Default Credentials, or pass ' +
-            'vertex.getAccessToken.',
-          cause,
-        });
-      }
-      auth = new library.GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
-    }
-    let token: string | null | undefined;
-    try {
-      token = await auth.getAccessToken();
-    } catch (cause) {
-      throw new VertexAuthError({
-        reason: 'credentials',
-        message:
-          `Application Default Credentials gave no Vertex AI access token: ${describeThrown(cause)}. ` +
-          'Run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a ' +
-          'service-account key file, or pass vertex.getAccessToken.',
-        cause,
-      });
-    }
-    if (typeof token !== 'string' || token === '') {
-      throw new VertexAuthError({
-        reason: 'credentials',
-        message:
-          'Application Default Credentials returned an empty access token. Run `gcloud auth application-default login` or pass vertex.getAccessToken.',
-      });
-    }
-    return { token, expiresAt: 0 };
-  };
 }
 
 function toEpoch(value: Date | number | undefined): number | undefined {
