@@ -1,3 +1,4 @@
+import { editDistance } from '../shared/edit-distance.ts';
 /** The options of `closestNames`. */
 export type ClosestNamesOptions = {
   /** What the model wrote. */
@@ -37,29 +38,4 @@ export function closestNames({
   }
   scored.sort((a, b) => a.score - b.score || a.name.length - b.name.length);
   return scored.slice(0, limit).map((entry) => entry.name);
-}
-
-/** Levenshtein distance, stopping early once every path is longer than `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = new Array<number>(b.length + 1);
-  let current = new Array<number>(b.length + 1);
-  for (let column = 0; column <= b.length; column++) previous[column] = column;
-  for (let row = 1; row <= a.length; row++) {
-    current[0] = row;
-    let rowMinimum = row;
-    for (let column = 1; column <= b.length; column++) {
-      const cost = a.charCodeAt(row - 1) === b.charCodeAt(column - 1) ? 0 : 1;
-      const value = Math.min(
-        (previous[column] as number) + 1,
-        (current[column - 1] as number) + 1,
-        (previous[column - 1] as number) + cost,
-      );
-      current[column] = value;
-      if (value < rowMinimum) rowMinimum = value;
-    }
-    if (rowMinimum > limit) return limit + 1;
-    [previous, current] = [current, previous];
-  }
-  return previous[b.length] as number;
 }
