@@ -1,4 +1,5 @@
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import { untilAborted } from '../../shared/until-aborted.ts';
 import type { ByteReader, ByteReadResult } from '../../streaming/byte-reader.ts';
 import { readReaderText } from './read-reader-text.ts';
 import { REDIRECT_MODE } from './redirect-mode.ts';
@@ -43,7 +44,11 @@ export function createFetchTransport(fetch: typeof globalThis.fetch | undefined)
       if (request.body !== undefined) init.body = request.body as BodyInit;
       // Promise.resolve: a custom fetch may return its Response as it is, not in a promise.
       const sent = Promise.resolve<unknown>((fetch ?? globalThis.fetch)(request.url, init));
-      const response = await untilAborted(sent, request.signal);
+      // Rejects with the signal's reason as soon as it aborts; a response that comes after that
+      // has its body cancelled, so the connection is let go.
+      const response = await untilAborted(sent, request.signal, () => {
+        sent.then(cancelBody, ignore);
+      });
       checkResponse(response);
       return new FetchResponse(response, request.signal);
     },
@@ -60,34 +65,6 @@ export function createFetchTransport(fetch: typeof globalThis.fetch | undefined)
  * signal is held strongly for as long as the attempt lives (its timer holds it), and its
  * listeners here settle the wait and cancel the body, which ends the fetch.
  */
-
-/**
- * Resolves as `sent` does, or rejects with the signal's reason as soon as it aborts; a response
- * that comes after that has its body cancelled, so the connection is let go.
- */
-function untilAborted(sent: Promise<unknown>, signal: RequestSignal): Promise<unknown> {
-  if (signal.aborted) {
-    sent.then(cancelBody, ignore);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      sent.then(cancelBody, ignore);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort);
-    sent.then(
-      (response) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(response);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 function cancelBody(response: unknown): void {
   const body = (response as { body?: ReadableStream | null } | null)?.body;

@@ -1,6 +1,7 @@
 import { createAdcTokenFunction } from '#platform/create-adc-token-function';
 import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import { untilAborted } from '../../shared/until-aborted.ts';
 import type { AbortSignalLike } from '../../streaming/parse-generate-content-stream.ts';
 import type { VertexAccessToken, VertexOptions } from './vertex-options.ts';
 
@@ -102,38 +103,6 @@ export function createVertexTokenSource({
       cached = undefined;
     },
   };
-}
-
-/**
- * `promise`, or the signal's reason as soon as it aborts (then `onAbort` runs): a user's token
- * function, or google-auth-library's metadata request, may never settle.
- */
-function untilAborted<T>(
-  promise: Promise<T>,
-  signal: AbortSignalLike,
-  onAbort: () => void,
-): Promise<T> {
-  if (signal.aborted) {
-    onAbort();
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const abort = (): void => {
-      onAbort();
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', abort);
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', abort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function toEpoch(value: Date | number | undefined): number | undefined {
