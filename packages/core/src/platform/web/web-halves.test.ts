@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import * as z3 from 'zod/v3';
+import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
+import type { Transport } from '../../http/transport/transport.ts';
+import { createAdcTokenFunction } from './create-adc-token-function.ts';
+import { loadCfworker } from './load-cfworker.ts';
+import { loadZodToJsonSchema } from './load-zod-to-json-schema.ts';
+import { selectNodeTransport } from './select-node-transport.ts';
+
+// The browser halves of `#platform/*`, which the Node test projects never resolve: what a browser
+// bundle gets in place of the Node code it leaves out.
+describe('the browser halves of #platform', () => {
+  const fetchTransport = { name: 'fetch' } as Transport;
+
+  it("select-node-transport: fetch for 'auto' and 'fetch', the undici refusal for 'node'", async () => {
+    for (const transport of ['auto', 'fetch'] as const) {
+      expect(selectNodeTransport({ transport, headers: {} }, fetchTransport)).toBeUndefined();
+    }
+    const error = await Promise.resolve(
+      selectNodeTransport({ transport: 'node', headers: {} }, fetchTransport),
+    ).catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toMatch(/could not load undici.*'auto' or 'fetch'/);
+    expect(((error as Error).cause as Error).message).toMatch(/only in the Node build/);
+  });
+
+  it('create-adc-token-function: no Application Default Credentials, pass vertex.getAccessToken', async () => {
+    const error = await createAdcTokenFunction()().catch((thrown: unknown) => thrown);
+    expect(VertexAuthError.isInstance(error)).toBe(true);
+    expect((error as VertexAuthError).reason).toBe('missing-auth-library');
+    expect((error as Error).message).toContain('vertex.getAccessToken');
+  });
+
+  it('load-cfworker and load-zod-to-json-schema: the parts the tools code reads, working', () => {
+    const { Validator } = loadCfworker() as {
+      Validator: new (
+        schema: object,
+        draft: string,
+        shortCircuit: boolean,
+      ) => { validate(value: unknown): { valid: boolean } };
+    };
+    const validator = new Validator({ type: 'object', required: ['a'] }, '2020-12', false);
+    expect(validator.validate({ a: 1 }).valid).toBe(true);
+    expect(validator.validate({}).valid).toBe(false);
+    const { zodToJsonSchema, ignoreOverride } = loadZodToJsonSchema() as {
+      zodToJsonSchema(schema: unknown, options: object): Record<string, unknown>;
+      ignoreOverride: unknown;
+    };
+    expect(typeof ignoreOverride).toBe('symbol');
+    expect(zodToJsonSchema(z3.object({ a: z3.string() }), {})).toMatchObject({
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      required: ['a'],
+    });
+  });
+});
