@@ -25,6 +25,7 @@ import {
 } from './fleet-rate-limit.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
+import { createRunEndNotices, migrateRunEndNotices } from './run-end-notices.ts';
 import {
   createRunEventBuffer,
   DEFAULT_EVENT_BATCHING,
@@ -367,6 +368,7 @@ export async function startDurableWorker({
   });
   await migrateSystemDatabase(databaseUrl);
   await migrateRunPauses(pool);
+  await migrateRunEndNotices(pool);
   if (limitPool !== undefined) {
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
   }
@@ -425,8 +427,10 @@ export async function startDurableWorker({
   }, approvalSweepMs);
   sweepTimer.unref();
 
+  const notices = createRunEndNotices(databaseUrl);
   const runs = createRunsApi({
     pool,
+    notices,
     resume: pauser.resume,
     enqueue: async (agent, runId, input) => {
       await DBOS.startWorkflow(runWorkflow, { workflowID: runId, queueName: RUNS_QUEUE })(
@@ -434,8 +438,7 @@ export async function startDurableWorker({
         input,
       );
     },
-    // DBOS polls for the result of a queued run (1 s by default); the worker's own interval is the
-    // natural bound on how late a result can be noticed.
+    // Asked only once the run's status is final (the run's end notice wakes the wait).
     getResult: (runId) =>
       DBOS.getResult<DurableRunResult>(runId, { pollingIntervalMs }) as Promise<DurableRunResult>,
     getStatus: async (runId) =>
@@ -456,6 +459,7 @@ export async function startDurableWorker({
       clearInterval(sweepTimer);
       await sweeping;
       await liveness?.stop({ dead: handOver });
+      await notices.close();
       await pool.end().catch(() => {});
       await beatPool?.end().catch(() => {});
       await limitPool?.end().catch(() => {});
