@@ -73,7 +73,14 @@ export type StartDurableWorkerOptions = {
    * Passing a value throws.
    */
   rateLimitMarginMs?: undefined;
-  /** How often this worker polls the queues. @defaultValue 1000 */
+  /**
+   * How often the fleet's workers poll the runs queue: the longest a started run waits for a
+   * worker on an idle fleet. DBOS 5.3 has no notification for an enqueued workflow (its queue
+   * runner polls, `wfqueue.js`, 1 s by default); each poll of an idle worker is a short
+   * transaction (about 3 statements, no WAL), so 50 ms costs Postgres about 60 statements a
+   * second per worker (measured: `bench/src/durable/fleet-bench.ts`). The queue's setting is
+   * shared: the last worker to start sets it for the fleet. @defaultValue 50
+   */
   pollingIntervalMs?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
   takeover?: TakeoverOptions | false | undefined;
@@ -98,6 +105,9 @@ export type StartDurableWorkerOptions = {
    */
   applicationVersion?: string | undefined;
 };
+
+/** The default of {@link StartDurableWorkerOptions.pollingIntervalMs}. */
+const DEFAULT_QUEUE_POLLING_MS = 50;
 
 /** A launched durable worker, from {@link startDurableWorker}. */
 export type DurableWorker = {
@@ -138,7 +148,7 @@ export async function startDurableWorker({
   workerConcurrency = 4,
   modelRateLimits = {},
   rateLimitMarginMs,
-  pollingIntervalMs = 1000,
+  pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
   approvalSweepMs = 5000,
@@ -428,6 +438,9 @@ export async function startDurableWorker({
   sweepTimer.unref();
 
   const notices = createRunEndNotices(databaseUrl);
+  // Waits on a stream or a result wake on DBOS's notifications (streams) and the run's end notice;
+  // their fallback poll stays at a second, not the queue's short one.
+  const waitPollMs = Math.max(pollingIntervalMs, 1000);
   const runs = createRunsApi({
     pool,
     notices,
@@ -440,11 +453,13 @@ export async function startDurableWorker({
     },
     // Asked only once the run's status is final (the run's end notice wakes the wait).
     getResult: (runId) =>
-      DBOS.getResult<DurableRunResult>(runId, { pollingIntervalMs }) as Promise<DurableRunResult>,
+      DBOS.getResult<DurableRunResult>(runId, {
+        pollingIntervalMs: waitPollMs,
+      }) as Promise<DurableRunResult>,
     getStatus: async (runId) =>
       (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
     readStream: (runId, offset) =>
-      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs }),
+      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs: waitPollMs }),
     getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
     cancel: (runId) => DBOS.cancelWorkflow(runId),

@@ -1,4 +1,5 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
@@ -9,10 +10,11 @@ import {
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
-describe("a run's end wakes result() (issue 35)", () => {
+describe('start and finish without waiting on a poll (issue 35)', () => {
   let fake: FakeGemini;
   let runs: DurableRuns;
   let worker: WorkerProcess;
+  let databaseUrl: string;
   const counter = createCounter();
 
   beforeAll(async () => {
@@ -23,12 +25,12 @@ describe("a run's end wakes result() (issue 35)", () => {
           : turn.text('done'),
     });
     await fake.listen();
-    const databaseUrl = await freshDatabase('run_end');
+    databaseUrl = await freshDatabase('run_end');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,
       COUNTER_FILE: counter.file,
-      POLLING_MS: '50',
+      POLLING_MS: 'default',
     });
     // A poll of ten minutes: a result() that polled would outlast the test's time limit, so
     // these runs' results come back only through the end notice.
@@ -52,5 +54,21 @@ describe("a run's end wakes result() (issue 35)", () => {
     const runId = `long-${'x'.repeat(9000)}`;
     await runs.start('support', { runId, input: 'where is 7' });
     expect((await runs.result(runId)).text).toBe('done');
+  });
+
+  it("a worker polls the runs queue every 50 ms by default, not DBOS's 1 s", async () => {
+    // DBOS 5.3 has no notification for an enqueued workflow: its queue runner polls each queue
+    // every minPollingIntervalMs (wfqueue.js, defaultMinPollingIntervalMs = 1000), which a
+    // database-backed queue stores in dbos.queues for the whole fleet.
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ seconds: number }>(
+        `SELECT polling_interval_sec AS seconds FROM dbos.queues WHERE name = 'gemloop.runs'`,
+      );
+      expect(rows).toEqual([{ seconds: 0.05 }]);
+    } finally {
+      await client.end();
+    }
   });
 });
