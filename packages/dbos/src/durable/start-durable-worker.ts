@@ -277,11 +277,14 @@ export async function startDurableWorker({
       generate: (request, options) =>
         callModelStep<GenerateContentResponse>({
           name: 'gemloop.model:generate',
+          // The fence of `calls` checks ownership before each attempt is sent.
+          fenced: true,
           call: () => timed(() => calls.generate(request, options)),
         }),
       stream: (request, options) =>
         callModelStep<GenerateContentResponse[]>({
           name: 'gemloop.model:stream',
+          fenced: true,
           call: () =>
             timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
         }),
