@@ -260,13 +260,14 @@ export default defineConfig({
       },
       {
         // The bench's own units. Its smoke test (the quick bench as a child process, ~30-90 s)
-        // is out of the default run: `npm run test:bench` (bench/vitest.smoke.config.ts).
+        // and the fleet bench's smoke (worker processes and Postgres, ~30 s) are out of the default
+        // run: `npm run test:bench` (bench/vitest.smoke.config.ts).
         test: {
           name: 'bench',
           ...UNIT,
           root: './bench',
           include: ['src/**/*.test.ts'],
-          exclude: ['src/bench.test.ts', '**/node_modules/**'],
+          exclude: ['src/bench.test.ts', 'src/durable/fleet-bench.test.ts', '**/node_modules/**'],
         },
       },
     ],

@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'bench-smoke',
           root: './bench',
-          include: ['src/bench.test.ts'],
+          include: ['src/bench.test.ts', 'src/durable/fleet-bench.test.ts'],
           testTimeout: 240_000,
         },
       },

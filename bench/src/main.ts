@@ -11,6 +11,9 @@
  *   --no-build              do not rebuild @gemloop/core's dist first
  *   --cpu-prof=<dir>        write a V8 CPU profile of every contender process into <dir>
  *                           (summarise one with src/summarize-cpu-profile.ts)
+ *   --no-fleet              skip the durable fleet bench (src/durable/fleet-bench.ts), which a
+ *                           whole run (not --quick, not --only) appends, ~2 min
+ *   --fleet-full            run the fleet bench's big sweep (4 workers, 1,000 runs in flight)
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -58,6 +61,7 @@ type Arguments = {
   json: string | undefined;
   build: boolean;
   cpuProfileDirectory: string | undefined;
+  fleet: 'no' | 'default' | 'full';
 };
 
 function parseArguments(argv: readonly string[]): Arguments {
@@ -69,11 +73,14 @@ function parseArguments(argv: readonly string[]): Arguments {
     json: undefined,
     build: true,
     cpuProfileDirectory: undefined,
+    fleet: 'default',
   };
   for (const argument of argv) {
     const [flag, value] = argument.split('=', 2) as [string, string | undefined];
     if (flag === '--quick') options.quick = true;
     else if (flag === '--no-build') options.build = false;
+    else if (flag === '--no-fleet') options.fleet = 'no';
+    else if (flag === '--fleet-full') options.fleet = 'full';
     else if (flag === '--json' && value) options.json = value;
     else if (flag === '--cpu-prof' && value) options.cpuProfileDirectory = value;
     else if (flag === '--only' && value) {
@@ -102,6 +109,20 @@ function parseArguments(argv: readonly string[]): Arguments {
     } else throw new Error(`unknown option ${argument}`);
   }
   return options;
+}
+
+/** The durable fleet bench, in its own process (it starts Postgres and worker processes). */
+function runFleetBench(full: boolean): string {
+  return execFileSync(
+    `${REPO_ROOT}bench/node_modules/.bin/tsx`,
+    [`${REPO_ROOT}bench/src/durable/fleet-bench.ts`, ...(full ? ['--full'] : [])],
+    {
+      cwd: `${REPO_ROOT}bench`,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
 }
 
 function buildCore(): void {
@@ -244,7 +265,13 @@ async function main(): Promise<number> {
     results,
     targets: checkTargets(results),
   };
-  const markdown = renderReport(report);
+  // RESULTS.md is the page of a whole run: every scenario, every contender.
+  const whole = options.only.size === SCENARIO_IDS.length && options.contenders === undefined;
+  let markdown = renderReport(report);
+  if (whole && !settings.quick && options.fleet !== 'no') {
+    log('durable fleet bench (src/durable/fleet-bench.ts)');
+    markdown += `\n${runFleetBench(options.fleet === 'full')}`;
+  }
   process.stdout.write(markdown);
   if (options.json !== undefined)
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -257,8 +284,6 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  // RESULTS.md is the page of a whole run: every scenario, every contender.
-  const whole = options.only.size === SCENARIO_IDS.length && options.contenders === undefined;
   if (!settings.quick && whole) {
     writeFileSync(RESULTS_PATH, markdown);
     log(`wrote ${RESULTS_PATH}`);

@@ -20,6 +20,8 @@ describe('the built gemloop bin', () => {
     const listed = await exec(process.execPath, [bin, 'help'], { timeout: 30_000 });
     expect(listed.stdout).toMatch(/^ {2}view +show recorded agent runs/m);
     const usage = await exec(process.execPath, [bin, 'view', '--help'], { timeout: 30_000 });
-    expect(usage.stdout).toContain('Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--port N]');
+    expect(usage.stdout).toContain(
+      'Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--port N]',
+    );
   });
 });

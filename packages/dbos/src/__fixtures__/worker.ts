@@ -169,7 +169,8 @@ const worker = await startDurableWorker({
     },
   },
   workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
-  pollingIntervalMs: Number(env['POLLING_MS'] ?? '200'),
+  // POLLING_MS=default: the worker's own default.
+  ...(env['POLLING_MS'] === 'default' ? {} : { pollingIntervalMs: Number(env['POLLING_MS'] ?? '200') }),
   takeover: { heartbeatMs: 300, deadAfterMs: 2000 },
   approvalSweepMs: 500,
   ...(env['APPROVAL_TIMEOUT_MS'] === undefined

@@ -27,10 +27,17 @@ export async function callModelStep<T>({
   name,
   call,
   maxDurableRetries = DEFAULT_MAX_DURABLE_RETRIES,
+  fenced = false,
 }: {
   name: string;
   call: () => Promise<T>;
   maxDurableRetries?: number | undefined;
+  /**
+   * `call` checks ownership itself right before each HTTP attempt (`createModelCalls` with a
+   * fence): the check at the step's start would be the same query a moment earlier, with
+   * nothing billed in between, so it is skipped (one statement less per model step, issue 35).
+   */
+  fenced?: boolean | undefined;
 }): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const outcome: StepOutcome<T> = await DBOS.runStep(
@@ -38,7 +45,7 @@ export async function callModelStep<T>({
         // An execution that lost the run (frozen past the takeover, then thawed) must not make
         // a billed call beside the new owner: DBOS checks ownership only when it records the
         // step, after the call. Thrown outside the try: the execution's end, not the call's.
-        await assertStillOwnsRun();
+        if (!fenced) await assertStillOwnsRun();
         try {
           return { ok: true, value: await call() };
         } catch (error) {

@@ -18,6 +18,7 @@ import {
   RUNS_QUEUE,
 } from './durable-run-types.ts';
 import { type DurableSteerOptions, STEER_TOPIC, toDurableSteer } from './durable-steering.ts';
+import { createRunEndNotices, type RunEndNotices } from './run-end-notices.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from './run-events.ts';
 import {
   approvalIdsOfCall,
@@ -126,8 +127,10 @@ export async function createDurableRuns({
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   pool.on('error', () => {});
   await migrateRunPauses(pool);
+  const notices = createRunEndNotices(databaseUrl);
   return createRunsApi({
     pool,
+    notices,
     resume: async (runId) => {
       await client.resumeWorkflow(runId, { queueName: RUNS_QUEUE });
     },
@@ -149,6 +152,7 @@ export async function createDurableRuns({
     cancel: (runId) => client.cancelWorkflow(runId),
     listWorkflows: (input) => client.listWorkflows(input),
     close: async () => {
+      await notices.close();
       await pool.end().catch(() => {});
       await client.destroy();
     },
@@ -163,6 +167,8 @@ export type RunsBackend = {
   resume(runId: string): Promise<void>;
   /** How often waits across a pause poll. @defaultValue 1000 */
   pollingIntervalMs?: number | undefined;
+  /** Runs' end notices: `result()` wakes on them, polling only as a fallback. */
+  notices?: RunEndNotices | undefined;
   enqueue(agent: string, runId: string, input: DurableRunInput): Promise<void>;
   getResult(runId: string): Promise<DurableRunResult>;
   getStatus(runId: string): Promise<WorkflowStatus | undefined>;
@@ -173,6 +179,9 @@ export type RunsBackend = {
   listWorkflows(input: Parameters<DBOSClient['listWorkflows']>[0]): Promise<WorkflowStatus[]>;
   close(): Promise<void>;
 };
+
+/** Statuses of a workflow that has not ended (nor paused). */
+const UNFINISHED: readonly string[] = ['PENDING', 'ENQUEUED', 'DELAYED'];
 
 /** @internal */
 export function createRunsApi(backend: RunsBackend): DurableRuns {
@@ -200,7 +209,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     return toStatus(workflow, await waitingRuns(backend.pool, [runId]));
   };
   const isOver = (status: DurableRunStatus | undefined): boolean =>
-    status === undefined || !['PENDING', 'ENQUEUED', 'DELAYED'].includes(status.status);
+    status === undefined || !UNFINISHED.includes(status.status);
   return {
     async start(agent, { runId = crypto.randomUUID(), input, history }) {
       if (typeof agent !== 'string' || agent === '') {
@@ -215,31 +224,43 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       return { runId };
     },
     async result(runId) {
-      if ((await backend.getStatus(runId)) === undefined) {
-        throw new DurableRunError({
-          message: `No durable run has the id "${runId}".`,
-          runId,
-          status: 'NOT_FOUND',
-        });
-      }
-      while (true) {
-        try {
-          return await backend.getResult(runId);
-        } catch (error) {
-          const now = await statusOf(runId);
-          // Paused for approval (its workflow stopped), or resumed since: wait on.
-          if (!isOver(now)) {
-            await sleep(pollMs);
-            continue;
+      // Watching before the first look: an end committed in between is not missed.
+      const watch = await backend.notices?.watch(runId);
+      try {
+        let first = true;
+        while (true) {
+          const workflow = await backend.getStatus(runId);
+          if (workflow === undefined && first) {
+            throw new DurableRunError({
+              message: `No durable run has the id "${runId}".`,
+              runId,
+              status: 'NOT_FOUND',
+            });
           }
-          const status = now?.status ?? 'ERROR';
-          throw new DurableRunError({
-            message: `Durable run "${runId}" ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
-            runId,
-            status,
-            cause: error,
-          });
+          first = false;
+          // Only a final status asks DBOS for the result: DBOS's own wait polls (1 s by default)
+          // where the run's end notice (run-end-notices.ts) wakes this one at once.
+          if (workflow === undefined || !UNFINISHED.includes(workflow.status)) {
+            try {
+              return await backend.getResult(runId);
+            } catch (error) {
+              const now = await statusOf(runId);
+              // Paused for approval (its workflow stopped), or resumed since: wait on.
+              if (isOver(now)) {
+                const status = now?.status ?? 'ERROR';
+                throw new DurableRunError({
+                  message: `Durable run "${runId}" ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
+                  runId,
+                  status,
+                  cause: error,
+                });
+              }
+            }
+          }
+          await (watch === undefined ? sleep(pollMs) : watch.next(pollMs));
         }
+      } finally {
+        watch?.stop();
       }
     },
     status: statusOf,

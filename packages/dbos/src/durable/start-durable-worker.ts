@@ -26,6 +26,7 @@ import {
 } from './fleet-rate-limit.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
+import { createRunEndNotices, migrateRunEndNotices } from './run-end-notices.ts';
 import {
   createRunEventBuffer,
   DEFAULT_EVENT_BATCHING,
@@ -73,7 +74,14 @@ export type StartDurableWorkerOptions = {
    * Passing a value throws.
    */
   rateLimitMarginMs?: undefined;
-  /** How often this worker polls the queues. @defaultValue 1000 */
+  /**
+   * How often the fleet's workers poll the runs queue: the longest a started run waits for a
+   * worker on an idle fleet. DBOS 5.3 has no notification for an enqueued workflow (its queue
+   * runner polls, `wfqueue.js`, 1 s by default); each poll of an idle worker is a short
+   * transaction (about 3 statements, no WAL), so 50 ms costs Postgres about 60 statements a
+   * second per worker (measured: `bench/src/durable/fleet-bench.ts`). The queue's setting is
+   * shared: the last worker to start sets it for the fleet. @defaultValue 50
+   */
   pollingIntervalMs?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
   takeover?: TakeoverOptions | false | undefined;
@@ -98,6 +106,9 @@ export type StartDurableWorkerOptions = {
    */
   applicationVersion?: string | undefined;
 };
+
+/** The default of {@link StartDurableWorkerOptions.pollingIntervalMs}. */
+const DEFAULT_QUEUE_POLLING_MS = 50;
 
 /** A launched durable worker, from {@link startDurableWorker}. */
 export type DurableWorker = {
@@ -138,7 +149,7 @@ export async function startDurableWorker({
   workerConcurrency = 4,
   modelRateLimits = {},
   rateLimitMarginMs,
-  pollingIntervalMs = 1000,
+  pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
   approvalSweepMs = 5000,
@@ -267,11 +278,14 @@ export async function startDurableWorker({
       generate: (request, options) =>
         callModelStep<GenerateContentResponse>({
           name: 'gemloop.model:generate',
+          // The fence of `calls` checks ownership before each attempt is sent.
+          fenced: true,
           call: () => timed(() => calls.generate(request, options)),
         }),
       stream: (request, options) =>
         callModelStep<GenerateContentResponse[]>({
           name: 'gemloop.model:stream',
+          fenced: true,
           call: () =>
             timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
         }),
@@ -370,6 +384,7 @@ export async function startDurableWorker({
   });
   await migrateSystemDatabase(databaseUrl);
   await migrateRunPauses(pool);
+  await migrateRunEndNotices(pool);
   if (limitPool !== undefined) {
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
   }
@@ -428,8 +443,13 @@ export async function startDurableWorker({
   }, approvalSweepMs);
   sweepTimer.unref();
 
+  const notices = createRunEndNotices(databaseUrl);
+  // Waits on a stream or a result wake on DBOS's notifications (streams) and the run's end notice;
+  // their fallback poll stays at a second, not the queue's short one.
+  const waitPollMs = Math.max(pollingIntervalMs, 1000);
   const runs = createRunsApi({
     pool,
+    notices,
     resume: pauser.resume,
     enqueue: async (agent, runId, input) => {
       await DBOS.startWorkflow(runWorkflow, { workflowID: runId, queueName: RUNS_QUEUE })(
@@ -437,14 +457,15 @@ export async function startDurableWorker({
         input,
       );
     },
-    // DBOS polls for the result of a queued run (1 s by default); the worker's own interval is the
-    // natural bound on how late a result can be noticed.
+    // Asked only once the run's status is final (the run's end notice wakes the wait).
     getResult: (runId) =>
-      DBOS.getResult<DurableRunResult>(runId, { pollingIntervalMs }) as Promise<DurableRunResult>,
+      DBOS.getResult<DurableRunResult>(runId, {
+        pollingIntervalMs: waitPollMs,
+      }) as Promise<DurableRunResult>,
     getStatus: async (runId) =>
       (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
     readStream: (runId, offset) =>
-      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs }),
+      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs: waitPollMs }),
     getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
     cancel: (runId) => DBOS.cancelWorkflow(runId),
@@ -459,6 +480,7 @@ export async function startDurableWorker({
       clearInterval(sweepTimer);
       await sweeping;
       await liveness?.stop({ dead: handOver });
+      await notices.close();
       await pool.end().catch(() => {});
       await beatPool?.end().catch(() => {});
       await limitPool?.end().catch(() => {});

@@ -1,0 +1,74 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  freshDatabase,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+} from '../__fixtures__/fleet.ts';
+import { createDurableRuns, type DurableRuns } from '../index.ts';
+
+describe('start and finish without waiting on a poll (issue 35)', () => {
+  let fake: FakeGemini;
+  let runs: DurableRuns;
+  let worker: WorkerProcess;
+  let databaseUrl: string;
+  const counter = createCounter();
+
+  beforeAll(async () => {
+    fake = createFakeGemini({
+      script: (_request, context) =>
+        context.functionResponses[0] === undefined
+          ? turn.call('lookup', { order: '7' })
+          : turn.text('done'),
+    });
+    await fake.listen();
+    databaseUrl = await freshDatabase('run_end');
+    worker = await startWorker({
+      DATABASE_URL: databaseUrl,
+      FAKE_URL: fake.url,
+      COUNTER_FILE: counter.file,
+      POLLING_MS: 'default',
+    });
+    // A poll of ten minutes: a result() that polled would outlast the test's time limit, so
+    // these runs' results come back only through the end notice.
+    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 600_000 });
+  });
+
+  afterAll(async () => {
+    await runs?.close();
+    if (worker !== undefined) await stopWorker(worker, 'SIGKILL');
+    await fake?.close();
+  });
+
+  it('returns the result when the run ends, not at the next poll', async () => {
+    const { runId } = await runs.start('support', { runId: 'ends-1', input: 'where is 7' });
+    expect((await runs.result(runId)).text).toBe('done');
+  });
+
+  it('announces the end of a run whose id is longer than a NOTIFY payload may be', async () => {
+    // pg_notify refuses payloads of 8000 bytes or more; the trigger sends a digest of the id,
+    // so DBOS's status write, in whose transaction it fires, cannot fail on it.
+    const runId = `long-${'x'.repeat(9000)}`;
+    await runs.start('support', { runId, input: 'where is 7' });
+    expect((await runs.result(runId)).text).toBe('done');
+  });
+
+  it("a worker polls the runs queue every 50 ms by default, not DBOS's 1 s", async () => {
+    // DBOS 5.3 has no notification for an enqueued workflow: its queue runner polls each queue
+    // every minPollingIntervalMs (wfqueue.js, defaultMinPollingIntervalMs = 1000), which a
+    // database-backed queue stores in dbos.queues for the whole fleet.
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ seconds: number }>(
+        `SELECT polling_interval_sec AS seconds FROM dbos.queues WHERE name = 'gemloop.runs'`,
+      );
+      expect(rows).toEqual([{ seconds: 0.05 }]);
+    } finally {
+      await client.end();
+    }
+  });
+});
