@@ -42,6 +42,7 @@ export const coreLayers = [
   'logging',
   'streaming',
   'http',
+  'interactions',
   'continuation',
   'tools',
   'run',
