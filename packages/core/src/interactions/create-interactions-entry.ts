@@ -1,0 +1,417 @@
+import type { CallOptions, Gemini } from '../http/gemini.ts';
+import {
+  type ModelCallEntry,
+  ModelCallRecord,
+  modelCallEntryOf,
+} from '../http/model-call-entry.ts';
+import type { Content, Part } from '../wire/content.ts';
+import type {
+  CreateInteractionRequest,
+  Interaction,
+  InteractionEvent,
+  InteractionStep,
+} from '../wire/interaction.ts';
+import type { GenerateContentRequest } from '../wire/request.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+import { createInteractions } from './create-interactions.ts';
+
+/** How an agent runs on the Interactions API (`api: 'interactions'`). @internal */
+export type InteractionsEntryOptions = {
+  /**
+   * Whether the server keeps each interaction (`store`), so a step sends only what is new since
+   * the last interaction of the same history, with `previous_interaction_id`. Without it every
+   * step sends the whole history as steps. @defaultValue true (the API's default)
+   */
+  store: boolean;
+};
+
+type Json = Record<string, unknown>;
+/** Histories whose last interaction is remembered, per agent: far more than the runs in flight. */
+const MAX_REMEMBERED = 512;
+
+/**
+ * The agent's model calls over the Interactions API: the agent keeps building `generateContent`
+ * requests and reading `generateContent` responses (so tools, events, approvals, stop
+ * conditions, telemetry and recording are the same code), and this entry translates both ways.
+ * With `store` it remembers, for each history it answered, the interaction that holds it on the
+ * server (keyed by a hash of the history's contents, so it works across runs and chat turns with
+ * no state in them): the next request that extends that history sends only the contents after it,
+ * with `previous_interaction_id`. A history it does not know (another process, a server that
+ * forgot, a history edited by the app) is sent whole, as steps.
+ * @internal
+ */
+export function createInteractionsEntry(
+  gemini: Gemini,
+  options: InteractionsEntryOptions,
+): ModelCallEntry {
+  const interactions = createInteractions(gemini);
+  const base = modelCallEntryOf(gemini);
+  // history hash -> interaction id (insertion order = age).
+  const remembered = new Map<string, string>();
+  const remember = (hash: string, id: string): void => {
+    remembered.delete(hash);
+    remembered.set(hash, id);
+    if (remembered.size > MAX_REMEMBERED) {
+      remembered.delete(remembered.keys().next().value as string);
+    }
+  };
+
+  const prepare = (request: GenerateContentRequest) => {
+    const contents = toContents(request.contents);
+    const hashes = prefixHashes(contents);
+    let from = 0;
+    let previous: string | undefined;
+    if (options.store) {
+      // The newest `[...sent, answer, ...new]`: `sent` is a history an interaction answered (its
+      // hash remembered), `answer` the model content the agent made of that answer (whatever
+      // shape its folding gave it: the server holds the answer itself).
+      for (let at = contents.length - 2; at > 0; at--) {
+        if (contents[at]?.role !== 'model') continue;
+        const id = remembered.get(hashes[at - 1] as string);
+        if (id !== undefined) {
+          from = at + 1;
+          previous = id;
+          break;
+        }
+      }
+    }
+    const body = toCreateRequest(request, contents.slice(from), previous, options.store);
+    const settle = (interactionId: string): void => {
+      if (options.store && hashes.length > 0) remember(hashes.at(-1) as string, interactionId);
+    };
+    return { body, settle };
+  };
+
+  return {
+    async generate({ request, callOptions }) {
+      const record = new ModelCallRecord();
+      const { body, settle } = prepare(request);
+      const interaction = await interactions.create(body, recording(callOptions, record));
+      const response = toResponse(interaction);
+      settle(interaction.id);
+      return { response, record };
+    },
+    stream({ request, callOptions }) {
+      const record = new ModelCallRecord();
+      const { body, settle } = prepare(request);
+      const events = interactions.stream(body, recording(callOptions, record));
+      return { stream: toChunks(events, settle), record };
+    },
+    redact: base.redact,
+  };
+}
+
+/** The call options with `onResponse` filling `record` before the caller's own is told. */
+function recording(options: CallOptions, record: ModelCallRecord): CallOptions {
+  const own = options.onResponse;
+  return {
+    ...options,
+    onResponse: (info) => {
+      record.info = info;
+      own?.(info);
+    },
+  };
+}
+
+function toContents(contents: GenerateContentRequest['contents']): Content[] {
+  return typeof contents === 'string' ? [{ role: 'user', parts: [{ text: contents }] }] : contents;
+}
+
+/** FNV-1a over 32 bits twice (two seeds): cheap, and a collision needs both to collide. */
+function hashOf(previous: string, content: unknown): string {
+  const text = previous + JSON.stringify(content);
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
+}
+
+function prefixHashes(contents: Content[]): string[] {
+  const hashes: string[] = [];
+  let previous = '';
+  for (const content of contents) {
+    previous = hashOf(previous, content);
+    hashes.push(previous);
+  }
+  return hashes;
+}
+
+/**
+ * A `generateContent` request as an Interactions create body (`@google/genai` 3.1.0's
+ * `CreateInteractionParams`: `input` steps, `system_instruction`, `tools` of `type: 'function'`
+ * with `name`/`description`/`parameters`, `generation_config`). Hand-written from that source.
+ */
+function toCreateRequest(
+  request: GenerateContentRequest,
+  contents: Content[],
+  previous: string | undefined,
+  store: boolean,
+): CreateInteractionRequest {
+  const body: CreateInteractionRequest = {
+    model: request.model.replace(/^models\//, ''),
+    input: contents.flatMap(toSteps),
+  };
+  if (previous !== undefined) body.previous_interaction_id = previous;
+  if (!store) body.store = false;
+  const system = request.systemInstruction;
+  if (system !== undefined) {
+    const parts =
+      typeof system === 'string'
+        ? [{ text: system }]
+        : Array.isArray(system)
+          ? system
+          : system.parts;
+    body.system_instruction = (parts ?? []).map((part) => part.text ?? '').join('');
+  }
+  const tools = (request.tools ?? []).flatMap(toTools);
+  if (tools.length > 0) body.tools = tools;
+  const config = request.generationConfig as Json | undefined;
+  if (config !== undefined) {
+    const generation: Json = {};
+    for (const [from, to] of [
+      ['temperature', 'temperature'],
+      ['topP', 'top_p'],
+      ['maxOutputTokens', 'max_output_tokens'],
+      ['seed', 'seed'],
+      ['stopSequences', 'stop_sequences'],
+    ] as const) {
+      if (config[from] !== undefined) generation[to] = config[from];
+    }
+    if (Object.keys(generation).length > 0) body.generation_config = generation;
+    const schema = config['responseJsonSchema'] ?? config['responseSchema'];
+    if (config['responseMimeType'] === 'application/json') {
+      body.response_format = {
+        type: 'text',
+        mime_type: 'application/json',
+        ...(schema !== undefined ? { schema } : {}),
+      };
+    }
+  }
+  return body;
+}
+
+function toSteps(content: Content): InteractionStep[] {
+  const steps: InteractionStep[] = [];
+  const parts = content.parts ?? [];
+  if (content.role === 'model') {
+    let text = '';
+    for (const part of parts) {
+      if (part.thought === true) {
+        steps.push({
+          type: 'thought',
+          ...(part.thoughtSignature !== undefined ? { signature: part.thoughtSignature } : {}),
+        });
+      } else if (part.functionCall !== undefined) {
+        steps.push({
+          type: 'function_call',
+          id: part.functionCall.id ?? part.functionCall.name,
+          name: part.functionCall.name,
+          arguments: part.functionCall.args ?? {},
+          ...(part.thoughtSignature !== undefined ? { signature: part.thoughtSignature } : {}),
+        });
+      } else if (typeof part.text === 'string') text += part.text;
+    }
+    if (text !== '') steps.push({ type: 'model_output', content: [{ type: 'text', text }] });
+    return steps;
+  }
+  const texts: Array<{ type: string; text: string }> = [];
+  for (const part of parts) {
+    if (part.functionResponse !== undefined) {
+      steps.push({
+        type: 'function_result',
+        call_id: part.functionResponse.id ?? part.functionResponse.name,
+        name: part.functionResponse.name,
+        result: part.functionResponse.response,
+      });
+    } else if (typeof part.text === 'string') texts.push({ type: 'text', text: part.text });
+  }
+  if (texts.length > 0) steps.unshift({ type: 'user_input', content: texts });
+  return steps;
+}
+
+function toTools(tool: unknown): unknown[] {
+  const value = tool as Json;
+  const out: unknown[] = [];
+  for (const declaration of (value['functionDeclarations'] as Json[] | undefined) ?? []) {
+    out.push({
+      type: 'function',
+      name: declaration['name'],
+      ...(declaration['description'] !== undefined
+        ? { description: declaration['description'] }
+        : {}),
+      parameters: declaration['parametersJsonSchema'] ??
+        declaration['parameters'] ?? { type: 'object' },
+    });
+  }
+  if (value['googleSearch'] !== undefined) out.push({ type: 'google_search' });
+  if (value['codeExecution'] !== undefined) out.push({ type: 'code_execution' });
+  if (value['urlContext'] !== undefined) out.push({ type: 'url_context' });
+  return out;
+}
+
+const FINISH: Readonly<Record<string, string>> = {
+  completed: 'STOP',
+  requires_action: 'STOP',
+  incomplete: 'MAX_TOKENS',
+  budget_exceeded: 'MAX_TOKENS',
+};
+
+/** A finished interaction as the `generateContent` response the agent reads. */
+function toResponse(interaction: Interaction): GenerateContentResponse {
+  const parts: Part[] = [];
+  const queries: string[] = [];
+  const chunks: Json[] = [];
+  for (const step of interaction.steps ?? []) parts.push(...stepParts(step, queries, chunks));
+  const candidate: Json = {
+    content: { role: 'model', parts },
+    finishReason: FINISH[interaction.status] ?? 'OTHER',
+    index: 0,
+  };
+  if (queries.length > 0 || chunks.length > 0) {
+    candidate['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: chunks };
+  }
+  return {
+    candidates: [candidate],
+    usageMetadata: toUsage(interaction.usage),
+    responseId: interaction.id,
+  } as GenerateContentResponse;
+}
+
+function toUsage(usage: Interaction['usage']): GenerateContentResponse['usageMetadata'] {
+  if (usage === undefined) return undefined;
+  return {
+    promptTokenCount: usage.total_input_tokens ?? 0,
+    candidatesTokenCount: usage.total_output_tokens ?? 0,
+    ...(usage.total_thought_tokens ? { thoughtsTokenCount: usage.total_thought_tokens } : {}),
+    totalTokenCount: usage.total_tokens ?? 0,
+  } as GenerateContentResponse['usageMetadata'];
+}
+
+/** The parts of one step; built-in tool steps become grounding (search) and are otherwise dropped. */
+function stepParts(step: InteractionStep, queries: string[], chunks: Json[]): Part[] {
+  const value = step as Json;
+  switch (step.type) {
+    case 'model_output':
+      return ((value['content'] as Json[] | undefined) ?? [])
+        .filter((piece) => typeof piece['text'] === 'string')
+        .map((piece) => ({ text: piece['text'] as string }));
+    case 'thought': {
+      const summary = ((value['summary'] as Json[] | undefined) ?? [])
+        .map((piece) => (typeof piece['text'] === 'string' ? piece['text'] : ''))
+        .join('');
+      const signature = value['signature'];
+      if (summary === '' && typeof signature !== 'string') return [];
+      return [
+        {
+          thought: true,
+          text: summary,
+          ...(typeof signature === 'string' ? { thoughtSignature: signature } : {}),
+        },
+      ];
+    }
+    case 'function_call':
+      return [
+        {
+          functionCall: {
+            id: value['id'] as string,
+            name: value['name'] as string,
+            args: (value['arguments'] as Record<string, unknown> | undefined) ?? {},
+          },
+          ...(typeof value['signature'] === 'string'
+            ? { thoughtSignature: value['signature'] }
+            : {}),
+        },
+      ];
+    case 'google_search_call': {
+      const args = value['arguments'] as { queries?: unknown } | undefined;
+      if (Array.isArray(args?.queries)) {
+        for (const query of args.queries) if (typeof query === 'string') queries.push(query);
+      }
+      return [];
+    }
+    case 'google_search_result': {
+      for (const item of (value['result'] as Json[] | undefined) ?? []) {
+        if (typeof item['url'] === 'string') {
+          chunks.push({ web: { uri: item['url'], title: item['title'] } });
+        }
+      }
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The events of a streamed interaction as `generateContent` chunks: text deltas as text parts,
+ * a function call or thought as its part when its step starts, usage and finish reason on the
+ * last chunk.
+ */
+async function* toChunks(
+  events: AsyncIterable<InteractionEvent>,
+  settle: (id: string) => void,
+): AsyncGenerator<GenerateContentResponse> {
+  let id: string | undefined;
+  const queries: string[] = [];
+  const grounding: Json[] = [];
+  const chunk = (newParts: Part[], extra: Json = {}): GenerateContentResponse =>
+    ({
+      candidates: [{ content: { role: 'model', parts: newParts }, index: 0, ...extra }],
+      ...(id !== undefined ? { responseId: id } : {}),
+    }) as GenerateContentResponse;
+  let status = 'completed';
+  let usage: Interaction['usage'];
+  for await (const event of events) {
+    const value = event as Json;
+    switch (event.event_type) {
+      case 'interaction.created':
+        id = (value['interaction'] as { id?: string } | undefined)?.id;
+        break;
+      case 'step.start': {
+        const own = stepParts(value['step'] as InteractionStep, queries, grounding);
+        if (own.length > 0) yield chunk(own);
+        break;
+      }
+      case 'step.delta': {
+        const delta = value['delta'] as Json;
+        if (delta['type'] === 'text' && typeof delta['text'] === 'string') {
+          const part = { text: delta['text'] };
+          yield chunk([part]);
+        } else if (delta['type'] === 'thought_summary') {
+          const text = (delta['content'] as { text?: unknown } | undefined)?.text;
+          if (typeof text === 'string') {
+            const part = { thought: true, text };
+            yield chunk([part]);
+          }
+        }
+        break;
+      }
+      case 'interaction.status_update':
+        status = String(value['status']);
+        if (value['usage'] !== undefined) usage = value['usage'] as Interaction['usage'];
+        break;
+      case 'interaction.completed': {
+        const interaction = value['interaction'] as Json;
+        status = String(interaction['status'] ?? status);
+        if (interaction['usage'] !== undefined)
+          usage = interaction['usage'] as Interaction['usage'];
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  const extra: Json = { finishReason: FINISH[status] ?? 'OTHER' };
+  if (queries.length > 0 || grounding.length > 0) {
+    extra['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: grounding };
+  }
+  const last = chunk([], extra);
+  const usageMetadata = toUsage(usage);
+  if (usageMetadata !== undefined) last.usageMetadata = usageMetadata;
+  yield last;
+  if (id !== undefined) settle(id);
+}
