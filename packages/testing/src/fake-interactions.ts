@@ -161,7 +161,15 @@ async function create(
       );
     }
   }
-  const input = toContents(body['input'], previous);
+  const token = body['continuation_token'];
+  // A decode resumed on the server: the stopped interaction holds the input (no `input` sent).
+  const resumed =
+    typeof token === 'string' &&
+    previous?.status === 'requires_continuation' &&
+    body['input'] === undefined;
+  const input = resumed
+    ? { contents: previous?.requestContents ?? [] }
+    : toContents(body['input'], previous);
   if ('error' in input) return jsonReply(state, googleError(400, input.error));
   state.interactionCounter++;
   const interaction: FakeInteraction = {
@@ -171,7 +179,9 @@ async function create(
     status: 'in_progress',
     stored: body['store'] !== false,
     previousId: previous?.id,
-    contents: [...(previous?.contents ?? []), ...input.contents],
+    contents: resumed ? input.contents : [...(previous?.contents ?? []), ...input.contents],
+    requestContents: [],
+    continuationToken: undefined,
     steps: [],
     usage: undefined,
     events: [],
@@ -204,7 +214,10 @@ async function run(state: FakeState, interaction: FakeInteraction): Promise<Fake
   interaction.pending = undefined;
   const { body, recorded, apiVersion } = pending;
   const model = interaction.model ?? 'gemini-3-pro-preview';
+  interaction.requestContents = interaction.contents;
   const request: Json = { contents: interaction.contents };
+  if (typeof body['continuation_token'] === 'string')
+    request['continuationToken'] = body['continuation_token'];
   const tools = toTools(body['tools']);
   if (tools.length > 0) request['tools'] = tools;
   if (typeof body['system_instruction'] === 'string') {
@@ -279,10 +292,17 @@ async function run(state: FakeState, interaction: FakeInteraction): Promise<Fake
     total_tokens: usage?.['totalTokenCount'] ?? 0,
   };
   interaction.steps = steps;
-  interaction.contents = [...interaction.contents, content];
-  interaction.status = steps.some((step) => step['type'] === 'function_call')
-    ? 'requires_action'
-    : 'completed';
+  const token = candidate?.['continuationToken'];
+  if (candidate?.['finishReason'] === 'CONTINUATION' && typeof token === 'string') {
+    // Stopped at the per-request decode limit: resumed by a create with this token.
+    interaction.status = 'requires_continuation';
+    interaction.continuationToken = token;
+  } else {
+    interaction.contents = [...interaction.contents, content];
+    interaction.status = steps.some((step) => step['type'] === 'function_call')
+      ? 'requires_action'
+      : 'completed';
+  }
   writeEvents(state, interaction);
   return undefined;
 }
@@ -351,12 +371,21 @@ function writeEvents(state: FakeState, interaction: FakeInteraction): void {
       interaction_id: interaction.id,
       status: interaction.status,
       usage: interaction.usage,
+      ...(interaction.continuationToken !== undefined
+        ? { continuation_token: interaction.continuationToken }
+        : {}),
     }),
   );
   events.push(
     event(interaction, {
       event_type: 'interaction.completed',
-      interaction: { ...brief(interaction), usage: interaction.usage },
+      interaction: {
+        ...brief(interaction),
+        usage: interaction.usage,
+        ...(interaction.continuationToken !== undefined
+          ? { continuation_token: interaction.continuationToken }
+          : {}),
+      },
     }),
   );
 }
@@ -378,6 +407,9 @@ function brief(interaction: FakeInteraction, status = interaction.status): Json 
 function describe(interaction: FakeInteraction): Json {
   return {
     ...brief(interaction),
+    ...(interaction.continuationToken !== undefined
+      ? { continuation_token: interaction.continuationToken }
+      : {}),
     object: 'interaction',
     created: interaction.created,
     steps: interaction.steps,

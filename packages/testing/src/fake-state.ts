@@ -152,6 +152,10 @@ export type FakeInteraction = {
   previousId: string | undefined;
   /** The whole conversation up to and including this interaction's answer. */
   contents: Array<Record<string, unknown>>;
+  /** The contents this interaction's run sent the model (a resumed decode sends them again). */
+  requestContents: Array<Record<string, unknown>>;
+  /** Set while `requires_continuation`. */
+  continuationToken: string | undefined;
   /** The output steps. */
   steps: Array<Record<string, unknown>>;
   usage: Record<string, unknown> | undefined;

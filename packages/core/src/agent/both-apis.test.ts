@@ -122,6 +122,21 @@ describe.each(backends)('the agent on %s', (_name, api) => {
     expect(result.text).toContain('The user declined.');
   });
 
+  it('continues a long decode, unary and streamed', async () => {
+    const hops = () => [
+      turn.continued([turn.text('Part one. '), turn.text('Part two. '), turn.text('The end.')]),
+    ];
+    const unary = await serve({ script: hops() });
+    const result = await createAgent({ gemini: unary.gemini, model: MODEL, api }).run('Story');
+    expect(result.text).toBe('Part one. Part two. The end.');
+    const streamed = await serve({ script: hops(), chunkSize: 4 });
+    const stream = createAgent({ gemini: streamed.gemini, model: MODEL, api }).stream('Story');
+    let text = '';
+    for await (const event of stream) if (event.type === 'text-delta') text += event.text;
+    expect(text).toBe('Part one. Part two. The end.');
+    expect((await stream.result).text).toBe(text);
+  });
+
   it('stops on abort while a tool runs, sending nothing after', async () => {
     const controller = new AbortController();
     const slow = defineTool({
@@ -160,6 +175,22 @@ describe('the agent on the Interactions API: server state', () => {
         .slice(1)
         .map((body) => (body['input'] as Array<{ type: string }>).map((step) => step.type)),
     ).toEqual([['function_result', 'function_result'], ['function_result']]);
+  });
+
+  it('resumes a decode on the server: the token and the stopped interaction, no input', async () => {
+    const { fake, gemini } = await serve({
+      script: [turn.continued([turn.text('One. '), turn.text('Two.')])],
+    });
+    await createAgent({ gemini, model: MODEL, api: 'interactions' }).run('Story');
+    const bodies = fake.requests
+      .filter((request) => request.method === 'interactions.create')
+      .map((request) => request.body as Record<string, unknown>);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toMatchObject({
+      continuation_token: expect.any(String),
+      previous_interaction_id: expect.any(String),
+    });
+    expect(bodies[1]?.['input']).toBeUndefined();
   });
 
   it('without store every step sends the whole history as steps', async () => {

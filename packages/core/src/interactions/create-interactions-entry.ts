@@ -56,8 +56,35 @@ export function createInteractionsEntry(
     }
   };
 
+  // continuation token -> the interaction that stopped with it (`requires_continuation`).
+  const continuations = new Map<string, string>();
+  const noteContinuation = (token: string | undefined, id: string): void => {
+    if (token === undefined) return;
+    continuations.set(token, id);
+    if (continuations.size > MAX_REMEMBERED) {
+      continuations.delete(continuations.keys().next().value as string);
+    }
+  };
+
   const prepare = (request: GenerateContentRequest) => {
     const contents = toContents(request.contents);
+    const token = request.continuationToken;
+    const stopped = token === undefined || !options.store ? undefined : continuations.get(token);
+    if (token !== undefined && stopped !== undefined) {
+      // A decode resumed on the server: the interaction that stopped holds the input
+      // (`@google/genai` 3.1.0 ContinuationInterruptedError: "with store enabled, also pass
+      // interactionId as previous_interaction_id and no input").
+      const { input: _input, ...rest } = toCreateRequest(request, [], stopped, true);
+      const hashes = prefixHashes(contents);
+      return {
+        body: { ...rest, continuation_token: token },
+        settle: (interactionId: string, next?: string) => {
+          noteContinuation(next, interactionId);
+          if (next === undefined && hashes.length > 0)
+            remember(hashes.at(-1) as string, interactionId);
+        },
+      };
+    }
     const hashes = prefixHashes(contents);
     let from = 0;
     let previous: string | undefined;
@@ -76,8 +103,13 @@ export function createInteractionsEntry(
       }
     }
     const body = toCreateRequest(request, contents.slice(from), previous, options.store);
-    const settle = (interactionId: string): void => {
-      if (options.store && hashes.length > 0) remember(hashes.at(-1) as string, interactionId);
+    // Without store the same input goes again, with the token (the same ContinuationInterruptedError note).
+    if (token !== undefined) body.continuation_token = token;
+    const settle = (interactionId: string, next?: string): void => {
+      if (!options.store) return;
+      noteContinuation(next, interactionId);
+      // A history is answered only once its decode finished.
+      if (next === undefined && hashes.length > 0) remember(hashes.at(-1) as string, interactionId);
     };
     return { body, settle };
   };
@@ -88,7 +120,7 @@ export function createInteractionsEntry(
       const { body, settle } = prepare(request);
       const interaction = await interactions.create(body, recording(callOptions, record));
       const response = toResponse(interaction);
-      settle(interaction.id);
+      settle(interaction.id, continuationTokenOf(interaction));
       return { response, record };
     },
     stream({ request, callOptions }) {
@@ -257,6 +289,7 @@ const FINISH: Readonly<Record<string, string>> = {
   completed: 'STOP',
   requires_action: 'STOP',
   incomplete: 'MAX_TOKENS',
+  requires_continuation: 'CONTINUATION',
   budget_exceeded: 'MAX_TOKENS',
 };
 
@@ -271,6 +304,8 @@ function toResponse(interaction: Interaction): GenerateContentResponse {
     finishReason: FINISH[interaction.status] ?? 'OTHER',
     index: 0,
   };
+  const token = continuationTokenOf(interaction);
+  if (token !== undefined) candidate['continuationToken'] = token;
   if (queries.length > 0 || chunks.length > 0) {
     candidate['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: chunks };
   }
@@ -353,7 +388,7 @@ function stepParts(step: InteractionStep, queries: string[], chunks: Json[]): Pa
  */
 async function* toChunks(
   events: AsyncIterable<InteractionEvent>,
-  settle: (id: string) => void,
+  settle: (id: string, next?: string) => void,
 ): AsyncGenerator<GenerateContentResponse> {
   let id: string | undefined;
   const queries: string[] = [];
@@ -364,6 +399,7 @@ async function* toChunks(
       ...(id !== undefined ? { responseId: id } : {}),
     }) as GenerateContentResponse;
   let status = 'completed';
+  let token: string | undefined;
   let usage: Interaction['usage'];
   for await (const event of events) {
     const value = event as Json;
@@ -392,11 +428,15 @@ async function* toChunks(
       }
       case 'interaction.status_update':
         status = String(value['status']);
+        if (typeof value['continuation_token'] === 'string') token = value['continuation_token'];
         if (value['usage'] !== undefined) usage = value['usage'] as Interaction['usage'];
         break;
       case 'interaction.completed': {
         const interaction = value['interaction'] as Json;
         status = String(interaction['status'] ?? status);
+        if (typeof interaction['continuation_token'] === 'string') {
+          token = interaction['continuation_token'];
+        }
         if (interaction['usage'] !== undefined)
           usage = interaction['usage'] as Interaction['usage'];
         break;
@@ -406,6 +446,7 @@ async function* toChunks(
     }
   }
   const extra: Json = { finishReason: FINISH[status] ?? 'OTHER' };
+  if (status === 'requires_continuation' && token !== undefined) extra['continuationToken'] = token;
   if (queries.length > 0 || grounding.length > 0) {
     extra['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: grounding };
   }
@@ -413,5 +454,14 @@ async function* toChunks(
   const usageMetadata = toUsage(usage);
   if (usageMetadata !== undefined) last.usageMetadata = usageMetadata;
   yield last;
-  if (id !== undefined) settle(id);
+  if (id !== undefined) settle(id, status === 'requires_continuation' ? token : undefined);
+}
+
+/** The token of an interaction stopped at the per-request decode limit (`requires_continuation`). */
+function continuationTokenOf(interaction: Interaction): string | undefined {
+  return interaction.status === 'requires_continuation' &&
+    typeof interaction.continuation_token === 'string' &&
+    interaction.continuation_token !== ''
+    ? interaction.continuation_token
+    : undefined;
 }

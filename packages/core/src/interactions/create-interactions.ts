@@ -282,10 +282,14 @@ function checkCreate(request: CreateInteractionRequest, stream: boolean): string
         'Give exactly one of request.model (a model name) or request.agent (a built-in agent).',
     });
   }
-  if (request.input === undefined || request.input === null) {
+  if (
+    (request.input === undefined || request.input === null) &&
+    request.continuation_token === undefined
+  ) {
     throw new InvalidArgumentError({
       argument: 'request.input',
-      message: 'request.input is required: a string, or an array of steps or content.',
+      message:
+        'request.input is required (a string, or an array of steps or content), unless the request resumes a decode with continuation_token.',
     });
   }
   if (!stream && request['stream'] === true) {

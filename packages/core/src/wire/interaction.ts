@@ -91,8 +91,11 @@ export type CreateInteractionRequest = {
   model?: string | undefined;
   /** A built-in or managed agent (`deep-research-pro-preview-12-2025`), instead of `model`. */
   agent?: string | undefined;
-  /** A string, or steps (`user_input`, `function_result`, ...). */
-  input: string | InteractionStep[] | InteractionContent[];
+  /**
+   * A string, or steps (`user_input`, `function_result`, ...). Left out only to resume a decode
+   * (`continuation_token` with `previous_interaction_id`).
+   */
+  input?: string | InteractionStep[] | InteractionContent[];
   previous_interaction_id?: string | undefined;
   /** Whether the server keeps the interaction (default on the API: true). */
   store?: boolean | undefined;
