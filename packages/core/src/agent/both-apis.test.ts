@@ -1,6 +1,8 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createChatSession } from '../chat/create-chat-session.ts';
+import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { AgentApi } from '../interactions/agent-api.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -216,6 +218,42 @@ describe('the agent on the Interactions API: server state', () => {
       'function_result',
       'function_call',
       'function_result',
+    ]);
+  });
+
+  it('a chat session sends only the new message on its next turn, and the whole history once the server forgot', async () => {
+    const { fake, gemini } = await serve({
+      script: (_request, { lastUserText }) => turn.text(`echo ${lastUserText}`),
+    });
+    const agent = createAgent({ gemini, model: MODEL, api: 'interactions' });
+    const store = createMemoryHistoryStore();
+    const chat = createChatSession({ agent, id: 'user-1', store });
+    await chat.send('first');
+    const second = await chat.send('second');
+    expect(second.text).toBe('echo second');
+    const bodies = () =>
+      fake.requests
+        .filter((request) => request.method === 'interactions.create')
+        .map((request) => request.body as Record<string, unknown>);
+    expect(bodies()[1]).toMatchObject({
+      previous_interaction_id: expect.any(String),
+      input: [{ type: 'user_input', content: [{ type: 'text', text: 'second' }] }],
+    });
+    // Another process (a new agent: nothing remembered) sends the session's whole history.
+    const reopened = createChatSession({
+      agent: createAgent({ gemini, model: MODEL, api: 'interactions' }),
+      id: 'user-1',
+      store,
+    });
+    await reopened.send('third');
+    const third = bodies()[2];
+    expect(third?.['previous_interaction_id']).toBeUndefined();
+    expect((third?.['input'] as Array<{ type: string }>).map((step) => step.type)).toEqual([
+      'user_input',
+      'model_output',
+      'user_input',
+      'model_output',
+      'user_input',
     ]);
   });
 
