@@ -248,7 +248,7 @@ describe('the agent on the Interactions API: server state', () => {
     await reopened.send('third');
     const third = bodies()[2];
     expect(third?.['previous_interaction_id']).toBeUndefined();
-    expect((third?.['input'] as Array<{ type: string }>).map((step) => step.type)).toEqual([
+    expect(((third?.['input'] ?? []) as Array<{ type: string }>).map((step) => step.type)).toEqual([
       'user_input',
       'model_output',
       'user_input',
