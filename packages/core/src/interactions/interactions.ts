@@ -44,7 +44,7 @@ export type Interactions = {
   create(request: CreateInteractionRequest, options?: CallOptions): Promise<Interaction>;
   /**
    * `POST /v1beta/interactions` with `stream: true`: its SSE events as they come, resuming from the
-   * last `event_id` when the connection drops (see {@link InteractionStreamOptions.maxReconnects}).
+   * last `event_id` when the connection drops (see `maxReconnects` in {@link InteractionStreamOptions}).
    */
   stream(
     request: CreateInteractionRequest,
