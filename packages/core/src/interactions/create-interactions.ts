@@ -20,7 +20,6 @@ import type {
   InteractionEvent,
 } from '../wire/interaction.ts';
 import type { InteractionStreamOptions, Interactions } from './interactions.ts';
-import { openInteractionStream } from './open-interaction-stream.ts';
 
 /**
  * The schema revision gemloop speaks: the `steps` schema, the default since 2026-05-26 and the
@@ -214,7 +213,9 @@ async function* resumeOnDrop(options: {
   let reconnects = 0;
   let request = options.first;
   for (;;) {
-    const source = withRequestPath(async () =>
+    // Loaded by the first stream, not at import: it pulls in the request path and the SSE parser,
+    // which `import '@gemloop/core'` must not load (bench/README.md, "Cold import").
+    const source = import('./open-interaction-stream.ts').then(({ openInteractionStream }) =>
       openInteractionStream({ client, call, method, ...request }),
     );
     try {
