@@ -313,7 +313,7 @@ function toResponse(interaction: Interaction): GenerateContentResponse {
   for (const step of interaction.steps ?? []) parts.push(...stepParts(step, queries, chunks));
   const candidate: Json = {
     content: { role: 'model', parts },
-    finishReason: FINISH[interaction.status] ?? 'OTHER',
+    finishReason: finishOf(interaction.status),
     index: 0,
   };
   const token = continuationTokenOf(interaction);
@@ -328,26 +328,42 @@ function toResponse(interaction: Interaction): GenerateContentResponse {
   } as GenerateContentResponse;
 }
 
-function toUsage(usage: Interaction['usage']): GenerateContentResponse['usageMetadata'] {
-  if (usage === undefined) return undefined;
+function toUsage(usage: unknown): GenerateContentResponse['usageMetadata'] {
+  if (!isRecord(usage)) return undefined;
+  const count = (key: string): number => {
+    const value = usage[key];
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
+  };
+  const thoughts = count('total_thought_tokens');
   return {
-    promptTokenCount: usage.total_input_tokens ?? 0,
-    candidatesTokenCount: usage.total_output_tokens ?? 0,
-    ...(usage.total_thought_tokens ? { thoughtsTokenCount: usage.total_thought_tokens } : {}),
-    totalTokenCount: usage.total_tokens ?? 0,
+    promptTokenCount: count('total_input_tokens'),
+    candidatesTokenCount: count('total_output_tokens'),
+    ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}),
+    totalTokenCount: count('total_tokens'),
   } as GenerateContentResponse['usageMetadata'];
 }
 
+// The bytes come from a server: every field read here is checked, and a step that is not what its
+// type says is dropped (kept only as data in the interaction), never thrown on as a TypeError.
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function records(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
 /** The parts of one step; built-in tool steps become grounding (search) and are otherwise dropped. */
-function stepParts(step: InteractionStep, queries: string[], chunks: Json[]): Part[] {
-  const value = step as Json;
-  switch (step.type) {
+function stepParts(step: unknown, queries: string[], chunks: Json[]): Part[] {
+  if (!isRecord(step)) return [];
+  const value = step;
+  switch (value['type']) {
     case 'model_output':
-      return ((value['content'] as Json[] | undefined) ?? [])
+      return records(value['content'])
         .filter((piece) => typeof piece['text'] === 'string')
         .map((piece) => ({ text: piece['text'] as string }));
     case 'thought': {
-      const summary = ((value['summary'] as Json[] | undefined) ?? [])
+      const summary = records(value['summary'])
         .map((piece) => (typeof piece['text'] === 'string' ? piece['text'] : ''))
         .join('');
       const signature = value['signature'];
@@ -361,12 +377,13 @@ function stepParts(step: InteractionStep, queries: string[], chunks: Json[]): Pa
       ];
     }
     case 'function_call':
+      if (typeof value['name'] !== 'string' || value['name'] === '') return [];
       return [
         {
           functionCall: {
-            id: value['id'] as string,
-            name: value['name'] as string,
-            args: (value['arguments'] as Record<string, unknown> | undefined) ?? {},
+            ...(typeof value['id'] === 'string' ? { id: value['id'] } : {}),
+            name: value['name'],
+            args: isRecord(value['arguments']) ? value['arguments'] : {},
           },
           ...(typeof value['signature'] === 'string'
             ? { thoughtSignature: value['signature'] }
@@ -374,16 +391,18 @@ function stepParts(step: InteractionStep, queries: string[], chunks: Json[]): Pa
         },
       ];
     case 'google_search_call': {
-      const args = value['arguments'] as { queries?: unknown } | undefined;
-      if (Array.isArray(args?.queries)) {
-        for (const query of args.queries) if (typeof query === 'string') queries.push(query);
+      const args = value['arguments'];
+      const list = isRecord(args) ? args['queries'] : undefined;
+      if (Array.isArray(list)) {
+        for (const query of list) if (typeof query === 'string') queries.push(query);
       }
       return [];
     }
     case 'google_search_result': {
-      for (const item of (value['result'] as Json[] | undefined) ?? []) {
+      for (const item of records(value['result'])) {
         if (typeof item['url'] === 'string') {
-          chunks.push({ web: { uri: item['url'], title: item['title'] } });
+          const title = typeof item['title'] === 'string' ? { title: item['title'] } : {};
+          chunks.push({ web: { uri: item['url'], ...title } });
         }
       }
       return [];
@@ -412,25 +431,29 @@ async function* toChunks(
     }) as GenerateContentResponse;
   let status = 'completed';
   let token: string | undefined;
-  let usage: Interaction['usage'];
+  let usage: unknown;
   for await (const event of events) {
     const value = event as Json;
     switch (event.event_type) {
       case 'interaction.created':
-        id = (value['interaction'] as { id?: string } | undefined)?.id;
+        {
+          const created = value['interaction'];
+          if (isRecord(created) && typeof created['id'] === 'string') id = created['id'];
+        }
         break;
       case 'step.start': {
-        const own = stepParts(value['step'] as InteractionStep, queries, grounding);
+        const own = stepParts(value['step'], queries, grounding);
         if (own.length > 0) yield chunk(own);
         break;
       }
       case 'step.delta': {
-        const delta = value['delta'] as Json;
+        const delta = isRecord(value['delta']) ? value['delta'] : {};
         if (delta['type'] === 'text' && typeof delta['text'] === 'string') {
           const part = { text: delta['text'] };
           yield chunk([part]);
         } else if (delta['type'] === 'thought_summary') {
-          const text = (delta['content'] as { text?: unknown } | undefined)?.text;
+          const content = delta['content'];
+          const text = isRecord(content) ? content['text'] : undefined;
           if (typeof text === 'string') {
             const part = { thought: true, text };
             yield chunk([part]);
@@ -441,23 +464,22 @@ async function* toChunks(
       case 'interaction.status_update':
         status = String(value['status']);
         if (typeof value['continuation_token'] === 'string') token = value['continuation_token'];
-        if (value['usage'] !== undefined) usage = value['usage'] as Interaction['usage'];
+        if (value['usage'] !== undefined) usage = value['usage'];
         break;
       case 'interaction.completed': {
-        const interaction = value['interaction'] as Json;
+        const interaction = isRecord(value['interaction']) ? value['interaction'] : {};
         status = String(interaction['status'] ?? status);
         if (typeof interaction['continuation_token'] === 'string') {
           token = interaction['continuation_token'];
         }
-        if (interaction['usage'] !== undefined)
-          usage = interaction['usage'] as Interaction['usage'];
+        if (interaction['usage'] !== undefined) usage = interaction['usage'];
         break;
       }
       default:
         break;
     }
   }
-  const extra: Json = { finishReason: FINISH[status] ?? 'OTHER' };
+  const extra: Json = { finishReason: finishOf(status) };
   if (status === 'requires_continuation' && token !== undefined) extra['continuationToken'] = token;
   if (queries.length > 0 || grounding.length > 0) {
     extra['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: grounding };
@@ -476,4 +498,10 @@ function continuationTokenOf(interaction: Interaction): string | undefined {
     interaction.continuation_token !== ''
     ? interaction.continuation_token
     : undefined;
+}
+
+function finishOf(status: unknown): string {
+  return typeof status === 'string' && Object.hasOwn(FINISH, status)
+    ? (FINISH[status] as string)
+    : 'OTHER';
 }
