@@ -1,10 +1,19 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { AgentApi } from '../interactions/agent-api.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { createAgent } from './create-agent.ts';
 
@@ -137,6 +146,57 @@ describe.each(backends)('the agent on %s', (_name, api) => {
     for await (const event of stream) if (event.type === 'text-delta') text += event.text;
     expect(text).toBe('Part one. Part two. The end.');
     expect((await stream.result).text).toBe(text);
+  });
+
+  it('shows in the OpenTelemetry spans and the recorder, usage and cost included', async () => {
+    const { gemini } = await serve({
+      script: [
+        turn.call(
+          'get_weather',
+          { city: 'Paris' },
+          { usage: { promptTokenCount: 1000, candidatesTokenCount: 10 } },
+        ),
+        turn.text('Sunny.', { usage: { promptTokenCount: 1100, candidatesTokenCount: 20 } }),
+      ],
+    });
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-both-apis-'));
+    try {
+      const recorder = createRunRecorder({ dir });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        tools: [weather],
+        api,
+        name: 'a',
+        recorder,
+        telemetry: { tracerProvider, conventions: 'latest' },
+      });
+      await agent.run('Weather in Paris?');
+      await recorder.flush();
+      const calls = exporter
+        .getFinishedSpans()
+        .filter((span) => span.name === 'generate_content gemini-2.5-flash');
+      expect(calls.map((span) => span.attributes['gen_ai.usage.input_tokens'])).toEqual([
+        1000, 1100,
+      ]);
+      expect(calls.every((span) => typeof span.attributes['gemloop.cost.usd'] === 'number')).toBe(
+        true,
+      );
+      const [file] = await readdir(dir);
+      const lines = (await readFile(join(dir, file as string), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { type: string }).type);
+      expect(lines.filter((type) => type === 'model-call-end')).toHaveLength(2);
+      expect(lines.filter((type) => type === 'tool-call-end')).toHaveLength(1);
+      expect(lines.at(-1)).toBe('run-end');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops on abort while a tool runs, sending nothing after', async () => {
