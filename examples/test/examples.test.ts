@@ -300,6 +300,17 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('run-2 done after 1 round(s): (scripted) No city asked');
   });
 
+  it('interactions: the agent on the Interactions API, then Deep Research in the background', async () => {
+    const { stdout } = await runOk('interactions/agent-and-research.ts');
+    expect(stdout).toContain('agent: (scripted) Oslo: snow. (2 steps)');
+    expect(stdout).toContain('step 2 sent function_result after the previous interaction');
+    expect(stdout).toContain('poll: completed');
+    expect(stdout).toContain(
+      'research completed: thought > google_search_call > google_search_result > model_output',
+    );
+    expect(stdout).toContain('report: (scripted) A report on tide tables of the Oslofjord.');
+  });
+
   it('multimodal: sends the drawn PNG in the user turn', async () => {
     const { stdout } = await runOk('multimodal/basic.ts');
     const saved = /image: .*gemloop-shapes\.png \((\d+) bytes\)/.exec(stdout);

@@ -93,6 +93,10 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
       },
       serveTier: functionOption('serveTier must be a function (requested) => served tier.'),
       onRequest: functionOption('onRequest must be a function (request) => void.'),
+      interactions: optionCheck(
+        (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+        'interactions must be an object such as { backgroundPolls: 1, dropStreamAfterEvents: 3 }.',
+      ),
       filesApi: optionCheck(
         (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
         'filesApi must be an object such as { processingPolls: 0, batchPolls: 1 }.',

@@ -111,6 +111,8 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     files: new Map(),
     uploads: new Map(),
     batches: new Map(),
+    interactions: new Map(),
+    interactionCounter: 0,
     fileCounter: 0,
     batchCounter: 0,
     uploadChunks: 0,

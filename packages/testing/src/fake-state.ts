@@ -107,6 +107,9 @@ export type FakeState = {
   files: Map<string, FakeFile>;
   uploads: Map<string, FakeUpload>;
   batches: Map<string, FakeBatch>;
+  /** The Interactions API's interactions, by id. */
+  interactions: Map<string, FakeInteraction>;
+  interactionCounter: number;
   /** Ids handed out (files, uploads), and batch ids: counters, so the seeded random is untouched. */
   fileCounter: number;
   batchCounter: number;
@@ -140,4 +143,33 @@ export type FakeHttpRequest = {
   body: string;
   /** The raw body (a Files API upload chunk is binary; `body` is its UTF-8 reading). */
   bytes?: Uint8Array | undefined;
+};
+
+/** An interaction the fake keeps, by id. @internal */
+export type FakeInteraction = {
+  id: string;
+  model: string | undefined;
+  agent: string | undefined;
+  status: string;
+  stored: boolean;
+  previousId: string | undefined;
+  /** The whole conversation up to and including this interaction's answer. */
+  contents: Array<Record<string, unknown>>;
+  /** The contents this interaction's run sent the model (a resumed decode sends them again). */
+  requestContents: Array<Record<string, unknown>>;
+  /** Set while `requires_continuation`. */
+  continuationToken: string | undefined;
+  /** The output steps. */
+  steps: Array<Record<string, unknown>>;
+  usage: Record<string, unknown> | undefined;
+  /** The SSE events (with their ids) of its run, for resumption. */
+  events: Array<Record<string, unknown>>;
+  /** Background: `get` calls left before the run is done. */
+  pollsLeft: number;
+  /** Background: the request still to run. */
+  pending:
+    | { body: Record<string, unknown>; recorded: FakeRecordedRequest; apiVersion: string }
+    | undefined;
+  connections: number;
+  created: string;
 };

@@ -215,6 +215,19 @@ export type CreateFakeGeminiOptions = {
   onRequest?: ((request: FakeRecordedRequest) => void) | undefined;
   /** How the Files and Batch APIs behave (both served by default). */
   filesApi?: FakeFilesApiOptions | undefined;
+  /** How the Interactions API (`/v1beta/interactions`) behaves (served by default). */
+  interactions?: FakeInteractionsOptions | undefined;
+};
+
+/** How the fake's Interactions API behaves. */
+export type FakeInteractionsOptions = {
+  /** `interactions.get` calls a background interaction stays `in_progress`. @defaultValue 1 */
+  backgroundPolls?: number | undefined;
+  /**
+   * Cuts each interaction's first stream connection after this many events (a dropped
+   * connection), so a client must resume from the last `event_id`. @defaultValue never
+   */
+  dropStreamAfterEvents?: number | undefined;
 };
 
 /** What a file is, for {@link FakeFilesApiOptions} functions. */

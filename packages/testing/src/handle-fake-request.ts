@@ -5,6 +5,7 @@ import { handleCacheRequest } from './fake-caches.ts';
 import { type FakeHttpError, fakeErrors, googleError } from './fake-errors.ts';
 import { handleDownloadRequest, handleFileRequest, handleUploadRequest } from './fake-files.ts';
 import { breakGatewayReply, breakGatewayRequest } from './fake-gateway-mistakes.ts';
+import { handleInteractionsRequest, interactionsRoute } from './fake-interactions.ts';
 import { DEFAULT_LISTED_MODELS, describeModel, isKnownModel } from './fake-models.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeHttpRequest, FakeReply, FakeState } from './fake-state.ts';
@@ -81,6 +82,14 @@ async function answer(
   const path = safeDecode(request.url);
   const cacheMatch = cacheRoute.exec(path);
   if (cacheMatch !== null) return answerCache(state, request, recorded, cacheMatch);
+  const interactions = interactionsRoute.exec(path);
+  if (interactions !== null) {
+    Object.assign(recorded, { method: 'interactions', apiVersion: interactions[1] });
+    const query = new URLSearchParams(interactions[4] ?? '');
+    const authError = authenticate(state, request, query);
+    if (authError !== undefined) return jsonReply(state, authError);
+    return handleInteractionsRequest(state, request, recorded, interactions);
+  }
   const filesReply = await answerFilesApi(state, request, recorded, path);
   if (filesReply !== undefined) return filesReply;
   const vertex = matchVertexRoute(path);

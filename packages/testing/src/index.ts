@@ -21,6 +21,7 @@ export type {
   CreateFakeGeminiOptions,
   FakeFileInfo,
   FakeFilesApiOptions,
+  FakeInteractionsOptions,
   FakeModels,
   FakeRecordedRequest,
   FakeScript,

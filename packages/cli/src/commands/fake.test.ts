@@ -326,6 +326,29 @@ describe('gemloop probe --fake', () => {
     expect(run.out()).not.toContain('real-key-must-not-be-sent');
   });
 
+  it('--api interactions probes the Interactions API of the fake: create, state, SSE events with ids', async () => {
+    const run = io({});
+    expect(await main(['probe', '--fake', '--api', 'interactions', '--json'], run)).toBe(0);
+    const report = JSON.parse(run.out().slice(run.out().indexOf('{'))) as {
+      records: { id: string; status: string }[];
+    };
+    expect(report.records.map((record) => [record.id, record.status])).toEqual([
+      ['interactions-create', 'pass'],
+      ['interactions-state', 'pass'],
+      ['interactions-stream', 'pass'],
+    ]);
+  });
+
+  it('--api interactions fails on an endpoint without the route, with what to do instead', async () => {
+    const run = Object.assign(io({ GEMINI_API_KEY: 'k' }), {
+      fetch: async () => new Response('{"error":"no route"}', { status: 404 }),
+    });
+    expect(
+      await main(['probe', '--base-url', 'http://127.0.0.1:1', '--api', 'interactions'], run),
+    ).toBe(1);
+    expect(run.out()).toContain('Keep the agent on generateContent');
+  });
+
   it('refuses --fake with --base-url', async () => {
     const run = io({ GEMINI_API_KEY: 'k' });
     expect(await main(['probe', '--fake', '--base-url', 'http://127.0.0.1:1'], run)).toBe(2);

@@ -3,9 +3,10 @@ import { parseCommandArgs } from '../parse-command-args.ts';
 import { createProbeSanitizer, escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { formatProbeReport } from '../probe/format-probe-report.ts';
 import type { ProbeAuth } from '../probe/probe-types.ts';
+import { runInteractionsProbe } from '../probe/run-interactions-probe.ts';
 import { runProbe } from '../probe/run-probe.ts';
 
-const USAGE = `Usage: gemloop probe --base-url URL [--auth bearer|x-goog-api-key] [--model M] [--json]
+const USAGE = `Usage: gemloop probe --base-url URL [--auth bearer|x-goog-api-key] [--model M] [--api interactions] [--json]
        gemloop probe --fake [--model M] [--json]
 
 Checks a gateway that serves Gemini's native REST API (CometAPI and others) with a dozen small
@@ -26,6 +27,7 @@ Options:
   --auth STYLE     the header to prefer: x-goog-api-key (default) or bearer
   --model M        a Gemini 3 model (default gemini-3-flash-preview)
   --api-version V  default v1beta
+  --api interactions  probe the Interactions API (/v1beta/interactions) instead: create, state, SSE
   --json           print the report as JSON
 `;
 
@@ -42,11 +44,19 @@ export const probeCommand: CliCommand = {
         'api-version': { type: 'string' },
         json: { type: 'boolean' },
         fake: { type: 'boolean' },
+        api: { type: 'string' },
       },
       USAGE,
       io,
     );
     if (typeof values === 'number') return values;
+    const api = values['api'];
+    if (api !== undefined && api !== 'interactions' && api !== 'generateContent') {
+      io.stderr(
+        `--api must be interactions or generateContent; got ${escapeControls(String(api))}.\n`,
+      );
+      return 2;
+    }
     if (values['fake'] === true) {
       if (values['base-url'] !== undefined) {
         io.stderr('--fake and --base-url exclude each other: --fake probes a fake it starts.\n');
@@ -112,7 +122,8 @@ async function probeAndPrint(
   io: CliIo,
 ): Promise<number> {
   try {
-    const report = await runProbe({
+    const probe = values['api'] === 'interactions' ? runInteractionsProbe : runProbe;
+    const report = await probe({
       baseUrl,
       apiKey,
       auth,

@@ -44,7 +44,10 @@ export type ProbePropertyId =
   | 'system-instruction'
   | 'usage-fields'
   | 'error-body'
-  | 'retry-info';
+  | 'retry-info'
+  | 'interactions-create'
+  | 'interactions-state'
+  | 'interactions-stream';
 
 /**
  * The outcome of one property: `pass`, `fail`, or `skip` when it could not be checked (the model

@@ -17,6 +17,9 @@ export const PROBE_TITLES: Readonly<Record<ProbePropertyId, string>> = {
   'usage-fields': 'usageMetadata counts: non-zero, sum to the total',
   'error-body': 'errors in Google shape {error:{code,message,status}}',
   'retry-info': 'RetryInfo on 429',
+  'interactions-create': 'Interactions API served (POST /interactions, typed steps)',
+  'interactions-state': 'previous_interaction_id continues on the server',
+  'interactions-stream': 'Interactions SSE events carry event_type and event_id',
 };
 
 /**
@@ -54,6 +57,12 @@ export const PROBE_WORKAROUNDS: Readonly<Record<ProbePropertyId, string>> = {
     'Works around: retries still follow the HTTP status, and the raw body is kept on ApiCallError.responseBody. Cannot: read googleStatus, details or quota ids (isDailyQuota), so a spent daily quota is retried like a per-minute one.',
   'retry-info':
     'Works around: gemloop falls back to the Retry-After header, then to its own exponential backoff. Cannot: wait exactly as long as the server asks, so retries may hit the limit again.',
+  'interactions-create':
+    "Cannot work around: this endpoint does not serve the Interactions API. Keep the agent on generateContent (the default api), which gateways serve; createInteractions and api: 'interactions' need Google's API.",
+  'interactions-state':
+    "Works around: api: { name: 'interactions', store: false } sends the whole history each step. Lost: the O(1) request per step of server state.",
+  'interactions-stream':
+    'Works around: run the agent unary (agent.run). Lost: streaming and resuming a dropped stream from its last event_id.',
 };
 
 /**

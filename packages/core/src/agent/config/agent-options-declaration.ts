@@ -4,6 +4,7 @@ import {
   type OptionsDeclaration,
 } from '../../options/define-options.ts';
 import type { AgentOptions } from './agent-options.ts';
+import { apiOption } from './options/api.ts';
 import { cacheOption } from './options/cache.ts';
 import { callOptionsOption } from './options/call-options.ts';
 import { compactionOption } from './options/compaction.ts';
@@ -38,6 +39,7 @@ export type AgentOptionGroups = [
   typeof callOptionsOption,
   typeof observerOptions,
   typeof pricesOption,
+  typeof apiOption,
 ];
 
 /**
@@ -61,6 +63,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   callOptionsOption,
   observerOptions,
   pricesOption,
+  apiOption,
 ];
 
 // Does not compile while an option of AgentOptions is in no group: the error names it.

@@ -2,6 +2,7 @@ import type { CompactionOptions, ToolOutputOptions } from '../../compaction/comp
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
+import type { AgentApi } from '../../interactions/agent-api.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
 import type { PricesOption } from '../../models/model-prices.ts';
@@ -212,6 +213,13 @@ export type AgentOptions<Output = undefined> = {
    * @defaultValue `{ enabled: true, maxHops: 256, maxReconnects: 3 }`
    */
   continuation?: ContinuationOptions | boolean | undefined;
+  /**
+   * Which Gemini API the model calls use: `'generateContent'`, or `'interactions'` (Google's
+   * Interactions API, server-side state: each step sends only what is new). Tools, events,
+   * approvals, stop conditions, telemetry and recording are the same on both. See {@link AgentApi}.
+   * @defaultValue `'generateContent'`
+   */
+  api?: AgentApi | undefined;
   onStepEnd?: ((step: AgentStep, context: StepEndContext) => void | Promise<void>) | undefined;
   beforeToolCall?: BeforeToolCallHook | undefined;
   /**

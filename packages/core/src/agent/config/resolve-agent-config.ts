@@ -2,6 +2,7 @@ import type { GenerationConfig, ToolConfig } from '../../wire/request.ts';
 import type { AgentConfig, BaseRequest } from './agent-config.ts';
 import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
+import { resolveApiOption } from './options/api.ts';
 import { resolveCompactionOption } from './options/compaction.ts';
 import { resolveContinuationOption } from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
@@ -34,7 +35,8 @@ export { DEFAULT_TOOL_CONCURRENCY, DEFAULT_TOOL_TIMEOUT_MS } from './options/too
  */
 export function resolveAgentConfig<Output>(options: AgentOptions<Output>): AgentConfig<Output> {
   agentOptionsDeclaration.check(options);
-  const modelConfig = resolveModelOptions(options);
+  const modelConfig = { ...resolveModelOptions(options) };
+  modelConfig.modelCall = resolveApiOption(options, modelConfig).modelCall;
   const { gemini, model, capabilities, logger } = modelConfig;
   const steps = resolveStepOptions(options);
   const toolRuns = resolveToolRunOptions(options);

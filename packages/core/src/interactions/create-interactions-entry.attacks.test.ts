@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
+import { createGemini } from '../http/create-gemini.ts';
+
+// A hostile or broken server behind the Interactions backend: steps that are not what their type
+// says, a status that is an Object.prototype key, usage that is not numbers. The agent reads the
+// valid steps and drops the rest; nothing is thrown as a TypeError.
+
+const hostileSteps = [
+  { type: 'model_output', content: 'not an array' },
+  { type: 'function_call', name: 5, arguments: 'x' },
+  null,
+  'a string',
+  { type: 'thought', summary: { text: 'not an array' } },
+  { type: 'google_search_result', result: [null, { url: 7 }] },
+  { type: 'model_output', content: [null, { type: 'text', text: 'ok' }] },
+];
+
+function serverOf(body: string, contentType: string) {
+  return createGemini({
+    baseUrl: 'http://127.0.0.1:9/v1beta',
+    apiKey: 'k',
+    retry: false,
+    fetch: async () =>
+      new Response(body, { status: 200, headers: { 'content-type': contentType } }),
+  });
+}
+
+describe('the Interactions backend against hostile steps', () => {
+  it('unary: keeps the valid text, drops the rest, reads a prototype-key status as OTHER', async () => {
+    const gemini = serverOf(
+      JSON.stringify({
+        id: 'i1',
+        status: '__proto__',
+        steps: hostileSteps,
+        usage: { total_tokens: 'many', total_input_tokens: -3 },
+      }),
+      'application/json',
+    );
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      api: 'interactions',
+    }).run('Hi');
+    expect(result.text).toBe('ok');
+    expect(result.steps[0]?.finishReason).toBe('OTHER');
+    expect(result.usage).toMatchObject({ promptTokenCount: 0, totalTokenCount: 0 });
+  });
+
+  it('streamed: events with missing or wrong fields are skipped', async () => {
+    const events = [
+      { event_type: 'interaction.created', interaction: 'nope' },
+      { event_type: 'step.start', index: 0, step: null },
+      { event_type: 'step.delta', index: 0, delta: null },
+      { event_type: 'step.delta', index: 0, delta: { type: 'thought_summary', content: 5 } },
+      { event_type: 'step.start', index: 1, step: { type: 'function_call', name: {} } },
+      { event_type: 'step.delta', index: 2, delta: { type: 'text', text: 'ok' } },
+      { event_type: 'interaction.completed', interaction: null },
+    ];
+    const gemini = serverOf(
+      events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(''),
+      'text/event-stream',
+    );
+    const stream = createAgent({ gemini, model: 'gemini-2.5-flash', api: 'interactions' }).stream(
+      'Hi',
+    );
+    for await (const _event of stream) {
+      // drained
+    }
+    expect((await stream.result).text).toBe('ok');
+  });
+});

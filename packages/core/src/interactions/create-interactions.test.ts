@@ -1,0 +1,297 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiCallError } from '../errors/api-call-error.ts';
+import { UnsupportedEndpointError } from '../errors/files-and-batches/unsupported-endpoint-error.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
+import { StreamError } from '../errors/stream-error.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import type { CreateGeminiOptions } from '../http/gemini.ts';
+import type { ByteReader } from '../streaming/byte-reader.ts';
+import { parseInteractionEvents } from '../streaming/parse-interaction-events.ts';
+import type { InteractionEvent } from '../wire/interaction.ts';
+import { createInteractions, INTERACTIONS_API_REVISION } from './create-interactions.ts';
+
+let fake: FakeGemini | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const MODEL = 'gemini-3-flash-preview';
+
+async function start(
+  options: Parameters<typeof createFakeGemini>[0] = {},
+  client: Partial<CreateGeminiOptions> = {},
+) {
+  fake = createFakeGemini({
+    script: (_request, { lastUserText, functionResponses }) =>
+      functionResponses.length > 0
+        ? turn.text(`tool said ${JSON.stringify(functionResponses[0]?.response)}`)
+        : lastUserText === 'weather?'
+          ? turn.call('weather', { city: 'Paris' })
+          : turn.text(`echo ${lastUserText}`),
+    ...options,
+  });
+  const { url } = await fake.listen();
+  return createInteractions(
+    createGemini({ baseUrl: url, apiKey: 'test-key', retry: false, ...client }),
+  );
+}
+
+async function collect(events: AsyncIterable<InteractionEvent>): Promise<InteractionEvent[]> {
+  const out: InteractionEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+function textOf(events: InteractionEvent[]): string {
+  return events
+    .filter((event) => event.event_type === 'step.delta')
+    .map((event) => (event as { delta: { text?: string } }).delta.text ?? '')
+    .join('');
+}
+
+describe('interactions: unary', () => {
+  it('creates, continues on the server with previous_interaction_id, and sends the steps revision', async () => {
+    const interactions = await start();
+    const first = await interactions.create({
+      model: MODEL,
+      input: 'weather?',
+      tools: [
+        {
+          type: 'function',
+          name: 'weather',
+          description: 'Weather',
+          parameters: { type: 'object' },
+        },
+      ],
+    });
+    expect(first.status).toBe('requires_action');
+    const call = first.steps?.find((step) => step.type === 'function_call') as
+      | { id: string; name: string; arguments: unknown }
+      | undefined;
+    expect(call).toMatchObject({ name: 'weather', arguments: { city: 'Paris' } });
+    const second = await interactions.create({
+      model: MODEL,
+      previous_interaction_id: first.id,
+      input: [{ type: 'function_result', call_id: call?.id as string, result: { sunny: true } }],
+    });
+    expect(second).toMatchObject({
+      status: 'completed',
+      previous_interaction_id: first.id,
+      steps: [
+        { type: 'model_output', content: [{ type: 'text', text: 'tool said {"sunny":true}' }] },
+      ],
+    });
+    const creates = (fake as FakeGemini).requests.filter((r) => r.method === 'interactions.create');
+    expect(creates).toHaveLength(2);
+    for (const request of creates) {
+      expect(request.headers['api-revision']).toBe(INTERACTIONS_API_REVISION);
+    }
+    // Only the new input travels: the server holds the rest.
+    expect(creates[1]?.body).toEqual({
+      model: MODEL,
+      previous_interaction_id: first.id,
+      input: [{ type: 'function_result', call_id: call?.id, result: { sunny: true } }],
+    });
+  });
+
+  it('gets, and deletes so a later get is a typed 404', async () => {
+    const interactions = await start();
+    const created = await interactions.create({ model: MODEL, input: 'hi' });
+    expect((await interactions.get(created.id)).steps).toEqual(created.steps);
+    await interactions.delete(created.id);
+    const error = await interactions.get(created.id).catch((caught: unknown) => caught);
+    expect(ApiCallError.isInstance(error) && error.status).toBe(404);
+  });
+
+  it('refuses bad input before sending', async () => {
+    const interactions = await start();
+    expect(() => interactions.get('../models')).toThrow(InvalidArgumentError);
+    expect(() => interactions.create({ input: 'x' })).toThrow(InvalidArgumentError);
+    expect(() => interactions.create({ model: MODEL, input: 'x', stream: true })).toThrow(
+      /interactions\.stream/,
+    );
+    expect((fake as FakeGemini).requests).toHaveLength(0);
+  });
+
+  it('a gateway without the route gets UnsupportedEndpointError', async () => {
+    const interactions = createInteractions(
+      createGemini({
+        baseUrl: 'http://127.0.0.1:9/v1beta',
+        apiKey: 'k',
+        retry: false,
+        fetch: async () => new Response('not here', { status: 404 }),
+      }),
+    );
+    await expect(interactions.create({ model: MODEL, input: 'x' })).rejects.toBeInstanceOf(
+      UnsupportedEndpointError,
+    );
+  });
+});
+
+describe('interactions: stream', () => {
+  it('streams typed events with ids, the text as step deltas', async () => {
+    const interactions = await start({ chunkSize: 4 });
+    const events = await collect(interactions.stream({ model: MODEL, input: 'hello there' }));
+    expect(events[0]?.event_type).toBe('interaction.created');
+    expect(events.at(-1)?.event_type).toBe('interaction.completed');
+    expect(textOf(events)).toBe('echo hello there');
+    expect(events.every((event) => typeof event.event_id === 'string')).toBe(true);
+  });
+
+  it('resumes from the last event_id after the connection drops, each event once', async () => {
+    const interactions = await start({ chunkSize: 4, interactions: { dropStreamAfterEvents: 3 } });
+    const reconnects: unknown[] = [];
+    const events = await collect(
+      interactions.stream(
+        { model: MODEL, input: 'hello there' },
+        { onReconnect: (info) => reconnects.push(info) },
+      ),
+    );
+    expect(textOf(events)).toBe('echo hello there');
+    const ids = events.map((event) => event.event_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(reconnects).toEqual([
+      { interactionId: expect.any(String), lastEventId: ids[2], reconnect: 1 },
+    ]);
+    const resumed = (fake as FakeGemini).requests.at(-1);
+    expect(resumed?.url).toContain(`last_event_id=${ids[2]}`);
+  });
+
+  it('throws the drop as a StreamError once the reconnects are used up', async () => {
+    const interactions = await start({ interactions: { dropStreamAfterEvents: 2 } });
+    const seen: InteractionEvent[] = [];
+    const error = await (async () => {
+      for await (const event of interactions.stream(
+        { model: MODEL, input: 'hello' },
+        { maxReconnects: 0 },
+      ))
+        seen.push(event);
+    })().catch((caught: unknown) => caught);
+    expect(seen).toHaveLength(2);
+    expect(StreamError.isInstance(error)).toBe(true);
+  });
+});
+
+describe('interactions: background and built-in agents', () => {
+  it('a background run answers at once, then wait polls it to completion', async () => {
+    const interactions = await start({ interactions: { backgroundPolls: 2 } });
+    const created = await interactions.create({ model: MODEL, input: 'slow', background: true });
+    expect(created.status).toBe('in_progress');
+    const statuses: string[] = [];
+    const done = await interactions.wait(created, {
+      pollIntervalMs: 1,
+      onPoll: (value) => statuses.push((value as { status: string }).status),
+    });
+    expect(statuses).toEqual(['in_progress', 'in_progress', 'completed']);
+    expect(done.steps).toEqual([
+      { type: 'model_output', content: [{ type: 'text', text: 'echo slow' }] },
+    ]);
+  });
+
+  it('cancels a running background interaction', async () => {
+    const interactions = await start({ interactions: { backgroundPolls: 5 } });
+    const created = await interactions.create({ model: MODEL, input: 'slow', background: true });
+    expect((await interactions.cancel(created.id)).status).toBe('cancelled');
+    expect((await interactions.get(created.id)).status).toBe('cancelled');
+  });
+
+  it('runs the scripted Deep Research agent in the background with its progress steps, resumable by stream', async () => {
+    const interactions = await start();
+    await expect(
+      interactions.create({ agent: 'deep-research-pro-preview-12-2025', input: 'tides' }),
+    ).rejects.toThrow(/background/);
+    const created = await interactions.create({
+      agent: 'deep-research-pro-preview-12-2025',
+      input: 'tides',
+      background: true,
+    });
+    const done = await interactions.wait(created.id, { pollIntervalMs: 1 });
+    expect(done.steps?.map((step) => step.type)).toEqual([
+      'thought',
+      'google_search_call',
+      'google_search_result',
+      'model_output',
+    ]);
+    const replay = await collect(interactions.resume(created.id));
+    expect(replay[0]?.event_type).toBe('interaction.created');
+    expect(textOf(replay)).toBe('echo tides');
+  });
+});
+
+function readerOf(pieces: string[]): ByteReader {
+  const bytes = pieces.map((piece) => new TextEncoder().encode(piece));
+  return {
+    read: async () => {
+      const value = bytes.shift();
+      return value === undefined ? { done: true, value: undefined } : { done: false, value };
+    },
+    cancel: async () => {},
+  };
+}
+
+async function parseAll(pieces: string[], maxBytes = Number.POSITIVE_INFINITY) {
+  const events: InteractionEvent[] = [];
+  for await (const batch of parseInteractionEvents({
+    body: readerOf(pieces),
+    url: 'u',
+    method: 'interactions.stream',
+    watchAbort: () => {},
+    signal: { aborted: false, throwIfAborted: () => {} },
+    errorContext: { auth: 'x-goog-api-key', redact: ['secret-key'] },
+    maxEventSize: 1000,
+    maxBytes,
+  }))
+    events.push(...batch);
+  return events;
+}
+
+describe('parseInteractionEvents', () => {
+  it('keeps unknown event and step types as data, taking the type from `event:` when data lacks it', async () => {
+    const events = await parseAll([
+      'event: step.start\ndata: {"index":0,"step":{"type":"hologram","beam":1},"event_id":"a"}\n\n',
+      'data: {"event_type":"interaction.teleported","where":"moon","event_id":"b"}\n\n',
+    ]);
+    expect(events).toEqual([
+      { event_type: 'step.start', index: 0, step: { type: 'hologram', beam: 1 }, event_id: 'a' },
+      { event_type: 'interaction.teleported', where: 'moon', event_id: 'b' },
+    ]);
+  });
+
+  it('throws an error event as an ApiCallError after the events before it, secrets scrubbed', async () => {
+    const seen: InteractionEvent[] = [];
+    const error = await (async () => {
+      for await (const batch of parseInteractionEvents({
+        body: readerOf([
+          'data: {"event_type":"step.stop","index":0}\n\n',
+          'data: {"event_type":"error","error":{"code":500,"message":"boom secret-key"}}\n\n',
+        ]),
+        url: 'u',
+        method: 'interactions.stream',
+        watchAbort: () => {},
+        signal: { aborted: false, throwIfAborted: () => {} },
+        errorContext: { auth: 'x-goog-api-key', redact: ['secret-key'] },
+        maxEventSize: 1000,
+        maxBytes: Number.POSITIVE_INFINITY,
+      }))
+        seen.push(...batch);
+    })().catch((caught: unknown) => caught);
+    expect(seen).toHaveLength(1);
+    expect(ApiCallError.isInstance(error) && error.status).toBe(500);
+    expect(String((error as Error).message)).not.toContain('secret-key');
+  });
+
+  it('stops at maxBytes and at an event past maxEventSize, and names a cut event truncated', async () => {
+    await expect(
+      parseAll(['data: {"event_type":"a"}\n\n', 'data: {"event_type":"b"}\n\n'], 30),
+    ).rejects.toBeInstanceOf(ResponseTooLargeError);
+    await expect(parseAll([`data: ${'x'.repeat(2000)}`])).rejects.toMatchObject({
+      reason: 'too-large',
+    });
+    await expect(
+      parseAll(['data: {"event_type":"a"}\n\n', 'data: {"event_type":"b", "te']),
+    ).rejects.toMatchObject({ reason: 'truncated', chunksDelivered: 1 });
+  });
+});

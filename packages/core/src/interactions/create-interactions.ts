@@ -1,0 +1,322 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { StreamError } from '../errors/stream-error.ts';
+import type { CheckContext } from '../http/attempts/check-responses.ts';
+import { withRequestPath } from '../http/attempts/load-request-path.ts';
+import { invalidResponse } from '../http/attempts/read-json-response.ts';
+import type { CallOptions } from '../http/call-options.ts';
+import { internalsOf } from '../http/files/create-files.ts';
+import { refuseOnVertex, toUnsupportedEndpoint } from '../http/files/endpoint-support.ts';
+import { pickCallOptions, pollOptionsDeclaration } from '../http/files/file-options.ts';
+import type { Gemini } from '../http/gemini.ts';
+import {
+  type ResolvedCallOptions,
+  resolveCallOptions,
+} from '../http/options/resolve-call-options.ts';
+import type { ResolvedClientOptions } from '../http/options/resolve-client-options.ts';
+import { sleep } from '../retry/sleep.ts';
+import type {
+  CreateInteractionRequest,
+  Interaction,
+  InteractionEvent,
+} from '../wire/interaction.ts';
+import type { InteractionStreamOptions, Interactions } from './interactions.ts';
+
+/**
+ * The schema revision gemloop speaks: the `steps` schema, the default since 2026-05-26 and the
+ * only one since the legacy `outputs` schema was removed (2026-06-08). Sent explicitly so a server
+ * default changing later does not change what gemloop reads (dev.to/flarecanary "Gemini's
+ * Interactions API default flips May 26"; ai.google.dev/gemini-api/docs/interactions).
+ */
+export const INTERACTIONS_API_REVISION = '2026-05-20';
+const DEFAULT_MAX_RECONNECTS = 3;
+const DEFAULT_POLL_INTERVAL_MS = 2_000;
+/** Ids are opaque tokens; this keeps a path segment (and a hostile value) out of the URL. */
+const INTERACTION_ID = /^[A-Za-z0-9._~-]{1,512}$/;
+const RUNNING = new Set(['queued', 'in_progress']);
+
+/**
+ * The Interactions API of a client made by `createGemini` (Google's Gemini API), on the same
+ * request path as the model calls. Routes from `@google/genai` 3.1.0 (`POST /{v}/interactions`,
+ * `GET|DELETE /{v}/interactions/{id}` with `stream`, `last_event_id`, `POST
+ * /{v}/interactions/{id}/cancel`); hand-written from that source.
+ * @throws {@link InvalidArgumentError} when `gemini` was not made by `createGemini`.
+ */
+export function createInteractions(gemini: Gemini): Interactions {
+  const { client, defaults } = internalsOf(gemini, 'createInteractions');
+  return makeInteractions(client, defaults);
+}
+
+function withRevision(call: ResolvedCallOptions): ResolvedCallOptions {
+  return { ...call, headers: { ...call.headers, 'api-revision': INTERACTIONS_API_REVISION } };
+}
+
+function makeInteractions(
+  client: ResolvedClientOptions,
+  defaults: ResolvedCallOptions,
+): Interactions {
+  const resolve = (options: CallOptions | undefined) =>
+    withRevision(resolveCallOptions(options, client, defaults));
+
+  const unary = (
+    method: string,
+    url: string,
+    httpMethod: 'GET' | 'POST' | 'DELETE',
+    options: CallOptions | undefined,
+    body?: string,
+  ): Promise<Interaction> => {
+    refuseOnVertex(client, method);
+    const call = resolve(options);
+    return withRequestPath(({ requestJson }) =>
+      requestJson({
+        client,
+        call,
+        method,
+        url,
+        httpMethod,
+        body,
+        allowEmptyBody: httpMethod === 'DELETE',
+        check: httpMethod === 'DELETE' ? (value) => value as Interaction : checkInteraction,
+      }),
+    ).catch((error: unknown) => {
+      throw toUnsupportedEndpoint(error, client, method);
+    });
+  };
+
+  const get = (id: string, options?: CallOptions) =>
+    unary('interactions.get', `${client.root}interactions/${checkId(id)}`, 'GET', options);
+
+  const resumable = (
+    method: string,
+    first: { url: string; httpMethod: 'GET' | 'POST'; body?: string },
+    options: InteractionStreamOptions | undefined,
+    known: { id?: string | undefined; lastEventId?: string | undefined },
+  ): AsyncGenerator<InteractionEvent, void> => {
+    refuseOnVertex(client, method);
+    const { maxReconnects, onReconnect, ...callOptions } = options ?? {};
+    if (
+      maxReconnects !== undefined &&
+      (!Number.isInteger(maxReconnects) || maxReconnects < 0 || maxReconnects > 100)
+    ) {
+      throw new InvalidArgumentError({
+        argument: 'options.maxReconnects',
+        message:
+          'options.maxReconnects must be an integer from 0 to 100 (reconnects of one stream).',
+      });
+    }
+    const call = resolve(callOptions);
+    return resumeOnDrop({
+      client,
+      call,
+      method,
+      first,
+      maxReconnects: maxReconnects ?? DEFAULT_MAX_RECONNECTS,
+      onReconnect,
+      known,
+    });
+  };
+
+  const interactions: Interactions = {
+    create(request, options) {
+      const body = checkCreate(request, false);
+      return unary('interactions.create', `${client.root}interactions`, 'POST', options, body);
+    },
+
+    stream(request, options) {
+      const body = checkCreate(request, true);
+      return resumable(
+        'interactions.stream',
+        { url: `${client.root}interactions?alt=sse`, httpMethod: 'POST', body },
+        options,
+        {},
+      );
+    },
+
+    resume(id, options) {
+      const { lastEventId, ...rest } = options ?? {};
+      const checked = checkId(id);
+      return resumable(
+        'interactions.resume',
+        { url: streamUrl(client, checked, lastEventId), httpMethod: 'GET' },
+        rest,
+        { id: checked, lastEventId },
+      );
+    },
+
+    get,
+
+    cancel(id, options) {
+      return unary(
+        'interactions.cancel',
+        `${client.root}interactions/${checkId(id)}/cancel`,
+        'POST',
+        options,
+      );
+    },
+
+    async delete(id, options) {
+      await unary(
+        'interactions.delete',
+        `${client.root}interactions/${checkId(id)}`,
+        'DELETE',
+        options,
+      );
+    },
+
+    async wait(interaction, options) {
+      const id = typeof interaction === 'string' ? interaction : interaction?.id;
+      const checked = options === undefined ? {} : pollOptionsDeclaration.check(options);
+      const interval = checked.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+      for (;;) {
+        const current = await get(id as string, pickCallOptions(options));
+        try {
+          checked.onPoll?.(current);
+        } catch {
+          // Ignored, as documented on PollOptions.onPoll.
+        }
+        if (!RUNNING.has(current.status)) return current;
+        await sleep(interval, checked.signal);
+      }
+    },
+  };
+  return interactions;
+}
+
+function streamUrl(
+  client: ResolvedClientOptions,
+  id: string,
+  lastEventId?: string | undefined,
+): string {
+  const query = new URLSearchParams({ stream: 'true', alt: 'sse' });
+  if (lastEventId !== undefined) query.set('last_event_id', lastEventId);
+  return `${client.root}interactions/${id}?${query.toString()}`;
+}
+
+/**
+ * The events of one logical stream across dropped connections: after a drop (`StreamError`
+ * `connection` or `truncated`, i.e. the body was cut) the stream reconnects with `GET
+ * .../interactions/{id}?stream=true&last_event_id=<last seen>`, which the API answers with the
+ * events after that one (`@google/genai` 3.1.0's `interactions.get(id, { stream, last_event_id })`).
+ * The id comes from the `interaction.created` event; a drop before it (or before any `event_id`)
+ * cannot be resumed and is thrown, as is a drop past `maxReconnects`.
+ */
+async function* resumeOnDrop(options: {
+  client: ResolvedClientOptions;
+  call: ResolvedCallOptions;
+  method: string;
+  first: { url: string; httpMethod: 'GET' | 'POST'; body?: string };
+  maxReconnects: number;
+  onReconnect: InteractionStreamOptions['onReconnect'];
+  known: { id?: string | undefined; lastEventId?: string | undefined };
+}): AsyncGenerator<InteractionEvent, void> {
+  const { client, call, method, maxReconnects, onReconnect } = options;
+  let { id, lastEventId } = options.known;
+  let reconnects = 0;
+  let request = options.first;
+  for (;;) {
+    // Loaded by the first stream, not at import: it pulls in the request path and the SSE parser,
+    // which `import '@gemloop/core'` must not load (bench/README.md, "Cold import").
+    const source = import('./open-interaction-stream.ts').then(({ openInteractionStream }) =>
+      openInteractionStream({ client, call, method, ...request }),
+    );
+    try {
+      for await (const event of await source) {
+        if (id === undefined) id = interactionIdOf(event);
+        if (typeof event.event_id === 'string') lastEventId = event.event_id;
+        yield event;
+      }
+      return;
+    } catch (error) {
+      const dropped =
+        StreamError.isInstance(error) &&
+        (error.reason === 'connection' || error.reason === 'truncated');
+      if (
+        !dropped ||
+        id === undefined ||
+        lastEventId === undefined ||
+        reconnects >= maxReconnects ||
+        call.signal?.aborted === true
+      ) {
+        throw toUnsupportedEndpoint(error, client, method);
+      }
+      reconnects++;
+      try {
+        onReconnect?.({ interactionId: id, lastEventId, reconnect: reconnects });
+      } catch {
+        // Ignored, as documented.
+      }
+      request = { url: streamUrl(client, id, lastEventId), httpMethod: 'GET' };
+    }
+  }
+}
+
+function interactionIdOf(event: InteractionEvent): string | undefined {
+  const interaction = (event as { interaction?: { id?: unknown } }).interaction;
+  if (typeof interaction?.id === 'string') return interaction.id;
+  const id = (event as { interaction_id?: unknown }).interaction_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function checkId(id: unknown): string {
+  if (typeof id !== 'string' || !INTERACTION_ID.test(id)) {
+    throw new InvalidArgumentError({
+      argument: 'id',
+      message:
+        'The interaction id must be the `id` of an interaction (letters, digits, `.`, `_`, `~`, `-`; at most 512 characters).',
+    });
+  }
+  return id;
+}
+
+function checkCreate(request: CreateInteractionRequest, stream: boolean): string {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    throw new InvalidArgumentError({
+      argument: 'request',
+      message: 'interactions.create needs a request object: { model, input }.',
+    });
+  }
+  const hasModel = typeof request.model === 'string' && request.model !== '';
+  const hasAgent = typeof request.agent === 'string' && request.agent !== '';
+  if (hasModel === hasAgent) {
+    throw new InvalidArgumentError({
+      argument: 'request.model',
+      message:
+        'Give exactly one of request.model (a model name) or request.agent (a built-in agent).',
+    });
+  }
+  if (
+    (request.input === undefined || request.input === null) &&
+    request.continuation_token === undefined
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'request.input',
+      message:
+        'request.input is required (a string, or an array of steps or content), unless the request resumes a decode with continuation_token.',
+    });
+  }
+  if (!stream && request['stream'] === true) {
+    throw new InvalidArgumentError({
+      argument: 'request.stream',
+      message: 'interactions.create is unary: use interactions.stream(request) for the SSE events.',
+    });
+  }
+  if (stream && request.background === true) {
+    // Allowed by the API (a background run streams too); kept as sent.
+  }
+  return JSON.stringify(stream ? { ...request, stream: true } : request);
+}
+
+function checkInteraction(value: unknown, context: CheckContext): Interaction {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as { id?: unknown }).id !== 'string'
+  ) {
+    throw invalidResponse(context, 'returned a body that is not an interaction with an `id`');
+  }
+  const interaction = value as Interaction;
+  const steps = interaction.steps;
+  if (steps !== undefined && steps !== null && !Array.isArray(steps)) {
+    throw invalidResponse(context, 'returned an interaction whose `steps` is not an array');
+  }
+  return interaction;
+}
