@@ -47,6 +47,7 @@ export const coreLayers = [
   'run',
   'telemetry',
   'recorder',
+  'guardrails',
   'agent',
   'chat',
   'web',

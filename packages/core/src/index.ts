@@ -7,6 +7,7 @@
 //   @gemloop/core/agent      every agent option, hook, event and result type; defaults
 //   @gemloop/core/chat       chat sessions and history stores (the file store on Node)
 //   @gemloop/core/errors     every error class
+//   @gemloop/core/guardrails input, output and tool guardrails, the tool-error rewrite
 //   @gemloop/core/history    history validation, thought signatures, the stored turn type
 //   @gemloop/core/http       the client in full: call options, retries, transports, Vertex, caches
 //   @gemloop/core/logging    createLogger, silentLogger, the Logger interface

@@ -5,6 +5,7 @@ import type {
   AgentToolCall,
   ToolCallOutcome,
 } from '../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
 
 /** A model call starts. */
@@ -61,6 +62,26 @@ export type GroundingEvent = {
  */
 export type ContinuationEvent = { type: 'continuation'; stepNumber: number } & ContinuationHopEvent;
 
+/**
+ * A guardrail check ended (`@gemloop/core/guardrails`): which one, its phase and verdict, and
+ * whether it stopped the run. Never holds the value checked.
+ */
+export type GuardrailEvent = { type: 'guardrail' } & GuardrailCheckRecord;
+
+/**
+ * Streams without `guardrails.holdBack`: the answer text already sent for `stepNumber` was
+ * blocked or rewritten by an output guardrail after the fact. A UI replaces what it showed of that
+ * step with `text` (empty when blocked).
+ */
+export type GuardrailRetractionEvent = {
+  type: 'guardrail-retraction';
+  stepNumber: number;
+  /** The guardrail that decided. */
+  name: string;
+  /** What to show instead: the rewrite, or `''` when the answer was blocked. */
+  text: string;
+};
+
 /** A step ended: its content, calls and results are recorded. */
 export type StepEndEvent = { type: 'step-end'; step: AgentStep };
 
@@ -78,4 +99,6 @@ export type AgentEvent<Output = undefined> =
   | GroundingEvent
   | ContinuationEvent
   | StepEndEvent
+  | GuardrailEvent
+  | GuardrailRetractionEvent
   | RunEndEvent<Output>;

@@ -39,6 +39,10 @@ function summarize(event: AgentEvent): string {
       return `continuation ${event.kind} ${event.hop}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
+    case 'guardrail':
+      return `guardrail ${event.phase} ${event.name} ${event.verdict}`;
+    case 'guardrail-retraction':
+      return `guardrail-retraction ${event.stepNumber}`;
     case 'run-end':
       return `run-end ${event.result.finishReason}`;
   }

@@ -127,7 +127,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history } = checked;
+      const { signal, history, guardrails } = checked;
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
         return Promise.reject(invalidSignalError());
@@ -141,6 +141,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         conversationId,
         emit: undefined,
         history,
+        guardrails,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -164,7 +165,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history } = checked;
+      const { signal, history, guardrails } = checked;
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {
@@ -173,6 +174,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             conversationId,
             emit,
             history,
+            guardrails,
           }),
         signal,
       );

@@ -30,6 +30,8 @@ export type {
   AgentEvent,
   ContinuationEvent,
   GroundingEvent,
+  GuardrailEvent,
+  GuardrailRetractionEvent,
   RunEndEvent,
   StepEndEvent,
   StepStartEvent,

@@ -105,6 +105,9 @@ function combine(list: readonly RunObservation[]): RunObservation {
     stepEnd(step) {
       for (const observation of list) observation.stepEnd(step);
     },
+    guardrail(record) {
+      for (const observation of list) observation.guardrail?.(record);
+    },
     end(outcome, at) {
       for (const observation of list) observation.end(outcome, at);
     },
@@ -160,6 +163,7 @@ function guard(observation: RunObservation): RunObservation {
       return { wrap: call.wrap, end: quiet((record, at) => call.end(record, at)) };
     },
     stepEnd: quiet((step) => observation.stepEnd(step)),
+    guardrail: quiet((record) => observation.guardrail?.(record)),
     end: quiet((outcome, at) => observation.end(outcome, at)),
   };
 }

@@ -9,6 +9,7 @@ import { callOptionsOption } from './options/call-options.ts';
 import { continuationOption } from './options/continuation.ts';
 import type { AgentOptionKey, KeysOfGroups } from './options/define-agent-options.ts';
 import { generationConfigOption } from './options/generation-config.ts';
+import { guardrailsOption } from './options/guardrails.ts';
 import { modelOptions } from './options/model.ts';
 import { observerOptions } from './options/observers.ts';
 import { outputOption } from './options/output.ts';
@@ -34,6 +35,7 @@ export type AgentOptionGroups = [
   typeof cacheOption,
   typeof callOptionsOption,
   typeof observerOptions,
+  typeof guardrailsOption,
 ];
 
 /**
@@ -55,6 +57,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   cacheOption,
   callOptionsOption,
   observerOptions,
+  guardrailsOption,
 ];
 
 // Does not compile while an option of AgentOptions is in no group: the error names it.

@@ -1,4 +1,5 @@
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
+import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -207,6 +208,13 @@ export type AgentOptions<Output = undefined> = {
    * @defaultValue none: every error of a tool is the tool's, reported to the model
    */
   isRunEndingError?: ((error: unknown) => boolean) | undefined;
+  /**
+   * Checks on the run's input, its final answer and its function calls, and the rewrite of thrown
+   * tool errors before the model sees them (`@gemloop/core/guardrails`). A run's and a chat
+   * session's own guardrails run after these. See {@link GuardrailOptions}.
+   * @defaultValue none; thrown tool errors reach the model as `safeToolErrorMessage` makes them
+   */
+  guardrails?: GuardrailOptions | undefined;
   /** @defaultValue silent */
   logger?: Logger | undefined;
   /** Overrides of the model-capabilities table, for models it does not know (gateway aliases). */
@@ -270,4 +278,9 @@ export type RunOptions = {
    * models. Chat sessions pass their stored turns this way.
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  /**
+   * This run's guardrails, run after the agent's (lists joined, this run's settings win). See
+   * {@link GuardrailOptions}.
+   */
+  guardrails?: GuardrailOptions | undefined;
 };

@@ -1,5 +1,6 @@
+import { guardrailOptions } from '../../guardrails/guardrail-options.ts';
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { checkedWhereUsed } from '../../options/option-checks.ts';
+import { checkedWhereUsed, nestedOption } from '../../options/option-checks.ts';
 import type { RunOptions } from './agent-options.ts';
 
 /**
@@ -13,7 +14,11 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   unknownKey: 'Unknown run option',
   path: 'options',
   example: '{ signal, history } (or none)',
-  checks: { signal: checkedWhereUsed, history: checkedWhereUsed },
+  checks: {
+    signal: checkedWhereUsed,
+    history: checkedWhereUsed,
+    guardrails: nestedOption(guardrailOptions as DeclaredOptions<unknown>),
+  },
   removed: {
     historyModel:
       "historyModel was removed: a stored turn says which model wrote it. Pass the history as turns, { history: [{ contents, model: 'gemini-3-flash-preview' }, ...] } (or run(turns) for a history that ends with calls to answer); signatures of turns another model wrote are removed. Chat sessions do this for you.",

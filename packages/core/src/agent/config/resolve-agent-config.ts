@@ -4,6 +4,7 @@ import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
 import { resolveContinuationOption } from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
+import { resolveGuardrailsOption } from './options/guardrails.ts';
 import { resolveModelOptions } from './options/model.ts';
 import { resolveObserverOptions } from './options/observers.ts';
 import { resolveOutputOption } from './options/output.ts';
@@ -108,5 +109,6 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     callOptions: options.callOptions,
     includeThoughts: thinkingConfig?.includeThoughts === true,
     ...resolveObserverOptions(options),
+    ...resolveGuardrailsOption(options),
   };
 }

@@ -9,7 +9,7 @@ import type { Finish } from './next-step.ts';
  */
 export function finishRun<Output>(
   { run, emit, cache }: RunContext<Output>,
-  { finishReason, output, blocked }: Finish<Output>,
+  { finishReason, output, blocked, text }: Finish<Output>,
 ): AgentResult<Output> {
   const last = run.steps[run.steps.length - 1];
   const state = run.state();
@@ -18,14 +18,15 @@ export function finishRun<Output>(
     newContents: state.newContents,
     steps: state.steps,
     usage: state.usage,
-    text: last?.text ?? '',
+    text: text ?? last?.text ?? '',
     output,
     finishReason,
     rawFinishReason: last?.finishReason,
     finishMessage: last?.finishMessage,
     blocked,
     grounding: run.grounding,
-    parts: last?.content?.parts ?? [],
+    // A rewritten answer is the caller's text; the model's own parts stay in `contents`.
+    parts: text !== undefined ? [{ text }] : (last?.content?.parts ?? []),
   };
   if (cache !== undefined) {
     let saved = 0;

@@ -1,3 +1,4 @@
+import { composeGuardrails, type GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
@@ -17,11 +18,15 @@ import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
+import { guardedFirstStep } from './guard-input.ts';
+import { guardOutput, HeldTextDeltas } from './guard-output.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
+
+const noRecord = (): void => {};
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -36,6 +41,8 @@ export type RunLoopOptions = {
   conversationId?: string | undefined;
   emit: EmitEvent;
   history: RunOptions['history'];
+  /** The run's own guardrails (a chat session's joined in), after the agent's. */
+  guardrails?: GuardrailOptions | undefined;
 };
 
 /**
@@ -107,9 +114,16 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit, history }: RunLoopOptions,
+  { signal, streaming, emit: streamEmit, history, guardrails: runGuardrails }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
+  const guardrails = composeGuardrails(config.guardrails, runGuardrails);
+  // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
+  const held =
+    streamEmit !== undefined && guardrails?.holdBack === true && guardrails.output.length > 0
+      ? new HeldTextDeltas(streamEmit)
+      : undefined;
+  const emit = held?.wrapped ?? streamEmit;
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
@@ -127,6 +141,14 @@ async function runSteps<Output>(
     observation,
     cache,
     callOptions: modelCallOptions(config.callOptions, signal),
+    guardrails,
+    recordGuardrail:
+      guardrails === undefined
+        ? noRecord
+        : (record) => {
+            emit?.({ type: 'guardrail', ...record });
+            observation?.guardrail?.(record);
+          },
   };
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
@@ -156,13 +178,18 @@ async function runSteps<Output>(
         run: run.state(),
         cause: signal.reason,
       });
-    const step: AgentStep = await callModelStep(context, {
-      stepNumber: run.steps.length + 1,
-      kind,
-    });
+    const stepNumber = run.steps.length + 1;
+    // Input guardrails check the run's new input once, at its first model step.
+    const step: AgentStep =
+      modelSteps === 0 && reasks === 0 && guardrails !== undefined && guardrails.input.length > 0
+        ? await guardedFirstStep(context, stepNumber)
+        : await callModelStep(context, { stepNumber, kind });
     if (kind === 'tools') modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
     let next: NextStep<Output> = await resolveOutcome(config, step, { kind, reasks, stepsLeft });
+    if (next.type === 'finish') {
+      if (guardrails !== undefined) next = await guardOutput(context, step, next, held);
+    } else held?.release(step.stepNumber);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =
       next.type === 'run-again' && next.calls !== undefined

@@ -1,4 +1,6 @@
+import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import type { CallOptions } from '../../http/gemini.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { PromptCache } from '../prompt-cache.ts';
@@ -26,4 +28,8 @@ export type RunContext<Output> = {
   readonly cache: PromptCache | undefined;
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
   readonly callOptions: CallOptions;
+  /** The agent's, the session's and the run's guardrails joined; `undefined` without any. */
+  readonly guardrails: ResolvedGuardrails | undefined;
+  /** Tells the stream and the observers about a guardrail check that ended. */
+  readonly recordGuardrail: (record: GuardrailCheckRecord) => void;
 };

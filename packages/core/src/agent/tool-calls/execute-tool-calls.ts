@@ -1,6 +1,10 @@
+import { appliesTo, checkToolOutput } from '../../guardrails/check-tool-guardrails.ts';
+import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
+import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import {
   type RunObservation,
@@ -12,6 +16,7 @@ import { formatToolArgumentIssues } from '../../tools/responses/tool-error-respo
 import type { Content, FunctionCall, Part } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
@@ -74,6 +79,8 @@ export async function executeToolCalls<Output>({
   signal,
   emit,
   observation,
+  guardrails,
+  recordGuardrail,
 }: {
   config: AgentConfig<Output>;
   content: Content;
@@ -82,7 +89,11 @@ export async function executeToolCalls<Output>({
   signal: AbortSignal;
   emit: EmitEvent;
   observation?: RunObservation | undefined;
+  /** The run's guardrails (tool checks, the tool-error rewrite), when it has any. */
+  guardrails?: ResolvedGuardrails | undefined;
+  recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
 }): Promise<ToolCallsResult> {
+  const toolErrorMessage = toolErrorMessageOf(guardrails, config);
   const pending: PendingCall[] = [];
   // Calls the turn answers itself (server-side MCP) were run by the server.
   const answered = findCallsAnsweredInTurn(content.parts);
@@ -104,7 +115,8 @@ export async function executeToolCalls<Output>({
   const turn =
     config.toolErrors === 'throw' ||
     config.beforeToolCall !== undefined ||
-    config.isRunEndingError !== undefined
+    config.isRunEndingError !== undefined ||
+    (guardrails !== undefined && guardrails.tools.length > 0)
       ? new AbortController()
       : undefined;
   const turnSignal = turn?.signal ?? signal;
@@ -131,6 +143,7 @@ export async function executeToolCalls<Output>({
       durationMs,
       extras,
       ending !== undefined,
+      toolErrorMessage,
     );
     toolCalls[pendingCall.index] = record;
     pendingCall.observed?.end(record, config.now());
@@ -169,6 +182,17 @@ export async function executeToolCalls<Output>({
     if (outcome.type === 'error' || outcome.type === 'hook-failed') {
       outcome.error = config.redact(outcome.error);
     }
+    if (outcome.type === 'guardrail-tripped' && failure === undefined) {
+      const { trip } = outcome;
+      failure = (run) =>
+        new GuardrailTrippedError({
+          guardrailName: trip.name,
+          phase: trip.phase,
+          reason: trip.reason,
+          run,
+        });
+      turn?.abort(new Error(`tool guardrail "${trip.name}" tripped`));
+    }
     if (outcome.type === 'hook-failed' && failure === undefined) {
       failure = (run) =>
         new AgentRunError({
@@ -194,6 +218,8 @@ export async function executeToolCalls<Output>({
       callIndex: pendingCall.index,
       contents,
       signal: turnSignal,
+      guardrails,
+      recordGuardrail,
     };
     let outcome: ReturnType<typeof runToolCall>;
     if (observation === undefined) outcome = runToolCall(callOptions);
@@ -215,11 +241,50 @@ export async function executeToolCalls<Output>({
           ? runToolCall(callOptions)
           : observed.wrap(() => runToolCall(callOptions));
     }
+    if (guardrails !== undefined && appliesTo(guardrails.tools, pendingCall.call.name, 'after')) {
+      return Promise.resolve(outcome)
+        .then((settled) => checkAfter(guardrails, pendingCall, settled))
+        .then((settled) => settleOne(pendingCall, settled, started));
+    }
     if (outcome instanceof Promise) {
       return outcome.then((settled) => settleOne(pendingCall, settled, started));
     }
     settleOne(pendingCall, outcome, started);
     return undefined;
+  };
+
+  /** The `after` checks of a call that returned: the result the model sees may be replaced. */
+  const checkAfter = async (
+    resolved: ResolvedGuardrails,
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+  ): Promise<ExecuteOutcome> => {
+    if (outcome.type !== 'value') return outcome;
+    const checked = await checkToolOutput(
+      resolved.tools,
+      {
+        toolName: pendingCall.call.name,
+        toolCallId: pendingCall.toolCallId,
+        args: outcome.args,
+        stepNumber,
+        result: outcome.value,
+      },
+      {
+        agentName: config.name,
+        contents,
+        signal: turnSignal,
+        now: config.now,
+        stepNumber,
+        timeoutMs: resolved.timeoutMs,
+        failOpen: resolved.failOpen,
+        record: recordGuardrail ?? (() => {}),
+      },
+    );
+    if (checked.type === 'aborted') return { type: 'aborted', args: outcome.args };
+    if (checked.type === 'trip')
+      return { type: 'guardrail-tripped', trip: checked, args: outcome.args };
+    if (checked.type === 'replace') return { ...outcome, sent: checked.result };
+    return outcome;
   };
 
   const limit = Math.min(config.toolConcurrency, pending.length);
@@ -270,15 +335,18 @@ function toRecord<Output>(
   durationMs: number,
   extras: ExtraParts,
   runEnded: boolean,
+  toolErrorMessage: ToolErrorMessage,
 ): AgentToolCall {
   // One literal per shape (spreading a shared base and adding fields is slow on Node 20).
   if (outcome.type === 'value') {
     const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
     const value = delegated === undefined ? outcome.value : delegated.output;
+    // What the model sees: a tool guardrail's replacement, or the tool's own value.
+    const sent = 'sent' in outcome ? outcome.sent : value;
     // Vertex takes fileData in function responses; the Gemini API only in a user turn.
     const answer = answerWithResult(
       call,
-      value,
+      sent,
       config.capabilities.multimodalFunctionResponses,
       config.gemini.platform !== 'gemini-api',
     );
@@ -292,6 +360,7 @@ function toRecord<Output>(
         durationMs,
         extras,
         runEnded,
+        toolErrorMessage,
       );
     }
     if (outcome.acknowledged === true) {
@@ -323,7 +392,14 @@ function toRecord<Output>(
     }
     return record;
   }
-  const { kind, message } = describeFailure(outcome, call.name, config, runSignal, runEnded);
+  const { kind, message } = describeFailure(
+    outcome,
+    call.name,
+    config,
+    runSignal,
+    runEnded,
+    (error) => toolErrorMessage(call.name, toolCallId, error),
+  );
   const answer = answerWithError(
     call,
     message,
@@ -350,6 +426,7 @@ function describeFailure<Output>(
   config: AgentConfig<Output>,
   runSignal: AbortSignal,
   runEnded: boolean,
+  errorMessage: (error: unknown) => string,
 ): { kind: Exclude<ToolCallOutcome, 'success'>; message: string } {
   switch (outcome.type) {
     case 'unknown-tool': {
@@ -368,9 +445,11 @@ function describeFailure<Output>(
         message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatToolArgumentIssues(outcome.issues)} Call ${name} again with arguments that match its parameters.`,
       };
     case 'error':
+      return { kind: 'execution-error', message: errorMessage(outcome.error) };
+    case 'guardrail-tripped':
       return {
-        kind: 'execution-error',
-        message: `${name} failed: ${describeError(outcome.error)}`,
+        kind: 'aborted',
+        message: `${name} was stopped by a guardrail (${outcome.trip.name}); the run ended.`,
       };
     case 'timeout':
       return {
@@ -428,6 +507,41 @@ function throwableError<Output>(
 
 function describeError(error: unknown): string {
   return describeThrown(error);
+}
+
+/** Makes the message the model gets for a tool that threw. */
+type ToolErrorMessage = (toolName: string, toolCallId: string, error: unknown) => string;
+
+/**
+ * The guardrails' `onToolError`, or the safe default (`safeToolErrorMessage`: class and message,
+ * no stack, no cause chain, no URLs, paths, addresses or host:port). A hook that throws or returns
+ * something other than a non-empty string gets the default: the model must get an answer, and
+ * the raw error is what the hook was there to keep from it.
+ */
+function toolErrorMessageOf<Output>(
+  guardrails: ResolvedGuardrails | undefined,
+  config: AgentConfig<Output>,
+): ToolErrorMessage {
+  const hook = guardrails?.onToolError;
+  if (hook === undefined)
+    return (toolName, _toolCallId, error) => safeToolErrorMessage(toolName, error);
+  return (toolName, toolCallId, error) => {
+    const defaultMessage = safeToolErrorMessage(toolName, error);
+    try {
+      const message: unknown = hook(error, { toolName, toolCallId, defaultMessage });
+      if (typeof message === 'string' && message.trim() !== '') return message;
+      config.logger.warn(
+        { toolName, toolCallId },
+        'guardrails.onToolError returned no message; the default was sent',
+      );
+    } catch (hookError) {
+      config.logger.warn(
+        { toolName, toolCallId, error: describeThrown(hookError) },
+        'guardrails.onToolError threw; the default message was sent',
+      );
+    }
+    return defaultMessage;
+  };
 }
 
 /** `gen_ai.tool.type`: what the tool says it is (MCP, a built-in run as a function), else `function`. */

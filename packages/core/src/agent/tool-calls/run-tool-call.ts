@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
+import { appliesTo, checkToolInput } from '../../guardrails/check-tool-guardrails.ts';
+import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
+import type { GuardrailTrip } from '../../guardrails/guardrail-trip.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
@@ -21,7 +25,13 @@ import { rawArgsOf } from './raw-args.ts';
  * @internal
  */
 export type ExecuteOutcome = { args: unknown } & (
-  | { type: 'value'; value: unknown; acknowledged?: true | undefined }
+  | {
+      type: 'value';
+      value: unknown;
+      acknowledged?: true | undefined;
+      /** What the model gets instead of `value` (a tool guardrail replaced it). */
+      sent?: unknown;
+    }
   | { type: 'error'; error: unknown }
   | { type: 'timeout'; timeoutMs: number }
   | { type: 'unknown-tool' }
@@ -30,6 +40,8 @@ export type ExecuteOutcome = { args: unknown } & (
   /** `beforeToolCall` threw, or (`invalidDecision`) returned something that is not a decision. */
   | { type: 'hook-failed'; error: unknown; invalidDecision?: boolean }
   | { type: 'aborted' }
+  /** A tool guardrail said `throw` (or failed closed): the run ends once the turn is answered. */
+  | { type: 'guardrail-tripped'; trip: GuardrailTrip }
 );
 
 const aborted = Symbol('aborted');
@@ -47,6 +59,10 @@ export type RunToolCallOptions<Output> = {
   callIndex: number;
   contents: readonly Content[];
   signal: AbortSignal;
+  /** The run's guardrails, when it has any. */
+  guardrails?: ResolvedGuardrails | undefined;
+  /** Tells the stream and the observers about a guardrail check. */
+  recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
 };
 
 /**
@@ -69,6 +85,9 @@ export function runToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  const guardrails = options.guardrails;
+  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before'))
+    return runGuarded(options, guardrails, tool, parsed.value);
   if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsed.value);
   if (needsConfirmation(readSafetyDecision(call.args))) {
     // Google: a `require_confirmation` action must not run before the user confirms; without a
@@ -82,17 +101,65 @@ export function runToolCall<Output>(
   return start(options, tool, parsed.value);
 }
 
+/**
+ * The rest of {@link runToolCall} when tool guardrails check the call first: `deny` answers it,
+ * `throw` (or a check that failed closed) ends the run, `ask` hands it to `beforeToolCall` as a
+ * call that needs an explicit approval (the existing approval path), `allow` goes on as usual.
+ */
+async function runGuarded<Output>(
+  options: RunToolCallOptions<Output>,
+  guardrails: ResolvedGuardrails,
+  tool: FunctionTool<unknown, unknown>,
+  parsedArgs: unknown,
+): Promise<ExecuteOutcome> {
+  const { config, call, toolCallId, stepNumber, contents, signal } = options;
+  const checked = await checkToolInput(
+    guardrails.tools,
+    { toolName: call.name, toolCallId, args: parsedArgs, stepNumber },
+    {
+      agentName: config.name,
+      contents,
+      signal,
+      now: config.now,
+      stepNumber,
+      timeoutMs: guardrails.timeoutMs,
+      failOpen: guardrails.failOpen,
+      record: options.recordGuardrail ?? (() => {}),
+    },
+  );
+  if (checked.type === 'aborted') return { type: 'aborted', args: parsedArgs };
+  if (checked.type === 'trip')
+    return { type: 'guardrail-tripped', trip: checked, args: parsedArgs };
+  if (checked.type === 'deny')
+    return { type: 'denied', message: checked.message, args: parsedArgs };
+  if (checked.type === 'ask') {
+    if (config.beforeToolCall === undefined) {
+      return {
+        type: 'denied',
+        message: `${call.name} needs a person's approval (a tool guardrail asked for it), and this application has no beforeToolCall hook to ask, so it was not run.`,
+        args: parsedArgs,
+      };
+    }
+    return runApproved(options, tool, parsedArgs, true);
+  }
+  if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsedArgs);
+  return start(options, tool, parsedArgs);
+}
+
 /** The rest of {@link runToolCall} when an approval hook decides first. */
 async function runApproved<Output>(
   options: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
+  asked = false,
 ): Promise<ExecuteOutcome> {
   const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
   const rawArgs = rawArgsOf(call);
   let args = parsedArgs;
   const safetyDecision = readSafetyDecision(rawArgs);
   const confirm = needsConfirmation(safetyDecision);
+  // A guardrail's `ask`, like a safety decision, takes an explicit approve: silence denies.
+  const explicit = confirm || asked;
   let decision: BeforeToolCallDecision | typeof aborted;
   try {
     const hook = config.beforeToolCall as NonNullable<typeof config.beforeToolCall>;
@@ -129,7 +196,14 @@ async function runApproved<Output>(
       args,
     };
   }
-  if (confirm && (decision === undefined || decision === null)) {
+  if (asked && !confirm && (decision === undefined || decision === null)) {
+    return {
+      type: 'denied',
+      message: `${call.name} needs a person's approval (a tool guardrail asked for it), and beforeToolCall did not give it, so it was not run.`,
+      args,
+    };
+  }
+  if (explicit && (decision === undefined || decision === null)) {
     // Approving by saying nothing is fine for an ordinary call, not for one the safety system
     // wants a person to confirm: that takes an explicit approve (or modify).
     return {

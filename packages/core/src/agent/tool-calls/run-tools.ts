@@ -13,7 +13,7 @@ import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts'
  * @internal
  */
 export async function runTools<Output>(
-  { config, run, signal, emit, observation }: RunContext<Output>,
+  { config, run, signal, emit, observation, guardrails, recordGuardrail }: RunContext<Output>,
   step: AgentStep,
   turn: Content,
 ): Promise<ToolCallsResult> {
@@ -26,6 +26,8 @@ export async function runTools<Output>(
     signal,
     emit,
     observation,
+    guardrails,
+    recordGuardrail,
   });
   // The run ends with that error as it is: nothing of this turn goes into the history.
   if (result.ending !== undefined) throw result.ending.error;
