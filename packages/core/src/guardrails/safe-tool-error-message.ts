@@ -6,8 +6,9 @@ import { describeThrown } from '../shared/describe-thrown.ts';
  */
 export const MAX_TOOL_ERROR_MESSAGE_LENGTH = 1_000;
 
-// A URL with its scheme (`https://weather.internal:8443/v1`, `file:///srv/app/x.ts`).
-const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
+// A URL with its scheme (`https://weather.internal:8443/v1`, `file:///srv/app/x.ts`), query and
+// all (a `[redacted]` key inside it too), not the punctuation after it.
+const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>(){}]*[^\s"'<>(){},.;:!?]/gi;
 // A Windows path with its drive (`C:\app\src\tool.ts`).
 const WINDOWS_PATH = /\b[a-z]:\\[^\s"'<>()[\]{}]+/gi;
 // An absolute POSIX path of two segments or more (`/srv/app/tools/weather.ts`), not the slash of
