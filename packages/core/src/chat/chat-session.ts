@@ -1,5 +1,6 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import type { GuardrailOptions } from '../guardrails/guardrail-options.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
@@ -39,6 +40,12 @@ export type CreateChatSessionOptions<Output = undefined> = {
    * @defaultValue 'same-model'
    */
   turnsWithoutModel?: 'same-model' | 'other-model' | undefined;
+  /**
+   * Guardrails of every send of this session, run after the agent's and before a send's own (see
+   * `GuardrailOptions`, `@gemloop/core/guardrails`). The stored turns keep the model's content
+   * verbatim (it is sent back to Gemini); an output rewrite is what `send` returns.
+   */
+  guardrails?: GuardrailOptions | undefined;
 };
 
 /** Options of one send. */
@@ -48,6 +55,8 @@ export type ChatSendOptions = {
    * run. An aborted send saves nothing. Once the run has completed its turns are saved anyway.
    */
   signal?: AbortSignal | undefined;
+  /** Guardrails of this send alone, run after the agent's and the session's. */
+  guardrails?: GuardrailOptions | undefined;
 };
 
 /** What a send did with the history. */

@@ -1,3 +1,4 @@
+import { guardrailOptions } from '../guardrails/guardrail-options.ts';
 import {
   type DeclaredOptions,
   defineOptions,
@@ -73,6 +74,7 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
         'logger must be a Logger (pino or any object with child, debug, info, warn, error).',
       ),
       now: functionOption('now must be a function that returns the time in ms since the epoch.'),
+      guardrails: nestedOption(guardrailOptions as DeclaredOptions<unknown>),
       turnsWithoutModel: oneOfOption(
         ['same-model', 'other-model'],
         (_path, value) =>

@@ -8,6 +8,7 @@ import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
+import { joinGuardrailOptions } from '../guardrails/guardrail-options.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
@@ -78,6 +79,7 @@ export function createChatSession<Output = undefined>(
 ): ChatSession<Output> {
   checkChatOptions(options);
   const { agent, limit, turnsWithoutModel = 'same-model' } = options;
+  const sessionGuardrails = options.guardrails;
   // The agent's runs with this session's id as the conversation (telemetry, the recorder).
   const turns = agentTurnsOf(agent);
   const id = options.id ?? globalThis.crypto.randomUUID();
@@ -300,14 +302,15 @@ export function createChatSession<Output = undefined>(
     get usage() {
       return { ...usage };
     },
-    async send(message: ChatMessage, { signal } = {}) {
+    async send(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
+      const guardrails = joinGuardrailOptions(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
         exclusive(async () => {
           const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
-            result = await turns.run(parts, { signal, history: selected.history }, id);
+            result = await turns.run(parts, { signal, history: selected.history, guardrails }, id);
           } catch (error) {
             recordFailure(error);
             throw error;
@@ -316,7 +319,8 @@ export function createChatSession<Output = undefined>(
         }, signal),
       );
     },
-    sendStream(message: ChatMessage, { signal } = {}) {
+    sendStream(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
+      const guardrails = joinGuardrailOptions(sessionGuardrails, sendGuardrails);
       const stream = createAgentStream<Output>(async (emit, streamSignal) => {
         const parts = toMessageParts(message);
         return releaseIfAgentClosed(
@@ -324,7 +328,7 @@ export function createChatSession<Output = undefined>(
             const selected = await prepare(parts, streamSignal);
             const inner = turns.stream(
               parts,
-              { signal: streamSignal, history: selected.history },
+              { signal: streamSignal, history: selected.history, guardrails },
               id,
             );
             // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.

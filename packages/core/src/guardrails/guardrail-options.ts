@@ -141,3 +141,24 @@ export function composeGuardrails(
   if (!any) return undefined;
   return { input, output, tools, timeoutMs, failOpen, holdBack, onToolError };
 }
+
+/**
+ * Joins two guardrail options into one, `outer` first (a chat session's, then its send's): lists
+ * concatenated in that order, `inner`'s settings winning. @internal
+ */
+export function joinGuardrailOptions(
+  outer: GuardrailOptions | undefined,
+  inner: GuardrailOptions | undefined,
+): GuardrailOptions | undefined {
+  if (outer === undefined) return inner;
+  if (inner === undefined) return outer;
+  return {
+    input: [...(outer.input ?? []), ...(inner.input ?? [])],
+    output: [...(outer.output ?? []), ...(inner.output ?? [])],
+    tools: [...(outer.tools ?? []), ...(inner.tools ?? [])],
+    timeoutMs: inner.timeoutMs ?? outer.timeoutMs,
+    onTimeout: inner.onTimeout ?? outer.onTimeout,
+    holdBack: inner.holdBack ?? outer.holdBack,
+    onToolError: inner.onToolError ?? outer.onToolError,
+  };
+}
