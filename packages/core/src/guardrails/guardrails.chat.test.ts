@@ -7,6 +7,7 @@ import { createAgent } from '../agent/create-agent.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createFileHistoryStore } from '../chat/create-file-history-store.ts';
+import { silentLogger } from '../logging/logger.ts';
 import type { OutputGuardrail } from './guardrail.ts';
 
 const directories: string[] = [];
@@ -60,7 +61,7 @@ describe('guardrails in a chat session', () => {
       id: 'c1',
       store: createFileHistoryStore({ directory }),
     });
-    const turns = await reloaded.store.load('c1', {});
+    const turns = await reloaded.store.load('c1', { logger: silentLogger });
     const contents = turns.flatMap((turn) => turn.contents);
     // The rewritten input is what was sent and stored; the model's answer is stored verbatim.
     expect(contents.map((content) => content.parts?.[0]?.text)).toEqual([
@@ -99,6 +100,6 @@ describe('guardrails in a chat session', () => {
       .catch((caught: unknown) => caught);
     expect(GuardrailTrippedError.isInstance(error)).toBe(true);
     expect(order).toEqual(['session', 'send']);
-    expect(await session.store.load(session.id, {})).toEqual([]);
+    expect(await session.store.load(session.id, { logger: silentLogger })).toEqual([]);
   });
 });
