@@ -284,6 +284,22 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             },
           };
         },
+        guardrail(record) {
+          write({
+            type: 'guardrail',
+            stepNumber: record.stepNumber,
+            name: record.name,
+            phase: record.phase,
+            verdict: record.verdict,
+            tripped: record.tripped,
+            ...(record.reason === undefined ? {} : { reason: record.reason }),
+            ...(record.toolName === undefined ? {} : { toolName: record.toolName }),
+            ...(record.toolCallId === undefined ? {} : { toolCallId: record.toolCallId }),
+            ...(record.parallel === true ? { parallel: true as const } : {}),
+            startedAt: record.startedAt,
+            at: record.endedAt,
+          });
+        },
         stepEnd(step) {
           write({
             type: 'step-end',

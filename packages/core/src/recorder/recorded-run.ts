@@ -130,4 +130,19 @@ export type RecordedRunLine =
       error?: RecordedError | undefined;
       at: number;
     }
+  | {
+      /** A guardrail check ended (`@gemloop/core/guardrails`): never the value it checked. */
+      type: 'guardrail';
+      stepNumber: number;
+      name: string;
+      phase: string;
+      verdict: string;
+      tripped: boolean;
+      reason?: string | undefined;
+      toolName?: string | undefined;
+      toolCallId?: string | undefined;
+      parallel?: true | undefined;
+      startedAt: number;
+      at: number;
+    }
   | { type: 'truncated'; reason: string; at: number };
