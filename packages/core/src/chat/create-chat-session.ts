@@ -310,7 +310,13 @@ export function createChatSession<Output = undefined>(
           const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
-            result = await turns.run(parts, { signal, history: selected.history, guardrails }, id);
+            result = await turns.run(
+              parts,
+              guardrails === undefined
+                ? { signal, history: selected.history }
+                : { signal, history: selected.history, guardrails },
+              id,
+            );
           } catch (error) {
             recordFailure(error);
             throw error;
@@ -328,7 +334,10 @@ export function createChatSession<Output = undefined>(
             const selected = await prepare(parts, streamSignal);
             const inner = turns.stream(
               parts,
-              { signal: streamSignal, history: selected.history, guardrails },
+              // Only a key it was given: the agent may be another's, with run options of its own.
+              guardrails === undefined
+                ? { signal: streamSignal, history: selected.history }
+                : { signal: streamSignal, history: selected.history, guardrails },
               id,
             );
             // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.
