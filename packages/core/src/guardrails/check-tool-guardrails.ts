@@ -12,7 +12,7 @@ import { verdictType } from './run-guardrail-check.ts';
 /** What the tool guardrails decided before a call. @internal */
 export type ToolInputCheckResult =
   | { type: 'allow' }
-  | { type: 'ask' }
+  | { type: 'ask' /** The guardrail that asked (the first, when several did). */; name: string }
   | { type: 'deny'; message: string }
   | GuardrailTrip
   | { type: 'aborted' };
@@ -73,7 +73,7 @@ export async function checkToolInput(
   options: GuardrailRunOptions,
 ): Promise<ToolInputCheckResult> {
   const makeRecord = recorder(call, 'tool-input', options);
-  let ask = false;
+  let askedBy: string | undefined;
   for (const guardrail of guardrails) {
     const before = guardrail.before;
     if (before === undefined) continue;
@@ -100,7 +100,7 @@ export async function checkToolInput(
     }
     if (type === 'ask') {
       record('ask', false);
-      ask = true;
+      askedBy ??= guardrail.name;
       continue;
     }
     if (type === 'deny') {
@@ -125,7 +125,7 @@ export async function checkToolInput(
     record('failed', true, reason);
     return trip(reason);
   }
-  return ask ? { type: 'ask' } : { type: 'allow' };
+  return askedBy !== undefined ? { type: 'ask', name: askedBy } : { type: 'allow' };
 }
 
 /**

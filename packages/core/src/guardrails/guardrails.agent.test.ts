@@ -411,7 +411,15 @@ describe('tool guardrails', () => {
 
   it('ask goes to beforeToolCall and needs an explicit approve; without a hook it is denied', async () => {
     expect((await runWith(5_000)).log).toEqual([]);
-    expect((await runWith(5_000, () => ({ type: 'approve' }))).log).toEqual(['transfer 5000']);
+    const askedBy: (string | undefined)[] = [];
+    const approve = (call: { askedBy?: string | undefined }) => {
+      askedBy.push(call.askedBy);
+      return { type: 'approve' as const };
+    };
+    expect((await runWith(5_000, approve)).log).toEqual(['transfer 5000']);
+    // An allowed call still meets the hook, which can tell it was not asked about.
+    expect((await runWith(5, approve)).log).toEqual(['transfer 5']);
+    expect(askedBy).toEqual(['amount-policy', undefined]);
     const silent = await runWith(5_000, () => undefined);
     expect(silent.log).toEqual([]);
     expect(String(silent.responses?.[0]?.['error'])).toMatch(/needs a person's approval/);

@@ -90,6 +90,11 @@ export type BeforeToolCallContext = {
    * then carries `safety_acknowledgement: "true"` as Google documents; returning nothing denies it.
    */
   safetyDecision?: SafetyDecision | undefined;
+  /**
+   * The tool guardrail that asked a person to approve this call (its `before` said `ask`), or
+   * `undefined`. Such a call runs only on an explicit `{ type: 'approve' }` (or `modify`).
+   */
+  askedBy?: string | undefined;
 };
 
 /**

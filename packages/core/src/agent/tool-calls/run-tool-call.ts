@@ -140,7 +140,7 @@ async function runGuarded<Output>(
         args: parsedArgs,
       };
     }
-    return runApproved(options, tool, parsedArgs, true);
+    return runApproved(options, tool, parsedArgs, checked.name);
   }
   if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsedArgs);
   return start(options, tool, parsedArgs);
@@ -151,7 +151,8 @@ async function runApproved<Output>(
   options: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
-  asked = false,
+  /** The tool guardrail that asked for a person's approval, if one did. */
+  askedBy?: string | undefined,
 ): Promise<ExecuteOutcome> {
   const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
   const rawArgs = rawArgsOf(call);
@@ -159,6 +160,7 @@ async function runApproved<Output>(
   const safetyDecision = readSafetyDecision(rawArgs);
   const confirm = needsConfirmation(safetyDecision);
   // A guardrail's `ask`, like a safety decision, takes an explicit approve: silence denies.
+  const asked = askedBy !== undefined;
   const explicit = confirm || asked;
   let decision: BeforeToolCallDecision | typeof aborted;
   try {
@@ -175,6 +177,7 @@ async function runApproved<Output>(
           contents,
           signal,
           safetyDecision,
+          ...(askedBy === undefined ? {} : { askedBy }),
         }),
       ),
       signal,
