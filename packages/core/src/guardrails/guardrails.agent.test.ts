@@ -500,3 +500,37 @@ describe('streamed and unary runs', () => {
     expect(unary.text).toBe('HELLO');
   });
 });
+
+describe('guardrail options', () => {
+  it('refuse a guardrail without a name or a check, and an unknown key, naming the path', () => {
+    const gemini = createScriptedGemini([]);
+    expect(() =>
+      createAgent({
+        gemini,
+        model: MODEL,
+        guardrails: { input: [{ check: () => undefined } as unknown as InputGuardrail] },
+      }),
+    ).toThrow(/guardrails\.input must be an array of \{ name, check/);
+    expect(() =>
+      createAgent({
+        gemini,
+        model: MODEL,
+        guardrails: { tools: [{ name: 'no-hooks' }] },
+      }),
+    ).toThrow(/guardrails\.tools .*before or after function/);
+    expect(() =>
+      createAgent({
+        gemini,
+        model: MODEL,
+        guardrails: { inputs: [] } as never,
+      }),
+    ).toThrow(/inputs.*Did you mean 'input'/);
+  });
+
+  it('refuse bad run guardrails when the run starts', async () => {
+    const agent = createAgent({ gemini: createScriptedGemini([textTurn('x')]), model: MODEL });
+    await expect(agent.run('x', { guardrails: { timeoutMs: 0 } })).rejects.toThrow(
+      /guardrails\.timeoutMs must be a positive number/,
+    );
+  });
+});
