@@ -268,7 +268,10 @@ export async function startDurableWorker({
         }),
     });
     const approvals = createApprovalHook({
-      needsApproval,
+      // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even
+      // when no tool is listed.
+      needsApproval:
+        needsApproval ?? ((agentOptions.guardrails?.tools?.length ?? 0) > 0 ? [] : undefined),
       userHook: agentOptions.beforeToolCall,
       timeoutMs: approvalTimeoutMs,
       flush: flushCurrent,
