@@ -534,3 +534,45 @@ describe('guardrail options', () => {
     );
   });
 });
+
+describe('a guardrail tripping in a child agent (an agent run by a tool)', () => {
+  const makeParent = (isRunEndingError?: (error: unknown) => boolean) => {
+    const child = createAgent({
+      gemini: createScriptedGemini([textTurn('never')]),
+      model: MODEL,
+      guardrails: { input: [block('child-topic', 'not for this agent')] },
+    });
+    const askChild = defineTool({
+      name: 'ask_child',
+      parameters: z.object({ question: z.string() }),
+      execute: async ({ question }, { signal }) => (await child.run(question, { signal })).text,
+    });
+    const gemini = createScriptedGemini([
+      callsTurn(['ask_child', { question: 'q' }]),
+      textTurn('ok'),
+    ]);
+    return {
+      gemini,
+      parent: createAgent({ gemini, model: MODEL, tools: [askChild], isRunEndingError }),
+    };
+  };
+
+  it('is the tool’s failure by default: the parent model is told which guardrail stopped it', async () => {
+    const { gemini, parent } = makeParent();
+    const result = await parent.run('go');
+    expect(result.text).toBe('ok');
+    const sent = gemini.contentsOf(1).at(-1)?.parts?.[0]?.functionResponse?.response;
+    expect(String(sent?.['error'])).toMatch(
+      /^ask_child failed: GuardrailTrippedError: The input guardrail "child-topic" stopped the run: not for this agent/,
+    );
+  });
+
+  it('ends the parent run with the child’s error when isRunEndingError says so', async () => {
+    const { parent } = makeParent(GuardrailTrippedError.isInstance);
+    const error = (await parent
+      .run('go')
+      .catch((caught: unknown) => caught)) as GuardrailTrippedError;
+    expect(GuardrailTrippedError.isInstance(error)).toBe(true);
+    expect(error.guardrailName).toBe('child-topic');
+  });
+});
