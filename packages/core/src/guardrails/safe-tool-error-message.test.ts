@@ -64,7 +64,8 @@ describe('what the model gets for a thrown tool error', () => {
     expect(sent).toEqual({
       error: 'weather failed: UpstreamError: upstream weather API down (ECONNREFUSED <host>)',
     });
-    expect((result.steps[0]?.toolCalls?.[0]?.cause as Error).message).toContain('weather.internal');
+    const cause = result.steps[0]?.toolCalls?.[0]?.cause as Error | undefined;
+    expect(cause?.message).toContain('weather.internal');
   });
 
   it('is what onToolError returns, which gets the default to build on', async () => {
