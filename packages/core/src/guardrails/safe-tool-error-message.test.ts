@@ -2,6 +2,7 @@ import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { redactLocalDetails, safeToolErrorMessage } from './safe-tool-error-message.ts';
@@ -33,8 +34,15 @@ describe('safeToolErrorMessage', () => {
     ).toBe('result.handler is not JSON in config.json, a/b ok, <host>');
   });
 
-  it('shows no class for a plain Error and bounds the length', () => {
+  it('shows no class for a plain Error nor for gemloop’s own errors, and bounds the length', () => {
     expect(safeToolErrorMessage('t', new Error('nope'))).toBe('t failed: nope');
+    expect(safeToolErrorMessage('t', new TypeError('nope'))).toBe('t failed: TypeError: nope');
+    expect(
+      safeToolErrorMessage(
+        't',
+        new InvalidArgumentError({ argument: 'x', message: 'No rooms left.' }),
+      ),
+    ).toBe('t failed: No rooms left.');
     expect(safeToolErrorMessage('t', 'x'.repeat(5_000)).length).toBeLessThan(1_100);
   });
 });

@@ -1,3 +1,4 @@
+import { GemloopError } from '../errors/gemloop-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 
 /**
@@ -37,7 +38,8 @@ export function redactLocalDetails(text: string): string {
 
 /**
  * The message the model gets by default for a tool that threw: `<tool> failed: <Class>: <message>`
- * (the class only when it is not plain `Error`), never the stack or the cause chain, with URLs,
+ * (the class only when it is not plain `Error` nor one of gemloop's errors, whose messages the
+ * ready-made tools and MCP servers write for the model already), never the stack or the cause chain, with URLs,
  * absolute paths, IP addresses and `host:port` pairs redacted ({@link redactLocalDetails}) and the
  * text cut at {@link MAX_TOOL_ERROR_MESSAGE_LENGTH}. Before this default the message went to the
  * model word for word, internal host names included (issue 32).
@@ -56,7 +58,7 @@ export function safeToolErrorMessage(toolName: string, error: unknown): string {
 
 function errorClassOf(error: unknown): string | undefined {
   try {
-    if (!(error instanceof Error)) return undefined;
+    if (!(error instanceof Error) || GemloopError.isInstance(error)) return undefined;
     const name = error.name;
     return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : undefined;
   } catch {
