@@ -93,6 +93,9 @@ export async function guardedFirstStep<Output>(
   try {
     const checked = await checking;
     const called = await calling;
+    // A stream may have shown the aborted call's first text: withdraw it.
+    if (checked.type === 'trip' && context.streaming)
+      context.emit?.({ type: 'guardrail-retraction', stepNumber, name: checked.name, text: '' });
     // A trip wins over what the aborted call failed with; callModelStep counted its usage.
     apply(context, checked);
     if (checked.type === 'rewrite') return callModelStep(context, { stepNumber, kind: 'tools' });
