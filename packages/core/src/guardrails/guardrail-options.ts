@@ -143,8 +143,10 @@ export function composeGuardrails(
 }
 
 /**
- * Joins two guardrail options into one, `outer` first (a chat session's, then its send's): lists
- * concatenated in that order, `inner`'s settings winning. @internal
+ * Joins two guardrail options into one, `outer` first (a chat session's, then its send's; a
+ * parent run's, then a child agent's): lists concatenated in that order, `inner`'s settings
+ * winning. An agent run as a tool inherits its parent's guardrails by passing them through this
+ * as the child run's `guardrails`.
  */
 export function joinGuardrailOptions(
   outer: GuardrailOptions | undefined,
