@@ -137,6 +137,12 @@ export default defineConfig({
         test: { name: 'client', ...UNIT, root: './packages/client', include: ['src/**/*.test.ts'] },
       },
       {
+        // The React hook's state reducer (packages/react); the hook itself runs in Chromium
+        // (test/runtimes/react-chat.test.ts).
+        ...source,
+        test: { name: 'react', ...UNIT, root: './packages/react', include: ['src/**/*.test.ts'] },
+      },
+      {
         ...source,
         test: {
           name: 'tools',

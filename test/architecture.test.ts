@@ -17,6 +17,8 @@ const CRUISED = [
   'packages/tools/src',
   'packages/dbos/src',
   'packages/cli/src',
+  'packages/client/src',
+  'packages/react/src',
   'examples',
   'bench/src',
 ];

@@ -2,13 +2,16 @@
 // question's run to it (`writeEventStream` from @gemloop/core/web), resumes a broken connection
 // from its replay buffer, and takes the page's answers to approvals.
 //
-//   POST /chat        { message }  -> server-sent events (docs/browser-protocol.md)
+//   POST /chat        { message, conversationId? }  -> server-sent events (docs/browser-protocol.md);
+//                     with a conversationId, the question is a chat send: the answer sees the
+//                     conversation's earlier turns (an in-memory store, the latest 100 conversations)
 //   POST /approvals   { approvalId, decision, message? }  -> 204 | 404 | 400
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Agent, createAgent, defineTool, type Gemini } from '@gemloop/core';
+import { type ChatSession, createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { createApprovalBroker, createReplayBuffer, writeEventStream } from '@gemloop/core/web';
 import { build } from 'esbuild';
 import { z } from 'zod';
@@ -42,25 +45,43 @@ const PAGE = `<!doctype html>
 <script type="module" src="/page.js"></script>`;
 
 const MAX_BODY = 16 * 1024;
+/** Conversations kept (the oldest forgotten first), and the shape of an id the page may send. */
+const MAX_CONVERSATIONS = 100;
+const CONVERSATION_ID = /^[\w-]{1,64}$/;
 
-/** Starts the app on 127.0.0.1 (`port` 0: any free port). */
+/** A page the app serves at `/`: its HTML and the script (`/page.js`) bundled from `entry`. */
+export type ChatPage = { html: string; entry: string };
+
+/** The framework-free page of this example (page.ts, on @gemloop/client). */
+export const CLIENT_PAGE: ChatPage = {
+  html: PAGE,
+  entry: fileURLToPath(new URL('./page.ts', import.meta.url)),
+};
+
+/** Starts the app on 127.0.0.1 (`port` 0: any free port), serving `page` (default {@link CLIENT_PAGE}). */
 export async function startChatApp({
   gemini,
   model,
   port = 0,
+  page = CLIENT_PAGE,
 }: {
   gemini: Gemini;
   model: string;
   port?: number;
+  page?: ChatPage;
 }): Promise<ChatApp> {
-  // The page's script, bundled once: @gemloop/client and eventsource-parser, nothing of core.
+  // The page's script, bundled once: @gemloop/client and eventsource-parser (and React for the
+  // react-chat example's page), nothing of core.
   const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    entryPoints: [page.entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     write: false,
     conditions: ['@gemloop/source'],
+    // React's own files pick their build by NODE_ENV; a page has no `process`.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    jsx: 'automatic',
     logLevel: 'silent',
   });
   const pageScript = bundle.outputFiles[0]?.text ?? '';
@@ -104,6 +125,24 @@ export async function startChatApp({
       context.toolName === 'send_email' ? approvals.beforeToolCall(context) : undefined,
   });
 
+  // One chat session per conversation id the page sends, in memory.
+  const store = createMemoryHistoryStore();
+  const conversations = new Map<string, ChatSession>();
+  const conversation = (id: string): ChatSession => {
+    let session = conversations.get(id);
+    if (session === undefined) {
+      session = createChatSession({ agent, store, id });
+      conversations.set(id, session);
+      for (const [oldest, forgotten] of conversations) {
+        if (conversations.size <= MAX_CONVERSATIONS) break;
+        conversations.delete(oldest);
+        // Its turns go too, so the store stays as bounded as the map.
+        forgotten.reset().catch(() => {});
+      }
+    }
+    return session;
+  };
+
   const runs: ServerRun[] = [];
   const waiters: { count: number; resolve: (runs: ServerRun[]) => void }[] = [];
   const record = (run: ServerRun): void => {
@@ -124,7 +163,7 @@ export async function startChatApp({
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method === 'GET' && request.url === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page.html);
       return;
     }
     if (request.method === 'GET' && request.url === '/page.js') {
@@ -147,8 +186,14 @@ export async function startChatApp({
         await writeEventStream(response, resumed);
         return;
       }
-      const { message } = JSON.parse(await readBody(request)) as { message: string };
-      const stream = agent.stream(String(message));
+      const { message, conversationId } = JSON.parse(await readBody(request)) as {
+        message: string;
+        conversationId?: unknown;
+      };
+      const stream =
+        typeof conversationId === 'string' && CONVERSATION_ID.test(conversationId)
+          ? conversation(conversationId).sendStream(String(message))
+          : agent.stream(String(message));
       stream.result.then(
         () => record({ message, outcome: 'completed' }),
         (error: Error) =>

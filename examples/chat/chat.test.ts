@@ -48,6 +48,10 @@ describe.concurrent('pnpm chat (offline)', () => {
     expect(usage).toMatch(
       /This chat: [\d,]+ tokens \([\d,]+ in, [\d,]+ out.*\) over 1 answer\(s\)\./,
     );
+    // And in dollars, the chat's and the last answer's (one answer so far: the same amount).
+    const cost = /Cost: \$(\d+\.\d+) this chat, \$(\d+\.\d+) the last answer\./.exec(usage);
+    expect(cost?.[1], usage).toBeDefined();
+    expect(cost?.[1]).toBe(cost?.[2]);
     const lastAnswer = /Last answer: .*/.exec(usage)?.[0];
     expect(lastAnswer).toMatch(new RegExp(`^Last answer: ${answerTokens} tokens \\(`));
 
@@ -81,6 +85,28 @@ describe.concurrent('pnpm chat (offline)', () => {
     const run = await chat.done;
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stdout.trimEnd().endsWith('Bye.')).toBe(true);
+    expect(run.stderr).toBe('');
+  });
+
+  it('steers the answer being written with a line typed meanwhile (--steer), and keeps it in the history', async () => {
+    const chat = startExample('chat/chat.ts', { args: ['--steer'], env: SLOW });
+    await chat.waitFor('you> ');
+    const mark = chat.output().length;
+    chat.write('What is 12 * 34?\n');
+    // The model has called the tool: the agent is working, the next line steers it.
+    await chat.waitFor('→ calculator(', mark);
+    chat.write('Also add 2.\n');
+    await chat.waitFor('(steering: read at the next step)', mark);
+    await chat.waitFor(/↳ steer read at step \d+/, mark);
+    await chat.waitFor(/\(\d+ step\(s\), [\d,]+ tokens/, mark);
+    // The steer is part of the same turn: one stored turn holds both messages.
+    const history = await send(chat, '/history', /turn 1 \(\d+ contents\)[\s\S]*you> $/);
+    expect(history).toContain('you   What is 12 * 34?');
+    expect(history).toContain('you   Also add 2.');
+    expect(history).not.toContain('turn 2');
+    chat.write('/exit\n');
+    const run = await chat.done;
+    expect(run.code, describeRun(run)).toBe(0);
     expect(run.stderr).toBe('');
   });
 

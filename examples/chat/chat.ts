@@ -5,13 +5,15 @@
 //   pnpm chat -- --store ./chats --session me  # keep the conversation in JSON-lines files
 //
 // Commands: /help /reset /history /usage /model <name> /exit. Ctrl-C cancels the answer being
-// written (nothing of it is saved); at the prompt, Ctrl-C twice quits.
+// written (nothing of it is saved); at the prompt, Ctrl-C twice quits. Typing while the agent
+// works steers it (the message joins at its next step); `/queue <text>` asks after the answer.
 
 import { createInterface } from 'node:readline';
 import { type AgentUsage, createAgent, createChatSession } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import { createFileHistoryStore, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { AgentAbortedError } from '@gemloop/core/errors';
+import { addCosts, type Cost } from '@gemloop/core/models';
 import { createExampleRecorder } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';
 import { run } from '../lib/run.ts';
@@ -28,10 +30,13 @@ const HELP = `Commands:
   /help           this list
   /reset          forget the conversation (start over)
   /history        show the stored conversation
-  /usage          tokens used by this chat and by the last answer
+  /usage          tokens and dollars used by this chat and by the last answer
   /model [name]   show the model, or switch to another one (the conversation is kept)
   /exit           quit (also Ctrl-D, or Ctrl-C twice at the prompt)
-Ctrl-C while an answer is being written cancels it; nothing of it is saved.`;
+Ctrl-C while an answer is being written cancels it; nothing of it is saved.
+While the agent works:
+  <text>          steer it: your message joins the conversation at its next step
+  /queue <text>   ask this once it has answered (the same turn goes on)`;
 
 await run(
   async ({ gemini, model, offline, flags, style, logger }) => {
@@ -65,7 +70,9 @@ await run(
     let session = startSession(model);
     // Usage of the sessions replaced by /model, so /usage covers the whole chat.
     const earlierUsage: AgentUsage[] = [];
+    const earlierCost: Cost[] = [];
     let lastUsage: AgentUsage | undefined;
+    let lastCost: Cost | undefined;
     let answered = 0;
     // Cancelled answers were billed for what the model had sent: their tokens are in the totals.
     let cancelled = 0;
@@ -87,6 +94,12 @@ await run(
     readline.setPrompt(style.bold(style.cyan('you> ')));
 
     let answering: AbortController | undefined;
+    // The answer being written, which a line typed meanwhile steers (see `steerAnswer`).
+    let answeringStream: ReturnType<typeof session.sendStream> | undefined;
+    let inFlight: Promise<void> | undefined;
+    // On a terminal (or with --steer), a line typed during an answer steers it; a piped script
+    // without --steer keeps its lines in order, each a message of its own.
+    const steerWhileAnswering = terminal || flags.steer === true;
     let exitArmed = false;
     const onInterrupt = () => {
       if (answering !== undefined) {
@@ -128,6 +141,7 @@ await run(
       waiting.start();
       try {
         const stream = session.sendStream(message, { signal: controller.signal });
+        answeringStream = stream;
         for await (const event of stream) {
           printer.event(event);
           // Tool results are printed whole lines: the next step starts on an empty line.
@@ -137,6 +151,7 @@ await run(
         waiting.stop();
         printer.finishLine();
         lastUsage = result.usage;
+        lastCost = result.cost;
         answered++;
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         say(
@@ -156,7 +171,37 @@ await run(
       } finally {
         waiting.stop();
         answering = undefined;
+        answeringStream = undefined;
       }
+    };
+
+    /** A line typed while the agent works: a steer, `/queue <text>`, or `/exit`. */
+    const steerAnswer = (text: string): boolean => {
+      const stream = answeringStream;
+      if (text === '/exit' || text === '/quit') {
+        answering?.abort();
+        return false;
+      }
+      const queued = /^\/queue\s+(.+)$/i.exec(text)?.[1];
+      if (text.startsWith('/') && queued === undefined) {
+        say(style.dim('  (the agent is working: type to steer it, /queue <text>, or Ctrl-C)'));
+        return true;
+      }
+      if (stream === undefined) return true;
+      try {
+        if (queued !== undefined) stream.queue(queued);
+        else stream.steer(text);
+        say(
+          style.dim(
+            queued !== undefined
+              ? '  (queued for after this answer)'
+              : '  (steering: read at the next step)',
+          ),
+        );
+      } catch (error) {
+        process.stderr.write(`${formatError(error, errorStyle)}\n`);
+      }
+      return true;
     };
 
     /** Runs a command; `false` ends the chat. */
@@ -188,6 +233,10 @@ await run(
             const counts = `${answered} answer(s)${cancelled > 0 ? `, ${cancelled} cancelled` : ''}`;
             say(`This chat: ${formatUsage(total)} over ${counts}.`);
             if (lastUsage !== undefined) say(`Last answer: ${formatUsage(lastUsage)}.`);
+            const cost = [...earlierCost, session.cost].reduce(addCosts);
+            say(
+              `Cost: ${formatCost(cost)} this chat${lastCost === undefined ? '' : `, ${formatCost(lastCost)} the last answer`}.`,
+            );
           }
           say(`Stored: ${turns} turn(s) in session "${id}".`);
           return true;
@@ -198,6 +247,7 @@ await run(
             return true;
           }
           earlierUsage.push(session.usage);
+          earlierCost.push(session.cost);
           session = startSession(argument);
           currentModel = argument;
           say(`Now chatting with ${style.bold(argument)}; the conversation is kept.`);
@@ -215,14 +265,30 @@ await run(
         // Piped input is not echoed; writing it keeps a transcript readable.
         if (!terminal) process.stdout.write(`${line}\n`);
         const text = line.trim();
+        if (inFlight !== undefined) {
+          // Not awaited below: the lines typed meanwhile arrive here and steer the answer.
+          if (text !== '' && !steerAnswer(text)) break;
+          continue;
+        }
         if (text.startsWith('/')) {
           if (!(await command(text))) break;
         } else if (text !== '') {
-          await answer(text);
+          if (!steerWhileAnswering) {
+            // A piped script: each line waits for the answer before it, in order.
+            await answer(text);
+          } else {
+            inFlight = answer(text).finally(() => {
+              inFlight = undefined;
+              readline.prompt();
+            });
+            continue;
+          }
         }
         readline.prompt();
       }
     } finally {
+      // Input ended (or /exit) during an answer: it finishes (or stops, when aborted) first.
+      await inFlight;
       readline.close();
       process.off('SIGINT', onInterrupt);
       // A file store holds a lock on the conversation's file until the session is closed.
@@ -241,6 +307,11 @@ await run(
         description:
           'Keep the conversation in JSON-lines files in this folder (default: in memory).',
       },
+      steer: {
+        type: 'boolean',
+        description:
+          'With piped input, a line that arrives while the agent works steers it (always on in a terminal).',
+      },
       'no-record': {
         type: 'boolean',
         description: 'Do not record the turns in .gemloop/runs (for npx gemloop view).',
@@ -256,6 +327,11 @@ await run(
     },
   },
 );
+
+/** `$0.00123`, or why it is unknown (a model without a price: see the agent's `prices`). */
+function formatCost(cost: Cost): string {
+  return cost.total === null ? `unknown (${cost.unknown ?? 'no price'})` : `$${cost.total}`;
+}
 
 function sumUsage(usages: readonly AgentUsage[]): AgentUsage {
   const total: AgentUsage = {

@@ -70,12 +70,19 @@ export function fileLog(path: string | undefined): (line: string) => void {
   };
 }
 
-/** What the offline fake answers: look up, check the warehouse, refund, sum up. */
+/**
+ * What the offline fake answers: look the order up and check the warehouse at once (two parallel
+ * calls of one turn, which a durable run runs at once too), refund, sum up.
+ */
 export const FLEET_SCRIPT: FakeScript = (_request, context) => {
   const answered = context.functionResponses[0];
-  if (answered === undefined) return turn.call('lookup_order', { order: '7' });
-  if (answered.name === 'lookup_order') return turn.call('check_warehouse', { order: '7' });
-  if (answered.name === 'check_warehouse')
+  if (answered === undefined) {
+    return turn.calls([
+      { name: 'lookup_order', args: { order: '7' } },
+      { name: 'check_warehouse', args: { order: '7' } },
+    ]);
+  }
+  if (answered.name === 'lookup_order')
     return turn.call('issue_refund', { order: '7', amount: 49 });
   const result = answered.response as { refunded?: boolean; error?: string };
   return turn.text(

@@ -1,6 +1,8 @@
 // A fleet in one command: Postgres (embedded, or DATABASE_URL), two worker processes and an HTTP
 // server that starts runs, streams their events as server-sent events and takes approvals.
-// Runs survive their worker: kill one in the middle of a run and the other finishes it.
+// Runs survive their worker: kill one in the middle of a run and the other finishes it. The
+// model's first turn makes two calls at once (look the order up, check the warehouse): the
+// worker runs them at once, and the kill lands after one is recorded and while the other runs.
 //
 //   pnpm --filter @gemloop/examples run fleet           # serve on http://127.0.0.1:8787 until Ctrl-C
 //   pnpm --filter @gemloop/examples run fleet --demo    # the walkthrough: a run, a killed worker, an approval
@@ -144,7 +146,10 @@ async function demo(
         console.log(`  tool-result ${String((data['toolCall'] as { toolName: string }).toolName)}`);
       else if (type === 'run-end')
         console.log(`  run-end: ${String((data['result'] as { text: string }).text)}`);
-      if (type === 'tool-call' && data['toolName'] === 'check_warehouse' && !killed) {
+      // lookup_order and check_warehouse run at once; lookup_order's result is recorded (its
+      // event comes after its step's checkpoint) while check_warehouse still runs: kill then.
+      const toolName = (data['toolCall'] as { toolName?: string } | undefined)?.toolName;
+      if (type === 'tool-result' && toolName === 'lookup_order' && !killed) {
         killed = true;
         await waitFor(() => toolLog().includes('check_warehouse 7 started'));
         const owner = ((await get(`/runs/${runId}`)) as { executorId: string }).executorId;

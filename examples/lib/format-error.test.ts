@@ -5,7 +5,13 @@ import { formatError } from './format-error.ts';
 import { createStyle } from './style.ts';
 
 const plain = createStyle({ stream: { isTTY: false }, env: {} });
-const emptyRun = { contents: [], newContents: [], steps: [], usage: {} as never };
+const emptyRun = {
+  contents: [],
+  newContents: [],
+  steps: [],
+  usage: {} as never,
+  cost: {} as never,
+};
 
 const badKey = new ApiCallError({
   message:

@@ -60,10 +60,11 @@ describe('createTracePrinter', () => {
       error: 'No place called "Atlantis"',
     });
     const out = print([
-      { type: 'step-start', stepNumber: 1, kind: 'tools' },
-      { type: 'text-delta', stepNumber: 1, text: 'Checking.' },
+      { type: 'step-start', path: [], stepNumber: 1, kind: 'tools' },
+      { type: 'text-delta', path: [], stepNumber: 1, text: 'Checking.' },
       {
         type: 'tool-call',
+        path: [],
         stepNumber: 1,
         toolCallId: 'c1',
         toolName: 'get_weather',
@@ -71,18 +72,19 @@ describe('createTracePrinter', () => {
       },
       {
         type: 'tool-call',
+        path: [],
         stepNumber: 1,
         toolCallId: 'c2',
         toolName: 'get_weather',
         args: { city: 'Atlantis' },
       },
-      { type: 'tool-result', stepNumber: 1, toolCall: call({}) },
-      { type: 'tool-error', stepNumber: 1, outcome: 'execution-error', toolCall: failed },
-      { type: 'step-end', step: step({ toolCalls: [call({}), failed], toolsMs: 15 }) },
-      { type: 'step-start', stepNumber: 2, kind: 'tools' },
-      { type: 'text-delta', stepNumber: 2, text: 'It is 18 °C in Par' },
-      { type: 'text-delta', stepNumber: 2, text: 'is.\n\nAtlantis is not on the map.' },
-      { type: 'step-end', step: step({ stepNumber: 2 }) },
+      { type: 'tool-result', path: [], stepNumber: 1, toolCall: call({}) },
+      { type: 'tool-error', path: [], stepNumber: 1, outcome: 'execution-error', toolCall: failed },
+      { type: 'step-end', path: [], step: step({ toolCalls: [call({}), failed], toolsMs: 15 }) },
+      { type: 'step-start', path: [], stepNumber: 2, kind: 'tools' },
+      { type: 'text-delta', path: [], stepNumber: 2, text: 'It is 18 °C in Par' },
+      { type: 'text-delta', path: [], stepNumber: 2, text: 'is.\n\nAtlantis is not on the map.' },
+      { type: 'step-end', path: [], step: step({ stepNumber: 2 }) },
     ]);
     expect(out).toBe(
       [
@@ -108,6 +110,7 @@ describe('createTracePrinter', () => {
     const out = print([
       {
         type: 'grounding',
+        path: [],
         stepNumber: 1,
         source: 'model',
         grounding: {
@@ -130,6 +133,7 @@ describe('createTracePrinter', () => {
     });
     printer.event({
       type: 'tool-result',
+      path: [],
       stepNumber: 1,
       toolCall: call({ output: { text: 'x'.repeat(100) } }),
     });

@@ -130,6 +130,16 @@ export function createTracePrinter({
           }
           return;
         }
+        case 'steer': {
+          // A message typed while the agent worked (chat: steer/queue): when it joined the
+          // history, or that the run ended without it.
+          const what = event.mode === 'queue' ? 'queued message' : 'steer';
+          if (event.status === 'applied')
+            line(style.dim(`  ↳ ${what} read at step ${event.stepNumber}`));
+          else if (event.status === 'dropped')
+            line(style.yellow(`  (${what} dropped: the run ended before reading it)`));
+          return;
+        }
         case 'run-end':
           return;
       }
@@ -209,13 +219,15 @@ export function eventsOfResult<Output>(result: AgentResult<Output>): AgentEvent<
   const events: AgentEvent<unknown>[] = [];
   for (const step of result.steps) {
     const { stepNumber } = step;
-    events.push({ type: 'step-start', stepNumber, kind: step.kind });
+    events.push({ type: 'step-start', path: [], stepNumber, kind: step.kind });
     if (step.thoughts !== '')
-      events.push({ type: 'thought-delta', stepNumber, text: step.thoughts });
-    if (step.text !== '') events.push({ type: 'text-delta', stepNumber, text: step.text });
+      events.push({ type: 'thought-delta', path: [], stepNumber, text: step.thoughts });
+    if (step.text !== '')
+      events.push({ type: 'text-delta', path: [], stepNumber, text: step.text });
     for (const call of step.toolCalls) {
       events.push({
         type: 'tool-call',
+        path: [],
         stepNumber,
         toolCallId: call.toolCallId,
         toolName: call.toolName,
@@ -224,15 +236,21 @@ export function eventsOfResult<Output>(result: AgentResult<Output>): AgentEvent<
     }
     for (const call of step.toolCalls) events.push(toolOutcomeEvent(stepNumber, call));
     if (step.grounding !== undefined) {
-      events.push({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
+      events.push({
+        type: 'grounding',
+        path: [],
+        stepNumber,
+        source: 'model',
+        grounding: step.grounding,
+      });
     }
-    events.push({ type: 'step-end', step });
+    events.push({ type: 'step-end', path: [], step });
   }
   return events;
 }
 
 function toolOutcomeEvent(stepNumber: number, toolCall: AgentToolCall): AgentEvent<unknown> {
   return toolCall.outcome === 'success'
-    ? { type: 'tool-result', stepNumber, toolCall }
-    : { type: 'tool-error', stepNumber, outcome: toolCall.outcome, toolCall };
+    ? { type: 'tool-result', path: [], stepNumber, toolCall }
+    : { type: 'tool-error', path: [], stepNumber, outcome: toolCall.outcome, toolCall };
 }

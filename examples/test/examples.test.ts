@@ -63,6 +63,8 @@ describe.concurrent('the examples, offline', () => {
       (match) => match[1],
     );
     expect(new Set(keys).size).toBe(1);
+    // The kill cut check_warehouse (it ran at once with lookup_order, which was recorded first).
+    expect(keys).toHaveLength(2);
   }, 180_000);
 
   it('long-decode: one step over 3 hops, a dropped stream resumed from its checkpoint', async () => {
@@ -77,6 +79,38 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(/hop 3: STOP, \d+ prompt/);
   });
 
+  it('cost: prints each step and the run in dollars, gateway prices, and both budgets stopping', async () => {
+    const { stdout } = await runOk('cost/cost.ts');
+    expect(stdout).toMatch(/gemini-3-flash-preview: \$0\.50 in \/ \$3\.00 out per 1M tokens/);
+    const steps = [...stdout.matchAll(/^step \d: \d+ tokens, \$(\d+\.\d+)$/gm)].map((m) => m[1]);
+    expect(steps.length, stdout).toBeGreaterThanOrEqual(2);
+    // The run's cost is the exact sum of its steps' (decimal strings, no float drift).
+    const total = /^run: \$(\d+\.\d+) /m.exec(stdout)?.[1];
+    const toPicos = (dollars: string) => {
+      const [whole, fraction = ''] = dollars.split('.');
+      return BigInt(whole as string) * 10n ** 12n + BigInt(fraction.padEnd(12, '0'));
+    };
+    expect(toPicos(total as string)).toBe(
+      steps.reduce((sum, step) => sum + toPicos(step as string), 0n),
+    );
+    expect(stdout).toMatch(/^at gateway prices: \$0\.\d+$/m);
+    expect(stdout).toContain('budget $0.000001: stop-condition after 1 step(s)');
+    expect(stdout).toMatch(
+      /^chat turn 2 refused: The chat session .* has spent \$0\.\d+ of its \$0\.000001 budget/m,
+    );
+  });
+
+  it('long-runs: tool output budgets and compaction keep every fact answerable from what is sent', async () => {
+    const { stdout } = await runOk('long-runs/compaction.ts');
+    expect(stdout).toMatch(
+      /\[compaction before step \d+: \d+ -> \d+ tokens, \d+ contents summarized\]/,
+    );
+    expect(stdout).toContain('12 facts: FACT-1: ship11;');
+    expect(stdout).toContain('FACT-12: ship132.');
+    expect(stdout).toContain('tool results truncated to the budget: 12');
+    expect(stdout).toMatch(/history kept: 26 contents; last sent: \d contents; compactions: [1-9]/);
+  });
+
   it('quick-start: calls its one tool with the arguments the question implies and answers', async () => {
     const { stdout } = await runOk('quick-start/basic.ts');
     expect(stdout).toContain(
@@ -84,6 +118,24 @@ describe.concurrent('the examples, offline', () => {
     );
     expect(stdout).toContain('Paris: 18 °C (example data).');
     expect(stdout).toMatch(/\(2 model calls, \d+ tokens\)/);
+  });
+
+  it('team: hands the triage run to billing, and nests three parallel searchers in the research stream', async () => {
+    const { stdout } = await runOk('team/team.ts');
+    const desk = section(stdout, 'Triage with two specialists', 'Research with three');
+    expect(desk).toContain('[top] handoff: triage -> billing');
+    expect(desk).toContain('[top] answered: I refunded 12 EUR on invoice INV-7.');
+    expect(desk).toContain('handed to: billing; 3 steps in one run');
+    const research = section(stdout, 'Research with three');
+    for (const [path, city] of [
+      ['search#1', 'Lyon'],
+      ['search#2', 'Lille'],
+      ['search#3', 'Nantes'],
+    ]) {
+      expect(research).toMatch(new RegExp(`\\[${path}\\] answered: ${city} has about`));
+      expect(research).toMatch(new RegExp(`tokens of ${path}: \\d+`));
+    }
+    expect(research).toContain('[top] answered: Lyon is the largest of the three');
   });
 
   it('parallel-tools: runs the three calls of one turn at once, and one by one with toolConcurrency 1', async () => {

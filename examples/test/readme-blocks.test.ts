@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-// Every ```ts block of the READMEs (the repository's and each package's) and of the guides in
+// Every ```ts (and ```tsx) block of the READMEs (the repository's and each package's) and of the guides in
 // docs/ must be copied from one file in test/readme/ or test/docs/ (which the snippet tests
-// typecheck and run): a run of consecutive lines, or several runs separated by a `// ...` line.
+// typecheck and run; a .tsx one is typechecked): a run of consecutive lines, or several runs separated by a `// ...` line.
 // So no page can show gemloop code that no longer compiles or runs. A run may be indented less
 // than in its file (the formatter dedents a block taken from inside a function), by the same
 // number of spaces on every line. Another library's code, shown beside gemloop's in the migration
@@ -30,7 +30,7 @@ const readmes = readmePaths.map((path) => ({
 }));
 const snippets = ['examples/test/readme/', 'examples/test/docs/'].flatMap((folder) =>
   readdirSync(new URL(folder, root), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.ts'))
+    .filter((name) => name.endsWith('.ts') || name.endsWith('.tsx'))
     .map((name) => ({
       name: `${folder.slice('examples/test/'.length)}${name}`,
       lines: readFileSync(new URL(name, new URL(folder, root)), 'utf8').split('\n'),
@@ -38,7 +38,11 @@ const snippets = ['examples/test/readme/', 'examples/test/docs/'].flatMap((folde
 );
 
 const blocks = readmes.flatMap(({ path, text }) =>
-  [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => ({ path, block: match[1] as string })),
+  // ```tsx too: a React component (@gemloop/react's README, the browser guide).
+  [...text.matchAll(/```tsx?\n([\s\S]*?)```/g)].map((match) => ({
+    path,
+    block: match[1] as string,
+  })),
 );
 
 function isExcerptOf(fileLines: string[], block: string): boolean {

@@ -35,6 +35,27 @@ describe.concurrent('the README snippets', () => {
     expect(run.stdout).toContain('18 °C');
   });
 
+  it('files and batches: an upload referred to by a part, then a batch of two', async () => {
+    const { run, fake } = await runSnippet('files-and-batches');
+    const sent = fake.modelRequests.flatMap((request) =>
+      (request.body as GenerateContentBody).contents.flatMap((content) => content.parts),
+    );
+    // filePart inlined the 300 kB recording; the upload went through the Files API.
+    expect(sent.some((part) => part.inlineData?.mimeType === 'audio/wav')).toBe(true);
+    expect(run.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('steering: the steer joins the running loop and the queued message follows the answer', async () => {
+    const { fake } = await runSnippet('steering');
+    const texts = fake.modelRequests.map((request) =>
+      JSON.stringify((request.body as GenerateContentBody).contents),
+    );
+    expect(texts.some((text) => text.includes('Keep it under 500 EUR.'))).toBe(true);
+    const last = texts.at(-1) ?? '';
+    expect(last).toContain('Then list what to pack.');
+    expect(fake.modelRequests.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('quick start: one tool, one answer', async () => {
     const { run, fake } = await runSnippet('quick-start');
     expect(run.stdout).toContain('Paris: 18 °C, sunny.');

@@ -116,11 +116,11 @@ describe('agentEvents', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     async function* run() {
       for (let index = 0; index < 5; index++) {
-        yield { type: 'text-delta' as const, stepNumber: 1, text: `${index},` };
+        yield { type: 'text-delta' as const, path: [], stepNumber: 1, text: `${index},` };
       }
       await held;
       for (let index = 5; index < 10; index++) {
-        yield { type: 'text-delta' as const, stepNumber: 1, text: `${index},` };
+        yield { type: 'text-delta' as const, path: [], stepNumber: 1, text: `${index},` };
       }
     }
     const replay = createReplayBuffer();

@@ -6,6 +6,7 @@
 //
 //   @gemloop/core/agent      every agent option, hook, event and result type; defaults
 //   @gemloop/core/chat       chat sessions and history stores (the file store on Node)
+//   @gemloop/core/composition agents made of agents: subagent(), SubagentError, event paths
 //   @gemloop/core/errors     every error class
 //   @gemloop/core/guardrails input, output and tool guardrails, the tool-error rewrite
 //   @gemloop/core/history    history validation, thought signatures, the stored turn type
@@ -13,7 +14,9 @@
 //   @gemloop/core/logging    createLogger, silentLogger, the Logger interface
 //   @gemloop/core/models     model capabilities and cache minimums
 //   @gemloop/core/recorder   the run recorder (Node) and its recorded format
+//   @gemloop/core/steering   talking to a running agent: createSteering, steer and queue
 //   @gemloop/core/streaming  folding a streamed response into one
+//   @gemloop/core/compaction keeping long runs in the window: compaction, tool output budgets
 //   @gemloop/core/telemetry  run observers and OpenTelemetry options
 //   @gemloop/core/tools      tool types, guards, name rule, schema conversion, function responses
 //   @gemloop/core/wire       the Gemini wire format: every request and response type, the parser

@@ -17,6 +17,8 @@ export type {
   DurableRunStatus,
   DurableRunStatusName,
 } from './durable/durable-run-types.ts';
+export type { DurableSteerOptions } from './durable/durable-steering.ts';
+export { MAX_DURABLE_STEER_BYTES } from './durable/durable-steering.ts';
 export type { DurableToolContext } from './durable/durable-tool.ts';
 export { durableContext } from './durable/durable-tool.ts';
 export type { ModelRateLimit } from './durable/fleet-rate-limit.ts';
@@ -25,6 +27,8 @@ export { startDurableWorker } from './durable/start-durable-worker.ts';
 export type { TakeoverOptions } from './durable/worker-liveness.ts';
 export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';
+export type { DurableReplayMismatchErrorOptions } from './errors/durable-replay-mismatch-error.ts';
+export { DurableReplayMismatchError } from './errors/durable-replay-mismatch-error.ts';
 export type { DurableRunErrorOptions } from './errors/durable-run-error.ts';
 export { DurableRunError } from './errors/durable-run-error.ts';
 export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';

@@ -56,6 +56,7 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         "signatureValidation must be 'issued', 'present' or 'off'.",
       ),
       strictHistory: booleanOption('strictHistory must be true or false.'),
+      implicitCaching: booleanOption('implicitCaching must be true or false.'),
       models: optionCheck(
         (value) =>
           value === 'pattern' ||

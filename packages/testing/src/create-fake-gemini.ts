@@ -106,6 +106,7 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     prettyJson: options.prettyJson ?? true,
     capabilities: new Map(),
     caches: new Map(),
+    implicitCache: new Map(),
     continuations: new Map(),
     files: new Map(),
     uploads: new Map(),

@@ -1,5 +1,6 @@
 import type { ModelCapabilities } from '@gemloop/core/models';
 import type { ActiveFaultRule } from './fake-faults.ts';
+import type { ImplicitCacheMemory } from './fake-implicit-cache.ts';
 import type { FakeTurn } from './fake-turn.ts';
 import type {
   CreateFakeGeminiOptions,
@@ -98,6 +99,8 @@ export type FakeState = {
   gatewayMistakes: ReadonlySet<FakeGatewayMistake>;
   /** The `cachedContents` resources, by name. */
   caches: Map<string, FakeCache>;
+  /** The recent request prefixes, by model (`implicitCaching`). */
+  implicitCache: ImplicitCacheMemory;
   /** The continuation tokens issued (`turn.continued`), by token. */
   continuations: Map<string, FakeContinuationToken>;
   /** The Files API's files, by id (without `files/`). */

@@ -144,6 +144,13 @@ export type CreateFakeGeminiOptions = {
    */
   signatureValidation?: 'issued' | 'present' | 'off' | undefined;
   /**
+   * Simulate Gemini's implicit caching: a request whose prefix (system instruction and tools, then
+   * whole contents, byte for byte) repeats one of the last 16 requests to the model, and reaches
+   * the model's documented minimum (`getMinCacheTokens`), reports that prefix's tokens as
+   * `cachedContentTokenCount`. @defaultValue false (usage without cache hits, as before)
+   */
+  implicitCaching?: boolean | undefined;
+  /**
    * Refuse every history that is not gemloop's own shape, not only what the real API refuses:
    * each model content of function calls answered by the next content alone (one response per
    * call), response names equal to their calls', no part without a data field. For contract

@@ -13,6 +13,7 @@ import {
 } from './fake-continuation.ts';
 import { type FakeHttpError, fakeErrors, fakeScriptError } from './fake-errors.ts';
 import { type FakeFault, selectFaults } from './fake-faults.ts';
+import { implicitCacheHit } from './fake-implicit-cache.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeReply, FakeState } from './fake-state.ts';
 import { type FakeTurn, turn } from './fake-turn.ts';
@@ -128,6 +129,11 @@ export async function generateFakeReply(
   // promptTokenCount counts the cached prefix too; cachedContentTokenCount says how much of it.
   if (cached !== undefined && resolved.kind === 'turn')
     resolved.usage.cachedContentTokenCount = cached.cachedTokens;
+  if (state.options.implicitCaching === true && cached === undefined) {
+    // Remembered for every request, answered or not: the prefix was sent either way.
+    const hit = implicitCacheHit(state.implicitCache, model, call.body);
+    if (hit > 0 && resolved.kind === 'turn') resolved.usage.cachedContentTokenCount = hit;
+  }
   if (tier.served !== undefined && resolved.kind === 'turn') {
     resolved.usage.serviceTier = tier.served;
   }

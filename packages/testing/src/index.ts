@@ -28,4 +28,6 @@ export type {
   FakeScriptFunction,
   FakeScriptRequest,
 } from './fake-types.ts';
+export type { FakeAgentRoute } from './route-by-agent.ts';
+export { routeByAgent } from './route-by-agent.ts';
 export type { FakeServerAddress } from './serve-fake-over-http.ts';

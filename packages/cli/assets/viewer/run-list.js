@@ -162,7 +162,13 @@ function renderRow(run, turn) {
       run.partial ? { title: 'Read from the end of a large file' } : null,
       run.partial ? `≥ ${run.steps}` : run.steps,
     ),
-    el('td', null, formatCount(run.totalTokens)),
+    el(
+      'td',
+      null,
+      formatCount(run.totalTokens),
+      // The server checked it is a decimal of dollars (summarize-run.ts).
+      typeof run.costUsd === 'string' ? el('div', { className: 'cost' }, `$${run.costUsd}`) : null,
+    ),
     el('td', null, formatDuration(run.durationMs)),
     el(
       'td',

@@ -75,4 +75,13 @@ describe('summarizeRun', () => {
     // Step 2's model call has answered, its tools still run: its tokens already count.
     expect(summarizeRun('id', start, [...lines, call(2, 60)], false).totalTokens).toBe(105);
   });
+
+  it("shows an ended run's cost only when the file holds a dollar decimal", () => {
+    const end = (cost: unknown) => [{ type: 'run-end', outcome: 'success', cost }];
+    expect(summarizeRun('id', start, end({ total: '0.00267' }), false).costUsd).toBe('0.00267');
+    for (const hostile of [{ total: null }, { total: 1 }, { total: '1e3' }, 'x', undefined]) {
+      expect(summarizeRun('id', start, end(hostile), false).costUsd).toBeUndefined();
+    }
+    expect(summarizeRun('id', start, [], false).costUsd).toBeUndefined();
+  });
 });

@@ -11,6 +11,11 @@ export type RunSummary = {
   streaming: boolean;
   steps: number;
   totalTokens: number;
+  /**
+   * What the ended run cost in US dollars, as the recorder wrote it (an exact decimal string);
+   * `undefined` while it runs, when unknown, or when the file holds anything but a decimal.
+   */
+  costUsd: string | undefined;
   /** From the start to the end (or to the last line of a run in progress). */
   durationMs: number;
   /**
@@ -100,6 +105,7 @@ export function summarizeRun(
     steps: Math.max(steps, Math.floor(lastStep)),
     totalTokens:
       toNumber(field(end?.['usage'], 'totalTokenCount')) ?? liveTokens(stepTokens, callTokens),
+    costUsd: toDollars(field(end?.['cost'], 'total')),
     durationMs: Math.max(0, last - startedAt),
     outcome:
       end === undefined
@@ -123,6 +129,11 @@ export function summarizeRun(
   };
 }
 
+/** A dollar amount as the recorder writes it (`'0.00267'`); anything else is not shown. */
+function toDollars(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\d{1,15}(\.\d{1,12})?$/.test(value) ? value : undefined;
+}
+
 /** The tokens of a run without an end: each step's own count, or its model call's before it ends. */
 function liveTokens(stepTokens: Map<number, number>, callTokens: Map<number, number>): number {
   let total = 0;
@@ -143,6 +154,7 @@ export function unreadableRun(id: string, problem: string): RunSummary {
     streaming: false,
     steps: 0,
     totalTokens: 0,
+    costUsd: undefined,
     durationMs: 0,
     outcome: 'unreadable',
     finishReason: undefined,

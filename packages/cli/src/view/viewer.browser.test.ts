@@ -99,6 +99,8 @@ describe('gemloop view in Chromium', () => {
     // The question (its HTML as characters) and the answer's start, in the row itself.
     expect(await row.locator('.question').textContent()).toBe(QUESTION);
     expect(await row.locator('.answer-preview').textContent()).toBe('Done: the page was fetched.');
+    // What the run cost, under its tokens.
+    expect(await row.locator('.cost').textContent()).toMatch(/^\$\d+\.\d+$/);
     expect(await page.locator('#runs b').count()).toBe(0);
     await page.close();
     expect(consoleErrors).toEqual([]);
@@ -128,6 +130,11 @@ describe('gemloop view in Chromium', () => {
     const steps = page.locator('#steps .step');
     expect(await steps.count()).toBe(2);
     expect(await steps.nth(0).locator('.step-label').textContent()).toBe('tools');
+    // What each step and the run cost, in dollars (gemini-2.5-flash has a price).
+    expect(await steps.nth(0).locator('.entry.cost').textContent()).toMatch(
+      /^Cost \$\d+\.\d+ \(input \$[\d.]+, cached \$0, output \$[\d.]+, thinking \$[\d.]+\)$/,
+    );
+    expect(await page.locator('.entry.run-cost').textContent()).toMatch(/^Run cost \$\d+\.\d+ /);
     expect(await steps.nth(1).locator('.step-label').textContent()).toBe('answer');
     expect(await steps.nth(1).locator('.model-text').textContent()).toBe(
       'Done: the page was fetched.',

@@ -1,3 +1,4 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { ContinuationHopEvent } from '../continuation/continuation-report.ts';
 import type {
   AgentResult,
@@ -6,24 +7,45 @@ import type {
   ToolCallOutcome,
 } from '../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
+import type { SteeringReport } from '../run/steering-report.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
+
+/**
+ * Which agent of a run's tree an event comes from: `[]` for the agent that was run, then one
+ * segment per subagent call or handoff below it, e.g. `['research', 'searcher#2']` (a subagent's
+ * tool name and `#` the call's number among that tool's calls in its parent run). A UI groups and
+ * nests events by it; events of one path arrive in their run's order.
+ */
+export type AgentPath = readonly string[];
 
 /** A model call starts. */
 export type StepStartEvent = {
   type: 'step-start';
+  path: AgentPath;
   stepNumber: number;
   kind: AgentStep['kind'];
 };
 
 /** New answer text (never thought text). */
-export type TextDeltaEvent = { type: 'text-delta'; stepNumber: number; text: string };
+export type TextDeltaEvent = {
+  type: 'text-delta';
+  path: AgentPath;
+  stepNumber: number;
+  text: string;
+};
 
 /** New thought-summary text (`thinking.includeThoughts`). */
-export type ThoughtDeltaEvent = { type: 'thought-delta'; stepNumber: number; text: string };
+export type ThoughtDeltaEvent = {
+  type: 'thought-delta';
+  path: AgentPath;
+  stepNumber: number;
+  text: string;
+};
 
 /** The model called a function; emitted for every call of a turn, in order, before any runs. */
 export type ToolCallEvent = {
   type: 'tool-call';
+  path: AgentPath;
   stepNumber: number;
   toolCallId: string;
   toolName: string;
@@ -34,6 +56,7 @@ export type ToolCallEvent = {
 /** A call finished and its result goes back to the model. */
 export type ToolResultEvent = {
   type: 'tool-result';
+  path: AgentPath;
   stepNumber: number;
   toolCall: AgentToolCall;
 };
@@ -41,6 +64,7 @@ export type ToolResultEvent = {
 /** A call failed (or was denied or aborted); its error goes back to the model. */
 export type ToolErrorEvent = {
   type: 'tool-error';
+  path: AgentPath;
   stepNumber: number;
   outcome: Exclude<ToolCallOutcome, 'success'>;
   toolCall: AgentToolCall;
@@ -49,6 +73,7 @@ export type ToolErrorEvent = {
 /** A step (or a tool's grounded call) came with grounding: queries, sources, supports. */
 export type GroundingEvent = {
   type: 'grounding';
+  path: AgentPath;
   stepNumber: number;
   source: 'model' | 'tool';
   grounding: GroundingMetadata;
@@ -60,13 +85,30 @@ export type GroundingEvent = {
  * regenerated), or a refused token starts the answer over (`restart`: what was shown of this
  * step's answer is regenerated; a UI clears it).
  */
-export type ContinuationEvent = { type: 'continuation'; stepNumber: number } & ContinuationHopEvent;
+export type ContinuationEvent = {
+  type: 'continuation';
+  path: AgentPath;
+  stepNumber: number;
+} & ContinuationHopEvent;
+
+/**
+ * A steering message (`steer()`, `queue()`, or one a durable run received): `received` when it
+ * reaches the run, `applied` once it is in the history (sent with step `stepNumber`), `dropped`
+ * when the run ended without it (aborted, failed, or stopped by a limit).
+ */
+export type SteerEvent = { type: 'steer'; path: AgentPath } & SteeringReport;
+
+/**
+ * The history was compacted before a model step (the `compaction` option): what was done and the
+ * estimated tokens of the contents before and after.
+ */
+export type CompactionEvent = { type: 'compaction'; path: AgentPath } & CompactionReport;
 
 /**
  * A guardrail check ended (`@gemloop/core/guardrails`): which one, its phase and verdict, and
  * whether it stopped the run. Never holds the value checked.
  */
-export type GuardrailEvent = { type: 'guardrail' } & GuardrailCheckRecord;
+export type GuardrailEvent = { type: 'guardrail'; path: AgentPath } & GuardrailCheckRecord;
 
 /**
  * Streams without `guardrails.holdBack`: the answer text already sent for `stepNumber` was
@@ -75,6 +117,7 @@ export type GuardrailEvent = { type: 'guardrail' } & GuardrailCheckRecord;
  */
 export type GuardrailRetractionEvent = {
   type: 'guardrail-retraction';
+  path: AgentPath;
   stepNumber: number;
   /** The guardrail that decided. */
   name: string;
@@ -83,10 +126,29 @@ export type GuardrailRetractionEvent = {
 };
 
 /** A step ended: its content, calls and results are recorded. */
-export type StepEndEvent = { type: 'step-end'; step: AgentStep };
+export type StepEndEvent = { type: 'step-end'; path: AgentPath; step: AgentStep };
 
 /** The run ended; the same value `result` resolves to. */
-export type RunEndEvent<Output = undefined> = { type: 'run-end'; result: AgentResult<Output> };
+export type RunEndEvent<Output = undefined> = {
+  type: 'run-end';
+  path: AgentPath;
+  result: AgentResult<Output>;
+};
+
+/**
+ * The agent that had the run handed it over with a `transfer_to_*` call (`handoff()`): the
+ * steps after this one are the receiving agent's, with its instructions, tools and model.
+ */
+export type HandoffEvent = {
+  type: 'handoff';
+  path: AgentPath;
+  /** The step whose call made the transfer. */
+  stepNumber: number;
+  /** The name of the agent handing over (its `name` option, else `'agent'`). */
+  from: string;
+  /** The name of the agent taking over. */
+  to: string;
+};
 
 /** Everything `agent.stream()` yields. */
 export type AgentEvent<Output = undefined> =
@@ -98,7 +160,21 @@ export type AgentEvent<Output = undefined> =
   | ToolErrorEvent
   | GroundingEvent
   | ContinuationEvent
+  | SteerEvent
+  | CompactionEvent
   | StepEndEvent
   | GuardrailEvent
   | GuardrailRetractionEvent
+  | HandoffEvent
   | RunEndEvent<Output>;
+
+/**
+ * An event as the loop builds it, before the stream (or a parent run) stamps its `path`.
+ * @internal
+ */
+export type UntaggedAgentEvent<Output = undefined> =
+  AgentEvent<Output> extends infer Event
+    ? Event extends AgentEvent<Output>
+      ? Omit<Event, 'path'> & { path?: AgentPath }
+      : never
+    : never;

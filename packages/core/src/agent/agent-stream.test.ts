@@ -37,12 +37,18 @@ function summarize(event: AgentEvent): string {
       return `grounding ${event.source}`;
     case 'continuation':
       return `continuation ${event.kind} ${event.hop}`;
+    case 'steer':
+      return `steer ${event.status} ${event.mode} ${event.stepNumber}`;
+    case 'compaction':
+      return `compaction ${event.tokensBefore} ${event.tokensAfter}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
     case 'guardrail':
       return `guardrail ${event.phase} ${event.name} ${event.verdict}`;
     case 'guardrail-retraction':
       return `guardrail-retraction ${event.stepNumber}`;
+    case 'handoff':
+      return `handoff ${event.from} ${event.to}`;
     case 'run-end':
       return `run-end ${event.result.finishReason}`;
   }

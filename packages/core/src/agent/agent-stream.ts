@@ -1,8 +1,11 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { SteeringError } from '../errors/steering-error.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
-import type { AgentEvent } from './agent-event.ts';
+import type { Steering } from '../steering/create-steering.ts';
+import type { SteeringMessage } from '../steering/steering-options.ts';
+import type { AgentEvent, AgentPath, UntaggedAgentEvent } from './agent-event.ts';
 import { followSignal } from './follow-signal.ts';
 
 /**
@@ -19,6 +22,18 @@ import { followSignal } from './follow-signal.ts';
 export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> & {
   /** The run's result, once it ends. */
   readonly result: Promise<AgentResult<Output>>;
+  /**
+   * Adds a user message at the run's next step boundary (see `Steering.steer` in
+   * `@gemloop/core/steering`); the stream shows it as `steer` events.
+   * @throws {@link SteeringError} once the run is over (`run-ended`), past `maxPending`.
+   */
+  steer(message: SteeringMessage): void;
+  /**
+   * Adds a user message for after the current answer: the run goes on with it as a follow-up
+   * turn (see `Steering.queue`).
+   * @throws {@link SteeringError} as `steer()` does.
+   */
+  queue(message: SteeringMessage): void;
   /** Stops the run, as breaking out of the iteration does. */
   abort(reason?: unknown): void;
   /** The events as a WHATWG `ReadableStream` (for `Response` bodies and Web Streams pipelines). */
@@ -26,15 +41,27 @@ export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> 
 };
 
 /**
- * Wires a run to an event queue. `start` gets the emitter and the signal that aborts the run.
+ * How many events of one subagent (one `path` below the top) may wait unread in a stream's queue
+ * before that subagent is held back: its streamed model call stops reading the response between
+ * chunks until the reader takes some, so a slow reader costs a bounded queue, not memory that
+ * grows with the child's output. The top agent's own events are not held (its run never waited
+ * for the reader, and a consumer that reads only `result` must not stall it).
+ */
+export const DEFAULT_MAX_CHILD_BACKLOG = 256;
+
+/**
+ * Wires a run to an event queue. `start` gets the emitter and the signal that aborts the run. The
+ * emitter stamps `path: []` on events that have none (the top agent's own).
  * @internal
  */
 export function createAgentStream<Output>(
   start: (
-    emit: (event: AgentEvent<unknown>) => void,
+    emit: (event: UntaggedAgentEvent<unknown>) => void | Promise<void>,
     signal: AbortSignal,
   ) => Promise<AgentResult<Output>>,
   userSignal: AbortSignal | undefined,
+  steering?: Steering | undefined,
+  maxChildBacklog: number = DEFAULT_MAX_CHILD_BACKLOG,
 ): AgentStream<Output> {
   const controller = new AbortController();
   // The run's own signal, dropped when the run ends: its abort listener stays for the run.
@@ -67,8 +94,24 @@ export function createAgentStream<Output>(
       }
     }
   };
+  // Unread events of each subagent, and the producers waiting for room. Keyed by the path array
+  // itself: a child run stamps one frozen array on all its events (see `emitAt`), so no string is
+  // built per event.
+  const backlogs = new Map<AgentPath, { count: number; room: (() => void)[] }>();
+  const releaseAll = (): void => {
+    for (const backlog of backlogs.values()) for (const resume of backlog.room.splice(0)) resume();
+  };
   const take = (): AgentEvent<Output> => {
     const event = queue[head++] as AgentEvent<Output>;
+    if (event.path.length > 0) {
+      const backlog = backlogs.get(event.path);
+      if (backlog !== undefined) {
+        backlog.count--;
+        if (backlog.count < maxChildBacklog) for (const resume of backlog.room.splice(0)) resume();
+        // A drained child's entry goes: a run with many short children keeps no entry per child.
+        if (backlog.count === 0) backlogs.delete(event.path);
+      }
+    }
     if (head > 1024 && head * 2 > queue.length) {
       queue = queue.slice(head);
       head = 0;
@@ -77,20 +120,37 @@ export function createAgentStream<Output>(
   };
 
   const begin = validSignal ? start : () => Promise.reject(invalidSignalError());
-  const result = begin((event) => {
+  const result = begin((untagged) => {
     if (ended) return;
-    queue.push(event as AgentEvent<Output>);
+    // Stamped in place: every event is a fresh object the loop made for this emit.
+    if (untagged.path === undefined) (untagged as { path: AgentPath }).path = TOP_PATH;
+    const event = untagged as AgentEvent<Output>;
+    queue.push(event);
     wake();
+    if (event.path.length === 0) return;
+    let backlog = backlogs.get(event.path);
+    if (backlog === undefined) {
+      backlog = { count: 0, room: [] };
+      backlogs.set(event.path, backlog);
+    }
+    backlog.count++;
+    if (backlog.count < maxChildBacklog || ended) return;
+    const waiting = backlog;
+    return new Promise<void>((resume) => {
+      waiting.room.push(resume);
+    });
   }, signal).then(
     (value) => {
       unfollow?.();
       ended = true;
+      releaseAll();
       wake();
       return value;
     },
     (error: unknown) => {
       unfollow?.();
       ended = true;
+      releaseAll();
       failure = { error };
       wake();
       throw error;
@@ -122,6 +182,7 @@ export function createAgentStream<Output>(
       head = 0;
       failureDelivered = true;
       ended = true;
+      releaseAll();
       wake();
       return Promise.resolve({ value: undefined, done: true });
     },
@@ -141,8 +202,22 @@ export function createAgentStream<Output>(
     return iterator;
   };
 
+  const steerWith =
+    (mode: 'steer' | 'queue') =>
+    (message: SteeringMessage): void => {
+      if (ended || steering === undefined) {
+        throw new SteeringError({
+          reason: 'run-ended',
+          message: `This stream's run is over, so ${mode}() has nothing to steer. Start a new run with the message (or use a chat session, whose send() continues the conversation).`,
+        });
+      }
+      steering[mode](message);
+    };
+
   return {
     result,
+    steer: steerWith('steer'),
+    queue: steerWith('queue'),
     abort(reason?: unknown) {
       if (!ended)
         controller.abort(reason ?? new DOMException('The stream was aborted.', 'AbortError'));
@@ -167,6 +242,8 @@ export function createAgentStream<Output>(
     },
   };
 }
+
+const TOP_PATH: AgentPath = Object.freeze([]) as AgentPath;
 
 /** The error for a run's `options.signal` that is not an AbortSignal. @internal */
 export function invalidSignalError(): InvalidArgumentError {

@@ -2,6 +2,8 @@ import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { RunOptions } from './config/agent-options.ts';
+import type { ChildRunParent } from './run-state/run-link.ts';
+import type { HandoffTarget } from './tool-calls/handoff-signal.ts';
 
 /**
  * How a chat session runs a turn of an agent: `run` and `stream` with what only a chat knows (its
@@ -19,6 +21,32 @@ export type AgentTurns<Output> = {
     options: RunOptions | undefined,
     conversationId: string | undefined,
   ): AgentStream<Output>;
+  /**
+   * A run started by a tool of another run (a subagent): streamed when the top run is, its events
+   * sent to the top stream under `parent.path`, its calls approved as `parent` says.
+   */
+  child(
+    input: AgentInput,
+    options: ChildRunOptions,
+    parent: ChildRunParent,
+  ): Promise<AgentResult<Output>>;
+  /**
+   * The agent as a handoff's receiver: its config and runtime, for a run handed to it. `undefined`
+   * for an agent gemloop did not make (it has no config to continue a run with).
+   */
+  handoffTarget?: ((name: string | undefined) => HandoffTarget) | undefined;
+  /** The agent's `name` option. */
+  readonly name?: string | undefined;
+  /** The agent's function tools (a chat session finds the receivers of its handoffs in them). */
+  functionTools?: (() => Iterable<object>) | undefined;
+};
+
+/** What a child run takes besides its input and parent. @internal */
+export type ChildRunOptions = {
+  /** The tool call's signal: the parent's abort (or the call's time limit) ends the child. */
+  signal: AbortSignal;
+  /** The slice of the parent's history the child starts from, if any. */
+  history?: RunOptions['history'];
 };
 
 /** What an agent is to {@link agentTurnsOf}: its public `run` and `stream` (see `Agent`). */
@@ -45,5 +73,56 @@ export function agentTurnsOf<Output>(agent: RunnableAgent<Output>): AgentTurns<O
   return {
     run: (input, options) => agent.run(input, options),
     stream: (input, options) => agent.stream(input, options),
+    // An agent gemloop did not make runs as a plain call: no events, no inherited approvals.
+    child: (input, { signal, history }) =>
+      agent.run(input, history === undefined ? { signal } : { signal, history }),
   };
+}
+
+/**
+ * Starts a subagent's run below the run of `parent`: the one place a child run starts, so a
+ * durable runner can start it its own way (as a child workflow) with the same `parent`.
+ * @internal
+ */
+export function startChildRun<Output>(
+  agent: RunnableAgent<Output>,
+  input: AgentInput,
+  options: ChildRunOptions,
+  parent: ChildRunParent,
+): Promise<AgentResult<Output>> {
+  return agentTurnsOf(agent).child(input, options, parent);
+}
+
+// The receiving agent of each handoff tool, for a chat session to find who holds its conversation.
+const receivers = new WeakMap<object, RunnableAgent<unknown>>();
+
+/** Records the agent a handoff tool hands to. @internal */
+export function registerHandoffReceiver(tool: object, agent: RunnableAgent<unknown>): void {
+  receivers.set(tool, agent);
+}
+
+/**
+ * The agent a run of `root` hands to under `name` (directly or through other handoffs), or
+ * `undefined`. Walks the handoff tools of `root` and of the agents they reach, each agent once.
+ * @internal
+ */
+export function findHandoffReceiver(
+  root: RunnableAgent<unknown>,
+  name: string,
+): RunnableAgent<unknown> | undefined {
+  const toolName = `transfer_to_${name}`;
+  const seen = new Set<object>([root]);
+  const queue: RunnableAgent<unknown>[] = [root];
+  for (let agent = queue.shift(); agent !== undefined; agent = queue.shift()) {
+    for (const tool of agentTurnsOf(agent).functionTools?.() ?? []) {
+      const receiver = receivers.get(tool);
+      if (receiver === undefined) continue;
+      if ((tool as { name?: unknown }).name === toolName) return receiver;
+      if (!seen.has(receiver)) {
+        seen.add(receiver);
+        queue.push(receiver);
+      }
+    }
+  }
+  return undefined;
 }

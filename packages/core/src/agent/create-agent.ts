@@ -5,12 +5,14 @@ import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { isAbortSignal } from '../shared/is-abort-signal.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { holdAbortListener } from '../shared/on-abort.ts';
+import { createRunSteering } from '../steering/create-steering.ts';
 import { type AgentStream, createAgentStream, invalidSignalError } from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
 import { checkRunOptions } from './config/check-run-options.ts';
 import { checkCacheOption } from './config/options/cache.ts';
+import { readStopWhen } from './config/options/steps.ts';
 import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
 import { followSignal } from './follow-signal.ts';
@@ -119,6 +121,19 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 
   // A run, with the conversation id only a chat session knows (see AgentTurns).
   const turns: AgentTurns<Output> = {
+    name: config.name,
+    functionTools: () => config.tools.functions.values(),
+    handoffTarget: (name) => ({
+      name: name ?? config.name ?? 'agent',
+      config: config as AgentConfig<unknown>,
+      // Asked by a run of another agent, so the loop is loaded (runLoopModule) by then.
+      runtime: () => {
+        const loaded = runLoopModule.value;
+        if (loaded === undefined) throw new Error('the agent loop is not loaded');
+        runtime ??= loaded.createAgentRuntime(promptCacheOptions);
+        return runtime;
+      },
+    }),
     run(input, options, conversationId): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
       let checked: RunOptions;
@@ -127,7 +142,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history, guardrails } = checked;
+      const { signal, history, steering, budget, compaction, guardrails } = checked;
+      const stopWhen = readStopWhen(checked.stopWhen);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
         return Promise.reject(invalidSignalError());
@@ -142,6 +158,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         emit: undefined,
         history,
         guardrails,
+        stopWhen,
+        steering,
+        budget,
+        compaction,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -149,6 +169,32 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       // Promise.prototype.finally): `result` is handled by it, the caller's promise is not. So a
       // failed run whose caller forgot `await` is an unhandled rejection (Node prints it and
       // exits non-zero) instead of failing silently, as `result.then(settle, settle)` made it.
+      return result.finally(() => {
+        inFlight.delete(entry);
+        unfollow();
+      });
+    },
+    child(input, { signal, history }, parent): Promise<AgentResult<Output>> {
+      if (closing !== undefined) return Promise.reject(closedError());
+      let checked: RunOptions;
+      try {
+        checked = checkRunOptions(history === undefined ? { signal } : { signal, history });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const controller = new AbortController();
+      holdAbortListener(controller.signal);
+      const unfollow = followSignal(checked.signal, controller);
+      const result = startRun(input, {
+        signal: controller.signal,
+        streaming: parent.streaming,
+        conversationId: undefined,
+        emit: undefined,
+        history: checked.history,
+        parent,
+      });
+      const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
+      inFlight.add(entry);
       return result.finally(() => {
         inFlight.delete(entry);
         unfollow();
@@ -165,7 +211,10 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history, guardrails } = checked;
+      const { signal, history, budget, compaction, guardrails } = checked;
+      const stopWhen = readStopWhen(checked.stopWhen);
+      // A stream steers through its handle: with the caller's controller, or one of its own.
+      const steering = checked.steering ?? createRunSteering();
       const stream = createAgentStream<Output>(
         (emit, streamSignal) =>
           startRun(input, {
@@ -175,8 +224,13 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             emit,
             history,
             guardrails,
+            stopWhen,
+            steering,
+            budget,
+            compaction,
           }),
         signal,
+        steering,
       );
       setStreamArgumentRedactor(stream, config.argumentRedactor);
       const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };

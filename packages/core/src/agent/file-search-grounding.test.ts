@@ -73,7 +73,7 @@ describe('File Search grounding', () => {
       expect(result.grounding).toEqual([grounding]);
       if (streamed) {
         expect(events.filter((event) => event.type === 'grounding')).toEqual([
-          { type: 'grounding', stepNumber: 1, source: 'model', grounding },
+          { type: 'grounding', path: [], stepNumber: 1, source: 'model', grounding },
         ]);
       }
     },

@@ -16,6 +16,7 @@ export type {
 export type { AgentCacheReport } from '../run/agent-cache-report.ts';
 export type { AgentInput } from '../run/agent-input.ts';
 export type {
+  AgentCompactionState,
   AgentFinishReason,
   AgentResult,
   AgentRunState,
@@ -28,6 +29,7 @@ export type {
 } from '../run/agent-result.ts';
 export type {
   AgentEvent,
+  CompactionEvent,
   ContinuationEvent,
   GroundingEvent,
   GuardrailEvent,
@@ -63,8 +65,9 @@ export {
 export type { Agent } from './create-agent.ts';
 export { createAgent } from './create-agent.ts';
 export type { AgentCacheOptions } from './prompt-cache.ts';
-export type { StopCondition, StopConditionContext } from './stop-conditions.ts';
+export type { CostAboveOptions, StopCondition, StopConditionContext } from './stop-conditions.ts';
 export {
+  costAbove,
   hasToolCall,
   hasToolError,
   totalTokensExceed,

@@ -28,6 +28,7 @@ const usage = (chunk: number) => ({
   totalTokenCount: 12 + chunk * 4,
 });
 const LAST = usage(5);
+const PARTIAL_COST = '0.0000536';
 
 const servers: Server[] = [];
 const dirs: string[] = [];
@@ -94,12 +95,15 @@ async function setup(ending: 'hang' | 'reset') {
       output: span?.attributes['gen_ai.usage.output_tokens'],
     };
   };
-  return { agent, runEnd, runSpanUsage: () => spanUsage('run'), spanUsage };
+  const runSpanCost = () =>
+    exporter.getFinishedSpans().find((candidate) => candidate.name.startsWith('invoke_agent'))
+      ?.attributes['gemloop.cost.usd'];
+  return { agent, runEnd, runSpanUsage: () => spanUsage('run'), spanUsage, runSpanCost };
 }
 
 describe('the usage of an interrupted stream', () => {
   it('is kept when the caller aborts after five chunks: error, span, run file, chat', async () => {
-    const { agent, runEnd, runSpanUsage } = await setup('hang');
+    const { agent, runEnd, runSpanUsage, runSpanCost } = await setup('hang');
     const chat = createChatSession({ agent, id: 'partial-usage' });
     const controller = new AbortController();
     const stream = chat.sendStream('Tell a story', { signal: controller.signal });
@@ -120,6 +124,11 @@ describe('the usage of an interrupted stream', () => {
     expect((await runEnd()).usage).toMatchObject(LAST);
     expect(runSpanUsage()).toEqual({ input: 12, output: 20 });
     expect(chat.usage).toMatchObject(LAST);
+    // And what those tokens cost: 12 x $0.30/M + 20 x $2.50/M (gemini-2.5-flash).
+    expect(aborted.run.cost.total).toBe(PARTIAL_COST);
+    expect((await runEnd()).cost?.total).toBe(PARTIAL_COST);
+    expect(runSpanCost()).toBe(Number(PARTIAL_COST));
+    expect(chat.cost.total).toBe(PARTIAL_COST);
   });
 
   it('is kept when the stream is cut: ModelCallError and its StreamError cause', async () => {
@@ -128,6 +137,7 @@ describe('the usage of an interrupted stream', () => {
     expect(ModelCallError.isInstance(error)).toBe(true);
     const failed = error as ModelCallError;
     expect(failed.run.usage).toMatchObject(LAST);
+    expect(failed.run.cost.total).toBe(PARTIAL_COST);
     expect(failed.partialUsage).toEqual({ ...LAST, partial: true });
     expect(StreamError.isInstance(failed.cause)).toBe(true);
     expect((failed.cause as StreamError).partialUsage).toEqual({ ...LAST, partial: true });

@@ -35,7 +35,9 @@ describe('a chat turn passes the agent plain run options', () => {
       expect(result.text).toBe('hello');
       expect(seen).toHaveLength(1);
       expect(Object.getOwnPropertySymbols(seen[0])).toEqual([]);
-      expect(Object.keys(seen[0] as object).sort()).toEqual(['history', 'signal']);
+      // `steering` is a public run option (issue 32): the chat's steer()/queue() reach the run.
+      expect(Object.keys(seen[0] as object).sort()).toEqual(['history', 'signal', 'steering']);
+      expect(typeof (seen[0] as { steering: { steer: unknown } }).steering.steer).toBe('function');
     });
   }
 });

@@ -1,9 +1,12 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import type { CompactionOptions } from '../compaction/compaction-options.ts';
 import type { GuardrailOptions } from '../guardrails/guardrail-options.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
+import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { Content } from '../wire/content.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
@@ -23,6 +26,12 @@ export type CreateChatSessionOptions<Output = undefined> = {
   id?: string | undefined;
   /** How much stored history goes with each message. @defaultValue everything */
   limit?: ChatHistoryLimit | undefined;
+  /**
+   * Compaction of what each message sends (see the agent's `compaction` option), in place of the
+   * agent's; `false` turns the agent's off for this session. The store keeps the whole history.
+   * @defaultValue the agent's
+   */
+  compaction?: CompactionOptions | false | undefined;
   /**
    * Where the session logs (`component: 'chat'`, with its `sessionId`); pass the agent's logger
    * to have one stream. @defaultValue silent
@@ -46,6 +55,21 @@ export type CreateChatSessionOptions<Output = undefined> = {
    * verbatim (it is sent back to Gemini); an output rewrite is what `send` returns.
    */
   guardrails?: GuardrailOptions | undefined;
+  /**
+   * What this session object may spend, in US dollars (priced by the agent's `prices` over
+   * gemloop's table). A turn that goes over it ends after the step that did (its run stops with
+   * `finishReason: 'stop-condition'`, its turn is saved); the next send throws a
+   * `ChatBudgetExceededError` with the usage and cost so far, and sends nothing. Counted like
+   * `usage`: this session object's sends, failed ones included. An unknown cost counts as over.
+   * @defaultValue no budget
+   */
+  budget?: ChatBudget | undefined;
+};
+
+/** A chat session's spending limit (see `CreateChatSessionOptions.budget`). */
+export type ChatBudget = {
+  /** US dollars, a number or a decimal string: `0.5`, `'2.00'`. */
+  maxCostUsd: number | string;
 };
 
 /** Options of one send. */
@@ -111,11 +135,17 @@ export type ChatSession<Output = undefined> = {
    */
   readonly usage: AgentUsage;
   /**
+   * What {@link ChatSession.usage} cost, summed exactly over the same sends (each turn's own is
+   * `result.cost`, and `turn.cost` in the store). Unknown once a send's price was.
+   */
+  readonly cost: Cost;
+  /**
    * Sends a message and resolves once the answer is saved.
    *
    * @throws {@link ChatStoreError} when the store fails (`load`: nothing was sent; `append`:
    *   `error.result` holds the answer, `error.unsaved` the turn).
    * @throws the agent's errors (`ModelCallError`, `AgentAbortedError`, ...): nothing was saved.
+   * @throws {@link ChatBudgetExceededError} when the `budget` is spent: nothing was sent.
    */
   send(message: ChatMessage, options?: ChatSendOptions): Promise<ChatResult<Output>>;
   /**
@@ -124,6 +154,22 @@ export type ChatSession<Output = undefined> = {
    * {@link ChatStoreError}. Breaking out of the iteration aborts the run.
    */
   sendStream(message: ChatMessage, options?: ChatSendOptions): ChatStream<Output>;
+  /**
+   * Steers the send in flight (`send` or `sendStream`): the message joins the history at the
+   * run's next step boundary, after the function responses of a turn with calls, and is saved
+   * with the send's turn (see `Steering.steer`, `@gemloop/core/steering`). With several sends
+   * waiting, the one whose run is under way gets it.
+   * @throws {@link SteeringError} `no-send-in-flight` when no run is under way (use `send`),
+   *   `too-many-pending` past 32 waiting.
+   */
+  steer(message: SteeringMessage): void;
+  /**
+   * Adds a message for after the current answer: the send in flight goes on with it as a
+   * follow-up turn (one result, one saved turn, holding both answers).
+   * @throws {@link SteeringError} as `steer()` does; with no send in flight,
+   *   `send` the message instead.
+   */
+  queue(message: SteeringMessage): void;
   /** Every stored content, oldest first (all of it, whatever the limit). */
   history(): Promise<Content[]>;
   /** The stored turns, oldest first. */

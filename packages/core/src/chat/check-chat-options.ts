@@ -1,4 +1,6 @@
+import { compactionOptionCheck } from '../compaction/compaction-options.ts';
 import { guardrailOptions } from '../guardrails/guardrail-options.ts';
+import { dollarsToPicos } from '../models/usd.ts';
 import {
   type DeclaredOptions,
   defineOptions,
@@ -14,7 +16,7 @@ import {
   required,
 } from '../options/option-checks.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
-import type { CreateChatSessionOptions } from './chat-session.ts';
+import type { ChatBudget, CreateChatSessionOptions } from './chat-session.ts';
 
 const STORE_METHODS = ['load', 'append', 'clear'] as const;
 
@@ -30,6 +32,22 @@ const limitDeclaration: DeclaredOptions<ChatHistoryLimit> = defineOptions<ChatHi
     maxTokens: optionCheck(
       (value) => typeof value === 'number' && value > 0,
       (path, value) => `${path} must be a number > 0; got ${describeValue(value)}.`,
+    ),
+  },
+});
+
+const budgetDeclaration: DeclaredOptions<ChatBudget> = defineOptions<ChatBudget>({
+  name: 'budget',
+  example: '{ maxCostUsd: 0.5 }',
+  checks: {
+    maxCostUsd: required(
+      optionCheck(
+        (value) =>
+          (typeof value === 'number' || typeof value === 'string') &&
+          dollarsToPicos(value) !== undefined,
+        (path, value) =>
+          `${path} must be US dollars as a number >= 0 or a decimal string, such as 0.5 or '2.00'; got ${describeValue(value)}.`,
+      ),
     ),
   },
 });
@@ -69,12 +87,14 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
           `id must be a non-empty string (the conversation's key in the store), or left out for a random one; got ${value === '' ? 'an empty string' : typeof value}.`,
       ),
       limit: nestedOption(limitDeclaration),
+      compaction: (value, path) => compactionOptionCheck(value, path),
       logger: optionCheck(
         (value) => typeof (value as { child?: unknown } | null)?.child === 'function',
         'logger must be a Logger (pino or any object with child, debug, info, warn, error).',
       ),
       now: functionOption('now must be a function that returns the time in ms since the epoch.'),
       guardrails: nestedOption(guardrailOptions as DeclaredOptions<unknown>),
+      budget: nestedOption(budgetDeclaration),
       turnsWithoutModel: oneOfOption(
         ['same-model', 'other-model'],
         (_path, value) =>

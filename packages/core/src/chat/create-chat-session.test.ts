@@ -253,6 +253,7 @@ describe('createChatSession', () => {
         tokenCount: expect.any(Number),
         createdAt: expect.any(Number),
         model: 'gemini-2.5-flash',
+        cost: second.cost,
       },
     });
     // The result's history is what was sent plus the new turn.

@@ -1,18 +1,25 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgentStream } from '../agent/agent-stream.ts';
-import { agentTurnsOf } from '../agent/agent-turns.ts';
+import { type AgentTurns, agentTurnsOf, findHandoffReceiver } from '../agent/agent-turns.ts';
 import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { costAbove } from '../agent/stop-conditions.ts';
 import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
+import { SteeringError } from '../errors/steering-error.ts';
 import { joinGuardrailOptions } from '../guardrails/guardrail-options.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
+import { unknownCost, zeroCost } from '../models/cost.ts';
+import { CostTotal } from '../models/cost-total.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
+import { createRunSteering, type Steering } from '../steering/create-steering.ts';
+import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { Part } from '../wire/content.ts';
+import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import type {
   ChatResult,
   ChatSession,
@@ -78,15 +85,49 @@ export function createChatSession<Output = undefined>(
   options: CreateChatSessionOptions<Output>,
 ): ChatSession<Output> {
   checkChatOptions(options);
-  const { agent, limit, turnsWithoutModel = 'same-model' } = options;
+  const { agent, limit, compaction, turnsWithoutModel = 'same-model' } = options;
   const sessionGuardrails = options.guardrails;
   // The agent's runs with this session's id as the conversation (telemetry, the recorder).
   const turns = agentTurnsOf(agent);
+  /**
+   * The turns of the agent that holds the conversation: the session's own, or the one a handoff
+   * gave it to (the stored `agent` of the last turn). A name no handoff of the session's agent
+   * reaches (the team changed since) falls back to the session's agent, with a warning.
+   */
+  const holderTurns = (holder: string | undefined): AgentTurns<Output> => {
+    if (holder === undefined) return turns;
+    const receiver = findHandoffReceiver(agent, holder);
+    if (receiver !== undefined) return agentTurnsOf(receiver) as AgentTurns<Output>;
+    logger.warn(
+      { agent: holder },
+      'the stored conversation is held by an agent no handoff of this session reaches; the session agent answers',
+    );
+    return turns;
+  };
   const id = options.id ?? globalThis.crypto.randomUUID();
   const store = options.store ?? defaultStore(agent, options.id !== undefined);
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
   const usage: AgentUsage = emptyUsage();
+  const cost = new CostTotal();
+  const budget = options.budget;
+  /**
+   * The budget as this send's stop condition: what the session spent before it, plus the run's
+   * cost so far, over `maxCostUsd` (an agent not made by createAgent gets it as a run option too).
+   */
+  const budgetRun = (signal: AbortSignal | undefined): RunOptions => {
+    if (budget === undefined) return { signal };
+    if (cost.exceeds(budget.maxCostUsd)) {
+      throw new ChatBudgetExceededError({
+        sessionId: id,
+        maxCostUsd: budget.maxCostUsd,
+        cost: cost.total,
+        usage: { ...usage },
+      });
+    }
+    const before = cost.total;
+    return { signal, stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }) };
+  };
 
   const storeCall = async <T>(
     operation: ChatStoreOperation,
@@ -162,7 +203,7 @@ export function createChatSession<Output = undefined>(
   const abortedBeforeRun = (signal: AbortSignal) =>
     new AgentAbortedError({
       phase: 'between-steps',
-      run: { contents: [], newContents: [], steps: [], usage: emptyUsage() },
+      run: { contents: [], newContents: [], steps: [], usage: emptyUsage(), cost: zeroCost() },
       cause: signal.reason,
       message: `The chat send of session "${id}" was aborted before its run started; nothing was sent or saved.`,
     });
@@ -175,10 +216,11 @@ export function createChatSession<Output = undefined>(
   const prepare = async (
     parts: string | readonly Part[],
     signal: AbortSignal | undefined,
-  ): Promise<SelectedHistory & { history: RunOptions['history'] }> => {
+  ): Promise<SelectedHistory & { history: RunOptions['history']; holder: string | undefined }> => {
     const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
+    const holder = turns[turns.length - 1]?.agent;
     // Awaited only on the first send; an abort while it loads is caught just below.
     const { estimateContentTokens, selectHistory, toHistoryTurns } =
       sendHelpers.value ?? (await sendHelpers.load());
@@ -212,27 +254,36 @@ export function createChatSession<Output = undefined>(
       droppedTurns: selected.droppedTurns,
       tokens: selected.tokens,
       history: sentTurns ?? selected.contents,
+      holder,
     };
   };
 
   const recordFailure = (error: unknown): void => {
-    if (AgentRunError.isInstance(error)) addUsageMetadata(usage, error.run.usage);
+    if (AgentRunError.isInstance(error)) {
+      addUsageMetadata(usage, error.run.usage);
+      // Errors made before this change, or by another copy of gemloop, may lack it.
+      cost.add(error.run.cost ?? unknownCost('the failed run reported no cost'));
+    }
   };
 
   /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
   const save = async (
     result: AgentResult<Output>,
-    selected: SelectedHistory,
+    selected: SelectedHistory & { holder: string | undefined },
   ): Promise<ChatResult<Output>> => {
+    const holder = result.handoffs?.at(-1) ?? selected.holder;
     // Loaded by prepare(), which every save follows.
     const { measureTurnTokens } = sendHelpers.value ?? (await sendHelpers.load());
     addUsageMetadata(usage, result.usage);
+    cost.add(result.cost ?? unknownCost('the run reported no cost'));
     const turn: ChatTurn = {
       contents: result.newContents,
       tokenCount: measureTurnTokens(result as AgentResult<unknown>),
       createdAt: now(),
       model: agent.model,
     };
+    if (result.cost !== undefined) turn.cost = result.cost;
+    if (holder !== undefined) turn.agent = holder;
     const saved = !(
       result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
     );
@@ -296,26 +347,58 @@ export function createChatSession<Output = undefined>(
         })
       : sending;
 
+  // The steering controller of the send whose run is under way (sends run one at a time).
+  let steeringInFlight: Steering | undefined;
+  const steerRun = <T>(run: (steering: Steering) => Promise<T>): Promise<T> => {
+    const steering = createRunSteering();
+    steeringInFlight = steering;
+    return run(steering).finally(() => {
+      if (steeringInFlight === steering) steeringInFlight = undefined;
+    });
+  };
+  const steerWith =
+    (mode: 'steer' | 'queue') =>
+    (message: SteeringMessage): void => {
+      if (steeringInFlight === undefined) {
+        throw new SteeringError({
+          reason: 'no-send-in-flight',
+          message: `chat.${mode}() steers a send while its run is under way, and session "${id}" has none. Send the message with chat.send() instead.`,
+        });
+      }
+      steeringInFlight[mode](message);
+    };
+
   const session: ChatSession<Output> = {
     id,
     store,
     get usage() {
       return { ...usage };
     },
+    get cost() {
+      return cost.total;
+    },
     async send(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
       const guardrails = joinGuardrailOptions(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
         exclusive(async () => {
+          const runOptions = budgetRun(signal);
           const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
-            result = await turns.run(
-              parts,
-              guardrails === undefined
-                ? { signal, history: selected.history }
-                : { signal, history: selected.history, guardrails },
-              id,
+            result = await steerRun((steering) =>
+              holderTurns(selected.holder).run(
+                parts,
+                {
+                  ...runOptions,
+                  history: selected.history,
+                  steering,
+                  ...(compaction === undefined ? {} : { compaction }),
+                  // Only a key it was given: the agent may be another's, with run options of its own.
+                  ...(guardrails === undefined ? {} : { guardrails }),
+                },
+                id,
+              ),
             );
           } catch (error) {
             recordFailure(error);
@@ -327,40 +410,61 @@ export function createChatSession<Output = undefined>(
     },
     sendStream(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
       const guardrails = joinGuardrailOptions(sessionGuardrails, sendGuardrails);
-      const stream = createAgentStream<Output>(async (emit, streamSignal) => {
-        const parts = toMessageParts(message);
-        return releaseIfAgentClosed(
-          exclusive(async () => {
-            const selected = await prepare(parts, streamSignal);
-            const inner = turns.stream(
-              parts,
-              // Only a key it was given: the agent may be another's, with run options of its own.
-              guardrails === undefined
-                ? { signal: streamSignal, history: selected.history }
-                : { signal: streamSignal, history: selected.history, guardrails },
-              id,
-            );
-            // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.
-            forwardStreamArgumentRedactor(inner, stream);
-            let result: AgentResult<Output>;
-            try {
-              for await (const event of inner) {
-                // Held back until the turn is saved: `run-end` means the answer is in the store.
-                if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
+      // The handle's steer()/queue() reach this send's run, whenever it starts.
+      const steering = createRunSteering();
+      const stream = createAgentStream<Output>(
+        async (emit, streamSignal) => {
+          const parts = toMessageParts(message);
+          return releaseIfAgentClosed(
+            exclusive(async () => {
+              const runOptions = budgetRun(streamSignal);
+              const selected = await prepare(parts, streamSignal);
+              steeringInFlight = steering;
+              const inner = holderTurns(selected.holder).stream(
+                parts,
+                {
+                  ...runOptions,
+                  history: selected.history,
+                  steering,
+                  ...(compaction === undefined ? {} : { compaction }),
+                  ...(guardrails === undefined ? {} : { guardrails }),
+                },
+                id,
+              );
+              inner.result
+                .then(
+                  () => {},
+                  () => {},
+                )
+                .finally(() => {
+                  if (steeringInFlight === steering) steeringInFlight = undefined;
+                });
+              // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.
+              forwardStreamArgumentRedactor(inner, stream);
+              let result: AgentResult<Output>;
+              try {
+                for await (const event of inner) {
+                  // Held back until the turn is saved: `run-end` means the answer is in the store.
+                  if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
+                }
+                result = await inner.result;
+              } catch (error) {
+                recordFailure(error);
+                throw error;
               }
-              result = await inner.result;
-            } catch (error) {
-              recordFailure(error);
-              throw error;
-            }
-            const chatResult = await save(result, selected);
-            emit({ type: 'run-end', result: chatResult as AgentResult<unknown> });
-            return chatResult;
-          }, streamSignal),
-        );
-      }, signal);
+              const chatResult = await save(result, selected);
+              emit({ type: 'run-end', result: chatResult as AgentResult<unknown> });
+              return chatResult;
+            }, streamSignal),
+          );
+        },
+        signal,
+        steering,
+      );
       return stream as ChatStream<Output>;
     },
+    steer: steerWith('steer'),
+    queue: steerWith('queue'),
     history() {
       return exclusive(async () => (await loadTurns()).flatMap((turn) => turn.contents));
     },

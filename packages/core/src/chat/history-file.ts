@@ -3,12 +3,15 @@ import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { ChatHistoryCorruptError } from '../errors/chat-history-corrupt-error.ts';
 import { isLevelEnabled, type Logger } from '../logging/logger.ts';
+import type { Cost } from '../models/cost.ts';
+import { readCost } from '../models/read-cost.ts';
 import type { ChatTurn } from './history-store.ts';
 
 /**
  * The JSON-lines format of the file store: one line per turn,
- * `{"v":1,"id":"<session id>","createdAt":<ms>,"tokenCount":<n>,"model":"<model>","contents":[...]}`
- * (`model` since it was recorded; lines without it are read as turns of an unknown model), ending with
+ * `{"v":1,"id":"<session id>","createdAt":<ms>,"tokenCount":<n>,"model":"<model>","cost":{...},"contents":[...]}`
+ * (`model` since it was recorded; lines without it are read as turns of an unknown model; `cost`
+ * since issue 31, read back only when well formed), ending with
  * `\n`. The newline is the commit mark: a line without one is a write that a crash cut short.
  * @internal
  */
@@ -19,6 +22,8 @@ const require = createRequire(import.meta.url);
 let cryptoModule: typeof Crypto | undefined;
 const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as typeof Crypto);
 const NEWLINE = 0x0a;
+// The longest agent name read back from a line (a name is a tool-name segment: 128 at most).
+const MAX_AGENT_NAME = 128;
 
 /** One turn as a line, newline included. JSON never puts a raw newline inside a value. @internal */
 export function toHistoryLine(id: string, turn: ChatTurn): string {
@@ -28,6 +33,8 @@ export function toHistoryLine(id: string, turn: ChatTurn): string {
     createdAt: turn.createdAt,
     tokenCount: turn.tokenCount,
     model: turn.model,
+    cost: turn.cost,
+    agent: turn.agent,
     contents: turn.contents,
   })}\n`;
 }
@@ -122,7 +129,7 @@ export function parseHistoryLine(
       `the line has format version ${JSON.stringify(record['v'])}; this gemloop reads version ${FORMAT_VERSION} (a newer gemloop wrote it?)`,
     );
   }
-  const { id, contents, tokenCount, createdAt, model } = record;
+  const { id, contents, tokenCount, createdAt, model, cost, agent } = record;
   if (typeof id !== 'string') throw corrupt('the line has no string "id"');
   if (
     !Array.isArray(contents) ||
@@ -146,8 +153,17 @@ export function parseHistoryLine(
       tokenCount: typeof tokenCount === 'number' ? tokenCount : undefined,
       createdAt: typeof createdAt === 'number' ? createdAt : undefined,
       model: typeof model === 'string' && model !== '' ? model : undefined,
+      ...withCost(readCost(cost)),
+      ...(typeof agent === 'string' && agent !== '' && agent.length <= MAX_AGENT_NAME
+        ? { agent }
+        : {}),
     },
   };
+}
+
+/** `{ cost }` when the line had a well-formed one; a turn without it has no `cost` key. */
+function withCost(cost: Cost | undefined): { cost?: Cost } {
+  return cost === undefined ? {} : { cost };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { HistoryTurn } from '../history/history-turn.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Cost } from '../models/cost.ts';
 import type { Content } from '../wire/content.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 
@@ -28,6 +29,17 @@ export type ChatTurn = {
    * it). A stored turn is a {@link HistoryTurn}: `agent.run(input, { history: turns })` takes it.
    */
   model?: string | undefined;
+  /**
+   * What the turn's run cost (exact decimal strings of US dollars; see `Cost` in
+   * `@gemloop/core/models`), for display; a store may drop it.
+   */
+  cost?: Cost | undefined;
+  /**
+   * The agent that holds the conversation after this turn, when a handoff (`handoff()` of
+   * `@gemloop/core/composition`) gave it to another agent than the session's: the next send goes
+   * to that agent. Absent while the session's own agent holds it.
+   */
+  agent?: string | undefined;
 };
 
 /** What a {@link HistoryStore} gets with every call. */

@@ -4,6 +4,7 @@
 
 export type { ChatHistoryLimit } from './chat-history-limit.ts';
 export type {
+  ChatBudget,
   ChatResult,
   ChatSendInfo,
   ChatSendOptions,

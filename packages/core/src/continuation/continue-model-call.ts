@@ -51,8 +51,11 @@ export type ContinuedCallResult = ModelCallResult & {
 /** What a continued streamed call tells its caller. @internal */
 export type ContinuedStreamHooks = {
   signal: AbortSignal;
-  /** A chunk that can no longer be taken back (see the module comment): fold it, show it. */
-  onChunk(chunk: GenerateContentResponse): void;
+  /**
+   * A chunk that can no longer be taken back (see the module comment): fold it, show it. A promise
+   * holds the stream until it settles (a subagent's reader that fell behind, see `EmitEvent`).
+   */
+  onChunk(chunk: GenerateContentResponse): void | Promise<void>;
   /** Any chunk arrived (the first one is the call's time to first chunk). */
   onAnyChunk?: (() => void) | undefined;
   /** The usage billed so far in this call, summed over hops, after each chunk that had usage. */
@@ -252,9 +255,12 @@ export async function continueStream(
   let reconnectsInRow = 0;
   let hopReconnects = 0;
   let record: ModelCallRecord | undefined;
+  /** Set when a reader asked the stream to wait (see `onChunk`); awaited before the next chunk. */
+  let room: Promise<void> | undefined;
   const commit = (chunk: GenerateContentResponse): void => {
     accumulator.push(chunk);
-    onChunk(chunk);
+    const wait = onChunk(chunk);
+    if (wait !== undefined) room = room === undefined ? wait : room.then(() => wait);
   };
   const flush = (): void => {
     for (const chunk of pending) commit(chunk);
@@ -298,6 +304,11 @@ export async function continueStream(
           pending.push(chunk);
         } else {
           commit(chunk);
+        }
+        if (room !== undefined) {
+          const waiting = room;
+          room = undefined;
+          await waiting;
         }
       }
     } catch (error) {

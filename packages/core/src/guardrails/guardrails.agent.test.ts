@@ -349,6 +349,7 @@ describe('output guardrails', () => {
     const retraction = plain.find((event) => event.type === 'guardrail-retraction');
     expect(retraction).toEqual({
       type: 'guardrail-retraction',
+      path: [],
       stepNumber: 1,
       name: 'redact-phone',
       text: 'Call [phone]',
@@ -520,6 +521,55 @@ describe('tool guardrails', () => {
       .catch((caught: unknown) => caught)) as GuardrailTrippedError;
     expect(error.phase).toBe('tool-output');
     expect(() => validateHistory(error.run.contents)).not.toThrow();
+  });
+  it('the replayable call order (a durable run) checks before and after as the as-ready one does', async () => {
+    // toolCallOrder 'replayable' decides every call first (decideToolCall), then starts the
+    // cleared ones: a guardrail's deny/allow and its after check must apply there too.
+    for (const toolCallOrder of ['as-ready', 'replayable'] as const) {
+      const log: string[] = [];
+      const gemini = createScriptedGemini([
+        callsTurn(['transfer', { amount: -1 }], ['transfer', { amount: 3 }]),
+        textTurn('done'),
+      ]);
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        tools: [makeTransfer(log)],
+        toolCallOrder,
+        guardrails: {
+          tools: [
+            policy,
+            { name: 'mask', after: () => ({ type: 'replace', result: { masked: true } }) },
+          ],
+        },
+      });
+      const result = await agent.run('pay');
+      expect(log).toEqual(['transfer 3']);
+      expect(
+        gemini
+          .contentsOf(1)
+          .at(-1)
+          ?.parts?.map((part) => part.functionResponse?.response),
+      ).toEqual([{ error: 'Amounts must be positive.' }, { masked: true }]);
+      expect(result.steps[0]?.toolCalls?.[1]?.output).toEqual({ ok: true, amount: 3 });
+
+      const tripping = createAgent({
+        gemini: createScriptedGemini([
+          callsTurn(['transfer', { amount: 50_000 }], ['transfer', { amount: 3 }]),
+          textTurn('done'),
+        ]),
+        model: MODEL,
+        tools: [makeTransfer(log)],
+        toolCallOrder,
+        guardrails: { tools: [policy] },
+      });
+      const error = (await tripping
+        .run('pay')
+        .catch((caught: unknown) => caught)) as GuardrailTrippedError;
+      expect(GuardrailTrippedError.isInstance(error)).toBe(true);
+      expect(error.phase).toBe('tool-input');
+      expect(() => validateHistory(error.run.contents)).not.toThrow();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ const flash = {
   name: 'models/gemini-2.5-flash',
   displayName: 'Gemini 2.5 Flash',
   inputTokenLimit: 1048576,
+  outputTokenLimit: 65536,
   supportedGenerationMethods: ['generateContent', 'countTokens'],
   thinking: true,
 };
@@ -127,6 +128,8 @@ describe('getModel', () => {
     const byId = await gemini.getModel('gemini-2.5-flash');
     const byPath = await gemini.getModel('models/gemini-2.5-flash');
     expect(byId).toEqual({ ...flash, newField: 1 });
+    // The limits the API reports are typed and kept: what contextWindowOf's overrides take.
+    expect([byId.inputTokenLimit, byId.outputTokenLimit]).toEqual([1_048_576, 65_536]);
     expect(byPath).toEqual(byId);
   });
 

@@ -2,6 +2,8 @@
 // its dev model). Not part of the public API: names here can change or go in any release, so
 // applications should not import them. Kept out of the root barrel on purpose.
 
+// The compaction bench replays the compaction decision's per-content estimate.
+export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
 export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/describe-api-error.ts';
 // @gemloop/testing: the fake's usage counts use the client's token estimate.

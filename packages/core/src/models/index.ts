@@ -1,8 +1,28 @@
 // @gemloop/core/models: what gemloop knows about Gemini models without asking the API (thinking,
-// tools and media each supports; the smallest prompt an explicit cache accepts).
+// tools and media each supports; the smallest prompt an explicit cache accepts; context windows;
+// prices and what a call cost).
 
+export type { ContextWindowOptions } from './context-window-of.ts';
+export { contextWindowOf } from './context-window-of.ts';
+export type { Cost } from './cost.ts';
+export { addCosts } from './cost.ts';
+export type { CostUsage } from './cost-of.ts';
+export { costOf, priceOf } from './cost-of.ts';
+export { CostTotal } from './cost-total.ts';
 export type { KnownModel, KnownThinkingLevel } from './known-models.ts';
 export { findKnownModel, knownModels } from './known-models.ts';
+export { knownPrices } from './known-prices.ts';
 export { getMinCacheTokens } from './min-cache-tokens.ts';
 export type { ModelCapabilities } from './model-capabilities.ts';
 export { getModelCapabilities } from './model-capabilities.ts';
+export type {
+  ModelPrice,
+  ModelTierPrices,
+  PricedTier,
+  PriceLookup,
+  PricesOption,
+  PriceTable,
+  TokenPrices,
+} from './model-prices.ts';
+export { LONG_CONTEXT_TOKENS } from './model-prices.ts';
+export type { UsdPerMillion } from './usd.ts';

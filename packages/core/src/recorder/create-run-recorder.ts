@@ -6,6 +6,7 @@ import type { ContinuationReport } from '../continuation/continuation-report.ts'
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';
@@ -13,6 +14,7 @@ import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import {
   MAX_RECORDED_HOPS,
+  MAX_RECORDED_STEER_CHARS,
   RECORDED_RUN_FORMAT,
   type RecordedContinuation,
   type RecordedError,
@@ -212,6 +214,8 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         baseUrl: info.baseUrl,
         streaming: info.streaming,
         conversationId: info.conversationId,
+        path: info.path,
+        parentRunId: info.parentRunId,
         gemloopVersion: version,
         at: info.startedAt,
         // Last: it can be long, and a reader of the file's first bytes (the viewer's list) gets
@@ -254,7 +258,14 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
                   error: toRecordedError(outcome.error),
                   at,
                 });
-              else write({ type: 'model-call-end', stepNumber, response: outcome.response, at });
+              else
+                write({
+                  type: 'model-call-end',
+                  stepNumber,
+                  response: outcome.response,
+                  cost: outcome.cost,
+                  at,
+                });
             },
           };
         },
@@ -300,6 +311,12 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             at: record.endedAt,
           });
         },
+        handoff({ stepNumber, from, to, at }) {
+          write({ type: 'handoff', stepNumber, from, to, at });
+        },
+        compaction(report, at) {
+          write({ type: 'compaction', ...report, at });
+        },
         stepEnd(step) {
           write({
             type: 'step-end',
@@ -309,6 +326,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             thoughts: step.thoughts,
             finishReason: step.finishReason,
             usage: step.usage,
+            cost: step.cost,
             grounding: step.grounding,
             toolCalls: step.toolCalls.length,
             reask: step.reask?.reason,
@@ -319,14 +337,34 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             at: step.startedAt + step.modelMs + step.toolsMs,
           });
         },
+        steer({ status, mode, stepNumber, content }, at) {
+          const parts = content.parts ?? [];
+          const text = parts
+            .map((part) => (typeof part.text === 'string' ? part.text : ''))
+            .join('');
+          write({
+            type: 'steer',
+            status,
+            mode,
+            stepNumber,
+            text:
+              text.length > MAX_RECORDED_STEER_CHARS
+                ? `${text.slice(0, MAX_RECORDED_STEER_CHARS)}…`
+                : text,
+            parts: parts.length,
+            at,
+          });
+        },
         end(outcome, at) {
           if ('error' in outcome) {
-            const usage = (outcome.error as { run?: { usage?: AgentUsage } } | null)?.run?.usage;
+            const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
+              ?.run;
             write({
               type: 'run-end',
               outcome: 'error',
               error: toRecordedError(outcome.error),
-              usage,
+              usage: run?.usage,
+              cost: run?.cost,
               at,
             });
           } else {
@@ -337,6 +375,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
               finishReason: result.finishReason,
               text: result.text,
               usage: result.usage,
+              cost: result.cost,
               at,
             });
           }

@@ -4,4 +4,4 @@
 
 export type { RunRecorder, RunRecorderOptions } from './create-run-recorder.ts';
 export type { RecordedError, RecordedRunLine } from './recorded-run.ts';
-export { RECORDED_RUN_FORMAT } from './recorded-run.ts';
+export { MAX_RECORDED_STEER_CHARS, RECORDED_RUN_FORMAT } from './recorded-run.ts';

@@ -1,3 +1,5 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */
@@ -47,6 +49,13 @@ export type RecordedRunLine =
       baseUrl: string;
       streaming: boolean;
       conversationId: string | undefined;
+      /**
+       * The run's place in its tree: `[]` (or absent, before issue 30) for a top run, the
+       * subagent's path for a child run, whose own file this is.
+       */
+      path?: readonly string[] | undefined;
+      /** For a child run: the `runId` of the run whose tool call started it, when recorded. */
+      parentRunId?: string | undefined;
       input: unknown;
       gemloopVersion: string;
       at: number;
@@ -67,6 +76,8 @@ export type RecordedRunLine =
       at: number;
     }
   | { type: 'first-chunk'; stepNumber: number; at: number }
+  /** The run was handed to another agent after step `stepNumber` (`handoff()`). */
+  | { type: 'handoff'; stepNumber: number; from: string; to: string; at: number }
   | {
       /** A long-decode answer's next request, a resumed stream, or a restart. */
       type: 'continuation';
@@ -81,6 +92,8 @@ export type RecordedRunLine =
       type: 'model-call-end';
       stepNumber: number;
       response?: unknown;
+      /** What the call cost (exact decimal strings of US dollars; see `Cost`). */
+      cost?: Cost | undefined;
       error?: RecordedError | undefined;
       at: number;
     }
@@ -112,6 +125,8 @@ export type RecordedRunLine =
       thoughts: string;
       finishReason: string | undefined;
       usage: AgentUsage;
+      /** What the step's model call cost. */
+      cost: Cost;
       grounding: unknown;
       toolCalls: number;
       reask: string | undefined;
@@ -127,6 +142,8 @@ export type RecordedRunLine =
       finishReason?: string | undefined;
       text?: string | undefined;
       usage?: AgentUsage | undefined;
+      /** What the run cost, every model call summed (so far, on an error). */
+      cost?: Cost | undefined;
       error?: RecordedError | undefined;
       at: number;
     }
@@ -145,4 +162,25 @@ export type RecordedRunLine =
       startedAt: number;
       at: number;
     }
+  | {
+      /** A steering message (`@gemloop/core/steering`): received, applied at a step, or dropped. */
+      type: 'steer';
+      status: 'received' | 'applied' | 'dropped';
+      mode: 'steer' | 'queue';
+      /** `applied`: the step whose request carries it; otherwise the step under way. */
+      stepNumber: number;
+      /** Its text parts, joined, cut at {@link MAX_RECORDED_STEER_CHARS} (with `…`). */
+      text: string;
+      /** How many parts it had (an image or a file counts, its bytes are not recorded). */
+      parts: number;
+      at: number;
+    }
+  | ({
+      /** The history was compacted before model step `stepNumber` (the `compaction` option). */
+      type: 'compaction';
+      at: number;
+    } & CompactionReport)
   | { type: 'truncated'; reason: string; at: number };
+
+/** The most characters of a steering message's text a recorded `steer` line keeps. */
+export const MAX_RECORDED_STEER_CHARS = 2000;

@@ -1,4 +1,6 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { ContinuationReport } from '../continuation/continuation-report.ts';
+import type { Cost } from '../models/cost.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
 import type {
   BlockReason,
@@ -153,6 +155,12 @@ export type AgentStep = {
   /** The raw usage of this model call. */
   usage: AgentUsage;
   /**
+   * What this model call cost, by the agent's `prices` over gemloop's table, at the tier that
+   * served it (`serviceTier`, else the one asked for, else standard). Exact decimal strings of US
+   * dollars; `null` amounts and `unknown` when a price is unknown. Zero for a `resume` step.
+   */
+  cost: Cost;
+  /**
    * The tier that served this model call (`usageMetadata.serviceTier`, else the
    * `x-gemini-service-tier` header); may differ from the `serviceTier` asked for (`priority`
    * falls back to `standard`). Undefined when the API reported neither (Vertex).
@@ -197,6 +205,25 @@ export type AgentRunState = {
   steps: AgentStep[];
   /** Summed over every model call, re-asks and tool-made calls included. */
   usage: AgentUsage;
+  /**
+   * What `usage` cost, summed exactly over the same calls (see `AgentStep.cost`); unknown when any
+   * call's price was.
+   */
+  cost: Cost;
+  /**
+   * With the `compaction` option, when the run compacted its history: the history the last
+   * request sent (`contents` stays the whole one, for the record and a chat store) and a report
+   * of each compaction.
+   */
+  compaction?: AgentCompactionState | undefined;
+};
+
+/** The usage of one agent of a run's tree (see `AgentResult.usageByAgent`). */
+export type AgentUsageByAgent = {
+  /** The agent's path relative to the run: `[]` for the run's own agent, then its subagents. */
+  path: readonly string[];
+  /** What this agent's own model calls used (its subagents' are in their own entries). */
+  usage: AgentUsage;
 };
 
 /** What `agent.run()` (and `agent.stream().result`) resolves to. */
@@ -217,4 +244,25 @@ export type AgentResult<Output = undefined> = AgentRunState & {
   parts: Part[];
   /** With the `cache` option: whether the prefix was cached and how many input tokens it saved. */
   cache?: AgentCacheReport | undefined;
+  /**
+   * `usage` split by agent: the run's own agent first (`path: []`), then every subagent the run
+   * called (directly or below), in the order their runs ended. The entries sum to `usage`.
+   */
+  usageByAgent?: AgentUsageByAgent[] | undefined;
+  /**
+   * The agents the run was handed to (`handoff()`), in order; the last one holds the
+   * conversation (a chat session sends the next message to it). Empty without a handoff.
+   */
+  handoffs?: string[] | undefined;
+};
+
+/** What the `compaction` option did in a run. */
+export type AgentCompactionState = {
+  /**
+   * The compacted history to continue from: what the last request sent, and every content added
+   * after it (the final answer included), as the next request of this run would send it.
+   */
+  sentContents: Content[];
+  /** Each compaction, in order. */
+  reports: CompactionReport[];
 };

@@ -1,5 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
+import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { version } from '../version.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
@@ -168,6 +169,7 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
                     );
                   }
                 }
+                if (outcome.cost !== undefined) addCost(span, outcome.cost);
                 if (response.modelVersion !== undefined)
                   metricAttributes['gen_ai.response.model'] = response.modelVersion;
                 if (content)
@@ -226,6 +228,30 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           };
         },
 
+        // One span per compaction, under the run's (the summarizer's call, when there is one,
+        // happened just before it). gemloop.-prefixed: GenAI semconv has no compaction attributes.
+        compaction(report, at) {
+          const span = tracer.startSpan(
+            'gemloop.compaction',
+            {
+              kind: SPAN_KIND_INTERNAL,
+              startTime: at,
+              attributes: {
+                'gemloop.compaction.step': report.stepNumber,
+                'gemloop.compaction.reason': report.reason,
+                'gemloop.compaction.tokens_before': report.tokensBefore,
+                'gemloop.compaction.tokens_after': report.tokensAfter,
+                'gemloop.compaction.cleared_tool_results': report.clearedToolResults,
+                'gemloop.compaction.pruned_thoughts': report.prunedThoughts,
+                'gemloop.compaction.summarized_contents': report.summarizedContents,
+                'gemloop.compaction.replaced': report.replaced,
+              },
+            },
+            runContext,
+          );
+          span.end(at);
+        },
+
         stepEnd() {},
 
         guardrail(record) {
@@ -250,14 +276,46 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           span.end(record.endedAt);
         },
 
+        // There is no step span (a step is a model call and its tool calls): a steer is an event
+        // on the run span, naming the step whose request carries it. Its text is content, kept
+        // only where message content is captured.
+        steer({ status, mode, stepNumber, content: steered }) {
+          const attributes: Attributes = {
+            'gemloop.steer.status': status,
+            'gemloop.steer.mode': mode,
+            'gemloop.steer.step': stepNumber,
+          };
+          if (content) attributes['gemloop.steer.content'] = safeJson(steered.parts ?? []);
+          runSpan.addEvent('gemloop.steer', attributes);
+        },
+
+        // A handoff as a span of its own under the run's (the OpenAI Agents SDK traces one as a
+        // `handoff` span, packages/agents-core/src/tracing/spans.ts; the GenAI conventions name no
+        // operation for it, so only the agent attributes they define are set).
+        handoff({ from, to, at }) {
+          const span = tracer.startSpan(
+            `handoff ${to}`,
+            {
+              kind: SPAN_KIND_INTERNAL,
+              attributes: { 'gen_ai.agent.name': to, 'gemloop.handoff.from': from },
+              startTime: at,
+            },
+            runContext,
+          );
+          span.end(at);
+        },
+
         end(outcome) {
           if ('error' in outcome) {
             failSpan(runSpan, toErrorType(outcome.error), outcome.error);
-            const run = (outcome.error as { run?: { usage?: AgentUsage } } | null)?.run;
+            const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
+              ?.run;
             if (run?.usage !== undefined) addUsage(runSpan, run.usage, latest);
+            if (run?.cost !== undefined) addCost(runSpan, run.cost);
           } else {
             const { result } = outcome;
             addUsage(runSpan, result.usage, latest);
+            addCost(runSpan, result.cost);
             if (result.rawFinishReason !== undefined)
               runSpan.setAttribute('gen_ai.response.finish_reasons', [result.rawFinishReason]);
           }
@@ -323,6 +381,17 @@ function addUsageMetadata(span: Span, usage: UsageMetadata, latest: boolean): vo
     if (typeof usage.cachedContentTokenCount === 'number')
       span.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cachedContentTokenCount);
   }
+}
+
+/**
+ * `gemloop.cost.usd`: what the call or run cost in US dollars, beside the GenAI usage attributes
+ * (the GenAI conventions define no cost attribute, so it is gemloop's own namespace). A double, as
+ * backends sum it; the exact decimal is on the result and in the recording. An unknown cost sets
+ * `gemloop.cost.unknown` to why, and no number.
+ */
+function addCost(span: Span, cost: Cost): void {
+  if (cost.total !== null) span.setAttribute('gemloop.cost.usd', Number(cost.total));
+  else if (cost.unknown !== undefined) span.setAttribute('gemloop.cost.unknown', cost.unknown);
 }
 
 function addUsage(span: Span, usage: AgentUsage, latest: boolean): void {

@@ -186,6 +186,49 @@ describe('OpenTelemetry GenAI spans', () => {
     expect(new Set(spans.map((span) => span.spanContext().traceId)).size).toBe(1);
   });
 
+  it("toolCallOrder 'replayable': the hook's and the tool's spans nest under their own call's execute_tool span", async () => {
+    const { gemini, exporter, telemetry, tracerProvider } = await setup({
+      script: [
+        turn.calls([
+          { name: 'get_weather', args: { city: 'Paris' } },
+          { name: 'get_weather', args: { city: 'Oslo' } },
+        ]),
+        turn.text('Sunny in both.'),
+      ],
+    });
+    trace.setGlobalTracerProvider(tracerProvider);
+    try {
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        name: 'weather-assistant',
+        tools: [weather],
+        toolCallOrder: 'replayable',
+        // Decided before either call runs: each decision in its own call's context still.
+        beforeToolCall: ({ rawArgs }) => {
+          trace
+            .getTracer('approvals')
+            .startSpan(`approve ${String(rawArgs['city'])}`)
+            .end();
+        },
+        telemetry,
+      });
+      await agent.run('Weather in Paris and Oslo?');
+    } finally {
+      trace.disable();
+    }
+    const spans = exporter.getFinishedSpans();
+    const tools = byName(spans, 'execute_tool get_weather');
+    expect(tools).toHaveLength(2);
+    for (const city of ['Paris', 'Oslo']) {
+      const approval = one(spans, `approve ${city}`);
+      const inner = one(spans, `fetch ${city}`);
+      expect(parentOf(approval), city).toBe(parentOf(inner));
+      expect(tools.some((tool) => tool.spanContext().spanId === parentOf(inner))).toBe(true);
+    }
+    expect(parentOf(one(spans, 'fetch Paris'))).not.toBe(parentOf(one(spans, 'fetch Oslo')));
+  });
+
   it('a streamed run: gen_ai.request.stream and time to first chunk', async () => {
     const { gemini, exporter, telemetry } = await setup({
       script: [turn.text('A streamed answer in several chunks.')],

@@ -48,7 +48,9 @@ export function redactObservation(
         firstChunk: (at) => call.firstChunk(at),
         end: (outcome, at) =>
           call.end(
-            'response' in outcome ? { response: redactor.response(outcome.response) } : outcome,
+            'response' in outcome
+              ? { ...outcome, response: redactor.response(outcome.response) }
+              : outcome,
             at,
           ),
       };
@@ -60,6 +62,14 @@ export function redactObservation(
     stepEnd: (value) => observation.stepEnd(step(value)),
     // A guardrail record holds names, a verdict and a reason, never a call's arguments.
     guardrail: (record) => observation.guardrail?.(record),
+    steer: (report, at) =>
+      observation.steer?.(
+        {
+          ...report,
+          content: (redactor.contents([report.content]) as Content[])[0] ?? report.content,
+        },
+        at,
+      ),
     end(outcome, at) {
       if (!('result' in outcome)) {
         // A run error's `run` is not enumerable and its tool errors' `args` are redacted when

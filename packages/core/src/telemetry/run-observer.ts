@@ -1,11 +1,14 @@
+import type { CompactionReport } from '../compaction/compact-history.ts';
 import type {
   ContinuationHopEvent,
   ContinuationReport,
 } from '../continuation/continuation-report.ts';
+import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
+import type { SteeringReport } from '../run/steering-report.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 
@@ -26,6 +29,23 @@ export type RunStartInfo = {
   input: AgentInput;
   /** When the run started (ms since the epoch, the agent's clock). */
   startedAt: number;
+  /**
+   * Where the run sits in its tree: `[]` for a top run, the subagent's path (e.g.
+   * `['research', 'searcher#2']`) for a run a subagent tool started.
+   */
+  path: readonly string[];
+  /** The `runId` of the run whose tool started this one, when that run was observed too. */
+  parentRunId: string | undefined;
+};
+
+/** The run was handed to another agent (`handoff()`): the steps after `stepNumber` are its. */
+export type HandoffInfo = {
+  stepNumber: number;
+  /** The name of the agent handing over. */
+  from: string;
+  /** The name of the agent taking over. */
+  to: string;
+  at: number;
 };
 
 /** One model call about to be made. */
@@ -64,11 +84,16 @@ export interface ModelCallObservation {
   hop?: ((event: ContinuationHopEvent) => void) | undefined;
   /**
    * The call ended: the response (every hop merged, with how it was continued when it took
-   * more than one request), or the error it failed with.
+   * more than one request, and what it cost, by the agent's prices, when the agent priced it),
+   * or the error it failed with.
    */
   end(
     outcome:
-      | { response: GenerateContentResponse; continuation?: ContinuationReport | undefined }
+      | {
+          response: GenerateContentResponse;
+          continuation?: ContinuationReport | undefined;
+          cost?: Cost | undefined;
+        }
       | { error: unknown },
     at: number,
   ): void;
@@ -93,6 +118,12 @@ export interface RunObservation {
    * Optional, so an observer written before guardrails still fits.
    */
   guardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
+  /** A steering message was received, applied or dropped (`@gemloop/core/steering`). */
+  steer?: ((report: SteeringReport, at: number) => void) | undefined;
+  /** The run was handed to another agent, after the step of the transfer call ended. */
+  handoff?(info: HandoffInfo): void;
+  /** The history was compacted before a model step (the `compaction` option). */
+  compaction?: ((report: CompactionReport, at: number) => void) | undefined;
   /** The run ended with a result or failed with `error` (which carries `run` when it started). */
   end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
 }

@@ -102,11 +102,20 @@ function combine(list: readonly RunObservation[]): RunObservation {
         },
       };
     },
+    compaction(report, at) {
+      for (const observation of list) observation.compaction?.(report, at);
+    },
     stepEnd(step) {
       for (const observation of list) observation.stepEnd(step);
     },
     guardrail(record) {
       for (const observation of list) observation.guardrail?.(record);
+    },
+    steer(report, at) {
+      for (const observation of list) observation.steer?.(report, at);
+    },
+    handoff(info) {
+      for (const observation of list) observation.handoff?.(info);
     },
     end(outcome, at) {
       for (const observation of list) observation.end(outcome, at);
@@ -162,8 +171,11 @@ function guard(observation: RunObservation): RunObservation {
       }
       return { wrap: call.wrap, end: quiet((record, at) => call.end(record, at)) };
     },
+    compaction: quiet((report, at) => observation.compaction?.(report, at)),
     stepEnd: quiet((step) => observation.stepEnd(step)),
     guardrail: quiet((record) => observation.guardrail?.(record)),
+    steer: quiet((report, at) => observation.steer?.(report, at)),
+    handoff: quiet((info) => observation.handoff?.(info)),
     end: quiet((outcome, at) => observation.end(outcome, at)),
   };
 }

@@ -8,6 +8,8 @@
 // words, with what gemloop adds: an id per event for resuming, approvals, usage per step and a
 // subagent path.
 
+import type { Cost } from '../models/cost.ts';
+
 /** The protocol version the `start` event names; a client refuses a version it does not know. */
 export type BrowserProtocolVersion = 1;
 
@@ -112,8 +114,11 @@ export type BrowserStepFinishEvent = BrowserEventBase & {
   /** The API's finish reason (`STOP`, `MAX_TOKENS`, ...), when it gave one. */
   finishReason: string | undefined;
   usage: BrowserUsage;
-  /** Reserved for cost accounting (issue 31): `null` today. */
-  cost: null;
+  /**
+   * What the step's model call cost: exact decimal strings of US dollars, or `null` amounts with
+   * `unknown` (why) when the model has no price (see `Cost` in `@gemloop/core/models`).
+   */
+  cost: Cost | null;
 };
 
 /** A tool call waits for a person: answer it by `approvalId` (see `createApprovalBroker`). */
@@ -146,8 +151,11 @@ export type BrowserFinishEvent = BrowserEventBase & {
   finishReason: string | undefined;
   /** The run's usage so far. */
   usage: BrowserUsage | undefined;
-  /** Reserved for cost accounting (issue 31): `null` today. */
-  cost: null;
+  /**
+   * What the run cost so far (see `Cost`); `null` when the server does not know (a run that ended
+   * without a result, a durable run's stream).
+   */
+  cost: Cost | null;
 };
 
 /** Every event of protocol version 1. A client ignores types it does not know. */

@@ -152,6 +152,8 @@ export function startBrowserRun(
       });
     } catch (error) {
       const usage = AgentRunError.isInstance(error) ? toBrowserUsage(error.run.usage) : undefined;
+      // What the failed run was billed so far (an error from another copy may lack it).
+      const cost = AgentRunError.isInstance(error) ? (error.run.cost ?? null) : null;
       if (abortedByPage || AgentAbortedError.isInstance(error)) {
         // Nobody (or a server shutdown) stopped it: not a failure, and nothing to log.
         push({
@@ -160,7 +162,7 @@ export function startBrowserRun(
           outcome: 'aborted',
           finishReason: undefined,
           usage,
-          cost: null,
+          cost,
         });
         return;
       }
@@ -176,7 +178,7 @@ export function startBrowserRun(
         outcome: 'error',
         finishReason: undefined,
         usage,
-        cost: null,
+        cost,
       });
     }
   };

@@ -95,7 +95,7 @@ export function toBrowserEvent(
         kind: event.step.kind,
         finishReason: event.step.finishReason,
         usage: toBrowserUsage(event.step.usage),
-        cost: null,
+        cost: event.step.cost ?? null,
       };
     case 'run-end':
       return {
@@ -104,7 +104,7 @@ export function toBrowserEvent(
         outcome: 'completed',
         finishReason: event.result.finishReason,
         usage: toBrowserUsage(event.result.usage),
-        cost: null,
+        cost: event.result.cost ?? null,
       };
     default:
       return undefined;

@@ -19,16 +19,17 @@ const login = defineTool({
 // A durable run's store as `runs.events(runId, { offset })` reads it (grounding is stored but not
 // shown; entry 2 is written twice, as after a crash).
 const stored: AgentEvent<unknown>[] = [
-  { type: 'step-start', stepNumber: 1, kind: 'tools' },
+  { type: 'step-start', path: [], stepNumber: 1, kind: 'tools' },
   {
     type: 'tool-call',
+    path: [],
     stepNumber: 1,
     toolCallId: 'c1',
     toolName: 'login',
     args: { user: 'ada', password: 'hunter2-secret' },
   },
-  { type: 'text-delta', stepNumber: 1, text: 'Logged ' },
-  { type: 'text-delta', stepNumber: 1, text: 'in.' },
+  { type: 'text-delta', path: [], stepNumber: 1, text: 'Logged ' },
+  { type: 'text-delta', path: [], stepNumber: 1, text: 'in.' },
 ];
 function events(offset: number): AsyncIterable<DurableEventEntry> {
   return (async function* () {

@@ -63,12 +63,16 @@ describe('toEventStreamResponse', () => {
     expect(events[3]?.data).toMatchObject({ outcome: 'success', truncated: true });
     expect(events[3]?.data.preview).toHaveLength(20);
     expect(events[4]?.data.usage.totalTokens).toBeGreaterThan(0);
-    expect(events[4]?.data.cost).toBeNull();
+    // Each step's cost and the run's, as the agent computed them (exact decimal strings).
+    expect(events[4]?.data.cost).toMatchObject({
+      currency: 'USD',
+      total: expect.stringMatching(/^0\.\d+$/),
+    });
     expect(events.at(-1)?.data).toMatchObject({
       type: 'finish',
       outcome: 'completed',
       finishReason: 'stop',
-      cost: null,
+      cost: { currency: 'USD', total: expect.stringMatching(/^0\.\d+$/) },
     });
     expect(events.at(-1)?.data.usage.totalTokens).toBeGreaterThan(0);
   });
@@ -91,6 +95,7 @@ describe('toEventStreamResponse', () => {
     async function* events() {
       yield {
         type: 'tool-call' as const,
+        path: [],
         stepNumber: 1,
         toolCallId: 'a',
         toolName: 'login',
@@ -188,7 +193,7 @@ describe('toEventStreamResponse', () => {
 
   it('does not show the message of an error gemloop did not make', async () => {
     async function* events() {
-      yield { type: 'step-start' as const, stepNumber: 1, kind: 'tools' as const };
+      yield { type: 'step-start' as const, path: [], stepNumber: 1, kind: 'tools' as const };
       throw new Error(`db password ${PASSWORD} rejected`);
     }
     const source = Object.assign(events(), { abort() {} });

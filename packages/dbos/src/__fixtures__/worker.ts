@@ -74,6 +74,78 @@ const refund = defineTool({
   },
 });
 
+// The calls of one turn (one agent step of one run) that have reached `meet`, by `<runId>:<step>`.
+const meetings = new Map<string, { arrived: number; open: () => void; all: Promise<void> }>();
+const meetTimeoutMs = Number(env['MEET_TIMEOUT_MS'] ?? '20000');
+
+// Waits until `of` calls of its turn are running at once: a turn run one call at a time never
+// gets there, and each call then fails after MEET_TIMEOUT_MS (a bound, not a hang).
+const meet = defineTool({
+  name: 'meet',
+  description: 'Meets the other calls of its turn.',
+  parameters: z.object({ n: z.number(), of: z.number() }),
+  execute: async ({ n, of }, context) => {
+    const durable = durableContext(context);
+    const key = durable?.idempotencyKey ?? 'none';
+    record(`start meet ${key}`);
+    const place = `${durable?.runId}:${context.step}`;
+    let meeting = meetings.get(place);
+    if (meeting === undefined) {
+      let open = (): void => {};
+      const all = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      meeting = { arrived: 0, open, all };
+      meetings.set(place, meeting);
+    }
+    meeting.arrived++;
+    if (meeting.arrived === of) meeting.open();
+    let timer: NodeJS.Timeout | undefined;
+    const met = await Promise.race([
+      meeting.all.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), meetTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!met) throw new Error(`only ${meeting.arrived} of ${of} calls of the turn ran at once`);
+    record(`done meet ${key}`);
+    return { n, key };
+  },
+});
+
+// Takes `ms` (abortable), and answers with its own number and key: a result handed to another
+// call of the turn shows.
+const part = defineTool({
+  name: 'part',
+  description: 'One part of a job.',
+  parameters: z.object({ n: z.number(), ms: z.number() }),
+  execute: async ({ n, ms }, context) => {
+    const key = durableContext(context)?.idempotencyKey ?? 'none';
+    record(`start part ${key}`);
+    const stopped = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      context.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    record(`${stopped ? 'stopped' : 'done'} part ${key}`);
+    return { n, key };
+  },
+});
+
+// Pages of about 2,000 tokens each, for the compacting agent (a summary every few steps).
+const page = defineTool({
+  name: 'page',
+  description: 'Reads page n.',
+  parameters: z.object({ n: z.number() }),
+  execute: async ({ n }, context) => {
+    record(`done page ${durableContext(context)?.idempotencyKey ?? 'none'}`);
+    return { n, text: `FACT-${n}: code${n * 7}. ${'filler words '.repeat(600)}` };
+  },
+});
+
 const model = env['MODEL'] ?? 'gemini-3-flash-preview';
 const rate = env['RATE_LIMIT'];
 
@@ -112,6 +184,16 @@ const worker = await startDurableWorker({
     approver: { gemini, model, tools: [refund], needsApproval: ['refund'] },
     // No tools: one step whose answer the fake serves in continuation hops (turn.continued).
     longdecode: { gemini, model, tools: [] },
+    fanout: { gemini, model, tools: [meet, part] },
+    fanoutApproval: { gemini, model, tools: [part, refund], needsApproval: ['refund'] },
+    // Summarizes its older turns when a request passes 5,000 tokens (the summary a model call).
+    compacting: {
+      gemini,
+      model,
+      tools: [page],
+      maxSteps: 10,
+      compaction: { maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true },
+    },
   },
   workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
   pollingIntervalMs: Number(env['POLLING_MS'] ?? '200'),

@@ -38,6 +38,7 @@ function call(safetyDecision: BeforeToolCallContext['safetyDecision']): BeforeTo
     callIndex: 0,
     contents: [],
     signal: new AbortController().signal,
+    path: [],
     safetyDecision,
   };
 }

@@ -184,9 +184,9 @@ describe('approvals across time', () => {
     // The model's id names the one call that waits: approving it approves that call only.
     await runs.approve(runId, 'dup', { type: 'approve' });
     await waitingCall('1.1:dup');
-    expect(counter.lines().filter((line) => line.includes(runId))).toEqual([
-      `done refund ${runId}:1.0:dup 7 30`,
-    ]);
+    // Approved, the first call still waits for the turn's other decision: a turn's calls start
+    // together (in call order) once every decision of the turn is made.
+    expect(counter.lines().filter((line) => line.includes(runId))).toEqual([]);
     expect((await runs.pendingApprovals(runId))[0]).toMatchObject({ args: { order: '8' } });
     await runs.approve(runId, '1.1:dup', { type: 'reject', reason: 'Not order 8.' });
 

@@ -1,6 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { ApiCallError } from '@gemloop/core';
+import { toReplayMismatch } from './replay-mismatch.ts';
 
 /** @defaultValue of how many server-requested waits (429 with RetryInfo) one model call sleeps through. */
 export const DEFAULT_MAX_DURABLE_RETRIES = 5;
@@ -49,7 +50,10 @@ export async function callModelStep<T>({
         }
       },
       { name },
-    );
+    ).catch((error: unknown) => {
+      // Another step recorded here: the run fails with a typed error, never goes on past it.
+      throw toReplayMismatch(error);
+    });
     if (outcome.ok) return outcome.value;
     DBOS.logger.info(
       `${name}: the server asked to wait ${outcome.retryDelayMs} ms; sleeping durably`,

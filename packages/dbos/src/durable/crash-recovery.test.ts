@@ -177,6 +177,13 @@ describe('a worker killed in the middle of a run', () => {
     expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
     expect(result.text).toBe(ANSWER);
     expect(result.usage).toEqual(baseline.result.usage);
+    // The cost on each recorded step result and on the run result is an uninterrupted run's
+    // (gemini-3-flash-preview has a price: a number, not an unknown).
+    expect(result.cost.total).toMatch(/^\d+\.\d+$/);
+    expect(result.cost).toEqual(baseline.result.cost);
+    expect(result.steps.map((step) => step.cost)).toEqual(
+      baseline.result.steps.map((step) => step.cost),
+    );
     // No completed model call was made again: the fake saw exactly the baseline's calls.
     expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls);
     // lookup completed before the kill and ran once; slow was cut, ran again, and completed once.
@@ -206,6 +213,8 @@ describe('a worker killed in the middle of a run', () => {
     expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
     expect(result.text).toBe(ANSWER);
     expect(result.usage).toEqual(baseline.result.usage);
+    // The call cut by the kill is not billed twice in the cost either.
+    expect(result.cost).toEqual(baseline.result.cost);
     expect(result.steps).toHaveLength(3);
     // One call more than the baseline: the one cut by the kill; both tools completed once each.
     expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls + 1);

@@ -29,7 +29,7 @@ const workflow = (
     ...extra,
   }) as WorkflowStatus;
 
-const delta = (text: string): AgentEvent => ({ type: 'text-delta', stepNumber: 1, text });
+const delta = (text: string): AgentEvent => ({ type: 'text-delta', path: [], stepNumber: 1, text });
 
 /**
  * A backend whose DBOS side is `workflows` (mutable: tests change a status between calls) and

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRunsApi, type RunsBackend } from './create-durable-runs.ts';
 import type { EventBatch } from './run-events.ts';
 
-const delta = (text: string): AgentEvent => ({ type: 'text-delta', stepNumber: 1, text });
+const delta = (text: string): AgentEvent => ({ type: 'text-delta', path: [], stepNumber: 1, text });
 
 /** A backend whose stream holds `batches`; every other call is unused here. */
 function backendWith(batches: EventBatch[]): RunsBackend {

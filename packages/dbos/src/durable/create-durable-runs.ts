@@ -1,5 +1,6 @@
 import { DBOSClient, type WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
+import type { SteeringMessage } from '@gemloop/core/steering';
 import pg from 'pg';
 import { ApprovalNotPendingError } from '../errors/approval-not-pending-error.ts';
 import { checkPostgres } from '../errors/check-postgres.ts';
@@ -16,6 +17,7 @@ import {
   RUN_WORKFLOW,
   RUNS_QUEUE,
 } from './durable-run-types.ts';
+import { type DurableSteerOptions, STEER_TOPIC, toDurableSteer } from './durable-steering.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from './run-events.ts';
 import {
   approvalIdsOfCall,
@@ -75,6 +77,14 @@ export type DurableRuns = {
    * `toolCallId` that several waiting calls share.
    */
   approve(runId: string, callId: string, decision: ApprovalDecision): Promise<void>;
+  /**
+   * Steers the running run from any process: the message goes to the run's workflow as a DBOS
+   * message (`DBOS.send`), which the run reads at its next step boundary and applies once, even
+   * when a worker is killed and another takes the run over (see `@gemloop/core/steering`).
+   * @throws {@link InvalidArgumentError} for an empty message or one over 256 KB of JSON.
+   * @throws {@link DurableRunError} when the run does not exist or is over (`status` says which).
+   */
+  steer(runId: string, message: SteeringMessage, options?: DurableSteerOptions): Promise<void>;
   /** Cancels the run: it stops at its next checkpoint and its status becomes `CANCELLED`. */
   cancel(runId: string): Promise<void>;
   /** Runs, newest first, optionally of some statuses. */
@@ -286,6 +296,21 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (recorded === undefined) refuse('decided');
       // The run stopped to wait: it goes back on the queue, any worker replays it.
       if (recorded?.paused === true) await backend.resume(runId);
+    },
+    async steer(runId, message, { mode, idempotencyKey } = {}) {
+      const steer = toDurableSteer(message, mode);
+      const now = await statusOf(runId);
+      if (now === undefined || isOver(now)) {
+        throw new DurableRunError({
+          message:
+            now === undefined
+              ? `No durable run has the id "${runId}"; nothing was steered.`
+              : `Durable run "${runId}" is over (${now.status}); nothing was steered. Start a new run with the message.`,
+          runId,
+          status: now?.status ?? 'NOT_FOUND',
+        });
+      }
+      await backend.send(runId, steer, STEER_TOPIC, idempotencyKey ?? crypto.randomUUID());
     },
     async cancel(runId) {
       await markCancelled(backend.pool, runId);

@@ -4,7 +4,9 @@ import { defineTool, type ToolExecuteContext } from '@gemloop/core';
 import { computerUse } from '@gemloop/core/tools';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { DurableReplayMismatchError } from '../errors/durable-replay-mismatch-error.ts';
 import { durableContext, toDurableTool } from './durable-tool.ts';
+import { isDurableRunEnding } from './is-durable-run-ending.ts';
 
 vi.mock('@dbos-inc/dbos-sdk/datasource', () => ({ assertStillOwnsWorkflow: vi.fn() }));
 
@@ -51,7 +53,62 @@ describe('toDurableTool inside a run', () => {
     await tool.execute({}, context(2, 0, 'dup'));
     await tool.execute({}, context(2, 1, 'dup'));
     expect(keys).toEqual(['run-1:2.0:dup', 'run-1:2.1:dup']);
-    expect(stepNames).toEqual(['gemloop.tool:refund@2.0', 'gemloop.tool:refund@2.1']);
+    expect(stepNames).toEqual(['gemloop.tool:refund@2.0:dup', 'gemloop.tool:refund@2.1:dup']);
+  });
+
+  it('starts the step before its first await, so calls started in call order get their step ids in call order', () => {
+    const tool = toDurableTool(
+      defineTool({ name: 'lookup', parameters: z.object({}), execute: () => 'ok' }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    // Not awaited: the step names must be taken synchronously, as DBOS takes the step ids.
+    const running = [0, 1, 2].map((index) => tool.execute({}, context(3, index, `c${index}`)));
+    expect(stepNames).toEqual([
+      'gemloop.tool:lookup@3.0:c0',
+      'gemloop.tool:lookup@3.1:c1',
+      'gemloop.tool:lookup@3.2:c2',
+    ]);
+    return Promise.all(running);
+  });
+
+  it('bounds a long call id in the step name', async () => {
+    const tool = toDurableTool(
+      defineTool({ name: 'lookup', parameters: z.object({}), execute: () => 'ok' }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await tool.execute({}, context(1, 0, 'x'.repeat(5000)));
+    expect(stepNames[0]).toBe(`gemloop.tool:lookup@1.0:${'x'.repeat(100)}…`);
+  });
+
+  it('a replay that meets another call at a recorded step fails with a typed error that ends the run', async () => {
+    vi.mocked(DBOS.runStep).mockImplementation(async (_body, config) => {
+      throw new DBOSErrors.DBOSUnexpectedStepError(
+        'run-1',
+        7,
+        config?.name ?? '',
+        'gemloop.tool:lookup@2.1:call-b',
+      );
+    });
+    const execute = vi.fn(() => 'ran');
+    const tool = toDurableTool(
+      defineTool({ name: 'lookup', parameters: z.object({}), execute }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    const error = await tool
+      .execute({}, context(2, 1, 'call-a'))
+      .catch((caught: unknown) => caught);
+    expect(DurableReplayMismatchError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      runId: 'run-1',
+      stepId: 7,
+      expectedStep: 'gemloop.tool:lookup@2.1:call-a',
+      recordedStep: 'gemloop.tool:lookup@2.1:call-b',
+    });
+    expect(isDurableRunEnding(error)).toBe(true);
+    expect(execute).not.toHaveBeenCalled();
   });
 
   it("a built-in's client-run actions (computer use) are steps too, keyed by the call place", async () => {
@@ -72,7 +129,7 @@ describe('toDurableTool inside a run', () => {
     const value = await click.execute({ x: 1, y: 2 }, context(3, 0, 'c1'));
     expect(value).toMatchObject({ response: { url: 'http://127.0.0.1/' } });
     expect(actions).toEqual(['click_at']);
-    expect(stepNames).toEqual(['gemloop.tool:click_at@3.0']);
+    expect(stepNames).toEqual(['gemloop.tool:click_at@3.0:c1']);
   });
 
   it('an execution that lost the run does not start the tool, and the ownership error is not the tool outcome', async () => {

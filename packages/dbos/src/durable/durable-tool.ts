@@ -4,6 +4,7 @@ import type { ToolExecuteContext } from '@gemloop/core';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
+import { toReplayMismatch } from './replay-mismatch.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
 
 /**
@@ -40,9 +41,12 @@ type ToolOutcome = { ok: true; value: unknown } | { ok: false; name: string; mes
  * outcome is the same object in the first run and in a replay (an error is rebuilt from its name
  * and message both times), so the agent answers the model identically.
  *
- * The step is named and keyed by the call's place (step, index in the turn) as well as its id:
- * a replay that meets another call there fails on DBOS's step-name check instead of handing one
- * call's recorded outcome to another.
+ * The step is named by the call's place (agent step, index in the turn) and its id
+ * (`gemloop.tool:<name>@<step>.<index>:<id>`): a replay that meets another call at a recorded
+ * step fails on DBOS's step-name check, as a `DurableReplayMismatchError`, instead of
+ * handing one call's recorded outcome to another. The calls of a turn start their steps in call
+ * order (the agent's `toolCallOrder: 'replayable'`), so a replay meets them in the same order
+ * however they ended.
  *
  * DBOS's own errors (lost ownership, cancellation) are not the tool's: `DBOS.runStep` rethrows
  * them, and the agent's `isRunEndingError` ends the run with them.
@@ -74,6 +78,8 @@ export function toDurableTool(
       // The agent loop always sets callIndex; 0 for a context made by hand.
       const position = `${context.step}.${context.callIndex ?? 0}`;
       const idempotencyKey = `${runId}:${position}:${context.toolCallId}`;
+      // DBOS takes the step's id when runStep is called (before any await), so the step must be
+      // started here, synchronously, for the turn's calls to get their ids in call order.
       const outcome: ToolOutcome = await DBOS.runStep(
         (): Promise<ToolOutcome> =>
           wrap(async (): Promise<ToolOutcome> => {
@@ -99,8 +105,10 @@ export function toDurableTool(
                 : { ok: false, name: 'Error', message: String(error) };
             }
           }),
-        { name: `gemloop.tool:${tool.name}@${position}` },
-      );
+        { name: `gemloop.tool:${tool.name}@${position}:${boundedId(context.toolCallId)}` },
+      ).catch((error: unknown) => {
+        throw toReplayMismatch(error);
+      });
       if (outcome.ok) return outcome.value;
       const error = new Error(outcome.message);
       error.name = outcome.name;
@@ -108,4 +116,14 @@ export function toDurableTool(
     },
   });
   return durable;
+}
+
+/** Longest part of a call id kept in a step's name: ids come from the model. */
+const MAX_ID_IN_STEP_NAME = 100;
+
+/** The call id as the step's name holds it: bounded (the place in the turn keeps it unique). */
+function boundedId(toolCallId: string): string {
+  return toolCallId.length <= MAX_ID_IN_STEP_NAME
+    ? toolCallId
+    : `${toolCallId.slice(0, MAX_ID_IN_STEP_NAME)}…`;
 }

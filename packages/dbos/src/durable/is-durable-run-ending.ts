@@ -1,4 +1,5 @@
 import { Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import { DurableReplayMismatchError } from '../errors/durable-replay-mismatch-error.ts';
 import { RunPausedSignal } from './approvals.ts';
 
 /**
@@ -15,6 +16,9 @@ import { RunPausedSignal } from './approvals.ts';
  *   DBOS checks it at each step's start and after a step that failed once the cancel was seen,
  *   and the wrapper treats the workflow's own one as "stopped", not as its failure.
  * - {@link RunPausedSignal}: the approval hook stopped the run to wait for a person.
+ * - {@link DurableReplayMismatchError} (and DBOS's `DBOSUnexpectedStepError` it wraps): a replay
+ *   met another step than the recorded one; the run fails with it, loudly, rather than the model
+ *   seeing it as a tool's failure and the run going on past a record it cannot trust.
  *
  * Each of these reaching the model as a tool error had it called again by the execution that
  * lost the run, beside the new owner (issue 26).
@@ -24,6 +28,8 @@ export function isDurableRunEnding(error: unknown): boolean {
   return (
     error instanceof DBOSErrors.DBOSWorkflowConflictError ||
     error instanceof DBOSErrors.DBOSWorkflowCancelledError ||
-    error instanceof RunPausedSignal
+    error instanceof RunPausedSignal ||
+    error instanceof DBOSErrors.DBOSUnexpectedStepError ||
+    DurableReplayMismatchError.isInstance(error)
   );
 }

@@ -11,6 +11,7 @@ import {
   createRunEventBuffer,
   type EventBatch,
   flushRunEvents,
+  pushRunEvent,
   type RunEventBuffer,
   startDeltaPreview,
   withTimedFlush,
@@ -18,6 +19,7 @@ import {
 
 const stepStart = (stepNumber: number): AgentEvent<unknown> => ({
   type: 'step-start',
+  path: [],
   stepNumber,
   kind: 'tools',
 });
@@ -101,6 +103,7 @@ describe('flushRunEvents', () => {
     const buffer = createRunEventBuffer();
     buffer.events.push({
       type: 'tool-result',
+      path: [],
       stepNumber: 1,
       toolCallId: 'c1',
       toolName: 't',
@@ -137,6 +140,41 @@ describe('withTimedFlush', () => {
     expect(written).toHaveLength(2);
   });
 
+  it('writes an event that arrives while the body runs (another call of the turn ended) on a timer, from the body', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const buffer: RunEventBuffer = createRunEventBuffer();
+    buffer.events.push(stepStart(1));
+    await flushRunEvents(buffer);
+    let release!: () => void;
+    const body = new Promise<string>((resolve) => {
+      release = () => resolve('slow call done');
+    });
+    // Nothing pending when the body starts: a slow call of the turn.
+    const step = withTimedFlush(buffer, 200, () => body);
+    await vi.advanceTimersByTimeAsync(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toHaveLength(1);
+    // A quick call of the same turn ends meanwhile: its event goes out within batchMs.
+    const result: AgentEvent<unknown> = {
+      type: 'step-start',
+      path: [],
+      stepNumber: 9,
+      kind: 'tools',
+    };
+    await vi.advanceTimersByTimeAsync(50);
+    pushRunEvent(buffer, result);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(written).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(written.at(-1)).toEqual({ from: 1, events: [result] });
+    release();
+    expect(await step).toBe('slow call done');
+    // The body that ended stops listening: a later event waits for a later step.
+    pushRunEvent(buffer, stepStart(10));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(written).toHaveLength(2);
+  });
+
   it("lets the body's error win over a write that failed during it; the write's failure comes next", async () => {
     vi.mocked(DBOS.writeStream).mockRejectedValueOnce(new Error('write lost'));
     const buffer = createRunEventBuffer();
@@ -163,7 +201,7 @@ describe('startDeltaPreview', () => {
     const buffer = createRunEventBuffer();
     buffer.events.push(stepStart(1));
     await flushRunEvents(buffer);
-    buffer.events.push({ type: 'step-start', stepNumber: 2, kind: 'tools' });
+    buffer.events.push({ type: 'step-start', path: [], stepNumber: 2, kind: 'tools' });
     const preview = startDeltaPreview(buffer, { batchMs: 60_000, batchSize: 3 });
     expect(preview).toBeDefined();
     // Empty texts and non-text parts are no deltas, as in core's emitDeltas.
@@ -177,23 +215,23 @@ describe('startDeltaPreview', () => {
       from: 1,
       events: [
         stepStart(2),
-        { type: 'text-delta', stepNumber: 2, text: 'Hel' },
-        { type: 'thought-delta', stepNumber: 2, text: 'hmm' },
-        { type: 'text-delta', stepNumber: 2, text: 'lo' },
+        { type: 'text-delta', path: [], stepNumber: 2, text: 'Hel' },
+        { type: 'thought-delta', path: [], stepNumber: 2, text: 'hmm' },
+        { type: 'text-delta', path: [], stepNumber: 2, text: 'lo' },
       ],
     });
     expect(buffer.written).toBe(5);
     // The agent now emits those deltas and its step end: only the step end is written next.
     buffer.events.push(
-      { type: 'text-delta', stepNumber: 2, text: 'Hel' },
-      { type: 'thought-delta', stepNumber: 2, text: 'hmm' },
-      { type: 'text-delta', stepNumber: 2, text: 'lo' },
-      { type: 'step-end', stepNumber: 2 } as unknown as AgentEvent<unknown>,
+      { type: 'text-delta', path: [], stepNumber: 2, text: 'Hel' },
+      { type: 'thought-delta', path: [], stepNumber: 2, text: 'hmm' },
+      { type: 'text-delta', path: [], stepNumber: 2, text: 'lo' },
+      { type: 'step-end', path: [], stepNumber: 2 } as unknown as AgentEvent<unknown>,
     );
     await flushRunEvents(buffer);
     expect(written.at(-1)).toEqual({
       from: 5,
-      events: [{ type: 'step-end', stepNumber: 2 }],
+      events: [{ type: 'step-end', path: [], stepNumber: 2 }],
     });
     expect((await readBack(written)).map((line) => line.split(':')[0])).toEqual([
       '0',

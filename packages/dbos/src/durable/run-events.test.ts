@@ -11,6 +11,7 @@ import {
 
 const event = (stepNumber: number): AgentEvent<unknown> => ({
   type: 'step-start',
+  path: [],
   stepNumber,
   kind: 'tools',
 });

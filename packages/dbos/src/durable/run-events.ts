@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
@@ -35,6 +36,11 @@ export type RunEventBuffer = {
    * write after the failure is reported starts there again and no event goes missing.
    */
   failure: { error: unknown } | undefined;
+  /**
+   * Step bodies running now that write events arriving while they run (see
+   * {@link withTimedFlush}); called by {@link pushRunEvent}.
+   */
+  onEvent: Set<() => void>;
 };
 
 /** A new, empty buffer. @internal */
@@ -45,7 +51,14 @@ export function createRunEventBuffer(): RunEventBuffer {
     lastWriteAt: 0,
     writing: Promise.resolve(),
     failure: undefined,
+    onEvent: new Set(),
   };
+}
+
+/** Adds an event the agent emitted to the run's buffer, and tells the step bodies running. @internal */
+export function pushRunEvent(buffer: RunEventBuffer, event: AgentEvent<unknown>): void {
+  buffer.events.push(event);
+  for (const listener of buffer.onEvent) listener();
 }
 
 /**
@@ -118,10 +131,12 @@ export async function flushRunEvents(buffer: RunEventBuffer): Promise<void> {
 /**
  * Runs a step body (a model call, a tool call) and writes the run's pending events during it
  * once they have waited `batchMs` since the last write: at once when they already have, else on
- * a timer if the body is still running then. Pending events of a body that ends first go with a
- * later step's write: a run of short steps writes about once per `batchMs`, not once per step,
- * and a watcher sees each event at most ~`batchMs` after the worker emitted it (while the run
- * runs; the run's end and an approval request write everything at once).
+ * a timer if the body is still running then. Events that arrive while the body runs (the result
+ * of another call of the turn, which runs at the same time) are written on such a timer too.
+ * Pending events of a body that ends first go with a later step's write: a run of short steps
+ * writes about once per `batchMs`, not once per step, and a watcher sees each event at most
+ * ~`batchMs` after the worker emitted it (while the run runs; the run's end and an approval
+ * request write everything at once).
  * @internal
  */
 export async function withTimedFlush<T>(
@@ -132,18 +147,28 @@ export async function withTimedFlush<T>(
   if (buffer === undefined) return body();
   await settle();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const wait = buffer.lastWriteAt + batchMs - Date.now();
-  if (wait <= 0) queueWrite(buffer);
-  else if (buffer.written < buffer.events.length) {
+  const arm = (wait: number): void => {
     timer = setTimeout(() => {
       timer = undefined;
       queueWrite(buffer);
     }, wait);
-  }
+  };
+  const wait = buffer.lastWriteAt + batchMs - Date.now();
+  if (wait <= 0) queueWrite(buffer);
+  else if (buffer.written < buffer.events.length) arm(wait);
+  // Bound to this body's async context: the timer it arms, and so the write, belong to this
+  // step (DBOS writes a stream entry from a step without a checkpoint of the run; from the
+  // workflow's own context, where the event is pushed, the write would be one: `DBOS.writeStream`
+  // in `@dbos-inc/dbos-sdk` 5.3, `dist/src/dbos.js`).
+  const onEvent = AsyncResource.bind((): void => {
+    if (timer === undefined) arm(Math.max(0, buffer.lastWriteAt + batchMs - Date.now()));
+  });
+  buffer.onEvent.add(onEvent);
   let result: T;
   try {
     result = await body();
   } finally {
+    buffer.onEvent.delete(onEvent);
     if (timer !== undefined) clearTimeout(timer);
     // The body's own error wins; a write's failure is reported by the next step that writes.
     await buffer.writing;
@@ -222,8 +247,8 @@ export function startDeltaPreview(
         if (typeof part.text !== 'string' || part.text === '') continue;
         pending.push(
           part.thought === true
-            ? { type: 'thought-delta', stepNumber: step, text: part.text }
-            : { type: 'text-delta', stepNumber: step, text: part.text },
+            ? { type: 'thought-delta', path: [], stepNumber: step, text: part.text }
+            : { type: 'text-delta', path: [], stepNumber: step, text: part.text },
         );
       }
       if (pending.length >= batchSize) write();

@@ -17,6 +17,7 @@ import {
   RUN_WORKFLOW,
   RUNS_QUEUE,
 } from './durable-run-types.ts';
+import { createDurableSteering } from './durable-steering.ts';
 import { toDurableTool } from './durable-tool.ts';
 import {
   checkModelRateLimits,
@@ -32,6 +33,7 @@ import {
   EVENTS_STREAM_KEY,
   type EventBatching,
   flushRunEvents,
+  pushRunEvent,
   type RunEventBuffer,
   startDeltaPreview,
   withTimedFlush,
@@ -120,8 +122,10 @@ export type DurableWorker = {
  * model response is recorded verbatim, each tool's result or error too, so a run replayed on
  * another worker after a crash repeats no completed model call and no completed tool call (a tool
  * that was running when its worker died runs again: use `durableContext(context).idempotencyKey`).
- * Parallel function calls of one model turn run one after another, so the order of the steps,
- * which a replay must follow, does not depend on timing. Tool time limits (`toolTimeoutMs`)
+ * Parallel function calls of one model turn run at once (up to the agent's `toolConcurrency`),
+ * after every approval decision of the turn is made; their steps start in call order and their
+ * results are reported in call order, so the order of the steps, which a replay must follow, does
+ * not depend on timing. Tool time limits (`toolTimeoutMs`)
  * are in-memory timers: a replay does not reproduce a timeout, so keep limits inside the tool.
  *
  * DBOS is one per process: start one worker per process.
@@ -253,6 +257,12 @@ export async function startDurableWorker({
 
   for (const [name, definition] of Object.entries(agents)) {
     const { needsApproval, ...agentOptions } = definition;
+    if (agentOptions.toolCallOrder === 'as-ready') {
+      throw new InvalidArgumentError({
+        argument: `agents.${name}.toolCallOrder`,
+        message: `startDurableWorker: agent "${name}" sets toolCallOrder: 'as-ready', which a durable run cannot replay (its tool steps would start in a timing-dependent order). Leave toolCallOrder out: durable runs use 'replayable'.`,
+      });
+    }
     const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
     const gemini = createDurableGemini(definition.gemini, {
       generate: (request, options) =>
@@ -289,8 +299,14 @@ export async function startDurableWorker({
       // model seeing them as a tool's error and being called again.
       isRunEndingError: (error) =>
         isDurableRunEnding(error) || agentOptions.isRunEndingError?.(error) === true,
-      // One call at a time: the steps' order is then the calls' order, the same in every replay.
-      toolConcurrency: 1,
+      // The calls of a turn run at once (up to the definition's toolConcurrency), in an order
+      // that depends on the turn alone: every approval decision first, in call order, then the
+      // tool steps started in call order (DBOS numbers a step when it starts), settled and
+      // reported in call order. A replay meets the same steps in the same order, as DBOS
+      // requires ("it should invoke the same steps with the same inputs in the same order":
+      // https://docs.dbos.dev/typescript/tutorials/workflow-tutorial, Determinism); a step's
+      // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
+      toolCallOrder: 'replayable',
     });
     prepared.set(name, { agent, approvals });
   }
@@ -323,8 +339,10 @@ export async function startDurableWorker({
       try {
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
+          // runs.steer() from any process: DBOS messages read at each step boundary.
+          steering: createDurableSteering(),
         });
-        for await (const event of stream) buffer.events.push(event as AgentEvent<unknown>);
+        for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
         await finish();
         return toJsonSafe(result);

@@ -1,9 +1,11 @@
+import type { CompactionSettings, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
 import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
+import type { PricesOption } from '../../models/model-prices.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Redactor } from '../../shared/client-redactor.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
@@ -51,6 +53,7 @@ export type AgentConfig<Output> = {
   maxSteps: number;
   stopWhen: readonly StopCondition[];
   toolConcurrency: number;
+  toolCallOrder: 'as-ready' | 'replayable';
   toolTimeoutMs: number | undefined;
   toolErrors: 'report' | 'throw';
   maxReasks: number;
@@ -75,6 +78,12 @@ export type AgentConfig<Output> = {
   now: () => number;
   /** The agent's name (telemetry, recorder). */
   name: string | undefined;
+  /** The `compaction` option, defaults applied; `undefined` when off. */
+  compaction: CompactionSettings | undefined;
+  /** The `toolOutput` option (tool result budgets). */
+  toolOutput: ToolOutputOptions | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
   observers: readonly RunObserver[];
+  /** Prices over gemloop's table, for each step's `cost` (the `prices` option). */
+  prices: PricesOption | undefined;
 };

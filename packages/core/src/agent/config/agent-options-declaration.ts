@@ -6,6 +6,7 @@ import {
 import type { AgentOptions } from './agent-options.ts';
 import { cacheOption } from './options/cache.ts';
 import { callOptionsOption } from './options/call-options.ts';
+import { compactionOption } from './options/compaction.ts';
 import { continuationOption } from './options/continuation.ts';
 import type { AgentOptionKey, KeysOfGroups } from './options/define-agent-options.ts';
 import { generationConfigOption } from './options/generation-config.ts';
@@ -13,6 +14,7 @@ import { guardrailsOption } from './options/guardrails.ts';
 import { modelOptions } from './options/model.ts';
 import { observerOptions } from './options/observers.ts';
 import { outputOption } from './options/output.ts';
+import { pricesOption } from './options/prices.ts';
 import { requestFieldOptions } from './options/request-fields.ts';
 import { stepOptions } from './options/steps.ts';
 import { thinkingOption } from './options/thinking.ts';
@@ -33,9 +35,11 @@ export type AgentOptionGroups = [
   typeof outputOption,
   typeof toolRunOptions,
   typeof cacheOption,
+  typeof compactionOption,
   typeof callOptionsOption,
   typeof observerOptions,
   typeof guardrailsOption,
+  typeof pricesOption,
 ];
 
 /**
@@ -55,9 +59,11 @@ export const agentOptionGroups: AgentOptionGroups = [
   outputOption,
   toolRunOptions,
   cacheOption,
+  compactionOption,
   callOptionsOption,
   observerOptions,
   guardrailsOption,
+  pricesOption,
 ];
 
 // Does not compile while an option of AgentOptions is in no group: the error names it.

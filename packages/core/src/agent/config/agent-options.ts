@@ -1,10 +1,13 @@
+import type { CompactionOptions, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
 import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ModelCapabilities } from '../../models/model-capabilities.ts';
+import type { PricesOption } from '../../models/model-prices.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { Steering } from '../../steering/create-steering.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { TelemetryOptions } from '../../telemetry/telemetry-options.ts';
 import type { SafetyDecision } from '../../tools/builtin/safety-decision.ts';
@@ -95,6 +98,12 @@ export type BeforeToolCallContext = {
    * `undefined`. Such a call runs only on an explicit `{ type: 'approve' }` (or `modify`).
    */
   askedBy?: string | undefined;
+  /**
+   * Which agent of the tree made the call: `[]` for the agent run, else the subagent's path
+   * (e.g. `['research', 'searcher#2']`). A subagent without its own `beforeToolCall` asks the
+   * nearest agent above it that has one, so the top run's hook approves every call of the tree.
+   */
+  path: readonly string[];
 };
 
 /**
@@ -167,6 +176,19 @@ export type AgentOptions<Output = undefined> = {
    */
   toolConcurrency?: number | undefined;
   /**
+   * The order of the calls of one model turn. `'as-ready'`: each call is asked `beforeToolCall`
+   * and runs as soon as it can, and its `tool-result` (or `tool-error`) event goes out when it
+   * ends. `'replayable'`: the order depends on the turn alone, never on timing: every
+   * `beforeToolCall` decision of the turn is made first, one call at a time in call order; then
+   * the calls cleared to run start in call order (each `execute` is called before the next one
+   * starts, still at most `toolConcurrency` at once); and the calls are settled (their events,
+   * the `toolErrors: 'throw'` failure, the abort of the others) in call order. For an engine that
+   * records each call as a step numbered by the order it starts in and replays the run from those
+   * records (`@gemloop/dbos`): a replay then meets the calls in the same order.
+   * @defaultValue 'as-ready'
+   */
+  toolCallOrder?: 'as-ready' | 'replayable' | undefined;
+  /**
    * Time limit of one tool call in milliseconds, unless the tool sets its own `timeoutMs`. A call
    * still running then gets its signal aborted and is answered with a timeout error (or, with
    * `toolErrors: 'throw'`, ends the run with a `ToolTimeoutError`), so a tool that never settles
@@ -236,10 +258,35 @@ export type AgentOptions<Output = undefined> = {
    */
   cache?: true | AgentCacheOptions | undefined;
   /**
+   * Keep long runs inside the model's window: before a step whose request passes the threshold,
+   * clear old tool results, prune old thoughts and (optionally) summarize older turns, never
+   * breaking call/response pairing or thought signatures. It never touches the `cache` prefix
+   * (system instruction, tools, `cache.contents`): only the run's history is compacted.
+   * `result.contents` stays whole; `result.compaction` holds what was sent.
+   * @defaultValue off
+   */
+  compaction?: CompactionOptions | false | undefined;
+  /**
+   * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
+   * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`.
+   * @defaultValue no cap
+   */
+  toolOutput?: ToolOutputOptions | undefined;
+  /**
    * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
    * `'priority'`. The tier that served each call is on `step.serviceTier`.
    */
   serviceTier?: ServiceTier | undefined;
+  /**
+   * What the model costs, for `step.cost`, `result.cost`, spans, recordings and cost budgets
+   * (`costAbove`): a table merged over gemloop's (`knownPrices` in `@gemloop/core/models`, the
+   * Gemini API's list prices with their sources), or a function `(model, tier) => price` (return
+   * `undefined` to fall back to gemloop's table, `null` for unknown). Give it for a gateway that
+   * bills differently (CometAPI, OpenRouter) or a model gemloop has no price for; a model with no
+   * price gets an unknown cost (`null`), never a guessed one.
+   * @defaultValue gemloop's table
+   */
+  prices?: PricesOption | undefined;
   /**
    * Vertex AI only: stream function-call arguments as the model writes them
    * (`functionCallingConfig.streamFunctionCallArguments`). Sent on `agent.stream()` steps only,
@@ -288,4 +335,36 @@ export type RunOptions = {
    * {@link GuardrailOptions}.
    */
   guardrails?: GuardrailOptions | undefined;
+  /**
+   * Stop conditions of this run only, checked after the agent's own `stopWhen` (a chat session's
+   * cost budget, a parent's budget for a subagent): `stopWhen: costAbove(0.5)`.
+   */
+  stopWhen?: StopCondition | readonly StopCondition[] | undefined;
+  /**
+   * Talks to the run while it works: a controller from `createSteering()`
+   * (`@gemloop/core/steering`) whose `steer()` messages join the history at the next step
+   * boundary and whose `queue()` messages follow the answer. `agent.stream()` makes one of its
+   * own when this is left out (its handle's `steer()`/`queue()`).
+   * @defaultValue none
+   */
+  steering?: Steering | undefined;
+  /**
+   * A budget for the run and every subagent run below it (`subagent()` of
+   * `@gemloop/core/composition`), besides each agent's own `maxSteps`: past it, the run about to
+   * call the model fails with a `TreeBudgetError`, which ends the whole tree.
+   */
+  budget?: TreeBudgetOptions | undefined;
+  /**
+   * This run's compaction, in place of the agent's `compaction` option (`false`: none). A chat
+   * session passes its own `compaction` here.
+   */
+  compaction?: CompactionOptions | false | undefined;
+};
+
+/** The `budget` run option: totals over a run's tree. */
+export type TreeBudgetOptions = {
+  /** Model steps of every agent of the tree together. @defaultValue Infinity */
+  maxSteps?: number | undefined;
+  /** `totalTokenCount` of every model call of the tree together. @defaultValue Infinity */
+  maxTokens?: number | undefined;
 };

@@ -1,7 +1,23 @@
+import { compactionOptionCheck } from '../../compaction/compaction-options.ts';
 import { guardrailOptions } from '../../guardrails/guardrail-options.ts';
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { checkedWhereUsed, nestedOption } from '../../options/option-checks.ts';
-import type { RunOptions } from './agent-options.ts';
+import {
+  checkedWhereUsed,
+  integerOption,
+  nestedOption,
+  optionCheck,
+} from '../../options/option-checks.ts';
+import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
+
+const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<TreeBudgetOptions>({
+  name: 'budget',
+  path: 'options.budget',
+  example: '{ maxSteps: 40, maxTokens: 200_000 }',
+  checks: {
+    maxSteps: integerOption({ min: 1, infinity: true }),
+    maxTokens: integerOption({ min: 1, infinity: true }),
+  },
+});
 
 /**
  * The second argument of `run`/`stream`. A misspelt key (`{ sigal }`) would otherwise be ignored
@@ -13,10 +29,27 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history } (or none)',
+  example: '{ signal, history, stopWhen, steering, budget, compaction, guardrails } (or none)',
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
+    stopWhen: optionCheck(
+      (value) =>
+        typeof value === 'function' ||
+        (Array.isArray(value) && value.every((condition) => typeof condition === 'function')),
+      'options.stopWhen must be a stop condition (e.g. costAbove(0.5)) or an array of them.',
+    ),
+    steering: optionCheck(
+      // A shape check: the steering room loads with the loop, not with the root (the loop then
+      // refuses a look-alike that createSteering did not make).
+      (value) =>
+        typeof (value as { steer?: unknown } | null)?.steer === 'function' &&
+        typeof (value as { queue?: unknown }).queue === 'function',
+      (path) =>
+        `${path} must be a controller made by createSteering() (@gemloop/core/steering), e.g. { steering: createSteering() }.`,
+    ),
+    budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
+    compaction: (value, path) => compactionOptionCheck(value, path),
     guardrails: nestedOption(guardrailOptions as DeclaredOptions<unknown>),
   },
   removed: {

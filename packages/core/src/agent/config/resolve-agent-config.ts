@@ -2,12 +2,14 @@ import type { GenerationConfig, ToolConfig } from '../../wire/request.ts';
 import type { AgentConfig, BaseRequest } from './agent-config.ts';
 import type { AgentOptions } from './agent-options.ts';
 import { agentOptionsDeclaration } from './agent-options-declaration.ts';
+import { resolveCompactionOption } from './options/compaction.ts';
 import { resolveContinuationOption } from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
 import { resolveGuardrailsOption } from './options/guardrails.ts';
 import { resolveModelOptions } from './options/model.ts';
 import { resolveObserverOptions } from './options/observers.ts';
 import { resolveOutputOption } from './options/output.ts';
+import { resolvePricesOption } from './options/prices.ts';
 import {
   applyRequestFields,
   readInstructions,
@@ -108,7 +110,9 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     output: output as AgentConfig<Output>['output'],
     callOptions: options.callOptions,
     includeThoughts: thinkingConfig?.includeThoughts === true,
+    ...resolveCompactionOption(options, modelConfig),
     ...resolveObserverOptions(options),
     ...resolveGuardrailsOption(options),
+    ...resolvePricesOption(options),
   };
 }

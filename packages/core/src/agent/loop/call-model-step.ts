@@ -1,14 +1,19 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
+import type { Cost } from '../../models/cost.ts';
+import { costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
+import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import type { TreeBudget } from '../run-state/run-link.ts';
 import { toAgentUsage } from '../usage.ts';
 import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
+import { compactBeforeStep } from './compact-before-step.ts';
 import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
@@ -28,6 +33,9 @@ export async function callModelStep<Output>(
   { stepNumber, kind }: { stepNumber: number; kind: ModelStepKind },
 ): Promise<AgentStep> {
   const { config, run, signal, emit } = context;
+  const budget = context.link.budget;
+  if (budget !== undefined) checkTreeBudget(budget, context);
+  if (context.compaction !== undefined) await compactBeforeStep(context, stepNumber);
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let outcome: ModelCallOutcome;
@@ -47,6 +55,7 @@ export async function callModelStep<Output>(
         observation: context.observation,
         now: config.now,
         usageSeen,
+        price: (called) => priceCall(context, called),
       }),
     );
   } catch (error) {
@@ -57,7 +66,12 @@ export async function callModelStep<Output>(
     const partial =
       usageSeen?.usage ??
       (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
-    if (partial !== undefined) run.addUsage(toAgentUsage(partial));
+    if (partial !== undefined) {
+      run.addUsage(
+        toAgentUsage(partial),
+        costOf(partial, config.model, config.request.serviceTier, config.prices),
+      );
+    }
     if (isRunEnding(config, error)) throw error;
     if (signal.aborted) {
       throw attachPartialUsage(
@@ -70,7 +84,7 @@ export async function callModelStep<Output>(
       partial,
     );
   }
-  const { response, record, continuation, interrupted } = outcome;
+  const { response, continuation, interrupted } = outcome;
   const step = createStep({
     response,
     stepNumber,
@@ -80,16 +94,36 @@ export async function callModelStep<Output>(
   });
   if (continuation !== undefined) step.continuation = continuation;
   if (interrupted === true) step.interrupted = true;
-  run.addUsage(step.usage);
-  // The body's tier first; the header only when the body has none (read without building the
-  // response's Headers).
-  const served = readServiceTier(response) ?? record.serviceTier;
+  const served = servedTier(outcome);
   if (served !== undefined) step.serviceTier = served;
+  step.cost = priceCall(context, outcome);
+  run.addUsage(step.usage, step.cost);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
   }
   return step;
+}
+
+/**
+ * The tier that served a call: the body's first; the header only when the body has none (read
+ * without building the response's Headers).
+ */
+function servedTier({ response, record }: ModelCallOutcome): string | undefined {
+  return readServiceTier(response) ?? record.serviceTier;
+}
+
+/**
+ * What a call cost: priced at the tier that served it (priority falls back to standard), or,
+ * where the API reports none (Vertex), the tier asked for.
+ */
+function priceCall<Output>({ config }: RunContext<Output>, outcome: ModelCallOutcome): Cost {
+  return costOf(
+    outcome.response.usageMetadata ?? {},
+    config.model,
+    servedTier(outcome) ?? config.request.serviceTier,
+    config.prices,
+  );
 }
 
 /** Sends the step's request; through the prompt cache, recreated once if it went away. */
@@ -98,11 +132,13 @@ function send<Output>(
   kind: ModelStepKind,
   call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
 ): Promise<ModelCallOutcome> {
+  // The compacted history when the `compaction` option compacted it (run.contents stays whole).
+  const contents = run.sendContents();
   const request = (cacheName: string | undefined) =>
     prepareRequest(config, {
       kind,
       streaming,
-      contents: run.contents,
+      contents,
       cache,
       cacheName,
     });
@@ -126,4 +162,22 @@ async function sendCached(
     cache.invalidate(name);
     return call(request(await cache.acquire()));
   }
+}
+
+/** Refuses a model step once the tree's budget is spent (counted by `endStep`). */
+function checkTreeBudget<Output>(budget: TreeBudget, { run, link }: RunContext<Output>): void {
+  const limit =
+    budget.steps >= budget.maxSteps
+      ? 'steps'
+      : budget.tokens >= budget.maxTokens
+        ? 'tokens'
+        : undefined;
+  if (limit === undefined) return;
+  throw new TreeBudgetError({
+    limit,
+    max: limit === 'steps' ? budget.maxSteps : budget.maxTokens,
+    used: limit === 'steps' ? budget.steps : budget.tokens,
+    path: link.path,
+    run: run.state(),
+  });
 }

@@ -8,6 +8,7 @@ import {
 import type { CallOptions } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
+import type { Cost } from '../../models/cost.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
@@ -33,6 +34,8 @@ type ModelCallInput = {
    * counts the tokens it was billed (see `callModelStep`).
    */
   usageSeen?: UsageSeen | undefined;
+  /** What the response cost, for the observers (see `callModelStep`). */
+  price?: ((outcome: ModelCallOutcome) => Cost) | undefined;
 };
 
 /** Where a streamed call keeps the last usage it saw. @internal */
@@ -79,6 +82,7 @@ export function callModel({
   observation,
   now,
   usageSeen,
+  price,
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
@@ -96,6 +100,7 @@ export function callModel({
         stepNumber,
         continuation,
         usageSeen,
+        price,
       },
       observation,
       now ?? Date.now,
@@ -180,7 +185,14 @@ async function observeModelCall(
       : continueGenerate(entry, { request, callOptions, bodyCache }, continuation, onHop);
   try {
     const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
-    observed.end({ response: outcome.response, continuation: outcome.continuation }, now());
+    observed.end(
+      {
+        response: outcome.response,
+        continuation: outcome.continuation,
+        cost: call.price?.(outcome),
+      },
+      now(),
+    );
     return outcome;
   } catch (error) {
     observed.end({ error }, now());
@@ -211,7 +223,8 @@ function streamModel(
 ): Promise<ModelCallOutcome> {
   let first = onFirstChunk;
   // The deltas are shown as the continuation lets chunks through: after a checkpoint, only up to
-  // the next one (a resumed stream regenerates what came after it).
+  // the next one (a resumed stream regenerates what came after it). A subagent's reader that fell
+  // behind holds the stream (emitDeltas returns a promise, see EmitEvent).
   return continueStream(entry, input, continuation, {
     signal,
     onChunk: emit === undefined ? () => {} : (chunk) => emitDeltas(chunk, stepNumber, emit),
@@ -238,16 +251,19 @@ function emitDeltas(
   chunk: GenerateContentResponse,
   stepNumber: number,
   emit: NonNullable<EmitEvent>,
-): void {
+): Promise<void> | undefined {
   const parts = chunk.candidates?.[0]?.content?.parts;
-  if (parts === undefined) return;
+  if (parts === undefined) return undefined;
+  let room: Promise<void> | undefined;
   for (const part of parts) {
     const text = part.text;
     if (typeof text !== 'string' || text === '') continue;
-    emit(
+    const waiting = emit(
       part.thought === true
         ? { type: 'thought-delta', stepNumber, text }
         : { type: 'text-delta', stepNumber, text },
     );
+    if (waiting !== undefined) room = waiting;
   }
+  return room;
 }

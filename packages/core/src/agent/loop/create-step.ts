@@ -1,3 +1,4 @@
+import { zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
@@ -47,6 +48,8 @@ export function createStep({
     finishReason: candidate?.finishReason,
     finishMessage: candidate?.finishMessage,
     usage: toAgentUsage(response.usageMetadata),
+    // Priced by callModelStep, which knows the model, the tier and the prices.
+    cost: zeroCost(),
     grounding: grounding !== undefined && Object.keys(grounding).length > 0 ? grounding : undefined,
     urlContextMetadata: candidate?.urlContextMetadata,
     safetyRatings: candidate?.safetyRatings,
@@ -73,6 +76,7 @@ export function createResumeStep(content: Content, startedAt: number): AgentStep
     finishReason: undefined,
     finishMessage: undefined,
     usage: toAgentUsage(undefined),
+    cost: zeroCost(),
     grounding: undefined,
     urlContextMetadata: undefined,
     safetyRatings: undefined,

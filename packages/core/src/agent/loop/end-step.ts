@@ -15,10 +15,16 @@ import type { RunContext } from '../run-state/run-context.ts';
  * @internal
  */
 export function endStep<Output>(
-  { config, run, emit, observation }: RunContext<Output>,
+  context: RunContext<Output>,
   step: AgentStep,
 ): Promise<void> | undefined {
+  const { config, run, emit, observation } = context;
   run.steps.push(step);
+  const budget = context.link.budget;
+  if (budget !== undefined && step.kind !== 'resume') {
+    budget.steps++;
+    budget.tokens += step.usage.totalTokenCount;
+  }
   observation?.stepEnd(step);
   const logger = config.logger;
   if (isLevelEnabled(logger, 'debug')) {

@@ -1,5 +1,6 @@
-import type { AgentResult } from '../../run/agent-result.ts';
+import type { AgentResult, AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { addUsageMetadata, emptyUsage } from '../usage.ts';
 import type { Finish } from './next-step.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { Finish } from './next-step.ts';
  * @internal
  */
 export function finishRun<Output>(
-  { run, emit, cache }: RunContext<Output>,
+  { run, emit, cache, link }: RunContext<Output>,
   { finishReason, output, blocked, text }: Finish<Output>,
 ): AgentResult<Output> {
   const last = run.steps[run.steps.length - 1];
@@ -18,6 +19,7 @@ export function finishRun<Output>(
     newContents: state.newContents,
     steps: state.steps,
     usage: state.usage,
+    cost: state.cost,
     text: text ?? last?.text ?? '',
     output,
     finishReason,
@@ -27,7 +29,10 @@ export function finishRun<Output>(
     grounding: run.grounding,
     // A rewritten answer is the caller's text; the model's own parts stay in `contents`.
     parts: text !== undefined ? [{ text }] : (last?.content?.parts ?? []),
+    usageByAgent: usageByAgent(state.usage, link.childUsage),
+    handoffs: run.handoffs,
   };
+  if (state.compaction !== undefined) result.compaction = state.compaction;
   if (cache !== undefined) {
     let saved = 0;
     for (const step of state.steps) saved += step.usage.cachedContentTokenCount;
@@ -35,4 +40,20 @@ export function finishRun<Output>(
   }
   emit?.({ type: 'run-end', result });
   return result;
+}
+
+/** The run's own usage (the total less its children's), then its children's entries. */
+function usageByAgent(total: AgentUsage, children: AgentUsageByAgent[]): AgentUsageByAgent[] {
+  if (children.length === 0) return [{ path: [], usage: { ...total } }];
+  const below = emptyUsage();
+  for (const child of children) addUsageMetadata(below, child.usage);
+  const own: AgentUsage = {
+    promptTokenCount: total.promptTokenCount - below.promptTokenCount,
+    candidatesTokenCount: total.candidatesTokenCount - below.candidatesTokenCount,
+    thoughtsTokenCount: total.thoughtsTokenCount - below.thoughtsTokenCount,
+    toolUsePromptTokenCount: total.toolUsePromptTokenCount - below.toolUsePromptTokenCount,
+    cachedContentTokenCount: total.cachedContentTokenCount - below.cachedContentTokenCount,
+    totalTokenCount: total.totalTokenCount - below.totalTokenCount,
+  };
+  return [{ path: [], usage: own }, ...children];
 }

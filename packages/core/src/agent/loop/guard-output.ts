@@ -1,6 +1,6 @@
 import { checkOutputGuardrails } from '../../guardrails/check-output-guardrails.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
-import type { AgentEvent } from '../agent-event.ts';
+import type { UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
@@ -21,14 +21,15 @@ export class HeldTextDeltas {
   }
 
   /** The emit the run uses instead of the stream's: text deltas wait here. */
-  readonly wrapped: EmitEvent = (event: AgentEvent<unknown>) => {
+  readonly wrapped: EmitEvent = (event: UntaggedAgentEvent<unknown>) => {
     if (event.type === 'text-delta') {
       const texts = this.held.get(event.stepNumber);
       if (texts === undefined) this.held.set(event.stepNumber, [event.text]);
       else texts.push(event.text);
       return;
     }
-    this.emit(event);
+    // The stream's promise (a slow reader's backpressure) goes back to the loop as it came.
+    return this.emit(event);
   };
 
   /** Sends a step's deltas as they came. */

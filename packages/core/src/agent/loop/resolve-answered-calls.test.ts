@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { zeroCost } from '../../models/cost.ts';
 import type { AgentRunState, AgentStep } from '../../run/agent-result.ts';
 import { createScriptedGemini } from '../__fixtures__/scripted-gemini.ts';
 import type { AgentOptions } from '../config/agent-options.ts';
@@ -34,6 +35,8 @@ function resolve(
     {
       signal: where.signal ?? new AbortController().signal,
       steps: [{} as AgentStep],
+      cost: zeroCost(),
+      runStopWhen: [],
       kind: 'tools',
       stepsLeft: where.stepsLeft ?? true,
       resumed: where.resumed ?? false,
@@ -66,7 +69,7 @@ describe('resolveAnsweredCalls', () => {
       type: 'finish',
       finishReason: 'stop-condition',
     });
-    expect(stopWhen).toHaveBeenCalledWith({ steps: [{}] });
+    expect(stopWhen).toHaveBeenCalledWith({ steps: [{}], cost: zeroCost() });
   });
 
   it('fails with the history when a stop condition throws', () => {

@@ -1,8 +1,10 @@
+import type { Cost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
+import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 
@@ -23,12 +25,18 @@ export function resolveAnsweredCalls<Output>(
   {
     signal,
     steps,
+    cost,
+    runStopWhen,
     kind,
     stepsLeft,
     resumed,
   }: {
     signal: AbortSignal;
     steps: readonly AgentStep[];
+    /** The run's cost so far, for the conditions. */
+    cost: Cost;
+    /** The run's own conditions (`RunOptions.stopWhen`), after the agent's. */
+    runStopWhen: readonly StopCondition[];
     kind: ModelStepKind;
     stepsLeft: boolean;
     resumed: boolean;
@@ -43,10 +51,11 @@ export function resolveAnsweredCalls<Output>(
   }
   if (calls.failure !== undefined) return { type: 'fail', error: calls.failure };
   if (!resumed) {
-    const conditions = config.stopWhen;
     try {
-      for (const condition of conditions) {
-        if (condition({ steps })) return { type: 'finish', finishReason: 'stop-condition' };
+      for (const conditions of [config.stopWhen, runStopWhen]) {
+        for (const condition of conditions) {
+          if (condition({ steps, cost })) return { type: 'finish', finishReason: 'stop-condition' };
+        }
       }
     } catch (thrown) {
       const error = config.redact(thrown);

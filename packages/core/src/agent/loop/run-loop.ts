@@ -1,18 +1,31 @@
+import { resolveCompaction } from '../../compaction/compaction-options.ts';
 import { composeGuardrails, type GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
+import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import { anyObserverActive, startObservation } from '../../telemetry/start-observation.ts';
+import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import {
+  type ChildRunParent,
+  childRunLink,
+  emitAt,
+  type RunLink,
+  type TreeBudget,
+  topRunLink,
+} from '../run-state/run-link.ts';
 import { RunTracker } from '../run-state/run-tracker.ts';
+import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
 import { appendToHistory } from './append-to-history.ts';
+import { applySteers, attachSteering, detachSteering, steerAfterAnswer } from './apply-steers.ts';
 import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
@@ -20,6 +33,7 @@ import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
 import { guardedFirstStep } from './guard-input.ts';
 import { guardOutput, HeldTextDeltas } from './guard-output.ts';
+import { handOff } from './hand-off.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
@@ -43,6 +57,21 @@ export type RunLoopOptions = {
   history: RunOptions['history'];
   /** The run's own guardrails (a chat session's joined in), after the agent's. */
   guardrails?: GuardrailOptions | undefined;
+  /** The run's own stop conditions (`RunOptions.stopWhen`), checked after the agent's. */
+  stopWhen?: readonly StopCondition[] | undefined;
+  /** The run's steering controller (`options.steering`, or the stream's own). */
+  steering?: Steering | undefined;
+  /**
+   * Set when the run is a subagent's, started by a tool of another run: its events go to the top
+   * stream under its path, and it inherits the approval hook and the tree's budget.
+   */
+  parent?: ChildRunParent | undefined;
+  /** The run's id when it is observed (set by `runLoop`; a child names it as its parent). */
+  runId?: string | undefined;
+  /** The tree budget of a top run (`RunOptions.budget`); a child uses its parent's. */
+  budget?: RunOptions['budget'];
+  /** The run's `compaction`, in place of the agent's; `undefined` keeps the agent's. */
+  compaction?: RunOptions['compaction'];
 };
 
 /**
@@ -69,10 +98,14 @@ export function runLoop<Output>(
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
   if (config.observers.length === 0 || !anyObserverActive(config.observers))
     return runSteps(config, runtime, input, options, undefined);
+  const runId = crypto.randomUUID();
+  options = { ...options, runId };
   const observation = startObservation(
     config.observers,
     {
-      runId: crypto.randomUUID(),
+      runId,
+      path: options.parent?.path ?? [],
+      parentRunId: options.parent?.parentRunId,
       agentName: config.name,
       model: config.model,
       baseUrl: config.gemini.baseUrl,
@@ -114,16 +147,22 @@ async function runSteps<Output>(
   config: AgentConfig<Output>,
   { historyChecks, cache }: AgentRuntime,
   input: AgentInput,
-  { signal, streaming, emit: streamEmit, history, guardrails: runGuardrails }: RunLoopOptions,
+  {
+    signal,
+    streaming,
+    emit: topEmit,
+    history,
+    stopWhen = [],
+    steering,
+    parent,
+    runId,
+    budget,
+    compaction,
+    guardrails: runGuardrails,
+  }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   const guardrails = composeGuardrails(config.guardrails, runGuardrails);
-  // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
-  const held =
-    streamEmit !== undefined && guardrails?.holdBack === true && guardrails.output.length > 0
-      ? new HeldTextDeltas(streamEmit)
-      : undefined;
-  const emit = held?.wrapped ?? streamEmit;
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
@@ -132,6 +171,17 @@ async function runSteps<Output>(
     historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
+  const link: RunLink =
+    parent === undefined
+      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId)
+      : childRunLink(parent, config.beforeToolCall, runId);
+  const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
+  const held =
+    runEmit !== undefined && guardrails?.holdBack === true && guardrails.output.length > 0
+      ? new HeldTextDeltas(runEmit)
+      : undefined;
+  const emit = held?.wrapped ?? runEmit;
   const context: RunContext<Output> = {
     config,
     run,
@@ -140,6 +190,7 @@ async function runSteps<Output>(
     emit,
     observation,
     cache,
+    link,
     callOptions: modelCallOptions(config.callOptions, signal),
     guardrails,
     recordGuardrail:
@@ -149,7 +200,34 @@ async function runSteps<Output>(
             emit?.({ type: 'guardrail', ...record });
             observation?.guardrail?.(record);
           },
+    compaction:
+      compaction === undefined
+        ? config.compaction
+        : resolveCompaction(compaction, {
+            model: config.model,
+            inputTokenLimit: config.capabilities.inputTokenLimit,
+          }),
   };
+  if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen, held);
+  const queue = attachSteering(context as RunContext<unknown>, steering);
+  try {
+    return await runModelSteps(context, contents, queue, stopWhen, held);
+  } finally {
+    // However the run ends, what still waits is dropped and reported (never sent later).
+    detachSteering(context as RunContext<unknown>, queue);
+  }
+}
+
+async function runModelSteps<Output>(
+  initial: RunContext<Output>,
+  contents: readonly Content[],
+  steering: SteeringQueue | undefined,
+  stopWhen: readonly StopCondition[],
+  held: HeldTextDeltas | undefined,
+): Promise<AgentResult<Output>> {
+  // A handoff gives the run to another agent: the context (its config) changes from that step on.
+  let context = initial;
+  const { config, run, signal, emit } = context;
 
   // A history that ends with calls (stopped for approval, or stored mid-turn): answer them first.
   const pending = pendingCallTurn(contents);
@@ -161,6 +239,8 @@ async function runSteps<Output>(
     const next = resolveAnsweredCalls(config, calls, {
       signal,
       steps: run.steps,
+      cost: run.cost.total,
+      runStopWhen: stopWhen,
       kind: 'tools',
       stepsLeft: true,
       resumed: true,
@@ -171,7 +251,11 @@ async function runSteps<Output>(
   let kind: ModelStepKind = 'tools';
   let reasks = 0;
   let modelSteps = 0;
+  let inputGuarded = false;
+  // Where the agent now holding the run took it (a handoff's default filter drops its tool turns).
+  let heldFrom = run.inputLength;
   for (;;) {
+    const { config } = context;
     if (signal.aborted)
       throw new AgentAbortedError({
         phase: 'between-steps',
@@ -179,16 +263,23 @@ async function runSteps<Output>(
         cause: signal.reason,
       });
     const stepNumber = run.steps.length + 1;
-    // Input guardrails check the run's new input once, at its first model step.
-    const step: AgentStep =
-      modelSteps === 0 && reasks === 0 && guardrails !== undefined && guardrails.input.length > 0
-        ? await guardedFirstStep(context, stepNumber)
-        : await callModelStep(context, { stepNumber, kind });
+    if (steering !== undefined) {
+      const applying = applySteers(context as RunContext<unknown>, steering, stepNumber);
+      if (applying !== undefined) await applying;
+    }
+    // Input guardrails check the run's new input once, at its first model step (with what was
+    // steered in before it: the model sees that too); a handoff does not check it again.
+    const guardInput =
+      !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
+    inputGuarded = true;
+    const step: AgentStep = guardInput
+      ? await guardedFirstStep(context, stepNumber)
+      : await callModelStep(context, { stepNumber, kind });
     if (kind === 'tools') modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
     let next: NextStep<Output> = await resolveOutcome(config, step, { kind, reasks, stepsLeft });
     if (next.type === 'finish') {
-      if (guardrails !== undefined) next = await guardOutput(context, step, next, held);
+      if (context.guardrails !== undefined) next = await guardOutput(context, step, next, held);
     } else held?.release(step.stepNumber);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =
@@ -203,14 +294,34 @@ async function runSteps<Output>(
       next = resolveAnsweredCalls(config, calls, {
         signal,
         steps: run.steps,
+        cost: run.cost.total,
+        runStopWhen: stopWhen,
         kind,
         stepsLeft,
         resumed: false,
       });
     }
     if (next.type === 'fail') throw next.error(run.state());
+    if (next.type === 'finish' && steering !== undefined)
+      next = await steerAfterAnswer(context, steering, next, stepsLeft);
     if (next.type === 'finish') return finishRun(context, next);
+    if (calls?.handoff !== undefined) {
+      context = handOff(context, calls.handoff, step, heldFrom);
+      heldFrom = run.contents.length;
+      modelSteps = 0;
+    }
     kind = next.kind;
     reasks = next.reasks;
   }
+}
+
+/** The shared counters of a top run's `budget`, or `undefined` without one. */
+function treeBudget(budget: RunOptions['budget']): TreeBudget | undefined {
+  if (budget === undefined) return undefined;
+  return {
+    maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
+    maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    steps: 0,
+    tokens: 0,
+  };
 }

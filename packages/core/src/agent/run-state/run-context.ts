@@ -1,3 +1,4 @@
+import type { CompactionSettings } from '../../compaction/compaction-options.ts';
 import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import type { CallOptions } from '../../http/gemini.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
@@ -5,6 +6,7 @@ import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import type { EmitEvent } from './emit-event.ts';
+import type { RunLink } from './run-link.ts';
 import type { RunTracker } from './run-tracker.ts';
 
 /**
@@ -26,10 +28,14 @@ export type RunContext<Output> = {
   readonly observation: RunObservation | undefined;
   /** The agent's prompt cache (the `cache` option). */
   readonly cache: PromptCache | undefined;
+  /** The run's place in its tree: its path, the top stream, the inherited approval hook. */
+  readonly link: RunLink;
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
   readonly callOptions: CallOptions;
   /** The agent's, the session's and the run's guardrails joined; `undefined` without any. */
   readonly guardrails: ResolvedGuardrails | undefined;
   /** Tells the stream and the observers about a guardrail check that ended. */
   readonly recordGuardrail: (record: GuardrailCheckRecord) => void;
+  /** The run's compaction (the run's option, else the agent's), defaults applied; `undefined`: off. */
+  readonly compaction: CompactionSettings | undefined;
 };

@@ -1,7 +1,10 @@
+import type { CompactionReport } from '../../compaction/compact-history.ts';
 import {
   type ContentJsonCache,
   createContentJsonCache,
 } from '../../http/serialize-request-body.ts';
+import type { Cost } from '../../models/cost.ts';
+import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
@@ -17,12 +20,28 @@ export class RunTracker {
   readonly inputLength: number;
   readonly steps: AgentStep[] = [];
   readonly usage: AgentUsage = emptyUsage();
+  /** What `usage` cost (exact; unknown once a call's price was). */
+  readonly cost: CostTotal = new CostTotal();
   readonly grounding: GroundingMetadata[] = [];
+  /** The agents the run was handed to, in order (see `handOff`). */
+  readonly handoffs: string[] = [];
   /**
    * The JSON of the contents this run sent, by content: each step serialises only what it added.
    * One per run, never handed out, so a history edited in place between runs is sent as it is.
    */
   readonly contentJson: ContentJsonCache = createContentJsonCache();
+
+  /**
+   * The compacted history that replaces `contents[0, sentThrough)` in requests (the `compaction`
+   * option); `undefined` until a compaction. Contents appended after it go after it as they are,
+   * so a compacted prefix stays byte-stable from one step to the next.
+   */
+  private compacted: readonly Content[] | undefined;
+  private compactedThrough = 0;
+  /** The token estimate of each content the run sent (`compaction`'s decision, per content once). */
+  readonly tokenEstimates: WeakMap<Content, number> = new WeakMap();
+  /** Each compaction of the run, in order. */
+  readonly compactions: CompactionReport[] = [];
 
   constructor(contents: Content[], inputLength: number) {
     this.contents = contents;
@@ -33,17 +52,37 @@ export class RunTracker {
     this.contents.push(content);
   }
 
-  addUsage(usage: AgentUsage): void {
+  /** The history the next request sends: the compacted prefix (if any) and what came after it. */
+  sendContents(): Content[] {
+    if (this.compacted === undefined) return this.contents;
+    return [...this.compacted, ...this.contents.slice(this.compactedThrough)];
+  }
+
+  /** Sends `compacted` in place of every content so far from now on. */
+  setCompacted(compacted: readonly Content[], report: CompactionReport): void {
+    this.compacted = compacted;
+    this.compactedThrough = this.contents.length;
+    this.compactions.push(report);
+  }
+
+  /** Counts one model call (or a tool's): its tokens and what they cost. */
+  addUsage(usage: AgentUsage, cost: Cost): void {
     addUsageMetadata(this.usage, usage);
+    this.cost.add(cost);
   }
 
   /** The history, new contents, steps and usage, for the result or an error. */
   state(): AgentRunState {
-    return {
+    const state: AgentRunState = {
       contents: this.contents,
       newContents: this.contents.slice(this.inputLength),
       steps: this.steps,
       usage: { ...this.usage },
+      cost: this.cost.total,
     };
+    if (this.compactions.length > 0) {
+      state.compaction = { sentContents: this.sendContents(), reports: this.compactions };
+    }
+    return state;
   }
 }

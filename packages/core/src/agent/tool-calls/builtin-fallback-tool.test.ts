@@ -80,7 +80,13 @@ describe('built-in fallback on Gemini 2.x', () => {
     expect(result.steps[0]?.toolCalls[0]?.grounding).toBe(candidate?.groundingMetadata);
     expect(result.grounding).toEqual([candidate?.groundingMetadata]);
     expect(groundingEvents).toEqual([
-      { type: 'grounding', stepNumber: 1, source: 'tool', grounding: candidate?.groundingMetadata },
+      {
+        type: 'grounding',
+        path: [],
+        stepNumber: 1,
+        source: 'tool',
+        grounding: candidate?.groundingMetadata,
+      },
     ]);
     expect(result.usage.totalTokenCount).toBe(
       15 + (grounded.usageMetadata?.totalTokenCount ?? 0) + 15,

@@ -1,3 +1,4 @@
+import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
 import { appliesTo, checkToolOutput } from '../../guardrails/check-tool-guardrails.ts';
 import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
@@ -24,9 +25,18 @@ import { UnknownToolError } from '../errors/unknown-tool-error.ts';
 import { followSignal } from '../follow-signal.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
+import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
+import { HandoffSignal } from './handoff-signal.ts';
 import { rawArgsOf } from './raw-args.ts';
-import { type ExecuteOutcome, runToolCall } from './run-tool-call.ts';
+import {
+  decideToolCall,
+  type ExecuteOutcome,
+  type ReadyToolCall,
+  type RunToolCallOptions,
+  runToolCall,
+  startToolCall,
+} from './run-tool-call.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
 
 /** The answered calls of one model turn. @internal */
@@ -49,6 +59,8 @@ export type ToolCallsResult = {
    * throws it at once, before the responses go into the history.
    */
   ending: { error: unknown } | undefined;
+  /** The first `transfer_to_*` call of the turn that succeeded: who takes the run over. */
+  handoff?: HandoffSignal | undefined;
 };
 
 type PendingCall = {
@@ -81,6 +93,7 @@ export async function executeToolCalls<Output>({
   observation,
   guardrails,
   recordGuardrail,
+  link,
 }: {
   config: AgentConfig<Output>;
   content: Content;
@@ -92,8 +105,11 @@ export async function executeToolCalls<Output>({
   /** The run's guardrails (tool checks, the tool-error rewrite), when it has any. */
   guardrails?: ResolvedGuardrails | undefined;
   recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
+  /** The run's place in its tree (its approval hook, for subagent tools). */
+  link?: RunLink | undefined;
 }): Promise<ToolCallsResult> {
   const toolErrorMessage = toolErrorMessageOf(guardrails, config);
+  const beforeToolCall = link === undefined ? config.beforeToolCall : link.beforeToolCall;
   const pending: PendingCall[] = [];
   // Calls the turn answers itself (server-side MCP) were run by the server.
   const answered = findCallsAnsweredInTurn(content.parts);
@@ -108,14 +124,16 @@ export async function executeToolCalls<Output>({
   const extras: ExtraParts = { byCall: undefined };
   let failure: ((run: AgentRunState) => Error) | undefined;
   let ending: { error: unknown } | undefined;
+  let handoff: HandoffSignal | undefined;
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
   // a failing approval hook, an error that ends the run), a turn controller that also follows
   // the run's.
   const turn =
     config.toolErrors === 'throw' ||
-    config.beforeToolCall !== undefined ||
+    beforeToolCall !== undefined ||
     config.isRunEndingError !== undefined ||
+    callsStartChildRuns(config, pending) ||
     (guardrails !== undefined && guardrails.tools.length > 0)
       ? new AbortController()
       : undefined;
@@ -134,19 +152,26 @@ export async function executeToolCalls<Output>({
     }
   }
 
-  const finish = (pendingCall: PendingCall, outcome: ExecuteOutcome, durationMs: number): void => {
+  const finish = (
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+    started: number,
+    endedAt: number,
+  ): void => {
+    if (handoff === undefined && outcome.type === 'value' && outcome.value instanceof HandoffSignal)
+      handoff = outcome.value;
     const record = toRecord(
       pendingCall,
       outcome,
       config,
       signal,
-      durationMs,
+      endedAt - started,
       extras,
       ending !== undefined,
       toolErrorMessage,
     );
     toolCalls[pendingCall.index] = record;
-    pendingCall.observed?.end(record, config.now());
+    pendingCall.observed?.end(record, endedAt);
     if (emit !== undefined) {
       if (record.outcome === 'success') emit({ type: 'tool-result', stepNumber, toolCall: record });
       else emit({ type: 'tool-error', stepNumber, outcome: record.outcome, toolCall: record });
@@ -163,7 +188,14 @@ export async function executeToolCalls<Output>({
     }
   };
 
-  const settleOne = (pendingCall: PendingCall, outcome: ExecuteOutcome, started: number): void => {
+  const settleOne = (
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+    started: number,
+    // When the call ended: a call settled later than it ended (`toolCallOrder: 'replayable'`
+    // settles in call order) keeps its own duration and span end.
+    endedAt: number = config.now(),
+  ): void => {
     // Asked before redaction, about the error as thrown: the run ends with that very error. The
     // call is recorded as aborted (its span and events end), never as the tool's failure.
     if (
@@ -174,7 +206,7 @@ export async function executeToolCalls<Output>({
         ending = { error: outcome.error };
         turn?.abort(outcome.error);
       }
-      finish(pendingCall, { type: 'aborted', args: outcome.args }, config.now() - started);
+      finish(pendingCall, { type: 'aborted', args: outcome.args }, started, endedAt);
       return;
     }
     // What a tool or hook failed with goes to the model, the history, the result and maybe a
@@ -204,46 +236,56 @@ export async function executeToolCalls<Output>({
         });
       turn?.abort(outcome.error);
     }
-    finish(pendingCall, outcome, config.now() - started);
+    finish(pendingCall, outcome, started, endedAt);
+  };
+
+  const optionsOf = (pendingCall: PendingCall): RunToolCallOptions<Output> => ({
+    config,
+    call: pendingCall.call,
+    toolCallId: pendingCall.toolCallId,
+    stepNumber,
+    callIndex: pendingCall.index,
+    contents,
+    signal: turnSignal,
+    beforeToolCall,
+    link,
+    guardrails,
+    recordGuardrail,
+  });
+  /** Starts the observer's view of a call (its span); `undefined` for an unobserved run. */
+  const observe = (pendingCall: PendingCall, started: number): void => {
+    if (observation === undefined) return;
+    const tool = config.tools.functions.get(pendingCall.call.name);
+    pendingCall.observed = observation.toolCall({
+      stepNumber,
+      toolName: pendingCall.call.name,
+      toolCallId: pendingCall.toolCallId,
+      toolType: toolTypeOf(tool),
+      toolDescription: tool?.description,
+      args: rawArgsOf(pendingCall.call),
+      startedAt: started,
+    });
+  };
+  // The tool (and the hook) run in their call's context: spans they start nest under
+  // `execute_tool`.
+  const inCallContext = <T>(pendingCall: PendingCall, body: () => T): T => {
+    const wrap = pendingCall.observed?.wrap;
+    return wrap === undefined ? body() : wrap(body);
   };
 
   /** Runs one call; a promise only when the call had something to wait for. */
   const runOne = (pendingCall: PendingCall): Promise<void> | undefined => {
     const started = config.now();
-    const callOptions = {
-      config,
-      call: pendingCall.call,
-      toolCallId: pendingCall.toolCallId,
-      stepNumber,
-      callIndex: pendingCall.index,
-      contents,
-      signal: turnSignal,
-      guardrails,
-      recordGuardrail,
-    };
+    const callOptions = optionsOf(pendingCall);
     let outcome: ReturnType<typeof runToolCall>;
     if (observation === undefined) outcome = runToolCall(callOptions);
     else {
-      const tool = config.tools.functions.get(pendingCall.call.name);
-      const observed = observation.toolCall({
-        stepNumber,
-        toolName: pendingCall.call.name,
-        toolCallId: pendingCall.toolCallId,
-        toolType: toolTypeOf(tool),
-        toolDescription: tool?.description,
-        args: rawArgsOf(pendingCall.call),
-        startedAt: started,
-      });
-      pendingCall.observed = observed;
-      // The tool runs in its call's context: spans it starts nest under `execute_tool`.
-      outcome =
-        observed.wrap === undefined
-          ? runToolCall(callOptions)
-          : observed.wrap(() => runToolCall(callOptions));
+      observe(pendingCall, started);
+      outcome = inCallContext(pendingCall, () => runToolCall(callOptions));
     }
     if (guardrails !== undefined && appliesTo(guardrails.tools, pendingCall.call.name, 'after')) {
       return Promise.resolve(outcome)
-        .then((settled) => checkAfter(guardrails, pendingCall, settled))
+        .then((settled) => afterChecked(pendingCall, settled))
         .then((settled) => settleOne(pendingCall, settled, started));
     }
     if (outcome instanceof Promise) {
@@ -254,6 +296,13 @@ export async function executeToolCalls<Output>({
   };
 
   /** The `after` checks of a call that returned: the result the model sees may be replaced. */
+  const afterChecked = (
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+  ): ExecuteOutcome | Promise<ExecuteOutcome> =>
+    guardrails !== undefined && appliesTo(guardrails.tools, pendingCall.call.name, 'after')
+      ? checkAfter(guardrails, pendingCall, outcome)
+      : outcome;
   const checkAfter = async (
     resolved: ResolvedGuardrails,
     pendingCall: PendingCall,
@@ -287,8 +336,85 @@ export async function executeToolCalls<Output>({
     return outcome;
   };
 
+  /**
+   * `toolCallOrder: 'replayable'`: every decision first, one call at a time in call order; then
+   * the cleared calls start in call order (at most `toolConcurrency` at once); every call is
+   * settled in call order, each with the time it ended. Nothing here depends on which call ends
+   * first, so an engine that numbers steps by the order they start (DBOS assigns a step's id
+   * synchronously when it starts: `callStepFunction` in `@dbos-inc/dbos-sdk` 5.3,
+   * `dist/src/dbos-executor.js`, "Intentionally advance the function ID before any awaits")
+   * replays the turn onto the same steps.
+   */
+  const runReplayable = async (): Promise<void> => {
+    const count = pending.length;
+    const started: number[] = new Array(count);
+    const decided: (ExecuteOutcome | ReadyToolCall)[] = new Array(count);
+    for (const pendingCall of pending) {
+      const at = config.now();
+      started[pendingCall.index] = at;
+      observe(pendingCall, at);
+      let decision = inCallContext(pendingCall, () => decideToolCall(optionsOf(pendingCall)));
+      if (decision instanceof Promise) decision = await decision;
+      decided[pendingCall.index] = decision;
+      // A failing hook ends the turn here, as it does when settled: the calls after it are not
+      // asked, the ones before it do not run (the turn's signal is aborted when they start).
+      if (decision.type === 'hook-failed') turn?.abort(decision.error);
+      // A tool guardrail that tripped ends the turn the same way.
+      if (decision.type === 'guardrail-tripped')
+        turn?.abort(new Error(`tool guardrail "${decision.trip.name}" tripped`));
+    }
+    const ended: ({ outcome: ExecuteOutcome; at: number } | undefined)[] = new Array(count);
+    let settledUpTo = 0;
+    // With tool guardrails' `after` checks (a durable run makes each a step), the calls settle
+    // once all of them ended, each checked in call order: a check's step then starts at the same
+    // place on a replay whichever call ended first.
+    const checkingAfter =
+      guardrails !== undefined &&
+      pending.some((pendingCall) => appliesTo(guardrails.tools, pendingCall.call.name, 'after'));
+    const end = (index: number, outcome: ExecuteOutcome): void => {
+      ended[index] = { outcome, at: config.now() };
+      if (checkingAfter) return;
+      for (let item = ended[settledUpTo]; item !== undefined; item = ended[settledUpTo]) {
+        const pendingCall = pending[settledUpTo] as PendingCall;
+        settleOne(pendingCall, item.outcome, started[settledUpTo] as number, item.at);
+        ended[settledUpTo] = undefined;
+        settledUpTo++;
+      }
+    };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < count) {
+        const index = next++;
+        const pendingCall = pending[index] as PendingCall;
+        const decision = decided[index] as ExecuteOutcome | ReadyToolCall;
+        if (decision.type !== 'ready') {
+          end(index, decision);
+          continue;
+        }
+        const outcome = inCallContext(pendingCall, () =>
+          startToolCall(optionsOf(pendingCall), decision),
+        );
+        end(index, outcome instanceof Promise ? await outcome : outcome);
+      }
+    };
+    const workers: Promise<void>[] = [];
+    const limit = Math.min(config.toolConcurrency, count);
+    for (let slot = 0; slot < limit; slot++) workers.push(worker());
+    await Promise.all(workers);
+    if (!checkingAfter) return;
+    for (let index = 0; index < count; index++) {
+      const pendingCall = pending[index] as PendingCall;
+      const item = ended[index] as { outcome: ExecuteOutcome; at: number };
+      let outcome = afterChecked(pendingCall, item.outcome);
+      if (outcome instanceof Promise) outcome = await outcome;
+      settleOne(pendingCall, outcome, started[index] as number, item.at);
+    }
+  };
+
   const limit = Math.min(config.toolConcurrency, pending.length);
-  if (pending.length === 1) {
+  if (config.toolCallOrder === 'replayable' && pending.length > 1) {
+    await runReplayable();
+  } else if (pending.length === 1) {
     // One call (the usual turn): no workers to start and join.
     const running = runOne(pending[0] as PendingCall);
     if (running !== undefined) await running;
@@ -320,7 +446,15 @@ export async function executeToolCalls<Output>({
       if (callParts !== undefined) extraParts.push(...callParts);
     if (extraParts.length > 0) extraContent = { role: 'user', parts: extraParts };
   }
-  return { toolCalls, responseContent, extraContent, failure, aborted: signal.aborted, ending };
+  return {
+    toolCalls,
+    responseContent,
+    extraContent,
+    failure,
+    aborted: signal.aborted,
+    ending,
+    handoff,
+  };
 }
 
 /**
@@ -362,6 +496,14 @@ function toRecord<Output>(
         runEnded,
         toolErrorMessage,
       );
+    }
+    // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
+    if (config.toolOutput !== undefined) {
+      answer.response = applyToolOutputBudget(answer.response, {
+        limit: config.toolOutput.perTool?.[call.name] ?? config.toolOutput,
+        artifacts: config.toolOutput.artifacts,
+        newId: () => crypto.randomUUID(),
+      });
     }
     if (outcome.acknowledged === true) {
       // The user confirmed a `require_confirmation` action: Google's documented acknowledgement
@@ -548,4 +690,13 @@ function toolErrorMessageOf<Output>(
 function toolTypeOf(tool: object | undefined): string {
   const type = (tool as { [toolTypeKey]?: unknown } | undefined)?.[toolTypeKey];
   return typeof type === 'string' ? type : 'function';
+}
+
+/** Whether a call of the turn is a subagent's (whose failure may end the run, see isRunEnding). */
+function callsStartChildRuns<Output>(config: AgentConfig<Output>, pending: PendingCall[]): boolean {
+  for (const { call } of pending) {
+    const tool = config.tools.functions.get(call.name);
+    if (tool !== undefined && startsChildRuns(tool)) return true;
+  }
+  return false;
 }

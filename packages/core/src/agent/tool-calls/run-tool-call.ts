@@ -16,7 +16,8 @@ import type {
 } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
-import type { BeforeToolCallDecision } from '../config/agent-options.ts';
+import type { BeforeToolCallDecision, BeforeToolCallHook } from '../config/agent-options.ts';
+import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { rawArgsOf } from './raw-args.ts';
 
 /**
@@ -46,6 +47,9 @@ export type ExecuteOutcome = { args: unknown } & (
 
 const aborted = Symbol('aborted');
 
+// The path of a run with no parent, for `beforeToolCall`.
+const TOP_PATH: readonly string[] = Object.freeze([]);
+
 // The longest delay setTimeout honours.
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -63,6 +67,10 @@ export type RunToolCallOptions<Output> = {
   guardrails?: ResolvedGuardrails | undefined;
   /** Tells the stream and the observers about a guardrail check. */
   recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
+  /** The run's approval hook: its agent's, or for a subagent without one, the nearest above. */
+  beforeToolCall?: BeforeToolCallHook | undefined;
+  /** The run's place in its tree, for tools that start child runs. */
+  link?: RunLink | undefined;
 };
 
 /**
@@ -78,6 +86,63 @@ export type RunToolCallOptions<Output> = {
 export function runToolCall<Output>(
   options: RunToolCallOptions<Output>,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
+  // decideToolCall then startToolCall, without the object a cleared call is handed over in: this
+  // is every call's path (issue 27 counts an allocation per call).
+  const { config, call, signal } = options;
+  if (signal.aborted) return { type: 'aborted', args: undefined };
+  const tool = config.tools.functions.get(call.name);
+  if (tool === undefined) return { type: 'unknown-tool', args: undefined };
+  const parsed = safeParseArgs(tool, call.args);
+  if (!parsed.success)
+    return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  const guardrails = options.guardrails;
+  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before')) {
+    return decideGuarded(options, guardrails, tool, parsed.value).then((decided) =>
+      decided.type === 'ready' ? startToolCall(options, decided) : decided,
+    );
+  }
+  if (options.beforeToolCall !== undefined) {
+    return decideApproved(options, tool, parsed.value).then((decided) =>
+      decided.type === 'ready' ? startToolCall(options, decided) : decided,
+    );
+  }
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
+  return start(options, tool, parsed.value);
+}
+
+/**
+ * Google: a `require_confirmation` action must not run before the user confirms; without a hook to
+ * ask, nobody can, so the call is refused and the model told why.
+ */
+function unconfirmed(name: string, args: unknown): ExecuteOutcome {
+  return {
+    type: 'denied',
+    message: `${name} needs the user's confirmation (safety_decision: require_confirmation), and this application has no beforeToolCall hook to ask for it, so it was not run.`,
+    args,
+  };
+}
+
+/**
+ * A call cleared to run: its tool and its arguments (as `beforeToolCall` left them), and whether a
+ * person confirmed a `require_confirmation` action (its response then says so). @internal
+ */
+export type ReadyToolCall = {
+  type: 'ready';
+  tool: FunctionTool<unknown, unknown>;
+  args: unknown;
+  acknowledged?: true | undefined;
+};
+
+/**
+ * The first half of {@link runToolCall}: find the tool, parse the arguments, ask
+ * `beforeToolCall`. Either the call's final outcome (unknown tool, bad arguments, denied, the
+ * hook failed, aborted) or the call cleared to run, for {@link startToolCall}. A promise only
+ * when the hook had to be awaited. Never throws.
+ * @internal
+ */
+export function decideToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+): ExecuteOutcome | ReadyToolCall | Promise<ExecuteOutcome | ReadyToolCall> {
   const { config, call, signal } = options;
   if (signal.aborted) return { type: 'aborted', args: undefined };
   const tool = config.tools.functions.get(call.name);
@@ -87,31 +152,42 @@ export function runToolCall<Output>(
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
   const guardrails = options.guardrails;
   if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before'))
-    return runGuarded(options, guardrails, tool, parsed.value);
-  if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsed.value);
-  if (needsConfirmation(readSafetyDecision(call.args))) {
-    // Google: a `require_confirmation` action must not run before the user confirms; without a
-    // hook to ask, nobody can, so the call is refused and the model told why.
-    return {
-      type: 'denied',
-      message: `${call.name} needs the user's confirmation (safety_decision: require_confirmation), and this application has no beforeToolCall hook to ask for it, so it was not run.`,
-      args: parsed.value,
-    };
-  }
-  return start(options, tool, parsed.value);
+    return decideGuarded(options, guardrails, tool, parsed.value);
+  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
+  return { type: 'ready', tool, args: parsed.value };
 }
 
 /**
- * The rest of {@link runToolCall} when tool guardrails check the call first: `deny` answers it,
+ * The second half of {@link runToolCall}: runs a call cleared by {@link decideToolCall}. The
+ * tool's `execute` is called before this returns (synchronously), so calls started one after
+ * another begin in that order. Never throws.
+ * @internal
+ */
+export function startToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+  { tool, args, acknowledged }: ReadyToolCall,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (acknowledged !== true) return start(options, tool, args);
+  // Confirmed: the response says so (`safety_acknowledgement: "true"`, added in toRecord).
+  return Promise.resolve(start(options, tool, args)).then((outcome) =>
+    outcome.type === 'value' ? { ...outcome, acknowledged: true } : outcome,
+  );
+}
+
+/**
+ * The rest of {@link decideToolCall} when tool guardrails check the call first: `deny` answers it,
  * `throw` (or a check that failed closed) ends the run, `ask` hands it to `beforeToolCall` as a
  * call that needs an explicit approval (the existing approval path), `allow` goes on as usual.
+ * Both ways of running a turn's calls (as they are ready, and the replayable order a durable run
+ * takes) come through here, so a guardrail decides before any tool starts on either.
  */
-async function runGuarded<Output>(
+async function decideGuarded<Output>(
   options: RunToolCallOptions<Output>,
   guardrails: ResolvedGuardrails,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
-): Promise<ExecuteOutcome> {
+): Promise<ExecuteOutcome | ReadyToolCall> {
   const { config, call, toolCallId, stepNumber, contents, signal } = options;
   const checked = await checkToolInput(
     guardrails.tools,
@@ -133,28 +209,29 @@ async function runGuarded<Output>(
   if (checked.type === 'deny')
     return { type: 'denied', message: checked.message, args: parsedArgs };
   if (checked.type === 'ask') {
-    if (config.beforeToolCall === undefined) {
+    if (options.beforeToolCall === undefined) {
       return {
         type: 'denied',
         message: `${call.name} needs a person's approval (a tool guardrail asked for it), and this application has no beforeToolCall hook to ask, so it was not run.`,
         args: parsedArgs,
       };
     }
-    return runApproved(options, tool, parsedArgs, checked.name);
+    return decideApproved(options, tool, parsedArgs, checked.name);
   }
-  if (config.beforeToolCall !== undefined) return runApproved(options, tool, parsedArgs);
-  return start(options, tool, parsedArgs);
+  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsedArgs);
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsedArgs);
+  return { type: 'ready', tool, args: parsedArgs };
 }
 
-/** The rest of {@link runToolCall} when an approval hook decides first. */
-async function runApproved<Output>(
+/** The rest of {@link decideToolCall} when an approval hook decides first. */
+async function decideApproved<Output>(
   options: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
   /** The tool guardrail that asked for a person's approval, if one did. */
   askedBy?: string | undefined,
-): Promise<ExecuteOutcome> {
-  const { config, call, toolCallId, stepNumber, callIndex, contents, signal } = options;
+): Promise<ExecuteOutcome | ReadyToolCall> {
+  const { call, toolCallId, stepNumber, callIndex, contents, signal, link } = options;
   const rawArgs = rawArgsOf(call);
   let args = parsedArgs;
   const safetyDecision = readSafetyDecision(rawArgs);
@@ -164,7 +241,7 @@ async function runApproved<Output>(
   const explicit = confirm || asked;
   let decision: BeforeToolCallDecision | typeof aborted;
   try {
-    const hook = config.beforeToolCall as NonNullable<typeof config.beforeToolCall>;
+    const hook = options.beforeToolCall as BeforeToolCallHook;
     decision = await raceAbort(
       Promise.resolve().then(() =>
         hook({
@@ -177,6 +254,7 @@ async function runApproved<Output>(
           contents,
           signal,
           safetyDecision,
+          path: link?.path ?? TOP_PATH,
           ...(askedBy === undefined ? {} : { askedBy }),
         }),
       ),
@@ -236,15 +314,23 @@ async function runApproved<Output>(
       args = reparsed.value;
     }
   }
-  if (!confirm) return start(options, tool, args);
-  // Confirmed: the response says so (`safety_acknowledgement: "true"`, added in toRecord).
-  const outcome = await start(options, tool, args);
-  return outcome.type === 'value' ? { ...outcome, acknowledged: true } : outcome;
+  return confirm
+    ? { type: 'ready', tool, args, acknowledged: true }
+    : { type: 'ready', tool, args };
 }
 
 /** Runs `execute` within the call's time limit, with debug lines around it when enabled. */
 function start<Output>(
-  { config, call, toolCallId, stepNumber, callIndex, contents, signal }: RunToolCallOptions<Output>,
+  {
+    config,
+    call,
+    toolCallId,
+    stepNumber,
+    callIndex,
+    contents,
+    signal,
+    link,
+  }: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   args: unknown,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
@@ -263,6 +349,7 @@ function start<Output>(
     callIndex,
     logger,
     contents,
+    link: link !== undefined && startsChildRuns(tool) ? link : undefined,
   });
   if (!debug) return outcome;
   const logEnd = (ended: ExecuteOutcome): ExecuteOutcome => {
@@ -355,19 +442,29 @@ function execute(
     callIndex,
     logger,
     contents,
+    link,
   }: {
     timeoutMs: number | undefined;
     signal: AbortSignal;
+    /** Set only for a tool that starts child runs (see `markChildRunTool`). */
+    link: RunLink | undefined;
   } & Omit<ToolExecuteContext, 'signal'>,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   if (timeoutMs !== undefined) {
-    return executeWithTimeout(tool, args, timeoutMs, signal, {
-      toolCallId,
-      step,
-      callIndex,
-      logger,
-      contents,
-    });
+    return executeWithTimeout(
+      tool,
+      args,
+      timeoutMs,
+      signal,
+      {
+        toolCallId,
+        step,
+        callIndex,
+        logger,
+        contents,
+      },
+      link,
+    );
   }
   if (signal.aborted) return { type: 'aborted', args };
   // Without a time limit the tool gets the turn's signal itself (see executeWithTimeout for the
@@ -377,7 +474,9 @@ function execute(
   let result: unknown;
   let then: unknown;
   try {
-    result = tool.execute(args, { toolCallId, step, callIndex, logger, contents, signal });
+    const context: ToolExecuteContext = { toolCallId, step, callIndex, logger, contents, signal };
+    if (link !== undefined) linkToolContext(context, link);
+    result = tool.execute(args, context);
     then =
       typeof result === 'object' || typeof result === 'function'
         ? (result as { then?: unknown } | null)?.then
@@ -415,7 +514,7 @@ function execute(
  * call's AbortController is made only when the tool reads `context.signal` (most tools never
  * look), and the timer is armed only for a result that is a promise (a synchronous tool has
  * already finished). Why two paths and a getter: one plain `execute` with an AbortController per
- * call cost 2.1-2.3 % of agent.run's CPU per step (bench/src/ab/ab-dist.ts, 200 rounds each way,
+ * call cost 2.1-2.4 % of agent.run's CPU per step (bench/src/ab/ab-dist.ts, 200 rounds each way,
  * load 17-24; an A/A of one build gave 0.99-1.02), issue 27's 2 % line.
  */
 function executeWithTimeout(
@@ -424,6 +523,7 @@ function executeWithTimeout(
   timeoutMs: number,
   signal: AbortSignal,
   context: Omit<ToolExecuteContext, 'signal'>,
+  link?: RunLink,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   if (signal.aborted) return { type: 'aborted', args };
   let controller: AbortController | undefined;
@@ -448,6 +548,7 @@ function executeWithTimeout(
       return controller.signal;
     },
   };
+  if (link !== undefined) linkToolContext(callContext, link);
   let result: unknown;
   let then: unknown;
   try {

@@ -1,3 +1,4 @@
+import { costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { RunContext } from '../run-state/run-context.ts';
@@ -13,7 +14,7 @@ import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts'
  * @internal
  */
 export async function runTools<Output>(
-  { config, run, signal, emit, observation, guardrails, recordGuardrail }: RunContext<Output>,
+  { config, run, signal, emit, observation, link, guardrails, recordGuardrail }: RunContext<Output>,
   step: AgentStep,
   turn: Content,
 ): Promise<ToolCallsResult> {
@@ -26,6 +27,7 @@ export async function runTools<Output>(
     signal,
     emit,
     observation,
+    link,
     guardrails,
     recordGuardrail,
   });
@@ -37,7 +39,13 @@ export async function runTools<Output>(
   step.toolResponseContent = result.responseContent;
   step.toolsMs = config.now() - startedAt;
   for (const call of result.toolCalls) {
-    if (call.usage !== undefined) run.addUsage(call.usage);
+    // A tool's own model calls (the 2.x search fallback) use the agent's model and tier.
+    if (call.usage !== undefined) {
+      run.addUsage(
+        call.usage,
+        costOf(call.usage, config.model, config.request.serviceTier, config.prices),
+      );
+    }
     if (call.grounding !== undefined) run.grounding.push(call.grounding);
   }
   return result;

@@ -190,6 +190,7 @@ describe('streamGenerateContent', () => {
     expect(failure.message).toContain('is not valid for this project');
     const seen = JSON.stringify({
       message: failure.message,
+      apiMessage: failure.apiMessage,
       body: failure.responseBody,
       details: failure.details,
       headers: failure.responseHeaders,

@@ -2,8 +2,6 @@ import { ApiCallError } from '../../errors/api-call-error.ts';
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import { StreamError } from '../../errors/stream-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
-import type { CredentialStyle } from '../../shared/credential-style.ts';
-import type { Secrets } from '../../shared/secret-list.ts';
 import type { ByteReader } from '../../streaming/byte-reader.ts';
 import { parseGenerateContentBatches } from '../../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
@@ -147,46 +145,23 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
     method: METHOD,
     signal: attemptSignal,
     watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
-    errorContext: new StreamErrorContext(response, attempt.number, client.auth, call.secrets),
+    errorContext: {
+      attempt: attempt.number,
+      auth: client.auth,
+      // Read when an error is built: the secret list as it is then, and Headers built only then.
+      get redact(): readonly string[] {
+        return call.secrets.values;
+      },
+      get responseHeaders(): Headers {
+        return response.headers;
+      },
+    },
     maxBytes: client.maxStreamBytes,
   });
   // Restarting the timer here makes the limit apply again to the first chunk.
   attemptSignal.restartTimer();
   const first = await batches.next();
   return { batches, first };
-}
-
-/**
- * What an error object found in the stream adds to its `ApiCallError`. A class with a
- * `responseHeaders` getter, so the response's Headers are built only for such an error (an object
- * literal's getter would cost a new function and a dictionary-mode object on every stream).
- */
-class StreamErrorContext {
-  readonly attempt: number;
-  readonly auth: CredentialStyle;
-  readonly #secrets: Secrets;
-  readonly #response: TransportResponse;
-
-  constructor(
-    response: TransportResponse,
-    attempt: number,
-    auth: CredentialStyle,
-    secrets: Secrets,
-  ) {
-    this.attempt = attempt;
-    this.auth = auth;
-    this.#secrets = secrets;
-    this.#response = response;
-  }
-
-  /** Read when an error is built: the list as it is then. */
-  get redact(): readonly string[] {
-    return this.#secrets.values;
-  }
-
-  get responseHeaders(): Headers {
-    return this.#response.headers;
-  }
 }
 
 /**

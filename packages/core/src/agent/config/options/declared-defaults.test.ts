@@ -35,6 +35,7 @@ describe('the declared defaults of createAgent', () => {
       continuation: true,
       now: Date.now,
       toolConcurrency: 8,
+      toolCallOrder: 'as-ready',
       toolTimeoutMs: 120_000,
       toolErrors: 'report',
       streamFunctionCallArguments: false,

@@ -44,7 +44,10 @@ export function resolveStepOptions(options: AgentOptions<unknown>): StepConfig {
   };
 }
 
-function readStopWhen(stopWhen: AgentOptions<unknown>['stopWhen']): readonly StopCondition[] {
+/** The stop conditions of a `stopWhen` option (agent or run) as a list. @internal */
+export function readStopWhen(
+  stopWhen: AgentOptions<unknown>['stopWhen'],
+): readonly StopCondition[] {
   if (stopWhen === undefined) return [];
   return typeof stopWhen === 'function' ? [stopWhen] : stopWhen;
 }

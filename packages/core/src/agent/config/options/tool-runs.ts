@@ -25,16 +25,22 @@ export const DEFAULT_TOOL_CONCURRENCY = 8;
 export const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
 /**
- * `toolConcurrency`, `toolTimeoutMs`, `toolErrors`, `beforeToolCall` and `isRunEndingError`: how
+ * `toolConcurrency`, `toolCallOrder`, `toolTimeoutMs`, `toolErrors`, `beforeToolCall` and `isRunEndingError`: how
  * the function calls of a turn are run and answered. @internal
  */
 export const toolRunOptions: AgentOptionGroup<
-  'toolConcurrency' | 'toolTimeoutMs' | 'toolErrors' | 'beforeToolCall' | 'isRunEndingError'
+  | 'toolConcurrency'
+  | 'toolCallOrder'
+  | 'toolTimeoutMs'
+  | 'toolErrors'
+  | 'beforeToolCall'
+  | 'isRunEndingError'
 > = defineAgentOptions({
   toolConcurrency: {
     check: integerOption({ min: 1, infinity: true }),
     default: DEFAULT_TOOL_CONCURRENCY,
   },
+  toolCallOrder: { check: oneOfOption(['as-ready', 'replayable']), default: 'as-ready' },
   toolTimeoutMs: {
     check: optionCheck(
       (value) => typeof value === 'number' && value > 0,
@@ -51,13 +57,19 @@ export const toolRunOptions: AgentOptionGroup<
 /** The part of `AgentConfig` these options make. @internal */
 export type ToolRunConfig = Pick<
   AgentConfig<unknown>,
-  'toolConcurrency' | 'toolTimeoutMs' | 'toolErrors' | 'beforeToolCall' | 'isRunEndingError'
+  | 'toolConcurrency'
+  | 'toolCallOrder'
+  | 'toolTimeoutMs'
+  | 'toolErrors'
+  | 'beforeToolCall'
+  | 'isRunEndingError'
 >;
 
 /** Applies the defaults of the tool-run options. @internal */
 export function resolveToolRunOptions(options: AgentOptions<unknown>): ToolRunConfig {
   return {
     toolConcurrency: options.toolConcurrency ?? DEFAULT_TOOL_CONCURRENCY,
+    toolCallOrder: options.toolCallOrder ?? 'as-ready',
     // Infinity means no limit, as it does for a tool's own timeoutMs.
     toolTimeoutMs:
       options.toolTimeoutMs === Number.POSITIVE_INFINITY

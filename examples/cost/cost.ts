@@ -1,0 +1,73 @@
+// Cost in dollars: what each step and the run cost, prices of your own (a gateway's), a cost
+// budget on a run and on a chat session.
+//
+//   pnpm --filter @gemloop/examples run cost
+//
+// With GEMINI_API_KEY set (environment or examples/.env) it asks Gemini; without, gemloop's
+// built-in fake Gemini plays the model offline (its token counts are estimates; the prices are
+// gemloop's table, read from ai.google.dev/gemini-api/docs/pricing).
+
+import { createAgent, createChatSession, defineTool } from '@gemloop/core';
+import { costAbove } from '@gemloop/core/agent';
+import { ChatBudgetExceededError } from '@gemloop/core/errors';
+import { type Cost, priceOf } from '@gemloop/core/models';
+import { z } from 'zod';
+import { run } from '../lib/run.ts';
+
+const getWeather = defineTool({
+  name: 'get_weather',
+  description: 'Current temperature for a city.',
+  parameters: z.object({ city: z.string().describe('City name, e.g. "Paris"') }),
+  execute: ({ city }) => ({ city, celsius: 18, note: 'example data, not a live reading' }),
+});
+
+/** `$0.000123`, or why it is unknown. Amounts are exact decimal strings, never floats. */
+function dollars(cost: Cost): string {
+  return cost.total === null ? `unknown (${cost.unknown})` : `$${cost.total}`;
+}
+
+await run(async ({ gemini, model }) => {
+  const price = priceOf(model);
+  console.log(
+    price === undefined
+      ? `${model}: no price in gemloop's table (costs will be unknown; pass prices).`
+      : `${model}: $${price.input} in / $${price.output} out per 1M tokens (${price.checked}).`,
+  );
+
+  // 1. Each step's cost and the run's, at the tier that served each call.
+  const agent = createAgent({ gemini, model, tools: [getWeather] });
+  const result = await agent.run('What is the temperature in Paris?');
+  for (const step of result.steps) {
+    console.log(
+      `step ${step.stepNumber}: ${step.usage.totalTokenCount} tokens, ${dollars(step.cost)}`,
+    );
+  }
+  console.log(
+    `run: ${dollars(result.cost)} (output ${result.cost.output}, thinking ${result.cost.thinking})`,
+  );
+
+  // 2. Prices of your own: a gateway that bills $0.10 / $0.40 per 1M tokens for every model.
+  const gateway = createAgent({
+    gemini,
+    model,
+    prices: () => ({ input: '0.10', output: '0.40', source: 'my gateway', checked: '2026-11-23' }),
+  });
+  console.log(`at gateway prices: ${dollars((await gateway.run('Say hi.')).cost)}`);
+
+  // 3. A budget: the run stops after the step that goes over it...
+  const capped = await agent.run('What is the temperature in Paris?', {
+    stopWhen: costAbove(0.000001),
+  });
+  console.log(`budget $0.000001: ${capped.finishReason} after ${capped.steps.length} step(s)`);
+
+  // ...and a chat session refuses to send once its budget is spent.
+  const chat = createChatSession({ agent, budget: { maxCostUsd: 0.000001 } });
+  const first = await chat.send('Hello!');
+  console.log(`chat turn 1: ${dollars(first.cost)}, session ${dollars(chat.cost)}`);
+  try {
+    await chat.send('And again?');
+  } catch (error) {
+    if (!ChatBudgetExceededError.isInstance(error)) throw error;
+    console.log(`chat turn 2 refused: ${error.message}`);
+  }
+});

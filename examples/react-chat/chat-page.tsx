@@ -1,0 +1,153 @@
+// The page of the react-chat example: a chat UI on @gemloop/react's useAgentChat, with no other
+// library. The answer streams in, each tool call shows as running then done (or why not), a call
+// that needs a person shows Approve/Deny buttons, and Stop aborts the run on the server too. Every
+// event the hook got is kept in `window.chatEvents` (the Chromium test reads it).
+
+import {
+  type AssistantChatMessage,
+  type BrowserEvent,
+  type ChatToolCall,
+  type UseAgentChatResult,
+  useAgentChat,
+} from '@gemloop/react';
+import { type FormEvent, StrictMode, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+
+const received: BrowserEvent[] = [];
+// One conversation per page load: the server keeps its turns (a chat session), so each answer
+// sees the questions before it.
+const conversationId = `page-${Math.random().toString(36).slice(2, 12)}`;
+(globalThis as { chatEvents?: unknown }).chatEvents = received;
+
+function Chat() {
+  const chat = useAgentChat({
+    url: '/chat',
+    body: { conversationId },
+    approvalsUrl: '/approvals',
+    onEvent: (event) => received.push(event),
+  });
+  const { messages, status, error, send, stop, reload } = chat;
+  const [input, setInput] = useState('');
+  const busy = status === 'streaming' || status === 'awaiting-approval';
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (input.trim() === '') return;
+    void send(input);
+    setInput('');
+  };
+  return (
+    <main>
+      <ol id="messages">
+        {messages.map((message) =>
+          message.role === 'user' ? (
+            <li key={message.id} className="user">
+              {message.text}
+            </li>
+          ) : (
+            <Answer key={message.id} message={message} approve={chat.approve} />
+          ),
+        )}
+      </ol>
+      <form id="ask" onSubmit={submit}>
+        <input
+          name="q"
+          size={50}
+          value={input}
+          onChange={(event) => setInput(event.target.value)}
+          placeholder="weather in Paris / email me@example.com / news"
+        />{' '}
+        <button type="submit">Ask</button>{' '}
+        <button type="button" id="stop" onClick={stop} disabled={!busy}>
+          Stop
+        </button>{' '}
+        {status === 'error' && (
+          <button type="button" id="retry" onClick={() => void reload()}>
+            Retry
+          </button>
+        )}
+      </form>
+      <p id="status" data-status={status}>
+        {status}
+        {error === undefined ? '' : `: ${error.message}`}
+      </p>
+    </main>
+  );
+}
+
+function Answer({
+  message,
+  approve,
+}: {
+  message: AssistantChatMessage;
+  approve: UseAgentChatResult['approve'];
+}) {
+  return (
+    <li className="assistant" data-outcome={message.outcome ?? 'running'}>
+      {message.thoughts !== '' && (
+        <details>
+          <summary>Thoughts</summary>
+          {message.thoughts}
+        </details>
+      )}
+      <ul className="tools">
+        {message.toolCalls.map((call) => (
+          <li
+            key={`${call.path.join('/')}:${call.toolCallId}`}
+            className="tool"
+            data-tool={call.toolName}
+            data-status={call.status}
+          >
+            {describeCall(call)}
+          </li>
+        ))}
+      </ul>
+      {message.approvals.map((approval) => (
+        <div key={approval.approvalId} className="approval">
+          {approval.toolName} wants to run with {JSON.stringify(approval.args ?? {})}{' '}
+          <button
+            type="button"
+            className="approve"
+            disabled={approval.answering !== undefined}
+            onClick={() => void approve(approval.approvalId, 'approve')}
+          >
+            Approve
+          </button>{' '}
+          <button
+            type="button"
+            className="deny"
+            disabled={approval.answering !== undefined}
+            onClick={() => void approve(approval.approvalId, 'deny', 'Not now.')}
+          >
+            Deny
+          </button>
+        </div>
+      ))}
+      <p className="text">{message.text}</p>
+      {message.usage !== undefined && message.outcome !== undefined && (
+        <small className="usage">{message.usage.totalTokens} tokens</small>
+      )}
+    </li>
+  );
+}
+
+function describeCall(call: ChatToolCall): string {
+  const args = JSON.stringify(call.args ?? {});
+  switch (call.status) {
+    case 'pending':
+      return `${call.toolName}(${args}): waiting for approval`;
+    case 'running':
+      return `${call.toolName}(${args}): running`;
+    case 'done':
+      return `${call.toolName}(${args}): ${call.preview ?? 'done'}`;
+    default:
+      return `${call.toolName}(${args}): ${call.outcome ?? 'error'} ${call.error ?? ''}`.trimEnd();
+  }
+}
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('The page needs <div id="root">');
+createRoot(root).render(
+  <StrictMode>
+    <Chat />
+  </StrictMode>,
+);

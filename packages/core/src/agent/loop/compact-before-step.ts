@@ -1,0 +1,210 @@
+import {
+  type CompactionReport,
+  checkRewrite,
+  compactHistory,
+  type Summarize,
+} from '../../compaction/compact-history.ts';
+import { compactionThreshold } from '../../compaction/compaction-options.ts';
+import { estimateSentTokens } from '../../compaction/estimate-sent-tokens.ts';
+import { CompactionError } from '../../errors/compaction-error.ts';
+import { estimateTokens } from '../../history/estimate-tokens.ts';
+import { costOf } from '../../models/cost-of.ts';
+import type { Content } from '../../wire/content.ts';
+import type { GenerateContentRequest } from '../../wire/request.ts';
+import type { AgentConfig } from '../config/agent-config.ts';
+import type { PromptCache } from '../prompt-cache.ts';
+import type { RunContext } from '../run-state/run-context.ts';
+import { toAgentUsage } from '../usage.ts';
+
+/** The tokens of the request's fixed part (system instruction, tools), once per agent. */
+const fixedTokens = new WeakMap<object, number>();
+
+/** Band under the threshold where `countNearThreshold` asks the API instead of the estimate. */
+const NEAR_THRESHOLD = 0.85;
+
+/**
+ * The compaction phase of a model step (the `compaction` option), before its request is built:
+ * decides from a cheap estimate (the API's `countTokens` only near the threshold, when asked)
+ * whether the history to send passes the threshold or the step cadence, compacts it
+ * (`compactHistory`), lets `onCompaction` cancel or replace it, checks the result
+ * (`checkRewrite`: every rewrite goes through it), and from then on sends the compacted history.
+ * The run's own `contents` stay whole. Emits the `compaction` event and tells the observers.
+ * @internal
+ */
+export async function compactBeforeStep<Output>(
+  context: RunContext<Output>,
+  stepNumber: number,
+): Promise<void> {
+  const { config, run } = context;
+  const settings = context.compaction;
+  if (settings === undefined) return;
+  const contents = run.sendContents();
+  const threshold = compactionThreshold(settings);
+  const fixed = fixedTokensOf(config, context.cache);
+  const tokensBefore = estimateSentTokens(contents, run.tokenEstimates);
+  let reason: CompactionReport['reason'] | undefined;
+  if (threshold !== undefined && fixed + tokensBefore > threshold) reason = 'tokens';
+  else if (
+    threshold !== undefined &&
+    settings.countNearThreshold &&
+    fixed + tokensBefore > threshold * NEAR_THRESHOLD &&
+    (await countedTokens(context, contents)) > threshold
+  ) {
+    reason = 'tokens';
+  } else if (
+    settings.everySteps !== undefined &&
+    stepNumber > 1 &&
+    (stepNumber - 1) % settings.everySteps === 0
+  ) {
+    reason = 'steps';
+  }
+  if (reason === undefined) return;
+
+  const target = Math.max(0, (threshold ?? fixed + tokensBefore) * settings.targetFraction - fixed);
+  const compacted = await compactHistory({
+    contents,
+    settings,
+    target,
+    summarize: settings.summarize === undefined ? undefined : summarizer(context),
+    newId: () => crypto.randomUUID(),
+    onSummaryFailed: (error) =>
+      config.logger.warn(
+        { err: error },
+        'compaction: the summary failed; compacted without it (tried again at the next compaction)',
+      ),
+  });
+  let after = compacted.contents;
+  let replaced = false;
+  if (settings.onCompaction !== undefined) {
+    const decision = await settings.onCompaction({
+      stepNumber,
+      reason,
+      before: contents,
+      after,
+      tokensBefore,
+      tokensAfter: estimateSentTokens(after, run.tokenEstimates),
+    });
+    if (decision !== undefined && 'cancel' in decision && decision.cancel === true) return;
+    if (decision !== undefined && 'contents' in decision) {
+      if (!Array.isArray(decision.contents)) {
+        throw new CompactionError({
+          reason: 'invalid-replacement',
+          message:
+            'onCompaction must return undefined, { cancel: true } or { contents: Content[] }.',
+        });
+      }
+      after = decision.contents;
+      replaced = true;
+    }
+  }
+  if (after === contents) return;
+  checkRewrite(contents, after, config.capabilities.requiresThoughtSignatures);
+  const report: CompactionReport = {
+    stepNumber,
+    reason,
+    tokensBefore,
+    tokensAfter: estimateSentTokens(after, run.tokenEstimates),
+    clearedToolResults: replaced ? 0 : compacted.cleared,
+    prunedThoughts: replaced ? 0 : compacted.pruned,
+    summarizedContents: replaced ? 0 : compacted.summarized,
+    replaced,
+  };
+  run.setCompacted(after, report);
+  context.emit?.({ type: 'compaction', ...report });
+  context.observation?.compaction?.(report, config.now());
+}
+
+/**
+ * What every request sends besides the history: the system instruction, the tools and the
+ * managed cache's `contents` (sent before the history, inline or from the cache: they count in
+ * the window either way). Estimated once per agent.
+ */
+function fixedTokensOf<Output>(
+  config: AgentConfig<Output>,
+  cache: PromptCache | undefined,
+): number {
+  let tokens = fixedTokens.get(config);
+  if (tokens === undefined) {
+    const { text, media } = estimateTokens([
+      config.request.systemInstruction,
+      config.request.tools,
+      cache?.contents,
+    ]);
+    tokens = text + media;
+    fixedTokens.set(config, tokens);
+  }
+  return tokens;
+}
+
+/** The API's count of the request, or the estimate when counting fails (a gateway without it). */
+async function countedTokens<Output>(
+  { config, callOptions }: RunContext<Output>,
+  contents: Content[],
+): Promise<number> {
+  try {
+    const { systemInstruction, tools } = config.request;
+    const generateContentRequest: Omit<GenerateContentRequest, 'model'> = { contents };
+    if (systemInstruction !== undefined)
+      generateContentRequest.systemInstruction = systemInstruction;
+    if (tools !== undefined) generateContentRequest.tools = tools;
+    const counted = await config.gemini.countTokens(
+      { model: config.model, generateContentRequest },
+      callOptions,
+    );
+    return counted.totalTokens ?? 0;
+  } catch (error) {
+    if (callOptions.signal?.aborted === true) throw error;
+    config.logger.warn({ err: error }, 'compaction: countTokens failed; using the estimate');
+    return 0;
+  }
+}
+
+/**
+ * The summarizer: one `generateContent` call through the agent's client entry (so a durable
+ * client records it as a step, and retries, redaction and the run's signal apply), with the
+ * summary prompt as the system instruction and the transcript as the one user turn. The
+ * summarizer gets no tools and no history of its own: another model may summarize (thought
+ * signatures are model-bound; a transcript has none).
+ */
+function summarizer<Output>(context: RunContext<Output>): Summarize {
+  const { config, callOptions } = context;
+  const summarize = context.compaction?.summarize;
+  return async (transcript) => {
+    const model = summarize?.model ?? config.model;
+    let text: string;
+    try {
+      const { response } = await config.modelCall.generate({
+        request: {
+          model,
+          systemInstruction: { parts: [{ text: summarize?.prompt ?? '' }] },
+          contents: [{ role: 'user', parts: [{ text: transcript }] }],
+        },
+        callOptions,
+      });
+      // The summary was billed: the run's usage and cost (and a chat's, a span's) count it, priced
+      // for the summarizer's model.
+      context.run.addUsage(
+        toAgentUsage(response.usageMetadata),
+        costOf(response.usageMetadata ?? {}, model, undefined, config.prices),
+      );
+      text = (response.candidates?.[0]?.content?.parts ?? [])
+        .filter((part) => part.thought !== true && typeof part.text === 'string')
+        .map((part) => part.text)
+        .join('');
+    } catch (error) {
+      if (context.signal.aborted) throw error;
+      throw new CompactionError({
+        reason: 'summarizer-failed',
+        message: `The compaction summarizer (${model}) failed: ${config.modelCall.redact(String(error))}`,
+        cause: error,
+      });
+    }
+    if (text.trim() === '') {
+      throw new CompactionError({
+        reason: 'summarizer-failed',
+        message: `The compaction summarizer (${model}) answered with no text; the history was not summarized.`,
+      });
+    }
+    return text;
+  };
+}

@@ -1,0 +1,149 @@
+import type { AgentUsageByAgent } from '../../run/agent-result.ts';
+import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
+import type { BeforeToolCallHook } from '../config/agent-options.ts';
+import type { EmitEvent } from './emit-event.ts';
+
+/**
+ * What a child run (a subagent called as a tool) takes from the run that called it: where its
+ * events go and under which path, how its calls are approved, and the budget of the whole tree.
+ * Built by {@link childRunParent} from the caller's {@link RunLink}; `runLoop` takes it as
+ * `RunLoopOptions.parent`. A durable runner that starts children its own way builds the same
+ * value. @internal
+ */
+export type ChildRunParent = {
+  /** The child's own path in the tree, e.g. `['research', 'searcher#2']`. */
+  readonly path: AgentPath;
+  /** The top stream's receiver, `undefined` in a unary run (no events are built). */
+  readonly sink: EmitEvent;
+  /** The child streams its model calls when the top run does. */
+  readonly streaming: boolean;
+  /** The approval hook of the nearest run above that has one, for a child without its own. */
+  readonly beforeToolCall: BeforeToolCallHook | undefined;
+  /** The budget shared by every run of the tree, when the top run set one. */
+  readonly budget: TreeBudget | undefined;
+  /** The observed id of the run whose tool starts the child (recorder, `parentRunId`). */
+  readonly parentRunId?: string | undefined;
+};
+
+/**
+ * A total step and token budget over a run and every child run below it, each agent's own
+ * `maxSteps` still applying. Counted as model steps end. @internal
+ */
+export type TreeBudget = {
+  readonly maxSteps: number;
+  readonly maxTokens: number;
+  steps: number;
+  tokens: number;
+};
+
+/** A run's place in its tree, handed to the tools that start child runs. @internal */
+export type RunLink = ChildRunParent & {
+  /** This run's id when it is observed. */
+  readonly runId: string | undefined;
+  /** The hook inherited from above (the parent's), for an agent this run is handed to. */
+  readonly inheritedBeforeToolCall: BeforeToolCallHook | undefined;
+  /** How many children of each name this run started, for `name#n` path segments. */
+  readonly childNumbers: Map<string, number>;
+  /** The own usage of each child run that ended, by path relative to this run. */
+  readonly childUsage: AgentUsageByAgent[];
+};
+
+/** The link of a top run (nothing above it). @internal */
+export function topRunLink(
+  sink: EmitEvent,
+  streaming: boolean,
+  beforeToolCall: BeforeToolCallHook | undefined,
+  budget: TreeBudget | undefined,
+  runId: string | undefined,
+): RunLink {
+  return {
+    runId,
+    path: TOP,
+    sink,
+    streaming,
+    beforeToolCall,
+    inheritedBeforeToolCall: undefined,
+    budget,
+    childNumbers: new Map(),
+    childUsage: [],
+  };
+}
+
+/** The link of a run started as a child. @internal */
+export function childRunLink(
+  parent: ChildRunParent,
+  beforeToolCall: BeforeToolCallHook | undefined,
+  runId: string | undefined,
+): RunLink {
+  return {
+    runId,
+    path: parent.path,
+    sink: parent.sink,
+    streaming: parent.streaming,
+    beforeToolCall: beforeToolCall ?? parent.beforeToolCall,
+    inheritedBeforeToolCall: parent.beforeToolCall,
+    budget: parent.budget,
+    childNumbers: new Map(),
+    childUsage: [],
+  };
+}
+
+/**
+ * What a child named `name` started by the run of `link` takes: the next `name#n` below the
+ * link's path, in the order children start. @internal
+ */
+export function childRunParent(link: RunLink, name: string): ChildRunParent {
+  const number = (link.childNumbers.get(name) ?? 0) + 1;
+  link.childNumbers.set(name, number);
+  return {
+    path: Object.freeze([...link.path, `${name}#${number}`]),
+    sink: link.sink,
+    streaming: link.streaming,
+    beforeToolCall: link.beforeToolCall,
+    budget: link.budget,
+    parentRunId: link.runId,
+  };
+}
+
+/**
+ * The emitter of a run at `path`: stamps the path and hands the event to the top stream.
+ * @internal
+ */
+export function emitAt(sink: EmitEvent, path: AgentPath): EmitEvent {
+  if (sink === undefined || path.length === 0) return sink;
+  return (event: UntaggedAgentEvent<unknown>) => {
+    (event as { path: AgentPath }).path = path;
+    return sink(event);
+  };
+}
+
+const TOP: AgentPath = Object.freeze([]);
+
+// Tools that start child runs (subagents), and the link of each of their calls, keyed by the
+// call's context object: nothing is added to the public `ToolExecuteContext`, and a plain tool
+// costs one WeakSet lookup per call.
+const childRunTools = new WeakSet<object>();
+const contextLinks = new WeakMap<object, RunLink>();
+
+/** Marks `tool` as one whose calls need their run's link (see {@link runLinkOf}). @internal */
+export function markChildRunTool(tool: object): void {
+  childRunTools.add(tool);
+}
+
+/** Whether `tool`'s calls get their run's link. @internal */
+export function startsChildRuns(tool: object): boolean {
+  return childRunTools.has(tool);
+}
+
+/** Records the run link of one call's context. @internal */
+export function linkToolContext(context: object, link: RunLink): void {
+  contextLinks.set(context, link);
+}
+
+/**
+ * The link of the run whose call got `context`, or `undefined` when the tool was called outside
+ * an agent run (a test, a wrapper that made its own context). @internal
+ */
+export function runLinkOf(context: object): RunLink | undefined {
+  return contextLinks.get(context);
+}

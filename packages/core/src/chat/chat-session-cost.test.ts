@@ -1,0 +1,89 @@
+import { turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { cleanUp, serve, temporaryDirectory, weather } from './__fixtures__/chat-fixtures.ts';
+import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
+import { createChatSession } from './create-chat-session.ts';
+import { createFileHistoryStore } from './create-file-history-store.ts';
+
+afterEach(cleanUp);
+
+// gemini-2.5-flash: 100000 x $0.30/M + 1000 x $2.50/M = $0.0325 per call.
+const model = 'gemini-2.5-flash';
+const usage = { promptTokenCount: 100_000, candidatesTokenCount: 1_000 };
+
+describe('chat session cost', () => {
+  it('keeps a running total and each turn its own, saved with the turn in a file store', async () => {
+    for (const streaming of [false, true]) {
+      const { gemini } = await serve({
+        script: [turn.text('one', { usage }), turn.text('two', { usage })],
+      });
+      const directory = await temporaryDirectory();
+      const store = createFileHistoryStore({ directory });
+      const chat = createChatSession({ agent: createAgent({ gemini, model }), store, id: 'c' });
+      const send = (text: string) => (streaming ? chat.sendStream(text).result : chat.send(text));
+      const first = await send('Hi');
+      expect(first.cost.total).toBe('0.0325');
+      expect(chat.cost.total).toBe('0.0325');
+      const second = await send('Again');
+      expect(second.chat.turn.cost?.total).toBe('0.0325');
+      expect(chat.cost.total).toBe('0.065');
+      await chat.close();
+      // Reloaded from the file: each turn kept its cost.
+      const reloaded = createFileHistoryStore({ directory });
+      const turns = await createChatSession({
+        agent: createAgent({ gemini, model }),
+        store: reloaded,
+        id: 'c',
+      }).turns();
+      expect(turns.map((saved) => saved.cost?.total)).toEqual(['0.0325', '0.0325']);
+      await reloaded.close();
+    }
+  });
+
+  it('ends the turn that goes over the budget, then refuses the next send with the cost so far', async () => {
+    const { fake, gemini } = await serve({
+      script: [
+        turn.text('first', { usage }),
+        turn.call('get_weather', { city: 'Paris' }, { usage }),
+        turn.call('get_weather', { city: 'Oslo' }, { usage }),
+        turn.text('never', { usage }),
+      ],
+    });
+    const chat = createChatSession({
+      agent: createAgent({ gemini, model, tools: [weather] }),
+      budget: { maxCostUsd: 0.05 },
+    });
+    await chat.send('Hi'); // $0.0325
+    const second = await chat.send('Weather?'); // over $0.05 after its first step
+    expect(second.finishReason).toBe('stop-condition');
+    expect(second.steps).toHaveLength(1);
+    expect(chat.cost.total).toBe('0.065');
+    const requests = fake.requests.length;
+    const error = await chat.send('More?').then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(ChatBudgetExceededError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      maxCostUsd: 0.05,
+      cost: { total: '0.065' },
+      usage: { promptTokenCount: 200_000 },
+    });
+    expect((error as Error).message).toMatch(/spent \$0\.065 of its \$0\.05 budget/);
+    expect(fake.requests).toHaveLength(requests);
+    // The streamed send is refused the same way.
+    await expect(chat.sendStream('More?').result).rejects.toBeInstanceOf(ChatBudgetExceededError);
+  });
+
+  it('refuses a budget that is not dollars', async () => {
+    const { gemini } = await serve({ script: [] });
+    expect(() =>
+      createChatSession({
+        agent: createAgent({ gemini, model }),
+        budget: { maxCostUsd: -1 },
+      }),
+    ).toThrow(InvalidArgumentError);
+  });
+});

@@ -1,0 +1,99 @@
+import { estimateTokens } from '../history/estimate-tokens.ts';
+import type { Content, FunctionResponse, Part } from '../wire/content.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+
+/**
+ * The key of the placeholder a cleared function response holds instead of its result:
+ * `{ "gemloopCleared": "[gemloop: result of search cleared ...]" }`. The call, its `id` and the
+ * response's `name` and `id` stay, so the call/response pairing Gemini checks is untouched.
+ */
+export const CLEARED_RESULT_KEY = 'gemloopCleared';
+
+/** How {@link clearToolResults} clears. @internal */
+export type ClearToolResultsSettings = {
+  /** Contents from this index on are left as they are (the recent turns and the active step). */
+  end: number;
+  /** Results estimated under this many tokens are kept (clearing them saves little). */
+  minTokens: number;
+  /** Where the cleared result is kept, so the placeholder can say how to read it again. */
+  artifacts: ArtifactStore | undefined;
+  /** A fresh id for a kept result. */
+  newId: () => string;
+};
+
+/**
+ * Replaces the results of old function calls (contents before `end`) with a placeholder naming
+ * the tool, what was removed and how to get it back (read it from the artifact store with the
+ * `read_tool_output` tool, or call the tool again). Clears every old result at once, not one at a
+ * time, so the history changes in one large step and the next compaction is far away (each
+ * rewrite throws away Gemini's implicit cache hits from the first changed content on).
+ *
+ * Returns the same array when nothing changed; a changed content is a copy, the others are the
+ * same objects (their bytes, and the run's serialised JSON of them, stay as they were).
+ * @internal
+ */
+export function clearToolResults(
+  contents: readonly Content[],
+  settings: ClearToolResultsSettings,
+): { contents: readonly Content[]; cleared: number } {
+  let out: Content[] | undefined;
+  let cleared = 0;
+  const end = Math.min(settings.end, contents.length);
+  for (let index = 0; index < end; index++) {
+    const content = contents[index];
+    if (content?.role !== 'user' || !Array.isArray(content.parts)) continue;
+    let parts: Part[] | undefined;
+    for (let partIndex = 0; partIndex < content.parts.length; partIndex++) {
+      const response = content.parts[partIndex]?.functionResponse;
+      if (response === undefined || !worthClearing(response, settings.minTokens)) continue;
+      parts ??= [...content.parts];
+      parts[partIndex] = {
+        ...content.parts[partIndex],
+        functionResponse: clearedResponse(response, settings),
+      };
+      cleared++;
+    }
+    if (parts !== undefined) {
+      out ??= [...contents];
+      out[index] = { ...content, parts };
+    }
+  }
+  return { contents: out ?? contents, cleared };
+}
+
+function worthClearing(response: FunctionResponse, minTokens: number): boolean {
+  const value = response.response;
+  if (typeof value !== 'object' || value === null) return false;
+  if (CLEARED_RESULT_KEY in value) return false;
+  const { text, media } = estimateTokens(value);
+  const parts = response.parts === undefined ? 0 : estimateTokens(response.parts).media;
+  return text + media + parts >= minTokens;
+}
+
+function clearedResponse(
+  response: FunctionResponse,
+  settings: ClearToolResultsSettings,
+): FunctionResponse {
+  const { text, media } = estimateTokens(response.response);
+  const mediaParts = response.parts?.length ?? 0;
+  let howBack = `call ${response.name} again if you need it`;
+  if (settings.artifacts !== undefined) {
+    const id = settings.newId();
+    settings.artifacts.put(id, JSON.stringify(response.response) ?? '');
+    howBack = `call read_tool_output with id "${id}" to read it again`;
+  }
+  const removed =
+    mediaParts > 0
+      ? `${text + media} tokens and ${mediaParts} media part(s)`
+      : `${text + media} tokens`;
+  const cleared: FunctionResponse = {
+    name: response.name,
+    response: {
+      [CLEARED_RESULT_KEY]: `[gemloop: result of ${response.name} cleared to keep the context small (${removed}); ${howBack}]`,
+    },
+  };
+  if (response.id !== undefined) cleared.id = response.id;
+  if (response.willContinue !== undefined) cleared.willContinue = response.willContinue;
+  if (response.scheduling !== undefined) cleared.scheduling = response.scheduling;
+  return cleared;
+}

@@ -1,0 +1,236 @@
+// The fake's own reading of the API's rules (not the client's validateHistory: issue 27).
+
+import { describe, expect, it } from 'vitest';
+import { checkFakeHistory } from '../../../testing/src/check-fake-history.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { CompactionError } from '../errors/compaction-error.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import type { Content } from '../wire/content.ts';
+import { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
+import { checkRewrite, compactHistory } from './compact-history.ts';
+import { resolveCompaction } from './compaction-options.ts';
+import { pruneThoughts } from './prune-thoughts.ts';
+import { applyToolOutputBudget, TRUNCATED_RESULT_KEY } from './tool-output-budget.ts';
+
+const big = 'x'.repeat(4_000);
+
+/**
+ * A Gemini 3 history with the shapes compaction must keep valid: signed parallel calls (only the
+ * first signed), a server-side tool turn (toolCall/toolResponse with their own signatures beside a
+ * function call), a multimodal function response, and thought parts, one of them signed.
+ */
+function history(): Content[] {
+  return [
+    { role: 'user', parts: [{ text: 'Research it.' }] },
+    {
+      role: 'model',
+      parts: [
+        { text: 'Planning.', thought: true },
+        {
+          functionCall: { id: 'a1', name: 'search', args: { q: 'one' } },
+          thoughtSignature: 'c2lnQQ==',
+        },
+        { functionCall: { id: 'a2', name: 'search', args: { q: 'two' } } },
+      ],
+    },
+    {
+      role: 'user',
+      parts: [
+        { functionResponse: { id: 'a1', name: 'search', response: { page: big } } },
+        { functionResponse: { id: 'a2', name: 'search', response: { page: big } } },
+      ],
+    },
+    {
+      role: 'model',
+      parts: [
+        { text: 'Signed thought.', thought: true, thoughtSignature: 'c2lnVA==' },
+        {
+          toolCall: { id: 't1', toolType: 'GOOGLE_SEARCH_WEB', args: { q: 'x' } },
+          thoughtSignature: 'c2lnQg==',
+        },
+        {
+          toolResponse: { id: 't1', toolType: 'GOOGLE_SEARCH_WEB', response: { r: big } },
+          thoughtSignature: 'c2lnQw==',
+        },
+        { functionCall: { id: 'b1', name: 'screenshot', args: {} }, thoughtSignature: 'c2lnRA==' },
+      ],
+    },
+    {
+      role: 'user',
+      parts: [
+        {
+          functionResponse: {
+            id: 'b1',
+            name: 'screenshot',
+            response: { caption: big },
+            parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }],
+          },
+        },
+      ],
+    },
+    {
+      role: 'model',
+      parts: [
+        {
+          functionCall: { id: 'c1', name: 'search', args: { q: 'three' } },
+          thoughtSignature: 'c2lnRQ==',
+        },
+      ],
+    },
+    {
+      role: 'user',
+      parts: [{ functionResponse: { id: 'c1', name: 'search', response: { page: big } } }],
+    },
+  ];
+}
+
+const settings = resolveCompaction(
+  { maxTokens: 1_000, keepRecent: 2 },
+  { model: 'gemini-3-flash-preview', inputTokenLimit: undefined },
+);
+if (settings === undefined) throw new Error('unreachable');
+
+describe('compactHistory', () => {
+  it('clears old results and thoughts and keeps a history the fake contract accepts', async () => {
+    const before = history();
+    const {
+      contents: after,
+      cleared,
+      pruned,
+    } = await compactHistory({
+      contents: before,
+      settings,
+      target: 0,
+      summarize: undefined,
+      newId: () => 'id',
+    });
+    expect(cleared).toBe(3);
+    expect(pruned).toBe(2);
+    expect(
+      checkFakeHistory(after as Content[], { requireThoughtSignatures: true, strict: true }),
+    ).toEqual([]);
+    expect(() => checkRewrite(before, after, true)).not.toThrow();
+    // Pairing: the multimodal response lost its media with its result, kept its id and name.
+    const screenshot = after[4]?.parts[0]?.functionResponse;
+    expect(screenshot).toEqual({
+      id: 'b1',
+      name: 'screenshot',
+      response: { [CLEARED_RESULT_KEY]: expect.stringContaining('1 media part(s)') },
+    });
+    // The server-side tool turn and every signature stay as they were; the signed thought keeps
+    // its signature on an empty part.
+    expect(after[3]?.parts.slice(1)).toEqual(before[3]?.parts.slice(1));
+    expect(after[3]?.parts[0]).toEqual({ text: '', thought: true, thoughtSignature: 'c2lnVA==' });
+    expect(after[1]?.parts.slice(0, 2)).toEqual(before[1]?.parts.slice(1));
+    // The recent turns are the same objects (their bytes, and the implicit cache, unchanged).
+    expect(after[5]).toBe(before[5]);
+    expect(after[6]).toBe(before[6]);
+    // The input was not touched.
+    expect(before).toEqual(history());
+  });
+
+  it('summarizes from after the request up to a model turn, keeping the pairs after the cut', async () => {
+    const before = history();
+    let transcript = '';
+    const { contents: after, summarized } = await compactHistory({
+      contents: before,
+      settings: { ...settings, clearToolResults: undefined, pruneThoughts: false },
+      target: 0,
+      summarize: async (text) => {
+        transcript = text;
+        return 'Searched one and two; took a screenshot.';
+      },
+      newId: () => 'id',
+    });
+    expect(summarized).toBe(4);
+    expect(after.map((content) => content.role)).toEqual(['user', 'user', 'model', 'user']);
+    expect(after[1]?.parts[0]?.text).toMatch(/^\[gemloop:summary of earlier turns\]\nSearched one/);
+    expect(transcript).toContain('Model called search({"q":"one"})');
+    expect(transcript).not.toContain('Planning.');
+    expect(
+      checkFakeHistory(after as Content[], { requireThoughtSignatures: true, strict: true }),
+    ).toEqual([]);
+    expect(() => checkRewrite(before, after, true)).not.toThrow();
+  });
+});
+
+describe('checkRewrite', () => {
+  it('refuses a rewrite that loses a response, a signature or the active step', () => {
+    const before = history();
+    const lostResponse = before.filter((_content, index) => index !== 2);
+    expect(() => checkRewrite(before, lostResponse, true)).toThrow(CompactionError);
+
+    const unsigned = structuredClone(before);
+    delete unsigned[5]?.parts[0]?.thoughtSignature;
+    expect(() => checkRewrite(before, unsigned, true)).toThrow(
+      /thought signature|missing-thought-signature/,
+    );
+
+    const resigned = structuredClone(before);
+    if (resigned[1]?.parts[1] !== undefined) resigned[1].parts[1].thoughtSignature = 'b3RoZXI=';
+    expect(() => checkRewrite(before, resigned, true)).toThrow(/"a1"/);
+
+    const changedTail = structuredClone(before);
+    changedTail[6] = {
+      role: 'user',
+      parts: [{ functionResponse: { id: 'c1', name: 'search', response: { page: 'other' } } }],
+    };
+    expect(() => checkRewrite(before, changedTail, true)).toThrow(/active step/);
+  });
+});
+
+describe('pruneThoughts', () => {
+  it('leaves a model content that is only unsigned thoughts as it was (no empty content)', () => {
+    const contents: Content[] = [{ role: 'model', parts: [{ text: 'Hmm.', thought: true }] }];
+    expect(pruneThoughts(contents, 1).contents).toBe(contents);
+  });
+});
+
+describe('applyToolOutputBudget', () => {
+  const newId = () => 'art-1';
+  it('cuts by bytes at a character boundary (multi-byte text) and keeps the id', () => {
+    const response = { id: 'f1', name: 'read', response: { text: 'é'.repeat(100) } };
+    const cut = applyToolOutputBudget(response, {
+      limit: { maxBytes: 41 },
+      artifacts: undefined,
+      newId,
+    });
+    const output = cut.response['output'] as string;
+    expect(new TextEncoder().encode(output).length).toBeLessThanOrEqual(41);
+    expect(output).toBe(JSON.stringify(response.response).slice(0, output.length));
+    expect(cut.id).toBe('f1');
+    expect(cut.response[TRUNCATED_RESULT_KEY]).toMatch(/the rest is not kept/);
+  });
+
+  it('leaves a result within the budget as the same object', () => {
+    const response = { name: 'read', response: { text: 'short' } };
+    expect(
+      applyToolOutputBudget(response, { limit: { maxTokens: 10 }, artifacts: undefined, newId }),
+    ).toBe(response);
+  });
+});
+
+describe('the compaction option', () => {
+  const gemini = createGemini({ apiKey: 'test-key', baseUrl: 'http://127.0.0.1:9' });
+  it('needs a threshold it can know', () => {
+    expect(() =>
+      createAgent({ gemini, model: 'my-gateway-alias', compaction: { summarize: true } }),
+    ).toThrow(/compaction\.maxTokens/);
+    expect(() =>
+      createAgent({ gemini, model: 'my-gateway-alias', compaction: { contextWindow: 128_000 } }),
+    ).not.toThrow();
+  });
+
+  it('refuses unknown and out-of-range fields by name', () => {
+    const bad = (compaction: unknown) => () =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', compaction: compaction as never });
+    expect(bad({ maxToken: 1 })).toThrow(InvalidArgumentError);
+    expect(bad({ maxToken: 1 })).toThrow(/maxTokens/);
+    expect(bad({ windowFraction: 2 })).toThrow(
+      /compaction\.windowFraction must be a number from 0\.01 to 1/,
+    );
+    expect(bad({ summarize: { modle: 'x' } })).toThrow(/model/);
+    expect(bad({ artifacts: {} })).toThrow(/ArtifactStore/);
+  });
+});

@@ -1,0 +1,290 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  type OptionCheck,
+} from '../options/define-options.ts';
+import {
+  booleanOption,
+  functionOption,
+  integerOption,
+  numberOption,
+  objectOption,
+  optionCheck,
+  stringOption,
+} from '../options/option-checks.ts';
+import type { Content } from '../wire/content.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import type { ToolOutputLimit } from './tool-output-budget.ts';
+
+/**
+ * @defaultValue of `compaction.windowFraction`: compact when a request would fill 80% of the
+ * model's input window (LangChain's summarization middleware takes a fraction of the window as a
+ * trigger too; 0.8 leaves room for the answer and the estimate's error).
+ */
+export const DEFAULT_COMPACTION_WINDOW_FRACTION = 0.8;
+/**
+ * @defaultValue of `compaction.targetFraction`: a compaction brings the request down to half the
+ * threshold, so it happens in large, rare steps (each one costs Gemini's implicit cache hits from
+ * the first changed content on).
+ */
+export const DEFAULT_COMPACTION_TARGET_FRACTION = 0.5;
+/** @defaultValue of `compaction.keepRecent`: the last contents kept verbatim. */
+export const DEFAULT_COMPACTION_KEEP_RECENT = 6;
+/** @defaultValue of `compaction.clearToolResults.minTokens`: smaller results are left in place. */
+export const DEFAULT_CLEAR_MIN_TOKENS = 200;
+/** The summarizer's instruction when `compaction.summarize.prompt` is not given. */
+export const DEFAULT_SUMMARY_PROMPT =
+  "You compress the earlier part of a conversation between a user and an AI agent that uses tools, so the agent can go on without it. Write a faithful summary: the user's goal and constraints, every fact, number, name, id and decision found so far (keep them exact), what was tried and what failed, and what remains to do. Plain text, no preamble.";
+
+/** What a `compaction` proposes, for `onCompaction` to accept, cancel or replace. */
+export type CompactionProposal = {
+  /** The model step the compaction happens before. */
+  stepNumber: number;
+  /** Why: over the token threshold, or the `everySteps` cadence. */
+  reason: 'tokens' | 'steps';
+  /** The history that would have been sent. */
+  before: readonly Content[];
+  /** The compacted history. */
+  after: readonly Content[];
+  tokensBefore: number;
+  tokensAfter: number;
+};
+
+/**
+ * What `onCompaction` decides: `undefined` (or nothing) accepts, `{ cancel: true }` sends the
+ * history as it was, `{ contents }` sends that instead (checked like a built-in rewrite).
+ */
+export type CompactionDecision = undefined | { cancel: true } | { contents: readonly Content[] };
+
+/**
+ * Compaction of the history a run sends, so long runs and long chats stay inside the model's
+ * window. Before a model step whose request would pass the threshold, old tool results are
+ * replaced by a placeholder, old thought summaries dropped, and (with `summarize`) the older
+ * turns summarized by a model call; the recent turns, the active step, call/response pairing and
+ * thought signatures are kept. The run's `result.contents` stays the full history (what a chat
+ * store keeps); `result.compaction` has the compacted one that was sent.
+ *
+ * Peers: ADK's token-threshold compaction with an LLM summarizer and tool-result pruners,
+ * LangChain's `summarizationMiddleware` and `ClearToolUsesEdit`, pydantic-ai's compaction events.
+ */
+export type CompactionOptions = {
+  /** Compact when the estimated request passes this many tokens (overrides `windowFraction`). */
+  maxTokens?: number | undefined;
+  /**
+   * Compact when the request passes this fraction of the model's input window (the known-models
+   * table's `inputTokenLimit`, or `contextWindow`).
+   * @defaultValue {@link DEFAULT_COMPACTION_WINDOW_FRACTION} (0.8)
+   */
+  windowFraction?: number | undefined;
+  /** The model's input window in tokens, for a model the table does not know (or a gateway's). */
+  contextWindow?: number | undefined;
+  /** Also compact every this many model steps, whatever the size. */
+  everySteps?: number | undefined;
+  /**
+   * A compaction aims to bring the request under this fraction of the threshold.
+   * @defaultValue {@link DEFAULT_COMPACTION_TARGET_FRACTION} (0.5)
+   */
+  targetFraction?: number | undefined;
+  /**
+   * The last contents kept verbatim (at least the active step's).
+   * @defaultValue {@link DEFAULT_COMPACTION_KEEP_RECENT} (6)
+   */
+  keepRecent?: number | undefined;
+  /**
+   * Replace old tool results with a placeholder (the call, its id and the response's name and id
+   * stay). `{ minTokens }` leaves smaller results.
+   * @defaultValue `true` (`minTokens` {@link DEFAULT_CLEAR_MIN_TOKENS})
+   */
+  clearToolResults?: boolean | { minTokens?: number | undefined } | undefined;
+  /** Drop old thought-summary parts (signatures stay). @defaultValue `true` */
+  pruneThoughts?: boolean | undefined;
+  /**
+   * Summarize the older turns with a model call when clearing and pruning were not enough. The
+   * summary is a `user` content starting with `SUMMARY_MARKER`.
+   * @defaultValue `false`
+   */
+  summarize?: boolean | { model?: string | undefined; prompt?: string | undefined } | undefined;
+  /** Keeps cleared results, so the placeholder can point at `read_tool_output`. */
+  artifacts?: ArtifactStore | undefined;
+  /**
+   * Count the request's tokens with the API (`countTokens`) when the estimate is within 15% under
+   * the threshold, so media-heavy histories the estimate undercounts still compact in time.
+   * @defaultValue `false`
+   */
+  countNearThreshold?: boolean | undefined;
+  /** Sees each compaction before it is used; can cancel or replace it. */
+  onCompaction?:
+    | ((proposal: CompactionProposal) => CompactionDecision | Promise<CompactionDecision>)
+    | undefined;
+};
+
+/** The agent's `toolOutput` option: what one tool result may put in the context. */
+export type ToolOutputOptions = ToolOutputLimit & {
+  /** Per-tool limits by tool name, overriding the agent's. */
+  perTool?: Readonly<Record<string, ToolOutputLimit>> | undefined;
+  /** Keeps the full result of a truncated call (read back with `read_tool_output`). */
+  artifacts?: ArtifactStore | undefined;
+};
+
+/** The compaction settings a run uses, defaults applied. @internal */
+export type CompactionSettings = {
+  maxTokens: number | undefined;
+  windowFraction: number;
+  contextWindow: number | undefined;
+  everySteps: number | undefined;
+  targetFraction: number;
+  keepRecent: number;
+  clearToolResults: { minTokens: number } | undefined;
+  pruneThoughts: boolean;
+  summarize: { model: string | undefined; prompt: string } | undefined;
+  artifacts: ArtifactStore | undefined;
+  countNearThreshold: boolean;
+  onCompaction: CompactionOptions['onCompaction'];
+};
+
+const positiveTokens = integerOption({ min: 1 });
+const fraction = (name: string) =>
+  numberOption({
+    min: 0.01,
+    max: 1,
+    message: `compaction.${name} must be a number from 0.01 to 1.`,
+  });
+const artifactStore = optionCheck(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ArtifactStore).put === 'function' &&
+    typeof (value as ArtifactStore).get === 'function',
+  (path) => `${path} must be an ArtifactStore ({ put, get }), e.g. createMemoryArtifactStore().`,
+);
+
+const clearDeclaration = defineOptions<{ minTokens?: number | undefined }>({
+  name: 'compaction.clearToolResults',
+  example: '{ minTokens: 200 }',
+  checks: { minTokens: integerOption({ min: 0 }) },
+});
+const summarizeDeclaration = defineOptions<{
+  model?: string | undefined;
+  prompt?: string | undefined;
+}>({
+  name: 'compaction.summarize',
+  example: "{ model: 'gemini-2.5-flash-lite', prompt: '...' }",
+  checks: { model: stringOption({ nonEmpty: true }), prompt: stringOption({ nonEmpty: true }) },
+});
+
+const compactionOptions: DeclaredOptions<CompactionOptions> = defineOptions<CompactionOptions>({
+  name: 'compaction',
+  example: '{ maxTokens: 100_000, summarize: true }',
+  checks: {
+    maxTokens: positiveTokens,
+    windowFraction: fraction('windowFraction'),
+    contextWindow: positiveTokens,
+    everySteps: positiveTokens,
+    targetFraction: fraction('targetFraction'),
+    keepRecent: integerOption({ min: 1 }),
+    clearToolResults: booleanOr(clearDeclaration),
+    pruneThoughts: booleanOption(),
+    summarize: booleanOr(summarizeDeclaration),
+    artifacts: artifactStore,
+    countNearThreshold: booleanOption(),
+    onCompaction: functionOption(),
+  },
+});
+
+function booleanOr(declared: DeclaredOptions<unknown>): OptionCheck {
+  return (value, path) => {
+    if (typeof value === 'boolean') return;
+    objectOption((at) => `${at} must be true, false or an object.`)(value, path);
+    declared.check(value, path);
+  };
+}
+
+/** The check of the agent's (and the chat session's) `compaction` option. @internal */
+export const compactionOptionCheck: OptionCheck = (value, path) => {
+  if (value === false) return;
+  compactionOptions.check(value, path);
+};
+
+const limitDeclaration = defineOptions<ToolOutputLimit>({
+  name: 'toolOutput limit',
+  example: '{ maxTokens: 4000 }',
+  checks: { maxTokens: positiveTokens, maxBytes: positiveTokens },
+});
+
+const toolOutputOptions: DeclaredOptions<ToolOutputOptions> = defineOptions<ToolOutputOptions>({
+  name: 'toolOutput',
+  example: '{ maxTokens: 4000, perTool: { fetch_page: { maxBytes: 20_000 } } }',
+  checks: {
+    maxTokens: positiveTokens,
+    maxBytes: positiveTokens,
+    perTool: (value, path) => {
+      objectOption((at) => `${at} must be an object of limits by tool name.`)(value, path);
+      for (const [name, limit] of Object.entries(value as object)) {
+        limitDeclaration.check(limit, `${path}.${name}`);
+      }
+    },
+    artifacts: artifactStore,
+  },
+});
+
+/** The check of the agent's `toolOutput` option. @internal */
+export const toolOutputOptionCheck: OptionCheck = (value, path) => {
+  toolOutputOptions.check(value, path);
+};
+
+/**
+ * The defaults applied to `compaction`; `undefined` when it is off.
+ * @throws {@link InvalidArgumentError} when no threshold can be known: no `maxTokens`, no
+ *   `everySteps`, and a model whose window is unknown without `contextWindow`.
+ * @internal
+ */
+export function resolveCompaction(
+  options: CompactionOptions | false | undefined,
+  { model, inputTokenLimit }: { model: string; inputTokenLimit: number | undefined },
+): CompactionSettings | undefined {
+  if (options === undefined || options === false) return undefined;
+  const contextWindow = options.contextWindow ?? inputTokenLimit;
+  if (
+    options.maxTokens === undefined &&
+    contextWindow === undefined &&
+    options.everySteps === undefined
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'compaction',
+      message: `compaction needs a threshold: the input window of "${model}" is not in gemloop's table of known models. Give compaction.maxTokens (or compaction.contextWindow, the model's input token limit).`,
+    });
+  }
+  const clear = options.clearToolResults ?? true;
+  const summarize = options.summarize ?? false;
+  return {
+    maxTokens: options.maxTokens,
+    windowFraction: options.windowFraction ?? DEFAULT_COMPACTION_WINDOW_FRACTION,
+    contextWindow,
+    everySteps: options.everySteps,
+    targetFraction: options.targetFraction ?? DEFAULT_COMPACTION_TARGET_FRACTION,
+    keepRecent: options.keepRecent ?? DEFAULT_COMPACTION_KEEP_RECENT,
+    clearToolResults:
+      clear === false
+        ? undefined
+        : { minTokens: (clear === true ? undefined : clear.minTokens) ?? DEFAULT_CLEAR_MIN_TOKENS },
+    pruneThoughts: options.pruneThoughts ?? true,
+    summarize:
+      summarize === false
+        ? undefined
+        : {
+            model: summarize === true ? undefined : summarize.model,
+            prompt: (summarize === true ? undefined : summarize.prompt) ?? DEFAULT_SUMMARY_PROMPT,
+          },
+    artifacts: options.artifacts,
+    countNearThreshold: options.countNearThreshold ?? false,
+    onCompaction: options.onCompaction,
+  };
+}
+
+/** The token threshold of `settings`, or `undefined` when only `everySteps` triggers. @internal */
+export function compactionThreshold(settings: CompactionSettings): number | undefined {
+  if (settings.maxTokens !== undefined) return settings.maxTokens;
+  if (settings.contextWindow === undefined) return undefined;
+  return Math.floor(settings.contextWindow * settings.windowFraction);
+}

@@ -1,0 +1,63 @@
+import { defineTool } from '../tools/define/define-tool.ts';
+import { jsonSchema } from '../tools/schema/json-schema.ts';
+import type { FunctionTool } from '../tools/tool.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+
+/** @defaultValue of the slice `read_tool_output` returns when the model gives no `length`. */
+export const DEFAULT_READ_TOOL_OUTPUT_CHARS = 8_000;
+/** The longest slice `read_tool_output` returns, whatever `length` the model asks for. */
+export const MAX_READ_TOOL_OUTPUT_CHARS = 32_000;
+
+type ReadArgs = { id: string; offset?: number; length?: number };
+
+/**
+ * The built-in tool the model calls to read back, a slice at a time, a tool result that a budget
+ * truncated or a compaction cleared (their markers name the id). Give it the same store as the
+ * agent's `toolOutput.artifacts` / `compaction.artifacts`, in `tools`.
+ *
+ * @example
+ * const artifacts = createMemoryArtifactStore();
+ * createAgent({ ..., tools: [search, readToolOutputTool(artifacts)], toolOutput: { maxTokens: 2000, artifacts } });
+ */
+export function readToolOutputTool(store: ArtifactStore): FunctionTool<ReadArgs, unknown> {
+  return defineTool({
+    name: 'read_tool_output',
+    description:
+      'Reads a slice of a tool result that was truncated or cleared from the conversation. Give the id its marker names, and an offset (characters) to continue where the kept part ended.',
+    parameters: jsonSchema<ReadArgs>({
+      type: 'object',
+      properties: {
+        id: { type: 'string', description: 'The id named in the marker.' },
+        offset: {
+          type: 'integer',
+          minimum: 0,
+          description: 'First character to read (default 0).',
+        },
+        length: {
+          type: 'integer',
+          minimum: 1,
+          description: `How many characters (default ${DEFAULT_READ_TOOL_OUTPUT_CHARS}, at most ${MAX_READ_TOOL_OUTPUT_CHARS}).`,
+        },
+      },
+      required: ['id'],
+    }),
+    execute: ({ id, offset = 0, length = DEFAULT_READ_TOOL_OUTPUT_CHARS }) => {
+      const text = store.get(id);
+      if (text === undefined) {
+        return { error: `No stored output with id "${id}" (it was never kept, or was evicted).` };
+      }
+      const start = Math.max(0, Math.floor(offset));
+      const end = Math.min(
+        text.length,
+        start + Math.min(MAX_READ_TOOL_OUTPUT_CHARS, Math.max(1, Math.floor(length))),
+      );
+      return {
+        text: text.slice(start, end),
+        offset: start,
+        end,
+        totalLength: text.length,
+        done: end >= text.length,
+      };
+    },
+  });
+}

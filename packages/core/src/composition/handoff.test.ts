@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  callsTurn,
+  createScriptedGemini,
+  textTurn,
+} from '../agent/__fixtures__/scripted-gemini.ts';
+import type { AgentEvent } from '../agent/agent-event.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { validateHistory } from '../history/validate-history.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { handoff } from './handoff.ts';
+
+const MODEL = 'gemini-2.5-flash';
+
+const lookup = defineTool({
+  name: 'lookup_account',
+  parameters: z.object({ email: z.string() }),
+  execute: ({ email }) => ({ email, plan: 'pro' }),
+});
+const refund = defineTool({
+  name: 'refund',
+  parameters: z.object({ amount: z.number() }),
+  execute: ({ amount }) => ({ refunded: amount }),
+});
+
+function desk(filter?: Parameters<typeof handoff>[1]) {
+  const billingGemini = createScriptedGemini([textTurn('Refund issued.')]);
+  const billing = createAgent({
+    gemini: billingGemini,
+    model: MODEL,
+    name: 'billing',
+    instructions: 'You handle billing.',
+    tools: [refund],
+  });
+  const triageGemini = createScriptedGemini([
+    callsTurn(['lookup_account', { email: 'a@b.c' }, 'l1']),
+    callsTurn(['transfer_to_billing', {}, 't1']),
+  ]);
+  const triage = createAgent({
+    gemini: triageGemini,
+    model: MODEL,
+    name: 'triage',
+    instructions: 'You route questions.',
+    tools: [lookup, handoff(billing, filter)],
+  });
+  return { triage, triageGemini, billingGemini };
+}
+
+describe('handoff', () => {
+  it('continues the same run with the receiving agent, its own instructions and tools, and the history without the tool turns of the agent handing over', async () => {
+    const streamed = desk();
+    const stream = streamed.triage.stream('I want a refund.');
+    const events: AgentEvent<unknown>[] = [];
+    for await (const event of stream) events.push(event);
+    const result = await stream.result;
+
+    expect(result.text).toBe('Refund issued.');
+    expect(result.handoffs).toEqual(['billing']);
+    // Steps are counted on: the receiving agent's answer is step 3 of the run.
+    expect(result.steps.map((step) => step.stepNumber)).toEqual([1, 2, 3]);
+    expect(events.filter((event) => event.type === 'handoff')).toEqual([
+      { type: 'handoff', path: [], stepNumber: 2, from: 'triage', to: 'billing' },
+    ]);
+
+    const sent = streamed.billingGemini.calls[0]?.request;
+    expect(sent?.systemInstruction).toEqual({ parts: [{ text: 'You handle billing.' }] });
+    expect(sent?.tools?.[0]?.functionDeclarations?.map((declaration) => declaration.name)).toEqual([
+      'refund',
+    ]);
+    expect(sent?.contents).toEqual([
+      { role: 'user', parts: [{ text: 'I want a refund.' }] },
+      {
+        role: 'model',
+        parts: [{ functionCall: { id: 't1', name: 'transfer_to_billing', args: {} } }],
+      },
+      {
+        role: 'user',
+        parts: [
+          {
+            functionResponse: {
+              id: 't1',
+              name: 'transfer_to_billing',
+              response: { output: 'Transferred to billing.' },
+            },
+          },
+        ],
+      },
+    ]);
+    expect(validateHistory(sent?.contents)).toEqual([]);
+
+    const unary = desk();
+    const unaryResult = await unary.triage.run('I want a refund.');
+    expect(unaryResult.contents).toEqual(result.contents);
+    expect(unaryResult.handoffs).toEqual(['billing']);
+  });
+
+  it('takes a filter, and ends the run with an AgentRunError when the filtered history breaks the pairing', async () => {
+    const kept = desk({ filter: (contents) => [...contents] });
+    await kept.triage.run('I want a refund.');
+    expect(kept.billingGemini.calls[0]?.request.contents).toHaveLength(5);
+
+    // The transfer call dropped, its response kept: a response without its call.
+    const broken = desk({
+      filter: (contents) => contents.filter((_, index) => index !== contents.length - 2),
+    });
+    const error = await broken.triage.run('I want a refund.').catch((thrown: unknown) => thrown);
+    expect(AgentRunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /handoff filter returned a history the Gemini API would reject/,
+    );
+    expect(broken.billingGemini.calls).toHaveLength(0);
+  });
+});

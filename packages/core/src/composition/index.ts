@@ -1,0 +1,15 @@
+// @gemloop/core/composition: agents made of agents. `subagent()` makes an agent a tool of
+// another, its run a child of the caller's (events with their `path`, usage by agent, signal,
+// approvals and spans across the boundary).
+
+export type { AgentPath } from '../agent/agent-event.ts';
+export type { TreeBudgetOptions } from '../agent/config/agent-options.ts';
+export type { SubagentErrorOptions } from '../agent/errors/subagent-error.ts';
+export { SubagentError } from '../agent/errors/subagent-error.ts';
+export { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
+export type { AgentUsageByAgent } from '../run/agent-result.ts';
+export type { HandoffOptions } from './handoff.ts';
+export { handoff } from './handoff.ts';
+export { subagent } from './subagent.ts';
+export type { SubagentOptions } from './subagent-options.ts';
+export { DEFAULT_SUBAGENT_TIMEOUT_MS } from './subagent-options.ts';

@@ -1,0 +1,88 @@
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import {
+  functionOption,
+  integerOption,
+  objectOption,
+  oneOfOption,
+  required,
+  stringOption,
+} from '../options/option-checks.ts';
+import type { AgentInput } from '../run/agent-input.ts';
+import type { AgentResult } from '../run/agent-result.ts';
+import type { ToolParameters } from '../tools/define/resolve-tool-parameters.ts';
+import type { Content } from '../wire/content.ts';
+
+/**
+ * How long one subagent call may take, child run included, before the parent answers it with a
+ * timeout (the child's signal is aborted). Ten minutes: a child's own model calls each have the
+ * client's time limit and its steps `maxSteps`, so this bounds a child that loops on slow tools.
+ */
+export const DEFAULT_SUBAGENT_TIMEOUT_MS = 600_000;
+
+/** Options of `subagent()`: how an agent appears to its parent as a tool. */
+export type SubagentOptions<Output = undefined, Args = { task: string }> = {
+  /**
+   * The tool's name, as the parent model calls it (Gemini's function-name rule: letters, digits,
+   * `_`, `.`, `:` and `-`, at most 128). It is also the child's path segment: `name#1`, `name#2`
+   * for the calls in one parent run.
+   */
+  name: string;
+  /** What the subagent is for: the parent model reads it to decide when to delegate. */
+  description: string;
+  /**
+   * The arguments the parent model gives (a zod schema or any schema `defineTool` takes).
+   * @defaultValue `{ task: string }`: one instruction in words.
+   */
+  input?: ToolParameters | undefined;
+  /**
+   * Makes the child's input from the arguments.
+   * @defaultValue the `task` for the default input, else the arguments as JSON text.
+   */
+  prompt?: ((args: Args) => AgentInput) | undefined;
+  /**
+   * What the parent model sees of the child's result (a JSON value; an object is sent as it is,
+   * anything else as `{ output }`).
+   * @defaultValue the child's structured output when it has an `output` schema, else
+   * `{ answer: result.text }`. Never the child's contents: its thought signatures and tool turns
+   * stay in its own history.
+   */
+  output?: ((result: AgentResult<Output>) => unknown) | undefined;
+  /**
+   * The slice of the parent's history the child starts from (it is checked as any history is).
+   * @defaultValue none: the child sees only its input.
+   */
+  history?: ((parentContents: readonly Content[]) => Content[]) | undefined;
+  /**
+   * What a failed child does to the parent: `'tell-model'` answers the call with
+   * `{ error: { agent, message } }` (Gemini reads an `error` key as the function's failure) so
+   * the parent model can retry or work around it; `'throw'` ends the top run with a
+   * `SubagentError` whose `cause` is the child's error.
+   * @defaultValue `'tell-model'`
+   */
+  onError?: 'tell-model' | 'throw' | undefined;
+  /**
+   * Time limit of one call, child run included, in milliseconds.
+   * @defaultValue 600000 (`DEFAULT_SUBAGENT_TIMEOUT_MS`)
+   */
+  timeoutMs?: number | undefined;
+};
+
+/** The check of {@link SubagentOptions}. @internal */
+export const subagentOptions: DeclaredOptions<SubagentOptions<unknown, unknown>> = defineOptions<
+  SubagentOptions<unknown, unknown>
+>({
+  name: 'subagent',
+  example: "{ name: 'researcher', description: 'Researches one question.' }",
+  checks: {
+    name: required(stringOption({ nonEmpty: true })),
+    description: required(stringOption({ nonEmpty: true })),
+    input: objectOption(
+      (path) => `${path} must be a schema (zod, Standard Schema or JSON Schema).`,
+    ),
+    prompt: functionOption(),
+    output: functionOption(),
+    history: functionOption(),
+    onError: oneOfOption(['tell-model', 'throw']),
+    timeoutMs: integerOption({ min: 1, infinity: true }),
+  },
+});

@@ -1,0 +1,426 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  callsTurn,
+  createScriptedGemini,
+  modelTurn,
+  textTurn,
+} from '../agent/__fixtures__/scripted-gemini.ts';
+import type { AgentEvent } from '../agent/agent-event.ts';
+import { DEFAULT_MAX_CHILD_BACKLOG } from '../agent/agent-stream.ts';
+import type { BeforeToolCallContext } from '../agent/config/agent-options.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { SubagentError } from '../agent/errors/subagent-error.ts';
+import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
+import type { Gemini } from '../http/gemini.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+import { subagent } from './subagent.ts';
+
+const MODEL = 'gemini-2.5-flash';
+
+function describeEvent(event: AgentEvent<unknown>): string {
+  const at = event.path.length === 0 ? 'top' : event.path.join('/');
+  switch (event.type) {
+    case 'step-start':
+      return `${at} step-start ${event.stepNumber}`;
+    case 'text-delta':
+      return `${at} text ${event.text}`;
+    case 'tool-call':
+      return `${at} tool-call ${event.toolName}`;
+    case 'tool-result':
+      return `${at} tool-result ${event.toolCall.toolName} ${JSON.stringify(event.toolCall.output)}`;
+    case 'tool-error':
+      return `${at} tool-error ${event.outcome}`;
+    case 'step-end':
+      return `${at} step-end ${event.step.stepNumber}`;
+    case 'run-end':
+      return `${at} run-end`;
+    default:
+      return `${at} ${event.type}`;
+  }
+}
+
+/** A research agent whose child answers with a signed text turn. */
+function team(childTurns: Parameters<typeof createScriptedGemini>[0]) {
+  const childGemini = createScriptedGemini(childTurns);
+  const child = createAgent({ gemini: childGemini, model: MODEL, instructions: 'Search.' });
+  const parentGemini = createScriptedGemini([
+    callsTurn(['search', { task: 'Find the capital of France.' }, 'c1']),
+    textTurn('Paris.'),
+  ]);
+  const parent = createAgent({
+    gemini: parentGemini,
+    model: MODEL,
+    tools: [subagent(child, { name: 'search', description: 'Searches the web.' })],
+  });
+  return { child, parent, childGemini, parentGemini };
+}
+
+describe('subagent', () => {
+  it('streams the child events into the parent stream, tagged and in order, and a unary run gives the same history', async () => {
+    const childTurns = () => [
+      modelTurn([{ text: 'The capital ' }, { text: 'is Paris.', thoughtSignature: 'Y2hpbGQ=' }]),
+    ];
+    const streamed = team(childTurns());
+    const stream = streamed.parent.stream('Capital of France?');
+    const events: string[] = [];
+    for await (const event of stream) events.push(describeEvent(event));
+    const result = await stream.result;
+
+    expect(events).toEqual([
+      'top step-start 1',
+      'top tool-call search',
+      'search#1 step-start 1',
+      'search#1 text The capital ',
+      'search#1 text is Paris.',
+      'search#1 step-end 1',
+      'search#1 run-end',
+      'top tool-result search {"answer":"The capital is Paris."}',
+      'top step-end 1',
+      'top step-start 2',
+      'top text Paris.',
+      'top step-end 2',
+      'top run-end',
+    ]);
+    expect(streamed.childGemini.calls.every((call) => call.streaming)).toBe(true);
+    // The child's history (and its thought signature) never reaches the parent's contents.
+    expect(JSON.stringify(result.contents)).not.toContain('Y2hpbGQ=');
+    expect(streamed.childGemini.contentsOf(0)).toEqual([
+      { role: 'user', parts: [{ text: 'Find the capital of France.' }] },
+    ]);
+
+    const unary = team(childTurns());
+    const unaryResult = await unary.parent.run('Capital of France?');
+    expect(unaryResult.contents).toEqual(result.contents);
+    expect(unary.childGemini.calls.every((call) => !call.streaming)).toBe(true);
+  });
+
+  it('rolls usage up into the call, the run total and usageByAgent, two levels deep', async () => {
+    const leafGemini = createScriptedGemini([
+      {
+        ...textTurn('leaf'),
+        usageMetadata: {
+          promptTokenCount: 1,
+          candidatesTokenCount: 2,
+          thoughtsTokenCount: 3,
+          totalTokenCount: 6,
+        },
+      },
+    ]);
+    const leaf = createAgent({ gemini: leafGemini, model: MODEL });
+    const midGemini = createScriptedGemini([
+      {
+        ...callsTurn(['leaf', { task: 'go' }, 'l1']),
+        usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 },
+      },
+      {
+        ...textTurn('mid'),
+        usageMetadata: { promptTokenCount: 20, cachedContentTokenCount: 4, totalTokenCount: 20 },
+      },
+    ]);
+    const mid = createAgent({
+      gemini: midGemini,
+      model: MODEL,
+      tools: [subagent(leaf, { name: 'leaf', description: 'Leaf.' })],
+    });
+    const topGemini = createScriptedGemini([
+      {
+        ...callsTurn(['mid', { task: 'go' }, 'm1']),
+        usageMetadata: { promptTokenCount: 100, totalTokenCount: 100 },
+      },
+      {
+        ...textTurn('top'),
+        usageMetadata: { promptTokenCount: 200, toolUsePromptTokenCount: 7, totalTokenCount: 200 },
+      },
+    ]);
+    const top = createAgent({
+      gemini: topGemini,
+      model: MODEL,
+      tools: [subagent(mid, { name: 'mid', description: 'Mid.' })],
+    });
+    const result = await top.run('go');
+    expect(result.usage).toEqual({
+      promptTokenCount: 331,
+      candidatesTokenCount: 2,
+      thoughtsTokenCount: 3,
+      toolUsePromptTokenCount: 7,
+      cachedContentTokenCount: 4,
+      totalTokenCount: 336,
+    });
+    expect(result.steps[0]?.toolCalls[0]?.usage?.totalTokenCount).toBe(36);
+    expect(result.usageByAgent).toEqual([
+      {
+        path: [],
+        usage: {
+          promptTokenCount: 300,
+          candidatesTokenCount: 0,
+          thoughtsTokenCount: 0,
+          toolUsePromptTokenCount: 7,
+          cachedContentTokenCount: 0,
+          totalTokenCount: 300,
+        },
+      },
+      {
+        path: ['mid#1'],
+        usage: {
+          promptTokenCount: 30,
+          candidatesTokenCount: 0,
+          thoughtsTokenCount: 0,
+          toolUsePromptTokenCount: 0,
+          cachedContentTokenCount: 4,
+          totalTokenCount: 30,
+        },
+      },
+      {
+        path: ['mid#1', 'leaf#1'],
+        usage: {
+          promptTokenCount: 1,
+          candidatesTokenCount: 2,
+          thoughtsTokenCount: 3,
+          toolUsePromptTokenCount: 0,
+          cachedContentTokenCount: 0,
+          totalTokenCount: 6,
+        },
+      },
+    ]);
+  });
+
+  it.each([1, 2])('aborts the run at depth %i when the top signal aborts', async (depth) => {
+    const hangingGemini = createScriptedGemini([{ hang: true }]);
+    let started: () => void = () => {};
+    const startedHanging = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const watched: Gemini = {
+      ...hangingGemini,
+      generateContent: (request, options) => {
+        started();
+        return hangingGemini.generateContent(request, options);
+      },
+    };
+    let agent = createAgent({ gemini: watched, model: MODEL });
+    for (let level = depth; level > 0; level--) {
+      agent = createAgent({
+        gemini: createScriptedGemini([callsTurn([`level${level}`, { task: 'go' }, `c${level}`])]),
+        model: MODEL,
+        tools: [subagent(agent, { name: `level${level}`, description: 'Deeper.' })],
+      });
+    }
+    const controller = new AbortController();
+    const running = agent.run('go', { signal: controller.signal });
+    await startedHanging;
+    controller.abort(new Error('user left'));
+    await expect(running).rejects.toBeInstanceOf(AgentAbortedError);
+    expect(hangingGemini.calls[0]?.signal?.aborted).toBe(true);
+  });
+
+  it('sends a child call without its own approval hook to the top run hook, with its path, and resumes the child with the answer', async () => {
+    const secret = defineTool({
+      name: 'delete_file',
+      parameters: z.object({ file: z.string() }),
+      execute: ({ file }) => ({ deleted: file }),
+    });
+    const childGemini = createScriptedGemini([
+      callsTurn(['delete_file', { file: 'a.txt' }, 'd1'], ['delete_file', { file: 'b.txt' }, 'd2']),
+      textTurn('Deleted a.txt; b.txt was refused.'),
+    ]);
+    const child = createAgent({ gemini: childGemini, model: MODEL, tools: [secret] });
+    const asked: BeforeToolCallContext[] = [];
+    const pending = new Map<string, (approve: boolean) => void>();
+    let announce: () => void = () => {};
+    const bothPending = new Promise<void>((resolve) => {
+      announce = resolve;
+    });
+    const parent = createAgent({
+      gemini: createScriptedGemini([
+        callsTurn(['cleaner', { task: 'Delete a.txt and b.txt' }, 'c1']),
+        textTurn('Done.'),
+      ]),
+      model: MODEL,
+      tools: [subagent(child, { name: 'cleaner', description: 'Deletes files.' })],
+      beforeToolCall: (context) => {
+        asked.push(context);
+        // The parent's own call to the subagent is approved at once; the child's wait.
+        if (context.path.length === 0) return undefined;
+        return new Promise((resolve) => {
+          pending.set(String((context.args as { file: string }).file), (approve) =>
+            resolve(approve ? { type: 'approve' } : { type: 'deny', message: 'Not that one.' }),
+          );
+          if (pending.size === 2) announce();
+        });
+      },
+    });
+    const stream = parent.stream('Clean up');
+    const events: AgentEvent<unknown>[] = [];
+    const reading = (async () => {
+      for await (const event of stream) events.push(event);
+    })();
+    await bothPending;
+    expect(asked.map((context) => [context.path, context.toolName])).toEqual([
+      [[], 'cleaner'],
+      [['cleaner#1'], 'delete_file'],
+      [['cleaner#1'], 'delete_file'],
+    ]);
+    pending.get('a.txt')?.(true);
+    pending.get('b.txt')?.(false);
+    await reading;
+    const result = await stream.result;
+    expect(result.text).toBe('Done.');
+    const childResponses = childGemini.contentsOf(1).at(-1)?.parts;
+    expect(childResponses).toEqual([
+      { functionResponse: { id: 'd1', name: 'delete_file', response: { deleted: 'a.txt' } } },
+      { functionResponse: { id: 'd2', name: 'delete_file', response: { error: 'Not that one.' } } },
+    ]);
+    expect(
+      events
+        .filter((event) => event.type === 'tool-error')
+        .map((event) => [event.path, event.type === 'tool-error' && event.outcome]),
+    ).toEqual([[['cleaner#1'], 'denied']]);
+  });
+
+  it("tells the parent model of a child's failure by default, and ends the top run with a SubagentError under onError: 'throw'", async () => {
+    const failing = () =>
+      createAgent({
+        gemini: createScriptedGemini([{ error: new Error('backend down') }]),
+        model: MODEL,
+      });
+    const toldGemini = createScriptedGemini([
+      callsTurn(['search', { task: 'x' }, 'c1']),
+      textTurn('The search failed.'),
+    ]);
+    const told = createAgent({
+      gemini: toldGemini,
+      model: MODEL,
+      tools: [subagent(failing(), { name: 'search', description: 'Searches.' })],
+    });
+    await told.run('go');
+    const response = toldGemini.contentsOf(1).at(-1)?.parts?.[0]?.functionResponse?.response as {
+      error: { agent: string; path: string[]; message: string };
+    };
+    expect(response.error.agent).toBe('search');
+    expect(response.error.path).toEqual(['search#1']);
+    expect(response.error.message).toContain('backend down');
+
+    const thrower = createAgent({
+      gemini: createScriptedGemini([callsTurn(['search', { task: 'x' }, 'c1'])]),
+      model: MODEL,
+      tools: [subagent(failing(), { name: 'search', description: 'Searches.', onError: 'throw' })],
+    });
+    const outer = createAgent({
+      gemini: createScriptedGemini([callsTurn(['lead', { task: 'x' }, 'l1'])]),
+      model: MODEL,
+      tools: [subagent(thrower, { name: 'lead', description: 'Leads.' })],
+    });
+    const error = await outer.run('go').catch((thrown: unknown) => thrown);
+    // 'lead' tells its model by default, but the child below it threw: the error climbs as it is.
+    expect(SubagentError.isInstance(error)).toBe(true);
+    expect((error as SubagentError).path).toEqual(['lead#1', 'search#1']);
+    expect((error as SubagentError).childRun?.steps).toHaveLength(0);
+  });
+
+  it('holds a subagent whose events the top reader does not take: its model stream stops being read at the bound', async () => {
+    const total = DEFAULT_MAX_CHILD_BACKLOG * 8;
+    let pulled = 0;
+    const chunk = (text: string): GenerateContentResponse => ({
+      candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0 }],
+    });
+    const base = createScriptedGemini([]);
+    const childGemini: Gemini = {
+      ...base,
+      streamGenerateContent: () => ({
+        async *[Symbol.asyncIterator]() {
+          for (let index = 0; index < total; index++) {
+            pulled++;
+            yield chunk(`${index} `);
+          }
+          pulled++;
+          yield {
+            candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'STOP', index: 0 }],
+            usageMetadata: { totalTokenCount: 1 },
+          };
+        },
+      }),
+    };
+    const child = createAgent({ gemini: childGemini, model: MODEL });
+    const parent = createAgent({
+      gemini: createScriptedGemini([callsTurn(['talk', { task: 'go' }, 'c1']), textTurn('ok')]),
+      model: MODEL,
+      tools: [subagent(child, { name: 'talk', description: 'Talks a lot.' })],
+    });
+    const stream = parent.stream('go');
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    // Give the producer every chance to run ahead: macrotask turns, no reads.
+    for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(pulled).toBeGreaterThan(0);
+    expect(pulled).toBeLessThanOrEqual(DEFAULT_MAX_CHILD_BACKLOG + 2);
+    // Reading on drains the child to its end.
+    let texts = 0;
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
+      if (next.value.type === 'text-delta' && next.value.path.length > 0) texts++;
+    }
+    expect(texts).toBe(total);
+    expect((await stream.result).text).toBe('ok');
+  });
+
+  it('stops the tree when the top run budget of model steps is spent inside a child, whatever the child onError says', async () => {
+    const echo = defineTool({
+      name: 'echo',
+      parameters: z.object({ text: z.string() }),
+      execute: ({ text }) => text,
+    });
+    const childGemini = createScriptedGemini([
+      callsTurn(['echo', { text: 'a' }, 'e1']),
+      callsTurn(['echo', { text: 'b' }, 'e2']),
+      textTurn('done'),
+    ]);
+    const child = createAgent({ gemini: childGemini, model: MODEL, tools: [echo] });
+    const parent = createAgent({
+      gemini: createScriptedGemini([callsTurn(['worker', { task: 'go' }, 'w1']), textTurn('ok')]),
+      model: MODEL,
+      tools: [subagent(child, { name: 'worker', description: 'Works.' })],
+    });
+    const error = await parent
+      .run('go', { budget: { maxSteps: 2 } })
+      .catch((thrown: unknown) => thrown);
+    expect(TreeBudgetError.isInstance(error)).toBe(true);
+    expect((error as TreeBudgetError).path).toEqual(['worker#1']);
+    expect((error as TreeBudgetError).limit).toBe('steps');
+    expect((error as TreeBudgetError).used).toBe(2);
+    // The child made two model calls, not three.
+    expect(childGemini.calls).toHaveLength(2);
+    // Without a budget the same tree runs to its end.
+    await expect(
+      createAgent({
+        gemini: createScriptedGemini([callsTurn(['worker', { task: 'go' }, 'w1']), textTurn('ok')]),
+        model: MODEL,
+        tools: [
+          subagent(
+            createAgent({
+              gemini: createScriptedGemini([
+                callsTurn(['echo', { text: 'a' }, 'e1']),
+                callsTurn(['echo', { text: 'b' }, 'e2']),
+                textTurn('done'),
+              ]),
+              model: MODEL,
+              tools: [echo],
+            }),
+            { name: 'worker', description: 'Works.' },
+          ),
+        ],
+      }).run('go'),
+    ).resolves.toMatchObject({ text: 'ok' });
+  });
+
+  it('refuses a budget that is not a positive integer, naming the option', async () => {
+    const agent = createAgent({ gemini: createScriptedGemini([]), model: MODEL });
+    await expect(agent.run('go', { budget: { maxSteps: 0 } })).rejects.toThrow(
+      /options\.budget\.maxSteps/,
+    );
+    await expect(
+      agent.run('go', { budget: { maxStep: 3 } as unknown as { maxSteps: number } }),
+    ).rejects.toThrow(/maxSteps/);
+  });
+});

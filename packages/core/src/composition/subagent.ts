@@ -1,0 +1,173 @@
+import { startChildRun } from '../agent/agent-turns.ts';
+import type { Agent } from '../agent/create-agent.ts';
+import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { SubagentError } from '../agent/errors/subagent-error.ts';
+import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
+import {
+  type ChildRunParent,
+  childRunParent,
+  markChildRunTool,
+  runLinkOf,
+} from '../agent/run-state/run-link.ts';
+import { DelegatedResult } from '../agent/tool-calls/builtin-fallback-tool.ts';
+import { emptyUsage } from '../agent/usage.ts';
+import type { AgentInput } from '../run/agent-input.ts';
+import type { AgentResult, AgentRunState, AgentUsageByAgent } from '../run/agent-result.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
+import type { ToolExecuteContext } from '../tools/tool.ts';
+import {
+  DEFAULT_SUBAGENT_TIMEOUT_MS,
+  type SubagentOptions,
+  subagentOptions,
+} from './subagent-options.ts';
+
+// The default arguments: one instruction in words (a JSON Schema, so no zod import here).
+const TASK_PARAMETERS = {
+  type: 'object',
+  properties: {
+    task: {
+      type: 'string',
+      description: 'What the subagent should do, with everything it needs to know to do it.',
+    },
+  },
+  required: ['task'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * Makes `agent` a tool of another agent: when the parent model calls it, `agent` runs as a child
+ * of the parent's run and its answer (or structured output) is the call's result.
+ *
+ * The child has its own history (its thought signatures and tool turns never reach the parent's
+ * contents) and, with `history`, starts from a slice of the parent's. Inside a run it is part of
+ * the run's tree: its events come through the parent's `agent.stream()` with `path:
+ * ['<name>#<n>']` (text deltas included, its model calls streamed when the parent's are), its
+ * usage rolls up into the call (`toolCall.usage`), the run's `usage` and `usageByAgent`, the
+ * parent's signal aborts it, its `invoke_agent` span nests under the call's `execute_tool` span,
+ * and a call it makes that needs approval goes to the `beforeToolCall` of the nearest agent above
+ * when it has none of its own, with its `path`.
+ *
+ * @example
+ * ```ts
+ * const researcher = createAgent({ gemini, model, instructions: 'Research one question.' });
+ * const writer = createAgent({
+ *   gemini,
+ *   model,
+ *   tools: [subagent(researcher, { name: 'research', description: 'Researches one question.' })],
+ * });
+ * ```
+ *
+ * @throws {@link InvalidArgumentError} for a bad option (name, schema, ...).
+ */
+export function subagent<Output = undefined, Args = { task: string }>(
+  agent: Agent<Output>,
+  options: SubagentOptions<Output, Args>,
+): DefinedTool<Args, unknown> {
+  subagentOptions.check(options);
+  const {
+    name,
+    description,
+    input,
+    prompt,
+    output,
+    history,
+    onError = 'tell-model',
+    timeoutMs = DEFAULT_SUBAGENT_TIMEOUT_MS,
+  } = options;
+  const toInput =
+    prompt ??
+    (input === undefined
+      ? (args: Args) => (args as { task: string }).task
+      : (args: Args): AgentInput => JSON.stringify(args));
+  const tool = defineTool({
+    name,
+    description,
+    parameters: input ?? TASK_PARAMETERS,
+    timeoutMs,
+    execute: (args: unknown, context: ToolExecuteContext) => runChild(args as Args, context),
+  }) as unknown as DefinedTool<Args, unknown>;
+  markChildRunTool(tool);
+  return tool;
+
+  async function runChild(args: Args, context: ToolExecuteContext): Promise<unknown> {
+    const link = runLinkOf(context);
+    // Called outside an agent run (a test, a wrapper): a plain top-level run of the child.
+    const parent: ChildRunParent =
+      link === undefined ? detachedParent(name) : childRunParent(link, name);
+    const segment = parent.path[parent.path.length - 1] as string;
+    const slice = history?.(context.contents);
+    let result: AgentResult<Output>;
+    try {
+      result = await startChildRun(
+        agent,
+        toInput(args),
+        slice === undefined
+          ? { signal: context.signal }
+          : { signal: context.signal, history: slice },
+        parent,
+      );
+    } catch (thrown) {
+      const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)
+        ? thrown.run
+        : undefined;
+      const usage = childRun?.usage ?? emptyUsage();
+      link?.childUsage.push({ path: [segment], usage });
+      // The parent is aborting (or the call timed out): the loop records the call as such.
+      if (context.signal.aborted) throw thrown;
+      // A child further down failed under `onError: 'throw'`: it ends every run up to the top.
+      if (SubagentError.isInstance(thrown) || TreeBudgetError.isInstance(thrown)) throw thrown;
+      const message = `The subagent ${name} (${parent.path.join(' > ')}) failed: ${describeThrown(thrown)}`;
+      if (onError === 'throw') {
+        throw new SubagentError({
+          message,
+          toolName: name,
+          path: parent.path,
+          childRun,
+          cause: thrown,
+        });
+      }
+      return new DelegatedResult(
+        { error: { agent: name, path: [...parent.path], message } },
+        undefined,
+        usage,
+      );
+    }
+    if (link !== undefined) {
+      for (const entry of result.usageByAgent ?? [{ path: [], usage: result.usage }]) {
+        link.childUsage.push({
+          path: [segment, ...entry.path],
+          usage: entry.usage,
+        } satisfies AgentUsageByAgent);
+      }
+    }
+    return new DelegatedResult(toResponse(output, result), undefined, result.usage);
+  }
+}
+
+/** What the parent model sees of a child's result, as a `functionResponse.response` object. */
+function toResponse<Output>(
+  output: ((result: AgentResult<Output>) => unknown) | undefined,
+  result: AgentResult<Output>,
+): Record<string, unknown> {
+  const value =
+    output !== undefined
+      ? output(result)
+      : result.output !== undefined
+        ? result.output
+        : { answer: result.text };
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : { output: value };
+}
+
+/** The parent of a child run with no run above it (the tool called by hand). */
+function detachedParent(name: string): ChildRunParent {
+  return {
+    path: [`${name}#1`],
+    sink: undefined,
+    streaming: false,
+    beforeToolCall: undefined,
+    budget: undefined,
+  };
+}

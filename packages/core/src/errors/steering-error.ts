@@ -1,0 +1,40 @@
+import { GemloopError } from './gemloop-error.ts';
+
+/**
+ * Why a steering message was refused: `too-many-pending` (more than `maxPending` wait for the
+ * next step boundary), `empty-message` (no text and no parts), `run-ended` (the run that handle
+ * steered is over), `in-use` (the controller already steers another run), `no-send-in-flight`
+ * (a chat session's `steer`/`queue` with no `send` running).
+ */
+export type SteeringErrorReason =
+  | 'too-many-pending'
+  | 'empty-message'
+  | 'run-ended'
+  | 'in-use'
+  | 'no-send-in-flight';
+
+/**
+ * A steering message (`steer()` or `queue()`) was refused; nothing was added to the run. The
+ * message says why and what to do instead.
+ */
+export class SteeringError extends GemloopError {
+  override readonly code = 'steering';
+  /** Why the message was refused. */
+  readonly reason: SteeringErrorReason;
+  /** For `too-many-pending`: the limit (`maxPending`) that was reached. */
+  readonly maxPending: number | undefined;
+
+  constructor({
+    reason,
+    message,
+    maxPending,
+  }: { reason: SteeringErrorReason; message: string; maxPending?: number | undefined }) {
+    super({ message });
+    this.reason = reason;
+    this.maxPending = maxPending;
+  }
+
+  static override isInstance(error: unknown): error is SteeringError {
+    return GemloopError.hasCode(error, 'steering');
+  }
+}

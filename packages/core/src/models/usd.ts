@@ -1,0 +1,63 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+
+/*
+ * Money in gemloop is exact. A price is US dollars per 1M tokens with at most 6 decimals, so one
+ * token costs a whole number of pico-dollars (10^-12 USD): price x 10^6. Sums are kept as bigint
+ * pico-dollars and handed out as decimal strings of dollars ('0.0001275'), never as floats, so a
+ * run of 300 steps adds up to the same digits a bill does (0.1 + 0.2 never becomes
+ * 0.30000000000000004).
+ */
+
+const PICOS_PER_DOLLAR = 1_000_000_000_000n;
+const PRICE_DECIMALS = 6;
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/**
+ * A price in US dollars per 1M tokens, as a decimal string (`'0.30'`) or a number (`0.3`), with at
+ * most 6 decimals.
+ */
+export type UsdPerMillion = string | number;
+
+/**
+ * Pico-dollars per token of a price per 1M tokens. Throws an {@link InvalidArgumentError} naming
+ * `argument` when the price is not a non-negative decimal with at most 6 decimals.
+ * @internal
+ */
+export function picosPerToken(price: UsdPerMillion, argument: string): bigint {
+  const text = typeof price === 'number' && Number.isFinite(price) ? String(price) : price;
+  const match = typeof text === 'string' ? DECIMAL.exec(text) : null;
+  const fraction = match?.[2] ?? '';
+  if (match === null || fraction.length > PRICE_DECIMALS) {
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument} must be US dollars per 1M tokens as a decimal with at most ${PRICE_DECIMALS} decimals, such as '0.30' or 0.3; got ${JSON.stringify(price) ?? String(price)}.`,
+    });
+  }
+  return BigInt(match[1] as string) * 1_000_000n + BigInt(fraction.padEnd(PRICE_DECIMALS, '0'));
+}
+
+/**
+ * Pico-dollars of a decimal string of dollars (`'0.25'`), or of a number of dollars; `undefined`
+ * when it is not a non-negative decimal with at most 12 decimals.
+ * @internal
+ */
+export function dollarsToPicos(dollars: string | number): bigint | undefined {
+  const text = typeof dollars === 'number' ? numberToPlain(dollars) : dollars;
+  const match = text === undefined ? null : DECIMAL.exec(text);
+  const fraction = match?.[2] ?? '';
+  if (match === null || fraction.length > 12) return undefined;
+  return BigInt(match[1] as string) * PICOS_PER_DOLLAR + BigInt(fraction.padEnd(12, '0'));
+}
+
+/** A decimal string of dollars: `'0'`, `'0.000125'`, `'12.5'` (no trailing zeros). @internal */
+export function picosToDollars(picos: bigint): string {
+  const whole = picos / PICOS_PER_DOLLAR;
+  const fraction = (picos % PICOS_PER_DOLLAR).toString().padStart(12, '0').replace(/0+$/, '');
+  return fraction === '' ? whole.toString() : `${whole}.${fraction}`;
+}
+
+function numberToPlain(value: number): string | undefined {
+  if (!Number.isFinite(value) || value < 0) return undefined;
+  // toFixed(12) is exact for what a person types as a budget (0.5, 2.25); it never gives an exponent.
+  return value.toFixed(12).replace(/\.?0+$/, '');
+}

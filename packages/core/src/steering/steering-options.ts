@@ -1,0 +1,53 @@
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import { functionOption, integerOption } from '../options/option-checks.ts';
+import type { Part } from '../wire/content.ts';
+
+/**
+ * The most steering messages that may wait for the next step boundary (steers and queued
+ * messages together). A caller typing faster than the model answers is a person; hundreds
+ * waiting is a bug feeding the run, refused with a `SteeringError` rather than grown without end.
+ */
+export const DEFAULT_MAX_PENDING_STEERS = 32;
+
+/** A steering message: a text, or the parts of a user content (text, images, files). */
+export type SteeringMessage = string | readonly Part[];
+
+/**
+ * A message received from elsewhere at a step boundary (see {@link SteeringOptions.receive}):
+ * `steer` joins the history at that boundary, `queue` after the current answer.
+ */
+export type ReceivedSteer = {
+  message: SteeringMessage;
+  /** @defaultValue `'steer'` */
+  mode?: 'steer' | 'queue' | undefined;
+};
+
+/** The options of `createSteering()`. */
+export type SteeringOptions = {
+  /**
+   * The most messages that may wait for the next step boundary; one more is refused with a
+   * `SteeringError` (`reason: 'too-many-pending'`).
+   * @defaultValue {@link DEFAULT_MAX_PENDING_STEERS} (32)
+   */
+  maxPending?: number | undefined;
+  /**
+   * Asked at every step boundary of the run it steers, before the pending messages are taken:
+   * messages that arrived from elsewhere (another process). `@gemloop/dbos` uses it to read the
+   * run's DBOS messages, so a replay receives the same messages at the same boundary. Past
+   * `maxPending`, the extra messages are dropped and reported as `steer` events with
+   * `status: 'dropped'`.
+   * @defaultValue none
+   */
+  receive?: (() => readonly ReceivedSteer[] | Promise<readonly ReceivedSteer[]>) | undefined;
+};
+
+/** The check of {@link SteeringOptions}. @internal */
+export const steeringOptionsDeclaration: DeclaredOptions<SteeringOptions> =
+  defineOptions<SteeringOptions>({
+    name: 'createSteering()',
+    example: '{ maxPending?: 32, receive? }',
+    checks: {
+      maxPending: integerOption({ min: 1, max: 10_000 }),
+      receive: functionOption(),
+    },
+  });

@@ -1,0 +1,111 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { InvalidArgumentError } from '@gemloop/core';
+import {
+  createSteering,
+  type ReceivedSteer,
+  type Steering,
+  type SteeringMessage,
+} from '@gemloop/core/steering';
+
+/** The DBOS message topic of a run's steering messages. @internal */
+export const STEER_TOPIC = 'gemloop.steer';
+
+/**
+ * The largest steering message `runs.steer()` sends, as JSON: a message is a row in the DBOS
+ * system database that every replay of the run reads back, not a file upload.
+ */
+export const MAX_DURABLE_STEER_BYTES: number = 256 * 1024;
+
+/** The most messages one step boundary reads from the topic; the rest wait for the next one. */
+const MAX_RECEIVED_PER_BOUNDARY = 32;
+
+/** Options of `runs.steer()`. */
+export type DurableSteerOptions = {
+  /**
+   * `steer`: the message joins the history at the run's next step boundary; `queue`: after the
+   * current answer (the run goes on with it).
+   * @defaultValue `'steer'`
+   */
+  mode?: 'steer' | 'queue' | undefined;
+  /**
+   * DBOS's idempotency key of the send: a second `steer()` with the same key sends nothing (a
+   * caller retrying after a network error does not steer twice).
+   * @defaultValue a random UUID
+   */
+  idempotencyKey?: string | undefined;
+};
+
+/** What a steering message is on the wire of DBOS messages. @internal */
+export type DurableSteer = { mode: 'steer' | 'queue'; message: SteeringMessage };
+
+/**
+ * Checks what `runs.steer()` was given and makes the message it sends.
+ * @throws {@link InvalidArgumentError} for an empty or oversized message, or a wrong mode.
+ * @internal
+ */
+export function toDurableSteer(message: unknown, mode: unknown): DurableSteer {
+  if (mode !== undefined && mode !== 'steer' && mode !== 'queue') {
+    throw new InvalidArgumentError({
+      argument: 'options.mode',
+      message: `steer: mode must be 'steer' or 'queue'; got ${JSON.stringify(mode) ?? String(mode)}.`,
+    });
+  }
+  const valid =
+    (typeof message === 'string' && message.trim() !== '') ||
+    (Array.isArray(message) &&
+      message.length > 0 &&
+      message.every((part) => typeof part === 'object' && part !== null && !Array.isArray(part)));
+  if (!valid) {
+    throw new InvalidArgumentError({
+      argument: 'message',
+      message:
+        "steer: the message must be a non-empty text or a non-empty array of parts, e.g. runs.steer(runId, 'Use metric units.').",
+    });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(message), 'utf8');
+  if (bytes > MAX_DURABLE_STEER_BYTES) {
+    throw new InvalidArgumentError({
+      argument: 'message',
+      message: `steer: the message is ${bytes} bytes of JSON, over the ${MAX_DURABLE_STEER_BYTES} a durable steer may carry; send a file reference (fileData) instead of inline bytes.`,
+    });
+  }
+  return { mode: mode ?? 'steer', message: message as SteeringMessage };
+}
+
+/**
+ * The steering controller of a durable run: at each step boundary the loop reads the run's
+ * steering messages with `DBOS.recv(topic, 0)` (no wait) until none is left. Each recv is an
+ * operation of the workflow: DBOS consumes the message and records what it returned in one
+ * transaction, and a replay (a worker taking the run over after a SIGKILL) gets the recorded
+ * value back instead of consuming again, so a steer is applied once, at the same boundary
+ * (https://docs.dbos.dev/typescript/tutorials/workflow-communication: "Each call to recv()
+ * waits for and consumes the next message"; @dbos-inc/dbos-sdk 5.3.0 system_database.js
+ * `recv`: the UPDATE ... SET consumed and `recordOperationResultInternal` share a transaction,
+ * and a recorded result is returned first). A message from the database is hostile: anything
+ * that is not `{ mode, message }` is skipped.
+ * @internal
+ */
+export function createDurableSteering(): Steering {
+  return createSteering({
+    receive: async () => {
+      const received: ReceivedSteer[] = [];
+      for (let count = 0; count < MAX_RECEIVED_PER_BOUNDARY; count++) {
+        const next = await DBOS.recv<unknown>(STEER_TOPIC, 0);
+        if (next === null || next === undefined) break;
+        const steer = readSteer(next);
+        if (steer !== undefined) received.push(steer);
+      }
+      return received;
+    },
+  });
+}
+
+function readSteer(value: unknown): ReceivedSteer | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { mode, message } = value as { mode?: unknown; message?: unknown };
+  try {
+    return toDurableSteer(message, mode);
+  } catch {
+    return undefined;
+  }
+}

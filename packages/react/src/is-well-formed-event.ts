@@ -1,0 +1,99 @@
+// The events come from a server (or whatever answers at the URL), so their fields are checked
+// before the state takes them: `@gemloop/client` checks only that an event is an object of a known
+// `type`. A field of the wrong type drops that event (a number where text belongs must not show as
+// "undefined" or NaN in a page); fields this package does not read are not looked at, so a newer
+// server's additions pass.
+
+import type { BrowserEvent, BrowserUsage } from '@gemloop/client';
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isOptionalString = (value: unknown): boolean => value === undefined || isString(value);
+const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+
+/** A `path`: the names of the agents an event came through (`[]` for the run itself). */
+function isPath(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isString);
+}
+
+function isArgs(value: unknown): boolean {
+  return (
+    value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))
+  );
+}
+
+/** Token counts, every one a finite number. */
+export function isUsage(value: unknown): value is BrowserUsage {
+  if (typeof value !== 'object' || value === null) return false;
+  const usage = value as Record<string, unknown>;
+  return (
+    isCount(usage['inputTokens']) &&
+    isCount(usage['outputTokens']) &&
+    isCount(usage['thoughtsTokens']) &&
+    isCount(usage['cachedTokens']) &&
+    isCount(usage['totalTokens'])
+  );
+}
+
+/**
+ * Whether `value` is an event of protocol version 1 with the fields the chat state reads, of the
+ * right types. An unknown `type` is `false` too: the state ignores it.
+ */
+export function isWellFormedEvent(value: unknown): value is BrowserEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as Record<string, unknown>;
+  if (!isPath(event['path'])) return false;
+  switch (event['type']) {
+    case 'start':
+      return isString(event['runId']);
+    case 'step-start':
+      return true;
+    case 'text-delta':
+    case 'thought-delta':
+      return isString(event['text']);
+    case 'tool-call':
+      return isString(event['toolCallId']) && isString(event['toolName']) && isArgs(event['args']);
+    case 'tool-result':
+      return (
+        isString(event['toolCallId']) &&
+        isString(event['toolName']) &&
+        isString(event['outcome']) &&
+        isOptionalString(event['preview']) &&
+        isOptionalString(event['error']) &&
+        (event['truncated'] === undefined || typeof event['truncated'] === 'boolean')
+      );
+    case 'step-finish':
+      return isUsage(event['usage']);
+    case 'approval-pending':
+      return (
+        isString(event['approvalId']) &&
+        isString(event['toolCallId']) &&
+        isString(event['toolName']) &&
+        isArgs(event['args'])
+      );
+    case 'approval-resolved':
+      return (
+        isString(event['approvalId']) &&
+        (event['decision'] === 'approve' || event['decision'] === 'deny')
+      );
+    case 'error': {
+      const error = event['error'] as Record<string, unknown> | null | undefined;
+      return (
+        typeof error === 'object' &&
+        error !== null &&
+        isString(error['name']) &&
+        isString(error['message']) &&
+        isOptionalString(error['code'])
+      );
+    }
+    case 'finish':
+      return (
+        (event['outcome'] === 'completed' ||
+          event['outcome'] === 'aborted' ||
+          event['outcome'] === 'error') &&
+        isOptionalString(event['finishReason']) &&
+        (event['usage'] === undefined || event['usage'] === null || isUsage(event['usage']))
+      );
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,234 @@
+// A chat UI's state and actions in one hook, on @gemloop/client (its SSE parser, reconnects and
+// limits: no second parser here). The shape is the one AI SDK users know from `useChat` (vercel/ai,
+// packages/react/src/use-chat.ts: `messages`, `status`, `error`, `sendMessage`, `stop`,
+// `regenerate`, `setMessages`), with what gemloop adds: tool progress and approvals answered from
+// the page.
+
+import {
+  type AgentEventsOptions,
+  agentEvents,
+  answerApproval,
+  type BrowserEvent,
+} from '@gemloop/client';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import type {
+  AgentChatMessage,
+  AgentChatStatus,
+  AssistantChatMessage,
+  ChatError,
+} from './agent-chat-message.ts';
+import { isWellFormedEvent } from './is-well-formed-event.ts';
+import { initialAgentChatState, reduceAgentChat } from './reduce-agent-chat.ts';
+
+/** What `body` gets to build a request: the message to send and the conversation before it. */
+export type AgentChatRequest = { message: string; messages: readonly AgentChatMessage[] };
+
+/** Options of {@link useAgentChat}. Read at each call, so they may change between renders. */
+export type UseAgentChatOptions = {
+  /** The route that streams a run with `@gemloop/core/web` (`toEventStreamResponse`, `writeEventStream`). */
+  url: string | URL;
+  /**
+   * The request body. Default `{ message }`, the shape of gemloop's docs. An object is sent with
+   * `message` added (`{ ...body, message }`: a conversation id, say); a function builds the whole
+   * body (a string as is, anything else as JSON).
+   */
+  body?: Record<string, unknown> | ((request: AgentChatRequest) => unknown) | undefined;
+  /** Headers of every request (an auth header, say). */
+  headers?: Record<string, string> | undefined;
+  /** The route that takes approval answers (`approvals.handleAnswer`). Default `/approvals`. */
+  approvalsUrl?: string | URL | undefined;
+  /** The messages to start with (a conversation loaded from elsewhere). */
+  initialMessages?: readonly AgentChatMessage[] | undefined;
+  /** Called with each error: a stream that failed (`ClientError`), a run that ended with `error`, an approval not accepted. */
+  onError?: ((error: ChatError) => void) | undefined;
+  /** Called with each event of the run, after the state took it. */
+  onEvent?: ((event: BrowserEvent) => void) | undefined;
+  /** Called once a run ended (completed, aborted on the server, or failed) with its message. */
+  onFinish?: ((message: AssistantChatMessage) => void) | undefined;
+  /** Passed to `agentEvents`: `fetch`, `maxReconnects`, `reconnectDelayMs` and the limits. */
+  client?:
+    | Pick<
+        AgentEventsOptions,
+        'fetch' | 'maxReconnects' | 'reconnectDelayMs' | 'maxEventChars' | 'maxEvents' | 'maxChars'
+      >
+    | undefined;
+  /** Makes the ids of new messages. Default `msg-1`, `msg-2`, ... per hook. */
+  generateId?: (() => string) | undefined;
+};
+
+/** What {@link useAgentChat} returns. */
+export type UseAgentChatResult = {
+  /** The user's messages and the assistant's, the streaming one growing as its events come. */
+  messages: AgentChatMessage[];
+  /** `streaming` while a run streams, `awaiting-approval` while it waits for the page, `error` after a failure. */
+  status: AgentChatStatus;
+  /** The last failure (a run's `error` event or the stream's `ClientError`), until the next send. */
+  error: ChatError | undefined;
+  /** Sends `text` and streams the run's answer into a new assistant message; stops a run still going. */
+  send(text: string): Promise<void>;
+  /** Stops the run: its request is aborted, which aborts the run on the server. */
+  stop(): void;
+  /**
+   * Answers a pending approval (`message.approvals`): `deny` with a `message` the model sees.
+   * Resolves `false` when it was not answered: nothing waited under that id any more, or the
+   * server refused the answer (`onError` then gets the `ClientError`). Never rejects.
+   */
+  approve(approvalId: string, decision: 'approve' | 'deny', message?: string): Promise<boolean>;
+  /** Sends the last user message again, replacing the answer after it (after an error, say). */
+  reload(): Promise<void>;
+  /** Replaces the messages (the running run, if any, goes on). */
+  setMessages(messages: AgentChatMessage[]): void;
+};
+
+/**
+ * A chat with a gemloop agent streamed by a server with `@gemloop/core/web`: messages with their
+ * text as it streams, thoughts, tool calls (`pending` for approval, `running`, `done`, `error`) and
+ * pending approvals, a status, and `send`, `stop`, `approve`, `reload`. A broken connection is
+ * resumed by `@gemloop/client` when the server keeps a replay buffer; leaving the page (unmount)
+ * stops the run.
+ *
+ * @example
+ * ```tsx
+ * const { messages, status, send, stop, approve } = useAgentChat({ url: '/chat' });
+ * ```
+ */
+export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
+  const [state, dispatch] = useReducer(
+    reduceAgentChat,
+    options.initialMessages,
+    initialAgentChatState,
+  );
+  // The latest options and messages, read by the actions (stable across renders).
+  const latest = useRef({ options, messages: state.messages });
+  latest.current = { options, messages: state.messages };
+  const running = useRef<{ controller: AbortController; messageId: string } | undefined>(undefined);
+  const counter = useRef(0);
+  const nextId = useCallback((): string => {
+    const generate = latest.current.options.generateId;
+    if (generate !== undefined) return generate();
+    counter.current += 1;
+    return `msg-${counter.current}`;
+  }, []);
+
+  const stop = useCallback((): void => {
+    const run = running.current;
+    if (run === undefined) return;
+    running.current = undefined;
+    dispatch({ type: 'stopped', messageId: run.messageId });
+    run.controller.abort(new DOMException('Stopped by the user.', 'AbortError'));
+  }, []);
+
+  const stream = useCallback(
+    async (messageId: string, message: string, before: readonly AgentChatMessage[]) => {
+      const { options: current } = latest.current;
+      const controller = new AbortController();
+      running.current = { controller, messageId };
+      // The reducer's result for this run, rebuilt from the events: onFinish needs the message
+      // after its last event, and React's state is not read back synchronously.
+      let local = initialAgentChatState([
+        { id: messageId, role: 'assistant', text: '', thoughts: '', toolCalls: [], approvals: [] },
+      ]);
+      local = { ...local, streamingId: messageId, status: 'streaming' };
+      try {
+        // Inside the try: a `body` function that throws fails this send like a broken stream
+        // (status `error`, onError), since `send` never rejects.
+        const request: AgentChatRequest = { message, messages: before };
+        const body =
+          typeof current.body === 'function' ? current.body(request) : { ...current.body, message };
+        for await (const event of agentEvents(current.url, {
+          ...current.client,
+          body,
+          headers: current.headers,
+          signal: controller.signal,
+        })) {
+          if (controller.signal.aborted) return;
+          dispatch({ type: 'event', messageId, event });
+          local = reduceAgentChat(local, { type: 'event', messageId, event });
+          latest.current.options.onEvent?.(event);
+          // A malformed error event is dropped by the state; onError does not get it either.
+          if (event.type === 'error' && isWellFormedEvent(event)) {
+            latest.current.options.onError?.(event.error);
+          }
+        }
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        const failure = error instanceof Error ? error : new Error(String(error));
+        dispatch({ type: 'failed', messageId, error: failure });
+        local = reduceAgentChat(local, { type: 'failed', messageId, error: failure });
+        latest.current.options.onError?.(failure);
+      } finally {
+        if (running.current?.controller === controller) running.current = undefined;
+      }
+      const ended = local.messages[0];
+      if (ended?.role === 'assistant') latest.current.options.onFinish?.(ended);
+    },
+    [],
+  );
+
+  const send = useCallback(
+    async (text: string): Promise<void> => {
+      stop();
+      const before = latest.current.messages;
+      const userId = nextId();
+      const assistantId = nextId();
+      dispatch({ type: 'send', userId, assistantId, text });
+      await stream(assistantId, text, before);
+    },
+    [stop, stream, nextId],
+  );
+
+  const reload = useCallback(async (): Promise<void> => {
+    stop();
+    const messages = latest.current.messages;
+    const index = messages.findLastIndex((message) => message.role === 'user');
+    const last = messages[index];
+    if (last === undefined || last.role !== 'user') return;
+    const assistantId = nextId();
+    dispatch({ type: 'reload', assistantId });
+    await stream(assistantId, last.text, messages.slice(0, index));
+  }, [stop, stream, nextId]);
+
+  const approve = useCallback(
+    async (approvalId: string, decision: 'approve' | 'deny', message?: string) => {
+      const { options: current } = latest.current;
+      dispatch({ type: 'approval-answered', approvalId, decision });
+      try {
+        const answered = await answerApproval(
+          current.approvalsUrl ?? '/approvals',
+          { approvalId, decision, ...(message === undefined ? {} : { message }) },
+          {
+            headers: current.headers,
+            fetch: current.client?.fetch,
+          },
+        );
+        if (!answered) dispatch({ type: 'approval-gone', approvalId });
+        return answered;
+      } catch (error) {
+        // Not accepted: the buttons come back, so the person can try again. Reported through
+        // onError rather than thrown: a click handler would leave the rejection unhandled.
+        dispatch({ type: 'approval-answered', approvalId, decision: undefined });
+        current.onError?.(error instanceof Error ? error : new Error(String(error)));
+        return false;
+      }
+    },
+    [],
+  );
+
+  const setMessages = useCallback((messages: AgentChatMessage[]): void => {
+    dispatch({ type: 'set-messages', messages });
+  }, []);
+
+  // Leaving the page (unmount) stops the run on the server too.
+  useEffect(() => stop, [stop]);
+
+  return {
+    messages: state.messages,
+    status: state.status,
+    error: state.error,
+    send,
+    stop,
+    approve,
+    reload,
+    setMessages,
+  };
+}

@@ -1,0 +1,66 @@
+import type { FakeTurn } from './fake-turn.ts';
+import type { FakeScriptContext, FakeScriptFunction, FakeScriptRequest } from './fake-types.ts';
+
+/** One agent's part of a {@link routeByAgent} script. */
+export type FakeAgentRoute = {
+  /**
+   * Which requests are this agent's: a string the request's system instruction contains (an
+   * agent's `instructions` are its system instruction), or a function of the request.
+   */
+  match: string | ((request: FakeScriptRequest) => boolean);
+  /** The agent's turns, played in order over its own requests. */
+  script: readonly (FakeTurn | FakeScriptFunction)[];
+};
+
+/**
+ * A script for several agents talking to one fake (a team: a triage agent and its specialists, a
+ * research agent and its subagents): each request goes to the first route whose `match` fits,
+ * and each route plays its own turns in order, whatever order the agents' calls reach the fake
+ * (parallel subagents interleave). A request no route matches, or a route that ran out, fails
+ * the call with a message naming it (the fake answers `400 FAILED_PRECONDITION`, as for any
+ * script that throws).
+ *
+ * @example
+ * ```ts
+ * createFakeGemini({
+ *   script: routeByAgent([
+ *     { match: 'You route questions', script: [turn.call('transfer_to_billing')] },
+ *     { match: 'You handle billing', script: [turn.text('Refund issued.')] },
+ *   ]),
+ * });
+ * ```
+ */
+export function routeByAgent(routes: readonly FakeAgentRoute[]): FakeScriptFunction {
+  const positions = routes.map(() => 0);
+  return (request: FakeScriptRequest, context: FakeScriptContext) => {
+    const instruction = systemText(request);
+    const index = routes.findIndex((route) =>
+      typeof route.match === 'string' ? instruction.includes(route.match) : route.match(request),
+    );
+    if (index < 0) {
+      throw new Error(
+        `routeByAgent: no route matches call ${context.callIndex + 1} (system instruction: ${JSON.stringify(instruction.slice(0, 80))})`,
+      );
+    }
+    const route = routes[index] as FakeAgentRoute;
+    const position = positions[index] as number;
+    const next = route.script[position];
+    if (next === undefined) {
+      throw new Error(
+        `routeByAgent: the route ${typeof route.match === 'string' ? JSON.stringify(route.match) : index} has no turn left for its call ${position + 1}`,
+      );
+    }
+    positions[index] = position + 1;
+    return typeof next === 'function' ? next(request, context) : next;
+  };
+}
+
+/** The text of the request's system instruction (either key spelling), joined. */
+function systemText(request: FakeScriptRequest): string {
+  const body = request.body as Record<string, unknown>;
+  const instruction = (body['systemInstruction'] ?? body['system_instruction']) as
+    | { parts?: { text?: unknown }[] }
+    | undefined;
+  const parts = Array.isArray(instruction?.parts) ? instruction.parts : [];
+  return parts.map((part) => (typeof part.text === 'string' ? part.text : '')).join('\n');
+}

@@ -1,0 +1,281 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HeadlessChromium, launchChromium } from './support/launch-chromium.ts';
+
+// useAgentChat in Debian's Chromium with a scripted fetch (packages/react/src/__fixtures__/
+// hook-harness.tsx): what the react-chat example does not reach. The request it sends (body and
+// headers), a failure then reload, an approval answer refused then gone, stop and unmount aborting
+// the request, a send that replaces a running one, onFinish and onError.
+
+type Harness = {
+  requests: {
+    url: string;
+    method: string;
+    headers: Record<string, string>;
+    body: unknown;
+    aborted: boolean;
+  }[];
+  finished: { text: string; outcome?: string }[];
+  errors: string[];
+  rendered: { status: string }[];
+  respond(index: number, status: number, body: string): void;
+  stream(index: number, events: object[]): void;
+  push(index: number, events: object[], end?: boolean): void;
+  send(text: string): Promise<void>;
+  stop(): void;
+  reload(): Promise<void>;
+  approve(id: string, decision: 'approve' | 'deny', message?: string): Promise<boolean>;
+  unmount(): void;
+  state(): {
+    messages: { id: string; role: string; text: string; outcome?: string; approvals?: unknown[] }[];
+    status: string;
+    error?: { name: string; message: string };
+  };
+};
+declare const harness: Harness;
+
+const start = { type: 'start', path: [], runId: 'run-1', protocol: 1 };
+const text = (value: string) => ({ type: 'text-delta', path: [], stepNumber: 1, text: value });
+const finish = (outcome = 'completed') => ({
+  type: 'finish',
+  path: [],
+  outcome,
+  finishReason: 'stop',
+  usage: undefined,
+  cost: null,
+});
+const pending = {
+  type: 'approval-pending',
+  path: [],
+  approvalId: 'ap-1',
+  stepNumber: 1,
+  toolCallId: 'c1',
+  toolName: 'send_email',
+  args: { to: 'me@example.com' },
+};
+
+describe('useAgentChat in Chromium (scripted fetch)', () => {
+  let chromium: HeadlessChromium;
+  let script: string;
+  beforeAll(async () => {
+    const bundle = build({
+      entryPoints: [
+        fileURLToPath(
+          new URL('../../packages/react/src/__fixtures__/hook-harness.tsx', import.meta.url),
+        ),
+      ],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      conditions: ['@gemloop/source'],
+      define: { 'process.env.NODE_ENV': '"development"' },
+      jsx: 'automatic',
+      logLevel: 'silent',
+    });
+    const [browser, built] = await Promise.all([launchChromium(), bundle]);
+    chromium = browser;
+    script = built.outputFiles[0]?.text ?? '';
+  }, 900_000); // apt-get install chromium on a fresh machine
+  afterAll(async () => {
+    await chromium?.close();
+  });
+
+  async function mount(): Promise<{ page: Page; errors: string[] }> {
+    const page = await chromium.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // React's development build reports misuse (an update while rendering, a missing key) here.
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') errors.push(message.text());
+    });
+    await page.setContent('<div id="root"></div>');
+    await page.addScriptTag({ content: script, type: 'module' });
+    await page.waitForSelector('#status');
+    return { page, errors };
+  }
+  const state = (page: Page) => page.evaluate(() => harness.state());
+  const requests = (page: Page) => page.evaluate(() => harness.requests);
+  const waitStatus = (page: Page, status: string) =>
+    page.waitForFunction((want) => harness.state().status === want, status);
+
+  it('sends { ...body, message } with the headers, streams the answer, calls onFinish', async () => {
+    const { page, errors } = await mount();
+    await page.evaluate(() => void harness.send('Hi'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    expect(await requests(page)).toEqual([
+      {
+        url: '/chat',
+        method: 'POST',
+        headers: {
+          accept: 'text/event-stream',
+          authorization: 'Bearer page-token',
+          'content-type': 'application/json',
+        },
+        body: { conversationId: 'c1', message: 'Hi', before: 0 },
+        aborted: false,
+      },
+    ]);
+    expect((await state(page)).status).toBe('streaming');
+    await page.evaluate((events) => harness.stream(0, events), [start, text('Hel')]);
+    await page.waitForFunction(() => harness.state().messages[1]?.text === 'Hel');
+    await page.evaluate((events) => harness.push(0, events, true), [text('lo'), finish()]);
+    await waitStatus(page, 'idle');
+    const { messages } = await state(page);
+    expect(messages.map(({ role, text }) => [role, text])).toEqual([
+      ['user', 'Hi'],
+      ['assistant', 'Hello'],
+    ]);
+    expect(await page.evaluate(() => harness.finished)).toMatchObject([
+      { text: 'Hello', outcome: 'completed', runId: 'run-1' },
+    ]);
+    // The statuses rendered, each change once (StrictMode runs the mount effect twice).
+    const rendered = await page.evaluate(() => harness.rendered.map(({ status }) => status));
+    expect(rendered.filter((status, index) => status !== rendered[index - 1])).toEqual([
+      'idle',
+      'streaming',
+      'idle',
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an HTTP error: status error with the ClientError; reload sends the question again', async () => {
+    const { page, errors } = await mount();
+    await page.evaluate(() => void harness.send('Hi'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate(() => harness.respond(0, 500, 'model down'));
+    await waitStatus(page, 'error');
+    const failed = await state(page);
+    expect(failed.error).toEqual({
+      name: 'ClientError',
+      message: 'The server answered 500: model down',
+    });
+    expect(failed.messages[1]).toMatchObject({ outcome: 'error' });
+    expect(await page.evaluate(() => harness.errors)).toEqual([
+      'The server answered 500: model down',
+    ]);
+
+    await page.evaluate(() => void harness.reload());
+    await page.waitForFunction(() => harness.requests.length === 2);
+    // The conversation before the question: none (the failed answer is replaced).
+    expect((await requests(page))[1]?.body).toEqual({
+      conversationId: 'c1',
+      message: 'Hi',
+      before: 0,
+    });
+    await page.evaluate((events) => harness.stream(1, events), [start, text('Back'), finish()]);
+    await waitStatus(page, 'idle');
+    const reloaded = await state(page);
+    expect(reloaded.error).toBeUndefined();
+    expect(reloaded.messages.map(({ role, text }) => [role, text])).toEqual([
+      ['user', 'Hi'],
+      ['assistant', 'Back'],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a body function that throws fails the send (status error, onError), never the caller', async () => {
+    const { page, errors } = await mount();
+    await page.evaluate(() => void harness.send('Hi'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate((events) => harness.stream(0, events), [start, text('One'), finish()]);
+    await waitStatus(page, 'idle');
+    // The second send's body sees the conversation so far.
+    await page.evaluate(() => void harness.send('Again'));
+    await page.waitForFunction(() => harness.requests.length === 2);
+    expect((await requests(page))[1]?.body).toMatchObject({ message: 'Again', before: 2 });
+    await page.evaluate((events) => harness.stream(1, events), [start, finish()]);
+    await waitStatus(page, 'idle');
+
+    const sent = await page.evaluate(() => harness.send('throw').then(() => 'resolved'));
+    expect(sent).toBe('resolved');
+    const failed = await state(page);
+    expect(failed.status).toBe('error');
+    expect(failed.error).toEqual({ name: 'Error', message: 'The body could not be built.' });
+    expect(await page.evaluate(() => harness.errors)).toEqual(['The body could not be built.']);
+    expect(await page.evaluate(() => harness.requests.length)).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an approval answer refused brings the buttons back; one for nothing waiting removes it', async () => {
+    const { page, errors } = await mount();
+    await page.evaluate(() => void harness.send('Email me'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate((events) => harness.stream(0, events), [start, pending]);
+    await waitStatus(page, 'awaiting-approval');
+
+    const refused = page.evaluate(() => harness.approve('ap-1', 'deny', 'Not now.'));
+    await page.waitForFunction(() => harness.requests.length === 2);
+    expect((await requests(page))[1]).toMatchObject({
+      url: '/approvals',
+      method: 'POST',
+      headers: { authorization: 'Bearer page-token', 'content-type': 'application/json' },
+      body: { approvalId: 'ap-1', decision: 'deny', message: 'Not now.' },
+    });
+    // While the answer is on its way, the approval says so (a page disables its buttons).
+    expect((await state(page)).messages[1]?.approvals).toMatchObject([{ answering: 'deny' }]);
+    await page.evaluate(() => harness.respond(1, 500, 'try later'));
+    expect(await refused).toBe(false);
+    expect((await state(page)).messages[1]?.approvals).toEqual([
+      {
+        approvalId: 'ap-1',
+        toolCallId: 'c1',
+        toolName: 'send_email',
+        path: [],
+        args: { to: 'me@example.com' },
+      },
+    ]);
+    expect(await page.evaluate(() => harness.errors)).toEqual([
+      'The approval was not accepted (500): try later',
+    ]);
+
+    const gone = page.evaluate(() => harness.approve('ap-1', 'approve'));
+    await page.waitForFunction(() => harness.requests.length === 3);
+    await page.evaluate(() => harness.respond(2, 404, ''));
+    expect(await gone).toBe(false);
+    expect((await state(page)).messages[1]?.approvals).toEqual([]);
+    expect((await state(page)).status).toBe('streaming');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('stop aborts the request; a new send aborts the running one; unmount aborts too', async () => {
+    const { page, errors } = await mount();
+    await page.evaluate(() => void harness.send('One'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate((events) => harness.stream(0, events), [start, text('Par')]);
+    await page.waitForFunction(() => harness.state().messages[1]?.text === 'Par');
+    await page.evaluate(() => harness.stop());
+    await page.waitForFunction(() => harness.requests[0]?.aborted === true);
+    const stopped = await state(page);
+    expect(stopped.status).toBe('idle');
+    expect(stopped.messages[1]).toMatchObject({ text: 'Par', outcome: 'aborted' });
+
+    await page.evaluate(() => void harness.send('Two'));
+    await page.waitForFunction(() => harness.requests.length === 2);
+    await page.evaluate(() => void harness.send('Three'));
+    await page.waitForFunction(() => harness.requests.length === 3);
+    expect((await requests(page)).map(({ aborted }) => aborted)).toEqual([true, true, false]);
+    const replaced = await state(page);
+    expect(replaced.messages.map(({ role, text, outcome }) => [role, text, outcome])).toEqual([
+      ['user', 'One', undefined],
+      ['assistant', 'Par', 'aborted'],
+      ['user', 'Two', undefined],
+      ['assistant', '', 'aborted'],
+      ['user', 'Three', undefined],
+      ['assistant', '', undefined],
+    ]);
+
+    await page.evaluate(() => harness.unmount());
+    await page.waitForFunction(() => harness.requests[2]?.aborted === true);
+    // Stopping is not an error, and a stopped run calls no onFinish.
+    expect(await page.evaluate(() => [harness.errors, harness.finished])).toEqual([[], []]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
