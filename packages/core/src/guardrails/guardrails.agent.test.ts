@@ -90,6 +90,28 @@ describe('input guardrails', () => {
     });
   });
 
+  it('runInParallel: a rewrite is what is sent again, even when the first call compacted the history', async () => {
+    const gemini = createScriptedGemini([textTurn('first'), textTurn('second')]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      // Over the threshold at once: the first call compacts (here into a copy of the history).
+      compaction: { maxTokens: 1, onCompaction: ({ before }) => ({ contents: [...before] }) },
+      guardrails: {
+        input: [
+          {
+            name: 'strip-email',
+            runInParallel: true,
+            check: ({ text }) => ({ type: 'rewrite', input: text.replace(/\S+@\S+/g, '[email]') }),
+          },
+        ],
+      },
+    });
+    const result = await agent.run('Mail me at ann@example.com');
+    expect(result.text).toBe('second');
+    expect(textOf(gemini.contentsOf(1).at(-1))).toBe('Mail me at [email]');
+  });
+
   it('runInParallel: a trip aborts the model call in flight and ends the run', async () => {
     const gemini = createScriptedGemini([{ hang: true }]);
     const agent = createAgent({

@@ -69,6 +69,9 @@ export async function guardedFirstStep<Output>(
   if (parallel.length === 0 || context.signal.aborted)
     return callModelStep(context, { stepNumber, kind: 'tools' });
 
+  // The call beside the checks may compact the history with the input as it was: a rewrite
+  // compacts again from the rewritten input (else the old one would be what is sent).
+  const compactionMark = run.compactionMark();
   const controller = new AbortController();
   const unfollow = followSignal(context.signal, controller);
   const callContext: RunContext<Output> = {
@@ -98,7 +101,10 @@ export async function guardedFirstStep<Output>(
       context.emit?.({ type: 'guardrail-retraction', stepNumber, name: checked.name, text: '' });
     // A trip wins over what the aborted call failed with; callModelStep counted its usage.
     apply(context, checked);
-    if (checked.type === 'rewrite') return callModelStep(context, { stepNumber, kind: 'tools' });
+    if (checked.type === 'rewrite') {
+      run.restoreCompaction(compactionMark);
+      return callModelStep(context, { stepNumber, kind: 'tools' });
+    }
     if (!called.ok) throw called.error;
     return called.step;
   } finally {
