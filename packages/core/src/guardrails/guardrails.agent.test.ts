@@ -8,6 +8,7 @@ import {
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import { subagent } from '../composition/subagent.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
@@ -694,5 +695,96 @@ describe('a guardrail tripping in a child agent (an agent run by a tool)', () =>
       .catch((caught: unknown) => caught)) as GuardrailTrippedError;
     expect(GuardrailTrippedError.isInstance(error)).toBe(true);
     expect(error.guardrailName).toBe('child-topic');
+  });
+});
+
+describe('a subagent (subagent() of @gemloop/core/composition)', () => {
+  it("meets its parent's tool guardrails before its own; not the parent's input or output ones", async () => {
+    const log: string[] = [];
+    const transfer = defineTool({
+      name: 'transfer',
+      parameters: z.object({ amount: z.number() }),
+      execute: ({ amount }) => {
+        log.push(`transfer ${amount}`);
+        return { ok: true };
+      },
+    });
+    const childGemini = createScriptedGemini([
+      callsTurn(['transfer', { amount: -1 }], ['transfer', { amount: 3 }]),
+      textTurn('child done'),
+    ]);
+    const order: string[] = [];
+    const child = createAgent({
+      gemini: childGemini,
+      model: MODEL,
+      tools: [transfer],
+      guardrails: {
+        tools: [
+          {
+            name: 'child-audit',
+            before: () => {
+              order.push('child-audit');
+              return { type: 'allow' };
+            },
+          },
+        ],
+      },
+    });
+    const parentGemini = createScriptedGemini([
+      callsTurn(['payer', { task: 'pay' }]),
+      textTurn('parent done'),
+    ]);
+    const parent = createAgent({
+      gemini: parentGemini,
+      model: MODEL,
+      tools: [subagent(child, { name: 'payer', description: 'Pays.' })],
+      guardrails: {
+        // Would stop the child's run if it were inherited: its input is the task, 'pay'.
+        input: [
+          {
+            name: 'no-pay',
+            check: ({ text }) => (text === 'pay' ? { type: 'block', reason: 'no' } : undefined),
+          },
+        ],
+        output: [
+          { name: 'shout', check: ({ text }) => ({ type: 'rewrite', text: text.toUpperCase() }) },
+        ],
+        tools: [
+          {
+            name: 'parent-policy',
+            tools: ['transfer'],
+            before: ({ args }) => {
+              order.push('parent-policy');
+              return (args as { amount: number }).amount < 0
+                ? { type: 'deny', message: 'Amounts must be positive.' }
+                : { type: 'allow' };
+            },
+          },
+        ],
+      },
+    });
+    const stream = parent.stream('go');
+    const events = await collect(stream);
+    const result = await stream.result;
+    expect(result.text).toBe('PARENT DONE');
+    expect(log).toEqual(['transfer 3']);
+    expect(
+      childGemini
+        .contentsOf(1)
+        .at(-1)
+        ?.parts?.map((part) => part.functionResponse?.response),
+    ).toEqual([{ error: 'Amounts must be positive.' }, { ok: true }]);
+    // The child's answer reached the parent model as it was (no inherited output rewrite).
+    expect(JSON.stringify(parentGemini.contentsOf(1).at(-1))).toContain('child done');
+    // Inherited first, then the child's own (the denied call never reaches the child's).
+    expect(order).toEqual(['parent-policy', 'parent-policy', 'child-audit']);
+    const checks = events.filter((event) => event.type === 'guardrail');
+    expect(checks.map((event) => [event.path.join('/'), event.name, event.verdict])).toEqual([
+      ['', 'no-pay', 'pass'],
+      ['payer#1', 'parent-policy', 'deny'],
+      ['payer#1', 'parent-policy', 'allow'],
+      ['payer#1', 'child-audit', 'allow'],
+      ['', 'shout', 'rewrite'],
+    ]);
   });
 });

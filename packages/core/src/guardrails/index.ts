@@ -26,8 +26,9 @@ export type {
   ToolOutputGuardrailVerdict,
 } from './guardrail.ts';
 export type { GuardrailOptions } from './guardrail-options.ts';
-// joinGuardrailOptions: the seam for agents run as tools (issue 30): a parent passes its guardrails
-// down as `run(input, { guardrails: joinGuardrailOptions(inherited, own) })`.
+// A subagent (subagent() of @gemloop/core/composition) inherits its parent's tool guardrails by
+// itself; joinGuardrailOptions is for an agent a hand-written tool runs, which passes what it
+// wants down as `run(input, { guardrails: joinGuardrailOptions(inherited, own) })`.
 export { DEFAULT_GUARDRAIL_TIMEOUT_MS, joinGuardrailOptions } from './guardrail-options.ts';
 export {
   MAX_TOOL_ERROR_MESSAGE_LENGTH,

@@ -1,5 +1,9 @@
 import { resolveCompaction } from '../../compaction/compaction-options.ts';
-import { composeGuardrails, type GuardrailOptions } from '../../guardrails/guardrail-options.ts';
+import {
+  composeGuardrails,
+  type GuardrailOptions,
+  type ResolvedGuardrails,
+} from '../../guardrails/guardrail-options.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
@@ -162,7 +166,9 @@ async function runSteps<Output>(
   }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
-  const guardrails = composeGuardrails(config.guardrails, runGuardrails);
+  // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
+  // order: inherited, then its own); the input and output guardrails guard the top run's user.
+  const guardrails = composeGuardrails(parent?.toolGuardrails, config.guardrails, runGuardrails);
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
@@ -171,10 +177,12 @@ async function runSteps<Output>(
     historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
-  const link: RunLink =
+  const ownLink: RunLink =
     parent === undefined
       ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId)
       : childRunLink(parent, config.beforeToolCall, runId);
+  const toolGuardrails = toolGuardrailsOf(guardrails);
+  const link: RunLink = toolGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails };
   const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
   // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
   const held =
@@ -313,6 +321,18 @@ async function runModelSteps<Output>(
     kind = next.kind;
     reasks = next.reasks;
   }
+}
+
+/** What a run's children inherit of its guardrails: the tool checks and their time limit. */
+function toolGuardrailsOf(
+  guardrails: ResolvedGuardrails | undefined,
+): GuardrailOptions | undefined {
+  if (guardrails === undefined || guardrails.tools.length === 0) return undefined;
+  return {
+    tools: guardrails.tools,
+    timeoutMs: guardrails.timeoutMs,
+    onTimeout: guardrails.failOpen ? 'fail-open' : 'fail-closed',
+  };
 }
 
 /** The shared counters of a top run's `budget`, or `undefined` without one. */
