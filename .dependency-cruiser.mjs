@@ -56,6 +56,7 @@ export const coreLayers = [
   'run',
   'telemetry',
   'recorder',
+  'guardrails',
   'steering',
   'agent',
   'composition',

@@ -223,6 +223,38 @@ describe.concurrent('the examples, offline', () => {
     }
   });
 
+  it('guardrails: PII redacted for the caller and the stream, the history verbatim', async () => {
+    const { stdout } = await runOk('guardrails/pii-redaction.ts');
+    expect(stdout).toContain('run(): You can reach Dana Smith at [email] or [phone].');
+    expect(stdout).toContain("history keeps the model's words: yes");
+    expect(stdout).toContain(
+      'stream(holdBack: true): You can reach Dana Smith at [email] or [phone].',
+    );
+    expect(stdout).toContain(
+      'stream(holdBack: false): You can reach Dana Smith at [email] or [phone].',
+    );
+    expect(stdout).not.toContain('dana.smith@example.com');
+  });
+
+  it('guardrails: a small model as prompt-injection classifier beside the first call', async () => {
+    const { stdout } = await runOk('guardrails/prompt-injection.ts');
+    expect(stdout).toContain('answer: We open at 9 on Sundays.');
+    expect(stdout).toContain(
+      'blocked by prompt-injection (input): asks to override the instructions',
+    );
+  });
+
+  it('guardrails: a tool policy with an allow-list, a person asked above an amount, errors rewritten', async () => {
+    const { stdout } = await runOk('guardrails/tool-policy.ts');
+    expect(stdout).toContain('payments-policy asked a person about pay_invoice B-2');
+    expect(stdout).not.toContain('asked a person about pay_invoice A-1');
+    expect(stdout).toContain('delete_vendor: denied (delete_vendor is not allowed here.');
+    expect(stdout).toContain(
+      'lookup_invoice failed: ledger at <host> refused the lookup of C-3 (<path>)',
+    );
+    expect(stdout).toContain('paid: A-1 (120), B-2 (2400)');
+  });
+
   it('approval: approves, denies and modifies calls by policy when not in a terminal', async () => {
     const { stdout } = await runOk('approval/basic.ts');
     expect(stdout).toContain('Decisions by policy');

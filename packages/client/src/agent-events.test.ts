@@ -74,6 +74,31 @@ describe('agentEvents', () => {
     expect(events[1]).toMatchObject({ text: 'Hé llo' });
   });
 
+  it('streamAgent: a text-retraction replaces its step’s text in result.text, not the others', async () => {
+    const delta = (stepNumber: number, t: string) => ({
+      type: 'text-delta',
+      path: [],
+      stepNumber,
+      text: t,
+    });
+    const fetch = async () =>
+      sse([
+        frame(0, start()),
+        frame(1, delta(1, 'Looking it up. ')),
+        frame(2, delta(2, 'Call ')),
+        frame(3, delta(2, '555-1234')),
+        frame(4, { type: 'text-retraction', path: [], stepNumber: 2, text: 'Call [phone]' }),
+        frame(5, finish),
+      ]);
+    const seen: string[] = [];
+    const result = await streamAgent('http://x/chat', {
+      fetch,
+      onEvent: (event) => seen.push(event.type),
+    });
+    expect(result.text).toBe('Looking it up. Call [phone]');
+    expect(seen).toContain('text-retraction');
+  });
+
   it('sends the body as JSON with POST', async () => {
     const seen: RequestInit[] = [];
     const fetch = async (_url: unknown, init?: RequestInit) => {

@@ -11,6 +11,7 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set<BrowserEvent['type']>([
   'start',
   'step-start',
   'text-delta',
+  'text-retraction',
   'thought-delta',
   'tool-call',
   'tool-result',

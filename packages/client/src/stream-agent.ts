@@ -10,7 +10,10 @@ export type StreamAgentOptions = AgentEventsOptions & {
 /** What {@link streamAgent} resolves to. */
 export type StreamAgentResult = {
   runId: string | undefined;
-  /** The run's answer text (the `text-delta` events joined). */
+  /**
+   * The run's answer text: the `text-delta` events joined, each step's text replaced by a
+   * `text-retraction` for it (an output guardrail withdrew or rewrote it).
+   */
   text: string;
   /** The last event. */
   finish: BrowserFinishEvent | undefined;
@@ -37,10 +40,17 @@ export async function streamAgent(
   options: StreamAgentOptions = {},
 ): Promise<StreamAgentResult> {
   const result: StreamAgentResult = { runId: undefined, text: '', finish: undefined };
+  // Each step's text, so a retraction replaces that step's and no other.
+  const steps = new Map<number, string>();
   for await (const event of agentEvents(url, options)) {
     if (event.type === 'start') result.runId = event.runId;
-    else if (event.type === 'text-delta' && event.path.length === 0) result.text += event.text;
-    else if (event.type === 'finish') result.finish = event;
+    else if (event.type === 'text-delta' && event.path.length === 0) {
+      result.text += event.text;
+      steps.set(event.stepNumber, (steps.get(event.stepNumber) ?? '') + event.text);
+    } else if (event.type === 'text-retraction' && event.path.length === 0) {
+      steps.set(event.stepNumber, event.text);
+      result.text = [...steps.values()].join('');
+    } else if (event.type === 'finish') result.finish = event;
     options.onEvent?.(event);
   }
   return result;

@@ -8,6 +8,7 @@
 //   @gemloop/core/chat       chat sessions and history stores (the file store on Node)
 //   @gemloop/core/composition agents made of agents: subagent(), SubagentError, event paths
 //   @gemloop/core/errors     every error class
+//   @gemloop/core/guardrails input, output and tool guardrails, the tool-error rewrite
 //   @gemloop/core/history    history validation, thought signatures, the stored turn type
 //   @gemloop/core/http       the client in full: call options, retries, transports, Vertex, caches
 //   @gemloop/core/logging    createLogger, silentLogger, the Logger interface

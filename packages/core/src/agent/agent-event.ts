@@ -6,6 +6,7 @@ import type {
   AgentToolCall,
   ToolCallOutcome,
 } from '../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
 import type { SteeringReport } from '../run/steering-report.ts';
 import type { GroundingMetadata } from '../wire/response.ts';
 
@@ -103,6 +104,27 @@ export type SteerEvent = { type: 'steer'; path: AgentPath } & SteeringReport;
  */
 export type CompactionEvent = { type: 'compaction'; path: AgentPath } & CompactionReport;
 
+/**
+ * A guardrail check ended (`@gemloop/core/guardrails`): which one, its phase and verdict, and
+ * whether it stopped the run. Never holds the value checked.
+ */
+export type GuardrailEvent = { type: 'guardrail'; path: AgentPath } & GuardrailCheckRecord;
+
+/**
+ * Streams without `guardrails.holdBack`: the answer text already sent for `stepNumber` was
+ * blocked or rewritten by an output guardrail after the fact. A UI replaces what it showed of that
+ * step with `text` (empty when blocked).
+ */
+export type GuardrailRetractionEvent = {
+  type: 'guardrail-retraction';
+  path: AgentPath;
+  stepNumber: number;
+  /** The guardrail that decided. */
+  name: string;
+  /** What to show instead: the rewrite, or `''` when the answer was blocked. */
+  text: string;
+};
+
 /** A step ended: its content, calls and results are recorded. */
 export type StepEndEvent = { type: 'step-end'; path: AgentPath; step: AgentStep };
 
@@ -141,6 +163,8 @@ export type AgentEvent<Output = undefined> =
   | SteerEvent
   | CompactionEvent
   | StepEndEvent
+  | GuardrailEvent
+  | GuardrailRetractionEvent
   | HandoffEvent
   | RunEndEvent<Output>;
 

@@ -43,6 +43,10 @@ function summarize(event: AgentEvent): string {
       return `compaction ${event.tokensBefore} ${event.tokensAfter}`;
     case 'step-end':
       return `step-end ${event.step.stepNumber}`;
+    case 'guardrail':
+      return `guardrail ${event.phase} ${event.name} ${event.verdict}`;
+    case 'guardrail-retraction':
+      return `guardrail-retraction ${event.stepNumber}`;
     case 'handoff':
       return `handoff ${event.from} ${event.to}`;
     case 'run-end':

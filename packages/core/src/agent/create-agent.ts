@@ -142,7 +142,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history, steering, budget, compaction } = checked;
+      const { signal, history, steering, budget, compaction, guardrails } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
@@ -157,6 +157,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         conversationId,
         emit: undefined,
         history,
+        guardrails,
         stopWhen,
         steering,
         budget,
@@ -210,7 +211,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history, budget, compaction } = checked;
+      const { signal, history, budget, compaction, guardrails } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       // A stream steers through its handle: with the caller's controller, or one of its own.
       const steering = checked.steering ?? createRunSteering();
@@ -222,6 +223,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             conversationId,
             emit,
             history,
+            guardrails,
             stopWhen,
             steering,
             budget,

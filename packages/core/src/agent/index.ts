@@ -32,6 +32,8 @@ export type {
   CompactionEvent,
   ContinuationEvent,
   GroundingEvent,
+  GuardrailEvent,
+  GuardrailRetractionEvent,
   RunEndEvent,
   StepEndEvent,
   StepStartEvent,

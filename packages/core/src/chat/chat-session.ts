@@ -1,6 +1,7 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { CompactionOptions } from '../compaction/compaction-options.ts';
+import type { GuardrailOptions } from '../guardrails/guardrail-options.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
@@ -49,6 +50,12 @@ export type CreateChatSessionOptions<Output = undefined> = {
    */
   turnsWithoutModel?: 'same-model' | 'other-model' | undefined;
   /**
+   * Guardrails of every send of this session, run after the agent's and before a send's own (see
+   * `GuardrailOptions`, `@gemloop/core/guardrails`). The stored turns keep the model's content
+   * verbatim (it is sent back to Gemini); an output rewrite is what `send` returns.
+   */
+  guardrails?: GuardrailOptions | undefined;
+  /**
    * What this session object may spend, in US dollars (priced by the agent's `prices` over
    * gemloop's table). A turn that goes over it ends after the step that did (its run stops with
    * `finishReason: 'stop-condition'`, its turn is saved); the next send throws a
@@ -72,6 +79,8 @@ export type ChatSendOptions = {
    * run. An aborted send saves nothing. Once the run has completed its turns are saved anyway.
    */
   signal?: AbortSignal | undefined;
+  /** Guardrails of this send alone, run after the agent's and the session's. */
+  guardrails?: GuardrailOptions | undefined;
 };
 
 /** What a send did with the history. */

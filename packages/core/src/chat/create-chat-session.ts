@@ -10,6 +10,7 @@ import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
+import { joinGuardrailOptions } from '../guardrails/guardrail-options.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { unknownCost, zeroCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';
@@ -85,6 +86,7 @@ export function createChatSession<Output = undefined>(
 ): ChatSession<Output> {
   checkChatOptions(options);
   const { agent, limit, compaction, turnsWithoutModel = 'same-model' } = options;
+  const sessionGuardrails = options.guardrails;
   // The agent's runs with this session's id as the conversation (telemetry, the recorder).
   const turns = agentTurnsOf(agent);
   /**
@@ -375,7 +377,8 @@ export function createChatSession<Output = undefined>(
     get cost() {
       return cost.total;
     },
-    async send(message: ChatMessage, { signal } = {}) {
+    async send(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
+      const guardrails = joinGuardrailOptions(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
         exclusive(async () => {
@@ -391,6 +394,8 @@ export function createChatSession<Output = undefined>(
                   history: selected.history,
                   steering,
                   ...(compaction === undefined ? {} : { compaction }),
+                  // Only a key it was given: the agent may be another's, with run options of its own.
+                  ...(guardrails === undefined ? {} : { guardrails }),
                 },
                 id,
               ),
@@ -403,7 +408,8 @@ export function createChatSession<Output = undefined>(
         }, signal),
       );
     },
-    sendStream(message: ChatMessage, { signal } = {}) {
+    sendStream(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
+      const guardrails = joinGuardrailOptions(sessionGuardrails, sendGuardrails);
       // The handle's steer()/queue() reach this send's run, whenever it starts.
       const steering = createRunSteering();
       const stream = createAgentStream<Output>(
@@ -421,6 +427,7 @@ export function createChatSession<Output = undefined>(
                   history: selected.history,
                   steering,
                   ...(compaction === undefined ? {} : { compaction }),
+                  ...(guardrails === undefined ? {} : { guardrails }),
                 },
                 id,
               );

@@ -295,6 +295,22 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             },
           };
         },
+        guardrail(record) {
+          write({
+            type: 'guardrail',
+            stepNumber: record.stepNumber,
+            name: record.name,
+            phase: record.phase,
+            verdict: record.verdict,
+            tripped: record.tripped,
+            ...(record.reason === undefined ? {} : { reason: record.reason }),
+            ...(record.toolName === undefined ? {} : { toolName: record.toolName }),
+            ...(record.toolCallId === undefined ? {} : { toolCallId: record.toolCallId }),
+            ...(record.parallel === true ? { parallel: true as const } : {}),
+            startedAt: record.startedAt,
+            at: record.endedAt,
+          });
+        },
         handoff({ stepNumber, from, to, at }) {
           write({ type: 'handoff', stepNumber, from, to, at });
         },

@@ -148,6 +148,21 @@ export type RecordedRunLine =
       at: number;
     }
   | {
+      /** A guardrail check ended (`@gemloop/core/guardrails`): never the value it checked. */
+      type: 'guardrail';
+      stepNumber: number;
+      name: string;
+      phase: string;
+      verdict: string;
+      tripped: boolean;
+      reason?: string | undefined;
+      toolName?: string | undefined;
+      toolCallId?: string | undefined;
+      parallel?: true | undefined;
+      startedAt: number;
+      at: number;
+    }
+  | {
       /** A steering message (`@gemloop/core/steering`): received, applied at a step, or dropped. */
       type: 'steer';
       status: 'received' | 'applied' | 'dropped';

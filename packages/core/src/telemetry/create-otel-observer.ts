@@ -254,6 +254,28 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
 
         stepEnd() {},
 
+        guardrail(record) {
+          // One span per check, as OpenAI Agents JS gives each guardrail its own (`guardrail`
+          // spans, packages/agents-core/src/tracing/createSpans.ts), timed by the check itself.
+          const attributes: Attributes = {
+            'gemloop.guardrail.name': record.name,
+            'gemloop.guardrail.phase': record.phase,
+            'gemloop.guardrail.verdict': record.verdict,
+            'gemloop.guardrail.tripped': record.tripped,
+          };
+          if (record.toolName !== undefined) attributes['gen_ai.tool.name'] = record.toolName;
+          if (record.toolCallId !== undefined)
+            attributes['gen_ai.tool.call.id'] = record.toolCallId;
+          if (record.parallel === true) attributes['gemloop.guardrail.parallel'] = true;
+          const span = tracer.startSpan(
+            `guardrail ${record.name}`,
+            { kind: SPAN_KIND_INTERNAL, attributes, startTime: record.startedAt },
+            runContext,
+          );
+          if (record.tripped) failSpan(span, 'guardrail_tripped', record.reason);
+          span.end(record.endedAt);
+        },
+
         // There is no step span (a step is a model call and its tool calls): a steer is an event
         // on the run span, naming the step whose request carries it. Its text is content, kept
         // only where message content is captured.

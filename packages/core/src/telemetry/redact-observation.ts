@@ -60,6 +60,8 @@ export function redactObservation(
       return { wrap: call.wrap, end: (record, at) => call.end(toolCall(record), at) };
     },
     stepEnd: (value) => observation.stepEnd(step(value)),
+    // A guardrail record holds names, a verdict and a reason, never a call's arguments.
+    guardrail: (record) => observation.guardrail?.(record),
     steer: (report, at) =>
       observation.steer?.(
         {

@@ -7,6 +7,7 @@ import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
 import type { SteeringReport } from '../run/steering-report.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
@@ -111,6 +112,12 @@ export interface RunObservation {
   toolCall(info: ToolCallInfo): ToolCallObservation;
   /** A step ended (after its tool calls, when it had some). */
   stepEnd(step: AgentStep): void;
+  /**
+   * A guardrail check ended (input, output, or around a tool call), with its start and end
+   * times: a span of its own, as OpenAI Agents JS gives each guardrail (`guardrail` spans).
+   * Optional, so an observer written before guardrails still fits.
+   */
+  guardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
   /** A steering message was received, applied or dropped (`@gemloop/core/steering`). */
   steer?: ((report: SteeringReport, at: number) => void) | undefined;
   /** The run was handed to another agent, after the step of the transfer call ended. */

@@ -108,6 +108,9 @@ function combine(list: readonly RunObservation[]): RunObservation {
     stepEnd(step) {
       for (const observation of list) observation.stepEnd(step);
     },
+    guardrail(record) {
+      for (const observation of list) observation.guardrail?.(record);
+    },
     steer(report, at) {
       for (const observation of list) observation.steer?.(report, at);
     },
@@ -170,6 +173,7 @@ function guard(observation: RunObservation): RunObservation {
     },
     compaction: quiet((report, at) => observation.compaction?.(report, at)),
     stepEnd: quiet((step) => observation.stepEnd(step)),
+    guardrail: quiet((record) => observation.guardrail?.(record)),
     steer: quiet((report, at) => observation.steer?.(report, at)),
     handoff: quiet((info) => observation.handoff?.(info)),
     end: quiet((outcome, at) => observation.end(outcome, at)),

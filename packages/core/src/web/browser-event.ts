@@ -55,6 +55,17 @@ export type BrowserTextDeltaEvent = BrowserEventBase & {
   text: string;
 };
 
+/**
+ * The answer text already sent for `stepNumber` is replaced by `text` (empty when it was
+ * withdrawn): an output guardrail blocked or rewrote it after it was streamed (a server that
+ * sets `guardrails.holdBack` never sends it). A page replaces what it shows of that step.
+ */
+export type BrowserTextRetractionEvent = BrowserEventBase & {
+  type: 'text-retraction';
+  stepNumber: number;
+  text: string;
+};
+
 /** New thought-summary text; sent only when the server asks for thoughts (`thoughts: true`). */
 export type BrowserThoughtDeltaEvent = BrowserEventBase & {
   type: 'thought-delta';
@@ -152,6 +163,7 @@ export type BrowserEvent =
   | BrowserStartEvent
   | BrowserStepStartEvent
   | BrowserTextDeltaEvent
+  | BrowserTextRetractionEvent
   | BrowserThoughtDeltaEvent
   | BrowserToolCallEvent
   | BrowserToolResultEvent

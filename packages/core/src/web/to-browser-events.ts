@@ -50,6 +50,9 @@ export function toBrowserEvent(
       return { type: 'step-start', path, stepNumber: event.stepNumber, kind: event.kind };
     case 'text-delta':
       return { type: 'text-delta', path, stepNumber: event.stepNumber, text: event.text };
+    case 'guardrail-retraction':
+      // The page showed text a guardrail withdrew: it must be told, or it keeps showing it.
+      return { type: 'text-retraction', path, stepNumber: event.stepNumber, text: event.text };
     case 'thought-delta':
       return mapping.thoughts
         ? { type: 'thought-delta', path, stepNumber: event.stepNumber, text: event.text }

@@ -110,6 +110,39 @@ describe('toEventStreamResponse', () => {
     expect(call.args).toBeUndefined();
   });
 
+  it('tells the page when an output guardrail rewrote text it already sent (text-retraction)', async () => {
+    const { gemini } = setup({ script: [turn.text('Call 555-1234')] });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      guardrails: {
+        output: [
+          {
+            name: 'redact',
+            check: ({ text }) => ({
+              type: 'rewrite',
+              text: text.replace(/\d{3}-\d{4}/, '[phone]'),
+            }),
+          },
+        ],
+      },
+    });
+    const text = await readBody(
+      toEventStreamResponse(agent.stream('Hi')).body as ReadableStream<Uint8Array>,
+    );
+    const events = parseSse(text).events;
+    const retraction = events.find((event) => event.event === 'text-retraction');
+    expect(retraction?.data).toEqual({
+      type: 'text-retraction',
+      path: [],
+      stepNumber: 1,
+      text: 'Call [phone]',
+    });
+    const names = events.map((event) => event.event);
+    expect(names.indexOf('text-retraction')).toBeGreaterThan(names.indexOf('text-delta'));
+    expect(names.indexOf('text-retraction')).toBeLessThan(names.indexOf('finish'));
+  });
+
   it('sends thoughts only when asked', async () => {
     const script = () => ({ script: [turn.text('Answer.', { thoughts: 'Let me think.' })] });
     const thoughtsOf = async (thoughts: boolean) => {

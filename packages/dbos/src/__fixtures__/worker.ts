@@ -154,6 +154,33 @@ const worker = await startDurableWorker({
   executorId: env['EXECUTOR_ID'],
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
+    // The support agent with a classifier-like input guardrail and an output rewrite, each
+    // recorded in the counter file when it really runs (a replay must not run them again).
+    guarded: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      guardrails: {
+        input: [
+          {
+            name: 'classifier',
+            check: ({ text }) => {
+              record(`guardrail input ${text}`);
+              return { type: 'pass' };
+            },
+          },
+        ],
+        output: [
+          {
+            name: 'shout',
+            check: ({ text }) => {
+              record(`guardrail output ${text.length}`);
+              return { type: 'rewrite', text: text.toUpperCase() };
+            },
+          },
+        ],
+      },
+    },
     approver: { gemini, model, tools: [refund], needsApproval: ['refund'] },
     // No tools: one step whose answer the fake serves in continuation hops (turn.continued).
     longdecode: { gemini, model, tools: [] },

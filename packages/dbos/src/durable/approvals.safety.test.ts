@@ -63,6 +63,14 @@ describe('createApprovalHook and safety decisions', () => {
     });
   });
 
+  it('asks for an approval for a call a tool guardrail asked about (ask), not in needsApproval', async () => {
+    await expect(hook?.({ ...call(undefined), askedBy: 'payments-policy' })).resolves.toEqual({
+      type: 'approve',
+    });
+    expect(lookupApproval).toHaveBeenCalledTimes(1);
+    expect(events[0]?.[1]).toMatchObject({ status: 'pending', toolName: 'click_at' });
+  });
+
   it('leaves an ordinary call alone', async () => {
     await expect(hook?.(call(undefined))).resolves.toBeUndefined();
     expect(lookupApproval).not.toHaveBeenCalled();

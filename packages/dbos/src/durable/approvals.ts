@@ -120,7 +120,9 @@ export function createApprovalHook({
     // A call the model's safety system wants a person to confirm (computer use) waits for an
     // approval like the listed ones: core runs it only on an explicit approve.
     const confirm = context.safetyDecision?.decision.toLowerCase() === 'require_confirmation';
-    if (!needs(context) && !confirm) return own;
+    // So does a call a tool guardrail asked a person about (`ask`, `context.askedBy`).
+    const asked = context.askedBy !== undefined;
+    if (!needs(context) && !confirm && !asked) return own;
     const runId = DBOS.workflowID;
     if (runId === undefined) return own;
     // Keyed by the call's place as well as its id: a decision answers this call only, not a

@@ -96,6 +96,8 @@ type Fleet = {
   runs: DurableRuns;
   workers: WorkerProcess[];
   counter: ReturnType<typeof createCounter>;
+  /** What each worker is started with, for a worker started later. */
+  env: Record<string, string>;
 };
 let fleet: Fleet;
 const answerCalls = new Map<string, number>();
@@ -117,7 +119,7 @@ beforeAll(async () => {
     [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `crash-worker-${index}` })),
   );
   const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
-  fleet = { fake, runs, workers, counter };
+  fleet = { fake, runs, workers, counter, env };
 });
 
 afterAll(async () => {
@@ -230,5 +232,27 @@ describe('a worker killed in the middle of a run', () => {
         .map((item) => (item.event.type === 'text-delta' ? item.event.text : ''))
         .join(''),
     ).toBe(ANSWER);
+  });
+
+  it('with guardrails: a verdict recorded before the kill is not checked again by the worker that takes over', async () => {
+    const baseline = await baselineRun();
+    // The tests before killed two of the three workers: one more takes this run over.
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-3' }));
+    const input = 'Where is order 7? (guarded)';
+    const { runId } = await fleet.runs.start('guarded', { runId: 'crash-guarded', input });
+    await waitFor(
+      () => fleet.counter.count(`start slow ${runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    // The input check ran once, before the kill; the replay took its recorded verdict.
+    expect(fleet.counter.count(`guardrail input ${input}`)).toBe(1);
+    expect(fleet.counter.count('guardrail output ')).toBe(1);
+    expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
+    expect(result.text).toBe(ANSWER.toUpperCase());
   });
 });

@@ -8,6 +8,7 @@ import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from 
 import { assertStillOwnsRun } from './call-model-step.ts';
 import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
+import { toDurableGuardrails } from './durable-guardrails.ts';
 import {
   DEFAULT_APP_NAME,
   type DurableAgentDefinition,
@@ -291,7 +292,10 @@ export async function startDurableWorker({
         }),
     });
     const approvals = createApprovalHook({
-      needsApproval,
+      // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even
+      // when no tool is listed.
+      needsApproval:
+        needsApproval ?? ((agentOptions.guardrails?.tools?.length ?? 0) > 0 ? [] : undefined),
       userHook: agentOptions.beforeToolCall,
       timeoutMs: approvalTimeoutMs,
       flush: flushCurrent,
@@ -301,6 +305,8 @@ export async function startDurableWorker({
       ...agentOptions,
       gemini,
       tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed)),
+      // Each check a recorded step: a replay does not ask a classifier again.
+      guardrails: toDurableGuardrails(agentOptions.guardrails, timed),
       beforeToolCall: approvals.hook,
       // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the
       // run as they are: the workflow sees them (and DBOS parks the execution) instead of the

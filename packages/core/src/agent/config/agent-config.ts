@@ -1,5 +1,6 @@
 import type { CompactionSettings, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
+import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -62,6 +63,8 @@ export type AgentConfig<Output> = {
   beforeToolCall: BeforeToolCallHook | undefined;
   /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */
   isRunEndingError: ((error: unknown) => boolean) | undefined;
+  /** The agent's own guardrails, as given (a run joins its own to them). */
+  guardrails: GuardrailOptions | undefined;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
   /** Scrubs the client's API key from what tools and hooks fail with (`ModelCallEntry.redact`). */
   redact: Redactor;

@@ -11,6 +11,7 @@ import { compactionOption } from './options/compaction.ts';
 import { continuationOption } from './options/continuation.ts';
 import type { AgentOptionKey, KeysOfGroups } from './options/define-agent-options.ts';
 import { generationConfigOption } from './options/generation-config.ts';
+import { guardrailsOption } from './options/guardrails.ts';
 import { modelOptions } from './options/model.ts';
 import { observerOptions } from './options/observers.ts';
 import { outputOption } from './options/output.ts';
@@ -38,6 +39,7 @@ export type AgentOptionGroups = [
   typeof compactionOption,
   typeof callOptionsOption,
   typeof observerOptions,
+  typeof guardrailsOption,
   typeof pricesOption,
   typeof apiOption,
 ];
@@ -62,6 +64,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   compactionOption,
   callOptionsOption,
   observerOptions,
+  guardrailsOption,
   pricesOption,
   apiOption,
 ];

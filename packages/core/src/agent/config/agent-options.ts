@@ -1,5 +1,6 @@
 import type { CompactionOptions, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
+import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { AgentApi } from '../../interactions/agent-api.ts';
@@ -93,6 +94,11 @@ export type BeforeToolCallContext = {
    * then carries `safety_acknowledgement: "true"` as Google documents; returning nothing denies it.
    */
   safetyDecision?: SafetyDecision | undefined;
+  /**
+   * The tool guardrail that asked a person to approve this call (its `before` said `ask`), or
+   * `undefined`. Such a call runs only on an explicit `{ type: 'approve' }` (or `modify`).
+   */
+  askedBy?: string | undefined;
   /**
    * Which agent of the tree made the call: `[]` for the agent run, else the subagent's path
    * (e.g. `['research', 'searcher#2']`). A subagent without its own `beforeToolCall` asks the
@@ -237,6 +243,13 @@ export type AgentOptions<Output = undefined> = {
    * @defaultValue none: every error of a tool is the tool's, reported to the model
    */
   isRunEndingError?: ((error: unknown) => boolean) | undefined;
+  /**
+   * Checks on the run's input, its final answer and its function calls, and the rewrite of thrown
+   * tool errors before the model sees them (`@gemloop/core/guardrails`). A run's and a chat
+   * session's own guardrails run after these. See {@link GuardrailOptions}.
+   * @defaultValue none; thrown tool errors reach the model as `safeToolErrorMessage` makes them
+   */
+  guardrails?: GuardrailOptions | undefined;
   /** @defaultValue silent */
   logger?: Logger | undefined;
   /** Overrides of the model-capabilities table, for models it does not know (gateway aliases). */
@@ -325,6 +338,11 @@ export type RunOptions = {
    * models. Chat sessions pass their stored turns this way.
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  /**
+   * This run's guardrails, run after the agent's (lists joined, this run's settings win). See
+   * {@link GuardrailOptions}.
+   */
+  guardrails?: GuardrailOptions | undefined;
   /**
    * Stop conditions of this run only, checked after the agent's own `stopWhen` (a chat session's
    * cost budget, a parent's budget for a subagent): `stopWhen: costAbove(0.5)`.

@@ -1,4 +1,5 @@
 import { compactionOptionCheck } from '../../compaction/compaction-options.ts';
+import { guardrailOptions } from '../../guardrails/guardrail-options.ts';
 import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import {
   checkedWhereUsed,
@@ -28,7 +29,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history, stopWhen, steering, budget, compaction } (or none)',
+  example: '{ signal, history, stopWhen, steering, budget, compaction, guardrails } (or none)',
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
@@ -49,6 +50,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
     ),
     budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
     compaction: (value, path) => compactionOptionCheck(value, path),
+    guardrails: nestedOption(guardrailOptions as DeclaredOptions<unknown>),
   },
   removed: {
     historyModel:

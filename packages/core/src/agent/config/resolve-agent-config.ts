@@ -6,6 +6,7 @@ import { resolveApiOption } from './options/api.ts';
 import { resolveCompactionOption } from './options/compaction.ts';
 import { resolveContinuationOption } from './options/continuation.ts';
 import { readGenerationConfig } from './options/generation-config.ts';
+import { resolveGuardrailsOption } from './options/guardrails.ts';
 import { resolveModelOptions } from './options/model.ts';
 import { resolveObserverOptions } from './options/observers.ts';
 import { resolveOutputOption } from './options/output.ts';
@@ -113,6 +114,7 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     includeThoughts: thinkingConfig?.includeThoughts === true,
     ...resolveCompactionOption(options, modelConfig),
     ...resolveObserverOptions(options),
+    ...resolveGuardrailsOption(options),
     ...resolvePricesOption(options),
   };
 }

@@ -10,7 +10,7 @@ import type { Finish } from './next-step.ts';
  */
 export function finishRun<Output>(
   { run, emit, cache, link }: RunContext<Output>,
-  { finishReason, output, blocked }: Finish<Output>,
+  { finishReason, output, blocked, text }: Finish<Output>,
 ): AgentResult<Output> {
   const last = run.steps[run.steps.length - 1];
   const state = run.state();
@@ -20,14 +20,15 @@ export function finishRun<Output>(
     steps: state.steps,
     usage: state.usage,
     cost: state.cost,
-    text: last?.text ?? '',
+    text: text ?? last?.text ?? '',
     output,
     finishReason,
     rawFinishReason: last?.finishReason,
     finishMessage: last?.finishMessage,
     blocked,
     grounding: run.grounding,
-    parts: last?.content?.parts ?? [],
+    // A rewritten answer is the caller's text; the model's own parts stay in `contents`.
+    parts: text !== undefined ? [{ text }] : (last?.content?.parts ?? []),
     usageByAgent: usageByAgent(state.usage, link.childUsage),
     handoffs: run.handoffs,
   };

@@ -58,6 +58,8 @@ export type Finish<Output> = {
   finishReason: AgentFinishReason;
   output?: Output | undefined;
   blocked?: BlockedOutcome | undefined;
+  /** The answer's text when an output guardrail rewrote it (the history keeps the model's). */
+  text?: string | undefined;
 };
 
 /** Fail the run, once the step has ended, with an error that holds the history at that point. @internal */

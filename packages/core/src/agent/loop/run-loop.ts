@@ -1,4 +1,9 @@
 import { resolveCompaction } from '../../compaction/compaction-options.ts';
+import {
+  composeGuardrails,
+  type GuardrailOptions,
+  type ResolvedGuardrails,
+} from '../../guardrails/guardrail-options.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
@@ -30,12 +35,16 @@ import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
+import { guardedFirstStep } from './guard-input.ts';
+import { guardOutput, HeldTextDeltas } from './guard-output.ts';
 import { handOff } from './hand-off.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
+
+const noRecord = (): void => {};
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -50,6 +59,8 @@ export type RunLoopOptions = {
   conversationId?: string | undefined;
   emit: EmitEvent;
   history: RunOptions['history'];
+  /** The run's own guardrails (a chat session's joined in), after the agent's. */
+  guardrails?: GuardrailOptions | undefined;
   /** The run's own stop conditions (`RunOptions.stopWhen`), checked after the agent's. */
   stopWhen?: readonly StopCondition[] | undefined;
   /** The run's steering controller (`options.steering`, or the stream's own). */
@@ -151,9 +162,13 @@ async function runSteps<Output>(
     runId,
     budget,
     compaction,
+    guardrails: runGuardrails,
   }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
+  // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
+  // order: inherited, then its own); the input and output guardrails guard the top run's user.
+  const guardrails = composeGuardrails(parent?.toolGuardrails, config.guardrails, runGuardrails);
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
@@ -162,11 +177,19 @@ async function runSteps<Output>(
     historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
-  const link: RunLink =
+  const ownLink: RunLink =
     parent === undefined
       ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId)
       : childRunLink(parent, config.beforeToolCall, runId);
-  const emit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  const toolGuardrails = toolGuardrailsOf(guardrails);
+  const link: RunLink = toolGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails };
+  const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
+  const held =
+    runEmit !== undefined && guardrails?.holdBack === true && guardrails.output.length > 0
+      ? new HeldTextDeltas(runEmit)
+      : undefined;
+  const emit = held?.wrapped ?? runEmit;
   const context: RunContext<Output> = {
     config,
     run,
@@ -177,6 +200,14 @@ async function runSteps<Output>(
     cache,
     link,
     callOptions: modelCallOptions(config.callOptions, signal),
+    guardrails,
+    recordGuardrail:
+      guardrails === undefined
+        ? noRecord
+        : (record) => {
+            emit?.({ type: 'guardrail', ...record });
+            observation?.guardrail?.(record);
+          },
     compaction:
       compaction === undefined
         ? config.compaction
@@ -185,10 +216,10 @@ async function runSteps<Output>(
             inputTokenLimit: config.capabilities.inputTokenLimit,
           }),
   };
-  if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen);
+  if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen, held);
   const queue = attachSteering(context as RunContext<unknown>, steering);
   try {
-    return await runModelSteps(context, contents, queue, stopWhen);
+    return await runModelSteps(context, contents, queue, stopWhen, held);
   } finally {
     // However the run ends, what still waits is dropped and reported (never sent later).
     detachSteering(context as RunContext<unknown>, queue);
@@ -200,6 +231,7 @@ async function runModelSteps<Output>(
   contents: readonly Content[],
   steering: SteeringQueue | undefined,
   stopWhen: readonly StopCondition[],
+  held: HeldTextDeltas | undefined,
 ): Promise<AgentResult<Output>> {
   // A handoff gives the run to another agent: the context (its config) changes from that step on.
   let context = initial;
@@ -227,6 +259,7 @@ async function runModelSteps<Output>(
   let kind: ModelStepKind = 'tools';
   let reasks = 0;
   let modelSteps = 0;
+  let inputGuarded = false;
   // Where the agent now holding the run took it (a handoff's default filter drops its tool turns).
   let heldFrom = run.inputLength;
   for (;;) {
@@ -237,17 +270,25 @@ async function runModelSteps<Output>(
         run: run.state(),
         cause: signal.reason,
       });
+    const stepNumber = run.steps.length + 1;
     if (steering !== undefined) {
-      const applying = applySteers(context as RunContext<unknown>, steering, run.steps.length + 1);
+      const applying = applySteers(context as RunContext<unknown>, steering, stepNumber);
       if (applying !== undefined) await applying;
     }
-    const step: AgentStep = await callModelStep(context, {
-      stepNumber: run.steps.length + 1,
-      kind,
-    });
+    // Input guardrails check the run's new input once, at its first model step (with what was
+    // steered in before it: the model sees that too); a handoff does not check it again.
+    const guardInput =
+      !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
+    inputGuarded = true;
+    const step: AgentStep = guardInput
+      ? await guardedFirstStep(context, stepNumber)
+      : await callModelStep(context, { stepNumber, kind });
     if (kind === 'tools') modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
     let next: NextStep<Output> = await resolveOutcome(config, step, { kind, reasks, stepsLeft });
+    if (next.type === 'finish') {
+      if (context.guardrails !== undefined) next = await guardOutput(context, step, next, held);
+    } else held?.release(step.stepNumber);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =
       next.type === 'run-again' && next.calls !== undefined
@@ -280,6 +321,18 @@ async function runModelSteps<Output>(
     kind = next.kind;
     reasks = next.reasks;
   }
+}
+
+/** What a run's children inherit of its guardrails: the tool checks and their time limit. */
+function toolGuardrailsOf(
+  guardrails: ResolvedGuardrails | undefined,
+): GuardrailOptions | undefined {
+  if (guardrails === undefined || guardrails.tools.length === 0) return undefined;
+  return {
+    tools: guardrails.tools,
+    timeoutMs: guardrails.timeoutMs,
+    onTimeout: guardrails.failOpen ? 'fail-open' : 'fail-closed',
+  };
 }
 
 /** The shared counters of a top run's `budget`, or `undefined` without one. */

@@ -1,3 +1,4 @@
+import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { AgentUsageByAgent } from '../../run/agent-result.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
@@ -21,6 +22,11 @@ export type ChildRunParent = {
   readonly beforeToolCall: BeforeToolCallHook | undefined;
   /** The budget shared by every run of the tree, when the top run set one. */
   readonly budget: TreeBudget | undefined;
+  /**
+   * The tool guardrails of the runs above, which a child's calls meet before its own (a policy
+   * over the tools of the whole tree, as the approval hook is); `undefined` without any.
+   */
+  readonly toolGuardrails?: GuardrailOptions | undefined;
   /** The observed id of the run whose tool starts the child (recorder, `parentRunId`). */
   readonly parentRunId?: string | undefined;
 };
@@ -101,6 +107,7 @@ export function childRunParent(link: RunLink, name: string): ChildRunParent {
     streaming: link.streaming,
     beforeToolCall: link.beforeToolCall,
     budget: link.budget,
+    toolGuardrails: link.toolGuardrails,
     parentRunId: link.runId,
   };
 }

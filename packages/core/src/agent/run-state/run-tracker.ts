@@ -65,6 +65,26 @@ export class RunTracker {
     this.compactions.push(report);
   }
 
+  /** Where compaction stands, for {@link restoreCompaction}. */
+  compactionMark(): { compacted: readonly Content[] | undefined; through: number; count: number } {
+    return {
+      compacted: this.compacted,
+      through: this.compactedThrough,
+      count: this.compactions.length,
+    };
+  }
+
+  /**
+   * Forgets the compactions since `mark`: a step whose contents were replaced after it compacted
+   * them (an input guardrail's rewrite beside the first call) compacts again from the new ones,
+   * instead of sending the compacted old ones.
+   */
+  restoreCompaction(mark: ReturnType<RunTracker['compactionMark']>): void {
+    this.compacted = mark.compacted;
+    this.compactedThrough = mark.through;
+    this.compactions.length = mark.count;
+  }
+
   /** Counts one model call (or a tool's): its tokens and what they cost. */
   addUsage(usage: AgentUsage, cost: Cost): void {
     addUsageMetadata(this.usage, usage);

@@ -66,7 +66,7 @@ describe('executeToolCalls', () => {
     ]);
   });
 
-  it('answers a thrown error with its message', async () => {
+  it('answers a thrown error with its message, internal addresses redacted (issue 32)', async () => {
     const failing = defineTool({
       name: 'fetch_page',
       execute: () => {
@@ -75,7 +75,7 @@ describe('executeToolCalls', () => {
     });
     const { responses } = await answer([['fetch_page', {}]], { tools: [failing] });
     expect(responses[0]?.response).toEqual({
-      error: 'fetch_page failed: ECONNREFUSED 10.0.0.1:443',
+      error: 'fetch_page failed: ECONNREFUSED <host>',
     });
   });
 
@@ -497,7 +497,7 @@ describe("toolErrors: 'throw'", () => {
     expect(error.run.contents.at(-1)?.parts.map((part) => part.functionResponse?.response)).toEqual(
       [
         { error: 'sibling was not completed: another call of this turn failed.' },
-        { error: 'boom failed: kaput' },
+        { error: 'boom failed: TypeError: kaput' },
       ],
     );
   });

@@ -1,7 +1,11 @@
 import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
+import { appliesTo, checkToolOutput } from '../../guardrails/check-tool-guardrails.ts';
+import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
+import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import {
   type RunObservation,
@@ -13,6 +17,7 @@ import { formatToolArgumentIssues } from '../../tools/responses/tool-error-respo
 import type { Content, FunctionCall, Part } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
@@ -86,6 +91,8 @@ export async function executeToolCalls<Output>({
   signal,
   emit,
   observation,
+  guardrails,
+  recordGuardrail,
   link,
 }: {
   config: AgentConfig<Output>;
@@ -95,9 +102,13 @@ export async function executeToolCalls<Output>({
   signal: AbortSignal;
   emit: EmitEvent;
   observation?: RunObservation | undefined;
+  /** The run's guardrails (tool checks, the tool-error rewrite), when it has any. */
+  guardrails?: ResolvedGuardrails | undefined;
+  recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
   /** The run's place in its tree (its approval hook, for subagent tools). */
   link?: RunLink | undefined;
 }): Promise<ToolCallsResult> {
+  const toolErrorMessage = toolErrorMessageOf(guardrails, config);
   const beforeToolCall = link === undefined ? config.beforeToolCall : link.beforeToolCall;
   const pending: PendingCall[] = [];
   // Calls the turn answers itself (server-side MCP) were run by the server.
@@ -122,7 +133,8 @@ export async function executeToolCalls<Output>({
     config.toolErrors === 'throw' ||
     beforeToolCall !== undefined ||
     config.isRunEndingError !== undefined ||
-    callsStartChildRuns(config, pending)
+    callsStartChildRuns(config, pending) ||
+    (guardrails !== undefined && guardrails.tools.length > 0)
       ? new AbortController()
       : undefined;
   const turnSignal = turn?.signal ?? signal;
@@ -156,6 +168,7 @@ export async function executeToolCalls<Output>({
       endedAt - started,
       extras,
       ending !== undefined,
+      toolErrorMessage,
     );
     toolCalls[pendingCall.index] = record;
     pendingCall.observed?.end(record, endedAt);
@@ -201,6 +214,17 @@ export async function executeToolCalls<Output>({
     if (outcome.type === 'error' || outcome.type === 'hook-failed') {
       outcome.error = config.redact(outcome.error);
     }
+    if (outcome.type === 'guardrail-tripped' && failure === undefined) {
+      const { trip } = outcome;
+      failure = (run) =>
+        new GuardrailTrippedError({
+          guardrailName: trip.name,
+          phase: trip.phase,
+          reason: trip.reason,
+          run,
+        });
+      turn?.abort(new Error(`tool guardrail "${trip.name}" tripped`));
+    }
     if (outcome.type === 'hook-failed' && failure === undefined) {
       failure = (run) =>
         new AgentRunError({
@@ -225,6 +249,8 @@ export async function executeToolCalls<Output>({
     signal: turnSignal,
     beforeToolCall,
     link,
+    guardrails,
+    recordGuardrail,
   });
   /** Starts the observer's view of a call (its span); `undefined` for an unobserved run. */
   const observe = (pendingCall: PendingCall, started: number): void => {
@@ -257,11 +283,57 @@ export async function executeToolCalls<Output>({
       observe(pendingCall, started);
       outcome = inCallContext(pendingCall, () => runToolCall(callOptions));
     }
+    if (guardrails !== undefined && appliesTo(guardrails.tools, pendingCall.call.name, 'after')) {
+      return Promise.resolve(outcome)
+        .then((settled) => afterChecked(pendingCall, settled))
+        .then((settled) => settleOne(pendingCall, settled, started));
+    }
     if (outcome instanceof Promise) {
       return outcome.then((settled) => settleOne(pendingCall, settled, started));
     }
     settleOne(pendingCall, outcome, started);
     return undefined;
+  };
+
+  /** The `after` checks of a call that returned: the result the model sees may be replaced. */
+  const afterChecked = (
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+  ): ExecuteOutcome | Promise<ExecuteOutcome> =>
+    guardrails !== undefined && appliesTo(guardrails.tools, pendingCall.call.name, 'after')
+      ? checkAfter(guardrails, pendingCall, outcome)
+      : outcome;
+  const checkAfter = async (
+    resolved: ResolvedGuardrails,
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+  ): Promise<ExecuteOutcome> => {
+    if (outcome.type !== 'value') return outcome;
+    const checked = await checkToolOutput(
+      resolved.tools,
+      {
+        toolName: pendingCall.call.name,
+        toolCallId: pendingCall.toolCallId,
+        args: outcome.args,
+        stepNumber,
+        result: outcome.value,
+      },
+      {
+        agentName: config.name,
+        contents,
+        signal: turnSignal,
+        now: config.now,
+        stepNumber,
+        timeoutMs: resolved.timeoutMs,
+        failOpen: resolved.failOpen,
+        record: recordGuardrail ?? (() => {}),
+      },
+    );
+    if (checked.type === 'aborted') return { type: 'aborted', args: outcome.args };
+    if (checked.type === 'trip')
+      return { type: 'guardrail-tripped', trip: checked, args: outcome.args };
+    if (checked.type === 'replace') return { ...outcome, sent: checked.result };
+    return outcome;
   };
 
   /**
@@ -287,11 +359,21 @@ export async function executeToolCalls<Output>({
       // A failing hook ends the turn here, as it does when settled: the calls after it are not
       // asked, the ones before it do not run (the turn's signal is aborted when they start).
       if (decision.type === 'hook-failed') turn?.abort(decision.error);
+      // A tool guardrail that tripped ends the turn the same way.
+      if (decision.type === 'guardrail-tripped')
+        turn?.abort(new Error(`tool guardrail "${decision.trip.name}" tripped`));
     }
     const ended: ({ outcome: ExecuteOutcome; at: number } | undefined)[] = new Array(count);
     let settledUpTo = 0;
+    // With tool guardrails' `after` checks (a durable run makes each a step), the calls settle
+    // once all of them ended, each checked in call order: a check's step then starts at the same
+    // place on a replay whichever call ended first.
+    const checkingAfter =
+      guardrails !== undefined &&
+      pending.some((pendingCall) => appliesTo(guardrails.tools, pendingCall.call.name, 'after'));
     const end = (index: number, outcome: ExecuteOutcome): void => {
       ended[index] = { outcome, at: config.now() };
+      if (checkingAfter) return;
       for (let item = ended[settledUpTo]; item !== undefined; item = ended[settledUpTo]) {
         const pendingCall = pending[settledUpTo] as PendingCall;
         settleOne(pendingCall, item.outcome, started[settledUpTo] as number, item.at);
@@ -319,6 +401,14 @@ export async function executeToolCalls<Output>({
     const limit = Math.min(config.toolConcurrency, count);
     for (let slot = 0; slot < limit; slot++) workers.push(worker());
     await Promise.all(workers);
+    if (!checkingAfter) return;
+    for (let index = 0; index < count; index++) {
+      const pendingCall = pending[index] as PendingCall;
+      const item = ended[index] as { outcome: ExecuteOutcome; at: number };
+      let outcome = afterChecked(pendingCall, item.outcome);
+      if (outcome instanceof Promise) outcome = await outcome;
+      settleOne(pendingCall, outcome, started[index] as number, item.at);
+    }
   };
 
   const limit = Math.min(config.toolConcurrency, pending.length);
@@ -379,15 +469,18 @@ function toRecord<Output>(
   durationMs: number,
   extras: ExtraParts,
   runEnded: boolean,
+  toolErrorMessage: ToolErrorMessage,
 ): AgentToolCall {
   // One literal per shape (spreading a shared base and adding fields is slow on Node 20).
   if (outcome.type === 'value') {
     const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
     const value = delegated === undefined ? outcome.value : delegated.output;
+    // What the model sees: a tool guardrail's replacement, or the tool's own value.
+    const sent = 'sent' in outcome ? outcome.sent : value;
     // Vertex takes fileData in function responses; the Gemini API only in a user turn.
     const answer = answerWithResult(
       call,
-      value,
+      sent,
       config.capabilities.multimodalFunctionResponses,
       config.gemini.platform !== 'gemini-api',
     );
@@ -401,6 +494,7 @@ function toRecord<Output>(
         durationMs,
         extras,
         runEnded,
+        toolErrorMessage,
       );
     }
     // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
@@ -440,7 +534,14 @@ function toRecord<Output>(
     }
     return record;
   }
-  const { kind, message } = describeFailure(outcome, call.name, config, runSignal, runEnded);
+  const { kind, message } = describeFailure(
+    outcome,
+    call.name,
+    config,
+    runSignal,
+    runEnded,
+    (error) => toolErrorMessage(call.name, toolCallId, error),
+  );
   const answer = answerWithError(
     call,
     message,
@@ -467,6 +568,7 @@ function describeFailure<Output>(
   config: AgentConfig<Output>,
   runSignal: AbortSignal,
   runEnded: boolean,
+  errorMessage: (error: unknown) => string,
 ): { kind: Exclude<ToolCallOutcome, 'success'>; message: string } {
   switch (outcome.type) {
     case 'unknown-tool': {
@@ -485,9 +587,11 @@ function describeFailure<Output>(
         message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatToolArgumentIssues(outcome.issues)} Call ${name} again with arguments that match its parameters.`,
       };
     case 'error':
+      return { kind: 'execution-error', message: errorMessage(outcome.error) };
+    case 'guardrail-tripped':
       return {
-        kind: 'execution-error',
-        message: `${name} failed: ${describeError(outcome.error)}`,
+        kind: 'aborted',
+        message: `${name} was stopped by a guardrail (${outcome.trip.name}); the run ended.`,
       };
     case 'timeout':
       return {
@@ -545,6 +649,41 @@ function throwableError<Output>(
 
 function describeError(error: unknown): string {
   return describeThrown(error);
+}
+
+/** Makes the message the model gets for a tool that threw. */
+type ToolErrorMessage = (toolName: string, toolCallId: string, error: unknown) => string;
+
+/**
+ * The guardrails' `onToolError`, or the safe default (`safeToolErrorMessage`: class and message,
+ * no stack, no cause chain, no URLs, paths, addresses or host:port). A hook that throws or returns
+ * something other than a non-empty string gets the default: the model must get an answer, and
+ * the raw error is what the hook was there to keep from it.
+ */
+function toolErrorMessageOf<Output>(
+  guardrails: ResolvedGuardrails | undefined,
+  config: AgentConfig<Output>,
+): ToolErrorMessage {
+  const hook = guardrails?.onToolError;
+  if (hook === undefined)
+    return (toolName, _toolCallId, error) => safeToolErrorMessage(toolName, error);
+  return (toolName, toolCallId, error) => {
+    const defaultMessage = safeToolErrorMessage(toolName, error);
+    try {
+      const message: unknown = hook(error, { toolName, toolCallId, defaultMessage });
+      if (typeof message === 'string' && message.trim() !== '') return message;
+      config.logger.warn(
+        { toolName, toolCallId },
+        'guardrails.onToolError returned no message; the default was sent',
+      );
+    } catch (hookError) {
+      config.logger.warn(
+        { toolName, toolCallId, error: describeThrown(hookError) },
+        'guardrails.onToolError threw; the default message was sent',
+      );
+    }
+    return defaultMessage;
+  };
 }
 
 /** `gen_ai.tool.type`: what the tool says it is (MCP, a built-in run as a function), else `function`. */

@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
+import { appliesTo, checkToolInput } from '../../guardrails/check-tool-guardrails.ts';
+import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
+import type { GuardrailTrip } from '../../guardrails/guardrail-trip.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
@@ -22,7 +26,13 @@ import { rawArgsOf } from './raw-args.ts';
  * @internal
  */
 export type ExecuteOutcome = { args: unknown } & (
-  | { type: 'value'; value: unknown; acknowledged?: true | undefined }
+  | {
+      type: 'value';
+      value: unknown;
+      acknowledged?: true | undefined;
+      /** What the model gets instead of `value` (a tool guardrail replaced it). */
+      sent?: unknown;
+    }
   | { type: 'error'; error: unknown }
   | { type: 'timeout'; timeoutMs: number }
   | { type: 'unknown-tool' }
@@ -31,6 +41,8 @@ export type ExecuteOutcome = { args: unknown } & (
   /** `beforeToolCall` threw, or (`invalidDecision`) returned something that is not a decision. */
   | { type: 'hook-failed'; error: unknown; invalidDecision?: boolean }
   | { type: 'aborted' }
+  /** A tool guardrail said `throw` (or failed closed): the run ends once the turn is answered. */
+  | { type: 'guardrail-tripped'; trip: GuardrailTrip }
 );
 
 const aborted = Symbol('aborted');
@@ -51,6 +63,10 @@ export type RunToolCallOptions<Output> = {
   callIndex: number;
   contents: readonly Content[];
   signal: AbortSignal;
+  /** The run's guardrails, when it has any. */
+  guardrails?: ResolvedGuardrails | undefined;
+  /** Tells the stream and the observers about a guardrail check. */
+  recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
   /** The run's approval hook: its agent's, or for a subagent without one, the nearest above. */
   beforeToolCall?: BeforeToolCallHook | undefined;
   /** The run's place in its tree, for tools that start child runs. */
@@ -79,6 +95,12 @@ export function runToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  const guardrails = options.guardrails;
+  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before')) {
+    return decideGuarded(options, guardrails, tool, parsed.value).then((decided) =>
+      decided.type === 'ready' ? startToolCall(options, decided) : decided,
+    );
+  }
   if (options.beforeToolCall !== undefined) {
     return decideApproved(options, tool, parsed.value).then((decided) =>
       decided.type === 'ready' ? startToolCall(options, decided) : decided,
@@ -128,6 +150,9 @@ export function decideToolCall<Output>(
   const parsed = safeParseArgs(tool, call.args);
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  const guardrails = options.guardrails;
+  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before'))
+    return decideGuarded(options, guardrails, tool, parsed.value);
   if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
   if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
   return { type: 'ready', tool, args: parsed.value };
@@ -150,17 +175,70 @@ export function startToolCall<Output>(
   );
 }
 
+/**
+ * The rest of {@link decideToolCall} when tool guardrails check the call first: `deny` answers it,
+ * `throw` (or a check that failed closed) ends the run, `ask` hands it to `beforeToolCall` as a
+ * call that needs an explicit approval (the existing approval path), `allow` goes on as usual.
+ * Both ways of running a turn's calls (as they are ready, and the replayable order a durable run
+ * takes) come through here, so a guardrail decides before any tool starts on either.
+ */
+async function decideGuarded<Output>(
+  options: RunToolCallOptions<Output>,
+  guardrails: ResolvedGuardrails,
+  tool: FunctionTool<unknown, unknown>,
+  parsedArgs: unknown,
+): Promise<ExecuteOutcome | ReadyToolCall> {
+  const { config, call, toolCallId, stepNumber, contents, signal } = options;
+  const checked = await checkToolInput(
+    guardrails.tools,
+    { toolName: call.name, toolCallId, args: parsedArgs, stepNumber },
+    {
+      agentName: config.name,
+      contents,
+      signal,
+      now: config.now,
+      stepNumber,
+      timeoutMs: guardrails.timeoutMs,
+      failOpen: guardrails.failOpen,
+      record: options.recordGuardrail ?? (() => {}),
+    },
+  );
+  if (checked.type === 'aborted') return { type: 'aborted', args: parsedArgs };
+  if (checked.type === 'trip')
+    return { type: 'guardrail-tripped', trip: checked, args: parsedArgs };
+  if (checked.type === 'deny')
+    return { type: 'denied', message: checked.message, args: parsedArgs };
+  if (checked.type === 'ask') {
+    if (options.beforeToolCall === undefined) {
+      return {
+        type: 'denied',
+        message: `${call.name} needs a person's approval (a tool guardrail asked for it), and this application has no beforeToolCall hook to ask, so it was not run.`,
+        args: parsedArgs,
+      };
+    }
+    return decideApproved(options, tool, parsedArgs, checked.name);
+  }
+  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsedArgs);
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsedArgs);
+  return { type: 'ready', tool, args: parsedArgs };
+}
+
 /** The rest of {@link decideToolCall} when an approval hook decides first. */
 async function decideApproved<Output>(
   options: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
+  /** The tool guardrail that asked for a person's approval, if one did. */
+  askedBy?: string | undefined,
 ): Promise<ExecuteOutcome | ReadyToolCall> {
   const { call, toolCallId, stepNumber, callIndex, contents, signal, link } = options;
   const rawArgs = rawArgsOf(call);
   let args = parsedArgs;
   const safetyDecision = readSafetyDecision(rawArgs);
   const confirm = needsConfirmation(safetyDecision);
+  // A guardrail's `ask`, like a safety decision, takes an explicit approve: silence denies.
+  const asked = askedBy !== undefined;
+  const explicit = confirm || asked;
   let decision: BeforeToolCallDecision | typeof aborted;
   try {
     const hook = options.beforeToolCall as BeforeToolCallHook;
@@ -177,6 +255,7 @@ async function decideApproved<Output>(
           signal,
           safetyDecision,
           path: link?.path ?? TOP_PATH,
+          ...(askedBy === undefined ? {} : { askedBy }),
         }),
       ),
       signal,
@@ -198,7 +277,14 @@ async function decideApproved<Output>(
       args,
     };
   }
-  if (confirm && (decision === undefined || decision === null)) {
+  if (asked && !confirm && (decision === undefined || decision === null)) {
+    return {
+      type: 'denied',
+      message: `${call.name} needs a person's approval (a tool guardrail asked for it), and beforeToolCall did not give it, so it was not run.`,
+      args,
+    };
+  }
+  if (explicit && (decision === undefined || decision === null)) {
     // Approving by saying nothing is fine for an ordinary call, not for one the safety system
     // wants a person to confirm: that takes an explicit approve (or modify).
     return {

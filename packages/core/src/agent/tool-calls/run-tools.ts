@@ -14,7 +14,7 @@ import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts'
  * @internal
  */
 export async function runTools<Output>(
-  { config, run, signal, emit, observation, link }: RunContext<Output>,
+  { config, run, signal, emit, observation, link, guardrails, recordGuardrail }: RunContext<Output>,
   step: AgentStep,
   turn: Content,
 ): Promise<ToolCallsResult> {
@@ -28,6 +28,8 @@ export async function runTools<Output>(
     emit,
     observation,
     link,
+    guardrails,
+    recordGuardrail,
   });
   // The run ends with that error as it is: nothing of this turn goes into the history.
   if (result.ending !== undefined) throw result.ending.error;

@@ -1,0 +1,113 @@
+import {
+  checkInputGuardrails,
+  type InputCheckResult,
+} from '../../guardrails/check-input-guardrails.ts';
+import type { GuardrailRunOptions } from '../../guardrails/guardrail-trip.ts';
+import type { AgentStep } from '../../run/agent-result.ts';
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
+import { followSignal } from '../follow-signal.ts';
+import type { RunContext } from '../run-state/run-context.ts';
+import { modelCallOptions } from './call-model.ts';
+import { callModelStep } from './call-model-step.ts';
+
+/** What guarding checks share for the step `stepNumber` of this run. @internal */
+export function guardrailRunOptions<Output>(
+  { config, run, signal, guardrails, recordGuardrail }: RunContext<Output>,
+  stepNumber: number,
+): GuardrailRunOptions {
+  return {
+    agentName: config.name,
+    contents: run.contents,
+    signal,
+    now: config.now,
+    stepNumber,
+    timeoutMs: guardrails?.timeoutMs ?? Number.POSITIVE_INFINITY,
+    failOpen: guardrails?.failOpen === true,
+    record: recordGuardrail,
+  };
+}
+
+/** Applies an input check's result: a rewrite replaces the new input; a trip throws. */
+function apply<Output>(context: RunContext<Output>, result: InputCheckResult): void {
+  const { run } = context;
+  if (result.type === 'trip') {
+    throw new GuardrailTrippedError({
+      guardrailName: result.name,
+      phase: 'input',
+      reason: result.reason,
+      run: run.state(),
+    });
+  }
+  if (result.type === 'rewrite') {
+    run.contents.splice(run.inputLength, run.contents.length - run.inputLength, ...result.contents);
+  }
+}
+
+/**
+ * The first model step of a run with input guardrails. The sequential ones run first (a trip
+ * ends the run before any model call). The `runInParallel` ones run beside the model call: the
+ * call's signal follows the run's and is aborted the moment one trips, and the step is returned
+ * only once they all passed, so no tool of it starts before (a side effect cannot be undone). A
+ * rewrite from a parallel guardrail sends the first call again with the new input (the first
+ * call's usage stays counted).
+ *
+ * @throws {@link GuardrailTrippedError} (`phase: 'input'`) with the usage so far.
+ * @internal
+ */
+export async function guardedFirstStep<Output>(
+  context: RunContext<Output>,
+  stepNumber: number,
+): Promise<AgentStep> {
+  const { run, guardrails } = context;
+  const all = guardrails?.input ?? [];
+  const newInput = run.contents.slice(run.inputLength);
+  const sequential = all.filter((guardrail) => guardrail.runInParallel !== true);
+  const parallel = all.filter((guardrail) => guardrail.runInParallel === true);
+  const options = guardrailRunOptions(context, stepNumber);
+  if (sequential.length > 0)
+    apply(context, await checkInputGuardrails(sequential, newInput, false, options));
+  if (parallel.length === 0 || context.signal.aborted)
+    return callModelStep(context, { stepNumber, kind: 'tools' });
+
+  // The call beside the checks may compact the history with the input as it was: a rewrite
+  // compacts again from the rewritten input (else the old one would be what is sent).
+  const compactionMark = run.compactionMark();
+  const controller = new AbortController();
+  const unfollow = followSignal(context.signal, controller);
+  const callContext: RunContext<Output> = {
+    ...context,
+    signal: controller.signal,
+    callOptions: modelCallOptions(context.config.callOptions, controller.signal),
+  };
+  const checking = checkInputGuardrails(
+    parallel,
+    run.contents.slice(run.inputLength),
+    true,
+    options,
+  ).then((result) => {
+    if (result.type === 'trip')
+      controller.abort(new Error(`input guardrail "${result.name}" tripped`));
+    return result;
+  });
+  const calling = callModelStep(callContext, { stepNumber, kind: 'tools' }).then(
+    (step) => ({ ok: true as const, step }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  try {
+    const checked = await checking;
+    const called = await calling;
+    // A stream may have shown the aborted call's first text: withdraw it.
+    if (checked.type === 'trip' && context.streaming)
+      context.emit?.({ type: 'guardrail-retraction', stepNumber, name: checked.name, text: '' });
+    // A trip wins over what the aborted call failed with; callModelStep counted its usage.
+    apply(context, checked);
+    if (checked.type === 'rewrite') {
+      run.restoreCompaction(compactionMark);
+      return callModelStep(context, { stepNumber, kind: 'tools' });
+    }
+    if (!called.ok) throw called.error;
+    return called.step;
+  } finally {
+    unfollow();
+  }
+}

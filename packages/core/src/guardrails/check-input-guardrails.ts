@@ -1,0 +1,162 @@
+import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
+import type { Content } from '../wire/content.ts';
+import type { InputGuardrail, InputGuardrailValue } from './guardrail.ts';
+import {
+  type CheckedVerdict,
+  checkOne,
+  type GuardrailRunOptions,
+  type GuardrailTrip,
+  invalidVerdict,
+} from './guardrail-trip.ts';
+import { verdictType } from './run-guardrail-check.ts';
+
+/** What the input guardrails decided. @internal */
+export type InputCheckResult =
+  | { type: 'pass' }
+  | { type: 'rewrite'; contents: Content[] }
+  | GuardrailTrip
+  | { type: 'aborted' };
+
+/** The text parts (thoughts aside) of the new input, joined with newlines. @internal */
+export function inputValueOf(contents: readonly Content[]): InputGuardrailValue {
+  const texts: string[] = [];
+  for (const content of contents) {
+    for (const part of content.parts ?? []) {
+      if (typeof part.text === 'string' && part.thought !== true) texts.push(part.text);
+    }
+  }
+  return { text: texts.join('\n'), contents };
+}
+
+function toContents(input: unknown): Content[] | undefined {
+  if (typeof input === 'string') return [{ role: 'user', parts: [{ text: input }] }];
+  if (
+    Array.isArray(input) &&
+    input.length > 0 &&
+    input.every(
+      (content) =>
+        typeof content === 'object' &&
+        content !== null &&
+        Array.isArray((content as { parts?: unknown }).parts),
+    )
+  )
+    return [...(input as Content[])];
+  return undefined;
+}
+
+/**
+ * Runs input guardrails on the run's new input: one after the other when `parallel` is false (a
+ * rewrite is what the next one sees), all at once when true (they see the same input; the first
+ * trip in list order wins, and of several rewrites the last in list order). Never throws.
+ * @internal
+ */
+export async function checkInputGuardrails(
+  guardrails: readonly InputGuardrail[],
+  contents: readonly Content[],
+  parallel: boolean,
+  options: GuardrailRunOptions,
+): Promise<InputCheckResult> {
+  let current: readonly Content[] = contents;
+  let rewritten = false;
+  if (parallel) {
+    const value = inputValueOf(current);
+    const checked = await Promise.all(
+      guardrails.map((guardrail) =>
+        checkOne(guardrail.check, value, 'input', guardrail.timeoutMs, options),
+      ),
+    );
+    for (let index = 0; index < guardrails.length; index++) {
+      const result = settle(
+        guardrails[index] as InputGuardrail,
+        checked[index] as CheckedVerdict,
+        options,
+        true,
+      );
+      if (result.type === 'trip' || result.type === 'aborted') return result;
+      if (result.type === 'rewrite') {
+        current = result.contents;
+        rewritten = true;
+      }
+    }
+  } else {
+    for (const guardrail of guardrails) {
+      const checked = await checkOne(
+        guardrail.check,
+        inputValueOf(current),
+        'input',
+        guardrail.timeoutMs,
+        options,
+      );
+      const result = settle(guardrail, checked, options, false);
+      if (result.type === 'trip' || result.type === 'aborted') return result;
+      if (result.type === 'rewrite') {
+        current = result.contents;
+        rewritten = true;
+      }
+    }
+  }
+  return rewritten ? { type: 'rewrite', contents: [...current] } : { type: 'pass' };
+}
+
+function settle(
+  guardrail: InputGuardrail,
+  checked: CheckedVerdict,
+  options: GuardrailRunOptions,
+  parallel: boolean,
+): InputCheckResult {
+  if (checked.type === 'aborted') return { type: 'aborted' };
+  const record = (verdict: GuardrailVerdictKind, tripped: boolean, reason?: string): void =>
+    options.record({
+      name: guardrail.name,
+      phase: 'input',
+      stepNumber: options.stepNumber,
+      verdict,
+      tripped,
+      reason,
+      parallel,
+      startedAt: checked.startedAt,
+      endedAt: options.now(),
+    });
+  const trip = (reason: string): GuardrailTrip => ({
+    type: 'trip',
+    name: guardrail.name,
+    phase: 'input',
+    reason,
+  });
+  if (checked.type === 'failed') {
+    record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
+    return checked.failOpen ? { type: 'pass' } : trip(checked.reason);
+  }
+  const { verdict } = checked;
+  const type = verdictType(verdict);
+  if (type === undefined || type === 'pass') {
+    record('pass', false);
+    return { type: 'pass' };
+  }
+  if (type === 'block') {
+    const reason = readReason(verdict);
+    record('block', true, reason);
+    return trip(reason);
+  }
+  if (type === 'rewrite') {
+    const rewritten = toContents((verdict as { input?: unknown }).input);
+    if (rewritten !== undefined) {
+      record('rewrite', false);
+      return { type: 'rewrite', contents: rewritten };
+    }
+  }
+  const reason = invalidVerdict(
+    guardrail.name,
+    verdict,
+    "{ type: 'pass' }, { type: 'block', reason } or { type: 'rewrite', input: string | Content[] }",
+  );
+  record('failed', true, reason);
+  return trip(reason);
+}
+
+/** A block's reason, bounded (it goes into an error message and a span). @internal */
+export function readReason(verdict: unknown): string {
+  const reason = (verdict as { reason?: unknown }).reason;
+  if (typeof reason !== 'string' || reason.trim() === '') return 'no reason given';
+  return reason.length > 1_000 ? `${reason.slice(0, 1_000)}...` : reason;
+}

@@ -1,0 +1,188 @@
+import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
+import { readReason } from './check-input-guardrails.ts';
+import type { ToolGuardrail, ToolGuardrailCall } from './guardrail.ts';
+import {
+  checkOne,
+  type GuardrailRunOptions,
+  type GuardrailTrip,
+  invalidVerdict,
+} from './guardrail-trip.ts';
+import { verdictType } from './run-guardrail-check.ts';
+
+/** What the tool guardrails decided before a call. @internal */
+export type ToolInputCheckResult =
+  | { type: 'allow' }
+  | { type: 'ask' /** The guardrail that asked (the first, when several did). */; name: string }
+  | { type: 'deny'; message: string }
+  | GuardrailTrip
+  | { type: 'aborted' };
+
+/** What the tool guardrails decided after a call. @internal */
+export type ToolOutputCheckResult =
+  | { type: 'pass' }
+  | { type: 'replace'; result: unknown }
+  | GuardrailTrip
+  | { type: 'aborted' };
+
+/** Whether any guardrail has a check for this tool at this moment. @internal */
+export function appliesTo(
+  guardrails: readonly ToolGuardrail[],
+  toolName: string,
+  moment: 'before' | 'after',
+): boolean {
+  return guardrails.some(
+    (guardrail) =>
+      guardrail[moment] !== undefined &&
+      (guardrail.tools === undefined || guardrail.tools.includes(toolName)),
+  );
+}
+
+type Recorder = (
+  guardrail: ToolGuardrail,
+  startedAt: number,
+) => (verdict: GuardrailVerdictKind, tripped: boolean, reason?: string) => void;
+
+function recorder(
+  call: ToolGuardrailCall,
+  phase: 'tool-input' | 'tool-output',
+  options: GuardrailRunOptions,
+): Recorder {
+  return (guardrail, startedAt) => (verdict, tripped, reason) =>
+    options.record({
+      name: guardrail.name,
+      phase,
+      stepNumber: call.stepNumber,
+      verdict,
+      tripped,
+      reason,
+      toolName: call.toolName,
+      toolCallId: call.toolCallId,
+      startedAt,
+      endedAt: options.now(),
+    });
+}
+
+/**
+ * The `before` checks of the guardrails that apply to this call, in order: the first deny,
+ * throw or failure decides; `ask` is remembered and the later checks still run. Never throws.
+ * @internal
+ */
+export async function checkToolInput(
+  guardrails: readonly ToolGuardrail[],
+  call: ToolGuardrailCall,
+  options: GuardrailRunOptions,
+): Promise<ToolInputCheckResult> {
+  const makeRecord = recorder(call, 'tool-input', options);
+  let askedBy: string | undefined;
+  for (const guardrail of guardrails) {
+    const before = guardrail.before;
+    if (before === undefined) continue;
+    if (guardrail.tools !== undefined && !guardrail.tools.includes(call.toolName)) continue;
+    const checked = await checkOne(before, call, 'tool-input', guardrail.timeoutMs, options);
+    if (checked.type === 'aborted') return { type: 'aborted' };
+    const record = makeRecord(guardrail, checked.startedAt);
+    const trip = (reason: string): GuardrailTrip => ({
+      type: 'trip',
+      name: guardrail.name,
+      phase: 'tool-input',
+      reason,
+    });
+    if (checked.type === 'failed') {
+      record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
+      if (checked.failOpen) continue;
+      return trip(checked.reason);
+    }
+    const { verdict } = checked;
+    const type = verdictType(verdict);
+    if (type === undefined || type === 'allow') {
+      record('allow', false);
+      continue;
+    }
+    if (type === 'ask') {
+      record('ask', false);
+      askedBy ??= guardrail.name;
+      continue;
+    }
+    if (type === 'deny') {
+      const given = (verdict as { message?: unknown }).message;
+      const message =
+        typeof given === 'string' && given.trim() !== ''
+          ? given
+          : `The call to ${call.toolName} was refused by a guardrail (${guardrail.name}). Do not call it again with the same arguments.`;
+      record('deny', false, message);
+      return { type: 'deny', message };
+    }
+    if (type === 'throw') {
+      const reason = readReason(verdict);
+      record('throw', true, reason);
+      return trip(reason);
+    }
+    const reason = invalidVerdict(
+      guardrail.name,
+      verdict,
+      "{ type: 'allow' }, { type: 'deny', message }, { type: 'ask' } or { type: 'throw', reason }",
+    );
+    record('failed', true, reason);
+    return trip(reason);
+  }
+  return askedBy !== undefined ? { type: 'ask', name: askedBy } : { type: 'allow' };
+}
+
+/**
+ * The `after` checks of the guardrails that apply to this call, in order, on the result the
+ * model would see (a replacement is what the next one sees). Never throws.
+ * @internal
+ */
+export async function checkToolOutput(
+  guardrails: readonly ToolGuardrail[],
+  call: ToolGuardrailCall & { result: unknown },
+  options: GuardrailRunOptions,
+): Promise<ToolOutputCheckResult> {
+  const makeRecord = recorder(call, 'tool-output', options);
+  let current = call;
+  let replaced = false;
+  for (const guardrail of guardrails) {
+    const after = guardrail.after;
+    if (after === undefined) continue;
+    if (guardrail.tools !== undefined && !guardrail.tools.includes(call.toolName)) continue;
+    const checked = await checkOne(after, current, 'tool-output', guardrail.timeoutMs, options);
+    if (checked.type === 'aborted') return { type: 'aborted' };
+    const record = makeRecord(guardrail, checked.startedAt);
+    const trip = (reason: string): GuardrailTrip => ({
+      type: 'trip',
+      name: guardrail.name,
+      phase: 'tool-output',
+      reason,
+    });
+    if (checked.type === 'failed') {
+      record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
+      if (checked.failOpen) continue;
+      return trip(checked.reason);
+    }
+    const { verdict } = checked;
+    const type = verdictType(verdict);
+    if (type === undefined || type === 'pass') {
+      record('pass', false);
+      continue;
+    }
+    if (type === 'replace' && 'result' in (verdict as object)) {
+      record('replace', false);
+      current = { ...current, result: (verdict as { result: unknown }).result };
+      replaced = true;
+      continue;
+    }
+    if (type === 'throw') {
+      const reason = readReason(verdict);
+      record('throw', true, reason);
+      return trip(reason);
+    }
+    const reason = invalidVerdict(
+      guardrail.name,
+      verdict,
+      "{ type: 'pass' }, { type: 'replace', result } or { type: 'throw', reason }",
+    );
+    record('failed', true, reason);
+    return trip(reason);
+  }
+  return replaced ? { type: 'replace', result: current.result } : { type: 'pass' };
+}

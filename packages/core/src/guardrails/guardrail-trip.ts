@@ -1,0 +1,74 @@
+import type { GuardrailCheckRecord, GuardrailPhase } from '../run/guardrail-check-record.ts';
+import type { Content } from '../wire/content.ts';
+import type { GuardrailContext } from './guardrail.ts';
+import {
+  describeCheckFailure,
+  type GuardrailCheckOutcome,
+  runGuardrailCheck,
+} from './run-guardrail-check.ts';
+
+/** A guardrail stopped the run: which one, where, and why. @internal */
+export type GuardrailTrip = {
+  type: 'trip';
+  name: string;
+  phase: GuardrailPhase;
+  reason: string;
+};
+
+/** What the checks of one moment of a run share. @internal */
+export type GuardrailRunOptions = {
+  agentName: string | undefined;
+  contents: readonly Content[];
+  signal: AbortSignal;
+  now: () => number;
+  stepNumber: number;
+  timeoutMs: number;
+  failOpen: boolean;
+  /** Told about every check as it ends (events, spans, the recorder). */
+  record: (record: GuardrailCheckRecord) => void;
+};
+
+/** One check's verdict, or what it became when the check gave none (fail closed or open). @internal */
+export type CheckedVerdict =
+  | { type: 'verdict'; verdict: unknown; startedAt: number }
+  | { type: 'failed'; reason: string; startedAt: number; failOpen: boolean }
+  | { type: 'aborted' };
+
+/** Runs one check of a guardrail and sorts out checks that threw or hung. @internal */
+export async function checkOne<Value>(
+  check: (value: Value, context: GuardrailContext) => unknown,
+  value: Value,
+  phase: GuardrailPhase,
+  timeoutMs: number | undefined,
+  options: GuardrailRunOptions,
+): Promise<CheckedVerdict> {
+  const startedAt = options.now();
+  const outcome: GuardrailCheckOutcome = await runGuardrailCheck(check, value, {
+    phase,
+    agentName: options.agentName,
+    contents: options.contents,
+    signal: options.signal,
+    timeoutMs: timeoutMs ?? options.timeoutMs,
+  });
+  if (outcome.type === 'verdict') return { type: 'verdict', verdict: outcome.verdict, startedAt };
+  if (outcome.type === 'aborted') return { type: 'aborted' };
+  return {
+    type: 'failed',
+    reason: describeCheckFailure(outcome),
+    startedAt,
+    failOpen: outcome.type === 'timeout' && options.failOpen,
+  };
+}
+
+/** A verdict nobody can read fails closed: running on it would let the value through by accident. @internal */
+export function invalidVerdict(name: string, verdict: unknown, expected: string): string {
+  let shown: string;
+  try {
+    shown =
+      typeof verdict === 'object' && verdict !== null ? JSON.stringify(verdict) : String(verdict);
+  } catch {
+    shown = 'a value that cannot be shown';
+  }
+  if (shown.length > 80) shown = `${shown.slice(0, 80)}...`;
+  return `guardrail "${name}" returned ${shown}, which is not a verdict (expected ${expected}), so it failed closed`;
+}

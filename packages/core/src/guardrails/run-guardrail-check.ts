@@ -1,0 +1,92 @@
+import type { GuardrailPhase } from '../run/guardrail-check-record.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+import type { Content } from '../wire/content.ts';
+import type { GuardrailContext } from './guardrail.ts';
+
+// The longest delay setTimeout honours; above it a limit means "no limit".
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** How one check went. @internal */
+export type GuardrailCheckOutcome =
+  | { type: 'verdict'; verdict: unknown }
+  | { type: 'threw'; error: unknown }
+  | { type: 'timeout'; timeoutMs: number }
+  | { type: 'aborted' };
+
+/**
+ * Runs one guardrail check within its time limit. Never throws: a check that throws, rejects or
+ * hangs is an outcome the caller turns into a trip (fail closed) or a pass (`fail-open`, for a
+ * hang only). The check's signal is aborted when the time is up or the run's signal is, so a
+ * classifier's model call stops with it.
+ * @internal
+ */
+export function runGuardrailCheck<Value>(
+  check: (value: Value, context: GuardrailContext) => unknown,
+  value: Value,
+  {
+    phase,
+    agentName,
+    contents,
+    signal,
+    timeoutMs,
+  }: {
+    phase: GuardrailPhase;
+    agentName: string | undefined;
+    contents: readonly Content[];
+    signal: AbortSignal;
+    timeoutMs: number;
+  },
+): Promise<GuardrailCheckOutcome> {
+  if (signal.aborted) return Promise.resolve({ type: 'aborted' });
+  const controller = new AbortController();
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: GuardrailCheckOutcome): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal.removeEventListener('abort', onRunAbort);
+      resolve(outcome);
+    };
+    const onRunAbort = (): void => {
+      controller.abort(signal.reason);
+      settle({ type: 'aborted' });
+    };
+    signal.addEventListener('abort', onRunAbort, { once: true });
+    const timer =
+      timeoutMs <= MAX_TIMER_MS
+        ? setTimeout(() => {
+            controller.abort(new Error(`guardrail check timed out after ${timeoutMs} ms`));
+            settle({ type: 'timeout', timeoutMs });
+          }, timeoutMs)
+        : undefined;
+    try {
+      const result = check(value, { phase, agentName, signal: controller.signal, contents });
+      Promise.resolve(result).then(
+        (verdict) => settle({ type: 'verdict', verdict }),
+        (error: unknown) => settle({ type: 'threw', error }),
+      );
+    } catch (error) {
+      settle({ type: 'threw', error });
+    }
+  });
+}
+
+/** Why a check that did not give a verdict counts as a trip, for the error and the event. @internal */
+export function describeCheckFailure(
+  outcome: Exclude<GuardrailCheckOutcome, { type: 'verdict' }>,
+): string {
+  if (outcome.type === 'threw')
+    return `the check threw (${describeThrown(outcome.error)}), so it failed closed`;
+  if (outcome.type === 'timeout')
+    return `the check did not finish within ${outcome.timeoutMs} ms, so it failed closed (guardrails.onTimeout: 'fail-open' lets a hung check pass)`;
+  return 'the run was aborted during the check';
+}
+
+/** The `type` of a verdict object, or `undefined` for none (`undefined`, `null`). @internal */
+export function verdictType(verdict: unknown): string | undefined | false {
+  if (verdict === undefined || verdict === null) return undefined;
+  if (typeof verdict !== 'object') return false;
+  const type = (verdict as { type?: unknown }).type;
+  return typeof type === 'string' ? type : false;
+}

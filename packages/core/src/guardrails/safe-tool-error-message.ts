@@ -1,0 +1,68 @@
+import { GemloopError } from '../errors/gemloop-error.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+
+/**
+ * The longest text of a thrown tool error the model gets by default; longer ones are cut (a tool
+ * may throw a whole upstream error page).
+ */
+export const MAX_TOOL_ERROR_MESSAGE_LENGTH = 1_000;
+
+// A URL with its scheme (`https://weather.internal:8443/v1`, `file:///srv/app/x.ts`), query and
+// all (a `[redacted]` key inside it too), not the punctuation after it.
+const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>(){}]*[^\s"'<>(){},.;:!?]/gi;
+// A Windows path with its drive (`C:\app\src\tool.ts`).
+const WINDOWS_PATH = /\b[a-z]:\\[^\s"'<>()[\]{}]+/gi;
+// An absolute POSIX path of two segments or more (`/srv/app/tools/weather.ts`), not the slash of
+// a relative one (`a/b`) nor a fraction.
+const POSIX_PATH = /(?<![\w.~-])\/[\w.@+~-]+(?:\/[\w.@+~-]*)+/g;
+// An IPv4 or bracketed IPv6 address, with its port when there is one.
+const IP_ADDRESS = /(?<![\w.])(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d{1,5})?(?![\w.])/gi;
+// A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
+// port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
+const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?![\w.])/gi;
+
+/**
+ * Removes what a tool's error may tell about the machine it ran on: URLs, absolute paths, IP
+ * addresses and `host:port` pairs become `<url>`, `<path>`, `<host>`. The error's own words stay
+ * (`ECONNREFUSED`, `upstream weather API down`), so the model can still decide what to do.
+ * @internal
+ */
+export function redactLocalDetails(text: string): string {
+  return text
+    .replace(URL_PATTERN, '<url>')
+    .replace(WINDOWS_PATH, '<path>')
+    .replace(POSIX_PATH, '<path>')
+    .replace(IP_ADDRESS, '<host>')
+    .replace(HOST_AND_PORT, '<host>');
+}
+
+/**
+ * The message the model gets by default for a tool that threw: `<tool> failed: <Class>: <message>`
+ * (the class only when it is not plain `Error` nor one of gemloop's errors, whose messages the
+ * ready-made tools and MCP servers write for the model already), never the stack or the cause chain, with URLs,
+ * absolute paths, IP addresses and `host:port` pairs redacted ({@link redactLocalDetails}) and the
+ * text cut at {@link MAX_TOOL_ERROR_MESSAGE_LENGTH}. Before this default the message went to the
+ * model word for word, internal host names included (issue 32).
+ *
+ * Replace it with the guardrails' `onToolError`, which may call this for the cases it leaves.
+ */
+export function safeToolErrorMessage(toolName: string, error: unknown): string {
+  let text = describeThrown(error);
+  const name = errorClassOf(error);
+  if (name !== undefined && name !== 'Error' && !text.startsWith(name)) text = `${name}: ${text}`;
+  text = redactLocalDetails(text);
+  if (text.length > MAX_TOOL_ERROR_MESSAGE_LENGTH)
+    text = `${text.slice(0, MAX_TOOL_ERROR_MESSAGE_LENGTH)}...`;
+  return `${toolName} failed: ${text}`;
+}
+
+function errorClassOf(error: unknown): string | undefined {
+  try {
+    if (!(error instanceof Error) || GemloopError.isInstance(error)) return undefined;
+    const name = error.name;
+    return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : undefined;
+  } catch {
+    // A getter that throws: no class shown.
+    return undefined;
+  }
+}

@@ -1,0 +1,133 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { type GuardrailOptions, GuardrailTrippedError } from '@gemloop/core/guardrails';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { toDurableGuardrails } from './durable-guardrails.ts';
+
+// DBOS's step record stood in for by a map from step name to outcome: the first execution
+// records each step, a replay (a worker taking the run over) hands the record back without
+// running the body, as DBOS.runStep does for a step already recorded (@dbos-inc/dbos-sdk 5.3,
+// dbos-executor.js runStepTempl: a recorded output is returned, the function is not called).
+
+const record = new Map<string, unknown>();
+let replaying = false;
+const stepNames: string[] = [];
+
+beforeEach(() => {
+  record.clear();
+  stepNames.length = 0;
+  replaying = false;
+  vi.spyOn(DBOS, 'workflowID', 'get').mockReturnValue('run-1');
+  vi.spyOn(DBOS, 'isInWorkflow').mockReturnValue(true);
+  vi.spyOn(DBOS, 'runStep').mockImplementation(async (body, config) => {
+    const name = config?.name ?? '';
+    stepNames.push(name);
+    if (replaying && record.has(name)) return record.get(name);
+    const value = await body();
+    record.set(name, value);
+    return value;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function counting(): {
+  guardrails: GuardrailOptions;
+  calls: { input: number; output: number; before: number; after: number };
+} {
+  const calls = { input: 0, output: 0, before: 0, after: 0 };
+  return {
+    calls,
+    guardrails: {
+      input: [
+        {
+          name: 'classifier',
+          check: ({ text }) => {
+            calls.input++;
+            return { type: 'rewrite', input: `${text} (checked)` };
+          },
+        },
+      ],
+      output: [
+        {
+          name: 'redact',
+          check: ({ text }) => {
+            calls.output++;
+            return { type: 'rewrite', text: text.replace('42', '[n]') };
+          },
+        },
+      ],
+      tools: [
+        {
+          name: 'policy',
+          before: () => {
+            calls.before++;
+            return { type: 'allow' };
+          },
+          after: () => {
+            calls.after++;
+            return { type: 'replace', result: { ok: 'masked' } };
+          },
+        },
+      ],
+    },
+  };
+}
+
+async function run(guardrails: GuardrailOptions | undefined) {
+  const fake = createFakeGemini({ script: [turn.call('lookup', {}), turn.text('It is 42.')] });
+  const agent = createAgent({
+    gemini: createGemini({ apiKey: 'k', fetch: fake.fetch }),
+    model: 'gemini-2.5-flash',
+    tools: [defineTool({ name: 'lookup', parameters: z.object({}), execute: () => ({ ok: 1 }) })],
+    guardrails: toDurableGuardrails(guardrails, (body) => body()),
+  });
+  return agent.run('What is it?');
+}
+
+describe('guardrails in a durable run', () => {
+  it('each check is a named step; a replay hands the verdicts back without checking again', async () => {
+    const { guardrails, calls } = counting();
+    const first = await run(guardrails);
+    expect(first.text).toBe('It is [n].');
+    expect(calls).toEqual({ input: 1, output: 1, before: 1, after: 1 });
+    expect(stepNames).toEqual([
+      'gemloop.guardrail:classifier@input',
+      expect.stringMatching(/^gemloop\.guardrail:policy@tool-input\.1:/),
+      expect.stringMatching(/^gemloop\.guardrail:policy@tool-output\.1:/),
+      'gemloop.guardrail:redact@output',
+    ]);
+
+    replaying = true;
+    const replayed = await run(guardrails);
+    expect(calls).toEqual({ input: 1, output: 1, before: 1, after: 1 });
+    expect(replayed.contents).toEqual(first.contents);
+    expect(replayed.text).toBe(first.text);
+  });
+
+  it('a check that threw is recorded and fails closed again on replay, without running', async () => {
+    let ran = 0;
+    const guardrails: GuardrailOptions = {
+      input: [
+        {
+          name: 'flaky',
+          check: () => {
+            ran++;
+            throw new Error('classifier down');
+          },
+        },
+      ],
+    };
+    const first = await run(guardrails).catch((caught: unknown) => caught);
+    expect(GuardrailTrippedError.isInstance(first)).toBe(true);
+    replaying = true;
+    const again = (await run(guardrails).catch(
+      (caught: unknown) => caught,
+    )) as GuardrailTrippedError;
+    expect(ran).toBe(1);
+    expect(again.reason).toBe((first as GuardrailTrippedError).reason);
+  });
+});
