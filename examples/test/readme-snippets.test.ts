@@ -1,5 +1,5 @@
 import type { GenerateContentBody } from '@gemloop/core/wire';
-import { createFakeGemini, type FakeGemini } from '@gemloop/testing';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { demoModel } from '@gemloop/testing/dev-model';
 import { describe, expect, it } from 'vitest';
 import { describeRun, type ExampleRun, runExample } from './run-example-process.ts';
@@ -63,6 +63,12 @@ describe.concurrent('the README snippets', () => {
       (tool) => (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
     );
     expect(names).toEqual(expect.arrayContaining(['research', 'transfer_to_billing']));
+  });
+
+  it('guardrails: the answer the caller gets is redacted, the history keeps the model words', async () => {
+    const fake = createFakeGemini({ script: [turn.text('Sent to ann@example.com.')] });
+    const { run } = await runSnippet('guardrails', fake);
+    expect(run.stdout.trim()).toBe('redacted');
   });
 
   it('quick start: one tool, one answer', async () => {
