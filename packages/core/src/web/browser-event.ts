@@ -16,8 +16,9 @@ export type BrowserProtocolVersion = 1;
 /** What every event carries. */
 export type BrowserEventBase = {
   /**
-   * Where in the run the event comes from: `[]` for the run itself; reserved for subagents
-   * (issue 30), whose events will carry the names of the agents they came through.
+   * Where in the run's tree the event comes from: `[]` for the run itself, else the subagent's
+   * path (`['research', 'searcher#2']`, `subagent()` of `@gemloop/core/composition`). A page that
+   * shows only the answer keeps the events whose path is empty.
    */
   path: string[];
 };
@@ -158,6 +159,22 @@ export type BrowserFinishEvent = BrowserEventBase & {
   cost: Cost | null;
 };
 
+/** The run was handed to another agent (`handoff()`): the answer now comes from `to`. */
+export type BrowserHandoffEvent = BrowserEventBase & {
+  type: 'handoff';
+  stepNumber: number;
+  from: string;
+  to: string;
+};
+
+/** A steering message (`@gemloop/core/steering`) was received, applied at a step, or dropped. */
+export type BrowserSteerEvent = BrowserEventBase & {
+  type: 'steer';
+  status: 'received' | 'applied' | 'dropped';
+  mode: 'steer' | 'queue';
+  stepNumber: number;
+};
+
 /** Every event of protocol version 1. A client ignores types it does not know. */
 export type BrowserEvent =
   | BrowserStartEvent
@@ -168,6 +185,8 @@ export type BrowserEvent =
   | BrowserToolCallEvent
   | BrowserToolResultEvent
   | BrowserStepFinishEvent
+  | BrowserHandoffEvent
+  | BrowserSteerEvent
   | BrowserApprovalPendingEvent
   | BrowserApprovalResolvedEvent
   | BrowserErrorEvent

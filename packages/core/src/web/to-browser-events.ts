@@ -37,14 +37,16 @@ export function browserArgs(
 
 /**
  * The browser event of one agent event, or `undefined` for what a page does not get (grounding,
- * thoughts unless asked for). `run-end` becomes the `finish` event.
+ * thoughts unless asked for). The run's own `run-end` becomes the `finish` event; a subagent's
+ * events keep their `path`.
  * @internal
  */
 export function toBrowserEvent(
   event: AgentEvent<unknown>,
   mapping: BrowserEventMapping,
 ): BrowserEvent | undefined {
-  const path = ROOT_PATH as string[];
+  // A subagent's events keep their path (a copy: the page's JSON gets a plain array).
+  const path = (event.path.length === 0 ? ROOT_PATH : [...event.path]) as string[];
   switch (event.type) {
     case 'step-start':
       return { type: 'step-start', path, stepNumber: event.stepNumber, kind: event.kind };
@@ -97,7 +99,26 @@ export function toBrowserEvent(
         usage: toBrowserUsage(event.step.usage),
         cost: event.step.cost ?? null,
       };
+    case 'handoff':
+      return {
+        type: 'handoff',
+        path,
+        stepNumber: event.stepNumber,
+        from: event.from,
+        to: event.to,
+      };
+    case 'steer':
+      return {
+        type: 'steer',
+        path,
+        status: event.status,
+        mode: event.mode,
+        stepNumber: event.stepNumber,
+      };
     case 'run-end':
+      // A subagent's run ends inside the parent's tool call (its tool-result follows); only the
+      // run's own end is the page's `finish`.
+      if (event.path.length > 0) return undefined;
       return {
         type: 'finish',
         path,
