@@ -9,6 +9,7 @@ import {
   type WorkerProcess,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
+import { migrateRunEndNotices } from './run-end-notices.ts';
 
 describe('start and finish without waiting on a poll (issue 35)', () => {
   let fake: FakeGemini;
@@ -41,6 +42,29 @@ describe('start and finish without waiting on a poll (issue 35)', () => {
     await runs?.close();
     if (worker !== undefined) await stopWorker(worker, 'SIGKILL');
     await fake?.close();
+  });
+
+  it('a worker joining a running fleet installs nothing: no exclusive lock on workflow_status', async () => {
+    // Another session reads the table inside an open transaction, as DBOS's own do all the time.
+    const reader = new pg.Client({ connectionString: databaseUrl });
+    await reader.connect();
+    // A joining worker's migration, with a bound on how long it may wait for a lock.
+    const joining = new pg.Pool({
+      connectionString: databaseUrl,
+      max: 1,
+      options: '-c lock_timeout=2000',
+    });
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM dbos.workflow_status');
+      // Recreating the trigger (the first worker installed it) would need the table to itself:
+      // it would wait behind the reader and fail on lock_timeout.
+      await expect(migrateRunEndNotices(joining)).resolves.toBeUndefined();
+    } finally {
+      await reader.query('ROLLBACK').catch(() => {});
+      await reader.end();
+      await joining.end();
+    }
   });
 
   it('returns the result when the run ends, not at the next poll', async () => {

@@ -35,8 +35,17 @@ export function runEndPayload(runId: string): string {
 export async function migrateRunEndNotices(pool: pg.Pool, schema = 'dbos'): Promise<void> {
   const client = await borrowClient(pool);
   try {
+    // Creating a trigger locks `workflow_status` exclusively: it waits for every transaction of the
+    // fleet on the table and holds back every new one meanwhile. So a worker joining a running
+    // fleet only reads the catalog; the DDL runs once, when the trigger is missing. A changed
+    // trigger or function gets a new name (the old one then stays until dropped by hand).
+    if (await runEndTriggerInstalled(client, schema)) return;
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
+    if (await runEndTriggerInstalled(client, schema)) {
+      await client.query('COMMIT');
+      return;
+    }
     await client.query('CREATE SCHEMA IF NOT EXISTS gemloop');
     await client.query(
       `CREATE OR REPLACE FUNCTION gemloop.notify_run_end() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -45,7 +54,6 @@ export async function migrateRunEndNotices(pool: pg.Pool, schema = 'dbos'): Prom
          RETURN NULL;
        END $$`,
     );
-    await client.query(`DROP TRIGGER IF EXISTS gemloop_run_end ON "${schema}".workflow_status`);
     await client.query(
       `CREATE TRIGGER gemloop_run_end
          AFTER UPDATE OF status ON "${schema}".workflow_status FOR EACH ROW
@@ -64,6 +72,20 @@ export async function migrateRunEndNotices(pool: pg.Pool, schema = 'dbos'): Prom
 }
 
 /** A watch on one run's end, from {@link RunEndNotices.watch}. @internal */
+/** Whether the run-end trigger and its function exist (catalog reads only, no table lock). */
+async function runEndTriggerInstalled(client: pg.PoolClient, schema: string): Promise<boolean> {
+  const found = await client.query(
+    `SELECT 1 FROM pg_trigger t
+       JOIN pg_class c ON c.oid = t.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE t.tgname = 'gemloop_run_end' AND c.relname = 'workflow_status' AND n.nspname = $1
+       AND EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace f ON f.oid = p.pronamespace
+                   WHERE p.proname = 'notify_run_end' AND f.nspname = 'gemloop')`,
+    [schema],
+  );
+  return (found.rowCount ?? 0) > 0;
+}
+
 export type RunEndWatch = {
   /**
    * Resolves when the run's end was announced since the last call (or since the watch began),
