@@ -4,10 +4,15 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
 /**
  * The budget of the core's browser bundle for an agent app (createGemini, createAgent,
  * defineTool; minified, gzip -9, zod excluded). Measured 80.7 KB with the node transport merged, 88.2 KB after
- * issue 26 (the known-models table with its sources, the history rules, secret arguments); raise it only with a
- * reason in the commit, and update the README's figure.
+ * issue 26 (the known-models table with its sources, the history rules, secret arguments), 115.5 KB after
+ * issues 27-35 (the loop reaches every agent feature of that round whether an agent uses it or not: the
+ * Interactions entry, guardrails, compaction, long-decode continuation, steering, subagents and handoffs,
+ * the price table; each added 2-12 KB minified) less 1.4 KB of Node-only code moved behind #platform.
+ * That is past the AI SDK's agent app (105 KB): the next step is features an app imports from their
+ * subpaths, reached by the loop only through what the options hand it, and then a lower budget. Raise
+ * it only with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 90 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 118 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
