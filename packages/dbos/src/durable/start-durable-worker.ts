@@ -171,11 +171,15 @@ export async function startDurableWorker({
       message: 'startDurableWorker: databaseUrl must be a Postgres connection string.',
     });
   }
-  if (typeof agents !== 'object' || agents === null || Object.keys(agents).length === 0) {
+  if (
+    typeof agents !== 'object' ||
+    agents === null ||
+    (Object.keys(agents).length === 0 && Object.keys(batchJobs ?? {}).length === 0)
+  ) {
     throw new InvalidArgumentError({
       argument: 'agents',
       message:
-        'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }).',
+        'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }), or batchJobs one batch job.',
     });
   }
   if (rateLimitMarginMs !== undefined) {
