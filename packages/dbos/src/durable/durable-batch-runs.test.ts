@@ -1,3 +1,4 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import type { BatchRunsState } from '@gemloop/core/batch';
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ const script: FakeScriptFunction = (request, { lastUserText }) => {
 type Fleet = {
   fake: FakeGemini;
   batches: DurableBatchRuns;
+  client: DBOSClient;
   workers: WorkerProcess[];
   counter: ReturnType<typeof createCounter>;
 };
@@ -46,11 +48,16 @@ beforeAll(async () => {
     [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `batch-worker-${index}` })),
   );
   const batches = await createDurableBatchRuns({ databaseUrl, pollingIntervalMs: 100 });
-  fleet = { fake, batches, workers, counter };
+  const client = await DBOSClient.create({
+    systemDatabaseUrl: databaseUrl,
+    applicationName: 'gemloop',
+  });
+  fleet = { fake, batches, client, workers, counter };
 });
 
 afterAll(async () => {
   await fleet?.batches.close();
+  await fleet?.client.destroy();
   for (const worker of fleet?.workers ?? []) await stopWorker(worker, 'SIGKILL');
   await fleet?.fake.close();
 });
@@ -95,6 +102,13 @@ describe('durable batch jobs', () => {
       ['done', 'done after 1: Oslo are clear'],
     ]);
     expect(batchCreates(before)).toEqual([['run-0', 'run-1'], ['run-0', 'run-1'], ['run-0']]);
+    // The recorded steps: a state for each submit and each collect (3 rounds), and a bare null
+    // for each poll that found its round still pending (not the whole state again).
+    const steps = ((await fleet.client.listWorkflowSteps(baselineId)) ?? []).filter(
+      (step) => step.name === 'gemloop.batch:step',
+    );
+    expect(steps.filter((step) => step.output !== null)).toHaveLength(6);
+    expect(steps.filter((step) => step.output === null).length).toBeGreaterThanOrEqual(3);
 
     before = fleet.fake.requests.length;
     const { jobId } = await fleet.batches.start('weather', {

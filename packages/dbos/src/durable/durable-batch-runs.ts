@@ -57,9 +57,17 @@ export function registerBatchRunsWorkflow(
       let state = input.state ?? job.runs.start(input.inputs as readonly (string | Content[])[]);
       while (!job.runs.isDone(state)) {
         const current = state;
-        state = await DBOS.runStep(() => job.runs.step(current, { wait: false }), {
-          name: 'gemloop.batch:step',
-        });
+        // A poll that finds the round still pending records null, not the whole state again:
+        // a job of 100,000 runs polled every minute for two days would otherwise write its
+        // histories to Postgres thousands of times.
+        const next = await DBOS.runStep(
+          async (): Promise<BatchRunsState | null> => {
+            const stepped = await job.runs.step(current, { wait: false });
+            return current.pending !== undefined && stepped.pending !== undefined ? null : stepped;
+          },
+          { name: 'gemloop.batch:step' },
+        );
+        state = next ?? current;
         if (state.pending !== undefined) await DBOS.sleepms(job.pollIntervalMs);
       }
       return state;
