@@ -332,6 +332,14 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('run-2 done after 1 round(s): (scripted) No city asked');
   });
 
+  it('batch-durable: the batch job as a DBOS workflow on embedded Postgres', async () => {
+    const { stdout } = await runOk('batch/durable-agent-runs.ts');
+    expect(stdout).toContain('started weather-job-1');
+    expect(stdout).toContain('job done after 2 round(s)');
+    expect(stdout).toContain('run-0 done: (scripted) Paris: clear.');
+    expect(stdout).toContain('run-1 done: (scripted) Oslo: snow.');
+  });
+
   it('interactions: the agent on the Interactions API, then Deep Research in the background', async () => {
     const { stdout } = await runOk('interactions/agent-and-research.ts');
     expect(stdout).toContain('agent: (scripted) Oslo: snow. (2 steps)');

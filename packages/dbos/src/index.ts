@@ -19,6 +19,13 @@ export type {
 } from './durable/durable-run-types.ts';
 export type { DurableSteerOptions } from './durable/durable-steering.ts';
 export { MAX_DURABLE_STEER_BYTES } from './durable/durable-steering.ts';
+export type {
+  CreateDurableBatchRunsOptions,
+  DurableBatchJobDefinition,
+  DurableBatchJobInput,
+  DurableBatchRuns,
+} from './durable/durable-batch-runs.ts';
+export { createDurableBatchRuns } from './durable/durable-batch-runs.ts';
 export type { DurableToolContext } from './durable/durable-tool.ts';
 export { durableContext } from './durable/durable-tool.ts';
 export type { ModelRateLimit } from './durable/fleet-rate-limit.ts';

@@ -109,6 +109,7 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     implicitCache: new Map(),
     continuations: new Map(),
     files: new Map(),
+    goneFiles: new Set(),
     uploads: new Map(),
     batches: new Map(),
     interactions: new Map(),

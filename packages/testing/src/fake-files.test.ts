@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeGemini } from './create-fake-gemini.ts';
+import { turn } from './fake-turn.ts';
 
 const BASE = 'http://fake.test';
 const key = { 'x-goog-api-key': 'k' };
@@ -19,7 +20,52 @@ async function startUpload(fake: ReturnType<typeof createFakeGemini>, size: numb
   return response.headers.get('x-goog-upload-url') as string;
 }
 
+/** Uploads `hello` in one finalising chunk; returns the file resource. */
+async function uploadHello(fake: ReturnType<typeof createFakeGemini>) {
+  const url = await startUpload(fake, 5);
+  const response = await fake.fetch(url, {
+    method: 'POST',
+    headers: { ...key, 'x-goog-upload-command': 'upload, finalize', 'x-goog-upload-offset': '0' },
+    body: new TextEncoder().encode('hello'),
+  });
+  return ((await response.json()) as { file: { name: string; uri: string } }).file;
+}
+
 describe('the fake Files API', () => {
+  it('refuses a generateContent naming an expired (48 h) or deleted file with 403 PERMISSION_DENIED, and lets a live or unknown one pass', async () => {
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const fake = createFakeGemini({ now: () => now, script: () => turn.text('ok') });
+    const generate = (fileUri: string) =>
+      fake.fetch(`${BASE}/v1beta/models/gemini-2.5-flash:generateContent`, {
+        method: 'POST',
+        headers: { ...key, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contents: [{ role: 'user', parts: [{ fileData: { fileUri, mimeType: 'text/plain' } }] }],
+        }),
+      });
+    const file = await uploadHello(fake);
+    const id = file.name.replace('files/', '');
+    expect((await generate(file.uri)).status).toBe(200);
+    // A URI the fake never issued is not its to refuse.
+    expect((await generate(`${BASE}/v1beta/files/madeup123`)).status).toBe(200);
+    now += 47 * 3_600_000;
+    expect((await generate(file.uri)).status).toBe(200);
+    now += 2 * 3_600_000;
+    const expired = await generate(file.uri);
+    expect(expired.status).toBe(403);
+    expect(await expired.json()).toEqual({
+      error: {
+        code: 403,
+        message: `You do not have permission to access the File ${id} or it may not exist.`,
+        status: 'PERMISSION_DENIED',
+      },
+    });
+
+    const other = await uploadHello(fake);
+    await fake.fetch(`${BASE}/v1beta/${other.name}`, { method: 'DELETE', headers: key });
+    expect((await generate(other.uri)).status).toBe(403);
+  });
+
   it('keeps binary chunks byte for byte, refuses a wrong offset, and answers a query with the size received', async () => {
     const fake = createFakeGemini();
     const url = await startUpload(fake, 4);

@@ -52,9 +52,55 @@ export function findFile(state: FakeState, id: string): FakeFile | undefined {
   if (file === undefined) return undefined;
   if (file.createTime + FILE_LIFETIME_MS <= now(state)) {
     state.files.delete(id);
+    state.goneFiles.add(id);
     return undefined;
   }
   return file;
+}
+
+/** A Files API URI (`.../v1beta/files/{id}`, any host): the fake's own or Google's. */
+const FILE_URI = /\/v1(?:beta|alpha)?\/files\/([a-z0-9-]{1,64})$/;
+/** Parts looked at per request, at most (the request body is bounded; this bounds the walk). */
+const MAX_PARTS_CHECKED = 10_000;
+
+/**
+ * The refusal of a `generateContent` whose `fileData.fileUri` names a file of this fake that
+ * expired (48 h after upload, by the fake's clock) or was deleted: the Files API's 403
+ * PERMISSION_DENIED "You do not have permission to access the File {id} or it may not exist.",
+ * as users report it for generate calls on expired files (google-gemini/deprecated-generative-ai-python#692,
+ * googleapis/python-genai#1218; the same text as files.get, google-gemini/deprecated-generative-ai-js#236).
+ * Hand-written from those reports, not recorded. A URI the fake never issued passes (tests name
+ * made-up files freely), as does one of a live file.
+ * @internal
+ */
+export function checkFileUris(state: FakeState, body: unknown): FakeHttpError | undefined {
+  if (state.goneFiles.size === 0 && state.files.size === 0) return undefined;
+  const contents = isJsonObject(body) ? body['contents'] : undefined;
+  if (!Array.isArray(contents)) return undefined;
+  let seen = 0;
+  const check = (parts: unknown): FakeHttpError | undefined => {
+    if (!Array.isArray(parts)) return undefined;
+    for (const part of parts) {
+      if (++seen > MAX_PARTS_CHECKED || !isJsonObject(part)) return undefined;
+      const fileData = part['fileData'] ?? part['file_data'];
+      const uri = isJsonObject(fileData)
+        ? (fileData['fileUri'] ?? fileData['file_uri'])
+        : undefined;
+      const id = typeof uri === 'string' ? FILE_URI.exec(uri)?.[1] : undefined;
+      if (id !== undefined && findFile(state, id) === undefined && state.goneFiles.has(id))
+        return fileErrors.notFound(id);
+      // A function response's own parts (Gemini 3 multimodal function responses).
+      const response = part['functionResponse'];
+      const nested = isJsonObject(response) ? check(response['parts']) : undefined;
+      if (nested !== undefined) return nested;
+    }
+    return undefined;
+  };
+  for (const content of contents) {
+    const error = isJsonObject(content) ? check(content['parts']) : undefined;
+    if (error !== undefined) return error;
+  }
+  return undefined;
 }
 
 /** Stores a file the fake made itself (a batch's results): `GENERATED`, `ACTIVE`. @internal */
@@ -285,6 +331,7 @@ export function handleFileRequest(
   if (file === undefined) return jsonReply(state, fileErrors.notFound(id));
   if (request.method === 'DELETE') {
     state.files.delete(id);
+    state.goneFiles.add(id);
     return jsonReply(state, { status: 200, body: {} });
   }
   if (request.method !== 'GET')

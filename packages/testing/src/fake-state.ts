@@ -105,6 +105,11 @@ export type FakeState = {
   continuations: Map<string, FakeContinuationToken>;
   /** The Files API's files, by id (without `files/`). */
   files: Map<string, FakeFile>;
+  /**
+   * Ids of files the fake held that expired or were deleted: a `generateContent` naming one is
+   * refused as Google refuses it. Bounded by the files uploaded.
+   */
+  goneFiles: Set<string>;
   uploads: Map<string, FakeUpload>;
   batches: Map<string, FakeBatch>;
   /** The Interactions API's interactions, by id. */

@@ -13,6 +13,7 @@ import {
 } from './fake-continuation.ts';
 import { type FakeHttpError, fakeErrors, fakeScriptError } from './fake-errors.ts';
 import { type FakeFault, selectFaults } from './fake-faults.ts';
+import { checkFileUris } from './fake-files.ts';
 import { implicitCacheHit } from './fake-implicit-cache.ts';
 import { type FakeRoute, jsonReply } from './fake-reply.ts';
 import type { FakeReply, FakeState } from './fake-state.ts';
@@ -94,6 +95,8 @@ export async function generateFakeReply(
     vertex: call.vertex === true,
   });
   if (contractError !== undefined) return withDelay(jsonReply(state, contractError, errorStyle));
+  const goneFile = checkFileUris(state, call.body);
+  if (goneFile !== undefined) return withDelay(jsonReply(state, goneFile, errorStyle));
   const tier = resolveFakeTier(call.body, state.options.serveTier);
   if (!tier.ok) return withDelay(jsonReply(state, tier.error, errorStyle));
   const gemini3 = state.options.gemini3 ?? (capabilities.generation ?? 0) >= 3;

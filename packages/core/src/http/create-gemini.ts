@@ -1,3 +1,4 @@
+import { fileNotFoundOf } from '../errors/files-and-batches/file-not-found-of.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
 import { LoadOnce } from '../shared/load-once.ts';
@@ -95,7 +96,9 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
         check: checks.checkGenerateContentResponse,
         usageOf: usageOf,
       }),
-    );
+    ).catch((error: unknown) => {
+      throw fileNotFoundOf(error);
+    });
   }
 
   function stream(
@@ -118,7 +121,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       record,
     );
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
-    return openStream({ client, call, model, url, body });
+    return withFileErrors(openStream({ client, call, model, url, body }));
   }
 
   // Credentials in the request's tools (an Exa.ai key, MCP headers) are the call's secrets too.
@@ -323,4 +326,18 @@ function createLazyCaches(load: () => Promise<Caches>): Caches {
       withCaches((loaded) => loaded.update(name, expiration, options)),
     delete: (name, options) => withCaches((loaded) => loaded.delete(name, options)),
   };
+}
+
+/**
+ * A stream whose failure naming a refused file (expired, deleted) is the typed
+ * `FileNotFoundError`, as a unary call's is (see `fileNotFoundOf`).
+ */
+async function* withFileErrors(
+  source: AsyncGenerator<GenerateContentResponse>,
+): AsyncGenerator<GenerateContentResponse> {
+  try {
+    yield* source;
+  } catch (error) {
+    throw fileNotFoundOf(error);
+  }
 }

@@ -146,6 +146,17 @@ const page = defineTool({
   },
 });
 
+// The batch job's tool: a city's weather, each execution counted.
+const getWeather = defineTool({
+  name: 'get_weather',
+  description: 'The weather of a city.',
+  parameters: z.object({ city: z.string() }),
+  execute: async ({ city }) => {
+    record(`done get_weather ${city}`);
+    return { city, sky: 'clear' };
+  },
+});
+
 const model = env['MODEL'] ?? 'gemini-3-flash-preview';
 const rate = env['RATE_LIMIT'];
 
@@ -193,6 +204,14 @@ const worker = await startDurableWorker({
       tools: [page],
       maxSteps: 10,
       compaction: { maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true },
+    },
+  },
+  batchJobs: {
+    weather: {
+      gemini,
+      model,
+      tools: [getWeather],
+      pollIntervalMs: Number(env['BATCH_POLL_MS'] ?? '500'),
     },
   },
   workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),

@@ -7,6 +7,7 @@ import { checkPostgres } from '../errors/check-postgres.ts';
 import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from './approvals.ts';
 import { assertStillOwnsRun } from './call-model-step.ts';
 import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
+import { type DurableBatchJobDefinition, registerBatchRunsWorkflow } from './durable-batch-runs.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
 import { toDurableGuardrails } from './durable-guardrails.ts';
 import {
@@ -52,6 +53,12 @@ export type StartDurableWorkerOptions = {
   databaseUrl: string;
   /** The agents this worker runs, by name; every worker of a fleet defines the same ones. */
   agents: Record<string, DurableAgentDefinition>;
+  /**
+   * Batch jobs this worker runs, by name: the options of `createBatchRuns` (`@gemloop/core/batch`).
+   * Start them with `createDurableBatchRuns(...).start(name, { inputs })`; each is a workflow that
+   * steps the job and sleeps durably between polls. Every worker of a fleet defines the same ones.
+   */
+  batchJobs?: Record<string, DurableBatchJobDefinition> | undefined;
   /** The fleet's name in the database. @defaultValue `'gemloop'` */
   appName?: string | undefined;
   /**
@@ -145,6 +152,7 @@ export type DurableWorker = {
 export async function startDurableWorker({
   databaseUrl,
   agents,
+  batchJobs = {},
   appName = DEFAULT_APP_NAME,
   executorId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   workerConcurrency = 4,
@@ -164,11 +172,15 @@ export async function startDurableWorker({
       message: 'startDurableWorker: databaseUrl must be a Postgres connection string.',
     });
   }
-  if (typeof agents !== 'object' || agents === null || Object.keys(agents).length === 0) {
+  if (
+    typeof agents !== 'object' ||
+    agents === null ||
+    (Object.keys(agents).length === 0 && Object.keys(batchJobs ?? {}).length === 0)
+  ) {
     throw new InvalidArgumentError({
       argument: 'agents',
       message:
-        'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }).',
+        'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }), or batchJobs one batch job.',
     });
   }
   if (rateLimitMarginMs !== undefined) {
@@ -324,6 +336,8 @@ export async function startDurableWorker({
     });
     prepared.set(name, { agent, approvals });
   }
+
+  registerBatchRunsWorkflow(batchJobs);
 
   const runWorkflow = DBOS.registerWorkflow(
     async (agentName: string, request: DurableRunInput): Promise<DurableRunResult> => {
