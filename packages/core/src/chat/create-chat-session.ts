@@ -128,6 +128,23 @@ export function createChatSession<Output = undefined>(
     const before = cost.total;
     return { signal, stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }) };
   };
+  /**
+   * A send's run options: the budget's (see `budgetRun`), the history it continues, its steering, and
+   * the session's compaction and guardrails, only as keys it was given (the agent may be another's,
+   * with run options of its own).
+   */
+  const sendOptions = (
+    budgeted: RunOptions,
+    history: RunOptions['history'],
+    steering: Steering,
+    guardrails: RunOptions['guardrails'],
+  ): RunOptions => ({
+    ...budgeted,
+    history,
+    steering,
+    ...(compaction === undefined ? {} : { compaction }),
+    ...(guardrails === undefined ? {} : { guardrails }),
+  });
 
   const storeCall = async <T>(
     operation: ChatStoreOperation,
@@ -389,14 +406,7 @@ export function createChatSession<Output = undefined>(
             result = await steerRun((steering) =>
               holderTurns(selected.holder).run(
                 parts,
-                {
-                  ...runOptions,
-                  history: selected.history,
-                  steering,
-                  ...(compaction === undefined ? {} : { compaction }),
-                  // Only a key it was given: the agent may be another's, with run options of its own.
-                  ...(guardrails === undefined ? {} : { guardrails }),
-                },
+                sendOptions(runOptions, selected.history, steering, guardrails),
                 id,
               ),
             );
@@ -422,13 +432,7 @@ export function createChatSession<Output = undefined>(
               steeringInFlight = steering;
               const inner = holderTurns(selected.holder).stream(
                 parts,
-                {
-                  ...runOptions,
-                  history: selected.history,
-                  steering,
-                  ...(compaction === undefined ? {} : { compaction }),
-                  ...(guardrails === undefined ? {} : { guardrails }),
-                },
+                sendOptions(runOptions, selected.history, steering, guardrails),
                 id,
               );
               inner.result
