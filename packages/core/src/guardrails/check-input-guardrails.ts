@@ -4,9 +4,11 @@ import type { InputGuardrail, InputGuardrailValue } from './guardrail.ts';
 import {
   type CheckedVerdict,
   checkOne,
+  failedCheck,
   type GuardrailRunOptions,
   type GuardrailTrip,
   invalidVerdict,
+  tripOf,
 } from './guardrail-trip.ts';
 import { verdictType } from './run-guardrail-check.ts';
 
@@ -117,15 +119,9 @@ function settle(
       startedAt: checked.startedAt,
       endedAt: options.now(),
     });
-  const trip = (reason: string): GuardrailTrip => ({
-    type: 'trip',
-    name: guardrail.name,
-    phase: 'input',
-    reason,
-  });
+  const trip = (reason: string): GuardrailTrip => tripOf(guardrail.name, 'input', reason);
   if (checked.type === 'failed') {
-    record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
-    return checked.failOpen ? { type: 'pass' } : trip(checked.reason);
+    return failedCheck(checked, guardrail.name, 'input', record) ?? { type: 'pass' };
   }
   const { verdict } = checked;
   const type = verdictType(verdict);

@@ -3,9 +3,11 @@ import { readReason } from './check-input-guardrails.ts';
 import type { OutputGuardrail, OutputGuardrailValue } from './guardrail.ts';
 import {
   checkOne,
+  failedCheck,
   type GuardrailRunOptions,
   type GuardrailTrip,
   invalidVerdict,
+  tripOf,
 } from './guardrail-trip.ts';
 import { verdictType } from './run-guardrail-check.ts';
 
@@ -52,16 +54,11 @@ export async function checkOutputGuardrails(
         startedAt: checked.startedAt,
         endedAt: options.now(),
       });
-    const trip = (reason: string): GuardrailTrip => ({
-      type: 'trip',
-      name: guardrail.name,
-      phase: 'output',
-      reason,
-    });
+    const trip = (reason: string): GuardrailTrip => tripOf(guardrail.name, 'output', reason);
     if (checked.type === 'failed') {
-      record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
-      if (checked.failOpen) continue;
-      return trip(checked.reason);
+      const failed = failedCheck(checked, guardrail.name, 'output', record);
+      if (failed === undefined) continue;
+      return failed;
     }
     const { verdict } = checked;
     const type = verdictType(verdict);

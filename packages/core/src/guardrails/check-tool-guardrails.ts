@@ -3,9 +3,11 @@ import { readReason } from './check-input-guardrails.ts';
 import type { ToolGuardrail, ToolGuardrailCall } from './guardrail.ts';
 import {
   checkOne,
+  failedCheck,
   type GuardrailRunOptions,
   type GuardrailTrip,
   invalidVerdict,
+  tripOf,
 } from './guardrail-trip.ts';
 import { verdictType } from './run-guardrail-check.ts';
 
@@ -81,16 +83,11 @@ export async function checkToolInput(
     const checked = await checkOne(before, call, 'tool-input', guardrail.timeoutMs, options);
     if (checked.type === 'aborted') return { type: 'aborted' };
     const record = makeRecord(guardrail, checked.startedAt);
-    const trip = (reason: string): GuardrailTrip => ({
-      type: 'trip',
-      name: guardrail.name,
-      phase: 'tool-input',
-      reason,
-    });
+    const trip = (reason: string): GuardrailTrip => tripOf(guardrail.name, 'tool-input', reason);
     if (checked.type === 'failed') {
-      record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
-      if (checked.failOpen) continue;
-      return trip(checked.reason);
+      const failed = failedCheck(checked, guardrail.name, 'tool-input', record);
+      if (failed === undefined) continue;
+      return failed;
     }
     const { verdict } = checked;
     const type = verdictType(verdict);
@@ -148,16 +145,11 @@ export async function checkToolOutput(
     const checked = await checkOne(after, current, 'tool-output', guardrail.timeoutMs, options);
     if (checked.type === 'aborted') return { type: 'aborted' };
     const record = makeRecord(guardrail, checked.startedAt);
-    const trip = (reason: string): GuardrailTrip => ({
-      type: 'trip',
-      name: guardrail.name,
-      phase: 'tool-output',
-      reason,
-    });
+    const trip = (reason: string): GuardrailTrip => tripOf(guardrail.name, 'tool-output', reason);
     if (checked.type === 'failed') {
-      record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
-      if (checked.failOpen) continue;
-      return trip(checked.reason);
+      const failed = failedCheck(checked, guardrail.name, 'tool-output', record);
+      if (failed === undefined) continue;
+      return failed;
     }
     const { verdict } = checked;
     const type = verdictType(verdict);

@@ -1,4 +1,8 @@
-import type { GuardrailCheckRecord, GuardrailPhase } from '../run/guardrail-check-record.ts';
+import type {
+  GuardrailCheckRecord,
+  GuardrailPhase,
+  GuardrailVerdictKind,
+} from '../run/guardrail-check-record.ts';
 import type { Content } from '../wire/content.ts';
 import type { GuardrailContext } from './guardrail.ts';
 import {
@@ -14,6 +18,26 @@ export type GuardrailTrip = {
   phase: GuardrailPhase;
   reason: string;
 };
+
+/** The guardrail `name` stopped the run at `phase`. @internal */
+export function tripOf(name: string, phase: GuardrailPhase, reason: string): GuardrailTrip {
+  return { type: 'trip', name, phase, reason };
+}
+
+/**
+ * A check that gave no verdict (it threw, hung or was unreadable): recorded as `failed`, or as
+ * `failed-open` when a timeout may pass; then `undefined` to go on when it failed open, else the
+ * trip. One rule for every phase. @internal
+ */
+export function failedCheck(
+  checked: Extract<CheckedVerdict, { type: 'failed' }>,
+  name: string,
+  phase: GuardrailPhase,
+  record: (verdict: GuardrailVerdictKind, tripped: boolean, reason?: string) => void,
+): GuardrailTrip | undefined {
+  record(checked.failOpen ? 'failed-open' : 'failed', !checked.failOpen, checked.reason);
+  return checked.failOpen ? undefined : tripOf(name, phase, checked.reason);
+}
 
 /** What the checks of one moment of a run share. @internal */
 export type GuardrailRunOptions = {
