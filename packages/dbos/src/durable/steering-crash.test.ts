@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import type { GenerateContentResponse } from '@gemloop/core/wire';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
@@ -10,87 +9,8 @@ import {
   type WorkerProcess,
   waitFor,
 } from '../__fixtures__/fleet.ts';
+import { ANSWER, createScriptedFake } from '../__fixtures__/scripted-crash-fake.ts';
 import { createDurableRuns, DurableRunError, type DurableRuns } from '../index.ts';
-
-const ANSWER = 'Order 7 shipped on Monday and arrives on Thursday. No refund is needed. '
-  .repeat(4)
-  .trim();
-
-/** A Gemini 3 function-call turn with a fixed call id and thought signature, in one chunk. */
-function callTurn(name: string, id: string): GenerateContentResponse[] {
-  return [
-    {
-      candidates: [
-        {
-          content: {
-            role: 'model',
-            parts: [
-              {
-                functionCall: { name, args: { order: '7' }, id },
-                thoughtSignature: Buffer.from(`sig-${id}`).toString('base64'),
-              },
-            ],
-          },
-          finishReason: 'STOP',
-          index: 0,
-        },
-      ],
-      usageMetadata: { promptTokenCount: 20, candidatesTokenCount: 5, totalTokenCount: 25 },
-      modelVersion: 'gemini-3-flash-preview',
-    },
-  ];
-}
-
-function answerTurn(): GenerateContentResponse[] {
-  const chunks: GenerateContentResponse[] = [];
-  for (let index = 0; index < ANSWER.length; index += 24) {
-    const last = index + 24 >= ANSWER.length;
-    chunks.push({
-      candidates: [
-        {
-          content: {
-            role: 'model',
-            parts: [
-              {
-                text: ANSWER.slice(index, index + 24),
-                ...(last ? { thoughtSignature: 'c2lnLWFuc3dlcg==' } : {}),
-              },
-            ],
-          },
-          index: 0,
-          ...(last ? { finishReason: 'STOP' } : {}),
-        },
-      ],
-      ...(last
-        ? { usageMetadata: { promptTokenCount: 40, candidatesTokenCount: 30, totalTokenCount: 70 } }
-        : {}),
-      modelVersion: 'gemini-3-flash-preview',
-    });
-  }
-  return chunks;
-}
-
-/**
- * lookup → slow → a streamed answer, every turn raw (fixed ids, signatures and chunks): a call
- * cut by a kill and made again answers exactly as it did, so the histories of all runs on this
- * fake compare verbatim with the baseline's.
- */
-function createScriptedFake(onAnswerCall: (runInput: string | undefined) => void): FakeGemini {
-  return createFakeGemini({
-    chunkDelayMs: 40,
-    signatureValidation: 'present',
-    script: (request, context) => {
-      const answered = context.functionResponses.map((response) => response.name);
-      const firstText = request.body.contents?.[0]?.parts?.[0];
-      if (answered.includes('slow')) {
-        onAnswerCall(firstText !== undefined && 'text' in firstText ? firstText.text : undefined);
-        return turn.raw(answerTurn());
-      }
-      if (answered.includes('lookup')) return turn.raw(callTurn('slow', 'call-slow'));
-      return turn.raw(callTurn('lookup', 'call-lookup'));
-    },
-  });
-}
 
 let fake: FakeGemini;
 let runs: DurableRuns;
