@@ -4,22 +4,21 @@ import { join } from 'node:path';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, turn } from '@gemloop/testing';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, ensureChromium } from './__fixtures__/ensure-chromium.ts';
-import { startViewServer, type ViewServer } from './start-view-server.ts';
+import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
+import type { ViewServer } from './start-view-server.ts';
 
 // A long-decode run (the fake's turn.continued, hand-written from @google/genai 3.1.0 and
 // adk-go's continuation.go) recorded by the real recorder and shown by the viewer in Debian's
 // headless Chromium: its step says how many requests the answer took. Never skips.
 
 let dir: string;
-let profile: string;
+let viewer: OpenViewer | undefined;
 let server: ViewServer;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  const executablePath = ensureChromium();
   dir = await mkdtemp(join(tmpdir(), 'gemloop-view-continuation-'));
   const fake = createFakeGemini({
     chunkSize: 2,
@@ -40,20 +39,13 @@ beforeAll(async () => {
   } finally {
     await fake.close();
   }
-  server = await startViewServer({ dir });
-  profile = await mkdtemp(join(tmpdir(), 'gemloop-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: [...CHROMIUM_ARGS],
-  });
+  viewer = await openViewer(dir);
+  ({ server, context } = viewer);
 }, 900_000);
 
 afterAll(async () => {
-  await context?.close();
-  await server?.close();
+  await viewer?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
 });
 
 describe('gemloop view, a long-decode run', () => {

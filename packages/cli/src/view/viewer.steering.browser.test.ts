@@ -5,23 +5,22 @@ import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createSteering } from '@gemloop/core/steering';
 import { createFakeGemini, turn } from '@gemloop/testing';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CHROMIUM_ARGS, ensureChromium } from './__fixtures__/ensure-chromium.ts';
-import { startViewServer, type ViewServer } from './start-view-server.ts';
+import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
+import type { ViewServer } from './start-view-server.ts';
 
 // A steered run recorded by the real recorder and shown by the viewer in Debian's headless
 // Chromium: the steer sits in the step whose request carried it, as text (a `<b>` in it stays
 // characters). A second run, aborted with a steer waiting, shows it dropped. Never skips.
 
 let dir: string;
-let profile: string;
+let viewer: OpenViewer | undefined;
 let server: ViewServer;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  const executablePath = ensureChromium();
   dir = await mkdtemp(join(tmpdir(), 'gemloop-view-steering-'));
   const fake = createFakeGemini({
     script: [turn.call('lookup', { q: 'a' }), turn.text('Found a, in metric.')],
@@ -74,20 +73,13 @@ beforeAll(async () => {
   } finally {
     await fake.close();
   }
-  server = await startViewServer({ dir });
-  profile = await mkdtemp(join(tmpdir(), 'gemloop-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: [...CHROMIUM_ARGS],
-  });
+  viewer = await openViewer(dir);
+  ({ server, context } = viewer);
 }, 900_000);
 
 afterAll(async () => {
-  await context?.close();
-  await server?.close();
+  await viewer?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
 });
 
 describe('gemloop view, a steered run', () => {
