@@ -1,0 +1,132 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { createInteractions } from './create-interactions.ts';
+
+// An agent on `api: { name: 'interactions', background }`: each model call a background
+// interaction (create answered at once, then polls), cancelled on the server when the run stops.
+
+let fake: FakeGemini | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const MODEL = 'gemini-3-flash-preview';
+
+const weather = defineTool({
+  name: 'get_weather',
+  description: 'Current weather for a city.',
+  parameters: z.object({ city: z.string() }),
+  execute: ({ city }) => ({ city, forecast: 'sunny' }),
+});
+
+async function serve(
+  backgroundPolls: number,
+  onRequest?: (request: { method: string; url: string }) => void,
+) {
+  fake = createFakeGemini({
+    script: [turn.call('get_weather', { city: 'Paris' }), turn.text('Paris is sunny.')],
+    interactions: { backgroundPolls },
+    ...(onRequest === undefined ? {} : { onRequest }),
+  });
+  const { url } = await fake.listen();
+  return createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+}
+
+const methods = () => (fake as FakeGemini).requests.map((request) => request.method);
+
+describe('an agent on background interactions', () => {
+  it('creates each call in the background and polls it until done, unary and streamed', async () => {
+    const gemini = await serve(2);
+    const api = { name: 'interactions', background: { pollIntervalMs: 1 } } as const;
+    const result = await createAgent({ gemini, model: MODEL, tools: [weather], api }).run(
+      'Weather in Paris?',
+    );
+    expect(result.text).toBe('Paris is sunny.');
+    // Two model calls, each: one create (background), two polls still running, one that finds it done.
+    const get = 'interactions.get';
+    const create = 'interactions.create';
+    expect(methods()).toEqual([create, get, get, get, create, get, get, get]);
+    for (const request of fake?.requests ?? []) {
+      if (request.method === create) expect(request.body).toMatchObject({ background: true });
+    }
+  });
+
+  it('streams the finished answer as the run events', async () => {
+    const gemini = await serve(1);
+    const stream = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [weather],
+      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+    }).stream('Weather in Paris?');
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect((await stream.result).text).toBe('Paris is sunny.');
+    expect(types).toContain('tool-result');
+    expect(types).toContain('text-delta');
+    expect(methods().filter((method) => method === 'interactions.stream')).toEqual([]);
+  });
+
+  it('cancels the interaction on the server when the run is aborted while it polls', async () => {
+    const controller = new AbortController();
+    let gets = 0;
+    const gemini = await serve(1_000, (request) => {
+      if (request.method === 'interactions.get' && ++gets === 2) controller.abort();
+    });
+    const run = createAgent({
+      gemini,
+      model: MODEL,
+      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+    }).run('Weather in Paris?', { signal: controller.signal });
+    await expect(run).rejects.toThrow();
+    const id = (
+      fake?.requests.find((request) => request.method === 'interactions.cancel')?.url ?? ''
+    )
+      .split('/')
+      .at(-2);
+    expect(id).toMatch(/^i/);
+    const remote = await createInteractions(gemini).get(id as string);
+    expect(remote.status).toBe('cancelled');
+  });
+
+  it('gives up past maxWaitMs of pauses: TimeoutError, and the interaction cancelled', async () => {
+    const gemini = await serve(1_000);
+    const run = createAgent({
+      gemini,
+      model: MODEL,
+      api: { name: 'interactions', background: { pollIntervalMs: 1, maxWaitMs: 3 } },
+    }).run('Weather in Paris?');
+    const error = await run.catch((caught: unknown) => caught);
+    const timeout = [error, (error as { cause?: unknown }).cause].find((value) =>
+      TimeoutError.isInstance(value),
+    );
+    expect(timeout).toMatchObject({ operation: 'interactions.background', timeoutMs: 3 });
+    // Pauses of 1 and 2 ms make 3: two polls, then the cancel.
+    expect(methods()).toEqual([
+      'interactions.create',
+      'interactions.get',
+      'interactions.get',
+      'interactions.cancel',
+    ]);
+  });
+
+  it('refuses polling settings out of bounds, naming the option', async () => {
+    const gemini = createGemini({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+    for (const background of [{ pollIntervalMs: 0 }, { maxWaitMs: 1.5 }, { every: 5 }]) {
+      expect(() =>
+        createAgent({
+          gemini,
+          model: MODEL,
+          api: { name: 'interactions', background } as never,
+        }),
+      ).toThrow(InvalidArgumentError);
+    }
+  });
+});
