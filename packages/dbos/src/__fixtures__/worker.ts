@@ -211,6 +211,8 @@ const worker = await startDurableWorker({
         },
       },
     },
+    // The same agent on the Interactions API without background: each call one streamed step.
+    interactions: { gemini, model, tools: [getWeather], api: 'interactions' },
     compacting: {
       gemini,
       model,

@@ -43,6 +43,8 @@ beforeAll(async () => {
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
     INTERACTIONS_POLL_MS: '200',
+    // One run at a time per worker: the last test measures what a sleeping run holds.
+    WORKER_CONCURRENCY: '1',
   };
   const workers = await Promise.all(
     [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `interactions-worker-${index}` })),
@@ -137,5 +139,32 @@ describe('durable runs on background interactions', () => {
     expect((await fleet.runs.status(runId))?.status).toBe('CANCELLED');
     // No tool ran: the run ended while the model was still answering.
     expect(fleet.counter.count('done get_weather Rome')).toBe(0);
+  });
+
+  it('an agent on interactions without background: each call one recorded streamed step', async () => {
+    const before = fleet.fake.requests.length;
+    const { runId } = await fleet.runs.start('interactions', { runId: 'fg-run', input: 'Lima' });
+    expect((await fleet.runs.result(runId)).text).toBe('Lima: clear skies.');
+    const creates = requestsFrom(before, 'interactions.create');
+    expect(creates.map((request) => request.body)).toEqual([
+      expect.objectContaining({ stream: true }),
+      expect.objectContaining({ stream: true }),
+    ]);
+    expect(requestsFrom(before, 'interactions.get')).toEqual([]);
+  });
+
+  it('a run sleeping between polls holds its worker slot (DBOS counts it as running)', async () => {
+    // One worker left (the first test killed the other), one slot: two runs started together
+    // run one after the other, each interaction created and polled to its end before the next.
+    const before = fleet.fake.requests.length;
+    const started = await Promise.all(
+      ['Kyiv', 'Lagos'].map((city) =>
+        fleet.runs.start('background', { runId: `bg-slot-${city}`, input: city }),
+      ),
+    );
+    for (const { runId } of started) await fleet.runs.result(runId);
+    const methods = fleet.fake.requests.slice(before).map((request) => request.method);
+    const oneInteraction = ['interactions.create', ...Array(POLLS + 1).fill('interactions.get')];
+    expect(methods).toEqual(Array(4).fill(oneInteraction).flat());
   });
 });

@@ -36,6 +36,16 @@ import { callModelStep } from './call-model-step.ts';
  *
  * Every attempt is admitted by the fleet rate limit and fenced by the run's ownership check, as
  * the model calls are (`calls.callOptions`).
+ *
+ * Worker slots: a run sleeping between two polls holds its slot of `workerConcurrency` for the
+ * whole wait. `DBOS.sleepms` is an ordinary timer inside the running workflow (after recording its
+ * wake-up time), and the queue admits a new run on a worker only while its count of workflows
+ * still running in the process is under `workerConcurrency` ("the maximum number of workflows
+ * from this queue that may run concurrently on a single DBOS process",
+ * docs.dbos.dev/typescript/tutorials/queue-tutorial; `localRunningCount` in
+ * `findAndMarkStartableWorkflows`, `dist/src/system_database.js` 5.3). The sleep itself costs no
+ * Postgres statement and no CPU, so a fleet that waits on long background interactions raises
+ * `workerConcurrency` (durable-interactions.test.ts measures one slot per waiting run).
  * @internal
  */
 export function createDurableInteractions(
