@@ -2,6 +2,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
+import { InteractionFailedError } from '../errors/files-and-batches/interaction-failed-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
@@ -115,6 +116,27 @@ describe('an agent on background interactions', () => {
       'interactions.get',
       'interactions.cancel',
     ]);
+  });
+
+  it('a background interaction that failed on the server fails the call, typed, not an empty answer', async () => {
+    fake = createFakeGemini({
+      script: [turn.text('never read')],
+      interactions: { backgroundPolls: 0 },
+      faults: [{ fault: { type: 'internal' }, times: 1 }],
+    });
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const error = await createAgent({
+      gemini,
+      model: MODEL,
+      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+    })
+      .run('Weather in Paris?')
+      .catch((caught: unknown) => caught);
+    const failed = [error, (error as { cause?: unknown }).cause].find((value) =>
+      InteractionFailedError.isInstance(value),
+    );
+    expect(failed).toMatchObject({ status: 'failed', interactionId: expect.stringMatching(/^i/) });
   });
 
   it('refuses polling settings out of bounds, naming the option', async () => {

@@ -1,3 +1,4 @@
+import { InteractionFailedError } from '../errors/files-and-batches/interaction-failed-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import type { CallOptions } from '../http/call-options.ts';
 import type { CreateInteractionRequest, Interaction } from '../wire/interaction.ts';
@@ -66,6 +67,15 @@ export async function runInBackground(
       await interactions.cancel(created.id, rest).catch(() => {});
     }
     throw error;
+  }
+  // `failed`, or `cancelled` by someone else: no answer to fold into the run. (`incomplete` and
+  // `requires_continuation` carry a partial answer the agent reads as MAX_TOKENS / CONTINUATION.)
+  if (current.status === 'failed' || current.status === 'cancelled') {
+    throw new InteractionFailedError({
+      interactionId: String(current.id),
+      status: current.status,
+      error: current['error'],
+    });
   }
   return current;
 }
