@@ -2,6 +2,9 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
+import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
+import { subagent } from '../composition/subagent.ts';
 import { InteractionFailedError } from '../errors/files-and-batches/interaction-failed-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
@@ -137,6 +140,63 @@ describe('an agent on background interactions', () => {
       InteractionFailedError.isInstance(value),
     );
     expect(failed).toMatchObject({ status: 'failed', interactionId: expect.stringMatching(/^i/) });
+  });
+
+  it('a chat session on background interactions continues on the server', async () => {
+    fake = createFakeGemini({
+      script: (_request, { lastUserText }) => turn.text(`echo ${lastUserText}`),
+      interactions: { backgroundPolls: 1 },
+    });
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+    });
+    const chat = createChatSession({ agent, id: 'user-1', store: createMemoryHistoryStore() });
+    await chat.send('first');
+    expect((await chat.send('second')).text).toBe('echo second');
+    const creates = fake.requests.filter((request) => request.method === 'interactions.create');
+    expect(creates[1]?.body).toMatchObject({
+      background: true,
+      previous_interaction_id: expect.stringMatching(/^i/),
+      input: [{ type: 'user_input', content: [{ type: 'text', text: 'second' }] }],
+    });
+  });
+
+  it('a subagent on background interactions, under a parent on generateContent', async () => {
+    fake = createFakeGemini({
+      script: (request, { lastUserText, functionResponses }) =>
+        // The parent has the subagent's tool; the subagent (over Interactions) has none.
+        (request.body.tools?.length ?? 0) > 0
+          ? functionResponses.length > 0
+            ? turn.text(`parent heard: ${JSON.stringify(functionResponses[0]?.response)}`)
+            : turn.call('research', { task: 'tides' })
+          : turn.text(`researched ${lastUserText}`),
+      interactions: { backgroundPolls: 1 },
+    });
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const researcher = createAgent({
+      gemini,
+      model: MODEL,
+      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+    });
+    const parent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [subagent(researcher, { name: 'research', description: 'Researches.' })],
+    });
+    const result = await parent.run('Tides?');
+    expect(result.text).toContain('researched tides');
+    expect(methods()).toEqual([
+      'generateContent',
+      'interactions.create',
+      'interactions.get',
+      'interactions.get',
+      'generateContent',
+    ]);
   });
 
   it('refuses polling settings out of bounds, naming the option', async () => {
