@@ -22,7 +22,7 @@ export type InteractionsBackend = {
    * signal aborted, or the durable run was cancelled. Not a worker losing its run to another,
    * which goes on polling the same interaction. @defaultValue the call's signal aborted
    */
-  stopsRun?(error: unknown, options: CallOptions): boolean;
+  stopsRun?(error: unknown, options: CallOptions): boolean | Promise<boolean>;
 };
 
 // Keyed by the client object, as `registerModelCallEntry` is: nothing shows on the public `Gemini`.

@@ -60,7 +60,10 @@ export async function runInBackground(
     }
   } catch (error) {
     const stops =
-      timedOut || (backend.stopsRun?.(error, callOptions) ?? callOptions.signal?.aborted === true);
+      timedOut ||
+      (await Promise.resolve(
+        backend.stopsRun?.(error, callOptions) ?? callOptions.signal?.aborted === true,
+      ).catch(() => false));
     if (stops) {
       // Not with the run's signal: it may be the one that aborted.
       const { signal: _signal, ...rest } = callOptions;

@@ -52,6 +52,8 @@ export function createDurableInteractions(
   inner: Gemini,
   calls: { callOptions(options: CallOptions | undefined): CallOptions },
   timed: <T>(body: () => Promise<T>) => Promise<T>,
+  /** The run's status as DBOS stores it, read outside the workflow (no checkpoint). */
+  statusOf: (runId: string) => Promise<string | undefined>,
 ): InteractionsBackend {
   const real = createInteractions(inner);
   return {
@@ -89,7 +91,19 @@ export function createDurableInteractions(
       },
     },
     sleep: (milliseconds) => DBOS.sleepms(milliseconds),
-    stopsRun: (error) => error instanceof DBOSErrors.DBOSWorkflowCancelledError,
+    // Cancelled: DBOS says so at a step's start or a sleep's end. A cancel that lands while a poll
+    // is in flight shows instead as a lost run: `cancelWorkflow` clears the run's owner
+    // (`#cancelWorkflows`, `owner_xid = NULL`), so recording the poll fails its owner check with
+    // `DBOSWorkflowConflictError` (`recordOperationResultInternal`, `dist/src/system_database.js`
+    // 5.3), the same error a takeover gives. The run's status tells them apart, read outside the
+    // workflow (no checkpoint): CANCELLED, or taken over (the new owner polls on).
+    stopsRun: async (error) => {
+      if (error instanceof DBOSErrors.DBOSWorkflowCancelledError) return true;
+      const runId = DBOS.workflowID;
+      if (!(error instanceof DBOSErrors.DBOSWorkflowConflictError) || runId === undefined)
+        return false;
+      return (await statusOf(runId)) === 'CANCELLED';
+    },
   };
 }
 

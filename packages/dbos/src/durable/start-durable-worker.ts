@@ -305,7 +305,9 @@ export async function startDurableWorker({
         }),
     });
     registerDurableInteractions(gemini, agentOptions.api, () =>
-      createDurableInteractions(definition.gemini, calls, timed),
+      createDurableInteractions(definition.gemini, calls, timed, async (runId) =>
+        dbosClient === undefined ? undefined : (await dbosClient.getWorkflow(runId))?.status,
+      ),
     );
     const approvals = createApprovalHook({
       // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even
