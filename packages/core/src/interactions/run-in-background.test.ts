@@ -199,6 +199,38 @@ describe('an agent on background interactions', () => {
     ]);
   });
 
+  it('tells beforeSend the model of each create (a per-model rate limit counts it), and none for polls', async () => {
+    const gemini = await serve(1);
+    const seen: Array<[string, string | undefined]> = [];
+    const interactions = createInteractions(gemini);
+    const beforeSend = async ({
+      method,
+      model,
+    }: {
+      method: string;
+      model?: string | undefined;
+    }) => {
+      seen.push([method, model]);
+      return undefined;
+    };
+    const created = await interactions.create(
+      { model: MODEL, input: 'Paris?', background: true },
+      { beforeSend },
+    );
+    await interactions.get(created.id, { beforeSend });
+    for await (const _event of interactions.stream(
+      { model: MODEL, input: 'Rome?' },
+      { beforeSend },
+    )) {
+      // drained
+    }
+    expect(seen).toEqual([
+      ['interactions.create', MODEL],
+      ['interactions.get', undefined],
+      ['interactions.stream', MODEL],
+    ]);
+  });
+
   it('refuses polling settings out of bounds, naming the option', async () => {
     const gemini = createGemini({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
     for (const background of [{ pollIntervalMs: 0 }, { maxWaitMs: 1.5 }, { every: 5 }]) {
