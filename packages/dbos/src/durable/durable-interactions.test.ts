@@ -22,8 +22,9 @@ const script: FakeScriptFunction = (_request, { lastUserText, functionResponses 
     ? turn.text(`${lastUserText ?? ''}: clear skies.`)
     : turn.call('get_weather', { city: lastUserText ?? '' });
 
-// Each interaction answers on its sixth get: the run polls it a while (200 ms a pause).
-const POLLS = 5;
+// Each interaction answers on its eleventh get: the run polls it about 2 s (200 ms a pause), time
+// enough for the test to kill its worker before the first interaction ends, even on a loaded machine.
+const POLLS = 10;
 
 type Fleet = {
   fake: FakeGemini;
