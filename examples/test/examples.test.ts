@@ -340,6 +340,15 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('run-1 done: (scripted) Oslo: snow.');
   });
 
+  it('interactions-durable: a durable agent on background interactions, on embedded Postgres', async () => {
+    const { stdout } = await runOk('interactions/durable-background.ts');
+    expect(stdout).toContain('started weather-run-1');
+    expect(stdout).toContain('tool get_weather answered');
+    expect(stdout).toContain('answer: (scripted) Oslo: snow.');
+    // Two model calls, each one background interaction polled until done (two polls in progress, one done).
+    expect(stdout).toContain('interactions created: 2, polls: 6');
+  });
+
   it('interactions: the agent on the Interactions API, then Deep Research in the background', async () => {
     const { stdout } = await runOk('interactions/agent-and-research.ts');
     expect(stdout).toContain('agent: (scripted) Oslo: snow. (2 steps)');

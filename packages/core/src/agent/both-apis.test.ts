@@ -54,6 +54,8 @@ const backends: Array<[string, AgentApi]> = [
   ['generateContent', 'generateContent'],
   ['interactions', 'interactions'],
   ['interactions without server state', { name: 'interactions', store: false }],
+  // Each call a background interaction polled until done (the fake answers on the first get).
+  ['interactions in the background', { name: 'interactions', background: { pollIntervalMs: 1 } }],
 ];
 
 describe.each(backends)('the agent on %s', (_name, api) => {

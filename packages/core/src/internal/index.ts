@@ -23,6 +23,11 @@ export {
   readRole,
   readThoughtSignature,
 } from '../history/part-fields.ts';
+// @gemloop/dbos: a durable worker's agents create, poll and cancel interactions as recorded steps.
+export {
+  type InteractionsBackend,
+  registerInteractionsBackend,
+} from '../interactions/interactions-backend.ts';
 export { loggerOption } from '../logging/logger-option.ts';
 export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
 export {

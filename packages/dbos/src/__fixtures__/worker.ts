@@ -198,6 +198,21 @@ const worker = await startDurableWorker({
     fanout: { gemini, model, tools: [meet, part] },
     fanoutApproval: { gemini, model, tools: [part, refund], needsApproval: ['refund'] },
     // Summarizes its older turns when a request passes 5,000 tokens (the summary a model call).
+    // Each model call a background interaction, polled every INTERACTIONS_POLL_MS (durable-interactions.test.ts).
+    background: {
+      gemini,
+      model,
+      tools: [getWeather],
+      api: {
+        name: 'interactions',
+        background: {
+          pollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),
+          maxPollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),
+        },
+      },
+    },
+    // The same agent on the Interactions API without background: each call one streamed step.
+    interactions: { gemini, model, tools: [getWeather], api: 'interactions' },
     compacting: {
       gemini,
       model,

@@ -10,6 +10,7 @@ import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
 import { type DurableBatchJobDefinition, registerBatchRunsWorkflow } from './durable-batch-runs.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
 import { toDurableGuardrails } from './durable-guardrails.ts';
+import { createDurableInteractions, registerDurableInteractions } from './durable-interactions.ts';
 import {
   DEFAULT_APP_NAME,
   type DurableAgentDefinition,
@@ -303,6 +304,11 @@ export async function startDurableWorker({
             timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
         }),
     });
+    registerDurableInteractions(gemini, agentOptions.api, () =>
+      createDurableInteractions(definition.gemini, calls, timed, async (runId) =>
+        dbosClient === undefined ? undefined : (await dbosClient.getWorkflow(runId))?.status,
+      ),
+    );
     const approvals = createApprovalHook({
       // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even
       // when no tool is listed.

@@ -8,7 +8,7 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 import type { ModelConfig } from './model.ts';
 
 const MESSAGE =
-  "api must be 'generateContent', 'interactions', or { name: 'interactions', store: false }.";
+  "api must be 'generateContent', 'interactions', or { name: 'interactions', store?: boolean, background?: true | { pollIntervalMs?, maxPollIntervalMs? (whole ms, 1 to 3600000), maxWaitMs? (whole ms, 1 to 604800000) } }.";
 
 /** `api`: the Gemini API the model calls go to. See {@link AgentApi}. @internal */
 export const apiOption: AgentOptionGroup<'api'> = defineAgentOptions({
@@ -30,5 +30,13 @@ export function resolveApiOption(
   const api = options.api ?? 'generateContent';
   if (api === 'generateContent') return { modelCall: modelConfig.modelCall };
   const store = typeof api === 'object' ? api.store !== false : true;
-  return { modelCall: createInteractionsEntry(modelConfig.gemini, { store }) };
+  const background = typeof api === 'object' ? api.background : undefined;
+  return {
+    modelCall: createInteractionsEntry(modelConfig.gemini, {
+      store,
+      ...(background === undefined || background === false
+        ? {}
+        : { background: background === true ? {} : background }),
+    }),
+  };
 }
