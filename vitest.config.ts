@@ -17,6 +17,21 @@ const source = {
  * devDependency back would make the two packages a cycle, so core's projects reach it by path (as
  * packages/core/tsconfig.test.json does for tsc): the same source files, one module graph.
  */
+/**
+ * The dbos tests turn a fleet's runs into eval cases and replay them (`recorded-runs/`): they reach
+ * @gemloop/evals by path, as packages/dbos/tsconfig.test.json does for tsc, so @gemloop/dbos has no
+ * dependency on it (the CLI, `gemloop eval from-runs --database-url`, is what brings the two together).
+ */
+const dbosSource = {
+  ...source,
+  resolve: {
+    ...source.resolve,
+    alias: {
+      '@gemloop/evals': fileURLToPath(new URL('./packages/evals/src/index.ts', import.meta.url)),
+    },
+  },
+};
+
 const coreSource = {
   ...source,
   resolve: {
@@ -193,7 +208,7 @@ export default defineConfig({
       {
         // Real Postgres (embedded, or DATABASE_URL) started once by the global setup, and real
         // worker processes; files run one at a time, as each starts its own fleet.
-        ...source,
+        ...dbosSource,
         test: {
           name: 'dbos',
           root: './packages/dbos',
