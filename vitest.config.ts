@@ -32,6 +32,25 @@ const dbosSource = {
   },
 };
 
+/**
+ * The evals tests check the eval spans with OpenTelemetry's SDK and in-memory exporter, which are
+ * core's dev dependencies: reached by path (as packages/evals/tsconfig.test.json does for tsc), the
+ * same copies core's telemetry loads, so @gemloop/evals gets no dependency of its own for a test.
+ */
+const coreOtel = (name: string): string =>
+  fileURLToPath(new URL(`./packages/core/node_modules/@opentelemetry/${name}`, import.meta.url));
+const evalsSource = {
+  ...source,
+  resolve: {
+    ...source.resolve,
+    alias: {
+      '@opentelemetry/api': coreOtel('api'),
+      '@opentelemetry/context-async-hooks': coreOtel('context-async-hooks'),
+      '@opentelemetry/sdk-trace-base': coreOtel('sdk-trace-base'),
+    },
+  },
+};
+
 const coreSource = {
   ...source,
   resolve: {
@@ -148,7 +167,7 @@ export default defineConfig({
       {
         // Evals (packages/evals): the runner replays through the in-process fake; no mocks, so its
         // files share one module graph like testing's.
-        ...source,
+        ...evalsSource,
         test: {
           name: 'evals',
           ...UNIT,

@@ -1,8 +1,11 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
-import { createGemini, GemloopError, InvalidArgumentError } from '@gemloop/core';
+import { createGemini, GemloopError, InvalidArgumentError, version } from '@gemloop/core';
+import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { EvalCase } from './eval-case.ts';
+import type { EvalEvent } from './eval-event.ts';
 import type { EvalAttempt, EvalErrorKind, EvalResult } from './eval-result.ts';
 import { EVAL_RESULT_FORMAT } from './eval-result.ts';
+import { createEvalTelemetry } from './eval-telemetry.ts';
 import { findDrift } from './replay/find-drift.ts';
 import { loadFake } from './replay/load-fake.ts';
 import { summarizeAttempts } from './report/summarize-attempts.ts';
@@ -64,6 +67,19 @@ export type RunEvalOptions = {
   simulatedUser?: { gemini: Gemini; model?: string | undefined } | undefined;
   /** Called after each attempt, for progress. */
   onAttempt?: ((attempt: EvalAttempt, done: number, total: number) => void) | undefined;
+  /**
+   * Gets the run's events as they happen: `suite-start`, each attempt's `case-start` and
+   * `case-end` (with its status and every score and reason), `suite-end` with the result (see
+   * {@link EvalEvent}). Called synchronously; a listener that throws ends `runEval` with its error.
+   */
+  onEvent?: ((event: EvalEvent) => void) | undefined;
+  /**
+   * OpenTelemetry: a `gemloop.eval` span around the run and a `gemloop.eval.case` span around each
+   * attempt (its status, scores, drift, tokens, cost, latency as attributes), each active while
+   * its work runs, so the agent's own run spans nest under their case wherever a context manager
+   * is registered (the Node SDK registers one). @defaultValue no spans
+   */
+  telemetry?: { tracerProvider: OtelTracerProvider } | undefined;
   /** The clock of latencies (ms). @defaultValue `performance.now` */
   now?: (() => number) | undefined;
 };
@@ -105,36 +121,53 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
           fetch: options.live?.fetch,
         }))
       : undefined;
+  const name = options.name ?? 'eval';
+  const emit = options.onEvent ?? (() => {});
+  // Every public package shares one version (one changeset `fixed` group): core's is evals'.
+  const telemetry = createEvalTelemetry(options.telemetry?.tracerProvider, version);
   const attempts: EvalAttempt[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
+  const total = jobs.length;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const index = next++;
       const job = jobs[index] as (typeof jobs)[number];
-      const attempt = await runAttempt(job.evalCase, job.repeat, {
-        ...options,
-        mode,
-        timeoutMs,
-        now,
-        liveGemini,
-      });
+      emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
+      const attempt = await telemetry.attempt(
+        { caseId: job.evalCase.id, repeat: job.repeat, tags: job.evalCase.tags ?? [] },
+        () =>
+          runAttempt(job.evalCase, job.repeat, {
+            ...options,
+            mode,
+            timeoutMs,
+            now,
+            liveGemini,
+          }),
+      );
       attempts[index] = attempt;
       done++;
-      options.onAttempt?.(attempt, done, jobs.length);
+      emit({ type: 'case-end', attempt, index, done, total });
+      options.onAttempt?.(attempt, done, total);
     }
   };
   const startedAt = new Date().toISOString();
-  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
-  return {
-    format: 'gemloop-eval',
-    version: EVAL_RESULT_FORMAT,
-    name: options.name ?? 'eval',
-    mode,
-    startedAt,
-    attempts,
-    summary: summarizeAttempts(attempts),
-  };
+  return telemetry.suite({ name, mode, cases: options.cases.length }, async () => {
+    emit({ type: 'suite-start', name, mode, cases: options.cases.length, attempts: total });
+    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    const result: EvalResult = {
+      format: 'gemloop-eval',
+      version: EVAL_RESULT_FORMAT,
+      name,
+      mode,
+      startedAt,
+      attempts,
+      summary: summarizeAttempts(attempts),
+    };
+    telemetry.summarize(result);
+    emit({ type: 'suite-end', result });
+    return result;
+  });
 }
 
 type AttemptSettings = RunEvalOptions & {
