@@ -10,7 +10,7 @@ export type EvalEvent =
       type: 'suite-start';
       /** The eval run's name (`runEval({ name })`). */
       name: string;
-      mode: 'replay' | 'live';
+      mode: 'replay' | 'live' | 'batch';
       /** How many cases, and how many attempts (cases times repeats). */
       cases: number;
       attempts: number;

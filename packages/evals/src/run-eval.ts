@@ -1,14 +1,16 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, GemloopError, InvalidArgumentError, version } from '@gemloop/core';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
+import { AttemptTimeout, describeError } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
 import type { EvalEvent } from './eval-event.ts';
-import type { EvalAttempt, EvalErrorKind, EvalResult } from './eval-result.ts';
+import type { EvalAttempt, EvalResult } from './eval-result.ts';
 import { EVAL_RESULT_FORMAT } from './eval-result.ts';
 import { createEvalTelemetry } from './eval-telemetry.ts';
 import { findDrift } from './replay/find-drift.ts';
 import { loadFake } from './replay/load-fake.ts';
 import { summarizeAttempts } from './report/summarize-attempts.ts';
+import { type EvalBatchOptions, runBatchAttempts } from './run-batch-attempts.ts';
 import type { EvalRunOutput, EvalToolCall, Score, Scorer } from './scorer.ts';
 import { firstDifference } from './scorers/deep-equal.ts';
 import { nextSimulatedUserTurn } from './simulated-user.ts';
@@ -31,16 +33,27 @@ export type EvalAgentContext = {
 
 /** Options of {@link runEval}. */
 export type RunEvalOptions = {
-  /** Builds the agent for one attempt on the client it is given (a fresh agent per attempt). */
-  createAgent: (context: EvalAgentContext) => Agent<unknown> | Promise<Agent<unknown>>;
+  /**
+   * Builds the agent for one attempt on the client it is given (a fresh agent per attempt).
+   * Needed in `replay` and `live` modes; `batch` mode takes `batch` instead.
+   */
+  createAgent?:
+    | ((context: EvalAgentContext) => Agent<unknown> | Promise<Agent<unknown>>)
+    | undefined;
   cases: readonly EvalCase[];
   scorers: readonly Scorer[];
   /**
    * `replay`: each case's recorded model turns are served by the fake, and a request that
-   * differs from the recorded one is drift. `live`: the agent talks to the API (`live`).
+   * differs from the recorded one is drift. `live`: the agent talks to the API (`live`). `batch`:
+   * every single-input case is one run of one Batch API job (`batch`: the model, instructions and
+   * tools, as `createBatchRuns` of `@gemloop/core/batch` takes them), at the batch price, on the
+   * `live` client; for a run that need not be interactive (answered within 48 hours). A
+   * conversation case is an error attempt in this mode.
    * @defaultValue `'replay'`
    */
-  mode?: 'replay' | 'live' | undefined;
+  mode?: 'replay' | 'live' | 'batch' | undefined;
+  /** The agent of `batch` mode (see `mode`). */
+  batch?: EvalBatchOptions | undefined;
   /** How the live client is made (its retries and rate limits are the client's). */
   live?:
     | {
@@ -54,7 +67,10 @@ export type RunEvalOptions = {
   concurrency?: number | undefined;
   /** Attempts per case (for models that do not answer the same twice). @defaultValue 1 */
   repeats?: number | undefined;
-  /** Time limit of one attempt, scoring included. @defaultValue 120000 */
+  /**
+   * Time limit of one attempt, scoring included; in `batch` mode, of the whole job.
+   * @defaultValue 120000 (`batch`: 172800000, the Batch API's 48 hours)
+   */
   timeoutMs?: number | undefined;
   /** Runs with `agent.stream()` rather than `agent.run()`. @defaultValue false */
   streaming?: boolean | undefined;
@@ -99,21 +115,28 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
   const mode = options.mode ?? 'replay';
   const concurrency = checkCount('concurrency', options.concurrency ?? 4, MAX_EVAL_CONCURRENCY);
   const repeats = checkCount('repeats', options.repeats ?? 1, MAX_EVAL_REPEATS);
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? (options.mode === 'batch' ? 172_800_000 : 120_000);
   if (!(timeoutMs > 0))
     throw invalid(
       'timeoutMs',
       `timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
     );
-  if (mode !== 'replay' && mode !== 'live')
-    throw invalid('mode', `mode must be 'replay' or 'live', got '${String(mode)}'.`);
+  if (mode !== 'replay' && mode !== 'live' && mode !== 'batch')
+    throw invalid('mode', `mode must be 'replay', 'live' or 'batch', got '${String(mode)}'.`);
+  if (mode === 'batch' && options.batch === undefined)
+    throw invalid(
+      'batch',
+      "mode 'batch' needs batch: { model, instructions, tools } (what createBatchRuns of @gemloop/core/batch takes).",
+    );
+  if (mode !== 'batch' && typeof options.createAgent !== 'function')
+    throw invalid('createAgent', `mode '${mode}' needs createAgent: (context) => agent.`);
   const now = options.now ?? (() => performance.now());
   const jobs: { evalCase: EvalCase; repeat: number }[] = [];
   for (const evalCase of options.cases) {
     for (let repeat = 0; repeat < repeats; repeat++) jobs.push({ evalCase, repeat });
   }
   const liveGemini =
-    mode === 'live'
+    mode === 'live' || mode === 'batch'
       ? (options.live?.gemini ??
         createGemini({
           apiKey: options.live?.apiKey,
@@ -139,7 +162,8 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
         () =>
           runAttempt(job.evalCase, job.repeat, {
             ...options,
-            mode,
+            createAgent: options.createAgent as AttemptSettings['createAgent'],
+            mode: mode as 'replay' | 'live',
             timeoutMs,
             now,
             liveGemini,
@@ -151,10 +175,45 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
       options.onAttempt?.(attempt, done, total);
     }
   };
+  // Batch mode: one job for every attempt; each attempt's span and events span the whole job.
+  const batchWorker = async (): Promise<void> => {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new AttemptTimeout(`the batch job took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    try {
+      jobs.forEach((job, index) => {
+        emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
+      });
+      const all = runBatchAttempts(jobs, {
+        gemini: liveGemini as Gemini,
+        batch: options.batch as EvalBatchOptions,
+        scorers: options.scorers,
+        signal: controller.signal,
+        now,
+      });
+      await Promise.all(
+        jobs.map(async (job, index) => {
+          const attempt = await telemetry.attempt(
+            { caseId: job.evalCase.id, repeat: job.repeat, tags: job.evalCase.tags ?? [] },
+            async () => (await all)[index] as EvalAttempt,
+          );
+          attempts[index] = attempt;
+          done++;
+          emit({ type: 'case-end', attempt, index, done, total });
+          options.onAttempt?.(attempt, done, total);
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const startedAt = new Date().toISOString();
   return telemetry.suite({ name, mode, cases: options.cases.length }, async () => {
     emit({ type: 'suite-start', name, mode, cases: options.cases.length, attempts: total });
-    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    if (mode === 'batch') await batchWorker();
+    else await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
     const result: EvalResult = {
       format: 'gemloop-eval',
       version: EVAL_RESULT_FORMAT,
@@ -171,13 +230,12 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
 }
 
 type AttemptSettings = RunEvalOptions & {
+  createAgent: NonNullable<RunEvalOptions['createAgent']>;
   mode: 'replay' | 'live';
   timeoutMs: number;
   now: () => number;
   liveGemini: Gemini | undefined;
 };
-
-class AttemptTimeout extends Error {}
 
 async function runAttempt(
   evalCase: EvalCase,
@@ -399,36 +457,6 @@ function recordedToolOutput(
     (result) => result.name === name && firstDifference(result.args, args) === undefined,
   );
   return match === undefined ? { found: false } : { found: true, output: match.output };
-}
-
-function describeError(error: unknown): NonNullable<EvalAttempt['error']> {
-  const status = statusOf(error);
-  const kind: EvalErrorKind =
-    error instanceof AttemptTimeout ? 'timeout' : status === 429 ? 'rate-limited' : 'threw';
-  const name =
-    error instanceof AttemptTimeout
-      ? 'TimeoutError'
-      : error instanceof Error
-        ? error.name
-        : '_OTHER';
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    kind,
-    name,
-    message: message.slice(0, 2000),
-    ...(typeof status === 'number' ? { status } : {}),
-  };
-}
-
-/** The HTTP status of an API error, looked for down the cause chain (a run wraps its call's error). */
-function statusOf(error: unknown): number | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const status = (current as { status?: unknown }).status;
-    if (typeof status === 'number') return status;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function checkCount(name: string, value: number, max: number): number {

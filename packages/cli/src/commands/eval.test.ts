@@ -138,6 +138,32 @@ describe('gemloop eval', () => {
     expect(fake.modelRequests).toHaveLength(2);
   });
 
+  it('--batch runs the suite as a Batch API job against the endpoint, at the batch price', async () => {
+    const refused = io();
+    expect(await createEvalCommand(dir).run(['same.mjs', '--batch'], refused)).toBe(2);
+    expect(refused.err()).toContain('--batch runs against the model: set GEMINI_API_KEY');
+    const both = io({ GEMINI_API_KEY: 'k' });
+    expect(await createEvalCommand(dir).run(['same.mjs', '--batch', '--live'], both)).toBe(2);
+    await using fake = createFakeGemini({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('It is 18 °C in Paris.')],
+    });
+    const run = io({ GEMINI_API_KEY: 'k' }, fake.fetch);
+    expect(
+      await createEvalCommand(dir).run(['same.mjs', '--batch', '--json', 'batch.json'], run),
+    ).toBe(0);
+    expect(run.out()).toContain('weather (batch): 1/1 passed');
+    expect(JSON.parse(readFileSync(join(dir, 'batch.json'), 'utf8'))).toMatchObject({
+      mode: 'batch',
+    });
+    const batches = fake.requests.filter((request) =>
+      request.url.includes(':batchGenerateContent'),
+    );
+    expect(batches).toHaveLength(2);
+    expect(
+      fake.requests.filter((request) => /:(stream)?generateContent/i.test(request.url)),
+    ).toEqual([]);
+  });
+
   it('names a bad flag and a bad file', async () => {
     const flag = io();
     expect(await createEvalCommand(dir).run(['same.mjs', '--min-pass', '90'], flag)).toBe(2);

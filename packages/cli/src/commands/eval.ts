@@ -12,7 +12,7 @@ import { runEvalSuite } from '../eval/run-eval-suite.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
 
 const USAGE = `Usage: gemloop eval FILE [--min-pass 0.9] [--concurrency N] [--repeats N] [--timeout-ms N]
-                    [--live [--base-url URL]] [--json out.json] [--junit out.xml] [--name NAME]
+                    [--live | --batch] [--base-url URL] [--json out.json] [--junit out.xml] [--name NAME]
        gemloop eval from-runs [--dir .gemloop/runs] --out cases.jsonl
        gemloop eval from-runs --database-url URL [--run ID]... [--since WHEN] [--limit N] --out cases.jsonl
        gemloop eval compare a.json b.json [--fail-on-regression]
@@ -31,7 +31,10 @@ Options:
   --repeats N           attempts per case, for models that answer differently (default 1)
   --timeout-ms N        time limit of one attempt (default 120000)
   --live                run against the model (GEMINI_API_KEY), not the recorded turns
-  --base-url URL        the API's base URL with --live (a gateway, or gemloop fake)
+  --batch               run live through the Batch API at the batch price (GEMINI_API_KEY; the
+                        suite's batch: { model, instructions, tools }; single-input cases; the
+                        job may take hours: --timeout-ms bounds it, default 48 h)
+  --base-url URL        the API's base URL with --live or --batch (a gateway, or gemloop fake)
   --json FILE           write the result (versioned JSON, read by compare and gemloop view)
   --junit FILE          write a JUnit XML report for CI
   --name NAME           the eval run's name in its results (default: the suite's, else FILE's)
@@ -159,6 +162,7 @@ export function createEvalCommand(
             repeats: { type: 'string' },
             'timeout-ms': { type: 'string' },
             live: { type: 'boolean' },
+            batch: { type: 'boolean' },
             'base-url': { type: 'string' },
             json: { type: 'string' },
             junit: { type: 'string' },
@@ -168,6 +172,10 @@ export function createEvalCommand(
           io,
         );
         if (typeof values === 'number') return values;
+        if (values['live'] === true && values['batch'] === true) {
+          io.stderr(`gemloop eval: give --live or --batch, not both.\n\n${USAGE}`);
+          return 2;
+        }
         return await runEvalSuite(
           {
             file: first,
@@ -176,6 +184,7 @@ export function createEvalCommand(
             repeats: count('--repeats', values['repeats'], 100),
             timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
             live: values['live'] === true,
+            batch: values['batch'] === true,
             baseUrl: values['base-url'] as string | undefined,
             json: values['json'] as string | undefined,
             junit: values['junit'] as string | undefined,
