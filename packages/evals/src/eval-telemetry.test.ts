@@ -1,6 +1,9 @@
 // The eval run seen from outside: its events (onEvent) in order, and its OpenTelemetry spans
 // (a suite span, one per case, the agent's run spans under their case) in the SDK's in-memory
 // exporter, with a context manager as the Node SDK registers one.
+
+import { createAgent } from '@gemloop/core';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -154,5 +157,46 @@ describe('runEval spans', () => {
     const runs = spans.filter((span) => span.name.startsWith('invoke_agent'));
     expect(runs).toHaveLength(1);
     expect(parentOf(runs[0] as ReadableSpan)).toBe(caseSpan('paris').spanContext().spanId);
+  });
+});
+
+describe('runEval conversations', () => {
+  it('sends a conversation case through a chat session: each turn a run of the session', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    await using fake = createFakeGemini({
+      script: (_request, fakeContext) => turn.text(`you said ${fakeContext.lastUserText}`),
+    });
+    const result = await runEval({
+      mode: 'live',
+      live: { apiKey: 'k', fetch: fake.fetch },
+      cases: [
+        {
+          id: 'chat',
+          history: [
+            { role: 'user', parts: [{ text: 'zero' }] },
+            { role: 'model', parts: [{ text: 'you said zero' }] },
+          ],
+          conversation: ['one', 'two'],
+          expected: { text: 'you said two' },
+        },
+      ],
+      scorers: [exactMatch()],
+      createAgent: ({ gemini }) =>
+        createAgent({ gemini, model: 'gemini-2.5-flash', telemetry: { tracerProvider } }),
+    });
+    expect(result.attempts[0]?.status).toBe('pass');
+    const runs = exporter.getFinishedSpans().filter((span) => span.name.startsWith('invoke_agent'));
+    // A chat session's runs carry its id as the conversation (gen_ai.conversation.id).
+    expect(runs.map((span) => span.attributes['gen_ai.conversation.id'])).toEqual([
+      'eval-chat',
+      'eval-chat',
+    ]);
+    const sent = fake.modelRequests.map(
+      (request) => (request.body as { contents: unknown[] }).contents.length,
+    );
+    expect(sent).toEqual([3, 5]);
   });
 });

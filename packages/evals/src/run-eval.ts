@@ -1,5 +1,7 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, GemloopError, InvalidArgumentError, version } from '@gemloop/core';
+import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { silentLogger } from '@gemloop/core/logging';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import { AttemptTimeout, describeError } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
@@ -365,10 +367,32 @@ async function drive(
   streaming: boolean,
   simulatedUser: RunEvalOptions['simulatedUser'],
 ): Promise<AgentResult<unknown>[]> {
-  const run = async (input: Content[]): Promise<AgentResult<unknown>> =>
-    streaming ? agent.stream(input, { signal }).result : agent.run(input, { signal });
-  let contents: Content[] = [...(evalCase.history ?? [])];
   const spec = evalCase.simulatedUser;
+  if (spec === undefined && evalCase.conversation === undefined) {
+    // A single input: one run on the case's history, as an app calls the agent.
+    const input = evalCase.input ?? '';
+    const added: Content[] =
+      typeof input === 'string' ? [{ role: 'user', parts: [{ text: input }] }] : input;
+    const contents = [...(evalCase.history ?? []), ...added];
+    return [
+      streaming
+        ? await agent.stream(contents, { signal }).result
+        : await agent.run(contents, { signal }),
+    ];
+  }
+  // A conversation goes through a real chat session, turn by turn, as an app's chat does: its
+  // stored history (the case's history seeded as the first turn), its limits, its saves.
+  const store = createMemoryHistoryStore();
+  const sessionId = `eval-${evalCase.id}`;
+  if (evalCase.history !== undefined && evalCase.history.length > 0) {
+    await store.append(sessionId, { contents: [...evalCase.history] }, { logger: silentLogger });
+  }
+  const chat = createChatSession({ agent, store, id: sessionId });
+  const send = async (message: string): Promise<AgentResult<unknown>> =>
+    streaming
+      ? await chat.sendStream(message, { signal }).result
+      : await chat.send(message, { signal });
+  const results: AgentResult<unknown>[] = [];
   if (spec !== undefined) {
     if (simulatedUser === undefined) {
       throw new InvalidArgumentError({
@@ -377,7 +401,6 @@ async function drive(
       });
     }
     const transcript: { role: 'user' | 'agent'; text: string }[] = [];
-    const results: AgentResult<unknown>[] = [];
     const maxTurns = spec.maxTurns ?? 5;
     for (let turn = 0; turn < maxTurns; turn++) {
       let message: string;
@@ -395,22 +418,13 @@ async function drive(
         message = next.message;
       }
       transcript.push({ role: 'user', text: message });
-      const result = await run([...contents, { role: 'user', parts: [{ text: message }] }]);
+      const result = await send(message);
       results.push(result);
       transcript.push({ role: 'agent', text: result.text });
-      contents = result.contents;
     }
     return results;
   }
-  const turns: (string | Content[])[] = evalCase.conversation ?? [evalCase.input ?? ''];
-  const results: AgentResult<unknown>[] = [];
-  for (const turn of turns) {
-    const added: Content[] =
-      typeof turn === 'string' ? [{ role: 'user', parts: [{ text: turn }] }] : turn;
-    const result = await run([...contents, ...added]);
-    results.push(result);
-    contents = result.contents;
-  }
+  for (const turn of evalCase.conversation ?? []) results.push(await send(turn));
   return results;
 }
 
