@@ -100,7 +100,8 @@ export function captureRequest(
   request: { contents: unknown } & Record<string, unknown>,
 ): void {
   const { contents, ...rest } = request;
-  const body = JSON.stringify(toJsonSafe(rest));
+  // One serialization per call (as `toJsonSafe` writes values); parsed back only when it changed.
+  const body = JSON.stringify(rest, jsonSafeField);
   const frame: RequestFrame = {
     call: buffer.requests.length,
     contents: Array.isArray(contents) ? contents.length : 1,
@@ -153,6 +154,13 @@ function queueWrite(
     if (buffer.written > from) buffer.written = from;
     if (buffer.requestsWritten > requestsFrom) buffer.requestsWritten = requestsFrom;
   });
+}
+
+/** What `toJsonSafe` writes for a field: errors as `{ name, message }`, bigints as strings. */
+function jsonSafeField(_key: string, field: unknown): unknown {
+  if (field instanceof Error) return { name: field.name, message: field.message };
+  if (typeof field === 'bigint') return field.toString();
+  return field;
 }
 
 /** `requests` from `from` on, the first with the body in effect for it (a reader may lack earlier entries). */
