@@ -88,6 +88,16 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('2 regression(s), 0 improvement(s)');
   });
 
+  it('evals-durable: a fleet runs in Postgres become cases; replayed, a changed prompt drifts', async () => {
+    const { stdout } = await runOk('evals/from-durable-runs.ts');
+    expect(stdout).toContain('weather-paris: Paris: 18 °C.');
+    expect(stdout).toContain('weather-lisbon: Lisbon: 24 °C.');
+    expect(stdout).toContain('Read 2 durable runs as cases.');
+    expect(stdout).toContain('fleet-baseline (replay): 2/2 passed (100.0%)');
+    expect(stdout).toContain('fleet-new-prompt (replay): 0/2 passed (0.0%), 0 failed, 2 drifted');
+    expect(stdout).toContain('(the system prompt changed)');
+  });
+
   it('cost: prints each step and the run in dollars, gateway prices, and both budgets stopping', async () => {
     const { stdout } = await runOk('cost/cost.ts');
     expect(stdout).toMatch(/gemini-3-flash-preview: \$0\.50 in \/ \$3\.00 out per 1M tokens/);

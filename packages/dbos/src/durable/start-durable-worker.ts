@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { type AgentEvent, createAgent, InvalidArgumentError } from '@gemloop/core';
-import type { GenerateContentResponse } from '@gemloop/core/wire';
+import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from './approvals.ts';
@@ -31,6 +31,7 @@ import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
 import { createRunEndNotices, migrateRunEndNotices } from './run-end-notices.ts';
 import {
+  captureRequest,
   createRunEventBuffer,
   DEFAULT_EVENT_BATCHING,
   EVENTS_STREAM_KEY,
@@ -288,21 +289,31 @@ export async function startDurableWorker({
       });
     }
     const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
+    // What each call asks goes out with the run's events (run-events.ts, captureRequest), so
+    // the run can become an eval case later (`readRecordedRuns`, @gemloop/dbos/recorded-runs).
+    const capture = (request: GenerateContentRequest): void => {
+      const buffer = currentBuffer();
+      if (buffer !== undefined) captureRequest(buffer, request);
+    };
     const gemini = createDurableGemini(definition.gemini, {
-      generate: (request, options) =>
-        callModelStep<GenerateContentResponse>({
+      generate: (request, options) => {
+        capture(request);
+        return callModelStep<GenerateContentResponse>({
           name: 'gemloop.model:generate',
           // The fence of `calls` checks ownership before each attempt is sent.
           fenced: true,
           call: () => timed(() => calls.generate(request, options)),
-        }),
-      stream: (request, options) =>
-        callModelStep<GenerateContentResponse[]>({
+        });
+      },
+      stream: (request, options) => {
+        capture(request);
+        return callModelStep<GenerateContentResponse[]>({
           name: 'gemloop.model:stream',
           fenced: true,
           call: () =>
             timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
-        }),
+        });
+      },
     });
     registerDurableInteractions(gemini, agentOptions.api, () =>
       createDurableInteractions(definition.gemini, calls, timed, async (runId) =>
