@@ -216,6 +216,13 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         conversationId: info.conversationId,
         path: info.path,
         parentRunId: info.parentRunId,
+        ...(info.parentCall === undefined
+          ? {}
+          : {
+              parentStepNumber: info.parentCall.stepNumber,
+              parentToolCallId: info.parentCall.toolCallId,
+              parentCallIndex: info.parentCall.callIndex,
+            }),
         gemloopVersion: version,
         at: info.startedAt,
         // Last: it can be long, and a reader of the file's first bytes (the viewer's list) gets
@@ -311,8 +318,17 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             at: record.endedAt,
           });
         },
-        handoff({ stepNumber, from, to, at }) {
-          write({ type: 'handoff', stepNumber, from, to, at });
+        handoff({ stepNumber, from, to, filter, contentsBefore, contentsAfter, at }) {
+          write({
+            type: 'handoff',
+            stepNumber,
+            from,
+            to,
+            filter,
+            contentsBefore,
+            contentsAfter,
+            at,
+          });
         },
         compaction(report, at) {
           write({ type: 'compaction', ...report, at });

@@ -292,12 +292,16 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         // A handoff as a span of its own under the run's (the OpenAI Agents SDK traces one as a
         // `handoff` span, packages/agents-core/src/tracing/spans.ts; the GenAI conventions name no
         // operation for it, so only the agent attributes they define are set).
-        handoff({ from, to, at }) {
+        handoff({ from, to, filter, at }) {
           const span = tracer.startSpan(
             `handoff ${to}`,
             {
               kind: SPAN_KIND_INTERNAL,
-              attributes: { 'gen_ai.agent.name': to, 'gemloop.handoff.from': from },
+              attributes: {
+                'gen_ai.agent.name': to,
+                'gemloop.handoff.from': from,
+                ...(filter === undefined ? {} : { 'gemloop.handoff.filter': filter }),
+              },
               startTime: at,
             },
             runContext,
