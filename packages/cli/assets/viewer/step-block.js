@@ -37,7 +37,8 @@ export function renderStepBlock(step, context) {
   const reask = asText(step.end?.reask);
   const finish = asText(step.end?.finishReason);
   const continuation = describeContinuation(step.end?.continuation);
-  const rawKey = `raw-${step.number}`;
+  const rawKey = `${context.run.keyPrefix ?? ''}raw-${step.number}`;
+  const agent = context.run.handoffs?.length > 0 ? context.run.agentAt(step.number) : undefined;
   return el(
     'section',
     { className: classes.join(' '), 'data-entry': call?.key, 'data-step': step.number },
@@ -46,6 +47,8 @@ export function renderStepBlock(step, context) {
       { className: 'step-head' },
       el('b', null, `Step ${step.number}`),
       el('span', { className: `badge step-label label-${label.replace(/\W+/g, '-')}` }, label),
+      // After a handoff, each step says which agent made it.
+      agent === undefined ? null : el('span', { className: 'badge step-agent' }, agent),
       call?.end === undefined
         ? null
         : el('span', { className: 'dim' }, `model ${formatDuration(call.end - call.start)}`),
