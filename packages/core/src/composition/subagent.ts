@@ -141,6 +141,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         { error: { agent: name, path: [...parent.path], message } },
         undefined,
         usage,
+        childRun?.cost,
       );
     }
     if (link !== undefined) {
@@ -151,7 +152,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         } satisfies AgentUsageByAgent);
       }
     }
-    return new DelegatedResult(toResponse(output, result), undefined, result.usage);
+    return new DelegatedResult(toResponse(output, result), undefined, result.usage, result.cost);
   }
 }
 

@@ -343,6 +343,13 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             finishReason: step.finishReason,
             usage: step.usage,
             cost: step.cost,
+            ...(step.usageWithChildren === undefined
+              ? {}
+              : {
+                  usageWithChildren: step.usageWithChildren,
+                  costWithChildren: step.costWithChildren,
+                  usageByAgent: step.usageByAgent,
+                }),
             grounding: step.grounding,
             toolCalls: step.toolCalls.length,
             reask: step.reask?.reason,

@@ -1,6 +1,6 @@
 import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { Cost } from '../models/cost.ts';
-import type { AgentUsage } from '../run/agent-result.ts';
+import type { AgentUsage, AgentUsageByAgent } from '../run/agent-result.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */
 export const RECORDED_RUN_FORMAT = 1;
@@ -144,6 +144,11 @@ export type RecordedRunLine =
       usage: AgentUsage;
       /** What the step's model call cost. */
       cost: Cost;
+      /** With what its calls' model calls used (subagents): see `AgentStep.usageWithChildren`. */
+      usageWithChildren?: AgentUsage | undefined;
+      costWithChildren?: Cost | undefined;
+      /** `usageWithChildren` by agent (see `AgentStep.usageByAgent`). */
+      usageByAgent?: AgentUsageByAgent[] | undefined;
       grounding: unknown;
       toolCalls: number;
       reask: string | undefined;
