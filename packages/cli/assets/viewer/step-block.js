@@ -4,7 +4,7 @@ import { renderEntry, sortEntries } from './entry-renderers.js';
 import { asText, formatCount, formatDuration } from './format.js';
 import { jsonBlock } from './json-block.js';
 import { runOutcome } from './run-outcome.js';
-import { stepTokens } from './run-tokens.js';
+import { stepTokens, totalTokens } from './run-tokens.js';
 
 /**
  * What a step did, as its label says: `answer` (text, no tool call), `tools` (it called tools),
@@ -32,6 +32,7 @@ export function renderStepBlock(step, context) {
   const label = stepLabel(step, context.run);
   const call = step.modelCall;
   const tokens = stepTokens(step);
+  const withChildren = totalTokens(step.end?.usageWithChildren);
   const classes = ['step', `step-${label.replace(/\W+/g, '-')}`];
   if (call !== undefined && context.selected === call.key) classes.push('selected');
   const reask = asText(step.end?.reask);
@@ -55,6 +56,14 @@ export function renderStepBlock(step, context) {
       tokens === undefined
         ? null
         : el('span', { className: 'dim' }, `${formatCount(tokens)} tokens`),
+      // A step that called subagents: its tokens with theirs (usageWithChildren).
+      withChildren === undefined
+        ? null
+        : el(
+            'span',
+            { className: 'dim step-with-children' },
+            `${formatCount(withChildren)} with subagents`,
+          ),
       finish === undefined ? null : el('span', { className: 'dim' }, finish),
       reask === undefined ? null : el('span', { className: 'dim' }, `re-asked (${reask})`),
       continuation === '' ? null : el('span', { className: 'dim' }, continuation),

@@ -32,6 +32,7 @@ let dir: string;
 let viewer: OpenViewer | undefined;
 let server: ViewServer;
 let context: BrowserContext;
+let researchStepTokens = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gemloop-view-tree-'));
@@ -80,7 +81,10 @@ beforeAll(async () => {
     for await (const _event of stream) {
       // Drained: the run is streamed, its children's events come through it.
     }
-    await stream.result;
+    const research = await stream.result;
+    researchStepTokens = research.steps[0]?.usageWithChildren?.totalTokenCount ?? 0;
+    // Its own call and those of the two searchers and their two diggers.
+    expect(researchStepTokens).toBeGreaterThan(research.steps[0]?.usage.totalTokenCount ?? 0);
     const billing = createAgent({ gemini, model, name: 'billing', instructions: BILLING });
     const triage = createAgent({
       gemini,
@@ -123,6 +127,14 @@ describe('gemloop view, a tree of agents', () => {
     expect(await calls.count()).toBe(2);
     const firstChild = calls.nth(0).locator(':scope > details.subagent');
     const secondChild = calls.nth(1).locator(':scope > details.subagent');
+    // The step's tokens with its subagents' (usageWithChildren, as recorded).
+    expect(
+      await page
+        .locator('#steps > .step')
+        .nth(0)
+        .locator(':scope > .step-head > .step-with-children')
+        .textContent(),
+    ).toBe(`${researchStepTokens.toLocaleString('en-US')} with subagents`);
     // In call order, each labelled with its agent and its path.
     expect(await firstChild.getAttribute('data-path')).toBe('search#1');
     expect(await secondChild.getAttribute('data-path')).toBe('search#2');
