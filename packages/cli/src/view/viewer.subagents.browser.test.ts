@@ -117,6 +117,22 @@ async function openRun(page: Page, question: string): Promise<void> {
 }
 
 describe('gemloop view, a tree of agents', () => {
+  it('marks a subagent run in the list with its path', async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#runs tr.run-row');
+    // Two top runs, two searchers, two diggers.
+    expect(await page.locator('#runs tr.run-row').count()).toBe(6);
+    expect(await page.locator('#runs tr.run-row.child-run').count()).toBe(4);
+    const paths = await page.locator('#runs tr.child-run .subagent-of').allTextContents();
+    expect(paths.sort()).toEqual([
+      'subagent search#1',
+      'subagent search#1 › dig#1',
+      'subagent search#2',
+      'subagent search#2 › dig#1',
+    ]);
+  });
+
   it('nests each child run under the call that started it: open at depth 1, closed below, opened by a click or the keyboard', async () => {
     const page = await context.newPage();
     await openRun(page, 'Which is larger');
