@@ -95,6 +95,8 @@ describe('subagent spans', () => {
     expect(span.attributes).toMatchObject({
       'gen_ai.agent.name': 'billing',
       'gemloop.handoff.from': 'triage',
+      // No `filter` option: the default one (drops the tool exchanges of the agent handing over).
+      'gemloop.handoff.filter': 'default',
     });
     // The receiving agent's model call is a step of the same run.
     const calls = spans.filter((candidate) => candidate.name.startsWith('generate_content'));
