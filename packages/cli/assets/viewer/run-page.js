@@ -28,7 +28,8 @@ let current = {
   selected: undefined,
   lines: [],
   allSteps: false,
-  summaries: [],
+  /** The lines of the subagent runs that ended (see loadRunTree). */
+  ended: new Map(),
 };
 
 /**
@@ -62,10 +63,10 @@ export async function showRunPage(id, { fresh = true } = {}) {
     !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
   // A visit (not a poll) draws the page anew: the list may have been on screen in between.
   if (fresh || current.id !== id)
-    current = { id, count: -1, selected: undefined, lines, allSteps: false, summaries };
+    current = { id, count: -1, selected: undefined, lines, allSteps: false, ended: new Map() };
   // A live run's subagents grow too: the page re-draws when any file of the tree has more lines.
   const run = readRun(lines);
-  const tree = await loadRunTree(run, summaries);
+  const tree = await loadRunTree(run, summaries, current.ended);
   if (location.hash !== `#/run/${encodeURIComponent(id)}`) return;
   const count = lines.length + tree.lines + tree.runs;
   if (count !== current.count) {

@@ -14,8 +14,10 @@ export const MAX_TREE_RUNS = 100;
  * to the tool call that started it (`call.child`), or to `run.unplacedChildren` when no call
  * matches (a file from before the recorder named the call). Returns how many runs were read,
  * how many were left out, and how many lines they had (a live page re-draws when it changes).
+ * `ended` keeps the lines of the child runs that ended, by file id: a live page's poll reads only
+ * the children still running again.
  */
-export async function loadRunTree(run, summaries) {
+export async function loadRunTree(run, summaries, ended = new Map()) {
   const byParent = new Map();
   for (const summary of Array.isArray(summaries) ? summaries : []) {
     const parentId = summary?.parent?.runId;
@@ -37,13 +39,16 @@ export async function loadRunTree(run, summaries) {
       }
       seen.add(summary.runId);
       tree.runs++;
-      let lines;
-      try {
-        lines = await getJson(`/api/runs/${encodeURIComponent(summary.id)}`);
-      } catch {
-        continue;
+      let lines = ended.get(summary.id);
+      if (lines === undefined) {
+        try {
+          lines = await getJson(`/api/runs/${encodeURIComponent(summary.id)}`);
+        } catch {
+          continue;
+        }
+        if (!Array.isArray(lines) || lines[0]?.type !== 'run-start') continue;
+        if (lines.some((line) => line?.type === 'run-end')) ended.set(summary.id, lines);
       }
-      if (!Array.isArray(lines) || lines[0]?.type !== 'run-start') continue;
       tree.lines += lines.length;
       const child = readRun(lines, { keyPrefix: `${summary.id}/` });
       child.summary = summary;
