@@ -149,4 +149,36 @@ describe('recording a tree of agents', () => {
       });
     }
   });
+
+  it("records a child whose agent has a recorder of its own in both folders: its own and its parent's", async () => {
+    const parentDir = await mkdtemp(join(tmpdir(), 'gemloop-tree-'));
+    const childDir = await mkdtemp(join(tmpdir(), 'gemloop-tree-'));
+    const parentRecorder = createRunRecorder({ dir: parentDir });
+    const childRecorder = createRunRecorder({ dir: childDir });
+    const child = createAgent({
+      gemini: createScriptedGemini([textTurn('Child answer.')]),
+      model: MODEL,
+      name: 'child',
+      recorder: childRecorder,
+      telemetry: false,
+    });
+    const top = createAgent({
+      gemini: createScriptedGemini([
+        callsTurn(['ask', { task: 'Ask.' }, 'a1']),
+        textTurn('Top answer.'),
+      ]),
+      model: MODEL,
+      name: 'top',
+      tools: [subagent(child, { name: 'ask', description: 'Asks.' })],
+      recorder: parentRecorder,
+      telemetry: false,
+    });
+    await top.run('Go.');
+    await parentRecorder.flush();
+    await childRecorder.flush();
+    const names = (runs: RecordedRunLine[][]) =>
+      runs.map((run) => (run[0]?.type === 'run-start' ? run[0].agentName : undefined)).sort();
+    expect(names(await readRuns(parentDir))).toEqual(['child', 'top']);
+    expect(names(await readRuns(childDir))).toEqual(['child']);
+  });
 });

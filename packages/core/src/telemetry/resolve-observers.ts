@@ -76,8 +76,8 @@ export function resolveObservers(options: {
   return { name, observers };
 }
 
-// The observers given as an agent's `recorder`: a subagent without one of its own records into
-// its parent's (see `isRunRecorder`), so the tree is not lost from the recording.
+// The observers given as an agent's `recorder`: a subagent's run records into its parent's too
+// (see `isRunRecorder`), so the tree is not lost from the recording.
 const recorders = new WeakSet<RunObserver>();
 
 /**

@@ -34,8 +34,9 @@ export type ChildRunParent = {
   /** The tool call that starts the child (the recorder nests the child's file under it). */
   readonly parentCall?: ParentCallInfo | undefined;
   /**
-   * The recorders of the runs above: a child whose agent has no `recorder` of its own records
-   * into these, so a recorded tree never loses its children.
+   * The recorders of the runs above: a child run records into these besides its agent's own
+   * `recorder` (if it has one and it is another), so the folder of a recorded tree holds all of
+   * its children, whether their agents have a recorder or not.
    */
   readonly recorders?: readonly RunObserver[] | undefined;
 };
@@ -128,8 +129,8 @@ export function childRunParent(link: RunLink, name: string): ChildRunParent {
 
 /**
  * The observers of a run: its agent's own, then the recorders it inherits from the runs above
- * that are not already among them (a child whose agent has no recorder records into its
- * parent's). @internal
+ * that are not already among them (a child records into its parent's recorder, with or without
+ * one of its own). @internal
  */
 export function runObservers(
   own: readonly RunObserver[],
