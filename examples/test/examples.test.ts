@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeCommand } from 'gemloop';
@@ -155,6 +156,45 @@ describe.concurrent('the examples, offline', () => {
       expect(research).toMatch(new RegExp(`tokens of ${path}: \\d+`));
     }
     expect(research).toContain('[top] answered: Lyon is the largest of the three');
+    // The step that sent the searchers reports its tokens with theirs.
+    const step = /step 1: (\d+) tokens of its own, (\d+) with its 3 searchers/.exec(research);
+    expect(step, research).not.toBeNull();
+    expect(Number(step?.[2])).toBeGreaterThan(Number(step?.[1]));
+  });
+
+  it('team --record: records both runs and their subagents, each child naming its parent call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-team-runs-'));
+    try {
+      const { stdout } = await runOk('team/team.ts', ['--record', dir]);
+      expect(stdout).toContain(`recorded in ${dir}`);
+      const starts = await Promise.all(
+        (await readdir(dir)).map(async (name) => {
+          const first = (await readFile(join(dir, name), 'utf8')).split('\n')[0] ?? '';
+          return JSON.parse(first) as {
+            agentName?: string;
+            path?: string[];
+            parentToolCallId?: string;
+          };
+        }),
+      );
+      // triage (billing continues its run), research, three searchers.
+      expect(starts.map((start) => start.agentName).sort()).toEqual([
+        'research',
+        'searcher',
+        'searcher',
+        'searcher',
+        'triage',
+      ]);
+      const children = starts.filter((start) => start.agentName === 'searcher');
+      expect(children.map((start) => start.path?.join('/')).sort()).toEqual([
+        'search#1',
+        'search#2',
+        'search#3',
+      ]);
+      for (const child of children) expect(typeof child.parentToolCallId).toBe('string');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('parallel-tools: runs the three calls of one turn at once, and one by one with toolConcurrency 1', async () => {

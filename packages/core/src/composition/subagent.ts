@@ -94,7 +94,17 @@ export function subagent<Output = undefined, Args = { task: string }>(
     const link = runLinkOf(context);
     // Called outside an agent run (a test, a wrapper): a plain top-level run of the child.
     const parent: ChildRunParent =
-      link === undefined ? detachedParent(name) : childRunParent(link, name);
+      link === undefined
+        ? detachedParent(name)
+        : {
+            ...childRunParent(link, name),
+            // The call that starts it: the recorder and the viewer nest the child under it.
+            parentCall: {
+              stepNumber: context.step,
+              toolCallId: context.toolCallId,
+              callIndex: context.callIndex,
+            },
+          };
     const segment = parent.path[parent.path.length - 1] as string;
     const slice = history?.(context.contents);
     let result: AgentResult<Output>;
@@ -131,6 +141,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         { error: { agent: name, path: [...parent.path], message } },
         undefined,
         usage,
+        childRun?.cost,
       );
     }
     if (link !== undefined) {
@@ -141,7 +152,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         } satisfies AgentUsageByAgent);
       }
     }
-    return new DelegatedResult(toResponse(output, result), undefined, result.usage);
+    return new DelegatedResult(toResponse(output, result), undefined, result.usage, result.cost);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { version } from '../version.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
+import { abortReason } from './abort-reason.ts';
 import type {
   ModelCallObservation,
   RunObservation,
@@ -292,12 +293,16 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         // A handoff as a span of its own under the run's (the OpenAI Agents SDK traces one as a
         // `handoff` span, packages/agents-core/src/tracing/spans.ts; the GenAI conventions name no
         // operation for it, so only the agent attributes they define are set).
-        handoff({ from, to, at }) {
+        handoff({ from, to, filter, at }) {
           const span = tracer.startSpan(
             `handoff ${to}`,
             {
               kind: SPAN_KIND_INTERNAL,
-              attributes: { 'gen_ai.agent.name': to, 'gemloop.handoff.from': from },
+              attributes: {
+                'gen_ai.agent.name': to,
+                'gemloop.handoff.from': from,
+                ...(filter === undefined ? {} : { 'gemloop.handoff.filter': filter }),
+              },
               startTime: at,
             },
             runContext,
@@ -308,6 +313,11 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         end(outcome) {
           if ('error' in outcome) {
             failSpan(runSpan, toErrorType(outcome.error), outcome.error);
+            // An aborted run says why, as the recorder does (`error.reason` of its run-end line):
+            // the signal's reason, caller text, bounded. A gemloop attribute: OpenTelemetry's
+            // `error.*` namespace is the semantic conventions' own (error.type only).
+            const reason = abortReason(outcome.error);
+            if (reason !== undefined) runSpan.setAttribute('gemloop.abort.reason', reason);
             const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
               ?.run;
             if (run?.usage !== undefined) addUsage(runSpan, run.usage, latest);

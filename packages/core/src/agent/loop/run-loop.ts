@@ -20,6 +20,8 @@ import {
   childRunLink,
   emitAt,
   type RunLink,
+  recordersOf,
+  runObservers,
   type TreeBudget,
   topRunLink,
 } from '../run-state/run-link.ts';
@@ -100,16 +102,19 @@ export function runLoop<Output>(
 ): Promise<AgentResult<Output>> {
   // Without observers (telemetry: false, no recorder) or with none following this run (no
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
-  if (config.observers.length === 0 || !anyObserverActive(config.observers))
+  // A child whose agent has no recorder records into the recorders of the runs above it.
+  const observers = runObservers(config.observers, options.parent?.recorders);
+  if (observers.length === 0 || !anyObserverActive(observers))
     return runSteps(config, runtime, input, options, undefined);
   const runId = crypto.randomUUID();
   options = { ...options, runId };
   const observation = startObservation(
-    config.observers,
+    observers,
     {
       runId,
       path: options.parent?.path ?? [],
       parentRunId: options.parent?.parentRunId,
+      parentCall: options.parent?.parentCall,
       agentName: config.name,
       model: config.model,
       baseUrl: config.gemini.baseUrl,
@@ -177,10 +182,11 @@ async function runSteps<Output>(
     historyChecks,
   });
   const run = new RunTracker(contents, inputLength);
+  const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
   const ownLink: RunLink =
     parent === undefined
-      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId)
-      : childRunLink(parent, config.beforeToolCall, runId);
+      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId, recorders)
+      : childRunLink(parent, config.beforeToolCall, runId, recorders);
   const toolGuardrails = toolGuardrailsOf(guardrails);
   const link: RunLink = toolGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails };
   const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);

@@ -1,5 +1,7 @@
 import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { AgentUsageByAgent } from '../../run/agent-result.ts';
+import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
+import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
 import type { EmitEvent } from './emit-event.ts';
@@ -29,6 +31,14 @@ export type ChildRunParent = {
   readonly toolGuardrails?: GuardrailOptions | undefined;
   /** The observed id of the run whose tool starts the child (recorder, `parentRunId`). */
   readonly parentRunId?: string | undefined;
+  /** The tool call that starts the child (the recorder nests the child's file under it). */
+  readonly parentCall?: ParentCallInfo | undefined;
+  /**
+   * The recorders of the runs above: a child run records into these besides its agent's own
+   * `recorder` (if it has one and it is another), so the folder of a recorded tree holds all of
+   * its children, whether their agents have a recorder or not.
+   */
+  readonly recorders?: readonly RunObserver[] | undefined;
 };
 
 /**
@@ -61,9 +71,11 @@ export function topRunLink(
   beforeToolCall: BeforeToolCallHook | undefined,
   budget: TreeBudget | undefined,
   runId: string | undefined,
+  recorders?: readonly RunObserver[],
 ): RunLink {
   return {
     runId,
+    recorders,
     path: TOP,
     sink,
     streaming,
@@ -80,9 +92,11 @@ export function childRunLink(
   parent: ChildRunParent,
   beforeToolCall: BeforeToolCallHook | undefined,
   runId: string | undefined,
+  recorders?: readonly RunObserver[],
 ): RunLink {
   return {
     runId,
+    recorders,
     path: parent.path,
     sink: parent.sink,
     streaming: parent.streaming,
@@ -109,7 +123,28 @@ export function childRunParent(link: RunLink, name: string): ChildRunParent {
     budget: link.budget,
     toolGuardrails: link.toolGuardrails,
     parentRunId: link.runId,
+    recorders: link.recorders,
   };
+}
+
+/**
+ * The observers of a run: its agent's own, then the recorders it inherits from the runs above
+ * that are not already among them (a child records into its parent's recorder, with or without
+ * one of its own). @internal
+ */
+export function runObservers(
+  own: readonly RunObserver[],
+  inherited: readonly RunObserver[] | undefined,
+): readonly RunObserver[] {
+  if (inherited === undefined || inherited.length === 0) return own;
+  const extra = inherited.filter((observer) => !own.includes(observer));
+  return extra.length === 0 ? own : [...own, ...extra];
+}
+
+/** The recorders among `observers` (see {@link runObservers}); `undefined` without any. @internal */
+export function recordersOf(observers: readonly RunObserver[]): readonly RunObserver[] | undefined {
+  const found = observers.filter(isRunRecorder);
+  return found.length === 0 ? undefined : found;
 }
 
 /**

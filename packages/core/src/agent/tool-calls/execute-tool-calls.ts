@@ -527,6 +527,7 @@ function toRecord<Output>(
     if (delegated !== undefined) {
       record.grounding = delegated.grounding;
       record.usage = delegated.usage;
+      if (delegated.cost !== undefined) record.cost = delegated.cost;
     }
     if (answer.extraParts.length > 0) {
       extras.byCall ??= [];

@@ -41,9 +41,10 @@ export async function runTools<Output>(
   for (const call of result.toolCalls) {
     // A tool's own model calls (the 2.x search fallback) use the agent's model and tier.
     if (call.usage !== undefined) {
+      // A subagent's run was priced at its own model (it may not be this agent's).
       run.addUsage(
         call.usage,
-        costOf(call.usage, config.model, config.request.serviceTier, config.prices),
+        call.cost ?? costOf(call.usage, config.model, config.request.serviceTier, config.prices),
       );
     }
     if (call.grounding !== undefined) run.grounding.push(call.grounding);
