@@ -6,6 +6,7 @@ import {
   type Steering,
   type SteeringMessage,
 } from '@gemloop/core/steering';
+import type pg from 'pg';
 
 /** The DBOS message topic of a run's steering messages. @internal */
 export const STEER_TOPIC = 'gemloop.steer';
@@ -73,11 +74,86 @@ export function toDurableSteer(message: unknown, mode: unknown): DurableSteer {
 }
 
 /**
- * The steering controller of a durable run: at each step boundary the loop reads the run's
- * steering messages with `DBOS.recv(topic, 0)` (no wait) until none is left. Each recv is an
- * operation of the workflow: DBOS consumes the message and records what it returned in one
- * transaction, and a replay (a worker taking the run over after a SIGKILL) gets the recorded
- * value back instead of consuming again, so a steer is applied once, at the same boundary
+ * Whether a run's next step boundary reads its steering messages (issue 35: a `DBOS.recv` at
+ * every boundary cost each step of every run two transactions and a checkpoint, steered or not).
+ *
+ * The decision must be the same in a replay as in the first execution: a boundary that read
+ * messages is a recorded operation of the workflow, and a replay that skips it, or reads where
+ * the first execution did not, meets another step at that place and fails. So it is taken from
+ * recorded steps only: each model step and tool step looks, at the end of its body, whether a
+ * steer waits for the run ({@link SteerWatch.probe}: one indexed read of DBOS's `notifications`,
+ * no transaction, no write) and records the answer with its outcome; after the step (run live or
+ * replayed from its record) {@link SteerWatch.note} marks the run so its next boundary reads.
+ * The first boundary of a run always reads (no step ran before it), and so does a boundary after
+ * a step recorded by an older version, whose outcome has no answer.
+ * @internal
+ */
+export type SteerWatch = {
+  /**
+   * Inside a live step body: whether an unread steer waits for the run. A failed read answers
+   * `true` (the boundary's `DBOS.recv` then reads, and reports a real database error itself).
+   */
+  probe(): Promise<boolean>;
+  /** After a step, live or replayed: its recorded answer (`undefined`: recorded without one). */
+  note(waiting: boolean | undefined): void;
+};
+
+/** Per run: whether its next step boundary reads its messages. @internal */
+export type SteerCheck = { due: boolean };
+
+/** A run's check: its first boundary reads. @internal */
+export function createSteerCheck(): SteerCheck {
+  return { due: true };
+}
+
+/**
+ * The {@link SteerWatch} of whichever run the calling code runs in (`runIdOf()`, DBOS's workflow
+ * id), with `checks` holding each run's state; outside a run it does nothing.
+ * @internal
+ */
+export function createSteerWatch({
+  pool,
+  checks,
+  runIdOf,
+  schema = 'dbos',
+}: {
+  pool: pg.Pool;
+  checks: ReadonlyMap<string, SteerCheck>;
+  runIdOf: () => string | undefined;
+  schema?: string | undefined;
+}): SteerWatch {
+  return {
+    async probe() {
+      const runId = runIdOf();
+      if (runId === undefined) return false;
+      try {
+        // DBOS's own read of an unread message (`recv`, system_database.js in 5.3), without its
+        // cancellation check, its transaction or its checkpoint.
+        const { rows } = await pool.query<{ waiting: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM "${schema}".notifications
+             WHERE destination_uuid = $1 AND topic = $2 AND consumed = false) AS waiting`,
+          [runId, STEER_TOPIC],
+        );
+        return rows[0]?.waiting === true;
+      } catch {
+        return true;
+      }
+    },
+    note(waiting) {
+      const runId = runIdOf();
+      const check = runId === undefined ? undefined : checks.get(runId);
+      if (check !== undefined && waiting !== false) check.due = true;
+    },
+  };
+}
+
+/**
+ * The steering controller of a durable run: at a step boundary that `check` marks due (see
+ * {@link SteerWatch}) the loop reads the run's steering messages with `DBOS.recv(topic, 0)` (no
+ * wait) until none is left; other boundaries read nothing. Each recv is an operation of the
+ * workflow: DBOS consumes the message and records what it returned in one transaction, and a
+ * replay (a worker taking the run over after a SIGKILL) gets the recorded value back instead of
+ * consuming again, so a steer is applied once, at the same boundary
  * (https://docs.dbos.dev/typescript/tutorials/workflow-communication: "Each call to recv()
  * waits for and consumes the next message"; @dbos-inc/dbos-sdk 5.3.0 system_database.js
  * `recv`: the UPDATE ... SET consumed and `recordOperationResultInternal` share a transaction,
@@ -85,11 +161,18 @@ export function toDurableSteer(message: unknown, mode: unknown): DurableSteer {
  * that is not `{ mode, message }` is skipped.
  * @internal
  */
-export function createDurableSteering(): Steering {
+export function createDurableSteering(check: SteerCheck = createSteerCheck()): Steering {
   return createSteering({
     receive: async () => {
       const received: ReceivedSteer[] = [];
-      for (let count = 0; count < MAX_RECEIVED_PER_BOUNDARY; count++) {
+      if (!check.due) return received;
+      // Stays due when the read stops at its bound: the rest is read at the next boundary.
+      check.due = false;
+      for (let count = 0; ; count++) {
+        if (count === MAX_RECEIVED_PER_BOUNDARY) {
+          check.due = true;
+          break;
+        }
         const next = await DBOS.recv<unknown>(STEER_TOPIC, 0);
         if (next === null || next === undefined) break;
         const steer = readSteer(next);

@@ -18,7 +18,12 @@ import {
   RUN_WORKFLOW,
   RUNS_QUEUE,
 } from './durable-run-types.ts';
-import { createDurableSteering } from './durable-steering.ts';
+import {
+  createDurableSteering,
+  createSteerCheck,
+  createSteerWatch,
+  type SteerCheck,
+} from './durable-steering.ts';
 import { toDurableTool } from './durable-tool.ts';
 import {
   checkModelRateLimits,
@@ -91,6 +96,12 @@ export type StartDurableWorkerOptions = {
    * shared: the last worker to start sets it for the fleet. @defaultValue 50
    */
   pollingIntervalMs?: number | undefined;
+  /**
+   * The most connections DBOS's own pool holds to the system database (DBOS's
+   * `systemDatabasePoolSize`, 10 by default in DBOS 5.3, `DEFAULT_POOL_SIZE` in
+   * `dist/src/system_database.js`). PROBE
+   */
+  systemDatabasePoolSize?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
   takeover?: TakeoverOptions | false | undefined;
   /** How long a call waits for approval before it is denied. @defaultValue 7 days */
@@ -159,6 +170,7 @@ export async function startDurableWorker({
   modelRateLimits = {},
   rateLimitMarginMs,
   pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
+  systemDatabasePoolSize,
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
   approvalSweepMs = 5000,
@@ -219,6 +231,14 @@ export async function startDurableWorker({
       await (dbosClient as DBOSClient).resumeWorkflow(runId, { queueName: RUNS_QUEUE });
     },
   };
+
+  // Which runs' next step boundary reads their steering messages (durable-steering.ts).
+  const steerChecks = new Map<string, SteerCheck>();
+  const steerWatch = createSteerWatch({
+    pool,
+    checks: steerChecks,
+    runIdOf: () => DBOS.workflowID,
+  });
 
   const eventBatching: EventBatching = { ...DEFAULT_EVENT_BATCHING, ...eventBatchingOption };
   const buffers = new Map<string, RunEventBuffer>();
@@ -293,12 +313,14 @@ export async function startDurableWorker({
           name: 'gemloop.model:generate',
           // The fence of `calls` checks ownership before each attempt is sent.
           fenced: true,
+          steer: steerWatch,
           call: () => timed(() => calls.generate(request, options)),
         }),
       stream: (request, options) =>
         callModelStep<GenerateContentResponse[]>({
           name: 'gemloop.model:stream',
           fenced: true,
+          steer: steerWatch,
           call: () =>
             timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
         }),
@@ -316,7 +338,7 @@ export async function startDurableWorker({
     const agent = createAgent({
       ...agentOptions,
       gemini,
-      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed)),
+      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed, steerWatch)),
       // Each check a recorded step: a replay does not ask a classifier again.
       guardrails: toDurableGuardrails(agentOptions.guardrails, timed),
       beforeToolCall: approvals.hook,
@@ -350,6 +372,8 @@ export async function startDurableWorker({
       const runId = DBOS.workflowID as string;
       const buffer = createRunEventBuffer();
       buffers.set(runId, buffer);
+      const steerCheck = createSteerCheck();
+      steerChecks.set(runId, steerCheck);
       // The last events and the stream's close in one step: closed from the step body, the
       // close is a plain write (4 round trips) instead of a checkpointed operation of the
       // workflow (7). A body run again after a crash closes again after its (repeated) events;
@@ -368,7 +392,7 @@ export async function startDurableWorker({
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
           // runs.steer() from any process: DBOS messages read at each step boundary.
-          steering: createDurableSteering(),
+          steering: createDurableSteering(steerCheck),
         });
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
@@ -387,6 +411,7 @@ export async function startDurableWorker({
         throw error;
       } finally {
         buffers.delete(runId);
+        steerChecks.delete(runId);
         entry.approvals.forget(runId);
       }
     },
@@ -400,6 +425,7 @@ export async function startDurableWorker({
     logLevel,
     // migrateSystemDatabase did it, once for the fleet.
     runMigrations: false,
+    ...(systemDatabasePoolSize === undefined ? {} : { systemDatabasePoolSize }),
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
   });
   await migrateSystemDatabase(databaseUrl);
