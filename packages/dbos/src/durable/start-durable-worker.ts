@@ -99,7 +99,11 @@ export type StartDurableWorkerOptions = {
   /**
    * The most connections DBOS's own pool holds to the system database (DBOS's
    * `systemDatabasePoolSize`, 10 by default in DBOS 5.3, `DEFAULT_POOL_SIZE` in
-   * `dist/src/system_database.js`). PROBE
+   * `dist/src/system_database.js`); DBOS keeps half of it for its polling reads. A run holds a
+   * connection only while one of its statements runs (no step holds one through a model call or
+   * a tool), so the default carries the runs one worker can drive (see the package README,
+   * "Sizing a fleet"); raise it with `workerConcurrency` past about 50 active runs.
+   * @defaultValue DBOS's, 10
    */
   systemDatabasePoolSize?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
@@ -200,6 +204,15 @@ export async function startDurableWorker({
       argument: 'rateLimitMarginMs',
       message:
         'startDurableWorker: rateLimitMarginMs is gone: modelRateLimits is now held at the moment a request is sent, with no margin to add. Remove the option.',
+    });
+  }
+  if (
+    systemDatabasePoolSize !== undefined &&
+    !(Number.isInteger(systemDatabasePoolSize) && systemDatabasePoolSize >= 2)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'systemDatabasePoolSize',
+      message: `startDurableWorker: systemDatabasePoolSize must be an integer of at least 2 (DBOS keeps half for its polling reads); got ${String(systemDatabasePoolSize)}.`,
     });
   }
   checkModelRateLimits(modelRateLimits);
