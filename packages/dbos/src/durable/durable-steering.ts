@@ -7,6 +7,7 @@ import {
   type SteeringMessage,
 } from '@gemloop/core/steering';
 import type pg from 'pg';
+import type { SteerAnnouncements } from './steer-announcements.ts';
 
 /** The DBOS message topic of a run's steering messages. @internal */
 export const STEER_TOPIC = 'gemloop.steer';
@@ -81,9 +82,12 @@ export function toDurableSteer(message: unknown, mode: unknown): DurableSteer {
  * messages is a recorded operation of the workflow, and a replay that skips it, or reads where
  * the first execution did not, meets another step at that place and fails. So it is taken from
  * recorded steps only: each model step and tool step looks, at the end of its body, whether a
- * steer waits for the run ({@link SteerWatch.probe}: one indexed read of DBOS's `notifications`,
- * no transaction, no write) and records the answer with its outcome; after the step (run live or
- * replayed from its record) {@link SteerWatch.note} marks the run so its next boundary reads.
+ * steer waits for the run ({@link SteerWatch.probe}) and records the answer with its outcome;
+ * after the step (run live or replayed from its record) {@link SteerWatch.note} marks the run so
+ * its next boundary reads. Looking is free: the worker hears DBOS's NOTIFY of every message
+ * (`steer-announcements.ts`); only the first live step of an execution in a process, or the
+ * first after that LISTEN connection was replaced, reads DBOS's `notifications` (one indexed
+ * SELECT, no transaction, no write), for a steer sent while nobody listened.
  * The first boundary of a run always reads (no step ran before it), and so does a boundary after
  * a step recorded by an older version, whose outcome has no answer.
  * @internal
@@ -96,10 +100,16 @@ export type SteerWatch = {
   probe(): Promise<boolean>;
   /** After a step, live or replayed: its recorded answer (`undefined`: recorded without one). */
   note(waiting: boolean | undefined): void;
+  /** A boundary is about to read the run's messages: what was announced so far is read now. */
+  reading(): void;
 };
 
-/** Per run: whether its next step boundary reads its messages. @internal */
-export type SteerCheck = { due: boolean };
+/**
+ * Per run executing in this process: whether its next step boundary reads its messages, and
+ * the LISTEN connection (its generation) since which this execution has missed no announcement.
+ * @internal
+ */
+export type SteerCheck = { due: boolean; listenedFrom?: number | undefined };
 
 /** A run's check: its first boundary reads. @internal */
 export function createSteerCheck(): SteerCheck {
@@ -115,29 +125,50 @@ export function createSteerWatch({
   pool,
   checks,
   runIdOf,
+  announcements,
   schema = 'dbos',
 }: {
   pool: pg.Pool;
   checks: ReadonlyMap<string, SteerCheck>;
   runIdOf: () => string | undefined;
+  /** Without: every look is a read of the database. */
+  announcements?: SteerAnnouncements | undefined;
   schema?: string | undefined;
 }): SteerWatch {
+  const read = async (runId: string): Promise<boolean> => {
+    try {
+      // DBOS's own read of an unread message (`recv`, system_database.js in 5.3), without its
+      // cancellation check, its transaction or its checkpoint.
+      const { rows } = await pool.query<{ waiting: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM "${schema}".notifications
+             WHERE destination_uuid = $1 AND topic = $2 AND consumed = false) AS waiting`,
+        [runId, STEER_TOPIC],
+      );
+      return rows[0]?.waiting === true;
+    } catch {
+      return true;
+    }
+  };
   return {
     async probe() {
       const runId = runIdOf();
       if (runId === undefined) return false;
-      try {
-        // DBOS's own read of an unread message (`recv`, system_database.js in 5.3), without its
-        // cancellation check, its transaction or its checkpoint.
-        const { rows } = await pool.query<{ waiting: boolean }>(
-          `SELECT EXISTS (SELECT 1 FROM "${schema}".notifications
-             WHERE destination_uuid = $1 AND topic = $2 AND consumed = false) AS waiting`,
-          [runId, STEER_TOPIC],
-        );
-        return rows[0]?.waiting === true;
-      } catch {
-        return true;
+      const check = checks.get(runId);
+      if (announcements === undefined || check === undefined) return read(runId);
+      const generation = announcements.generation();
+      if (generation !== undefined && check.listenedFrom === generation) {
+        return announcements.has(runId);
       }
+      // Not heard since this connection began: the LISTEN first, then the read, so a steer
+      // committed after the read is announced on it.
+      const listening = await announcements.listening();
+      const waiting = await read(runId);
+      if (listening !== undefined) check.listenedFrom = listening;
+      return waiting || announcements.has(runId);
+    },
+    reading() {
+      const runId = runIdOf();
+      if (runId !== undefined) announcements?.clear(runId);
     },
     note(waiting) {
       const runId = runIdOf();
@@ -161,13 +192,18 @@ export function createSteerWatch({
  * that is not `{ mode, message }` is skipped.
  * @internal
  */
-export function createDurableSteering(check: SteerCheck = createSteerCheck()): Steering {
+export function createDurableSteering(
+  check: SteerCheck = createSteerCheck(),
+  watch?: SteerWatch,
+): Steering {
   return createSteering({
     receive: async () => {
       const received: ReceivedSteer[] = [];
       if (!check.due) return received;
-      // Stays due when the read stops at its bound: the rest is read at the next boundary.
+      // Stays due when the read stops at its bound: the rest is read at the next boundary. A
+      // steer announced from here on is looked at again by the next step.
       check.due = false;
+      watch?.reading();
       for (let count = 0; ; count++) {
         if (count === MAX_RECEIVED_PER_BOUNDARY) {
           check.due = true;

@@ -22,6 +22,7 @@ import {
   createDurableSteering,
   createSteerCheck,
   createSteerWatch,
+  STEER_TOPIC,
   type SteerCheck,
 } from './durable-steering.ts';
 import { toDurableTool } from './durable-tool.ts';
@@ -46,6 +47,7 @@ import {
   withTimedFlush,
 } from './run-events.ts';
 import { claimRunsToResume, migrateRunPauses } from './run-pauses.ts';
+import { createSteerAnnouncements } from './steer-announcements.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
 
@@ -247,10 +249,16 @@ export async function startDurableWorker({
 
   // Which runs' next step boundary reads their steering messages (durable-steering.ts).
   const steerChecks = new Map<string, SteerCheck>();
+  const steerAnnouncements = createSteerAnnouncements({
+    connectionString: databaseUrl,
+    topic: STEER_TOPIC,
+    tracked: (runId) => steerChecks.has(runId),
+  });
   const steerWatch = createSteerWatch({
     pool,
     checks: steerChecks,
     runIdOf: () => DBOS.workflowID,
+    announcements: steerAnnouncements,
   });
 
   const eventBatching: EventBatching = { ...DEFAULT_EVENT_BATCHING, ...eventBatchingOption };
@@ -405,7 +413,7 @@ export async function startDurableWorker({
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
           // runs.steer() from any process: DBOS messages read at each step boundary.
-          steering: createDurableSteering(steerCheck),
+          steering: createDurableSteering(steerCheck, steerWatch),
         });
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
@@ -425,6 +433,7 @@ export async function startDurableWorker({
       } finally {
         buffers.delete(runId);
         steerChecks.delete(runId);
+        steerAnnouncements.clear(runId);
         entry.approvals.forget(runId);
       }
     },
@@ -540,6 +549,7 @@ export async function startDurableWorker({
       await sweeping;
       await liveness?.stop({ dead: handOver });
       await notices.close();
+      await steerAnnouncements.close();
       await pool.end().catch(() => {});
       await beatPool?.end().catch(() => {});
       await limitPool?.end().catch(() => {});
