@@ -57,6 +57,7 @@ const byShare = (workers: number, inFlight: number): Setting => {
  * `--sweep=1x10/1000/0,2x100`: the sweep's settings instead of the default grid, each
  * `<workers>x<active>/<paused>/<long>` or `<workers>x<in flight>` (10% active, 10% long, the rest
  * paused). The issue's memory goal is `--sweep=1x50/1000/0` (`--full` adds it to its grid).
+ * `--no-sweep`: none (the idle fleet and statements per step only).
  */
 const sweepArgument = argv.find((argument) => argument.startsWith('--sweep='));
 function parseSetting(text: string): Setting {
@@ -75,8 +76,9 @@ function parseSetting(text: string): Setting {
         long: Number(long),
       };
 }
-const SWEEP: Setting[] =
-  sweepArgument !== undefined
+const SWEEP: Setting[] = argv.includes('--no-sweep')
+  ? []
+  : sweepArgument !== undefined
     ? sweepArgument.slice(8).split(',').map(parseSetting)
     : [
         ...WORKER_COUNTS.flatMap((workers) =>
@@ -228,11 +230,8 @@ function ownerOf(query: string): Owner {
     /^SELECT owner_xid FROM "dbos"\.workflow_status WHERE workflow_uuid = \$1$/.test(query.trim())
   )
     return 'gemloop: ownership fence';
-  if (
-    /FROM "dbos"\.notifications\s+WHERE destination_uuid = \$1 AND topic = \$2 AND consumed = false\) AS waiting/.test(
-      query,
-    )
-  )
+  // (pg_stat_statements shows constants as parameters: `SELECT $3`, `consumed = $4`.)
+  if (/^SELECT EXISTS \(SELECT \S+ FROM "dbos"\.notifications/.test(query.trim()))
     return 'gemloop: steer check';
   if (/gemloop\.rate_limit|rate_limit_slots/.test(query)) return 'gemloop: rate limiter';
   if (/INSERT INTO "dbos"\.streams|pg_notify\(\$1, p\)/.test(query))
