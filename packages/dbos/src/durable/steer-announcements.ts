@@ -10,6 +10,12 @@ import pg from 'pg';
 export const DBOS_NOTIFICATIONS_CHANNEL = 'dbos_notifications_channel';
 
 /**
+ * How long after a failed LISTEN the next is tried: meanwhile looks read the database (a pooler
+ * in transaction mode, which cannot LISTEN, costs a read per step, not a connection attempt).
+ */
+const RETRY_LISTEN_MS = 5000;
+
+/**
  * Which runs executing in this process were sent a steer, learned from DBOS's own NOTIFY of each
  * message, on one LISTEN connection per worker: looking costs no statement.
  *
@@ -53,6 +59,7 @@ export function createSteerAnnouncements({
   let opening: Promise<number | undefined> | undefined;
   let client: pg.Client | undefined;
   let closed = false;
+  let failedAt = Number.NEGATIVE_INFINITY;
 
   const open = (): Promise<number | undefined> => {
     opening ??= (async () => {
@@ -78,6 +85,7 @@ export function createSteerAnnouncements({
         await next.query(`LISTEN ${DBOS_NOTIFICATIONS_CHANNEL}`);
       } catch {
         next.end().catch(() => {});
+        failedAt = Date.now();
         opening = undefined;
         return undefined;
       }
@@ -93,7 +101,10 @@ export function createSteerAnnouncements({
   };
 
   return {
-    listening: () => (closed ? Promise.resolve(undefined) : open()),
+    listening: () =>
+      closed || (opening === undefined && Date.now() - failedAt < RETRY_LISTEN_MS)
+        ? Promise.resolve(undefined)
+        : open(),
     generation: () => current,
     has: (runId) => announced.has(runId),
     clear: (runId) => {
