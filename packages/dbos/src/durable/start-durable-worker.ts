@@ -412,7 +412,8 @@ export async function startDurableWorker({
       try {
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
-          // runs.steer() from any process: DBOS messages read at each step boundary.
+          // runs.steer() from any process: DBOS messages, read at a boundary after a step that saw
+          // one waiting (durable-steering.ts).
           steering: createDurableSteering(steerCheck, steerWatch),
         });
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
