@@ -19,7 +19,13 @@ import {
   RUN_WORKFLOW,
   RUNS_QUEUE,
 } from './durable-run-types.ts';
-import { createDurableSteering } from './durable-steering.ts';
+import {
+  createDurableSteering,
+  createSteerCheck,
+  createSteerWatch,
+  STEER_TOPIC,
+  type SteerCheck,
+} from './durable-steering.ts';
 import { toDurableTool } from './durable-tool.ts';
 import {
   checkModelRateLimits,
@@ -43,6 +49,7 @@ import {
   withTimedFlush,
 } from './run-events.ts';
 import { claimRunsToResume, migrateRunPauses } from './run-pauses.ts';
+import { createSteerAnnouncements } from './steer-announcements.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
 
@@ -93,6 +100,16 @@ export type StartDurableWorkerOptions = {
    * shared: the last worker to start sets it for the fleet. @defaultValue 50
    */
   pollingIntervalMs?: number | undefined;
+  /**
+   * The most connections DBOS's own pool holds to the system database (DBOS's
+   * `systemDatabasePoolSize`, 10 by default in DBOS 5.3, `DEFAULT_POOL_SIZE` in
+   * `dist/src/system_database.js`); DBOS keeps half of it for its polling reads. A run holds a
+   * connection only while one of its statements runs (no step holds one through a model call or
+   * a tool), so the default carries the runs one worker can drive (see the package README,
+   * "Sizing a fleet"); raise it with `workerConcurrency` past about 50 active runs.
+   * @defaultValue DBOS's, 10
+   */
+  systemDatabasePoolSize?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
   takeover?: TakeoverOptions | false | undefined;
   /** How long a call waits for approval before it is denied. @defaultValue 7 days */
@@ -161,6 +178,7 @@ export async function startDurableWorker({
   modelRateLimits = {},
   rateLimitMarginMs,
   pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
+  systemDatabasePoolSize,
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
   approvalSweepMs = 5000,
@@ -192,6 +210,15 @@ export async function startDurableWorker({
         'startDurableWorker: rateLimitMarginMs is gone: modelRateLimits is now held at the moment a request is sent, with no margin to add. Remove the option.',
     });
   }
+  if (
+    systemDatabasePoolSize !== undefined &&
+    !(Number.isInteger(systemDatabasePoolSize) && systemDatabasePoolSize >= 2)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'systemDatabasePoolSize',
+      message: `startDurableWorker: systemDatabasePoolSize must be an integer of at least 2 (DBOS keeps half for its polling reads); got ${String(systemDatabasePoolSize)}.`,
+    });
+  }
   checkModelRateLimits(modelRateLimits);
   for (const key of ['batchMs', 'batchSize'] as const) {
     const value = eventBatchingOption?.[key];
@@ -221,6 +248,20 @@ export async function startDurableWorker({
       await (dbosClient as DBOSClient).resumeWorkflow(runId, { queueName: RUNS_QUEUE });
     },
   };
+
+  // Which runs' next step boundary reads their steering messages (durable-steering.ts).
+  const steerChecks = new Map<string, SteerCheck>();
+  const steerAnnouncements = createSteerAnnouncements({
+    connectionString: databaseUrl,
+    topic: STEER_TOPIC,
+    tracked: (runId) => steerChecks.has(runId),
+  });
+  const steerWatch = createSteerWatch({
+    pool,
+    checks: steerChecks,
+    runIdOf: () => DBOS.workflowID,
+    announcements: steerAnnouncements,
+  });
 
   const eventBatching: EventBatching = { ...DEFAULT_EVENT_BATCHING, ...eventBatchingOption };
   const buffers = new Map<string, RunEventBuffer>();
@@ -302,6 +343,7 @@ export async function startDurableWorker({
           name: 'gemloop.model:generate',
           // The fence of `calls` checks ownership before each attempt is sent.
           fenced: true,
+          steer: steerWatch,
           call: () => timed(() => calls.generate(request, options)),
         });
       },
@@ -310,6 +352,7 @@ export async function startDurableWorker({
         return callModelStep<GenerateContentResponse[]>({
           name: 'gemloop.model:stream',
           fenced: true,
+          steer: steerWatch,
           call: () =>
             timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
         });
@@ -333,7 +376,7 @@ export async function startDurableWorker({
     const agent = createAgent({
       ...agentOptions,
       gemini,
-      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed)),
+      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed, steerWatch)),
       // Each check a recorded step: a replay does not ask a classifier again.
       guardrails: toDurableGuardrails(agentOptions.guardrails, timed),
       beforeToolCall: approvals.hook,
@@ -367,6 +410,8 @@ export async function startDurableWorker({
       const runId = DBOS.workflowID as string;
       const buffer = createRunEventBuffer();
       buffers.set(runId, buffer);
+      const steerCheck = createSteerCheck();
+      steerChecks.set(runId, steerCheck);
       // The last events and the stream's close in one step: closed from the step body, the
       // close is a plain write (4 round trips) instead of a checkpointed operation of the
       // workflow (7). A body run again after a crash closes again after its (repeated) events;
@@ -384,8 +429,9 @@ export async function startDurableWorker({
       try {
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
-          // runs.steer() from any process: DBOS messages read at each step boundary.
-          steering: createDurableSteering(),
+          // runs.steer() from any process: DBOS messages, read at a boundary after a step that saw
+          // one waiting (durable-steering.ts).
+          steering: createDurableSteering(steerCheck, steerWatch),
         });
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
@@ -404,6 +450,8 @@ export async function startDurableWorker({
         throw error;
       } finally {
         buffers.delete(runId);
+        steerChecks.delete(runId);
+        steerAnnouncements.clear(runId);
         entry.approvals.forget(runId);
       }
     },
@@ -417,6 +465,7 @@ export async function startDurableWorker({
     logLevel,
     // migrateSystemDatabase did it, once for the fleet.
     runMigrations: false,
+    ...(systemDatabasePoolSize === undefined ? {} : { systemDatabasePoolSize }),
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
   });
   await migrateSystemDatabase(databaseUrl);
@@ -518,6 +567,7 @@ export async function startDurableWorker({
       await sweeping;
       await liveness?.stop({ dead: handOver });
       await notices.close();
+      await steerAnnouncements.close();
       await pool.end().catch(() => {});
       await beatPool?.end().catch(() => {});
       await limitPool?.end().catch(() => {});
