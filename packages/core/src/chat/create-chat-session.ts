@@ -14,6 +14,7 @@ import { joinGuardrailOptions } from '../guardrails/guardrail-options.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { unknownCost, zeroCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';
+import { dollarsToPicos, picosToDollars } from '../models/usd.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { createRunSteering, type Steering } from '../steering/create-steering.ts';
@@ -126,7 +127,16 @@ export function createChatSession<Output = undefined>(
       });
     }
     const before = cost.total;
-    return { signal, stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }) };
+    // The rest of the budget also bounds the send's whole tree (`budget.maxCostUsd` of the run):
+    // a subagent started by the send stops before a model call past it, instead of running to
+    // its end before the top run's stop condition is next checked.
+    const left =
+      (dollarsToPicos(budget.maxCostUsd) ?? 0n) - (dollarsToPicos(before.total ?? '0') ?? 0n);
+    return {
+      signal,
+      stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }),
+      budget: { maxCostUsd: picosToDollars(left < 0n ? 0n : left) },
+    };
   };
   /**
    * A send's run options: the budget's (see `budgetRun`), the history it continues, its steering, and

@@ -4,6 +4,7 @@ import {
   type GuardrailOptions,
   type ResolvedGuardrails,
 } from '../../guardrails/guardrail-options.ts';
+import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
@@ -341,7 +342,9 @@ function treeBudget(budget: RunOptions['budget']): TreeBudget | undefined {
   return {
     maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
     maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    maxCostUsd: budget.maxCostUsd,
     steps: 0,
     tokens: 0,
+    cost: new CostTotal(),
   };
 }
