@@ -11,6 +11,7 @@ import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { joinGuardrailOptions } from '../guardrails/guardrail-options.ts';
+import type { HistoryTurn } from '../history/history-turn.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { unknownCost, zeroCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';
@@ -19,7 +20,7 @@ import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { createRunSteering, type Steering } from '../steering/create-steering.ts';
 import type { SteeringMessage } from '../steering/steering-options.ts';
-import type { Part } from '../wire/content.ts';
+import type { Content, Part } from '../wire/content.ts';
 import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import type {
   ChatResult,
@@ -280,7 +281,11 @@ export function createChatSession<Output = undefined>(
       sentTurns: selected.sentTurns,
       droppedTurns: selected.droppedTurns,
       tokens: selected.tokens,
-      history: sentTurns ?? selected.contents,
+      history: withInteraction(
+        sentTurns,
+        selected.contents,
+        selected.droppedTurns === 0 ? turns.at(-1)?.interactionId : undefined,
+      ),
       holder,
     };
   };
@@ -311,6 +316,12 @@ export function createChatSession<Output = undefined>(
     };
     if (result.cost !== undefined) turn.cost = result.cost;
     if (holder !== undefined) turn.agent = holder;
+    // The interaction holding the conversation on the server (api: 'interactions'): the next
+    // send continues from it, from this process or another one after a restart.
+    const interactionId = result.steps.findLast(
+      (step) => step.interactionId !== undefined,
+    )?.interactionId;
+    if (interactionId !== undefined) turn.interactionId = interactionId;
     const saved = !(
       result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
     );
@@ -527,4 +538,22 @@ function describe(value: unknown): string {
   if (value instanceof Error) return value.message;
   if (value === null) return 'null';
   return typeof value === 'object' ? 'an object' : String(value);
+}
+
+/**
+ * The history a send gives its run: the stored turns' contents (or turns, where another model
+ * wrote some), the last one naming the interaction that holds the conversation on the server when
+ * the stored last turn has one (api: 'interactions'). Only for a history sent whole: after a limit
+ * dropped turns, the server's copy holds more than the send may, so it goes whole as steps.
+ */
+function withInteraction(
+  sentTurns: HistoryTurn[] | undefined,
+  contents: Content[],
+  interactionId: string | undefined,
+): RunOptions['history'] {
+  if (interactionId === undefined) return sentTurns ?? contents;
+  if (sentTurns === undefined) return [{ contents, interactionId }];
+  const last = sentTurns.at(-1);
+  if (last === undefined) return sentTurns;
+  return [...sentTurns.slice(0, -1), { ...last, interactionId }];
 }

@@ -96,6 +96,7 @@ export async function callModelStep<Output>(
   if (interrupted === true) step.interrupted = true;
   const served = servedTier(outcome);
   if (served !== undefined) step.serviceTier = served;
+  if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
   step.cost = priceCall(context, outcome);
   run.addUsage(step.usage, step.cost);
   // The tree's cost counts each call as soon as it is priced, not when its step ends (after its
