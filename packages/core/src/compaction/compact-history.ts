@@ -2,6 +2,7 @@ import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import type { Content } from '../wire/content.ts';
+import { ArtifactWrites } from './artifact-store.ts';
 import { clearToolResults } from './clear-tool-results.ts';
 import type { CompactionSettings } from './compaction-options.ts';
 import { pruneThoughts } from './prune-thoughts.ts';
@@ -36,6 +37,8 @@ export type CompactHistoryInput = {
   target: number;
   summarize: Summarize | undefined;
   newId: () => string;
+  /** Told when an artifact store's put failed (the placeholder then names an id never kept). */
+  onArtifactFailed?: ((error: unknown, id: string) => void) | undefined;
   /**
    * Told when the summarizer failed (a `CompactionError`, `summarizer-failed`): the compaction
    * goes on without a summary (clearing and pruning kept), and the next one tries again.
@@ -55,6 +58,7 @@ export async function compactHistory({
   target,
   summarize,
   newId,
+  onArtifactFailed,
   onSummaryFailed,
 }: CompactHistoryInput): Promise<{
   contents: readonly Content[];
@@ -68,12 +72,16 @@ export async function compactHistory({
   let pruned = 0;
   let summarized = 0;
   if (settings.clearToolResults !== undefined) {
+    const writes = new ArtifactWrites(onArtifactFailed ?? (() => {}));
     ({ contents: out, cleared } = clearToolResults(out, {
       end: keepFrom,
       minTokens: settings.clearToolResults.minTokens,
       artifacts: settings.artifacts,
+      writes,
       newId,
     }));
+    // Stored before any request names them (an asynchronous store: a database).
+    await writes.settle();
   }
   if (settings.pruneThoughts) ({ contents: out, pruned } = pruneThoughts(out, keepFrom));
   if (summarize !== undefined && estimateContentTokens(out) > target) {

@@ -41,8 +41,9 @@ export function readToolOutputTool(store: ArtifactStore): FunctionTool<ReadArgs,
       },
       required: ['id'],
     }),
-    execute: ({ id, offset = 0, length = DEFAULT_READ_TOOL_OUTPUT_CHARS }) => {
-      const text = store.get(id);
+    execute: async ({ id, offset = 0, length = DEFAULT_READ_TOOL_OUTPUT_CHARS }) => {
+      // A store may answer from a database (the Postgres store of @gemloop/dbos).
+      const text = await store.get(id);
       if (text === undefined) {
         return { error: `No stored output with id "${id}" (it was never kept, or was evicted).` };
       }

@@ -8,7 +8,7 @@ import {
   readInteractionId,
 } from '@gemloop/core/internal';
 import pg from 'pg';
-import { toUnreachableError } from '../errors/check-postgres.ts';
+import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { borrowClient } from '../postgres/borrow-client.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
 
@@ -282,13 +282,4 @@ function toTurn(row: TurnRow): ChatTurn {
     ...(cost === undefined ? {} : { cost }),
     ...(interactionId === undefined ? {} : { interactionId }),
   };
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    (typeof code === 'string' &&
-      (/^E[A-Z]+$/.test(code) || code.startsWith('28') || code === '3D000')) ||
-    (error instanceof Error && /timeout|connect/i.test(error.message))
-  );
 }

@@ -67,6 +67,11 @@ export async function compactBeforeStep<Output>(
     target,
     summarize: settings.summarize === undefined ? undefined : summarizer(context),
     newId: () => crypto.randomUUID(),
+    onArtifactFailed: (error, id) =>
+      config.logger.warn(
+        { err: error, artifactId: id },
+        'compaction: the artifact store did not keep a cleared tool result; reading it back will say so',
+      ),
     onSummaryFailed: (error) =>
       config.logger.warn(
         { err: error },
