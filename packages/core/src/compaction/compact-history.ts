@@ -2,6 +2,7 @@ import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import type { Content } from '../wire/content.ts';
+import type { UsageMetadata } from '../wire/response.ts';
 import { ArtifactWrites } from './artifact-store.ts';
 import { clearToolResults } from './clear-tool-results.ts';
 import type { CompactionSettings } from './compaction-options.ts';
@@ -27,6 +28,28 @@ export type CompactionReport = {
   summarizedContents: number;
   /** `onCompaction` replaced the built-in result. */
   replaced: boolean;
+};
+
+/**
+ * When a compaction ran, and its summarizer's model call when it made one: what the observers
+ * need for a `gemloop.compaction` span with the call as a child span. @internal
+ */
+export type CompactionTrace = {
+  /** When the compaction started (the run's clock, ms). */
+  startedAt: number;
+  /** The summarizer's model call, when the compaction made one. */
+  summarizer?: SummarizerCall | undefined;
+};
+
+/** One summarizer model call, timed by the run's clock. @internal */
+export type SummarizerCall = {
+  model: string;
+  startedAt: number;
+  endedAt: number;
+  /** What the call reported (absent when it failed before a response). */
+  usage?: UsageMetadata | undefined;
+  /** Why it failed (redacted), when it did. */
+  error?: CompactionError | undefined;
 };
 
 /** @internal */

@@ -327,6 +327,52 @@ describe('a compaction in the observers and a chat session', () => {
     expect(recorded.map(({ type: _type, at: _at, ...report }) => report)).toEqual(reports);
   });
 
+  it("gives the summarizer's model call its own span, a child of the gemloop.compaction span", async () => {
+    const { gemini } = await serve();
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      telemetry: { tracerProvider },
+      compaction: {
+        maxTokens: MAX_TOKENS,
+        keepRecent: 2,
+        clearToolResults: false,
+        summarize: true,
+      },
+    }).run('Read the pages and list the facts.');
+    const summarized = (result.compaction?.reports ?? []).filter(
+      (report) => report.summarizedContents > 0,
+    );
+    expect(summarized.length).toBeGreaterThan(0);
+    const spans = exporter.getFinishedSpans();
+    const compactions = spans.filter((span) => span.name === 'gemloop.compaction');
+    const summaries = spans.filter(
+      (span) => span.attributes['gemloop.compaction.summarizer'] === true,
+    );
+    // One per summary, each under the compaction that made it, with its own usage and times.
+    expect(summaries).toHaveLength(summarized.length);
+    for (const summary of summaries) {
+      expect(summary.name).toBe('generate_content gemini-3-flash-preview');
+      const parent = compactions.find(
+        (span) => span.spanContext().spanId === summary.parentSpanContext?.spanId,
+      );
+      expect(parent).toBeDefined();
+      expect(summary.attributes['gen_ai.usage.input_tokens']).toEqual(expect.any(Number));
+      // Inside its compaction (hrtime [seconds, nanoseconds] compared as numbers).
+      const ns = ([sec, nano]: [number, number]) => sec * 1e9 + nano;
+      expect(ns(summary.startTime)).toBeGreaterThanOrEqual(
+        ns(parent?.startTime as [number, number]),
+      );
+      expect(ns(summary.endTime)).toBeLessThanOrEqual(ns(parent?.endTime as [number, number]));
+    }
+  });
+
   it('sends the compacted history in a chat turn while the store keeps the whole one', async () => {
     const { fake, gemini } = await serve();
     const store = createMemoryHistoryStore();
