@@ -111,6 +111,18 @@ export function createChatSession<Output = undefined>(
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
   const usage: AgentUsage = emptyUsage();
+  /**
+   * The history the last send sent once it compacted (the `compaction` option, the session's or
+   * the agent's): the compacted prefix and the contents after it, the answer included. The next
+   * send starts from it instead of the whole stored history, so the history sent stays compacted
+   * and byte-stable between turns (Gemini's implicit cache keeps hitting on its prefix) and is
+   * compacted again only when it grows past the threshold, instead of on every turn. The store
+   * keeps every turn whole. Used only while the store holds exactly the turns it covers (no other
+   * writer, no clear, no limit dropping turns).
+   */
+  let compactedView:
+    | { storedTurns: number; lastCreatedAt: number | undefined; contents: readonly Content[] }
+    | undefined;
   const cost = new CostTotal();
   const budget = options.budget;
   /**
@@ -244,7 +256,14 @@ export function createChatSession<Output = undefined>(
   const prepare = async (
     parts: string | readonly Part[],
     signal: AbortSignal | undefined,
-  ): Promise<SelectedHistory & { history: RunOptions['history']; holder: string | undefined }> => {
+  ): Promise<
+    SelectedHistory & {
+      history: RunOptions['history'];
+      holder: string | undefined;
+      storedTurns: number;
+      usedView: boolean;
+    }
+  > => {
     const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
@@ -276,7 +295,29 @@ export function createChatSession<Output = undefined>(
       model: agent.model,
       turnsWithoutModel,
     });
+    const storedTurns = olderTurns + turns.length;
+    const view = compactedView;
+    if (
+      view !== undefined &&
+      view.storedTurns === storedTurns &&
+      turns.at(-1)?.createdAt === view.lastCreatedAt &&
+      selected.droppedTurns === 0 &&
+      sentTurns === undefined
+    ) {
+      return {
+        contents: selected.contents,
+        sentTurns: selected.sentTurns,
+        droppedTurns: 0,
+        tokens: selected.tokens,
+        history: [...view.contents],
+        holder,
+        storedTurns,
+        usedView: true,
+      };
+    }
     return {
+      storedTurns,
+      usedView: false,
       contents: selected.contents,
       sentTurns: selected.sentTurns,
       droppedTurns: selected.droppedTurns,
@@ -301,7 +342,11 @@ export function createChatSession<Output = undefined>(
   /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
   const save = async (
     result: AgentResult<Output>,
-    selected: SelectedHistory & { holder: string | undefined },
+    selected: SelectedHistory & {
+      holder: string | undefined;
+      storedTurns: number;
+      usedView: boolean;
+    },
   ): Promise<ChatResult<Output>> => {
     const holder = result.handoffs?.at(-1) ?? selected.holder;
     // Loaded by prepare(), which every save follows.
@@ -328,6 +373,17 @@ export function createChatSession<Output = undefined>(
     if (saved) {
       try {
         await store.append(id, turn, { logger });
+        // What this send sent, compacted, is where the next one starts (see compactedView).
+        const sent =
+          result.compaction?.sentContents ?? (selected.usedView ? result.contents : undefined);
+        compactedView =
+          sent === undefined
+            ? undefined
+            : {
+                storedTurns: selected.storedTurns + 1,
+                lastCreatedAt: turn.createdAt,
+                contents: sent,
+              };
       } catch (error) {
         throw new ChatStoreError({
           message: `The chat history store failed to save the turn of session "${id}" (${turn.contents.length} content(s)): ${describe(error)}. The store holds the history as it was before this send; error.result has the answer and error.unsaved the turn.`,
@@ -497,7 +553,10 @@ export function createChatSession<Output = undefined>(
       return exclusive(() => loadTurns());
     },
     reset() {
-      return exclusive(() => storeCall('clear', () => store.clear(id, { logger })));
+      return exclusive(async () => {
+        await storeCall('clear', () => store.clear(id, { logger }));
+        compactedView = undefined;
+      });
     },
     close() {
       if (!releasable) return Promise.resolve();

@@ -373,6 +373,44 @@ describe('a compaction in the observers and a chat session', () => {
     }
   });
 
+  it('keeps the compacted history between chat turns: turn 2 sends the prefix turn 1 sent, not a new compaction', async () => {
+    const { fake, gemini } = await serve();
+    const store = createMemoryHistoryStore();
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+    });
+    const chat = createChatSession({ agent, store, id: 'research' });
+    const first = await chat.send('Read the pages and list the facts.');
+    expect(first.compaction?.reports.length).toBeGreaterThan(0);
+    const lastOfFirst = sentContents(fake).at(-1) as Content[];
+    const requests = fake.modelRequests.length;
+    const second = await chat.send('Thanks. Which page had the first fact?');
+    // One request, no compaction: the history it sent starts with what turn 1's last request
+    // sent, byte for byte (and turn 1's answer after it), so the implicit cache can hit.
+    expect(fake.modelRequests).toHaveLength(requests + 1);
+    expect(second.compaction).toBeUndefined();
+    const sent = sentContents(fake).at(-1) as Content[];
+    expect(JSON.stringify(sent.slice(0, lastOfFirst.length))).toBe(JSON.stringify(lastOfFirst));
+    expect(sent[lastOfFirst.length]).toEqual(first.newContents.at(-1));
+    expect(estimateContentTokens(sent)).toBeLessThanOrEqual(MAX_TOKENS);
+    // The store keeps both turns whole.
+    const stored = await chat.turns();
+    expect(stored).toHaveLength(2);
+    expect(JSON.stringify(stored[0]?.contents)).not.toContain(CLEARED_RESULT_KEY);
+    // A third turn goes on from the second's history (turn 2's request and its answer).
+    await chat.send('And the last one?');
+    const third = sentContents(fake).at(-1) as Content[];
+    expect(JSON.stringify(third.slice(0, sent.length))).toBe(JSON.stringify(sent));
+    // After a reset the next send starts from the (empty) store again.
+    await chat.reset();
+    await chat.send('Read the pages and list the facts.');
+    expect(JSON.stringify(sentContents(fake).at(-1)?.[0])).toContain('Read the pages');
+  });
+
   it('sends the compacted history in a chat turn while the store keeps the whole one', async () => {
     const { fake, gemini } = await serve();
     const store = createMemoryHistoryStore();
