@@ -283,6 +283,43 @@ describe('tool output budgets', () => {
   });
 });
 
+describe('tool output budgets and read_tool_output', () => {
+  it('never cuts the slices read_tool_output reads back with the agent-wide cap', async () => {
+    const artifacts = createMemoryArtifactStore();
+    let slice: unknown;
+    const fake = createFakeGemini({
+      strictHistory: true,
+      script: [
+        turn.call('fetch_page', { n: 1 }),
+        (_request, context) => {
+          const marker = context.functionResponses[0]?.response?.[TRUNCATED_RESULT_KEY] as string;
+          const id = /id "([^"]+)"/.exec(marker)?.[1] ?? 'missing';
+          return turn.call('read_tool_output', { id, offset: 100, length: 2000 });
+        },
+        (_request, context) => {
+          slice = context.functionResponses[0]?.response;
+          return turn.text('done');
+        },
+      ],
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    await createAgent({
+      gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage, readToolOutputTool(artifacts)],
+      // 25 tokens for every tool: the 2,000-character slice is over it, and read whole.
+      toolOutput: { maxTokens: 25, artifacts },
+    }).run('Read page 1.');
+    expect(slice).toMatchObject({
+      text: JSON.stringify({ n: 1, page: `FACT-1: code7. ${FILLER}` }).slice(100, 2100),
+      offset: 100,
+      end: 2100,
+    });
+    expect(slice).not.toHaveProperty(TRUNCATED_RESULT_KEY);
+  });
+});
+
 describe('a compaction in the observers and a chat session', () => {
   it('is a gemloop.compaction span and a recorded line with tokens before and after', async () => {
     const { gemini } = await serve();

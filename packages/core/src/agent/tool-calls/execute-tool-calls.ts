@@ -1,4 +1,5 @@
 import { ArtifactWrites } from '../../compaction/artifact-store.ts';
+import { isReadToolOutputTool } from '../../compaction/read-tool-output-tool.ts';
 import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
 import { appliesTo, checkToolOutput } from '../../guardrails/check-tool-guardrails.ts';
 import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
@@ -519,7 +520,7 @@ function toRecord<Output>(
       );
     }
     // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
-    if (config.toolOutput !== undefined) {
+    if (config.toolOutput !== undefined && !readsToolOutput(config, call.name)) {
       answer.response = applyToolOutputBudget(answer.response, {
         limit: config.toolOutput.perTool?.[call.name] ?? config.toolOutput,
         artifacts: config.toolOutput.artifacts,
@@ -721,4 +722,10 @@ function callsStartChildRuns<Output>(config: AgentConfig<Output>, pending: Pendi
     if (tool !== undefined && startsChildRuns(tool)) return true;
   }
   return false;
+}
+
+/** Whether `name` is the agent's `read_tool_output` tool (its slices are never cut again). */
+function readsToolOutput<Output>(config: AgentConfig<Output>, name: string): boolean {
+  const tool = config.tools.functions.get(name);
+  return tool !== undefined && isReadToolOutputTool(tool);
 }
