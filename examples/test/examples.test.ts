@@ -107,6 +107,10 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(
       /^chat turn 2 refused: The chat session .* has spent \$0\.\d+ of its \$0\.000001 budget/m,
     );
+    // The subagent's first call is refused: the lead's call already spent the tree's budget.
+    expect(stdout).toMatch(
+      /^tree budget \$0\.000001: weather_desk#1 stopped \(cost\), tree spent \$0\.\d+$/m,
+    );
   });
 
   it('long-runs: tool output budgets and compaction keep every fact answerable from what is sent', async () => {
