@@ -31,8 +31,9 @@ export type CompactionReport = {
 };
 
 /**
- * When a compaction ran, and its summarizer's model call when it made one: what the observers
- * need for a `gemloop.compaction` span with the call as a child span. @internal
+ * When a compaction ran, and its summarizer's model call when it made one: the third argument of
+ * a run observer's `compaction` hook, so a `gemloop.compaction` span can cover the compaction
+ * and hold the call as a child span.
  */
 export type CompactionTrace = {
   /** When the compaction started (the run's clock, ms). */
@@ -41,7 +42,7 @@ export type CompactionTrace = {
   summarizer?: SummarizerCall | undefined;
 };
 
-/** One summarizer model call, timed by the run's clock. @internal */
+/** One summarizer model call, timed by the run's clock (see {@link CompactionTrace}). */
 export type SummarizerCall = {
   model: string;
   startedAt: number;
