@@ -113,6 +113,15 @@ describe.concurrent('the examples, offline', () => {
     );
   });
 
+  it('long-runs postgres: a cut tool result kept in Postgres, read back by the model and by another store', async () => {
+    const { stdout } = await runOk('long-runs/postgres-artifacts.ts');
+    expect(stdout).toMatch(
+      /^marker: \[gemloop: output of read_report truncated: kept 400 of 2395 characters; call read_tool_output with id "[0-9a-f-]{36}"/m,
+    );
+    expect(stdout).toContain('answer: (scripted) Last line: the lighthouse was repainted red.');
+    expect(stdout).toContain('kept in Postgres: 2395 characters');
+  });
+
   it('long-runs: tool output budgets and compaction keep every fact answerable from what is sent', async () => {
     const { stdout } = await runOk('long-runs/compaction.ts');
     expect(stdout).toMatch(
