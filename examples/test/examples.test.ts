@@ -118,6 +118,19 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(
       /^chat turn 2 refused: The chat session .* has spent \$0\.\d+ of its \$0\.000001 budget/m,
     );
+    // The subagent's first call is refused: the lead's call already spent the tree's budget.
+    expect(stdout).toMatch(
+      /^tree budget \$0\.000001: weather_desk#1 stopped \(cost\), tree spent \$0\.\d+$/m,
+    );
+  });
+
+  it('long-runs postgres: a cut tool result kept in Postgres, read back by the model and by another store', async () => {
+    const { stdout } = await runOk('long-runs/postgres-artifacts.ts');
+    expect(stdout).toMatch(
+      /^marker: \[gemloop: output of read_report truncated: kept 400 of 2395 characters; call read_tool_output with id "[0-9a-f-]{36}"/m,
+    );
+    expect(stdout).toContain('answer: (scripted) Last line: the lighthouse was repainted red.');
+    expect(stdout).toContain('kept in Postgres: 2395 characters');
   });
 
   it('long-runs: tool output budgets and compaction keep every fact answerable from what is sent', async () => {

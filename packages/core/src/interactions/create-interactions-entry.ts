@@ -134,17 +134,43 @@ export function createInteractionsEntry(
           : await runInBackground(backend, body, options, background);
       const response = toResponse(interaction);
       settle(interaction.id, continuationTokenOf(interaction));
+      record.interactionId = interaction.id;
       return { response, record };
     },
     stream({ request, callOptions }) {
       const record = new ModelCallRecord();
       const { body, settle } = prepare(request);
-      const options = recording(callOptions, record);
+      const callOptionsRecorded = recording(callOptions, record);
+      const settleAndRecord = (interactionId: string, next?: string): void => {
+        record.interactionId = interactionId;
+        settle(interactionId, next);
+      };
       if (background !== undefined) {
-        return { stream: finishedInBackground(backend, body, options, background, settle), record };
+        return {
+          stream: finishedInBackground(
+            backend,
+            body,
+            callOptionsRecorded,
+            background,
+            settleAndRecord,
+          ),
+          record,
+        };
       }
-      const events = interactions.stream(body, options);
-      return { stream: toChunks(events, settle), record };
+      const events = interactions.stream(body, callOptionsRecorded);
+      return { stream: toChunks(events, settleAndRecord), record };
+    },
+    resumeFrom(contents, interactionId) {
+      if (!options.store) return;
+      // The interaction answered the history before the last model content (that content is
+      // its answer, as the agent folded it): the key `prepare` looks up for a request that
+      // extends `contents`.
+      const list = contents as Content[];
+      let at = list.length - 1;
+      while (at > 0 && list[at]?.role !== 'model') at--;
+      if (at <= 0) return;
+      const hashes = prefixHashes(list.slice(0, at));
+      remember(hashes.at(-1) as string, interactionId);
     },
     redact: base.redact,
   };

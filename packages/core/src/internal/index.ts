@@ -2,6 +2,8 @@
 // its dev model). Not part of the public API: names here can change or go in any release, so
 // applications should not import them. Kept out of the root barrel on purpose.
 
+// @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
+export { readInteractionId } from '../chat/read-interaction-id.ts';
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
@@ -29,6 +31,8 @@ export {
   registerInteractionsBackend,
 } from '../interactions/interactions-backend.ts';
 export { loggerOption } from '../logging/logger-option.ts';
+// @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).
+export { readCost } from '../models/read-cost.ts';
 export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
 export {
   type DeclaredOptions,

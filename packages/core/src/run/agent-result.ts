@@ -190,6 +190,12 @@ export type AgentStep = {
    */
   serviceTier?: ServiceTier | undefined;
   /**
+   * The Interactions API interaction that answered this step (an agent on
+   * `api: 'interactions'`); a chat session stores the last one with the turn
+   * (`ChatTurn.interactionId`) to continue from it. Absent on `generateContent`.
+   */
+  interactionId?: string | undefined;
+  /**
    * Set when the answer took more than one request (a long-decode answer continued with
    * `CONTINUATION` tokens), or its stream was resumed or restarted: the hops, each one's usage,
    * the first hop's prompt count. `usage` already sums every hop.

@@ -229,14 +229,15 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           };
         },
 
-        // One span per compaction, under the run's (the summarizer's call, when there is one,
-        // happened just before it). gemloop.-prefixed: GenAI semconv has no compaction attributes.
-        compaction(report, at) {
+        // One span per compaction, under the run's, from its start to its end; its summarizer's
+        // model call, when it made one, is a child span of it (a GenAI `generate_content` span).
+        // gemloop.-prefixed: GenAI semconv has no compaction attributes.
+        compaction(report, at, trace) {
           const span = tracer.startSpan(
             'gemloop.compaction',
             {
               kind: SPAN_KIND_INTERNAL,
-              startTime: at,
+              startTime: trace?.startedAt ?? at,
               attributes: {
                 'gemloop.compaction.step': report.stepNumber,
                 'gemloop.compaction.reason': report.reason,
@@ -250,6 +251,26 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
             },
             runContext,
           );
+          const call = trace?.summarizer;
+          if (call !== undefined) {
+            const summary = tracer.startSpan(
+              `generate_content ${call.model}`,
+              {
+                kind: SPAN_KIND_CLIENT,
+                startTime: call.startedAt,
+                attributes: {
+                  'gen_ai.operation.name': 'generate_content',
+                  ...common,
+                  'gen_ai.request.model': call.model,
+                  'gemloop.compaction.summarizer': true,
+                },
+              },
+              api.trace.setSpan(runContext, span),
+            );
+            if (call.usage !== undefined) addUsageMetadata(summary, call.usage, latest);
+            if (call.error !== undefined) failSpan(summary, 'summarizer-failed', call.error);
+            summary.end(call.endedAt);
+          }
           span.end(at);
         },
 

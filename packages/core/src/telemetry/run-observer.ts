@@ -1,4 +1,4 @@
-import type { CompactionReport } from '../compaction/compact-history.ts';
+import type { CompactionReport, CompactionTrace } from '../compaction/compact-history.ts';
 import type {
   ContinuationHopEvent,
   ContinuationReport,
@@ -142,8 +142,13 @@ export interface RunObservation {
   steer?: ((report: SteeringReport, at: number) => void) | undefined;
   /** The run was handed to another agent, after the step of the transfer call ended. */
   handoff?(info: HandoffInfo): void;
-  /** The history was compacted before a model step (the `compaction` option). */
-  compaction?: ((report: CompactionReport, at: number) => void) | undefined;
+  /**
+   * The history was compacted before a model step (the `compaction` option), at `at`; `trace`
+   * says when it started and times its summarizer's model call, when it made one.
+   */
+  compaction?:
+    | ((report: CompactionReport, at: number, trace?: CompactionTrace | undefined) => void)
+    | undefined;
   /** The run ended with a result or failed with `error` (which carries `run` when it started). */
   end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
 }

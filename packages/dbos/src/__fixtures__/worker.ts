@@ -3,8 +3,9 @@
 // as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
 import { appendFileSync } from 'node:fs';
 import { createGemini, defineTool } from '@gemloop/core';
+import { readToolOutputTool } from '@gemloop/core/compaction';
 import { z } from 'zod';
-import { durableContext, startDurableWorker } from '../index.ts';
+import { createPostgresArtifactStore, durableContext, startDurableWorker } from '../index.ts';
 
 const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
@@ -146,6 +147,37 @@ const page = defineTool({
   },
 });
 
+// A long document whose end the `toolOutput` budget of the `artifacts` agent cuts off, kept in
+// Postgres; and `read_tool_output` on that store, which waits READ_MS after it starts (so a test
+// can kill its worker then) and is counted with the id it reads.
+const artifacts = createPostgresArtifactStore({ connectionString: env['DATABASE_URL'] as string });
+const longDocument = defineTool({
+  name: 'long_document',
+  description: 'Reads the long document.',
+  parameters: z.object({}),
+  execute: async () => {
+    record('done long_document');
+    return { text: `${'intro words '.repeat(200)}THE-END-IS-KEPT-ASIDE` };
+  },
+});
+const readBack = readToolOutputTool(artifacts);
+const slowReadBack = defineTool({
+  name: 'read_tool_output',
+  description: readBack.description ?? '',
+  parameters: z.object({ id: z.string(), offset: z.number().optional(), length: z.number().optional() }),
+  execute: async (args, context) => {
+    record(`start read ${args.id}`);
+    await new Promise((resolve) => setTimeout(resolve, Number(env['READ_MS'] ?? '0')));
+    const { id, offset, length } = args;
+    const value = await readBack.execute(
+      { id, ...(offset === undefined ? {} : { offset }), ...(length === undefined ? {} : { length }) },
+      context,
+    );
+    record(`done read ${args.id}`);
+    return value;
+  },
+});
+
 // The batch job's tool: a city's weather, each execution counted.
 const getWeather = defineTool({
   name: 'get_weather',
@@ -219,6 +251,12 @@ const worker = await startDurableWorker({
       tools: [page],
       maxSteps: 10,
       compaction: { maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true },
+    },
+    artifacts: {
+      gemini,
+      model,
+      tools: [longDocument, slowReadBack],
+      toolOutput: { perTool: { long_document: { maxTokens: 100 } }, artifacts },
     },
   },
   batchJobs: {

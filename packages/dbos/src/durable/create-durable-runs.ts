@@ -211,7 +211,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !UNFINISHED.includes(status.status);
   return {
-    async start(agent, { runId = crypto.randomUUID(), input, history }) {
+    async start(agent, { runId = crypto.randomUUID(), input, history, budget }) {
       if (typeof agent !== 'string' || agent === '') {
         throw new InvalidArgumentError({
           argument: 'agent',
@@ -220,6 +220,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       }
       const request: DurableRunInput = { input };
       if (history !== undefined) request.history = history;
+      if (budget !== undefined) request.budget = budget;
       await backend.enqueue(agent, runId, request);
       return { runId };
     },

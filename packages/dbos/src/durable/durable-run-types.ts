@@ -1,4 +1,5 @@
 import type { AgentInput, AgentOptions, AgentResult, Content } from '@gemloop/core';
+import type { TreeBudgetOptions } from '@gemloop/core/composition';
 import type { HistoryTurn } from '@gemloop/core/history';
 import type { NeedsApproval } from './approvals.ts';
 
@@ -10,6 +11,13 @@ export type DurableRunInput = {
    * them (`RunOptions.history` of `@gemloop/core`). Stored as JSON with the run.
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  /**
+   * A budget for the run and its subagents (`RunOptions.budget` of `@gemloop/core`), stored as
+   * JSON with the run (give finite numbers). The spent total survives a worker's crash: the
+   * takeover replays the recorded model steps, which count their recorded cost again before the
+   * next call is checked.
+   */
+  budget?: TreeBudgetOptions | undefined;
 };
 
 /**

@@ -429,6 +429,8 @@ export async function startDurableWorker({
       try {
         const stream = entry.agent.stream(request.input, {
           ...(request.history === undefined ? {} : { history: request.history }),
+          // The tree's budget; its spent total is rebuilt by the replayed model steps.
+          ...(request.budget === undefined ? {} : { budget: request.budget }),
           // runs.steer() from any process: DBOS messages, read at a boundary after a step that saw
           // one waiting (durable-steering.ts).
           steering: createDurableSteering(steerCheck, steerWatch),

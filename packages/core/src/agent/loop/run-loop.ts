@@ -4,6 +4,8 @@ import {
   type GuardrailOptions,
   type ResolvedGuardrails,
 } from '../../guardrails/guardrail-options.ts';
+import { type HistoryTurn, isHistoryTurnList } from '../../history/history-turn.ts';
+import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
@@ -181,6 +183,7 @@ async function runSteps<Output>(
     model: config.model,
     historyChecks,
   });
+  resumeInteraction(config, history, contents);
   const run = new RunTracker(contents, inputLength);
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
   const ownLink: RunLink =
@@ -341,13 +344,36 @@ function toolGuardrailsOf(
   };
 }
 
+/**
+ * A history of turns whose last one names the interaction that holds it (a chat turn stored on
+ * `api: 'interactions'`): tells the model-call entry, so the first request sends only what is new
+ * with `previous_interaction_id`, even in a process that never answered it. `contents` are the
+ * run's (the turns flattened as they are sent).
+ */
+function resumeInteraction<Output>(
+  config: AgentConfig<Output>,
+  history: RunOptions['history'],
+  contents: readonly Content[],
+): void {
+  const resumeFrom = config.modelCall.resumeFrom;
+  if (resumeFrom === undefined || history === undefined || !isHistoryTurnList(history)) return;
+  const turns = history as readonly HistoryTurn[];
+  const interactionId = turns.at(-1)?.interactionId;
+  if (typeof interactionId !== 'string') return;
+  let length = 0;
+  for (const turn of turns) length += turn.contents.length;
+  resumeFrom.call(config.modelCall, contents.slice(0, length), interactionId);
+}
+
 /** The shared counters of a top run's `budget`, or `undefined` without one. */
 function treeBudget(budget: RunOptions['budget']): TreeBudget | undefined {
   if (budget === undefined) return undefined;
   return {
     maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
     maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    maxCostUsd: budget.maxCostUsd,
     steps: 0,
     tokens: 0,
+    cost: new CostTotal(),
   };
 }

@@ -1,4 +1,5 @@
 import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
+import type { CostTotal } from '../../models/cost-total.ts';
 import type { AgentUsageByAgent } from '../../run/agent-result.ts';
 import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
 import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
@@ -42,14 +43,20 @@ export type ChildRunParent = {
 };
 
 /**
- * A total step and token budget over a run and every child run below it, each agent's own
- * `maxSteps` still applying. Counted as model steps end. @internal
+ * A total step, token and cost budget over a run and every child run below it, each agent's own
+ * `maxSteps` still applying. Counted as model steps end (and as a tool's own model calls are
+ * priced): one object shared by reference down the tree, so a child's spending counts against the
+ * top run's budget. @internal
  */
 export type TreeBudget = {
   readonly maxSteps: number;
   readonly maxTokens: number;
+  /** US dollars (`options.budget.maxCostUsd`), `undefined` without a cost budget. */
+  readonly maxCostUsd: number | string | undefined;
   steps: number;
   tokens: number;
+  /** What every model call of the tree cost so far (unknown once one had no price). */
+  readonly cost: CostTotal;
 };
 
 /** A run's place in its tree, handed to the tools that start child runs. @internal */

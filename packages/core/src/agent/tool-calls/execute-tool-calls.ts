@@ -1,3 +1,5 @@
+import { ArtifactWrites } from '../../compaction/artifact-store.ts';
+import { isReadToolOutputTool } from '../../compaction/read-tool-output-tool.ts';
 import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
 import { appliesTo, checkToolOutput } from '../../guardrails/check-tool-guardrails.ts';
 import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
@@ -72,7 +74,15 @@ type PendingCall = {
 };
 
 /** Media parts per call (by call index) for a model without multimodal function responses. */
-type ExtraParts = { byCall: (Part[] | undefined)[] | undefined };
+/**
+ * What the turn's answers add beside their responses: media for a model that cannot take them in
+ * a function response, and the artifact writes of results a `toolOutput` budget cut (awaited
+ * before the turn is returned, so the store holds them before a request names their ids).
+ */
+type ExtraParts = {
+  byCall: (Part[] | undefined)[] | undefined;
+  writes: ArtifactWrites | undefined;
+};
 
 /**
  * Runs every function call of a model turn, concurrently up to `toolConcurrency`, and answers
@@ -121,7 +131,18 @@ export async function executeToolCalls<Output>({
     pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
   }
   const toolCalls: AgentToolCall[] = new Array(pending.length);
-  const extras: ExtraParts = { byCall: undefined };
+  const extras: ExtraParts = {
+    byCall: undefined,
+    writes:
+      config.toolOutput?.artifacts === undefined
+        ? undefined
+        : new ArtifactWrites((error, id) =>
+            config.logger.warn(
+              { err: error, artifactId: id },
+              'toolOutput: the artifact store did not keep a truncated tool result; reading it back will say so',
+            ),
+          ),
+  };
   let failure: ((run: AgentRunState) => Error) | undefined;
   let ending: { error: unknown } | undefined;
   let handoff: HandoffSignal | undefined;
@@ -431,6 +452,7 @@ export async function executeToolCalls<Output>({
     await Promise.all(workers);
   }
   unfollow?.();
+  await extras.writes?.settle();
 
   const parts: Part[] = new Array(toolCalls.length);
   for (let index = 0; index < toolCalls.length; index++) {
@@ -498,10 +520,11 @@ function toRecord<Output>(
       );
     }
     // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
-    if (config.toolOutput !== undefined) {
+    if (config.toolOutput !== undefined && !readsToolOutput(config, call.name)) {
       answer.response = applyToolOutputBudget(answer.response, {
         limit: config.toolOutput.perTool?.[call.name] ?? config.toolOutput,
         artifacts: config.toolOutput.artifacts,
+        writes: extras.writes as ArtifactWrites,
         newId: () => crypto.randomUUID(),
       });
     }
@@ -700,4 +723,10 @@ function callsStartChildRuns<Output>(config: AgentConfig<Output>, pending: Pendi
     if (tool !== undefined && startsChildRuns(tool)) return true;
   }
   return false;
+}
+
+/** Whether `name` is the agent's `read_tool_output` tool (its slices are never cut again). */
+function readsToolOutput<Output>(config: AgentConfig<Output>, name: string): boolean {
+  const tool = config.tools.functions.get(name);
+  return tool !== undefined && isReadToolOutputTool(tool);
 }
