@@ -1,8 +1,8 @@
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentStream } from './agent-stream.ts';
-import type { RunOptions } from './config/agent-options.ts';
-import type { ChildRunParent } from './run-state/run-link.ts';
+import type { AgentOptions, RunOptions } from './config/agent-options.ts';
+import type { ChildRunCall, ChildRunParent, ChildRunStarter } from './run-state/run-link.ts';
 import type { HandoffTarget } from './tool-calls/handoff-signal.ts';
 
 /**
@@ -20,6 +20,7 @@ export type AgentTurns<Output> = {
     input: AgentInput,
     options: RunOptions | undefined,
     conversationId: string | undefined,
+    startChild?: ChildRunStarter | undefined,
   ): AgentStream<Output>;
   /**
    * A run started by a tool of another run (a subagent): streamed when the top run is, its events
@@ -37,6 +38,11 @@ export type AgentTurns<Output> = {
   handoffTarget?: ((name: string | undefined) => HandoffTarget) | undefined;
   /** The agent's `name` option. */
   readonly name?: string | undefined;
+  /**
+   * The options the agent was made with: a durable runner makes its own copy of a subagent's
+   * agent (its model and tool calls steps of the child's workflow).
+   */
+  readonly options?: AgentOptions<unknown> | undefined;
   /** The agent's function tools (a chat session finds the receivers of its handoffs in them). */
   functionTools?: (() => Iterable<object>) | undefined;
 };
@@ -89,7 +95,13 @@ export function startChildRun<Output>(
   input: AgentInput,
   options: ChildRunOptions,
   parent: ChildRunParent,
+  call: ChildRunCall,
 ): Promise<AgentResult<Output>> {
+  if (parent.startChild !== undefined) {
+    return parent.startChild({ agent, input, options, parent, call }) as Promise<
+      AgentResult<Output>
+    >;
+  }
   return agentTurnsOf(agent).child(input, options, parent);
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { type AgentEvent, createAgent, InvalidArgumentError } from '@gemloop/core';
+import { agentTurnsOf } from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
@@ -8,6 +9,7 @@ import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from 
 import { assertStillOwnsRun } from './call-model-step.ts';
 import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
 import { type DurableBatchJobDefinition, registerBatchRunsWorkflow } from './durable-batch-runs.ts';
+import { createDurableChildren, runsAsChildWorkflow } from './durable-children.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
 import { toDurableGuardrails } from './durable-guardrails.ts';
 import {
@@ -278,7 +280,8 @@ export async function startDurableWorker({
   };
   const prepared = new Map<string, Prepared>();
 
-  for (const [name, definition] of Object.entries(agents)) {
+  // A defined agent, or a subagent's agent at `name` (`support/research`), made durable.
+  const makeAgent = (name: string, definition: DurableAgentDefinition): Prepared => {
     const { needsApproval, ...agentOptions } = definition;
     if (agentOptions.toolCallOrder === 'as-ready') {
       throw new InvalidArgumentError({
@@ -316,7 +319,10 @@ export async function startDurableWorker({
     const agent = createAgent({
       ...agentOptions,
       gemini,
-      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed)),
+      // A subagent's calls start child workflows (durable-children.ts), whose calls are the steps.
+      tools: agentOptions.tools?.map((tool) =>
+        runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed),
+      ),
       // Each check a recorded step: a replay does not ask a classifier again.
       guardrails: toDurableGuardrails(agentOptions.guardrails, timed),
       beforeToolCall: approvals.hook,
@@ -334,8 +340,30 @@ export async function startDurableWorker({
       // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
       toolCallOrder: 'replayable',
     });
-    prepared.set(name, { agent, approvals });
+    return { agent, approvals };
+  };
+  for (const [name, definition] of Object.entries(agents)) {
+    prepared.set(name, makeAgent(name, definition));
   }
+  const children = createDurableChildren({
+    agents: new Map(Object.entries(agents)),
+    build: (key, options) => {
+      const { agent } = makeAgent(key, options);
+      return {
+        run: (input, parent, history) =>
+          agentTurnsOf(agent).child(
+            input,
+            {
+              signal: new AbortController().signal,
+              ...(history === undefined ? {} : { history }),
+            },
+            parent,
+          ),
+      };
+    },
+    inheritedHook: (topAgent) => prepared.get(topAgent)?.approvals.hook,
+  });
+  children.register();
 
   registerBatchRunsWorkflow(batchJobs);
 
@@ -365,11 +393,17 @@ export async function startDurableWorker({
           { name: 'gemloop.events' },
         );
       try {
-        const stream = entry.agent.stream(request.input, {
-          ...(request.history === undefined ? {} : { history: request.history }),
-          // runs.steer() from any process: DBOS messages read at each step boundary.
-          steering: createDurableSteering(),
-        });
+        const stream = agentTurnsOf(entry.agent).stream(
+          request.input,
+          {
+            ...(request.history === undefined ? {} : { history: request.history }),
+            // runs.steer() from any process: DBOS messages read at each step boundary.
+            steering: createDurableSteering(),
+          },
+          undefined,
+          // Its subagents run as child workflows.
+          children.starterFor(agentName),
+        );
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
         await finish();

@@ -17,6 +17,7 @@ import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import {
   type ChildRunParent,
+  type ChildRunStarter,
   childRunLink,
   emitAt,
   type RunLink,
@@ -76,6 +77,8 @@ export type RunLoopOptions = {
   budget?: RunOptions['budget'];
   /** The run's `compaction`, in place of the agent's; `undefined` keeps the agent's. */
   compaction?: RunOptions['compaction'];
+  /** How the run's children start when not in-process (a durable runner's child workflows). */
+  startChild?: ChildRunStarter | undefined;
 };
 
 /**
@@ -163,6 +166,7 @@ async function runSteps<Output>(
     budget,
     compaction,
     guardrails: runGuardrails,
+    startChild,
   }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
@@ -179,7 +183,7 @@ async function runSteps<Output>(
   const run = new RunTracker(contents, inputLength);
   const ownLink: RunLink =
     parent === undefined
-      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId)
+      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId, startChild)
       : childRunLink(parent, config.beforeToolCall, runId);
   const toolGuardrails = toolGuardrailsOf(guardrails);
   const link: RunLink = toolGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails };

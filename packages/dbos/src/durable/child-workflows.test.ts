@@ -1,0 +1,239 @@
+import type { GenerateContentResponse } from '@gemloop/core/wire';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  freshDatabase,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+} from '../__fixtures__/fleet.ts';
+import { createDurableRuns, type DurableRuns } from '../index.ts';
+
+// A subagent inside a durable run is a DBOS child workflow (durable-children.ts): its model and
+// tool calls are steps of its own workflow, so a worker killed mid-child resumes the child where
+// it was, and the children of one turn run at once.
+
+type Call = { name: string; args: Record<string, unknown>; id: string };
+
+/** A Gemini 3 turn of function calls with fixed ids and signatures (a redo answers the same). */
+function callsTurn(calls: readonly Call[]): GenerateContentResponse[] {
+  return [
+    {
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: calls.map((call) => ({
+              functionCall: { name: call.name, args: call.args, id: call.id },
+              thoughtSignature: Buffer.from(`sig-${call.id}`).toString('base64'),
+            })),
+          },
+          finishReason: 'STOP',
+          index: 0,
+        },
+      ],
+      usageMetadata: { promptTokenCount: 20, candidatesTokenCount: 5, totalTokenCount: 25 },
+      modelVersion: 'gemini-3-flash-preview',
+    },
+  ];
+}
+
+function textTurn(text: string): GenerateContentResponse[] {
+  return [
+    {
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [{ text, thoughtSignature: Buffer.from(`sig-${text}`).toString('base64') }],
+          },
+          finishReason: 'STOP',
+          index: 0,
+        },
+      ],
+      usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 8, totalTokenCount: 38 },
+      modelVersion: 'gemini-3-flash-preview',
+    },
+  ];
+}
+
+type Body = {
+  systemInstruction?: { parts?: { text?: string }[] };
+  contents?: { role?: string; parts?: Record<string, unknown>[] }[];
+};
+
+const agentOf = (body: Body): 'child' | 'parent' =>
+  body.systemInstruction?.parts?.[0]?.text?.startsWith('CHILD') === true ? 'child' : 'parent';
+const firstText = (body: Body): string => String(body.contents?.[0]?.parts?.[0]?.['text'] ?? '');
+const answered = (body: Body): string[] =>
+  (body.contents ?? []).flatMap((content) =>
+    (content.parts ?? []).flatMap((part) =>
+      part['functionResponse'] === undefined
+        ? []
+        : [(part['functionResponse'] as { name: string }).name],
+    ),
+  );
+
+/** The parent's and the child's turns, by the run's (or the child's task's) first text. */
+function script(body: Body): GenerateContentResponse[] {
+  const input = firstText(body);
+  const done = answered(body);
+  if (agentOf(body) === 'parent') {
+    if (done.includes('research')) return textTurn(`parent answer to ${input}`);
+    if (input.startsWith('two'))
+      return callsTurn([
+        { name: 'research', args: { task: 'sib A' }, id: 'call-research' },
+        { name: 'research', args: { task: 'sib B' }, id: 'call-research' },
+      ]);
+    const task = input.startsWith('approve') ? 'approve 7' : `crash ${input}`;
+    return callsTurn([{ name: 'research', args: { task }, id: 'call-research' }]);
+  }
+  if (input.startsWith('sib')) {
+    if (done.includes('meet_siblings')) return textTurn(`child answer to ${input}`);
+    return callsTurn([{ name: 'meet_siblings', args: { of: 2 }, id: 'call-meet' }]);
+  }
+  if (input.startsWith('approve')) {
+    if (done.includes('refund')) return textTurn(`child answer to ${input}`);
+    return callsTurn([{ name: 'refund', args: { order: '7', amount: 5 }, id: 'call-refund' }]);
+  }
+  if (done.includes('slow')) return textTurn(`child answer to ${input}`);
+  if (done.includes('lookup'))
+    return callsTurn([{ name: 'slow', args: { order: '7' }, id: 'call-slow' }]);
+  return callsTurn([{ name: 'lookup', args: { order: '7' }, id: 'call-lookup' }]);
+}
+
+let fake: FakeGemini;
+let runs: DurableRuns;
+let workers: WorkerProcess[];
+let counter: ReturnType<typeof createCounter>;
+let databaseUrl: string;
+
+beforeAll(async () => {
+  fake = createFakeGemini({
+    signatureValidation: 'present',
+    script: (request) => turn.raw(script(request.body as Body)),
+  });
+  await fake.listen();
+  databaseUrl = await freshDatabase('children');
+  counter = createCounter();
+  const env = {
+    DATABASE_URL: databaseUrl,
+    FAKE_URL: fake.url,
+    COUNTER_FILE: counter.file,
+    SLOW_MS: '1500',
+  };
+  workers = await Promise.all(
+    [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `children-worker-${index}` })),
+  );
+  runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+});
+
+afterAll(async () => {
+  await runs?.close();
+  for (const worker of workers ?? []) await stopWorker(worker, 'SIGKILL');
+  await fake?.close();
+});
+
+/** The model requests of one agent whose history starts with `input`. */
+function requestsOf(agent: 'child' | 'parent', input: string): number {
+  return fake.modelRequests.filter(
+    (request) =>
+      agentOf(request.body as Body) === agent && firstText(request.body as Body) === input,
+  ).length;
+}
+
+async function ownerOf(runId: string): Promise<WorkerProcess> {
+  const executorId = (await runs.status(runId))?.executorId;
+  const owner = workers.find((worker) => worker.executorId === executorId);
+  if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
+  return owner;
+}
+
+/** The workflows of the database whose id starts with `prefix`, as `id parent`. */
+async function workflowsUnder(prefix: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ workflow_uuid: string; name: string }>(
+      `SELECT workflow_uuid, name FROM dbos.workflow_status WHERE workflow_uuid LIKE $1 ORDER BY workflow_uuid`,
+      [`${prefix}%`],
+    );
+    return rows.map((row) => `${row.workflow_uuid} ${row.name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('a subagent inside a durable run', () => {
+  it('runs as a child workflow that a SIGKILL mid-child resumes where it was', async () => {
+    const input = 'crash-run';
+    const { runId } = await runs.start('team', { runId: 'team-crash', input });
+    const childKey = `${runId}/1.0:call-research:1.0:call-lookup`;
+    await waitFor(
+      () => counter.count(`start slow ${runId}/1.0:call-research:`) === 1,
+      'the child to start its slow tool',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    // The child's two first model calls were recorded before the kill: only its last is new.
+    expect(requestsOf('child', `crash ${input}`)).toBe(3);
+    expect(requestsOf('parent', input)).toBe(2);
+    expect(counter.count(`done lookup ${childKey}`)).toBe(1);
+    expect(counter.count(`done slow ${runId}/1.0:call-research:`)).toBe(1);
+    // The child is a workflow of its own, named by the parent's call.
+    expect(await workflowsUnder(runId)).toEqual([
+      `${runId} gemloop.run`,
+      `${runId}/1.0:call-research gemloop.child`,
+    ]);
+    // History verbatim: the parent's contents hold the child's answer, not its turns.
+    expect(
+      result.contents.map((content) => `${content.role}:${content.parts?.length ?? 0}`),
+    ).toEqual(['user:1', 'model:1', 'user:1', 'model:1']);
+    expect(result.contents[2]?.parts?.[0]?.functionResponse?.response).toEqual({
+      answer: `child answer to crash ${input}`,
+    });
+
+    // The child's events reach the run's stream once, in order, under the child's path, before
+    // the call's own result.
+    const seen: string[] = [];
+    for await (const { event } of runs.events(runId)) {
+      if (event.type === 'tool-call') seen.push(`${event.path.join('>')}|call ${event.toolName}`);
+      if (event.type === 'tool-result') {
+        seen.push(`${event.path.join('>')}|result ${event.toolCall.toolName}`);
+      }
+    }
+    expect(seen).toEqual([
+      '|call research',
+      'research#1|call lookup',
+      'research#1|result lookup',
+      'research#1|call slow',
+      'research#1|result slow',
+      '|result research',
+    ]);
+  });
+
+  it('runs the two subagents of one turn at once, results in call order', async () => {
+    const input = 'two-run';
+    const { runId } = await runs.start('team', { runId: 'team-two', input });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    // Each child waited for the other in `meet_siblings`: one at a time, neither would finish.
+    expect(counter.count(`done meet_siblings ${runId}/1.0:call-research:`)).toBe(1);
+    expect(counter.count(`done meet_siblings ${runId}/1.1:call-research:`)).toBe(1);
+    const responses = (result.contents[2]?.parts ?? []).map(
+      (part) => (part.functionResponse?.response as { answer?: string } | undefined)?.answer,
+    );
+    expect(responses).toEqual(['child answer to sib A', 'child answer to sib B']);
+    expect(await workflowsUnder(runId)).toEqual([
+      `${runId} gemloop.run`,
+      `${runId}/1.0:call-research gemloop.child`,
+      `${runId}/1.1:call-research gemloop.child`,
+    ]);
+  });
+});
