@@ -126,7 +126,7 @@ beforeAll(async () => {
     SLOW_MS: '1500',
   };
   workers = await Promise.all(
-    [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `children-worker-${index}` })),
+    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `children-worker-${index}` })),
   );
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });
@@ -152,16 +152,19 @@ async function ownerOf(runId: string): Promise<WorkerProcess> {
   return owner;
 }
 
-/** The workflows of the database whose id starts with `prefix`, as `id parent`. */
-async function workflowsUnder(prefix: string): Promise<string[]> {
+/** The workflows of the database whose id starts with `prefix`, as `id name` (or `id status`). */
+async function workflowsUnder(
+  prefix: string,
+  field: 'name' | 'status' = 'name',
+): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ workflow_uuid: string; name: string }>(
-      `SELECT workflow_uuid, name FROM dbos.workflow_status WHERE workflow_uuid LIKE $1 ORDER BY workflow_uuid`,
+    const { rows } = await client.query<{ workflow_uuid: string; field: string }>(
+      `SELECT workflow_uuid, ${field} AS field FROM dbos.workflow_status WHERE workflow_uuid LIKE $1 ORDER BY workflow_uuid`,
       [`${prefix}%`],
     );
-    return rows.map((row) => `${row.workflow_uuid} ${row.name}`);
+    return rows.map((row) => `${row.workflow_uuid} ${row.field}`);
   } finally {
     await client.end();
   }
@@ -235,5 +238,50 @@ describe('a subagent inside a durable run', () => {
       `${runId}/1.0:call-research gemloop.child`,
       `${runId}/1.1:call-research gemloop.child`,
     ]);
+  });
+
+  it("pauses the tree for a subagent's approval without a worker; approve(topRunId) reaches the child, across a SIGKILL", async () => {
+    const input = 'approve-run';
+    const { runId } = await runs.start('teamApproval', { runId: 'team-approve', input });
+    const childRunId = `${runId}/1.0:call-research`;
+    await waitFor(
+      async () => (await runs.status(runId))?.awaitingApproval === true,
+      'the parent to wait on its paused child',
+    );
+    // Listed under the top run, with the child's path; the child's refund has not run.
+    const pending = await runs.pendingApprovals(runId);
+    expect(pending).toMatchObject([
+      {
+        approvalId: '1.0:call-research/1.0:call-refund',
+        toolCallId: 'call-refund',
+        toolName: 'refund',
+        args: { order: '7', amount: 5 },
+        path: ['research#1'],
+        childRunId,
+      },
+    ]);
+    expect((await runs.status(runId))?.status).toBe('PENDING');
+    // Neither the parent nor the child holds a worker while a person decides.
+    expect(await workflowsUnder(runId, 'status')).toEqual([
+      `${runId} CANCELLED`,
+      `${childRunId} CANCELLED`,
+    ]);
+    expect(counter.count(`done refund ${childRunId}:`)).toBe(0);
+    // A worker dies while the tree waits (a paused run has no owner: any live one).
+    const live = workers.filter(
+      (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
+    );
+    expect(live.length).toBe(2);
+    await stopWorker(live[0] as WorkerProcess, 'SIGKILL');
+
+    await runs.approve(runId, 'call-refund', { type: 'approve' });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    expect(counter.count(`done refund ${childRunId}:1.0:call-refund 7 5`)).toBe(1);
+    // The child's first call was recorded before the pause: only its answer is new.
+    expect(requestsOf('child', 'approve 7')).toBe(2);
+    expect(requestsOf('parent', input)).toBe(2);
+    expect(await runs.pendingApprovals(runId)).toEqual([]);
+    expect((await runs.status(runId))?.awaitingApproval).toBe(false);
   });
 });

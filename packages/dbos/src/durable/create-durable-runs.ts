@@ -8,6 +8,7 @@ import { DurableRunError } from '../errors/durable-run-error.ts';
 import { type ApprovalDecision, isApprovalDecision } from './approval-decision.ts';
 import { approvalTopic, PENDING_APPROVALS_KEY, type PendingApproval } from './approvals.ts';
 import {
+  CHILD_WORKFLOW,
   DEFAULT_APP_NAME,
   type DurableRunEvent,
   type DurableRunInput,
@@ -294,9 +295,11 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     pendingApprovals: (runId) => readPendingApprovals(backend, runId),
     async approve(runId, callId, decision) {
       checkDecision(decision);
-      const approvalId = await resolveApprovalId(backend, runId, callId);
+      const listed = await resolveApprovalId(backend, runId, callId);
+      // A call of a subagent waits in the subagent's own workflow, under its own approval id.
+      const { target, approvalId } = await locateApproval(backend, runId, listed);
       const toolCallId = callId;
-      const state = await backend.getEvent<{ status: string }>(runId, approvalTopic(approvalId));
+      const state = await backend.getEvent<{ status: string }>(target, approvalTopic(approvalId));
       const refuse = (why: 'unknown' | 'decided' | 'timed-out' | 'cancelled'): never => {
         throw new ApprovalNotPendingError({
           message:
@@ -311,12 +314,12 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (state === null) refuse('unknown');
       if (state?.status !== 'pending')
         refuse(state?.status === 'timed-out' ? 'timed-out' : 'decided');
-      if (isOver(await statusOf(runId))) refuse('cancelled');
-      const recorded = await recordDecision(backend.pool, runId, approvalId, decision);
+      if (isOver(await statusOf(target))) refuse('cancelled');
+      const recorded = await recordDecision(backend.pool, target, approvalId, decision);
       // The first decision wins; a second one for the same call changes nothing.
       if (recorded === undefined) refuse('decided');
       // The run stopped to wait: it goes back on the queue, any worker replays it.
-      if (recorded?.paused === true) await backend.resume(runId);
+      if (recorded?.paused === true) await backend.resume(target);
     },
     async steer(runId, message, { mode, idempotencyKey } = {}) {
       const steer = toDurableSteer(message, mode);
@@ -368,8 +371,55 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   };
 }
 
-/** The run's pending calls, as published (a DBOS event: data from a database, checked). */
+/** Most subagent runs of one run whose waiting calls `pendingApprovals()` lists. */
+const MAX_LISTED_CHILD_RUNS = 100;
+
+/**
+ * The run's pending calls, and those of the subagents below it (child workflows, paused with
+ * their own lists): a subagent's call is listed with its `path`, its `childRunId`, and an
+ * approval id prefixed by its child run's place (`1.0:call-research/1.0:call-refund`), so
+ * `approve(runId, approvalId)` of the top run reaches it.
+ */
 async function readPendingApprovals(
+  backend: RunsBackend,
+  runId: string,
+): Promise<PendingApproval[]> {
+  const own = await readOwnPendingApprovals(backend, runId);
+  const children = await backend.listWorkflows({
+    workflowName: CHILD_WORKFLOW,
+    workflow_id_prefix: `${runId}/`,
+    status: ['CANCELLED', 'PENDING', 'ENQUEUED'],
+    limit: MAX_LISTED_CHILD_RUNS,
+  });
+  for (const child of children) {
+    const place = child.workflowID.slice(runId.length + 1);
+    for (const call of await readOwnPendingApprovals(backend, child.workflowID)) {
+      own.push({
+        ...call,
+        approvalId: `${place}/${call.approvalId}`,
+        childRunId: child.workflowID,
+      });
+    }
+  }
+  return own;
+}
+
+/** The run whose workflow waits for the listed call, and the call's approval id there. */
+async function locateApproval(
+  backend: RunsBackend,
+  runId: string,
+  listedId: string,
+): Promise<{ target: string; approvalId: string }> {
+  const call = (await readPendingApprovals(backend, runId)).find(
+    (pending) => pending.approvalId === listedId,
+  );
+  if (call?.childRunId === undefined) return { target: runId, approvalId: listedId };
+  const place = call.childRunId.slice(runId.length + 1);
+  return { target: call.childRunId, approvalId: listedId.slice(place.length + 1) };
+}
+
+/** One run's own pending calls, as published (a DBOS event: data from a database, checked). */
+async function readOwnPendingApprovals(
   backend: RunsBackend,
   runId: string,
 ): Promise<PendingApproval[]> {

@@ -1,4 +1,4 @@
-import { DBOS } from '@dbos-inc/dbos-sdk';
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop/core';
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
 import {
@@ -9,10 +9,11 @@ import {
   childAgentOf,
 } from '@gemloop/core/internal';
 import type { AnyTool } from '@gemloop/core/tools';
+import { RunPausedSignal, type RunPauser } from './approvals.ts';
+import { childEnded, pauseForChild, waitForChild } from './child-waits.ts';
+import { CHILD_WORKFLOW } from './durable-run-types.ts';
+import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { toJsonSafe } from './to-json-safe.ts';
-
-/** DBOS name of the workflow a subagent's run is. @internal */
-export const CHILD_WORKFLOW = 'gemloop.child';
 
 /** Longest part of a call id kept in a child workflow's id: ids come from the model. */
 const MAX_ID_IN_CHILD_ID = 100;
@@ -33,7 +34,10 @@ type ChildRunRequest = {
   history?: RunOptions['history'];
   path: string[];
   streaming: boolean;
+  /** The observed id of the parent run (the recorder's `parentRunId`). */
   parentRunId?: string | undefined;
+  /** The parent's workflow id: the child's end resumes it when it paused waiting. */
+  parentWorkflowId: string;
 };
 
 /** What the child workflow records: the child's result and the events it emitted, in order. */
@@ -108,14 +112,26 @@ export function runsAsChildWorkflow(tool: AnyTool): boolean {
 export function createDurableChildren({
   agents,
   build,
-  inheritedHook,
+  inherited,
+  pauser,
+  status,
 }: {
   /** The agents the worker defines, by name (their options). */
   agents: ReadonlyMap<string, AgentOptions<unknown>>;
   /** Makes the durable copy of a subagent's agent at `key` from its options. */
   build: (key: string, options: AgentOptions<unknown>) => DurableChildAgent;
-  /** The approval hook a child inherits (its top run's): a child without its own uses it. */
-  inheritedHook: (topAgent: string) => BeforeToolCallHook | undefined;
+  /**
+   * The approval hook a child inherits (its top run's: a child without its own uses it), and how
+   * that hook forgets a run whose execution ended.
+   */
+  inherited: (topAgent: string) => {
+    hook: BeforeToolCallHook | undefined;
+    forget(runId: string): void;
+  };
+  /** Pauses and resumes runs (the approval hook's). */
+  pauser: RunPauser;
+  /** A workflow's DBOS status, read outside any workflow (not an operation of the caller). */
+  status: (runId: string) => Promise<string | undefined>;
 }): {
   /** The starter of children for the runs of the agent at `key` (a top agent's name). */
   starterFor(key: string): ChildRunStarter;
@@ -176,6 +192,7 @@ export function createDurableChildren({
         ...(start.parent.parentRunId === undefined
           ? {}
           : { parentRunId: start.parent.parentRunId }),
+        parentWorkflowId: parentRunId,
       });
       const previous = waits.get(parentRunId) ?? Promise.resolve();
       let taken = (): void => {};
@@ -187,6 +204,13 @@ export function createDurableChildren({
       try {
         const handle = await started;
         await previous;
+        // A child paused for an approval pauses its parent (no worker slot held while a person
+        // decides); the child's end resumes it, and the replay waits here again.
+        while ((await waitForChild(pauser, status, workflowID)) === 'paused') {
+          if (await pauseForChild(pauser, parentRunId, workflowID)) {
+            throw new DBOSErrors.DBOSWorkflowCancelledError(parentRunId);
+          }
+        }
         const result = handle.getResult();
         taken();
         outcome = await result;
@@ -209,7 +233,8 @@ export function createDurableChildren({
         }
         const events: AgentEvent<unknown>[] = [];
         let droppedEvents = 0;
-        const topAgent = childKey.slice(0, childKey.indexOf('/'));
+        const childRunId = DBOS.workflowID as string;
+        const top = inherited(childKey.slice(0, childKey.indexOf('/')));
         const parent: ChildRunParent = {
           path: Object.freeze([...request.path]),
           // Every event of the child, as it emitted it (a replay emits the same ones again).
@@ -220,12 +245,27 @@ export function createDurableChildren({
               }
             : undefined,
           streaming: request.streaming,
-          beforeToolCall: inheritedHook(topAgent),
+          beforeToolCall: top.hook,
           budget: undefined,
           parentRunId: request.parentRunId,
           startChild: starterFor(childKey),
         };
-        const result = await child.run(request.input, parent, request.history);
+        let result: AgentResult<unknown>;
+        try {
+          result = await child.run(request.input, parent, request.history);
+        } catch (error) {
+          // Paused for an approval (the hook stopped this workflow), or stopped: it ends here,
+          // as stopped, and its parent with it (see the starter's wait).
+          if (error instanceof RunPausedSignal) {
+            throw new DBOSErrors.DBOSWorkflowCancelledError(childRunId);
+          }
+          if (!isDurableRunEnding(error))
+            await childEnded(pauser, request.parentWorkflowId, childRunId);
+          throw error;
+        } finally {
+          top.forget(childRunId);
+        }
+        await childEnded(pauser, request.parentWorkflowId, childRunId);
         return toJsonSafe({ result, events, droppedEvents });
       },
       { name: CHILD_WORKFLOW },

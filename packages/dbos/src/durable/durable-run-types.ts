@@ -70,6 +70,8 @@ export type DurableRunEvent = {
 
 /** DBOS names of gemloop's workflows and queues. @internal */
 export const RUN_WORKFLOW = 'gemloop.run';
+/** DBOS name of the workflow a subagent's run inside a durable run is (a child workflow). @internal */
+export const CHILD_WORKFLOW = 'gemloop.child';
 /** @internal */
 export const RUNS_QUEUE = 'gemloop.runs';
 /** @defaultValue application name of a fleet in the DBOS system database. */

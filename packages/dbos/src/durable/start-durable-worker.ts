@@ -361,7 +361,12 @@ export async function startDurableWorker({
           ),
       };
     },
-    inheritedHook: (topAgent) => prepared.get(topAgent)?.approvals.hook,
+    inherited: (topAgent) => {
+      const approvals = prepared.get(topAgent)?.approvals;
+      return { hook: approvals?.hook, forget: (runId) => approvals?.forget(runId) };
+    },
+    pauser,
+    status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
   });
   children.register();
 
