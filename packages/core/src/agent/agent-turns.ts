@@ -2,7 +2,15 @@ import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
-import type { ChildRunCall, ChildRunParent, ChildRunStarter } from './run-state/run-link.ts';
+import type {
+  ChildRunCall,
+  ChildRunOptions,
+  ChildRunParent,
+  ChildRunStarter,
+} from './run-state/run-link.ts';
+
+export type { ChildRunOptions } from './run-state/run-link.ts';
+
 import type { HandoffTarget } from './tool-calls/handoff-signal.ts';
 
 /**
@@ -45,14 +53,6 @@ export type AgentTurns<Output> = {
   readonly options?: AgentOptions<unknown> | undefined;
   /** The agent's function tools (a chat session finds the receivers of its handoffs in them). */
   functionTools?: (() => Iterable<object>) | undefined;
-};
-
-/** What a child run takes besides its input and parent. @internal */
-export type ChildRunOptions = {
-  /** The tool call's signal: the parent's abort (or the call's time limit) ends the child. */
-  signal: AbortSignal;
-  /** The slice of the parent's history the child starts from, if any. */
-  history?: RunOptions['history'];
 };
 
 /** What an agent is to {@link agentTurnsOf}: its public `run` and `stream` (see `Agent`). */

@@ -2,8 +2,7 @@ import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
-import type { ChildRunOptions } from '../agent-turns.ts';
-import type { BeforeToolCallHook } from '../config/agent-options.ts';
+import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import type { EmitEvent } from './emit-event.ts';
 
 /**
@@ -65,6 +64,14 @@ export type ChildRunStart = {
  * runner: a child workflow). Given by the runner of the top run, not by users. @internal
  */
 export type ChildRunStarter = (start: ChildRunStart) => Promise<AgentResult<unknown>>;
+
+/** What a child run takes besides its input and parent. @internal */
+export type ChildRunOptions = {
+  /** The tool call's signal: the parent's abort (or the call's time limit) ends the child. */
+  signal: AbortSignal;
+  /** The slice of the parent's history the child starts from, if any. */
+  history?: RunOptions['history'];
+};
 
 /**
  * A total step and token budget over a run and every child run below it, each agent's own
