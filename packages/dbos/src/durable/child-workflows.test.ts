@@ -194,6 +194,14 @@ describe('a subagent inside a durable run', () => {
       `${runId} gemloop.run`,
       `${runId}/1.0:call-research gemloop.child`,
     ]);
+    expect(await runs.childRuns(runId)).toMatchObject([
+      {
+        runId: `${runId}/1.0:call-research`,
+        status: 'SUCCESS',
+        parentRunId: runId,
+        path: ['research#1'],
+      },
+    ]);
     // History verbatim: the parent's contents hold the child's answer, not its turns.
     expect(
       result.contents.map((content) => `${content.role}:${content.parts?.length ?? 0}`),
@@ -267,6 +275,16 @@ describe('a subagent inside a durable run', () => {
       `${childRunId} CANCELLED`,
     ]);
     expect(counter.count(`done refund ${childRunId}:`)).toBe(0);
+    expect(await runs.childRuns(runId)).toMatchObject([
+      {
+        runId: childRunId,
+        status: 'PENDING',
+        awaitingApproval: true,
+        parentRunId: runId,
+        path: ['research#1'],
+        agent: 'teamApproval/research',
+      },
+    ]);
     // A worker dies while the tree waits (a paused run has no owner: any live one).
     const live = workers.filter(
       (worker) => worker.child.exitCode === null && worker.child.signalCode === null,

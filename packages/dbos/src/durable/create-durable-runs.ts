@@ -94,6 +94,12 @@ export type DurableRuns = {
     status?: DurableRunStatusName | readonly DurableRunStatusName[] | undefined;
     limit?: number | undefined;
   }): Promise<DurableRunStatus[]>;
+  /**
+   * The runs of the subagents below a run (each a child workflow, `<runId>/<step>.<index>:<callId>`,
+   * and theirs below them), in start order, with their `parentRunId` and `path`; at most `limit`
+   * (default 100).
+   */
+  childRuns(runId: string, options?: { limit?: number | undefined }): Promise<DurableRunStatus[]>;
   /** Closes the Postgres connections. */
   close(): Promise<void>;
 };
@@ -192,7 +198,16 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   // person): it is reported as PENDING, with `awaitingApproval`.
   const toStatus = (workflow: WorkflowStatus, waiting: ReadonlySet<string>): DurableRunStatus => {
     const paused = workflow.status === 'CANCELLED' && waiting.has(workflow.workflowID);
+    // A subagent's run: its parent's workflow id and its path, from its input (plain data).
+    const child =
+      workflow.workflowName === CHILD_WORKFLOW
+        ? (workflow.input?.[1] as { parentWorkflowId?: unknown; path?: unknown } | undefined)
+        : undefined;
     return {
+      ...(typeof child?.parentWorkflowId === 'string' && { parentRunId: child.parentWorkflowId }),
+      ...(Array.isArray(child?.path) && {
+        path: child.path.filter((segment): segment is string => typeof segment === 'string'),
+      }),
       runId: workflow.workflowID,
       status: paused ? 'PENDING' : (workflow.status as DurableRunStatusName),
       awaitingApproval: paused || waiting.has(workflow.workflowID),
@@ -367,9 +382,25 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         .filter((run) => wanted === undefined || wanted.includes(run.status));
       return limit === undefined ? statuses : statuses.slice(0, limit);
     },
+    async childRuns(runId, { limit = DEFAULT_LISTED_CHILD_RUNS } = {}) {
+      const workflows = await backend.listWorkflows({
+        workflowName: CHILD_WORKFLOW,
+        workflow_id_prefix: `${runId}/`,
+        loadInput: true,
+        limit,
+      });
+      const waiting = await waitingRuns(
+        backend.pool,
+        workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
+      );
+      return workflows.map((workflow) => toStatus(workflow, waiting));
+    },
     close: () => backend.close(),
   };
 }
+
+/** How many child runs `childRuns()` lists by default. */
+const DEFAULT_LISTED_CHILD_RUNS = 100;
 
 /** Most subagent runs of one run whose waiting calls `pendingApprovals()` lists. */
 const MAX_LISTED_CHILD_RUNS = 100;

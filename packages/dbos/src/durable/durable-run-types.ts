@@ -59,6 +59,12 @@ export type DurableRunStatus = {
   dequeuedAt: number | undefined;
   /** When it ended. */
   completedAt: number | undefined;
+  /**
+   * For a subagent's run (a child workflow, from `childRuns()`): the run whose call started it.
+   */
+  parentRunId?: string | undefined;
+  /** For a subagent's run: its place in the tree, as its events carry it (`['research#1']`). */
+  path?: readonly string[] | undefined;
 };
 
 /** One event of a run's stream, with its index (pass `offset: index + 1` to reconnect after it). */
