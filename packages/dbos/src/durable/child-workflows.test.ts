@@ -88,7 +88,7 @@ function script(body: Body): GenerateContentResponse[] {
         { name: 'research', args: { task: 'sib A' }, id: 'call-research' },
         { name: 'research', args: { task: 'sib B' }, id: 'call-research' },
       ]);
-    const task = input.startsWith('approve') ? 'approve 7' : `crash ${input}`;
+    const task = input.startsWith('approve') ? `approve ${input}` : `crash ${input}`;
     return callsTurn([{ name: 'research', args: { task }, id: 'call-research' }]);
   }
   if (input.startsWith('sib')) {
@@ -297,9 +297,27 @@ describe('a subagent inside a durable run', () => {
     expect(result.text).toBe(`parent answer to ${input}`);
     expect(counter.count(`done refund ${childRunId}:1.0:call-refund 7 5`)).toBe(1);
     // The child's first call was recorded before the pause: only its answer is new.
-    expect(requestsOf('child', 'approve 7')).toBe(2);
+    expect(requestsOf('child', `approve ${input}`)).toBe(2);
     expect(requestsOf('parent', input)).toBe(2);
     expect(await runs.pendingApprovals(runId)).toEqual([]);
     expect((await runs.status(runId))?.awaitingApproval).toBe(false);
+  });
+
+  it('cancels a paused tree whole: the child no longer waits nor is listed', async () => {
+    const { runId } = await runs.start('teamApproval', {
+      runId: 'team-cancel',
+      input: 'approve-cancel',
+    });
+    await waitFor(
+      async () => (await runs.pendingApprovals(runId)).length === 1,
+      "the child's call to wait",
+    );
+    await runs.cancel(runId);
+    expect((await runs.status(runId))?.status).toBe('CANCELLED');
+    expect(await runs.childRuns(runId)).toMatchObject([
+      { runId: `${runId}/1.0:call-research`, status: 'CANCELLED', awaitingApproval: false },
+    ]);
+    expect(await runs.pendingApprovals(runId)).toEqual([]);
+    expect(counter.count(`done refund ${runId}/`)).toBe(0);
   });
 });

@@ -156,7 +156,9 @@ export async function createDurableRuns({
       client.readStream<EventBatch>(runId, EVENTS_STREAM_KEY, { offset, ...polling }),
     getEvent: (runId, key) => client.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => client.send(runId, message, topic, key),
-    cancel: (runId) => client.cancelWorkflow(runId),
+    // With the run's subagents (child workflows): DBOS cancels only the workflow named unless
+    // told (`cancelChildren`, `dist/src/system_database.js` `cancelWorkflows`, 5.3).
+    cancel: (runId) => client.cancelWorkflow(runId, { cancelChildren: true }),
     listWorkflows: (input) => client.listWorkflows(input),
     close: async () => {
       await notices.close();
@@ -353,6 +355,13 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     },
     async cancel(runId) {
       await markCancelled(backend.pool, runId);
+      // Its subagents' runs too (DBOS cancels child workflows with their parent): a paused child
+      // no longer waits for a decision, nor is it listed as waiting.
+      const children = await backend.listWorkflows({
+        workflowName: CHILD_WORKFLOW,
+        workflow_id_prefix: `${runId}/`,
+      });
+      for (const child of children) await markCancelled(backend.pool, child.workflowID);
       await backend.cancel(runId);
     },
     async list({ status, limit } = {}) {
@@ -422,7 +431,13 @@ async function readPendingApprovals(
     status: ['CANCELLED', 'PENDING', 'ENQUEUED'],
     limit: MAX_LISTED_CHILD_RUNS,
   });
+  // A CANCELLED child waits only when paused (not cancelled with its run).
+  const paused = await waitingRuns(
+    backend.pool,
+    children.filter((child) => child.status === 'CANCELLED').map((child) => child.workflowID),
+  );
   for (const child of children) {
+    if (child.status === 'CANCELLED' && !paused.has(child.workflowID)) continue;
     const place = child.workflowID.slice(runId.length + 1);
     for (const call of await readOwnPendingApprovals(backend, child.workflowID)) {
       own.push({

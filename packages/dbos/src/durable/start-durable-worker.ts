@@ -527,7 +527,8 @@ export async function startDurableWorker({
       DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs: waitPollMs }),
     getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
-    cancel: (runId) => DBOS.cancelWorkflow(runId),
+    // With the run's subagents (child workflows; see create-durable-runs.ts).
+    cancel: (runId) => DBOS.cancelWorkflow(runId, { cancelChildren: true }),
     listWorkflows: (input) => DBOS.listWorkflows(input),
     close: async () => {},
   });
