@@ -248,6 +248,22 @@ const worker = await startDurableWorker({
     longdecode: { gemini, model, tools: [] },
     fanout: { gemini, model, tools: [meet, part] },
     team: { gemini, model, instructions: 'PARENT: delegate research.', tools: [research] },
+    // A tool guardrail of the top run: the subagent's refund meets it too (as in-process).
+    teamGuarded: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [research],
+      guardrails: {
+        tools: [
+          {
+            name: 'no-refunds',
+            tools: ['refund'],
+            before: () => ({ type: 'deny', message: 'Refunds are not allowed here.' }),
+          },
+        ],
+      },
+    },
     teamApproval: {
       gemini,
       model,

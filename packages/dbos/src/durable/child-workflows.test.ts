@@ -320,4 +320,19 @@ describe('a subagent inside a durable run', () => {
     expect(await runs.pendingApprovals(runId)).toEqual([]);
     expect(counter.count(`done refund ${runId}/`)).toBe(0);
   });
+
+  it("holds a subagent's calls to the top run's tool guardrails, as in-process", async () => {
+    const input = 'approve-guard';
+    const { runId } = await runs.start('teamGuarded', { runId: 'team-guard', input });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    expect(counter.count(`done refund ${runId}/`)).toBe(0);
+    const childRequests = fake.modelRequests.filter(
+      (request) =>
+        agentOf(request.body as Body) === 'child' &&
+        firstText(request.body as Body) === `approve ${input}`,
+    );
+    expect(childRequests).toHaveLength(2);
+    expect(JSON.stringify(childRequests[1]?.body)).toContain('Refunds are not allowed here.');
+  });
 });

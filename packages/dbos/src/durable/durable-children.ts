@@ -1,6 +1,7 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop/core';
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
+import type { GuardrailOptions } from '@gemloop/core/guardrails';
 import {
   agentTurnsOf,
   type ChildRunParent,
@@ -127,6 +128,8 @@ export function createDurableChildren({
   inherited: (topAgent: string) => {
     hook: BeforeToolCallHook | undefined;
     forget(runId: string): void;
+    /** The top run's tool guardrails, which the child's calls meet before its own. */
+    toolGuardrails: GuardrailOptions | undefined;
   };
   /** Pauses and resumes runs (the approval hook's). */
   pauser: RunPauser;
@@ -246,6 +249,7 @@ export function createDurableChildren({
             : undefined,
           streaming: request.streaming,
           beforeToolCall: top.hook,
+          toolGuardrails: top.toolGuardrails,
           budget: undefined,
           parentRunId: request.parentRunId,
           startChild: starterFor(childKey),

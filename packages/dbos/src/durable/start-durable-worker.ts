@@ -277,6 +277,8 @@ export async function startDurableWorker({
   type Prepared = {
     agent: ReturnType<typeof createAgent>;
     approvals: ReturnType<typeof createApprovalHook>;
+    /** Its guardrails as steps: a subagent's calls meet the tool guardrails of its top run. */
+    guardrails: ReturnType<typeof toDurableGuardrails>;
   };
   const prepared = new Map<string, Prepared>();
 
@@ -316,6 +318,8 @@ export async function startDurableWorker({
       flush: flushCurrent,
       pauser,
     });
+    // Each check a recorded step: a replay does not ask a classifier again.
+    const guardrails = toDurableGuardrails(agentOptions.guardrails, timed);
     const agent = createAgent({
       ...agentOptions,
       gemini,
@@ -323,8 +327,7 @@ export async function startDurableWorker({
       tools: agentOptions.tools?.map((tool) =>
         runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed),
       ),
-      // Each check a recorded step: a replay does not ask a classifier again.
-      guardrails: toDurableGuardrails(agentOptions.guardrails, timed),
+      guardrails,
       beforeToolCall: approvals.hook,
       // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the
       // run as they are: the workflow sees them (and DBOS parks the execution) instead of the
@@ -340,7 +343,7 @@ export async function startDurableWorker({
       // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
       toolCallOrder: 'replayable',
     });
-    return { agent, approvals };
+    return { agent, approvals, guardrails };
   };
   for (const [name, definition] of Object.entries(agents)) {
     prepared.set(name, makeAgent(name, definition));
@@ -362,8 +365,20 @@ export async function startDurableWorker({
       };
     },
     inherited: (topAgent) => {
-      const approvals = prepared.get(topAgent)?.approvals;
-      return { hook: approvals?.hook, forget: (runId) => approvals?.forget(runId) };
+      const top = prepared.get(topAgent);
+      const tools = top?.guardrails?.tools ?? [];
+      return {
+        hook: top?.approvals.hook,
+        forget: (runId) => top?.approvals.forget(runId),
+        toolGuardrails:
+          tools.length === 0
+            ? undefined
+            : {
+                tools,
+                timeoutMs: top?.guardrails?.timeoutMs,
+                onTimeout: top?.guardrails?.onTimeout,
+              },
+      };
     },
     pauser,
     status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
