@@ -145,7 +145,11 @@ export type DurableWorker = {
  * Parallel function calls of one model turn run at once (up to the agent's `toolConcurrency`),
  * after every approval decision of the turn is made; their steps start in call order and their
  * results are reported in call order, so the order of the steps, which a replay must follow, does
- * not depend on timing. Tool time limits (`toolTimeoutMs`)
+ * not depend on timing. A subagent (`subagent()` of `@gemloop/core/composition`, its agent made by
+ * `createAgent`) runs as a DBOS child workflow `<runId>/<step>.<index>:<callId>` whose model and
+ * tool calls are its own steps: a crash mid-child resumes the child where it was, and a child's
+ * call that needs approval pauses the tree without a worker slot (see `durable-children.ts`).
+ * Tool time limits (`toolTimeoutMs`)
  * are in-memory timers: a replay does not reproduce a timeout, so keep limits inside the tool.
  *
  * DBOS is one per process: start one worker per process.
