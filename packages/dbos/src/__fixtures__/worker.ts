@@ -209,6 +209,13 @@ const research = subagent(researcher, {
   name: 'research',
   description: 'Researches one question.',
 });
+// A subagent with a subagent of its own (two levels of child workflows), for the agent `deep`.
+const manager = createAgent({
+  gemini,
+  model,
+  instructions: 'MID: manage research.',
+  tools: [research],
+});
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorker({
@@ -263,6 +270,12 @@ const worker = await startDurableWorker({
           },
         ],
       },
+    },
+    deep: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [subagent(manager, { name: 'delegate', description: 'Manages research.' })],
     },
     teamApproval: {
       gemini,

@@ -65,8 +65,14 @@ type Body = {
   contents?: { role?: string; parts?: Record<string, unknown>[] }[];
 };
 
-const agentOf = (body: Body): 'child' | 'parent' =>
-  body.systemInstruction?.parts?.[0]?.text?.startsWith('CHILD') === true ? 'child' : 'parent';
+const agentOf = (body: Body): 'child' | 'mid' | 'parent' => {
+  const instructions = body.systemInstruction?.parts?.[0]?.text ?? '';
+  return instructions.startsWith('CHILD')
+    ? 'child'
+    : instructions.startsWith('MID')
+      ? 'mid'
+      : 'parent';
+};
 const firstText = (body: Body): string => String(body.contents?.[0]?.parts?.[0]?.['text'] ?? '');
 const answered = (body: Body): string[] =>
   (body.contents ?? []).flatMap((content) =>
@@ -81,8 +87,15 @@ const answered = (body: Body): string[] =>
 function script(body: Body): GenerateContentResponse[] {
   const input = firstText(body);
   const done = answered(body);
+  if (agentOf(body) === 'mid') {
+    if (done.includes('research')) return textTurn(`mid answer to ${input}`);
+    return callsTurn([{ name: 'research', args: { task: `crash ${input}` }, id: 'call-research' }]);
+  }
   if (agentOf(body) === 'parent') {
-    if (done.includes('research')) return textTurn(`parent answer to ${input}`);
+    if (done.includes('research') || done.includes('delegate'))
+      return textTurn(`parent answer to ${input}`);
+    if (input.startsWith('deep'))
+      return callsTurn([{ name: 'delegate', args: { task: `mid ${input}` }, id: 'call-delegate' }]);
     if (input.startsWith('two'))
       return callsTurn([
         { name: 'research', args: { task: 'sib A' }, id: 'call-research' },
@@ -126,7 +139,7 @@ beforeAll(async () => {
     SLOW_MS: '1500',
   };
   workers = await Promise.all(
-    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `children-worker-${index}` })),
+    [0, 1, 2, 3].map((index) => startWorker({ ...env, EXECUTOR_ID: `children-worker-${index}` })),
   );
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });
@@ -138,7 +151,7 @@ afterAll(async () => {
 });
 
 /** The model requests of one agent whose history starts with `input`. */
-function requestsOf(agent: 'child' | 'parent', input: string): number {
+function requestsOf(agent: 'child' | 'mid' | 'parent', input: string): number {
   return fake.modelRequests.filter(
     (request) =>
       agentOf(request.body as Body) === agent && firstText(request.body as Body) === input,
@@ -289,7 +302,7 @@ describe('a subagent inside a durable run', () => {
     const live = workers.filter(
       (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
     );
-    expect(live.length).toBe(2);
+    expect(live.length).toBeGreaterThan(1);
     await stopWorker(live[0] as WorkerProcess, 'SIGKILL');
 
     await runs.approve(runId, 'call-refund', { type: 'approve' });
@@ -334,5 +347,50 @@ describe('a subagent inside a durable run', () => {
     );
     expect(childRequests).toHaveLength(2);
     expect(JSON.stringify(childRequests[1]?.body)).toContain('Refunds are not allowed here.');
+  });
+
+  it('nests: a subagent of a subagent is a child workflow of the child, resumed after a SIGKILL', async () => {
+    const input = 'deep-run';
+    const { runId } = await runs.start('deep', { runId: 'team-deep', input });
+    const mid = `${runId}/1.0:call-delegate`;
+    const leaf = `${mid}/1.0:call-research`;
+    await waitFor(
+      () => counter.count(`start slow ${leaf}:`) === 1,
+      'the grandchild to start its slow tool',
+    );
+    const live = workers.filter(
+      (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
+    );
+    // The worker running the tree (the children run where their parent does).
+    const executorId = (await runs.status(runId))?.executorId;
+    const victim = live.find((worker) => worker.executorId === executorId);
+    if (victim === undefined) throw new Error(`no live worker runs ${runId} (${executorId})`);
+    await stopWorker(victim, 'SIGKILL');
+
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    expect(requestsOf('child', `crash mid ${input}`)).toBe(3);
+    expect(requestsOf('mid', `mid ${input}`)).toBe(2);
+    expect(requestsOf('parent', input)).toBe(2);
+    expect(counter.count(`done lookup ${leaf}:`)).toBe(1);
+    expect(await workflowsUnder(runId)).toEqual([
+      `${runId} gemloop.run`,
+      `${mid} gemloop.child`,
+      `${leaf} gemloop.child`,
+    ]);
+    expect(await runs.childRuns(runId)).toMatchObject([
+      { runId: mid, parentRunId: runId, path: ['delegate#1'] },
+      { runId: leaf, parentRunId: mid, path: ['delegate#1', 'research#1'] },
+    ]);
+    const seen: string[] = [];
+    for await (const { event } of runs.events(runId)) {
+      if (event.type === 'tool-call') seen.push(`${event.path.join('>')}|call ${event.toolName}`);
+    }
+    expect(seen).toEqual([
+      '|call delegate',
+      'delegate#1|call research',
+      'delegate#1>research#1|call lookup',
+      'delegate#1>research#1|call slow',
+    ]);
   });
 });
