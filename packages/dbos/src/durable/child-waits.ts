@@ -78,7 +78,8 @@ export async function pauseForChild(
 /**
  * Tells a parent its child ended: records the end on the parent's wait row (the first record wins;
  * an execution of the child replayed after its end records nothing more) and resumes the parent
- * when it paused waiting on it.
+ * when it paused waiting on it. A process that dies between the two leaves the row decided and
+ * still `waiting`, which the approval sweep finds (a stopped run whose decision came) and resumes.
  * @internal
  */
 export async function childEnded(
@@ -88,9 +89,21 @@ export async function childEnded(
 ): Promise<void> {
   const waitId = childWaitId(parentRunId, childRunId);
   const recorded = await recordDecision(pauser.pool, parentRunId, waitId, { type: 'approve' });
-  await pauser.pool.query(
-    `UPDATE ${APPROVALS_TABLE} SET waiting = false WHERE run_id = $1 AND tool_call_id = $2`,
-    [parentRunId, waitId],
-  );
   if (recorded?.paused === true) await pauser.resume(parentRunId);
+}
+
+/**
+ * Clears the parent's "waiting on a child" once it has the child's outcome, so its status no
+ * longer says it awaits a decision (a row only a paused parent has; one statement).
+ * @internal
+ */
+export async function doneWaiting(
+  pauser: RunPauser,
+  parentRunId: string,
+  childRunId: string,
+): Promise<void> {
+  await pauser.pool.query(
+    `UPDATE ${APPROVALS_TABLE} SET waiting = false WHERE run_id = $1 AND tool_call_id = $2 AND waiting`,
+    [parentRunId, childWaitId(parentRunId, childRunId)],
+  );
 }

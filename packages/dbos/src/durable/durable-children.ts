@@ -11,7 +11,7 @@ import {
 } from '@gemloop/core/internal';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from './approvals.ts';
-import { childEnded, pauseForChild, waitForChild } from './child-waits.ts';
+import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
 import { CHILD_WORKFLOW } from './durable-run-types.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { toJsonSafe } from './to-json-safe.ts';
@@ -216,7 +216,17 @@ export function createDurableChildren({
         }
         const result = handle.getResult();
         taken();
-        outcome = await result;
+        try {
+          outcome = await result;
+        } finally {
+          // Whatever the child's outcome, the parent no longer waits on it (a stale flag would
+          // only misreport `awaitingApproval`: logged, not the run's failure).
+          await doneWaiting(pauser, parentRunId, workflowID).catch((error: unknown) =>
+            DBOS.logger.warn(
+              `gemloop subagents: clearing the wait of ${parentRunId} on ${workflowID} failed: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
+        }
       } finally {
         taken();
         if (waits.get(parentRunId) === mine) waits.delete(parentRunId);
