@@ -1,5 +1,4 @@
-import type { GenerateContentResponse } from '@gemloop/core/wire';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import type { FakeGemini } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,113 +9,17 @@ import {
   type WorkerProcess,
   waitFor,
 } from '../__fixtures__/fleet.ts';
+import {
+  agentOf,
+  type Body,
+  createSubagentFake,
+  firstText,
+} from '../__fixtures__/subagent-fake.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 
 // A subagent inside a durable run is a DBOS child workflow (durable-children.ts): its model and
 // tool calls are steps of its own workflow, so a worker killed mid-child resumes the child where
 // it was, and the children of one turn run at once.
-
-type Call = { name: string; args: Record<string, unknown>; id: string };
-
-/** A Gemini 3 turn of function calls with fixed ids and signatures (a redo answers the same). */
-function callsTurn(calls: readonly Call[]): GenerateContentResponse[] {
-  return [
-    {
-      candidates: [
-        {
-          content: {
-            role: 'model',
-            parts: calls.map((call) => ({
-              functionCall: { name: call.name, args: call.args, id: call.id },
-              thoughtSignature: Buffer.from(`sig-${call.id}`).toString('base64'),
-            })),
-          },
-          finishReason: 'STOP',
-          index: 0,
-        },
-      ],
-      usageMetadata: { promptTokenCount: 20, candidatesTokenCount: 5, totalTokenCount: 25 },
-      modelVersion: 'gemini-3-flash-preview',
-    },
-  ];
-}
-
-function textTurn(text: string): GenerateContentResponse[] {
-  return [
-    {
-      candidates: [
-        {
-          content: {
-            role: 'model',
-            parts: [{ text, thoughtSignature: Buffer.from(`sig-${text}`).toString('base64') }],
-          },
-          finishReason: 'STOP',
-          index: 0,
-        },
-      ],
-      usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 8, totalTokenCount: 38 },
-      modelVersion: 'gemini-3-flash-preview',
-    },
-  ];
-}
-
-type Body = {
-  systemInstruction?: { parts?: { text?: string }[] };
-  contents?: { role?: string; parts?: Record<string, unknown>[] }[];
-};
-
-const agentOf = (body: Body): 'child' | 'mid' | 'parent' => {
-  const instructions = body.systemInstruction?.parts?.[0]?.text ?? '';
-  return instructions.startsWith('CHILD')
-    ? 'child'
-    : instructions.startsWith('MID')
-      ? 'mid'
-      : 'parent';
-};
-const firstText = (body: Body): string => String(body.contents?.[0]?.parts?.[0]?.['text'] ?? '');
-const answered = (body: Body): string[] =>
-  (body.contents ?? []).flatMap((content) =>
-    (content.parts ?? []).flatMap((part) =>
-      part['functionResponse'] === undefined
-        ? []
-        : [(part['functionResponse'] as { name: string }).name],
-    ),
-  );
-
-/** The parent's and the child's turns, by the run's (or the child's task's) first text. */
-function script(body: Body): GenerateContentResponse[] {
-  const input = firstText(body);
-  const done = answered(body);
-  if (agentOf(body) === 'mid') {
-    if (done.includes('research')) return textTurn(`mid answer to ${input}`);
-    return callsTurn([{ name: 'research', args: { task: `crash ${input}` }, id: 'call-research' }]);
-  }
-  if (agentOf(body) === 'parent') {
-    if (done.includes('research') || done.includes('delegate'))
-      return textTurn(`parent answer to ${input}`);
-    if (input.startsWith('deep'))
-      return callsTurn([{ name: 'delegate', args: { task: `mid ${input}` }, id: 'call-delegate' }]);
-    if (input.startsWith('two'))
-      return callsTurn([
-        { name: 'research', args: { task: 'sib A' }, id: 'call-research' },
-        { name: 'research', args: { task: 'sib B' }, id: 'call-research' },
-      ]);
-    const task = input.startsWith('approve') ? `approve ${input}` : `crash ${input}`;
-    return callsTurn([{ name: 'research', args: { task }, id: 'call-research' }]);
-  }
-  if (input.startsWith('sib')) {
-    if (done.includes('meet_siblings')) return textTurn(`child answer to ${input}`);
-    return callsTurn([{ name: 'meet_siblings', args: { of: 2 }, id: 'call-meet' }]);
-  }
-  if (input.startsWith('approve')) {
-    if (done.includes('refund')) return textTurn(`child answer to ${input}`);
-    return callsTurn([{ name: 'refund', args: { order: '7', amount: 5 }, id: 'call-refund' }]);
-  }
-  if (done.includes('slow')) return textTurn(`child answer to ${input}`);
-  if (done.includes('lookup'))
-    return callsTurn([{ name: 'slow', args: { order: '7' }, id: 'call-slow' }]);
-  return callsTurn([{ name: 'lookup', args: { order: '7' }, id: 'call-lookup' }]);
-}
 
 let fake: FakeGemini;
 let runs: DurableRuns;
@@ -125,10 +28,7 @@ let counter: ReturnType<typeof createCounter>;
 let databaseUrl: string;
 
 beforeAll(async () => {
-  fake = createFakeGemini({
-    signatureValidation: 'present',
-    script: (request) => turn.raw(script(request.body as Body)),
-  });
+  fake = createSubagentFake();
   await fake.listen();
   databaseUrl = await freshDatabase('children');
   counter = createCounter();
