@@ -35,6 +35,22 @@ function section(stdout: string, heading: string, until?: string): string {
 }
 
 describe.concurrent('the examples, offline', () => {
+  it('durable-team: a worker killed mid-child, the other resumes the child where it was', async () => {
+    const run = await runExample('durable-team/durable-team.ts', { timeoutMs: 170_000 });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stderr, describeRun(run)).toBe('');
+    const { stdout } = run;
+    expect(stdout.split('\n')[0], describeRun(run)).toMatch(OFFLINE);
+    const killed = /(worker-[ab]) killed \(SIGKILL\) while the researcher/.exec(stdout)?.[1];
+    const finisher = /Run team-7: SUCCESS, finished by (worker-[ab])/.exec(stdout)?.[1];
+    expect(killed, stdout).toBeDefined();
+    expect(finisher).not.toBe(killed);
+    // The child's lookup ran once and its three model turns were asked once each.
+    expect(stdout.match(/^ {2}lookup_order 7/gm)?.length, stdout).toBe(1);
+    expect(stdout, stdout).toContain('Model requests: researcher 3');
+    expect(stdout).toContain('research#1: tool-call check_warehouse');
+  });
+
   it('fleet --demo: a worker killed mid-run, the other finishes it; the refund waits for approval', async () => {
     // Embedded Postgres, two worker processes and the HTTP server, in one command.
     const run = await runExample('fleet/fleet.ts', { args: ['--demo'], timeoutMs: 170_000 });

@@ -87,7 +87,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
     timeoutMs,
     execute: (args: unknown, context: ToolExecuteContext) => runChild(args as Args, context),
   }) as unknown as DefinedTool<Args, unknown>;
-  markChildRunTool(tool);
+  markChildRunTool(tool, agent);
   return tool;
 
   async function runChild(args: Args, context: ToolExecuteContext): Promise<unknown> {
@@ -116,6 +116,12 @@ export function subagent<Output = undefined, Args = { task: string }>(
           ? { signal: context.signal }
           : { signal: context.signal, history: slice },
         parent,
+        {
+          toolName: name,
+          step: context.step,
+          callIndex: context.callIndex ?? 0,
+          toolCallId: context.toolCallId,
+        },
       );
     } catch (thrown) {
       const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)

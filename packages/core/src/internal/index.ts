@@ -2,6 +2,21 @@
 // its dev model). Not part of the public API: names here can change or go in any release, so
 // applications should not import them. Kept out of the root barrel on purpose.
 
+// @gemloop/dbos: a subagent inside a durable run runs as a child workflow. The worker finds the
+// agents of subagent tools, makes its own copies of them from their options, starts the top run
+// with a starter of children, and runs each child below a parent made of plain data.
+export {
+  type AgentTurns,
+  agentTurnsOf,
+  type ChildRunOptions,
+} from '../agent/agent-turns.ts';
+export {
+  type ChildRunCall,
+  type ChildRunParent,
+  type ChildRunStart,
+  type ChildRunStarter,
+  childAgentOf,
+} from '../agent/run-state/run-link.ts';
 // @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
 export { readInteractionId } from '../chat/read-interaction-id.ts';
 // The compaction bench replays the compaction decision's per-content estimate.

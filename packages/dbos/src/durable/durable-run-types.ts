@@ -67,6 +67,12 @@ export type DurableRunStatus = {
   dequeuedAt: number | undefined;
   /** When it ended. */
   completedAt: number | undefined;
+  /**
+   * For a subagent's run (a child workflow, from `childRuns()`): the run whose call started it.
+   */
+  parentRunId?: string | undefined;
+  /** For a subagent's run: its place in the tree, as its events carry it (`['research#1']`). */
+  path?: readonly string[] | undefined;
 };
 
 /** One event of a run's stream, with its index (pass `offset: index + 1` to reconnect after it). */
@@ -78,6 +84,8 @@ export type DurableRunEvent = {
 
 /** DBOS names of gemloop's workflows and queues. @internal */
 export const RUN_WORKFLOW = 'gemloop.run';
+/** DBOS name of the workflow a subagent's run inside a durable run is (a child workflow). @internal */
+export const CHILD_WORKFLOW = 'gemloop.child';
 /** @internal */
 export const RUNS_QUEUE = 'gemloop.runs';
 /** @defaultValue application name of a fleet in the DBOS system database. */

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { type AgentEvent, createAgent, InvalidArgumentError } from '@gemloop/core';
+import { agentTurnsOf } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
@@ -8,6 +9,7 @@ import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from 
 import { assertStillOwnsRun } from './call-model-step.ts';
 import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
 import { type DurableBatchJobDefinition, registerBatchRunsWorkflow } from './durable-batch-runs.ts';
+import { createDurableChildren, runsAsChildWorkflow } from './durable-children.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
 import { toDurableGuardrails } from './durable-guardrails.ts';
 import { createDurableInteractions, registerDurableInteractions } from './durable-interactions.ts';
@@ -162,7 +164,11 @@ export type DurableWorker = {
  * Parallel function calls of one model turn run at once (up to the agent's `toolConcurrency`),
  * after every approval decision of the turn is made; their steps start in call order and their
  * results are reported in call order, so the order of the steps, which a replay must follow, does
- * not depend on timing. Tool time limits (`toolTimeoutMs`)
+ * not depend on timing. A subagent (`subagent()` of `@gemloop/core/composition`, its agent made by
+ * `createAgent`) runs as a DBOS child workflow `<runId>/<step>.<index>:<callId>` whose model and
+ * tool calls are its own steps: a crash mid-child resumes the child where it was, and a child's
+ * call that needs approval pauses the tree without a worker slot (see `durable-children.ts`).
+ * Tool time limits (`toolTimeoutMs`)
  * are in-memory timers: a replay does not reproduce a timeout, so keep limits inside the tool.
  *
  * DBOS is one per process: start one worker per process.
@@ -318,10 +324,13 @@ export async function startDurableWorker({
   type Prepared = {
     agent: ReturnType<typeof createAgent>;
     approvals: ReturnType<typeof createApprovalHook>;
+    /** Its guardrails as steps: a subagent's calls meet the tool guardrails of its top run. */
+    guardrails: ReturnType<typeof toDurableGuardrails>;
   };
   const prepared = new Map<string, Prepared>();
 
-  for (const [name, definition] of Object.entries(agents)) {
+  // A defined agent, or a subagent's agent at `name` (`support/research`), made durable.
+  const makeAgent = (name: string, definition: DurableAgentDefinition): Prepared => {
     const { needsApproval, ...agentOptions } = definition;
     if (agentOptions.toolCallOrder === 'as-ready') {
       throw new InvalidArgumentError({
@@ -373,12 +382,16 @@ export async function startDurableWorker({
       flush: flushCurrent,
       pauser,
     });
+    // Each check a recorded step: a replay does not ask a classifier again.
+    const guardrails = toDurableGuardrails(agentOptions.guardrails, timed);
     const agent = createAgent({
       ...agentOptions,
       gemini,
-      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed, steerWatch)),
-      // Each check a recorded step: a replay does not ask a classifier again.
-      guardrails: toDurableGuardrails(agentOptions.guardrails, timed),
+      // A subagent's calls start child workflows (durable-children.ts), whose calls are the steps.
+      tools: agentOptions.tools?.map((tool) =>
+        runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed, steerWatch),
+      ),
+      guardrails,
       beforeToolCall: approvals.hook,
       // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the
       // run as they are: the workflow sees them (and DBOS parks the execution) instead of the
@@ -394,8 +407,47 @@ export async function startDurableWorker({
       // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
       toolCallOrder: 'replayable',
     });
-    prepared.set(name, { agent, approvals });
+    return { agent, approvals, guardrails };
+  };
+  for (const [name, definition] of Object.entries(agents)) {
+    prepared.set(name, makeAgent(name, definition));
   }
+  const children = createDurableChildren({
+    agents: new Map(Object.entries(agents)),
+    build: (key, options) => {
+      const { agent } = makeAgent(key, options);
+      return {
+        run: (input, parent, history) =>
+          agentTurnsOf(agent).child(
+            input,
+            {
+              signal: new AbortController().signal,
+              ...(history === undefined ? {} : { history }),
+            },
+            parent,
+          ),
+      };
+    },
+    inherited: (topAgent) => {
+      const top = prepared.get(topAgent);
+      const tools = top?.guardrails?.tools ?? [];
+      return {
+        hook: top?.approvals.hook,
+        forget: (runId) => top?.approvals.forget(runId),
+        toolGuardrails:
+          tools.length === 0
+            ? undefined
+            : {
+                tools,
+                timeoutMs: top?.guardrails?.timeoutMs,
+                onTimeout: top?.guardrails?.onTimeout,
+              },
+      };
+    },
+    pauser,
+    status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
+  });
+  children.register();
 
   registerBatchRunsWorkflow(batchJobs);
 
@@ -427,14 +479,20 @@ export async function startDurableWorker({
           { name: 'gemloop.events' },
         );
       try {
-        const stream = entry.agent.stream(request.input, {
-          ...(request.history === undefined ? {} : { history: request.history }),
-          // The tree's budget; its spent total is rebuilt by the replayed model steps.
-          ...(request.budget === undefined ? {} : { budget: request.budget }),
-          // runs.steer() from any process: DBOS messages, read at a boundary after a step that saw
-          // one waiting (durable-steering.ts).
-          steering: createDurableSteering(steerCheck, steerWatch),
-        });
+        const stream = agentTurnsOf(entry.agent).stream(
+          request.input,
+          {
+            ...(request.history === undefined ? {} : { history: request.history }),
+            // The tree's budget; its spent total is rebuilt by the replayed model steps.
+            ...(request.budget === undefined ? {} : { budget: request.budget }),
+            // runs.steer() from any process: DBOS messages, read at a boundary after a step that
+            // saw one waiting (durable-steering.ts).
+            steering: createDurableSteering(steerCheck, steerWatch),
+          },
+          undefined,
+          // Its subagents run as child workflows.
+          children.starterFor(agentName),
+        );
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
         await finish();
@@ -556,7 +614,8 @@ export async function startDurableWorker({
       DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs: waitPollMs }),
     getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
-    cancel: (runId) => DBOS.cancelWorkflow(runId),
+    // With the run's subagents (child workflows; see create-durable-runs.ts).
+    cancel: (runId) => DBOS.cancelWorkflow(runId, { cancelChildren: true }),
     listWorkflows: (input) => DBOS.listWorkflows(input),
     close: async () => {},
   });

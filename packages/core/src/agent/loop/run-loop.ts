@@ -19,6 +19,7 @@ import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import {
   type ChildRunParent,
+  type ChildRunStarter,
   childRunLink,
   emitAt,
   type RunLink,
@@ -80,6 +81,8 @@ export type RunLoopOptions = {
   budget?: RunOptions['budget'];
   /** The run's `compaction`, in place of the agent's; `undefined` keeps the agent's. */
   compaction?: RunOptions['compaction'];
+  /** How the run's children start when not in-process (a durable runner's child workflows). */
+  startChild?: ChildRunStarter | undefined;
 };
 
 /**
@@ -170,6 +173,7 @@ async function runSteps<Output>(
     budget,
     compaction,
     guardrails: runGuardrails,
+    startChild,
   }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
@@ -188,7 +192,15 @@ async function runSteps<Output>(
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
   const ownLink: RunLink =
     parent === undefined
-      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId, recorders)
+      ? topRunLink(
+          topEmit,
+          streaming,
+          config.beforeToolCall,
+          treeBudget(budget),
+          runId,
+          recorders,
+          startChild,
+        )
       : childRunLink(parent, config.beforeToolCall, runId, recorders);
   const toolGuardrails = toolGuardrailsOf(guardrails);
   const link: RunLink = toolGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails };
