@@ -95,8 +95,12 @@ function scripted(
     listWorkflows: async (input) => {
       calls.push(`listWorkflows ${JSON.stringify(input)}`);
       const wanted = input?.status as string[] | undefined;
+      const prefix = input?.workflow_id_prefix;
       const all = [...workflows.values()].filter(
-        (run) => wanted === undefined || wanted.includes(run.status),
+        (run) =>
+          (wanted === undefined || wanted.includes(run.status)) &&
+          (input?.workflowName === undefined || run.workflowName === input.workflowName) &&
+          (prefix === undefined || run.workflowID.startsWith(prefix)),
       );
       return input?.limit === undefined ? all : all.slice(0, input.limit);
     },
@@ -315,7 +319,12 @@ describe('DurableRuns.start and cancel', () => {
     const runs = createRunsApi(backend);
     await runs.cancel('r');
     // Marked first: a decision that races the cancel can no longer resume it.
-    expect(calls).toEqual(['markCancelled r', 'cancel r']);
+    // Its subagents' child workflows are looked up (none here) and marked before the cancel too.
+    expect(calls).toEqual([
+      'markCancelled r',
+      'listWorkflows {"workflowName":"gemloop.child","workflow_id_prefix":"r/"}',
+      'cancel r',
+    ]);
     expect(await runs.status('r')).toMatchObject({ status: 'CANCELLED', awaitingApproval: false });
     await runs.close();
     expect(calls.at(-1)).toBe('close');

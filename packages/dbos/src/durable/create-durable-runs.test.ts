@@ -90,6 +90,8 @@ describe('DurableRuns.approve', () => {
       ...backendWith([]),
       getEvent: async <T>(_runId: string, key: string): Promise<T | null> =>
         (key === 'gemloop.approvals' ? pending : null) as T | null,
+      // No subagent of this run waits (their calls are listed from their child workflows).
+      listWorkflows: async () => [],
     });
     const error = await runs
       .approve('run', 'dup', { type: 'approve' })
