@@ -99,7 +99,8 @@ function scripted(
       const all = [...workflows.values()].filter(
         (run) =>
           (wanted === undefined || wanted.includes(run.status)) &&
-          (input?.workflowName === undefined || run.workflowName === input.workflowName) &&
+          (input?.workflowName === undefined ||
+            [input.workflowName].flat().includes(run.workflowName)) &&
           (prefix === undefined || run.workflowID.startsWith(prefix)),
       );
       return input?.limit === undefined ? all : all.slice(0, input.limit);
