@@ -95,13 +95,13 @@ function scripted(
     listWorkflows: async (input) => {
       calls.push(`listWorkflows ${JSON.stringify(input)}`);
       const wanted = input?.status as string[] | undefined;
-      const prefix = input?.workflow_id_prefix;
+      const prefixes = [input?.workflow_id_prefix ?? []].flat();
+      const names = [input?.workflowName ?? []].flat();
       const all = [...workflows.values()].filter(
         (run) =>
           (wanted === undefined || wanted.includes(run.status)) &&
-          (input?.workflowName === undefined ||
-            [input.workflowName].flat().includes(run.workflowName)) &&
-          (prefix === undefined || run.workflowID.startsWith(prefix)),
+          (names.length === 0 || names.includes(run.workflowName)) &&
+          (prefixes.length === 0 || prefixes.some((prefix) => run.workflowID.startsWith(prefix))),
       );
       return input?.limit === undefined ? all : all.slice(0, input.limit);
     },
