@@ -226,15 +226,18 @@ export default defineConfig({
       },
       {
         // Real Postgres (embedded, or DATABASE_URL) started once by the global setup, and real
-        // worker processes; files run one at a time, as each starts its own fleet.
+        // worker processes. Each file has a database of its own (freshDatabase) and waits on
+        // events (a worker's line, a row, a NOTIFY), not on time, so the files run beside each
+        // other and beside the other process projects: run one at a time, after everything else
+        // (Vitest's trailing group for `fileParallelism: false`), they added three minutes.
         ...dbosSource,
         test: {
           name: 'dbos',
+          ...PROCESSES,
           root: './packages/dbos',
           include: ['src/**/*.test.ts'],
           exclude: DBOS_UNDER_LOAD,
           globalSetup: ['./vitest.global-setup.ts'],
-          fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 60_000,
         },

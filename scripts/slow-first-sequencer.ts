@@ -11,6 +11,11 @@ export const SLOW_FILES: readonly string[] = [
   'test/packed-install.test.ts',
   'examples/test/examples.test.ts',
   'examples/test/readme-snippets.test.ts',
+  // The longest dbos files (many durable runs, worker kills and takeovers), in group 1 since they
+  // no longer run one at a time after everything else.
+  'packages/dbos/src/durable/paused-runs.test.ts',
+  'packages/dbos/src/durable/crash-recovery.test.ts',
+  'packages/dbos/src/durable/cancel-takeover.test.ts',
   'examples/chat/chat.test.ts',
   'examples/demo/demo.test.ts',
   'test/docs-api.test.ts',

@@ -1,11 +1,13 @@
 import { field } from './format.js';
 
+/** How many input contents and parts are looked through: the input is hostile bytes. */
 const MAX_ITEMS = 200;
 
 /**
- * The first user text of a run's input (what the run was asked): a string, parts, contents (the
- * first with role `user`) or history turns (`{ contents }`). Mirrors `firstUserText` of
- * summarize-run.ts, which makes the list's preview; the page shows the whole question.
+ * The first user text of a run's input (what the run was asked), as `AgentInput` allows it: a
+ * string, parts, contents (the first with role `user`) or history turns (`{ contents }`).
+ * Lenient: anything else is no question. One module for the page (the run's whole question) and
+ * the server (summarize-run.ts imports it for the list's preview; types in question.d.ts).
  */
 export function firstUserText(input) {
   if (typeof input === 'string') return input;

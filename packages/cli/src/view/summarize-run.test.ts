@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as pageQuestion from '../../assets/viewer/question.js';
 import { firstUserText, MAX_PREVIEW_CHARS, summarizeRun } from './summarize-run.ts';
 
 const start = { type: 'run-start', format: 1, runId: 'r', model: 'gemini-2.5-flash', at: 1000 };
@@ -60,6 +61,13 @@ describe('summarizeRun', () => {
     );
     for (const odd of [undefined, 42, { text: 'x' }, [null, 'x', { parts: 'x' }], []])
       expect(firstUserText(odd)).toBeUndefined();
+  });
+
+  it("reads the question with the run page's own module, so the list and the page agree", () => {
+    // One function, not a copy: a fix to the page's reader is the list's fix too.
+    expect(firstUserText).toBe(pageQuestion.firstUserText);
+    const input = [{ role: 'user', parts: [{ text: 'one' }, { text: 'two', thought: true }] }];
+    expect(summarizeRun('id', { ...start, input }, [], false).question).toBe('one');
   });
 
   it('marks an aborted run as aborted with its reason, not as an error named after it', () => {

@@ -1,3 +1,11 @@
+// The question reader is the page's own module (assets/viewer/question.js, with its types in
+// question.d.ts beside it): the list's preview and the run page's question are read by one
+// function, so they cannot drift apart. From dist/view/ and src/view/ alike the path reaches the
+// package's assets/ folder, which the tarball carries.
+import { firstUserText } from '../../assets/viewer/question.js';
+
+export { firstUserText };
+
 /** One run in the list: what the viewer's table shows. */
 export type RunSummary = {
   /** The file name without `.jsonl`: the run's key in URLs. */
@@ -64,8 +72,6 @@ const MAX_PATH_SEGMENTS = 32;
 const MAX_FIELD_CHARS = 500;
 /** The longest question or answer preview of a row. */
 export const MAX_PREVIEW_CHARS = 200;
-/** How many input contents and parts are looked through for the question: the input is hostile. */
-const MAX_INPUT_ITEMS = 200;
 /** The most tool names one row lists. */
 const MAX_TOOLS = 50;
 
@@ -209,42 +215,6 @@ export function unreadableRun(id: string, problem: string): RunSummary {
  */
 export function isAbort(error: unknown): boolean {
   return field(error, 'name') === 'AgentAbortedError' || typeof field(error, 'reason') === 'string';
-}
-
-/**
- * The first user text of a run's input, as `AgentInput` allows it: a string, parts, contents
- * (the first with role `user`, or none), or history turns (`{ contents }`). Lenient: anything
- * else is no question.
- */
-export function firstUserText(input: unknown): string | undefined {
-  if (typeof input === 'string') return input;
-  if (!Array.isArray(input)) return undefined;
-  const items = input.slice(0, MAX_INPUT_ITEMS);
-  // Parts: the input is one user message.
-  const parts = partsText(items);
-  if (parts !== undefined) return parts;
-  for (const item of items) {
-    const contents = field(item, 'contents');
-    const list = Array.isArray(contents) ? contents.slice(0, MAX_INPUT_ITEMS) : [item];
-    for (const content of list) {
-      const role = field(content, 'role');
-      if (role !== undefined && role !== 'user') continue;
-      const text = partsText(field(content, 'parts'));
-      if (text !== undefined) return text;
-    }
-  }
-  return undefined;
-}
-
-function partsText(parts: unknown): string | undefined {
-  if (!Array.isArray(parts)) return undefined;
-  const texts: string[] = [];
-  for (const part of parts.slice(0, MAX_INPUT_ITEMS)) {
-    const text = field(part, 'text');
-    if (typeof text === 'string' && field(part, 'thought') !== true) texts.push(text);
-  }
-  const joined = texts.join('\n').trim();
-  return joined === '' ? undefined : joined;
 }
 
 /** A one-line preview: whitespace runs as one space, at most MAX_PREVIEW_CHARS characters. */

@@ -1,7 +1,7 @@
 // A fleet worker for the tests: one process, one DBOS executor. Configured by environment
 // variables (a test fixture, not library code). Every tool execution is appended to COUNTER_FILE
 // as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { readToolOutputTool } from '@gemloop/core/compaction';
 import { subagent } from '@gemloop/core/composition';
@@ -12,6 +12,16 @@ const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
 const slowMs = Number(env['SLOW_MS'] ?? '1500');
 const record = (line: string): void => appendFileSync(counterFile, `${line}\n`);
+/**
+ * HOLD_DIR: while a file named after the run id exists there, the slow tool of that run waits for
+ * it to go instead of for SLOW_MS. A crash test holds the tool until it has killed the worker, so
+ * the tool cannot finish first on a busy machine (a timer raced the kill); it lets go after.
+ */
+const holdDirectory = env['HOLD_DIR'];
+// Named after the top run: a child workflow's key starts `<topRunId>/<step>.<index>:...`.
+const held = (key: string): boolean =>
+  holdDirectory !== undefined &&
+  existsSync(`${holdDirectory}/${(key.split('/')[0] as string).split(':')[0]}`);
 
 // SEND_LOG: the transport (an injected fetch) appends the time it sends each request, for the
 // rate-limit tests; RETRIES: retries of a failed attempt (each one a request the limit counts).
@@ -54,7 +64,14 @@ const slow = defineTool({
     record(`start slow ${key}`);
     // Stops when its signal aborts (a run cancelled while it runs), as a well-behaved tool does.
     const stopped = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), slowMs);
+      let timer: ReturnType<typeof setTimeout>;
+      const wait = (): void => {
+        // Held: look again in 20 ms (no timing in it: the test lets go when it has killed).
+        if (held(key)) timer = setTimeout(wait, 20);
+        else resolve(false);
+      };
+      if (held(key)) wait();
+      else timer = setTimeout(() => resolve(false), slowMs);
       context.signal.addEventListener('abort', () => {
         clearTimeout(timer);
         resolve(true);
@@ -168,7 +185,10 @@ const slowReadBack = defineTool({
   parameters: z.object({ id: z.string(), offset: z.number().optional(), length: z.number().optional() }),
   execute: async (args, context) => {
     record(`start read ${args.id}`);
-    await new Promise((resolve) => setTimeout(resolve, Number(env['READ_MS'] ?? '0')));
+    // Held (HOLD_DIR) until the test has killed the worker, else READ_MS.
+    const key = durableContext(context)?.idempotencyKey ?? 'none';
+    if (held(key)) while (held(key)) await new Promise((resolve) => setTimeout(resolve, 20));
+    else await new Promise((resolve) => setTimeout(resolve, Number(env['READ_MS'] ?? '0')));
     const { id, offset, length } = args;
     const value = await readBack.execute(
       { id, ...(offset === undefined ? {} : { offset }), ...(length === undefined ? {} : { length }) },

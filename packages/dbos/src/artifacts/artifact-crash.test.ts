@@ -2,6 +2,9 @@
 // `toolOutput` budget wrote to Postgres before the crash (named by the recorded model step) is
 // read by the worker that takes the run over, which runs the read again with the same id.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +21,9 @@ let fake: FakeGemini;
 let runs: DurableRuns;
 let workers: WorkerProcess[];
 let counter: ReturnType<typeof createCounter>;
+
+/** Where the test holds read_tool_output until it has killed the worker (worker.ts HOLD_DIR). */
+const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
 
 beforeAll(async () => {
   fake = createFakeGemini({
@@ -44,6 +50,7 @@ beforeAll(async () => {
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
     READ_MS: '5000',
+    HOLD_DIR: holdDirectory,
   };
   workers = await Promise.all(
     [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `artifact-worker-${index}` })),
@@ -52,6 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  rmSync(holdDirectory, { recursive: true, force: true });
   await runs?.close();
   for (const worker of workers ?? []) await stopWorker(worker, 'SIGKILL');
   await fake?.close();
@@ -60,6 +68,8 @@ afterAll(async () => {
 describe('a worker killed while the model reads a kept tool result back', () => {
   it('the artifact written before the crash is read after it', async () => {
     const runId = 'artifact-crash';
+    // read_tool_output waits until the worker is killed (a timer would race the kill).
+    writeFileSync(join(holdDirectory, runId), '');
     await runs.start('artifacts', { runId, input: 'How does the document end?' });
     await waitFor(() => counter.count('start read') > 0, 'read_tool_output to start');
     const [started] = counter.lines().filter((line) => line.startsWith('start read '));
@@ -68,6 +78,7 @@ describe('a worker killed while the model reads a kept tool result back', () => 
     const victim = workers.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no worker owns ${runId}`);
     await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
 
     const result = await runs.result(runId);
     expect(result.text).toBe('It ends: THE-END-IS-KEPT-ASIDE');

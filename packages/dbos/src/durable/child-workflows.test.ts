@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FakeGemini } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +24,9 @@ import { createDurableRuns, type DurableRuns } from '../index.ts';
 // tool calls are steps of its own workflow, so a worker killed mid-child resumes the child where
 // it was, and the children of one turn run at once.
 
+/** Where a test holds a run's slow tool until it has killed the worker (worker.ts HOLD_DIR). */
+const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
+
 let fake: FakeGemini;
 let runs: DurableRuns;
 let workers: WorkerProcess[];
@@ -37,6 +43,7 @@ beforeAll(async () => {
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
     SLOW_MS: '1500',
+    HOLD_DIR: holdDirectory,
   };
   workers = await Promise.all(
     [0, 1, 2, 3].map((index) => startWorker({ ...env, EXECUTOR_ID: `children-worker-${index}` })),
@@ -48,6 +55,7 @@ afterAll(async () => {
   await runs?.close();
   for (const worker of workers ?? []) await stopWorker(worker, 'SIGKILL');
   await fake?.close();
+  rmSync(holdDirectory, { recursive: true, force: true });
 });
 
 /** The model requests of one agent whose history starts with `input`. */
@@ -86,6 +94,8 @@ async function workflowsUnder(
 describe('a subagent inside a durable run', () => {
   it('runs as a child workflow that a SIGKILL mid-child resumes where it was', async () => {
     const input = 'crash-run';
+    // The child's slow tool waits until the worker is killed (a timer would race the kill).
+    writeFileSync(join(holdDirectory, 'team-crash'), '');
     const { runId } = await runs.start('team', { runId: 'team-crash', input });
     const childKey = `${runId}/1.0:call-research:1.0:call-lookup`;
     await waitFor(
@@ -94,6 +104,7 @@ describe('a subagent inside a durable run', () => {
     );
     const victim = await ownerOf(runId);
     await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
 
     const result = await runs.result(runId);
     expect(result.text).toBe(`parent answer to ${input}`);
@@ -251,6 +262,7 @@ describe('a subagent inside a durable run', () => {
 
   it('nests: a subagent of a subagent is a child workflow of the child, resumed after a SIGKILL', async () => {
     const input = 'deep-run';
+    writeFileSync(join(holdDirectory, 'team-deep'), '');
     const { runId } = await runs.start('deep', { runId: 'team-deep', input });
     const mid = `${runId}/1.0:call-delegate`;
     const leaf = `${mid}/1.0:call-research`;
@@ -266,6 +278,7 @@ describe('a subagent inside a durable run', () => {
     const victim = live.find((worker) => worker.executorId === executorId);
     if (victim === undefined) throw new Error(`no live worker runs ${runId} (${executorId})`);
     await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
 
     const result = await runs.result(runId);
     expect(result.text).toBe(`parent answer to ${input}`);

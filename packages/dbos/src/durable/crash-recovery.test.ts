@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,6 +26,9 @@ type Fleet = {
 let fleet: Fleet;
 const answerCalls = new Map<string, number>();
 
+/** Where a test holds a run's slow tool until it has killed the worker (worker.ts HOLD_DIR). */
+const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
+
 beforeAll(async () => {
   const fake = createScriptedFake((input) => {
     answerCalls.set(input ?? '', (answerCalls.get(input ?? '') ?? 0) + 1);
@@ -35,6 +41,7 @@ beforeAll(async () => {
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
     SLOW_MS: '1200',
+    HOLD_DIR: holdDirectory,
   };
   const workers = await Promise.all(
     [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `crash-worker-${index}` })),
@@ -81,6 +88,8 @@ describe('a worker killed in the middle of a run', () => {
   it('in the middle of a tool call: another worker finishes the run, with the same history, each completed call once', async () => {
     const baseline = await baselineRun();
     const before = fleet.fake.modelRequests.length;
+    // The slow tool waits until the worker is dead: its own timer raced the kill on a busy machine.
+    writeFileSync(join(holdDirectory, 'crash-tool'), '');
     const { runId } = await fleet.runs.start('support', {
       runId: 'crash-tool',
       input: 'Where is order 7?',
@@ -91,6 +100,7 @@ describe('a worker killed in the middle of a run', () => {
     );
     const victim = await ownerOf(runId);
     await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
 
     const result = await fleet.runs.result(runId);
     expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);

@@ -112,6 +112,41 @@ function scripted(
   return { backend, calls, reads };
 }
 
+describe('DurableRuns.result across an approval', () => {
+  it('waits on when the run is resumed and takes its decision between the status and the waiting read', async () => {
+    const workflows = new Map([['r', workflow('r', 'CANCELLED')]]);
+    const waiting = new Set(['r']);
+    const results = new Map<string, () => Promise<unknown>>();
+    const { backend } = scripted(workflows, { waiting, results });
+    const query = backend.pool.query.bind(backend.pool) as (...args: unknown[]) => Promise<unknown>;
+    let armed = false;
+    backend.pool = {
+      query: async (sql: string, params: unknown[]) => {
+        // approve() resumes the run (ENQUEUED) and its worker takes the decision (no longer
+        // waiting) right after result() read the status as CANCELLED, before it reads `waiting`.
+        if (armed && sql.includes('SELECT DISTINCT a.run_id')) {
+          const before = workflows.get('r')?.status;
+          if (before === 'CANCELLED') {
+            armed = false;
+            workflows.set('r', workflow('r', 'ENQUEUED'));
+            waiting.delete('r');
+            setImmediate(() => {
+              workflows.set('r', workflow('r', 'SUCCESS'));
+              results.set('r', async () => ({ text: 'refunded' }));
+            });
+          }
+        }
+        return query(sql, params);
+      },
+    } as never;
+    const runs = createRunsApi(backend);
+    // A first status read while paused: reported as waiting for approval.
+    expect(await runs.status('r')).toMatchObject({ status: 'PENDING', awaitingApproval: true });
+    armed = true;
+    await expect(runs.result('r')).resolves.toEqual({ text: 'refunded' });
+  });
+});
+
 describe('DurableRuns.status', () => {
   it('reports a paused run (a CANCELLED workflow with a waiting call) as PENDING, awaiting, on no worker', async () => {
     const { backend } = scripted(new Map([['r1', workflow('r1', 'CANCELLED')]]), {

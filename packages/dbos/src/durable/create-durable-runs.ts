@@ -224,7 +224,18 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   const statusOf = async (runId: string): Promise<DurableRunStatus | undefined> => {
     const workflow = await backend.getStatus(runId);
     if (workflow === undefined) return undefined;
-    return toStatus(workflow, await waitingRuns(backend.pool, [runId]));
+    const waiting = await waitingRuns(backend.pool, [runId]);
+    // Two reads, not one snapshot: a paused run approved between them was resumed (no longer
+    // CANCELLED) before its worker took the decision (no longer waiting), so the first read can
+    // be a stale CANCELLED beside a fresh "not waiting", which looked like a person's cancel and
+    // ended result() with CANCELLED on a busy machine. The status read again after the waiting
+    // one tells them apart. (The pause is marked waiting before its workflow stops, so a
+    // CANCELLED read first never meets a "not waiting" read after it while paused.)
+    if (workflow.status === 'CANCELLED' && !waiting.has(runId)) {
+      const again = await backend.getStatus(runId);
+      if (again !== undefined) return toStatus(again, waiting);
+    }
+    return toStatus(workflow, waiting);
   };
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !UNFINISHED.includes(status.status);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InvalidArgumentError } from '@gemloop/core';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +21,9 @@ let workers: WorkerProcess[];
 let counter: ReturnType<typeof createCounter>;
 const answerCalls = new Map<string, number>();
 
+/** Where a test holds a run's slow tool until it has killed the worker (worker.ts HOLD_DIR). */
+const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
+
 beforeAll(async () => {
   fake = createScriptedFake((input) => {
     answerCalls.set(input ?? '', (answerCalls.get(input ?? '') ?? 0) + 1);
@@ -30,6 +36,7 @@ beforeAll(async () => {
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
     SLOW_MS: '1200',
+    HOLD_DIR: holdDirectory,
   };
   workers = await Promise.all(
     [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `steer-worker-${index}` })),
@@ -121,11 +128,15 @@ describe('a durable run steered from another process, its worker SIGKILLed', () 
 
   it('a steer sent before the boundary, the worker killed before reading it, is not lost', async () => {
     const input = 'Where is order 7? (steer unread)';
+    // The slow tool waits until the worker is dead: its own timer raced the kill on a busy
+    // machine, and a boundary reached before the kill would read the steer.
+    writeFileSync(join(holdDirectory, 'steer-unread'), '');
     const { runId } = await runs.start('support', { runId: 'steer-unread', input });
     await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
     const victim = await ownerOf(runId);
     await runs.steer(runId, STEER);
     await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);

@@ -1,4 +1,8 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import {
+  checkInputGuardrails,
+  type InputCheckResult,
+} from '../../guardrails/check-input-guardrails.ts';
 import type { SteeringReport, SteeringStatus } from '../../run/steering-report.ts';
 import type { Steering } from '../../steering/create-steering.ts';
 import {
@@ -6,7 +10,10 @@ import {
   type SteeringQueue,
   steeringQueueOf,
 } from '../../steering/create-steering.ts';
+import type { Content } from '../../wire/content.ts';
+import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { guardrailRunOptions } from './guard-input.ts';
 import type { Finish, RunAgain } from './next-step.ts';
 
 /**
@@ -43,13 +50,12 @@ export function applySteers(
   context: RunContext<unknown>,
   queue: SteeringQueue,
   stepNumber: number,
+  guard: boolean,
 ): Promise<void> | undefined {
-  if (queue.receive === undefined) {
-    appendSteers(context, queue.take(false), stepNumber);
-    return undefined;
-  }
+  if (queue.receive === undefined)
+    return appendSteers(context, queue.take(false), stepNumber, guard);
   return receive(context, queue, stepNumber).then(() =>
-    appendSteers(context, queue.take(false), stepNumber),
+    appendSteers(context, queue.take(false), stepNumber, guard),
   );
 }
 
@@ -69,11 +75,13 @@ export function steerAfterAnswer<Output>(
   if (next.finishReason !== 'stop' || next.blocked !== undefined) return next;
   if (!stepsLeft) return next;
   const stepNumber = context.run.steps.length + 1;
-  const goOn = (): Finish<Output> | RunAgain => {
+  const runAgain: RunAgain = { type: 'run-again', kind: 'tools', reasks: 0 };
+  const goOn = (): Finish<Output> | RunAgain | Promise<RunAgain> => {
     const messages = queue.take(true);
     if (messages.length === 0) return next;
-    appendSteers(context as RunContext<unknown>, messages, stepNumber);
-    return { type: 'run-again', kind: 'tools', reasks: 0 };
+    // The run's first step checked its input already: what comes after it is checked here.
+    const appending = appendSteers(context as RunContext<unknown>, messages, stepNumber, true);
+    return appending === undefined ? runAgain : appending.then(() => runAgain);
   };
   if (queue.receive === undefined) return goOn();
   return receive(context as RunContext<unknown>, queue, stepNumber).then(goOn);
@@ -99,15 +107,80 @@ async function receive(
   for (const steer of queue.addReceived(received)) report(context, 'dropped', steer, stepNumber);
 }
 
+/**
+ * Adds the steers to the history. With `guard` (the run's first model step checked its input
+ * already) and input guardrails, each steer is user input like the run's own and meets them
+ * first, with the same verdicts: a pass adds it, a rewrite adds the rewritten contents, a block
+ * ends the run with a {@link GuardrailTrippedError} (`phase: 'input'`) before the model sees it.
+ * Without `guard`, the first step's check covers what is steered in before it.
+ */
 function appendSteers(
   context: RunContext<unknown>,
   steers: readonly PendingSteer[],
   stepNumber: number,
-): void {
+  guard: boolean,
+): Promise<void> | undefined {
+  const guarded = guard && steers.length > 0 && (context.guardrails?.input.length ?? 0) > 0;
+  if (guarded) return appendChecked(context, steers, stepNumber);
   for (const steer of steers) {
     context.run.append(steer.content);
     report(context, 'applied', steer, stepNumber);
   }
+  return undefined;
+}
+
+async function appendChecked(
+  context: RunContext<unknown>,
+  steers: readonly PendingSteer[],
+  stepNumber: number,
+): Promise<void> {
+  for (let index = 0; index < steers.length; index++) {
+    const steer = steers[index] as PendingSteer;
+    const result = await checkSteer(context, steer.content, stepNumber);
+    if (result.type === 'trip' || result.type === 'aborted') {
+      // This steer and the ones after it never reach the history.
+      for (const dropped of steers.slice(index)) report(context, 'dropped', dropped, stepNumber);
+      if (result.type === 'aborted') return;
+      throw new GuardrailTrippedError({
+        guardrailName: result.name,
+        phase: 'input',
+        reason: result.reason,
+        run: context.run.state(),
+      });
+    }
+    const contents = result.type === 'rewrite' ? result.contents : [steer.content];
+    for (const content of contents) {
+      context.run.append(content);
+      report(context, 'applied', { mode: steer.mode, content }, stepNumber);
+    }
+  }
+}
+
+/**
+ * A steer through the input guardrails, as the first step checks the run's input: the
+ * sequential ones one after the other, then the `runInParallel` ones together on what they
+ * left (there is no model call to run them beside: the steer is not sent before they pass).
+ */
+async function checkSteer(
+  context: RunContext<unknown>,
+  content: Content,
+  stepNumber: number,
+): Promise<InputCheckResult> {
+  const all = context.guardrails?.input ?? [];
+  const options = guardrailRunOptions(context, stepNumber);
+  let contents: Content[] = [content];
+  let rewritten = false;
+  for (const parallel of [false, true]) {
+    const guardrails = all.filter((guardrail) => (guardrail.runInParallel === true) === parallel);
+    if (guardrails.length === 0) continue;
+    const result = await checkInputGuardrails(guardrails, contents, parallel, options);
+    if (result.type === 'trip' || result.type === 'aborted') return result;
+    if (result.type === 'rewrite') {
+      contents = result.contents;
+      rewritten = true;
+    }
+  }
+  return rewritten ? { type: 'rewrite', contents } : { type: 'pass' };
 }
 
 function report(

@@ -293,11 +293,17 @@ async function runModelSteps<Output>(
       });
     const stepNumber = run.steps.length + 1;
     if (steering !== undefined) {
-      const applying = applySteers(context as RunContext<unknown>, steering, stepNumber);
+      const applying = applySteers(
+        context as RunContext<unknown>,
+        steering,
+        stepNumber,
+        inputGuarded,
+      );
       if (applying !== undefined) await applying;
     }
     // Input guardrails check the run's new input once, at its first model step (with what was
-    // steered in before it: the model sees that too); a handoff does not check it again.
+    // steered in before it: the model sees that too); a handoff does not check it again. What is
+    // steered in later meets them on its own (applySteers, steerAfterAnswer).
     const guardInput =
       !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
     inputGuarded = true;
