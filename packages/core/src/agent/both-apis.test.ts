@@ -13,6 +13,7 @@ import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { AgentApi } from '../interactions/agent-api.ts';
+import { interactionsApi } from '../interactions/interactions-api.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { createAgent } from './create-agent.ts';
@@ -52,8 +53,8 @@ const script = () => [
 const MODEL = 'gemini-3-flash-preview';
 const backends: Array<[string, AgentApi]> = [
   ['generateContent', 'generateContent'],
-  ['interactions', 'interactions'],
-  ['interactions without server state', { name: 'interactions', store: false }],
+  ['interactions', interactionsApi()],
+  ['interactions without server state', interactionsApi({ store: false })],
 ];
 
 describe.each(backends)('the agent on %s', (_name, api) => {
@@ -224,7 +225,7 @@ describe.each(backends)('the agent on %s', (_name, api) => {
 describe('the agent on the Interactions API: server state', () => {
   it('with store (the default) each step sends only the new function results, with previous_interaction_id', async () => {
     const { fake, gemini } = await serve({ script: script() });
-    await createAgent({ gemini, model: MODEL, tools: [weather], api: 'interactions' }).run(
+    await createAgent({ gemini, model: MODEL, tools: [weather], api: interactionsApi() }).run(
       'Weather in Paris, Oslo, Rome?',
     );
     const creates = fake.requests.filter((request) => request.method === 'interactions.create');
@@ -243,7 +244,7 @@ describe('the agent on the Interactions API: server state', () => {
     const { fake, gemini } = await serve({
       script: [turn.continued([turn.text('One. '), turn.text('Two.')])],
     });
-    await createAgent({ gemini, model: MODEL, api: 'interactions' }).run('Story');
+    await createAgent({ gemini, model: MODEL, api: interactionsApi() }).run('Story');
     const bodies = fake.requests
       .filter((request) => request.method === 'interactions.create')
       .map((request) => request.body as Record<string, unknown>);
@@ -261,7 +262,7 @@ describe('the agent on the Interactions API: server state', () => {
       gemini,
       model: MODEL,
       tools: [weather],
-      api: { name: 'interactions', store: false },
+      api: interactionsApi({ store: false }),
     }).run('Weather in Paris, Oslo, Rome?');
     const bodies = fake.requests
       .filter((request) => request.method === 'interactions.create')
@@ -285,7 +286,7 @@ describe('the agent on the Interactions API: server state', () => {
     const { fake, gemini } = await serve({
       script: (_request, { lastUserText }) => turn.text(`echo ${lastUserText}`),
     });
-    const agent = createAgent({ gemini, model: MODEL, api: 'interactions' });
+    const agent = createAgent({ gemini, model: MODEL, api: interactionsApi() });
     const store = createMemoryHistoryStore();
     const chat = createChatSession({ agent, id: 'user-1', store });
     await chat.send('first');
@@ -301,7 +302,7 @@ describe('the agent on the Interactions API: server state', () => {
     });
     // Another process (a new agent: nothing remembered) sends the session's whole history.
     const reopened = createChatSession({
-      agent: createAgent({ gemini, model: MODEL, api: 'interactions' }),
+      agent: createAgent({ gemini, model: MODEL, api: interactionsApi() }),
       id: 'user-1',
       store,
     });
@@ -324,6 +325,28 @@ describe('the agent on the Interactions API: server state', () => {
         model: MODEL,
         api: 'responses' as never,
       }),
-    ).toThrow(/api must be 'generateContent', 'interactions'/);
+    ).toThrow(
+      /api must be 'generateContent' or interactionsApi\(\) from '@gemloop\/core\/interactions'/,
+    );
+  });
+
+  it.each([
+    ['the string', 'interactions'],
+    ['the old object', { name: 'interactions', store: false }],
+  ])(
+    'refuses %s spelling of the Interactions API with the migration to interactionsApi()',
+    (_, api) => {
+      expect(() =>
+        createAgent({ gemini: createGemini({ apiKey: 'k' }), model: MODEL, api: api as never }),
+      ).toThrow(
+        /import \{ interactionsApi \} from '@gemloop\/core\/interactions' and pass api: interactionsApi\(\)/,
+      );
+    },
+  );
+
+  it('refuses interactionsApi options that are not { store: boolean }', () => {
+    expect(() => interactionsApi({ store: 'no' as never })).toThrow(
+      /options\.store must be true or false/,
+    );
   });
 });

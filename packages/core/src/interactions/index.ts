@@ -15,6 +15,7 @@ export type {
   UnknownInteractionEvent,
   UnknownStep,
 } from '../wire/interaction.ts';
-export type { AgentApi } from './agent-api.ts';
+export type { AgentApi, InteractionsApi } from './agent-api.ts';
 export { createInteractions, INTERACTIONS_API_REVISION } from './create-interactions.ts';
 export type { InteractionStreamOptions, Interactions } from './interactions.ts';
+export { type InteractionsApiOptions, interactionsApi } from './interactions-api.ts';
