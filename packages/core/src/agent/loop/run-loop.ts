@@ -247,7 +247,7 @@ async function runModelSteps<Output>(
     const next = resolveAnsweredCalls(config, calls, {
       signal,
       steps: run.steps,
-      cost: run.cost.total,
+      cost: run.cost,
       runStopWhen: stopWhen,
       kind: 'tools',
       stepsLeft: true,
@@ -302,7 +302,7 @@ async function runModelSteps<Output>(
       next = resolveAnsweredCalls(config, calls, {
         signal,
         steps: run.steps,
-        cost: run.cost.total,
+        cost: run.cost,
         runStopWhen: stopWhen,
         kind,
         stepsLeft,
