@@ -64,7 +64,7 @@ describe('the static import graph of @gemloop/core', () => {
   // A browser bundle of an agent app holds what the root reaches, first-use imports included: a
   // feature with its own subpath reaches the loop only through the option that carries it
   // (`api: interactionsApi()`), so an agent that does not use it does not ship it.
-  it('reaches the Interactions backend only through interactionsApi(), not from createAgent', async () => {
+  it('reaches the Interactions backend and the handoff only through what the options carry, not from createAgent', async () => {
     const reached = await modulesLoadedByImport('index.ts', true);
     expect(reached.some((path) => path.endsWith('agent/loop/run-loop.ts'))).toBe(true);
     const interactions = reached.filter((path) =>
@@ -73,5 +73,7 @@ describe('the static import graph of @gemloop/core', () => {
       ),
     );
     expect(interactions).toEqual([]);
+    // A handoff is given over by the signal the `handoff()` tool returns (composition).
+    expect(reached.filter((path) => path.endsWith('agent/loop/hand-off.ts'))).toEqual([]);
   });
 });

@@ -37,7 +37,6 @@ import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
 import { guardedFirstStep } from './guard-input.ts';
 import { guardOutput, HeldTextDeltas } from './guard-output.ts';
-import { handOff } from './hand-off.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
@@ -314,7 +313,14 @@ async function runModelSteps<Output>(
       next = await steerAfterAnswer(context, steering, next, stepsLeft);
     if (next.type === 'finish') return finishRun(context, next);
     if (calls?.handoff !== undefined) {
-      context = handOff(context, calls.handoff, step, heldFrom);
+      // The signal carries the handoff (composition's `handoff()` tool): an agent without
+      // handoffs never loads it.
+      context = calls.handoff.handOff(
+        context as RunContext<unknown>,
+        calls.handoff,
+        step,
+        heldFrom,
+      ) as RunContext<Output>;
       heldFrom = run.contents.length;
       modelSteps = 0;
     }
