@@ -27,16 +27,12 @@ import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
+import { decideToolCall } from './decide-tool-call.ts';
+import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { HandoffSignal } from './handoff-signal.ts';
 import { rawArgsOf } from './raw-args.ts';
-import {
-  decideToolCall,
-  type ExecuteOutcome,
-  type ReadyToolCall,
-  type RunToolCallOptions,
-  runToolCall,
-  startToolCall,
-} from './run-tool-call.ts';
+import { runToolCall } from './run-tool-call.ts';
+import { startToolCall } from './start-tool-call.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
 
 /** The answered calls of one model turn. @internal */
