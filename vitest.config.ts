@@ -17,6 +17,40 @@ const source = {
  * devDependency back would make the two packages a cycle, so core's projects reach it by path (as
  * packages/core/tsconfig.test.json does for tsc): the same source files, one module graph.
  */
+/**
+ * The dbos tests turn a fleet's runs into eval cases and replay them (`recorded-runs/`): they reach
+ * @gemloop/evals by path, as packages/dbos/tsconfig.test.json does for tsc, so @gemloop/dbos has no
+ * dependency on it (the CLI, `gemloop eval from-runs --database-url`, is what brings the two together).
+ */
+const dbosSource = {
+  ...source,
+  resolve: {
+    ...source.resolve,
+    alias: {
+      '@gemloop/evals': fileURLToPath(new URL('./packages/evals/src/index.ts', import.meta.url)),
+    },
+  },
+};
+
+/**
+ * The evals tests check the eval spans with OpenTelemetry's SDK and in-memory exporter, which are
+ * core's dev dependencies: reached by path (as packages/evals/tsconfig.test.json does for tsc), the
+ * same copies core's telemetry loads, so @gemloop/evals gets no dependency of its own for a test.
+ */
+const coreOtel = (name: string): string =>
+  fileURLToPath(new URL(`./packages/core/node_modules/@opentelemetry/${name}`, import.meta.url));
+const evalsSource = {
+  ...source,
+  resolve: {
+    ...source.resolve,
+    alias: {
+      '@opentelemetry/api': coreOtel('api'),
+      '@opentelemetry/context-async-hooks': coreOtel('context-async-hooks'),
+      '@opentelemetry/sdk-trace-base': coreOtel('sdk-trace-base'),
+    },
+  },
+};
+
 const coreSource = {
   ...source,
   resolve: {
@@ -133,7 +167,7 @@ export default defineConfig({
       {
         // Evals (packages/evals): the runner replays through the in-process fake; no mocks, so its
         // files share one module graph like testing's.
-        ...source,
+        ...evalsSource,
         test: {
           name: 'evals',
           ...UNIT,
@@ -193,7 +227,7 @@ export default defineConfig({
       {
         // Real Postgres (embedded, or DATABASE_URL) started once by the global setup, and real
         // worker processes; files run one at a time, as each starts its own fleet.
-        ...source,
+        ...dbosSource,
         test: {
           name: 'dbos',
           root: './packages/dbos',

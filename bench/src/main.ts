@@ -13,7 +13,9 @@
  *                           (summarise one with src/summarize-cpu-profile.ts)
  *   --no-fleet              skip the durable fleet bench (src/durable/fleet-bench.ts), which a
  *                           whole run (not --quick, not --only) appends, ~2 min
- *   --fleet-full            run the fleet bench's big sweep (4 workers, 1,000 runs in flight)
+ *   --fleet-full            run the fleet bench's big sweep (1, 2, 4 workers x 10/100/1,000 runs
+ *                           in flight, and 1 worker x 50 active + 1,000 paused); for one setting
+ *                           run the fleet bench alone: durable:fleet -- --sweep=1x50/1000/0
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

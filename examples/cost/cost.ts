@@ -1,5 +1,5 @@
 // Cost in dollars: what each step and the run cost, prices of your own (a gateway's), a cost
-// budget on a run and on a chat session.
+// budget on a run, on a chat session, and on a tree of agents (subagents count into the top run's).
 //
 //   pnpm --filter @gemloop/examples run cost
 //
@@ -9,7 +9,8 @@
 
 import { createAgent, createChatSession, defineTool } from '@gemloop/core';
 import { costAbove } from '@gemloop/core/agent';
-import { ChatBudgetExceededError } from '@gemloop/core/errors';
+import { subagent } from '@gemloop/core/composition';
+import { ChatBudgetExceededError, TreeBudgetError } from '@gemloop/core/errors';
 import { type Cost, priceOf } from '@gemloop/core/models';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
@@ -69,5 +70,22 @@ await run(async ({ gemini, model }) => {
   } catch (error) {
     if (!ChatBudgetExceededError.isInstance(error)) throw error;
     console.log(`chat turn 2 refused: ${error.message}`);
+  }
+
+  // 4. A budget over a tree of agents: every model call of the run and of its subagents counts
+  // into one total, and the run about to call the model past it fails with a TreeBudgetError.
+  const lead = createAgent({
+    gemini,
+    model,
+    tools: [subagent(agent, { name: 'weather_desk', description: 'Answers weather questions.' })],
+  });
+  try {
+    await lead.run('Ask the weather desk about Paris.', { budget: { maxCostUsd: '0.000001' } });
+  } catch (error) {
+    if (!TreeBudgetError.isInstance(error)) throw error;
+    const where = error.path.length === 0 ? 'the top run' : error.path.join(' > ');
+    console.log(
+      `tree budget $0.000001: ${where} stopped (${error.limit}), tree spent ${dollars(error.cost)}`,
+    );
   }
 });

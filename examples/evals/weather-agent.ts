@@ -1,7 +1,7 @@
 // The agent the eval example measures: a weather assistant with one tool. Its tool answers from
 // the recording when an eval replays it (so a replay needs no live tool), else from a table.
 
-import type { Agent, Gemini } from '@gemloop/core';
+import type { Agent, AgentOptions, Gemini } from '@gemloop/core';
 import { createAgent, defineTool } from '@gemloop/core';
 import type { RunObserver } from '@gemloop/core/telemetry';
 import type { EvalAgentContext } from '@gemloop/evals';
@@ -13,8 +13,8 @@ export const INSTRUCTIONS =
 
 const TEMPERATURES: Record<string, number> = { paris: 18, lisbon: 24, oslo: 7 };
 
-/** Makes the weather agent on `gemini`. */
-export function weatherAgent(
+/** The weather agent's options on `gemini`: what `createAgent` takes, or a durable worker's `agents`. */
+export function weatherAgentOptions(
   gemini: Gemini,
   model: string,
   options: {
@@ -22,7 +22,7 @@ export function weatherAgent(
     recorder?: RunObserver;
     recordedToolOutput?: EvalAgentContext['recordedToolOutput'];
   } = {},
-): Agent<unknown> {
+): AgentOptions<undefined> {
   const getWeather = defineTool({
     name: 'get_weather',
     description: 'Current temperature for a city.',
@@ -33,11 +33,20 @@ export function weatherAgent(
       return { city, celsius: TEMPERATURES[city.toLowerCase()] ?? 15 };
     },
   });
-  return createAgent({
+  return {
     gemini,
     model,
     instructions: options.instructions ?? INSTRUCTIONS,
     tools: [getWeather],
     ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
-  }) as Agent<unknown>;
+  };
+}
+
+/** Makes the weather agent on `gemini`. */
+export function weatherAgent(
+  gemini: Gemini,
+  model: string,
+  options: Parameters<typeof weatherAgentOptions>[2] = {},
+): Agent<unknown> {
+  return createAgent(weatherAgentOptions(gemini, model, options)) as Agent<unknown>;
 }

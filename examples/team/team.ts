@@ -3,10 +3,15 @@
 // (subagents), their events nested in one stream by `path`. Offline, one fake answers every
 // agent from its own script (routeByAgent matches the system instruction).
 //
-//   pnpm --filter @gemloop/examples run team
+//   pnpm --filter @gemloop/examples run team [-- --record .gemloop/runs]
+//
+// With --record, both runs go to that folder with their subagents' runs (the children record
+// into the top agent's recorder): `npx gemloop view --dir <folder>` shows each child's steps
+// under the call that started it, and the handoff as a marked point.
 
 import { type AgentEvent, createAgent, defineTool } from '@gemloop/core';
 import { handoff, subagent } from '@gemloop/core/composition';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import { type FakeScriptFunction, routeByAgent, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
@@ -69,7 +74,11 @@ function show(event: AgentEvent, write: (line: string) => void): void {
 }
 
 await run(
-  async ({ gemini, model, style }) => {
+  async ({ gemini, model, style, flags }) => {
+    // Only the top agents get the recorder: a subagent without one records into its parent's.
+    const recorder =
+      flags.record === undefined ? undefined : createRunRecorder({ dir: flags.record });
+    const recording = recorder === undefined ? {} : { recorder };
     // Handoffs: the triage agent's run continues with billing's instructions, tools and model.
     const refund = defineTool({
       name: 'refund',
@@ -90,6 +99,7 @@ await run(
       model,
       name: 'triage',
       instructions: TRIAGE,
+      ...recording,
       tools: [
         handoff(billing, { description: 'Billing questions: invoices, refunds, plans.' }),
         handoff(support, { description: 'Technical problems with the product.' }),
@@ -110,6 +120,7 @@ await run(
       model,
       name: 'research',
       instructions: RESEARCH,
+      ...recording,
       tools: [subagent(searcher, { name: 'search', description: 'Answers one factual question.' })],
     });
     console.log(style.bold('\nResearch with three parallel searchers (subagents):'));
@@ -121,10 +132,27 @@ await run(
         `  tokens of ${path.length === 0 ? 'research' : path.join(' > ')}: ${usage.totalTokenCount}`,
       );
     }
+    // The step that sent the searchers: its own tokens, and with theirs (every field summed).
+    const [first] = result.steps;
+    if (first?.usageWithChildren !== undefined) {
+      console.log(
+        `  step 1: ${first.usage.totalTokenCount} tokens of its own, ${first.usageWithChildren.totalTokenCount} with its ${(first.usageByAgent?.length ?? 1) - 1} searchers`,
+      );
+    }
+    if (recorder !== undefined) {
+      await recorder.flush();
+      console.log(`  recorded in ${recorder.dir}: npx gemloop view --dir ${recorder.dir}`);
+    }
   },
   {
     description:
       'A triage agent with two specialists (handoffs) and a research agent with three parallel searchers (subagents).',
     script,
+    flags: {
+      record: {
+        type: 'string',
+        description: 'Record the runs (and their subagents) in this folder, for npx gemloop view.',
+      },
+    },
   },
 );

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeCommand } from 'gemloop';
@@ -34,6 +35,22 @@ function section(stdout: string, heading: string, until?: string): string {
 }
 
 describe.concurrent('the examples, offline', () => {
+  it('durable-team: a worker killed mid-child, the other resumes the child where it was', async () => {
+    const run = await runExample('durable-team/durable-team.ts', { timeoutMs: 170_000 });
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stderr, describeRun(run)).toBe('');
+    const { stdout } = run;
+    expect(stdout.split('\n')[0], describeRun(run)).toMatch(OFFLINE);
+    const killed = /(worker-[ab]) killed \(SIGKILL\) while the researcher/.exec(stdout)?.[1];
+    const finisher = /Run team-7: SUCCESS, finished by (worker-[ab])/.exec(stdout)?.[1];
+    expect(killed, stdout).toBeDefined();
+    expect(finisher).not.toBe(killed);
+    // The child's lookup ran once and its three model turns were asked once each.
+    expect(stdout.match(/^ {2}lookup_order 7/gm)?.length, stdout).toBe(1);
+    expect(stdout, stdout).toContain('Model requests: researcher 3');
+    expect(stdout).toContain('research#1: tool-call check_warehouse');
+  });
+
   it('fleet --demo: a worker killed mid-run, the other finishes it; the refund waits for approval', async () => {
     // Embedded Postgres, two worker processes and the HTTP server, in one command.
     const run = await runExample('fleet/fleet.ts', { args: ['--demo'], timeoutMs: 170_000 });
@@ -88,6 +105,16 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('2 regression(s), 0 improvement(s)');
   });
 
+  it('evals-durable: a fleet runs in Postgres become cases; replayed, a changed prompt drifts', async () => {
+    const { stdout } = await runOk('evals/from-durable-runs.ts');
+    expect(stdout).toContain('weather-paris: Paris: 18 °C.');
+    expect(stdout).toContain('weather-lisbon: Lisbon: 24 °C.');
+    expect(stdout).toContain('Read 2 durable runs as cases.');
+    expect(stdout).toContain('fleet-baseline (replay): 2/2 passed (100.0%)');
+    expect(stdout).toContain('fleet-new-prompt (replay): 0/2 passed (0.0%), 0 failed, 2 drifted');
+    expect(stdout).toContain('(the system prompt changed)');
+  });
+
   it('cost: prints each step and the run in dollars, gateway prices, and both budgets stopping', async () => {
     const { stdout } = await runOk('cost/cost.ts');
     expect(stdout).toMatch(/gemini-3-flash-preview: \$0\.50 in \/ \$3\.00 out per 1M tokens/);
@@ -107,6 +134,19 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(
       /^chat turn 2 refused: The chat session .* has spent \$0\.\d+ of its \$0\.000001 budget/m,
     );
+    // The subagent's first call is refused: the lead's call already spent the tree's budget.
+    expect(stdout).toMatch(
+      /^tree budget \$0\.000001: weather_desk#1 stopped \(cost\), tree spent \$0\.\d+$/m,
+    );
+  });
+
+  it('long-runs postgres: a cut tool result kept in Postgres, read back by the model and by another store', async () => {
+    const { stdout } = await runOk('long-runs/postgres-artifacts.ts');
+    expect(stdout).toMatch(
+      /^marker: \[gemloop: output of read_report truncated: kept 400 of 2395 characters; call read_tool_output with id "[0-9a-f-]{36}"/m,
+    );
+    expect(stdout).toContain('answer: (scripted) Last line: the lighthouse was repainted red.');
+    expect(stdout).toContain('kept in Postgres: 2395 characters');
   });
 
   it('long-runs: tool output budgets and compaction keep every fact answerable from what is sent', async () => {
@@ -145,6 +185,45 @@ describe.concurrent('the examples, offline', () => {
       expect(research).toMatch(new RegExp(`tokens of ${path}: \\d+`));
     }
     expect(research).toContain('[top] answered: Lyon is the largest of the three');
+    // The step that sent the searchers reports its tokens with theirs.
+    const step = /step 1: (\d+) tokens of its own, (\d+) with its 3 searchers/.exec(research);
+    expect(step, research).not.toBeNull();
+    expect(Number(step?.[2])).toBeGreaterThan(Number(step?.[1]));
+  });
+
+  it('team --record: records both runs and their subagents, each child naming its parent call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-team-runs-'));
+    try {
+      const { stdout } = await runOk('team/team.ts', ['--record', dir]);
+      expect(stdout).toContain(`recorded in ${dir}`);
+      const starts = await Promise.all(
+        (await readdir(dir)).map(async (name) => {
+          const first = (await readFile(join(dir, name), 'utf8')).split('\n')[0] ?? '';
+          return JSON.parse(first) as {
+            agentName?: string;
+            path?: string[];
+            parentToolCallId?: string;
+          };
+        }),
+      );
+      // triage (billing continues its run), research, three searchers.
+      expect(starts.map((start) => start.agentName).sort()).toEqual([
+        'research',
+        'searcher',
+        'searcher',
+        'searcher',
+        'triage',
+      ]);
+      const children = starts.filter((start) => start.agentName === 'searcher');
+      expect(children.map((start) => start.path?.join('/')).sort()).toEqual([
+        'search#1',
+        'search#2',
+        'search#3',
+      ]);
+      for (const child of children) expect(typeof child.parentToolCallId).toBe('string');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('parallel-tools: runs the three calls of one turn at once, and one by one with toolConcurrency 1', async () => {
@@ -338,6 +417,15 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('job done after 2 round(s)');
     expect(stdout).toContain('run-0 done: (scripted) Paris: clear.');
     expect(stdout).toContain('run-1 done: (scripted) Oslo: snow.');
+  });
+
+  it('interactions-durable: a durable agent on background interactions, on embedded Postgres', async () => {
+    const { stdout } = await runOk('interactions/durable-background.ts');
+    expect(stdout).toContain('started weather-run-1');
+    expect(stdout).toContain('tool get_weather answered');
+    expect(stdout).toContain('answer: (scripted) Oslo: snow.');
+    // Two model calls, each one background interaction polled until done (two polls in progress, one done).
+    expect(stdout).toContain('interactions created: 2, polls: 6');
   });
 
   it('interactions: the agent on the Interactions API, then Deep Research in the background', async () => {

@@ -59,9 +59,9 @@ describe.concurrent('the README snippets', () => {
   it('agents made of agents: the lead runs with a subagent tool and a handoff declared', async () => {
     const { run, fake } = await runSnippet('agents-made-of-agents');
     expect(run.stdout.trim()).toMatch(/^\d+ true$/);
-    const names = ((fake.modelRequests[0]?.body as GenerateContentBody).tools ?? []).flatMap(
-      (tool) => (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
-    );
+    const names = (
+      (fake.modelRequests[0]?.body as GenerateContentBody | undefined)?.tools ?? []
+    ).flatMap((tool) => (tool.functionDeclarations ?? []).map((declaration) => declaration.name));
     expect(names).toEqual(expect.arrayContaining(['research', 'transfer_to_billing']));
   });
 

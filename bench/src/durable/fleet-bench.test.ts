@@ -25,7 +25,12 @@ describe('fleet bench --smoke', () => {
     });
     expect(stdout).toContain('## Durable fleet');
     const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
-      idle: { starts: number[]; finishes: number[]; byOwner: Record<string, number> };
+      idle: {
+        starts: number[];
+        finishes: number[];
+        byOwner: Record<string, number>;
+        itemised: { query: string; perStep: number }[];
+      };
       sweep: { stepsPerSecond: number; statementsPerStep: number; rssMb: number }[];
     };
     // Every idle run was seen starting (its first model request) and finishing.
@@ -37,6 +42,15 @@ describe('fleet bench --smoke', () => {
     // Issue 35's goal, a count, not a timing: gemloop's own statements per agent step (its
     // ownership fence before the model request and before the tool) are at most 2.
     expect(report.idle.byOwner['gemloop: ownership fence']).toBeLessThanOrEqual(2);
+    // A run nobody steers reads its steering messages once (its first boundary), not at every
+    // step: DBOS's recv (`SELECT topic FROM "dbos".notifications ...`, then its UPDATE) runs
+    // once per run, 1/6 per step of these 6-step runs (it ran at all 7 boundaries before), and
+    // the look each step makes costs no statement past the run's first (issue 35).
+    const recvReads = report.idle.itemised
+      .filter((row) => /^SELECT topic FROM "dbos"\.notifications/.test(row.query.trim()))
+      .reduce((total, row) => total + row.perStep, 0);
+    expect(recvReads).toBeLessThan(0.5);
+    expect(report.idle.byOwner['gemloop: steer check'] ?? 0).toBeLessThan(0.5);
     expect(report.sweep).toHaveLength(1);
     expect(report.sweep[0]?.stepsPerSecond).toBeGreaterThan(0);
     expect(report.sweep[0]?.statementsPerStep).toBeGreaterThan(0);

@@ -19,7 +19,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDurableRuns } from '@gemloop/dbos';
 import { startEmbeddedPostgres } from '@gemloop/dbos/testing';
@@ -36,6 +36,69 @@ const IDLE_RUNS = SMOKE ? 3 : FULL ? 30 : 12;
 const WINDOW_MS = SMOKE ? 2000 : FULL ? 15_000 : 6000;
 const WORKER_COUNTS = SMOKE ? [1] : FULL ? [1, 2, 4] : [1, 2];
 const IN_FLIGHT = SMOKE ? [10] : FULL ? [10, 100, 1000] : [10, 100];
+
+/** One setting of the sweep: workers, and runs in flight by kind. */
+type Setting = {
+  workers: number;
+  active: number;
+  paused: number;
+  long: number;
+  /** The scenario: the fleet rate limiter on (a limit never reached, so only its cost shows). */
+  limiter?: boolean;
+  /** The scenario: each active run is steered once, at its first tool call. */
+  steered?: boolean;
+};
+const byShare = (workers: number, inFlight: number): Setting => {
+  const long = Math.max(1, Math.floor(inFlight * 0.1));
+  const active = Math.max(2, Math.floor(inFlight * 0.1));
+  return { workers, active, long, paused: Math.max(0, inFlight - long - active) };
+};
+/**
+ * `--sweep=1x10/1000/0,2x100`: the sweep's settings instead of the default grid, each
+ * `<workers>x<active>/<paused>/<long>` or `<workers>x<in flight>` (10% active, 10% long, the rest
+ * paused). The issue's memory goal is `--sweep=1x50/1000/0` (`--full` adds it to its grid).
+ * `--no-sweep`: none (the idle fleet and statements per step only).
+ */
+const sweepArgument = argv.find((argument) => argument.startsWith('--sweep='));
+function parseSetting(text: string): Setting {
+  const match = /^(\d+)x(\d+)(?:\/(\d+)\/(\d+))?$/.exec(text.trim());
+  if (match === null)
+    throw new Error(
+      `--sweep: "${text}" is not <workers>x<in flight> or <workers>x<active>/<paused>/<long> (e.g. 1x50/1000/0)`,
+    );
+  const [, workers, first, paused, long] = match;
+  return paused === undefined
+    ? byShare(Number(workers), Number(first))
+    : {
+        workers: Number(workers),
+        active: Number(first),
+        paused: Number(paused),
+        long: Number(long),
+      };
+}
+const SWEEP: Setting[] = argv.includes('--no-sweep')
+  ? []
+  : sweepArgument !== undefined
+    ? sweepArgument.slice(8).split(',').map(parseSetting)
+    : [
+        ...WORKER_COUNTS.flatMap((workers) =>
+          IN_FLIGHT.map((inFlight) => byShare(workers, inFlight)),
+        ),
+        ...(FULL ? [{ workers: 1, active: 50, paused: 1000, long: 0 }] : []),
+      ];
+/**
+ * The limiter/steering scenario (issue 35): one worker, the same active runs with the fleet
+ * rate limiter and steering off and on. `--no-scenarios` skips it.
+ */
+const SCENARIOS: Setting[] =
+  SMOKE || argv.includes('--no-scenarios')
+    ? []
+    : [
+        { workers: 1, active: 10, paused: 0, long: 0 },
+        { workers: 1, active: 10, paused: 0, long: 0, limiter: true },
+        { workers: 1, active: 10, paused: 0, long: 0, steered: true },
+        { workers: 1, active: 10, paused: 0, long: 0, limiter: true, steered: true },
+      ];
 const WORKER_SCRIPT = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
 const BENCH_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -59,7 +122,9 @@ const fake = createFakeGemini({
   script: async (request, context) => {
     const arrived = Date.now();
     modelCalls++;
-    const [kind, count, id] = (context.lastUserText ?? '').split(' ');
+    // The run's input, the first content (a steer is a later user content).
+    const first = request.body.contents[0]?.parts?.find((part) => typeof part.text === 'string');
+    const [kind, count, id] = (first?.text ?? context.lastUserText ?? '').split(' ');
     let trace = id === undefined ? undefined : traces.get(id);
     if (id !== undefined && trace === undefined) {
       trace = { arrivals: [], answers: [] };
@@ -153,6 +218,8 @@ async function counters(database: Database): Promise<Counters> {
  */
 type Owner =
   | 'gemloop: ownership fence'
+  | 'gemloop: steer check'
+  | 'gemloop: rate limiter'
   | 'gemloop: events (DBOS writeStream)'
   | 'DBOS'
   | 'transaction control'
@@ -163,6 +230,10 @@ function ownerOf(query: string): Owner {
     /^SELECT owner_xid FROM "dbos"\.workflow_status WHERE workflow_uuid = \$1$/.test(query.trim())
   )
     return 'gemloop: ownership fence';
+  // (pg_stat_statements shows constants as parameters: `SELECT $3`, `consumed = $4`.)
+  if (/^SELECT EXISTS \(SELECT \S+ FROM "dbos"\.notifications/.test(query.trim()))
+    return 'gemloop: steer check';
+  if (/gemloop\.rate_limit|rate_limit_slots/.test(query)) return 'gemloop: rate limiter';
   if (/INSERT INTO "dbos"\.streams|pg_notify\(\$1, p\)/.test(query))
     return 'gemloop: events (DBOS writeStream)';
   if (/\bgemloop\./.test(query)) return 'gemloop: ownership fence';
@@ -358,6 +429,11 @@ const json: Record<string, unknown> = { modelMs: MODEL_MS, full: FULL };
 
 // --- 3. the sweep -------------------------------------------------------------------------------
 type Row = {
+  /** Set for the limiter/steering scenario's rows. */
+  scenario: string | undefined;
+  /** The machine's 1-minute load average when the setting started (other jobs included). */
+  load: number;
+  statementsByOwner: Record<string, number>;
   workers: number;
   inFlight: number;
   active: number;
@@ -374,20 +450,27 @@ type Row = {
   addedP99: number;
 };
 const rows: Row[] = [];
-for (const workerCount of WORKER_COUNTS) {
-  for (const inFlight of IN_FLIGHT) {
-    const long = Math.max(1, Math.floor(inFlight * 0.1));
-    const active = Math.max(2, Math.floor(inFlight * 0.1));
-    const paused = Math.max(0, inFlight - long - active);
+let settingIndex = 0;
+for (const setting of [...SWEEP, ...SCENARIOS]) {
+  {
+    const { workers: workerCount, active, paused, long } = setting;
+    const inFlight = active + paused + long;
+    const scenario = SWEEP.includes(setting) ? undefined : setting;
     log(
-      `sweep: ${workerCount} workers, ${inFlight} in flight (${active} active, ${paused} paused, ${long} in a long tool)`,
+      `${scenario === undefined ? 'sweep' : `scenario (limiter ${setting.limiter ? 'on' : 'off'}, steering ${setting.steered ? 'on' : 'off'})`}: ${workerCount} workers, ${inFlight} in flight (${active} active, ${paused} paused, ${long} in a long tool); load ${loadavg()[0]?.toFixed(1)}`,
     );
-    const database = await freshDatabase(`fleet_${workerCount}_${inFlight}`);
+    const tag = `${workerCount}x${inFlight}-${settingIndex++}`;
+    const database = await freshDatabase(`fleet_${tag.replace('-', '_')}`);
     const workers: Worker[] = [];
     for (let n = 0; n < workerCount; n++)
-      workers.push(await startWorker(database, { CONCURRENCY: String(active + long + 8) }));
+      workers.push(
+        await startWorker(database, {
+          CONCURRENCY: String(active + long + 8),
+          ...(setting.limiter === true ? { RATE_LIMIT: '1' } : {}),
+        }),
+      );
     const runs = await createDurableRuns({ databaseUrl: database.url });
-    const tag = `${workerCount}x${inFlight}`;
+    const loadBefore = loadavg()[0] ?? Number.NaN;
     try {
       const starts: Promise<unknown>[] = [];
       for (let n = 0; n < paused; n++)
@@ -418,6 +501,8 @@ for (const workerCount of WORKER_COUNTS) {
           const id = `a-${tag}-${n}-${k}`;
           lanesStarted++;
           await runs.start('steps', { runId: id, input: `steps ${STEPS_PER_RUN} ${id}` });
+          // Steered once while its first model call is under way: read at the next boundary.
+          if (setting.steered === true) await runs.steer(id, 'Also say when it ships.');
           await runs.result(id);
         }
       };
@@ -452,6 +537,18 @@ for (const workerCount of WORKER_COUNTS) {
         0,
       );
       rows.push({
+        scenario:
+          scenario === undefined
+            ? undefined
+            : `limiter ${scenario.limiter === true ? 'on' : 'off'}, steering ${scenario.steered === true ? 'on' : 'off'}`,
+        load: loadBefore,
+        statementsByOwner: Object.fromEntries(
+          [...statementDelta(before, after)].reduce((owners, [query, calls]) => {
+            const owner = ownerOf(query);
+            owners.set(owner, (owners.get(owner) ?? 0) + calls / steps);
+            return owners;
+          }, new Map<string, number>()),
+        ),
         workers: workerCount,
         inFlight,
         active,
@@ -486,23 +583,45 @@ say(
 );
 say();
 say(
-  '| workers | in flight (active/paused/long) | steps/s | statements/step | WAL KiB/step | added p50 ms | added p99 ms | Postgres cores | worker cores | machine busy | max worker RSS MB |',
+  '| workers | in flight (active/paused/long) | steps/s | statements/step | WAL KiB/step | added p50 ms | added p99 ms | Postgres cores | worker cores | machine busy | load | max worker RSS MB |',
 );
-say('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const row of rows)
+say('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const sweepRows = rows.filter((row) => row.scenario === undefined);
+for (const row of sweepRows)
   say(
-    `| ${row.workers} | ${row.inFlight} (${row.active}/${row.paused}/${row.long}) | ${fixed(row.stepsPerSecond)} | ${fixed(row.statementsPerStep)} | ${fixed(row.walBytesPerStep / 1024, 2)} | ${fixed(row.addedP50)} | ${fixed(row.addedP99)} | ${fixed(row.postgresCores, 2)} | ${fixed(row.workerCores, 2)} | ${fixed(row.machineBusy * 100, 0)}% | ${fixed(row.rssMb, 0)} |`,
+    `| ${row.workers} | ${row.inFlight} (${row.active}/${row.paused}/${row.long}) | ${fixed(row.stepsPerSecond)} | ${fixed(row.statementsPerStep)} | ${fixed(row.walBytesPerStep / 1024, 2)} | ${fixed(row.addedP50)} | ${fixed(row.addedP99)} | ${fixed(row.postgresCores, 2)} | ${fixed(row.workerCores, 2)} | ${fixed(row.machineBusy * 100, 0)}% | ${fixed(row.load)} | ${fixed(row.rssMb, 0)} |`,
   );
 say();
+const scenarioRows = rows.filter((row) => row.scenario !== undefined);
+if (scenarioRows.length > 0) {
+  say('### Scenario: the fleet rate limiter and steering, off and on');
+  say();
+  say(
+    `One worker, ${scenarioRows[0]?.active} active runs (as above, nothing paused). Limiter on: \`modelRateLimits\` with a limit the runs never reach, so only its cost shows (a slot taken and freed in Postgres per request). Steering on: each run is steered once (\`runs.steer\`) right after it starts. Statements per step by owner, the idle background included.`,
+  );
+  say();
+  const owners = [
+    ...new Set(scenarioRows.flatMap((row) => Object.keys(row.statementsByOwner))),
+  ].sort();
+  say(
+    `| scenario | steps/s | statements/step | ${owners.join(' | ')} | added p50 ms | added p99 ms | load |`,
+  );
+  say(`|---|---:|---:|${owners.map(() => '---:').join('|')}|---:|---:|---:|`);
+  for (const row of scenarioRows)
+    say(
+      `| ${row.scenario} | ${fixed(row.stepsPerSecond)} | ${fixed(row.statementsPerStep)} | ${owners.map((owner) => fixed(row.statementsByOwner[owner] ?? 0, 2)).join(' | ')} | ${fixed(row.addedP50)} | ${fixed(row.addedP99)} | ${fixed(row.load)} |`,
+    );
+  say();
+}
 // Where the curve bends: the first row whose steps/s per active run falls below 80% of the first's.
-const perActive = rows.map((row) => row.stepsPerSecond / row.active);
-const bend = rows.findIndex((_, n) => (perActive[n] ?? 0) < 0.8 * (perActive[0] ?? 0));
+const perActive = sweepRows.map((row) => row.stepsPerSecond / row.active);
+const bend = sweepRows.findIndex((_, n) => (perActive[n] ?? 0) < 0.8 * (perActive[0] ?? 0));
 say(
   bend < 0
     ? 'The curve does not bend in this sweep: steps/s per active run stays within 20% of the smallest setting.'
-    : `The curve bends at ${rows[bend]?.workers} workers × ${rows[bend]?.inFlight} in flight: steps/s per active run falls to ${fixed(((perActive[bend] ?? 0) / (perActive[0] ?? 1)) * 100, 0)}% of the smallest setting.`,
+    : `The curve bends at ${sweepRows[bend]?.workers} workers × ${sweepRows[bend]?.inFlight} in flight: steps/s per active run falls to ${fixed(((perActive[bend] ?? 0) / (perActive[0] ?? 1)) * 100, 0)}% of the smallest setting.`,
 );
-const busiest = rows.reduce<Row | undefined>(
+const busiest = sweepRows.reduce<Row | undefined>(
   (most, row) => (most === undefined || row.machineBusy > most.machineBusy ? row : most),
   undefined,
 );

@@ -53,3 +53,14 @@ export type {
 export { createPostgresHistoryStore } from './chat/create-postgres-history-store.ts';
 export type { SendDurableChatTurnOptions } from './chat/send-durable-chat-turn.ts';
 export { sendDurableChatTurn } from './chat/send-durable-chat-turn.ts';
+export type { ArtifactStoreLimitErrorOptions } from './artifacts/artifact-store-limit-error.ts';
+export { ArtifactStoreLimitError } from './artifacts/artifact-store-limit-error.ts';
+export type {
+  CreatePostgresArtifactStoreOptions,
+  PostgresArtifactStore,
+} from './artifacts/create-postgres-artifact-store.ts';
+export {
+  createPostgresArtifactStore,
+  DEFAULT_MAX_POSTGRES_ARTIFACT_BYTES,
+  DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES,
+} from './artifacts/create-postgres-artifact-store.ts';

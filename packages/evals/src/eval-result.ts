@@ -75,7 +75,8 @@ export type EvalResult = {
   format: 'gemloop-eval';
   version: typeof EVAL_RESULT_FORMAT;
   name: string;
-  mode: 'replay' | 'live';
+  /** `batch`: run live through the Batch API (`runEval({ mode: 'batch' })`). */
+  mode: 'replay' | 'live' | 'batch';
   startedAt: string;
   attempts: EvalAttempt[];
   summary: EvalSummary;

@@ -9,7 +9,12 @@ import type { Scorer } from './scorer.ts';
 export type EvalSuite = {
   /** Names the eval run in its results. @defaultValue the file's name */
   name?: string | undefined;
-  createAgent: RunEvalOptions['createAgent'];
+  createAgent: NonNullable<RunEvalOptions['createAgent']>;
+  /**
+   * The agent as a Batch API job runs it (`gemloop eval --batch`, `runEval({ mode: 'batch' })`):
+   * model, instructions, tools, as `createBatchRuns` of `@gemloop/core/batch` takes them.
+   */
+  batch?: RunEvalOptions['batch'];
   cases: readonly EvalCase[] | string;
   scorers: readonly Scorer[];
   /** The pass rate under which `gemloop eval` exits 1, unless `--min-pass` is given. */

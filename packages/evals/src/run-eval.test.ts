@@ -1,4 +1,3 @@
-import type { AgentResult } from '@gemloop/core';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,25 +232,19 @@ describe('runEval live (the fake as the endpoint)', () => {
     await using fake = createFakeGemini({
       script: (_request, context) => turn.text(`you said ${context.lastUserText}`),
     });
-    const seen: number[] = [];
     const result = await runEval({
       mode: 'live',
       live: { apiKey: 'k', fetch: fake.fetch },
       cases: [{ id: 'chat', conversation: ['one', 'two'], expected: { text: 'you said two' } }],
       scorers: [exactMatch()],
-      createAgent: ({ gemini }) => {
-        const agent = createAgent({ gemini, model: 'gemini-2.5-flash', telemetry: false });
-        return {
-          ...agent,
-          run: async (input, options) => {
-            seen.push(Array.isArray(input) ? input.length : 1);
-            return (await agent.run(input, options)) as AgentResult<unknown>;
-          },
-        };
-      },
+      createAgent: ({ gemini }) =>
+        createAgent({ gemini, model: 'gemini-2.5-flash', telemetry: false }),
     });
     expect(result.attempts[0]?.status).toBe('pass');
-    // The second turn is sent after the first question and its answer.
-    expect(seen).toEqual([1, 3]);
+    // The second turn is sent after the first question and its answer (a chat session's history).
+    const sent = fake.modelRequests.map(
+      (request) => (request.body as { contents: unknown[] }).contents.length,
+    );
+    expect(sent).toEqual([1, 3]);
   });
 });

@@ -1,11 +1,18 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
-import { createGemini, GemloopError, InvalidArgumentError } from '@gemloop/core';
+import { createGemini, GemloopError, InvalidArgumentError, version } from '@gemloop/core';
+import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { silentLogger } from '@gemloop/core/logging';
+import type { OtelTracerProvider } from '@gemloop/core/telemetry';
+import { AttemptTimeout, describeError } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
-import type { EvalAttempt, EvalErrorKind, EvalResult } from './eval-result.ts';
+import type { EvalEvent } from './eval-event.ts';
+import type { EvalAttempt, EvalResult } from './eval-result.ts';
 import { EVAL_RESULT_FORMAT } from './eval-result.ts';
+import { createEvalTelemetry } from './eval-telemetry.ts';
 import { findDrift } from './replay/find-drift.ts';
 import { loadFake } from './replay/load-fake.ts';
 import { summarizeAttempts } from './report/summarize-attempts.ts';
+import { type EvalBatchOptions, runBatchAttempts } from './run-batch-attempts.ts';
 import type { EvalRunOutput, EvalToolCall, Score, Scorer } from './scorer.ts';
 import { firstDifference } from './scorers/deep-equal.ts';
 import { nextSimulatedUserTurn } from './simulated-user.ts';
@@ -28,16 +35,27 @@ export type EvalAgentContext = {
 
 /** Options of {@link runEval}. */
 export type RunEvalOptions = {
-  /** Builds the agent for one attempt on the client it is given (a fresh agent per attempt). */
-  createAgent: (context: EvalAgentContext) => Agent<unknown> | Promise<Agent<unknown>>;
+  /**
+   * Builds the agent for one attempt on the client it is given (a fresh agent per attempt).
+   * Needed in `replay` and `live` modes; `batch` mode takes `batch` instead.
+   */
+  createAgent?:
+    | ((context: EvalAgentContext) => Agent<unknown> | Promise<Agent<unknown>>)
+    | undefined;
   cases: readonly EvalCase[];
   scorers: readonly Scorer[];
   /**
    * `replay`: each case's recorded model turns are served by the fake, and a request that
-   * differs from the recorded one is drift. `live`: the agent talks to the API (`live`).
+   * differs from the recorded one is drift. `live`: the agent talks to the API (`live`). `batch`:
+   * every single-input case is one run of one Batch API job (`batch`: the model, instructions and
+   * tools, as `createBatchRuns` of `@gemloop/core/batch` takes them), at the batch price, on the
+   * `live` client; for a run that need not be interactive (answered within 48 hours). A
+   * conversation case is an error attempt in this mode.
    * @defaultValue `'replay'`
    */
-  mode?: 'replay' | 'live' | undefined;
+  mode?: 'replay' | 'live' | 'batch' | undefined;
+  /** The agent of `batch` mode (see `mode`). */
+  batch?: EvalBatchOptions | undefined;
   /** How the live client is made (its retries and rate limits are the client's). */
   live?:
     | {
@@ -51,7 +69,10 @@ export type RunEvalOptions = {
   concurrency?: number | undefined;
   /** Attempts per case (for models that do not answer the same twice). @defaultValue 1 */
   repeats?: number | undefined;
-  /** Time limit of one attempt, scoring included. @defaultValue 120000 */
+  /**
+   * Time limit of one attempt, scoring included; in `batch` mode, of the whole job.
+   * @defaultValue 120000 (`batch`: 172800000, the Batch API's 48 hours)
+   */
   timeoutMs?: number | undefined;
   /** Runs with `agent.stream()` rather than `agent.run()`. @defaultValue false */
   streaming?: boolean | undefined;
@@ -64,6 +85,19 @@ export type RunEvalOptions = {
   simulatedUser?: { gemini: Gemini; model?: string | undefined } | undefined;
   /** Called after each attempt, for progress. */
   onAttempt?: ((attempt: EvalAttempt, done: number, total: number) => void) | undefined;
+  /**
+   * Gets the run's events as they happen: `suite-start`, each attempt's `case-start` and
+   * `case-end` (with its status and every score and reason), `suite-end` with the result (see
+   * {@link EvalEvent}). Called synchronously; a listener that throws ends `runEval` with its error.
+   */
+  onEvent?: ((event: EvalEvent) => void) | undefined;
+  /**
+   * OpenTelemetry: a `gemloop.eval` span around the run and a `gemloop.eval.case` span around each
+   * attempt (its status, scores, drift, tokens, cost, latency as attributes), each active while
+   * its work runs, so the agent's own run spans nest under their case wherever a context manager
+   * is registered (the Node SDK registers one). @defaultValue no spans
+   */
+  telemetry?: { tracerProvider: OtelTracerProvider } | undefined;
   /** The clock of latencies (ms). @defaultValue `performance.now` */
   now?: (() => number) | undefined;
 };
@@ -83,21 +117,28 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
   const mode = options.mode ?? 'replay';
   const concurrency = checkCount('concurrency', options.concurrency ?? 4, MAX_EVAL_CONCURRENCY);
   const repeats = checkCount('repeats', options.repeats ?? 1, MAX_EVAL_REPEATS);
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? (options.mode === 'batch' ? 172_800_000 : 120_000);
   if (!(timeoutMs > 0))
     throw invalid(
       'timeoutMs',
       `timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
     );
-  if (mode !== 'replay' && mode !== 'live')
-    throw invalid('mode', `mode must be 'replay' or 'live', got '${String(mode)}'.`);
+  if (mode !== 'replay' && mode !== 'live' && mode !== 'batch')
+    throw invalid('mode', `mode must be 'replay', 'live' or 'batch', got '${String(mode)}'.`);
+  if (mode === 'batch' && options.batch === undefined)
+    throw invalid(
+      'batch',
+      "mode 'batch' needs batch: { model, instructions, tools } (what createBatchRuns of @gemloop/core/batch takes).",
+    );
+  if (mode !== 'batch' && typeof options.createAgent !== 'function')
+    throw invalid('createAgent', `mode '${mode}' needs createAgent: (context) => agent.`);
   const now = options.now ?? (() => performance.now());
   const jobs: { evalCase: EvalCase; repeat: number }[] = [];
   for (const evalCase of options.cases) {
     for (let repeat = 0; repeat < repeats; repeat++) jobs.push({ evalCase, repeat });
   }
   const liveGemini =
-    mode === 'live'
+    mode === 'live' || mode === 'batch'
       ? (options.live?.gemini ??
         createGemini({
           apiKey: options.live?.apiKey,
@@ -105,46 +146,98 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
           fetch: options.live?.fetch,
         }))
       : undefined;
+  const name = options.name ?? 'eval';
+  const emit = options.onEvent ?? (() => {});
+  // Every public package shares one version (one changeset `fixed` group): core's is evals'.
+  const telemetry = createEvalTelemetry(options.telemetry?.tracerProvider, version);
   const attempts: EvalAttempt[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
+  const total = jobs.length;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const index = next++;
       const job = jobs[index] as (typeof jobs)[number];
-      const attempt = await runAttempt(job.evalCase, job.repeat, {
-        ...options,
-        mode,
-        timeoutMs,
-        now,
-        liveGemini,
-      });
+      emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
+      const attempt = await telemetry.attempt(
+        { caseId: job.evalCase.id, repeat: job.repeat, tags: job.evalCase.tags ?? [] },
+        () =>
+          runAttempt(job.evalCase, job.repeat, {
+            ...options,
+            createAgent: options.createAgent as AttemptSettings['createAgent'],
+            mode: mode as 'replay' | 'live',
+            timeoutMs,
+            now,
+            liveGemini,
+          }),
+      );
       attempts[index] = attempt;
       done++;
-      options.onAttempt?.(attempt, done, jobs.length);
+      emit({ type: 'case-end', attempt, index, done, total });
+      options.onAttempt?.(attempt, done, total);
+    }
+  };
+  // Batch mode: one job for every attempt; each attempt's span and events span the whole job.
+  const batchWorker = async (): Promise<void> => {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new AttemptTimeout(`the batch job took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    try {
+      jobs.forEach((job, index) => {
+        emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
+      });
+      const all = runBatchAttempts(jobs, {
+        gemini: liveGemini as Gemini,
+        batch: options.batch as EvalBatchOptions,
+        scorers: options.scorers,
+        signal: controller.signal,
+        now,
+      });
+      await Promise.all(
+        jobs.map(async (job, index) => {
+          const attempt = await telemetry.attempt(
+            { caseId: job.evalCase.id, repeat: job.repeat, tags: job.evalCase.tags ?? [] },
+            async () => (await all)[index] as EvalAttempt,
+          );
+          attempts[index] = attempt;
+          done++;
+          emit({ type: 'case-end', attempt, index, done, total });
+          options.onAttempt?.(attempt, done, total);
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
     }
   };
   const startedAt = new Date().toISOString();
-  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
-  return {
-    format: 'gemloop-eval',
-    version: EVAL_RESULT_FORMAT,
-    name: options.name ?? 'eval',
-    mode,
-    startedAt,
-    attempts,
-    summary: summarizeAttempts(attempts),
-  };
+  return telemetry.suite({ name, mode, cases: options.cases.length }, async () => {
+    emit({ type: 'suite-start', name, mode, cases: options.cases.length, attempts: total });
+    if (mode === 'batch') await batchWorker();
+    else await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    const result: EvalResult = {
+      format: 'gemloop-eval',
+      version: EVAL_RESULT_FORMAT,
+      name,
+      mode,
+      startedAt,
+      attempts,
+      summary: summarizeAttempts(attempts),
+    };
+    telemetry.summarize(result);
+    emit({ type: 'suite-end', result });
+    return result;
+  });
 }
 
 type AttemptSettings = RunEvalOptions & {
+  createAgent: NonNullable<RunEvalOptions['createAgent']>;
   mode: 'replay' | 'live';
   timeoutMs: number;
   now: () => number;
   liveGemini: Gemini | undefined;
 };
-
-class AttemptTimeout extends Error {}
 
 async function runAttempt(
   evalCase: EvalCase,
@@ -274,10 +367,32 @@ async function drive(
   streaming: boolean,
   simulatedUser: RunEvalOptions['simulatedUser'],
 ): Promise<AgentResult<unknown>[]> {
-  const run = async (input: Content[]): Promise<AgentResult<unknown>> =>
-    streaming ? agent.stream(input, { signal }).result : agent.run(input, { signal });
-  let contents: Content[] = [...(evalCase.history ?? [])];
   const spec = evalCase.simulatedUser;
+  if (spec === undefined && evalCase.conversation === undefined) {
+    // A single input: one run on the case's history, as an app calls the agent.
+    const input = evalCase.input ?? '';
+    const added: Content[] =
+      typeof input === 'string' ? [{ role: 'user', parts: [{ text: input }] }] : input;
+    const contents = [...(evalCase.history ?? []), ...added];
+    return [
+      streaming
+        ? await agent.stream(contents, { signal }).result
+        : await agent.run(contents, { signal }),
+    ];
+  }
+  // A conversation goes through a real chat session, turn by turn, as an app's chat does: its
+  // stored history (the case's history seeded as the first turn), its limits, its saves.
+  const store = createMemoryHistoryStore();
+  const sessionId = `eval-${evalCase.id}`;
+  if (evalCase.history !== undefined && evalCase.history.length > 0) {
+    await store.append(sessionId, { contents: [...evalCase.history] }, { logger: silentLogger });
+  }
+  const chat = createChatSession({ agent, store, id: sessionId });
+  const send = async (message: string): Promise<AgentResult<unknown>> =>
+    streaming
+      ? await chat.sendStream(message, { signal }).result
+      : await chat.send(message, { signal });
+  const results: AgentResult<unknown>[] = [];
   if (spec !== undefined) {
     if (simulatedUser === undefined) {
       throw new InvalidArgumentError({
@@ -286,7 +401,6 @@ async function drive(
       });
     }
     const transcript: { role: 'user' | 'agent'; text: string }[] = [];
-    const results: AgentResult<unknown>[] = [];
     const maxTurns = spec.maxTurns ?? 5;
     for (let turn = 0; turn < maxTurns; turn++) {
       let message: string;
@@ -304,22 +418,13 @@ async function drive(
         message = next.message;
       }
       transcript.push({ role: 'user', text: message });
-      const result = await run([...contents, { role: 'user', parts: [{ text: message }] }]);
+      const result = await send(message);
       results.push(result);
       transcript.push({ role: 'agent', text: result.text });
-      contents = result.contents;
     }
     return results;
   }
-  const turns: (string | Content[])[] = evalCase.conversation ?? [evalCase.input ?? ''];
-  const results: AgentResult<unknown>[] = [];
-  for (const turn of turns) {
-    const added: Content[] =
-      typeof turn === 'string' ? [{ role: 'user', parts: [{ text: turn }] }] : turn;
-    const result = await run([...contents, ...added]);
-    results.push(result);
-    contents = result.contents;
-  }
+  for (const turn of evalCase.conversation ?? []) results.push(await send(turn));
   return results;
 }
 
@@ -366,36 +471,6 @@ function recordedToolOutput(
     (result) => result.name === name && firstDifference(result.args, args) === undefined,
   );
   return match === undefined ? { found: false } : { found: true, output: match.output };
-}
-
-function describeError(error: unknown): NonNullable<EvalAttempt['error']> {
-  const status = statusOf(error);
-  const kind: EvalErrorKind =
-    error instanceof AttemptTimeout ? 'timeout' : status === 429 ? 'rate-limited' : 'threw';
-  const name =
-    error instanceof AttemptTimeout
-      ? 'TimeoutError'
-      : error instanceof Error
-        ? error.name
-        : '_OTHER';
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    kind,
-    name,
-    message: message.slice(0, 2000),
-    ...(typeof status === 'number' ? { status } : {}),
-  };
-}
-
-/** The HTTP status of an API error, looked for down the cause chain (a run wraps its call's error). */
-function statusOf(error: unknown): number | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const status = (current as { status?: unknown }).status;
-    if (typeof status === 'number') return status;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function checkCount(name: string, value: number, max: number): number {

@@ -6,11 +6,17 @@ import { lineReaders } from './line-readers.js';
  * and entries to show), the run-level entries, the closing line. Each line goes to the readers
  * registered for its type (line-readers.js, readers/*.js).
  */
-export function readRun(lines) {
+export function readRun(lines, { keyPrefix = '' } = {}) {
   const start = lines[0];
   const steps = new Map();
   const run = {
     start,
+    /** Put before every key of this run's blocks: a subagent's run shares the page with its parent's. */
+    keyPrefix,
+    /** The `handoff` lines: the steps after each one's `stepNumber` are its `to` agent's. */
+    handoffs: [],
+    /** Subagent runs this run started that no tool call of it could be matched with. */
+    unplacedChildren: [],
     startedAt: asNumber(start.at) ?? 0,
     last: asNumber(start.at) ?? 0,
     end: undefined,
@@ -26,10 +32,23 @@ export function readRun(lines) {
       const number = asNumber(stepNumber) ?? 0;
       let step = steps.get(number);
       if (step === undefined) {
-        step = { number, modelCall: undefined, toolCalls: [], end: undefined, entries: [] };
+        step = {
+          number,
+          keyPrefix,
+          modelCall: undefined,
+          toolCalls: [],
+          end: undefined,
+          entries: [],
+        };
         steps.set(number, step);
       }
       return step;
+    },
+    /** The agent that made step `n`: the run's own, or the last one handed to before it. */
+    agentAt(stepNumber) {
+      let agent = start.agentName;
+      for (const handoff of run.handoffs) if (handoff.stepNumber < stepNumber) agent = handoff.to;
+      return typeof agent === 'string' ? agent : undefined;
     },
     /** The steps in order of their numbers. */
     get steps() {

@@ -144,6 +144,7 @@ function renderRow(run, turn) {
   const href = `#/run/${encodeURIComponent(run.id)}`;
   const classes = ['run-row', `row-${run.outcome}`];
   if (turn) classes.push('turn');
+  if (run.parent !== undefined && run.parent !== null) classes.push('child-run');
   return el(
     'tr',
     { className: classes.join(' ') },
@@ -154,7 +155,15 @@ function renderRow(run, turn) {
       el('a', { className: 'question', href }, run.question ?? '(no text question)'),
       run.answer === undefined ? null : el('div', { className: 'answer-preview' }, run.answer),
     ),
-    el('td', null, run.agentName ?? ''),
+    el(
+      'td',
+      null,
+      run.agentName ?? '',
+      // A subagent's run: also shown nested in the run that started it.
+      run.parent === undefined || run.parent === null
+        ? null
+        : el('div', { className: 'dim subagent-of' }, `subagent ${(run.path ?? []).join(' › ')}`),
+    ),
     el('td', null, run.model),
     // A large file's row comes from its last bytes: at least this many steps.
     el(

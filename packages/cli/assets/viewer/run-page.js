@@ -4,9 +4,11 @@ import { renderEntry, sortEntries } from './entry-renderers.js';
 import { asText } from './format.js';
 import { readRun } from './read-run.js';
 import { renderRunHeader } from './run-header.js';
+import { loadRunTree, MAX_TREE_DEPTH, MAX_TREE_RUNS } from './run-tree.js';
 import { fillSessionTurns, renderSessionTurns } from './session-turns.js';
 import { renderSources } from './sources.js';
 import { renderStepBlock } from './step-block.js';
+import { renderUnplaced } from './subagent-run.js';
 import { renderTimeline } from './timeline.js';
 import { renderTokenChart } from './token-chart.js';
 
@@ -20,7 +22,15 @@ const status = document.getElementById('status');
 export const EDGE_STEPS = 100;
 
 /** The page's state for the run shown: kept across live re-renders. */
-let current = { id: undefined, count: -1, selected: undefined, lines: [], allSteps: false };
+let current = {
+  id: undefined,
+  count: -1,
+  selected: undefined,
+  lines: [],
+  allSteps: false,
+  /** The lines of the subagent runs that ended (see loadRunTree). */
+  ended: new Map(),
+};
 
 /**
  * Shows one run, and follows it every second while it is being written (no closing line, not cut
@@ -39,16 +49,31 @@ export async function showRunPage(id, { fresh = true } = {}) {
     replaceContent(app, el('p', { className: 'empty' }, 'This run file has no start line.'));
     return;
   }
+  // The runs its subagents started are other files: the list says which (their parent run).
+  let summaries = [];
+  try {
+    summaries = await getJson('/api/runs');
+  } catch {
+    // The run is shown without its subagents.
+  }
+  if (location.hash !== `#/run/${encodeURIComponent(id)}`) return;
   // A file the viewer cut is not followed live: each poll would read it again to its limit.
   const running =
     !lines.some((line) => line.type === 'run-end') &&
     !lines.some((line) => line.type === 'truncated' && line.by === 'viewer');
   // A visit (not a poll) draws the page anew: the list may have been on screen in between.
   if (fresh || current.id !== id)
-    current = { id, count: -1, selected: undefined, lines, allSteps: false };
-  if (lines.length !== current.count) {
-    current.count = lines.length;
+    current = { id, count: -1, selected: undefined, lines, allSteps: false, ended: new Map() };
+  // A live run's subagents grow too: the page re-draws when any file of the tree has more lines.
+  const run = readRun(lines);
+  const tree = await loadRunTree(run, summaries, current.ended);
+  if (location.hash !== `#/run/${encodeURIComponent(id)}`) return;
+  const count = lines.length + tree.lines + tree.runs;
+  if (count !== current.count) {
+    current.count = count;
     current.lines = lines;
+    current.run = run;
+    current.tree = tree;
     render();
   }
   if (running) schedulePoll(() => showRunPage(id, { fresh: false }), 1000);
@@ -58,6 +83,14 @@ export async function showRunPage(id, { fresh = true } = {}) {
 function expandedKeys() {
   const keys = new Set();
   for (const node of app.querySelectorAll('details[open][data-key], .expanded[data-key]'))
+    keys.add(node.dataset.key);
+  return keys;
+}
+
+/** The keys of the blocks open by default (a top run's subagents) that the reader closed. */
+function collapsedKeys() {
+  const keys = new Set();
+  for (const node of app.querySelectorAll('details[data-default-open][data-key]:not([open])'))
     keys.add(node.dataset.key);
   return keys;
 }
@@ -85,12 +118,16 @@ function renderSteps(run, context) {
 }
 
 function render() {
-  const { id, lines } = current;
-  const run = readRun(lines);
+  const { id, run, tree } = current;
   const conversationId = asText(run.start.conversationId);
   if (conversationId !== undefined)
     queueMicrotask(() => fillSessionTurns(id, conversationId, () => current.id === id));
-  const context = { run, expanded: expandedKeys(), selected: current.selected };
+  const context = {
+    run,
+    expanded: expandedKeys(),
+    collapsed: collapsedKeys(),
+    selected: current.selected,
+  };
   const select = (key) => {
     current.selected = key;
     render();
@@ -118,6 +155,14 @@ function render() {
     renderTimeline(run, { selected: current.selected, onSelect: select }),
     el('h2', null, 'Steps'),
     el('div', { id: 'steps' }, renderSteps(run, context)),
+    renderUnplaced(run, context),
+    tree.cut === 0
+      ? null
+      : el(
+          'p',
+          { className: 'truncated-note' },
+          `${tree.cut} subagent runs are not shown (past ${MAX_TREE_RUNS} runs or ${MAX_TREE_DEPTH} levels).`,
+        ),
     sortEntries(run.entries).map((entry) => renderEntry(entry, context)),
     el('h2', null, 'Tokens per step'),
     renderTokenChart(run),

@@ -4,7 +4,7 @@ import { renderEntry, sortEntries } from './entry-renderers.js';
 import { asText, formatCount, formatDuration } from './format.js';
 import { jsonBlock } from './json-block.js';
 import { runOutcome } from './run-outcome.js';
-import { stepTokens } from './run-tokens.js';
+import { stepTokens, totalTokens } from './run-tokens.js';
 
 /**
  * What a step did, as its label says: `answer` (text, no tool call), `tools` (it called tools),
@@ -32,12 +32,14 @@ export function renderStepBlock(step, context) {
   const label = stepLabel(step, context.run);
   const call = step.modelCall;
   const tokens = stepTokens(step);
+  const withChildren = totalTokens(step.end?.usageWithChildren);
   const classes = ['step', `step-${label.replace(/\W+/g, '-')}`];
   if (call !== undefined && context.selected === call.key) classes.push('selected');
   const reask = asText(step.end?.reask);
   const finish = asText(step.end?.finishReason);
   const continuation = describeContinuation(step.end?.continuation);
-  const rawKey = `raw-${step.number}`;
+  const rawKey = `${context.run.keyPrefix ?? ''}raw-${step.number}`;
+  const agent = context.run.handoffs?.length > 0 ? context.run.agentAt(step.number) : undefined;
   return el(
     'section',
     { className: classes.join(' '), 'data-entry': call?.key, 'data-step': step.number },
@@ -46,12 +48,22 @@ export function renderStepBlock(step, context) {
       { className: 'step-head' },
       el('b', null, `Step ${step.number}`),
       el('span', { className: `badge step-label label-${label.replace(/\W+/g, '-')}` }, label),
+      // After a handoff, each step says which agent made it.
+      agent === undefined ? null : el('span', { className: 'badge step-agent' }, agent),
       call?.end === undefined
         ? null
         : el('span', { className: 'dim' }, `model ${formatDuration(call.end - call.start)}`),
       tokens === undefined
         ? null
         : el('span', { className: 'dim' }, `${formatCount(tokens)} tokens`),
+      // A step that called subagents: its tokens with theirs (usageWithChildren).
+      withChildren === undefined
+        ? null
+        : el(
+            'span',
+            { className: 'dim step-with-children' },
+            `${formatCount(withChildren)} with subagents`,
+          ),
       finish === undefined ? null : el('span', { className: 'dim' }, finish),
       reask === undefined ? null : el('span', { className: 'dim' }, `re-asked (${reask})`),
       continuation === '' ? null : el('span', { className: 'dim' }, continuation),

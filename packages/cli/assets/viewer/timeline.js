@@ -84,10 +84,26 @@ export function renderTimeline(run, { selected, onSelect }) {
       formatDuration(span * fraction),
     ),
   );
+  // A handoff: a marked point, after which the steps are the receiving agent's.
+  const handoffs = (run.handoffs ?? [])
+    .filter((handoff) => handoff.at !== undefined)
+    .map((handoff) =>
+      el(
+        'span',
+        {
+          className: 'handoff-mark',
+          style: { left: `${((handoff.at - t0) / span) * 100}%` },
+          title: `after step ${handoff.stepNumber}: ${handoff.from} handed to ${handoff.to}`,
+          'data-handoff': handoff.to,
+        },
+        `→ ${handoff.to}`,
+      ),
+    );
   return el(
     'div',
     { className: 'timeline', id: 'timeline' },
     ...rows,
+    handoffs.length === 0 ? null : el('div', { className: 'handoff-marks' }, ...handoffs),
     el('div', { className: 'axis' }, ...ticks),
   );
 }

@@ -138,6 +138,32 @@ describe('gemloop eval', () => {
     expect(fake.modelRequests).toHaveLength(2);
   });
 
+  it('--batch runs the suite as a Batch API job against the endpoint, at the batch price', async () => {
+    const refused = io();
+    expect(await createEvalCommand(dir).run(['same.mjs', '--batch'], refused)).toBe(2);
+    expect(refused.err()).toContain('--batch runs against the model: set GEMINI_API_KEY');
+    const both = io({ GEMINI_API_KEY: 'k' });
+    expect(await createEvalCommand(dir).run(['same.mjs', '--batch', '--live'], both)).toBe(2);
+    await using fake = createFakeGemini({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('It is 18 °C in Paris.')],
+    });
+    const run = io({ GEMINI_API_KEY: 'k' }, fake.fetch);
+    expect(
+      await createEvalCommand(dir).run(['same.mjs', '--batch', '--json', 'batch.json'], run),
+    ).toBe(0);
+    expect(run.out()).toContain('weather (batch): 1/1 passed');
+    expect(JSON.parse(readFileSync(join(dir, 'batch.json'), 'utf8'))).toMatchObject({
+      mode: 'batch',
+    });
+    const batches = fake.requests.filter((request) =>
+      request.url.includes(':batchGenerateContent'),
+    );
+    expect(batches).toHaveLength(2);
+    expect(
+      fake.requests.filter((request) => /:(stream)?generateContent/i.test(request.url)),
+    ).toEqual([]);
+  });
+
   it('names a bad flag and a bad file', async () => {
     const flag = io();
     expect(await createEvalCommand(dir).run(['same.mjs', '--min-pass', '90'], flag)).toBe(2);
@@ -153,5 +179,137 @@ describe('gemloop eval', () => {
     const dup = io();
     expect(await createEvalCommand(dir).run(['dup.mjs'], dup)).toBe(1);
     expect(dup.err()).toContain("bad.jsonl:2: the id 'a' is used twice");
+  });
+});
+
+describe('gemloop eval from-runs --database-url', () => {
+  const URL_WITH_SECRET = 'postgres://fleet:s3cret%2Fpw@127.0.0.1:1/runs?sslpassword=k3y';
+  /** The weather run (recorded in beforeAll) as a fleet's reader yields it, twice. */
+  const reader = (calls: unknown[], fail?: Error) => async () =>
+    async function* (query: unknown) {
+      calls.push(query);
+      if (fail !== undefined) throw fail;
+      const lines = readFileSync(join(dir, 'runs', 'run.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown);
+      for (const runId of ['run-b', 'run-a']) {
+        yield {
+          runId,
+          lines: lines.map((line) =>
+            (line as { type?: string }).type === 'run-start'
+              ? { ...(line as object), runId }
+              : line,
+          ),
+        };
+      }
+    };
+
+  it('writes the fleet runs as cases, passing the runs, age and limit asked for', async () => {
+    const calls: unknown[] = [];
+    const run = io();
+    const code = await createEvalCommand(dir, {
+      loadRecordedRuns: reader(calls),
+      now: () => Date.parse('2026-11-23T12:00:00Z'),
+    }).run(
+      [
+        'from-runs',
+        '--database-url',
+        URL_WITH_SECRET,
+        '--run',
+        'run-a',
+        '--run',
+        'run-b',
+        '--since',
+        '2d',
+        '--limit',
+        '50',
+        '--out',
+        'fleet.jsonl',
+      ],
+      run,
+    );
+    expect(run.err()).toBe('');
+    expect(code).toBe(0);
+    expect(calls).toEqual([
+      {
+        databaseUrl: URL_WITH_SECRET,
+        runIds: ['run-a', 'run-b'],
+        since: new Date('2026-11-21T12:00:00Z'),
+        limit: 50,
+      },
+    ]);
+    const cases = readFileSync(join(dir, 'fleet.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(cases.map((item) => [item.id, item.input, item.runFile])).toEqual([
+      ['run-b', 'Weather in Paris?', 'postgres:run-b'],
+      ['run-a', 'Weather in Paris?', 'postgres:run-a'],
+    ]);
+    expect(cases[0].fixtures.toolResults).toEqual([
+      { name: 'get_weather', args: { city: 'Paris' }, output: { city: 'Paris', temperatureC: 18 } },
+    ]);
+    expect(run.out()).toContain(
+      '2 case(s) written to fleet.jsonl from postgres://fleet:***@127.0.0.1:1/runs;',
+    );
+    expect(run.out()).not.toMatch(/s3cret|k3y/);
+  });
+
+  it('keeps the password and query out of a failure, and says what is missing', async () => {
+    const failing = io();
+    const code = await createEvalCommand(dir, {
+      loadRecordedRuns: reader(
+        [],
+        new Error(`connect failed for ${URL_WITH_SECRET} (password s3cret/pw)`),
+      ),
+    }).run(['from-runs', '--database-url', URL_WITH_SECRET, '--out', 'x.jsonl'], failing);
+    expect(code).toBe(1);
+    expect(failing.err()).toContain('connect failed for postgres://fleet:***@127.0.0.1:1/runs');
+    expect(failing.err()).not.toMatch(/s3cret|k3y/);
+
+    const missing = io();
+    expect(
+      await createEvalCommand(dir, { loadRecordedRuns: async () => undefined }).run(
+        ['from-runs', '--database-url', URL_WITH_SECRET, '--out', 'x.jsonl'],
+        missing,
+      ),
+    ).toBe(1);
+    expect(missing.err()).toContain('npm install @gemloop/dbos');
+
+    const orphan = io();
+    expect(
+      await createEvalCommand(dir).run(['from-runs', '--run', 'a', '--out', 'x.jsonl'], orphan),
+    ).toBe(2);
+    expect(orphan.err()).toContain('--run reads a fleet');
+    const badSince = io();
+    expect(
+      await createEvalCommand(dir, { loadRecordedRuns: reader([]) }).run(
+        [
+          'from-runs',
+          '--database-url',
+          URL_WITH_SECRET,
+          '--since',
+          'last week',
+          '--out',
+          'x.jsonl',
+        ],
+        badSince,
+      ),
+    ).toBe(2);
+    expect(badSince.err()).toContain('--since last week: give an ISO date');
+  });
+
+  it('loads @gemloop/dbos from the project it runs in: an unreachable fleet fails without the password', async () => {
+    // examples/ depends on @gemloop/dbos (its built dist); the cli does not.
+    const examples = join(import.meta.dirname, '../../../../examples');
+    const run = io();
+    const code = await createEvalCommand(examples).run(
+      ['from-runs', '--database-url', URL_WITH_SECRET, '--out', join(dir, 'none.jsonl')],
+      run,
+    );
+    expect(code).toBe(1);
+    expect(run.err()).toContain('Could not connect to Postgres');
+    expect(run.err()).not.toMatch(/s3cret|k3y/);
   });
 });

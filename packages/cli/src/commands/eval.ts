@@ -1,14 +1,20 @@
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
-import { casesFromRuns } from '../eval/cases-from-runs.ts';
+import { casesFromDatabase, casesFromRuns } from '../eval/cases-from-runs.ts';
 import { compareEvalFiles } from '../eval/compare-eval-files.ts';
 import { INSTALL_EVALS, loadEvals } from '../eval/load-evals.ts';
+import {
+  INSTALL_DBOS,
+  loadRecordedRuns,
+  type ReadRecordedRuns,
+} from '../eval/load-recorded-runs.ts';
 import { runEvalSuite } from '../eval/run-eval-suite.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
 
 const USAGE = `Usage: gemloop eval FILE [--min-pass 0.9] [--concurrency N] [--repeats N] [--timeout-ms N]
-                    [--live [--base-url URL]] [--json out.json] [--junit out.xml] [--name NAME]
+                    [--live | --batch] [--base-url URL] [--json out.json] [--junit out.xml] [--name NAME]
        gemloop eval from-runs [--dir .gemloop/runs] --out cases.jsonl
+       gemloop eval from-runs --database-url URL [--run ID]... [--since WHEN] [--limit N] --out cases.jsonl
        gemloop eval compare a.json b.json [--fail-on-regression]
 
 Runs an eval suite (@gemloop/evals): FILE is a .js/.mjs module (.ts on Node 22.18+) whose default
@@ -25,19 +31,37 @@ Options:
   --repeats N           attempts per case, for models that answer differently (default 1)
   --timeout-ms N        time limit of one attempt (default 120000)
   --live                run against the model (GEMINI_API_KEY), not the recorded turns
-  --base-url URL        the API's base URL with --live (a gateway, or gemloop fake)
+  --batch               run live through the Batch API at the batch price (GEMINI_API_KEY; the
+                        suite's batch: { model, instructions, tools }; single-input cases; the
+                        job may take hours: --timeout-ms bounds it, default 48 h)
+  --base-url URL        the API's base URL with --live or --batch (a gateway, or gemloop fake)
   --json FILE           write the result (versioned JSON, read by compare and gemloop view)
   --junit FILE          write a JUnit XML report for CI
   --name NAME           the eval run's name in its results (default: the suite's, else FILE's)
 
 from-runs turns the successful runs recorded by createRunRecorder() into cases (their model turns,
-requests and tool results as fixtures, their answer and tool calls as expected).
+requests and tool results as fixtures, their answer and tool calls as expected). With
+--database-url it reads the successful runs a durable fleet (@gemloop/dbos, installed in the
+project) kept in Postgres instead, newest first: --run picks runs by id (repeatable), --since
+takes an ISO date or an age (7d, 12h, 30m), --limit caps the runs read (default 1000, at most
+10000). The URL's password never reaches the output.
 compare prints each case's change between two --json results: regressions, improvements, score
 and cost deltas.
 `;
 
+/** What tests replace in the `eval` command. */
+export type EvalCommandOptions = {
+  /** Loads `readRecordedRuns` of @gemloop/dbos. @defaultValue from beside gemloop, else from `cwd` */
+  loadRecordedRuns?: ((cwd: string) => Promise<ReadRecordedRuns | undefined>) | undefined;
+  /** The clock `--since 7d` counts back from. @defaultValue `Date.now` */
+  now?: (() => number) | undefined;
+};
+
 /** Makes the `eval` command; `cwd` is where files are looked for. */
-export function createEvalCommand(cwd: string = process.cwd()): CliCommand {
+export function createEvalCommand(
+  cwd: string = process.cwd(),
+  options: EvalCommandOptions = {},
+): CliCommand {
   return {
     summary: 'run evals on recorded runs (offline, drift-checked) or live; compare two',
     async run(args: readonly string[], io: CliIo): Promise<number> {
@@ -54,7 +78,14 @@ export function createEvalCommand(cwd: string = process.cwd()): CliCommand {
         if (first === 'from-runs') {
           const values = parseCommandArgs(
             rest,
-            { dir: { type: 'string' }, out: { type: 'string' } },
+            {
+              dir: { type: 'string' },
+              out: { type: 'string' },
+              'database-url': { type: 'string' },
+              run: { type: 'string', multiple: true },
+              since: { type: 'string' },
+              limit: { type: 'string' },
+            },
             USAGE,
             io,
           );
@@ -65,6 +96,40 @@ export function createEvalCommand(cwd: string = process.cwd()): CliCommand {
               `gemloop eval from-runs: give --out FILE (the JSONL dataset to write).\n\n${USAGE}`,
             );
             return 2;
+          }
+          const databaseUrl = values['database-url'] as string | undefined;
+          const databaseOnly = ['run', 'since', 'limit'].filter((key) => values[key] !== undefined);
+          if (databaseUrl === undefined && databaseOnly.length > 0) {
+            io.stderr(
+              `gemloop eval from-runs: --${databaseOnly[0]} reads a fleet's runs: give --database-url too.\n\n${USAGE}`,
+            );
+            return 2;
+          }
+          if (databaseUrl !== undefined) {
+            if (values['dir'] !== undefined) {
+              io.stderr(
+                `gemloop eval from-runs: give --dir or --database-url, not both.\n\n${USAGE}`,
+              );
+              return 2;
+            }
+            const runIds = values['run'] as unknown as string[] | undefined;
+            const query = {
+              databaseUrl,
+              ...(runIds === undefined ? {} : { runIds }),
+              ...(values['since'] === undefined
+                ? {}
+                : { since: since(String(values['since']), options.now?.() ?? Date.now()) }),
+              ...(values['limit'] === undefined
+                ? {}
+                : { limit: count('--limit', values['limit'], 10_000) }),
+            };
+            const read = await (options.loadRecordedRuns ?? loadRecordedRuns)(cwd);
+            if (read === undefined) {
+              io.stderr(`${INSTALL_DBOS}\n`);
+              return 1;
+            }
+            await casesFromDatabase(query, out, io, cwd, read);
+            return 0;
           }
           const dir =
             (values['dir'] as string | undefined) ?? io.env['GEMLOOP_RUNS_DIR'] ?? '.gemloop/runs';
@@ -97,6 +162,7 @@ export function createEvalCommand(cwd: string = process.cwd()): CliCommand {
             repeats: { type: 'string' },
             'timeout-ms': { type: 'string' },
             live: { type: 'boolean' },
+            batch: { type: 'boolean' },
             'base-url': { type: 'string' },
             json: { type: 'string' },
             junit: { type: 'string' },
@@ -106,6 +172,10 @@ export function createEvalCommand(cwd: string = process.cwd()): CliCommand {
           io,
         );
         if (typeof values === 'number') return values;
+        if (values['live'] === true && values['batch'] === true) {
+          io.stderr(`gemloop eval: give --live or --batch, not both.\n\n${USAGE}`);
+          return 2;
+        }
         return await runEvalSuite(
           {
             file: first,
@@ -114,6 +184,7 @@ export function createEvalCommand(cwd: string = process.cwd()): CliCommand {
             repeats: count('--repeats', values['repeats'], 100),
             timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
             live: values['live'] === true,
+            batch: values['batch'] === true,
             baseUrl: values['base-url'] as string | undefined,
             json: values['json'] as string | undefined,
             junit: values['junit'] as string | undefined,
@@ -143,6 +214,30 @@ function rate(value: unknown): number | undefined {
     });
   }
   return number;
+}
+
+/** `--since`: an ISO 8601 date (or date and time), or an age: `7d`, `12h`, `30m`. */
+function since(text: string, now: number): Date {
+  const age = /^(\d{1,6})([dhm])$/.exec(text);
+  if (age !== null) {
+    const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[age[2] as 'd' | 'h' | 'm'];
+    return new Date(now - Number(age[1]) * unit);
+  }
+  const date = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
+    ? new Date(text)
+    : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    throw new CliFlagError({
+      flag: '--since',
+      value: text.slice(0, 100),
+      accepted: [
+        'an ISO date such as 2026-11-01 or 2026-11-01T12:00Z',
+        'an age such as 7d, 12h, 30m',
+      ],
+      message: `--since ${text.slice(0, 100)}: give an ISO date (2026-11-01, 2026-11-01T12:00Z) or an age (7d, 12h, 30m).`,
+    });
+  }
+  return date;
 }
 
 function count(flag: string, value: unknown, max: number): number | undefined {

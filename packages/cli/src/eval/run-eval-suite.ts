@@ -15,6 +15,8 @@ export type EvalSuiteFlags = {
   repeats: number | undefined;
   timeoutMs: number | undefined;
   live: boolean;
+  /** Through the Batch API (live, at the batch price): the suite's `batch`. */
+  batch: boolean;
   baseUrl: string | undefined;
   json: string | undefined;
   junit: string | undefined;
@@ -38,15 +40,22 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
       ? await evals.loadEvalCases(resolve(dirname(path), suite.cases))
       : suite.cases.map((item) => evals.toEvalCase(item, path));
   let live: { apiKey?: string; baseUrl?: string; fetch?: typeof globalThis.fetch } | undefined;
-  if (flags.live) {
+  if (flags.batch && suite.batch === undefined) {
+    throw new CliFlagError({
+      flag: '--batch',
+      value: '',
+      accepted: ['a suite with batch: { model, instructions, tools }'],
+      message: `--batch runs the suite's agent as a Batch API job: give the suite batch: { model, instructions, tools } (what createBatchRuns of @gemloop/core/batch takes).`,
+    });
+  }
+  if (flags.live || flags.batch) {
     const apiKey = io.env['GEMINI_API_KEY'];
     if (apiKey === undefined || apiKey === '') {
       throw new CliFlagError({
-        flag: '--live',
+        flag: flags.batch ? '--batch' : '--live',
         value: '',
         accepted: ['GEMINI_API_KEY set'],
-        message:
-          '--live runs against the model: set GEMINI_API_KEY (or leave out --live to replay the recorded turns offline).',
+        message: `${flags.batch ? '--batch' : '--live'} runs against the model: set GEMINI_API_KEY (or leave it out to replay the recorded turns offline).`,
       });
     }
     live = {
@@ -60,8 +69,9 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
     createAgent: suite.createAgent,
     cases,
     scorers: suite.scorers,
-    mode: flags.live ? 'live' : 'replay',
+    mode: flags.batch ? 'batch' : flags.live ? 'live' : 'replay',
     live,
+    ...(flags.batch ? { batch: suite.batch } : {}),
     concurrency: flags.concurrency,
     repeats: flags.repeats,
     timeoutMs: flags.timeoutMs ?? suite.timeoutMs,

@@ -4,6 +4,35 @@ import { firstUserText, MAX_PREVIEW_CHARS, summarizeRun } from './summarize-run.
 const start = { type: 'run-start', format: 1, runId: 'r', model: 'gemini-2.5-flash', at: 1000 };
 
 describe('summarizeRun', () => {
+  it("reads a subagent run's parent run and call, leniently and bounded", () => {
+    const row = summarizeRun(
+      'id',
+      {
+        ...start,
+        path: ['search#1', 42, 'x'.repeat(600), ...Array(40).fill('deep')],
+        parentRunId: 'p',
+        parentStepNumber: 2,
+        parentToolCallId: 'c1',
+        parentCallIndex: '1',
+      },
+      [],
+      false,
+    );
+    expect(row.parent).toEqual({
+      runId: 'p',
+      stepNumber: 2,
+      toolCallId: 'c1',
+      // Not a number: unknown, never trusted.
+      callIndex: undefined,
+    });
+    expect(row.path).toHaveLength(32);
+    expect(row.path.slice(0, 2)).toEqual(['search#1', '?']);
+    expect(row.path[2]).toHaveLength(501);
+    // A top run (or one whose parent is not a string) has none.
+    expect(summarizeRun('id', start, [], false)).toMatchObject({ parent: undefined, path: [] });
+    expect(summarizeRun('id', { ...start, parentRunId: 7 }, [], false).parent).toBeUndefined();
+  });
+
   it("shows the run's question and the start of its answer, bounded and on one line", () => {
     const answer = `The answer\nis ${'long '.repeat(200)}`;
     const row = summarizeRun(

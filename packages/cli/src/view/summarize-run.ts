@@ -39,7 +39,26 @@ export type RunSummary = {
    * bytes only (the viewer's `listReadBytes`).
    */
   partial: boolean;
+  /**
+   * For a subagent's run: the `runId` of the run whose tool call started it, and that call (its
+   * step, id and position in its turn), so the viewer nests the child under it. `undefined` for
+   * a top run or a file that does not say.
+   */
+  parent: RunParent | undefined;
+  /** The run's place in its tree (`[]` for a top run), at most 32 segments. */
+  path: string[];
 };
+
+/** The run and call a child run was started by, as its `run-start` line says. */
+export type RunParent = {
+  runId: string;
+  stepNumber: number | undefined;
+  toolCallId: string | undefined;
+  callIndex: number | undefined;
+};
+
+/** The most path segments a summary keeps (a tree deeper than this is cut). */
+const MAX_PATH_SEGMENTS = 32;
 
 /** The longest text of a summary field; a run file is hostile bytes, the list is sent each poll. */
 const MAX_FIELD_CHARS = 500;
@@ -126,6 +145,22 @@ export function summarizeRun(
     answer: preview(end?.['text']),
     tools: [...tools].sort(),
     partial,
+    parent: runParent(start),
+    path: Array.isArray(start['path'])
+      ? start['path'].slice(0, MAX_PATH_SEGMENTS).map((segment) => toText(segment) ?? '?')
+      : [],
+  };
+}
+
+/** The parent of a child run's start line, or `undefined` (a top run, or an odd file). */
+function runParent(start: Line): RunParent | undefined {
+  const runId = toText(start['parentRunId']);
+  if (runId === undefined || runId === '') return undefined;
+  return {
+    runId,
+    stepNumber: toNumber(start['parentStepNumber']),
+    toolCallId: toText(start['parentToolCallId']),
+    callIndex: toNumber(start['parentCallIndex']),
   };
 }
 
@@ -163,6 +198,8 @@ export function unreadableRun(id: string, problem: string): RunSummary {
     answer: undefined,
     tools: [],
     partial: false,
+    parent: undefined,
+    path: [],
   };
 }
 

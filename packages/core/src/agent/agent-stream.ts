@@ -49,6 +49,9 @@ export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> 
  */
 export const DEFAULT_MAX_CHILD_BACKLOG = 256;
 
+/** One subagent's unread events in a stream's queue, and its producers waiting for room. */
+type Backlog = { count: number; room: (() => void)[] | undefined };
+
 /**
  * Wires a run to an event queue. `start` gets the emitter and the signal that aborts the run. The
  * emitter stamps `path: []` on events that have none (the top agent's own).
@@ -96,10 +99,22 @@ export function createAgentStream<Output>(
   };
   // Unread events of each subagent, and the producers waiting for room. Keyed by the path array
   // itself: a child run stamps one frozen array on all its events (see `emitAt`), so no string is
-  // built per event.
-  const backlogs = new Map<AgentPath, { count: number; room: (() => void)[] }>();
+  // built per event. A WeakMap, so an entry lives as long as its child's path and is made once per
+  // child, not once per event (a drained entry was deleted and made again by the next event: two
+  // objects and a map write per event of a streamed child); a run with many short children keeps
+  // no entry per child after their events are read.
+  const backlogs = new WeakMap<AgentPath, Backlog>();
+  // The backlogs whose producers wait for room, for the end of the run to release them.
+  const held = new Set<Backlog>();
+  const release = (backlog: Backlog): void => {
+    const room = backlog.room;
+    if (room === undefined) return;
+    backlog.room = undefined;
+    held.delete(backlog);
+    for (const resume of room) resume();
+  };
   const releaseAll = (): void => {
-    for (const backlog of backlogs.values()) for (const resume of backlog.room.splice(0)) resume();
+    for (const backlog of held) release(backlog);
   };
   const take = (): AgentEvent<Output> => {
     const event = queue[head++] as AgentEvent<Output>;
@@ -107,9 +122,7 @@ export function createAgentStream<Output>(
       const backlog = backlogs.get(event.path);
       if (backlog !== undefined) {
         backlog.count--;
-        if (backlog.count < maxChildBacklog) for (const resume of backlog.room.splice(0)) resume();
-        // A drained child's entry goes: a run with many short children keeps no entry per child.
-        if (backlog.count === 0) backlogs.delete(event.path);
+        if (backlog.room !== undefined && backlog.count < maxChildBacklog) release(backlog);
       }
     }
     if (head > 1024 && head * 2 > queue.length) {
@@ -130,14 +143,16 @@ export function createAgentStream<Output>(
     if (event.path.length === 0) return;
     let backlog = backlogs.get(event.path);
     if (backlog === undefined) {
-      backlog = { count: 0, room: [] };
+      backlog = { count: 0, room: undefined };
       backlogs.set(event.path, backlog);
     }
     backlog.count++;
     if (backlog.count < maxChildBacklog || ended) return;
     const waiting = backlog;
     return new Promise<void>((resume) => {
+      waiting.room ??= [];
       waiting.room.push(resume);
+      held.add(waiting);
     });
   }, signal).then(
     (value) => {

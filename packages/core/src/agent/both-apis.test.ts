@@ -10,10 +10,12 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
+import { createFileHistoryStore } from '../chat/create-file-history-store.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { AgentApi } from '../interactions/agent-api.ts';
 import { interactionsApi } from '../interactions/interactions-api.ts';
+import { silentLogger } from '../logging/logger.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { createAgent } from './create-agent.ts';
@@ -55,6 +57,8 @@ const backends: Array<[string, AgentApi]> = [
   ['generateContent', 'generateContent'],
   ['interactions', interactionsApi()],
   ['interactions without server state', interactionsApi({ store: false })],
+  // Each call a background interaction polled until done (the fake answers on the first get).
+  ['interactions in the background', interactionsApi({ background: { pollIntervalMs: 1 } })],
 ];
 
 describe.each(backends)('the agent on %s', (_name, api) => {
@@ -282,40 +286,76 @@ describe('the agent on the Interactions API: server state', () => {
     ]);
   });
 
-  it('a chat session sends only the new message on its next turn, and the whole history once the server forgot', async () => {
-    const { fake, gemini } = await serve({
-      script: (_request, { lastUserText }) => turn.text(`echo ${lastUserText}`),
-    });
-    const agent = createAgent({ gemini, model: MODEL, api: interactionsApi() });
-    const store = createMemoryHistoryStore();
-    const chat = createChatSession({ agent, id: 'user-1', store });
-    await chat.send('first');
-    const second = await chat.send('second');
-    expect(second.text).toBe('echo second');
-    const bodies = () =>
-      fake.requests
-        .filter((request) => request.method === 'interactions.create')
-        .map((request) => request.body as Record<string, unknown>);
-    expect(bodies()[1]).toMatchObject({
-      previous_interaction_id: expect.any(String),
-      input: [{ type: 'user_input', content: [{ type: 'text', text: 'second' }] }],
-    });
-    // Another process (a new agent: nothing remembered) sends the session's whole history.
-    const reopened = createChatSession({
-      agent: createAgent({ gemini, model: MODEL, api: interactionsApi() }),
-      id: 'user-1',
-      store,
-    });
-    await reopened.send('third');
-    const third = bodies()[2];
-    expect(third?.['previous_interaction_id']).toBeUndefined();
-    expect(((third?.['input'] ?? []) as Array<{ type: string }>).map((step) => step.type)).toEqual([
-      'user_input',
-      'model_output',
-      'user_input',
-      'model_output',
-      'user_input',
-    ]);
+  it('a chat session sends only the new message on its next turn, from another process too (the store keeps the interaction id), and the whole history when the store has none', async () => {
+    for (const kind of ['memory', 'file'] as const) {
+      const { fake, gemini } = await serve({
+        script: (_request, { lastUserText }) => turn.text(`echo ${lastUserText}`),
+      });
+      const directory = await mkdtemp(join(tmpdir(), 'gemloop-both-apis-'));
+      const memory = createMemoryHistoryStore();
+      const openStore = () => (kind === 'memory' ? memory : createFileHistoryStore({ directory }));
+      const agent = createAgent({ gemini, model: MODEL, api: interactionsApi() });
+      const chat = createChatSession({ agent, id: 'user-1', store: openStore() });
+      await chat.send('first');
+      const second = await chat.send('second');
+      expect(second.text).toBe('echo second');
+      await chat.close();
+      const bodies = () =>
+        fake.requests
+          .filter((request) => request.method === 'interactions.create')
+          .map((request) => request.body as Record<string, unknown>);
+      expect(bodies()[1]).toMatchObject({
+        previous_interaction_id: expect.any(String),
+        input: [{ type: 'user_input', content: [{ type: 'text', text: 'second' }] }],
+      });
+      // The turn keeps the interaction that answered it.
+      const turnsOf = async () => {
+        const reader = createChatSession({ agent, id: 'user-1', store: openStore() });
+        const turns = await reader.turns();
+        await reader.close();
+        return turns;
+      };
+      const stored = await turnsOf();
+      expect(stored[1]?.interactionId).toMatch(/^[A-Za-z0-9._~-]+$/);
+      // Another process (a new agent: nothing remembered in memory) continues from the stored id.
+      const reopened = createChatSession({
+        agent: createAgent({ gemini, model: MODEL, api: interactionsApi() }),
+        id: 'user-1',
+        store: openStore(),
+      });
+      expect((await reopened.send('third')).text).toBe('echo third');
+      await reopened.close();
+      expect(bodies()[2]).toMatchObject({
+        previous_interaction_id: stored[1]?.interactionId,
+        input: [{ type: 'user_input', content: [{ type: 'text', text: 'third' }] }],
+      });
+      // A store without the id (turns saved before it was kept): the whole history, as steps.
+      const turns = await turnsOf();
+      const bare = createMemoryHistoryStore();
+      for (const saved of turns) {
+        const { interactionId: _dropped, ...rest } = saved;
+        bare.append('user-1', rest, { logger: silentLogger });
+      }
+      await createChatSession({
+        agent: createAgent({ gemini, model: MODEL, api: interactionsApi() }),
+        id: 'user-1',
+        store: bare,
+      }).send('fourth');
+      const fourth = bodies()[3];
+      expect(fourth?.['previous_interaction_id']).toBeUndefined();
+      expect(
+        ((fourth?.['input'] ?? []) as Array<{ type: string }>).map((step) => step.type),
+      ).toEqual([
+        'user_input',
+        'model_output',
+        'user_input',
+        'model_output',
+        'user_input',
+        'model_output',
+        'user_input',
+      ]);
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuses an api it does not know, naming the choices', () => {

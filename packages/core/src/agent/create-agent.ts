@@ -122,6 +122,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
   // A run, with the conversation id only a chat session knows (see AgentTurns).
   const turns: AgentTurns<Output> = {
     name: config.name,
+    options: options as AgentOptions<unknown>,
     functionTools: () => config.tools.functions.values(),
     handoffTarget: (name) => ({
       name: name ?? config.name ?? 'agent',
@@ -200,7 +201,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         unfollow();
       });
     },
-    stream(input, options, conversationId): AgentStream<Output> {
+    stream(input, options, conversationId, startChild): AgentStream<Output> {
       if (closing !== undefined) {
         const closed = closedError();
         return createAgentStream<Output>(() => Promise.reject(closed), undefined);
@@ -228,6 +229,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             steering,
             budget,
             compaction,
+            startChild,
           }),
         signal,
         steering,

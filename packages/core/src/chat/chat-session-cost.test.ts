@@ -1,7 +1,16 @@
 import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  callsTurn,
+  createScriptedGemini,
+  textTurn,
+} from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
+import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
 import { cleanUp, serve, temporaryDirectory, weather } from './__fixtures__/chat-fixtures.ts';
 import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import { createChatSession } from './create-chat-session.ts';
@@ -75,6 +84,38 @@ describe('chat session cost', () => {
     expect(fake.requests).toHaveLength(requests);
     // The streamed send is refused the same way.
     await expect(chat.sendStream('More?').result).rejects.toBeInstanceOf(ChatBudgetExceededError);
+  });
+
+  it('bounds the subagents of a send by what is left of the budget (streamed and unary)', async () => {
+    for (const streaming of [false, true]) {
+      const echo = defineTool({
+        name: 'echo',
+        parameters: z.object({ text: z.string() }),
+        execute: ({ text }) => text,
+      });
+      // Each scripted call: 10 input and 5 output tokens of gemini-2.5-flash, $0.0000155.
+      const childGemini = createScriptedGemini([
+        callsTurn(['echo', { text: 'a' }, 'e1']),
+        callsTurn(['echo', { text: 'b' }, 'e2']),
+        textTurn('done'),
+      ]);
+      const child = createAgent({ gemini: childGemini, model, tools: [echo] });
+      const agent = createAgent({
+        gemini: createScriptedGemini([callsTurn(['worker', { task: 'go' }, 'w1']), textTurn('ok')]),
+        model,
+        tools: [subagent(child, { name: 'worker', description: 'Works.' })],
+      });
+      const chat = createChatSession({ agent, budget: { maxCostUsd: '0.00002' } });
+      const error = await (streaming ? chat.sendStream('go').result : chat.send('go')).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      // The top call ($0.0000155) and the child's first ($0.000031 in all) fit; the child's
+      // second is refused, not run: the session's budget holds inside the tree.
+      expect(TreeBudgetError.isInstance(error)).toBe(true);
+      expect((error as TreeBudgetError).path).toEqual(['worker#1']);
+      expect(childGemini.calls).toHaveLength(1);
+    }
   });
 
   it('refuses a budget that is not dollars', async () => {

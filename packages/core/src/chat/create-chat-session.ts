@@ -11,14 +11,16 @@ import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { joinGuardrailOptions } from '../guardrails/guardrail-options.ts';
+import type { HistoryTurn } from '../history/history-turn.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { unknownCost, zeroCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';
+import { dollarsToPicos, picosToDollars } from '../models/usd.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { createRunSteering, type Steering } from '../steering/create-steering.ts';
 import type { SteeringMessage } from '../steering/steering-options.ts';
-import type { Part } from '../wire/content.ts';
+import type { Content, Part } from '../wire/content.ts';
 import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import type {
   ChatResult,
@@ -109,6 +111,18 @@ export function createChatSession<Output = undefined>(
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
   const usage: AgentUsage = emptyUsage();
+  /**
+   * The history the last send sent once it compacted (the `compaction` option, the session's or
+   * the agent's): the compacted prefix and the contents after it, the answer included. The next
+   * send starts from it instead of the whole stored history, so the history sent stays compacted
+   * and byte-stable between turns (Gemini's implicit cache keeps hitting on its prefix) and is
+   * compacted again only when it grows past the threshold, instead of on every turn. The store
+   * keeps every turn whole. Used only while the store holds exactly the turns it covers (no other
+   * writer, no clear, no limit dropping turns).
+   */
+  let compactedView:
+    | { storedTurns: number; lastCreatedAt: number | undefined; contents: readonly Content[] }
+    | undefined;
   const cost = new CostTotal();
   const budget = options.budget;
   /**
@@ -126,7 +140,16 @@ export function createChatSession<Output = undefined>(
       });
     }
     const before = cost.total;
-    return { signal, stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }) };
+    // The rest of the budget also bounds the send's whole tree (`budget.maxCostUsd` of the run):
+    // a subagent started by the send stops before a model call past it, instead of running to
+    // its end before the top run's stop condition is next checked.
+    const left =
+      (dollarsToPicos(budget.maxCostUsd) ?? 0n) - (dollarsToPicos(before.total ?? '0') ?? 0n);
+    return {
+      signal,
+      stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }),
+      budget: { maxCostUsd: picosToDollars(left < 0n ? 0n : left) },
+    };
   };
   /**
    * A send's run options: the budget's (see `budgetRun`), the history it continues, its steering, and
@@ -233,7 +256,14 @@ export function createChatSession<Output = undefined>(
   const prepare = async (
     parts: string | readonly Part[],
     signal: AbortSignal | undefined,
-  ): Promise<SelectedHistory & { history: RunOptions['history']; holder: string | undefined }> => {
+  ): Promise<
+    SelectedHistory & {
+      history: RunOptions['history'];
+      holder: string | undefined;
+      storedTurns: number;
+      usedView: boolean;
+    }
+  > => {
     const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
@@ -265,12 +295,38 @@ export function createChatSession<Output = undefined>(
       model: agent.model,
       turnsWithoutModel,
     });
+    const storedTurns = olderTurns + turns.length;
+    const view = compactedView;
+    if (
+      view !== undefined &&
+      view.storedTurns === storedTurns &&
+      turns.at(-1)?.createdAt === view.lastCreatedAt &&
+      selected.droppedTurns === 0 &&
+      sentTurns === undefined
+    ) {
+      return {
+        contents: selected.contents,
+        sentTurns: selected.sentTurns,
+        droppedTurns: 0,
+        tokens: selected.tokens,
+        history: [...view.contents],
+        holder,
+        storedTurns,
+        usedView: true,
+      };
+    }
     return {
+      storedTurns,
+      usedView: false,
       contents: selected.contents,
       sentTurns: selected.sentTurns,
       droppedTurns: selected.droppedTurns,
       tokens: selected.tokens,
-      history: sentTurns ?? selected.contents,
+      history: withInteraction(
+        sentTurns,
+        selected.contents,
+        selected.droppedTurns === 0 ? turns.at(-1)?.interactionId : undefined,
+      ),
       holder,
     };
   };
@@ -286,7 +342,11 @@ export function createChatSession<Output = undefined>(
   /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
   const save = async (
     result: AgentResult<Output>,
-    selected: SelectedHistory & { holder: string | undefined },
+    selected: SelectedHistory & {
+      holder: string | undefined;
+      storedTurns: number;
+      usedView: boolean;
+    },
   ): Promise<ChatResult<Output>> => {
     const holder = result.handoffs?.at(-1) ?? selected.holder;
     // Loaded by prepare(), which every save follows.
@@ -301,12 +361,29 @@ export function createChatSession<Output = undefined>(
     };
     if (result.cost !== undefined) turn.cost = result.cost;
     if (holder !== undefined) turn.agent = holder;
+    // The interaction holding the conversation on the server (api: interactionsApi()): the next
+    // send continues from it, from this process or another one after a restart.
+    const interactionId = result.steps.findLast(
+      (step) => step.interactionId !== undefined,
+    )?.interactionId;
+    if (interactionId !== undefined) turn.interactionId = interactionId;
     const saved = !(
       result.finishReason === 'content-filter' && result.blocked?.source === 'prompt'
     );
     if (saved) {
       try {
         await store.append(id, turn, { logger });
+        // What this send sent, compacted, is where the next one starts (see compactedView).
+        const sent =
+          result.compaction?.sentContents ?? (selected.usedView ? result.contents : undefined);
+        compactedView =
+          sent === undefined
+            ? undefined
+            : {
+                storedTurns: selected.storedTurns + 1,
+                lastCreatedAt: turn.createdAt,
+                contents: sent,
+              };
       } catch (error) {
         throw new ChatStoreError({
           message: `The chat history store failed to save the turn of session "${id}" (${turn.contents.length} content(s)): ${describe(error)}. The store holds the history as it was before this send; error.result has the answer and error.unsaved the turn.`,
@@ -476,7 +553,10 @@ export function createChatSession<Output = undefined>(
       return exclusive(() => loadTurns());
     },
     reset() {
-      return exclusive(() => storeCall('clear', () => store.clear(id, { logger })));
+      return exclusive(async () => {
+        await storeCall('clear', () => store.clear(id, { logger }));
+        compactedView = undefined;
+      });
     },
     close() {
       if (!releasable) return Promise.resolve();
@@ -517,4 +597,22 @@ function describe(value: unknown): string {
   if (value instanceof Error) return value.message;
   if (value === null) return 'null';
   return typeof value === 'object' ? 'an object' : String(value);
+}
+
+/**
+ * The history a send gives its run: the stored turns' contents (or turns, where another model
+ * wrote some), the last one naming the interaction that holds the conversation on the server when
+ * the stored last turn has one (api: interactionsApi()). Only for a history sent whole: after a limit
+ * dropped turns, the server's copy holds more than the send may, so it goes whole as steps.
+ */
+function withInteraction(
+  sentTurns: HistoryTurn[] | undefined,
+  contents: Content[],
+  interactionId: string | undefined,
+): RunOptions['history'] {
+  if (interactionId === undefined) return sentTurns ?? contents;
+  if (sentTurns === undefined) return [{ contents, interactionId }];
+  const last = sentTurns.at(-1);
+  if (last === undefined) return sentTurns;
+  return [...sentTurns.slice(0, -1), { ...last, interactionId }];
 }

@@ -48,6 +48,27 @@ describe('createFileHistoryStore', () => {
     expect(logger.lines).toEqual([]);
   });
 
+  it("keeps a turn's interaction id, and reads a malformed one back as absent", async () => {
+    const directory = await temporaryDirectory();
+    const store = createFileHistoryStore({ directory });
+    const { logger } = context();
+    const withId = { ...chatTurn('Hi'), interactionId: 'v1_ChdXS0_x-y.z~' };
+    await store.append('s', withId, { logger });
+    expect(await store.load('s', { logger })).toEqual([withId]);
+    await store.close();
+    // A hand-edited line: an id that is no interaction id (a path, too long) is dropped.
+    for (const bad of ['../../etc/passwd', 'x'.repeat(513), 42]) {
+      await writeFile(
+        store.filePath('s'),
+        `${JSON.stringify({ v: 1, id: 's', ...chatTurn('Hi'), interactionId: bad })}\n`,
+      );
+      // A new store (the first one keeps what it wrote in memory): the file is read again.
+      const reader = createFileHistoryStore({ directory });
+      expect(await reader.load('s', { logger })).toEqual([chatTurn('Hi')]);
+      await reader.close();
+    }
+  });
+
   it('ignores a torn last line with a warning, and cuts it off before the next append', async () => {
     const store = createFileHistoryStore({ path: join(await temporaryDirectory(), 'chat.jsonl') });
     const file = store.filePath('s');

@@ -6,12 +6,14 @@ import { isLevelEnabled, type Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import { readCost } from '../models/read-cost.ts';
 import type { ChatTurn } from './history-store.ts';
+import { readInteractionId } from './read-interaction-id.ts';
 
 /**
  * The JSON-lines format of the file store: one line per turn,
  * `{"v":1,"id":"<session id>","createdAt":<ms>,"tokenCount":<n>,"model":"<model>","cost":{...},"contents":[...]}`
  * (`model` since it was recorded; lines without it are read as turns of an unknown model; `cost`
- * since issue 31, read back only when well formed), ending with
+ * since issue 31, read back only when well formed; `interactionId`, the turn's last Interactions API
+ * interaction, likewise), ending with
  * `\n`. The newline is the commit mark: a line without one is a write that a crash cut short.
  * @internal
  */
@@ -35,6 +37,7 @@ export function toHistoryLine(id: string, turn: ChatTurn): string {
     model: turn.model,
     cost: turn.cost,
     agent: turn.agent,
+    interactionId: turn.interactionId,
     contents: turn.contents,
   })}\n`;
 }
@@ -129,7 +132,7 @@ export function parseHistoryLine(
       `the line has format version ${JSON.stringify(record['v'])}; this gemloop reads version ${FORMAT_VERSION} (a newer gemloop wrote it?)`,
     );
   }
-  const { id, contents, tokenCount, createdAt, model, cost, agent } = record;
+  const { id, contents, tokenCount, createdAt, model, cost, agent, interactionId } = record;
   if (typeof id !== 'string') throw corrupt('the line has no string "id"');
   if (
     !Array.isArray(contents) ||
@@ -157,8 +160,14 @@ export function parseHistoryLine(
       ...(typeof agent === 'string' && agent !== '' && agent.length <= MAX_AGENT_NAME
         ? { agent }
         : {}),
+      ...withInteractionId(readInteractionId(interactionId)),
     },
   };
+}
+
+/** `{ interactionId }` when the line had a well-formed one, else no key. */
+function withInteractionId(interactionId: string | undefined): { interactionId?: string } {
+  return interactionId === undefined ? {} : { interactionId };
 }
 
 /** `{ cost }` when the line had a well-formed one; a turn without it has no `cost` key. */

@@ -35,6 +35,14 @@ export type ChatTurn = {
    */
   cost?: Cost | undefined;
   /**
+   * The last Interactions API interaction of the turn's run (an agent on `api: interactionsApi()`
+   * whose server keeps state, `store`): the next send continues the conversation from it with
+   * `previous_interaction_id`, sending only what is new, even from another process or after a
+   * restart. Absent on the `generateContent` API; a store may drop it (the next send then sends
+   * the history whole, as steps).
+   */
+  interactionId?: string | undefined;
+  /**
    * The agent that holds the conversation after this turn, when a handoff (`handoff()` of
    * `@gemloop/core/composition`) gave it to another agent than the session's: the next send goes
    * to that agent. Absent while the session's own agent holds it.

@@ -1,14 +1,57 @@
 /**
  * Where the full text of a tool result is kept when less of it goes into the context (a tool
  * output budget truncated it, or a compaction cleared it), so the model can read it back in
- * slices with the `read_tool_output` tool ({@link readToolOutputTool}). Synchronous on purpose:
- * a put happens while the answer of a call is built, and must not reorder the run.
+ * slices with the `read_tool_output` tool ({@link readToolOutputTool}).
+ *
+ * A store may be synchronous (the memory and file stores) or asynchronous (a database: the
+ * Postgres store of `@gemloop/dbos`). The run starts each `put` where the marker naming its id is
+ * made, and waits for every pending one before it sends a history that names them, so a write
+ * never reorders the run and an artifact is stored before the model can ask for it. A `put` that
+ * fails (throws or rejects: too large, the database gone) is logged as a warning and the run goes
+ * on: reading that id then says it was never kept.
  */
 export interface ArtifactStore {
   /** Keeps `text` under `id` (a fresh id gemloop made). */
-  put(id: string, text: string): void;
+  put(id: string, text: string): void | Promise<void>;
   /** The stored text of `id`, or `undefined` when there is none (never stored, or evicted). */
-  get(id: string): string | undefined;
+  get(id: string): string | undefined | Promise<string | undefined>;
+}
+
+/**
+ * The writes a run started on artifact stores, awaited together before the history naming their
+ * ids is sent (`settle`). A failed write goes to `onFailed`, never to the run. @internal
+ */
+export class ArtifactWrites {
+  readonly #pending: Promise<void>[] = [];
+  readonly #onFailed: (error: unknown, id: string) => void;
+
+  constructor(onFailed: (error: unknown, id: string) => void) {
+    this.#onFailed = onFailed;
+  }
+
+  /** Starts `store.put(id, text)`; an asynchronous one is kept for `settle`. */
+  put(store: ArtifactStore, id: string, text: string): void {
+    let written: void | Promise<void>;
+    try {
+      written = store.put(id, text);
+    } catch (error) {
+      this.#onFailed(error, id);
+      return;
+    }
+    if (written !== undefined && typeof (written as { then?: unknown }).then === 'function') {
+      this.#pending.push(
+        Promise.resolve(written).then(
+          () => {},
+          (error: unknown) => this.#onFailed(error, id),
+        ),
+      );
+    }
+  }
+
+  /** Waits for every write started so far (never rejects). */
+  async settle(): Promise<void> {
+    while (this.#pending.length > 0) await Promise.all(this.#pending.splice(0));
+  }
 }
 
 /**

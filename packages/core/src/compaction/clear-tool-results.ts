@@ -1,6 +1,6 @@
 import { estimateTokens } from '../history/estimate-tokens.ts';
 import type { Content, FunctionResponse, Part } from '../wire/content.ts';
-import type { ArtifactStore } from './artifact-store.ts';
+import type { ArtifactStore, ArtifactWrites } from './artifact-store.ts';
 
 /**
  * The key of the placeholder a cleared function response holds instead of its result:
@@ -17,6 +17,8 @@ export type ClearToolResultsSettings = {
   minTokens: number;
   /** Where the cleared result is kept, so the placeholder can say how to read it again. */
   artifacts: ArtifactStore | undefined;
+  /** Where the put is started (the caller waits for it before sending the placeholder). */
+  writes: ArtifactWrites;
   /** A fresh id for a kept result. */
   newId: () => string;
 };
@@ -79,7 +81,7 @@ function clearedResponse(
   let howBack = `call ${response.name} again if you need it`;
   if (settings.artifacts !== undefined) {
     const id = settings.newId();
-    settings.artifacts.put(id, JSON.stringify(response.response) ?? '');
+    settings.writes.put(settings.artifacts, id, JSON.stringify(response.response) ?? '');
     howBack = `call read_tool_output with id "${id}" to read it again`;
   }
   const removed =

@@ -7,6 +7,7 @@ import { CompactionError } from '../errors/compaction-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { Content } from '../wire/content.ts';
+import { ArtifactWrites } from './artifact-store.ts';
 import { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
 import { checkRewrite, compactHistory } from './compact-history.ts';
 import { resolveCompaction } from './compaction-options.ts';
@@ -189,11 +190,13 @@ describe('pruneThoughts', () => {
 
 describe('applyToolOutputBudget', () => {
   const newId = () => 'art-1';
+  const writes = new ArtifactWrites(() => {});
   it('cuts by bytes at a character boundary (multi-byte text) and keeps the id', () => {
     const response = { id: 'f1', name: 'read', response: { text: 'é'.repeat(100) } };
     const cut = applyToolOutputBudget(response, {
       limit: { maxBytes: 41 },
       artifacts: undefined,
+      writes,
       newId,
     });
     const output = cut.response['output'] as string;
@@ -206,7 +209,12 @@ describe('applyToolOutputBudget', () => {
   it('leaves a result within the budget as the same object', () => {
     const response = { name: 'read', response: { text: 'short' } };
     expect(
-      applyToolOutputBudget(response, { limit: { maxTokens: 10 }, artifacts: undefined, newId }),
+      applyToolOutputBudget(response, {
+        limit: { maxTokens: 10 },
+        artifacts: undefined,
+        writes,
+        newId,
+      }),
     ).toBe(response);
   });
 });

@@ -2,6 +2,8 @@ import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import type { Content } from '../wire/content.ts';
+import type { UsageMetadata } from '../wire/response.ts';
+import { ArtifactWrites } from './artifact-store.ts';
 import { clearToolResults } from './clear-tool-results.ts';
 import type { CompactionSettings } from './compaction-options.ts';
 import { pruneThoughts } from './prune-thoughts.ts';
@@ -28,6 +30,29 @@ export type CompactionReport = {
   replaced: boolean;
 };
 
+/**
+ * When a compaction ran, and its summarizer's model call when it made one: the third argument of
+ * a run observer's `compaction` hook, so a `gemloop.compaction` span can cover the compaction
+ * and hold the call as a child span.
+ */
+export type CompactionTrace = {
+  /** When the compaction started (the run's clock, ms). */
+  startedAt: number;
+  /** The summarizer's model call, when the compaction made one. */
+  summarizer?: SummarizerCall | undefined;
+};
+
+/** One summarizer model call, timed by the run's clock (see {@link CompactionTrace}). */
+export type SummarizerCall = {
+  model: string;
+  startedAt: number;
+  endedAt: number;
+  /** What the call reported (absent when it failed before a response). */
+  usage?: UsageMetadata | undefined;
+  /** Why it failed (redacted), when it did. */
+  error?: CompactionError | undefined;
+};
+
 /** @internal */
 export type CompactHistoryInput = {
   contents: readonly Content[];
@@ -36,6 +61,8 @@ export type CompactHistoryInput = {
   target: number;
   summarize: Summarize | undefined;
   newId: () => string;
+  /** Told when an artifact store's put failed (the placeholder then names an id never kept). */
+  onArtifactFailed?: ((error: unknown, id: string) => void) | undefined;
   /**
    * Told when the summarizer failed (a `CompactionError`, `summarizer-failed`): the compaction
    * goes on without a summary (clearing and pruning kept), and the next one tries again.
@@ -55,6 +82,7 @@ export async function compactHistory({
   target,
   summarize,
   newId,
+  onArtifactFailed,
   onSummaryFailed,
 }: CompactHistoryInput): Promise<{
   contents: readonly Content[];
@@ -68,12 +96,16 @@ export async function compactHistory({
   let pruned = 0;
   let summarized = 0;
   if (settings.clearToolResults !== undefined) {
+    const writes = new ArtifactWrites(onArtifactFailed ?? (() => {}));
     ({ contents: out, cleared } = clearToolResults(out, {
       end: keepFrom,
       minTokens: settings.clearToolResults.minTokens,
       artifacts: settings.artifacts,
+      writes,
       newId,
     }));
+    // Stored before any request names them (an asynchronous store: a database).
+    await writes.settle();
   }
   if (settings.pruneThoughts) ({ contents: out, pruned } = pruneThoughts(out, keepFrom));
   if (summarize !== undefined && estimateContentTokens(out) > target) {

@@ -283,6 +283,43 @@ describe('tool output budgets', () => {
   });
 });
 
+describe('tool output budgets and read_tool_output', () => {
+  it('never cuts the slices read_tool_output reads back with the agent-wide cap', async () => {
+    const artifacts = createMemoryArtifactStore();
+    let slice: unknown;
+    const fake = createFakeGemini({
+      strictHistory: true,
+      script: [
+        turn.call('fetch_page', { n: 1 }),
+        (_request, context) => {
+          const marker = context.functionResponses[0]?.response?.[TRUNCATED_RESULT_KEY] as string;
+          const id = /id "([^"]+)"/.exec(marker)?.[1] ?? 'missing';
+          return turn.call('read_tool_output', { id, offset: 100, length: 2000 });
+        },
+        (_request, context) => {
+          slice = context.functionResponses[0]?.response;
+          return turn.text('done');
+        },
+      ],
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    await createAgent({
+      gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage, readToolOutputTool(artifacts)],
+      // 25 tokens for every tool: the 2,000-character slice is over it, and read whole.
+      toolOutput: { maxTokens: 25, artifacts },
+    }).run('Read page 1.');
+    expect(slice).toMatchObject({
+      text: JSON.stringify({ n: 1, page: `FACT-1: code7. ${FILLER}` }).slice(100, 2100),
+      offset: 100,
+      end: 2100,
+    });
+    expect(slice).not.toHaveProperty(TRUNCATED_RESULT_KEY);
+  });
+});
+
 describe('a compaction in the observers and a chat session', () => {
   it('is a gemloop.compaction span and a recorded line with tokens before and after', async () => {
     const { gemini } = await serve();
@@ -325,6 +362,90 @@ describe('a compaction in the observers and a chat session', () => {
       .map((line) => JSON.parse(line) as RecordedRunLine);
     const recorded = lines.flatMap((line) => (line.type === 'compaction' ? [line] : []));
     expect(recorded.map(({ type: _type, at: _at, ...report }) => report)).toEqual(reports);
+  });
+
+  it("gives the summarizer's model call its own span, a child of the gemloop.compaction span", async () => {
+    const { gemini } = await serve();
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      telemetry: { tracerProvider },
+      compaction: {
+        maxTokens: MAX_TOKENS,
+        keepRecent: 2,
+        clearToolResults: false,
+        summarize: true,
+      },
+    }).run('Read the pages and list the facts.');
+    const summarized = (result.compaction?.reports ?? []).filter(
+      (report) => report.summarizedContents > 0,
+    );
+    expect(summarized.length).toBeGreaterThan(0);
+    const spans = exporter.getFinishedSpans();
+    const compactions = spans.filter((span) => span.name === 'gemloop.compaction');
+    const summaries = spans.filter(
+      (span) => span.attributes['gemloop.compaction.summarizer'] === true,
+    );
+    // One per summary, each under the compaction that made it, with its own usage and times.
+    expect(summaries).toHaveLength(summarized.length);
+    for (const summary of summaries) {
+      expect(summary.name).toBe('generate_content gemini-3-flash-preview');
+      const parent = compactions.find(
+        (span) => span.spanContext().spanId === summary.parentSpanContext?.spanId,
+      );
+      expect(parent).toBeDefined();
+      expect(summary.attributes['gen_ai.usage.input_tokens']).toEqual(expect.any(Number));
+      // Inside its compaction (hrtime [seconds, nanoseconds] compared as numbers).
+      const ns = ([sec, nano]: [number, number]) => sec * 1e9 + nano;
+      expect(ns(summary.startTime)).toBeGreaterThanOrEqual(
+        ns(parent?.startTime as [number, number]),
+      );
+      expect(ns(summary.endTime)).toBeLessThanOrEqual(ns(parent?.endTime as [number, number]));
+    }
+  });
+
+  it('keeps the compacted history between chat turns: turn 2 sends the prefix turn 1 sent, not a new compaction', async () => {
+    const { fake, gemini } = await serve();
+    const store = createMemoryHistoryStore();
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+    });
+    const chat = createChatSession({ agent, store, id: 'research' });
+    const first = await chat.send('Read the pages and list the facts.');
+    expect(first.compaction?.reports.length).toBeGreaterThan(0);
+    const lastOfFirst = sentContents(fake).at(-1) as Content[];
+    const requests = fake.modelRequests.length;
+    const second = await chat.send('Thanks. Which page had the first fact?');
+    // One request, no compaction: the history it sent starts with what turn 1's last request
+    // sent, byte for byte (and turn 1's answer after it), so the implicit cache can hit.
+    expect(fake.modelRequests).toHaveLength(requests + 1);
+    expect(second.compaction).toBeUndefined();
+    const sent = sentContents(fake).at(-1) as Content[];
+    expect(JSON.stringify(sent.slice(0, lastOfFirst.length))).toBe(JSON.stringify(lastOfFirst));
+    expect(sent[lastOfFirst.length]).toEqual(first.newContents.at(-1));
+    expect(estimateContentTokens(sent)).toBeLessThanOrEqual(MAX_TOKENS);
+    // The store keeps both turns whole.
+    const stored = await chat.turns();
+    expect(stored).toHaveLength(2);
+    expect(JSON.stringify(stored[0]?.contents)).not.toContain(CLEARED_RESULT_KEY);
+    // A third turn goes on from the second's history (turn 2's request and its answer).
+    await chat.send('And the last one?');
+    const third = sentContents(fake).at(-1) as Content[];
+    expect(JSON.stringify(third.slice(0, sent.length))).toBe(JSON.stringify(sent));
+    // After a reset the next send starts from the (empty) store again.
+    await chat.reset();
+    await chat.send('Read the pages and list the facts.');
+    expect(JSON.stringify(sentContents(fake).at(-1)?.[0])).toContain('Read the pages');
   });
 
   it('sends the compacted history in a chat turn while the store keeps the whole one', async () => {

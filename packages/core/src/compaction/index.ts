@@ -5,7 +5,7 @@
 export type { ArtifactStore } from './artifact-store.ts';
 export { createMemoryArtifactStore, DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-store.ts';
 export { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
-export type { CompactionReport } from './compact-history.ts';
+export type { CompactionReport, CompactionTrace, SummarizerCall } from './compact-history.ts';
 export type {
   CompactionDecision,
   CompactionOptions,

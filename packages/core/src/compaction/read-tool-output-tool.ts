@@ -10,6 +10,18 @@ export const MAX_READ_TOOL_OUTPUT_CHARS = 32_000;
 
 type ReadArgs = { id: string; offset?: number; length?: number };
 
+// The tools readToolOutputTool made: a `toolOutput` budget never cuts their slices again (a slice
+// is bounded by MAX_READ_TOOL_OUTPUT_CHARS already; cutting it would make the rest unreadable).
+const readTools = new WeakSet<object>();
+
+/**
+ * Whether `tool` is one {@link readToolOutputTool} made, or a wrapper whose prototype is one (a
+ * durable run's tools). @internal
+ */
+export function isReadToolOutputTool(tool: object): boolean {
+  return readTools.has(tool) || readTools.has(Object.getPrototypeOf(tool) as object);
+}
+
 /**
  * The built-in tool the model calls to read back, a slice at a time, a tool result that a budget
  * truncated or a compaction cleared (their markers name the id). Give it the same store as the
@@ -20,7 +32,7 @@ type ReadArgs = { id: string; offset?: number; length?: number };
  * createAgent({ ..., tools: [search, readToolOutputTool(artifacts)], toolOutput: { maxTokens: 2000, artifacts } });
  */
 export function readToolOutputTool(store: ArtifactStore): FunctionTool<ReadArgs, unknown> {
-  return defineTool({
+  const tool = defineTool({
     name: 'read_tool_output',
     description:
       'Reads a slice of a tool result that was truncated or cleared from the conversation. Give the id its marker names, and an offset (characters) to continue where the kept part ended.',
@@ -41,8 +53,9 @@ export function readToolOutputTool(store: ArtifactStore): FunctionTool<ReadArgs,
       },
       required: ['id'],
     }),
-    execute: ({ id, offset = 0, length = DEFAULT_READ_TOOL_OUTPUT_CHARS }) => {
-      const text = store.get(id);
+    execute: async ({ id, offset = 0, length = DEFAULT_READ_TOOL_OUTPUT_CHARS }) => {
+      // A store may answer from a database (the Postgres store of @gemloop/dbos).
+      const text = await store.get(id);
       if (text === undefined) {
         return { error: `No stored output with id "${id}" (it was never kept, or was evicted).` };
       }
@@ -60,4 +73,6 @@ export function readToolOutputTool(store: ArtifactStore): FunctionTool<ReadArgs,
       };
     },
   });
+  readTools.add(tool);
+  return tool;
 }

@@ -1,6 +1,6 @@
 import { estimateTokens } from '../history/estimate-tokens.ts';
 import type { FunctionResponse } from '../wire/content.ts';
-import type { ArtifactStore } from './artifact-store.ts';
+import type { ArtifactStore, ArtifactWrites } from './artifact-store.ts';
 
 /**
  * The key of the marker a truncated tool result carries: the response becomes
@@ -22,6 +22,8 @@ export type ToolOutputLimit = {
 export type ToolOutputBudget = {
   limit: ToolOutputLimit;
   artifacts: ArtifactStore | undefined;
+  /** Where the put is started (the caller waits for it before sending the marker). */
+  writes: ArtifactWrites;
   newId: () => string;
 };
 
@@ -50,7 +52,7 @@ export function applyToolOutputBudget(
   let howBack = 'the rest is not kept; ask for less (a narrower query, a page) if you need more';
   if (budget.artifacts !== undefined) {
     const id = budget.newId();
-    budget.artifacts.put(id, json);
+    budget.writes.put(budget.artifacts, id, json);
     howBack = `call read_tool_output with id "${id}" and an offset to read the rest`;
   }
   const truncated: FunctionResponse = {

@@ -6,7 +6,7 @@ export type { AgentPath } from '../agent/agent-event.ts';
 export type { TreeBudgetOptions } from '../agent/config/agent-options.ts';
 export type { SubagentErrorOptions } from '../agent/errors/subagent-error.ts';
 export { SubagentError } from '../agent/errors/subagent-error.ts';
-export { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
+export { TreeBudgetError, type TreeBudgetLimit } from '../agent/errors/tree-budget-error.ts';
 export type { AgentUsageByAgent } from '../run/agent-result.ts';
 export type { HandoffOptions } from './handoff.ts';
 export { handoff } from './handoff.ts';

@@ -95,10 +95,49 @@ describe('subagent spans', () => {
     expect(span.attributes).toMatchObject({
       'gen_ai.agent.name': 'billing',
       'gemloop.handoff.from': 'triage',
+      // No `filter` option: the default one (drops the tool exchanges of the agent handing over).
+      'gemloop.handoff.filter': 'default',
     });
     // The receiving agent's model call is a step of the same run.
     const calls = spans.filter((candidate) => candidate.name.startsWith('generate_content'));
     expect(calls).toHaveLength(2);
     for (const call of calls) expect(call.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
+  });
+
+  it("puts the abort's reason on the invoke_agent span of every run of the tree it stopped", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const telemetry = { tracerProvider };
+    const controller = new AbortController();
+    const hanging = createScriptedGemini([{ hang: true }]);
+    const child = createAgent({
+      gemini: {
+        ...hanging,
+        generateContent: (request, options) => {
+          // The child's model call is under way: the top run's caller stops it.
+          queueMicrotask(() => controller.abort('tab closed'));
+          return hanging.generateContent(request, options);
+        },
+      },
+      model: 'gemini-2.5-flash',
+      name: 'searcher',
+      telemetry,
+    });
+    const parent = createAgent({
+      gemini: createScriptedGemini([callsTurn(['search', { task: 'Go' }, 'c1'])]),
+      model: 'gemini-2.5-flash',
+      name: 'lead',
+      tools: [subagent(child, { name: 'search', description: 'Searches.' })],
+      telemetry,
+    });
+    await expect(parent.run('Go', { signal: controller.signal })).rejects.toThrow();
+    const spans = exporter.getFinishedSpans();
+    const top = only(spans, 'invoke_agent lead');
+    const nested = only(spans, 'invoke_agent searcher');
+    expect(top.attributes['error.type']).toBe('AgentAbortedError');
+    expect(top.attributes['gemloop.abort.reason']).toBe('tab closed');
+    expect(nested.attributes['gemloop.abort.reason']).toBe('tab closed');
   });
 });

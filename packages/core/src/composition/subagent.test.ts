@@ -14,6 +14,7 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import type { Gemini } from '../http/gemini.ts';
+import type { PriceLookup } from '../models/model-prices.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { subagent } from './subagent.ts';
@@ -412,6 +413,94 @@ describe('subagent', () => {
         ],
       }).run('go'),
     ).resolves.toMatchObject({ text: 'ok' });
+  });
+
+  describe('a cost budget over the tree (budget.maxCostUsd)', () => {
+    // $0.1 an input token, $0.2 an output token: each scripted call (10 in, 5 out) costs $2.
+    const prices = (): PriceLookup => () => ({
+      input: '100000',
+      output: '200000',
+      source: 'test',
+      checked: '2026-11-23',
+    });
+    const echo = defineTool({
+      name: 'echo',
+      parameters: z.object({ text: z.string() }),
+      execute: ({ text }) => text,
+    });
+    const tree = (childPrices: PriceLookup | undefined) => {
+      const childGemini = createScriptedGemini([
+        callsTurn(['echo', { text: 'a' }, 'e1']),
+        callsTurn(['echo', { text: 'b' }, 'e2']),
+        textTurn('done'),
+      ]);
+      const child = createAgent({
+        gemini: childGemini,
+        model: MODEL,
+        tools: [echo],
+        ...(childPrices === undefined ? {} : { prices: childPrices }),
+      });
+      const parentGemini = createScriptedGemini([
+        callsTurn(['worker', { task: 'go' }, 'w1']),
+        textTurn('ok'),
+      ]);
+      const parent = createAgent({
+        gemini: parentGemini,
+        model: MODEL,
+        prices: prices(),
+        tools: [subagent(child, { name: 'worker', description: 'Works.' })],
+      });
+      return { parent, childGemini, parentGemini };
+    };
+
+    for (const mode of ['run', 'stream'] as const) {
+      it(`counts the children's cost into the top run's total and stops the tree past it (${mode})`, async () => {
+        const { parent, childGemini } = tree(prices());
+        const options = { budget: { maxCostUsd: '5' } };
+        const error = await (mode === 'run'
+          ? parent.run('go', options)
+          : parent.stream('go', options).result
+        ).catch((thrown: unknown) => thrown);
+        expect(TreeBudgetError.isInstance(error)).toBe(true);
+        const budgetError = error as TreeBudgetError;
+        // Parent $2 + the child's two calls $4 = $6 > $5: the child's third call is refused.
+        expect(budgetError.limit).toBe('cost');
+        expect(budgetError.path).toEqual(['worker#1']);
+        expect(budgetError.used).toBe('6');
+        expect(budgetError.max).toBe('5');
+        expect(budgetError.cost.total).toBe('6');
+        expect(budgetError.message).toContain('options.budget.maxCostUsd');
+        expect(childGemini.calls).toHaveLength(2);
+        // The same tree under a budget it fits in ($2 + $6 + $2 = $10) runs to its end.
+        await expect(
+          tree(prices()).parent.run('go', { budget: { maxCostUsd: 10 } }),
+        ).resolves.toMatchObject({ text: 'ok' });
+      });
+    }
+
+    it('stops before the next model call once a call had no price: an unknown cost cannot be proven under the budget', async () => {
+      // The child's model has no price of the test's (and a lookup returning null is unknown).
+      const { parent, childGemini } = tree(() => null);
+      const error = await parent
+        .run('go', { budget: { maxCostUsd: 1000 } })
+        .catch((thrown: unknown) => thrown);
+      expect(TreeBudgetError.isInstance(error)).toBe(true);
+      expect((error as TreeBudgetError).limit).toBe('cost');
+      expect((error as TreeBudgetError).used).toBeNull();
+      expect((error as TreeBudgetError).cost.total).toBeNull();
+      expect((error as TreeBudgetError).message).toContain('unknown');
+      expect(childGemini.calls).toHaveLength(1);
+    });
+
+    it('refuses a maxCostUsd that is not dollars, naming the option', async () => {
+      const agent = createAgent({ gemini: createScriptedGemini([]), model: MODEL });
+      await expect(agent.run('go', { budget: { maxCostUsd: -1 } })).rejects.toThrow(
+        /options\.budget\.maxCostUsd/,
+      );
+      await expect(agent.run('go', { budget: { maxCostUsd: 'a lot' } })).rejects.toThrow(
+        /options\.budget\.maxCostUsd/,
+      );
+    });
   });
 
   it('refuses a budget that is not a positive integer, naming the option', async () => {

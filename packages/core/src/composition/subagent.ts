@@ -87,14 +87,24 @@ export function subagent<Output = undefined, Args = { task: string }>(
     timeoutMs,
     execute: (args: unknown, context: ToolExecuteContext) => runChild(args as Args, context),
   }) as unknown as DefinedTool<Args, unknown>;
-  markChildRunTool(tool);
+  markChildRunTool(tool, agent);
   return tool;
 
   async function runChild(args: Args, context: ToolExecuteContext): Promise<unknown> {
     const link = runLinkOf(context);
     // Called outside an agent run (a test, a wrapper): a plain top-level run of the child.
     const parent: ChildRunParent =
-      link === undefined ? detachedParent(name) : childRunParent(link, name);
+      link === undefined
+        ? detachedParent(name)
+        : {
+            ...childRunParent(link, name),
+            // The call that starts it: the recorder and the viewer nest the child under it.
+            parentCall: {
+              stepNumber: context.step,
+              toolCallId: context.toolCallId,
+              callIndex: context.callIndex,
+            },
+          };
     const segment = parent.path[parent.path.length - 1] as string;
     const slice = history?.(context.contents);
     let result: AgentResult<Output>;
@@ -106,6 +116,12 @@ export function subagent<Output = undefined, Args = { task: string }>(
           ? { signal: context.signal }
           : { signal: context.signal, history: slice },
         parent,
+        {
+          toolName: name,
+          step: context.step,
+          callIndex: context.callIndex ?? 0,
+          toolCallId: context.toolCallId,
+        },
       );
     } catch (thrown) {
       const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)
@@ -131,6 +147,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         { error: { agent: name, path: [...parent.path], message } },
         undefined,
         usage,
+        childRun?.cost,
       );
     }
     if (link !== undefined) {
@@ -141,7 +158,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         } satisfies AgentUsageByAgent);
       }
     }
-    return new DelegatedResult(toResponse(output, result), undefined, result.usage);
+    return new DelegatedResult(toResponse(output, result), undefined, result.usage, result.cost);
   }
 }
 

@@ -42,6 +42,7 @@ export { ContinuationError } from './continuation-error.ts';
 export { BatchJobError } from './files-and-batches/batch-job-error.ts';
 export { FileNotFoundError } from './files-and-batches/file-not-found-error.ts';
 export { FileProcessingError } from './files-and-batches/file-processing-error.ts';
+export { InteractionFailedError } from './files-and-batches/interaction-failed-error.ts';
 export { UnsupportedEndpointError } from './files-and-batches/unsupported-endpoint-error.ts';
 export type { UploadErrorReason } from './files-and-batches/upload-error.ts';
 export { UploadError } from './files-and-batches/upload-error.ts';

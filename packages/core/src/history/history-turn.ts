@@ -28,6 +28,13 @@ export type HistoryTurn = {
    * @defaultValue the running agent's model (its signatures are sent as they are)
    */
   model?: string | undefined;
+  /**
+   * The Interactions API interaction that holds the conversation up to this turn on the server
+   * (a chat turn's `interactionId`). Read from the last turn of a `history` only: an agent on
+   * `api: interactionsApi()` with `store` then sends only what follows it, with
+   * `previous_interaction_id`. Ignored on `generateContent`.
+   */
+  interactionId?: string | undefined;
 };
 
 /** Contents of a list of turns, and the model of each content where it is not the agent's. @internal */

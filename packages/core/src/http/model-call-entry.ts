@@ -5,6 +5,7 @@
 // `LanguageModelV2.doGenerate(options)`, which returns `{ content, finishReason, usage, request,
 // response }` rather than reporting through callbacks (packages/provider/src/language-model/v2).
 import type { Redactor } from '../shared/client-redactor.ts';
+import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { SERVICE_TIER_HEADER, type ServiceTier } from '../wire/service-tier.ts';
@@ -31,6 +32,12 @@ export type ModelCallInput = {
 export class ModelCallRecord {
   /** The 2xx response's status and headers, set by the attempt that got it. */
   info: ResponseInfo | undefined = undefined;
+
+  /**
+   * The Interactions API interaction that answered the call (an agent on `api: interactionsApi()`),
+   * set when its id is known; `undefined` on `generateContent`.
+   */
+  interactionId: string | undefined = undefined;
 
   /** How many attempts the call took (1 with no retry); 0 before any response. */
   get attempts(): number {
@@ -70,6 +77,13 @@ export type ModelCallEntry = {
   stream(input: ModelCallInput): ModelStreamResult;
   /** Scrubs the client's secrets from a value; the value itself for a client gemloop did not make. */
   redact: Redactor;
+  /**
+   * Optional (an entry whose server keeps a conversation's state): `contents`, a history that
+   * ends with the model's answer, is held on the server by the interaction `interactionId` (a
+   * chat turn stored it), so a request that extends it sends only what follows, even when this
+   * entry never answered it (another process, a restart).
+   */
+  resumeFrom?(contents: readonly Content[], interactionId: string): void;
 };
 
 // Keyed by the client object, not a property on it: nothing shows on the public `Gemini`, and

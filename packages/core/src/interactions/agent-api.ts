@@ -10,8 +10,32 @@ export type InteractionsApi = {
   readonly name: 'interactions';
   /** Whether the server keeps each interaction (`store`). See `InteractionsApiOptions.store`. */
   readonly store: boolean;
+  /**
+   * How each model call waits as a background interaction, when it is one (see
+   * `InteractionsApiOptions.background`); left out, calls are unary or streamed.
+   */
+  readonly background?: InteractionsBackground | undefined;
   /** The agent's model-call entry over this API, made once per agent. @internal */
   readonly createEntry: (gemini: Gemini) => ModelCallEntry;
+};
+
+/**
+ * How an agent on the Interactions API waits for a background interaction (`background: true`):
+ * it creates the interaction, which the API answers at once (`queued` or `in_progress`), then
+ * polls `get` until it is done, the pause between two polls growing by half from
+ * `pollIntervalMs` up to `maxPollIntervalMs`. Past `maxWaitMs` of pauses the interaction is
+ * cancelled and the call throws `TimeoutError` (operation `interactions.background`).
+ */
+export type InteractionsBackground = {
+  /** The first pause, in milliseconds (1 to 3,600,000). @defaultValue 1000 */
+  pollIntervalMs?: number | undefined;
+  /** The longest pause, in milliseconds (1 to 3,600,000). @defaultValue 10000 */
+  maxPollIntervalMs?: number | undefined;
+  /**
+   * The most one model call waits, as the sum of its pauses, in milliseconds (1 to 7 days).
+   * @defaultValue 7200000 (2 hours; Google documents research tasks of up to an hour)
+   */
+  maxWaitMs?: number | undefined;
 };
 
 /**
@@ -19,8 +43,11 @@ export type InteractionsApi = {
  * gateways serve), or Google's Interactions API (`/v1beta/interactions`) with
  * `interactionsApi()` from `@gemloop/core/interactions`: the server keeps each step's state so a
  * step sends only what is new (`previous_interaction_id`); `interactionsApi({ store: false })`
- * keeps nothing on the server and sends the whole history each step. Everything else about the
- * agent is the same.
+ * keeps nothing on the server and sends the whole history each step.
+ * `interactionsApi({ background: true })` (or its polling settings, {@link InteractionsBackground})
+ * runs each model call as a background interaction polled until done: the way to run long
+ * decodes and, in `@gemloop/dbos`, the form a durable run survives a worker crash in (the
+ * interaction's id is recorded, the polls resume). Everything else about the agent is the same.
  */
 export type AgentApi = 'generateContent' | InteractionsApi;
 

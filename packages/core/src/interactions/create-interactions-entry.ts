@@ -13,9 +13,11 @@ import type {
 } from '../wire/interaction.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
-import { createInteractions } from './create-interactions.ts';
+import type { InteractionsBackground } from './agent-api.ts';
+import { interactionsBackendOf } from './interactions-backend.ts';
+import { runInBackground } from './run-in-background.ts';
 
-/** How an agent runs on the Interactions API (`api: 'interactions'`). @internal */
+/** How an agent runs on the Interactions API (`api: interactionsApi()`). @internal */
 export type InteractionsEntryOptions = {
   /**
    * Whether the server keeps each interaction (`store`), so a step sends only what is new since
@@ -23,6 +25,11 @@ export type InteractionsEntryOptions = {
    * step sends the whole history as steps. @defaultValue true (the API's default)
    */
   store: boolean;
+  /**
+   * Each call a background interaction, polled until done (see `runInBackground`); a streamed
+   * call then yields the finished answer as one chunk. Left out, calls are unary or streamed.
+   */
+  background?: InteractionsBackground | undefined;
 };
 
 type Json = Record<string, unknown>;
@@ -44,7 +51,9 @@ export function createInteractionsEntry(
   gemini: Gemini,
   options: InteractionsEntryOptions,
 ): ModelCallEntry {
-  const interactions = createInteractions(gemini);
+  const backend = interactionsBackendOf(gemini);
+  const { interactions } = backend;
+  const background = options.background;
   const base = modelCallEntryOf(gemini);
   // history hash -> interaction id (insertion order = age).
   const remembered = new Map<string, string>();
@@ -118,19 +127,70 @@ export function createInteractionsEntry(
     async generate({ request, callOptions }) {
       const record = new ModelCallRecord();
       const { body, settle } = prepare(request);
-      const interaction = await interactions.create(body, recording(callOptions, record));
+      const options = recording(callOptions, record);
+      const interaction =
+        background === undefined
+          ? await interactions.create(body, options)
+          : await runInBackground(backend, body, options, background);
       const response = toResponse(interaction);
       settle(interaction.id, continuationTokenOf(interaction));
+      record.interactionId = interaction.id;
       return { response, record };
     },
     stream({ request, callOptions }) {
       const record = new ModelCallRecord();
       const { body, settle } = prepare(request);
-      const events = interactions.stream(body, recording(callOptions, record));
-      return { stream: toChunks(events, settle), record };
+      const callOptionsRecorded = recording(callOptions, record);
+      const settleAndRecord = (interactionId: string, next?: string): void => {
+        record.interactionId = interactionId;
+        settle(interactionId, next);
+      };
+      if (background !== undefined) {
+        return {
+          stream: finishedInBackground(
+            backend,
+            body,
+            callOptionsRecorded,
+            background,
+            settleAndRecord,
+          ),
+          record,
+        };
+      }
+      const events = interactions.stream(body, callOptionsRecorded);
+      return { stream: toChunks(events, settleAndRecord), record };
+    },
+    resumeFrom(contents, interactionId) {
+      if (!options.store) return;
+      // The interaction answered the history before the last model content (that content is
+      // its answer, as the agent folded it): the key `prepare` looks up for a request that
+      // extends `contents`.
+      const list = contents as Content[];
+      let at = list.length - 1;
+      while (at > 0 && list[at]?.role !== 'model') at--;
+      if (at <= 0) return;
+      const hashes = prefixHashes(list.slice(0, at));
+      remember(hashes.at(-1) as string, interactionId);
     },
     redact: base.redact,
   };
+}
+
+/**
+ * A streamed call run in the background: nothing streams while the interaction runs (its polls
+ * answer whole interactions), then its answer comes as one chunk, the same response a unary call
+ * gets, so the agent's fold, events and history match a unary run's.
+ */
+async function* finishedInBackground(
+  backend: ReturnType<typeof interactionsBackendOf>,
+  body: CreateInteractionRequest,
+  options: CallOptions,
+  background: InteractionsBackground,
+  settle: (id: string, next?: string) => void,
+): AsyncGenerator<GenerateContentResponse> {
+  const interaction = await runInBackground(backend, body, options, background);
+  yield toResponse(interaction);
+  settle(interaction.id, continuationTokenOf(interaction));
 }
 
 /** The call options with `onResponse` filling `record` before the caller's own is told. */

@@ -63,6 +63,7 @@ function makeInteractions(
     httpMethod: 'GET' | 'POST' | 'DELETE',
     options: CallOptions | undefined,
     body?: string,
+    model?: string,
   ): Promise<Interaction> => {
     refuseOnVertex(client, method);
     const call = resolve(options);
@@ -74,6 +75,9 @@ function makeInteractions(
         url,
         httpMethod,
         body,
+        // A create names its model: `beforeSend` hears it, so a rate limit per model (the
+        // durable fleet's `modelRateLimits`) counts creates; polls and cancels name none.
+        model,
         allowEmptyBody: httpMethod === 'DELETE',
         check: httpMethod === 'DELETE' ? (value) => value as Interaction : checkInteraction,
       }),
@@ -87,7 +91,7 @@ function makeInteractions(
 
   const resumable = (
     method: string,
-    first: { url: string; httpMethod: 'GET' | 'POST'; body?: string },
+    first: { url: string; httpMethod: 'GET' | 'POST'; body?: string; model?: string | undefined },
     options: InteractionStreamOptions | undefined,
     known: { id?: string | undefined; lastEventId?: string | undefined },
   ): AsyncGenerator<InteractionEvent, void> => {
@@ -118,14 +122,26 @@ function makeInteractions(
   const interactions: Interactions = {
     create(request, options) {
       const body = checkCreate(request, false);
-      return unary('interactions.create', `${client.root}interactions`, 'POST', options, body);
+      return unary(
+        'interactions.create',
+        `${client.root}interactions`,
+        'POST',
+        options,
+        body,
+        request.model ?? request.agent,
+      );
     },
 
     stream(request, options) {
       const body = checkCreate(request, true);
       return resumable(
         'interactions.stream',
-        { url: `${client.root}interactions?alt=sse`, httpMethod: 'POST', body },
+        {
+          url: `${client.root}interactions?alt=sse`,
+          httpMethod: 'POST',
+          body,
+          model: request.model ?? request.agent,
+        },
         options,
         {},
       );
@@ -203,7 +219,7 @@ async function* resumeOnDrop(options: {
   client: ResolvedClientOptions;
   call: ResolvedCallOptions;
   method: string;
-  first: { url: string; httpMethod: 'GET' | 'POST'; body?: string };
+  first: { url: string; httpMethod: 'GET' | 'POST'; body?: string; model?: string | undefined };
   maxReconnects: number;
   onReconnect: InteractionStreamOptions['onReconnect'];
   known: { id?: string | undefined; lastEventId?: string | undefined };

@@ -24,6 +24,8 @@ export type OpenInteractionStreamOptions = {
   url: string;
   httpMethod: 'GET' | 'POST';
   body?: string | undefined;
+  /** The model a create names, told to `beforeSend` (a fleet rate limit counts it). */
+  model?: string | undefined;
 };
 
 type Opened = {

@@ -2,6 +2,23 @@
 // its dev model). Not part of the public API: names here can change or go in any release, so
 // applications should not import them. Kept out of the root barrel on purpose.
 
+// @gemloop/dbos: a subagent inside a durable run runs as a child workflow. The worker finds the
+// agents of subagent tools, makes its own copies of them from their options, starts the top run
+// with a starter of children, and runs each child below a parent made of plain data.
+export {
+  type AgentTurns,
+  agentTurnsOf,
+  type ChildRunOptions,
+} from '../agent/agent-turns.ts';
+export {
+  type ChildRunCall,
+  type ChildRunParent,
+  type ChildRunStart,
+  type ChildRunStarter,
+  childAgentOf,
+} from '../agent/run-state/run-link.ts';
+// @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
+export { readInteractionId } from '../chat/read-interaction-id.ts';
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
@@ -23,7 +40,14 @@ export {
   readRole,
   readThoughtSignature,
 } from '../history/part-fields.ts';
+// @gemloop/dbos: a durable worker's agents create, poll and cancel interactions as recorded steps.
+export {
+  type InteractionsBackend,
+  registerInteractionsBackend,
+} from '../interactions/interactions-backend.ts';
 export { loggerOption } from '../logging/logger-option.ts';
+// @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).
+export { readCost } from '../models/read-cost.ts';
 export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
 export {
   type DeclaredOptions,

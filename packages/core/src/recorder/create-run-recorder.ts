@@ -3,11 +3,11 @@ import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { ContinuationReport } from '../continuation/continuation-report.ts';
-import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import { abortReason } from '../telemetry/abort-reason.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { toErrorType } from '../telemetry/to-error-type.ts';
 import { version } from '../version.ts';
@@ -216,6 +216,13 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         conversationId: info.conversationId,
         path: info.path,
         parentRunId: info.parentRunId,
+        ...(info.parentCall === undefined
+          ? {}
+          : {
+              parentStepNumber: info.parentCall.stepNumber,
+              parentToolCallId: info.parentCall.toolCallId,
+              parentCallIndex: info.parentCall.callIndex,
+            }),
         gemloopVersion: version,
         at: info.startedAt,
         // Last: it can be long, and a reader of the file's first bytes (the viewer's list) gets
@@ -311,8 +318,17 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             at: record.endedAt,
           });
         },
-        handoff({ stepNumber, from, to, at }) {
-          write({ type: 'handoff', stepNumber, from, to, at });
+        handoff({ stepNumber, from, to, filter, contentsBefore, contentsAfter, at }) {
+          write({
+            type: 'handoff',
+            stepNumber,
+            from,
+            to,
+            filter,
+            contentsBefore,
+            contentsAfter,
+            at,
+          });
         },
         compaction(report, at) {
           write({ type: 'compaction', ...report, at });
@@ -327,6 +343,13 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             finishReason: step.finishReason,
             usage: step.usage,
             cost: step.cost,
+            ...(step.usageWithChildren === undefined
+              ? {}
+              : {
+                  usageWithChildren: step.usageWithChildren,
+                  costWithChildren: step.costWithChildren,
+                  usageByAgent: step.usageByAgent,
+                }),
             grounding: step.grounding,
             toolCalls: step.toolCalls.length,
             reask: step.reask?.reason,
@@ -386,9 +409,6 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
   };
 }
 
-/** The longest abort reason recorded: it is caller text, shown in the viewer's list. */
-const MAX_REASON_CHARS = 500;
-
 function toRecordedError(error: unknown): RecordedError {
   const message =
     error instanceof Error ? error.message : typeof error === 'string' ? error : String(error);
@@ -398,28 +418,10 @@ function toRecordedError(error: unknown): RecordedError {
   const name = error instanceof Error ? error.name : toErrorType(error);
   const recorded: RecordedError =
     typeof status === 'number' ? { name, message, status } : { name, message };
+  // Why an aborted run was aborted (telemetry/abort-reason.ts, shared with the run's span).
   const reason = abortReason(error);
   if (reason !== undefined) recorded.reason = reason;
   return recorded;
-}
-
-/**
- * Why an aborted run (an `AgentAbortedError`, checked by its code: the recorder sits below the
- * agent layer) was aborted: its cause is the signal's reason. A reason-less `abort()` gives a
- * DOMException `AbortError` ("This operation was aborted"), recorded as that message.
- */
-function abortReason(error: unknown): string | undefined {
-  if (!GemloopError.isInstance(error) || error.code !== 'agent-aborted') return undefined;
-  const cause: unknown = error.cause;
-  const text =
-    typeof cause === 'string'
-      ? cause
-      : cause instanceof Error ||
-          (typeof cause === 'object' && cause !== null && 'message' in cause)
-        ? (cause as { message?: unknown }).message
-        : undefined;
-  if (typeof text !== 'string' || text === '') return undefined;
-  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
 }
 
 /** A closing line past maxRunBytes: how the run ended, without the answer's text. */

@@ -1,6 +1,6 @@
 import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { Cost } from '../models/cost.ts';
-import type { AgentUsage } from '../run/agent-result.ts';
+import type { AgentUsage, AgentUsageByAgent } from '../run/agent-result.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */
 export const RECORDED_RUN_FORMAT = 1;
@@ -56,6 +56,12 @@ export type RecordedRunLine =
       path?: readonly string[] | undefined;
       /** For a child run: the `runId` of the run whose tool call started it, when recorded. */
       parentRunId?: string | undefined;
+      /** For a child run: the step of the parent run whose tool call started it. */
+      parentStepNumber?: number | undefined;
+      /** For a child run: the id of the parent's tool call that started it. */
+      parentToolCallId?: string | undefined;
+      /** For a child run: that call's 0-based position in its model turn (ids may repeat). */
+      parentCallIndex?: number | undefined;
       input: unknown;
       gemloopVersion: string;
       at: number;
@@ -77,7 +83,18 @@ export type RecordedRunLine =
     }
   | { type: 'first-chunk'; stepNumber: number; at: number }
   /** The run was handed to another agent after step `stepNumber` (`handoff()`). */
-  | { type: 'handoff'; stepNumber: number; from: string; to: string; at: number }
+  | {
+      type: 'handoff';
+      stepNumber: number;
+      from: string;
+      to: string;
+      /** How the history was filtered for `to` (see `HandoffInfo.filter`). */
+      filter?: 'default' | 'custom' | undefined;
+      /** How many contents the history had before the filter, and after. */
+      contentsBefore?: number | undefined;
+      contentsAfter?: number | undefined;
+      at: number;
+    }
   | {
       /** A long-decode answer's next request, a resumed stream, or a restart. */
       type: 'continuation';
@@ -127,6 +144,11 @@ export type RecordedRunLine =
       usage: AgentUsage;
       /** What the step's model call cost. */
       cost: Cost;
+      /** With what its calls' model calls used (subagents): see `AgentStep.usageWithChildren`. */
+      usageWithChildren?: AgentUsage | undefined;
+      costWithChildren?: Cost | undefined;
+      /** `usageWithChildren` by agent (see `AgentStep.usageByAgent`). */
+      usageByAgent?: AgentUsageByAgent[] | undefined;
       grounding: unknown;
       toolCalls: number;
       reask: string | undefined;

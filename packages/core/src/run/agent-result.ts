@@ -107,8 +107,16 @@ export type AgentToolCall = {
   durationMs: number;
   /** Grounding of a built-in tool run as a function (the 2.x search fallback). */
   grounding?: GroundingMetadata | undefined;
-  /** Usage of extra model calls the tool made (the 2.x search fallback). */
+  /**
+   * Usage of the model calls the tool made: the 2.x search fallback's, or a subagent's whole run
+   * (its own subagents' included).
+   */
   usage?: AgentUsage | undefined;
+  /**
+   * What `usage` cost, when the tool priced it at its own model (a subagent's run); absent, it is
+   * priced at the calling agent's model.
+   */
+  cost?: Cost | undefined;
 };
 
 /** Why a step's answer was re-asked instead of ending the run. */
@@ -155,6 +163,21 @@ export type AgentStep = {
   /** The raw usage of this model call. */
   usage: AgentUsage;
   /**
+   * Set when a call of this step made model calls of its own (a subagent's run, the search
+   * fallback): `usage` plus every call's `usage`, each field summed. `usage` stays the step's own
+   * model call, as `result.usage` sums both.
+   */
+  usageWithChildren?: AgentUsage | undefined;
+  /** `cost` plus what the calls' model calls cost, beside {@link AgentStep.usageWithChildren}. */
+  costWithChildren?: Cost | undefined;
+  /**
+   * Set when the step's calls ran subagents: `usageWithChildren` split by agent, as
+   * `AgentResult.usageByAgent` splits the run's: the step's own agent first (`path: []`), then
+   * each subagent run it started (and those below them) in the order they ended. The entries
+   * sum to the subagents' share of `usageWithChildren`.
+   */
+  usageByAgent?: AgentUsageByAgent[] | undefined;
+  /**
    * What this model call cost, by the agent's `prices` over gemloop's table, at the tier that
    * served it (`serviceTier`, else the one asked for, else standard). Exact decimal strings of US
    * dollars; `null` amounts and `unknown` when a price is unknown. Zero for a `resume` step.
@@ -166,6 +189,12 @@ export type AgentStep = {
    * falls back to `standard`). Undefined when the API reported neither (Vertex).
    */
   serviceTier?: ServiceTier | undefined;
+  /**
+   * The Interactions API interaction that answered this step (an agent on
+   * `api: interactionsApi()`); a chat session stores the last one with the turn
+   * (`ChatTurn.interactionId`) to continue from it. Absent on `generateContent`.
+   */
+  interactionId?: string | undefined;
   /**
    * Set when the answer took more than one request (a long-decode answer continued with
    * `CONTINUATION` tokens), or its stream was resumed or restarted: the hops, each one's usage,

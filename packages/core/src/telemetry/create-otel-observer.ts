@@ -4,6 +4,7 @@ import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { version } from '../version.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
+import { abortReason } from './abort-reason.ts';
 import type {
   ModelCallObservation,
   RunObservation,
@@ -228,14 +229,15 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           };
         },
 
-        // One span per compaction, under the run's (the summarizer's call, when there is one,
-        // happened just before it). gemloop.-prefixed: GenAI semconv has no compaction attributes.
-        compaction(report, at) {
+        // One span per compaction, under the run's, from its start to its end; its summarizer's
+        // model call, when it made one, is a child span of it (a GenAI `generate_content` span).
+        // gemloop.-prefixed: GenAI semconv has no compaction attributes.
+        compaction(report, at, trace) {
           const span = tracer.startSpan(
             'gemloop.compaction',
             {
               kind: SPAN_KIND_INTERNAL,
-              startTime: at,
+              startTime: trace?.startedAt ?? at,
               attributes: {
                 'gemloop.compaction.step': report.stepNumber,
                 'gemloop.compaction.reason': report.reason,
@@ -249,6 +251,26 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
             },
             runContext,
           );
+          const call = trace?.summarizer;
+          if (call !== undefined) {
+            const summary = tracer.startSpan(
+              `generate_content ${call.model}`,
+              {
+                kind: SPAN_KIND_CLIENT,
+                startTime: call.startedAt,
+                attributes: {
+                  'gen_ai.operation.name': 'generate_content',
+                  ...common,
+                  'gen_ai.request.model': call.model,
+                  'gemloop.compaction.summarizer': true,
+                },
+              },
+              api.trace.setSpan(runContext, span),
+            );
+            if (call.usage !== undefined) addUsageMetadata(summary, call.usage, latest);
+            if (call.error !== undefined) failSpan(summary, 'summarizer-failed', call.error);
+            summary.end(call.endedAt);
+          }
           span.end(at);
         },
 
@@ -292,12 +314,16 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         // A handoff as a span of its own under the run's (the OpenAI Agents SDK traces one as a
         // `handoff` span, packages/agents-core/src/tracing/spans.ts; the GenAI conventions name no
         // operation for it, so only the agent attributes they define are set).
-        handoff({ from, to, at }) {
+        handoff({ from, to, filter, at }) {
           const span = tracer.startSpan(
             `handoff ${to}`,
             {
               kind: SPAN_KIND_INTERNAL,
-              attributes: { 'gen_ai.agent.name': to, 'gemloop.handoff.from': from },
+              attributes: {
+                'gen_ai.agent.name': to,
+                'gemloop.handoff.from': from,
+                ...(filter === undefined ? {} : { 'gemloop.handoff.filter': filter }),
+              },
               startTime: at,
             },
             runContext,
@@ -308,6 +334,11 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         end(outcome) {
           if ('error' in outcome) {
             failSpan(runSpan, toErrorType(outcome.error), outcome.error);
+            // An aborted run says why, as the recorder does (`error.reason` of its run-end line):
+            // the signal's reason, caller text, bounded. A gemloop attribute: OpenTelemetry's
+            // `error.*` namespace is the semantic conventions' own (error.type only).
+            const reason = abortReason(outcome.error);
+            if (reason !== undefined) runSpan.setAttribute('gemloop.abort.reason', reason);
             const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
               ?.run;
             if (run?.usage !== undefined) addUsage(runSpan, run.usage, latest);

@@ -327,6 +327,8 @@ describe('OpenTelemetry GenAI spans', () => {
     expect(tool.status.code).toBe(SpanStatusCode.ERROR);
     const run = one(spans, 'invoke_agent');
     expect(run.attributes['error.type']).toBe('AgentAbortedError');
+    // Why, as the recorder's run-end line says it (the signal's reason).
+    expect(run.attributes['gemloop.abort.reason']).toBe('user pressed stop');
     expect(parentOf(tool)).toBe(run.spanContext().spanId);
   });
 

@@ -69,6 +69,21 @@ export function resolveObservers(options: {
   const { name, telemetry, recorder } = options;
   const observers: RunObserver[] = [];
   if (telemetry !== false) observers.push(createTelemetryObserver(telemetry ?? {}));
-  if (recorder !== undefined) observers.push(recorder);
+  if (recorder !== undefined) {
+    observers.push(recorder);
+    recorders.add(recorder);
+  }
   return { name, observers };
+}
+
+// The observers given as an agent's `recorder`: a subagent's run records into its parent's too
+// (see `isRunRecorder`), so the tree is not lost from the recording.
+const recorders = new WeakSet<RunObserver>();
+
+/**
+ * Whether `observer` was given as an agent's `recorder` (not its telemetry): the observers a
+ * child run inherits from the run that started it. @internal
+ */
+export function isRunRecorder(observer: RunObserver): boolean {
+  return recorders.has(observer);
 }

@@ -1,4 +1,4 @@
-import type { CompactionReport } from '../compaction/compact-history.ts';
+import type { CompactionReport, CompactionTrace } from '../compaction/compact-history.ts';
 import type {
   ContinuationHopEvent,
   ContinuationReport,
@@ -36,6 +36,18 @@ export type RunStartInfo = {
   path: readonly string[];
   /** The `runId` of the run whose tool started this one, when that run was observed too. */
   parentRunId: string | undefined;
+  /** For a child run: the tool call of the parent run that started it. */
+  parentCall?: ParentCallInfo | undefined;
+};
+
+/** The tool call of a parent run that started a child run (a subagent). */
+export type ParentCallInfo = {
+  /** The parent's step that made the call. */
+  stepNumber: number;
+  /** The call's id (the model may repeat one: `callIndex` tells them apart). */
+  toolCallId: string;
+  /** The call's 0-based position among the calls of its model turn, when known. */
+  callIndex: number | undefined;
 };
 
 /** The run was handed to another agent (`handoff()`): the steps after `stepNumber` are its. */
@@ -45,6 +57,14 @@ export type HandoffInfo = {
   from: string;
   /** The name of the agent taking over. */
   to: string;
+  /**
+   * How the history was filtered for the receiver: `default` (the tool exchanges of the agent
+   * handing over dropped) or `custom` (the handoff's `filter`).
+   */
+  filter?: 'default' | 'custom' | undefined;
+  /** How many contents the history had before the filter, and after. */
+  contentsBefore?: number | undefined;
+  contentsAfter?: number | undefined;
   at: number;
 };
 
@@ -122,8 +142,13 @@ export interface RunObservation {
   steer?: ((report: SteeringReport, at: number) => void) | undefined;
   /** The run was handed to another agent, after the step of the transfer call ended. */
   handoff?(info: HandoffInfo): void;
-  /** The history was compacted before a model step (the `compaction` option). */
-  compaction?: ((report: CompactionReport, at: number) => void) | undefined;
+  /**
+   * The history was compacted before a model step (the `compaction` option), at `at`; `trace`
+   * says when it started and times its summarizer's model call, when it made one.
+   */
+  compaction?:
+    | ((report: CompactionReport, at: number, trace?: CompactionTrace | undefined) => void)
+    | undefined;
   /** The run ended with a result or failed with `error` (which carries `run` when it started). */
   end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
 }

@@ -102,8 +102,8 @@ function combine(list: readonly RunObservation[]): RunObservation {
         },
       };
     },
-    compaction(report, at) {
-      for (const observation of list) observation.compaction?.(report, at);
+    compaction(report, at, trace) {
+      for (const observation of list) observation.compaction?.(report, at, trace);
     },
     stepEnd(step) {
       for (const observation of list) observation.stepEnd(step);
@@ -171,7 +171,7 @@ function guard(observation: RunObservation): RunObservation {
       }
       return { wrap: call.wrap, end: quiet((record, at) => call.end(record, at)) };
     },
-    compaction: quiet((report, at) => observation.compaction?.(report, at)),
+    compaction: quiet((report, at, trace) => observation.compaction?.(report, at, trace)),
     stepEnd: quiet((step) => observation.stepEnd(step)),
     guardrail: quiet((record) => observation.guardrail?.(record)),
     steer: quiet((report, at) => observation.steer?.(report, at)),

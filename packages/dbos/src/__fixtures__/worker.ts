@@ -2,9 +2,12 @@
 // variables (a test fixture, not library code). Every tool execution is appended to COUNTER_FILE
 // as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
 import { appendFileSync } from 'node:fs';
-import { createGemini, defineTool } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { readToolOutputTool } from '@gemloop/core/compaction';
+import { subagent } from '@gemloop/core/composition';
+import { interactionsApi } from '@gemloop/core/interactions';
 import { z } from 'zod';
-import { durableContext, startDurableWorker } from '../index.ts';
+import { createPostgresArtifactStore, durableContext, startDurableWorker } from '../index.ts';
 
 const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
@@ -146,6 +149,37 @@ const page = defineTool({
   },
 });
 
+// A long document whose end the `toolOutput` budget of the `artifacts` agent cuts off, kept in
+// Postgres; and `read_tool_output` on that store, which waits READ_MS after it starts (so a test
+// can kill its worker then) and is counted with the id it reads.
+const artifacts = createPostgresArtifactStore({ connectionString: env['DATABASE_URL'] as string });
+const longDocument = defineTool({
+  name: 'long_document',
+  description: 'Reads the long document.',
+  parameters: z.object({}),
+  execute: async () => {
+    record('done long_document');
+    return { text: `${'intro words '.repeat(200)}THE-END-IS-KEPT-ASIDE` };
+  },
+});
+const readBack = readToolOutputTool(artifacts);
+const slowReadBack = defineTool({
+  name: 'read_tool_output',
+  description: readBack.description ?? '',
+  parameters: z.object({ id: z.string(), offset: z.number().optional(), length: z.number().optional() }),
+  execute: async (args, context) => {
+    record(`start read ${args.id}`);
+    await new Promise((resolve) => setTimeout(resolve, Number(env['READ_MS'] ?? '0')));
+    const { id, offset, length } = args;
+    const value = await readBack.execute(
+      { id, ...(offset === undefined ? {} : { offset }), ...(length === undefined ? {} : { length }) },
+      context,
+    );
+    record(`done read ${args.id}`);
+    return value;
+  },
+});
+
 // The batch job's tool: a city's weather, each execution counted.
 const getWeather = defineTool({
   name: 'get_weather',
@@ -157,7 +191,64 @@ const getWeather = defineTool({
   },
 });
 
+// The children of one parent run that have reached `meet_siblings`, by the top run's id (a child
+// workflow's id starts with it): two subagents of a turn run one at a time never both get there.
+const siblings = new Map<string, { arrived: number; open: () => void; all: Promise<void> }>();
+const meetSiblings = defineTool({
+  name: 'meet_siblings',
+  description: 'Meets the other subagents of its parent turn.',
+  parameters: z.object({ of: z.number() }),
+  execute: async ({ of }, context) => {
+    const durable = durableContext(context);
+    const key = durable?.idempotencyKey ?? 'none';
+    record(`start meet_siblings ${key}`);
+    const place = (durable?.runId ?? 'none').split('/')[0] as string;
+    let meeting = siblings.get(place);
+    if (meeting === undefined) {
+      let open = (): void => {};
+      const all = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      meeting = { arrived: 0, open, all };
+      siblings.set(place, meeting);
+    }
+    meeting.arrived++;
+    if (meeting.arrived === of) meeting.open();
+    let timer: NodeJS.Timeout | undefined;
+    const met = await Promise.race([
+      meeting.all.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), meetTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!met) throw new Error(`only ${meeting.arrived} of ${of} subagents of the turn ran at once`);
+    record(`done meet_siblings ${key}`);
+    return { met: of };
+  },
+});
+
 const model = env['MODEL'] ?? 'gemini-3-flash-preview';
+
+// A subagent (its own model calls and tools) for the parent agent `team`: inside a durable run
+// it is a child workflow.
+const researcher = createAgent({
+  gemini,
+  model,
+  instructions: 'CHILD: research one question.',
+  tools: [lookup, slow, meetSiblings, refund],
+});
+const research = subagent(researcher, {
+  name: 'research',
+  description: 'Researches one question.',
+});
+// A subagent with a subagent of its own (two levels of child workflows), for the agent `deep`.
+const manager = createAgent({
+  gemini,
+  model,
+  instructions: 'MID: manage research.',
+  tools: [research],
+});
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorker({
@@ -196,14 +287,64 @@ const worker = await startDurableWorker({
     // No tools: one step whose answer the fake serves in continuation hops (turn.continued).
     longdecode: { gemini, model, tools: [] },
     fanout: { gemini, model, tools: [meet, part] },
+    team: { gemini, model, instructions: 'PARENT: delegate research.', tools: [research] },
+    // A tool guardrail of the top run: the subagent's refund meets it too (as in-process).
+    teamGuarded: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [research],
+      guardrails: {
+        tools: [
+          {
+            name: 'no-refunds',
+            tools: ['refund'],
+            before: () => ({ type: 'deny', message: 'Refunds are not allowed here.' }),
+          },
+        ],
+      },
+    },
+    deep: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [subagent(manager, { name: 'delegate', description: 'Manages research.' })],
+    },
+    teamApproval: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [research],
+      needsApproval: ['refund'],
+    },
     fanoutApproval: { gemini, model, tools: [part, refund], needsApproval: ['refund'] },
     // Summarizes its older turns when a request passes 5,000 tokens (the summary a model call).
+    // Each model call a background interaction, polled every INTERACTIONS_POLL_MS (durable-interactions.test.ts).
+    background: {
+      gemini,
+      model,
+      tools: [getWeather],
+      api: interactionsApi({
+        background: {
+          pollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),
+          maxPollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),
+        },
+      }),
+    },
+    // The same agent on the Interactions API without background: each call one streamed step.
+    interactions: { gemini, model, tools: [getWeather], api: interactionsApi() },
     compacting: {
       gemini,
       model,
       tools: [page],
       maxSteps: 10,
       compaction: { maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true },
+    },
+    artifacts: {
+      gemini,
+      model,
+      tools: [longDocument, slowReadBack],
+      toolOutput: { perTool: { long_document: { maxTokens: 100 } }, artifacts },
     },
   },
   batchJobs: {

@@ -112,8 +112,83 @@ describe('createPostgresHistoryStore at its edges', () => {
     );
     const store = createPostgresHistoryStore({ pool, table: 'future_turns' });
     await expect(store.load('x')).rejects.toThrow(
-      'The chat table future_turns is at layout version 99, newer than this @gemloop/dbos knows (1): upgrade the package.',
+      'The chat table future_turns is at layout version 99, newer than this @gemloop/dbos knows (2): upgrade the package.',
     );
+  });
+
+  it('migrates a version-1 table to version 2 once: old rows read as cost unknown, new ones keep cost and interaction id', async () => {
+    // A table as @gemloop/dbos wrote it before (layout 1: the turn's JSON, cost inside, unchecked).
+    await pool.query(
+      `CREATE TABLE IF NOT EXISTS gemloop_schema_versions (name text PRIMARY KEY, version integer NOT NULL)`,
+    );
+    await pool.query(
+      `CREATE TABLE old_turns (session_id text NOT NULL, turn_index integer NOT NULL, turn jsonb NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (session_id, turn_index))`,
+    );
+    await pool.query(`INSERT INTO gemloop_schema_versions VALUES ('chat:old_turns', 1)`);
+    const oldTurn = {
+      ...turnOf('old'),
+      model: 'gemini-3-flash-preview',
+      cost: { currency: 'USD', total: '999' },
+    };
+    await pool.query(`INSERT INTO old_turns (session_id, turn_index, turn) VALUES ('m', 0, $1)`, [
+      JSON.stringify(oldTurn),
+    ]);
+
+    const cost = {
+      currency: 'USD' as const,
+      total: '0.0325',
+      input: '0.03',
+      cachedInput: '0',
+      output: '0.0025',
+      thinking: '0',
+    };
+    const store = createPostgresHistoryStore({ pool, table: 'old_turns' });
+    const [old] = await store.load('m');
+    // The old row: its turn as it was, of unknown cost (no `cost` key), and no interaction id.
+    expect(old).toEqual({ ...turnOf('old'), model: 'gemini-3-flash-preview' });
+    await store.append('m', { ...turnOf('new'), cost, interactionId: 'v1_abc-123.x~y' }, noContext);
+    await store.append('m', turnOf('plain'), noContext);
+    // A second store migrates again: nothing to do, the version stays 2.
+    const again = createPostgresHistoryStore({ pool, table: 'old_turns' });
+    const turns = await again.load('m');
+    expect(turns[1]).toEqual({ ...turnOf('new'), cost, interactionId: 'v1_abc-123.x~y' });
+    expect(turns[2]).toEqual(turnOf('plain'));
+    const { rows } = await pool.query(
+      `SELECT version FROM gemloop_schema_versions WHERE name = 'chat:old_turns'`,
+    );
+    expect(rows).toEqual([{ version: 2 }]);
+    // The columns hold them (the turn's JSON does not), so SQL can sum a session's cost.
+    const sum = await pool.query(
+      `SELECT turn ? 'cost' AS in_json, cost->>'total' AS total, interaction_id FROM old_turns WHERE turn_index = 1`,
+    );
+    expect(sum.rows).toEqual([
+      { in_json: false, total: '0.0325', interaction_id: 'v1_abc-123.x~y' },
+    ]);
+  });
+
+  it('reads a hostile cost or interaction id in a row as absent, never as a wrong number or id', async () => {
+    const store = createPostgresHistoryStore({ pool, table: 'hostile_turns' });
+    await store.append('h', turnOf('t'), noContext);
+    await pool.query(
+      `UPDATE hostile_turns SET cost = $1::jsonb, interaction_id = $2 WHERE session_id = 'h'`,
+      [
+        JSON.stringify({
+          currency: 'USD',
+          total: '1e99',
+          input: '0',
+          cachedInput: '0',
+          output: '0',
+          thinking: '0',
+        }),
+        '../../etc/passwd',
+      ],
+    );
+    expect(await store.load('h')).toEqual([turnOf('t')]);
+    await pool.query(`UPDATE hostile_turns SET interaction_id = $1 WHERE session_id = 'h'`, [
+      'x'.repeat(513),
+    ]);
+    expect(await store.load('h')).toEqual([turnOf('t')]);
   });
 
   it('fails typed, with the password redacted, when Postgres is out of reach', async () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Content } from '@gemloop/core';
 import { createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { ChatStoreError } from '@gemloop/core/errors';
+import { interactionsApi } from '@gemloop/core/interactions';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,12 +76,48 @@ describe('createPostgresHistoryStore', () => {
       expect(turns[0]?.contents).toEqual(answer.newContents);
       expect(turns[0]?.model).toBe('gemini-3-flash-preview');
       const version = await pool.query('SELECT version FROM gemloop_schema_versions');
-      expect(version.rows).toEqual([{ version: 1 }]);
+      expect(version.rows).toEqual([{ version: 2 }]);
       await second.clear('verbatim');
       expect(await second.load('verbatim')).toEqual([]);
     } finally {
       await pool.end();
     }
+  });
+
+  it("keeps each turn's cost, and on the Interactions API its interaction id: a restart continues with previous_interaction_id", async () => {
+    const first = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'k', baseUrl: fake.url }),
+      model: 'gemini-2.5-flash',
+      api: interactionsApi(),
+    });
+    const chat = createChatSession({ agent, store: first, id: 'resumed' });
+    const answer = await chat.send('hello');
+    await chat.close();
+    await first.close();
+    // The restart: a new store and a new agent (nothing remembered in memory).
+    const second = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const [saved] = await second.load('resumed');
+    expect(saved?.cost).toEqual(answer.cost);
+    expect(saved?.cost?.total).toEqual(expect.stringMatching(/^\d/));
+    expect(saved?.interactionId).toEqual(expect.stringMatching(/^[A-Za-z0-9._~-]+$/));
+    const reopened = createChatSession({
+      agent: createAgent({
+        gemini: createGemini({ apiKey: 'k', baseUrl: fake.url }),
+        model: 'gemini-2.5-flash',
+        api: interactionsApi(),
+      }),
+      store: second,
+      id: 'resumed',
+    });
+    expect((await reopened.send('again')).text).toBe('echo again');
+    await reopened.close();
+    const creates = fake.requests.filter((request) => request.method === 'interactions.create');
+    expect(creates.at(-1)?.body).toMatchObject({
+      previous_interaction_id: saved?.interactionId,
+      input: [{ type: 'user_input', content: [{ type: 'text', text: 'again' }] }],
+    });
+    await second.close();
   });
 
   it('refuses an append that would interleave with another writer, typed, losing nothing', async () => {

@@ -1,8 +1,14 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
-import { type DeclaredOptions, defineOptions, optionCheck } from '@gemloop/core/internal';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  optionCheck,
+  readCost,
+  readInteractionId,
+} from '@gemloop/core/internal';
 import pg from 'pg';
-import { toUnreachableError } from '../errors/check-postgres.ts';
+import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { borrowClient } from '../postgres/borrow-client.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
 
@@ -39,8 +45,22 @@ export type PostgresHistoryStore = {
   close(): Promise<void>;
 };
 
-/** The table's layout version; migrations below bring older tables to it. */
-const SCHEMA_VERSION = 1;
+/**
+ * The table's layout version; migrations below bring older tables to it, each step once (the
+ * version is recorded in `gemloop_schema_versions` in the same transaction):
+ * 1. the table: `(session_id, turn_index)` and the turn as `jsonb`;
+ * 2. columns `cost` (`jsonb`, the turn's `Cost`) and `interaction_id` (`text`, its last
+ *    Interactions API interaction), kept beside the turn so they can be read and summed in SQL.
+ *    Rows written before have neither: they read as turns of unknown cost, sent whole.
+ */
+const SCHEMA_VERSION = 2;
+
+type TurnRow = {
+  turn_index: number;
+  turn: ChatTurn;
+  cost: unknown;
+  interaction_id: unknown;
+};
 
 const postgresStoreOptions: DeclaredOptions<CreatePostgresHistoryStoreOptions> =
   defineOptions<CreatePostgresHistoryStoreOptions>({
@@ -63,7 +83,8 @@ const postgresStoreOptions: DeclaredOptions<CreatePostgresHistoryStoreOptions> =
 /**
  * A {@link HistoryStore} in Postgres: one row per turn, `(session_id, turn_index)` its primary
  * key, the turn as `jsonb` (contents verbatim, thought signatures and call ids included, with the
- * model, token count and time). Each append is one `INSERT`, atomic by itself. The table is
+ * model, token count and time), its cost and last Interactions API interaction id in columns of
+ * their own (`cost`, `interaction_id`). Each append is one `INSERT`, atomic by itself. The table is
  * created (or migrated) at the first call, under an advisory lock so processes that start
  * together do not race.
  *
@@ -115,28 +136,34 @@ export function createPostgresHistoryStore(
   return {
     async load(id) {
       await ensureTable();
-      const { rows } = await pool.query<{ turn_index: number; turn: ChatTurn }>(
-        `SELECT turn_index, turn FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index`,
+      const { rows } = await pool.query<TurnRow>(
+        `SELECT turn_index, turn, cost, interaction_id FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index`,
         [id],
       );
       const last = rows[rows.length - 1];
       nextIndex.set(id, last === undefined ? 0 : last.turn_index + 1);
-      return rows.map((row) => row.turn);
+      return rows.map(toTurn);
     },
     async append(id, turn) {
       await ensureTable();
-      const stored = JSON.stringify(turn);
+      const { cost, interactionId, ...rest } = turn;
+      const stored = JSON.stringify(rest);
+      const columns = [
+        cost === undefined ? null : JSON.stringify(cost),
+        interactionId ?? null,
+      ] as const;
       const expected = nextIndex.get(id);
       try {
         if (expected === undefined) {
           // No load by this store: append after whatever is there (a plain log append).
-          const index = await appendAtEnd(pool, quoted, id, stored);
+          const index = await appendAtEnd(pool, quoted, id, stored, columns);
           nextIndex.set(id, index + 1);
           return;
         }
         await pool.query(
-          `INSERT INTO ${quoted} (session_id, turn_index, turn) VALUES ($1, $2, $3::jsonb)`,
-          [id, expected, stored],
+          `INSERT INTO ${quoted} (session_id, turn_index, turn, cost, interaction_id)
+           VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)`,
+          [id, expected, stored, ...columns],
         );
         nextIndex.set(id, expected + 1);
       } catch (error) {
@@ -175,14 +202,15 @@ async function appendAtEnd(
   quoted: string,
   id: string,
   stored: string,
+  columns: readonly [cost: string | null, interactionId: string | null],
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { rows } = await pool.query<{ turn_index: number }>(
-        `INSERT INTO ${quoted} (session_id, turn_index, turn)
-         SELECT $1, COALESCE(MAX(turn_index) + 1, 0), $2::jsonb FROM ${quoted} WHERE session_id = $1
+        `INSERT INTO ${quoted} (session_id, turn_index, turn, cost, interaction_id)
+         SELECT $1, COALESCE(MAX(turn_index) + 1, 0), $2::jsonb, $3::jsonb, $4 FROM ${quoted} WHERE session_id = $1
          RETURNING turn_index`,
-        [id, stored],
+        [id, stored, ...columns],
       );
       return rows[0]?.turn_index ?? 0;
     } catch (error) {
@@ -220,6 +248,11 @@ async function migrate(pool: pg.Pool, quoted: string, table: string): Promise<vo
            PRIMARY KEY (session_id, turn_index))`,
       );
     }
+    if (current < 2) {
+      await client.query(
+        `ALTER TABLE ${quoted} ADD COLUMN IF NOT EXISTS cost jsonb, ADD COLUMN IF NOT EXISTS interaction_id text`,
+      );
+    }
     await client.query(
       `INSERT INTO gemloop_schema_versions (name, version) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version`,
@@ -234,11 +267,19 @@ async function migrate(pool: pg.Pool, quoted: string, table: string): Promise<vo
   }
 }
 
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    (typeof code === 'string' &&
-      (/^E[A-Z]+$/.test(code) || code.startsWith('28') || code === '3D000')) ||
-    (error instanceof Error && /timeout|connect/i.test(error.message))
-  );
+/**
+ * A row as a turn. The row is hostile bytes (another writer, a hand edit): its cost is kept only
+ * when every amount is a dollar decimal, its interaction id only when it looks like one; a turn
+ * of a version-1 row (or with a malformed cost) has no `cost`: its cost is unknown, never wrong.
+ * The turn's own JSON never carries them (written beside it), so one left in it is dropped.
+ */
+function toTurn(row: TurnRow): ChatTurn {
+  const { cost: _cost, interactionId: _interactionId, ...turn } = row.turn;
+  const cost = readCost(row.cost);
+  const interactionId = readInteractionId(row.interaction_id);
+  return {
+    ...turn,
+    ...(cost === undefined ? {} : { cost }),
+    ...(interactionId === undefined ? {} : { interactionId }),
+  };
 }

@@ -29,6 +29,16 @@ export type PendingApproval = {
    * (computer use's `safety_decision: require_confirmation`): show the explanation to the approver.
    */
   safetyDecision?: { decision: string; explanation: string | undefined } | undefined;
+  /**
+   * The subagent that made the call (`['research#1']`), when a subagent inside the run did;
+   * absent for the run's own calls.
+   */
+  path?: readonly string[] | undefined;
+  /**
+   * The workflow of the subagent's run that waits (`<runId>/<step>.<index>:<callId>`), when a
+   * subagent made the call: `approve(runId, approvalId)` of the top run reaches it.
+   */
+  childRunId?: string | undefined;
 };
 
 /** Which calls need approval: tool names, or a predicate over the call. */
@@ -136,6 +146,7 @@ export function createApprovalHook({
       stepNumber: context.stepNumber,
       callIndex: context.callIndex,
       ...(confirm && { safetyDecision: context.safetyDecision }),
+      ...(context.path.length > 0 && { path: [...context.path] }),
     });
     const list = pendingByRun.get(runId) ?? [];
     list.push(pending);

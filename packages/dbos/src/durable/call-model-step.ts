@@ -1,12 +1,15 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { ApiCallError } from '@gemloop/core';
+import type { SteerWatch } from './durable-steering.ts';
 import { toReplayMismatch } from './replay-mismatch.ts';
 
 /** @defaultValue of how many server-requested waits (429 with RetryInfo) one model call sleeps through. */
 export const DEFAULT_MAX_DURABLE_RETRIES = 5;
 
-type StepOutcome<T> = { ok: true; value: T } | { ok: false; retryDelayMs: number; message: string };
+type StepOutcome<T> =
+  // `steer`: whether a steer waited when the call ended (absent: no watch, or an older record).
+  { ok: true; value: T; steer?: boolean } | { ok: false; retryDelayMs: number; message: string };
 
 /**
  * Runs one model call as a DBOS step, whose recorded output is the response exactly as the
@@ -28,6 +31,7 @@ export async function callModelStep<T>({
   call,
   maxDurableRetries = DEFAULT_MAX_DURABLE_RETRIES,
   fenced = false,
+  steer,
 }: {
   name: string;
   call: () => Promise<T>;
@@ -38,6 +42,8 @@ export async function callModelStep<T>({
    * nothing billed in between, so it is skipped (one statement less per model step, issue 35).
    */
   fenced?: boolean | undefined;
+  /** Records with the response whether a steer waits, for the next step boundary. */
+  steer?: SteerWatch | undefined;
 }): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const outcome: StepOutcome<T> = await DBOS.runStep(
@@ -47,7 +53,10 @@ export async function callModelStep<T>({
         // step, after the call. Thrown outside the try: the execution's end, not the call's.
         if (!fenced) await assertStillOwnsRun();
         try {
-          return { ok: true, value: await call() };
+          const value = await call();
+          return steer === undefined
+            ? { ok: true, value }
+            : { ok: true, value, steer: await steer.probe() };
         } catch (error) {
           const retryDelayMs = serverDelayOf(error);
           if (retryDelayMs !== undefined && attempt < maxDurableRetries) {
@@ -61,7 +70,10 @@ export async function callModelStep<T>({
       // Another step recorded here: the run fails with a typed error, never goes on past it.
       throw toReplayMismatch(error);
     });
-    if (outcome.ok) return outcome.value;
+    if (outcome.ok) {
+      steer?.note(outcome.steer);
+      return outcome.value;
+    }
     DBOS.logger.info(
       `${name}: the server asked to wait ${outcome.retryDelayMs} ms; sleeping durably`,
     );

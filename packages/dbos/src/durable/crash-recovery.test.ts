@@ -10,6 +10,7 @@ import {
 } from '../__fixtures__/fleet.ts';
 import { ANSWER, createScriptedFake } from '../__fixtures__/scripted-crash-fake.ts';
 import { createDurableRuns, type DurableRunResult, type DurableRuns } from '../index.ts';
+import { readRecordedRuns } from '../recorded-runs/index.ts';
 
 type Fleet = {
   fake: FakeGemini;
@@ -115,6 +116,33 @@ describe('a worker killed in the middle of a run', () => {
     ]);
     expect(fleet.counter.count(`done slow ${key('slow')}`)).toBe(1);
     expect(fleet.counter.count(`start slow ${key('slow')}`)).toBe(2);
+  });
+
+  it('the run taken over reads back as a recorded run with each request as the fake received it', async () => {
+    // The worker that took 'crash-tool' over replayed its first calls: it captured their requests
+    // again and wrote them with its first event entry (readRecordedRuns, evals from Postgres).
+    const read = [];
+    for await (const run of readRecordedRuns({
+      databaseUrl: fleet.env['DATABASE_URL'] as string,
+      runIds: ['crash-tool'],
+    })) {
+      read.push(run);
+    }
+    expect(read.map((run) => run.runId)).toEqual(['crash-tool']);
+    const requests = (read[0]?.lines ?? []).flatMap((line) =>
+      line.type === 'model-call-start' ? [line.request as Record<string, unknown>] : [],
+    );
+    type Body = Record<string, unknown> & { contents?: { parts?: { text?: string }[] }[] };
+    const sent = fleet.fake.modelRequests
+      .map((request) => request.body as Body)
+      .filter((body) => body.contents?.[0]?.parts?.[0]?.text === 'Where is order 7?');
+    expect(requests).toHaveLength(3);
+    expect(sent).toHaveLength(3);
+    requests.forEach((request, call) => {
+      for (const key of ['contents', 'systemInstruction', 'tools', 'toolConfig']) {
+        expect({ call, key, value: request[key] }).toEqual({ call, key, value: sent[call]?.[key] });
+      }
+    });
   });
 
   it('in the middle of a streamed model call: the call is made again elsewhere, usage counts it once', async () => {

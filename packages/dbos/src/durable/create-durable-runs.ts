@@ -8,6 +8,7 @@ import { DurableRunError } from '../errors/durable-run-error.ts';
 import { type ApprovalDecision, isApprovalDecision } from './approval-decision.ts';
 import { approvalTopic, PENDING_APPROVALS_KEY, type PendingApproval } from './approvals.ts';
 import {
+  CHILD_WORKFLOW,
   DEFAULT_APP_NAME,
   type DurableRunEvent,
   type DurableRunInput,
@@ -93,6 +94,12 @@ export type DurableRuns = {
     status?: DurableRunStatusName | readonly DurableRunStatusName[] | undefined;
     limit?: number | undefined;
   }): Promise<DurableRunStatus[]>;
+  /**
+   * The runs of the subagents below a run (each a child workflow, `<runId>/<step>.<index>:<callId>`,
+   * and theirs below them), in start order, with their `parentRunId` and `path`; at most `limit`
+   * (default 100).
+   */
+  childRuns(runId: string, options?: { limit?: number | undefined }): Promise<DurableRunStatus[]>;
   /** Closes the Postgres connections. */
   close(): Promise<void>;
 };
@@ -149,7 +156,9 @@ export async function createDurableRuns({
       client.readStream<EventBatch>(runId, EVENTS_STREAM_KEY, { offset, ...polling }),
     getEvent: (runId, key) => client.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => client.send(runId, message, topic, key),
-    cancel: (runId) => client.cancelWorkflow(runId),
+    // With the run's subagents (child workflows): DBOS cancels only the workflow named unless
+    // told (`cancelChildren`, `dist/src/system_database.js` `cancelWorkflows`, 5.3).
+    cancel: (runId) => client.cancelWorkflow(runId, { cancelChildren: true }),
     listWorkflows: (input) => client.listWorkflows(input),
     close: async () => {
       await notices.close();
@@ -191,7 +200,16 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   // person): it is reported as PENDING, with `awaitingApproval`.
   const toStatus = (workflow: WorkflowStatus, waiting: ReadonlySet<string>): DurableRunStatus => {
     const paused = workflow.status === 'CANCELLED' && waiting.has(workflow.workflowID);
+    // A subagent's run: its parent's workflow id and its path, from its input (plain data).
+    const child =
+      workflow.workflowName === CHILD_WORKFLOW
+        ? (workflow.input?.[1] as { parentWorkflowId?: unknown; path?: unknown } | undefined)
+        : undefined;
     return {
+      ...(typeof child?.parentWorkflowId === 'string' && { parentRunId: child.parentWorkflowId }),
+      ...(Array.isArray(child?.path) && {
+        path: child.path.filter((segment): segment is string => typeof segment === 'string'),
+      }),
       runId: workflow.workflowID,
       status: paused ? 'PENDING' : (workflow.status as DurableRunStatusName),
       awaitingApproval: paused || waiting.has(workflow.workflowID),
@@ -211,7 +229,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !UNFINISHED.includes(status.status);
   return {
-    async start(agent, { runId = crypto.randomUUID(), input, history }) {
+    async start(agent, { runId = crypto.randomUUID(), input, history, budget }) {
       if (typeof agent !== 'string' || agent === '') {
         throw new InvalidArgumentError({
           argument: 'agent',
@@ -220,6 +238,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       }
       const request: DurableRunInput = { input };
       if (history !== undefined) request.history = history;
+      if (budget !== undefined) request.budget = budget;
       await backend.enqueue(agent, runId, request);
       return { runId };
     },
@@ -294,9 +313,11 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     pendingApprovals: (runId) => readPendingApprovals(backend, runId),
     async approve(runId, callId, decision) {
       checkDecision(decision);
-      const approvalId = await resolveApprovalId(backend, runId, callId);
+      const listed = await resolveApprovalId(backend, runId, callId);
+      // A call of a subagent waits in the subagent's own workflow, under its own approval id.
+      const { target, approvalId } = await locateApproval(backend, runId, listed);
       const toolCallId = callId;
-      const state = await backend.getEvent<{ status: string }>(runId, approvalTopic(approvalId));
+      const state = await backend.getEvent<{ status: string }>(target, approvalTopic(approvalId));
       const refuse = (why: 'unknown' | 'decided' | 'timed-out' | 'cancelled'): never => {
         throw new ApprovalNotPendingError({
           message:
@@ -311,12 +332,12 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (state === null) refuse('unknown');
       if (state?.status !== 'pending')
         refuse(state?.status === 'timed-out' ? 'timed-out' : 'decided');
-      if (isOver(await statusOf(runId))) refuse('cancelled');
-      const recorded = await recordDecision(backend.pool, runId, approvalId, decision);
+      if (isOver(await statusOf(target))) refuse('cancelled');
+      const recorded = await recordDecision(backend.pool, target, approvalId, decision);
       // The first decision wins; a second one for the same call changes nothing.
       if (recorded === undefined) refuse('decided');
       // The run stopped to wait: it goes back on the queue, any worker replays it.
-      if (recorded?.paused === true) await backend.resume(runId);
+      if (recorded?.paused === true) await backend.resume(target);
     },
     async steer(runId, message, { mode, idempotencyKey } = {}) {
       const steer = toDurableSteer(message, mode);
@@ -335,6 +356,13 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     },
     async cancel(runId) {
       await markCancelled(backend.pool, runId);
+      // Its subagents' runs too (DBOS cancels child workflows with their parent): a paused child
+      // no longer waits for a decision, nor is it listed as waiting.
+      const children = await backend.listWorkflows({
+        workflowName: CHILD_WORKFLOW,
+        workflow_id_prefix: `${runId}/`,
+      });
+      for (const child of children) await markCancelled(backend.pool, child.workflowID);
       await backend.cancel(runId);
     },
     async list({ status, limit } = {}) {
@@ -364,12 +392,81 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         .filter((run) => wanted === undefined || wanted.includes(run.status));
       return limit === undefined ? statuses : statuses.slice(0, limit);
     },
+    async childRuns(runId, { limit = DEFAULT_LISTED_CHILD_RUNS } = {}) {
+      const workflows = await backend.listWorkflows({
+        workflowName: CHILD_WORKFLOW,
+        workflow_id_prefix: `${runId}/`,
+        loadInput: true,
+        limit,
+      });
+      const waiting = await waitingRuns(
+        backend.pool,
+        workflows.filter((run) => run.status === 'CANCELLED').map((run) => run.workflowID),
+      );
+      return workflows.map((workflow) => toStatus(workflow, waiting));
+    },
     close: () => backend.close(),
   };
 }
 
-/** The run's pending calls, as published (a DBOS event: data from a database, checked). */
+/** How many child runs `childRuns()` lists by default. */
+const DEFAULT_LISTED_CHILD_RUNS = 100;
+
+/** Most subagent runs of one run whose waiting calls `pendingApprovals()` lists. */
+const MAX_LISTED_CHILD_RUNS = 100;
+
+/**
+ * The run's pending calls, and those of the subagents below it (child workflows, paused with
+ * their own lists): a subagent's call is listed with its `path`, its `childRunId`, and an
+ * approval id prefixed by its child run's place (`1.0:call-research/1.0:call-refund`), so
+ * `approve(runId, approvalId)` of the top run reaches it.
+ */
 async function readPendingApprovals(
+  backend: RunsBackend,
+  runId: string,
+): Promise<PendingApproval[]> {
+  const own = await readOwnPendingApprovals(backend, runId);
+  const children = await backend.listWorkflows({
+    workflowName: CHILD_WORKFLOW,
+    workflow_id_prefix: `${runId}/`,
+    status: ['CANCELLED', 'PENDING', 'ENQUEUED'],
+    limit: MAX_LISTED_CHILD_RUNS,
+  });
+  // A CANCELLED child waits only when paused (not cancelled with its run).
+  const paused = await waitingRuns(
+    backend.pool,
+    children.filter((child) => child.status === 'CANCELLED').map((child) => child.workflowID),
+  );
+  for (const child of children) {
+    if (child.status === 'CANCELLED' && !paused.has(child.workflowID)) continue;
+    const place = child.workflowID.slice(runId.length + 1);
+    for (const call of await readOwnPendingApprovals(backend, child.workflowID)) {
+      own.push({
+        ...call,
+        approvalId: `${place}/${call.approvalId}`,
+        childRunId: child.workflowID,
+      });
+    }
+  }
+  return own;
+}
+
+/** The run whose workflow waits for the listed call, and the call's approval id there. */
+async function locateApproval(
+  backend: RunsBackend,
+  runId: string,
+  listedId: string,
+): Promise<{ target: string; approvalId: string }> {
+  const call = (await readPendingApprovals(backend, runId)).find(
+    (pending) => pending.approvalId === listedId,
+  );
+  if (call?.childRunId === undefined) return { target: runId, approvalId: listedId };
+  const place = call.childRunId.slice(runId.length + 1);
+  return { target: call.childRunId, approvalId: listedId.slice(place.length + 1) };
+}
+
+/** One run's own pending calls, as published (a DBOS event: data from a database, checked). */
+async function readOwnPendingApprovals(
   backend: RunsBackend,
   runId: string,
 ): Promise<PendingApproval[]> {

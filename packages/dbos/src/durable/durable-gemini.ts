@@ -71,6 +71,8 @@ export function createModelCalls(
     options?: CallOptions,
     onChunk?: (chunk: GenerateContentResponse) => void,
   ): Promise<GenerateContentResponse[]>;
+  /** The options a step body's own client call goes with (the Interactions API's, see durable-interactions.ts). */
+  callOptions(options: CallOptions | undefined): CallOptions;
 } {
   const last: NonNullable<CallOptions['beforeSend']>[] = [];
   if (admit !== undefined) last.push(admit);
@@ -89,6 +91,7 @@ export function createModelCalls(
     };
   };
   return {
+    callOptions: withDurableWaits,
     generate: (request, options) => inner.generateContent(request, withDurableWaits(options)),
     async stream(request, options, onChunk) {
       const chunks: GenerateContentResponse[] = [];

@@ -1,4 +1,5 @@
 import type { AgentInput, AgentOptions, AgentResult, Content } from '@gemloop/core';
+import type { TreeBudgetOptions } from '@gemloop/core/composition';
 import type { HistoryTurn } from '@gemloop/core/history';
 import type { NeedsApproval } from './approvals.ts';
 
@@ -10,6 +11,13 @@ export type DurableRunInput = {
    * them (`RunOptions.history` of `@gemloop/core`). Stored as JSON with the run.
    */
   history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  /**
+   * A budget for the run and its subagents (`RunOptions.budget` of `@gemloop/core`), stored as
+   * JSON with the run (give finite numbers). The spent total survives a worker's crash: the
+   * takeover replays the recorded model steps, which count their recorded cost again before the
+   * next call is checked.
+   */
+  budget?: TreeBudgetOptions | undefined;
 };
 
 /**
@@ -59,6 +67,12 @@ export type DurableRunStatus = {
   dequeuedAt: number | undefined;
   /** When it ended. */
   completedAt: number | undefined;
+  /**
+   * For a subagent's run (a child workflow, from `childRuns()`): the run whose call started it.
+   */
+  parentRunId?: string | undefined;
+  /** For a subagent's run: its place in the tree, as its events carry it (`['research#1']`). */
+  path?: readonly string[] | undefined;
 };
 
 /** One event of a run's stream, with its index (pass `offset: index + 1` to reconnect after it). */
@@ -70,6 +84,8 @@ export type DurableRunEvent = {
 
 /** DBOS names of gemloop's workflows and queues. @internal */
 export const RUN_WORKFLOW = 'gemloop.run';
+/** DBOS name of the workflow a subagent's run inside a durable run is (a child workflow). @internal */
+export const CHILD_WORKFLOW = 'gemloop.child';
 /** @internal */
 export const RUNS_QUEUE = 'gemloop.runs';
 /** @defaultValue application name of a fleet in the DBOS system database. */

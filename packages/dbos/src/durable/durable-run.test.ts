@@ -132,6 +132,25 @@ describe('durable runs', () => {
     }
   });
 
+  it('reads steering messages only at the boundaries where one waits, not at every step (issue 35)', async () => {
+    const { runId } = await runs.start('support', {
+      runId: 'unsteered',
+      input: 'Where is order 7?',
+    });
+    expect((await runs.result(runId)).text).toBe('Order 7 shipped; no refund needed.');
+    const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    try {
+      const steps = ((await client.listWorkflowSteps(runId)) ?? []).map((step) => step.name);
+      // Three model calls, two tools: the first boundary reads (nothing ran before it to look),
+      // the next two and the one after the answer do not, since no recorded step saw a steer.
+      expect(steps.filter((name) => name === 'DBOS.recv')).toEqual(['DBOS.recv']);
+      expect(steps[0]).toBe('DBOS.recv');
+      expect(steps.filter((name) => name.startsWith('gemloop.model:'))).toHaveLength(3);
+    } finally {
+      await client.destroy();
+    }
+  });
+
   it('runs chat turns as durable runs, each with the turns before it, saved in Postgres', async () => {
     const store = createPostgresHistoryStore({ connectionString: databaseUrl });
     try {

@@ -3,6 +3,7 @@ import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
+import type { SteerWatch } from './durable-steering.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { toReplayMismatch } from './replay-mismatch.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
@@ -33,7 +34,10 @@ export function durableContext(
     : undefined;
 }
 
-type ToolOutcome = { ok: true; value: unknown } | { ok: false; name: string; message: string };
+/** `steer`: whether a steer waited when the tool ended (absent: no watch, or an older record). */
+type ToolOutcome = ({ ok: true; value: unknown } | { ok: false; name: string; message: string }) & {
+  steer?: boolean;
+};
 
 /**
  * A function tool whose `execute` is a DBOS step: its result (or its error's name and message) is
@@ -56,6 +60,8 @@ export function toDurableTool(
   tool: AnyTool,
   /** Runs the step body (with the run's timed event writes). */
   wrap: <T>(body: () => Promise<T>) => Promise<T>,
+  /** Records with each outcome whether a steer waits, for the next step boundary. */
+  steer?: SteerWatch,
 ): AnyTool {
   if (isBuiltinTool(tool)) {
     // A built-in whose calls the client answers (computer use's actions): each handler is a step
@@ -63,7 +69,7 @@ export function toDurableTool(
     if (tool.handlers === undefined || tool.handlers.length === 0) return tool;
     const builtin: BuiltinTool = {
       ...tool,
-      handlers: tool.handlers.map((handler) => toDurableTool(handler, wrap) as FunctionTool),
+      handlers: tool.handlers.map((handler) => toDurableTool(handler, wrap, steer) as FunctionTool),
     };
     return Object.freeze(builtin);
   }
@@ -88,6 +94,7 @@ export function toDurableTool(
             // recorded, after the tool ran, so check it before too (one query). Thrown outside
             // the try below: it is the execution's end, not the tool's outcome.
             await assertStillOwnsWorkflow(runId);
+            let outcome: ToolOutcome;
             try {
               const value = await tool.execute(args, {
                 ...context,
@@ -95,20 +102,24 @@ export function toDurableTool(
                 runId,
                 idempotencyKey,
               } as DurableToolContext);
-              return { ok: true, value: value === undefined ? null : value };
+              outcome = { ok: true, value: value === undefined ? null : value };
             } catch (error) {
               // DBOS's own errors from inside the tool (it wrote a stream, started a step) end
               // the execution; they are never the call's recorded outcome.
               if (isDurableRunEnding(error)) throw error;
-              return error instanceof Error
-                ? { ok: false, name: error.name, message: error.message }
-                : { ok: false, name: 'Error', message: String(error) };
+              outcome =
+                error instanceof Error
+                  ? { ok: false, name: error.name, message: error.message }
+                  : { ok: false, name: 'Error', message: String(error) };
             }
+            // Looked at once the tool ended: a steer sent while it ran joins at the next boundary.
+            return steer === undefined ? outcome : { ...outcome, steer: await steer.probe() };
           }),
         { name: `gemloop.tool:${tool.name}@${position}:${boundedId(context.toolCallId)}` },
       ).catch((error: unknown) => {
         throw toReplayMismatch(error);
       });
+      steer?.note(outcome.steer);
       if (outcome.ok) return outcome.value;
       const error = new Error(outcome.message);
       error.name = outcome.name;

@@ -8,6 +8,7 @@ import type { AgentEvent } from '@gemloop/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRunsApi, type RunsBackend } from './create-durable-runs.ts';
 import {
+  captureRequest,
   createRunEventBuffer,
   type EventBatch,
   flushRunEvents,
@@ -112,6 +113,55 @@ describe('flushRunEvents', () => {
     await flushRunEvents(buffer);
     expect(JSON.stringify(written[0]?.events[0])).not.toContain('undefined');
     expect(written[0]?.events[0]).toMatchObject({ result: { when: '1970-01-01T00:00:00.000Z' } });
+  });
+});
+
+describe('captureRequest', () => {
+  const request = (contents: number, instructions = 'Be brief.') => ({
+    model: 'gemini-3-flash-preview',
+    contents: Array.from({ length: contents }, () => ({ role: 'user', parts: [{ text: 'q' }] })),
+    systemInstruction: { parts: [{ text: instructions }] },
+    tools: [{ functionDeclarations: [{ name: 'lookup' }] }],
+  });
+  const body = (instructions = 'Be brief.') => ({
+    model: 'gemini-3-flash-preview',
+    systemInstruction: { parts: [{ text: instructions }] },
+    tools: [{ functionDeclarations: [{ name: 'lookup' }] }],
+  });
+
+  it("writes each call's frame with the next entry: the body once per change, and again first in an entry", async () => {
+    const buffer = createRunEventBuffer();
+    captureRequest(buffer, request(1));
+    captureRequest(buffer, request(3));
+    pushRunEvent(buffer, stepStart(1));
+    await flushRunEvents(buffer);
+    captureRequest(buffer, request(5));
+    captureRequest(buffer, request(7, 'Be terse.'));
+    pushRunEvent(buffer, stepStart(2));
+    await flushRunEvents(buffer);
+    expect(written.map((entry) => entry.requests)).toEqual([
+      [
+        { call: 0, contents: 1, body: body() },
+        { call: 1, contents: 3 },
+      ],
+      [
+        // The reader of this entry alone still knows the body in effect.
+        { call: 2, contents: 5, body: body() },
+        { call: 3, contents: 7, body: body('Be terse.') },
+      ],
+    ]);
+  });
+
+  it('writes the frames again after a failed write, with the events', async () => {
+    vi.mocked(DBOS.writeStream).mockRejectedValueOnce(new Error('write lost'));
+    const buffer = createRunEventBuffer();
+    captureRequest(buffer, request(1));
+    pushRunEvent(buffer, stepStart(1));
+    await expect(flushRunEvents(buffer)).rejects.toThrow('write lost');
+    await flushRunEvents(buffer);
+    expect(written).toEqual([
+      { from: 0, events: [stepStart(1)], requests: [{ call: 0, contents: 1, body: body() }] },
+    ]);
   });
 });
 

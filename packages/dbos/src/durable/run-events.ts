@@ -13,7 +13,31 @@ export const EVENTS_STREAM_KEY = 'gemloop.events';
  * reader already has; readers drop every event whose index they have passed.
  * @internal
  */
-export type EventBatch = { from: number; events: AgentEvent<unknown>[] };
+export type EventBatch = {
+  from: number;
+  events: AgentEvent<unknown>[];
+  /**
+   * What the run's model calls asked, for `readRecordedRuns` (evals from a fleet's runs): the
+   * frames captured since the last entry. Readers of events ignore it.
+   */
+  requests?: RequestFrame[] | undefined;
+};
+
+/**
+ * One model call of a run as a reader of the run needs to rebuild its request: how many of the
+ * run's contents it sent (the run's result holds them), and the rest of the request (system
+ * instruction, tools, tool and generation config, model) when it differs from the previous
+ * call's, so a run of many steps stores its tool declarations once.
+ * @internal
+ */
+export type RequestFrame = {
+  /** 0-based index of the model call in the run (replayed calls included, so a takeover repeats them). */
+  call: number;
+  /** `request.contents.length`. */
+  contents: number;
+  /** The request without `contents`; absent when it equals the previous call's. */
+  body?: Record<string, unknown> | undefined;
+};
 
 /** The events of one run in this process. @internal */
 export type RunEventBuffer = {
@@ -41,6 +65,12 @@ export type RunEventBuffer = {
    * {@link withTimedFlush}); called by {@link pushRunEvent}.
    */
   onEvent: Set<() => void>;
+  /** Every model call of the run in this process, as {@link captureRequest} saw it. */
+  requests: RequestFrame[];
+  /** How many of `requests` this process has written (or queued to write). */
+  requestsWritten: number;
+  /** The last body captured (JSON), to store a body only when it changes. */
+  lastRequestBody: string | undefined;
 };
 
 /** A new, empty buffer. @internal */
@@ -52,7 +82,35 @@ export function createRunEventBuffer(): RunEventBuffer {
     writing: Promise.resolve(),
     failure: undefined,
     onEvent: new Set(),
+    requests: [],
+    requestsWritten: 0,
+    lastRequestBody: undefined,
   };
+}
+
+/**
+ * Keeps what a model call of the run asks (see {@link RequestFrame}); it goes out with the
+ * run's next event entry, so it costs no statement of its own. Called before the call's step,
+ * in a replay too: a worker that takes a run over captures every call again and writes them
+ * with its first entry (readers keep one frame per call index).
+ * @internal
+ */
+export function captureRequest(
+  buffer: RunEventBuffer,
+  request: { contents: unknown } & Record<string, unknown>,
+): void {
+  const { contents, ...rest } = request;
+  // One serialization per call (as `toJsonSafe` writes values); parsed back only when it changed.
+  const body = JSON.stringify(rest, jsonSafeField);
+  const frame: RequestFrame = {
+    call: buffer.requests.length,
+    contents: Array.isArray(contents) ? contents.length : 1,
+  };
+  if (body !== buffer.lastRequestBody) {
+    frame.body = JSON.parse(body) as Record<string, unknown>;
+    buffer.lastRequestBody = body;
+  }
+  buffer.requests.push(frame);
 }
 
 /** Adds an event the agent emitted to the run's buffer, and tells the step bodies running. @internal */
@@ -75,6 +133,12 @@ function queueWrite(
   const head = from < upTo ? toJsonSafe(buffer.events.slice(from, upTo)) : [];
   if (head.length === 0 && extra.length === 0) return;
   const batch: EventBatch = { from, events: [...head, ...extra] };
+  const requestsFrom = buffer.requestsWritten;
+  if (requestsFrom < buffer.requests.length) {
+    // The first frame of an entry carries its body even when an earlier, unwritten one had it.
+    batch.requests = withFirstBody(buffer.requests, requestsFrom);
+    buffer.requestsWritten = buffer.requests.length;
+  }
   buffer.written = from + batch.events.length;
   buffer.lastWriteAt = Date.now();
   buffer.writing = buffer.writing.then(async () => {
@@ -88,7 +152,31 @@ function queueWrite(
     }
     // Not written: the events from `from` on go with the next write once the failure is reported.
     if (buffer.written > from) buffer.written = from;
+    if (buffer.requestsWritten > requestsFrom) buffer.requestsWritten = requestsFrom;
   });
+}
+
+/** What `toJsonSafe` writes for a field: errors as `{ name, message }`, bigints as strings. */
+function jsonSafeField(_key: string, field: unknown): unknown {
+  if (field instanceof Error) return { name: field.name, message: field.message };
+  if (typeof field === 'bigint') return field.toString();
+  return field;
+}
+
+/** `requests` from `from` on, the first with the body in effect for it (a reader may lack earlier entries). */
+function withFirstBody(requests: readonly RequestFrame[], from: number): RequestFrame[] {
+  const frames = requests.slice(from);
+  const first = frames[0];
+  if (first !== undefined && first.body === undefined) {
+    for (let index = from - 1; index >= 0; index--) {
+      const body = requests[index]?.body;
+      if (body !== undefined) {
+        frames[0] = { ...first, body };
+        break;
+      }
+    }
+  }
+  return frames;
 }
 
 /**

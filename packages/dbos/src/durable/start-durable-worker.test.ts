@@ -37,4 +37,18 @@ describe('startDurableWorker options', () => {
     expect(margin).toMatchObject({ argument: 'rateLimitMarginMs' });
     expect((margin as Error).message).toContain('held at the moment a request is sent');
   });
+
+  it('refuses a systemDatabasePoolSize DBOS cannot split, naming it, before connecting', async () => {
+    for (const systemDatabasePoolSize of [1, 2.5, Number.NaN]) {
+      const error = await startDurableWorker({
+        databaseUrl: 'postgres://gemloop:secret@127.0.0.1:1/none',
+        agents: {
+          support: { gemini: createGemini({ apiKey: 'test' }), model: 'gemini-3-flash-preview' },
+        },
+        systemDatabasePoolSize,
+      }).catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ argument: 'systemDatabasePoolSize' });
+    }
+  });
 });

@@ -1,15 +1,18 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { type AgentEvent, createAgent, InvalidArgumentError } from '@gemloop/core';
-import type { GenerateContentResponse } from '@gemloop/core/wire';
+import { agentTurnsOf } from '@gemloop/core/internal';
+import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { createApprovalHook, DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from './approvals.ts';
 import { assertStillOwnsRun } from './call-model-step.ts';
 import { createRunsApi, type DurableRuns } from './create-durable-runs.ts';
 import { type DurableBatchJobDefinition, registerBatchRunsWorkflow } from './durable-batch-runs.ts';
+import { createDurableChildren, runsAsChildWorkflow } from './durable-children.ts';
 import { callModelStep, createDurableGemini, createModelCalls } from './durable-gemini.ts';
 import { toDurableGuardrails } from './durable-guardrails.ts';
+import { createDurableInteractions, registerDurableInteractions } from './durable-interactions.ts';
 import {
   DEFAULT_APP_NAME,
   type DurableAgentDefinition,
@@ -18,7 +21,13 @@ import {
   RUN_WORKFLOW,
   RUNS_QUEUE,
 } from './durable-run-types.ts';
-import { createDurableSteering } from './durable-steering.ts';
+import {
+  createDurableSteering,
+  createSteerCheck,
+  createSteerWatch,
+  STEER_TOPIC,
+  type SteerCheck,
+} from './durable-steering.ts';
 import { toDurableTool } from './durable-tool.ts';
 import {
   checkModelRateLimits,
@@ -30,6 +39,7 @@ import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { migrateSystemDatabase } from './migrate-system-database.ts';
 import { createRunEndNotices, migrateRunEndNotices } from './run-end-notices.ts';
 import {
+  captureRequest,
   createRunEventBuffer,
   DEFAULT_EVENT_BATCHING,
   EVENTS_STREAM_KEY,
@@ -41,6 +51,7 @@ import {
   withTimedFlush,
 } from './run-events.ts';
 import { claimRunsToResume, migrateRunPauses } from './run-pauses.ts';
+import { createSteerAnnouncements } from './steer-announcements.ts';
 import { toJsonSafe } from './to-json-safe.ts';
 import { startWorkerLiveness, type TakeoverOptions } from './worker-liveness.ts';
 
@@ -91,6 +102,16 @@ export type StartDurableWorkerOptions = {
    * shared: the last worker to start sets it for the fleet. @defaultValue 50
    */
   pollingIntervalMs?: number | undefined;
+  /**
+   * The most connections DBOS's own pool holds to the system database (DBOS's
+   * `systemDatabasePoolSize`, 10 by default in DBOS 5.3, `DEFAULT_POOL_SIZE` in
+   * `dist/src/system_database.js`); DBOS keeps half of it for its polling reads. A run holds a
+   * connection only while one of its statements runs (no step holds one through a model call or
+   * a tool), so the default carries the runs one worker can drive (see the package README,
+   * "Sizing a fleet"); raise it with `workerConcurrency` past about 50 active runs.
+   * @defaultValue DBOS's, 10
+   */
+  systemDatabasePoolSize?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
   takeover?: TakeoverOptions | false | undefined;
   /** How long a call waits for approval before it is denied. @defaultValue 7 days */
@@ -143,7 +164,11 @@ export type DurableWorker = {
  * Parallel function calls of one model turn run at once (up to the agent's `toolConcurrency`),
  * after every approval decision of the turn is made; their steps start in call order and their
  * results are reported in call order, so the order of the steps, which a replay must follow, does
- * not depend on timing. Tool time limits (`toolTimeoutMs`)
+ * not depend on timing. A subagent (`subagent()` of `@gemloop/core/composition`, its agent made by
+ * `createAgent`) runs as a DBOS child workflow `<runId>/<step>.<index>:<callId>` whose model and
+ * tool calls are its own steps: a crash mid-child resumes the child where it was, and a child's
+ * call that needs approval pauses the tree without a worker slot (see `durable-children.ts`).
+ * Tool time limits (`toolTimeoutMs`)
  * are in-memory timers: a replay does not reproduce a timeout, so keep limits inside the tool.
  *
  * DBOS is one per process: start one worker per process.
@@ -159,6 +184,7 @@ export async function startDurableWorker({
   modelRateLimits = {},
   rateLimitMarginMs,
   pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
+  systemDatabasePoolSize,
   takeover = {},
   approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
   approvalSweepMs = 5000,
@@ -190,6 +216,15 @@ export async function startDurableWorker({
         'startDurableWorker: rateLimitMarginMs is gone: modelRateLimits is now held at the moment a request is sent, with no margin to add. Remove the option.',
     });
   }
+  if (
+    systemDatabasePoolSize !== undefined &&
+    !(Number.isInteger(systemDatabasePoolSize) && systemDatabasePoolSize >= 2)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'systemDatabasePoolSize',
+      message: `startDurableWorker: systemDatabasePoolSize must be an integer of at least 2 (DBOS keeps half for its polling reads); got ${String(systemDatabasePoolSize)}.`,
+    });
+  }
   checkModelRateLimits(modelRateLimits);
   for (const key of ['batchMs', 'batchSize'] as const) {
     const value = eventBatchingOption?.[key];
@@ -219,6 +254,20 @@ export async function startDurableWorker({
       await (dbosClient as DBOSClient).resumeWorkflow(runId, { queueName: RUNS_QUEUE });
     },
   };
+
+  // Which runs' next step boundary reads their steering messages (durable-steering.ts).
+  const steerChecks = new Map<string, SteerCheck>();
+  const steerAnnouncements = createSteerAnnouncements({
+    connectionString: databaseUrl,
+    topic: STEER_TOPIC,
+    tracked: (runId) => steerChecks.has(runId),
+  });
+  const steerWatch = createSteerWatch({
+    pool,
+    checks: steerChecks,
+    runIdOf: () => DBOS.workflowID,
+    announcements: steerAnnouncements,
+  });
 
   const eventBatching: EventBatching = { ...DEFAULT_EVENT_BATCHING, ...eventBatchingOption };
   const buffers = new Map<string, RunEventBuffer>();
@@ -275,10 +324,13 @@ export async function startDurableWorker({
   type Prepared = {
     agent: ReturnType<typeof createAgent>;
     approvals: ReturnType<typeof createApprovalHook>;
+    /** Its guardrails as steps: a subagent's calls meet the tool guardrails of its top run. */
+    guardrails: ReturnType<typeof toDurableGuardrails>;
   };
   const prepared = new Map<string, Prepared>();
 
-  for (const [name, definition] of Object.entries(agents)) {
+  // A defined agent, or a subagent's agent at `name` (`support/research`), made durable.
+  const makeAgent = (name: string, definition: DurableAgentDefinition): Prepared => {
     const { needsApproval, ...agentOptions } = definition;
     if (agentOptions.toolCallOrder === 'as-ready') {
       throw new InvalidArgumentError({
@@ -287,22 +339,39 @@ export async function startDurableWorker({
       });
     }
     const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
+    // What each call asks goes out with the run's events (run-events.ts, captureRequest), so
+    // the run can become an eval case later (`readRecordedRuns`, @gemloop/dbos/recorded-runs).
+    const capture = (request: GenerateContentRequest): void => {
+      const buffer = currentBuffer();
+      if (buffer !== undefined) captureRequest(buffer, request);
+    };
     const gemini = createDurableGemini(definition.gemini, {
-      generate: (request, options) =>
-        callModelStep<GenerateContentResponse>({
+      generate: (request, options) => {
+        capture(request);
+        return callModelStep<GenerateContentResponse>({
           name: 'gemloop.model:generate',
           // The fence of `calls` checks ownership before each attempt is sent.
           fenced: true,
+          steer: steerWatch,
           call: () => timed(() => calls.generate(request, options)),
-        }),
-      stream: (request, options) =>
-        callModelStep<GenerateContentResponse[]>({
+        });
+      },
+      stream: (request, options) => {
+        capture(request);
+        return callModelStep<GenerateContentResponse[]>({
           name: 'gemloop.model:stream',
           fenced: true,
+          steer: steerWatch,
           call: () =>
             timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
-        }),
+        });
+      },
     });
+    registerDurableInteractions(gemini, agentOptions.api, () =>
+      createDurableInteractions(definition.gemini, calls, timed, async (runId) =>
+        dbosClient === undefined ? undefined : (await dbosClient.getWorkflow(runId))?.status,
+      ),
+    );
     const approvals = createApprovalHook({
       // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even
       // when no tool is listed.
@@ -313,12 +382,16 @@ export async function startDurableWorker({
       flush: flushCurrent,
       pauser,
     });
+    // Each check a recorded step: a replay does not ask a classifier again.
+    const guardrails = toDurableGuardrails(agentOptions.guardrails, timed);
     const agent = createAgent({
       ...agentOptions,
       gemini,
-      tools: agentOptions.tools?.map((tool) => toDurableTool(tool, timed)),
-      // Each check a recorded step: a replay does not ask a classifier again.
-      guardrails: toDurableGuardrails(agentOptions.guardrails, timed),
+      // A subagent's calls start child workflows (durable-children.ts), whose calls are the steps.
+      tools: agentOptions.tools?.map((tool) =>
+        runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed, steerWatch),
+      ),
+      guardrails,
       beforeToolCall: approvals.hook,
       // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the
       // run as they are: the workflow sees them (and DBOS parks the execution) instead of the
@@ -334,8 +407,47 @@ export async function startDurableWorker({
       // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
       toolCallOrder: 'replayable',
     });
-    prepared.set(name, { agent, approvals });
+    return { agent, approvals, guardrails };
+  };
+  for (const [name, definition] of Object.entries(agents)) {
+    prepared.set(name, makeAgent(name, definition));
   }
+  const children = createDurableChildren({
+    agents: new Map(Object.entries(agents)),
+    build: (key, options) => {
+      const { agent } = makeAgent(key, options);
+      return {
+        run: (input, parent, history) =>
+          agentTurnsOf(agent).child(
+            input,
+            {
+              signal: new AbortController().signal,
+              ...(history === undefined ? {} : { history }),
+            },
+            parent,
+          ),
+      };
+    },
+    inherited: (topAgent) => {
+      const top = prepared.get(topAgent);
+      const tools = top?.guardrails?.tools ?? [];
+      return {
+        hook: top?.approvals.hook,
+        forget: (runId) => top?.approvals.forget(runId),
+        toolGuardrails:
+          tools.length === 0
+            ? undefined
+            : {
+                tools,
+                timeoutMs: top?.guardrails?.timeoutMs,
+                onTimeout: top?.guardrails?.onTimeout,
+              },
+      };
+    },
+    pauser,
+    status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
+  });
+  children.register();
 
   registerBatchRunsWorkflow(batchJobs);
 
@@ -350,6 +462,8 @@ export async function startDurableWorker({
       const runId = DBOS.workflowID as string;
       const buffer = createRunEventBuffer();
       buffers.set(runId, buffer);
+      const steerCheck = createSteerCheck();
+      steerChecks.set(runId, steerCheck);
       // The last events and the stream's close in one step: closed from the step body, the
       // close is a plain write (4 round trips) instead of a checkpointed operation of the
       // workflow (7). A body run again after a crash closes again after its (repeated) events;
@@ -365,11 +479,20 @@ export async function startDurableWorker({
           { name: 'gemloop.events' },
         );
       try {
-        const stream = entry.agent.stream(request.input, {
-          ...(request.history === undefined ? {} : { history: request.history }),
-          // runs.steer() from any process: DBOS messages read at each step boundary.
-          steering: createDurableSteering(),
-        });
+        const stream = agentTurnsOf(entry.agent).stream(
+          request.input,
+          {
+            ...(request.history === undefined ? {} : { history: request.history }),
+            // The tree's budget; its spent total is rebuilt by the replayed model steps.
+            ...(request.budget === undefined ? {} : { budget: request.budget }),
+            // runs.steer() from any process: DBOS messages, read at a boundary after a step that
+            // saw one waiting (durable-steering.ts).
+            steering: createDurableSteering(steerCheck, steerWatch),
+          },
+          undefined,
+          // Its subagents run as child workflows.
+          children.starterFor(agentName),
+        );
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;
         await finish();
@@ -387,6 +510,8 @@ export async function startDurableWorker({
         throw error;
       } finally {
         buffers.delete(runId);
+        steerChecks.delete(runId);
+        steerAnnouncements.clear(runId);
         entry.approvals.forget(runId);
       }
     },
@@ -400,6 +525,7 @@ export async function startDurableWorker({
     logLevel,
     // migrateSystemDatabase did it, once for the fleet.
     runMigrations: false,
+    ...(systemDatabasePoolSize === undefined ? {} : { systemDatabasePoolSize }),
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
   });
   await migrateSystemDatabase(databaseUrl);
@@ -488,7 +614,8 @@ export async function startDurableWorker({
       DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs: waitPollMs }),
     getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
     send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
-    cancel: (runId) => DBOS.cancelWorkflow(runId),
+    // With the run's subagents (child workflows; see create-durable-runs.ts).
+    cancel: (runId) => DBOS.cancelWorkflow(runId, { cancelChildren: true }),
     listWorkflows: (input) => DBOS.listWorkflows(input),
     close: async () => {},
   });
@@ -501,6 +628,7 @@ export async function startDurableWorker({
       await sweeping;
       await liveness?.stop({ dead: handOver });
       await notices.close();
+      await steerAnnouncements.close();
       await pool.end().catch(() => {});
       await beatPool?.end().catch(() => {});
       await limitPool?.end().catch(() => {});

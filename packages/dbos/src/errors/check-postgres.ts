@@ -129,3 +129,16 @@ function passwordsOf(connectionString: string): string[] {
   found.delete('');
   return [...found];
 }
+
+/**
+ * Whether a failed query failed to reach Postgres (a socket error, a refused login, a missing
+ * database, a connect timeout) rather than in the query itself. @internal
+ */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (typeof code === 'string' &&
+      (/^E[A-Z]+$/.test(code) || code.startsWith('28') || code === '3D000')) ||
+    (error instanceof Error && /timeout|connect/i.test(error.message))
+  );
+}

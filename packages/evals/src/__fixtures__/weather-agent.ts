@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent, Gemini } from '@gemloop/core';
-import type { RunObserver } from '@gemloop/core/telemetry';
+import type { RunObserver, TelemetryOptions } from '@gemloop/core/telemetry';
 import { createAgent, createGemini, defineTool, jsonSchema } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, turn } from '@gemloop/testing';
@@ -17,6 +17,8 @@ export type WeatherAgentOptions = {
   /** The tool never answers (a hung case). */
   hang?: boolean;
   recorder?: RunObserver;
+  /** The agent's OpenTelemetry settings. @defaultValue off */
+  telemetry?: TelemetryOptions;
 };
 
 /** A small weather agent: one tool, replaying its recorded outputs when it can. */
@@ -49,7 +51,7 @@ export function weatherAgent(
     model: 'gemini-2.5-flash',
     instructions: options.instructions ?? 'You answer weather questions.',
     tools: [weather],
-    telemetry: false,
+    telemetry: options.telemetry ?? false,
     ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
   }) as Agent<unknown>;
 }

@@ -7,7 +7,7 @@ defineEntryRenderer('model-text', (entry, { expanded }) => {
   if (entry.text === '') return null;
   return boundedText(entry.text, {
     className: 'entry model-text',
-    key: `text-${entry.stepNumber}`,
+    key: `${entry.keyPrefix ?? ''}text-${entry.stepNumber}`,
     expanded,
   });
 });

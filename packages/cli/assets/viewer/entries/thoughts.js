@@ -7,7 +7,7 @@ import { formatCount } from '../format.js';
 
 defineEntryRenderer('thoughts', (entry, { expanded }) => {
   if (entry.text === '') return null;
-  const key = `thoughts-${entry.stepNumber}`;
+  const key = `${entry.keyPrefix ?? ''}thoughts-${entry.stepNumber}`;
   return el(
     'details',
     { className: 'entry thoughts', 'data-key': key, open: expanded?.has(key) ? '' : undefined },

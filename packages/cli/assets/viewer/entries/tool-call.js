@@ -2,11 +2,13 @@ import { el } from '../dom.js';
 import { defineEntryRenderer } from '../entry-renderers.js';
 import { formatDuration } from '../format.js';
 import { jsonBlock } from '../json-block.js';
+import { renderChildRun } from '../subagent-run.js';
 
 // A tool call in its step: name, outcome and time on one line, then its arguments and its result
 // (or error) side by side, shown without a click.
 
-defineEntryRenderer('tool-call', ({ call }, { expanded, selected }) => {
+defineEntryRenderer('tool-call', ({ call }, context) => {
+  const { expanded, selected } = context;
   const failed = call.outcome !== undefined && call.outcome !== 'success';
   const timing = call.end === undefined ? 'running' : formatDuration(call.end - call.start);
   const classes = ['entry', 'tool-call'];
@@ -52,5 +54,7 @@ defineEntryRenderer('tool-call', ({ call }, { expanded, selected }) => {
       ),
       el('div', { className: 'tool-result' }, el('h4', null, failed ? 'Error' : 'Result'), result),
     ),
+    // A subagent's call: the child run it started, nested under it.
+    call.child === undefined ? null : renderChildRun(call.child, context),
   );
 });

@@ -9,7 +9,7 @@ defineLineReader('model-call-start', (run, line) => {
   const step = run.step(line.stepNumber);
   const call = {
     kind: 'model',
-    key: `model-${run.modelCalls.length}`,
+    key: `${run.keyPrefix}model-${run.modelCalls.length}`,
     stepNumber: step.number,
     start: asNumber(line.at) ?? run.startedAt,
     end: undefined,
@@ -69,8 +69,9 @@ function responseText(response) {
 
 /** Sets (or replaces) the step's text and thoughts entries. */
 export function setStepText(step, text, thoughts) {
-  step.thoughts ??= { kind: 'thoughts', order: 20, stepNumber: step.number, text: '' };
-  step.text ??= { kind: 'model-text', order: 30, stepNumber: step.number, text: '' };
+  const keyPrefix = step.keyPrefix ?? '';
+  step.thoughts ??= { kind: 'thoughts', order: 20, stepNumber: step.number, keyPrefix, text: '' };
+  step.text ??= { kind: 'model-text', order: 30, stepNumber: step.number, keyPrefix, text: '' };
   if (!step.entries.includes(step.thoughts)) step.entries.push(step.thoughts, step.text);
   step.thoughts.text = thoughts;
   step.text.text = text;

@@ -8,7 +8,7 @@ defineLineReader('tool-call-start', (run, line) => {
   const step = run.step(line.stepNumber);
   const call = {
     kind: 'tool',
-    key: `tool-${run.toolCalls.length}`,
+    key: `${run.keyPrefix}tool-${run.toolCalls.length}`,
     stepNumber: step.number,
     name: asText(line.toolName) ?? '(unnamed tool)',
     toolCallId: asText(line.toolCallId),

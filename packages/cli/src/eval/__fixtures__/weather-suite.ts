@@ -1,4 +1,5 @@
 import type { EvalSuite } from '@gemloop/evals';
+import { defineTool, jsonSchema } from '@gemloop/core';
 import { defineEvalSuite, defineScorer, exactMatch, toolTrajectory } from '@gemloop/evals';
 import { weatherAgent } from '../../../../evals/src/__fixtures__/weather-agent.ts';
 
@@ -14,6 +15,24 @@ export function weatherSuite(cases: string, instructions?: string, gated = false
       ...(gated ? [defineScorer('never', () => false)] : []),
     ],
     ...(gated ? { minPass: 0, minPassByScorer: { never: 0.5 } } : {}),
+    // `gemloop eval --batch`: the same agent as a Batch API job (its tool run live).
+    batch: {
+      model: 'gemini-2.5-flash',
+      instructions: instructions ?? 'You answer weather questions.',
+      tools: [
+        defineTool({
+          name: 'get_weather',
+          description: 'The weather in a city.',
+          parameters: jsonSchema<{ city: string }>({
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+          }),
+          execute: ({ city }) => ({ city, temperatureC: 18 }),
+        }),
+      ],
+      pollIntervalMs: 1,
+    },
     createAgent: ({ gemini, recordedToolOutput }) =>
       weatherAgent(gemini, instructions === undefined ? {} : { instructions }, { recordedToolOutput }),
   });

@@ -376,4 +376,14 @@ export type TreeBudgetOptions = {
   maxSteps?: number | undefined;
   /** `totalTokenCount` of every model call of the tree together. @defaultValue Infinity */
   maxTokens?: number | undefined;
+  /**
+   * US dollars (a number or a decimal string, `0.5`, `'2.00'`) every model call of the tree may
+   * cost together, each priced as `step.cost` is (the agent's `prices`). Once the tree's cost is
+   * over it, the next run about to call the model fails with a `TreeBudgetError` (`limit: 'cost'`).
+   * A call without a price makes the tree's cost unknown, and an unknown cost counts as over: the
+   * budget cannot be proven, so the tree stops before its next model call rather than spend
+   * unbounded (give the agents `prices` for their models and tiers).
+   * @defaultValue none
+   */
+  maxCostUsd?: number | string | undefined;
 };

@@ -1,6 +1,11 @@
 import { compactionOptionCheck } from '../../compaction/compaction-options.ts';
 import { guardrailOptions } from '../../guardrails/guardrail-options.ts';
-import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
+import { dollarsToPicos } from '../../models/usd.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+} from '../../options/define-options.ts';
 import {
   checkedWhereUsed,
   integerOption,
@@ -12,10 +17,17 @@ import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
 const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<TreeBudgetOptions>({
   name: 'budget',
   path: 'options.budget',
-  example: '{ maxSteps: 40, maxTokens: 200_000 }',
+  example: "{ maxSteps: 40, maxTokens: 200_000, maxCostUsd: '0.50' }",
   checks: {
     maxSteps: integerOption({ min: 1, infinity: true }),
     maxTokens: integerOption({ min: 1, infinity: true }),
+    maxCostUsd: optionCheck(
+      (value) =>
+        (typeof value === 'number' || typeof value === 'string') &&
+        dollarsToPicos(value) !== undefined,
+      (path, value) =>
+        `${path} must be US dollars as a number >= 0 or a decimal string, such as 0.5 or '2.00'; got ${describeValue(value)}.`,
+    ),
   },
 });
 

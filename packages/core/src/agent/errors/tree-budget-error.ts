@@ -1,38 +1,67 @@
 import { GemloopError } from '../../errors/gemloop-error.ts';
+import type { Cost } from '../../models/cost.ts';
 import type { AgentRunState } from '../../run/agent-result.ts';
 import { AgentRunError } from './agent-run-error.ts';
+
+/** Which total of a tree budget ran out. */
+export type TreeBudgetLimit = 'steps' | 'tokens' | 'cost';
+
+const OPTION: Record<TreeBudgetLimit, string> = {
+  steps: 'maxSteps',
+  tokens: 'maxTokens',
+  cost: 'maxCostUsd',
+};
 
 /**
  * The run's tree (the run and every subagent run below it) used up the budget of the top run's
  * `budget` option before a model step: the run that was about to call the model ends with this
  * error, which ends every run up to the top one (a subagent's `onError` does not catch it).
- * `run` is the state of the run that stopped.
+ * `run` is the state of the run that stopped; `cost` what the whole tree cost so far.
  */
 export class TreeBudgetError extends AgentRunError {
   override readonly code = 'tree-budget';
   /** Which budget ran out. */
-  readonly limit: 'steps' | 'tokens';
-  /** The budget, as set. */
-  readonly max: number;
-  /** What the tree had used when it stopped. */
-  readonly used: number;
+  readonly limit: TreeBudgetLimit;
+  /**
+   * The budget, as set (for `'cost'`, US dollars as given: a number or a decimal string).
+   */
+  readonly max: number | string;
+  /**
+   * What the tree had used when it stopped: model steps, tokens, or for `'cost'` the dollars as
+   * a decimal string, `null` when a call without a price made the total unknown.
+   */
+  readonly used: number | string | null;
+  /** What every model call of the tree cost so far (exact decimal strings of US dollars). */
+  readonly cost: Cost;
   /** The path of the run that stopped (`[]` for the top run). */
   readonly path: readonly string[];
 
   constructor(options: {
-    limit: 'steps' | 'tokens';
-    max: number;
-    used: number;
+    limit: TreeBudgetLimit;
+    max: number | string;
+    used: number | string | null;
+    cost: Cost;
     path: readonly string[];
     run: AgentRunState;
   }) {
+    const where =
+      options.path.length === 0 ? 'the top run' : `the run at ${options.path.join(' > ')}`;
+    const used =
+      options.limit === 'steps'
+        ? `${options.used} model steps`
+        : options.limit === 'tokens'
+          ? `${options.used} tokens`
+          : options.used === null
+            ? `an unknown amount of money (${options.cost.unknown ?? 'a call had no price'}; an unknown cost counts as over: give the agents prices)`
+            : `$${options.used}`;
     super({
-      message: `The run tree used ${options.used} ${options.limit === 'steps' ? 'model steps' : 'tokens'}, its budget is ${options.max} (options.budget.${options.limit === 'steps' ? 'maxSteps' : 'maxTokens'}): ${options.path.length === 0 ? 'the top run' : `the run at ${options.path.join(' > ')}`} stopped before its next model call. Raise the budget, or give the agents smaller limits of their own.`,
+      message: `The run tree used ${used}, its budget is ${options.limit === 'cost' ? `$${options.max}` : options.max} (options.budget.${OPTION[options.limit]}): ${where} stopped before its next model call. Raise the budget, or give the agents smaller limits of their own.`,
       run: options.run,
     });
     this.limit = options.limit;
     this.max = options.max;
     this.used = options.used;
+    this.cost = options.cost;
     this.path = options.path;
   }
 

@@ -6,7 +6,7 @@ import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
-import { TreeBudgetError } from '../errors/tree-budget-error.ts';
+import { TreeBudgetError, type TreeBudgetLimit } from '../errors/tree-budget-error.ts';
 import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { RunContext } from '../run-state/run-context.ts';
@@ -96,8 +96,12 @@ export async function callModelStep<Output>(
   if (interrupted === true) step.interrupted = true;
   const served = servedTier(outcome);
   if (served !== undefined) step.serviceTier = served;
+  if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
   step.cost = priceCall(context, outcome);
   run.addUsage(step.usage, step.cost);
+  // The tree's cost counts each call as soon as it is priced, not when its step ends (after its
+  // tools, subagents included): a child started by this step sees what this call spent.
+  context.link.budget?.cost.add(step.cost);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
@@ -166,17 +170,30 @@ async function sendCached(
 
 /** Refuses a model step once the tree's budget is spent (counted by `endStep`). */
 function checkTreeBudget<Output>(budget: TreeBudget, { run, link }: RunContext<Output>): void {
-  const limit =
-    budget.steps >= budget.maxSteps
-      ? 'steps'
-      : budget.tokens >= budget.maxTokens
-        ? 'tokens'
-        : undefined;
+  let limit: TreeBudgetLimit | undefined;
+  let max: number | string = 0;
+  let used: number | string | null = 0;
+  if (budget.steps >= budget.maxSteps) {
+    limit = 'steps';
+    max = budget.maxSteps;
+    used = budget.steps;
+  } else if (budget.tokens >= budget.maxTokens) {
+    limit = 'tokens';
+    max = budget.maxTokens;
+    used = budget.tokens;
+  } else if (budget.maxCostUsd !== undefined && budget.cost.exceeds(budget.maxCostUsd)) {
+    // Over, not at: a step is priced after it ran, so the tree may end a step past the budget
+    // (as costAbove does); an unknown total counts as over (CostTotal.exceeds).
+    limit = 'cost';
+    max = budget.maxCostUsd;
+    used = budget.cost.total.total;
+  }
   if (limit === undefined) return;
   throw new TreeBudgetError({
     limit,
-    max: limit === 'steps' ? budget.maxSteps : budget.maxTokens,
-    used: limit === 'steps' ? budget.steps : budget.tokens,
+    max,
+    used,
+    cost: budget.cost.total,
     path: link.path,
     run: run.state(),
   });

@@ -1,8 +1,10 @@
 import {
   type CompactionReport,
+  type CompactionTrace,
   checkRewrite,
   compactHistory,
   type Summarize,
+  type SummarizerCall,
 } from '../../compaction/compact-history.ts';
 import { compactionThreshold } from '../../compaction/compaction-options.ts';
 import { estimateSentTokens } from '../../compaction/estimate-sent-tokens.ts';
@@ -60,13 +62,19 @@ export async function compactBeforeStep<Output>(
   }
   if (reason === undefined) return;
 
+  const trace: CompactionTrace = { startedAt: config.now() };
   const target = Math.max(0, (threshold ?? fixed + tokensBefore) * settings.targetFraction - fixed);
   const compacted = await compactHistory({
     contents,
     settings,
     target,
-    summarize: settings.summarize === undefined ? undefined : summarizer(context),
+    summarize: settings.summarize === undefined ? undefined : summarizer(context, trace),
     newId: () => crypto.randomUUID(),
+    onArtifactFailed: (error, id) =>
+      config.logger.warn(
+        { err: error, artifactId: id },
+        'compaction: the artifact store did not keep a cleared tool result; reading it back will say so',
+      ),
     onSummaryFailed: (error) =>
       config.logger.warn(
         { err: error },
@@ -111,7 +119,7 @@ export async function compactBeforeStep<Output>(
   };
   run.setCompacted(after, report);
   context.emit?.({ type: 'compaction', ...report });
-  context.observation?.compaction?.(report, config.now());
+  context.observation?.compaction?.(report, config.now(), trace);
 }
 
 /**
@@ -166,45 +174,67 @@ async function countedTokens<Output>(
  * summarizer gets no tools and no history of its own: another model may summarize (thought
  * signatures are model-bound; a transcript has none).
  */
-function summarizer<Output>(context: RunContext<Output>): Summarize {
+function summarizer<Output>(context: RunContext<Output>, trace: CompactionTrace): Summarize {
+  const { config } = context;
+  return async (transcript) => {
+    const model = context.compaction?.summarize?.model ?? config.model;
+    // Timed for the observers: the call's own span, a child of the compaction's.
+    const call: SummarizerCall = { model, startedAt: config.now(), endedAt: 0 };
+    trace.summarizer = call;
+    try {
+      return await summarizeOnce(context, model, transcript, call);
+    } catch (error) {
+      if (CompactionError.isInstance(error)) call.error = error;
+      throw error;
+    } finally {
+      call.endedAt = config.now();
+    }
+  };
+}
+
+/** One summary: the model call, its usage and cost counted, its text. */
+async function summarizeOnce<Output>(
+  context: RunContext<Output>,
+  model: string,
+  transcript: string,
+  call: SummarizerCall,
+): Promise<string> {
   const { config, callOptions } = context;
   const summarize = context.compaction?.summarize;
-  return async (transcript) => {
-    const model = summarize?.model ?? config.model;
-    let text: string;
-    try {
-      const { response } = await config.modelCall.generate({
-        request: {
-          model,
-          systemInstruction: { parts: [{ text: summarize?.prompt ?? '' }] },
-          contents: [{ role: 'user', parts: [{ text: transcript }] }],
-        },
-        callOptions,
-      });
-      // The summary was billed: the run's usage and cost (and a chat's, a span's) count it, priced
-      // for the summarizer's model.
-      context.run.addUsage(
-        toAgentUsage(response.usageMetadata),
-        costOf(response.usageMetadata ?? {}, model, undefined, config.prices),
-      );
-      text = (response.candidates?.[0]?.content?.parts ?? [])
-        .filter((part) => part.thought !== true && typeof part.text === 'string')
-        .map((part) => part.text)
-        .join('');
-    } catch (error) {
-      if (context.signal.aborted) throw error;
-      throw new CompactionError({
-        reason: 'summarizer-failed',
-        message: `The compaction summarizer (${model}) failed: ${config.modelCall.redact(String(error))}`,
-        cause: error,
-      });
-    }
-    if (text.trim() === '') {
-      throw new CompactionError({
-        reason: 'summarizer-failed',
-        message: `The compaction summarizer (${model}) answered with no text; the history was not summarized.`,
-      });
-    }
-    return text;
-  };
+  let text: string;
+  try {
+    const { response } = await config.modelCall.generate({
+      request: {
+        model,
+        systemInstruction: { parts: [{ text: summarize?.prompt ?? '' }] },
+        contents: [{ role: 'user', parts: [{ text: transcript }] }],
+      },
+      callOptions,
+    });
+    // The summary was billed: the run's usage and cost (and a chat's, a span's) count it, priced
+    // for the summarizer's model.
+    call.usage = response.usageMetadata;
+    const cost = costOf(response.usageMetadata ?? {}, model, undefined, config.prices);
+    context.run.addUsage(toAgentUsage(response.usageMetadata), cost);
+    // A tree's cost budget counts the summary too.
+    context.link.budget?.cost.add(cost);
+    text = (response.candidates?.[0]?.content?.parts ?? [])
+      .filter((part) => part.thought !== true && typeof part.text === 'string')
+      .map((part) => part.text)
+      .join('');
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    throw new CompactionError({
+      reason: 'summarizer-failed',
+      message: `The compaction summarizer (${model}) failed: ${config.modelCall.redact(String(error))}`,
+      cause: error,
+    });
+  }
+  if (text.trim() === '') {
+    throw new CompactionError({
+      reason: 'summarizer-failed',
+      message: `The compaction summarizer (${model}) answered with no text; the history was not summarized.`,
+    });
+  }
+  return text;
 }

@@ -1,8 +1,11 @@
 import { isLevelEnabled } from '../../logging/logger.ts';
+import { addCosts, type Cost } from '../../models/cost.ts';
+import { costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { addUsageMetadata } from '../usage.ts';
 
 /**
  * Ends a step, once its content, note and function responses are in the history: records it
@@ -19,6 +22,7 @@ export function endStep<Output>(
   step: AgentStep,
 ): Promise<void> | undefined {
   const { config, run, emit, observation } = context;
+  rollUpChildren(context, step);
   run.steps.push(step);
   const budget = context.link.budget;
   if (budget !== undefined && step.kind !== 'resume') {
@@ -54,4 +58,31 @@ export function endStep<Output>(
       });
     }
   })();
+}
+
+/**
+ * Sets the step's usage and cost with its calls' (a subagent's run, the search fallback) and,
+ * when it ran subagents, the per-agent split: the child usage its calls reported since the last
+ * step. Nothing is set for a step whose calls made no model call.
+ */
+function rollUpChildren<Output>(context: RunContext<Output>, step: AgentStep): void {
+  const { config, run, link } = context;
+  const children = link.childUsage.slice(run.childUsageTaken);
+  run.childUsageTaken = link.childUsage.length;
+  let usage: AgentStep['usage'] | undefined;
+  let cost: Cost = step.cost;
+  for (const call of step.toolCalls) {
+    if (call.usage === undefined) continue;
+    usage ??= { ...step.usage };
+    addUsageMetadata(usage, call.usage);
+    // As the run's total counts it (run-tools.ts): the child's own price, else this agent's.
+    cost = addCosts(
+      cost,
+      call.cost ?? costOf(call.usage, config.model, config.request.serviceTier, config.prices),
+    );
+  }
+  if (usage === undefined) return;
+  step.usageWithChildren = usage;
+  step.costWithChildren = cost;
+  if (children.length > 0) step.usageByAgent = [{ path: [], usage: step.usage }, ...children];
 }

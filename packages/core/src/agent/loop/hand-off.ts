@@ -30,6 +30,7 @@ export function handOff<Output>(
   const target = signal.target;
   const config = target.config as AgentConfig<Output>;
   const runtime = target.runtime() as AgentRuntime;
+  const contentsBefore = run.contents.length;
   const rewritten = (signal.filter ?? dropToolExchanges)(run.contents, from);
   rewriteHistory(context, rewritten, runtime);
   emit?.({
@@ -43,6 +44,9 @@ export function handOff<Output>(
     stepNumber: step.stepNumber,
     from: context.config.name ?? 'agent',
     to: target.name,
+    filter: signal.filter === undefined ? 'default' : 'custom',
+    contentsBefore,
+    contentsAfter: run.contents.length,
     at: context.config.now(),
   });
   return {

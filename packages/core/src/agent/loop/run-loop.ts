@@ -4,6 +4,8 @@ import {
   type GuardrailOptions,
   type ResolvedGuardrails,
 } from '../../guardrails/guardrail-options.ts';
+import { type HistoryTurn, isHistoryTurnList } from '../../history/history-turn.ts';
+import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentStep } from '../../run/agent-result.ts';
 import type { Steering, SteeringQueue } from '../../steering/create-steering.ts';
@@ -17,9 +19,12 @@ import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import {
   type ChildRunParent,
+  type ChildRunStarter,
   childRunLink,
   emitAt,
   type RunLink,
+  recordersOf,
+  runObservers,
   type TreeBudget,
   topRunLink,
 } from '../run-state/run-link.ts';
@@ -75,6 +80,8 @@ export type RunLoopOptions = {
   budget?: RunOptions['budget'];
   /** The run's `compaction`, in place of the agent's; `undefined` keeps the agent's. */
   compaction?: RunOptions['compaction'];
+  /** How the run's children start when not in-process (a durable runner's child workflows). */
+  startChild?: ChildRunStarter | undefined;
 };
 
 /**
@@ -99,16 +106,19 @@ export function runLoop<Output>(
 ): Promise<AgentResult<Output>> {
   // Without observers (telemetry: false, no recorder) or with none following this run (no
   // OpenTelemetry provider registered), the loop runs as it is: no hooks, no promise more.
-  if (config.observers.length === 0 || !anyObserverActive(config.observers))
+  // A child whose agent has no recorder records into the recorders of the runs above it.
+  const observers = runObservers(config.observers, options.parent?.recorders);
+  if (observers.length === 0 || !anyObserverActive(observers))
     return runSteps(config, runtime, input, options, undefined);
   const runId = crypto.randomUUID();
   options = { ...options, runId };
   const observation = startObservation(
-    config.observers,
+    observers,
     {
       runId,
       path: options.parent?.path ?? [],
       parentRunId: options.parent?.parentRunId,
+      parentCall: options.parent?.parentCall,
       agentName: config.name,
       model: config.model,
       baseUrl: config.gemini.baseUrl,
@@ -162,6 +172,7 @@ async function runSteps<Output>(
     budget,
     compaction,
     guardrails: runGuardrails,
+    startChild,
   }: RunLoopOptions,
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
@@ -175,11 +186,21 @@ async function runSteps<Output>(
     model: config.model,
     historyChecks,
   });
+  resumeInteraction(config, history, contents);
   const run = new RunTracker(contents, inputLength);
+  const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
   const ownLink: RunLink =
     parent === undefined
-      ? topRunLink(topEmit, streaming, config.beforeToolCall, treeBudget(budget), runId)
-      : childRunLink(parent, config.beforeToolCall, runId);
+      ? topRunLink(
+          topEmit,
+          streaming,
+          config.beforeToolCall,
+          treeBudget(budget),
+          runId,
+          recorders,
+          startChild,
+        )
+      : childRunLink(parent, config.beforeToolCall, runId, recorders);
   const toolGuardrails = toolGuardrailsOf(guardrails);
   const link: RunLink = toolGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails };
   const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
@@ -341,13 +362,36 @@ function toolGuardrailsOf(
   };
 }
 
+/**
+ * A history of turns whose last one names the interaction that holds it (a chat turn stored on
+ * `api: interactionsApi()`): tells the model-call entry, so the first request sends only what is new
+ * with `previous_interaction_id`, even in a process that never answered it. `contents` are the
+ * run's (the turns flattened as they are sent).
+ */
+function resumeInteraction<Output>(
+  config: AgentConfig<Output>,
+  history: RunOptions['history'],
+  contents: readonly Content[],
+): void {
+  const resumeFrom = config.modelCall.resumeFrom;
+  if (resumeFrom === undefined || history === undefined || !isHistoryTurnList(history)) return;
+  const turns = history as readonly HistoryTurn[];
+  const interactionId = turns.at(-1)?.interactionId;
+  if (typeof interactionId !== 'string') return;
+  let length = 0;
+  for (const turn of turns) length += turn.contents.length;
+  resumeFrom.call(config.modelCall, contents.slice(0, length), interactionId);
+}
+
 /** The shared counters of a top run's `budget`, or `undefined` without one. */
 function treeBudget(budget: RunOptions['budget']): TreeBudget | undefined {
   if (budget === undefined) return undefined;
   return {
     maxSteps: budget.maxSteps ?? Number.POSITIVE_INFINITY,
     maxTokens: budget.maxTokens ?? Number.POSITIVE_INFINITY,
+    maxCostUsd: budget.maxCostUsd,
     steps: 0,
     tokens: 0,
+    cost: new CostTotal(),
   };
 }

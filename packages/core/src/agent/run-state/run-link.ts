@@ -1,7 +1,11 @@
 import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
-import type { AgentUsageByAgent } from '../../run/agent-result.ts';
+import type { CostTotal } from '../../models/cost-total.ts';
+import type { AgentInput } from '../../run/agent-input.ts';
+import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
+import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
+import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
-import type { BeforeToolCallHook } from '../config/agent-options.ts';
+import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import type { EmitEvent } from './emit-event.ts';
 
 /**
@@ -29,17 +33,72 @@ export type ChildRunParent = {
   readonly toolGuardrails?: GuardrailOptions | undefined;
   /** The observed id of the run whose tool starts the child (recorder, `parentRunId`). */
   readonly parentRunId?: string | undefined;
+  /** The tool call that starts the child (the recorder nests the child's file under it). */
+  readonly parentCall?: ParentCallInfo | undefined;
+  /**
+   * The recorders of the runs above: a child run records into these besides its agent's own
+   * `recorder` (if it has one and it is another), so the folder of a recorded tree holds all of
+   * its children, whether their agents have a recorder or not.
+   */
+  readonly recorders?: readonly RunObserver[] | undefined;
+  /**
+   * How the children of this run start, when not in-process: a durable runner starts each as a
+   * workflow of its own (`@gemloop/dbos`). Inherited down the tree; `undefined` runs them here.
+   */
+  readonly startChild?: ChildRunStarter | undefined;
+};
+
+/** Which call of its parent's turn starts a child run: the durable runner names the child by it. @internal */
+export type ChildRunCall = {
+  /** The subagent tool's name. */
+  readonly toolName: string;
+  /** The parent's step number (1-based). */
+  readonly step: number;
+  /** The call's 0-based place among the function calls of its model turn. */
+  readonly callIndex: number;
+  /** The model's call id (two calls of a turn may share one). */
+  readonly toolCallId: string;
+};
+
+/** What a {@link ChildRunStarter} is asked to start: the same values `startChildRun` takes. @internal */
+export type ChildRunStart = {
+  /** The child agent (an `Agent` of `createAgent`, or any object with `run`/`stream`). */
+  readonly agent: object;
+  readonly input: AgentInput;
+  readonly options: ChildRunOptions;
+  readonly parent: ChildRunParent;
+  readonly call: ChildRunCall;
 };
 
 /**
- * A total step and token budget over a run and every child run below it, each agent's own
- * `maxSteps` still applying. Counted as model steps end. @internal
+ * Starts a child run in place of the in-process default, and answers with its result (a durable
+ * runner: a child workflow). Given by the runner of the top run, not by users. @internal
+ */
+export type ChildRunStarter = (start: ChildRunStart) => Promise<AgentResult<unknown>>;
+
+/** What a child run takes besides its input and parent. @internal */
+export type ChildRunOptions = {
+  /** The tool call's signal: the parent's abort (or the call's time limit) ends the child. */
+  signal: AbortSignal;
+  /** The slice of the parent's history the child starts from, if any. */
+  history?: RunOptions['history'];
+};
+
+/**
+ * A total step, token and cost budget over a run and every child run below it, each agent's own
+ * `maxSteps` still applying. Counted as model steps end (and as a tool's own model calls are
+ * priced): one object shared by reference down the tree, so a child's spending counts against the
+ * top run's budget. @internal
  */
 export type TreeBudget = {
   readonly maxSteps: number;
   readonly maxTokens: number;
+  /** US dollars (`options.budget.maxCostUsd`), `undefined` without a cost budget. */
+  readonly maxCostUsd: number | string | undefined;
   steps: number;
   tokens: number;
+  /** What every model call of the tree cost so far (unknown once one had no price). */
+  readonly cost: CostTotal;
 };
 
 /** A run's place in its tree, handed to the tools that start child runs. @internal */
@@ -61,9 +120,13 @@ export function topRunLink(
   beforeToolCall: BeforeToolCallHook | undefined,
   budget: TreeBudget | undefined,
   runId: string | undefined,
+  recorders?: readonly RunObserver[],
+  startChild?: ChildRunStarter | undefined,
 ): RunLink {
   return {
     runId,
+    recorders,
+    startChild,
     path: TOP,
     sink,
     streaming,
@@ -80,15 +143,18 @@ export function childRunLink(
   parent: ChildRunParent,
   beforeToolCall: BeforeToolCallHook | undefined,
   runId: string | undefined,
+  recorders?: readonly RunObserver[],
 ): RunLink {
   return {
     runId,
+    recorders,
     path: parent.path,
     sink: parent.sink,
     streaming: parent.streaming,
     beforeToolCall: beforeToolCall ?? parent.beforeToolCall,
     inheritedBeforeToolCall: parent.beforeToolCall,
     budget: parent.budget,
+    startChild: parent.startChild,
     childNumbers: new Map(),
     childUsage: [],
   };
@@ -109,7 +175,29 @@ export function childRunParent(link: RunLink, name: string): ChildRunParent {
     budget: link.budget,
     toolGuardrails: link.toolGuardrails,
     parentRunId: link.runId,
+    recorders: link.recorders,
+    startChild: link.startChild,
   };
+}
+
+/**
+ * The observers of a run: its agent's own, then the recorders it inherits from the runs above
+ * that are not already among them (a child records into its parent's recorder, with or without
+ * one of its own). @internal
+ */
+export function runObservers(
+  own: readonly RunObserver[],
+  inherited: readonly RunObserver[] | undefined,
+): readonly RunObserver[] {
+  if (inherited === undefined || inherited.length === 0) return own;
+  const extra = inherited.filter((observer) => !own.includes(observer));
+  return extra.length === 0 ? own : [...own, ...extra];
+}
+
+/** The recorders among `observers` (see {@link runObservers}); `undefined` without any. @internal */
+export function recordersOf(observers: readonly RunObserver[]): readonly RunObserver[] | undefined {
+  const found = observers.filter(isRunRecorder);
+  return found.length === 0 ? undefined : found;
 }
 
 /**
@@ -129,12 +217,20 @@ const TOP: AgentPath = Object.freeze([]);
 // Tools that start child runs (subagents), and the link of each of their calls, keyed by the
 // call's context object: nothing is added to the public `ToolExecuteContext`, and a plain tool
 // costs one WeakSet lookup per call.
-const childRunTools = new WeakSet<object>();
+const childRunTools = new WeakMap<object, object | undefined>();
 const contextLinks = new WeakMap<object, RunLink>();
 
-/** Marks `tool` as one whose calls need their run's link (see {@link runLinkOf}). @internal */
-export function markChildRunTool(tool: object): void {
-  childRunTools.add(tool);
+/**
+ * Marks `tool` as one whose calls need their run's link (see {@link runLinkOf}), and records the
+ * agent its calls start (a durable runner prepares that agent's steps ahead). @internal
+ */
+export function markChildRunTool(tool: object, agent?: object): void {
+  childRunTools.set(tool, agent);
+}
+
+/** The agent the calls of a subagent tool start, or `undefined` for any other tool. @internal */
+export function childAgentOf(tool: object): object | undefined {
+  return childRunTools.get(tool);
 }
 
 /** Whether `tool`'s calls get their run's link. @internal */

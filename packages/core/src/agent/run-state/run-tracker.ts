@@ -25,6 +25,8 @@ export class RunTracker {
   readonly grounding: GroundingMetadata[] = [];
   /** The agents the run was handed to, in order (see `handOff`). */
   readonly handoffs: string[] = [];
+  /** How many of the link's `childUsage` entries earlier steps took (see `endStep`). */
+  childUsageTaken = 0;
   /**
    * The JSON of the contents this run sent, by content: each step serialises only what it added.
    * One per run, never handed out, so a history edited in place between runs is sent as it is.

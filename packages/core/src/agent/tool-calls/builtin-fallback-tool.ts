@@ -1,4 +1,5 @@
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
+import type { Cost } from '../../models/cost.ts';
 import type { AgentUsage } from '../../run/agent-result.ts';
 import { toolTypeKey } from '../../telemetry/run-observer.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
@@ -16,15 +17,22 @@ export class DelegatedResult {
   readonly output: Record<string, unknown>;
   readonly grounding: GroundingMetadata | undefined;
   readonly usage: AgentUsage;
+  /**
+   * What `usage` cost when the tool priced it itself (a subagent's run, at its own model's
+   * prices); `undefined` to price it at the calling agent's model (the search fallback).
+   */
+  readonly cost: Cost | undefined;
 
   constructor(
     output: Record<string, unknown>,
     grounding: GroundingMetadata | undefined,
     usage: AgentUsage,
+    cost?: Cost,
   ) {
     this.output = output;
     this.grounding = grounding;
     this.usage = usage;
+    this.cost = cost;
   }
 }
 

@@ -1,3 +1,4 @@
+import { ArtifactWrites } from '../../compaction/artifact-store.ts';
 import { appliesTo, checkToolOutput } from '../../guardrails/check-tool-guardrails.ts';
 import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
@@ -99,7 +100,18 @@ export async function executeToolCalls<Output>({
     pending.push({ call, index, toolCallId: call.id ?? `call_${stepNumber}_${index}` });
   }
   const toolCalls: AgentToolCall[] = new Array(pending.length);
-  const extras: ExtraParts = { byCall: undefined };
+  const extras: ExtraParts = {
+    byCall: undefined,
+    writes:
+      config.toolOutput?.artifacts === undefined
+        ? undefined
+        : new ArtifactWrites((error, id) =>
+            config.logger.warn(
+              { err: error, artifactId: id },
+              'toolOutput: the artifact store did not keep a truncated tool result; reading it back will say so',
+            ),
+          ),
+  };
   let failure: ((run: AgentRunState) => Error) | undefined;
   let ending: { error: unknown } | undefined;
   let handoff: HandoffSignal | undefined;
@@ -409,6 +421,7 @@ export async function executeToolCalls<Output>({
     await Promise.all(workers);
   }
   unfollow?.();
+  await extras.writes?.settle();
 
   const parts: Part[] = new Array(toolCalls.length);
   for (let index = 0; index < toolCalls.length; index++) {

@@ -2,6 +2,7 @@ import { costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { startsChildRuns } from '../run-state/run-link.ts';
 import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts';
 
 /**
@@ -41,10 +42,16 @@ export async function runTools<Output>(
   for (const call of result.toolCalls) {
     // A tool's own model calls (the 2.x search fallback) use the agent's model and tier.
     if (call.usage !== undefined) {
-      run.addUsage(
-        call.usage,
-        costOf(call.usage, config.model, config.request.serviceTier, config.prices),
-      );
+      // A subagent's run was priced at its own model (it may not be this agent's).
+      const cost =
+        call.cost ?? costOf(call.usage, config.model, config.request.serviceTier, config.prices);
+      run.addUsage(call.usage, cost);
+      // The tree's cost budget counts every model call, a tool's own ones too; a subagent's
+      // calls are its child run's, which counted each of them already.
+      const tool = config.tools.functions.get(call.toolName);
+      if (link.budget !== undefined && (tool === undefined || !startsChildRuns(tool))) {
+        link.budget.cost.add(cost);
+      }
     }
     if (call.grounding !== undefined) run.grounding.push(call.grounding);
   }

@@ -1,5 +1,7 @@
 // The settle phase of a turn's calls: each outcome becomes its record, its functionResponse and,
 // for `toolErrors: 'throw'`, the typed error the run ends with (executeToolCalls runs the calls).
+import type { ArtifactWrites } from '../../compaction/artifact-store.ts';
+import { isReadToolOutputTool } from '../../compaction/read-tool-output-tool.ts';
 import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
 import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
@@ -28,8 +30,16 @@ export type PendingCall = {
   observed?: ToolCallObservation | undefined;
 };
 
-/** Media parts per call (by call index) for a model without multimodal function responses. @internal */
-export type ExtraParts = { byCall: (Part[] | undefined)[] | undefined };
+/**
+ * What the turn's answers add beside their responses: media for a model that cannot take them in
+ * a function response, and the artifact writes of results a `toolOutput` budget cut (awaited
+ * before the turn is returned, so the store holds them before a request names their ids).
+ * @internal
+ */
+export type ExtraParts = {
+  byCall: (Part[] | undefined)[] | undefined;
+  writes: ArtifactWrites | undefined;
+};
 
 /**
  * The record of one answered call. Media a model without multimodal function responses cannot
@@ -73,10 +83,11 @@ export function toRecord<Output>(
       );
     }
     // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
-    if (config.toolOutput !== undefined) {
+    if (config.toolOutput !== undefined && !readsToolOutput(config, call.name)) {
       answer.response = applyToolOutputBudget(answer.response, {
         limit: config.toolOutput.perTool?.[call.name] ?? config.toolOutput,
         artifacts: config.toolOutput.artifacts,
+        writes: extras.writes as ArtifactWrites,
         newId: () => crypto.randomUUID(),
       });
     }
@@ -102,6 +113,7 @@ export function toRecord<Output>(
     if (delegated !== undefined) {
       record.grounding = delegated.grounding;
       record.usage = delegated.usage;
+      if (delegated.cost !== undefined) record.cost = delegated.cost;
     }
     if (answer.extraParts.length > 0) {
       extras.byCall ??= [];
@@ -262,4 +274,10 @@ export function toolErrorMessageOf<Output>(
     }
     return defaultMessage;
   };
+}
+
+/** Whether `name` is the agent's `read_tool_output` tool (its slices are never cut again). */
+function readsToolOutput<Output>(config: AgentConfig<Output>, name: string): boolean {
+  const tool = config.tools.functions.get(name);
+  return tool !== undefined && isReadToolOutputTool(tool);
 }

@@ -15,7 +15,7 @@ function message(path: string, value: unknown): string {
   // The Interactions backend lives behind its subpath so an agent on generateContent does not
   // bundle it: the old spellings get the migration, not just a refusal.
   if (named) {
-    return `${path}: the Interactions API is now passed as a value from its subpath: import { interactionsApi } from '@gemloop/core/interactions' and pass ${path}: interactionsApi() (or interactionsApi({ store: false })).`;
+    return `${path}: the Interactions API is now passed as a value from its subpath: import { interactionsApi } from '@gemloop/core/interactions' and pass ${path}: interactionsApi() (an object's store and background go in its options: interactionsApi({ store: false }), interactionsApi({ background: true })).`;
   }
   return `${path} must be 'generateContent' or interactionsApi() from '@gemloop/core/interactions'.`;
 }
@@ -30,7 +30,8 @@ export const apiOption: AgentOptionGroup<'api'> = defineAgentOptions({
 
 /**
  * The model-call entry for `api`: the client's own for `generateContent`, otherwise the one the
- * option carries (`interactionsApi()`; it needs a client made by `createGemini`).
+ * option carries (`interactionsApi()`; it needs a client made by `createGemini`, or a durable
+ * worker's, which registers its Interactions backend).
  * @internal
  */
 export function resolveApiOption(

@@ -1,0 +1,290 @@
+import { InvalidArgumentError } from '@gemloop/core';
+import type { ArtifactStore } from '@gemloop/core/compaction';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  integerOption,
+  oneOfOption,
+  optionCheck,
+} from '@gemloop/core/internal';
+import pg from 'pg';
+import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
+import { borrowClient } from '../postgres/borrow-client.ts';
+import { ArtifactStoreLimitError } from './artifact-store-limit-error.ts';
+
+/**
+ * @defaultValue of `maxArtifactBytes` of {@link createPostgresArtifactStore}: 16 MiB of UTF-8, the
+ * file store's cap. Bounds what one hostile tool result can put in the database.
+ */
+export const DEFAULT_MAX_POSTGRES_ARTIFACT_BYTES: number = 16 * 1024 * 1024;
+
+/**
+ * @defaultValue of `maxTotalBytes` of {@link createPostgresArtifactStore}: 1 GiB of UTF-8 over every
+ * artifact of the table (every run and process that shares it).
+ */
+export const DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES: number = 1024 * 1024 * 1024;
+
+const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+/**
+ * The ids kept and looked up: gemloop's own (`crypto.randomUUID()`) and any of the same alphabet,
+ * bounded; an id from a model's `read_tool_output` call that is not one reads as missing, with no
+ * query.
+ */
+const ARTIFACT_ID = /^[A-Za-z0-9._~:-]{1,200}$/;
+
+const GIVE_ONE = 'createPostgresArtifactStore: give a pg `pool` or a `connectionString`.';
+
+/** Options of {@link createPostgresArtifactStore}: a `pool` of yours, or a `connectionString`. */
+export type CreatePostgresArtifactStoreOptions = (
+  | {
+      /** A `pg` pool; the store never ends it. */
+      pool: pg.Pool;
+      connectionString?: undefined;
+    }
+  | {
+      /** The store makes (and `close()` ends) a pool of its own. */
+      connectionString: string;
+      pool?: undefined;
+    }
+) & {
+  /** The table, optionally schema-qualified. @defaultValue `'gemloop_artifacts'` */
+  table?: string | undefined;
+  /**
+   * The largest artifact kept (bytes of UTF-8); a larger one is refused with an
+   * {@link ArtifactStoreLimitError} (`limit: 'artifact'`).
+   * @defaultValue {@link DEFAULT_MAX_POSTGRES_ARTIFACT_BYTES} (16 MiB)
+   */
+  maxArtifactBytes?: number | undefined;
+  /**
+   * The most the table holds, every artifact together (bytes of UTF-8). Past it, see `onFull`.
+   * @defaultValue {@link DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES} (1 GiB)
+   */
+  maxTotalBytes?: number | undefined;
+  /**
+   * What a put past `maxTotalBytes` does: `'evict-oldest'` deletes the oldest artifacts until the
+   * new one fits (a cache: old runs' results go first, as the memory store does); `'refuse'` keeps
+   * the table as it is and rejects with an {@link ArtifactStoreLimitError} (`limit: 'total'`).
+   * @defaultValue `'evict-oldest'`
+   */
+  onFull?: 'evict-oldest' | 'refuse' | undefined;
+};
+
+/**
+ * An {@link ArtifactStore} in Postgres, made by {@link createPostgresArtifactStore}: its methods
+ * return promises.
+ */
+export type PostgresArtifactStore = {
+  /**
+   * Keeps `text` under `id` (replacing an artifact of the same id).
+   * @throws {@link ArtifactStoreLimitError} (rejects) past a cap.
+   */
+  put(id: string, text: string): Promise<void>;
+  /** The text of `id`, or `undefined` when there is none (never kept, evicted, or over the cap). */
+  get(id: string): Promise<string | undefined>;
+  /** Ends the pool the store made (not a pool you gave). */
+  close(): Promise<void>;
+};
+
+/** The table's layout version (`gemloop_schema_versions`, name `artifacts:<table>`). */
+const SCHEMA_VERSION = 1;
+
+const options: DeclaredOptions<CreatePostgresArtifactStoreOptions> =
+  defineOptions<CreatePostgresArtifactStoreOptions>({
+    name: 'createPostgresArtifactStore',
+    example: '{ connectionString } or { pool }',
+    checks: {
+      pool: optionCheck(
+        (value) => typeof (value as { query?: unknown } | null)?.query === 'function',
+        'createPostgresArtifactStore: pool must be a pg Pool (new pg.Pool({ connectionString })).',
+      ),
+      connectionString: optionCheck((value) => typeof value === 'string' && value !== '', GIVE_ONE),
+      table: optionCheck(
+        (value) => typeof value === 'string' && TABLE.test(value),
+        (_path, table) =>
+          `createPostgresArtifactStore: table "${String(table)}" must be a plain identifier, optionally schema-qualified (letters, digits, _).`,
+      ),
+      maxArtifactBytes: integerOption({ min: 1 }),
+      maxTotalBytes: integerOption({ min: 1 }),
+      onFull: oneOfOption(['evict-oldest', 'refuse']),
+    },
+  });
+
+/**
+ * An {@link ArtifactStore} in Postgres, for the tool results a `toolOutput` budget cut or a
+ * compaction cleared: give it to the agent (`toolOutput: { artifacts }`, `compaction: {
+ * artifacts }`) and to `readToolOutputTool(artifacts)`, and the model reads them back from any
+ * process, after a restart, and in a durable run after its worker was killed (the run waits for
+ * each write before the history naming it is sent, so an artifact named in a recorded step is in
+ * the table).
+ *
+ * One row per artifact in its own table (created, or migrated, at the first call, under an
+ * advisory lock). Bounded: an artifact over `maxArtifactBytes` is refused, and the table never
+ * holds more than `maxTotalBytes` (puts are serialised by a transaction-scoped advisory lock, so
+ * concurrent writers cannot overshoot it together). A row read back over `maxArtifactBytes`
+ * (written by someone else) reads as missing.
+ *
+ * @throws {@link InvalidArgumentError} for bad options (`maxArtifactBytes` over `maxTotalBytes`).
+ * @throws {@link PostgresUnreachableError} from the first call when Postgres cannot be reached.
+ * @example
+ * ```ts
+ * const artifacts = createPostgresArtifactStore({ connectionString: process.env.DATABASE_URL! });
+ * createAgent({ ..., tools: [search, readToolOutputTool(artifacts)], toolOutput: { maxTokens: 2000, artifacts } });
+ * ```
+ */
+export function createPostgresArtifactStore(
+  given: CreatePostgresArtifactStoreOptions,
+): PostgresArtifactStore & ArtifactStore {
+  const {
+    table = 'gemloop_artifacts',
+    maxArtifactBytes = DEFAULT_MAX_POSTGRES_ARTIFACT_BYTES,
+    maxTotalBytes = DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES,
+    onFull = 'evict-oldest',
+  } = options.check(given);
+  const ownPool = given.pool === undefined;
+  if (ownPool && given.connectionString === undefined) {
+    throw new InvalidArgumentError({ argument: 'connectionString', message: GIVE_ONE });
+  }
+  if (maxArtifactBytes > maxTotalBytes) {
+    throw new InvalidArgumentError({
+      argument: 'maxArtifactBytes',
+      message: `createPostgresArtifactStore: maxArtifactBytes (${maxArtifactBytes}) is over maxTotalBytes (${maxTotalBytes}): one artifact could never fit. Lower it or raise maxTotalBytes.`,
+    });
+  }
+  const pool = given.pool ?? new pg.Pool({ connectionString: given.connectionString, max: 4 });
+  if (ownPool) pool.on('error', () => {});
+  const quoted = table
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+
+  let ready: Promise<void> | undefined;
+  const ensureTable = (): Promise<void> =>
+    (ready ??= migrate(pool, quoted, table).catch((error: unknown) => {
+      ready = undefined;
+      throw given.connectionString !== undefined && isConnectionError(error)
+        ? toUnreachableError(error, given.connectionString, `the artifact table ${table}`)
+        : error;
+    }));
+
+  return {
+    async put(id, text) {
+      if (typeof id !== 'string' || !ARTIFACT_ID.test(id)) {
+        throw new InvalidArgumentError({
+          argument: 'id',
+          message: `createPostgresArtifactStore: artifact id ${JSON.stringify(String(id).slice(0, 60))} is not one gemloop makes (letters, digits, . _ ~ : -, at most 200).`,
+        });
+      }
+      const bytes = Buffer.byteLength(text);
+      if (bytes > maxArtifactBytes) {
+        throw new ArtifactStoreLimitError({
+          message: `Artifact ${id} is ${bytes} bytes, over maxArtifactBytes (${maxArtifactBytes}): not kept. Raise maxArtifactBytes, or cap the tool's output lower.`,
+          limit: 'artifact',
+          id,
+          bytes,
+          maxBytes: maxArtifactBytes,
+        });
+      }
+      await ensureTable();
+      const client = await borrowClient(pool);
+      try {
+        await client.query('BEGIN');
+        // One put at a time per table: the total is read and kept under the cap together.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `gemloop.artifacts:${table}`,
+        ]);
+        const { rows } = await client.query<{ total: string }>(
+          `SELECT COALESCE(SUM(bytes), 0)::text AS total FROM ${quoted} WHERE id <> $1`,
+          [id],
+        );
+        const total = Number(rows[0]?.total ?? 0);
+        if (onFull === 'refuse' && total + bytes > maxTotalBytes) {
+          throw new ArtifactStoreLimitError({
+            message: `The artifact table ${table} holds ${total} bytes; artifact ${id} (${bytes} bytes) would take it over maxTotalBytes (${maxTotalBytes}): not kept (onFull: 'refuse'). Delete old rows, raise maxTotalBytes, or use onFull: 'evict-oldest'.`,
+            limit: 'total',
+            id,
+            bytes,
+            maxBytes: maxTotalBytes,
+          });
+        }
+        await client.query(
+          `INSERT INTO ${quoted} (id, text, bytes) VALUES ($1, $2, $3)
+           ON CONFLICT (id) DO UPDATE SET text = EXCLUDED.text, bytes = EXCLUDED.bytes, seq = DEFAULT`,
+          [id, text, bytes],
+        );
+        if (total + bytes > maxTotalBytes) {
+          // The newest first: every artifact past the cap, counted from the newest, goes. The
+          // new one (the newest, under maxArtifactBytes <= maxTotalBytes) always stays.
+          await client.query(
+            `DELETE FROM ${quoted} WHERE seq IN (
+               SELECT seq FROM (SELECT seq, SUM(bytes) OVER (ORDER BY seq DESC) AS newer FROM ${quoted}) AS kept
+               WHERE newer > $1)`,
+            [maxTotalBytes],
+          );
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async get(id) {
+      if (typeof id !== 'string' || !ARTIFACT_ID.test(id)) return undefined;
+      await ensureTable();
+      // The length is checked in the database: a row larger than the cap is never read whole.
+      const { rows } = await pool.query<{ text: string }>(
+        `SELECT text FROM ${quoted} WHERE id = $1 AND octet_length(text) <= $2`,
+        [id, maxArtifactBytes],
+      );
+      return rows[0]?.text;
+    },
+    async close() {
+      if (ownPool) await pool.end();
+    },
+  };
+}
+
+async function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
+  const client = await borrowClient(pool);
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `gemloop.artifacts:${table}`,
+    ]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS gemloop_schema_versions (name text PRIMARY KEY, version integer NOT NULL)`,
+    );
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT version FROM gemloop_schema_versions WHERE name = $1',
+      [`artifacts:${table}`],
+    );
+    const current = rows[0]?.version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(
+        `The artifact table ${table} is at layout version ${current}, newer than this @gemloop/dbos knows (${SCHEMA_VERSION}): upgrade the package.`,
+      );
+    }
+    if (current < 1) {
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${quoted} (
+           id text PRIMARY KEY,
+           text text NOT NULL,
+           bytes integer NOT NULL,
+           seq bigserial NOT NULL,
+           created_at timestamptz NOT NULL DEFAULT now())`,
+      );
+    }
+    await client.query(
+      `INSERT INTO gemloop_schema_versions (name, version) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version`,
+      [`artifacts:${table}`, SCHEMA_VERSION],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

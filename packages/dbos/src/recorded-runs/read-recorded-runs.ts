@@ -1,0 +1,158 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
+import { InvalidArgumentError } from '@gemloop/core';
+import type { RecordedRunLine } from '@gemloop/core/recorder';
+import { DEFAULT_APP_NAME, RUN_WORKFLOW } from '../durable/durable-run-types.ts';
+import { EVENTS_STREAM_KEY, type RequestFrame } from '../durable/run-events.ts';
+import { checkPostgres, toUnreachableError } from '../errors/check-postgres.ts';
+import { type StoredRun, toRecordedRun } from './to-recorded-run.ts';
+
+/** Options of {@link readRecordedRuns}. */
+export type ReadRecordedRunsOptions = {
+  /** The fleet's DBOS system database (`postgres://user:password@host:port/db`). */
+  databaseUrl: string;
+  /** The fleet's name in that database. @defaultValue `'gemloop'` */
+  appName?: string | undefined;
+  /** Only these runs (by id). @defaultValue every successful run */
+  runIds?: readonly string[] | undefined;
+  /** Only runs created at or after this time. */
+  since?: Date | undefined;
+  /** The most runs read, newest first. @defaultValue {@link DEFAULT_RECORDED_RUNS_LIMIT} */
+  limit?: number | undefined;
+};
+
+/** One successful durable run as a recorded run (core's recorder format 1). */
+export type DurableRecordedRun = {
+  runId: string;
+  agent: string | undefined;
+  /** When the run was created (ms since the epoch). */
+  createdAt: number;
+  /** The lines a `.gemloop/runs/*.jsonl` file of the same run would hold (see `RecordedRunLine`). */
+  lines: RecordedRunLine[];
+};
+
+/** @defaultValue of {@link ReadRecordedRunsOptions.limit}. */
+export const DEFAULT_RECORDED_RUNS_LIMIT = 1000;
+/** The most runs one call reads; a larger `limit` is refused. */
+export const MAX_RECORDED_RUNS = 10_000;
+/** The most event-stream entries read per run while looking for its request frames. */
+export const MAX_EVENT_ENTRIES_READ = 10_000;
+/** Runs loaded from Postgres at a time (each with its stored input and result). */
+const PAGE = 20;
+
+/**
+ * Reads a durable fleet's successful runs back as recorded runs, newest first: the same lines core's
+ * recorder writes to `.gemloop/runs`, so `caseFromRunFile` of `@gemloop/evals` turns them into eval
+ * cases (`gemloop eval from-runs --database-url`), with the tool results as fixtures and each
+ * model call's request (rebuilt from the stored result and the request frames the worker wrote with
+ * the run's events) to compare for drift. Runs that failed, were cancelled or are still running
+ * are left out. Stored values are read as untrusted: a result of another shape is skipped.
+ *
+ * Reads Postgres only (a DBOS client), pages of 20 runs at a time.
+ * @throws {@link PostgresUnreachableError} when Postgres cannot be reached (password redacted).
+ * @throws {@link InvalidArgumentError} for a missing URL, a bad `limit` or `since`.
+ * @example
+ * ```ts
+ * for await (const run of readRecordedRuns({ databaseUrl, limit: 50 })) {
+ *   console.log(run.runId, run.lines.length);
+ * }
+ * ```
+ */
+export async function* readRecordedRuns({
+  databaseUrl,
+  appName = DEFAULT_APP_NAME,
+  runIds,
+  since,
+  limit = DEFAULT_RECORDED_RUNS_LIMIT,
+}: ReadRecordedRunsOptions): AsyncGenerator<DurableRecordedRun, void, undefined> {
+  if (typeof databaseUrl !== 'string' || databaseUrl === '') {
+    throw invalid('databaseUrl', 'databaseUrl must be a Postgres connection string.');
+  }
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RECORDED_RUNS) {
+    throw invalid(
+      'limit',
+      `limit must be an integer from 1 to ${MAX_RECORDED_RUNS}, got ${limit}.`,
+    );
+  }
+  if (since !== undefined && !(since instanceof Date && Number.isFinite(since.getTime()))) {
+    throw invalid('since', 'since must be a valid Date.');
+  }
+  const purpose = 'the DBOS system database of the runs to read';
+  await checkPostgres({ connectionString: databaseUrl, purpose });
+  let client: DBOSClient;
+  try {
+    client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl, applicationName: appName });
+  } catch (error) {
+    throw toUnreachableError(error, databaseUrl, purpose);
+  }
+  try {
+    let read = 0;
+    for (let offset = 0; read < limit; offset += PAGE) {
+      const page = await client.listWorkflows({
+        workflowName: RUN_WORKFLOW,
+        status: 'SUCCESS',
+        ...(runIds === undefined ? {} : { workflowIDs: [...runIds] }),
+        ...(since === undefined ? {} : { startTime: since.toISOString() }),
+        sortDesc: true,
+        limit: Math.min(PAGE, limit - read),
+        offset,
+        loadInput: true,
+        loadOutput: true,
+      });
+      for (const workflow of page) {
+        read++;
+        const stored: StoredRun = {
+          runId: workflow.workflowID,
+          agent: typeof workflow.input?.[0] === 'string' ? workflow.input[0] : undefined,
+          createdAt: workflow.createdAt,
+          input: workflow.input?.[1],
+          output: workflow.output,
+          frames: await readFrames(client, workflow.workflowID),
+        };
+        const lines = toRecordedRun(stored);
+        if (lines !== undefined) {
+          yield { runId: stored.runId, agent: stored.agent, createdAt: stored.createdAt, lines };
+        }
+      }
+      if (page.length < PAGE) return;
+    }
+  } finally {
+    await client.destroy();
+  }
+}
+
+/** The request frames the run's event entries carry, one per call index (a repeat keeps the first). */
+async function readFrames(
+  client: DBOSClient,
+  runId: string,
+): Promise<ReadonlyMap<number, RequestFrame>> {
+  const frames = new Map<number, RequestFrame>();
+  let entries = 0;
+  // The run is over: the read ends at the stream's close (or the run's end) without waiting.
+  for await (const entry of client.readStream<unknown>(runId, EVENTS_STREAM_KEY)) {
+    if (++entries > MAX_EVENT_ENTRIES_READ) break;
+    const requests = (entry as { requests?: unknown } | null)?.requests;
+    if (!Array.isArray(requests)) continue;
+    for (const frame of requests as unknown[]) {
+      if (!isFrame(frame) || frames.has(frame.call)) continue;
+      frames.set(frame.call, frame);
+    }
+  }
+  return frames;
+}
+
+function isFrame(value: unknown): value is RequestFrame {
+  if (typeof value !== 'object' || value === null) return false;
+  const frame = value as Partial<RequestFrame>;
+  return (
+    Number.isInteger(frame.call) &&
+    (frame.call as number) >= 0 &&
+    Number.isInteger(frame.contents) &&
+    (frame.contents as number) >= 0 &&
+    (frame.body === undefined ||
+      (typeof frame.body === 'object' && frame.body !== null && !Array.isArray(frame.body)))
+  );
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message: `readRecordedRuns: ${message}` });
+}

@@ -1,0 +1,131 @@
+import type { AgentResult, Content } from '@gemloop/core';
+import type { RecordedRunLine } from '@gemloop/core/recorder';
+import { RECORDED_RUN_FORMAT } from '@gemloop/core/recorder';
+import type { RequestFrame } from '../durable/run-events.ts';
+
+/** What is known of one durable run, read back from the fleet's database. @internal */
+export type StoredRun = {
+  runId: string;
+  agent: string | undefined;
+  createdAt: number;
+  /** `DurableRunInput`, as stored (hostile: checked here). */
+  input: unknown;
+  /** The run's `AgentResult` as stored (hostile: checked here). */
+  output: unknown;
+  /** The request frames found in the run's event stream, by call index. */
+  frames: ReadonlyMap<number, RequestFrame>;
+};
+
+/**
+ * A successful durable run as the lines of a recorded run file (core's recorder, format 1): the
+ * same lines `.gemloop/runs/*.jsonl` holds for a run recorded in process, so every reader of those
+ * (`caseFromRunFile` of `@gemloop/evals`, `gemloop view`) reads a fleet's runs too.
+ *
+ * Each model call's request is rebuilt from the run's stored result (the contents it sent are a
+ * prefix of `result.contents`) and the frame the worker wrote with the run's events (the system
+ * instruction, tools and config). Runs whose calls do not line up one per step (a long-decode
+ * answer in several requests, a compacted history, subagents' calls on the same client) get no
+ * requests: their case flags only extra model calls as drift. Returns `undefined` for a run
+ * whose stored result is not one (nothing to expect).
+ * @internal
+ */
+export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
+  const result = run.output as Partial<AgentResult<unknown>> | null | undefined;
+  if (typeof result !== 'object' || result === null) return undefined;
+  const steps = Array.isArray(result.steps) ? result.steps : undefined;
+  const contents = Array.isArray(result.contents) ? (result.contents as Content[]) : undefined;
+  if (steps === undefined || contents === undefined) return undefined;
+  const stored = (run.input ?? {}) as { input?: unknown; history?: unknown };
+  const modelSteps = steps.filter(
+    (step) => typeof step === 'object' && step !== null && step.kind !== 'resume',
+  );
+  const requests = rebuildRequests(run.frames, modelSteps.length, contents, result);
+  const firstBody = run.frames.get(0)?.body;
+  const model = typeof firstBody?.['model'] === 'string' ? firstBody['model'] : 'unknown';
+  const at = (value: unknown): number => (typeof value === 'number' ? value : run.createdAt);
+  const lines: RecordedRunLine[] = [
+    {
+      type: 'run-start',
+      format: RECORDED_RUN_FORMAT,
+      runId: run.runId,
+      agentName: run.agent,
+      model,
+      baseUrl: 'durable',
+      streaming: true,
+      conversationId: undefined,
+      path: [],
+      gemloopVersion: 'durable',
+      at: run.createdAt,
+      input: stored.input,
+    },
+  ];
+  modelSteps.forEach((step, index) => {
+    const stepNumber = typeof step.stepNumber === 'number' ? step.stepNumber : index + 1;
+    const startedAt = at(step.startedAt);
+    lines.push({
+      type: 'model-call-start',
+      stepNumber,
+      streaming: true,
+      request: requests?.[index] ?? {},
+      at: startedAt,
+    });
+    lines.push({ type: 'model-call-end', stepNumber, response: step.response, at: startedAt });
+    const calls = Array.isArray(step.toolCalls) ? step.toolCalls : [];
+    for (const call of calls) {
+      if (typeof call !== 'object' || call === null || typeof call.toolName !== 'string') continue;
+      const toolCallId = String(call.toolCallId);
+      lines.push({
+        type: 'tool-call-start',
+        stepNumber,
+        toolName: call.toolName,
+        toolCallId,
+        toolType: 'function',
+        args: call.rawArgs,
+        at: startedAt,
+      });
+      lines.push({
+        type: 'tool-call-end',
+        stepNumber,
+        toolName: call.toolName,
+        toolCallId,
+        outcome: String(call.outcome),
+        ...(call.outcome === 'success' ? { output: call.output } : {}),
+        ...(typeof call.error === 'string' ? { error: call.error } : {}),
+        durationMs: typeof call.durationMs === 'number' ? call.durationMs : 0,
+        at: startedAt,
+      });
+    }
+  });
+  lines.push({
+    type: 'run-end',
+    outcome: 'success',
+    ...(typeof result.finishReason === 'string' ? { finishReason: result.finishReason } : {}),
+    ...(typeof result.text === 'string' ? { text: result.text } : {}),
+    at: run.createdAt,
+  });
+  return lines;
+}
+
+/**
+ * The request of each model step, or `undefined` when the frames do not line up one per step.
+ * A frame's body is the request without its contents, carried forward until the next body.
+ */
+function rebuildRequests(
+  frames: ReadonlyMap<number, RequestFrame>,
+  modelSteps: number,
+  contents: readonly Content[],
+  result: Partial<AgentResult<unknown>>,
+): Record<string, unknown>[] | undefined {
+  if (frames.size !== modelSteps || result.compaction !== undefined) return undefined;
+  const requests: Record<string, unknown>[] = [];
+  let body: Record<string, unknown> | undefined;
+  for (let call = 0; call < modelSteps; call++) {
+    const frame = frames.get(call);
+    if (frame === undefined || frame.contents > contents.length) return undefined;
+    if (frame.body !== undefined) body = frame.body;
+    if (body === undefined) return undefined;
+    const { model: _model, ...rest } = body;
+    requests.push({ ...rest, contents: contents.slice(0, frame.contents) });
+  }
+  return requests;
+}

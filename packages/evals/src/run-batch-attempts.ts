@@ -1,0 +1,197 @@
+import type { Content, Gemini } from '@gemloop/core';
+import type { BatchRunState, BatchRunsOptions, BatchRunsState } from '@gemloop/core/batch';
+import { createBatchRuns } from '@gemloop/core/batch';
+import { costOf } from '@gemloop/core/models';
+import { describeError } from './attempt-error.ts';
+import type { EvalCase } from './eval-case.ts';
+import type { EvalAttempt } from './eval-result.ts';
+import type { EvalRunOutput, EvalToolCall, Score, Scorer } from './scorer.ts';
+
+/**
+ * How `runEval({ mode: 'batch' })` runs the cases: the agent as `createBatchRuns` of
+ * `@gemloop/core/batch` takes it (model, instructions, tools, generation config), since a batch
+ * line is a bare request, not an `Agent`.
+ */
+export type EvalBatchOptions = Omit<BatchRunsOptions, 'gemini'> & {
+  /** Gets the job's state after each step (save it to see a job of hours through). */
+  onState?: ((state: BatchRunsState) => void | Promise<void>) | undefined;
+};
+
+/** A job of the batch: one attempt of one case. @internal */
+export type BatchJob = { evalCase: EvalCase; repeat: number };
+
+/**
+ * Runs every single-input attempt as one run of one batch job (each round of every run one line
+ * of one batch, billed at the Batch API's price; the function tools run here between rounds), then
+ * scores each. An attempt of a conversation or simulated-user case is an error (a batch line has
+ * no chat session to continue); a job that fails as a whole (refused, rate-limited, timed out)
+ * makes every attempt an error with that cause.
+ * @internal
+ */
+export async function runBatchAttempts(
+  jobs: readonly BatchJob[],
+  settings: {
+    gemini: Gemini;
+    batch: EvalBatchOptions;
+    scorers: readonly Scorer[];
+    signal: AbortSignal;
+    now: () => number;
+  },
+): Promise<EvalAttempt[]> {
+  const started = settings.now();
+  const base = (job: BatchJob) => ({
+    caseId: job.evalCase.id,
+    repeat: job.repeat,
+    tags: job.evalCase.tags ?? [],
+    ...(job.evalCase.runFile === undefined ? {} : { runFile: job.evalCase.runFile }),
+  });
+  const failed = (job: BatchJob, error: unknown): EvalAttempt => ({
+    ...base(job),
+    status: 'error',
+    scores: [],
+    text: '',
+    error: describeError(error),
+    totalTokens: 0,
+    costUsd: null,
+    latencyMs: settings.now() - started,
+  });
+  const attempts: (EvalAttempt | undefined)[] = jobs.map((job) =>
+    job.evalCase.conversation !== undefined || job.evalCase.simulatedUser !== undefined
+      ? failed(
+          job,
+          new Error(
+            `case '${job.evalCase.id}' is a conversation: batch mode runs single-input cases (run it in 'replay' or 'live' mode).`,
+          ),
+        )
+      : undefined,
+  );
+  const batched = jobs.flatMap((_job, index) => (attempts[index] === undefined ? [index] : []));
+  if (batched.length === 0) return attempts as EvalAttempt[];
+  const { onState, ...batchOptions } = settings.batch;
+  let done: BatchRunsState;
+  try {
+    const runs = createBatchRuns({ ...batchOptions, gemini: settings.gemini });
+    const inputs = batched.map((index) => inputOf((jobs[index] as BatchJob).evalCase));
+    done = await runs.run(runs.start(inputs), {
+      signal: settings.signal,
+      ...(onState === undefined ? {} : { onState }),
+    });
+  } catch (error) {
+    for (const index of batched) attempts[index] = failed(jobs[index] as BatchJob, error);
+    return attempts as EvalAttempt[];
+  }
+  const latencyMs = settings.now() - started;
+  await Promise.all(
+    batched.map(async (jobIndex, runIndex) => {
+      const job = jobs[jobIndex] as BatchJob;
+      const run = done.runs[runIndex] as BatchRunState;
+      const usage = usageOf(run, batchOptions.model);
+      if (run.status !== 'done') {
+        attempts[jobIndex] = {
+          ...failed(
+            job,
+            Object.assign(new Error(run.error ?? 'the run did not finish'), {
+              name: 'BatchRunError',
+            }),
+          ),
+          ...usage,
+          latencyMs,
+        };
+        return;
+      }
+      const output = toRunOutput(run, batchOptions.generationConfig?.responseMimeType);
+      try {
+        const scores: Score[] = [];
+        for (const scorer of settings.scorers) {
+          const score = await scorer.score({
+            evalCase: job.evalCase,
+            run: output,
+            signal: settings.signal,
+          });
+          if (score !== undefined) scores.push(score);
+        }
+        attempts[jobIndex] = {
+          ...base(job),
+          status: scores.every((score) => score.pass) ? 'pass' : 'fail',
+          scores,
+          text: output.text,
+          ...usage,
+          latencyMs,
+        };
+      } catch (error) {
+        attempts[jobIndex] = { ...failed(job, error), ...usage, latencyMs };
+      }
+    }),
+  );
+  return attempts as EvalAttempt[];
+}
+
+/** A case's history, then its input. */
+function inputOf(evalCase: EvalCase): Content[] {
+  const input = evalCase.input ?? '';
+  return [
+    ...(evalCase.history ?? []),
+    ...(typeof input === 'string' ? [{ role: 'user' as const, parts: [{ text: input }] }] : input),
+  ];
+}
+
+/**
+ * Tokens and cost at the batch tier. A batch run keeps prompt, candidates and total counts; the
+ * rest of the total (thinking) is billed at the output rate (ai.google.dev/gemini-api/docs/pricing).
+ */
+function usageOf(
+  run: BatchRunState,
+  model: string,
+): { totalTokens: number; costUsd: string | null } {
+  const { promptTokenCount, candidatesTokenCount, totalTokenCount } = run.usage;
+  const thoughtsTokenCount = Math.max(0, totalTokenCount - promptTokenCount - candidatesTokenCount);
+  const cost = costOf(
+    { promptTokenCount, candidatesTokenCount, thoughtsTokenCount },
+    model,
+    'batch',
+  );
+  return { totalTokens: totalTokenCount, costUsd: cost.total };
+}
+
+/** What the scorers judge, from the run's history: its answer, and each call with its response. */
+function toRunOutput(run: BatchRunState, responseMimeType: string | undefined): EvalRunOutput {
+  const toolCalls: EvalToolCall[] = [];
+  const contents = run.contents;
+  contents.forEach((content, index) => {
+    if (content.role !== 'model') return;
+    const responses = (contents[index + 1]?.parts ?? []).flatMap((part) =>
+      part.functionResponse === undefined ? [] : [part.functionResponse],
+    );
+    for (const part of content.parts ?? []) {
+      const call = part.functionCall;
+      if (call === undefined) continue;
+      const response = responses.find(
+        (candidate) =>
+          (call.id !== undefined && candidate.id === call.id) ||
+          (call.id === undefined && candidate.name === call.name),
+      )?.response as Record<string, unknown> | undefined;
+      const error = typeof response?.['error'] === 'string' ? response['error'] : undefined;
+      toolCalls.push({
+        name: String(call.name),
+        args: (call.args ?? {}) as Record<string, unknown>,
+        outcome: error === undefined ? 'success' : 'execution-error',
+        ...(error === undefined
+          ? {
+              output:
+                response !== undefined && 'output' in response ? response['output'] : response,
+            }
+          : { error }),
+      });
+    }
+  });
+  const text = run.text ?? '';
+  let output: unknown;
+  if (responseMimeType === 'application/json') {
+    try {
+      output = JSON.parse(text);
+    } catch {
+      output = undefined;
+    }
+  }
+  return { text, turns: [text], output, toolCalls };
+}
