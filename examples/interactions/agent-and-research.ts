@@ -1,4 +1,4 @@
-// The Interactions API: the same agent with one option (`api: 'interactions'`), each step sending
+// The Interactions API: the same agent with one option (`api: interactionsApi()`), each step sending
 // only what is new while the server keeps the conversation, then Google's Deep Research agent run
 // in the background and polled, and its events replayed by stream. Offline, the fake serves
 // /v1beta/interactions from the same script and plays a scripted Deep Research agent.
@@ -6,7 +6,7 @@
 //   pnpm --filter @gemloop/examples run interactions
 
 import { createAgent, defineTool } from '@gemloop/core';
-import { createInteractions } from '@gemloop/core/interactions';
+import { createInteractions, interactionsApi } from '@gemloop/core/interactions';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
@@ -29,7 +29,7 @@ const script: FakeScriptFunction = (_request, { lastUserText, functionResponses 
 
 await run(
   async ({ gemini, model, offline, fake }) => {
-    const agent = createAgent({ gemini, model, tools: [getWeather], api: 'interactions' });
+    const agent = createAgent({ gemini, model, tools: [getWeather], api: interactionsApi() });
     const result = await agent.run('What is the weather in Oslo?');
     console.log(`agent: ${result.text} (${result.steps.length} steps)`);
     if (fake !== undefined) {

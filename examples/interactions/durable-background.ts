@@ -8,6 +8,7 @@
 //   pnpm --filter @gemloop/examples run interactions-durable
 
 import { defineTool } from '@gemloop/core';
+import { interactionsApi } from '@gemloop/core/interactions';
 import { createDurableRuns, startDurableWorker } from '@gemloop/dbos';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
@@ -42,13 +43,12 @@ await run(
           gemini,
           model,
           tools: [getWeather],
-          api: {
-            name: 'interactions',
+          api: interactionsApi({
             // A long decode takes minutes: pause 2 s, growing to 30 s. The fake answers at once.
             background: offline
               ? { pollIntervalMs: 50, maxPollIntervalMs: 100 }
               : { pollIntervalMs: 2_000, maxPollIntervalMs: 30_000 },
-          },
+          }),
         },
       },
       logLevel: 'error',

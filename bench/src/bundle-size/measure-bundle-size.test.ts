@@ -8,11 +8,15 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * issues 27-35 (the loop reaches every agent feature of that round whether an agent uses it or not: the
  * Interactions entry, guardrails, compaction, long-decode continuation, steering, subagents and handoffs,
  * the price table; each added 2-12 KB minified) less 1.4 KB of Node-only code moved behind #platform.
- * That is past the AI SDK's agent app (105 KB): the next step is features an app imports from their
- * subpaths, reached by the loop only through what the options hand it, and then a lower budget. Raise
- * it only with a reason in the commit, and update the README's figure.
+ * 110.3 KB (112,983 bytes) once the Interactions backend came only with `interactionsApi()` from its
+ * subpath (the `api` option carries it). 112.8 KB (115,533 bytes) with main's next round merged
+ * (the tree cost budget, subagents' child-run starter and parent call, usage roll-up with children,
+ * the artifact writes of `toolOutput`, the abort reason on spans: all reached by the loop; the
+ * background Interactions code stays behind `interactionsApi()`). Still past the AI SDK's agent app
+ * (105 KB): next are guardrails and compaction the same way (the option carries the
+ * implementation). Raise it only with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 118 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 113.5 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import type { AgentApi } from '@gemloop/core/interactions';
+import { type AgentApi, interactionsApi } from '@gemloop/core/interactions';
 
 function option(name: string, fallback: number): number {
   const found = process.argv.find((argument) => argument.startsWith(`--${name}=`));
@@ -38,8 +38,8 @@ const url = await new Promise<string>((resolve) =>
 
 const contenders: Array<[string, AgentApi]> = [
   ['generateContent', 'generateContent'],
-  ['interactions (store)', 'interactions'],
-  ['interactions (no store)', { name: 'interactions', store: false }],
+  ['interactions (store)', interactionsApi()],
+  ['interactions (no store)', interactionsApi({ store: false })],
 ];
 
 async function measure(api: AgentApi, count: number) {

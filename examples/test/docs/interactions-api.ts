@@ -1,6 +1,6 @@
 // Guide "The Interactions API" (typechecked only: it needs Google's API).
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { createInteractions } from '@gemloop/core/interactions';
+import { createInteractions, interactionsApi } from '@gemloop/core/interactions';
 import { z } from 'zod';
 
 const gemini = createGemini({ apiKey: process.env['GEMINI_API_KEY'] });
@@ -15,7 +15,7 @@ const agent = createAgent({
   gemini,
   model: 'gemini-3-flash-preview',
   tools: [getWeather],
-  api: 'interactions',
+  api: interactionsApi(),
 });
 console.log((await agent.run('Weather in Oslo?')).text);
 
@@ -23,7 +23,7 @@ console.log((await agent.run('Weather in Oslo?')).text);
 const stateless = createAgent({
   gemini,
   model: 'gemini-3-flash-preview',
-  api: { name: 'interactions', store: false },
+  api: interactionsApi({ store: false }),
 });
 console.log((await stateless.run('Hello')).text);
 

@@ -9,7 +9,7 @@ const src = fileURLToPath(new URL('./', import.meta.url));
  * static imports only (a dynamic `import()` loads on first use, not at import). esbuild resolves
  * the graph as Node would, with the source condition; its metafile says which import is which.
  */
-async function modulesLoadedByImport(entry: string): Promise<string[]> {
+async function modulesLoadedByImport(entry: string, dynamic = false): Promise<string[]> {
   const result = await build({
     entryPoints: [`${src}${entry}`],
     bundle: true,
@@ -26,7 +26,9 @@ async function modulesLoadedByImport(entry: string): Promise<string[]> {
   const queue = [root];
   for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
     for (const imported of inputs[path]?.imports ?? []) {
-      if (imported.kind !== 'import-statement' || imported.external === true) continue;
+      const followed =
+        imported.kind === 'import-statement' || (dynamic && imported.kind === 'dynamic-import');
+      if (!followed || imported.external === true) continue;
       if (seen.has(imported.path)) continue;
       seen.add(imported.path);
       queue.push(imported.path);
@@ -52,10 +54,31 @@ describe('the static import graph of @gemloop/core', () => {
       'p-retry',
       'http/attempts/request-json.ts',
       'agent/loop/run-loop.ts',
+      // The attempt path and the Files API came in through the Interactions client while the
+      // `api` option imported it (170 modules at import instead of 139).
+      'http/attempts/send-with-retry.ts',
+      'http/files/create-files.ts',
+      'interactions/create-interactions.ts',
     ];
     expect(loaded.filter((path) => unwanted.some((name) => path.includes(name)))).toEqual([]);
     // The closure is real: the client's and the agent's factories are in it.
     expect(loaded.some((path) => path.endsWith('http/create-gemini.ts'))).toBe(true);
     expect(loaded.some((path) => path.endsWith('agent/create-agent.ts'))).toBe(true);
+  });
+
+  // A browser bundle of an agent app holds what the root reaches, first-use imports included: a
+  // feature with its own subpath reaches the loop only through the option that carries it
+  // (`api: interactionsApi()`), so an agent that does not use it does not ship it.
+  it('reaches the Interactions backend and the handoff only through what the options carry, not from createAgent', async () => {
+    const reached = await modulesLoadedByImport('index.ts', true);
+    expect(reached.some((path) => path.endsWith('agent/loop/run-loop.ts'))).toBe(true);
+    const interactions = reached.filter((path) =>
+      /interactions\/(create-interactions|create-interactions-entry|interactions-api)\.ts$/.test(
+        path,
+      ),
+    );
+    expect(interactions).toEqual([]);
+    // A handoff is given over by the signal the `handoff()` tool returns (composition).
+    expect(reached.filter((path) => path.endsWith('agent/loop/hand-off.ts'))).toEqual([]);
   });
 });

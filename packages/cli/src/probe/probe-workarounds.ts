@@ -58,9 +58,9 @@ export const PROBE_WORKAROUNDS: Readonly<Record<ProbePropertyId, string>> = {
   'retry-info':
     'Works around: gemloop falls back to the Retry-After header, then to its own exponential backoff. Cannot: wait exactly as long as the server asks, so retries may hit the limit again.',
   'interactions-create':
-    "Cannot work around: this endpoint does not serve the Interactions API. Keep the agent on generateContent (the default api), which gateways serve; createInteractions and api: 'interactions' need Google's API.",
+    "Cannot work around: this endpoint does not serve the Interactions API. Keep the agent on generateContent (the default api), which gateways serve; createInteractions and api: interactionsApi() need Google's API.",
   'interactions-state':
-    "Works around: api: { name: 'interactions', store: false } sends the whole history each step. Lost: the O(1) request per step of server state.",
+    'Works around: api: interactionsApi({ store: false }) sends the whole history each step. Lost: the O(1) request per step of server state.',
   'interactions-stream':
     'Works around: run the agent unary (agent.run). Lost: streaming and resuming a dropped stream from its last event_id.',
 };

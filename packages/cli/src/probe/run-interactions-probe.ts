@@ -7,7 +7,7 @@ import { sendProbeRequest } from './send-probe-request.ts';
 
 /**
  * `gemloop probe --api interactions`: whether an endpoint serves Google's Interactions API
- * (`/v1beta/interactions`) as gemloop's Interactions client and `api: 'interactions'` use it,
+ * (`/v1beta/interactions`) as gemloop's Interactions client and `api: interactionsApi()` use it,
  * with three small real requests: a create (an answer with an `id` and a `steps` array), a second
  * create continuing it with `previous_interaction_id`, and a streamed create (SSE events with
  * `event_type` and `event_id`, which resumption needs). Shapes from `@google/genai` 3.1.0.

@@ -150,7 +150,8 @@ export function createAgentStream<Output>(
     if (backlog.count < maxChildBacklog || ended) return;
     const waiting = backlog;
     return new Promise<void>((resume) => {
-      (waiting.room ??= []).push(resume);
+      waiting.room ??= [];
+      waiting.room.push(resume);
       held.add(waiting);
     });
   }, signal).then(

@@ -14,6 +14,7 @@ import { createFileHistoryStore } from '../chat/create-file-history-store.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { AgentApi } from '../interactions/agent-api.ts';
+import { interactionsApi } from '../interactions/interactions-api.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -54,10 +55,10 @@ const script = () => [
 const MODEL = 'gemini-3-flash-preview';
 const backends: Array<[string, AgentApi]> = [
   ['generateContent', 'generateContent'],
-  ['interactions', 'interactions'],
-  ['interactions without server state', { name: 'interactions', store: false }],
+  ['interactions', interactionsApi()],
+  ['interactions without server state', interactionsApi({ store: false })],
   // Each call a background interaction polled until done (the fake answers on the first get).
-  ['interactions in the background', { name: 'interactions', background: { pollIntervalMs: 1 } }],
+  ['interactions in the background', interactionsApi({ background: { pollIntervalMs: 1 } })],
 ];
 
 describe.each(backends)('the agent on %s', (_name, api) => {
@@ -228,7 +229,7 @@ describe.each(backends)('the agent on %s', (_name, api) => {
 describe('the agent on the Interactions API: server state', () => {
   it('with store (the default) each step sends only the new function results, with previous_interaction_id', async () => {
     const { fake, gemini } = await serve({ script: script() });
-    await createAgent({ gemini, model: MODEL, tools: [weather], api: 'interactions' }).run(
+    await createAgent({ gemini, model: MODEL, tools: [weather], api: interactionsApi() }).run(
       'Weather in Paris, Oslo, Rome?',
     );
     const creates = fake.requests.filter((request) => request.method === 'interactions.create');
@@ -247,7 +248,7 @@ describe('the agent on the Interactions API: server state', () => {
     const { fake, gemini } = await serve({
       script: [turn.continued([turn.text('One. '), turn.text('Two.')])],
     });
-    await createAgent({ gemini, model: MODEL, api: 'interactions' }).run('Story');
+    await createAgent({ gemini, model: MODEL, api: interactionsApi() }).run('Story');
     const bodies = fake.requests
       .filter((request) => request.method === 'interactions.create')
       .map((request) => request.body as Record<string, unknown>);
@@ -265,7 +266,7 @@ describe('the agent on the Interactions API: server state', () => {
       gemini,
       model: MODEL,
       tools: [weather],
-      api: { name: 'interactions', store: false },
+      api: interactionsApi({ store: false }),
     }).run('Weather in Paris, Oslo, Rome?');
     const bodies = fake.requests
       .filter((request) => request.method === 'interactions.create')
@@ -293,7 +294,7 @@ describe('the agent on the Interactions API: server state', () => {
       const directory = await mkdtemp(join(tmpdir(), 'gemloop-both-apis-'));
       const memory = createMemoryHistoryStore();
       const openStore = () => (kind === 'memory' ? memory : createFileHistoryStore({ directory }));
-      const agent = createAgent({ gemini, model: MODEL, api: 'interactions' });
+      const agent = createAgent({ gemini, model: MODEL, api: interactionsApi() });
       const chat = createChatSession({ agent, id: 'user-1', store: openStore() });
       await chat.send('first');
       const second = await chat.send('second');
@@ -318,7 +319,7 @@ describe('the agent on the Interactions API: server state', () => {
       expect(stored[1]?.interactionId).toMatch(/^[A-Za-z0-9._~-]+$/);
       // Another process (a new agent: nothing remembered in memory) continues from the stored id.
       const reopened = createChatSession({
-        agent: createAgent({ gemini, model: MODEL, api: 'interactions' }),
+        agent: createAgent({ gemini, model: MODEL, api: interactionsApi() }),
         id: 'user-1',
         store: openStore(),
       });
@@ -336,7 +337,7 @@ describe('the agent on the Interactions API: server state', () => {
         bare.append('user-1', rest, { logger: silentLogger });
       }
       await createChatSession({
-        agent: createAgent({ gemini, model: MODEL, api: 'interactions' }),
+        agent: createAgent({ gemini, model: MODEL, api: interactionsApi() }),
         id: 'user-1',
         store: bare,
       }).send('fourth');
@@ -364,6 +365,28 @@ describe('the agent on the Interactions API: server state', () => {
         model: MODEL,
         api: 'responses' as never,
       }),
-    ).toThrow(/api must be 'generateContent', 'interactions'/);
+    ).toThrow(
+      /api must be 'generateContent' or interactionsApi\(\) from '@gemloop\/core\/interactions'/,
+    );
+  });
+
+  it.each([
+    ['the string', 'interactions'],
+    ['the old object', { name: 'interactions', store: false }],
+  ])(
+    'refuses %s spelling of the Interactions API with the migration to interactionsApi()',
+    (_, api) => {
+      expect(() =>
+        createAgent({ gemini: createGemini({ apiKey: 'k' }), model: MODEL, api: api as never }),
+      ).toThrow(
+        /import \{ interactionsApi \} from '@gemloop\/core\/interactions' and pass api: interactionsApi\(\)/,
+      );
+    },
+  );
+
+  it('refuses interactionsApi options that are not { store: boolean }', () => {
+    expect(() => interactionsApi({ store: 'no' as never })).toThrow(
+      /options\.store must be true or false/,
+    );
   });
 });

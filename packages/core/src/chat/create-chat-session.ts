@@ -361,7 +361,7 @@ export function createChatSession<Output = undefined>(
     };
     if (result.cost !== undefined) turn.cost = result.cost;
     if (holder !== undefined) turn.agent = holder;
-    // The interaction holding the conversation on the server (api: 'interactions'): the next
+    // The interaction holding the conversation on the server (api: interactionsApi()): the next
     // send continues from it, from this process or another one after a restart.
     const interactionId = result.steps.findLast(
       (step) => step.interactionId !== undefined,
@@ -602,7 +602,7 @@ function describe(value: unknown): string {
 /**
  * The history a send gives its run: the stored turns' contents (or turns, where another model
  * wrote some), the last one naming the interaction that holds the conversation on the server when
- * the stored last turn has one (api: 'interactions'). Only for a history sent whole: after a limit
+ * the stored last turn has one (api: interactionsApi()). Only for a history sent whole: after a limit
  * dropped turns, the server's copy holds more than the send may, so it goes whole as steps.
  */
 function withInteraction(

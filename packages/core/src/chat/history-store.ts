@@ -35,7 +35,7 @@ export type ChatTurn = {
    */
   cost?: Cost | undefined;
   /**
-   * The last Interactions API interaction of the turn's run (an agent on `api: 'interactions'`
+   * The last Interactions API interaction of the turn's run (an agent on `api: interactionsApi()`
    * whose server keeps state, `store`): the next send continues the conversation from it with
    * `previous_interaction_id`, sending only what is new, even from another process or after a
    * restart. Absent on the `generateContent` API; a store may drop it (the next send then sends

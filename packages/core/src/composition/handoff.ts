@@ -1,5 +1,6 @@
 import { agentTurnsOf, registerHandoffReceiver } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import { handOff } from '../agent/loop/hand-off.ts';
 import { HandoffSignal } from '../agent/tool-calls/handoff-signal.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
@@ -85,7 +86,7 @@ export function handoff<Output>(
     name: `transfer_to_${name}`,
     description: options.description ?? `Transfer the conversation to ${name}.`,
     parameters: { type: 'object', properties: {}, additionalProperties: false },
-    execute: () => new HandoffSignal(makeTarget(name), filter),
+    execute: () => new HandoffSignal(makeTarget(name), filter, handOff),
   }) as unknown as DefinedTool<Record<string, never>, unknown>;
   registerHandoffReceiver(tool, agent);
   return tool;

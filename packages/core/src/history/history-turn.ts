@@ -31,7 +31,7 @@ export type HistoryTurn = {
   /**
    * The Interactions API interaction that holds the conversation up to this turn on the server
    * (a chat turn's `interactionId`). Read from the last turn of a `history` only: an agent on
-   * `api: 'interactions'` with `store` then sends only what follows it, with
+   * `api: interactionsApi()` with `store` then sends only what follows it, with
    * `previous_interaction_id`. Ignored on `generateContent`.
    */
   interactionId?: string | undefined;

@@ -34,7 +34,7 @@ export class ModelCallRecord {
   info: ResponseInfo | undefined = undefined;
 
   /**
-   * The Interactions API interaction that answered the call (an agent on `api: 'interactions'`),
+   * The Interactions API interaction that answered the call (an agent on `api: interactionsApi()`),
    * set when its id is known; `undefined` on `generateContent`.
    */
   interactionId: string | undefined = undefined;

@@ -1,3 +1,24 @@
+import type { Gemini } from '../http/gemini.ts';
+import type { ModelCallEntry } from '../http/model-call-entry.ts';
+
+/**
+ * The Interactions API as an agent's `api`, made by `interactionsApi()` from
+ * `@gemloop/core/interactions`. It carries the backend itself, so an agent that stays on
+ * `generateContent` never loads (or bundles) the Interactions code.
+ */
+export type InteractionsApi = {
+  readonly name: 'interactions';
+  /** Whether the server keeps each interaction (`store`). See `InteractionsApiOptions.store`. */
+  readonly store: boolean;
+  /**
+   * How each model call waits as a background interaction, when it is one (see
+   * `InteractionsApiOptions.background`); left out, calls are unary or streamed.
+   */
+  readonly background?: InteractionsBackground | undefined;
+  /** The agent's model-call entry over this API, made once per agent. @internal */
+  readonly createEntry: (gemini: Gemini) => ModelCallEntry;
+};
+
 /**
  * How an agent on the Interactions API waits for a background interaction (`background: true`):
  * it creates the interaction, which the API answers at once (`queued` or `in_progress`), then
@@ -19,62 +40,21 @@ export type InteractionsBackground = {
 
 /**
  * Which Gemini API an agent's model calls use: `'generateContent'` (the default, and the format
- * gateways serve), or `'interactions'`, Google's Interactions API (`/v1beta/interactions`), with
- * the server keeping each step's state so a step sends only what is new
- * (`previous_interaction_id`); `{ name: 'interactions', store: false }` keeps nothing on the
- * server and sends the whole history each step. `background: true` (or its polling settings,
- * {@link InteractionsBackground}) runs each model call as a background interaction polled until
- * done: the way to run long decodes and, in `@gemloop/dbos`, the form a durable run survives a
- * worker crash in (the interaction's id is recorded, the polls resume). Everything else about the
- * agent is the same.
+ * gateways serve), or Google's Interactions API (`/v1beta/interactions`) with
+ * `interactionsApi()` from `@gemloop/core/interactions`: the server keeps each step's state so a
+ * step sends only what is new (`previous_interaction_id`); `interactionsApi({ store: false })`
+ * keeps nothing on the server and sends the whole history each step.
+ * `interactionsApi({ background: true })` (or its polling settings, {@link InteractionsBackground})
+ * runs each model call as a background interaction polled until done: the way to run long
+ * decodes and, in `@gemloop/dbos`, the form a durable run survives a worker crash in (the
+ * interaction's id is recorded, the polls resume). Everything else about the agent is the same.
  */
-export type AgentApi =
-  | 'generateContent'
-  | 'interactions'
-  | {
-      name: 'interactions';
-      store?: boolean | undefined;
-      background?: boolean | InteractionsBackground | undefined;
-    };
-
-const MAX_INTERVAL_MS = 3_600_000;
-const MAX_WAIT_MS = 7 * 24 * 3_600_000;
-
-function isBound(value: unknown, max: number): boolean {
-  return (
-    value === undefined ||
-    (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max)
-  );
-}
-
-function isBackground(value: unknown): boolean {
-  if (value === undefined || typeof value === 'boolean') return true;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { pollIntervalMs, maxPollIntervalMs, maxWaitMs, ...rest } = value as Record<
-    string,
-    unknown
-  >;
-  return (
-    Object.keys(rest).length === 0 &&
-    isBound(pollIntervalMs, MAX_INTERVAL_MS) &&
-    isBound(maxPollIntervalMs, MAX_INTERVAL_MS) &&
-    isBound(maxWaitMs, MAX_WAIT_MS)
-  );
-}
+export type AgentApi = 'generateContent' | InteractionsApi;
 
 /** Whether `value` is an {@link AgentApi}. @internal */
 export function isAgentApi(value: unknown): value is AgentApi {
-  if (value === 'generateContent' || value === 'interactions') return true;
+  if (value === 'generateContent') return true;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { name, store, background, ...rest } = value as {
-    name?: unknown;
-    store?: unknown;
-    background?: unknown;
-  };
-  return (
-    name === 'interactions' &&
-    (store === undefined || typeof store === 'boolean') &&
-    isBackground(background) &&
-    Object.keys(rest).length === 0
-  );
+  const { name, store, createEntry } = value as Partial<Record<keyof InteractionsApi, unknown>>;
+  return name === 'interactions' && typeof store === 'boolean' && typeof createEntry === 'function';
 }

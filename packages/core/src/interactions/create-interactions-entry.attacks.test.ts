@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { interactionsApi } from './interactions-api.ts';
 
 // A hostile or broken server behind the Interactions backend: steps that are not what their type
 // says, a status that is an Object.prototype key, usage that is not numbers. The agent reads the
@@ -40,7 +41,7 @@ describe('the Interactions backend against hostile steps', () => {
     const result = await createAgent({
       gemini,
       model: 'gemini-2.5-flash',
-      api: 'interactions',
+      api: interactionsApi(),
     }).run('Hi');
     expect(result.text).toBe('ok');
     expect(result.steps[0]?.finishReason).toBe('OTHER');
@@ -61,9 +62,11 @@ describe('the Interactions backend against hostile steps', () => {
       events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(''),
       'text/event-stream',
     );
-    const stream = createAgent({ gemini, model: 'gemini-2.5-flash', api: 'interactions' }).stream(
-      'Hi',
-    );
+    const stream = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      api: interactionsApi(),
+    }).stream('Hi');
     for await (const _event of stream) {
       // drained
     }

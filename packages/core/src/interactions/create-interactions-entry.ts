@@ -17,7 +17,7 @@ import type { InteractionsBackground } from './agent-api.ts';
 import { interactionsBackendOf } from './interactions-backend.ts';
 import { runInBackground } from './run-in-background.ts';
 
-/** How an agent runs on the Interactions API (`api: 'interactions'`). @internal */
+/** How an agent runs on the Interactions API (`api: interactionsApi()`). @internal */
 export type InteractionsEntryOptions = {
   /**
    * Whether the server keeps each interaction (`store`), so a step sends only what is new since

@@ -15,6 +15,7 @@ export type {
   UnknownInteractionEvent,
   UnknownStep,
 } from '../wire/interaction.ts';
-export type { AgentApi, InteractionsBackground } from './agent-api.ts';
+export type { AgentApi, InteractionsApi, InteractionsBackground } from './agent-api.ts';
 export { createInteractions, INTERACTIONS_API_REVISION } from './create-interactions.ts';
 export type { InteractionStreamOptions, Interactions } from './interactions.ts';
+export { type InteractionsApiOptions, interactionsApi } from './interactions-api.ts';

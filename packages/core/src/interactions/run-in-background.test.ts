@@ -11,8 +11,9 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { createInteractions } from './create-interactions.ts';
+import { interactionsApi } from './interactions-api.ts';
 
-// An agent on `api: { name: 'interactions', background }`: each model call a background
+// An agent on `api: interactionsApi({ background })`: each model call a background
 // interaction (create answered at once, then polls), cancelled on the server when the run stops.
 
 let fake: FakeGemini | undefined;
@@ -48,7 +49,7 @@ const methods = () => (fake as FakeGemini).requests.map((request) => request.met
 describe('an agent on background interactions', () => {
   it('creates each call in the background and polls it until done, unary and streamed', async () => {
     const gemini = await serve(2);
-    const api = { name: 'interactions', background: { pollIntervalMs: 1 } } as const;
+    const api = interactionsApi({ background: { pollIntervalMs: 1 } });
     const result = await createAgent({ gemini, model: MODEL, tools: [weather], api }).run(
       'Weather in Paris?',
     );
@@ -68,7 +69,7 @@ describe('an agent on background interactions', () => {
       gemini,
       model: MODEL,
       tools: [weather],
-      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+      api: interactionsApi({ background: { pollIntervalMs: 1 } }),
     }).stream('Weather in Paris?');
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
@@ -87,7 +88,7 @@ describe('an agent on background interactions', () => {
     const run = createAgent({
       gemini,
       model: MODEL,
-      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+      api: interactionsApi({ background: { pollIntervalMs: 1 } }),
     }).run('Weather in Paris?', { signal: controller.signal });
     await expect(run).rejects.toThrow();
     const id = (
@@ -105,7 +106,7 @@ describe('an agent on background interactions', () => {
     const run = createAgent({
       gemini,
       model: MODEL,
-      api: { name: 'interactions', background: { pollIntervalMs: 1, maxWaitMs: 3 } },
+      api: interactionsApi({ background: { pollIntervalMs: 1, maxWaitMs: 3 } }),
     }).run('Weather in Paris?');
     const error = await run.catch((caught: unknown) => caught);
     const timeout = [error, (error as { cause?: unknown }).cause].find((value) =>
@@ -132,7 +133,7 @@ describe('an agent on background interactions', () => {
     const error = await createAgent({
       gemini,
       model: MODEL,
-      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+      api: interactionsApi({ background: { pollIntervalMs: 1 } }),
     })
       .run('Weather in Paris?')
       .catch((caught: unknown) => caught);
@@ -152,7 +153,7 @@ describe('an agent on background interactions', () => {
     const agent = createAgent({
       gemini,
       model: MODEL,
-      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+      api: interactionsApi({ background: { pollIntervalMs: 1 } }),
     });
     const chat = createChatSession({ agent, id: 'user-1', store: createMemoryHistoryStore() });
     await chat.send('first');
@@ -181,7 +182,7 @@ describe('an agent on background interactions', () => {
     const researcher = createAgent({
       gemini,
       model: MODEL,
-      api: { name: 'interactions', background: { pollIntervalMs: 1 } },
+      api: interactionsApi({ background: { pollIntervalMs: 1 } }),
     });
     const parent = createAgent({
       gemini,
@@ -233,14 +234,17 @@ describe('an agent on background interactions', () => {
 
   it('refuses polling settings out of bounds, naming the option', async () => {
     const gemini = createGemini({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
-    for (const background of [{ pollIntervalMs: 0 }, { maxWaitMs: 1.5 }, { every: 5 }]) {
-      expect(() =>
-        createAgent({
-          gemini,
-          model: MODEL,
-          api: { name: 'interactions', background } as never,
-        }),
-      ).toThrow(InvalidArgumentError);
+    for (const background of [{ pollIntervalMs: 0 }, { maxWaitMs: 1.5 }, { every: 5 }, 'yes']) {
+      expect(() => interactionsApi({ background } as never)).toThrow(InvalidArgumentError);
+      expect(() => interactionsApi({ background } as never)).toThrow(/options\.background must be/);
     }
+    // The old spelling is refused with the migration to interactionsApi({ background }).
+    expect(() =>
+      createAgent({
+        gemini,
+        model: MODEL,
+        api: { name: 'interactions', background: true } as never,
+      }),
+    ).toThrow(/interactionsApi\(\{ background: true \}\)/);
   });
 });

@@ -131,6 +131,24 @@ describe('costOf', () => {
     expect(addCosts(zeroCost(), zeroCost())).toEqual(zeroCost());
   });
 
+  it('keeps a total read between adds exact, and the first unknown reason once unknown', () => {
+    const step = costOf({ promptTokenCount: 1, candidatesTokenCount: 2 }, 'gemini-2.5-flash-lite');
+    const total = new CostTotal(step);
+    expect(total.total).toEqual(step);
+    total.add(step);
+    const read = total.total;
+    expect(read).toEqual(addCosts(step, step));
+    read.total = 'changed by the reader';
+    total.add(step);
+    expect(total.total).toEqual(addCosts(addCosts(step, step), step));
+    total.add(costOf({ promptTokenCount: 1 }, 'first-unpriced'));
+    total.add(costOf({ promptTokenCount: 1 }, 'second-unpriced'));
+    total.add(step);
+    expect(total.total.total).toBeNull();
+    expect(total.total.unknown).toMatch(/first-unpriced/);
+    expect(new CostTotal(costOf({ promptTokenCount: 1 }, 'x-model')).exceeds(1)).toBe(true);
+  });
+
   it('has a source and date for every shipped price', () => {
     for (const [model, tiers] of Object.entries(knownPrices)) {
       expect(priceOf(model)?.source, model).toMatch(/ai\.google\.dev\/gemini-api\/docs\/pricing/);

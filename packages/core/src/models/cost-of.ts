@@ -7,7 +7,7 @@ import {
   type PricesOption,
   type TokenPrices,
 } from './model-prices.ts';
-import { picosPerToken, picosToDollars } from './usd.ts';
+import { picosPerToken, picosToDollars, type UsdPerMillion } from './usd.ts';
 
 /** The token counts {@link costOf} reads: a response's `usageMetadata`, or an agent's usage. */
 export type CostUsage = Pick<
@@ -96,8 +96,8 @@ export function costOf(
   const uncachedAudio = Math.min(Math.max(audio - cachedAudio, 0), prompt + toolPrompt - cached);
   const audioApart = rates.audioInput !== undefined;
   try {
-    const input = picosPerToken(rates.input, 'input');
-    const output = picosPerToken(rates.output, 'output');
+    const input = ratePicos(rates.input, 'input');
+    const output = ratePicos(rates.output, 'output');
     const audioRate = audioApart ? rate(rates.audioInput, uncachedAudio, 'audio input') : input;
     const cachedRate = rate(
       rates.cachedInput,
@@ -148,7 +148,24 @@ function rate(price: TokenPrices['cachedInput'], tokens: number, kind: string): 
     if (tokens > 0) throw new UnknownRate(kind);
     return 0n;
   }
-  return picosPerToken(price, kind);
+  return ratePicos(price, kind);
+}
+
+/**
+ * Parsed prices, by the price as written (`'0.30'`, `0.3`): a table has a few dozen, and every
+ * step of every run prices its call with the same ones. Bounded: a `prices` function that makes
+ * up new prices each call stops being remembered past the limit, and is parsed each time.
+ */
+const parsedPrices = new Map<UsdPerMillion, bigint>();
+const MAX_PARSED_PRICES = 1024;
+
+function ratePicos(price: UsdPerMillion, kind: string): bigint {
+  let picos = parsedPrices.get(price);
+  if (picos === undefined) {
+    picos = picosPerToken(price, kind);
+    if (parsedPrices.size < MAX_PARSED_PRICES) parsedPrices.set(price, picos);
+  }
+  return picos;
 }
 
 function modality(details: ModalityTokenCount[] | undefined, name: string): number {

@@ -191,7 +191,7 @@ export type AgentStep = {
   serviceTier?: ServiceTier | undefined;
   /**
    * The Interactions API interaction that answered this step (an agent on
-   * `api: 'interactions'`); a chat session stores the last one with the turn
+   * `api: interactionsApi()`); a chat session stores the last one with the turn
    * (`ChatTurn.interactionId`) to continue from it. Absent on `generateContent`.
    */
   interactionId?: string | undefined;

@@ -5,6 +5,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { readToolOutputTool } from '@gemloop/core/compaction';
 import { subagent } from '@gemloop/core/composition';
+import { interactionsApi } from '@gemloop/core/interactions';
 import { z } from 'zod';
 import { createPostgresArtifactStore, durableContext, startDurableWorker } from '../index.ts';
 
@@ -343,16 +344,15 @@ const worker = await startDurableWorker({
       gemini,
       model,
       tools: [getWeather],
-      api: {
-        name: 'interactions',
+      api: interactionsApi({
         background: {
           pollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),
           maxPollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),
         },
-      },
+      }),
     },
     // The same agent on the Interactions API without background: each call one streamed step.
-    interactions: { gemini, model, tools: [getWeather], api: 'interactions' },
+    interactions: { gemini, model, tools: [getWeather], api: interactionsApi() },
     compacting: {
       gemini,
       model,

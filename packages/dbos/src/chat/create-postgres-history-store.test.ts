@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Content } from '@gemloop/core';
 import { createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { ChatStoreError } from '@gemloop/core/errors';
+import { interactionsApi } from '@gemloop/core/interactions';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,7 +89,7 @@ describe('createPostgresHistoryStore', () => {
     const agent = createAgent({
       gemini: createGemini({ apiKey: 'k', baseUrl: fake.url }),
       model: 'gemini-2.5-flash',
-      api: 'interactions',
+      api: interactionsApi(),
     });
     const chat = createChatSession({ agent, store: first, id: 'resumed' });
     const answer = await chat.send('hello');
@@ -104,7 +105,7 @@ describe('createPostgresHistoryStore', () => {
       agent: createAgent({
         gemini: createGemini({ apiKey: 'k', baseUrl: fake.url }),
         model: 'gemini-2.5-flash',
-        api: 'interactions',
+        api: interactionsApi(),
       }),
       store: second,
       id: 'resumed',

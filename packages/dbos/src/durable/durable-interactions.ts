@@ -10,7 +10,7 @@ import { type InteractionsBackend, registerInteractionsBackend } from '@gemloop/
 import { callModelStep } from './call-model-step.ts';
 
 /**
- * The Interactions API of a durable run's agent (`api: 'interactions'`), as DBOS steps:
+ * The Interactions API of a durable run's agent (`api: interactionsApi()`, with or without `background`), as DBOS steps:
  *
  * - `create` is a recorded step whose output is the interaction as the API returned it; with
  *   `background` (see `runInBackground` in `@gemloop/core`) that is the `queued` interaction and

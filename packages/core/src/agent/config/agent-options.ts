@@ -220,8 +220,9 @@ export type AgentOptions<Output = undefined> = {
    */
   continuation?: ContinuationOptions | boolean | undefined;
   /**
-   * Which Gemini API the model calls use: `'generateContent'`, or `'interactions'` (Google's
-   * Interactions API, server-side state: each step sends only what is new). Tools, events,
+   * Which Gemini API the model calls use: `'generateContent'`, or `interactionsApi()` from
+   * `@gemloop/core/interactions` (Google's Interactions API, server-side state: each step sends
+   * only what is new). Tools, events,
    * approvals, stop conditions, telemetry and recording are the same on both. See {@link AgentApi}.
    * @defaultValue `'generateContent'`
    */

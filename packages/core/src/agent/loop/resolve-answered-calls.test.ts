@@ -35,7 +35,7 @@ function resolve(
     {
       signal: where.signal ?? new AbortController().signal,
       steps: [{} as AgentStep],
-      cost: zeroCost(),
+      cost: { total: zeroCost() },
       runStopWhen: [],
       kind: 'tools',
       stepsLeft: where.stepsLeft ?? true,

@@ -33,8 +33,8 @@ export function resolveAnsweredCalls<Output>(
   }: {
     signal: AbortSignal;
     steps: readonly AgentStep[];
-    /** The run's cost so far, for the conditions. */
-    cost: Cost;
+    /** The run's cost so far, for the conditions (read only when there is one). */
+    cost: { readonly total: Cost };
     /** The run's own conditions (`RunOptions.stopWhen`), after the agent's. */
     runStopWhen: readonly StopCondition[];
     kind: ModelStepKind;
@@ -52,9 +52,13 @@ export function resolveAnsweredCalls<Output>(
   if (calls.failure !== undefined) return { type: 'fail', error: calls.failure };
   if (!resumed) {
     try {
+      let spent: Cost | undefined;
       for (const conditions of [config.stopWhen, runStopWhen]) {
         for (const condition of conditions) {
-          if (condition({ steps, cost })) return { type: 'finish', finishReason: 'stop-condition' };
+          spent ??= cost.total;
+          if (condition({ steps, cost: spent })) {
+            return { type: 'finish', finishReason: 'stop-condition' };
+          }
         }
       }
     } catch (thrown) {

@@ -42,7 +42,6 @@ import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
 import { guardedFirstStep } from './guard-input.ts';
 import { guardOutput, HeldTextDeltas } from './guard-output.ts';
-import { handOff } from './hand-off.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
@@ -268,7 +267,7 @@ async function runModelSteps<Output>(
     const next = resolveAnsweredCalls(config, calls, {
       signal,
       steps: run.steps,
-      cost: run.cost.total,
+      cost: run.cost,
       runStopWhen: stopWhen,
       kind: 'tools',
       stepsLeft: true,
@@ -329,7 +328,7 @@ async function runModelSteps<Output>(
       next = resolveAnsweredCalls(config, calls, {
         signal,
         steps: run.steps,
-        cost: run.cost.total,
+        cost: run.cost,
         runStopWhen: stopWhen,
         kind,
         stepsLeft,
@@ -341,7 +340,14 @@ async function runModelSteps<Output>(
       next = await steerAfterAnswer(context, steering, next, stepsLeft);
     if (next.type === 'finish') return finishRun(context, next);
     if (calls?.handoff !== undefined) {
-      context = handOff(context, calls.handoff, step, heldFrom);
+      // The signal carries the handoff (composition's `handoff()` tool): an agent without
+      // handoffs never loads it.
+      context = calls.handoff.handOff(
+        context as RunContext<unknown>,
+        calls.handoff,
+        step,
+        heldFrom,
+      ) as RunContext<Output>;
       heldFrom = run.contents.length;
       modelSteps = 0;
     }
@@ -364,7 +370,7 @@ function toolGuardrailsOf(
 
 /**
  * A history of turns whose last one names the interaction that holds it (a chat turn stored on
- * `api: 'interactions'`): tells the model-call entry, so the first request sends only what is new
+ * `api: interactionsApi()`): tells the model-call entry, so the first request sends only what is new
  * with `previous_interaction_id`, even in a process that never answered it. `contents` are the
  * run's (the turns flattened as they are sent).
  */

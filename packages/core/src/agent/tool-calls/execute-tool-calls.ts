@@ -1,45 +1,33 @@
 import { ArtifactWrites } from '../../compaction/artifact-store.ts';
-import { isReadToolOutputTool } from '../../compaction/read-tool-output-tool.ts';
-import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
 import { appliesTo, checkToolOutput } from '../../guardrails/check-tool-guardrails.ts';
 import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
-import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
-import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
+import type { AgentRunState, AgentToolCall } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
-import { describeThrown } from '../../shared/describe-thrown.ts';
-import {
-  type RunObservation,
-  type ToolCallObservation,
-  toolTypeKey,
-} from '../../telemetry/run-observer.ts';
-import { SAFETY_ACKNOWLEDGEMENT_KEY } from '../../tools/builtin/safety-decision.ts';
-import { formatToolArgumentIssues } from '../../tools/responses/tool-error-response.ts';
+import { type RunObservation, toolTypeKey } from '../../telemetry/run-observer.ts';
 import type { Content, FunctionCall, Part } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
-import { ToolExecutionError } from '../errors/tool-execution-error.ts';
-import { ToolInputError } from '../errors/tool-input-error.ts';
-import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
-import { UnknownToolError } from '../errors/unknown-tool-error.ts';
 import { followSignal } from '../follow-signal.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
-import { DelegatedResult } from './builtin-fallback-tool.ts';
+import { decideToolCall } from './decide-tool-call.ts';
+import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { HandoffSignal } from './handoff-signal.ts';
 import { rawArgsOf } from './raw-args.ts';
+import { runToolCall } from './run-tool-call.ts';
 import {
-  decideToolCall,
-  type ExecuteOutcome,
-  type ReadyToolCall,
-  type RunToolCallOptions,
-  runToolCall,
-  startToolCall,
-} from './run-tool-call.ts';
-import { answerWithError, answerWithResult } from './tool-response.ts';
+  describeError,
+  type ExtraParts,
+  type PendingCall,
+  throwableError,
+  toolErrorMessageOf,
+  toRecord,
+} from './settle-tool-call.ts';
+import { startToolCall } from './start-tool-call.ts';
 
 /** The answered calls of one model turn. @internal */
 export type ToolCallsResult = {
@@ -63,25 +51,6 @@ export type ToolCallsResult = {
   ending: { error: unknown } | undefined;
   /** The first `transfer_to_*` call of the turn that succeeded: who takes the run over. */
   handoff?: HandoffSignal | undefined;
-};
-
-type PendingCall = {
-  call: FunctionCall;
-  index: number;
-  toolCallId: string;
-  /** The observer's view of this call (telemetry, recorder), when the run is observed. */
-  observed?: ToolCallObservation | undefined;
-};
-
-/** Media parts per call (by call index) for a model without multimodal function responses. */
-/**
- * What the turn's answers add beside their responses: media for a model that cannot take them in
- * a function response, and the artifact writes of results a `toolOutput` budget cut (awaited
- * before the turn is returned, so the store holds them before a request names their ids).
- */
-type ExtraParts = {
-  byCall: (Part[] | undefined)[] | undefined;
-  writes: ArtifactWrites | undefined;
 };
 
 /**
@@ -479,237 +448,6 @@ export async function executeToolCalls<Output>({
   };
 }
 
-/**
- * The record of one answered call. Media a model without multimodal function responses cannot
- * take in the response go to `extras`.
- */
-function toRecord<Output>(
-  { call, toolCallId, index }: PendingCall,
-  outcome: ExecuteOutcome,
-  config: AgentConfig<Output>,
-  runSignal: AbortSignal,
-  durationMs: number,
-  extras: ExtraParts,
-  runEnded: boolean,
-  toolErrorMessage: ToolErrorMessage,
-): AgentToolCall {
-  // One literal per shape (spreading a shared base and adding fields is slow on Node 20).
-  if (outcome.type === 'value') {
-    const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
-    const value = delegated === undefined ? outcome.value : delegated.output;
-    // What the model sees: a tool guardrail's replacement, or the tool's own value.
-    const sent = 'sent' in outcome ? outcome.sent : value;
-    // Vertex takes fileData in function responses; the Gemini API only in a user turn.
-    const answer = answerWithResult(
-      call,
-      sent,
-      config.capabilities.multimodalFunctionResponses,
-      config.gemini.platform !== 'gemini-api',
-    );
-    if ('invalid' in answer) {
-      // A result that cannot be JSON is the tool's failure, reported like a throw.
-      return toRecord(
-        { call, toolCallId, index },
-        { type: 'error', error: answer.invalid, args: outcome.args },
-        config,
-        runSignal,
-        durationMs,
-        extras,
-        runEnded,
-        toolErrorMessage,
-      );
-    }
-    // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
-    if (config.toolOutput !== undefined && !readsToolOutput(config, call.name)) {
-      answer.response = applyToolOutputBudget(answer.response, {
-        limit: config.toolOutput.perTool?.[call.name] ?? config.toolOutput,
-        artifacts: config.toolOutput.artifacts,
-        writes: extras.writes as ArtifactWrites,
-        newId: () => crypto.randomUUID(),
-      });
-    }
-    if (outcome.acknowledged === true) {
-      // The user confirmed a `require_confirmation` action: Google's documented acknowledgement
-      // (tools/builtin/safety-decision.ts), in the response the tool gave.
-      answer.response.response = {
-        ...answer.response.response,
-        [SAFETY_ACKNOWLEDGEMENT_KEY]: 'true',
-      };
-    }
-    const record: AgentToolCall = {
-      toolCallId,
-      hasWireId: call.id !== undefined,
-      toolName: call.name,
-      rawArgs: rawArgsOf(call),
-      args: outcome.args,
-      durationMs,
-      outcome: 'success',
-      output: value,
-      response: answer.response,
-    };
-    if (delegated !== undefined) {
-      record.grounding = delegated.grounding;
-      record.usage = delegated.usage;
-      if (delegated.cost !== undefined) record.cost = delegated.cost;
-    }
-    if (answer.extraParts.length > 0) {
-      extras.byCall ??= [];
-      extras.byCall[index] = answer.extraParts;
-    }
-    return record;
-  }
-  const { kind, message } = describeFailure(
-    outcome,
-    call.name,
-    config,
-    runSignal,
-    runEnded,
-    (error) => toolErrorMessage(call.name, toolCallId, error),
-  );
-  const answer = answerWithError(
-    call,
-    message,
-    outcome.type === 'invalid-args' ? outcome.issues : undefined,
-  );
-  const record: AgentToolCall = {
-    toolCallId,
-    hasWireId: call.id !== undefined,
-    toolName: call.name,
-    rawArgs: rawArgsOf(call),
-    args: outcome.args,
-    durationMs,
-    outcome: kind,
-    error: message,
-    response: answer.response,
-  };
-  if (outcome.type === 'error') record.cause = outcome.error;
-  return record;
-}
-
-function describeFailure<Output>(
-  outcome: Exclude<ExecuteOutcome, { type: 'value' }>,
-  name: string,
-  config: AgentConfig<Output>,
-  runSignal: AbortSignal,
-  runEnded: boolean,
-  errorMessage: (error: unknown) => string,
-): { kind: Exclude<ToolCallOutcome, 'success'>; message: string } {
-  switch (outcome.type) {
-    case 'unknown-tool': {
-      const names = [...config.tools.functions.keys()];
-      return {
-        kind: 'unknown-tool',
-        message:
-          names.length === 0
-            ? `Unknown function '${name}': no functions are available here. Answer without calling one.`
-            : `Unknown function '${name}'. Available functions: ${names.join(', ')}. Call one of these, or answer without a function.`,
-      };
-    }
-    case 'invalid-args':
-      return {
-        kind: 'invalid-args',
-        message: `Invalid arguments for ${name}${outcome.fromHook ? ' (as changed by the approval step)' : ''}: ${formatToolArgumentIssues(outcome.issues)} Call ${name} again with arguments that match its parameters.`,
-      };
-    case 'error':
-      return { kind: 'execution-error', message: errorMessage(outcome.error) };
-    case 'guardrail-tripped':
-      return {
-        kind: 'aborted',
-        message: `${name} was stopped by a guardrail (${outcome.trip.name}); the run ended.`,
-      };
-    case 'timeout':
-      return {
-        kind: 'timeout',
-        message: `${name} did not finish within ${outcome.timeoutMs} ms and was stopped. Try again with a smaller request, or do without it.`,
-      };
-    case 'denied':
-      return { kind: 'denied', message: outcome.message };
-    case 'hook-failed':
-      return { kind: 'aborted', message: `${name} was not run: its approval step failed.` };
-    case 'aborted':
-      return {
-        kind: 'aborted',
-        message: runEnded
-          ? `${name} was not completed: the run ended.`
-          : runSignal.aborted
-            ? `${name} was not completed: the run was aborted.`
-            : `${name} was not completed: another call of this turn failed.`,
-      };
-  }
-}
-
-/** The typed error `toolErrors: 'throw'` raises for a failed call (denials and aborts never). */
-function throwableError<Output>(
-  record: AgentToolCall,
-  outcome: ExecuteOutcome,
-  config: AgentConfig<Output>,
-): ((run: AgentRunState) => Error) | undefined {
-  const fields = {
-    toolName: record.toolName,
-    toolCallId: record.toolCallId,
-    // A thrown error is logged and serialised (`toJSON` shows its own fields): secret arguments
-    // are redacted; the history in `error.run` keeps the model's call as it came.
-    args: config.argumentRedactor?.args(record.toolName, record.rawArgs) ?? record.rawArgs,
-    message: `${record.error ?? ''} (toolErrors: 'throw'; error.run.contents holds the history with this call answered)`,
-  };
-  switch (outcome.type) {
-    case 'invalid-args':
-      return (run) => new ToolInputError({ ...fields, run, issues: outcome.issues });
-    case 'unknown-tool':
-      return (run) =>
-        new UnknownToolError({
-          ...fields,
-          run,
-          availableTools: [...config.tools.functions.keys()],
-        });
-    case 'error':
-      return (run) => new ToolExecutionError({ ...fields, run, cause: outcome.error });
-    case 'timeout':
-      return (run) => new ToolTimeoutError({ ...fields, run, timeoutMs: outcome.timeoutMs });
-    default:
-      return undefined;
-  }
-}
-
-function describeError(error: unknown): string {
-  return describeThrown(error);
-}
-
-/** Makes the message the model gets for a tool that threw. */
-type ToolErrorMessage = (toolName: string, toolCallId: string, error: unknown) => string;
-
-/**
- * The guardrails' `onToolError`, or the safe default (`safeToolErrorMessage`: class and message,
- * no stack, no cause chain, no URLs, paths, addresses or host:port). A hook that throws or returns
- * something other than a non-empty string gets the default: the model must get an answer, and
- * the raw error is what the hook was there to keep from it.
- */
-function toolErrorMessageOf<Output>(
-  guardrails: ResolvedGuardrails | undefined,
-  config: AgentConfig<Output>,
-): ToolErrorMessage {
-  const hook = guardrails?.onToolError;
-  if (hook === undefined)
-    return (toolName, _toolCallId, error) => safeToolErrorMessage(toolName, error);
-  return (toolName, toolCallId, error) => {
-    const defaultMessage = safeToolErrorMessage(toolName, error);
-    try {
-      const message: unknown = hook(error, { toolName, toolCallId, defaultMessage });
-      if (typeof message === 'string' && message.trim() !== '') return message;
-      config.logger.warn(
-        { toolName, toolCallId },
-        'guardrails.onToolError returned no message; the default was sent',
-      );
-    } catch (hookError) {
-      config.logger.warn(
-        { toolName, toolCallId, error: describeThrown(hookError) },
-        'guardrails.onToolError threw; the default message was sent',
-      );
-    }
-    return defaultMessage;
-  };
-}
-
 /** `gen_ai.tool.type`: what the tool says it is (MCP, a built-in run as a function), else `function`. */
 function toolTypeOf(tool: object | undefined): string {
   const type = (tool as { [toolTypeKey]?: unknown } | undefined)?.[toolTypeKey];
@@ -723,10 +461,4 @@ function callsStartChildRuns<Output>(config: AgentConfig<Output>, pending: Pendi
     if (tool !== undefined && startsChildRuns(tool)) return true;
   }
   return false;
-}
-
-/** Whether `name` is the agent's `read_tool_output` tool (its slices are never cut again). */
-function readsToolOutput<Output>(config: AgentConfig<Output>, name: string): boolean {
-  const tool = config.tools.functions.get(name);
-  return tool !== undefined && isReadToolOutputTool(tool);
 }

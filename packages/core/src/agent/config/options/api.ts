@@ -1,42 +1,44 @@
 import type { AgentApi } from '../../../interactions/agent-api.ts';
 import { isAgentApi } from '../../../interactions/agent-api.ts';
-import { createInteractionsEntry } from '../../../interactions/create-interactions-entry.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 import type { ModelConfig } from './model.ts';
 
-const MESSAGE =
-  "api must be 'generateContent', 'interactions', or { name: 'interactions', store?: boolean, background?: true | { pollIntervalMs?, maxPollIntervalMs? (whole ms, 1 to 3600000), maxWaitMs? (whole ms, 1 to 604800000) } }.";
+function message(path: string, value: unknown): string {
+  const named =
+    value === 'interactions' ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'interactions');
+  // The Interactions backend lives behind its subpath so an agent on generateContent does not
+  // bundle it: the old spellings get the migration, not just a refusal.
+  if (named) {
+    return `${path}: the Interactions API is now passed as a value from its subpath: import { interactionsApi } from '@gemloop/core/interactions' and pass ${path}: interactionsApi() (an object's store and background go in its options: interactionsApi({ store: false }), interactionsApi({ background: true })).`;
+  }
+  return `${path} must be 'generateContent' or interactionsApi() from '@gemloop/core/interactions'.`;
+}
 
 /** `api`: the Gemini API the model calls go to. See {@link AgentApi}. @internal */
 export const apiOption: AgentOptionGroup<'api'> = defineAgentOptions({
   api: {
     // No declared default: left out, the client's own entry is used (resolveApiOption).
-    check: optionCheck(isAgentApi, MESSAGE),
+    check: optionCheck(isAgentApi, message),
   },
 });
 
 /**
- * The model-call entry for `api`: the client's own for `generateContent`, the Interactions
- * backend otherwise (`createInteractions` needs a client made by `createGemini`).
+ * The model-call entry for `api`: the client's own for `generateContent`, otherwise the one the
+ * option carries (`interactionsApi()`; it needs a client made by `createGemini`, or a durable
+ * worker's, which registers its Interactions backend).
  * @internal
  */
 export function resolveApiOption(
   options: AgentOptions<unknown>,
   modelConfig: ModelConfig,
 ): Pick<AgentConfig<unknown>, 'modelCall'> {
-  const api = options.api ?? 'generateContent';
+  const api: AgentApi = options.api ?? 'generateContent';
   if (api === 'generateContent') return { modelCall: modelConfig.modelCall };
-  const store = typeof api === 'object' ? api.store !== false : true;
-  const background = typeof api === 'object' ? api.background : undefined;
-  return {
-    modelCall: createInteractionsEntry(modelConfig.gemini, {
-      store,
-      ...(background === undefined || background === false
-        ? {}
-        : { background: background === true ? {} : background }),
-    }),
-  };
+  return { modelCall: api.createEntry(modelConfig.gemini) };
 }

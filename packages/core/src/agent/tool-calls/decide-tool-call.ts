@@ -1,0 +1,267 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { appliesTo, checkToolInput } from '../../guardrails/check-tool-guardrails.ts';
+import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
+import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
+import type { FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
+import type { BeforeToolCallDecision, BeforeToolCallHook } from '../config/agent-options.ts';
+import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
+import { rawArgsOf } from './raw-args.ts';
+import { aborted, raceAbort } from './start-tool-call.ts';
+
+// The path of a run with no parent, for `beforeToolCall`.
+const TOP_PATH: readonly string[] = Object.freeze([]);
+
+/**
+ * Google: a `require_confirmation` action must not run before the user confirms; without a hook to
+ * ask, nobody can, so the call is refused and the model told why. @internal
+ */
+export function unconfirmed(name: string, args: unknown): ExecuteOutcome {
+  return {
+    type: 'denied',
+    message: `${name} needs the user's confirmation (safety_decision: require_confirmation), and this application has no beforeToolCall hook to ask for it, so it was not run.`,
+    args,
+  };
+}
+
+/**
+ * The first half of {@link runToolCall}: find the tool, parse the arguments, ask
+ * `beforeToolCall`. Either the call's final outcome (unknown tool, bad arguments, denied, the
+ * hook failed, aborted) or the call cleared to run, for {@link startToolCall}. A promise only
+ * when the hook had to be awaited. Never throws.
+ * @internal
+ */
+export function decideToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+): ExecuteOutcome | ReadyToolCall | Promise<ExecuteOutcome | ReadyToolCall> {
+  const { config, call, signal } = options;
+  if (signal.aborted) return { type: 'aborted', args: undefined };
+  const tool = config.tools.functions.get(call.name);
+  if (tool === undefined) return { type: 'unknown-tool', args: undefined };
+  const parsed = safeParseArgs(tool, call.args);
+  if (!parsed.success)
+    return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
+  const guardrails = options.guardrails;
+  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before'))
+    return decideGuarded(options, guardrails, tool, parsed.value);
+  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
+  return { type: 'ready', tool, args: parsed.value };
+}
+
+/**
+ * The rest of {@link decideToolCall} when tool guardrails check the call first: `deny` answers it,
+ * `throw` (or a check that failed closed) ends the run, `ask` hands it to `beforeToolCall` as a
+ * call that needs an explicit approval (the existing approval path), `allow` goes on as usual.
+ * Both ways of running a turn's calls (as they are ready, and the replayable order a durable run
+ * takes) come through here, so a guardrail decides before any tool starts on either. @internal
+ */
+export async function decideGuarded<Output>(
+  options: RunToolCallOptions<Output>,
+  guardrails: ResolvedGuardrails,
+  tool: FunctionTool<unknown, unknown>,
+  parsedArgs: unknown,
+): Promise<ExecuteOutcome | ReadyToolCall> {
+  const { config, call, toolCallId, stepNumber, contents, signal } = options;
+  const checked = await checkToolInput(
+    guardrails.tools,
+    { toolName: call.name, toolCallId, args: parsedArgs, stepNumber },
+    {
+      agentName: config.name,
+      contents,
+      signal,
+      now: config.now,
+      stepNumber,
+      timeoutMs: guardrails.timeoutMs,
+      failOpen: guardrails.failOpen,
+      record: options.recordGuardrail ?? (() => {}),
+    },
+  );
+  if (checked.type === 'aborted') return { type: 'aborted', args: parsedArgs };
+  if (checked.type === 'trip')
+    return { type: 'guardrail-tripped', trip: checked, args: parsedArgs };
+  if (checked.type === 'deny')
+    return { type: 'denied', message: checked.message, args: parsedArgs };
+  if (checked.type === 'ask') {
+    if (options.beforeToolCall === undefined) {
+      return {
+        type: 'denied',
+        message: `${call.name} needs a person's approval (a tool guardrail asked for it), and this application has no beforeToolCall hook to ask, so it was not run.`,
+        args: parsedArgs,
+      };
+    }
+    return decideApproved(options, tool, parsedArgs, checked.name);
+  }
+  if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsedArgs);
+  if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsedArgs);
+  return { type: 'ready', tool, args: parsedArgs };
+}
+
+/** The rest of {@link decideToolCall} when an approval hook decides first. @internal */
+export async function decideApproved<Output>(
+  options: RunToolCallOptions<Output>,
+  tool: FunctionTool<unknown, unknown>,
+  parsedArgs: unknown,
+  /** The tool guardrail that asked for a person's approval, if one did. */
+  askedBy?: string | undefined,
+): Promise<ExecuteOutcome | ReadyToolCall> {
+  const { call, toolCallId, stepNumber, callIndex, contents, signal, link } = options;
+  const rawArgs = rawArgsOf(call);
+  let args = parsedArgs;
+  const safetyDecision = readSafetyDecision(rawArgs);
+  const confirm = needsConfirmation(safetyDecision);
+  // A guardrail's `ask`, like a safety decision, takes an explicit approve: silence denies.
+  const asked = askedBy !== undefined;
+  const explicit = confirm || asked;
+  let decision: BeforeToolCallDecision | typeof aborted;
+  try {
+    const hook = options.beforeToolCall as BeforeToolCallHook;
+    decision = await raceAbort(
+      Promise.resolve().then(() =>
+        hook({
+          toolName: call.name,
+          toolCallId,
+          args,
+          rawArgs,
+          stepNumber,
+          callIndex,
+          contents,
+          signal,
+          safetyDecision,
+          path: link?.path ?? TOP_PATH,
+          ...(askedBy === undefined ? {} : { askedBy }),
+        }),
+      ),
+      signal,
+    );
+  } catch (error) {
+    return { type: 'hook-failed', error, args };
+  }
+  if (decision === aborted) return { type: 'aborted', args };
+  const problem = checkDecision(decision);
+  if (problem !== undefined) {
+    // Running the call on a decision nobody can read would approve by accident.
+    return {
+      type: 'hook-failed',
+      invalidDecision: true,
+      error: new InvalidArgumentError({
+        argument: 'beforeToolCall',
+        message: `beforeToolCall returned ${problem} for ${call.name} (${toolCallId}). Return undefined or { type: 'approve' } to run the call, { type: 'deny', message } to refuse it, or { type: 'modify', args } to run it with other arguments.`,
+      }),
+      args,
+    };
+  }
+  if (asked && !confirm && (decision === undefined || decision === null)) {
+    return {
+      type: 'denied',
+      message: `${call.name} needs a person's approval (a tool guardrail asked for it), and beforeToolCall did not give it, so it was not run.`,
+      args,
+    };
+  }
+  if (explicit && (decision === undefined || decision === null)) {
+    // Approving by saying nothing is fine for an ordinary call, not for one the safety system
+    // wants a person to confirm: that takes an explicit approve (or modify).
+    return {
+      type: 'denied',
+      message: `${call.name} needs the user's confirmation (safety_decision: require_confirmation), and beforeToolCall did not give it (return { type: 'approve' } once the user confirms), so it was not run.`,
+      args,
+    };
+  }
+  if (decision !== undefined && decision !== null) {
+    if (decision.type === 'deny') {
+      const message =
+        typeof decision.message === 'string' && decision.message.trim() !== ''
+          ? decision.message
+          : `The call to ${call.name} was denied by the application. Do not call it again with the same arguments.`;
+      return { type: 'denied', message, args };
+    }
+    if (decision.type === 'modify') {
+      const reparsed = safeParseArgs(tool, decision.args);
+      if (!reparsed.success) {
+        return {
+          type: 'invalid-args',
+          issues: reparsed.issues,
+          fromHook: true,
+          args: decision.args,
+        };
+      }
+      args = reparsed.value;
+    }
+  }
+  return confirm
+    ? { type: 'ready', tool, args, acknowledged: true }
+    : { type: 'ready', tool, args };
+}
+
+function isArgumentsResult(value: unknown): value is ToolArgumentsResult<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const result = value as { success?: unknown; issues?: unknown };
+  if (result.success === true) return true;
+  return (
+    result.success === false &&
+    Array.isArray(result.issues) &&
+    result.issues.every(
+      (issue) =>
+        typeof issue === 'object' &&
+        issue !== null &&
+        Array.isArray((issue as { path?: unknown }).path) &&
+        typeof (issue as { message?: unknown }).message === 'string',
+    )
+  );
+}
+
+/** What is wrong with a `beforeToolCall` decision, or `undefined` for a valid one. */
+function checkDecision(decision: unknown): string | undefined {
+  if (decision === undefined || decision === null) return undefined;
+  if (typeof decision !== 'object') return describeValue(decision);
+  const type = (decision as { type?: unknown }).type;
+  if (type === 'approve' || type === 'deny') return undefined;
+  if (type === 'modify') {
+    return 'args' in decision ? undefined : "{ type: 'modify' } without args";
+  }
+  return `an object with type ${describeValue(type)}`;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null)
+    return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+/**
+ * The tool's `parseArgs`, never throwing: a parser that throws or returns something else is an
+ * argument issue the model is told about. @internal
+ */
+export function safeParseArgs(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+): ToolArgumentsResult<unknown> {
+  try {
+    const result: unknown = tool.parseArgs(args);
+    if (isArgumentsResult(result)) return result;
+    // A hand-made or third-party FunctionTool whose parseArgs breaks its contract.
+    return {
+      success: false,
+      issues: [
+        {
+          path: [],
+          message: `the arguments could not be checked: the tool's parseArgs returned ${describeValue(result)} instead of { success, value } or { success: false, issues }`,
+        },
+      ],
+    };
+  } catch (error) {
+    // A schema that throws (an async refinement, a bug) is reported like invalid arguments.
+    return {
+      success: false,
+      issues: [
+        {
+          path: [],
+          message: `the arguments could not be checked: ${describeThrown(error)}`,
+        },
+      ],
+    };
+  }
+}

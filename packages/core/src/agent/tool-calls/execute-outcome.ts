@@ -1,0 +1,64 @@
+import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
+import type { GuardrailTrip } from '../../guardrails/guardrail-trip.ts';
+import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
+import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
+import type { Content, FunctionCall } from '../../wire/content.ts';
+import type { AgentConfig } from '../config/agent-config.ts';
+import type { BeforeToolCallHook } from '../config/agent-options.ts';
+import type { RunLink } from '../run-state/run-link.ts';
+
+/**
+ * How one call went, before it becomes a record and a functionResponse. A `value` that is
+ * `acknowledged` answers a call that asked for confirmation, which `beforeToolCall` gave.
+ * @internal
+ */
+export type ExecuteOutcome = { args: unknown } & (
+  | {
+      type: 'value';
+      value: unknown;
+      acknowledged?: true | undefined;
+      /** What the model gets instead of `value` (a tool guardrail replaced it). */
+      sent?: unknown;
+    }
+  | { type: 'error'; error: unknown }
+  | { type: 'timeout'; timeoutMs: number }
+  | { type: 'unknown-tool' }
+  | { type: 'invalid-args'; issues: ToolArgumentIssue[]; fromHook: boolean }
+  | { type: 'denied'; message: string }
+  /** `beforeToolCall` threw, or (`invalidDecision`) returned something that is not a decision. */
+  | { type: 'hook-failed'; error: unknown; invalidDecision?: boolean }
+  | { type: 'aborted' }
+  /** A tool guardrail said `throw` (or failed closed): the run ends once the turn is answered. */
+  | { type: 'guardrail-tripped'; trip: GuardrailTrip }
+);
+
+/** What `runToolCall` needs to know about one call. @internal */
+export type RunToolCallOptions<Output> = {
+  config: AgentConfig<Output>;
+  call: FunctionCall;
+  toolCallId: string;
+  stepNumber: number;
+  /** The call's position among the function calls of its turn. */
+  callIndex: number;
+  contents: readonly Content[];
+  signal: AbortSignal;
+  /** The run's guardrails, when it has any. */
+  guardrails?: ResolvedGuardrails | undefined;
+  /** Tells the stream and the observers about a guardrail check. */
+  recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
+  /** The run's approval hook: its agent's, or for a subagent without one, the nearest above. */
+  beforeToolCall?: BeforeToolCallHook | undefined;
+  /** The run's place in its tree, for tools that start child runs. */
+  link?: RunLink | undefined;
+};
+
+/**
+ * A call cleared to run: its tool and its arguments (as `beforeToolCall` left them), and whether a
+ * person confirmed a `require_confirmation` action (its response then says so). @internal
+ */
+export type ReadyToolCall = {
+  type: 'ready';
+  tool: FunctionTool<unknown, unknown>;
+  args: unknown;
+  acknowledged?: true | undefined;
+};

@@ -1,0 +1,254 @@
+import { TimeoutError } from '../../errors/timeout-error.ts';
+import { isLevelEnabled } from '../../logging/logger.ts';
+import { onAbort } from '../../shared/on-abort.ts';
+import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
+import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
+import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
+
+/** What {@link raceAbort} gives when the signal won. @internal */
+export const aborted: unique symbol = Symbol('aborted');
+
+// The longest delay setTimeout honours.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The second half of {@link runToolCall}: runs a call cleared by {@link decideToolCall}. The
+ * tool's `execute` is called before this returns (synchronously), so calls started one after
+ * another begin in that order. Never throws.
+ * @internal
+ */
+export function startToolCall<Output>(
+  options: RunToolCallOptions<Output>,
+  { tool, args, acknowledged }: ReadyToolCall,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (acknowledged !== true) return start(options, tool, args);
+  // Confirmed: the response says so (`safety_acknowledgement: "true"`, added in toRecord).
+  return Promise.resolve(start(options, tool, args)).then((outcome) =>
+    outcome.type === 'value' ? { ...outcome, acknowledged: true } : outcome,
+  );
+}
+
+/** Runs `execute` within the call's time limit, with debug lines around it when enabled. @internal */
+export function start<Output>(
+  {
+    config,
+    call,
+    toolCallId,
+    stepNumber,
+    callIndex,
+    contents,
+    signal,
+    link,
+  }: RunToolCallOptions<Output>,
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const limit = tool.timeoutMs ?? config.toolTimeoutMs;
+  // setTimeout fires at once (after 1 ms) for a delay above 2^31-1 ms, Infinity included: such a
+  // limit means "no limit", as `timeoutMs: Infinity` does for the client.
+  const timeoutMs = limit !== undefined && limit <= MAX_TIMER_MS ? limit : undefined;
+  const logger = config.logger;
+  const debug = isLevelEnabled(logger, 'debug');
+  if (debug) logger.debug({ stepNumber, toolName: call.name, toolCallId }, 'tool call started');
+  const outcome = execute(tool, args, {
+    timeoutMs,
+    signal,
+    toolCallId,
+    step: stepNumber,
+    callIndex,
+    logger,
+    contents,
+    link: link !== undefined && startsChildRuns(tool) ? link : undefined,
+  });
+  if (!debug) return outcome;
+  const logEnd = (ended: ExecuteOutcome): ExecuteOutcome => {
+    logger.debug(
+      { stepNumber, toolName: call.name, toolCallId, outcome: ended.type },
+      'tool call ended',
+    );
+    return ended;
+  };
+  return outcome instanceof Promise ? outcome.then(logEnd) : logEnd(outcome);
+}
+
+function execute(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+  {
+    timeoutMs,
+    signal,
+    toolCallId,
+    step,
+    callIndex,
+    logger,
+    contents,
+    link,
+  }: {
+    timeoutMs: number | undefined;
+    signal: AbortSignal;
+    /** Set only for a tool that starts child runs (see `markChildRunTool`). */
+    link: RunLink | undefined;
+  } & Omit<ToolExecuteContext, 'signal'>,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (timeoutMs !== undefined) {
+    return executeWithTimeout(
+      tool,
+      args,
+      timeoutMs,
+      signal,
+      {
+        toolCallId,
+        step,
+        callIndex,
+        logger,
+        contents,
+      },
+      link,
+    );
+  }
+  if (signal.aborted) return { type: 'aborted', args };
+  // Without a time limit the tool gets the turn's signal itself (see executeWithTimeout for the
+  // cost of an AbortController per call). A result that is not a promise (a
+  // synchronous tool) is the outcome at once: no listener, no promise. The run's signal is read
+  // after the call, so a run aborted while the tool ran still ends the call as aborted.
+  let result: unknown;
+  let then: unknown;
+  try {
+    const context: ToolExecuteContext = { toolCallId, step, callIndex, logger, contents, signal };
+    if (link !== undefined) linkToolContext(context, link);
+    result = tool.execute(args, context);
+    then =
+      typeof result === 'object' || typeof result === 'function'
+        ? (result as { then?: unknown } | null)?.then
+        : undefined;
+  } catch (error) {
+    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
+  }
+  if (signal.aborted) {
+    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
+    return { type: 'aborted', args };
+  }
+  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ExecuteOutcome): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    // Settles at once when the run aborts: a tool that ignores its signal keeps running in the
+    // background, but the run does not wait for it.
+    const onAbort = (): void => settle({ type: 'aborted', args });
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(result).then(
+      (value) => settle({ type: 'value', value, args }),
+      (error: unknown) => settle({ type: 'error', error, args }),
+    );
+  });
+}
+
+/**
+ * A call with a time limit: its own signal, aborted by the run's or when the time is up. Every
+ * call has one by default (`toolTimeoutMs`), so this is the common path and kept cheap: the
+ * call's AbortController is made only when the tool reads `context.signal` (most tools never
+ * look), and the timer is armed only for a result that is a promise (a synchronous tool has
+ * already finished). Why two paths and a getter: one plain `execute` with an AbortController per
+ * call cost 2.1-2.4 % of agent.run's CPU per step (bench/src/ab/ab-dist.ts, 200 rounds each way,
+ * load 17-24; an A/A of one build gave 0.99-1.02), issue 27's 2 % line.
+ */
+function executeWithTimeout(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+  timeoutMs: number,
+  signal: AbortSignal,
+  context: Omit<ToolExecuteContext, 'signal'>,
+  link?: RunLink,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (signal.aborted) return { type: 'aborted', args };
+  let controller: AbortController | undefined;
+  // Why the call was stopped before the tool read its signal, for a signal read later.
+  let stopReason: { reason: unknown } | undefined;
+  const stop = (reason: unknown): void => {
+    if (controller === undefined) stopReason = { reason };
+    else controller.abort(reason);
+  };
+  const callContext: ToolExecuteContext = {
+    toolCallId: context.toolCallId,
+    step: context.step,
+    callIndex: context.callIndex,
+    logger: context.logger,
+    contents: context.contents,
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (stopReason !== undefined) controller.abort(stopReason.reason);
+        else if (signal.aborted) controller.abort(signal.reason);
+      }
+      return controller.signal;
+    },
+  };
+  if (link !== undefined) linkToolContext(callContext, link);
+  let result: unknown;
+  let then: unknown;
+  try {
+    result = tool.execute(args, callContext);
+    then =
+      typeof result === 'object' || typeof result === 'function'
+        ? (result as { then?: unknown } | null)?.then
+        : undefined;
+  } catch (error) {
+    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
+  }
+  if (signal.aborted) {
+    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
+    return { type: 'aborted', args };
+  }
+  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ExecuteOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stopWaiting();
+      resolve(outcome);
+    };
+    const stopWaiting = onAbort(signal, () => {
+      stop(signal.reason);
+      settle({ type: 'aborted', args });
+    });
+    const timer = setTimeout(() => {
+      stop(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
+      settle({ type: 'timeout', timeoutMs, args });
+    }, timeoutMs);
+    Promise.resolve(result).then(
+      (value) => settle({ type: 'value', value, args }),
+      (error: unknown) => settle({ type: 'error', error, args }),
+    );
+  });
+}
+
+/** `promise`, or {@link aborted} as soon as `signal` aborts (at once when it already has). @internal */
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+): Promise<T | typeof aborted> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.resolve(aborted);
+  }
+  return new Promise((resolve, reject) => {
+    const stopWaiting = onAbort(signal, () => resolve(aborted));
+    promise.then(
+      (value) => {
+        stopWaiting();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stopWaiting();
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,91 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import type { InteractionsApi, InteractionsBackground } from './agent-api.ts';
+import { createInteractionsEntry } from './create-interactions-entry.ts';
+
+/** Options of {@link interactionsApi}. */
+export type InteractionsApiOptions = {
+  /**
+   * Whether the server keeps each interaction (`store`), so a step sends only what is new since
+   * the last interaction of the same history, with `previous_interaction_id`. `false` keeps
+   * nothing on the server and sends the whole history each step.
+   * @defaultValue true (the API's default)
+   */
+  store?: boolean | undefined;
+  /**
+   * Runs each model call as a background interaction polled until done (`true`, or the polling
+   * settings, {@link InteractionsBackground}): the way to run long decodes and, in
+   * `@gemloop/dbos`, the form a durable run survives a worker crash in (the interaction's id is
+   * recorded, the polls resume). A streamed call then yields the finished answer as one chunk.
+   * @defaultValue false (each call unary or streamed)
+   */
+  background?: boolean | InteractionsBackground | undefined;
+};
+
+const MAX_INTERVAL_MS = 3_600_000;
+const MAX_WAIT_MS = 7 * 24 * 3_600_000;
+const BACKGROUND_SHAPE =
+  'true or { pollIntervalMs?, maxPollIntervalMs? (whole ms, 1 to 3600000), maxWaitMs? (whole ms, 1 to 604800000) }';
+
+function isBound(value: unknown, max: number): boolean {
+  return (
+    value === undefined ||
+    (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max)
+  );
+}
+
+/** The background settings `value` names, or `null` when it is not a valid `background`. */
+function readBackground(value: unknown): InteractionsBackground | undefined | null {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { pollIntervalMs, maxPollIntervalMs, maxWaitMs, ...rest } = value as Record<
+    string,
+    unknown
+  >;
+  const valid =
+    Object.keys(rest).length === 0 &&
+    isBound(pollIntervalMs, MAX_INTERVAL_MS) &&
+    isBound(maxPollIntervalMs, MAX_INTERVAL_MS) &&
+    isBound(maxWaitMs, MAX_WAIT_MS);
+  return valid ? (value as InteractionsBackground) : null;
+}
+
+/**
+ * An agent's `api` for Google's Interactions API: `createAgent({ ..., api: interactionsApi() })`.
+ * The agent keeps building `generateContent` requests and reading `generateContent` responses
+ * (tools, events, approvals, stop conditions, telemetry and recording are the same code); the
+ * entry this carries translates both ways. It needs a client made by `createGemini` (or a
+ * durable worker's, which sends the calls as recorded steps).
+ */
+export function interactionsApi(options?: InteractionsApiOptions): InteractionsApi {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new InvalidArgumentError({
+      argument: 'options',
+      message: `interactionsApi(options): options must be an object like { store: false }; got ${typeof options}.`,
+    });
+  }
+  const store = options?.store ?? true;
+  if (typeof store !== 'boolean') {
+    throw new InvalidArgumentError({
+      argument: 'options.store',
+      message: `interactionsApi(options): options.store must be true or false; got ${typeof store}.`,
+    });
+  }
+  const background = readBackground(options?.background);
+  if (background === null) {
+    throw new InvalidArgumentError({
+      argument: 'options.background',
+      message: `interactionsApi(options): options.background must be ${BACKGROUND_SHAPE}; got ${JSON.stringify(options?.background) ?? typeof options?.background}.`,
+    });
+  }
+  return {
+    name: 'interactions',
+    store,
+    ...(background === undefined ? {} : { background }),
+    createEntry: (gemini) =>
+      createInteractionsEntry(gemini, {
+        store,
+        ...(background === undefined ? {} : { background }),
+      }),
+  };
+}
