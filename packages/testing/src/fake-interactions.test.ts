@@ -12,8 +12,11 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function start() {
-  fake = createFakeGemini({ script: () => turn.call('lookup', { q: 'x' }) });
+async function start(interactions?: Parameters<typeof createFakeGemini>[0]['interactions']) {
+  fake = createFakeGemini({
+    script: () => turn.call('lookup', { q: 'x' }),
+    ...(interactions === undefined ? {} : { interactions }),
+  });
   const { url } = await fake.listen();
   return async (
     path: string,
@@ -31,6 +34,20 @@ async function start() {
 const model = 'gemini-3-flash-preview';
 
 describe('the fake Interactions API', () => {
+  it('keeps a held background interaction running, its gets not counted, until released', async () => {
+    let holding = true;
+    const call = await start({ backgroundPolls: 1, holdBackground: () => holding });
+    const created = await call('interactions', { body: { model, input: 'q', background: true } });
+    const id = created.json['id'] as string;
+    for (let get = 0; get < 3; get++) {
+      expect((await call(`interactions/${id}`)).json['status']).toBe('in_progress');
+    }
+    holding = false;
+    // Released: one get still counts down (backgroundPolls: 1), the next one answers.
+    expect((await call(`interactions/${id}`)).json['status']).toBe('in_progress');
+    expect((await call(`interactions/${id}`)).json['status']).toBe('requires_action');
+  });
+
   it('refuses the legacy revision, naming the one it serves', async () => {
     const call = await start();
     const answer = await call('interactions', {

@@ -310,6 +310,7 @@ async function run(state: FakeState, interaction: FakeInteraction): Promise<Fake
 /** A background interaction finishes on the `get` after `backgroundPolls` gets. */
 async function advance(state: FakeState, interaction: FakeInteraction): Promise<void> {
   if (interaction.pending === undefined) return;
+  if (state.options.interactions?.holdBackground?.(interaction.id) === true) return;
   if (interaction.pollsLeft > 0) {
     interaction.pollsLeft--;
     return;

@@ -224,6 +224,13 @@ export type FakeInteractionsOptions = {
   /** `interactions.get` calls a background interaction stays `in_progress`. @defaultValue 1 */
   backgroundPolls?: number | undefined;
   /**
+   * While it returns `true`, a background interaction stays `in_progress` and its `get`s do not
+   * count toward `backgroundPolls`: a test holds an interaction running until it has done what
+   * must happen meanwhile (killed a worker, cancelled a run) instead of racing a poll count.
+   * @defaultValue never held
+   */
+  holdBackground?: ((interactionId: string) => boolean) | undefined;
+  /**
    * Cuts each interaction's first stream connection after this many events (a dropped
    * connection), so a client must resume from the last `event_id`. @defaultValue never
    */

@@ -1,7 +1,7 @@
 import { createGemini } from '@gemloop/core';
 import { createInteractions } from '@gemloop/core/interactions';
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
   freshDatabase,
@@ -22,9 +22,11 @@ const script: FakeScriptFunction = (_request, { lastUserText, functionResponses 
     ? turn.text(`${lastUserText ?? ''}: clear skies.`)
     : turn.call('get_weather', { city: lastUserText ?? '' });
 
-// Each interaction answers on its eleventh get: the run polls it about 2 s (200 ms a pause), time
-// enough for the test to kill its worker before the first interaction ends, even on a loaded machine.
+// Each interaction answers on its eleventh get (the slot test counts them); the crash and cancel
+// tests hold it running (`holdBackground`) until they have killed the worker or cancelled the run.
 const POLLS = 10;
+/** While set, the fake keeps every background interaction running (released after the kill). */
+let holding = false;
 
 type Fleet = {
   fake: FakeGemini;
@@ -35,7 +37,10 @@ type Fleet = {
 let fleet: Fleet;
 
 beforeAll(async () => {
-  const fake = createFakeGemini({ script, interactions: { backgroundPolls: POLLS } });
+  const fake = createFakeGemini({
+    script,
+    interactions: { backgroundPolls: POLLS, holdBackground: () => holding },
+  });
   await fake.listen();
   const databaseUrl = await freshDatabase('interactions');
   const counter = createCounter();
@@ -82,6 +87,11 @@ async function eventsOf(runId: string): Promise<DurableRunEvent[]> {
 const shape = (events: DurableRunEvent[]) =>
   events.map(({ event }) => [event.type, 'text' in event ? event.text : undefined]);
 
+// A test that failed while holding must not hold the next one's interactions.
+afterEach(() => {
+  holding = false;
+});
+
 describe('durable runs on background interactions', () => {
   it('a worker killed while an interaction runs: another polls the same interaction, each created once, the same events', async () => {
     // An uninterrupted run first.
@@ -96,6 +106,8 @@ describe('durable runs on background interactions', () => {
     const baselineEvents = await eventsOf(baseline.runId);
 
     before = fleet.fake.requests.length;
+    // The first interaction stays running until the worker is killed (a poll count would race it).
+    holding = true;
     const { runId } = await fleet.runs.start('background', { runId: 'bg-crash', input: 'Oslo' });
     // The first interaction is created and polled once: the run sleeps durably before the next poll.
     await waitFor(
@@ -106,6 +118,7 @@ describe('durable runs on background interactions', () => {
     const victim = fleet.workers.find((worker) => worker.executorId === ownerId);
     if (victim === undefined) throw new Error(`no worker owns ${runId} (executor ${ownerId})`);
     await stopWorker(victim, 'SIGKILL');
+    holding = false;
 
     const result = await fleet.runs.result(runId);
     expect(result.text).toBe('Oslo: clear skies.');
@@ -124,6 +137,7 @@ describe('durable runs on background interactions', () => {
 
   it('runs.cancel() cancels the running interaction on the server', async () => {
     const before = fleet.fake.requests.length;
+    holding = true;
     const { runId } = await fleet.runs.start('background', { runId: 'bg-cancel', input: 'Rome' });
     await waitFor(
       () => requestsFrom(before, 'interactions.get').length >= 1,
@@ -134,6 +148,7 @@ describe('durable runs on background interactions', () => {
       () => requestsFrom(before, 'interactions.cancel').length === 1,
       'the interaction cancelled on the server',
     );
+    holding = false;
     const [id] = polledIds(before);
     const gemini = createGemini({ baseUrl: fleet.fake.url, apiKey: 'test-key', retry: false });
     expect((await createInteractions(gemini).get(id as string)).status).toBe('cancelled');
