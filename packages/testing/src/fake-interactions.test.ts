@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeGemini, type FakeGemini } from './create-fake-gemini.ts';
 import { turn } from './fake-turn.ts';
+import type { FakeInteractionsOptions } from './fake-types.ts';
 
 // The fake's Interactions API refuses what the API refuses (issue 34): the legacy schema's
 // revision, an unknown previous interaction, a function result that answers no call, a built-in
@@ -12,7 +13,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function start(interactions?: Parameters<typeof createFakeGemini>[0]['interactions']) {
+async function start(interactions?: FakeInteractionsOptions) {
   fake = createFakeGemini({
     script: () => turn.call('lookup', { q: 'x' }),
     ...(interactions === undefined ? {} : { interactions }),
