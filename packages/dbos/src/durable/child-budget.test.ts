@@ -93,9 +93,17 @@ function inProcessTeam() {
 }
 
 /** The in-process run's outcome under `maxSteps`: its result, or its TreeBudgetError. */
-async function inProcess(maxSteps: number): Promise<AgentResult<unknown> | TreeBudgetError> {
+async function inProcess(
+  maxSteps: number,
+  maxCostUsd?: string,
+): Promise<AgentResult<unknown> | TreeBudgetError> {
   try {
-    return await inProcessTeam().run(`inproc ${maxSteps}`, { budget: { maxSteps } });
+    return await inProcessTeam().run(
+      `inproc ${maxSteps}${maxCostUsd === undefined ? '' : ` ${maxCostUsd}`}`,
+      {
+        budget: { maxSteps, ...(maxCostUsd === undefined ? {} : { maxCostUsd }) },
+      },
+    );
   } catch (error) {
     if (TreeBudgetError.isInstance(error)) return error;
     throw error;
@@ -125,6 +133,25 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     await expect(runs.result(runId)).rejects.toThrow(error.message);
     expect(requestsOf('parent', 'budget 2')).toBe(1);
     expect(requestsOf('child', 'crash budget 2')).toBe(2);
+  }, 120_000);
+
+  it('stops inside the child on the cost budget, the parent call counted', async () => {
+    // A call costs $0.000025 (20 input tokens at $0.50/1M, 5 output at $3/1M); a call is counted
+    // when priced, so the parent's first call and the child's first are over $0.00003 together.
+    const expected = (await inProcess(100, '0.00003')) as TreeBudgetError;
+    expect(TreeBudgetError.isInstance(expected)).toBe(true);
+    expect(expected.limit).toBe('cost');
+    expect(expected.path).toEqual(['research#1']);
+
+    const runId = 'budget-child-cost';
+    await runs.start('team', {
+      runId,
+      input: 'budget cost',
+      budget: { maxSteps: 100, maxCostUsd: '0.00003' },
+    });
+    await expect(runs.result(runId)).rejects.toThrow(expected.message);
+    expect(requestsOf('parent', 'budget cost')).toBe(1);
+    expect(requestsOf('child', 'crash budget cost')).toBe(1);
   }, 120_000);
 
   it("counts the child's steps against the parent: the parent stops after the child", async () => {
