@@ -1,6 +1,7 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop/core';
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
+import { TreeBudgetError, type TreeBudgetLimit } from '@gemloop/core/composition';
 import type { GuardrailOptions } from '@gemloop/core/guardrails';
 import {
   agentTurnsOf,
@@ -9,6 +10,7 @@ import {
   type ChildRunStarter,
   childAgentOf,
 } from '@gemloop/core/internal';
+import { type Cost, CostTotal } from '@gemloop/core/models';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from './approvals.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
@@ -39,14 +41,79 @@ type ChildRunRequest = {
   parentRunId?: string | undefined;
   /** The parent's workflow id: the child's end resumes it when it paused waiting. */
   parentWorkflowId: string;
+  /**
+   * The tree's budget and what the tree had spent when the child started (recorded in the
+   * child's input, so every execution of the child is bounded by the same "left").
+   */
+  budget?: ChildBudget | undefined;
+};
+
+/**
+ * A tree budget as plain data: its limits (`null`: none) and what was spent. A child workflow
+ * starts from the spent total at its start; it returns what it spent itself.
+ */
+type ChildBudget = {
+  maxSteps: number | null;
+  maxTokens: number | null;
+  maxCostUsd: number | string | null;
+  steps: number;
+  tokens: number;
+  cost: Cost;
+};
+
+/** What a child run spent of the tree budget (its own model steps and those of its subtree). */
+type ChildSpent = { steps: number; tokens: number; cost: Cost };
+
+/** A {@link TreeBudgetError} as plain data, to be thrown again in the parent. */
+type ChildBudgetError = {
+  limit: TreeBudgetLimit;
+  max: number | string;
+  used: number | string | null;
+  cost: Cost;
+  path: string[];
+  run: TreeBudgetError['run'];
 };
 
 /** What the child workflow records: the child's result and the events it emitted, in order. */
 type ChildRunOutcome = {
-  result: AgentResult<unknown>;
+  /** The child's result; absent when it stopped on the tree budget (`budgetError`). */
+  result?: AgentResult<unknown>;
   events: AgentEvent<unknown>[];
   droppedEvents: number;
+  /** What the child spent of the tree budget (absent without one). */
+  spent?: ChildSpent;
+  /**
+   * The tree budget ran out inside the child: recorded as the child's outcome (not its failure)
+   * so the parent throws the same typed error, as an in-process child's would reach it.
+   */
+  budgetError?: ChildBudgetError;
 };
+
+/** A cost total that also adds every cost to `own` (what one child spent, besides the tree's). */
+class TeeCostTotal extends CostTotal {
+  readonly #own: CostTotal;
+  constructor(start: Cost, own: CostTotal) {
+    super(start);
+    this.#own = own;
+  }
+  override add(cost: Cost): void {
+    super.add(cost);
+    this.#own.add(cost);
+  }
+}
+
+/** The tree budget `parent` runs under, as plain data for a child's input. */
+function budgetLeft(budget: NonNullable<ChildRunParent['budget']>): ChildBudget {
+  const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+  return {
+    maxSteps: finite(budget.maxSteps),
+    maxTokens: finite(budget.maxTokens),
+    maxCostUsd: budget.maxCostUsd ?? null,
+    steps: budget.steps,
+    tokens: budget.tokens,
+    cost: budget.cost.total,
+  };
+}
 
 /** A durable copy of a subagent's agent, made by the worker like the agents it defines. */
 export type DurableChildAgent = {
@@ -196,6 +263,10 @@ export function createDurableChildren({
           ? {}
           : { parentRunId: start.parent.parentRunId }),
         parentWorkflowId: parentRunId,
+        // What is left of the tree's budget now: children of one turn each start from the same
+        // spent total (in-process they share one live total), so together they may overshoot by
+        // what they spend at once; each is bounded by what was left when it started.
+        ...(start.parent.budget === undefined ? {} : { budget: budgetLeft(start.parent.budget) }),
       });
       const previous = waits.get(parentRunId) ?? Promise.resolve();
       let taken = (): void => {};
@@ -232,7 +303,15 @@ export function createDurableChildren({
         if (waits.get(parentRunId) === mine) waits.delete(parentRunId);
       }
       for (const event of outcome.events) await start.parent.sink?.(event as never);
-      return outcome.result;
+      // The child's spending joins the tree's total (a replay adds the same recorded amounts).
+      const tree = start.parent.budget;
+      if (tree !== undefined && outcome.spent !== undefined) {
+        tree.steps += outcome.spent.steps;
+        tree.tokens += outcome.spent.tokens;
+        tree.cost.add(outcome.spent.cost);
+      }
+      if (outcome.budgetError !== undefined) throw new TreeBudgetError(outcome.budgetError);
+      return outcome.result as AgentResult<unknown>;
     };
 
   const register = (): void => {
@@ -248,6 +327,27 @@ export function createDurableChildren({
         let droppedEvents = 0;
         const childRunId = DBOS.workflowID as string;
         const top = inherited(childKey.slice(0, childKey.indexOf('/')));
+        const given = request.budget;
+        const own = new CostTotal();
+        const budget =
+          given === undefined
+            ? undefined
+            : {
+                maxSteps: given.maxSteps ?? Number.POSITIVE_INFINITY,
+                maxTokens: given.maxTokens ?? Number.POSITIVE_INFINITY,
+                maxCostUsd: given.maxCostUsd ?? undefined,
+                steps: given.steps,
+                tokens: given.tokens,
+                cost: new TeeCostTotal(given.cost, own),
+              };
+        const spent = (): ChildSpent | undefined =>
+          budget === undefined || given === undefined
+            ? undefined
+            : {
+                steps: budget.steps - given.steps,
+                tokens: budget.tokens - given.tokens,
+                cost: own.total,
+              };
         const parent: ChildRunParent = {
           path: Object.freeze([...request.path]),
           // Every event of the child, as it emitted it (a replay emits the same ones again).
@@ -260,7 +360,7 @@ export function createDurableChildren({
           streaming: request.streaming,
           beforeToolCall: top.hook,
           toolGuardrails: top.toolGuardrails,
-          budget: undefined,
+          budget,
           parentRunId: request.parentRunId,
           startChild: starterFor(childKey),
         };
@@ -273,6 +373,16 @@ export function createDurableChildren({
           if (error instanceof RunPausedSignal) {
             throw new DBOSErrors.DBOSWorkflowCancelledError(childRunId);
           }
+          if (TreeBudgetError.isInstance(error)) {
+            await childEnded(pauser, request.parentWorkflowId, childRunId);
+            const { limit, max, used, cost, path, run } = error;
+            return toJsonSafe({
+              events,
+              droppedEvents,
+              ...(spent() === undefined ? {} : { spent: spent() }),
+              budgetError: { limit, max, used, cost, path: [...path], run },
+            }) as ChildRunOutcome;
+          }
           if (!isDurableRunEnding(error))
             await childEnded(pauser, request.parentWorkflowId, childRunId);
           throw error;
@@ -280,7 +390,13 @@ export function createDurableChildren({
           top.forget(childRunId);
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);
-        return toJsonSafe({ result, events, droppedEvents });
+        const used = spent();
+        return toJsonSafe({
+          result,
+          events,
+          droppedEvents,
+          ...(used === undefined ? {} : { spent: used }),
+        });
       },
       { name: CHILD_WORKFLOW },
     );

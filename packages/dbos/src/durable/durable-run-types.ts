@@ -15,7 +15,11 @@ export type DurableRunInput = {
    * A budget for the run and its subagents (`RunOptions.budget` of `@gemloop/core`), stored as
    * JSON with the run (give finite numbers). The spent total survives a worker's crash: the
    * takeover replays the recorded model steps, which count their recorded cost again before the
-   * next call is checked.
+   * next call is checked. A subagent's child workflow starts with what the tree had spent (kept
+   * in its input), stops with `TreeBudgetError` past it as in-process, and returns what it spent,
+   * which joins the tree's total. The children of one turn each start from the same total
+   * (in-process they share one live total), so together they may overshoot by what they spend
+   * at the same time.
    */
   budget?: TreeBudgetOptions | undefined;
 };
