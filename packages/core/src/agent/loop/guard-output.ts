@@ -4,7 +4,7 @@ import type { UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import { guardrailRunOptions } from './guard-input.ts';
+import { guardrailRunOptions } from './guardrail-run-options.ts';
 import type { Finish } from './next-step.ts';
 
 /**

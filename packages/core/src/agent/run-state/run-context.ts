@@ -1,9 +1,9 @@
 import type { CompactionSettings } from '../../compaction/compaction-options.ts';
-import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import type { CallOptions } from '../../http/gemini.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
+import type { EngineGuardrails } from '../guardrails/compose-guardrails.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { RunLink } from './run-link.ts';
@@ -33,7 +33,7 @@ export type RunContext<Output> = {
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
   readonly callOptions: CallOptions;
   /** The agent's, the session's and the run's guardrails joined; `undefined` without any. */
-  readonly guardrails: ResolvedGuardrails | undefined;
+  readonly guardrails: EngineGuardrails | undefined;
   /** Tells the stream and the observers about a guardrail check that ended. */
   readonly recordGuardrail: (record: GuardrailCheckRecord) => void;
   /** The run's compaction (the run's option, else the agent's), defaults applied; `undefined`: off. */
