@@ -32,6 +32,6 @@ const engine: GuardrailEngine = {
  * @throws {@link InvalidArgumentError} when an option is malformed (named in the message).
  */
 export function guardrails(options: GuardrailOptions): Guardrails {
-  guardrailOptions.check(options);
+  guardrailOptions.check(options, 'guardrails');
   return { kind: 'guardrails', options, engine };
 }
