@@ -3,10 +3,8 @@ import {
   DEFAULT_GUARDRAIL_TIMEOUT_MS,
   type ResolvedGuardrails,
 } from '../../guardrails/guardrail-options.ts';
-import type { GuardrailEngine, Guardrails } from './guardrail-engine.ts';
-
-/** A run's joined guardrails with the implementation their values carried. @internal */
-export type EngineGuardrails = ResolvedGuardrails & { readonly engine: GuardrailEngine };
+import type { EngineGuardrails, GuardrailEngine } from '../run-state/run-context.ts';
+import type { Guardrails } from './guardrail-engine.ts';
 
 /**
  * Joins guardrails, outermost first (agent, session, run): lists are concatenated in that
@@ -26,7 +24,8 @@ export function composeGuardrails(
   let engine: GuardrailEngine | undefined;
   for (const layer of layers) {
     if (layer === undefined) continue;
-    engine = layer.engine;
+    // Every value comes from guardrails(), whose engine this is (isGuardrails checked the shape).
+    engine = layer.engine as GuardrailEngine;
     const options = layer.options;
     if (options.input !== undefined) input.push(...options.input);
     if (options.output !== undefined) output.push(...options.output);

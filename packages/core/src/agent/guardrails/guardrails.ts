@@ -7,7 +7,8 @@ import {
 import { type GuardrailOptions, guardrailOptions } from '../../guardrails/guardrail-options.ts';
 import { guardedFirstStep } from '../loop/guard-input.ts';
 import { guardOutput, HeldTextDeltas } from '../loop/guard-output.ts';
-import type { GuardrailEngine, Guardrails } from './guardrail-engine.ts';
+import type { GuardrailEngine } from '../run-state/run-context.ts';
+import type { Guardrails } from './guardrail-engine.ts';
 
 const engine: GuardrailEngine = {
   guardedFirstStep,

@@ -10,10 +10,10 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
-import { composeGuardrails, type EngineGuardrails } from '../guardrails/compose-guardrails.ts';
+import { composeGuardrails } from '../guardrails/compose-guardrails.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
-import type { RunContext } from '../run-state/run-context.ts';
+import type { EngineGuardrails, RunContext, TextDeltaHold } from '../run-state/run-context.ts';
 import {
   type ChildRunParent,
   type ChildRunStarter,
@@ -37,7 +37,6 @@ import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
-import type { HeldTextDeltas } from './guard-output.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
@@ -247,7 +246,7 @@ async function runModelSteps<Output>(
   contents: readonly Content[],
   steering: SteeringQueue | undefined,
   stopWhen: readonly StopCondition[],
-  held: HeldTextDeltas | undefined,
+  held: TextDeltaHold | undefined,
 ): Promise<AgentResult<Output>> {
   // A handoff gives the run to another agent: the context (its config) changes from that step on.
   let context = initial;

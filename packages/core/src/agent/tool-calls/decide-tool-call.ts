@@ -3,7 +3,7 @@ import { describeThrown } from '../../shared/describe-thrown.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import type { FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
 import type { BeforeToolCallDecision, BeforeToolCallHook } from '../config/agent-options.ts';
-import type { EngineGuardrails } from '../guardrails/compose-guardrails.ts';
+import type { EngineGuardrails } from '../run-state/run-context.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { aborted, raceAbort } from './start-tool-call.ts';

@@ -4,7 +4,7 @@ import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
-import type { EngineGuardrails } from '../guardrails/compose-guardrails.ts';
+import type { EngineGuardrails } from '../run-state/run-context.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 
 /**

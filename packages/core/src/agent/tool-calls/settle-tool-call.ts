@@ -15,7 +15,7 @@ import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
-import type { EngineGuardrails } from '../guardrails/compose-guardrails.ts';
+import type { EngineGuardrails } from '../run-state/run-context.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
