@@ -1,8 +1,7 @@
 // README: "Guardrails". An output guardrail that redacts e-mail addresses from what the caller sees,
 // and a tool policy that asks a person above an amount; run against the fake's demo model.
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import type { OutputGuardrail, ToolGuardrail } from '@gemloop/core/guardrails';
-import { guardrails } from '@gemloop/core/guardrails';
+import { guardrails, type OutputGuardrail, type ToolGuardrail } from '@gemloop/core/guardrails';
 import { z } from 'zod';
 
 const refund = defineTool({
