@@ -7,6 +7,7 @@
 
 import { createAgent } from '@gemloop/core';
 import type { OutputGuardrail } from '@gemloop/core/guardrails';
+import { guardrails } from '@gemloop/core/guardrails';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
 
@@ -27,7 +28,7 @@ const SCRIPT = [turn.text(ANSWER), turn.text(ANSWER), turn.text(ANSWER)];
 
 await run(
   async ({ gemini, model }) => {
-    const agent = createAgent({ gemini, model, guardrails: { output: [redactPii] } });
+    const agent = createAgent({ gemini, model, guardrails: guardrails({ output: [redactPii] }) });
     const question = 'How do I reach our account manager?';
 
     const result = await agent.run(question);
@@ -37,7 +38,7 @@ await run(
 
     for (const holdBack of [true, false]) {
       const shown: string[] = [];
-      for await (const event of agent.stream(question, { guardrails: { holdBack } })) {
+      for await (const event of agent.stream(question, { guardrails: guardrails({ holdBack }) })) {
         if (event.type === 'text-delta') shown.push(event.text);
         if (event.type === 'guardrail-retraction') shown.splice(0, shown.length, event.text);
       }

@@ -5,7 +5,7 @@
 //   pnpm --filter @gemloop/examples run guardrails-injection
 
 import { createAgent } from '@gemloop/core';
-import { GuardrailTrippedError, type InputGuardrail } from '@gemloop/core/guardrails';
+import { GuardrailTrippedError, guardrails, type InputGuardrail } from '@gemloop/core/guardrails';
 import { turn } from '@gemloop/testing';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
@@ -36,7 +36,7 @@ await run(
       gemini,
       model,
       instructions: 'You are a friendly support assistant for a coffee shop.',
-      guardrails: { input: [noInjection] },
+      guardrails: guardrails({ input: [noInjection] }),
     });
 
     for (const message of [

@@ -6,6 +6,7 @@
 
 import { createAgent, defineTool } from '@gemloop/core';
 import type { ToolGuardrail } from '@gemloop/core/guardrails';
+import { guardrails } from '@gemloop/core/guardrails';
 import { turn } from '@gemloop/testing';
 import { demoModel } from '@gemloop/testing/dev-model';
 import { z } from 'zod';
@@ -70,7 +71,7 @@ await run(
       gemini,
       model,
       tools: [payInvoice, deleteVendor, lookupInvoice],
-      guardrails: { tools: [policy] },
+      guardrails: guardrails({ tools: [policy] }),
       // What `ask` goes to: a person in a real app; here the finance lead approves B-2 only.
       // Calls no guardrail asked about (`askedBy` unset) go through as the policy allowed them.
       beforeToolCall: ({ toolName, args, askedBy }) => {

@@ -12,11 +12,12 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * subpath (the `api` option carries it). 112.8 KB (115,533 bytes) with main's next round merged
  * (the tree cost budget, subagents' child-run starter and parent call, usage roll-up with children,
  * the artifact writes of `toolOutput`, the abort reason on spans: all reached by the loop; the
- * background Interactions code stays behind `interactionsApi()`). Still past the AI SDK's agent app
- * (105 KB): next are guardrails and compaction the same way (the option carries the
- * implementation). Raise it only with a reason in the commit, and update the README's figure.
+ * background Interactions code stays behind `interactionsApi()`). 110.6 KB (113,276 bytes) once
+ * the guardrail checks came only with `guardrails()` from their subpath (the option carries them).
+ * Still past the AI SDK's agent app (105 KB): next is compaction the same way (the option carries
+ * the implementation). Raise it only with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 113.5 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 111.3 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

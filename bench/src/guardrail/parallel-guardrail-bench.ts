@@ -13,7 +13,7 @@
  */
 import { loadavg } from 'node:os';
 import { createAgent, createGemini } from '@gemloop/core';
-import type { GuardrailOptions } from '@gemloop/core/guardrails';
+import { type GuardrailOptions, guardrails } from '@gemloop/core/guardrails';
 import { createFakeGemini, turn } from '@gemloop/testing';
 
 const argument = (name: string, fallback: number): number => {
@@ -35,8 +35,13 @@ const median = (values: readonly number[]): number => {
 const fake = createFakeGemini({ script: () => turn.text('Open at nine.'), latencyMs: LATENCY_MS });
 const { url } = await fake.listen();
 const gemini = createGemini({ baseUrl: url, apiKey: 'bench-key', retry: false });
-const agent = (guardrails?: GuardrailOptions) =>
-  createAgent({ gemini, model: MODEL, telemetry: false, guardrails });
+const agent = (options?: GuardrailOptions) =>
+  createAgent({
+    gemini,
+    model: MODEL,
+    telemetry: false,
+    guardrails: options === undefined ? undefined : guardrails(options),
+  });
 const plain = agent();
 const parallel = agent({
   input: [

@@ -1,7 +1,7 @@
 // README: "Guardrails". An output guardrail that redacts e-mail addresses from what the caller sees,
 // and a tool policy that asks a person above an amount; run against the fake's demo model.
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import type { OutputGuardrail, ToolGuardrail } from '@gemloop/core/guardrails';
+import { guardrails, type OutputGuardrail, type ToolGuardrail } from '@gemloop/core/guardrails';
 import { z } from 'zod';
 
 const refund = defineTool({
@@ -28,7 +28,7 @@ const agent = createAgent({
   gemini: createGemini(),
   model: 'gemini-3-flash-preview',
   tools: [refund],
-  guardrails: { output: [redactEmails], tools: [refundPolicy] },
+  guardrails: guardrails({ output: [redactEmails], tools: [refundPolicy] }),
   // A call the policy asks about waits for a person here (the approval path): deny it in this demo.
   beforeToolCall: ({ askedBy }) =>
     askedBy === undefined ? undefined : { type: 'deny', message: 'Nobody approved it.' },

@@ -81,4 +81,21 @@ describe('the static import graph of @gemloop/core', () => {
     // A handoff is given over by the signal the `handoff()` tool returns (composition).
     expect(reached.filter((path) => path.endsWith('agent/loop/hand-off.ts'))).toEqual([]);
   });
+
+  // `guardrails: guardrails({...})` (@gemloop/core/guardrails) carries the checks: the loop
+  // calls them through the value, so an agent without guardrails ships none of them.
+  it('reaches the guardrail checks only through the value guardrails() makes, not from createAgent', async () => {
+    const reached = await modulesLoadedByImport('index.ts', true);
+    expect(reached.some((path) => path.endsWith('agent/loop/run-loop.ts'))).toBe(true);
+    const unwanted = [
+      'guardrails/check-input-guardrails.ts',
+      'guardrails/check-output-guardrails.ts',
+      'guardrails/check-tool-guardrails.ts',
+      'guardrails/run-guardrail-check.ts',
+      'agent/loop/guard-input.ts',
+      'agent/loop/guard-output.ts',
+      'agent/guardrails/guardrails.ts',
+    ];
+    expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
+  });
 });

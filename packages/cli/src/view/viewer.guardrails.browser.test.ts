@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createGemini } from '@gemloop/core';
+import { guardrails } from '@gemloop/core/guardrails';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import type { BrowserContext } from 'playwright-core';
@@ -30,7 +31,7 @@ beforeAll(async () => {
       model: 'gemini-2.5-flash',
       recorder,
       telemetry: false,
-      guardrails: {
+      guardrails: guardrails({
         input: [{ name: 'topic-check', check: () => ({ type: 'pass' }) }],
         output: [
           {
@@ -38,7 +39,7 @@ beforeAll(async () => {
             check: () => ({ type: 'block', reason: 'the answer quotes <b>a code</b>' }),
           },
         ],
-      },
+      }),
     });
     await agent.run('What is the code?').catch(() => undefined);
     await recorder.flush();

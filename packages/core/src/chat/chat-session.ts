@@ -1,7 +1,7 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Agent } from '../agent/create-agent.ts';
+import type { Guardrails } from '../agent/guardrails/guardrail-engine.ts';
 import type { CompactionOptions } from '../compaction/compaction-options.ts';
-import type { GuardrailOptions } from '../guardrails/guardrail-options.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
@@ -54,7 +54,7 @@ export type CreateChatSessionOptions<Output = undefined> = {
    * `GuardrailOptions`, `@gemloop/core/guardrails`). The stored turns keep the model's content
    * verbatim (it is sent back to Gemini); an output rewrite is what `send` returns.
    */
-  guardrails?: GuardrailOptions | undefined;
+  guardrails?: Guardrails | undefined;
   /**
    * What this session object may spend, in US dollars (priced by the agent's `prices` over
    * gemloop's table). A turn that goes over it ends after the step that did (its run stops with
@@ -80,7 +80,7 @@ export type ChatSendOptions = {
    */
   signal?: AbortSignal | undefined;
   /** Guardrails of this send alone, run after the agent's and the session's. */
-  guardrails?: GuardrailOptions | undefined;
+  guardrails?: Guardrails | undefined;
 };
 
 /** What a send did with the history. */

@@ -1,5 +1,5 @@
+import { guardrailsValueCheck } from '../agent/config/options/guardrails.ts';
 import { compactionOptionCheck } from '../compaction/compaction-options.ts';
-import { guardrailOptions } from '../guardrails/guardrail-options.ts';
 import { dollarsToPicos } from '../models/usd.ts';
 import {
   type DeclaredOptions,
@@ -93,7 +93,7 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
         'logger must be a Logger (pino or any object with child, debug, info, warn, error).',
       ),
       now: functionOption('now must be a function that returns the time in ms since the epoch.'),
-      guardrails: nestedOption(guardrailOptions as DeclaredOptions<unknown>),
+      guardrails: guardrailsValueCheck,
       budget: nestedOption(budgetDeclaration),
       turnsWithoutModel: oneOfOption(
         ['same-model', 'other-model'],

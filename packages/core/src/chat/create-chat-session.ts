@@ -5,12 +5,12 @@ import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { joinGuardrails } from '../agent/guardrails/join-guardrails.ts';
 import { costAbove } from '../agent/stop-conditions.ts';
 import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
 import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
-import { joinGuardrailOptions } from '../guardrails/guardrail-options.ts';
 import type { HistoryTurn } from '../history/history-turn.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { unknownCost, zeroCost } from '../models/cost.ts';
@@ -472,7 +472,7 @@ export function createChatSession<Output = undefined>(
       return cost.total;
     },
     async send(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
-      const guardrails = joinGuardrailOptions(sessionGuardrails, sendGuardrails);
+      const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
         exclusive(async () => {
@@ -496,7 +496,7 @@ export function createChatSession<Output = undefined>(
       );
     },
     sendStream(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
-      const guardrails = joinGuardrailOptions(sessionGuardrails, sendGuardrails);
+      const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       // The handle's steer()/queue() reach this send's run, whenever it starts.
       const steering = createRunSteering();
       const stream = createAgentStream<Output>(

@@ -9,6 +9,7 @@ import { createChatSession } from '../chat/create-chat-session.ts';
 import { createFileHistoryStore } from '../chat/create-file-history-store.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { OutputGuardrail } from './guardrail.ts';
+import { guardrails, guardrails as makeGuardrails } from './index.ts';
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -28,7 +29,7 @@ describe('guardrails in a chat session', () => {
     const gemini = createScriptedGemini([textTurn('Call 555-1234'), textTurn('Bye')]);
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
     const checked: string[] = [];
-    const guardrails = {
+    const guardrails = makeGuardrails({
       input: [
         {
           name: 'lower',
@@ -39,7 +40,7 @@ describe('guardrails in a chat session', () => {
         },
       ],
       output: [redact],
-    };
+    });
     const session = createChatSession({
       agent,
       id: 'c1',
@@ -81,11 +82,13 @@ describe('guardrails in a chat session', () => {
     });
     const session = createChatSession({
       agent,
-      guardrails: { input: [{ name: 'session', check: () => void order.push('session') }] },
+      guardrails: guardrails({
+        input: [{ name: 'session', check: () => void order.push('session') }],
+      }),
     });
     const error = await session
       .send('x', {
-        guardrails: {
+        guardrails: guardrails({
           input: [
             {
               name: 'send',
@@ -95,7 +98,7 @@ describe('guardrails in a chat session', () => {
               },
             },
           ],
-        },
+        }),
       })
       .catch((caught: unknown) => caught);
     expect(GuardrailTrippedError.isInstance(error)).toBe(true);

@@ -13,7 +13,7 @@ import { createAgent } from '../agent/create-agent.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { RecordedRunLine } from '../recorder/recorded-run.ts';
 import { RUN_FILE_NAME } from '../recorder/run-file.ts';
-import type { GuardrailOptions } from './guardrail-options.ts';
+import { guardrails as makeGuardrails } from './index.ts';
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -24,10 +24,10 @@ afterEach(async () => {
 let clock = 1_000;
 const now = () => (clock += 10);
 
-const guardrails: GuardrailOptions = {
+const guardrails = makeGuardrails({
   input: [{ name: 'topic', check: () => ({ type: 'pass' }) }],
   output: [{ name: 'no-secrets', check: () => ({ type: 'block', reason: 'leaks a secret' }) }],
-};
+});
 
 describe('guardrail checks are seen like the rest of a run', () => {
   it('as a span each, under the run span, the trip failing its span', async () => {

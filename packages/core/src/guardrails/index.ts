@@ -4,6 +4,14 @@
 
 export type { GuardrailEvent, GuardrailRetractionEvent } from '../agent/agent-event.ts';
 export { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+export type { Guardrails } from '../agent/guardrails/guardrail-engine.ts';
+// guardrails() makes the value of every `guardrails` option; it carries the checks, so an
+// application that never calls it does not bundle them. A subagent (subagent() of
+// @gemloop/core/composition) inherits its parent's tool guardrails by itself; joinGuardrails is
+// for an agent a hand-written tool runs, which passes what it wants down as
+// `run(input, { guardrails: joinGuardrails(inherited, own) })`.
+export { guardrails } from '../agent/guardrails/guardrails.ts';
+export { joinGuardrails } from '../agent/guardrails/join-guardrails.ts';
 export type {
   GuardrailCheckRecord,
   GuardrailPhase,
@@ -26,10 +34,7 @@ export type {
   ToolOutputGuardrailVerdict,
 } from './guardrail.ts';
 export type { GuardrailOptions } from './guardrail-options.ts';
-// A subagent (subagent() of @gemloop/core/composition) inherits its parent's tool guardrails by
-// itself; joinGuardrailOptions is for an agent a hand-written tool runs, which passes what it
-// wants down as `run(input, { guardrails: joinGuardrailOptions(inherited, own) })`.
-export { DEFAULT_GUARDRAIL_TIMEOUT_MS, joinGuardrailOptions } from './guardrail-options.ts';
+export { DEFAULT_GUARDRAIL_TIMEOUT_MS } from './guardrail-options.ts';
 export {
   MAX_TOOL_ERROR_MESSAGE_LENGTH,
   redactLocalDetails,

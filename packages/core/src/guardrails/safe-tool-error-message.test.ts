@@ -5,6 +5,8 @@ import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import type { GuardrailOptions } from './guardrail-options.ts';
+import { guardrails } from './index.ts';
 import { redactLocalDetails, safeToolErrorMessage } from './safe-tool-error-message.ts';
 
 class UpstreamError extends Error {
@@ -56,10 +58,15 @@ describe('what the model gets for a thrown tool error', () => {
     },
   });
 
-  async function sentError(guardrails?: Parameters<typeof createAgent>[0]['guardrails']) {
+  async function sentError(options?: GuardrailOptions) {
     const fake = createFakeGemini({ script: [turn.call('weather', {}), turn.text('sorry')] });
     const gemini = createGemini({ apiKey: 'test-key', fetch: fake.fetch });
-    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [weather], guardrails });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [weather],
+      guardrails: options === undefined ? undefined : guardrails(options),
+    });
     const result = await agent.run('weather?');
     const body = fake.requests[1]?.body as {
       contents: { parts: { functionResponse?: { response: Record<string, unknown> } }[] }[];

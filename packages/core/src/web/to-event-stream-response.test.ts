@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
+import { guardrails } from '../guardrails/index.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { parseSse, readBody } from './__fixtures__/read-sse.ts';
@@ -115,7 +116,7 @@ describe('toEventStreamResponse', () => {
     const agent = createAgent({
       gemini,
       model: 'gemini-2.5-flash',
-      guardrails: {
+      guardrails: guardrails({
         output: [
           {
             name: 'redact',
@@ -125,7 +126,7 @@ describe('toEventStreamResponse', () => {
             }),
           },
         ],
-      },
+      }),
     });
     const text = await readBody(
       toEventStreamResponse(agent.stream('Hi')).body as ReadableStream<Uint8Array>,

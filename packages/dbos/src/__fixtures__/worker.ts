@@ -8,6 +8,7 @@ import { subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
 import { z } from 'zod';
 import { createPostgresArtifactStore, durableContext, startDurableWorker } from '../index.ts';
+import { guardrails } from '@gemloop/core/guardrails';
 
 const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
@@ -282,7 +283,7 @@ const worker = await startDurableWorker({
       gemini,
       model,
       tools: [lookup, slow],
-      guardrails: {
+      guardrails: guardrails({
         input: [
           {
             name: 'classifier',
@@ -301,7 +302,7 @@ const worker = await startDurableWorker({
             },
           },
         ],
-      },
+      }),
     },
     approver: { gemini, model, tools: [refund], needsApproval: ['refund'] },
     // No tools: one step whose answer the fake serves in continuation hops (turn.continued).
@@ -314,7 +315,7 @@ const worker = await startDurableWorker({
       model,
       instructions: 'PARENT: delegate research.',
       tools: [research],
-      guardrails: {
+      guardrails: guardrails({
         tools: [
           {
             name: 'no-refunds',
@@ -322,7 +323,7 @@ const worker = await startDurableWorker({
             before: () => ({ type: 'deny', message: 'Refunds are not allowed here.' }),
           },
         ],
-      },
+      }),
     },
     deep: {
       gemini,

@@ -2,7 +2,7 @@ import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent, AgentInput, AgentOptions, AgentResult } from '@gemloop/core';
 import type { BeforeToolCallHook, RunOptions } from '@gemloop/core/agent';
 import { TreeBudgetError, type TreeBudgetLimit } from '@gemloop/core/composition';
-import type { GuardrailOptions } from '@gemloop/core/guardrails';
+import type { Guardrails } from '@gemloop/core/guardrails';
 import {
   agentTurnsOf,
   type ChildRunParent,
@@ -196,7 +196,7 @@ export function createDurableChildren({
     hook: BeforeToolCallHook | undefined;
     forget(runId: string): void;
     /** The top run's tool guardrails, which the child's calls meet before its own. */
-    toolGuardrails: GuardrailOptions | undefined;
+    toolGuardrails: Guardrails | undefined;
   };
   /** Pauses and resumes runs (the approval hook's). */
   pauser: RunPauser;

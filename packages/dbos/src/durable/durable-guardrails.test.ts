@@ -1,6 +1,11 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { type GuardrailOptions, GuardrailTrippedError } from '@gemloop/core/guardrails';
+import {
+  type Guardrails,
+  GuardrailTrippedError,
+  guardrails,
+  guardrails as makeGuardrails,
+} from '@gemloop/core/guardrails';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -35,13 +40,13 @@ afterEach(() => {
 });
 
 function counting(): {
-  guardrails: GuardrailOptions;
+  guardrails: Guardrails;
   calls: { input: number; output: number; before: number; after: number };
 } {
   const calls = { input: 0, output: 0, before: 0, after: 0 };
   return {
     calls,
-    guardrails: {
+    guardrails: guardrails({
       input: [
         {
           name: 'classifier',
@@ -73,11 +78,11 @@ function counting(): {
           },
         },
       ],
-    },
+    }),
   };
 }
 
-async function run(guardrails: GuardrailOptions | undefined) {
+async function run(guardrails: Guardrails | undefined) {
   const fake = createFakeGemini({ script: [turn.call('lookup', {}), turn.text('It is 42.')] });
   const agent = createAgent({
     gemini: createGemini({ apiKey: 'k', fetch: fake.fetch }),
@@ -110,7 +115,7 @@ describe('guardrails in a durable run', () => {
 
   it('a check that threw is recorded and fails closed again on replay, without running', async () => {
     let ran = 0;
-    const guardrails: GuardrailOptions = {
+    const guardrails = makeGuardrails({
       input: [
         {
           name: 'flaky',
@@ -120,7 +125,7 @@ describe('guardrails in a durable run', () => {
           },
         },
       ],
-    };
+    });
     const first = await run(guardrails).catch((caught: unknown) => caught);
     expect(GuardrailTrippedError.isInstance(first)).toBe(true);
     replaying = true;

@@ -1,11 +1,14 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type {
-  GuardrailContext,
-  GuardrailOptions,
   InputGuardrail,
   OutputGuardrail,
   ToolGuardrail,
   ToolGuardrailCall,
+} from '@gemloop/core/guardrails';
+import {
+  type GuardrailContext,
+  type Guardrails,
+  guardrails as makeGuardrails,
 } from '@gemloop/core/guardrails';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { toJsonSafe } from './to-json-safe.ts';
@@ -53,10 +56,11 @@ async function checkAsStep(
  * @internal
  */
 export function toDurableGuardrails(
-  guardrails: GuardrailOptions | undefined,
+  value: Guardrails | undefined,
   wrap: <T>(body: () => Promise<T>) => Promise<T>,
-): GuardrailOptions | undefined {
-  if (guardrails === undefined) return undefined;
+): Guardrails | undefined {
+  if (value === undefined) return undefined;
+  const guardrails = value.options;
   const input = guardrails.input?.map(
     (guardrail): InputGuardrail => ({
       ...guardrail,
@@ -104,10 +108,11 @@ export function toDurableGuardrails(
               ) as ReturnType<NonNullable<ToolGuardrail['after']>>,
     };
   });
-  return {
+  // A new value of the same factory: it keeps the implementation the agent's value carried.
+  return makeGuardrails({
     ...guardrails,
     ...(input === undefined ? {} : { input }),
     ...(output === undefined ? {} : { output }),
     ...(tools === undefined ? {} : { tools }),
-  };
+  });
 }

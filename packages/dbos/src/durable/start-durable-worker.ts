@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import { type AgentEvent, createAgent, InvalidArgumentError } from '@gemloop/core';
+import { guardrails as makeGuardrails } from '@gemloop/core/guardrails';
 import { agentTurnsOf } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import pg from 'pg';
@@ -376,7 +377,8 @@ export async function startDurableWorker({
       // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even
       // when no tool is listed.
       needsApproval:
-        needsApproval ?? ((agentOptions.guardrails?.tools?.length ?? 0) > 0 ? [] : undefined),
+        needsApproval ??
+        ((agentOptions.guardrails?.options.tools?.length ?? 0) > 0 ? [] : undefined),
       userHook: agentOptions.beforeToolCall,
       timeoutMs: approvalTimeoutMs,
       flush: flushCurrent,
@@ -430,18 +432,19 @@ export async function startDurableWorker({
     },
     inherited: (topAgent) => {
       const top = prepared.get(topAgent);
-      const tools = top?.guardrails?.tools ?? [];
+      const options = top?.guardrails?.options;
+      const tools = options?.tools ?? [];
       return {
         hook: top?.approvals.hook,
         forget: (runId) => top?.approvals.forget(runId),
         toolGuardrails:
           tools.length === 0
             ? undefined
-            : {
+            : makeGuardrails({
                 tools,
-                timeoutMs: top?.guardrails?.timeoutMs,
-                onTimeout: top?.guardrails?.onTimeout,
-              },
+                timeoutMs: options?.timeoutMs,
+                onTimeout: options?.onTimeout,
+              }),
       };
     },
     pauser,

@@ -1,6 +1,5 @@
 import type { CompactionSettings, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
-import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -11,6 +10,7 @@ import type { Redactor } from '../../shared/client-redactor.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { ArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
+import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
 import type { PreparedTools } from '../tool-calls/prepare-tools.ts';
@@ -64,7 +64,7 @@ export type AgentConfig<Output> = {
   /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */
   isRunEndingError: ((error: unknown) => boolean) | undefined;
   /** The agent's own guardrails, as given (a run joins its own to them). */
-  guardrails: GuardrailOptions | undefined;
+  guardrails: Guardrails | undefined;
   callOptions: Omit<CallOptions, 'signal'> | undefined;
   /** Scrubs the client's API key from what tools and hooks fail with (`ModelCallEntry.redact`). */
   redact: Redactor;

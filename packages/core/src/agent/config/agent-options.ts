@@ -1,6 +1,5 @@
 import type { CompactionOptions, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
-import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { AgentApi } from '../../interactions/agent-api.ts';
@@ -22,6 +21,7 @@ import type {
   SafetySetting,
 } from '../../wire/request.ts';
 import type { ServiceTier } from '../../wire/service-tier.ts';
+import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { AgentCacheOptions } from '../prompt-cache.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 
@@ -247,10 +247,10 @@ export type AgentOptions<Output = undefined> = {
   /**
    * Checks on the run's input, its final answer and its function calls, and the rewrite of thrown
    * tool errors before the model sees them (`@gemloop/core/guardrails`). A run's and a chat
-   * session's own guardrails run after these. See {@link GuardrailOptions}.
+   * session's own guardrails run after these. See {@link Guardrails}.
    * @defaultValue none; thrown tool errors reach the model as `safeToolErrorMessage` makes them
    */
-  guardrails?: GuardrailOptions | undefined;
+  guardrails?: Guardrails | undefined;
   /** @defaultValue silent */
   logger?: Logger | undefined;
   /** Overrides of the model-capabilities table, for models it does not know (gateway aliases). */
@@ -343,7 +343,7 @@ export type RunOptions = {
    * This run's guardrails, run after the agent's (lists joined, this run's settings win). See
    * {@link GuardrailOptions}.
    */
-  guardrails?: GuardrailOptions | undefined;
+  guardrails?: Guardrails | undefined;
   /**
    * Stop conditions of this run only, checked after the agent's own `stopWhen` (a chat session's
    * cost budget, a parent's budget for a subagent): `stopWhen: costAbove(0.5)`.

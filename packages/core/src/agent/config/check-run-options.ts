@@ -1,5 +1,4 @@
 import { compactionOptionCheck } from '../../compaction/compaction-options.ts';
-import { guardrailOptions } from '../../guardrails/guardrail-options.ts';
 import { dollarsToPicos } from '../../models/usd.ts';
 import {
   type DeclaredOptions,
@@ -13,6 +12,7 @@ import {
   optionCheck,
 } from '../../options/option-checks.ts';
 import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
+import { guardrailsValueCheck } from './options/guardrails.ts';
 
 const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<TreeBudgetOptions>({
   name: 'budget',
@@ -62,7 +62,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
     ),
     budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
     compaction: (value, path) => compactionOptionCheck(value, path),
-    guardrails: nestedOption(guardrailOptions as DeclaredOptions<unknown>),
+    guardrails: guardrailsValueCheck,
   },
   removed: {
     historyModel:

@@ -1,8 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import {
-  checkInputGuardrails,
-  type InputCheckResult,
-} from '../../guardrails/check-input-guardrails.ts';
+import type { InputCheckResult } from '../../guardrails/check-input-guardrails.ts';
 import type { SteeringReport, SteeringStatus } from '../../run/steering-report.ts';
 import type { Steering } from '../../steering/create-steering.ts';
 import {
@@ -13,7 +10,7 @@ import {
 import type { Content } from '../../wire/content.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import { guardrailRunOptions } from './guard-input.ts';
+import { guardrailRunOptions } from './guardrail-run-options.ts';
 import type { Finish, RunAgain } from './next-step.ts';
 
 /**
@@ -167,13 +164,14 @@ async function checkSteer(
   stepNumber: number,
 ): Promise<InputCheckResult> {
   const all = context.guardrails?.input ?? [];
+  const engine = context.guardrails?.engine;
   const options = guardrailRunOptions(context, stepNumber);
   let contents: Content[] = [content];
   let rewritten = false;
   for (const parallel of [false, true]) {
     const guardrails = all.filter((guardrail) => (guardrail.runInParallel === true) === parallel);
-    if (guardrails.length === 0) continue;
-    const result = await checkInputGuardrails(guardrails, contents, parallel, options);
+    if (guardrails.length === 0 || engine === undefined) continue;
+    const result = await engine.checkInput(guardrails, contents, parallel, options);
     if (result.type === 'trip' || result.type === 'aborted') return result;
     if (result.type === 'rewrite') {
       contents = result.contents;

@@ -2,30 +2,13 @@ import {
   checkInputGuardrails,
   type InputCheckResult,
 } from '../../guardrails/check-input-guardrails.ts';
-import type { GuardrailRunOptions } from '../../guardrails/guardrail-trip.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
-
-/** What guarding checks share for the step `stepNumber` of this run. @internal */
-export function guardrailRunOptions<Output>(
-  { config, run, signal, guardrails, recordGuardrail }: RunContext<Output>,
-  stepNumber: number,
-): GuardrailRunOptions {
-  return {
-    agentName: config.name,
-    contents: run.contents,
-    signal,
-    now: config.now,
-    stepNumber,
-    timeoutMs: guardrails?.timeoutMs ?? Number.POSITIVE_INFINITY,
-    failOpen: guardrails?.failOpen === true,
-    record: recordGuardrail,
-  };
-}
+import { guardrailRunOptions } from './guardrail-run-options.ts';
 
 /** Applies an input check's result: a rewrite replaces the new input; a trip throws. */
 function apply<Output>(context: RunContext<Output>, result: InputCheckResult): void {

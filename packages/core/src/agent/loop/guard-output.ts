@@ -3,8 +3,8 @@ import type { AgentStep } from '../../run/agent-result.ts';
 import type { UntaggedAgentEvent } from '../agent-event.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
-import type { RunContext } from '../run-state/run-context.ts';
-import { guardrailRunOptions } from './guard-input.ts';
+import type { RunContext, TextDeltaHold } from '../run-state/run-context.ts';
+import { guardrailRunOptions } from './guardrail-run-options.ts';
 import type { Finish } from './next-step.ts';
 
 /**
@@ -59,7 +59,7 @@ export async function guardOutput<Output>(
   context: RunContext<Output>,
   step: AgentStep,
   finish: Finish<Output>,
-  held: HeldTextDeltas | undefined,
+  held: TextDeltaHold | undefined,
 ): Promise<Finish<Output>> {
   const { guardrails, run, emit } = context;
   if (guardrails === undefined || guardrails.output.length === 0) {

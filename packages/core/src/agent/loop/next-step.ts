@@ -1,10 +1,6 @@
-import type {
-  AgentFinishReason,
-  AgentRunState,
-  BlockedOutcome,
-  ReaskReason,
-} from '../../run/agent-result.ts';
+import type { AgentRunState, ReaskReason } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
+import type { Finish } from '../run-state/finish.ts';
 
 /**
  * A model step of the loop: one of the tool loop, or the final call without tools that asks for
@@ -51,16 +47,8 @@ export type RunAgain = {
   reasks: number;
 };
 
-/** End the run with a result. @internal */
-export type Finish<Output> = {
-  type: 'finish';
-  append?: Content | undefined;
-  finishReason: AgentFinishReason;
-  output?: Output | undefined;
-  blocked?: BlockedOutcome | undefined;
-  /** The answer's text when an output guardrail rewrote it (the history keeps the model's). */
-  text?: string | undefined;
-};
+/** End the run with a result (declared in run-state, where the guardrail engine needs it). @internal */
+export type { Finish };
 
 /** Fail the run, once the step has ended, with an error that holds the history at that point. @internal */
 export type Fail = {

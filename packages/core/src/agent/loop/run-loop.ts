@@ -1,9 +1,4 @@
 import { resolveCompaction } from '../../compaction/compaction-options.ts';
-import {
-  composeGuardrails,
-  type GuardrailOptions,
-  type ResolvedGuardrails,
-} from '../../guardrails/guardrail-options.ts';
 import { type HistoryTurn, isHistoryTurnList } from '../../history/history-turn.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
@@ -15,8 +10,10 @@ import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import { composeGuardrails } from '../guardrails/compose-guardrails.ts';
+import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
-import type { RunContext } from '../run-state/run-context.ts';
+import type { EngineGuardrails, RunContext, TextDeltaHold } from '../run-state/run-context.ts';
 import {
   type ChildRunParent,
   type ChildRunStarter,
@@ -40,8 +37,6 @@ import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
-import { guardedFirstStep } from './guard-input.ts';
-import { guardOutput, HeldTextDeltas } from './guard-output.ts';
 import type { ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
@@ -64,7 +59,7 @@ export type RunLoopOptions = {
   emit: EmitEvent;
   history: RunOptions['history'];
   /** The run's own guardrails (a chat session's joined in), after the agent's. */
-  guardrails?: GuardrailOptions | undefined;
+  guardrails?: Guardrails | undefined;
   /** The run's own stop conditions (`RunOptions.stopWhen`), checked after the agent's. */
   stopWhen?: readonly StopCondition[] | undefined;
   /** The run's steering controller (`options.steering`, or the stream's own). */
@@ -207,7 +202,7 @@ async function runSteps<Output>(
   // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
   const held =
     runEmit !== undefined && guardrails?.holdBack === true && guardrails.output.length > 0
-      ? new HeldTextDeltas(runEmit)
+      ? guardrails.engine.holdTextDeltas(runEmit)
       : undefined;
   const emit = held?.wrapped ?? runEmit;
   const context: RunContext<Output> = {
@@ -251,7 +246,7 @@ async function runModelSteps<Output>(
   contents: readonly Content[],
   steering: SteeringQueue | undefined,
   stopWhen: readonly StopCondition[],
-  held: HeldTextDeltas | undefined,
+  held: TextDeltaHold | undefined,
 ): Promise<AgentResult<Output>> {
   // A handoff gives the run to another agent: the context (its config) changes from that step on.
   let context = initial;
@@ -307,13 +302,14 @@ async function runModelSteps<Output>(
       !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
     inputGuarded = true;
     const step: AgentStep = guardInput
-      ? await guardedFirstStep(context, stepNumber)
+      ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(context, stepNumber)
       : await callModelStep(context, { stepNumber, kind });
     if (kind === 'tools') modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
     let next: NextStep<Output> = await resolveOutcome(config, step, { kind, reasks, stepsLeft });
     if (next.type === 'finish') {
-      if (context.guardrails !== undefined) next = await guardOutput(context, step, next, held);
+      if (context.guardrails !== undefined)
+        next = await context.guardrails.engine.guardOutput(context, step, next, held);
     } else held?.release(step.stepNumber);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =
@@ -357,14 +353,16 @@ async function runModelSteps<Output>(
 }
 
 /** What a run's children inherit of its guardrails: the tool checks and their time limit. */
-function toolGuardrailsOf(
-  guardrails: ResolvedGuardrails | undefined,
-): GuardrailOptions | undefined {
+function toolGuardrailsOf(guardrails: EngineGuardrails | undefined): Guardrails | undefined {
   if (guardrails === undefined || guardrails.tools.length === 0) return undefined;
   return {
-    tools: guardrails.tools,
-    timeoutMs: guardrails.timeoutMs,
-    onTimeout: guardrails.failOpen ? 'fail-open' : 'fail-closed',
+    kind: 'guardrails',
+    engine: guardrails.engine,
+    options: {
+      tools: guardrails.tools,
+      timeoutMs: guardrails.timeoutMs,
+      onTimeout: guardrails.failOpen ? 'fail-open' : 'fail-closed',
+    },
   };
 }
 

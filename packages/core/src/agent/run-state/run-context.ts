@@ -1,11 +1,19 @@
 import type { CompactionSettings } from '../../compaction/compaction-options.ts';
+import type { checkInputGuardrails } from '../../guardrails/check-input-guardrails.ts';
+import type {
+  appliesTo,
+  checkToolInput,
+  checkToolOutput,
+} from '../../guardrails/check-tool-guardrails.ts';
 import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import type { CallOptions } from '../../http/gemini.ts';
+import type { AgentStep } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import type { EmitEvent } from './emit-event.ts';
+import type { Finish } from './finish.ts';
 import type { RunLink } from './run-link.ts';
 import type { RunTracker } from './run-tracker.ts';
 
@@ -33,9 +41,48 @@ export type RunContext<Output> = {
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
   readonly callOptions: CallOptions;
   /** The agent's, the session's and the run's guardrails joined; `undefined` without any. */
-  readonly guardrails: ResolvedGuardrails | undefined;
+  readonly guardrails: EngineGuardrails | undefined;
   /** Tells the stream and the observers about a guardrail check that ended. */
   readonly recordGuardrail: (record: GuardrailCheckRecord) => void;
   /** The run's compaction (the run's option, else the agent's), defaults applied; `undefined`: off. */
   readonly compaction: CompactionSettings | undefined;
 };
+
+/**
+ * A streamed run's text deltas held back until the output guardrails passed (`holdBack`): the
+ * run emits through `wrapped`; a step's deltas are released as they came or replaced. @internal
+ */
+export type TextDeltaHold = {
+  readonly wrapped: EmitEvent;
+  release(stepNumber: number): void;
+  replace(stepNumber: number, text: string): void;
+};
+
+/**
+ * What the loop calls to run guardrails. It comes with the `guardrails` option's value (made by
+ * `guardrails()` of `@gemloop/core/guardrails`), so an agent without guardrails never loads (nor
+ * bundles) the checks. Declared here, beside the context its phases take, because the two refer
+ * to each other (a type cycle across files is refused). @internal
+ */
+export type GuardrailEngine = {
+  /** The first model step with the input guardrails (agent/loop/guard-input.ts). */
+  readonly guardedFirstStep: <Output>(
+    context: RunContext<Output>,
+    stepNumber: number,
+  ) => Promise<AgentStep>;
+  /** The final answer through the output guardrails (agent/loop/guard-output.ts). */
+  readonly guardOutput: <Output>(
+    context: RunContext<Output>,
+    step: AgentStep,
+    finish: Finish<Output>,
+    held: TextDeltaHold | undefined,
+  ) => Promise<Finish<Output>>;
+  readonly holdTextDeltas: (emit: NonNullable<EmitEvent>) => TextDeltaHold;
+  readonly checkInput: typeof checkInputGuardrails;
+  readonly appliesTo: typeof appliesTo;
+  readonly checkToolInput: typeof checkToolInput;
+  readonly checkToolOutput: typeof checkToolOutput;
+};
+
+/** A run's joined guardrails with the implementation their values carried. @internal */
+export type EngineGuardrails = ResolvedGuardrails & { readonly engine: GuardrailEngine };

@@ -1,4 +1,3 @@
-import type { GuardrailOptions } from '../../guardrails/guardrail-options.ts';
 import type { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
@@ -6,6 +5,7 @@ import { isRunRecorder } from '../../telemetry/resolve-observers.ts';
 import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
+import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { EmitEvent } from './emit-event.ts';
 
 /**
@@ -30,7 +30,7 @@ export type ChildRunParent = {
    * The tool guardrails of the runs above, which a child's calls meet before its own (a policy
    * over the tools of the whole tree, as the approval hook is); `undefined` without any.
    */
-  readonly toolGuardrails?: GuardrailOptions | undefined;
+  readonly toolGuardrails?: Guardrails | undefined;
   /** The observed id of the run whose tool starts the child (recorder, `parentRunId`). */
   readonly parentRunId?: string | undefined;
   /** The tool call that starts the child (the recorder nests the child's file under it). */

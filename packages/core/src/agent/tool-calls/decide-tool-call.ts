@@ -1,10 +1,9 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { appliesTo, checkToolInput } from '../../guardrails/check-tool-guardrails.ts';
-import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import type { FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
 import type { BeforeToolCallDecision, BeforeToolCallHook } from '../config/agent-options.ts';
+import type { EngineGuardrails } from '../run-state/run-context.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { aborted, raceAbort } from './start-tool-call.ts';
@@ -42,7 +41,10 @@ export function decideToolCall<Output>(
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
   const guardrails = options.guardrails;
-  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before'))
+  if (
+    guardrails !== undefined &&
+    guardrails.engine.appliesTo(guardrails.tools, call.name, 'before')
+  )
     return decideGuarded(options, guardrails, tool, parsed.value);
   if (options.beforeToolCall !== undefined) return decideApproved(options, tool, parsed.value);
   if (needsConfirmation(readSafetyDecision(call.args))) return unconfirmed(call.name, parsed.value);
@@ -58,12 +60,12 @@ export function decideToolCall<Output>(
  */
 export async function decideGuarded<Output>(
   options: RunToolCallOptions<Output>,
-  guardrails: ResolvedGuardrails,
+  guardrails: EngineGuardrails,
   tool: FunctionTool<unknown, unknown>,
   parsedArgs: unknown,
 ): Promise<ExecuteOutcome | ReadyToolCall> {
   const { config, call, toolCallId, stepNumber, contents, signal } = options;
-  const checked = await checkToolInput(
+  const checked = await guardrails.engine.checkToolInput(
     guardrails.tools,
     { toolName: call.name, toolCallId, args: parsedArgs, stepNumber },
     {

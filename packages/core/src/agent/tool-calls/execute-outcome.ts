@@ -1,10 +1,10 @@
-import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import type { GuardrailTrip } from '../../guardrails/guardrail-trip.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
+import type { EngineGuardrails } from '../run-state/run-context.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 
 /**
@@ -43,7 +43,7 @@ export type RunToolCallOptions<Output> = {
   contents: readonly Content[];
   signal: AbortSignal;
   /** The run's guardrails, when it has any. */
-  guardrails?: ResolvedGuardrails | undefined;
+  guardrails?: EngineGuardrails | undefined;
   /** Tells the stream and the observers about a guardrail check. */
   recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
   /** The run's approval hook: its agent's, or for a subagent without one, the nearest above. */

@@ -1,6 +1,4 @@
 import { ArtifactWrites } from '../../compaction/artifact-store.ts';
-import { appliesTo, checkToolOutput } from '../../guardrails/check-tool-guardrails.ts';
-import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
 import type { AgentRunState, AgentToolCall } from '../../run/agent-result.ts';
@@ -13,6 +11,7 @@ import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
+import type { EngineGuardrails } from '../run-state/run-context.ts';
 import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
@@ -82,7 +81,7 @@ export async function executeToolCalls<Output>({
   emit: EmitEvent;
   observation?: RunObservation | undefined;
   /** The run's guardrails (tool checks, the tool-error rewrite), when it has any. */
-  guardrails?: ResolvedGuardrails | undefined;
+  guardrails?: EngineGuardrails | undefined;
   recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
   /** The run's place in its tree (its approval hook, for subagent tools). */
   link?: RunLink | undefined;
@@ -273,7 +272,10 @@ export async function executeToolCalls<Output>({
       observe(pendingCall, started);
       outcome = inCallContext(pendingCall, () => runToolCall(callOptions));
     }
-    if (guardrails !== undefined && appliesTo(guardrails.tools, pendingCall.call.name, 'after')) {
+    if (
+      guardrails !== undefined &&
+      guardrails.engine.appliesTo(guardrails.tools, pendingCall.call.name, 'after')
+    ) {
       return Promise.resolve(outcome)
         .then((settled) => afterChecked(pendingCall, settled))
         .then((settled) => settleOne(pendingCall, settled, started));
@@ -290,16 +292,17 @@ export async function executeToolCalls<Output>({
     pendingCall: PendingCall,
     outcome: ExecuteOutcome,
   ): ExecuteOutcome | Promise<ExecuteOutcome> =>
-    guardrails !== undefined && appliesTo(guardrails.tools, pendingCall.call.name, 'after')
+    guardrails !== undefined &&
+    guardrails.engine.appliesTo(guardrails.tools, pendingCall.call.name, 'after')
       ? checkAfter(guardrails, pendingCall, outcome)
       : outcome;
   const checkAfter = async (
-    resolved: ResolvedGuardrails,
+    resolved: EngineGuardrails,
     pendingCall: PendingCall,
     outcome: ExecuteOutcome,
   ): Promise<ExecuteOutcome> => {
     if (outcome.type !== 'value') return outcome;
-    const checked = await checkToolOutput(
+    const checked = await resolved.engine.checkToolOutput(
       resolved.tools,
       {
         toolName: pendingCall.call.name,
@@ -360,7 +363,9 @@ export async function executeToolCalls<Output>({
     // place on a replay whichever call ended first.
     const checkingAfter =
       guardrails !== undefined &&
-      pending.some((pendingCall) => appliesTo(guardrails.tools, pendingCall.call.name, 'after'));
+      pending.some((pendingCall) =>
+        guardrails.engine.appliesTo(guardrails.tools, pendingCall.call.name, 'after'),
+      );
     const end = (index: number, outcome: ExecuteOutcome): void => {
       ended[index] = { outcome, at: config.now() };
       if (checkingAfter) return;

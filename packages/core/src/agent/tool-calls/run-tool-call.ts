@@ -1,6 +1,5 @@
 // One function call, in two phases: decide-tool-call.ts (find the tool, parse, guardrails and
 // approval) and start-tool-call.ts (execute within its time limit); the types in execute-outcome.ts.
-import { appliesTo } from '../../guardrails/check-tool-guardrails.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
 import { decideApproved, decideGuarded, safeParseArgs, unconfirmed } from './decide-tool-call.ts';
 import type { ExecuteOutcome, RunToolCallOptions } from './execute-outcome.ts';
@@ -29,7 +28,10 @@ export function runToolCall<Output>(
   if (!parsed.success)
     return { type: 'invalid-args', issues: parsed.issues, fromHook: false, args: undefined };
   const guardrails = options.guardrails;
-  if (guardrails !== undefined && appliesTo(guardrails.tools, call.name, 'before')) {
+  if (
+    guardrails !== undefined &&
+    guardrails.engine.appliesTo(guardrails.tools, call.name, 'before')
+  ) {
     return decideGuarded(options, guardrails, tool, parsed.value).then((decided) =>
       decided.type === 'ready' ? startToolCall(options, decided) : decided,
     );

@@ -3,7 +3,6 @@
 import type { ArtifactWrites } from '../../compaction/artifact-store.ts';
 import { isReadToolOutputTool } from '../../compaction/read-tool-output-tool.ts';
 import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
-import type { ResolvedGuardrails } from '../../guardrails/guardrail-options.ts';
 import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
@@ -16,6 +15,7 @@ import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
+import type { EngineGuardrails } from '../run-state/run-context.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
@@ -251,7 +251,7 @@ export type ToolErrorMessage = (toolName: string, toolCallId: string, error: unk
  * @internal
  */
 export function toolErrorMessageOf<Output>(
-  guardrails: ResolvedGuardrails | undefined,
+  guardrails: EngineGuardrails | undefined,
   config: AgentConfig<Output>,
 ): ToolErrorMessage {
   const hook = guardrails?.onToolError;

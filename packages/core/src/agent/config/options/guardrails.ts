@@ -1,17 +1,28 @@
-import { guardrailOptions } from '../../../guardrails/guardrail-options.ts';
-import type { DeclaredOptions } from '../../../options/define-options.ts';
-import { nestedOption } from '../../../options/option-checks.ts';
+import type { OptionCheck } from '../../../options/define-options.ts';
+import { optionCheck } from '../../../options/option-checks.ts';
+import { isGuardrails } from '../../guardrails/guardrail-engine.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
+function message(path: string, value: unknown): string {
+  // The checks live behind their subpath so an agent without guardrails does not bundle them:
+  // the old plain-object spelling gets the migration, not just a refusal.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return `${path}: guardrails are now passed as a value from their subpath: import { guardrails } from '@gemloop/core/guardrails' and pass ${path}: guardrails({ input, output, tools, ... }) (the same options the plain object had).`;
+  }
+  return `${path} must be guardrails({ input, output, tools }) from '@gemloop/core/guardrails'; got ${typeof value}.`;
+}
+
 /**
- * `guardrails`: checks on input, output and function calls, and the tool-error rewrite. Declared
- * (with its defaults, `DEFAULT_GUARDRAIL_TIMEOUT_MS`) in guardrails/guardrail-options.ts, where
- * runs and chat sessions check theirs too. @internal
+ * The check of a `guardrails` option (agent, run, chat session, send): a value made by
+ * `guardrails()`, whose options that factory already checked. @internal
  */
+export const guardrailsValueCheck: OptionCheck = optionCheck(isGuardrails, message);
+
+/** `guardrails`: checks on input, output and function calls, and the tool-error rewrite. @internal */
 export const guardrailsOption: AgentOptionGroup<'guardrails'> = defineAgentOptions({
-  guardrails: { check: nestedOption(guardrailOptions as DeclaredOptions<unknown>) },
+  guardrails: { check: guardrailsValueCheck },
 });
 
 /** The part of `AgentConfig` this option makes. @internal */
