@@ -10,6 +10,7 @@ import {
 import pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { borrowClient } from '../postgres/borrow-client.ts';
+import { migrateTable } from '../postgres/migrate-table.ts';
 import { ArtifactStoreLimitError } from './artifact-store-limit-error.ts';
 
 /**
@@ -84,9 +85,6 @@ export type PostgresArtifactStore = {
   /** Ends the pool the store made (not a pool you gave). */
   close(): Promise<void>;
 };
-
-/** The table's layout version (`gemloop_schema_versions`, name `artifacts:<table>`). */
-const SCHEMA_VERSION = 1;
 
 const options: DeclaredOptions<CreatePostgresArtifactStoreOptions> =
   defineOptions<CreatePostgresArtifactStoreOptions>({
@@ -245,46 +243,21 @@ export function createPostgresArtifactStore(
   };
 }
 
-async function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-      `gemloop.artifacts:${table}`,
-    ]);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS gemloop_schema_versions (name text PRIMARY KEY, version integer NOT NULL)`,
-    );
-    const { rows } = await client.query<{ version: number }>(
-      'SELECT version FROM gemloop_schema_versions WHERE name = $1',
-      [`artifacts:${table}`],
-    );
-    const current = rows[0]?.version ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw new Error(
-        `The artifact table ${table} is at layout version ${current}, newer than this @gemloop/dbos knows (${SCHEMA_VERSION}): upgrade the package.`,
-      );
-    }
-    if (current < 1) {
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${quoted} (
-           id text PRIMARY KEY,
-           text text NOT NULL,
-           bytes integer NOT NULL,
-           seq bigserial NOT NULL,
-           created_at timestamptz NOT NULL DEFAULT now())`,
-      );
-    }
-    await client.query(
-      `INSERT INTO gemloop_schema_versions (name, version) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version`,
-      [`artifacts:${table}`, SCHEMA_VERSION],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+/** The table's layout (`gemloop_schema_versions`, name `artifacts:<table>`): version 1. */
+function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
+  return migrateTable(pool, {
+    name: `artifacts:${table}`,
+    label: `artifact table ${table}`,
+    steps: [
+      (client) =>
+        client.query(
+          `CREATE TABLE IF NOT EXISTS ${quoted} (
+             id text PRIMARY KEY,
+             text text NOT NULL,
+             bytes integer NOT NULL,
+             seq bigserial NOT NULL,
+             created_at timestamptz NOT NULL DEFAULT now())`,
+        ),
+    ],
+  });
 }

@@ -9,7 +9,7 @@ import {
 } from '@gemloop/core/internal';
 import pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
-import { borrowClient } from '../postgres/borrow-client.ts';
+import { migrateTable } from '../postgres/migrate-table.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
 
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
@@ -44,16 +44,6 @@ export type PostgresHistoryStore = {
   /** Ends the pool the store made (not a pool you gave). */
   close(): Promise<void>;
 };
-
-/**
- * The table's layout version; migrations below bring older tables to it, each step once (the
- * version is recorded in `gemloop_schema_versions` in the same transaction):
- * 1. the table: `(session_id, turn_index)` and the turn as `jsonb`;
- * 2. columns `cost` (`jsonb`, the turn's `Cost`) and `interaction_id` (`text`, its last
- *    Interactions API interaction), kept beside the turn so they can be read and summed in SQL.
- *    Rows written before have neither: they read as turns of unknown cost, sent whole.
- */
-const SCHEMA_VERSION = 2;
 
 type TurnRow = {
   turn_index: number;
@@ -220,51 +210,34 @@ async function appendAtEnd(
   }
 }
 
-async function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gemloop.chat:${table}`]);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS gemloop_schema_versions (name text PRIMARY KEY, version integer NOT NULL)`,
-    );
-    const { rows } = await client.query<{ version: number }>(
-      'SELECT version FROM gemloop_schema_versions WHERE name = $1',
-      [`chat:${table}`],
-    );
-    const current = rows[0]?.version ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw new Error(
-        `The chat table ${table} is at layout version ${current}, newer than this @gemloop/dbos knows (${SCHEMA_VERSION}): upgrade the package.`,
-      );
-    }
-    if (current < 1) {
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${quoted} (
-           session_id text NOT NULL,
-           turn_index integer NOT NULL,
-           turn jsonb NOT NULL,
-           created_at timestamptz NOT NULL DEFAULT now(),
-           PRIMARY KEY (session_id, turn_index))`,
-      );
-    }
-    if (current < 2) {
-      await client.query(
-        `ALTER TABLE ${quoted} ADD COLUMN IF NOT EXISTS cost jsonb, ADD COLUMN IF NOT EXISTS interaction_id text`,
-      );
-    }
-    await client.query(
-      `INSERT INTO gemloop_schema_versions (name, version) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version`,
-      [`chat:${table}`, SCHEMA_VERSION],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+/**
+ * The table's layout, each step run once on an older table (its version recorded in
+ * `gemloop_schema_versions`, name `chat:<table>`, in the same transaction):
+ * 1. the table: `(session_id, turn_index)` and the turn as `jsonb`;
+ * 2. columns `cost` (`jsonb`, the turn's `Cost`) and `interaction_id` (`text`, its last
+ *    Interactions API interaction), kept beside the turn so they can be read and summed in SQL.
+ *    Rows written before have neither: they read as turns of unknown cost, sent whole.
+ */
+function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
+  return migrateTable(pool, {
+    name: `chat:${table}`,
+    label: `chat table ${table}`,
+    steps: [
+      (client) =>
+        client.query(
+          `CREATE TABLE IF NOT EXISTS ${quoted} (
+             session_id text NOT NULL,
+             turn_index integer NOT NULL,
+             turn jsonb NOT NULL,
+             created_at timestamptz NOT NULL DEFAULT now(),
+             PRIMARY KEY (session_id, turn_index))`,
+        ),
+      (client) =>
+        client.query(
+          `ALTER TABLE ${quoted} ADD COLUMN IF NOT EXISTS cost jsonb, ADD COLUMN IF NOT EXISTS interaction_id text`,
+        ),
+    ],
+  });
 }
 
 /**
