@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini, type FakeCallInfo, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCounter,
@@ -22,8 +22,27 @@ const PERIOD_MS = 1000;
 const RUNS = 12;
 /** Each run: a call of `lookup`, then the answer; two requests, each held to the limit. */
 const CALLS_PER_RUN = 2;
-/** Requests the fake fails with a retryable 503: their retries are requests the limit counts. */
+/**
+ * Model calls the fake fails with a retryable 503 (their retries are requests the limit counts):
+ * the first *first attempt* at or after each of these call indices. Never a retry: which call a
+ * retry lands on depends on the slots, and a run whose retries landed on 1, 6 and 11 failed.
+ */
 const FAILED_REQUESTS = [1, 6, 11];
+
+/** A fault rule's predicate: fails the first attempts {@link FAILED_REQUESTS} names. */
+function firstAttemptsAt(indices: readonly number[]): (call: FakeCallInfo) => boolean {
+  const seen = new Set<string>();
+  let failed = 0;
+  return (call) => {
+    const body = JSON.stringify(call.body);
+    const retry = seen.has(body);
+    seen.add(body);
+    const next = indices[failed];
+    if (retry || next === undefined || call.callIndex < next) return false;
+    failed++;
+    return true;
+  };
+}
 
 /** The largest number of `times` in any half-open window `[t, t + PERIOD_MS)`, and where. */
 function busiestWindow(times: readonly number[]): { count: number; from: number } {
@@ -51,7 +70,7 @@ describe('the fleet rate limit, with every core busy', () => {
         context.functionResponses.some((response) => response.name === 'lookup')
           ? turn.text('fine')
           : turn.call('lookup', { order: '7' }),
-      faults: [{ fault: { type: 'overloaded' }, on: FAILED_REQUESTS }],
+      faults: [{ fault: { type: 'overloaded' }, on: firstAttemptsAt(FAILED_REQUESTS) }],
     });
     await fake.listen();
     const databaseUrl = await freshDatabase('ratelimit');
