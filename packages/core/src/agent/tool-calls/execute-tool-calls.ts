@@ -9,6 +9,7 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
+import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { EngineGuardrails } from '../run-state/run-context.ts';
@@ -159,6 +160,9 @@ export async function executeToolCalls<Output>({
       ending !== undefined,
       toolErrorMessage,
     );
+    // A subagent call that ended without its child's result still reports what the child spent.
+    if (link !== undefined && link.callSpend.size > 0)
+      settleChildSpend(link, pendingCall.index, record);
     toolCalls[pendingCall.index] = record;
     pendingCall.observed?.end(record, endedAt);
     if (emit !== undefined) {
