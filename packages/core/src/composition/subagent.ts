@@ -130,6 +130,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
           step: context.step,
           callIndex,
           toolCallId: context.toolCallId,
+          turnChildren: link?.turn.children ?? 1,
         },
       );
     } catch (thrown) {

@@ -65,6 +65,12 @@ export type ChildRunCall = {
   readonly callIndex: number;
   /** The model's call id (two calls of a turn may share one). */
   readonly toolCallId: string;
+  /**
+   * How many calls of the turn start child runs (this one included): they run at once, so a
+   * durable runner, whose children cannot see each other's spending as it happens, gives each an
+   * equal share of what is left of the tree budget. `undefined` counts as 1.
+   */
+  readonly turnChildren?: number | undefined;
 };
 
 /** What a {@link ChildRunStarter} is asked to start: the same values `startChildRun` takes. @internal */
@@ -123,6 +129,8 @@ export type RunLink = ChildRunParent & {
    * loop reads it when the call ends (see `settleChildSpend`), however it ended.
    */
   readonly callSpend: Map<number, ChildSpend>;
+  /** The current turn: how many of its calls start child runs (set before they start). */
+  readonly turn: { children: number };
 };
 
 /** The link of a top run (nothing above it). @internal */
@@ -148,6 +156,7 @@ export function topRunLink(
     childNumbers: new Map(),
     childUsage: [],
     callSpend: new Map(),
+    turn: { children: 1 },
   };
 }
 
@@ -172,6 +181,7 @@ export function childRunLink(
     // The child's meter keeps the same entries: its caller splits a failed child's usage by them.
     childUsage: parent.spend?.children ?? [],
     callSpend: new Map(),
+    turn: { children: 1 },
   };
 }
 
