@@ -2,7 +2,6 @@ import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { addUsageMetadata, emptyUsage } from '../usage.ts';
-import type { RunLink } from './run-link.ts';
 
 /**
  * What one child run (a subagent call) spent so far, kept up to date as its model calls are
@@ -64,7 +63,8 @@ export class ChildSpend {
  * call whose tool reported its usage (a result) keeps it. @internal
  */
 export function settleChildSpend(
-  link: RunLink,
+  // The two fields of the run's `RunLink` it reads (a type of its own: run-link.ts imports this).
+  link: { readonly callSpend: Map<number, ChildSpend>; readonly childUsage: AgentUsageByAgent[] },
   index: number,
   record: { usage?: AgentUsage | undefined; cost?: Cost | undefined },
 ): void {
