@@ -196,4 +196,21 @@ describe('a durable run counts what its child workflows spent, however they ende
     expect(childRequests('crash pair durable A')).toBe(2);
     expect(childRequests('crash pair durable B')).toBe(2);
   }, 120_000);
+  it('shares a cost budget the same way, to the pico-dollar', async () => {
+    // A call costs $0.000025; the parent's first is priced before the children start, leaving
+    // $0.000075 of $0.0001: each child may spend $0.0000375, so each stops before its third call
+    // (in-process, the live total stops them after 4 calls together too).
+    const runId = 'spend-pair-cost';
+    await runs.start('team', {
+      runId,
+      input: 'pair cost durable',
+      budget: { maxSteps: 100, maxCostUsd: '0.0001' },
+    });
+    const error = await runs.result(runId).catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toContain(
+      'its budget is $0.0000625 (options.budget.maxCostUsd)',
+    );
+    expect(childRequests('crash pair cost durable A')).toBe(2);
+    expect(childRequests('crash pair cost durable B')).toBe(2);
+  }, 120_000);
 });
