@@ -10,7 +10,7 @@
 import { createAgent, createChatSession, defineTool } from '@gemloop/core';
 import { costAbove } from '@gemloop/core/agent';
 import { subagent } from '@gemloop/core/composition';
-import { ChatBudgetExceededError, TreeBudgetError } from '@gemloop/core/errors';
+import { AgentAbortedError, ChatBudgetExceededError, TreeBudgetError } from '@gemloop/core/errors';
 import { type Cost, priceOf } from '@gemloop/core/models';
 import { z } from 'zod';
 import { run } from '../lib/run.ts';
@@ -86,6 +86,40 @@ await run(async ({ gemini, model }) => {
     const where = error.path.length === 0 ? 'the top run' : error.path.join(' > ');
     console.log(
       `tree budget $0.000001: ${where} stopped (${error.limit}), tree spent ${dollars(error.cost)}`,
+    );
+  }
+
+  // 5. Spent is spent: a subagent stopped midway (here the user presses stop while it looks the
+  // weather up) still counts what its model calls cost, in the call, the step and the error's run.
+  const stop = new AbortController();
+  const stoppedDesk = createAgent({
+    gemini,
+    model,
+    tools: [
+      defineTool({
+        name: 'get_weather',
+        description: 'Current temperature for a city.',
+        parameters: z.object({ city: z.string() }),
+        execute: ({ city }, { signal }) => {
+          stop.abort(new Error('the user pressed stop'));
+          signal.throwIfAborted();
+          return { city, celsius: 18 };
+        },
+      }),
+    ],
+  });
+  const impatient = createAgent({
+    gemini,
+    model,
+    tools: [subagent(stoppedDesk, { name: 'weather_desk', description: 'Answers weather.' })],
+  });
+  try {
+    await impatient.run('Ask the weather desk about Paris.', { signal: stop.signal });
+  } catch (error) {
+    if (!AgentAbortedError.isInstance(error)) throw error;
+    const call = error.run.steps[0]?.toolCalls[0];
+    console.log(
+      `stopped: the desk's call ${call?.outcome}, it had spent ${call?.usage?.totalTokenCount} tokens (${call?.cost === undefined ? 'no cost' : dollars(call.cost)}), the run ${error.run.usage.totalTokenCount} tokens (${dollars(error.run.cost)})`,
     );
   }
 });

@@ -138,6 +138,15 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(
       /^tree budget \$0\.000001: weather_desk#1 stopped \(cost\), tree spent \$0\.\d+$/m,
     );
+    // A subagent stopped midway still counts what its model call cost, in the run's total.
+    const stopped =
+      /^stopped: the desk's call aborted, it had spent (\d+) tokens \(\$0\.\d+\), the run (\d+) tokens \(\$0\.\d+\)$/m.exec(
+        stdout,
+      );
+    expect(stopped, stdout).not.toBeNull();
+    const [, desk, whole] = stopped as RegExpExecArray;
+    expect(Number(desk)).toBeGreaterThan(0);
+    expect(Number(whole)).toBeGreaterThan(Number(desk));
   });
 
   it('long-runs postgres: a cut tool result kept in Postgres, read back by the model and by another store', async () => {

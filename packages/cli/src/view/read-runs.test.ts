@@ -12,9 +12,10 @@ import {
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, createGemini } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { SubagentError, subagent } from '@gemloop/core/composition';
 import { createRunRecorder } from '@gemloop/core/recorder';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini, googleError, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_VIEW_LIMITS,
@@ -287,6 +288,58 @@ describe('the viewer reading a runs folder', () => {
       partial: true,
     });
     expect(read.bytesRead).toBeLessThanOrEqual(4096 + 8192);
+  });
+
+  it("shows what a tree a failed subagent ended had spent, the child's spending included", async () => {
+    const dir = await folder();
+    // The lead calls `research`; the child calls `lookup`, then its next model call fails (400).
+    const fake = createFakeGemini({
+      script: [
+        turn.call('research', { task: 'Find it.' }),
+        turn.call('lookup', {}),
+        turn.text('never sent'),
+      ],
+      faults: [{ fault: { type: 'http-error', error: googleError(400, 'Not valid.') }, on: 2 }],
+    });
+    const { url } = await fake.listen();
+    try {
+      const recorder = createRunRecorder({ dir });
+      const gemini = createGemini({ baseUrl: url, apiKey: 'view-read-key', retry: false });
+      const model = 'gemini-2.5-flash';
+      const child = createAgent({
+        gemini,
+        model,
+        name: 'research',
+        tools: [
+          defineTool({
+            name: 'lookup',
+            description: 'Looks up.',
+            parameters: { type: 'object', properties: {} },
+            execute: () => 'found',
+          }),
+        ],
+      });
+      const lead = createAgent({
+        gemini,
+        model,
+        name: 'lead',
+        recorder,
+        tools: [subagent(child, { name: 'research', description: 'R.', onError: 'throw' })],
+      });
+      await expect(lead.run('Go.')).rejects.toThrow(SubagentError);
+      await recorder.flush();
+    } finally {
+      await fake.close();
+    }
+    const rows = await readRunSummaries(dir, { counters: counters() });
+    const leadRow = rows.find((row) => row.agentName === 'lead');
+    const childRow = rows.find((row) => row.agentName === 'research');
+    expect(childRow?.outcome).toBe('error');
+    expect(leadRow?.outcome).toBe('error');
+    // The lead's row: its own model call and the child's (the child's row has its own).
+    expect(childRow?.totalTokens).toBeGreaterThan(0);
+    expect(leadRow?.totalTokens).toBeGreaterThan(childRow?.totalTokens ?? Infinity);
+    expect(Number(leadRow?.costUsd)).toBeGreaterThan(Number(childRow?.costUsd));
   });
 
   it('shows an unchanged run again without reading it', async () => {

@@ -5,6 +5,8 @@ import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { SubagentError } from '../agent/errors/subagent-error.ts';
+import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { joinGuardrails } from '../agent/guardrails/join-guardrails.ts';
 import { costAbove } from '../agent/stop-conditions.ts';
 import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
@@ -332,6 +334,15 @@ export function createChatSession<Output = undefined>(
   };
 
   const recordFailure = (error: unknown): void => {
+    // An error from a subagent ends the turn with what the whole tree spent, not the `run` of
+    // the run that stopped (a TreeBudgetError's `cost` is the tree's; SubagentError has no run).
+    if (SubagentError.isInstance(error) || TreeBudgetError.isInstance(error)) {
+      // Errors made by an older copy of gemloop may lack `usage`.
+      const spent = error.usage as AgentUsage | undefined;
+      if (spent !== undefined) addUsageMetadata(usage, spent);
+      cost.add(error.cost ?? unknownCost('the failed subagent reported no cost'));
+      return;
+    }
     if (AgentRunError.isInstance(error)) {
       addUsageMetadata(usage, error.run.usage);
       // Errors made before this change, or by another copy of gemloop, may lack it.

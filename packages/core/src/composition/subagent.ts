@@ -3,6 +3,7 @@ import type { Agent } from '../agent/create-agent.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
+import { ChildSpend } from '../agent/run-state/child-spend.ts';
 import {
   type ChildRunParent,
   childRunParent,
@@ -92,20 +93,28 @@ export function subagent<Output = undefined, Args = { task: string }>(
 
   async function runChild(args: Args, context: ToolExecuteContext): Promise<unknown> {
     const link = runLinkOf(context);
+    const callIndex = context.callIndex ?? 0;
     // Called outside an agent run (a test, a wrapper): a plain top-level run of the child.
+    const base: ChildRunParent =
+      link === undefined ? detachedParent(name) : childRunParent(link, name);
+    const segment = base.path[base.path.length - 1] as string;
+    // What the child spends, counted as it goes: read by the loop when the call ends without a
+    // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
+    const spend = link === undefined ? undefined : new ChildSpend(segment);
+    if (link !== undefined && spend !== undefined) link.callSpend.set(callIndex, spend);
     const parent: ChildRunParent =
       link === undefined
-        ? detachedParent(name)
+        ? base
         : {
-            ...childRunParent(link, name),
+            ...base,
             // The call that starts it: the recorder and the viewer nest the child under it.
             parentCall: {
               stepNumber: context.step,
               toolCallId: context.toolCallId,
               callIndex: context.callIndex,
             },
+            spend,
           };
-    const segment = parent.path[parent.path.length - 1] as string;
     const slice = history?.(context.contents);
     let result: AgentResult<Output>;
     try {
@@ -119,17 +128,22 @@ export function subagent<Output = undefined, Args = { task: string }>(
         {
           toolName: name,
           step: context.step,
-          callIndex: context.callIndex ?? 0,
+          callIndex,
           toolCallId: context.toolCallId,
+          turnChildren: link?.turn.children ?? 1,
         },
       );
     } catch (thrown) {
       const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)
         ? thrown.run
         : undefined;
-      const usage = childRun?.usage ?? emptyUsage();
-      link?.childUsage.push({ path: [segment], usage });
-      // The parent is aborting (or the call timed out): the loop records the call as such.
+      // What the child spent before it failed: its meter (an in-process child counts into it as
+      // it goes; a durable runner adds what the child workflow recorded), else its error's run.
+      const spent = spend?.counted === true ? spend : undefined;
+      const usage = spent === undefined ? (childRun?.usage ?? emptyUsage()) : { ...spent.usage };
+      const cost = spent === undefined ? childRun?.cost : spent.cost.total;
+      // The parent is aborting (or the call timed out): the loop records the call as such, with
+      // what the meter holds then (settleChildSpend).
       if (context.signal.aborted) throw thrown;
       // A child further down failed under `onError: 'throw'`: it ends every run up to the top.
       if (SubagentError.isInstance(thrown) || TreeBudgetError.isInstance(thrown)) throw thrown;
@@ -140,14 +154,22 @@ export function subagent<Output = undefined, Args = { task: string }>(
           toolName: name,
           path: parent.path,
           childRun,
+          usage,
+          cost,
           cause: thrown,
         });
+      }
+      // Answered with a result: the call's usage is this one, and the split is pushed here.
+      link?.callSpend.delete(callIndex);
+      if (link !== undefined) {
+        if (spent !== undefined) for (const entry of spent.byAgent()) link.childUsage.push(entry);
+        else link.childUsage.push({ path: [segment], usage });
       }
       return new DelegatedResult(
         { error: { agent: name, path: [...parent.path], message } },
         undefined,
         usage,
-        childRun?.cost,
+        cost,
       );
     }
     if (link !== undefined) {

@@ -10,6 +10,8 @@ export {
   agentTurnsOf,
   type ChildRunOptions,
 } from '../agent/agent-turns.ts';
+// @gemloop/dbos: a failed child workflow's spending, and each parallel child's budget share.
+export { ChildSpend } from '../agent/run-state/child-spend.ts';
 export {
   type ChildRunCall,
   type ChildRunParent,
@@ -48,6 +50,7 @@ export {
 export { loggerOption } from '../logging/logger-option.ts';
 // @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).
 export { readCost } from '../models/read-cost.ts';
+export { dollarsToPicos, picosToDollars } from '../models/usd.ts';
 export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
 export {
   type DeclaredOptions,

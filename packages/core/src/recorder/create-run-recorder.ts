@@ -380,8 +380,11 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         },
         end(outcome, at) {
           if ('error' in outcome) {
-            const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
-              ?.run;
+            // The run's own spend when the loop gave it; else the error's run (a custom loop).
+            const run =
+              outcome.usage !== undefined
+                ? outcome
+                : (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)?.run;
             write({
               type: 'run-end',
               outcome: 'error',

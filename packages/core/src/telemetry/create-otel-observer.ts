@@ -339,8 +339,11 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
             // `error.*` namespace is the semantic conventions' own (error.type only).
             const reason = abortReason(outcome.error);
             if (reason !== undefined) runSpan.setAttribute('gemloop.abort.reason', reason);
-            const run = (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)
-              ?.run;
+            // The run's own spend when the loop gave it; else the error's run (a custom loop).
+            const run =
+              outcome.usage !== undefined
+                ? outcome
+                : (outcome.error as { run?: { usage?: AgentUsage; cost?: Cost } } | null)?.run;
             if (run?.usage !== undefined) addUsage(runSpan, run.usage, latest);
             if (run?.cost !== undefined) addCost(runSpan, run.cost);
           } else {

@@ -6,7 +6,7 @@ import type {
 import type { Cost } from '../models/cost.ts';
 import type { RetryEvent } from '../retry/with-retry.ts';
 import type { AgentInput } from '../run/agent-input.ts';
-import type { AgentResult, AgentStep, AgentToolCall } from '../run/agent-result.ts';
+import type { AgentResult, AgentStep, AgentToolCall, AgentUsage } from '../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
 import type { SteeringReport } from '../run/steering-report.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
@@ -149,8 +149,17 @@ export interface RunObservation {
   compaction?:
     | ((report: CompactionReport, at: number, trace?: CompactionTrace | undefined) => void)
     | undefined;
-  /** The run ended with a result or failed with `error` (which carries `run` when it started). */
-  end(outcome: { result: AgentResult<unknown> } | { error: unknown }, at: number): void;
+  /**
+   * The run ended with a result or failed with `error` (which carries `run` when it started).
+   * A failed run that started says what it spent by then (`usage`, `cost`, its subagents'
+   * included): the error may come from a run below it and carry that run's state, or none.
+   */
+  end(
+    outcome:
+      | { result: AgentResult<unknown> }
+      | { error: unknown; usage?: AgentUsage | undefined; cost?: Cost | undefined },
+    at: number,
+  ): void;
 }
 
 /**

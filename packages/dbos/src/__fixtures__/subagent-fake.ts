@@ -90,6 +90,12 @@ export function script(body: Body): GenerateContentResponse[] {
         { name: 'research', args: { task: 'sib A' }, id: 'call-research' },
         { name: 'research', args: { task: 'sib B' }, id: 'call-research' },
       ]);
+    // Two research calls of one turn, each child a full lookup, slow, answer run (child-spend).
+    if (input.startsWith('pair'))
+      return callsTurn([
+        { name: 'research', args: { task: `crash ${input} A` }, id: 'call-a' },
+        { name: 'research', args: { task: `crash ${input} B` }, id: 'call-b' },
+      ]);
     const task = input.startsWith('approve') ? `approve ${input}` : `crash ${input}`;
     return callsTurn([{ name: 'research', args: { task }, id: 'call-research' }]);
   }

@@ -8,7 +8,10 @@ import {
   type ChildRunParent,
   type ChildRunStart,
   type ChildRunStarter,
+  ChildSpend,
   childAgentOf,
+  dollarsToPicos,
+  picosToDollars,
 } from '@gemloop/core/internal';
 import { type Cost, CostTotal } from '@gemloop/core/models';
 import type { AnyTool } from '@gemloop/core/tools';
@@ -64,6 +67,23 @@ type ChildBudget = {
 /** What a child run spent of the tree budget (its own model steps and those of its subtree). */
 type ChildSpent = { steps: number; tokens: number; cost: Cost };
 
+/**
+ * What a child run's model calls used and cost (its subtree's included), with the split by agent
+ * below it, as plain data: recorded when the child fails or stops on the budget, so its parent
+ * counts what was spent as an in-process parent does (`ChildSpend`), and a replay counts the
+ * same recorded amounts once.
+ */
+type ChildSpendRecord = {
+  usage: AgentResult<unknown>['usage'];
+  cost: Cost;
+  children: NonNullable<AgentResult<unknown>['usageByAgent']>;
+  /** What it spent of the tree budget (absent without one). */
+  spent?: ChildSpent;
+};
+
+/** The enumerable property a failed child workflow's error carries its {@link ChildSpendRecord} in. */
+const SPEND_PROPERTY = 'gemloopChildSpend';
+
 /** A {@link TreeBudgetError} as plain data, to be thrown again in the parent. */
 type ChildBudgetError = {
   limit: TreeBudgetLimit;
@@ -87,6 +107,8 @@ type ChildRunOutcome = {
    * so the parent throws the same typed error, as an in-process child's would reach it.
    */
   budgetError?: ChildBudgetError;
+  /** With `budgetError`: what the child's model calls used and cost. */
+  childSpend?: ChildSpendRecord;
 };
 
 /** A cost total that also adds every cost to `own` (what one child spent, besides the tree's). */
@@ -102,17 +124,73 @@ class TeeCostTotal extends CostTotal {
   }
 }
 
-/** The tree budget `parent` runs under, as plain data for a child's input. */
-function budgetLeft(budget: NonNullable<ChildRunParent['budget']>): ChildBudget {
-  const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+/**
+ * The tree budget `parent` runs under, as plain data for a child's input: what the tree had spent
+ * and, as limits, that plus the child's share of what was left. A child workflow cannot see what
+ * its siblings spend while they run (in-process children share one live total), so the
+ * `children` subagent calls of one turn, which run at once, each get an equal share (rounded
+ * down; a cost to the pico-dollar): together they cannot pass the budget by more than each one's
+ * last model call, as one in-process run cannot. One child gets all that was left.
+ */
+function budgetLeft(budget: NonNullable<ChildRunParent['budget']>, children: number): ChildBudget {
+  const n = Number.isSafeInteger(children) && children > 1 ? children : 1;
+  const share = (max: number, spent: number): number | null =>
+    !Number.isFinite(max)
+      ? null
+      : max <= spent || n === 1
+        ? max
+        : spent + Math.floor((max - spent) / n);
+  const cost = budget.cost.total;
   return {
-    maxSteps: finite(budget.maxSteps),
-    maxTokens: finite(budget.maxTokens),
-    maxCostUsd: budget.maxCostUsd ?? null,
+    maxSteps: share(budget.maxSteps, budget.steps),
+    maxTokens: share(budget.maxTokens, budget.tokens),
+    maxCostUsd: costShare(budget.maxCostUsd, cost, n),
     steps: budget.steps,
     tokens: budget.tokens,
-    cost: budget.cost.total,
+    cost,
   };
+}
+
+/** A child's cost limit: what was spent plus its share of what was left (exact, in picos). */
+function costShare(
+  max: number | string | undefined,
+  spent: Cost,
+  n: number,
+): number | string | null {
+  if (max === undefined) return null;
+  if (n === 1 || spent.total === null) return max;
+  const maxPicos = dollarsToPicos(max);
+  const spentPicos = dollarsToPicos(spent.total);
+  if (maxPicos === undefined || spentPicos === undefined || maxPicos <= spentPicos) return max;
+  return picosToDollars(spentPicos + (maxPicos - spentPicos) / BigInt(n));
+}
+
+/** Counts a child's recorded spending into the meter of the call that started it. */
+function countChildSpend(spend: ChildSpend | undefined, record: unknown): void {
+  if (spend === undefined || typeof record !== 'object' || record === null) return;
+  const { usage, cost, children } = record as Partial<ChildSpendRecord>;
+  if (typeof usage !== 'object' || usage === null) return;
+  spend.add(usage, typeof cost === 'object' && cost !== null ? cost : unknownSpentCost);
+  if (Array.isArray(children)) for (const entry of children) spend.children.push(entry);
+}
+
+/** An unknown cost (as core's `unknownCost` makes one): a record without a cost counts as over. */
+const unknownSpentCost: Cost = {
+  currency: 'USD',
+  total: null,
+  input: null,
+  cachedInput: null,
+  output: null,
+  thinking: null,
+  unknown: 'a failed child workflow recorded no cost',
+};
+
+/** Adds what a child spent of the tree budget to the tree's live total. */
+function addSpent(tree: ChildRunParent['budget'], spent: ChildSpent | undefined): void {
+  if (tree === undefined || typeof spent !== 'object' || spent === null) return;
+  tree.steps += spent.steps;
+  tree.tokens += spent.tokens;
+  tree.cost.add(spent.cost);
 }
 
 /** A durable copy of a subagent's agent, made by the worker like the agents it defines. */
@@ -263,10 +341,10 @@ export function createDurableChildren({
           ? {}
           : { parentRunId: start.parent.parentRunId }),
         parentWorkflowId: parentRunId,
-        // What is left of the tree's budget now: children of one turn each start from the same
-        // spent total (in-process they share one live total), so together they may overshoot by
-        // what they spend at once; each is bounded by what was left when it started.
-        ...(start.parent.budget === undefined ? {} : { budget: budgetLeft(start.parent.budget) }),
+        // What the tree had spent now, and this child's share of what is left (budgetLeft).
+        ...(start.parent.budget === undefined
+          ? {}
+          : { budget: budgetLeft(start.parent.budget, start.call.turnChildren ?? 1) }),
       });
       const previous = waits.get(parentRunId) ?? Promise.resolve();
       let taken = (): void => {};
@@ -289,6 +367,13 @@ export function createDurableChildren({
         taken();
         try {
           outcome = await result;
+        } catch (error) {
+          // A failed child still spent what its model calls returned: counted in the call's
+          // meter and the tree's total (a replay gets the same recorded error, counted once).
+          const record = (error as Record<string, unknown> | null)?.[SPEND_PROPERTY];
+          countChildSpend(start.parent.spend, record);
+          addSpent(start.parent.budget, (record as ChildSpendRecord | undefined)?.spent);
+          throw error;
         } finally {
           // Whatever the child's outcome, the parent no longer waits on it (a stale flag would
           // only misreport `awaitingApproval`: logged, not the run's failure).
@@ -304,13 +389,11 @@ export function createDurableChildren({
       }
       for (const event of outcome.events) await start.parent.sink?.(event as never);
       // The child's spending joins the tree's total (a replay adds the same recorded amounts).
-      const tree = start.parent.budget;
-      if (tree !== undefined && outcome.spent !== undefined) {
-        tree.steps += outcome.spent.steps;
-        tree.tokens += outcome.spent.tokens;
-        tree.cost.add(outcome.spent.cost);
+      addSpent(start.parent.budget, outcome.spent);
+      if (outcome.budgetError !== undefined) {
+        countChildSpend(start.parent.spend, outcome.childSpend);
+        throw new TreeBudgetError(outcome.budgetError);
       }
-      if (outcome.budgetError !== undefined) throw new TreeBudgetError(outcome.budgetError);
       return outcome.result as AgentResult<unknown>;
     };
 
@@ -348,7 +431,19 @@ export function createDurableChildren({
                 tokens: budget.tokens - given.tokens,
                 cost: own.total,
               };
+        // The child's own meter: what its model calls spent, for its parent if it fails.
+        const spend = new ChildSpend(request.path[request.path.length - 1] ?? '');
+        const spendRecord = (): ChildSpendRecord => {
+          const used = spent();
+          return {
+            usage: { ...spend.usage },
+            cost: spend.cost.total,
+            children: [...spend.children],
+            ...(used === undefined ? {} : { spent: used }),
+          };
+        };
         const parent: ChildRunParent = {
+          spend,
           path: Object.freeze([...request.path]),
           // Every event of the child, as it emitted it (a replay emits the same ones again).
           sink: request.streaming
@@ -381,10 +476,17 @@ export function createDurableChildren({
               droppedEvents,
               ...(spent() === undefined ? {} : { spent: spent() }),
               budgetError: { limit, max, used, cost, path: [...path], run },
+              childSpend: spendRecord(),
             }) as ChildRunOutcome;
           }
-          if (!isDurableRunEnding(error))
+          if (!isDurableRunEnding(error)) {
             await childEnded(pauser, request.parentWorkflowId, childRunId);
+            // Enumerable, so DBOS records it with the error (serialize-error keeps own
+            // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
+            if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
+              (error as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(spendRecord());
+            }
+          }
           throw error;
         } finally {
           top.forget(childRunId);

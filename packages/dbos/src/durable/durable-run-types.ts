@@ -17,9 +17,10 @@ export type DurableRunInput = {
    * takeover replays the recorded model steps, which count their recorded cost again before the
    * next call is checked. A subagent's child workflow starts with what the tree had spent (kept
    * in its input), stops with `TreeBudgetError` past it as in-process, and returns what it spent,
-   * which joins the tree's total. The children of one turn each start from the same total
-   * (in-process they share one live total), so together they may overshoot by what they spend
-   * at the same time.
+   * which joins the tree's total, failed or not. The `n` subagent calls of one turn run at once
+   * and cannot see each other's spending (in-process they share one live total), so each child
+   * workflow may spend `1/n` of what the tree had left when the turn's calls started (rounded
+   * down; its `TreeBudgetError` names that share as its budget): together they stay within it.
    */
   budget?: TreeBudgetOptions | undefined;
 };

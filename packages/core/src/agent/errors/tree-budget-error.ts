@@ -1,6 +1,6 @@
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import type { Cost } from '../../models/cost.ts';
-import type { AgentRunState } from '../../run/agent-result.ts';
+import type { AgentRunState, AgentUsage } from '../../run/agent-result.ts';
 import { AgentRunError } from './agent-run-error.ts';
 
 /** Which total of a tree budget ran out. */
@@ -35,6 +35,12 @@ export class TreeBudgetError extends AgentRunError {
   readonly cost: Cost;
   /** The path of the run that stopped (`[]` for the top run). */
   readonly path: readonly string[];
+  /**
+   * What the runs this error ended used, their children included: the stopped run's usage when
+   * it is made, then, as it ends each run on its way up, that run's total, so the caller of the
+   * top run reads the tree's (`run` stays the stopped run's state).
+   */
+  readonly usage: AgentUsage;
 
   constructor(options: {
     limit: TreeBudgetLimit;
@@ -63,6 +69,7 @@ export class TreeBudgetError extends AgentRunError {
     this.used = options.used;
     this.cost = options.cost;
     this.path = options.path;
+    this.usage = { ...options.run.usage };
   }
 
   static override isInstance(error: unknown): error is TreeBudgetError {

@@ -67,10 +67,14 @@ export async function callModelStep<Output>(
       usageSeen?.usage ??
       (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
     if (partial !== undefined) {
-      run.addUsage(
-        toAgentUsage(partial),
-        costOf(partial, config.model, config.request.serviceTier, config.prices),
-      );
+      const usage = toAgentUsage(partial);
+      const cost = costOf(partial, config.model, config.request.serviceTier, config.prices);
+      run.addUsage(usage, cost);
+      // The tree's budget counts it too (its step never ends, so endStep will not).
+      if (budget !== undefined) {
+        budget.cost.add(cost);
+        budget.tokens += usage.totalTokenCount;
+      }
     }
     if (isRunEnding(config, error)) throw error;
     if (signal.aborted) {

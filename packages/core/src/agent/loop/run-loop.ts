@@ -139,13 +139,20 @@ function observeRun<Output>(
   observation: RunObservation | undefined,
 ): Promise<AgentResult<Output>> {
   if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
-  return runSteps(config, runtime, input, options, observation).then(
+  const tracked: { run?: RunTracker } = {};
+  return runSteps(config, runtime, input, options, observation, tracked).then(
     (result) => {
       observation.end({ result: result as AgentResult<unknown> }, config.now());
       return result;
     },
     (error: unknown) => {
-      observation.end({ error }, config.now());
+      // What this run spent, from its own tracker: an error from below (a SubagentError, a
+      // TreeBudgetError) carries another run's state, or none.
+      const run = tracked.run;
+      observation.end(
+        run === undefined ? { error } : { error, usage: { ...run.usage }, cost: run.cost.total },
+        config.now(),
+      );
       throw error;
     },
   );
@@ -170,6 +177,7 @@ async function runSteps<Output>(
     startChild,
   }: RunLoopOptions,
   observation: RunObservation | undefined,
+  tracked?: { run?: RunTracker },
 ): Promise<AgentResult<Output>> {
   // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
   // order: inherited, then its own); the input and output guardrails guard the top run's user.
@@ -182,7 +190,8 @@ async function runSteps<Output>(
     historyChecks,
   });
   resumeInteraction(config, history, contents);
-  const run = new RunTracker(contents, inputLength);
+  const run = new RunTracker(contents, inputLength, parent?.spend);
+  if (tracked !== undefined) tracked.run = run;
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
   const ownLink: RunLink =
     parent === undefined

@@ -6,6 +6,7 @@ import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.t
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
+import type { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
 
 /**
@@ -46,6 +47,12 @@ export type ChildRunParent = {
    * workflow of its own (`@gemloop/dbos`). Inherited down the tree; `undefined` runs them here.
    */
   readonly startChild?: ChildRunStarter | undefined;
+  /**
+   * What the child spends, counted as it goes, for the call that started it (see
+   * {@link ChildSpend}): an in-process child counts into it, a durable runner adds what its child
+   * workflow recorded. `undefined` for a top run.
+   */
+  readonly spend?: ChildSpend | undefined;
 };
 
 /** Which call of its parent's turn starts a child run: the durable runner names the child by it. @internal */
@@ -58,6 +65,12 @@ export type ChildRunCall = {
   readonly callIndex: number;
   /** The model's call id (two calls of a turn may share one). */
   readonly toolCallId: string;
+  /**
+   * How many calls of the turn start child runs (this one included): they run at once, so a
+   * durable runner, whose children cannot see each other's spending as it happens, gives each an
+   * equal share of what is left of the tree budget. `undefined` counts as 1.
+   */
+  readonly turnChildren?: number | undefined;
 };
 
 /** What a {@link ChildRunStarter} is asked to start: the same values `startChildRun` takes. @internal */
@@ -111,6 +124,13 @@ export type RunLink = ChildRunParent & {
   readonly childNumbers: Map<string, number>;
   /** The own usage of each child run that ended, by path relative to this run. */
   readonly childUsage: AgentUsageByAgent[];
+  /**
+   * The meter of each subagent call of the current turn, by the call's place in the turn: the
+   * loop reads it when the call ends (see `settleChildSpend`), however it ended.
+   */
+  readonly callSpend: Map<number, ChildSpend>;
+  /** The current turn: how many of its calls start child runs (set before they start). */
+  readonly turn: { children: number };
 };
 
 /** The link of a top run (nothing above it). @internal */
@@ -135,6 +155,8 @@ export function topRunLink(
     budget,
     childNumbers: new Map(),
     childUsage: [],
+    callSpend: new Map(),
+    turn: { children: 1 },
   };
 }
 
@@ -156,7 +178,10 @@ export function childRunLink(
     budget: parent.budget,
     startChild: parent.startChild,
     childNumbers: new Map(),
-    childUsage: [],
+    // The child's meter keeps the same entries: its caller splits a failed child's usage by them.
+    childUsage: parent.spend?.children ?? [],
+    callSpend: new Map(),
+    turn: { children: 1 },
   };
 }
 

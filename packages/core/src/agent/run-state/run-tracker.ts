@@ -9,6 +9,7 @@ import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-resul
 import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
 import { addUsageMetadata, emptyUsage } from '../usage.ts';
+import type { ChildSpend } from './child-spend.ts';
 
 /**
  * The mutable state of one run: the growing history, the steps, the summed usage, the grounding.
@@ -45,9 +46,13 @@ export class RunTracker {
   /** Each compaction of the run, in order. */
   readonly compactions: CompactionReport[] = [];
 
-  constructor(contents: Content[], inputLength: number) {
+  /** The meter of the call that started this run (a child run), told of every count. */
+  private readonly spend: ChildSpend | undefined;
+
+  constructor(contents: Content[], inputLength: number, spend?: ChildSpend) {
     this.contents = contents;
     this.inputLength = inputLength;
+    this.spend = spend;
   }
 
   append(content: Content): void {
@@ -91,6 +96,9 @@ export class RunTracker {
   addUsage(usage: AgentUsage, cost: Cost): void {
     addUsageMetadata(this.usage, usage);
     this.cost.add(cost);
+    // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
+    // and its caller reads what it had spent when the call ended.
+    this.spend?.add(usage, cost);
   }
 
   /** The history, new contents, steps and usage, for the result or an error. */

@@ -9,6 +9,7 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
+import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { EngineGuardrails } from '../run-state/run-context.ts';
@@ -118,11 +119,12 @@ export async function executeToolCalls<Output>({
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
   // a failing approval hook, an error that ends the run), a turn controller that also follows
   // the run's.
+  const startsChildren = callsStartChildRuns(config, pending, link);
   const turn =
     config.toolErrors === 'throw' ||
     beforeToolCall !== undefined ||
     config.isRunEndingError !== undefined ||
-    callsStartChildRuns(config, pending) ||
+    startsChildren ||
     (guardrails !== undefined && guardrails.tools.length > 0)
       ? new AbortController()
       : undefined;
@@ -159,6 +161,9 @@ export async function executeToolCalls<Output>({
       ending !== undefined,
       toolErrorMessage,
     );
+    // A subagent call that ended without its child's result still reports what the child spent.
+    if (link !== undefined && link.callSpend.size > 0)
+      settleChildSpend(link, pendingCall.index, record);
     toolCalls[pendingCall.index] = record;
     pendingCall.observed?.end(record, endedAt);
     if (emit !== undefined) {
@@ -460,10 +465,20 @@ function toolTypeOf(tool: object | undefined): string {
 }
 
 /** Whether a call of the turn is a subagent's (whose failure may end the run, see isRunEnding). */
-function callsStartChildRuns<Output>(config: AgentConfig<Output>, pending: PendingCall[]): boolean {
+/**
+ * Whether any call of the turn starts a child run; tells `link` how many do (a durable runner
+ * gives each of them its share of the tree budget, see `ChildRunCall.turnChildren`).
+ */
+function callsStartChildRuns<Output>(
+  config: AgentConfig<Output>,
+  pending: PendingCall[],
+  link: RunLink | undefined,
+): boolean {
+  let count = 0;
   for (const { call } of pending) {
     const tool = config.tools.functions.get(call.name);
-    if (tool !== undefined && startsChildRuns(tool)) return true;
+    if (tool !== undefined && startsChildRuns(tool)) count++;
   }
-  return false;
+  if (link !== undefined && count > 0) link.turn.children = count;
+  return count > 0;
 }

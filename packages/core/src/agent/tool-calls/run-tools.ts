@@ -1,6 +1,9 @@
+import type { Cost } from '../../models/cost.ts';
 import { costOf } from '../../models/cost-of.ts';
-import type { AgentStep } from '../../run/agent-result.ts';
+import type { AgentStep, AgentToolCall, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
+import { SubagentError } from '../errors/subagent-error.ts';
+import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { startsChildRuns } from '../run-state/run-link.ts';
 import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts';
@@ -32,14 +35,40 @@ export async function runTools<Output>(
     guardrails,
     recordGuardrail,
   });
-  // The run ends with that error as it is: nothing of this turn goes into the history.
-  if (result.ending !== undefined) throw result.ending.error;
+  if (result.ending !== undefined) {
+    // The run ends with that error as it is: nothing of this turn goes into the history, but
+    // what its calls spent was spent (a subagent that ended the tree billed its model calls).
+    countCalls(config, run, link, result.toolCalls);
+    const error = result.ending.error;
+    // Climbing the tree, the error carries the total of each run it ends, the last the top's
+    // (a TreeBudgetError's `cost` is the tree budget's own total already).
+    if (SubagentError.isInstance(error)) {
+      const spent = error as { usage: AgentUsage; cost: Cost | undefined };
+      spent.usage = { ...run.usage };
+      spent.cost = run.cost.total;
+    } else if (TreeBudgetError.isInstance(error)) {
+      (error as { usage: AgentUsage }).usage = { ...run.usage };
+    }
+    throw error;
+  }
   run.append(result.responseContent);
   if (result.extraContent !== undefined) run.append(result.extraContent);
   step.toolCalls = result.toolCalls;
   step.toolResponseContent = result.responseContent;
   step.toolsMs = config.now() - startedAt;
-  for (const call of result.toolCalls) {
+  countCalls(config, run, link, result.toolCalls);
+  return result;
+}
+
+/** Counts what the calls used (a subagent's run, a tool's own model calls) and grounded. */
+function countCalls<Output>(
+  config: RunContext<Output>['config'],
+  run: RunContext<Output>['run'],
+  link: RunContext<Output>['link'],
+  toolCalls: readonly (AgentToolCall | undefined)[],
+): void {
+  for (const call of toolCalls) {
+    if (call === undefined) continue;
     // A tool's own model calls (the 2.x search fallback) use the agent's model and tier.
     if (call.usage !== undefined) {
       // A subagent's run was priced at its own model (it may not be this agent's).
@@ -55,5 +84,4 @@ export async function runTools<Output>(
     }
     if (call.grounding !== undefined) run.grounding.push(call.grounding);
   }
-  return result;
 }
