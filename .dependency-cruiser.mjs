@@ -286,6 +286,67 @@ function agentRoomRules() {
   }));
 }
 
+/**
+ * The rooms of packages/testing/src (the fake), lowest first; each imports only the rooms before
+ * it: `script/` (what a test writes: turns, script and option types, faults, errors, agent
+ * routes), `state/` (what the fake remembers between requests: its state, the implicit-cache
+ * memory, the seeded random, the reply shape), `contract/` (the request checks and the thought
+ * signatures they verify), `replies/` (one model answer: resolve the turn, build the response,
+ * render the stream, usage, tier, continuation), `endpoints/` (each API surface the fake
+ * answers: generateContent, files, caches, batches, interactions, models, Vertex), `serve/`
+ * (routing a request to its endpoint, gateway mistakes, and the transports: HTTP on 127.0.0.1,
+ * fetch, msw). The `#platform/` halves sit in serve's layer; the files at the top
+ * (`index.ts`, `create-fake-gemini.ts` and its options check) assemble the fake from every room;
+ * `dev-model/` (the `./dev-model` subpath) scripts the fake with `script/` alone.
+ */
+export const testingRooms = ['script', 'state', 'contract', 'replies', 'endpoints', 'serve'];
+
+/** The path pattern (after `^packages/testing/src/`) of a room of the fake; serve/ holds platform/. */
+function testingRoomPattern(room) {
+  return room === 'serve' ? '(serve|platform)/' : `${room}/`;
+}
+
+/** What every room and the dev model stay below: the files at the top and the dev model. */
+const TESTING_TOP = `${TESTING}([^/]+$|dev-model/)`;
+
+function testingRoomRules() {
+  const rules = testingRooms.slice(0, -1).map((room, index) => {
+    const above = testingRooms.slice(index + 1);
+    return {
+      name: `testing-room-${room}`,
+      comment:
+        `packages/testing/src/${room}/ may import only the rooms below it ` +
+        `(${testingRooms.slice(0, index).join(', ') || 'none'}), never ${above.join(', ')}, ` +
+        'the dev model or the files at the top (createFakeGemini assembles the rooms): move ' +
+        'what both need down to the lowest room that uses it (CONTRIBUTING.md, "Architecture").',
+      severity: 'error',
+      from: { path: `${TESTING}${room}/`, pathNot: TEST },
+      to: { path: `(${TESTING}(${above.map(testingRoomPattern).join('|')})|${TESTING_TOP})` },
+    };
+  });
+  rules.push({
+    name: 'testing-room-serve',
+    comment:
+      'packages/testing/src/serve/ (and the #platform/ halves) may not import the dev model or ' +
+      'the files at the top (createFakeGemini assembles the rooms, not the other way round).',
+    severity: 'error',
+    from: { path: `${TESTING}${testingRoomPattern('serve')}`, pathNot: TEST },
+    to: { path: TESTING_TOP },
+  });
+  rules.push({
+    name: 'testing-dev-model',
+    comment:
+      'The dev model (./dev-model) scripts the fake with script/ alone (turn(), the script ' +
+      'types): it never reaches into how the fake answers or serves, nor the files at the top.',
+    severity: 'error',
+    from: { path: `${TESTING}dev-model/`, pathNot: TEST },
+    to: {
+      path: `${TESTING}([^/]+$|(${testingRooms.slice(1).map(testingRoomPattern).join('|')}))`,
+    },
+  });
+  return rules;
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -327,6 +388,7 @@ export default {
       },
     },
     ...agentRoomRules(),
+    ...testingRoomRules(),
     {
       name: 'production-imports-testing',
       comment:

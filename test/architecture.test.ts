@@ -30,6 +30,7 @@ type DependencyRules = {
   coreLayers: string[];
   platformOwners: Record<string, string>;
   temporaryExceptions: TemporaryException[];
+  testingRooms: string[];
   layerPattern(layer: string): string;
 };
 
@@ -75,13 +76,15 @@ function listFiles(directory: string): string[] {
 }
 
 /**
- * The production files one folder of packages/core/src may hold (issue 27): past it, the folder
- * splits into rooms (subfolders by meaning, like `http/transport/`), which keep its layer.
+ * The production files one folder of packages/core/src or packages/testing/src may hold (issue
+ * 27): past it, the folder splits into rooms (subfolders by meaning, like `http/transport/` or
+ * the fake's `contract/`), which keep its layer.
  */
 const MAX_FOLDER_FILES = 25;
 
 /**
- * Folders still over MAX_FOLDER_FILES, each with the reason. TEMPORARY like temporaryExceptions:
+ * Folders still over MAX_FOLDER_FILES (by path from the repository root, e.g.
+ * `packages/core/src/http`), each with the reason. TEMPORARY like temporaryExceptions:
  * the test fails once a folder listed here fits, so the entry is deleted with the split.
  */
 const OVERSIZED_FOLDERS: Record<string, string> = {};
@@ -194,12 +197,14 @@ describe('architecture', () => {
     expect(strays).toEqual([]);
   });
 
-  it(`no folder of packages/core/src holds more than ${MAX_FOLDER_FILES} production files`, () => {
+  it(`no folder of core or of the fake holds more than ${MAX_FOLDER_FILES} production files`, () => {
     const counts = new Map<string, number>();
-    for (const path of listFiles(join(ROOT, 'packages/core/src'))) {
-      if (isTestCode(path)) continue;
-      const folder = dirname(path);
-      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+    for (const source of ['packages/core/src', 'packages/testing/src']) {
+      for (const path of listFiles(join(ROOT, source))) {
+        if (isTestCode(path)) continue;
+        const folder = join(source, dirname(path));
+        counts.set(folder, (counts.get(folder) ?? 0) + 1);
+      }
     }
     const oversized = [...counts]
       .filter(([folder, count]) => count > MAX_FOLDER_FILES && !(folder in OVERSIZED_FOLDERS))
@@ -211,6 +216,15 @@ describe('architecture', () => {
     );
     // When this fails, the folder was split: delete its entry from OVERSIZED_FOLDERS.
     expect(fitting).toEqual([]);
+  });
+
+  it('every production file of packages/testing/src sits in a room, at the top or in the dev model', () => {
+    const known = [...rules.testingRooms, 'platform', 'dev-model'];
+    const strays = listFiles(join(ROOT, 'packages/testing/src'))
+      .filter((path) => !isTestCode(path) && path.includes('/'))
+      .filter((path) => !known.includes(path.split('/')[0] as string));
+    // A new room goes into testingRooms (.dependency-cruiser.mjs) at the layer it belongs to.
+    expect(strays).toEqual([]);
   });
 
   it('each #platform/<name> is imported by the folder named as its owner', () => {
@@ -297,6 +311,21 @@ describe('architecture check on planted violations', () => {
       [`${core}/tools/define-tool.ts`]:
         "import { serve } from '../../../cli/src/serve.ts';\nexport const defineTool = serve;\n",
       'packages/cli/src/serve.ts': 'export const serve = 3;\n',
+      // The fake's rooms point down: the contract never reaches how a request is served, a
+      // reply never reaches the endpoints, a room never imports the factory at the top, and the
+      // dev model scripts the fake with script/ alone.
+      'packages/testing/src/contract/check-fake-request.ts':
+        "import { handle } from '../serve/handle-fake-request.ts';\nexport const check = handle;\n",
+      'packages/testing/src/serve/handle-fake-request.ts': 'export const handle = 4;\n',
+      'packages/testing/src/replies/build-fake-response.ts':
+        "import { generate } from '../endpoints/generate-fake-reply.ts';\nimport { turn } from '../script/fake-turn.ts';\nexport const build = [generate, turn];\n",
+      'packages/testing/src/endpoints/generate-fake-reply.ts': 'export const generate = 5;\n',
+      'packages/testing/src/script/fake-turn.ts': 'export const turn = 6;\n',
+      'packages/testing/src/state/fake-state.ts':
+        "import { createFakeGemini } from '../create-fake-gemini.ts';\nexport const state = createFakeGemini;\n",
+      'packages/testing/src/create-fake-gemini.ts': 'export const createFakeGemini = 7;\n',
+      'packages/testing/src/dev-model/demo-model.ts':
+        "import { build } from '../replies/build-fake-response.ts';\nimport { turn } from '../script/fake-turn.ts';\nexport const demo = [build, turn];\n",
       // dbos is checked for cycles too (it had approvals.ts <-> run-pauses.ts, issue 27).
       'packages/dbos/src/durable/approvals.ts':
         "import type { Row } from './run-pauses.ts';\nexport type Decision = { row: Row };\n",
@@ -321,6 +350,10 @@ describe('architecture check on planted violations', () => {
         `no-cycle: ${core}/agent/run-loop.ts -> ${core}/agent/step.ts -> ${core}/agent/run-loop.ts`,
         'no-cycle: packages/dbos/src/durable/approvals.ts -> packages/dbos/src/durable/run-pauses.ts -> packages/dbos/src/durable/approvals.ts',
         `package-order-core: ${core}/tools/define-tool.ts imports packages/cli/src/serve.ts`,
+        'testing-room-contract: packages/testing/src/contract/check-fake-request.ts imports packages/testing/src/serve/handle-fake-request.ts',
+        'testing-room-replies: packages/testing/src/replies/build-fake-response.ts imports packages/testing/src/endpoints/generate-fake-reply.ts',
+        'testing-room-state: packages/testing/src/state/fake-state.ts imports packages/testing/src/create-fake-gemini.ts',
+        'testing-dev-model: packages/testing/src/dev-model/demo-model.ts imports packages/testing/src/replies/build-fake-response.ts',
       ].sort(),
     );
     // The message says what to do, not only what is wrong.

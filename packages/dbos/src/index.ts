@@ -29,8 +29,11 @@ export { createDurableBatchRuns } from './durable/durable-batch-runs.ts';
 export type { DurableToolContext } from './durable/durable-tool.ts';
 export { durableContext } from './durable/durable-tool.ts';
 export type { ModelRateLimit } from './durable/fleet-rate-limit.ts';
-export type { DurableWorker, StartDurableWorkerOptions } from './durable/start-durable-worker.ts';
-export { startDurableWorker } from './durable/start-durable-worker.ts';
+export type {
+  DurableWorker,
+  StartDurableWorkerOptions,
+} from './durable/worker/start-durable-worker.ts';
+export { startDurableWorker } from './durable/worker/start-durable-worker.ts';
 export type { TakeoverOptions } from './durable/worker-liveness.ts';
 export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pending-error.ts';
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';

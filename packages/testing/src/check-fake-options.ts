@@ -11,8 +11,8 @@ import {
   optionCheck,
   stringOption,
 } from '@gemloop/core/internal';
-import { GATEWAY_MISTAKES } from './fake-gateway-mistakes.ts';
-import type { CreateFakeGeminiOptions } from './fake-types.ts';
+import type { CreateFakeGeminiOptions } from './script/fake-types.ts';
+import { GATEWAY_MISTAKES } from './serve/fake-gateway-mistakes.ts';
 
 const isString = (value: unknown): boolean => typeof value === 'string';
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { describe, expect, it } from 'vitest';
 import { createFakeGemini } from './create-fake-gemini.ts';
-import { turn } from './fake-turn.ts';
+import { turn } from './script/fake-turn.ts';
 
 // The fake is test infrastructure: a wrong option must fail where the fake is made, naming it,
 // not as a puzzling 400 or a "network" TypeError in the test that uses it.

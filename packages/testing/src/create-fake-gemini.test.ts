@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { callFake, errorMessage } from './__fixtures__/call-fake.ts';
 import { readFixtureJson } from './__fixtures__/gemini-fixtures.ts';
 import { createFakeGemini } from './create-fake-gemini.ts';
-import { turn } from './fake-turn.ts';
-import type { FakeScriptContext } from './fake-types.ts';
+import { turn } from './script/fake-turn.ts';
+import type { FakeScriptContext } from './script/fake-types.ts';
 
 const question = { contents: [{ role: 'user', parts: [{ text: 'Hello?' }] }] };
 

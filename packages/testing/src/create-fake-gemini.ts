@@ -1,16 +1,20 @@
 import type { AsyncDispose } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeOptions } from './check-fake-options.ts';
-import { createFakeMswHandlers } from './create-fake-msw-handlers.ts';
-import type { FakeFault, FakeFaultRule } from './fake-faults.ts';
-import type { FakeMswHandler } from './fake-msw-handler.ts';
-import type { FakeState } from './fake-state.ts';
-import { turn } from './fake-turn.ts';
-import type { CreateFakeGeminiOptions, FakeRecordedRequest, FakeScript } from './fake-types.ts';
-import { handleFakeRequest } from './handle-fake-request.ts';
-import { createSeededRandom } from './seeded-random.ts';
-import type { FakeHttpServer, FakeServerAddress } from './serve-fake-over-http.ts';
-import { handleFetchRequest } from './to-fetch-response.ts';
+import type { FakeFault, FakeFaultRule } from './script/fake-faults.ts';
+import { turn } from './script/fake-turn.ts';
+import type {
+  CreateFakeGeminiOptions,
+  FakeRecordedRequest,
+  FakeScript,
+} from './script/fake-types.ts';
+import { createFakeMswHandlers } from './serve/create-fake-msw-handlers.ts';
+import type { FakeMswHandler } from './serve/fake-msw-handler.ts';
+import { handleFakeRequest } from './serve/handle-fake-request.ts';
+import type { FakeHttpServer, FakeServerAddress } from './serve/serve-fake-over-http.ts';
+import { handleFetchRequest } from './serve/to-fetch-response.ts';
+import type { FakeState } from './state/fake-state.ts';
+import { createSeededRandom } from './state/seeded-random.ts';
 
 /**
  * A fake Gemini API made by {@link createFakeGemini}: one request handler, served over a real

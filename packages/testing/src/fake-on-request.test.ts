@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeGemini } from './create-fake-gemini.ts';
-import type { FakeRecordedRequest } from './fake-types.ts';
+import type { FakeRecordedRequest } from './script/fake-types.ts';
 
 const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] });
 

@@ -2,7 +2,7 @@ import { ApiCallError } from '@gemloop/core/errors';
 import { createGemini } from '@gemloop/core/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeGemini, type FakeGemini } from './create-fake-gemini.ts';
-import { turn } from './fake-turn.ts';
+import { turn } from './script/fake-turn.ts';
 
 // What a user sees through the client when the fake itself refuses (its script ran out or threw):
 // the call counted as a person counts, and no advice about Google billing or regions, which would

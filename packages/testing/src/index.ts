@@ -3,20 +3,20 @@
 
 export type { FakeGemini } from './create-fake-gemini.ts';
 export { createFakeGemini } from './create-fake-gemini.ts';
-export { GOOGLE_GEMINI_BASE_URL } from './create-fake-msw-handlers.ts';
-export type { FakeMswHandler } from './fake-msw-handler.ts';
-export type { FakeHttpError } from './fake-errors.ts';
-export { googleError } from './fake-errors.ts';
-export type { FakeCallInfo, FakeFault, FakeFaultRule } from './fake-faults.ts';
-export { GATEWAY_MISTAKES as FAKE_GATEWAY_MISTAKES } from './fake-gateway-mistakes.ts';
-export type { FakeGatewayMistake } from './fake-types.ts';
+export { GOOGLE_GEMINI_BASE_URL } from './serve/create-fake-msw-handlers.ts';
+export type { FakeMswHandler } from './serve/fake-msw-handler.ts';
+export type { FakeHttpError } from './script/fake-errors.ts';
+export { googleError } from './script/fake-errors.ts';
+export type { FakeCallInfo, FakeFault, FakeFaultRule } from './script/fake-faults.ts';
+export { GATEWAY_MISTAKES as FAKE_GATEWAY_MISTAKES } from './serve/fake-gateway-mistakes.ts';
+export type { FakeGatewayMistake } from './script/fake-types.ts';
 export type {
   FakeFunctionCall,
   FakeGroundingSource,
   FakeTurn,
   FakeTurnOptions,
-} from './fake-turn.ts';
-export { turn } from './fake-turn.ts';
+} from './script/fake-turn.ts';
+export { turn } from './script/fake-turn.ts';
 export type {
   CreateFakeGeminiOptions,
   FakeFileInfo,
@@ -28,7 +28,7 @@ export type {
   FakeScriptContext,
   FakeScriptFunction,
   FakeScriptRequest,
-} from './fake-types.ts';
-export type { FakeAgentRoute } from './route-by-agent.ts';
-export { routeByAgent } from './route-by-agent.ts';
-export type { FakeServerAddress } from './serve-fake-over-http.ts';
+} from './script/fake-types.ts';
+export type { FakeAgentRoute } from './script/route-by-agent.ts';
+export { routeByAgent } from './script/route-by-agent.ts';
+export type { FakeServerAddress } from './serve/serve-fake-over-http.ts';

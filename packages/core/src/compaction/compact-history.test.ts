@@ -1,7 +1,7 @@
 // The fake's own reading of the API's rules (not the client's validateHistory: issue 27).
 
 import { describe, expect, it } from 'vitest';
-import { checkFakeHistory } from '../../../testing/src/check-fake-history.ts';
+import { checkFakeHistory } from '../../../testing/src/contract/check-fake-history.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';

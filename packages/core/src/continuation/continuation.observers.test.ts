@@ -1,5 +1,5 @@
 // A long-decode step as the spans, the run recorder and a chat session see it, against the fake's
-// turn.continued (hand-written, see packages/testing/src/fake-continuation.ts).
+// turn.continued (hand-written, see packages/testing/src/replies/fake-continuation.ts).
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

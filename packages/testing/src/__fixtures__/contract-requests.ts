@@ -1,5 +1,5 @@
 import { createFakeGemini } from '../create-fake-gemini.ts';
-import { turn } from '../fake-turn.ts';
+import { turn } from '../script/fake-turn.ts';
 
 // Request pieces shared by the contract tests. Test-only.
 

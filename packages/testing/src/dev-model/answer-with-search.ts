@@ -1,5 +1,5 @@
 import { isJsonObject } from '@gemloop/core/internal';
-import { type FakeTurn, type FakeTurnOptions, turn } from '../fake-turn.ts';
+import { type FakeTurn, type FakeTurnOptions, turn } from '../script/fake-turn.ts';
 
 /** The longest search query the demo model writes: a question is cut there. */
 const MAX_QUERY_CHARS = 200;

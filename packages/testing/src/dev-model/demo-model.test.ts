@@ -2,7 +2,7 @@ import type { Content, Part } from '@gemloop/core';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createFakeGemini } from '../create-fake-gemini.ts';
-import type { FakeScriptFunction } from '../fake-types.ts';
+import type { FakeScriptFunction } from '../script/fake-types.ts';
 import { postToFake } from './__fixtures__/post-to-fake.ts';
 import { satisfiesSchema } from './__fixtures__/validate-json.ts';
 import { DEMO_MODEL_VERSION, demoModel } from './demo-model.ts';

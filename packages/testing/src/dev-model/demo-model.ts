@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { isJsonObject, readField } from '@gemloop/core/internal';
-import { type FakeTurnOptions, turn } from '../fake-turn.ts';
-import type { FakeScriptFunction } from '../fake-types.ts';
+import { type FakeTurnOptions, turn } from '../script/fake-turn.ts';
+import type { FakeScriptFunction } from '../script/fake-types.ts';
 import { answerWithSearch, declaresGoogleSearch } from './answer-with-search.ts';
 import { buildJsonAnswer } from './build-json-answer.ts';
 import { composeDemoAnswer, summarizeExchanges } from './compose-demo-answer.ts';

@@ -1,5 +1,5 @@
-import { turn } from '../fake-turn.ts';
-import type { FakeScriptFunction } from '../fake-types.ts';
+import { turn } from '../script/fake-turn.ts';
+import type { FakeScriptFunction } from '../script/fake-types.ts';
 
 /** The `modelVersion` the echo model answers with. */
 export const ECHO_MODEL_VERSION = 'gemloop-echo-model';

@@ -1,6 +1,6 @@
 import { isJsonObject } from '@gemloop/core/internal';
-import { turn } from '../fake-turn.ts';
-import type { FakeScriptFunction } from '../fake-types.ts';
+import { turn } from '../script/fake-turn.ts';
+import type { FakeScriptFunction } from '../script/fake-types.ts';
 
 /** The `modelVersion` the probe model answers with. */
 export const PROBE_MODEL_VERSION = 'gemloop-probe-model';

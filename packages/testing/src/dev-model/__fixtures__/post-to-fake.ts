@@ -1,5 +1,5 @@
 import type { FakeGemini } from '../../create-fake-gemini.ts';
-import { GOOGLE_GEMINI_BASE_URL } from '../../create-fake-msw-handlers.ts';
+import { GOOGLE_GEMINI_BASE_URL } from '../../serve/create-fake-msw-handlers.ts';
 
 /** What the fake answered: the status, the body as text, and the body parsed when it is JSON. */
 export type FakeAnswer = { status: number; text: string; json: unknown };

@@ -1,2 +1,2 @@
 // The fake's HTTP server needs node:http: reached through `#platform/*` on Node only.
-export { serveFakeOverHttp } from '../../serve-fake-over-http.ts';
+export { serveFakeOverHttp } from '../../serve/serve-fake-over-http.ts';

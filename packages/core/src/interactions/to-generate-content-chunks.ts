@@ -1,0 +1,91 @@
+import { isJsonObject } from '../history/part-fields.ts';
+import type { Part } from '../wire/content.ts';
+import type { InteractionEvent } from '../wire/interaction.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+import {
+  finishReasonOf,
+  interactionStepParts,
+  toUsageMetadata,
+} from './to-generate-content-response.ts';
+
+type Json = Record<string, unknown>;
+
+/**
+ * The events of a streamed interaction as `generateContent` chunks: text deltas as text parts,
+ * a function call or thought as its part when its step starts, usage and finish reason on the
+ * last chunk.
+ * @internal
+ */
+export async function* toGenerateContentChunks(
+  events: AsyncIterable<InteractionEvent>,
+  settle: (id: string, next?: string) => void,
+): AsyncGenerator<GenerateContentResponse> {
+  let id: string | undefined;
+  const queries: string[] = [];
+  const grounding: Json[] = [];
+  const chunk = (newParts: Part[], extra: Json = {}): GenerateContentResponse =>
+    ({
+      candidates: [{ content: { role: 'model', parts: newParts }, index: 0, ...extra }],
+      ...(id !== undefined ? { responseId: id } : {}),
+    }) as GenerateContentResponse;
+  let status = 'completed';
+  let token: string | undefined;
+  let usage: unknown;
+  for await (const event of events) {
+    const value = event as Json;
+    switch (event.event_type) {
+      case 'interaction.created':
+        {
+          const created = value['interaction'];
+          if (isJsonObject(created) && typeof created['id'] === 'string') id = created['id'];
+        }
+        break;
+      case 'step.start': {
+        const own = interactionStepParts(value['step'], queries, grounding);
+        if (own.length > 0) yield chunk(own);
+        break;
+      }
+      case 'step.delta': {
+        const delta = isJsonObject(value['delta']) ? value['delta'] : {};
+        if (delta['type'] === 'text' && typeof delta['text'] === 'string') {
+          const part = { text: delta['text'] };
+          yield chunk([part]);
+        } else if (delta['type'] === 'thought_summary') {
+          const content = delta['content'];
+          const text = isJsonObject(content) ? content['text'] : undefined;
+          if (typeof text === 'string') {
+            const part = { thought: true, text };
+            yield chunk([part]);
+          }
+        }
+        break;
+      }
+      case 'interaction.status_update':
+        status = String(value['status']);
+        if (typeof value['continuation_token'] === 'string') token = value['continuation_token'];
+        if (value['usage'] !== undefined) usage = value['usage'];
+        break;
+      case 'interaction.completed': {
+        const interaction = isJsonObject(value['interaction']) ? value['interaction'] : {};
+        status = String(interaction['status'] ?? status);
+        if (typeof interaction['continuation_token'] === 'string') {
+          token = interaction['continuation_token'];
+        }
+        if (interaction['usage'] !== undefined) usage = interaction['usage'];
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  const extra: Json = { finishReason: finishReasonOf(status) };
+  if (status === 'requires_continuation' && token !== undefined) extra['continuationToken'] = token;
+  if (queries.length > 0 || grounding.length > 0) {
+    extra['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: grounding };
+  }
+  const last = chunk([], extra);
+  const usageMetadata = toUsageMetadata(usage);
+  if (usageMetadata !== undefined) last.usageMetadata = usageMetadata;
+  yield last;
+  if (id !== undefined) settle(id, status === 'requires_continuation' ? token : undefined);
+}

@@ -1,0 +1,150 @@
+import { isJsonObject } from '../history/part-fields.ts';
+import type { Part } from '../wire/content.ts';
+import type { Interaction } from '../wire/interaction.ts';
+import type { GenerateContentResponse } from '../wire/response.ts';
+
+// An interaction read back as the `generateContent` response the agent reads. The bytes come from
+// a server: every field read here is checked, and a step that is not what its type says is
+// dropped (kept only as data in the interaction), never thrown on as a TypeError.
+
+type Json = Record<string, unknown>;
+
+const FINISH: Readonly<Record<string, string>> = {
+  completed: 'STOP',
+  requires_action: 'STOP',
+  incomplete: 'MAX_TOKENS',
+  requires_continuation: 'CONTINUATION',
+  budget_exceeded: 'MAX_TOKENS',
+};
+
+/** A finished interaction as the `generateContent` response the agent reads. @internal */
+export function toGenerateContentResponse(interaction: Interaction): GenerateContentResponse {
+  const parts: Part[] = [];
+  const queries: string[] = [];
+  const chunks: Json[] = [];
+  for (const step of interaction.steps ?? [])
+    parts.push(...interactionStepParts(step, queries, chunks));
+  const candidate: Json = {
+    content: { role: 'model', parts },
+    finishReason: finishReasonOf(interaction.status),
+    index: 0,
+  };
+  const token = continuationTokenOf(interaction);
+  if (token !== undefined) candidate['continuationToken'] = token;
+  if (queries.length > 0 || chunks.length > 0) {
+    candidate['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: chunks };
+  }
+  return {
+    candidates: [candidate],
+    usageMetadata: toUsageMetadata(interaction.usage),
+    responseId: interaction.id,
+  } as GenerateContentResponse;
+}
+
+/**
+ * An interaction's `usage` as `usageMetadata` (a count that is not a safe count is 0).
+ * @internal
+ */
+export function toUsageMetadata(usage: unknown): GenerateContentResponse['usageMetadata'] {
+  if (!isJsonObject(usage)) return undefined;
+  const count = (key: string): number => {
+    const value = usage[key];
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
+  };
+  const thoughts = count('total_thought_tokens');
+  return {
+    promptTokenCount: count('total_input_tokens'),
+    candidatesTokenCount: count('total_output_tokens'),
+    ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}),
+    totalTokenCount: count('total_tokens'),
+  } as GenerateContentResponse['usageMetadata'];
+}
+
+/** The objects of a list from the server; anything else in it is dropped. */
+function records(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isJsonObject) : [];
+}
+
+/**
+ * The parts of one step; built-in tool steps become grounding (search) and are otherwise dropped.
+ * @internal
+ */
+export function interactionStepParts(step: unknown, queries: string[], chunks: Json[]): Part[] {
+  if (!isJsonObject(step)) return [];
+  const value = step;
+  switch (value['type']) {
+    case 'model_output':
+      return records(value['content'])
+        .filter((piece) => typeof piece['text'] === 'string')
+        .map((piece) => ({ text: piece['text'] as string }));
+    case 'thought': {
+      const summary = records(value['summary'])
+        .map((piece) => (typeof piece['text'] === 'string' ? piece['text'] : ''))
+        .join('');
+      const signature = value['signature'];
+      if (summary === '' && typeof signature !== 'string') return [];
+      return [
+        {
+          thought: true,
+          text: summary,
+          ...(typeof signature === 'string' ? { thoughtSignature: signature } : {}),
+        },
+      ];
+    }
+    case 'function_call':
+      if (typeof value['name'] !== 'string' || value['name'] === '') return [];
+      return [
+        {
+          functionCall: {
+            ...(typeof value['id'] === 'string' ? { id: value['id'] } : {}),
+            name: value['name'],
+            args: isJsonObject(value['arguments']) ? value['arguments'] : {},
+          },
+          ...(typeof value['signature'] === 'string'
+            ? { thoughtSignature: value['signature'] }
+            : {}),
+        },
+      ];
+    case 'google_search_call': {
+      const args = value['arguments'];
+      const list = isJsonObject(args) ? args['queries'] : undefined;
+      if (Array.isArray(list)) {
+        for (const query of list) if (typeof query === 'string') queries.push(query);
+      }
+      return [];
+    }
+    case 'google_search_result': {
+      for (const item of records(value['result'])) {
+        if (typeof item['url'] === 'string') {
+          const title = typeof item['title'] === 'string' ? { title: item['title'] } : {};
+          chunks.push({ web: { uri: item['url'], ...title } });
+        }
+      }
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The token of an interaction stopped at the per-request decode limit (`requires_continuation`).
+ * @internal
+ */
+export function continuationTokenOf(interaction: Interaction): string | undefined {
+  return interaction.status === 'requires_continuation' &&
+    typeof interaction.continuation_token === 'string' &&
+    interaction.continuation_token !== ''
+    ? interaction.continuation_token
+    : undefined;
+}
+
+/**
+ * An interaction's status as a `finishReason` (`OTHER` for a status it does not know).
+ * @internal
+ */
+export function finishReasonOf(status: unknown): string {
+  return typeof status === 'string' && Object.hasOwn(FINISH, status)
+    ? (FINISH[status] as string)
+    : 'OTHER';
+}

@@ -1,0 +1,155 @@
+import { InvalidArgumentError } from '@gemloop/core';
+import type { DurableBatchJobDefinition } from '../durable-batch-runs.ts';
+import type { DurableAgentDefinition } from '../durable-run-types.ts';
+import { checkModelRateLimits, type ModelRateLimit } from '../fleet-rate-limit.ts';
+import type { EventBatching } from '../run-events.ts';
+import type { TakeoverOptions } from '../worker-liveness.ts';
+
+/** Options of {@link startDurableWorker}. */
+export type StartDurableWorkerOptions = {
+  /** The DBOS system database (`postgres://user:password@host:port/db`); created when missing. */
+  databaseUrl: string;
+  /** The agents this worker runs, by name; every worker of a fleet defines the same ones. */
+  agents: Record<string, DurableAgentDefinition>;
+  /**
+   * Batch jobs this worker runs, by name: the options of `createBatchRuns` (`@gemloop/core/batch`).
+   * Start them with `createDurableBatchRuns(...).start(name, { inputs })`; each is a workflow that
+   * steps the job and sleeps durably between polls. Every worker of a fleet defines the same ones.
+   */
+  batchJobs?: Record<string, DurableBatchJobDefinition> | undefined;
+  /** The fleet's name in the database. @defaultValue `'gemloop'` */
+  appName?: string | undefined;
+  /**
+   * This worker's id. A worker restarted with the same id recovers its own runs at once; others
+   * take over a silent worker's runs after `takeover.deadAfterMs`. @defaultValue `<host>-<pid>-<random>`
+   */
+  executorId?: string | undefined;
+  /** Runs at once in this worker (a run paused for approval holds no slot). @defaultValue 4 */
+  workerConcurrency?: number | undefined;
+  /**
+   * Fleet-wide limits of model requests per model: all workers together send at most `requests`
+   * HTTP requests of the model (each attempt, retries included) in any window of `periodMs`, as
+   * the API receives them. Each attempt is admitted right before it is sent, by a slot in
+   * Postgres that is free again `periodMs` after the API answered (see `fleet-rate-limit.ts`);
+   * a call that finds none waits (its time limit starts once admitted). Every worker of a fleet
+   * gives the same limits.
+   */
+  modelRateLimits?: Record<string, ModelRateLimit> | undefined;
+  /**
+   * @deprecated Removed: the limit is held when each request is sent, with no margin to add.
+   * Passing a value throws.
+   */
+  rateLimitMarginMs?: undefined;
+  /**
+   * How often the fleet's workers poll the runs queue: the longest a started run waits for a
+   * worker on an idle fleet. DBOS 5.3 has no notification for an enqueued workflow (its queue
+   * runner polls, `wfqueue.js`, 1 s by default); each poll of an idle worker is a short
+   * transaction (about 3 statements, no WAL), so 50 ms costs Postgres about 60 statements a
+   * second per worker (measured: `bench/src/durable/fleet-bench.ts`). The queue's setting is
+   * shared: the last worker to start sets it for the fleet. @defaultValue 50
+   */
+  pollingIntervalMs?: number | undefined;
+  /**
+   * The most connections DBOS's own pool holds to the system database (DBOS's
+   * `systemDatabasePoolSize`, 10 by default in DBOS 5.3, `DEFAULT_POOL_SIZE` in
+   * `dist/src/system_database.js`); DBOS keeps half of it for its polling reads. A run holds a
+   * connection only while one of its statements runs (no step holds one through a model call or
+   * a tool), so the default carries the runs one worker can drive (see the package README,
+   * "Sizing a fleet"); raise it with `workerConcurrency` past about 50 active runs.
+   * @defaultValue DBOS's, 10
+   */
+  systemDatabasePoolSize?: number | undefined;
+  /** Taking over the runs of dead workers; `false` leaves that to you. */
+  takeover?: TakeoverOptions | false | undefined;
+  /** How long a call waits for approval before it is denied. @defaultValue 7 days */
+  approvalTimeoutMs?: number | undefined;
+  /**
+   * How often this worker looks for paused runs whose approval timed out (and resumes them, to
+   * deny the call). @defaultValue 5000
+   */
+  approvalSweepMs?: number | undefined;
+  /**
+   * How a streamed answer's text reaches other processes while it is written: its deltas are
+   * written in batches, at most one write per `batchMs` (or at once for `batchSize` deltas).
+   * @defaultValue `{ batchMs: 200, batchSize: 64 }`
+   */
+  eventBatching?: Partial<EventBatching> | undefined;
+  /** DBOS's own log level (it logs to the console). @defaultValue `'warn'` */
+  logLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
+  /**
+   * The code version DBOS tags runs with; only workers of the same version replay a run.
+   * @defaultValue DBOS's hash of the registered workflows
+   */
+  applicationVersion?: string | undefined;
+};
+
+/** The default of {@link StartDurableWorkerOptions.pollingIntervalMs}. @internal */
+export const DEFAULT_QUEUE_POLLING_MS = 50;
+
+/**
+ * Checks the options {@link startDurableWorker} takes before it touches Postgres: a clear
+ * {@link InvalidArgumentError} naming the option, the same as the worker threw when the checks
+ * sat in its body.
+ * @internal
+ */
+export function checkDurableWorkerOptions({
+  databaseUrl,
+  agents,
+  batchJobs,
+  modelRateLimits,
+  rateLimitMarginMs,
+  systemDatabasePoolSize,
+  eventBatching: eventBatchingOption,
+}: Pick<
+  StartDurableWorkerOptions,
+  | 'databaseUrl'
+  | 'agents'
+  | 'batchJobs'
+  | 'rateLimitMarginMs'
+  | 'systemDatabasePoolSize'
+  | 'eventBatching'
+> & { modelRateLimits: Record<string, ModelRateLimit> }): void {
+  if (typeof databaseUrl !== 'string' || databaseUrl === '') {
+    throw new InvalidArgumentError({
+      argument: 'databaseUrl',
+      message: 'startDurableWorker: databaseUrl must be a Postgres connection string.',
+    });
+  }
+  if (
+    typeof agents !== 'object' ||
+    agents === null ||
+    (Object.keys(agents).length === 0 && Object.keys(batchJobs ?? {}).length === 0)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'agents',
+      message:
+        'startDurableWorker: agents must name at least one agent definition ({ support: { gemini, model, ... } }), or batchJobs one batch job.',
+    });
+  }
+  if (rateLimitMarginMs !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'rateLimitMarginMs',
+      message:
+        'startDurableWorker: rateLimitMarginMs is gone: modelRateLimits is now held at the moment a request is sent, with no margin to add. Remove the option.',
+    });
+  }
+  if (
+    systemDatabasePoolSize !== undefined &&
+    !(Number.isInteger(systemDatabasePoolSize) && systemDatabasePoolSize >= 2)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'systemDatabasePoolSize',
+      message: `startDurableWorker: systemDatabasePoolSize must be an integer of at least 2 (DBOS keeps half for its polling reads); got ${String(systemDatabasePoolSize)}.`,
+    });
+  }
+  checkModelRateLimits(modelRateLimits);
+  for (const key of ['batchMs', 'batchSize'] as const) {
+    const value = eventBatchingOption?.[key];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new InvalidArgumentError({
+        argument: `eventBatching.${key}`,
+        message: `startDurableWorker: eventBatching.${key} must be a positive number (got ${String(value)}).`,
+      });
+    }
+  }
+}

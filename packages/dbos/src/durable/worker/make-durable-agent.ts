@@ -1,0 +1,137 @@
+import { createAgent, InvalidArgumentError } from '@gemloop/core';
+import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
+import { createApprovalHook, type RunPauser } from '../approvals.ts';
+import { assertStillOwnsRun } from '../call-model-step.ts';
+import { runsAsChildWorkflow } from '../durable-children.ts';
+import { callModelStep, createDurableGemini, createModelCalls } from '../durable-gemini.ts';
+import { toDurableGuardrails } from '../durable-guardrails.ts';
+import { createDurableInteractions, registerDurableInteractions } from '../durable-interactions.ts';
+import type { DurableAgentDefinition } from '../durable-run-types.ts';
+import type { SteerWatch } from '../durable-steering.ts';
+import { toDurableTool } from '../durable-tool.ts';
+import type { FleetRateLimit } from '../fleet-rate-limit.ts';
+import { isDurableRunEnding } from '../is-durable-run-ending.ts';
+import { captureRequest } from '../run-events.ts';
+import type { WorkerRunEvents } from './worker-run-events.ts';
+
+/** An agent of the worker made durable, with its approval hook and guardrails. @internal */
+export type PreparedDurableAgent = {
+  agent: ReturnType<typeof createAgent>;
+  approvals: ReturnType<typeof createApprovalHook>;
+  /** Its guardrails as steps: a subagent's calls meet the tool guardrails of its top run. */
+  guardrails: ReturnType<typeof toDurableGuardrails>;
+};
+
+/** What the worker gives {@link createDurableAgentMaker}: the pieces every durable agent shares. @internal */
+export type DurableAgentContext = {
+  /** The fleet rate limits, when the worker has any (fleet-rate-limit.ts). */
+  rateLimit: FleetRateLimit | undefined;
+  /** Which runs' next step boundary reads their steering messages (durable-steering.ts). */
+  steerWatch: SteerWatch;
+  /** The event buffers of the worker's runs. */
+  events: WorkerRunEvents;
+  /** How long a call waits for approval before it is denied. */
+  approvalTimeoutMs: number;
+  /** Stops and resumes a run from inside it (a DBOS client, not DBOS's static API). */
+  pauser: RunPauser;
+  /** The run's status as DBOS stores it, read outside the workflow (no checkpoint). */
+  statusOf: (runId: string) => Promise<string | undefined>;
+};
+
+/**
+ * Makes a defined agent, or a subagent's agent at `name` (`support/research`), durable: its model
+ * calls and tool calls become DBOS steps, its approvals pause the run without a worker slot, its
+ * guardrail checks are recorded steps.
+ * @internal
+ */
+export function createDurableAgentMaker({
+  rateLimit,
+  steerWatch,
+  events,
+  approvalTimeoutMs,
+  pauser,
+  statusOf,
+}: DurableAgentContext): (
+  name: string,
+  definition: DurableAgentDefinition,
+) => PreparedDurableAgent {
+  const { currentBuffer, streamWithPreview, timed, flushCurrent } = events;
+  return (name, definition) => {
+    const { needsApproval, ...agentOptions } = definition;
+    if (agentOptions.toolCallOrder === 'as-ready') {
+      throw new InvalidArgumentError({
+        argument: `agents.${name}.toolCallOrder`,
+        message: `startDurableWorker: agent "${name}" sets toolCallOrder: 'as-ready', which a durable run cannot replay (its tool steps would start in a timing-dependent order). Leave toolCallOrder out: durable runs use 'replayable'.`,
+      });
+    }
+    const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
+    // What each call asks goes out with the run's events (run-events.ts, captureRequest), so
+    // the run can become an eval case later (`readRecordedRuns`, @gemloop/dbos/recorded-runs).
+    const capture = (request: GenerateContentRequest): void => {
+      const buffer = currentBuffer();
+      if (buffer !== undefined) captureRequest(buffer, request);
+    };
+    const gemini = createDurableGemini(definition.gemini, {
+      generate: (request, options) => {
+        capture(request);
+        return callModelStep<GenerateContentResponse>({
+          name: 'gemloop.model:generate',
+          // The fence of `calls` checks ownership before each attempt is sent.
+          fenced: true,
+          steer: steerWatch,
+          call: () => timed(() => calls.generate(request, options)),
+        });
+      },
+      stream: (request, options) => {
+        capture(request);
+        return callModelStep<GenerateContentResponse[]>({
+          name: 'gemloop.model:stream',
+          fenced: true,
+          steer: steerWatch,
+          call: () =>
+            timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
+        });
+      },
+    });
+    registerDurableInteractions(gemini, agentOptions.api, () =>
+      createDurableInteractions(definition.gemini, calls, timed, statusOf),
+    );
+    const approvals = createApprovalHook({
+      // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even
+      // when no tool is listed.
+      needsApproval:
+        needsApproval ??
+        ((agentOptions.guardrails?.options.tools?.length ?? 0) > 0 ? [] : undefined),
+      userHook: agentOptions.beforeToolCall,
+      timeoutMs: approvalTimeoutMs,
+      flush: flushCurrent,
+      pauser,
+    });
+    // Each check a recorded step: a replay does not ask a classifier again.
+    const guardrails = toDurableGuardrails(agentOptions.guardrails, timed);
+    const agent = createAgent({
+      ...agentOptions,
+      gemini,
+      // A subagent's calls start child workflows (durable-children.ts), whose calls are the steps.
+      tools: agentOptions.tools?.map((tool) =>
+        runsAsChildWorkflow(tool) ? tool : toDurableTool(tool, timed, steerWatch),
+      ),
+      guardrails,
+      beforeToolCall: approvals.hook,
+      // DBOS's "this execution lost the run" and "cancelled", and the approval pause, end the
+      // run as they are: the workflow sees them (and DBOS parks the execution) instead of the
+      // model seeing them as a tool's error and being called again.
+      isRunEndingError: (error) =>
+        isDurableRunEnding(error) || agentOptions.isRunEndingError?.(error) === true,
+      // The calls of a turn run at once (up to the definition's toolConcurrency), in an order
+      // that depends on the turn alone: every approval decision first, in call order, then the
+      // tool steps started in call order (DBOS numbers a step when it starts), settled and
+      // reported in call order. A replay meets the same steps in the same order, as DBOS
+      // requires ("it should invoke the same steps with the same inputs in the same order":
+      // https://docs.dbos.dev/typescript/tutorials/workflow-tutorial, Determinism); a step's
+      // number is taken when it starts (`callStepFunction`, `dist/src/dbos-executor.js` 5.3).
+      toolCallOrder: 'replayable',
+    });
+    return { agent, approvals, guardrails };
+  };
+}

@@ -1,0 +1,118 @@
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import type { AgentEvent } from '@gemloop/core';
+import { agentTurnsOf } from '@gemloop/core/internal';
+import type { createDurableChildren } from '../durable-children.ts';
+import { type DurableRunInput, type DurableRunResult, RUN_WORKFLOW } from '../durable-run-types.ts';
+import {
+  createDurableSteering,
+  createSteerCheck,
+  type SteerCheck,
+  type SteerWatch,
+} from '../durable-steering.ts';
+import { isDurableRunEnding } from '../is-durable-run-ending.ts';
+import {
+  createRunEventBuffer,
+  EVENTS_STREAM_KEY,
+  flushRunEvents,
+  pushRunEvent,
+  type RunEventBuffer,
+} from '../run-events.ts';
+import type { SteerAnnouncements } from '../steer-announcements.ts';
+import { toJsonSafe } from '../to-json-safe.ts';
+import type { PreparedDurableAgent } from './make-durable-agent.ts';
+
+/** What the run workflow reads and writes of its worker. @internal */
+export type RunWorkflowContext = {
+  /** The worker's agents, made durable, by name. */
+  prepared: ReadonlyMap<string, PreparedDurableAgent>;
+  /** The event buffer of each run this worker executes (worker-run-events.ts). */
+  buffers: Map<string, RunEventBuffer>;
+  /** Which runs' next step boundary reads their steering messages (durable-steering.ts). */
+  steerChecks: Map<string, SteerCheck>;
+  steerAnnouncements: SteerAnnouncements;
+  steerWatch: SteerWatch;
+  /** The runs' subagents, as child workflows (durable-children.ts). */
+  children: ReturnType<typeof createDurableChildren>;
+};
+
+/**
+ * Registers the run workflow with DBOS (`RUN_WORKFLOW`): a run is `agent.stream()` inside it, its
+ * events written to the run's stream, its result returned JSON-safe. A run paused for approval,
+ * cancelled or no longer this execution's ends writing nothing more.
+ * @internal
+ */
+export function registerRunWorkflow({
+  prepared,
+  buffers,
+  steerChecks,
+  steerAnnouncements,
+  steerWatch,
+  children,
+}: RunWorkflowContext): (agentName: string, request: DurableRunInput) => Promise<DurableRunResult> {
+  return DBOS.registerWorkflow(
+    async (agentName: string, request: DurableRunInput): Promise<DurableRunResult> => {
+      const entry = prepared.get(agentName);
+      if (entry === undefined) {
+        throw new Error(
+          `This worker defines no agent "${agentName}" (it defines ${[...prepared.keys()].join(', ')}).`,
+        );
+      }
+      const runId = DBOS.workflowID as string;
+      const buffer = createRunEventBuffer();
+      buffers.set(runId, buffer);
+      const steerCheck = createSteerCheck();
+      steerChecks.set(runId, steerCheck);
+      // The last events and the stream's close in one step: closed from the step body, the
+      // close is a plain write (4 round trips) instead of a checkpointed operation of the
+      // workflow (7). A body run again after a crash closes again after its (repeated) events;
+      // readers stop at the first close, by which they have every event. (A run recorded by an
+      // older version, with its close as an operation of its own, replays this step from the
+      // record and ends without that operation: readers also stop when the run ends.)
+      const finish = (): Promise<void> =>
+        DBOS.runStep(
+          async () => {
+            await flushRunEvents(buffer);
+            await DBOS.closeStream(EVENTS_STREAM_KEY);
+          },
+          { name: 'gemloop.events' },
+        );
+      try {
+        const stream = agentTurnsOf(entry.agent).stream(
+          request.input,
+          {
+            ...(request.history === undefined ? {} : { history: request.history }),
+            // The tree's budget; its spent total is rebuilt by the replayed model steps.
+            ...(request.budget === undefined ? {} : { budget: request.budget }),
+            // runs.steer() from any process: DBOS messages, read at a boundary after a step that
+            // saw one waiting (durable-steering.ts).
+            steering: createDurableSteering(steerCheck, steerWatch),
+          },
+          undefined,
+          // Its subagents run as child workflows.
+          children.starterFor(agentName),
+        );
+        for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
+        const result = await stream.result;
+        await finish();
+        return toJsonSafe(result);
+      } catch (error) {
+        // Paused for approval: the workflow is stopped (CANCELLED, its slot free) and this
+        // execution ends here, writing nothing (no stream close: the run goes on when resumed).
+        // DBOS treats its own cancellation error as "stopped", not as the run's failure.
+        if (entry.approvals.paused(runId)) throw new DBOSErrors.DBOSWorkflowCancelledError(runId);
+        // Cancelled, or no longer this execution's: it ends here, writing nothing more (a write
+        // would fail on DBOS's ownership check anyway). DBOS parks it on the recorded outcome.
+        if (isDurableRunEnding(error)) throw error;
+        // Whatever happened before the failure reaches the watchers; the failure is the run's.
+        await finish().catch(() => {});
+        throw error;
+      } finally {
+        buffers.delete(runId);
+        steerChecks.delete(runId);
+        steerAnnouncements.clear(runId);
+        entry.approvals.forget(runId);
+      }
+    },
+    { name: RUN_WORKFLOW },
+  );
+}

@@ -1,0 +1,319 @@
+import { hostname } from 'node:os';
+import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
+import { guardrails as makeGuardrails } from '@gemloop/core/guardrails';
+import { agentTurnsOf } from '@gemloop/core/internal';
+import pg from 'pg';
+import { checkPostgres } from '../../errors/check-postgres.ts';
+import { DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from '../approvals.ts';
+import { createRunsApi, type DurableRuns } from '../create-durable-runs.ts';
+import { registerBatchRunsWorkflow } from '../durable-batch-runs.ts';
+import { createDurableChildren } from '../durable-children.ts';
+import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../durable-run-types.ts';
+import { createSteerWatch, STEER_TOPIC, type SteerCheck } from '../durable-steering.ts';
+import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
+import { migrateSystemDatabase } from '../migrate-system-database.ts';
+import { createRunEndNotices, migrateRunEndNotices } from '../run-end-notices.ts';
+import { DEFAULT_EVENT_BATCHING, EVENTS_STREAM_KEY, type EventBatching } from '../run-events.ts';
+import { migrateRunPauses } from '../run-pauses.ts';
+import { createSteerAnnouncements } from '../steer-announcements.ts';
+import { startWorkerLiveness } from '../worker-liveness.ts';
+import {
+  checkDurableWorkerOptions,
+  DEFAULT_QUEUE_POLLING_MS,
+  type StartDurableWorkerOptions,
+} from './durable-worker-options.ts';
+import { createDurableAgentMaker, type PreparedDurableAgent } from './make-durable-agent.ts';
+import { registerRunWorkflow } from './register-run-workflow.ts';
+import { startApprovalSweep } from './start-approval-sweep.ts';
+import { createWorkerRunEvents } from './worker-run-events.ts';
+
+export type { StartDurableWorkerOptions } from './durable-worker-options.ts';
+
+/** How many run ids the log line of a takeover names (a dead worker may have held thousands). */
+const MAX_LOGGED_RUN_IDS = 20;
+
+/** A launched durable worker, from {@link startDurableWorker}. */
+export type DurableWorker = {
+  readonly executorId: string;
+  /** Drive runs from this process (the same API as {@link createDurableRuns}). */
+  readonly runs: DurableRuns;
+  /**
+   * Stops taking runs and disconnects. Runs in progress stay PENDING: this worker recovers them
+   * when it starts again with the same `executorId`, others after `takeover.deadAfterMs`
+   * (at once with `handOver: true`).
+   */
+  shutdown(options?: { handOver?: boolean | undefined }): Promise<void>;
+};
+
+/**
+ * Launches DBOS in this process and makes it a worker of the fleet: it dequeues runs of the
+ * given agents (at most `workerConcurrency` at once), runs each as a DBOS workflow, and takes over
+ * runs of dead workers.
+ *
+ * A run is `agent.stream()` inside a workflow whose model calls and tool calls are steps: each
+ * model response is recorded verbatim, each tool's result or error too, so a run replayed on
+ * another worker after a crash repeats no completed model call and no completed tool call (a tool
+ * that was running when its worker died runs again: use `durableContext(context).idempotencyKey`).
+ * Parallel function calls of one model turn run at once (up to the agent's `toolConcurrency`),
+ * after every approval decision of the turn is made; their steps start in call order and their
+ * results are reported in call order, so the order of the steps, which a replay must follow, does
+ * not depend on timing. A subagent (`subagent()` of `@gemloop/core/composition`, its agent made by
+ * `createAgent`) runs as a DBOS child workflow `<runId>/<step>.<index>:<callId>` whose model and
+ * tool calls are its own steps: a crash mid-child resumes the child where it was, and a child's
+ * call that needs approval pauses the tree without a worker slot (see `durable-children.ts`).
+ * Tool time limits (`toolTimeoutMs`)
+ * are in-memory timers: a replay does not reproduce a timeout, so keep limits inside the tool.
+ *
+ * DBOS is one per process: start one worker per process.
+ * @throws {@link PostgresUnreachableError} when Postgres cannot be reached (password redacted).
+ */
+export async function startDurableWorker({
+  databaseUrl,
+  agents,
+  batchJobs = {},
+  appName = DEFAULT_APP_NAME,
+  executorId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  workerConcurrency = 4,
+  modelRateLimits = {},
+  rateLimitMarginMs,
+  pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
+  systemDatabasePoolSize,
+  takeover = {},
+  approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
+  approvalSweepMs = 5000,
+  eventBatching: eventBatchingOption,
+  logLevel = 'warn',
+  applicationVersion,
+}: StartDurableWorkerOptions): Promise<DurableWorker> {
+  checkDurableWorkerOptions({
+    databaseUrl,
+    agents,
+    batchJobs,
+    modelRateLimits,
+    rateLimitMarginMs,
+    systemDatabasePoolSize,
+    eventBatching: eventBatchingOption,
+  });
+  await checkPostgres({
+    connectionString: databaseUrl,
+    purpose: 'the DBOS system database',
+    missingDatabaseOk: true,
+  });
+
+  // Created before the agents (their approval hooks pause runs through them), connected lazily.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  pool.on('error', () => {});
+  // A DBOS client, not DBOS's static API, stops and resumes a run from inside it: the static
+  // calls made in a workflow are checkpoints of it, which a replay would not make again.
+  let dbosClient: DBOSClient | undefined;
+  const pauser: RunPauser = {
+    pool,
+    stop: (runId) => (dbosClient as DBOSClient).cancelWorkflow(runId),
+    resume: async (runId) => {
+      await (dbosClient as DBOSClient).resumeWorkflow(runId, { queueName: RUNS_QUEUE });
+    },
+  };
+
+  // Which runs' next step boundary reads their steering messages (durable-steering.ts).
+  const steerChecks = new Map<string, SteerCheck>();
+  const steerAnnouncements = createSteerAnnouncements({
+    connectionString: databaseUrl,
+    topic: STEER_TOPIC,
+    tracked: (runId) => steerChecks.has(runId),
+  });
+  const steerWatch = createSteerWatch({
+    pool,
+    checks: steerChecks,
+    runIdOf: () => DBOS.workflowID,
+    announcements: steerAnnouncements,
+  });
+
+  const eventBatching: EventBatching = { ...DEFAULT_EVENT_BATCHING, ...eventBatchingOption };
+  const events = createWorkerRunEvents(eventBatching);
+  // The fleet rate limits, held at the moment each attempt is sent (fleet-rate-limit.ts). Its
+  // own connections: a release queued behind a heartbeat would keep a slot from the fleet.
+  const limitPool =
+    Object.keys(modelRateLimits).length === 0
+      ? undefined
+      : new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  limitPool?.on('error', () => {});
+  const rateLimit =
+    limitPool === undefined
+      ? undefined
+      : createFleetRateLimit({
+          pool: limitPool,
+          appName,
+          limits: modelRateLimits,
+          onError: (error) =>
+            DBOS.logger.warn(
+              `gemloop rate limit: freeing a slot failed (it frees when its lease ends): ${error instanceof Error ? error.message : String(error)}`,
+            ),
+        });
+
+  const prepared = new Map<string, PreparedDurableAgent>();
+  const makeAgent = createDurableAgentMaker({
+    rateLimit,
+    steerWatch,
+    events,
+    approvalTimeoutMs,
+    pauser,
+    statusOf: async (runId) =>
+      dbosClient === undefined ? undefined : (await dbosClient.getWorkflow(runId))?.status,
+  });
+  for (const [name, definition] of Object.entries(agents)) {
+    prepared.set(name, makeAgent(name, definition));
+  }
+  const children = createDurableChildren({
+    agents: new Map(Object.entries(agents)),
+    build: (key, options) => {
+      const { agent } = makeAgent(key, options);
+      return {
+        run: (input, parent, history) =>
+          agentTurnsOf(agent).child(
+            input,
+            {
+              signal: new AbortController().signal,
+              ...(history === undefined ? {} : { history }),
+            },
+            parent,
+          ),
+      };
+    },
+    inherited: (topAgent) => {
+      const top = prepared.get(topAgent);
+      const options = top?.guardrails?.options;
+      const tools = options?.tools ?? [];
+      return {
+        hook: top?.approvals.hook,
+        forget: (runId) => top?.approvals.forget(runId),
+        toolGuardrails:
+          tools.length === 0
+            ? undefined
+            : makeGuardrails({
+                tools,
+                timeoutMs: options?.timeoutMs,
+                onTimeout: options?.onTimeout,
+              }),
+      };
+    },
+    pauser,
+    status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
+  });
+  children.register();
+
+  registerBatchRunsWorkflow(batchJobs);
+
+  const runWorkflow = registerRunWorkflow({
+    prepared,
+    buffers: events.buffers,
+    steerChecks,
+    steerAnnouncements,
+    steerWatch,
+    children,
+  });
+
+  DBOS.setConfig({
+    name: appName,
+    systemDatabaseUrl: databaseUrl,
+    executorID: executorId,
+    logLevel,
+    // migrateSystemDatabase did it, once for the fleet.
+    runMigrations: false,
+    ...(systemDatabasePoolSize === undefined ? {} : { systemDatabasePoolSize }),
+    ...(applicationVersion === undefined ? {} : { applicationVersion }),
+  });
+  await migrateSystemDatabase(databaseUrl);
+  await migrateRunPauses(pool);
+  await migrateRunEndNotices(pool);
+  if (limitPool !== undefined) {
+    await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
+  }
+  dbosClient = await DBOSClient.create({
+    systemDatabaseUrl: databaseUrl,
+    applicationName: appName,
+  });
+  await DBOS.launch();
+  await DBOS.registerQueue(RUNS_QUEUE, {
+    workerConcurrency,
+    minPollingIntervalMs: pollingIntervalMs,
+    onConflict: 'always_update',
+  });
+
+  // The heartbeats' own connection: a beat queued behind the pool's other queries (a sweep,
+  // the approval sweep, the runs API) made a live worker look silent (worker-liveness.ts).
+  const beatPool =
+    takeover === false ? undefined : new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  beatPool?.on('error', () => {});
+  const liveness =
+    takeover === false
+      ? undefined
+      : await startWorkerLiveness({
+          pool,
+          beatPool,
+          appName,
+          executorId,
+          heartbeatMs: takeover.heartbeatMs,
+          deadAfterMs: takeover.deadAfterMs,
+          onError: (error) =>
+            DBOS.logger.warn(
+              `gemloop takeover: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          onTakeover: ({ executorId: silent, runIds }) =>
+            DBOS.logger.warn(
+              `gemloop takeover: worker ${silent} is silent; taking over its ${runIds.length} runs${
+                runIds.length === 0 ? '' : `: ${runIds.slice(0, MAX_LOGGED_RUN_IDS).join(', ')}`
+              }${runIds.length > MAX_LOGGED_RUN_IDS ? ', ...' : ''}`,
+            ),
+        });
+
+  // Paused runs whose approval timed out are resumed, to deny the call; runs whose resume never
+  // came (a process died in between) too. Each is claimed once, by one worker.
+  const sweep = startApprovalSweep({ pool, resume: pauser.resume, sweepMs: approvalSweepMs });
+
+  const notices = createRunEndNotices(databaseUrl);
+  // Waits on a stream or a result wake on DBOS's notifications (streams) and the run's end notice;
+  // their fallback poll stays at a second, not the queue's short one.
+  const waitPollMs = Math.max(pollingIntervalMs, 1000);
+  const runs = createRunsApi({
+    pool,
+    notices,
+    resume: pauser.resume,
+    enqueue: async (agent, runId, input) => {
+      await DBOS.startWorkflow(runWorkflow, { workflowID: runId, queueName: RUNS_QUEUE })(
+        agent,
+        input,
+      );
+    },
+    // Asked only once the run's status is final (the run's end notice wakes the wait).
+    getResult: (runId) =>
+      DBOS.getResult<DurableRunResult>(runId, {
+        pollingIntervalMs: waitPollMs,
+      }) as Promise<DurableRunResult>,
+    getStatus: async (runId) =>
+      (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: true }))[0],
+    readStream: (runId, offset) =>
+      DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs: waitPollMs }),
+    getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
+    send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
+    // With the run's subagents (child workflows; see create-durable-runs.ts).
+    cancel: (runId) => DBOS.cancelWorkflow(runId, { cancelChildren: true }),
+    listWorkflows: (input) => DBOS.listWorkflows(input),
+    close: async () => {},
+  });
+
+  return {
+    executorId,
+    runs,
+    async shutdown({ handOver = false } = {}) {
+      await sweep.stop();
+      await liveness?.stop({ dead: handOver });
+      await notices.close();
+      await steerAnnouncements.close();
+      await pool.end().catch(() => {});
+      await beatPool?.end().catch(() => {});
+      await limitPool?.end().catch(() => {});
+      await dbosClient?.destroy().catch(() => {});
+      await DBOS.shutdown();
+    },
+  };
+}

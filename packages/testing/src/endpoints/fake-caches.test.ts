@@ -1,0 +1,160 @@
+import { ApiCallError } from '@gemloop/core/errors';
+import type { Gemini } from '@gemloop/core/http';
+import { createGemini } from '@gemloop/core/http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeGemini, type FakeGemini } from '../create-fake-gemini.ts';
+import { turn } from '../script/fake-turn.ts';
+
+// About 1500 tokens by the fake's estimate (four characters a token): above Flash's 1024.
+const document = 'The tenant pays the rent on the first day of each month. '.repeat(105);
+let clock = Date.parse('2026-11-22T13:00:00Z');
+let fake: FakeGemini;
+let gemini: Gemini;
+
+beforeAll(async () => {
+  fake = createFakeGemini({ now: () => clock, script: () => turn.text('Answered.') });
+  const { url } = await fake.listen();
+  gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+});
+afterAll(() => fake.close());
+
+function apiError(promise: Promise<unknown>): Promise<ApiCallError> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => {
+      if (!ApiCallError.isInstance(error)) throw error;
+      return error;
+    },
+  );
+}
+
+describe('the fake cachedContents resource', () => {
+  it('creates, gets, lists with paging, updates the TTL and deletes, on the fake clock', async () => {
+    const created = await gemini.caches.create({
+      model: 'gemini-2.5-flash',
+      displayName: 'lease',
+      systemInstruction: 'Answer from the lease.',
+      contents: document,
+      ttlSeconds: 300,
+    });
+    expect(created).toMatchObject({
+      name: expect.stringMatching(/^cachedContents\/[a-z0-9]{12}$/),
+      model: 'models/gemini-2.5-flash',
+      displayName: 'lease',
+      createTime: '2026-11-22T13:00:00.000Z',
+      expireTime: '2026-11-22T13:05:00.000Z',
+      usageMetadata: { totalTokenCount: expect.any(Number) },
+    });
+    const name = created.name as string;
+    expect(created.usageMetadata?.totalTokenCount).toBeGreaterThan(1024);
+    expect(await gemini.caches.get(name)).toEqual(created);
+
+    const second = await gemini.caches.create({ model: 'gemini-2.5-flash', contents: document });
+    const first = await gemini.caches.list({ pageSize: 1 });
+    expect(first.cachedContents.map((cache) => cache.name)).toEqual([name]);
+    const rest = await gemini.caches.list({ pageSize: 1, pageToken: first.nextPageToken });
+    expect(rest.cachedContents.map((cache) => cache.name)).toEqual([second.name]);
+    expect(rest.nextPageToken).toBeUndefined();
+
+    clock += 60_000;
+    const updated = await gemini.caches.update(name, { ttlSeconds: 600 });
+    expect(updated.expireTime).toBe('2026-11-22T13:11:00.000Z');
+    expect(updated.updateTime).toBe('2026-11-22T13:01:00.000Z');
+
+    await gemini.caches.delete(second.name as string);
+    const gone = await apiError(gemini.caches.get(second.name as string));
+    expect(gone.status).toBe(403);
+    expect(gone.message).toContain('CachedContent not found (or permission denied)');
+    expect(fake.requests.map((request) => request.method)).toContain('caches.update');
+    await gemini.caches.delete(name);
+  });
+
+  it('expires a cache by its TTL: it is gone from get, list and generateContent', async () => {
+    const cache = await gemini.caches.create({
+      model: 'gemini-2.5-flash',
+      contents: document,
+      ttlSeconds: 60,
+    });
+    clock += 61_000;
+    expect((await apiError(gemini.caches.get(cache.name as string))).status).toBe(403);
+    expect((await gemini.caches.list()).cachedContents).toEqual([]);
+    const error = await apiError(
+      gemini.generateContent({
+        model: 'gemini-2.5-flash',
+        cachedContent: cache.name,
+        contents: 'Who pays?',
+      }),
+    );
+    expect(error.status).toBe(403);
+  });
+
+  it("refuses a cache below the model's minimum with the API's 400", async () => {
+    const error = await apiError(
+      gemini.caches.create({ model: 'gemini-2.5-flash', contents: 'Too short to cache.' }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(
+      /Cached content is too small\. total_token_count=\d+, min_total_token_count=1024/,
+    );
+    // Pro needs 4096: the same document is too small there.
+    const pro = await apiError(
+      gemini.caches.create({ model: 'gemini-2.5-pro', contents: document }),
+    );
+    expect(pro.message).toContain('min_total_token_count=4096');
+    const unknown = await apiError(
+      gemini.caches.create({ model: 'gemini-9-flahs', contents: document }),
+    );
+    expect(unknown.status).toBe(404);
+  });
+
+  it('answers generateContent with cachedContent as if the prefix were sent, and reports cachedContentTokenCount', async () => {
+    const cache = await gemini.caches.create({
+      model: 'gemini-2.5-flash',
+      systemInstruction: 'Answer from the lease.',
+      contents: document,
+    });
+    const cachedTokens = cache.usageMetadata?.totalTokenCount as number;
+    const response = await gemini.generateContent({
+      model: 'gemini-2.5-flash',
+      cachedContent: cache.name,
+      contents: 'Who pays the rent?',
+    });
+    expect(response.usageMetadata?.cachedContentTokenCount).toBe(cachedTokens);
+    expect(response.usageMetadata?.promptTokenCount).toBeGreaterThan(cachedTokens);
+    await gemini.caches.delete(cache.name as string);
+  });
+
+  it('rejects systemInstruction, tools or toolConfig beside cachedContent with the real 400', async () => {
+    const cache = await gemini.caches.create({ model: 'gemini-2.5-flash', contents: document });
+    const beside = [
+      { systemInstruction: 'Be brief.' },
+      { tools: [{ functionDeclarations: [{ name: 'f', description: 'F.' }] }] },
+      { toolConfig: { functionCallingConfig: { mode: 'AUTO' as const } } },
+    ];
+    for (const extra of beside) {
+      const error = await apiError(
+        gemini.generateContent({
+          model: 'gemini-2.5-flash',
+          cachedContent: cache.name,
+          contents: 'Hi',
+          ...extra,
+        }),
+      );
+      expect(error.status).toBe(400);
+      expect(error.message).toContain(
+        'Tool config, tools and system instruction should not be set in the request when using cached content.',
+      );
+    }
+    const otherModel = await apiError(
+      gemini.generateContent({
+        model: 'gemini-3-flash-preview',
+        cachedContent: cache.name,
+        contents: 'Hi',
+      }),
+    );
+    expect(otherModel.status).toBe(400);
+    await gemini.caches.delete(cache.name as string);
+  });
+});

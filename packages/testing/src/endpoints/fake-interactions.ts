@@ -1,0 +1,238 @@
+import { isJsonObject } from '@gemloop/core/internal';
+import { googleError } from '../script/fake-errors.ts';
+import type { FakeRecordedRequest } from '../script/fake-types.ts';
+import { jsonReply } from '../state/fake-reply.ts';
+import type {
+  FakeHttpRequest,
+  FakeInteraction,
+  FakeReply,
+  FakeState,
+} from '../state/fake-state.ts';
+import { advanceFakeInteraction, runFakeInteraction } from './run-fake-interaction.ts';
+import { toInteractionContents } from './to-interaction-contents.ts';
+import {
+  briefInteraction,
+  describeInteraction,
+  interactionEvent,
+  streamInteractionEvents,
+} from './write-interaction-events.ts';
+
+// The Interactions API as the fake serves it (`/v1beta/interactions`, the `steps` schema of
+// `Api-Revision: 2026-05-20`): hand-written from `@google/genai` 3.1.0's `dist/genai.d.ts` (routes,
+// `Step`, `StepStart`/`StepDelta`/`StepStop`, `InteractionCreatedEvent`, `InteractionCompletedEvent`,
+// `InteractionStatusUpdate`) and ai.google.dev/gemini-api/docs/interactions, not from recordings.
+// Each model turn is the same scripted turn a `generateContent` request gets (the same script,
+// faults and contract checks), mapped to steps: the interaction keeps the conversation as
+// `generateContent` contents, so `previous_interaction_id` continues it on the server.
+
+type Json = Record<string, unknown>;
+
+/** `/{version}/interactions`, `/{version}/interactions/{id}`, `/{version}/interactions/{id}/cancel`. */
+export const interactionsRoute: RegExp =
+  /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/interactions(?:\/([^/?]+)(?:\/(cancel))?)?\/?(?:\?(.*))?$/;
+
+const REVISION = '2026-05-20';
+const DEEP_RESEARCH = /^deep-research/;
+
+/**
+ * Answers an Interactions API route (authenticated already). Contract discipline as for
+ * `generateContent`: the revision header (when sent) must be the steps schema's, a request names
+ * exactly one of `model` and `agent`, `previous_interaction_id` must name a stored interaction,
+ * every `function_result` must answer a `function_call` of that interaction, and a built-in agent
+ * runs only in the background (as the API requires of Deep Research).
+ * @internal
+ */
+export async function handleInteractionsRequest(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  match: RegExpExecArray,
+): Promise<FakeReply> {
+  const apiVersion = match[1] ?? 'v1beta';
+  const id = match[2];
+  const action = match[3];
+  const query = new URLSearchParams(match[4] ?? '');
+  const revision = request.headers['api-revision'];
+  if (revision !== undefined && revision !== REVISION) {
+    return jsonReply(
+      state,
+      googleError(
+        400,
+        `[gemloop fake] Api-Revision ${revision} is not served: the legacy outputs schema was removed on 2026-06-08; send Api-Revision: ${REVISION} (the steps schema).`,
+      ),
+    );
+  }
+  if (id === undefined) {
+    if (request.method !== 'POST') return notFound(state, request);
+    recorded.method = 'interactions.create';
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body);
+    } catch {
+      return jsonReply(state, googleError(400, 'Invalid JSON payload received.'));
+    }
+    if (!isJsonObject(body))
+      return jsonReply(state, googleError(400, 'The body must be an object.'));
+    recorded.body = body;
+    return create(state, body, recorded, apiVersion);
+  }
+  const interaction = state.interactions.get(id);
+  const method =
+    action === 'cancel'
+      ? 'interactions.cancel'
+      : request.method === 'DELETE'
+        ? 'interactions.delete'
+        : 'interactions.get';
+  recorded.method = method;
+  if (interaction === undefined) {
+    return jsonReply(
+      state,
+      googleError(404, `Interaction ${id} was not found.`, { status: 'NOT_FOUND' }),
+    );
+  }
+  if (method === 'interactions.delete' && request.method === 'DELETE') {
+    state.interactions.delete(id);
+    return ok(state, {});
+  }
+  if (method === 'interactions.cancel' && request.method === 'POST') {
+    if (interaction.status !== 'in_progress' && interaction.status !== 'queued') {
+      return jsonReply(
+        state,
+        googleError(
+          400,
+          `Interaction ${id} is ${interaction.status}: only a running background interaction can be cancelled.`,
+          {
+            status: 'FAILED_PRECONDITION',
+          },
+        ),
+      );
+    }
+    interaction.status = 'cancelled';
+    interaction.pending = undefined;
+    return ok(state, describeInteraction(interaction));
+  }
+  if (request.method !== 'GET') return notFound(state, request);
+  await advanceFakeInteraction(state, interaction);
+  if (query.get('stream') === 'true') {
+    const last = query.get('last_event_id');
+    let from = 0;
+    if (last !== null) {
+      const at = interaction.events.findIndex((event) => event['event_id'] === last);
+      if (at === -1) {
+        return jsonReply(
+          state,
+          googleError(400, `last_event_id ${last} is not an event of interaction ${id}.`, {
+            status: 'INVALID_ARGUMENT',
+          }),
+        );
+      }
+      from = at + 1;
+    }
+    return streamInteractionEvents(state, interaction, interaction.events.slice(from));
+  }
+  return ok(state, describeInteraction(interaction));
+}
+
+async function create(
+  state: FakeState,
+  body: Json,
+  recorded: FakeRecordedRequest,
+  apiVersion: string,
+): Promise<FakeReply> {
+  const model = typeof body['model'] === 'string' ? body['model'] : undefined;
+  const agent = typeof body['agent'] === 'string' ? body['agent'] : undefined;
+  if ((model === undefined) === (agent === undefined)) {
+    return jsonReply(state, googleError(400, 'Exactly one of `model` and `agent` must be set.'));
+  }
+  if (agent !== undefined && !DEEP_RESEARCH.test(agent)) {
+    return jsonReply(
+      state,
+      googleError(404, `Agent ${agent} was not found.`, { status: 'NOT_FOUND' }),
+    );
+  }
+  if (agent !== undefined && body['background'] !== true) {
+    return jsonReply(
+      state,
+      googleError(400, `Agent ${agent} runs only in the background: set background: true.`),
+    );
+  }
+  const previousId = body['previous_interaction_id'];
+  let previous: FakeInteraction | undefined;
+  if (previousId !== undefined) {
+    previous = typeof previousId === 'string' ? state.interactions.get(previousId) : undefined;
+    if (previous === undefined || !previous.stored) {
+      return jsonReply(
+        state,
+        googleError(
+          404,
+          `previous_interaction_id ${String(previousId)} names no stored interaction.`,
+          {
+            status: 'NOT_FOUND',
+          },
+        ),
+      );
+    }
+  }
+  const token = body['continuation_token'];
+  // A decode resumed on the server: the stopped interaction holds the input (no `input` sent).
+  const resumed =
+    typeof token === 'string' &&
+    previous?.status === 'requires_continuation' &&
+    body['input'] === undefined;
+  const input = resumed
+    ? { contents: previous?.requestContents ?? [] }
+    : toInteractionContents(body['input'], previous);
+  if ('error' in input) return jsonReply(state, googleError(400, input.error));
+  state.interactionCounter++;
+  const interaction: FakeInteraction = {
+    id: `i${state.interactionCounter.toString(36).padStart(11, '0')}`,
+    model,
+    agent,
+    status: 'in_progress',
+    stored: body['store'] !== false,
+    previousId: previous?.id,
+    contents: resumed ? input.contents : [...(previous?.contents ?? []), ...input.contents],
+    requestContents: [],
+    continuationToken: undefined,
+    steps: [],
+    usage: undefined,
+    events: [],
+    pollsLeft: state.options.interactions?.backgroundPolls ?? 1,
+    pending: { body, recorded: { ...recorded }, apiVersion },
+    connections: 0,
+    created: new Date(state.options.now?.() ?? Date.now()).toISOString(),
+  };
+  // Kept even with `store: false` until answered (a background run needs it); dropped from
+  // continuation below.
+  state.interactions.set(interaction.id, interaction);
+  if (body['background'] === true && body['stream'] !== true) {
+    interaction.events.push(
+      interactionEvent(interaction, {
+        event_type: 'interaction.created',
+        interaction: briefInteraction(interaction),
+      }),
+    );
+    return ok(state, describeInteraction(interaction));
+  }
+  const failed = await runFakeInteraction(state, interaction);
+  if (failed !== undefined) return failed;
+  if (body['stream'] === true) {
+    return streamInteractionEvents(state, interaction, interaction.events);
+  }
+  return ok(state, describeInteraction(interaction));
+}
+
+function ok(state: FakeState, body: unknown): FakeReply {
+  const reply = jsonReply(state, { status: 200, body });
+  return reply;
+}
+
+function notFound(state: FakeState, request: FakeHttpRequest): FakeReply {
+  return jsonReply(
+    state,
+    googleError(
+      404,
+      `[gemloop fake] ${request.method} is not a method of this Interactions route.`,
+    ),
+  );
+}

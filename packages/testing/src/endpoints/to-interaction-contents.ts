@@ -1,0 +1,104 @@
+import { isJsonObject } from '@gemloop/core/internal';
+import type { FakeInteraction } from '../state/fake-state.ts';
+
+// What an Interactions API request sends (`input` as a string, steps or content; `tools` in the
+// steps schema's spelling), read as the `generateContent` request the fake's script answers.
+
+type Json = Record<string, unknown>;
+
+/**
+ * The request's `input` as `generateContent` contents, checked against the previous interaction:
+ * every `function_result` must answer one of its `function_call`s.
+ * @internal
+ */
+export function toInteractionContents(
+  input: unknown,
+  previous: FakeInteraction | undefined,
+): { contents: Json[] } | { error: string } {
+  if (typeof input === 'string') {
+    return input === ''
+      ? { error: '`input` is empty.' }
+      : { contents: [{ role: 'user', parts: [{ text: input }] }] };
+  }
+  if (!Array.isArray(input) || input.length === 0) {
+    return { error: '`input` must be a string or a non-empty array of steps or content.' };
+  }
+  const calls = new Map<string, string>();
+  for (const step of previous?.steps ?? []) {
+    if (step['type'] === 'function_call') calls.set(String(step['id']), String(step['name']));
+  }
+  const parts: Json[] = [];
+  const contents: Json[] = [];
+  const flush = (role: string): void => {
+    if (parts.length > 0) contents.push({ role, parts: parts.splice(0) });
+  };
+  for (const [at, item] of input.entries()) {
+    if (!isJsonObject(item)) return { error: `input[${at}] is not an object.` };
+    const type = item['type'];
+    if (type === 'text' && typeof item['text'] === 'string') parts.push({ text: item['text'] });
+    else if (type === 'user_input' && Array.isArray(item['content'])) {
+      for (const piece of item['content'] as unknown[]) {
+        if (isJsonObject(piece) && typeof piece['text'] === 'string')
+          parts.push({ text: piece['text'] });
+      }
+    } else if (type === 'function_result') {
+      const callId = item['call_id'];
+      if (typeof callId !== 'string') return { error: `input[${at}].call_id is required.` };
+      const name =
+        (typeof item['name'] === 'string' ? item['name'] : undefined) ?? calls.get(callId);
+      if (previous !== undefined && !calls.has(callId)) {
+        return {
+          error: `input[${at}].call_id ${callId} answers no function_call of interaction ${previous.id}.`,
+        };
+      }
+      if (name === undefined)
+        return { error: `input[${at}].name is required without previous_interaction_id.` };
+      const result = item['result'];
+      parts.push({
+        functionResponse: {
+          id: callId,
+          name,
+          response: isJsonObject(result) ? result : { result },
+        },
+      });
+    } else if (type === 'model_output' || type === 'function_call' || type === 'thought') {
+      // A stateless client sends the history as steps: the model's turn.
+      flush('user');
+      const modelParts: Json[] = [];
+      if (type === 'model_output') {
+        for (const piece of (item['content'] as Json[] | undefined) ?? []) {
+          if (typeof piece['text'] === 'string') modelParts.push({ text: piece['text'] });
+        }
+      } else if (type === 'function_call') {
+        modelParts.push({
+          functionCall: { id: item['id'], name: item['name'], args: item['arguments'] ?? {} },
+          ...(typeof item['signature'] === 'string' ? { thoughtSignature: item['signature'] } : {}),
+        });
+      }
+      const last = contents.at(-1);
+      if (last?.['role'] === 'model') (last['parts'] as Json[]).push(...modelParts);
+      else if (modelParts.length > 0) contents.push({ role: 'model', parts: modelParts });
+    } else {
+      return { error: `input[${at}] has a type (${String(type)}) this fake does not read.` };
+    }
+  }
+  flush('user');
+  return { contents };
+}
+
+/** The request's `tools` as `generateContent` tools. @internal */
+export function toInteractionTools(tools: unknown): Json[] {
+  if (!Array.isArray(tools)) return [];
+  const declarations: Json[] = [];
+  const out: Json[] = [];
+  for (const tool of tools) {
+    if (!isJsonObject(tool)) continue;
+    if (tool['type'] === 'function') {
+      const { type: _type, ...declaration } = tool;
+      declarations.push(declaration);
+    } else if (tool['type'] === 'google_search') out.push({ googleSearch: {} });
+    else if (tool['type'] === 'code_execution') out.push({ codeExecution: {} });
+    else if (tool['type'] === 'url_context') out.push({ urlContext: {} });
+  }
+  return declarations.length > 0 ? [{ functionDeclarations: declarations }, ...out] : out;
+}

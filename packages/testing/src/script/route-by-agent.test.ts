@@ -1,0 +1,69 @@
+import { createAgent, createGemini } from '@gemloop/core';
+import { handoff, subagent } from '@gemloop/core/composition';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeGemini, type FakeGemini } from '../create-fake-gemini.ts';
+import { turn } from './fake-turn.ts';
+import { routeByAgent } from './route-by-agent.ts';
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+describe('routeByAgent', () => {
+  it('answers each agent of a team from its own script, and the strict contract accepts every history the team sends', async () => {
+    const fake = createFakeGemini({
+      script: routeByAgent([
+        {
+          match: 'You route',
+          script: [turn.call('ask_expert', { task: 'Why?' }), turn.call('transfer_to_billing')],
+        },
+        { match: 'You are an expert', script: [turn.text('Because.')] },
+        { match: 'You handle billing', script: [turn.text('Refund issued.')] },
+      ]),
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const model = 'gemini-3-flash-preview';
+    const expert = createAgent({ gemini, model, instructions: 'You are an expert.' });
+    const billing = createAgent({
+      gemini,
+      model,
+      name: 'billing',
+      instructions: 'You handle billing.',
+    });
+    const triage = createAgent({
+      gemini,
+      model,
+      name: 'triage',
+      instructions: 'You route questions.',
+      tools: [
+        subagent(expert, { name: 'ask_expert', description: 'Asks an expert.' }),
+        handoff(billing),
+      ],
+    });
+    const stream = triage.stream('Refund, and why?');
+    for await (const _event of stream) {
+      // drained
+    }
+    const result = await stream.result;
+    expect(result.text).toBe('Refund issued.');
+    expect(result.handoffs).toEqual(['billing']);
+    expect(
+      fake.requests.filter((request) => request.method === 'streamGenerateContent'),
+    ).toHaveLength(4);
+  });
+
+  it('fails a call no route matches with a message naming it', async () => {
+    const fake = createFakeGemini({ script: routeByAgent([{ match: 'nobody', script: [] }]) });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const agent = createAgent({
+      gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+      model: 'gemini-3-flash-preview',
+      instructions: 'Someone.',
+    });
+    await expect(agent.run('Hi')).rejects.toThrow(/routeByAgent: no route matches call 1/);
+  });
+});
