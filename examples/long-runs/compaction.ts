@@ -13,6 +13,7 @@
 
 import { createAgent, defineTool } from '@gemloop/core';
 import {
+  compaction,
   createMemoryArtifactStore,
   DEFAULT_SUMMARY_PROMPT,
   readToolOutputTool,
@@ -58,7 +59,12 @@ await run(
       maxSteps: PAGES + 3,
       tools: [fetchPage, readToolOutputTool(artifacts)],
       toolOutput: { maxTokens: 4_000, artifacts },
-      compaction: { maxTokens: 12_000, keepRecent: 2, clearToolResults: false, summarize: true },
+      compaction: compaction({
+        maxTokens: 12_000,
+        keepRecent: 2,
+        clearToolResults: false,
+        summarize: true,
+      }),
     });
     const stream = agent.stream(`Read pages 1 to ${PAGES} of the archive, then list every fact.`);
     for await (const event of stream) {

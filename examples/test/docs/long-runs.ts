@@ -2,6 +2,7 @@
 // the same options against the fake).
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import {
+  compaction,
   createMemoryArtifactStore,
   isSummaryContent,
   readToolOutputTool,
@@ -24,7 +25,7 @@ const agent = createAgent({
   maxSteps: 60,
   // At most 4,000 tokens of one result in the context; the rest kept for read_tool_output.
   toolOutput: { maxTokens: 4_000, perTool: { fetch_page: { maxBytes: 16_000 } }, artifacts },
-  compaction: {
+  compaction: compaction({
     windowFraction: 0.8, // of the model's inputTokenLimit (1,048,576 for 2.5 Flash)
     summarize: { model: 'gemini-2.5-flash-lite' },
     artifacts,
@@ -32,7 +33,7 @@ const agent = createAgent({
       console.log(`compacting: ${tokensBefore} -> ${tokensAfter} tokens`);
       return undefined; // accept; { cancel: true } keeps the history; { contents } replaces it
     },
-  },
+  }),
 });
 
 const result = await agent.run('Research the history of the harbour and summarize it.');

@@ -10,6 +10,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CompactionEvent } from '../agent/agent-event.ts';
+import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
@@ -116,7 +117,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
         tools: [fetchPage],
         thinking: { includeThoughts: true },
         maxSteps: 20,
-        compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+        compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
       });
       const events: CompactionEvent[] = [];
       let result: Awaited<ReturnType<typeof agent.run>>;
@@ -171,12 +172,12 @@ describe('compaction inside a run, against the fake strict contract', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: {
+      compaction: compaction({
         maxTokens: MAX_TOKENS,
         keepRecent: 2,
         clearToolResults: false,
         summarize: true,
-      },
+      }),
     }).run('Read the pages and list the facts.');
 
     expect(fake.modelRequests.every((request) => request.status === 200)).toBe(true);
@@ -205,7 +206,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: { maxTokens: MAX_TOKENS, onCompaction: () => ({ cancel: true }) },
+      compaction: compaction({ maxTokens: MAX_TOKENS, onCompaction: () => ({ cancel: true }) }),
     }).run('Read the pages and list the facts.');
     expect(result.compaction).toBeUndefined();
     expect(result.text).toBe(`Found: ${allFacts}`);
@@ -216,7 +217,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: {
+      compaction: compaction({
         maxTokens: MAX_TOKENS,
         // Drops the first function-response turn: its call loses its answer.
         onCompaction: ({ before }) => ({
@@ -225,7 +226,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
               !(index === 2 && content.parts.some((part) => part.functionResponse)),
           ),
         }),
-      },
+      }),
     })
       .run('Read the pages and list the facts.')
       .catch((error: unknown) => error);
@@ -337,7 +338,7 @@ describe('a compaction in the observers and a chat session', () => {
       maxSteps: 20,
       telemetry: { tracerProvider },
       recorder,
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
     }).run('Read the pages and list the facts.');
     await recorder.flush();
     const reports = result.compaction?.reports ?? [];
@@ -376,12 +377,12 @@ describe('a compaction in the observers and a chat session', () => {
       tools: [fetchPage],
       maxSteps: 20,
       telemetry: { tracerProvider },
-      compaction: {
+      compaction: compaction({
         maxTokens: MAX_TOKENS,
         keepRecent: 2,
         clearToolResults: false,
         summarize: true,
-      },
+      }),
     }).run('Read the pages and list the facts.');
     const summarized = (result.compaction?.reports ?? []).filter(
       (report) => report.summarizedContents > 0,
@@ -418,7 +419,7 @@ describe('a compaction in the observers and a chat session', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
     });
     const chat = createChatSession({ agent, store, id: 'research' });
     const first = await chat.send('Read the pages and list the facts.');
@@ -456,7 +457,7 @@ describe('a compaction in the observers and a chat session', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
     });
     const reply = await createChatSession({ agent, store, id: 'research' }).send(
       'Read the pages and list the facts.',
@@ -485,7 +486,7 @@ describe('compaction with the managed cache', () => {
       maxSteps: 20,
       cache: { contents: document, ttlSeconds: 600 },
       // The last two contents hold at most two pages (~10k tokens), beside the ~9k document.
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 2 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 2 }),
     }).run('Read the pages and list the facts.');
 
     expect(result.compaction?.reports.length).toBeGreaterThan(0);
@@ -522,7 +523,7 @@ describe('compaction per run and per chat session', () => {
       agent,
       store,
       id: 'session-compaction',
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
     }).send('Read the pages and list the facts.');
     expect(reply.compaction?.reports.length).toBeGreaterThan(0);
     for (const contents of sentContents(fake)) {
@@ -541,14 +542,18 @@ describe('compaction per run and per chat session', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: { maxTokens: MAX_TOKENS },
+      compaction: compaction({ maxTokens: MAX_TOKENS }),
     });
     const result = await agent.run('Read the pages and list the facts.', { compaction: false });
     expect(result.compaction).toBeUndefined();
     expect(result.text).toBe(`Found: ${allFacts}`);
-    await expect(agent.run('x', { compaction: { maxTokns: 5 } as never })).rejects.toThrow(
-      /maxTokens/,
-    );
+    expect(() => compaction({ maxTokns: 5 } as never)).toThrow(/maxTokens/);
+    // A run's compaction needs a threshold too: told when the run starts.
+    await expect(
+      createAgent({ gemini, model: 'my-gateway-alias' }).run('x', {
+        compaction: compaction({ summarize: true }),
+      }),
+    ).rejects.toThrow(/compaction\.maxTokens/);
   });
 
   it('countNearThreshold asks countTokens near the threshold, and compacts on its count', async () => {
@@ -569,7 +574,7 @@ describe('compaction per run and per chat session', () => {
       tools: [fetchPage],
       maxSteps: 20,
       // Three pages (~15k tokens) are within 15% under 16k: counted there, not below.
-      compaction: { maxTokens: 16_000, keepRecent: 4, countNearThreshold: true },
+      compaction: compaction({ maxTokens: 16_000, keepRecent: 4, countNearThreshold: true }),
     }).run('Read the pages and list the facts.');
     expect(counted.length).toBeGreaterThan(0);
     expect(counted.length).toBeLessThan(result.steps.length);
@@ -608,7 +613,7 @@ describe('a summarizer that fails', () => {
       tools: [fetchPage],
       maxSteps: 20,
       logger: logger as never,
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4, summarize: true },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4, summarize: true }),
     }).run('Read the pages and list the facts.');
     expect(result.finishReason).toBe('stop');
     expect(result.compaction?.reports.every((report) => report.summarizedContents === 0)).toBe(
