@@ -17,6 +17,7 @@ import {
   createMemoryArtifactStore,
   DEFAULT_SUMMARY_PROMPT,
   readToolOutputTool,
+  toolOutput,
 } from '@gemloop/core/compaction';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
@@ -58,7 +59,7 @@ await run(
       logger,
       maxSteps: PAGES + 3,
       tools: [fetchPage, readToolOutputTool(artifacts)],
-      toolOutput: { maxTokens: 4_000, artifacts },
+      toolOutput: toolOutput({ maxTokens: 4_000, artifacts }),
       compaction: compaction({
         maxTokens: 12_000,
         keepRecent: 2,

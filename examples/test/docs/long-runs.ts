@@ -6,6 +6,7 @@ import {
   createMemoryArtifactStore,
   isSummaryContent,
   readToolOutputTool,
+  toolOutput,
 } from '@gemloop/core/compaction';
 import { z } from 'zod';
 
@@ -24,7 +25,11 @@ const agent = createAgent({
   tools: [fetchPage, readToolOutputTool(artifacts)],
   maxSteps: 60,
   // At most 4,000 tokens of one result in the context; the rest kept for read_tool_output.
-  toolOutput: { maxTokens: 4_000, perTool: { fetch_page: { maxBytes: 16_000 } }, artifacts },
+  toolOutput: toolOutput({
+    maxTokens: 4_000,
+    perTool: { fetch_page: { maxBytes: 16_000 } },
+    artifacts,
+  }),
   compaction: compaction({
     windowFraction: 0.8, // of the model's inputTokenLimit (1,048,576 for 2.5 Flash)
     summarize: { model: 'gemini-2.5-flash-lite' },

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFakeHistory } from '../../../testing/src/check-fake-history.ts';
 import { compaction } from '../agent/compaction/compaction.ts';
+import { toolOutput } from '../agent/compaction/tool-output.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
@@ -271,5 +272,20 @@ describe('the compaction option', () => {
     );
     // `false` stays the way to turn the agent's off.
     expect(() => createChatSession({ agent, id: 'c', compaction: false })).not.toThrow();
+  });
+
+  it('refuses a plain toolOutput object with the migration, and bad budget fields when the value is made', () => {
+    const old = { maxTokens: 4_000 } as never;
+    expect(() => createAgent({ gemini, model: 'gemini-2.5-flash', toolOutput: old })).toThrow(
+      /import \{ toolOutput \} from '@gemloop\/core\/compaction' and pass toolOutput: toolOutput\(\{/,
+    );
+    expect(() => toolOutput({ maxTokens: 0 })).toThrow(/toolOutput\.maxTokens/);
+    expect(() => toolOutput({ perTool: { fetch_page: { maxByte: 5 } } } as never)).toThrow(
+      /maxBytes/,
+    );
+    expect(() => toolOutput({ artifacts: {} as never })).toThrow(/ArtifactStore/);
+    expect(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', toolOutput: toolOutput({ maxTokens: 1 }) }),
+    ).not.toThrow();
   });
 });

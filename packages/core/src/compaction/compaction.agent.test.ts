@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CompactionEvent } from '../agent/agent-event.ts';
 import { compaction } from '../agent/compaction/compaction.ts';
+import { toolOutput } from '../agent/compaction/tool-output.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
@@ -264,7 +265,11 @@ describe('tool output budgets', () => {
       gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
       model: 'gemini-3-flash-preview',
       tools: [fetchPage, readToolOutputTool(artifacts)],
-      toolOutput: { maxTokens: 50_000, perTool: { fetch_page: { maxTokens: 100 } }, artifacts },
+      toolOutput: toolOutput({
+        maxTokens: 50_000,
+        perTool: { fetch_page: { maxTokens: 100 } },
+        artifacts,
+      }),
     }).run('Read page 1.');
 
     expect(result.text).toBe('done');
@@ -310,7 +315,7 @@ describe('tool output budgets and read_tool_output', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage, readToolOutputTool(artifacts)],
       // 25 tokens for every tool: the 2,000-character slice is over it, and read whole.
-      toolOutput: { maxTokens: 25, artifacts },
+      toolOutput: toolOutput({ maxTokens: 25, artifacts }),
     }).run('Read page 1.');
     expect(slice).toMatchObject({
       text: JSON.stringify({ n: 1, page: `FACT-1: code7. ${FILLER}` }).slice(100, 2100),

@@ -7,6 +7,9 @@
 // bundle it.
 export { compaction } from '../agent/compaction/compaction.ts';
 export type { Compaction } from '../agent/compaction/compaction-value.ts';
+// toolOutput() makes the value of the agent's `toolOutput` option, the same way.
+export { toolOutput } from '../agent/compaction/tool-output.ts';
+export type { ToolOutput } from '../agent/compaction/tool-output-value.ts';
 
 export type { ArtifactStore } from './artifact-store.ts';
 export { createMemoryArtifactStore, DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-store.ts';

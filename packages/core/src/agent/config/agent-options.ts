@@ -1,4 +1,3 @@
-import type { ToolOutputOptions } from '../../compaction/tool-output-options.ts';
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
@@ -22,6 +21,7 @@ import type {
 } from '../../wire/request.ts';
 import type { ServiceTier } from '../../wire/service-tier.ts';
 import type { Compaction } from '../compaction/compaction-value.ts';
+import type { ToolOutput } from '../compaction/tool-output-value.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { AgentCacheOptions } from '../prompt-cache.ts';
 import type { StopCondition } from '../stop-conditions.ts';
@@ -280,9 +280,10 @@ export type AgentOptions<Output = undefined> = {
   /**
    * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
    * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`.
+   * Made by `toolOutput({ ... })` of `@gemloop/core/compaction` (see {@link ToolOutput}).
    * @defaultValue no cap
    */
-  toolOutput?: ToolOutputOptions | undefined;
+  toolOutput?: ToolOutput | undefined;
   /**
    * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
    * `'priority'`. The tier that served each call is on `step.serviceTier`.

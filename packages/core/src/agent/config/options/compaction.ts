@@ -1,8 +1,4 @@
 import type { resolveCompaction } from '../../../compaction/compaction-options.ts';
-import {
-  type ToolOutputOptions,
-  toolOutputOptionCheck,
-} from '../../../compaction/tool-output-options.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
@@ -11,6 +7,7 @@ import {
   isCompaction,
   type ResolvedCompaction,
 } from '../../compaction/compaction-value.ts';
+import { isToolOutput, type ToolOutput } from '../../compaction/tool-output-value.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
@@ -26,6 +23,16 @@ function message(path: string, value: unknown): string {
 const isCompactionValue = optionCheck(isCompaction, message);
 
 /**
+ * The check of the agent's `toolOutput` option: a value made by `toolOutput()` (whose options
+ * that factory already checked). The old plain object gets the migration. @internal
+ */
+export const toolOutputValueCheck: OptionCheck = optionCheck(isToolOutput, (path, value) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? `${path}: a tool output budget is now passed as a value from '@gemloop/core/compaction': import { toolOutput } from '@gemloop/core/compaction' and pass toolOutput: toolOutput({ maxTokens, perTool, artifacts }) (the same options the plain object had).`
+    : `${path} must be toolOutput({ ... }) from '@gemloop/core/compaction'; got ${typeof value}.`,
+);
+
+/**
  * The check of a `compaction` option (agent, run, chat session): a value made by `compaction()`
  * (whose options that factory already checked), or `false`. @internal
  */
@@ -35,19 +42,19 @@ export const compactionValueCheck: OptionCheck = (value, path) => {
 };
 
 /**
- * `compaction` and `toolOutput`: what keeps a long run inside the window. The compaction's
- * checks, defaults and implementation come with its value (`compaction()`); the `toolOutput`
- * budget's shape and check live with the budget (compaction/tool-output-options.ts). @internal
+ * `compaction` and `toolOutput`: what keeps a long run inside the window. Their checks, defaults
+ * and implementation come with their values (`compaction()`, `toolOutput()` of
+ * `@gemloop/core/compaction`), so an agent without them bundles none of it. @internal
  */
 export const compactionOption: AgentOptionGroup<'compaction' | 'toolOutput'> = defineAgentOptions({
   compaction: { check: compactionValueCheck },
-  toolOutput: { check: toolOutputOptionCheck },
+  toolOutput: { check: toolOutputValueCheck },
 });
 
 /** The part of `AgentConfig` these options make. @internal */
 export type CompactionConfig = {
   compaction: ResolvedCompaction | undefined;
-  toolOutput: ToolOutputOptions | undefined;
+  toolOutput: ToolOutput | undefined;
 };
 
 /**
