@@ -239,6 +239,13 @@ describe('the compaction option', () => {
         compaction: compaction({ contextWindow: 128_000 }),
       }),
     ).not.toThrow();
+    // compaction() with no options: the defaults, the window from the models table.
+    expect(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', compaction: compaction() }),
+    ).not.toThrow();
+    expect(() =>
+      createAgent({ gemini, model: 'my-gateway-alias', compaction: compaction() }),
+    ).toThrow(/compaction\.maxTokens/);
   });
 
   it('refuses unknown and out-of-range fields by name, when the value is made', () => {
