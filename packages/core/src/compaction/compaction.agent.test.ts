@@ -15,6 +15,7 @@ import { toolOutput } from '../agent/compaction/tool-output.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
+import { subagent } from '../composition/subagent.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { createGemini } from '../http/create-gemini.ts';
@@ -164,6 +165,57 @@ describe('compaction inside a run, against the fake strict contract', () => {
         signed.every((content) => typeof content.parts[0]?.thoughtSignature === 'string'),
       ).toBe(true);
     }
+  });
+
+  // A subagent is an agent with its own options: its compaction() value works in its runs as in
+  // a top run, and its compaction events reach the parent's stream at the child's path.
+  it("compacts a subagent's own run, its events at the child's path in the parent's stream", async () => {
+    const lead: FakeScriptFunction = (request) => {
+      const body = request.body;
+      const declared = (body.tools ?? []).flatMap((tool) =>
+        (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
+      );
+      if (!declared.includes('research')) return researcher(request);
+      const answered = body.contents.flatMap((content) =>
+        content.parts.flatMap((part) => (part.functionResponse === undefined ? [] : [part])),
+      );
+      if (answered.length === 0) {
+        return turn.call('research', { task: 'Read the pages and list the facts.' });
+      }
+      return turn.text(`Lead: ${JSON.stringify(answered[0]?.functionResponse?.response)}`);
+    };
+    const fake = createFakeGemini({ script: lead, strictHistory: true, seed: 7 });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const researcherAgent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
+    });
+    const parent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [subagent(researcherAgent, { name: 'research', description: 'Researches.' })],
+      maxSteps: 4,
+    });
+    const stream = parent.stream('Find the facts.');
+    const events: CompactionEvent[] = [];
+    for await (const event of stream) if (event.type === 'compaction') events.push(event);
+    const result = await stream.result;
+
+    expect(fake.modelRequests.every((request) => request.status === 200)).toBe(true);
+    // The child compacted (its requests stayed under the threshold); the parent did not.
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((event) => event.path.length === 1)).toBe(true);
+    expect(result.compaction).toBeUndefined();
+    for (const contents of sentContents(fake)) {
+      expect(estimateContentTokens(contents)).toBeLessThanOrEqual(MAX_TOKENS);
+    }
+    // The child's answer (from what its compacted requests still held) reached the lead.
+    expect(result.text).toMatch(/^Lead: \{"answer":"Found: FACT-\d+/);
   });
 
   it('summarizes older turns with a model call: the facts stay answerable from what is sent', async () => {
