@@ -170,12 +170,12 @@ describe('compaction inside a run, against the fake strict contract', () => {
   // A subagent is an agent with its own options: its compaction() value works in its runs as in
   // a top run, and its compaction events reach the parent's stream at the child's path.
   it("compacts a subagent's own run, its events at the child's path in the parent's stream", async () => {
-    const lead: FakeScriptFunction = (request) => {
+    const lead: FakeScriptFunction = (request, context) => {
       const body = request.body;
       const declared = (body.tools ?? []).flatMap((tool) =>
         (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
       );
-      if (!declared.includes('research')) return researcher(request);
+      if (!declared.includes('research')) return researcher(request, context);
       const answered = body.contents.flatMap((content) =>
         content.parts.flatMap((part) => (part.functionResponse === undefined ? [] : [part])),
       );
