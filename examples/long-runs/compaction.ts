@@ -13,9 +13,11 @@
 
 import { createAgent, defineTool } from '@gemloop/core';
 import {
+  compaction,
   createMemoryArtifactStore,
   DEFAULT_SUMMARY_PROMPT,
   readToolOutputTool,
+  toolOutput,
 } from '@gemloop/core/compaction';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 import { z } from 'zod';
@@ -57,8 +59,13 @@ await run(
       logger,
       maxSteps: PAGES + 3,
       tools: [fetchPage, readToolOutputTool(artifacts)],
-      toolOutput: { maxTokens: 4_000, artifacts },
-      compaction: { maxTokens: 12_000, keepRecent: 2, clearToolResults: false, summarize: true },
+      toolOutput: toolOutput({ maxTokens: 4_000, artifacts }),
+      compaction: compaction({
+        maxTokens: 12_000,
+        keepRecent: 2,
+        clearToolResults: false,
+        summarize: true,
+      }),
     });
     const stream = agent.stream(`Read pages 1 to ${PAGES} of the archive, then list every fact.`);
     for await (const event of stream) {

@@ -9,7 +9,7 @@
 //   pnpm --filter @gemloop/examples run long-runs-postgres
 
 import { createAgent, defineTool } from '@gemloop/core';
-import { readToolOutputTool, TRUNCATED_RESULT_KEY } from '@gemloop/core/compaction';
+import { readToolOutputTool, TRUNCATED_RESULT_KEY, toolOutput } from '@gemloop/core/compaction';
 import { createPostgresArtifactStore } from '@gemloop/dbos';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
@@ -51,7 +51,7 @@ await run(
         model,
         tools: [readReport, readToolOutputTool(artifacts)],
         // Only the report is capped; read_tool_output's slices are never cut again.
-        toolOutput: { maxTokens: 100, artifacts },
+        toolOutput: toolOutput({ maxTokens: 100, artifacts }),
       });
       const result = await agent.run('How does the harbour report end?');
       const [cut] = result.steps.flatMap((step) => step.toolCalls);

@@ -19,7 +19,7 @@ import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import type { CompactionOptions } from '@gemloop/core/compaction';
+import { type CompactionOptions, compaction as compactionValue } from '@gemloop/core/compaction';
 import { estimateContentTokens, estimateSentTokens } from '@gemloop/core/internal';
 import type { Content } from '@gemloop/core/wire';
 import { z } from 'zod';
@@ -118,7 +118,7 @@ async function run(
       tools: [fetchPage],
       maxSteps: TURNS + 5,
       telemetry: false,
-      ...(compaction === undefined ? {} : { compaction }),
+      ...(compaction === undefined ? {} : { compaction: compactionValue(compaction) }),
     });
     const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();

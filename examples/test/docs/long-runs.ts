@@ -2,9 +2,11 @@
 // the same options against the fake).
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import {
+  compaction,
   createMemoryArtifactStore,
   isSummaryContent,
   readToolOutputTool,
+  toolOutput,
 } from '@gemloop/core/compaction';
 import { z } from 'zod';
 
@@ -23,8 +25,12 @@ const agent = createAgent({
   tools: [fetchPage, readToolOutputTool(artifacts)],
   maxSteps: 60,
   // At most 4,000 tokens of one result in the context; the rest kept for read_tool_output.
-  toolOutput: { maxTokens: 4_000, perTool: { fetch_page: { maxBytes: 16_000 } }, artifacts },
-  compaction: {
+  toolOutput: toolOutput({
+    maxTokens: 4_000,
+    perTool: { fetch_page: { maxBytes: 16_000 } },
+    artifacts,
+  }),
+  compaction: compaction({
     windowFraction: 0.8, // of the model's inputTokenLimit (1,048,576 for 2.5 Flash)
     summarize: { model: 'gemini-2.5-flash-lite' },
     artifacts,
@@ -32,7 +38,7 @@ const agent = createAgent({
       console.log(`compacting: ${tokensBefore} -> ${tokensAfter} tokens`);
       return undefined; // accept; { cancel: true } keeps the history; { contents } replaces it
     },
-  },
+  }),
 });
 
 const result = await agent.run('Research the history of the harbour and summarize it.');

@@ -98,4 +98,41 @@ describe('the static import graph of @gemloop/core', () => {
     ];
     expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
   });
+
+  // `compaction: compaction({...})` (@gemloop/core/compaction) carries the compaction: its
+  // checks and defaults, the decision before a step, the strategies (clear, prune, summarize)
+  // and the estimate. The loop calls them through the value, so an agent that does not compact
+  // ships none of them (issue 27).
+  it('reaches the compaction only through the value compaction() makes, not from createAgent', async () => {
+    const reached = await modulesLoadedByImport('index.ts', true);
+    expect(reached.some((path) => path.endsWith('agent/loop/run-loop.ts'))).toBe(true);
+    const unwanted = [
+      'compaction/compaction-options.ts',
+      'compaction/compact-history.ts',
+      'compaction/clear-tool-results.ts',
+      'compaction/prune-thoughts.ts',
+      'compaction/summary-content.ts',
+      'compaction/estimate-sent-tokens.ts',
+      'agent/loop/compact-before-step.ts',
+      'agent/compaction/compaction.ts',
+    ];
+    expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
+  });
+
+  // `toolOutput: toolOutput({...})` the same way: the cut, its marker, the artifact writes and
+  // the option's checks come with the value (2.2 KB gzip of the agent app without it).
+  it('reaches the tool output budget only through the value toolOutput() makes, not from createAgent', async () => {
+    const reached = await modulesLoadedByImport('index.ts', true);
+    expect(reached.some((path) => path.endsWith('agent/tool-calls/settle-tool-call.ts'))).toBe(
+      true,
+    );
+    const unwanted = [
+      'compaction/tool-output-budget.ts',
+      'compaction/tool-output-options.ts',
+      'compaction/artifact-store.ts',
+      'compaction/read-tool-output-tool.ts',
+      'agent/compaction/tool-output.ts',
+    ];
+    expect(reached.filter((path) => unwanted.some((name) => path.endsWith(name)))).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { compaction } from '@gemloop/core/compaction';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import type { BrowserContext } from 'playwright-core';
@@ -44,7 +45,7 @@ beforeAll(async () => {
       tools: [read],
       recorder,
       telemetry: false,
-      compaction: { maxTokens: 5_000, keepRecent: 2 },
+      compaction: compaction({ maxTokens: 5_000, keepRecent: 2 }),
     });
     await agent.run('Read three pages.');
     await recorder.flush();

@@ -1,7 +1,7 @@
 import type { AgentStream } from '../agent/agent-stream.ts';
+import type { Compaction } from '../agent/compaction/compaction-value.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { Guardrails } from '../agent/guardrails/guardrail-engine.ts';
-import type { CompactionOptions } from '../compaction/compaction-options.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
@@ -28,10 +28,11 @@ export type CreateChatSessionOptions<Output = undefined> = {
   limit?: ChatHistoryLimit | undefined;
   /**
    * Compaction of what each message sends (see the agent's `compaction` option), in place of the
-   * agent's; `false` turns the agent's off for this session. The store keeps the whole history.
+   * agent's (`compaction({ ... })` of `@gemloop/core/compaction`); `false` turns the agent's off
+   * for this session. The store keeps the whole history.
    * @defaultValue the agent's
    */
-  compaction?: CompactionOptions | false | undefined;
+  compaction?: Compaction | false | undefined;
   /**
    * Where the session logs (`component: 'chat'`, with its `sessionId`); pass the agent's logger
    * to have one stream. @defaultValue silent

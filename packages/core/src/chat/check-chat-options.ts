@@ -1,5 +1,5 @@
+import { compactionValueCheck } from '../agent/config/options/compaction.ts';
 import { guardrailsValueCheck } from '../agent/config/options/guardrails.ts';
-import { compactionOptionCheck } from '../compaction/compaction-options.ts';
 import { dollarsToPicos } from '../models/usd.ts';
 import {
   type DeclaredOptions,
@@ -87,7 +87,7 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
           `id must be a non-empty string (the conversation's key in the store), or left out for a random one; got ${value === '' ? 'an empty string' : typeof value}.`,
       ),
       limit: nestedOption(limitDeclaration),
-      compaction: (value, path) => compactionOptionCheck(value, path),
+      compaction: compactionValueCheck,
       logger: optionCheck(
         (value) => typeof (value as { child?: unknown } | null)?.child === 'function',
         'logger must be a Logger (pino or any object with child, debug, info, warn, error).',

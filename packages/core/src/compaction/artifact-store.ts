@@ -1,3 +1,6 @@
+import type { OptionCheck } from '../options/define-options.ts';
+import { optionCheck } from '../options/option-checks.ts';
+
 /**
  * Where the full text of a tool result is kept when less of it goes into the context (a tool
  * output budget truncated it, or a compaction cleared it), so the model can read it back in
@@ -16,6 +19,19 @@ export interface ArtifactStore {
   /** The stored text of `id`, or `undefined` when there is none (never stored, or evicted). */
   get(id: string): string | undefined | Promise<string | undefined>;
 }
+
+/**
+ * The check of an `artifacts` option (`compaction()`'s, `toolOutput`'s): a store with `put` and
+ * `get`. @internal
+ */
+export const artifactStoreCheck: OptionCheck = optionCheck(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ArtifactStore).put === 'function' &&
+    typeof (value as ArtifactStore).get === 'function',
+  (path) => `${path} must be an ArtifactStore ({ put, get }), e.g. createMemoryArtifactStore().`,
+);
 
 /**
  * The writes a run started on artifact stores, awaited together before the history naming their

@@ -2,7 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { checkFakeHistory } from '../../../testing/src/contract/check-fake-history.ts';
+import { compaction } from '../agent/compaction/compaction.ts';
+import { toolOutput } from '../agent/compaction/tool-output.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
@@ -223,16 +226,30 @@ describe('the compaction option', () => {
   const gemini = createGemini({ apiKey: 'test-key', baseUrl: 'http://127.0.0.1:9' });
   it('needs a threshold it can know', () => {
     expect(() =>
-      createAgent({ gemini, model: 'my-gateway-alias', compaction: { summarize: true } }),
+      createAgent({
+        gemini,
+        model: 'my-gateway-alias',
+        compaction: compaction({ summarize: true }),
+      }),
     ).toThrow(/compaction\.maxTokens/);
     expect(() =>
-      createAgent({ gemini, model: 'my-gateway-alias', compaction: { contextWindow: 128_000 } }),
+      createAgent({
+        gemini,
+        model: 'my-gateway-alias',
+        compaction: compaction({ contextWindow: 128_000 }),
+      }),
     ).not.toThrow();
+    // compaction() with no options: the defaults, the window from the models table.
+    expect(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', compaction: compaction() }),
+    ).not.toThrow();
+    expect(() =>
+      createAgent({ gemini, model: 'my-gateway-alias', compaction: compaction() }),
+    ).toThrow(/compaction\.maxTokens/);
   });
 
-  it('refuses unknown and out-of-range fields by name', () => {
-    const bad = (compaction: unknown) => () =>
-      createAgent({ gemini, model: 'gemini-2.5-flash', compaction: compaction as never });
+  it('refuses unknown and out-of-range fields by name, when the value is made', () => {
+    const bad = (options: unknown) => () => compaction(options as never);
     expect(bad({ maxToken: 1 })).toThrow(InvalidArgumentError);
     expect(bad({ maxToken: 1 })).toThrow(/maxTokens/);
     expect(bad({ windowFraction: 2 })).toThrow(
@@ -240,5 +257,42 @@ describe('the compaction option', () => {
     );
     expect(bad({ summarize: { modle: 'x' } })).toThrow(/model/);
     expect(bad({ artifacts: {} })).toThrow(/ArtifactStore/);
+  });
+
+  // The implementation comes with compaction()'s value, so an agent that does not compact does
+  // not bundle it (issue 27): the old plain object is refused with the migration wherever it is
+  // given, never taken as "no compaction".
+  it('refuses the old plain-object spelling on the agent, a run and a chat session, naming compaction()', async () => {
+    const old = { maxTokens: 5_000, summarize: true } as never;
+    const migration =
+      /subpath: import \{ compaction \} from '@gemloop\/core\/compaction' and pass compaction: compaction\(\{/;
+    const plain = () => createAgent({ gemini, model: 'gemini-2.5-flash', compaction: old });
+    expect(plain).toThrow(InvalidArgumentError);
+    expect(plain).toThrow(migration);
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+    await expect(agent.run('x', { compaction: old })).rejects.toThrow(migration);
+    expect(() => createChatSession({ agent, id: 'c', compaction: old })).toThrow(migration);
+    expect(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', compaction: true as never }),
+    ).toThrow(
+      /compaction must be compaction\(\{ \.\.\. \}\) from '@gemloop\/core\/compaction', or false for none; got true/,
+    );
+    // `false` stays the way to turn the agent's off.
+    expect(() => createChatSession({ agent, id: 'c', compaction: false })).not.toThrow();
+  });
+
+  it('refuses a plain toolOutput object with the migration, and bad budget fields when the value is made', () => {
+    const old = { maxTokens: 4_000 } as never;
+    expect(() => createAgent({ gemini, model: 'gemini-2.5-flash', toolOutput: old })).toThrow(
+      /import \{ toolOutput \} from '@gemloop\/core\/compaction' and pass toolOutput: toolOutput\(\{/,
+    );
+    expect(() => toolOutput({ maxTokens: 0 })).toThrow(/toolOutput\.maxTokens/);
+    expect(() => toolOutput({ perTool: { fetch_page: { maxByte: 5 } } } as never)).toThrow(
+      /maxBytes/,
+    );
+    expect(() => toolOutput({ artifacts: {} as never })).toThrow(/ArtifactStore/);
+    expect(() =>
+      createAgent({ gemini, model: 'gemini-2.5-flash', toolOutput: toolOutput({ maxTokens: 1 }) }),
+    ).not.toThrow();
   });
 });

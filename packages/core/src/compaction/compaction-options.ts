@@ -10,12 +10,10 @@ import {
   integerOption,
   numberOption,
   objectOption,
-  optionCheck,
   stringOption,
 } from '../options/option-checks.ts';
 import type { Content } from '../wire/content.ts';
-import type { ArtifactStore } from './artifact-store.ts';
-import type { ToolOutputLimit } from './tool-output-budget.ts';
+import { type ArtifactStore, artifactStoreCheck as artifactStore } from './artifact-store.ts';
 
 /**
  * @defaultValue of `compaction.windowFraction`: compact when a request would fill 80% of the
@@ -119,14 +117,6 @@ export type CompactionOptions = {
     | undefined;
 };
 
-/** The agent's `toolOutput` option: what one tool result may put in the context. */
-export type ToolOutputOptions = ToolOutputLimit & {
-  /** Per-tool limits by tool name, overriding the agent's. */
-  perTool?: Readonly<Record<string, ToolOutputLimit>> | undefined;
-  /** Keeps the full result of a truncated call (read back with `read_tool_output`). */
-  artifacts?: ArtifactStore | undefined;
-};
-
 /** The compaction settings a run uses, defaults applied. @internal */
 export type CompactionSettings = {
   maxTokens: number | undefined;
@@ -150,15 +140,6 @@ const fraction = (name: string) =>
     max: 1,
     message: `compaction.${name} must be a number from 0.01 to 1.`,
   });
-const artifactStore = optionCheck(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as ArtifactStore).put === 'function' &&
-    typeof (value as ArtifactStore).get === 'function',
-  (path) => `${path} must be an ArtifactStore ({ put, get }), e.g. createMemoryArtifactStore().`,
-);
-
 const clearDeclaration = defineOptions<{ minTokens?: number | undefined }>({
   name: 'compaction.clearToolResults',
   example: '{ minTokens: 200 }',
@@ -200,37 +181,12 @@ function booleanOr(declared: DeclaredOptions<unknown>): OptionCheck {
   };
 }
 
-/** The check of the agent's (and the chat session's) `compaction` option. @internal */
+/**
+ * The check of `compaction()`'s options (`path` names where they were given). @internal
+ * @throws {@link InvalidArgumentError} naming the malformed option.
+ */
 export const compactionOptionCheck: OptionCheck = (value, path) => {
-  if (value === false) return;
   compactionOptions.check(value, path);
-};
-
-const limitDeclaration = defineOptions<ToolOutputLimit>({
-  name: 'toolOutput limit',
-  example: '{ maxTokens: 4000 }',
-  checks: { maxTokens: positiveTokens, maxBytes: positiveTokens },
-});
-
-const toolOutputOptions: DeclaredOptions<ToolOutputOptions> = defineOptions<ToolOutputOptions>({
-  name: 'toolOutput',
-  example: '{ maxTokens: 4000, perTool: { fetch_page: { maxBytes: 20_000 } } }',
-  checks: {
-    maxTokens: positiveTokens,
-    maxBytes: positiveTokens,
-    perTool: (value, path) => {
-      objectOption((at) => `${at} must be an object of limits by tool name.`)(value, path);
-      for (const [name, limit] of Object.entries(value as object)) {
-        limitDeclaration.check(limit, `${path}.${name}`);
-      }
-    },
-    artifacts: artifactStore,
-  },
-});
-
-/** The check of the agent's `toolOutput` option. @internal */
-export const toolOutputOptionCheck: OptionCheck = (value, path) => {
-  toolOutputOptions.check(value, path);
 };
 
 /**

@@ -10,9 +10,12 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CompactionEvent } from '../agent/agent-event.ts';
+import { compaction } from '../agent/compaction/compaction.ts';
+import { toolOutput } from '../agent/compaction/tool-output.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
+import { subagent } from '../composition/subagent.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { createGemini } from '../http/create-gemini.ts';
@@ -116,7 +119,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
         tools: [fetchPage],
         thinking: { includeThoughts: true },
         maxSteps: 20,
-        compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+        compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
       });
       const events: CompactionEvent[] = [];
       let result: Awaited<ReturnType<typeof agent.run>>;
@@ -164,6 +167,57 @@ describe('compaction inside a run, against the fake strict contract', () => {
     }
   });
 
+  // A subagent is an agent with its own options: its compaction() value works in its runs as in
+  // a top run, and its compaction events reach the parent's stream at the child's path.
+  it("compacts a subagent's own run, its events at the child's path in the parent's stream", async () => {
+    const lead: FakeScriptFunction = (request, context) => {
+      const body = request.body;
+      const declared = (body.tools ?? []).flatMap((tool) =>
+        (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
+      );
+      if (!declared.includes('research')) return researcher(request, context);
+      const answered = body.contents.flatMap((content) =>
+        content.parts.flatMap((part) => (part.functionResponse === undefined ? [] : [part])),
+      );
+      if (answered.length === 0) {
+        return turn.call('research', { task: 'Read the pages and list the facts.' });
+      }
+      return turn.text(`Lead: ${JSON.stringify(answered[0]?.functionResponse?.response)}`);
+    };
+    const fake = createFakeGemini({ script: lead, strictHistory: true, seed: 7 });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const researcherAgent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      maxSteps: 20,
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
+    });
+    const parent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [subagent(researcherAgent, { name: 'research', description: 'Researches.' })],
+      maxSteps: 4,
+    });
+    const stream = parent.stream('Find the facts.');
+    const events: CompactionEvent[] = [];
+    for await (const event of stream) if (event.type === 'compaction') events.push(event);
+    const result = await stream.result;
+
+    expect(fake.modelRequests.every((request) => request.status === 200)).toBe(true);
+    // The child compacted (its requests stayed under the threshold); the parent did not.
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((event) => event.path.length === 1)).toBe(true);
+    expect(result.compaction).toBeUndefined();
+    for (const contents of sentContents(fake)) {
+      expect(estimateContentTokens(contents)).toBeLessThanOrEqual(MAX_TOKENS);
+    }
+    // The child's answer (from what its compacted requests still held) reached the lead.
+    expect(result.text).toMatch(/^Lead: \{"answer":"Found: FACT-\d+/);
+  });
+
   it('summarizes older turns with a model call: the facts stay answerable from what is sent', async () => {
     const { fake, gemini } = await serve();
     const result = await createAgent({
@@ -171,12 +225,12 @@ describe('compaction inside a run, against the fake strict contract', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: {
+      compaction: compaction({
         maxTokens: MAX_TOKENS,
         keepRecent: 2,
         clearToolResults: false,
         summarize: true,
-      },
+      }),
     }).run('Read the pages and list the facts.');
 
     expect(fake.modelRequests.every((request) => request.status === 200)).toBe(true);
@@ -205,7 +259,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: { maxTokens: MAX_TOKENS, onCompaction: () => ({ cancel: true }) },
+      compaction: compaction({ maxTokens: MAX_TOKENS, onCompaction: () => ({ cancel: true }) }),
     }).run('Read the pages and list the facts.');
     expect(result.compaction).toBeUndefined();
     expect(result.text).toBe(`Found: ${allFacts}`);
@@ -216,7 +270,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: {
+      compaction: compaction({
         maxTokens: MAX_TOKENS,
         // Drops the first function-response turn: its call loses its answer.
         onCompaction: ({ before }) => ({
@@ -225,7 +279,7 @@ describe('compaction inside a run, against the fake strict contract', () => {
               !(index === 2 && content.parts.some((part) => part.functionResponse)),
           ),
         }),
-      },
+      }),
     })
       .run('Read the pages and list the facts.')
       .catch((error: unknown) => error);
@@ -263,7 +317,11 @@ describe('tool output budgets', () => {
       gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
       model: 'gemini-3-flash-preview',
       tools: [fetchPage, readToolOutputTool(artifacts)],
-      toolOutput: { maxTokens: 50_000, perTool: { fetch_page: { maxTokens: 100 } }, artifacts },
+      toolOutput: toolOutput({
+        maxTokens: 50_000,
+        perTool: { fetch_page: { maxTokens: 100 } },
+        artifacts,
+      }),
     }).run('Read page 1.');
 
     expect(result.text).toBe('done');
@@ -309,7 +367,7 @@ describe('tool output budgets and read_tool_output', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage, readToolOutputTool(artifacts)],
       // 25 tokens for every tool: the 2,000-character slice is over it, and read whole.
-      toolOutput: { maxTokens: 25, artifacts },
+      toolOutput: toolOutput({ maxTokens: 25, artifacts }),
     }).run('Read page 1.');
     expect(slice).toMatchObject({
       text: JSON.stringify({ n: 1, page: `FACT-1: code7. ${FILLER}` }).slice(100, 2100),
@@ -337,7 +395,7 @@ describe('a compaction in the observers and a chat session', () => {
       maxSteps: 20,
       telemetry: { tracerProvider },
       recorder,
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
     }).run('Read the pages and list the facts.');
     await recorder.flush();
     const reports = result.compaction?.reports ?? [];
@@ -376,12 +434,12 @@ describe('a compaction in the observers and a chat session', () => {
       tools: [fetchPage],
       maxSteps: 20,
       telemetry: { tracerProvider },
-      compaction: {
+      compaction: compaction({
         maxTokens: MAX_TOKENS,
         keepRecent: 2,
         clearToolResults: false,
         summarize: true,
-      },
+      }),
     }).run('Read the pages and list the facts.');
     const summarized = (result.compaction?.reports ?? []).filter(
       (report) => report.summarizedContents > 0,
@@ -418,7 +476,7 @@ describe('a compaction in the observers and a chat session', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
     });
     const chat = createChatSession({ agent, store, id: 'research' });
     const first = await chat.send('Read the pages and list the facts.');
@@ -456,7 +514,7 @@ describe('a compaction in the observers and a chat session', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
     });
     const reply = await createChatSession({ agent, store, id: 'research' }).send(
       'Read the pages and list the facts.',
@@ -485,7 +543,7 @@ describe('compaction with the managed cache', () => {
       maxSteps: 20,
       cache: { contents: document, ttlSeconds: 600 },
       // The last two contents hold at most two pages (~10k tokens), beside the ~9k document.
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 2 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 2 }),
     }).run('Read the pages and list the facts.');
 
     expect(result.compaction?.reports.length).toBeGreaterThan(0);
@@ -522,7 +580,7 @@ describe('compaction per run and per chat session', () => {
       agent,
       store,
       id: 'session-compaction',
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4 },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
     }).send('Read the pages and list the facts.');
     expect(reply.compaction?.reports.length).toBeGreaterThan(0);
     for (const contents of sentContents(fake)) {
@@ -541,14 +599,18 @@ describe('compaction per run and per chat session', () => {
       model: 'gemini-3-flash-preview',
       tools: [fetchPage],
       maxSteps: 20,
-      compaction: { maxTokens: MAX_TOKENS },
+      compaction: compaction({ maxTokens: MAX_TOKENS }),
     });
     const result = await agent.run('Read the pages and list the facts.', { compaction: false });
     expect(result.compaction).toBeUndefined();
     expect(result.text).toBe(`Found: ${allFacts}`);
-    await expect(agent.run('x', { compaction: { maxTokns: 5 } as never })).rejects.toThrow(
-      /maxTokens/,
-    );
+    expect(() => compaction({ maxTokns: 5 } as never)).toThrow(/maxTokens/);
+    // A run's compaction needs a threshold too: told when the run starts.
+    await expect(
+      createAgent({ gemini, model: 'my-gateway-alias' }).run('x', {
+        compaction: compaction({ summarize: true }),
+      }),
+    ).rejects.toThrow(/compaction\.maxTokens/);
   });
 
   it('countNearThreshold asks countTokens near the threshold, and compacts on its count', async () => {
@@ -569,7 +631,7 @@ describe('compaction per run and per chat session', () => {
       tools: [fetchPage],
       maxSteps: 20,
       // Three pages (~15k tokens) are within 15% under 16k: counted there, not below.
-      compaction: { maxTokens: 16_000, keepRecent: 4, countNearThreshold: true },
+      compaction: compaction({ maxTokens: 16_000, keepRecent: 4, countNearThreshold: true }),
     }).run('Read the pages and list the facts.');
     expect(counted.length).toBeGreaterThan(0);
     expect(counted.length).toBeLessThan(result.steps.length);
@@ -608,7 +670,7 @@ describe('a summarizer that fails', () => {
       tools: [fetchPage],
       maxSteps: 20,
       logger: logger as never,
-      compaction: { maxTokens: MAX_TOKENS, keepRecent: 4, summarize: true },
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4, summarize: true }),
     }).run('Read the pages and list the facts.');
     expect(result.finishReason).toBe('stop');
     expect(result.compaction?.reports.every((report) => report.summarizedContents === 0)).toBe(

@@ -2,6 +2,15 @@
 // `compaction` and `toolOutput` options, the artifact store that keeps what they remove, the
 // `read_tool_output` tool that reads it back, and the markers they write into a history.
 
+// compaction() makes the value of every `compaction` option (agent, run, chat session); it
+// carries the compaction's implementation, so an application that never calls it does not
+// bundle it.
+export { compaction } from '../agent/compaction/compaction.ts';
+export type { Compaction } from '../agent/compaction/compaction-value.ts';
+// toolOutput() makes the value of the agent's `toolOutput` option, the same way.
+export { toolOutput } from '../agent/compaction/tool-output.ts';
+export type { ToolOutput } from '../agent/compaction/tool-output-value.ts';
+
 export type { ArtifactStore } from './artifact-store.ts';
 export { createMemoryArtifactStore, DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-store.ts';
 export { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
@@ -10,7 +19,6 @@ export type {
   CompactionDecision,
   CompactionOptions,
   CompactionProposal,
-  ToolOutputOptions,
 } from './compaction-options.ts';
 export {
   DEFAULT_CLEAR_MIN_TOKENS,
@@ -27,3 +35,4 @@ export {
 export { isSummaryContent, SUMMARY_MARKER } from './summary-content.ts';
 export type { ToolOutputLimit } from './tool-output-budget.ts';
 export { TRUNCATED_RESULT_KEY } from './tool-output-budget.ts';
+export type { ToolOutputOptions } from './tool-output-options.ts';

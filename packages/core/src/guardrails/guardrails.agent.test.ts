@@ -6,6 +6,7 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../agent/agent-event.ts';
+import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
@@ -100,7 +101,10 @@ describe('input guardrails', () => {
       gemini,
       model: MODEL,
       // Over the threshold at once: the first call compacts (here into a copy of the history).
-      compaction: { maxTokens: 1, onCompaction: ({ before }) => ({ contents: [...before] }) },
+      compaction: compaction({
+        maxTokens: 1,
+        onCompaction: ({ before }) => ({ contents: [...before] }),
+      }),
       guardrails: guardrails({
         input: [
           {

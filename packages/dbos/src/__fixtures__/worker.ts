@@ -3,7 +3,7 @@
 // as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
 import { appendFileSync, existsSync } from 'node:fs';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { readToolOutputTool } from '@gemloop/core/compaction';
+import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
 import { subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
 import { z } from 'zod';
@@ -359,13 +359,13 @@ const worker = await startDurableWorker({
       model,
       tools: [page],
       maxSteps: 10,
-      compaction: { maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true },
+      compaction: compaction({ maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true }),
     },
     artifacts: {
       gemini,
       model,
       tools: [longDocument, slowReadBack],
-      toolOutput: { perTool: { long_document: { maxTokens: 100 } }, artifacts },
+      toolOutput: toolOutput({ perTool: { long_document: { maxTokens: 100 } }, artifacts }),
     },
   },
   batchJobs: {

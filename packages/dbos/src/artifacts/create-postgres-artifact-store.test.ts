@@ -3,7 +3,7 @@
 // with read_tool_output from a new store (another process, a restart).
 
 import { createAgent, createGemini, defineTool, InvalidArgumentError } from '@gemloop/core';
-import { readToolOutputTool, TRUNCATED_RESULT_KEY } from '@gemloop/core/compaction';
+import { readToolOutputTool, TRUNCATED_RESULT_KEY, toolOutput } from '@gemloop/core/compaction';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,7 +154,10 @@ describe('createPostgresArtifactStore', () => {
         model: 'gemini-2.5-flash',
         tools: [document, readToolOutputTool(reader)],
         // Only the document is capped: the slices read back are not cut again.
-        toolOutput: { perTool: { long_document: { maxTokens: 50 } }, artifacts: writer },
+        toolOutput: toolOutput({
+          perTool: { long_document: { maxTokens: 50 } },
+          artifacts: writer,
+        }),
       });
       const result = await agent.run('How does the document end?');
       expect(result.text).toBe('The document ends with THE-END.');

@@ -109,8 +109,8 @@ const options: DeclaredOptions<CreatePostgresArtifactStoreOptions> =
 
 /**
  * An {@link ArtifactStore} in Postgres, for the tool results a `toolOutput` budget cut or a
- * compaction cleared: give it to the agent (`toolOutput: { artifacts }`, `compaction: {
- * artifacts }`) and to `readToolOutputTool(artifacts)`, and the model reads them back from any
+ * compaction cleared: give it to the agent (`toolOutput: { artifacts }`, `compaction:
+ * compaction({ artifacts })`) and to `readToolOutputTool(artifacts)`, and the model reads them back from any
  * process, after a restart, and in a durable run after its worker was killed (the run waits for
  * each write before the history naming it is sent, so an artifact named in a recorded step is in
  * the table).

@@ -1,4 +1,3 @@
-import type { CompactionSettings, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
@@ -10,6 +9,8 @@ import type { Redactor } from '../../shared/client-redactor.ts';
 import type { RunObserver } from '../../telemetry/run-observer.ts';
 import type { ArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
+import type { ResolvedCompaction } from '../compaction/compaction-value.ts';
+import type { ToolOutput } from '../compaction/tool-output-value.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
@@ -78,10 +79,10 @@ export type AgentConfig<Output> = {
   now: () => number;
   /** The agent's name (telemetry, recorder). */
   name: string | undefined;
-  /** The `compaction` option, defaults applied; `undefined` when off. */
-  compaction: CompactionSettings | undefined;
-  /** The `toolOutput` option (tool result budgets). */
-  toolOutput: ToolOutputOptions | undefined;
+  /** The `compaction` option, defaults applied, with its implementation; `undefined` when off. */
+  compaction: ResolvedCompaction | undefined;
+  /** The `toolOutput` option (tool result budgets), with its implementation. */
+  toolOutput: ToolOutput | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
   observers: readonly RunObserver[];
   /** Prices over gemloop's table, for each step's `cost` (the `prices` option). */

@@ -1,4 +1,3 @@
-import type { CompactionOptions, ToolOutputOptions } from '../../compaction/compaction-options.ts';
 import type { ContinuationOptions } from '../../continuation/continuation-options.ts';
 import type { HistoryTurn } from '../../history/history-turn.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
@@ -21,6 +20,8 @@ import type {
   SafetySetting,
 } from '../../wire/request.ts';
 import type { ServiceTier } from '../../wire/service-tier.ts';
+import type { Compaction } from '../compaction/compaction-value.ts';
+import type { ToolOutput } from '../compaction/tool-output-value.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { AgentCacheOptions } from '../prompt-cache.ts';
 import type { StopCondition } from '../stop-conditions.ts';
@@ -271,16 +272,18 @@ export type AgentOptions<Output = undefined> = {
    * clear old tool results, prune old thoughts and (optionally) summarize older turns, never
    * breaking call/response pairing or thought signatures. It never touches the `cache` prefix
    * (system instruction, tools, `cache.contents`): only the run's history is compacted.
-   * `result.contents` stays whole; `result.compaction` holds what was sent.
+   * `result.contents` stays whole; `result.compaction` holds what was sent. The value is made by
+   * `compaction({ ... })` of `@gemloop/core/compaction` (see {@link Compaction}).
    * @defaultValue off
    */
-  compaction?: CompactionOptions | false | undefined;
+  compaction?: Compaction | false | undefined;
   /**
    * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
    * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`.
+   * Made by `toolOutput({ ... })` of `@gemloop/core/compaction` (see {@link ToolOutput}).
    * @defaultValue no cap
    */
-  toolOutput?: ToolOutputOptions | undefined;
+  toolOutput?: ToolOutput | undefined;
   /**
    * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
    * `'priority'`. The tier that served each call is on `step.serviceTier`.
@@ -365,9 +368,10 @@ export type RunOptions = {
   budget?: TreeBudgetOptions | undefined;
   /**
    * This run's compaction, in place of the agent's `compaction` option (`false`: none). A chat
-   * session passes its own `compaction` here.
+   * session passes its own `compaction` here. Made by `compaction({ ... })` of
+   * `@gemloop/core/compaction`.
    */
-  compaction?: CompactionOptions | false | undefined;
+  compaction?: Compaction | false | undefined;
 };
 
 /** The `budget` run option: totals over a run's tree. */

@@ -1,4 +1,3 @@
-import { compactionOptionCheck } from '../../compaction/compaction-options.ts';
 import { dollarsToPicos } from '../../models/usd.ts';
 import {
   type DeclaredOptions,
@@ -12,6 +11,7 @@ import {
   optionCheck,
 } from '../../options/option-checks.ts';
 import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
+import { compactionValueCheck } from './options/compaction.ts';
 import { guardrailsValueCheck } from './options/guardrails.ts';
 
 const treeBudgetDeclaration: DeclaredOptions<TreeBudgetOptions> = defineOptions<TreeBudgetOptions>({
@@ -61,7 +61,7 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
         `${path} must be a controller made by createSteering() (@gemloop/core/steering), e.g. { steering: createSteering() }.`,
     ),
     budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
-    compaction: (value, path) => compactionOptionCheck(value, path),
+    compaction: compactionValueCheck,
     guardrails: guardrailsValueCheck,
   },
   removed: {

@@ -13,7 +13,6 @@ import type { RunContext } from '../run-state/run-context.ts';
 import type { TreeBudget } from '../run-state/run-link.ts';
 import { toAgentUsage } from '../usage.ts';
 import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
-import { compactBeforeStep } from './compact-before-step.ts';
 import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
@@ -35,7 +34,8 @@ export async function callModelStep<Output>(
   const { config, run, signal, emit } = context;
   const budget = context.link.budget;
   if (budget !== undefined) checkTreeBudget(budget, context);
-  if (context.compaction !== undefined) await compactBeforeStep(context, stepNumber);
+  if (context.compaction !== undefined)
+    await context.compaction.engine.compactBeforeStep(context, stepNumber);
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let outcome: ModelCallOutcome;

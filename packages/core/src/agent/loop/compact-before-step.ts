@@ -38,8 +38,8 @@ export async function compactBeforeStep<Output>(
   stepNumber: number,
 ): Promise<void> {
   const { config, run } = context;
-  const settings = context.compaction;
-  if (settings === undefined) return;
+  if (context.compaction === undefined) return;
+  const { settings } = context.compaction;
   const contents = run.sendContents();
   const threshold = compactionThreshold(settings);
   const fixed = fixedTokensOf(config, context.cache);
@@ -177,7 +177,7 @@ async function countedTokens<Output>(
 function summarizer<Output>(context: RunContext<Output>, trace: CompactionTrace): Summarize {
   const { config } = context;
   return async (transcript) => {
-    const model = context.compaction?.summarize?.model ?? config.model;
+    const model = context.compaction?.settings.summarize?.model ?? config.model;
     // Timed for the observers: the call's own span, a child of the compaction's.
     const call: SummarizerCall = { model, startedAt: config.now(), endedAt: 0 };
     trace.summarizer = call;
@@ -200,7 +200,7 @@ async function summarizeOnce<Output>(
   call: SummarizerCall,
 ): Promise<string> {
   const { config, callOptions } = context;
-  const summarize = context.compaction?.summarize;
+  const summarize = context.compaction?.settings.summarize;
   let text: string;
   try {
     const { response } = await config.modelCall.generate({

@@ -1,4 +1,3 @@
-import { resolveCompaction } from '../../compaction/compaction-options.ts';
 import { type HistoryTurn, isHistoryTurnList } from '../../history/history-turn.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
@@ -9,11 +8,17 @@ import { anyObserverActive, startObservation } from '../../telemetry/start-obser
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
+import { resolveCompactionValue } from '../config/options/compaction.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { composeGuardrails } from '../guardrails/compose-guardrails.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
-import type { EngineGuardrails, RunContext, TextDeltaHold } from '../run-state/run-context.ts';
+import type {
+  EngineCompaction,
+  EngineGuardrails,
+  RunContext,
+  TextDeltaHold,
+} from '../run-state/run-context.ts';
 import {
   type ChildRunParent,
   type ChildRunStarter,
@@ -232,13 +237,14 @@ async function runSteps<Output>(
             emit?.({ type: 'guardrail', ...record });
             observation?.guardrail?.(record);
           },
-    compaction:
-      compaction === undefined
-        ? config.compaction
-        : resolveCompaction(compaction, {
-            model: config.model,
-            inputTokenLimit: config.capabilities.inputTokenLimit,
-          }),
+    // Resolved through the implementation the value carries (compaction()'s): the loop itself
+    // imports none of the compaction.
+    compaction: (compaction === undefined
+      ? config.compaction
+      : resolveCompactionValue(compaction, {
+          model: config.model,
+          inputTokenLimit: config.capabilities.inputTokenLimit,
+        })) as EngineCompaction | undefined,
   };
   if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen, held);
   const queue = attachSteering(context as RunContext<unknown>, steering);

@@ -1,4 +1,4 @@
-import type { CompactionSettings } from '../../compaction/compaction-options.ts';
+import type { CompactionSettings, resolveCompaction } from '../../compaction/compaction-options.ts';
 import type { checkInputGuardrails } from '../../guardrails/check-input-guardrails.ts';
 import type {
   appliesTo,
@@ -44,8 +44,11 @@ export type RunContext<Output> = {
   readonly guardrails: EngineGuardrails | undefined;
   /** Tells the stream and the observers about a guardrail check that ended. */
   readonly recordGuardrail: (record: GuardrailCheckRecord) => void;
-  /** The run's compaction (the run's option, else the agent's), defaults applied; `undefined`: off. */
-  readonly compaction: CompactionSettings | undefined;
+  /**
+   * The run's compaction (the run's option, else the agent's), defaults applied, with the
+   * implementation its `compaction()` value carried; `undefined`: off.
+   */
+  readonly compaction: EngineCompaction | undefined;
 };
 
 /**
@@ -86,3 +89,25 @@ export type GuardrailEngine = {
 
 /** A run's joined guardrails with the implementation their values carried. @internal */
 export type EngineGuardrails = ResolvedGuardrails & { readonly engine: GuardrailEngine };
+
+/**
+ * What the loop calls to compact. It comes with the `compaction` option's value (made by
+ * `compaction()` of `@gemloop/core/compaction`), so an agent that does not compact never loads
+ * (nor bundles) the decision, the strategies and the estimate. Declared here, beside the context
+ * its phase takes, for the same reason as {@link GuardrailEngine}. @internal
+ */
+export type CompactionEngine = {
+  /** The defaults and the model's window applied to the options (compaction-options.ts). */
+  readonly resolve: typeof resolveCompaction;
+  /** The compaction phase of a model step (agent/loop/compact-before-step.ts). */
+  readonly compactBeforeStep: <Output>(
+    context: RunContext<Output>,
+    stepNumber: number,
+  ) => Promise<void>;
+};
+
+/** A run's resolved compaction with the implementation its value carried. @internal */
+export type EngineCompaction = {
+  readonly settings: CompactionSettings;
+  readonly engine: CompactionEngine;
+};

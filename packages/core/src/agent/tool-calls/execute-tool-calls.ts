@@ -1,10 +1,10 @@
-import { ArtifactWrites } from '../../compaction/artifact-store.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
 import type { AgentRunState, AgentToolCall } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { type RunObservation, toolTypeKey } from '../../telemetry/run-observer.ts';
 import type { Content, FunctionCall, Part } from '../../wire/content.ts';
+import type { ToolOutputEngine } from '../compaction/tool-output-value.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
@@ -103,9 +103,9 @@ export async function executeToolCalls<Output>({
   const extras: ExtraParts = {
     byCall: undefined,
     writes:
-      config.toolOutput?.artifacts === undefined
+      config.toolOutput?.options.artifacts === undefined
         ? undefined
-        : new ArtifactWrites((error, id) =>
+        : (config.toolOutput.engine as ToolOutputEngine).artifactWrites((error, id) =>
             config.logger.warn(
               { err: error, artifactId: id },
               'toolOutput: the artifact store did not keep a truncated tool result; reading it back will say so',

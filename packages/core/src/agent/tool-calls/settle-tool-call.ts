@@ -1,8 +1,6 @@
 // The settle phase of a turn's calls: each outcome becomes its record, its functionResponse and,
 // for `toolErrors: 'throw'`, the typed error the run ends with (executeToolCalls runs the calls).
 import type { ArtifactWrites } from '../../compaction/artifact-store.ts';
-import { isReadToolOutputTool } from '../../compaction/read-tool-output-tool.ts';
-import { applyToolOutputBudget } from '../../compaction/tool-output-budget.ts';
 import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
@@ -10,6 +8,7 @@ import type { ToolCallObservation } from '../../telemetry/run-observer.ts';
 import { SAFETY_ACKNOWLEDGEMENT_KEY } from '../../tools/builtin/safety-decision.ts';
 import { formatToolArgumentIssues } from '../../tools/responses/tool-error-response.ts';
 import type { FunctionCall, Part } from '../../wire/content.ts';
+import type { ToolOutput, ToolOutputEngine } from '../compaction/tool-output-value.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
@@ -83,10 +82,13 @@ export function toRecord<Output>(
       );
     }
     // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
-    if (config.toolOutput !== undefined && !readsToolOutput(config, call.name)) {
-      answer.response = applyToolOutputBudget(answer.response, {
-        limit: config.toolOutput.perTool?.[call.name] ?? config.toolOutput,
-        artifacts: config.toolOutput.artifacts,
+    // Applied through the implementation `toolOutput()`'s value carries (not bundled without it).
+    const budget = config.toolOutput;
+    if (budget !== undefined && !readsToolOutput(config, budget, call.name)) {
+      const { options } = budget;
+      answer.response = (budget.engine as ToolOutputEngine).apply(answer.response, {
+        limit: options.perTool?.[call.name] ?? options,
+        artifacts: options.artifacts,
         writes: extras.writes as ArtifactWrites,
         newId: () => crypto.randomUUID(),
       });
@@ -277,7 +279,11 @@ export function toolErrorMessageOf<Output>(
 }
 
 /** Whether `name` is the agent's `read_tool_output` tool (its slices are never cut again). */
-function readsToolOutput<Output>(config: AgentConfig<Output>, name: string): boolean {
+function readsToolOutput<Output>(
+  config: AgentConfig<Output>,
+  budget: ToolOutput,
+  name: string,
+): boolean {
   const tool = config.tools.functions.get(name);
-  return tool !== undefined && isReadToolOutputTool(tool);
+  return tool !== undefined && (budget.engine as ToolOutputEngine).isReadToolOutputTool(tool);
 }

@@ -1,29 +1,78 @@
-import {
-  type CompactionSettings,
-  compactionOptionCheck,
-  resolveCompaction,
-  type ToolOutputOptions,
-  toolOutputOptionCheck,
-} from '../../../compaction/compaction-options.ts';
+import type { resolveCompaction } from '../../../compaction/compaction-options.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
+import type { OptionCheck } from '../../../options/define-options.ts';
+import { optionCheck } from '../../../options/option-checks.ts';
+import {
+  type Compaction,
+  isCompaction,
+  type ResolvedCompaction,
+} from '../../compaction/compaction-value.ts';
+import { isToolOutput, type ToolOutput } from '../../compaction/tool-output-value.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 
+function message(path: string, value: unknown): string {
+  // The implementation lives behind its subpath so an agent that does not compact does not
+  // bundle it: the old plain-object spelling gets the migration, not just a refusal.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return `${path}: compaction is now passed as a value from its subpath: import { compaction } from '@gemloop/core/compaction' and pass compaction: compaction({ maxTokens, summarize, ... }) (the same options the plain object had).`;
+  }
+  return `${path} must be compaction({ ... }) from '@gemloop/core/compaction', or false for none; got ${value === true ? 'true' : typeof value}.`;
+}
+
+const isCompactionValue = optionCheck(isCompaction, message);
+
 /**
- * `compaction` and `toolOutput`: what keeps a long run inside the window. Their shapes, checks
- * and defaults live with the compaction code (compaction/compaction-options.ts); this group joins
- * them to `createAgent`. @internal
+ * The check of the agent's `toolOutput` option: a value made by `toolOutput()` (whose options
+ * that factory already checked). The old plain object gets the migration. @internal
+ */
+export const toolOutputValueCheck: OptionCheck = optionCheck(isToolOutput, (path, value) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? `${path}: a tool output budget is now passed as a value from '@gemloop/core/compaction': import { toolOutput } from '@gemloop/core/compaction' and pass toolOutput: toolOutput({ maxTokens, perTool, artifacts }) (the same options the plain object had).`
+    : `${path} must be toolOutput({ ... }) from '@gemloop/core/compaction'; got ${typeof value}.`,
+);
+
+/**
+ * The check of a `compaction` option (agent, run, chat session): a value made by `compaction()`
+ * (whose options that factory already checked), or `false`. @internal
+ */
+export const compactionValueCheck: OptionCheck = (value, path) => {
+  if (value === false) return;
+  isCompactionValue(value, path);
+};
+
+/**
+ * `compaction` and `toolOutput`: what keeps a long run inside the window. Their checks, defaults
+ * and implementation come with their values (`compaction()`, `toolOutput()` of
+ * `@gemloop/core/compaction`), so an agent without them bundles none of it. @internal
  */
 export const compactionOption: AgentOptionGroup<'compaction' | 'toolOutput'> = defineAgentOptions({
-  compaction: { check: compactionOptionCheck },
-  toolOutput: { check: toolOutputOptionCheck },
+  compaction: { check: compactionValueCheck },
+  toolOutput: { check: toolOutputValueCheck },
 });
 
 /** The part of `AgentConfig` these options make. @internal */
 export type CompactionConfig = {
-  compaction: CompactionSettings | undefined;
-  toolOutput: ToolOutputOptions | undefined;
+  compaction: ResolvedCompaction | undefined;
+  toolOutput: ToolOutput | undefined;
 };
+
+/**
+ * A `compaction` value resolved for `model` through the implementation it carries (the defaults,
+ * the window from the capabilities table); `undefined` when it is `false` or not given.
+ * @throws {@link InvalidArgumentError} when compaction has no threshold it can know.
+ * @internal
+ */
+export function resolveCompactionValue(
+  value: Compaction | false | undefined,
+  { model, inputTokenLimit }: { model: string; inputTokenLimit: number | undefined },
+): ResolvedCompaction | undefined {
+  if (value === undefined || value === false) return undefined;
+  // Every value comes from compaction(), whose engine this is (isCompaction checked the shape).
+  const engine = value.engine as { resolve: typeof resolveCompaction };
+  const settings = engine.resolve(value.options, { model, inputTokenLimit });
+  return settings === undefined ? undefined : { settings, engine };
+}
 
 /**
  * Applies the compaction defaults, with the model's window from the capabilities table.
@@ -35,7 +84,7 @@ export function resolveCompactionOption(
   { model, capabilities }: { model: string; capabilities: ModelCapabilities },
 ): CompactionConfig {
   return {
-    compaction: resolveCompaction(options.compaction, {
+    compaction: resolveCompactionValue(options.compaction, {
       model,
       inputTokenLimit: capabilities.inputTokenLimit,
     }),
