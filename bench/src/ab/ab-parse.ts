@@ -18,8 +18,8 @@
 import { pathToFileURL } from 'node:url';
 import { bareParser } from '../contenders/bare-parsers.ts';
 import { responseFromPieces } from '../contenders/contender.ts';
-import { BENCH_MODEL } from '../script/run-script.ts';
 import { createLongStream } from '../script/long-stream.ts';
+import { BENCH_MODEL } from '../script/run-script.ts';
 
 type Core = typeof import('@gemloop/core');
 type Parse = () => Promise<string>;
