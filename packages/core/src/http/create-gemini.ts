@@ -106,7 +106,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     callOptions: CallOptions | undefined,
     bodyCache: ContentJsonCache | undefined,
     record?: ModelCallRecord,
-  ): AsyncGenerator<GenerateContentResponse> {
+  ): AsyncIterableIterator<GenerateContentResponse> {
     // Checked now, so a bad request throws at the call, not at the first iteration.
     const model = toModelPath(checkRequest(request).model, 'request.model');
     if (client.vertex !== undefined) checkVertexRequest(request, true);
@@ -121,7 +121,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       record,
     );
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
-    // The request path's own generator, no layer around it (it maps a refused file's error itself).
+    // The request path's own iterator, no layer around it (it maps a refused file's error itself).
     return openStream({ client, call, model, url, body });
   }
 

@@ -4,6 +4,7 @@ import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import { StreamError } from '../../errors/stream-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import type { ByteReader } from '../../streaming/byte-reader.ts';
+import { ChunksOfBatches } from '../../streaming/chunks-of-batches.ts';
 import { parseGenerateContentBatches } from '../../streaming/parse-generate-content-stream.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
 import type { ResolvedCallOptions } from '../options/resolve-call-options.ts';
@@ -50,16 +51,42 @@ export type OpenGenerateContentStreamOptions = {
  * Errors: a failure naming a refused file (expired, deleted) is the typed `FileNotFoundError`, as
  * a unary call's is (`fileNotFoundOf`). Mapped here rather than in a generator around this one:
  * each layer of `yield*` costs every chunk a few promise turns (about 0.1 µs a chunk, 4 % of the
- * parse scenario, bench/src/ab/ab-parse.ts).
+ * parse scenario, bench/src/ab/ab-parse.ts). For the same reason the chunks of a network read
+ * are handed out by {@link ChunksOfBatches}, not by an async generator step each.
  * @internal
  */
-export async function* openGenerateContentStream({
-  client,
-  call,
-  model,
-  url,
-  body,
-}: OpenGenerateContentStreamOptions): AsyncGenerator<GenerateContentResponse> {
+export function openGenerateContentStream(
+  options: OpenGenerateContentStreamOptions,
+): AsyncIterableIterator<GenerateContentResponse> {
+  // What the consumer has taken, kept per chunk by `take` and read by the batches' error path.
+  const taken: Taken = { delivered: 0, usage: undefined, signal: undefined };
+  return new ChunksOfBatches(openChunkBatches(options, taken), (chunk) => {
+    // Checked before each chunk is handed out, as after each `yield` of a generator: once the
+    // attempt is aborted, the batches' generator is resumed and fails with the reason.
+    if (taken.signal?.aborted === true) return false;
+    taken.delivered++;
+    if (chunk.usageMetadata !== undefined) taken.usage = chunk.usageMetadata;
+    return true;
+  });
+}
+
+/** The consumer's progress through a stream's chunks. */
+type Taken = {
+  delivered: number;
+  /** The last usage reported, for the error of a stream cut later (chunks may omit it). */
+  usage: UsageMetadata | undefined;
+  /** The attempt's signal, once the stream is open. */
+  signal: { readonly aborted: boolean } | undefined;
+};
+
+/**
+ * The stream's chunks a network read at a time ({@link openGenerateContentStream} hands them out):
+ * the attempt, its timers, its errors and the release of the connection.
+ */
+async function* openChunkBatches(
+  { client, call, model, url, body }: OpenGenerateContentStreamOptions,
+  taken: Taken,
+): AsyncGenerator<readonly GenerateContentResponse[], void, undefined> {
   const opened = await sendWithRetry(
     {
       client,
@@ -78,26 +105,21 @@ export async function* openGenerateContentStream({
   const { logger } = client;
   const { batches } = opened.value;
   const attemptSignal = opened.signal;
+  taken.signal = attemptSignal;
   // Checked once per stream, not per chunk: with logging off (the default) no log fields are built.
   const traceChunks = isLevelEnabled(logger, 'trace');
-  let delivered = 0;
   let last: GenerateContentResponse | undefined;
-  // The last usage reported, for the error of a stream cut later (chunks may omit it).
-  let usage: UsageMetadata | undefined;
   let finished = false;
   try {
     // The chunks come a network read at a time; the idle limit runs only while a read is awaited,
-    // never while the consumer holds a chunk.
+    // never while the consumer holds a chunk (this generator waits at its `yield` meanwhile).
     attemptSignal.pauseTimer();
     let result = opened.value.first;
     while (result.done !== true) {
       const batch = result.value;
-      for (let index = 0; index < batch.length; index++) {
-        const chunk = batch[index] as GenerateContentResponse;
-        delivered++;
-        last = chunk;
-        if (chunk.usageMetadata !== undefined) usage = chunk.usageMetadata;
-        if (traceChunks) {
+      last = batch[batch.length - 1];
+      if (traceChunks) {
+        for (const chunk of batch) {
           logBody(
             logger,
             { method: METHOD, attempt: opened.number, direction: 'chunk' },
@@ -105,10 +127,10 @@ export async function* openGenerateContentStream({
             call.secrets.values,
           );
         }
-        yield chunk;
-        attemptSignal.throwIfAborted();
       }
-      opened.waitingFor = `the next chunk after ${delivered}`;
+      yield batch;
+      attemptSignal.throwIfAborted();
+      opened.waitingFor = `the next chunk after ${taken.delivered}`;
       attemptSignal.restartTimer();
       result = await batches.next();
       attemptSignal.pauseTimer();
@@ -116,10 +138,11 @@ export async function* openGenerateContentStream({
     finished = true;
     opened.succeed(
       opened.debug
-        ? { headersMs: opened.headersMs, chunks: delivered, usage: last?.usageMetadata }
+        ? { headersMs: opened.headersMs, chunks: taken.delivered, usage: last?.usageMetadata }
         : undefined,
     );
   } catch (caught) {
+    const { delivered, usage } = taken;
     opened.waitingFor = `the next chunk after ${delivered}`;
     const error = opened.fail(caught, { headersMs: opened.headersMs, chunks: delivered, usage });
     throw fileNotFoundOf(attachPartialUsage(error, usage));
