@@ -3,10 +3,10 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 /**
  * The chunks of a generator of batches, one per `next()`, as a stream's consumer takes them: a
  * chunk of the batch in hand is handed out at once, with no async generator step; the source is
- * asked only for the next batch, and whenever `take` says no. An async generator step per chunk
- * cost about 0.09 µs of the 2.6 µs a chunk of the bench's parse scenario takes (3.5 %;
- * bench/src/ab/ab-parse.ts), so the source yields a network read's chunks as one batch and this
- * hands them out.
+ * asked only for the next batch, and whenever `take` says no. In place of an async generator
+ * step per chunk, the parse scenario's CPU per chunk is 3-7 % lower, both A/B orders
+ * (bench/src/ab/ab-parse.ts; A/A noise 2 %), so the source yields a network read's chunks as one
+ * batch and this hands them out.
  *
  * The source keeps all the stream's logic (its `try`/`finally`, errors, release): a failure comes
  * from it, and so does the end. `return()` and `throw()` go to it, as `yield*` would send them.

@@ -246,8 +246,8 @@ describe('streamGenerateContent', () => {
 describe('streamGenerateContent is the request path iterator itself', () => {
   it('hands out the request path iterator once loaded, with no generator layered around it', async () => {
     // Each async generator wrapped around the stream (`yield*`) costs every chunk a few promise
-    // turns: 0.1 µs a chunk, 4 % of the bench's parse scenario (bench/src/ab/ab-parse.ts). A
-    // generator object's prototype is its function's `prototype`, so this names the outermost one.
+    // turns: one made the bench's parse scenario 7 % slower (bench/src/ab/ab-parse.ts). The
+    // prototype names the outermost object (a generator's is its function's `prototype`).
     serve(stream([sseEvent(textResponse('one'))]));
     const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
     await collect(gemini.streamGenerateContent(request)); // loads the request path
