@@ -106,7 +106,7 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     callOptions: CallOptions | undefined,
     bodyCache: ContentJsonCache | undefined,
     record?: ModelCallRecord,
-  ): AsyncGenerator<GenerateContentResponse> {
+  ): AsyncIterableIterator<GenerateContentResponse> {
     // Checked now, so a bad request throws at the call, not at the first iteration.
     const model = toModelPath(checkRequest(request).model, 'request.model');
     if (client.vertex !== undefined) checkVertexRequest(request, true);
@@ -121,7 +121,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       record,
     );
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
-    return withFileErrors(openStream({ client, call, model, url, body }));
+    // The request path's own iterator, no layer around it (it maps a refused file's error itself).
+    return openStream({ client, call, model, url, body });
   }
 
   // Credentials in the request's tools (an Exa.ai key, MCP headers) are the call's secrets too.
@@ -326,18 +327,4 @@ function createLazyCaches(load: () => Promise<Caches>): Caches {
       withCaches((loaded) => loaded.update(name, expiration, options)),
     delete: (name, options) => withCaches((loaded) => loaded.delete(name, options)),
   };
-}
-
-/**
- * A stream whose failure naming a refused file (expired, deleted) is the typed
- * `FileNotFoundError`, as a unary call's is (see `fileNotFoundOf`).
- */
-async function* withFileErrors(
-  source: AsyncGenerator<GenerateContentResponse>,
-): AsyncGenerator<GenerateContentResponse> {
-  try {
-    yield* source;
-  } catch (error) {
-    throw fileNotFoundOf(error);
-  }
 }

@@ -52,7 +52,7 @@ export function parseGenerateContentResponse(value: unknown): ParseGenerateConte
     if (!isObject(usageMetadata)) return fail('usageMetadata', 'must be an object', usageMetadata);
     // Read here, once, so every consumer (stop conditions, usage totals, spans, cost) sees sane
     // counts: a negative or string total would otherwise disable `totalTokensExceed`.
-    readUsageMetadataCounts(usageMetadata as Record<string, unknown>);
+    readUsageMetadataCounts(usageMetadata);
   }
   const promptFeedback = response.promptFeedback;
   if (promptFeedback != null && !isObject(promptFeedback)) {

@@ -7,16 +7,6 @@ import type { UsageMetadata } from './response.ts';
 const MAX_INT32 = 2 ** 31 - 1;
 const DIGITS = /^\d{1,10}$/;
 
-/** The count fields of `usageMetadata` that gemloop adds up. */
-const COUNT_FIELDS = [
-  'promptTokenCount',
-  'candidatesTokenCount',
-  'thoughtsTokenCount',
-  'toolUsePromptTokenCount',
-  'cachedContentTokenCount',
-  'totalTokenCount',
-] as const satisfies readonly (keyof UsageMetadata)[];
-
 /**
  * A token count from the wire as a non-negative integer, or `undefined` when it is not one:
  * a number that is whole and within int32 is kept, a string of digits (how proto3 JSON writes
@@ -39,20 +29,48 @@ export function readUsageCount(value: unknown): number | undefined {
     : undefined;
 }
 
+/** The counts of a `usageMetadata` that gemloop adds up, as they came over the wire: anything. */
+type WireCounts = {
+  [Field in keyof Pick<
+    UsageMetadata,
+    | 'promptTokenCount'
+    | 'candidatesTokenCount'
+    | 'thoughtsTokenCount'
+    | 'toolUsePromptTokenCount'
+    | 'cachedContentTokenCount'
+    | 'totalTokenCount'
+  >]?: unknown;
+};
+
 /**
  * Reads the counts of a response's `usageMetadata` in place with {@link readUsageCount}: a bad
  * count is removed (absent, as the API leaves a zero count), a digit string becomes its number.
  * Other fields (`serviceTier`, per-modality details, unknown ones) are left as they came.
  * @internal
  */
-export function readUsageMetadataCounts(metadata: Record<string, unknown>): void {
-  for (const field of COUNT_FIELDS) {
-    const value = metadata[field];
-    if (value === undefined || (typeof value === 'number' && readUsageCount(value) === value)) {
-      continue;
-    }
-    const count = readUsageCount(value);
-    if (count === undefined) delete metadata[field];
-    else metadata[field] = count;
+export function readUsageMetadataCounts(metadata: WireCounts): void {
+  // Six named reads, not a loop over the six names: the loop's one `metadata[field]` site sees
+  // six keys and goes megamorphic (every stream chunk carries usage): the parse scenario's CPU per
+  // chunk 2.5-3.5 % lower this way, both A/B orders (bench/src/ab/ab-parse.ts; A/A noise 2 %).
+  if (!isReadCount(metadata.promptTokenCount)) readCountAt(metadata, 'promptTokenCount');
+  if (!isReadCount(metadata.candidatesTokenCount)) readCountAt(metadata, 'candidatesTokenCount');
+  if (!isReadCount(metadata.thoughtsTokenCount)) readCountAt(metadata, 'thoughtsTokenCount');
+  if (!isReadCount(metadata.toolUsePromptTokenCount)) {
+    readCountAt(metadata, 'toolUsePromptTokenCount');
   }
+  if (!isReadCount(metadata.cachedContentTokenCount)) {
+    readCountAt(metadata, 'cachedContentTokenCount');
+  }
+  if (!isReadCount(metadata.totalTokenCount)) readCountAt(metadata, 'totalTokenCount');
+}
+
+/** Absent, or already what {@link readUsageCount} makes of it (the case of every sane chunk). */
+function isReadCount(value: unknown): boolean {
+  return value === undefined || (typeof value === 'number' && readUsageCount(value) === value);
+}
+
+function readCountAt(metadata: WireCounts, field: keyof WireCounts): void {
+  const count = readUsageCount(metadata[field]);
+  if (count === undefined) delete metadata[field];
+  else metadata[field] = count;
 }

@@ -44,13 +44,13 @@ export function withRequestPath<T>(use: (path: RequestPath) => Promise<T>): Prom
 }
 
 /**
- * `openGenerateContentStream(options)`: the request path's own generator once it is loaded; before
+ * `openGenerateContentStream(options)`: the request path's own iterator once it is loaded; before
  * that, a generator that loads it when iteration starts (when the request would be made anyway).
  * @internal
  */
 export function openStream(
   options: OpenGenerateContentStreamOptions,
-): AsyncGenerator<GenerateContentResponse> {
+): AsyncIterableIterator<GenerateContentResponse> {
   // Not loaded here: a load that fails before anyone iterates would be an unhandled rejection.
   const loaded = requestPath.value;
   if (loaded !== undefined) return loaded.openGenerateContentStream(options);
