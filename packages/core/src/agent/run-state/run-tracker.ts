@@ -5,6 +5,7 @@ import {
 } from '../../http/serialize-request-body.ts';
 import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
+import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
@@ -88,9 +89,9 @@ export class RunTracker {
   }
 
   /** Counts one model call (or a tool's): its tokens and what they cost. */
-  addUsage(usage: AgentUsage, cost: Cost): void {
+  addUsage(usage: AgentUsage, cost: Cost | CostPicos): void {
     addUsageMetadata(this.usage, usage);
-    this.cost.add(cost);
+    this.cost.addPriced(cost);
   }
 
   /** The history, new contents, steps and usage, for the result or an error. */
