@@ -121,7 +121,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       record,
     );
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
-    return withFileErrors(openStream({ client, call, model, url, body }));
+    // A refused file's error is typed inside (FileNotFoundError, as generate's `.catch` below).
+    return openStream({ client, call, model, url, body });
   }
 
   // Credentials in the request's tools (an Exa.ai key, MCP headers) are the call's secrets too.
@@ -326,18 +327,4 @@ function createLazyCaches(load: () => Promise<Caches>): Caches {
       withCaches((loaded) => loaded.update(name, expiration, options)),
     delete: (name, options) => withCaches((loaded) => loaded.delete(name, options)),
   };
-}
-
-/**
- * A stream whose failure naming a refused file (expired, deleted) is the typed
- * `FileNotFoundError`, as a unary call's is (see `fileNotFoundOf`).
- */
-async function* withFileErrors(
-  source: AsyncGenerator<GenerateContentResponse>,
-): AsyncGenerator<GenerateContentResponse> {
-  try {
-    yield* source;
-  } catch (error) {
-    throw fileNotFoundOf(error);
-  }
 }
