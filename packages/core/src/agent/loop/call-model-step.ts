@@ -99,7 +99,7 @@ export async function callModelStep<Output>(
   if (served !== undefined) step.serviceTier = served;
   if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
   // Summed in pico-dollars, written out as dollars once for the step (see CostTotal.addPriced).
-  const priced = priceCall(context, outcome);
+  const priced = priceCall(context, outcome, served);
   step.cost = writeCost(priced);
   run.addUsage(step.usage, priced);
   // The tree's cost counts each call as soon as it is priced, not when its step ends (after its
@@ -127,11 +127,13 @@ function servedTier({ response, record }: ModelCallOutcome): string | undefined 
 function priceCall<Output>(
   { config }: RunContext<Output>,
   outcome: ModelCallOutcome,
+  // The step has read it already: a header read is a Headers lookup in undici.
+  served: string | undefined = servedTier(outcome),
 ): CostPicos | Cost {
   return costPicosOf(
     outcome.response.usageMetadata ?? {},
     config.model,
-    servedTier(outcome) ?? config.request.serviceTier,
+    served ?? config.request.serviceTier,
     config.prices,
   );
 }
