@@ -86,21 +86,22 @@ export async function callModelStep<Output>(
     );
   }
   const { response, continuation, interrupted } = outcome;
+  const modelMs = config.now() - startedAt;
+  const served = servedTier(outcome);
+  // Summed in pico-dollars, written out as dollars once for the step (see CostTotal.addPriced).
+  const priced = priceCall(context, outcome, served);
   const step = createStep({
     response,
     stepNumber,
     kind,
     startedAt,
-    modelMs: config.now() - startedAt,
+    modelMs,
+    cost: writeCost(priced),
   });
   if (continuation !== undefined) step.continuation = continuation;
   if (interrupted === true) step.interrupted = true;
-  const served = servedTier(outcome);
   if (served !== undefined) step.serviceTier = served;
   if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
-  // Summed in pico-dollars, written out as dollars once for the step (see CostTotal.addPriced).
-  const priced = priceCall(context, outcome, served);
-  step.cost = writeCost(priced);
   run.addUsage(step.usage, priced);
   // The tree's cost counts each call as soon as it is priced, not when its step ends (after its
   // tools, subagents included): a child started by this step sees what this call spent.
