@@ -75,6 +75,7 @@ const CORE_ISOLATED = [
   'src/telemetry/telemetry-off.test.ts',
   'src/shared/bytes-to-base64.test.ts',
   'src/tools/lazy-loading.test.ts',
+  'src/agent/cost-per-step.test.ts',
 ];
 /**
  * The in-process unit projects run first, as a group of their own, one worker per core: their

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { addCosts, zeroCost } from './cost.ts';
-import { costOf, priceOf } from './cost-of.ts';
+import { costOf, costPicosOf, priceOf, writeCost } from './cost-of.ts';
 import { CostTotal } from './cost-total.ts';
 import { knownPrices } from './known-prices.ts';
+import { picosToDollars } from './usd.ts';
 
 describe('costOf', () => {
   it('bills uncached input, cached input, output and thinking (at the output rate) exactly', () => {
@@ -173,5 +174,45 @@ describe('readCost', () => {
     expect(readCost({ ...unknown, total: '1' })).toBeUndefined();
     expect(readCost({ ...unknown, unknown: 'x'.repeat(10_000) })?.unknown).toHaveLength(300);
     expect(readCost('0.1')).toBeUndefined();
+  });
+});
+
+describe('picosToDollars', () => {
+  // The reference: bigint division, as it was written before the double fast path.
+  const reference = (picos: bigint): string => {
+    const whole = picos / 1_000_000_000_000n;
+    const fraction = (picos % 1_000_000_000_000n).toString().padStart(12, '0').replace(/0+$/, '');
+    return fraction === '' ? whole.toString() : `${whole}.${fraction}`;
+  };
+
+  it('writes the same digits as bigint division on both sides of 2^53', () => {
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    const amounts = [0n, 1n, 10n, 999_999_999_999n, 1_000_000_000_000n, 1_000_000_000_001n];
+    for (const whole of [1n, 7n, 9006n, 9007n, 9008n, 123_456_789n]) {
+      amounts.push(whole * 1_000_000_000_000n - 1n, whole * 1_000_000_000_000n);
+      amounts.push(whole * 1_000_000_000_000n + 500_000_000_000n);
+    }
+    amounts.push(max - 1n, max, max + 1n, max + 2n, 2n ** 64n + 12_345n);
+    for (const picos of amounts)
+      expect(picosToDollars(picos), String(picos)).toBe(reference(picos));
+  });
+});
+
+describe('CostTotal.addPriced', () => {
+  it('sums pico-dollars as add sums the dollars they are written as', () => {
+    const usage = { promptTokenCount: 1_234, candidatesTokenCount: 56, thoughtsTokenCount: 7 };
+    const priced = new CostTotal();
+    const written = new CostTotal();
+    for (let index = 0; index < 3; index++) {
+      priced.addPriced(costPicosOf(usage, 'gemini-2.5-flash'));
+      written.add(costOf(usage, 'gemini-2.5-flash'));
+    }
+    expect(priced.total).toEqual(written.total);
+    expect(writeCost(costPicosOf(usage, 'gemini-2.5-flash'))).toEqual(
+      costOf(usage, 'gemini-2.5-flash'),
+    );
+    priced.addPriced(costPicosOf(usage, 'no-such-model'));
+    expect(priced.total.total).toBeNull();
+    expect(priced.total.unknown).toContain('no-such-model');
   });
 });

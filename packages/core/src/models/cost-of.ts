@@ -1,5 +1,5 @@
 import type { ModalityTokenCount, UsageMetadata } from '../wire/response.ts';
-import { type Cost, unknownCost, zeroCost } from './cost.ts';
+import { type Cost, unknownCost } from './cost.ts';
 import { knownPrices } from './known-prices.ts';
 import {
   LONG_CONTEXT_TOKENS,
@@ -7,7 +7,7 @@ import {
   type PricesOption,
   type TokenPrices,
 } from './model-prices.ts';
-import { picosPerToken, picosToDollars, type UsdPerMillion } from './usd.ts';
+import { type CostPicos, picosPerToken, picosToDollars, type UsdPerMillion } from './usd.ts';
 
 /** The token counts {@link costOf} reads: a response's `usageMetadata`, or an agent's usage. */
 export type CostUsage = Pick<
@@ -75,12 +75,27 @@ export function costOf(
   tier?: string | undefined,
   prices?: PricesOption | undefined,
 ): Cost {
+  return writeCost(costPicosOf(usage, model, tier, prices));
+}
+
+/**
+ * {@link costOf} with a known cost left in pico-dollars, so a run adds it to its totals without
+ * writing it out as dollars and parsing that back (`CostTotal.addPriced`); an unknown cost is the
+ * {@link Cost} that says why.
+ * @internal
+ */
+export function costPicosOf(
+  usage: CostUsage,
+  model: string,
+  tier?: string | undefined,
+  prices?: PricesOption | undefined,
+): CostPicos | Cost {
   const prompt = count(usage.promptTokenCount);
   const cached = Math.min(count(usage.cachedContentTokenCount), prompt);
   const toolPrompt = count(usage.toolUsePromptTokenCount);
   const candidates = count(usage.candidatesTokenCount);
   const thoughts = count(usage.thoughtsTokenCount);
-  if (prompt + toolPrompt + candidates + thoughts === 0) return zeroCost();
+  if (prompt + toolPrompt + candidates + thoughts === 0) return ZERO_PICOS;
   const price = priceOf(model, tier, prices);
   if (price === undefined) {
     return unknownCost(
@@ -117,12 +132,11 @@ export function costOf(
     const outputPicos = BigInt(candidates) * output;
     const thinkingPicos = BigInt(thoughts) * output;
     return {
-      currency: 'USD',
-      total: picosToDollars(inputPicos + cachedPicos + outputPicos + thinkingPicos),
-      input: picosToDollars(inputPicos),
-      cachedInput: picosToDollars(cachedPicos),
-      output: picosToDollars(outputPicos),
-      thinking: picosToDollars(thinkingPicos),
+      total: inputPicos + cachedPicos + outputPicos + thinkingPicos,
+      input: inputPicos,
+      cachedInput: cachedPicos,
+      output: outputPicos,
+      thinking: thinkingPicos,
     };
   } catch (error) {
     if (error instanceof UnknownRate) {
@@ -132,6 +146,37 @@ export function costOf(
     }
     throw error;
   }
+}
+
+/** Nothing used, nothing spent (shared: never written to). */
+const ZERO_PICOS: CostPicos = Object.freeze({
+  total: 0n,
+  input: 0n,
+  cachedInput: 0n,
+  output: 0n,
+  thinking: 0n,
+});
+
+/**
+ * A priced cost as the {@link Cost} the API's users read: decimal strings of dollars; an unknown
+ * one as it is.
+ * @internal
+ */
+export function writeCost(priced: CostPicos | Cost): Cost {
+  if (!isPicos(priced)) return priced;
+  return {
+    currency: 'USD',
+    total: picosToDollars(priced.total),
+    input: picosToDollars(priced.input),
+    cachedInput: picosToDollars(priced.cachedInput),
+    output: picosToDollars(priced.output),
+    thinking: picosToDollars(priced.thinking),
+  };
+}
+
+/** Whether a priced cost is a known one in pico-dollars (a {@link Cost} has strings or nulls). @internal */
+export function isPicos(priced: CostPicos | Cost): priced is CostPicos {
+  return typeof priced.total === 'bigint';
 }
 
 class UnknownRate extends Error {

@@ -49,11 +49,38 @@ export function dollarsToPicos(dollars: string | number): bigint | undefined {
   return BigInt(match[1] as string) * PICOS_PER_DOLLAR + BigInt(fraction.padEnd(12, '0'));
 }
 
+/** The five amounts of a known cost, in pico-dollars (exact; see above). @internal */
+export type CostPicos = {
+  readonly total: bigint;
+  readonly input: bigint;
+  readonly cachedInput: bigint;
+  readonly output: bigint;
+  readonly thinking: bigint;
+};
+
+const MAX_SAFE_PICOS = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** A decimal string of dollars: `'0'`, `'0.000125'`, `'12.5'` (no trailing zeros). @internal */
 export function picosToDollars(picos: bigint): string {
+  if (picos >= 0n && picos <= MAX_SAFE_PICOS) {
+    // Below 2^53 (9007 dollars) a double holds the amount exactly, and % and the division of
+    // what is left by 10^12 are exact too: no bigint division per amount, five a model call.
+    const amount = Number(picos);
+    const fraction = amount % 1e12;
+    const whole = (amount - fraction) / 1e12;
+    return fraction === 0 ? String(whole) : `${whole}.${fractionDigits(String(fraction))}`;
+  }
   const whole = picos / PICOS_PER_DOLLAR;
-  const fraction = (picos % PICOS_PER_DOLLAR).toString().padStart(12, '0').replace(/0+$/, '');
-  return fraction === '' ? whole.toString() : `${whole}.${fraction}`;
+  const fraction = picos % PICOS_PER_DOLLAR;
+  return fraction === 0n ? whole.toString() : `${whole}.${fractionDigits(fraction.toString())}`;
+}
+
+/** The 12 digits of a non-zero fraction of pico-dollars, without its trailing zeros. */
+function fractionDigits(digits: string): string {
+  const padded = digits.padStart(12, '0');
+  let end = padded.length;
+  while (padded.charCodeAt(end - 1) === 48 /* '0' */) end--;
+  return padded.slice(0, end);
 }
 
 function numberToPlain(value: number): string | undefined {

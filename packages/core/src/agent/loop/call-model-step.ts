@@ -1,6 +1,7 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import type { Cost } from '../../models/cost.ts';
-import { costOf } from '../../models/cost-of.ts';
+import { costOf, costPicosOf, writeCost } from '../../models/cost-of.ts';
+import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
@@ -55,7 +56,7 @@ export async function callModelStep<Output>(
         observation: context.observation,
         now: config.now,
         usageSeen,
-        price: (called) => priceCall(context, called),
+        price: (called) => writeCost(priceCall(context, called)),
       }),
     );
   } catch (error) {
@@ -89,23 +90,26 @@ export async function callModelStep<Output>(
     );
   }
   const { response, continuation, interrupted } = outcome;
+  const modelMs = config.now() - startedAt;
+  const served = servedTier(outcome);
+  // Summed in pico-dollars, written out as dollars once for the step (see CostTotal.addPriced).
+  const priced = priceCall(context, outcome, served);
   const step = createStep({
     response,
     stepNumber,
     kind,
     startedAt,
-    modelMs: config.now() - startedAt,
+    modelMs,
+    cost: writeCost(priced),
   });
   if (continuation !== undefined) step.continuation = continuation;
   if (interrupted === true) step.interrupted = true;
-  const served = servedTier(outcome);
   if (served !== undefined) step.serviceTier = served;
   if (outcome.record.interactionId !== undefined) step.interactionId = outcome.record.interactionId;
-  step.cost = priceCall(context, outcome);
-  run.addUsage(step.usage, step.cost);
+  run.addUsage(step.usage, priced);
   // The tree's cost counts each call as soon as it is priced, not when its step ends (after its
   // tools, subagents included): a child started by this step sees what this call spent.
-  context.link.budget?.cost.add(step.cost);
+  context.link.budget?.cost.addPriced(priced);
   if (step.grounding !== undefined) {
     run.grounding.push(step.grounding);
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
@@ -125,11 +129,16 @@ function servedTier({ response, record }: ModelCallOutcome): string | undefined 
  * What a call cost: priced at the tier that served it (priority falls back to standard), or,
  * where the API reports none (Vertex), the tier asked for.
  */
-function priceCall<Output>({ config }: RunContext<Output>, outcome: ModelCallOutcome): Cost {
-  return costOf(
+function priceCall<Output>(
+  { config }: RunContext<Output>,
+  outcome: ModelCallOutcome,
+  // The step has read it already: a header read is a Headers lookup in undici.
+  served: string | undefined = servedTier(outcome),
+): CostPicos | Cost {
+  return costPicosOf(
     outcome.response.usageMetadata ?? {},
     config.model,
-    servedTier(outcome) ?? config.request.serviceTier,
+    served ?? config.request.serviceTier,
     config.prices,
   );
 }

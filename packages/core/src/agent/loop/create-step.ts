@@ -1,4 +1,4 @@
-import { zeroCost } from '../../models/cost.ts';
+import { type Cost, zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
@@ -17,12 +17,18 @@ export function createStep({
   kind,
   startedAt,
   modelMs,
+  cost = zeroCost(),
 }: {
   response: GenerateContentResponse;
   stepNumber: number;
   kind: AgentStep['kind'];
   startedAt: number;
   modelMs: number;
+  /**
+   * What the call cost: callModelStep prices it (it knows the model, the tier and the prices)
+   * before the step is made, so no placeholder is made to be replaced.
+   */
+  cost?: Cost | undefined;
 }): AgentStep {
   const candidate = response.candidates?.[0];
   const candidateContent = candidate?.content;
@@ -48,8 +54,7 @@ export function createStep({
     finishReason: candidate?.finishReason,
     finishMessage: candidate?.finishMessage,
     usage: toAgentUsage(response.usageMetadata),
-    // Priced by callModelStep, which knows the model, the tier and the prices.
-    cost: zeroCost(),
+    cost,
     grounding: grounding !== undefined && Object.keys(grounding).length > 0 ? grounding : undefined,
     urlContextMetadata: candidate?.urlContextMetadata,
     safetyRatings: candidate?.safetyRatings,

@@ -60,6 +60,8 @@ export function endStep<Output>(
   })();
 }
 
+const NO_CHILDREN: readonly never[] = [];
+
 /**
  * Sets the step's usage and cost with its calls' (a subagent's run, the search fallback) and,
  * when it ran subagents, the per-agent split: the child usage its calls reported since the last
@@ -67,7 +69,9 @@ export function endStep<Output>(
  */
 function rollUpChildren<Output>(context: RunContext<Output>, step: AgentStep): void {
   const { config, run, link } = context;
-  const children = link.childUsage.slice(run.childUsageTaken);
+  // No array per step for a run without subagents (the usual one): nothing since the last step.
+  const taken = run.childUsageTaken;
+  const children = link.childUsage.length > taken ? link.childUsage.slice(taken) : NO_CHILDREN;
   run.childUsageTaken = link.childUsage.length;
   let usage: AgentStep['usage'] | undefined;
   let cost: Cost = step.cost;

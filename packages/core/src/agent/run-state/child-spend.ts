@@ -1,5 +1,6 @@
 import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
+import type { CostPicos } from '../../models/usd.ts';
 import type { AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { addUsageMetadata, emptyUsage } from '../usage.ts';
 
@@ -30,9 +31,9 @@ export class ChildSpend {
   }
 
   /** Counts one model call (or a tool's, or a grandchild's run) of the child. */
-  add(usage: AgentUsage, cost: Cost): void {
+  add(usage: AgentUsage, cost: Cost | CostPicos): void {
     addUsageMetadata(this.usage, usage);
-    this.cost.add(cost);
+    this.cost.addPriced(cost);
     this.counted = true;
   }
 

@@ -5,6 +5,7 @@ import {
 } from '../../http/serialize-request-body.ts';
 import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
+import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
@@ -93,9 +94,9 @@ export class RunTracker {
   }
 
   /** Counts one model call (or a tool's): its tokens and what they cost. */
-  addUsage(usage: AgentUsage, cost: Cost): void {
+  addUsage(usage: AgentUsage, cost: Cost | CostPicos): void {
     addUsageMetadata(this.usage, usage);
-    this.cost.add(cost);
+    this.cost.addPriced(cost);
     // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
     // and its caller reads what it had spent when the call ended.
     this.spend?.add(usage, cost);
