@@ -96,15 +96,12 @@ export function subagent<Output = undefined, Args = { task: string }>(
     const parent: ChildRunParent =
       link === undefined
         ? detachedParent(name)
-        : {
-            ...childRunParent(link, name),
-            // The call that starts it: the recorder and the viewer nest the child under it.
-            parentCall: {
-              stepNumber: context.step,
-              toolCallId: context.toolCallId,
-              callIndex: context.callIndex,
-            },
-          };
+        : // The call that starts it: the recorder and the viewer nest the child under it.
+          childRunParent(link, name, {
+            stepNumber: context.step,
+            toolCallId: context.toolCallId,
+            callIndex: context.callIndex,
+          });
     const segment = parent.path[parent.path.length - 1] as string;
     const slice = history?.(context.contents);
     let result: AgentResult<Output>;
@@ -151,11 +148,17 @@ export function subagent<Output = undefined, Args = { task: string }>(
       );
     }
     if (link !== undefined) {
-      for (const entry of result.usageByAgent ?? [{ path: [], usage: result.usage }]) {
-        link.childUsage.push({
-          path: [segment, ...entry.path],
-          usage: entry.usage,
-        } satisfies AgentUsageByAgent);
+      const byAgent = result.usageByAgent;
+      if (byAgent === undefined) {
+        link.childUsage.push({ path: [segment], usage: result.usage });
+      } else {
+        for (const entry of byAgent) {
+          link.childUsage.push({
+            // The child's own entry (path []) is most often the only one: no spread for it.
+            path: entry.path.length === 0 ? [segment] : [segment, ...entry.path],
+            usage: entry.usage,
+          } satisfies AgentUsageByAgent);
+        }
       }
     }
     return new DelegatedResult(toResponse(output, result), undefined, result.usage, result.cost);

@@ -67,7 +67,11 @@ export function endStep<Output>(
  */
 function rollUpChildren<Output>(context: RunContext<Output>, step: AgentStep): void {
   const { config, run, link } = context;
-  const children = link.childUsage.slice(run.childUsageTaken);
+  // No copy for the steps that started no child (most of them).
+  const children =
+    run.childUsageTaken === link.childUsage.length
+      ? undefined
+      : link.childUsage.slice(run.childUsageTaken);
   run.childUsageTaken = link.childUsage.length;
   let usage: AgentStep['usage'] | undefined;
   let cost: Cost = step.cost;
@@ -84,5 +88,5 @@ function rollUpChildren<Output>(context: RunContext<Output>, step: AgentStep): v
   if (usage === undefined) return;
   step.usageWithChildren = usage;
   step.costWithChildren = cost;
-  if (children.length > 0) step.usageByAgent = [{ path: [], usage: step.usage }, ...children];
+  if (children !== undefined) step.usageByAgent = [{ path: [], usage: step.usage }, ...children];
 }

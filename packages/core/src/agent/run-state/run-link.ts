@@ -162,11 +162,17 @@ export function childRunLink(
 
 /**
  * What a child named `name` started by the run of `link` takes: the next `name#n` below the
- * link's path, in the order children start. @internal
+ * link's path, in the order children start; `parentCall` is the call that starts it. @internal
  */
-export function childRunParent(link: RunLink, name: string): ChildRunParent {
+export function childRunParent(
+  link: RunLink,
+  name: string,
+  parentCall?: ParentCallInfo,
+): ChildRunParent {
   const number = (link.childNumbers.get(name) ?? 0) + 1;
   link.childNumbers.set(name, number);
+  // One literal with the call in it: a spread of this object and the call (what subagent() did)
+  // copied it on every call.
   return {
     path: Object.freeze([...link.path, `${name}#${number}`]),
     sink: link.sink,
@@ -175,6 +181,7 @@ export function childRunParent(link: RunLink, name: string): ChildRunParent {
     budget: link.budget,
     toolGuardrails: link.toolGuardrails,
     parentRunId: link.runId,
+    parentCall,
     recorders: link.recorders,
     startChild: link.startChild,
   };
