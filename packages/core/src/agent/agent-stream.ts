@@ -116,10 +116,23 @@ export function createAgentStream<Output>(
   const releaseAll = (): void => {
     for (const backlog of held) release(backlog);
   };
+  // The backlog of the last child path seen, for the next event: a child's events come in runs
+  // (one step's deltas and calls), so most events skip the WeakMap lookup (two per event).
+  let lastPath: AgentPath | undefined;
+  let lastBacklog: Backlog | undefined;
+  const backlogOf = (path: AgentPath): Backlog | undefined => {
+    if (path === lastPath) return lastBacklog;
+    const found = backlogs.get(path);
+    if (found !== undefined) {
+      lastPath = path;
+      lastBacklog = found;
+    }
+    return found;
+  };
   const take = (): AgentEvent<Output> => {
     const event = queue[head++] as AgentEvent<Output>;
     if (event.path.length > 0) {
-      const backlog = backlogs.get(event.path);
+      const backlog = backlogOf(event.path);
       if (backlog !== undefined) {
         backlog.count--;
         if (backlog.room !== undefined && backlog.count < maxChildBacklog) release(backlog);
@@ -141,10 +154,12 @@ export function createAgentStream<Output>(
     queue.push(event);
     wake();
     if (event.path.length === 0) return;
-    let backlog = backlogs.get(event.path);
+    let backlog = backlogOf(event.path);
     if (backlog === undefined) {
       backlog = { count: 0, room: undefined };
       backlogs.set(event.path, backlog);
+      lastPath = event.path;
+      lastBacklog = backlog;
     }
     backlog.count++;
     if (backlog.count < maxChildBacklog || ended) return;

@@ -177,21 +177,18 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
     },
     child(input, { signal, history }, parent): Promise<AgentResult<Output>> {
       if (closing !== undefined) return Promise.reject(closedError());
-      let checked: RunOptions;
-      try {
-        checked = checkRunOptions(history === undefined ? { signal } : { signal, history });
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      // No checkRunOptions: these options are built by subagent() (the call's signal, the slice
+      // of `history`, which normalizeInput checks as any history), never typed by a user, so the
+      // options object has no unknown key to refuse and no value that check would look at.
       const controller = new AbortController();
       holdAbortListener(controller.signal);
-      const unfollow = followSignal(checked.signal, controller);
+      const unfollow = followSignal(signal, controller);
       const result = startRun(input, {
         signal: controller.signal,
         streaming: parent.streaming,
         conversationId: undefined,
         emit: undefined,
-        history: checked.history,
+        history,
         parent,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };

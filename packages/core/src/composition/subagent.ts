@@ -3,7 +3,6 @@ import type { Agent } from '../agent/create-agent.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
-import { ChildSpend } from '../agent/run-state/child-spend.ts';
 import {
   type ChildRunParent,
   childRunParent,
@@ -95,26 +94,20 @@ export function subagent<Output = undefined, Args = { task: string }>(
     const link = runLinkOf(context);
     const callIndex = context.callIndex ?? 0;
     // Called outside an agent run (a test, a wrapper): a plain top-level run of the child.
-    const base: ChildRunParent =
-      link === undefined ? detachedParent(name) : childRunParent(link, name);
-    const segment = base.path[base.path.length - 1] as string;
-    // What the child spends, counted as it goes: read by the loop when the call ends without a
-    // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
-    const spend = link === undefined ? undefined : new ChildSpend(segment);
-    if (link !== undefined && spend !== undefined) link.callSpend.set(callIndex, spend);
     const parent: ChildRunParent =
       link === undefined
-        ? base
-        : {
-            ...base,
-            // The call that starts it: the recorder and the viewer nest the child under it.
-            parentCall: {
-              stepNumber: context.step,
-              toolCallId: context.toolCallId,
-              callIndex: context.callIndex,
-            },
-            spend,
-          };
+        ? detachedParent(name)
+        : // The call that starts it: the recorder and the viewer nest the child under it.
+          childRunParent(link, name, {
+            stepNumber: context.step,
+            toolCallId: context.toolCallId,
+            callIndex: context.callIndex,
+          });
+    const segment = parent.path[parent.path.length - 1] as string;
+    // What the child spends, counted as it goes: read by the loop when the call ends without a
+    // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
+    const spend = parent.spend;
+    if (link !== undefined && spend !== undefined) link.callSpend.set(callIndex, spend);
     const slice = history?.(context.contents);
     let result: AgentResult<Output>;
     try {
@@ -173,11 +166,17 @@ export function subagent<Output = undefined, Args = { task: string }>(
       );
     }
     if (link !== undefined) {
-      for (const entry of result.usageByAgent ?? [{ path: [], usage: result.usage }]) {
-        link.childUsage.push({
-          path: [segment, ...entry.path],
-          usage: entry.usage,
-        } satisfies AgentUsageByAgent);
+      const byAgent = result.usageByAgent;
+      if (byAgent === undefined) {
+        link.childUsage.push({ path: [segment], usage: result.usage });
+      } else {
+        for (const entry of byAgent) {
+          link.childUsage.push({
+            // The child's own entry (path []) is most often the only one: no spread for it.
+            path: entry.path.length === 0 ? [segment] : [segment, ...entry.path],
+            usage: entry.usage,
+          } satisfies AgentUsageByAgent);
+        }
       }
     }
     return new DelegatedResult(toResponse(output, result), undefined, result.usage, result.cost);

@@ -111,7 +111,9 @@ export class CostTotal {
 
 /** As `addCosts` reads an amount: missing or unreadable is 0. */
 function picosOf(dollars: string | null): bigint {
-  return dollarsToPicos(dollars ?? '0') ?? 0n;
+  // The parts a step without cache or thinking has: no regex, no BigInt parse.
+  if (dollars === null || dollars === '0') return 0n;
+  return dollarsToPicos(dollars) ?? 0n;
 }
 
 /** Whether `cost` is over `usd` dollars; an unknown cost is. @internal */

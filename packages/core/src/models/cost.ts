@@ -45,8 +45,6 @@ export function unknownCost(reason: string): Cost {
 export function addCosts(a: Cost, b: Cost): Cost {
   if (a.unknown !== undefined) return a;
   if (b.unknown !== undefined) return b;
-  const sum = (x: string | null, y: string | null) =>
-    picosToDollars((dollarsToPicos(x ?? '0') ?? 0n) + (dollarsToPicos(y ?? '0') ?? 0n));
   return {
     currency: 'USD',
     total: sum(a.total, b.total),
@@ -55,4 +53,14 @@ export function addCosts(a: Cost, b: Cost): Cost {
     output: sum(a.output, b.output),
     thinking: sum(a.thinking, b.thinking),
   };
+}
+
+/** One part of {@link addCosts}: nothing and nothing (no cache, no thinking) is '0' unparsed. */
+function sum(x: string | null, y: string | null): string {
+  const left = x ?? '0';
+  const right = y ?? '0';
+  // Each side is two BigInt parses and a write otherwise, and a subagent's step adds its child's
+  // cost on every call (end-step.ts): '0' + '0' is what picosToDollars(0n) writes.
+  if (left === '0' && right === '0') return '0';
+  return picosToDollars((dollarsToPicos(left) ?? 0n) + (dollarsToPicos(right) ?? 0n));
 }

@@ -88,5 +88,5 @@ function rollUpChildren<Output>(context: RunContext<Output>, step: AgentStep): v
   if (usage === undefined) return;
   step.usageWithChildren = usage;
   step.costWithChildren = cost;
-  if (children.length > 0) step.usageByAgent = [{ path: [], usage: step.usage }, ...children];
+  if (children !== undefined) step.usageByAgent = [{ path: [], usage: step.usage }, ...children];
 }

@@ -6,7 +6,7 @@ import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.t
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
-import type { ChildSpend } from './child-spend.ts';
+import { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
 
 /**
@@ -187,19 +187,29 @@ export function childRunLink(
 
 /**
  * What a child named `name` started by the run of `link` takes: the next `name#n` below the
- * link's path, in the order children start. @internal
+ * link's path, in the order children start; `parentCall` is the call that starts it. @internal
  */
-export function childRunParent(link: RunLink, name: string): ChildRunParent {
+export function childRunParent(
+  link: RunLink,
+  name: string,
+  parentCall?: ParentCallInfo,
+): ChildRunParent {
   const number = (link.childNumbers.get(name) ?? 0) + 1;
   link.childNumbers.set(name, number);
+  const segment = `${name}#${number}`;
+  // One literal with the call in it: a spread of this object and the call (what subagent() did)
+  // copied it on every call.
   return {
-    path: Object.freeze([...link.path, `${name}#${number}`]),
+    path: Object.freeze([...link.path, segment]),
     sink: link.sink,
     streaming: link.streaming,
     beforeToolCall: link.beforeToolCall,
     budget: link.budget,
     toolGuardrails: link.toolGuardrails,
     parentRunId: link.runId,
+    parentCall,
+    // What the child spends, counted as it goes, whatever way it ends (see ChildSpend).
+    spend: new ChildSpend(segment),
     recorders: link.recorders,
     startChild: link.startChild,
   };

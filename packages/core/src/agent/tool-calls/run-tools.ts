@@ -77,9 +77,9 @@ function countCalls<Output>(
       run.addUsage(call.usage, cost);
       // The tree's cost budget counts every model call, a tool's own ones too; a subagent's
       // calls are its child run's, which counted each of them already.
-      const tool = config.tools.functions.get(call.toolName);
-      if (link.budget !== undefined && (tool === undefined || !startsChildRuns(tool))) {
-        link.budget.cost.add(cost);
+      if (link.budget !== undefined) {
+        const tool = config.tools.functions.get(call.toolName);
+        if (tool === undefined || !startsChildRuns(tool)) link.budget.cost.add(cost);
       }
     }
     if (call.grounding !== undefined) run.grounding.push(call.grounding);
