@@ -8,7 +8,9 @@
  * Both parents make one call of a child that takes CHILD_STEPS model steps (tool calls, then an
  * answer), against the fake Gemini in-process (`fake.fetch`: the wire bytes, no socket). It prints
  * the CPU per child step of each and the median of the per-round ratios subagent ÷ by hand, for
- * `run` and `stream`.
+ * `run` and `stream`; the per-child-step figure is the median of the per-round differences, and a
+ * second by-hand parent (identical to the first) gives the same figure as an A/A control: this
+ * machine's noise alone. The three sides take turns going first.
  *
  *   bench/node_modules/.bin/tsx --conditions=@gemloop/source bench/src/subagent/subagent-bench.ts \
  *     [--rounds=30] [--runs=40] [--warmup=300]
@@ -126,29 +128,47 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
+/** The per-child-step figure of paired rounds: the median of the per-round differences (B − A). */
+function perChildStepPercent(a: number[], b: number[]): number {
+  const differences = b.map((value, index) => value - (a[index] as number));
+  const childStepCost = median(a) / (CHILD_STEPS + 2);
+  return (median(differences) / CHILD_STEPS / childStepCost) * 100;
+}
+
 for (const mode of ['run', 'stream'] as const) {
   const { byHand, asSubagent } = makeParents(mode === 'stream');
+  // A second by-hand parent, identical to the first: its line (A/A) shows how far this machine's
+  // noise alone moves the figure, next to the subagent's.
+  const { byHand: control } = makeParents(mode === 'stream');
   await cpuOf(byHand, mode, warmupRuns);
   await cpuOf(asSubagent, mode, warmupRuns);
+  await cpuOf(control, mode, warmupRuns);
   const ratios: number[] = [];
   const hand: number[] = [];
   const sub: number[] = [];
+  const same: number[] = [];
+  const sides = [byHand, asSubagent, control];
   for (let round = 0; round < rounds; round++) {
-    // Alternate which side goes first, so neither always runs on a warmer cache.
-    const first = round % 2 === 0;
-    const a = first ? await cpuOf(byHand, mode, runsPerRound) : 0;
-    const b = await cpuOf(asSubagent, mode, runsPerRound);
-    const a2 = first ? a : await cpuOf(byHand, mode, runsPerRound);
-    hand.push(a2);
+    // The fake keeps every request it answers: forgotten each round, so its growing heap (and the
+    // collections it causes) does not fall on whichever side runs later.
+    fake.reset();
+    // Rotate which side goes first, so none always runs on a warmer cache or after a collection.
+    const cpu = [0, 0, 0];
+    for (let turn = 0; turn < sides.length; turn++) {
+      const side = (round + turn) % sides.length;
+      cpu[side] = await cpuOf(sides[side] as Agent, mode, runsPerRound);
+    }
+    const [a, b, c] = cpu as [number, number, number];
+    hand.push(a);
     sub.push(b);
-    ratios.push(b / a2);
+    same.push(c);
+    ratios.push(b / a);
   }
   // A run is CHILD_STEPS child steps plus 2 parent steps; the difference is charged to the child's.
-  const perChildStep = (median(sub) - median(hand)) / CHILD_STEPS;
-  const childStepCost = median(hand) / (CHILD_STEPS + 2);
   console.log(
     `${mode}: by hand ${(median(hand) / 1000).toFixed(3)} ms CPU per run, subagent ${(median(sub) / 1000).toFixed(3)} ms; ` +
-      `median ratio ${median(ratios).toFixed(3)}; extra per child step ${(perChildStep / 1000).toFixed(4)} ms ` +
-      `= ${((perChildStep / childStepCost) * 100).toFixed(1)}% of a step`,
+      `median ratio ${median(ratios).toFixed(3)}; extra per child step ` +
+      `${perChildStepPercent(hand, sub).toFixed(1)}% of a step (median of the per-round differences); ` +
+      `A/A control ${perChildStepPercent(hand, same).toFixed(1)}%`,
   );
 }
