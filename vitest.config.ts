@@ -87,6 +87,22 @@ const PROCESSES = { sequence: { groupOrder: 1 } };
 /** The dbos files that load every core on purpose: project `dbos-rate-limit`. */
 const DBOS_UNDER_LOAD = ['src/durable/rate-limit-under-load.test.ts'];
 
+/**
+ * The dbos files that need a module graph of their own (project `dbos-isolated`): they spy on or
+ * mock a module (DBOS's static API among them) or configure the process-wide DBOS runtime. None
+ * of them uses the suite's Postgres, so that project has no global setup. A new dbos file that
+ * does any of these goes here.
+ */
+const DBOS_ISOLATED = [
+  'src/durable/approvals.safety.test.ts',
+  'src/durable/call-model-step.test.ts',
+  'src/durable/durable-guardrails.test.ts',
+  'src/durable/durable-tool.test.ts',
+  'src/durable/run-events.batching.test.ts',
+  'src/durable/run-events.test.ts',
+  'src/durable/start-durable-worker.test.ts',
+];
+
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
   'src/files/write-file-atomic.test.ts',
@@ -246,8 +262,23 @@ export default defineConfig({
           ...PROCESSES,
           root: './packages/dbos',
           include: ['src/**/*.test.ts'],
-          exclude: DBOS_UNDER_LOAD,
+          exclude: [...DBOS_UNDER_LOAD, ...DBOS_ISOLATED],
           globalSetup: ['./vitest.global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+          // One module graph per worker (the DBOS client, pg and core imported once, not per
+          // file): each file has its own database, fake and worker processes, and the files that
+          // mock or configure shared modules are in DBOS_ISOLATED.
+          isolate: false,
+        },
+      },
+      {
+        ...dbosSource,
+        test: {
+          name: 'dbos-isolated',
+          ...PROCESSES,
+          root: './packages/dbos',
+          include: DBOS_ISOLATED,
           testTimeout: 90_000,
           hookTimeout: 60_000,
         },
