@@ -88,6 +88,22 @@ const PROCESSES = { sequence: { groupOrder: 1 } };
 /** The dbos files that load every core on purpose: project `dbos-rate-limit`. */
 const DBOS_UNDER_LOAD = ['src/durable/rate-limit-under-load.test.ts'];
 
+/**
+ * The dbos files that need a module graph of their own (project `dbos-isolated`): they spy on or
+ * mock a module (DBOS's static API among them) or configure the process-wide DBOS runtime. None
+ * of them uses the suite's Postgres, so that project has no global setup. A new dbos file that
+ * does any of these goes here.
+ */
+const DBOS_ISOLATED = [
+  'src/durable/approvals.safety.test.ts',
+  'src/durable/call-model-step.test.ts',
+  'src/durable/durable-guardrails.test.ts',
+  'src/durable/durable-tool.test.ts',
+  'src/durable/run-events.batching.test.ts',
+  'src/durable/run-events.test.ts',
+  'src/durable/start-durable-worker.test.ts',
+];
+
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
   'src/files/write-file-atomic.test.ts',
@@ -98,6 +114,12 @@ const TOOLS_ISOLATED = [
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // Vitest keeps each file's transform on disk (node_modules/.experimental-vitest-cache), keyed
+    // by the file's content, its path, the resolve config and plugins, and the lockfile's hash
+    // (Vitest 4.1, `experimental.fsModuleCache`): a warm run transforms only what changed. It
+    // caches code, never a result: every test still runs. Measured on the unit projects: ~72 s ->
+    // ~57 s of CPU. `npx vitest --clearCache` empties it.
+    experimental: { fsModuleCache: true },
     // One worker more than the cores for the files that mostly wait on child processes (Vitest's
     // default is one fewer: a single worker on a two-core machine, which ran the whole suite file
     // after file). The in-process unit projects run before them, see UNIT.
@@ -223,6 +245,10 @@ export default defineConfig({
           root: './packages/cli',
           include: ['src/**/*.test.ts'],
           testTimeout: 120_000,
+          // One module graph per worker, like the unit projects: none of its files mocks a module
+          // or resets the registry, and each starts its own servers and browsers. Measured with
+          // runtimes: ~69 s -> ~47 s of CPU (a fork and the imports per file were most of it).
+          isolate: false,
         },
       },
       {
@@ -237,8 +263,23 @@ export default defineConfig({
           ...PROCESSES,
           root: './packages/dbos',
           include: ['src/**/*.test.ts'],
-          exclude: DBOS_UNDER_LOAD,
+          exclude: [...DBOS_UNDER_LOAD, ...DBOS_ISOLATED],
           globalSetup: ['./vitest.global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+          // One module graph per worker (the DBOS client, pg and core imported once, not per
+          // file): each file has its own database, fake and worker processes, and the files that
+          // mock or configure shared modules are in DBOS_ISOLATED.
+          isolate: false,
+        },
+      },
+      {
+        ...dbosSource,
+        test: {
+          name: 'dbos-isolated',
+          ...PROCESSES,
+          root: './packages/dbos',
+          include: DBOS_ISOLATED,
           testTimeout: 90_000,
           hookTimeout: 60_000,
         },
@@ -278,6 +319,8 @@ export default defineConfig({
           root: './test/runtimes',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**'],
+          // One module graph per worker, as for cli (measured together).
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -23,6 +23,10 @@ export const SLOW_FILES: readonly string[] = [
   'packages/tools/src/mcp/connect-mcp-stdio.test.ts',
   'examples/test/docs-snippets.test.ts',
   'test/architecture.test.ts',
+  // The browser runtimes (Chromium, ~10 s each): by name the runtimes project came last in group 1
+  // and these two ended the run nearly alone.
+  'test/runtimes/react-chat.test.ts',
+  'test/runtimes/browser-chat.test.ts',
 ];
 
 /**
