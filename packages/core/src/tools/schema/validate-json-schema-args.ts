@@ -1,6 +1,5 @@
 import { loadCfworker as requireCfworker } from '#platform/load-cfworker';
 import type { ToolArgumentIssue, ToolArgumentsResult } from '../tool.ts';
-import { compileFlatObjectCheck } from './compile-flat-object-check.ts';
 
 type OutputUnit = {
   keyword: string;
@@ -75,11 +74,7 @@ export function createJsonSchemaArgsValidator(
   schema: Record<string, unknown>,
 ): (args: unknown) => ToolArgumentsResult<Record<string, unknown>> {
   let validator: CfworkerValidator | undefined;
-  // Arguments a flat schema's compiled check finds valid need no more; anything else (a miss, or
-  // a richer schema) goes to the full validator, which has the last word and the wording.
-  const flat = compileFlatObjectCheck(schema);
   return (args) => {
-    if (flat?.(args) === true) return { success: true, value: args as Record<string, unknown> };
     validator ??= new (loadCfworker().Validator)(schema, draftOf(schema), false);
     const result = validator.validate(args);
     if (result.valid) return { success: true, value: args as Record<string, unknown> };
