@@ -16,10 +16,12 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * the guardrail checks came only with `guardrails()` from their subpath (the option carries them).
  * 107.2 KB (109,779 bytes) once compaction came only with `compaction()` from its subpath, and
  * 105.1 KB (107,579 bytes) once the tool output budget came only with `toolOutput()` (each
- * option carries its implementation). Raise it only with a reason in the commit, and update the
- * README's figure.
+ * option carries its implementation). 106.2 KB (108,732 bytes) with the per-step and parse speed work
+ * (costs summed in pico-dollars, the stream's chunks handed out of their batch, one decode per body)
+ * and the spend meter of a child run that fails: each measured on the bench, each reached by the
+ * loop. Raise it only with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 105.8 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 106.6 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
