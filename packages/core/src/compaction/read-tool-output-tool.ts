@@ -25,11 +25,11 @@ export function isReadToolOutputTool(tool: object): boolean {
 /**
  * The built-in tool the model calls to read back, a slice at a time, a tool result that a budget
  * truncated or a compaction cleared (their markers name the id). Give it the same store as the
- * agent's `toolOutput.artifacts` / `compaction.artifacts`, in `tools`.
+ * agent's `toolOutput({ artifacts })` / `compaction({ artifacts })`, in `tools`.
  *
  * @example
  * const artifacts = createMemoryArtifactStore();
- * createAgent({ ..., tools: [search, readToolOutputTool(artifacts)], toolOutput: { maxTokens: 2000, artifacts } });
+ * createAgent({ ..., tools: [search, readToolOutputTool(artifacts)], toolOutput: toolOutput({ maxTokens: 2000, artifacts }) });
  */
 export function readToolOutputTool(store: ArtifactStore): FunctionTool<ReadArgs, unknown> {
   const tool = defineTool({

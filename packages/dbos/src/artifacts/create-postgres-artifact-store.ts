@@ -109,8 +109,8 @@ const options: DeclaredOptions<CreatePostgresArtifactStoreOptions> =
 
 /**
  * An {@link ArtifactStore} in Postgres, for the tool results a `toolOutput` budget cut or a
- * compaction cleared: give it to the agent (`toolOutput: { artifacts }`, `compaction:
- * compaction({ artifacts })`) and to `readToolOutputTool(artifacts)`, and the model reads them back from any
+ * compaction cleared: give it to the agent (`toolOutput: toolOutput({ artifacts })`,
+ * `compaction: compaction({ artifacts })`) and to `readToolOutputTool(artifacts)`, and the model reads them back from any
  * process, after a restart, and in a durable run after its worker was killed (the run waits for
  * each write before the history naming it is sent, so an artifact named in a recorded step is in
  * the table).
@@ -126,7 +126,7 @@ const options: DeclaredOptions<CreatePostgresArtifactStoreOptions> =
  * @example
  * ```ts
  * const artifacts = createPostgresArtifactStore({ connectionString: process.env.DATABASE_URL! });
- * createAgent({ ..., tools: [search, readToolOutputTool(artifacts)], toolOutput: { maxTokens: 2000, artifacts } });
+ * createAgent({ ..., tools: [search, readToolOutputTool(artifacts)], toolOutput: toolOutput({ maxTokens: 2000, artifacts }) });
  * ```
  */
 export function createPostgresArtifactStore(
