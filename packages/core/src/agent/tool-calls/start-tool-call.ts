@@ -108,27 +108,11 @@ function execute(
   }
   if (signal.aborted) return { type: 'aborted', args };
   // Without a time limit the tool gets the turn's signal itself (see executeWithTimeout for the
-  // cost of an AbortController per call). A result that is not a promise (a
-  // synchronous tool) is the outcome at once: no listener, no promise. The run's signal is read
-  // after the call, so a run aborted while the tool ran still ends the call as aborted.
-  let result: unknown;
-  let then: unknown;
-  try {
-    const context: ToolExecuteContext = { toolCallId, step, callIndex, logger, contents, signal };
-    if (link !== undefined) linkToolContext(context, link);
-    result = tool.execute(args, context);
-    then =
-      typeof result === 'object' || typeof result === 'function'
-        ? (result as { then?: unknown } | null)?.then
-        : undefined;
-  } catch (error) {
-    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
-  }
-  if (signal.aborted) {
-    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
-    return { type: 'aborted', args };
-  }
-  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  // cost of an AbortController per call).
+  const context: ToolExecuteContext = { toolCallId, step, callIndex, logger, contents, signal };
+  if (link !== undefined) linkToolContext(context, link);
+  const result = invoke(tool, args, context, signal);
+  if (!isPending(result)) return result;
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: ExecuteOutcome): void => {
@@ -189,22 +173,8 @@ function executeWithTimeout(
     },
   };
   if (link !== undefined) linkToolContext(callContext, link);
-  let result: unknown;
-  let then: unknown;
-  try {
-    result = tool.execute(args, callContext);
-    then =
-      typeof result === 'object' || typeof result === 'function'
-        ? (result as { then?: unknown } | null)?.then
-        : undefined;
-  } catch (error) {
-    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
-  }
-  if (signal.aborted) {
-    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
-    return { type: 'aborted', args };
-  }
-  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  const result = invoke(tool, args, callContext, signal);
+  if (!isPending(result)) return result;
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: ExecuteOutcome): void => {
@@ -227,6 +197,42 @@ function executeWithTimeout(
       (error: unknown) => settle({ type: 'error', error, args }),
     );
   });
+}
+
+/**
+ * Calls the tool, and gives the outcome when it is already settled: it threw, the run was aborted
+ * while it ran (the run's signal is read after the call), or it returned a value that is not a
+ * promise (a synchronous tool: no listener, no promise). Otherwise the pending result, for the
+ * caller to wait on in its own way (with or without a time limit).
+ */
+function invoke(
+  tool: FunctionTool<unknown, unknown>,
+  args: unknown,
+  context: ToolExecuteContext,
+  signal: AbortSignal,
+): ExecuteOutcome | PromiseLike<unknown> {
+  let result: unknown;
+  let then: unknown;
+  try {
+    result = tool.execute(args, context);
+    then =
+      typeof result === 'object' || typeof result === 'function'
+        ? (result as { then?: unknown } | null)?.then
+        : undefined;
+  } catch (error) {
+    return signal.aborted ? { type: 'aborted', args } : { type: 'error', error, args };
+  }
+  if (signal.aborted) {
+    if (typeof then === 'function') Promise.resolve(result).catch(() => {});
+    return { type: 'aborted', args };
+  }
+  if (typeof then !== 'function') return { type: 'value', value: result, args };
+  return result as PromiseLike<unknown>;
+}
+
+/** Whether {@link invoke} left the tool's result pending (an outcome of ours has no `then`). */
+function isPending(result: ExecuteOutcome | PromiseLike<unknown>): result is PromiseLike<unknown> {
+  return typeof (result as { then?: unknown }).then === 'function';
 }
 
 /** `promise`, or {@link aborted} as soon as `signal` aborts (at once when it already has). @internal */
