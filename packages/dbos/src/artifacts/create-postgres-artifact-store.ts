@@ -5,12 +5,18 @@ import {
   defineOptions,
   integerOption,
   oneOfOption,
-  optionCheck,
 } from '@gemloop/core/internal';
-import pg from 'pg';
+import type pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { borrowClient } from '../postgres/borrow-client.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
+import {
+  connectionOptionChecks,
+  type PostgresConnectionOptions,
+  quoteTable,
+  requireConnection,
+  storePool,
+} from '../postgres/store-connection.ts';
 import { ArtifactStoreLimitError } from './artifact-store-limit-error.ts';
 
 /**
@@ -25,7 +31,6 @@ export const DEFAULT_MAX_POSTGRES_ARTIFACT_BYTES: number = 16 * 1024 * 1024;
  */
 export const DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES: number = 1024 * 1024 * 1024;
 
-const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 /**
  * The ids kept and looked up: gemloop's own (`crypto.randomUUID()`) and any of the same alphabet,
  * bounded; an id from a model's `read_tool_output` call that is not one reads as missing, with no
@@ -33,21 +38,8 @@ const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
  */
 const ARTIFACT_ID = /^[A-Za-z0-9._~:-]{1,200}$/;
 
-const GIVE_ONE = 'createPostgresArtifactStore: give a pg `pool` or a `connectionString`.';
-
 /** Options of {@link createPostgresArtifactStore}: a `pool` of yours, or a `connectionString`. */
-export type CreatePostgresArtifactStoreOptions = (
-  | {
-      /** A `pg` pool; the store never ends it. */
-      pool: pg.Pool;
-      connectionString?: undefined;
-    }
-  | {
-      /** The store makes (and `close()` ends) a pool of its own. */
-      connectionString: string;
-      pool?: undefined;
-    }
-) & {
+export type CreatePostgresArtifactStoreOptions = PostgresConnectionOptions & {
   /** The table, optionally schema-qualified. @defaultValue `'gemloop_artifacts'` */
   table?: string | undefined;
   /**
@@ -91,16 +83,7 @@ const options: DeclaredOptions<CreatePostgresArtifactStoreOptions> =
     name: 'createPostgresArtifactStore',
     example: '{ connectionString } or { pool }',
     checks: {
-      pool: optionCheck(
-        (value) => typeof (value as { query?: unknown } | null)?.query === 'function',
-        'createPostgresArtifactStore: pool must be a pg Pool (new pg.Pool({ connectionString })).',
-      ),
-      connectionString: optionCheck((value) => typeof value === 'string' && value !== '', GIVE_ONE),
-      table: optionCheck(
-        (value) => typeof value === 'string' && TABLE.test(value),
-        (_path, table) =>
-          `createPostgresArtifactStore: table "${String(table)}" must be a plain identifier, optionally schema-qualified (letters, digits, _).`,
-      ),
+      ...connectionOptionChecks('createPostgresArtifactStore'),
       maxArtifactBytes: integerOption({ min: 1 }),
       maxTotalBytes: integerOption({ min: 1 }),
       onFull: oneOfOption(['evict-oldest', 'refuse']),
@@ -138,22 +121,15 @@ export function createPostgresArtifactStore(
     maxTotalBytes = DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES,
     onFull = 'evict-oldest',
   } = options.check(given);
-  const ownPool = given.pool === undefined;
-  if (ownPool && given.connectionString === undefined) {
-    throw new InvalidArgumentError({ argument: 'connectionString', message: GIVE_ONE });
-  }
+  const ownPool = requireConnection('createPostgresArtifactStore', given);
   if (maxArtifactBytes > maxTotalBytes) {
     throw new InvalidArgumentError({
       argument: 'maxArtifactBytes',
       message: `createPostgresArtifactStore: maxArtifactBytes (${maxArtifactBytes}) is over maxTotalBytes (${maxTotalBytes}): one artifact could never fit. Lower it or raise maxTotalBytes.`,
     });
   }
-  const pool = given.pool ?? new pg.Pool({ connectionString: given.connectionString, max: 4 });
-  if (ownPool) pool.on('error', () => {});
-  const quoted = table
-    .split('.')
-    .map((part) => `"${part}"`)
-    .join('.');
+  const pool = storePool(given);
+  const quoted = quoteTable(table);
 
   let ready: Promise<void> | undefined;
   const ensureTable = (): Promise<void> =>

@@ -1,34 +1,24 @@
-import { InvalidArgumentError } from '@gemloop/core';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
 import {
   type DeclaredOptions,
   defineOptions,
-  optionCheck,
   readCost,
   readInteractionId,
 } from '@gemloop/core/internal';
-import pg from 'pg';
+import type pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
+import {
+  connectionOptionChecks,
+  type PostgresConnectionOptions,
+  quoteTable,
+  requireConnection,
+  storePool,
+} from '../postgres/store-connection.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
 
-const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
-
-const GIVE_ONE = 'createPostgresHistoryStore: give a pg `pool` or a `connectionString`.';
-
 /** Options of {@link createPostgresHistoryStore}: a `pool` of yours, or a `connectionString`. */
-export type CreatePostgresHistoryStoreOptions = (
-  | {
-      /** A `pg` pool; the store never ends it. */
-      pool: pg.Pool;
-      connectionString?: undefined;
-    }
-  | {
-      /** The store makes (and `close()` ends) a pool of its own. */
-      connectionString: string;
-      pool?: undefined;
-    }
-) & {
+export type CreatePostgresHistoryStoreOptions = PostgresConnectionOptions & {
   /** The table, optionally schema-qualified (`chat.turns`). @defaultValue `'gemloop_chat_turns'` */
   table?: string | undefined;
 };
@@ -56,18 +46,7 @@ const postgresStoreOptions: DeclaredOptions<CreatePostgresHistoryStoreOptions> =
   defineOptions<CreatePostgresHistoryStoreOptions>({
     name: 'createPostgresHistoryStore',
     example: '{ connectionString } or { pool }',
-    checks: {
-      pool: optionCheck(
-        (value) => typeof (value as { query?: unknown } | null)?.query === 'function',
-        'createPostgresHistoryStore: pool must be a pg Pool (new pg.Pool({ connectionString })).',
-      ),
-      connectionString: optionCheck((value) => typeof value === 'string' && value !== '', GIVE_ONE),
-      table: optionCheck(
-        (value) => typeof value === 'string' && TABLE.test(value),
-        (_path, table) =>
-          `createPostgresHistoryStore: table "${String(table)}" must be a plain identifier, optionally schema-qualified (letters, digits, _).`,
-      ),
-    },
+    checks: connectionOptionChecks('createPostgresHistoryStore'),
   });
 
 /**
@@ -101,16 +80,9 @@ export function createPostgresHistoryStore(
   options: CreatePostgresHistoryStoreOptions,
 ): PostgresHistoryStore {
   const { table = 'gemloop_chat_turns' } = postgresStoreOptions.check(options);
-  const ownPool = options.pool === undefined;
-  if (ownPool && options.connectionString === undefined) {
-    throw new InvalidArgumentError({ argument: 'connectionString', message: GIVE_ONE });
-  }
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });
-  if (ownPool) pool.on('error', () => {});
-  const quoted = table
-    .split('.')
-    .map((part) => `"${part}"`)
-    .join('.');
+  const ownPool = requireConnection('createPostgresHistoryStore', options);
+  const pool = storePool(options);
+  const quoted = quoteTable(table);
   // Turns this store loaded per session: the index the next append must take.
   const nextIndex = new Map<string, number>();
 
