@@ -4,37 +4,32 @@ import { type AgentTurns, agentTurnsOf, findHandoffReceiver } from '../agent/age
 import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
-import { AgentRunError } from '../agent/errors/agent-run-error.ts';
-import { SubagentError } from '../agent/errors/subagent-error.ts';
-import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { joinGuardrails } from '../agent/guardrails/join-guardrails.ts';
-import { costAbove } from '../agent/stop-conditions.ts';
 import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
-import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
-import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
+import { emptyUsage } from '../agent/usage.ts';
+import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import type { HistoryTurn } from '../history/history-turn.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
-import { unknownCost, zeroCost } from '../models/cost.ts';
-import { CostTotal } from '../models/cost-total.ts';
-import { dollarsToPicos, picosToDollars } from '../models/usd.ts';
-import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
+import { zeroCost } from '../models/cost.ts';
+import type { AgentResult } from '../run/agent-result.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { createRunSteering, type Steering } from '../steering/create-steering.ts';
 import type { SteeringMessage } from '../steering/steering-options.ts';
 import type { Content, Part } from '../wire/content.ts';
-import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import type {
   ChatResult,
   ChatSession,
   ChatStream,
   CreateChatSessionOptions,
 } from './chat-session.ts';
+import { ChatSpend } from './chat-spend.ts';
 import { checkChatOptions } from './check-chat-options.ts';
 import { createMemoryHistoryStore } from './create-memory-history-store.ts';
-import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
+import type { ChatTurn, HistoryStore } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
 import type { SelectedHistory } from './select-history.ts';
+import { describeValue, SessionStore } from './session-store.ts';
 import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 
 // The in-memory store `createChatSession({ agent, id })` uses when none is given: one per agent,
@@ -112,7 +107,8 @@ export function createChatSession<Output = undefined>(
   const store = options.store ?? defaultStore(agent, options.id !== undefined);
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
-  const usage: AgentUsage = emptyUsage();
+  const spend = new ChatSpend(id, options.budget);
+  const sessionStore = new SessionStore(store, id, logger, limit);
   /**
    * The history the last send sent once it compacted (the `compaction` option, the session's or
    * the agent's): the compacted prefix and the contents after it, the answer included. The next
@@ -125,36 +121,8 @@ export function createChatSession<Output = undefined>(
   let compactedView:
     | { storedTurns: number; lastCreatedAt: number | undefined; contents: readonly Content[] }
     | undefined;
-  const cost = new CostTotal();
-  const budget = options.budget;
   /**
-   * The budget as this send's stop condition: what the session spent before it, plus the run's
-   * cost so far, over `maxCostUsd` (an agent not made by createAgent gets it as a run option too).
-   */
-  const budgetRun = (signal: AbortSignal | undefined): RunOptions => {
-    if (budget === undefined) return { signal };
-    if (cost.exceeds(budget.maxCostUsd)) {
-      throw new ChatBudgetExceededError({
-        sessionId: id,
-        maxCostUsd: budget.maxCostUsd,
-        cost: cost.total,
-        usage: { ...usage },
-      });
-    }
-    const before = cost.total;
-    // The rest of the budget also bounds the send's whole tree (`budget.maxCostUsd` of the run):
-    // a subagent started by the send stops before a model call past it, instead of running to
-    // its end before the top run's stop condition is next checked.
-    const left =
-      (dollarsToPicos(budget.maxCostUsd) ?? 0n) - (dollarsToPicos(before.total ?? '0') ?? 0n);
-    return {
-      signal,
-      stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }),
-      budget: { maxCostUsd: picosToDollars(left < 0n ? 0n : left) },
-    };
-  };
-  /**
-   * A send's run options: the budget's (see `budgetRun`), the history it continues, its steering, and
+   * A send's run options: the budget's (see `ChatSpend.runOptions`), the history it continues, its steering, and
    * the session's compaction and guardrails, only as keys it was given (the agent may be another's,
    * with run options of its own).
    */
@@ -170,77 +138,6 @@ export function createChatSession<Output = undefined>(
     ...(compaction === undefined ? {} : { compaction }),
     ...(guardrails === undefined ? {} : { guardrails }),
   });
-
-  const storeCall = async <T>(
-    operation: ChatStoreOperation,
-    call: () => T | Promise<T>,
-  ): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      if (ChatStoreError.isInstance(error)) throw error;
-      throw new ChatStoreError({
-        message: `The chat history store failed to ${operation} session "${id}": ${describe(error)}`,
-        operation,
-        sessionId: id,
-        cause: error,
-      });
-    }
-  };
-
-  const loadTurns = async (signal?: AbortSignal): Promise<ChatTurn[]> => {
-    const context: HistoryStoreContext = { logger, signal };
-    const turns = await storeCall('load', () => store.load(id, context));
-    checkTurns(turns, 'load');
-    return turns as ChatTurn[];
-  };
-
-  /**
-   * The newest turns the limit can send and how many come before: from `store.loadRecent` when
-   * the limit bounds the history and the store has it (it then need not read every turn), else
-   * every turn from `load`.
-   */
-  const loadRecentTurns = async (
-    signal: AbortSignal | undefined,
-  ): Promise<{ turns: ChatTurn[]; olderTurns: number }> => {
-    const bounded = limit?.maxTurns !== undefined || limit?.maxTokens !== undefined;
-    if (!bounded || typeof store.loadRecent !== 'function') {
-      return { turns: await loadTurns(signal), olderTurns: 0 };
-    }
-    const context: HistoryStoreContext = { logger, signal };
-    const recent = await storeCall('load', () => store.loadRecent?.(id, limit, context));
-    const olderTurns: unknown = (recent as { olderTurns?: unknown } | undefined)?.olderTurns;
-    if (!Number.isSafeInteger(olderTurns) || (olderTurns as number) < 0) {
-      throw new ChatStoreError({
-        message: `The chat history store's loadRecent("${id}") returned ${describe(recent)} without a whole number olderTurns >= 0; it must return { turns, olderTurns }.`,
-        operation: 'load',
-        sessionId: id,
-      });
-    }
-    const turns = (recent as { turns: unknown }).turns;
-    checkTurns(turns, 'loadRecent');
-    return { turns: turns as ChatTurn[], olderTurns: olderTurns as number };
-  };
-
-  const checkTurns = (turns: unknown, method: 'load' | 'loadRecent'): void => {
-    const returned = method === 'load' ? 'returned' : 'returned turns';
-    if (!Array.isArray(turns)) {
-      throw new ChatStoreError({
-        message: `The chat history store's ${method}("${id}") ${returned} ${describe(turns)}, not an array of turns.`,
-        operation: 'load',
-        sessionId: id,
-      });
-    }
-    for (let index = 0; index < turns.length; index++) {
-      const turn: unknown = turns[index];
-      if (typeof turn !== 'object' || turn === null || !Array.isArray((turn as ChatTurn).contents))
-        throw new ChatStoreError({
-          message: `The chat history store's ${method}("${id}") returned turn ${index} without a contents array.`,
-          operation: 'load',
-          sessionId: id,
-        });
-    }
-  };
 
   const abortedBeforeRun = (signal: AbortSignal) =>
     new AgentAbortedError({
@@ -266,7 +163,7 @@ export function createChatSession<Output = undefined>(
       usedView: boolean;
     }
   > => {
-    const { turns, olderTurns } = await loadRecentTurns(signal).catch((error: unknown) => {
+    const { turns, olderTurns } = await sessionStore.loadRecent(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
     const holder = turns[turns.length - 1]?.agent;
@@ -333,23 +230,6 @@ export function createChatSession<Output = undefined>(
     };
   };
 
-  const recordFailure = (error: unknown): void => {
-    // An error from a subagent ends the turn with what the whole tree spent, not the `run` of
-    // the run that stopped (a TreeBudgetError's `cost` is the tree's; SubagentError has no run).
-    if (SubagentError.isInstance(error) || TreeBudgetError.isInstance(error)) {
-      // Errors made by an older copy of gemloop may lack `usage`.
-      const spent = error.usage as AgentUsage | undefined;
-      if (spent !== undefined) addUsageMetadata(usage, spent);
-      cost.add(error.cost ?? unknownCost('the failed subagent reported no cost'));
-      return;
-    }
-    if (AgentRunError.isInstance(error)) {
-      addUsageMetadata(usage, error.run.usage);
-      // Errors made before this change, or by another copy of gemloop, may lack it.
-      cost.add(error.run.cost ?? unknownCost('the failed run reported no cost'));
-    }
-  };
-
   /** Saves a completed run's turn (unless its prompt was blocked) and adds the session's info. */
   const save = async (
     result: AgentResult<Output>,
@@ -362,8 +242,7 @@ export function createChatSession<Output = undefined>(
     const holder = result.handoffs?.at(-1) ?? selected.holder;
     // Loaded by prepare(), which every save follows.
     const { measureTurnTokens } = sendHelpers.value ?? (await sendHelpers.load());
-    addUsageMetadata(usage, result.usage);
-    cost.add(result.cost ?? unknownCost('the run reported no cost'));
+    spend.addResult(result as AgentResult<unknown>);
     const turn: ChatTurn = {
       contents: result.newContents,
       tokenCount: measureTurnTokens(result as AgentResult<unknown>),
@@ -397,7 +276,7 @@ export function createChatSession<Output = undefined>(
               };
       } catch (error) {
         throw new ChatStoreError({
-          message: `The chat history store failed to save the turn of session "${id}" (${turn.contents.length} content(s)): ${describe(error)}. The store holds the history as it was before this send; error.result has the answer and error.unsaved the turn.`,
+          message: `The chat history store failed to save the turn of session "${id}" (${turn.contents.length} content(s)): ${describeValue(error)}. The store holds the history as it was before this send; error.result has the answer and error.unsaved the turn.`,
           operation: 'append',
           sessionId: id,
           unsaved: turn.contents,
@@ -477,17 +356,17 @@ export function createChatSession<Output = undefined>(
     id,
     store,
     get usage() {
-      return { ...usage };
+      return spend.usage;
     },
     get cost() {
-      return cost.total;
+      return spend.cost;
     },
     async send(message: ChatMessage, { signal, guardrails: sendGuardrails } = {}) {
       const guardrails = joinGuardrails(sessionGuardrails, sendGuardrails);
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
         exclusive(async () => {
-          const runOptions = budgetRun(signal);
+          const runOptions = spend.runOptions(signal);
           const selected = await prepare(parts, signal);
           let result: AgentResult<Output>;
           try {
@@ -499,7 +378,7 @@ export function createChatSession<Output = undefined>(
               ),
             );
           } catch (error) {
-            recordFailure(error);
+            spend.addFailure(error);
             throw error;
           }
           return save(result, selected);
@@ -515,7 +394,7 @@ export function createChatSession<Output = undefined>(
           const parts = toMessageParts(message);
           return releaseIfAgentClosed(
             exclusive(async () => {
-              const runOptions = budgetRun(streamSignal);
+              const runOptions = spend.runOptions(streamSignal);
               const selected = await prepare(parts, streamSignal);
               steeringInFlight = steering;
               const inner = holderTurns(selected.holder).stream(
@@ -541,7 +420,7 @@ export function createChatSession<Output = undefined>(
                 }
                 result = await inner.result;
               } catch (error) {
-                recordFailure(error);
+                spend.addFailure(error);
                 throw error;
               }
               const chatResult = await save(result, selected);
@@ -558,21 +437,21 @@ export function createChatSession<Output = undefined>(
     steer: steerWith('steer'),
     queue: steerWith('queue'),
     history() {
-      return exclusive(async () => (await loadTurns()).flatMap((turn) => turn.contents));
+      return exclusive(async () => (await sessionStore.load()).flatMap((turn) => turn.contents));
     },
     turns() {
-      return exclusive(() => loadTurns());
+      return exclusive(() => sessionStore.load());
     },
     reset() {
       return exclusive(async () => {
-        await storeCall('clear', () => store.clear(id, { logger }));
+        await sessionStore.call('clear', () => store.clear(id, { logger }));
         compactedView = undefined;
       });
     },
     close() {
       if (!releasable) return Promise.resolve();
       return exclusive(() =>
-        storeCall('release', async () => {
+        sessionStore.call('release', async () => {
           await store.release?.(id, { logger });
         }),
       );
@@ -602,12 +481,6 @@ function isAgentClosed(error: unknown): boolean {
     AgentClosedError.isInstance(error) ||
     (AgentAbortedError.isInstance(error) && AgentClosedError.isInstance(error.cause))
   );
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'an object' : String(value);
 }
 
 /**
