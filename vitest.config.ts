@@ -326,9 +326,11 @@ export default defineConfig({
         },
       },
       {
-        // Every example and the chat CLI run offline in their own processes (node + tsx, the
-        // @gemloop/source condition), exactly as their package scripts run them; the examples'
-        // own tools and helpers are tested in-process.
+        // Every example and the chat CLI run offline in their own processes: on plain node from the
+        // JavaScript `tsc -b` emitted (examples/test/run-example-process.ts), or as their package
+        // scripts run them (node + tsx, the @gemloop/source condition) when the build is stale and
+        // for the examples that read files beside their source; their own tools and helpers are
+        // tested in-process.
         ...source,
         test: {
           name: 'examples',

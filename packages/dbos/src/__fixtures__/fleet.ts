@@ -2,13 +2,36 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { compiledScript } from '../../../../scripts/compiled-script.ts';
 import { inject } from 'vitest';
 import { createDatabase } from '../testing/index.ts';
 
 const workerScript = new URL('./worker.ts', import.meta.url).pathname;
 // The package directory, where `tsx` resolves.
 const packageDirectory = new URL('../..', import.meta.url).pathname;
+
+/**
+ * The node arguments that run a fixture script: the JavaScript tsconfig.test.json emits, on plain
+ * node, when the build is fresh (see `compiledScript`: a worker loads DBOS, pg and core, each
+ * module through tsx's hooks otherwise), or the TypeScript through tsx.
+ */
+export function fixtureCommand(script: string): string[] {
+  const compiled = compiledScript(
+    // rootDir is the repository (the tests reach ../evals/src and scripts/).
+    join(
+      packageDirectory,
+      'node_modules/.cache/test-js',
+      relative(join(packageDirectory, '../..'), script).replace(/\.ts$/, '.js'),
+    ),
+    {
+      sources: join(packageDirectory, 'src'),
+      marker: join(packageDirectory, 'dist', '.tsbuildinfo-test'),
+      tests: true,
+    },
+  );
+  return compiled === undefined ? ['--conditions=@gemloop/source', '--import', 'tsx', script] : [compiled];
+}
 
 /** A fresh database on the suite's Postgres (started by the global setup). */
 export async function freshDatabase(prefix: string): Promise<string> {
@@ -28,7 +51,7 @@ export type WorkerProcess = {
 
 /** Starts a worker process and waits until it says it is ready (DBOS launched). */
 export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--expose-gc', '--conditions=@gemloop/source', '--import', 'tsx', workerScript], {
+  const child = spawn(process.execPath, ['--expose-gc', ...fixtureCommand(workerScript)], {
     cwd: packageDirectory,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

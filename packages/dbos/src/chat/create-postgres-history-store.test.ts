@@ -6,7 +6,7 @@ import { interactionsApi } from '@gemloop/core/interactions';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../__fixtures__/fleet.ts';
+import { fixtureCommand, freshDatabase } from '../__fixtures__/fleet.ts';
 import { createPostgresHistoryStore, isChatSessionConflict } from '../index.ts';
 
 const clientScript = new URL('../__fixtures__/chat-client.ts', import.meta.url).pathname;
@@ -14,15 +14,11 @@ const packageDirectory = new URL('../..', import.meta.url).pathname;
 
 function runClient(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@gemloop/source', '--import', 'tsx', clientScript],
-      {
-        cwd: packageDirectory,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, fixtureCommand(clientScript), {
+      cwd: packageDirectory,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
