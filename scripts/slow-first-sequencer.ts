@@ -27,6 +27,14 @@ export const SLOW_FILES: readonly string[] = [
   // and these two ended the run nearly alone.
   'test/runtimes/react-chat.test.ts',
   'test/runtimes/browser-chat.test.ts',
+  // The other runtimes (Bun, Deno, workerd, Chromium, the edge VM: a runtime's start each): by the
+  // project's name they started last and ended the run, 10-15 s with one or two files running.
+  'test/runtimes/chromium.test.ts',
+  'test/runtimes/workerd.test.ts',
+  'test/runtimes/react-hook.test.ts',
+  'test/runtimes/deno.test.ts',
+  'test/runtimes/bun.test.ts',
+  'test/runtimes/edge-runtime.test.ts',
 ];
 
 /**
