@@ -4,6 +4,7 @@ import { onAbort } from '../../shared/on-abort.ts';
 import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
 import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
+import { giveToolTimer, takeToolTimer } from './tool-timers.ts';
 
 /** What {@link raceAbort} gives when the signal won. @internal */
 export const aborted: unique symbol = Symbol('aborted');
@@ -180,7 +181,7 @@ function executeWithTimeout(
     const settle = (outcome: ExecuteOutcome): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      giveToolTimer(timer);
       stopWaiting();
       resolve(outcome);
     };
@@ -188,10 +189,13 @@ function executeWithTimeout(
       stop(signal.reason);
       settle({ type: 'aborted', args });
     });
-    const timer = setTimeout(() => {
-      stop(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
-      settle({ type: 'timeout', timeoutMs, args });
-    }, timeoutMs);
+    // Pooled by limit (tool-timers.ts): no Node timer list made and deleted per call.
+    const timer = takeToolTimer(timeoutMs, {
+      expire: () => {
+        stop(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` }));
+        settle({ type: 'timeout', timeoutMs, args });
+      },
+    });
     Promise.resolve(result).then(
       (value) => settle({ type: 'value', value, args }),
       (error: unknown) => settle({ type: 'error', error, args }),

@@ -1,6 +1,6 @@
 import { onAbort } from '../../shared/on-abort.ts';
+import { PooledTimer, type TimerHolder, type TimerPool } from '../../shared/timer-pool.ts';
 import type { RequestSignal } from '../transport/transport.ts';
-import { PooledTimer, type TimerHolder, type TimerPool } from './timer-pool.ts';
 
 /** The abort signal of one attempt: the caller's signal plus a time limit. */
 export type AttemptSignal = RequestSignal & {

@@ -21,7 +21,7 @@ import type { AuthStyle, CredentialStyle } from '../../shared/credential-style.t
 import { LoadOnce } from '../../shared/load-once.ts';
 import { secretsOfHeaders } from '../../shared/redact-secrets.ts';
 import { SecretList } from '../../shared/secret-list.ts';
-import { TimerPool } from '../attempts/timer-pool.ts';
+import { TimerPool } from '../../shared/timer-pool.ts';
 import { checkHeaders } from '../check-headers.ts';
 import { timeoutOption } from '../check-timeout.ts';
 import type { CreateGeminiOptions } from '../gemini.ts';
