@@ -27,7 +27,10 @@ export async function readReaderText(reader: ByteReader): Promise<string> {
       if (done) break;
       length += value.byteLength;
       if (first === undefined) first = value;
-      else (more ??= []).push(value);
+      else {
+        more ??= [];
+        more.push(value);
+      }
     }
   } catch (error) {
     reader.cancel().catch(() => {});
