@@ -8,17 +8,23 @@ import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 
 const quick = defineTool({ name: 'quick', parameters: z.object({}), execute: () => 'fast' });
 
-function abortSoon(ms = 10): AbortController {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(new Error('user pressed stop')), ms);
-  return controller;
-}
+// Each test aborts from inside the phase it checks (the model call, a chunk, a tool), never after a
+// fixed delay: a run's first call loads code on first use, which took longer than a 10 ms timer on
+// a loaded machine, and the abort came before the call ('between-steps').
+const stop = (controller: AbortController): void =>
+  controller.abort(new Error('user pressed stop'));
 
 describe('aborting a run', () => {
   it('stops during a model call; the history is the input, the call is dropped', async () => {
-    const gemini = createScriptedGemini([{ hang: true }]);
+    const controller = new AbortController();
+    // Stops while the call is out, then hangs as `{ hang: true }` does (until the signal ends it).
+    const gemini = createScriptedGemini([
+      () => {
+        stop(controller);
+        return new Promise<never>(() => {});
+      },
+    ]);
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
-    const controller = abortSoon();
 
     const error = (await agent
       .run('Hi', { signal: controller.signal })
@@ -40,11 +46,16 @@ describe('aborting a run', () => {
       },
     ]);
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
-    const controller = abortSoon();
+    const controller = new AbortController();
     const stream = agent.stream('Tell a story', { signal: controller.signal });
     const texts: string[] = [];
     const error = await (async () => {
-      for await (const event of stream) if (event.type === 'text-delta') texts.push(event.text);
+      for await (const event of stream) {
+        if (event.type !== 'text-delta') continue;
+        texts.push(event.text);
+        // The first chunk is in; the stream then hangs until the stop.
+        stop(controller);
+      }
     })().catch((caught: unknown) => caught);
 
     expect(texts).toEqual(['Once upon']);
@@ -66,11 +77,17 @@ describe('aborting a run', () => {
         );
       },
     });
-    // A tool that ignores its signal does not hold the run up.
+    const controller = new AbortController();
+    // A tool that ignores its signal does not hold the run up. The last of the turn to start, it
+    // stops the run once every call has started and `quick`'s answer is in (a timer runs after
+    // the promise jobs that settle it).
     const stubborn = defineTool({
       name: 'stubborn',
       parameters: z.object({}),
-      execute: () => new Promise(() => {}),
+      execute: () => {
+        setTimeout(() => stop(controller), 0);
+        return new Promise(() => {});
+      },
     });
     const gemini = createScriptedGemini([
       callsTurn(['quick', {}, 'a'], ['waits', {}, 'b'], ['stubborn', {}, 'c']),
@@ -80,7 +97,6 @@ describe('aborting a run', () => {
       model: 'gemini-3-flash-preview',
       tools: [quick, waits, stubborn],
     });
-    const controller = abortSoon(20);
 
     const error = (await agent
       .run('Go', { signal: controller.signal })

@@ -136,7 +136,7 @@ const meet = defineTool({
 });
 
 // Takes `ms` (abortable), and answers with its own number and key: a result handed to another
-// call of the turn shows.
+// call of the turn shows. A part with `ms` > 0 of a held run (HOLD_DIR) waits until let go instead.
 const part = defineTool({
   name: 'part',
   description: 'One part of a job.',
@@ -145,7 +145,13 @@ const part = defineTool({
     const key = durableContext(context)?.idempotencyKey ?? 'none';
     record(`start part ${key}`);
     const stopped = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
+      let timer: ReturnType<typeof setTimeout>;
+      const wait = (): void => {
+        if (held(key)) timer = setTimeout(wait, 20);
+        else resolve(false);
+      };
+      if (ms > 0 && held(key)) wait();
+      else timer = setTimeout(() => resolve(false), ms);
       context.signal.addEventListener('abort', () => {
         clearTimeout(timer);
         resolve(true);

@@ -49,7 +49,8 @@ beforeAll(async () => {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
-    READ_MS: '5000',
+    // Held through the kill (HOLD_DIR); the read of the worker that took over need not wait.
+    READ_MS: '10',
     HOLD_DIR: holdDirectory,
   };
   workers = await Promise.all(

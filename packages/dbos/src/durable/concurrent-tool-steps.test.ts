@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GenerateContentResponse, Part } from '@gemloop/core/wire';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
@@ -21,8 +24,11 @@ import {
 // approval decision of the turn; their steps start in call order, so a replay after a SIGKILL
 // finds each call's own record; their results are reported in call order.
 
-// Long enough for the test to see both slow calls running and kill their worker, under load.
-const SLOW_MS = 5000;
+// The slow calls of the killed run are held (HOLD_DIR) until its worker is dead, so their own
+// length need not outlast the test's wait on a loaded machine (it was 5 s, waited out twice).
+const SLOW_MS = 50;
+/** Where the crash test holds its run's slow calls until it has killed the worker. */
+const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
 const ANSWER = 'All parts are done.';
 
 type Call = { name: string; args: Record<string, unknown>; id: string };
@@ -110,7 +116,12 @@ beforeAll(async () => {
   await fake.listen();
   const databaseUrl = await freshDatabase('concurrent');
   counter = createCounter();
-  const env = { DATABASE_URL: databaseUrl, FAKE_URL: fake.url, COUNTER_FILE: counter.file };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    FAKE_URL: fake.url,
+    COUNTER_FILE: counter.file,
+    HOLD_DIR: holdDirectory,
+  };
   workers = await Promise.all(
     [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `concurrent-worker-${index}` })),
   );
@@ -123,6 +134,7 @@ afterAll(async () => {
   await database?.end();
   for (const worker of workers ?? []) await stopWorker(worker, 'SIGKILL');
   await fake?.close();
+  rmSync(holdDirectory, { recursive: true, force: true });
 });
 
 /** The function responses of the run's only tool turn, in the history's order. */
@@ -194,6 +206,7 @@ describe('parallel function calls of one turn in a durable run', () => {
     const modelCalls = fake.modelRequests.length - baselineRequests;
 
     const before = fake.modelRequests.length;
+    writeFileSync(join(holdDirectory, 'parts-killed'), '');
     const { runId } = await runs.start('fanout', { runId: 'parts-killed', input: 'parts' });
     const key = (n: number): string => `${runId}:1.${n}:${['c-0', 'c-1', 'dup', 'dup'][n]}`;
     // Killed once the quick calls are recorded and both slow ones run (they run at once).
@@ -209,6 +222,7 @@ describe('parallel function calls of one turn in a durable run', () => {
     const victim = await ownerOf(runId);
     expect(counter.count(`done part ${key(2)}`) + counter.count(`done part ${key(3)}`)).toBe(0);
     await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);

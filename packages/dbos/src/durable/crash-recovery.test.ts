@@ -40,7 +40,8 @@ beforeAll(async () => {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
-    SLOW_MS: '1200',
+    // Every kill holds the slow tool (HOLD_DIR); elsewhere it need not wait.
+    SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
   };
   const workers = await Promise.all(
@@ -197,6 +198,8 @@ describe('a worker killed in the middle of a run', () => {
     // The tests before killed two of the three workers: one more takes this run over.
     fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-3' }));
     const input = 'Where is order 7? (guarded)';
+    // Held until the worker is dead, as in the first test: SLOW_MS is short.
+    writeFileSync(join(holdDirectory, 'crash-guarded'), '');
     const { runId } = await fleet.runs.start('guarded', { runId: 'crash-guarded', input });
     await waitFor(
       () => fleet.counter.count(`start slow ${runId}:`) === 1,
@@ -204,6 +207,7 @@ describe('a worker killed in the middle of a run', () => {
     );
     const victim = await ownerOf(runId);
     await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
 
     const result = await fleet.runs.result(runId);
     expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);

@@ -48,7 +48,9 @@ beforeAll(async () => {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
-    INTERACTIONS_POLL_MS: '200',
+    // Short polls: the slot test waits 4 interactions x 10 polls of durable sleep (8 s at 200 ms);
+    // no test depends on a poll's length (the crash and cancel tests hold the interaction).
+    INTERACTIONS_POLL_MS: '50',
     // One run at a time per worker: the last test measures what a sleeping run holds.
     WORKER_CONCURRENCY: '1',
   };

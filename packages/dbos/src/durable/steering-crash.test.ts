@@ -35,7 +35,8 @@ beforeAll(async () => {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
-    SLOW_MS: '1200',
+    // The tests hold the slow tool where its length matters (HOLD_DIR).
+    SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
   };
   workers = await Promise.all(
@@ -109,9 +110,12 @@ const EXPECTED = [
 describe('a durable run steered from another process, its worker SIGKILLed', () => {
   it('a steer the run had read before the kill is applied once, at the same step', async () => {
     const input = 'Where is order 7? (steer read)';
+    // The slow tool waits for the steer (a timer raced it on a busy machine), then lets go.
+    writeFileSync(join(holdDirectory, 'steer-read'), '');
     const { runId } = await runs.start('support', { runId: 'steer-read', input });
     await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
     await runs.steer(runId, STEER);
+    rmSync(join(holdDirectory, runId));
     // The answer's call starts only after the boundary that read the steer (and recorded it).
     await waitFor(() => answerCalls.get(input) === 1, 'the answer to start streaming');
     const victim = await ownerOf(runId);

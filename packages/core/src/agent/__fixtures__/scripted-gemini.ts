@@ -91,6 +91,11 @@ export function createScriptedGemini(script: ScriptedTurn[]): Gemini & {
 function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   return new Promise((resolve, reject) => {
+    // Aborted while the turn was made (a scripted function that stops the run): no event comes.
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
