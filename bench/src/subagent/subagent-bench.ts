@@ -74,7 +74,14 @@ function makeParents(streamedChild: boolean): { byHand: Agent; asSubagent: Agent
   const byHandTool = defineTool({
     name: 'delegate',
     description: 'Delegates a task.',
-    parameters: z.object({ task: z.string() }),
+    // The declaration a subagent sends by default (composition/task-parameters.ts), so both
+    // parents send the same bytes and the figure is the call's cost alone: without the
+    // description the subagent's requests were 117 B longer, which the fake parses twice a run.
+    parameters: z.object({
+      task: z
+        .string()
+        .describe('What the subagent should do, with everything it needs to know to do it.'),
+    }),
     // The same work as the subagent's: in a streamed parent the child streams too, and its events
     // are read (here dropped; the subagent forwards them into the parent's stream).
     execute: async ({ task }, { signal }) => {
