@@ -54,8 +54,12 @@ export async function runInitdb(
 
 /** A running `postgres` server process. @internal */
 export type PostgresServerProcess = {
-  /** Stops it (a fast shutdown: SIGINT) and waits until it exited. Safe to call twice. */
-  stop(): Promise<void>;
+  /**
+   * Stops it and waits until it exited. Safe to call twice. A fast shutdown (SIGINT: sessions are
+   * cut) unless `waitForClientsMs` is given: then a smart one first (SIGTERM: no new sessions,
+   * open ones end on their own), made fast if any is still open after that many milliseconds.
+   */
+  stop(options?: { waitForClientsMs?: number | undefined }): Promise<void>;
 };
 
 /**
@@ -97,10 +101,22 @@ export async function startPostgresServer(
   });
   let stopped: Promise<void> | undefined;
   return {
-    stop: () =>
+    stop: ({ waitForClientsMs = 0 } = {}) =>
       (stopped ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+        const running = (): boolean => child.exitCode === null && child.signalCode === null;
+        if (!running()) return;
+        if (waitForClientsMs <= 0) {
+          child.kill('SIGINT');
+          await exited;
+          return;
+        }
+        child.kill('SIGTERM');
+        // Postgres turns a smart shutdown into a fast one on SIGINT.
+        const hurry = setTimeout(() => {
+          if (running()) child.kill('SIGINT');
+        }, waitForClientsMs);
         await exited;
+        clearTimeout(hurry);
       })()),
   };
 }

@@ -41,6 +41,36 @@ describe('startEmbeddedPostgres from a folder other users cannot enter', () => {
     }
   });
 
+  it('lets a session still closing end on its own when it stops, instead of cutting it with an error', async () => {
+    const postgres = await startEmbeddedPostgres({ binariesDirectory: checkout.directory });
+    const client = new pg.Client({ connectionString: postgres.url });
+    const errors: Error[] = [];
+    client.on('error', (error) => errors.push(error));
+    let stopping: Promise<void> | undefined;
+    try {
+      await client.connect();
+      stopping = postgres.stop();
+      // The server is shutting down once it refuses new sessions; a fast shutdown has cut the
+      // open one by then ("terminating connection due to administrator command", which a pg
+      // pool just ended reported from its idle clients as an "Unexpected error in pool").
+      for (;;) {
+        const probe = new pg.Client({ connectionString: postgres.url });
+        probe.on('error', () => {});
+        const refused = await probe.connect().then(
+          () => false,
+          () => true,
+        );
+        await probe.end().catch(() => {});
+        if (refused) break;
+      }
+      await client.end();
+      await stopping;
+      expect(errors).toEqual([]);
+    } finally {
+      await (stopping ?? postgres.stop());
+    }
+  });
+
   it("types a spawn the postgres user may not make (EACCES) with the reason and a fix, instead of an unhandled 'error'", async () => {
     const user = await resolveServerUser();
     const lines: string[] = [];

@@ -50,11 +50,18 @@ export type EmbeddedPostgres = {
    * again on the same port with the same data, after `downMs`. Embedded servers only.
    */
   restart(options?: { downMs?: number | undefined }): Promise<void>;
-  /** Stops the server and deletes its data directory. Safe to call twice. */
+  /**
+   * Stops the server and deletes its data directory. Safe to call twice. Connections still
+   * closing (a pool just ended: pg ends its sockets after `pool.end()` resolves) get up to 2 s to
+   * close on their own before the rest are cut; cut, a closing one said "terminating connection
+   * due to administrator command" into its pool's error listener.
+   */
   stop(): Promise<void>;
 };
 
 const USER = 'postgres';
+/** How long {@link EmbeddedPostgres.stop} lets open sessions end on their own. */
+const STOP_WAIT_FOR_CLIENTS_MS = 2000;
 const PASSWORD = 'gemloop';
 
 /**
@@ -175,7 +182,7 @@ export async function startEmbeddedPostgres({
     },
     stop: () =>
       (stopped ??= (async () => {
-        await running?.stop();
+        await running?.stop({ waitForClientsMs: STOP_WAIT_FOR_CLIENTS_MS });
         running = undefined;
         await rm(directory === undefined ? root : dataDirectory, { recursive: true, force: true });
         await removeCopy?.();
