@@ -225,7 +225,7 @@ describe('cancel and takeover at any moment', () => {
     const taker = owner === other ? frozen : other;
     owner.child.kill('SIGSTOP');
     mark(`froze ${owner.executorId}`);
-    // deadAfterMs is 2 s in the fixture: the other worker takes the run over and starts slow.
+    // deadAfterMs is 3 s in the fixture: the other worker takes the run over and starts slow.
     await waitFor(
       () => counter.count(`start slow ${runId}:`) === 2,
       'the new owner to start the slow tool',
