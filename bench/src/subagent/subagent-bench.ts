@@ -74,7 +74,7 @@ function makeParents(streamedChild: boolean): { byHand: Agent; asSubagent: Agent
   const byHandTool = defineTool({
     name: 'delegate',
     description: 'Delegates a task.',
-    // The declaration a subagent sends by default (composition/task-parameters.ts), so both
+    // The declaration a subagent sends by default (composition/subagent.ts), so both
     // parents send the same bytes and the figure is the call's cost alone: without the
     // description the subagent's requests were 117 B longer, which the fake parses twice a run.
     parameters: z.object({

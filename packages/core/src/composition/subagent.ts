@@ -21,7 +21,19 @@ import {
   type SubagentOptions,
   subagentOptions,
 } from './subagent-options.ts';
-import { TASK_PARAMETERS } from './task-parameters.ts';
+
+// The default arguments: one instruction in words (a JSON Schema, so no zod import here).
+const TASK_PARAMETERS = {
+  type: 'object',
+  properties: {
+    task: {
+      type: 'string',
+      description: 'What the subagent should do, with everything it needs to know to do it.',
+    },
+  },
+  required: ['task'],
+  additionalProperties: false,
+} as const;
 
 /**
  * Makes `agent` a tool of another agent: when the parent model calls it, `agent` runs as a child

@@ -55,16 +55,12 @@ export type WorkerProcess = {
  * stops them, and they outlived the run (found still polling Postgres after Vitest exited).
  */
 const liveWorkers = new Set<ChildProcess>();
-let killsOnExit = false;
+process.once('exit', () => {
+  for (const worker of liveWorkers) worker.kill('SIGKILL');
+});
 
 /** Starts a worker process and waits until it says it is ready (DBOS launched). */
 export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  if (!killsOnExit) {
-    killsOnExit = true;
-    process.once('exit', () => {
-      for (const worker of liveWorkers) worker.kill('SIGKILL');
-    });
-  }
   const child = spawn(process.execPath, ['--expose-gc', ...fixtureCommand(workerScript)], {
     cwd: packageDirectory,
     env: { ...process.env, ...env },

@@ -57,6 +57,28 @@ const lookup = defineTool({
   },
 });
 
+/**
+ * Waits `ms`, or while the run of `key` is held (HOLD_DIR: no timing in it, the test lets go when it
+ * has killed the worker), until the signal aborts (a run cancelled while it runs), as a
+ * well-behaved tool does. Resolves to whether the signal stopped it.
+ */
+function waitOrHold(key: string, ms: number, signal: AbortSignal, holdable = true): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    let timer: ReturnType<typeof setTimeout>;
+    const wait = (): void => {
+      // Held: look again in 20 ms.
+      if (held(key)) timer = setTimeout(wait, 20);
+      else resolve(false);
+    };
+    if (holdable && held(key)) wait();
+    else timer = setTimeout(() => resolve(false), ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 const slow = defineTool({
   name: 'slow',
   description: 'Takes a while.',
@@ -64,21 +86,7 @@ const slow = defineTool({
   execute: async ({ order }, context) => {
     const key = durableContext(context)?.idempotencyKey ?? 'none';
     record(`start slow ${key}`);
-    // Stops when its signal aborts (a run cancelled while it runs), as a well-behaved tool does.
-    const stopped = await new Promise<boolean>((resolve) => {
-      let timer: ReturnType<typeof setTimeout>;
-      const wait = (): void => {
-        // Held: look again in 20 ms (no timing in it: the test lets go when it has killed).
-        if (held(key)) timer = setTimeout(wait, 20);
-        else resolve(false);
-      };
-      if (held(key)) wait();
-      else timer = setTimeout(() => resolve(false), slowMs);
-      context.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    const stopped = await waitOrHold(key, slowMs, context.signal);
     record(`${stopped ? 'stopped' : 'done'} slow ${key}`);
     return { order, refunded: false };
   },
@@ -144,19 +152,8 @@ const part = defineTool({
   execute: async ({ n, ms }, context) => {
     const key = durableContext(context)?.idempotencyKey ?? 'none';
     record(`start part ${key}`);
-    const stopped = await new Promise<boolean>((resolve) => {
-      let timer: ReturnType<typeof setTimeout>;
-      const wait = (): void => {
-        if (held(key)) timer = setTimeout(wait, 20);
-        else resolve(false);
-      };
-      if (ms > 0 && held(key)) wait();
-      else timer = setTimeout(() => resolve(false), ms);
-      context.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    // A quick part of a held run is not held: the test waits for it to be recorded.
+    const stopped = await waitOrHold(key, ms, context.signal, ms > 0);
     record(`${stopped ? 'stopped' : 'done'} part ${key}`);
     return { n, key };
   },

@@ -105,16 +105,12 @@ export async function startPostgresServer(
       (stopped ??= (async () => {
         const running = (): boolean => child.exitCode === null && child.signalCode === null;
         if (!running()) return;
-        if (waitForClientsMs <= 0) {
-          child.kill('SIGINT');
-          await exited;
-          return;
-        }
-        child.kill('SIGTERM');
+        const smart = waitForClientsMs > 0;
+        child.kill(smart ? 'SIGTERM' : 'SIGINT');
         // Postgres turns a smart shutdown into a fast one on SIGINT.
-        const hurry = setTimeout(() => {
-          if (running()) child.kill('SIGINT');
-        }, waitForClientsMs);
+        const hurry = smart
+          ? setTimeout(() => running() && child.kill('SIGINT'), waitForClientsMs)
+          : undefined;
         await exited;
         clearTimeout(hurry);
       })()),
