@@ -19,9 +19,11 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * option carries its implementation). 106.2 KB (108,732 bytes) with the per-step and parse speed work
  * (costs summed in pico-dollars, the stream's chunks handed out of their batch, one decode per body)
  * and the spend meter of a child run that fails: each measured on the bench, each reached by the
- * loop. Raise it only with a reason in the commit, and update the README's figure.
+ * loop. 106.6 KB (109,164 bytes) with the pooled tool-call timers and the JSON Schema validator's
+ * accept in code for flat object schemas (~90 and ~12 us a subagent call, issue 30). Raise it only
+ * with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 106.6 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 106.7 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

@@ -84,25 +84,21 @@ export function createJsonSchemaArgsValidator(
   };
 }
 
-// The keywords a flat object schema may use (annotations aside), and its properties' types.
-const FLAT_OBJECT_KEYWORDS = new Set([
-  'type',
-  'properties',
-  'required',
-  'additionalProperties',
-  'description',
-  'title',
-  '$schema',
-]);
-const FLAT_PROPERTY_KEYWORDS = new Set(['type', 'description', 'title']);
-// A Map: a property's `type` comes from a schema (an MCP server's), and `'constructor'` must not
-// find Object's.
+// A flat object schema's keywords (annotations aside), its properties' keywords, and their types.
+// A Map for the types: a property's `type` comes from a schema (an MCP server's), and
+// `'constructor'` must not find Object's.
+const FLAT_KEYWORDS =
+  /^(?:type|properties|required|additionalProperties|description|title|\$schema)$/;
+const PROPERTY_KEYWORDS = /^(?:type|description|title)$/;
 const PRIMITIVE_CHECKS = new Map<unknown, (value: unknown) => boolean>([
   ['string', (value) => typeof value === 'string'],
   ['boolean', (value) => typeof value === 'boolean'],
   ['number', (value) => typeof value === 'number'],
-  ['integer', (value) => Number.isInteger(value)],
+  ['integer', Number.isInteger],
 ]);
+
+const isRecord = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * For an object schema of string, boolean, number and integer properties only (a subagent's
@@ -115,38 +111,30 @@ const PRIMITIVE_CHECKS = new Map<unknown, (value: unknown) => boolean>([
 function flatObjectCheck(
   schema: Record<string, unknown>,
 ): ((args: unknown) => boolean) | undefined {
-  const { properties = {}, required = [], additionalProperties = true } = schema;
+  const { properties = {}, required = [], additionalProperties: extra = true } = schema;
+  const checks = new Map<string, (value: unknown) => boolean>();
   if (
     schema['type'] !== 'object' ||
-    !Object.keys(schema).every((keyword) => FLAT_OBJECT_KEYWORDS.has(keyword)) ||
-    typeof properties !== 'object' ||
-    properties === null ||
-    Array.isArray(properties) ||
+    !Object.keys(schema).every((keyword) => FLAT_KEYWORDS.test(keyword)) ||
+    typeof extra !== 'boolean' ||
     !Array.isArray(required) ||
-    typeof additionalProperties !== 'boolean'
+    !isRecord(properties) ||
+    !Object.entries(properties).every(([name, property]) => {
+      const check = PRIMITIVE_CHECKS.get(property?.type);
+      if (check !== undefined) checks.set(name, check);
+      return check !== undefined && Object.keys(property).every((k) => PROPERTY_KEYWORDS.test(k));
+    }) ||
+    !required.every((name) => checks.has(name))
   ) {
     return undefined;
   }
-  const checks = new Map<string, (value: unknown) => boolean>();
-  for (const [name, property] of Object.entries(properties)) {
-    if (typeof property !== 'object' || property === null) return undefined;
-    const keywords = Object.keys(property);
-    const check = PRIMITIVE_CHECKS.get((property as { type?: unknown }).type);
-    if (check === undefined || !keywords.every((keyword) => FLAT_PROPERTY_KEYWORDS.has(keyword)))
-      return undefined;
-    checks.set(name, check);
-  }
-  if (!required.every((name) => typeof name === 'string' && checks.has(name))) return undefined;
-  return (args) => {
-    if (typeof args !== 'object' || args === null || Array.isArray(args)) return false;
-    const record = args as Record<string, unknown>;
-    for (const name of required as string[]) if (!Object.hasOwn(record, name)) return false;
-    for (const key of Object.keys(record)) {
+  return (args) =>
+    isRecord(args) &&
+    required.every((name) => Object.hasOwn(args, name)) &&
+    Object.entries(args).every(([key, value]) => {
       const check = checks.get(key);
-      if (check === undefined ? !additionalProperties : !check(record[key])) return false;
-    }
-    return true;
-  };
+      return check === undefined ? extra : check(value);
+    });
 }
 
 function toIssues(units: OutputUnit[], instance: unknown): ToolArgumentIssue[] {
