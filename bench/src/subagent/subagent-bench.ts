@@ -10,10 +10,11 @@
  * the CPU per child step of each and the median of the per-round ratios subagent ÷ by hand, for
  * `run` and `stream`; the per-child-step figure is the median of the per-round differences, and a
  * second by-hand parent (identical to the first) gives the same figure as an A/A control: this
- * machine's noise alone. The three sides take turns going first.
+ * machine's noise alone. Within a round the three sides take turns run by run, each going first
+ * in turn.
  *
  *   bench/node_modules/.bin/tsx --conditions=@gemloop/source bench/src/subagent/subagent-bench.ts \
- *     [--rounds=30] [--runs=40] [--warmup=300]
+ *     [--rounds=30] [--runs=40] [--warmup=300] [--modes=run,stream]
  */
 
 import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core';
@@ -31,6 +32,9 @@ const flags = new Map(
 const rounds = Number(flags.get('rounds') ?? 30);
 const runsPerRound = Number(flags.get('runs') ?? 40);
 const warmupRuns = Number(flags.get('warmup') ?? 300);
+const modes = (flags.get('modes') ?? 'run,stream')
+  .split(',')
+  .filter((mode): mode is 'run' | 'stream' => mode === 'run' || mode === 'stream');
 const CHILD_STEPS = 4;
 const MODEL = 'gemini-2.5-flash';
 
@@ -142,7 +146,7 @@ function perChildStepPercent(a: number[], b: number[]): number {
   return (median(differences) / CHILD_STEPS / childStepCost) * 100;
 }
 
-for (const mode of ['run', 'stream'] as const) {
+for (const mode of modes) {
   const { byHand, asSubagent } = makeParents(mode === 'stream');
   // A second by-hand parent, identical to the first: its line (A/A) shows how far this machine's
   // noise alone moves the figure, next to the subagent's.
@@ -159,12 +163,18 @@ for (const mode of ['run', 'stream'] as const) {
     // The fake keeps every request it answers: forgotten each round, so its growing heap (and the
     // collections it causes) does not fall on whichever side runs later.
     fake.reset();
-    // Rotate which side goes first, so none always runs on a warmer cache or after a collection.
+    // The sides take turns run by run (rotating which goes first), each run timed alone: this
+    // VM's speed drifts within a second (bench/README.md), and blocks of runs a side let that
+    // drift into the difference (A/A controls of -6 to +6 %).
     const cpu = [0, 0, 0];
-    for (let turn = 0; turn < sides.length; turn++) {
-      const side = (round + turn) % sides.length;
-      cpu[side] = await cpuOf(sides[side] as Agent, mode, runsPerRound);
+    for (let index = 0; index < runsPerRound; index++) {
+      for (let turn = 0; turn < sides.length; turn++) {
+        const side = (index + turn) % sides.length;
+        cpu[side] = (cpu[side] as number) + (await cpuOf(sides[side] as Agent, mode, 1));
+      }
     }
+    for (let side = 0; side < sides.length; side++)
+      cpu[side] = (cpu[side] as number) / runsPerRound;
     const [a, b, c] = cpu as [number, number, number];
     hand.push(a);
     sub.push(b);

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   callsTurn,
   createScriptedGemini,
@@ -10,6 +10,7 @@ import {
 import { createAgent } from '../agent/create-agent.ts';
 import { addCosts } from '../models/cost.ts';
 import { costOf } from '../models/cost-of.ts';
+import { CostTotal } from '../models/cost-total.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { AgentResult, AgentStep } from '../run/agent-result.ts';
 import { subagent } from './subagent.ts';
@@ -167,5 +168,19 @@ describe('usage roll-up per step', () => {
     expect(stepEnds[0]?.['costWithChildren']).toEqual(result.steps[0]?.costWithChildren);
     expect(stepEnds[0]?.['usageByAgent']).toEqual(result.steps[0]?.usageByAgent);
     expect(stepEnds[1]).not.toHaveProperty('usageWithChildren');
+  });
+
+  it("adds each child's spending as its meter summed it, not by parsing its dollars back", async () => {
+    // CostTotal.add is the path that reads a written Cost's dollar strings; the children's
+    // costs reach the run, the step and the result through their meters' pico-dollars, with
+    // the same digits (issue 30: that parse was ~12 us a subagent call).
+    const add = vi.spyOn(CostTotal.prototype, 'add');
+    try {
+      const result = await makeTree().run('go');
+      expect(add).not.toHaveBeenCalled();
+      expectRunTotals(result);
+    } finally {
+      add.mockRestore();
+    }
   });
 });

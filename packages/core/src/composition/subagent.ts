@@ -163,6 +163,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         undefined,
         usage,
         cost,
+        spent?.cost.priced,
       );
     }
     if (link !== undefined) {
@@ -179,7 +180,20 @@ export function subagent<Output = undefined, Args = { task: string }>(
         }
       }
     }
-    return new DelegatedResult(toResponse(output, result), undefined, result.usage, result.cost);
+    // An in-process child counted every call of its result into the meter as it went, so the
+    // parent adds the meter's pico-dollars (a durable runner counts it only when a child fails;
+    // a meter that does not hold the result's usage is not used).
+    const priced =
+      spend?.counted === true && spend.usage.totalTokenCount === result.usage.totalTokenCount
+        ? spend.cost.priced
+        : undefined;
+    return new DelegatedResult(
+      toResponse(output, result),
+      undefined,
+      result.usage,
+      result.cost,
+      priced,
+    );
   }
 }
 

@@ -63,6 +63,17 @@ export class CostTotal {
     this.#written = undefined;
   }
 
+  /**
+   * The total so far as {@link addPriced} takes it: pico-dollars (a copy) when known, else the
+   * unknown {@link Cost}. A caller that adds this total to another (a subagent call's spending to
+   * its parent run's) passes it on without writing it out as dollars and parsing them back.
+   * @internal
+   */
+  get priced(): CostPicos | Cost {
+    if (this.#picos === undefined) return this.#unknown ?? unknownCost('unknown price');
+    return { ...this.#picos };
+  }
+
   /** The total so far (a copy). */
   get total(): Cost {
     this.#written ??= this.#write();

@@ -1,11 +1,8 @@
 import { isLevelEnabled } from '../../logging/logger.ts';
-import { addCosts, type Cost } from '../../models/cost.ts';
-import { costOf } from '../../models/cost-of.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import { addUsageMetadata } from '../usage.ts';
 
 /**
  * Ends a step, once its content, note and function responses are in the history: records it
@@ -63,30 +60,15 @@ export function endStep<Output>(
 const NO_CHILDREN: readonly never[] = [];
 
 /**
- * Sets the step's usage and cost with its calls' (a subagent's run, the search fallback) and,
- * when it ran subagents, the per-agent split: the child usage its calls reported since the last
- * step. Nothing is set for a step whose calls made no model call.
+ * Gives a step whose calls ran subagents the per-agent split of its usage with its calls'
+ * (`runTools` set that usage and cost): the child usage its calls reported since the last step.
  */
 function rollUpChildren<Output>(context: RunContext<Output>, step: AgentStep): void {
-  const { config, run, link } = context;
+  const { run, link } = context;
   // No array per step for a run without subagents (the usual one): nothing since the last step.
   const taken = run.childUsageTaken;
   const children = link.childUsage.length > taken ? link.childUsage.slice(taken) : NO_CHILDREN;
   run.childUsageTaken = link.childUsage.length;
-  let usage: AgentStep['usage'] | undefined;
-  let cost: Cost = step.cost;
-  for (const call of step.toolCalls) {
-    if (call.usage === undefined) continue;
-    usage ??= { ...step.usage };
-    addUsageMetadata(usage, call.usage);
-    // As the run's total counts it (run-tools.ts): the child's own price, else this agent's.
-    cost = addCosts(
-      cost,
-      call.cost ?? costOf(call.usage, config.model, config.request.serviceTier, config.prices),
-    );
-  }
-  if (usage === undefined) return;
-  step.usageWithChildren = usage;
-  step.costWithChildren = cost;
-  if (children !== undefined) step.usageByAgent = [{ path: [], usage: step.usage }, ...children];
+  if (step.usageWithChildren !== undefined)
+    step.usageByAgent = [{ path: [], usage: step.usage }, ...children];
 }

@@ -61,19 +61,24 @@ export class ChildSpend {
  * Gives the record of a subagent call that ended without a result of its own (it failed, was
  * aborted, timed out, or ended the run) what its child had spent by then, and the per-agent split,
  * as a child's result gives them: the run then counts it in its usage, cost, step and spans. A
- * call whose tool reported its usage (a result) keeps it. @internal
+ * call whose tool reported its usage (a result) keeps it.
+ *
+ * @returns the cost it gave the record, as its meter summed it (for the run's totals), else
+ *   `undefined`.
+ * @internal
  */
 export function settleChildSpend(
   // The two fields of the run's `RunLink` it reads (a type of its own: run-link.ts imports this).
   link: { readonly callSpend: Map<number, ChildSpend>; readonly childUsage: AgentUsageByAgent[] },
   index: number,
   record: { usage?: AgentUsage | undefined; cost?: Cost | undefined },
-): void {
+): CostPicos | Cost | undefined {
   const spend = link.callSpend.get(index);
-  if (spend === undefined) return;
+  if (spend === undefined) return undefined;
   link.callSpend.delete(index);
-  if (record.usage !== undefined || !spend.counted) return;
+  if (record.usage !== undefined || !spend.counted) return undefined;
   record.usage = { ...spend.usage };
   record.cost = spend.cost.total;
   for (const entry of spend.byAgent()) link.childUsage.push(entry);
+  return spend.cost.priced;
 }

@@ -167,16 +167,18 @@ export function childRunLink(
   runId: string | undefined,
   recorders?: readonly RunObserver[],
 ): RunLink {
+  // The keys in topRunLink's order: one hidden class for every link, so the loop's reads of a
+  // link stay monomorphic in a tree of runs.
   return {
     runId,
     recorders,
+    startChild: parent.startChild,
     path: parent.path,
     sink: parent.sink,
     streaming: parent.streaming,
     beforeToolCall: beforeToolCall ?? parent.beforeToolCall,
     inheritedBeforeToolCall: parent.beforeToolCall,
     budget: parent.budget,
-    startChild: parent.startChild,
     childNumbers: new Map(),
     // The child's meter keeps the same entries: its caller splits a failed child's usage by them.
     childUsage: parent.spend?.children ?? [],

@@ -1,5 +1,6 @@
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { Cost } from '../../models/cost.ts';
+import type { CostPicos } from '../../models/usd.ts';
 import type { AgentUsage } from '../../run/agent-result.ts';
 import { toolTypeKey } from '../../telemetry/run-observer.ts';
 import type { BuiltinTool, FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
@@ -22,17 +23,24 @@ export class DelegatedResult {
    * prices); `undefined` to price it at the calling agent's model (the search fallback).
    */
   readonly cost: Cost | undefined;
+  /**
+   * `cost` as the tool's meter summed it (pico-dollars when known), when it had one: the calling
+   * run adds this to its totals instead of parsing `cost`'s dollars back.
+   */
+  readonly priced: CostPicos | Cost | undefined;
 
   constructor(
     output: Record<string, unknown>,
     grounding: GroundingMetadata | undefined,
     usage: AgentUsage,
     cost?: Cost,
+    priced?: CostPicos | Cost,
   ) {
     this.output = output;
     this.grounding = grounding;
     this.usage = usage;
     this.cost = cost;
+    this.priced = priced;
   }
 }
 

@@ -1,5 +1,7 @@
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
+import type { Cost } from '../../models/cost.ts';
+import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentToolCall } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import { type RunObservation, toolTypeKey } from '../../telemetry/run-observer.ts';
@@ -14,6 +16,7 @@ import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { EngineGuardrails } from '../run-state/run-context.ts';
 import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
+import { DelegatedResult } from './builtin-fallback-tool.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { HandoffSignal } from './handoff-signal.ts';
@@ -51,6 +54,12 @@ export type ToolCallsResult = {
   ending: { error: unknown } | undefined;
   /** The first `transfer_to_*` call of the turn that succeeded: who takes the run over. */
   handoff?: HandoffSignal | undefined;
+  /**
+   * By call index, the `cost` of calls whose tool had it summed already (a subagent's meter), as
+   * `CostTotal.addPriced` takes it; `undefined` when no call of the turn had one. The run adds
+   * these instead of parsing the records' dollars back (see `runTools`).
+   */
+  priced?: (CostPicos | Cost | undefined)[] | undefined;
 };
 
 /**
@@ -115,17 +124,20 @@ export async function executeToolCalls<Output>({
   let failure: ((run: AgentRunState) => Error) | undefined;
   let ending: { error: unknown } | undefined;
   let handoff: HandoffSignal | undefined;
+  let priced: (CostPicos | Cost | undefined)[] | undefined;
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
   // a failing approval hook, an error that ends the run), a turn controller that also follows
-  // the run's.
+  // the run's. A turn of one call has no other call to end: the run's signal serves (a
+  // controller and its listener on the run's signal were ~4 us of a subagent call, issue 30).
   const startsChildren = callsStartChildRuns(config, pending, link);
   const turn =
-    config.toolErrors === 'throw' ||
-    beforeToolCall !== undefined ||
-    config.isRunEndingError !== undefined ||
-    startsChildren ||
-    (guardrails !== undefined && guardrails.tools.length > 0)
+    pending.length > 1 &&
+    (config.toolErrors === 'throw' ||
+      beforeToolCall !== undefined ||
+      config.isRunEndingError !== undefined ||
+      startsChildren ||
+      (guardrails !== undefined && guardrails.tools.length > 0))
       ? new AbortController()
       : undefined;
   const turnSignal = turn?.signal ?? signal;
@@ -162,8 +174,18 @@ export async function executeToolCalls<Output>({
       toolErrorMessage,
     );
     // A subagent call that ended without its child's result still reports what the child spent.
-    if (link !== undefined && link.callSpend.size > 0)
-      settleChildSpend(link, pendingCall.index, record);
+    // Either way, what it spent as its meter summed it, for the run's totals.
+    const spent =
+      (link !== undefined && link.callSpend.size > 0
+        ? settleChildSpend(link, pendingCall.index, record)
+        : undefined) ??
+      (outcome.type === 'value' && outcome.value instanceof DelegatedResult
+        ? outcome.value.priced
+        : undefined);
+    if (spent !== undefined) {
+      priced ??= new Array(toolCalls.length);
+      priced[pendingCall.index] = spent;
+    }
     toolCalls[pendingCall.index] = record;
     pendingCall.observed?.end(record, endedAt);
     if (emit !== undefined) {
@@ -455,6 +477,7 @@ export async function executeToolCalls<Output>({
     aborted: signal.aborted,
     ending,
     handoff,
+    priced,
   };
 }
 
@@ -464,7 +487,6 @@ function toolTypeOf(tool: object | undefined): string {
   return typeof type === 'string' ? type : 'function';
 }
 
-/** Whether a call of the turn is a subagent's (whose failure may end the run, see isRunEnding). */
 /**
  * Whether any call of the turn starts a child run; tells `link` how many do (a durable runner
  * gives each of them its share of the tree budget, see `ChildRunCall.turnChildren`).

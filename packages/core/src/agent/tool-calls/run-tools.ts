@@ -1,11 +1,14 @@
 import type { Cost } from '../../models/cost.ts';
-import { costOf } from '../../models/cost-of.ts';
-import type { AgentStep, AgentToolCall, AgentUsage } from '../../run/agent-result.ts';
+import { costPicosOf } from '../../models/cost-of.ts';
+import { CostTotal } from '../../models/cost-total.ts';
+import type { CostPicos } from '../../models/usd.ts';
+import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import { SubagentError } from '../errors/subagent-error.ts';
 import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { startsChildRuns } from '../run-state/run-link.ts';
+import { addUsageMetadata } from '../usage.ts';
 import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts';
 
 /**
@@ -38,7 +41,7 @@ export async function runTools<Output>(
   if (result.ending !== undefined) {
     // The run ends with that error as it is: nothing of this turn goes into the history, but
     // what its calls spent was spent (a subagent that ended the tree billed its model calls).
-    countCalls(config, run, link, result.toolCalls);
+    countCalls(config, run, link, result, undefined);
     const error = result.ending.error;
     // Climbing the tree, the error carries the total of each run it ends, the last the top's
     // (a TreeBudgetError's `cost` is the tree budget's own total already).
@@ -56,32 +59,59 @@ export async function runTools<Output>(
   step.toolCalls = result.toolCalls;
   step.toolResponseContent = result.responseContent;
   step.toolsMs = config.now() - startedAt;
-  countCalls(config, run, link, result.toolCalls);
+  countCalls(config, run, link, result, step);
   return result;
 }
 
-/** Counts what the calls used (a subagent's run, a tool's own model calls) and grounded. */
+/**
+ * Counts what the calls used (a subagent's run, a tool's own model calls) and grounded, and gives
+ * the step (when it ends normally) its usage and cost with its calls'. Amounts are summed in
+ * pico-dollars: a subagent call's as its meter summed them (`ToolCallsResult.priced`), other
+ * calls' parsed once; parsing each call's dollars back for the run, the tree budget and the step
+ * was ~12 us a subagent call (CPU profiles of subagent-bench.ts, issue 30).
+ */
 function countCalls<Output>(
   config: RunContext<Output>['config'],
   run: RunContext<Output>['run'],
   link: RunContext<Output>['link'],
-  toolCalls: readonly (AgentToolCall | undefined)[],
+  { toolCalls, priced }: ToolCallsResult,
+  step: AgentStep | undefined,
 ): void {
-  for (const call of toolCalls) {
+  let usage: AgentUsage | undefined;
+  let cost: CostTotal | undefined;
+  for (let index = 0; index < toolCalls.length; index++) {
+    const call = toolCalls[index];
     if (call === undefined) continue;
-    // A tool's own model calls (the 2.x search fallback) use the agent's model and tier.
-    if (call.usage !== undefined) {
-      // A subagent's run was priced at its own model (it may not be this agent's).
-      const cost =
-        call.cost ?? costOf(call.usage, config.model, config.request.serviceTier, config.prices);
-      run.addUsage(call.usage, cost);
-      // The tree's cost budget counts every model call, a tool's own ones too; a subagent's
-      // calls are its child run's, which counted each of them already.
-      if (link.budget !== undefined) {
-        const tool = config.tools.functions.get(call.toolName);
-        if (tool === undefined || !startsChildRuns(tool)) link.budget.cost.add(cost);
-      }
-    }
     if (call.grounding !== undefined) run.grounding.push(call.grounding);
+    if (call.usage === undefined) continue;
+    // A subagent's run was priced at its own model (it may not be this agent's); a tool's own
+    // model calls (the 2.x search fallback) at the agent's model and tier.
+    const callCost =
+      priced?.[index] ??
+      (call.cost === undefined
+        ? costPicosOf(call.usage, config.model, config.request.serviceTier, config.prices)
+        : toPriced(call.cost));
+    run.addUsage(call.usage, callCost);
+    // The tree's cost budget counts every model call, a tool's own ones too; a subagent's
+    // calls are its child run's, which counted each of them already.
+    if (link.budget !== undefined) {
+      const tool = config.tools.functions.get(call.toolName);
+      if (tool === undefined || !startsChildRuns(tool)) link.budget.cost.addPriced(callCost);
+    }
+    if (step === undefined) continue;
+    usage ??= { ...step.usage };
+    cost ??= new CostTotal(step.cost);
+    addUsageMetadata(usage, call.usage);
+    cost.addPriced(callCost);
   }
+  if (step !== undefined && usage !== undefined && cost !== undefined) {
+    step.usageWithChildren = usage;
+    step.costWithChildren = cost.total;
+  }
+}
+
+/** A written cost as `CostTotal.addPriced` takes it, parsed once for the three sums it joins. */
+function toPriced(cost: Cost): CostPicos | Cost {
+  const total = new CostTotal(cost);
+  return total.priced;
 }
