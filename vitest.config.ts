@@ -76,6 +76,7 @@ const CORE_ISOLATED = [
   'src/shared/bytes-to-base64.test.ts',
   'src/tools/lazy-loading.test.ts',
   'src/agent/cost-per-step.test.ts',
+  'src/agent/preload-run-path.test.ts',
 ];
 /**
  * The in-process unit projects run first, as a group of their own, one worker per core: their
@@ -91,6 +92,11 @@ const PROCESSES = { sequence: { groupOrder: 1 } };
  * minute. Measured alone on two cores: 78 s with three workers, 69 s with five.
  */
 const DURABLE = { sequence: { groupOrder: 2 }, maxWorkers: availableParallelism() * 2 + 1 };
+
+/** Installs Debian's Chromium once for the projects whose tests or examples drive it. */
+const CHROMIUM_SETUP = fileURLToPath(
+  new URL('./scripts/ensure-chromium-setup.ts', import.meta.url),
+);
 
 /** The dbos files that load every core on purpose: project `dbos-rate-limit`. */
 const DBOS_UNDER_LOAD = ['src/durable/rate-limit-under-load.test.ts'];
@@ -248,6 +254,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'cli',
+          globalSetup: [CHROMIUM_SETUP],
           ...PROCESSES,
           root: './packages/cli',
           include: ['src/**/*.test.ts'],
@@ -322,6 +329,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'runtimes',
+          globalSetup: [CHROMIUM_SETUP],
           ...PROCESSES,
           root: './test/runtimes',
           include: ['**/*.test.ts'],
@@ -341,6 +349,7 @@ export default defineConfig({
         ...source,
         test: {
           name: 'examples',
+          globalSetup: [CHROMIUM_SETUP],
           ...PROCESSES,
           root: './examples',
           include: ['**/*.test.ts'],

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installOnce } from './install-once.ts';
 
 /** Debian's Chromium, which the browser tests drive (playwright-core never downloads one). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -20,9 +23,18 @@ export const CHROMIUM_ARGS: readonly string[] = [
 ];
 
 /**
+ * The lock that makes one process of a test run the installer: the projects that drive Chromium
+ * (cli, runtimes, examples) start together, and two `apt-get` at once fail on dpkg's own lock
+ * ("Could not get lock /var/lib/dpkg/lock-frontend"), which failed every browser test of a first
+ * `npm test` on a fresh machine.
+ */
+const INSTALL_LOCK = join(tmpdir(), 'gemloop-chromium-install.lock');
+
+/**
  * Makes sure Debian's `chromium` is installed: when it is missing and the tests run as root (CI
- * on a fresh Debian machine), runs `apt-get update` and `apt-get install -y chromium`. Throws an
- * error that says why when it still is not there: the browser test fails loudly, never skips.
+ * on a fresh Debian machine), runs `apt-get update` and `apt-get install -y chromium`, one process
+ * at a time (the others wait for it and use what it installed). Throws an error that says why when
+ * it still is not there: the browser test fails loudly, never skips.
  */
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
@@ -32,10 +44,25 @@ export function ensureChromium(): string {
       `${CHROMIUM_PATH} is missing and the tests do not run as root, so they cannot install it. Run: sudo apt-get update && sudo apt-get install -y chromium`,
     );
   }
+  installOnce({
+    lock: INSTALL_LOCK,
+    installed: () => existsSync(CHROMIUM_PATH),
+    install: installChromium,
+    what: CHROMIUM_PATH,
+  });
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`apt-get install chromium finished but ${CHROMIUM_PATH} is still missing.`);
+  }
+  return CHROMIUM_PATH;
+}
+
+function installChromium(): void {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Waits for dpkg's lock when something outside the tests holds it (an unattended upgrade).
+  const wait = ['-o', 'DPkg::Lock::Timeout=300'];
   try {
-    execFileSync('apt-get', ['update'], { stdio: 'pipe', env, timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    execFileSync('apt-get', [...wait, 'update'], { stdio: 'pipe', env, timeout: 300_000 });
+    execFileSync('apt-get', [...wait, 'install', '-y', '--no-install-recommends', 'chromium'], {
       stdio: 'pipe',
       env,
       timeout: 600_000,
@@ -44,8 +71,4 @@ export function ensureChromium(): string {
     const output = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
     throw new Error(`Installing chromium with apt-get failed:\n${output.slice(-2000)}`);
   }
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`apt-get install chromium finished but ${CHROMIUM_PATH} is still missing.`);
-  }
-  return CHROMIUM_PATH;
 }
