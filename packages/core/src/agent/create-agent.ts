@@ -297,5 +297,14 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
 // exactly as with a static import (see `startRun` in createAgent).
 const runLoopModule = new LoadOnce(() => import('./loop/run-loop.ts'));
 
+/**
+ * Loads the loop now, as an agent's first run would; a failure is left for that run to report
+ * (see `preloadRunPath`).
+ * @internal
+ */
+export async function preloadRunLoop(): Promise<void> {
+  await runLoopModule.load().catch(() => {});
+}
+
 /** A run in flight: how to abort it and when it settles. */
 type InFlightRun = { abort: (reason: unknown) => void; result: Promise<unknown> };

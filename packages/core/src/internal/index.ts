@@ -10,6 +10,7 @@ export {
   agentTurnsOf,
   type ChildRunOptions,
 } from '../agent/agent-turns.ts';
+export { preloadRunPath } from '../agent/preload-run-path.ts';
 // @gemloop/dbos: a failed child workflow's spending, and each parallel child's budget share.
 export { ChildSpend } from '../agent/run-state/child-spend.ts';
 export {

@@ -33,6 +33,15 @@ const requestPath = new LoadOnce(async (): Promise<RequestPath> => {
 });
 
 /**
+ * Loads the request path now, as a client's first call would; a failure is left for that call
+ * to report (see `preloadRunPath`).
+ * @internal
+ */
+export async function preloadRequestPath(): Promise<void> {
+  await requestPath.load().catch(() => {});
+}
+
+/**
  * `use(requestPath)`: called at once when the request path is loaded (so a call takes no more
  * turns of the event loop than with static imports), else once it is.
  * @internal

@@ -55,6 +55,11 @@ let loadFailure: unknown;
 function nodeTransport(option: TransportOption, fetch: Transport): Transport | Promise<Transport> {
   if (node !== undefined) return node;
   if (loadFailure !== undefined) return afterFailure(option, fetch);
+  return loadNodeTransport().then((loaded) => loaded ?? afterFailure(option, fetch));
+}
+
+/** Loads the node transport once; `undefined` when it cannot be (the failure is kept). */
+function loadNodeTransport(): Promise<Transport | undefined> {
   loading ??= import('../../http/transport/create-node-transport.ts')
     .then(async ({ createNodeTransport, loadUndici }) => createNodeTransport(await loadUndici()))
     .then(
@@ -67,7 +72,16 @@ function nodeTransport(option: TransportOption, fetch: Transport): Transport | P
         return undefined;
       },
     );
-  return loading.then((loaded) => loaded ?? afterFailure(option, fetch));
+  return loading;
+}
+
+/**
+ * Loads the node transport (undici's files) now, as a client's first request would on Node; a
+ * failure is kept for that request to report (see `preloadRunPath`).
+ * @internal
+ */
+export async function preloadNodeTransport(): Promise<void> {
+  if (isNode) await loadNodeTransport();
 }
 
 function afterFailure(option: TransportOption, fetch: Transport): Transport {

@@ -1,4 +1,7 @@
-import type { selectNodeTransport as NodeSelectNodeTransport } from '../node/select-node-transport.ts';
+import type {
+  preloadNodeTransport as NodePreloadNodeTransport,
+  selectNodeTransport as NodeSelectNodeTransport,
+} from '../node/select-node-transport.ts';
 
 /**
  * Off Node there is no undici to load (and a bundle must not pull it in, nor the Node-only checks
@@ -15,3 +18,6 @@ export const selectNodeTransport: typeof NodeSelectNodeTransport = (client) =>
         ),
       )
     : undefined;
+
+/** Off Node there is no node transport to load. @internal */
+export const preloadNodeTransport: typeof NodePreloadNodeTransport = async () => {};

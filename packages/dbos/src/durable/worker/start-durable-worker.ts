@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 import { guardrails as makeGuardrails } from '@gemloop/core/guardrails';
-import { agentTurnsOf } from '@gemloop/core/internal';
+import { agentTurnsOf, preloadRunPath } from '@gemloop/core/internal';
 import pg from 'pg';
 import { checkPostgres } from '../../errors/check-postgres.ts';
 import { DEFAULT_APPROVAL_TIMEOUT_MS, type RunPauser } from '../approvals.ts';
@@ -222,6 +222,10 @@ export async function startDurableWorker({
     ...(systemDatabasePoolSize === undefined ? {} : { systemDatabasePoolSize }),
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
   });
+  // What the first run would load (the loop, the request path, undici) is loaded before the worker
+  // takes runs, beside the migrations: a first model call that loaded it held the event loop, and
+  // the heartbeats with it, for over a second on a loaded machine (a live worker's run taken over).
+  const preloading = preloadRunPath();
   await migrateSystemDatabase(databaseUrl);
   await migrateRunPauses(pool);
   await migrateRunEndNotices(pool);
@@ -232,6 +236,7 @@ export async function startDurableWorker({
     systemDatabaseUrl: databaseUrl,
     applicationName: appName,
   });
+  await preloading;
   await DBOS.launch();
   await DBOS.registerQueue(RUNS_QUEUE, {
     workerConcurrency,
