@@ -1,5 +1,4 @@
-import { preloadNodeTransport } from '#platform/select-node-transport';
-import { preloadRequestPath } from '../http/attempts/load-request-path.ts';
+import { preloadModelCalls } from '../http/model-call-entry.ts';
 import { preloadRunLoop } from './create-agent.ts';
 
 /**
@@ -14,5 +13,5 @@ import { preloadRunLoop } from './create-agent.ts';
  * @internal
  */
 export async function preloadRunPath(): Promise<void> {
-  await Promise.all([preloadRunLoop(), preloadRequestPath(), preloadNodeTransport()]);
+  await Promise.all([preloadRunLoop(), preloadModelCalls()]);
 }

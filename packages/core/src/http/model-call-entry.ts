@@ -4,11 +4,14 @@
 // .dependency-cruiser.mjs, core-http-contract). Shaped after vercel/ai's
 // `LanguageModelV2.doGenerate(options)`, which returns `{ content, finishReason, usage, request,
 // response }` rather than reporting through callbacks (packages/provider/src/language-model/v2).
+
+import { preloadNodeTransport } from '#platform/select-node-transport';
 import type { Redactor } from '../shared/client-redactor.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import { SERVICE_TIER_HEADER, type ServiceTier } from '../wire/service-tier.ts';
+import { preloadRequestPath } from './attempts/load-request-path.ts';
 import type { CallOptions, Gemini, ResponseInfo } from './gemini.ts';
 import type { ContentJsonCache } from './serialize-request-body.ts';
 
@@ -139,4 +142,14 @@ function recording(options: CallOptions, record: ModelCallRecord): CallOptions {
       own?.(info);
     },
   };
+}
+
+/**
+ * Loads now what a client's first model call loads on first use: the request path and, on Node,
+ * the node transport's undici files (see `preloadRunPath`). A failed load is left for that call to
+ * report.
+ * @internal
+ */
+export async function preloadModelCalls(): Promise<void> {
+  await Promise.all([preloadRequestPath(), preloadNodeTransport()]);
 }
