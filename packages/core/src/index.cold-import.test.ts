@@ -5,16 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 // first use. Each mock below records the first import of its module, static or by `import()`; this
 // file runs in its own module graph (`CORE_ISOLATED` in vitest.config.ts), so nothing before it
 // has loaded them.
-const { loaded, track } = vi.hoisted(() => {
-  const loaded = new Set<string>();
-  const track =
-    (name: string) =>
-    async (importOriginal: () => Promise<unknown>): Promise<unknown> => {
-      loaded.add(name);
-      return importOriginal();
-    };
-  return { loaded, track };
-});
+const { loaded, track } = await vi.hoisted(async () =>
+  (await import('./__fixtures__/import-tracker.ts')).createImportTracker(),
+);
 
 vi.mock('./agent/loop/run-loop.ts', track('the run loop'));
 vi.mock('./history/validate-history-cached.ts', track('the history checks'));

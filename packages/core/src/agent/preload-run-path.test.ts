@@ -3,16 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 // preloadRunPath loads what an agent's first run loads on first use, and importing it loads none
 // of that. Each mock records the first import of its module; this file runs in its own module
 // graph (`CORE_ISOLATED` in vitest.config.ts), so nothing before it has loaded them.
-const { loaded, track } = vi.hoisted(() => {
-  const loaded = new Set<string>();
-  const track =
-    (name: string) =>
-    async (importOriginal: () => Promise<unknown>): Promise<unknown> => {
-      loaded.add(name);
-      return importOriginal();
-    };
-  return { loaded, track };
-});
+const { loaded, track } = await vi.hoisted(async () =>
+  (await import('../__fixtures__/import-tracker.ts')).createImportTracker(),
+);
 
 vi.mock('./loop/run-loop.ts', track('the run loop'));
 vi.mock('../http/attempts/request-json.ts', track('the unary request path'));

@@ -128,8 +128,8 @@ export async function executeToolCalls<Output>({
 
   // The calls' signal: the run's, or, when one call can end the others (a failure in `throw` mode,
   // a failing approval hook, an error that ends the run), a turn controller that also follows
-  // the run's. A turn of one call has no other call to end: the run's signal serves (a
-  // controller and its listener on the run's signal were ~4 us of a subagent call, issue 30).
+  // the run's. A turn of one call has no other call to end: the run's signal serves (every
+  // subagent call made a controller and a listener on the run's signal for it, issue 30).
   const startsChildren = callsStartChildRuns(config, pending, link);
   const turn =
     pending.length > 1 &&
