@@ -11,12 +11,10 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
-import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { EngineGuardrails } from '../run-state/run-context.ts';
 import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
-import { DelegatedResult } from './builtin-fallback-tool.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { HandoffSignal } from './handoff-signal.ts';
@@ -26,6 +24,7 @@ import {
   describeError,
   type ExtraParts,
   type PendingCall,
+  spentByCall,
   throwableError,
   toolErrorMessageOf,
   toRecord,
@@ -174,14 +173,7 @@ export async function executeToolCalls<Output>({
       toolErrorMessage,
     );
     // A subagent call that ended without its child's result still reports what the child spent.
-    // Either way, what it spent as its meter summed it, for the run's totals.
-    const spent =
-      (link !== undefined && link.callSpend.size > 0
-        ? settleChildSpend(link, pendingCall.index, record)
-        : undefined) ??
-      (outcome.type === 'value' && outcome.value instanceof DelegatedResult
-        ? outcome.value.priced
-        : undefined);
+    const spent = spentByCall(link, pendingCall.index, record, outcome);
     if (spent !== undefined) {
       priced ??= new Array(toolCalls.length);
       priced[pendingCall.index] = spent;

@@ -2,6 +2,8 @@
 // for `toolErrors: 'throw'`, the typed error the run ends with (executeToolCalls runs the calls).
 import type { ArtifactWrites } from '../../compaction/artifact-store.ts';
 import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
+import type { Cost } from '../../models/cost.ts';
+import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { ToolCallObservation } from '../../telemetry/run-observer.ts';
@@ -14,7 +16,9 @@ import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
+import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { EngineGuardrails } from '../run-state/run-context.ts';
+import type { RunLink } from '../run-state/run-link.ts';
 import { DelegatedResult } from './builtin-fallback-tool.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
@@ -286,4 +290,27 @@ function readsToolOutput<Output>(
 ): boolean {
   const tool = config.tools.functions.get(name);
   return tool !== undefined && (budget.engine as ToolOutputEngine).isReadToolOutputTool(tool);
+}
+
+/**
+ * What a settled call spent, as its tool's meter summed it (the run adds these, see `runTools`):
+ * a subagent call's child meter when the call ended without the child's result (the record gets
+ * that spending, see `settleChildSpend`), else what its result carries. `undefined` for any other
+ * call.
+ * @internal
+ */
+export function spentByCall(
+  link: RunLink | undefined,
+  index: number,
+  record: AgentToolCall,
+  outcome: ExecuteOutcome,
+): CostPicos | Cost | undefined {
+  const settled =
+    link !== undefined && link.callSpend.size > 0
+      ? settleChildSpend(link, index, record)
+      : undefined;
+  if (settled !== undefined) return settled;
+  return outcome.type === 'value' && outcome.value instanceof DelegatedResult
+    ? outcome.value.priced
+    : undefined;
 }
