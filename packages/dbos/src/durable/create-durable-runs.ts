@@ -6,7 +6,7 @@ import { ApprovalNotPendingError } from '../errors/approval-not-pending-error.ts
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { DurableRunError } from '../errors/durable-run-error.ts';
 import { type ApprovalDecision, isApprovalDecision } from './approval-decision.ts';
-import { approvalTopic, PENDING_APPROVALS_KEY, type PendingApproval } from './approvals.ts';
+import { approvalTopic, type PendingApproval } from './approvals.ts';
 import {
   CHILD_WORKFLOW,
   DEFAULT_APP_NAME,
@@ -19,15 +19,10 @@ import {
   RUNS_QUEUE,
 } from './durable-run-types.ts';
 import { type DurableSteerOptions, STEER_TOPIC, toDurableSteer } from './durable-steering.ts';
+import { locateApproval, readPendingApprovals, resolveApprovalId } from './pending-approvals.ts';
 import { createRunEndNotices, type RunEndNotices } from './run-end-notices.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from './run-events.ts';
-import {
-  approvalIdsOfCall,
-  markCancelled,
-  migrateRunPauses,
-  recordDecision,
-  waitingRuns,
-} from './run-pauses.ts';
+import { markCancelled, migrateRunPauses, recordDecision, waitingRuns } from './run-pauses.ts';
 
 /** Options of {@link createDurableRuns}. */
 export type CreateDurableRunsOptions = {
@@ -422,99 +417,6 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
 
 /** How many child runs `childRuns()` lists by default. */
 const DEFAULT_LISTED_CHILD_RUNS = 100;
-
-/** Most subagent runs of one run whose waiting calls `pendingApprovals()` lists. */
-const MAX_LISTED_CHILD_RUNS = 100;
-
-/**
- * The run's pending calls, and those of the subagents below it (child workflows, paused with
- * their own lists): a subagent's call is listed with its `path`, its `childRunId`, and an
- * approval id prefixed by its child run's place (`1.0:call-research/1.0:call-refund`), so
- * `approve(runId, approvalId)` of the top run reaches it.
- */
-async function readPendingApprovals(
-  backend: RunsBackend,
-  runId: string,
-): Promise<PendingApproval[]> {
-  const own = await readOwnPendingApprovals(backend, runId);
-  const children = await backend.listWorkflows({
-    workflowName: CHILD_WORKFLOW,
-    workflow_id_prefix: `${runId}/`,
-    status: ['CANCELLED', 'PENDING', 'ENQUEUED'],
-    limit: MAX_LISTED_CHILD_RUNS,
-  });
-  // A CANCELLED child waits only when paused (not cancelled with its run).
-  const paused = await waitingRuns(
-    backend.pool,
-    children.filter((child) => child.status === 'CANCELLED').map((child) => child.workflowID),
-  );
-  for (const child of children) {
-    if (child.status === 'CANCELLED' && !paused.has(child.workflowID)) continue;
-    const place = child.workflowID.slice(runId.length + 1);
-    for (const call of await readOwnPendingApprovals(backend, child.workflowID)) {
-      own.push({
-        ...call,
-        approvalId: `${place}/${call.approvalId}`,
-        childRunId: child.workflowID,
-      });
-    }
-  }
-  return own;
-}
-
-/** The run whose workflow waits for the listed call, and the call's approval id there. */
-async function locateApproval(
-  backend: RunsBackend,
-  runId: string,
-  listedId: string,
-): Promise<{ target: string; approvalId: string }> {
-  const call = (await readPendingApprovals(backend, runId)).find(
-    (pending) => pending.approvalId === listedId,
-  );
-  if (call?.childRunId === undefined) return { target: runId, approvalId: listedId };
-  const place = call.childRunId.slice(runId.length + 1);
-  return { target: call.childRunId, approvalId: listedId.slice(place.length + 1) };
-}
-
-/** One run's own pending calls, as published (a DBOS event: data from a database, checked). */
-async function readOwnPendingApprovals(
-  backend: RunsBackend,
-  runId: string,
-): Promise<PendingApproval[]> {
-  const list = await backend.getEvent<unknown>(runId, PENDING_APPROVALS_KEY);
-  if (!Array.isArray(list)) return [];
-  return list.filter(
-    (entry): entry is PendingApproval =>
-      typeof entry === 'object' &&
-      entry !== null &&
-      typeof (entry as PendingApproval).approvalId === 'string' &&
-      typeof (entry as PendingApproval).toolCallId === 'string',
-  );
-}
-
-/**
- * The approval id `approve()` was given, or the one of the single waiting call whose model id
- * it is (two waiting calls with that model id: the caller must say which). A model id of no
- * waiting call names the last call with that id, so the refusal says what became of it.
- */
-async function resolveApprovalId(
-  backend: RunsBackend,
-  runId: string,
-  callId: string,
-): Promise<string> {
-  const pending = await readPendingApprovals(backend, runId);
-  if (pending.some((call) => call.approvalId === callId)) return callId;
-  const sameId = pending.filter((call) => call.toolCallId === callId);
-  if (sameId.length > 1) {
-    throw new InvalidArgumentError({
-      argument: 'callId',
-      message: `approve: ${sameId.length} calls of run "${runId}" that wait for approval have the id "${callId}"; pass the approvalId of the one you mean (${sameId.map((call) => call.approvalId).join(', ')}).`,
-    });
-  }
-  const only = sameId[0];
-  if (only !== undefined) return only.approvalId;
-  return (await approvalIdsOfCall(backend.pool, runId, callId)).at(-1) ?? callId;
-}
 
 function checkDecision(decision: ApprovalDecision): void {
   if (!isApprovalDecision(decision)) {
