@@ -154,6 +154,26 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     expect(requestsOf('child', 'crash budget cost')).toBe(1);
   }, 120_000);
 
+  it("counts the child's cost against the parent: the parent stops after the child", async () => {
+    // Parent call 1 and the child's calls 1 and 2 cost $0.000025 each: $0.000075 lets the child's
+    // third call start (over, not at) and refuses the parent's second once the child's cost is in
+    // the tree's total. A child workflow reports what it spent back to its parent.
+    const expected = (await inProcess(100, '0.000075')) as TreeBudgetError;
+    expect(TreeBudgetError.isInstance(expected)).toBe(true);
+    expect(expected.limit).toBe('cost');
+    expect(expected.path).toEqual([]);
+
+    const runId = 'budget-child-cost-after';
+    await runs.start('team', {
+      runId,
+      input: 'budget cost after',
+      budget: { maxSteps: 100, maxCostUsd: '0.000075' },
+    });
+    await expect(runs.result(runId)).rejects.toThrow(expected.message);
+    expect(requestsOf('parent', 'budget cost after')).toBe(1);
+    expect(requestsOf('child', 'crash budget cost after')).toBe(3);
+  }, 120_000);
+
   it("counts the child's steps against the parent: the parent stops after the child", async () => {
     const expected = (await inProcess(4)) as TreeBudgetError;
     expect(expected.path).toEqual([]);

@@ -111,7 +111,12 @@ type ChildRunOutcome = {
   childSpend?: ChildSpendRecord;
 };
 
-/** A cost total that also adds every cost to `own` (what one child spent, besides the tree's). */
+/**
+ * A cost total that also adds every cost to `own` (what one child spent, besides the tree's).
+ * Both ways in are teed: the loop adds each model call priced in pico-dollars (`addPriced`, which
+ * calls `add` only for a written `Cost`); teeing `add` alone left a child workflow's model calls
+ * out of what it reported spent, so its parent went on past the tree's cost budget.
+ */
 class TeeCostTotal extends CostTotal {
   readonly #own: CostTotal;
   constructor(start: Cost, own: CostTotal) {
@@ -121,6 +126,15 @@ class TeeCostTotal extends CostTotal {
   override add(cost: Cost): void {
     super.add(cost);
     this.#own.add(cost);
+  }
+  override addPriced(priced: Parameters<CostTotal['addPriced']>[0]): void {
+    // A written Cost comes back through `add` above (CostTotal.addPriced), teed there.
+    if (typeof priced.total !== 'bigint') {
+      this.add(priced as Cost);
+      return;
+    }
+    super.addPriced(priced);
+    this.#own.addPriced(priced);
   }
 }
 
