@@ -9,7 +9,6 @@ import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor
 import { emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
-import type { HistoryTurn } from '../history/history-turn.ts';
 import { isLevelEnabled, silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
 import type { AgentResult } from '../run/agent-result.ts';
@@ -31,6 +30,7 @@ import { runExclusive } from './run-exclusive.ts';
 import type { SelectedHistory } from './select-history.ts';
 import { describeValue, SessionStore } from './session-store.ts';
 import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
+import { withInteraction } from './with-interaction.ts';
 
 // The in-memory store `createChatSession({ agent, id })` uses when none is given: one per agent,
 // so the same id continues the same conversation, and dropped with the agent.
@@ -481,22 +481,4 @@ function isAgentClosed(error: unknown): boolean {
     AgentClosedError.isInstance(error) ||
     (AgentAbortedError.isInstance(error) && AgentClosedError.isInstance(error.cause))
   );
-}
-
-/**
- * The history a send gives its run: the stored turns' contents (or turns, where another model
- * wrote some), the last one naming the interaction that holds the conversation on the server when
- * the stored last turn has one (api: interactionsApi()). Only for a history sent whole: after a limit
- * dropped turns, the server's copy holds more than the send may, so it goes whole as steps.
- */
-function withInteraction(
-  sentTurns: HistoryTurn[] | undefined,
-  contents: Content[],
-  interactionId: string | undefined,
-): RunOptions['history'] {
-  if (interactionId === undefined) return sentTurns ?? contents;
-  if (sentTurns === undefined) return [{ contents, interactionId }];
-  const last = sentTurns.at(-1);
-  if (last === undefined) return sentTurns;
-  return [...sentTurns.slice(0, -1), { ...last, interactionId }];
 }
