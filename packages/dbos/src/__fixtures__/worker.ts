@@ -6,7 +6,10 @@ import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
 import { subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
+import pg from 'pg';
 import { z } from 'zod';
+import { STEER_TOPIC } from '../durable/durable-steering.ts';
+import { DBOS_NOTIFICATIONS_CHANNEL } from '../durable/steer-announcements.ts';
 import { createPostgresArtifactStore, durableContext, startDurableWorker } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
 
@@ -79,14 +82,51 @@ function waitOrHold(key: string, ms: number, signal: AbortSignal, holdable = tru
   });
 }
 
+/**
+ * SLOW_AWAITS_STEER=1: a held slow tool, once let go, returns only after DBOS's NOTIFY of a steer
+ * to its run has reached this process. The worker learns of a steer from that same NOTIFY and
+ * reads one it has not heard of at a later step (steer-announcements.ts): a test of a steer read
+ * at the step after this tool must not race the notice's delivery on a loaded machine (it did:
+ * the answer went out without the steer, which came after it). It listens before it records
+ * `start slow`, so a steer sent after that line is heard; it gives up after 20 s (the test's own
+ * assertions then fail).
+ */
+async function listenForSteer(runId: string): Promise<{ heard: Promise<void>; close: () => void }> {
+  const client = new pg.Client({ connectionString: env['DATABASE_URL'] as string });
+  await client.connect();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const heard = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 20_000);
+    client.on('notification', ({ channel, payload }) => {
+      if (channel === DBOS_NOTIFICATIONS_CHANNEL && payload === `${runId}::${STEER_TOPIC}`) resolve();
+    });
+  });
+  await client.query(`LISTEN ${DBOS_NOTIFICATIONS_CHANNEL}`);
+  return {
+    heard,
+    close: () => {
+      clearTimeout(timer);
+      client.end().catch(() => {});
+    },
+  };
+}
+
 const slow = defineTool({
   name: 'slow',
   description: 'Takes a while.',
   parameters: z.object({ order: z.string() }),
   execute: async ({ order }, context) => {
     const key = durableContext(context)?.idempotencyKey ?? 'none';
+    const steer =
+      env['SLOW_AWAITS_STEER'] === '1' && held(key)
+        ? await listenForSteer((key.split('/')[0] as string).split(':')[0] as string)
+        : undefined;
     record(`start slow ${key}`);
     const stopped = await waitOrHold(key, slowMs, context.signal);
+    if (steer !== undefined) {
+      if (!stopped) await steer.heard;
+      steer.close();
+    }
     record(`${stopped ? 'stopped' : 'done'} slow ${key}`);
     return { order, refunded: false };
   },

@@ -35,9 +35,11 @@ beforeAll(async () => {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
-    // The tests hold the slow tool where its length matters (HOLD_DIR).
+    // The tests hold the slow tool where its length matters (HOLD_DIR); let go, a held one waits
+    // until this process has heard of the steer, as the worker hears of it (worker.ts).
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
+    SLOW_AWAITS_STEER: '1',
   };
   workers = await Promise.all(
     [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `steer-worker-${index}` })),
