@@ -423,10 +423,11 @@ const worker = await startDurableWorker({
   // POLLING_MS=default: the worker's own default.
   ...(env['POLLING_MS'] === 'default' ? {} : { pollingIntervalMs: Number(env['POLLING_MS'] ?? '200') }),
   // 3 s of silence before a takeover: a worker's first model call loaded the request path and
-  // undici and held its event loop, heartbeats included, for 1.3 s on a loaded machine; with five
-  // dbos files at once that passed 2 s, and a second takeover of a run already taken over made its
-  // answer call a third time (steering-crash). The worker now loads them before it takes runs
-  // (preloadRunPath); the 3 s stay for a machine loaded by other projects besides.
+  // undici and held its event loop, heartbeats included, for 1.3 s on a loaded machine, which
+  // passed 2 s with five dbos files at once. The worker now loads them before it takes runs
+  // (preloadRunPath); the 3 s stay for a machine loaded by other projects besides. (A third answer
+  // call in steering-crash was put down to a second takeover; the ones logged since were a steer
+  // heard late, see SLOW_AWAITS_STEER.)
   takeover: { heartbeatMs: 300, deadAfterMs: 3000 },
   approvalSweepMs: 500,
   ...(env['APPROVAL_TIMEOUT_MS'] === undefined
