@@ -49,6 +49,8 @@ export {
   registerInteractionsBackend,
 } from '../interactions/interactions-backend.ts';
 export { loggerOption } from '../logging/logger-option.ts';
+// @gemloop/dbos: what a failed child workflow that recorded no cost counts as.
+export { unknownCost } from '../models/cost.ts';
 // @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).
 export { readCost } from '../models/read-cost.ts';
 export { dollarsToPicos, picosToDollars } from '../models/usd.ts';

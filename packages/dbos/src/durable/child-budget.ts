@@ -4,6 +4,7 @@ import {
   type ChildSpend,
   dollarsToPicos,
   picosToDollars,
+  unknownCost,
 } from '@gemloop/core/internal';
 import { type Cost, CostTotal } from '@gemloop/core/models';
 
@@ -124,16 +125,8 @@ export function countChildSpend(spend: ChildSpend | undefined, record: unknown):
   if (Array.isArray(children)) for (const entry of children) spend.children.push(entry);
 }
 
-/** An unknown cost (as core's `unknownCost` makes one): a record without a cost counts as over. */
-const unknownSpentCost: Cost = {
-  currency: 'USD',
-  total: null,
-  input: null,
-  cachedInput: null,
-  output: null,
-  thinking: null,
-  unknown: 'a failed child workflow recorded no cost',
-};
+/** A record without a cost counts as over (an unknown cost does, see CostTotal.exceeds). */
+const unknownSpentCost: Cost = unknownCost('a failed child workflow recorded no cost');
 
 /** Adds what a child spent of the tree budget to the tree's live total. */
 export function addSpent(tree: ChildRunParent['budget'], spent: ChildSpent | undefined): void {

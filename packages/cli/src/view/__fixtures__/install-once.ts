@@ -50,21 +50,18 @@ export function installOnce({
 
 /** Takes the lock, or says another live process holds it (a dead holder's lock is taken over). */
 function takeLock(lock: string): boolean {
-  try {
-    mkdirSync(lock);
-  } catch {
-    const holder = Number(readOrEmpty(join(lock, 'pid')));
-    // No pid: its holder is between mkdir and writing it, or died there (an old lock).
-    if (!Number.isInteger(holder) || holder <= 0) return isOld(lock) && retake(lock);
-    return !isAlive(holder) && retake(lock);
-  }
-  writeFileSync(join(lock, 'pid'), String(process.pid));
-  return true;
+  if (makeLock(lock)) return true;
+  const holder = Number(readOrEmpty(join(lock, 'pid')));
+  // No pid: its holder is between mkdir and writing it, or died there (an old lock).
+  const stale = Number.isInteger(holder) && holder > 0 ? !isAlive(holder) : isOld(lock);
+  if (!stale) return false;
+  // Taken over (or lost to another process doing the same).
+  rmSync(lock, { recursive: true, force: true });
+  return makeLock(lock);
 }
 
-/** Removes a dead holder's lock and takes it (or loses it to another process doing the same). */
-function retake(lock: string): boolean {
-  rmSync(lock, { recursive: true, force: true });
+/** Creates the lock with this process's pid in it; `false` when it exists. */
+function makeLock(lock: string): boolean {
   try {
     mkdirSync(lock);
   } catch {
