@@ -137,6 +137,9 @@ export default defineConfig({
     // default is one fewer: a single worker on a two-core machine, which ran the whole suite file
     // after file). The in-process unit projects run before them, see UNIT.
     maxWorkers: availableParallelism() + 1,
+    // The type tests (`*.test-d.ts`) are checked by the `tsc -b` that `npm test` runs first, in the
+    // packages' tsconfig.test.json (test/type-tests.test.ts keeps it so). Vitest's typecheck ran
+    // them again, non-incrementally, in a group after every other test: ~6 s at the end of a run.
     // The slowest files start first, so none of them ends the run alone.
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
@@ -152,11 +155,6 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           exclude: CORE_ISOLATED,
           isolate: false,
-          typecheck: {
-            enabled: true,
-            include: ['src/**/*.test-d.ts'],
-            tsconfig: './tsconfig.test.json',
-          },
         },
       },
       {
@@ -193,11 +191,6 @@ export default defineConfig({
           root: './packages/testing',
           include: ['src/**/*.test.ts'],
           isolate: false,
-          typecheck: {
-            enabled: true,
-            include: ['src/**/*.test-d.ts'],
-            tsconfig: './tsconfig.test.json',
-          },
         },
       },
       {
@@ -233,11 +226,6 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           exclude: TOOLS_ISOLATED,
           isolate: false,
-          typecheck: {
-            enabled: true,
-            include: ['src/**/*.test-d.ts'],
-            tsconfig: './tsconfig.test.json',
-          },
         },
       },
       {
