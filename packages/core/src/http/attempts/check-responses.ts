@@ -9,7 +9,11 @@ import { invalidResponse } from './read-json-response.ts';
 export type CheckContext = {
   text: string;
   status: number;
-  headers: Headers | Readonly<Record<string, string>>;
+  /**
+   * The response, for its headers: read only where they are needed (an error, the upload's
+   * answer), since the node transport builds a `Headers` object on first read.
+   */
+  response: { readonly headers: Headers | Readonly<Record<string, string>> };
   attempt: number;
   url: string;
   method: string;

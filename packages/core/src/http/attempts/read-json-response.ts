@@ -9,7 +9,8 @@ export type ReadJsonResponseOptions = {
   url: string;
   method: string;
   status: number;
-  headers: Headers | Readonly<Record<string, string>>;
+  /** The response, for its headers (see `CheckContext`). */
+  response: { readonly headers: Headers | Readonly<Record<string, string>> };
   attempt: number;
   auth: CredentialStyle;
   redact: readonly string[];
@@ -34,7 +35,7 @@ export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
       method: options.method,
       parsedBody: value,
       body: options.text,
-      responseHeaders: options.headers,
+      responseHeaders: options.response.headers,
       attempt: options.attempt,
       auth: options.auth,
       redact: options.redact,
@@ -81,7 +82,7 @@ export function invalidResponse(
     url: options.url,
     method: options.method,
     status: options.status,
-    responseHeaders: toSafeHeaders(options.headers, options.redact),
+    responseHeaders: toSafeHeaders(options.response.headers, options.redact),
     responseBody: text,
     isRetryable: false,
     attempt: options.attempt,

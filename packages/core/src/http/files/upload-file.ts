@@ -308,7 +308,7 @@ function readUploadAnswer(value: unknown, context: CheckContext): UploadAnswer {
 }
 
 function headerOf(context: CheckContext, name: string): string | undefined {
-  const headers = context.headers;
+  const headers = context.response.headers;
   const value =
     typeof (headers as Headers).get === 'function'
       ? (headers as Headers).get(name)
