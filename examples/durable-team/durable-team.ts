@@ -13,9 +13,8 @@ import { join } from 'node:path';
 import { createDurableRuns } from '@gemloop/dbos';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { run } from '../lib/run.ts';
+import { siblingScript } from '../lib/sibling-script.ts';
 import { isResearcher, TEAM_SCRIPT } from './agents.ts';
-
-const workerScript = new URL('./worker.ts', import.meta.url).pathname;
 
 await run(
   async ({ gemini, model, offline, fake, style }) => {
@@ -27,21 +26,17 @@ await run(
     writeFileSync(toolLog, '');
     const workers = new Map<string, ChildProcess>();
     const startWorker = async (name: string): Promise<void> => {
-      const child = spawn(
-        process.execPath,
-        ['--conditions=@gemloop/source', '--import', 'tsx', workerScript],
-        {
-          env: {
-            ...process.env,
-            TEAM_WORKER: name,
-            TEAM_DATABASE_URL: databaseUrl,
-            TEAM_MODEL: model,
-            TEAM_TOOL_LOG: toolLog,
-            ...(offline ? { TEAM_API_KEY: 'offline-fake-key', TEAM_BASE_URL: gemini.baseUrl } : {}),
-          },
-          stdio: ['ignore', 'pipe', 'inherit'],
+      const child = spawn(process.execPath, siblingScript('worker', import.meta.url), {
+        env: {
+          ...process.env,
+          TEAM_WORKER: name,
+          TEAM_DATABASE_URL: databaseUrl,
+          TEAM_MODEL: model,
+          TEAM_TOOL_LOG: toolLog,
+          ...(offline ? { TEAM_API_KEY: 'offline-fake-key', TEAM_BASE_URL: gemini.baseUrl } : {}),
         },
-      );
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       workers.set(name, child);
       await new Promise<void>((resolve, reject) => {
         child.stdout?.on('data', (chunk: Buffer) => {

@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import { createDurableRuns } from '@gemloop/dbos';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
 import { run } from '../lib/run.ts';
+import { siblingScript } from '../lib/sibling-script.ts';
 import { FLEET_SCRIPT } from './agents.ts';
 import { createFleetServer } from './server.ts';
-
-const workerScript = new URL('./worker.ts', import.meta.url).pathname;
 
 await run(
   async ({ gemini, model, offline, flags, style }) => {
@@ -42,14 +41,10 @@ await run(
     };
     const workers = new Map<string, ChildProcess>();
     const startWorker = async (name: string): Promise<void> => {
-      const child = spawn(
-        process.execPath,
-        ['--conditions=@gemloop/source', '--import', 'tsx', workerScript],
-        {
-          env: { ...workerEnv, FLEET_WORKER: name },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
+      const child = spawn(process.execPath, siblingScript('worker', import.meta.url), {
+        env: { ...workerEnv, FLEET_WORKER: name },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       workers.set(name, child);
       await new Promise<void>((resolve, reject) => {
         child.stdout?.on('data', (chunk: Buffer) => {

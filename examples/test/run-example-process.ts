@@ -82,11 +82,12 @@ export function exampleCommand(file: string, args: readonly string[] = []): stri
 
 /**
  * The examples that always run as their package script runs them: they find files beside their
- * own source through `import.meta.url` (a worker script, a page to bundle, a sandbox folder), which
- * the emitted copy does not have beside it. They are also the tests that run exactly what a user
- * runs with `npm run <example>`.
+ * own source through `import.meta.url` (a page to bundle, a sandbox folder), which the emitted
+ * copy does not have beside it. They are also the tests that run exactly what a user runs with
+ * `npm run <example>`. (durable-team and fleet start their workers the way they were started
+ * themselves, `lib/sibling-script.ts`, so their emitted copies run on plain node too.)
  */
-const SOURCE_ONLY = ['durable-team/', 'fleet/', 'react-chat/', 'browser-chat/', 'chat/'];
+const SOURCE_ONLY = ['react-chat/', 'browser-chat/', 'chat/'];
 
 function compiledExample(file: string): string | undefined {
   if (SOURCE_ONLY.some((folder) => file.startsWith(folder))) return undefined;
