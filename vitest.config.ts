@@ -125,8 +125,13 @@ const TOOLS_ISOLATED = [
 ];
 
 export default defineConfig({
+  // The root config's own module graph (its global setup below) reads the sources, as the projects do.
+  ...source,
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // One Postgres for the whole run, started before any project when the run has one that uses
+    // it (dbos, dbos-rate-limit, examples); every project inherits the root's `postgresUrl`.
+    globalSetup: ['./scripts/postgres-setup.ts'],
     // Vitest keeps each file's transform on disk (node_modules/.experimental-vitest-cache), keyed
     // by the file's content, its path, the resolve config and plugins, and the lockfile's hash
     // (Vitest 4.1, `experimental.fsModuleCache`): a warm run transforms only what changed. It
@@ -254,7 +259,7 @@ export default defineConfig({
         },
       },
       {
-        // Real Postgres (embedded, or DATABASE_URL) started once by the global setup, and real
+        // Real Postgres (embedded, or DATABASE_URL) started once by the root's global setup, and real
         // worker processes. Each file has a database of its own (freshDatabase) and waits on
         // events (a worker's line, a row, a NOTIFY), not on time, so the files run beside each
         // other, five at a time (DURABLE): run one at a time (Vitest's trailing group for
@@ -266,7 +271,6 @@ export default defineConfig({
           root: './packages/dbos',
           include: ['src/**/*.test.ts'],
           exclude: [...DBOS_UNDER_LOAD, ...DBOS_ISOLATED],
-          globalSetup: ['./vitest.global-setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 60_000,
           // One module graph per worker (the DBOS client, pg and core imported once, not per
@@ -295,7 +299,6 @@ export default defineConfig({
           ...DURABLE,
           root: './packages/dbos',
           include: DBOS_UNDER_LOAD,
-          globalSetup: ['./vitest.global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

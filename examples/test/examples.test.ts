@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeCommand } from 'gemloop';
 import { describe, expect, it } from 'vitest';
+import { databaseEnv } from './database-env.ts';
 import {
   describeRun,
   type ExampleRun,
@@ -18,8 +19,12 @@ import {
 
 const OFFLINE = /^Offline: no (GEMINI_API_KEY|COMETAPI_KEY) set/;
 
-async function runOk(file: string, args: readonly string[] = []): Promise<ExampleRun> {
-  const run = await runExample(file, { args });
+async function runOk(
+  file: string,
+  args: readonly string[] = [],
+  env?: Record<string, string>,
+): Promise<ExampleRun> {
+  const run = await runExample(file, { args, env });
   expect(run.code, describeRun(run)).toBe(0);
   expect(run.stderr, describeRun(run)).toBe('');
   expect(run.stdout.split('\n')[0], describeRun(run)).toMatch(OFFLINE);
@@ -36,7 +41,10 @@ function section(stdout: string, heading: string, until?: string): string {
 
 describe.concurrent('the examples, offline', () => {
   it('durable-team: a worker killed mid-child, the other resumes the child where it was', async () => {
-    const run = await runExample('durable-team/durable-team.ts', { timeoutMs: 170_000 });
+    const run = await runExample('durable-team/durable-team.ts', {
+      timeoutMs: 170_000,
+      env: await databaseEnv('team'),
+    });
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stderr, describeRun(run)).toBe('');
     const { stdout } = run;
@@ -52,8 +60,13 @@ describe.concurrent('the examples, offline', () => {
   });
 
   it('fleet --demo: a worker killed mid-run, the other finishes it; the refund waits for approval', async () => {
-    // Embedded Postgres, two worker processes and the HTTP server, in one command.
-    const run = await runExample('fleet/fleet.ts', { args: ['--demo'], timeoutMs: 170_000 });
+    // Postgres (DATABASE_URL: a database of its own on the run's server), two worker processes
+    // and the HTTP server, in one command.
+    const run = await runExample('fleet/fleet.ts', {
+      args: ['--demo'],
+      timeoutMs: 170_000,
+      env: await databaseEnv('fleet'),
+    });
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.stderr, describeRun(run)).toBe('');
     const { stdout } = run;
@@ -106,7 +119,7 @@ describe.concurrent('the examples, offline', () => {
   });
 
   it('evals-durable: a fleet runs in Postgres become cases; replayed, a changed prompt drifts', async () => {
-    const { stdout } = await runOk('evals/from-durable-runs.ts');
+    const { stdout } = await runOk('evals/from-durable-runs.ts', [], await databaseEnv('evals'));
     expect(stdout).toContain('weather-paris: Paris: 18 °C.');
     expect(stdout).toContain('weather-lisbon: Lisbon: 24 °C.');
     expect(stdout).toContain('Read 2 durable runs as cases.');
@@ -150,7 +163,11 @@ describe.concurrent('the examples, offline', () => {
   });
 
   it('long-runs postgres: a cut tool result kept in Postgres, read back by the model and by another store', async () => {
-    const { stdout } = await runOk('long-runs/postgres-artifacts.ts');
+    const { stdout } = await runOk(
+      'long-runs/postgres-artifacts.ts',
+      [],
+      await databaseEnv('artifacts'),
+    );
     expect(stdout).toMatch(
       /^marker: \[gemloop: output of read_report truncated: kept 400 of 2395 characters; call read_tool_output with id "[0-9a-f-]{36}"/m,
     );

