@@ -240,7 +240,7 @@ async function parseAll(pieces: string[], maxBytes = Number.POSITIVE_INFINITY) {
     method: 'interactions.stream',
     watchAbort: () => {},
     signal: { aborted: false, throwIfAborted: () => {} },
-    errorContext: { auth: 'x-goog-api-key', redact: ['secret-key'] },
+    errorContext: { auth: 'x-goog-api-key', secrets: { values: ['secret-key'] } },
     maxEventSize: 1000,
     maxBytes,
   }))
@@ -272,7 +272,7 @@ describe('parseInteractionEvents', () => {
         method: 'interactions.stream',
         watchAbort: () => {},
         signal: { aborted: false, throwIfAborted: () => {} },
-        errorContext: { auth: 'x-goog-api-key', redact: ['secret-key'] },
+        errorContext: { auth: 'x-goog-api-key', secrets: { values: ['secret-key'] } },
         maxEventSize: 1000,
         maxBytes: Number.POSITIVE_INFINITY,
       }))

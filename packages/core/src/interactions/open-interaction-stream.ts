@@ -89,16 +89,7 @@ async function openEvents(response: TransportResponse, attempt: Attempt<Opened>)
     method,
     signal,
     watchAbort: (onAbort) => signal.onAbort(onAbort),
-    errorContext: {
-      attempt: attempt.number,
-      auth: client.auth,
-      get redact(): readonly string[] {
-        return call.secrets.values;
-      },
-      get responseHeaders(): Headers {
-        return response.headers;
-      },
-    },
+    errorContext: { attempt: attempt.number, auth: client.auth, secrets: call.secrets, response },
     maxEventSize: MAX_EVENT_SIZE,
     maxBytes: client.maxStreamBytes,
   });

@@ -1,9 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { createUtf8Decoder } from '#platform/utf8-decoder';
-import {
-  type CreateApiCallErrorOptions,
-  createApiCallError,
-} from '../errors/create-api-call-error.ts';
+import { createApiCallError } from '../errors/create-api-call-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -12,6 +9,7 @@ import type { GenerateContentResponse } from '../wire/response.ts';
 import type { ByteReader, ByteReadResult } from './byte-reader.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
 import { createJsonArraySplitter } from './create-json-array-splitter.ts';
+import type { StreamErrorContext } from './stream-error-context.ts';
 
 /** What {@link parseGenerateContentStream} reads. */
 export type ParseGenerateContentStreamOptions = {
@@ -34,12 +32,10 @@ export type ParseGenerateContentStreamOptions = {
    */
   watchAbort?: ((onAbort: () => void) => void) | undefined;
   /**
-   * More context for an error object found inside the stream (`responseHeaders`, `attempt`,
-   * `auth`, `redact`), passed to `createApiCallError`.
+   * More context for an error object found inside the stream (attempt, auth, the secrets and the
+   * response's headers), read when an error is built.
    */
-  errorContext?:
-    | Omit<CreateApiCallErrorOptions, 'url' | 'method' | 'status' | 'body' | 'parsedBody'>
-    | undefined;
+  errorContext?: StreamErrorContext | undefined;
   /**
    * The most characters one event (or one bare JSON value) may hold before the stream fails with
    * a `too-large` StreamError instead of buffering on. @defaultValue 128 Mi characters
@@ -167,10 +163,10 @@ export async function* parseGenerateContentBatches({
           ? (error as { code?: unknown }).code
           : undefined;
       failure = createApiCallError({
-        ...errorContext,
-        // A getter on the context's prototype (the client builds the Headers only here), which a
-        // spread does not copy.
-        responseHeaders: errorContext?.responseHeaders,
+        attempt: errorContext?.attempt,
+        auth: errorContext?.auth,
+        redact: errorContext?.secrets?.values,
+        responseHeaders: errorContext?.response?.headers,
         url,
         method,
         status: typeof code === 'number' ? code : undefined,

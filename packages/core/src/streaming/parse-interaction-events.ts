@@ -1,14 +1,12 @@
 import { createParser } from 'eventsource-parser';
 import { createUtf8Decoder } from '#platform/utf8-decoder';
-import {
-  type CreateApiCallErrorOptions,
-  createApiCallError,
-} from '../errors/create-api-call-error.ts';
+import { createApiCallError } from '../errors/create-api-call-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import type { InteractionEvent } from '../wire/interaction.ts';
 import type { ByteReader, ByteReadResult } from './byte-reader.ts';
+import type { StreamErrorContext } from './stream-error-context.ts';
 
 /** What {@link parseInteractionEvents} reads. @internal */
 export type ParseInteractionEventsOptions = {
@@ -18,10 +16,7 @@ export type ParseInteractionEventsOptions = {
   /** Registers the function to call when the attempt aborts (cancels the pending read). */
   watchAbort: (onAbort: () => void) => void;
   signal: { readonly aborted: boolean; throwIfAborted(): void };
-  errorContext: Omit<
-    CreateApiCallErrorOptions,
-    'url' | 'method' | 'status' | 'body' | 'parsedBody'
-  >;
+  errorContext: StreamErrorContext;
   /** The most characters one event may hold (a `too-large` StreamError past it). */
   maxEventSize: number;
   /** The most bytes the whole body may hold (`ResponseTooLargeError` past it): the client's `maxStreamBytes`. */
@@ -95,8 +90,10 @@ export async function* parseInteractionEvents(
       if (type === 'error' || (type === undefined && 'error' in record)) {
         const error = record['error'] as { code?: unknown } | undefined;
         failure = createApiCallError({
-          ...errorContext,
-          responseHeaders: errorContext.responseHeaders,
+          attempt: errorContext.attempt,
+          auth: errorContext.auth,
+          redact: errorContext.secrets?.values,
+          responseHeaders: errorContext.response?.headers,
           url,
           method,
           status: typeof error?.code === 'number' ? error.code : undefined,

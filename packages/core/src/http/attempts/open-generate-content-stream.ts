@@ -177,17 +177,8 @@ async function openBatches(response: TransportResponse, attempt: Attempt<Opened>
     method: METHOD,
     signal: attemptSignal,
     watchAbort: (onAbort) => attemptSignal.onAbort(onAbort),
-    errorContext: {
-      attempt: attempt.number,
-      auth: client.auth,
-      // Read when an error is built: the secret list as it is then, and Headers built only then.
-      get redact(): readonly string[] {
-        return call.secrets.values;
-      },
-      get responseHeaders(): Headers {
-        return response.headers;
-      },
-    },
+    // Read when an error is built: the secret list as it is then, and Headers built only then.
+    errorContext: { attempt: attempt.number, auth: client.auth, secrets: call.secrets, response },
     maxBytes: client.maxStreamBytes,
   });
   // Restarting the timer here makes the limit apply again to the first chunk.

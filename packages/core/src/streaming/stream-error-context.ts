@@ -1,0 +1,20 @@
+import type { CredentialStyle } from '../shared/credential-style.ts';
+
+/**
+ * What an error object found inside a stream needs besides the stream, passed to
+ * `createApiCallError` only when one is built. Plain data: the secret list and the response ride
+ * along and are read then (the secrets as they are at that moment, a token fetched since
+ * included; the node transport builds a `Headers` object only when asked), where an object literal
+ * with getters would be a dictionary-mode object in V8 on every stream.
+ * @internal
+ */
+export type StreamErrorContext = {
+  /** Which attempt (1-based) the stream belongs to. */
+  attempt?: number | undefined;
+  /** Which auth header was sent, for the bad-key message (never the key). */
+  auth?: CredentialStyle | undefined;
+  /** The client's secrets, scrubbed from what the error quotes. */
+  secrets?: { readonly values: readonly string[] } | undefined;
+  /** The response, for its headers. */
+  response?: { readonly headers: Headers | Readonly<Record<string, string>> } | undefined;
+};
