@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
@@ -133,7 +134,7 @@ describe('startEmbeddedPostgres in a process that ends', () => {
     ['is terminated (SIGTERM)', `process.kill(process.pid, 'SIGTERM');`],
     ['exits', 'process.exit(0);'],
   ] as const) {
-    it(`stops its server when it ${how}: no Postgres outlives it`, async () => {
+    it(`stops its server when it ${how}: no Postgres outlives it, nor its data folder`, async () => {
       const child = spawn(
         process.execPath,
         [
@@ -163,6 +164,9 @@ describe('startEmbeddedPostgres in a process that ends', () => {
         );
       });
       expect(await answers(url)).toBe(true);
+      // The temporary folder the server's data directory is in (gemloop-pg-*).
+      const dataFolder = dirname(await dataDirectoryOf(url));
+      expect(existsSync(join(dataFolder, 'data'))).toBe(true);
       child.stdin.write('end\n');
       expect(await exited).toBe(ending.includes('SIGTERM') ? 'SIGTERM' : '0');
       // The server's fast shutdown takes a moment after the signal it was sent.
@@ -171,6 +175,22 @@ describe('startEmbeddedPostgres in a process that ends', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(await answers(url)).toBe(false);
+      // Removed once the server has exited (a detached shell waits for it), as stop() would.
+      while (existsSync(dataFolder) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(existsSync(dataFolder), dataFolder).toBe(false);
     });
+  }
+
+  async function dataDirectoryOf(url: string): Promise<string> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+      return rows[0]?.data_directory ?? '';
+    } finally {
+      await client.end();
+    }
   }
 });

@@ -136,6 +136,8 @@ export async function startEmbeddedPostgres({
     log,
     output: () => output,
   };
+  // What stop() removes, removed also when this process ends without calling it.
+  const leftovers = [directory === undefined ? root : dataDirectory];
   const flags = [
     // TCP on 127.0.0.1 only: no Unix socket in a shared /tmp, nothing on other interfaces.
     '-c',
@@ -155,7 +157,13 @@ export async function startEmbeddedPostgres({
     } finally {
       await rm(passwordFile, { force: true });
     }
-    server = await startPostgresServer({ ...processes, dataDirectory, port: listenPort, flags });
+    server = await startPostgresServer({
+      ...processes,
+      dataDirectory,
+      port: listenPort,
+      flags,
+      leftovers,
+    });
   } catch (error) {
     await server?.stop().catch(() => {});
     if (directory === undefined) await rm(root, { recursive: true, force: true }).catch(() => {});
@@ -178,7 +186,13 @@ export async function startEmbeddedPostgres({
       await running?.stop();
       running = undefined;
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
-      running = await startPostgresServer({ ...processes, dataDirectory, port: listenPort, flags });
+      running = await startPostgresServer({
+        ...processes,
+        dataDirectory,
+        port: listenPort,
+        flags,
+        leftovers,
+      });
     },
     stop: () =>
       (stopped ??= (async () => {
