@@ -7,7 +7,7 @@
 //   pnpm --filter @gemloop/examples run durable-team
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDurableRuns } from '@gemloop/dbos';
@@ -22,7 +22,8 @@ await run(
     const databaseUrl = postgres.embedded
       ? await createDatabase(postgres.url, 'team')
       : postgres.url;
-    const toolLog = join(mkdtempSync(join(tmpdir(), 'gemloop-team-')), 'tools.log');
+    const logFolder = mkdtempSync(join(tmpdir(), 'gemloop-team-'));
+    const toolLog = join(logFolder, 'tools.log');
     writeFileSync(toolLog, '');
     const workers = new Map<string, ChildProcess>();
     const startWorker = async (name: string): Promise<void> => {
@@ -93,6 +94,7 @@ await run(
         running.map((child) => new Promise((resolve) => child.once('exit', resolve))),
       );
       await postgres.stop();
+      rmSync(logFolder, { recursive: true, force: true });
     }
   },
   {

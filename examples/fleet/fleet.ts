@@ -8,7 +8,7 @@
 //   pnpm --filter @gemloop/examples run fleet --demo    # the walkthrough: a run, a killed worker, an approval
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,8 @@ await run(
         ? 'Postgres: embedded, in a temporary directory (set DATABASE_URL for yours)'
         : 'Postgres: DATABASE_URL',
     );
-    const toolLog = join(mkdtempSync(join(tmpdir(), 'gemloop-fleet-')), 'tools.log');
+    const logFolder = mkdtempSync(join(tmpdir(), 'gemloop-fleet-'));
+    const toolLog = join(logFolder, 'tools.log');
     writeFileSync(toolLog, '');
     const workerEnv = {
       ...process.env,
@@ -87,6 +88,7 @@ Ctrl-C stops everything.`);
         running.map((child) => new Promise((resolve) => child.once('exit', resolve))),
       );
       await postgres.stop();
+      rmSync(logFolder, { recursive: true, force: true });
     }
   },
   {
