@@ -15,29 +15,17 @@
  *
  * Findings of issue 27 with it are in bench/README.md ("Peak RSS of the 20,000-chunk stream").
  */
-import { fork } from 'node:child_process';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { CONTENDERS } from '../contenders/registry.ts';
 import { createLongStream } from '../script/long-stream.ts';
-import { contenderBaseUrl } from '../server/contender-base-url.ts';
+import { startLoopAgainstServer } from './loop-against-server.ts';
 
 const [name = 'gemloop.stream', runs = '9', chunks = '20000', serverEntry] = process.argv.slice(2);
 if (serverEntry === undefined)
   throw new Error('usage: long-rss.mjs <contender> <runs> <chunks> <server.mjs>');
-const entry = CONTENDERS.find((contender) => contender.name === name);
-if (entry === undefined) throw new Error(`unknown contender ${name}`);
-
-const server = fork(serverEntry, [], {
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  serialization: 'json',
-});
-const url = await new Promise<string>((resolve) => {
-  server.once('message', (message: { url: string }) => resolve(message.url));
-});
-const contender = await entry.load();
-const runner = await contender.createLoop({
-  baseUrl: contenderBaseUrl(url, contender.name, 'long'),
-  apiKey: 'bench-key-not-secret',
+const { runner, server } = await startLoopAgainstServer({
+  name,
+  serverEntry,
+  script: 'long',
   maxSteps: 4,
 });
 const long = createLongStream(Number(chunks));

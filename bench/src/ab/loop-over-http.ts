@@ -14,28 +14,16 @@
  *   node node_modules/.cache/loop-over-http/loop-over-http.mjs gemloop.run 800 \
  *     node_modules/.cache/gemloop-bench/server.mjs      # server.mjs: any bench run builds it
  */
-import { fork } from 'node:child_process';
-import { CONTENDERS } from '../contenders/registry.ts';
 import { expectedFinalText, loopPrompt, stepsPerRun } from '../script/run-script.ts';
-import { contenderBaseUrl } from '../server/contender-base-url.ts';
+import { startLoopAgainstServer } from './loop-against-server.ts';
 
 const [name = 'gemloop.run', runsText = '800', serverEntry] = process.argv.slice(2);
 if (serverEntry === undefined)
   throw new Error('usage: loop-over-http.mjs <contender> <runs> <server.mjs>');
-const entry = CONTENDERS.find((contender) => contender.name === name);
-if (entry === undefined) throw new Error(`unknown contender ${name}`);
-
-const server = fork(serverEntry, [], {
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  serialization: 'json',
-});
-const url = await new Promise<string>((resolve) => {
-  server.once('message', (message: { url: string }) => resolve(message.url));
-});
-const contender = await entry.load();
-const runner = await contender.createLoop({
-  baseUrl: contenderBaseUrl(url, contender.name, 'seq5'),
-  apiKey: 'bench-key-not-secret',
+const { runner, server } = await startLoopAgainstServer({
+  name,
+  serverEntry,
+  script: 'seq5',
   maxSteps: 8,
 });
 // Prompts and answers made before any timing, as the bench's worker does.
