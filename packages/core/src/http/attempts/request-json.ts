@@ -65,9 +65,8 @@ async function readUnary<T>(
     );
   }
   // Plain data: the response rides along and its headers are read only by an error. An object
-  // literal with a `get headers()` is a dictionary-mode object in V8 (a closure and a slow-properties
-  // object per response, ~0.5 us against ~45 ns for this literal in a micro-benchmark on Node 20),
-  // and every check that reads it then reads slowly.
+  // literal with a `get headers()` is a dictionary-mode object in V8, made on every response: the
+  // bench's seq5 loop over HTTP spent 8-16 % more CPU per step with it (bench/README.md).
   const context: ReadJsonResponseOptions = {
     text,
     status,
