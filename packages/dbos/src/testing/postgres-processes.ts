@@ -192,7 +192,11 @@ function removeAfterExit(pid: number, paths: readonly string[]): void {
         ...paths,
       ],
       { detached: true, stdio: 'ignore' },
-    ).unref();
+    )
+      // No shell here (Windows): nothing to clean, and no unhandled 'error' while this process,
+      // kept alive by another signal listener, winds down.
+      .on('error', () => {})
+      .unref();
   } catch {
     // Nothing more to do while the process exits.
   }
