@@ -9,7 +9,7 @@ import type { GenerateContentResponse } from '../wire/response.ts';
 import type { ByteReader, ByteReadResult } from './byte-reader.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
 import { createJsonArraySplitter } from './create-json-array-splitter.ts';
-import type { StreamErrorContext } from './stream-error-context.ts';
+import { type StreamErrorContext, streamErrorFields } from './stream-error-context.ts';
 
 /** What {@link parseGenerateContentStream} reads. */
 export type ParseGenerateContentStreamOptions = {
@@ -163,10 +163,7 @@ export async function* parseGenerateContentBatches({
           ? (error as { code?: unknown }).code
           : undefined;
       failure = createApiCallError({
-        attempt: errorContext?.attempt,
-        auth: errorContext?.auth,
-        redact: errorContext?.secrets?.values,
-        responseHeaders: errorContext?.response?.headers,
+        ...streamErrorFields(errorContext),
         url,
         method,
         status: typeof code === 'number' ? code : undefined,

@@ -6,7 +6,7 @@ import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import type { InteractionEvent } from '../wire/interaction.ts';
 import type { ByteReader, ByteReadResult } from './byte-reader.ts';
-import type { StreamErrorContext } from './stream-error-context.ts';
+import { type StreamErrorContext, streamErrorFields } from './stream-error-context.ts';
 
 /** What {@link parseInteractionEvents} reads. @internal */
 export type ParseInteractionEventsOptions = {
@@ -90,10 +90,7 @@ export async function* parseInteractionEvents(
       if (type === 'error' || (type === undefined && 'error' in record)) {
         const error = record['error'] as { code?: unknown } | undefined;
         failure = createApiCallError({
-          attempt: errorContext.attempt,
-          auth: errorContext.auth,
-          redact: errorContext.secrets?.values,
-          responseHeaders: errorContext.response?.headers,
+          ...streamErrorFields(errorContext),
           url,
           method,
           status: typeof error?.code === 'number' ? error.code : undefined,

@@ -1,3 +1,4 @@
+import type { CreateApiCallErrorOptions } from '../errors/create-api-call-error.ts';
 import type { CredentialStyle } from '../shared/credential-style.ts';
 
 /**
@@ -18,3 +19,19 @@ export type StreamErrorContext = {
   /** The response, for its headers. */
   response?: { readonly headers: Headers | Readonly<Record<string, string>> } | undefined;
 };
+
+/**
+ * The `createApiCallError` options a {@link StreamErrorContext} gives, read now: the secrets as
+ * they are and the response's headers (built here by the node transport, on an error only).
+ * @internal
+ */
+export function streamErrorFields(
+  context: StreamErrorContext | undefined,
+): Pick<CreateApiCallErrorOptions, 'attempt' | 'auth' | 'redact' | 'responseHeaders'> {
+  return {
+    attempt: context?.attempt,
+    auth: context?.auth,
+    redact: context?.secrets?.values,
+    responseHeaders: context?.response?.headers,
+  };
+}
