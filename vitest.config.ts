@@ -129,9 +129,10 @@ export default defineConfig({
   ...source,
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
-    // One Postgres for the whole run, started before any project when the run has one that uses
-    // it (dbos, dbos-rate-limit, examples); every project inherits the root's `postgresUrl`.
-    globalSetup: ['./scripts/postgres-setup.ts'],
+    // The run's own TMPDIR, removed at its end (every test process inherits it); then one Postgres
+    // for the whole run, started before any project when the run has one that uses it (dbos,
+    // dbos-rate-limit, examples); every project inherits the root's `postgresUrl`.
+    globalSetup: ['./scripts/scratch-directory-setup.ts', './scripts/postgres-setup.ts'],
     // Vitest keeps each file's transform on disk (node_modules/.experimental-vitest-cache), keyed
     // by the file's content, its path, the resolve config and plugins, and the lockfile's hash
     // (Vitest 4.1, `experimental.fsModuleCache`): a warm run transforms only what changed. It

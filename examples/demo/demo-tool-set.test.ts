@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCalculatorTool, createDateTimeTools, createFileTools } from '@gemloop/tools';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createConvertUnitsTool } from './convert-units-tool.ts';
 import { createWeatherTool } from './weather-tool.ts';
 
@@ -15,13 +15,15 @@ const snapshotPath = new URL(
 
 describe('the demo model tool-set snapshot', () => {
   it('matches the live declarations of the demo, date/time and file tools', () => {
+    const root = mkdtempSync(join(tmpdir(), 'gemloop-demo-tools-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     const snapshot: unknown = JSON.parse(readFileSync(snapshotPath, 'utf8'));
     const live = [
       createWeatherTool({ source: 'simulated' }),
       createConvertUnitsTool(),
       createCalculatorTool(),
       ...createDateTimeTools().tools,
-      ...createFileTools({ root: mkdtempSync(join(tmpdir(), 'gemloop-demo-tools-')) }).tools,
+      ...createFileTools({ root }).tools,
     ].map((tool) => tool.declaration);
     expect(snapshot).toEqual(JSON.parse(JSON.stringify(live)));
   });

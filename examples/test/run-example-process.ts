@@ -1,4 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
@@ -108,9 +110,13 @@ export function startProcess(
   options: StartExampleOptions,
   label: string,
 ): StartedExample {
+  // A temporary folder of its own (TMPDIR), removed when it ends: the README's snippets make
+  // their chat and workspace folders under os.tmpdir(), as a user's script would, and every run of
+  // the suite left them behind.
+  const scratch = mkdtempSync(join(tmpdir(), 'gemloop-example-'));
   const child = spawn(command, [...args], {
     cwd: EXAMPLES_ROOT,
-    env: offlineEnv(options.env),
+    env: offlineEnv({ TMPDIR: scratch, ...options.env }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -132,9 +138,13 @@ export function startProcess(
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
   const done = new Promise<ExampleRun>((resolve, reject) => {
-    child.on('error', reject);
+    child.on('error', (error) => {
+      rmSync(scratch, { recursive: true, force: true });
+      reject(error);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      rmSync(scratch, { recursive: true, force: true });
       resolve({ code, signal, stdout, stderr });
     });
   });

@@ -3,13 +3,13 @@
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 
 const exec = promisify(execFile);
@@ -100,6 +100,7 @@ describe('gemloop fake, the built bin', () => {
 
   it('loads a .ts script where Node strips types, else says which Node does', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gemloop-fake-ts-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(
       join(dir, 'script.ts'),
       "export default (_request: unknown, context: { lastUserText?: string }) => ({ parts: [{ text: 'ts: ' + context.lastUserText }] });\n",

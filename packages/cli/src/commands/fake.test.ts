@@ -2,12 +2,12 @@
 // script file, the request log without the key, the busy-port message and `gemloop probe --fake`.
 // The built bin as a process (SIGTERM, the probe as another process) is fake.bin.test.ts's.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { main } from '../cli.ts';
 import { CliFlagError } from '../cli-flag-error.ts';
@@ -117,6 +117,7 @@ describe('gemloop fake', () => {
 
   it('loads a script file: its default export answers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gemloop-fake-script-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(
       join(dir, 'my-script.mjs'),
       `export default (request, context) => ({ parts: [{ text: 'custom: ' + context.lastUserText }] });\n`,
@@ -187,6 +188,7 @@ describe('gemloop fake', () => {
       expect(run.out()).toBe('');
     }
     const exporting = mkdtempSync(join(tmpdir(), 'gemloop-fake-script-'));
+    onTestFinished(() => rmSync(exporting, { recursive: true, force: true }));
     writeFileSync(join(exporting, 'nothing.mjs'), 'export const other = 1;\n');
     const run = io();
     expect(

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context } from '@opentelemetry/api';
@@ -8,7 +8,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   callsTurn,
   createScriptedGemini,
@@ -313,6 +313,7 @@ describe("a failed subagent's spending", () => {
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
     const dir = await mkdtemp(join(tmpdir(), 'gemloop-child-spend-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const recorder = createRunRecorder({ dir });
     await expect(
       tree({ onError: 'throw', telemetry: { tracerProvider }, recorder }).run('go'),

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   callsTurn,
   createScriptedGemini,
@@ -150,6 +150,7 @@ describe('usage roll-up per step', () => {
 
   it('records the roll-up on the step-end line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gemloop-step-usage-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const recorder = createRunRecorder({ dir });
     const result = await makeTree(recorder).run('go');
     await recorder.flush();

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   callsTurn,
   createScriptedGemini,
@@ -30,6 +30,7 @@ async function readRuns(dir: string): Promise<RecordedRunLine[][]> {
 describe('recording a tree of agents', () => {
   it("records a child run in its own file with its path and its parent's runId, and a handoff as a line of the run", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gemloop-tree-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const recorder = createRunRecorder({ dir });
     const searcher = createAgent({
       gemini: createScriptedGemini([textTurn('Paris.')]),
@@ -94,6 +95,7 @@ describe('recording a tree of agents', () => {
 
   it("records a child whose agent has no recorder into its parent's recorder, nested two deep", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gemloop-tree-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const recorder = createRunRecorder({ dir });
     const leaf = createAgent({
       gemini: createScriptedGemini([textTurn('Leaf answer.')]),
@@ -152,7 +154,9 @@ describe('recording a tree of agents', () => {
 
   it("records a child whose agent has a recorder of its own in both folders: its own and its parent's", async () => {
     const parentDir = await mkdtemp(join(tmpdir(), 'gemloop-tree-'));
+    onTestFinished(() => rm(parentDir, { recursive: true, force: true }));
     const childDir = await mkdtemp(join(tmpdir(), 'gemloop-tree-'));
+    onTestFinished(() => rm(childDir, { recursive: true, force: true }));
     const parentRecorder = createRunRecorder({ dir: parentDir });
     const childRecorder = createRunRecorder({ dir: childDir });
     const child = createAgent({

@@ -1,12 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { installOnce } from './install-once.ts';
 
 function scratch(): { lock: string; marker: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gemloop-install-once-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return { lock: join(dir, 'lock'), marker: join(dir, 'installed') };
 }
 
