@@ -21,9 +21,9 @@ export class RunTracker {
   readonly contents: Content[];
   readonly inputLength: number;
   readonly steps: AgentStep[] = [];
-  readonly usage: AgentUsage = emptyUsage();
+  readonly usage: AgentUsage;
   /** What `usage` cost (exact; unknown once a call's price was). */
-  readonly cost: CostTotal = new CostTotal();
+  readonly cost: CostTotal;
   readonly grounding: GroundingMetadata[] = [];
   /** The agents the run was handed to, in order (see `handOff`). */
   readonly handoffs: string[] = [];
@@ -47,13 +47,18 @@ export class RunTracker {
   /** Each compaction of the run, in order. */
   readonly compactions: CompactionReport[] = [];
 
-  /** The meter of the call that started this run (a child run), told of every count. */
+  /** The meter of the call that started this run (a child run): its tallies are this run's. */
   private readonly spend: ChildSpend | undefined;
 
   constructor(contents: Content[], inputLength: number, spend?: ChildSpend) {
     this.contents = contents;
     this.inputLength = inputLength;
     this.spend = spend;
+    // A child run counts into its meter's own usage and cost (both start empty, as a run's do),
+    // so the call that started it reads what it spent whatever way it ends, with no second sum
+    // kept beside the run's.
+    this.usage = spend?.usage ?? emptyUsage();
+    this.cost = spend?.cost ?? new CostTotal();
   }
 
   append(content: Content): void {
@@ -98,8 +103,8 @@ export class RunTracker {
     addUsageMetadata(this.usage, usage);
     this.cost.addPriced(cost);
     // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
-    // and its caller reads what it had spent when the call ended.
-    this.spend?.add(usage, cost);
+    // and its caller reads what it had spent when the call ended (the meter's tallies are these).
+    if (this.spend !== undefined) this.spend.counted = true;
   }
 
   /** The history, new contents, steps and usage, for the result or an error. */

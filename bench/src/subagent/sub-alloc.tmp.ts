@@ -1,0 +1,172 @@
+import { Session } from 'node:inspector/promises';
+/**
+ * What a subagent call costs over the same work done by hand (issue 30's line: at most 5% per
+ * child step). Interleaved A/B in one process, so load and CPU frequency fall on both alike:
+ *
+ * - by hand: the parent's tool runs `child.run(task, { signal })` in its `execute`;
+ * - subagent: the parent lists `subagent(child, { name, description })`.
+ *
+ * Both parents make one call of a child that takes CHILD_STEPS model steps (tool calls, then an
+ * answer), against the fake Gemini in-process (`fake.fetch`: the wire bytes, no socket). It prints
+ * the CPU per child step of each and the median of the per-round ratios subagent ÷ by hand, for
+ * `run` and `stream`; the per-child-step figure is the median of the per-round differences, and a
+ * second by-hand parent (identical to the first) gives the same figure as an A/A control: this
+ * machine's noise alone. Within a round the three sides take turns run by run, each going first
+ * in turn.
+ *
+ *   bench/node_modules/.bin/tsx --conditions=@gemloop/source bench/src/subagent/subagent-bench.ts \
+ *     [--rounds=30] [--runs=40] [--warmup=300] [--modes=run,stream]
+ */
+
+import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core';
+import { subagent } from '@gemloop/core/composition';
+import type { Content, Part } from '@gemloop/core/wire';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { z } from 'zod';
+
+const flags = new Map(
+  process.argv.slice(2).map((argument) => {
+    const [key, value] = argument.replace(/^--/, '').split('=');
+    return [key as string, value ?? 'true'];
+  }),
+);
+const rounds = Number(flags.get('rounds') ?? 30);
+const runsPerRound = Number(flags.get('runs') ?? 40);
+const warmupRuns = Number(flags.get('warmup') ?? 300);
+const modes = (flags.get('modes') ?? 'run,stream')
+  .split(',')
+  .filter((mode): mode is 'run' | 'stream' => mode === 'run' || mode === 'stream');
+const CHILD_STEPS = 4;
+const MODEL = 'gemini-2.5-flash';
+
+/**
+ * One fake Gemini, answered in-process through `fetch` (HTTP requests and responses as bytes, no
+ * socket), that answers from the request: the child calls `add` until it has made CHILD_STEPS - 1
+ * calls, then answers; the parent calls `delegate` once, then answers.
+ */
+const fake = createFakeGemini({
+  script: (request) => {
+    const body = request.body as { systemInstruction?: { parts: Part[] }; contents: Content[] };
+    const child = body.systemInstruction?.parts[0]?.text === CHILD_INSTRUCTIONS;
+    const calls = body.contents.filter(
+      (content) => content.role === 'model' && content.parts.some((part) => part.functionCall),
+    ).length;
+    if (child) {
+      return calls < CHILD_STEPS - 1
+        ? turn.call('add', { a: calls, b: 1 })
+        : turn.text('The sum is ready.');
+    }
+    return calls === 0 ? turn.call('delegate', { task: 'Add numbers.' }) : turn.text('Done.');
+  },
+});
+const gemini = createGemini({ apiKey: 'bench-key-not-secret', fetch: fake.fetch, retry: false });
+const CHILD_INSTRUCTIONS = 'You are the child.';
+
+const add = defineTool({
+  name: 'add',
+  parameters: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => ({ sum: a + b }),
+});
+
+function makeParents(streamedChild: boolean): { byHand: Agent; asSubagent: Agent } {
+  const child = createAgent({
+    gemini,
+    model: MODEL,
+    instructions: CHILD_INSTRUCTIONS,
+    tools: [add],
+    telemetry: false,
+  });
+  const byHandTool = defineTool({
+    name: 'delegate',
+    description: 'Delegates a task.',
+    // The declaration a subagent sends by default (composition/subagent.ts), so both
+    // parents send the same bytes and the figure is the call's cost alone: without the
+    // description the subagent's requests were 117 B longer, which the fake parses twice a run.
+    parameters: z.object({
+      task: z
+        .string()
+        .describe('What the subagent should do, with everything it needs to know to do it.'),
+    }),
+    // The same work as the subagent's: in a streamed parent the child streams too, and its events
+    // are read (here dropped; the subagent forwards them into the parent's stream).
+    execute: async ({ task }, { signal }) => {
+      if (!streamedChild) return { answer: (await child.run(task, { signal })).text };
+      const stream = child.stream(task, { signal });
+      for await (const _event of stream) {
+        // read and dropped
+      }
+      return { answer: (await stream.result).text };
+    },
+  });
+  const byHand = createAgent({
+    gemini,
+    instructions: 'You are the parent.',
+    model: MODEL,
+    tools: [byHandTool],
+    telemetry: false,
+  });
+  const asSubagent = createAgent({
+    gemini,
+    instructions: 'You are the parent.',
+    model: MODEL,
+    tools: [subagent(child, { name: 'delegate', description: 'Delegates a task.' })],
+    telemetry: false,
+  });
+  return { byHand, asSubagent };
+}
+
+async function once(agent: Agent, mode: 'run' | 'stream'): Promise<void> {
+  if (mode === 'run') {
+    const result = await agent.run('Go.');
+    if (result.text !== 'Done.') throw new Error(`unexpected answer ${result.text}`);
+    return;
+  }
+  const stream = agent.stream('Go.');
+  for await (const _event of stream) {
+    // Read every event, as a UI would.
+  }
+  if ((await stream.result).text !== 'Done.') throw new Error('unexpected answer');
+}
+
+async function cpuOf(agent: Agent, mode: 'run' | 'stream', runs: number): Promise<number> {
+  const start = process.cpuUsage();
+  for (let index = 0; index < runs; index++) await once(agent, mode);
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / runs;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+/** The per-child-step figure of paired rounds: the median of the per-round differences (B − A). */
+function perChildStepPercent(a: number[], b: number[]): number {
+  const differences = b.map((value, index) => value - (a[index] as number));
+  const childStepCost = median(a) / (CHILD_STEPS + 2);
+  return (median(differences) / CHILD_STEPS / childStepCost) * 100;
+}
+
+const { byHand, asSubagent } = makeParents(false);
+type SampledNode = { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: SampledNode[] };
+async function sample(agent: Agent, n: number): Promise<Map<string, number>> {
+  await cpuOf(agent, 'run', 1000);
+  const session = new Session(); session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 128, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  await cpuOf(agent, 'run', n);
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: SampledNode } };
+  session.disconnect();
+  const m = new Map<string, number>();
+  const walk = (node: SampledNode): void => { const { functionName, url, lineNumber } = node.callFrame;
+    const k = `${functionName || '(anon)'} ${url.replace(/^.*\/dist\//, '').replace(/^.*node_modules\//, '')}:${lineNumber + 1}`;
+    m.set(k, (m.get(k) ?? 0) + node.selfSize / n); for (const c of node.children) walk(c); };
+  walk(profile.head); return m;
+}
+const n = Number(flags.get('n') ?? 3000);
+const h = await sample(byHand, n); fake.reset(); const s = await sample(asSubagent, n);
+const tot = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+console.log('bytes/run hand', tot(h).toFixed(0), 'sub', tot(s).toFixed(0), 'diff', (tot(s) - tot(h)).toFixed(0));
+const keys = new Set([...h.keys(), ...s.keys()]);
+const d = [...keys].map((k) => [k, (s.get(k) ?? 0) - (h.get(k) ?? 0)] as const).sort((a, b) => b[1] - a[1]);
+for (const [k, v] of d.slice(0, 45)) console.log(v.toFixed(0).padStart(7), k);
+console.log('...'); for (const [k, v] of d.slice(-8)) console.log(v.toFixed(0).padStart(7), k);
