@@ -3,7 +3,7 @@ import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { costAbove } from '../agent/stop-conditions.ts';
-import { addUsageMetadata, emptyUsage } from '../agent/usage.ts';
+import { addAgentUsage, emptyUsage } from '../agent/usage.ts';
 import { type Cost, unknownCost } from '../models/cost.ts';
 import { CostTotal } from '../models/cost-total.ts';
 import { dollarsToPicos, picosToDollars } from '../models/usd.ts';
@@ -69,7 +69,7 @@ export class ChatSpend {
 
   /** Adds a completed run's usage and cost. */
   addResult(result: AgentResult<unknown>): void {
-    addUsageMetadata(this.#usage, result.usage);
+    addAgentUsage(this.#usage, result.usage);
     this.#cost.add(result.cost ?? unknownCost('the run reported no cost'));
   }
 
@@ -80,12 +80,12 @@ export class ChatSpend {
     if (SubagentError.isInstance(error) || TreeBudgetError.isInstance(error)) {
       // Errors made by an older copy of gemloop may lack `usage`.
       const spent = error.usage as AgentUsage | undefined;
-      if (spent !== undefined) addUsageMetadata(this.#usage, spent);
+      if (spent !== undefined) addAgentUsage(this.#usage, spent);
       this.#cost.add(error.cost ?? unknownCost('the failed subagent reported no cost'));
       return;
     }
     if (AgentRunError.isInstance(error)) {
-      addUsageMetadata(this.#usage, error.run.usage);
+      addAgentUsage(this.#usage, error.run.usage);
       // Errors made before this change, or by another copy of gemloop, may lack it.
       this.#cost.add(error.run.cost ?? unknownCost('the failed run reported no cost'));
     }

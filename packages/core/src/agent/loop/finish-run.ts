@@ -1,6 +1,6 @@
 import type { AgentResult, AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
 import type { RunContext } from '../run-state/run-context.ts';
-import { addUsageMetadata, emptyUsage } from '../usage.ts';
+import { addAgentUsage, emptyUsage } from '../usage.ts';
 import type { Finish } from './next-step.ts';
 
 /**
@@ -46,7 +46,7 @@ export function finishRun<Output>(
 function usageByAgent(total: AgentUsage, children: AgentUsageByAgent[]): AgentUsageByAgent[] {
   if (children.length === 0) return [{ path: [], usage: { ...total } }];
   const below = emptyUsage();
-  for (const child of children) addUsageMetadata(below, child.usage);
+  for (const child of children) addAgentUsage(below, child.usage);
   const own: AgentUsage = {
     promptTokenCount: total.promptTokenCount - below.promptTokenCount,
     candidatesTokenCount: total.candidatesTokenCount - below.candidatesTokenCount,

@@ -2,7 +2,7 @@ import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
-import { addUsageMetadata, emptyUsage } from '../usage.ts';
+import { addAgentUsage, emptyUsage } from '../usage.ts';
 
 /**
  * What one child run (a subagent call) spent so far, kept up to date as its model calls are
@@ -32,7 +32,7 @@ export class ChildSpend {
 
   /** Counts one model call (or a tool's, or a grandchild's run) of the child. */
   add(usage: AgentUsage, cost: Cost | CostPicos): void {
-    addUsageMetadata(this.usage, usage);
+    addAgentUsage(this.usage, usage);
     this.cost.addPriced(cost);
     this.counted = true;
   }

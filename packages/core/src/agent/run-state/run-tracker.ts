@@ -9,7 +9,7 @@ import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
-import { addUsageMetadata, emptyUsage } from '../usage.ts';
+import { addAgentUsage, emptyUsage } from '../usage.ts';
 import type { ChildSpend } from './child-spend.ts';
 
 /**
@@ -100,7 +100,7 @@ export class RunTracker {
 
   /** Counts one model call (or a tool's): its tokens and what they cost. */
   addUsage(usage: AgentUsage, cost: Cost | CostPicos): void {
-    addUsageMetadata(this.usage, usage);
+    addAgentUsage(this.usage, usage);
     this.cost.addPriced(cost);
     // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
     // and its caller reads what it had spent when the call ended (the meter's tallies are these).

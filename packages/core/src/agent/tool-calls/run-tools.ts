@@ -8,7 +8,7 @@ import { SubagentError } from '../errors/subagent-error.ts';
 import { TreeBudgetError } from '../errors/tree-budget-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { startsChildRuns } from '../run-state/run-link.ts';
-import { addUsageMetadata } from '../usage.ts';
+import { addAgentUsage } from '../usage.ts';
 import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts';
 
 /**
@@ -101,7 +101,7 @@ function countCalls<Output>(
     if (step === undefined) continue;
     usage ??= { ...step.usage };
     cost ??= stepCost(config, step);
-    addUsageMetadata(usage, call.usage);
+    addAgentUsage(usage, call.usage);
     cost.addPriced(callCost);
   }
   if (step !== undefined && usage !== undefined && cost !== undefined) {
