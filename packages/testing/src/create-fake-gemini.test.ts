@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { ApiCallError } from '@gemloop/core/errors';
 import { createGemini } from '@gemloop/core/http';
 import { foldStream } from '@gemloop/core/streaming';
@@ -362,6 +363,35 @@ describe('createFakeGemini', () => {
     const response = await gemini.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
     expect(response.candidates?.[0]?.content?.parts?.[0]?.text).toBe('in process');
     expect(fake.lastRequest?.headers['authorization']).toBe('Bearer [redacted]');
+  });
+
+  it('leaves nothing on the caller\'s signal once its in-process fetch has answered', async () => {
+    // A Request made with the caller's signal followed it through a WeakRef (and an abort
+    // listener), which V8 keeps until the event loop turns: a loop of runs against fake.fetch,
+    // promises only, kept ~2 KB a request alive. The delay's own listener stayed too.
+    const fake = createFakeGemini({
+      script: () => turn.text('ok'),
+      faults: [{ fault: { type: 'latency', ms: 5 }, on: ({ callIndex }) => callIndex === 1 }],
+    });
+    const controller = new AbortController();
+    const url = 'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent';
+    const init = {
+      method: 'POST',
+      headers: { 'x-goog-api-key': 'k', 'content-type': 'application/json' },
+      body: JSON.stringify(question),
+      signal: controller.signal,
+    };
+    for (let index = 0; index < 2; index++) {
+      const response = await fake.fetch(url, init);
+      expect(response.status).toBe(200);
+      await response.text();
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    }
+    // The delay still ends when the caller aborts, with the caller's reason.
+    fake.addFault({ fault: { type: 'latency', ms: 60_000 }, on: () => true });
+    const pending = fake.fetch(url, init);
+    controller.abort(new Error('stopped by the caller'));
+    await expect(pending).rejects.toThrow('stopped by the caller');
   });
 
   it('returns JSON pretty-printed like the API unless told otherwise', async () => {

@@ -9,6 +9,8 @@ import type { FakeHttpRequest, FakeReply } from '../state/fake-state.ts';
 export async function handleFetchRequest(
   handle: (request: FakeHttpRequest) => Promise<FakeReply>,
   request: Request,
+  // The caller's signal when the Request was made without it (`fake.fetch`); else its own.
+  signal: AbortSignal = request.signal,
 ): Promise<Response> {
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
@@ -28,7 +30,7 @@ export async function handleFetchRequest(
     body: bytes === undefined ? '' : new TextDecoder().decode(bytes),
     bytes,
   });
-  if (reply.delayMs > 0) await sleep(reply.delayMs, request.signal);
+  if (reply.delayMs > 0) await sleep(reply.delayMs, signal);
   if (reply.end === 'reset' && reply.pieces.length === 0) throw connectionError();
   if (reply.end === 'normal' && reply.chunkDelayMs === 0 && reply.pieces.length <= 1) {
     return new Response(reply.pieces[0] ?? null, { status: reply.status, headers: reply.headers });
@@ -74,14 +76,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason);
       return;
     }
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    // The listener goes when the time is up: a caller's long-lived signal (an application's
+    // shutdown signal) would otherwise gather one per delayed reply.
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
