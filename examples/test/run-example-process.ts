@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +114,9 @@ export function startProcess(
   // their chat and workspace folders under os.tmpdir(), as a user's script would, and every run of
   // the suite left them behind.
   const scratch = mkdtempSync(join(tmpdir(), 'gemloop-example-'));
+  // Entered by other users too, as /tmp is: an example that starts an embedded Postgres as root
+  // runs it as the postgres user, with its data folder in here.
+  chmodSync(scratch, 0o1777);
   const child = spawn(command, [...args], {
     cwd: EXAMPLES_ROOT,
     env: offlineEnv({ TMPDIR: scratch, ...options.env }),

@@ -20,10 +20,13 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * (costs summed in pico-dollars, the stream's chunks handed out of their batch, one decode per body)
  * and the spend meter of a child run that fails: each measured on the bench, each reached by the
  * loop. 106.6 KB (109,164 bytes) with the pooled tool-call timers and the JSON Schema validator's
- * accept in code for flat object schemas (~90 and ~12 us a subagent call, issue 30). Raise it only
- * with a reason in the commit, and update the README's figure.
+ * accept in code for flat object schemas (~90 and ~12 us a subagent call, issue 30). 106.8 KB (109,341
+ * bytes) with usage sums of gemloop's own counts apart from the read of the wire's metadata, and a
+ * step's cost with its calls' priced again rather than parsed back (issue 30's subagent overhead:
+ * 7.5 -> 3.9 % per child step). Raise it only with a reason in the commit, and update the README's
+ * figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 106.7 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 106.9 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
