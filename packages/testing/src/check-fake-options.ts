@@ -69,6 +69,11 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         message: 'chunkSize must be an integer of at least 1 (characters per chunk).',
       }),
       chunkDelayMs: milliseconds,
+      keepRequests: optionCheck(
+        (value) =>
+          value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && (value as number) >= 1),
+        'keepRequests must be an integer of at least 1 (or Infinity: every request).',
+      ),
       latencyMs: milliseconds,
       faults: arrayOption({
         message: 'faults must be an array of fault rules such as { fault: ..., times: 1 }.',

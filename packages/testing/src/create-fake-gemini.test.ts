@@ -105,6 +105,25 @@ describe('createFakeGemini', () => {
     expect(fake.modelRequests).toHaveLength(3);
   });
 
+  it('keeps only the latest requests when told to, numbering every one it received', async () => {
+    const fake = createFakeGemini({ keepRequests: 2 });
+    for (let call = 0; call < 5; call++) {
+      await callFake(fake, { contents: [{ role: 'user', parts: [{ text: `question ${call}` }] }] });
+    }
+    expect(fake.requests.map((request) => request.index)).toEqual([3, 4]);
+    expect(JSON.stringify(fake.requests[0]?.body)).toContain('question 3');
+    expect(fake.lastRequest?.index).toBe(4);
+    fake.reset();
+    await callFake(fake, question);
+    expect(fake.requests.map((request) => request.index)).toEqual([0]);
+    for (const keepRequests of [0, 1.5, -1, '10']) {
+      expect(() => createFakeGemini({ keepRequests: keepRequests as number })).toThrow(
+        /keepRequests must be an integer of at least 1/,
+      );
+    }
+    expect(() => createFakeGemini({ keepRequests: Number.POSITIVE_INFINITY })).not.toThrow();
+  });
+
   it("stamps each request, a fault's too, with its clock when it arrives", async () => {
     let clock = 1_000;
     const fake = createFakeGemini({

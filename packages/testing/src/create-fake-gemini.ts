@@ -51,7 +51,7 @@ export type FakeGemini = {
    * @param baseUrl @defaultValue `https://generativelanguage.googleapis.com`
    */
   handlers(baseUrl?: string): FakeMswHandler[];
-  /** Every request received, in order, keys redacted. */
+  /** Every request received, in order, keys redacted (the latest `keepRequests` of them). */
   readonly requests: readonly FakeRecordedRequest[];
   /** The model calls only (`generateContent` and `streamGenerateContent`). */
   readonly modelRequests: readonly FakeRecordedRequest[];
@@ -103,6 +103,7 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     script: options.script ?? (() => turn.text('OK')),
     random: createSeededRandom(options.seed ?? 1),
     requests: [],
+    requestsReceived: 0,
     faultRules: (options.faults ?? []).map((rule) => ({ rule, used: 0 })),
     modelCalls: 0,
     turnsDelivered: 0,
@@ -203,6 +204,7 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     },
     reset() {
       state.requests.length = 0;
+      state.requestsReceived = 0;
       state.modelCalls = 0;
       state.turnsDelivered = 0;
       for (const active of state.faultRules) active.used = 0;

@@ -26,6 +26,9 @@ export async function startDevFake(
     gatewayMistakes: flags.gatewayMistakes,
     models: flags.models,
     onRequest,
+    // A development server runs for hours: it logs each request (onRequest) and keeps only the
+    // latest ones, so its memory does not grow with every history it is sent.
+    keepRequests: 1_000,
     faults: [
       {
         fault: { type: 'rate-limit', retryDelaySeconds: 7 },

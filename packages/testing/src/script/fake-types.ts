@@ -213,6 +213,13 @@ export type CreateFakeGeminiOptions = {
    * does not change the answer. @defaultValue none
    */
   onRequest?: ((request: FakeRecordedRequest) => void) | undefined;
+  /**
+   * How many of the latest requests `fake.requests` keeps: older ones are dropped as new ones
+   * arrive (`index` goes on counting). Each kept request holds its whole body, so a fake serving
+   * for hours (`gemloop fake` keeps 1,000) grew by every history it was sent; a test reads
+   * them all. @defaultValue every request
+   */
+  keepRequests?: number | undefined;
   /** How the Files and Batch APIs behave (both served by default). */
   filesApi?: FakeFilesApiOptions | undefined;
   /** How the Interactions API (`/v1beta/interactions`) behaves (served by default). */

@@ -346,7 +346,7 @@ function record(state: FakeState, request: FakeHttpRequest): FakeRecordedRequest
     else headers[name] = value;
   }
   const recorded: FakeRecordedRequest = {
-    index: state.requests.length,
+    index: state.requestsReceived++,
     httpMethod: request.method,
     method: 'unknown',
     model: undefined,
@@ -361,6 +361,8 @@ function record(state: FakeState, request: FakeHttpRequest): FakeRecordedRequest
     receivedAt: state.options.now?.() ?? Date.now(),
   };
   state.requests.push(recorded);
+  const keep = state.options.keepRequests;
+  if (keep !== undefined && state.requests.length > keep) state.requests.shift();
   return recorded;
 }
 

@@ -86,6 +86,8 @@ export type FakeState = {
   script: FakeScript;
   random: SeededRandom;
   requests: FakeRecordedRequest[];
+  /** Requests received since the last reset: the next one's `index` (`requests` may keep fewer). */
+  requestsReceived: number;
   faultRules: ActiveFaultRule[];
   /** Model calls received (generateContent and streamGenerateContent). */
   modelCalls: number;
