@@ -384,7 +384,7 @@ describe('createFakeGemini', () => {
     expect(fake.lastRequest?.headers['authorization']).toBe('Bearer [redacted]');
   });
 
-  it('leaves nothing on the caller\'s signal once its in-process fetch has answered', async () => {
+  it("leaves nothing on the caller's signal once its in-process fetch has answered", async () => {
     // A Request made with the caller's signal followed it through a WeakRef (and an abort
     // listener), which V8 keeps until the event loop turns: a loop of runs against fake.fetch,
     // promises only, kept ~2 KB a request alive. The delay's own listener stayed too.
@@ -393,7 +393,8 @@ describe('createFakeGemini', () => {
       faults: [{ fault: { type: 'latency', ms: 5 }, on: ({ callIndex }) => callIndex === 1 }],
     });
     const controller = new AbortController();
-    const url = 'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent';
+    const url =
+      'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent';
     const init = {
       method: 'POST',
       headers: { 'x-goog-api-key': 'k', 'content-type': 'application/json' },
