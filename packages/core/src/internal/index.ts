@@ -80,6 +80,8 @@ export {
   required,
   stringOption,
 } from '../options/option-checks.ts';
+// @gemloop/testing and @gemloop/dbos: a wait that ends early, with the reason, when a signal aborts.
+export { sleep } from '../retry/sleep.ts';
 // @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.
 export type { AsyncDispose } from '../shared/async-dispose.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '@gemloop/core';
 import type { SendInfo } from '@gemloop/core/http';
+import { sleep } from '@gemloop/core/internal';
 import type pg from 'pg';
 import { borrowClient } from '../postgres/borrow-client.ts';
 
@@ -324,23 +325,5 @@ export function checkModelRateLimits(
       });
     }
     return [toModelName(model), { requests, periodMs }];
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

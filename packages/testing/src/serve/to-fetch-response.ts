@@ -1,3 +1,4 @@
+import { sleep } from '@gemloop/core/internal';
 import type { FakeHttpRequest, FakeReply } from '../state/fake-state.ts';
 
 /**
@@ -68,24 +69,4 @@ function connectionError(): TypeError {
 /** Whether `error` is the fake's dropped connection (msw answers it with `Response.error()`). @internal */
 export function isFakeConnectionError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && fakeConnectionError in error;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    // The listener goes when the time is up: a caller's long-lived signal (an application's
-    // shutdown signal) would otherwise gather one per delayed reply.
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
