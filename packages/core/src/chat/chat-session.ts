@@ -19,7 +19,10 @@ export type CreateChatSessionOptions<Output = undefined> = {
   /**
    * Where the turns are kept. @defaultValue in memory: with an `id`, one store per agent, kept
    * as long as the agent (so `createChatSession({ agent, id })` continues that conversation);
-   * without one, the session's own.
+   * without one, the session's own. The agent's store keeps every conversation it was given, each
+   * whole, until `reset()` (`close()` ends the session, not the conversation): a server with many
+   * users gives a store of its own, with the retention it needs (the file or Postgres store, or a
+   * `HistoryStore` of its own).
    */
   store?: HistoryStore | undefined;
   /** The conversation's id in the store. @defaultValue a random UUID */

@@ -162,6 +162,29 @@ describe('createApprovalBroker', () => {
     );
   });
 
+  it('denies, without holding a slot, a call whose run aborted while needsApproval decided', async () => {
+    const controller = new AbortController();
+    const broker = createApprovalBroker({
+      maxPending: 1,
+      needsApproval: () => {
+        controller.abort(new Error('the user left'));
+        return true;
+      },
+    });
+    const context = {
+      signal: controller.signal,
+      rawArgs: { to: 'team@example.com' },
+      toolName: 'send_email',
+      toolCallId: 'call-1',
+      stepNumber: 1,
+    } as unknown as Parameters<typeof broker.beforeToolCall>[0];
+    await expect(broker.beforeToolCall(context)).resolves.toEqual({
+      type: 'deny',
+      message: 'The run was aborted before an answer.',
+    });
+    expect(broker.pendingCount).toBe(0);
+  });
+
   it('approves at once what needsApproval lets through', async () => {
     const broker = createApprovalBroker({ needsApproval: () => false });
     const { sent, agentFor } = setup(broker);

@@ -116,6 +116,11 @@ export function createApprovalBroker(options: ApprovalBrokerOptions = {}): Appro
   };
 
   const wait = (context: BeforeToolCallContext): Promise<BeforeToolCallDecision> => {
+    // Aborted while `needsApproval` decided: an abort listener would never fire, and the entry
+    // would hold a slot of `maxPending` until the time limit.
+    if (context.signal.aborted) {
+      return Promise.resolve({ type: 'deny', message: 'The run was aborted before an answer.' });
+    }
     if (byId.size >= maxPending) {
       return Promise.resolve({
         type: 'deny',

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFakeGemini, turn } from '@gemloop/testing';
@@ -51,6 +51,44 @@ describe('writeEventStream (node:http)', () => {
     });
     const rest = parseSse(await readBody(again.body as ReadableStream<Uint8Array>)).events;
     expect(rest.map((event) => event.id)).toEqual(events.slice(2).map((event) => event.id));
+  });
+
+  it('waits out backpressure with one drain and one close listener for the whole stream', async () => {
+    // A response whose every write is refused until it drains, drained a tick later: a slow
+    // client on a long stream. Each wait used to add a listener pair that stayed until the end.
+    const emitter = new EventEmitter();
+    const written: Uint8Array[] = [];
+    let ended = false;
+    let mostListeners = 0;
+    const response = {
+      writeHead: () => undefined,
+      write(chunk: Uint8Array) {
+        written.push(chunk);
+        setImmediate(() => emitter.emit('drain'));
+        mostListeners = Math.max(
+          mostListeners,
+          emitter.listenerCount('drain') + emitter.listenerCount('close'),
+        );
+        return false;
+      },
+      end() {
+        ended = true;
+      },
+      on(event: 'close' | 'drain', listener: () => void) {
+        emitter.on(event, listener);
+      },
+    };
+    const pieces = Array.from({ length: 40 }, (_, index) => `data: ${index}\n\n`);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const piece of pieces) controller.enqueue(new TextEncoder().encode(piece));
+        controller.close();
+      },
+    });
+    await writeEventStream(response, new Response(body));
+    expect(written.map((chunk) => new TextDecoder().decode(chunk))).toEqual(pieces);
+    expect(ended).toBe(true);
+    expect(mostListeners).toBe(2);
   });
 
   it('aborts the run quietly when the client disconnects', async () => {

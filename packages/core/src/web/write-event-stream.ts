@@ -11,7 +11,6 @@ export type NodeResponseLike = {
   write(chunk: Uint8Array): boolean;
   end(): unknown;
   on(event: 'close' | 'drain', listener: () => void): unknown;
-  once?(event: 'drain', listener: () => void): unknown;
   readonly writableEnded?: boolean;
   flushHeaders?(): void;
 };
@@ -47,11 +46,17 @@ export async function writeEventStream(
   }
   const reader = body.getReader();
   let closed = false;
+  // Who waits for the socket to drain, if anyone: one `drain` and one `close` listener for the
+  // whole stream. A listener pair per wait stayed on the response until it ended (Node warned
+  // past 10 on a long stream to a slow client).
+  let wake: (() => void) | undefined;
   response.on('close', () => {
     closed = true;
     // The client went away: cancelling the body detaches this page from the run.
     reader.cancel().catch(() => {});
+    wake?.();
   });
+  response.on('drain', () => wake?.());
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -59,10 +64,9 @@ export async function writeEventStream(
       if (!response.write(value) && !closed) {
         // Backpressure: wait for the socket to drain (or close) before reading more.
         await new Promise<void>((resolve) => {
-          const once = response.once?.bind(response) ?? response.on.bind(response);
-          once('drain', resolve);
-          response.on('close', resolve);
+          wake = resolve;
         });
+        wake = undefined;
       }
     }
   } catch {
