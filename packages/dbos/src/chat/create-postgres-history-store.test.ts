@@ -186,6 +186,27 @@ describe('createPostgresHistoryStore', () => {
     }
   });
 
+  it("forgets a closed session's turn count: the next append after it goes at the end", async () => {
+    const storeA = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const storeB = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const turn = (text: string) => ({ contents: [{ role: 'user' as const, parts: [{ text }] }] });
+    const context = { logger: undefined as never };
+    try {
+      await storeB.load('released');
+      await storeA.append('released', turn('a-0'), context);
+      // What B loaded is stale: without a release its append is refused as a conflict...
+      await storeB.load('other');
+      await storeB.release?.('released', context);
+      // ...released (the session closed), it is a plain append after what is there.
+      await storeB.append('released', turn('b-0'), context);
+      const texts = (await storeA.load('released')).map((stored) => textOf(stored.contents[0]));
+      expect(texts).toEqual(['a-0', 'b-0']);
+    } finally {
+      await storeA.close();
+      await storeB.close();
+    }
+  });
+
   it('two processes chatting on one session: every turn saved once, none answered without the turns before it', async () => {
     const env = {
       DATABASE_URL: databaseUrl,

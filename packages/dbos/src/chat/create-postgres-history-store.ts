@@ -31,6 +31,11 @@ export type PostgresHistoryStore = {
   load(id: string, context?: HistoryStoreContext): Promise<ChatTurn[]>;
   append(id: string, turn: ChatTurn, context?: HistoryStoreContext): Promise<void>;
   clear(id: string, context?: HistoryStoreContext): Promise<void>;
+  /**
+   * Forgets what the store counted for a session (`chat.close()` calls it): the next send loads
+   * its history again. Nothing in the table changes.
+   */
+  release(id: string, context?: HistoryStoreContext): void;
   /** Ends the pool the store made (not a pool you gave). */
   close(): Promise<void>;
 };
@@ -142,6 +147,11 @@ export function createPostgresHistoryStore(
     async clear(id) {
       await ensureTable();
       await pool.query(`DELETE FROM ${quoted} WHERE session_id = $1`, [id]);
+      nextIndex.delete(id);
+    },
+    // A closed session's count goes (`chat.close()`): a server that chats with many users kept
+    // one entry per session id it ever loaded. Its next send loads the history again anyway.
+    release(id) {
       nextIndex.delete(id);
     },
     async close() {
