@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { compiledScript } from '../../scripts/compiled-script.ts';
+import { makeScratchDirectory } from '../../scripts/scratch-directory-setup.ts';
 
 /** The examples package folder. */
 export const EXAMPLES_ROOT: string = fileURLToPath(new URL('../', import.meta.url));
@@ -113,10 +114,9 @@ export function startProcess(
   // A temporary folder of its own (TMPDIR), removed when it ends: the README's snippets make
   // their chat and workspace folders under os.tmpdir(), as a user's script would, and every run of
   // the suite left them behind.
-  const scratch = mkdtempSync(join(tmpdir(), 'gemloop-example-'));
-  // Entered by other users too, as /tmp is: an example that starts an embedded Postgres as root
-  // runs it as the postgres user, with its data folder in here.
-  chmodSync(scratch, 0o1777);
+  // Entered by other users too, as /tmp is (an example that starts an embedded Postgres as root
+  // runs it as the postgres user, with its data folder in here), and tsx's cache linked in.
+  const scratch = makeScratchDirectory(tmpdir(), 'gemloop-example-');
   const child = spawn(command, [...args], {
     cwd: EXAMPLES_ROOT,
     env: offlineEnv({ TMPDIR: scratch, ...options.env }),
