@@ -128,13 +128,17 @@ function flatObjectCheck(
   ) {
     return undefined;
   }
-  return (args) =>
-    isRecord(args) &&
-    required.every((name) => Object.hasOwn(args, name)) &&
-    Object.entries(args).every(([key, value]) => {
+  const names = required as string[];
+  return (args) => {
+    if (!isRecord(args)) return false;
+    for (const name of names) if (!Object.hasOwn(args, name)) return false;
+    const record = args as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
       const check = checks.get(key);
-      return check === undefined ? extra : check(value);
-    });
+      if (check === undefined ? !extra : !check(record[key])) return false;
+    }
+    return true;
+  };
 }
 
 function toIssues(units: OutputUnit[], instance: unknown): ToolArgumentIssue[] {
