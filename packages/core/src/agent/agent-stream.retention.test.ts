@@ -20,6 +20,15 @@ async function collected(ref: WeakRef<object>): Promise<boolean> {
 
 type Emit = (event: UntaggedAgentEvent<unknown>) => void | Promise<void>;
 
+/**
+ * Reads one event and returns only a WeakRef to it: the read's temporaries end with this frame, so
+ * the caller's suspended frame holds nothing of the event for the collector to find.
+ */
+async function readOne(reader: AsyncIterator<unknown>): Promise<WeakRef<object>> {
+  const { value } = await reader.next();
+  return new WeakRef(value as object);
+}
+
 /** A stream whose run emits what the test asks for and ends when told. */
 function controlledStream(): {
   stream: ReturnType<typeof createAgentStream<undefined>>;
@@ -50,9 +59,7 @@ describe('an agent stream lets go of the events its reader took', () => {
     const { stream, emit, end } = controlledStream();
     const reader = stream[Symbol.asyncIterator]();
     emit('first');
-    let read: object | undefined = (await reader.next()).value as object;
-    const ref = new WeakRef(read);
-    read = undefined;
+    const ref = await readOne(reader);
     expect(await collected(ref)).toBe(true);
     end();
     expect((await reader.next()).done).toBe(true);
@@ -66,9 +73,7 @@ describe('an agent stream lets go of the events its reader took', () => {
     emit('a', path);
     emit('b', path);
     emit('c', path);
-    let read: object | undefined = (await reader.next()).value as object;
-    const ref = new WeakRef(read);
-    read = undefined;
+    const ref = await readOne(reader);
     expect(await collected(ref)).toBe(true);
     // The unread ones are still delivered, in order.
     const rest: string[] = [];
