@@ -14,9 +14,14 @@
  * in turn.
  *
  *   bench/node_modules/.bin/tsx --conditions=@gemloop/source bench/src/subagent/subagent-bench.ts \
- *     [--rounds=30] [--runs=40] [--warmup=300] [--modes=run,stream]
+ *     [--rounds=30] [--runs=40] [--warmup=300] [--modes=run,stream] [--processes=1]
+ *
+ * One process's figure is one sample on a shared machine: its A/A control ranged −7.5 to 8.4 %
+ * within an hour here (bench/README.md). `--processes=N` runs the bench in N fresh processes one
+ * after another and prints each one's figures and their medians, the figures RESULTS.md reports.
  */
 
+import { execFileSync } from 'node:child_process';
 import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core';
 import { subagent } from '@gemloop/core/composition';
 import type { Content, Part } from '@gemloop/core/wire';
@@ -144,6 +149,55 @@ function perChildStepPercent(a: number[], b: number[]): number {
   const differences = b.map((value, index) => value - (a[index] as number));
   const childStepCost = median(a) / (CHILD_STEPS + 2);
   return (median(differences) / CHILD_STEPS / childStepCost) * 100;
+}
+
+/** `--processes=N`: the bench in N fresh processes, each one's figures, then their medians. */
+function inProcesses(count: number): void {
+  const args = process.argv.slice(2).filter((argument) => !argument.startsWith('--processes'));
+  const figures = new Map<string, { extra: number[]; control: number[] }>();
+  for (let index = 0; index < count; index++) {
+    const output = execFileSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1] as string, ...args],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    for (const line of output.split('\n')) {
+      const found =
+        /^(run|stream): .*extra per child step (-?[\d.]+)% .*A\/A control (-?[\d.]+)%/.exec(line);
+      if (found === null) continue;
+      console.log(`process ${index + 1}/${count}, ${line}`);
+      const [, mode, extra, control] = found as unknown as [string, string, string, string];
+      const entry = figures.get(mode) ?? { extra: [], control: [] };
+      entry.extra.push(Number(extra));
+      entry.control.push(Number(control));
+      figures.set(mode, entry);
+    }
+  }
+  // The middle value, or the mean of the two middle ones for an even count.
+  const middle = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const half = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1
+      ? (sorted[half] as number)
+      : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+  };
+  const list = (values: number[]): string =>
+    [...values]
+      .sort((a, b) => a - b)
+      .map((value) => value.toFixed(1))
+      .join(', ');
+  for (const [mode, { extra, control }] of figures) {
+    console.log(
+      `${mode}, ${extra.length} processes: extra per child step, median ${middle(extra).toFixed(1)}% ` +
+        `(${list(extra)}); A/A control, median ${middle(control).toFixed(1)}% (${list(control)})`,
+    );
+  }
+}
+
+const processes = Number(flags.get('processes') ?? 1);
+if (processes > 1) {
+  inProcesses(processes);
+  process.exit(0);
 }
 
 for (const mode of modes) {
