@@ -27,6 +27,7 @@ import { subagent } from '@gemloop/core/composition';
 import type { Content, Part } from '@gemloop/core/wire';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
+import { spread } from '../report/stats.ts';
 
 const flags = new Map(
   process.argv.slice(2).map((argument) => {
@@ -173,23 +174,17 @@ function inProcesses(count: number): void {
       figures.set(mode, entry);
     }
   }
-  // The middle value, or the mean of the two middle ones for an even count.
-  const middle = (values: number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const half = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1
-      ? (sorted[half] as number)
-      : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
-  };
   const list = (values: number[]): string =>
     [...values]
       .sort((a, b) => a - b)
       .map((value) => value.toFixed(1))
       .join(', ');
   for (const [mode, { extra, control }] of figures) {
+    const { median: middle, p25, p75 } = spread(extra);
     console.log(
-      `${mode}, ${extra.length} processes: extra per child step, median ${middle(extra).toFixed(1)}% ` +
-        `(${list(extra)}); A/A control, median ${middle(control).toFixed(1)}% (${list(control)})`,
+      `${mode}, ${extra.length} processes: extra per child step, median ${middle.toFixed(1)}% ` +
+        `(quartiles ${p25.toFixed(1)} to ${p75.toFixed(1)}; ${list(extra)}); ` +
+        `A/A control, median ${spread(control).median.toFixed(1)}% (${list(control)})`,
     );
   }
 }
