@@ -1,6 +1,6 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import type { Cost } from '../../models/cost.ts';
-import { costOf, costPicosOf, writeCost } from '../../models/cost-of.ts';
+import { costOf, writeCost } from '../../models/cost-of.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
@@ -10,6 +10,7 @@ import { ModelCallError } from '../errors/model-call-error.ts';
 import { TreeBudgetError, type TreeBudgetLimit } from '../errors/tree-budget-error.ts';
 import { isCacheGone, type PromptCache } from '../prompt-cache.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
+import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import type { TreeBudget } from '../run-state/run-link.ts';
 import { toAgentUsage } from '../usage.ts';
@@ -125,22 +126,14 @@ function servedTier({ response, record }: ModelCallOutcome): string | undefined 
   return readServiceTier(response) ?? record.serviceTier;
 }
 
-/**
- * What a call cost: priced at the tier that served it (priority falls back to standard), or,
- * where the API reports none (Vertex), the tier asked for.
- */
+/** What a call cost (see {@link priceResponse}). */
 function priceCall<Output>(
   { config }: RunContext<Output>,
   outcome: ModelCallOutcome,
   // The step has read it already: a header read is a Headers lookup in undici.
   served: string | undefined = servedTier(outcome),
 ): CostPicos | Cost {
-  return costPicosOf(
-    outcome.response.usageMetadata ?? {},
-    config.model,
-    served ?? config.request.serviceTier,
-    config.prices,
-  );
+  return priceResponse(config, outcome.response, served);
 }
 
 /** Sends the step's request; through the prompt cache, recreated once if it went away. */

@@ -6,6 +6,7 @@ import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import { SubagentError } from '../errors/subagent-error.ts';
 import { TreeBudgetError } from '../errors/tree-budget-error.ts';
+import { priceResponse } from '../run-state/price-response.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { startsChildRuns } from '../run-state/run-link.ts';
 import { addAgentUsage } from '../usage.ts';
@@ -111,21 +112,14 @@ function countCalls<Output>(
 }
 
 /**
- * The step's own cost as a running total: priced again from its response as callModelStep priced
- * it (the same usage, model, served tier and prices; nothing for a resumed turn, which called no
- * model), rather than parsed back from its dollars, which was ~4 us of a subagent call's CPU
+ * The step's own cost as a running total: priced again from its response by the rule callModelStep
+ * prices with ({@link priceResponse}: the same usage, model, served tier and prices; nothing for a
+ * resumed turn, which called no model), rather than parsed back from its dollars, which was ~4 us of a subagent call's CPU
  * (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost over the work by hand).
  */
 function stepCost<Output>(config: RunContext<Output>['config'], step: AgentStep): CostTotal {
   const total = new CostTotal();
-  total.addPriced(
-    costPicosOf(
-      step.response.usageMetadata ?? {},
-      config.model,
-      step.serviceTier ?? config.request.serviceTier,
-      config.prices,
-    ),
-  );
+  total.addPriced(priceResponse(config, step.response, step.serviceTier));
   return total;
 }
 

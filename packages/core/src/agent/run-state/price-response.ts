@@ -1,0 +1,25 @@
+import type { Cost } from '../../models/cost.ts';
+import { costPicosOf } from '../../models/cost-of.ts';
+import type { CostPicos } from '../../models/usd.ts';
+import type { GenerateContentResponse } from '../../wire/response.ts';
+import type { AgentConfig } from '../config/agent-config.ts';
+
+/**
+ * What one model response cost at the agent's model and prices: priced at the tier that served it
+ * (`served`; priority falls back to standard) or, where the API reports none (Vertex), the tier
+ * asked for. The one rule for a model step's cost, when the call ends and when a step's cost is
+ * summed again with its tool calls'.
+ * @internal
+ */
+export function priceResponse(
+  config: Pick<AgentConfig<unknown>, 'model' | 'request' | 'prices'>,
+  response: GenerateContentResponse,
+  served: string | undefined,
+): CostPicos | Cost {
+  return costPicosOf(
+    response.usageMetadata ?? {},
+    config.model,
+    served ?? config.request.serviceTier,
+    config.prices,
+  );
+}
