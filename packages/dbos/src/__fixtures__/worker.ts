@@ -6,11 +6,9 @@ import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
 import { subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
-import pg from 'pg';
 import { z } from 'zod';
-import { STEER_TOPIC } from '../durable/durable-steering.ts';
-import { DBOS_NOTIFICATIONS_CHANNEL } from '../durable/steer-announcements.ts';
-import { createPostgresArtifactStore, durableContext, startDurableWorker } from '../index.ts';
+import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
+import { createPostgresArtifactStore, durableContext } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
 
 const env = process.env;
@@ -83,30 +81,27 @@ function waitOrHold(key: string, ms: number, signal: AbortSignal, holdable = tru
 }
 
 /**
- * SLOW_AWAITS_STEER=1: a held slow tool, once let go, returns only after DBOS's NOTIFY of a steer
- * to its run has reached this process. The worker learns of a steer from that same NOTIFY and
- * reads one it has not heard of at a later step (steer-announcements.ts): a test of a steer read
- * at the step after this tool must not race the notice's delivery on a loaded machine (it did:
- * the answer went out without the steer, which came after it). It listens before it records
- * `start slow`, so a steer sent after that line is heard; it gives up after 20 s (the test's own
- * assertions then fail).
+ * SLOW_AWAITS_STEER=1: a held slow tool, once let go, returns only after this worker has heard of a
+ * steer to its run (`onSteerAnnounced`, the worker's own LISTEN). The worker reads a steer it has
+ * not heard of at a later step (steer-announcements.ts): a test of a steer read at the step after
+ * this tool must not race the notice's delivery on a loaded machine. A NOTIFY heard on a
+ * connection of the fixture's own did race it (Postgres delivers to each listening connection
+ * from its own backend): the answer went out without the steer once in about ten full runs. It
+ * waits from before it records `start slow`, so a steer sent after that line counts; it gives up
+ * after 20 s (the test's own assertions then fail).
  */
-async function listenForSteer(runId: string): Promise<{ heard: Promise<void>; close: () => void }> {
-  const client = new pg.Client({ connectionString: env['DATABASE_URL'] as string });
-  await client.connect();
+const steersHeard = new Map<string, () => void>();
+function awaitSteer(runId: string): { heard: Promise<void>; close: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const heard = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, 20_000);
-    client.on('notification', ({ channel, payload }) => {
-      if (channel === DBOS_NOTIFICATIONS_CHANNEL && payload === `${runId}::${STEER_TOPIC}`) resolve();
-    });
+    steersHeard.set(runId, resolve);
   });
-  await client.query(`LISTEN ${DBOS_NOTIFICATIONS_CHANNEL}`);
   return {
     heard,
     close: () => {
       clearTimeout(timer);
-      client.end().catch(() => {});
+      steersHeard.delete(runId);
     },
   };
 }
@@ -119,7 +114,7 @@ const slow = defineTool({
     const key = durableContext(context)?.idempotencyKey ?? 'none';
     const steer =
       env['SLOW_AWAITS_STEER'] === '1' && held(key)
-        ? await listenForSteer((key.split('/')[0] as string).split(':')[0] as string)
+        ? awaitSteer((key.split('/')[0] as string).split(':')[0] as string)
         : undefined;
     record(`start slow ${key}`);
     const stopped = await waitOrHold(key, slowMs, context.signal);
@@ -315,7 +310,7 @@ const manager = createAgent({
 });
 const rate = env['RATE_LIMIT'];
 
-const worker = await startDurableWorker({
+const worker = await startDurableWorkerWith({
   databaseUrl: env['DATABASE_URL'] as string,
   executorId: env['EXECUTOR_ID'],
   agents: {
@@ -438,7 +433,7 @@ const worker = await startDurableWorker({
   ...(rate === undefined
     ? {}
     : { modelRateLimits: { [model]: { requests: Number(rate.split('/')[0]), periodMs: Number(rate.split('/')[1]) } } }),
-});
+}, { onSteerAnnounced: (runId) => steersHeard.get(runId)?.() });
 
 // SIGUSR2: collect garbage and print the heap in use (the tests measure what paused runs keep).
 process.on('SIGUSR2', () => {

@@ -46,11 +46,14 @@ export function createSteerAnnouncements({
   connectionString,
   topic,
   tracked,
+  onAnnounced,
 }: {
   connectionString: string;
   topic: string;
   /** Whether a run executes in this process now. */
   tracked: (runId: string) => boolean;
+  /** Told of each steer announced to a tracked run, once it is in the set `has` reads. */
+  onAnnounced?: ((runId: string) => void) | undefined;
 }): SteerAnnouncements {
   const announced = new Set<string>();
   const suffix = `::${topic}`;
@@ -78,7 +81,9 @@ export function createSteerAnnouncements({
         if (channel !== DBOS_NOTIFICATIONS_CHANNEL || payload === undefined) return;
         if (!payload.endsWith(suffix)) return;
         const runId = payload.slice(0, -suffix.length);
-        if (tracked(runId)) announced.add(runId);
+        if (!tracked(runId)) return;
+        announced.add(runId);
+        onAnnounced?.(runId);
       });
       try {
         await next.connect();

@@ -67,24 +67,49 @@ export type DurableWorker = {
  * DBOS is one per process: start one worker per process.
  * @throws {@link PostgresUnreachableError} when Postgres cannot be reached (password redacted).
  */
-export async function startDurableWorker({
-  databaseUrl,
-  agents,
-  batchJobs = {},
-  appName = DEFAULT_APP_NAME,
-  executorId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-  workerConcurrency = 4,
-  modelRateLimits = {},
-  rateLimitMarginMs,
-  pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
-  systemDatabasePoolSize,
-  takeover = {},
-  approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
-  approvalSweepMs = 5000,
-  eventBatching: eventBatchingOption,
-  logLevel = 'warn',
-  applicationVersion,
-}: StartDurableWorkerOptions): Promise<DurableWorker> {
+export function startDurableWorker(options: StartDurableWorkerOptions): Promise<DurableWorker> {
+  return startDurableWorkerWith(options, {});
+}
+
+/**
+ * What a test fixture may observe inside a worker that no public option shows.
+ * @internal
+ */
+export type DurableWorkerHooks = {
+  /**
+   * A steer to a run executing here was announced to this worker (its LISTEN heard DBOS's
+   * NOTIFY): the run's next step boundary reads it. A test that needs a steer read at a given
+   * boundary waits for this, not for a NOTIFY on a connection of its own, which Postgres may
+   * deliver before this worker's (it did, on a loaded machine).
+   */
+  onSteerAnnounced?: ((runId: string) => void) | undefined;
+};
+
+/**
+ * {@link startDurableWorker} with {@link DurableWorkerHooks}, for the package's own test fixtures.
+ * @internal
+ */
+export async function startDurableWorkerWith(
+  {
+    databaseUrl,
+    agents,
+    batchJobs = {},
+    appName = DEFAULT_APP_NAME,
+    executorId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    workerConcurrency = 4,
+    modelRateLimits = {},
+    rateLimitMarginMs,
+    pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
+    systemDatabasePoolSize,
+    takeover = {},
+    approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
+    approvalSweepMs = 5000,
+    eventBatching: eventBatchingOption,
+    logLevel = 'warn',
+    applicationVersion,
+  }: StartDurableWorkerOptions,
+  { onSteerAnnounced }: DurableWorkerHooks,
+): Promise<DurableWorker> {
   checkDurableWorkerOptions({
     databaseUrl,
     agents,
@@ -120,6 +145,7 @@ export async function startDurableWorker({
     connectionString: databaseUrl,
     topic: STEER_TOPIC,
     tracked: (runId) => steerChecks.has(runId),
+    onAnnounced: onSteerAnnounced,
   });
   const steerWatch = createSteerWatch({
     pool,
