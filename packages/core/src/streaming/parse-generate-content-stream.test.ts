@@ -88,6 +88,29 @@ describe('parseGenerateContentStream', () => {
       expect(chunks).toEqual([value]);
     });
 
+    it('reads events cut anywhere inside a line, the rest of each piece holding whole events', async () => {
+      const values = Array.from({ length: 6 }, (_, index) => text(`part ${index} `));
+      for (const ending of ['\r\n', '\n']) {
+        const body = values.map((value) => event(value).replaceAll('\r\n', ending)).join('');
+        // Every cut inside the first event's line, after its `data: ` prefix and before its end.
+        for (let cut = 1; cut < body.indexOf(ending); cut += 7) {
+          const { chunks, error } = await collect([body.slice(0, cut), body.slice(cut)]);
+          expect(error).toBeUndefined();
+          expect(chunks).toEqual(values);
+        }
+        // A cut between the CR and the LF of a line end, then a cut inside the next line.
+        const crlf = body.indexOf('\r\n');
+        if (crlf !== -1) {
+          const pieces = [
+            body.slice(0, crlf + 1),
+            body.slice(crlf + 1, crlf + 30),
+            body.slice(crlf + 30),
+          ];
+          expect((await collect(pieces)).chunks).toEqual(values);
+        }
+      }
+    });
+
     it('joins a multi-line data field with newlines', async () => {
       const { chunks } = await collect(['data: {"candidates":\ndata: []}\n\n']);
       expect(chunks).toEqual([{ candidates: [] }]);

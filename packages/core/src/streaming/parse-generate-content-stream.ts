@@ -70,6 +70,7 @@ const MAX_EVENT_SIZE = 128 * 1024 * 1024;
 
 const BYTE_ORDER_MARK = 0xfeff;
 const OPEN_BRACKET = 0x5b;
+const LINE_FEED = 0x0a;
 
 /** The index of the first character that is not JSON whitespace, or -1. */
 function firstNonWhitespace(text: string): number {
@@ -282,12 +283,15 @@ export async function* parseGenerateContentBatches({
   };
 
   // eventsource-parser 3 joins the unfinished line it holds with the whole next piece it is fed,
-  // a copy of every byte of the body. Fed a piece's first line on its own, it joins just that line
-  // and takes the rest as it is (a parser fed any split of the text parses the same events).
+  // a copy of every byte of the body. After a piece that ended inside a line, the next one's first
+  // line is fed on its own, so it joins just that line and takes the rest as it is (a parser fed
+  // any split of the text parses the same events; a piece that ended at a line end is fed whole).
   // Measured on the bench's 20,000-chunk stream through agent.stream: 2,539 -> 2,175 bytes
-  // allocated per chunk (-14 %); parse CPU per chunk -1 to -2 %.
+  // allocated per chunk (-14 %); CPU per chunk within noise (parse scenario 0.980-1.002 x).
+  let lineCut = false;
   const feedSse = (text: string): void => {
-    const lineEnd = text.indexOf('\n');
+    const lineEnd = lineCut ? text.indexOf('\n') : -1;
+    if (text !== '') lineCut = text.charCodeAt(text.length - 1) !== LINE_FEED;
     if (lineEnd === -1 || lineEnd === text.length - 1) return void parser.feed(text);
     parser.feed(text.slice(0, lineEnd + 1));
     parser.feed(text.slice(lineEnd + 1));
