@@ -7,7 +7,12 @@
  * understates it) and the median of the per-round ratios B ÷ A and differences B − A.
  *
  *   bench/node_modules/.bin/tsx bench/src/ab/ab-dist.ts --a=<dir> --b=<dir> [--mode=run|stream]
- *     [--rounds=40] [--runs=20] [--warmup=1000]
+ *     [--rounds=40] [--runs=20] [--warmup=1000] [--server=<server.mjs>]
+ *
+ * With `--server`, the builds talk to the bench's scripted server over loopback HTTP instead (forked
+ * from `server.mjs`, which any bench run builds, as the bench does), on their default transport:
+ * the path the loop bench's × node:http rows measure, undici and the stream reader included. The
+ * server's CPU is then its own process's, not in the figures.
  *
  * Each <dir> is a copy of packages/core as a package: its package.json, its dist/, and a
  * node_modules that is (a link to) packages/core/node_modules, e.g.
@@ -19,6 +24,7 @@
  * Used for issue 27's look at the speed tricks (bench/README.md).
  */
 
+import { fork } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ADD_DESCRIPTION, add, MULTIPLY_DESCRIPTION, multiply } from '../script/bench-tools.ts';
@@ -48,16 +54,38 @@ const SEEDS = 256;
 const prompts = Array.from({ length: SEEDS }, (_, seed) => loopPrompt(script, seed));
 const answers = Array.from({ length: SEEDS }, (_, seed) => expectedFinalText(script, seed));
 
+const serverEntry = flags.get('server');
+const httpServer =
+  serverEntry === undefined
+    ? undefined
+    : fork(serverEntry, [], {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        serialization: 'json',
+      });
+const httpUrl =
+  httpServer === undefined
+    ? undefined
+    : await new Promise<string>((resolve) => {
+        httpServer.once('message', (message: { url: string }) => resolve(message.url));
+      });
+
 async function load(dir: string, name: string): Promise<Runner> {
   const core = (await import(pathToFileURL(`${dir}/dist/index.js`).href)) as Core;
   const input = z.object({ a: z.number().int(), b: z.number().int() });
-  const server = createInProcessGemini();
+  const server = httpUrl === undefined ? createInProcessGemini() : undefined;
   const agent = core.createAgent({
-    gemini: core.createGemini({
-      apiKey: 'bench-key-not-secret',
-      baseUrl: contenderBaseUrl(IN_PROCESS_ORIGIN, `gemloop.${mode}.${name}`, script),
-      fetch: server.fetch,
-    }),
+    gemini: core.createGemini(
+      server === undefined
+        ? {
+            apiKey: 'bench-key-not-secret',
+            baseUrl: contenderBaseUrl(httpUrl as string, `gemloop.${mode}.${name}`, script),
+          }
+        : {
+            apiKey: 'bench-key-not-secret',
+            baseUrl: contenderBaseUrl(IN_PROCESS_ORIGIN, `gemloop.${mode}.${name}`, script),
+            fetch: server.fetch,
+          },
+    ),
     model: BENCH_MODEL,
     tools: [
       core.defineTool({
@@ -82,7 +110,9 @@ async function load(dir: string, name: string): Promise<Runner> {
       for await (const _event of stream);
       return (await stream.result).text;
     },
+    // Over HTTP the server refuses a wrong request with a 400, which fails the run.
     checkServer: () => {
+      if (server === undefined) return;
       const { failures, lastFailure } = server.stats();
       if (failures > 0) throw new Error(`${name}: the server refused a request: ${lastFailure}`);
       server.reset();
@@ -168,3 +198,4 @@ console.log(
     },
   }),
 );
+httpServer?.kill();
