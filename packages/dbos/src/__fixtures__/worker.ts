@@ -90,18 +90,23 @@ function waitOrHold(key: string, ms: number, signal: AbortSignal, holdable = tru
  * waits from before it records `start slow`, so a steer sent after that line counts; it gives up
  * after 20 s (the test's own assertions then fail).
  */
-const steersHeard = new Map<string, () => void>();
+const steersHeard = new Map<string, Set<() => void>>();
 function awaitSteer(runId: string): { heard: Promise<void>; close: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let waiter = (): void => {};
   const heard = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, 20_000);
-    steersHeard.set(runId, resolve);
+    waiter = resolve;
   });
+  const waiters = steersHeard.get(runId) ?? new Set();
+  waiters.add(waiter);
+  steersHeard.set(runId, waiters);
   return {
     heard,
     close: () => {
       clearTimeout(timer);
-      steersHeard.delete(runId);
+      waiters.delete(waiter);
+      if (waiters.size === 0 && steersHeard.get(runId) === waiters) steersHeard.delete(runId);
     },
   };
 }
@@ -433,7 +438,11 @@ const worker = await startDurableWorkerWith({
   ...(rate === undefined
     ? {}
     : { modelRateLimits: { [model]: { requests: Number(rate.split('/')[0]), periodMs: Number(rate.split('/')[1]) } } }),
-}, { onSteerAnnounced: (runId) => steersHeard.get(runId)?.() });
+}, {
+  onSteerAnnounced: (runId) => {
+    for (const waiter of steersHeard.get(runId) ?? []) waiter();
+  },
+});
 
 // SIGUSR2: collect garbage and print the heap in use (the tests measure what paused runs keep).
 process.on('SIGUSR2', () => {
