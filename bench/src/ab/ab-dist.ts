@@ -24,13 +24,13 @@
  * Used for issue 27's look at the speed tricks (bench/README.md).
  */
 
-import { fork } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ADD_DESCRIPTION, add, MULTIPLY_DESCRIPTION, multiply } from '../script/bench-tools.ts';
 import { BENCH_MODEL, expectedFinalText, loopPrompt, stepsPerRun } from '../script/run-script.ts';
 import { contenderBaseUrl } from '../server/contender-base-url.ts';
 import { createInProcessGemini, IN_PROCESS_ORIGIN } from '../server/in-process-gemini.ts';
+import { forkScriptedServer } from './loop-against-server.ts';
 
 type Core = typeof import('@gemloop/core');
 type Runner = { run(prompt: string): Promise<string>; checkServer(): void };
@@ -55,19 +55,8 @@ const prompts = Array.from({ length: SEEDS }, (_, seed) => loopPrompt(script, se
 const answers = Array.from({ length: SEEDS }, (_, seed) => expectedFinalText(script, seed));
 
 const serverEntry = flags.get('server');
-const httpServer =
-  serverEntry === undefined
-    ? undefined
-    : fork(serverEntry, [], {
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-        serialization: 'json',
-      });
-const httpUrl =
-  httpServer === undefined
-    ? undefined
-    : await new Promise<string>((resolve) => {
-        httpServer.once('message', (message: { url: string }) => resolve(message.url));
-      });
+const http = serverEntry === undefined ? undefined : await forkScriptedServer(serverEntry);
+const httpUrl = http?.url;
 
 async function load(dir: string, name: string): Promise<Runner> {
   const core = (await import(pathToFileURL(`${dir}/dist/index.js`).href)) as Core;
@@ -198,4 +187,4 @@ console.log(
     },
   }),
 );
-httpServer?.kill();
+http?.server.kill();

@@ -18,13 +18,7 @@ export async function startLoopAgainstServer(options: {
 }): Promise<LoopAgainstServer> {
   const entry = CONTENDERS.find((contender) => contender.name === options.name);
   if (entry === undefined) throw new Error(`unknown contender ${options.name}`);
-  const server = fork(options.serverEntry, [], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    serialization: 'json',
-  });
-  const url = await new Promise<string>((resolve) => {
-    server.once('message', (message: { url: string }) => resolve(message.url));
-  });
+  const { server, url } = await forkScriptedServer(options.serverEntry);
   const contender = await entry.load();
   const runner = await contender.createLoop({
     baseUrl: contenderBaseUrl(url, contender.name, options.script),
@@ -32,4 +26,21 @@ export async function startLoopAgainstServer(options: {
     maxSteps: options.maxSteps,
   });
   return { runner, server };
+}
+
+/**
+ * Forks the bench's scripted server (`server.mjs`, built by any bench run) as the bench does;
+ * resolves once it listens, with its URL. `server.kill()` ends it.
+ */
+export async function forkScriptedServer(
+  serverEntry: string,
+): Promise<{ server: ChildProcess; url: string }> {
+  const server = fork(serverEntry, [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+  const url = await new Promise<string>((resolve) => {
+    server.once('message', (message: { url: string }) => resolve(message.url));
+  });
+  return { server, url };
 }
