@@ -276,7 +276,7 @@ export async function* parseGenerateContentBatches({
       if (first === -1) return void parser.feed(text);
       mode = text.charCodeAt(first) === OPEN_BRACKET ? 'array' : 'sse';
     }
-    if (mode === 'sse') return feedSse(text);
+    if (mode === 'sse') return void feedSse(text);
     if (failure !== undefined) return;
     array.push(text);
     if (failure === undefined && array.pendingLength() > maxEventSize) failure = tooLarge();
