@@ -12,7 +12,15 @@
  * With `--server`, the builds talk to the bench's scripted server over loopback HTTP instead (forked
  * from `server.mjs`, which any bench run builds, as the bench does), on their default transport:
  * the path the loop bench's × node:http rows measure, undici and the stream reader included. The
- * server's CPU is then its own process's, not in the figures.
+ * server's CPU is then its own process's, not in the figures. Run it bundled on plain node then:
+ * under tsx the unary path over HTTP cost about 100 µs a step more (run 258 against 156-166 µs
+ * bundled), which hid the stream's extra cost per step.
+ *
+ *   cd bench && node_modules/.bin/esbuild src/ab/ab-dist.ts --bundle --splitting --format=esm \
+ *     --platform=node --target=node20 --packages=external --outdir=node_modules/.cache/ab-dist \
+ *     --out-extension:.js=.mjs
+ *   node node_modules/.cache/ab-dist/ab-dist.mjs --a=<dir> --b=<dir> --mode=stream \
+ *     --server=node_modules/.cache/gemloop-bench/server.mjs
  *
  * Each <dir> is a copy of packages/core as a package: its package.json, its dist/, and a
  * node_modules that is (a link to) packages/core/node_modules, e.g.
