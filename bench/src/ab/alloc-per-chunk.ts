@@ -34,7 +34,11 @@ const { runner, server } = await startLoopAgainstServer({
 });
 const CHUNKS = 20_000;
 const long = createLongStream(CHUNKS);
-await runner.run(long.prompt);
+const runChecked = async (label: string): Promise<void> => {
+  if ((await runner.run(long.prompt)) !== long.text) throw new Error(`${label}: wrong answer`);
+};
+// One warm-up run: the first run's module loading and compiles are not what a chunk costs.
+await runChecked('warm-up run');
 const session = new Session();
 session.connect();
 await session.post('HeapProfiler.startSampling', {
@@ -42,10 +46,8 @@ await session.post('HeapProfiler.startSampling', {
   includeObjectsCollectedByMinorGC: true,
   includeObjectsCollectedByMajorGC: true,
 });
-// One warm-up run above: the first run's module loading and compiles are not what a chunk costs.
 const runs = 3;
-for (let i = 0; i < runs; i++)
-  if ((await runner.run(long.prompt)) !== long.text) throw new Error('wrong');
+for (let run = 0; run < runs; run++) await runChecked(`run ${run}`);
 const { profile } = (await session.post('HeapProfiler.stopSampling')) as {
   profile: { head: SampledNode };
 };
