@@ -64,25 +64,22 @@ const answers = Array.from({ length: SEEDS }, (_, seed) => expectedFinalText(scr
 
 const serverEntry = flags.get('server');
 const http = serverEntry === undefined ? undefined : await forkScriptedServer(serverEntry);
-const httpUrl = http?.url;
 
 async function load(dir: string, name: string): Promise<Runner> {
   const core = (await import(pathToFileURL(`${dir}/dist/index.js`).href)) as Core;
   const input = z.object({ a: z.number().int(), b: z.number().int() });
-  const server = httpUrl === undefined ? createInProcessGemini() : undefined;
+  const server = http === undefined ? createInProcessGemini() : undefined;
+  const baseUrl = contenderBaseUrl(
+    http?.url ?? IN_PROCESS_ORIGIN,
+    `gemloop.${mode}.${name}`,
+    script,
+  );
   const agent = core.createAgent({
-    gemini: core.createGemini(
-      server === undefined
-        ? {
-            apiKey: 'bench-key-not-secret',
-            baseUrl: contenderBaseUrl(httpUrl as string, `gemloop.${mode}.${name}`, script),
-          }
-        : {
-            apiKey: 'bench-key-not-secret',
-            baseUrl: contenderBaseUrl(IN_PROCESS_ORIGIN, `gemloop.${mode}.${name}`, script),
-            fetch: server.fetch,
-          },
-    ),
+    gemini: core.createGemini({
+      apiKey: 'bench-key-not-secret',
+      baseUrl,
+      ...(server === undefined ? {} : { fetch: server.fetch }),
+    }),
     model: BENCH_MODEL,
     tools: [
       core.defineTool({

@@ -114,8 +114,9 @@ function countCalls<Output>(
 /**
  * The step's own cost as a running total: priced again from its response by the rule callModelStep
  * prices with ({@link priceResponse}: the same usage, model, served tier and prices; nothing for a
- * resumed turn, which called no model), rather than parsed back from its dollars, which was ~4 us of a subagent call's CPU
- * (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost over the work by hand).
+ * resumed turn, which called no model), rather than parsed back from its dollars, which was ~4 us
+ * of a subagent call's CPU (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost
+ * over the work by hand).
  */
 function stepCost<Output>(config: RunContext<Output>['config'], step: AgentStep): CostTotal {
   const total = new CostTotal();
