@@ -93,11 +93,6 @@ const PROCESSES = { sequence: { groupOrder: 1 } };
  */
 const DURABLE = { sequence: { groupOrder: 2 }, maxWorkers: availableParallelism() * 2 + 1 };
 
-/** Installs Debian's Chromium once for the projects whose tests or examples drive it. */
-const CHROMIUM_SETUP = fileURLToPath(
-  new URL('./scripts/ensure-chromium-setup.ts', import.meta.url),
-);
-
 /** The dbos files that load every core on purpose: project `dbos-rate-limit`. */
 const DBOS_UNDER_LOAD = ['src/durable/rate-limit-under-load.test.ts'];
 
@@ -132,7 +127,13 @@ export default defineConfig({
     // The run's own TMPDIR, removed at its end (every test process inherits it); then one Postgres
     // for the whole run, started before any project when the run has one that uses it (dbos,
     // dbos-rate-limit, examples); every project inherits the root's `postgresUrl`.
-    globalSetup: ['./scripts/scratch-directory-setup.ts', './scripts/postgres-setup.ts'],
+    // The same for Chromium: one browser for the run, started when a project that drives it is in
+    // the run (scripts/chromium-setup.ts); each browser test opens a context of its own in it.
+    globalSetup: [
+      './scripts/scratch-directory-setup.ts',
+      './scripts/postgres-setup.ts',
+      './scripts/chromium-setup.ts',
+    ],
     // Vitest keeps each file's transform on disk (node_modules/.experimental-vitest-cache), keyed
     // by the file's content, its path, the resolve config and plugins, and the lockfile's hash
     // (Vitest 4.1, `experimental.fsModuleCache`): a warm run transforms only what changed. It
@@ -248,7 +249,6 @@ export default defineConfig({
         ...source,
         test: {
           name: 'cli',
-          globalSetup: [CHROMIUM_SETUP],
           ...PROCESSES,
           root: './packages/cli',
           include: ['src/**/*.test.ts'],
@@ -321,7 +321,6 @@ export default defineConfig({
         ...source,
         test: {
           name: 'runtimes',
-          globalSetup: [CHROMIUM_SETUP],
           ...PROCESSES,
           root: './test/runtimes',
           include: ['**/*.test.ts'],
@@ -341,7 +340,6 @@ export default defineConfig({
         ...source,
         test: {
           name: 'examples',
-          globalSetup: [CHROMIUM_SETUP],
           ...PROCESSES,
           root: './examples',
           include: ['**/*.test.ts'],

@@ -6,11 +6,14 @@ import {
   BrowserActionError,
   createBrowserExecutor,
 } from '../examples/computer-use/browser-executor.ts';
-import { type HeadlessChromium, launchChromium } from './runtimes/support/launch-chromium.ts';
+import {
+  type BrowserSession,
+  openBrowserContext,
+} from '../packages/cli/src/view/__fixtures__/open-browser-context.ts';
 
-// The computer use example's executor on Debian's headless Chromium (the suite's shared launcher):
-// each predefined action changes a real page as the model meant, and comes back with the URL and
-// a PNG screenshot. A missing Chromium fails this test with the reason; it never skips.
+// The computer use example's executor on Debian's headless Chromium (a context of its own in the
+// run's one browser): each predefined action changes a real page as the model meant, and comes
+// back with the URL and a PNG screenshot. A missing Chromium fails this test with the reason; it never skips.
 
 const VIEWPORT = { width: 1000, height: 800 };
 const PAGE = `<!doctype html>
@@ -23,7 +26,7 @@ const PAGE = `<!doctype html>
 <button id="go" onclick="document.title = 'clicked:' + document.getElementById('name').value">Go</button>
 <a id="next" href="/next" style="position:absolute;left:600px;top:100px">next</a>`;
 
-let chromium: HeadlessChromium;
+let chromium: BrowserSession;
 let server: Server;
 let origin: string;
 let page: Page;
@@ -35,7 +38,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  chromium = await launchChromium();
+  chromium = await openBrowserContext();
   page = await chromium.context.newPage();
   await page.setViewportSize(VIEWPORT);
 });

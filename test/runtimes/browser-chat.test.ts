@@ -4,7 +4,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatApp, startChatApp } from '../../examples/browser-chat/chat-app.ts';
 import { scriptedModel } from '../../examples/browser-chat/scripted-model.ts';
-import { type HeadlessChromium, launchChromium } from './support/launch-chromium.ts';
+import {
+  type BrowserSession,
+  openBrowserContext,
+} from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
 
 // The browser-chat example in Debian's Chromium: a page on @gemloop/client against a node:http
 // server with @gemloop/core/web and the fake model. Text, a tool, an approval answered from the
@@ -17,16 +20,16 @@ const STORY =
   'Once upon a time, an agent streamed its answer to a page, one small piece at a time, and the page showed every word as it came.';
 
 describe('browser chat in Chromium (@gemloop/client + @gemloop/core/web)', () => {
-  let chromium: HeadlessChromium;
+  let chromium: BrowserSession;
   let app: ChatApp;
   beforeAll(async () => {
     const fake = createFakeGemini({ script: scriptedModel, chunkSize: 8 });
     const gemini = createGemini({ apiKey: 'test-key', fetch: fake.fetch, retry: false });
     [chromium, app] = await Promise.all([
-      launchChromium(),
+      openBrowserContext(),
       startChatApp({ gemini, model: 'gemini-2.5-flash' }),
     ]);
-  }, 900_000); // apt-get install chromium on a fresh machine
+  });
   afterAll(async () => {
     await Promise.all([chromium?.close(), app?.close()]);
   });

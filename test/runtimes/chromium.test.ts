@@ -4,10 +4,13 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BrowserSession,
+  openBrowserContext,
+} from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
 import type { PortableSuiteReport } from './suite/portable-suite.ts';
 import { bundleSuite } from './support/bundle-suite.ts';
 import { expectPortableSuiteReport } from './support/expect-suite-report.ts';
-import { type HeadlessChromium, launchChromium } from './support/launch-chromium.ts';
 import { type RuntimeFake, startRuntimeFake, weatherText } from './support/start-fake.ts';
 
 type PageServer = { url: string; close(): Promise<void> };
@@ -43,11 +46,11 @@ async function servePage(
 // browser's own fetch, streams, TextDecoder and timers.
 describe('headless Chromium', () => {
   let fake: RuntimeFake;
-  let chromium: HeadlessChromium;
+  let chromium: BrowserSession;
   const pages: PageServer[] = [];
   beforeAll(async () => {
-    [fake, chromium] = await Promise.all([startRuntimeFake(), launchChromium()]);
-  }, 900_000); // apt-get install chromium on a fresh machine
+    [fake, chromium] = await Promise.all([startRuntimeFake(), openBrowserContext()]);
+  });
   afterAll(async () => {
     await Promise.all([chromium?.close(), fake?.close(), ...pages.map((page) => page.close())]);
   });

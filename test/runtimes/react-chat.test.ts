@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatApp, startChatApp } from '../../examples/browser-chat/chat-app.ts';
 import { scriptedModel } from '../../examples/browser-chat/scripted-model.ts';
 import { REACT_PAGE } from '../../examples/react-chat/react-page.ts';
-import { type HeadlessChromium, launchChromium } from './support/launch-chromium.ts';
+import {
+  type BrowserSession,
+  openBrowserContext,
+} from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
 
 // The react-chat example in Debian's Chromium: a React page on @gemloop/react's useAgentChat
 // against a node:http server with @gemloop/core/web and an agent on the fake model. Text streams
@@ -18,17 +21,17 @@ const STORY =
 type Snapshot = { status: string | undefined; outcome: string | undefined };
 
 describe('react chat in Chromium (@gemloop/react + @gemloop/core/web)', () => {
-  let chromium: HeadlessChromium;
+  let chromium: BrowserSession;
   let app: ChatApp;
   let fake: FakeGemini;
   beforeAll(async () => {
     fake = createFakeGemini({ script: scriptedModel, chunkSize: 8 });
     const gemini = createGemini({ apiKey: 'test-key', fetch: fake.fetch, retry: false });
     [chromium, app] = await Promise.all([
-      launchChromium(),
+      openBrowserContext(),
       startChatApp({ gemini, model: 'gemini-2.5-flash', page: REACT_PAGE }),
     ]);
-  }, 900_000); // apt-get install chromium on a fresh machine
+  });
   afterAll(async () => {
     await Promise.all([chromium?.close(), app?.close()]);
   });

@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HeadlessChromium, launchChromium } from './support/launch-chromium.ts';
+import {
+  type BrowserSession,
+  openBrowserContext,
+} from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
 
 // useAgentChat in Debian's Chromium with a scripted fetch (packages/react/src/__fixtures__/
 // hook-harness.tsx): what the react-chat example does not reach. The request it sends (body and
@@ -57,7 +60,7 @@ const pending = {
 };
 
 describe('useAgentChat in Chromium (scripted fetch)', () => {
-  let chromium: HeadlessChromium;
+  let chromium: BrowserSession;
   let script: string;
   beforeAll(async () => {
     const bundle = build({
@@ -75,10 +78,10 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
       jsx: 'automatic',
       logLevel: 'silent',
     });
-    const [browser, built] = await Promise.all([launchChromium(), bundle]);
+    const [browser, built] = await Promise.all([openBrowserContext(), bundle]);
     chromium = browser;
     script = built.outputFiles[0]?.text ?? '';
-  }, 900_000); // apt-get install chromium on a fresh machine
+  });
   afterAll(async () => {
     await chromium?.close();
   });

@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
-import { CHROMIUM_ARGS, ensureChromium } from './__fixtures__/ensure-chromium.ts';
+import { type BrowserSession, openBrowserContext } from './__fixtures__/open-browser-context.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
 
 // The viewer's Evals page and its compare in Debian's headless Chromium, against eval results as
@@ -12,7 +12,7 @@ import { startViewServer, type ViewServer } from './start-view-server.ts';
 // broken Chromium fails this test with the reason; it never skips.
 
 let root: string;
-let profile: string;
+let browser: BrowserSession;
 let server: ViewServer;
 let context: BrowserContext;
 const consoleErrors: string[] = [];
@@ -45,7 +45,6 @@ function result(name: string, startedAt: string, attempts: unknown[]) {
 }
 
 beforeAll(async () => {
-  const executablePath = ensureChromium();
   root = await mkdtemp(join(tmpdir(), 'gemloop-view-evals-'));
   const runs = join(root, 'runs');
   const evals = join(root, 'evals');
@@ -76,26 +75,14 @@ beforeAll(async () => {
   );
   await writeFile(join(evals, 'other.json'), '{"format":"something-else"}');
   server = await startViewServer({ dir: runs, evalsDir: evals });
-  profile = await mkdtemp(join(tmpdir(), 'gemloop-chromium-'));
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: [...CHROMIUM_ARGS],
-      viewport: { width: 1280, height: 900 },
-    });
-  } catch (error) {
-    throw new Error(
-      `Chromium (${executablePath}) would not start: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}, 900_000);
+  browser = await openBrowserContext({ viewport: { width: 1280, height: 900 } });
+  context = browser.context;
+}, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
   if (root !== undefined) await rm(root, { recursive: true, force: true });
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
 });
 
 async function open(path: string): Promise<Page> {

@@ -1,20 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import {
-  appendFile,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, ensureChromium } from './__fixtures__/ensure-chromium.ts';
+import { type BrowserSession, openBrowserContext } from './__fixtures__/open-browser-context.ts';
 import {
   ABORT_REASON,
   HOSTILE_TEXT,
@@ -32,36 +22,22 @@ import { startViewServer, type ViewServer } from './start-view-server.ts';
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '../../test-artifacts');
 
 let dir: string;
-let profile: string;
+let browser: BrowserSession;
 let server: ViewServer;
 let context: BrowserContext;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  const executablePath = ensureChromium();
   dir = await recordSampleRuns();
   server = await startViewServer({ dir });
-  profile = await mkdtemp(join(tmpdir(), 'gemloop-chromium-'));
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: [...CHROMIUM_ARGS],
-      viewport: { width: 1280, height: 900 },
-    });
-  } catch (error) {
-    throw new Error(
-      `Chromium (${executablePath}) would not start: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  // Long enough for apt-get to install Chromium on a fresh machine.
-}, 900_000);
+  browser = await openBrowserContext({ viewport: { width: 1280, height: 900 } });
+  context = browser.context;
+}, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
 });
 
 async function open(path = ''): Promise<Page> {

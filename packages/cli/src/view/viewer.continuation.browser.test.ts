@@ -41,7 +41,7 @@ beforeAll(async () => {
   }
   viewer = await openViewer(dir);
   ({ server, context } = viewer);
-}, 900_000);
+}, 60_000);
 
 afterAll(async () => {
   await viewer?.close();

@@ -1,0 +1,48 @@
+import { type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
+import { inject } from 'vitest';
+
+/**
+ * What the run's global setup (scripts/chromium-setup.ts) provides as `chromium`: the endpoint of
+ * the one Chromium it started, or why there is none.
+ */
+export type SharedChromium = { endpoint: string } | { unavailable: string };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    chromium: SharedChromium;
+  }
+}
+
+/** A browser context of a test's own in the run's Chromium; `close()` closes it and disconnects. */
+export type BrowserSession = { context: BrowserContext; close(): Promise<void> };
+
+/**
+ * Connects to the run's one headless Chromium (Debian's, started by the root config's global
+ * setup) and opens a fresh context in it: the setup of every browser test. Throws, with the
+ * reason and the fix, when the run has no Chromium: the test fails loudly, it never skips.
+ */
+export async function openBrowserContext(
+  options: BrowserContextOptions = {},
+): Promise<BrowserSession> {
+  const shared = inject('chromium');
+  if (shared === undefined) {
+    throw new Error(
+      'This run has no shared Chromium: run the tests with the repository root vitest.config.ts (`npm test`, or `npx vitest run <file>` from the root), whose global setup scripts/chromium-setup.ts starts it.',
+    );
+  }
+  if ('unavailable' in shared) throw new Error(shared.unavailable);
+  const browser = await chromium.connect(shared.endpoint);
+  try {
+    const context = await browser.newContext(options);
+    return {
+      context,
+      async close() {
+        await context.close();
+        await browser.close();
+      },
+    };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
