@@ -11,8 +11,9 @@ declare module 'vitest' {
 /**
  * `DATABASE_URL` for an example that runs durable workflows: a fresh database of its own on the
  * run's one Postgres, as a user with their own server runs the example (it then starts no
- * embedded server). batch-durable and interactions-durable still start theirs, so that path is
- * run too.
+ * embedded server). Every durable example runs this way (the suite shares one Postgres); the
+ * embedded path itself, `startEmbeddedPostgres` with no `databaseUrl`, is tested in
+ * packages/dbos/src/testing/start-embedded-postgres.test.ts.
  */
 export async function databaseEnv(prefix: string): Promise<Record<string, string>> {
   const url = inject('postgresUrl');

@@ -437,16 +437,20 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('run-2 done after 1 round(s): (scripted) No city asked');
   });
 
-  it('batch-durable: the batch job as a DBOS workflow on embedded Postgres', async () => {
-    const { stdout } = await runOk('batch/durable-agent-runs.ts');
+  it('batch-durable: the batch job as a DBOS workflow on Postgres', async () => {
+    const { stdout } = await runOk('batch/durable-agent-runs.ts', [], await databaseEnv('batch'));
     expect(stdout).toContain('started weather-job-1');
     expect(stdout).toContain('job done after 2 round(s)');
     expect(stdout).toContain('run-0 done: (scripted) Paris: clear.');
     expect(stdout).toContain('run-1 done: (scripted) Oslo: snow.');
   });
 
-  it('interactions-durable: a durable agent on background interactions, on embedded Postgres', async () => {
-    const { stdout } = await runOk('interactions/durable-background.ts');
+  it('interactions-durable: a durable agent on background interactions, on Postgres', async () => {
+    const { stdout } = await runOk(
+      'interactions/durable-background.ts',
+      [],
+      await databaseEnv('interactions'),
+    );
     expect(stdout).toContain('started weather-run-1');
     expect(stdout).toContain('tool get_weather answered');
     expect(stdout).toContain('answer: (scripted) Oslo: snow.');
