@@ -13,7 +13,15 @@ import { writeEventStream } from './write-event-stream.ts';
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((r) => server.close(r))));
+  // closeAllConnections: the client's pool keeps an idle socket to the server open until its own
+  // keep-alive timer ends (about 3 s with the global fetch), and `close()` waited for it.
+  await Promise.all(
+    servers.splice(0).map((server) => {
+      const closed = new Promise((r) => server.close(r));
+      server.closeAllConnections();
+      return closed;
+    }),
+  );
 });
 
 async function listen(server: Server): Promise<string> {
