@@ -6,18 +6,24 @@ import {
 } from '../packages/cli/src/view/__fixtures__/ensure-chromium.ts';
 import type { SharedChromium } from '../packages/cli/src/view/__fixtures__/open-browser-context.ts';
 
-/** The projects whose tests open pages (`openBrowserContext`) in the run's one Chromium. */
-const BROWSER_PROJECTS: ReadonlySet<string> = new Set(['cli', 'runtimes', 'integration']);
-/** ...and the one that only needs it installed: the computer-use example starts its own. */
-const INSTALL_PROJECTS: ReadonlySet<string> = new Set([...BROWSER_PROJECTS, 'examples']);
+/**
+ * The projects whose tests open pages in the run's one Chromium (`openBrowserContext`), or hand
+ * its endpoint to a process (the computer-use example's `--browser`).
+ */
+const BROWSER_PROJECTS: ReadonlySet<string> = new Set([
+  'cli',
+  'runtimes',
+  'integration',
+  'examples',
+]);
 
 /**
  * One headless Chromium for the whole run, the root config's global setup (vitest.config.ts):
  * Debian's `chromium` (installed with apt-get when missing and running as root), started once
  * with playwright-core's `launchServer`, its endpoint provided to every project as `chromium`.
  * Each browser test connects to it and opens a context of its own (cookies, storage and cache
- * are per context), as the guide asks: thirteen files each started a browser of their own before.
- * It is not a CPU saving: those files took 33-35 s of CPU either way (the renderers, one per
+ * are per context), and the computer-use example connects to it (`--browser`), as the guide
+ * asks: thirteen test files and that example each started a browser of their own before. It is not a CPU saving: those files took 33-35 s of CPU either way (the renderers, one per
  * page, and the pages' own work are most of it; the starts were about 1 s each).
  *
  * Started only when the run includes a project that uses it (as the Postgres setup does). When
@@ -28,7 +34,7 @@ export default async function setup(
   project: TestProject,
 ): Promise<(() => Promise<void>) | undefined> {
   const names = project.vitest.projects.map((each) => each.name);
-  if (!names.some((name) => INSTALL_PROJECTS.has(name))) return undefined;
+  if (!names.some((name) => BROWSER_PROJECTS.has(name))) return undefined;
   const unavailable = (unavailable: string): undefined => {
     project.provide('chromium', { unavailable } satisfies SharedChromium);
     return undefined;
@@ -39,7 +45,6 @@ export default async function setup(
   } catch (error) {
     return unavailable(error instanceof Error ? error.message : String(error));
   }
-  if (!names.some((name) => BROWSER_PROJECTS.has(name))) return undefined;
   try {
     const server = await chromium.launchServer({
       executablePath,

@@ -7,19 +7,29 @@
 //
 //   pnpm --filter @gemloop/examples run computer-use
 //   pnpm --filter @gemloop/examples run computer-use --auto
+//   pnpm --filter @gemloop/examples run computer-use --browser ws://127.0.0.1:<port>/<id>
+//
+// --browser connects to a browser that is already running, a Playwright browser server (what
+// playwright-core's `chromium.launchServer()` starts, `wsEndpoint()` gives the address), instead
+// of starting Debian's Chromium; the example's pages are closed and the browser is left running.
 //
 // Offline, the fake plays the actions a real model would take on the local page below.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline/promises';
-import { createAgent } from '@gemloop/core';
+import { createAgent, InvalidArgumentError } from '@gemloop/core';
 import type { BeforeToolCallContext, BeforeToolCallDecision } from '@gemloop/core/agent';
 import { computerUse } from '@gemloop/core/tools';
 import { turn } from '@gemloop/testing';
 import { run } from '../lib/run.ts';
 import { createBrowserExecutor } from './browser-executor.ts';
-import { CHROMIUM_ARGS, loadPlaywright } from './load-playwright.ts';
+import {
+  CHROMIUM_ARGS,
+  type ChromiumLauncher,
+  type ExampleBrowser,
+  loadPlaywright,
+} from './load-playwright.ts';
 
 const REQUEST = 'Subscribe Ada Lovelace to the newsletter on the page that is open.';
 // The viewport the page is laid out for: grid (0-999) x 1000/1000 and y x 800/1000 are pixels.
@@ -57,19 +67,21 @@ const SCRIPT = [
 
 await run(
   async ({ gemini, model, flags, style }) => {
+    // The browser first: when it cannot start (or be reached), nothing is left listening.
+    const { chromium, executablePath } = await loadPlaywright({
+      local: flags.browser === undefined,
+    });
+    const browser =
+      flags.browser === undefined
+        ? await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] })
+        : await connectBrowser(chromium, flags.browser);
     const server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    pageUrl = `${origin}/`;
-    const { chromium, executablePath } = await loadPlaywright();
-    const browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [...CHROMIUM_ARGS],
-    });
     try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      pageUrl = `${origin}/`;
       const page = await browser.newPage({ viewport: VIEWPORT });
       await page.goto(pageUrl);
       const execute = createBrowserExecutor(page, {
@@ -120,9 +132,42 @@ await run(
     script: SCRIPT,
     flags: {
       auto: { type: 'boolean', description: 'Confirm risky actions by policy instead of asking.' },
+      browser: {
+        type: 'string',
+        description:
+          "Connect to this Playwright browser server (ws://...) instead of starting Debian's Chromium.",
+      },
     },
   },
 );
+
+/**
+ * A running browser for `--browser`: a WebSocket endpoint of a Playwright browser server. A bad
+ * value or a refused connection is the user's to fix, so it says how instead of a stack.
+ */
+async function connectBrowser(
+  chromium: ChromiumLauncher,
+  endpoint: string,
+): Promise<ExampleBrowser> {
+  const fix =
+    "Give the WebSocket endpoint of a running Playwright browser server (the `wsEndpoint()` of playwright-core's `chromium.launchServer()`), or leave out --browser to start Debian's Chromium.";
+  if (!/^wss?:\/\//.test(endpoint)) {
+    throw new InvalidArgumentError({
+      argument: '--browser',
+      message: `"${endpoint}" is not a ws:// or wss:// URL. ${fix}`,
+    });
+  }
+  try {
+    return await chromium.connect(endpoint);
+  } catch (cause) {
+    const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
+    throw new InvalidArgumentError({
+      argument: '--browser',
+      message: `No browser answered at ${endpoint} (${reason}). ${fix}`,
+      cause,
+    });
+  }
+}
 
 /** Ordinary actions run; one the safety system flags needs a yes (typed, or the policy's). */
 async function confirm(

@@ -25,22 +25,35 @@ export type ExamplePage = BrowserPage & {
   textContent(selector: string): Promise<string | null>;
 };
 
+/** The part of playwright-core's `Browser` the example uses. */
+export type ExampleBrowser = {
+  newPage(options: { viewport: { width: number; height: number } }): Promise<ExamplePage>;
+  /** Closes a browser it started; for one it connected to, closes its pages and disconnects. */
+  close(): Promise<void>;
+};
+
 /** The part of playwright-core's `chromium` the example uses. */
 export type ChromiumLauncher = {
-  launch(options: { executablePath: string; headless: boolean; args: string[] }): Promise<{
-    newPage(options: { viewport: { width: number; height: number } }): Promise<ExamplePage>;
-    close(): Promise<void>;
-  }>;
+  launch(options: {
+    executablePath: string;
+    headless: boolean;
+    args: string[];
+  }): Promise<ExampleBrowser>;
+  /** A running Playwright browser server (`launchServer`, `playwright run-server`). */
+  connect(wsEndpoint: string): Promise<ExampleBrowser>;
 };
 
 type Playwright = { chromium: ChromiumLauncher };
 
-/** playwright-core, and the Chromium to start; throws naming the fix when either is missing. */
-export async function loadPlaywright(): Promise<{
+/**
+ * playwright-core, and the Chromium to start; throws naming the fix when either is missing (the
+ * local Chromium only when the example starts one, not when it connects to a running browser).
+ */
+export async function loadPlaywright({ local = true }: { local?: boolean } = {}): Promise<{
   chromium: ChromiumLauncher;
   executablePath: string;
 }> {
-  if (!existsSync(CHROMIUM_PATH)) {
+  if (local && !existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `${CHROMIUM_PATH} is missing: install Debian's Chromium (sudo apt-get install -y chromium).`,
     );

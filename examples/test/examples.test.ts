@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeCommand } from 'gemloop';
 import { describe, expect, it } from 'vitest';
+import { sharedChromiumEndpoint } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
 import { databaseEnv } from './database-env.ts';
 import {
   describeRun,
@@ -376,7 +377,11 @@ describe.concurrent('the examples, offline', () => {
   });
 
   it('computer-use: the scripted actions run in Chromium, the risky click only once confirmed', async () => {
-    const { stdout } = await runOk('computer-use/basic.ts', ['--auto']);
+    // In the run's one Chromium (scripts/chromium-setup.ts), as a user's running browser.
+    const { stdout } = await runOk('computer-use/basic.ts', [
+      '--auto',
+      `--browser=${sharedChromiumEndpoint()}`,
+    ]);
     expect(stdout).toContain('navigate {"url":"http://127.0.0.1:');
     expect(stdout).toContain(
       'click_at needs your confirmation: Subscribing sends the name to a mailing list. -> confirmed by policy (--auto)',
@@ -384,6 +389,23 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('click_at: success (confirmed, safety_acknowledgement sent)');
     expect(stdout).toContain('screenshots sent back: 3');
     expect(stdout).toContain('page says: Subscribed: Ada Lovelace');
+  });
+
+  it('computer-use: a --browser that is not a browser server says so and exits, leaving nothing open', async () => {
+    for (const [endpoint, says] of [
+      ['http://127.0.0.1:1/', '"http://127.0.0.1:1/" is not a ws:// or wss:// URL'],
+      ['ws://127.0.0.1:1/nothing', 'No browser answered at ws://127.0.0.1:1/nothing'],
+    ] as const) {
+      // Before, the page server was already listening when the browser failed: the process
+      // printed the error and never exited.
+      const run = await runExample('computer-use/basic.ts', {
+        args: ['--auto', `--browser=${endpoint}`],
+      });
+      expect(run.code, describeRun(run)).toBe(1);
+      expect(run.stderr).toContain(`Invalid --browser: ${says}`);
+      expect(run.stderr).toContain("leave out --browser to start Debian's Chromium");
+      expect(run.stderr).not.toContain('Unexpected error');
+    }
   });
 
   it.skipIf(!HAS_SCRIPT)(

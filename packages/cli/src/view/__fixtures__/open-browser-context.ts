@@ -24,14 +24,7 @@ export type BrowserSession = { context: BrowserContext; close(): Promise<void> }
 export async function openBrowserContext(
   options: BrowserContextOptions = {},
 ): Promise<BrowserSession> {
-  const shared = inject('chromium');
-  if (shared === undefined) {
-    throw new Error(
-      'This run has no shared Chromium: run the tests with the repository root vitest.config.ts (`npm test`, or `npx vitest run <file>` from the root), whose global setup scripts/chromium-setup.ts starts it.',
-    );
-  }
-  if ('unavailable' in shared) throw new Error(shared.unavailable);
-  const browser = await chromium.connect(shared.endpoint);
+  const browser = await chromium.connect(sharedChromiumEndpoint());
   try {
     const context = await browser.newContext(options);
     return {
@@ -45,4 +38,20 @@ export async function openBrowserContext(
     await browser.close();
     throw error;
   }
+}
+
+/**
+ * The WebSocket endpoint of the run's one Chromium (a Playwright browser server), for a process
+ * that connects to it itself (the computer-use example's `--browser`). Throws, with the reason
+ * and the fix, when the run has none.
+ */
+export function sharedChromiumEndpoint(): string {
+  const shared = inject('chromium');
+  if (shared === undefined) {
+    throw new Error(
+      'This run has no shared Chromium: run the tests with the repository root vitest.config.ts (`npm test`, or `npx vitest run <file>` from the root), whose global setup scripts/chromium-setup.ts starts it.',
+    );
+  }
+  if ('unavailable' in shared) throw new Error(shared.unavailable);
+  return shared.endpoint;
 }
