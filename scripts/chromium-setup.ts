@@ -23,7 +23,8 @@ const BROWSER_PROJECTS: ReadonlySet<string> = new Set([
  * with playwright-core's `launchServer`, its endpoint provided to every project as `chromium`.
  * Each browser test connects to it and opens a context of its own (cookies, storage and cache
  * are per context), and the computer-use example connects to it (`--browser`), as the guide
- * asks: thirteen test files and that example each started a browser of their own before. It is not a CPU saving: those files took 33-35 s of CPU either way (the renderers, one per
+ * asks: thirteen test files and that example each started a browser of their own before. It is
+ * not a CPU saving: the browser test files took 33-35 s of CPU either way (the renderers, one per
  * page, and the pages' own work are most of it; the starts were about 1 s each).
  *
  * Started only when the run includes a project that uses it (as the Postgres setup does). When
@@ -35,8 +36,8 @@ export default async function setup(
 ): Promise<(() => Promise<void>) | undefined> {
   const names = project.vitest.projects.map((each) => each.name);
   if (!names.some((name) => BROWSER_PROJECTS.has(name))) return undefined;
-  const unavailable = (unavailable: string): undefined => {
-    project.provide('chromium', { unavailable } satisfies SharedChromium);
+  const unavailable = (reason: string): undefined => {
+    project.provide('chromium', { unavailable: reason } satisfies SharedChromium);
     return undefined;
   };
   let executablePath: string;

@@ -39,7 +39,7 @@ export type ChromiumLauncher = {
     headless: boolean;
     args: string[];
   }): Promise<ExampleBrowser>;
-  /** A running Playwright browser server (`launchServer`, `playwright run-server`). */
+  /** A running Playwright browser server, by its WebSocket endpoint (`launchServer().wsEndpoint()`). */
   connect(wsEndpoint: string): Promise<ExampleBrowser>;
 };
 
