@@ -34,6 +34,8 @@ import {
 const REQUEST = 'Subscribe Ada Lovelace to the newsletter on the page that is open.';
 // The viewport the page is laid out for: grid (0-999) x 1000/1000 and y x 800/1000 are pixels.
 const VIEWPORT = { width: 1000, height: 800 };
+/** How long `--browser` waits for the browser server to answer. */
+const CONNECT_TIMEOUT_MS = 30_000;
 const PAGE = `<!doctype html>
 <title>Newsletter</title>
 <style>
@@ -158,7 +160,9 @@ async function connectBrowser(
     });
   }
   try {
-    return await chromium.connect(endpoint);
+    // Playwright waits forever by default: a server that takes the socket and never answers
+    // (not a browser server) would hang the example.
+    return await chromium.connect(endpoint, { timeout: CONNECT_TIMEOUT_MS });
   } catch (cause) {
     const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
     throw new InvalidArgumentError({

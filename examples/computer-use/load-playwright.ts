@@ -40,7 +40,7 @@ export type ChromiumLauncher = {
     args: string[];
   }): Promise<ExampleBrowser>;
   /** A running Playwright browser server, by its WebSocket endpoint (`launchServer().wsEndpoint()`). */
-  connect(wsEndpoint: string): Promise<ExampleBrowser>;
+  connect(wsEndpoint: string, options: { timeout: number }): Promise<ExampleBrowser>;
 };
 
 type Playwright = { chromium: ChromiumLauncher };
