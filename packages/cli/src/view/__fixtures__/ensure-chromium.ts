@@ -23,10 +23,12 @@ export const CHROMIUM_ARGS: readonly string[] = [
 ];
 
 /**
- * The lock that makes one process of a test run the installer: the projects that drive Chromium
- * (cli, runtimes, examples) start together, and two `apt-get` at once fail on dpkg's own lock
+ * The lock that makes one process the installer: two `apt-get` at once fail on dpkg's own lock
  * ("Could not get lock /var/lib/dpkg/lock-frontend"), which failed every browser test of a first
- * `npm test` on a fresh machine.
+ * `npm test` on a fresh machine when each project installed. A run now installs from its global
+ * setup alone (scripts/chromium-setup.ts); the lock keeps two runs at once apart. It is under the
+ * system's temporary folder: Vitest loads every global setup file before the first one sets the
+ * run's own TMPDIR (scripts/scratch-directory-setup.ts).
  */
 const INSTALL_LOCK = join(tmpdir(), 'gemloop-chromium-install.lock');
 
