@@ -254,8 +254,8 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           testTimeout: 120_000,
           // One module graph per worker, like the unit projects: none of its files mocks a module
-          // or resets the registry, and each starts its own servers and browser contexts. Measured with
-          // runtimes: ~69 s -> ~47 s of CPU (a fork and the imports per file were most of it).
+          // or resets the registry, and each starts its own servers and browser contexts. Measured
+          // with runtimes: ~69 s -> ~47 s of CPU (a fork and the imports per file were most of it).
           isolate: false,
         },
       },
