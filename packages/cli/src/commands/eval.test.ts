@@ -180,6 +180,20 @@ describe('gemloop eval', () => {
     expect(await createEvalCommand(dir).run(['dup.mjs'], dup)).toBe(1);
     expect(dup.err()).toContain("bad.jsonl:2: the id 'a' is used twice");
   });
+
+  it('escapes the control characters a result file puts in its error', async () => {
+    writeFileSync(
+      join(dir, 'hostile.json'),
+      JSON.stringify({ format: 'gemloop-eval', version: '\u001b[2J\u001b[31mPASS\u202e' }),
+    );
+    const run = io();
+    expect(await createEvalCommand(dir).run(['compare', 'hostile.json', 'hostile.json'], run)).toBe(
+      1,
+    );
+    expect(run.err()).toContain('eval result version \\u001b[2J\\u001b[31mPASS\\u202e');
+    expect(run.err()).not.toContain('\u001b');
+    expect(run.err()).not.toContain('\u202e');
+  });
 });
 
 describe('gemloop eval from-runs --database-url', () => {

@@ -10,6 +10,7 @@ import {
 } from '../eval/load-recorded-runs.ts';
 import { runEvalSuite } from '../eval/run-eval-suite.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
 const USAGE = `Usage: gemloop eval FILE [--min-pass 0.9] [--concurrency N] [--repeats N] [--timeout-ms N]
                     [--live | --batch] [--base-url URL] [--json out.json] [--junit out.xml] [--name NAME]
@@ -194,7 +195,10 @@ export function createEvalCommand(
           cwd,
         );
       } catch (error) {
-        io.stderr(`gemloop eval: ${error instanceof Error ? error.message : String(error)}\n`);
+        // The message can quote a file's bytes (a result's version, a dataset line): escaped, so
+        // they print as one inert line rather than repaint the terminal.
+        const message = error instanceof Error ? error.message : String(error);
+        io.stderr(`gemloop eval: ${escapeControls(message)}\n`);
         return CliFlagError.isInstance(error) ? 2 : 1;
       }
     },
