@@ -1,6 +1,8 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CliIo } from '../cli-io.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 import type { ReadRecordedRuns } from './load-recorded-runs.ts';
 
@@ -28,18 +30,19 @@ export async function casesFromRuns(
   const lines: string[] = [];
   let skipped = 0;
   for (const name of names.reverse()) {
-    const path = join(folder, name);
-    if ((await stat(path)).size > evals.MAX_RUN_FILE_CHARS) {
-      skipped++;
-      continue;
-    }
     try {
-      const evalCase = evals.caseFromRunFile(await readFile(path, 'utf8'), path);
+      const text = await readRunFile(join(folder, name), evals.MAX_RUN_FILE_CHARS);
+      const evalCase =
+        text === undefined ? undefined : evals.caseFromRunFile(text, join(folder, name));
       if (evalCase === undefined) skipped++;
       else lines.push(JSON.stringify(evalCase));
     } catch (error) {
       skipped++;
-      io.stderr(`gemloop eval from-runs: skipped ${name}: ${(error as Error).message}\n`);
+      // The message can quote the file (a run-start's `format`): its bytes must not reach the
+      // terminal as escape sequences.
+      io.stderr(
+        `gemloop eval from-runs: skipped ${escapeControls(name)}: ${escapeControls((error as Error).message)}\n`,
+      );
     }
   }
   await writeFile(resolve(cwd, out), lines.length === 0 ? '' : `${lines.join('\n')}\n`);
@@ -47,6 +50,32 @@ export async function casesFromRuns(
     `${lines.length} case(s) written to ${out}; ${skipped} run(s) skipped (failed, empty or unreadable).\n`,
   );
   return lines.length;
+}
+
+// O_NONBLOCK: opening a FIFO named like a run returns at once instead of waiting for a writer
+// (open(2)); fstat then refuses it before anything is read. 0 where the platform has none.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * The text of a run file, or `undefined` when it is larger than `maxChars` bytes (not a case).
+ * @throws an `Error` saying why for anything but a regular file that can be read (a FIFO, a
+ * folder, a dangling symlink): the caller skips that one file.
+ */
+async function readRunFile(path: string, maxChars: number): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
+    throw new Error(`cannot be read (${(error as { code?: unknown }).code ?? String(error)})`);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new Error('not a regular file (a FIFO, a folder or a device)');
+    if (stats.size > maxChars) return undefined;
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** What `gemloop eval from-runs --database-url` reads. */
@@ -84,7 +113,7 @@ export async function casesFromDatabase(
       } catch (error) {
         skipped++;
         io.stderr(
-          `gemloop eval from-runs: skipped run ${run.runId}: ${scrubDatabaseUrl((error as Error).message, query.databaseUrl)}\n`,
+          `gemloop eval from-runs: skipped run ${escapeControls(run.runId)}: ${escapeControls(scrubDatabaseUrl((error as Error).message, query.databaseUrl))}\n`,
         );
       }
     }

@@ -1,0 +1,95 @@
+// `gemloop eval from-runs` over a runs folder that holds more than run files: hostile text in a
+// file, a FIFO, a dangling symlink. Each is one skipped file, never a hang, a failed command or
+// bytes that repaint the terminal.
+
+import { constants, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
+import type { CliIo } from '../cli-io.ts';
+import { casesFromDatabase, casesFromRuns } from './cases-from-runs.ts';
+
+function io(): CliIo & { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    env: {},
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+/** A folder with `runs/` holding one successful recorded run, `good.jsonl`. */
+async function runsFolder(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-runs-'));
+  await mkdir(join(dir, 'runs'));
+  const recorded = await recordWeatherRun();
+  writeFileSync(join(dir, 'runs', 'good.jsonl'), await readFile(recorded.file));
+  await recorded.cleanup();
+  return dir;
+}
+
+const fifos: string[] = [];
+afterEach(() => {
+  // A reader still blocked on a FIFO (the bug this file guards against) is released by a writer,
+  // so a failing run does not leave a thread of the pool stuck.
+  for (const fifo of fifos.splice(0)) {
+    try {
+      openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch {
+      // No reader waiting: nothing to release.
+    }
+  }
+});
+
+describe('gemloop eval from-runs', () => {
+  it('escapes the control characters a run file puts in its skip message', async () => {
+    const dir = await runsFolder();
+    writeFileSync(
+      join(dir, 'runs', 'hostile.jsonl'),
+      `${JSON.stringify({ type: 'run-start', format: '\u001b[2J\u001b[31mPASS\u202e', runId: 'r' })}\n`,
+    );
+    const run = io();
+    expect(await casesFromRuns('runs', 'cases.jsonl', run, dir)).toBe(1);
+    expect(run.err()).toContain('skipped hostile.jsonl');
+    expect(run.err()).toContain('\\u001b[2J\\u001b[31mPASS\\u202e');
+    expect(run.err()).not.toContain('\u001b');
+    expect(run.err()).not.toContain('\u202e');
+  });
+
+  it('skips a FIFO and a dangling symlink named like runs, and writes the other runs', async () => {
+    const dir = await runsFolder();
+    const { execFileSync } = await import('node:child_process');
+    const fifo = join(dir, 'runs', 'pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    fifos.push(fifo);
+    symlinkSync(join(dir, 'gone.jsonl'), join(dir, 'runs', 'dangling.jsonl'));
+    const run = io();
+    expect(await casesFromRuns('runs', 'cases.jsonl', run, dir)).toBe(1);
+    expect(run.out()).toContain('1 case(s) written to cases.jsonl; 2 run(s) skipped');
+    expect(run.err()).toContain('skipped pipe.jsonl: not a regular file');
+    expect(run.err()).toContain('skipped dangling.jsonl: cannot be read (ENOENT)');
+    expect((await readFile(join(dir, 'cases.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+  }, 10_000);
+
+  it('escapes the control characters a run of a fleet puts in its skip message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-db-'));
+    async function* read() {
+      yield {
+        runId: 'run\u001b[2J',
+        lines: [{ type: 'run-start', format: '\u001b[31mPASS\u202e', runId: 'r' }],
+      };
+    }
+    const run = io();
+    const query = { databaseUrl: 'postgres://u:pw@localhost/db' };
+    expect(await casesFromDatabase(query, join(dir, 'x.jsonl'), run, dir, read)).toBe(0);
+    expect(run.err()).toContain('skipped run run\\u001b[2J: ');
+    expect(run.err()).toContain('\\u001b[31mPASS\\u202e');
+    expect(run.err()).not.toContain('\u001b');
+    expect(run.err()).not.toContain('\u202e');
+  });
+});
