@@ -2,7 +2,10 @@
 // as a process is bin.test.ts's): each command, each option, each refusal with its exit code and
 // the message that says what to fix.
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProbeFake } from './__fixtures__/probe-fake.ts';
@@ -229,6 +232,23 @@ describe('gemloop view arguments', () => {
     const byDefault = io();
     expect(await createViewCommand(stopAtOnce).run(['--port', '0'], byDefault)).toBe(0);
     expect(byDefault.out()).toMatch(/gemloop view: runs in \/.*\/\.gemloop\/runs\n/);
+  });
+
+  it('refuses a runs or evals folder that is a file, in one line, before it listens', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gemloop-view-args-')), 'runs.jsonl');
+    writeFileSync(file, '');
+    const cases: [string[], Record<string, string>, string][] = [
+      [['--dir', file], {}, `--dir ${file} is a file, not a folder`],
+      [[], { GEMLOOP_RUNS_DIR: file }, `GEMLOOP_RUNS_DIR ${file} is a file, not a folder`],
+      [['--evals', file], {}, `--evals ${file} is a file, not a folder`],
+    ];
+    for (const [args, env, message] of cases) {
+      const run = io(env);
+      expect(await createViewCommand(stopAtOnce).run([...args, '--port', '0'], run)).toBe(2);
+      expect(run.err()).toMatch(/^gemloop view: [^\n]*\n$/);
+      expect(run.err()).toContain(message);
+      expect(run.out()).toBe('');
+    }
   });
 
   it('exits 1 naming the cause when the port is taken', async () => {

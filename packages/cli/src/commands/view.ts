@@ -1,7 +1,9 @@
+import { opendir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { describeListenError } from '../listen-error-hint.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { untilSignalled } from '../until-signalled.ts';
 import { startViewServer } from '../view/start-view-server.ts';
 
@@ -32,9 +34,8 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
         io,
       );
       if (typeof values === 'number') return values;
-      const dir = resolve(
-        (values['dir'] as string | undefined) ?? io.env['GEMLOOP_RUNS_DIR'] ?? '.gemloop/runs',
-      );
+      const runs = folderOf('dir', values, io.env);
+      const dir = runs.path;
       const portText = values['port'] as string | undefined;
       // Decimal digits only: Number() would read '' as 0 (any free port) and take 0x10 or 1e3.
       const port =
@@ -43,13 +44,17 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
         io.stderr(`--port must be a port number from 0 to 65535; got ${String(portText)}.\n`);
         return 2;
       }
+      const evals = folderOf('evals', values, io.env);
+      const evalsDir = evals.path;
+      for (const folder of [runs, evals]) {
+        const problem = await folderProblem(folder.path);
+        if (problem !== undefined) {
+          io.stderr(`gemloop view: ${folder.namedBy} ${escapeControls(folder.path)} ${problem}.\n`);
+          return 2;
+        }
+      }
       let server: Awaited<ReturnType<typeof startViewServer>>;
       try {
-        const evalsDir = resolve(
-          (values['evals'] as string | undefined) ??
-            io.env['GEMLOOP_EVALS_DIR'] ??
-            '.gemloop/evals',
-        );
         server = await startViewServer({ dir, port, evalsDir });
       } catch (error) {
         io.stderr(`gemloop view: ${await describeListenError(error, '127.0.0.1', port)}\n`);
@@ -63,6 +68,43 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       return 0;
     },
   };
+}
+
+/** The viewer's folders: each from its flag, else its environment variable, else a default. */
+const FOLDERS = {
+  dir: { variable: 'GEMLOOP_RUNS_DIR', fallback: '.gemloop/runs' },
+  evals: { variable: 'GEMLOOP_EVALS_DIR', fallback: '.gemloop/evals' },
+} as const;
+
+/** A folder of the viewer, absolute, and what named it (for the message that refuses it). */
+function folderOf(
+  key: keyof typeof FOLDERS,
+  values: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+): { path: string; namedBy: string } {
+  const { variable, fallback } = FOLDERS[key];
+  const flag = values[key];
+  if (typeof flag === 'string') return { path: resolve(flag), namedBy: `--${key}` };
+  const fromEnv = env[variable];
+  if (fromEnv !== undefined) return { path: resolve(fromEnv), namedBy: variable };
+  return { path: resolve(fallback), namedBy: 'the default folder' };
+}
+
+/**
+ * Why `path` cannot be the viewer's folder, or `undefined` when it can. A folder that does not
+ * exist yet is fine (the list is empty until a run is recorded); a file or a folder that cannot be
+ * read would fail every poll of the page with a bare HTTP 500, so the command refuses it at start.
+ */
+async function folderProblem(path: string): Promise<string | undefined> {
+  try {
+    await (await opendir(path)).close();
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOTDIR') return 'is a file, not a folder: give the folder that holds the files';
+    return `cannot be read (${typeof code === 'string' ? code : String(error)})`;
+  }
 }
 
 /** `gemloop view`: the run viewer. */
