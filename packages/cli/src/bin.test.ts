@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { FakeGemini } from '@gemloop/testing';
@@ -81,5 +81,18 @@ describe('the gemloop bin', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'nope'");
     expect(unknown.stderr).toMatch(/probe\s+check a Gemini gateway/);
+  });
+
+  it('exits with its own code and no stack trace when the reader of its output goes away', async () => {
+    // `gemloop help | head -0`: the pipe is closed before the bin writes its first byte.
+    const child = spawn(process.execPath, [bin, 'help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
