@@ -254,4 +254,30 @@ describe('the viewer server, route by route', () => {
       /limits\.maxViewBytes must be a whole number above 0/,
     );
   });
+
+  it('shows a run with a line nested deeper than JSON.stringify goes, that line left out', async () => {
+    // JSON.parse reads any depth; JSON.stringify overflows the stack a few thousand levels down.
+    // The recorder never writes such a line, a hand-made file can.
+    const deepDir = join(root, 'deep');
+    await mkdir(deepDir);
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const id = '2026-01-04T00-00-00-000Z-deep';
+    await writeFile(
+      join(deepDir, `${id}.jsonl`),
+      line({ type: 'run-start', at: 1, runId: 'deep' }) +
+        `{"type":"tool-call-end","at":2,"output":${deep}}\n` +
+        line({ type: 'run-end', at: 3, outcome: 'success' }),
+    );
+    const deepServer = await startViewServer({ dir: deepDir });
+    try {
+      const response = await fetch(new URL(`/api/runs/${id}`, deepServer.url));
+      expect(response.status).toBe(200);
+      const lines = (await response.json()) as Record<string, unknown>[];
+      expect(lines.map((entry) => entry['type'])).toEqual(['run-start', 'truncated', 'run-end']);
+      expect(lines[1]).toMatchObject({ by: 'viewer', at: 2 });
+      expect(lines[1]?.['reason']).toMatch(/nested too deeply/);
+    } finally {
+      await deepServer.close();
+    }
+  });
 });

@@ -165,7 +165,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
       if (run === undefined) send(response, 404, 'application/json', '{"error":"no such run"}');
       else if ('problem' in run)
         send(response, 403, 'application/json', JSON.stringify({ error: run.problem }));
-      else send(response, 200, 'application/json', JSON.stringify(run.lines));
+      else send(response, 200, 'application/json', linesToJson(run.lines));
       return;
     }
     send(response, 404, 'text/plain', 'Not found.');
@@ -188,6 +188,28 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * A run's lines as a JSON array, one line at a time: a line nested deeper than `JSON.stringify`
+ * can go (`JSON.parse` reads any depth, so a hand-made file can hold one; the recorder, which
+ * stringifies, never writes one) becomes the viewer's note that it was left out, instead of a
+ * RangeError that made the whole run an HTTP 500.
+ */
+function linesToJson(lines: readonly Record<string, unknown>[]): string {
+  const parts = lines.map((line) => {
+    try {
+      return JSON.stringify(line);
+    } catch {
+      return JSON.stringify({
+        type: 'truncated',
+        by: 'viewer',
+        reason: `A ${String(line['type']).slice(0, 100)} line is nested too deeply to show; it is left out.`,
+        at: typeof line['at'] === 'number' ? line['at'] : undefined,
+      });
+    }
+  });
+  return `[${parts.join(',')}]`;
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
