@@ -31,8 +31,15 @@ export async function sendProbeRequest(
       headers,
       body: JSON.stringify(body),
       signal,
-      redirect: 'error',
+      // Never followed (the key would go along to wherever it points), but read, so the line can
+      // say where the gateway sends its clients.
+      redirect: 'manual',
     });
+    const redirect = redirectOf(response, redact);
+    if (redirect !== undefined) {
+      await response.body?.cancel().catch(() => {});
+      return failed(redirect);
+    }
     const read = await readBoundedBody(response, { maxBytes: options.maxAnswerBytes, signal });
     if (read.failure !== undefined) {
       options.signal?.throwIfAborted();
@@ -61,7 +68,7 @@ export async function sendProbeRequest(
     options.signal?.throwIfAborted();
     if (timeout.aborted) return failed(timedOut);
     // fetch errors can quote the URL or a header a gateway echoed: redacted like the body.
-    return failed(redact(error instanceof Error ? error.message : String(error)));
+    return failed(redact(fetchErrorText(error)));
   }
 }
 
@@ -74,4 +81,41 @@ function failed(failure: string): Answer {
     json: undefined,
     failure,
   };
+}
+
+/** The longest redirect target a line quotes. */
+const MAX_LOCATION_CHARS = 200;
+
+/**
+ * What a redirect answer says, or `undefined` for any other answer. Node's fetch gives a manual
+ * redirect with its status and Location; a browser-like fetch gives an `opaqueredirect` without
+ * either. The Location is redacted before it is clipped, so a key in it is never cut in half.
+ */
+function redirectOf(response: Response, redact: (text: string) => string): string | undefined {
+  const advice =
+    'the probe does not follow redirects, which would take the key along: if that is the gateway, give it as --base-url';
+  if (response.type === 'opaqueredirect') return `redirected; ${advice}`;
+  if (response.status < 300 || response.status > 399) return undefined;
+  const header = response.headers.get('location');
+  if (header === null) return undefined;
+  const location = redact(header);
+  const shown =
+    location.length > MAX_LOCATION_CHARS ? `${location.slice(0, MAX_LOCATION_CHARS)}...` : location;
+  return `redirected (HTTP ${response.status}) to ${shown}; ${advice}`;
+}
+
+/**
+ * A fetch failure's message with its cause: Node's fetch says only "fetch failed", and the cause
+ * (a refused or reset connection, an unknown host, a bad certificate) is what the user can fix.
+ */
+function fetchErrorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  const detail =
+    cause instanceof Error
+      ? cause.message || ((cause as { code?: unknown }).code as string | undefined)
+      : undefined;
+  return detail === undefined || detail === '' || detail === error.message
+    ? error.message
+    : `${error.message}: ${detail}`;
 }
