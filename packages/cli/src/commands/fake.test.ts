@@ -176,6 +176,11 @@ describe('gemloop fake', () => {
       [['--fault', 'overloaded:p=2'], 'p is a chance from 0 to 1'],
       [['--fault', 'overloaded:ms=5'], 'ms is the delay of a latency fault only'],
       [['--fault', 'rate-limit:times=x'], 'times needs a number, as times=1'],
+      // Past the largest timer Node sets, the delay would be 1 ms (TimeoutOverflowWarning).
+      [
+        ['--port', '0', '--fault', 'latency:ms=2147483648'],
+        'ms is at most 2147483647 (about 24 days)',
+      ],
       [['--models', ','], '--models "," is not accepted; use pattern, a comma-separated list'],
       [['--host', ''], '--host "" is not accepted'],
       [['--script', './missing.mjs'], '--script ./missing.mjs: no such file'],

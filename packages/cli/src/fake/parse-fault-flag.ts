@@ -27,6 +27,9 @@ const STREAM_FAULTS: ReadonlySet<string> = new Set([
   'malformed-chunk',
 ]);
 
+/** The longest delay Node's timers take (a signed 32-bit count of milliseconds). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** The form of `--fault`, for its help and its errors. */
 export const FAULT_FORM =
   'TYPE[:p=0.1][,times=N][,call=N][,ms=N (latency)][,after=N (stream faults)][,delay=S (rate-limit)]';
@@ -34,9 +37,9 @@ export const FAULT_FORM =
 /**
  * Reads one `--fault` value, `TYPE[:key=value,...]`, into a fault rule of the fake: the type (one
  * of {@link FAULT_TYPES}), `p` (the chance a model call fails, 0 to 1), `times` (at most that many
- * injections), `call` (only the model call with that 0-based index), `ms` (latency's delay, required
- * for it), `after` (the events a broken stream delivers first), `delay` (rate-limit's RetryInfo
- * seconds). Without `p`, `times` or `call` every model call gets the fault.
+ * injections), `call` (only the model call with that 0-based index), `ms` (latency's delay,
+ * required for it, at most 2147483647: Node's longest timer), `after` (the events a broken stream
+ * delivers first), `delay` (rate-limit's RetryInfo seconds). Without `p`, `times` or `call` every model call gets the fault.
  * @throws {@link CliFlagError} naming `--fault`, the part at fault and the accepted form.
  */
 export function parseFaultFlag(text: string): FakeFaultRule {
@@ -66,6 +69,9 @@ export function parseFaultFlag(text: string): FakeFaultRule {
     if (key === 'p' && number > 1) refuse('p is a chance from 0 to 1');
     if (key === 'times' && number < 1) refuse('times must be at least 1');
     if (key === 'ms' && type !== 'latency') refuse('ms is the delay of a latency fault only');
+    // A longer timer is set to 1 ms by Node (TimeoutOverflowWarning): the fault would not delay.
+    if (key === 'ms' && number > MAX_TIMER_MS)
+      refuse(`ms is at most ${MAX_TIMER_MS} (about 24 days)`);
     if (key === 'after' && !STREAM_FAULTS.has(type)) {
       refuse(`after applies to the stream faults only (${[...STREAM_FAULTS].join(', ')})`);
     }
