@@ -219,7 +219,11 @@ export interface Caches {
   get(name: string, options?: CallOptions): Promise<CachedContent>;
   /** `GET cachedContents`: one page of this key's caches. */
   list(options?: ListCachesOptions): Promise<ListCachedContentsResponse>;
-  /** Every cache of this key, page after page. */
+  /**
+   * Every cache of this key, page after page.
+   * @throws {@link ApiCallError} (not retryable) when a page hands back a page token already
+   * followed (a gateway that ignores `pageToken`), rather than listing forever.
+   */
   listAll(options?: Omit<ListCachesOptions, 'pageToken'>): AsyncIterable<CachedContent>;
   /**
    * `PATCH cachedContents/{id}?updateMask=ttl|expireTime`: a new expiration (the only field the

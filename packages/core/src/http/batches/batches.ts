@@ -80,7 +80,11 @@ export interface Batches {
   get(name: string, options?: CallOptions): Promise<BatchJob>;
   /** `GET batches`: one page. */
   list(options?: ListBatchesOptions): Promise<ListBatchesResponse>;
-  /** Every batch of this key, page after page. */
+  /**
+   * Every batch of this key, page after page.
+   * @throws {@link ApiCallError} (not retryable) when a page hands back a page token already
+   * followed (a gateway that ignores `pageToken`), rather than listing forever.
+   */
   listAll(options?: Omit<ListBatchesOptions, 'pageToken'>): AsyncIterable<BatchJob>;
   /** `POST batches/{id}:cancel`. */
   cancel(name: string, options?: CallOptions): Promise<void>;

@@ -21,6 +21,7 @@ import { pickCallOptions, pollOptionsDeclaration } from '../files/file-options.t
 import type { Files } from '../files/files.ts';
 import { toFilePath } from '../files/to-file-path.ts';
 import type { Gemini } from '../gemini.ts';
+import { listAllPages } from '../list-all-pages.ts';
 import {
   callOptionsDeclaration,
   listOptionsDeclaration,
@@ -191,13 +192,15 @@ function makeBatches(
       });
     },
 
-    async *listAll(listOptions) {
-      let pageToken: string | undefined;
-      do {
-        const page = await batches.list({ ...listOptions, pageToken });
-        yield* page.operations;
-        pageToken = page.nextPageToken || undefined;
-      } while (pageToken !== undefined);
+    listAll(listOptions) {
+      return listAllPages({
+        method: 'batches.list',
+        url: `${client.root}batches`,
+        listPage: async (pageToken) => {
+          const page = await batches.list({ ...listOptions, pageToken });
+          return { items: page.operations, nextPageToken: page.nextPageToken };
+        },
+      });
     },
 
     async cancel(name, callOptions) {

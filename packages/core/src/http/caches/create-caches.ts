@@ -4,6 +4,7 @@ import type { GenerateContentRequest } from '../../wire/request.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { buildGenerateContentBody } from '../build-generate-content-body.ts';
 import type { CacheExpiration, Caches, CreateCacheRequest } from '../gemini.ts';
+import { listAllPages } from '../list-all-pages.ts';
 import {
   listOptionsDeclaration,
   type ResolvedCallOptions,
@@ -89,13 +90,15 @@ export function createCaches(
       );
     },
 
-    async *listAll(listOptions) {
-      let pageToken: string | undefined;
-      do {
-        const page = await caches.list({ ...listOptions, pageToken });
-        yield* page.cachedContents;
-        pageToken = page.nextPageToken || undefined;
-      } while (pageToken !== undefined);
+    listAll(listOptions) {
+      return listAllPages({
+        method: 'caches.list',
+        url: `${client.root}cachedContents`,
+        listPage: async (pageToken) => {
+          const page = await caches.list({ ...listOptions, pageToken });
+          return { items: page.cachedContents, nextPageToken: page.nextPageToken };
+        },
+      });
     },
 
     async update(name, expiration, callOptions) {

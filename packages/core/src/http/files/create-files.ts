@@ -11,6 +11,7 @@ import { invalidResponse } from '../attempts/read-json-response.ts';
 import { type SendWithRetryOptions, sendWithRetry } from '../attempts/send-with-retry.ts';
 import { type ClientInternals, clientInternalsOf } from '../client-internals.ts';
 import type { Gemini } from '../gemini.ts';
+import { listAllPages } from '../list-all-pages.ts';
 import {
   listOptionsDeclaration,
   type ResolvedCallOptions,
@@ -108,13 +109,15 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
       });
     },
 
-    async *listAll(listOptions) {
-      let pageToken: string | undefined;
-      do {
-        const page = await files.list({ ...listOptions, pageToken });
-        yield* page.files;
-        pageToken = page.nextPageToken || undefined;
-      } while (pageToken !== undefined);
+    listAll(listOptions) {
+      return listAllPages({
+        method: 'files.list',
+        url: `${client.root}files`,
+        listPage: async (pageToken) => {
+          const page = await files.list({ ...listOptions, pageToken });
+          return { items: page.files, nextPageToken: page.nextPageToken };
+        },
+      });
     },
 
     async delete(name, callOptions) {

@@ -91,7 +91,11 @@ export interface Files {
   get(name: string, options?: CallOptions): Promise<GeminiFile>;
   /** `GET files`: one page of this key's files. */
   list(options?: ListFilesOptions): Promise<ListFilesResponse>;
-  /** Every file of this key, page after page. */
+  /**
+   * Every file of this key, page after page.
+   * @throws {@link ApiCallError} (not retryable) when a page hands back a page token already
+   * followed (a gateway that ignores `pageToken`), rather than listing forever.
+   */
   listAll(options?: Omit<ListFilesOptions, 'pageToken'>): AsyncIterable<GeminiFile>;
   /** `DELETE files/{id}`. @throws {@link FileNotFoundError} */
   delete(name: string, options?: CallOptions): Promise<void>;
