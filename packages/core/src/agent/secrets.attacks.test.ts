@@ -117,4 +117,30 @@ describe('a run at trace level keeps the API key out of everything', () => {
     expect((error as Error).message).toContain('[redacted]');
     expect(lines.join('')).not.toContain(KEY);
   });
+
+  it('holds for a beforeToolCall deny message that quotes the key', async () => {
+    // A policy hook that checks credentials may deny with the upstream's words, key included, as
+    // it may throw them (the first test): the model, the result and the logs get neither.
+    const { lines, logger } = capture();
+    const fake = createFakeGemini({ script: [turn.call('guarded', {}), turn.text('done')] });
+    const gemini = createGemini({ apiKey: KEY, fetch: fake.fetch, logger, retry: false });
+    const guarded = defineTool({ name: 'guarded', parameters: z.object({}), execute: () => 'ran' });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [guarded],
+      logger,
+      beforeToolCall: () => ({ type: 'deny', message: `policy service: key ${KEY} not allowed` }),
+    });
+    const stream = agent.stream('Go.');
+    const events: unknown[] = [];
+    for await (const event of stream) events.push(event);
+    const result = await stream.result;
+    expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('denied');
+    expect(result.steps[0]?.toolCalls[0]?.error).toBe('policy service: key [redacted] not allowed');
+    expect(JSON.stringify(fake.modelRequests.map((request) => request.body))).not.toContain(KEY);
+    expect(render(result)).not.toContain(KEY);
+    expect(render(events)).not.toContain(KEY);
+    expect(lines.join('')).not.toContain(KEY);
+  });
 });

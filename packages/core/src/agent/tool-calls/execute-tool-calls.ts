@@ -222,6 +222,8 @@ export async function executeToolCalls<Output>({
     if (outcome.type === 'error' || outcome.type === 'hook-failed') {
       outcome.error = config.redact(outcome.error);
     }
+    // So does a denial's message, which a policy hook may write from the same upstream's words.
+    if (outcome.type === 'denied') outcome.message = config.redact(outcome.message);
     if (outcome.type === 'guardrail-tripped' && failure === undefined) {
       const { trip } = outcome;
       failure = (run) =>
