@@ -221,6 +221,28 @@ describe('createFileHistoryStore', () => {
     }
   });
 
+  it('never names a file after a Windows device (con, nul, com1, ...), whose writes go nowhere', async () => {
+    // On Windows `nul.jsonl` is the null device and `con.jsonl` the console, whatever the
+    // extension: a session with such an id would be written to no file and load back empty.
+    const directory = await temporaryDirectory();
+    const store = createFileHistoryStore({ directory });
+    const ids = ['con', 'prn', 'aux', 'nul', 'com1', 'com9', 'lpt0', 'lpt1', '%6Eul'];
+    for (const id of ids) await store.append(id, chatTurn(id), context());
+    await store.close();
+
+    const names = await readdir(directory);
+    expect(names).toHaveLength(ids.length);
+    for (const name of names) {
+      expect(name.split('.')[0]).not.toMatch(/^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i);
+    }
+    for (const id of ids) {
+      expect((await store.load(id, context()))[0]?.contents[0]?.parts[0]?.text).toBe(id);
+    }
+    // Ids that only begin like a device keep their plain names.
+    expect(store.filePath('console').endsWith('/console.jsonl')).toBe(true);
+    expect(store.filePath('com10').endsWith('/com10.jsonl')).toBe(true);
+  });
+
   it('leaves the file as it was when a turn cannot be written', async () => {
     const store = createFileHistoryStore({ directory: await temporaryDirectory() });
     await store.append('s', chatTurn('A'), context());

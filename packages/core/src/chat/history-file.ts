@@ -26,6 +26,8 @@ const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as 
 const NEWLINE = 0x0a;
 // The longest agent name read back from a line (a name is a tool-name segment: 128 at most).
 const MAX_AGENT_NAME = 128;
+// The device names of Windows that a file name of lower-case letters and digits can spell.
+const WINDOWS_DEVICE_NAME = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
 
 /** One turn as a line, newline included. JSON never puts a raw newline inside a value. @internal */
 export function toHistoryLine(id: string, turn: ChatTurn): string {
@@ -45,8 +47,9 @@ export function toHistoryLine(id: string, turn: ChatTurn): string {
 /**
  * The file name of a session in a store directory. Lower-case letters, digits, `_` and `-` stay;
  * every other byte becomes `%XX` (upper-case hex), so two ids never share a name, even on a
- * case-insensitive file system, and no id can name a path outside the directory. Long ids end in
- * a hash (`~<sha256>`), and each line records its id, which `load` checks.
+ * case-insensitive file system, and no id can name a path outside the directory or a Windows
+ * device (`con`, `nul`, ...: their first letter is escaped too). Long ids end in a hash
+ * (`~<sha256>`), and each line records its id, which `load` checks.
  * @internal
  */
 export function historyFileName(id: string): string {
@@ -63,6 +66,11 @@ export function historyFileName(id: string): string {
   }
   if (name.length > 200) {
     name = `${name.slice(0, 120)}~${crypto().createHash('sha256').update(id).digest('hex')}`;
+  }
+  // Windows opens the device, not a file, for these names whatever the extension (`nul.jsonl` is
+  // the null device). Their first letter is written as `%XX` too, which no other id's name holds.
+  if (WINDOWS_DEVICE_NAME.test(name)) {
+    name = `%${name.charCodeAt(0).toString(16).toUpperCase()}${name.slice(1)}`;
   }
   return `${name}.jsonl`;
 }
