@@ -203,4 +203,21 @@ describe('resolveToolParameters', () => {
       /needs async validation.*Do the async check in execute/,
     );
   });
+
+  it('throws the error of a check that throws, not the async one (zod answers both with a Promise)', () => {
+    const failure = new Error('unit table not loaded');
+    const fails = (): never => {
+      throw failure;
+    };
+    for (const parameters of [
+      z.object({ unit: z.string().transform(fails) }),
+      z.object({ unit: z.string().refine(fails) }),
+      z3.object({ unit: z3.string().transform(fails) }),
+    ]) {
+      const tool = defineTool({ name: 'convert', parameters, execute });
+      expect(() => tool.parseArgs({ unit: 'kg' })).toThrow(failure);
+      // Arguments the check is never reached with are still answered with their issues.
+      expect(tool.parseArgs({ unit: 1 })).toMatchObject({ success: false });
+    }
+  });
 });

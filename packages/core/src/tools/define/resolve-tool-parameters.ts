@@ -115,6 +115,7 @@ function createStandardSchemaParser(
     const result = schema['~standard'].validate(args);
     if (result instanceof Promise) {
       result.catch(() => {});
+      throwWhatTheCheckThrew(schema, args);
       throw new InvalidArgumentError({
         argument: 'parameters',
         message: `The parameters schema of tool "${toolName}" needs async validation (an async refine or transform); gemloop validates tool arguments synchronously. Do the async check in execute and throw or return an error from there.`,
@@ -131,6 +132,24 @@ function createStandardSchemaParser(
     }
     return { success: true, value: result.value };
   };
+}
+
+/**
+ * zod (3.24+ and 4) answers with a Promise both a schema that needs async validation and one
+ * whose refine or transform threw (its `validate` then retries asynchronously, and the Promise
+ * rejects with the error). Its own synchronous parse tells them apart: it throws the check's error
+ * as it is, or for an async check one of zod's own, whose message says it "encountered" a Promise
+ * (the test zod 3's `validate` uses). A check that threw is thrown again here, so the model and
+ * the developer read its error, not advice about async checks.
+ */
+function throwWhatTheCheckThrew(schema: object, args: unknown): void {
+  const { safeParse } = schema as { safeParse?: unknown };
+  if (typeof safeParse !== 'function') return;
+  try {
+    safeParse.call(schema, args);
+  } catch (error) {
+    if (!(error instanceof Error && /encountered/i.test(error.message))) throw error;
+  }
 }
 
 /** zod 3 before 3.24 had no `~standard`. */
