@@ -143,4 +143,32 @@ describe('a run at trace level keeps the API key out of everything', () => {
     expect(render(events)).not.toContain(KEY);
     expect(lines.join('')).not.toContain(KEY);
   });
+
+  it('holds for a tool schema that throws quoting the key while it checks the arguments', async () => {
+    // A transform that looks a value up with the same key may throw with the key in its message;
+    // the throw is told to the model as an argument issue.
+    const { lines, logger } = capture();
+    const fake = createFakeGemini({ script: [turn.call('lookup', { q: 'x' }), turn.text('done')] });
+    const gemini = createGemini({ apiKey: KEY, fetch: fake.fetch, logger, retry: false });
+    const lookup = defineTool({
+      name: 'lookup',
+      parameters: z.object({
+        q: z.string().transform(() => {
+          throw new Error(`lookup failed for https://api.test/?key=${KEY}`);
+        }),
+      }),
+      execute: () => 'ran',
+    });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [lookup], logger });
+    const stream = agent.stream('Go.');
+    const events: unknown[] = [];
+    for await (const event of stream) events.push(event);
+    const result = await stream.result;
+    expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('invalid-args');
+    expect(result.steps[0]?.toolCalls[0]?.error).toContain('[redacted]');
+    expect(JSON.stringify(fake.modelRequests.map((request) => request.body))).not.toContain(KEY);
+    expect(render(result)).not.toContain(KEY);
+    expect(render(events)).not.toContain(KEY);
+    expect(lines.join('')).not.toContain(KEY);
+  });
 });

@@ -222,8 +222,10 @@ export async function executeToolCalls<Output>({
     if (outcome.type === 'error' || outcome.type === 'hook-failed') {
       outcome.error = config.redact(outcome.error);
     }
-    // So does a denial's message, which a policy hook may write from the same upstream's words.
+    // So do a denial's message, which a policy hook may write from the same upstream's words, and
+    // the issues of arguments whose schema threw while it checked them (a transform's lookup).
     if (outcome.type === 'denied') outcome.message = config.redact(outcome.message);
+    if (outcome.type === 'invalid-args') outcome.issues = config.redact(outcome.issues);
     if (outcome.type === 'guardrail-tripped' && failure === undefined) {
       const { trip } = outcome;
       failure = (run) =>
