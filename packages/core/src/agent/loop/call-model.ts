@@ -253,7 +253,8 @@ function emitDeltas(
   emit: NonNullable<EmitEvent>,
 ): Promise<void> | undefined {
   const parts = chunk.candidates?.[0]?.content?.parts;
-  if (parts === undefined) return undefined;
+  // A gateway may write `null` for no parts; the response check lets it through as absent.
+  if (parts == null) return undefined;
   let room: Promise<void> | undefined;
   for (const part of parts) {
     const text = part.text;

@@ -33,8 +33,9 @@ export function createStep({
   const candidate = response.candidates?.[0];
   const candidateContent = candidate?.content;
   let content: Content | undefined;
+  // `!= null` here and below: the response check takes a gateway's `null` for an absent field.
   const parts = candidateContent?.parts;
-  if (parts !== undefined && parts.length > 0) {
+  if (parts != null && parts.length > 0) {
     // The API always says `model`; a content without it would be read back as the user's.
     content =
       candidateContent?.role === 'model'
@@ -53,9 +54,9 @@ export function createStep({
     toolResponseContent: undefined,
     finishReason: candidate?.finishReason,
     finishMessage: candidate?.finishMessage,
-    usage: toAgentUsage(response.usageMetadata),
+    usage: toAgentUsage(response.usageMetadata ?? undefined),
     cost,
-    grounding: grounding !== undefined && Object.keys(grounding).length > 0 ? grounding : undefined,
+    grounding: grounding != null && Object.keys(grounding).length > 0 ? grounding : undefined,
     urlContextMetadata: candidate?.urlContextMetadata,
     safetyRatings: candidate?.safetyRatings,
     citationMetadata: candidate?.citationMetadata,
