@@ -131,6 +131,35 @@ describe('folding candidate fields across chunks', () => {
     });
   });
 
+  it("never lets a later chunk's null (a gateway's absent field) wipe an earlier list or source", () => {
+    // A gateway that writes every absent field as null sends `citations: null` and
+    // `groundingChunks: null` on the chunks that have none.
+    const grounding = {
+      groundingChunks: [{ web: { uri: 'u' } }],
+      groundingSupports: [{ segment: { endIndex: 3 }, groundingChunkIndices: [0] }],
+    };
+    const one = { retrievedUrl: 'https://one.example' };
+    const candidate = fold(
+      chunk('a', {
+        citationMetadata: { citations: [first] },
+        groundingMetadata: grounding,
+        urlContextMetadata: { urlMetadata: [one] },
+      }),
+      chunk('b', {
+        citationMetadata: { citations: null },
+        groundingMetadata: {
+          groundingChunks: null,
+          groundingSupports: null,
+          webSearchQueries: ['q'],
+        },
+        urlContextMetadata: { urlMetadata: null },
+      } as unknown as Partial<Candidate>),
+    );
+    expect(candidate?.citationMetadata).toEqual({ citations: [first] });
+    expect(candidate?.groundingMetadata).toEqual({ ...grounding, webSearchQueries: ['q'] });
+    expect(candidate?.urlContextMetadata).toEqual({ urlMetadata: [one] });
+  });
+
   it('takes the last safetyRatings and finishReason', () => {
     const candidate = fold(
       chunk('a', { safetyRatings: [{ category: 'X', probability: 'LOW' }] }),

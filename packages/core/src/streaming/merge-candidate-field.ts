@@ -1,3 +1,5 @@
+import { setOwnKey } from '../shared/set-own-key.ts';
+
 type AnyRecord = Record<string, unknown>;
 
 /**
@@ -23,7 +25,9 @@ type AnyRecord = Record<string, unknown>;
  *   value wins. Ratings in a stream rate the candidate so far (a block ends the stream with
  *   `finishReason: SAFETY`), like the cumulative `usageMetadata`.
  *
- * `null` is absent, and an empty object never replaces one with content.
+ * `null` is absent, at the top and one level down (a gateway that writes absent fields as `null`
+ * sends `citations: null` on every chunk without citations), and an empty object never replaces
+ * one with content.
  * @internal
  */
 export function mergeCandidateField(target: AnyRecord, key: string, value: unknown): void {
@@ -39,7 +43,7 @@ export function mergeCandidateField(target: AnyRecord, key: string, value: unkno
         target[key] = uniteLists(previous, value, ['urlMetadata']);
         return;
       case 'groundingMetadata':
-        target[key] = { ...previous, ...value };
+        target[key] = withoutNulls(previous, value);
         return;
       case 'logprobsResult':
         target[key] = concatLogprobs(previous, value);
@@ -53,7 +57,7 @@ export function mergeCandidateField(target: AnyRecord, key: string, value: unkno
 
 /** `previous` with the lists under `keys` united with `next`'s, other keys from `next`. */
 function uniteLists(previous: AnyRecord, next: AnyRecord, keys: readonly string[]): AnyRecord {
-  const merged: AnyRecord = { ...previous, ...next };
+  const merged = withoutNulls(previous, next);
   for (const key of keys) {
     const before = previous[key];
     const after = next[key];
@@ -72,7 +76,7 @@ function uniteLists(previous: AnyRecord, next: AnyRecord, keys: readonly string[
 }
 
 function concatLogprobs(previous: AnyRecord, next: AnyRecord): AnyRecord {
-  const merged: AnyRecord = { ...previous, ...next };
+  const merged = withoutNulls(previous, next);
   for (const key of ['chosenCandidates', 'topCandidates']) {
     const before = previous[key];
     const after = next[key];
@@ -106,6 +110,16 @@ function refreshAverage(target: AnyRecord): void {
     sum += value;
   }
   if (target['avgLogprobs'] !== undefined) target['avgLogprobs'] = sum / chosen.length;
+}
+
+/** `{ ...previous, ...next }`, except that a `null` of `next` keeps what `previous` had. */
+function withoutNulls(previous: AnyRecord, next: AnyRecord): AnyRecord {
+  const merged: AnyRecord = { ...previous };
+  for (const key of Object.keys(next)) {
+    const value = next[key];
+    if (value !== null || !Object.hasOwn(previous, key)) setOwnKey(merged, key, value);
+  }
+  return merged;
 }
 
 function isRecord(value: unknown): value is AnyRecord {
