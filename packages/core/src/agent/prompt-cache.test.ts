@@ -150,6 +150,26 @@ describe('the agent cache option', () => {
     await agent.close();
   });
 
+  it("keeps one cache when this machine's clock runs ahead of the server's by more than the TTL", async () => {
+    // The server's expireTime is on its own clock: read against ours, a cache it just made looked
+    // expired already, and each run made another (the old ones left to their TTL, never deleted).
+    const { fake, gemini } = await serve(() => turn.text('OK'));
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      instructions: longInstructions,
+      cache: { ttlSeconds: 600 },
+      now: () => clock + 3_600_000,
+    });
+    await agent.run('One.');
+    await agent.run('Two.');
+    await agent.run('Three.');
+    expect(methods(fake).filter((method) => method.startsWith('caches.'))).toEqual([
+      'caches.create',
+    ]);
+    await agent.close();
+  });
+
   it('streams through the cache too, and concurrent runs share one creation', async () => {
     const { fake, gemini } = await serve(() => turn.text('Streamed answer.'));
     const agent = createAgent({

@@ -62,6 +62,11 @@ export class PromptCache {
   #status: AgentCacheReport['status'] | 'new' = 'new';
   #name: string | undefined;
   #tokens = 0;
+  /**
+   * When the cache expires, on this machine's clock: the TTL from when it was asked for. Not the
+   * API's `expireTime`, which is on the server's clock: read against ours when ours runs ahead,
+   * a cache just made looked expired, and every run made another.
+   */
   #expiresAt = 0;
   #pending: Promise<string | undefined> | undefined;
   #closed = false;
@@ -145,9 +150,10 @@ export class PromptCache {
   }
 
   async #refresh(name: string): Promise<void> {
+    const requestedAt = this.#now();
     try {
-      const updated = await this.#gemini.caches.update(name, { ttlSeconds: this.#ttlMs / 1000 });
-      this.#expiresAt = expiryOf(updated.expireTime, this.#now() + this.#ttlMs);
+      await this.#gemini.caches.update(name, { ttlSeconds: this.#ttlMs / 1000 });
+      this.#expiresAt = requestedAt + this.#ttlMs;
       this.#logger.debug({ cache: name }, 'cache TTL refreshed');
     } catch (error) {
       if (isCacheGone(error)) this.invalidate(name);
@@ -178,6 +184,7 @@ export class PromptCache {
         );
         return undefined;
       }
+      const requestedAt = this.#now();
       const created = await this.#gemini.caches.create({
         model,
         displayName: this.#displayName,
@@ -191,7 +198,7 @@ export class PromptCache {
       });
       this.#name = created.name;
       this.#tokens = readUsageCount(created.usageMetadata?.totalTokenCount) ?? this.#tokens;
-      this.#expiresAt = expiryOf(created.expireTime, this.#now() + this.#ttlMs);
+      this.#expiresAt = requestedAt + this.#ttlMs;
       this.#status = 'active';
       this.#logger.debug({ cache: created.name, tokens: this.#tokens }, 'cache created');
       if (this.#closed) {
@@ -232,11 +239,6 @@ export function isCacheGone(error: unknown): boolean {
     (apiError.status === 403 || apiError.status === 404) &&
     /cached ?content/i.test(apiError.apiMessage ?? apiError.message)
   );
-}
-
-function expiryOf(expireTime: string | undefined, fallback: number): number {
-  const time = expireTime === undefined ? Number.NaN : Date.parse(expireTime);
-  return Number.isNaN(time) ? fallback : time;
 }
 
 /**
