@@ -43,8 +43,18 @@ export function hasToolError(): StopCondition {
   };
 }
 
-/** Stops once the steps together used more than `maxTokens` tokens (`totalTokenCount`). */
+/**
+ * Stops once the steps together used more than `maxTokens` tokens (`totalTokenCount`).
+ * @throws {@link InvalidArgumentError} when `maxTokens` is not a non-negative number (`NaN`, from
+ * an unset environment variable, would never stop the run).
+ */
 export function totalTokensExceed(maxTokens: number): StopCondition {
+  if (typeof maxTokens !== 'number' || !(maxTokens >= 0)) {
+    throw new InvalidArgumentError({
+      argument: 'maxTokens',
+      message: `totalTokensExceed(maxTokens) takes a non-negative number of tokens, such as 100000 (Infinity for no limit); got ${typeof maxTokens === 'number' ? String(maxTokens) : (JSON.stringify(maxTokens) ?? String(maxTokens))}.`,
+    });
+  }
   return ({ steps }) => {
     let total = 0;
     for (const step of steps) total += step.usage.totalTokenCount;
