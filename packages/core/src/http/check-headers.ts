@@ -36,9 +36,31 @@ export function checkHeaders(
         message: `${argument}.${name} must be a string without line breaks.`,
       });
     }
+    const unsendable = describeUnsendable(value);
+    if (unsendable !== undefined) {
+      throw new InvalidArgumentError({
+        argument: `${argument}.${name}`,
+        message: `${argument}.${name} has a character no HTTP header can carry (${unsendable}): header values are Latin-1. Remove it, or encode the value.`,
+      });
+    }
     result[name.toLowerCase()] = value;
   }
   return result;
+}
+
+/**
+ * The first character of `value` a header cannot carry, as `U+200B at position 9` (1-based, the
+ * value itself never shown), or `undefined` when there is none. Header values are byte strings:
+ * `fetch` and undici refuse anything past U+00FF with a TypeError on every request.
+ * @internal
+ */
+export function describeUnsendable(value: string): string | undefined {
+  for (let index = 0; index < value.length; index++) {
+    if (value.charCodeAt(index) <= 0xff) continue;
+    const codePoint = value.codePointAt(index) as number;
+    return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')} at position ${index + 1}`;
+  }
+  return undefined;
 }
 
 /** {@link checkHeaders} as the check of an options declaration (`defineOptions`). @internal */

@@ -247,6 +247,14 @@ describe('createGemini option checks', () => {
     ['a logger without methods', { logger: {} }, 'logger', 'createLogger'],
     ['an empty key', { apiKey: '' }, 'apiKey', 'non-empty'],
     ['a key with a newline', { apiKey: 'abc\n' }, 'apiKey', 'line break'],
+    // Copied from a web page: fetch cannot send it, and failed as "could not reach" the host.
+    [
+      'a key with a zero-width space',
+      { apiKey: 'AIza-key\u200b' },
+      'apiKey',
+      'U+200B at position 9',
+    ],
+    ['a key with a typographic quote', { apiKey: '\u2018AIza-key' }, 'apiKey', 'U+2018'],
     [
       'headers setting the auth header',
       { headers: { 'X-Goog-Api-Key': 'x' } },
@@ -254,6 +262,7 @@ describe('createGemini option checks', () => {
       'apiKey',
     ],
     ['a header value with a line break', { headers: { a: 'b\r\nc' } }, 'headers.a', 'line breaks'],
+    ['a header value fetch cannot send', { headers: { a: 'b\u200bc' } }, 'headers.a', 'U+200B'],
     [
       'a version that disagrees with the base URL',
       { baseUrl: 'https://x.example/v1beta', apiVersion: 'v1' },

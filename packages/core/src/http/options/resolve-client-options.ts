@@ -22,7 +22,7 @@ import { LoadOnce } from '../../shared/load-once.ts';
 import { secretsOfHeaders } from '../../shared/redact-secrets.ts';
 import { SecretList } from '../../shared/secret-list.ts';
 import { TimerPool } from '../../shared/timer-pool.ts';
-import { checkHeaders } from '../check-headers.ts';
+import { checkHeaders, describeUnsendable } from '../check-headers.ts';
 import { timeoutOption } from '../check-timeout.ts';
 import type { CreateGeminiOptions } from '../gemini.ts';
 import { createFetchTransport } from '../transport/create-fetch-transport.ts';
@@ -298,6 +298,14 @@ function checkApiKey(apiKey: unknown): string {
       argument: 'apiKey',
       message:
         'apiKey contains whitespace or a line break; remove it (the key itself is not shown).',
+    });
+  }
+  const unsendable = describeUnsendable(apiKey);
+  if (unsendable !== undefined) {
+    // fetch refuses it on every request with a TypeError that reads like a network failure.
+    throw new InvalidArgumentError({
+      argument: 'apiKey',
+      message: `apiKey contains a character no HTTP header can carry (${unsendable}), often a zero-width space or a typographic quote copied along with the key; remove it (the key itself is not shown).`,
     });
   }
   return apiKey;
