@@ -339,6 +339,14 @@ describe('createGemini({ vertex })', () => {
       .generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' })
       .catch((thrown: unknown) => thrown);
     expect((second as VertexAuthError).reason).toBe('token-function');
+    // A token a header cannot carry (copied with a zero-width space) failed as "could not reach".
+    const unsendable = vertexClient(url, () => 'ya29.token\u200b');
+    const third = await unsendable
+      .generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' })
+      .catch((thrown: unknown) => thrown);
+    expect((third as VertexAuthError).reason).toBe('token-function');
+    expect((third as Error).message).toContain('U+200B at position 11');
+    expect((third as Error).message).not.toContain('ya29');
     expect(fake.requests).toHaveLength(0);
   });
 

@@ -3,6 +3,7 @@ import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { untilAborted } from '../../shared/until-aborted.ts';
 import type { AbortSignalLike } from '../../streaming/parse-generate-content-stream.ts';
+import { describeUnsendable } from '../check-headers.ts';
 import type { VertexAccessToken, VertexOptions } from './vertex-options.ts';
 
 /** Access tokens for Vertex AI calls. Made by {@link createVertexTokenSource}. @internal */
@@ -70,6 +71,14 @@ export function createVertexTokenSource({
         reason: 'token-function',
         message:
           'vertex.getAccessToken returned no usable token: return the access token string, or { token, expiresAt }.',
+      });
+    }
+    const unsendable = describeUnsendable(token);
+    if (unsendable !== undefined) {
+      // fetch refuses it on every request with a TypeError that reads like a network failure.
+      throw new VertexAuthError({
+        reason: 'token-function',
+        message: `vertex.getAccessToken returned a token with a character no HTTP header can carry (${unsendable}); return the token alone (it is not shown).`,
       });
     }
     onToken(token);
