@@ -293,7 +293,9 @@ export async function continueStream(
         // A client that does not watch the signal between chunks still stops here.
         signal.throwIfAborted();
         const candidate = chunk.candidates?.[0];
-        if (candidate?.finishReason !== undefined) finishReason = candidate.finishReason;
+        // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
+        // is still interrupted.
+        if (candidate?.finishReason != null) finishReason = candidate.finishReason;
         const chunkToken = settings.enabled
           ? nonEmptyToken(candidate?.continuationToken)
           : undefined;
@@ -301,7 +303,7 @@ export async function continueStream(
           pending.push(chunk);
           flush();
           endToken = chunkToken;
-        } else if (chunkToken !== undefined && candidate?.finishReason === undefined) {
+        } else if (chunkToken !== undefined && candidate?.finishReason == null) {
           // A checkpoint: what came so far can no longer be regenerated.
           pending.push(chunk);
           flush();

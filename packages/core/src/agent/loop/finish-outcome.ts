@@ -74,7 +74,8 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
   }
   const finishReason = candidate.finishReason;
   const parts = candidate.content?.parts ?? [];
-  if (finishReason === undefined || finishReason === 'STOP') {
+  // `== null`: a gateway's `null` is an absent finish reason, as the response check takes it.
+  if (finishReason == null || finishReason === 'STOP') {
     if (hasFunctionCall(parts) && hasClientCall(parts)) {
       // A call without a name cannot be run or answered (a response needs the name): the API
       // never sends one whole, a gateway or a cut stream might.
