@@ -181,6 +181,18 @@ describe('agentEvents', () => {
     expect(ClientError.isInstance(never) && never.code).toBe('connection-lost');
   });
 
+  it('reads handoff and steer events, which protocol version 1 has', async () => {
+    const fetch = async () =>
+      sse([
+        frame(0, start()),
+        frame(1, { type: 'handoff', path: [], stepNumber: 1, from: 'triage', to: 'billing' }),
+        frame(2, { type: 'steer', path: [], status: 'applied', mode: 'steer', stepNumber: 2 }),
+        frame(3, finish),
+      ]);
+    const events = await collect(agentEvents('http://x', { fetch }));
+    expect(events.map((event) => event.type)).toEqual(['start', 'handoff', 'steer', 'finish']);
+  });
+
   it('stops reconnecting after maxReconnects', async () => {
     let calls = 0;
     const fetch = async () => {

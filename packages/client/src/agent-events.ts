@@ -16,6 +16,8 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set<BrowserEvent['type']>([
   'tool-call',
   'tool-result',
   'step-finish',
+  'handoff',
+  'steer',
   'approval-pending',
   'approval-resolved',
   'error',
