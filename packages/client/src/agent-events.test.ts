@@ -193,6 +193,42 @@ describe('agentEvents', () => {
     expect(events.map((event) => event.type)).toEqual(['start', 'handoff', 'steer', 'finish']);
   });
 
+  it('does not send the request again when the events carry no id (it would start a new run)', async () => {
+    let calls = 0;
+    const noId = (data: object) => `data: ${JSON.stringify(data)}\n\n`;
+    const fetch = async () => {
+      calls++;
+      return sse([noId(start(`r${calls}`)), noId(text('a'))]);
+    };
+    const error = await rejection(collect(agentEvents('http://x', { fetch, reconnectDelayMs: 1 })));
+    expect(ClientError.isInstance(error) && error.code).toBe('connection-lost');
+    expect(calls).toBe(1);
+  });
+
+  it('refuses a resumed stream that starts a new run (a server without a replay buffer)', async () => {
+    const requests: Headers[] = [];
+    const fetch = async (_url: unknown, init?: RequestInit) => {
+      requests.push(new Headers(init?.headers));
+      const run = `r${requests.length}`;
+      // Each request runs anew: ids from 0 again, other text.
+      return sse([0, 1, 2].map((id) => frame(id, id === 0 ? start(run) : text(`${run}.${id} `))));
+    };
+    const seen: string[] = [];
+    const error = await rejection(
+      streamAgent('http://x', {
+        fetch,
+        reconnectDelayMs: 1,
+        onEvent: (event) => {
+          if (event.type === 'text-delta') seen.push(event.text);
+        },
+      }),
+    );
+    expect(ClientError.isInstance(error) && error.code).toBe('resume-unavailable');
+    expect((error as Error).message).toMatch(/new run \(r2\) instead of resuming run r1/);
+    expect(requests[1]?.get('gemloop-run-id')).toBe('r1');
+    expect(seen).toEqual(['r1.1 ', 'r1.2 ']);
+  });
+
   it('stops reconnecting after maxReconnects', async () => {
     let calls = 0;
     const fetch = async () => {

@@ -82,9 +82,13 @@ export async function* agentEvents(
   let events = 0;
   let chars = 0;
   let failures = 0;
+  // Only a run whose id and last event id are known can be resumed. Without an `id:` on its
+  // events (not core's server), sending the request again would start the run over: a second
+  // run on the server, its events added to the first's.
+  const canResume = (): boolean => runId !== undefined && lastId !== undefined;
   for (;;) {
     signal?.throwIfAborted();
-    const resuming = runId !== undefined && lastId !== undefined;
+    const resuming = canResume();
     const requestHeaders = resuming
       ? { ...headers, 'gemloop-run-id': runId as string, 'last-event-id': lastId as string }
       : headers;
@@ -117,13 +121,23 @@ export async function* agentEvents(
             message: `The run sent more than ${events > limits.maxEvents ? `${limits.maxEvents} events` : `${limits.maxChars} characters`} (maxEvents / maxChars).`,
           });
         }
+        const event = parseEvent(message);
+        if (resuming && event?.type === 'start' && event.runId !== runId) {
+          // A resumed stream continues its run (docs/browser-protocol.md): another run id means
+          // this server ran the request as a new run (it has no replay buffer). Its events past
+          // the last id would be shown as the rest of the first run's: two runs in one answer.
+          throw new ClientError({
+            code: 'resume-unavailable',
+            status: response.status,
+            message: `The server started a new run (${String(event.runId)}) instead of resuming run ${runId}: give its route replay: createReplayBuffer() and answer replay.resume(request) first.`,
+          });
+        }
         if (message.id !== undefined) {
           // An event at or before the last one seen (a server that replays too much) is not
           // shown twice, and is no progress: it does not reset the reconnect count.
           if (lastId !== undefined && Number(message.id) <= Number(lastId)) continue;
           lastId = message.id;
         }
-        const event = parseEvent(message);
         if (event === undefined) continue;
         failures = 0;
         if (event.type === 'start') {
@@ -141,13 +155,13 @@ export async function* agentEvents(
     } catch (error) {
       signal?.throwIfAborted();
       if (ClientError.isInstance(error)) throw error;
-      if (runId === undefined || failures >= maxReconnects) throw lost(error, true);
+      if (!canResume() || failures >= maxReconnects) throw lost(error, runId !== undefined);
       await sleep(backoff(baseDelay, failures++), signal);
       continue;
     }
     if (finished) return;
     // The body ended before `finish`: the connection broke (a proxy, a redeploy). Resume.
-    if (runId === undefined || failures >= maxReconnects) {
+    if (!canResume() || failures >= maxReconnects) {
       throw lost(new Error('The event stream ended before the run finished.'), runId !== undefined);
     }
     await sleep(backoff(baseDelay, failures++), signal);
