@@ -99,6 +99,44 @@ describe('agentEvents', () => {
     expect(seen).toContain('text-retraction');
   });
 
+  it('streamAgent: a retraction of a step that sent no text keeps the steps in order', async () => {
+    const delta = (stepNumber: number, t: string) => ({
+      type: 'text-delta',
+      path: [],
+      stepNumber,
+      text: t,
+    });
+    const fetch = async () =>
+      sse([
+        frame(0, start()),
+        frame(1, delta(1, 'One. ')),
+        frame(2, delta(3, 'Three.')),
+        frame(3, { type: 'text-retraction', path: [], stepNumber: 2, text: 'Two. ' }),
+        frame(4, finish),
+      ]);
+    expect((await streamAgent('http://x/chat', { fetch })).text).toBe('One. Two. Three.');
+  });
+
+  it('streamAgent: text events with fields of the wrong type are passed on, not joined', async () => {
+    const fetch = async () =>
+      sse([
+        frame(0, start()),
+        frame(1, { type: 'text-delta', stepNumber: 1, text: 'no path ' }),
+        frame(2, { type: 'text-delta', path: 'abc', stepNumber: 1, text: 'path a string ' }),
+        frame(3, { type: 'text-delta', path: [], stepNumber: 1, text: 5 }),
+        frame(4, { type: 'text-retraction', path: [], stepNumber: 1 }),
+        frame(5, { type: 'text-delta', path: [], stepNumber: 1, text: 'ok' }),
+        frame(6, finish),
+      ]);
+    const seen: string[] = [];
+    const result = await streamAgent('http://x/chat', {
+      fetch,
+      onEvent: (event) => seen.push(event.type),
+    });
+    expect(result.text).toBe('ok');
+    expect(seen).toHaveLength(7);
+  });
+
   it('sends the body as JSON with POST', async () => {
     const seen: RequestInit[] = [];
     const fetch = async (_url: unknown, init?: RequestInit) => {

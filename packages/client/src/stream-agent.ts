@@ -43,15 +43,33 @@ export async function streamAgent(
   // Each step's text, so a retraction replaces that step's and no other.
   const steps = new Map<number, string>();
   for await (const event of agentEvents(url, options)) {
-    if (event.type === 'start') result.runId = event.runId;
-    else if (event.type === 'text-delta' && event.path.length === 0) {
+    // agentEvents checks only an event's type: the fields read here are checked too, so a server
+    // that sends another shape cannot crash this loop or put a number into the text.
+    if (event.type === 'start') {
+      if (typeof event.runId === 'string') result.runId = event.runId;
+    } else if (event.type === 'text-delta' && isOwnText(event)) {
       result.text += event.text;
       steps.set(event.stepNumber, (steps.get(event.stepNumber) ?? '') + event.text);
-    } else if (event.type === 'text-retraction' && event.path.length === 0) {
+    } else if (event.type === 'text-retraction' && isOwnText(event)) {
       steps.set(event.stepNumber, event.text);
-      result.text = [...steps.values()].join('');
+      // In step order: a retraction may name a step that sent no text before (a rewrite of an
+      // empty answer), which the map would otherwise put after the later steps.
+      result.text = [...steps]
+        .sort(([a], [b]) => a - b)
+        .map(([, text]) => text)
+        .join('');
     } else if (event.type === 'finish') result.finish = event;
     options.onEvent?.(event);
   }
   return result;
+}
+
+/** A text event of the run itself (not a subagent's) with the fields it should have. */
+function isOwnText(event: { path: unknown; stepNumber: unknown; text: unknown }): boolean {
+  return (
+    Array.isArray(event.path) &&
+    event.path.length === 0 &&
+    Number.isFinite(event.stepNumber) &&
+    typeof event.text === 'string'
+  );
 }
