@@ -54,6 +54,11 @@ export type AssistantChatMessage = {
   runId?: string | undefined;
   /** The answer text so far (the run's own `text-delta` events). */
   text: string;
+  /**
+   * The answer text of each step, in step order (`text` is their join), kept while the message
+   * streams so that a `text-retraction` replaces the text of its step and no other.
+   */
+  stepTexts?: { stepNumber: number; text: string }[] | undefined;
   /** Thought summaries so far; only when the server sends them (`thoughts: true`). */
   thoughts: string;
   /** Every tool call in the order the model made them. */

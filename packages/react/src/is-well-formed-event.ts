@@ -50,6 +50,9 @@ export function isWellFormedEvent(value: unknown): value is BrowserEvent {
     case 'text-delta':
     case 'thought-delta':
       return isString(event['text']);
+    case 'text-retraction':
+      // Replaces one step's text: which one must be known.
+      return isString(event['text']) && isCount(event['stepNumber']);
     case 'tool-call':
       return isString(event['toolCallId']) && isString(event['toolName']) && isArgs(event['args']);
     case 'tool-result':

@@ -108,6 +108,28 @@ describe('reduceAgentChat', () => {
     });
   });
 
+  it('a text-retraction replaces its step`s text in the message, not the other steps`', () => {
+    const delta = (stepNumber: number, text: string) =>
+      ev({ type: 'text-delta', path: [], stepNumber, text });
+    const retract = (stepNumber: number, text: string, path: string[] = []) =>
+      ev({ type: 'text-retraction', path, stepNumber, text });
+    const state = fold([
+      send(),
+      start,
+      delta(1, 'Looking it up. '),
+      delta(2, 'Call '),
+      delta(2, '555-1234'),
+      retract(2, 'Call [phone]'),
+    ]);
+    expect(assistant(state).text).toBe('Looking it up. Call [phone]');
+    // Withdrawn; a step that sent no text before (kept in step order); a subagent's (not shown).
+    const more = fold([retract(1, ''), retract(3, ' Bye.'), retract(1, 'x', ['child'])], state);
+    expect(assistant(more).text).toBe('Call [phone] Bye.');
+    // One without a step number cannot say what it replaces: dropped.
+    const bad = { type: 'text-retraction', path: [], text: '' };
+    expect(reduceAgentChat(more, ev(bad))).toBe(more);
+  });
+
   it('a tool call runs, then is done with its result preview, or error with why', () => {
     const call = (id: string, name: string) =>
       ev({

@@ -140,7 +140,20 @@ function applyEvent(state: AgentChatState, id: string, value: unknown): AgentCha
       return withStatus(updateAssistant(state, id, (m) => ({ ...m, runId: event.runId })));
     case 'text-delta':
       if (!own) return state;
-      return updateAssistant(state, id, (m) => ({ ...m, text: m.text + event.text }));
+      return updateAssistant(state, id, (m) => ({
+        ...m,
+        text: m.text + event.text,
+        stepTexts: setStepText(m.stepTexts, event.stepNumber, (text) => text + event.text),
+      }));
+    case 'text-retraction': {
+      // An output guardrail withdrew or rewrote text the page already shows (a phone number, a
+      // blocked answer): it must go from the message, not only from the server's history.
+      if (!own) return state;
+      return updateAssistant(state, id, (m) => {
+        const stepTexts = setStepText(m.stepTexts, event.stepNumber, () => event.text);
+        return { ...m, stepTexts, text: stepTexts.map((step) => step.text).join('') };
+      });
+    }
     case 'thought-delta':
       if (!own) return state;
       return updateAssistant(state, id, (m) => ({ ...m, thoughts: m.thoughts + event.text }));
@@ -289,6 +302,27 @@ function upsertCall(
     toolCalls[index] = update(current);
   }
   return { ...message, toolCalls };
+}
+
+/**
+ * The step texts with step `stepNumber`'s text updated (added in step order when new). A step
+ * number that is not a number (a server that left it out) counts as step 0.
+ */
+function setStepText(
+  steps: readonly { stepNumber: number; text: string }[] = [],
+  stepNumber: unknown,
+  update: (text: string) => string,
+): { stepNumber: number; text: string }[] {
+  const number = typeof stepNumber === 'number' && Number.isFinite(stepNumber) ? stepNumber : 0;
+  const index = steps.findIndex((step) => step.stepNumber >= number);
+  const current = steps[index];
+  if (current?.stepNumber === number) {
+    return steps.map((step, at) => (at === index ? { ...step, text: update(step.text) } : step));
+  }
+  const added = { stepNumber: number, text: update('') };
+  return index === -1
+    ? [...steps, added]
+    : [...steps.slice(0, index), added, ...steps.slice(index)];
 }
 
 function addUsage(
