@@ -130,6 +130,39 @@ describe('reduceAgentChat', () => {
     expect(reduceAgentChat(more, ev(bad))).toBe(more);
   });
 
+  it('a tool call that ended stays ended when its tool-call or approval-pending comes late or twice', () => {
+    const call = ev({
+      type: 'tool-call',
+      path: [],
+      stepNumber: 1,
+      toolCallId: 'c1',
+      toolName: 'send_mail',
+      args: {},
+    });
+    const result = ev({
+      type: 'tool-result',
+      path: [],
+      stepNumber: 1,
+      toolCallId: 'c1',
+      toolName: 'send_mail',
+      outcome: 'success',
+      preview: 'sent',
+    });
+    const pending = ev({
+      type: 'approval-pending',
+      path: [],
+      approvalId: 'p1',
+      stepNumber: 1,
+      toolCallId: 'c1',
+      toolName: 'send_mail',
+      args: {},
+    });
+    const state = fold([send(), start, call, result, call, pending]);
+    expect(assistant(state).toolCalls).toMatchObject([{ toolCallId: 'c1', status: 'done' }]);
+    expect(assistant(state).approvals).toEqual([]);
+    expect(state.status).toBe('streaming');
+  });
+
   it('a tool call runs, then is done with its result preview, or error with why', () => {
     const call = (id: string, name: string) =>
       ev({

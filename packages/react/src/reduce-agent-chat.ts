@@ -164,7 +164,9 @@ function applyEvent(state: AgentChatState, id: string, value: unknown): AgentCha
           toolName: event.toolName,
           stepNumber: event.stepNumber,
           args: event.args,
-          status: call.status === 'pending' ? 'pending' : 'running',
+          // A new call runs; a known one keeps its status: `pending` waits for its approval, and
+          // a call that ended (its result came first, or this event came twice) stays ended.
+          status: call.status,
         })),
       );
     case 'tool-result':
@@ -186,6 +188,15 @@ function applyEvent(state: AgentChatState, id: string, value: unknown): AgentCha
     case 'approval-pending':
       return withStatus(
         updateAssistant(state, id, (m) => {
+          // A call that already ended waits for nothing (this event came late or twice): no
+          // buttons for it.
+          const ended = m.toolCalls.some(
+            (call) =>
+              call.toolCallId === event.toolCallId &&
+              samePath(call.path, event.path) &&
+              (call.status === 'done' || call.status === 'error'),
+          );
+          if (ended) return m;
           const called = upsertCall(m, event.toolCallId, event.path, (call) => ({
             ...call,
             toolName: event.toolName,
@@ -287,9 +298,8 @@ function upsertCall(
   path: string[],
   update: (call: ChatToolCall) => ChatToolCall,
 ): AssistantChatMessage {
-  const key = path.join('\u0000');
   const index = message.toolCalls.findIndex(
-    (call) => call.toolCallId === toolCallId && call.path.join('\u0000') === key,
+    (call) => call.toolCallId === toolCallId && samePath(call.path, path),
   );
   const current = message.toolCalls[index];
   const toolCalls = [...message.toolCalls];
@@ -302,6 +312,10 @@ function upsertCall(
     toolCalls[index] = update(current);
   }
   return { ...message, toolCalls };
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, index) => name === b[index]);
 }
 
 /**
