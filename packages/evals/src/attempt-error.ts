@@ -11,10 +11,10 @@ export function describeError(error: unknown): NonNullable<EvalAttempt['error']>
   const name =
     error instanceof AttemptTimeout
       ? 'TimeoutError'
-      : error instanceof Error
+      : error instanceof Error && typeof error.name === 'string'
         ? error.name
         : '_OTHER';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? textOf(error.message) : textOf(error);
   return {
     kind,
     name,
@@ -32,4 +32,22 @@ function statusOf(error: unknown): number | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * A thrown value as text, never throwing itself: user code may throw anything, and `String()`
+ * throws for an object without a prototype or whose `toString` throws (the attempt would then
+ * end `runEval` instead of being an error attempt).
+ */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    try {
+      return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
 }

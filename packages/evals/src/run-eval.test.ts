@@ -155,6 +155,27 @@ describe('runEval in replay', () => {
     });
   });
 
+  it('a scorer that throws what String() cannot print is an error attempt, not a crash', async () => {
+    const message = new Error('x');
+    (message as { message: unknown }).message = { detail: 1 };
+    for (const thrown of [Object.create(null), message]) {
+      const result = await runEval({
+        cases: [evalCase],
+        scorers: [
+          {
+            name: 'throws',
+            score: () => {
+              throw thrown;
+            },
+          },
+        ],
+        createAgent: ({ gemini, recordedToolOutput }) =>
+          weatherAgent(gemini, {}, { recordedToolOutput }),
+      });
+      expect(result.attempts[0]).toMatchObject({ status: 'error', error: { kind: 'threw' } });
+    }
+  });
+
   it('times a hung case out and aborts its run', async () => {
     const result = await runEval({
       cases: [evalCase],
