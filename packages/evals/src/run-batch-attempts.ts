@@ -5,7 +5,13 @@ import { costOf } from '@gemloop/core/models';
 import { describeError } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
 import type { EvalAttempt } from './eval-result.ts';
-import type { EvalRunOutput, EvalToolCall, Score, Scorer } from './scorer.ts';
+import {
+  checkScore,
+  type EvalRunOutput,
+  type EvalToolCall,
+  type Score,
+  type Scorer,
+} from './scorer.ts';
 
 /**
  * How `runEval({ mode: 'batch' })` runs the cases: the agent as `createBatchRuns` of
@@ -103,11 +109,10 @@ export async function runBatchAttempts(
       try {
         const scores: Score[] = [];
         for (const scorer of settings.scorers) {
-          const score = await scorer.score({
-            evalCase: job.evalCase,
-            run: output,
-            signal: settings.signal,
-          });
+          const score = checkScore(
+            scorer,
+            await scorer.score({ evalCase: job.evalCase, run: output, signal: settings.signal }),
+          );
           if (score !== undefined) scores.push(score);
         }
         attempts[jobIndex] = {

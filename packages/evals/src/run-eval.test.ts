@@ -5,7 +5,7 @@ import { recordWeatherRun, weatherAgent } from './__fixtures__/weather-agent.ts'
 import { caseFromRunFile } from './cases-from-run.ts';
 import type { EvalCase } from './eval-case.ts';
 import { runEval } from './run-eval.ts';
-import { defineScorer } from './scorer.ts';
+import { defineScorer, type Scorer } from './scorer.ts';
 import { exactMatch } from './scorers/text-scorers.ts';
 import { grounded, toolTrajectory } from './scorers/tool-scorers.ts';
 
@@ -153,6 +153,44 @@ describe('runEval in replay', () => {
       name: 'TypeError',
       message: 'factory broke',
     });
+  });
+
+  it('a scorer that returns no usable verdict makes an error attempt, never a pass', async () => {
+    const verdicts: unknown[] = [
+      { scorer: 'bad', score: Number.NaN, pass: true, reason: 'divided by zero' },
+      { scorer: 'bad', score: Number.POSITIVE_INFINITY, pass: true, reason: 'r' },
+      { scorer: 'bad', score: 0.5, reason: 'no pass' },
+      0.5,
+    ];
+    const result = await runEval({
+      cases: verdicts.map((_, index) => ({ ...evalCase, id: `case-${index}` })),
+      scorers: [
+        {
+          name: 'bad',
+          score: ({ evalCase: current }) =>
+            verdicts[Number(current.id.slice(5))] as ReturnType<Scorer['score']>,
+        },
+      ],
+      createAgent: ({ gemini, recordedToolOutput }) =>
+        weatherAgent(gemini, {}, { recordedToolOutput }),
+    });
+    expect(result.attempts.map((a) => a.status)).toEqual(['error', 'error', 'error', 'error']);
+    expect(result.attempts.map((a) => a.error?.message)).toEqual([
+      expect.stringMatching(/^scorer 'bad' returned score NaN, not a finite number from 0 to 1/),
+      expect.stringMatching(/score Infinity/),
+      expect.stringMatching(/pass undefined, not a boolean/),
+      expect.stringMatching(/a number instead of \{ scorer, score, pass, reason \}/),
+    ]);
+    // Out of range but finite: clamped, as defineScorer does.
+    const clamped = await runEval({
+      cases: [evalCase],
+      scorers: [
+        { name: 'wide', score: () => ({ scorer: 'wide', score: 7, pass: true, reason: '' }) },
+      ],
+      createAgent: ({ gemini, recordedToolOutput }) =>
+        weatherAgent(gemini, {}, { recordedToolOutput }),
+    });
+    expect(clamped.attempts[0]?.scores[0]?.score).toBe(1);
   });
 
   it('a scorer that throws what String() cannot print is an error attempt, not a crash', async () => {

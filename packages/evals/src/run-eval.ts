@@ -13,7 +13,13 @@ import { findDrift } from './replay/find-drift.ts';
 import { loadFake } from './replay/load-fake.ts';
 import { summarizeAttempts } from './report/summarize-attempts.ts';
 import { type EvalBatchOptions, runBatchAttempts } from './run-batch-attempts.ts';
-import type { EvalRunOutput, EvalToolCall, Score, Scorer } from './scorer.ts';
+import {
+  checkScore,
+  type EvalRunOutput,
+  type EvalToolCall,
+  type Score,
+  type Scorer,
+} from './scorer.ts';
 import { firstDifference } from './scorers/deep-equal.ts';
 import { nextSimulatedUserTurn } from './simulated-user.ts';
 
@@ -287,7 +293,10 @@ async function runAttempt(
       const output = toRunOutput(results);
       const scores: Score[] = [];
       for (const scorer of settings.scorers) {
-        const score = await scorer.score({ evalCase, run: output, signal: controller.signal });
+        const score = checkScore(
+          scorer,
+          await scorer.score({ evalCase, run: output, signal: controller.signal }),
+        );
         if (score !== undefined) scores.push(score);
       }
       return { scores, output };

@@ -1,3 +1,4 @@
+import { GemloopError } from '@gemloop/core';
 import type { EvalCase } from './eval-case.ts';
 
 /** One tool call of a run, as scorers see it. */
@@ -87,4 +88,43 @@ export function defineScorer(
 /** A score in [0, 1] (NaN counts as 0). */
 export function clamp(value: number): number {
   return Number.isNaN(value) ? 0 : Math.min(1, Math.max(0, value));
+}
+
+/**
+ * A scorer's verdict, checked: `undefined` (skipped), or a {@link Score} whose `score` is a
+ * finite number (clamped to [0, 1], as {@link defineScorer} does), `pass` a boolean and `reason` a
+ * string. A `Scorer` is user code: a NaN or `Infinity` (a division by zero) or a missing `pass`
+ * would otherwise pass a case, or be written to the result file as `null` that its reports cannot
+ * read back.
+ * @throws GemloopError naming the scorer and what it returned; the attempt is then an error.
+ * @internal
+ */
+export function checkScore(scorer: Scorer, value: unknown): Score | undefined {
+  if (value === undefined) return undefined;
+  const verdict = (typeof value === 'object' && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
+  const { score, pass, reason } = verdict;
+  const problem =
+    typeof value !== 'object' || value === null
+      ? `a ${value === null ? 'null' : typeof value} instead of { scorer, score, pass, reason }`
+      : typeof score !== 'number' || !Number.isFinite(score)
+        ? `score ${typeof score === 'number' ? String(score) : typeof score}, not a finite number from 0 to 1`
+        : typeof pass !== 'boolean'
+          ? `pass ${typeof pass}, not a boolean`
+          : typeof reason !== 'string'
+            ? `reason ${typeof reason}, not a string`
+            : undefined;
+  if (problem !== undefined) {
+    throw new GemloopError({
+      message: `scorer '${scorer.name}' returned ${problem}; return undefined to skip a case, or use defineScorer().`,
+    });
+  }
+  return {
+    scorer: typeof verdict['scorer'] === 'string' ? verdict['scorer'] : scorer.name,
+    score: clamp(score as number),
+    pass: pass as boolean,
+    reason: reason as string,
+  };
 }
