@@ -42,19 +42,92 @@ export function readEvalResult(text: string, source = '<inline>'): EvalResult {
       problem: `eval result version ${String(record['version'])}, this gemloop reads version ${EVAL_RESULT_FORMAT}; run the eval again with this version.`,
     });
   }
-  if (
-    !Array.isArray(record['attempts']) ||
-    !record['attempts'].every(
-      (a) =>
-        typeof a === 'object' &&
-        a !== null &&
-        typeof (a as Record<string, unknown>)['caseId'] === 'string',
-    )
-  ) {
+  const problem = findProblem(record);
+  if (problem !== undefined) {
     throw new EvalDatasetError({
       source,
-      problem: "'attempts' must be a list of attempts with a caseId.",
+      problem: `${problem}; give a file written by gemloop eval --json, unchanged.`,
     });
   }
   return value as EvalResult;
+}
+
+type Check = (value: unknown) => boolean;
+const isString: Check = (value) => typeof value === 'string';
+const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const STATUSES: readonly unknown[] = ['pass', 'fail', 'drift', 'error'];
+
+/**
+ * The first field the reports read (`toJunitXml`, `formatSummary`, `compareResults`) that is
+ * missing or of the wrong type, as `'attempts[2].scores[0].score' must be a number`; a file
+ * edited by hand, or a NaN score that JSON wrote as `null`, would otherwise crash them later
+ * with a TypeError that names nothing.
+ */
+function findProblem(record: Record<string, unknown>): string | undefined {
+  const wrong = (path: string, what: string): string => `'${path}' must be ${what}`;
+  if (!isString(record['name'])) return wrong('name', 'a string');
+  if (!isString(record['startedAt'])) return wrong('startedAt', 'a string');
+  const attempts = record['attempts'];
+  if (!Array.isArray(attempts)) return wrong('attempts', 'a list of attempts');
+  for (const [index, attempt] of attempts.entries()) {
+    const at = `attempts[${index}]`;
+    if (!isRecord(attempt)) return wrong(at, 'an object');
+    if (!isString(attempt['caseId'])) return wrong(`${at}.caseId`, 'a string');
+    if (!STATUSES.includes(attempt['status'])) {
+      return wrong(`${at}.status`, "'pass', 'fail', 'drift' or 'error'");
+    }
+    for (const key of ['repeat', 'latencyMs', 'totalTokens']) {
+      if (!isNumber(attempt[key])) return wrong(`${at}.${key}`, 'a number');
+    }
+    const cost = attempt['costUsd'];
+    if (cost !== null && !(isString(cost) && Number.isFinite(Number(cost)))) {
+      return wrong(`${at}.costUsd`, 'a decimal string or null');
+    }
+    const scores = attempt['scores'];
+    if (!Array.isArray(scores)) return wrong(`${at}.scores`, 'a list');
+    for (const [scoreIndex, score] of scores.entries()) {
+      const path = `${at}.scores[${scoreIndex}]`;
+      if (!isRecord(score)) return wrong(path, 'an object');
+      if (!isString(score['scorer'])) return wrong(`${path}.scorer`, 'a string');
+      if (!isNumber(score['score'])) return wrong(`${path}.score`, 'a number');
+      if (typeof score['pass'] !== 'boolean') return wrong(`${path}.pass`, 'a boolean');
+      if (!isString(score['reason'])) return wrong(`${path}.reason`, 'a string');
+    }
+  }
+  const summary = record['summary'];
+  if (!isRecord(summary)) return wrong('summary', 'an object');
+  for (const key of [
+    'attempts',
+    'passed',
+    'failed',
+    'drifted',
+    'errored',
+    'passRate',
+    'totalTokens',
+    'costUsd',
+    'unknownCost',
+  ]) {
+    if (!isNumber(summary[key])) return wrong(`summary.${key}`, 'a number');
+  }
+  const latency = summary['latencyMs'];
+  if (!isRecord(latency) || !['p50', 'p95', 'max'].every((key) => isNumber(latency[key]))) {
+    return wrong('summary.latencyMs', 'an object of numbers p50, p95 and max');
+  }
+  const scorers = summary['scorers'];
+  if (!Array.isArray(scorers)) return wrong('summary.scorers', 'a list');
+  for (const [index, scorer] of scorers.entries()) {
+    const path = `summary.scorers[${index}]`;
+    if (!isRecord(scorer) || !isString(scorer['scorer']))
+      return wrong(`${path}.scorer`, 'a string');
+    for (const key of ['count', 'passRate', 'mean', 'min', 'max']) {
+      if (!isNumber(scorer[key])) return wrong(`${path}.${key}`, 'a number');
+    }
+    const histogram = scorer['histogram'];
+    if (!Array.isArray(histogram) || histogram.length !== 5 || !histogram.every(isNumber)) {
+      return wrong(`${path}.histogram`, 'a list of 5 numbers');
+    }
+  }
+  return undefined;
 }

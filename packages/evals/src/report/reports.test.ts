@@ -127,4 +127,42 @@ describe('eval reports', () => {
       'eval result version 2, this gemloop reads version 1',
     );
   });
+
+  it('readEvalResult names the field the reports need that is missing or of the wrong type', () => {
+    const broken = (edit: (copy: Record<string, unknown>) => void): string => {
+      const copy = JSON.parse(JSON.stringify(b)) as Record<string, unknown>;
+      edit(copy);
+      return JSON.stringify(copy);
+    };
+    const attempts = (copy: Record<string, unknown>) =>
+      copy['attempts'] as Record<string, unknown>[];
+    const cases: [string, (copy: Record<string, unknown>) => void][] = [
+      ["'attempts[0].scores' must be a list", (copy) => delete attempts(copy)[0]?.['scores']],
+      [
+        "'attempts[1].scores[0].score' must be a number",
+        // What JSON.stringify writes for a NaN score.
+        (copy) =>
+          ((attempts(copy)[1]?.['scores'] as Record<string, unknown>[])[0] = {
+            scorer: 'exact',
+            score: null,
+            pass: true,
+            reason: '',
+          }),
+      ],
+      ["'attempts[2].status' must be", (copy) => (attempts(copy)[2]!['status'] = 'ok')],
+      ["'summary' must be an object", (copy) => delete copy['summary']],
+      [
+        "'summary.scorers[0].mean' must be a number",
+        (copy) =>
+          ((copy['summary'] as { scorers: Record<string, unknown>[] }).scorers[0]!['mean'] = null),
+      ],
+    ];
+    for (const [message, edit] of cases) {
+      const text = broken(edit);
+      expect(() => readEvalResult(text, 'r.json')).toThrow(`r.json: ${message}`);
+    }
+    // What the reports read is all there in a file runEval wrote.
+    const read = readEvalResult(JSON.stringify(b));
+    expect(() => [toJunitXml(read), formatSummary(read), compareResults(read, a)]).not.toThrow();
+  });
 });
