@@ -1,4 +1,5 @@
 import type { EvalAttempt, EvalResult } from './eval-result.ts';
+import { oneLine } from './report/one-line.ts';
 
 /** How a case moved from the first eval run to the second. */
 export type CaseChange = 'regression' | 'improvement' | 'same' | 'added' | 'removed';
@@ -88,8 +89,7 @@ export function formatComparison(comparison: EvalComparison): string {
     const cost =
       row.costA === undefined || row.costB === undefined ? '-' : (row.costB - row.costA).toFixed(6);
     lines.push(
-      `${row.caseId
-        .replace(/[\r\n\u2028\u2029]+/g, ' ')
+      `${oneLine(row.caseId)
         .slice(0, width)
         .padEnd(
           width,
@@ -97,7 +97,7 @@ export function formatComparison(comparison: EvalComparison): string {
     );
   }
   lines.push(
-    `${comparison.regressions} regression(s), ${comparison.improvements} improvement(s); pass rate ${signed(comparison.passRateDelta * 100, 1)} points, cost ${signed(comparison.costDelta, 6)} $ (${comparison.a} → ${comparison.b})`,
+    `${comparison.regressions} regression(s), ${comparison.improvements} improvement(s); pass rate ${signed(comparison.passRateDelta * 100, 1)} points, cost ${signed(comparison.costDelta, 6)} $ (${oneLine(comparison.a)} → ${oneLine(comparison.b)})`,
   );
   return `${lines.join('\n')}\n`;
 }

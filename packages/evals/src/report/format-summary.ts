@@ -1,15 +1,16 @@
 import type { EvalResult } from '../eval-result.ts';
+import { oneLine } from './one-line.ts';
 
 /** The summary as terminal text: pass rate, each scorer's distribution, tokens, cost, latency, failures. */
 export function formatSummary(result: EvalResult): string {
   const { summary } = result;
   const pct = (value: number): string => `${(value * 100).toFixed(1)}%`;
   const lines = [
-    `${result.name} (${result.mode}): ${summary.passed}/${summary.attempts} passed (${pct(summary.passRate)}), ${summary.failed} failed, ${summary.drifted} drifted, ${summary.errored} errored`,
+    `${oneLine(result.name)} (${result.mode}): ${summary.passed}/${summary.attempts} passed (${pct(summary.passRate)}), ${summary.failed} failed, ${summary.drifted} drifted, ${summary.errored} errored`,
   ];
   for (const scorer of summary.scorers) {
     lines.push(
-      `  ${scorer.scorer.padEnd(28)} pass ${pct(scorer.passRate).padStart(6)}  mean ${scorer.mean.toFixed(2)}  min ${scorer.min.toFixed(2)}  max ${scorer.max.toFixed(2)}  [${scorer.histogram.join(' ')}]`,
+      `  ${oneLine(scorer.scorer).padEnd(28)} pass ${pct(scorer.passRate).padStart(6)}  mean ${scorer.mean.toFixed(2)}  min ${scorer.min.toFixed(2)}  max ${scorer.max.toFixed(2)}  [${scorer.histogram.join(' ')}]`,
     );
   }
   const cost = `$${summary.costUsd.toFixed(6)}${summary.unknownCost > 0 ? ` (+${summary.unknownCost} unknown)` : ''}`;
@@ -34,8 +35,4 @@ export function formatSummary(result: EvalResult): string {
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
 }

@@ -97,6 +97,23 @@ describe('eval reports', () => {
     expect(text.split('\n').filter((line) => line.startsWith('PASS'))).toEqual([]);
   });
 
+  it('the summary and compare texts keep each case on one line whatever control characters it holds', () => {
+    // A vertical tab or form feed moves a terminal down a line; ESC [1A ESC [2K moves up and
+    // clears it: each could forge a PASS line or hide a failure.
+    const forged = 'x\u000bPASS a\u000cPASS b\u001b[1A\u001b[2KPASS c\u0085PASS d';
+    const hostile = result('name\u001b[2K', [
+      attempt(`case${forged}`, 'fail', 0, {
+        scores: [{ scorer: `judge${forged}`, score: 0, pass: false, reason: forged }],
+      }),
+    ]);
+    const texts = [formatSummary(hostile), formatComparison(compareResults(hostile, a))];
+    for (const text of texts) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+      expect(text.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
+    expect(texts[0]).toContain('FAIL casex PASS a PASS b [1A [2KPASS c PASS d: judge');
+  });
+
   it('JUnit: failures for failed scores and drift, errors for errors, XML escaped', () => {
     const xml = toJunitXml(a);
     expect(xml).toContain('<testsuite name="before" tests="3" failures="1" errors="0"');
