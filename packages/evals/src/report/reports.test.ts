@@ -114,6 +114,17 @@ describe('eval reports', () => {
     expect(texts[0]).toContain('FAIL casex PASS a PASS b [1A [2KPASS c PASS d: judge');
   });
 
+  it('JUnit: lone surrogates (half an emoji) are dropped, whole pairs kept', () => {
+    const cut = '😀'.slice(0, 1);
+    const xml = toJunitXml(
+      result(`run ${cut}`, [attempt(`case ${cut}😀${'😀'.slice(1)}`, 'pass', 1)]),
+    );
+    expect(xml).toContain('name="case 😀"');
+    expect(xml).not.toMatch(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/,
+    );
+  });
+
   it('JUnit: failures for failed scores and drift, errors for errors, XML escaped', () => {
     const xml = toJunitXml(a);
     expect(xml).toContain('<testsuite name="before" tests="3" failures="1" errors="0"');

@@ -45,12 +45,17 @@ export function toJunitXml(result: EvalResult): string {
   return lines.join('\n');
 }
 
-/** Text for XML: the five escapes, and characters XML 1.0 forbids dropped. */
+/**
+ * Text for XML: the five escapes, and characters XML 1.0 forbids dropped: control characters,
+ * U+FFFE and U+FFFF, and lone surrogates (half of a pair, as a string cut in the middle of an emoji
+ * leaves), which are no character at all and which a UTF-8 encoder cannot write.
+ */
 function xml(text: string): string {
   return (
     text
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
