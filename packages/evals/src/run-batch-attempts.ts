@@ -111,7 +111,10 @@ export async function runBatchAttempts(
         for (const scorer of settings.scorers) {
           const score = checkScore(
             scorer,
-            await scorer.score({ evalCase: job.evalCase, run: output, signal: settings.signal }),
+            await untilAborted(
+              scorer.score({ evalCase: job.evalCase, run: output, signal: settings.signal }),
+              settings.signal,
+            ),
           );
           if (score !== undefined) scores.push(score);
         }
@@ -129,6 +132,25 @@ export async function runBatchAttempts(
     }),
   );
   return attempts as EvalAttempt[];
+}
+
+/**
+ * `value`, or the signal's reason once it aborts. The job's time limit aborts the signal, but a
+ * scorer that ignores it (a hung judge call) would otherwise hold `runEval` for ever; the other
+ * modes race each attempt against its timer the same way.
+ */
+function untilAborted<T>(value: T | Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(value)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** A case's history, then its input. */

@@ -134,4 +134,19 @@ describe("runEval({ mode: 'batch' })", () => {
       /mode 'batch' needs batch/,
     );
   });
+
+  it('a scorer that hangs ends at the time limit as a timeout, and runEval returns', async () => {
+    fake = createFakeGemini({ script: () => turn.text('hi') });
+    const { url } = await fake.listen();
+    const result = await runEval({
+      mode: 'batch',
+      // Whether the job or the scorer is still going when it passes, the attempt is a timeout.
+      timeoutMs: 200,
+      cases: [{ id: 'a', input: 'x' }],
+      scorers: [{ name: 'hangs', score: () => new Promise(() => {}) }],
+      live: { gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) },
+      batch: { model: 'gemini-2.5-flash', pollIntervalMs: 1 },
+    });
+    expect(result.attempts[0]).toMatchObject({ status: 'error', error: { kind: 'timeout' } });
+  });
 });
