@@ -8,20 +8,35 @@ import { MAX_DATASET_CHARS, parseEvalCases } from './parse-eval-cases.ts';
  * {@link MAX_DATASET_CHARS} bytes is refused with an {@link EvalDatasetError}, never loaded.
  */
 export async function loadEvalCases(path: string): Promise<EvalCase[]> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (error) {
-    throw new EvalDatasetError({
+  const cannotRead = (error: unknown): EvalDatasetError =>
+    new EvalDatasetError({
       source: path,
       problem: `cannot read it (${(error as Error).message}).`,
     });
+  let stats: Awaited<ReturnType<typeof stat>>;
+  try {
+    stats = await stat(path);
+  } catch (error) {
+    throw cannotRead(error);
   }
-  if (size > MAX_DATASET_CHARS) {
+  if (stats.isDirectory()) {
     throw new EvalDatasetError({
       source: path,
-      problem: `${size} bytes, more than ${MAX_DATASET_CHARS}; split the dataset.`,
+      problem: 'a folder, not a dataset; give the path of a .jsonl file.',
     });
   }
-  return parseEvalCases(await readFile(path, 'utf8'), path);
+  if (stats.size > MAX_DATASET_CHARS) {
+    throw new EvalDatasetError({
+      source: path,
+      problem: `${stats.size} bytes, more than ${MAX_DATASET_CHARS}; split the dataset.`,
+    });
+  }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    // Removed or made unreadable between the two calls, or no permission to read.
+    throw cannotRead(error);
+  }
+  return parseEvalCases(text, path);
 }

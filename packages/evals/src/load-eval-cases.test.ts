@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EvalDatasetError } from './eval-dataset-error.ts';
+import { loadEvalCases } from './load-eval-cases.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gemloop-load-cases-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('loadEvalCases', () => {
+  it('reads a file; refuses a folder or a missing file with an EvalDatasetError naming it', async () => {
+    const file = join(dir, 'cases.jsonl');
+    writeFileSync(file, '{"id":"a","input":"hi"}\n');
+    expect(await loadEvalCases(file)).toEqual([{ id: 'a', input: 'hi' }]);
+    const folder = await loadEvalCases(dir).catch((error: unknown) => error);
+    expect(folder).toBeInstanceOf(EvalDatasetError);
+    expect((folder as Error).message).toBe(
+      `${dir}: a folder, not a dataset; give the path of a .jsonl file.`,
+    );
+    const missing = await loadEvalCases(join(dir, 'none.jsonl')).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(EvalDatasetError);
+  });
+});
