@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
 import { describe, expect, it } from 'vitest';
 import { agentEvents } from './agent-events.ts';
+import { answerApproval } from './answer-approval.ts';
 import { ClientError } from './client-error.ts';
 import { streamAgent } from './stream-agent.ts';
 
@@ -303,6 +304,60 @@ describe('agentEvents', () => {
     );
     expect(version).toMatchObject({ code: 'protocol' });
     expect((version as Error).message).toMatch(/version 2.*version 1/);
+  });
+
+  it('quotes an error body without reading it all (a huge page, or one that never ends)', async () => {
+    let pulls = 0;
+    // A proxy's 502 whose HTML goes on and on: the first bytes are quoted, the rest not read.
+    const endless = () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            // Ends after 1000 chunks only so that a client that reads it all fails, not hangs.
+            if (++pulls > 1000) controller.close();
+            else controller.enqueue(encoder.encode('<p>bad gateway</p>'.repeat(10)));
+          },
+        }),
+        { status: 502, headers: { 'content-type': 'text/html' } },
+      );
+    const error = await rejection(
+      collect(agentEvents('http://x', { fetch: async () => endless() })),
+    );
+    expect(error).toMatchObject({ code: 'http-status', status: 502 });
+    expect((error as Error).message).toMatch(/^The server answered 502: (<p>bad gateway<\/p>)+/);
+    expect((error as Error).message.length).toBeLessThan(400);
+    expect(pulls).toBeLessThan(10);
+    const approval = await rejection(
+      answerApproval(
+        'http://x/approvals',
+        { approvalId: 'a', decision: 'approve' },
+        {
+          fetch: async () => endless(),
+        },
+      ),
+    );
+    expect(approval).toMatchObject({ code: 'http-status', status: 502 });
+  });
+
+  it('throws the signal`s reason when aborted while an error body is read', async () => {
+    const controller = new AbortController();
+    const fetch = async (_url: unknown, init?: RequestInit) => {
+      const signal = init?.signal as AbortSignal;
+      return new Response(
+        new ReadableStream({
+          start(stream) {
+            // Headers, then nothing: the page gives up.
+            signal.addEventListener('abort', () => stream.error(signal.reason));
+            queueMicrotask(() => controller.abort(new Error('The page left.')));
+          },
+        }),
+        { status: 500 },
+      );
+    };
+    const error = await rejection(
+      collect(agentEvents('http://x', { fetch, signal: controller.signal })),
+    );
+    expect((error as Error).message).toBe('The page left.');
   });
 
   it('is bounded: an event past maxEventChars, more than maxEvents', async () => {

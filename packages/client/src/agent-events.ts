@@ -1,6 +1,7 @@
 import type { BrowserEvent } from '@gemloop/core/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ClientError } from './client-error.ts';
+import { readExcerpt } from './read-excerpt.ts';
 
 /** The protocol version this client reads (docs/browser-protocol.md). */
 export const PROTOCOL_VERSION = 1;
@@ -106,7 +107,11 @@ export async function* agentEvents(
       await sleep(backoff(baseDelay, failures++), signal);
       continue;
     }
-    await checkResponse(response, resuming);
+    await checkResponse(response, resuming).catch((error: unknown) => {
+      // Aborted while the error body was read: the signal's reason, as everywhere else.
+      signal?.throwIfAborted();
+      throw error;
+    });
 
     let finished = false;
     try {
@@ -173,14 +178,14 @@ async function checkResponse(response: Response, resuming: boolean): Promise<voi
     throw new ClientError({
       code: 'resume-unavailable',
       status: 410,
-      message: `The run can no longer be resumed: ${await excerpt(response)}`,
+      message: `The run can no longer be resumed: ${await readExcerpt(response)}`,
     });
   }
   if (!response.ok) {
     throw new ClientError({
       code: 'http-status',
       status: response.status,
-      message: `The server answered ${response.status}: ${await excerpt(response)}`,
+      message: `The server answered ${response.status}: ${await readExcerpt(response)}`,
     });
   }
   const type = response.headers.get('content-type') ?? '';
@@ -191,16 +196,6 @@ async function checkResponse(response: Response, resuming: boolean): Promise<voi
       status: response.status,
       message: `Expected text/event-stream from the server, got ${type === '' ? 'no content type' : type.slice(0, 100)}: is the URL the one that returns toEventStreamResponse()?`,
     });
-  }
-}
-
-/** The first 300 characters of an error body (it may be a whole HTML page). */
-async function excerpt(response: Response): Promise<string> {
-  try {
-    const text = await response.text();
-    return text.length > 300 ? `${text.slice(0, 300)}...` : text || '(empty body)';
-  } catch {
-    return '(unreadable body)';
   }
 }
 

@@ -1,5 +1,6 @@
 import type { BrowserApprovalAnswer } from '@gemloop/core/web';
 import { ClientError } from './client-error.ts';
+import { readExcerpt } from './read-excerpt.ts';
 
 /** Options of {@link answerApproval}. */
 export type AnswerApprovalOptions = {
@@ -30,7 +31,7 @@ export async function answerApproval(
     throw new ClientError({
       code: 'http-status',
       status: response.status,
-      message: `The approval was not accepted (${response.status}): ${(await response.text().catch(() => '')).slice(0, 300)}`,
+      message: `The approval was not accepted (${response.status}): ${await readExcerpt(response)}`,
     });
   }
   return true;
