@@ -245,6 +245,18 @@ describe('runEval in replay', () => {
         createAgent: ({ gemini }) => weatherAgent(gemini),
       }),
     ).rejects.toMatchObject({ code: 'invalid-argument', argument: 'concurrency' });
+    // Two cases under one id would be one case to compare and the reports.
+    await expect(
+      runEval({
+        cases: [evalCase, { ...evalCase, input: 'Weather in Oslo?' }],
+        scorers: [],
+        createAgent: ({ gemini }) => weatherAgent(gemini),
+      }),
+    ).rejects.toMatchObject({
+      code: 'invalid-argument',
+      argument: 'cases',
+      message: expect.stringContaining(`the case id '${evalCase.id}' is used twice`),
+    });
   });
 });
 

@@ -138,6 +138,19 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
     );
   if (mode !== 'batch' && typeof options.createAgent !== 'function')
     throw invalid('createAgent', `mode '${mode}' needs createAgent: (context) => agent.`);
+  // A case id names the case in the result, the JUnit report and compare, which groups attempts
+  // by it: two cases under one id would be scored as one (a JSONL dataset is checked on parsing;
+  // a TypeScript one only here).
+  const ids = new Set<string>();
+  for (const evalCase of options.cases) {
+    if (ids.has(evalCase.id)) {
+      throw invalid(
+        'cases',
+        `the case id '${evalCase.id}' is used twice; give every case its own id (repeats runs one case several times).`,
+      );
+    }
+    ids.add(evalCase.id);
+  }
   const now = options.now ?? (() => performance.now());
   const jobs: { evalCase: EvalCase; repeat: number }[] = [];
   for (const evalCase of options.cases) {
