@@ -90,6 +90,13 @@ describe('eval reports', () => {
     ]);
   });
 
+  it('summarizes more scores than a spread argument list can hold', () => {
+    const many = Array.from({ length: 200_000 }, (_, index) =>
+      attempt(`case-${index}`, 'pass', index === 7 ? 0.25 : 1),
+    );
+    expect(summarizeAttempts(many).scorers[0]).toMatchObject({ count: 200_000, min: 0.25, max: 1 });
+  });
+
   it('the summary text keeps each case on one line', () => {
     const text = formatSummary(b);
     expect(text).toContain('DRIFT one: drift: the system prompt changed');
