@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { FakeGemini } from '@gemloop/testing';
@@ -81,6 +82,14 @@ describe('the gemloop bin', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'nope'");
     expect(unknown.stderr).toMatch(/probe\s+check a Gemini gateway/);
+  });
+
+  it('prints the version of the package it was installed from', async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    const result = await gemloop(['--version']);
+    expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('exits with its own code and no stack trace when the reader of its output goes away', async () => {

@@ -2,7 +2,7 @@
 // as a process is bin.test.ts's): each command, each option, each refusal with its exit code and
 // the message that says what to fix.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,18 @@ describe('gemloop (the command list)', () => {
     const none = io();
     expect(await main([], none)).toBe(2);
     expect(none.out()).toContain('Usage: gemloop <command>');
+  });
+
+  it('prints the version of its package.json for --version and -v, exit 0', async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const args of [['--version'], ['-v']]) {
+      const asked = io();
+      expect(await main(args, asked)).toBe(0);
+      expect(asked.out()).toBe(`${version}\n`);
+      expect(asked.err()).toBe('');
+    }
   });
 
   it("refuses an unknown command, Object.prototype's names included", async () => {

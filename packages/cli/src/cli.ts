@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from './cli-io.ts';
 
 /**
@@ -13,10 +14,15 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
 
 /**
  * Runs `gemloop <command> [...args]` and returns the exit code: dispatches on `argv[0]`, prints
- * the list of commands for `help`, nothing, or an unknown command.
+ * the list of commands for `help`, nothing, or an unknown command, and the version for
+ * `--version` (`-v`).
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${await version()}\n`);
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout(await usage());
     return name === undefined ? 2 : 0;
@@ -34,6 +40,20 @@ async function usage(): Promise<string> {
   for (const [name, load] of Object.entries(COMMANDS)) {
     lines.push(`  ${name.padEnd(8)} ${(await load()).summary}`);
   }
-  lines.push('', 'Run gemloop <command> --help for its options.');
+  lines.push(
+    '',
+    'Run gemloop <command> --help for its options.',
+    'Run gemloop --version (-v) for the version.',
+  );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The version of this package, read from its package.json: one folder up from this file both in
+ * `src/` and in the built `dist/`, and at the root of the installed package (`files` ships it),
+ * so the number printed is the one `changeset version` wrote, never a copy that can lag.
+ */
+async function version(): Promise<string> {
+  const manifest = await readFile(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(manifest) as { version: string }).version;
 }
