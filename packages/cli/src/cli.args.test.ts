@@ -53,9 +53,50 @@ describe('gemloop (the command list)', () => {
       expect(asked.out()).toMatch(/ {2}fake {5}serve a fake Gemini API on 127\.0\.0\.1/);
       expect(asked.err()).toBe('');
     }
+  });
+
+  it('prints the usage on stderr, exit 2, when no command or subcommand was given', async () => {
+    // A missing command is a user error: the usage goes where errors go (a script's stdout stays
+    // clean), the same for gemloop and for gemloop eval.
     const none = io();
     expect(await main([], none)).toBe(2);
-    expect(none.out()).toContain('Usage: gemloop <command>');
+    expect(none.err()).toMatch(/^Usage: gemloop <command> \[options\]/);
+    expect(none.out()).toBe('');
+    const noSubcommand = io();
+    expect(await main(['eval'], noSubcommand)).toBe(2);
+    expect(noSubcommand.err()).toMatch(/^Usage: gemloop eval FILE/);
+    expect(noSubcommand.out()).toBe('');
+  });
+
+  it("prints a command's usage on stdout, exit 0, for --help or -h after any subcommand", async () => {
+    const cases: [string[], RegExp][] = [
+      [['probe'], /^Usage: gemloop probe /],
+      [['view'], /^Usage: gemloop view /],
+      [['fake'], /^Usage: gemloop fake /],
+      [['eval'], /^Usage: gemloop eval FILE/],
+      [['eval', 'compare'], /^Usage: gemloop eval FILE[\s\S]*gemloop eval compare a\.json b\.json/],
+      [['eval', 'compare', 'a.json', 'b.json'], /^Usage: gemloop eval FILE/],
+      [['eval', 'from-runs'], /^Usage: gemloop eval FILE[\s\S]*gemloop eval from-runs/],
+      [['eval', 'suite.mjs', '--live'], /^Usage: gemloop eval FILE/],
+    ];
+    for (const [args, usage] of cases) {
+      for (const help of ['--help', '-h']) {
+        const run = io();
+        expect(await main([...args, help], run), [...args, help].join(' ')).toBe(0);
+        expect(run.out(), [...args, help].join(' ')).toMatch(usage);
+        expect(run.err()).toBe('');
+      }
+    }
+  });
+
+  it("prints a command's usage for gemloop help COMMAND", async () => {
+    const asked = io();
+    expect(await main(['help', 'probe'], asked)).toBe(0);
+    expect(asked.out()).toMatch(/^Usage: gemloop probe /);
+    const unknown = io();
+    expect(await main(['help', 'nope'], unknown)).toBe(2);
+    expect(unknown.err()).toContain("gemloop: unknown command 'nope'.");
+    expect(unknown.out()).toBe('');
   });
 
   it('prints the version of its package.json for --version and -v, exit 0', async () => {

@@ -14,19 +14,27 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
 
 /**
  * Runs `gemloop <command> [...args]` and returns the exit code: dispatches on `argv[0]`, prints
- * the list of commands for `help`, nothing, or an unknown command, and the version for
+ * the list of commands for `help` (on stdout, exit 0), nothing or an unknown command (on stderr,
+ * exit 2: a user error), a command's own usage for `help COMMAND`, and the version for
  * `--version` (`-v`).
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === '--version' || name === '-v') {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') {
     io.stdout(`${await version()}\n`);
     return 0;
   }
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout(await usage());
-    return name === undefined ? 2 : 0;
+  if (first === undefined) {
+    io.stderr(await usage());
+    return 2;
   }
+  // `gemloop help probe` is `gemloop probe --help`, as in git and npm.
+  const asksHelp = first === 'help' || first === '--help' || first === '-h';
+  if (asksHelp && rest[0] === undefined) {
+    io.stdout(await usage());
+    return 0;
+  }
+  const [name, args] = asksHelp ? [rest[0] as string, ['--help']] : [first, rest];
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (load === undefined) {
     io.stderr(`gemloop: unknown command '${name}'.\n\n${await usage()}`);

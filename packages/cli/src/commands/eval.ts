@@ -67,9 +67,15 @@ export function createEvalCommand(
     summary: 'run evals on recorded runs (offline, drift-checked) or live; compare two',
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const [first, ...rest] = args;
-      if (first === undefined || first === '--help' || first === '-h') {
+      if (first === undefined) {
+        io.stderr(USAGE);
+        return 2;
+      }
+      // Help wherever it is asked (`eval compare --help`, `eval from-runs -h`), before anything
+      // else: compare reads its own arguments, and help must not need @gemloop/evals installed.
+      if ([first, ...rest].some((arg) => arg === '--help' || arg === '-h')) {
         io.stdout(USAGE);
-        return first === undefined ? 2 : 0;
+        return 0;
       }
       if ((await loadEvals()) === undefined) {
         io.stderr(`${INSTALL_EVALS}\n`);
