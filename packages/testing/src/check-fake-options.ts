@@ -3,9 +3,12 @@ import {
   booleanOption,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
   functionOption,
   integerOption,
   invalidOption,
+  MAX_TIMER_MS,
+  type OptionCheck,
   objectOption,
   oneOfOption,
   optionCheck,
@@ -16,10 +19,41 @@ import { GATEWAY_MISTAKES } from './serve/fake-gateway-mistakes.ts';
 
 const isString = (value: unknown): boolean => typeof value === 'string';
 
-const milliseconds = optionCheck(
-  (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0,
-  (path) => `${path} must be a number of milliseconds, 0 or more.`,
-);
+/** A delay the fake waits on a timer: Node cuts a longer one than MAX_TIMER_MS to 1 ms. */
+const isDelay = (value: unknown): boolean =>
+  typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS;
+
+const delayMessage = (path: string, value: unknown): string =>
+  `${path} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (Node's longest timer, about 24 days; a longer one fires at once); got ${describeValue(value)}.`;
+
+const milliseconds = optionCheck(isDelay, delayMessage);
+
+/**
+ * Checks one fault the fake is given (`faults[i].fault`, `addFault`, `failNext`) where it is
+ * given: a latency fault's `ms` is a delay a timer can wait.
+ * @throws {@link InvalidArgumentError} naming `${path}.ms`.
+ * @internal
+ */
+export function checkFakeFault(fault: unknown, path: string): void {
+  const { type, ms } = (typeof fault === 'object' && fault !== null ? fault : {}) as {
+    type?: unknown;
+    ms?: unknown;
+  };
+  if (type === 'latency' && !isDelay(ms))
+    throw invalidOption(`${path}.ms`, delayMessage(`${path}.ms`, ms));
+}
+
+const faults: OptionCheck = (value, path) => {
+  if (!Array.isArray(value)) {
+    throw invalidOption(
+      path,
+      'faults must be an array of fault rules such as { fault: ..., times: 1 }.',
+    );
+  }
+  value.forEach((rule: unknown, index) => {
+    checkFakeFault((rule as { fault?: unknown } | null)?.fault, `${path}[${index}].fault`);
+  });
+};
 
 /**
  * The options of `createFakeGemini`, so a wrong one fails where the fake is made, naming it,
@@ -75,9 +109,7 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
         'keepRequests must be an integer of at least 1 (or Infinity: every request).',
       ),
       latencyMs: milliseconds,
-      faults: arrayOption({
-        message: 'faults must be an array of fault rules such as { fault: ..., times: 1 }.',
-      }),
+      faults,
       seed: optionCheck(
         (value) => typeof value === 'number' && Number.isFinite(value),
         'seed must be a finite number.',

@@ -25,6 +25,46 @@ describe('createFakeGemini on wrong options', () => {
     });
   }
 
+  // Node sets a timer longer than 2147483647 ms to 1 ms (TimeoutOverflowWarning): a fake asked to
+  // stall for a month would answer at once, and a test of a timeout would pass for the wrong reason.
+  for (const [name, options, argument] of [
+    ['a latencyMs past the longest timer', { latencyMs: 2 ** 31 }, 'latencyMs'],
+    ['a chunkDelayMs past the longest timer', { chunkDelayMs: 2 ** 31 }, 'chunkDelayMs'],
+    [
+      'a latency fault past the longest timer',
+      { faults: [{ fault: { type: 'latency', ms: 2 ** 31 } }] },
+      'faults[0].fault.ms',
+    ],
+    [
+      'a latency fault of -1 ms',
+      { faults: [{ fault: { type: 'rate-limit' } }, { fault: { type: 'latency', ms: -1 } }] },
+      'faults[1].fault.ms',
+    ],
+  ] as const) {
+    it(`refuses ${name}, naming ${argument} and the bound`, () => {
+      const make = () => createFakeGemini(options as never);
+      expect(make).toThrow(InvalidArgumentError);
+      expect(make).toThrow(expect.objectContaining({ argument }));
+      expect(make).toThrow(/from 0 to 2147483647/);
+    });
+  }
+
+  it('takes the longest timer itself, and checks addFault and failNext the same way', () => {
+    expect(() =>
+      createFakeGemini({
+        latencyMs: 2_147_483_647,
+        faults: [{ fault: { type: 'latency', ms: 2_147_483_647 } }],
+      }),
+    ).not.toThrow();
+    const fake = createFakeGemini();
+    expect(() => fake.addFault({ fault: { type: 'latency', ms: 2 ** 31 } })).toThrow(
+      expect.objectContaining({ argument: 'addFault(rule).fault.ms' }),
+    );
+    expect(() => fake.failNext({ type: 'latency', ms: 1e12 })).toThrow(
+      expect.objectContaining({ argument: 'failNext(fault).ms' }),
+    );
+  });
+
   it('checks setScript the same way', () => {
     const fake = createFakeGemini();
     expect(() => fake.setScript(5 as never)).toThrow(InvalidArgumentError);

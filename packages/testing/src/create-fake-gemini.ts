@@ -1,6 +1,6 @@
 import type { AsyncDispose } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
-import { checkFakeOptions } from './check-fake-options.ts';
+import { checkFakeFault, checkFakeOptions } from './check-fake-options.ts';
 import type { FakeFault, FakeFaultRule } from './script/fake-faults.ts';
 import { turn } from './script/fake-turn.ts';
 import type {
@@ -185,9 +185,11 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
       return state.turnsDelivered;
     },
     addFault(rule) {
+      checkFakeFault(rule?.fault, 'addFault(rule).fault');
       state.faultRules.push({ rule, used: 0 });
     },
     failNext(fault, times = 1) {
+      checkFakeFault(fault, 'failNext(fault)');
       const first = state.modelCalls;
       state.faultRules.unshift({
         rule: { fault, on: ({ callIndex }) => callIndex >= first, times },

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '@gemloop/core/internal';
 import type { FakeFault, FakeFaultRule } from '@gemloop/testing';
 import { CliFlagError } from '../cli-flag-error.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -26,9 +27,6 @@ const STREAM_FAULTS: ReadonlySet<string> = new Set([
   'stream-error',
   'malformed-chunk',
 ]);
-
-/** The longest delay Node's timers take (a signed 32-bit count of milliseconds). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** The form of `--fault`, for its help and its errors. */
 export const FAULT_FORM =

@@ -84,4 +84,6 @@ export {
 export { sleep } from '../retry/sleep.ts';
 // @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.
 export type { AsyncDispose } from '../shared/async-dispose.ts';
+// @gemloop/testing and gemloop: the longest delay a timer waits, the bound of delay options and flags.
+export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '@gemloop/core/internal';
 import { getModelCapabilities, type ModelCapabilities } from '@gemloop/core/models';
 import type { GenerateContentBody } from '@gemloop/core/wire';
 import { checkFakeRequest } from '../contract/check-fake-request.ts';
@@ -75,7 +76,9 @@ export async function generateFakeReply(
     { callIndex, requestIndex: recorded.index, model, stream: route.stream, body: call.body },
     state.random.next,
   );
-  const delayMs = (state.options.latencyMs ?? 0) + selection.latencyMs;
+  // Each delay is at most MAX_TIMER_MS (checked where given), their sum can pass it: a longer
+  // timer would fire at once, the longest one is as good as never for a test.
+  const delayMs = Math.min((state.options.latencyMs ?? 0) + selection.latencyMs, MAX_TIMER_MS);
   const fault = selection.fault;
   recorded.fault = fault?.type;
   const withDelay = (reply: FakeReply): FakeReply => ({ ...reply, delayMs });

@@ -9,7 +9,8 @@ import type { FakeHttpError } from './fake-errors.ts';
  * - HTTP errors, with the real bodies: `rate-limit` (429 with RetryInfo), `daily-quota` (429 whose
  *   QuotaFailure has a `PerDay` quotaId), `internal` (500), `overloaded` (503), or any
  *   `http-error`.
- * - `latency`: the answer is delayed by `ms` (combines with any other fault).
+ * - `latency`: the answer is delayed by `ms`, at most 2147483647 (Node's longest timer); combines
+ *   with any other fault.
  * - Broken streams, after `afterChunks` events (default 1): `connection-reset` (the socket is
  *   destroyed), `truncated-stream` (the body ends in the middle of an event), `stream-error` (an
  *   error object arrives as an event), `malformed-chunk` (an event that is not JSON). On

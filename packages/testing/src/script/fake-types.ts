@@ -172,9 +172,9 @@ export type CreateFakeGeminiOptions = {
   models?: FakeModels | undefined;
   /** Characters of text per stream chunk. @defaultValue 48 */
   chunkSize?: number | undefined;
-  /** Delay between stream chunks. @defaultValue 0 */
+  /** Delay between stream chunks, at most 2147483647 ms (Node's longest timer). @defaultValue 0 */
   chunkDelayMs?: number | undefined;
-  /** Delay before every answer. @defaultValue 0 */
+  /** Delay before every answer, at most 2147483647 ms (Node's longest timer). @defaultValue 0 */
   latencyMs?: number | undefined;
   /** Faults to inject; see {@link FakeFaultRule}. */
   faults?: readonly FakeFaultRule[] | undefined;
