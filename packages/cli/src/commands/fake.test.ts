@@ -323,7 +323,9 @@ describe('gemloop probe --fake', () => {
   it('probes an in-process fake with the key "fake": every line passes, exit 0', async () => {
     const run = io({ GEMINI_API_KEY: 'real-key-must-not-be-sent' });
     expect(await main(['probe', '--fake', '--json'], run)).toBe(0);
-    const report = JSON.parse(run.out().slice(run.out().indexOf('{'))) as {
+    // stdout is the JSON alone (for jq and scripts); what the probe says besides goes to stderr.
+    expect(run.err()).toContain('probing the fake Gemini of gemloop fake');
+    const report = JSON.parse(run.out()) as {
       records: { status: string }[];
       ok: boolean;
     };

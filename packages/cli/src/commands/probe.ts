@@ -107,7 +107,8 @@ async function probeFake(values: Record<string, string | boolean | undefined>, i
     { cwd: process.cwd() },
   );
   try {
-    io.stdout(`gemloop probe: probing the fake Gemini of gemloop fake (the demo model)\n`);
+    // On stderr, as every line that is not the report: with --json, stdout is the JSON alone.
+    io.stderr(`gemloop probe: probing the fake Gemini of gemloop fake (the demo model)\n`);
     return await probeAndPrint(running.url, 'fake', undefined, values, io);
   } finally {
     await running.close();
