@@ -199,6 +199,57 @@ describe('gemloop probe arguments', () => {
     }
   });
 
+  it('refuses a --timeout that is not a number of seconds above 0, in one line, before any request', async () => {
+    for (const value of ['0', '-1', 'abc', '', '1e3', '0x10', '86401', '0.0001', ' 5']) {
+      const run = io(key);
+      expect(
+        await main(['probe', '--base-url', 'http://127.0.0.1:9', `--timeout=${value}`], run),
+        value,
+      ).toBe(2);
+      expect(run.err()).toBe(
+        `gemloop probe: --timeout ${value}: give the seconds one answer may take, a number above 0 and at most 86400 (default 60).\n`,
+      );
+      expect(run.sent).toEqual([]);
+      expect(run.out()).toBe('');
+    }
+  });
+
+  it('--timeout bounds each answer, and the probe says on stderr what it does as it goes', async () => {
+    // A gateway that never answers: each request ends at the --timeout, its line printed then.
+    const hanging = Object.assign(io(key), {
+      fetch: (_input: unknown, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        }),
+    });
+    expect(
+      await main(
+        ['probe', '--base-url', 'http://127.0.0.1:9', '--timeout', '0.02', '--json'],
+        hanging,
+      ),
+    ).toBe(1);
+    const report = JSON.parse(hanging.out()) as ProbeReport;
+    expect(report.records[0]?.detail).toMatch(/no complete answer within 20 ms/);
+    const progress = hanging.err().split('\n');
+    expect(progress[0]).toMatch(
+      /^gemloop probe: about 12 requests, each answer allowed 0\.02 s \(--timeout\)/,
+    );
+    expect(progress[1]).toMatch(
+      /^FAIL {2}x-goog-api-key header accepted: .*no complete answer within 20 ms/,
+    );
+    expect(progress.filter((line) => /^(PASS|FAIL|SKIP) /.test(line))).toHaveLength(15);
+
+    // Text mode: the table on stdout as before, the progress on stderr.
+    const fake = await startProbeFake();
+    fakes.push(fake);
+    const text = io(key);
+    expect(await main(['probe', '--base-url', fake.baseUrl], text)).toBe(0);
+    expect(text.out()).toMatch(/^gemloop probe: http/);
+    expect(text.out()).not.toContain('about 12 requests');
+    expect(text.err()).toContain('each answer allowed 60 s (--timeout)');
+    expect(text.err().match(/^PASS /gm)).toHaveLength(15);
+  });
+
   it('probes with the key from GOOGLE_API_KEY when GEMINI_API_KEY is unset or empty', async () => {
     const fake = await startProbeFake();
     fakes.push(fake);

@@ -1,22 +1,25 @@
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
 import { createProbeSanitizer, escapeControls } from '../probe/create-probe-sanitizer.ts';
-import { formatProbeReport } from '../probe/format-probe-report.ts';
+import { formatProbeLine, formatProbeReport } from '../probe/format-probe-report.ts';
 import type { ProbeAuth } from '../probe/probe-types.ts';
 import { runInteractionsProbe } from '../probe/run-interactions-probe.ts';
 import { runProbe } from '../probe/run-probe.ts';
 
-const USAGE = `Usage: gemloop probe --base-url URL [--auth bearer|x-goog-api-key] [--model M] [--api interactions] [--json]
-       gemloop probe --fake [--model M] [--json]
+const USAGE = `Usage: gemloop probe --base-url URL [--auth bearer|x-goog-api-key] [--model M] [--api interactions]
+                     [--timeout S] [--json]
+       gemloop probe --fake [--model M] [--timeout S] [--json]
 
 Checks a gateway that serves Gemini's native REST API (CometAPI and others) with a dozen small
 real requests, and prints one line per property gemloop relies on, each checked by its effect
 (an answer only a faithful gateway gives). The key comes from GEMINI_API_KEY (or GOOGLE_API_KEY),
 and is sent in a header only. Exit code 1 when a property fails, 2 for bad arguments.
 
-Each answer is bounded: at most 1 MiB of body and 60 s from request to last byte; past either,
-that line fails naming the bound. Everything the gateway sent is printed with the key (and any
-credential in --base-url) redacted and control characters escaped.
+Each answer is bounded: at most 1 MiB of body and 60 s (--timeout) from request to last byte;
+past either, that line fails naming the bound. The requests go one after another: while they
+run, the probe prints on stderr a line per check as it finishes, so stdout holds the report (or
+the JSON) alone. Everything the gateway sent is printed with the key (and any credential in
+--base-url) redacted and control characters escaped.
 
 To try it offline: gemloop probe --fake probes a fake Gemini started in-process (the one
 gemloop fake serves, with @gemloop/testing installed), with the key "fake"; every line passes.
@@ -28,8 +31,12 @@ Options:
   --model M        a Gemini 3 model (default gemini-3-flash-preview)
   --api-version V  default v1beta
   --api interactions  probe the Interactions API (/v1beta/interactions) instead: create, state, SSE
+  --timeout S      the seconds one answer may take, headers and body (default 60, at most 86400)
   --json           print the report as JSON
 `;
+
+/** The longest `--timeout`, in seconds: a day, as `gemloop eval --timeout-ms`. */
+const MAX_TIMEOUT_SECONDS = 86_400;
 
 /** `gemloop probe`: the gateway conformance probe. */
 export const probeCommand: CliCommand = {
@@ -45,11 +52,18 @@ export const probeCommand: CliCommand = {
         json: { type: 'boolean' },
         fake: { type: 'boolean' },
         api: { type: 'string' },
+        timeout: { type: 'string' },
       },
       USAGE,
       io,
     );
     if (typeof values === 'number') return values;
+    if (timeoutMsOf(values) === undefined) {
+      io.stderr(
+        `gemloop probe: --timeout ${escapeControls(String(values['timeout']).slice(0, 100))}: give the seconds one answer may take, a number above 0 and at most ${MAX_TIMEOUT_SECONDS} (default 60).\n`,
+      );
+      return 2;
+    }
     const api = values['api'];
     if (api !== undefined && api !== 'interactions' && api !== 'generateContent') {
       io.stderr(
@@ -123,7 +137,14 @@ async function probeAndPrint(
   io: CliIo,
 ): Promise<number> {
   try {
-    const probe = values['api'] === 'interactions' ? runInteractionsProbe : runProbe;
+    const interactions = values['api'] === 'interactions';
+    const probe = interactions ? runInteractionsProbe : runProbe;
+    const timeoutMs = timeoutMsOf(values) as number;
+    // The requests go one after another, each allowed timeoutMs: against a gateway that never
+    // answers that is minutes. Say so first, then a line per check as it finishes, on stderr.
+    io.stderr(
+      `gemloop probe: ${interactions ? '3 requests' : 'about 12 requests'}, each answer allowed ${timeoutMs / 1000} s (--timeout); a line per check as it finishes:\n`,
+    );
     const report = await probe({
       baseUrl,
       apiKey,
@@ -131,6 +152,8 @@ async function probeAndPrint(
       model: values['model'] as string | undefined,
       apiVersion: values['api-version'] as string | undefined,
       fetch: io.fetch,
+      timeoutMs,
+      onRecord: (record) => io.stderr(`${formatProbeLine(record)}\n`),
     });
     io.stdout(
       values['json'] === true ? `${JSON.stringify(report, null, 2)}\n` : formatProbeReport(report),
@@ -144,4 +167,17 @@ async function probeAndPrint(
     );
     return 2;
   }
+}
+
+/**
+ * `--timeout` in milliseconds (60 s without it), or `undefined` when it is not a number of
+ * seconds above 0 and at most a day. Decimal digits only: Number() would read '' as 0 and take
+ * 1e3 or 0x10.
+ */
+function timeoutMsOf(values: Record<string, string | boolean | undefined>): number | undefined {
+  const text = values['timeout'];
+  if (text === undefined) return 60_000;
+  if (typeof text !== 'string' || !/^\d{1,6}(\.\d{1,3})?$/.test(text)) return undefined;
+  const ms = Math.round(Number(text) * 1000);
+  return ms >= 1 && ms <= MAX_TIMEOUT_SECONDS * 1000 ? ms : undefined;
 }

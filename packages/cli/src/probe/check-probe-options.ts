@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import type { ProbeAuth, RunProbeOptions } from './probe-types.ts';
+import { MAX_TIMER_MS } from '@gemloop/core/internal';
+import type { ProbeAuth, ProbeRecord, RunProbeOptions } from './probe-types.ts';
 
 const DEFAULT_MODEL = 'gemini-3-flash-preview';
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -16,6 +17,7 @@ export type CheckedProbeOptions = {
   timeoutMs: number;
   maxAnswerBytes: number;
   signal: AbortSignal | undefined;
+  onRecord: ((record: ProbeRecord) => void) | undefined;
 };
 
 /**
@@ -79,6 +81,9 @@ export function checkProbeOptions(
       `apiVersion must be a version such as v1beta; got ${sanitize(JSON.stringify(String(apiVersion)))}.`,
     );
   }
+  if (options.onRecord !== undefined && typeof options.onRecord !== 'function') {
+    throw invalid('onRecord', 'onRecord must be a function (record) => void.');
+  }
   const base = url.href.replace(/\/+$/, '').replace(new RegExp(`/${apiVersion}$`), '');
   return {
     baseUrl: base,
@@ -87,20 +92,25 @@ export function checkProbeOptions(
     model,
     apiVersion,
     fetch: options.fetch,
-    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS),
+    // A timer past MAX_TIMER_MS fires after 1 ms in Node: every answer would time out at once.
+    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS, MAX_TIMER_MS),
     maxAnswerBytes: positiveInteger(
       options.maxAnswerBytes,
       'maxAnswerBytes',
       DEFAULT_MAX_ANSWER_BYTES,
     ),
     signal: options.signal,
+    onRecord: options.onRecord,
   };
 }
 
-function positiveInteger(value: unknown, argument: string, fallback: number): number {
+function positiveInteger(value: unknown, argument: string, fallback: number, max?: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw invalid(argument, `${argument} must be a positive integer; got ${String(value)}.`);
+  }
+  if (max !== undefined && value > max) {
+    throw invalid(argument, `${argument} must be an integer from 1 to ${max}; got ${value}.`);
   }
   return value;
 }

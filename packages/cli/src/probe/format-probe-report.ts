@@ -1,4 +1,4 @@
-import type { ProbeReport } from './probe-types.ts';
+import type { ProbeRecord, ProbeReport } from './probe-types.ts';
 
 const MARKS = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 
@@ -26,4 +26,16 @@ export function formatProbeReport(report: ProbeReport): string {
       : `${failed} propert${failed === 1 ? 'y fails' : 'ies fail'} (${skipped} skipped).`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line of progress, as a check finishes: its mark and title, and for a line that does not
+ * pass what was seen, cut to 160 characters (the report that follows has it whole, with advice).
+ * @internal
+ */
+export function formatProbeLine(record: ProbeRecord): string {
+  const line = `${MARKS[record.status]}  ${record.title}`;
+  if (record.status === 'pass') return line;
+  const detail = record.detail.length > 160 ? `${record.detail.slice(0, 160)}...` : record.detail;
+  return `${line}: ${detail}`;
 }

@@ -26,6 +26,12 @@ export type RunProbeOptions = {
   maxAnswerBytes?: number | undefined;
   /** Aborts the probe. */
   signal?: AbortSignal | undefined;
+  /**
+   * Called with each line as soon as its check is decided, sanitised as in the report, in the
+   * order the checks run (the report sorts them): a caller can show progress while a slow gateway
+   * takes up to `timeoutMs` per request. An exception it throws stops the probe.
+   */
+  onRecord?: ((record: ProbeRecord) => void) | undefined;
 };
 
 /** The properties the probe checks, in the order it prints them. */

@@ -19,14 +19,19 @@ export async function runInteractionsProbe(options: RunProbeOptions): Promise<Pr
   const checked = checkProbeOptions(options, sanitizer.sanitize);
   const { model, preferred: auth } = checked;
   const records: ProbeRecord[] = [];
+  // The one gate between what the endpoint sent and what is printed, as in runProbe.
+  const clean = sanitizer.sanitize;
   const record = (id: ProbeRecord['id'], status: ProbeStatus, detail: string): void => {
-    records.push({
+    const workaround = status === 'fail' ? PROBE_WORKAROUNDS[id] : undefined;
+    const entry: ProbeRecord = {
       id,
       title: PROBE_TITLES[id],
       status,
-      detail,
-      workaround: status === 'fail' ? PROBE_WORKAROUNDS[id] : undefined,
-    });
+      detail: clean(detail),
+      workaround: workaround === undefined ? undefined : clean(workaround),
+    };
+    records.push(entry);
+    checked.onRecord?.(entry);
   };
   const send = (path: string, body: unknown) =>
     sendProbeRequest(checked, sanitizer.redact, path, body, auth);
@@ -88,17 +93,11 @@ export async function runInteractionsProbe(options: RunProbeOptions): Promise<Pr
           : `${events.length - typed.length} of ${events.length} events without event_type or event_id`,
     );
   }
-  // The one gate between what the endpoint sent and what is printed, as in runProbe.
-  const clean = sanitizer.sanitize;
   return {
     baseUrl: clean(checked.baseUrl),
     model: clean(model),
     auth,
-    records: records.map((entry) => ({
-      ...entry,
-      detail: clean(entry.detail),
-      workaround: entry.workaround === undefined ? undefined : clean(entry.workaround),
-    })),
+    records,
     ok: records.every((line) => line.status !== 'fail'),
   };
 }

@@ -92,6 +92,43 @@ describe('runProbe against the fake Gemini', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('hands each line to onRecord as its check finishes, sanitised, before the next request', async () => {
+    const fake = await startProbeFake(['refuse-bearer']);
+    fakes.push(fake);
+    let sent = 0;
+    const seen: { id: ProbePropertyId; status: string; detail: string; afterRequests: number }[] =
+      [];
+    const report = await runProbe({
+      baseUrl: fake.baseUrl,
+      apiKey: 'probe-key',
+      fetch: (input, init) => {
+        sent++;
+        return fetch(input, init);
+      },
+      onRecord: ({ id, status, detail }) => seen.push({ id, status, detail, afterRequests: sent }),
+    });
+    // The first line comes after the first request, not after the whole probe.
+    expect(seen.slice(0, 2).map(({ id, afterRequests }) => [id, afterRequests])).toEqual([
+      ['auth-x-goog-api-key', 1],
+      ['auth-bearer', 2],
+    ]);
+    expect(seen[1]?.status).toBe('fail');
+    // Every line of the report, each once, as the report has it (the report keeps its own order).
+    expect(seen.map(({ id }) => id).sort()).toEqual([...ALL].sort());
+    for (const line of seen) {
+      expect(line.detail).toBe(report.records.find((record) => record.id === line.id)?.detail);
+    }
+  });
+
+  it('refuses a timeoutMs past the longest timer, which Node would fire at once', async () => {
+    await expect(
+      runProbe({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k', timeoutMs: 2 ** 31 }),
+    ).rejects.toThrow(/timeoutMs must be an integer from 1 to 2147483647; got 2147483648\./);
+    await expect(
+      runProbe({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k', onRecord: 'yes' as never }),
+    ).rejects.toThrow(/onRecord must be a function/);
+  });
+
   it('refuses bad options before any request', async () => {
     await expect(runProbe({ baseUrl: 'ftp://x', apiKey: 'k' })).rejects.toThrow(/http\(s\) URL/);
     await expect(runProbe({ baseUrl: 'http://127.0.0.1:1', apiKey: '' })).rejects.toThrow(

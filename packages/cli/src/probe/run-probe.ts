@@ -69,15 +69,24 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   const { model, preferred } = checked;
   const capabilities = getModelCapabilities(model);
   const records: ProbeRecord[] = [];
+  // The one gate between what the gateway sent and what is printed: text, --json and progress.
+  const clean = (entry: ProbeRecord): ProbeRecord => ({
+    ...entry,
+    title: sanitizer.sanitize(entry.title),
+    detail: sanitizer.sanitize(entry.detail),
+    workaround: entry.workaround === undefined ? undefined : sanitizer.sanitize(entry.workaround),
+  });
   const record: ProbeSteps['record'] = (id, status, detail, variant) => {
     const advice = variant === undefined ? PROBE_WORKAROUNDS[id] : PROBE_ADVICE_VARIANTS[variant];
-    records.push({
+    const entry = clean({
       id,
       title: PROBE_TITLES[id],
       status,
       detail,
       workaround: status === 'fail' ? advice : undefined,
     });
+    records.push(entry);
+    checked.onRecord?.(entry);
   };
   const send: ProbeSteps['send'] = (method, body, auth, query = '', modelName = model) =>
     sendProbeRequest(
@@ -351,21 +360,12 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     record('finish-reasons', 'pass', [...new Set(reasons)].join(', '));
   }
 
-  // The one gate between what the gateway sent and what is printed: text and --json alike.
-  const clean = sanitizer.sanitize;
   const order = Object.keys(PROBE_TITLES);
   return {
-    baseUrl: clean(checked.baseUrl),
-    model: clean(model),
+    baseUrl: sanitizer.sanitize(checked.baseUrl),
+    model: sanitizer.sanitize(model),
     auth,
-    records: records
-      .sort((left, right) => order.indexOf(left.id) - order.indexOf(right.id))
-      .map((entry) => ({
-        ...entry,
-        title: clean(entry.title),
-        detail: clean(entry.detail),
-        workaround: entry.workaround === undefined ? undefined : clean(entry.workaround),
-      })),
+    records: records.sort((left, right) => order.indexOf(left.id) - order.indexOf(right.id)),
     ok: records.every((entry) => entry.status !== 'fail'),
   };
 }
