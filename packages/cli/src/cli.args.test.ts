@@ -338,6 +338,19 @@ describe('gemloop view arguments', () => {
     expect(byDefault.out()).toMatch(/gemloop view: runs in \/.*\/\.gemloop\/runs\n/);
   });
 
+  it("refuses --dir '' and --evals '' in one line, and reads an empty variable as unset", async () => {
+    // resolve('') is the current folder: an empty value silently showed whatever was there.
+    for (const flag of ['--dir', '--evals']) {
+      const run = io();
+      expect(await createViewCommand(stopAtOnce).run([flag, '', '--port', '0'], run)).toBe(2);
+      expect(run.err()).toMatch(new RegExp(`^gemloop view: ${flag} is empty: give [^\\n]*\\n$`));
+      expect(run.out()).toBe('');
+    }
+    const emptyEnv = io({ GEMLOOP_RUNS_DIR: '', GEMLOOP_EVALS_DIR: '' });
+    expect(await createViewCommand(stopAtOnce).run(['--port', '0'], emptyEnv)).toBe(0);
+    expect(emptyEnv.out()).toMatch(/gemloop view: runs in \/.*\/\.gemloop\/runs\n/);
+  });
+
   it('refuses a runs or evals folder that is a file, in one line, before it listens', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'gemloop-view-args-')), 'runs.jsonl');
     writeFileSync(file, '');

@@ -29,3 +29,19 @@ export function parseCommandArgs(
   }
   return values;
 }
+
+/**
+ * The message refusing the first of `paths` given as an empty value (`--dir ''`, `--out=`), or
+ * `undefined` when none is: `resolve('')` is the current folder, so an empty path would silently
+ * mean "here" (list the current folder as runs, write a result over it). `paths` maps each flag
+ * (without `--`) to what it takes, for the message, e.g. `{ dir: 'the folder of the run files' }`.
+ */
+export function emptyPathProblem(
+  command: string,
+  values: Record<string, string | boolean | undefined>,
+  paths: Readonly<Record<string, string>>,
+): string | undefined {
+  const empty = Object.keys(paths).find((flag) => values[flag] === '');
+  if (empty === undefined) return undefined;
+  return `${command}: --${empty} is empty: give ${paths[empty]}, or leave --${empty} out.\n`;
+}

@@ -164,6 +164,36 @@ describe('gemloop eval', () => {
     ).toEqual([]);
   });
 
+  it("from-runs refuses an empty --dir or --out, and reads GEMLOOP_RUNS_DIR='' as unset", async () => {
+    for (const args of [
+      ['--dir', '', '--out', 'cases.jsonl'],
+      ['--dir', 'runs', '--out', ''],
+    ]) {
+      const run = io();
+      expect(await createEvalCommand(dir).run(['from-runs', ...args], run)).toBe(2);
+      expect(run.err()).toMatch(/^gemloop eval from-runs: --(dir|out) is empty: give [^\n]*\n$/);
+      expect(run.out()).toBe('');
+    }
+    // An empty variable is unset: the default folder, not the current one.
+    const project = mkdtempSync(join(tmpdir(), 'gemloop-eval-env-'));
+    await mkdir(join(project, '.gemloop', 'runs'), { recursive: true });
+    await copyFile(join(dir, 'runs', 'run.jsonl'), join(project, '.gemloop', 'runs', 'run.jsonl'));
+    const run = io({ GEMLOOP_RUNS_DIR: '' });
+    expect(await createEvalCommand(project).run(['from-runs', '--out', 'cases.jsonl'], run)).toBe(
+      0,
+    );
+    expect(run.out()).toContain('1 case(s) written to cases.jsonl');
+  });
+
+  it('refuses an empty --json or --junit before running the suite', async () => {
+    for (const flag of ['--json', '--junit']) {
+      const run = io();
+      expect(await createEvalCommand(dir).run(['same.mjs', flag, ''], run)).toBe(2);
+      expect(run.err()).toMatch(new RegExp(`^gemloop eval: ${flag} is empty: give [^\\n]*\\n$`));
+      expect(run.out()).toBe('');
+    }
+  });
+
   it('names a bad flag and a bad file', async () => {
     const flag = io();
     expect(await createEvalCommand(dir).run(['same.mjs', '--min-pass', '90'], flag)).toBe(2);

@@ -9,7 +9,7 @@ import {
   type ReadRecordedRuns,
 } from '../eval/load-recorded-runs.ts';
 import { runEvalSuite } from '../eval/run-eval-suite.ts';
-import { parseCommandArgs } from '../parse-command-args.ts';
+import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
 const USAGE = `Usage: gemloop eval FILE [--min-pass 0.9] [--concurrency N] [--repeats N] [--timeout-ms N]
@@ -97,6 +97,14 @@ export function createEvalCommand(
             io,
           );
           if (typeof values === 'number') return values;
+          const emptyPath = emptyPathProblem('gemloop eval from-runs', values, {
+            dir: 'the folder of the recorded runs',
+            out: 'the JSONL dataset to write',
+          });
+          if (emptyPath !== undefined) {
+            io.stderr(emptyPath);
+            return 2;
+          }
           const out = values['out'] as string | undefined;
           if (out === undefined) {
             io.stderr(
@@ -138,8 +146,9 @@ export function createEvalCommand(
             await casesFromDatabase(query, out, io, cwd, read);
             return 0;
           }
+          // An empty GEMLOOP_RUNS_DIR is unset: resolve('') would read the current folder.
           const dir =
-            (values['dir'] as string | undefined) ?? io.env['GEMLOOP_RUNS_DIR'] ?? '.gemloop/runs';
+            (values['dir'] as string | undefined) || io.env['GEMLOOP_RUNS_DIR'] || '.gemloop/runs';
           await casesFromRuns(dir, out, io, cwd);
           return 0;
         }
@@ -179,6 +188,15 @@ export function createEvalCommand(
           io,
         );
         if (typeof values === 'number') return values;
+        // Refused before the suite runs, not when its result is written over the current folder.
+        const emptyPath = emptyPathProblem('gemloop eval', values, {
+          json: 'the file to write the result to',
+          junit: 'the file to write the JUnit report to',
+        });
+        if (emptyPath !== undefined) {
+          io.stderr(emptyPath);
+          return 2;
+        }
         if (values['live'] === true && values['batch'] === true) {
           io.stderr(`gemloop eval: give --live or --batch, not both.\n\n${USAGE}`);
           return 2;

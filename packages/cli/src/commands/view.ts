@@ -2,7 +2,7 @@ import { opendir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { describeListenError } from '../listen-error-hint.ts';
-import { parseCommandArgs } from '../parse-command-args.ts';
+import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { untilSignalled } from '../until-signalled.ts';
 import { startViewServer } from '../view/start-view-server.ts';
@@ -34,6 +34,14 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
         io,
       );
       if (typeof values === 'number') return values;
+      const empty = emptyPathProblem('gemloop view', values, {
+        dir: 'the folder of the run files',
+        evals: 'the folder of the eval results',
+      });
+      if (empty !== undefined) {
+        io.stderr(empty);
+        return 2;
+      }
       const runs = folderOf('dir', values, io.env);
       const dir = runs.path;
       const portText = values['port'] as string | undefined;
@@ -70,7 +78,10 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
   };
 }
 
-/** The viewer's folders: each from its flag, else its environment variable, else a default. */
+/**
+ * The viewer's folders: each from its flag, else its environment variable (unless empty), else a
+ * default.
+ */
 const FOLDERS = {
   dir: { variable: 'GEMLOOP_RUNS_DIR', fallback: '.gemloop/runs' },
   evals: { variable: 'GEMLOOP_EVALS_DIR', fallback: '.gemloop/evals' },
@@ -85,8 +96,9 @@ function folderOf(
   const { variable, fallback } = FOLDERS[key];
   const flag = values[key];
   if (typeof flag === 'string') return { path: resolve(flag), namedBy: `--${key}` };
+  // An empty variable (`GEMLOOP_RUNS_DIR=`) is unset, as shells treat most: not the current folder.
   const fromEnv = env[variable];
-  if (fromEnv !== undefined) return { path: resolve(fromEnv), namedBy: variable };
+  if (fromEnv !== undefined && fromEnv !== '') return { path: resolve(fromEnv), namedBy: variable };
   return { path: resolve(fallback), namedBy: 'the default folder' };
 }
 
