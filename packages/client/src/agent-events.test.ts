@@ -383,6 +383,44 @@ describe('agentEvents', () => {
     expect(many).toMatchObject({ code: 'limit' });
   });
 
+  it('refuses a limit or a reconnect option that is not a number it can use, naming it', async () => {
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return sse([frame(0, start()), frame(1, finish)]);
+    };
+    const cases: [Record<string, number>, string][] = [
+      [{ maxEvents: Number.NaN }, 'maxEvents'],
+      [{ maxEventChars: Number.NaN }, 'maxEventChars'],
+      [{ maxChars: -1 }, 'maxChars'],
+      [{ maxEvents: 0 }, 'maxEvents'],
+      [{ maxEventChars: 2.5 }, 'maxEventChars'],
+      [{ maxReconnects: -1 }, 'maxReconnects'],
+      [{ maxReconnects: 1.5 }, 'maxReconnects'],
+      [{ reconnectDelayMs: Number.NaN }, 'reconnectDelayMs'],
+      [{ reconnectDelayMs: -5 }, 'reconnectDelayMs'],
+    ];
+    for (const [options, name] of cases) {
+      const error = await rejection(collect(agentEvents('http://x', { fetch, ...options })));
+      expect(error, name).toMatchObject({ code: 'invalid-option', option: name });
+      expect(ClientError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(new RegExp(`^${name} must be `));
+    }
+    expect(calls).toBe(0);
+    // The limits a page can mean: the smallest ones, no reconnects, and Infinity for no limit.
+    const events = await collect(
+      agentEvents('http://x', {
+        fetch,
+        maxEvents: Number.POSITIVE_INFINITY,
+        maxEventChars: 1000,
+        maxChars: Number.POSITIVE_INFINITY,
+        maxReconnects: 0,
+        reconnectDelayMs: 0,
+      }),
+    );
+    expect(events.map((event) => event.type)).toEqual(['start', 'finish']);
+  });
+
   it('throws the signal`s reason when aborted, and reads no further', async () => {
     const controller = new AbortController();
     const fetch = async (_url: unknown, init?: RequestInit) => {

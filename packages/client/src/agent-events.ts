@@ -36,11 +36,11 @@ export type AgentEventsOptions = {
   signal?: AbortSignal | undefined;
   /** Default the global `fetch`. */
   fetch?: typeof fetch | undefined;
-  /** Reconnects in a row after a broken connection before giving up. Default 5; 0: none. */
+  /** Reconnects in a row after a broken connection before giving up. Default 5; 0: none; an integer or `Infinity`. */
   maxReconnects?: number | undefined;
   /** The first wait before a reconnect, doubled each time up to 5 s. Default 250 ms. */
   reconnectDelayMs?: number | undefined;
-  /** Characters of one event (or one line) at most. Default 1 MB. */
+  /** Characters of one event (or one line) at most. Default 1 MB. Limits are integers of at least 1, or `Infinity`. */
   maxEventChars?: number | undefined;
   /** Events of one run at most. Default 100,000. */
   maxEvents?: number | undefined;
@@ -55,8 +55,9 @@ type Limits = { maxEventChars: number; maxEvents: number; maxChars: number };
  * connection is resumed (the `Gemloop-Run-Id` and `Last-Event-ID` headers, the same request
  * again) with bounded retries and backoff, so every event comes once, in order.
  *
- * @throws {@link ClientError} for an HTTP error, a body that is not an event stream, a limit
- *   passed, or a run that cannot be resumed; the signal's reason when aborted.
+ * @throws {@link ClientError} for an option it cannot use (`invalid-option`, before any request),
+ *   an HTTP error, a body that is not an event stream, a limit passed, or a run that cannot be
+ *   resumed; the signal's reason when aborted.
  */
 export async function* agentEvents(
   url: string | URL,
@@ -64,12 +65,12 @@ export async function* agentEvents(
 ): AsyncGenerator<BrowserEvent, void, undefined> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const limits: Limits = {
-    maxEventChars: options.maxEventChars ?? 1_000_000,
-    maxEvents: options.maxEvents ?? 100_000,
-    maxChars: options.maxChars ?? 64_000_000,
+    maxEventChars: countOption(options.maxEventChars, 1_000_000, 'maxEventChars', 1),
+    maxEvents: countOption(options.maxEvents, 100_000, 'maxEvents', 1),
+    maxChars: countOption(options.maxChars, 64_000_000, 'maxChars', 1),
   };
-  const maxReconnects = options.maxReconnects ?? 5;
-  const baseDelay = options.reconnectDelayMs ?? 250;
+  const maxReconnects = countOption(options.maxReconnects, 5, 'maxReconnects', 0);
+  const baseDelay = delayOption(options.reconnectDelayMs, 250, 'reconnectDelayMs');
   const { signal } = options;
   const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
   let body: string | undefined;
@@ -252,6 +253,44 @@ function parseEvent(message: EventSourceMessage): BrowserEvent | undefined {
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) return undefined;
   return value as BrowserEvent;
+}
+
+/**
+ * `value`, or `fallback` when it is undefined: an integer of at least `min`, or `Infinity` (no
+ * limit). A NaN, a negative or a fractional limit would otherwise remove it without a word
+ * (`events > NaN` is never true) or make every run fail at its first event.
+ */
+function countOption(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+  min: number,
+): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value === 'number' &&
+    (Number.isInteger(value) || value === Infinity) &&
+    value >= min
+  ) {
+    return value;
+  }
+  throw invalidOption(name, `an integer of at least ${min}, or Infinity for no limit`, value);
+}
+
+/** `value`, or `fallback` when it is undefined: a finite number of milliseconds, 0 or more. */
+function delayOption(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  throw invalidOption(name, 'a finite number of milliseconds, 0 or more', value);
+}
+
+function invalidOption(name: string, accepted: string, value: unknown): ClientError {
+  const got = typeof value === 'number' ? String(value) : `a ${typeof value}`;
+  return new ClientError({
+    code: 'invalid-option',
+    option: name,
+    message: `${name} must be ${accepted}; got ${got}.`,
+  });
 }
 
 function backoff(base: number, attempt: number): number {

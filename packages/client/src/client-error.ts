@@ -5,28 +5,39 @@ export type ClientErrorCode =
   | 'protocol'
   | 'limit'
   | 'resume-unavailable'
-  | 'connection-lost';
+  | 'connection-lost'
+  | 'invalid-option';
 
 /**
  * Every error `@gemloop/client` throws (an abort rethrows the signal's reason instead). Carries
- * data: `code`, and `status` for an HTTP answer; check with `ClientError.isInstance(error)`, which
+ * data: `code`, `status` for an HTTP answer, and `option` for an option it cannot use; check with `ClientError.isInstance(error)`, which
  * works across duplicate installs.
  */
 export class ClientError extends Error {
   readonly code: ClientErrorCode;
   /** The HTTP status, for `http-status` and `resume-unavailable`. */
   readonly status: number | undefined;
+  /** The option at fault (`maxEvents`, say), for `invalid-option`. */
+  readonly option: string | undefined;
 
   constructor({
     code,
     message,
     status,
+    option,
     cause,
-  }: { code: ClientErrorCode; message: string; status?: number | undefined; cause?: unknown }) {
+  }: {
+    code: ClientErrorCode;
+    message: string;
+    status?: number | undefined;
+    option?: string | undefined;
+    cause?: unknown;
+  }) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'ClientError';
     this.code = code;
     this.status = status;
+    this.option = option;
     Object.defineProperty(this, Symbol.for('gemloop.client-error'), { value: true });
   }
 
