@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { agentEvents } from './agent-events.ts';
 import { answerApproval } from './answer-approval.ts';
 import { ClientError } from './client-error.ts';
@@ -337,6 +337,46 @@ describe('agentEvents', () => {
       ),
     );
     expect(approval).toMatchObject({ code: 'http-status', status: 502 });
+  });
+
+  it('throws an HTTP error without its body when the body sends nothing within 1 s', async () => {
+    vi.useFakeTimers();
+    try {
+      let cancelled = 0;
+      // A proxy's 503: headers, then not a byte, and the connection kept open.
+      const silent = () =>
+        new Response(
+          new ReadableStream({
+            cancel() {
+              cancelled++;
+            },
+          }),
+          { status: 503 },
+        );
+      const settled: unknown[] = [];
+      void rejection(collect(agentEvents('http://x', { fetch: async () => silent() }))).then(
+        (error) => settled.push(error),
+      );
+      void rejection(
+        answerApproval(
+          'http://x/approvals',
+          { approvalId: 'a', decision: 'approve' },
+          { fetch: async () => silent() },
+        ),
+      ).then((error) => settled.push(error));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(settled).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toHaveLength(2);
+      expect(settled[0]).toMatchObject({ code: 'http-status', status: 503 });
+      expect((settled[0] as Error).message).toBe(
+        'The server answered 503: (no body within 1000 ms)',
+      );
+      expect(settled[1]).toMatchObject({ code: 'http-status', status: 503 });
+      expect(cancelled).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('throws the signal`s reason when aborted while an error body is read', async () => {
