@@ -490,6 +490,66 @@ describe('agentEvents', () => {
     expect(seen).toEqual(['start']);
   });
 
+  it('stops at an abort even when a custom fetch ignores the signal, and cancels the body', async () => {
+    // A fetch that drops the signal: its body goes on whatever the page does.
+    let cancelled = 0;
+    const ignoring = (chunks: string[], close: boolean) => async () =>
+      new Response(
+        new ReadableStream({
+          start(stream) {
+            for (const chunk of chunks) stream.enqueue(encoder.encode(chunk));
+            if (close) stream.close();
+          },
+          cancel() {
+            cancelled++;
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    // Events already read when the page aborts are not shown.
+    const controller = new AbortController();
+    const reason = new Error('Stopped by the user.');
+    const seen: string[] = [];
+    const error = await rejection(
+      streamAgent('http://x', {
+        fetch: ignoring(
+          [[frame(0, start()), frame(1, text('a')), frame(2, text('b'))].join('')],
+          true,
+        ),
+        signal: controller.signal,
+        onEvent: (event) => {
+          seen.push(event.type);
+          controller.abort(reason);
+        },
+      }),
+    );
+    expect(error).toBe(reason);
+    expect(seen).toEqual(['start']);
+
+    // A body that sends nothing more: the iteration ends at the abort, not never.
+    const second = new AbortController();
+    const events = agentEvents('http://x', {
+      fetch: ignoring([frame(0, start())], false),
+      signal: second.signal,
+    })[Symbol.asyncIterator]();
+    expect((await events.next()).value).toMatchObject({ type: 'start' });
+    // Aborted while the iteration waits on the body.
+    const next = events.next().then(
+      () => 'resolved',
+      (thrown: unknown) => thrown,
+    );
+    await Promise.resolve();
+    second.abort(reason);
+    // The abort settles it in microtasks: before any timer, however loaded the machine.
+    const settled = await Promise.race([
+      next,
+      new Promise((resolve) => setTimeout(resolve, 0, 'still waiting')),
+    ]);
+    expect(settled).toBe(reason);
+    // The open body (the first one had ended: nothing to cancel).
+    expect(cancelled).toBe(1);
+  });
+
   it('imports nothing of @gemloop/core at run time (types only)', () => {
     const dir = new URL('./', import.meta.url);
     for (const file of readdirSync(dir).filter(

@@ -108,6 +108,11 @@ export async function* agentEvents(
       await sleep(backoff(baseDelay, failures++), signal);
       continue;
     }
+    if (signal?.aborted) {
+      // A custom fetch that ignores the signal answers after the abort: not read.
+      response.body?.cancel(signal.reason).catch(() => {});
+      signal.throwIfAborted();
+    }
     await checkResponse(response, resuming).catch((error: unknown) => {
       // Aborted while the error body was read: the signal's reason, as everywhere else.
       signal?.throwIfAborted();
@@ -119,6 +124,7 @@ export async function* agentEvents(
       for await (const message of readMessages(
         response.body as ReadableStream<Uint8Array>,
         limits,
+        signal,
       )) {
         chars += message.data.length;
         if (++events > limits.maxEvents || chars > limits.maxChars) {
@@ -200,10 +206,14 @@ async function checkResponse(response: Response, resuming: boolean): Promise<voi
   }
 }
 
-/** The SSE messages of a body, through eventsource-parser (bounded by `maxEventChars`). */
+/**
+ * The SSE messages of a body, through eventsource-parser (bounded by `maxEventChars`); ends with
+ * the signal's reason once it is aborted.
+ */
 async function* readMessages(
   body: ReadableStream<Uint8Array>,
   limits: Limits,
+  signal: AbortSignal | undefined,
 ): AsyncGenerator<EventSourceMessage> {
   const queue: EventSourceMessage[] = [];
   let failure: unknown;
@@ -223,16 +233,28 @@ async function* readMessages(
   });
   const reader = body.getReader();
   const decoder = new TextDecoder();
+  // A custom fetch may ignore the signal (its body goes on after an abort): the body is cancelled
+  // here, which also ends a read that waits on it, and nothing read is yielded after the abort.
+  const onAbort = (): void => {
+    reader.cancel(signal?.reason).catch(() => {});
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
+      signal?.throwIfAborted();
       const { value, done } = await reader.read();
+      signal?.throwIfAborted();
       if (done) return;
       // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
       parser.feed(decoder.decode(value, { stream: true }));
       if (failure !== undefined) throw failure;
-      while (queue.length > 0) yield queue.shift() as EventSourceMessage;
+      while (queue.length > 0) {
+        signal?.throwIfAborted();
+        yield queue.shift() as EventSourceMessage;
+      }
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => {});
   }
 }
