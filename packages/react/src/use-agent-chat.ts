@@ -19,6 +19,7 @@ import type {
 } from './agent-chat-message.ts';
 import { isWellFormedEvent } from './is-well-formed-event.ts';
 import { initialAgentChatState, reduceAgentChat } from './reduce-agent-chat.ts';
+import { toError } from './to-error.ts';
 
 /** What `body` gets to build a request: the message to send and the conversation before it. */
 export type AgentChatRequest = { message: string; messages: readonly AgentChatMessage[] };
@@ -152,7 +153,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         }
       } catch (error) {
         if (controller.signal.aborted) return;
-        const failure = error instanceof Error ? error : new Error(String(error));
+        const failure = toError(error);
         dispatch({ type: 'failed', messageId, error: failure });
         local = reduceAgentChat(local, { type: 'failed', messageId, error: failure });
         latest.current.options.onError?.(failure);
@@ -207,7 +208,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         // Not accepted: the buttons come back, so the person can try again. Reported through
         // onError rather than thrown: a click handler would leave the rejection unhandled.
         dispatch({ type: 'approval-answered', approvalId, decision: undefined });
-        current.onError?.(error instanceof Error ? error : new Error(String(error)));
+        current.onError?.(toError(error));
         return false;
       }
     },
