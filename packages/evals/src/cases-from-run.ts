@@ -1,6 +1,7 @@
 import type { Content, GenerateContentBody, GenerateContentResponse } from '@gemloop/core/wire';
 import type { EvalCase, ExpectedToolCall, RecordedToolResult } from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
+import { CASE_ID_RULE, isCaseId } from './parse-eval-cases.ts';
 
 /** The largest run file turned into a case, in characters. */
 export const MAX_RUN_FILE_CHARS: number = 32 * 1024 * 1024;
@@ -11,6 +12,8 @@ export const MAX_RUN_FILE_CHARS: number = 32 * 1024 * 1024;
  * fake, compared for drift), the tool results, and the answer and tool calls as what is
  * expected. Returns `undefined` for a run that did not succeed (nothing to expect) or that
  * has no model answer; lines that are not JSON objects are skipped (a file cut by a crash).
+ * @throws {@link EvalDatasetError} for a file too large, another recorder format, or a run id
+ *   that cannot be a case id (empty, longer than 200 characters, not a string).
  */
 export function caseFromRunFile(text: string, runFile: string): EvalCase | undefined {
   if (text.length > MAX_RUN_FILE_CHARS) {
@@ -19,7 +22,8 @@ export function caseFromRunFile(text: string, runFile: string): EvalCase | undef
       problem: `more than ${MAX_RUN_FILE_CHARS} characters; not turned into a case.`,
     });
   }
-  let runId: string | undefined;
+  let started = false;
+  let runId: unknown;
   let input: unknown;
   const requests: GenerateContentBody[] = [];
   const responses: GenerateContentResponse[] = [];
@@ -46,7 +50,8 @@ export function caseFromRunFile(text: string, runFile: string): EvalCase | undef
             problem: `recorded run format ${String(line['format'])}, this gemloop reads format 1.`,
           });
         }
-        runId = typeof line['runId'] === 'string' ? line['runId'] : undefined;
+        started = true;
+        runId = line['runId'];
         input = line['input'];
         break;
       case 'model-call-start':
@@ -77,7 +82,15 @@ export function caseFromRunFile(text: string, runFile: string): EvalCase | undef
         break;
     }
   }
-  if (!success || responses.length === 0 || runId === undefined) return undefined;
+  if (!success || responses.length === 0 || !started) return undefined;
+  if (!isCaseId(runId)) {
+    // The checks parseEvalCases applies: a case written with another id would make the whole
+    // dataset fail to load.
+    throw new EvalDatasetError({
+      source: runFile,
+      problem: `the run id is not a case id: it must be ${CASE_ID_RULE}.`,
+    });
+  }
   // A run is sent as its first request's contents: what the recorder keeps as `input` is what
   // the caller passed (a string or contents).
   const caseInput =

@@ -11,6 +11,16 @@ export const MAX_CASE_LINE_CHARS: number = 8 * 1024 * 1024;
 export const MAX_CASES = 10_000;
 /** The longest case id. */
 export const MAX_CASE_ID_CHARS = 200;
+/** What every case id must be, for messages. @internal */
+export const CASE_ID_RULE: string = `a non-empty string of at most ${MAX_CASE_ID_CHARS} characters`;
+
+/**
+ * Whether `value` can be a case's id: the one check of a dataset's ids and of the run ids that
+ * `caseFromRunFile` makes into ids, so a case made from a run always loads. @internal
+ */
+export function isCaseId(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= MAX_CASE_ID_CHARS;
+}
 
 /**
  * Reads a JSONL dataset: one case per line (blank lines and lines starting with `//` skipped).
@@ -79,9 +89,7 @@ export function toEvalCase(value: unknown, source = '<inline>', line?: number): 
   };
   if (!isRecord(value)) return fail('a case must be a JSON object.');
   const id = value['id'];
-  if (typeof id !== 'string' || id === '' || id.length > MAX_CASE_ID_CHARS) {
-    return fail(`'id' must be a non-empty string of at most ${MAX_CASE_ID_CHARS} characters.`);
-  }
+  if (!isCaseId(id)) return fail(`'id' must be ${CASE_ID_RULE}.`);
   const evalCase: EvalCase = { id };
   const input = value['input'];
   if (input !== undefined) {
