@@ -58,6 +58,8 @@ const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const STATUSES: readonly unknown[] = ['pass', 'fail', 'drift', 'error'];
+/** The modes runEval writes (`EvalResult['mode']`). */
+const MODES: readonly unknown[] = ['replay', 'live', 'batch'] satisfies EvalResult['mode'][];
 
 /**
  * The first field the reports read (`toJunitXml`, `formatSummary`, `compareResults`) that is
@@ -68,6 +70,7 @@ const STATUSES: readonly unknown[] = ['pass', 'fail', 'drift', 'error'];
 function findProblem(record: Record<string, unknown>): string | undefined {
   const wrong = (path: string, what: string): string => `'${path}' must be ${what}`;
   if (!isString(record['name'])) return wrong('name', 'a string');
+  if (!MODES.includes(record['mode'])) return wrong('mode', "'replay', 'live' or 'batch'");
   if (!isString(record['startedAt'])) return wrong('startedAt', 'a string');
   const attempts = record['attempts'];
   if (!Array.isArray(attempts)) return wrong('attempts', 'a list of attempts');

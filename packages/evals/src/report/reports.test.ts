@@ -185,6 +185,9 @@ describe('eval reports', () => {
           }),
       ],
       ["'attempts[2].status' must be", (copy) => (attempts(copy)[2]!['status'] = 'ok')],
+      // The summary prints it as it is: a terminal's escape sequence, or a TypeError for an object.
+      ["'mode' must be 'replay', 'live' or 'batch'", (copy) => (copy['mode'] = '\u001b[2Jlive')],
+      ["'mode' must be 'replay', 'live' or 'batch'", (copy) => delete copy['mode']],
       ["'summary' must be an object", (copy) => delete copy['summary']],
       [
         "'summary.scorers[0].mean' must be a number",
