@@ -10,6 +10,7 @@ import { checkFakeHistory, isDummySignature, listSignedSteps } from './check-fak
 import { checkGenerationConfig } from './check-generation-config.ts';
 import { historyViolation } from './check-history-contract.ts';
 import { checkMessageFields } from './check-message-fields.ts';
+import { checkSafetySettings } from './check-safety-settings.ts';
 import { checkToolsContract } from './check-tools-contract.ts';
 import {
   type ContractViolation,
@@ -70,6 +71,7 @@ export function checkFakeRequest(
     context.vertex === true,
   );
   checkGenerationConfig(body, context.model, capabilities, hasFunctions, violations);
+  checkSafetySettings(body, violations, context.vertex === true);
   if (Array.isArray(contents)) {
     if (!capabilities.multimodalFunctionResponses && hasFunctionResponseParts(contents)) {
       // google-gemini/gemini-cli#19436 (2.5).

@@ -1,9 +1,11 @@
 import { isJsonObject, type JsonObject, readField } from '@gemloop/core/internal';
 import type { ModelCapabilities } from '@gemloop/core/models';
-import { type ContractViolation, semantic } from './contract-violation.ts';
+import { checkConfigFields } from './check-config-fields.ts';
+import { type ContractViolation, invalidValue, semantic } from './contract-violation.ts';
 
 /**
- * The `generationConfig` rules of the real API: thinking settings that do not fit the model,
+ * The `generationConfig` rules of the real API: fields it does not know and numbers out of range
+ * ({@link checkConfigFields}), thinking settings that do not fit the model,
  * response schemas that conflict or lack their MIME type, JSON output with function calling
  * before Gemini 3. Sources of each text are given inline.
  * @internal
@@ -16,7 +18,18 @@ export function checkGenerationConfig(
   violations: ContractViolation[],
 ): void {
   const config = readField(body, 'generationConfig', 'generation_config');
+  if (isScalar(config)) {
+    // The proto parser's answer to a JSON value of the wrong type, as for the body itself.
+    violations.push(
+      invalidValue(
+        'generation_config',
+        'type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig',
+        config,
+      ),
+    );
+  }
   if (!isJsonObject(config)) return;
+  checkConfigFields(config, model, violations);
   checkThinking(config, model, capabilities, violations);
   const mimeType = readField(config, 'responseMimeType', 'response_mime_type');
   const responseSchema = readField(config, 'responseSchema', 'response_schema');
@@ -116,4 +129,9 @@ function checkThinking(
     violations.push(semantic('Thinking level XHIGH is not supported for this model.'));
   }
   // thinkingBudget on Gemini 3 is accepted: the docs keep it for backwards compatibility.
+}
+
+/** A string, number or boolean: no message, list or null (unset). */
+function isScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }

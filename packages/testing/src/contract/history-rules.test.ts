@@ -358,7 +358,7 @@ afterAll(async () => {
 });
 
 describe.each(recordings)('the recorded request %s (answered 200 by Google)', (file) => {
-  const body = readFixtureJson<{ contents: unknown }>(`requests/${file}`);
+  const body = readFixtureJson<{ contents: unknown } & Record<string, unknown>>(`requests/${file}`);
   const model = MODELS[file.split('-flash')[0] as string];
   const signatures = model?.startsWith('gemini-3') === true;
 
@@ -381,8 +381,37 @@ describe.each(recordings)('the recorded request %s (answered 200 by Google)', (f
     fakes.push(server);
     const result = await callFake(server, body, { model: model ?? 'gemini-2.5-flash' });
     expect(result.status, result.text).toBe(200);
+    // Proto3 JSON takes either spelling of a field: the same request with its generationConfig
+    // and safetySettings spelled the other way is accepted too.
+    const respelled = await callFake(server, respell(body), { model: model ?? 'gemini-2.5-flash' });
+    expect(respelled.status, respelled.text).toBe(200);
   });
 });
+
+const toSnake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+const toCamel = (name: string) =>
+  name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+const otherSpelling = (name: string) => (name.includes('_') ? toCamel(name) : toSnake(name));
+
+/** A body whose generationConfig (and its fields) and safetySettings are spelled the other way. */
+function respell(body: Record<string, unknown>): Record<string, unknown> {
+  const respelled: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'generationConfig' || key === 'generation_config') {
+      respelled[otherSpelling(key)] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([field, inner]) => [
+          otherSpelling(field),
+          inner,
+        ]),
+      );
+    } else if (key === 'safetySettings' || key === 'safety_settings') {
+      respelled[otherSpelling(key)] = value;
+    } else {
+      respelled[key] = value;
+    }
+  }
+  return respelled;
+}
 
 // --- the model's own content, echoed back -------------------------------------------------------
 
