@@ -151,4 +151,31 @@ describe('serializeRequestBody', () => {
     });
     expect(() => serializeRequestBody(big, createContentJsonCache())).toThrow(/BigInt/);
   });
+
+  it('says a request nested too deeply for JSON is that, and where it came from, not cycles', () => {
+    // What a model or gateway can send: arguments JSON.parse reads at any depth, which
+    // JSON.stringify (recursive) cannot write back.
+    let args: Record<string, unknown> = {};
+    for (let level = 0; level < 100_000; level++) args = { a: args };
+    const body = buildGenerateContentBody({
+      model,
+      contents: [
+        turn('user', 'Hi'),
+        { role: 'model', parts: [{ functionCall: { name: 'f', args } }] },
+      ],
+    });
+    for (const cache of [undefined, createContentJsonCache()]) {
+      let error: unknown;
+      try {
+        serializeRequestBody(body, cache);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      const { message } = error as InvalidArgumentError;
+      expect(message).toContain('nested too deeply');
+      expect(message).toContain('arguments a model or gateway sent');
+      expect(message).not.toMatch(/cycles|BigInt/);
+    }
+  });
 });

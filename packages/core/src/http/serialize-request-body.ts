@@ -40,7 +40,8 @@ export function createContentJsonCache(): ContentJsonCache {
 /**
  * Serialises a `generateContent` body once, before the first attempt: the same bytes as
  * `JSON.stringify(body)`, with the JSON of the contents taken from `cache` where it holds an
- * unchanged copy. A value JSON cannot hold (a cycle, a BigInt) is the caller's error.
+ * unchanged copy. A value JSON cannot hold (a cycle, a BigInt, nesting too deep for the stack) is
+ * the caller's error.
  * @throws {@link InvalidArgumentError} naming why the request cannot be JSON.
  * @internal
  */
@@ -52,10 +53,26 @@ export function serializeRequestBody(body: unknown, cache?: ContentJsonCache | u
   } catch (cause) {
     throw new InvalidArgumentError({
       argument: 'request',
-      message: `request cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}. Remove cycles and BigInt values.`,
+      message: `request cannot be sent as JSON: ${describeFailure(cause)}`,
       cause,
     });
   }
+}
+
+/**
+ * Why `JSON.stringify` failed, and what to do. A stack overflow is a value nested too deeply:
+ * `JSON.stringify` recurses, `JSON.parse` does not, so arguments a model or gateway sent (parsed at
+ * any depth) can come back in the history that no request can carry.
+ */
+function describeFailure(cause: unknown): string {
+  if (cause instanceof RangeError && /call stack/i.test(cause.message)) {
+    return (
+      `it is nested too deeply for JSON.stringify (${cause.message}). The history likely holds ` +
+      'a value nested thousands of levels deep, such as function call arguments a model or ' +
+      'gateway sent: remove or replace that turn before the next request.'
+    );
+  }
+  return `${cause instanceof Error ? cause.message : String(cause)}. Remove cycles and BigInt values.`;
 }
 
 /**
