@@ -76,6 +76,15 @@ describe('createNetworkError', () => {
     expect(error.message).toContain('something odd in a custom fetch');
   });
 
+  it('names the fetch option only when one was given', () => {
+    const cause = new RangeError('something odd');
+    const without = createNetworkError({ url, method: 'generateContent', cause });
+    expect(without.message).toContain('check the baseUrl');
+    expect(without.message).not.toContain('fetch option');
+    const given = createNetworkError({ url, method: 'generateContent', cause, fetchGiven: true });
+    expect(given.message).toContain('check the baseUrl and the fetch option');
+  });
+
   it('says how many attempts were made', () => {
     const error = createNetworkError({
       url,

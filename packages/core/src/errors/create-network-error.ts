@@ -17,6 +17,8 @@ export type CreateNetworkErrorOptions = {
   attempt?: number | undefined;
   /** Secrets to scrub from the message should the cause's text carry one. */
   redact?: readonly string[] | undefined;
+  /** Whether the client was given a `fetch` option (only then does the message name it). */
+  fetchGiven?: boolean | undefined;
 };
 
 /**
@@ -31,6 +33,7 @@ export function createNetworkError({
   cause,
   attempt,
   redact = [],
+  fetchGiven = false,
 }: CreateNetworkErrorOptions): ApiCallError {
   const code = getNetworkErrorCode(cause);
   const isRetryable = isTransientNetworkError(cause, code);
@@ -42,7 +45,7 @@ export function createNetworkError({
   const advice = isRetryable
     ? 'This is retryable; if it persists, check the network, a proxy, or the baseUrl.'
     : refusal === undefined
-      ? 'Not retried: check the baseUrl and the fetch option.'
+      ? `Not retried: check the baseUrl${fetchGiven ? ' and the fetch option' : ''}.`
       : `Not retried: fetch refuses this request before sending it (${refusal}), so it would be refused again; check the baseUrl's scheme, host and port.`;
   const attempts =
     attempt !== undefined && attempt > 1

@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import { createUtf8Decoder } from '#platform/utf8-decoder';
 import { createApiCallError } from '../errors/create-api-call-error.ts';
+import { describeDecodeFailure, findDecodeFailure } from '../errors/create-decode-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -312,14 +313,7 @@ export async function* parseGenerateContentBatches({
         result = await reader.read();
       } catch (cause) {
         signal?.throwIfAborted();
-        throw new StreamError({
-          reason: 'connection',
-          chunksDelivered: delivered,
-          cause,
-          message:
-            `Reading the Gemini stream failed after ${delivered} chunk(s): ` +
-            `${describeCause(cause)}. Retry the request.`,
-        });
+        throw readFailure(cause, delivered, errorContext);
       }
       signal?.throwIfAborted();
       if (result.done) break;
@@ -388,6 +382,36 @@ export async function* parseGenerateContentBatches({
     // body was read to the end.
     reader.cancel().catch(ignore);
   }
+}
+
+/** The error of a read of the body that failed: the connection, or a body that did not decode. */
+function readFailure(
+  cause: unknown,
+  delivered: number,
+  errorContext: StreamErrorContext | undefined,
+): StreamError {
+  const failure = findDecodeFailure(cause);
+  const what =
+    failure === undefined
+      ? `${describeCause(cause)}. Retry the request.`
+      : `${describeDecodeFailure({
+          contentEncoding: contentEncodingOf(errorContext),
+          failure,
+        })}.`;
+  return new StreamError({
+    reason: 'connection',
+    chunksDelivered: delivered,
+    cause,
+    message: `Reading the Gemini stream failed after ${delivered} chunk(s): ${what}`,
+  });
+}
+
+function contentEncodingOf(errorContext: StreamErrorContext | undefined): string | null {
+  const headers = errorContext?.response?.headers;
+  if (headers === undefined) return null;
+  return typeof headers.get === 'function'
+    ? (headers as Headers).get('content-encoding')
+    : ((headers as Readonly<Record<string, string>>)['content-encoding'] ?? null);
 }
 
 function truncated(text: string, chunksDelivered: number): StreamError {

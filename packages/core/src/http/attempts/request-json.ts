@@ -1,3 +1,4 @@
+import { createDecodeError, findDecodeFailure } from '../../errors/create-decode-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
@@ -42,10 +43,26 @@ async function readUnary<T>(
   const { client, call, url, method } = options;
   const status = response.status;
   attempt.waitingFor = 'the response body';
-  const { text, truncated, bytes } = await readBodyText(response, {
-    maxBytes: client.maxResponseBytes,
-    onlyPrefix: false,
-  });
+  let body: Awaited<ReturnType<typeof readBodyText>>;
+  try {
+    body = await readBodyText(response, { maxBytes: client.maxResponseBytes, onlyPrefix: false });
+  } catch (error) {
+    // The server answered: a body that does not decode is not a host that could not be reached.
+    const failure = findDecodeFailure(error);
+    if (failure === undefined) throw error;
+    throw createDecodeError({
+      url,
+      method,
+      status,
+      contentEncoding: response.header('content-encoding'),
+      failure,
+      fetchGiven: client.fetch !== undefined,
+      attempt: attempt.number,
+      cause: error,
+      redact: call.secrets.values,
+    });
+  }
+  const { text, truncated, bytes } = body;
   if (truncated) {
     throw tooLargeError({
       url,

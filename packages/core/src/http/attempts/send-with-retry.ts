@@ -247,6 +247,7 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
       timeoutMs: call.timeoutMs,
       waitingFor: this.waitingFor,
       redact: call.secrets.values,
+      fetchGiven: client.fetch !== undefined,
     });
     if (this.debug) this.#log(outcome, error);
     return error;

@@ -16,6 +16,8 @@ export type ToAttemptErrorOptions = {
   /** What was awaited when the time ran out, for the message. */
   waitingFor: string;
   redact: readonly string[];
+  /** Whether the client was given a `fetch` option, for the message of a network failure. */
+  fetchGiven: boolean;
 };
 
 /**
@@ -52,5 +54,6 @@ function classify(error: unknown, options: ToAttemptErrorOptions): unknown {
     cause: error,
     attempt: options.attempt,
     redact: options.redact,
+    fetchGiven: options.fetchGiven,
   });
 }

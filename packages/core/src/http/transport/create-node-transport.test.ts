@@ -323,6 +323,37 @@ for (const transport of TRANSPORTS) {
       }
     });
 
+    it('says a body that does not decode as its content-encoding is that, not an unreachable host', async () => {
+      const { baseUrl } = await serve((incoming, out) => {
+        const stream = incoming.url?.includes('alt=sse') === true;
+        out.writeHead(200, {
+          'content-type': stream ? 'text/event-stream' : 'application/json',
+          'content-encoding': 'gzip',
+        });
+        out.end('this is not gzip at all');
+      });
+      const gemini = createGemini({ apiKey: TEST_KEY, baseUrl, transport, retry: false });
+      const unary = await caught(() => gemini.generateContent(request));
+      expect(ApiCallError.isInstance(unary)).toBe(true);
+      expect((unary as ApiCallError).status).toBe(200);
+      expect((unary as ApiCallError).isRetryable).toBe(false);
+      const streamed = await caught(async () => {
+        for await (const _ of gemini.streamGenerateContent(request)) {
+          // Never reached.
+        }
+      });
+      expect(StreamError.isInstance(streamed)).toBe(true);
+      for (const error of [unary, streamed]) {
+        const { message } = error as Error;
+        expect(message).toContain('could not be decoded');
+        expect(message).toContain('content-encoding: gzip');
+        expect(message).toContain('incorrect header check (Z_DATA_ERROR)');
+        expect(message).not.toContain('could not reach');
+        // No fetch option was given: none to check.
+        expect(message).not.toContain('fetch');
+      }
+    });
+
     it('stops a gzip bomb at the byte caps, which count the decoded bytes', async () => {
       // 64 gzip members of 1 MiB of spaces each: 64 MiB decoded from about 64 KiB sent.
       const member = gzipSync(Buffer.alloc(1024 * 1024, ' '), { level: 9 });
