@@ -9,6 +9,12 @@ import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';
 /** HTTP statuses a retry can fix (the official SDKs' list). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
+/** What carried an error object inside a 2xx answer. @internal */
+export type ErrorCarrier = {
+  kind: 'response' | 'stream';
+  httpStatus: number | undefined;
+};
+
 /** What {@link createApiCallError} builds an error from. */
 export type CreateApiCallErrorOptions = {
   /** The request URL (gemloop never puts the key in it). */
@@ -17,6 +23,13 @@ export type CreateApiCallErrorOptions = {
   method: string;
   /** The HTTP status; for an error object inside a 200 stream, its `error.code`. */
   status?: number | undefined;
+  /**
+   * What carried the error object when it was not an HTTP error status (then `status` is the
+   * object's own `code`): a 2xx `response` body (a gateway that answers errors with 200) or an
+   * error event in a `stream`, with the HTTP status when known. The message names that status,
+   * not the code, as the HTTP status.
+   */
+  carriedBy?: ErrorCarrier | undefined;
   /** The raw response text, if any. */
   body?: string | undefined;
   /** Already-parsed JSON, when the caller has it (then `body` may be omitted). */
@@ -75,6 +88,7 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
   const message = describeApiError({
     method: options.method,
     status,
+    carriedBy: options.carriedBy,
     googleStatus: parsed.googleStatus,
     apiMessage: parsed.apiMessage,
     details: parsed.details,

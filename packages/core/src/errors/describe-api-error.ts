@@ -6,6 +6,8 @@ import type { BadRequest, ErrorInfo, GoogleErrorDetail, QuotaFailure } from '../
 export type DescribeApiErrorOptions = {
   method: string;
   status: number | undefined;
+  /** What carried the error object, when a 2xx answer did (then `status` is its `code`). */
+  carriedBy?: { kind: 'response' | 'stream'; httpStatus: number | undefined } | undefined;
   googleStatus: string | undefined;
   apiMessage: string | undefined;
   details: GoogleErrorDetail[];
@@ -45,8 +47,8 @@ const MAX_QUOTED = 2_000;
  * @internal
  */
 export function describeApiError(options: DescribeApiErrorOptions): string {
-  const { method, status, googleStatus, apiMessage } = options;
-  const head = `${method} failed with HTTP ${status ?? '(no status)'}${googleStatus ? ` ${googleStatus}` : ''}`;
+  const { apiMessage } = options;
+  const head = describeHead(options);
   const violations = findDetail<BadRequest>(options.details, 'BadRequest')?.fieldViolations ?? [];
   let quoted = apiMessage;
   if (quoted !== undefined && violations.length > 0 && coversMessage(violations, quoted)) {
@@ -66,6 +68,27 @@ export function describeApiError(options: DescribeApiErrorOptions): string {
     );
   }
   return parts.filter((part) => part !== '').join(' ');
+}
+
+/**
+ * `generateContent failed with HTTP 503 UNAVAILABLE`; for an error object a 2xx answer carried,
+ * the HTTP status it came with, and the object's own code as that (a gateway's 200 error body is
+ * not an HTTP 400).
+ */
+function describeHead({
+  method,
+  status,
+  googleStatus,
+  carriedBy,
+}: DescribeApiErrorOptions): string {
+  const name = googleStatus ? ` ${googleStatus}` : '';
+  if (carriedBy === undefined)
+    return `${method} failed with HTTP ${status ?? '(no status)'}${name}`;
+  const http = carriedBy.httpStatus === undefined ? '' : `HTTP ${carriedBy.httpStatus} `;
+  const what =
+    carriedBy.kind === 'stream' ? 'stream carried an error event' : 'response carried an error';
+  const code = status === undefined ? ' with no code' : ` with code ${status}`;
+  return `${method} failed: the ${http}${what}${code}${name}`;
 }
 
 function guidance(

@@ -65,6 +65,11 @@ describe('createGemini with a 200 error array', () => {
     expect(error.isRetryable).toBe(false);
     expect(error.responseBody).toBe(body);
     expect(state.count).toBe(1);
+    // The HTTP status was 200: the 400 is the code of the error object the body carried.
+    expect(error.message).not.toContain('HTTP 400');
+    expect(error.message).toContain(
+      'the HTTP 200 response carried an error with code 400 INVALID_ARGUMENT',
+    );
   });
 
   it('retries [{"error": 503}] as a 503 and then returns the answer', async () => {

@@ -251,6 +251,11 @@ describe('parseGenerateContentStream', () => {
         apiMessage: 'The model is overloaded.',
         isRetryable: true,
       });
+      // The stream's HTTP status was 200: the 503 is the code of the error event.
+      expect((error as Error).message).not.toContain('HTTP 503');
+      expect((error as Error).message).toContain(
+        'stream carried an error event with code 503 UNAVAILABLE',
+      );
     });
 
     it('throws an ApiCallError for a bare multi-line JSON error in the body', async () => {

@@ -16,8 +16,13 @@ export type StreamErrorContext = {
   auth?: CredentialStyle | undefined;
   /** The client's secrets, scrubbed from what the error quotes. */
   secrets?: { readonly values: readonly string[] } | undefined;
-  /** The response, for its headers. */
-  response?: { readonly headers: Headers | Readonly<Record<string, string>> } | undefined;
+  /** The response, for its status and headers. */
+  response?:
+    | {
+        readonly status?: number | undefined;
+        readonly headers: Headers | Readonly<Record<string, string>>;
+      }
+    | undefined;
 };
 
 /**
@@ -27,11 +32,16 @@ export type StreamErrorContext = {
  */
 export function streamErrorFields(
   context: StreamErrorContext | undefined,
-): Pick<CreateApiCallErrorOptions, 'attempt' | 'auth' | 'redact' | 'responseHeaders'> {
+): Pick<
+  CreateApiCallErrorOptions,
+  'attempt' | 'auth' | 'redact' | 'responseHeaders' | 'carriedBy'
+> {
   return {
     attempt: context?.attempt,
     auth: context?.auth,
     redact: context?.secrets?.values,
     responseHeaders: context?.response?.headers,
+    // An error object in a stream: the HTTP status was the stream's (2xx), not the object's code.
+    carriedBy: { kind: 'stream', httpStatus: context?.response?.status },
   };
 }

@@ -35,6 +35,7 @@ export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
       method: options.method,
       parsedBody: value,
       body: options.text,
+      carriedBy: { kind: 'response', httpStatus: options.status },
       responseHeaders: options.response.headers,
       attempt: options.attempt,
       auth: options.auth,
