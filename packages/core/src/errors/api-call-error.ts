@@ -24,6 +24,11 @@ export type ApiCallErrorOptions = {
   details?: GoogleErrorDetail[] | undefined;
   responseHeaders?: Record<string, string> | undefined;
   responseBody?: string | undefined;
+  /**
+   * Whether the client retries such a failure: 408, 429 (not a spent daily quota) and 5xx, and
+   * transient network failures. False for an error event that came after a stream delivered a
+   * chunk, whatever its code: a stream is never retried past its first chunk.
+   */
   isRetryable: boolean;
   /** The delay the server asked for (RetryInfo or Retry-After), in milliseconds. */
   retryDelayMs?: number | undefined;

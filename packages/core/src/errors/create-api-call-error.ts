@@ -13,6 +13,11 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
 export type ErrorCarrier = {
   kind: 'response' | 'stream';
   httpStatus: number | undefined;
+  /**
+   * A stream's chunks delivered before the error event. Past 0 the client does not retry (a retry
+   * would repeat them), so the error is not retryable whatever its code says.
+   */
+  chunksDelivered?: number | undefined;
 };
 
 /** What {@link createApiCallError} builds an error from. */
@@ -83,7 +88,11 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
       retryAfterMs: responseHeaders?.['retry-after-ms'],
       now: options.now ?? Date.now,
     });
-  const isRetryable = status !== undefined && RETRYABLE_STATUSES.has(status) && !isDailyQuota;
+  const isTransient = status !== undefined && RETRYABLE_STATUSES.has(status) && !isDailyQuota;
+  // A stream is retried only before its first chunk: after one, a transient error is thrown as it
+  // is, so it says so and is not marked retryable (nothing retries it).
+  const delivered = options.carriedBy?.chunksDelivered ?? 0;
+  const isRetryable = isTransient && delivered === 0;
 
   const message = describeApiError({
     method: options.method,
@@ -95,6 +104,7 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     body,
     contentType: responseHeaders?.['content-type'],
     isRetryable,
+    notRetriedAfterChunks: isTransient && delivered > 0 ? delivered : undefined,
     isDailyQuota,
     dailyQuotaId: dailyQuotaId === '' ? undefined : dailyQuotaId,
     retryDelayMs,

@@ -15,6 +15,11 @@ export type DescribeApiErrorOptions = {
   body: string | undefined;
   contentType: string | undefined;
   isRetryable: boolean;
+  /**
+   * Set for a transient error event that came after this many chunks of a stream: the client did
+   * not retry it (`isRetryable` is false), and the message says why.
+   */
+  notRetriedAfterChunks?: number | undefined;
   isDailyQuota: boolean;
   dailyQuotaId: string | undefined;
   retryDelayMs: number | undefined;
@@ -112,6 +117,7 @@ function guidance(
   ) {
     return badKeyGuidance(options.auth, status === 403 || googleStatus === 'PERMISSION_DENIED');
   }
+  if (options.notRetriedAfterChunks !== undefined) return afterChunksGuidance(options);
   if (status === 404) {
     return (
       'Check the model name (for example gemini-2.5-flash or models/gemini-2.5-flash) and the ' +
@@ -141,6 +147,20 @@ function guidance(
     return 'The request was rejected; fix it (retrying will not help).';
   }
   return serverGuidance(options);
+}
+
+function afterChunksGuidance(options: DescribeApiErrorOptions): string {
+  const count = options.notRetriedAfterChunks ?? 0;
+  const wait =
+    options.retryDelayMs === undefined
+      ? ''
+      : ` (the server asked to wait ${formatDelay(options.retryDelayMs)})`;
+  return (
+    `The failure is transient, but it came after the stream had delivered ${count} ` +
+    `${count === 1 ? 'chunk' : 'chunks'}, so it was not retried: a retry would send the answer ` +
+    `again from its start (the chunks received stay valid). Send the request again${wait} for a ` +
+    'whole answer.'
+  );
 }
 
 function badKeyGuidance(auth: CredentialStyle | undefined, isPermission: boolean): string {

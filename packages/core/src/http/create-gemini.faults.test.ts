@@ -9,6 +9,8 @@ import {
   GOOGLE,
   readFixture,
   retryWatch,
+  sseBody,
+  sseEvent,
   TEST_KEY,
   textResponse,
 } from './__fixtures__/test-server.ts';
@@ -255,6 +257,57 @@ describe('createGemini retries', () => {
     expect(error.attempt).toBe(3);
     expect(error.status).toBe(503);
     expect(error.message).toContain('Failed after 3 attempts (retried 2 times)');
+  });
+
+  it('says a 503 error event after a chunk was not retried, and marks it so (isRetryable false)', async () => {
+    // The client never retries a stream once a chunk was delivered: the error must not say it is
+    // retryable, nor carry isRetryable true, when nothing retries it.
+    let count = 0;
+    let leading = false;
+    server.use(
+      http.post(`${GOOGLE}/models/gemini-2.5-flash:streamGenerateContent`, () => {
+        count++;
+        const unavailable = { error: { code: 503, message: 'Overloaded.', status: 'UNAVAILABLE' } };
+        // With `leading`, the first attempt's error event comes before any chunk: that is retried.
+        const events =
+          leading && count === 1
+            ? [sseEvent(unavailable)]
+            : [sseEvent(textResponse('first')), sseEvent(unavailable)];
+        return new HttpResponse(sseBody(events), {
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+        });
+      }),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 0, maxDelayMs: 0 } });
+    const texts: unknown[] = [];
+    const error = (await rejection(
+      (async () => {
+        for await (const chunk of gemini.streamGenerateContent(request)) {
+          texts.push(chunk.candidates?.[0]?.content?.parts?.[0]?.text);
+        }
+      })(),
+    )) as ApiCallError;
+    expect(texts).toEqual(['first']);
+    expect(count).toBe(1);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error.status).toBe(503);
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).not.toContain('this is retryable');
+    expect(error.message).toContain(
+      'after the stream had delivered 1 chunk, so it was not retried',
+    );
+
+    leading = true;
+    count = 0;
+    await rejection(
+      (async () => {
+        for await (const _ of gemini.streamGenerateContent(request)) {
+          // The retry's first chunk, then its error event.
+        }
+      })(),
+    );
+    expect(count).toBe(2);
   });
 
   it('makes one request with maxRetries 0, and per call with retry: false', async () => {

@@ -249,7 +249,9 @@ describe('parseGenerateContentStream', () => {
         status: 503,
         googleStatus: 'UNAVAILABLE',
         apiMessage: 'The model is overloaded.',
-        isRetryable: true,
+        // A chunk came before it: the client does not retry the stream, so neither may the error
+        // say it is retryable.
+        isRetryable: false,
       });
       // The stream's HTTP status was 200: the 503 is the code of the error event.
       expect((error as Error).message).not.toContain('HTTP 503');

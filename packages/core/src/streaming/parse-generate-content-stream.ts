@@ -165,7 +165,7 @@ export async function* parseGenerateContentBatches({
           ? (error as { code?: unknown }).code
           : undefined;
       failure = createApiCallError({
-        ...streamErrorFields(errorContext),
+        ...streamErrorFields(errorContext, delivered + pending.length),
         url,
         method,
         status: typeof code === 'number' ? code : undefined,

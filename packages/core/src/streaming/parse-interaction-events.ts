@@ -90,7 +90,7 @@ export async function* parseInteractionEvents(
       if (type === 'error' || (type === undefined && 'error' in record)) {
         const error = record['error'] as { code?: unknown } | undefined;
         failure = createApiCallError({
-          ...streamErrorFields(errorContext),
+          ...streamErrorFields(errorContext, delivered + pending.length),
           url,
           method,
           status: typeof error?.code === 'number' ? error.code : undefined,

@@ -32,6 +32,8 @@ export type StreamErrorContext = {
  */
 export function streamErrorFields(
   context: StreamErrorContext | undefined,
+  /** The chunks (or events) the stream delivered before the error. */
+  chunksDelivered: number,
 ): Pick<
   CreateApiCallErrorOptions,
   'attempt' | 'auth' | 'redact' | 'responseHeaders' | 'carriedBy'
@@ -42,6 +44,6 @@ export function streamErrorFields(
     redact: context?.secrets?.values,
     responseHeaders: context?.response?.headers,
     // An error object in a stream: the HTTP status was the stream's (2xx), not the object's code.
-    carriedBy: { kind: 'stream', httpStatus: context?.response?.status },
+    carriedBy: { kind: 'stream', httpStatus: context?.response?.status, chunksDelivered },
   };
 }
