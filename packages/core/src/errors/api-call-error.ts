@@ -30,7 +30,10 @@ export type ApiCallErrorOptions = {
    * chunk, whatever its code: a stream is never retried past its first chunk.
    */
   isRetryable: boolean;
-  /** The delay the server asked for (RetryInfo or Retry-After), in milliseconds. */
+  /**
+   * The delay the server asked for (RetryInfo or Retry-After), in milliseconds, at most
+   * `Number.MAX_SAFE_INTEGER`; absent when it gave none, or a negative or unreadable one.
+   */
   retryDelayMs?: number | undefined;
   /** A per-day quota is spent: retrying today will not help. */
   isDailyQuota?: boolean | undefined;

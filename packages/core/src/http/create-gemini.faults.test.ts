@@ -340,6 +340,40 @@ describe('createGemini retries', () => {
     expect(error.message).toContain('retry.maxServerDelayMs');
   });
 
+  it('refuses a huge delay the same from RetryInfo as from Retry-After, ignoring odd ones', async () => {
+    const limited = (retryDelay: string) =>
+      JSON.stringify({
+        error: {
+          code: 429,
+          message: 'Slow down.',
+          status: 'RESOURCE_EXHAUSTED',
+          details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay }],
+        },
+      });
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 0, maxDelayMs: 0 } });
+    const huge = [
+      () => new HttpResponse(limited('1e308s'), { status: 429 }),
+      () => new HttpResponse(limited('100000000000s'), { status: 429 }),
+      () => new HttpResponse('busy', { status: 429, headers: { 'retry-after': '1e308' } }),
+      () => new HttpResponse('busy', { status: 429, headers: { 'retry-after': '100000000000' } }),
+    ];
+    for (const answer of huge) {
+      const state = sequence(answer, ok);
+      const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+      expect(state.count).toBe(1);
+      expect(error.retryDelayMs).toBeGreaterThan(60_000);
+      expect(error.message).toContain('Not retried: the server asked to wait');
+      expect(Number.isFinite(error.retryDelayMs)).toBe(true);
+      expect(error.message).not.toContain('Infinity');
+    }
+    // A negative or unreadable delay is no delay: the normal backoff, and the answer.
+    for (const retryDelay of ['-5s', 'NaNs', 'Infinitys', 'soon']) {
+      const state = sequence(() => new HttpResponse(limited(retryDelay), { status: 429 }), ok);
+      await gemini.generateContent(request);
+      expect(state.count, retryDelay).toBe(2);
+    }
+  });
+
   it('retries a network failure, then succeeds', async () => {
     const state = sequence(() => HttpResponse.error(), ok);
     const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 1 } });

@@ -18,7 +18,9 @@ export type RetryOptions = {
   jitter?: boolean | undefined;
   /**
    * The longest server-requested delay gemloop will wait. A longer one fails at once, with the
-   * delay on the error (`retryDelayMs`), instead of sleeping. @defaultValue 60000
+   * delay on the error (`retryDelayMs`), instead of sleeping, whether RetryInfo's `retryDelay` or
+   * the `Retry-After` (or `retry-after-ms`) header asked for it. A negative or unreadable delay
+   * (`-5s`, `NaNs`) is ignored: the call backs off as if none was given. @defaultValue 60000
    */
   maxServerDelayMs?: number | undefined;
 };
