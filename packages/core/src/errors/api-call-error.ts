@@ -25,9 +25,10 @@ export type ApiCallErrorOptions = {
   responseHeaders?: Record<string, string> | undefined;
   responseBody?: string | undefined;
   /**
-   * Whether the client retries such a failure: 408, 429 (not a spent daily quota) and 5xx, and
-   * transient network failures. False for an error event that came after a stream delivered a
-   * chunk, whatever its code: a stream is never retried past its first chunk.
+   * Whether the failure is transient, so that sending the call again may succeed: 408, 429 (not a
+   * spent daily quota) and 5xx, and transient network failures. The client retries these itself,
+   * except an error event that came after a stream delivered a chunk (a retry would repeat the
+   * chunks; the message then says it was not retried). A durable run re-runs such a call.
    */
   isRetryable: boolean;
   /**

@@ -15,7 +15,7 @@ export type ErrorCarrier = {
   httpStatus: number | undefined;
   /**
    * A stream's chunks delivered before the error event. Past 0 the client does not retry (a retry
-   * would repeat them), so the error is not retryable whatever its code says.
+   * would repeat them), and the message says so.
    */
   chunksDelivered?: number | undefined;
 };
@@ -88,11 +88,12 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
       retryAfterMs: responseHeaders?.['retry-after-ms'],
       now: options.now ?? Date.now,
     });
-  const isTransient = status !== undefined && RETRYABLE_STATUSES.has(status) && !isDailyQuota;
-  // A stream is retried only before its first chunk: after one, a transient error is thrown as it
-  // is, so it says so and is not marked retryable (nothing retries it).
+  const isRetryable = status !== undefined && RETRYABLE_STATUSES.has(status) && !isDailyQuota;
+  // The client retries a stream only before its first chunk (a retry would repeat the chunks):
+  // after one, a transient error is thrown as it is and the message says why. It stays
+  // `isRetryable`, the failure's nature: sending the call again may succeed, and a caller that
+  // can (a durable run re-running its model step after the server's delay) does.
   const delivered = options.carriedBy?.chunksDelivered ?? 0;
-  const isRetryable = isTransient && delivered === 0;
 
   const message = describeApiError({
     method: options.method,
@@ -104,7 +105,7 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     body,
     contentType: responseHeaders?.['content-type'],
     isRetryable,
-    notRetriedAfterChunks: isTransient && delivered > 0 ? delivered : undefined,
+    notRetriedAfterChunks: isRetryable && delivered > 0 ? delivered : undefined,
     isDailyQuota,
     dailyQuotaId: dailyQuotaId === '' ? undefined : dailyQuotaId,
     retryDelayMs,

@@ -17,7 +17,7 @@ export type DescribeApiErrorOptions = {
   isRetryable: boolean;
   /**
    * Set for a transient error event that came after this many chunks of a stream: the client did
-   * not retry it (`isRetryable` is false), and the message says why.
+   * not retry it, and the message says why.
    */
   notRetriedAfterChunks?: number | undefined;
   isDailyQuota: boolean;

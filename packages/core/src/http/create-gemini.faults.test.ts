@@ -259,9 +259,9 @@ describe('createGemini retries', () => {
     expect(error.message).toContain('Failed after 3 attempts (retried 2 times)');
   });
 
-  it('says a 503 error event after a chunk was not retried, and marks it so (isRetryable false)', async () => {
+  it('says a 503 error event after a chunk was not retried, and keeps it marked transient', async () => {
     // The client never retries a stream once a chunk was delivered: the error must not say it is
-    // retryable, nor carry isRetryable true, when nothing retries it.
+    // retryable. It stays isRetryable (a durable run re-runs the call on it).
     let count = 0;
     let leading = false;
     server.use(
@@ -292,7 +292,7 @@ describe('createGemini retries', () => {
     expect(count).toBe(1);
     expect(ApiCallError.isInstance(error)).toBe(true);
     expect(error.status).toBe(503);
-    expect(error.isRetryable).toBe(false);
+    expect(error.isRetryable).toBe(true);
     expect(error.message).not.toContain('this is retryable');
     expect(error.message).toContain(
       'after the stream had delivered 1 chunk, so it was not retried',

@@ -249,9 +249,9 @@ describe('parseGenerateContentStream', () => {
         status: 503,
         googleStatus: 'UNAVAILABLE',
         apiMessage: 'The model is overloaded.',
-        // A chunk came before it: the client does not retry the stream, so neither may the error
-        // say it is retryable.
-        isRetryable: false,
+        // A chunk came before it: the client does not retry the stream (the message says so), but
+        // the failure is transient, so a durable run may re-run the call.
+        isRetryable: true,
       });
       // The stream's HTTP status was 200: the 503 is the code of the error event.
       expect((error as Error).message).not.toContain('HTTP 503');
