@@ -7,6 +7,16 @@ import { toReplayMismatch } from './replay-mismatch.ts';
 /** @defaultValue of how many server-requested waits (429 with RetryInfo) one model call sleeps through. */
 export const DEFAULT_MAX_DURABLE_RETRIES = 5;
 
+/**
+ * The longest server-requested wait a model step sleeps through durably: a day. Gemini's quota
+ * windows ask for seconds to minutes (a spent daily quota is not retryable at all); a longer
+ * RetryInfo or Retry-After comes from a broken or hostile server, and the client now reads even
+ * `1e308s` as a delay (285,000 years), which a run must not sleep. Past it the call's error ends
+ * the step, and its message says how long the server asked to wait.
+ * @internal
+ */
+export const MAX_DURABLE_SERVER_DELAY_MS = 24 * 60 * 60 * 1000;
+
 type StepOutcome<T> =
   // `steer`: whether a steer waited when the call ended (absent: no watch, or an older record).
   { ok: true; value: T; steer?: boolean } | { ok: false; retryDelayMs: number; message: string };
@@ -96,5 +106,6 @@ export async function assertStillOwnsRun(): Promise<void> {
 
 function serverDelayOf(error: unknown): number | undefined {
   if (!ApiCallError.isInstance(error) || !error.isRetryable) return undefined;
-  return error.retryDelayMs;
+  const delay = error.retryDelayMs;
+  return delay !== undefined && delay <= MAX_DURABLE_SERVER_DELAY_MS ? delay : undefined;
 }
