@@ -1,10 +1,8 @@
 import type { GuardrailPhase } from '../run/guardrail-check-record.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
+import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import type { Content } from '../wire/content.ts';
 import type { GuardrailContext } from './guardrail.ts';
-
-// The longest delay setTimeout honours; above it a limit means "no limit".
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** How one check went. @internal */
 export type GuardrailCheckOutcome =

@@ -1,5 +1,6 @@
 import { TimeoutError } from '../../errors/timeout-error.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
+import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
 import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
@@ -8,9 +9,6 @@ import { giveToolTimer, takeToolTimer } from './tool-timers.ts';
 
 /** What {@link raceAbort} gives when the signal won. @internal */
 export const aborted: unique symbol = Symbol('aborted');
-
-// The longest delay setTimeout honours.
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * The second half of {@link runToolCall}: runs a call cleared by {@link decideToolCall}. The

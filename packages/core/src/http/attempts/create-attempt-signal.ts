@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import { PooledTimer, type TimerHolder, type TimerPool } from '../../shared/timer-pool.ts';
 import type { RequestSignal } from '../transport/transport.ts';
@@ -24,9 +25,6 @@ export type AttemptSignal = RequestSignal & {
   /** Stops the timer and detaches from the caller's signal. Call it when the attempt ends. */
   dispose(): void;
 };
-
-// setTimeout fires at once for delays above 2^31-1 ms; longer limits mean "no limit".
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Makes the signal of one attempt: aborted with the caller's reason when the caller's signal
