@@ -181,6 +181,23 @@ describe('createDateTimeTools', () => {
       expect(await read('yesterday')).toBe('2024-03-30T00:00:00.000+01:00');
     });
 
+    it('takes the date a text leaves out from the injected clock, not the real one', async () => {
+      const read = async (dateTime: string, inputFormat?: string) =>
+        (await tools.convertTime.execute({ dateTime, inputFormat }, context)).iso;
+      // In Paris, NOW is already 2024-03-31.
+      expect(await read('14:00')).toBe('2024-03-31T14:00:00.000+02:00');
+      expect(await read('9:05 PM', 'h:mm a')).toBe('2024-03-31T21:05:00.000+02:00');
+      expect(await read('June 1', 'MMMM d')).toBe('2024-06-01T00:00:00.000+02:00');
+      const difference = await tools.dateDifference.execute(
+        { from: 'today', to: '14:00', units: ['hours'] },
+        context,
+      );
+      expect(difference.breakdown).toEqual({ hours: 13 });
+      // luxon's own clock is left as it was.
+      const { Settings } = await import('luxon');
+      expect(Math.abs(Settings.now() - Date.now())).toBeLessThan(60_000);
+    });
+
     it('reads other layouts with inputFormat', async () => {
       const result = await tools.convertTime.execute(
         { dateTime: '17/05/2024 9:05 PM', inputFormat: 'dd/MM/yyyy h:mm a', format: 'cccc' },

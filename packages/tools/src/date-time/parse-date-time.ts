@@ -43,13 +43,30 @@ const EXAMPLES =
  * @internal
  */
 export function parseDateTime(options: ParseDateTimeOptions): ParsedDateTime {
-  const parsed = readDateTime(options);
+  const parsed = withLuxonClock(options.luxon, options.now, () => readDateTime(options));
   checkDateRange({
     dateTime: parsed.dateTime,
     argument: options.argument,
     what: `${options.argument} ${JSON.stringify(options.text.trim())}`,
   });
   return parsed;
+}
+
+/**
+ * luxon fills the fields a text leaves out ("14:00" has no date, "June 1" no year) from its global
+ * `Settings.now`, not from the tools' clock, so without this "today" and "14:00" would be read
+ * against two different days whenever `now` is injected. Parsing is synchronous, so no other code
+ * runs while luxon's clock is swapped, and it is put back even when the parse throws.
+ */
+function withLuxonClock<T>(luxon: LuxonModule, now: number, read: () => T): T {
+  const { Settings } = luxon;
+  const saved = Settings.now;
+  Settings.now = () => now;
+  try {
+    return read();
+  } finally {
+    Settings.now = saved;
+  }
 }
 
 function readDateTime({
