@@ -198,6 +198,20 @@ describe('createDateTimeTools', () => {
       expect(Math.abs(Settings.now() - Date.now())).toBeLessThan(60_000);
     });
 
+    it('refuses an offset no place on Earth uses instead of reporting a zone "UTC+99"', async () => {
+      for (const dateTime of [
+        '2024-03-10T12:00+99:00',
+        '2024-03-10T12:00-14:01',
+        'Sun, 10 Mar 2024 02:30:00 +9900',
+      ]) {
+        const error = await failure(() => tools.convertTime.execute({ dateTime }, context));
+        expect(error).toMatchObject({ reason: 'invalid-date', argument: 'dateTime' });
+        expect(error.message).toContain('offsets run from -14:00 to +14:00');
+      }
+      const edge = await tools.convertTime.execute({ dateTime: '2024-03-10T12:00+14:00' }, context);
+      expect(edge.utcOffset).toBe('+14:00');
+    });
+
     it('reads other layouts with inputFormat', async () => {
       const result = await tools.convertTime.execute(
         { dateTime: '17/05/2024 9:05 PM', inputFormat: 'dd/MM/yyyy h:mm a', format: 'cccc' },

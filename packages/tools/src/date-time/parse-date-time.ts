@@ -44,12 +44,31 @@ const EXAMPLES =
  */
 export function parseDateTime(options: ParseDateTimeOptions): ParsedDateTime {
   const parsed = withLuxonClock(options.luxon, options.now, () => readDateTime(options));
+  checkOffset(parsed.dateTime, options.argument, options.text.trim());
   checkDateRange({
     dateTime: parsed.dateTime,
     argument: options.argument,
     what: `${options.argument} ${JSON.stringify(options.text.trim())}`,
   });
   return parsed;
+}
+
+/** The widest offset in use (Kiribati, +14:00), the bound `resolveTimeZone` applies too. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/**
+ * luxon reads any two-digit hour as an offset, so "+99:00" (a typo, or a model's invention) would
+ * give an instant four days off and a zone named "UTC+99"; refuse it like an invalid month.
+ */
+function checkOffset(dateTime: DateTime, argument: string, text: string): void {
+  // An invalid instant (past the Date range) has no offset; checkDateRange reports it.
+  if (!dateTime.isValid || dateTime.zone.type !== 'fixed') return;
+  if (Math.abs(dateTime.offset) <= MAX_OFFSET_MINUTES) return;
+  throw new DateTimeError({
+    reason: 'invalid-date',
+    argument,
+    message: `Cannot read ${argument} ${JSON.stringify(text)}: its UTC offset ${dateTime.toFormat('ZZ')} does not exist (offsets run from -14:00 to +14:00). ${EXAMPLES}`,
+  });
 }
 
 /**
