@@ -466,6 +466,16 @@ describe('web fetch against a real server', () => {
     await quick.close?.();
   });
 
+  it('blames the conversion, not the site, when the HTML is what ran out of time', async () => {
+    const quick = localTool({ timeoutMs: 300 });
+    const error = (await failure(quick, { url: `${server.origin}/nested` })) as WebFetchError;
+    expect(error).toMatchObject({ reason: 'timeout', url: `${server.origin}/nested` });
+    expect(error.message).toBe(
+      `The page ${server.origin}/nested arrived, but turning its HTML into text took longer than 300 ms (it may be huge or deeply nested) and was stopped. Call again with format "raw" to get the HTML source, or use another source.`,
+    );
+    await quick.close?.();
+  });
+
   it('aborts a pending fetch when the agent aborts', async () => {
     const controller = new AbortController();
     const reason = new Error('run aborted');

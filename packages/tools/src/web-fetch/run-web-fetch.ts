@@ -28,6 +28,9 @@ export async function runWebFetch({
 }: RunWebFetchOptions): Promise<WebFetchResult> {
   const deadline = AbortSignal.timeout(settings.timeoutMs);
   const combined = AbortSignal.any([signal, deadline]);
+  // Set once the body has arrived: a time-out after that is the conversion's, not the site's, and
+  // "try again later" would only repeat it.
+  let convertingUrl: string | undefined;
   try {
     const [{ fetchWebPage }, lookup] = await Promise.all([
       import('./fetch-web-page.ts'),
@@ -63,6 +66,7 @@ export async function runWebFetch({
     let text = decoded;
     let title: string | undefined;
     if (html && args.format !== 'raw') {
+      convertingUrl = page.url;
       const converted = await convertHtml(settings, decoded, page.url, combined);
       text = converted.markdown;
       title = converted.title === '' ? undefined : converted.title;
@@ -70,6 +74,14 @@ export async function runWebFetch({
     return shapeResult({ args, settings, page: { ...page, mimeType }, text, title });
   } catch (error) {
     if (signal.aborted) throw signal.reason;
+    if (deadline.aborted && convertingUrl !== undefined) {
+      throw new WebFetchError({
+        reason: 'timeout',
+        url: convertingUrl,
+        message: `The page ${convertingUrl} arrived, but turning its HTML into text took longer than ${settings.timeoutMs} ms (it may be huge or deeply nested) and was stopped. Call again with format "raw" to get the HTML source, or use another source.`,
+        cause: error,
+      });
+    }
     if (deadline.aborted) {
       throw new WebFetchError({
         reason: 'timeout',
