@@ -186,6 +186,22 @@ describe('createFileTools', () => {
       expect(middle).toMatchObject({ offset: 5, content: 'cd😀ef' });
     });
 
+    it('returns a whole character when maxBytes is smaller than the character', async () => {
+      await writeFile(join(root, 'emoji.txt'), '😀é😀');
+      const pages: { offset: number; content: string; nextOffset?: number | undefined }[] = [];
+      let offset: number | undefined = 0;
+      while (offset !== undefined) {
+        const page = await read().execute({ path: 'emoji.txt', offset, maxBytes: 1 }, context());
+        pages.push({ offset: page.offset, content: page.content, nextOffset: page.nextOffset });
+        offset = page.nextOffset;
+      }
+      expect(pages).toEqual([
+        { offset: 0, content: '😀', nextOffset: 4 },
+        { offset: 4, content: 'é', nextOffset: 6 },
+        { offset: 6, content: '😀', nextOffset: undefined },
+      ]);
+    });
+
     it('refuses binary files', async () => {
       const error = await failure(() => read().execute({ path: 'image.png' }, context()));
       expect(error.reason).toBe('binary');

@@ -103,12 +103,22 @@ function skipContinuationBytes(bytes: Buffer): number {
   return index;
 }
 
-/** The largest boundary at or before `end` where no character is cut. */
+/**
+ * The largest boundary at or before `end` where no character is cut, or, when the first character
+ * alone is longer than the page (`maxBytes: 1` on "😀"), the end of that character: half of it
+ * would show as U+FFFD, and the next page would skip the rest, so the character would be lost.
+ */
 function characterBoundaryAtOrBefore(bytes: Buffer, end: number, start: number): number {
   // Walk back over continuation bytes to the lead byte of the character at `end`.
   let boundary = end;
   while (boundary > start && boundary > end - 4 && ((bytes[boundary] as number) & 0xc0) === 0x80) {
     boundary--;
   }
-  return boundary > start ? boundary : end;
+  if (boundary > start) return boundary;
+  // The 3 spare bytes read past the limit hold the rest of the character.
+  let after = end;
+  while (after < bytes.length && after < start + 4 && ((bytes[after] as number) & 0xc0) === 0x80) {
+    after++;
+  }
+  return after;
 }
