@@ -148,6 +148,52 @@ describe('createMcpTools', () => {
     });
   });
 
+  it("leaves the server's regular expressions to the server, so a hostile pattern cannot hang the process", async () => {
+    // Backtracking doubles with every "a": 'a' x 26 + '!' takes about a second against ^(a+)+$, 40
+    // takes hours, and a running regular expression cannot be interrupted (no timer fires).
+    const evil = '^(a+)+$';
+    const { client, calls } = await startPagedServer([
+      [
+        {
+          name: 'lookup',
+          inputSchema: {
+            type: 'object',
+            properties: {
+              code: { type: 'string', pattern: evil },
+              tags: { type: 'object', patternProperties: { [evil]: { type: 'string' } } },
+              named: { type: 'object', propertyNames: { pattern: evil } },
+              nested: { $ref: '#/$defs/Nested' },
+              // A property named "pattern" is a property, not the keyword: it is still checked.
+              pattern: { type: 'string' },
+            },
+            required: ['code'],
+            $defs: { Nested: { type: 'string', pattern: evil } },
+          },
+        },
+      ],
+    ]);
+    const [lookup] = (await createMcpTools(client)).tools;
+    const hostile = `${'a'.repeat(26)}!`;
+    expect(
+      lookup?.parseArgs({
+        code: hostile,
+        tags: { [hostile]: 'x' },
+        named: { [hostile]: 1 },
+        nested: hostile,
+      }),
+    ).toMatchObject({ success: true });
+    // The rest of the schema is still checked here, and Gemini still sees the patterns.
+    expect(lookup?.parseArgs({ code: 'aaa', pattern: 5 })).toMatchObject({
+      success: false,
+      issues: [{ path: ['pattern'] }],
+    });
+    expect(lookup?.parseArgs({})).toMatchObject({ success: false, issues: [{ path: ['code'] }] });
+    expect(lookup?.declaration.parametersJsonSchema).toMatchObject({
+      properties: { code: { pattern: evil } },
+    });
+    expect(calls).toEqual([]);
+  });
+
   it('renames tools Gemini would reject and keeps calling them by their MCP names', async () => {
     const longName = `x${'y'.repeat(140)}`;
     const { client, calls } = await startPagedServer([

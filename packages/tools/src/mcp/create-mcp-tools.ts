@@ -8,6 +8,7 @@ import { listMcpTools } from './list-mcp-tools.ts';
 import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from './mcp-option-checks.ts';
 import { McpServerError } from './mcp-server-error.ts';
+import { stripSchemaPatterns } from './strip-schema-patterns.ts';
 import type { McpToolRename } from './to-gemini-function-names.ts';
 import { toGeminiFunctionNames } from './to-gemini-function-names.ts';
 import { toMcpCallError } from './to-mcp-call-error.ts';
@@ -202,19 +203,26 @@ export async function createMcpToolsWith(
     const mcpName = info.name;
     let tool: McpTool;
     try {
-      // Marked as an MCP tool for telemetry (`gen_ai.tool.type`); defineTool's result is frozen.
-      tool = Object.freeze({
-        ...defineTool({
-          name,
-          description: info.description ?? info.title ?? info.annotations?.title,
-          parameters: info.inputSchema,
-          timeoutMs,
-          logger: log,
-          close,
-          execute: (args, context) => callTool(mcpName, name, args, context),
-        }),
-        [toolTypeKey]: 'mcp',
+      const execute = (args: Record<string, unknown>, context: ToolExecuteContext) =>
+        callTool(mcpName, name, args, context);
+      const declared = defineTool({
+        name,
+        description: info.description ?? info.title ?? info.annotations?.title,
+        parameters: info.inputSchema,
+        timeoutMs,
+        logger: log,
+        close,
+        execute,
       });
+      // The arguments are checked here without the server's regular expressions, which a model's
+      // string could make backtrack for hours (see stripSchemaPatterns); the server checks them.
+      const unpatterned = stripSchemaPatterns(info.inputSchema as Record<string, unknown>);
+      const parseArgs =
+        unpatterned === undefined
+          ? declared.parseArgs
+          : defineTool({ name, parameters: unpatterned, execute }).parseArgs;
+      // Marked as an MCP tool for telemetry (`gen_ai.tool.type`); defineTool's result is frozen.
+      tool = Object.freeze({ ...declared, parseArgs, [toolTypeKey]: 'mcp' });
     } catch (error) {
       // defineTool checks the schema as it checks every JSON Schema tool (a misspelt type, a bad
       // pattern, a $ref that leads nowhere): its InvalidArgumentError names the path.
