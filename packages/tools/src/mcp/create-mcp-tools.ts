@@ -105,6 +105,8 @@ export type McpToolsInternals = {
   redact?: ((text: string) => string) | undefined;
   /** Whether the connection was closed, by `close()` or by the server going away. */
   isClosed?: (() => boolean) | undefined;
+  /** Time limit of each `tools/list` request (the connection's `connectTimeoutMs`). */
+  listTimeoutMs?: number | undefined;
 };
 
 /**
@@ -172,7 +174,13 @@ export async function createMcpToolsWith(
   const close = internals.close ?? (closeClient ? createSharedClose(client, log) : undefined);
   const acceptedMediaTypes = new Set(mediaTypes.map((type) => type.toLowerCase()));
 
-  let listed = await listMcpTools({ client, server, signal, redact });
+  let listed = await listMcpTools({
+    client,
+    server,
+    signal,
+    timeoutMs: internals.listTimeoutMs,
+    redact,
+  });
   if (filter !== undefined) listed = listed.filter((tool) => filter(tool));
 
   const skipped: McpSkippedTool[] = [];

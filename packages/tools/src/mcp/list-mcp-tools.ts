@@ -2,6 +2,9 @@ import { describeErrorChain } from './describe-error-chain.ts';
 import type { McpClient, McpToolInfo } from './mcp-client.ts';
 import { McpServerError } from './mcp-server-error.ts';
 
+// The SDK's JSON-RPC code for a request past its time limit (`ErrorCode.RequestTimeout`).
+const requestTimeoutCode = -32001;
+
 // A server that keeps sending new cursors would otherwise page forever.
 const maxPages = 1000;
 
@@ -16,13 +19,23 @@ export async function listMcpTools({
   client,
   server,
   signal,
+  timeoutMs,
   redact,
 }: {
   client: McpClient;
   server: string;
   signal?: AbortSignal | undefined;
+  /** Time limit of each page's request; the SDK's own (60 s) when not given. */
+  timeoutMs?: number | undefined;
   redact: (text: string) => string;
 }): Promise<McpToolInfo[]> {
+  const requestOptions =
+    signal === undefined && timeoutMs === undefined
+      ? undefined
+      : {
+          ...(signal === undefined ? {} : { signal }),
+          ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+        };
   const tools: McpToolInfo[] = [];
   const seenCursors = new Set<string>();
   let cursor: string | undefined;
@@ -31,10 +44,21 @@ export async function listMcpTools({
     try {
       result = await client.listTools(
         cursor === undefined ? undefined : { cursor },
-        signal === undefined ? undefined : { signal },
+        requestOptions,
       );
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
+      if (
+        timeoutMs !== undefined &&
+        (error as { code?: unknown } | null)?.code === requestTimeoutCode
+      ) {
+        throw new McpServerError({
+          reason: 'list-failed',
+          server,
+          message: `The MCP ${server} did not answer tools/list within ${timeoutMs} ms (page ${page}).`,
+          cause: error,
+        });
+      }
       throw new McpServerError({
         reason: 'list-failed',
         server,

@@ -7,8 +7,9 @@ import type { McpClient } from './mcp-client.ts';
 /** Options every `connectMcp*` function takes besides its transport's. */
 export type McpConnectOptions = Omit<McpToolsOptions, 'closeClient'> & {
   /**
-   * Time limit of the MCP handshake (`initialize`) in milliseconds. First starts of `npx`-installed
-   * servers can be slow. @defaultValue 60000
+   * Time limit of the MCP handshake (`initialize`), and of each page of the tool listing that
+   * follows it, in milliseconds. First starts of `npx`-installed servers can be slow.
+   * @defaultValue 60000
    */
   connectTimeoutMs?: number | undefined;
   /** How this client introduces itself to the server. @defaultValue `{ name: 'gemloop', version }` */

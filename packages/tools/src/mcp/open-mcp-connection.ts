@@ -88,6 +88,9 @@ export async function openMcpConnection({
       close,
       redact,
       isClosed: () => closed,
+      // Listing is part of connecting: a server that never answers it is refused as quickly as
+      // one that never answers the handshake, not after the SDK's 60 s.
+      listTimeoutMs: connectTimeoutMs,
     });
   } catch (error) {
     await close();
