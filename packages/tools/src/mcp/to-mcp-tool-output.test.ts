@@ -17,6 +17,23 @@ describe('toMcpToolOutput', () => {
     expect(output.response).toEqual({ output: '{"type":"chart","series":[1,2]}' });
   });
 
+  it('describes media whose data is not base64 instead of failing the whole result', () => {
+    const output = toMcpToolOutput(
+      {
+        content: [
+          { type: 'text', text: 'chart ready' },
+          { type: 'image', mimeType: 'image/png', data: '<svg>not base64</svg>' },
+          { type: 'image', mimeType: 'image/png', data: 'iVBO\nRw0K' },
+        ],
+      },
+      media,
+    );
+    expect(output.parts).toEqual([{ inlineData: { mimeType: 'image/png', data: 'iVBORw0K' } }]);
+    expect(output.response).toEqual({
+      output: 'chart ready\n[image (image/png) left out: its data is not valid base64]',
+    });
+  });
+
   it('reads the legacy toolResult shape', () => {
     expect(toMcpToolOutput({ toolResult: { rows: 3 } }, media).response).toEqual({
       output: { rows: 3 },

@@ -14,6 +14,9 @@ export const defaultMcpMediaTypes: readonly string[] = [
   'text/plain',
 ];
 
+/** What toolResult accepts as base64 (standard or URL-safe alphabet). */
+const base64Pattern = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
 /** A tool result mapped to what a `functionResponse` carries. */
 export type McpToolOutput = {
   /** The tool reported a failure (`isError: true`); `text` is its message. */
@@ -87,12 +90,18 @@ export function toMcpToolOutput(
 
   function addMedia(kind: string, mimeType: unknown, data: string, uri: string | undefined): void {
     const type = typeof mimeType === 'string' ? mimeType : 'application/octet-stream';
+    const where = uri === undefined ? '' : ` ${uri}`;
     if (mediaTypes.has(type.toLowerCase())) {
       // Some servers wrap base64 in lines (MIME style); the API wants it in one piece.
-      parts.push({ inlineData: { mimeType: type, data: data.replace(/\s+/g, '') } });
+      const base64 = data.replace(/\s+/g, '');
+      if (base64Pattern.test(base64)) {
+        parts.push({ inlineData: { mimeType: type, data: base64 } });
+      } else {
+        // toolResult would refuse it and the text beside it would be lost with it.
+        lines.push(`[${kind}${where} (${type}) left out: its data is not valid base64]`);
+      }
       return;
     }
-    const where = uri === undefined ? '' : ` ${uri}`;
     lines.push(
       `[${kind}${where} (${type}, ${approximateSize(data)}) left out: Gemini does not accept ${type} in a function response]`,
     );
