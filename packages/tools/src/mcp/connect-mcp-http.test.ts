@@ -161,6 +161,30 @@ describe('connectMcpHttp', () => {
     }
   });
 
+  it('keeps a key in the URL path (hosted servers put one there) out of errors and logs', async () => {
+    const key = 'sk-live-9f8e7d6c5b4a3f2e';
+    const notFound = createServer((_request, response) => {
+      response.writeHead(404).end(`no server at /s/${key}/mcp`);
+    });
+    await new Promise<void>((resolve) => notFound.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(notFound.address() as AddressInfo).port}`;
+    const { logger, lines } = createRecordingLogger();
+    try {
+      const error = (await captureError(
+        connectMcpHttp({ url: `${origin}/s/${encodeURIComponent(key)}/mcp`, logger }),
+      )) as McpServerError;
+      expect(error.reason).toBe('connect-failed');
+      expect(error.message).toBe(
+        `The MCP server at ${origin}/s/[redacted]/mcp answered HTTP 404: check the URL (streamable HTTP servers usually serve /mcp).`,
+      );
+      expect(JSON.stringify(error)).not.toContain(key);
+      expect(JSON.stringify(lines)).not.toContain(key);
+    } finally {
+      notFound.closeAllConnections();
+      await new Promise((resolve) => notFound.close(resolve));
+    }
+  });
+
   it('says when nothing listens at the address', async () => {
     const url = http.url;
     await http.close();

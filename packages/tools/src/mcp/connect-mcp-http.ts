@@ -15,7 +15,11 @@ import { openMcpConnection } from './open-mcp-connection.ts';
 
 /** The options of {@link connectMcpHttp}. */
 export type ConnectMcpHttpOptions = McpConnectOptions & {
-  /** The server's streamable HTTP endpoint, e.g. `https://example.com/mcp`. */
+  /**
+   * The server's streamable HTTP endpoint, e.g. `https://example.com/mcp`. Its user, password,
+   * query values and path segments that look like keys (16+ characters of letters and digits, as
+   * in `/s/<key>/mcp`) are kept out of errors and logs.
+   */
   url: string | URL;
   /**
    * Headers sent with every request, e.g. `{ authorization: 'Bearer ...' }`. Their values (and
@@ -47,8 +51,9 @@ const maxDetail = 500;
 export async function connectMcpHttp(options: ConnectMcpHttpOptions): Promise<McpConnection> {
   const url = checkOptions(options);
   const { headers, fetch } = options;
-  const server = `server at ${url.origin}${url.pathname}`;
-  const secrets = Object.values(headers ?? {});
+  const path = maskSecretPath(url.pathname);
+  const server = `server at ${url.origin}${path.shown}`;
+  const secrets = [...Object.values(headers ?? {}), ...path.secrets];
   if (url.username !== '') secrets.push(url.username, decodeURIComponent(url.username));
   if (url.password !== '') secrets.push(url.password, decodeURIComponent(url.password));
   for (const value of url.searchParams.values()) secrets.push(value);
@@ -145,12 +150,40 @@ function checkOptions(options: ConnectMcpHttpOptions): URL {
   return parsed;
 }
 
+// A path segment that looks like a key: 16 or more characters with both letters and digits.
+// `mcp`, `v1`, `api`, `sse` and other words stay readable.
+const secretSegment = /^(?=[^/]*[A-Za-z])(?=[^/]*\d)[^/]{16,}$/;
+
+/**
+ * The URL path as errors and logs show it, with segments that look like keys replaced by
+ * `[redacted]`, and those segments (as written and decoded) for the redactor. Hosted MCP servers
+ * often put the user's key in the path (`/s/<key>/mcp`), where no header or query redaction
+ * would find it.
+ */
+function maskSecretPath(pathname: string): { shown: string; secrets: string[] } {
+  const secrets: string[] = [];
+  const shown = pathname
+    .split('/')
+    .map((segment) => {
+      if (!secretSegment.test(segment)) return segment;
+      secrets.push(segment);
+      try {
+        secrets.push(decodeURIComponent(segment));
+      } catch {
+        // Not valid percent-encoding: the segment as written is what could be echoed.
+      }
+      return '[redacted]';
+    })
+    .join('/');
+  return { shown, secrets };
+}
+
 /** Where a redirect points, without its query or credentials (they may hold tokens). */
 function describeLocation(location: string | null, base: URL): string {
   if (location === null) return 'nowhere (no Location header)';
   try {
     const target = new URL(location, base);
-    return `${target.origin}${target.pathname}`;
+    return `${target.origin}${maskSecretPath(target.pathname).shown}`;
   } catch {
     return 'an invalid Location';
   }
