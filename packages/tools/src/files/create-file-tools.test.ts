@@ -309,6 +309,15 @@ describe('createFileTools', () => {
       expect(match?.text).toBe(`…${'x'.repeat(80)}NEEDLE${'y'.repeat(80)}…`);
     });
 
+    it('shortens around the match when lower-casing changes the length of the line', async () => {
+      // "İ" (U+0130) lower-cases to "i̇", two code units: the match is further along in the
+      // lower-cased line than in the line itself.
+      await writeFile(join(root, 'tr.txt'), `${'İ'.repeat(300)} NEEDLE ${'y'.repeat(300)}`);
+      const { searchText } = createFileTools({ root });
+      const [match] = (await searchText.execute({ query: 'needle' }, context())).matches;
+      expect(match?.text).toBe(`…${'İ'.repeat(79)} NEEDLE ${'y'.repeat(79)}…`);
+    });
+
     it('stops at the match limit, skips large files, and bounds the bytes read', async () => {
       await writeFile(join(root, 'many.txt'), 'hit\n'.repeat(1000));
       await writeFile(join(root, 'huge.txt'), `hit\n${'z'.repeat(6000)}`);

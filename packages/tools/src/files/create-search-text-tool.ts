@@ -147,8 +147,10 @@ export function createSearchTextTool(
         const lines = bytes.toString('utf8').split('\n');
         for (let index = 0; index < lines.length; index++) {
           const line = lines[index] as string;
-          const column = (caseSensitive ? line : line.toLowerCase()).indexOf(needle);
-          if (column === -1) continue;
+          const searched = caseSensitive ? line : line.toLowerCase();
+          const found = searched.indexOf(needle);
+          if (found === -1) continue;
+          const column = searched === line ? found : originalIndex(line, searched, found);
           matches.push({
             path: candidate.relative,
             line: index + 1,
@@ -172,6 +174,23 @@ export function createSearchTextTool(
       return result;
     },
   });
+}
+
+/**
+ * The index in `line` of what is at `index` in `lowered` (its `toLowerCase()`). They differ when
+ * lower-casing changes a character's length ("İ" becomes "i̇", two code units), and the excerpt
+ * cut at the lower-cased index would miss the match.
+ */
+function originalIndex(line: string, lowered: string, index: number): number {
+  if (lowered.length === line.length) return index;
+  let loweredLength = 0;
+  let original = 0;
+  for (const char of line) {
+    if (loweredLength >= index) break;
+    loweredLength += char.toLowerCase().length;
+    original += char.length;
+  }
+  return original;
 }
 
 /** The line trimmed, cut to the match with some context either side when it is long. */
