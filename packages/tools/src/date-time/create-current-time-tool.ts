@@ -1,6 +1,7 @@
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
 import { z } from 'zod/v4';
+import { checkDateRange } from './check-date-range.ts';
 import type { DateTimeSettings } from './date-time-settings.ts';
 import { describeTimeZoneArgument, FORMAT_DESCRIPTION } from './date-time-settings.ts';
 import type { DateTimeDescription } from './describe-date-time.ts';
@@ -30,7 +31,12 @@ export function createCurrentTimeTool(
     execute: async ({ timeZone, format }) => {
       const luxon = await settings.loadLuxon();
       const zone = resolveTimeZone(luxon, timeZone ?? settings.defaultTimeZone, 'timeZone');
-      const dateTime = luxon.DateTime.fromMillis(settings.now(), { zone });
+      const dateTime = checkDateRange({
+        dateTime: luxon.DateTime.fromMillis(settings.now(), { zone }),
+        // No argument of the call is at fault: the application's clock (the `now` option) is.
+        argument: 'now',
+        what: 'The current time of the configured clock',
+      });
       return describeDateTime({ dateTime, locale: settings.locale, format });
     },
   });

@@ -27,6 +27,15 @@ async function failure(run: () => unknown): Promise<DateTimeError> {
   throw new Error('expected a DateTimeError');
 }
 
+async function captureThrown(run: () => unknown): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
 describe('createDateTimeTools', () => {
   it('makes four named tools and lists them for an agent', () => {
     expect(tools.tools.map((tool) => tool.name)).toEqual([
@@ -52,6 +61,26 @@ describe('createDateTimeTools', () => {
     expect(() => createDateTimeTools({ now: 5 as unknown as () => number })).toThrow(
       InvalidArgumentError,
     );
+  });
+
+  it('names the clock when it returns no epoch milliseconds, instead of null fields or a luxon error', async () => {
+    for (const now of [() => Number.NaN, () => new Date(NOW) as unknown as number]) {
+      const broken = createDateTimeTools({ now });
+      for (const call of [
+        () => broken.currentTime.execute({}, context),
+        () => broken.addToDate.execute({ dateTime: 'now', days: 1 }, context),
+      ]) {
+        const error = await captureThrown(call);
+        expect(InvalidArgumentError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ argument: 'now' });
+        expect((error as Error).message).toMatch(
+          /^createDateTimeTools: now\(\) must return epoch milliseconds/,
+        );
+      }
+    }
+    // A clock past the supported range is reported like any date there, not as iso: null.
+    const far = createDateTimeTools({ now: () => 1e20 });
+    expect((await failure(() => far.currentTime.execute({}, context))).reason).toBe('out-of-range');
   });
 
   describe('get_current_time', () => {

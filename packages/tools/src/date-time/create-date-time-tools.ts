@@ -93,7 +93,7 @@ export function createDateTimeTools(options: DateTimeToolsOptions = {}): DateTim
   } = dateTimeOptions.check(options);
   const settings: DateTimeSettings = {
     loadLuxon: () => import('luxon') as Promise<LuxonModule>,
-    now,
+    now: () => checkClock(now()),
     defaultTimeZone: checkTimeZone(defaultTimeZone),
     locale: checkLocale(locale),
   };
@@ -108,6 +108,19 @@ export function createDateTimeTools(options: DateTimeToolsOptions = {}): DateTim
     dateDifference,
     tools: [currentTime, convertTime, addToDate, dateDifference],
   };
+}
+
+/**
+ * The clock's reading, checked at every call (a clock is only known by calling it): a `Date`
+ * (`() => new Date()`, an easy slip) or `NaN` would otherwise reach the model as luxon's
+ * "fromMillis requires a numerical input" or as a result full of nulls.
+ */
+function checkClock(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new InvalidArgumentError({
+    argument: 'now',
+    message: `createDateTimeTools: now() must return epoch milliseconds (a finite number), got ${value instanceof Date ? 'a Date' : typeof value === 'number' ? String(value) : `a ${typeof value}`}. Return Date.now() or date.getTime().`,
+  });
 }
 
 // The options are checked with Intl alone, so creating the tools does not load luxon.
