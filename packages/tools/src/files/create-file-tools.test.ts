@@ -453,6 +453,16 @@ describe('createFileTools', () => {
         (await failure(() => writer().execute({ path: '.', content: 'x' }, context()))).reason,
       ).toBe('wrong-type');
     });
+
+    it('says a file stands where the path needs a folder, not that the new file does not exist', async () => {
+      const error = await failure(() =>
+        writer().execute({ path: 'README.md/notes.txt', content: 'x' }, context()),
+      );
+      expect(error.reason).toBe('wrong-type');
+      expect(error.message).toBe(
+        '"README.md/notes.txt" cannot be reached: a part of its path is a file, not a folder. List "." to see what is there.',
+      );
+    });
   });
 
   describe('write_file and version-control or dependency folders', () => {

@@ -7,7 +7,17 @@ import { FileToolError } from './file-tool-error.ts';
  */
 export function ioError(error: unknown, relative: string): FileToolError {
   const code = (error as { code?: unknown }).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
+  if (code === 'ENOTDIR') {
+    // "README.md/notes.txt": nothing is missing, a file is in the way; "does not exist" would
+    // send the model looking for a file it is trying to create.
+    return new FileToolError({
+      reason: 'wrong-type',
+      path: relative,
+      message: `"${relative}" cannot be reached: a part of its path is a file, not a folder. List "." to see what is there.`,
+      cause: error,
+    });
+  }
+  if (code === 'ENOENT') {
     return new FileToolError({
       reason: 'not-found',
       path: relative,
