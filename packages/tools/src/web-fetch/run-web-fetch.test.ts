@@ -342,6 +342,12 @@ describe('web fetch against a real server', () => {
     expect(past.note).toBe('startIndex 999 is past the end of the text (305 characters).');
   });
 
+  it('starts at the next character when startIndex falls inside one', async () => {
+    // Character 301 is the second half of "😀": on its own it is not text (a lone surrogate).
+    const inside = await tool.execute({ url: `${server.origin}/long`, startIndex: 301 }, context());
+    expect(inside).toMatchObject({ content: 'end', startIndex: 302 });
+  });
+
   it('follows redirects and reports the final URL and the chain', async () => {
     const result = await tool.execute({ url: `${server.origin}/r1` }, context());
     expect(result.url).toBe(`${server.origin}/json`);

@@ -130,7 +130,17 @@ function shapeResult({
   text: string;
   title: string | undefined;
 }): WebFetchResult {
-  const startIndex = Math.min(args.startIndex ?? 0, text.length);
+  let startIndex = Math.min(args.startIndex ?? 0, text.length);
+  // A startIndex inside a surrogate pair would start the content with half a character (a lone
+  // surrogate, which is not valid Unicode text): start after it, as the page's end never splits one.
+  if (
+    startIndex > 0 &&
+    startIndex < text.length &&
+    isHighSurrogate(text.charCodeAt(startIndex - 1)) &&
+    isLowSurrogate(text.charCodeAt(startIndex))
+  ) {
+    startIndex++;
+  }
   let end = Math.min(startIndex + (args.maxChars ?? settings.maxChars), text.length);
   // Never split a surrogate pair: the model would see a broken character.
   if (end < text.length && end > startIndex && isHighSurrogate(text.charCodeAt(end - 1))) end--;
@@ -167,4 +177,8 @@ function shapeResult({
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
