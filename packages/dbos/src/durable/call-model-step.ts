@@ -15,7 +15,7 @@ export const DEFAULT_MAX_DURABLE_RETRIES = 5;
  * the step, and its message says how long the server asked to wait.
  * @internal
  */
-export const MAX_DURABLE_SERVER_DELAY_MS = 24 * 60 * 60 * 1000;
+export const MAX_DURABLE_SERVER_DELAY_MS: number = 24 * 60 * 60 * 1000;
 
 type StepOutcome<T> =
   // `steer`: whether a steer waited when the call ended (absent: no watch, or an older record).
