@@ -23,10 +23,16 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * accept in code for flat object schemas (~90 and ~12 us a subagent call, issue 30). 106.8 KB (109,341
  * bytes) with usage sums of gemloop's own counts apart from the read of the wire's metadata, and a
  * step's cost with its calls' priced again rather than parsed back (issue 30's subagent overhead:
- * 7.5 -> 3.9 % per child step). Raise it only with a reason in the commit, and update the README's
- * figure.
+ * 7.5 -> 3.9 % per child step). 108.5 KB (111,076 bytes) with the fixes of an outside-in review,
+ * each reached by the loop: a gateway's `null` read as absent in the step, the stream fold and the
+ * finish reason, API keys scrubbed from argument issues and denials, a key or header with a
+ * character past U+00FF refused, `listAll` stopped on a repeated page token (the prompt cache's
+ * caches client), error messages that say what happened (a body that does not decode, an error in
+ * a 200 answer, a stream error after its first chunk, a request nested too deeply), server delays
+ * read alike from RetryInfo and Retry-After, and a retry wait past Node's longest timer. Raise it
+ * only with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 106.9 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 108.6 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
