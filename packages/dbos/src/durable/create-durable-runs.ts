@@ -9,6 +9,7 @@ import { type ApprovalDecision, isApprovalDecision } from './approval-decision.t
 import { approvalTopic, type PendingApproval } from './approvals.ts';
 import {
   CHILD_WORKFLOW,
+  childRunsPrefix,
   DEFAULT_APP_NAME,
   type DurableRunEvent,
   type DurableRunInput,
@@ -366,7 +367,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       // no longer waits for a decision, nor is it listed as waiting.
       const children = await backend.listWorkflows({
         workflowName: CHILD_WORKFLOW,
-        workflow_id_prefix: `${runId}/`,
+        workflow_id_prefix: childRunsPrefix(runId),
       });
       for (const child of children) await markCancelled(backend.pool, child.workflowID);
       await backend.cancel(runId);
@@ -401,7 +402,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     async childRuns(runId, { limit = DEFAULT_LISTED_CHILD_RUNS } = {}) {
       const workflows = await backend.listWorkflows({
         workflowName: CHILD_WORKFLOW,
-        workflow_id_prefix: `${runId}/`,
+        workflow_id_prefix: childRunsPrefix(runId),
         loadInput: true,
         limit,
       });

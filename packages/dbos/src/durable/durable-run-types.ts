@@ -91,6 +91,17 @@ export type DurableRunEvent = {
 export const RUN_WORKFLOW = 'gemloop.run';
 /** DBOS name of the workflow a subagent's run inside a durable run is (a child workflow). @internal */
 export const CHILD_WORKFLOW = 'gemloop.child';
+/**
+ * The `workflow_id_prefix` that lists the subagent runs below `runId` (`<runId>/...`). DBOS
+ * matches it with LIKE (`workflow_uuid LIKE $prefix || '%'`, `dist/src/system_database.js`
+ * `listWorkflows`, 5.3) without escaping: a run id's `_` and `%` matched other runs' children
+ * (`run_1` listed, and `cancel()` marked cancelled, those of `runX1`), and its `\` made its own
+ * children unfindable. Escaped here with LIKE's default escape character, the backslash.
+ * @internal
+ */
+export function childRunsPrefix(runId: string): string {
+  return `${runId.replace(/[\\%_]/g, '\\$&')}/`;
+}
 /** @internal */
 export const RUNS_QUEUE = 'gemloop.runs';
 /** @defaultValue application name of a fleet in the DBOS system database. */

@@ -2,7 +2,7 @@ import type { DBOSClient, WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import type pg from 'pg';
 import { PENDING_APPROVALS_KEY, type PendingApproval } from './approvals.ts';
-import { CHILD_WORKFLOW } from './durable-run-types.ts';
+import { CHILD_WORKFLOW, childRunsPrefix } from './durable-run-types.ts';
 import { approvalIdsOfCall, waitingRuns } from './run-pauses.ts';
 
 /**
@@ -32,7 +32,7 @@ export async function readPendingApprovals(
   const own = await readOwnPendingApprovals(backend, runId);
   const children = await backend.listWorkflows({
     workflowName: CHILD_WORKFLOW,
-    workflow_id_prefix: `${runId}/`,
+    workflow_id_prefix: childRunsPrefix(runId),
     status: ['CANCELLED', 'PENDING', 'ENQUEUED'],
     limit: MAX_LISTED_CHILD_RUNS,
   });
