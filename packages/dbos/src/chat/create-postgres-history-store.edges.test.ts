@@ -4,6 +4,7 @@
 
 import { InvalidArgumentError } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
+import { ChatStoreError } from '@gemloop/core/errors';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../__fixtures__/fleet.ts';
@@ -189,6 +190,27 @@ describe('createPostgresHistoryStore at its edges', () => {
       'x'.repeat(513),
     ]);
     expect(await store.load('h')).toEqual([turnOf('t')]);
+  });
+
+  it('refuses a row whose turn is not a turn (a hand edit, another writer), typed and naming the row', async () => {
+    const store = createPostgresHistoryStore({ pool, table: 'edited_turns' });
+    await store.append('e', turnOf('t'), noContext);
+    for (const turn of [
+      'null',
+      '"text"',
+      '[1, 2]',
+      '{"contents": 5}',
+      '{"contents": [null]}',
+      '{}',
+    ]) {
+      await pool.query(`UPDATE edited_turns SET turn = $1::jsonb WHERE session_id = 'e'`, [turn]);
+      const error = await store.load('e').catch((caught: unknown) => caught);
+      expect(ChatStoreError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ operation: 'load', sessionId: 'e' });
+      expect((error as Error).message).toContain(
+        'Turn 0 of chat session "e" in table edited_turns is not a turn',
+      );
+    }
   });
 
   it('fails typed, with the password redacted, when Postgres is out of reach', async () => {

@@ -1,4 +1,5 @@
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
+import { ChatStoreError } from '@gemloop/core/errors';
 import {
   type DeclaredOptions,
   defineOptions,
@@ -42,7 +43,8 @@ export type PostgresHistoryStore = {
 
 type TurnRow = {
   turn_index: number;
-  turn: ChatTurn;
+  /** Checked by {@link toTurn}: any JSON a hand edit left. */
+  turn: unknown;
   cost: unknown;
   interaction_id: unknown;
 };
@@ -109,7 +111,7 @@ export function createPostgresHistoryStore(
       );
       const last = rows[rows.length - 1];
       nextIndex.set(id, last === undefined ? 0 : last.turn_index + 1);
-      return rows.map(toTurn);
+      return rows.map((row) => toTurn(row, id, table));
     },
     async append(id, turn) {
       await ensureTable();
@@ -223,13 +225,36 @@ function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
 }
 
 /**
- * A row as a turn. The row is hostile bytes (another writer, a hand edit): its cost is kept only
- * when every amount is a dollar decimal, its interaction id only when it looks like one; a turn
- * of a version-1 row (or with a malformed cost) has no `cost`: its cost is unknown, never wrong.
- * The turn's own JSON never carries them (written beside it), so one left in it is dropped.
+ * A row as a turn. The row is hostile bytes (another writer, a hand edit): a `turn` that is not
+ * an object with a `contents` array of `{ parts: [...] }` is refused with a {@link ChatStoreError}
+ * naming the row (`null` failed on a TypeError, and a string or array was spread into a turn of
+ * its characters and handed to the model as history). Its cost is kept only when every amount
+ * is a dollar decimal, its interaction id only when it looks like one; a turn of a version-1 row
+ * (or with a malformed cost) has no `cost`: its cost is unknown, never wrong. The turn's own JSON
+ * never carries them (written beside it), so one left in it is dropped.
  */
-function toTurn(row: TurnRow): ChatTurn {
-  const { cost: _cost, interactionId: _interactionId, ...turn } = row.turn;
+function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
+  const stored: unknown = row.turn;
+  const contents = (stored as { contents?: unknown } | null)?.contents;
+  if (
+    typeof stored !== 'object' ||
+    stored === null ||
+    Array.isArray(stored) ||
+    !Array.isArray(contents) ||
+    !contents.every(
+      (content: unknown) =>
+        typeof content === 'object' &&
+        content !== null &&
+        Array.isArray((content as { parts?: unknown }).parts),
+    )
+  ) {
+    throw new ChatStoreError({
+      message: `Turn ${row.turn_index} of chat session "${sessionId}" in table ${table} is not a turn: its "turn" column must be a JSON object whose "contents" is an array of { role, parts } contents. Fix or delete that row, or clear() the session to start the conversation over.`,
+      operation: 'load',
+      sessionId,
+    });
+  }
+  const { cost: _cost, interactionId: _interactionId, ...turn } = stored as ChatTurn;
   const cost = readCost(row.cost);
   const interactionId = readInteractionId(row.interaction_id);
   return {
