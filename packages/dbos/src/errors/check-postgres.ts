@@ -1,6 +1,10 @@
 import pg from 'pg';
 import { PostgresUnreachableError } from './postgres-unreachable-error.ts';
-import { describeConnection, redactConnectionString } from './redact-connection-string.ts';
+import {
+  describeConnection,
+  redactConnectionString,
+  UNPARSED_URL_PASSWORD,
+} from './redact-connection-string.ts';
 
 /** @defaultValue of the connection check's time limit. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -120,6 +124,8 @@ function passwordsOf(connectionString: string): string[] {
     }
     for (const value of url.searchParams.getAll('password')) found.add(value);
   } catch {
+    const userinfo = UNPARSED_URL_PASSWORD.exec(connectionString)?.[2];
+    if (userinfo !== undefined) found.add(userinfo);
     for (const match of connectionString.matchAll(/password\s*=\s*('[^']*'|\S+)/gi)) {
       const value = match[1] as string;
       found.add(value);

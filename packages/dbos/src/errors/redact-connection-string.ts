@@ -10,9 +10,19 @@ export function redactConnectionString(connectionString: string): string {
     if (url.searchParams.has('password')) url.searchParams.set('password', '***');
     return url.toString();
   } catch {
-    return connectionString.replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
+    return connectionString
+      .replace(UNPARSED_URL_PASSWORD, '$1***@')
+      .replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
   }
 }
+
+/**
+ * The userinfo password of a URL-shaped connection string that `new URL` refuses (a `#`, `/` or
+ * `?` in the password not percent-encoded, a port out of range): everything after the user's
+ * colon up to the last `@`. Such a string was returned whole, password and all. Taking too much
+ * (an `@` later in the query) only hides more. @internal
+ */
+export const UNPARSED_URL_PASSWORD: RegExp = /^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)(.*)@/is;
 
 /** Host, port and database of a connection string, for messages. @internal */
 export function describeConnection(connectionString: string): {

@@ -103,6 +103,25 @@ describe('redactConnectionString and describeConnection', () => {
     expect(redactConnectionString('postgres://u@db/x')).toBe('postgres://u@db/x');
   });
 
+  it('redacts the password of a URL that URL parsing refuses (a raw # / ? or @, a bad port)', () => {
+    const cases: [string, string][] = [
+      ['postgres://app:pa#ss@db/x', 'pa#ss'],
+      ['postgres://app:pa/ss?w@db/x', 'pa/ss?w'],
+      ['postgres://app:p@ss@db/x', 'p@ss'],
+      ['postgres://app:Hunter2@db:99999/x', 'Hunter2'],
+      ['postgresql://app:Hunter2@db:port/x', 'Hunter2'],
+    ];
+    for (const [connectionString, password] of cases) {
+      const redacted = redactConnectionString(connectionString);
+      expect(redacted).not.toContain(password);
+      expect(redacted).toMatch(/^postgres(ql)?:\/\/app:\*\*\*@db/);
+      const error = toUnreachableError(quoting(password, 'ERR_X'), connectionString, 'p');
+      expectNowhere(error, password);
+    }
+    // No password: nothing to take out.
+    expect(redactConnectionString('postgres://db:99999/x')).toBe('postgres://db:99999/x');
+  });
+
   it('redacts key-value passwords whatever the spacing and case', () => {
     expect(redactConnectionString('host=db PASSWORD = secret dbname=x')).toBe(
       'host=db PASSWORD = *** dbname=x',
