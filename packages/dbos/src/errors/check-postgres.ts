@@ -27,17 +27,20 @@ export async function checkPostgres({
   /** What the connection is for, e.g. `the DBOS system database`. */
   purpose: string;
 }): Promise<void> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });
-  // A connection that fails after connecting must not crash the process through 'error'.
-  client.on('error', () => {});
+  let client: pg.Client | undefined;
   try {
+    // In the try: the driver parses the string here, and a malformed URL threw a bare
+    // `TypeError: Invalid URL` past the typed error.
+    client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });
+    // A connection that fails after connecting must not crash the process through 'error'.
+    client.on('error', () => {});
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
     if (missingDatabaseOk && (error as { code?: unknown }).code === '3D000') return;
     throw toUnreachableError(error, connectionString, purpose);
   } finally {
-    await client.end().catch(() => {});
+    await client?.end().catch(() => {});
   }
 }
 
@@ -68,6 +71,8 @@ export function toUnreachableError(
 
 function hintFor(reason: string | undefined, where: string, database: string | undefined): string {
   switch (reason) {
+    case 'ERR_INVALID_URL':
+      return 'The connection string is not a valid URL: percent-encode the characters # / ? @ : % and spaces in the user name and password (encodeURIComponent), and check that the port is a number up to 65535.';
     case 'ECONNREFUSED':
       return `Nothing listens on ${where}: is Postgres running, and are the host and port right?`;
     case 'ENOTFOUND':
@@ -144,7 +149,11 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return (
     (typeof code === 'string' &&
-      (/^E[A-Z]+$/.test(code) || code.startsWith('28') || code === '3D000')) ||
+      (/^E[A-Z]+$/.test(code) ||
+        code.startsWith('28') ||
+        code === '3D000' ||
+        // The driver could not parse the connection string: nothing was reached.
+        code === 'ERR_INVALID_URL')) ||
     (error instanceof Error && /timeout|connect/i.test(error.message))
   );
 }

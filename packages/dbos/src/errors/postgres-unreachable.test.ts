@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import {
   createDurableRuns,
+  createPostgresHistoryStore,
   PostgresUnreachableError,
   redactConnectionString,
   startDurableWorker,
@@ -57,6 +58,24 @@ describe('Postgres unreachable at start', () => {
     );
     expect(absent).toMatchObject({ reason: '3D000', database: 'no_such_database' });
     expect((absent as Error).message).toContain('does not exist');
+  });
+
+  it('says a URL the driver cannot parse is malformed, typed, password redacted', async () => {
+    const url = 'postgres://fleet:hunt#er2@127.0.0.1:5432/runs';
+    const errors = [
+      await createDurableRuns({ databaseUrl: url }).catch((caught: unknown) => caught),
+      await createPostgresHistoryStore({ connectionString: url })
+        .load('s')
+        .catch((caught: unknown) => caught),
+    ];
+    for (const error of errors) {
+      expect(PostgresUnreachableError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ reason: 'ERR_INVALID_URL' });
+      expect((error as Error).message).toContain('not a valid URL: percent-encode');
+      expect((error as Error).message).toContain('postgres://fleet:***@');
+      expect(JSON.stringify(error)).not.toContain('er2');
+      expect((error as Error).message).not.toContain('er2');
+    }
   });
 
   it('redacts passwords in URLs and key-value connection strings', () => {
