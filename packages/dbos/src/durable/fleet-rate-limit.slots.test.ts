@@ -184,6 +184,14 @@ describe('checkModelRateLimits', () => {
       [{ m: { requests: 1.5, periodMs: 1 } }, /got 1\.5/],
       [{ m: { requests: 1, periodMs: 0 } }, /modelRateLimits\.m\.periodMs must be a positive/],
       [{ m: { requests: 1, periodMs: Number.POSITIVE_INFINITY } }, /got Infinity/],
+      [{ m: { requests: 1, periodMs: Number.NaN } }, /got NaN/],
+      [{ m: { requests: 1, periodMs: -60_000 } }, /got -60000/],
+      // Finite, but past what Postgres adds to its clock: every admission failed with "interval
+      // out of range" instead of the worker refusing to start.
+      [
+        { m: { requests: 1, periodMs: 1e300 } },
+        /at most 366 days \(31622400000\).*\(got 1e\+300\)/,
+      ],
       [{ m: null }, /modelRateLimits\.m\.requests/],
       [null, /modelRateLimits must be an object by model/],
     ];

@@ -295,7 +295,14 @@ function bucketOf(appName: string, model: string): string {
 }
 
 /**
- * Checks `modelRateLimits`: by model, whole `requests` from 1 to 100000 in a positive `periodMs`.
+ * The longest `periodMs`: a year (366 days) holds any quota window Gemini has (minutes, a day).
+ * Each admission adds the period to Postgres's clock (`make_interval`), and a finite period past
+ * its range (`1e300`) was accepted at start, then failed every call with "interval out of range".
+ */
+const MAX_PERIOD_MS = 366 * 24 * 60 * 60 * 1000;
+
+/**
+ * Checks `modelRateLimits`: by model, whole `requests` from 1 to 100000 in a positive `periodMs` of at most 366 days.
  * @throws {@link InvalidArgumentError} naming the limit.
  * @internal
  */
@@ -318,10 +325,10 @@ export function checkModelRateLimits(
         message: `modelRateLimits.${model}.requests must be a whole number of requests from 1 to 100000 (got ${String(requests)}).`,
       });
     }
-    if (!(Number.isFinite(periodMs) && periodMs > 0)) {
+    if (!(Number.isFinite(periodMs) && periodMs > 0 && periodMs <= MAX_PERIOD_MS)) {
       throw new InvalidArgumentError({
         argument: `modelRateLimits.${model}.periodMs`,
-        message: `modelRateLimits.${model}.periodMs must be a positive number of milliseconds, e.g. 60_000 for a per-minute quota (got ${String(periodMs)}).`,
+        message: `modelRateLimits.${model}.periodMs must be a positive number of milliseconds, at most 366 days (${MAX_PERIOD_MS}), e.g. 60_000 for a per-minute quota (got ${String(periodMs)}).`,
       });
     }
     return [toModelName(model), { requests, periodMs }];
