@@ -348,6 +348,44 @@ describe('DurableRuns.start and cancel', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses a run id Postgres cannot hold (a NUL, over 1024 bytes), typed, in every method, sending nothing', async () => {
+    const { backend, calls } = scripted(new Map());
+    const runs = createRunsApi(backend);
+    for (const runId of ['order\u00007', 'é'.repeat(513), '', 7 as never]) {
+      const attempts: Promise<unknown>[] = [
+        runs.start('support', { runId, input: 'x' }),
+        runs.result(runId),
+        runs.status(runId),
+        runs.events(runId)[Symbol.asyncIterator]().next(),
+        runs.pendingApprovals(runId),
+        runs.approve(runId, 'c1', { type: 'approve' }),
+        runs.steer(runId, 'hey'),
+        runs.cancel(runId),
+        runs.childRuns(runId),
+      ];
+      for (const attempt of attempts) {
+        const error = await attempt.catch((caught: unknown) => caught);
+        expect(InvalidArgumentError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ argument: 'runId' });
+        expect((error as Error).message).toMatch(/a run id is a non-empty string of at most 1024/);
+      }
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a list limit that is not a whole number >= 0, typed, before asking DBOS', async () => {
+    const { backend, calls } = scripted(new Map());
+    const runs = createRunsApi(backend);
+    for (const limit of [-1, Number.NaN, 1.5, Number.POSITIVE_INFINITY]) {
+      for (const attempt of [runs.list({ limit }), runs.childRuns('r', { limit })]) {
+        const error = await attempt.catch((caught: unknown) => caught);
+        expect(InvalidArgumentError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ argument: 'limit' });
+      }
+    }
+    expect(calls).toEqual([]);
+  });
+
   it('marks the run cancelled in the approvals table before cancelling its workflow', async () => {
     const { backend, calls } = scripted(new Map([['r', workflow('r', 'CANCELLED')]]), {
       waiting: new Set(['r']),

@@ -39,7 +39,9 @@ export type CreateDurableRunsOptions = {
 export type StartRunOptions = DurableRunInput & {
   /**
    * The run's id, and its idempotency key: starting an id that exists starts nothing and returns
-   * the existing run (its own input stays). @defaultValue a random UUID
+   * the existing run (its own input stays). At most 1024 UTF-8 bytes, without NUL characters
+   * (every method of {@link DurableRuns} refuses another with an `InvalidArgumentError`).
+   * @defaultValue a random UUID
    */
   runId?: string | undefined;
 };
@@ -237,6 +239,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     status === undefined || !UNFINISHED.includes(status.status);
   return {
     async start(agent, { runId = crypto.randomUUID(), input, history, budget }) {
+      checkRunId(runId);
       if (typeof agent !== 'string' || agent === '') {
         throw new InvalidArgumentError({
           argument: 'agent',
@@ -250,6 +253,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       return { runId };
     },
     async result(runId) {
+      checkRunId(runId);
       // Watching before the first look: an end committed in between is not missed.
       const watch = await backend.notices?.watch(runId);
       try {
@@ -289,10 +293,14 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         watch?.stop();
       }
     },
-    status: statusOf,
+    async status(runId) {
+      checkRunId(runId);
+      return statusOf(runId);
+    },
     events(runId, { offset = 0 } = {}) {
       return {
         async *[Symbol.asyncIterator]() {
+          checkRunId(runId);
           let next = offset;
           // Stream entries read so far: a read ends when the run's workflow stops (also when it
           // pauses for approval); the next read, once it runs again, starts after them.
@@ -317,8 +325,12 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         },
       };
     },
-    pendingApprovals: (runId) => readPendingApprovals(backend, runId),
+    async pendingApprovals(runId) {
+      checkRunId(runId);
+      return readPendingApprovals(backend, runId);
+    },
     async approve(runId, callId, decision) {
+      checkRunId(runId);
       checkDecision(decision);
       const listed = await resolveApprovalId(backend, runId, callId);
       // A call of a subagent waits in the subagent's own workflow, under its own approval id.
@@ -347,6 +359,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       if (recorded?.paused === true) await backend.resume(target);
     },
     async steer(runId, message, { mode, idempotencyKey } = {}) {
+      checkRunId(runId);
       const steer = toDurableSteer(message, mode);
       const now = await statusOf(runId);
       if (now === undefined || isOver(now)) {
@@ -362,6 +375,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       await backend.send(runId, steer, STEER_TOPIC, idempotencyKey ?? crypto.randomUUID());
     },
     async cancel(runId) {
+      checkRunId(runId);
       await markCancelled(backend.pool, runId);
       // Its subagents' runs too (DBOS cancels child workflows with their parent): a paused child
       // no longer waits for a decision, nor is it listed as waiting.
@@ -373,6 +387,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       await backend.cancel(runId);
     },
     async list({ status, limit } = {}) {
+      checkLimit(limit);
       const wanted =
         status === undefined ? undefined : typeof status === 'string' ? [status] : [...status];
       // Paused runs are CANCELLED workflows reported as PENDING: ask DBOS for both.
@@ -400,6 +415,8 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       return limit === undefined ? statuses : statuses.slice(0, limit);
     },
     async childRuns(runId, { limit = DEFAULT_LISTED_CHILD_RUNS } = {}) {
+      checkRunId(runId);
+      checkLimit(limit);
       const workflows = await backend.listWorkflows({
         workflowName: CHILD_WORKFLOW,
         workflow_id_prefix: childRunsPrefix(runId),
@@ -418,6 +435,43 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
 
 /** How many child runs `childRuns()` lists by default. */
 const DEFAULT_LISTED_CHILD_RUNS = 100;
+
+/**
+ * The longest run id, in UTF-8 bytes. A run id is DBOS's workflow id, a key of its indexed
+ * tables and the prefix of its subagents' ids (`<runId>/<step>.<index>:<callId>`, up to 8
+ * levels): one of 10,000 characters failed deep in Postgres ("index row requires 10016 bytes").
+ */
+const MAX_RUN_ID_BYTES = 1024;
+
+/**
+ * Refuses a run id Postgres cannot hold or index, before anything is sent: a NUL (no Postgres
+ * text holds one: every method failed with "invalid byte sequence for encoding UTF8: 0x00"), an
+ * empty or non-string id, or one over {@link MAX_RUN_ID_BYTES}.
+ */
+function checkRunId(runId: unknown): void {
+  if (
+    typeof runId !== 'string' ||
+    runId === '' ||
+    runId.includes('\0') ||
+    Buffer.byteLength(runId) > MAX_RUN_ID_BYTES
+  ) {
+    const shown = typeof runId === 'string' ? JSON.stringify(runId.slice(0, 40)) : String(runId);
+    throw new InvalidArgumentError({
+      argument: 'runId',
+      message: `The run id ${shown}${typeof runId === 'string' && runId.length > 40 ? '…' : ''} cannot be used: a run id is a non-empty string of at most ${MAX_RUN_ID_BYTES} UTF-8 bytes without NUL characters.`,
+    });
+  }
+}
+
+/** Refuses a `limit` of `list()` or `childRuns()` that is not a whole number >= 0. */
+function checkLimit(limit: unknown): void {
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) >= 0)) {
+    throw new InvalidArgumentError({
+      argument: 'limit',
+      message: `limit must be a whole number of runs >= 0 (got ${String(limit)}).`,
+    });
+  }
+}
 
 function checkDecision(decision: ApprovalDecision): void {
   if (!isApprovalDecision(decision)) {
