@@ -223,6 +223,18 @@ describe('createFileTools', () => {
       );
     });
 
+    it('names the tools as the model sees them when they have a prefix', async () => {
+      const files = createFileTools({ root, namePrefix: 'docs_' });
+      expect(
+        (await failure(() => files.readFile.execute({ path: 'docs' }, context()))).message,
+      ).toBe('"docs" is a directory. Use docs_list_files to see its contents.');
+      expect(
+        (await failure(() => files.readFile.execute({ path: 'missing.md' }, context()))).message,
+      ).toBe(
+        '"missing.md" does not exist. Use docs_list_files or docs_find_files to see what is there.',
+      );
+    });
+
     it('caps the page size in the schema', () => {
       expect(read(1000).parseArgs({ path: 'x', maxBytes: 5000 }).success).toBe(false);
       expect(read(1000).parseArgs({ path: 'x', offset: -1 }).success).toBe(false);

@@ -22,6 +22,7 @@ import { createSearchTextTool } from './create-search-text-tool.ts';
 import type { WriteFileArgs, WriteFileResult } from './create-write-file-tool.ts';
 import { createWriteFileTool } from './create-write-file-tool.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
+import { fileToolNames } from './file-tools-settings.ts';
 import { probeFdPaths } from './open-in-root.ts';
 import { protectedFolderKeys } from './protected-folders.ts';
 
@@ -138,13 +139,7 @@ export function createFileTools(options: FileToolsOptions): FileTools {
     skipDirectories: new Set(skipDirectories),
     protectedFolders: protectedFolderKeys(skipDirectories),
     allowOverwrite,
-    names: {
-      list: `${namePrefix}list_files`,
-      read: `${namePrefix}read_file`,
-      find: `${namePrefix}find_files`,
-      search: `${namePrefix}search_text`,
-      write: `${namePrefix}write_file`,
-    },
+    names: fileToolNames(namePrefix),
   };
   const listFiles = createListFilesTool(settings);
   const readFile = createReadFileTool(settings);

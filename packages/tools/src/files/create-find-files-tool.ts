@@ -44,7 +44,7 @@ export function createFindFilesTool(
         .describe(`Folder to search in. ${PATH_DESCRIPTION} Default ".".`),
     }),
     execute: async ({ pattern, path = '.' }, context) => {
-      const folder = await resolveSearchFolder(settings.rootReal, path);
+      const folder = await resolveSearchFolder(settings.rootReal, path, settings.names);
       // "src/*.ts" would never match a name; drop the folder part into the pattern's own name.
       const namePattern = pattern.includes('/')
         ? pattern.slice(pattern.lastIndexOf('/') + 1) || '*'
@@ -53,6 +53,7 @@ export function createFindFilesTool(
       let limitHit = false;
       const { truncated, visited } = await walkDirectory({
         rootReal: settings.rootReal,
+        names: settings.names,
         fdPaths: settings.fdPaths,
         start: folder.absolute,
         startRelative: folder.relative,

@@ -50,7 +50,7 @@ export function createListFilesTool(
         .describe('How many levels to list, 1 to 10. Default 1.'),
     }),
     execute: async ({ path = '.', depth = 1 }, context) => {
-      const target = await resolveInRoot(settings.rootReal, path);
+      const target = await resolveInRoot(settings.rootReal, path, settings.names);
       const info = await stat(target.absolute).catch(() => undefined);
       if (info === undefined) {
         throw new FileToolError({
@@ -69,6 +69,7 @@ export function createListFilesTool(
       const entries: (FileEntry & { absolute: string })[] = [];
       const { truncated } = await walkDirectory({
         rootReal: settings.rootReal,
+        names: settings.names,
         fdPaths: settings.fdPaths,
         start: target.absolute,
         startRelative: target.relative,

@@ -52,7 +52,7 @@ export function createReadFileTool(
         .describe(`Most bytes to return, up to ${settings.maxReadBytes} (the default).`),
     }),
     execute: async ({ path, offset = 0, maxBytes = settings.maxReadBytes }) => {
-      const target = await resolveInRoot(settings.rootReal, path);
+      const target = await resolveInRoot(settings.rootReal, path, settings.names);
       if (!target.exists) {
         throw new FileToolError({
           reason: 'not-found',
@@ -62,6 +62,7 @@ export function createReadFileTool(
       }
       const chunk = await readTextChunk({
         rootReal: settings.rootReal,
+        names: settings.names,
         fdPaths: settings.fdPaths,
         absolute: target.absolute,
         relative: target.relative,

@@ -70,10 +70,11 @@ export function createSearchTextTool(
       caseSensitive: z.boolean().optional().describe('Match case exactly. Default false.'),
     }),
     execute: async ({ query, path = '.', filePattern, caseSensitive = false }, context) => {
-      const folder = await resolveSearchFolder(settings.rootReal, path);
+      const folder = await resolveSearchFolder(settings.rootReal, path, settings.names);
       const candidates: { relative: string; absolute: string }[] = [];
       const walk = await walkDirectory({
         rootReal: settings.rootReal,
+        names: settings.names,
         fdPaths: settings.fdPaths,
         start: folder.absolute,
         startRelative: folder.relative,
@@ -106,6 +107,7 @@ export function createSearchTextTool(
             relative: candidate.relative,
             flags: READ_FLAGS,
             fdPaths: settings.fdPaths,
+            names: settings.names,
           });
         } catch {
           return undefined;

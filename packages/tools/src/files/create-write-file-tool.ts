@@ -66,7 +66,7 @@ export function createWriteFileTool(
           message: `The content is ${bytes} bytes; the limit is ${settings.maxWriteBytes}. Write a smaller file.`,
         });
       }
-      const target = await resolveInRoot(settings.rootReal, path);
+      const target = await resolveInRoot(settings.rootReal, path, settings.names);
       // Both spellings: the real path catches a link into .git ("git-link/config"), the model's
       // catches a .git that is itself a link to another folder of the root.
       const lexical = relative(settings.rootReal, resolve(settings.rootReal, path));
@@ -84,6 +84,7 @@ export function createWriteFileTool(
       try {
         const { created } = await writeFileAtomic({
           rootReal: settings.rootReal,
+          names: settings.names,
           fdPaths: settings.fdPaths,
           absolute: target.absolute,
           relative: target.relative,

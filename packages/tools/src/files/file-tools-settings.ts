@@ -1,3 +1,27 @@
+/**
+ * The names of the file tools as the model sees them (with the `namePrefix`), which messages use
+ * when they point the model at another tool.
+ * @internal
+ */
+export type FileToolNames = {
+  list: string;
+  read: string;
+  find: string;
+  search: string;
+  write: string;
+};
+
+/** The tool names for a `namePrefix` (`''` for none). @internal */
+export function fileToolNames(namePrefix: string): FileToolNames {
+  return {
+    list: `${namePrefix}list_files`,
+    read: `${namePrefix}read_file`,
+    find: `${namePrefix}find_files`,
+    search: `${namePrefix}search_text`,
+    write: `${namePrefix}write_file`,
+  };
+}
+
 /** What every file tool of one {@link createFileTools} call shares. @internal */
 export type FileToolsSettings = {
   /** The root's real path (symbolic links resolved once, at creation). */
@@ -15,7 +39,7 @@ export type FileToolsSettings = {
   protectedFolders: ReadonlyMap<string, string>;
   allowOverwrite: boolean;
   /** The tool names, so descriptions and errors can point at each other. */
-  names: { list: string; read: string; find: string; search: string; write: string };
+  names: FileToolNames;
 };
 
 /** The shared description of a `path` argument. @internal */

@@ -1,11 +1,15 @@
 import { FileToolError } from './file-tool-error.ts';
+import type { FileToolNames } from './file-tools-settings.ts';
 
 /**
  * Maps a file system error to a message about the model's path, never the disk location (the
  * error's own message names the absolute path; it stays on `cause`, for the application).
+ *
+ * @param names the tools as the model sees them (with their prefix), for the messages that point
+ * the model at another tool: a bare "list_files" would name a tool it does not have.
  * @internal
  */
-export function ioError(error: unknown, relative: string): FileToolError {
+export function ioError(error: unknown, relative: string, names: FileToolNames): FileToolError {
   const code = (error as { code?: unknown }).code;
   if (code === 'ENOTDIR') {
     // "README.md/notes.txt": nothing is missing, a file is in the way; "does not exist" would
@@ -21,7 +25,7 @@ export function ioError(error: unknown, relative: string): FileToolError {
     return new FileToolError({
       reason: 'not-found',
       path: relative,
-      message: `"${relative}" does not exist. Use list_files or find_files to see what is there.`,
+      message: `"${relative}" does not exist. Use ${names.list} or ${names.find} to see what is there.`,
       cause: error,
     });
   }
@@ -45,7 +49,7 @@ export function ioError(error: unknown, relative: string): FileToolError {
     return new FileToolError({
       reason: 'wrong-type',
       path: relative,
-      message: `"${relative}" is a directory. Use list_files to see its contents.`,
+      message: `"${relative}" is a directory. Use ${names.list} to see its contents.`,
       cause: error,
     });
   }

@@ -19,6 +19,7 @@ import { silentLogger } from '@gemloop/core/logging';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileTools } from './create-file-tools.ts';
 import { FileToolError } from './file-tool-error.ts';
+import { fileToolNames } from './file-tools-settings.ts';
 import { openFileInRoot, probeFdPaths } from './open-in-root.ts';
 import { READ_FLAGS } from './read-text-chunk.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
@@ -253,6 +254,24 @@ describe('a parent folder swapped for a symbolic link after the path check', () 
   });
 });
 
+describe('a file removed after the path check', () => {
+  it('is not-found, naming the tools as the model sees them', async () => {
+    const files = createFileTools({ root, namePrefix: 'docs_' });
+    hooks.beforeOpen = async (path) => {
+      if (path.endsWith('file.txt')) {
+        hooks.beforeOpen = undefined;
+        await unlink(join(root, 'sub', 'file.txt'));
+      }
+    };
+    const error = await outcome(() => files.readFile.execute({ path: 'sub/file.txt' }, context));
+    expect(error).toMatchObject({
+      reason: 'not-found',
+      message:
+        '"sub/file.txt" does not exist. Use docs_list_files or docs_find_files to see what is there.',
+    });
+  });
+});
+
 describe('without /proc/self/fd (the portable fallback)', () => {
   it('is used only when /proc/self/fd reads back the root', () => {
     expect(probeFdPaths(root)).toBe(process.platform === 'linux');
@@ -273,6 +292,7 @@ describe('without /proc/self/fd (the portable fallback)', () => {
         relative: 'sub/file.txt',
         flags: READ_FLAGS,
         fdPaths: false,
+        names: fileToolNames(''),
       }),
     );
     expect(error).toMatchObject({ reason: 'outside-root' });
@@ -294,6 +314,7 @@ describe('without /proc/self/fd (the portable fallback)', () => {
         overwrite: false,
         createDirectories: true,
         fdPaths: false,
+        names: fileToolNames(''),
       }),
     );
     expect(error).toMatchObject({ reason: 'outside-root' });
@@ -307,6 +328,7 @@ describe('without /proc/self/fd (the portable fallback)', () => {
       relative: 'sub/file.txt',
       flags: READ_FLAGS,
       fdPaths: false,
+      names: fileToolNames(''),
     });
     expect(await handle.readFile('utf8')).toBe('inside');
     await handle.close();
@@ -319,6 +341,7 @@ describe('without /proc/self/fd (the portable fallback)', () => {
         overwrite: false,
         createDirectories: true,
         fdPaths: false,
+        names: fileToolNames(''),
       }),
     ).toEqual({ created: true });
     expect(await readFile(join(root, 'sub', 'a', 'new.txt'), 'utf8')).toBe('model text');

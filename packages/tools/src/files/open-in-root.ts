@@ -4,6 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join, relative as relativePath, sep } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
+import type { FileToolNames } from './file-tools-settings.ts';
 import { ioError } from './io-error.ts';
 import { isInside } from './resolve-in-root.ts';
 
@@ -40,6 +41,8 @@ export type OpenInRootOptions = {
   flags: number;
   /** From {@link probeFdPaths}. */
   fdPaths: boolean;
+  /** The tools as the model sees them, for messages that point at another tool. */
+  names: FileToolNames;
 };
 
 /**
@@ -60,12 +63,13 @@ export async function openFileInRoot({
   relative,
   flags,
   fdPaths,
+  names,
 }: OpenInRootOptions): Promise<FileHandle> {
   let handle: FileHandle;
   try {
     handle = await open(absolute, flags);
   } catch (error) {
-    throw ioError(error, relative);
+    throw ioError(error, relative, names);
   }
   let inside: boolean;
   try {
@@ -108,11 +112,13 @@ export async function readDirectoryInRoot({
   absolute,
   relative,
   fdPaths,
+  names,
 }: {
   rootReal: string;
   absolute: string;
   relative: string;
   fdPaths: boolean;
+  names: FileToolNames;
 }): Promise<Dirent[]> {
   if (!fdPaths) {
     const entries = await readdir(absolute, { withFileTypes: true });
@@ -125,6 +131,7 @@ export async function readDirectoryInRoot({
     relative,
     flags: DIRECTORY_FLAGS,
     fdPaths,
+    names,
   });
   try {
     return await readdir(`/proc/self/fd/${handle.fd}`, { withFileTypes: true });
@@ -165,6 +172,7 @@ export async function openDirectoryInRoot({
   relative,
   create,
   fdPaths,
+  names,
 }: {
   rootReal: string;
   absoluteDirectory: string;
@@ -172,6 +180,7 @@ export async function openDirectoryInRoot({
   relative: string;
   create: boolean;
   fdPaths: boolean;
+  names: FileToolNames;
 }): Promise<DirectoryInRoot> {
   const fromRoot = relativePath(rootReal, absoluteDirectory);
   const parts = fromRoot === '' ? [] : fromRoot.split(sep);
@@ -188,14 +197,14 @@ export async function openDirectoryInRoot({
       };
     } catch (error) {
       if (FileToolError.isInstance(error)) throw error;
-      throw ioError(error, relative);
+      throw ioError(error, relative, names);
     }
   }
   let directory: FileHandle;
   try {
     directory = await open(rootReal, constants.O_RDONLY | O_DIRECTORY);
   } catch (error) {
-    throw ioError(error, relative);
+    throw ioError(error, relative, names);
   }
   try {
     for (const part of parts) {
@@ -217,7 +226,7 @@ export async function openDirectoryInRoot({
   } catch (error) {
     await directory.close();
     if ((error as { code?: unknown }).code === 'ELOOP') throw swapped(relative);
-    throw ioError(error, relative);
+    throw ioError(error, relative, names);
   }
   const held = directory;
   return {

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { looksBinary } from '../internal/looks-binary.ts';
 import { FileToolError } from './file-tool-error.ts';
+import type { FileToolNames } from './file-tools-settings.ts';
 import { ioError } from './io-error.ts';
 import { openFileInRoot } from './open-in-root.ts';
 
@@ -38,6 +39,7 @@ export async function readTextChunk({
   offset,
   maxBytes,
   fdPaths,
+  names,
 }: {
   rootReal: string;
   absolute: string;
@@ -45,15 +47,24 @@ export async function readTextChunk({
   offset: number;
   maxBytes: number;
   fdPaths: boolean;
+  /** The tools as the model sees them, for messages that point at another tool. */
+  names: FileToolNames;
 }): Promise<TextChunk> {
-  const handle = await openFileInRoot({ rootReal, absolute, relative, flags: READ_FLAGS, fdPaths });
+  const handle = await openFileInRoot({
+    rootReal,
+    absolute,
+    relative,
+    flags: READ_FLAGS,
+    fdPaths,
+    names,
+  });
   try {
     const stats = await handle.stat();
     if (stats.isDirectory()) {
       throw new FileToolError({
         reason: 'wrong-type',
         path: relative,
-        message: `"${relative}" is a directory. Use list_files to see its contents.`,
+        message: `"${relative}" is a directory. Use ${names.list} to see its contents.`,
       });
     }
     if (!stats.isFile()) {
@@ -90,7 +101,7 @@ export async function readTextChunk({
     return chunk;
   } catch (error) {
     if (FileToolError.isInstance(error)) throw error;
-    throw ioError(error, relative);
+    throw ioError(error, relative, names);
   } finally {
     await handle.close();
   }

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileToolError } from './file-tool-error.ts';
+import { fileToolNames } from './file-tools-settings.ts';
 import { resolveInRoot } from './resolve-in-root.ts';
+
+const names = fileToolNames('');
 
 let base: string;
 let root: string;
@@ -29,7 +32,7 @@ afterEach(async () => {
 
 async function refusal(input: string): Promise<FileToolError> {
   try {
-    await resolveInRoot(root, input);
+    await resolveInRoot(root, input, names);
   } catch (error) {
     if (FileToolError.isInstance(error)) return error;
     throw error;
@@ -39,14 +42,14 @@ async function refusal(input: string): Promise<FileToolError> {
 
 describe('resolveInRoot', () => {
   it('resolves paths inside the root to real paths and root-relative names', async () => {
-    expect(await resolveInRoot(root, 'sub/file.txt')).toEqual({
+    expect(await resolveInRoot(root, 'sub/file.txt', names)).toEqual({
       absolute: join(root, 'sub', 'file.txt'),
       relative: 'sub/file.txt',
       exists: true,
     });
-    expect((await resolveInRoot(root, '.')).relative).toBe('.');
-    expect((await resolveInRoot(root, './sub/../sub/deeper/')).relative).toBe('sub/deeper');
-    expect(await resolveInRoot(root, 'sub/new/dir/file.md')).toEqual({
+    expect((await resolveInRoot(root, '.', names)).relative).toBe('.');
+    expect((await resolveInRoot(root, './sub/../sub/deeper/', names)).relative).toBe('sub/deeper');
+    expect(await resolveInRoot(root, 'sub/new/dir/file.md', names)).toEqual({
       absolute: join(root, 'sub', 'new', 'dir', 'file.md'),
       relative: 'sub/new/dir/file.md',
       exists: false,
@@ -54,7 +57,7 @@ describe('resolveInRoot', () => {
   });
 
   it('follows a link that stays inside the root', async () => {
-    expect(await resolveInRoot(root, 'link-inside')).toMatchObject({
+    expect(await resolveInRoot(root, 'link-inside', names)).toMatchObject({
       absolute: join(root, 'sub', 'file.txt'),
       relative: 'sub/file.txt',
     });
@@ -96,7 +99,7 @@ describe('resolveInRoot', () => {
   });
 
   it('treats a dangling link as the link itself, which the write tool refuses', async () => {
-    expect(await resolveInRoot(root, 'dangling-out')).toEqual({
+    expect(await resolveInRoot(root, 'dangling-out', names)).toEqual({
       absolute: join(root, 'dangling-out'),
       relative: 'dangling-out',
       exists: false,

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
+import type { FileToolNames } from './file-tools-settings.ts';
 import { ioError } from './io-error.ts';
 
 /** A path checked to lie inside the root. @internal */
@@ -29,9 +30,14 @@ const MAX_PATH_LENGTH = 1024;
  *
  * @throws {@link FileToolError} `invalid-path` or `outside-root`; a file system error (a loop of
  * links, a name too long) as `symlink`, `invalid-path` or `io`, naming only the model's path.
+ * @param names the tools as the model sees them, for messages that point at another tool.
  * @internal
  */
-export async function resolveInRoot(rootReal: string, input: string): Promise<RootPath> {
+export async function resolveInRoot(
+  rootReal: string,
+  input: string,
+  names: FileToolNames,
+): Promise<RootPath> {
   if (typeof input !== 'string' || input.length === 0 || input.length > MAX_PATH_LENGTH) {
     throw new FileToolError({
       reason: 'invalid-path',
@@ -66,7 +72,7 @@ export async function resolveInRoot(rootReal: string, input: string): Promise<Ro
   } catch (error) {
     if (FileToolError.isInstance(error)) throw error;
     // The file system's own message names the absolute path; the model gets its own path only.
-    throw ioError(error, input);
+    throw ioError(error, input, names);
   }
   const fromRoot = relative(rootReal, absolute);
   return { absolute, relative: fromRoot === '' ? '.' : fromRoot.split(sep).join('/'), exists };

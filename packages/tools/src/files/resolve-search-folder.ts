@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { FileToolError } from './file-tool-error.ts';
+import type { FileToolNames } from './file-tools-settings.ts';
 import type { RootPath } from './resolve-in-root.ts';
 import { resolveInRoot } from './resolve-in-root.ts';
 
@@ -8,8 +9,12 @@ import { resolveInRoot } from './resolve-in-root.ts';
  * @throws {@link FileToolError} as {@link resolveInRoot} does, plus `not-found` and `wrong-type`.
  * @internal
  */
-export async function resolveSearchFolder(rootReal: string, path: string): Promise<RootPath> {
-  const folder = await resolveInRoot(rootReal, path);
+export async function resolveSearchFolder(
+  rootReal: string,
+  path: string,
+  names: FileToolNames,
+): Promise<RootPath> {
+  const folder = await resolveInRoot(rootReal, path, names);
   const info = folder.exists ? await stat(folder.absolute).catch(() => undefined) : undefined;
   if (info === undefined) {
     throw new FileToolError({

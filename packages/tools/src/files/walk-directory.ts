@@ -1,5 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
+import type { FileToolNames } from './file-tools-settings.ts';
 import { readDirectoryInRoot } from './open-in-root.ts';
 
 /** One entry met while walking. @internal */
@@ -20,6 +21,8 @@ export type WalkOptions = {
   rootReal: string;
   /** From {@link probeFdPaths}. */
   fdPaths: boolean;
+  /** The tools as the model sees them, for messages that point at another tool. */
+  names: FileToolNames;
   /** Absolute path of the directory to walk (already checked to be inside the root). */
   start: string;
   /** Its path relative to the root (`.` for the root). */
@@ -64,6 +67,7 @@ export async function walkDirectory(
         absolute: directory.absolute,
         relative: directory.relative,
         fdPaths: options.fdPaths,
+        names: options.names,
       });
     } catch {
       continue;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileToolError } from './file-tool-error.ts';
+import { fileToolNames } from './file-tools-settings.ts';
 import { probeFdPaths } from './open-in-root.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
@@ -55,6 +56,7 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic({
       rootReal: root,
       fdPaths: probeFdPaths(root),
+      names: fileToolNames(''),
       absolute: target,
       relative: 'new.txt',
       content,
@@ -76,6 +78,7 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic({
       rootReal: root,
       fdPaths: probeFdPaths(root),
+      names: fileToolNames(''),
       absolute: target,
       relative: 'doc.txt',
       content,
@@ -95,6 +98,7 @@ describe('writeFileAtomic', () => {
     const error = await writeFileAtomic({
       rootReal: root,
       fdPaths: probeFdPaths(root),
+      names: fileToolNames(''),
       absolute: target,
       relative: 'doc.txt',
       content,
@@ -115,6 +119,7 @@ describe('writeFileAtomic', () => {
     const error = await writeFileAtomic({
       rootReal: root,
       fdPaths: probeFdPaths(root),
+      names: fileToolNames(''),
       absolute: target,
       relative: 'race.txt',
       content: 'mine',

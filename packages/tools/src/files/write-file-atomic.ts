@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { FileToolError } from './file-tool-error.ts';
+import type { FileToolNames } from './file-tools-settings.ts';
 import { ioError } from './io-error.ts';
 import type { DirectoryInRoot } from './open-in-root.ts';
 import { openDirectoryInRoot, swapped } from './open-in-root.ts';
@@ -21,6 +22,8 @@ export type WriteFileAtomicOptions = {
   createDirectories: boolean;
   /** From {@link probeFdPaths}: work through the held directory's descriptor. */
   fdPaths: boolean;
+  /** The tools as the model sees them, for messages that point at another tool. */
+  names: FileToolNames;
 };
 
 /**
@@ -48,6 +51,7 @@ export async function writeFileAtomic({
   overwrite,
   createDirectories,
   fdPaths,
+  names,
 }: WriteFileAtomicOptions): Promise<{ created: boolean }> {
   const directory = await openDirectoryInRoot({
     rootReal,
@@ -55,9 +59,10 @@ export async function writeFileAtomic({
     relative,
     create: createDirectories,
     fdPaths,
+    names,
   });
   try {
-    return await writeIn(directory, basename(absolute), relative, content, overwrite);
+    return await writeIn(directory, basename(absolute), relative, content, overwrite, names);
   } finally {
     await directory.close();
   }
@@ -69,11 +74,12 @@ async function writeIn(
   relative: string,
   content: string,
   overwrite: boolean,
+  names: FileToolNames,
 ): Promise<{ created: boolean }> {
   const target = directory.entry(name);
   const existing = await lstat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
-    throw ioError(error, relative);
+    throw ioError(error, relative, names);
   });
   if (existing?.isSymbolicLink() === true) {
     throw new FileToolError({
@@ -119,7 +125,7 @@ async function writeIn(
   } catch (error) {
     await unlink(temporary).catch(() => {});
     if (FileToolError.isInstance(error)) throw error;
-    throw ioError(error, relative);
+    throw ioError(error, relative, names);
   }
   return { created: existing === undefined };
 }
