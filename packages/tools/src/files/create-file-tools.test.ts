@@ -115,6 +115,19 @@ describe('createFileTools', () => {
       );
     });
 
+    it('accepts a folder path that ends with a slash', async () => {
+      const result = await list().execute({ path: 'docs/' }, context());
+      expect(result.path).toBe('docs');
+      expect(result.entries.map((entry) => entry.path)).toEqual(['docs/guides', 'docs/intro.md']);
+      const { findFiles, searchText } = createFileTools({ root });
+      expect(
+        (await findFiles.execute({ pattern: '*.md', path: 'docs/' }, context())).matches,
+      ).toHaveLength(2);
+      expect(
+        (await searchText.execute({ query: 'todo', path: 'docs/guides/' }, context())).matches,
+      ).toHaveLength(1);
+    });
+
     it('refuses folders outside the root and explains files and missing paths', async () => {
       expect((await failure(() => list().execute({ path: '..' }, context()))).reason).toBe(
         'outside-root',
@@ -222,6 +235,15 @@ describe('createFileTools', () => {
         '"missing.md" does not exist. Use list_files or find_files to see what is there.',
       );
     });
+
+    it.each(['README.md/', 'docs/intro.md/', 'README.md/.'])(
+      'refuses %s, which ends like a folder, instead of reading the file',
+      async (path) => {
+        const error = await failure(() => read().execute({ path }, context()));
+        expect(error).toMatchObject({ reason: 'wrong-type', path });
+        expect(error.message).toMatch(/, so it names a folder; a file path must /);
+      },
+    );
 
     it('names the tools as the model sees them when they have a prefix', async () => {
       const files = createFileTools({ root, namePrefix: 'docs_' });
@@ -464,6 +486,25 @@ describe('createFileTools', () => {
       expect(
         (await failure(() => writer().execute({ path: '.', content: 'x' }, context()))).reason,
       ).toBe('wrong-type');
+    });
+
+    it.each([
+      ['trail/', 'a slash'],
+      ['docs/intro.md/', 'a slash'],
+      ['README.md/.', '"."'],
+      ['new/x/..', '".."'],
+    ])('refuses %s: a path ending with %s names a folder, not a file', async (path, ending) => {
+      const error = await failure(() =>
+        writer().execute({ path, content: 'x', overwrite: true }, context()),
+      );
+      expect(error).toMatchObject({ reason: 'wrong-type', path });
+      expect(error.message).toContain(`"${path}" ends with ${ending}, so it names a folder`);
+      expect(await readdir(root)).not.toContain('trail');
+      expect(await readdir(root)).not.toContain('new');
+      expect(await readFile(join(root, 'README.md'), 'utf8')).toBe('# Project\nTODO: write docs\n');
+      expect(await readFile(join(root, 'docs', 'intro.md'), 'utf8')).toBe(
+        'Intro\nSee the todo list.\n',
+      );
     });
 
     it('says a file stands where the path needs a folder, not that the new file does not exist', async () => {

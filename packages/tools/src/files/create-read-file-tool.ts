@@ -5,7 +5,7 @@ import { FileToolError } from './file-tool-error.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
 import { readTextChunk } from './read-text-chunk.ts';
-import { resolveInRoot } from './resolve-in-root.ts';
+import { resolveFileInRoot } from './resolve-in-root.ts';
 
 /** The arguments of the read-file tool. */
 export type ReadFileArgs = {
@@ -52,7 +52,7 @@ export function createReadFileTool(
         .describe(`Most bytes to return, up to ${settings.maxReadBytes} (the default).`),
     }),
     execute: async ({ path, offset = 0, maxBytes = settings.maxReadBytes }) => {
-      const target = await resolveInRoot(settings.rootReal, path, settings.names);
+      const target = await resolveFileInRoot(settings.rootReal, path, settings.names);
       if (!target.exists) {
         throw new FileToolError({
           reason: 'not-found',

@@ -7,7 +7,7 @@ import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
 import { checkNotGitHookPath, findGitHookPaths } from './find-git-hook-paths.ts';
 import { checkNotProtected } from './protected-folders.ts';
-import { resolveInRoot } from './resolve-in-root.ts';
+import { resolveFileInRoot } from './resolve-in-root.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
 /** The arguments of the write-file tool. */
@@ -66,7 +66,7 @@ export function createWriteFileTool(
           message: `The content is ${bytes} bytes; the limit is ${settings.maxWriteBytes}. Write a smaller file.`,
         });
       }
-      const target = await resolveInRoot(settings.rootReal, path, settings.names);
+      const target = await resolveFileInRoot(settings.rootReal, path, settings.names);
       // Both spellings: the real path catches a link into .git ("git-link/config"), the model's
       // catches a .git that is itself a link to another folder of the root.
       const lexical = relative(settings.rootReal, resolve(settings.rootReal, path));

@@ -8,7 +8,10 @@ export type FileToolErrorReason =
   | 'outside-root'
   /** Nothing exists at the path. */
   | 'not-found'
-  /** The path is a directory where a file was expected, or the other way round. */
+  /**
+   * The path is a directory where a file was expected, or the other way round; a file path that
+   * ends with a slash (or a `.` or `..` part) names a directory.
+   */
   | 'wrong-type'
   /** The file holds binary data (NUL bytes or invalid UTF-8). */
   | 'binary'

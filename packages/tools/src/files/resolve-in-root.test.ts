@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileToolError } from './file-tool-error.ts';
 import { fileToolNames } from './file-tools-settings.ts';
-import { resolveInRoot } from './resolve-in-root.ts';
+import { checkFilePathEnding, resolveInRoot } from './resolve-in-root.ts';
 
 const names = fileToolNames('');
 
@@ -120,5 +120,22 @@ describe('resolveInRoot', () => {
       expect(error.message).not.toContain(base);
       expect(JSON.stringify(error)).not.toContain(base);
     }
+  });
+});
+
+describe('checkFilePathEnding', () => {
+  it('counts a trailing backslash as a separator where it is one (Windows), not elsewhere', () => {
+    for (const input of ['docs\\notes.md\\', 'docs\\notes.md\\.', 'docs\\x\\..']) {
+      expect(() => checkFilePathEnding(input, '\\')).toThrow(/, so it names a folder; a file path/);
+    }
+    expect(() => checkFilePathEnding('docs\\', '\\')).toThrow(
+      '"docs\\" ends with a backslash, so it names a folder; a file path must not end with a slash.',
+    );
+    // On POSIX a backslash is part of a name: "name\" is a file named so, and "a\.." one too.
+    expect(() => checkFilePathEnding('name\\', '/')).not.toThrow();
+    expect(() => checkFilePathEnding('a\\..', '/')).not.toThrow();
+    expect(() => checkFilePathEnding('docs/notes.md', '\\')).not.toThrow();
+    expect(() => checkFilePathEnding('.hidden', '/')).not.toThrow();
+    expect(() => checkFilePathEnding('notes..', '/')).not.toThrow();
   });
 });

@@ -78,6 +78,54 @@ export async function resolveInRoot(
   return { absolute, relative: fromRoot === '' ? '.' : fromRoot.split(sep).join('/'), exists };
 }
 
+/**
+ * {@link resolveInRoot} for a tool that takes a file, not a folder: a path that ends with a
+ * separator ("notes/") or with a "." or ".." part names a folder, though resolving it drops that
+ * ending ("a.txt/" resolves to "a.txt"). Without this check `write_file "trail/"` would create a
+ * file named "trail" and `read_file "a.txt/"` would read "a.txt". Tools that take a folder keep
+ * accepting such paths.
+ *
+ * @throws {@link FileToolError} `wrong-type` for a path that names a folder; otherwise as
+ * {@link resolveInRoot}.
+ * @internal
+ */
+export async function resolveFileInRoot(
+  rootReal: string,
+  input: string,
+  names: FileToolNames,
+): Promise<RootPath> {
+  const target = await resolveInRoot(rootReal, input, names);
+  checkFilePathEnding(input);
+  return target;
+}
+
+/**
+ * Refuses a path that names a folder by its ending (see {@link resolveFileInRoot}).
+ *
+ * @param separator the platform's separator: on Windows `\` separates folders too (as it does
+ * for `resolve`), while on POSIX it is a character of a name (`a\` is a file named so).
+ * @throws {@link FileToolError} `wrong-type`.
+ * @internal
+ */
+export function checkFilePathEnding(input: string, separator: string = sep): void {
+  const windows = separator === '\\';
+  if (input.endsWith('/') || (windows && input.endsWith('\\'))) {
+    throw new FileToolError({
+      reason: 'wrong-type',
+      path: input,
+      message: `"${input}" ends with a ${input.endsWith('/') ? 'slash' : 'backslash'}, so it names a folder; a file path must not end with a slash. Give the file's own path, e.g. "docs/notes.md".`,
+    });
+  }
+  const last = input.split(windows ? /[/\\]/ : '/').at(-1);
+  if (last === '.' || last === '..') {
+    throw new FileToolError({
+      reason: 'wrong-type',
+      path: input,
+      message: `"${input}" ends with "${last}", so it names a folder; a file path must end with the file's name, e.g. "docs/notes.md".`,
+    });
+  }
+}
+
 /** Whether `path` is `root` or below it (both absolute and normalized). @internal */
 export function isInside(root: string, path: string): boolean {
   if (path === root) return true;
