@@ -602,6 +602,106 @@ describe('createFileTools', () => {
     });
   });
 
+  // git takes a folder holding a HEAD that names a ref or an object, objects/ and refs/ for a
+  // (bare) git directory, and runs what its config says when a command is run in that folder.
+  describe('write_file and folders that look like a git repository', () => {
+    const writer = () => createFileTools({ root, allowWrite: true }).writeFile!;
+    const head = 'ref: refs/heads/main\n';
+    const fsmonitor = '[core]\n\tfsmonitor = "touch pwned"\n';
+    const write = (path: string, content = '') =>
+      writer().execute({ path, content, overwrite: true }, context());
+
+    it.each([
+      [['sub/HEAD', 'sub/objects/info/keep', 'sub/refs/heads/keep'], 'sub'],
+      [['sub/objects/info/keep', 'sub/refs/heads/keep', 'sub/HEAD'], 'sub'],
+      [['sub/refs/heads/keep', 'sub/HEAD', 'sub/objects/info/keep'], 'sub'],
+      [['HEAD', 'objects/pack/x', 'refs/x'], '.'],
+      [['sub/HEAD', 'sub/commondir'], 'sub'],
+    ])('refuses the last write of %j, which would complete one in %s', async (paths, folder) => {
+      const content = (path: string) => (path.endsWith('HEAD') ? head : '../x');
+      const last = paths.at(-1) as string;
+      for (const path of paths.slice(0, -1)) await write(path, content(path));
+      const error = await failure(() => write(last, content(last)));
+      expect(error).toMatchObject({ reason: 'protected-folder', path: last });
+      expect(error.message).toContain(`would make "${folder}" look like a git repository`);
+      expect(error.message).not.toContain(base);
+      // Nothing of the refused write was made, not even its first folder.
+      const entry = last.split('/')[folder === '.' ? 0 : 1] as string;
+      await expect(stat(join(root, folder, entry))).rejects.toThrow();
+    });
+
+    it('refuses writes made at once that together would lay one out', async () => {
+      const tool = writer();
+      const at = (path: string, content = '') => tool.execute({ path, content }, context());
+      const outcomes = await Promise.allSettled([
+        at('sub/HEAD', head),
+        at('sub/objects/info/keep'),
+        at('sub/refs/heads/keep'),
+      ]);
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+      // Two sets of file tools on the same root, too.
+      const others = await Promise.allSettled([
+        at('other/HEAD', head),
+        write('other/objects/info/keep'),
+        writer().execute({ path: 'other/refs/heads/keep', content: '' }, context()),
+      ]);
+      expect(others.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+    });
+
+    it('counts a HEAD holding an object name (a detached HEAD), and one spelled otherwise', async () => {
+      await mkdir(join(root, 'sub', 'objects'), { recursive: true });
+      await mkdir(join(root, 'sub', 'refs'));
+      for (const content of ['0123456789abcdef0123456789ABCDEF01234567\n', 'ref:\trefs/x']) {
+        expect((await failure(() => write('sub/HEAD', content))).reason).toBe('protected-folder');
+      }
+    });
+
+    it.each([
+      'sub/config',
+      'sub/config.worktree',
+      'sub/hooks/post-checkout',
+      'sub/objects/info/alternates',
+      'sub/deeper/file.txt',
+    ])('refuses %s inside one that is already there', async (path) => {
+      await mkdir(join(root, 'sub', 'objects'), { recursive: true });
+      await mkdir(join(root, 'sub', 'refs'));
+      await writeFile(join(root, 'sub', 'HEAD'), head);
+      const error = await failure(() => write(path, fsmonitor));
+      expect(error).toMatchObject({ reason: 'protected-folder', path });
+      expect(error.message).toContain('is inside "sub", which looks like a git repository');
+      expect(await readdir(join(root, 'sub'))).toEqual(['HEAD', 'objects', 'refs']);
+    });
+
+    it('refuses a config beside a HEAD and a commondir (a worktree git directory)', async () => {
+      await mkdir(join(root, 'sub'));
+      await writeFile(join(root, 'sub', 'HEAD'), head);
+      await writeFile(join(root, 'sub', 'commondir'), '../docs');
+      expect((await failure(() => write('sub/config', fsmonitor))).reason).toBe('protected-folder');
+    });
+
+    it('keeps ordinary files named config, HEAD, objects or refs writable', async () => {
+      // A project's own config or HEAD file, alone or with one of the other two.
+      await write('config', fsmonitor);
+      await write('HEAD', head);
+      await write('app/refs/index.md', 'x');
+      await write('app/HEAD', head);
+      await write('app/config', fsmonitor);
+      await write('data/objects/a.json', '{}');
+      await write('data/refs/b.json', '{}');
+      // A HEAD that git would not take (neither "ref: refs/..." nor an object name).
+      await write('data/HEAD', 'the head of the data\n');
+      await write('data/config', fsmonitor);
+      await write('data/HEAD', 'ref: heads/main\n');
+      expect(await readdir(join(root, 'data'))).toEqual(['HEAD', 'config', 'objects', 'refs']);
+    });
+
+    it('says so in the description', () => {
+      expect(writer().declaration.description).toContain(
+        'a folder that looks like a git repository',
+      );
+    });
+  });
+
   describe('write_file modes, errors and concurrency', () => {
     const writer = () => createFileTools({ root, allowWrite: true }).writeFile!;
 

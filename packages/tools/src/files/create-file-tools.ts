@@ -106,6 +106,15 @@ const fileToolsOptions: DeclaredOptions<FileToolsOptions> = defineOptions<FileTo
  * are refused, searches are bounded in files, bytes and matches, and writes are atomic, never
  * follow a link, and never touch `.git` or the other skipped folders.
  *
+ * Nor do writes plant a git repository, which git would use (running the commands its config
+ * names) when a developer runs git in that folder: git takes any folder holding a `HEAD` that
+ * names a ref or an object (`ref: refs/...`, or 40 hex digits), `objects/` and `refs/` for a bare
+ * repository (`is_git_directory()` in git's setup.c; `safe.bareRepository` is `all` by default
+ * in git 2.x). So a write that would make a folder look like that (or hold such a `HEAD` and a
+ * `commondir`) is refused, and nothing is written inside a folder that already does, as for
+ * `.git`. A project's own `config` or `HEAD` file, `objects/` and `refs/` folders, and a `HEAD`
+ * git would not take stay writable.
+ *
  * @example
  * const files = createFileTools({ root: './workspace', allowWrite: true });
  * const agent = createAgent({ model, tools: [...files.tools] });

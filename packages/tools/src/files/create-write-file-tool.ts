@@ -6,6 +6,11 @@ import { FileToolError } from './file-tool-error.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
 import { checkNotGitHookPath, findGitHookPaths } from './find-git-hook-paths.ts';
+import {
+  checkNotGitDirectory,
+  namesGitDirectoryEntry,
+  oneGitEntryWriteAtATime,
+} from './git-directories.ts';
 import { checkNotProtected } from './protected-folders.ts';
 import { resolveFileInRoot } from './resolve-in-root.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
@@ -47,7 +52,7 @@ export function createWriteFileTool(
   };
   return defineTool({
     name: settings.names.write,
-    description: `Writes a UTF-8 text file under the root, creating it (and missing folders) or replacing it. ${overwriteHelp} The write is atomic: readers see the old file or the complete new one, never a partial file. Symbolic links are never written through. Nothing is ever written inside these folders: ${[...settings.protectedFolders.values()].join(', ')}, nor where the repository's git config says git runs hooks from (core.hooksPath) or reads config from (include.path).`,
+    description: `Writes a UTF-8 text file under the root, creating it (and missing folders) or replacing it. ${overwriteHelp} The write is atomic: readers see the old file or the complete new one, never a partial file. Symbolic links are never written through. Nothing is ever written inside these folders: ${[...settings.protectedFolders.values()].join(', ')}, nor where the repository's git config says git runs hooks from (core.hooksPath) or reads config from (include.path), nor in a folder that looks like a git repository (a HEAD beside objects/ and refs/), nor a file that would make a folder look like one.`,
     parameters: settings.allowOverwrite
       ? z.object({
           ...shape,
@@ -81,8 +86,14 @@ export function createWriteFileTool(
           message: 'The root folder itself cannot be written; give a file path such as "notes.md".',
         });
       }
-      try {
-        const { created } = await writeFileAtomic({
+      const write = async () => {
+        await checkNotGitDirectory({
+          rootReal: settings.rootReal,
+          input: path,
+          relative: target.relative,
+          content,
+        });
+        return writeFileAtomic({
           rootReal: settings.rootReal,
           names: settings.names,
           fdPaths: settings.fdPaths,
@@ -92,6 +103,11 @@ export function createWriteFileTool(
           overwrite: settings.allowOverwrite && overwrite,
           createDirectories: true,
         });
+      };
+      try {
+        const { created } = await (namesGitDirectoryEntry(target.relative)
+          ? oneGitEntryWriteAtATime(write)
+          : write());
         return { path: target.relative, bytes, created };
       } catch (error) {
         if (

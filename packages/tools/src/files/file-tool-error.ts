@@ -25,7 +25,9 @@ export type FileToolErrorReason =
    * The write would land in a folder the tools never write to: `.git` (its config and hooks run
    * commands), `.husky` (husky's git hooks), the folder the repository's git config names as
    * `core.hooksPath`, a config file it includes, or one of the `skipDirectories` (e.g.
-   * `node_modules`); or the git config is too large to tell where hooks run from.
+   * `node_modules`); or the git config is too large to tell where hooks run from. Also a folder
+   * that looks like a git repository to git (a `HEAD` naming a ref or an object, beside
+   * `objects/` and `refs/` or a `commondir`), and a write that would make a folder look like one.
    */
   | 'protected-folder'
   /** The file system refused (permissions, disk full, ...). */
