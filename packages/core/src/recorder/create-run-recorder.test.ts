@@ -411,6 +411,27 @@ describe('createRunRecorder', () => {
     expect(run.at(-1)).toMatchObject({ type: 'run-end', outcome: 'success' });
   });
 
+  it('makes its folder again when it was removed between two runs', async () => {
+    const { gemini, dir } = await setup({ script: () => turn.text('Fine.') });
+    const warnings: unknown[] = [];
+    const recorder = createRunRecorder({
+      dir,
+      logger: { warn: (fields: unknown) => warnings.push(fields) } as never,
+    });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', recorder, telemetry: false });
+    await agent.run('First');
+    await recorder.flush();
+    // Someone cleans up the runs while the process goes on.
+    await rm(dir, { recursive: true, force: true });
+    await agent.run('Second');
+    await recorder.flush();
+    const runs = await readRuns(dir);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.[0]).toMatchObject({ type: 'run-start', input: 'Second' });
+    expect(runs[0]?.at(-1)).toMatchObject({ type: 'run-end', outcome: 'success' });
+    expect(warnings).toEqual([]);
+  });
+
   it('never fails a run when it cannot write', async () => {
     const { gemini, dir } = await setup({ script: [turn.text('Fine.')] });
     const blocked = join(dir, 'a-file');

@@ -143,8 +143,17 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
       let written = 0;
       let stopped = false;
       made ??= fs().mkdir(dir, { recursive: true });
-      // Lines are appended in order on one chain; the file opens with the first.
-      let chain: Promise<FsPromises.FileHandle | undefined> = made.then(() => fs().open(file, 'a'));
+      // Lines are appended in order on one chain; the file opens with the first. A folder removed
+      // since it was made (`rm -rf .gemloop/runs` while a server runs) is made again: else every
+      // later run of the process would fail to open its file.
+      let chain: Promise<FsPromises.FileHandle | undefined> = made
+        .catch(() => undefined)
+        .then(() => fs().open(file, 'a'))
+        .catch(async (error: unknown) => {
+          if ((error as { code?: unknown } | null)?.code !== 'ENOENT') throw error;
+          await fs().mkdir(dir, { recursive: true });
+          return fs().open(file, 'a');
+        });
       let full = false;
       const write = (line: RecordedRunLine): void => {
         // A run past its size limit still records how it ended, without its answer's text (as
