@@ -73,3 +73,49 @@ describe('the Interactions backend against hostile steps', () => {
     expect((await stream.result).text).toBe('ok');
   });
 });
+
+describe('the Interactions backend against a stream cut cleanly', () => {
+  it('reads a stream that closed before saying how the interaction ended as interrupted, and does not continue from it', async () => {
+    const cut = [
+      { event_type: 'interaction.created', interaction: { id: 'i1', status: 'in_progress' } },
+      { event_type: 'step.start', index: 0, step: { type: 'model_output' } },
+      { event_type: 'step.delta', index: 0, delta: { type: 'text', text: 'The answer is' } },
+      { event_type: 'interaction.status_update', interaction_id: 'i1', status: 'in_progress' },
+    ];
+    const done = [
+      { event_type: 'interaction.created', interaction: { id: 'i2', status: 'in_progress' } },
+      { event_type: 'step.delta', index: 0, delta: { type: 'text', text: 'Again.' } },
+      { event_type: 'interaction.completed', interaction: { id: 'i2', status: 'completed' } },
+    ];
+    const sent: Record<string, unknown>[] = [];
+    const bodies = [cut, done];
+    const gemini = createGemini({
+      baseUrl: 'http://127.0.0.1:9/v1beta',
+      apiKey: 'k',
+      retry: false,
+      fetch: async (_url, init) => {
+        sent.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
+        const events = bodies.shift() ?? [];
+        return new Response(events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(''), {
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+        });
+      },
+    });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', api: interactionsApi() });
+    const stream = agent.stream('Hi');
+    for await (const _event of stream) {
+      // drained
+    }
+    const result = await stream.result;
+    expect(result.finishReason).toBe('interrupted');
+    expect(result.steps[0]?.interrupted).toBe(true);
+    // The next turn sends the history again: the cut interaction never answered it.
+    const next = agent.stream([...result.contents, { role: 'user', parts: [{ text: 'Go on.' }] }]);
+    for await (const _event of next) {
+      // drained
+    }
+    expect((await next.result).text).toBe('Again.');
+    expect(sent[1]?.['previous_interaction_id']).toBeUndefined();
+  });
+});

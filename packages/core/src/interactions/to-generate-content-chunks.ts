@@ -10,10 +10,14 @@ import {
 
 type Json = Record<string, unknown>;
 
+/** The statuses of an interaction still running: a stream that ends in one was cut. */
+const RUNNING = new Set(['queued', 'in_progress']);
+
 /**
  * The events of a streamed interaction as `generateContent` chunks: text deltas as text parts,
  * a function call or thought as its part when its step starts, usage and finish reason on the
- * last chunk.
+ * last chunk. A stream that ends before saying how the interaction ended ends with a chunk without
+ * a finish reason (an interrupted step), and `settle` is not called.
  * @internal
  */
 export async function* toGenerateContentChunks(
@@ -29,6 +33,9 @@ export async function* toGenerateContentChunks(
       ...(id !== undefined ? { responseId: id } : {}),
     }) as GenerateContentResponse;
   let status = 'completed';
+  // Whether the stream said how the interaction ended (its `interaction.completed`, or a status
+  // past running): a body that closed without it was cut, whatever text came before.
+  let ended = false;
   let token: string | undefined;
   let usage: unknown;
   for await (const event of events) {
@@ -62,11 +69,13 @@ export async function* toGenerateContentChunks(
       }
       case 'interaction.status_update':
         status = String(value['status']);
+        ended = !RUNNING.has(status);
         if (typeof value['continuation_token'] === 'string') token = value['continuation_token'];
         if (value['usage'] !== undefined) usage = value['usage'];
         break;
       case 'interaction.completed': {
         const interaction = isJsonObject(value['interaction']) ? value['interaction'] : {};
+        ended = true;
         status = String(interaction['status'] ?? status);
         if (typeof interaction['continuation_token'] === 'string') {
           token = interaction['continuation_token'];
@@ -78,8 +87,12 @@ export async function* toGenerateContentChunks(
         break;
     }
   }
-  const extra: Json = { finishReason: finishReasonOf(status) };
-  if (status === 'requires_continuation' && token !== undefined) extra['continuationToken'] = token;
+  const extra: Json = {};
+  // Without it, no finish reason: the agent reads the step as interrupted (as a cut
+  // `generateContent` stream), and the history is not remembered as answered by the interaction.
+  if (ended) extra['finishReason'] = finishReasonOf(status);
+  if (ended && status === 'requires_continuation' && token !== undefined)
+    extra['continuationToken'] = token;
   if (queries.length > 0 || grounding.length > 0) {
     extra['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: grounding };
   }
@@ -87,5 +100,5 @@ export async function* toGenerateContentChunks(
   const usageMetadata = toUsageMetadata(usage);
   if (usageMetadata !== undefined) last.usageMetadata = usageMetadata;
   yield last;
-  if (id !== undefined) settle(id, status === 'requires_continuation' ? token : undefined);
+  if (ended && id !== undefined) settle(id, status === 'requires_continuation' ? token : undefined);
 }
