@@ -173,6 +173,35 @@ describe('interactions: stream', () => {
     expect(seen).toHaveLength(2);
     expect(StreamError.isInstance(error)).toBe(true);
   });
+
+  it('never puts an interaction id from the server that is not an id into the reconnect URL', async () => {
+    const urls: string[] = [];
+    const interactions = createInteractions(
+      createGemini({
+        baseUrl: 'http://127.0.0.1:9/v1beta',
+        apiKey: 'test-key',
+        retry: false,
+        fetch: async (url) => {
+          urls.push(String(url));
+          const created = {
+            event_type: 'interaction.created',
+            event_id: 'e1',
+            interaction: { id: '../../models/x', status: 'in_progress' },
+          };
+          // Cut inside the second event: a drop the stream would resume from `e1`.
+          return new Response(`data: ${JSON.stringify(created)}\n\ndata: {"event_type":"st`, {
+            status: 200,
+            headers: { 'content-type': 'text/event-stream' },
+          });
+        },
+      }),
+    );
+    const error = await collect(interactions.stream({ model: MODEL, input: 'hello' })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(StreamError.isInstance(error)).toBe(true);
+    expect(urls).toEqual(['http://127.0.0.1:9/v1beta/interactions?alt=sse']);
+  });
 });
 
 describe('interactions: background and built-in agents', () => {

@@ -265,11 +265,17 @@ async function* resumeOnDrop(options: {
   }
 }
 
+/**
+ * The interaction id an event names, when it is one a URL may hold: the server's bytes go into the
+ * reconnect's path, and an id such as `../../models/x` would send it (with the API key) elsewhere.
+ */
 function interactionIdOf(event: InteractionEvent): string | undefined {
   const interaction = (event as { interaction?: { id?: unknown } }).interaction;
-  if (typeof interaction?.id === 'string') return interaction.id;
-  const id = (event as { interaction_id?: unknown }).interaction_id;
-  return typeof id === 'string' ? id : undefined;
+  const id =
+    typeof interaction?.id === 'string'
+      ? interaction.id
+      : (event as { interaction_id?: unknown }).interaction_id;
+  return typeof id === 'string' && INTERACTION_ID.test(id) ? id : undefined;
 }
 
 function checkId(id: unknown): string {
