@@ -207,8 +207,9 @@ export function startBrowserRun(
     },
     open(afterSeq) {
       const first = frames[0]?.seq ?? nextSeq;
-      // Frames after `afterSeq` that are no longer kept: resuming would skip them.
-      if (afterSeq + 1 < first) return undefined;
+      // Frames after `afterSeq` that are no longer kept: resuming would skip them. An id past the
+      // last frame sent was never this run's (the page read another run): not resumed either.
+      if (afterSeq + 1 < first || afterSeq >= nextSeq) return undefined;
       let subscriber: Subscriber | undefined;
       let heartbeat: ReturnType<typeof setInterval> | undefined;
       return new ReadableStream<Uint8Array>({

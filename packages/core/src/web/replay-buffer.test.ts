@@ -51,6 +51,33 @@ describe('createReplayBuffer', () => {
     expect(after.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'completed' });
   });
 
+  it('never lets a page resume into another run: a runId held already is refused, an id never sent is 410', async () => {
+    const first = heldAgent();
+    const replay = createReplayBuffer();
+    const response = toEventStreamResponse(first.agent.stream('Go'), { replay, runId: 'chat-1' });
+    const before = parseSse(
+      await readBody(response.body as ReadableStream<Uint8Array>, (text) =>
+        text.includes('event: tool-call'),
+      ),
+    ).events;
+    const second = heldAgent();
+    const stream = second.agent.stream('Go');
+    expect(() => toEventStreamResponse(stream, { replay, runId: 'chat-1' })).toThrow(
+      expect.objectContaining({ code: 'invalid-argument', argument: 'runId' }),
+    );
+    await expect(stream.result).rejects.toThrow();
+    // An id past every event the run sent belongs to no page of this run.
+    expect(replay.resume({ headers: resumeHeaders('chat-1', '999') })?.status).toBe(410);
+    const resumed = replay.resume({
+      headers: resumeHeaders('chat-1', before.at(-1)?.id as string),
+    }) as Response;
+    first.release();
+    const after = parseSse(await readBody(resumed.body as ReadableStream<Uint8Array>)).events;
+    expect(after.map((event) => event.data)).toContainEqual(
+      expect.objectContaining({ type: 'text-delta', text: 'All done now.' }),
+    );
+  });
+
   it('is not asked by a request that does not resume', () => {
     const replay = createReplayBuffer();
     expect(replay.resume({ headers: new Headers() })).toBeUndefined();

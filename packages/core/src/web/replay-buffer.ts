@@ -34,8 +34,8 @@ export type ReplayBuffer = {
   /**
    * The response to a resuming request (one with a `Gemloop-Run-Id` and a `Last-Event-ID`
    * header): the events after that id, then the live ones. `undefined` for a request that does
-   * not resume (start a run). `410 Gone` when the run is unknown, expired, or no longer holds every
-   * event after that id (the page should start over).
+   * not resume (start a run). `410 Gone` when the run is unknown, expired, no longer holds every
+   * event after that id, or never sent that id (the page should start over).
    */
   resume(request: {
     headers: Headers | Record<string, string | string[] | undefined>;
@@ -48,6 +48,8 @@ export type ReplayBuffer = {
 export type ReplayBufferInternals = {
   retain: RetainLimits;
   reconnectWindowMs: number;
+  /** Whether a run with this id is held (a second one would take its pages' resumes). */
+  holds(runId: string): boolean;
   add(run: BrowserRun): void;
 };
 
@@ -110,6 +112,10 @@ export function createReplayBuffer(options: ReplayBufferOptions = {}): ReplayBuf
   internals.set(buffer, {
     retain,
     reconnectWindowMs,
+    holds(runId) {
+      sweep();
+      return runs.has(runId);
+    },
     add(run) {
       sweep();
       runs.set(run.runId, { run, endedAt: undefined });

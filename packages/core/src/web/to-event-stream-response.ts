@@ -25,7 +25,10 @@ export type EventStreamOptions = {
    * name, code and message, anything else as `The run failed.`.
    */
   exposeError?: ((error: unknown) => BrowserError | undefined) | undefined;
-  /** The run's id in the `start` event. Default `crypto.randomUUID()`. */
+  /**
+   * The run's id in the `start` event, which a page resumes by: unique per run (not a chat's id,
+   * which its next turn would share). Default `crypto.randomUUID()`.
+   */
   runId?: string | undefined;
 };
 
@@ -46,8 +49,8 @@ export type EventStreamOptions = {
  *   return toEventStreamResponse(agent.stream(message, { signal: c.req.raw.signal }));
  * });
  * ```
- * @throws {@link InvalidArgumentError} for a source that is not an agent or chat stream, or a bad
- *   option.
+ * @throws {@link InvalidArgumentError} for a source that is not an agent or chat stream, a bad
+ *   option, or a `runId` the `replay` buffer already holds.
  */
 export function toEventStreamResponse(
   source: AgentEventSource,
@@ -83,8 +86,18 @@ export function openEventStream(
       message: 'replay must be a buffer made by createReplayBuffer().',
     });
   }
+  const runId = options.runId ?? crypto.randomUUID();
+  if (replay?.holds(runId) === true) {
+    // Replacing it would hand the page of the held run this one's events when it resumes. The
+    // refused run is stopped: no page will ever read it.
+    source.abort(new DOMException('The run was not served: its runId is taken.', 'AbortError'));
+    throw new InvalidArgumentError({
+      argument: 'runId',
+      message: `The replay buffer already holds a run with id ${JSON.stringify(runId.slice(0, 64))}: a page resuming that run would get this one's events. Give each run its own runId (leave it out for a random one).`,
+    });
+  }
   const { run, first } = startBrowserRun(source, {
-    runId: options.runId ?? crypto.randomUUID(),
+    runId,
     thoughts: options.thoughts === true,
     maxResultPreviewChars: positiveOption(
       options.maxResultPreviewChars,
