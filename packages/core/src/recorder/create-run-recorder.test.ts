@@ -432,6 +432,32 @@ describe('createRunRecorder', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('keeps a run that fails with a huge message near maxRunBytes, its closing line cut', async () => {
+    const { gemini, dir } = await setup({ script: [turn.call('get_weather', { city: 'Paris' })] });
+    const recorder = createRunRecorder({ dir, maxRunBytes: 4096 });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      recorder,
+      telemetry: false,
+      tools: [weather],
+      beforeToolCall: () => {
+        throw new Error('E'.repeat(200_000));
+      },
+    });
+    await expect(agent.run('Weather?')).rejects.toThrow();
+    await recorder.flush();
+    const [name] = (await readdir(dir)).filter((file) => RUN_FILE_NAME.test(file));
+    expect((await stat(join(dir, name as string))).size).toBeLessThan(4096 + 8192);
+    const [run] = await readRuns(dir);
+    expect(run?.at(-2)).toMatchObject({ type: 'truncated' });
+    expect(run?.at(-1)).toMatchObject({
+      type: 'run-end',
+      outcome: 'error',
+      error: { name: 'AgentRunError', message: expect.stringContaining('characters omitted') },
+    });
+  });
+
   it('never fails a run when it cannot write', async () => {
     const { gemini, dir } = await setup({ script: [turn.text('Fine.')] });
     const blocked = join(dir, 'a-file');

@@ -436,9 +436,28 @@ function toRecordedError(error: unknown): RecordedError {
   return recorded;
 }
 
-/** A closing line past maxRunBytes: how the run ended, without the answer's text. */
+// A failed run's message kept in a closing line past maxRunBytes: enough to say why it failed.
+const MAX_END_ERROR_CHARS = 4000;
+
+/**
+ * A closing line past maxRunBytes: how the run ended, without the answer's text, and with the
+ * error's message cut (it may quote anything a hook threw: megabytes past the run's limit).
+ */
 function endLine(line: Extract<RecordedRunLine, { type: 'run-end' }>): string {
-  return `${serialize({ ...line, text: undefined })}\n`;
+  const error = line.error;
+  const message = error?.message ?? '';
+  return `${serialize({
+    ...line,
+    text: undefined,
+    ...(error === undefined || message.length <= MAX_END_ERROR_CHARS
+      ? {}
+      : {
+          error: {
+            ...error,
+            message: `${message.slice(0, MAX_END_ERROR_CHARS)}… [${message.length - MAX_END_ERROR_CHARS} characters omitted: past maxRunBytes]`,
+          },
+        }),
+  })}\n`;
 }
 
 // Media bytes and thought signatures are opaque and large; the viewer shows their size instead.
