@@ -113,11 +113,11 @@ describe('createPostgresHistoryStore at its edges', () => {
     );
     const store = createPostgresHistoryStore({ pool, table: 'future_turns' });
     await expect(store.load('x')).rejects.toThrow(
-      'The chat table future_turns is at layout version 99, newer than this @gemloop/dbos knows (2): upgrade the package.',
+      'The chat table future_turns is at layout version 99, newer than this @gemloop/dbos knows (3): upgrade the package.',
     );
   });
 
-  it('migrates a version-1 table to version 2 once: old rows read as cost unknown, new ones keep cost and interaction id', async () => {
+  it('migrates a version-1 table to the latest layout once: old rows read as cost unknown, new ones keep cost and interaction id', async () => {
     // A table as @gemloop/dbos wrote it before (layout 1: the turn's JSON, cost inside, unchecked).
     await pool.query(
       `CREATE TABLE IF NOT EXISTS gemloop_schema_versions (name text PRIMARY KEY, version integer NOT NULL)`,
@@ -150,7 +150,7 @@ describe('createPostgresHistoryStore at its edges', () => {
     expect(old).toEqual({ ...turnOf('old'), model: 'gemini-3-flash-preview' });
     await store.append('m', { ...turnOf('new'), cost, interactionId: 'v1_abc-123.x~y' }, noContext);
     await store.append('m', turnOf('plain'), noContext);
-    // A second store migrates again: nothing to do, the version stays 2.
+    // A second store migrates again: nothing to do, the version stays the latest (3).
     const again = createPostgresHistoryStore({ pool, table: 'old_turns' });
     const turns = await again.load('m');
     expect(turns[1]).toEqual({ ...turnOf('new'), cost, interactionId: 'v1_abc-123.x~y' });
@@ -158,7 +158,7 @@ describe('createPostgresHistoryStore at its edges', () => {
     const { rows } = await pool.query(
       `SELECT version FROM gemloop_schema_versions WHERE name = 'chat:old_turns'`,
     );
-    expect(rows).toEqual([{ version: 2 }]);
+    expect(rows).toEqual([{ version: 3 }]);
     // The columns hold them (the turn's JSON does not), so SQL can sum a session's cost.
     const sum = await pool.query(
       `SELECT turn ? 'cost' AS in_json, cost->>'total' AS total, interaction_id FROM old_turns WHERE turn_index = 1`,
@@ -166,6 +166,84 @@ describe('createPostgresHistoryStore at its edges', () => {
     expect(sum.rows).toEqual([
       { in_json: false, total: '0.0325', interaction_id: 'v1_abc-123.x~y' },
     ]);
+  });
+
+  it('keeps turns jsonb cannot hold (a NUL, a lone surrogate) exactly, and the others as jsonb', async () => {
+    const store = createPostgresHistoryStore({ pool, table: 'unicode_turns' });
+    const nul: ChatTurn = {
+      contents: [
+        { role: 'user', parts: [{ text: 'pasted\u0000binary' }] },
+        {
+          role: 'model',
+          parts: [
+            { text: 'ok', thoughtSignature: 'sig\u0000' },
+            { functionCall: { name: 'f', args: { 'key\u0000': 'v' } } },
+          ],
+        },
+      ],
+      model: 'gemini-3-flash-preview',
+    };
+    const lone: ChatTurn = {
+      ...turnOf('half an emoji \ud83d and a low \ude00 end'),
+      interactionId: 'v1_abc',
+    };
+    // A backslash before "u0000" is text, not an escape: jsonb holds it.
+    const escaped = turnOf('C:\\u0000 and \\ud83d');
+    const unescaped = turnOf('\\\u0000');
+    await store.append('u', nul, noContext);
+    await store.load('u');
+    await store.append('u', lone, noContext);
+    await store.append('u', escaped, noContext);
+    await store.append('u', unescaped, noContext);
+    expect(await createPostgresHistoryStore({ pool, table: 'unicode_turns' }).load('u')).toEqual([
+      nul,
+      lone,
+      escaped,
+      unescaped,
+    ]);
+    // Only the turns jsonb cannot hold are text; the others stay jsonb, readable in SQL.
+    const { rows } = await pool.query(
+      `SELECT turn_index, turn IS NULL AS text_only, turn_text IS NULL AS jsonb_only FROM unicode_turns ORDER BY turn_index`,
+    );
+    expect(rows).toEqual([
+      { turn_index: 0, text_only: true, jsonb_only: false },
+      { turn_index: 1, text_only: true, jsonb_only: false },
+      { turn_index: 2, text_only: false, jsonb_only: true },
+      { turn_index: 3, text_only: true, jsonb_only: false },
+    ]);
+  });
+
+  it('upgrades a version-2 table in place: its rows stay, a NUL turn is kept after', async () => {
+    await pool.query(
+      `CREATE TABLE IF NOT EXISTS gemloop_schema_versions (name text PRIMARY KEY, version integer NOT NULL)`,
+    );
+    await pool.query(
+      `CREATE TABLE v2_turns (session_id text NOT NULL, turn_index integer NOT NULL, turn jsonb NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now(), cost jsonb, interaction_id text,
+       PRIMARY KEY (session_id, turn_index))`,
+    );
+    await pool.query(`INSERT INTO gemloop_schema_versions VALUES ('chat:v2_turns', 2)`);
+    await pool.query(`INSERT INTO v2_turns (session_id, turn_index, turn) VALUES ('v', 0, $1)`, [
+      JSON.stringify(turnOf('before')),
+    ]);
+    const store = createPostgresHistoryStore({ pool, table: 'v2_turns' });
+    await store.append('v', turnOf('nul \u0000 after'), noContext);
+    expect(await store.load('v')).toEqual([turnOf('before'), turnOf('nul \u0000 after')]);
+    const { rows } = await pool.query(
+      `SELECT version FROM gemloop_schema_versions WHERE name = 'chat:v2_turns'`,
+    );
+    expect(rows).toEqual([{ version: 3 }]);
+  });
+
+  it('refuses a row whose turn_text is not JSON (a hand edit), typed and naming the row', async () => {
+    const store = createPostgresHistoryStore({ pool, table: 'edited_text_turns' });
+    await store.append('e', turnOf('\u0000'), noContext);
+    await pool.query(`UPDATE edited_text_turns SET turn_text = '{not json' WHERE session_id = 'e'`);
+    const error = await store.load('e').catch((caught: unknown) => caught);
+    expect(ChatStoreError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(
+      'Turn 0 of chat session "e" in table edited_text_turns is not a turn',
+    );
   });
 
   it('reads a hostile cost or interaction id in a row as absent, never as a wrong number or id', async () => {

@@ -72,7 +72,7 @@ describe('createPostgresHistoryStore', () => {
       expect(turns[0]?.contents).toEqual(answer.newContents);
       expect(turns[0]?.model).toBe('gemini-3-flash-preview');
       const version = await pool.query('SELECT version FROM gemloop_schema_versions');
-      expect(version.rows).toEqual([{ version: 2 }]);
+      expect(version.rows).toEqual([{ version: 3 }]);
       await second.clear('verbatim');
       expect(await second.load('verbatim')).toEqual([]);
     } finally {

@@ -43,8 +43,10 @@ export type PostgresHistoryStore = {
 
 type TurnRow = {
   turn_index: number;
-  /** Checked by {@link toTurn}: any JSON a hand edit left. */
+  /** Checked by {@link toTurn}: any JSON a hand edit left. `null` when `turn_text` holds it. */
   turn: unknown;
+  /** The turn's JSON text, for a turn `jsonb` cannot hold (see {@link jsonbCanHold}). */
+  turn_text: string | null;
   cost: unknown;
   interaction_id: unknown;
 };
@@ -60,7 +62,9 @@ const postgresStoreOptions: DeclaredOptions<CreatePostgresHistoryStoreOptions> =
  * A {@link HistoryStore} in Postgres: one row per turn, `(session_id, turn_index)` its primary
  * key, the turn as `jsonb` (contents verbatim, thought signatures and call ids included, with the
  * model, token count and time), its cost and last Interactions API interaction id in columns of
- * their own (`cost`, `interaction_id`). Each append is one `INSERT`, atomic by itself. The table is
+ * their own (`cost`, `interaction_id`). A turn `jsonb` cannot hold (a string with a NUL or a
+ * lone surrogate, which Postgres refuses) is kept as its JSON text in `turn_text` instead, its
+ * `turn` `NULL`: nothing is lost. Each append is one `INSERT`, atomic by itself. The table is
  * created (or migrated) at the first call, under an advisory lock so processes that start
  * together do not race.
  *
@@ -106,7 +110,7 @@ export function createPostgresHistoryStore(
     async load(id) {
       await ensureTable();
       const { rows } = await pool.query<TurnRow>(
-        `SELECT turn_index, turn, cost, interaction_id FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index`,
+        `SELECT turn_index, turn, turn_text, cost, interaction_id FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index`,
         [id],
       );
       const last = rows[rows.length - 1];
@@ -116,7 +120,8 @@ export function createPostgresHistoryStore(
     async append(id, turn) {
       await ensureTable();
       const { cost, interactionId, ...rest } = turn;
-      const stored = JSON.stringify(rest);
+      const json = JSON.stringify(rest);
+      const stored = jsonbCanHold(json) ? ([json, null] as const) : ([null, json] as const);
       const columns = [
         cost === undefined ? null : JSON.stringify(cost),
         interactionId ?? null,
@@ -130,9 +135,9 @@ export function createPostgresHistoryStore(
           return;
         }
         await pool.query(
-          `INSERT INTO ${quoted} (session_id, turn_index, turn, cost, interaction_id)
-           VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)`,
-          [id, expected, stored, ...columns],
+          `INSERT INTO ${quoted} (session_id, turn_index, turn, turn_text, cost, interaction_id)
+           VALUES ($1, $2, $3::jsonb, $4, $5::jsonb, $6)`,
+          [id, expected, ...stored, ...columns],
         );
         nextIndex.set(id, expected + 1);
       } catch (error) {
@@ -166,6 +171,24 @@ export function createPostgresHistoryStore(
 const PLAIN_APPEND_ATTEMPTS = 50;
 
 /**
+ * A JSON string escape Postgres's `jsonb` refuses: `\u0000` (no Postgres text holds a NUL:
+ * "unsupported Unicode escape sequence") or a lone UTF-16 surrogate, `\ud800`-`\udfff` (which
+ * `JSON.stringify` writes as such an escape; a paired one it writes as the character itself). The
+ * escape counts only after an even run of backslashes: `\\u0000` is a backslash and text.
+ */
+const JSONB_REFUSED_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+/**
+ * Whether `jsonb` can hold this output of `JSON.stringify`. A turn's text is the model's, a tool's
+ * or a pasted message's bytes: a NUL or half an emoji in one made every append of the session
+ * fail (the file store keeps them). Checked before the insert, not by catching Postgres's error:
+ * an append stays one statement.
+ */
+function jsonbCanHold(json: string): boolean {
+  return !JSONB_REFUSED_ESCAPE.test(json);
+}
+
+/**
  * Inserts `stored` after the session's last turn and returns its index. Two writers can read the
  * same last index (each statement sees the rows committed when it started, Postgres's Read
  * Committed), so the second one's insert hits the primary key (23505); a plain append expects
@@ -175,16 +198,16 @@ async function appendAtEnd(
   pool: pg.Pool,
   quoted: string,
   id: string,
-  stored: string,
+  stored: readonly [turn: string | null, turnText: string | null],
   columns: readonly [cost: string | null, interactionId: string | null],
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { rows } = await pool.query<{ turn_index: number }>(
-        `INSERT INTO ${quoted} (session_id, turn_index, turn, cost, interaction_id)
-         SELECT $1, COALESCE(MAX(turn_index) + 1, 0), $2::jsonb, $3::jsonb, $4 FROM ${quoted} WHERE session_id = $1
+        `INSERT INTO ${quoted} (session_id, turn_index, turn, turn_text, cost, interaction_id)
+         SELECT $1, COALESCE(MAX(turn_index) + 1, 0), $2::jsonb, $3, $4::jsonb, $5 FROM ${quoted} WHERE session_id = $1
          RETURNING turn_index`,
-        [id, stored, ...columns],
+        [id, ...stored, ...columns],
       );
       return rows[0]?.turn_index ?? 0;
     } catch (error) {
@@ -200,7 +223,11 @@ async function appendAtEnd(
  * 1. the table: `(session_id, turn_index)` and the turn as `jsonb`;
  * 2. columns `cost` (`jsonb`, the turn's `Cost`) and `interaction_id` (`text`, its last
  *    Interactions API interaction), kept beside the turn so they can be read and summed in SQL.
- *    Rows written before have neither: they read as turns of unknown cost, sent whole.
+ *    Rows written before have neither: they read as turns of unknown cost, sent whole;
+ * 3. column `turn_text` (`text`), `turn` nullable: a turn `jsonb` cannot hold (a NUL, a lone
+ *    surrogate) is its JSON text there and `NULL` in `turn`. Rows written before keep `turn`.
+ *    A table at this layout is refused by older versions of the package (they would read such a
+ *    row as not a turn), as every newer layout is.
  */
 function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
   return migrateTable(pool, {
@@ -220,6 +247,10 @@ function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
         client.query(
           `ALTER TABLE ${quoted} ADD COLUMN IF NOT EXISTS cost jsonb, ADD COLUMN IF NOT EXISTS interaction_id text`,
         ),
+      (client) =>
+        client.query(
+          `ALTER TABLE ${quoted} ADD COLUMN IF NOT EXISTS turn_text text, ALTER COLUMN turn DROP NOT NULL`,
+        ),
     ],
   });
 }
@@ -234,7 +265,7 @@ function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
  * never carries them (written beside it), so one left in it is dropped.
  */
 function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
-  const stored: unknown = row.turn;
+  const stored: unknown = row.turn_text === null ? row.turn : parseTurnText(row.turn_text);
   const contents = (stored as { contents?: unknown } | null)?.contents;
   if (
     typeof stored !== 'object' ||
@@ -249,7 +280,7 @@ function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
     )
   ) {
     throw new ChatStoreError({
-      message: `Turn ${row.turn_index} of chat session "${sessionId}" in table ${table} is not a turn: its "turn" column must be a JSON object whose "contents" is an array of { role, parts } contents. Fix or delete that row, or clear() the session to start the conversation over.`,
+      message: `Turn ${row.turn_index} of chat session "${sessionId}" in table ${table} is not a turn: its "turn" column (or "turn_text", when set) must be a JSON object whose "contents" is an array of { role, parts } contents. Fix or delete that row, or clear() the session to start the conversation over.`,
       operation: 'load',
       sessionId,
     });
@@ -262,4 +293,13 @@ function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
     ...(cost === undefined ? {} : { cost }),
     ...(interactionId === undefined ? {} : { interactionId }),
   };
+}
+
+/** A row's `turn_text` parsed, or `undefined` (refused as not a turn) when a hand edit broke it. */
+function parseTurnText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
