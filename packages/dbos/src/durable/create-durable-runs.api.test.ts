@@ -318,6 +318,49 @@ describe('DurableRuns.events across a pause', () => {
   });
 });
 
+describe('DurableRuns.events of an unknown run', () => {
+  /** Reads every event of `runId`, returning what the read threw. */
+  const failureOf = async (backend: RunsBackend, runId: string): Promise<unknown> => {
+    try {
+      for await (const _ of createRunsApi(backend).events(runId));
+    } catch (caught) {
+      return caught;
+    }
+    return undefined;
+  };
+
+  it('is the NOT_FOUND DurableRunError result() throws, not DBOS’s own error', async () => {
+    const { backend } = scripted(new Map());
+    // As DBOS's readStream does for a workflow id it does not know.
+    backend.readStream = async function* (runId) {
+      yield* [];
+      throw Object.assign(new Error(`Workflow ${runId} does not exist`), {
+        name: 'DBOSNonExistentWorkflowError',
+      });
+    };
+    const error = await failureOf(backend, 'nope');
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ runId: 'nope', status: 'NOT_FOUND' });
+    expect((error as Error).message).toBe('No durable run has the id "nope".');
+  });
+
+  it('is NOT_FOUND too when the stream reads as empty and no status exists', async () => {
+    const { backend } = scripted(new Map());
+    const error = await failureOf(backend, 'nope');
+    expect(error).toMatchObject({ runId: 'nope', status: 'NOT_FOUND' });
+  });
+
+  it('passes on another read failure of a run that exists', async () => {
+    const { backend } = scripted(new Map([['r', workflow('r', 'PENDING')]]));
+    const broken = new Error('connection reset');
+    backend.readStream = async function* () {
+      yield* [];
+      throw broken;
+    };
+    expect(await failureOf(backend, 'r')).toBe(broken);
+  });
+});
+
 describe('DurableRuns.start and cancel', () => {
   it('enqueues the input and history as given, with the run id chosen or a new UUID', async () => {
     const { backend, calls } = scripted(new Map());

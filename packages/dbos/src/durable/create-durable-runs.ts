@@ -63,6 +63,8 @@ export type DurableRuns = {
   /**
    * The run's events, the same types as `agent.stream()`, from `offset` (an event index), until
    * the run ends. Reconnecting with `offset: last.offset + 1` misses and repeats nothing.
+   * @throws {@link DurableRunError} (status `NOT_FOUND`), from the first read, when no run has
+   * the id, as `result()`.
    */
   events(runId: string, options?: { offset?: number | undefined }): AsyncIterable<DurableRunEvent>;
   /** The calls of the run that wait for approval. */
@@ -260,13 +262,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         let first = true;
         while (true) {
           const workflow = await backend.getStatus(runId);
-          if (workflow === undefined && first) {
-            throw new DurableRunError({
-              message: `No durable run has the id "${runId}".`,
-              runId,
-              status: 'NOT_FOUND',
-            });
-          }
+          if (workflow === undefined && first) throw notFound(runId);
           first = false;
           // Only a final status asks DBOS for the result: DBOS's own wait polls (1 s by default)
           // where the run's end notice (run-end-notices.ts) wakes this one at once.
@@ -306,19 +302,31 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
           // pauses for approval); the next read, once it runs again, starts after them.
           let entries = 0;
           while (true) {
-            for await (const batch of backend.readStream(runId, entries)) {
-              entries++;
-              for (let index = 0; index < batch.events.length; index++) {
-                const eventIndex = batch.from + index;
-                // Entries may overlap (a step re-run after a crash writes its events again).
-                if (eventIndex < next) continue;
-                const event = batch.events[index];
-                if (event === undefined) continue;
-                next = eventIndex + 1;
-                yield { offset: eventIndex, event };
+            try {
+              for await (const batch of backend.readStream(runId, entries)) {
+                entries++;
+                for (let index = 0; index < batch.events.length; index++) {
+                  const eventIndex = batch.from + index;
+                  // Entries may overlap (a step re-run after a crash writes its events again).
+                  if (eventIndex < next) continue;
+                  const event = batch.events[index];
+                  if (event === undefined) continue;
+                  next = eventIndex + 1;
+                  yield { offset: eventIndex, event };
+                }
               }
+            } catch (error) {
+              // DBOS's readStream throws its own DBOSNonExistentWorkflowError for an id it does
+              // not know: the same NOT_FOUND result() throws. Asked only after a failure, so a
+              // read of a run that exists costs nothing more.
+              if (entries === 0 && (await backend.getStatus(runId)) === undefined) {
+                throw notFound(runId, error);
+              }
+              throw error;
             }
             const now = await statusOf(runId);
+            // Nothing read and no run: an unknown id (a backend whose read finds nothing).
+            if (now === undefined && entries === 0) throw notFound(runId);
             if (isOver(now)) return;
             await sleep(pollMs);
           }
@@ -431,6 +439,16 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     },
     close: () => backend.close(),
   };
+}
+
+/** The error of `result()` and `events()` for a run id the database does not know. */
+function notFound(runId: string, cause?: unknown): DurableRunError {
+  return new DurableRunError({
+    message: `No durable run has the id "${runId}".`,
+    runId,
+    status: 'NOT_FOUND',
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 /** How many child runs `childRuns()` lists by default. */
