@@ -246,6 +246,29 @@ describe('createPostgresHistoryStore at its edges', () => {
     );
   });
 
+  it('refuses a session id with a NUL or over 1024 bytes, typed and naming it, before any statement', async () => {
+    const store = createPostgresHistoryStore({ pool, table: 'refused_ids' });
+    for (const id of ['user\0-42', 'é'.repeat(513), '']) {
+      for (const call of [
+        () => store.load(id),
+        () => store.append(id, turnOf('t'), noContext),
+        () => store.clear(id),
+      ]) {
+        const error = await call().catch((caught: unknown) => caught);
+        expect(InvalidArgumentError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ argument: 'id' });
+        expect((error as Error).message).toContain(
+          'a chat session id is a non-empty string of at most 1024 UTF-8 bytes without NUL characters',
+        );
+      }
+    }
+    // Nothing was sent: not even the table was created.
+    const { rows } = await pool.query(`SELECT to_regclass('refused_ids') AS table`);
+    expect(rows).toEqual([{ table: null }]);
+    await store.append('é'.repeat(512), turnOf('longest'), noContext);
+    expect(await store.load('é'.repeat(512))).toEqual([turnOf('longest')]);
+  });
+
   it('reads a hostile cost or interaction id in a row as absent, never as a wrong number or id', async () => {
     const store = createPostgresHistoryStore({ pool, table: 'hostile_turns' });
     await store.append('h', turnOf('t'), noContext);

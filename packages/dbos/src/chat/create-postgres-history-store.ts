@@ -8,6 +8,7 @@ import {
 } from '@gemloop/core/internal';
 import type pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
+import { checkId } from '../postgres/check-id.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
   connectionOptionChecks,
@@ -80,6 +81,9 @@ const postgresStoreOptions: DeclaredOptions<CreatePostgresHistoryStoreOptions> =
  *
  * `clear()` is not fenced: a process that loaded before a clear may append after it.
  *
+ * A session id is at most 1024 UTF-8 bytes, without NUL characters: `load`, `append` and `clear`
+ * refuse another with an `InvalidArgumentError` (argument `id`) before any statement.
+ *
  * @throws {@link PostgresUnreachableError} from the first call when Postgres cannot be reached.
  * @example
  * ```ts
@@ -108,6 +112,7 @@ export function createPostgresHistoryStore(
 
   return {
     async load(id) {
+      checkSessionId(id);
       await ensureTable();
       const { rows } = await pool.query<TurnRow>(
         `SELECT turn_index, turn, turn_text, cost, interaction_id FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index`,
@@ -118,6 +123,7 @@ export function createPostgresHistoryStore(
       return rows.map((row) => toTurn(row, id, table));
     },
     async append(id, turn) {
+      checkSessionId(id);
       await ensureTable();
       const { cost, interactionId, ...rest } = turn;
       const json = JSON.stringify(rest);
@@ -152,6 +158,7 @@ export function createPostgresHistoryStore(
       }
     },
     async clear(id) {
+      checkSessionId(id);
       await ensureTable();
       await pool.query(`DELETE FROM ${quoted} WHERE session_id = $1`, [id]);
       nextIndex.delete(id);
@@ -165,6 +172,15 @@ export function createPostgresHistoryStore(
       if (ownPool) await pool.end();
     },
   };
+}
+
+/**
+ * Refuses a session id Postgres cannot hold or index (see {@link checkId}), before any statement:
+ * a NUL failed every call with "invalid byte sequence for encoding UTF8: 0x00", and a long id the
+ * primary key's index ("index row size exceeds maximum").
+ */
+function checkSessionId(id: unknown): void {
+  checkId(id, 'id', 'chat session id');
 }
 
 /** How often a plain append reads the end again after another writer took that index. */

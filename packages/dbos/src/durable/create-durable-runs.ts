@@ -5,6 +5,7 @@ import pg from 'pg';
 import { ApprovalNotPendingError } from '../errors/approval-not-pending-error.ts';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { DurableRunError } from '../errors/durable-run-error.ts';
+import { checkId } from '../postgres/check-id.ts';
 import { type ApprovalDecision, isApprovalDecision } from './approval-decision.ts';
 import { approvalTopic, type PendingApproval } from './approvals.ts';
 import {
@@ -454,31 +455,9 @@ function notFound(runId: string, cause?: unknown): DurableRunError {
 /** How many child runs `childRuns()` lists by default. */
 const DEFAULT_LISTED_CHILD_RUNS = 100;
 
-/**
- * The longest run id, in UTF-8 bytes. A run id is DBOS's workflow id, a key of its indexed
- * tables and the prefix of its subagents' ids (`<runId>/<step>.<index>:<callId>`, up to 8
- * levels): one of 10,000 characters failed deep in Postgres ("index row requires 10016 bytes").
- */
-const MAX_RUN_ID_BYTES = 1024;
-
-/**
- * Refuses a run id Postgres cannot hold or index, before anything is sent: a NUL (no Postgres
- * text holds one: every method failed with "invalid byte sequence for encoding UTF8: 0x00"), an
- * empty or non-string id, or one over {@link MAX_RUN_ID_BYTES}.
- */
+/** Refuses a run id Postgres cannot hold or index (see {@link checkId}). */
 function checkRunId(runId: unknown): void {
-  if (
-    typeof runId !== 'string' ||
-    runId === '' ||
-    runId.includes('\0') ||
-    Buffer.byteLength(runId) > MAX_RUN_ID_BYTES
-  ) {
-    const shown = typeof runId === 'string' ? JSON.stringify(runId.slice(0, 40)) : String(runId);
-    throw new InvalidArgumentError({
-      argument: 'runId',
-      message: `The run id ${shown}${typeof runId === 'string' && runId.length > 40 ? '…' : ''} cannot be used: a run id is a non-empty string of at most ${MAX_RUN_ID_BYTES} UTF-8 bytes without NUL characters.`,
-    });
-  }
+  checkId(runId, 'runId', 'run id');
 }
 
 /** Refuses a `limit` of `list()` or `childRuns()` that is not a whole number >= 0. */

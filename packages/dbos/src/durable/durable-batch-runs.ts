@@ -4,6 +4,7 @@ import { type BatchRunsOptions, type BatchRunsState, createBatchRuns } from '@ge
 import type { Content } from '@gemloop/core/wire';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { DurableRunError } from '../errors/durable-run-error.ts';
+import { checkId } from '../postgres/check-id.ts';
 import { DEFAULT_APP_NAME, RUNS_QUEUE } from './durable-run-types.ts';
 
 /** The DBOS workflow name of a durable batch job. */
@@ -92,7 +93,9 @@ export type CreateDurableBatchRunsOptions = {
 export type DurableBatchRuns = {
   /**
    * Enqueues a job: `inputs` (one run each) or a `state` saved by `createBatchRuns`. `jobId` is
-   * its idempotency key: starting an id that exists starts nothing.
+   * its idempotency key: starting an id that exists starts nothing. A job id is at most 1024
+   * UTF-8 bytes, without NUL characters (every method refuses another with an
+   * `InvalidArgumentError`, argument `jobId`).
    */
   start(
     job: string,
@@ -141,6 +144,7 @@ export async function createDurableBatchRuns({
   const polling = pollingIntervalMs === undefined ? {} : { pollingIntervalMs };
   return {
     async start(job, { jobId = crypto.randomUUID(), inputs, state }) {
+      checkJobId(jobId);
       if (typeof job !== 'string' || job === '') {
         throw new InvalidArgumentError({
           argument: 'job',
@@ -161,6 +165,7 @@ export async function createDurableBatchRuns({
       return { jobId };
     },
     async result(jobId) {
+      checkJobId(jobId);
       const [status] = await client.listWorkflows({ workflowIDs: [jobId] });
       if (status === undefined) {
         throw new DurableRunError({
@@ -184,16 +189,26 @@ export async function createDurableBatchRuns({
       }
     },
     async status(jobId) {
+      checkJobId(jobId);
       const [status] = await client.listWorkflows({ workflowIDs: [jobId] });
       return status === undefined
         ? undefined
         : { status: status.status, executorId: status.executorId };
     },
     async cancel(jobId) {
+      checkJobId(jobId);
       await client.cancelWorkflow(jobId);
     },
     async close() {
       await client.destroy();
     },
   };
+}
+
+/**
+ * Refuses a job id Postgres cannot hold or index (see {@link checkId}): it is DBOS's workflow id,
+ * as a run id is, and failed the same raw ways ("invalid byte sequence for encoding UTF8: 0x00").
+ */
+function checkJobId(jobId: unknown): void {
+  checkId(jobId, 'jobId', 'batch job id');
 }

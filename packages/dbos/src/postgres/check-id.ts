@@ -1,0 +1,30 @@
+import { InvalidArgumentError } from '@gemloop/core';
+
+/**
+ * The longest id, in UTF-8 bytes, of a run, a batch job or a chat session. Each is a key of an
+ * indexed table (DBOS's workflow id, a chat table's primary key), and a run id is also the prefix
+ * of its subagents' ids (`<runId>/<step>.<index>:<callId>`, up to 8 levels): one of 10,000
+ * characters failed deep in Postgres ("index row requires 10016 bytes"). @internal
+ */
+export const MAX_ID_BYTES = 1024;
+
+/**
+ * Refuses an id Postgres cannot hold or index, before anything is sent: a NUL (no Postgres text
+ * holds one: every statement failed with "invalid byte sequence for encoding UTF8: 0x00"), an
+ * empty or non-string id, or one over {@link MAX_ID_BYTES}. The `InvalidArgumentError` names
+ * `argument` (`'runId'`, `'jobId'`) and calls the id `what` (`'run id'`). @internal
+ */
+export function checkId(id: unknown, argument: string, what: string): void {
+  if (
+    typeof id !== 'string' ||
+    id === '' ||
+    id.includes('\0') ||
+    Buffer.byteLength(id) > MAX_ID_BYTES
+  ) {
+    const shown = typeof id === 'string' ? JSON.stringify(id.slice(0, 40)) : String(id);
+    throw new InvalidArgumentError({
+      argument,
+      message: `The ${what} ${shown}${typeof id === 'string' && id.length > 40 ? '…' : ''} cannot be used: a ${what} is a non-empty string of at most ${MAX_ID_BYTES} UTF-8 bytes without NUL characters.`,
+    });
+  }
+}
