@@ -4,6 +4,7 @@
 
 import { InvalidArgumentError } from '@gemloop/core';
 import type { SendInfo } from '@gemloop/core/http';
+import { MAX_TIMER_MS } from '@gemloop/core/internal';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../__fixtures__/fleet.ts';
@@ -12,6 +13,7 @@ import {
   createFleetRateLimit,
   migrateFleetRateLimit,
   RATE_LIMIT_TABLE,
+  UNBOUNDED_ATTEMPT_LEASE_MS,
 } from './fleet-rate-limit.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -125,6 +127,36 @@ describe('the rate limit buckets', () => {
     expect(await slots('free:gemini-f')).toEqual([{ in_flight: true }, { in_flight: false }]);
     await answered?.();
     expect(await slots('free:gemini-f')).toEqual([{ in_flight: false }, { in_flight: false }]);
+  });
+
+  it('leases a slot for at most the longest attempt the client times out plus the period', async () => {
+    const periodMs = 60_000;
+    const limits = { 'gemini-l': { requests: 4, periodMs } };
+    await migrateFleetRateLimit({ pool, appName: 'lease', limits });
+    const limit = createFleetRateLimit({ pool, appName: 'lease', limits, leaseSlackMs: 0 });
+    const leaseMs = async (timeoutMs: number): Promise<number> => {
+      await limit.admit({ ...send('gemini-l'), timeoutMs });
+      const { rows } = await pool.query(
+        `SELECT extract(epoch FROM max(free_at) - clock_timestamp()) * 1000 AS ms
+           FROM ${RATE_LIMIT_TABLE} WHERE bucket = 'lease:gemini-l' AND in_flight`,
+      );
+      await pool.query(`UPDATE ${RATE_LIMIT_TABLE} SET in_flight = false, free_at = '-infinity'
+                         WHERE bucket = 'lease:gemini-l'`);
+      return Number((rows[0] as { ms: string }).ms);
+    };
+    // Past the longest timer (about 24.8 days) the client enforces no limit, as for Infinity:
+    // 1e300 failed every admission with "interval out of range", and MAX_SAFE_INTEGER held a
+    // dead worker's slot for 285,000 years.
+    for (const timeoutMs of [1e300, Number.MAX_SAFE_INTEGER, MAX_TIMER_MS + 1, Infinity]) {
+      const ms = await leaseMs(timeoutMs);
+      expect(ms).toBeGreaterThan(UNBOUNDED_ATTEMPT_LEASE_MS + periodMs - 60_000);
+      expect(ms).toBeLessThanOrEqual(UNBOUNDED_ATTEMPT_LEASE_MS + periodMs);
+    }
+    // A limit the client does enforce is leased whole: the slot is not handed on while the
+    // attempt can still be out.
+    const longest = await leaseMs(MAX_TIMER_MS);
+    expect(longest).toBeGreaterThan(MAX_TIMER_MS + periodMs - 60_000);
+    expect(longest).toBeLessThanOrEqual(MAX_TIMER_MS + periodMs);
   });
 
   it('refuses, naming the bucket, when the bucket has no slots (a worker without this limit)', async () => {

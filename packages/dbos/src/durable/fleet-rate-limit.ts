@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '@gemloop/core';
 import type { SendInfo } from '@gemloop/core/http';
-import { sleep } from '@gemloop/core/internal';
+import { MAX_TIMER_MS, sleep } from '@gemloop/core/internal';
 import type pg from 'pg';
 import { borrowClient } from '../postgres/borrow-client.ts';
 
@@ -18,8 +18,9 @@ export type ModelRateLimit = { requests: number; periodMs: number };
 export const RATE_LIMIT_TABLE = 'gemloop.rate_limit_slots';
 
 /**
- * How long a slot stays taken when its attempt has no time limit (`timeoutMs: Infinity`) and
- * its worker never says the request was answered (it died): 10 minutes.
+ * How long a slot stays taken when its attempt has no time limit (`timeoutMs: Infinity`, or one
+ * past the longest timer, which the client does not enforce either) and its worker never says
+ * the request was answered (it died): 10 minutes.
  * @internal
  */
 export const UNBOUNDED_ATTEMPT_LEASE_MS = 600_000;
@@ -182,11 +183,7 @@ export function createFleetRateLimit({
     timeoutMs: number,
   ): Promise<() => Promise<void>> {
     const periodSeconds = limit.periodMs / 1000;
-    const leaseSeconds =
-      ((Number.isFinite(timeoutMs) ? timeoutMs : UNBOUNDED_ATTEMPT_LEASE_MS) +
-        limit.periodMs +
-        leaseSlackMs) /
-      1000;
+    const leaseSeconds = (attemptLeaseMs(timeoutMs) + limit.periodMs + leaseSlackMs) / 1000;
     const token = randomUUID();
     let outageMs = 0;
     for (;;) {
@@ -253,6 +250,23 @@ export function createFleetRateLimit({
       await sleep(Math.max(1, Math.ceil(row.wait_ms ?? 1)), signal);
     }
   }
+}
+
+/**
+ * The part of a slot's lease that covers its attempt: the attempt's time limit while the client
+ * enforces it, else {@link UNBOUNDED_ATTEMPT_LEASE_MS}. The client times an attempt out only up
+ * to {@link MAX_TIMER_MS} (about 24.8 days: `setTimeout` fires at once past it, so a longer
+ * `timeoutMs` is no limit at all, as `Infinity` is), so a longer one is leased as `Infinity` is.
+ * Taking it as given made the lease unbounded: `1e300` failed every admission with Postgres's
+ * "interval out of range", and `Number.MAX_SAFE_INTEGER` held a dead worker's slot for 285,000
+ * years. A lease is thus at most 24.8 days + the period (366 days at most) + the slack. It is
+ * never cut below a limit the client enforces: a live attempt keeps its slot until answered, so
+ * no other request of that slot reaches the API within a period of it.
+ */
+function attemptLeaseMs(timeoutMs: number): number {
+  return Number.isFinite(timeoutMs) && timeoutMs <= MAX_TIMER_MS
+    ? timeoutMs
+    : UNBOUNDED_ATTEMPT_LEASE_MS;
 }
 
 /**
