@@ -1,3 +1,4 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import {
   type WorkerProcess,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
+import { RUN_WORKFLOW, RUNS_QUEUE } from './durable-run-types.ts';
 import { migrateRunEndNotices } from './run-end-notices.ts';
 
 describe('start and finish without waiting on a poll (issue 35)', () => {
@@ -72,12 +74,31 @@ describe('start and finish without waiting on a poll (issue 35)', () => {
     expect((await runs.result(runId)).text).toBe('done');
   });
 
-  it('announces the end of a run whose id is longer than a NOTIFY payload may be', async () => {
+  it('ends a run whose id is longer than a NOTIFY payload may be', async () => {
     // pg_notify refuses payloads of 8000 bytes or more; the trigger sends a digest of the id,
-    // so DBOS's status write, in whose transaction it fires, cannot fail on it.
+    // so DBOS's status write, in whose transaction it fires, cannot fail on it. The runs API
+    // refuses ids past 1024 bytes before Postgres sees them (check-id.ts), but the trigger fires
+    // for every workflow in the database: one enqueued by a DBOS client of its own (another tool
+    // of the fleet's) must still end.
     const runId = `long-${'x'.repeat(9000)}`;
-    await runs.start('support', { runId, input: 'where is 7' });
-    expect((await runs.result(runId)).text).toBe('done');
+    const client = await DBOSClient.create({
+      systemDatabaseUrl: databaseUrl,
+      applicationName: 'gemloop',
+    });
+    try {
+      await client.enqueue(
+        { workflowName: RUN_WORKFLOW, queueName: RUNS_QUEUE, workflowID: runId },
+        'support',
+        { input: 'where is 7' },
+      );
+      const result = (await client
+        .retrieveWorkflow(runId)
+        .getResult({ pollingIntervalMs: 50 })) as { text?: unknown };
+      expect(result.text).toBe('done');
+      expect((await client.getWorkflow(runId))?.status).toBe('SUCCESS');
+    } finally {
+      await client.destroy();
+    }
   });
 
   it("a worker polls the runs queue every 50 ms by default, not DBOS's 1 s", async () => {
