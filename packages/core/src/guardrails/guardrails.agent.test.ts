@@ -8,6 +8,7 @@ import {
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { subagent } from '../composition/subagent.ts';
@@ -348,6 +349,53 @@ describe('output guardrails', () => {
     expect(GuardrailTrippedError.isInstance(error)).toBe(true);
     expect(error.phase).toBe('output');
     expect(error.run.usage.totalTokenCount).toBeGreaterThan(0);
+  });
+
+  it('a run aborted during the check ends aborted: the unchecked answer is neither returned nor released', async () => {
+    const controller = new AbortController();
+    // The check hears the abort (its signal follows the run's) and would block: it never answers.
+    const stalling: OutputGuardrail = {
+      name: 'classifier',
+      check: () => {
+        controller.abort(new Error('user stop'));
+        return new Promise(() => {});
+      },
+    };
+    const unary = await createAgent({
+      gemini: createScriptedGemini([textTurn('unchecked secret')]),
+      model: MODEL,
+      guardrails: guardrails({ output: [stalling] }),
+    })
+      .run('x', { signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    expect(AgentAbortedError.isInstance(unary)).toBe(true);
+
+    const streamController = new AbortController();
+    const stream = createAgent({
+      gemini: createScriptedGemini([textTurn('unchecked secret')]),
+      model: MODEL,
+      guardrails: guardrails({
+        holdBack: true,
+        output: [
+          {
+            name: 'classifier',
+            check: () => {
+              streamController.abort(new Error('user stop'));
+              return new Promise(() => {});
+            },
+          },
+        ],
+      }),
+    }).stream('x', { signal: streamController.signal });
+    const events: AgentEvent<unknown>[] = [];
+    const ended = await (async () => {
+      for await (const event of stream) events.push(event);
+    })().catch((caught: unknown) => caught);
+    expect(AgentAbortedError.isInstance(ended)).toBe(true);
+    expect(events.some((event) => event.type === 'text-delta')).toBe(false);
+    expect(
+      AgentAbortedError.isInstance(await stream.result.catch((caught: unknown) => caught)),
+    ).toBe(true);
   });
 
   it('checks structured output after validation and may rewrite it', async () => {

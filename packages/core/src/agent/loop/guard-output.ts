@@ -1,6 +1,7 @@
 import { checkOutputGuardrails } from '../../guardrails/check-output-guardrails.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { UntaggedAgentEvent } from '../agent-event.ts';
+import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type { RunContext, TextDeltaHold } from '../run-state/run-context.ts';
@@ -53,6 +54,7 @@ export class HeldTextDeltas {
  * `holdBack`, only what passed is sent.
  *
  * @throws {@link GuardrailTrippedError} (`phase: 'output'`) when one blocks, throws or hangs.
+ * @throws {@link AgentAbortedError} when the run is aborted during a check.
  * @internal
  */
 export async function guardOutput<Output>(
@@ -85,6 +87,16 @@ export async function guardOutput<Output>(
       phase: 'output',
       reason: result.reason,
       run: run.state(),
+    });
+  }
+  if (result.type === 'aborted') {
+    // The answer was never checked: neither return it nor release its held text (a stream
+    // without holdBack has shown it already; the run still ends aborted, not with that answer).
+    held?.replace(step.stepNumber, '');
+    throw new AgentAbortedError({
+      phase: 'between-steps',
+      run: run.state(),
+      cause: context.signal.reason,
     });
   }
   if (result.type !== 'rewrite') {
