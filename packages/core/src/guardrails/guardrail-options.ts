@@ -63,6 +63,13 @@ const named = (value: unknown): boolean =>
   typeof (value as { name?: unknown }).name === 'string' &&
   (value as { name: string }).name.trim() !== '';
 
+// A guardrail's own time limit, like the shared one, is a positive number: NaN would set no timer
+// (no limit at all) and 0 or less would time every check out (each one passing under fail-open).
+const ownTimeout = (value: unknown): boolean => {
+  const timeoutMs = (value as { timeoutMs?: unknown }).timeoutMs;
+  return timeoutMs === undefined || (typeof timeoutMs === 'number' && timeoutMs > 0);
+};
+
 const hasFunction = (value: unknown, ...keys: string[]): boolean =>
   keys.some((key) => typeof (value as Record<string, unknown>)[key] === 'function');
 
@@ -72,19 +79,19 @@ export const guardrailOptions: DeclaredOptions<GuardrailOptions> = defineOptions
   example: "{ input: [{ name: 'no-injection', check }], output: [...], tools: [...] }",
   checks: {
     input: arrayOption({
-      item: (value) => named(value) && hasFunction(value, 'check'),
+      item: (value) => named(value) && hasFunction(value, 'check') && ownTimeout(value),
       message: (path) =>
-        `${path} must be an array of { name, check(input, context), runInParallel? }: each guardrail needs a non-empty name and a check function.`,
+        `${path} must be an array of { name, check(input, context), runInParallel?, timeoutMs? }: each guardrail needs a non-empty name and a check function, and a timeoutMs, when given, must be a positive number of milliseconds (or Infinity).`,
     }),
     output: arrayOption({
-      item: (value) => named(value) && hasFunction(value, 'check'),
+      item: (value) => named(value) && hasFunction(value, 'check') && ownTimeout(value),
       message: (path) =>
-        `${path} must be an array of { name, check(output, context) }: each guardrail needs a non-empty name and a check function.`,
+        `${path} must be an array of { name, check(output, context), timeoutMs? }: each guardrail needs a non-empty name and a check function, and a timeoutMs, when given, must be a positive number of milliseconds (or Infinity).`,
     }),
     tools: arrayOption({
-      item: (value) => named(value) && hasFunction(value, 'before', 'after'),
+      item: (value) => named(value) && hasFunction(value, 'before', 'after') && ownTimeout(value),
       message: (path) =>
-        `${path} must be an array of { name, before?, after?, tools? }: each needs a non-empty name and a before or after function.`,
+        `${path} must be an array of { name, before?, after?, tools?, timeoutMs? }: each needs a non-empty name and a before or after function, and a timeoutMs, when given, must be a positive number of milliseconds (or Infinity).`,
     }),
     timeoutMs: optionCheck(
       (value) => typeof value === 'number' && value > 0,

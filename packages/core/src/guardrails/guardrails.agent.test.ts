@@ -713,6 +713,24 @@ describe('guardrail options', () => {
     ).toThrow(/inputs.*Did you mean 'input'/);
   });
 
+  it("refuse a guardrail's own timeoutMs that is not a positive number, as the shared one", () => {
+    for (const timeoutMs of [0, -1, Number.NaN, '5000']) {
+      const own = { timeoutMs } as unknown as { timeoutMs: number };
+      expect(() => guardrails({ input: [{ name: 'in', check: () => undefined, ...own }] })).toThrow(
+        /guardrails\.input must be .*timeoutMs, when given, must be a positive number/,
+      );
+      expect(() =>
+        guardrails({ output: [{ name: 'out', check: () => undefined, ...own }] }),
+      ).toThrow(/guardrails\.output must be .*timeoutMs/);
+      expect(() =>
+        guardrails({ tools: [{ name: 'tool', before: () => undefined, ...own }] }),
+      ).toThrow(/guardrails\.tools must be .*timeoutMs/);
+    }
+    expect(() =>
+      guardrails({ output: [{ name: 'out', check: () => undefined, timeoutMs: Infinity }] }),
+    ).not.toThrow();
+  });
+
   it('refuse bad run guardrails when they are made', () => {
     expect(() => guardrails({ timeoutMs: 0 })).toThrow(
       /guardrails\.timeoutMs must be a positive number/,
