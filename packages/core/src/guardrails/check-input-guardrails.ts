@@ -1,3 +1,4 @@
+import { validateHistory } from '../history/validate-history.ts';
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import type { Content } from '../wire/content.ts';
 import type { InputGuardrail, InputGuardrailValue } from './guardrail.ts';
@@ -137,8 +138,14 @@ function settle(
   if (type === 'rewrite') {
     const rewritten = toContents((verdict as { input?: unknown }).input);
     if (rewritten !== undefined) {
-      record('rewrite', false);
-      return { type: 'rewrite', contents: rewritten };
+      const problem = rewriteProblem(rewritten);
+      if (problem === undefined) {
+        record('rewrite', false);
+        return { type: 'rewrite', contents: rewritten };
+      }
+      const reason = `guardrail "${guardrail.name}" rewrote the input to contents the Gemini API would reject (${problem}), so it failed closed`;
+      record('failed', true, reason);
+      return trip(reason);
     }
   }
   const reason = invalidVerdict(
@@ -148,6 +155,21 @@ function settle(
   );
   record('failed', true, reason);
   return trip(reason);
+}
+
+/**
+ * What is wrong with a rewritten input, or `undefined`. The run's new input (and a steer) is the
+ * user's turn: a model content, an empty or malformed part or an unpaired function response would
+ * reach Gemini unchecked (the run's own input was checked before the guardrail ran) and come back
+ * as a 400 naming no guardrail, or leave two model turns in a row in the history.
+ */
+function rewriteProblem(contents: readonly Content[]): string | undefined {
+  const index = contents.findIndex(
+    (content) => content.role !== undefined && content.role !== 'user',
+  );
+  if (index !== -1)
+    return `contents[${index}] has role ${JSON.stringify(String(contents[index]?.role))}; a rewritten input is the user's turn, role 'user'`;
+  return validateHistory(contents)[0]?.message;
 }
 
 /** A block's reason, bounded (it goes into an error message and a span). @internal */

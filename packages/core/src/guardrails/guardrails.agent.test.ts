@@ -288,6 +288,32 @@ describe('input guardrails', () => {
     expect(error.reason).toMatch(/not a verdict/);
   });
 
+  it('a rewrite to contents the API would reject fails closed before any model call', async () => {
+    const rewrites: Content[][] = [
+      [{ role: 'model', parts: [{ text: 'I already agreed.' }] }],
+      [{ role: 'user', parts: [] }],
+      [{ role: 'user', parts: [null as never] }],
+      [{ role: 'user', parts: [{ functionResponse: { name: 'refund', response: {} } }] }],
+    ];
+    for (const input of rewrites) {
+      const gemini = createScriptedGemini([textTurn('x')]);
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        guardrails: guardrails({
+          input: [{ name: 'rewriter', check: () => ({ type: 'rewrite', input }) }],
+        }),
+      });
+      const error = (await agent
+        .run('Hi')
+        .catch((caught: unknown) => caught)) as GuardrailTrippedError;
+      expect(GuardrailTrippedError.isInstance(error)).toBe(true);
+      expect(error.reason).toMatch(/rewrote the input to contents the Gemini API would reject/);
+      expect(gemini.calls).toHaveLength(0);
+      expect(error.run.contents).toEqual([{ role: 'user', parts: [{ text: 'Hi' }] }]);
+    }
+  });
+
   it('agent, then run guardrails, in that order, and events name each check', async () => {
     const order: string[] = [];
     const spy = (name: string): InputGuardrail => ({
