@@ -159,6 +159,27 @@ describe('compactHistory', () => {
   });
 });
 
+describe('compactHistory with a summary that does not shrink the history', () => {
+  it('keeps the turns and reports a summarizer failure instead of sending more than before', async () => {
+    const before = history();
+    const failures: CompactionError[] = [];
+    const { contents: after, summarized } = await compactHistory({
+      contents: before,
+      settings: { ...settings, clearToolResults: undefined, pruneThoughts: false },
+      target: 0,
+      // A degenerate summarizer (repetition until its output limit): longer than what it replaces.
+      summarize: async () => 'again '.repeat(20_000),
+      newId: () => 'id',
+      onSummaryFailed: (error) => failures.push(error),
+    });
+    expect(summarized).toBe(0);
+    expect(after).toEqual(before);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.reason).toBe('summarizer-failed');
+    expect(failures[0]?.message).toMatch(/not shorter than the turns it would replace/);
+  });
+});
+
 describe('checkRewrite', () => {
   it('refuses a rewrite that loses a response, a signature or the active step', () => {
     const before = history();

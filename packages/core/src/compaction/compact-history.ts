@@ -119,8 +119,22 @@ export async function compactHistory({
         onSummaryFailed?.(error);
       }
       if (text !== undefined) {
-        summarized = cut.to - cut.from;
-        out = [...out.slice(0, cut.from), summaryContent(text), ...out.slice(cut.to)];
+        const summary = summaryContent(text);
+        const replacedTokens = estimateContentTokens(out.slice(cut.from, cut.to));
+        const summaryTokens = estimateContentTokens([summary]);
+        if (summaryTokens < replacedTokens) {
+          summarized = cut.to - cut.from;
+          out = [...out.slice(0, cut.from), summary, ...out.slice(cut.to)];
+        } else {
+          // A summarizer that repeats itself up to its output limit would make every later
+          // request bigger than the history it was meant to shrink, at each compaction again.
+          onSummaryFailed?.(
+            new CompactionError({
+              reason: 'summarizer-failed',
+              message: `The compaction summary (about ${summaryTokens} tokens) is not shorter than the turns it would replace (about ${replacedTokens} tokens); the history was not summarized.`,
+            }),
+          );
+        }
       }
     }
   }
