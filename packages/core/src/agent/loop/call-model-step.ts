@@ -36,8 +36,22 @@ export async function callModelStep<Output>(
   const { config, run, signal, emit } = context;
   const budget = context.link.budget;
   if (budget !== undefined) checkTreeBudget(budget, context);
-  if (context.compaction !== undefined)
-    await context.compaction.engine.compactBeforeStep(context, stepNumber);
+  if (context.compaction !== undefined) {
+    try {
+      await context.compaction.engine.compactBeforeStep(context, stepNumber);
+    } catch (error) {
+      // The summarizer's model call (or countTokens) stopped with the run's signal: the run ends
+      // aborted, with its history, as when the step's own model call is aborted (not with the
+      // signal's bare reason).
+      if (signal.aborted && !isRunEnding(config, error))
+        throw new AgentAbortedError({
+          phase: 'model-call',
+          run: run.state(),
+          cause: signal.reason,
+        });
+      throw error;
+    }
+  }
   emit?.({ type: 'step-start', stepNumber, kind });
   const startedAt = config.now();
   let outcome: ModelCallOutcome;
