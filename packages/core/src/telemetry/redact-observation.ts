@@ -60,8 +60,13 @@ export function redactObservation(
       return { wrap: call.wrap, end: (record, at) => call.end(toolCall(record), at) };
     },
     stepEnd: (value) => observation.stepEnd(step(value)),
-    // A guardrail record holds names, a verdict and a reason, never a call's arguments.
+    // A guardrail record holds names, a verdict and a reason, never a call's arguments; a
+    // compaction's report and trace hold counts, times and the summarizer's usage; a handoff's
+    // info names the agents. Each hook is passed on, or what it records would be lost for every
+    // run whose tools declare secretArguments.
     guardrail: (record) => observation.guardrail?.(record),
+    compaction: (report, at, trace) => observation.compaction?.(report, at, trace),
+    handoff: (info) => observation.handoff?.(info),
     steer: (report, at) =>
       observation.steer?.(
         {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  callsTurn,
+  createScriptedGemini,
+  textTurn,
+} from '../agent/__fixtures__/scripted-gemini.ts';
+import { compaction } from '../agent/compaction/compaction.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import type { CompactionReport } from '../compaction/compact-history.ts';
+import { handoff } from '../composition/handoff.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import type { HandoffInfo, RunObserver } from './run-observer.ts';
+
+// A tool with secretArguments makes the observers see the run through redactObservation: every
+// hook an observer has must still reach it (the recorder's lines and the spans come from them).
+
+const PASSWORD = 'hunter2-correct-horse';
+const login = defineTool({
+  name: 'login',
+  description: 'Logs in.',
+  parameters: z.object({ user: z.string(), password: z.string() }),
+  secretArguments: ['password'],
+  execute: () => ({ ok: true, motd: 'lorem ipsum dolor '.repeat(300) }),
+});
+
+function spy() {
+  const compactions: CompactionReport[] = [];
+  const handoffs: HandoffInfo[] = [];
+  const observer: RunObserver = {
+    startRun: () => ({
+      modelCall: () => ({ retry() {}, firstChunk() {}, end() {} }),
+      toolCall: () => ({ end() {} }),
+      stepEnd() {},
+      end() {},
+      compaction: (report) => compactions.push(report),
+      handoff: (info) => handoffs.push(info),
+    }),
+  };
+  return { observer, compactions, handoffs };
+}
+
+describe('observers of a run whose tools declare secretArguments', () => {
+  it('are told about each compaction', async () => {
+    const { observer, compactions } = spy();
+    const gemini = createScriptedGemini([
+      ...[1, 2, 3, 4].map((n) =>
+        callsTurn(['login', { user: 'ada', password: PASSWORD }, `c${n}`]),
+      ),
+      textTurn('Logged in.'),
+    ]);
+    const result = await createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [login],
+      recorder: observer,
+      compaction: compaction({ maxTokens: 1_500, keepRecent: 2 }),
+    }).run('Log in four times.');
+    const reports = result.compaction?.reports ?? [];
+    expect(reports.length).toBeGreaterThan(0);
+    expect(compactions).toEqual(reports);
+  });
+
+  it('are told about a handoff', async () => {
+    const { observer, handoffs } = spy();
+    const billing = createAgent({
+      gemini: createScriptedGemini([textTurn('Refunded.')]),
+      model: 'gemini-2.5-flash',
+      name: 'billing',
+    });
+    const result = await createAgent({
+      gemini: createScriptedGemini([
+        callsTurn(['login', { user: 'ada', password: PASSWORD }, 'l1']),
+        callsTurn(['transfer_to_billing', {}, 't1']),
+      ]),
+      model: 'gemini-2.5-flash',
+      name: 'triage',
+      tools: [login, handoff(billing)],
+      recorder: observer,
+    }).run('Refund me.');
+    expect(result.handoffs).toEqual(['billing']);
+    expect(handoffs.map(({ from, to }) => [from, to])).toEqual([['triage', 'billing']]);
+  });
+});
