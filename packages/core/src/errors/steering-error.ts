@@ -2,13 +2,15 @@ import { GemloopError } from './gemloop-error.ts';
 
 /**
  * Why a steering message was refused: `too-many-pending` (more than `maxPending` wait for the
- * next step boundary), `empty-message` (no text and no parts), `run-ended` (the run that handle
+ * next step boundary), `empty-message` (no text and no parts), `invalid-message` (parts the API
+ * refuses in a user turn: no data, a function call or response), `run-ended` (the run that handle
  * steered is over), `in-use` (the controller already steers another run), `no-send-in-flight`
  * (a chat session's `steer`/`queue` with no `send` running).
  */
 export type SteeringErrorReason =
   | 'too-many-pending'
   | 'empty-message'
+  | 'invalid-message'
   | 'run-ended'
   | 'in-use'
   | 'no-send-in-flight';

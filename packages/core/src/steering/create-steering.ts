@@ -1,4 +1,5 @@
 import { SteeringError } from '../errors/steering-error.ts';
+import { validateHistory } from '../history/validate-history.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
 import {
@@ -20,7 +21,8 @@ export type Steering = {
    * function responses when the model's turn made calls (never between a call and its
    * response). A steer that arrives while the model gives its final answer makes the run go on:
    * the answer stays in the history and the model answers the steer.
-   * @throws {@link SteeringError} `too-many-pending` past `maxPending`, `empty-message`.
+   * @throws {@link SteeringError} `too-many-pending` past `maxPending`, `empty-message`,
+   *   `invalid-message` (parts the API refuses in a user turn).
    */
   steer(message: SteeringMessage): void;
   /**
@@ -203,7 +205,18 @@ function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
     if (typeof part !== 'object' || part === null || Array.isArray(part)) throw emptyMessage(mode);
     parts.push({ ...(part as Part) });
   }
-  return { role: 'user', parts };
+  const content: Content = { role: 'user', parts };
+  // Checked here, where the caller can fix it: once in the history, a part the API refuses (no
+  // data, a function call in a user turn, an unpaired response) fails the run's next model call
+  // with a 400 that does not name the steer.
+  const issue = validateHistory([content])[0];
+  if (issue !== undefined) {
+    throw new SteeringError({
+      reason: 'invalid-message',
+      message: `${mode}() got parts the Gemini API would reject in a user turn: ${issue.message} Send text, or parts with data (inlineData, fileData); function calls and responses are the run's own.`,
+    });
+  }
+  return content;
 }
 
 function emptyMessage(mode: SteeringMode): SteeringError {

@@ -302,6 +302,30 @@ describe('steering a run', () => {
     });
   });
 
+  it('refuses parts the API would reject in a user turn, before they reach the run', () => {
+    const steering = createSteering();
+    for (const parts of [
+      [{}],
+      [{ text: 5 }],
+      [{ functionCall: { name: 'refund', args: { amount: 1e6 } } }],
+      [{ functionResponse: { name: 'refund', response: { ok: true } } }],
+    ]) {
+      const error = captureError(() => steering.steer(parts as never));
+      expect(error).toBeInstanceOf(SteeringError);
+      expect(error).toMatchObject({ reason: 'invalid-message' });
+      expect((error as Error).message).toMatch(/^steer\(\) got parts the Gemini API would reject/);
+      expect(captureError(() => steering.queue(parts as never))).toMatchObject({
+        reason: 'invalid-message',
+      });
+    }
+    expect(steering.pending).toBe(0);
+    steering.steer([
+      { text: 'Look at this:' },
+      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+    ]);
+    expect(steering.pending).toBe(1);
+  });
+
   it('bounds the pending messages at 32 by default', () => {
     const steering = createSteering();
     for (let index = 0; index < 32; index++) steering.steer(`m${index}`);
