@@ -90,7 +90,11 @@ export class SteeringQueue {
    */
   addReceived(received: readonly ReceivedSteer[]): PendingSteer[] {
     const dropped: PendingSteer[] = [];
-    for (const { message, mode = 'steer' } of received) {
+    for (const entry of received) {
+      // A store may hand back anything: an entry that is not an object is skipped, as a
+      // malformed message is (destructuring null would end the run with a TypeError).
+      if (typeof entry !== 'object' || entry === null) continue;
+      const { message, mode = 'steer' } = entry;
       let content: Content;
       try {
         content = toUserContent(message, mode);

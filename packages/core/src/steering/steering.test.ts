@@ -266,6 +266,31 @@ describe('steering a run', () => {
     ]);
   });
 
+  it('a receive() that never answers does not hold an aborted run, and null entries are skipped', async () => {
+    const controller = new AbortController();
+    let boundaries = 0;
+    const steering = createSteering({
+      receive: () => {
+        boundaries++;
+        if (boundaries === 1) return [null, { message: 'first' }] as never;
+        // A message store that stopped answering: the run is aborted while it waits.
+        controller.abort(new Error('the user stopped it'));
+        return new Promise(() => {});
+      },
+    });
+    const { gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('Done.')]);
+    const error = await createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [lookup()] })
+      .run('Find a', { steering, signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect((error as AgentAbortedError).run.contents.map((content) => content.role)).toEqual([
+      'user',
+      'user',
+      'model',
+      'user',
+    ]);
+  });
+
   it('drops a steer that came during the last allowed step (maxSteps), and reports it', async () => {
     const steering = createSteering();
     const { fake, gemini } = serve([turn.text('Paris.')], (n) => {

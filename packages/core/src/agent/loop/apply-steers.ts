@@ -8,6 +8,7 @@ import {
   steeringQueueOf,
 } from '../../steering/create-steering.ts';
 import type { Content } from '../../wire/content.ts';
+import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
@@ -99,9 +100,31 @@ async function receive(
   queue: SteeringQueue,
   stepNumber: number,
 ): Promise<void> {
-  const received = await (queue.receive as NonNullable<SteeringQueue['receive']>)();
+  const received = await untilAborted(
+    context,
+    (queue.receive as NonNullable<SteeringQueue['receive']>)(),
+  );
   if (!Array.isArray(received) || received.length === 0) return;
   for (const steer of queue.addReceived(received)) report(context, 'dropped', steer, stepNumber);
+}
+
+/**
+ * `receive()`'s answer, unless the run is aborted first: a message store that stopped answering
+ * would otherwise hold the run past its signal (`receive` gets no signal of its own).
+ * @throws {@link AgentAbortedError} (`between-steps`) when the run's signal fires first.
+ */
+function untilAborted<T>(context: RunContext<unknown>, answer: T | Promise<T>): Promise<T> {
+  const { signal, run } = context;
+  const aborted = (): AgentAbortedError =>
+    new AgentAbortedError({ phase: 'between-steps', run: run.state(), cause: signal.reason });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(answer)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
