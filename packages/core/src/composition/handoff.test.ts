@@ -6,6 +6,7 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../agent/agent-event.ts';
+import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { validateHistory } from '../history/validate-history.ts';
@@ -94,6 +95,32 @@ describe('handoff', () => {
     const unaryResult = await unary.triage.run('I want a refund.');
     expect(unaryResult.contents).toEqual(result.contents);
     expect(unaryResult.handoffs).toEqual(['billing']);
+  });
+
+  it('sends the receiving agent the filtered history, not a compaction made before the handoff', async () => {
+    const page = defineTool({
+      name: 'read_page',
+      parameters: z.object({ n: z.number() }),
+      execute: ({ n }) => ({ n, text: 'lorem ipsum dolor '.repeat(400) }),
+    });
+    const billingGemini = createScriptedGemini([textTurn('Refund issued.')]);
+    const billing = createAgent({ gemini: billingGemini, model: MODEL, name: 'billing' });
+    const triage = createAgent({
+      gemini: createScriptedGemini([
+        ...[1, 2, 3, 4].map((n) => callsTurn(['read_page', { n }, `p${n}`])),
+        callsTurn(['transfer_to_billing', {}, 't1']),
+      ]),
+      model: MODEL,
+      name: 'triage',
+      tools: [page, handoff(billing)],
+      compaction: compaction({ maxTokens: 2_500, keepRecent: 2 }),
+    });
+    const result = await triage.run('I want a refund.');
+    expect(result.compaction?.reports.length).toBeGreaterThan(0);
+    const sent = billingGemini.calls[0]?.request.contents ?? [];
+    // The transfer turn and its response, without triage's page reads (the default filter).
+    expect(sent).toEqual(result.contents.slice(0, 3));
+    expect(JSON.stringify(sent)).not.toContain('read_page');
   });
 
   it('takes a filter, and ends the run with an AgentRunError when the filtered history breaks the pairing', async () => {

@@ -92,6 +92,11 @@ function rewriteHistory<Output>(
   }
   if (contents.length === 0) fail('A handoff filter returned no contents.');
   run.contents.splice(0, run.contents.length, ...contents);
+  // A compaction before the handoff stands for the contents as they were: kept, the next request
+  // would send it (the dropped tool exchanges, a custom filter's removals) and lose the transfer
+  // turn, which lies before the index it was made through. The receiving agent's first step
+  // compacts the filtered history again if it is still over the threshold.
+  run.restoreCompaction({ ...run.compactionMark(), compacted: undefined, through: 0 });
 }
 
 /**
