@@ -8,6 +8,7 @@ import {
 import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import { DEFAULT_SUMMARY_PROMPT } from './compaction-options.ts';
@@ -59,5 +60,32 @@ describe('the compaction summarizer', () => {
     // Every page read so far, each call with its response: the full history, not the compacted one.
     expect(aborted.run.contents.length).toBeGreaterThan(4);
     expect(aborted.run.contents[0]).toEqual({ role: 'user', parts: [{ text: 'Read the pages.' }] });
+  });
+});
+
+describe('the compaction summarizer in a tree budget', () => {
+  it('counts its tokens against budget.maxTokens, as every model call of the tree', async () => {
+    const run = (budget?: { maxTokens: number }) =>
+      createAgent({
+        gemini: scripted(() => textTurn('Read pages 1 to 4.')),
+        model: 'gemini-2.5-flash',
+        tools: [page],
+        compaction: compaction({
+          maxTokens: 4_000,
+          summarize: true,
+          clearToolResults: false,
+          keepRecent: 2,
+        }),
+      }).run('Read the pages.', budget === undefined ? {} : { budget });
+    const whole = await run();
+    const summaries = (whole.compaction?.reports ?? []).filter(
+      (report) => report.summarizedContents > 0,
+    ).length;
+    expect(summaries).toBeGreaterThan(0);
+    const stepTokens = whole.steps.reduce((sum, step) => sum + step.usage.totalTokenCount, 0);
+    expect(whole.usage.totalTokenCount).toBeGreaterThan(stepTokens);
+    // Over budget only with the summaries counted: the run must stop before its last step.
+    const error = await run({ maxTokens: stepTokens + 1 }).catch((caught: unknown) => caught);
+    expect(TreeBudgetError.isInstance(error)).toBe(true);
   });
 });

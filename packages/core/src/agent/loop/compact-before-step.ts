@@ -215,9 +215,15 @@ async function summarizeOnce<Output>(
     // for the summarizer's model.
     call.usage = response.usageMetadata;
     const cost = costOf(response.usageMetadata ?? {}, model, undefined, config.prices);
-    context.run.addUsage(toAgentUsage(response.usageMetadata), cost);
-    // A tree's cost budget counts the summary too.
-    context.link.budget?.cost.add(cost);
+    const usage = toAgentUsage(response.usageMetadata);
+    context.run.addUsage(usage, cost);
+    // A tree's budget counts the summary too, its cost and its tokens (`maxTokens` bounds every
+    // model call of the tree; endStep counts only the steps').
+    const budget = context.link.budget;
+    if (budget !== undefined) {
+      budget.cost.add(cost);
+      budget.tokens += usage.totalTokenCount;
+    }
     text = (response.candidates?.[0]?.content?.parts ?? [])
       .filter((part) => part.thought !== true && typeof part.text === 'string')
       .map((part) => part.text)
