@@ -10,6 +10,7 @@ import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
@@ -119,6 +120,36 @@ describe('input guardrails', () => {
     const result = await agent.run('Mail me at ann@example.com');
     expect(result.text).toBe('second');
     expect(textOf(gemini.contentsOf(1).at(-1))).toBe('Mail me at [email]');
+  });
+
+  it("runInParallel: the first call a rewrite sends again counts against the tree's maxTokens", async () => {
+    const echo = defineTool({ name: 'echo', parameters: z.object({}), execute: () => 'e' });
+    // 15 tokens a call: the discarded first call, step 1 sent again, then step 2.
+    const gemini = createScriptedGemini([
+      callsTurn(['echo', {}, 'e0']),
+      callsTurn(['echo', {}, 'e1']),
+      textTurn('done'),
+    ]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [echo],
+      guardrails: guardrails({
+        input: [
+          {
+            name: 'strip-email',
+            runInParallel: true,
+            check: ({ text }) => ({ type: 'rewrite', input: text.replace(/\S+@\S+/g, '[email]') }),
+          },
+        ],
+      }),
+    });
+    const error = await agent
+      .run('Mail me at ann@example.com', { budget: { maxTokens: 16 } })
+      .catch((caught: unknown) => caught);
+    // Step 1 alone (15) is under it; with the discarded call (30) step 2 must not start.
+    expect(TreeBudgetError.isInstance(error)).toBe(true);
+    expect(gemini.calls).toHaveLength(2);
   });
 
   it('runInParallel: a trip aborts the model call in flight and ends the run', async () => {

@@ -79,6 +79,11 @@ export async function guardedFirstStep<Output>(
   try {
     const checked = await checking;
     const called = await calling;
+    // A call that answered but whose step is thrown away (a trip, or a rewrite sent again) never
+    // reaches endStep: the run and the tree's cost counted it, the tree's tokens count it here.
+    const budget = context.link.budget;
+    if (called.ok && checked.type !== 'pass' && budget !== undefined)
+      budget.tokens += called.step.usage.totalTokenCount;
     // A stream may have shown the aborted call's first text: withdraw it.
     if (checked.type === 'trip' && context.streaming)
       context.emit?.({ type: 'guardrail-retraction', stepNumber, name: checked.name, text: '' });
