@@ -29,10 +29,13 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * character past U+00FF refused, `listAll` stopped on a repeated page token (the prompt cache's
  * caches client), error messages that say what happened (a body that does not decode, an error in
  * a 200 answer, a stream error after its first chunk, a request nested too deeply), server delays
- * read alike from RetryInfo and Retry-After, and a retry wait past Node's longest timer. Raise it
- * only with a reason in the commit, and update the README's figure.
+ * read alike from RetryInfo and Retry-After, and a retry wait past Node's longest timer. 108.9 KB
+ * (111,513 bytes) with the same review's fixes to steering (a steer's parts checked as a user turn,
+ * `receive()` ended by an abort), handoffs (the filtered history, not an older compaction) and the
+ * run's abort during an output check, all reached by the loop. Raise it only with a reason in the
+ * commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 108.6 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 109.0 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
