@@ -147,6 +147,59 @@ describe('createBatchRuns', () => {
       ['done', undefined],
     ]);
   });
+
+  it('fails a run whose results line is not a response, and sums only sane token counts', async () => {
+    const lines = (keys: string[]) =>
+      [
+        { candidates: [{ content: { parts: 'abc' } }] },
+        { candidates: [{ content: null }] },
+        {
+          candidates: [{ content: { role: 'model', parts: [{ text: 'ok', functionCall: null }] } }],
+          usageMetadata: { promptTokenCount: '100', candidatesTokenCount: -5, totalTokenCount: 7 },
+        },
+      ]
+        .map((response, index) => JSON.stringify({ key: keys[index], response }))
+        .join('\n');
+    let keys: string[] = [];
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async (input, init) => {
+        const url = String(input);
+        if (url.includes(':batchGenerateContent')) {
+          const body = JSON.parse(String(init?.body)) as {
+            batch: {
+              inputConfig: { requests: { requests: Array<{ metadata: { key: string } }> } };
+            };
+          };
+          keys = body.batch.inputConfig.requests.requests.map((line) => line.metadata.key);
+          return Response.json({ name: 'batches/b' });
+        }
+        if (url.includes(':download')) return new Response(lines(keys));
+        return Response.json({
+          name: 'batches/b',
+          metadata: { state: 'BATCH_STATE_SUCCEEDED', output: { responsesFile: 'files/r' } },
+        });
+      },
+    });
+    const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash', pollIntervalMs: 0 });
+    const done = await runs.run(runs.start(['a', 'b', 'c']));
+    expect(done.runs.map((run) => [run.status, run.error, run.text])).toEqual([
+      [
+        'failed',
+        "line 1 of the batch's results is not a GenerateContentResponse: `response.candidates[0].content.parts` must be an array, got string",
+        undefined,
+      ],
+      ['failed', 'the model gave no content (no candidate)', undefined],
+      ['done', undefined, 'ok'],
+    ]);
+    expect(done.runs[2]?.usage).toEqual({
+      promptTokenCount: 100,
+      candidatesTokenCount: 0,
+      totalTokenCount: 7,
+    });
+  });
 });
 
 describe('createBatchRuns with wait: false', () => {

@@ -145,9 +145,10 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
     next.usage.promptTokenCount += usage?.promptTokenCount ?? 0;
     next.usage.candidatesTokenCount += usage?.candidatesTokenCount ?? 0;
     next.usage.totalTokenCount += usage?.totalTokenCount ?? 0;
-    const candidate = result.response.candidates?.[0];
-    const content = candidate?.content;
-    if (content === undefined || content.parts === undefined || content.parts.length === 0) {
+    const candidate = result.response.candidates?.[0] ?? undefined;
+    const content = candidate?.content ?? undefined;
+    // `== null`: proto3 JSON may write an absent field as null.
+    if (content === undefined || content.parts == null || content.parts.length === 0) {
       const reason =
         candidate?.finishReason ?? result.response.promptFeedback?.blockReason ?? 'no candidate';
       return { ...next, status: 'failed', error: `the model gave no content (${reason})` };
@@ -155,7 +156,7 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
     // The model turn as received (thought signatures included), as the agent keeps it.
     next.contents.push({ ...content, role: 'model', parts: content.parts });
     const calls = content.parts.flatMap((part) =>
-      part.functionCall === undefined ? [] : [part.functionCall as FunctionCall],
+      part.functionCall == null ? [] : [part.functionCall as FunctionCall],
     );
     if (calls.length === 0) {
       const text = content.parts

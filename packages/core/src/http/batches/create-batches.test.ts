@@ -208,4 +208,53 @@ describe('gemini.batches', () => {
       ['request-1', 'line 2 of the results file is not a JSON object'],
     ]);
   });
+
+  it("checks each result's response as a generateContent body: a bad one is that line's error, counts are read", async () => {
+    const lines = [
+      { key: 'a', response: { candidates: [{ content: { parts: 'not an array' } }] } },
+      {
+        key: 'b',
+        response: {
+          candidates: [{ content: { role: 'model', parts: [{ text: 'B' }] } }],
+          usageMetadata: { promptTokenCount: '100', candidatesTokenCount: -5 },
+        },
+      },
+    ];
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async () => new Response(lines.map((line) => JSON.stringify(line)).join('\n')),
+    });
+    const results = await gemini.batches.results(
+      {
+        name: 'batches/x',
+        metadata: { state: 'BATCH_STATE_SUCCEEDED', output: { responsesFile: 'files/r' } },
+      },
+      { keys: ['a', 'b'] },
+    );
+    expect(results[0]?.response).toBeUndefined();
+    expect(results[0]?.error?.message).toBe(
+      "line 1 of the batch's results is not a GenerateContentResponse: `response.candidates[0].content.parts` must be an array, got string",
+    );
+    expect(results[1]?.response?.usageMetadata).toEqual({ promptTokenCount: 100 });
+    const inline = await gemini.batches.results({
+      name: 'batches/y',
+      metadata: {
+        state: 'BATCH_STATE_SUCCEEDED',
+        output: {
+          inlinedResponses: {
+            inlinedResponses: [{ metadata: { key: 'c' }, response: { candidates: 'x' } }],
+          },
+        },
+      },
+    } as never);
+    expect(inline.map((result) => [result.key, result.response, result.error?.message])).toEqual([
+      [
+        'c',
+        undefined,
+        "inlined response 0 of the batch's results is not a GenerateContentResponse: `response.candidates` must be an array, got string",
+      ],
+    ]);
+  });
 });

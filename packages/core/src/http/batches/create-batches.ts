@@ -9,6 +9,7 @@ import type {
   ListBatchesResponse,
   RpcStatus,
 } from '../../wire/batch.ts';
+import { parseGenerateContentResponse } from '../../wire/parse-generate-content-response.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
@@ -238,12 +239,10 @@ function makeBatches(
       const output = current.metadata?.output ?? current.response;
       const inline = output?.inlinedResponses?.inlinedResponses;
       let lines: InlinedBatchLine[];
-      if (inline !== undefined) {
-        lines = inline.map((item: InlinedBatchResponse) => ({
-          key: item.metadata?.key,
-          response: item.response,
-          error: item.error,
-        }));
+      if (Array.isArray(inline)) {
+        lines = inline.map((item: InlinedBatchResponse, index) =>
+          toLine(item?.metadata?.key, item?.response, item?.error, `inlined response ${index}`),
+        );
       } else if (output?.responsesFile !== undefined) {
         const bytes = await files.download(output.responsesFile, {
           ...pickCallOptions(options),
@@ -318,15 +317,33 @@ function readResultLines(text: string): InlinedBatchLine[] {
     }
     const record = value as Record<string, unknown>;
     const key = record['key'] ?? (record['metadata'] as { key?: unknown } | undefined)?.key;
-    lines.push({
-      key: typeof key === 'string' ? key : undefined,
-      response: isObject(record['response'])
-        ? (record['response'] as GenerateContentResponse)
-        : undefined,
-      error: isObject(record['error']) ? (record['error'] as RpcStatus) : undefined,
-    });
+    lines.push(toLine(key, record['response'], record['error'], `line ${number}`));
   }
   return lines;
+}
+
+/**
+ * One result, its response checked as a `generateContent` body is (the batch's bytes are as
+ * hostile as a call's): a response that is not one becomes the line's error, so a run reading
+ * `parts` never meets a string, and token counts are read into non-negative integers (`'100'`
+ * summed as a string, or a negative count, would make the usage and its cost silently wrong).
+ */
+function toLine(key: unknown, response: unknown, error: unknown, where: string): InlinedBatchLine {
+  const line: InlinedBatchLine = {
+    key: typeof key === 'string' ? key : undefined,
+    response: undefined,
+    error: isObject(error) ? (error as RpcStatus) : undefined,
+  };
+  if (response === undefined || response === null) return line;
+  const parsed = parseGenerateContentResponse(response);
+  if (parsed.ok) line.response = parsed.value;
+  else if (line.error === undefined) {
+    const at = parsed.path === '' ? 'the response' : `\`response.${parsed.path}\``;
+    line.error = {
+      message: `${where} of the batch's results is not a GenerateContentResponse: ${at} ${parsed.message}`,
+    };
+  }
+  return line;
 }
 
 /**
