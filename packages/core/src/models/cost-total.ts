@@ -1,4 +1,4 @@
-import { type Cost, unknownCost } from './cost.ts';
+import { COST_PARTS, type Cost, unknownCost, unreadableAmount } from './cost.ts';
 import { type CostPicos, dollarsToPicos, picosToDollars } from './usd.ts';
 
 /** The five amounts of a {@link Cost}, in pico-dollars (a running sum). */
@@ -32,12 +32,27 @@ export class CostTotal {
       this.#set(cost);
       return;
     }
+    const total = picosOf(cost.total);
+    const input = picosOf(cost.input);
+    const cachedInput = picosOf(cost.cachedInput);
+    const output = picosOf(cost.output);
+    const thinking = picosOf(cost.thinking);
+    if (
+      total === undefined ||
+      input === undefined ||
+      cachedInput === undefined ||
+      output === undefined ||
+      thinking === undefined
+    ) {
+      this.#set(unreadableCost(cost));
+      return;
+    }
     const sum = this.#picos;
-    sum.total += picosOf(cost.total);
-    sum.input += picosOf(cost.input);
-    sum.cachedInput += picosOf(cost.cachedInput);
-    sum.output += picosOf(cost.output);
-    sum.thinking += picosOf(cost.thinking);
+    sum.total += total;
+    sum.input += input;
+    sum.cachedInput += cachedInput;
+    sum.output += output;
+    sum.thinking += thinking;
     this.#written = undefined;
   }
 
@@ -95,13 +110,18 @@ export class CostTotal {
       this.#picos = undefined;
       this.#unknown = cost;
     } else {
-      this.#picos = {
+      const picos = {
         total: picosOf(cost.total),
         input: picosOf(cost.input),
         cachedInput: picosOf(cost.cachedInput),
         output: picosOf(cost.output),
         thinking: picosOf(cost.thinking),
       };
+      if (Object.values(picos).includes(undefined)) {
+        this.#set(unreadableCost(cost));
+        return;
+      }
+      this.#picos = picos as Picos;
     }
     this.#written = undefined;
   }
@@ -120,11 +140,20 @@ export class CostTotal {
   }
 }
 
-/** As `addCosts` reads an amount: missing or unreadable is 0. */
-function picosOf(dollars: string | null): bigint {
+/**
+ * As `addCosts` reads an amount: missing is 0, unreadable `undefined` (the total becomes unknown:
+ * counted as 0 it would be silently wrong).
+ */
+function picosOf(dollars: string | null | undefined): bigint | undefined {
   // The parts a step without cache or thinking has: no regex, no BigInt parse.
-  if (dollars === null || dollars === '0') return 0n;
-  return dollarsToPicos(dollars) ?? 0n;
+  if (dollars === null || dollars === undefined || dollars === '0') return 0n;
+  return dollarsToPicos(dollars);
+}
+
+/** The unknown cost of a cost with an amount that is not dollars, naming the first such amount. */
+function unreadableCost(cost: Cost): Cost {
+  const part = COST_PARTS.find((key) => picosOf(cost[key]) === undefined) ?? 'total';
+  return unknownCost(unreadableAmount(part, cost[part]));
 }
 
 /** Whether `cost` is over `usd` dollars; an unknown cost is. @internal */

@@ -40,27 +40,37 @@ export function unknownCost(reason: string): Cost {
 }
 
 /**
- * The sum of two costs, exact; unknown when either is (with the first reason).
+ * The sum of two costs, exact; unknown when either is (with the first reason), or when an amount
+ * is not dollars as a decimal (`'1e5'`, `'-1'`, `'abc'`, read back from a row): counted as 0 it
+ * would make the sum silently wrong.
  */
 export function addCosts(a: Cost, b: Cost): Cost {
   if (a.unknown !== undefined) return a;
   if (b.unknown !== undefined) return b;
-  return {
-    currency: 'USD',
-    total: sum(a.total, b.total),
-    input: sum(a.input, b.input),
-    cachedInput: sum(a.cachedInput, b.cachedInput),
-    output: sum(a.output, b.output),
-    thinking: sum(a.thinking, b.thinking),
-  };
+  const parts = {} as Record<(typeof COST_PARTS)[number], string>;
+  for (const part of COST_PARTS) {
+    const left = a[part] ?? '0';
+    const right = b[part] ?? '0';
+    // Each side is two BigInt parses and a write otherwise, and a subagent's step adds its child's
+    // cost on every call (end-step.ts): '0' + '0' is what picosToDollars(0n) writes.
+    if (left === '0' && right === '0') {
+      parts[part] = '0';
+      continue;
+    }
+    const x = dollarsToPicos(left);
+    const y = dollarsToPicos(right);
+    if (x === undefined || y === undefined) {
+      return unknownCost(unreadableAmount(part, x === undefined ? left : right));
+    }
+    parts[part] = picosToDollars(x + y);
+  }
+  return { currency: 'USD', ...parts };
 }
 
-/** One part of {@link addCosts}: nothing and nothing (no cache, no thinking) is '0' unparsed. */
-function sum(x: string | null, y: string | null): string {
-  const left = x ?? '0';
-  const right = y ?? '0';
-  // Each side is two BigInt parses and a write otherwise, and a subagent's step adds its child's
-  // cost on every call (end-step.ts): '0' + '0' is what picosToDollars(0n) writes.
-  if (left === '0' && right === '0') return '0';
-  return picosToDollars((dollarsToPicos(left) ?? 0n) + (dollarsToPicos(right) ?? 0n));
+/** The parts of a known {@link Cost}, each a decimal string of dollars. @internal */
+export const COST_PARTS = ['total', 'input', 'cachedInput', 'output', 'thinking'] as const;
+
+/** Why a cost with an unreadable amount is unknown. @internal */
+export function unreadableAmount(part: string, amount: unknown): string {
+  return `the ${part} amount ${JSON.stringify(amount)?.slice(0, 60) ?? String(amount)} of a cost is not US dollars as a decimal string (such as '0.000125'), so the sum is unknown`;
 }
