@@ -36,8 +36,20 @@ export type BatchRunState = {
   text?: string | undefined;
   /** Why the run failed: a request error of the batch, a blocked answer, or too many steps. */
   error?: string | undefined;
-  /** Tokens summed over the run's rounds (batch calls are billed at half price). */
-  usage: { promptTokenCount: number; candidatesTokenCount: number; totalTokenCount: number };
+  /**
+   * Tokens summed over the run's rounds, every count the bill reads: price them with
+   * `costOf(run.usage, model, 'batch')` (batch calls are billed at half price). Thinking tokens
+   * are billed as output, tool-use prompt tokens (a built-in tool's) as input. The last three are
+   * absent from a state saved by gemloop 0.1.0, which did not count them.
+   */
+  usage: {
+    promptTokenCount: number;
+    candidatesTokenCount: number;
+    totalTokenCount: number;
+    thoughtsTokenCount?: number | undefined;
+    toolUsePromptTokenCount?: number | undefined;
+    cachedContentTokenCount?: number | undefined;
+  };
 };
 
 /**

@@ -5,6 +5,7 @@ import { createBatches } from '../http/batches/create-batches.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createFiles } from '../http/files/create-files.ts';
 import type { CreateGeminiOptions } from '../http/gemini.ts';
+import { costOf } from '../models/cost-of.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { BatchRunsState } from './batch-runs.ts';
 import { createBatchRuns } from './create-batch-runs.ts';
@@ -155,7 +156,12 @@ describe('createBatchRuns', () => {
         { candidates: [{ content: null }] },
         {
           candidates: [{ content: { role: 'model', parts: [{ text: 'ok', functionCall: null }] } }],
-          usageMetadata: { promptTokenCount: '100', candidatesTokenCount: -5, totalTokenCount: 7 },
+          usageMetadata: {
+            promptTokenCount: '100',
+            candidatesTokenCount: -5,
+            thoughtsTokenCount: 40,
+            totalTokenCount: 7,
+          },
         },
       ]
         .map((response, index) => JSON.stringify({ key: keys[index], response }))
@@ -197,8 +203,13 @@ describe('createBatchRuns', () => {
     expect(done.runs[2]?.usage).toEqual({
       promptTokenCount: 100,
       candidatesTokenCount: 0,
+      thoughtsTokenCount: 40,
+      toolUsePromptTokenCount: 0,
+      cachedContentTokenCount: 0,
       totalTokenCount: 7,
     });
+    // Thinking is billed as output: the usage prices what the batch billed.
+    expect(costOf(done.runs[2]?.usage ?? {}, 'gemini-2.5-flash', 'batch').thinking).not.toBe('0');
   });
 });
 

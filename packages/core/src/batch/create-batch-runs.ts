@@ -1,8 +1,10 @@
+import { addAgentUsage, emptyUsage, toAgentUsage } from '../agent/usage.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
+import type { AgentUsage } from '../run/agent-result.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { Tool as WireTool } from '../wire/request.ts';
 import type {
@@ -128,11 +130,16 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
     result: BatchResult | undefined,
     signal: AbortSignal,
   ): Promise<BatchRunState> {
+    // Every count the bill reads (a state saved by 0.1.0 lacks the thinking, tool-use and cached
+    // ones): without thinking tokens, billed as output, `costOf(run.usage)` is silently too low.
+    // addAgentUsage reads a missing count as 0.
+    const usage = emptyUsage();
+    addAgentUsage(usage, run.usage as AgentUsage);
     const next: BatchRunState = {
       ...run,
       contents: [...run.contents],
       steps: run.steps + 1,
-      usage: { ...run.usage },
+      usage,
     };
     if (result === undefined || result.error !== undefined || result.response === undefined) {
       return {
@@ -141,10 +148,7 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
         error: result?.error?.message ?? 'the batch gave no answer for this run',
       };
     }
-    const usage = result.response.usageMetadata;
-    next.usage.promptTokenCount += usage?.promptTokenCount ?? 0;
-    next.usage.candidatesTokenCount += usage?.candidatesTokenCount ?? 0;
-    next.usage.totalTokenCount += usage?.totalTokenCount ?? 0;
+    addAgentUsage(usage, toAgentUsage(result.response.usageMetadata));
     const candidate = result.response.candidates?.[0] ?? undefined;
     const content = candidate?.content ?? undefined;
     // `== null`: proto3 JSON may write an absent field as null.
@@ -206,7 +210,7 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
               ? [{ role: 'user', parts: [{ text: input }] }]
               : [...(input as Content[])],
           steps: 0,
-          usage: { promptTokenCount: 0, candidatesTokenCount: 0, totalTokenCount: 0 },
+          usage: emptyUsage(),
         })),
       };
     },
