@@ -32,10 +32,11 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * read alike from RetryInfo and Retry-After, and a retry wait past Node's longest timer. 108.9 KB
  * (111,513 bytes) with the same review's fixes to steering (a steer's parts checked as a user turn,
  * `receive()` ended by an abort), handoffs (the filtered history, not an older compaction) and the
- * run's abort during an output check, all reached by the loop. Raise it only with a reason in the
- * commit, and update the README's figure.
+ * run's abort during an output check, all reached by the loop. 109.1 KB (111,700 bytes) once a
+ * run's cost total refuses an amount that is not dollars (a row read back) instead of counting it
+ * as $0. Raise it only with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 109.0 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 109.2 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
