@@ -586,5 +586,11 @@ describe.concurrent('the examples, offline', () => {
     const alone = await runExample('dev-server/app.ts');
     expect(alone.code).toBe(1);
     expect(alone.stderr).toContain('Start the dev server first (npx gemloop fake)');
+    // The dev server's URL without a key: what is missing, not a stack trace.
+    const noKey = await runExample('dev-server/app.ts', { env: { GEMINI_BASE_URL: url } });
+    expect(noKey.code, describeRun(noKey)).toBe(1);
+    expect(noKey.stderr, describeRun(noKey)).toContain('No API key.');
+    expect(noKey.stderr, describeRun(noKey)).toContain('GEMINI_API_KEY');
+    expect(noKey.stderr, describeRun(noKey)).not.toMatch(/^\s+at /m);
   });
 });
