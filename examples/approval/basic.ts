@@ -5,8 +5,8 @@
 // policy decides: deleting drafts is fine, deleting anything else is not, and email goes to you
 // for review first.
 //
-//   pnpm --filter @gemloop/examples run approval
-//   pnpm --filter @gemloop/examples run approval --auto
+//   node scripts/run-example.mjs approval
+//   node scripts/run-example.mjs approval --auto
 
 import { createInterface } from 'node:readline/promises';
 import { createAgent, defineTool } from '@gemloop/core';

@@ -3,7 +3,7 @@
 // step (to a file here), so a restarted process goes on where it stopped. Offline, the fake moves
 // each batch through PENDING, RUNNING and SUCCEEDED on every poll.
 //
-//   pnpm --filter @gemloop/examples run batch
+//   node scripts/run-example.mjs batch
 
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@
 // taken over by another, which polls the recorded batch instead of sending the round again.
 // (The kill itself is shown in packages/dbos/src/durable/durable-batch-runs.test.ts.)
 //
-//   pnpm --filter @gemloop/examples run batch-durable
+//   node scripts/run-example.mjs batch-durable
 
 import { defineTool } from '@gemloop/core';
 import { createDurableBatchRuns, startDurableWorker } from '@gemloop/dbos';

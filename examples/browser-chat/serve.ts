@@ -3,8 +3,8 @@
 // the server, and a broken connection resumes where it stopped. Offline (the default without a key)
 // a scripted fake model answers: try "weather in Paris", "email me@example.com", "news".
 //
-//   pnpm --filter @gemloop/examples run browser-chat            # then open the printed URL
-//   pnpm --filter @gemloop/examples run browser-chat --port 0   # any free port
+//   node scripts/run-example.mjs browser-chat            # then open the printed URL
+//   node scripts/run-example.mjs browser-chat --port 0   # any free port
 
 import { run } from '../lib/run.ts';
 import { startChatApp } from './chat-app.ts';

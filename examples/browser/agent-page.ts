@@ -10,7 +10,7 @@
 //
 // This page runs the agent itself. To keep the agent (its tools, history and key) on your server
 // and stream only its events to the page, use @gemloop/core/web on the server and @gemloop/client
-// here instead: examples/browser-chat (`pnpm --filter @gemloop/examples run browser-chat`).
+// here instead: examples/browser-chat (`node scripts/run-example.mjs browser-chat`).
 
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { z } from 'zod';

@@ -2,8 +2,8 @@
 // JSON-lines files (one line per turn, written whole, so a crash never leaves half a turn). A new
 // process (or a new agent) with the same store and id continues where the last one stopped.
 //
-//   pnpm --filter @gemloop/examples run chat-bot
-//   pnpm --filter @gemloop/examples run chat-bot --store ./chats   # then run it again
+//   node scripts/run-example.mjs chat-bot
+//   node scripts/run-example.mjs chat-bot --store ./chats   # then run it again
 
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

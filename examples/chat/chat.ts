@@ -1,8 +1,8 @@
 // An interactive terminal chat on an agent with the ready-made tools of @gemloop/tools, kept as a
 // chat session: every message continues the stored conversation.
 //
-//   pnpm chat                                  # or: npm run chat
-//   pnpm chat -- --store ./chats --session me  # keep the conversation in JSON-lines files
+//   npm run chat
+//   npm run chat -- --store ./chats --session me   # keep the conversation in JSON-lines files
 //
 // Commands: /help /reset /history /usage /model <name> /exit. Ctrl-C cancels the answer being
 // written (nothing of it is saved); at the prompt, Ctrl-C twice quits. Typing while the agent

@@ -5,9 +5,9 @@
 // confirm (with --auto, or when piped as in CI, a policy confirms it); its response then carries
 // Google's `safety_acknowledgement`.
 //
-//   pnpm --filter @gemloop/examples run computer-use
-//   pnpm --filter @gemloop/examples run computer-use --auto
-//   pnpm --filter @gemloop/examples run computer-use --browser ws://127.0.0.1:<port>/<id>
+//   node scripts/run-example.mjs computer-use
+//   node scripts/run-example.mjs computer-use --auto
+//   node scripts/run-example.mjs computer-use --browser ws://127.0.0.1:<port>/<id>
 //
 // --browser connects to a browser that is already running, a Playwright browser server (what
 // playwright-core's `chromium.launchServer()` starts, `wsEndpoint()` gives the address), instead

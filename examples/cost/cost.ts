@@ -1,7 +1,7 @@
 // Cost in dollars: what each step and the run cost, prices of your own (a gateway's), a cost
 // budget on a run, on a chat session, and on a tree of agents (subagents count into the top run's).
 //
-//   pnpm --filter @gemloop/examples run cost
+//   node scripts/run-example.mjs cost
 //
 // With GEMINI_API_KEY set (environment or examples/.env) it asks Gemini; without, gemloop's
 // built-in fake Gemini plays the model offline (its token counts are estimates; the prices are

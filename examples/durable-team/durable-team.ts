@@ -4,7 +4,7 @@
 // warehouse; the other worker takes the run and the child over and resumes the child where it
 // was: its lookup and its first two model calls are not made again.
 //
-//   pnpm --filter @gemloop/examples run durable-team
+//   node scripts/run-example.mjs durable-team
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

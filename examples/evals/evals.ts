@@ -1,8 +1,8 @@
 // Evals: record runs, turn them into a dataset, replay it offline (a changed prompt shows as
 // drift), and compare two eval runs.
 //
-//   pnpm --filter @gemloop/examples run evals
-//   pnpm --filter @gemloop/examples run evals -- --write-cases   (refreshes cases.jsonl)
+//   node scripts/run-example.mjs evals
+//   node scripts/run-example.mjs evals --write-cases   (refreshes cases.jsonl)
 //
 // With GEMINI_API_KEY set the runs are recorded against Gemini; without, gemloop's built-in fake
 // plays the model. The evals themselves always replay offline, through the fake.

@@ -2,7 +2,7 @@
 // here, or DATABASE_URL), its finished runs are read back from Postgres as recorded runs, turned
 // into cases, and replayed offline: the same agent passes, a changed prompt shows as drift.
 //
-//   pnpm --filter @gemloop/examples run evals-durable
+//   node scripts/run-example.mjs evals-durable
 //
 // The command line does the middle step from any project that has @gemloop/dbos installed:
 //   npx gemloop eval from-runs --database-url "$DATABASE_URL" --since 7d --out cases.jsonl

@@ -3,7 +3,7 @@
 // 20 MB, uploaded above. Offline, a 1.5 MB "recording" stands in for the large file, with the
 // inline limit lowered to 1 MB so that it is uploaded.
 //
-//   pnpm --filter @gemloop/examples run files
+//   node scripts/run-example.mjs files
 
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

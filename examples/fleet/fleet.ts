@@ -4,8 +4,8 @@
 // model's first turn makes two calls at once (look the order up, check the warehouse): the
 // worker runs them at once, and the kill lands after one is recorded and while the other runs.
 //
-//   pnpm --filter @gemloop/examples run fleet           # serve on http://127.0.0.1:8787 until Ctrl-C
-//   pnpm --filter @gemloop/examples run fleet --demo    # the walkthrough: a run, a killed worker, an approval
+//   node scripts/run-example.mjs fleet           # serve on http://127.0.0.1:8787 until Ctrl-C
+//   node scripts/run-example.mjs fleet --demo    # the walkthrough: a run, a killed worker, an approval
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

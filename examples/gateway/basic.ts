@@ -2,7 +2,7 @@
 // `Authorization: Bearer` (it also accepts x-goog-api-key). Nothing else changes: same requests,
 // same streaming, same agent.
 //
-//   COMETAPI_KEY=... pnpm --filter @gemloop/examples run gateway
+//   COMETAPI_KEY=... node scripts/run-example.mjs gateway
 //
 // Without COMETAPI_KEY it makes the same client against the offline fake, and checks in the
 // fake's request log that the key went out as a Bearer header (and nowhere else). CometAPI names

@@ -6,7 +6,7 @@
 //   and answers each call with a separate grounded request.
 // Either way the sources come back as grounding metadata: result.grounding.
 //
-//   pnpm --filter @gemloop/examples run grounding
+//   node scripts/run-example.mjs grounding
 
 import { type AgentResult, createAgent, googleSearch, type Part } from '@gemloop/core';
 import { getModelCapabilities } from '@gemloop/core/models';

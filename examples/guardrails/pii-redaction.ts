@@ -3,7 +3,7 @@
 // back to Gemini as it was written). Streamed twice: once with `holdBack` (only the redacted text
 // is ever sent), once without (the text flows, then a `guardrail-retraction` event replaces it).
 //
-//   pnpm --filter @gemloop/examples run guardrails-pii
+//   node scripts/run-example.mjs guardrails-pii
 
 import { createAgent } from '@gemloop/core';
 import type { OutputGuardrail } from '@gemloop/core/guardrails';

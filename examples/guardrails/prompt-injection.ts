@@ -2,7 +2,7 @@
 // with a structured answer). It runs beside the first model call (`runInParallel`): a clean
 // message costs no extra latency, and an injected one aborts that call before any tool runs.
 //
-//   pnpm --filter @gemloop/examples run guardrails-injection
+//   node scripts/run-example.mjs guardrails-injection
 
 import { createAgent } from '@gemloop/core';
 import { GuardrailTrippedError, guardrails, type InputGuardrail } from '@gemloop/core/guardrails';

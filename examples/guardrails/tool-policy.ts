@@ -2,7 +2,7 @@
 // (the existing approval path, `beforeToolCall`), a hard stop far above it, and tool errors
 // rewritten before the model sees them (the default already strips hosts, paths and stacks).
 //
-//   pnpm --filter @gemloop/examples run guardrails-tools
+//   node scripts/run-example.mjs guardrails-tools
 
 import { createAgent, defineTool } from '@gemloop/core';
 import type { ToolGuardrail } from '@gemloop/core/guardrails';

@@ -3,7 +3,7 @@
 // in the background and polled, and its events replayed by stream. Offline, the fake serves
 // /v1beta/interactions from the same script and plays a scripted Deep Research agent.
 //
-//   pnpm --filter @gemloop/examples run interactions
+//   node scripts/run-example.mjs interactions
 
 import { createAgent, defineTool } from '@gemloop/core';
 import { createInteractions, interactionsApi } from '@gemloop/core/interactions';

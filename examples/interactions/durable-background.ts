@@ -5,7 +5,7 @@
 // thinks is taken over by another, which polls the same interaction instead of creating a
 // second one. (The kill itself is shown in packages/dbos/src/durable/durable-interactions.test.ts.)
 //
-//   pnpm --filter @gemloop/examples run interactions-durable
+//   node scripts/run-example.mjs interactions-durable
 
 import { defineTool } from '@gemloop/core';
 import { interactionsApi } from '@gemloop/core/interactions';

@@ -6,7 +6,7 @@
 // Offline, the fake plays the model: it calls the tool, then reads back the slice the marker
 // points at, then answers from what it read.
 //
-//   pnpm --filter @gemloop/examples run long-runs-postgres
+//   node scripts/run-example.mjs long-runs-postgres
 
 import { createAgent, defineTool } from '@gemloop/core';
 import { readToolOutputTool, TRUNCATED_RESULT_KEY, toolOutput } from '@gemloop/core/compaction';

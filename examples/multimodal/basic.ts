@@ -1,7 +1,7 @@
 // Multimodal input: the user turn carries an image next to the text, as an inlineData part. The
 // picture (three shapes) is drawn in code and saved to a temporary file so you can look at it.
 //
-//   pnpm --filter @gemloop/examples run multimodal
+//   node scripts/run-example.mjs multimodal
 
 import { Buffer } from 'node:buffer';
 import { writeFileSync } from 'node:fs';

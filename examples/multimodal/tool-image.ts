@@ -3,8 +3,8 @@
 // older models do not accept that, so gemloop moves it into the same user turn beside the
 // response. Either way the model looks at the chart it asked for.
 //
-//   pnpm --filter @gemloop/examples run multimodal:tool-image
-//   pnpm --filter @gemloop/examples run multimodal:tool-image --model gemini-2.5-flash
+//   node scripts/run-example.mjs multimodal:tool-image
+//   node scripts/run-example.mjs multimodal:tool-image --model gemini-2.5-flash
 
 import { createAgent, defineTool, type Part, toolResult } from '@gemloop/core';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';

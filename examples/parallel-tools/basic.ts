@@ -3,7 +3,7 @@
 // `toolConcurrency` limits how many run at once (8 by default, `Infinity` for no limit); with 1
 // they queue, and the difference shows.
 //
-//   pnpm --filter @gemloop/examples run parallel-tools
+//   node scripts/run-example.mjs parallel-tools
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAgent, defineTool } from '@gemloop/core';

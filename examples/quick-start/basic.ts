@@ -1,6 +1,6 @@
 // Quick start: one tool, one question, one answer.
 //
-//   pnpm --filter @gemloop/examples run quick-start
+//   node scripts/run-example.mjs quick-start
 //
 // With GEMINI_API_KEY set (environment or examples/.env) it asks Gemini; without, gemloop's
 // built-in fake Gemini plays the model offline.

@@ -4,8 +4,8 @@
 // broken connection resumes where it stopped. Offline (the default without a key) a scripted fake
 // model answers: try "weather in Paris", "email me@example.com", "news".
 //
-//   pnpm --filter @gemloop/examples run react-chat            # then open the printed URL
-//   pnpm --filter @gemloop/examples run react-chat --port 0   # any free port
+//   node scripts/run-example.mjs react-chat            # then open the printed URL
+//   node scripts/run-example.mjs react-chat --port 0   # any free port
 
 import { startChatApp } from '../browser-chat/chat-app.ts';
 import { scriptedModel } from '../browser-chat/scripted-model.ts';

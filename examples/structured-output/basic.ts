@@ -1,7 +1,7 @@
 // Structured output: give the agent a zod schema as `output`, and the final answer comes back as
 // JSON that Gemini was constrained to (responseJsonSchema), validated and typed as result.output.
 //
-//   pnpm --filter @gemloop/examples run structured-output
+//   node scripts/run-example.mjs structured-output
 
 import { createAgent } from '@gemloop/core';
 import { turn } from '@gemloop/testing';

@@ -2,8 +2,8 @@
 // Gemini 3 takes the schema and the tools in the same request; Gemini 2.x cannot, so gemloop makes
 // one extra call without tools for the structured answer (a step of kind 'final-output').
 //
-//   pnpm --filter @gemloop/examples run structured-output:with-tools
-//   pnpm --filter @gemloop/examples run structured-output:with-tools --model gemini-2.5-flash
+//   node scripts/run-example.mjs structured-output:with-tools
+//   node scripts/run-example.mjs structured-output:with-tools --model gemini-2.5-flash
 
 import { createAgent } from '@gemloop/core';
 import { getModelCapabilities } from '@gemloop/core/models';

@@ -3,7 +3,7 @@
 // (subagents), their events nested in one stream by `path`. Offline, one fake answers every
 // agent from its own script (routeByAgent matches the system instruction).
 //
-//   pnpm --filter @gemloop/examples run team [-- --record .gemloop/runs]
+//   node scripts/run-example.mjs team [--record .gemloop/runs]
 //
 // With --record, both runs go to that folder with their subagents' runs (the children record
 // into the top agent's recorder): `npx gemloop view --dir <folder>` shows each child's steps
