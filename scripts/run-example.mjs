@@ -25,10 +25,18 @@ if (file === undefined) {
 }
 
 installIfChanged();
+// The example runs in examples/, but "the folder the command was started from" is this process's:
+// `npm run demo` says so in INIT_CWD, and `node scripts/run-example.mjs demo` (the README's way to
+// run an example) sets it the same way. Without it, the demo and the chat recorded their runs in
+// examples/.gemloop/runs, where `npm run view` at the root never looks.
 const child = spawn(
   process.execPath,
   ['--conditions=@gemloop/source', '--import', 'tsx', file, ...args],
-  { cwd: examples, stdio: 'inherit' },
+  {
+    cwd: examples,
+    stdio: 'inherit',
+    env: { ...process.env, INIT_CWD: process.env.INIT_CWD || process.cwd() },
+  },
 );
 // Ctrl-C and a closed terminal reach the example too (same process group): it decides how to end
 // (chat cancels the answer first), and this process only reports how it ended. A SIGTERM sent to

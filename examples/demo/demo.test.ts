@@ -1,6 +1,12 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createFakeGemini } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { describeRun, runExample, startExample } from '../test/run-example-process.ts';
+import { describeRun, offlineEnv, runExample, startExample } from '../test/run-example-process.ts';
 
 // The demo is the first thing a user runs: these run it offline, as `npm run demo` does, and
 // check the whole trace and the answer.
@@ -105,6 +111,24 @@ describe.concurrent('npm run demo (offline)', () => {
     expect(run.stdout).toContain('Cancelled after 1 step(s).');
     expect(run.stdout).not.toContain('Done (');
     expect(run.stdout).not.toContain('Let me know if you need anything else.');
+  });
+
+  it('run with node scripts/run-example.mjs, records in the folder it was started from', async () => {
+    // The README's way to run an example, from a folder of the user's: no npm, so no INIT_CWD.
+    const folder = await mkdtemp(join(tmpdir(), 'gemloop-demo-cwd-'));
+    try {
+      const { INIT_CWD: _, ...env } = offlineEnv();
+      const script = fileURLToPath(new URL('../../scripts/run-example.mjs', import.meta.url));
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [script, 'demo', '--no-search', 'What is 23 * 19?'],
+        { cwd: folder, env },
+      );
+      expect(stdout).toContain('Recorded in .gemloop/runs.');
+      expect(await readdir(join(folder, '.gemloop', 'runs'))).toHaveLength(1);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('rejects an unknown flag with the usage and exit code 2', async () => {
