@@ -16,9 +16,10 @@ real requests, and prints one line per property gemloop relies on, each checked 
 and is sent in a header only. Exit code 1 when a property fails, 2 for bad arguments.
 
 Each answer is bounded: at most 1 MiB of body and 60 s (--timeout) from request to last byte;
-past either, that line fails naming the bound. The requests go one after another: while they
-run, the probe prints on stderr a line per check as it finishes, so stdout holds the report (or
-the JSON) alone. Everything the gateway sent is printed with the key (and any credential in
+past either, that line fails naming the bound. When neither auth request gets an answer (timed
+out, connection failed), the other checks are skipped. The requests go one after another: while
+they run, the probe prints on stderr a line per check as it finishes, so stdout holds the report
+(or the JSON) alone. Everything the gateway sent is printed with the key (and any credential in
 --base-url) redacted and control characters escaped.
 
 To try it offline: gemloop probe --fake probes a fake Gemini started in-process (the one
@@ -153,6 +154,8 @@ async function probeAndPrint(
       apiVersion: values['api-version'] as string | undefined,
       fetch: io.fetch,
       timeoutMs,
+      // A timed-out line names the flag the user can change, not the library's option.
+      timeoutName: '--timeout',
       onRecord: (record) => io.stderr(`${formatProbeLine(record)}\n`),
     });
     io.stdout(

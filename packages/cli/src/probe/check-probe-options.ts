@@ -15,6 +15,8 @@ export type CheckedProbeOptions = {
   apiVersion: string;
   fetch: typeof globalThis.fetch | undefined;
   timeoutMs: number;
+  /** What a timed-out line calls the time limit. */
+  timeoutName: string;
   maxAnswerBytes: number;
   signal: AbortSignal | undefined;
   onRecord: ((record: ProbeRecord) => void) | undefined;
@@ -81,6 +83,9 @@ export function checkProbeOptions(
       `apiVersion must be a version such as v1beta; got ${sanitize(JSON.stringify(String(apiVersion)))}.`,
     );
   }
+  if (options.timeoutName !== undefined && typeof options.timeoutName !== 'string') {
+    throw invalid('timeoutName', 'timeoutName must be a string such as --timeout.');
+  }
   if (options.onRecord !== undefined && typeof options.onRecord !== 'function') {
     throw invalid('onRecord', 'onRecord must be a function (record) => void.');
   }
@@ -94,6 +99,7 @@ export function checkProbeOptions(
     fetch: options.fetch,
     // A timer past MAX_TIMER_MS fires after 1 ms in Node: every answer would time out at once.
     timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS, MAX_TIMER_MS),
+    timeoutName: options.timeoutName ?? 'timeoutMs',
     maxAnswerBytes: positiveInteger(
       options.maxAnswerBytes,
       'maxAnswerBytes',

@@ -20,6 +20,11 @@ export type RunProbeOptions = {
    */
   timeoutMs?: number | undefined;
   /**
+   * What a timed-out line calls the time limit, so it names the setting the user gave: the CLI
+   * passes `'--timeout'`. @defaultValue 'timeoutMs'
+   */
+  timeoutName?: string | undefined;
+  /**
    * The most bytes of one answer's body the probe reads; past it the body is cancelled and the
    * check fails naming this bound. The probe's answers are a few kilobytes. @defaultValue 1048576 (1 MiB)
    */

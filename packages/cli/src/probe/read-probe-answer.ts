@@ -8,8 +8,13 @@ export type Answer = {
   headers: Headers;
   text: string;
   json: unknown;
-  /** A network failure or timeout, instead of an answer. */
+  /** A network failure, a bound crossed or a redirect not followed, instead of an answer. */
   failure: string | undefined;
+  /**
+   * Whether the gateway gave no answer at all: the request timed out or the connection failed (a
+   * redirect or a body past `maxAnswerBytes` is an answer).
+   */
+  unanswered: boolean;
 };
 
 /** The `data` of each SSE event, per the SSE spec's line rules (multi-line data joined). */

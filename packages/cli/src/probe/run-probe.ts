@@ -12,7 +12,13 @@ import { createProbeSanitizer } from './create-probe-sanitizer.ts';
 import { probeErrors } from './probe-errors.ts';
 import type { ProbeSteps } from './probe-steps.ts';
 import { probeStream } from './probe-stream.ts';
-import type { ProbeAuth, ProbeRecord, ProbeReport, RunProbeOptions } from './probe-types.ts';
+import type {
+  ProbeAuth,
+  ProbePropertyId,
+  ProbeRecord,
+  ProbeReport,
+  RunProbeOptions,
+} from './probe-types.ts';
 import { PROBE_ADVICE_VARIANTS, PROBE_TITLES, PROBE_WORKAROUNDS } from './probe-workarounds.ts';
 import {
   type Answer,
@@ -132,6 +138,28 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   const accepted = (auth: ProbeAuth): boolean => byAuth.get(auth)?.status === 200;
   const other: ProbeAuth = preferred === 'bearer' ? 'x-goog-api-key' : 'bearer';
   const auth = accepted(preferred) || !accepted(other) ? preferred : other;
+  const order = Object.keys(PROBE_TITLES) as ProbePropertyId[];
+  const report = (): ProbeReport => ({
+    baseUrl: sanitizer.sanitize(checked.baseUrl),
+    model: sanitizer.sanitize(model),
+    auth,
+    records: records.sort((left, right) => order.indexOf(left.id) - order.indexOf(right.id)),
+    ok: records.every((entry) => entry.status !== 'fail'),
+  });
+
+  // A gateway that answered neither auth request (timed out, connection refused) would cost a
+  // full timeout for each of the ten requests left: the auth lines already say what went wrong.
+  if ([...byAuth.values()].every((answer) => answer.unanswered)) {
+    for (const id of order) {
+      if (id.startsWith('auth-') || id.startsWith('interactions-')) continue;
+      record(
+        id,
+        'skip',
+        'not sent: the gateway did not answer the auth requests (see the auth lines)',
+      );
+    }
+    return report();
+  }
 
   // 3-5. alt=sse, the framing of the events, and whether they came as a stream at all.
   answered.push(...(await probeStream({ send, record, ask }, auth)));
@@ -360,12 +388,5 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     record('finish-reasons', 'pass', [...new Set(reasons)].join(', '));
   }
 
-  const order = Object.keys(PROBE_TITLES);
-  return {
-    baseUrl: sanitizer.sanitize(checked.baseUrl),
-    model: sanitizer.sanitize(model),
-    auth,
-    records: records.sort((left, right) => order.indexOf(left.id) - order.indexOf(right.id)),
-    ok: records.every((entry) => entry.status !== 'fail'),
-  };
+  return report();
 }

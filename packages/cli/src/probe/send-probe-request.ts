@@ -6,7 +6,7 @@ import type { Answer } from './read-probe-answer.ts';
 /**
  * One POST of the probe, read whole within its bounds: `timeoutMs` for the whole answer (headers
  * and body), `maxAnswerBytes` for its body. A network failure or a bound crossed comes back as an
- * answer with status 0 and a `failure` that names the bound. The body and the failure are
+ * answer with status 0 and a `failure` that names the bound (the time limit by `timeoutName`). The body and the failure are
  * redacted as soon as they are read (see `ProbeSanitizer.redact`).
  * @internal
  */
@@ -24,7 +24,7 @@ export async function sendProbeRequest(
   const signal =
     options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
   const fetch = options.fetch ?? globalThis.fetch;
-  const timedOut = `no complete answer within ${options.timeoutMs} ms (timeoutMs, the body included)`;
+  const timedOut = `no complete answer within ${options.timeoutMs} ms (${options.timeoutName}, the body included)`;
   try {
     const response = await fetch(`${options.baseUrl}/${options.apiVersion}/${path}`, {
       method: 'POST',
@@ -43,11 +43,11 @@ export async function sendProbeRequest(
     const read = await readBoundedBody(response, { maxBytes: options.maxAnswerBytes, signal });
     if (read.failure !== undefined) {
       options.signal?.throwIfAborted();
-      return failed(
-        read.failure === 'timed-out'
-          ? timedOut
-          : `the answer passed ${options.maxAnswerBytes} bytes (maxAnswerBytes); the probe stopped reading it`,
-      );
+      return read.failure === 'timed-out'
+        ? failed(timedOut, true)
+        : failed(
+            `the answer passed ${options.maxAnswerBytes} bytes (maxAnswerBytes); the probe stopped reading it`,
+          );
     }
     const text = redact(read.text);
     let json: unknown;
@@ -63,16 +63,17 @@ export async function sendProbeRequest(
       text,
       json,
       failure: undefined,
+      unanswered: false,
     };
   } catch (error) {
     options.signal?.throwIfAborted();
-    if (timeout.aborted) return failed(timedOut);
+    if (timeout.aborted) return failed(timedOut, true);
     // fetch errors can quote the URL or a header a gateway echoed: redacted like the body.
-    return failed(redact(fetchErrorText(error)));
+    return failed(redact(fetchErrorText(error)), true);
   }
 }
 
-function failed(failure: string): Answer {
+function failed(failure: string, unanswered = false): Answer {
   return {
     status: 0,
     contentType: '',
@@ -80,6 +81,7 @@ function failed(failure: string): Answer {
     text: '',
     json: undefined,
     failure,
+    unanswered,
   };
 }
 
