@@ -680,3 +680,56 @@ describe('a summarizer that fails', () => {
     expect(warnings.some((warning) => warning.includes('the summary failed'))).toBe(true);
   });
 });
+
+describe('a threshold under the fixed part of every request', () => {
+  it('warns once per run that it can never be met, naming what to raise', async () => {
+    const { gemini } = await serve();
+    const warnings: { fields: unknown; message: string }[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (fields: unknown, message?: string) =>
+        void warnings.push({ fields, message: String(message) }),
+      child: () => logger,
+    };
+    // About 2,000 estimated tokens of instructions: every request is over a 1,000-token threshold
+    // before any history is counted.
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      instructions: 'You are careful. '.repeat(500),
+      maxSteps: 5,
+      logger: logger as never,
+      compaction: compaction({ maxTokens: 1_000, keepRecent: 4 }),
+    });
+    await agent.run('Read the pages and list the facts.').catch(() => undefined);
+    const below = warnings.filter(({ message }) => message.includes('can never be met'));
+    expect(below).toHaveLength(1);
+    expect(below[0]?.message).toMatch(/compaction\.maxTokens \(1000 tokens\)/);
+    expect(below[0]?.message).toMatch(/raise compaction\.maxTokens above about \d+/);
+    expect(below[0]?.fields).toMatchObject({ threshold: 1_000 });
+    // A second run warns again: the run is the unit a user reads in its log.
+    await agent.run('Read the pages and list the facts.').catch(() => undefined);
+    expect(warnings.filter(({ message }) => message.includes('can never be met'))).toHaveLength(2);
+  });
+
+  it('says nothing when the threshold is above the fixed part', async () => {
+    const { gemini } = await serve();
+    const warnings: string[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (_fields: unknown, message?: string) => void warnings.push(String(message)),
+      child: () => logger,
+    };
+    await createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fetchPage],
+      instructions: 'You are careful.',
+      maxSteps: 20,
+      logger: logger as never,
+      compaction: compaction({ maxTokens: MAX_TOKENS, keepRecent: 4 }),
+    }).run('Read the pages and list the facts.');
+    expect(warnings.filter((message) => message.includes('can never be met'))).toEqual([]);
+  });
+});

@@ -6,7 +6,10 @@ import {
   type Summarize,
   type SummarizerCall,
 } from '../../compaction/compact-history.ts';
-import { compactionThreshold } from '../../compaction/compaction-options.ts';
+import {
+  type CompactionSettings,
+  compactionThreshold,
+} from '../../compaction/compaction-options.ts';
 import { estimateSentTokens } from '../../compaction/estimate-sent-tokens.ts';
 import { CompactionError } from '../../errors/compaction-error.ts';
 import { estimateTokens } from '../../history/estimate-tokens.ts';
@@ -20,6 +23,9 @@ import { toAgentUsage } from '../usage.ts';
 
 /** The tokens of the request's fixed part (system instruction, tools), once per agent. */
 const fixedTokens = new WeakMap<object, number>();
+
+/** The runs already warned that their threshold is under the fixed part (once a run). */
+const warnedUnreachable = new WeakSet<object>();
 
 /** Band under the threshold where `countNearThreshold` asks the API instead of the estimate. */
 const NEAR_THRESHOLD = 0.85;
@@ -44,6 +50,11 @@ export async function compactBeforeStep<Output>(
   const threshold = compactionThreshold(settings);
   const fixed = fixedTokensOf(config, context.cache);
   const tokensBefore = estimateSentTokens(contents, run.tokenEstimates);
+  // One comparison a step: the warning's own work happens once, in a run where it applies.
+  if (threshold !== undefined && fixed >= threshold && !warnedUnreachable.has(run)) {
+    warnedUnreachable.add(run);
+    warnUnreachable(config, settings, threshold, fixed);
+  }
   let reason: CompactionReport['reason'] | undefined;
   if (threshold !== undefined && fixed + tokensBefore > threshold) reason = 'tokens';
   else if (
@@ -120,6 +131,31 @@ export async function compactBeforeStep<Output>(
   run.setCompacted(after, report);
   context.emit?.({ type: 'compaction', ...report });
   context.observation?.compaction?.(report, config.now(), trace);
+}
+
+/**
+ * Warns that the threshold is at or under what every request sends besides the history: every
+ * step is over it however much is compacted, so each one clears and (with `summarize`) summarizes
+ * again, at the cost of a model call a step, and the request still passes the threshold.
+ */
+function warnUnreachable<Output>(
+  config: AgentConfig<Output>,
+  settings: CompactionSettings,
+  threshold: number,
+  fixed: number,
+): void {
+  const setting =
+    settings.maxTokens !== undefined
+      ? `compaction.maxTokens (${threshold} tokens)`
+      : `the compaction threshold (${threshold} tokens: windowFraction ${settings.windowFraction} of a ${settings.contextWindow}-token window)`;
+  const raise =
+    settings.maxTokens !== undefined
+      ? `raise compaction.maxTokens above about ${fixed}`
+      : 'raise compaction.windowFraction (or give compaction.maxTokens)';
+  config.logger.warn(
+    { threshold, fixedTokens: fixed },
+    `compaction: ${setting} can never be met: the system instruction, tool declarations and cached contents every request sends take about ${fixed} tokens, so every step compacts${settings.summarize === undefined ? '' : ' and summarizes'} and is still over it; ${raise} (well above, so the history has room), or shorten the instruction and tools.`,
+  );
 }
 
 /**
