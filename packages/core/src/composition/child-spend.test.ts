@@ -20,6 +20,7 @@ import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import { addCosts } from '../models/cost.ts';
 import { costOf } from '../models/cost-of.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
@@ -216,6 +217,34 @@ describe("a failed subagent's spending", () => {
     const result = await running;
     expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('timeout');
     expectCounted(result);
+  });
+
+  it("ends the run under onError: 'throw' when the child times out, with a SubagentError whose cause is the TimeoutError", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let reached!: () => void;
+    const inTool = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const agent = tree({
+      onError: 'throw',
+      timeoutMs: 60_000,
+      lookup: () => {
+        reached();
+        return new Promise(() => {});
+      },
+    });
+    const running = agent.run('go').catch((thrown: unknown) => thrown);
+    await inTool;
+    await vi.advanceTimersByTimeAsync(60_000);
+    const error = await running;
+    expect(SubagentError.isInstance(error)).toBe(true);
+    const failed = error as SubagentError;
+    expect(failed.path).toEqual(['research#1']);
+    expect(failed.message).toMatch(/did not finish within 60000 ms \(timeoutMs\)/);
+    expect(TimeoutError.isInstance(failed.cause)).toBe(true);
+    expect((failed.cause as TimeoutError).timeoutMs).toBe(60_000);
+    // What the child spent before it was stopped is counted, as for any failure.
+    expect(failed.usage).toEqual(sum(OWN, CHILD));
   });
 
   it("ends the tree under onError: 'throw' with a SubagentError carrying the tree's spending", async () => {

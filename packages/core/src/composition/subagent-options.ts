@@ -13,8 +13,9 @@ import type { ToolParameters } from '../tools/define/resolve-tool-parameters.ts'
 import type { Content } from '../wire/content.ts';
 
 /**
- * How long one subagent call may take, child run included, before the parent answers it with a
- * timeout (the child's signal is aborted). Ten minutes: a child's own model calls each have the
+ * How long one subagent call may take, child run included, before the child's signal is aborted
+ * and the parent answers the call with a timeout (under `onError: 'throw'`, ends the run with a
+ * `SubagentError`). Ten minutes: a child's own model calls each have the
  * client's time limit and its steps `maxSteps`, so this bounds a child that loops on slow tools.
  */
 export const DEFAULT_SUBAGENT_TIMEOUT_MS = 600_000;
@@ -55,13 +56,15 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
   /**
    * What a failed child does to the parent: `'tell-model'` answers the call with
    * `{ error: { agent, message } }` (Gemini reads an `error` key as the function's failure) so
-   * the parent model can retry or work around it; `'throw'` ends the top run with a
-   * `SubagentError` whose `cause` is the child's error.
+   * the parent model can retry or work around it (a child past `timeoutMs` is answered as a
+   * timeout); `'throw'` ends the top run with a `SubagentError` whose `cause` is the child's
+   * error, or the `TimeoutError` of a child past `timeoutMs` (stopped, not waited for).
    * @defaultValue `'tell-model'`
    */
   onError?: 'tell-model' | 'throw' | undefined;
   /**
-   * Time limit of one call, child run included, in milliseconds.
+   * Time limit of one call, child run included, in milliseconds; past it the child is stopped and
+   * the call fails as `onError` says.
    * @defaultValue 600000 (`DEFAULT_SUBAGENT_TIMEOUT_MS`)
    */
   timeoutMs?: number | undefined;

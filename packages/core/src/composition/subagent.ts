@@ -10,10 +10,14 @@ import {
   runLinkOf,
 } from '../agent/run-state/run-link.ts';
 import { DelegatedResult } from '../agent/tool-calls/builtin-fallback-tool.ts';
+import { giveToolTimer, takeToolTimer } from '../agent/tool-calls/tool-timers.ts';
 import { emptyUsage } from '../agent/usage.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult, AgentRunState, AgentUsageByAgent } from '../run/agent-result.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
+import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+import { onAbort } from '../shared/on-abort.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
 import {
@@ -80,11 +84,15 @@ export function subagent<Output = undefined, Args = { task: string }>(
     (input === undefined
       ? (args: Args) => (args as { task: string }).task
       : (args: Args): AgentInput => JSON.stringify(args));
+  // Under `onError: 'throw'` the call's time limit is kept here instead of by the tool loop: the
+  // loop answers a timed-out call to the model (outcome 'timeout'), and 'throw' ends the run on
+  // any failure of the child, a timeout included. Past the longest timer there is no limit.
+  const limitMs = onError === 'throw' && timeoutMs <= MAX_TIMER_MS ? timeoutMs : undefined;
   const tool = defineTool({
     name,
     description,
     parameters: input ?? TASK_PARAMETERS,
-    timeoutMs,
+    timeoutMs: limitMs === undefined ? timeoutMs : Number.POSITIVE_INFINITY,
     execute: (args: unknown, context: ToolExecuteContext) => runChild(args as Args, context),
   }) as unknown as DefinedTool<Args, unknown>;
   markChildRunTool(tool, agent);
@@ -109,14 +117,11 @@ export function subagent<Output = undefined, Args = { task: string }>(
     const spend = parent.spend;
     if (link !== undefined && spend !== undefined) link.callSpend.set(callIndex, spend);
     const slice = history?.(context.contents);
-    let result: AgentResult<Output>;
-    try {
-      result = await startChildRun(
+    const start = (signal: AbortSignal): Promise<AgentResult<Output>> =>
+      startChildRun(
         agent,
         toInput(args),
-        slice === undefined
-          ? { signal: context.signal }
-          : { signal: context.signal, history: slice },
+        slice === undefined ? { signal } : { signal, history: slice },
         parent,
         {
           toolName: name,
@@ -126,6 +131,16 @@ export function subagent<Output = undefined, Args = { task: string }>(
           turnChildren: link?.turn.children ?? 1,
         },
       );
+    let result: AgentResult<Output>;
+    // Set when this call's own time limit (`onError: 'throw'`) stopped the child.
+    let timedOut: TimeoutError | undefined;
+    try {
+      result =
+        limitMs === undefined
+          ? await start(context.signal)
+          : await withTimeLimit(start, context.signal, limitMs, name, (error) => {
+              timedOut = error;
+            });
     } catch (thrown) {
       const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)
         ? thrown.run
@@ -140,7 +155,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
       if (context.signal.aborted) throw thrown;
       // A child further down failed under `onError: 'throw'`: it ends every run up to the top.
       if (SubagentError.isInstance(thrown) || TreeBudgetError.isInstance(thrown)) throw thrown;
-      const message = `The subagent ${name} (${parent.path.join(' > ')}) failed: ${describeThrown(thrown)}`;
+      const message =
+        timedOut !== undefined && thrown === timedOut
+          ? `The subagent ${name} (${parent.path.join(' > ')}) did not finish within ${timedOut.timeoutMs} ms (timeoutMs) and was stopped (onError: 'throw' ends the run).`
+          : `The subagent ${name} (${parent.path.join(' > ')}) failed: ${describeThrown(thrown)}`;
       if (onError === 'throw') {
         throw new SubagentError({
           message,
@@ -195,6 +213,51 @@ export function subagent<Output = undefined, Args = { task: string }>(
       priced,
     );
   }
+}
+
+/**
+ * Runs a child with `timeoutMs`: its signal follows `parentSignal` and aborts at the limit, when
+ * the returned promise rejects at once with the `TimeoutError` (given to `onTimeout` first), the
+ * child stopped but not waited for, as the tool loop's own limit does. The timer is a pooled
+ * one, as every tool call's (tool-timers.ts).
+ */
+function withTimeLimit<T>(
+  start: (signal: AbortSignal) => Promise<T>,
+  parentSignal: AbortSignal,
+  timeoutMs: number,
+  name: string,
+  onTimeout: (error: TimeoutError) => void,
+): Promise<T> {
+  if (parentSignal.aborted) return start(parentSignal);
+  const controller = new AbortController();
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const stopFollowing = onAbort(parentSignal, () => controller.abort(parentSignal.reason));
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      giveToolTimer(timer);
+      stopFollowing();
+      return true;
+    };
+    const timer = takeToolTimer(timeoutMs, {
+      expire: () => {
+        if (!settle()) return;
+        const error = new TimeoutError({ timeoutMs, operation: `tool:${name}` });
+        controller.abort(error);
+        onTimeout(error);
+        reject(error);
+      },
+    });
+    start(controller.signal).then(
+      (value) => {
+        if (settle()) resolve(value);
+      },
+      (error: unknown) => {
+        if (settle()) reject(error);
+      },
+    );
+  });
 }
 
 /** What the parent model sees of a child's result, as a `functionResponse.response` object. */
