@@ -32,27 +32,17 @@ export class CostTotal {
       this.#set(cost);
       return;
     }
-    const total = picosOf(cost.total);
-    const input = picosOf(cost.input);
-    const cachedInput = picosOf(cost.cachedInput);
-    const output = picosOf(cost.output);
-    const thinking = picosOf(cost.thinking);
-    if (
-      total === undefined ||
-      input === undefined ||
-      cachedInput === undefined ||
-      output === undefined ||
-      thinking === undefined
-    ) {
+    const picos = readPicos(cost);
+    if (picos === undefined) {
       this.#set(unreadableCost(cost));
       return;
     }
     const sum = this.#picos;
-    sum.total += total;
-    sum.input += input;
-    sum.cachedInput += cachedInput;
-    sum.output += output;
-    sum.thinking += thinking;
+    sum.total += picos.total;
+    sum.input += picos.input;
+    sum.cachedInput += picos.cachedInput;
+    sum.output += picos.output;
+    sum.thinking += picos.thinking;
     this.#written = undefined;
   }
 
@@ -110,18 +100,12 @@ export class CostTotal {
       this.#picos = undefined;
       this.#unknown = cost;
     } else {
-      const picos = {
-        total: picosOf(cost.total),
-        input: picosOf(cost.input),
-        cachedInput: picosOf(cost.cachedInput),
-        output: picosOf(cost.output),
-        thinking: picosOf(cost.thinking),
-      };
-      if (Object.values(picos).includes(undefined)) {
+      const picos = readPicos(cost);
+      if (picos === undefined) {
         this.#set(unreadableCost(cost));
         return;
       }
-      this.#picos = picos as Picos;
+      this.#picos = picos;
     }
     this.#written = undefined;
   }
@@ -148,6 +132,25 @@ function picosOf(dollars: string | null | undefined): bigint | undefined {
   // The parts a step without cache or thinking has: no regex, no BigInt parse.
   if (dollars === null || dollars === undefined || dollars === '0') return 0n;
   return dollarsToPicos(dollars);
+}
+
+/** A known cost's five amounts in pico-dollars, or `undefined` when one is not dollars. */
+function readPicos(cost: Cost): Picos | undefined {
+  const total = picosOf(cost.total);
+  const input = picosOf(cost.input);
+  const cachedInput = picosOf(cost.cachedInput);
+  const output = picosOf(cost.output);
+  const thinking = picosOf(cost.thinking);
+  if (
+    total === undefined ||
+    input === undefined ||
+    cachedInput === undefined ||
+    output === undefined ||
+    thinking === undefined
+  ) {
+    return undefined;
+  }
+  return { total, input, cachedInput, output, thinking };
 }
 
 /** The unknown cost of a cost with an amount that is not dollars, naming the first such amount. */
