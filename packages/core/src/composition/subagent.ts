@@ -135,12 +135,15 @@ export function subagent<Output = undefined, Args = { task: string }>(
     // Set when this call's own time limit (`onError: 'throw'`) stopped the child.
     let timedOut: TimeoutError | undefined;
     try {
-      result =
-        limitMs === undefined
-          ? await start(context.signal)
-          : await withTimeLimit(start, context.signal, limitMs, name, (error) => {
-              timedOut = error;
-            });
+      if (limitMs === undefined) result = await start(context.signal);
+      else {
+        const outcome = await withTimeLimit(start, context.signal, limitMs, name);
+        if ('timeout' in outcome) {
+          timedOut = outcome.timeout;
+          throw timedOut;
+        }
+        result = outcome.value;
+      }
     } catch (thrown) {
       const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)
         ? thrown.run
@@ -217,20 +220,19 @@ export function subagent<Output = undefined, Args = { task: string }>(
 
 /**
  * Runs a child with `timeoutMs`: its signal follows `parentSignal` and aborts at the limit, when
- * the returned promise rejects at once with the `TimeoutError` (given to `onTimeout` first), the
- * child stopped but not waited for, as the tool loop's own limit does. The timer is a pooled
- * one, as every tool call's (tool-timers.ts).
+ * the returned promise resolves at once with the `TimeoutError`, the child stopped but not waited
+ * for, as the tool loop's own limit does. The timer is a pooled one, as every tool call's
+ * (tool-timers.ts).
  */
 function withTimeLimit<T>(
   start: (signal: AbortSignal) => Promise<T>,
   parentSignal: AbortSignal,
   timeoutMs: number,
   name: string,
-  onTimeout: (error: TimeoutError) => void,
-): Promise<T> {
-  if (parentSignal.aborted) return start(parentSignal);
+): Promise<{ value: T } | { timeout: TimeoutError }> {
+  if (parentSignal.aborted) return start(parentSignal).then((value) => ({ value }));
   const controller = new AbortController();
-  return new Promise<T>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     let settled = false;
     const stopFollowing = onAbort(parentSignal, () => controller.abort(parentSignal.reason));
     const settle = (): boolean => {
@@ -245,13 +247,12 @@ function withTimeLimit<T>(
         if (!settle()) return;
         const error = new TimeoutError({ timeoutMs, operation: `tool:${name}` });
         controller.abort(error);
-        onTimeout(error);
-        reject(error);
+        resolve({ timeout: error });
       },
     });
     start(controller.signal).then(
       (value) => {
-        if (settle()) resolve(value);
+        if (settle()) resolve({ value });
       },
       (error: unknown) => {
         if (settle()) reject(error);
