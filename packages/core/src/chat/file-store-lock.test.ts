@@ -40,6 +40,10 @@ function startWriter(file: string, name: string, turns: number, keepOpen = false
     onReady = resolve;
   });
   let onSettled: () => void;
+  // What the writer reported: `done` (it holds the store open until told to finish) or `failed`
+  // (it exits on its own, so nothing may be written to its stdin: a write racing its exit is an
+  // EPIPE that fails the whole test run as an uncaught error).
+  let reported: 'done' | 'failed' | undefined;
   // Done writing (and still holding the store open), or failed.
   const settled = new Promise<void>((resolve) => {
     onSettled = resolve;
@@ -47,7 +51,11 @@ function startWriter(file: string, name: string, turns: number, keepOpen = false
   writer.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     if (stdout.startsWith('ready\n')) onReady();
-    if (/^(done|failed) /m.test(stdout)) onSettled();
+    const outcome = /^(done|failed) /m.exec(stdout)?.[1];
+    if (outcome !== undefined && reported === undefined) {
+      reported = outcome as 'done' | 'failed';
+      onSettled();
+    }
   });
   writer.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -63,7 +71,9 @@ function startWriter(file: string, name: string, turns: number, keepOpen = false
     ready,
     settled,
     go: () => say('go'),
-    finish: () => say('finish'),
+    finish: () => {
+      if (reported === 'done') say('finish');
+    },
     exited,
   };
 }
