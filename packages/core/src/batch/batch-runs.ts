@@ -1,6 +1,7 @@
 import type { CallOptions } from '../http/call-options.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { AnyTool } from '../tools/tool.ts';
+import type { RpcStatus } from '../wire/batch.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerationConfig } from '../wire/request.ts';
 
@@ -34,8 +35,17 @@ export type BatchRunState = {
   steps: number;
   /** The last model turn's text, once done. */
   text?: string | undefined;
-  /** Why the run failed: a request error of the batch, a blocked answer, or too many steps. */
+  /**
+   * Why the run failed: a request error of the batch, a blocked answer, too many steps, or the
+   * round's whole batch job ending without answers (then {@link BatchRunState.batchJob} says how).
+   */
   error?: string | undefined;
+  /**
+   * When the run failed because its round's batch job ended without answers (`FAILED`,
+   * `CANCELLED`, `EXPIRED`): the data of the `BatchJobError` that `batches.results` threw, as JSON.
+   * The run's history is kept as it was before that round: {@link BatchRuns.retry} sends it again.
+   */
+  batchJob?: BatchRunJobFailure | undefined;
   /**
    * Tokens summed over the run's rounds, every count the bill reads: price them with
    * `costOf(run.usage, model, 'batch')` (batch calls are billed at half price). Thinking tokens
@@ -50,6 +60,25 @@ export type BatchRunState = {
     toolUsePromptTokenCount?: number | undefined;
     cachedContentTokenCount?: number | undefined;
   };
+};
+
+/** How a round's batch job ended without answers: a `BatchJobError`'s data, as plain JSON. */
+export type BatchRunJobFailure = {
+  /** `batches/{id}`. */
+  batchName: string;
+  /** The job's state, e.g. `BATCH_STATE_FAILED`, `BATCH_STATE_CANCELLED`, `BATCH_STATE_EXPIRED`. */
+  state: string | undefined;
+  /**
+   * The job's google.rpc.Status, when it gave one: its `code`, `status` and `message` (cut at
+   * 1,000 characters; every run of the round holds a copy, so `details` are not kept).
+   */
+  error?: RpcStatus | undefined;
+};
+
+/** Options of {@link BatchRuns.retry}. */
+export type BatchRunsRetryOptions = {
+  /** The keys of the failed runs to send again. @defaultValue every failed run */
+  keys?: readonly string[] | undefined;
 };
 
 /**
@@ -88,12 +117,24 @@ export interface BatchRuns {
   start(inputs: readonly (string | Content[])[]): BatchRunsState;
   /**
    * One step: submits the next round (a batch of every running run) when none is pending, else
-   * waits for the pending one, appends each answer, and runs the tools it called. Returns the new
+   * waits for the pending one, appends each answer, and runs the tools it called (a pending job
+   * that ended without answers fails its runs, see {@link BatchRunState.batchJob}). Returns the new
    * state (the given one is not changed).
    */
   step(state: BatchRunsState, options?: BatchRunsStepOptions): Promise<BatchRunsState>;
-  /** Steps until every run is done or failed. */
+  /**
+   * Steps until every run is done or failed. A round whose batch job ends without answers
+   * (`FAILED`, `CANCELLED`, `EXPIRED`) fails its runs (`batchJob` says how) rather than throwing, so
+   * the saved state is never stuck on that round: {@link BatchRuns.retry} sends them again.
+   */
   run(state: BatchRunsState, options?: BatchRunsStepOptions): Promise<BatchRunsState>;
+  /**
+   * A state where failed runs (every one, or those of `keys`) run again: status back to
+   * `running`, `error` and `batchJob` cleared, history, steps and usage kept, so the next step sends
+   * them in a new round. Nothing is sent; the given state is not changed.
+   * @throws {@link InvalidArgumentError} when a key names no run, or a run that has not failed.
+   */
+  retry(state: BatchRunsState, options?: BatchRunsRetryOptions): BatchRunsState;
   /** Whether every run is done or failed. */
   isDone(state: BatchRunsState): boolean;
 }

@@ -240,3 +240,205 @@ describe('createBatchRuns with wait: false', () => {
     expect(gets).toHaveLength(3);
   });
 });
+
+/**
+ * A gateway double of the Batch API: `jobs` says what each get of a batch answers (the last entry
+ * repeated), and a succeeded job answers every line with `text`. Counts the creates.
+ */
+function gateway(states: Array<{ state: string; error?: { code: number; message: string } }>) {
+  const seen = { creates: [] as string[][], gets: 0 };
+  let keys: string[] = [];
+  const gemini = connect({
+    apiKey: 'k',
+    baseUrl: 'http://gateway.test',
+    retry: false,
+    fetch: async (input, init) => {
+      const url = String(input);
+      if (url.includes(':batchGenerateContent')) {
+        const body = JSON.parse(String(init?.body)) as {
+          batch: { inputConfig: { requests: { requests: Array<{ metadata: { key: string } }> } } };
+        };
+        keys = body.batch.inputConfig.requests.requests.map((line) => line.metadata.key);
+        seen.creates.push(keys);
+        return Response.json({
+          name: `batches/b${seen.creates.length}`,
+          metadata: { state: 'BATCH_STATE_PENDING' },
+        });
+      }
+      const name = /batches\/[^/?:]+/.exec(url)?.[0];
+      const job = states[Math.min(seen.gets, states.length - 1)] as (typeof states)[number];
+      seen.gets++;
+      const terminal = job.state !== 'BATCH_STATE_PENDING' && job.state !== 'BATCH_STATE_RUNNING';
+      const output =
+        job.state === 'BATCH_STATE_SUCCEEDED'
+          ? {
+              inlinedResponses: {
+                inlinedResponses: keys.map((key) => ({
+                  metadata: { key },
+                  response: {
+                    candidates: [{ content: { role: 'model', parts: [{ text: key }] } }],
+                  },
+                })),
+              },
+            }
+          : undefined;
+      return Response.json({
+        name,
+        ...(terminal ? { done: true } : {}),
+        ...(job.error === undefined ? {} : { error: job.error }),
+        metadata: { state: job.state, ...(output === undefined ? {} : { output }) },
+      });
+    },
+  });
+  return { gemini, seen };
+}
+
+describe('createBatchRuns when a round’s batch job ends without answers', () => {
+  it.each([
+    ['BATCH_STATE_FAILED', { code: 13, message: 'Internal error while running the batch.' }],
+    ['BATCH_STATE_EXPIRED', undefined],
+  ])(
+    'fails the runs of a %s round with its data, saves that, and does not send it again',
+    async (jobState, jobError) => {
+      const { gemini, seen } = gateway([
+        { state: jobState, ...(jobError === undefined ? {} : { error: jobError }) },
+      ]);
+      const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash', pollIntervalMs: 0 });
+      const saved: BatchRunsState[] = [];
+      const done = await runs.run(runs.start(['a', 'b']), {
+        onState: (state) => {
+          saved.push(JSON.parse(JSON.stringify(state)) as BatchRunsState);
+        },
+      });
+      expect(done.pending).toBeUndefined();
+      expect(runs.isDone(done)).toBe(true);
+      expect(saved.at(-1)).toEqual(done);
+      expect(seen.creates).toEqual([['run-0', 'run-1']]);
+      for (const run of done.runs) {
+        expect(run).toMatchObject({
+          status: 'failed',
+          steps: 0,
+          contents: [{ role: 'user' }],
+          batchJob: {
+            batchName: 'batches/b1',
+            state: jobState,
+            ...(jobError === undefined ? {} : { error: jobError }),
+          },
+        });
+        expect(run.error).toContain(`The batch batches/b1 ended in ${jobState}`);
+        expect(run.error).toContain('runs.retry(state)');
+        if (jobError !== undefined) expect(run.error).toContain(jobError.message);
+      }
+      // The saved state resumes as a finished job: nothing is sent or read again.
+      const gets = seen.gets;
+      expect(await runs.run(JSON.parse(JSON.stringify(done)) as BatchRunsState)).toEqual(done);
+      expect([seen.creates.length, seen.gets]).toEqual([1, gets]);
+    },
+  );
+
+  it('fails the runs of a cancelled round, keeping the runs an earlier round finished', async () => {
+    const gemini = await start();
+    const runs = createBatchRuns({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [getWeather],
+      pollIntervalMs: 0,
+    });
+    // Round 1: '' answers at once, 'Paris' calls the tool; round 2 is cancelled.
+    let state = await runs.step(await runs.step(runs.start(['Paris', ''])));
+    state = await runs.step(state);
+    expect(state.pending?.keys).toEqual(['run-0']);
+    await gemini.batches.cancel(state.pending?.batchName as string);
+    const done = await runs.run(state);
+    expect(done.runs.map((run) => [run.status, run.steps, run.batchJob?.state])).toEqual([
+      ['failed', 1, 'BATCH_STATE_CANCELLED'],
+      ['done', 1, undefined],
+    ]);
+    // The failed run keeps its history (the tool's answer last), ready for a retry.
+    expect(done.runs[0]?.contents.map((content) => content.role)).toEqual([
+      'user',
+      'model',
+      'user',
+    ]);
+    expect(done.runs[0]?.error).toContain('BATCH_STATE_CANCELLED');
+    expect(batchCreates(fake as FakeGemini)).toEqual([['run-0', 'run-1'], ['run-0']]);
+  });
+
+  it('resumes a saved state whose pending job failed since: its runs fail, nothing is sent again', async () => {
+    const { gemini, seen } = gateway([
+      { state: 'BATCH_STATE_PENDING' },
+      { state: 'BATCH_STATE_FAILED', error: { code: 8, message: 'Quota exceeded.' } },
+    ]);
+    const first = createBatchRuns({ gemini, model: 'gemini-2.5-flash', pollIntervalMs: 0 });
+    const saved = JSON.stringify(await first.step(first.start(['a'])));
+    // A new process, a new runner, the state read back.
+    const second = createBatchRuns({ gemini, model: 'gemini-2.5-flash', pollIntervalMs: 0 });
+    let onState: BatchRunsState | undefined;
+    const done = await second.run(JSON.parse(saved) as BatchRunsState, {
+      onState: (state) => {
+        onState = state;
+      },
+    });
+    expect(done.runs.map((run) => [run.status, run.batchJob])).toEqual([
+      [
+        'failed',
+        {
+          batchName: 'batches/b1',
+          state: 'BATCH_STATE_FAILED',
+          error: { code: 8, message: 'Quota exceeded.' },
+        },
+      ],
+    ]);
+    expect(onState).toEqual(done);
+    expect(seen.creates).toHaveLength(1);
+  });
+
+  it('with wait: false, a poll that finds the job failed fails its runs', async () => {
+    const { gemini, seen } = gateway([
+      { state: 'BATCH_STATE_RUNNING' },
+      { state: 'BATCH_STATE_FAILED', error: { code: 13, message: 'boom' } },
+    ]);
+    const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash' });
+    const submitted = await runs.step(runs.start(['a', 'b']), { wait: false });
+    const polled = await runs.step(submitted, { wait: false });
+    expect(polled).toEqual(submitted);
+    const failed = await runs.step(polled, { wait: false });
+    expect(failed.pending).toBeUndefined();
+    expect(failed.runs.map((run) => run.status)).toEqual(['failed', 'failed']);
+    expect(runs.isDone(failed)).toBe(true);
+    expect(seen.gets).toBe(2);
+  });
+
+  it('retry sends failed runs again in a new round, their history kept', async () => {
+    const { gemini, seen } = gateway([
+      { state: 'BATCH_STATE_EXPIRED' },
+      { state: 'BATCH_STATE_SUCCEEDED' },
+    ]);
+    const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash', pollIntervalMs: 0 });
+    const failed = await runs.run(runs.start(['a', 'b']));
+    const again = runs.retry(failed, { keys: ['run-1'] });
+    expect(again.runs.map((run) => [run.status, run.error, run.batchJob])).toEqual([
+      ['failed', failed.runs[0]?.error, failed.runs[0]?.batchJob],
+      ['running', undefined, undefined],
+    ]);
+    // The given state is not changed.
+    expect(failed.runs[1]?.status).toBe('failed');
+    const done = await runs.run(runs.retry(again));
+    expect(done.runs.map((run) => [run.status, run.text, run.steps])).toEqual([
+      ['done', 'run-0', 1],
+      ['done', 'run-1', 1],
+    ]);
+    expect(seen.creates).toEqual([
+      ['run-0', 'run-1'],
+      ['run-0', 'run-1'],
+    ]);
+  });
+
+  it('retry refuses a key that is not a failed run', async () => {
+    const gemini = await start();
+    const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash' });
+    const state = runs.start(['a']);
+    expect(() => runs.retry(state, { keys: ['run-0'] })).toThrow(/run-0 is running/);
+    expect(() => runs.retry(state, { keys: ['run-9'] })).toThrow(/no run "run-9"/);
+  });
+});

@@ -1,13 +1,16 @@
 import { addAgentUsage, emptyUsage, toAgentUsage } from '../agent/usage.ts';
+import { BatchJobError } from '../errors/files-and-batches/batch-job-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import type { RpcStatus } from '../wire/batch.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { Tool as WireTool } from '../wire/request.ts';
 import type {
+  BatchRunJobFailure,
   BatchRunState,
   BatchRuns,
   BatchRunsOptions,
@@ -111,10 +114,21 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
             signal: step.signal,
           });
     if (!isDone(done)) return state;
-    const results = await (batches as Batches).results(done, {
-      keys: pending.keys,
-      signal: step.signal,
-    });
+    let results: BatchResult[];
+    try {
+      results = await (batches as Batches).results(done, {
+        keys: pending.keys,
+        signal: step.signal,
+      });
+    } catch (error) {
+      // A job that ended without answers (FAILED, CANCELLED, EXPIRED) fails its runs, as a failed
+      // line fails its run: thrown, it left the state pending on that job, so every later step
+      // (and every restart from the saved state) threw the same error again, forever. Resending
+      // on our own could loop on a job that always fails, or undo a cancel: `retry` is the
+      // caller's choice.
+      if (!BatchJobError.isInstance(error)) throw error;
+      return failRound(state, pending.keys, error);
+    }
     const byKey = new Map(results.map((result) => [result.key, result]));
     const signal = step.signal ?? new AbortController().signal;
     const runs = await Promise.all(
@@ -231,11 +245,76 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
       return current;
     },
 
+    retry(state, options = {}) {
+      checkState(state);
+      const copy = JSON.parse(JSON.stringify(state)) as BatchRunsState;
+      const keys =
+        options.keys ?? copy.runs.flatMap((run) => (run.status === 'failed' ? [run.key] : []));
+      if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
+        throw new InvalidArgumentError({
+          argument: 'options.keys',
+          message: 'options.keys must be the keys (strings) of the failed runs to send again.',
+        });
+      }
+      const byKey = new Map(copy.runs.map((run) => [run.key, run]));
+      for (const key of keys) {
+        const run = byKey.get(key);
+        if (run === undefined || run.status !== 'failed') {
+          throw new InvalidArgumentError({
+            argument: 'options.keys',
+            message:
+              run === undefined
+                ? `retry: the state has no run ${JSON.stringify(key).slice(0, 200)}; pass keys of its failed runs.`
+                : `retry: ${key} is ${run.status}; only a failed run is sent again.`,
+          });
+        }
+      }
+      const again = new Set(keys);
+      return {
+        ...copy,
+        runs: copy.runs.map((run) => {
+          if (!again.has(run.key)) return run;
+          const { error: _error, batchJob: _batchJob, ...rest } = run;
+          return { ...rest, status: 'running' };
+        }),
+      };
+    },
+
     isDone(state) {
       return state.pending === undefined && state.runs.every((run) => run.status !== 'running');
     },
   };
   return runs;
+}
+
+/**
+ * The state after a round whose job ended without answers: its runs failed with the job's data,
+ * their history and steps as before the round (nothing was answered), and nothing pending.
+ */
+function failRound(
+  state: BatchRunsState,
+  keys: readonly string[],
+  error: BatchJobError,
+): BatchRunsState {
+  const batchJob: BatchRunJobFailure = { batchName: error.batchName, state: error.state };
+  const status = error.error;
+  if (status !== undefined && status !== null && typeof status === 'object') {
+    // Bounded, as BatchJobError's message: each of up to 100,000 runs holds a copy in the state.
+    const kept: RpcStatus = {};
+    if (typeof status.code === 'number') kept.code = status.code;
+    if (typeof status.status === 'string') kept.status = status.status.slice(0, 100);
+    if (typeof status.message === 'string') kept.message = status.message.slice(0, 1000);
+    batchJob.error = kept;
+  }
+  const message = `${error.message} The run's history is kept: runs.retry(state) sends it again in a new round.`;
+  const failed = new Set(keys);
+  return {
+    version: 1,
+    round: state.round,
+    runs: state.runs.map((run) =>
+      failed.has(run.key) ? { ...run, status: 'failed', error: message, batchJob } : run,
+    ),
+  };
 }
 
 function checkState(state: BatchRunsState): void {

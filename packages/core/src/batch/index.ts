@@ -4,9 +4,11 @@
 // `gemini.files` (types in @gemloop/core/http).
 
 export type {
+  BatchRunJobFailure,
   BatchRunState,
   BatchRuns,
   BatchRunsOptions,
+  BatchRunsRetryOptions,
   BatchRunsState,
   BatchRunsStepOptions,
 } from './batch-runs.ts';
