@@ -442,3 +442,42 @@ describe('createBatchRuns when a round’s batch job ends without answers', () =
     expect(() => runs.retry(state, { keys: ['run-9'] })).toThrow(/no run "run-9"/);
   });
 });
+
+describe('createBatchRuns with a results file that answers a run twice', () => {
+  it('fails that run rather than keeping whichever line came last, and keeps the others', async () => {
+    const answer = (key: string, text: string) =>
+      JSON.stringify({
+        key,
+        response: { candidates: [{ content: { role: 'model', parts: [{ text }] } }] },
+      });
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async (input) => {
+        const url = String(input);
+        if (url.includes(':batchGenerateContent')) return Response.json({ name: 'batches/b' });
+        if (url.includes(':download')) {
+          return new Response(
+            [answer('run-0', 'first'), answer('run-1', 'only'), answer('run-0', 'second')].join(
+              '\n',
+            ),
+          );
+        }
+        return Response.json({
+          name: 'batches/b',
+          metadata: { state: 'BATCH_STATE_SUCCEEDED', output: { responsesFile: 'files/r' } },
+        });
+      },
+    });
+    const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash', pollIntervalMs: 0 });
+    const done = await runs.run(runs.start(['a', 'b']));
+    expect(done.runs.map((run) => [run.status, run.text, run.contents.length])).toEqual([
+      ['failed', undefined, 1],
+      ['done', 'only', 2],
+    ]);
+    expect(done.runs[0]?.error).toBe(
+      'the batch gave 2 answers for this run (key run-0), so none is kept: which one is the model turn is not known',
+    );
+  });
+});

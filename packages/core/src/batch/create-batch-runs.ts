@@ -129,12 +129,26 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
       if (!BatchJobError.isInstance(error)) throw error;
       return failRound(state, pending.keys, error);
     }
-    const byKey = new Map(results.map((result) => [result.key, result]));
+    const byKey = new Map<string, BatchResult[]>();
+    for (const result of results) {
+      const same = byKey.get(result.key);
+      if (same === undefined) byKey.set(result.key, [result]);
+      else same.push(result);
+    }
     const signal = step.signal ?? new AbortController().signal;
     const runs = await Promise.all(
-      state.runs.map((run) =>
-        pending.keys.includes(run.key) ? answer(run, byKey.get(run.key), signal) : run,
-      ),
+      state.runs.map((run) => {
+        if (!pending.keys.includes(run.key)) return run;
+        const answers = byKey.get(run.key) ?? [];
+        // One line per request is what Google writes. A key answered twice (a broken file, a
+        // gateway's) would have the last line silently win, in an order Google does not promise:
+        // the run fails as for any malformed line, and retry sends it again.
+        if (answers.length > 1) {
+          const error = `the batch gave ${answers.length} answers for this run (key ${run.key}), so none is kept: which one is the model turn is not known`;
+          return answer(run, { key: run.key, index: undefined, error: { message: error } }, signal);
+        }
+        return answer(run, answers[0], signal);
+      }),
     );
     return { version: 1, round: state.round, runs };
   }

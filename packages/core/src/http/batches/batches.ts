@@ -97,7 +97,8 @@ export interface Batches {
   wait(job: string | BatchJob, options?: PollOptions): Promise<BatchJob>;
   /**
    * The answers of a succeeded job, inline or from its results file (read within `maxBytes`),
-   * one per request, in request order, each request's error kept.
+   * one per request, in request order, each request's error kept. A key the results list twice
+   * is returned twice, in the order read (`createBatchRuns` fails such a run).
    * @throws {@link BatchJobError} when the job did not succeed.
    */
   results(job: string | BatchJob, options?: BatchResultsOptions): Promise<BatchResult[]>;
