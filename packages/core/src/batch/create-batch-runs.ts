@@ -136,9 +136,11 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
       else same.push(result);
     }
     const signal = step.signal ?? new AbortController().signal;
+    // A Set: `keys.includes` for each run took 13 s of blocked event loop at 100,000 runs.
+    const inRound = new Set(pending.keys);
     const runs = await Promise.all(
       state.runs.map((run) => {
-        if (!pending.keys.includes(run.key)) return run;
+        if (!inRound.has(run.key)) return run;
         const answers = byKey.get(run.key) ?? [];
         // One line per request is what Google writes. A key answered twice (a broken file, a
         // gateway's) would have the last line silently win, in an order Google does not promise:
