@@ -124,8 +124,14 @@ describe.concurrent('npm run demo (offline)', () => {
         [script, 'demo', '--no-search', 'What is 23 * 19?'],
         { cwd: folder, env },
       );
-      expect(stdout).toContain('Recorded in .gemloop/runs.');
-      expect(await readdir(join(folder, '.gemloop', 'runs'))).toHaveLength(1);
+      // Started elsewhere, `npm run view` there has no such script: the command runs the
+      // repository's, on this folder's runs.
+      const runs = join(folder, '.gemloop', 'runs');
+      const repository = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
+      expect(stdout).toContain(
+        `Recorded in ${runs}. See it: npm --prefix ${repository} run view -- --dir ${runs}`,
+      );
+      expect(await readdir(runs)).toHaveLength(1);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

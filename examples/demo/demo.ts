@@ -10,7 +10,7 @@ import { createAgent, googleSearch } from '@gemloop/core';
 import { getModelCapabilities } from '@gemloop/core/models';
 import type { AnyTool } from '@gemloop/core/tools';
 import { createCalculatorTool } from '@gemloop/tools';
-import { createExampleRecorder } from '../lib/create-example-recorder.ts';
+import { createExampleRecorder, exampleViewCommand } from '../lib/create-example-recorder.ts';
 import { formatError } from '../lib/format-error.ts';
 import { run } from '../lib/run.ts';
 import { createTracePrinter, eventsOfResult, formatUsage } from '../lib/trace-printer.ts';
@@ -98,8 +98,11 @@ await run(
         ),
       );
       if (modelVersion !== undefined) console.log(style.dim(`Answered by ${modelVersion}.`));
-      if (recorder !== undefined)
-        console.log(style.dim('Recorded in .gemloop/runs. See it: npm run view'));
+      if (recorder !== undefined) {
+        const view = exampleViewCommand(recorder.dir);
+        const where = view === 'npm run view' ? '.gemloop/runs' : recorder.dir;
+        console.log(style.dim(`Recorded in ${where}. See it: ${view}`));
+      }
       if (offline) {
         console.log(
           style.dim(
