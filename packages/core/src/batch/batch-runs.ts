@@ -37,12 +37,15 @@ export type BatchRunState = {
   text?: string | undefined;
   /**
    * Why the run failed: a request error of the batch, a blocked answer, too many steps, or the
-   * round's whole batch job ending without answers (then {@link BatchRunState.batchJob} says how).
+   * round's whole batch job ending without answers or losing them (then
+   * {@link BatchRunState.batchJob} says how).
    */
   error?: string | undefined;
   /**
    * When the run failed because its round's batch job ended without answers (`FAILED`,
-   * `CANCELLED`, `EXPIRED`): the data of the `BatchJobError` that `batches.results` threw, as JSON.
+   * `CANCELLED`, `EXPIRED`: the data of the `BatchJobError` that `batches.results` threw, as JSON),
+   * or succeeded with a responses file that can no longer be read (deleted, or kept no longer by the
+   * API: the job's state, and the download's status and why in `error`).
    * The run's history is kept as it was before that round: {@link BatchRuns.retry} sends it again.
    */
   batchJob?: BatchRunJobFailure | undefined;
@@ -124,7 +127,8 @@ export interface BatchRuns {
   step(state: BatchRunsState, options?: BatchRunsStepOptions): Promise<BatchRunsState>;
   /**
    * Steps until every run is done or failed. A round whose batch job ends without answers
-   * (`FAILED`, `CANCELLED`, `EXPIRED`) fails its runs (`batchJob` says how) rather than throwing, so
+   * (`FAILED`, `CANCELLED`, `EXPIRED`), or whose responses file is gone, fails its runs (`batchJob`
+   * says how) rather than throwing, so
    * the saved state is never stuck on that round: {@link BatchRuns.retry} sends them again.
    */
   run(state: BatchRunsState, options?: BatchRunsStepOptions): Promise<BatchRunsState>;

@@ -443,6 +443,60 @@ describe('createBatchRuns when a round’s batch job ends without answers', () =
   });
 });
 
+describe('createBatchRuns when a succeeded job’s responses file is gone', () => {
+  it('fails the round’s runs with the file named, instead of throwing on every step', async () => {
+    let downloads = 0;
+    let creates = 0;
+    const gemini = connect({
+      apiKey: 'k',
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async (input) => {
+        const url = String(input);
+        if (url.includes(':batchGenerateContent')) {
+          creates++;
+          return Response.json({ name: 'batches/b' });
+        }
+        if (url.includes(':download')) {
+          downloads++;
+          return Response.json(
+            { error: { code: 404, message: 'File not found.', status: 'NOT_FOUND' } },
+            { status: 404 },
+          );
+        }
+        return Response.json({
+          name: 'batches/b',
+          metadata: { state: 'BATCH_STATE_SUCCEEDED', output: { responsesFile: 'files/r' } },
+        });
+      },
+    });
+    const states: BatchRunsState[] = [];
+    const runs = createBatchRuns({ gemini, model: 'gemini-2.5-flash', pollIntervalMs: 0 });
+    const done = await runs.run(runs.start(['a', 'b']), {
+      onState: (state) => {
+        states.push(state);
+      },
+    });
+    expect(runs.isDone(done)).toBe(true);
+    expect(done.pending).toBeUndefined();
+    for (const run of done.runs) {
+      expect(run.status).toBe('failed');
+      expect(run.contents).toHaveLength(1);
+      expect(run.error).toContain('batches/b succeeded, but its responses file files/r');
+      expect(run.error).toContain('runs.retry(state)');
+      expect(run.batchJob).toMatchObject({
+        batchName: 'batches/b',
+        state: 'BATCH_STATE_SUCCEEDED',
+        error: { code: 404 },
+      });
+    }
+    expect(states.at(-1)).toEqual(done);
+    // Going on from the saved state reads and sends nothing more.
+    await runs.run(JSON.parse(JSON.stringify(done)) as BatchRunsState);
+    expect([creates, downloads]).toEqual([1, 1]);
+  });
+});
+
 describe('createBatchRuns with a results file that answers a run twice', () => {
   it('fails that run rather than keeping whichever line came last, and keeps the others', async () => {
     const answer = (key: string, text: string) =>

@@ -1,12 +1,13 @@
 import { addAgentUsage, emptyUsage, toAgentUsage } from '../agent/usage.ts';
 import { BatchJobError } from '../errors/files-and-batches/batch-job-error.ts';
+import { FileNotFoundError } from '../errors/files-and-batches/file-not-found-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
-import type { RpcStatus } from '../wire/batch.ts';
+import type { BatchJob, RpcStatus } from '../wire/batch.ts';
 import type { Content, FunctionCall } from '../wire/content.ts';
 import type { Tool as WireTool } from '../wire/request.ts';
 import type {
@@ -126,8 +127,14 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
       // (and every restart from the saved state) threw the same error again, forever. Resending
       // on our own could loop on a job that always fails, or undo a cancel: `retry` is the
       // caller's choice.
-      if (!BatchJobError.isInstance(error)) throw error;
-      return failRound(state, pending.keys, error);
+      if (BatchJobError.isInstance(error)) return failRound(state, pending.keys, jobFailure(error));
+      // The job succeeded but its responses file is gone (Google deletes it after a while, or
+      // someone did): thrown, the state stayed pending on it and every step threw again. The
+      // answers cannot come back, so the round's runs fail as for a failed job.
+      if (FileNotFoundError.isInstance(error)) {
+        return failRound(state, pending.keys, goneFileFailure(done, error));
+      }
+      throw error;
     }
     const byKey = new Map<string, BatchResult[]>();
     for (const result of results) {
@@ -303,15 +310,11 @@ export function createBatchRuns(options: BatchRunsOptions): BatchRuns {
   return runs;
 }
 
-/**
- * The state after a round whose job ended without answers: its runs failed with the job's data,
- * their history and steps as before the round (nothing was answered), and nothing pending.
- */
-function failRound(
-  state: BatchRunsState,
-  keys: readonly string[],
-  error: BatchJobError,
-): BatchRunsState {
+/** Why a round's runs failed as one: what each run's `error` and `batchJob` say. */
+type RoundFailure = { message: string; batchJob: BatchRunJobFailure };
+
+/** A job that ended without answers (`FAILED`, `CANCELLED`, `EXPIRED`), as its runs report it. */
+function jobFailure(error: BatchJobError): RoundFailure {
   const batchJob: BatchRunJobFailure = { batchName: error.batchName, state: error.state };
   const status = error.error;
   if (status !== undefined && status !== null && typeof status === 'object') {
@@ -322,13 +325,45 @@ function failRound(
     if (typeof status.message === 'string') kept.message = status.message.slice(0, 1000);
     batchJob.error = kept;
   }
-  const message = `${error.message} The run's history is kept: runs.retry(state) sends it again in a new round.`;
+  return { message: error.message, batchJob };
+}
+
+/** A job that succeeded but whose responses file can no longer be read (deleted, expired). */
+function goneFileFailure(job: BatchJob, error: FileNotFoundError): RoundFailure {
+  const message =
+    `The batch job ${job.name} succeeded, but its responses file ${error.fileName} can no longer ` +
+    `be read (HTTP ${error.status ?? 'status unknown'}: deleted, or past the time the API keeps it), ` +
+    'so its answers are lost.';
+  return {
+    message,
+    batchJob: {
+      batchName: job.name,
+      state: job.metadata?.state,
+      error:
+        error.status === undefined
+          ? { message: message.slice(0, 1000) }
+          : { code: error.status, message: message.slice(0, 1000) },
+    },
+  };
+}
+
+/**
+ * The state after a round that gave no answers (its job ended without them, or its responses
+ * file is gone): its runs failed with why, their history and steps as before the round (nothing
+ * was answered), and nothing pending.
+ */
+function failRound(
+  state: BatchRunsState,
+  keys: readonly string[],
+  { message, batchJob }: RoundFailure,
+): BatchRunsState {
+  const error = `${message} The run's history is kept: runs.retry(state) sends it again in a new round.`;
   const failed = new Set(keys);
   return {
     version: 1,
     round: state.round,
     runs: state.runs.map((run) =>
-      failed.has(run.key) ? { ...run, status: 'failed', error: message, batchJob } : run,
+      failed.has(run.key) ? { ...run, status: 'failed', error, batchJob } : run,
     ),
   };
 }
