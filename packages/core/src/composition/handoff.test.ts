@@ -9,6 +9,9 @@ import type { AgentEvent } from '../agent/agent-event.ts';
 import { compaction } from '../agent/compaction/compaction.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
+import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import type { OutputGuardrail, ToolGuardrail } from '../guardrails/guardrail.ts';
+import { guardrails } from '../guardrails/index.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { handoff } from './handoff.ts';
@@ -138,5 +141,138 @@ describe('handoff', () => {
       /handoff filter returned a history the Gemini API would reject/,
     );
     expect(broken.billingGemini.calls).toHaveLength(0);
+  });
+});
+
+describe('handoff: the receiving agent’s guardrails and compaction', () => {
+  const noCards: OutputGuardrail = {
+    name: 'no-cards',
+    check: ({ text }) =>
+      /\d{4} \d{4} \d{4} \d{4}/.test(text)
+        ? { type: 'block', reason: 'a card number' }
+        : { type: 'pass' },
+  };
+  const refundLimit: ToolGuardrail = {
+    name: 'refund-limit',
+    tools: ['refund'],
+    before: ({ args }) =>
+      (args as { amount: number }).amount > 100
+        ? { type: 'deny', message: 'Refunds over 100 need a manager.' }
+        : { type: 'allow' },
+  };
+
+  function guardedDesk(triageGuardrails?: ReturnType<typeof guardrails>) {
+    const billingGemini = createScriptedGemini([
+      callsTurn(['refund', { amount: 500 }, 'r1']),
+      textTurn('Refunded to card 4111 1111 1111 1111.'),
+    ]);
+    const billing = createAgent({
+      gemini: billingGemini,
+      model: MODEL,
+      name: 'billing',
+      tools: [refund],
+      guardrails: guardrails({ output: [noCards], tools: [refundLimit] }),
+    });
+    const triage = createAgent({
+      gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 't1'])]),
+      model: MODEL,
+      name: 'triage',
+      tools: [handoff(billing)],
+      ...(triageGuardrails === undefined ? {} : { guardrails: triageGuardrails }),
+    });
+    return { triage, billingGemini };
+  }
+
+  it.each(['run', 'stream'] as const)(
+    'checks what the receiving agent does with its own output and tool guardrails (%s)',
+    async (mode) => {
+      // Before, the run kept the guardrails of the agent that started it: billing's card check
+      // never ran, and the card number reached the user.
+      const { triage, billingGemini } = guardedDesk();
+      const events: AgentEvent<unknown>[] = [];
+      let error: unknown;
+      if (mode === 'run')
+        error = await triage.run('Refund 500.').catch((thrown: unknown) => thrown);
+      else {
+        const stream = triage.stream('Refund 500.');
+        try {
+          for await (const event of stream) events.push(event);
+        } catch (thrown) {
+          error = thrown;
+        }
+      }
+      expect(GuardrailTrippedError.isInstance(error)).toBe(true);
+      expect((error as GuardrailTrippedError).guardrailName).toBe('no-cards');
+      // The tool guardrail denied the refund: the model read the denial, the tool never ran.
+      const response =
+        billingGemini.calls[1]?.request.contents?.at(-1)?.parts?.[0]?.functionResponse;
+      expect(JSON.stringify(response?.response)).toContain('Refunds over 100 need a manager.');
+      if (mode === 'stream') {
+        const checks = events.filter((event) => event.type === 'guardrail');
+        expect(checks.map((event) => (event as { name?: string }).name)).toEqual(
+          expect.arrayContaining(['refund-limit', 'no-cards']),
+        );
+      }
+    },
+  );
+
+  it('drops the output guardrails of the agent that handed over, keeps the run’s own', async () => {
+    const blockAll: OutputGuardrail = {
+      name: 'triage-only',
+      check: () => ({ type: 'block', reason: 'triage’s own rule' }),
+    };
+    const billing = createAgent({
+      gemini: createScriptedGemini([textTurn('Refund issued.'), textTurn('Refund issued.')]),
+      model: MODEL,
+      name: 'billing',
+    });
+    const triage = createAgent({
+      gemini: createScriptedGemini([
+        callsTurn(['transfer_to_billing', {}, 't1']),
+        callsTurn(['transfer_to_billing', {}, 't2']),
+      ]),
+      model: MODEL,
+      name: 'triage',
+      tools: [handoff(billing)],
+      guardrails: guardrails({ output: [blockAll] }),
+    });
+    // An agent's output guardrails check its own answers (the OpenAI Agents SDK: "only if the
+    // agent is the last agent"): billing answered.
+    expect((await triage.run('Refund.')).text).toBe('Refund issued.');
+    // The run's own guardrails check the run's answer, whoever gives it.
+    const runLevel = await triage
+      .run('Refund.', { guardrails: guardrails({ output: [noCards, blockAll] }) })
+      .catch((thrown: unknown) => thrown);
+    expect((runLevel as GuardrailTrippedError).guardrailName).toBe('triage-only');
+  });
+
+  it('compacts with the receiving agent’s compaction, and a run’s own compaction for its model', async () => {
+    const page = defineTool({
+      name: 'read_page',
+      parameters: z.object({ n: z.number() }),
+      execute: ({ n }) => ({ n, text: 'lorem ipsum dolor '.repeat(400) }),
+    });
+    const make = () => {
+      const billing = createAgent({
+        gemini: createScriptedGemini([
+          ...[1, 2, 3, 4].map((n) => callsTurn(['read_page', { n }, `p${n}`])),
+          textTurn('Refund issued.'),
+        ]),
+        model: MODEL,
+        name: 'billing',
+        tools: [page],
+        compaction: compaction({ maxTokens: 2_500, keepRecent: 2 }),
+      });
+      return createAgent({
+        gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 't1'])]),
+        model: MODEL,
+        name: 'triage',
+        tools: [handoff(billing)],
+      });
+    };
+    // Triage has no compaction: billing's own keeps its reads in the window.
+    const result = await make().run('I want a refund.');
+    expect(result.text).toBe('Refund issued.');
+    expect(result.compaction?.reports.length).toBeGreaterThan(0);
   });
 });

@@ -6,12 +6,14 @@ import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import type { HandoffSignal } from '../tool-calls/handoff-signal.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
+import { agentScope } from './agent-scope.ts';
 import { modelCallOptions } from './call-model.ts';
 
 /**
  * A `transfer_to_*` call was answered and its step has ended: the receiving agent takes the same
  * run over (same tracker, so steps are numbered on and usage summed; same observation and event
- * stream) with its own config (instructions, tools, model, limits) and runtime, after the
+ * stream) with its own config (instructions, tools, model, limits), runtime, output and tool
+ * guardrails and compaction (joined with the run's own, see {@link agentScope}), after the
  * history is rewritten for it (see {@link rewriteHistory}). Emits `handoff`.
  *
  * @param from Where the agent handing over took the run (the run's first new content for the
@@ -49,11 +51,19 @@ export function handOff<Output>(
     contentsAfter: run.contents.length,
     at: context.config.now(),
   });
+  // The receiving agent's guardrails and compaction from here on, joined with the run's own.
+  const { childGuardrails, ...scope } = agentScope(config, context.settings, context);
+  const { toolGuardrails: _sender, ...sharedLink } = link;
   return {
     ...context,
     config,
     cache: runtime.cache,
-    link: { ...link, beforeToolCall: config.beforeToolCall ?? link.inheritedBeforeToolCall },
+    ...scope,
+    link: {
+      ...sharedLink,
+      beforeToolCall: config.beforeToolCall ?? link.inheritedBeforeToolCall,
+      ...(childGuardrails === undefined ? {} : { toolGuardrails: childGuardrails }),
+    },
     callOptions: modelCallOptions(config.callOptions, context.signal),
   };
 }

@@ -8,15 +8,13 @@ import { anyObserverActive, startObservation } from '../../telemetry/start-obser
 import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
-import { resolveCompactionValue } from '../config/options/compaction.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
-import { composeGuardrails } from '../guardrails/compose-guardrails.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
-  EngineCompaction,
   EngineGuardrails,
   RunContext,
+  RunSettings,
   TextDeltaHold,
 } from '../run-state/run-context.ts';
 import {
@@ -35,6 +33,7 @@ import type { StopCondition } from '../stop-conditions.ts';
 import type { ToolCallsResult } from '../tool-calls/execute-tool-calls.ts';
 import { runTools } from '../tool-calls/run-tools.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
+import { agentGuardrails, agentScope } from './agent-scope.ts';
 import { appendToHistory } from './append-to-history.ts';
 import { applySteers, attachSteering, detachSteering, steerAfterAnswer } from './apply-steers.ts';
 import { modelCallOptions } from './call-model.ts';
@@ -47,8 +46,6 @@ import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
-
-const noRecord = (): void => {};
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -186,7 +183,12 @@ async function runSteps<Output>(
 ): Promise<AgentResult<Output>> {
   // A subagent's calls meet the tool guardrails of the runs above first (joinGuardrailOptions'
   // order: inherited, then its own); the input and output guardrails guard the top run's user.
-  const guardrails = composeGuardrails(parent?.toolGuardrails, config.guardrails, runGuardrails);
+  const settings: RunSettings = {
+    inheritedGuardrails: parent?.toolGuardrails,
+    guardrails: runGuardrails,
+    compaction,
+  };
+  const guardrails = agentGuardrails(config, settings);
   const { contents, inputLength } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
@@ -210,8 +212,6 @@ async function runSteps<Output>(
           startChild,
         )
       : childRunLink(parent, config.beforeToolCall, runId, recorders);
-  const toolGuardrails = toolGuardrailsOf(guardrails);
-  const link: RunLink = toolGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails };
   const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
   // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
   const held =
@@ -219,6 +219,14 @@ async function runSteps<Output>(
       ? guardrails.engine.holdTextDeltas(runEmit)
       : undefined;
   const emit = held?.wrapped ?? runEmit;
+  const { childGuardrails, ...scope } = agentScope(
+    config,
+    settings,
+    { emit, observation },
+    guardrails,
+  );
+  const link: RunLink =
+    childGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails: childGuardrails };
   const context: RunContext<Output> = {
     config,
     run,
@@ -229,22 +237,8 @@ async function runSteps<Output>(
     cache,
     link,
     callOptions: modelCallOptions(config.callOptions, signal),
-    guardrails,
-    recordGuardrail:
-      guardrails === undefined
-        ? noRecord
-        : (record) => {
-            emit?.({ type: 'guardrail', ...record });
-            observation?.guardrail?.(record);
-          },
-    // Resolved through the implementation the value carries (compaction()'s): the loop itself
-    // imports none of the compaction.
-    compaction: (compaction === undefined
-      ? config.compaction
-      : resolveCompactionValue(compaction, {
-          model: config.model,
-          inputTokenLimit: config.capabilities.inputTokenLimit,
-        })) as EngineCompaction | undefined,
+    settings,
+    ...scope,
   };
   if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen, held);
   const queue = attachSteering(context as RunContext<unknown>, steering);
@@ -365,20 +359,6 @@ async function runModelSteps<Output>(
     kind = next.kind;
     reasks = next.reasks;
   }
-}
-
-/** What a run's children inherit of its guardrails: the tool checks and their time limit. */
-function toolGuardrailsOf(guardrails: EngineGuardrails | undefined): Guardrails | undefined {
-  if (guardrails === undefined || guardrails.tools.length === 0) return undefined;
-  return {
-    kind: 'guardrails',
-    engine: guardrails.engine,
-    options: {
-      tools: guardrails.tools,
-      timeoutMs: guardrails.timeoutMs,
-      onTimeout: guardrails.failOpen ? 'fail-open' : 'fail-closed',
-    },
-  };
 }
 
 /**

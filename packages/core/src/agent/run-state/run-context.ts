@@ -11,6 +11,8 @@ import type { AgentStep } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
+import type { RunOptions } from '../config/agent-options.ts';
+import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { Finish } from './finish.ts';
@@ -40,15 +42,35 @@ export type RunContext<Output> = {
   readonly link: RunLink;
   /** The options of every model call of the run (see `modelCallOptions`), built once per run. */
   readonly callOptions: CallOptions;
-  /** The agent's, the session's and the run's guardrails joined; `undefined` without any. */
+  /**
+   * What the run brings besides its agent (inherited tool guardrails, its own guardrails and
+   * compaction option): a handoff joins them to the receiving agent's.
+   */
+  readonly settings: RunSettings;
+  /**
+   * The guardrails of the agent holding the run joined with the run's (see `agentScope`);
+   * `undefined` without any.
+   */
   readonly guardrails: EngineGuardrails | undefined;
   /** Tells the stream and the observers about a guardrail check that ended. */
   readonly recordGuardrail: (record: GuardrailCheckRecord) => void;
   /**
-   * The run's compaction (the run's option, else the agent's), defaults applied, with the
+   * The run's compaction (the run's option, else that of the agent holding the run), defaults
+   * applied for its model, with the
    * implementation its `compaction()` value carried; `undefined`: off.
    */
   readonly compaction: EngineCompaction | undefined;
+};
+
+/**
+ * What a run brings besides its agent: the tool guardrails of the runs above it (a subagent's),
+ * its own guardrails (a chat session's joined in) and its own `compaction` option. A handoff keeps
+ * them and joins them to the receiving agent's (see `agentScope`). @internal
+ */
+export type RunSettings = {
+  readonly inheritedGuardrails: Guardrails | undefined;
+  readonly guardrails: Guardrails | undefined;
+  readonly compaction: RunOptions['compaction'];
 };
 
 /**

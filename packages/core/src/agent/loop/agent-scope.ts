@@ -1,0 +1,86 @@
+import type { RunObservation } from '../../telemetry/run-observer.ts';
+import type { AgentConfig } from '../config/agent-config.ts';
+import { resolveCompactionValue } from '../config/options/compaction.ts';
+import { composeGuardrails } from '../guardrails/compose-guardrails.ts';
+import type { Guardrails } from '../guardrails/guardrail-engine.ts';
+import type { EmitEvent } from '../run-state/emit-event.ts';
+import type {
+  EngineCompaction,
+  EngineGuardrails,
+  RunContext,
+  RunSettings,
+} from '../run-state/run-context.ts';
+
+/** The parts of a run's context that follow the agent holding the run. @internal */
+export type AgentScope<Output> = Pick<
+  RunContext<Output>,
+  'guardrails' | 'recordGuardrail' | 'compaction'
+> & {
+  /** What the run's children inherit of its guardrails: the tool checks and their time limit. */
+  readonly childGuardrails: Guardrails | undefined;
+};
+
+const noRecord = (): void => {};
+
+/**
+ * The guardrails and the compaction of a run while `config`'s agent holds it: the agent's own
+ * joined with the run's (inherited tool checks first, then the agent's, then the run's own), and
+ * the run's `compaction` option resolved for the agent's model, else the agent's.
+ *
+ * Made when the run starts and again at each handoff, so the receiving agent's output and tool
+ * guardrails check what it does, and its compaction keeps its model's window (the OpenAI Agents
+ * SDK likewise runs "output guardrails only if the agent is the last agent"; input guardrails
+ * check the run's input once, before the first model call, as there).
+ * @internal
+ */
+export function agentScope<Output>(
+  config: AgentConfig<Output>,
+  settings: RunSettings,
+  { emit, observation }: { emit: EmitEvent; observation: RunObservation | undefined },
+  guardrails: EngineGuardrails | undefined = agentGuardrails(config, settings),
+): AgentScope<Output> {
+  return {
+    guardrails,
+    recordGuardrail:
+      guardrails === undefined
+        ? noRecord
+        : (record) => {
+            emit?.({ type: 'guardrail', ...record });
+            observation?.guardrail?.(record);
+          },
+    // Resolved through the implementation the value carries (compaction()'s): the loop itself
+    // imports none of the compaction.
+    compaction: (settings.compaction === undefined
+      ? config.compaction
+      : resolveCompactionValue(settings.compaction, {
+          model: config.model,
+          inputTokenLimit: config.capabilities.inputTokenLimit,
+        })) as EngineCompaction | undefined,
+    childGuardrails: childGuardrailsOf(guardrails),
+  };
+}
+
+/**
+ * The guardrails that check a run while `config`'s agent holds it: the inherited tool checks,
+ * then the agent's, then the run's own (see {@link agentScope}). @internal
+ */
+export function agentGuardrails<Output>(
+  config: AgentConfig<Output>,
+  settings: RunSettings,
+): EngineGuardrails | undefined {
+  return composeGuardrails(settings.inheritedGuardrails, config.guardrails, settings.guardrails);
+}
+
+/** What a run's children inherit of its guardrails: the tool checks and their time limit. */
+function childGuardrailsOf(guardrails: EngineGuardrails | undefined): Guardrails | undefined {
+  if (guardrails === undefined || guardrails.tools.length === 0) return undefined;
+  return {
+    kind: 'guardrails',
+    engine: guardrails.engine,
+    options: {
+      tools: guardrails.tools,
+      timeoutMs: guardrails.timeoutMs,
+      onTimeout: guardrails.failOpen ? 'fail-open' : 'fail-closed',
+    },
+  };
+}
