@@ -268,6 +268,27 @@ describe('agentEvents', () => {
     expect(seen).toEqual(['r1.1 ', 'r1.2 ']);
   });
 
+  it('ends at finish: a server that keeps the connection open or sends more is not read', async () => {
+    let cancelled = 0;
+    // finish, then an event past it, then nothing (the body never closes).
+    const fetch = async () =>
+      new Response(
+        new ReadableStream({
+          start(stream) {
+            stream.enqueue(encoder.encode(frame(0, start()) + frame(1, finish)));
+            stream.enqueue(encoder.encode(frame(2, text('late'))));
+          },
+          cancel() {
+            cancelled++;
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    const result = await streamAgent('http://x', { fetch });
+    expect(result).toMatchObject({ runId: 'r', text: '', finish: { outcome: 'completed' } });
+    expect(cancelled).toBe(1);
+  });
+
   it('stops reconnecting after maxReconnects', async () => {
     let calls = 0;
     const fetch = async () => {

@@ -162,7 +162,13 @@ export async function* agentEvents(
           runId = event.runId;
         }
         yield event;
-        if (event.type === 'finish') finished = true;
+        if (event.type === 'finish') {
+          // `finish` is the last event (docs/browser-protocol.md): a server that keeps the
+          // connection open after it (or sends more) would otherwise hold the iteration, and so
+          // `streamAgent`, forever. Leaving the loop cancels the body.
+          finished = true;
+          break;
+        }
       }
     } catch (error) {
       signal?.throwIfAborted();
