@@ -299,6 +299,38 @@ describe('reduceAgentChat', () => {
     expect(resolved.status).toBe('streaming');
   });
 
+  it('an approved call of a subagent runs; the parent`s pending call with the same id still waits', () => {
+    // Calls without an id from the API are numbered per run (`call_1_0`): a subagent's first call
+    // has its parent's id, told apart only by its path.
+    const pending = (approvalId: string, path: string[]) =>
+      ev({
+        type: 'approval-pending',
+        path,
+        approvalId,
+        stepNumber: 1,
+        toolCallId: 'call_1_0',
+        toolName: 'send_email',
+        args: {},
+      });
+    const state = fold([
+      send(),
+      pending('parent', []),
+      pending('child', ['research']),
+      ev({
+        type: 'approval-resolved',
+        path: ['research'],
+        approvalId: 'child',
+        decision: 'approve',
+      }),
+    ]);
+    const calls = assistant(state).toolCalls.map((call) => [call.path, call.status]);
+    expect(calls).toEqual([
+      [[], 'pending'],
+      [['research'], 'running'],
+    ]);
+    expect(state.status).toBe('awaiting-approval');
+  });
+
   it('a denied approval leaves the call pending until its denied result', () => {
     const state = fold([
       send(),

@@ -234,7 +234,10 @@ function applyEvent(state: AgentChatState, id: string, value: unknown): AgentCha
             toolCalls:
               event.decision === 'approve'
                 ? m.toolCalls.map((call) =>
-                    call.toolCallId === approval.toolCallId && call.status === 'pending'
+                    // Its path too: a subagent's call may have its parent's id (`call_1_0`).
+                    call.toolCallId === approval.toolCallId &&
+                    samePath(call.path, approval.path) &&
+                    call.status === 'pending'
                       ? { ...call, status: 'running' }
                       : call,
                   )
