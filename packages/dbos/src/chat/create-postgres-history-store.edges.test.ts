@@ -293,6 +293,29 @@ describe('createPostgresHistoryStore at its edges', () => {
     expect(await store.load('h')).toEqual([turnOf('t')]);
   });
 
+  it('reads a hand-edited model, agent, token count or time of the wrong type as absent, as the file store does', async () => {
+    const store = createPostgresHistoryStore({ pool, table: 'typed_turns' });
+    await store.append('f', turnOf('t'), noContext);
+    await pool.query(`UPDATE typed_turns SET turn = turn || $1::jsonb WHERE session_id = 'f'`, [
+      JSON.stringify({ model: 7, agent: 5, tokenCount: 'many', createdAt: 'today' }),
+    ]);
+    expect(await store.load('f')).toEqual([turnOf('t')]);
+    // An empty or overlong agent name is no agent either: the session's own agent holds the
+    // conversation, and its next turn does not carry the name on.
+    for (const agent of ['', 'a'.repeat(129)]) {
+      await pool.query(`UPDATE typed_turns SET turn = turn || $1::jsonb WHERE session_id = 'f'`, [
+        JSON.stringify({ agent, model: '' }),
+      ]);
+      expect(await store.load('f')).toEqual([turnOf('t')]);
+    }
+    // Well-typed fields stay.
+    const kept = { model: 'gemini-3-flash-preview', agent: 'billing', tokenCount: 3, createdAt: 9 };
+    await pool.query(`UPDATE typed_turns SET turn = turn || $1::jsonb WHERE session_id = 'f'`, [
+      JSON.stringify(kept),
+    ]);
+    expect(await store.load('f')).toEqual([{ ...turnOf('t'), ...kept }]);
+  });
+
   it('refuses a row whose turn is not a turn (a hand edit, another writer), typed and naming the row', async () => {
     const store = createPostgresHistoryStore({ pool, table: 'edited_turns' });
     await store.append('e', turnOf('t'), noContext);

@@ -183,6 +183,9 @@ function checkSessionId(id: unknown): void {
   checkId(id, 'id', 'chat session id');
 }
 
+/** The longest agent name read back from a row (a name is a tool-name segment: 128 at most). */
+const MAX_AGENT_NAME = 128;
+
 /** How often a plain append reads the end again after another writer took that index. */
 const PLAIN_APPEND_ATTEMPTS = 50;
 
@@ -278,7 +281,8 @@ function migrate(pool: pg.Pool, quoted: string, table: string): Promise<void> {
  * its characters and handed to the model as history). Its cost is kept only when every amount
  * is a dollar decimal, its interaction id only when it looks like one; a turn of a version-1 row
  * (or with a malformed cost) has no `cost`: its cost is unknown, never wrong. The turn's own JSON
- * never carries them (written beside it), so one left in it is dropped.
+ * never carries them (written beside it), so one left in it is dropped. Its `model`, `agent`,
+ * `tokenCount` and `createdAt` are kept only with the types a turn gives them.
  */
 function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
   const stored: unknown = row.turn_text === null ? row.turn : parseTurnText(row.turn_text);
@@ -301,11 +305,28 @@ function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
       sessionId,
     });
   }
-  const { cost: _cost, interactionId: _interactionId, ...turn } = stored as ChatTurn;
+  const {
+    cost: _cost,
+    interactionId: _interactionId,
+    model,
+    agent,
+    tokenCount,
+    createdAt,
+    ...turn
+  } = stored as Record<keyof ChatTurn, unknown>;
   const cost = readCost(row.cost);
   const interactionId = readInteractionId(row.interaction_id);
+  // Read as the file store reads its lines (core's `history-file.ts`): a field of the wrong type
+  // is absent. Passed on, `agent: 5` became the holder of every later turn the session saved, and
+  // a string `createdAt` reached the caller typed as a number.
   return {
-    ...turn,
+    ...(turn as Pick<ChatTurn, 'contents'>),
+    ...(typeof tokenCount === 'number' ? { tokenCount } : {}),
+    ...(typeof createdAt === 'number' ? { createdAt } : {}),
+    ...(typeof model === 'string' && model !== '' ? { model } : {}),
+    ...(typeof agent === 'string' && agent !== '' && agent.length <= MAX_AGENT_NAME
+      ? { agent }
+      : {}),
     ...(cost === undefined ? {} : { cost }),
     ...(interactionId === undefined ? {} : { interactionId }),
   };
