@@ -447,3 +447,29 @@ describe('DurableRuns.start and cancel', () => {
     expect(calls.at(-1)).toBe('close');
   });
 });
+
+describe('DurableRuns.pendingApprovals', () => {
+  it('lists nothing for a run that is over: a cancelled workflow never takes its published list back', async () => {
+    const call = {
+      approvalId: '1.0:c',
+      toolCallId: 'c',
+      toolName: 'refund',
+      args: {},
+      stepNumber: 1,
+    };
+    const { backend } = scripted(
+      new Map([
+        ['paused', workflow('paused', 'CANCELLED')],
+        ['cancelled', workflow('cancelled', 'CANCELLED')],
+        ['done', workflow('done', 'SUCCESS')],
+      ]),
+      { waiting: new Set(['paused']) },
+    );
+    // Each run published the call when it reached it, and stopped there.
+    backend.getEvent = async <T>() => [call] as T;
+    const runs = createRunsApi(backend);
+    expect(await runs.pendingApprovals('paused')).toEqual([call]);
+    expect(await runs.pendingApprovals('cancelled')).toEqual([]);
+    expect(await runs.pendingApprovals('done')).toEqual([]);
+  });
+});

@@ -68,7 +68,7 @@ export type DurableRuns = {
    * the id, as `result()`.
    */
   events(runId: string, options?: { offset?: number | undefined }): AsyncIterable<DurableRunEvent>;
-  /** The calls of the run that wait for approval. */
+  /** The calls of the run that wait for approval (none once the run is over). */
   pendingApprovals(runId: string): Promise<PendingApproval[]>;
   /**
    * Answers a call that waits for approval; any worker resumes the run. `callId` is the
@@ -336,7 +336,11 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     },
     async pendingApprovals(runId) {
       checkRunId(runId);
-      return readPendingApprovals(backend, runId);
+      const calls = await readPendingApprovals(backend, runId);
+      // The list is an event the run publishes, and a run cancelled while it waited (or one that
+      // failed) never publishes it again: its calls stayed listed, though approve() refuses them.
+      if (calls.length > 0 && isOver(await statusOf(runId))) return [];
+      return calls;
     },
     async approve(runId, callId, decision) {
       checkRunId(runId);
