@@ -416,6 +416,22 @@ describe('DurableRuns.start and cancel', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses an events offset that is not a whole number >= 0, typed, before reading', async () => {
+    const { backend, calls, reads } = scripted(new Map([['r', workflow('r', 'SUCCESS')]]));
+    const runs = createRunsApi(backend);
+    // NaN read every event from 0 (no index is below NaN), a string was compared as a number.
+    for (const offset of [Number.NaN, -1, 1.5, Infinity, '3' as never]) {
+      const error = await runs
+        .events('r', { offset })
+        [Symbol.asyncIterator]()
+        .next()
+        .catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ argument: 'offset' });
+    }
+    expect([calls, reads]).toEqual([[], []]);
+  });
+
   it('refuses a list limit that is not a whole number >= 0, typed, before asking DBOS', async () => {
     const { backend, calls } = scripted(new Map());
     const runs = createRunsApi(backend);

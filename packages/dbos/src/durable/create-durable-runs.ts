@@ -64,6 +64,8 @@ export type DurableRuns = {
   /**
    * The run's events, the same types as `agent.stream()`, from `offset` (an event index), until
    * the run ends. Reconnecting with `offset: last.offset + 1` misses and repeats nothing.
+   * @throws {@link InvalidArgumentError} (argument `offset`), from the first read, for an offset
+   * that is not a whole number >= 0.
    * @throws {@link DurableRunError} (status `NOT_FOUND`), from the first read, when no run has
    * the id, as `result()`.
    */
@@ -298,6 +300,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       return {
         async *[Symbol.asyncIterator]() {
           checkRunId(runId);
+          checkOffset(offset);
           let next = offset;
           // Stream entries read so far: a read ends when the run's workflow stops (also when it
           // pauses for approval); the next read, once it runs again, starts after them.
@@ -470,6 +473,19 @@ function checkLimit(limit: unknown): void {
     throw new InvalidArgumentError({
       argument: 'limit',
       message: `limit must be a whole number of runs >= 0 (got ${String(limit)}).`,
+    });
+  }
+}
+
+/**
+ * Refuses an `events()` offset that is not an event index: NaN read every event from 0 (no index
+ * is below it), and a string (a query parameter passed on) was compared as a number.
+ */
+function checkOffset(offset: unknown): void {
+  if (!(Number.isSafeInteger(offset) && (offset as number) >= 0)) {
+    throw new InvalidArgumentError({
+      argument: 'offset',
+      message: `events: offset must be an event index, a whole number >= 0 (got ${typeof offset === 'number' ? String(offset) : `a ${typeof offset}`}).`,
     });
   }
 }
