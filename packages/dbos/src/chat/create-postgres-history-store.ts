@@ -9,6 +9,7 @@ import {
 import type pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { checkId } from '../postgres/check-id.ts';
+import { jsonbCanHold } from '../postgres/jsonb-can-hold.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
   connectionOptionChecks,
@@ -188,24 +189,6 @@ const MAX_AGENT_NAME = 128;
 
 /** How often a plain append reads the end again after another writer took that index. */
 const PLAIN_APPEND_ATTEMPTS = 50;
-
-/**
- * A JSON string escape Postgres's `jsonb` refuses: `\u0000` (no Postgres text holds a NUL:
- * "unsupported Unicode escape sequence") or a lone UTF-16 surrogate, `\ud800`-`\udfff` (which
- * `JSON.stringify` writes as such an escape; a paired one it writes as the character itself). The
- * escape counts only after an even run of backslashes: `\\u0000` is a backslash and text.
- */
-const JSONB_REFUSED_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
-
-/**
- * Whether `jsonb` can hold this output of `JSON.stringify`. A turn's text is the model's, a tool's
- * or a pasted message's bytes: a NUL or half an emoji in one made every append of the session
- * fail (the file store keeps them). Checked before the insert, not by catching Postgres's error:
- * an append stays one statement.
- */
-function jsonbCanHold(json: string): boolean {
-  return !JSONB_REFUSED_ESCAPE.test(json);
-}
 
 /**
  * Inserts `stored` after the session's last turn and returns its index. Two writers can read the

@@ -7,6 +7,7 @@ import type { AgentEvent } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
 import { DurableRunError } from '../errors/durable-run-error.ts';
+import type { ApprovalDecision } from './approval-decision.ts';
 import { createRunsApi, type RunsBackend } from './create-durable-runs.ts';
 import { RUN_WORKFLOW } from './durable-run-types.ts';
 import type { EventBatch } from './run-events.ts';
@@ -430,6 +431,23 @@ describe('DurableRuns.start and cancel', () => {
       expect(error).toMatchObject({ argument: 'offset' });
     }
     expect([calls, reads]).toEqual([[], []]);
+  });
+
+  it('refuses a decision Postgres cannot store (a NUL, a lone surrogate) or a call id with a NUL, typed, before any statement', async () => {
+    const { backend, calls } = scripted(new Map([['r', workflow('r', 'PENDING')]]));
+    const runs = createRunsApi(backend);
+    const refused = async (callId: string, decision: ApprovalDecision, argument: string) => {
+      const error = await runs.approve('r', callId, decision).catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ argument });
+    };
+    await refused('1.0:c', { type: 'reject', reason: 'no\u0000' }, 'decision');
+    // A reason cut in the middle of an emoji.
+    await refused('1.0:c', { type: 'reject', reason: '😀'.slice(0, 1) }, 'decision');
+    await refused('1.0:c', { type: 'edit', args: { to: 'a\udc00' } }, 'decision');
+    await refused('1.0:c\u0000', { type: 'approve' }, 'callId');
+    await refused('', { type: 'approve' }, 'callId');
+    expect(calls).toEqual([]);
   });
 
   it('refuses a list limit that is not a whole number >= 0, typed, before asking DBOS', async () => {

@@ -6,6 +6,7 @@ import { ApprovalNotPendingError } from '../errors/approval-not-pending-error.ts
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { DurableRunError } from '../errors/durable-run-error.ts';
 import { checkId } from '../postgres/check-id.ts';
+import { jsonbCanHold } from '../postgres/jsonb-can-hold.ts';
 import { type ApprovalDecision, isApprovalDecision } from './approval-decision.ts';
 import { approvalTopic, type PendingApproval } from './approvals.ts';
 import {
@@ -78,7 +79,8 @@ export type DurableRuns = {
    * waiting call of the run has that id. A decision answers that one call: another call with the
    * same model id (in the same turn or a later step) waits for its own.
    * @throws {@link ApprovalNotPendingError} when that call does not wait (any more).
-   * @throws {@link InvalidArgumentError} when the decision is malformed, or `callId` is a
+   * @throws {@link InvalidArgumentError} when the decision is malformed or holds text Postgres
+   * cannot store (a NUL, a lone surrogate), or `callId` is empty, holds a NUL, or is a
    * `toolCallId` that several waiting calls share.
    */
   approve(runId: string, callId: string, decision: ApprovalDecision): Promise<void>;
@@ -347,6 +349,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     },
     async approve(runId, callId, decision) {
       checkRunId(runId);
+      checkCallId(callId);
       checkDecision(decision);
       const listed = await resolveApprovalId(backend, runId, callId);
       // A call of a subagent waits in the subagent's own workflow, under its own approval id.
@@ -496,6 +499,25 @@ function checkDecision(decision: ApprovalDecision): void {
       argument: 'decision',
       message:
         "approve: the decision must be { type: 'approve' }, { type: 'reject', reason: string } or { type: 'edit', args: object }.",
+    });
+  }
+  // Stored as jsonb: a reason or edited argument with a NUL or a lone surrogate (text cut in the
+  // middle of an emoji) failed with Postgres's bare "unsupported Unicode escape sequence".
+  if (!jsonbCanHold(JSON.stringify(decision))) {
+    throw new InvalidArgumentError({
+      argument: 'decision',
+      message:
+        'approve: the decision holds a NUL character or a lone UTF-16 surrogate (half of an emoji, say), which Postgres cannot store; remove it (`text.replaceAll("\\0", "").toWellFormed()`).',
+    });
+  }
+}
+
+/** Refuses a `callId` of `approve()` that no call has: one with a NUL fails every statement. */
+function checkCallId(callId: unknown): void {
+  if (typeof callId !== 'string' || callId === '' || callId.includes('\0')) {
+    throw new InvalidArgumentError({
+      argument: 'callId',
+      message: `approve: the call id must be a pendingApprovals() approvalId or toolCallId, a non-empty string without NUL characters (got ${typeof callId === 'string' ? JSON.stringify(callId.slice(0, 40)) : `a ${typeof callId}`}).`,
     });
   }
 }
