@@ -14,6 +14,7 @@ import type { OutputGuardrail, ToolGuardrail } from '../guardrails/guardrail.ts'
 import { guardrails } from '../guardrails/index.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import type { Content } from '../wire/content.ts';
 import { handoff } from './handoff.ts';
 
 const MODEL = 'gemini-2.5-flash';
@@ -204,8 +205,8 @@ describe('handoff: the receiving agent’s guardrails and compaction', () => {
       expect(GuardrailTrippedError.isInstance(error)).toBe(true);
       expect((error as GuardrailTrippedError).guardrailName).toBe('no-cards');
       // The tool guardrail denied the refund: the model read the denial, the tool never ran.
-      const response =
-        billingGemini.calls[1]?.request.contents?.at(-1)?.parts?.[0]?.functionResponse;
+      const response = (billingGemini.calls[1]?.request.contents as Content[] | undefined)?.at(-1)
+        ?.parts?.[0]?.functionResponse;
       expect(JSON.stringify(response?.response)).toContain('Refunds over 100 need a manager.');
       if (mode === 'stream') {
         const checks = events.filter((event) => event.type === 'guardrail');
