@@ -113,6 +113,11 @@ export function registerHandoffReceiver(tool: object, agent: RunnableAgent<unkno
   receivers.set(tool, agent);
 }
 
+/** The agent a tool made by `handoff()` hands to; `undefined` for any other tool. @internal */
+export function handoffReceiverOf(tool: object): RunnableAgent<unknown> | undefined {
+  return receivers.get(tool);
+}
+
 /**
  * The agent a run of `root` hands to under `name` (directly or through other handoffs), or
  * `undefined`. Walks the handoff tools of `root` and of the agents they reach, each agent once.

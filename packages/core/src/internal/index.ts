@@ -5,10 +5,12 @@
 // @gemloop/dbos: a subagent inside a durable run runs as a child workflow. The worker finds the
 // agents of subagent tools, makes its own copies of them from their options, starts the top run
 // with a starter of children, and runs each child below a parent made of plain data.
+// A handoff is refused in a durable run (see handoffReceiverOf).
 export {
   type AgentTurns,
   agentTurnsOf,
   type ChildRunOptions,
+  handoffReceiverOf,
 } from '../agent/agent-turns.ts';
 export { preloadRunPath } from '../agent/preload-run-path.ts';
 // @gemloop/dbos: a failed child workflow's spending, and each parallel child's budget share.

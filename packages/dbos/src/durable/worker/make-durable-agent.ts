@@ -1,4 +1,5 @@
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
+import { handoffReceiverOf } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { createApprovalHook, type RunPauser } from '../approvals.ts';
 import { assertStillOwnsRun } from '../call-model-step.ts';
@@ -58,6 +59,7 @@ export function createDurableAgentMaker({
   const { currentBuffer, streamWithPreview, timed, flushCurrent } = events;
   return (name, definition) => {
     const { needsApproval, ...agentOptions } = definition;
+    refuseHandoffs(name, agentOptions.tools);
     if (agentOptions.toolCallOrder === 'as-ready') {
       throw new InvalidArgumentError({
         argument: `agents.${name}.toolCallOrder`,
@@ -134,4 +136,22 @@ export function createDurableAgentMaker({
     });
     return { agent, approvals, guardrails };
   };
+}
+
+/**
+ * A handoff is not durable yet: the receiving agent is the application's own (its model calls are
+ * not steps), and a replay after a crash reads the transfer call's recorded result back as plain
+ * data, so the run would go on with the agent that handed over, not the one it handed to. Refused
+ * when the worker starts, rather than found out after a crash.
+ */
+function refuseHandoffs(name: string, tools: DurableAgentDefinition['tools']): void {
+  for (const tool of tools ?? []) {
+    if (typeof tool !== 'object' || tool === null || handoffReceiverOf(tool) === undefined)
+      continue;
+    const toolName = (tool as { name?: unknown }).name;
+    throw new InvalidArgumentError({
+      argument: `agents.${name}.tools`,
+      message: `startDurableWorker: agent "${name}" has the handoff tool ${String(toolName)}, and a durable run cannot hand over yet (the receiving agent's model calls would not be steps, and a replay after a crash would not hand over again). Give the work to a subagent (subagent(agent): a child workflow), or pick the agent in your code before you start the run.`,
+    });
+  }
 }
