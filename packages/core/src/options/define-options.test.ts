@@ -71,6 +71,18 @@ describe('defineOptions', () => {
     expect(error.message).toBe('quiet was removed: pass loud: false.');
   });
 
+  it('names an unknown key that Object.prototype has, not the prototype member (run options from JSON)', () => {
+    // `removed` is a plain object: indexing it with 'constructor' or '__proto__' (an own key of
+    // JSON.parse's output) found Object.prototype's members, and their text became the message.
+    for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const error = thrown(() => widget.check(JSON.parse(`{"name":"w","${key}":1}`)));
+      expect(error.argument).toBe(key);
+      expect(error.message).toBe(
+        `createWidget has no option '${key}'. The options are name, maxSteps, loud, onStepEnd.`,
+      );
+    }
+  });
+
   it('reports an unknown key before a wrong value, whatever the order', () => {
     expect(thrown(() => widget.check({ loud: 'yes', lodu: true, name: 'w' })).argument).toBe(
       'lodu',

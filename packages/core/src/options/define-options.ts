@@ -135,7 +135,12 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
         // Own keys only, as Object.keys would give, without allocating its array on every run.
         if (known.has(key) || !Object.hasOwn(record, key)) continue;
         const keyPath = path === undefined ? key : `${path}.${key}`;
-        const removed = spec.removed?.[key];
+        // Own keys of `removed` only: an options object from JSON.parse may have an own
+        // 'constructor' or '__proto__', and indexing found Object.prototype's members.
+        const removed =
+          spec.removed !== undefined && Object.hasOwn(spec.removed, key)
+            ? spec.removed[key]
+            : undefined;
         if (removed !== undefined) throw invalidOption(keyPath, removed);
         const [hint] = closestNames({ input: key, candidates: keys, limit: 1 });
         throw invalidOption(
