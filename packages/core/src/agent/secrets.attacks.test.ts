@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { type Guardrails, guardrails } from '../guardrails/index.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -171,4 +172,75 @@ describe('a run at trace level keeps the API key out of everything', () => {
     expect(render(events)).not.toContain(KEY);
     expect(lines.join('')).not.toContain(KEY);
   });
+
+  // A guardrail that calls a moderation service with the same key may throw, block or deny in
+  // that service's words: the trip's error, the `guardrail` events (and so spans and run files)
+  // and the model get the key redacted, as for a tool or a beforeToolCall hook.
+  const leak = (): never => {
+    throw new Error(`moderation failed for https://api.test/?key=${KEY}`);
+  };
+  const guardCases: [string, Guardrails, boolean][] = [
+    ['an input check that throws', guardrails({ input: [{ name: 'g', check: leak }] }), true],
+    [
+      'an output check that blocks',
+      guardrails({ output: [{ name: 'g', check: () => ({ type: 'block', reason: KEY }) }] }),
+      true,
+    ],
+    [
+      'a tool-input check that throws its verdict',
+      guardrails({ tools: [{ name: 'g', before: () => ({ type: 'throw', reason: KEY }) }] }),
+      true,
+    ],
+    [
+      'a tool-input check that denies',
+      guardrails({ tools: [{ name: 'g', before: () => ({ type: 'deny', message: KEY }) }] }),
+      false,
+    ],
+    ['a tool-output check that throws', guardrails({ tools: [{ name: 'g', after: leak }] }), true],
+    [
+      'an input check that throws on a steer',
+      guardrails({
+        input: [{ name: 'g', check: ({ text }) => (text.includes('steer') ? leak() : undefined) }],
+      }),
+      true,
+    ],
+  ];
+  for (const [name, guards, trips] of guardCases) {
+    it(`holds for ${name}`, async () => {
+      const { lines, logger } = capture();
+      const fake = createFakeGemini({ script: [turn.call('guarded', {}), turn.text('done')] });
+      const gemini = createGemini({ apiKey: KEY, fetch: fake.fetch, logger, retry: false });
+      const guarded = defineTool({
+        name: 'guarded',
+        parameters: z.object({}),
+        execute: () => 'ok',
+      });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        tools: [guarded],
+        logger,
+        guardrails: guards,
+      });
+      const stream = agent.stream('Go.');
+      const events: unknown[] = [];
+      const outcome = (async () => {
+        for await (const event of stream) {
+          events.push(event);
+          if (event.type === 'tool-call') stream.steer('A steer.');
+        }
+        return stream.result;
+      })();
+      const settled = await outcome.then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      expect('error' in settled).toBe(trips);
+      expect(events.some((event) => (event as { type: string }).type === 'guardrail')).toBe(true);
+      expect(render(events)).not.toContain(KEY);
+      expect(render(settled)).not.toContain(KEY);
+      expect(JSON.stringify(fake.modelRequests.map((request) => request.body))).not.toContain(KEY);
+      expect(lines.join('')).not.toContain(KEY);
+    });
+  }
 });

@@ -44,7 +44,13 @@ export function agentScope<Output>(
     recordGuardrail:
       guardrails === undefined
         ? noRecord
-        : (record) => {
+        : (checked) => {
+            // A check that throws or blocks may quote a moderation service called with the same
+            // key: its reason reaches events, spans and run files scrubbed, as a tool's error does.
+            const record =
+              checked.reason === undefined
+                ? checked
+                : { ...checked, reason: config.redact(checked.reason) };
             emit?.({ type: 'guardrail', ...record });
             observation?.guardrail?.(record);
           },

@@ -164,7 +164,7 @@ async function appendChecked(
       throw new GuardrailTrippedError({
         guardrailName: result.name,
         phase: 'input',
-        reason: result.reason,
+        reason: context.config.redact(result.reason),
         run: context.run.state(),
       });
     }

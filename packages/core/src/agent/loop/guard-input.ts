@@ -17,7 +17,7 @@ function apply<Output>(context: RunContext<Output>, result: InputCheckResult): v
     throw new GuardrailTrippedError({
       guardrailName: result.name,
       phase: 'input',
-      reason: result.reason,
+      reason: context.config.redact(result.reason),
       run: run.state(),
     });
   }

@@ -85,7 +85,7 @@ export async function guardOutput<Output>(
     throw new GuardrailTrippedError({
       guardrailName: result.name,
       phase: 'output',
-      reason: result.reason,
+      reason: context.config.redact(result.reason),
       run: run.state(),
     });
   }

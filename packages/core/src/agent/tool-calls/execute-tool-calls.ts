@@ -232,7 +232,7 @@ export async function executeToolCalls<Output>({
         new GuardrailTrippedError({
           guardrailName: trip.name,
           phase: trip.phase,
-          reason: trip.reason,
+          reason: config.redact(trip.reason),
           run,
         });
       turn?.abort(new Error(`tool guardrail "${trip.name}" tripped`));
