@@ -35,7 +35,8 @@ export type SteeringOptions = {
    * messages that arrived from elsewhere (another process). `@gemloop/dbos` uses it to read the
    * run's DBOS messages, so a replay receives the same messages at the same boundary. Past
    * `maxPending`, the extra messages are dropped and reported as `steer` events with
-   * `status: 'dropped'`.
+   * `status: 'dropped'`. One that throws ends the run with an `AgentRunError` whose `run` holds
+   * the history so far (an error the agent's `isRunEndingError` accepts ends it as it is).
    * @defaultValue none
    */
   receive?: (() => readonly ReceivedSteer[] | Promise<readonly ReceivedSteer[]>) | undefined;

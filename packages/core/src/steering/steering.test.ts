@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
+import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import type { InputGuardrail } from '../guardrails/guardrail.ts';
@@ -289,6 +290,34 @@ describe('steering a run', () => {
       'model',
       'user',
     ]);
+  });
+
+  it('a receive() that throws ends the run with an AgentRunError holding a history the next run accepts', async () => {
+    // A message store that fails (a database down) ends the run as a throwing onStepEnd does:
+    // typed, the key scrubbed, with the history so far (the call answered), not a bare error.
+    let boundaries = 0;
+    const steering = createSteering({
+      receive: () => {
+        if (boundaries++ === 0) return [];
+        throw new Error('inbox unreachable: https://inbox.test/?key=test-key-0123456789');
+      },
+    });
+    const fake = createFakeGemini({
+      script: [turn.call('lookup', { q: 'a' }), turn.text('Done.')],
+      strictHistory: true,
+    });
+    fakes.push(fake);
+    const apiKey = 'test-key-0123456789';
+    const gemini = createGemini({ fetch: fake.fetch, apiKey, retry: false });
+    const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [lookup()] });
+    const error = await agent.run('Find a', { steering }).catch((caught: unknown) => caught);
+    expect(AgentRunError.isInstance(error)).toBe(true);
+    const failed = error as AgentRunError;
+    expect(failed.message).toContain('inbox unreachable');
+    expect(failed.message).not.toContain(apiKey);
+    expect(texts(failed.run.contents)).toEqual(['user:Find a', 'model:call', 'user:response']);
+    const next = await agent.run('Go on.', { history: failed.run.contents });
+    expect(next.text).toBe('Done.');
   });
 
   it('drops a steer that came during the last allowed step (maxSteps), and reports it', async () => {

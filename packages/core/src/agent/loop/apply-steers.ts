@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { InputCheckResult } from '../../guardrails/check-input-guardrails.ts';
 import type { SteeringReport, SteeringStatus } from '../../run/steering-report.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { Steering } from '../../steering/create-steering.ts';
 import {
   type PendingSteer,
@@ -9,7 +10,9 @@ import {
 } from '../../steering/create-steering.ts';
 import type { Content } from '../../wire/content.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
+import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
 import type { Finish, RunAgain } from './next-step.ts';
@@ -95,15 +98,33 @@ export function detachSteering(context: RunContext<unknown>, queue: SteeringQueu
   for (const steer of queue.detach()) report(context, 'dropped', steer, stepNumber);
 }
 
+/**
+ * Asks `receive` for the messages that arrived from elsewhere.
+ * @throws {@link AgentRunError} with the history so far when `receive` throws (the error's
+ *   secrets scrubbed), unless the error ends the run as it is (`isRunEndingError`).
+ */
 async function receive(
   context: RunContext<unknown>,
   queue: SteeringQueue,
   stepNumber: number,
 ): Promise<void> {
-  const received = await untilAborted(
-    context,
-    (queue.receive as NonNullable<SteeringQueue['receive']>)(),
-  );
+  let received: unknown;
+  try {
+    received = await untilAborted(
+      context,
+      (queue.receive as NonNullable<SteeringQueue['receive']>)(),
+    );
+  } catch (thrown) {
+    // A message store that failed ends the run as a throwing onStepEnd does: typed, with the
+    // history so far (ready for the next run), not a bare error with none.
+    if (AgentAbortedError.isInstance(thrown) || isRunEnding(context.config, thrown)) throw thrown;
+    const error = context.config.redact(thrown);
+    throw new AgentRunError({
+      message: `The steering controller's receive() threw at the boundary before step ${stepNumber}: ${describeThrown(error)}. error.run holds the history so far.`,
+      run: context.run.state(),
+      cause: error,
+    });
+  }
   if (!Array.isArray(received) || received.length === 0) return;
   for (const steer of queue.addReceived(received)) report(context, 'dropped', steer, stepNumber);
 }
