@@ -1,13 +1,15 @@
+import { countDataFields } from '../../history/part-fields.ts';
 import { type Cost, zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
-import type { Content } from '../../wire/content.ts';
+import type { Content, Part } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import { toAgentUsage } from '../usage.ts';
 import { answerText, thoughtText } from './finish-outcome.ts';
 
 /**
- * The record of one model call, from its response. `content` is the model's own object (no copy),
- * or `undefined` when the answer had no parts; tool results and the re-ask note are filled in by
+ * The record of one model call, from its response. `content` is the model's own object (no copy;
+ * a copy without the parts that hold no data, see {@link withData}), or `undefined` when the
+ * answer had no parts; tool results and the re-ask note are filled in by
  * the loop.
  * @internal
  */
@@ -34,13 +36,14 @@ export function createStep({
   const candidateContent = candidate?.content;
   let content: Content | undefined;
   // `!= null` here and below: the response check takes a gateway's `null` for an absent field.
-  const parts = candidateContent?.parts;
+  const received = candidateContent?.parts;
+  const parts = received == null ? received : withData(received);
   if (parts != null && parts.length > 0) {
     // The API always says `model`; a content without it would be read back as the user's.
     content =
-      candidateContent?.role === 'model'
+      candidateContent?.role === 'model' && parts === received
         ? (candidateContent as Content)
-        : { ...(candidateContent as Content), role: 'model' };
+        : { ...(candidateContent as Content), role: 'model', parts };
   }
   const grounding = candidate?.groundingMetadata;
   return {
@@ -93,4 +96,34 @@ export function createResumeStep(content: Content, startedAt: number): AgentStep
     modelMs: 0,
     toolsMs: 0,
   };
+}
+
+/**
+ * The parts, without those that hold no data field (`{}`, `{text: null}`, a signature or a
+ * `thought` flag alone: what a gateway's translation may write). The API refuses such a part in
+ * a request, so sent back it failed the next step with a 400, and left in an answer it made the
+ * next run (a chat's next send) refuse the history. A signature on one goes to the part before
+ * it when that part has none, as a stream's fold does; a `videoMetadata` part (which the API
+ * accepts after a video) is kept. The same array when every part holds data (the usual case).
+ */
+function withData(parts: readonly Part[]): Part[] {
+  let kept: Part[] | undefined;
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] as Part;
+    const record = part as unknown as Record<string, unknown>;
+    if (countDataFields(record) > 0 || record['videoMetadata'] != null) {
+      kept?.push(part);
+      continue;
+    }
+    kept ??= parts.slice(0, index);
+    const signature = part.thoughtSignature;
+    const previous = kept.at(-1);
+    if (
+      typeof signature === 'string' &&
+      previous !== undefined &&
+      previous.thoughtSignature == null
+    )
+      kept[kept.length - 1] = { ...previous, thoughtSignature: signature };
+  }
+  return kept ?? (parts as Part[]);
 }

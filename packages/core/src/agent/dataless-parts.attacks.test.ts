@@ -1,0 +1,86 @@
+import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createChatSession } from '../chat/create-chat-session.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import type { Content, Part } from '../wire/content.ts';
+import { createAgent } from './create-agent.ts';
+
+// A model answer (a gateway's translation, most likely) with a part that holds no data field: `{}`,
+// `{text: null}` (null is absent), a signature alone, a bare `thought` flag. The API refuses such a
+// part in a request ("required oneof field 'data' must have one initialized field"), so the loop
+// must not send it back: it made the next step of a call turn fail with a 400, and an answer left
+// it in result.contents, which the next run (and every later send of a chat) refused.
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+function serve(script: FakeScript) {
+  const fake = createFakeGemini({ script });
+  fakes.push(fake);
+  return { fake, gemini: createGemini({ fetch: fake.fetch, apiKey: 'test-key', retry: false }) };
+}
+
+const answer = (parts: unknown[]) =>
+  turn.raw({
+    candidates: [{ content: { role: 'model', parts: parts as Part[] }, finishReason: 'STOP' }],
+  });
+const SKIP = 'skip_thought_signature_validator';
+const call = { functionCall: { name: 'echo', args: { s: 'x' } }, thoughtSignature: SKIP };
+const echo = defineTool({
+  name: 'echo',
+  parameters: z.object({ s: z.string() }),
+  execute: (a) => a,
+});
+const MODEL = 'gemini-3-flash-preview';
+
+const dataless: [string, unknown][] = [
+  ['an empty part', {}],
+  ['a null text', { text: null }],
+  ['a signature alone', { thoughtSignature: SKIP }],
+  ['a thought flag alone', { thought: true }],
+];
+
+describe('a model part without data never reaches the history', () => {
+  for (const [name, part] of dataless) {
+    for (const streamed of [false, true]) {
+      const mode = streamed ? 'streamed' : 'unstreamed';
+      it(`${name} in a call turn, ${mode}: the next step is sent without it`, async () => {
+        const { fake, gemini } = serve([answer([call, part]), turn.text('done')]);
+        const agent = createAgent({ gemini, model: MODEL, tools: [echo] });
+        const result = streamed ? await agent.stream('Go.').result : await agent.run('Go.');
+        expect(result.text).toBe('done');
+        const sent = fake.modelRequests[1]?.body as { contents: Content[] } | undefined;
+        expect(sent?.contents[1]?.parts).toEqual([call]);
+      });
+
+      it(`${name} in an answer, ${mode}: the chat's next send goes through`, async () => {
+        const { gemini } = serve([answer([{ text: 'first' }, part]), turn.text('second')]);
+        const chat = createChatSession({ agent: createAgent({ gemini, model: MODEL }) });
+        const first = streamed ? await chat.sendStream('Hi.').result : await chat.send('Hi.');
+        expect(first.text).toBe('first');
+        expect((await chat.send('Again.')).text).toBe('second');
+        await chat.close();
+      });
+    }
+  }
+
+  it("gives a lone signature to the part before it, as a stream's fold does", async () => {
+    const { gemini } = serve([answer([{ text: 'hi' }, { thoughtSignature: SKIP }])]);
+    const result = await createAgent({ gemini, model: MODEL }).run('Hi.');
+    expect(result.contents.at(-1)).toEqual({
+      role: 'model',
+      parts: [{ text: 'hi', thoughtSignature: SKIP }],
+    });
+  });
+
+  it('re-asks an answer made only of such parts, as an empty one', async () => {
+    const { gemini } = serve([answer([{}, { text: null }]), turn.text('done')]);
+    const result = await createAgent({ gemini, model: MODEL }).run('Hi.');
+    expect(result.text).toBe('done');
+    expect(result.steps[0]?.reask?.reason).toBe('empty-response');
+  });
+});
