@@ -101,6 +101,39 @@ describe('handoff', () => {
     expect(unaryResult.handoffs).toEqual(['billing']);
   });
 
+  it('tells the model a second transfer of the same turn was not made, as the run goes to the first', async () => {
+    // Gemini calls tools in parallel: a turn may transfer to two agents at once. The run goes to
+    // the first; the other call's response must not say "Transferred to support." (the history
+    // the receiving agent and the next runs read would say the conversation is with support).
+    const billingGemini = createScriptedGemini([textTurn('Refund issued.')]);
+    const billing = createAgent({ gemini: billingGemini, model: MODEL, name: 'billing' });
+    const support = createAgent({
+      gemini: createScriptedGemini([textTurn('Support here.')]),
+      model: MODEL,
+      name: 'support',
+    });
+    const triage = createAgent({
+      gemini: createScriptedGemini([
+        callsTurn(['transfer_to_billing', {}, 't1'], ['transfer_to_support', {}, 't2']),
+      ]),
+      model: MODEL,
+      name: 'triage',
+      tools: [handoff(billing), handoff(support)],
+    });
+    const result = await triage.run('Refund, and my app crashes.');
+    expect(result.handoffs).toEqual(['billing']);
+    expect(result.text).toBe('Refund issued.');
+    const responses = result.steps[0]?.toolCalls.map((call) => call.response.response);
+    expect(responses?.[0]).toEqual({ output: 'Transferred to billing.' });
+    expect(responses?.[1]).toEqual({
+      output:
+        'Not transferred to support: this turn transferred the conversation to billing already.',
+    });
+    expect(JSON.stringify(billingGemini.calls[0]?.request.contents)).not.toContain(
+      'Transferred to support',
+    );
+  });
+
   it('sends the receiving agent the filtered history, not a compaction made before the handoff', async () => {
     const page = defineTool({
       name: 'read_page',

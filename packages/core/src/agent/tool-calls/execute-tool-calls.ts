@@ -156,12 +156,22 @@ export async function executeToolCalls<Output>({
 
   const finish = (
     pendingCall: PendingCall,
-    outcome: ExecuteOutcome,
+    settled: ExecuteOutcome,
     started: number,
     endedAt: number,
   ): void => {
-    if (handoff === undefined && outcome.type === 'value' && outcome.value instanceof HandoffSignal)
-      handoff = outcome.value;
+    let outcome = settled;
+    if (outcome.type === 'value' && outcome.value instanceof HandoffSignal) {
+      if (handoff === undefined) handoff = outcome.value;
+      // A turn that transfers twice (parallel calls) goes to the first: the other call's answer
+      // must not say it was made, or the history would tell the model the wrong agent holds it.
+      else
+        outcome = {
+          type: 'value',
+          args: outcome.args,
+          value: `Not transferred to ${outcome.value.target.name}: this turn transferred the conversation to ${handoff.target.name} already.`,
+        };
+    }
     const record = toRecord(
       pendingCall,
       outcome,
