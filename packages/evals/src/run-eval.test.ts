@@ -227,6 +227,25 @@ describe('runEval in replay', () => {
     });
   });
 
+  it('a time limit past the longest timer (or Infinity) is no limit, not a limit of 1 ms', async () => {
+    // Node runs a timer past 2^31 - 1 ms after 1 ms: every attempt slower than that timed out.
+    for (const timeoutMs of [Number.POSITIVE_INFINITY, 3_000_000_000]) {
+      const result = await runEval({
+        cases: [evalCase],
+        scorers: [
+          defineScorer('slow', async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            return true;
+          }),
+        ],
+        timeoutMs,
+        createAgent: ({ gemini, recordedToolOutput }) =>
+          weatherAgent(gemini, {}, { recordedToolOutput }),
+      });
+      expect(result.attempts[0]).toMatchObject({ status: 'pass' });
+    }
+  });
+
   it('a case with no recorded turns is an error that says how to fix it', async () => {
     const result = await runEval({
       cases: [{ id: 'bare', input: 'hi' }],

@@ -1,6 +1,7 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, GemloopError, InvalidArgumentError, version } from '@gemloop/core';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { MAX_TIMER_MS } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import { AttemptTimeout, describeError } from './attempt-error.ts';
@@ -76,7 +77,8 @@ export type RunEvalOptions = {
   /** Attempts per case (for models that do not answer the same twice). @defaultValue 1 */
   repeats?: number | undefined;
   /**
-   * Time limit of one attempt, scoring included; in `batch` mode, of the whole job.
+   * Time limit of one attempt, scoring included; in `batch` mode, of the whole job. A limit past
+   * the longest timer (2147483647 ms, about 24.8 days), `Infinity` included, is no limit.
    * @defaultValue 120000 (`batch`: 172800000, the Batch API's 48 hours)
    */
   timeoutMs?: number | undefined;
@@ -199,9 +201,8 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
   // Batch mode: one job for every attempt; each attempt's span and events span the whole job.
   const batchWorker = async (): Promise<void> => {
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new AttemptTimeout(`the batch job took longer than ${timeoutMs} ms`)),
-      timeoutMs,
+    const timer = startTimer(timeoutMs, () =>
+      controller.abort(new AttemptTimeout(`the batch job took longer than ${timeoutMs} ms`)),
     );
     try {
       jobs.forEach((job, index) => {
@@ -273,11 +274,11 @@ async function runAttempt(
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = startTimer(settings.timeoutMs, () => {
       const error = new AttemptTimeout(`the case took longer than ${settings.timeoutMs} ms`);
       controller.abort(error);
       reject(error);
-    }, settings.timeoutMs);
+    });
   });
   let fake: Awaited<ReturnType<typeof startReplay>> | undefined;
   let results: AgentResult<unknown>[] = [];
@@ -493,6 +494,14 @@ function recordedToolOutput(
     (result) => result.name === name && firstDifference(result.args, args) === undefined,
   );
   return match === undefined ? { found: false } : { found: true, output: match.output };
+}
+
+/**
+ * A timer of `ms`, or none past {@link MAX_TIMER_MS}: Node runs a longer timer after 1 ms (with a
+ * TimeoutOverflowWarning), which timed out every attempt of `timeoutMs: Infinity`.
+ */
+function startTimer(ms: number, fire: () => void): ReturnType<typeof setTimeout> | undefined {
+  return ms > MAX_TIMER_MS ? undefined : setTimeout(fire, ms);
 }
 
 function checkCount(name: string, value: number, max: number): number {
