@@ -6,6 +6,7 @@ import { constants, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'no
 import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadEvalCases, MAX_CASE_LINE_CHARS } from '@gemloop/evals';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
 import type { CliIo } from '../cli-io.ts';
@@ -75,6 +76,38 @@ describe('gemloop eval from-runs', () => {
     expect(run.err()).toContain('skipped dangling.jsonl: cannot be read (ENOENT)');
     expect((await readFile(join(dir, 'cases.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   }, 10_000);
+
+  it('writes only cases the dataset loader reads back: a run once, lines within its limit', async () => {
+    const dir = await runsFolder();
+    const good = await readFile(join(dir, 'runs', 'good.jsonl'), 'utf8');
+    // A copy of a run file: the same run id twice made a dataset that failed to load.
+    writeFileSync(join(dir, 'runs', 'good-copy.jsonl'), good);
+    // A run under the recorder's 20 MB whose case is longer than a dataset line may be.
+    const long = good
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .map((line) =>
+        line['type'] === 'run-start'
+          ? { ...line, runId: 'long-run' }
+          : line['type'] === 'run-end'
+            ? { ...line, text: 'x'.repeat(MAX_CASE_LINE_CHARS) }
+            : line,
+      );
+    writeFileSync(
+      join(dir, 'runs', 'long.jsonl'),
+      `${long.map((line) => JSON.stringify(line)).join('\n')}\n`,
+    );
+    const run = io();
+    expect(await casesFromRuns('runs', 'cases.jsonl', run, dir)).toBe(1);
+    expect(run.out()).toContain('1 case(s) written to cases.jsonl; 2 run(s) skipped');
+    expect(run.err()).toMatch(
+      /skipped good\.jsonl: its run id \S+ is a case already \(from good-copy\.jsonl\)/,
+    );
+    expect(run.err()).toContain(`skipped long.jsonl: its case has`);
+    const cases = await loadEvalCases(join(dir, 'cases.jsonl'));
+    expect(cases).toHaveLength(1);
+  });
 
   it('escapes the control characters a run of a fleet puts in its skip message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-db-'));

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { EvalCase } from '@gemloop/evals';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
@@ -27,15 +28,17 @@ export async function casesFromRuns(
     .sort()
     .reverse()
     .slice(0, MAX_RUN_FILES_READ);
-  const lines: string[] = [];
+  const dataset = createDatasetLines(evals, (why) =>
+    io.stderr(`gemloop eval from-runs: skipped ${why}\n`),
+  );
+  const lines = dataset.lines;
   let skipped = 0;
   for (const name of names.reverse()) {
     try {
       const text = await readRunFile(join(folder, name), evals.MAX_RUN_FILE_CHARS);
       const evalCase =
         text === undefined ? undefined : evals.caseFromRunFile(text, join(folder, name));
-      if (evalCase === undefined) skipped++;
-      else lines.push(JSON.stringify(evalCase));
+      if (evalCase === undefined || !dataset.add(evalCase, escapeControls(name))) skipped++;
     } catch (error) {
       skipped++;
       // The message can quote the file (a run-start's `format`): its bytes must not reach the
@@ -50,6 +53,52 @@ export async function casesFromRuns(
     `${lines.length} case(s) written to ${out}; ${skipped} run(s) skipped (failed, empty or unreadable).\n`,
   );
   return lines.length;
+}
+
+/**
+ * The dataset's lines as they are gathered, each case kept only when `loadEvalCases` reads it
+ * back: a run written twice (a copy of its file) and a case past the loader's limits (a run file
+ * of 10 MB, under the recorder's 20 MB, makes a line past `MAX_CASE_LINE_CHARS`) would otherwise
+ * make the whole dataset fail to load. `add` returns false and calls `skip` with the case's
+ * `label` and why, when the case is left out.
+ */
+function createDatasetLines(
+  evals: NonNullable<Awaited<ReturnType<typeof loadEvals>>>,
+  skip: (why: string) => void,
+): { lines: string[]; add: (evalCase: EvalCase, label: string) => boolean } {
+  const lines: string[] = [];
+  const ids = new Map<string, string>();
+  // The dataset's characters so far, newlines included (the loader counts the file's).
+  let chars = 0;
+  return {
+    lines,
+    add(evalCase, label) {
+      const first = ids.get(evalCase.id);
+      if (first !== undefined) {
+        skip(
+          `${label}: its run id ${escapeControls(evalCase.id)} is a case already (from ${first}); a copy of a run file?`,
+        );
+        return false;
+      }
+      const line = JSON.stringify(evalCase);
+      if (line.length > evals.MAX_CASE_LINE_CHARS) {
+        skip(
+          `${label}: its case has ${line.length} characters, more than the ${evals.MAX_CASE_LINE_CHARS} of a dataset line.`,
+        );
+        return false;
+      }
+      if (chars + line.length + 1 > evals.MAX_DATASET_CHARS || lines.length >= evals.MAX_CASES) {
+        skip(
+          `${label}: the dataset is full (at most ${evals.MAX_DATASET_CHARS} characters and ${evals.MAX_CASES} cases); write fewer runs into it (--dir with fewer files, or --limit).`,
+        );
+        return false;
+      }
+      ids.set(evalCase.id, label);
+      chars += line.length + 1;
+      lines.push(line);
+      return true;
+    },
+  };
 }
 
 // O_NONBLOCK: opening a FIFO named like a run returns at once instead of waiting for a writer
@@ -101,15 +150,18 @@ export async function casesFromDatabase(
 ): Promise<number> {
   const evals = await loadEvals();
   if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
-  const lines: string[] = [];
+  const dataset = createDatasetLines(evals, (why) =>
+    io.stderr(`gemloop eval from-runs: skipped ${why}\n`),
+  );
+  const lines = dataset.lines;
   let skipped = 0;
   try {
     for await (const run of read(query)) {
       const text = run.lines.map((line) => JSON.stringify(line)).join('\n');
       try {
         const evalCase = evals.caseFromRunFile(text, `postgres:${run.runId}`);
-        if (evalCase === undefined) skipped++;
-        else lines.push(JSON.stringify(evalCase));
+        if (evalCase === undefined || !dataset.add(evalCase, `run ${escapeControls(run.runId)}`))
+          skipped++;
       } catch (error) {
         skipped++;
         io.stderr(
