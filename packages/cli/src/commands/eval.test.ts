@@ -1,7 +1,7 @@
 // `gemloop eval` in-process: a recorded run turned into a dataset, replayed offline with the gate,
 // drift failing it, live against the fake as the endpoint, the JSON and JUnit files, and compare.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +210,29 @@ describe('gemloop eval', () => {
     expect(await createEvalCommand(dir).run(['dup.mjs'], dup)).toBe(1);
     expect(dup.err()).toContain("bad.jsonl:2: the id 'a' is used twice");
   });
+
+  it('compare refuses a folder and a FIFO by name instead of a bare EISDIR or a hang', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fifo = join(dir, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      for (const [file, problem] of [
+        ['runs', 'a folder'],
+        ['pipe.json', 'not a regular file'],
+      ] as const) {
+        const run = io();
+        expect(await createEvalCommand(dir).run(['compare', file, 'a.json'], run)).toBe(1);
+        expect(run.err()).toContain(`${join(dir, file)}: ${problem}`);
+      }
+    } finally {
+      // A reader still blocked on the FIFO (the bug) is released by a writer.
+      try {
+        openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      } catch {
+        // No reader waiting.
+      }
+    }
+  }, 10_000);
 
   it('escapes the control characters a result file puts in its error', async () => {
     writeFileSync(
