@@ -109,6 +109,17 @@ describe('gemloop eval from-runs', () => {
     expect(cases).toHaveLength(1);
   });
 
+  it('says what is wrong with a runs folder that is missing or a file', async () => {
+    const dir = await runsFolder();
+    const missing = io();
+    await expect(casesFromRuns('none', 'cases.jsonl', missing, dir)).rejects.toThrow(
+      `no runs folder ${join(dir, 'none')}: record runs with createRunRecorder() first`,
+    );
+    await expect(casesFromRuns('runs/good.jsonl', 'cases.jsonl', io(), dir)).rejects.toThrow(
+      'is a file, not a folder: give --dir the folder of the run files.',
+    );
+  });
+
   it('escapes the control characters a run of a fleet puts in its skip message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-db-'));
     async function* read() {

@@ -23,7 +23,7 @@ export async function casesFromRuns(
   const evals = await loadEvals();
   if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
   const folder = resolve(cwd, dir);
-  const names = (await readdir(folder))
+  const names = (await readRunsFolder(folder))
     .filter((name) => name.endsWith('.jsonl'))
     .sort()
     .reverse()
@@ -53,6 +53,27 @@ export async function casesFromRuns(
     `${lines.length} case(s) written to ${out}; ${skipped} run(s) skipped (failed, empty or unreadable).\n`,
   );
   return lines.length;
+}
+
+/**
+ * The names in the runs folder.
+ * @throws an `Error` saying what is wrong with the folder and how to fix it (it was the bare
+ * `ENOENT: no such file or directory, scandir` of a project that has recorded no run yet).
+ */
+async function readRunsFolder(folder: string): Promise<string[]> {
+  try {
+    return await readdir(folder);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const shown = escapeControls(folder);
+    if (code === 'ENOENT')
+      throw new Error(
+        `no runs folder ${shown}: record runs with createRunRecorder() first, or give --dir the folder they are in.`,
+      );
+    if (code === 'ENOTDIR')
+      throw new Error(`${shown} is a file, not a folder: give --dir the folder of the run files.`);
+    throw new Error(`cannot read the runs folder ${shown} (${String(code ?? error)}).`);
+  }
 }
 
 /**
