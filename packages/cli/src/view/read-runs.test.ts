@@ -368,6 +368,17 @@ describe('the viewer reading a runs folder', () => {
     expect(read.filesOpened).toBe(3);
   });
 
+  it('lists the recorder runs first: other .jsonl files (a chat store) never crowd them out', async () => {
+    const dir = await folder();
+    // Names of letters sort after the recorder's, which start with a year: 500 chat sessions
+    // kept in the runs folder took every place of the list, which then showed no run at all.
+    for (const name of ['chat-a', 'chat-b', 'session-1'])
+      await writeFile(join(dir, `${name}.jsonl`), '{"role":"user"}\n');
+    const id = await writeRun(dir, T);
+    const rows = await readRunSummaries(dir, { limits: { maxRunsListed: 2 } });
+    expect(rows.map((row) => row.id)).toEqual([id]);
+  });
+
   it('cuts a run longer than maxViewBytes at a whole line and says so', async () => {
     const dir = await folder();
     const id = await writeRun(dir, T);
