@@ -194,6 +194,16 @@ describe('gemloop eval', () => {
     }
   });
 
+  it('refuses --base-url without --live or --batch instead of replaying as if it was not given', async () => {
+    const run = io();
+    expect(
+      await createEvalCommand(dir).run(['same.mjs', '--base-url', 'http://127.0.0.1:4320'], run),
+    ).toBe(2);
+    expect(run.err()).toContain('gemloop eval: --base-url is the API');
+    expect(run.err()).toContain('Give --live (or --batch) too');
+    expect(run.out()).toBe('');
+  });
+
   it('names a bad flag and a bad file', async () => {
     const flag = io();
     expect(await createEvalCommand(dir).run(['same.mjs', '--min-pass', '90'], flag)).toBe(2);

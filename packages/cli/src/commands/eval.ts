@@ -201,6 +201,18 @@ export function createEvalCommand(
           io.stderr(`gemloop eval: give --live or --batch, not both.\n\n${USAGE}`);
           return 2;
         }
+        // A replay talks to the fake: a --base-url without --live or --batch was ignored, so the
+        // command passed on the recording while the user meant to test a gateway.
+        if (
+          values['base-url'] !== undefined &&
+          values['live'] !== true &&
+          values['batch'] !== true
+        ) {
+          io.stderr(
+            `gemloop eval: --base-url is the API's address for --live or --batch; a replay answers from the recorded turns. Give --live (or --batch) too, or leave --base-url out.\n`,
+          );
+          return 2;
+        }
         return await runEvalSuite(
           {
             file: first,
