@@ -35,7 +35,7 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
     async score({ evalCase, run, signal }) {
       const answer =
         run.text.length > MAX_JUDGED_CHARS
-          ? `${run.text.slice(0, MAX_JUDGED_CHARS)} [cut]`
+          ? `${cutText(run.text, MAX_JUDGED_CHARS)} [cut]`
           : run.text;
       const question =
         evalCase.conversation?.join('\n---\n') ??
@@ -46,10 +46,10 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
         "You grade an AI agent's answer against a rubric. Reply with a score from 0 (fails the",
         'rubric) to 1 (fully meets it) and a one-sentence reason.',
         `<rubric>\n${options.rubric}\n</rubric>`,
-        `<question>\n${question.slice(0, MAX_JUDGED_CHARS)}\n</question>`,
+        `<question>\n${cutText(question, MAX_JUDGED_CHARS)}\n</question>`,
         evalCase.expected?.text === undefined
           ? ''
-          : `<reference-answer>\n${evalCase.expected.text.slice(0, MAX_JUDGED_CHARS)}\n</reference-answer>`,
+          : `<reference-answer>\n${cutText(evalCase.expected.text, MAX_JUDGED_CHARS)}\n</reference-answer>`,
         `<answer>\n${answer}\n</answer>`,
       ].join('\n');
       const response = await options.gemini.generateContent(
@@ -86,6 +86,17 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
       };
     },
   };
+}
+
+/**
+ * The first `max` characters of `text`, one fewer when the cut would fall inside a surrogate
+ * pair (an emoji): its first half alone is no character, and a strict JSON or UTF-8 reader on
+ * the way to the model refuses it (or reads U+FFFD).
+ */
+function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last < 0xdc00 ? max - 1 : max);
 }
 
 function readVerdict(

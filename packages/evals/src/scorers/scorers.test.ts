@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvalCase } from '../eval-case.ts';
 import type { EvalRunOutput, ScoreContext } from '../scorer.ts';
 import { defineScorer } from '../scorer.ts';
-import { llmJudge } from './llm-judge.ts';
+import { llmJudge, MAX_JUDGED_CHARS } from './llm-judge.ts';
 import { outputEquals, outputMatchesSchema } from './output-scorers.ts';
 import { exactMatch, regexMatch } from './text-scorers.ts';
 import { grounded, toolArgumentsValid, toolTrajectory } from './tool-scorers.ts';
@@ -231,6 +231,25 @@ describe('LLM judge (the fake scripted as the judge)', () => {
       '<rubric>\nGives the temperature.\n</rubric>',
     );
     expect(body.contents[0]?.parts[0]?.text).toContain('<answer>\nIt is 18 °C.\n</answer>');
+  });
+
+  it('cuts a long answer, question and reference between characters, never inside an emoji', async () => {
+    await using fake = createFakeGemini({ script: [turn.text('{"score": 1, "reason": "ok"}')] });
+    const judge = llmJudge({
+      gemini: createGemini({ apiKey: 'k', fetch: fake.fetch }),
+      rubric: 'r',
+      model: 'gemini-2.5-flash',
+    });
+    // The cut at MAX_JUDGED_CHARS falls between the two halves of the emoji's surrogate pair.
+    const long = `${'a'.repeat(MAX_JUDGED_CHARS - 1)}😀 tail`;
+    await judge.score(context({ input: long, expected: { text: long } }, { text: long }));
+    const body = fake.modelRequests[0]?.body as { contents: { parts: { text: string }[] }[] };
+    const prompt = body.contents[0]?.parts[0]?.text ?? '';
+    expect(prompt).toContain(`${'a'.repeat(MAX_JUDGED_CHARS - 1)} [cut]`);
+    // No half of a surrogate pair: text the API cannot read as UTF-8.
+    expect(prompt).not.toMatch(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/,
+    );
   });
 
   it('a judge that answers out of shape is a failed score saying so; its threshold decides', async () => {
