@@ -3,6 +3,7 @@ import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { runEval } from './run-eval.ts';
 import { defineScorer } from './scorer.ts';
+import { nextSimulatedUserTurn } from './simulated-user.ts';
 
 describe('a simulated user', () => {
   it('talks with the agent until its goal is met, each turn on one history', async () => {
@@ -82,5 +83,25 @@ describe('a simulated user', () => {
     expect(missing.attempts[0]?.error?.message).toContain(
       'give runEval({ simulatedUser: { gemini, model } })',
     );
+  });
+
+  it('cuts a long turn between characters, never inside an emoji', async () => {
+    // Both cuts at 8,000 characters fall between the two halves of an emoji's surrogate pair.
+    const long = `${'a'.repeat(7999)}😀 tail`;
+    await using userModel = createFakeGemini({
+      script: [turn.text(JSON.stringify({ done: false, message: long }))],
+    });
+    const next = await nextSimulatedUserTurn({
+      gemini: createGemini({ apiKey: 'k', fetch: userModel.fetch }),
+      model: 'gemini-2.5-flash',
+      spec: { persona: 'A traveller.', goal: 'Know what to wear.' },
+      transcript: [{ role: 'agent', text: long }],
+      signal: new AbortController().signal,
+    });
+    const loneHalf = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    expect(next).toEqual({ done: false, message: 'a'.repeat(7999) });
+    const sent = userModel.modelRequests[0]?.body as { contents: { parts: { text: string }[] }[] };
+    expect(sent.contents[0]?.parts[0]?.text).toContain(`Assistant: ${'a'.repeat(7999)}\n`);
+    expect(sent.contents[0]?.parts[0]?.text).not.toMatch(loneHalf);
   });
 });

@@ -1,5 +1,6 @@
 import type { Gemini } from '@gemloop/core';
 import type { Content } from '@gemloop/core/wire';
+import { cutText } from './cut-text.ts';
 
 /** A simulated user: a Gemini model playing a persona with a goal, for a multi-turn case. */
 export type SimulatedUserSpec = {
@@ -12,6 +13,9 @@ export type SimulatedUserSpec = {
   /** The first message, instead of one the simulated user writes. */
   firstMessage?: string | undefined;
 };
+
+/** The longest turn of the conversation shown to the simulated user, and of its message. */
+const MAX_TURN_CHARS = 8000;
 
 /** The most turns a simulated user may be given. */
 export const MAX_SIMULATED_TURNS = 50;
@@ -36,7 +40,10 @@ export async function nextSimulatedUserTurn(options: {
 }): Promise<SimulatedUserTurn> {
   const { spec, transcript } = options;
   const conversation = transcript
-    .map((turn) => `${turn.role === 'user' ? 'You' : 'Assistant'}: ${turn.text.slice(0, 8000)}`)
+    .map(
+      (turn) =>
+        `${turn.role === 'user' ? 'You' : 'Assistant'}: ${cutText(turn.text, MAX_TURN_CHARS)}`,
+    )
     .join('\n\n');
   const contents: Content[] = [
     {
@@ -83,7 +90,8 @@ export async function nextSimulatedUserTurn(options: {
     string,
     unknown
   >;
-  const message = typeof record['message'] === 'string' ? record['message'].slice(0, 8000) : '';
+  const message =
+    typeof record['message'] === 'string' ? cutText(record['message'], MAX_TURN_CHARS) : '';
   if (record['done'] === true) return { done: true, reason: message };
   if (message === '') {
     // An answer out of shape ends the conversation rather than sending the agent nonsense.

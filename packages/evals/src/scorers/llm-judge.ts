@@ -1,5 +1,6 @@
 import type { Gemini } from '@gemloop/core';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
+import { cutText } from '../cut-text.ts';
 import type { Scorer } from '../scorer.ts';
 import { clamp } from '../scorer.ts';
 
@@ -86,17 +87,6 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
       };
     },
   };
-}
-
-/**
- * The first `max` characters of `text`, one fewer when the cut would fall inside a surrogate
- * pair (an emoji): its first half alone is no character, and a strict JSON or UTF-8 reader on
- * the way to the model refuses it (or reads U+FFFD).
- */
-function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const last = text.charCodeAt(max - 1);
-  return text.slice(0, last >= 0xd800 && last < 0xdc00 ? max - 1 : max);
 }
 
 function readVerdict(
