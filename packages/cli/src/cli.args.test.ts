@@ -97,6 +97,11 @@ describe('gemloop (the command list)', () => {
     expect(await main(['help', 'nope'], unknown)).toBe(2);
     expect(unknown.err()).toContain("gemloop: unknown command 'nope'.");
     expect(unknown.out()).toBe('');
+    // A command name from a script's variable can hold escapes: shown, never run by the terminal.
+    const hostile = io();
+    expect(await main(['\u001b[2J\u001b[31mprobe'], hostile)).toBe(2);
+    expect(hostile.err()).toContain("gemloop: unknown command '\\u001b[2J\\u001b[31mprobe'.");
+    expect(hostile.err()).not.toContain('\u001b');
   });
 
   it('prints the version of its package.json for --version and -v, exit 0', async () => {

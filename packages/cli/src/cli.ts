@@ -37,7 +37,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const [name, args] = asksHelp ? [rest[0] as string, ['--help']] : [first, rest];
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (load === undefined) {
-    io.stderr(`gemloop: unknown command '${name}'.\n\n${await usage()}`);
+    // Loaded here only: the sanitizer pulls in core, which `gemloop --version` need not load.
+    const { escapeControls } = await import('./probe/create-probe-sanitizer.ts');
+    io.stderr(`gemloop: unknown command '${escapeControls(name)}'.\n\n${await usage()}`);
     return 2;
   }
   return (await load()).run(args, io);
