@@ -212,6 +212,16 @@ describe('the viewer server, route by route', () => {
     }
   });
 
+  it('answers a request target no URL can be made of with a 400, not a 500', async () => {
+    // `//[` reads as the start of an IPv6 host: new URL() threw, which the server answered as
+    // its own failure.
+    for (const path of ['//[', '//[::1']) {
+      const reply = await call(path);
+      expect(reply.status, path).toBe(400);
+      expect(reply.headers['content-security-policy']).toContain("default-src 'none'");
+    }
+  });
+
   it('answers only a Host of its own loopback address and port (DNS rebinding)', async () => {
     const { port } = new URL(server.url);
     expect((await call('/api/runs', { host: `localhost:${port}` })).status).toBe(200);

@@ -114,7 +114,11 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
       response.end('Method not allowed.');
       return;
     }
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const path = pathOf(request.url);
+    if (path === undefined) {
+      send(response, 400, 'text/plain', 'Bad request: the target is not a path.');
+      return;
+    }
     if (path === '/favicon.ico') {
       // No icon, and no 404 for the browser to log.
       response.writeHead(204, SECURITY_HEADERS);
@@ -210,6 +214,18 @@ function linesToJson(lines: readonly Record<string, unknown>[]): string {
     }
   });
   return `[${parts.join(',')}]`;
+}
+
+/**
+ * The path of a request target, or `undefined` when no URL can be made of it: `//[` reads as the
+ * start of an IPv6 host, and `new URL()` throws (it was answered as the server's own 500).
+ */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
