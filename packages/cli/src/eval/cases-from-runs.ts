@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { EvalCase } from '@gemloop/evals';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { newestRunFilesFirst } from '../run-file-order.ts';
 import { loadEvals } from './load-evals.ts';
 import type { ReadRecordedRuns } from './load-recorded-runs.ts';
 
@@ -25,8 +26,7 @@ export async function casesFromRuns(
   const folder = resolve(cwd, dir);
   const names = (await readRunsFolder(folder))
     .filter((name) => name.endsWith('.jsonl'))
-    .sort()
-    .reverse()
+    .sort(newestRunFilesFirst)
     .slice(0, MAX_RUN_FILES_READ);
   const dataset = createDatasetLines(evals, (why) =>
     io.stderr(`gemloop eval from-runs: skipped ${why}\n`),

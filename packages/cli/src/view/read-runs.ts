@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { InvalidArgumentError } from '@gemloop/core';
+import { newestRunFilesFirst } from '../run-file-order.ts';
 import {
   isRunFileProblem,
   type OpenRunFile,
@@ -73,21 +74,6 @@ export type ReadRunsOptions = {
 /** A run file's name: `<ISO time with - for : and .>-<run id>.jsonl`. */
 const RUN_FILE = /^[0-9A-Za-z-]{1,200}\.jsonl$/;
 
-/** How the recorder names a run file: its start time first (`2026-01-02T03-04-05-678Z-`). */
-const TIMED_RUN_FILE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-/;
-
-/**
- * The list's order: the recorder's files by their start time, newest first, then the other
- * names (reverse order of name). By name alone, a name of letters (a chat store's `session.jsonl`
- * in the same folder) sorts after every year: enough of them took all `maxRunsListed` places, and
- * the list showed no run.
- */
-function newestFirst(a: string, b: string): number {
-  const timedA = TIMED_RUN_FILE.test(a);
-  if (timedA !== TIMED_RUN_FILE.test(b)) return timedA ? -1 : 1;
-  return a < b ? 1 : a > b ? -1 : 0;
-}
-
 /** Files read at once by a poll: a folder of hundreds never opens hundreds of descriptors. */
 const PARALLEL_READS = 8;
 
@@ -115,7 +101,7 @@ export async function readRunSummaries(
   }
   const files = names
     .filter((name) => RUN_FILE.test(name))
-    .sort(newestFirst)
+    .sort(newestRunFilesFirst)
     .slice(0, limits.maxRunsListed);
   const cache = options.cache;
   if (cache !== undefined) {
