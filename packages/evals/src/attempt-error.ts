@@ -51,3 +51,54 @@ function textOf(value: unknown): string {
     }
   }
 }
+
+/**
+ * The API keys an eval may hold: the live client's (`live.apiKey`), and those `createGemini` falls
+ * back to (`GEMINI_API_KEY`, `GOOGLE_API_KEY`), which a scorer's or an agent's own client reads too.
+ * @internal
+ */
+export function evalSecrets(apiKey: string | undefined): string[] {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  return [apiKey, env?.['GEMINI_API_KEY'], env?.['GOOGLE_API_KEY']].filter(
+    (value): value is string => typeof value === 'string' && value !== '',
+  );
+}
+
+/**
+ * `attempt` with `redact` applied to every text it carries from the run and its scorers (the
+ * answer, the error, each score's reason, the drift): a scorer or an agent factory that throws
+ * with the key in its message (a client made by hand, a gateway that echoes it) would otherwise
+ * print it and write it to `--json` and `--junit`. The same object when nothing changes.
+ * @internal
+ */
+export function redactAttempt(attempt: EvalAttempt, redact: (text: string) => string): EvalAttempt {
+  const text = redact(attempt.text);
+  const error =
+    attempt.error === undefined
+      ? undefined
+      : { ...attempt.error, message: redact(attempt.error.message) };
+  const scores = attempt.scores.map((score) => {
+    const reason = redact(score.reason);
+    return reason === score.reason ? score : { ...score, reason };
+  });
+  const drift =
+    attempt.drift === undefined
+      ? undefined
+      : { ...attempt.drift, reason: redact(attempt.drift.reason) };
+  if (
+    text === attempt.text &&
+    error?.message === attempt.error?.message &&
+    scores.every((score, index) => score === attempt.scores[index]) &&
+    drift?.reason === attempt.drift?.reason
+  ) {
+    return attempt;
+  }
+  return {
+    ...attempt,
+    text,
+    scores,
+    ...(error === undefined ? {} : { error }),
+    ...(drift === undefined ? {} : { drift }),
+  };
+}

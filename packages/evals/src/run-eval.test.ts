@@ -300,6 +300,35 @@ describe('runEval live (the fake as the endpoint)', () => {
     expect(fake.modelRequests.every((r) => r.stream)).toBe(true);
   });
 
+  it('keeps the live key out of an attempt’s error, score reasons, events and result', async () => {
+    const key = 'AIzaSy-eval-live-key-0123456789abcdef';
+    await using fake = createFakeGemini({ script: () => turn.text('Sunny.') });
+    const events: string[] = [];
+    const result = await runEval({
+      mode: 'live',
+      live: { apiKey: key, fetch: fake.fetch },
+      cases: [
+        { id: 'factory', input: 'Weather?' },
+        { id: 'scored', input: 'Weather?' },
+      ],
+      scorers: [
+        defineScorer('echo', () => ({ score: 1, pass: true, reason: `asked with ${key}` })),
+      ],
+      onEvent: (event) => {
+        events.push(JSON.stringify(event));
+      },
+      // A factory that throws with the key in its message (a client made by hand that says it).
+      createAgent: ({ gemini, evalCase }) => {
+        if (evalCase.id === 'factory') throw new Error(`no agent for key ${key}`);
+        return createAgent({ gemini, model: 'gemini-2.5-flash', telemetry: false });
+      },
+    });
+    expect(result.attempts[0]?.error?.message).toContain('no agent for key');
+    expect(result.attempts[1]?.scores[0]?.reason).toContain('asked with');
+    expect(JSON.stringify(result)).not.toContain(key);
+    expect(events.join('\n')).not.toContain(key);
+  });
+
   it('reports a case that hits a 429 as rate-limited', async () => {
     await using fake = createFakeGemini({ script: () => turn.text('ok') });
     fake.failNext({ type: 'rate-limit' }, 1);

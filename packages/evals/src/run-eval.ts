@@ -1,10 +1,10 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, GemloopError, InvalidArgumentError, version } from '@gemloop/core';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
-import { MAX_TIMER_MS } from '@gemloop/core/internal';
+import { createSecretRedactor, MAX_TIMER_MS } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
-import { AttemptTimeout, describeError } from './attempt-error.ts';
+import { AttemptTimeout, describeError, evalSecrets, redactAttempt } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
 import type { EvalEvent } from './eval-event.ts';
 import type { EvalAttempt, EvalResult } from './eval-result.ts';
@@ -169,6 +169,8 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
       : undefined;
   const name = options.name ?? 'eval';
   const emit = options.onEvent ?? (() => {});
+  // The keys never reach a result, an event, a span or a report (see redactAttempt).
+  const redact = createSecretRedactor(evalSecrets(options.live?.apiKey));
   // Every public package shares one version (one changeset `fixed` group): core's is evals'.
   const telemetry = createEvalTelemetry(options.telemetry?.tracerProvider, version);
   const attempts: EvalAttempt[] = new Array(jobs.length);
@@ -182,15 +184,18 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
       emit({ type: 'case-start', caseId: job.evalCase.id, repeat: job.repeat, index, total });
       const attempt = await telemetry.attempt(
         { caseId: job.evalCase.id, repeat: job.repeat, tags: job.evalCase.tags ?? [] },
-        () =>
-          runAttempt(job.evalCase, job.repeat, {
-            ...options,
-            createAgent: options.createAgent as AttemptSettings['createAgent'],
-            mode: mode as 'replay' | 'live',
-            timeoutMs,
-            now,
-            liveGemini,
-          }),
+        async () =>
+          redactAttempt(
+            await runAttempt(job.evalCase, job.repeat, {
+              ...options,
+              createAgent: options.createAgent as AttemptSettings['createAgent'],
+              mode: mode as 'replay' | 'live',
+              timeoutMs,
+              now,
+              liveGemini,
+            }),
+            redact,
+          ),
       );
       attempts[index] = attempt;
       done++;
@@ -219,7 +224,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
         jobs.map(async (job, index) => {
           const attempt = await telemetry.attempt(
             { caseId: job.evalCase.id, repeat: job.repeat, tags: job.evalCase.tags ?? [] },
-            async () => (await all)[index] as EvalAttempt,
+            async () => redactAttempt((await all)[index] as EvalAttempt, redact),
           );
           attempts[index] = attempt;
           done++;
