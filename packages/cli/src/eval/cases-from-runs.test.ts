@@ -77,6 +77,33 @@ describe('gemloop eval from-runs', () => {
     expect((await readFile(join(dir, 'cases.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   }, 10_000);
 
+  it('skips the runs of an agent tree (a run with subagents and its children), saying why', async () => {
+    const dir = await runsFolder();
+    const good = await readFile(join(dir, 'runs', 'good.jsonl'), 'utf8');
+    const asRun = (runId: string, parentRunId?: string) =>
+      `${good
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .map((line) =>
+          line['type'] === 'run-start'
+            ? { ...line, runId, ...(parentRunId === undefined ? {} : { parentRunId }) }
+            : line,
+        )
+        .map((line) => JSON.stringify(line))
+        .join('\n')}\n`;
+    // Both replayed on one fake: the child's model calls took the top run's answers, and both drifted.
+    writeFileSync(join(dir, 'runs', 'top.jsonl'), asRun('top-run'));
+    writeFileSync(join(dir, 'runs', 'kid.jsonl'), asRun('kid-run', 'top-run'));
+    const run = io();
+    expect(await casesFromRuns('runs', 'cases.jsonl', run, dir)).toBe(1);
+    expect(run.out()).toContain('1 case(s) written to cases.jsonl; 2 run(s) skipped');
+    expect(run.err()).toContain('skipped top.jsonl: its run started subagents');
+    expect(run.err()).toContain("skipped kid.jsonl: a subagent's run (of top-run)");
+    const cases = await loadEvalCases(join(dir, 'cases.jsonl'));
+    expect(cases.map((evalCase) => evalCase.id)).not.toContain('top-run');
+  });
+
   it('writes only cases the dataset loader reads back: a run once, lines within its limit', async () => {
     const dir = await runsFolder();
     const good = await readFile(join(dir, 'runs', 'good.jsonl'), 'utf8');

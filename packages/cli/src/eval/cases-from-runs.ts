@@ -33,12 +33,22 @@ export async function casesFromRuns(
   );
   const lines = dataset.lines;
   let skipped = 0;
+  // Cases are added once every file was read: whether a run had subagents is known only from
+  // its children's files (their run-start names it as their parent).
+  const found: { evalCase: EvalCase; label: string; parentRunId: string | undefined }[] = [];
+  const parents = new Set<string>();
   for (const name of names.reverse()) {
     try {
       const text = await readRunFile(join(folder, name), evals.MAX_RUN_FILE_CHARS);
       const evalCase =
         text === undefined ? undefined : evals.caseFromRunFile(text, join(folder, name));
-      if (evalCase === undefined || !dataset.add(evalCase, escapeControls(name))) skipped++;
+      if (evalCase === undefined) {
+        skipped++;
+        continue;
+      }
+      const parentRunId = parentRunIdOf(text as string);
+      if (parentRunId !== undefined) parents.add(parentRunId);
+      found.push({ evalCase, label: escapeControls(name), parentRunId });
     } catch (error) {
       skipped++;
       // The message can quote the file (a run-start's `format`): its bytes must not reach the
@@ -48,11 +58,35 @@ export async function casesFromRuns(
       );
     }
   }
+  for (const { evalCase, label, parentRunId } of found) {
+    // A run of an agent tree does not replay: its subagents' model calls would take the top
+    // run's recorded answers (each run's file holds only its own), so both would drift.
+    if (parentRunId !== undefined || parents.has(evalCase.id)) {
+      skipped++;
+      io.stderr(
+        `gemloop eval from-runs: skipped ${label}: ${parentRunId === undefined ? 'its run started subagents' : `a subagent's run (of ${escapeControls(parentRunId)})`}, and a run of an agent tree cannot be replayed yet; make cases of the agents one at a time, or evaluate the tree with --live.\n`,
+      );
+      continue;
+    }
+    if (!dataset.add(evalCase, label)) skipped++;
+  }
   await writeFile(resolve(cwd, out), lines.length === 0 ? '' : `${lines.join('\n')}\n`);
   io.stdout(
     `${lines.length} case(s) written to ${out}; ${skipped} run(s) skipped (failed, empty or unreadable).\n`,
   );
   return lines.length;
+}
+
+/** The `parentRunId` of a recorded run (a subagent's run names its parent in its run-start). */
+function parentRunIdOf(text: string): string | undefined {
+  const end = text.indexOf('\n');
+  try {
+    const start: unknown = JSON.parse(end === -1 ? text : text.slice(0, end));
+    const parent = (start as { parentRunId?: unknown } | null)?.parentRunId;
+    return typeof parent === 'string' && parent !== '' ? parent : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
