@@ -70,7 +70,9 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       }
       // Listen for SIGINT/SIGTERM before printing the URL: whoever reads it may stop us at once.
       const stopped = untilStopped();
-      io.stdout(`gemloop view: runs in ${dir}\nOpen ${server.url} (Ctrl-C to stop)\n`);
+      io.stdout(
+        `gemloop view: runs in ${escapeControls(dir)}\nOpen ${server.url} (Ctrl-C to stop)\n`,
+      );
       await stopped;
       await server.close();
       return 0;

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
 import { createViewCommand } from '../commands/view.ts';
@@ -127,6 +128,18 @@ describe('gemloop view', () => {
     const unknown = io();
     expect(await main(['viwe'], unknown.io)).toBe(2);
     expect(unknown.err.join('')).toContain("unknown command 'viwe'");
+  });
+
+  it('prints a folder name with control characters escaped', async () => {
+    // A folder named with escape codes (from GEMLOOP_RUNS_DIR or --dir) repainted the terminal.
+    const hostile = join(dir, 'runs\u001b[2J\u202e');
+    const command = createViewCommand(() => Promise.resolve());
+    const run = io();
+    expect(await command.run(['--dir', hostile, '--port', '0'], run.io)).toBe(0);
+    const printed = run.out.join('');
+    expect(printed).toContain('runs\\u001b[2J\\u202e');
+    expect(printed).not.toContain('\u001b');
+    expect(printed).not.toContain('\u202e');
   });
 
   it('starts a server on the folder and stops when told; refuses a bad port', async () => {
