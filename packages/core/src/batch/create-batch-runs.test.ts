@@ -149,6 +149,36 @@ describe('createBatchRuns', () => {
     ]);
   });
 
+  it('answers a call whose argument check throws with an error, as the agent does, and goes on', async () => {
+    // A transform that throws on what the model sent (JSON.parse of a non-JSON string): the agent
+    // tells the model its arguments could not be checked. Here it rejected the whole step, for
+    // every run of the round, and every later step from the saved state threw the same error.
+    const parseJson = defineTool({
+      name: 'parse_json',
+      description: 'Reads a JSON text.',
+      parameters: z.object({ text: z.string().transform((text) => JSON.parse(text) as unknown) }),
+      execute: ({ text }) => ({ parsed: text }),
+    });
+    fake = createFakeGemini({
+      script: (_request, { lastUserText, functionResponses }) =>
+        functionResponses.length === 0
+          ? turn.call('parse_json', { text: lastUserText ?? '' })
+          : turn.text(JSON.stringify(functionResponses.at(-1)?.response)),
+    });
+    const { url } = await fake.listen();
+    const gemini = connect({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const runs = createBatchRuns({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [parseJson],
+      pollIntervalMs: 0,
+    });
+    const done = await runs.run(runs.start(['not json', '[1]']));
+    expect(done.runs.map((run) => run.status)).toEqual(['done', 'done']);
+    expect(done.runs[0]?.text).toContain('could not be checked');
+    expect(done.runs[1]?.text).toBe('{"parsed":[1]}');
+  });
+
   it('fails a run whose results line is not a response, and sums only sane token counts', async () => {
     const lines = (keys: string[]) =>
       [

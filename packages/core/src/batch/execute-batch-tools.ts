@@ -1,3 +1,4 @@
+import { safeParseArgs } from '../agent/tool-calls/decide-tool-call.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
@@ -35,7 +36,9 @@ export async function executeBatchTools(options: {
           extra: [],
         };
       }
-      const parsed = tool.parseArgs(call.args ?? {});
+      // As the agent does: a check that throws (a transform that parses what the model sent) is
+      // that call's argument issue. Thrown, it rejected the whole step, for every run of the round.
+      const parsed = safeParseArgs(tool as FunctionTool<unknown, unknown>, call.args ?? {});
       if (!parsed.success) {
         return {
           response: { functionResponse: toolErrorResponse({ name, id, issues: parsed.issues }) },
