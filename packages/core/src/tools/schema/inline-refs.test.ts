@@ -57,6 +57,31 @@ describe('inlineRefs', () => {
     });
   });
 
+  it('keeps a recursive definition whose name has "/", "~" or "%" (zod writes the id as it is)', () => {
+    // zod's `.meta({ id: 'x/y' })` on a recursive type: the pointer escapes "/" as "~1". The
+    // definition was looked up as "x~1y", not kept, and the declaration's $ref pointed to nothing.
+    const node = (ref: string) => ({
+      type: 'object',
+      properties: { next: { $ref: ref } },
+    });
+    for (const [name, ref] of [
+      ['x/y', '#/$defs/x~1y'],
+      ['a~b', '#/$defs/a~0b'],
+      ['50%', '#/$defs/50%'],
+      ['%41', '#/$defs/%41'],
+    ] as const) {
+      const { schema, recursiveRefs } = inlineRefs({
+        type: 'object',
+        properties: { r: { $ref: ref } },
+        $defs: { [name]: node(ref) },
+      });
+      expect(recursiveRefs[0]).toEqual({ path: ['properties', 'r', 'properties', 'next'], ref });
+      expect(schema['$defs']).toEqual({
+        [name]: { type: 'object', properties: { next: { $ref: ref } } },
+      });
+    }
+  });
+
   it('throws for refs it cannot follow', () => {
     expect(() => inlineRefs({ properties: { a: { $ref: '#/$defs/Nope' } } })).toThrow(
       '$ref "#/$defs/Nope" at properties.a points to nothing',

@@ -42,10 +42,10 @@ export function inlineRefs(root: Node): InlineRefsResult {
     }
     let target: unknown = root;
     for (const raw of ref.slice(2).split('/')) {
-      const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      const key = pointerKey(target, raw);
       // Own keys only: `#/$defs/constructor` must not find Object's constructor.
       target =
-        typeof target === 'object' && target !== null && Object.hasOwn(target, key)
+        key !== undefined && typeof target === 'object' && target !== null
           ? (target as Node)[key]
           : undefined;
     }
@@ -107,18 +107,40 @@ export function inlineRefs(root: Node): InlineRefsResult {
     for (let index = 0; index < recursiveRefs.length; index++) {
       const { ref } = recursiveRefs[index]!;
       if (!ref.startsWith(prefix)) continue;
-      const name = decodeURIComponent(ref.slice(prefix.length).split('/')[0] ?? '');
       // Own keys only: `constructor` or `toString` is `in` every object.
-      if (Object.hasOwn(kept, name) || !Object.hasOwn(definitions, name)) continue;
+      const segment = ref.slice(prefix.length).split('/')[0] ?? '';
+      const name = pointerKey(definitions, segment);
+      if (name === undefined || Object.hasOwn(kept, name)) continue;
       setOwnKey(
         kept,
         name,
-        walk((definitions as Node)[name], [keyword, name], [`${prefix}${name}`]),
+        // As the refs spell it (`x~1y`), so the first one met inside is the recursive one.
+        walk((definitions as Node)[name], [keyword, name], [`${prefix}${segment}`]),
       );
     }
     if (Object.keys(kept).length > 0) schema[keyword] = kept;
   }
   return { schema, recursiveRefs };
+}
+
+/**
+ * The own key of `container` that the pointer segment `raw` names, or `undefined`. A segment is
+ * percent-decoded (a URI fragment), then `~1` is `/` and `~0` is `~` (RFC 6901). zod writes a
+ * `.meta({ id })` into the pointer without percent-encoding it, so a segment that does not decode
+ * (`50%`), or whose decoded key is absent but whose literal one exists (`%41`), is read as written.
+ */
+function pointerKey(container: unknown, raw: string): string | undefined {
+  if (typeof container !== 'object' || container === null) return undefined;
+  const unescape = (segment: string): string => segment.replace(/~1/g, '/').replace(/~0/g, '~');
+  let decoded: string | undefined;
+  try {
+    decoded = unescape(decodeURIComponent(raw));
+  } catch {
+    decoded = undefined;
+  }
+  if (decoded !== undefined && Object.hasOwn(container, decoded)) return decoded;
+  const literal = unescape(raw);
+  return Object.hasOwn(container, literal) ? literal : undefined;
 }
 
 /**
