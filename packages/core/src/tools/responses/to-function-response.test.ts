@@ -115,6 +115,9 @@ describe('toFunctionResponse', () => {
     ['a symbol', { rows: [{ id: Symbol('x') }] }, ['rows', 0, 'id'], /a symbol is not JSON/],
     ['binary data', { image: new Uint8Array([1, 2]) }, ['image'], /toolResult\(\{ parts/],
     ['a promise', { later: Promise.resolve(1) }, ['later'], /await it first/],
+    // JSON.stringify sends each as {}: the model would read an empty answer as the data.
+    ['a Blob', { image: new Blob(['png']) }, ['image'], /toolResult\(\{ parts/],
+    ['a fetch Response', { page: new Response('<html>') }, ['page'], /response\.json\(\)/],
   ])('rejects %s with the tool name and the path', (_label, result, path, message) => {
     try {
       toFunctionResponse({ name: 'report', result });
@@ -129,6 +132,15 @@ describe('toFunctionResponse', () => {
       );
       expect(failure.message).toMatch(message);
     }
+  });
+
+  it('sends boxed primitives as their value, as JSON does, not as {}', () => {
+    const result = { name: new String('Ada'), age: new Number(36), admin: new Boolean(false) };
+    expect(toFunctionResponse({ name: 'f', result }).functionResponse.response).toEqual({
+      name: 'Ada',
+      age: 36,
+      admin: false,
+    });
   });
 
   it('rejects a circular structure', () => {

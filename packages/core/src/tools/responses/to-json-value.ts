@@ -29,10 +29,12 @@ export class NotJsonError extends Error {
  * - `NaN` and `±Infinity` become the strings `"NaN"`, `"Infinity"`, `"-Infinity"` (JSON would
  *   say `null`, which reads as "no value");
  * - an `Error` becomes `{ name, message }` (JSON would say `{}`);
+ * - a boxed primitive (`new Number(1)`) becomes its value, as JSON does;
  * - a `toJSON()` or getter that throws (or a proxy that does) throws a {@link NotJsonError} saying so;
- * - functions, symbols, circular structures, `Map`, `Set`, `WeakMap`, `WeakSet`, promises and
- *   binary data (`Uint8Array`, `ArrayBuffer`, Buffer) throw a {@link NotJsonError} with the path:
- *   each is a bug in the tool or needs a choice only the tool can make.
+ * - functions, symbols, circular structures, `Map`, `Set`, `WeakMap`, `WeakSet`, promises, a
+ *   fetch `Response` and binary data (`Uint8Array`, `ArrayBuffer`, Buffer, `Blob`) throw a
+ *   {@link NotJsonError} with the path: each is a bug in the tool or needs a choice only the tool
+ *   can make.
  *
  * Returns the same object when nothing needed converting, so large plain results are not copied.
  *
@@ -148,6 +150,9 @@ function convertObjectValue(
     return convert(toJSON.call(object, key), path, [...ancestors, object]);
   }
   if (object instanceof Error) return { name: object.name, message: object.message };
+  // `new Number(1)`, `Object('a')`: JSON sends the value; copied as an object it was `{}`.
+  if (object instanceof Number || object instanceof String || object instanceof Boolean)
+    return convert(object.valueOf(), path, ancestors);
 
   ancestors.push(object);
   try {
@@ -206,7 +211,16 @@ function unsupportedKind(object: object): string | undefined {
   if (object instanceof WeakMap || object instanceof WeakSet)
     return 'a WeakMap or WeakSet is not JSON';
   if (object instanceof Promise) return 'a Promise is not JSON; await it first';
-  if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
+  // Both have nothing JSON can see (JSON.stringify sends {}), and both are what a tool that
+  // fetches returns when it forgets to read the body.
+  if (typeof Response === 'function' && object instanceof Response) {
+    return 'a fetch Response is not JSON (JSON.stringify would send {}); return await response.json() or await response.text()';
+  }
+  if (
+    ArrayBuffer.isView(object) ||
+    object instanceof ArrayBuffer ||
+    (typeof Blob === 'function' && object instanceof Blob)
+  ) {
     return 'binary data is not JSON; return it as media with toolResult({ parts: [{ mimeType, data }] }) or encode it (base64) yourself';
   }
   return undefined;
