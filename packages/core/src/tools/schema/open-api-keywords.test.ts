@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toOpenApiSchema } from './to-open-api-schema.ts';
 
+const anyTypes = [{ type: 'STRING' }, { type: 'NUMBER' }, { type: 'BOOLEAN' }, { type: 'OBJECT' }];
+
 const object = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   type: 'object',
   properties,
@@ -203,8 +205,15 @@ describe('OpenAPI keyword conversion', () => {
       'contentFoo',
       /not part of Gemini's schema subset/,
     ],
-    ['any value', {}, {}, 'type', /no "any" type/],
-    ['array of anything', { type: 'array' }, { type: 'ARRAY', items: {} }, 'type', /no "any" type/],
+    // Gemini refuses a property without `type` or `anyOf` (LibreChat#6971).
+    ['any value', {}, { anyOf: anyTypes }, 'type', /no "any" type/],
+    [
+      'array of anything',
+      { type: 'array' },
+      { type: 'ARRAY', items: { anyOf: anyTypes } },
+      'type',
+      /no "any" type/,
+    ],
   ])('converts %s and reports it', (_label, input, expected, keyword, message) => {
     const { value, warnings } = convertProperty(input);
     expect(value).toEqual(expected);

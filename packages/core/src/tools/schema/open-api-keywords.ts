@@ -85,7 +85,21 @@ export function convertObject(
   out: Schema,
   convertChild: ConvertChild,
 ): void {
-  const properties = isNode(node['properties']) ? node['properties'] : {};
+  const declared = isNode(node['properties']) ? node['properties'] : {};
+  // A property no value fits (`z.never().optional()`, `false`) is left out: the model must not
+  // send it, and the subset has no way to say so.
+  const properties: Node = {};
+  for (const [name, property] of Object.entries(declared)) {
+    if (acceptsNothing(property)) {
+      warn(
+        [...path, 'properties', name],
+        'not',
+        'no value is allowed here; the property is left out',
+      );
+    } else {
+      setOwnKey(properties, name, property);
+    }
+  }
   const names = Object.keys(properties);
   if (names.length > 0) {
     out.properties = {};
@@ -248,4 +262,12 @@ export function copy(node: Node, out: Schema, keys: (keyof Schema & string)[]): 
 /** Whether `value` is a schema object. @internal */
 export function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `false`, `{ not: {} }` or `{ not: true }`: a schema no value fits. */
+function acceptsNothing(schema: unknown): boolean {
+  if (schema === false) return true;
+  if (!isNode(schema)) return false;
+  const not = schema['not'];
+  return not === true || (isNode(not) && Object.keys(not).length === 0);
 }

@@ -150,6 +150,71 @@ describe('toOpenApiSchema', () => {
     expect(v3.schemaWarnings).toEqual([]);
   });
 
+  it('gives every property a type Gemini takes: any value, mixed enums', () => {
+    // Gemini refuses a property with neither (LibreChat#6971): every call of the tool was a 400.
+    const tool = defineTool({
+      name: 'set_setting',
+      description: 'Sets a setting.',
+      parameters: z.object({
+        value: z.unknown(),
+        extra: z.any(),
+        level: z.union([z.literal(1), z.literal(true)]),
+      }),
+      schemaFormat: 'openapi',
+      execute: () => null,
+    });
+    const anyTypes = [
+      { type: 'STRING' },
+      { type: 'NUMBER' },
+      { type: 'BOOLEAN' },
+      { type: 'OBJECT' },
+    ];
+    expect(tool.declaration.parameters?.properties).toEqual({
+      value: { anyOf: anyTypes },
+      extra: { anyOf: anyTypes },
+      level: {
+        anyOf: [
+          { type: 'NUMBER', description: 'Allowed values: 1.' },
+          { type: 'BOOLEAN', description: 'Allowed values: true.' },
+        ],
+      },
+    });
+    // An enum of mixed types gets a branch per type; `'a'` alone told the model to send "1".
+    expect(
+      toOpenApiSchema(object({ mode: { enum: ['a', 1] }, flag: { enum: [1, true] } })).schema
+        ?.properties,
+    ).toEqual({
+      mode: {
+        anyOf: [{ type: 'STRING' }, { type: 'INTEGER' }],
+        description: 'Allowed values: "a", 1.',
+      },
+      flag: {
+        anyOf: [{ type: 'INTEGER' }, { type: 'BOOLEAN' }],
+        description: 'Allowed values: 1, true.',
+      },
+    });
+    expect(tool.schemaWarnings.map((warning) => warning.keyword)).toContain('type');
+  });
+
+  it('leaves out a property no value fits, and its required entry', () => {
+    const { schema, warnings } = toOpenApiSchema(
+      object(
+        { a: { type: 'string' }, gone: { not: {} }, never: false },
+        { required: ['a', 'never'] },
+      ),
+    );
+    expect(schema).toEqual({
+      type: 'OBJECT',
+      properties: { a: { type: 'STRING' } },
+      required: ['a'],
+    });
+    expect(warnings.map(({ path, keyword }) => [path.join('.'), keyword])).toEqual([
+      ['properties.gone', 'not'],
+      ['properties.never', 'not'],
+      ['', 'required'],
+    ]);
+  });
+
   it('only ever emits keys of the subset, over a varied set of schemas', () => {
     const allowed = new Set(OPEN_API_SCHEMA_KEYS);
     const schemas = [...generateSchemas(), ...zodSchemas()];
@@ -175,8 +240,12 @@ describe('toOpenApiSchema', () => {
             true,
           );
         if (node['type'] === 'ARRAY') expect(node['items']).toBeDefined();
-        if (node['properties'] !== undefined)
+        if (node['properties'] !== undefined) {
           expect(Object.keys(node['properties'] as object).length).toBeGreaterThan(0);
+          // "properties[x].type: must be specified when not using one_of, any_of or all_of".
+          for (const property of Object.values(node['properties'] as object))
+            expect(property.type ?? property.anyOf, JSON.stringify(converted)).toBeDefined();
+        }
         if (node['required'] !== undefined) {
           for (const name of node['required'] as string[])
             expect(Object.keys((node['properties'] ?? {}) as object)).toContain(name);

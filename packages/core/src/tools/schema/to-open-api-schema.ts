@@ -82,6 +82,8 @@ const silentlyDropped = new Set([
  *   validation against the real schema.
  * - `oneOf` becomes `anyOf` ("Gemini rejects `oneOf` outright", pydantic-ai); `anyOf [X, null]` and
  *   type lists with `null` become `nullable: true`; other type lists become `anyOf`.
+ * - A schema of any value (`{}`, `z.unknown()`) is `anyOf` string, number, boolean, object (a
+ *   property without `type` or `anyOf` is a 400); a property no value fits is left out.
  * - `allOf` is merged into one schema.
  * - `prefixItems` (tuples) widen to `items: { anyOf }` with `minItems`/`maxItems` pinned.
  * - `exclusiveMinimum`/`exclusiveMaximum` become `minimum`/`maximum` (exact for integers).
@@ -134,17 +136,10 @@ export function toOpenApiSchema(
 }
 
 function convert(input: unknown, path: SchemaPath, warn: Warn): Schema {
-  if (input === true || input === undefined) {
-    warn(
-      path,
-      'type',
-      'any JSON value is allowed here; the subset has no "any" type, so no type is sent',
-    );
-    return {};
-  }
+  if (input === true || input === undefined) return anyValue(path, warn);
   if (input === false || typeof input !== 'object' || input === null) {
     warn(path, 'not', 'this schema accepts nothing; sent without constraints');
-    return {};
+    return anyValue(path, () => {});
   }
   let node = input as Node;
   if (Array.isArray(node['allOf'])) node = mergeAllOf(node, path, warn);
@@ -193,22 +188,36 @@ function convert(input: unknown, path: SchemaPath, warn: Warn): Schema {
     Object.assign(out, convertTyped(node, types[0]!, path, warn, notes));
   } else if (out.anyOf === undefined) {
     if (nullable) out.type = 'NULL';
-    else
-      warn(
-        path,
-        'type',
-        'any JSON value is allowed here; the subset has no "any" type, so no type is sent',
-      );
+    else out.anyOf = anyValue(path, warn).anyOf;
   }
   if (nullable) out.nullable = true;
 
-  const fullDescription = [description, ...notes].filter(Boolean).join(' ');
+  // A Set: each branch of a type list adds the same note ("Allowed values: ...").
+  const fullDescription = [...new Set([description, ...notes])].filter(Boolean).join(' ');
   if (fullDescription !== '') out.description = fullDescription;
   if ('default' in node) out.default = node['default'];
   const examples = node['examples'];
   if (Array.isArray(examples) && examples.length > 0) out.example = examples[0];
   else if ('example' in node) out.example = node['example'];
   return orderKeys(out);
+}
+
+/**
+ * What is sent for a schema that allows any JSON value (`{}`, `z.any()`, `z.unknown()`): the subset
+ * has no "any" type, and Gemini refuses a property without `type` or `anyOf` ("properties[x].type:
+ * must be specified when not using one_of, any_of or all_of fields", LibreChat#6971), so each
+ * tool call failed with a 400. Any of the scalar types or an object is the widest the subset can
+ * say without an array's item type, which would be a guess; `parseArgs` still takes any value.
+ */
+function anyValue(path: SchemaPath, warn: Warn): Schema {
+  warn(
+    path,
+    'type',
+    'any JSON value is allowed here; the subset has no "any" type and Gemini refuses a property without one, so it is sent as any of a string, number, boolean or object (the model is not told it may send an array)',
+  );
+  return {
+    anyOf: [{ type: 'STRING' }, { type: 'NUMBER' }, { type: 'BOOLEAN' }, { type: 'OBJECT' }],
+  };
 }
 
 /** The JSON types a node allows, inferred from its shape when `type` is absent. */
@@ -229,7 +238,8 @@ function typeList(node: Node, path: SchemaPath, warn: Warn): string[] {
         'enum',
         'an enum of mixed types has no type in the subset; its values are listed in the description',
       );
-      return kinds.has('string') ? ['string'] : [];
+      // A branch per type: `['string']` alone told the model to send `"1"` for the value 1.
+      return [...kinds] as string[];
     }
   }
   if (isObjectLike(node)) return ['object'];
