@@ -100,6 +100,10 @@ function build(
   return buildString(schema, key, fact, context);
 }
 
+// Below this depth objects get their optional properties and arrays an item; deeper, only
+// what the schema requires, so a recursive schema gets a finite value.
+const SHALLOW_DEPTH = 4;
+
 function buildObject(
   root: unknown,
   schema: Record<string, unknown>,
@@ -107,8 +111,12 @@ function buildObject(
   depth: number,
 ): Record<string, unknown> {
   const properties = isJsonObject(schema['properties']) ? schema['properties'] : {};
+  const required = new Set(Array.isArray(schema['required']) ? schema['required'] : []);
   const object: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(properties)) {
+    // Deep down only what is required: a recursive schema (a tree, a linked list) otherwise
+    // nested until the depth limit, whose `null` then broke the schema it was meant to satisfy.
+    if (depth >= SHALLOW_DEPTH && !required.has(name)) continue;
     object[name] = build(root, property, name, context, depth + 1);
   }
   return object;
@@ -126,7 +134,9 @@ function buildArray(
   const items = schema['items'] ?? {};
   const itemSchema = resolveRef(root, items);
   let values: unknown[];
-  if (
+  if (depth >= SHALLOW_DEPTH) {
+    values = [];
+  } else if (
     isJsonObject(itemSchema) &&
     schemaType(itemSchema) === 'object' &&
     context.exchanges.length > 0

@@ -173,6 +173,55 @@ describe('demoModel', () => {
     expect(partsOf(final)[0]?.text).toBe('Weather (Paris) failed: service down.');
   });
 
+  it('calls a tool whose parameters are objects with arguments that satisfy its schema', async () => {
+    // A nested object, a union of objects, and a recursive type whose zod id has a "%": the demo
+    // sent the question as a string for each object (every call failed its argument check), and
+    // the "%" made the script throw "URI malformed" (a 400 from the fake).
+    const parametersJsonSchema = {
+      type: 'object',
+      properties: {
+        where: {
+          type: 'object',
+          properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1 } },
+          required: ['city', 'days'],
+        },
+        unit: {
+          anyOf: [
+            { type: 'object', properties: { kind: { const: 'metric' } }, required: ['kind'] },
+            { type: 'object', properties: { kind: { const: 'imperial' } }, required: ['kind'] },
+          ],
+        },
+        route: { $ref: '#/$defs/50%' },
+        hours: { type: 'integer', minimum: 6, maximum: 48 },
+        hourly: { type: 'number', exclusiveMinimum: 0 },
+      },
+      required: ['where', 'unit', 'route', 'hours', 'hourly'],
+      $defs: {
+        '50%': {
+          type: 'object',
+          properties: { stop: { type: 'string' }, next: { $ref: '#/$defs/50%' } },
+          required: ['stop'],
+        },
+      },
+    };
+    const forecast = {
+      name: 'get_forecast',
+      description: 'The weather forecast for a city.',
+      parametersJsonSchema,
+    };
+    const response = await ask({
+      contents: [user('What is the weather forecast in Paris?')],
+      tools: [{ functionDeclarations: [forecast] }],
+    });
+    const [call] = calls(response);
+    expect(call?.name).toBe('get_forecast');
+    expect(call?.args?.['where']).toEqual({ city: 'Paris', days: 1 });
+    // No number in the question: the smallest each bound allows, not 0.
+    expect(call?.args?.['hours']).toBe(6);
+    expect(call?.args?.['hourly']).toBeGreaterThan(0);
+    expect(satisfiesSchema(parametersJsonSchema, call?.args)).toBe(true);
+  });
+
   it('answers JSON that satisfies the requested schema, filled from the results', async () => {
     const schema = {
       type: 'object',

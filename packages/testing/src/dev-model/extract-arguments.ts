@@ -1,3 +1,4 @@
+import { buildJsonAnswer } from './build-json-answer.ts';
 import { findPlaces, maskNonProse } from './find-places.ts';
 import { findUnits, matchEnum, type UnitConversion } from './find-units.ts';
 import {
@@ -92,7 +93,18 @@ function extractOne(parameter: DemoParameter, evidence: Evidence): unknown {
     }
     const positional = required || genericNumberName.test(name);
     const value = positional ? nextNumber(evidence) : undefined;
-    return value !== undefined ? asType(parameter, value) : required ? 0 : undefined;
+    return value !== undefined
+      ? asType(parameter, value)
+      : required
+        ? asType(parameter, 0)
+        : undefined;
+  }
+  if (type === 'object') {
+    // A string (the question, as for a text parameter) fails every object schema: the tool was
+    // never called. A value built from the schema fits it, filled from the text where it can be.
+    return required
+      ? buildJsonAnswer(parameter.schema, { question: clause, exchanges: [], summary: '' })
+      : undefined;
   }
   if (type === 'boolean') {
     const mentioned = new RegExp(`\\b${words(name).join('.?')}\\b`, 'i').test(clause);
@@ -171,8 +183,27 @@ function quotedText(clause: string): string | undefined {
   return clause.match(/["“'`]([^"”'`]+)["”'`]/)?.[1];
 }
 
+/** The number as the parameter takes it: whole for an integer, inside its bounds. */
 function asType(parameter: DemoParameter, value: number): number {
-  return parameter.type === 'integer' ? Math.round(value) : value;
+  const { schema } = parameter;
+  const integer = parameter.type === 'integer';
+  let result = integer ? Math.round(value) : value;
+  // Without this, a required `days` (minimum 1) the text gives no number for got 0: the tool's
+  // argument check refused it, and the tool was never called.
+  const step = integer ? 1 : Number.EPSILON;
+  const low = bound(schema['minimum']) ?? plus(bound(schema['exclusiveMinimum']), step);
+  const high = bound(schema['maximum']) ?? plus(bound(schema['exclusiveMaximum']), -step);
+  if (low !== undefined && result < low) result = integer ? Math.ceil(low) : low;
+  if (high !== undefined && result > high) result = integer ? Math.floor(high) : high;
+  return result;
+}
+
+function bound(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function plus(value: number | undefined, step: number): number | undefined {
+  return value === undefined ? undefined : value + Math.max(step, Math.abs(value) * step);
 }
 
 function escapeRegExp(text: string): string {

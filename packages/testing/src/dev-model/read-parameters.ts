@@ -11,6 +11,11 @@ export type DemoParameter = {
   enumValues: string[] | undefined;
   /** The schema of array items. */
   items: Record<string, unknown> | undefined;
+  /**
+   * The parameter's schema, its `$ref` followed, with the root's definitions beside it so the
+   * `$ref`s inside still resolve: what a value the extractor cannot read from text is built from.
+   */
+  schema: Record<string, unknown>;
 };
 
 /** The parameters of a declaration, in declaration order. @internal */
@@ -34,6 +39,7 @@ export function readParameters(declaration: FunctionDeclaration): DemoParameter[
       description: typeof property['description'] === 'string' ? property['description'] : '',
       enumValues: enumValues !== undefined && enumValues.length > 0 ? enumValues : undefined,
       items: isJsonObject(property['items']) ? property['items'] : undefined,
+      schema: { $defs: schema['$defs'], definitions: schema['definitions'], ...property },
     });
   }
   return parameters;
@@ -70,10 +76,28 @@ export function resolveRef(root: unknown, node: unknown, depth = 0): unknown {
   if (!isJsonObject(node) || typeof node['$ref'] !== 'string' || depth > 16) return node;
   const path = node['$ref'].replace(/^#\/?/, '').split('/').filter(Boolean);
   let target: unknown = root;
-  for (const key of path) {
-    target = isJsonObject(target)
-      ? target[decodeURIComponent(key.replace(/~1/g, '/').replace(/~0/g, '~'))]
-      : undefined;
+  for (const segment of path) {
+    const key = isJsonObject(target) ? pointerKey(target, segment) : undefined;
+    target = key === undefined ? undefined : (target as Record<string, unknown>)[key];
   }
   return resolveRef(root, target, depth + 1);
+}
+
+/**
+ * The own key of `container` a JSON pointer segment names: percent-decoded, then `~1` is `/` and
+ * `~0` is `~` (RFC 6901). zod writes a `.meta({ id })` into the pointer as it is, so a segment
+ * that does not decode (`50%`: decodeURIComponent threw, and the script with it) or whose decoded
+ * key is absent is read as written. Own keys only: `#/$defs/constructor` is not Object's.
+ */
+function pointerKey(container: Record<string, unknown>, segment: string): string | undefined {
+  const unescape = (text: string): string => text.replace(/~1/g, '/').replace(/~0/g, '~');
+  let decoded: string | undefined;
+  try {
+    decoded = unescape(decodeURIComponent(segment));
+  } catch {
+    decoded = undefined;
+  }
+  if (decoded !== undefined && Object.hasOwn(container, decoded)) return decoded;
+  const literal = unescape(segment);
+  return Object.hasOwn(container, literal) ? literal : undefined;
 }
