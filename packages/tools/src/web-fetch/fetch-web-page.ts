@@ -98,7 +98,7 @@ export async function fetchWebPage(options: FetchWebPageOptions): Promise<Fetche
         reason: 'http-status',
         url: url.href,
         status,
-        message: `${url.href} answered HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}. ${describeStatus(status)}`,
+        message: `${url.href} answered HTTP ${status}${response.statusMessage ? ` ${describeReason(response.statusMessage)}` : ''}. ${describeStatus(status)}`,
       });
     }
 
@@ -120,6 +120,26 @@ export async function fetchWebPage(options: FetchWebPageOptions): Promise<Fetche
     });
     return { url: url.href, status, contentType, body: bytes, truncated, redirects };
   }
+}
+
+// C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows.
+const UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const MAX_REASON_LENGTH = 100;
+
+/**
+ * The server's reason phrase as the error message may hold it: Node's client takes any bytes but
+ * CR and LF there, up to its 16 KiB header limit, and the message reaches logs and terminals,
+ * where an escape sequence could clear the screen or set the clipboard (OSC 52). Controls are
+ * written as visible escapes (`\u001b`) and the phrase is cut at 100 characters.
+ */
+function describeReason(reason: string): string {
+  const shown = reason.replace(
+    UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return shown.length > MAX_REASON_LENGTH ? `${shown.slice(0, MAX_REASON_LENGTH)}…` : shown;
 }
 
 function describeStatus(status: number): string {

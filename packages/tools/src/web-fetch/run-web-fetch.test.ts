@@ -158,6 +158,13 @@ beforeAll(async () => {
     '/boom': (_request, response) => {
       response.writeHead(503, { 'content-type': 'text/plain' }).end('down');
     },
+    // Node's server refuses control characters in a reason phrase; a hostile one writes it raw,
+    // and Node's client takes it (up to the 16 KiB header limit).
+    '/escape': (_request, response) => {
+      response.socket?.end(
+        `HTTP/1.1 404 \u001b]52;c;ZXZpbA==\u0007\u001b[2JNot Found${'!'.repeat(5000)}\r\ncontent-length: 0\r\n\r\n`,
+      );
+    },
   });
 });
 
@@ -432,6 +439,19 @@ describe('web fetch against a real server', () => {
     );
     const down = (await failure(tool, { url: `${server.origin}/boom` })) as WebFetchError;
     expect(down.message).toContain('answered HTTP 503 Service Unavailable. The server failed');
+  });
+
+  it("shows a server's reason phrase without its control characters, and cut short", async () => {
+    // The message reaches logs and terminals: an escape sequence there could clear the screen or
+    // set the clipboard (OSC 52), and 16 KiB of text would bury the advice after it.
+    const error = (await failure(tool, { url: `${server.origin}/escape` })) as WebFetchError;
+    expect(error.status).toBe(404);
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(error.message).toContain(
+      'answered HTTP 404 \\u001b]52;c;ZXZpbA==\\u0007\\u001b[2JNot Found!!',
+    );
+    expect(error.message).toMatch(/!…\. The page does not exist/);
+    expect(error.message.length).toBeLessThan(400);
   });
 
   it('reports a refused connection', async () => {
