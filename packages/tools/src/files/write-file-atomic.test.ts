@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -67,6 +68,35 @@ describe('writeFileAtomic', () => {
     expect(await readFile(target, 'utf8')).toBe(content);
     expect(await readdir(root)).toEqual(['new.txt']);
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'never replaces a socket, pipe or device, even with overwrite',
+    async () => {
+      // A running server's Unix socket inside the root: replaced by a regular file, the server
+      // could no longer be reached at its path. read_file refuses such a file as wrong-type.
+      const target = join(root, 'app.sock');
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(target, resolve));
+      try {
+        const write = writeFileAtomic({
+          rootReal: root,
+          fdPaths: probeFdPaths(root),
+          names: fileToolNames(''),
+          absolute: target,
+          relative: 'app.sock',
+          content: 'text',
+          overwrite: true,
+          createDirectories: false,
+        });
+        await expect(write).rejects.toMatchObject({ reason: 'wrong-type' });
+        await expect(write).rejects.toThrow(/"app\.sock" is not a regular file/);
+        expect((await lstat(target)).isSocket()).toBe(true);
+        expect(await readdir(root)).toEqual(['app.sock']);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 
   it('keeps the old content visible until the replacement is complete', async () => {
     const target = join(root, 'doc.txt');

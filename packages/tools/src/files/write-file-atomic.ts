@@ -33,7 +33,7 @@ export type WriteFileAtomicOptions = {
  * both "create" it; overwrites use `rename()`, which replaces atomically (concurrent overwriting
  * writers all succeed, the last one wins). The temporary file is removed on any failure. A
  * symbolic link at the target (one that does not resolve inside the root, since the caller
- * passes resolved paths) is refused, never followed or replaced.
+ * passes resolved paths) is refused, never followed or replaced, as is a socket, pipe or device.
  *
  * The target's folder is opened once by {@link openDirectoryInRoot} and every step goes through
  * it, so a parent folder swapped for a link meanwhile cannot move the temporary file or the
@@ -93,6 +93,15 @@ async function writeIn(
       reason: 'wrong-type',
       path: relative,
       message: `"${relative}" is a directory; give a file path inside it.`,
+    });
+  }
+  // A socket, pipe or device is not a file the model wrote: replacing a server's socket with
+  // text cuts the server off from its clients (read_file refuses them too).
+  if (existing !== undefined && !existing.isFile()) {
+    throw new FileToolError({
+      reason: 'wrong-type',
+      path: relative,
+      message: `"${relative}" is not a regular file (a device, pipe or socket) and is never replaced. Write to another path.`,
     });
   }
   if (existing !== undefined && !overwrite) throw exists(relative);
