@@ -20,6 +20,7 @@ import { type FakeFault, selectFaults } from '../script/fake-faults.ts';
 import { type FakeTurn, turn } from '../script/fake-turn.ts';
 import type { FakeRecordedRequest } from '../script/fake-types.ts';
 import { readScriptContext } from '../script/read-script-context.ts';
+import { UNDELIVERED_TURN } from '../script/route-by-agent.ts';
 import { implicitCacheHit } from '../state/fake-implicit-cache.ts';
 import { type FakeRoute, jsonReply } from '../state/fake-reply.ts';
 import type { FakeReply, FakeState } from '../state/fake-state.ts';
@@ -109,6 +110,7 @@ export async function generateFakeReply(
     return withDelay(jsonReply(state, resumed.error, errorStyle));
   }
   let scripted: FakeTurn;
+  let fromScript = false;
   let plan: FakeHopPlan | undefined = resumed;
   if (faultTurn !== undefined) {
     scripted = faultTurn;
@@ -118,6 +120,7 @@ export async function generateFakeReply(
     const next = await nextScriptTurn(state, call, callIndex, gemini3, capabilities);
     if ('error' in next) return withDelay(jsonReply(state, next.error, errorStyle));
     scripted = next.turn;
+    fromScript = true;
     plan = firstHopPlan(scripted, call.body);
   }
   if (faultTurn !== undefined) plan = undefined;
@@ -148,6 +151,12 @@ export async function generateFakeReply(
   // does a continued turn until its last hop.
   if (faultTurn === undefined && !broken && (plan === undefined || isFinalHop(plan))) {
     state.turnsDelivered++;
+  }
+  // A script function that keeps its own place (routeByAgent) is told, so it gives it again.
+  if (broken && fromScript && typeof state.script === 'function') {
+    (state.script as { [UNDELIVERED_TURN]?: (turn: FakeTurn) => void })[UNDELIVERED_TURN]?.(
+      scripted,
+    );
   }
   let streamed = route.stream ? buildFakeStreamChunks(resolved, state.chunkSize) : [];
   let single = route.stream ? [] : [buildFakeResponse(resolved)];

@@ -55,6 +55,44 @@ describe('routeByAgent', () => {
     ).toHaveLength(4);
   });
 
+  it('plays a turn again after a fault broke its answer, as an array script does', async () => {
+    // Faults never use up a scripted turn; a broken stream or body still ran the script
+    // function, and the route moved on: the retry got the route's second turn.
+    const fake = createFakeGemini({
+      script: routeByAgent([
+        { match: 'You answer', script: [turn.text('first'), turn.text('second')] },
+      ]),
+      faults: [
+        { fault: { type: 'connection-reset', afterChunks: 0 }, on: 0 },
+        { fault: { type: 'truncated-stream', afterChunks: 0 }, on: 2 },
+      ],
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({
+      baseUrl: url,
+      apiKey: 'test-key',
+      retry: { initialDelayMs: 0, jitter: false },
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      instructions: 'You answer.',
+    });
+    expect((await agent.run('One?')).text).toBe('first');
+    const stream = agent.stream('Two?');
+    for await (const _event of stream) {
+      // drained
+    }
+    expect((await stream.result).text).toBe('second');
+    expect(fake.modelRequests.map((request) => request.fault)).toEqual([
+      'connection-reset',
+      undefined,
+      'truncated-stream',
+      undefined,
+    ]);
+  });
+
   it('fails a call no route matches with a message naming it', async () => {
     const fake = createFakeGemini({ script: routeByAgent([{ match: 'nobody', script: [] }]) });
     fakes.push(fake);

@@ -16,9 +16,10 @@ export type FakeAgentRoute = {
  * A script for several agents talking to one fake (a team: a triage agent and its specialists, a
  * research agent and its subagents): each request goes to the first route whose `match` fits,
  * and each route plays its own turns in order, whatever order the agents' calls reach the fake
- * (parallel subagents interleave). A request no route matches, or a route that ran out, fails
- * the call with a message naming it (the fake answers `400 FAILED_PRECONDITION`, as for any
- * script that throws).
+ * (parallel subagents interleave). A turn a fault broke (a reset or cut answer) is played again
+ * on the route's next call, as faults never use up a turn. A request no route matches, or a
+ * route that ran out, fails the call with a message naming it (the fake answers
+ * `400 FAILED_PRECONDITION`, as for any script that throws).
  *
  * @example
  * ```ts
@@ -32,7 +33,14 @@ export type FakeAgentRoute = {
  */
 export function routeByAgent(routes: readonly FakeAgentRoute[]): FakeScriptFunction {
   const positions = routes.map(() => 0);
-  return (request: FakeScriptRequest, context: FakeScriptContext) => {
+  // Turns a fault kept from the client, per route, played again before the route moves on.
+  const replays = routes.map((): FakeTurn[] => []);
+  const routeOf = new WeakMap<object, number>();
+  const play = (index: number, turn: FakeTurn): FakeTurn => {
+    if (typeof turn === 'object' && turn !== null) routeOf.set(turn, index);
+    return turn;
+  };
+  const script = (request: FakeScriptRequest, context: FakeScriptContext) => {
     const instruction = systemText(request);
     const index = routes.findIndex((route) =>
       typeof route.match === 'string' ? instruction.includes(route.match) : route.match(request),
@@ -42,6 +50,8 @@ export function routeByAgent(routes: readonly FakeAgentRoute[]): FakeScriptFunct
         `routeByAgent: no route matches call ${context.callIndex + 1} (system instruction: ${JSON.stringify(instruction.slice(0, 80))})`,
       );
     }
+    const replay = (replays[index] as FakeTurn[]).shift();
+    if (replay !== undefined) return play(index, replay);
     const route = routes[index] as FakeAgentRoute;
     const position = positions[index] as number;
     const next = route.script[position];
@@ -51,9 +61,25 @@ export function routeByAgent(routes: readonly FakeAgentRoute[]): FakeScriptFunct
       );
     }
     positions[index] = position + 1;
-    return typeof next === 'function' ? next(request, context) : next;
+    if (typeof next !== 'function') return play(index, next);
+    const made = next(request, context);
+    return made instanceof Promise ? made.then((turn) => play(index, turn)) : play(index, made);
   };
+  // The fake calls this for a turn a fault broke (a reset or cut answer): its route plays it
+  // again, as an array script does ("faults never use up a scripted turn").
+  return Object.assign(script, {
+    [UNDELIVERED_TURN]: (turn: FakeTurn) => {
+      const index = typeof turn === 'object' && turn !== null ? routeOf.get(turn) : undefined;
+      if (index !== undefined) (replays[index] as FakeTurn[]).push(turn);
+    },
+  });
 }
+
+/**
+ * Where a script function hears that the turn it returned did not reach the client (a fault broke
+ * the stream or body), so a script that keeps its own place can give that turn again. @internal
+ */
+export const UNDELIVERED_TURN: unique symbol = Symbol('gemloop.fake.undeliveredTurn');
 
 /** The text of the request's system instruction (either key spelling), joined. */
 function systemText(request: FakeScriptRequest): string {
