@@ -54,6 +54,26 @@ describe('createJsonSchemaArgsValidator', () => {
     });
   });
 
+  it('names an argument key that is not valid Unicode instead of failing on it', () => {
+    // @cfworker/json-schema percent-encodes each key into a JSON pointer, and encodeURI throws
+    // "URI malformed" on a lone surrogate: the model read that, not which key to fix.
+    const validate = createJsonSchemaArgsValidator({
+      type: 'object',
+      properties: { tags: { type: 'object', additionalProperties: { type: 'number' } } },
+    });
+    const args = JSON.parse('{"tags": {"ok": 1, "bad\\ud800": 2}}') as unknown;
+    expect(validate(args)).toEqual({
+      success: false,
+      issues: [
+        {
+          path: ['tags'],
+          message:
+            'The key "bad\\ud800" is not valid Unicode text (it holds half of a surrogate pair). Use plain text keys.',
+        },
+      ],
+    });
+  });
+
   it('returns the arguments themselves when valid', () => {
     const validate = createJsonSchemaArgsValidator({ type: 'object' });
     const args = { a: 1 };

@@ -78,10 +78,51 @@ export function createJsonSchemaArgsValidator(
   return (args) => {
     if (accepts?.(args) === true) return { success: true, value: args as Record<string, unknown> };
     validator ??= new (loadCfworker().Validator)(schema, draftOf(schema), false);
-    const result = validator.validate(args);
+    let result: { valid: boolean; errors: OutputUnit[] };
+    try {
+      result = validator.validate(args);
+    } catch (error) {
+      // The validator percent-encodes keys into JSON pointers, and encodeURI throws "URI
+      // malformed" on a lone surrogate (a hostile gateway's `"\ud800"`): name the key instead.
+      const found = error instanceof URIError ? findIllFormedKey(args, [], 0) : undefined;
+      if (found === undefined) throw error;
+      return {
+        success: false,
+        issues: [
+          {
+            path: found.path,
+            message: `The key ${JSON.stringify(found.key)} is not valid Unicode text (it holds half of a surrogate pair). Use plain text keys.`,
+          },
+        ],
+      };
+    }
     if (result.valid) return { success: true, value: args as Record<string, unknown> };
     return { success: false, issues: toIssues(result.errors, args) };
   };
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The first object key holding a lone surrogate, with the path of its object. */
+function findIllFormedKey(
+  value: unknown,
+  path: (string | number)[],
+  depth: number,
+): { key: string; path: (string | number)[] } | undefined {
+  if (typeof value !== 'object' || value === null || depth > 64) return undefined;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = findIllFormedKey(value[index], [...path, index], depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(key)) return { key, path };
+    const found = findIllFormedKey(item, [...path, key], depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 // A flat object schema's keywords (annotations aside), its properties' keywords, and their types.
