@@ -20,7 +20,7 @@ import { type FakeFault, selectFaults } from '../script/fake-faults.ts';
 import { type FakeTurn, turn } from '../script/fake-turn.ts';
 import type { FakeRecordedRequest } from '../script/fake-types.ts';
 import { readScriptContext } from '../script/read-script-context.ts';
-import { UNDELIVERED_TURN } from '../script/route-by-agent.ts';
+import { tellTurnUndelivered } from '../script/route-by-agent.ts';
 import { implicitCacheHit } from '../state/fake-implicit-cache.ts';
 import { type FakeRoute, jsonReply } from '../state/fake-reply.ts';
 import type { FakeReply, FakeState } from '../state/fake-state.ts';
@@ -154,9 +154,7 @@ export async function generateFakeReply(
   }
   // A script function that keeps its own place (routeByAgent) is told, so it gives it again.
   if (broken && fromScript && typeof state.script === 'function') {
-    (state.script as { [UNDELIVERED_TURN]?: (turn: FakeTurn) => void })[UNDELIVERED_TURN]?.(
-      scripted,
-    );
+    tellTurnUndelivered(state.script, scripted);
   }
   let streamed = route.stream ? buildFakeStreamChunks(resolved, state.chunkSize) : [];
   let single = route.stream ? [] : [buildFakeResponse(resolved)];

@@ -65,21 +65,27 @@ export function routeByAgent(routes: readonly FakeAgentRoute[]): FakeScriptFunct
     const made = next(request, context);
     return made instanceof Promise ? made.then((turn) => play(index, turn)) : play(index, made);
   };
-  // The fake calls this for a turn a fault broke (a reset or cut answer): its route plays it
-  // again, as an array script does ("faults never use up a scripted turn").
-  return Object.assign(script, {
-    [UNDELIVERED_TURN]: (turn: FakeTurn) => {
-      const index = typeof turn === 'object' && turn !== null ? routeOf.get(turn) : undefined;
-      if (index !== undefined) (replays[index] as FakeTurn[]).push(turn);
-    },
+  // The fake tells this script of a turn a fault broke (a reset or cut answer): its route plays
+  // it again, as an array script does ("faults never use up a scripted turn").
+  undeliveredListeners.set(script, (turn) => {
+    const index = typeof turn === 'object' && turn !== null ? routeOf.get(turn) : undefined;
+    if (index !== undefined) (replays[index] as FakeTurn[]).push(turn);
   });
+  return script;
 }
 
+// Keyed by the script function, not a property on it: nothing shows on what routeByAgent returns,
+// and a script of the user's own has no entry (the pattern of model-call-entry.ts in core).
+const undeliveredListeners = new WeakMap<object, (turn: FakeTurn) => void>();
+
 /**
- * Where a script function hears that the turn it returned did not reach the client (a fault broke
- * the stream or body), so a script that keeps its own place can give that turn again. @internal
+ * Tells a script function that keeps its own place (one `routeByAgent` made) that the turn it
+ * returned did not reach the client (a fault broke the stream or body), so it gives that turn
+ * again; nothing for any other script. @internal
  */
-export const UNDELIVERED_TURN: unique symbol = Symbol('gemloop.fake.undeliveredTurn');
+export function tellTurnUndelivered(script: object, turn: FakeTurn): void {
+  undeliveredListeners.get(script)?.(turn);
+}
 
 /** The text of the request's system instruction (either key spelling), joined. */
 function systemText(request: FakeScriptRequest): string {
