@@ -34,9 +34,16 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * `receive()` ended by an abort), handoffs (the filtered history, not an older compaction) and the
  * run's abort during an output check, all reached by the loop. 109.1 KB (111,700 bytes) once a
  * run's cost total refuses an amount that is not dollars (a row read back) instead of counting it
- * as $0. Raise it only with a reason in the commit, and update the README's figure.
+ * as $0. 110.1 KB (112,693 bytes) with a fourth outside-in review's fixes, each reached by the loop:
+ * the guardrails and compaction of the agent holding a run joined in one place, so a handoff's
+ * receiving agent's apply (+195 bytes); the API key scrubbed from guardrail reasons, a throwing
+ * steering `receive()` ended with the run's history, model parts without data left out of the
+ * history, a second transfer of one turn answered as not made (+298); tool results that are a
+ * `Blob` or a `Response` refused and boxed primitives sent as values, recursive schema ids with
+ * `/`, `~` or `%` inlined, any-value and mixed-enum properties typed for the API (+536). Raise it
+ * only with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 109.2 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 110.2 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
