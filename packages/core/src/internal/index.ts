@@ -89,3 +89,5 @@ export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/testing and gemloop: the longest delay a timer waits, the bound of delay options and flags.
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
+// @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
+export { jsonPointerKey } from '../tools/schema/inline-refs.ts';

@@ -1,4 +1,4 @@
-import { isJsonObject } from '@gemloop/core/internal';
+import { isJsonObject, jsonPointerKey } from '@gemloop/core/internal';
 import type { FunctionDeclaration } from '@gemloop/core/wire';
 
 /** One parameter of a declared function, read from `parameters` or `parametersJsonSchema`. @internal */
@@ -77,27 +77,8 @@ export function resolveRef(root: unknown, node: unknown, depth = 0): unknown {
   const path = node['$ref'].replace(/^#\/?/, '').split('/').filter(Boolean);
   let target: unknown = root;
   for (const segment of path) {
-    const key = isJsonObject(target) ? pointerKey(target, segment) : undefined;
+    const key = isJsonObject(target) ? jsonPointerKey(target, segment) : undefined;
     target = key === undefined ? undefined : (target as Record<string, unknown>)[key];
   }
   return resolveRef(root, target, depth + 1);
-}
-
-/**
- * The own key of `container` a JSON pointer segment names: percent-decoded, then `~1` is `/` and
- * `~0` is `~` (RFC 6901). zod writes a `.meta({ id })` into the pointer as it is, so a segment
- * that does not decode (`50%`: decodeURIComponent threw, and the script with it) or whose decoded
- * key is absent is read as written. Own keys only: `#/$defs/constructor` is not Object's.
- */
-function pointerKey(container: Record<string, unknown>, segment: string): string | undefined {
-  const unescape = (text: string): string => text.replace(/~1/g, '/').replace(/~0/g, '~');
-  let decoded: string | undefined;
-  try {
-    decoded = unescape(decodeURIComponent(segment));
-  } catch {
-    decoded = undefined;
-  }
-  if (decoded !== undefined && Object.hasOwn(container, decoded)) return decoded;
-  const literal = unescape(segment);
-  return Object.hasOwn(container, literal) ? literal : undefined;
 }

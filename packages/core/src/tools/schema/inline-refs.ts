@@ -42,7 +42,7 @@ export function inlineRefs(root: Node): InlineRefsResult {
     }
     let target: unknown = root;
     for (const raw of ref.slice(2).split('/')) {
-      const key = pointerKey(target, raw);
+      const key = jsonPointerKey(target, raw);
       // Own keys only: `#/$defs/constructor` must not find Object's constructor.
       target =
         key !== undefined && typeof target === 'object' && target !== null
@@ -109,7 +109,7 @@ export function inlineRefs(root: Node): InlineRefsResult {
       if (!ref.startsWith(prefix)) continue;
       // Own keys only: `constructor` or `toString` is `in` every object.
       const segment = ref.slice(prefix.length).split('/')[0] ?? '';
-      const name = pointerKey(definitions, segment);
+      const name = jsonPointerKey(definitions, segment);
       if (name === undefined || Object.hasOwn(kept, name)) continue;
       setOwnKey(
         kept,
@@ -128,8 +128,10 @@ export function inlineRefs(root: Node): InlineRefsResult {
  * percent-decoded (a URI fragment), then `~1` is `/` and `~0` is `~` (RFC 6901). zod writes a
  * `.meta({ id })` into the pointer without percent-encoding it, so a segment that does not decode
  * (`50%`), or whose decoded key is absent but whose literal one exists (`%41`), is read as written.
+ * Own keys only: `#/$defs/constructor` is not Object's. Shared with the dev model's schema reader.
+ * @internal
  */
-function pointerKey(container: unknown, raw: string): string | undefined {
+export function jsonPointerKey(container: unknown, raw: string): string | undefined {
   if (typeof container !== 'object' || container === null) return undefined;
   const unescape = (segment: string): string => segment.replace(/~1/g, '/').replace(/~0/g, '~');
   let decoded: string | undefined;
