@@ -17,6 +17,9 @@ function tempDir(): string {
   return dir;
 }
 
+/** Half of a surrogate pair without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
 describe('createFileArtifactStore', () => {
@@ -54,6 +57,36 @@ describe('read_tool_output', () => {
     expect(await tool.execute({ id: 'nope' }, context)).toEqual({
       error: 'No stored output with id "nope" (it was never kept, or was evicted).',
     });
+  });
+
+  it('never cuts a character in two: each slice is text the API takes, and the slices join up', async () => {
+    // 😀 is two UTF-16 units; a slice ending or starting between them would hold half of it (a
+    // lone surrogate, which JSON APIs refuse: "no low surrogate in string").
+    const text = `a${'😀'.repeat(10)}`;
+    const store = createMemoryArtifactStore();
+    store.put(id, text);
+    const tool = readToolOutputTool(store);
+    const context = { signal: new AbortController().signal, toolCallId: 'c1' } as never;
+    let offset = 0;
+    let joined = '';
+    for (let reads = 0; reads < 40; reads++) {
+      const slice = (await tool.execute({ id, offset, length: 2 }, context)) as {
+        text: string;
+        end: number;
+        done: boolean;
+      };
+      expect(slice.text).not.toMatch(LONE_SURROGATE);
+      joined += slice.text;
+      offset = slice.end;
+      if (slice.done) break;
+    }
+    expect(joined).toBe(text);
+    // An offset the model made up, inside a pair, starts at the whole character.
+    const inside = (await tool.execute({ id, offset: 2, length: 1 }, context)) as {
+      text: string;
+      offset: number;
+    };
+    expect(inside).toMatchObject({ text: '😀', offset: 1 });
   });
 
   it('the memory store evicts the oldest past its bound', () => {

@@ -59,11 +59,19 @@ export function readToolOutputTool(store: ArtifactStore): FunctionTool<ReadArgs,
       if (text === undefined) {
         return { error: `No stored output with id "${id}" (it was never kept, or was evicted).` };
       }
-      const start = Math.max(0, Math.floor(offset));
-      const end = Math.min(
+      let start = Math.max(0, Math.floor(offset));
+      // Offsets count UTF-16 units: a slice must not start or end between the two halves of a
+      // character (an emoji). Half of one is a lone surrogate the API refuses ("no low
+      // surrogate"), and the next slice would start with the other half.
+      if (start < text.length && isLowSurrogateAfterHigh(text, start)) start--;
+      let end = Math.min(
         text.length,
         start + Math.min(MAX_READ_TOOL_OUTPUT_CHARS, Math.max(1, Math.floor(length))),
       );
+      if (end < text.length && isLowSurrogateAfterHigh(text, end)) {
+        // Back to before the character, unless that leaves nothing: then past it.
+        end += end - 1 > start ? -1 : 1;
+      }
       return {
         text: text.slice(start, end),
         offset: start,
@@ -75,4 +83,11 @@ export function readToolOutputTool(store: ArtifactStore): FunctionTool<ReadArgs,
   });
   readTools.add(tool);
   return tool;
+}
+
+/** Whether `text[index]` is the second half of a surrogate pair whose first half is before it. */
+function isLowSurrogateAfterHigh(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  const before = text.charCodeAt(index - 1);
+  return code >= 0xdc00 && code < 0xe000 && before >= 0xd800 && before < 0xdc00;
 }
