@@ -133,6 +133,25 @@ describe('cost', () => {
       }) as InvalidArgumentError,
     );
   });
+
+  it('gives an unknown cost, not a failed run, when a prices function answers a price that is not dollars', async () => {
+    // A gateway's per-token price times 1e6 in floats: 0.0000001 * 1e6 is 0.09999999999999999,
+    // more decimals than a price holds. The answer was generated and billed: the run keeps it.
+    const { gemini } = await serve({
+      script: [turn.text('ok', { usage: { promptTokenCount: 1_000, candidatesTokenCount: 10 } })],
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      prices: () => ({ input: 0.0000001 * 1e6, output: 0.4, source: 'gateway', checked: 'now' }),
+    });
+    const result = await agent.run('Hi');
+    expect(result.text).toBe('ok');
+    expect(result.cost.total).toBeNull();
+    expect(result.cost.unknown).toMatch(
+      /prices function.*gemini-2\.5-flash.*standard.*input.*0\.09999999999999999/,
+    );
+  });
 });
 
 describe('costAbove', () => {

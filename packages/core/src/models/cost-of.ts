@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { ModalityTokenCount, UsageMetadata } from '../wire/response.ts';
 import { type Cost, unknownCost } from './cost.ts';
 import { knownPrices } from './known-prices.ts';
@@ -142,6 +143,14 @@ export function costPicosOf(
     if (error instanceof UnknownRate) {
       return unknownCost(
         `no ${error.kind} price for ${model} on the ${tierName(tier)} tier; give one with the agent's prices option`,
+      );
+    }
+    // A table is checked where it is given (createAgent); a function's price only here, after the
+    // call was made and billed. Failing then would lose the answer: the cost is unknown instead,
+    // which a budget counts as over.
+    if (typeof prices === 'function' && InvalidArgumentError.isInstance(error)) {
+      return unknownCost(
+        `the prices function's price for ${model} on the ${tierName(tier)} tier is not usable: ${error.message}`,
       );
     }
     throw error;
