@@ -1,6 +1,7 @@
 import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { validateHistory } from '../history/validate-history.ts';
+import type { Cost } from '../models/cost.ts';
 import type { Content } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { ArtifactWrites } from './artifact-store.ts';
@@ -49,6 +50,8 @@ export type SummarizerCall = {
   endedAt: number;
   /** What the call reported (absent when it failed before a response). */
   usage?: UsageMetadata | undefined;
+  /** What `usage` cost, priced for the summarizer's model (absent with `usage`). */
+  cost?: Cost | undefined;
   /** Why it failed (redacted), when it did. */
   error?: CompactionError | undefined;
 };

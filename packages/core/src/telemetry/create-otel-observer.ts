@@ -267,8 +267,30 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
               },
               api.trace.setSpan(runContext, span),
             );
-            if (call.usage !== undefined) addUsageMetadata(summary, call.usage, latest);
-            if (call.error !== undefined) failSpan(summary, 'summarizer-failed', call.error);
+            // A billed model call like a step's: its cost on its span, its tokens and time in
+            // the GenAI metrics, so the calls' spans and the metrics add up to the run's totals.
+            const metricAttributes: Attributes = {
+              'gen_ai.operation.name': 'generate_content',
+              ...common,
+              'gen_ai.request.model': call.model,
+            };
+            if (call.usage !== undefined) {
+              addUsageMetadata(summary, call.usage, latest);
+              tokenUsage.record(inputTokens(call.usage), {
+                ...metricAttributes,
+                'gen_ai.token.type': 'input',
+              });
+              tokenUsage.record(outputTokens(call.usage), {
+                ...metricAttributes,
+                'gen_ai.token.type': 'output',
+              });
+            }
+            if (call.cost !== undefined) addCost(summary, call.cost);
+            if (call.error !== undefined) {
+              failSpan(summary, 'summarizer-failed', call.error);
+              metricAttributes['error.type'] = 'summarizer-failed';
+            }
+            duration.record(Math.max(0, call.endedAt - call.startedAt) / 1000, metricAttributes);
             summary.end(call.endedAt);
           }
           span.end(at);

@@ -251,6 +251,7 @@ async function summarizeOnce<Output>(
     // for the summarizer's model.
     call.usage = response.usageMetadata;
     const cost = costOf(response.usageMetadata ?? {}, model, undefined, config.prices);
+    call.cost = cost;
     const usage = toAgentUsage(response.usageMetadata);
     context.run.addUsage(usage, cost);
     // A tree's budget counts the summary too, its cost and its tokens (`maxTokens` bounds every
