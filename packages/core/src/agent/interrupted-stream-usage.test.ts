@@ -98,12 +98,36 @@ async function setup(ending: 'hang' | 'reset') {
   const runSpanCost = () =>
     exporter.getFinishedSpans().find((candidate) => candidate.name.startsWith('invoke_agent'))
       ?.attributes['gemloop.cost.usd'];
-  return { agent, runEnd, runSpanUsage: () => spanUsage('run'), spanUsage, runSpanCost };
+  const callSpanCost = () =>
+    exporter.getFinishedSpans().find((candidate) => candidate.name.startsWith('generate_content'))
+      ?.attributes['gemloop.cost.usd'];
+  const callEndCost = async () => {
+    await recorder.flush();
+    const [name] = await readdir(dir);
+    const lines = (await readFile(join(dir, name as string), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RecordedRunLine);
+    const end = lines.find((line) => line.type === 'model-call-end') as
+      | (RecordedRunLine & { type: 'model-call-end' })
+      | undefined;
+    return end?.cost?.total;
+  };
+  return {
+    agent,
+    runEnd,
+    runSpanUsage: () => spanUsage('run'),
+    spanUsage,
+    runSpanCost,
+    callSpanCost,
+    callEndCost,
+  };
 }
 
 describe('the usage of an interrupted stream', () => {
   it('is kept when the caller aborts after five chunks: error, span, run file, chat', async () => {
-    const { agent, runEnd, runSpanUsage, runSpanCost } = await setup('hang');
+    const { agent, runEnd, runSpanUsage, runSpanCost, spanUsage, callSpanCost, callEndCost } =
+      await setup('hang');
     const chat = createChatSession({ agent, id: 'partial-usage' });
     const controller = new AbortController();
     const stream = chat.sendStream('Tell a story', { signal: controller.signal });
@@ -129,10 +153,15 @@ describe('the usage of an interrupted stream', () => {
     expect((await runEnd()).cost?.total).toBe(PARTIAL_COST);
     expect(runSpanCost()).toBe(Number(PARTIAL_COST));
     expect(chat.cost.total).toBe(PARTIAL_COST);
+    // The aborted model call's own span and recorded end: what it was billed, and its cost.
+    expect(spanUsage('model call')).toEqual({ input: 12, output: 20 });
+    expect(callSpanCost()).toBe(Number(PARTIAL_COST));
+    expect(await callEndCost()).toBe(PARTIAL_COST);
   });
 
   it('is kept when the stream is cut: ModelCallError and its StreamError cause', async () => {
-    const { agent, runEnd, runSpanUsage, spanUsage } = await setup('reset');
+    const { agent, runEnd, runSpanUsage, spanUsage, callSpanCost, callEndCost } =
+      await setup('reset');
     const error = await agent.stream('Tell a story').result.catch((caught: unknown) => caught);
     expect(ModelCallError.isInstance(error)).toBe(true);
     const failed = error as ModelCallError;
@@ -143,7 +172,9 @@ describe('the usage of an interrupted stream', () => {
     expect((failed.cause as StreamError).partialUsage).toEqual({ ...LAST, partial: true });
     expect((await runEnd()).usage).toMatchObject(LAST);
     expect(runSpanUsage()).toEqual({ input: 12, output: 20 });
-    // The failed model call's own span too.
+    // The failed model call's own span too, and its cost there and in the run file.
     expect(spanUsage('model call')).toEqual({ input: 12, output: 20 });
+    expect(callSpanCost()).toBe(Number(PARTIAL_COST));
+    expect(await callEndCost()).toBe(PARTIAL_COST);
   });
 });

@@ -272,6 +272,8 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
                   type: 'model-call-end',
                   stepNumber,
                   error: toRecordedError(outcome.error),
+                  // What a cut or aborted stream was billed for, as the run counts it.
+                  ...(outcome.cost === undefined ? {} : { cost: outcome.cost }),
                   at,
                 });
               else

@@ -150,9 +150,13 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
                 const errorType = toErrorType(outcome.error);
                 failSpan(span, errorType, outcome.error);
                 metricAttributes['error.type'] = errorType;
-                // A stream cut after chunks that reported usage: those tokens were billed.
-                usage = (outcome.error as { partialUsage?: UsageMetadata } | null)?.partialUsage;
+                // A stream cut or aborted after chunks that reported usage: those tokens were
+                // billed. (An outcome without `usage`: from an observer caller older than it.)
+                usage =
+                  outcome.usage ??
+                  (outcome.error as { partialUsage?: UsageMetadata } | null)?.partialUsage;
                 if (usage !== undefined) addUsageMetadata(span, usage, latest);
+                if (outcome.cost !== undefined) addCost(span, outcome.cost);
               } else {
                 const response = outcome.response;
                 addResponse(span, response, latest);

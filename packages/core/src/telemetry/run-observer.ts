@@ -10,7 +10,7 @@ import type { AgentResult, AgentStep, AgentToolCall, AgentUsage } from '../run/a
 import type { GuardrailCheckRecord } from '../run/guardrail-check-record.ts';
 import type { SteeringReport } from '../run/steering-report.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
-import type { GenerateContentResponse } from '../wire/response.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 
 /** What an observer learns when a run starts. */
 export type RunStartInfo = {
@@ -105,7 +105,9 @@ export interface ModelCallObservation {
   /**
    * The call ended: the response (every hop merged, with how it was continued when it took
    * more than one request, and what it cost, by the agent's prices, when the agent priced it),
-   * or the error it failed with.
+   * or the error it failed with: with the usage it was billed for when a stream was cut or aborted
+   * after chunks that reported some (or a long-decode answer's later request failed), and what
+   * that usage cost.
    */
   end(
     outcome:
@@ -114,7 +116,7 @@ export interface ModelCallObservation {
           continuation?: ContinuationReport | undefined;
           cost?: Cost | undefined;
         }
-      | { error: unknown },
+      | { error: unknown; usage?: UsageMetadata | undefined; cost?: Cost | undefined },
     at: number,
   ): void;
 }

@@ -72,6 +72,8 @@ export async function callModelStep<Output>(
         now: config.now,
         usageSeen,
         price: (called) => writeCost(priceCall(context, called)),
+        pricePartial: (usage) =>
+          costOf(usage, config.model, config.request.serviceTier, config.prices),
       }),
     );
   } catch (error) {

@@ -36,6 +36,8 @@ type ModelCallInput = {
   usageSeen?: UsageSeen | undefined;
   /** What the response cost, for the observers (see `callModelStep`). */
   price?: ((outcome: ModelCallOutcome) => Cost) | undefined;
+  /** What the usage a failed call was billed for cost, for the observers (see `callModelStep`). */
+  pricePartial?: ((usage: UsageMetadata) => Cost) | undefined;
 };
 
 /** Where a streamed call keeps the last usage it saw. @internal */
@@ -83,6 +85,7 @@ export function callModel({
   now,
   usageSeen,
   price,
+  pricePartial,
 }: ModelCallInput & {
   observation?: RunObservation | undefined;
   now?: (() => number) | undefined;
@@ -101,6 +104,7 @@ export function callModel({
         continuation,
         usageSeen,
         price,
+        pricePartial,
       },
       observation,
       now ?? Date.now,
@@ -195,7 +199,17 @@ async function observeModelCall(
     );
     return outcome;
   } catch (error) {
-    observed.end({ error }, now());
+    // A stream cut or aborted after chunks that reported usage was billed for them (the run
+    // counts them: callModelStep): the call's span and recording say so too.
+    const partial =
+      usageSeen?.usage ??
+      (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
+    observed.end(
+      partial === undefined
+        ? { error }
+        : { error, usage: partial, cost: call.pricePartial?.(partial) },
+      now(),
+    );
     throw error;
   }
 }
