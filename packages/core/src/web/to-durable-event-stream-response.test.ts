@@ -81,4 +81,67 @@ describe('toDurableEventStreamResponse', () => {
     expect(text).not.toContain('hunter2-secret');
     expect(text).toContain('"argsOmitted":true');
   });
+
+  it('sends nothing more to a page that resumes at the real finish', async () => {
+    const ended: AgentEvent<unknown>[] = [
+      ...stored,
+      {
+        type: 'run-end',
+        path: [],
+        result: {
+          finishReason: 'stop',
+          usage: {
+            promptTokenCount: 3,
+            candidatesTokenCount: 2,
+            thoughtsTokenCount: 0,
+            cachedContentTokenCount: 0,
+            totalTokenCount: 5,
+          },
+          cost: null,
+        },
+      } as unknown as AgentEvent<unknown>,
+    ];
+    const read = (offset: number): AsyncIterable<DurableEventEntry> =>
+      (async function* () {
+        for (let index = offset; index < ended.length; index++)
+          yield { offset: index, event: ended[index] as AgentEvent<unknown> };
+      })();
+    const full = parseSse(
+      await readBody(
+        toDurableEventStreamResponse({ headers: new Headers() }, { runId: 'd1', events: read })
+          .body as ReadableStream<Uint8Array>,
+      ),
+    ).events;
+    expect(full.at(-1)).toMatchObject({ id: '4', data: { type: 'finish', outcome: 'completed' } });
+    const resumed = await readBody(
+      toDurableEventStreamResponse(
+        { headers: { 'last-event-id': '4' } },
+        { runId: 'd1', events: read, heartbeatMs: 0 },
+      ).body as ReadableStream<Uint8Array>,
+    );
+    // Before: a made-up error ("The run ended without a result.") and a failed finish.
+    expect(parseSse(resumed).events).toEqual([]);
+  });
+
+  it('resumes between its own error and finish without a second error', async () => {
+    const serve = (lastId: string) =>
+      toDurableEventStreamResponse(
+        { headers: { 'last-event-id': lastId } },
+        { runId: 'd1', events, heartbeatMs: 0 },
+      );
+    // The store ends at offset 3: the made-up error is id 4, its finish id 5.
+    const afterError = parseSse(await readBody(serve('4').body as ReadableStream<Uint8Array>));
+    expect(afterError.events.map((event) => [event.id, event.data.type])).toEqual([
+      ['5', 'finish'],
+    ]);
+    expect(afterError.events[0]?.data.outcome).toBe('error');
+    const afterFinish = parseSse(await readBody(serve('5').body as ReadableStream<Uint8Array>));
+    expect(afterFinish.events).toEqual([]);
+    // An id the run never reached still ends the page's stream (it would resume forever).
+    const pastEnd = parseSse(await readBody(serve('40').body as ReadableStream<Uint8Array>));
+    expect(pastEnd.events.map((event) => [event.id, event.data.type])).toEqual([
+      ['41', 'error'],
+      ['42', 'finish'],
+    ]);
+  });
 });

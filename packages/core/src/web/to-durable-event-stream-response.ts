@@ -85,18 +85,29 @@ export function toDurableEventStreamResponse(
       // Runs in the background: `start` must return for the body to be read.
       void (async () => {
         let lastOffset = last ?? -1;
+        // Read from a little before the page's last id: whether the page already has the real
+        // `finish`, or which of the two events made up below (ids past the store's end) it has,
+        // shows only in the entries up to that id.
+        const from = Math.max(0, lastOffset - 2);
+        // The store's last offset, once known (-1: an empty store).
+        let storeEnd = from === 0 ? -1 : undefined;
         try {
           if (last === undefined) {
             send(-1, { type: 'start', path: [], runId: options.runId, protocol: 1 });
           }
-          iterator = options.events(lastOffset + 1)[Symbol.asyncIterator]();
+          iterator = options.events(from)[Symbol.asyncIterator]();
           let finished = false;
           for (;;) {
             const next = await iterator.next();
             if (next.done || cancelled) break;
             const { offset, event } = next.value;
-            // A store may repeat entries (a step re-run after a crash): each offset once.
-            if (offset <= lastOffset) continue;
+            if (storeEnd === undefined || offset > storeEnd) storeEnd = offset;
+            // A store may repeat entries (a step re-run after a crash): each offset once. An
+            // entry the page has may be its `finish`: then the run is over for it too.
+            if (offset <= lastOffset) {
+              if (!finished && toBrowserEvent(event, mapping)?.type === 'finish') finished = true;
+              continue;
+            }
             lastOffset = offset;
             const mapped = toBrowserEvent(event, mapping);
             if (mapped === undefined) continue;
@@ -104,20 +115,27 @@ export function toDurableEventStreamResponse(
             if (mapped.type === 'finish') finished = true;
           }
           if (!finished && !cancelled) {
-            const end = (await options.ended?.()) ?? {
-              outcome: 'error' as const,
-              error: { name: 'Error', message: 'The run ended without a result.' },
-            };
-            if (end.error !== undefined)
-              send(lastOffset + 1, { type: 'error', path: [], error: end.error });
-            send(lastOffset + 2, {
-              type: 'finish',
-              path: [],
-              outcome: end.outcome,
-              finishReason: undefined,
-              usage: undefined,
-              cost: null,
-            });
+            // The made-up `error` and `finish` take the two ids after the store's end, so a page
+            // that resumes after either gets only what it lacks. An id further on was never sent
+            // (another run's): the page still gets an end, or it would resume forever.
+            const base =
+              storeEnd !== undefined && lastOffset <= storeEnd + 2 ? storeEnd : lastOffset;
+            if (lastOffset < base + 2) {
+              const end = (await options.ended?.()) ?? {
+                outcome: 'error' as const,
+                error: { name: 'Error', message: 'The run ended without a result.' },
+              };
+              if (end.error !== undefined && lastOffset < base + 1)
+                send(base + 1, { type: 'error', path: [], error: end.error });
+              send(base + 2, {
+                type: 'finish',
+                path: [],
+                outcome: end.outcome,
+                finishReason: undefined,
+                usage: undefined,
+                cost: null,
+              });
+            }
           }
         } catch (error) {
           if (cancelled) return;
