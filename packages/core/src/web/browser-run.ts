@@ -38,8 +38,8 @@ export type BrowserRunOptions = BrowserEventMapping & {
   exposeError: ((error: unknown) => BrowserError | undefined) | undefined;
 };
 
-type Frame = { seq: number; text: string };
-type Subscriber = { write(text: string): void; close(): void };
+type Frame = { seq: number; bytes: Uint8Array };
+type Subscriber = { write(bytes: Uint8Array): void; close(): void };
 
 /** A run being served to pages: its frames, live and kept. @internal */
 export type BrowserRun = {
@@ -56,6 +56,22 @@ export type BrowserRun = {
 };
 
 const encoder = new TextEncoder();
+const PING = encoder.encode(': ping\n\n');
+
+/**
+ * How far behind a page may fall before it is dropped: half of what the replay buffer keeps, so
+ * that every frame it did not read is still kept when it resumes. Without a buffer a page is never
+ * dropped (it could not resume; the run would be aborted).
+ */
+function unreadLimit(
+  retain: RetainLimits | undefined,
+): { maxEvents: number; maxBytes: number } | undefined {
+  if (retain === undefined) return undefined;
+  return {
+    maxEvents: Math.max(1, Math.floor(retain.maxEvents / 2)),
+    maxBytes: Math.max(1, Math.floor(retain.maxBytes / 2)),
+  };
+}
 
 /** Starts reading `source` into frames: the run, and the first page's stream of them. @internal */
 export function startBrowserRun(
@@ -83,19 +99,20 @@ export function startBrowserRun(
   const push = (event: BrowserEvent): void => {
     if (ended) return;
     const seq = nextSeq++;
-    const text = toSseFrame(seq, event);
+    // Bytes, as `maxBytesPerRun` counts them (UTF-16 code units undercounted text that is not ASCII).
+    const bytes = encoder.encode(toSseFrame(seq, event));
     const retain = options.retain;
     if (retain !== undefined) {
-      frames.push({ seq, text });
-      keptBytes += text.length;
+      frames.push({ seq, bytes });
+      keptBytes += bytes.byteLength;
       // Bounded: the oldest frames go first; a resume from before them is refused.
       while (frames.length > retain.maxEvents || keptBytes > retain.maxBytes) {
-        keptBytes -= (frames.shift() as Frame).text.length;
+        keptBytes -= (frames.shift() as Frame).bytes.byteLength;
       }
     }
-    for (const subscriber of subscribers) {
+    for (const subscriber of [...subscribers]) {
       try {
-        subscriber.write(text);
+        subscriber.write(bytes);
       } catch {
         // Its stream errored under it (a runtime that errors a body instead of cancelling it).
         subscribers.delete(subscriber);
@@ -212,39 +229,99 @@ export function startBrowserRun(
       if (afterSeq + 1 < first || afterSeq >= nextSeq) return undefined;
       let subscriber: Subscriber | undefined;
       let heartbeat: ReturnType<typeof setInterval> | undefined;
-      return new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (const frame of frames) {
-            if (frame.seq > afterSeq) controller.enqueue(encoder.encode(frame.text));
-          }
-          if (ended) {
-            controller.close();
-            return;
-          }
-          clearTimeout(graceTimer);
-          const current: Subscriber = {
-            write: (text) => controller.enqueue(encoder.encode(text)),
-            close: () => {
-              clearInterval(heartbeat);
-              subscribers.delete(current);
-              controller.close();
-            },
-          };
-          subscriber = current;
-          subscribers.add(current);
-          if (options.heartbeatMs > 0) {
-            // A comment line: every SSE parser skips it; proxies see bytes and keep the line open.
-            heartbeat = setInterval(
-              () => controller.enqueue(encoder.encode(': ping\n\n')),
-              options.heartbeatMs,
-            );
-          }
-        },
-        cancel() {
+      // The frames this page has not read yet. Handed out one per read (`pull`, high-water mark
+      // 0), so that a page that stops reading is seen here instead of growing the stream's own
+      // queue with everything the run sends.
+      const unread: Uint8Array[] = [];
+      let unreadBytes = 0;
+      let reading = false;
+      let closing = false;
+      let limit = unreadLimit(options.retain);
+      let controller!: ReadableStreamDefaultController<Uint8Array>;
+      // Each page reads a copy: a runtime may take a chunk's buffer as its own.
+      const deliver = (bytes: Uint8Array): void => {
+        if (reading) {
+          reading = false;
+          controller.enqueue(bytes.slice());
+          return;
+        }
+        unread.push(bytes);
+        unreadBytes += bytes.byteLength;
+        if (
+          limit !== undefined &&
+          subscriber !== undefined &&
+          (unread.length > limit.maxEvents || unreadBytes > limit.maxBytes)
+        ) {
+          // A page this far behind would hold the run's events in memory a second time: its
+          // body ends (before `finish`, which tells the page to resume) and the frames go; it
+          // resumes from the buffer, which still holds every one of them.
+          unread.length = 0;
+          unreadBytes = 0;
           clearInterval(heartbeat);
-          if (subscriber !== undefined) detach(subscriber);
+          const dropped = subscriber;
+          subscriber = undefined;
+          controller.close();
+          detach(dropped);
+        }
+      };
+      return new ReadableStream<Uint8Array>(
+        {
+          start(streamController) {
+            controller = streamController;
+            for (const frame of frames) {
+              if (frame.seq > afterSeq) deliver(frame.bytes);
+            }
+            // A page that resumes far behind may keep that much unread (the buffer holds it
+            // anyway); it is dropped only when it falls further behind, not at its next event.
+            if (limit !== undefined) {
+              limit = {
+                maxEvents: Math.max(limit.maxEvents, unread.length),
+                maxBytes: Math.max(limit.maxBytes, unreadBytes),
+              };
+            }
+            if (ended) {
+              closing = true;
+              if (unread.length === 0) controller.close();
+              return;
+            }
+            clearTimeout(graceTimer);
+            const current: Subscriber = {
+              write: deliver,
+              close: () => {
+                clearInterval(heartbeat);
+                subscribers.delete(current);
+                closing = true;
+                if (unread.length === 0) controller.close();
+              },
+            };
+            subscriber = current;
+            subscribers.add(current);
+            if (options.heartbeatMs > 0) {
+              // A comment line: every SSE parser skips it; proxies see bytes and keep the line open.
+              heartbeat = setInterval(
+                () => (unread.length === 0 ? deliver(PING) : undefined),
+                options.heartbeatMs,
+              );
+            }
+          },
+          pull() {
+            const next = unread.shift();
+            if (next === undefined) {
+              reading = true;
+              return;
+            }
+            unreadBytes -= next.byteLength;
+            controller.enqueue(next.slice());
+            if (closing && unread.length === 0) controller.close();
+          },
+          cancel() {
+            clearInterval(heartbeat);
+            unread.length = 0;
+            if (subscriber !== undefined) detach(subscriber);
+          },
         },
-      });
+        { highWaterMark: 0 },
+      );
     },
   };
   // The first page attaches before the first frame, so it gets every one even without `retain`.

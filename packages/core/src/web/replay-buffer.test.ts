@@ -5,6 +5,7 @@ import { createAgent } from '../agent/create-agent.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { parseSse, readBody } from './__fixtures__/read-sse.ts';
+import type { AgentEventSource } from './browser-run.ts';
 import { createReplayBuffer } from './replay-buffer.ts';
 import { toEventStreamResponse } from './to-event-stream-response.ts';
 
@@ -145,5 +146,61 @@ describe('createReplayBuffer', () => {
   it('refuses bad limits, naming them', () => {
     expect(() => createReplayBuffer({ maxRuns: 0 })).toThrow(/maxRuns must be a positive number/);
     expect(() => createReplayBuffer({ ttlMs: Number.NaN })).toThrow(/ttlMs/);
+  });
+
+  it('drops a page that stops reading once it is half the buffer behind: it resumes from the buffer', async () => {
+    // 400 text deltas of about 100 bytes a frame (Greek letters: 2 UTF-8 bytes a character).
+    const words = Array.from({ length: 400 }, (_, index) => `λόγος${index} `);
+    let emitted: () => void = () => {};
+    const allEmitted = new Promise<void>((resolve) => (emitted = resolve));
+    const source = {
+      async *[Symbol.asyncIterator]() {
+        for (const text of words) yield { type: 'text-delta', path: [], stepNumber: 1, text };
+        emitted();
+      },
+      abort() {},
+    } as unknown as AgentEventSource;
+    const replay = createReplayBuffer({ maxBytesPerRun: 64 * 1024 });
+    const response = toEventStreamResponse(source, { replay, runId: 'slow', heartbeatMs: 0 });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    // The page reads `start`, then nothing while the whole run goes out.
+    let text = decoder.decode((await reader.read()).value, { stream: true });
+    await allEmitted;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    const before = parseSse(text).events;
+    // Dropped: its body ended before `finish`, so it resumes (its unread frames were let go).
+    expect(before.map((event) => event.data.type)).not.toContain('finish');
+    const resumed = replay.resume({
+      headers: resumeHeaders('slow', before.at(-1)?.id as string),
+    }) as Response;
+    expect(resumed.status).toBe(200);
+    const after = parseSse(await readBody(resumed.body as ReadableStream<Uint8Array>)).events;
+    const all = [...before, ...after];
+    expect(all.map((event) => Number(event.id))).toEqual(all.map((_, index) => index));
+    expect(
+      all.flatMap((event) => (event.data.type === 'text-delta' ? [event.data.text] : [])),
+    ).toEqual(words);
+  });
+
+  it('counts the bytes it keeps in UTF-8, as maxBytesPerRun says', async () => {
+    const deltas = Array.from({ length: 10 }, (_, index) => `${index}${'語'.repeat(100)}`);
+    const source = {
+      async *[Symbol.asyncIterator]() {
+        for (const text of deltas) yield { type: 'text-delta', path: [], stepNumber: 1, text };
+      },
+      abort() {},
+    } as unknown as AgentEventSource;
+    const replay = createReplayBuffer({ maxBytesPerRun: 3000 });
+    const response = toEventStreamResponse(source, { replay, runId: 'cjk', heartbeatMs: 0 });
+    const text = await readBody(response.body as ReadableStream<Uint8Array>);
+    // Under 3000 UTF-16 code units, over 3000 bytes: the first deltas are no longer kept.
+    expect(text.length).toBeLessThan(3000);
+    expect(new TextEncoder().encode(text).byteLength).toBeGreaterThan(3000);
+    expect(replay.resume({ headers: resumeHeaders('cjk', '0') })?.status).toBe(410);
   });
 });

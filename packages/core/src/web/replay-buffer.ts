@@ -6,9 +6,13 @@ import { EVENT_STREAM_HEADERS } from './sse-frame.ts';
 export type ReplayBufferOptions = {
   /** Runs kept at once; past it the oldest is forgotten (its page can no longer resume). Default 1000. */
   maxRuns?: number | undefined;
-  /** Events kept per run; past it the oldest are dropped. Default 10,000. */
+  /**
+   * Events kept per run; past it the oldest are dropped. Default 10,000. A page with more than
+   * half of this (or of `maxBytesPerRun`) unread is dropped (its body ends before `finish`) and
+   * resumes from the buffer, so a page that stops reading holds no second copy of the run.
+   */
   maxEventsPerRun?: number | undefined;
-  /** Bytes of frames kept per run; past it the oldest are dropped. Default 4 MB. */
+  /** Bytes (UTF-8) of frames kept per run; past it the oldest are dropped. Default 4 MB. */
   maxBytesPerRun?: number | undefined;
   /** How long an ended run stays resumable. Default 60 s. */
   ttlMs?: number | undefined;
