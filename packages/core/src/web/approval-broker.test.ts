@@ -5,7 +5,7 @@ import { createAgent } from '../agent/create-agent.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { parseSse, type SseEvent } from './__fixtures__/read-sse.ts';
-import { createApprovalBroker } from './approval-broker.ts';
+import { approvalBrokerInternals, createApprovalBroker } from './approval-broker.ts';
 import { toEventStreamResponse } from './to-event-stream-response.ts';
 
 /** Reads a body event by event. */
@@ -194,5 +194,38 @@ describe('createApprovalBroker', () => {
     ).rest();
     expect(events.map((event) => event.event)).not.toContain('approval-pending');
     expect(sent).toEqual(['team@example.com']);
+  });
+
+  it('gives the model a deny message it can send: cut between characters, lone surrogates replaced', async () => {
+    const broker = createApprovalBroker();
+    let approvalId = '';
+    approvalBrokerInternals(broker)?.listen({
+      owns: () => true,
+      pending: (approval) => {
+        approvalId = approval.approvalId;
+      },
+      resolved: () => {},
+    });
+    const denyWith = async (message: string) => {
+      const decision = broker.beforeToolCall({
+        signal: new AbortController().signal,
+        rawArgs: {},
+        stepNumber: 1,
+        toolCallId: 'c1',
+        toolName: 'send_email',
+      } as unknown as Parameters<typeof broker.beforeToolCall>[0]);
+      await Promise.resolve();
+      const response = await broker.handleAnswer(
+        new Request('http://localhost/approvals', {
+          method: 'POST',
+          body: JSON.stringify({ approvalId, decision: 'deny', message }),
+        }),
+      );
+      expect(response.status).toBe(204);
+      return ((await decision) as { message: string }).message;
+    };
+    // The 1000-character cut fell inside the emoji: its high half was sent alone.
+    expect(await denyWith(`${'a'.repeat(999)}😀`)).toBe('a'.repeat(999));
+    expect(await denyWith('no \ud800 way \udc00 😀')).toBe('no \ufffd way \ufffd 😀');
   });
 });

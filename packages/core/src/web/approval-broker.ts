@@ -254,6 +254,20 @@ function checkAnswer(value: unknown): BrowserApprovalAnswer {
   return {
     approvalId,
     decision,
-    ...(message === undefined ? {} : { message: message.slice(0, MAX_DENY_MESSAGE) }),
+    ...(message === undefined ? {} : { message: denyMessage(message) }),
   };
+}
+
+/**
+ * The page's reason as the model gets it: at most {@link MAX_DENY_MESSAGE} characters, cut between
+ * characters, with lone surrogates (a cut emoji, a hostile page) as U+FFFD: a lone surrogate is
+ * no character and has no UTF-8 form, so the model's request would carry an invalid escape.
+ */
+function denyMessage(message: string): string {
+  let end = Math.min(message.length, MAX_DENY_MESSAGE);
+  const last = message.charCodeAt(end - 1);
+  if (end < message.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return message
+    .slice(0, end)
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
