@@ -171,7 +171,12 @@ export async function startChatApp({
       return;
     }
     if (request.method === 'POST' && request.url === '/approvals') {
-      const answered = await approvals.handleAnswer(await toWebRequest(request));
+      const body = await readBody(request);
+      if (body === undefined) {
+        sendJson(response, 413, { error: `The body is over ${MAX_BODY} bytes.` });
+        return;
+      }
+      const answered = await approvals.handleAnswer(toWebRequest(request, body));
       response.writeHead(answered.status, Object.fromEntries(answered.headers));
       response.end(Buffer.from(await answered.arrayBuffer()));
       return;
@@ -186,14 +191,17 @@ export async function startChatApp({
         await writeEventStream(response, resumed);
         return;
       }
-      const { message, conversationId } = JSON.parse(await readBody(request)) as {
-        message: string;
-        conversationId?: unknown;
-      };
+      const asked = await readChatRequest(request);
+      if ('error' in asked) {
+        // The page's @gemloop/client shows this text (a 500 with no body said nothing).
+        sendJson(response, asked.status, { error: asked.error });
+        return;
+      }
+      const { message, conversationId } = asked;
       const stream =
-        typeof conversationId === 'string' && CONVERSATION_ID.test(conversationId)
-          ? conversation(conversationId).sendStream(String(message))
-          : agent.stream(String(message));
+        conversationId === undefined
+          ? agent.stream(message)
+          : conversation(conversationId).sendStream(message);
       stream.result.then(
         () => record({ message, outcome: 'completed' }),
         (error: Error) =>
@@ -236,22 +244,75 @@ export async function startChatApp({
   };
 }
 
-/** A request body, at most 16 KB. */
-async function readBody(request: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of request) {
-    body += chunk;
-    if (body.length > MAX_BODY) throw new Error('body too large');
+/** What `POST /chat` asks, or why it cannot be asked (status and a message for the page). */
+export type ChatRequest =
+  | { message: string; conversationId: string | undefined }
+  | { status: 400 | 413; error: string };
+
+/**
+ * Reads `POST /chat`'s body: `{ message, conversationId? }`, a non-empty message (not `undefined`
+ * sent to the model as the text "undefined"). A conversation id of another shape is left out (a
+ * question of its own).
+ */
+export async function readChatRequest(
+  request: AsyncIterable<Uint8Array | string>,
+): Promise<ChatRequest> {
+  const body = await readBody(request);
+  if (body === undefined) return { status: 413, error: `The body is over ${MAX_BODY} bytes.` };
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return {
+      status: 400,
+      error: 'The body must be JSON: { "message": string, "conversationId"?: string }.',
+    };
   }
-  return body;
+  const { message, conversationId } =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  if (typeof message !== 'string' || message.trim() === '') {
+    return {
+      status: 400,
+      error: 'The body must have a "message": the question, a non-empty string.',
+    };
+  }
+  return {
+    message,
+    conversationId:
+      typeof conversationId === 'string' && CONVERSATION_ID.test(conversationId)
+        ? conversationId
+        : undefined,
+  };
 }
 
-/** A node:http request as a web Request (what the broker's handleAnswer takes). */
-async function toWebRequest(request: IncomingMessage): Promise<Request> {
+/**
+ * A request body as text, `undefined` past 16 KB. Decoded once at the end: a chunk decoded alone
+ * turned a character split between two chunks (an emoji, by a proxy or a slow network) into U+FFFD.
+ */
+async function readBody(request: AsyncIterable<Uint8Array | string>): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of request) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    bytes += buffer.byteLength;
+    if (bytes > MAX_BODY) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+}
+
+/** A node:http request and its body as a web Request (what the broker's handleAnswer takes). */
+function toWebRequest(request: IncomingMessage, body: string): Request {
   return new Request(`http://localhost${request.url ?? '/'}`, {
     method: request.method ?? 'POST',
     headers: { 'content-type': request.headers['content-type'] ?? 'application/json' },
-    body: await readBody(request),
+    body,
   });
 }
 
