@@ -15,6 +15,7 @@ import { type ChatSession, createChatSession, createMemoryHistoryStore } from '@
 import { createApprovalBroker, createReplayBuffer, writeEventStream } from '@gemloop/core/web';
 import { build } from 'esbuild';
 import { z } from 'zod';
+import { listen } from '../lib/listen.ts';
 
 /** What a run ended with on the server (the Chromium test checks a stopped run was aborted). */
 export type ServerRun = { message: string; outcome: 'completed' | 'aborted' | 'failed' };
@@ -67,7 +68,8 @@ export async function startChatApp({
 }: {
   gemini: Gemini;
   model: string;
-  port?: number;
+  /** A number, or the `--port` flag's text (checked). */
+  port?: number | string;
   page?: ChatPage;
 }): Promise<ChatApp> {
   // The page's script, bundled once: @gemloop/client and eventsource-parser (and React for the
@@ -217,7 +219,7 @@ export async function startChatApp({
     response.writeHead(404).end();
   }
 
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listen(server, port);
   const { port: actual } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${actual}/`,

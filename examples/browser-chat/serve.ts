@@ -12,7 +12,7 @@ import { scriptedModel } from './scripted-model.ts';
 
 await run(
   async ({ gemini, model, flags }) => {
-    const app = await startChatApp({ gemini, model, port: Number(flags.port ?? 8788) });
+    const app = await startChatApp({ gemini, model, port: flags.port ?? 8788 });
     console.log(`Open ${app.url} (Ctrl-C stops the server).`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDurableRuns } from '@gemloop/dbos';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
+import { listen } from '../lib/listen.ts';
 import { run } from '../lib/run.ts';
 import { siblingScript } from '../lib/sibling-script.ts';
 import { FLEET_SCRIPT } from './agents.ts';
@@ -60,8 +61,7 @@ await run(
     const server = createFleetServer(runs);
     try {
       await Promise.all([startWorker('worker-a'), startWorker('worker-b')]);
-      const port = flags.port === undefined ? (flags.demo === true ? 0 : 8787) : Number(flags.port);
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      await listen(server, flags.port ?? (flags.demo === true ? 0 : 8787));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       console.log(`Workers: worker-a, worker-b. HTTP: ${base}`);
       if (flags.demo === true) {

@@ -17,7 +17,7 @@ await run(
     const app = await startChatApp({
       gemini,
       model,
-      port: Number(flags.port ?? 8789),
+      port: flags.port ?? 8789,
       page: REACT_PAGE,
     });
     console.log(`Open ${app.url} (Ctrl-C stops the server).`);
