@@ -24,7 +24,19 @@ const getWeather = defineTool({
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const question = new URL(request.url).searchParams.get('q');
-    if (question === null) return new Response('Ask with ?q=...', { status: 400 });
+    // An empty question is no request the API takes: say so instead of sending it.
+    if (question === null || question.trim() === '') {
+      return new Response('Ask with ?q=... (a question, not empty)', { status: 400 });
+    }
+    // Without the secret createGemini() throws, which a Worker answers as a bare "exception".
+    if (typeof env.GEMINI_API_KEY !== 'string' || env.GEMINI_API_KEY === '') {
+      return new Response(
+        'The worker has no GEMINI_API_KEY: npx wrangler secret put GEMINI_API_KEY',
+        {
+          status: 500,
+        },
+      );
+    }
     // Workers have no process.env: pass the key (and any base URL) from the bindings.
     const gemini = createGemini({
       apiKey: env.GEMINI_API_KEY,
