@@ -1,3 +1,4 @@
+import { ApiCallError } from '../errors/api-call-error.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import {
   type ModelCallEntry,
@@ -5,7 +6,11 @@ import {
   modelCallEntryOf,
 } from '../http/model-call-entry.ts';
 import type { Content } from '../wire/content.ts';
-import type { CreateInteractionRequest } from '../wire/interaction.ts';
+import type {
+  CreateInteractionRequest,
+  Interaction,
+  InteractionEvent,
+} from '../wire/interaction.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { InteractionsBackground } from './agent-api.ts';
@@ -73,7 +78,20 @@ export function createInteractionsEntry(
     }
   };
 
-  const prepare = (request: GenerateContentRequest) => {
+  /**
+   * Forgets every history `id` answered: the server no longer holds it (deleted, or past the
+   * API's retention), so those histories are sent whole again.
+   */
+  const forget = (id: string): void => {
+    for (const [hash, held] of remembered) if (held === id) remembered.delete(hash);
+  };
+
+  /**
+   * The create body of `request` and what to remember once it is answered. `previous` is the
+   * interaction the body continues (`previous_interaction_id`), when it continues one; `whole`
+   * sends the whole history instead (that interaction was gone).
+   */
+  const prepare = (request: GenerateContentRequest, whole = false): Prepared => {
     const contents = toContents(request.contents);
     const token = request.continuationToken;
     const stopped = token === undefined || !options.store ? undefined : continuations.get(token);
@@ -95,7 +113,7 @@ export function createInteractionsEntry(
     const hashes = prefixHashes(contents);
     let from = 0;
     let previous: string | undefined;
-    if (options.store) {
+    if (options.store && !whole) {
       // The newest `[...sent, answer, ...new]`: `sent` is a history an interaction answered (its
       // hash remembered), `answer` the model content the agent made of that answer (whatever
       // shape its folding gave it: the server holds the answer itself).
@@ -118,45 +136,81 @@ export function createInteractionsEntry(
       // A history is answered only once its decode finished.
       if (next === undefined && hashes.length > 0) remember(hashes.at(-1) as string, interactionId);
     };
-    return { body, settle };
+    return { body, settle, previous };
+  };
+
+  /**
+   * Sends `prepared` with `send`; when the interaction it continues is gone (a 404 for its
+   * create: deleted, or past the API's retention), forgets it and sends the whole history once.
+   */
+  const answer = async (
+    request: GenerateContentRequest,
+    prepared: Prepared,
+    send: (body: CreateInteractionRequest) => Promise<Interaction>,
+  ): Promise<{ interaction: Interaction; prepared: Prepared }> => {
+    try {
+      return { interaction: await send(prepared.body), prepared };
+    } catch (error) {
+      if (prepared.previous === undefined || !isPreviousGone(error)) throw error;
+      forget(prepared.previous);
+      const whole = prepare(request, true);
+      return { interaction: await send(whole.body), prepared: whole };
+    }
   };
 
   return {
     async generate({ request, callOptions }) {
       const record = new ModelCallRecord();
-      const { body, settle } = prepare(request);
       const options = recording(callOptions, record);
-      const interaction =
+      const { interaction, prepared } = await answer(request, prepare(request), (body) =>
         background === undefined
-          ? await interactions.create(body, options)
-          : await runInBackground(backend, body, options, background);
+          ? interactions.create(body, options)
+          : runInBackground(backend, body, options, background),
+      );
       const response = toGenerateContentResponse(interaction);
-      settle(interaction.id, continuationTokenOf(interaction));
+      prepared.settle(interaction.id, continuationTokenOf(interaction));
       record.interactionId = interaction.id;
       return { response, record };
     },
     stream({ request, callOptions }) {
       const record = new ModelCallRecord();
-      const { body, settle } = prepare(request);
-      const callOptionsRecorded = recording(callOptions, record);
+      let prepared = prepare(request);
+      const options = recording(callOptions, record);
       const settleAndRecord = (interactionId: string, next?: string): void => {
         record.interactionId = interactionId;
-        settle(interactionId, next);
+        prepared.settle(interactionId, next);
       };
       if (background !== undefined) {
-        return {
-          stream: finishedInBackground(
-            backend,
-            body,
-            callOptionsRecorded,
-            background,
-            settleAndRecord,
-          ),
-          record,
+        // Nothing streams while the interaction runs (its polls answer whole interactions), then
+        // its answer comes as one chunk, the same response a unary call gets, so the agent's
+        // fold, events and history match a unary run's.
+        const finished = async function* (): AsyncGenerator<GenerateContentResponse> {
+          const answered = await answer(request, prepared, (body) =>
+            runInBackground(backend, body, options, background),
+          );
+          prepared = answered.prepared;
+          yield toGenerateContentResponse(answered.interaction);
+          settleAndRecord(answered.interaction.id, continuationTokenOf(answered.interaction));
         };
+        return { stream: finished(), record };
       }
-      const events = interactions.stream(body, callOptionsRecorded);
-      return { stream: toGenerateContentChunks(events, settleAndRecord), record };
+      const events = async function* (): AsyncGenerator<InteractionEvent> {
+        let delivered = false;
+        try {
+          for await (const event of interactions.stream(prepared.body, options)) {
+            delivered = true;
+            yield event;
+          }
+          return;
+        } catch (error) {
+          // Only a refused create (before any event) is sent again, whole (see `answer`).
+          if (delivered || prepared.previous === undefined || !isPreviousGone(error)) throw error;
+        }
+        forget(prepared.previous);
+        prepared = prepare(request, true);
+        yield* interactions.stream(prepared.body, options);
+      };
+      return { stream: toGenerateContentChunks(events(), settleAndRecord), record };
     },
     resumeFrom(contents, interactionId) {
       if (!options.store) return;
@@ -174,23 +228,6 @@ export function createInteractionsEntry(
   };
 }
 
-/**
- * A streamed call run in the background: nothing streams while the interaction runs (its polls
- * answer whole interactions), then its answer comes as one chunk, the same response a unary call
- * gets, so the agent's fold, events and history match a unary run's.
- */
-async function* finishedInBackground(
-  backend: ReturnType<typeof interactionsBackendOf>,
-  body: CreateInteractionRequest,
-  options: CallOptions,
-  background: InteractionsBackground,
-  settle: (id: string, next?: string) => void,
-): AsyncGenerator<GenerateContentResponse> {
-  const interaction = await runInBackground(backend, body, options, background);
-  yield toGenerateContentResponse(interaction);
-  settle(interaction.id, continuationTokenOf(interaction));
-}
-
 /** The call options with `onResponse` filling `record` before the caller's own is told. */
 function recording(options: CallOptions, record: ModelCallRecord): CallOptions {
   const own = options.onResponse;
@@ -201,6 +238,25 @@ function recording(options: CallOptions, record: ModelCallRecord): CallOptions {
       own?.(info);
     },
   };
+}
+
+/** What `prepare` makes of a request. */
+type Prepared = {
+  body: CreateInteractionRequest;
+  settle: (interactionId: string, next?: string) => void;
+  previous?: string | undefined;
+};
+
+/**
+ * Whether a create that named `previous_interaction_id` was refused because that interaction is
+ * gone: a 404 for the create itself (not for a poll of a background interaction it created).
+ */
+function isPreviousGone(error: unknown): boolean {
+  return (
+    ApiCallError.isInstance(error) &&
+    error.status === 404 &&
+    (error.method === 'interactions.create' || error.method === 'interactions.stream')
+  );
 }
 
 function toContents(contents: GenerateContentRequest['contents']): Content[] {
