@@ -202,6 +202,43 @@ describe('interactions: stream', () => {
     expect(StreamError.isInstance(error)).toBe(true);
     expect(urls).toEqual(['http://127.0.0.1:9/v1beta/interactions?alt=sse']);
   });
+  it('refuses a stream that names another interaction (a reconnect answered with the events of another)', async () => {
+    const urls: string[] = [];
+    const event = (id: string, eventId: string, extra: object) =>
+      `data: ${JSON.stringify({ event_id: eventId, ...extra, interaction: { id, status: 'in_progress' } })}\n\n`;
+    const interactions = createInteractions(
+      createGemini({
+        baseUrl: 'http://127.0.0.1:9/v1beta',
+        apiKey: 'test-key',
+        retry: false,
+        fetch: async (url) => {
+          urls.push(String(url));
+          // First the stream of `iA`, cut inside its second event; then a reconnect to `iA`
+          // answered with the stream of `iB` (a proxy's cache, a load balancer's mix-up).
+          const body =
+            urls.length === 1
+              ? `${event('iA', 'e1', { event_type: 'interaction.created' })}data: {"event_type":"st`
+              : `${event('iB', 'x1', { event_type: 'interaction.created' })}${event('iB', 'x2', { event_type: 'interaction.completed' })}`;
+          return new Response(body, {
+            status: 200,
+            headers: { 'content-type': 'text/event-stream' },
+          });
+        },
+      }),
+    );
+    const seen: InteractionEvent[] = [];
+    const error = await (async () => {
+      for await (const item of interactions.stream({ model: MODEL, input: 'hello' }))
+        seen.push(item);
+    })().catch((caught: unknown) => caught);
+    expect(urls[1]).toContain('/interactions/iA?');
+    // Nothing of `iB` reaches the caller: its text would join `iA`'s, its id the agent's history.
+    expect(seen.map((item) => item.event_id)).toEqual(['e1']);
+    expect(StreamError.isInstance(error)).toBe(true);
+    expect((error as StreamError).reason).toBe('invalid-chunk');
+    expect((error as StreamError).chunksDelivered).toBe(1);
+    expect((error as Error).message).toMatch(/interaction iA sent an event of interaction iB/);
+  });
 });
 
 describe('interactions: background and built-in agents', () => {

@@ -227,6 +227,7 @@ async function* resumeOnDrop(options: {
   const { client, call, method, maxReconnects, onReconnect } = options;
   let { id, lastEventId } = options.known;
   let reconnects = 0;
+  let delivered = 0;
   let request = options.first;
   for (;;) {
     // Loaded by the first stream, not at import: it pulls in the request path and the SSE parser,
@@ -236,8 +237,10 @@ async function* resumeOnDrop(options: {
     );
     try {
       for await (const event of await source) {
+        refuseOtherInteraction(event, id, delivered);
         if (id === undefined) id = interactionIdOf(event);
         if (typeof event.event_id === 'string') lastEventId = event.event_id;
+        delivered++;
         yield event;
       }
       return;
@@ -276,6 +279,32 @@ function interactionIdOf(event: InteractionEvent): string | undefined {
       ? interaction.id
       : (event as { interaction_id?: unknown }).interaction_id;
   return typeof id === 'string' && INTERACTION_ID.test(id) ? id : undefined;
+}
+
+/**
+ * Throws when `event` names an interaction other than `id`, the one this stream is of: a
+ * reconnect (or a resume) answered with another interaction's events (a proxy's cache, a mix-up
+ * behind a load balancer) would join that interaction's text to this one's, and give the caller
+ * its id to continue from.
+ */
+function refuseOtherInteraction(
+  event: InteractionEvent,
+  id: string | undefined,
+  delivered: number,
+): void {
+  if (id === undefined) return;
+  const interaction = (event as { interaction?: { id?: unknown } }).interaction;
+  const named =
+    typeof interaction?.id === 'string'
+      ? interaction.id
+      : (event as { interaction_id?: unknown }).interaction_id;
+  if (typeof named !== 'string' || named === id) return;
+  throw new StreamError({
+    reason: 'invalid-chunk',
+    chunksDelivered: delivered,
+    event: JSON.stringify(event),
+    message: `The stream of interaction ${id} sent an event of interaction ${named.slice(0, 100)}: the server answered with another interaction's events, so the stream stops here. Start the call again.`,
+  });
 }
 
 function checkId(id: unknown): string {
