@@ -62,6 +62,24 @@ const backends: Array<[string, AgentApi]> = [
 ];
 
 describe.each(backends)('the agent on %s', (_name, api) => {
+  it("sends a user's image with the question", async () => {
+    // What the fake's model reads, whichever API carried it.
+    const seen: unknown[] = [];
+    const { gemini } = await serve({
+      script: (request) => {
+        seen.push(request.body.contents?.at(-1)?.parts);
+        return turn.text('A cat.');
+      },
+    });
+    const image = { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } };
+    const result = await createAgent({ gemini, model: MODEL, api }).run([
+      { text: 'What is this?' },
+      image,
+    ]);
+    expect(result.text).toBe('A cat.');
+    expect(seen).toEqual([[{ text: 'What is this?' }, image]]);
+  });
+
   it('runs a parallel tool round trip, unary', async () => {
     const { gemini } = await serve({ script: script() });
     const result = await createAgent({ gemini, model: MODEL, tools: [weather], api }).run(

@@ -1,4 +1,4 @@
-import type { Content } from '../wire/content.ts';
+import type { Content, Part } from '../wire/content.ts';
 import type { CreateInteractionRequest, InteractionStep } from '../wire/interaction.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 
@@ -64,7 +64,7 @@ function toInteractionSteps(content: Content): InteractionStep[] {
   const steps: InteractionStep[] = [];
   const parts = content.parts ?? [];
   if (content.role === 'model') {
-    let text = '';
+    const output: Json[] = [];
     for (const part of parts) {
       if (part.thought === true) {
         steps.push({
@@ -79,24 +79,68 @@ function toInteractionSteps(content: Content): InteractionStep[] {
           arguments: part.functionCall.args ?? {},
           ...(part.thoughtSignature !== undefined ? { signature: part.thoughtSignature } : {}),
         });
-      } else if (typeof part.text === 'string') text += part.text;
+      } else if (typeof part.text === 'string') {
+        // The text of a turn is one piece (as the API answers it), media kept in its place.
+        const last = output.at(-1);
+        if (last?.['type'] === 'text') last['text'] = `${last['text'] as string}${part.text}`;
+        else if (part.text !== '') output.push({ type: 'text', text: part.text });
+      } else {
+        const media = toMediaContent(part);
+        if (media !== undefined) output.push(media);
+      }
     }
-    if (text !== '') steps.push({ type: 'model_output', content: [{ type: 'text', text }] });
+    if (output.length > 0) steps.push({ type: 'model_output', content: output });
     return steps;
   }
-  const texts: Array<{ type: string; text: string }> = [];
+  const input: Json[] = [];
   for (const part of parts) {
     if (part.functionResponse !== undefined) {
+      const response = part.functionResponse;
+      const media = (response.parts ?? []).flatMap((piece) => toMediaContent(piece) ?? []);
       steps.push({
         type: 'function_result',
-        call_id: part.functionResponse.id ?? part.functionResponse.name,
-        name: part.functionResponse.name,
-        result: part.functionResponse.response,
+        call_id: response.id ?? response.name,
+        name: response.name,
+        // A result with media (a computer use screenshot) is a list of contents: the response
+        // object goes first, as its JSON text.
+        result:
+          media.length === 0
+            ? response.response
+            : [{ type: 'text', text: JSON.stringify(response.response ?? {}) }, ...media],
       });
-    } else if (typeof part.text === 'string') texts.push({ type: 'text', text: part.text });
+    } else if (typeof part.text === 'string') input.push({ type: 'text', text: part.text });
+    else {
+      const media = toMediaContent(part);
+      if (media !== undefined) input.push(media);
+    }
   }
-  if (texts.length > 0) steps.unshift({ type: 'user_input', content: texts });
+  if (input.length > 0) steps.unshift({ type: 'user_input', content: input });
   return steps;
+}
+
+/**
+ * An `inlineData` or `fileData` part as the Interactions content of its kind (`image`, `audio`,
+ * `video`, else `document`), with `data` or `uri` and `mime_type`.
+ */
+function toMediaContent(part: Pick<Part, 'inlineData' | 'fileData'>): Json | undefined {
+  const inline = part.inlineData;
+  if (inline !== undefined && typeof inline.data === 'string') {
+    return { type: mediaType(inline.mimeType), data: inline.data, mime_type: inline.mimeType };
+  }
+  const file = part.fileData;
+  if (file !== undefined && typeof file.fileUri === 'string') {
+    return {
+      type: mediaType(file.mimeType),
+      uri: file.fileUri,
+      ...(typeof file.mimeType === 'string' ? { mime_type: file.mimeType } : {}),
+    };
+  }
+  return undefined;
+}
+
+function mediaType(mimeType: unknown): string {
+  const kind = typeof mimeType === 'string' ? mimeType.split('/')[0]?.toLowerCase() : undefined;
+  return kind === 'image' || kind === 'audio' || kind === 'video' ? kind : 'document';
 }
 
 /** One `generateContent` tool as Interactions tools (`type: 'function'`, built-in tools by type). */
@@ -114,8 +158,35 @@ function toInteractionTools(tool: unknown): unknown[] {
         declaration['parameters'] ?? { type: 'object' },
     });
   }
+  const computerUse = value['computerUse'] as Json | undefined;
+  if (computerUse !== undefined && computerUse !== null) out.push(toComputerUseTool(computerUse));
   if (value['googleSearch'] !== undefined) out.push({ type: 'google_search' });
   if (value['codeExecution'] !== undefined) out.push({ type: 'code_execution' });
   if (value['urlContext'] !== undefined) out.push({ type: 'url_context' });
   return out;
+}
+
+/**
+ * The computer use tool as the Interactions API declares it: `environment` `browser`, `mobile` or
+ * `desktop` (`ENVIRONMENT_BROWSER` on `generateContent`), the safety policies in lower case.
+ */
+function toComputerUseTool(config: Json): Json {
+  const tool: Json = { type: 'computer_use' };
+  const environment = config['environment'];
+  if (typeof environment === 'string' && environment !== 'ENVIRONMENT_UNSPECIFIED') {
+    tool['environment'] = environment.replace(/^ENVIRONMENT_/, '').toLowerCase();
+  }
+  if (config['excludedPredefinedFunctions'] !== undefined) {
+    tool['excluded_predefined_functions'] = config['excludedPredefinedFunctions'];
+  }
+  if (config['enablePromptInjectionDetection'] !== undefined) {
+    tool['enable_prompt_injection_detection'] = config['enablePromptInjectionDetection'];
+  }
+  const policies = config['disabledSafetyPolicies'];
+  if (Array.isArray(policies)) {
+    tool['disabled_safety_policies'] = policies.map((policy) =>
+      typeof policy === 'string' ? policy.toLowerCase() : policy,
+    );
+  }
+  return tool;
 }

@@ -40,6 +40,10 @@ export function toInteractionContents(
       for (const piece of item['content'] as unknown[]) {
         if (isJsonObject(piece) && typeof piece['text'] === 'string')
           parts.push({ text: piece['text'] });
+        else if (isJsonObject(piece)) {
+          const media = toMediaPart(piece);
+          if (media !== undefined) parts.push(media);
+        }
       }
     } else if (type === 'function_result') {
       const callId = item['call_id'];
@@ -101,4 +105,19 @@ export function toInteractionTools(tools: unknown): Json[] {
     else if (tool['type'] === 'url_context') out.push({ urlContext: {} });
   }
   return declarations.length > 0 ? [{ functionDeclarations: declarations }, ...out] : out;
+}
+
+const MEDIA = new Set(['image', 'audio', 'video', 'document']);
+
+/** An image, audio, video or document content as the `generateContent` part it stands for. */
+function toMediaPart(piece: Json): Json | undefined {
+  if (!MEDIA.has(String(piece['type']))) return undefined;
+  const mimeType = piece['mime_type'];
+  if (typeof piece['data'] === 'string') {
+    return { inlineData: { mimeType, data: piece['data'] } };
+  }
+  if (typeof piece['uri'] === 'string') {
+    return { fileData: { ...(mimeType === undefined ? {} : { mimeType }), fileUri: piece['uri'] } };
+  }
+  return undefined;
 }
