@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
+import { ModelCallError } from '../agent/errors/model-call-error.ts';
+import { InteractionFailedError } from '../errors/files-and-batches/interaction-failed-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { interactionsApi } from './interactions-api.ts';
 
@@ -118,4 +120,57 @@ describe('the Interactions backend against a stream cut cleanly', () => {
     expect((await next.result).text).toBe('Again.');
     expect(sent[1]?.['previous_interaction_id']).toBeUndefined();
   });
+});
+
+describe('the Interactions backend when the interaction fails', () => {
+  const failed = {
+    id: 'i1',
+    status: 'failed',
+    steps: [{ type: 'model_output', content: [{ type: 'text', text: 'The ans' }] }],
+    usage: { total_input_tokens: 5, total_output_tokens: 2, total_tokens: 7 },
+  };
+  const streamed = [
+    { event_type: 'interaction.created', interaction: { id: 'i1', status: 'in_progress' } },
+    { event_type: 'step.delta', index: 0, delta: { type: 'text', text: 'The ans' } },
+    {
+      event_type: 'interaction.completed',
+      interaction: { ...failed, error: { message: 'The model stopped.' } },
+    },
+  ];
+
+  it.each([
+    ['unary', JSON.stringify(failed), 'application/json'],
+    [
+      'streamed',
+      streamed.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(''),
+      'text/event-stream',
+    ],
+  ])(
+    'fails the %s step with InteractionFailedError, as a background call does, not as an answer',
+    async (mode, body, type) => {
+      const agent = createAgent({
+        gemini: serverOf(body, type),
+        model: 'gemini-2.5-flash',
+        api: interactionsApi(),
+      });
+      const run = async () => {
+        if (mode === 'unary') return agent.run('Hi');
+        const stream = agent.stream('Hi');
+        for await (const _event of stream) {
+          // drained
+        }
+        return stream.result;
+      };
+      const error = await run().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(ModelCallError.isInstance(error)).toBe(true);
+      const cause = (error as ModelCallError).cause;
+      expect(InteractionFailedError.isInstance(cause)).toBe(true);
+      expect(cause).toMatchObject({ interactionId: 'i1', status: 'failed' });
+      // What the failed interaction was billed is counted.
+      expect((error as ModelCallError).run.usage.totalTokenCount).toBe(7);
+    },
+  );
 });

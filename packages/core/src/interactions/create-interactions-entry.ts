@@ -1,4 +1,6 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
+import { InteractionFailedError } from '../errors/files-and-batches/interaction-failed-error.ts';
+import { attachPartialUsage } from '../errors/partial-usage.ts';
 import type { CallOptions, Gemini } from '../http/gemini.ts';
 import {
   type ModelCallEntry,
@@ -18,7 +20,7 @@ import { interactionsBackendOf } from './interactions-backend.ts';
 import { prefixHashes } from './prefix-hashes.ts';
 import { runInBackground } from './run-in-background.ts';
 import { toCreateInteractionRequest } from './to-create-interaction-request.ts';
-import { toGenerateContentChunks } from './to-generate-content-chunks.ts';
+import { ENDED_WITHOUT_ANSWER, toGenerateContentChunks } from './to-generate-content-chunks.ts';
 import { continuationTokenOf, toGenerateContentResponse } from './to-generate-content-response.ts';
 
 /** How an agent runs on the Interactions API (`api: interactionsApi()`). @internal */
@@ -168,6 +170,17 @@ export function createInteractionsEntry(
           : runInBackground(backend, body, options, background),
       );
       const response = toGenerateContentResponse(interaction);
+      if (ENDED_WITHOUT_ANSWER.has(interaction.status)) {
+        // As a background call's (runInBackground), with what it was billed.
+        throw attachPartialUsage(
+          new InteractionFailedError({
+            interactionId: interaction.id,
+            status: interaction.status,
+            error: interaction['error'],
+          }),
+          response.usageMetadata,
+        );
+      }
       prepared.settle(interaction.id, continuationTokenOf(interaction));
       record.interactionId = interaction.id;
       return { response, record };

@@ -1,3 +1,5 @@
+import { InteractionFailedError } from '../errors/files-and-batches/interaction-failed-error.ts';
+import { attachPartialUsage } from '../errors/partial-usage.ts';
 import { isJsonObject } from '../history/part-fields.ts';
 import type { Part } from '../wire/content.ts';
 import type { InteractionEvent } from '../wire/interaction.ts';
@@ -12,6 +14,12 @@ type Json = Record<string, unknown>;
 
 /** The statuses of an interaction still running: a stream that ends in one was cut. */
 const RUNNING = new Set(['queued', 'in_progress']);
+/**
+ * The statuses of an interaction that ended with no answer: `failed`, or `cancelled` by someone
+ * other than the run (a run that stops itself throws its own error first).
+ * @internal
+ */
+export const ENDED_WITHOUT_ANSWER: ReadonlySet<string> = new Set(['failed', 'cancelled']);
 
 /**
  * The events of a streamed interaction as `generateContent` chunks: text deltas as text parts,
@@ -38,6 +46,7 @@ export async function* toGenerateContentChunks(
   let ended = false;
   let token: string | undefined;
   let usage: unknown;
+  let failure: unknown;
   for await (const event of events) {
     const value = event as Json;
     switch (event.event_type) {
@@ -72,6 +81,7 @@ export async function* toGenerateContentChunks(
         ended = !RUNNING.has(status);
         if (typeof value['continuation_token'] === 'string') token = value['continuation_token'];
         if (value['usage'] !== undefined) usage = value['usage'];
+        if (value['error'] !== undefined) failure = value['error'];
         break;
       case 'interaction.completed': {
         const interaction = isJsonObject(value['interaction']) ? value['interaction'] : {};
@@ -81,11 +91,20 @@ export async function* toGenerateContentChunks(
           token = interaction['continuation_token'];
         }
         if (interaction['usage'] !== undefined) usage = interaction['usage'];
+        if (interaction['error'] !== undefined) failure = interaction['error'];
         break;
       }
       default:
         break;
     }
+  }
+  const usageMetadata = toUsageMetadata(usage);
+  if (ended && ENDED_WITHOUT_ANSWER.has(status)) {
+    // As a background call's: what was shown of it is no answer the run can go on from.
+    throw attachPartialUsage(
+      new InteractionFailedError({ interactionId: id ?? '', status, error: failure }),
+      usageMetadata,
+    );
   }
   const extra: Json = {};
   // Without it, no finish reason: the agent reads the step as interrupted (as a cut
@@ -97,7 +116,6 @@ export async function* toGenerateContentChunks(
     extra['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: grounding };
   }
   const last = chunk([], extra);
-  const usageMetadata = toUsageMetadata(usage);
   if (usageMetadata !== undefined) last.usageMetadata = usageMetadata;
   yield last;
   if (ended && id !== undefined) settle(id, status === 'requires_continuation' ? token : undefined);

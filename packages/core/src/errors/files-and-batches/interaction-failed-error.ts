@@ -1,10 +1,10 @@
 import { GemloopError } from '../gemloop-error.ts';
 
 /**
- * A background interaction of an agent's model call ended without an answer: `failed`, or
- * `cancelled` by someone other than the run (another process, the console). The run cannot go on
- * from it; start the run again. A run that stops itself (aborted, timed out, a durable run
- * cancelled) throws its own error instead.
+ * The interaction of an agent's model call (unary, streamed or in the background) ended without
+ * an answer: `failed`, or `cancelled` by someone other than the run (another process, the
+ * console). The run cannot go on from it; start the run again. A run that stops itself
+ * (aborted, timed out, a durable run cancelled) throws its own error instead.
  */
 export class InteractionFailedError extends GemloopError {
   override readonly code = 'interaction-failed';
@@ -20,7 +20,7 @@ export class InteractionFailedError extends GemloopError {
     const message = (options.error as { message?: unknown } | undefined)?.message;
     const detail = typeof message === 'string' ? `: ${message.slice(0, 1000)}` : '';
     super({
-      message: `Background interaction ${options.interactionId.slice(0, 512)} ended ${options.status.slice(0, 100)}${detail}, with no answer for the run.`,
+      message: `Interaction ${options.interactionId.slice(0, 512)} ended ${options.status.slice(0, 100)}${detail}, with no answer for the run.`,
     });
     this.interactionId = options.interactionId;
     this.status = options.status;
