@@ -80,6 +80,24 @@ describe.each(backends)('the agent on %s', (_name, api) => {
     expect(seen).toEqual([[{ text: 'What is this?' }, image]]);
   });
 
+  it('prices the cached part of the prompt at the cached rate', async () => {
+    const { gemini } = await serve({
+      script: [
+        turn.text('Hi.', {
+          usage: {
+            promptTokenCount: 100_000,
+            cachedContentTokenCount: 90_000,
+            candidatesTokenCount: 10,
+          },
+        }),
+      ],
+    });
+    const result = await createAgent({ gemini, model: 'gemini-2.5-flash', api }).run('Hi');
+    expect(result.usage.cachedContentTokenCount).toBe(90_000);
+    // 10,000 tokens at $0.30/M and 90,000 at $0.03/M, and 10 output tokens at $2.50/M.
+    expect(result.cost).toMatchObject({ input: '0.003', cachedInput: '0.0027' });
+  });
+
   it('runs a parallel tool round trip, unary', async () => {
     const { gemini } = await serve({ script: script() });
     const result = await createAgent({ gemini, model: MODEL, tools: [weather], api }).run(

@@ -42,7 +42,9 @@ export function toGenerateContentResponse(interaction: Interaction): GenerateCon
 }
 
 /**
- * An interaction's `usage` as `usageMetadata` (a count that is not a safe count is 0).
+ * An interaction's `usage` as `usageMetadata` (a count that is not a safe count is 0): the cached
+ * and tool-use counts and the prompt's modalities too, which the cost reads (cached tokens at the
+ * cached rate, audio at the audio rate). Counts the interaction did not report are left out.
  * @internal
  */
 export function toUsageMetadata(usage: unknown): GenerateContentResponse['usageMetadata'] {
@@ -52,11 +54,25 @@ export function toUsageMetadata(usage: unknown): GenerateContentResponse['usageM
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
   };
   const thoughts = count('total_thought_tokens');
+  const cached = count('total_cached_tokens');
+  const toolUse = count('total_tool_use_tokens');
+  const modalities = records(usage['input_tokens_by_modality']).flatMap((item) => {
+    const tokens = item['tokens'];
+    return typeof item['modality'] === 'string' &&
+      typeof tokens === 'number' &&
+      Number.isSafeInteger(tokens) &&
+      tokens >= 0
+      ? [{ modality: item['modality'].toUpperCase(), tokenCount: tokens }]
+      : [];
+  });
   return {
     promptTokenCount: count('total_input_tokens'),
+    ...(cached > 0 ? { cachedContentTokenCount: cached } : {}),
+    ...(toolUse > 0 ? { toolUsePromptTokenCount: toolUse } : {}),
     candidatesTokenCount: count('total_output_tokens'),
     ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}),
     totalTokenCount: count('total_tokens'),
+    ...(modalities.length > 0 ? { promptTokensDetails: modalities } : {}),
   } as GenerateContentResponse['usageMetadata'];
 }
 

@@ -99,6 +99,13 @@ export async function runFakeInteraction(
     total_output_tokens: usage?.['candidatesTokenCount'] ?? 0,
     total_thought_tokens: usage?.['thoughtsTokenCount'] ?? 0,
     total_tokens: usage?.['totalTokenCount'] ?? 0,
+    // Reported as the API reports them (`@google/genai` 2.32.0 `Usage`), when there are any.
+    ...(usage?.['cachedContentTokenCount'] === undefined
+      ? {}
+      : { total_cached_tokens: usage['cachedContentTokenCount'] }),
+    ...(usage?.['toolUsePromptTokenCount'] === undefined
+      ? {}
+      : { total_tool_use_tokens: usage['toolUsePromptTokenCount'] }),
   };
   interaction.steps = steps;
   const token = candidate?.['continuationToken'];
