@@ -177,6 +177,17 @@ function toObservationResult(name: string, observation: unknown): ToolResultWith
     });
   }
   const { url, screenshot, response } = observation as ComputerUseObservation;
+  if (
+    response !== undefined &&
+    response !== null &&
+    (typeof response !== 'object' || Array.isArray(response))
+  ) {
+    // Spread, a string or an array would reach the model as `{ "0": ..., "1": ... }`.
+    throw new InvalidArgumentError({
+      argument: 'execute',
+      message: `computerUse execute returned a response for ${name} that is ${Array.isArray(response) ? 'an array' : typeof response}; the response must be an object of fields, such as { error: 'No such button' }.`,
+    });
+  }
   const fields: Record<string, unknown> = { ...(response ?? {}) };
   if (url !== undefined) fields['url'] = url;
   return toolResult({ response: fields, parts: screenshot === undefined ? [] : [screenshot] });
