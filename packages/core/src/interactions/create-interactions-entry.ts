@@ -93,7 +93,11 @@ export function createInteractionsEntry(
    * interaction the body continues (`previous_interaction_id`), when it continues one; `whole`
    * sends the whole history instead (that interaction was gone).
    */
-  const prepare = (request: GenerateContentRequest, whole = false): Prepared => {
+  const prepare = (
+    request: GenerateContentRequest,
+    scope: object | undefined,
+    whole = false,
+  ): Prepared => {
     const contents = toContents(request.contents);
     const token = request.continuationToken;
     const stopped = token === undefined || !options.store ? undefined : continuations.get(token);
@@ -102,7 +106,7 @@ export function createInteractionsEntry(
       // (`@google/genai` 3.1.0 ContinuationInterruptedError: "with store enabled, also pass
       // interactionId as previous_interaction_id and no input").
       const { input: _input, ...rest } = toCreateInteractionRequest(request, [], stopped, true);
-      const hashes = prefixHashes(contents);
+      const hashes = prefixHashes(contents, scope);
       return {
         body: { ...rest, continuation_token: token },
         settle: (interactionId: string, next?: string) => {
@@ -112,7 +116,7 @@ export function createInteractionsEntry(
         },
       };
     }
-    const hashes = prefixHashes(contents);
+    const hashes = prefixHashes(contents, scope);
     let from = 0;
     let previous: string | undefined;
     if (options.store && !whole) {
@@ -147,6 +151,7 @@ export function createInteractionsEntry(
    */
   const answer = async (
     request: GenerateContentRequest,
+    scope: object | undefined,
     prepared: Prepared,
     send: (body: CreateInteractionRequest) => Promise<Interaction>,
   ): Promise<{ interaction: Interaction; prepared: Prepared }> => {
@@ -155,19 +160,23 @@ export function createInteractionsEntry(
     } catch (error) {
       if (prepared.previous === undefined || !isPreviousGone(error)) throw error;
       forget(prepared.previous);
-      const whole = prepare(request, true);
+      const whole = prepare(request, scope, true);
       return { interaction: await send(whole.body), prepared: whole };
     }
   };
 
   return {
-    async generate({ request, callOptions }) {
+    async generate({ request, callOptions, bodyCache }) {
       const record = new ModelCallRecord();
       const options = recording(callOptions, record);
-      const { interaction, prepared } = await answer(request, prepare(request), (body) =>
-        background === undefined
-          ? interactions.create(body, options)
-          : runInBackground(backend, body, options, background),
+      const { interaction, prepared } = await answer(
+        request,
+        bodyCache,
+        prepare(request, bodyCache),
+        (body) =>
+          background === undefined
+            ? interactions.create(body, options)
+            : runInBackground(backend, body, options, background),
       );
       const response = toGenerateContentResponse(interaction);
       if (ENDED_WITHOUT_ANSWER.has(interaction.status)) {
@@ -185,9 +194,9 @@ export function createInteractionsEntry(
       record.interactionId = interaction.id;
       return { response, record };
     },
-    stream({ request, callOptions }) {
+    stream({ request, callOptions, bodyCache }) {
       const record = new ModelCallRecord();
-      let prepared = prepare(request);
+      let prepared = prepare(request, bodyCache);
       const options = recording(callOptions, record);
       const settleAndRecord = (interactionId: string, next?: string): void => {
         record.interactionId = interactionId;
@@ -198,7 +207,7 @@ export function createInteractionsEntry(
         // its answer comes as one chunk, the same response a unary call gets, so the agent's
         // fold, events and history match a unary run's.
         const finished = async function* (): AsyncGenerator<GenerateContentResponse> {
-          const answered = await answer(request, prepared, (body) =>
+          const answered = await answer(request, bodyCache, prepared, (body) =>
             runInBackground(backend, body, options, background),
           );
           prepared = answered.prepared;
@@ -220,7 +229,7 @@ export function createInteractionsEntry(
           if (delivered || prepared.previous === undefined || !isPreviousGone(error)) throw error;
         }
         forget(prepared.previous);
-        prepared = prepare(request, true);
+        prepared = prepare(request, bodyCache, true);
         yield* interactions.stream(prepared.body, options);
       };
       return { stream: toGenerateContentChunks(events(), settleAndRecord), record };

@@ -13,26 +13,37 @@ function hashOf(previous: string, content: unknown): string {
   return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
 }
 
-// A content's chain hash, by the content object and the hash before it: the agent passes the same
-// content objects step after step, so each step hashes only its new contents (O(new), not
-// O(history); measured in bench/src/interactions).
-const chained = new WeakMap<object, { previous: string; hash: string }>();
+// A content's chain hash, by the content object and the hash before it, per scope (one agent run:
+// the `bodyCache` of its model calls): the agent passes the same content objects step after step,
+// so each step hashes only its new contents (O(new), not O(history); measured in
+// bench/src/interactions). Never across runs: a history edited in place between two runs (a
+// secret redacted from an earlier turn) must hash as it is now, as ContentJsonCache serialises it.
+const scopes = new WeakMap<object, WeakMap<object, { previous: string; hash: string }>>();
 
 /**
  * The chain hash of each prefix of `contents` (entry `n` covers contents `0..n`): the key under
- * which the Interactions entry remembers the interaction that answered a history.
+ * which the Interactions entry remembers the interaction that answered a history. Hashes are
+ * reused within `scope` (a run, which never edits a content it sent); without one, all are made.
  * @internal
  */
-export function prefixHashes(contents: Content[]): string[] {
+export function prefixHashes(contents: Content[], scope?: object | undefined): string[] {
+  let chained: WeakMap<object, { previous: string; hash: string }> | undefined;
+  if (scope !== undefined) {
+    chained = scopes.get(scope);
+    if (chained === undefined) {
+      chained = new WeakMap();
+      scopes.set(scope, chained);
+    }
+  }
   const hashes: string[] = [];
   let previous = '';
   for (const content of contents) {
-    const known = chained.get(content);
+    const known = chained?.get(content);
     let hash: string;
     if (known !== undefined && known.previous === previous) hash = known.hash;
     else {
       hash = hashOf(previous, content);
-      chained.set(content, { previous, hash });
+      chained?.set(content, { previous, hash });
     }
     hashes.push(hash);
     previous = hash;
