@@ -118,12 +118,7 @@ function guidance(
     return badKeyGuidance(options.auth, status === 403 || googleStatus === 'PERMISSION_DENIED');
   }
   if (options.notRetriedAfterChunks !== undefined) return afterChunksGuidance(options);
-  if (status === 404) {
-    return (
-      'Check the model name (for example gemini-2.5-flash or models/gemini-2.5-flash) and the ' +
-      'apiVersion; list the models your key can use with gemini.listModels(). Not retried.'
-    );
-  }
+  if (status === 404) return notFoundGuidance(options.method);
   if (status === 429) return quotaGuidance(options);
   if (violations.length > 0) {
     const lines = violations.map(
@@ -276,4 +271,22 @@ function findDetail<T extends GoogleErrorDetail>(
   return details.find(
     (detail) => typeof detail['@type'] === 'string' && detail['@type'].endsWith(suffix),
   ) as T | undefined;
+}
+
+/** A call that names a stored resource by its id (not a model): a get, cancel, delete, resume. */
+const RESOURCE_CALL = /^(interactions|files|batches|caches)\.(?!create$|stream$|list|upload$)/;
+
+/** What a 404 says to check: the model a model call names, or the resource an id names. */
+function notFoundGuidance(method: string): string {
+  const resource = RESOURCE_CALL.exec(method)?.[1];
+  if (resource !== undefined) {
+    return `The ${resource === 'batches' ? 'batch' : resource.slice(0, -1)} this id names does not exist for this key: deleted, expired (past the API's retention), or made with another key or project. Not retried.`;
+  }
+  const model =
+    'Check the model name (for example gemini-2.5-flash or models/gemini-2.5-flash) and the ' +
+    'apiVersion; list the models your key can use with gemini.listModels().';
+  if (method === 'interactions.create' || method === 'interactions.stream') {
+    return `${model} A previous_interaction_id must name an interaction the server still holds (not deleted, nor expired). Not retried.`;
+  }
+  return `${model} Not retried.`;
 }
