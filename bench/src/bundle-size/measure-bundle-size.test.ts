@@ -40,10 +40,13 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * steering `receive()` ended with the run's history, model parts without data left out of the
  * history, a second transfer of one turn answered as not made (+298); tool results that are a
  * `Blob` or a `Response` refused and boxed primitives sent as values, recursive schema ids with
- * `/`, `~` or `%` inlined, any-value and mixed-enum properties typed for the API (+536). Raise it
- * only with a reason in the commit, and update the README's figure.
+ * `/`, `~` or `%` inlined, any-value and mixed-enum properties typed for the API (+536). 110.4 KB
+ * (113,056 bytes) with the second wave's: a prices function's unreadable price an unknown cost, a
+ * cut call's billed usage on its span, and a 404 for a stored resource described as gone rather
+ * than as a wrong model name (+212 of it). Raise it only with a reason in the commit, and update
+ * the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 110.2 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 110.5 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
