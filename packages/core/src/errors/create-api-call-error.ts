@@ -37,6 +37,8 @@ export type CreateApiCallErrorOptions = {
   carriedBy?: ErrorCarrier | undefined;
   /** The raw response text, if any. */
   body?: string | undefined;
+  /** Set when the body did not come whole within this many milliseconds (`body` is what came). */
+  bodyLateAfterMs?: number | undefined;
   /** Already-parsed JSON, when the caller has it (then `body` may be omitted). */
   parsedBody?: unknown;
   responseHeaders?: Headers | Record<string, string> | undefined;
@@ -104,6 +106,7 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     details: parsed.details,
     body,
     contentType: responseHeaders?.['content-type'],
+    bodyLateAfterMs: options.bodyLateAfterMs,
     isRetryable,
     notRetriedAfterChunks: isRetryable && delivered > 0 ? delivered : undefined,
     isDailyQuota,

@@ -14,6 +14,11 @@ export type DescribeApiErrorOptions = {
   /** The raw body, used for an excerpt when it is not a Google error. */
   body: string | undefined;
   contentType: string | undefined;
+  /**
+   * Set when the body did not come whole within this many milliseconds and was not waited for
+   * (`body` holds what came): the message says so rather than calling it empty.
+   */
+  bodyLateAfterMs?: number | undefined;
   isRetryable: boolean;
   /**
    * Set for a transient error event that came after this many chunks of a stream: the client did
@@ -230,13 +235,23 @@ function serverGuidance(options: DescribeApiErrorOptions): string {
   }
 }
 
-function describeRawBody({ body, contentType }: DescribeApiErrorOptions): string | undefined {
-  if (body === undefined || body.trim() === '') return 'the response body was empty';
+function describeRawBody({
+  body,
+  contentType,
+  bodyLateAfterMs,
+}: DescribeApiErrorOptions): string | undefined {
+  const late = bodyLateAfterMs === undefined ? undefined : `within ${bodyLateAfterMs} ms`;
+  if (body === undefined || body.trim() === '') {
+    return late === undefined
+      ? 'the response body was empty'
+      : `the response body did not arrive ${late}`;
+  }
   // A single linear pass over a bounded prefix: the body is the server's, possibly hostile.
   const text = htmlToText(body, EXCERPT_LENGTH);
   const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
   const kind = contentType ? contentType.split(';')[0] : 'unknown type';
-  return `the response is not a Gemini error body (${kind}), perhaps from a proxy or gateway: "${excerpt}"`;
+  const rest = late === undefined ? '' : ` (the rest of the body did not arrive ${late})`;
+  return `the response is not a Gemini error body (${kind}), perhaps from a proxy or gateway: "${excerpt}"${rest}`;
 }
 
 function endSentence(text: string): string {

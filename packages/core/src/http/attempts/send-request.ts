@@ -6,6 +6,16 @@ import { InvalidFetchResponse } from '../transport/create-fetch-transport.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from '../transport/read-body-text.ts';
 import type { RequestSignal, Transport, TransportResponse } from '../transport/transport.ts';
 
+/**
+ * How long an error body may take to come whole, in milliseconds (as `@gemloop/client` waits for
+ * its excerpt). The status already says what failed: a proxy that sends an error status and then
+ * nothing would otherwise hold the call for all of `timeoutMs` (2 min by default), end it as a
+ * time-out "waiting for the response headers", and lose the status (a 400 then retried, each
+ * attempt waiting as long again).
+ * @internal
+ */
+export const ERROR_BODY_TIME_LIMIT_MS = 1000;
+
 /** One HTTP request of an attempt. */
 export type SendRequestOptions = {
   /** From `selectTransport`: a promise only while the node transport loads. */
@@ -24,8 +34,8 @@ export type SendRequestOptions = {
 
 /**
  * Sends one request and checks its status before anything reads the body: a 2xx response is
- * returned unread; any other status is read (its first 64 KiB, {@link MAX_ERROR_BODY_BYTES}) and
- * thrown as an `ApiCallError` (an error on the
+ * returned unread; any other status is read (its first 64 KiB, {@link MAX_ERROR_BODY_BYTES}, what
+ * comes within {@link ERROR_BODY_TIME_LIMIT_MS}) and thrown as an `ApiCallError` (an error on the
  * stream endpoint is a plain JSON body even under `content-type: text/event-stream`). A redirect
  * is never followed, whichever the transport.
  *
@@ -65,12 +75,12 @@ export async function sendRequest(options: SendRequestOptions): Promise<Transpor
   // the 3xx back instead.
   if (isRedirect(response)) throw redirectError(response, options);
   let body: string | undefined;
+  let bodyLateAfterMs: number | undefined;
   let cause: unknown;
   try {
-    // Only a prefix: a hostile server's 300 MB error page must not be buffered (the rest is
-    // cancelled unread).
-    body = (await readBodyText(response, { maxBytes: MAX_ERROR_BODY_BYTES, onlyPrefix: true }))
-      .text;
+    const read = await readErrorBody(response);
+    body = read.text;
+    if (read.late) bodyLateAfterMs = ERROR_BODY_TIME_LIMIT_MS;
   } catch (error) {
     if (options.signal.aborted) throw error;
     // The status alone still makes a useful error; keep why the body is missing.
@@ -81,12 +91,60 @@ export async function sendRequest(options: SendRequestOptions): Promise<Transpor
     method: options.method,
     status,
     body,
+    bodyLateAfterMs,
     responseHeaders: response.headers,
     attempt: options.attempt,
     auth: options.auth,
     redact: options.redact,
     cause,
   });
+}
+
+/**
+ * An error body's first {@link MAX_ERROR_BODY_BYTES} (a hostile server's 300 MB error page must
+ * not be buffered), and only what comes within {@link ERROR_BODY_TIME_LIMIT_MS}: `late` when the
+ * rest was not waited for. The rest is cancelled unread.
+ */
+async function readErrorBody(
+  response: TransportResponse,
+): Promise<{ text: string; late: boolean }> {
+  const reader = response.reader();
+  if (reader === undefined) {
+    // A custom fetch's Response without a stream: its text is already in memory.
+    const read = await readBodyText(response, { maxBytes: MAX_ERROR_BODY_BYTES, onlyPrefix: true });
+    return { text: read.text, late: false };
+  }
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  let ended = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // One deadline for the whole body, not one per read: a byte a second would take minutes.
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ERROR_BODY_TIME_LIMIT_MS);
+  });
+  try {
+    for (;;) {
+      const pending = reader.read();
+      // Still pending when the deadline wins: the cancel below settles it, maybe as a rejection.
+      pending.catch(() => {});
+      const read = await Promise.race([pending, late]);
+      if (read === 'late') return { text: text + decoder.decode(), late: true };
+      if (read.done === true) {
+        ended = true;
+        return { text: text + decoder.decode(), late: false };
+      }
+      const room = MAX_ERROR_BODY_BYTES - bytes;
+      if (read.value.byteLength >= room) {
+        return { text: text + decoder.decode(read.value.subarray(0, room)), late: false };
+      }
+      bytes += read.value.byteLength;
+      text += decoder.decode(read.value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
+    if (!ended) reader.cancel().catch(() => {});
+  }
 }
 
 /** A 3xx, or the opaque redirect a browser's fetch gives for `redirect: 'manual'` (status 0). */
