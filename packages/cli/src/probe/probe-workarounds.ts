@@ -72,6 +72,11 @@ export const PROBE_WORKAROUNDS: Readonly<Record<ProbePropertyId, string>> = {
  * @internal
  */
 export const PROBE_ADVICE_VARIANTS = {
+  // Either auth line whose 200 is neither a Gemini answer nor a Google error (an HTML page, say):
+  // whichever header was sent, the URL is not a Gemini API, so switching headers helps nobody
+  // (run-probe.not-gemini.test.ts).
+  'auth/not-gemini':
+    "Cannot: use this URL at all: it answers, but not with Gemini's API, whichever auth header is sent. Check --base-url (the gateway's API root, e.g. https://api.cometapi.com, not its web site or console) and --api-version.",
   'alt-sse/json-array':
     'Works around: gemloop also reads the JSON-array stream (what streamGenerateContent sends without alt=sse) as it arrives, so agent.stream() works and nothing is lost. Other SDKs that expect SSE fail here.',
   'thought-signature-round-trip/refused-on-return':

@@ -28,6 +28,7 @@ import {
   hasCandidates,
   hasId,
   idOf,
+  isGoogleErrorBody,
   isObject,
   textOf,
 } from './read-probe-answer.ts';
@@ -125,15 +126,19 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     const answer = keep(await send('generateContent', plainRequest, auth));
     byAuth.set(auth, answer);
     const ok = answer.status === 200 && hasCandidates(answer.json);
-    record(
-      auth === 'bearer' ? 'auth-bearer' : 'auth-x-goog-api-key',
-      ok ? 'pass' : 'fail',
-      ok
-        ? 'accepted'
-        : answer.status === 0
-          ? describeAnswer(answer)
-          : `refused: ${describeAnswer(answer)}`,
-    );
+    const id = auth === 'bearer' ? 'auth-bearer' : 'auth-x-goog-api-key';
+    if (ok) record(id, 'pass', 'accepted');
+    else if (answer.status === 0) record(id, 'fail', describeAnswer(answer));
+    else if (answer.status === 200 && !isGoogleErrorBody(answer.json)) {
+      // Neither an answer nor an error: a web page or another API, not a refusal of the header.
+      const type = answer.contentType.split(';')[0]?.trim() || 'no content-type';
+      record(
+        id,
+        'fail',
+        `answered a 200 that is not a Gemini answer (${type}), body starts ${JSON.stringify(answer.text.slice(0, 60))}`,
+        'auth/not-gemini',
+      );
+    } else record(id, 'fail', `refused: ${describeAnswer(answer)}`);
   }
   const accepted = (auth: ProbeAuth): boolean => byAuth.get(auth)?.status === 200;
   const other: ProbeAuth = preferred === 'bearer' ? 'x-goog-api-key' : 'bearer';
