@@ -324,6 +324,41 @@ describe('createApiCallError', () => {
     expect(error.message).toContain('403 can also mean');
   });
 
+  it('says a cache is gone, not that the key was rejected, for the 403 of an expired cache', () => {
+    const body = JSON.stringify({
+      error: {
+        code: 403,
+        message: 'CachedContent not found (or permission denied)',
+        status: 'PERMISSION_DENIED',
+      },
+    });
+    for (const method of ['generateContent', 'caches.get', 'caches.update']) {
+      const error = createApiCallError({ url, method, status: 403, body, auth: 'x-goog-api-key' });
+      expect(error.isRetryable).toBe(false);
+      expect(error.message).toContain('expired or was deleted');
+      expect(error.message).toContain('gemini.caches.create');
+      expect(error.message).not.toContain('API key');
+    }
+  });
+
+  it('says a cache is gone for a 404 of caches.get, not to check the model name', () => {
+    for (const body of [
+      '',
+      JSON.stringify({
+        error: { code: 404, message: 'Requested entity was not found.', status: 'NOT_FOUND' },
+      }),
+    ]) {
+      const error = createApiCallError({
+        url: 'https://generativelanguage.googleapis.com/v1beta/cachedContents/abc',
+        method: 'caches.get',
+        status: 404,
+        body,
+      });
+      expect(error.message).toContain('expired or was deleted');
+      expect(error.message).not.toContain('model name');
+    }
+  });
+
   it('says a retryable error was retried, and how often', () => {
     const error = createApiCallError({
       url,

@@ -113,6 +113,8 @@ function guidance(
       "Google: fix the test's script. Not retried."
     );
   }
+  // Before the bad-key advice: the API answers an expired or deleted cache with a 403.
+  if (isCacheGone(options)) return CACHE_GONE_GUIDANCE;
   const reason = errorInfo?.reason;
   if (
     status === 401 ||
@@ -147,6 +149,32 @@ function guidance(
     return 'The request was rejected; fix it (retrying will not help).';
   }
   return serverGuidance(options);
+}
+
+/** What a request naming a cache that is gone is told. */
+const CACHE_GONE_GUIDANCE =
+  'The cache expired or was deleted (the API answers alike for a name that never existed or ' +
+  'belongs to another project): create it again with gemini.caches.create and send its new ' +
+  "name, or send the request without cachedContent (an agent's cache option does this " +
+  'itself). Behind a gateway, a 404 may also mean it does not serve cachedContents. Not retried.';
+
+/** The caches methods that name one cache: a 404 there is that cache. */
+const ONE_CACHE_METHODS: ReadonlySet<string> = new Set([
+  'caches.get',
+  'caches.update',
+  'caches.delete',
+]);
+
+/**
+ * Whether the error says a cache is gone: Google's `403 PERMISSION_DENIED "CachedContent not found
+ * (or permission denied)"` for an expired or deleted cache (some gateways a 404), on any method
+ * that named one, or any 404 of a method that names one cache. Its wording was the bad-key
+ * advice, which sent the reader to check a key that works.
+ */
+function isCacheGone({ status, apiMessage, method }: DescribeApiErrorOptions): boolean {
+  if (status !== 403 && status !== 404) return false;
+  if (apiMessage !== undefined && /cached ?content\b.*\bnot found/i.test(apiMessage)) return true;
+  return status === 404 && ONE_CACHE_METHODS.has(method);
 }
 
 function afterChunksGuidance(options: DescribeApiErrorOptions): string {
