@@ -37,8 +37,8 @@ export type CreateApiCallErrorOptions = {
   carriedBy?: ErrorCarrier | undefined;
   /** The raw response text, if any. */
   body?: string | undefined;
-  /** Set when the body did not come whole within this many milliseconds (`body` is what came). */
-  bodyLateAfterMs?: number | undefined;
+  /** Why the body is missing or cut (`did not arrive within 1000 ms`); `body` is what came. */
+  bodyProblem?: string | undefined;
   /** Already-parsed JSON, when the caller has it (then `body` may be omitted). */
   parsedBody?: unknown;
   responseHeaders?: Headers | Record<string, string> | undefined;
@@ -106,7 +106,7 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     details: parsed.details,
     body,
     contentType: responseHeaders?.['content-type'],
-    bodyLateAfterMs: options.bodyLateAfterMs,
+    bodyProblem: options.bodyProblem,
     isRetryable,
     notRetriedAfterChunks: isRetryable && delivered > 0 ? delivered : undefined,
     isDailyQuota,

@@ -15,10 +15,11 @@ export type DescribeApiErrorOptions = {
   body: string | undefined;
   contentType: string | undefined;
   /**
-   * Set when the body did not come whole within this many milliseconds and was not waited for
-   * (`body` holds what came): the message says so rather than calling it empty.
+   * Why the body is missing or cut, ending "the response body ..." (`did not arrive within
+   * 1000 ms`, `could not be read: ...`); `body` holds what came. The message says so rather than
+   * calling the body empty.
    */
-  bodyLateAfterMs?: number | undefined;
+  bodyProblem?: string | undefined;
   isRetryable: boolean;
   /**
    * Set for a transient error event that came after this many chunks of a stream: the client did
@@ -266,19 +267,16 @@ function serverGuidance(options: DescribeApiErrorOptions): string {
 function describeRawBody({
   body,
   contentType,
-  bodyLateAfterMs,
+  bodyProblem,
 }: DescribeApiErrorOptions): string | undefined {
-  const late = bodyLateAfterMs === undefined ? undefined : `within ${bodyLateAfterMs} ms`;
   if (body === undefined || body.trim() === '') {
-    return late === undefined
-      ? 'the response body was empty'
-      : `the response body did not arrive ${late}`;
+    return `the response body ${bodyProblem ?? 'was empty'}`;
   }
   // A single linear pass over a bounded prefix: the body is the server's, possibly hostile.
   const text = htmlToText(body, EXCERPT_LENGTH);
   const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}...` : text;
   const kind = contentType ? contentType.split(';')[0] : 'unknown type';
-  const rest = late === undefined ? '' : ` (the rest of the body did not arrive ${late})`;
+  const rest = bodyProblem === undefined ? '' : ` (the rest of the body ${bodyProblem})`;
   return `the response is not a Gemini error body (${kind}), perhaps from a proxy or gateway: "${excerpt}"${rest}`;
 }
 

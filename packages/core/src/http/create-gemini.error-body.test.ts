@@ -113,4 +113,23 @@ describe('createGemini error bodies that never end', () => {
     expect(error.retryDelayMs).toBe(7_000);
     expect(error.responseBody).toBe('upstream busy');
   });
+
+  it('says an error body that does not decode as its content-encoding could not be read, not that it was empty', async () => {
+    server.use(
+      http.post(
+        GENERATE,
+        () =>
+          new HttpResponse('{"error":{"code":400}}', {
+            status: 400,
+            headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          }),
+      ),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const error = (await rejection(gemini.generateContent(request))) as ApiCallError;
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('the response body could not be read');
+    expect(error.message).not.toContain('empty');
+  });
 });

@@ -1,6 +1,7 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { createApiCallError } from '../../errors/create-api-call-error.ts';
 import type { CredentialStyle } from '../../shared/credential-style.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
 import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
 import { InvalidFetchResponse } from '../transport/create-fetch-transport.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from '../transport/read-body-text.ts';
@@ -75,23 +76,24 @@ export async function sendRequest(options: SendRequestOptions): Promise<Transpor
   // the 3xx back instead.
   if (isRedirect(response)) throw redirectError(response, options);
   let body: string | undefined;
-  let bodyLateAfterMs: number | undefined;
+  let bodyProblem: string | undefined;
   let cause: unknown;
   try {
     const read = await readErrorBody(response);
     body = read.text;
-    if (read.late) bodyLateAfterMs = ERROR_BODY_TIME_LIMIT_MS;
+    if (read.late) bodyProblem = `did not arrive within ${ERROR_BODY_TIME_LIMIT_MS} ms`;
   } catch (error) {
     if (options.signal.aborted) throw error;
     // The status alone still makes a useful error; keep why the body is missing.
     cause = error;
+    bodyProblem = `could not be read: ${describeThrown(error)}`;
   }
   throw createApiCallError({
     url: options.url,
     method: options.method,
     status,
     body,
-    bodyLateAfterMs,
+    bodyProblem,
     responseHeaders: response.headers,
     attempt: options.attempt,
     auth: options.auth,
