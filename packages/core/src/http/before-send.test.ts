@@ -105,6 +105,28 @@ describe('CallOptions.beforeSend', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('ends at an abort even when the admission ignores the signal, and frees a late admission', async () => {
+    const { fake, gemini } = await serve();
+    let admit = (_answered: () => void) => {};
+    let freed = 0;
+    const controller = new AbortController();
+    const waiting = gemini.generateContent(request, {
+      signal: controller.signal,
+      // A rate limit that never looks at the signal: it admits when a slot frees, whenever that is.
+      beforeSend: () =>
+        new Promise((resolve) => {
+          admit = resolve;
+        }),
+    });
+    controller.abort(new Error('user left'));
+    await expect(waiting).rejects.toThrow('user left');
+    // The slot it grants afterwards is handed back at once: the call will never use it.
+    admit(() => freed++);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(freed).toBe(1);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('admits every model call of an agent given in its callOptions', async () => {
     const { fake, gemini } = await serve();
     const admitted: string[] = [];

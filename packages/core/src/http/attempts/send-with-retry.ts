@@ -1,5 +1,6 @@
 import { isLevelEnabled } from '../../logging/logger.ts';
 import { type RetryEvent, withRetry } from '../../retry/with-retry.ts';
+import { untilAborted } from '../../shared/until-aborted.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
 import type { ResponseInfo } from '../gemini.ts';
 import type { ResolvedCallOptions } from '../options/resolve-call-options.ts';
@@ -115,13 +116,23 @@ async function admitAndRun<T, O extends SendWithRetryOptions>(
   debug: boolean,
 ): Promise<Attempt<T, O>> {
   const { call } = options;
-  const answered = await admit({
-    attempt: number,
-    method: options.method,
-    model: options.model,
-    signal: call.signal,
-    timeoutMs: call.timeoutMs,
-  });
+  const admission = Promise.resolve(
+    admit({
+      attempt: number,
+      method: options.method,
+      model: options.model,
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+    }),
+  );
+  // The caller's abort ends the call at once, as documented on `signal`, even when the admission
+  // never looks at the signal; a slot it grants afterwards is handed back at once, unused.
+  const answered =
+    call.signal === undefined
+      ? await admission
+      : await untilAborted(admission, call.signal, () => {
+          admission.then(callAnswered, () => {});
+        });
   const attempt = new Attempt<T, O>(options, read, number, debug);
   if (typeof answered === 'function') attempt.answered = answered;
   return runAttempt(attempt);
@@ -169,6 +180,16 @@ async function runAttempt<T, O extends SendWithRetryOptions>(
     return attempt;
   } catch (caught) {
     throw attempt.fail(caught);
+  }
+}
+
+/** Calls what an admission returned, if a function; what it throws is ignored. */
+function callAnswered(answered: unknown): void {
+  if (typeof answered !== 'function') return;
+  try {
+    answered();
+  } catch {
+    // Ignored, as documented on CallOptions.beforeSend.
   }
 }
 
