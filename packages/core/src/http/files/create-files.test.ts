@@ -220,6 +220,28 @@ describe('gemini.files', () => {
     );
   });
 
+  it("scrubs the API key from a FAILED file's reason, as from any error of the API", async () => {
+    const key = 'AIzaSy-files-secret-0123456789';
+    const gemini = connect({
+      apiKey: key,
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async () =>
+        Response.json({
+          name: 'files/abc',
+          state: 'FAILED',
+          error: { code: 3, message: `could not fetch the media with key ${key}` },
+        }),
+    });
+    const error = await gemini.files
+      .waitUntilActive('files/abc', { pollIntervalMs: 0 })
+      .catch((caught: unknown) => caught);
+    expect(FileProcessingError.isInstance(error)).toBe(true);
+    const failed = error as FileProcessingError;
+    expect(failed.reason).toBe('could not fetch the media with key [redacted]');
+    expect(`${failed.message} ${JSON.stringify(failed)}`).not.toContain(key);
+  });
+
   it('ends a wait when its signal aborts', async () => {
     const gemini = await start({ filesApi: { processingPolls: 1000 } });
     const video = await gemini.files.upload(pattern(10), { mimeType: 'video/mp4' });

@@ -4,6 +4,7 @@ import { FileProcessingError } from '../../errors/files-and-batches/file-process
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { sleep } from '../../retry/sleep.ts';
+import { redactSecrets } from '../../shared/redact-secrets.ts';
 import type { GeminiFile, ListFilesResponse } from '../../wire/file.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
@@ -177,10 +178,14 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
         // A file without a state (a lenient gateway) is taken as usable.
         if (current.state === 'ACTIVE' || current.state === undefined) return current;
         if (current.state === 'FAILED') {
+          // The server's own words, scrubbed as an ApiCallError's are: a gateway may echo the key.
+          const secrets = resolveCallOptions(callOptions, client, defaults).secrets.values;
+          const reason = current.error?.message;
           throw new FileProcessingError({
-            fileName: current.name,
+            fileName: redactSecrets(current.name, secrets),
             state: current.state,
-            reason: current.error?.message?.slice(0, 1000),
+            reason:
+              reason === undefined ? undefined : redactSecrets(reason, secrets).slice(0, 1000),
           });
         }
         await sleep(interval, checked.signal);
