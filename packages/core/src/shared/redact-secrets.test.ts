@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   createSecretRedactor,
+  isCredentialHeader,
   MIN_KEY_LENGTH,
   MIN_SECRET_LENGTH,
   redactSecrets,
@@ -38,5 +39,34 @@ describe('the key rule', () => {
       'Bearer demo',
       'sk-12345678',
     ]);
+  });
+});
+
+describe('credential headers', () => {
+  it("takes an AI gateway's own auth headers for credentials, as the docs of each name them", () => {
+    const headers = {
+      // Cloudflare AI Gateway, Helicone, Portkey.
+      'cf-aig-authorization': 'Bearer cfut_0123456789',
+      'Helicone-Auth': 'Bearer sk-helicone-0123456789',
+      'x-portkey-virtual-key': 'vk-0123456789',
+    };
+    expect(secretsOfHeaders(headers)).toEqual([
+      'Bearer cfut_0123456789',
+      'cfut_0123456789',
+      'Bearer sk-helicone-0123456789',
+      'sk-helicone-0123456789',
+      'vk-0123456789',
+    ]);
+  });
+
+  it('leaves headers that carry no credential', () => {
+    for (const name of [
+      'x-request-id',
+      'www-authenticate',
+      'x-ratelimit-remaining-tokens',
+      'keep-alive',
+    ]) {
+      expect(isCredentialHeader(name)).toBe(false);
+    }
   });
 });

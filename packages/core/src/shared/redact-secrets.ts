@@ -11,16 +11,20 @@ const CREDENTIAL_HEADER_NAMES: ReadonlySet<string> = new Set([
 /**
  * Whether a header name looks like it carries a credential: `authorization`,
  * `proxy-authorization`, `cookie`, `set-cookie`, any name containing `api-key` (`apikey`,
- * `api_key`: `x-goog-api-key`, a gateway's `x-api-key`), `x-goog-*-key`, a part ending in `token`
- * (`x-auth-token`, not `x-ratelimit-remaining-tokens`), `secret` or `password`.
+ * `api_key`: `x-goog-api-key`, a gateway's `x-api-key`), any name ending in `-key` (`x-goog-*-key`,
+ * Portkey's `x-portkey-virtual-key`), a part ending in `token` (`x-auth-token`, not
+ * `x-ratelimit-remaining-tokens`) or `authorization` (Cloudflare AI Gateway's
+ * `cf-aig-authorization`), a part `auth` (Helicone's `Helicone-Auth`), `secret` or `password`.
  * @internal
  */
 export function isCredentialHeader(name: string): boolean {
   const lower = name.toLowerCase();
   if (CREDENTIAL_HEADER_NAMES.has(lower)) return true;
   if (/api[-_]?key|secret|password/.test(lower)) return true;
-  if (lower.startsWith('x-goog-') && lower.endsWith('-key')) return true;
-  return lower.split(/[-_]/).some((part) => part.endsWith('token'));
+  if (/[-_]key$/.test(lower)) return true;
+  return lower
+    .split(/[-_]/)
+    .some((part) => part.endsWith('token') || part.endsWith('authorization') || part === 'auth');
 }
 
 /**
