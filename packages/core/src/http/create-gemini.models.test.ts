@@ -80,6 +80,27 @@ describe('countTokens', () => {
       'either { model, contents } or { model, generateContentRequest }',
     );
   });
+
+  it('reads totalTokens as a token count: digits as a number, a negative, fractional or huge one refused', async () => {
+    let body = '';
+    server.use(
+      http.post(
+        `${GOOGLE}/models/gemini-2.5-flash:countTokens`,
+        () => new HttpResponse(body, { headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const gemini = createGemini({ apiKey: TEST_KEY, retry: false });
+    const count = () => gemini.countTokens({ model: 'gemini-2.5-flash', contents: 'x' });
+    body = '{"totalTokens":"12"}';
+    expect((await count()).totalTokens).toBe(12);
+    // A gateway's broken count would pass a budget check (`totalTokens > limit`) it should fail.
+    for (const total of ['-5', '1.5', '1e400']) {
+      body = `{"totalTokens":${total}}`;
+      const error = await count().catch((caught: unknown) => caught);
+      expect(ApiCallError.isInstance(error), total).toBe(true);
+      expect((error as Error).message).toContain('`totalTokens` is not a token count');
+    }
+  });
 });
 
 describe('listModels', () => {

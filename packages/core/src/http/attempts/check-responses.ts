@@ -2,6 +2,7 @@ import type { ApiCallError } from '../../errors/api-call-error.ts';
 import type { CachedContent, ListCachedContentsResponse } from '../../wire/cached-content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../../wire/models.ts';
 import { parseGenerateContentResponse } from '../../wire/parse-generate-content-response.ts';
+import { readUsageCount } from '../../wire/read-usage-count.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import { invalidResponse } from './read-json-response.ts';
 
@@ -40,7 +41,9 @@ export function checkGenerateContentResponse(
 
 /**
  * Checks a `countTokens` body. `totalTokens` is omitted by proto3 JSON when it is 0, so a missing
- * count reads as 0.
+ * count reads as 0; a string of digits is read as its number, as usage counts are
+ * (`readUsageCount`); anything else that is not a whole count from 0 to 2^31 - 1 (negative,
+ * fractional, `1e400`) is refused: a budget check on it would pass when it should fail.
  * @internal
  */
 export function checkCountTokensResponse(
@@ -50,7 +53,13 @@ export function checkCountTokensResponse(
   if (!isObject(value)) throw fail(context, 'returned a body that is not an object');
   const total = value['totalTokens'];
   if (total === undefined || total === null) value['totalTokens'] = 0;
-  else if (typeof total !== 'number') throw fail(context, '`totalTokens` is not a number');
+  else {
+    const count = readUsageCount(total);
+    if (count === undefined) {
+      throw fail(context, '`totalTokens` is not a token count (a whole number from 0 to 2^31 - 1)');
+    }
+    value['totalTokens'] = count;
+  }
   return value as CountTokensResponse;
 }
 
