@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { MAX_TIMER_MS } from '@gemloop/core/internal';
+import { describeUnsendable, MAX_TIMER_MS } from '@gemloop/core/internal';
 import type { ProbeAuth, ProbeRecord, RunProbeOptions } from './probe-types.ts';
 
 const DEFAULT_MODEL = 'gemini-3-flash-preview';
@@ -60,6 +60,21 @@ export function checkProbeOptions(
     throw invalid(
       'apiKey',
       'apiKey is required: pass the gateway key (the CLI reads GEMINI_API_KEY).',
+    );
+  }
+  // As createGemini refuses them: fetch would refuse every request with a TypeError, and both
+  // auth lines would blame the gateway ("no answer") for a key copied with a stray character.
+  if (/\s/.test(apiKey)) {
+    throw invalid(
+      'apiKey',
+      'apiKey contains whitespace or a line break; remove it (the key itself is not shown).',
+    );
+  }
+  const unsendable = describeUnsendable(apiKey);
+  if (unsendable !== undefined) {
+    throw invalid(
+      'apiKey',
+      `apiKey contains a character no HTTP header can carry (${unsendable}), often a zero-width space or a typographic quote copied along with the key; remove it (the key itself is not shown).`,
     );
   }
   const auth = options.auth ?? 'x-goog-api-key';

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@gemloop/core';
 import type { FakeGatewayMistake, FakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProbeFake } from '../__fixtures__/probe-fake.ts';
@@ -134,5 +135,20 @@ describe('runProbe against the fake Gemini', () => {
     await expect(runProbe({ baseUrl: 'http://127.0.0.1:1', apiKey: '' })).rejects.toThrow(
       /apiKey is required/,
     );
+  });
+
+  it('refuses a key no header can carry by position, never showing it, instead of blaming the gateway', async () => {
+    // A zero-width space copied with the key: fetch refused every request, and both auth lines
+    // said the gateway gave no answer.
+    const key = 'AIzaSy\u200bprobe-secret-0123';
+    const error = await runProbe({ baseUrl: 'http://127.0.0.1:1', apiKey: key }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toContain('U+200B at position 7');
+    expect((error as Error).message).not.toContain('probe-secret');
+    await expect(
+      runProbe({ baseUrl: 'http://127.0.0.1:1', apiKey: 'AIzaSy probe-secret\n' }),
+    ).rejects.toThrow(/apiKey contains whitespace or a line break/);
   });
 });

@@ -45,6 +45,8 @@ export {
   readRole,
   readThoughtSignature,
 } from '../history/part-fields.ts';
+// gemloop probe refuses a key no header can carry, as createGemini does.
+export { describeUnsendable } from '../http/check-headers.ts';
 // @gemloop/dbos: a durable worker's agents create, poll and cancel interactions as recorded steps.
 export {
   type InteractionsBackend,
