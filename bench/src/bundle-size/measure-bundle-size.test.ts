@@ -43,10 +43,14 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * `/`, `~` or `%` inlined, any-value and mixed-enum properties typed for the API (+536). 110.4 KB
  * (113,056 bytes) with the second wave's: a prices function's unreadable price an unknown cost, a
  * cut call's billed usage on its span, and a 404 for a stored resource described as gone rather
- * than as a wrong model name (+212 of it). Raise it only with a reason in the commit, and update
- * the README's figure.
+ * than as a wrong model name (+212 of it). 111.0 KB (113,620 bytes) with the client's fixes of the
+ * same review, all on the request path (+564): an error body that stalls waits 1 s, not the whole
+ * time limit, and keeps its status; an undecodable error body is said to be one; an expired
+ * cache's 403 is described as the cache gone; a call held in a `beforeSend` ends on abort; AI
+ * gateways' own auth headers are redacted as the key is. Raise it only with a reason in the
+ * commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 110.5 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 111.1 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
