@@ -446,6 +446,7 @@ describe('web fetch against a real server', () => {
     // set the clipboard (OSC 52), and 16 KiB of text would bury the advice after it.
     const error = (await failure(tool, { url: `${server.origin}/escape` })) as WebFetchError;
     expect(error.status).toBe(404);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
     expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(error.message).toContain(
       'answered HTTP 404 \\u001b]52;c;ZXZpbA==\\u0007\\u001b[2JNot Found!!',

@@ -133,15 +133,16 @@ export function inlineRefs(root: Node): InlineRefsResult {
  */
 export function jsonPointerKey(container: unknown, raw: string): string | undefined {
   if (typeof container !== 'object' || container === null) return undefined;
-  const unescape = (segment: string): string => segment.replace(/~1/g, '/').replace(/~0/g, '~');
+  const unescapeTildes = (segment: string): string =>
+    segment.replace(/~1/g, '/').replace(/~0/g, '~');
   let decoded: string | undefined;
   try {
-    decoded = unescape(decodeURIComponent(raw));
+    decoded = unescapeTildes(decodeURIComponent(raw));
   } catch {
     decoded = undefined;
   }
   if (decoded !== undefined && Object.hasOwn(container, decoded)) return decoded;
-  const literal = unescape(raw);
+  const literal = unescapeTildes(raw);
   return Object.hasOwn(container, literal) ? literal : undefined;
 }
 
