@@ -37,7 +37,8 @@ export function agentScope<Output>(
   config: AgentConfig<Output>,
   settings: RunSettings,
   { emit, observation }: { emit: EmitEvent; observation: RunObservation | undefined },
-  guardrails: EngineGuardrails | undefined = agentGuardrails(config, settings),
+  // Given by the run's start, which needed them before its emitter (a stream's hold-back).
+  guardrails: EngineGuardrails | undefined,
 ): AgentScope<Output> {
   return {
     guardrails,

@@ -6,7 +6,7 @@ import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import type { HandoffSignal } from '../tool-calls/handoff-signal.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
-import { agentScope } from './agent-scope.ts';
+import { agentGuardrails, agentScope } from './agent-scope.ts';
 import { modelCallOptions } from './call-model.ts';
 
 /**
@@ -52,7 +52,12 @@ export function handOff<Output>(
     at: context.config.now(),
   });
   // The receiving agent's guardrails and compaction from here on, joined with the run's own.
-  const { childGuardrails, ...scope } = agentScope(config, context.settings, context);
+  const { childGuardrails, ...scope } = agentScope(
+    config,
+    context.settings,
+    context,
+    agentGuardrails(config, context.settings),
+  );
   const { toolGuardrails: _sender, ...sharedLink } = link;
   return {
     ...context,
