@@ -1,6 +1,6 @@
 import type { Gemini } from '@gemloop/core';
+import { cutText } from '@gemloop/core/internal';
 import type { Content } from '@gemloop/core/wire';
-import { cutText } from './cut-text.ts';
 
 /** A simulated user: a Gemini model playing a persona with a goal, for a multi-turn case. */
 export type SimulatedUserSpec = {

@@ -89,6 +89,8 @@ export { sleep } from '../retry/sleep.ts';
 // @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.
 export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/testing and gemloop: the longest delay a timer waits, the bound of delay options and flags.
+// @gemloop/evals: a judge's and a simulated user's texts cut between characters.
+export { cutText } from '../shared/cut-text.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.

@@ -4,6 +4,7 @@ import type {
   BeforeToolCallHook,
 } from '../agent/config/agent-options.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { cutText } from '../shared/cut-text.ts';
 import type { BrowserApprovalAnswer } from './browser-event.ts';
 import { positiveOption } from './positive-option.ts';
 import { readBoundedText } from './read-bounded-text.ts';
@@ -264,10 +265,8 @@ function checkAnswer(value: unknown): BrowserApprovalAnswer {
  * no character and has no UTF-8 form, so the model's request would carry an invalid escape.
  */
 function denyMessage(message: string): string {
-  let end = Math.min(message.length, MAX_DENY_MESSAGE);
-  const last = message.charCodeAt(end - 1);
-  if (end < message.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return message
-    .slice(0, end)
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return cutText(message, MAX_DENY_MESSAGE).replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
 }

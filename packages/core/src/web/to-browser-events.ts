@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
+import { cutText } from '../shared/cut-text.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { BrowserEvent, BrowserUsage } from './browser-event.ts';
 
@@ -142,11 +143,7 @@ function previewOf(output: unknown): string {
   }
 }
 
-/** `text` cut to `max` characters, without splitting a surrogate pair. */
+/** `text` cut to `max` characters, without splitting a surrogate pair (see {@link cutText}). */
 function cut(text: string, max: number): { text: string; truncated: boolean } {
-  if (text.length <= max) return { text, truncated: false };
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return { text: text.slice(0, end), truncated: true };
+  return { text: cutText(text, max), truncated: text.length > max };
 }

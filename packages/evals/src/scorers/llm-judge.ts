@@ -1,6 +1,6 @@
 import type { Gemini } from '@gemloop/core';
+import { cutText } from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
-import { cutText } from '../cut-text.ts';
 import type { Scorer } from '../scorer.ts';
 import { clamp } from '../scorer.ts';
 
