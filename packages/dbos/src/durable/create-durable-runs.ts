@@ -5,10 +5,15 @@ import pg from 'pg';
 import { ApprovalNotPendingError } from '../errors/approval-not-pending-error.ts';
 import { checkPostgres } from '../errors/check-postgres.ts';
 import { DurableRunError } from '../errors/durable-run-error.ts';
-import { checkId } from '../postgres/check-id.ts';
-import { jsonbCanHold } from '../postgres/jsonb-can-hold.ts';
-import { type ApprovalDecision, isApprovalDecision } from './approval-decision.ts';
+import type { ApprovalDecision } from './approval-decision.ts';
 import { approvalTopic, type PendingApproval } from './approvals.ts';
+import {
+  checkCallId,
+  checkDecision,
+  checkLimit,
+  checkOffset,
+  checkRunId,
+} from './check-runs-arguments.ts';
 import {
   CHILD_WORKFLOW,
   childRunsPrefix,
@@ -464,60 +469,3 @@ function notFound(runId: string, cause?: unknown): DurableRunError {
 
 /** How many child runs `childRuns()` lists by default. */
 const DEFAULT_LISTED_CHILD_RUNS = 100;
-
-/** Refuses a run id Postgres cannot hold or index (see {@link checkId}). */
-function checkRunId(runId: unknown): void {
-  checkId(runId, 'runId', 'run id');
-}
-
-/** Refuses a `limit` of `list()` or `childRuns()` that is not a whole number >= 0. */
-function checkLimit(limit: unknown): void {
-  if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) >= 0)) {
-    throw new InvalidArgumentError({
-      argument: 'limit',
-      message: `limit must be a whole number of runs >= 0 (got ${String(limit)}).`,
-    });
-  }
-}
-
-/**
- * Refuses an `events()` offset that is not an event index: NaN read every event from 0 (no index
- * is below it), and a string (a query parameter passed on) was compared as a number.
- */
-function checkOffset(offset: unknown): void {
-  if (!(Number.isSafeInteger(offset) && (offset as number) >= 0)) {
-    throw new InvalidArgumentError({
-      argument: 'offset',
-      message: `events: offset must be an event index, a whole number >= 0 (got ${typeof offset === 'number' ? String(offset) : `a ${typeof offset}`}).`,
-    });
-  }
-}
-
-function checkDecision(decision: ApprovalDecision): void {
-  if (!isApprovalDecision(decision)) {
-    throw new InvalidArgumentError({
-      argument: 'decision',
-      message:
-        "approve: the decision must be { type: 'approve' }, { type: 'reject', reason: string } or { type: 'edit', args: object }.",
-    });
-  }
-  // Stored as jsonb: a reason or edited argument with a NUL or a lone surrogate (text cut in the
-  // middle of an emoji) failed with Postgres's bare "unsupported Unicode escape sequence".
-  if (!jsonbCanHold(JSON.stringify(decision))) {
-    throw new InvalidArgumentError({
-      argument: 'decision',
-      message:
-        'approve: the decision holds a NUL character or a lone UTF-16 surrogate (half of an emoji, say), which Postgres cannot store; remove it (`text.replaceAll("\\0", "").toWellFormed()`).',
-    });
-  }
-}
-
-/** Refuses a `callId` of `approve()` that no call has: one with a NUL fails every statement. */
-function checkCallId(callId: unknown): void {
-  if (typeof callId !== 'string' || callId === '' || callId.includes('\0')) {
-    throw new InvalidArgumentError({
-      argument: 'callId',
-      message: `approve: the call id must be a pendingApprovals() approvalId or toolCallId, a non-empty string without NUL characters (got ${typeof callId === 'string' ? JSON.stringify(callId.slice(0, 40)) : `a ${typeof callId}`}).`,
-    });
-  }
-}
