@@ -1,5 +1,5 @@
 import type { EvalCase } from './eval-case.ts';
-import type { RunEvalOptions } from './run-eval.ts';
+import type { RunEvalOptions } from './run-eval-options.ts';
 import type { Scorer } from './scorer.ts';
 
 /**

@@ -20,7 +20,7 @@ export { caseFromRunFile, MAX_RUN_FILE_CHARS } from './cases-from-run.ts';
 export type { EvalEvent } from './eval-event.ts';
 export { EVAL_CASE_SPAN, EVAL_SPAN } from './eval-telemetry.ts';
 export type { EvalBatchOptions } from './run-batch-attempts.ts';
-export type { EvalAgentContext, RunEvalOptions } from './run-eval.ts';
+export type { EvalAgentContext, RunEvalOptions } from './run-eval-options.ts';
 export { runEval, MAX_EVAL_CONCURRENCY, MAX_EVAL_REPEATS } from './run-eval.ts';
 export type {
   EvalAttempt,
