@@ -200,6 +200,8 @@ describe('createApprovalBroker', () => {
     const broker = createApprovalBroker();
     let approvalId = '';
     approvalBrokerInternals(broker)?.listen({
+      runId: 'run-1',
+      owner: undefined,
       owns: () => true,
       pending: (approval) => {
         approvalId = approval.approvalId;
