@@ -231,3 +231,116 @@ describe('createApprovalBroker', () => {
     expect(await denyWith('no \ud800 way \udc00 😀')).toBe('no \ufffd way \ufffd 😀');
   });
 });
+
+describe('createApprovalBroker bounds per run and per owner', () => {
+  /** A run that makes `count` calls in one turn, served with `owner`; reads until it waits. */
+  function serveRun(
+    broker: ReturnType<typeof createApprovalBroker>,
+    owner: string,
+    count: number,
+    sent: string[],
+  ) {
+    const sendEmail = defineTool({
+      name: 'send_email',
+      description: 'Sends an email.',
+      parameters: z.object({ to: z.string() }),
+      execute: ({ to }) => {
+        sent.push(to);
+        return { sent: true };
+      },
+    });
+    const calls = Array.from({ length: count }, (_, index) => ({
+      name: 'send_email',
+      args: { to: `${owner}-${index}@example.com` },
+    }));
+    const fake = createFakeGemini({ script: [turn.calls(calls), turn.text('Done.')] });
+    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [sendEmail],
+      beforeToolCall: broker.beforeToolCall,
+    });
+    const controller = new AbortController();
+    const body = toEventStreamResponse(agent.stream('Email them', { signal: controller.signal }), {
+      approvals: broker,
+      owner,
+    }).body as ReadableStream<Uint8Array>;
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    /** The events so far once `check` holds for them (or the body ended). */
+    const until = async (check: (events: SseEvent[]) => boolean): Promise<SseEvent[]> => {
+      for (;;) {
+        const events = parseSse(text).events;
+        if (check(events)) return events;
+        const { value, done } = await reader.read();
+        if (done) return events;
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    /** The run's calls shown as waiting or already answered, once `count` of them are. */
+    const settled = async (count: number) =>
+      (await until((events) => shownCalls(events).length >= count)).filter(isShownCall);
+    return { abort: () => controller.abort(), until, settled };
+  }
+
+  const isShownCall = (event: SseEvent) =>
+    event.event === 'approval-pending' || event.event === 'tool-result';
+  const shownCalls = (events: SseEvent[]) => events.filter(isShownCall);
+  const ended = (events: SseEvent[]) => events.some((event) => event.event === 'finish');
+  const pendingOf = async (run: ReturnType<typeof serveRun>) =>
+    (await run.until((events) => events.some((event) => event.event === 'approval-pending'))).find(
+      (event) => event.event === 'approval-pending',
+    );
+
+  it('denies at once a run past maxPendingPerRun; another run of another owner still waits', async () => {
+    const broker = createApprovalBroker({ maxPending: 3, maxPendingPerRun: 2 });
+    const sent: string[] = [];
+    const greedy = serveRun(broker, 'mallory', 3, sent);
+    const shown = await greedy.settled(3);
+    expect(shown.filter((event) => event.event === 'approval-pending')).toHaveLength(2);
+    expect(shown.find((event) => event.event === 'tool-result')?.data).toMatchObject({
+      outcome: 'denied',
+    });
+    expect(broker.pendingCount).toBe(2);
+    // Alice's call is not denied for Mallory's: it waits for her, and runs once she approves.
+    const polite = serveRun(broker, 'alice', 1, sent);
+    const pending = await pendingOf(polite);
+    expect(
+      broker.answer(
+        { approvalId: pending?.data.approvalId, decision: 'approve' },
+        { owner: 'alice' },
+      ),
+    ).toBe(true);
+    await polite.until(ended);
+    expect(sent).toEqual(['alice-0@example.com']);
+    greedy.abort();
+    await greedy.until(ended);
+    expect(broker.pendingCount).toBe(0);
+  });
+
+  it('denies at once an owner past maxPendingPerOwner over several runs; another owner still waits', async () => {
+    const broker = createApprovalBroker({ maxPending: 3, maxPendingPerOwner: 2 });
+    const sent: string[] = [];
+    const first = serveRun(broker, 'mallory', 2, sent);
+    await first.settled(2);
+    const second = serveRun(broker, 'mallory', 1, sent);
+    const [result] = await second.settled(1);
+    expect(result?.data).toMatchObject({ type: 'tool-result', outcome: 'denied' });
+    const polite = serveRun(broker, 'alice', 1, sent);
+    const pending = await pendingOf(polite);
+    expect(
+      broker.answer(
+        { approvalId: pending?.data.approvalId, decision: 'approve' },
+        { owner: 'alice' },
+      ),
+    ).toBe(true);
+    await polite.until(ended);
+    expect(sent).toEqual(['alice-0@example.com']);
+    first.abort();
+    second.abort();
+    await Promise.all([first.until(ended), second.until(ended)]);
+    expect(broker.pendingCount).toBe(0);
+  });
+});
