@@ -96,6 +96,7 @@ describe('browser chat in Chromium (@gemloop/client + @gemloop/core/web)', () =>
 
   it('Stop aborts the run on the server', async () => {
     const before = app.runs.length;
+    const cancels = app.cancels;
     const page = await ask('Any news?');
     await page.waitForFunction(() =>
       document.querySelector('#tools')?.textContent?.includes('wait_for_news'),
@@ -104,6 +105,8 @@ describe('browser chat in Chromium (@gemloop/client + @gemloop/core/web)', () =>
     await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'stopped');
     const runs = await app.runsEnded(before + 1);
     expect(runs[before]).toEqual({ message: 'Any news?', outcome: 'aborted' });
+    // Stopped by the page's cancel request, not by the reconnect window running out (issue 52).
+    await expect.poll(() => app.cancels, { timeout: 30_000 }).toBe(cancels + 1);
     await page.close();
   });
 

@@ -11,7 +11,7 @@ export type RunDoor = 'resume' | 'answer' | 'cancel' | 'events' | 'approve' | 's
  * A caller asked for a run that is not theirs, or that does not exist: the two are one answer, so
  * that a stranger who learned a run's id (a log line, a shared link, a proxy) learns nothing from
  * it, not even that the run exists. The error names neither the run's owner nor the caller; an
- * HTTP route answers it as `404` (what {@link checkRunOwner} documents).
+ * HTTP route answers it as `404` (see `checkRunOwner`).
  */
 export class RunAccessDeniedError extends GemloopError {
   override readonly code = 'run-access-denied';
