@@ -1,6 +1,7 @@
 import type { AgentEvent } from '@gemloop/core';
 import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
 import { describe, expect, it } from 'vitest';
+import { cutAfter } from './__fixtures__/cut-after.ts';
 import { streamAgent } from './stream-agent.ts';
 
 // Issue 52: Stop means stop. With a replay buffer on the server a closed connection looks like a
@@ -49,21 +50,7 @@ function chatRoute(options: { replay: boolean; cut?: boolean }) {
     const response = toEventStreamResponse(run.source, { replay, owner, heartbeatMs: 0 });
     if (options.cut !== true) return response;
     // The connection breaks after `start` and the first text.
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    let count = 0;
-    const cut = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const { value, done } = await reader.read();
-        if (done || count === 2) {
-          await reader.cancel();
-          controller.close();
-          return;
-        }
-        count++;
-        controller.enqueue(value);
-      },
-    });
-    return new Response(cut, { headers: response.headers });
+    return cutAfter(response, 2);
   };
   return { ...run, fetch, requests };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import { emailAgent } from './__fixtures__/email-agent.ts';
 import { parseSse, type SseEvent } from './__fixtures__/read-sse.ts';
 import { approvalBrokerInternals, createApprovalBroker } from './approval-broker.ts';
 import { toEventStreamResponse } from './to-event-stream-response.ts';
@@ -42,28 +43,13 @@ function eventReader(body: ReadableStream<Uint8Array>) {
 
 function setup(broker: ReturnType<typeof createApprovalBroker>) {
   const sent: string[] = [];
-  const sendEmail = defineTool({
-    name: 'send_email',
-    description: 'Sends an email.',
-    parameters: z.object({ to: z.string() }),
-    execute: ({ to }) => {
-      sent.push(to);
-      return { sent: true };
-    },
-  });
-  const agentFor = () => {
-    // Every fake starts from the same seed: both runs' calls get the same toolCallId.
-    const fake = createFakeGemini({
+  // Every fake starts from the same seed: both runs' calls get the same toolCallId.
+  const agentFor = () =>
+    emailAgent({
+      broker,
+      sent,
       script: [turn.call('send_email', { to: 'team@example.com' }), turn.text('Sent.')],
     });
-    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
-    return createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools: [sendEmail],
-      beforeToolCall: broker.beforeToolCall,
-    });
-  };
   return { sent, agentFor };
 }
 
@@ -240,27 +226,11 @@ describe('createApprovalBroker bounds per run and per owner', () => {
     count: number,
     sent: string[],
   ) {
-    const sendEmail = defineTool({
-      name: 'send_email',
-      description: 'Sends an email.',
-      parameters: z.object({ to: z.string() }),
-      execute: ({ to }) => {
-        sent.push(to);
-        return { sent: true };
-      },
-    });
     const calls = Array.from({ length: count }, (_, index) => ({
       name: 'send_email',
       args: { to: `${owner}-${index}@example.com` },
     }));
-    const fake = createFakeGemini({ script: [turn.calls(calls), turn.text('Done.')] });
-    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools: [sendEmail],
-      beforeToolCall: broker.beforeToolCall,
-    });
+    const agent = emailAgent({ broker, sent, script: [turn.calls(calls), turn.text('Done.')] });
     const controller = new AbortController();
     const body = toEventStreamResponse(agent.stream('Email them', { signal: controller.signal }), {
       approvals: broker,

@@ -5,7 +5,7 @@ import { createAgent } from '../agent/create-agent.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { parseSse, readBody } from './__fixtures__/read-sse.ts';
-import { createReplayBuffer } from './replay-buffer.ts';
+import { createReplayBuffer, type ReplayBuffer } from './replay-buffer.ts';
 import { toEventStreamResponse } from './to-event-stream-response.ts';
 
 // Issue 52: Stop means stop. With a replay buffer a closed connection only detaches the page
@@ -43,6 +43,13 @@ function heldRun() {
 
 const untilToolCall = (text: string) => text.includes('event: tool-call');
 
+/** Alice's page, back after the event `lastEventId`. */
+const resumeAfter = (replay: ReplayBuffer, lastEventId: string) =>
+  replay.resume(
+    { headers: new Headers({ 'gemloop-run-id': 'run-1', 'last-event-id': lastEventId }) },
+    { owner: 'alice' },
+  ) as Response;
+
 describe('stopping a run that a replay buffer keeps', () => {
   it('says cancellable in its start event, and a cancel request aborts the run at once', async () => {
     const { replay, response, fake, aborted } = heldRun();
@@ -58,15 +65,7 @@ describe('stopping a run that a replay buffer keeps', () => {
     expect(cancelled?.status).toBe(204);
     // The tool's signal aborts without waiting for the reconnect window (an hour here).
     await aborted;
-    const resumed = replay.resume(
-      {
-        headers: new Headers({
-          'gemloop-run-id': 'run-1',
-          'last-event-id': before.at(-1)?.id as string,
-        }),
-      },
-      { owner: 'alice' },
-    ) as Response;
+    const resumed = resumeAfter(replay, before.at(-1)?.id as string);
     const after = parseSse(await readBody(resumed.body as ReadableStream<Uint8Array>)).events;
     expect(after.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'aborted' });
     // No model call after the Stop.
@@ -78,15 +77,7 @@ describe('stopping a run that a replay buffer keeps', () => {
     const before = parseSse(
       await readBody(response.body as ReadableStream<Uint8Array>, untilToolCall),
     ).events;
-    const resumed = replay.resume(
-      {
-        headers: new Headers({
-          'gemloop-run-id': 'run-1',
-          'last-event-id': before.at(-1)?.id as string,
-        }),
-      },
-      { owner: 'alice' },
-    ) as Response;
+    const resumed = resumeAfter(replay, before.at(-1)?.id as string);
     expect(resumed.status).toBe(200);
     release();
     const after = parseSse(await readBody(resumed.body as ReadableStream<Uint8Array>)).events;

@@ -1,9 +1,6 @@
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { createAgent } from '../agent/create-agent.ts';
-import { createGemini } from '../http/create-gemini.ts';
-import { defineTool } from '../tools/define/define-tool.ts';
+import { emailAgent } from './__fixtures__/email-agent.ts';
 import { parseSse, readBody } from './__fixtures__/read-sse.ts';
 import { createApprovalBroker } from './approval-broker.ts';
 import { createReplayBuffer } from './replay-buffer.ts';
@@ -19,24 +16,10 @@ function aliceRun() {
   const approvals = createApprovalBroker();
   const replay = createReplayBuffer();
   const sent: string[] = [];
-  const sendEmail = defineTool({
-    name: 'send_email',
-    description: 'Sends an email.',
-    parameters: z.object({ to: z.string() }),
-    execute: ({ to }) => {
-      sent.push(to);
-      return { sent: true };
-    },
-  });
-  const fake = createFakeGemini({
+  const agent = emailAgent({
+    broker: approvals,
+    sent,
     script: [turn.call('send_email', { to: 'team@example.com' }), turn.text('Sent.')],
-  });
-  const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
-  const agent = createAgent({
-    gemini,
-    model: 'gemini-3-flash-preview',
-    tools: [sendEmail],
-    beforeToolCall: approvals.beforeToolCall,
   });
   const response = toEventStreamResponse(agent.stream('Email the team'), {
     replay,
