@@ -22,8 +22,9 @@ export type ApprovalBrokerOptions = {
   /** Calls waiting at once, over every run; past it a call is denied at once. Default 1000. */
   maxPending?: number | undefined;
   /**
-   * Calls of one run waiting at once; past it that run's next call is denied at once, and the
-   * other runs' calls still wait: one run cannot take every slot of `maxPending`. Default 20.
+   * Calls of one run served to a page waiting at once; past it that run's next call is denied at
+   * once, and the other runs' calls still wait: one run cannot take every slot of `maxPending`.
+   * Default 20.
    */
   maxPendingPerRun?: number | undefined;
   /**
