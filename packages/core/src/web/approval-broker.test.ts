@@ -264,6 +264,19 @@ describe('createApprovalBroker bounds per run and per owner', () => {
       (event) => event.event === 'approval-pending',
     );
 
+  /** Alice's one call waits for her despite Mallory's, and runs once she approves it. */
+  async function aliceStillApproves(
+    broker: ReturnType<typeof createApprovalBroker>,
+    sent: string[],
+  ) {
+    const polite = serveRun(broker, 'alice', 1, sent);
+    const pending = await pendingOf(polite);
+    const answer = { approvalId: pending?.data.approvalId, decision: 'approve' as const };
+    expect(broker.answer(answer, { owner: 'alice' })).toBe(true);
+    await polite.until(ended);
+    expect(sent).toEqual(['alice-0@example.com']);
+  }
+
   it('denies at once a run past maxPendingPerRun; another run of another owner still waits', async () => {
     const broker = createApprovalBroker({ maxPending: 3, maxPendingPerRun: 2 });
     const sent: string[] = [];
@@ -274,17 +287,7 @@ describe('createApprovalBroker bounds per run and per owner', () => {
       outcome: 'denied',
     });
     expect(broker.pendingCount).toBe(2);
-    // Alice's call is not denied for Mallory's: it waits for her, and runs once she approves.
-    const polite = serveRun(broker, 'alice', 1, sent);
-    const pending = await pendingOf(polite);
-    expect(
-      broker.answer(
-        { approvalId: pending?.data.approvalId, decision: 'approve' },
-        { owner: 'alice' },
-      ),
-    ).toBe(true);
-    await polite.until(ended);
-    expect(sent).toEqual(['alice-0@example.com']);
+    await aliceStillApproves(broker, sent);
     greedy.abort();
     await greedy.until(ended);
     expect(broker.pendingCount).toBe(0);
@@ -298,16 +301,7 @@ describe('createApprovalBroker bounds per run and per owner', () => {
     const second = serveRun(broker, 'mallory', 1, sent);
     const [result] = await second.settled(1);
     expect(result?.data).toMatchObject({ type: 'tool-result', outcome: 'denied' });
-    const polite = serveRun(broker, 'alice', 1, sent);
-    const pending = await pendingOf(polite);
-    expect(
-      broker.answer(
-        { approvalId: pending?.data.approvalId, decision: 'approve' },
-        { owner: 'alice' },
-      ),
-    ).toBe(true);
-    await polite.until(ended);
-    expect(sent).toEqual(['alice-0@example.com']);
+    await aliceStillApproves(broker, sent);
     first.abort();
     second.abort();
     await Promise.all([first.until(ended), second.until(ended)]);
