@@ -38,6 +38,11 @@ export type UseAgentChatOptions = {
   headers?: Record<string, string> | undefined;
   /** The route that takes approval answers (`approvals.handleAnswer`). Default `/approvals`. */
   approvalsUrl?: string | URL | undefined;
+  /**
+   * Where `stop` sends its cancel request (`cancelUrl` of `@gemloop/client`). Default: `url`,
+   * when the run's `start` event says `cancellable` (the server keeps a replay buffer).
+   */
+  cancelUrl?: string | URL | undefined;
   /** The messages to start with (a conversation loaded from elsewhere). */
   initialMessages?: readonly AgentChatMessage[] | undefined;
   /** Called with each error: a stream that failed (`ClientError`), a run that ended with `error`, an approval not accepted. */
@@ -67,7 +72,11 @@ export type UseAgentChatResult = {
   error: ChatError | undefined;
   /** Sends `text` and streams the run's answer into a new assistant message; stops a run still going. */
   send(text: string): Promise<void>;
-  /** Stops the run: its request is aborted, which aborts the run on the server. */
+  /**
+   * Stops the run: its request is aborted, and a cancel request stops the run on the server at
+   * once, also when the server keeps a replay buffer (where a dropped connection alone would
+   * leave the run going for its reconnect window).
+   */
   stop(): void;
   /**
    * Answers a pending approval (`message.approvals`): `deny` with a `message` the model sees.
@@ -141,6 +150,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           body,
           headers: current.headers,
           signal: controller.signal,
+          cancelUrl: current.cancelUrl,
         })) {
           if (controller.signal.aborted) return;
           dispatch({ type: 'event', messageId, event });

@@ -28,6 +28,8 @@ export { ToolTimeoutError } from '../agent/errors/tool-timeout-error.ts';
 export { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
 export { UnknownToolError } from '../agent/errors/unknown-tool-error.ts';
 export { ChatBudgetExceededError } from '../chat/chat-budget-exceeded-error.ts';
+export type { RunDoor } from '../web/run-access-denied-error.ts';
+export { RunAccessDeniedError } from '../web/run-access-denied-error.ts';
 export type { ApiCallErrorOptions } from './api-call-error.ts';
 export { ApiCallError } from './api-call-error.ts';
 export { ChatHistoryCorruptError } from './chat-history-corrupt-error.ts';

@@ -40,6 +40,13 @@ export type BrowserStartEvent = BrowserEventBase & {
   type: 'start';
   runId: string;
   protocol: BrowserProtocolVersion;
+  /**
+   * `true` when the run outlives a dropped connection (the server keeps a replay buffer and waits
+   * for the page to resume): a page that means Stop then sends a cancel request (the same route
+   * with `Gemloop-Run-Id` and `Gemloop-Cancel: 1`), which the server honours at once. Absent: a
+   * closed connection stops the run by itself.
+   */
+  cancellable?: true | undefined;
 };
 
 /** A model call starts. */

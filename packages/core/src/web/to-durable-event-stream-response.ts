@@ -38,17 +38,24 @@ const encoder = new TextEncoder();
  * A durable run's stored events as the browser protocol (docs/browser-protocol.md), resumable from
  * any process: each event's SSE id is its offset in the run's store, so a page that comes back with
  * `Last-Event-ID: n` gets the events from offset `n + 1` (the `start` event has id `-1`). A page
- * that goes away only stops reading: the durable run goes on (cancel it with the run's own API).
+ * that goes away only stops reading: the durable run goes on (a page's Stop posts to the route
+ * its client's `cancelUrl` names, which cancels it with the run's own API).
+ *
+ * Check first that the run is the caller's (`isRunOwner(status.owner, owner)`, a 404 otherwise),
+ * and read its events for that owner, as docs/streaming-to-a-browser.md shows.
  *
  * @example
  * ```ts
- * app.get('/runs/:id/events', (c) =>
- *   toDurableEventStreamResponse(c.req.raw, {
- *     runId: c.req.param('id'),
- *     events: (offset) => runs.events(c.req.param('id'), { offset }),
+ * app.get('/runs/:id/events', async (c) => {
+ *   const runId = c.req.param('id');
+ *   const owner = userOf(c.req.raw); // your session's user
+ *   if (!isRunOwner((await runs.status(runId))?.owner, owner)) return c.json({}, 404);
+ *   return toDurableEventStreamResponse(c.req.raw, {
+ *     runId,
+ *     events: (offset) => runs.events(runId, { offset, owner }),
  *     tools,
- *   }),
- * );
+ *   });
+ * });
  * ```
  */
 export function toDurableEventStreamResponse(
