@@ -29,7 +29,7 @@ export type StreamAgentResult = {
  *   body: { message },
  *   signal: controller.signal,
  *   onEvent: (event) => {
- *     if (event.type === 'text-delta') answer.textContent += event.text;
+ *     if (event.type === 'text-delta') answer.append(event.text);
  *   },
  * });
  * ```
