@@ -1,5 +1,6 @@
 import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
 import { describe, expect, it } from 'vitest';
+import { rejection } from './__fixtures__/rejection.ts';
 import { agentEvents } from './agent-events.ts';
 import { ClientError } from './client-error.ts';
 import type { ResumePoint } from './resume-point.ts';
@@ -37,15 +38,6 @@ function server() {
     return toEventStreamResponse(run.source, { replay, heartbeatMs: 0 });
   };
   return { fetch, requests };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('resuming a run after a page reload', () => {
