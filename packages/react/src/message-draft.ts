@@ -89,22 +89,27 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
 
   let steps: StepText[] | undefined;
   let stepIndex: Map<number, number> | undefined;
+  // Where the step with the greatest number is (the last one until a step comes out of order).
+  let top = -1;
   let unsorted = false;
   // Whether `text` must be rebuilt from the steps: an event changed a step before the last.
   let textStale = false;
   /** Sets the text of step `number`: `append` adds to it, otherwise replaces it. */
   const setStepText = (number: number, value: string, append: boolean): void => {
-    steps ??= [...(message.stepTexts ?? [])];
-    const last = steps.at(-1);
-    if (last?.stepNumber === number) {
-      steps[steps.length - 1] = { stepNumber: number, text: append ? last.text + value : value };
-      if (append && !textStale) text += value;
-      else textStale = true;
-      return;
+    if (steps === undefined) {
+      steps = [...(message.stepTexts ?? [])];
+      top = steps.length - 1;
     }
-    if (last === undefined || number > last.stepNumber) {
-      stepIndex?.set(number, steps.length);
-      steps.push({ stepNumber: number, text: value });
+    const last = steps[top];
+    if (last === undefined || number >= last.stepNumber) {
+      if (last?.stepNumber === number) {
+        steps[top] = { stepNumber: number, text: append ? last.text + value : value };
+      } else {
+        top = steps.length;
+        stepIndex?.set(number, top);
+        steps.push({ stepNumber: number, text: value });
+      }
+      // The last step in step order: its text ends the answer.
       if (append && !textStale) text += value;
       else textStale = true;
       return;

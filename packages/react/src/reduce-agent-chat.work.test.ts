@@ -67,12 +67,26 @@ describe('reduceAgentChat: work in proportion to the events', () => {
   });
 
   it('gives the same state as one `event` action per event', () => {
-    const events = hostileRun(20);
+    const delta = (stepNumber: number, text: string) => ({
+      type: 'text-delta',
+      path: [],
+      stepNumber,
+      text,
+    });
+    // Steps out of order too: a step before the last, then the last again.
+    const events = [
+      ...hostileRun(20),
+      delta(30, 'a'),
+      delta(25, 'b'),
+      delta(30, 'c'),
+      delta(31, 'd'),
+    ];
     const batched = reduceAgentChat(streaming(), { type: 'events', messageId: 'a1', events });
     const one = events
       .map((event): AgentChatAction => ({ type: 'event', messageId: 'a1', event }))
       .reduce(reduceAgentChat, streaming());
     expect(batched).toEqual(one);
+    expect(answer(batched).text).toBe(`A${'ab'.repeat(19)}bacd`);
   });
 
   it('takes a long answer one event at a time in work linear in its deltas', async () => {
