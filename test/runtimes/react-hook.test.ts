@@ -328,9 +328,44 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     ]);
     // Nothing left to resume once the run finished.
     expect(await page.evaluate(() => harness.points.at(-1)?.point)).toBeUndefined();
+
     expect(await page.evaluate(() => harness.finished)).toMatchObject([
       { text: 'Hello', outcome: 'completed' },
     ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('gives new messages after a reload ids the saved ones do not have', async () => {
+    const pair = (n: number) => [
+      { id: `msg-${2 * n - 1}`, role: 'user', text: `Q${n}` },
+      {
+        id: `msg-${2 * n}`,
+        role: 'assistant',
+        runId: `run-${n}`,
+        text: `A${n}`,
+        thoughts: '',
+        toolCalls: [],
+        approvals: [],
+        ...(n < 3 ? { outcome: 'completed' } : {}),
+      },
+    ];
+    const saved = {
+      messages: [...pair(1), ...pair(2), ...pair(3)],
+      point: { runId: 'run-3', lastEventId: '4' },
+    };
+    const { page, errors } = await mount(saved);
+    await page.waitForFunction(() => harness.requests.some((request) => !request.aborted));
+    const live = (await requests(page)).findIndex((request) => !request.aborted);
+    await page.evaluate(({ index, events }) => harness.stream(index, events, 5), {
+      index: live,
+      events: [finish()],
+    });
+    await waitStatus(page, 'idle');
+    await page.evaluate(() => void harness.send('Q4'));
+    await page.waitForFunction(() => harness.state().messages.length === 8);
+    const ids = (await state(page)).messages.map(({ id }) => id);
+    expect(new Set(ids).size).toBe(8);
     expect(errors).toEqual([]);
     await page.close();
   });

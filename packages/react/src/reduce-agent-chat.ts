@@ -173,7 +173,12 @@ function applyEvents(
   const next = draft.done();
   const kept = message === undefined || next === message;
   if (kept && !finished && error === state.error) return state;
-  const messages = kept ? state.messages : state.messages.with(index, next);
+  let messages = state.messages;
+  if (!kept) {
+    // A copy and one slot, not `Array.prototype.with` (Safari 16 and Chrome 109 lack it).
+    messages = [...messages];
+    messages[index] = next;
+  }
   if (finished === false) return withStatus({ ...state, messages, error });
   if (finished === 'ended') return { messages, error, status: 'idle', streamingId: undefined };
   const failure = error ?? { name: 'Error', message: 'The run failed.' };

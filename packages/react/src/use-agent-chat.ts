@@ -136,8 +136,15 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   const nextId = useCallback((): string => {
     const generate = latest.current.options.generateId;
     if (generate !== undefined) return generate();
-    counter.current += 1;
-    return `msg-${counter.current}`;
+    // Past the ids of the messages the hook holds: after a reload, `initialMessages` already has
+    // `msg-1`, `msg-2`, ... from the page before, and a second `msg-1` would take its place.
+    const taken = new Set(latest.current.messages.map((message) => message.id));
+    let id: string;
+    do {
+      counter.current += 1;
+      id = `msg-${counter.current}`;
+    } while (taken.has(id));
+    return id;
   }, []);
 
   const stop = useCallback((): void => {
