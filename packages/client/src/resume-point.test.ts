@@ -1,4 +1,9 @@
-import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
+import {
+  createReplayBuffer,
+  type DurableEventEntry,
+  toDurableEventStreamResponse,
+  toEventStreamResponse,
+} from '@gemloop/core/web';
 import { describe, expect, it } from 'vitest';
 import { rejection } from './__fixtures__/rejection.ts';
 import { agentEvents } from './agent-events.ts';
@@ -85,6 +90,35 @@ describe('resuming a run after a page reload', () => {
       { runId: point?.runId, lastEventId: '7' },
     ]);
     expect(after.at(-1)).toBeUndefined();
+  });
+
+  it('continues a durable run from its store the same way (GET, ids are store offsets)', async () => {
+    const stored = ['a', 'b', 'c', 'd'].map((text, offset) => ({
+      offset,
+      event: { type: 'text-delta' as const, path: [], stepNumber: 1, text },
+    }));
+    const headers: Headers[] = [];
+    const fetch = async (_url: unknown, init?: RequestInit): Promise<Response> => {
+      const request = new Request('http://x/runs/d1/events', init);
+      headers.push(request.headers);
+      return toDurableEventStreamResponse(request, {
+        runId: 'd1',
+        events: async function* (offset: number): AsyncGenerator<DurableEventEntry> {
+          yield* stored.slice(offset) as DurableEventEntry[];
+        },
+        ended: async () => ({ outcome: 'aborted' }),
+        heartbeatMs: 0,
+      });
+    };
+    const result = await streamAgent('http://x/runs/d1/events', {
+      fetch,
+      method: 'GET',
+      resume: { runId: 'd1', lastEventId: '1' },
+    });
+    expect(result.text).toBe('cd');
+    expect(result.finish?.outcome).toBe('aborted');
+    expect(headers).toHaveLength(1);
+    expect(headers[0]?.get('last-event-id')).toBe('1');
   });
 
   it('says when the run can no longer be resumed, and forgets the point', async () => {
