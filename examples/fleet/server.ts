@@ -129,15 +129,32 @@ async function streamEvents(
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
+  // The response's `close`, not the request's: a request's stream ends once its body was read.
   let closed = false;
-  request.on('close', () => {
+  response.on('close', () => {
     closed = true;
   });
   for await (const { offset: index, event } of runs.events(runId, { offset, owner })) {
     if (closed) return;
-    response.write(`id: ${index}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const frame = `id: ${index}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    // Backpressure: a client that stops reading stops the reading of the store, instead of
+    // having the whole run buffered in this process for it.
+    if (!response.write(frame)) await drained(response);
   }
-  response.end('event: end\ndata: {}\n\n');
+  if (!closed) response.end('event: end\ndata: {}\n\n');
+}
+
+/** Resolves once `response` drained or closed (its listeners removed, so none pile up). */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
 import { describe, expect, it, vi } from 'vitest';
 import { cutAfter } from './__fixtures__/cut-after.ts';
+import { rejection } from './__fixtures__/rejection.ts';
 import { agentEvents } from './agent-events.ts';
 import { answerApproval } from './answer-approval.ts';
 import { ClientError } from './client-error.ts';
@@ -39,15 +40,6 @@ async function collect(iterable: AsyncIterable<{ type: string }>) {
   const out: { type: string }[] = [];
   for await (const event of iterable) out.push(event);
   return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('agentEvents', () => {

@@ -2,6 +2,7 @@ import type { BrowserEvent } from '@gemloop/core/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ClientError } from './client-error.ts';
 import { readExcerpt } from './read-excerpt.ts';
+import { checkResumePoint, type ResumePoint } from './resume-point.ts';
 
 /** The protocol version this client reads (docs/browser-protocol.md). */
 export const PROTOCOL_VERSION = 1;
@@ -57,6 +58,20 @@ export type AgentEventsOptions = {
   maxEvents?: number | undefined;
   /** Characters of one run at most, over every connection. Default 64 MB. */
   maxChars?: number | undefined;
+  /**
+   * Continue a run this page was reading before (a reload): the first request already carries
+   * `Gemloop-Run-Id` and `Last-Event-ID`, and the events are those after `lastEventId` (no second
+   * `start`). A run the server can no longer resume throws `ClientError` `resume-unavailable`.
+   */
+  resume?: ResumePoint | undefined;
+  /**
+   * Called with the point to resume from as each event is handed out (before the loop body sees
+   * it), and with `undefined` once there is nothing to resume: after `finish`, or when the server
+   * can no longer resume the run. Save it where the page keeps its state (`sessionStorage`, say)
+   * together with what it shows of the events so far; it is called per event, so a store that is
+   * slow to write should keep the latest and write it now and then.
+   */
+  onResumePoint?: ((point: ResumePoint | undefined) => void) | undefined;
 };
 
 type Limits = { maxEventChars: number; maxEvents: number; maxChars: number };
@@ -90,8 +105,12 @@ export async function* agentEvents(
     if (typeof options.body !== 'string') headers['content-type'] ??= 'application/json';
   }
 
-  let runId: string | undefined;
-  let cancellable = false;
+  const resume = checkResumePoint(options.resume);
+  const { onResumePoint } = options;
+  let runId: string | undefined = resume?.runId;
+  // A run resumed from a saved point sends no second `start`: the server resumed it, so it keeps
+  // a replay buffer, and a Stop must say so out loud as for a run started here.
+  let cancellable = resume !== undefined;
   let over = false;
   // A Stop said out loud: with a replay buffer (or a durable run) a closed connection is no
   // Stop, the server waits for a resume and the run goes on spending meanwhile.
@@ -121,7 +140,7 @@ export async function* agentEvents(
   }
 
   async function* readRun(): AsyncGenerator<BrowserEvent, void, undefined> {
-    let lastId: string | undefined;
+    let lastId: string | undefined = resume?.lastEventId;
     let events = 0;
     let chars = 0;
     let failures = 0;
@@ -157,6 +176,9 @@ export async function* agentEvents(
       await checkResponse(response, resuming).catch((error: unknown) => {
         // Aborted while the error body was read: the signal's reason, as everywhere else.
         signal?.throwIfAborted();
+        if (ClientError.isInstance(error) && error.code === 'resume-unavailable') {
+          onResumePoint?.(undefined);
+        }
         throw error;
       });
 
@@ -179,6 +201,7 @@ export async function* agentEvents(
             // A resumed stream continues its run (docs/browser-protocol.md): another run id means
             // this server ran the request as a new run (it has no replay buffer). Its events past
             // the last id would be shown as the rest of the first run's: two runs in one answer.
+            onResumePoint?.(undefined);
             throw new ClientError({
               code: 'resume-unavailable',
               status: response.status,
@@ -202,6 +225,10 @@ export async function* agentEvents(
             }
             runId = event.runId;
             cancellable = event.cancellable === true;
+          }
+          if (event.type === 'finish') onResumePoint?.(undefined);
+          else if (runId !== undefined && lastId !== undefined) {
+            onResumePoint?.({ runId, lastEventId: lastId });
           }
           yield event;
           if (event.type === 'finish') {
@@ -301,10 +328,13 @@ async function* readMessages(
       // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
       parser.feed(decoder.decode(value, { stream: true }));
       if (failure !== undefined) throw failure;
-      while (queue.length > 0) {
+      // By index, then emptied: `shift()` moves the rest of the queue each time in V8 once it
+      // is long, n² for a chunk of n small events.
+      for (let index = 0; index < queue.length; index++) {
         signal?.throwIfAborted();
-        yield queue.shift() as EventSourceMessage;
+        yield queue[index] as EventSourceMessage;
       }
+      queue.length = 0;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
