@@ -50,6 +50,11 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
   output?: ((result: AgentResult<Output>) => unknown) | undefined;
   /**
    * The slice of the parent's history the child starts from (it is checked as any history is).
+   * It gets the parent's contents up to the model turn that made the call, that turn without its
+   * function calls (they are not answered while the children run): every kept call has its
+   * response and thought signature, so `history: (contents) => contents` is a valid history.
+   * A turn left with thought summaries only is dropped. Return a slice that keeps each model
+   * turn of function calls with the user turn of its responses.
    * @defaultValue none: the child sees only its input.
    */
   history?: ((parentContents: readonly Content[]) => Content[]) | undefined;

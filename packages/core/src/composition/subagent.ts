@@ -20,6 +20,7 @@ import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { onAbort } from '../shared/on-abort.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
+import { historyBeforeCalls } from './history-before-calls.ts';
 import {
   DEFAULT_SUBAGENT_TIMEOUT_MS,
   type SubagentOptions,
@@ -116,7 +117,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
     // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
     const spend = parent.spend;
     if (link !== undefined && spend !== undefined) link.callSpend.set(callIndex, spend);
-    const slice = history?.(context.contents);
+    // The parent's contents end with the model turn whose calls started this child, unanswered
+    // until the children return: handed over without them, so `history: (c) => c` is a history
+    // the child can run on (history-before-calls.ts).
+    const slice = history?.(historyBeforeCalls(context.contents));
     const start = (signal: AbortSignal): Promise<AgentResult<Output>> =>
       startChildRun(
         agent,
