@@ -45,7 +45,12 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
    * anything else as `{ output }`).
    * @defaultValue the child's structured output when it has an `output` schema, else
    * `{ answer: result.text }`. Never the child's contents: its thought signatures and tool turns
-   * stay in its own history.
+   * stay in its own history. A child that ended without a final answer (`result.finishReason`
+   * other than `'stop'`: its `maxSteps`, a `stopWhen` condition, `max-tokens`, `content-filter`,
+   * `interrupted`, `other`) is answered with `finished: false`, `reason` (the finish reason) and
+   * `message` (why) added to this value, and by default its partial text as `answer` (and a
+   * structured `output` if it has one), so the parent model sees the child did not finish rather
+   * than an empty answer. That is not a failure: `onError` does not apply.
    */
   output?: ((result: AgentResult<Output>) => unknown) | undefined;
   /**

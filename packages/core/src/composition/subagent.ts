@@ -20,6 +20,7 @@ import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { onAbort } from '../shared/on-abort.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
+import { childResponse } from './child-response.ts';
 import { historyBeforeCalls } from './history-before-calls.ts';
 import {
   DEFAULT_SUBAGENT_TIMEOUT_MS,
@@ -213,7 +214,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         ? spend.cost.priced
         : undefined;
     return new DelegatedResult(
-      toResponse(output, result),
+      childResponse(output, result),
       undefined,
       result.usage,
       result.cost,
@@ -263,22 +264,6 @@ function withTimeLimit<T>(
       },
     );
   });
-}
-
-/** What the parent model sees of a child's result, as a `functionResponse.response` object. */
-function toResponse<Output>(
-  output: ((result: AgentResult<Output>) => unknown) | undefined,
-  result: AgentResult<Output>,
-): Record<string, unknown> {
-  const value =
-    output !== undefined
-      ? output(result)
-      : result.output !== undefined
-        ? result.output
-        : { answer: result.text };
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : { output: value };
 }
 
 /** The parent of a child run with no run above it (the tool called by hand). */
