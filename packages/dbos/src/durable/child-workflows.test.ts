@@ -173,6 +173,35 @@ describe('a subagent inside a durable run', () => {
     ]);
   });
 
+  it('tells the parent model that a child workflow ended without a final answer, and why', async () => {
+    const input = 'cut-run';
+    const { runId } = await runs.start('team', { runId: 'team-cut', input });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    const response = {
+      answer: `partial answer to ${input}`,
+      finished: false,
+      reason: 'max-tokens',
+      message:
+        'The subagent did not finish: its answer was cut at the output token limit (maxOutputTokens); answer holds what it wrote.',
+    };
+    expect(result.contents[2]?.parts.map((part) => part.functionResponse?.response)).toEqual([
+      response,
+    ]);
+    // What the parent model was sent: the same response, from the child's recorded workflow.
+    const second = fake.modelRequests.find(
+      (request) =>
+        agentOf(request.body as Body) === 'parent' &&
+        firstText(request.body as Body) === input &&
+        JSON.stringify(request.body).includes('functionResponse'),
+    );
+    expect(JSON.stringify(second?.body)).toContain(JSON.stringify(response));
+    expect(await workflowsUnder(runId)).toEqual([
+      `${runId} gemloop.run`,
+      `${runId}/1.0:call-research gemloop.child`,
+    ]);
+  });
+
   it("pauses the tree for a subagent's approval without a worker; approve(topRunId) reaches the child, across a SIGKILL", async () => {
     const input = 'approve-run';
     const { runId } = await runs.start('teamApproval', { runId: 'team-approve', input });
