@@ -34,6 +34,15 @@ const SUITE = pathToFileURL(
 ).href;
 let dir: string;
 
+/** Writes a suite module `name` in `folder` whose default export is `call` (a suite fixture's). */
+function writeSuite(folder: string, name: string, call: string): void {
+  const made = call.slice(0, call.indexOf('('));
+  writeFileSync(
+    join(folder, name),
+    `import { ${made} } from '${SUITE}';\nexport default ${call};\n`,
+  );
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gemloop-eval-cli-'));
   const recorded = await recordWeatherRun();
@@ -83,14 +92,8 @@ describe('gemloop eval', () => {
     expect(made.out()).toContain(
       '1 case(s) written to team.jsonl (with 2 subagent run(s) in them); 0 run(s) skipped',
     );
-    writeFileSync(
-      join(project, 'team.mjs'),
-      `import { weatherTeamSuite } from '${SUITE}';\nexport default weatherTeamSuite('team.jsonl');\n`,
-    );
-    writeFileSync(
-      join(project, 'team-haiku.mjs'),
-      `import { weatherTeamSuite } from '${SUITE}';\nexport default weatherTeamSuite('team.jsonl', 'Answer in haiku.');\n`,
-    );
+    writeSuite(project, 'team.mjs', "weatherTeamSuite('team.jsonl')");
+    writeSuite(project, 'team-haiku.mjs', "weatherTeamSuite('team.jsonl', 'Answer in haiku.')");
     const run = io();
     expect(await createEvalCommand(project).run(['team.mjs'], run)).toBe(0);
     expect(run.err()).toMatch(/\[1\/1\] PASS/);
@@ -119,10 +122,7 @@ describe('gemloop eval', () => {
   it('fails a suite whose dataset has no case, even under a gate of 0', async () => {
     const project = mkdtempSync(join(tmpdir(), 'gemloop-eval-empty-'));
     writeFileSync(join(project, 'empty.jsonl'), '');
-    writeFileSync(
-      join(project, 'empty.mjs'),
-      `import { weatherSuite } from '${SUITE}';\nexport default weatherSuite('empty.jsonl');\n`,
-    );
+    writeSuite(project, 'empty.mjs', "weatherSuite('empty.jsonl')");
     const run = io();
     expect(await createEvalCommand(project).run(['empty.mjs', '--min-pass', '0'], run)).toBe(1);
     expect(run.err()).toBe(

@@ -43,10 +43,13 @@ const TASK_PARAMETERS = {
 
 /**
  * Makes `agent` a tool of another agent: when the parent model calls it, `agent` runs as a child
- * of the parent's run and its answer (or structured output) is the call's result.
+ * of the parent's run and its answer (or structured output) is the call's result; a child that
+ * ended without a final answer (its `maxSteps`, a stop condition, `MAX_TOKENS`, a block, ...) is
+ * answered with `finished: false`, the `reason` and a `message`, beside its partial text.
  *
  * The child has its own history (its thought signatures and tool turns never reach the parent's
- * contents) and, with `history`, starts from a slice of the parent's. Inside a run it is part of
+ * contents) and, with `history`, starts from a slice of the parent's (handed over without the
+ * calls still waiting on the children). Inside a run it is part of
  * the run's tree: its events come through the parent's `agent.stream()` with `path:
  * ['<name>#<n>']` (text deltas included, its model calls streamed when the parent's are), its
  * usage rolls up into the call (`toolCall.usage`), the run's `usage` and `usageByAgent`, the
