@@ -108,6 +108,45 @@ describe('subagent history', () => {
   }
 });
 
+describe('subagent history of a turn of calls only', () => {
+  it('drops the turn whole: the child gets the exchanges before it, then its task', async () => {
+    const fake = createFakeGemini({
+      strictHistory: true,
+      script: routeByAgent([
+        {
+          match: 'You lead',
+          script: [
+            turn.call('lookup', { word: 'Paris' }),
+            turn.call('search', { task: 'Population of Paris' }),
+            turn.text('Paris is big.'),
+          ],
+        },
+        { match: 'You search', script: [turn.text('About 2 million.')] },
+      ]),
+    });
+    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+    const model = 'gemini-3-flash-preview';
+    const searcher = createAgent({ gemini, model, instructions: 'You search.' });
+    const lead = createAgent({
+      gemini,
+      model,
+      instructions: 'You lead.',
+      tools: [
+        lookup,
+        subagent(searcher, { name: 'search', description: 'Searches.', history: (c) => [...c] }),
+      ],
+    });
+    const result = await lead.run('How big is Paris?');
+    expect(result.steps[1]?.toolCalls[0]?.output).toEqual({ answer: 'About 2 million.' });
+    expect(fake.modelRequests.map((request) => request.status)).toEqual([200, 200, 200, 200]);
+    const child = fake.modelRequests[2]?.body as GenerateContentBody;
+    expect(child.contents).toEqual([
+      ...result.contents.slice(0, 3),
+      { role: 'user', parts: [{ text: 'Population of Paris' }] },
+    ]);
+  });
+});
+
 describe('historyBeforeCalls', () => {
   const user: Content = { role: 'user', parts: [{ text: 'Hi' }] };
 
