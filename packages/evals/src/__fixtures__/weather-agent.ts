@@ -79,6 +79,8 @@ export async function recordWeatherRun(): Promise<{ text: string; file: string; 
 
 /** What the weather team can be changed in, to make drift. */
 export type WeatherTeamOptions = {
+  /** The lead's instructions. */
+  instructions?: string;
   /** The subagents' weather agent's instructions. */
   childInstructions?: string;
   recorder?: RunObserver;
@@ -95,7 +97,7 @@ export function weatherTeam(gemini: Gemini, options: WeatherTeamOptions = {}): A
   return createAgent({
     gemini,
     model: 'gemini-2.5-flash',
-    instructions: 'You lead a weather team.',
+    instructions: options.instructions ?? 'You lead a weather team.',
     tools: [subagent(forecaster, { name: 'forecast', description: 'The weather of one city.' })],
     telemetry: false,
     ...(options.recorder === undefined ? {} : { recorder: options.recorder }),

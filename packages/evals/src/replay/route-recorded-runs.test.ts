@@ -31,7 +31,7 @@ const scorers = [exactMatch(), toolTrajectory({ match: 'exact', args: 'exact' })
 
 function replay(
   cases: EvalCase[],
-  options: { streaming?: boolean; childInstructions?: string } = {},
+  options: { streaming?: boolean; instructions?: string; childInstructions?: string } = {},
 ) {
   return runEval({
     cases,
@@ -39,6 +39,7 @@ function replay(
     streaming: options.streaming,
     createAgent: ({ gemini, recordedToolOutput }) =>
       weatherTeam(gemini, {
+        ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
         ...(options.childInstructions === undefined
           ? {}
           : { childInstructions: options.childInstructions }),
@@ -104,6 +105,16 @@ describe('a recorded agent tree', () => {
     expect(attempt?.status).toBe('drift');
     expect(attempt?.drift?.reason).toMatch(
       /^the subagent run forecast#[12]: model call 1: the request differs at \$\.systemInstruction.* \(the system prompt changed\)$/,
+    );
+  });
+
+  it('reports the drift that came first when the lead and its subagents all drifted', async () => {
+    const result = await replay([evalCase], {
+      instructions: 'You lead a team of poets.',
+      childInstructions: 'You answer in haiku.',
+    });
+    expect(result.attempts[0]?.drift?.reason).toMatch(
+      /^the top run: model call 1: the request differs at \$\.systemInstruction/,
     );
   });
 
