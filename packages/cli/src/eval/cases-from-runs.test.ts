@@ -177,6 +177,24 @@ describe('gemloop eval from-runs', () => {
     );
   });
 
+  it("skips a fleet's run that started subagents, whose child workflows it does not read, saying why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-db-'));
+    const lines = (await runsFolderText())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    async function* read() {
+      yield { runId: 'team-1', lines, hasSubagents: true };
+      yield { runId: 'solo-1', lines, hasSubagents: false };
+    }
+    const run = io();
+    const query = { databaseUrl: 'postgres://u:pw@localhost/db' };
+    expect(await casesFromDatabase(query, join(dir, 'x.jsonl'), run, dir, read)).toBe(1);
+    expect(run.err()).toBe(
+      "gemloop eval from-runs: skipped run team-1: it started subagents (child workflows), whose model turns are not read from the fleet yet; evaluate it with --live, or record the agent's runs to a folder (createRunRecorder) and use --dir, which replays a run with subagents whole.\n",
+    );
+  });
+
   it('escapes the control characters a run of a fleet puts in its skip message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-db-'));
     async function* read() {

@@ -266,6 +266,15 @@ export async function casesFromDatabase(
   let skipped = 0;
   try {
     for await (const run of read(query)) {
+      if (run.hasSubagents === true) {
+        // Its subagents' model calls are in their child workflows, which are not read: the
+        // case would serve them the top run's answers and drift.
+        skipped++;
+        io.stderr(
+          `gemloop eval from-runs: skipped run ${escapeControls(run.runId)}: it started subagents (child workflows), whose model turns are not read from the fleet yet; evaluate it with --live, or record the agent's runs to a folder (createRunRecorder) and use --dir, which replays a run with subagents whole.\n`,
+        );
+        continue;
+      }
       const text = run.lines.map((line) => JSON.stringify(line)).join('\n');
       try {
         const evalCase = evals.caseFromRunFile(text, `postgres:${run.runId}`);

@@ -19,6 +19,7 @@ import {
   firstText,
 } from '../__fixtures__/subagent-fake.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
+import { readRecordedRuns } from '../recorded-runs/index.ts';
 
 // A subagent inside a durable run is a DBOS child workflow (durable-children.ts): its model and
 // tool calls are steps of its own workflow, so a worker killed mid-child resumes the child where
@@ -200,6 +201,14 @@ describe('a subagent inside a durable run', () => {
       `${runId} gemloop.run`,
       `${runId}/1.0:call-research gemloop.child`,
     ]);
+  });
+
+  it('is read back by readRecordedRuns as a run that has subagents', async () => {
+    const { runId } = await runs.start('team', { runId: 'team-read', input: 'cut-read' });
+    await runs.result(runId);
+    const read = [];
+    for await (const run of readRecordedRuns({ databaseUrl, runIds: [runId] })) read.push(run);
+    expect(read.map((run) => [run.runId, run.hasSubagents])).toEqual([[runId, true]]);
   });
 
   it("pauses the tree for a subagent's approval without a worker; approve(topRunId) reaches the child, across a SIGKILL", async () => {
