@@ -2,7 +2,7 @@
 // still waiting on the children, so handing them all over is a history the child runs on, also
 // against the fake's strict contract and thought-signature checks (Gemini 3).
 
-import { createFakeGemini, routeByAgent, turn } from '@gemloop/testing';
+import { createFakeGemini, type FakeTurn, routeByAgent, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
@@ -20,27 +20,16 @@ const lookup = defineTool({
   execute: ({ word }) => ({ meaning: `${word} means a city` }),
 });
 
-function team(streaming: boolean) {
+/**
+ * A lead (`lookup` and the `search` subagent, whose `history` hands over all it gets) and its
+ * searcher on the fake's strict contract, Gemini 3 (signatures checked), playing these turns.
+ */
+function team(leadTurns: FakeTurn[], searchTurns: FakeTurn[]) {
   const fake = createFakeGemini({
     strictHistory: true,
     script: routeByAgent([
-      {
-        match: 'You lead',
-        script: [
-          // A whole exchange first: its signed call and response must reach the child intact.
-          turn.call('lookup', { word: 'Paris' }),
-          // Two children at once, after a sentence and a thought summary.
-          turn.calls(
-            [
-              { name: 'search', args: { task: 'Population of Paris' } },
-              { name: 'search', args: { task: 'Area of Paris' } },
-            ],
-            { text: 'Asking two searchers.', thoughts: 'Split the question.' },
-          ),
-          turn.text('Paris is big.'),
-        ],
-      },
-      { match: 'You search', script: [turn.text('About 2 million.'), turn.text('105 km2.')] },
+      { match: 'You lead', script: leadTurns },
+      { match: 'You search', script: searchTurns },
     ]),
   });
   const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
@@ -64,7 +53,7 @@ function team(streaming: boolean) {
       }),
     ],
   });
-  const run = async () =>
+  const run = async (streaming = false) =>
     streaming ? await lead.stream('How big is Paris?').result : await lead.run('How big is Paris?');
   return { fake, given, run };
 }
@@ -72,8 +61,23 @@ function team(streaming: boolean) {
 describe('subagent history', () => {
   for (const streaming of [false, true]) {
     it(`hands the history function the parent's contents without the unanswered calls, a history the child runs on (${streaming ? 'stream' : 'run'})`, async () => {
-      const { fake, given, run } = team(streaming);
-      const result = await run();
+      const { fake, given, run } = team(
+        [
+          // A whole exchange first: its signed call and response must reach the child intact.
+          turn.call('lookup', { word: 'Paris' }),
+          // Two children at once, after a sentence and a thought summary.
+          turn.calls(
+            [
+              { name: 'search', args: { task: 'Population of Paris' } },
+              { name: 'search', args: { task: 'Area of Paris' } },
+            ],
+            { text: 'Asking two searchers.', thoughts: 'Split the question.' },
+          ),
+          turn.text('Paris is big.'),
+        ],
+        [turn.text('About 2 million.'), turn.text('105 km2.')],
+      );
+      const result = await run(streaming);
 
       expect(result.text).toBe('Paris is big.');
       const searches = result.steps[1]?.toolCalls ?? [];
@@ -110,33 +114,15 @@ describe('subagent history', () => {
 
 describe('subagent history of a turn of calls only', () => {
   it('drops the turn whole: the child gets the exchanges before it, then its task', async () => {
-    const fake = createFakeGemini({
-      strictHistory: true,
-      script: routeByAgent([
-        {
-          match: 'You lead',
-          script: [
-            turn.call('lookup', { word: 'Paris' }),
-            turn.call('search', { task: 'Population of Paris' }),
-            turn.text('Paris is big.'),
-          ],
-        },
-        { match: 'You search', script: [turn.text('About 2 million.')] },
-      ]),
-    });
-    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
-    const model = 'gemini-3-flash-preview';
-    const searcher = createAgent({ gemini, model, instructions: 'You search.' });
-    const lead = createAgent({
-      gemini,
-      model,
-      instructions: 'You lead.',
-      tools: [
-        lookup,
-        subagent(searcher, { name: 'search', description: 'Searches.', history: (c) => [...c] }),
+    const { fake, run } = team(
+      [
+        turn.call('lookup', { word: 'Paris' }),
+        turn.call('search', { task: 'Population of Paris' }),
+        turn.text('Paris is big.'),
       ],
-    });
-    const result = await lead.run('How big is Paris?');
+      [turn.text('About 2 million.')],
+    );
+    const result = await run();
     expect(result.steps[1]?.toolCalls[0]?.output).toEqual({ answer: 'About 2 million.' });
     expect(fake.modelRequests.map((request) => request.status)).toEqual([200, 200, 200, 200]);
     const child = fake.modelRequests[2]?.body as GenerateContentBody;
