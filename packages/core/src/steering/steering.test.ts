@@ -339,6 +339,96 @@ describe('steering a run', () => {
     ]);
   });
 
+  it('says in the result of run() what became of a steer the run ended without (maxSteps)', async () => {
+    const steering = createSteering();
+    const { fake, gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('never')], (n) => {
+      if (n === 1) steering.steer('Also b.');
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup()],
+      maxSteps: 1,
+    });
+    const result = await agent.run('Find a', { steering });
+    expect(result.finishReason).toBe('max-steps');
+    expect(fake.modelRequests).toHaveLength(1);
+    expect(
+      result.steering?.map(({ status, mode, stepNumber, reason, content }) => ({
+        status,
+        mode,
+        stepNumber,
+        reason,
+        text: content.parts?.[0]?.text,
+      })),
+    ).toEqual([
+      { status: 'dropped', mode: 'steer', stepNumber: 1, reason: 'run-ended', text: 'Also b.' },
+    ]);
+    // A reusable controller: a message given after the run waits for the next one.
+    steering.steer('Next run.');
+    expect(steering.pending).toBe(1);
+  });
+
+  it("says in the stream's result what became of each message: applied with its step, or dropped", async () => {
+    const { gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('Done.')]);
+    let stream: ReturnType<ReturnType<typeof createAgent>['stream']> | undefined;
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup(() => stream?.steer('Use metric.'))],
+      maxSteps: 2,
+    });
+    stream = agent.stream('Find a');
+    const events: AgentEvent<unknown>[] = [];
+    for await (const event of stream) {
+      events.push(event);
+      // The second (last) model call is under way: this steer has no step left.
+      if (event.type === 'step-start' && event.stepNumber === 2) stream.steer('Too late.');
+    }
+    const result = await stream.result;
+    expect(
+      result.steering?.map((steer) => `${steer.status} ${steer.stepNumber} ${steer.reason}`),
+    ).toEqual(['applied 2 undefined', 'dropped 2 run-ended']);
+    // The events say the same, and the drop comes before the run's end.
+    expect(steerEvents(events)).toEqual([
+      'received steer 1 Use metric.',
+      'applied steer 2 Use metric.',
+      'received steer 2 Too late.',
+      'dropped steer 2 Too late.',
+    ]);
+    const types = events.map((event) => event.type);
+    expect(types.lastIndexOf('steer')).toBeLessThan(types.indexOf('run-end'));
+  });
+
+  it('lists the steers a failed run dropped on the error, with why', async () => {
+    const controller = new AbortController();
+    const steering = createSteering();
+    const { gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('never')]);
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [
+        lookup(() => {
+          steering.steer('Stop after this.');
+          controller.abort();
+        }),
+      ],
+    });
+    const error = await agent
+      .run('Find a', { steering, signal: controller.signal })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(AgentAbortedError);
+    expect(
+      (error as AgentAbortedError).run?.steering?.map((steer) => `${steer.status} ${steer.reason}`),
+    ).toEqual(['dropped aborted']);
+  });
+
+  it('leaves steering off the result of a run nobody could steer', async () => {
+    const { gemini } = serve([turn.text('Hi.')]);
+    const result = await createAgent({ gemini, model: 'gemini-3-flash-preview' }).run('Hello');
+    expect(result.steering).toBeUndefined();
+  });
+
   it('refuses a message past maxPending with a typed error, and an empty one', () => {
     const steering = createSteering({ maxPending: 2 });
     steering.steer('one');

@@ -173,6 +173,8 @@ export type BrowserSteerEvent = BrowserEventBase & {
   status: 'received' | 'applied' | 'dropped';
   mode: 'steer' | 'queue';
   stepNumber: number;
+  /** `dropped`: why the run did not send it (`SteeringDropReason` of `@gemloop/core/steering`). */
+  reason?: 'run-ended' | 'aborted' | 'failed' | 'guardrail' | 'too-many-pending' | undefined;
 };
 
 /** Every event of protocol version 1. A client ignores types it does not know. */
