@@ -9,6 +9,23 @@ import type { ArtifactStore, ArtifactWrites } from './artifact-store.ts';
  */
 export const CLEARED_RESULT_KEY = 'gemloopCleared';
 
+/**
+ * The content each cleared copy was made from, through every clearing before it: what the model
+ * saw. Weak, so it lives as long as the copy (a run's compacted prefix, a chat session's view),
+ * and per process: a durable run replayed elsewhere clears again on the way, and fills it again.
+ */
+const clearedFrom = new WeakMap<Content, Content>();
+
+/**
+ * `content` as it was before any compaction cleared its tool results (itself when none did). The
+ * summarizer reads these: a fact the model got from a result is in the summary even when the
+ * result was cleared (by this compaction or an earlier one) before the summary was written.
+ * @internal
+ */
+export function contentBeforeClearing(content: Content): Content {
+  return clearedFrom.get(content) ?? content;
+}
+
 /** How {@link clearToolResults} clears. @internal */
 export type ClearToolResultsSettings = {
   /** Contents from this index on are left as they are (the recent turns and the active step). */
@@ -57,7 +74,9 @@ export function clearToolResults(
     }
     if (parts !== undefined) {
       out ??= [...contents];
-      out[index] = { ...content, parts };
+      const copy: Content = { ...content, parts };
+      clearedFrom.set(copy, contentBeforeClearing(content));
+      out[index] = copy;
     }
   }
   return { contents: out ?? contents, cleared };

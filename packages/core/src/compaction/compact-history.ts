@@ -5,7 +5,7 @@ import type { Cost } from '../models/cost.ts';
 import type { Content } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { ArtifactWrites } from './artifact-store.ts';
-import { clearToolResults } from './clear-tool-results.ts';
+import { clearToolResults, contentBeforeClearing } from './clear-tool-results.ts';
 import type { CompactionSettings } from './compaction-options.ts';
 import { pruneThoughts } from './prune-thoughts.ts';
 import { isSummaryContent, summaryContent, transcriptOf } from './summary-content.ts';
@@ -116,7 +116,10 @@ export async function compactHistory({
     if (cut !== undefined) {
       let text: string | undefined;
       try {
-        text = await summarize(transcriptOf(out.slice(cut.from, cut.to)));
+        // From what the model saw: the results as they were, not the placeholders a clearing
+        // (this one's or an earlier one's) left, or their facts never reach the summary.
+        const seen = out.slice(cut.from, cut.to).map(contentBeforeClearing);
+        text = await summarize(transcriptOf(seen));
       } catch (error) {
         if (!CompactionError.isInstance(error) || error.reason !== 'summarizer-failed') throw error;
         onSummaryFailed?.(error);
