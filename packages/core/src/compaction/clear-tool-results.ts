@@ -61,31 +61,57 @@ export function clearToolResults(
   for (let index = 0; index < end; index++) {
     const content = contents[index];
     if (content?.role !== 'user' || !Array.isArray(content.parts)) continue;
-    let parts: Part[] | undefined;
+    const partIndexes: number[] = [];
     for (let partIndex = 0; partIndex < content.parts.length; partIndex++) {
       const response = content.parts[partIndex]?.functionResponse;
-      if (response === undefined || !worthClearing(response, settings.minTokens)) continue;
-      parts ??= [...content.parts];
-      parts[partIndex] = {
-        ...content.parts[partIndex],
-        functionResponse: clearedResponse(response, settings),
-      };
-      cleared++;
+      if (response !== undefined && worthClearing(response, settings.minTokens)) {
+        partIndexes.push(partIndex);
+      }
     }
-    if (parts !== undefined) {
+    if (partIndexes.length > 0) {
       out ??= [...contents];
-      const copy: Content = { ...content, parts };
-      clearedFrom.set(copy, contentBeforeClearing(content));
-      out[index] = copy;
+      out[index] = clearResponseParts(content, partIndexes, settings);
+      cleared += partIndexes.length;
     }
   }
   return { contents: out ?? contents, cleared };
 }
 
+/**
+ * A copy of `content` whose function responses at `partIndexes` hold the placeholder instead of
+ * their result (kept in the artifact store when there is one). The copy remembers what it was
+ * made from ({@link contentBeforeClearing}).
+ * @internal
+ */
+export function clearResponseParts(
+  content: Content,
+  partIndexes: readonly number[],
+  settings: Pick<ClearToolResultsSettings, 'artifacts' | 'writes' | 'newId'>,
+): Content {
+  const parts: Part[] = [...(content.parts ?? [])];
+  for (const partIndex of partIndexes) {
+    const part = parts[partIndex];
+    if (part?.functionResponse === undefined) continue;
+    parts[partIndex] = {
+      ...part,
+      functionResponse: clearedResponse(part.functionResponse, settings),
+    };
+  }
+  const copy: Content = { ...content, parts };
+  clearedFrom.set(copy, contentBeforeClearing(content));
+  return copy;
+}
+
+/** Whether a function response is a placeholder already (nothing left to clear). @internal */
+export function isClearedResponse(response: FunctionResponse): boolean {
+  const value = response.response;
+  return typeof value === 'object' && value !== null && CLEARED_RESULT_KEY in value;
+}
+
 function worthClearing(response: FunctionResponse, minTokens: number): boolean {
   const value = response.response;
   if (typeof value !== 'object' || value === null) return false;
-  if (CLEARED_RESULT_KEY in value) return false;
+  if (isClearedResponse(response)) return false;
   const { text, media } = estimateTokens(value);
   const parts = response.parts === undefined ? 0 : estimateTokens(response.parts).media;
   return text + media + parts >= minTokens;
@@ -93,7 +119,7 @@ function worthClearing(response: FunctionResponse, minTokens: number): boolean {
 
 function clearedResponse(
   response: FunctionResponse,
-  settings: ClearToolResultsSettings,
+  settings: Pick<ClearToolResultsSettings, 'artifacts' | 'writes' | 'newId'>,
 ): FunctionResponse {
   const { text, media } = estimateTokens(response.response);
   const mediaParts = response.parts?.length ?? 0;
