@@ -423,6 +423,31 @@ describe('steering a run', () => {
     ).toEqual(['dropped aborted']);
   });
 
+  it('reads what receive() brought during the last step when the run ends, and reports it dropped', async () => {
+    // A durable run's runs.steer() during its last allowed step: the message is read and
+    // reported, not left unread where nobody hears of it.
+    let boundaries = 0;
+    const steering = createSteering({
+      receive: () => (boundaries++ === 1 ? [{ message: 'Arrived during the last step.' }] : []),
+    });
+    const { fake, gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('never')]);
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup()],
+      maxSteps: 1,
+    });
+    const result = await agent.run('Find a', { steering });
+    expect(result.finishReason).toBe('max-steps');
+    expect(fake.modelRequests).toHaveLength(1);
+    expect(boundaries).toBe(2);
+    expect(
+      result.steering?.map(
+        (steer) => `${steer.status} ${steer.reason} ${steer.content.parts?.[0]?.text}`,
+      ),
+    ).toEqual(['dropped run-ended Arrived during the last step.']);
+  });
+
   it('leaves steering off the result of a run nobody could steer', async () => {
     const { gemini } = serve([turn.text('Hi.')]);
     const result = await createAgent({ gemini, model: 'gemini-3-flash-preview' }).run('Hello');

@@ -69,7 +69,8 @@ export function applySteers(
  * The boundary after an answer: when the model answered (`stop`) and messages wait (steers that
  * came during the final call, or queued ones) and a step is left, the run goes on: the answer
  * stays in the history and the messages follow it as the next user turn. Otherwise `next` as
- * it is (what still waits is dropped when the run ends: {@link detachSteering}).
+ * it is (what still waits, and what `receive` brings now, is dropped when the run ends:
+ * {@link detachSteering}).
  * @internal
  */
 export function steerAfterAnswer<Output>(
@@ -78,9 +79,14 @@ export function steerAfterAnswer<Output>(
   next: Finish<Output>,
   stepsLeft: boolean,
 ): Finish<Output> | RunAgain | Promise<Finish<Output> | RunAgain> {
-  if (next.finishReason !== 'stop' || next.blocked !== undefined) return next;
-  if (!stepsLeft) return next;
   const stepNumber = context.run.steps.length + 1;
+  if (next.finishReason !== 'stop' || next.blocked !== undefined || !stepsLeft) {
+    // The run ends here. What arrived from elsewhere (a durable run's `runs.steer()` during the
+    // last step) is read all the same, so it is reported dropped with the rest, not left unread
+    // where nobody hears of it again.
+    if (queue.receive === undefined) return next;
+    return receive(context as RunContext<unknown>, queue, stepNumber).then(() => next);
+  }
   const runAgain: RunAgain = { type: 'run-again', kind: 'tools', reasks: 0 };
   const goOn = (): Finish<Output> | RunAgain | Promise<RunAgain> => {
     const messages = queue.take(true);
