@@ -71,6 +71,26 @@ const steerEvents = (events: AgentEvent<unknown>[]): string[] =>
       : [],
   );
 
+/**
+ * A run allowed one model step, whose answer is a call: it ends at `maxSteps` (checked here)
+ * with a step of its own left for nothing. `during` runs while that step's request is in flight.
+ */
+async function runOneStep(steering: Steering, during?: () => void) {
+  const { fake, gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('never')], (n) => {
+    if (n === 1) during?.();
+  });
+  const agent = createAgent({
+    gemini,
+    model: 'gemini-3-flash-preview',
+    tools: [lookup()],
+    maxSteps: 1,
+  });
+  const result = await agent.run('Find a', { steering });
+  expect(result.finishReason).toBe('max-steps');
+  expect(fake.modelRequests).toHaveLength(1);
+  return result;
+}
+
 describe('steering a run', () => {
   it('adds a steer sent during a model call after the function responses, as its own user content', async () => {
     const steering = createSteering();
@@ -218,6 +238,10 @@ describe('steering a run', () => {
     expect(texts((error as AgentAbortedError).run?.contents ?? [])).not.toContain(
       'user:Stop after this.',
     );
+    // The error's run says so too, with why: what a unary run() has instead of events.
+    expect(
+      (error as AgentAbortedError).run?.steering?.map((steer) => `${steer.status} ${steer.reason}`),
+    ).toEqual(['dropped aborted']);
     expect(steering.pending).toBe(0);
   });
 
@@ -341,18 +365,7 @@ describe('steering a run', () => {
 
   it('says in the result of run() what became of a steer the run ended without (maxSteps)', async () => {
     const steering = createSteering();
-    const { fake, gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('never')], (n) => {
-      if (n === 1) steering.steer('Also b.');
-    });
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools: [lookup()],
-      maxSteps: 1,
-    });
-    const result = await agent.run('Find a', { steering });
-    expect(result.finishReason).toBe('max-steps');
-    expect(fake.modelRequests).toHaveLength(1);
+    const result = await runOneStep(steering, () => steering.steer('Also b.'));
     expect(
       result.steering?.map(({ status, mode, stepNumber, reason, content }) => ({
         status,
@@ -400,29 +413,6 @@ describe('steering a run', () => {
     expect(types.lastIndexOf('steer')).toBeLessThan(types.indexOf('run-end'));
   });
 
-  it('lists the steers a failed run dropped on the error, with why', async () => {
-    const controller = new AbortController();
-    const steering = createSteering();
-    const { gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('never')]);
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools: [
-        lookup(() => {
-          steering.steer('Stop after this.');
-          controller.abort();
-        }),
-      ],
-    });
-    const error = await agent
-      .run('Find a', { steering, signal: controller.signal })
-      .catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(AgentAbortedError);
-    expect(
-      (error as AgentAbortedError).run?.steering?.map((steer) => `${steer.status} ${steer.reason}`),
-    ).toEqual(['dropped aborted']);
-  });
-
   it('reads what receive() brought during the last step when the run ends, and reports it dropped', async () => {
     // A durable run's runs.steer() during its last allowed step: the message is read and
     // reported, not left unread where nobody hears of it.
@@ -430,16 +420,7 @@ describe('steering a run', () => {
     const steering = createSteering({
       receive: () => (boundaries++ === 1 ? [{ message: 'Arrived during the last step.' }] : []),
     });
-    const { fake, gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('never')]);
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools: [lookup()],
-      maxSteps: 1,
-    });
-    const result = await agent.run('Find a', { steering });
-    expect(result.finishReason).toBe('max-steps');
-    expect(fake.modelRequests).toHaveLength(1);
+    const result = await runOneStep(steering);
     expect(boundaries).toBe(2);
     expect(
       result.steering?.map(
