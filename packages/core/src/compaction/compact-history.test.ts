@@ -11,7 +11,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import type { Content } from '../wire/content.ts';
 import { ArtifactWrites } from './artifact-store.ts';
-import { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
+import { CLEARED_RESULT_KEY, clearResponseParts } from './clear-tool-results.ts';
 import { checkRewrite, compactHistory } from './compact-history.ts';
 import { type CompactionSettings, resolveCompaction } from './compaction-options.ts';
 import { pruneThoughts } from './prune-thoughts.ts';
@@ -352,6 +352,26 @@ describe('checkRewrite', () => {
       parts: [{ functionResponse: { id: 'c1', name: 'search', response: { page: 'other' } } }],
     };
     expect(() => checkRewrite(before, changedTail, true)).toThrow(/active step/);
+  });
+
+  it("lets the window fit replace the active step's results, and nothing else of it", () => {
+    const before = history();
+    const writes = new ArtifactWrites(() => {});
+    const stored = structuredClone(before);
+    stored[6] = clearResponseParts(before[6] as Content, [0], {
+      artifacts: undefined,
+      writes,
+      newId: () => 'id',
+    });
+    expect(() => checkRewrite(before, stored, true)).toThrow(/active step/);
+    expect(() => checkRewrite(before, stored, true, { activeResultsCleared: true })).not.toThrow();
+    // Another id, or another tool's name, is not a stored result: the pairing changed.
+    const renamed = structuredClone(stored);
+    const response = renamed[6]?.parts[0]?.functionResponse;
+    if (response !== undefined) response.id = 'c2';
+    expect(() => checkRewrite(before, renamed, true, { activeResultsCleared: true })).toThrow(
+      /active step|c2/,
+    );
   });
 });
 
