@@ -12,10 +12,11 @@ import { ContextWindowError } from '../agent/errors/context-window-error.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { estimateContentTokens } from '../history/estimate-tokens.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createSteering } from '../steering/create-steering.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentBody } from '../wire/request.ts';
-import { createMemoryArtifactStore } from './artifact-store.ts';
+import { type ArtifactStore, createMemoryArtifactStore } from './artifact-store.ts';
 import { CLEARED_RESULT_KEY } from './clear-tool-results.ts';
 
 // A request never passes the model's window: compaction cuts what it may (the recent turns'
@@ -33,12 +34,18 @@ const WINDOW = 8_000;
 /** About 2,750 tokens of page (gemloop's estimate: a token per four characters). */
 const PAGE_CHARS = 11_000;
 
-const fetchPage = defineTool({
-  name: 'fetch_page',
-  description: 'Fetches page n.',
-  parameters: z.object({ n: z.number() }),
-  execute: ({ n }) => ({ page: `PAGE-${n} ${'x'.repeat(PAGE_CHARS)}` }),
-});
+/** The page tool; `onFetch` runs as it fetches page n. */
+const pageTool = (onFetch?: (n: number) => void) =>
+  defineTool({
+    name: 'fetch_page',
+    description: 'Fetches page n.',
+    parameters: z.object({ n: z.number() }),
+    execute: ({ n }) => {
+      onFetch?.(n);
+      return { page: `PAGE-${n} ${'x'.repeat(PAGE_CHARS)}` };
+    },
+  });
+const fetchPage = pageTool();
 
 function serve(script: CreateFakeGeminiOptions['script']) {
   const fake = createFakeGemini({ script, strictHistory: true });
@@ -64,7 +71,15 @@ const sixPages = turn.calls(
 
 describe('a request over the model window', () => {
   it('stores the results of one wide step as artifacts until the request fits, and goes on', async () => {
-    const artifacts = createMemoryArtifactStore();
+    const memory = createMemoryArtifactStore();
+    const puts: string[] = [];
+    const artifacts: ArtifactStore = {
+      put: (id, text) => {
+        puts.push(id);
+        return memory.put(id, text);
+      },
+      get: (id) => memory.get(id),
+    };
     const { fake, gemini } = serve([sixPages, turn.text('Read them.')]);
     const agent = createAgent({
       gemini,
@@ -88,9 +103,34 @@ describe('a request over the model window', () => {
       expect(id).toBeDefined();
       expect(await artifacts.get(id as string)).toContain(`PAGE-`);
     }
-    // The whole history stays in the result; the report counts the cut.
+    // Each stored once; the whole history stays in the result; the report counts the cut.
+    expect(puts).toHaveLength(stored.length);
     expect(responses(result.contents[2]).filter(isCleared)).toEqual([]);
     expect(result.compaction?.reports[0]?.clearedToolResults).toBe(stored.length);
+  });
+
+  it("stores the step's results, not a 'call it again' placeholder, when a steer follows them", async () => {
+    const artifacts = createMemoryArtifactStore();
+    const steering = createSteering();
+    const { fake, gemini } = serve([sixPages, turn.text('Briefly: read.')]);
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [pageTool((n) => (n === 1 ? steering.steer('Be brief.') : undefined))],
+      compaction: compaction({ contextWindow: WINDOW, artifacts }),
+    });
+    const result = await agent.run('Read pages 1 to 6.', { steering });
+    expect(result.text).toBe('Briefly: read.');
+    const second = sent(fake, 1);
+    expect(estimateContentTokens(second)).toBeLessThanOrEqual(WINDOW);
+    expect(second.at(-1)?.parts).toEqual([{ text: 'Be brief.' }]);
+    // Only as many as the request needs, as without the steer.
+    const stored = responses(second.at(-2)).filter(isCleared);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.length).toBeLessThan(6);
+    for (const response of stored) {
+      expect(String(response.response[CLEARED_RESULT_KEY])).toMatch(/read_tool_output with id/);
+    }
   });
 
   it('fails a wide step with no artifact store before sending it, naming the window and the fix', async () => {

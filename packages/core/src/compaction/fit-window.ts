@@ -36,13 +36,13 @@ export type FitWindowResult = {
  * rewrite stops at `keepRecent`, and never touches the step being answered): cuts what can be
  * cut, least needed first, until the history fits `budget`:
  *
- * 1. every tool result before the last content (the `keepRecent` tail's included) becomes a
- *    placeholder, and old thought summaries are dropped;
- * 2. the results of the current step (the last content: one wide step of many parallel calls
- *    can pass the window on its own) are stored in the artifact store, biggest first, one at a
- *    time, their placeholders naming the id `read_tool_output` reads. Only with a store: a
- *    placeholder that says "call it again" for the result the model has not seen yet would make
- *    it call the same tool again, for the same result.
+ * 1. every tool result of the steps before the one being answered (the `keepRecent` tail's
+ *    included) becomes a placeholder, and their thought summaries are dropped;
+ * 2. the results of the step being answered (the contents after the last model turn: one wide
+ *    step of many parallel calls can pass the window on its own) are stored in the artifact
+ *    store, biggest first, one at a time, their placeholders naming the id `read_tool_output`
+ *    reads. Only with a store: a placeholder that says "call it again" for a result the model
+ *    has not seen yet would make it call the same tool again, for the same result.
  *
  * Call/response pairing and every signature stay (a placeholder keeps the response's name and
  * id). The caller fails the step when the result is still over `budget`.
@@ -56,52 +56,72 @@ export async function fitWindow({
   newId,
   onArtifactFailed,
 }: FitWindowInput): Promise<FitWindowResult> {
-  const last = contents.length - 1;
+  const activeStart = activeStepStart(contents);
   const writes = new ArtifactWrites(onArtifactFailed);
   const clearing = { artifacts: settings.artifacts, writes, newId };
   const { contents: cleared, cleared: clearedOld } = clearToolResults(contents, {
     ...clearing,
-    end: last,
+    end: activeStart,
     minTokens: settings.clearToolResults?.minTokens ?? DEFAULT_CLEAR_MIN_TOKENS,
   });
-  const { contents: pruned, pruned: prunedCount } = pruneThoughts(cleared, last);
-  let out = pruned;
+  const { contents: pruned, pruned: prunedCount } = pruneThoughts(cleared, activeStart);
+  const out = [...pruned];
   let tokens = estimate(out);
   let clearedCurrent = 0;
   let currentKept: string | undefined;
-  const active = out[last];
-  const results = active === undefined ? [] : currentResults(active);
-  if (tokens > budget && active !== undefined && results.length > 0) {
+  const results = currentResults(out, activeStart);
+  if (tokens > budget && results.length > 0) {
     if (settings.artifacts === undefined) {
       currentKept = 'no compaction.artifacts store to keep them in';
     } else {
-      const rest = tokens - estimate([active]);
-      const chosen: number[] = [];
-      let content = active;
-      for (const { partIndex } of results) {
-        chosen.push(partIndex);
-        content = clearResponseParts(active, chosen, clearing);
-        tokens = rest + estimate([content]);
+      // One at a time, each stored once: the copy made for one result is the next one's start.
+      for (const { contentIndex, partIndex } of results) {
+        const content = out[contentIndex] as Content;
+        const before = estimate([content]);
+        out[contentIndex] = clearResponseParts(content, [partIndex], clearing);
+        tokens += estimate([out[contentIndex] as Content]) - before;
+        clearedCurrent++;
         if (tokens <= budget) break;
       }
-      clearedCurrent = chosen.length;
-      out = [...out.slice(0, last), content];
     }
   }
   // Stored before any request names them (an asynchronous store: a database).
   await writes.settle();
-  return { contents: out, tokens, clearedOld, clearedCurrent, pruned: prunedCount, currentKept };
+  return {
+    contents: clearedCurrent === 0 ? pruned : out,
+    tokens,
+    clearedOld,
+    clearedCurrent,
+    pruned: prunedCount,
+    currentKept,
+  };
 }
 
-/** The current step's results that hold something, biggest first. */
-function currentResults(content: Content): { partIndex: number; tokens: number }[] {
-  const results: { partIndex: number; tokens: number }[] = [];
-  const parts = content.parts ?? [];
-  for (let partIndex = 0; partIndex < parts.length; partIndex++) {
-    const response = parts[partIndex]?.functionResponse;
-    if (response === undefined || isClearedResponse(response)) continue;
-    const part = parts[partIndex] as Part;
-    results.push({ partIndex, tokens: estimateContentTokens([{ role: 'user', parts: [part] }]) });
+/**
+ * Where the step being answered starts: after the last model content (its function responses,
+ * and any steer or re-ask note after them). Everything before it is older steps.
+ */
+function activeStepStart(contents: readonly Content[]): number {
+  let start = contents.length;
+  while (start > 0 && contents[start - 1]?.role !== 'model') start--;
+  return start;
+}
+
+/** The results of the step being answered that hold something, biggest first. */
+function currentResults(
+  contents: readonly Content[],
+  from: number,
+): { contentIndex: number; partIndex: number; tokens: number }[] {
+  const results: { contentIndex: number; partIndex: number; tokens: number }[] = [];
+  for (let contentIndex = from; contentIndex < contents.length; contentIndex++) {
+    const parts = contents[contentIndex]?.parts ?? [];
+    for (let partIndex = 0; partIndex < parts.length; partIndex++) {
+      const part = parts[partIndex] as Part;
+      const response = part.functionResponse;
+      if (response === undefined || isClearedResponse(response)) continue;
+      const tokens = estimateContentTokens([{ role: 'user', parts: [part] }]);
+      results.push({ contentIndex, partIndex, tokens });
+    }
   }
   return results.sort((a, b) => b.tokens - a.tokens);
 }
