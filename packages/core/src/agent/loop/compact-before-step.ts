@@ -37,7 +37,11 @@ const NEAR_THRESHOLD = 0.85;
  * whether the history to send passes the threshold or the step cadence, compacts it
  * (`compactHistory`), lets `onCompaction` cancel or replace it, checks the result
  * (`checkRewrite`: every rewrite goes through it), and from then on sends the compacted history.
- * The run's own `contents` stay whole. Emits the `compaction` event and tells the observers.
+ * A history over the model's input window (known from `contextWindow` or the models table) is
+ * compacted whatever the threshold says, then cut further or refused before sending
+ * ({@link fitRequestToWindow}). The run's own `contents` stay whole. Emits the `compaction`
+ * event and tells the observers.
+ * @throws `ContextWindowError` when the request cannot be made to fit the window.
  * @internal
  */
 export async function compactBeforeStep<Output>(
