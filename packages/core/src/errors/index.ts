@@ -12,6 +12,7 @@ export { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 export { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 export type { AgentRunErrorOptions } from '../agent/errors/agent-run-error.ts';
 export { AgentRunError } from '../agent/errors/agent-run-error.ts';
+export { ContextWindowError } from '../agent/errors/context-window-error.ts';
 export { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 export { InvalidHistoryError } from '../agent/errors/invalid-history-error.ts';
 export { InvalidModelResponseError } from '../agent/errors/invalid-model-response-error.ts';

@@ -9,6 +9,7 @@
 // subagent path.
 
 import type { Cost } from '../models/cost.ts';
+import type { SteeringDropReason } from '../run/steering-report.ts';
 
 /** The protocol version the `start` event names; a client refuses a version it does not know. */
 export type BrowserProtocolVersion = 1;
@@ -180,6 +181,8 @@ export type BrowserSteerEvent = BrowserEventBase & {
   status: 'received' | 'applied' | 'dropped';
   mode: 'steer' | 'queue';
   stepNumber: number;
+  /** `dropped`: why the run did not send it. */
+  reason?: SteeringDropReason | undefined;
 };
 
 /** Every event of protocol version 1. A client ignores types it does not know. */
