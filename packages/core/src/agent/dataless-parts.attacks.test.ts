@@ -8,7 +8,7 @@ import type { Content, Part } from '../wire/content.ts';
 import { createAgent } from './create-agent.ts';
 
 // A model answer (a gateway's translation, most likely) with a part that holds no data field: `{}`,
-// `{text: null}` (null is absent), a signature alone, a bare `thought` flag. The API refuses such a
+// `{text: null}` (null is absent), a bare `thought` flag. The API refuses such a
 // part in a request ("required oneof field 'data' must have one initialized field"), so the loop
 // must not send it back: it made the next step of a call turn fail with a 400, and an answer left
 // it in result.contents, which the next run (and every later send of a chat) refused.
@@ -40,7 +40,6 @@ const MODEL = 'gemini-3-flash-preview';
 const dataless: [string, unknown][] = [
   ['an empty part', {}],
   ['a null text', { text: null }],
-  ['a signature alone', { thoughtSignature: SKIP }],
   ['a thought flag alone', { thought: true }],
 ];
 
@@ -68,14 +67,33 @@ describe('a model part without data never reaches the history', () => {
     }
   }
 
-  it("gives a lone signature to the part before it, as a stream's fold does", async () => {
-    const { gemini } = serve([answer([{ text: 'hi' }, { thoughtSignature: SKIP }])]);
-    const result = await createAgent({ gemini, model: MODEL }).run('Hi.');
-    expect(result.contents.at(-1)).toEqual({
-      role: 'model',
-      parts: [{ text: 'hi', thoughtSignature: SKIP }],
-    });
-  });
+  // A signature alone (with at most `thought`) is data enough: the API takes it back, and it must
+  // stay in its own part (a Gemini 3 stream's last chunk as Go's genai SDK writes it).
+  for (const part of [{ thoughtSignature: SKIP }, { thought: true, thoughtSignature: SKIP }]) {
+    for (const streamed of [false, true]) {
+      const mode = streamed ? 'streamed' : 'unstreamed';
+      it(`keeps ${JSON.stringify(part)} verbatim in a call turn, ${mode}`, async () => {
+        const { fake, gemini } = serve([answer([call, part]), turn.text('done')]);
+        const agent = createAgent({ gemini, model: MODEL, tools: [echo] });
+        const result = streamed ? await agent.stream('Go.').result : await agent.run('Go.');
+        expect(result.text).toBe('done');
+        const sent = fake.modelRequests[1]?.body as { contents: Content[] } | undefined;
+        expect(sent?.contents[1]?.parts).toEqual([call, part]);
+      });
+
+      it(`keeps ${JSON.stringify(part)} verbatim after an answer, ${mode}, and the chat goes on`, async () => {
+        const { fake, gemini } = serve([answer([{ text: 'first' }, part]), turn.text('second')]);
+        const chat = createChatSession({ agent: createAgent({ gemini, model: MODEL }) });
+        const first = streamed ? await chat.sendStream('Hi.').result : await chat.send('Hi.');
+        expect(first.text).toBe('first');
+        expect(first.contents.at(-1)).toEqual({ role: 'model', parts: [{ text: 'first' }, part] });
+        expect((await chat.send('Again.')).text).toBe('second');
+        const sent = fake.modelRequests[1]?.body as { contents: Content[] } | undefined;
+        expect(sent?.contents[1]?.parts).toEqual([{ text: 'first' }, part]);
+        await chat.close();
+      });
+    }
+  }
 
   it('re-asks an answer made only of such parts, as an empty one', async () => {
     const { gemini } = serve([answer([{}, { text: null }]), turn.text('done')]);

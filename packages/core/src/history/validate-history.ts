@@ -4,6 +4,7 @@ import {
   countDataFields,
   isBase64,
   isJsonObject,
+  isSignatureOnlyPart,
   type JsonObject,
   listDataFields,
   readField,
@@ -237,6 +238,9 @@ function checkPart(
           '(inlineData or fileData); put videoMetadata on the video part itself, or right after it.',
       });
     }
+  } else if (fieldCount === 0 && turn.role === 'model' && isSignatureOnlyPart(part)) {
+    // Accepted, kept verbatim: a Gemini 3 stream's last chunk written back by Go's genai SDK
+    // (empty text omitted), see isSignatureOnlyPart. A user turn never held a model signature.
   } else if (fieldCount === 0) {
     pushPartIssue(
       issues,
@@ -245,7 +249,7 @@ function checkPart(
       'missing-part-data',
       (at) =>
         `${at} sets none of text, inlineData, fileData, functionCall, functionResponse, executableCode, ` +
-        'codeExecutionResult, toolCall, toolResponse. Drop it (a signature-only part belongs on the part next to it).',
+        'codeExecutionResult, toolCall, toolResponse. Drop it (a part holding only a thoughtSignature belongs in a model turn).',
     );
   } else if (fieldCount > 1) {
     pushPartIssue(
