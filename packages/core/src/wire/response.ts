@@ -35,6 +35,18 @@ export type FinishReason = OpenString<
   | 'CONTINUATION'
   /** The model produced a response the API could not parse (`@google/genai` 3.1.0); re-asked. */
   | 'MALFORMED_RESPONSE'
+  /**
+   * "At least one thought signature from a previous call is missing" (`@google/genai` 3.3): the
+   * history sent lost a signature. The agent fails the run with `MissingThoughtSignatureError`.
+   */
+  | 'MISSING_THOUGHT_SIGNATURE'
+  /** The answer was withheld and escalated for review (`@google/genai` 3.3); a content filter. */
+  | 'ESCALATION'
+  /**
+   * Generation is limited or disabled for the project under Google's Prohibited Use Policy
+   * (`@google/genai` 3.3); a content filter: asking again cannot help.
+   */
+  | 'PUP_LIMITED_DISABLED'
 >;
 
 /** Why a prompt was blocked (then there are no candidates). */
