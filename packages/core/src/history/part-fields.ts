@@ -119,16 +119,22 @@ function isSet(value: unknown): number {
  */
 export function isSignatureOnlyPart(part: JsonObject): boolean {
   const signature = readThoughtSignature(part);
-  if (signature === undefined || signature === '') return false;
+  return signature !== undefined && signature !== '' && setsOnly(part, SIGNATURE_ONLY_KEYS);
+}
+
+const SIGNATURE_ONLY_KEYS: ReadonlySet<string> = new Set([
+  'thoughtSignature',
+  'thought_signature',
+  'thought',
+]);
+
+/**
+ * Whether every field a part sets (a `null` is unset, as in proto3 JSON) is one of `keys`.
+ * @internal
+ */
+export function setsOnly(part: JsonObject, keys: ReadonlySet<string>): boolean {
   for (const key in part) {
-    if (
-      key !== 'thoughtSignature' &&
-      key !== 'thought_signature' &&
-      key !== 'thought' &&
-      part[key] !== undefined &&
-      part[key] !== null
-    )
-      return false;
+    if (!keys.has(key) && part[key] !== undefined && part[key] !== null) return false;
   }
   return true;
 }

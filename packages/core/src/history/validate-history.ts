@@ -12,6 +12,7 @@ import {
   readFunctionResponse,
   readRole,
   readThoughtSignature,
+  setsOnly,
 } from './part-fields.ts';
 import { listRequiredThoughtSignatures } from './thought-signatures/list-required-thought-signatures.ts';
 import type { FunctionPartSummary, PairingOptions, TurnSummary } from './turn-summary.ts';
@@ -295,20 +296,18 @@ function checkPart(
 
 /** A part whose only field besides a signature is `videoMetadata` (either spelling). */
 function isVideoMetadataPart(part: JsonObject): boolean {
-  if (!isJsonObject(readField(part, 'videoMetadata', 'video_metadata'))) return false;
-  for (const key in part) {
-    if (
-      key !== 'videoMetadata' &&
-      key !== 'video_metadata' &&
-      key !== 'thoughtSignature' &&
-      key !== 'thought_signature' &&
-      part[key] !== undefined &&
-      part[key] !== null
-    )
-      return false;
-  }
-  return true;
+  return (
+    isJsonObject(readField(part, 'videoMetadata', 'video_metadata')) &&
+    setsOnly(part, VIDEO_METADATA_KEYS)
+  );
 }
+
+const VIDEO_METADATA_KEYS: ReadonlySet<string> = new Set([
+  'videoMetadata',
+  'video_metadata',
+  'thoughtSignature',
+  'thought_signature',
+]);
 
 /** A part carrying a file (`inlineData` or `fileData`, either spelling). */
 function isMediaPart(part: unknown): boolean {

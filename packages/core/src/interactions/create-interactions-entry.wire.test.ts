@@ -62,6 +62,21 @@ const thinkThenCall = turn.raw({
   ],
 });
 
+/** The fake answering `answer` after the call, and an agent on it streaming in pieces of 4. */
+async function agentOn(answer: string, tool = weather, store = false) {
+  const { fake, gemini } = await serve({
+    script: [thinkThenCall, turn.text(answer)],
+    chunkSize: 4,
+  });
+  const agent = createAgent({
+    gemini,
+    model: MODEL,
+    tools: [tool],
+    api: interactionsApi({ store }),
+  });
+  return { fake, agent };
+}
+
 /** The `input` of each interaction the agent created. */
 const inputs = (fake: FakeGemini) =>
   fake.requests
@@ -75,16 +90,7 @@ describe('the agent on a streamed interaction', () => {
 
   for (const store of [true, false]) {
     it(`runs the tool with the arguments streamed in pieces (store: ${store})`, async () => {
-      const { gemini } = await serve({
-        script: [thinkThenCall, turn.text('Sunny.')],
-        chunkSize: 4,
-      });
-      const agent = createAgent({
-        gemini,
-        model: MODEL,
-        tools: [weather],
-        api: interactionsApi({ store }),
-      });
+      const { agent } = await agentOn('Sunny.', weather, store);
       const result = await agent.stream('Weather in Paris for 3 days?').result;
       expect(result.text).toBe('Sunny.');
       expect(seen).toEqual([{ city: 'Paris', days: 3 }]);
@@ -95,16 +101,7 @@ describe('the agent on a streamed interaction', () => {
   }
 
   it('keeps the streamed thought signature, and sends it back without server state', async () => {
-    const { fake, gemini } = await serve({
-      script: [thinkThenCall, turn.text('Sunny.')],
-      chunkSize: 4,
-    });
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [weather],
-      api: interactionsApi({ store: false }),
-    });
+    const { fake, agent } = await agentOn('Sunny.');
     const result = await agent.stream('Weather in Paris for 3 days?').result;
     expect(result.contents[1]?.parts[0]).toMatchObject({
       thought: true,
@@ -117,13 +114,7 @@ describe('the agent on a streamed interaction', () => {
   });
 
   it('sends a failed tool call back with is_error', async () => {
-    const { fake, gemini } = await serve({ script: [thinkThenCall, turn.text('Sorry.')] });
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [failing],
-      api: interactionsApi({ store: false }),
-    });
+    const { fake, agent } = await agentOn('Sorry.', failing);
     await agent.stream('Weather in Paris for 3 days?').result;
     const results = inputs(fake)[1]?.filter((step) => step.type === 'function_result');
     expect(results).toEqual([
@@ -133,13 +124,7 @@ describe('the agent on a streamed interaction', () => {
   });
 
   it('sends a successful result without is_error', async () => {
-    const { fake, gemini } = await serve({ script: [thinkThenCall, turn.text('Sunny.')] });
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [weather],
-      api: interactionsApi({ store: false }),
-    });
+    const { fake, agent } = await agentOn('Sunny.');
     await agent.run('Weather in Paris for 3 days?');
     const [result] = inputs(fake)[1]?.filter((step) => step.type === 'function_result') ?? [];
     expect(result).toMatchObject({ type: 'function_result', result: { forecast: 'sunny' } });
