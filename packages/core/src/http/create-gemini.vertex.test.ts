@@ -364,6 +364,39 @@ describe('createGemini({ vertex })', () => {
     );
   });
 
+  it("counts a whole request in Vertex's shape, which the fake checks as Vertex does", async () => {
+    const { fake, url } = await serve({ accessTokens: [TOKEN] });
+    const whole = { contents: 'Hi there', systemInstruction: 'Be brief. '.repeat(50) };
+    const bare = await vertexClient(url).countTokens({
+      model: 'gemini-2.5-flash',
+      contents: 'Hi there',
+    });
+    const counted = await vertexClient(url).countTokens({
+      model: 'gemini-2.5-flash',
+      generateContentRequest: whole,
+    });
+    // The system instruction is counted: it went beside contents, where Vertex reads it.
+    expect(counted.totalTokens).toBeGreaterThan(bare.totalTokens);
+    expect(fake.requests[1]?.body).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'Hi there' }] }],
+      systemInstruction: { parts: [{ text: whole.systemInstruction }] },
+    });
+    // The Gemini API's shape is an unknown field to Vertex.
+    const refused = await fetch(
+      `${url}/v1/projects/${PROJECT}/locations/us-central1/publishers/google/models/gemini-2.5-flash:countTokens`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          generateContentRequest: { model: 'models/gemini-2.5-flash', contents: [] },
+        }),
+      },
+    );
+    expect(refused.status).toBe(400);
+    const error = ((await refused.json()) as { error: { message: string } }).error;
+    expect(error.message).toContain('Unknown name "generateContentRequest"');
+  });
+
   it('refuses options that do not go with vertex', () => {
     const vertex = { project: PROJECT, location: 'us-central1', getAccessToken: () => TOKEN };
     expect(() => createGemini({ vertex, apiKey: 'AIza-key-0123456789' })).toThrow(

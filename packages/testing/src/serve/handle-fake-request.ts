@@ -11,6 +11,7 @@ import { DEFAULT_LISTED_MODELS, describeModel, isKnownModel } from '../endpoints
 import {
   authenticateVertex,
   checkVertexBody,
+  checkVertexCountTokensBody,
   type FakeVertexRoute,
   looksLikeVertex,
   matchVertexRoute,
@@ -267,7 +268,10 @@ async function answerVertex(
       errorStyle,
     );
   }
-  if (method === 'countTokens') return countTokens(state, body.value);
+  if (method === 'countTokens') {
+    const unknown = checkVertexCountTokensBody(body.value);
+    return unknown === undefined ? countTokens(state, body.value) : jsonReply(state, unknown);
+  }
   if (method !== 'generateContent' && !stream) return jsonReply(state, notFoundRoute(request));
   const refusal = checkVertexBody(body.value, stream);
   if (refusal !== undefined) return jsonReply(state, refusal, errorStyle);
