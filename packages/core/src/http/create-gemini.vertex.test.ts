@@ -491,6 +491,37 @@ const weather = defineTool({
 });
 
 describe('the agent on Vertex', () => {
+  it('caches its prefix on the Vertex cache routes, under the project and location', async () => {
+    const { fake, url } = await serve({ accessTokens: [TOKEN] });
+    const agent = createAgent({
+      gemini: vertexClient(url),
+      model: 'gemini-2.5-flash',
+      // Above gemini-2.5-flash's 1024-token cache minimum.
+      instructions: 'You read leases. '.repeat(400),
+      cache: { ttlSeconds: 600 },
+    });
+    const first = await agent.run('Who signs?');
+    const second = await agent.run('When?');
+    await agent.close();
+    expect([first.text, second.text]).toEqual(['from vertex', 'from vertex']);
+    const parent = `/v1/projects/${PROJECT}/locations/us-central1`;
+    const model = `${parent}/publishers/google/models/gemini-2.5-flash`;
+    const created = fake.requests[1]?.body as { model: string };
+    const name = (fake.modelRequests[0]?.body as { cachedContent: string }).cachedContent;
+    expect(name).toMatch(
+      new RegExp(`^projects/${PROJECT}/locations/us-central1/cachedContents/\\d+$`),
+    );
+    expect(fake.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      `countTokens ${model}:countTokens`,
+      `caches.create ${parent}/cachedContents`,
+      `generateContent ${model}:generateContent`,
+      `generateContent ${model}:generateContent`,
+      `caches.delete /v1/${name}`,
+    ]);
+    expect(created.model).toBe(model.slice(4));
+    expect((fake.modelRequests[1]?.body as { cachedContent: string }).cachedContent).toBe(name);
+  });
+
   it('combines built-in and function tools without includeServerSideToolInvocations', async () => {
     const { fake, url } = await serve({ script: [turn.text('ok'), turn.text('ok')] });
     const agent = createAgent({

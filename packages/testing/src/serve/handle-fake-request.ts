@@ -32,6 +32,10 @@ const route =
 const cacheRoute =
   /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/cachedContents(?:\/([^/:?]+))?\/?(?:\?(.*))?$/;
 
+/** Vertex AI's `/{v1|v1beta1}/projects/{p}/locations/{l}/cachedContents[/{id}]`. */
+const vertexCacheRoute =
+  /^\/(v1(?:beta1)?)\/projects\/([^/?]+)\/locations\/([^/?]+)\/cachedContents(?:\/([^/:?]+))?\/?(?:\?(.*))?$/;
+
 /** `/upload/{version}/files`, the resumable upload. */
 const uploadRoute = /^\/(?:[^?]*\/)?upload\/(v\d+(?:alpha|beta)?\d*)\/files\/?(?:\?(.*))?$/;
 /** `/download/{version}/files/{id}:download`. */
@@ -87,6 +91,8 @@ async function answer(
   const path = safeDecode(request.url);
   const cacheMatch = cacheRoute.exec(path);
   if (cacheMatch !== null) return answerCache(state, request, recorded, cacheMatch);
+  const vertexCache = vertexCacheRoute.exec(path);
+  if (vertexCache !== null) return answerVertexCache(state, request, recorded, vertexCache);
   const interactions = interactionsRoute.exec(path);
   if (interactions !== null) {
     Object.assign(recorded, { method: 'interactions', apiVersion: interactions[1] });
@@ -180,6 +186,32 @@ function answerCache(
     id,
     query,
     body: body.value,
+  });
+}
+
+/** A Vertex AI cache route: Bearer token, the caches of the path's project and location. */
+function answerVertexCache(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  [, apiVersion = 'v1', project, location, id, queryText]: RegExpExecArray,
+): FakeReply {
+  const method = cacheMethods[request.method]?.(id) ?? 'unknown';
+  Object.assign(recorded, { method, apiVersion });
+  const authError = authenticateVertex(request.headers, state.options.accessTokens);
+  if (authError !== undefined) return jsonReply(state, authError);
+  const body = parseBody(request.body);
+  recorded.body = body.value;
+  if (!body.ok) {
+    return jsonReply(state, googleError(400, 'Invalid JSON payload received. Unexpected token.'));
+  }
+  return handleCacheRequest(state, {
+    httpMethod: request.method,
+    apiVersion,
+    id,
+    query: new URLSearchParams(queryText ?? ''),
+    body: body.value,
+    parent: `projects/${project}/locations/${location}`,
   });
 }
 
