@@ -124,4 +124,27 @@ describe('toGenerateContentChunks', () => {
       { functionCall: { id: 'c', name: 'f', args: { q: 'x' } } },
     ]);
   });
+
+  it('reads Google Search call and result deltas as grounding, as whole steps are', async () => {
+    const { candidate } = await fold([
+      created,
+      start(0, { type: 'google_search_call', id: 's1', arguments: {} }),
+      delta(0, { type: 'google_search_call', arguments: { queries: ['tides oslo'] } }),
+      stop(0),
+      start(1, { type: 'google_search_result', call_id: 's1', result: [] }),
+      delta(1, {
+        type: 'google_search_result',
+        result: [{ title: 'Tides', url: 'https://example.com/tides' }],
+      }),
+      stop(1),
+      start(2, { type: 'model_output' }),
+      delta(2, { type: 'text', text: 'High tide at noon.' }),
+      stop(2),
+      completed('completed'),
+    ]);
+    expect(candidate?.groundingMetadata).toEqual({
+      webSearchQueries: ['tides oslo'],
+      groundingChunks: [{ web: { uri: 'https://example.com/tides', title: 'Tides' } }],
+    });
+  });
 });

@@ -26,8 +26,9 @@ export const ENDED_WITHOUT_ANSWER: ReadonlySet<string> = new Set(['failed', 'can
  * a thought as its part when its step starts and a streamed signature as an empty thought part,
  * a function call as its part when its step stops (its arguments may come as `arguments_delta`
  * pieces of JSON), usage and finish reason on the last chunk. Event and delta types from
- * `@google/genai`'s interactions `InteractionSSEEvent` and `StepDeltaData`; the built-in tools'
- * call and result deltas, media deltas and annotations carry nothing the agent reads. A stream that ends before saying how the interaction ended ends with a chunk without
+ * `@google/genai`'s interactions `InteractionSSEEvent` and `StepDeltaData`: Google Search call
+ * and result deltas become grounding as their steps do; the other built-in tools' deltas, media
+ * deltas and annotations carry nothing the agent reads (nor do their whole steps). A stream that ends before saying how the interaction ended ends with a chunk without
  * a finish reason (an interrupted step), and `settle` is not called.
  * @internal
  */
@@ -87,6 +88,13 @@ export async function* toGenerateContentChunks(
             const part = { thought: true, text };
             yield chunk([part]);
           }
+        } else if (
+          delta['type'] === 'google_search_call' ||
+          delta['type'] === 'google_search_result'
+        ) {
+          // `GoogleSearchCallDelta` / `GoogleSearchResultDelta` have their steps' shape: the
+          // queries and sources become the answer's grounding, as from a whole step.
+          interactionStepParts(delta, queries, grounding);
         } else if (delta['type'] === 'arguments_delta' && call !== undefined) {
           // `ArgumentsDelta.arguments`: a piece of the call's JSON arguments, in order.
           if (typeof delta['arguments'] === 'string') call.pieces.push(delta['arguments']);
