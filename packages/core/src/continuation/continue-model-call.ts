@@ -300,8 +300,9 @@ export async function continueStream(
           ? nonEmptyToken(candidate?.continuationToken)
           : undefined;
         // The token may come on an earlier chunk than the one that says CONTINUATION: the hop
-        // then continues from the latest token seen (`@google/genai`'s stream continuation
-        // resumes from the latest token it saw), not from none.
+        // then continues from the latest token seen, not from none (`@google/genai` 3.3.0
+        // `nextResumeToken`: a CONTINUATION hop resumes from `hop.token`, the last chunk token
+        // it observed, when that differs from the token it started with).
         const hopEnd =
           settings.enabled && candidate?.finishReason === 'CONTINUATION'
             ? (chunkToken ?? token)

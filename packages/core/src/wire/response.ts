@@ -36,15 +36,20 @@ export type FinishReason = OpenString<
   /** The model produced a response the API could not parse (`@google/genai` 3.1.0); re-asked. */
   | 'MALFORMED_RESPONSE'
   /**
-   * "At least one thought signature from a previous call is missing" (`@google/genai` 3.3): the
-   * history sent lost a signature. The agent fails the run with `MissingThoughtSignatureError`.
+   * "Request has at least one thought signature missing" (`@google/genai` 3.3.0 `FinishReason`;
+   * Gemini API only): the history sent lost a signature. The agent fails the run with
+   * `MissingThoughtSignatureError`.
    */
   | 'MISSING_THOUGHT_SIGNATURE'
-  /** The answer was withheld and escalated for review (`@google/genai` 3.3); a content filter. */
+  /**
+   * "Request was filtered by an escalation rule" (`@google/genai` 3.3.0; Gemini API only); a
+   * content filter to the agent.
+   */
   | 'ESCALATION'
   /**
-   * Generation is limited or disabled for the project under Google's Prohibited Use Policy
-   * (`@google/genai` 3.3); a content filter: asking again cannot help.
+   * "Token generation stopped because the user account is limited or disabled due to Prohibited
+   * Use Policy (PUP) violations" (`@google/genai` 3.3.0; Gemini API only); a content filter to the
+   * agent: asking again cannot help.
    */
   | 'PUP_LIMITED_DISABLED'
 >;

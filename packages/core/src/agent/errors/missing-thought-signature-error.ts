@@ -4,8 +4,8 @@ import type { AgentRunState } from '../../run/agent-result.ts';
 import { AgentRunError } from './agent-run-error.ts';
 
 /**
- * The model stopped with `finishReason: 'MISSING_THOUGHT_SIGNATURE'` (`@google/genai` 3.3: "At
- * least one thought signature from a previous call is missing"): the history sent lacks a
+ * The model stopped with `finishReason: 'MISSING_THOUGHT_SIGNATURE'` (`@google/genai` 3.3.0:
+ * "Request has at least one thought signature missing"): the history sent lacks a
  * signature the model needs, so asking again with the same history cannot help and the run fails.
  * The fix is in how the history was kept: send each model `Content` back verbatim, every part's
  * `thoughtSignature` included (a store or a translation that drops it breaks the next call).

@@ -46,8 +46,8 @@ const contentFilterReasons: ReadonlySet<string> = new Set([
   'IMAGE_RECITATION',
   'MODEL_ARMOR',
   'JAILBREAK',
-  // `@google/genai` 3.3: the answer withheld for review, and a project whose use of the model is
-  // limited or disabled under the Prohibited Use Policy. A re-ask gets the same refusal.
+  // `@google/genai` 3.3.0: "Request was filtered by an escalation rule", and "the user account
+  // is limited or disabled due to Prohibited Use Policy (PUP) violations". A re-ask gets the same.
   'ESCALATION',
   'PUP_LIMITED_DISABLED',
 ]);
