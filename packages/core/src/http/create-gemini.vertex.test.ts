@@ -506,8 +506,9 @@ describe('the agent on Vertex', () => {
     expect([first.text, second.text]).toEqual(['from vertex', 'from vertex']);
     const parent = `/v1/projects/${PROJECT}/locations/us-central1`;
     const model = `${parent}/publishers/google/models/gemini-2.5-flash`;
-    const created = fake.requests[1]?.body as { model: string };
-    const name = (fake.modelRequests[0]?.body as { cachedContent: string }).cachedContent;
+    const bodyOf = (index: number) =>
+      (fake.modelRequests[index]?.body ?? {}) as Record<string, unknown>;
+    const name = bodyOf(0)['cachedContent'] as string;
     expect(name).toMatch(
       new RegExp(`^projects/${PROJECT}/locations/us-central1/cachedContents/\\d+$`),
     );
@@ -518,8 +519,8 @@ describe('the agent on Vertex', () => {
       `generateContent ${model}:generateContent`,
       `caches.delete /v1/${name}`,
     ]);
-    expect(created.model).toBe(model.slice(4));
-    expect((fake.modelRequests[1]?.body as { cachedContent: string }).cachedContent).toBe(name);
+    expect(fake.requests[1]?.body).toMatchObject({ model: model.slice(4) });
+    expect(bodyOf(1)['cachedContent']).toBe(name);
   });
 
   it('combines built-in and function tools without includeServerSideToolInvocations', async () => {
