@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
+import { createFileHistoryStore } from '../chat/create-file-history-store.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content, Part } from '../wire/content.ts';
@@ -94,6 +98,33 @@ describe('a model part without data never reaches the history', () => {
       });
     }
   }
+
+  it('keeps a lone signature through a chat on a file store, reloaded by another session', async () => {
+    const part = { thoughtSignature: SKIP };
+    const { fake, gemini } = serve([answer([{ text: 'first' }, part]), turn.text('second')]);
+    const directory = await mkdtemp(join(tmpdir(), 'gemloop-signature-only-'));
+    try {
+      const agent = createAgent({ gemini, model: MODEL });
+      const chat = createChatSession({
+        agent,
+        id: 'go-user',
+        store: createFileHistoryStore({ directory }),
+      });
+      await chat.sendStream('Hi.').result;
+      await chat.close();
+      const reopened = createChatSession({
+        agent,
+        id: 'go-user',
+        store: createFileHistoryStore({ directory }),
+      });
+      expect((await reopened.send('Again.')).text).toBe('second');
+      await reopened.close();
+      const sent = fake.modelRequests[1]?.body as { contents: Content[] } | undefined;
+      expect(sent?.contents[1]?.parts).toEqual([{ text: 'first' }, part]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
 
   it('re-asks an answer made only of such parts, as an empty one', async () => {
     const { gemini } = serve([answer([{}, { text: null }]), turn.text('done')]);
