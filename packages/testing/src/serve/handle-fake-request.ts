@@ -164,6 +164,7 @@ async function answer(
   return generateFakeReply(state, { route: routed, model, body: body.value, recorded, errorStyle });
 }
 
+/** A Gemini API cache route: the API key, and the caches it made. */
 function answerCache(
   state: FakeState,
   request: FakeHttpRequest,
@@ -171,21 +172,12 @@ function answerCache(
   [, apiVersion = 'v1beta', id, queryText]: RegExpExecArray,
 ): FakeReply {
   const query = new URLSearchParams(queryText ?? '');
-  const method = cacheMethods[request.method]?.(id) ?? 'unknown';
-  Object.assign(recorded, { method, apiVersion });
-  const authError = authenticate(state, request, query);
-  if (authError !== undefined) return jsonReply(state, authError);
-  const body = parseBody(request.body);
-  recorded.body = body.value;
-  if (!body.ok) {
-    return jsonReply(state, googleError(400, 'Invalid JSON payload received. Unexpected token.'));
-  }
-  return handleCacheRequest(state, {
-    httpMethod: request.method,
+  return answerCacheRoute(state, request, recorded, {
     apiVersion,
     id,
     query,
-    body: body.value,
+    authenticate: () => authenticate(state, request, query),
+    parent: undefined,
   });
 }
 
@@ -196,9 +188,31 @@ function answerVertexCache(
   recorded: FakeRecordedRequest,
   [, apiVersion = 'v1', project, location, id, queryText]: RegExpExecArray,
 ): FakeReply {
-  const method = cacheMethods[request.method]?.(id) ?? 'unknown';
-  Object.assign(recorded, { method, apiVersion });
-  const authError = authenticateVertex(request.headers, state.options.accessTokens);
+  return answerCacheRoute(state, request, recorded, {
+    apiVersion,
+    id,
+    query: new URLSearchParams(queryText ?? ''),
+    authenticate: () => authenticateVertex(request.headers, state.options.accessTokens),
+    parent: `projects/${project}/locations/${location}`,
+  });
+}
+
+/** A cache route once parsed: recorded, authenticated its platform's way, its body read. */
+function answerCacheRoute(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  route: {
+    apiVersion: string;
+    id: string | undefined;
+    query: URLSearchParams;
+    authenticate: () => FakeHttpError | undefined;
+    parent: string | undefined;
+  },
+): FakeReply {
+  const method = cacheMethods[request.method]?.(route.id) ?? 'unknown';
+  Object.assign(recorded, { method, apiVersion: route.apiVersion });
+  const authError = route.authenticate();
   if (authError !== undefined) return jsonReply(state, authError);
   const body = parseBody(request.body);
   recorded.body = body.value;
@@ -207,11 +221,11 @@ function answerVertexCache(
   }
   return handleCacheRequest(state, {
     httpMethod: request.method,
-    apiVersion,
-    id,
-    query: new URLSearchParams(queryText ?? ''),
+    apiVersion: route.apiVersion,
+    id: route.id,
+    query: route.query,
     body: body.value,
-    parent: `projects/${project}/locations/${location}`,
+    parent: route.parent,
   });
 }
 
