@@ -1,28 +1,19 @@
-import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeTurn, turn } from '@gemloop/testing';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
+import { useFakeGemini } from './__fixtures__/use-fake-gemini.ts';
 import { createAgent } from './create-agent.ts';
 import { MissingThoughtSignatureError } from './errors/missing-thought-signature-error.ts';
 
 // The finish reasons @google/genai 3.3 added, and what the loop does on each, unary and streamed:
-// MISSING_THOUGHT_SIGNATURE ("At least one thought signature from a previous call is missing")
+// MISSING_THOUGHT_SIGNATURE ("Request has at least one thought signature missing")
 // fails the run with an error naming the fix (the same history would get the same answer);
 // ESCALATION and PUP_LIMITED_DISABLED end it as a content filter, never re-asked.
 
-const fakes: FakeGemini[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
-
-async function serve(script: FakeTurn[]) {
-  const fake = createFakeGemini({ script });
-  fakes.push(fake);
-  const { url } = await fake.listen();
-  return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) };
-}
+const start = useFakeGemini();
+const serve = (script: FakeTurn[]) => start({ script });
 
 const stopped = (finishReason: string, finishMessage?: string): FakeTurn => ({
   variant: 'empty-content',

@@ -1,8 +1,8 @@
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { useFakeGemini } from '../agent/__fixtures__/use-fake-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
-import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Part } from '../wire/content.ts';
 import { interactionsApi } from './interactions-api.ts';
@@ -11,17 +11,7 @@ import { interactionsApi } from './interactions-api.ts';
 // arguments as `arguments_delta` pieces, a thought's signature as a `thought_signature` delta.
 // Without server state (store: false) every step sends the whole history, signatures included.
 
-const fakes: FakeGemini[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
-
-async function serve(options: Parameters<typeof createFakeGemini>[0]) {
-  const fake = createFakeGemini(options);
-  fakes.push(fake);
-  const { url } = await fake.listen();
-  return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) };
-}
+const serve = useFakeGemini();
 
 const MODEL = 'gemini-3-flash-preview';
 const SIGNATURE = 'c2tpcF90aG91Z2h0X3NpZ25hdHVyZV92YWxpZGF0b3I=';
