@@ -7,6 +7,7 @@
 // parts as received (adk-go joins adjacent text), and its cap counts requests (adk-go's 256 counts
 // resumes).
 import { describe, expect, it } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
@@ -176,6 +177,34 @@ describe('adk-go continuation_test.go sequences (hand-written, not recorded)', (
     expect(api.tokens).toEqual(['', 't1']);
   });
 
+  it('stream: continues from a token that came on an earlier chunk than the CONTINUATION one', async () => {
+    const api = fakeApi({
+      '': [
+        candidate('one ', '', 't0'),
+        candidate('two ', '', 't1'),
+        candidate('three ', 'CONTINUATION', ''),
+      ],
+      t1: [candidate('four', 'STOP', '')],
+    });
+    const { response, continuation } = await streamed(api);
+    // The latest token seen, t1, not the first one, and not none.
+    expect(api.tokens).toEqual(['', 't1']);
+    expect(texts(response)).toEqual(['one two three ', 'four']);
+    expect(response.candidates?.[0]?.finishReason).toBe('STOP');
+    expect(continuation?.hops).toHaveLength(2);
+  });
+
+  it('stream: a CONTINUATION with no token at all in its hop ends there, as a pause without one', async () => {
+    const api = fakeApi({
+      '': [candidate('one ', '', 't1'), candidate('two ', 'CONTINUATION', 't2')],
+      t2: [candidate('three ', 'CONTINUATION', '')],
+    });
+    const { response } = await streamed(api);
+    // t2's hop saw no token of its own: the latest is the one it was sent with, so no progress.
+    expect(api.tokens).toEqual(['', 't2']);
+    expect(response.candidates?.[0]?.finishReason).toBe('CONTINUATION');
+  });
+
   it('stream: gives up on the same token twice, ending with CONTINUATION', async () => {
     const api = fakeApi({
       '': [candidate('one ', 'CONTINUATION', 't1')],
@@ -253,5 +282,20 @@ describe('a continuationToken given by hand', () => {
     expect((error as InvalidArgumentError).argument).toBe('request.continuationToken');
     expect((error as InvalidArgumentError).message).toContain('non-empty string');
     expect(sent).toBe(0);
+  });
+});
+
+describe('the agent on a stream whose token came early', () => {
+  it('continues the step and ends with stop, not other', async () => {
+    const api = fakeApi({
+      '': [candidate('Once upon ', '', 't1'), candidate('a time, ', 'CONTINUATION', '')],
+      t1: [candidate('the end.', 'STOP', '')],
+    });
+    const gemini = createGemini({ apiKey: 'test-key', fetch: api.fetch, retry: false });
+    const run = createAgent({ gemini, model: 'gemini-2.5-flash' }).stream('Tell me.');
+    const result = await run.result;
+    expect(result.finishReason).toBe('stop');
+    expect(result.text).toBe('Once upon a time, the end.');
+    expect(api.tokens).toEqual(['', 't1']);
   });
 });

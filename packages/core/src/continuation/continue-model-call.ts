@@ -299,10 +299,18 @@ export async function continueStream(
         const chunkToken = settings.enabled
           ? nonEmptyToken(candidate?.continuationToken)
           : undefined;
-        if (chunkToken !== undefined && candidate?.finishReason === 'CONTINUATION') {
+        // The token may come on an earlier chunk than the one that says CONTINUATION: the hop
+        // then continues from the latest token seen, not from none (`@google/genai` 3.3.0
+        // `nextResumeToken`: a CONTINUATION hop resumes from `hop.token`, the last chunk token
+        // it observed, when that differs from the token it started with).
+        const hopEnd =
+          settings.enabled && candidate?.finishReason === 'CONTINUATION'
+            ? (chunkToken ?? token)
+            : undefined;
+        if (hopEnd !== undefined) {
           pending.push(chunk);
           flush();
-          endToken = chunkToken;
+          endToken = hopEnd;
         } else if (chunkToken !== undefined && candidate?.finishReason == null) {
           // A checkpoint: what came so far can no longer be regenerated.
           pending.push(chunk);

@@ -16,6 +16,7 @@ export { ContextWindowError } from '../agent/errors/context-window-error.ts';
 export { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
 export { InvalidHistoryError } from '../agent/errors/invalid-history-error.ts';
 export { InvalidModelResponseError } from '../agent/errors/invalid-model-response-error.ts';
+export { MissingThoughtSignatureError } from '../agent/errors/missing-thought-signature-error.ts';
 export { ModelCallError } from '../agent/errors/model-call-error.ts';
 export type { OutputIssue } from '../agent/errors/output-validation-error.ts';
 export { OutputValidationError } from '../agent/errors/output-validation-error.ts';

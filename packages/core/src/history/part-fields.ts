@@ -107,6 +107,38 @@ function isSet(value: unknown): number {
   return value === undefined || value === null ? 0 : 1;
 }
 
+/**
+ * Whether a part carries a thought signature and nothing else but the `thought` flag:
+ * `{ thoughtSignature }` or `{ thought: true, thoughtSignature }`. Gemini 3 streams end a
+ * text answer with the signature on a part of empty text ("the model may return the thought
+ * signature in a part with an empty text content part",
+ * https://ai.google.dev/gemini-api/docs/thought-signatures), and Go's genai SDK drops the empty
+ * `text` when it writes that part back (`Part.Text` is `json:"text,omitempty"`, go-genai
+ * types.go), so a history it kept sends the signature alone. The API takes it in a model turn.
+ * @internal
+ */
+export function isSignatureOnlyPart(part: JsonObject): boolean {
+  const signature = readThoughtSignature(part);
+  return signature !== undefined && signature !== '' && setsOnly(part, SIGNATURE_ONLY_KEYS);
+}
+
+const SIGNATURE_ONLY_KEYS: ReadonlySet<string> = new Set([
+  'thoughtSignature',
+  'thought_signature',
+  'thought',
+]);
+
+/**
+ * Whether every field a part sets (a `null` is unset, as in proto3 JSON) is one of `keys`.
+ * @internal
+ */
+export function setsOnly(part: JsonObject, keys: ReadonlySet<string>): boolean {
+  for (const key in part) {
+    if (!keys.has(key) && part[key] !== undefined && part[key] !== null) return false;
+  }
+  return true;
+}
+
 /** The role of a content as the API reads it: absent or null means `user`. @internal */
 export function readRole(content: JsonObject): unknown {
   const role = content['role'];

@@ -90,6 +90,37 @@ describe('validateHistory', () => {
     expect(strictCodes(history(video, clip))).toEqual(['missing-part-data']);
   });
 
+  it('accepts a model part holding only a thoughtSignature, as a Go client sends a Gemini 3 stream back', () => {
+    // go-genai omits the empty text of the stream's last chunk: `{thoughtSignature}` alone.
+    const answered = [
+      user('Hi'),
+      { role: 'model', parts: [{ text: 'Hello.' }, { thoughtSignature: 'c2lnbmVk' }] },
+      user('Again'),
+    ];
+    expect(lenient(answered)).toEqual({ issues: [], warnings: [] });
+    expect(strictCodes(answered)).toEqual([]);
+    const thought = [
+      user('Hi'),
+      {
+        role: 'model',
+        parts: [{ thought: true, thought_signature: 'c2lnbmVk' }, { text: 'Hello.' }],
+      },
+    ];
+    expect(codes(thought)).toEqual([]);
+    expect(strictCodes(thought)).toEqual([]);
+    // Still a part without data: no signature at all, an empty one, or another field beside it.
+    const model = (part: unknown) => [user('Hi'), { role: 'model', parts: [part] }];
+    expect(codes(model({ thought: true }))).toEqual(['missing-part-data']);
+    expect(codes(model({ thoughtSignature: '' }))).toEqual(['missing-part-data']);
+    expect(codes(model({ thoughtSignature: 'c2ln', partMetadata: {} }))).toEqual([
+      'missing-part-data',
+    ]);
+    // A bad signature alone is named for what it is.
+    expect(codes(model({ thoughtSignature: 'not base64!' }))).toEqual([
+      'invalid-thought-signature',
+    ]);
+  });
+
   it('rejects empty parts and parts without data, but accepts an empty text part', () => {
     expect(codes([{ role: 'user', parts: [] }])).toEqual(['empty-parts']);
     expect(codes([{ role: 'user' }])).toEqual(['empty-parts']);

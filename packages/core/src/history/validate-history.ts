@@ -4,6 +4,7 @@ import {
   countDataFields,
   isBase64,
   isJsonObject,
+  isSignatureOnlyPart,
   type JsonObject,
   listDataFields,
   readField,
@@ -11,6 +12,7 @@ import {
   readFunctionResponse,
   readRole,
   readThoughtSignature,
+  setsOnly,
 } from './part-fields.ts';
 import { listRequiredThoughtSignatures } from './thought-signatures/list-required-thought-signatures.ts';
 import type { FunctionPartSummary, PairingOptions, TurnSummary } from './turn-summary.ts';
@@ -237,6 +239,9 @@ function checkPart(
           '(inlineData or fileData); put videoMetadata on the video part itself, or right after it.',
       });
     }
+  } else if (fieldCount === 0 && turn.role === 'model' && isSignatureOnlyPart(part)) {
+    // Accepted, kept verbatim: a Gemini 3 stream's last chunk written back by Go's genai SDK
+    // (empty text omitted), see isSignatureOnlyPart. A user turn never held a model signature.
   } else if (fieldCount === 0) {
     pushPartIssue(
       issues,
@@ -245,7 +250,7 @@ function checkPart(
       'missing-part-data',
       (at) =>
         `${at} sets none of text, inlineData, fileData, functionCall, functionResponse, executableCode, ` +
-        'codeExecutionResult, toolCall, toolResponse. Drop it (a signature-only part belongs on the part next to it).',
+        'codeExecutionResult, toolCall, toolResponse. Drop it (a part holding only a thoughtSignature belongs in a model turn).',
     );
   } else if (fieldCount > 1) {
     pushPartIssue(
@@ -291,20 +296,18 @@ function checkPart(
 
 /** A part whose only field besides a signature is `videoMetadata` (either spelling). */
 function isVideoMetadataPart(part: JsonObject): boolean {
-  if (!isJsonObject(readField(part, 'videoMetadata', 'video_metadata'))) return false;
-  for (const key in part) {
-    if (
-      key !== 'videoMetadata' &&
-      key !== 'video_metadata' &&
-      key !== 'thoughtSignature' &&
-      key !== 'thought_signature' &&
-      part[key] !== undefined &&
-      part[key] !== null
-    )
-      return false;
-  }
-  return true;
+  return (
+    isJsonObject(readField(part, 'videoMetadata', 'video_metadata')) &&
+    setsOnly(part, VIDEO_METADATA_KEYS)
+  );
 }
+
+const VIDEO_METADATA_KEYS: ReadonlySet<string> = new Set([
+  'videoMetadata',
+  'video_metadata',
+  'thoughtSignature',
+  'thought_signature',
+]);
 
 /** A part carrying a file (`inlineData` or `fileData`, either spelling). */
 function isMediaPart(part: unknown): boolean {

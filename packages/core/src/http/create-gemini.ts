@@ -9,7 +9,8 @@ import type { GenerateContentRequest } from '../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { openStream, withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
-import { checkVertexRequest } from './check-vertex-request.ts';
+import { withVertexCacheName } from './caches/cache-paths.ts';
+import { checkVertexRequest, toVertexCountTokensBody } from './check-vertex-request.ts';
 import { registerClientInternals } from './client-internals.ts';
 import { createEndpointFieldWarner } from './endpoint-field-warnings.ts';
 import type {
@@ -65,13 +66,13 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   // which hands over the run's body cache and gets the call's record back.
   // Async: a bad request or option rejects the call's promise, never throws at the call.
   async function generate(
-    request: GenerateContentRequest,
+    given: GenerateContentRequest,
     callOptions: CallOptions | undefined,
     bodyCache: ContentJsonCache | undefined,
     record?: ModelCallRecord,
   ): Promise<GenerateContentResponse> {
-    const model = toModelPath(checkRequest(request).model, 'request.model');
-    if (client.vertex !== undefined) checkVertexRequest(request, false);
+    const model = toModelPath(checkRequest(given).model, 'request.model');
+    const request = client.vertex === undefined ? given : forVertex(given, false);
     warnEndpointFields(request);
     const call = recordTo(
       withToolSecrets(resolveCallOptions(callOptions, client, defaults), request),
@@ -102,14 +103,14 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   }
 
   function stream(
-    request: GenerateContentRequest,
+    given: GenerateContentRequest,
     callOptions: CallOptions | undefined,
     bodyCache: ContentJsonCache | undefined,
     record?: ModelCallRecord,
   ): AsyncIterableIterator<GenerateContentResponse> {
     // Checked now, so a bad request throws at the call, not at the first iteration.
-    const model = toModelPath(checkRequest(request).model, 'request.model');
-    if (client.vertex !== undefined) checkVertexRequest(request, true);
+    const model = toModelPath(checkRequest(given).model, 'request.model');
+    const request = client.vertex === undefined ? given : forVertex(given, true);
     warnEndpointFields(request);
     const body = serializeRequestBody(
       buildGenerateContentBody(request, 'request', bodyCache),
@@ -123,6 +124,12 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
     const url = `${client.root}${model}:streamGenerateContent?alt=sse`;
     // The request path's own iterator, no layer around it (it maps a refused file's error itself).
     return openStream({ client, call, model, url, body });
+  }
+
+  /** Vertex's differences checked, and a cache named as Vertex reads it (`projects/…`). */
+  function forVertex(request: GenerateContentRequest, stream: boolean): GenerateContentRequest {
+    checkVertexRequest(request, stream);
+    return withVertexCacheName(request, client, 'request');
   }
 
   // Credentials in the request's tools (an Exa.ai key, MCP headers) are the call's secrets too.
@@ -153,7 +160,10 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
       const call = resolveCallOptions(callOptions, client, defaults);
       const url = `${client.root}${model}:countTokens`;
       const method = 'countTokens';
-      const body = serializeRequestBody(toCountTokensBody(request, model));
+      const whole = toCountTokensBody(request, model);
+      const body = serializeRequestBody(
+        client.vertex === undefined ? whole : toVertexCountTokensBody(whole),
+      );
       return withRequestPath(({ requestJson, checks }) =>
         requestJson({
           client,

@@ -364,6 +364,39 @@ describe('createGemini({ vertex })', () => {
     );
   });
 
+  it("counts a whole request in Vertex's shape, which the fake checks as Vertex does", async () => {
+    const { fake, url } = await serve({ accessTokens: [TOKEN] });
+    const whole = { contents: 'Hi there', systemInstruction: 'Be brief. '.repeat(50) };
+    const bare = await vertexClient(url).countTokens({
+      model: 'gemini-2.5-flash',
+      contents: 'Hi there',
+    });
+    const counted = await vertexClient(url).countTokens({
+      model: 'gemini-2.5-flash',
+      generateContentRequest: whole,
+    });
+    // The system instruction is counted: it went beside contents, where Vertex reads it.
+    expect(counted.totalTokens).toBeGreaterThan(bare.totalTokens);
+    expect(fake.requests[1]?.body).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'Hi there' }] }],
+      systemInstruction: { parts: [{ text: whole.systemInstruction }] },
+    });
+    // The Gemini API's shape is an unknown field to Vertex.
+    const refused = await fetch(
+      `${url}/v1/projects/${PROJECT}/locations/us-central1/publishers/google/models/gemini-2.5-flash:countTokens`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          generateContentRequest: { model: 'models/gemini-2.5-flash', contents: [] },
+        }),
+      },
+    );
+    expect(refused.status).toBe(400);
+    const error = ((await refused.json()) as { error: { message: string } }).error;
+    expect(error.message).toContain('Unknown name "generateContentRequest"');
+  });
+
   it('refuses options that do not go with vertex', () => {
     const vertex = { project: PROJECT, location: 'us-central1', getAccessToken: () => TOKEN };
     expect(() => createGemini({ vertex, apiKey: 'AIza-key-0123456789' })).toThrow(
@@ -458,6 +491,38 @@ const weather = defineTool({
 });
 
 describe('the agent on Vertex', () => {
+  it('caches its prefix on the Vertex cache routes, under the project and location', async () => {
+    const { fake, url } = await serve({ accessTokens: [TOKEN] });
+    const agent = createAgent({
+      gemini: vertexClient(url),
+      model: 'gemini-2.5-flash',
+      // Above gemini-2.5-flash's 1024-token cache minimum.
+      instructions: 'You read leases. '.repeat(400),
+      cache: { ttlSeconds: 600 },
+    });
+    const first = await agent.run('Who signs?');
+    const second = await agent.run('When?');
+    await agent.close();
+    expect([first.text, second.text]).toEqual(['from vertex', 'from vertex']);
+    const parent = `/v1/projects/${PROJECT}/locations/us-central1`;
+    const model = `${parent}/publishers/google/models/gemini-2.5-flash`;
+    const bodyOf = (index: number) =>
+      (fake.modelRequests[index]?.body ?? {}) as Record<string, unknown>;
+    const name = bodyOf(0)['cachedContent'] as string;
+    expect(name).toMatch(
+      new RegExp(`^projects/${PROJECT}/locations/us-central1/cachedContents/\\d+$`),
+    );
+    expect(fake.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      `countTokens ${model}:countTokens`,
+      `caches.create ${parent}/cachedContents`,
+      `generateContent ${model}:generateContent`,
+      `generateContent ${model}:generateContent`,
+      `caches.delete /v1/${name}`,
+    ]);
+    expect(fake.requests[1]?.body).toMatchObject({ model: model.slice(4) });
+    expect(bodyOf(1)['cachedContent']).toBe(name);
+  });
+
   it('combines built-in and function tools without includeServerSideToolInvocations', async () => {
     const { fake, url } = await serve({ script: [turn.text('ok'), turn.text('ok')] });
     const agent = createAgent({

@@ -197,6 +197,11 @@ export type ListCachesOptions = CallOptions & {
  * The `cachedContents` resource (explicit context caching), with the same retries, time limits,
  * errors, logging and redaction as the model calls. Made by `createGemini` as `gemini.caches`.
  *
+ * On Vertex AI the routes sit under the project and location
+ * (`v1/projects/{p}/locations/{l}/cachedContents`), the cache names the full publisher model, and
+ * names come back as `projects/{p}/locations/{l}/cachedContents/{id}`; every method takes that
+ * name, `cachedContents/{id}` or the bare id, as does `generateContent`'s `cachedContent`.
+ *
  * @example
  * ```ts
  * const cache = await gemini.caches.create({

@@ -123,4 +123,95 @@ describe('toCreateInteractionRequest', () => {
       },
     ]);
   });
+
+  it('sends the generation settings the Interactions API takes, thinking and tool choice included', () => {
+    const body = translate({
+      contents: 'Hi',
+      generationConfig: {
+        temperature: 0.2,
+        topP: 0.9,
+        maxOutputTokens: 500,
+        seed: 7,
+        stopSequences: ['END'],
+        thinkingConfig: { thinkingLevel: 'LOW', includeThoughts: true },
+        imageConfig: { aspectRatio: '16:9', imageSize: '2K' },
+      },
+      toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } },
+    });
+    expect(body.generation_config).toEqual({
+      temperature: 0.2,
+      top_p: 0.9,
+      max_output_tokens: 500,
+      seed: 7,
+      stop_sequences: ['END'],
+      thinking_level: 'low',
+      thinking_summaries: 'auto',
+      image_config: { aspect_ratio: '16:9', image_size: '2K' },
+      tool_choice: { allowed_tools: { mode: 'any', tools: ['get_weather'] } },
+    });
+    expect(
+      translate({
+        contents: 'Hi',
+        generationConfig: { thinkingConfig: { includeThoughts: false } },
+        toolConfig: { functionCallingConfig: { mode: 'NONE' } },
+      }).generation_config,
+    ).toEqual({ thinking_summaries: 'none', tool_choice: 'none' });
+  });
+
+  it.each([
+    ['topK', { topK: 40 }, 'generationConfig.topK'],
+    ['presencePenalty', { presencePenalty: 0.5 }, 'generationConfig.presencePenalty'],
+    ['responseLogprobs', { responseLogprobs: true }, 'generationConfig.responseLogprobs'],
+    ['candidateCount', { candidateCount: 2 }, 'generationConfig.candidateCount'],
+    [
+      'thinkingBudget',
+      { thinkingConfig: { thinkingBudget: 1024 } },
+      'generationConfig.thinkingConfig.thinkingBudget',
+    ],
+  ])(
+    'refuses %s, which the Interactions API has no field for, instead of dropping it',
+    (_, config, field) => {
+      expect(() => translate({ contents: 'Hi', generationConfig: config })).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', argument: `request.${field}` }),
+      );
+    },
+  );
+
+  it('sends a failed call back with is_error, and a signature-only part as its thought', () => {
+    const body = translate({
+      contents: [
+        { role: 'user', parts: [{ text: 'Go' }] },
+        {
+          role: 'model',
+          parts: [
+            { functionCall: { id: 'c1', name: 'f', args: {} } },
+            { functionCall: { id: 'c2', name: 'f', args: {} } },
+          ],
+        },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { id: 'c1', name: 'f', response: { error: 'Tool f failed.' } } },
+            { functionResponse: { id: 'c2', name: 'f', response: { output: 1 } } },
+          ],
+        },
+        { role: 'model', parts: [{ text: 'Done.' }, { thoughtSignature: 'c2ln' }] },
+      ],
+    });
+    const steps = body.input as Record<string, unknown>[];
+    expect(steps.filter((step) => step['type'] === 'function_result')).toEqual([
+      {
+        type: 'function_result',
+        call_id: 'c1',
+        name: 'f',
+        is_error: true,
+        result: { error: 'Tool f failed.' },
+      },
+      { type: 'function_result', call_id: 'c2', name: 'f', result: { output: 1 } },
+    ]);
+    expect(steps.slice(-2)).toEqual([
+      { type: 'thought', signature: 'c2ln' },
+      { type: 'model_output', content: [{ type: 'text', text: 'Done.' }] },
+    ]);
+  });
 });

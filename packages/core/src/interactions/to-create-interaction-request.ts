@@ -1,6 +1,8 @@
+import { isJsonObject, isSignatureOnlyPart, readThoughtSignature } from '../history/part-fields.ts';
 import type { Content, Part } from '../wire/content.ts';
 import type { CreateInteractionRequest, InteractionStep } from '../wire/interaction.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
+import { toInteractionGenerationConfig } from './to-interaction-generation-config.ts';
 
 type Json = Record<string, unknown>;
 
@@ -34,27 +36,16 @@ export function toCreateInteractionRequest(
   }
   const tools = (request.tools ?? []).flatMap(toInteractionTools);
   if (tools.length > 0) body.tools = tools;
+  const generation = toInteractionGenerationConfig(request);
+  if (generation !== undefined) body.generation_config = generation;
   const config = request.generationConfig as Json | undefined;
-  if (config !== undefined) {
-    const generation: Json = {};
-    for (const [from, to] of [
-      ['temperature', 'temperature'],
-      ['topP', 'top_p'],
-      ['maxOutputTokens', 'max_output_tokens'],
-      ['seed', 'seed'],
-      ['stopSequences', 'stop_sequences'],
-    ] as const) {
-      if (config[from] !== undefined) generation[to] = config[from];
-    }
-    if (Object.keys(generation).length > 0) body.generation_config = generation;
+  if (config !== undefined && config['responseMimeType'] === 'application/json') {
     const schema = config['responseJsonSchema'] ?? config['responseSchema'];
-    if (config['responseMimeType'] === 'application/json') {
-      body.response_format = {
-        type: 'text',
-        mime_type: 'application/json',
-        ...(schema !== undefined ? { schema } : {}),
-      };
-    }
+    body.response_format = {
+      type: 'text',
+      mime_type: 'application/json',
+      ...(schema !== undefined ? { schema } : {}),
+    };
   }
   return body;
 }
@@ -66,11 +57,10 @@ function toInteractionSteps(content: Content): InteractionStep[] {
   if (content.role === 'model') {
     const output: Json[] = [];
     for (const part of parts) {
-      if (part.thought === true) {
-        steps.push({
-          type: 'thought',
-          ...(part.thoughtSignature !== undefined ? { signature: part.thoughtSignature } : {}),
-        });
+      // A signature alone (a Gemini 3 stream's last part as Go's SDK keeps it) is a thought's.
+      if (part.thought === true || isSignatureOnlyPart(part as Json)) {
+        const signature = readThoughtSignature(part as Json);
+        steps.push({ type: 'thought', ...(signature !== undefined ? { signature } : {}) });
       } else if (part.functionCall !== undefined) {
         steps.push({
           type: 'function_call',
@@ -101,6 +91,9 @@ function toInteractionSteps(content: Content): InteractionStep[] {
         type: 'function_result',
         call_id: response.id ?? response.name,
         name: response.name,
+        // A failed call answers under Gemini's documented `error` key (toolErrorResponse); the
+        // Interactions API says so with `is_error` (FunctionResultStep, @google/genai).
+        ...(isErrorResponse(response.response) ? { is_error: true } : {}),
         // A result with media (a computer use screenshot) is a list of contents: the response
         // object goes first, as its JSON text.
         result:
@@ -116,6 +109,16 @@ function toInteractionSteps(content: Content): InteractionStep[] {
   }
   if (input.length > 0) steps.unshift({ type: 'user_input', content: input });
   return steps;
+}
+
+/** A function response that reports a failure: an `error` key and no `output`. */
+function isErrorResponse(response: unknown): boolean {
+  return (
+    isJsonObject(response) &&
+    response['error'] !== undefined &&
+    response['error'] !== null &&
+    response['output'] === undefined
+  );
 }
 
 /**

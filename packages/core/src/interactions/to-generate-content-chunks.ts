@@ -23,8 +23,12 @@ export const ENDED_WITHOUT_ANSWER: ReadonlySet<string> = new Set(['failed', 'can
 
 /**
  * The events of a streamed interaction as `generateContent` chunks: text deltas as text parts,
- * a function call or thought as its part when its step starts, usage and finish reason on the
- * last chunk. A stream that ends before saying how the interaction ended ends with a chunk without
+ * a thought as its part when its step starts and a streamed signature as an empty thought part,
+ * a function call as its part when its step stops (its arguments may come as `arguments_delta`
+ * pieces of JSON), usage and finish reason on the last chunk. Event and delta types from
+ * `@google/genai`'s interactions `InteractionSSEEvent` and `StepDeltaData`: Google Search call
+ * and result deltas become grounding as their steps do; the other built-in tools' deltas, media
+ * deltas and annotations carry nothing the agent reads (nor do their whole steps). A stream that ends before saying how the interaction ended ends with a chunk without
  * a finish reason (an interrupted step), and `settle` is not called.
  * @internal
  */
@@ -47,6 +51,10 @@ export async function* toGenerateContentChunks(
   let token: string | undefined;
   let usage: unknown;
   let failure: unknown;
+  // Function calls whose step has started and not stopped, by step index.
+  const calls = new Map<number, OpenCall>();
+  // A call whose streamed arguments were no JSON object: the step is re-asked, never run.
+  let malformed = false;
   for await (const event of events) {
     const value = event as Json;
     switch (event.event_type) {
@@ -57,12 +65,19 @@ export async function* toGenerateContentChunks(
         }
         break;
       case 'step.start': {
-        const own = interactionStepParts(value['step'], queries, grounding);
+        const step = value['step'];
+        if (isJsonObject(step) && step['type'] === 'function_call') {
+          // Held until its step stops: its arguments may still come as `arguments_delta`s.
+          calls.set(indexOf(value), { step: { ...step }, pieces: [] });
+          break;
+        }
+        const own = interactionStepParts(step, queries, grounding);
         if (own.length > 0) yield chunk(own);
         break;
       }
       case 'step.delta': {
         const delta = isJsonObject(value['delta']) ? value['delta'] : {};
+        const call = calls.get(indexOf(value));
         if (delta['type'] === 'text' && typeof delta['text'] === 'string') {
           const part = { text: delta['text'] };
           yield chunk([part]);
@@ -73,7 +88,36 @@ export async function* toGenerateContentChunks(
             const part = { thought: true, text };
             yield chunk([part]);
           }
+        } else if (
+          delta['type'] === 'google_search_call' ||
+          delta['type'] === 'google_search_result'
+        ) {
+          // `GoogleSearchCallDelta` / `GoogleSearchResultDelta` have their steps' shape: the
+          // queries and sources become the answer's grounding, as from a whole step.
+          interactionStepParts(delta, queries, grounding);
+        } else if (delta['type'] === 'arguments_delta' && call !== undefined) {
+          // `ArgumentsDelta.arguments`: a piece of the call's JSON arguments, in order.
+          if (typeof delta['arguments'] === 'string') call.pieces.push(delta['arguments']);
+        } else if (
+          delta['type'] === 'thought_signature' &&
+          typeof delta['signature'] === 'string'
+        ) {
+          // `ThoughtSignatureDelta`: the signature of the step being streamed. On a thought, an
+          // empty thought part carrying it (the fold gives it to the thought's text); a store:
+          // false history sends it back, or the next step is refused.
+          if (call !== undefined) call.step['signature'] = delta['signature'];
+          else yield chunk([{ thought: true, text: '', thoughtSignature: delta['signature'] }]);
         }
+        break;
+      }
+      case 'step.stop': {
+        const index = indexOf(value);
+        const call = calls.get(index);
+        if (call === undefined) break;
+        calls.delete(index);
+        const parts = closeCall(call);
+        if (parts === undefined) malformed = true;
+        else if (parts.length > 0) yield chunk(parts);
         break;
       }
       case 'interaction.status_update':
@@ -98,6 +142,13 @@ export async function* toGenerateContentChunks(
         break;
     }
   }
+  // A call whose step never said it stopped: whole if its arguments are (a stream that ends
+  // without `step.stop` but with the interaction's end), else what a cut call is.
+  for (const call of calls.values()) {
+    const parts = closeCall(call);
+    if (parts === undefined) malformed = true;
+    else if (parts.length > 0) yield chunk(parts);
+  }
   const usageMetadata = toUsageMetadata(usage);
   if (ended && ENDED_WITHOUT_ANSWER.has(status)) {
     // As a background call's: what was shown of it is no answer the run can go on from.
@@ -109,7 +160,7 @@ export async function* toGenerateContentChunks(
   const extra: Json = {};
   // Without it, no finish reason: the agent reads the step as interrupted (as a cut
   // `generateContent` stream), and the history is not remembered as answered by the interaction.
-  if (ended) extra['finishReason'] = finishReasonOf(status);
+  if (ended) extra['finishReason'] = malformed ? 'MALFORMED_FUNCTION_CALL' : finishReasonOf(status);
   if (ended && status === 'requires_continuation' && token !== undefined)
     extra['continuationToken'] = token;
   if (queries.length > 0 || grounding.length > 0) {
@@ -119,4 +170,37 @@ export async function* toGenerateContentChunks(
   if (usageMetadata !== undefined) last.usageMetadata = usageMetadata;
   yield last;
   if (ended && id !== undefined) settle(id, status === 'requires_continuation' ? token : undefined);
+}
+
+/** A function call step being streamed: its `step.start` and its argument pieces so far. */
+type OpenCall = { step: Json; pieces: string[] };
+
+function indexOf(event: Json): number {
+  const index = event['index'];
+  return typeof index === 'number' ? index : -1;
+}
+
+/**
+ * The part of a streamed call: the `step.start` arguments, or the JSON its `arguments_delta`s
+ * spell when it had any (the start then holds `{}`); `undefined` when those pieces are no JSON
+ * object (the tool must not run with other arguments than the model wrote).
+ */
+function closeCall(call: OpenCall): Part[] | undefined {
+  if (call.pieces.length > 0) {
+    // Pieces to join, as every streamed-arguments API sends them; should a server resend the
+    // whole text so far each time instead, its last piece is the JSON.
+    const args = parseObject(call.pieces.join('')) ?? parseObject(call.pieces.at(-1) as string);
+    if (args === undefined) return undefined;
+    call.step['arguments'] = args;
+  }
+  return interactionStepParts(call.step, [], []);
+}
+
+function parseObject(text: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isJsonObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

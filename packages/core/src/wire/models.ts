@@ -29,11 +29,19 @@ export type ListModelsResponse = {
 
 /**
  * The body of `countTokens`: either bare `contents`, or a whole `generateContentRequest` (to count
- * the system instruction and tools too).
+ * the system instruction and tools too). Vertex AI takes no `generateContentRequest`: it reads
+ * `systemInstruction`, `tools` and `generationConfig` beside `contents` (aiplatform v1
+ * `CountTokensRequest`).
  */
 export type CountTokensBody = {
   contents?: Content[] | undefined;
   generateContentRequest?: (GenerateContentBody & { model: string }) | undefined;
+  /** Vertex AI only. */
+  systemInstruction?: Content | undefined;
+  /** Vertex AI only. */
+  tools?: GenerateContentBody['tools'];
+  /** Vertex AI only. */
+  generationConfig?: GenerateContentBody['generationConfig'];
 };
 
 /** The answer of `countTokens`. */

@@ -35,6 +35,23 @@ export type FinishReason = OpenString<
   | 'CONTINUATION'
   /** The model produced a response the API could not parse (`@google/genai` 3.1.0); re-asked. */
   | 'MALFORMED_RESPONSE'
+  /**
+   * "Request has at least one thought signature missing" (`@google/genai` 3.3.0 `FinishReason`;
+   * Gemini API only): the history sent lost a signature. The agent fails the run with
+   * `MissingThoughtSignatureError`.
+   */
+  | 'MISSING_THOUGHT_SIGNATURE'
+  /**
+   * "Request was filtered by an escalation rule" (`@google/genai` 3.3.0; Gemini API only); a
+   * content filter to the agent.
+   */
+  | 'ESCALATION'
+  /**
+   * "Token generation stopped because the user account is limited or disabled due to Prohibited
+   * Use Policy (PUP) violations" (`@google/genai` 3.3.0; Gemini API only); a content filter to the
+   * agent: asking again cannot help.
+   */
+  | 'PUP_LIMITED_DISABLED'
 >;
 
 /** Why a prompt was blocked (then there are no candidates). */

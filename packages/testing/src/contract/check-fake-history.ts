@@ -161,7 +161,13 @@ function readPart(
   // A part of videoMetadata alone was answered 200 (requests/gemini20-flash__video-part-then-
   // videoMetadata-only-part, after its video); no recording shows the API refusing one elsewhere,
   // so only strict mode (gemloop never sends it) does. The client warns about it away from a video.
-  if (data.length === 0 && (strict || !isVideoMetadataOnly(part))) {
+  // A signature alone (with at most `thought`) in a model turn: the last chunk of a Gemini 3
+  // stream ("may return the thought signature in a part with an empty text content part",
+  // ai.google.dev/gemini-api/docs/thought-signatures) as Go's genai SDK writes it back, its empty
+  // text omitted (`Text string \`json:"text,omitempty"\``). Accepted in strict mode too: the
+  // client keeps the model's parts verbatim, so it sends this shape itself.
+  const signatureOnly = summary.role === 'model' && isSignatureOnly(part);
+  if (data.length === 0 && !signatureOnly && (strict || !isVideoMetadataOnly(part))) {
     // boldsoftware/sketch#68: "required oneof field 'data' must have one initialized field".
     at('missing-part-data');
   }
@@ -200,6 +206,15 @@ function isVideoMetadataOnly(part: Record<string, unknown>): boolean {
       !['videoMetadata', 'video_metadata', 'thoughtSignature', 'thought_signature'].includes(key),
   );
   return others.length === 0 && isJsonObject(readField(part, 'videoMetadata', 'video_metadata'));
+}
+
+function isSignatureOnly(part: Record<string, unknown>): boolean {
+  const signature = readField(part, 'thoughtSignature', 'thought_signature');
+  if (signature === undefined || signature === '') return false;
+  return Object.keys(part).every(
+    (key) =>
+      part[key] == null || ['thoughtSignature', 'thought_signature', 'thought'].includes(key),
+  );
 }
 
 function isBase64(value: string): boolean {

@@ -95,6 +95,25 @@ const rows: Row[] = [
     refused: STRICT_ONLY,
   },
   {
+    // The last chunk of a Gemini 3 stream as Go's genai SDK writes it back (empty text omitted).
+    name: 'a signature alone in a model turn, after the answer text',
+    rule: 'missing-part-data',
+    contents: [go, model({ text: 'Hi.' }, { thoughtSignature: 'c2ln' }), user('and?')],
+    refused: ACCEPTED_BY_ALL,
+  },
+  {
+    name: 'a signature alone with thought: true in a model turn',
+    rule: 'missing-part-data',
+    contents: [go, model({ thought: true, thought_signature: 'c2ln' }, { text: 'Hi.' })],
+    refused: ACCEPTED_BY_ALL,
+  },
+  {
+    name: 'a signature alone in a user turn',
+    rule: 'missing-part-data',
+    contents: [userParts({ text: 'x' }, { thoughtSignature: 'c2ln' })],
+    refused: REFUSED_BY_ALL,
+  },
+  {
     name: 'two data fields in one part',
     rule: 'multiple-part-data',
     contents: [userParts({ text: 'a', ...video })],

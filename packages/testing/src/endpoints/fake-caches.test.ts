@@ -10,10 +10,12 @@ const document = 'The tenant pays the rent on the first day of each month. '.rep
 let clock = Date.parse('2026-11-22T13:00:00Z');
 let fake: FakeGemini;
 let gemini: Gemini;
+let baseUrl: string;
 
 beforeAll(async () => {
   fake = createFakeGemini({ now: () => clock, script: () => turn.text('Answered.') });
   const { url } = await fake.listen();
+  baseUrl = url;
   gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
 });
 afterAll(() => fake.close());
@@ -156,5 +158,42 @@ describe('the fake cachedContents resource', () => {
     );
     expect(otherModel.status).toBe(400);
     await gemini.caches.delete(cache.name as string);
+  });
+});
+
+describe('the fake cachedContents resource on Vertex AI', () => {
+  const vertexUrl = (path: string) => `${baseUrl}/v1/projects/p-1/locations/us-central1/${path}`;
+  const send = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+    const response = await fetch(vertexUrl(path), {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { authorization: 'Bearer ya29.token', 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+  const contents = [{ role: 'user', parts: [{ text: document }] }];
+
+  it('lives under the project and location, names the publisher model, lists only its own', async () => {
+    const model = 'projects/p-1/locations/us-central1/publishers/google/models/gemini-2.5-flash';
+    const created = await send('cachedContents', { body: { model, contents, ttl: '60s' } });
+    expect(created.status).toBe(200);
+    expect(created.json).toMatchObject({
+      name: expect.stringMatching(/^projects\/p-1\/locations\/us-central1\/cachedContents\/\d+$/),
+      model,
+    });
+    const name = created.json['name'] as string;
+    const id = name.split('/').at(-1) as string;
+    expect((await send(`cachedContents/${id}`)).json['name']).toBe(name);
+    const listed = (await send('cachedContents')).json['cachedContents'] as { name: string }[];
+    expect(listed.map((cache) => cache.name)).toEqual([name]);
+    expect((await send(`cachedContents/${id}`, { method: 'DELETE' })).status).toBe(200);
+  });
+
+  it("refuses the Gemini API's models/ name for a cache's model", async () => {
+    const refused = await send('cachedContents', {
+      body: { model: 'models/gemini-2.5-flash', contents },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain('publishers/google/models/');
   });
 });

@@ -75,12 +75,17 @@ export function handleCacheRequest(
     id: string | undefined;
     query: URLSearchParams;
     body: unknown;
+    /**
+     * Vertex AI's `projects/{p}/locations/{l}`: its caches live there, name their publisher model
+     * (`{parent}/publishers/google/models/{m}`) and are named `{parent}/cachedContents/{id}`.
+     */
+    parent?: string | undefined;
   },
 ): FakeReply {
-  const { httpMethod, id, query } = options;
+  const { httpMethod, id, query, parent } = options;
   if (id === undefined) {
-    if (httpMethod === 'POST') return create(state, options.body, options.apiVersion);
-    if (httpMethod === 'GET') return list(state, query);
+    if (httpMethod === 'POST') return create(state, options.body, options.apiVersion, parent);
+    if (httpMethod === 'GET') return list(state, query, parent);
     return jsonReply(
       state,
       googleError(
@@ -89,7 +94,7 @@ export function handleCacheRequest(
       ),
     );
   }
-  const name = `cachedContents/${id}`;
+  const name = `${parent === undefined ? '' : `${parent}/`}cachedContents/${id}`;
   const cache = findCache(state, name);
   if (cache === undefined) return jsonReply(state, cacheErrors.notFound());
   if (httpMethod === 'GET') return ok(state, describe(cache));
@@ -104,7 +109,12 @@ export function handleCacheRequest(
   );
 }
 
-function create(state: FakeState, body: unknown, apiVersion: string): FakeReply {
+function create(
+  state: FakeState,
+  body: unknown,
+  apiVersion: string,
+  parent: string | undefined,
+): FakeReply {
   if (!isJsonObject(body))
     return jsonReply(state, fakeErrors.invalidArgument('Invalid JSON payload received.'));
   const modelField = body['model'];
@@ -117,7 +127,17 @@ function create(state: FakeState, body: unknown, apiVersion: string): FakeReply 
       ),
     );
   }
-  const model = modelField.replace(/^models\//, '');
+  const model =
+    parent === undefined ? modelField.replace(/^models\//, '') : vertexModel(modelField, parent);
+  if (model === undefined) {
+    // Approximated (no recording of Vertex's wording): a cache names its full publisher model.
+    return jsonReply(
+      state,
+      fakeErrors.invalidArgument(
+        `[gemloop fake] On Vertex AI cached_content.model is the publisher model ${parent}/publishers/google/models/{model}; got ${JSON.stringify(modelField)}.`,
+      ),
+    );
+  }
   if (!isKnownModel(model, state.options.models)) {
     return jsonReply(state, fakeErrors.modelNotFound(model, apiVersion, 'createCachedContent'));
   }
@@ -134,8 +154,13 @@ function create(state: FakeState, body: unknown, apiVersion: string): FakeReply 
   const time = now(state);
   const displayName = body['displayName'] ?? body['display_name'];
   const cache: FakeCache = {
-    name: `cachedContents/${randomBase36(state.random, 12)}`,
+    // Vertex's ids are digits (its create returns `{parent}/cachedContents/4811712834527133696`).
+    name:
+      parent === undefined
+        ? `cachedContents/${randomBase36(state.random, 12)}`
+        : `${parent}/cachedContents/${state.random.nextUint32()}${state.random.nextUint32()}`,
     model,
+    parent,
     displayName: typeof displayName === 'string' ? displayName : undefined,
     systemInstruction,
     contents,
@@ -150,10 +175,10 @@ function create(state: FakeState, body: unknown, apiVersion: string): FakeReply 
   return ok(state, describe(cache));
 }
 
-function list(state: FakeState, query: URLSearchParams): FakeReply {
+function list(state: FakeState, query: URLSearchParams, parent: string | undefined): FakeReply {
   const live = [...state.caches.keys()]
     .map((name) => findCache(state, name))
-    .filter((cache) => cache !== undefined);
+    .filter((cache): cache is FakeCache => cache !== undefined && cache.parent === parent);
   const pageSize = Math.min(1000, Math.max(1, Number(query.get('pageSize')) || 10));
   const offset = Math.max(0, Number(query.get('pageToken')) || 0);
   const page = live.slice(offset, offset + pageSize);
@@ -242,13 +267,24 @@ function readExpiration(
 }
 
 function describe(cache: FakeCache): Record<string, unknown> {
-  const resource: Record<string, unknown> = { name: cache.name, model: `models/${cache.model}` };
+  const model =
+    cache.parent === undefined
+      ? `models/${cache.model}`
+      : `${cache.parent}/publishers/google/models/${cache.model}`;
+  const resource: Record<string, unknown> = { name: cache.name, model };
   if (cache.displayName !== undefined) resource['displayName'] = cache.displayName;
   resource['createTime'] = new Date(cache.createTime).toISOString();
   resource['updateTime'] = new Date(cache.updateTime).toISOString();
   resource['expireTime'] = new Date(cache.expireTime).toISOString();
   resource['usageMetadata'] = { totalTokenCount: cache.tokens };
   return resource;
+}
+
+/** The model id of a Vertex cache's `{parent}/publishers/google/models/{m}`, else `undefined`. */
+function vertexModel(name: string, parent: string): string | undefined {
+  const prefix = `${parent}/publishers/google/models/`;
+  const id = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+  return /^[A-Za-z0-9._-]+$/.test(id) ? id : undefined;
 }
 
 function ok(state: FakeState, body: unknown): FakeReply {

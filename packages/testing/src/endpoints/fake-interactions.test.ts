@@ -49,6 +49,69 @@ describe('the fake Interactions API', () => {
     expect((await call(`interactions/${id}`)).json['status']).toBe('requires_action');
   });
 
+  it("refuses a generation setting the Interactions API's generation_config does not have", async () => {
+    const call = await start();
+    const refused = await call('interactions', {
+      body: { model, input: 'hi', generation_config: { temperature: 0, top_k: 40 } },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain('Unknown name \\"top_k\\"');
+    const taken = await call('interactions', {
+      body: {
+        model,
+        input: 'hi',
+        generation_config: { temperature: 0, thinking_level: 'low', tool_choice: 'auto' },
+      },
+    });
+    expect(taken.status).toBe(200);
+  });
+
+  it('streams a call with its arguments in arguments_delta pieces, and a thought signature as its delta', async () => {
+    fake = createFakeGemini({
+      script: () =>
+        turn.raw({
+          candidates: [
+            {
+              content: {
+                role: 'model',
+                parts: [
+                  { thought: true, text: 'Hmm.', thoughtSignature: 'c2ln' },
+                  { functionCall: { name: 'lookup', args: { q: 'a long query' } } },
+                ],
+              },
+              finishReason: 'STOP',
+            },
+          ],
+        }),
+      chunkSize: 5,
+    });
+    const { url } = await fake.listen();
+    const response = await fetch(`${url}/v1beta/interactions?alt=sse`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': 'k', 'content-type': 'application/json' },
+      body: JSON.stringify({ model, input: 'hi', stream: true }),
+    });
+    const events = (await response.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+    const deltas = events
+      .filter((event) => event['event_type'] === 'step.delta')
+      .map((event) => event['delta'] as Record<string, unknown>);
+    expect(deltas.filter((delta) => delta['type'] === 'thought_signature')).toEqual([
+      { type: 'thought_signature', signature: 'c2ln' },
+    ]);
+    const pieces = deltas.filter((delta) => delta['type'] === 'arguments_delta');
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(JSON.parse(pieces.map((delta) => delta['arguments']).join(''))).toEqual({
+      q: 'a long query',
+    });
+    const callStart = events.find(
+      (event) => (event['step'] as { type?: string } | undefined)?.type === 'function_call',
+    );
+    expect(callStart?.['step']).toMatchObject({ name: 'lookup', arguments: {} });
+  });
+
   it('refuses the legacy revision, naming the one it serves', async () => {
     const call = await start();
     const answer = await call('interactions', {

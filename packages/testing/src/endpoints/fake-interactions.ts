@@ -156,6 +156,17 @@ async function create(
       googleError(400, `Agent ${agent} runs only in the background: set background: true.`),
     );
   }
+  const unknownSetting = unknownGenerationSetting(body['generation_config']);
+  if (unknownSetting !== undefined) {
+    // Proto JSON's wording for a field the message does not have.
+    return jsonReply(
+      state,
+      googleError(
+        400,
+        `Invalid JSON payload received. Unknown name "${unknownSetting}" at 'generation_config': Cannot find field.`,
+      ),
+    );
+  }
   const previousId = body['previous_interaction_id'];
   let previous: FakeInteraction | undefined;
   if (previousId !== undefined) {
@@ -235,4 +246,27 @@ function notFound(state: FakeState, request: FakeHttpRequest): FakeReply {
       `[gemloop fake] ${request.method} is not a method of this Interactions route.`,
     ),
   );
+}
+
+// The Interactions API's `GenerationConfig` (`@google/genai`'s interactions generation-config.ts):
+// generateContent's top_k, penalties, logprobs, candidate_count and thinking_budget are not in it.
+const GENERATION_SETTINGS: ReadonlySet<string> = new Set([
+  'temperature',
+  'top_p',
+  'max_output_tokens',
+  'seed',
+  'stop_sequences',
+  'thinking_level',
+  'thinking_summaries',
+  'tool_choice',
+  'image_config',
+  'speech_config',
+  'transcription_config',
+  'video_config',
+]);
+
+/** The first `generation_config` field the Interactions API does not have, if any. */
+function unknownGenerationSetting(config: unknown): string | undefined {
+  if (!isJsonObject(config)) return undefined;
+  return Object.keys(config).find((key) => !GENERATION_SETTINGS.has(key));
 }

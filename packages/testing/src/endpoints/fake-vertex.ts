@@ -104,6 +104,30 @@ export function checkVertexBody(body: unknown, stream: boolean): FakeHttpError |
   return undefined;
 }
 
+/**
+ * Vertex's `countTokens` body: `contents`, `systemInstruction`, `tools`, `generationConfig` (and
+ * `instances`, `model`), no `generateContentRequest` (aiplatform v1 `CountTokensRequest`;
+ * js-genai's `countTokensConfigToVertex` writes the fields beside `contents`). Anything else is
+ * an unknown name to the proto parser.
+ * @internal
+ */
+export function checkVertexCountTokensBody(body: unknown): FakeHttpError | undefined {
+  if (!isJsonObject(body)) return undefined;
+  const known = [
+    'contents',
+    'systemInstruction',
+    'system_instruction',
+    'tools',
+    'generationConfig',
+    'generation_config',
+    'instances',
+    'model',
+    'endpoint',
+  ];
+  const unknown = Object.keys(body).find((key) => !known.includes(key));
+  return unknown === undefined ? undefined : unknownName(unknown, 'CountTokensRequest');
+}
+
 /** Whether a Vertex stream should send function-call arguments in pieces. @internal */
 export function wantsStreamedArguments(body: unknown): boolean {
   if (!isJsonObject(body)) return false;

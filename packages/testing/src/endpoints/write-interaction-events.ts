@@ -3,7 +3,8 @@ import type { FakeInteraction, FakeReply, FakeState } from '../state/fake-state.
 // How an interaction of the fake's Interactions API looks on the wire: its events (the steps
 // schema's `interaction.created`, `step.start`/`step.delta`/`step.stop`,
 // `interaction.status_update`, `interaction.completed`, from `@google/genai` 3.1.0's
-// `dist/genai.d.ts`), its description on `get`, and the SSE body that carries the events.
+// `dist/genai.d.ts`; the `arguments_delta` and `thought_signature` deltas from its interactions
+// `StepDeltaData`), its description on `get`, and the SSE body that carries the events.
 
 type Json = Record<string, unknown>;
 
@@ -42,20 +43,40 @@ export function writeInteractionEvents(state: FakeState, interaction: FakeIntera
           }),
         );
       }
-    } else if (step['type'] === 'thought' && Array.isArray(step['summary'])) {
+    } else if (step['type'] === 'thought') {
+      // The signature comes last, as its own delta (`ThoughtSignatureDelta`).
       events.push(
         interactionEvent(interaction, {
           event_type: 'step.start',
           index,
-          step: { type: 'thought', signature: step['signature'] },
+          step: { type: 'thought' },
         }),
       );
-      for (const piece of step['summary'] as Json[]) {
+      const summary = Array.isArray(step['summary']) ? (step['summary'] as Json[]) : [];
+      const deltas: Json[] = summary.map((piece) => ({ type: 'thought_summary', content: piece }));
+      if (typeof step['signature'] === 'string') {
+        deltas.push({ type: 'thought_signature', signature: step['signature'] });
+      }
+      for (const delta of deltas) {
+        events.push(interactionEvent(interaction, { event_type: 'step.delta', index, delta }));
+      }
+    } else if (step['type'] === 'function_call') {
+      // The call starts without its arguments, which follow as pieces of their JSON
+      // (`ArgumentsDelta`), the chunk size apart.
+      events.push(
+        interactionEvent(interaction, {
+          event_type: 'step.start',
+          index,
+          step: { ...step, arguments: {} },
+        }),
+      );
+      const json = JSON.stringify(step['arguments'] ?? {});
+      for (let at = 0; at < json.length; at += size) {
         events.push(
           interactionEvent(interaction, {
             event_type: 'step.delta',
             index,
-            delta: { type: 'thought_summary', content: piece },
+            delta: { type: 'arguments_delta', arguments: json.slice(at, at + size) },
           }),
         );
       }

@@ -11,6 +11,7 @@ import { DEFAULT_LISTED_MODELS, describeModel, isKnownModel } from '../endpoints
 import {
   authenticateVertex,
   checkVertexBody,
+  checkVertexCountTokensBody,
   type FakeVertexRoute,
   looksLikeVertex,
   matchVertexRoute,
@@ -30,6 +31,10 @@ const route =
 /** `/{version}/cachedContents`, `/{version}/cachedContents/{id}`. */
 const cacheRoute =
   /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/cachedContents(?:\/([^/:?]+))?\/?(?:\?(.*))?$/;
+
+/** Vertex AI's `/{v1|v1beta1}/projects/{p}/locations/{l}/cachedContents[/{id}]`. */
+const vertexCacheRoute =
+  /^\/(v1(?:beta1)?)\/projects\/([^/?]+)\/locations\/([^/?]+)\/cachedContents(?:\/([^/:?]+))?\/?(?:\?(.*))?$/;
 
 /** `/upload/{version}/files`, the resumable upload. */
 const uploadRoute = /^\/(?:[^?]*\/)?upload\/(v\d+(?:alpha|beta)?\d*)\/files\/?(?:\?(.*))?$/;
@@ -86,6 +91,8 @@ async function answer(
   const path = safeDecode(request.url);
   const cacheMatch = cacheRoute.exec(path);
   if (cacheMatch !== null) return answerCache(state, request, recorded, cacheMatch);
+  const vertexCache = vertexCacheRoute.exec(path);
+  if (vertexCache !== null) return answerVertexCache(state, request, recorded, vertexCache);
   const interactions = interactionsRoute.exec(path);
   if (interactions !== null) {
     Object.assign(recorded, { method: 'interactions', apiVersion: interactions[1] });
@@ -157,6 +164,7 @@ async function answer(
   return generateFakeReply(state, { route: routed, model, body: body.value, recorded, errorStyle });
 }
 
+/** A Gemini API cache route: the API key, and the caches it made. */
 function answerCache(
   state: FakeState,
   request: FakeHttpRequest,
@@ -164,9 +172,47 @@ function answerCache(
   [, apiVersion = 'v1beta', id, queryText]: RegExpExecArray,
 ): FakeReply {
   const query = new URLSearchParams(queryText ?? '');
-  const method = cacheMethods[request.method]?.(id) ?? 'unknown';
-  Object.assign(recorded, { method, apiVersion });
-  const authError = authenticate(state, request, query);
+  return answerCacheRoute(state, request, recorded, {
+    apiVersion,
+    id,
+    query,
+    authenticate: () => authenticate(state, request, query),
+    parent: undefined,
+  });
+}
+
+/** A Vertex AI cache route: Bearer token, the caches of the path's project and location. */
+function answerVertexCache(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  [, apiVersion = 'v1', project, location, id, queryText]: RegExpExecArray,
+): FakeReply {
+  return answerCacheRoute(state, request, recorded, {
+    apiVersion,
+    id,
+    query: new URLSearchParams(queryText ?? ''),
+    authenticate: () => authenticateVertex(request.headers, state.options.accessTokens),
+    parent: `projects/${project}/locations/${location}`,
+  });
+}
+
+/** A cache route once parsed: recorded, authenticated its platform's way, its body read. */
+function answerCacheRoute(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  route: {
+    apiVersion: string;
+    id: string | undefined;
+    query: URLSearchParams;
+    authenticate: () => FakeHttpError | undefined;
+    parent: string | undefined;
+  },
+): FakeReply {
+  const method = cacheMethods[request.method]?.(route.id) ?? 'unknown';
+  Object.assign(recorded, { method, apiVersion: route.apiVersion });
+  const authError = route.authenticate();
   if (authError !== undefined) return jsonReply(state, authError);
   const body = parseBody(request.body);
   recorded.body = body.value;
@@ -175,10 +221,11 @@ function answerCache(
   }
   return handleCacheRequest(state, {
     httpMethod: request.method,
-    apiVersion,
-    id,
-    query,
+    apiVersion: route.apiVersion,
+    id: route.id,
+    query: route.query,
     body: body.value,
+    parent: route.parent,
   });
 }
 
@@ -267,7 +314,10 @@ async function answerVertex(
       errorStyle,
     );
   }
-  if (method === 'countTokens') return countTokens(state, body.value);
+  if (method === 'countTokens') {
+    const unknown = checkVertexCountTokensBody(body.value);
+    return unknown === undefined ? countTokens(state, body.value) : jsonReply(state, unknown);
+  }
   if (method !== 'generateContent' && !stream) return jsonReply(state, notFoundRoute(request));
   const refusal = checkVertexBody(body.value, stream);
   if (refusal !== undefined) return jsonReply(state, refusal, errorStyle);

@@ -37,6 +37,8 @@ export type FakeCache = {
   tools: unknown;
   toolConfig: unknown;
   tokens: number;
+  /** On Vertex AI: `projects/{p}/locations/{l}`, where the cache and its publisher model live. */
+  parent?: string | undefined;
   createTime: number;
   updateTime: number;
   expireTime: number;

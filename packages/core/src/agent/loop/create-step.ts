@@ -1,4 +1,4 @@
-import { countDataFields } from '../../history/part-fields.ts';
+import { countDataFields, isSignatureOnlyPart } from '../../history/part-fields.ts';
 import { type Cost, zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content, Part } from '../../wire/content.ts';
@@ -99,31 +99,29 @@ export function createResumeStep(content: Content, startedAt: number): AgentStep
 }
 
 /**
- * The parts, without those that hold no data field (`{}`, `{text: null}`, a signature or a
- * `thought` flag alone: what a gateway's translation may write). The API refuses such a part in
- * a request, so sent back it failed the next step with a 400, and left in an answer it made the
- * next run (a chat's next send) refuse the history. A signature on one goes to the part before
- * it when that part has none, as a stream's fold does; a `videoMetadata` part (which the API
- * accepts after a video) is kept. The same array when every part holds data (the usual case).
+ * The parts, without those that hold no data field (`{}`, `{text: null}`, a `thought` flag
+ * alone: what a gateway's translation may write). The API refuses such a part in a request, so
+ * sent back it failed the next step with a 400, and left in an answer it made the next run (a
+ * chat's next send) refuse the history. Kept: a part of a signature alone (with at most
+ * `thought`), which the API takes back and which must stay in its own part ("Always send the
+ * thought_signature back to the model inside its original Part",
+ * https://ai.google.dev/gemini-api/docs/function-calling#thinking), and a `videoMetadata` part
+ * (which the API accepts after a video). The same array when every part is kept (the usual case).
  */
 function withData(parts: readonly Part[]): Part[] {
   let kept: Part[] | undefined;
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] as Part;
     const record = part as unknown as Record<string, unknown>;
-    if (countDataFields(record) > 0 || record['videoMetadata'] != null) {
+    if (
+      countDataFields(record) > 0 ||
+      record['videoMetadata'] != null ||
+      isSignatureOnlyPart(record)
+    ) {
       kept?.push(part);
       continue;
     }
     kept ??= parts.slice(0, index);
-    const signature = part.thoughtSignature;
-    const previous = kept.at(-1);
-    if (
-      typeof signature === 'string' &&
-      previous !== undefined &&
-      previous.thoughtSignature == null
-    )
-      kept[kept.length - 1] = { ...previous, thoughtSignature: signature };
   }
   return kept ?? (parts as Part[]);
 }

@@ -10,7 +10,10 @@ import type { Candidate, FinishReason, GenerateContentResponse } from '../../wir
  *   turn answers itself (server-side MCP) are not the client's: a turn of only those is an answer.
  * - `answer`: `STOP` (or no reason) with an answer: the run ends.
  * - `max-tokens`: `MAX_TOKENS`: the run ends with the partial text.
- * - `content-filter`: a safety-type finish reason, or a blocked prompt (no candidates).
+ * - `content-filter`: a safety-type finish reason (`ESCALATION` and `PUP_LIMITED_DISABLED` among
+ *   them), or a blocked prompt (no candidates).
+ * - `missing-thought-signature`: `MISSING_THOUGHT_SIGNATURE`: the history sent lost a signature;
+ *   the same history would get the same answer, so the run fails with a typed error.
  * - `other`: any other reason, unknown values included: the run ends, the reason kept as data.
  * - `reask`: `MALFORMED_FUNCTION_CALL`, `MALFORMED_RESPONSE` (`@google/genai` 3.1.0: the
  *   model's output could not be parsed; re-asked like a malformed call, within `maxReasks`),
@@ -28,6 +31,7 @@ export type ResponseOutcome =
   | { type: 'content-filter'; blocked: BlockedOutcome }
   | { type: 'other' }
   | { type: 'interrupted' }
+  | { type: 'missing-thought-signature' }
   | { type: 'reask'; reason: ReaskReason };
 
 // Finish reasons that mean the answer was withheld for its content (wire reference 3.1).
@@ -42,6 +46,10 @@ const contentFilterReasons: ReadonlySet<string> = new Set([
   'IMAGE_RECITATION',
   'MODEL_ARMOR',
   'JAILBREAK',
+  // `@google/genai` 3.3.0: "Request was filtered by an escalation rule", and "the user account
+  // is limited or disabled due to Prohibited Use Policy (PUP) violations". A re-ask gets the same.
+  'ESCALATION',
+  'PUP_LIMITED_DISABLED',
 ]);
 
 // The outcomes without data, made once (one is read per step).
@@ -49,6 +57,7 @@ const TOOL_CALLS: ResponseOutcome = Object.freeze({ type: 'tool-calls' });
 const ANSWER: ResponseOutcome = Object.freeze({ type: 'answer' });
 const MAX_TOKENS: ResponseOutcome = Object.freeze({ type: 'max-tokens' });
 const OTHER: ResponseOutcome = Object.freeze({ type: 'other' });
+const MISSING_SIGNATURE: ResponseOutcome = Object.freeze({ type: 'missing-thought-signature' });
 
 /**
  * Reads the first candidate of a response (the agent asks for one) and says what it means.
@@ -85,6 +94,7 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
     }
     return isEmptyAnswer(parts) ? { type: 'reask', reason: 'empty-response' } : ANSWER;
   }
+  if (finishReason === 'MISSING_THOUGHT_SIGNATURE') return MISSING_SIGNATURE;
   if (finishReason === 'MALFORMED_FUNCTION_CALL')
     return { type: 'reask', reason: 'malformed-function-call' };
   if (finishReason === 'MALFORMED_RESPONSE') return { type: 'reask', reason: 'malformed-response' };

@@ -1,9 +1,11 @@
 import { hasClientCall } from '../../history/find-calls-answered-in-turn.ts';
+import { listRequiredThoughtSignatures } from '../../history/thought-signatures/list-required-thought-signatures.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { InvalidModelResponseError } from '../errors/invalid-model-response-error.ts';
+import { MissingThoughtSignatureError } from '../errors/missing-thought-signature-error.ts';
 import { formatIssue, OutputValidationError } from '../errors/output-validation-error.ts';
 import {
   classifyResponse,
@@ -27,6 +29,8 @@ import { signModelTurn } from './sign-model-turn.ts';
  *   (`final-call` mode), is re-asked with the schema's issues, or fails with an
  *   {@link OutputValidationError}. A schema that throws fails the run with an
  *   {@link AgentRunError} (its failure, not the model's: not re-asked).
+ * - `MISSING_THOUGHT_SIGNATURE`: the run fails with a {@link MissingThoughtSignatureError} naming
+ *   the fix (the same history would be refused again).
  * - `MAX_TOKENS`, a block, another stop or a stream cut without a finish signal (`interrupted`):
  *   the run ends, keeping a partial answer but never a turn with calls (they would stay
  *   unanswered).
@@ -44,6 +48,18 @@ export async function resolveOutcome<Output>(
   if (kind === 'final-output' && outcome.type === 'tool-calls')
     outcome = { type: 'reask', reason: 'unexpected-tool-call' };
   const content = step.content;
+
+  if (outcome.type === 'missing-thought-signature') {
+    return {
+      type: 'fail',
+      error: (run) =>
+        new MissingThoughtSignatureError({
+          finishMessage: step.finishMessage,
+          unsigned: listRequiredThoughtSignatures(run.contents).filter((at) => !at.signed),
+          run,
+        }),
+    };
+  }
 
   if (outcome.type === 'reask') {
     const { reason } = outcome;

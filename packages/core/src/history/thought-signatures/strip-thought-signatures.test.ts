@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Content } from '../../wire/content.ts';
+import { validateHistory } from '../validate-history.ts';
 import { fillMissingThoughtSignatures } from './fill-missing-thought-signatures.ts';
 import { stripThoughtSignatures } from './strip-thought-signatures.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './thought-signature-bypass.ts';
@@ -25,6 +26,26 @@ const history: Content[] = [
 ];
 
 describe('stripThoughtSignatures', () => {
+  it('leaves an empty text where a part held only a signature, so the part keeps its data', () => {
+    const stripped = stripThoughtSignatures([
+      { role: 'user', parts: [{ text: 'Hi' }] },
+      {
+        role: 'model',
+        parts: [
+          { thought: true, thoughtSignature: 'QUFB' },
+          { text: 'Hello.' },
+          { thoughtSignature: 'QkJC' },
+        ],
+      },
+    ]);
+    expect(stripped[1]?.parts).toEqual([
+      { thought: true, text: '' },
+      { text: 'Hello.' },
+      { text: '' },
+    ]);
+    expect(validateHistory(stripped, { strict: true })).toEqual([]);
+  });
+
   it('removes every signature of the model turns, copying only what changes', () => {
     const before = structuredClone(history);
     const stripped = stripThoughtSignatures(history);

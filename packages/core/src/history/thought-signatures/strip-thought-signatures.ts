@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { Content, Part } from '../../wire/content.ts';
-import { isJsonObject, readRole } from '../part-fields.ts';
+import { isJsonObject, isSignatureOnlyPart, readRole } from '../part-fields.ts';
 
 /**
  * Removes the thought signatures of a history's model turns, for sending it to another model.
@@ -61,6 +61,9 @@ export function stripContentThoughtSignatures(content: Content): Content {
     const copy: Part & { thought_signature?: unknown } = { ...part };
     delete copy.thoughtSignature;
     delete copy.thought_signature;
+    // A part that held only the signature (a Go client's copy of a stream's last chunk) would be
+    // left with no data, which the API refuses: it becomes the empty text it was streamed as.
+    if (isSignatureOnlyPart(part)) copy.text = '';
     parts ??= content.parts.slice();
     parts[index] = copy;
   }

@@ -13,10 +13,8 @@ import {
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { toModelPath } from '../options/to-model-path.ts';
 import { toPageQuery } from '../options/to-page-query.ts';
+import { cacheRoutesOf } from './cache-paths.ts';
 
-// `cachedContents/<id>`; ids are lowercase letters and digits (and dashes on some backends).
-const CACHE_NAME = /^cachedContents\/[A-Za-z0-9_-]+$/;
-const CACHE_ID = /^[A-Za-z0-9_-]+$/;
 const CREATE_KEYS = new Set([
   'model',
   'displayName',
@@ -34,7 +32,8 @@ const CREATE_KEYS = new Set([
  * loaded on the first call (`withRequestPath`), and the same response checks (`check-responses.ts`).
  * Routes and bodies: ai.google.dev/api/caching (create `POST v1beta/cachedContents`, get/patch/
  * delete `v1beta/{name=cachedContents/*}`, list `GET v1beta/cachedContents?pageSize&pageToken`,
- * patch with `updateMask`), the same routes googleapis/js-genai's `caches.ts` calls.
+ * patch with `updateMask`), the same routes googleapis/js-genai's `caches.ts` calls; Vertex AI's
+ * sit under the project and location (see `cache-paths.ts`).
  * @internal
  */
 export function createCaches(
@@ -42,9 +41,11 @@ export function createCaches(
   defaults: ResolvedCallOptions,
   serialize: (body: unknown) => string,
 ): Caches {
+  const routes = cacheRoutesOf(client);
   const caches: Caches = {
     async create(request, callOptions) {
       const body = toCreateBody(request);
+      body.model = routes.toModel(body.model);
       const call = resolveCallOptions(callOptions, client, defaults);
       const sent = serialize(body);
       return withRequestPath(({ requestJson, checks }) =>
@@ -53,7 +54,7 @@ export function createCaches(
           call,
           method: 'caches.create',
           model: body.model,
-          url: `${client.root}cachedContents`,
+          url: routes.collection,
           httpMethod: 'POST',
           body: sent,
           check: checks.checkCachedContentResponse,
@@ -62,14 +63,14 @@ export function createCaches(
     },
 
     async get(name, callOptions) {
-      const path = toCachePath(name);
+      const url = routes.urlOf(name);
       const call = resolveCallOptions(callOptions, client, defaults);
       return withRequestPath(({ requestJson, checks }) =>
         requestJson({
           client,
           call,
           method: 'caches.get',
-          url: `${client.root}${path}`,
+          url,
           httpMethod: 'GET',
           check: checks.checkCachedContentResponse,
         }),
@@ -83,7 +84,7 @@ export function createCaches(
           client,
           call,
           method: 'caches.list',
-          url: `${client.root}cachedContents${toPageQuery(listOptions)}`,
+          url: `${routes.collection}${toPageQuery(listOptions)}`,
           httpMethod: 'GET',
           check: checks.checkCacheListResponse,
         }),
@@ -93,7 +94,7 @@ export function createCaches(
     listAll(listOptions) {
       return listAllPages({
         method: 'caches.list',
-        url: `${client.root}cachedContents`,
+        url: routes.collection,
         listPage: async (pageToken) => {
           const page = await caches.list({ ...listOptions, pageToken });
           return { items: page.cachedContents, nextPageToken: page.nextPageToken };
@@ -102,7 +103,7 @@ export function createCaches(
     },
 
     async update(name, expiration, callOptions) {
-      const path = toCachePath(name);
+      const url = routes.urlOf(name);
       const fields = toExpiration(expiration, 'expiration');
       const mask = Object.keys(fields)[0];
       if (mask === undefined) {
@@ -119,7 +120,7 @@ export function createCaches(
           client,
           call,
           method: 'caches.update',
-          url: `${client.root}${path}?updateMask=${mask}`,
+          url: `${url}?updateMask=${mask}`,
           httpMethod: 'PATCH',
           body: sent,
           check: checks.checkCachedContentResponse,
@@ -128,14 +129,14 @@ export function createCaches(
     },
 
     async delete(name, callOptions) {
-      const path = toCachePath(name);
+      const url = routes.urlOf(name);
       const call = resolveCallOptions(callOptions, client, defaults);
       await withRequestPath(({ requestJson }) =>
         requestJson({
           client,
           call,
           method: 'caches.delete',
-          url: `${client.root}${path}`,
+          url,
           httpMethod: 'DELETE',
           // The API answers `{}`; an empty body is fine too.
           check: () => undefined,
@@ -145,21 +146,6 @@ export function createCaches(
     },
   };
   return caches;
-}
-
-/**
- * The resource path of a cache: `cachedContents/abc` as is, a bare `abc` prefixed.
- * @internal
- */
-export function toCachePath(name: unknown, argument = 'name'): string {
-  if (typeof name === 'string') {
-    if (CACHE_NAME.test(name)) return name;
-    if (CACHE_ID.test(name)) return `cachedContents/${name}`;
-  }
-  throw new InvalidArgumentError({
-    argument,
-    message: `${argument} must be a cache name such as 'cachedContents/abc123' (the name caches.create returned); got ${JSON.stringify(name) ?? String(name)}.`,
-  });
 }
 
 function toCreateBody(request: CreateCacheRequest): CachedContent & { model: string } {

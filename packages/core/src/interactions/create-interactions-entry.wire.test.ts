@@ -1,0 +1,123 @@
+import { type FakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { useFakeGemini } from '../agent/__fixtures__/use-fake-gemini.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import type { Part } from '../wire/content.ts';
+import { interactionsApi } from './interactions-api.ts';
+
+// The agent on the Interactions API against the fake, which streams as the API does: a call's
+// arguments as `arguments_delta` pieces, a thought's signature as a `thought_signature` delta.
+// Without server state (store: false) every step sends the whole history, signatures included.
+
+const serve = useFakeGemini();
+
+const MODEL = 'gemini-3-flash-preview';
+const SIGNATURE = 'c2tpcF90aG91Z2h0X3NpZ25hdHVyZV92YWxpZGF0b3I=';
+const seen: unknown[] = [];
+const weather = defineTool({
+  name: 'get_weather',
+  description: 'Current weather for a city.',
+  parameters: z.object({ city: z.string(), days: z.number() }),
+  execute: (args) => {
+    seen.push(args);
+    return { forecast: 'sunny' };
+  },
+});
+const failing = defineTool({
+  name: 'get_weather',
+  description: 'Current weather for a city.',
+  parameters: z.object({ city: z.string(), days: z.number() }),
+  execute: () => {
+    throw new Error('weather service down');
+  },
+});
+const thinkThenCall = turn.raw({
+  candidates: [
+    {
+      content: {
+        role: 'model',
+        parts: [
+          { thought: true, text: 'I need the weather.', thoughtSignature: SIGNATURE },
+          // Gemini 3 signs the first call of a step too (the fake checks it on its stored history).
+          {
+            functionCall: { name: 'get_weather', args: { city: 'Paris', days: 3 } },
+            thoughtSignature: SIGNATURE,
+          },
+        ] as Part[],
+      },
+      finishReason: 'STOP',
+    },
+  ],
+});
+
+/** The fake answering `answer` after the call, and an agent on it streaming in pieces of 4. */
+async function agentOn(answer: string, tool = weather, store = false) {
+  const { fake, gemini } = await serve({
+    script: [thinkThenCall, turn.text(answer)],
+    chunkSize: 4,
+  });
+  const agent = createAgent({
+    gemini,
+    model: MODEL,
+    tools: [tool],
+    api: interactionsApi({ store }),
+  });
+  return { fake, agent };
+}
+
+/** The `input` of each interaction the agent created. */
+const inputs = (fake: FakeGemini) =>
+  fake.requests
+    .filter((request) => request.method === 'interactions.create')
+    .map((request) => (request.body as { input: { type: string }[] }).input);
+
+describe('the agent on a streamed interaction', () => {
+  afterEach(() => {
+    seen.length = 0;
+  });
+
+  for (const store of [true, false]) {
+    it(`runs the tool with the arguments streamed in pieces (store: ${store})`, async () => {
+      const { agent } = await agentOn('Sunny.', weather, store);
+      const result = await agent.stream('Weather in Paris for 3 days?').result;
+      expect(result.text).toBe('Sunny.');
+      expect(seen).toEqual([{ city: 'Paris', days: 3 }]);
+      expect(result.steps[0]?.toolCalls.map((call) => call.args)).toEqual([
+        { city: 'Paris', days: 3 },
+      ]);
+    });
+  }
+
+  it('keeps the streamed thought signature, and sends it back without server state', async () => {
+    const { fake, agent } = await agentOn('Sunny.');
+    const result = await agent.stream('Weather in Paris for 3 days?').result;
+    expect(result.contents[1]?.parts[0]).toMatchObject({
+      thought: true,
+      thoughtSignature: SIGNATURE,
+    });
+    const second = inputs(fake)[1];
+    expect(second?.filter((step) => step.type === 'thought')).toEqual([
+      { type: 'thought', signature: SIGNATURE },
+    ]);
+  });
+
+  it('sends a failed tool call back with is_error', async () => {
+    const { fake, agent } = await agentOn('Sorry.', failing);
+    await agent.stream('Weather in Paris for 3 days?').result;
+    const results = inputs(fake)[1]?.filter((step) => step.type === 'function_result');
+    expect(results).toEqual([
+      expect.objectContaining({ type: 'function_result', name: 'get_weather', is_error: true }),
+    ]);
+    expect(JSON.stringify(results)).toContain('weather service down');
+  });
+
+  it('sends a successful result without is_error', async () => {
+    const { fake, agent } = await agentOn('Sunny.');
+    await agent.run('Weather in Paris for 3 days?');
+    const [result] = inputs(fake)[1]?.filter((step) => step.type === 'function_result') ?? [];
+    expect(result).toMatchObject({ type: 'function_result', result: { forecast: 'sunny' } });
+    expect(result).not.toHaveProperty('is_error');
+  });
+});
