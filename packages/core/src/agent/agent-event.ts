@@ -51,6 +51,12 @@ export type ToolCallEvent = {
   toolName: string;
   /** The model's arguments, as sent. */
   args: Record<string, unknown>;
+  /**
+   * `args` with the tool's `secretArguments` replaced by `[redacted]`, made with the event by the
+   * agent whose tool it is (a subagent's, or the agent a run was handed to): what to show outside
+   * the process (a page, a log line). Absent when nothing in `args` is secret.
+   */
+  redactedArgs?: Record<string, unknown> | undefined;
 };
 
 /** A call finished and its result goes back to the model. */

@@ -46,6 +46,7 @@ import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
+import { runArgumentRedactor } from './run-argument-redactor.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -124,7 +125,7 @@ export function runLoop<Output>(
       input,
       startedAt: config.now(),
     },
-    config.argumentRedactor,
+    runArgumentRedactor(config as AgentConfig<unknown>),
   );
   if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
   if (observation instanceof Promise) {
