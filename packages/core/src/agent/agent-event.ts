@@ -65,6 +65,14 @@ export type ToolResultEvent = {
   path: AgentPath;
   stepNumber: number;
   toolCall: AgentToolCall;
+  /**
+   * Set on a stream with `guardrails.holdBack` for a call whose tool made model calls of its own
+   * (a subagent, the search fallback: `toolCall.usage` is set): its output is model text the
+   * output guardrails never judged, so `toolCall.output` is left out of this event, and so is
+   * the `response` object of `toolCall.response` (`{}`); the step's record in `result.steps`
+   * keeps both.
+   */
+  outputHeld?: true | undefined;
 };
 
 /** A call failed (or was denied or aborted); its error goes back to the model. */

@@ -93,7 +93,9 @@ export function toBrowserEvent(
         return { ...base, error: 'The tool failed.' };
       }
       if (call.outcome !== 'success') return { ...base, error: cut(call.error ?? '', 2000).text };
-      if (mapping.maxResultPreviewChars === 0) return base;
+      // `holdBack`: a subagent's answer the output guardrails never judged (see `outputHeld`).
+      if (mapping.maxResultPreviewChars === 0 || (event.type === 'tool-result' && event.outputHeld))
+        return base;
       const { text, truncated } = cut(previewOf(call.output), mapping.maxResultPreviewChars);
       return { ...base, preview: text, truncated };
     }

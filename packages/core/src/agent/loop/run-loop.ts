@@ -201,10 +201,21 @@ async function runSteps<Output>(
   const run = new RunTracker(contents, inputLength, parent?.spend);
   if (tracked !== undefined) tracked.run = run;
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
+  const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  // `holdBack`: a stream sends only text the guardrails passed (see HeldTextDeltas): with output
+  // guardrails, the answer once they passed it; with input guardrails beside the first call only,
+  // the text once those passed.
+  const held =
+    runEmit !== undefined &&
+    guardrails?.holdBack === true &&
+    (guardrails.output.length > 0 ||
+      guardrails.input.some((guardrail) => guardrail.runInParallel === true))
+      ? guardrails.engine.holdTextDeltas(runEmit, { answerOnly: guardrails.output.length > 0 })
+      : undefined;
   const ownLink: RunLink =
     parent === undefined
       ? topRunLink(
-          topEmit,
+          held === undefined ? topEmit : held.childSink(topEmit),
           streaming,
           config.beforeToolCall,
           treeBudget(budget),
@@ -212,13 +223,7 @@ async function runSteps<Output>(
           recorders,
           startChild,
         )
-      : childRunLink(parent, config.beforeToolCall, runId, recorders);
-  const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
-  // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
-  const held =
-    runEmit !== undefined && guardrails?.holdBack === true && guardrails.output.length > 0
-      ? guardrails.engine.holdTextDeltas(runEmit)
-      : undefined;
+      : withSink(childRunLink(parent, config.beforeToolCall, runId, recorders), held);
   const emit = held?.wrapped ?? runEmit;
   const { childGuardrails, ...scope } = agentScope(
     config,
@@ -312,15 +317,20 @@ async function runModelSteps<Output>(
       !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
     inputGuarded = true;
     const step: AgentStep = guardInput
-      ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(context, stepNumber)
+      ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
+          context,
+          stepNumber,
+          held,
+        )
       : await callModelStep(context, { stepNumber, kind });
+    if (guardInput) held?.inputPassed();
     if (kind === 'tools') modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
     let next: NextStep<Output> = await resolveOutcome(config, step, { kind, reasks, stepsLeft });
     if (next.type === 'finish') {
       if (context.guardrails !== undefined)
         next = await context.guardrails.engine.guardOutput(context, step, next, held);
-    } else held?.release(step.stepNumber);
+    } else held?.stepGoesOn(step.stepNumber);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =
       next.type === 'run-again' && next.calls !== undefined
@@ -360,6 +370,11 @@ async function runModelSteps<Output>(
     kind = next.kind;
     reasks = next.reasks;
   }
+}
+
+/** A child's link whose children emit through the hold of its own run (`holdBack`). */
+function withSink(link: RunLink, held: TextDeltaHold | undefined): RunLink {
+  return held === undefined ? link : { ...link, sink: held.childSink(link.sink) };
 }
 
 /**
