@@ -347,6 +347,16 @@ const worker = await startDurableWorkerWith({
         ],
       }),
     },
+    // Holds its text back until the output guardrail passed it (hold-back-events.test.ts).
+    heldBack: {
+      gemini,
+      model,
+      tools: [lookup],
+      guardrails: guardrails({
+        holdBack: true,
+        output: [{ name: 'shout', check: ({ text }) => ({ type: 'rewrite', text: text.toUpperCase() }) }],
+      }),
+    },
     approver: { gemini, model, tools: [refund], needsApproval: ['refund'] },
     // No tools: one step whose answer the fake serves in continuation hops (turn.continued).
     longdecode: { gemini, model, tools: [] },

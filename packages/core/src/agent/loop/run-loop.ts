@@ -1,3 +1,4 @@
+import { holdsTextBack } from '../../guardrails/holds-text-back.ts';
 import { type HistoryTurn, isHistoryTurnList } from '../../history/history-turn.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
@@ -206,10 +207,7 @@ async function runSteps<Output>(
   // guardrails, the answer once they passed it; with input guardrails beside the first call only,
   // the text once those passed.
   const held =
-    runEmit !== undefined &&
-    guardrails?.holdBack === true &&
-    (guardrails.output.length > 0 ||
-      guardrails.input.some((guardrail) => guardrail.runInParallel === true))
+    runEmit !== undefined && guardrails !== undefined && holdsTextBack(guardrails)
       ? guardrails.engine.holdTextDeltas(runEmit, { answerOnly: guardrails.output.length > 0 })
       : undefined;
   const ownLink: RunLink =
