@@ -27,6 +27,23 @@ function geminiOf(fake: FakeGemini) {
   return createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
 }
 
+/** An agent whose first step says something, then calls a tool; its second step answers. */
+function preambleAgent() {
+  const echo = defineTool({ name: 'echo', parameters: z.object({}), execute: () => 'e' });
+  const fake = createFakeGemini({
+    script: [
+      turn.calls([{ name: 'echo', args: {} }], { text: `${UNCHECKED} ` }),
+      turn.text('The answer.'),
+    ],
+  });
+  return createAgent({
+    gemini: geminiOf(fake),
+    model: MODEL,
+    tools: [echo],
+    guardrails: guardrails({ output: [passAll], holdBack: true }),
+  });
+}
+
 async function pageText(stream: Parameters<typeof toEventStreamResponse>[0]): Promise<string> {
   return readBody(toEventStreamResponse(stream).body as ReadableStream<Uint8Array>);
 }
@@ -39,19 +56,7 @@ function deltas(text: string): string[] {
 
 describe('holdBack on a page', () => {
   it('never sends the text of a step that also calls a tool', async () => {
-    const echo = defineTool({ name: 'echo', parameters: z.object({}), execute: () => 'e' });
-    const fake = createFakeGemini({
-      script: [
-        turn.calls([{ name: 'echo', args: {} }], { text: `${UNCHECKED} ` }),
-        turn.text('The answer.'),
-      ],
-    });
-    const agent = createAgent({
-      gemini: geminiOf(fake),
-      model: MODEL,
-      tools: [echo],
-      guardrails: guardrails({ output: [passAll], holdBack: true }),
-    });
+    const agent = preambleAgent();
     const text = await pageText(agent.stream('Go'));
     expect(text).not.toContain(UNCHECKED);
     expect(deltas(text)).toEqual(['The answer.']);
@@ -103,19 +108,7 @@ describe('holdBack on a page', () => {
   });
 
   it("applies to a durable run's stored events as they were emitted", async () => {
-    const echo = defineTool({ name: 'echo', parameters: z.object({}), execute: () => 'e' });
-    const fake = createFakeGemini({
-      script: [
-        turn.calls([{ name: 'echo', args: {} }], { text: `${UNCHECKED} ` }),
-        turn.text('The answer.'),
-      ],
-    });
-    const agent = createAgent({
-      gemini: geminiOf(fake),
-      model: MODEL,
-      tools: [echo],
-      guardrails: guardrails({ output: [passAll], holdBack: true }),
-    });
+    const agent = preambleAgent();
     const stored: AgentEvent<unknown>[] = [];
     for await (const event of agent.stream('Go')) stored.push(JSON.parse(JSON.stringify(event)));
     const text = await readBody(
