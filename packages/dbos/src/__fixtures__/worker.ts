@@ -347,7 +347,7 @@ const worker = await startDurableWorkerWith({
         ],
       }),
     },
-    // Holds its text back until the output guardrail passed it (hold-back-events.test.ts).
+    // Holds its text back until the output guardrail passed it (browser-events.test.ts).
     heldBack: {
       gemini,
       model,
