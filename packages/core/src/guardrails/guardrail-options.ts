@@ -50,9 +50,11 @@ export type GuardrailOptions = {
    * a step that goes on to calls or is asked again is never sent (no guardrail judges it), nor is
    * a subagent's (its `text-delta`s, and its answer as the output of the parent's `tool-result`,
    * which says `outputHeld`). With input guardrails that `runInParallel` (and no output
-   * guardrails), the first call's text waits until they passed, then text flows. Everything stays
-   * in `result.steps`. Without it the deltas flow as the model writes them, and a block or
-   * rewrite after the fact is a `guardrail-retraction` event. @defaultValue false
+   * guardrails), the first call's text waits until they passed, then text flows. The records keep
+   * every text (`result.steps`, and the `step-end` and `run-end` events, which a page never gets
+   * as text); thought summaries (`thought-delta`, sent to a page only with `thoughts: true`) are
+   * not answer text and are not held. Without it the deltas flow as the model writes them, and a
+   * block or rewrite after the fact is a `guardrail-retraction` event. @defaultValue false
    */
   holdBack?: boolean | undefined;
   /**
