@@ -49,6 +49,9 @@ export function textTurn(text: string): GenerateContentResponse[] {
   ];
 }
 
+/** The password the `teamSecret` agent's subagent logs in with (a secret argument of `login`). */
+export const SECRET_PASSWORD = 'hunter2-durable-child';
+
 export type Body = {
   systemInstruction?: { parts?: { text?: string }[] };
   contents?: { role?: string; parts?: Record<string, unknown>[] }[];
@@ -96,8 +99,18 @@ export function script(body: Body): GenerateContentResponse[] {
         { name: 'research', args: { task: `crash ${input} A` }, id: 'call-a' },
         { name: 'research', args: { task: `crash ${input} B` }, id: 'call-b' },
       ]);
-    const task = input.startsWith('approve') ? `approve ${input}` : `crash ${input}`;
+    const task = input.startsWith('approve')
+      ? `approve ${input}`
+      : input.startsWith('secret')
+        ? input
+        : `crash ${input}`;
     return callsTurn([{ name: 'research', args: { task }, id: 'call-research' }]);
+  }
+  if (input.startsWith('secret')) {
+    if (done.includes('login')) return textTurn(`child answer to ${input}`);
+    return callsTurn([
+      { name: 'login', args: { user: 'ada', password: SECRET_PASSWORD }, id: 'call-login' },
+    ]);
   }
   if (input.startsWith('sib')) {
     if (done.includes('meet_siblings')) return textTurn(`child answer to ${input}`);
