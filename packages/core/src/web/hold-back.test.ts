@@ -129,9 +129,12 @@ describe('holdBack on a page', () => {
   });
 
   describe('with only an input guardrail that runs beside the first model call', () => {
-    /** A fake whose answer is read to its end before `answered` resolves. */
-    function watchedFake(answer: string) {
-      const fake = createFakeGemini({ script: [turn.text(answer)], chunkSize: 4 });
+    /** A fake whose first answer is read to its end before `answered` resolves. */
+    function watchedFake(...answers: string[]) {
+      const fake = createFakeGemini({
+        script: answers.map((answer) => turn.text(answer)),
+        chunkSize: 4,
+      });
       let done: () => void = () => {};
       const answered = new Promise<void>((resolve) => {
         done = resolve;
@@ -179,6 +182,32 @@ describe('holdBack on a page', () => {
       expect(text).not.toContain(UNCHECKED);
       expect(deltas(text)).toEqual([]);
       expect(parseSse(text).events.at(-1)?.data.outcome).toBe('error');
+    });
+
+    it("sends only the answer to the rewritten input, none of the first call's text", async () => {
+      const { gemini, answered } = watchedFake(`${UNCHECKED} to the raw input`, 'The answer.');
+      const agent = createAgent({
+        gemini,
+        model: MODEL,
+        guardrails: guardrails({
+          holdBack: true,
+          input: [
+            {
+              name: 'late-rewriter',
+              runInParallel: true,
+              check: async () => {
+                await answered;
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                return { type: 'rewrite', input: 'Hi, politely.' };
+              },
+            },
+          ],
+        }),
+      });
+      const text = await pageText(agent.stream('Hi'));
+      expect(text).not.toContain(UNCHECKED);
+      expect(deltas(text).join('')).toBe('The answer.');
+      expect(parseSse(text).events.at(-1)?.data.outcome).toBe('completed');
     });
 
     it('sends the answer once the guardrail passed', async () => {
