@@ -1,10 +1,14 @@
 // The server of the browser-chat example: one node:http server that serves the page, streams each
 // question's run to it (`writeEventStream` from @gemloop/core/web), resumes a broken connection
-// from its replay buffer, and takes the page's answers to approvals.
+// from its replay buffer, stops a run at once on the page's Stop, and takes the page's answers to
+// approvals. Each browser gets a session cookie, and its runs are its own: another browser that
+// learns a run's id can neither resume it, nor stop it, nor answer its approvals (the `owner`).
 //
 //   POST /chat        { message, conversationId? }  -> server-sent events (docs/browser-protocol.md);
 //                     with a conversationId, the question is a chat send: the answer sees the
-//                     conversation's earlier turns (an in-memory store, the latest 100 conversations)
+//                     conversation's earlier turns (an in-memory store, the latest 100 conversations);
+//                     with Gemloop-Run-Id and Last-Event-ID: the run resumed; with Gemloop-Run-Id
+//                     and Gemloop-Cancel: the run stopped (204 | 404)
 //   POST /approvals   { approvalId, decision, message? }  -> 204 | 404 | 400
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,8 +27,10 @@ export type ServerRun = { message: string; outcome: 'completed' | 'aborted' | 'f
 /** A running chat app. */
 export type ChatApp = {
   url: string;
-  /** `POST /chat` requests so far (a resumed connection is one more). */
+  /** `POST /chat` requests so far (a resumed connection is one more, a Stop's cancel too). */
   readonly chatRequests: number;
+  /** Cancel requests (a page's Stop) that stopped a run. */
+  readonly cancels: number;
   /** Every run the server started, once it ended, in order. */
   readonly runs: ServerRun[];
   /** Resolves when `count` runs have ended. */
@@ -156,6 +162,7 @@ export async function startChatApp({
   };
   const open = new Set<ServerResponse>();
   let chatRequests = 0;
+  let cancels = 0;
 
   const server: Server = createServer((request, response) => {
     handle(request, response).catch(() => {
@@ -165,9 +172,20 @@ export async function startChatApp({
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method === 'GET' && request.url === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page.html);
+      // The demo's whole sign-in: a random session per browser. An app reads its own session.
+      const session = sessionOf(request) === undefined ? crypto.randomUUID() : undefined;
+      response
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          ...(session === undefined
+            ? {}
+            : { 'set-cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` }),
+        })
+        .end(page.html);
       return;
     }
+    // Whose request this is: the owner its runs are started with and checked against.
+    const owner = sessionOf(request);
     if (request.method === 'GET' && request.url === '/page.js') {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(pageScript);
       return;
@@ -178,7 +196,7 @@ export async function startChatApp({
         sendJson(response, 413, { error: `The body is over ${MAX_BODY} bytes.` });
         return;
       }
-      const answered = await approvals.handleAnswer(toWebRequest(request, body));
+      const answered = await approvals.handleAnswer(toWebRequest(request, body), { owner });
       response.writeHead(answered.status, Object.fromEntries(answered.headers));
       response.end(Buffer.from(await answered.arrayBuffer()));
       return;
@@ -187,10 +205,13 @@ export async function startChatApp({
       chatRequests++;
       open.add(response);
       response.on('close', () => open.delete(response));
-      // A page whose connection broke asks again with Gemloop-Run-Id and Last-Event-ID.
-      const resumed = replay.resume(request);
-      if (resumed !== undefined) {
-        await writeEventStream(response, resumed);
+      // A page whose connection broke asks again with Gemloop-Run-Id and Last-Event-ID; a page's
+      // Stop sends Gemloop-Run-Id and Gemloop-Cancel (the run stops now, not after
+      // reconnectWindowMs). Either only for the browser whose run it is.
+      const continued = replay.resume(request, { owner });
+      if (continued !== undefined) {
+        if (continued.status === 204) cancels++;
+        await writeEventStream(response, continued);
         return;
       }
       const asked = await readChatRequest(request);
@@ -203,7 +224,8 @@ export async function startChatApp({
       const stream =
         conversationId === undefined
           ? agent.stream(message)
-          : conversation(conversationId).sendStream(message);
+          : // A conversation is its browser's too: another one's id names another conversation.
+            conversation(`${owner ?? 'anonymous'}:${conversationId}`).sendStream(message);
       stream.result.then(
         () => record({ message, outcome: 'completed' }),
         (error: Error) =>
@@ -212,6 +234,7 @@ export async function startChatApp({
       await writeEventStream(response, stream, {
         replay,
         approvals,
+        owner,
         onError: (error) => console.error('run failed:', error),
       });
       return;
@@ -226,6 +249,9 @@ export async function startChatApp({
     runs,
     get chatRequests() {
       return chatRequests;
+    },
+    get cancels() {
+      return cancels;
     },
     runsEnded: (count) =>
       runs.length >= count
@@ -303,6 +329,17 @@ async function readBody(request: AsyncIterable<Uint8Array | string>): Promise<st
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const SESSION_COOKIE = 'demo-session';
+
+/** The session id of the request's cookie, if it has one. */
+function sessionOf(request: IncomingMessage): string | undefined {
+  for (const pair of (request.headers.cookie ?? '').split(';')) {
+    const [name, value] = pair.trim().split('=');
+    if (name === SESSION_COOKIE && value !== undefined && /^[\w-]{1,64}$/.test(value)) return value;
+  }
+  return undefined;
 }
 
 function sendJson(response: ServerResponse, status: number, value: unknown): void {

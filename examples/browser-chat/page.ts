@@ -55,7 +55,8 @@ stop.addEventListener('click', () => running?.abort());
 function show(event: BrowserEvent): void {
   switch (event.type) {
     case 'text-delta':
-      answer.textContent += event.text;
+      // A text node per delta: `textContent +=` copied the whole answer on each one.
+      answer.append(event.text);
       break;
     case 'tool-call':
       tools.append(

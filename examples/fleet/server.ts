@@ -9,8 +9,13 @@
 //   GET  /runs/:id/approvals           calls waiting for approval
 //   POST /runs/:id/approvals/:callId   {"type": "approve"} | {"type": "reject", "reason"} | {"type": "edit", "args"}
 //   POST /runs/:id/cancel
+//
+// Each run belongs to the user who started it (`X-User`, which stands in for your session here):
+// the routes of a run answer another user 404, as for a run that does not exist, and the list
+// shows each user their own runs (issue 52: a run id is no key).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isRunOwner, RunAccessDeniedError } from '@gemloop/core/web';
 import {
   type ApprovalDecision,
   ApprovalNotPendingError,
@@ -23,6 +28,8 @@ import {
 export function createFleetServer(runs: DurableRuns): Server {
   return createServer((request, response) => {
     route(runs, request, response).catch((error: unknown) => {
+      if (RunAccessDeniedError.isInstance(error))
+        return sendJson(response, 404, { error: 'no such run' });
       if (ApprovalNotPendingError.isInstance(error))
         return sendJson(response, 409, { error: error.message });
       if (DurableRunError.isInstance(error)) {
@@ -47,6 +54,8 @@ async function route(
     .filter((part) => part !== '')
     .map(decodeURIComponent);
   const method = request.method ?? 'GET';
+  const header = request.headers['x-user'];
+  const owner = typeof header === 'string' && header !== '' ? header : undefined;
   if (parts[0] !== 'runs') return sendJson(response, 404, { error: 'try /runs' });
   const runId = parts[1];
   if (runId === undefined) {
@@ -60,36 +69,40 @@ async function route(
         return sendJson(response, 400, { error: 'input must be a string' });
       const started = await runs.start(typeof body.agent === 'string' ? body.agent : 'support', {
         input: body.input,
+        owner,
         ...(typeof body.runId === 'string' ? { runId: body.runId } : {}),
       });
       return sendJson(response, 202, started);
     }
     const status = url.searchParams.get('status');
+    const listed = await runs.list(
+      status === null ? {} : { status: status as DurableRunStatusName },
+    );
     return sendJson(
       response,
       200,
-      await runs.list(status === null ? {} : { status: status as DurableRunStatusName }),
+      listed.filter((run) => isRunOwner(run.owner, owner)),
     );
   }
   const action = parts[2];
-  if (action === undefined) {
+  if (action === undefined || action === 'result') {
     const status = await runs.status(runId);
-    return status === undefined
-      ? sendJson(response, 404, { error: `no run ${runId}` })
-      : sendJson(response, 200, status);
+    if (status === undefined || !isRunOwner(status.owner, owner))
+      return sendJson(response, 404, { error: 'no such run' });
+    return sendJson(response, 200, action === undefined ? status : await runs.result(runId));
   }
-  if (action === 'result') return sendJson(response, 200, await runs.result(runId));
   if (action === 'cancel' && method === 'POST') {
-    await runs.cancel(runId);
+    await runs.cancel(runId, { owner });
     return sendJson(response, 202, { cancelled: runId });
   }
   if (action === 'approvals' && parts[3] === undefined)
-    return sendJson(response, 200, await runs.pendingApprovals(runId));
+    return sendJson(response, 200, await runs.pendingApprovals(runId, { owner }));
   if (action === 'approvals' && method === 'POST' && parts[3] !== undefined) {
-    await runs.approve(runId, parts[3], (await readJson(request)) as ApprovalDecision);
+    const decision = (await readJson(request)) as ApprovalDecision;
+    await runs.approve(runId, parts[3], decision, { owner });
     return sendJson(response, 202, { decided: parts[3] });
   }
-  if (action === 'events') return streamEvents(runs, runId, request, url, response);
+  if (action === 'events') return streamEvents(runs, runId, owner, request, url, response);
   sendJson(response, 404, { error: `unknown route ${method} ${url.pathname}` });
 }
 
@@ -97,10 +110,15 @@ async function route(
 async function streamEvents(
   runs: DurableRuns,
   runId: string,
+  owner: string | undefined,
   request: IncomingMessage,
   url: URL,
   response: ServerResponse,
 ): Promise<void> {
+  // Checked before the 200 goes out: another user's run is a 404, not an empty stream.
+  const status = await runs.status(runId);
+  if (status === undefined || !isRunOwner(status.owner, owner))
+    return sendJson(response, 404, { error: 'no such run' });
   const lastId = request.headers['last-event-id'];
   const offset =
     typeof lastId === 'string' && lastId !== ''
@@ -111,15 +129,32 @@ async function streamEvents(
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
+  // The response's `close`, not the request's: a request's stream ends once its body was read.
   let closed = false;
-  request.on('close', () => {
+  response.on('close', () => {
     closed = true;
   });
-  for await (const { offset: index, event } of runs.events(runId, { offset })) {
+  for await (const { offset: index, event } of runs.events(runId, { offset, owner })) {
     if (closed) return;
-    response.write(`id: ${index}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const frame = `id: ${index}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    // Backpressure: a client that stops reading stops the reading of the store, instead of
+    // having the whole run buffered in this process for it.
+    if (!response.write(frame)) await drained(response);
   }
-  response.end('event: end\ndata: {}\n\n');
+  if (!closed) response.end('event: end\ndata: {}\n\n');
+}
+
+/** Resolves once `response` drained or closed (its listeners removed, so none pile up). */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -160,7 +160,13 @@ describe('streaming a run to a browser', () => {
       ],
       beforeToolCall: approvals.beforeToolCall,
     });
-    const app = createResumableApp(weatherAgent, approvals);
+    // The user is a header here; an app reads its session.
+    const app = createResumableApp(
+      weatherAgent,
+      approvals,
+      (request) => request.headers.get('x-user') ?? 'nobody',
+    );
+    const strangers: number[] = [];
     const events: BrowserEvent[] = [];
     let cut = false;
     // The first connection breaks at the approval; the client resumes, then the page approves.
@@ -186,20 +192,28 @@ describe('streaming a run to a browser', () => {
       });
       return new Response(body, { headers: response.headers });
     };
+    const answer = (approvalId: string, user: string) =>
+      app.request('/approvals', {
+        method: 'POST',
+        headers: { 'x-user': user },
+        body: JSON.stringify({ approvalId, decision: 'approve' }),
+      });
     await streamAgent('http://app/chat', {
       fetch: flaky,
+      headers: { 'x-user': 'alice' },
       body: { message: 'Weather in Paris?' },
       reconnectDelayMs: 1,
       onEvent: (event) => {
         events.push(event);
         if (event.type === 'approval-pending') {
-          void app.request('/approvals', {
-            method: 'POST',
-            body: JSON.stringify({ approvalId: event.approvalId, decision: 'approve' }),
-          });
+          // Another user who learned the approval's id cannot answer it; Alice can.
+          void Promise.resolve(answer(event.approvalId, 'bob'))
+            .then((refused) => strangers.push(refused.status))
+            .then(() => answer(event.approvalId, 'alice'));
         }
       },
     });
+    expect(strangers).toEqual([404]);
     const types = events.map((event) => event.type);
     expect(types.filter((type) => type === 'start')).toHaveLength(1);
     expect(types).toContain('approval-resolved');

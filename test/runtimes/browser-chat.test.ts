@@ -94,8 +94,42 @@ describe('browser chat in Chromium (@gemloop/client + @gemloop/core/web)', () =>
     await page.close();
   });
 
+  it('keeps a run its browser`s own: another session with its ids can neither read, stop nor approve it', async () => {
+    const page = await ask('Please email me@example.com');
+    await page.waitForSelector('#approvals button.approve');
+    const events = (await eventsOf(page)).map(({ event }) => event) as {
+      type: string;
+      runId?: string;
+      approvalId?: string;
+    }[];
+    const runId = events.find((event) => event.type === 'start')?.runId as string;
+    const approvalId = events.find((event) => event.type === 'approval-pending')?.approvalId;
+    // Another browser (its own session cookie) that learned both ids from a log or a link.
+    const stranger = { cookie: 'demo-session=someone-else' };
+    const post = (path: string, headers: Record<string, string>, body = '') =>
+      fetch(`${app.url}${path}`, { method: 'POST', headers: { ...stranger, ...headers }, body });
+    const approved = await post(
+      'approvals',
+      {},
+      JSON.stringify({ approvalId, decision: 'approve' }),
+    );
+    expect(approved.status).toBe(404);
+    const resumed = await post('chat', { 'gemloop-run-id': runId, 'last-event-id': '0' });
+    expect(resumed.status).toBe(410);
+    const stopped = await post('chat', { 'gemloop-run-id': runId, 'gemloop-cancel': '1' });
+    expect(stopped.status).toBe(404);
+    // The run still waits for its own page, which approves it.
+    await page.click('#approvals button.approve');
+    await page.waitForFunction(() =>
+      document.querySelector('#status')?.textContent?.startsWith('completed'),
+    );
+    expect(await page.textContent('#tools')).toContain('send_email: {"sent":true');
+    await page.close();
+  });
+
   it('Stop aborts the run on the server', async () => {
     const before = app.runs.length;
+    const cancels = app.cancels;
     const page = await ask('Any news?');
     await page.waitForFunction(() =>
       document.querySelector('#tools')?.textContent?.includes('wait_for_news'),
@@ -104,6 +138,8 @@ describe('browser chat in Chromium (@gemloop/client + @gemloop/core/web)', () =>
     await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'stopped');
     const runs = await app.runsEnded(before + 1);
     expect(runs[before]).toEqual({ message: 'Any news?', outcome: 'aborted' });
+    // Stopped by the page's cancel request, not by the reconnect window running out (issue 52).
+    await expect.poll(() => app.cancels, { timeout: 30_000 }).toBe(cancels + 1);
     await page.close();
   });
 

@@ -167,6 +167,7 @@ describe('react chat in Chromium (@gemloop/react + @gemloop/core/web)', () => {
 
   it('Stop aborts the run on the server', async () => {
     const before = app.runs.length;
+    const cancels = app.cancels;
     const page = await ask('Any news?');
     await answer(page).locator('li.tool[data-tool=wait_for_news][data-status=running]').waitFor();
     await page.click('button#stop');
@@ -177,6 +178,8 @@ describe('react chat in Chromium (@gemloop/react + @gemloop/core/web)', () => {
     ).toBe('error');
     const runs = await app.runsEnded(before + 1);
     expect(runs[before]).toEqual({ message: 'Any news?', outcome: 'aborted' });
+    // Stopped by the page's cancel request, not by the reconnect window running out (issue 52).
+    await expect.poll(() => app.cancels, { timeout: 30_000 }).toBe(cancels + 1);
     await done(page);
   });
 

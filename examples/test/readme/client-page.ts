@@ -8,9 +8,9 @@ const status = document.querySelector<HTMLElement>('#status')!;
 const controller = new AbortController(); // stop.onclick = () => controller.abort();
 const result = await streamAgent('/chat', {
   body: { message: 'What is the weather in Paris?' },
-  signal: controller.signal, // aborting stops the run on the server too
+  signal: controller.signal, // aborting stops the run on the server too, at once
   onEvent: (event) => {
-    if (event.type === 'text-delta') answer.textContent += event.text;
+    if (event.type === 'text-delta') answer.append(event.text);
     if (event.type === 'tool-call') status.textContent = `${event.toolName}...`;
     if (event.type === 'approval-pending') {
       // Show buttons; on a click:

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
 import { describe, expect, it, vi } from 'vitest';
+import { cutAfter } from './__fixtures__/cut-after.ts';
+import { rejection } from './__fixtures__/rejection.ts';
 import { agentEvents } from './agent-events.ts';
 import { answerApproval } from './answer-approval.ts';
 import { ClientError } from './client-error.ts';
@@ -38,15 +40,6 @@ async function collect(iterable: AsyncIterable<{ type: string }>) {
   const out: { type: string }[] = [];
   for await (const event of iterable) out.push(event);
   return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('agentEvents', () => {
@@ -177,21 +170,7 @@ describe('agentEvents', () => {
         heartbeatMs: 0,
       });
       // The connection breaks after the fourth event.
-      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-      let count = 0;
-      const cut = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const { value, done } = await reader.read();
-          if (done || count === 4) {
-            await reader.cancel();
-            controller.close();
-            return;
-          }
-          count++;
-          controller.enqueue(value);
-        },
-      });
-      return new Response(cut, { headers: response.headers });
+      return cutAfter(response, 4);
     };
     const result = await streamAgent('http://x/chat', { fetch, reconnectDelayMs: 1 });
     expect(result.text).toBe('0,1,2,3,4,5,6,7,8,9,');

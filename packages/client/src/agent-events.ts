@@ -2,6 +2,7 @@ import type { BrowserEvent } from '@gemloop/core/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ClientError } from './client-error.ts';
 import { readExcerpt } from './read-excerpt.ts';
+import { checkResumePoint, type ResumePoint } from './resume-point.ts';
 
 /** The protocol version this client reads (docs/browser-protocol.md). */
 export const PROTOCOL_VERSION = 1;
@@ -32,8 +33,19 @@ export type AgentEventsOptions = {
   /** Default `POST`. */
   method?: string | undefined;
   headers?: Record<string, string> | undefined;
-  /** Aborts the request (and so the run on the server); the iteration then throws its reason. */
+  /**
+   * Stops the run: the request is aborted, and, when the run outlives a dropped connection (its
+   * `start` event says `cancellable`, or `cancelUrl` is given), a cancel request tells the server
+   * to stop it at once. The iteration then throws the signal's reason.
+   */
   signal?: AbortSignal | undefined;
+  /**
+   * Where a Stop (the `signal`) sends its cancel request: a `POST` with the `Gemloop-Run-Id` and
+   * `Gemloop-Cancel: 1` headers and `headers`. Default: the run's own `url`, when its `start`
+   * event says `cancellable` (`replay.resume()` answers it there). Give it for a route of your
+   * own, such as a durable run's cancel route (`runs.cancel(runId, { owner })`).
+   */
+  cancelUrl?: string | URL | undefined;
   /** Default the global `fetch`. */
   fetch?: typeof fetch | undefined;
   /** Reconnects in a row after a broken connection before giving up. Default 5; 0: none; an integer or `Infinity`. */
@@ -46,6 +58,20 @@ export type AgentEventsOptions = {
   maxEvents?: number | undefined;
   /** Characters of one run at most, over every connection. Default 64 MB. */
   maxChars?: number | undefined;
+  /**
+   * Continue a run this page was reading before (a reload): the first request already carries
+   * `Gemloop-Run-Id` and `Last-Event-ID`, and the events are those after `lastEventId` (no second
+   * `start`). A run the server can no longer resume throws `ClientError` `resume-unavailable`.
+   */
+  resume?: ResumePoint | undefined;
+  /**
+   * Called with the point to resume from as each event is handed out (before the loop body sees
+   * it), and with `undefined` once there is nothing to resume: after `finish`, or when the server
+   * can no longer resume the run. Save it where the page keeps its state (`sessionStorage`, say)
+   * together with what it shows of the events so far; it is called per event, so a store that is
+   * slow to write should keep the latest and write it now and then.
+   */
+  onResumePoint?: ((point: ResumePoint | undefined) => void) | undefined;
 };
 
 type Limits = { maxEventChars: number; maxEvents: number; maxChars: number };
@@ -79,110 +105,158 @@ export async function* agentEvents(
     if (typeof options.body !== 'string') headers['content-type'] ??= 'application/json';
   }
 
-  let runId: string | undefined;
-  let lastId: string | undefined;
-  let events = 0;
-  let chars = 0;
-  let failures = 0;
-  // Only a run whose id and last event id are known can be resumed. Without an `id:` on its
-  // events (not core's server), sending the request again would start the run over: a second
-  // run on the server, its events added to the first's.
-  const canResume = (): boolean => runId !== undefined && lastId !== undefined;
-  for (;;) {
-    signal?.throwIfAborted();
-    const resuming = canResume();
-    const requestHeaders = resuming
-      ? { ...headers, 'gemloop-run-id': runId as string, 'last-event-id': lastId as string }
-      : headers;
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        method: options.method ?? 'POST',
-        headers: requestHeaders,
-        ...(body === undefined ? {} : { body }),
-        ...(signal === undefined ? {} : { signal }),
+  const resume = checkResumePoint(options.resume);
+  const { onResumePoint } = options;
+  let runId: string | undefined = resume?.runId;
+  // A run resumed from a saved point sends no second `start`: the server resumed it, so it keeps
+  // a replay buffer, and a Stop must say so out loud as for a run started here.
+  let cancellable = resume !== undefined;
+  let over = false;
+  // A Stop said out loud: with a replay buffer (or a durable run) a closed connection is no
+  // Stop, the server waits for a resume and the run goes on spending meanwhile.
+  const onStop = (): void => {
+    if (over || runId === undefined) return;
+    const target = options.cancelUrl ?? (cancellable ? url : undefined);
+    if (target === undefined) return;
+    over = true;
+    Promise.resolve()
+      .then(() =>
+        doFetch(target, {
+          method: 'POST',
+          headers: { ...options.headers, 'gemloop-run-id': runId as string, 'gemloop-cancel': '1' },
+        }),
+      )
+      .then((response) => response.body?.cancel())
+      .catch(() => {
+        // The page stopped anyway; a run the cancel did not reach ends with its reconnect window.
       });
-    } catch (error) {
-      signal?.throwIfAborted();
-      if (!resuming || failures >= maxReconnects) throw lost(error, resuming);
-      await sleep(backoff(baseDelay, failures++), signal);
-      continue;
-    }
-    if (signal?.aborted) {
-      // A custom fetch that ignores the signal answers after the abort: not read.
-      response.body?.cancel(signal.reason).catch(() => {});
-      signal.throwIfAborted();
-    }
-    await checkResponse(response, resuming).catch((error: unknown) => {
-      // Aborted while the error body was read: the signal's reason, as everywhere else.
-      signal?.throwIfAborted();
-      throw error;
-    });
+  };
+  signal?.addEventListener('abort', onStop, { once: true });
+  try {
+    yield* readRun();
+  } finally {
+    over = true;
+    signal?.removeEventListener('abort', onStop);
+  }
 
-    let finished = false;
-    try {
-      for await (const message of readMessages(
-        response.body as ReadableStream<Uint8Array>,
-        limits,
-        signal,
-      )) {
-        chars += message.data.length;
-        if (++events > limits.maxEvents || chars > limits.maxChars) {
-          throw new ClientError({
-            code: 'limit',
-            message: `The run sent more than ${events > limits.maxEvents ? `${limits.maxEvents} events` : `${limits.maxChars} characters`} (maxEvents / maxChars).`,
-          });
+  async function* readRun(): AsyncGenerator<BrowserEvent, void, undefined> {
+    let lastId: string | undefined = resume?.lastEventId;
+    let events = 0;
+    let chars = 0;
+    let failures = 0;
+    // Only a run whose id and last event id are known can be resumed. Without an `id:` on its
+    // events (not core's server), sending the request again would start the run over: a second
+    // run on the server, its events added to the first's.
+    const canResume = (): boolean => runId !== undefined && lastId !== undefined;
+    for (;;) {
+      signal?.throwIfAborted();
+      const resuming = canResume();
+      const requestHeaders = resuming
+        ? { ...headers, 'gemloop-run-id': runId as string, 'last-event-id': lastId as string }
+        : headers;
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: options.method ?? 'POST',
+          headers: requestHeaders,
+          ...(body === undefined ? {} : { body }),
+          ...(signal === undefined ? {} : { signal }),
+        });
+      } catch (error) {
+        signal?.throwIfAborted();
+        if (!resuming || failures >= maxReconnects) throw lost(error, resuming);
+        await sleep(backoff(baseDelay, failures++), signal);
+        continue;
+      }
+      if (signal?.aborted) {
+        // A custom fetch that ignores the signal answers after the abort: not read.
+        response.body?.cancel(signal.reason).catch(() => {});
+        signal.throwIfAborted();
+      }
+      await checkResponse(response, resuming).catch((error: unknown) => {
+        // Aborted while the error body was read: the signal's reason, as everywhere else.
+        signal?.throwIfAborted();
+        if (ClientError.isInstance(error) && error.code === 'resume-unavailable') {
+          onResumePoint?.(undefined);
         }
-        const event = parseEvent(message);
-        if (resuming && event?.type === 'start' && event.runId !== runId) {
-          // A resumed stream continues its run (docs/browser-protocol.md): another run id means
-          // this server ran the request as a new run (it has no replay buffer). Its events past
-          // the last id would be shown as the rest of the first run's: two runs in one answer.
-          throw new ClientError({
-            code: 'resume-unavailable',
-            status: response.status,
-            message: `The server started a new run (${String(event.runId)}) instead of resuming run ${runId}: give its route replay: createReplayBuffer() and answer replay.resume(request) first.`,
-          });
-        }
-        if (message.id !== undefined) {
-          // An event at or before the last one seen (a server that replays too much) is not
-          // shown twice, and is no progress: it does not reset the reconnect count.
-          if (lastId !== undefined && Number(message.id) <= Number(lastId)) continue;
-          lastId = message.id;
-        }
-        if (event === undefined) continue;
-        failures = 0;
-        if (event.type === 'start') {
-          if (event.protocol !== PROTOCOL_VERSION) {
+        throw error;
+      });
+
+      let finished = false;
+      try {
+        for await (const message of readMessages(
+          response.body as ReadableStream<Uint8Array>,
+          limits,
+          signal,
+        )) {
+          chars += message.data.length;
+          if (++events > limits.maxEvents || chars > limits.maxChars) {
             throw new ClientError({
-              code: 'protocol',
-              message: `The server speaks protocol version ${String(event.protocol)}; this client reads version ${PROTOCOL_VERSION}. Update @gemloop/client to match @gemloop/core.`,
+              code: 'limit',
+              message: `The run sent more than ${events > limits.maxEvents ? `${limits.maxEvents} events` : `${limits.maxChars} characters`} (maxEvents / maxChars).`,
             });
           }
-          runId = event.runId;
+          const event = parseEvent(message);
+          if (resuming && event?.type === 'start' && event.runId !== runId) {
+            // A resumed stream continues its run (docs/browser-protocol.md): another run id means
+            // this server ran the request as a new run (it has no replay buffer). Its events past
+            // the last id would be shown as the rest of the first run's: two runs in one answer.
+            onResumePoint?.(undefined);
+            throw new ClientError({
+              code: 'resume-unavailable',
+              status: response.status,
+              message: `The server started a new run (${String(event.runId)}) instead of resuming run ${runId}: give its route replay: createReplayBuffer() and answer replay.resume(request) first.`,
+            });
+          }
+          if (message.id !== undefined) {
+            // An event at or before the last one seen (a server that replays too much) is not
+            // shown twice, and is no progress: it does not reset the reconnect count.
+            if (lastId !== undefined && Number(message.id) <= Number(lastId)) continue;
+            lastId = message.id;
+          }
+          if (event === undefined) continue;
+          failures = 0;
+          if (event.type === 'start') {
+            if (event.protocol !== PROTOCOL_VERSION) {
+              throw new ClientError({
+                code: 'protocol',
+                message: `The server speaks protocol version ${String(event.protocol)}; this client reads version ${PROTOCOL_VERSION}. Update @gemloop/client to match @gemloop/core.`,
+              });
+            }
+            runId = event.runId;
+            cancellable = event.cancellable === true;
+          }
+          if (event.type === 'finish') onResumePoint?.(undefined);
+          else if (runId !== undefined && lastId !== undefined) {
+            onResumePoint?.({ runId, lastEventId: lastId });
+          }
+          yield event;
+          if (event.type === 'finish') {
+            // `finish` is the last event (docs/browser-protocol.md): a server that keeps the
+            // connection open after it (or sends more) would otherwise hold the iteration, and so
+            // `streamAgent`, forever. Leaving the loop cancels the body.
+            finished = true;
+            over = true;
+            break;
+          }
         }
-        yield event;
-        if (event.type === 'finish') {
-          // `finish` is the last event (docs/browser-protocol.md): a server that keeps the
-          // connection open after it (or sends more) would otherwise hold the iteration, and so
-          // `streamAgent`, forever. Leaving the loop cancels the body.
-          finished = true;
-          break;
-        }
+      } catch (error) {
+        signal?.throwIfAborted();
+        if (ClientError.isInstance(error)) throw error;
+        if (!canResume() || failures >= maxReconnects) throw lost(error, runId !== undefined);
+        await sleep(backoff(baseDelay, failures++), signal);
+        continue;
       }
-    } catch (error) {
-      signal?.throwIfAborted();
-      if (ClientError.isInstance(error)) throw error;
-      if (!canResume() || failures >= maxReconnects) throw lost(error, runId !== undefined);
+      if (finished) return;
+      // The body ended before `finish`: the connection broke (a proxy, a redeploy). Resume.
+      if (!canResume() || failures >= maxReconnects) {
+        throw lost(
+          new Error('The event stream ended before the run finished.'),
+          runId !== undefined,
+        );
+      }
       await sleep(backoff(baseDelay, failures++), signal);
-      continue;
     }
-    if (finished) return;
-    // The body ended before `finish`: the connection broke (a proxy, a redeploy). Resume.
-    if (!canResume() || failures >= maxReconnects) {
-      throw lost(new Error('The event stream ended before the run finished.'), runId !== undefined);
-    }
-    await sleep(backoff(baseDelay, failures++), signal);
   }
 }
 
@@ -254,10 +328,13 @@ async function* readMessages(
       // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
       parser.feed(decoder.decode(value, { stream: true }));
       if (failure !== undefined) throw failure;
-      while (queue.length > 0) {
+      // By index, then emptied: `shift()` moves the rest of the queue each time in V8 once it
+      // is long, n² for a chunk of n small events.
+      for (let index = 0; index < queue.length; index++) {
         signal?.throwIfAborted();
-        yield queue.shift() as EventSourceMessage;
+        yield queue[index] as EventSourceMessage;
       }
+      queue.length = 0;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -22,4 +22,5 @@ export type {
 export { type AgentEventsOptions, agentEvents, PROTOCOL_VERSION } from './agent-events.ts';
 export { type AnswerApprovalOptions, answerApproval } from './answer-approval.ts';
 export { ClientError, type ClientErrorCode } from './client-error.ts';
+export type { ResumePoint } from './resume-point.ts';
 export { type StreamAgentOptions, type StreamAgentResult, streamAgent } from './stream-agent.ts';

@@ -11,8 +11,8 @@ export type StreamAgentOptions = AgentEventsOptions & {
 export type StreamAgentResult = {
   runId: string | undefined;
   /**
-   * The run's answer text: the `text-delta` events joined, each step's text replaced by a
-   * `text-retraction` for it (an output guardrail withdrew or rewrote it).
+   * The run's answer text: each step's `text-delta` events joined, in step order, a step's text
+   * replaced by a `text-retraction` for it (an output guardrail withdrew or rewrote it).
    */
   text: string;
   /** The last event. */
@@ -29,7 +29,7 @@ export type StreamAgentResult = {
  *   body: { message },
  *   signal: controller.signal,
  *   onEvent: (event) => {
- *     if (event.type === 'text-delta') answer.textContent += event.text;
+ *     if (event.type === 'text-delta') answer.append(event.text);
  *   },
  * });
  * ```
@@ -39,28 +39,35 @@ export async function streamAgent(
   url: string | URL,
   options: StreamAgentOptions = {},
 ): Promise<StreamAgentResult> {
-  const result: StreamAgentResult = { runId: undefined, text: '', finish: undefined };
-  // Each step's text, so a retraction replaces that step's and no other.
-  const steps = new Map<number, string>();
+  const result: StreamAgentResult = {
+    runId: options.resume?.runId,
+    text: '',
+    finish: undefined,
+  };
+  // Each step's text as the pieces that came, joined once at the end: joining (or sorting) on
+  // every event made a run of n events cost n² (a server that retracts each of many steps froze
+  // the page). A retraction replaces its step's pieces and no other step's.
+  const steps = new Map<number, string[]>();
   for await (const event of agentEvents(url, options)) {
     // agentEvents checks only an event's type: the fields read here are checked too, so a server
     // that sends another shape cannot crash this loop or put a number into the text.
     if (event.type === 'start') {
       if (typeof event.runId === 'string') result.runId = event.runId;
     } else if (event.type === 'text-delta' && isOwnText(event)) {
-      result.text += event.text;
-      steps.set(event.stepNumber, (steps.get(event.stepNumber) ?? '') + event.text);
+      const pieces = steps.get(event.stepNumber);
+      if (pieces === undefined) steps.set(event.stepNumber, [event.text]);
+      else pieces.push(event.text);
     } else if (event.type === 'text-retraction' && isOwnText(event)) {
-      steps.set(event.stepNumber, event.text);
-      // In step order: a retraction may name a step that sent no text before (a rewrite of an
-      // empty answer), which the map would otherwise put after the later steps.
-      result.text = [...steps]
-        .sort(([a], [b]) => a - b)
-        .map(([, text]) => text)
-        .join('');
+      steps.set(event.stepNumber, [event.text]);
     } else if (event.type === 'finish') result.finish = event;
     options.onEvent?.(event);
   }
+  // In step order: a retraction may name a step that sent no text before (a rewrite of an empty
+  // answer), which the map holds after the later steps.
+  result.text = [...steps.keys()]
+    .sort((a, b) => a - b)
+    .map((step) => (steps.get(step) as string[]).join(''))
+    .join('');
   return result;
 }
 

@@ -16,6 +16,7 @@ export type {
   DurableRunResult,
   DurableRunStatus,
   DurableRunStatusName,
+  RunAccessOptions,
 } from './durable/durable-run-types.ts';
 export type { DurableSteerOptions } from './durable/durable-steering.ts';
 export { MAX_DURABLE_STEER_BYTES } from './durable/durable-steering.ts';

@@ -1,37 +1,162 @@
 import type { Content, GenerateContentBody, GenerateContentResponse } from '@gemloop/core/wire';
-import type { EvalCase, ExpectedToolCall, RecordedToolResult } from './eval-case.ts';
+import type {
+  EvalCase,
+  ExpectedToolCall,
+  RecordedSubagentRun,
+  RecordedToolResult,
+} from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
 import { CASE_ID_RULE, isCaseId } from './parse-eval-cases.ts';
 
 /** The largest run file turned into a case, in characters. */
 export const MAX_RUN_FILE_CHARS: number = 32 * 1024 * 1024;
 
+/** The text of one recorded run file and where it came from (for messages and `runFile`). */
+export type RecordedRunText = { text: string; runFile: string };
+
+/** Options of {@link caseFromRunFile}. */
+export type CaseFromRunFileOptions = {
+  /**
+   * The run files of the run's subagents (and theirs, at any depth), when it is the top run of an
+   * agent tree: each subagent's run-start names its parent (`parentRunId`). Their model turns
+   * become `fixtures.subagents` and their tool results join `fixtures.toolResults`, so the
+   * whole tree replays. A child that failed still gives the model turns it had. @defaultValue none
+   */
+  subagentRuns?: readonly RecordedRunText[] | undefined;
+};
+
 /**
  * Turns one recorded run (the text of a `.gemloop/runs/*.jsonl` file, core's recorder format 1)
  * into a case: its input, the recorded model answers and requests as fixtures (replayed by the
  * fake, compared for drift), the tool results, and the answer and tool calls as what is
- * expected. Returns `undefined` for a run that did not succeed (nothing to expect) or that
- * has no model answer; lines that are not JSON objects are skipped (a file cut by a crash).
- * @throws {@link EvalDatasetError} for a file too large, another recorder format, or a run id
- *   that cannot be a case id (empty, longer than 200 characters, not a string).
+ * expected. A run of an agent tree takes its subagents' run files (`subagentRuns`). Returns
+ * `undefined` for a run that did not succeed (nothing to expect) or that has no model answer;
+ * lines that are not JSON objects are skipped (a file cut by a crash).
+ * @throws {@link EvalDatasetError} for a file too large, another recorder format, a run id that
+ *   cannot be a case id (empty, longer than 200 characters, not a string), or a subagent run that
+ *   is not a run of this tree.
  */
-export function caseFromRunFile(text: string, runFile: string): EvalCase | undefined {
+export function caseFromRunFile(
+  text: string,
+  runFile: string,
+  options: CaseFromRunFileOptions = {},
+): EvalCase | undefined {
+  const run = readRunLines(text, runFile);
+  const { runId, input, requests, responses } = run;
+  if (!run.success || responses.length === 0 || !run.started) return undefined;
+  if (!isCaseId(runId)) {
+    // The checks parseEvalCases applies: a case written with another id would make the whole
+    // dataset fail to load.
+    throw new EvalDatasetError({
+      source: runFile,
+      problem: `the run id is not a case id: it must be ${CASE_ID_RULE}.`,
+    });
+  }
+  // A run is sent as its first request's contents: what the recorder keeps as `input` is what
+  // the caller passed (a string or contents).
+  const caseInput =
+    typeof input === 'string'
+      ? input
+      : Array.isArray(input)
+        ? (input as Content[])
+        : firstUserContents(requests[0]);
+  if (caseInput === undefined) return undefined;
+  const toolResults = [...run.toolResults];
+  const subagents = readSubagentRuns(runId, options.subagentRuns ?? [], toolResults);
+  return {
+    id: runId,
+    input: caseInput,
+    expected: {
+      ...(run.finalText === undefined ? {} : { text: run.finalText }),
+      toolCalls: run.toolCalls,
+    },
+    fixtures: {
+      modelResponses: responses,
+      requests,
+      toolResults,
+      ...(subagents.length === 0 ? {} : { subagents }),
+    },
+    runFile,
+  };
+}
+
+/**
+ * The subagent runs of the tree whose top run is `topRunId`, each checked to hang from the top
+ * run or from another of them; their tool results are added to `toolResults`.
+ */
+function readSubagentRuns(
+  topRunId: string,
+  files: readonly RecordedRunText[],
+  toolResults: RecordedToolResult[],
+): RecordedSubagentRun[] {
+  const runs = files.map((file) => ({ file, run: readRunLines(file.text, file.runFile) }));
+  const inTree = new Set<unknown>([topRunId]);
+  // Parents before children, whatever order the files came in (a hostile loop never joins).
+  const ordered = new Set<(typeof runs)[number]>();
+  for (let added = true; added; ) {
+    added = false;
+    for (const entry of runs) {
+      if (ordered.has(entry) || !inTree.has(entry.run.parentRunId)) continue;
+      ordered.add(entry);
+      inTree.add(entry.run.runId);
+      added = true;
+    }
+  }
+  const stray = runs.find((entry) => !ordered.has(entry));
+  if (stray !== undefined) {
+    throw new EvalDatasetError({
+      source: stray.file.runFile,
+      problem: `not a subagent run of ${topRunId} (its run-start names no parent in that tree).`,
+    });
+  }
+  return [...ordered].map(({ file, run }) => {
+    if (!isStringList(run.path) || run.path.length === 0) {
+      throw new EvalDatasetError({
+        source: file.runFile,
+        problem: "a subagent run needs its run-start's 'path' (a non-empty list of strings).",
+      });
+    }
+    toolResults.push(...run.toolResults);
+    return { path: run.path, modelResponses: run.responses, requests: run.requests };
+  });
+}
+
+/** What one run file says: its run-start, model calls, tool calls and end. */
+type RunLines = {
+  started: boolean;
+  runId: unknown;
+  parentRunId: unknown;
+  path: unknown;
+  input: unknown;
+  requests: GenerateContentBody[];
+  responses: GenerateContentResponse[];
+  toolCalls: ExpectedToolCall[];
+  toolResults: RecordedToolResult[];
+  finalText: string | undefined;
+  success: boolean;
+};
+
+function readRunLines(text: string, runFile: string): RunLines {
   if (text.length > MAX_RUN_FILE_CHARS) {
     throw new EvalDatasetError({
       source: runFile,
       problem: `more than ${MAX_RUN_FILE_CHARS} characters; not turned into a case.`,
     });
   }
-  let started = false;
-  let runId: unknown;
-  let input: unknown;
-  const requests: GenerateContentBody[] = [];
-  const responses: GenerateContentResponse[] = [];
-  const toolCalls: ExpectedToolCall[] = [];
-  const toolResults: RecordedToolResult[] = [];
+  const run: RunLines = {
+    started: false,
+    runId: undefined,
+    parentRunId: undefined,
+    path: undefined,
+    input: undefined,
+    requests: [],
+    responses: [],
+    toolCalls: [],
+    toolResults: [],
+    finalText: undefined,
+    success: false,
+  };
   const argsById = new Map<string, unknown>();
-  let finalText: string | undefined;
-  let success = false;
   for (const raw of text.split('\n')) {
     if (raw.trim() === '') continue;
     let line: Record<string, unknown>;
@@ -50,26 +175,29 @@ export function caseFromRunFile(text: string, runFile: string): EvalCase | undef
             problem: `recorded run format ${String(line['format'])}, this gemloop reads format 1.`,
           });
         }
-        started = true;
-        runId = line['runId'];
-        input = line['input'];
+        run.started = true;
+        run.runId = line['runId'];
+        run.parentRunId = line['parentRunId'];
+        run.path = line['path'];
+        run.input = line['input'];
         break;
       case 'model-call-start':
-        if (isRecord(line['request'])) requests.push(line['request'] as GenerateContentBody);
+        if (isRecord(line['request'])) run.requests.push(line['request'] as GenerateContentBody);
         break;
       case 'model-call-end':
-        if (isRecord(line['response'])) responses.push(line['response'] as GenerateContentResponse);
+        if (isRecord(line['response']))
+          run.responses.push(line['response'] as GenerateContentResponse);
         break;
       case 'tool-call-start':
         if (typeof line['toolName'] === 'string') {
           const args = isRecord(line['args']) ? line['args'] : {};
-          toolCalls.push({ name: line['toolName'], args });
+          run.toolCalls.push({ name: line['toolName'], args });
           argsById.set(String(line['toolCallId']), args);
         }
         break;
       case 'tool-call-end':
         if (typeof line['toolName'] === 'string' && line['outcome'] === 'success') {
-          toolResults.push({
+          run.toolResults.push({
             name: line['toolName'],
             args: argsById.get(String(line['toolCallId'])),
             output: line['output'],
@@ -77,39 +205,12 @@ export function caseFromRunFile(text: string, runFile: string): EvalCase | undef
         }
         break;
       case 'run-end':
-        success = line['outcome'] === 'success';
-        finalText = typeof line['text'] === 'string' ? line['text'] : undefined;
+        run.success = line['outcome'] === 'success';
+        run.finalText = typeof line['text'] === 'string' ? line['text'] : undefined;
         break;
     }
   }
-  if (!success || responses.length === 0 || !started) return undefined;
-  if (!isCaseId(runId)) {
-    // The checks parseEvalCases applies: a case written with another id would make the whole
-    // dataset fail to load.
-    throw new EvalDatasetError({
-      source: runFile,
-      problem: `the run id is not a case id: it must be ${CASE_ID_RULE}.`,
-    });
-  }
-  // A run is sent as its first request's contents: what the recorder keeps as `input` is what
-  // the caller passed (a string or contents).
-  const caseInput =
-    typeof input === 'string'
-      ? input
-      : Array.isArray(input)
-        ? (input as Content[])
-        : firstUserContents(requests[0]);
-  if (caseInput === undefined) return undefined;
-  return {
-    id: runId,
-    input: caseInput,
-    expected: {
-      ...(finalText === undefined ? {} : { text: finalText }),
-      toolCalls,
-    },
-    fixtures: { modelResponses: responses, requests, toolResults },
-    runFile,
-  };
+  return run;
 }
 
 function firstUserContents(request: GenerateContentBody | undefined): Content[] | undefined {
@@ -119,4 +220,8 @@ function firstUserContents(request: GenerateContentBody | undefined): Content[] 
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

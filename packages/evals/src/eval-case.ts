@@ -15,14 +15,33 @@ export type RecordedToolResult = {
 };
 
 /**
+ * The model turns of one subagent run of a recorded agent tree (an agent with `subagent()` tools
+ * of `@gemloop/core/composition`): each run records its own model calls in a file of its own.
+ */
+export type RecordedSubagentRun = {
+  /** The run's place in the tree, as its events' `path`: `['search#1']`, `['search#1', 'dig#2']`. */
+  path: string[];
+  /** The subagent's model answers, in order. */
+  modelResponses: GenerateContentResponse[];
+  /** The requests the subagent sent then, one per answer. */
+  requests?: GenerateContentBody[] | undefined;
+};
+
+/**
  * What a recorded run gives a case so it replays offline: the model's answers in order (served
  * by the fake), the requests the agent sent then (compared with the ones it sends now: drift),
  * and the tool results (so a replay needs no live tool; see `EvalAgentContext.recordedToolOutput`).
+ * A run of an agent tree also has its subagents' runs: the replay serves each request the answer
+ * of the run it comes from (matched by the recorded requests, so parallel subagents may arrive
+ * in any order), and a request that differs from its run's recorded one is drift.
  */
 export type EvalCaseFixtures = {
   modelResponses: GenerateContentResponse[];
   requests?: GenerateContentBody[] | undefined;
+  /** What every tool of the tree returned, the subagents' own tools included. */
   toolResults?: RecordedToolResult[] | undefined;
+  /** The subagent runs of a recorded agent tree, parents before their children. */
+  subagents?: RecordedSubagentRun[] | undefined;
 };
 
 /** What a case expects; every field is optional, scorers read the ones they need. */

@@ -6,6 +6,7 @@ export type {
   EvalCaseFixtures,
   EvalExpectation,
   ExpectedToolCall,
+  RecordedSubagentRun,
   RecordedToolResult,
 } from './eval-case.ts';
 export { EvalDatasetError } from './eval-dataset-error.ts';
@@ -16,6 +17,7 @@ export {
   MAX_CASE_LINE_CHARS,
   MAX_DATASET_CHARS,
 } from './parse-eval-cases.ts';
+export type { CaseFromRunFileOptions, RecordedRunText } from './cases-from-run.ts';
 export { caseFromRunFile, MAX_RUN_FILE_CHARS } from './cases-from-run.ts';
 export type { EvalEvent } from './eval-event.ts';
 export { EVAL_CASE_SPAN, EVAL_SPAN } from './eval-telemetry.ts';

@@ -1,5 +1,11 @@
 import type { Content } from '@gemloop/core';
-import type { EvalCase, EvalCaseFixtures, EvalExpectation, ExpectedToolCall } from './eval-case.ts';
+import type {
+  EvalCase,
+  EvalCaseFixtures,
+  EvalExpectation,
+  ExpectedToolCall,
+  RecordedSubagentRun,
+} from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
 import { MAX_SIMULATED_TURNS } from './simulated-user.ts';
 
@@ -219,7 +225,38 @@ function toFixtures(value: unknown, id: string, fail: (p: string) => never): Eva
         : fail(`case '${id}': 'fixtures.toolResults[${index}]' needs a string 'name'.`),
     );
   }
+  const subagents = value['subagents'];
+  if (subagents !== undefined) {
+    if (!Array.isArray(subagents)) fail(`case '${id}': 'fixtures.subagents' must be an array.`);
+    fixtures.subagents = (subagents as unknown[]).map((run, index) => toSubagentRun(run, index));
+  }
   return fixtures;
+
+  function toSubagentRun(run: unknown, index: number): RecordedSubagentRun {
+    const at = `case '${id}': 'fixtures.subagents[${index}]'`;
+    if (
+      !isRecord(run) ||
+      !isStringArray(run['path']) ||
+      run['path'].length === 0 ||
+      !Array.isArray(run['modelResponses']) ||
+      !run['modelResponses'].every(isRecord)
+    ) {
+      return fail(
+        `${at} needs a 'path' (a non-empty array of strings) and 'modelResponses' (an array of responses).`,
+      );
+    }
+    const requests = run['requests'];
+    if (requests !== undefined && (!Array.isArray(requests) || !requests.every(isRecord))) {
+      fail(`${at}.requests must be an array of request bodies.`);
+    }
+    return {
+      path: [...run['path']],
+      modelResponses: run['modelResponses'] as RecordedSubagentRun['modelResponses'],
+      ...(requests === undefined
+        ? {}
+        : { requests: requests as NonNullable<RecordedSubagentRun['requests']> }),
+    };
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

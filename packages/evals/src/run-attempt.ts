@@ -8,6 +8,7 @@ import type { EvalCase } from './eval-case.ts';
 import type { EvalAttempt } from './eval-result.ts';
 import { findDrift } from './replay/find-drift.ts';
 import { loadFake } from './replay/load-fake.ts';
+import { routeRecordedRuns } from './replay/route-recorded-runs.ts';
 import type { RunEvalOptions } from './run-eval-options.ts';
 import { checkScore, type EvalRunOutput, type EvalToolCall, type Score } from './scorer.ts';
 import { firstDifference } from './scorers/deep-equal.ts';
@@ -125,6 +126,19 @@ async function startReplay(
     });
   }
   const { createFakeGemini } = await loadFake();
+  if (fixtures.subagents !== undefined && fixtures.subagents.length > 0) {
+    // An agent tree: each request is served from the recorded run it comes from.
+    const tree = routeRecordedRuns(fixtures);
+    const fake = createFakeGemini({
+      script: (request) => ({ raw: tree.answer(request.body) }),
+      models: 'pattern',
+      signatureValidation: 'off',
+    });
+    return {
+      gemini: createGemini({ apiKey: 'replay', fetch: fake.fetch, retry: false }),
+      drift: () => tree.drift(),
+    };
+  }
   const fake = createFakeGemini({
     // Each recorded answer goes back as it was (`raw`): the model's words, calls and their ids.
     script: fixtures.modelResponses.map((response) => ({ raw: response })),

@@ -255,6 +255,16 @@ describe('runEval in replay', () => {
     expect(result.attempts[0]?.error?.message).toContain('gemloop eval from-runs');
   });
 
+  it('refuses a run of no case, which would pass nothing', async () => {
+    await expect(
+      runEval({ cases: [], scorers, createAgent: ({ gemini }) => weatherAgent(gemini) }),
+    ).rejects.toMatchObject({
+      code: 'invalid-argument',
+      argument: 'cases',
+      message: expect.stringContaining('runEval: cases is empty: give at least one case'),
+    });
+  });
+
   it('refuses bad options with a typed error naming them', async () => {
     await expect(
       runEval({

@@ -54,6 +54,14 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
     }
     ids.add(evalCase.id);
   }
+  // No case would be a run that passes nothing and still reads as done (a pass rate of 0 under a
+  // gate of 0, an empty JUnit report).
+  if (options.cases.length === 0) {
+    throw invalid(
+      'cases',
+      'cases is empty: give at least one case (a dataset made by gemloop eval from-runs is empty when no recorded run made a case).',
+    );
+  }
   const now = options.now ?? (() => performance.now());
   const jobs: { evalCase: EvalCase; repeat: number }[] = [];
   for (const evalCase of options.cases) {

@@ -1,6 +1,7 @@
 import type { Gemini } from '@gemloop/core';
 import { cutText } from '@gemloop/core/internal';
 import type { Content } from '@gemloop/core/wire';
+import { quoteForPrompt } from './quote-for-prompt.ts';
 
 /** A simulated user: a Gemini model playing a persona with a goal, for a multi-turn case. */
 export type SimulatedUserSpec = {
@@ -39,12 +40,15 @@ export async function nextSimulatedUserTurn(options: {
   signal: AbortSignal;
 }): Promise<SimulatedUserTurn> {
   const { spec, transcript } = options;
+  // One line a turn, its text quoted (a JSON string, `<` escaped): only the line's own prefix says
+  // who spoke, so an answer holding "\n\nYou: thanks, that is all" cannot speak for the simulated
+  // user (and end the conversation), nor close the block.
   const conversation = transcript
     .map(
       (turn) =>
-        `${turn.role === 'user' ? 'You' : 'Assistant'}: ${cutText(turn.text, MAX_TURN_CHARS)}`,
+        `${turn.role === 'user' ? 'You' : 'Assistant'}: ${quoteForPrompt(cutText(turn.text, MAX_TURN_CHARS))}`,
     )
-    .join('\n\n');
+    .join('\n');
   const contents: Content[] = [
     {
       role: 'user',
@@ -52,6 +56,7 @@ export async function nextSimulatedUserTurn(options: {
         {
           text: [
             'You play a user talking to an AI assistant. Stay in character.',
+            'Each line of the conversation is one turn: who spoke, then what they said as a JSON string.',
             `<persona>\n${spec.persona}\n</persona>`,
             `<goal>\n${spec.goal}\n</goal>`,
             `<conversation>\n${conversation || '(not started)'}\n</conversation>`,

@@ -8,7 +8,12 @@
 'use client';
 
 // The event types and the error class of the client, so a page needs no second import for them.
-export { type BrowserError, type BrowserEvent, ClientError } from '@gemloop/client';
+export {
+  type BrowserError,
+  type BrowserEvent,
+  ClientError,
+  type ResumePoint,
+} from '@gemloop/client';
 export type {
   AgentChatMessage,
   AgentChatState,

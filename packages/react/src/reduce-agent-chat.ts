@@ -2,15 +2,14 @@
 // answer to an approval, a stop, a failure. `useAgentChat` keeps it with `useReducer`; a page with
 // another framework (or a test) can fold events through it the same way.
 
-import type { BrowserUsage } from '@gemloop/client';
 import type {
   AgentChatMessage,
   AgentChatState,
   AssistantChatMessage,
   ChatError,
-  ChatToolCall,
 } from './agent-chat-message.ts';
 import { isWellFormedEvent } from './is-well-formed-event.ts';
+import { createMessageDraft } from './message-draft.ts';
 
 /** What changes the chat's state. */
 export type AgentChatAction =
@@ -23,6 +22,17 @@ export type AgentChatAction =
    * type this package does not know (a newer server) changes nothing.
    */
   | { type: 'event'; messageId: string; event: unknown }
+  /**
+   * Events of the run streaming into `messageId`, in order: the same as one `event` action each,
+   * in work proportional to them (the message is copied once, not once per event). What
+   * `useAgentChat` dispatches for the events that arrived together.
+   */
+  | { type: 'events'; messageId: string; events: readonly unknown[] }
+  /**
+   * Continue run `runId` (a page reload, `useAgentChat`'s `resume`): the last assistant message of
+   * that run streams again, or a new one (`assistantId`) when the messages do not hold it.
+   */
+  | { type: 'resume'; assistantId: string; runId: string }
   /** This page answered an approval (the server confirms with `approval-resolved`). */
   | {
       type: 'approval-answered';
@@ -76,8 +86,11 @@ export function reduceAgentChat(state: AgentChatState, action: AgentChatAction):
       };
     }
     case 'event':
-      if (action.messageId !== state.streamingId) return state;
-      return applyEvent(state, action.messageId, action.event);
+      return applyEvents(state, action.messageId, [action.event]);
+    case 'events':
+      return applyEvents(state, action.messageId, action.events);
+    case 'resume':
+      return resume(state, action);
     case 'approval-answered':
     case 'approval-gone':
       return updateApproval(state, action);
@@ -130,144 +143,76 @@ function endStreaming(state: AgentChatState): AgentChatState {
   return { ...next, streamingId: undefined };
 }
 
-function applyEvent(state: AgentChatState, id: string, value: unknown): AgentChatState {
-  // An unknown type, or a known one with a field of the wrong type, changes nothing.
-  if (!isWellFormedEvent(value)) return state;
-  const event = value;
-  const own = event.path.length === 0;
-  switch (event.type) {
-    case 'start':
-      return withStatus(updateAssistant(state, id, (m) => ({ ...m, runId: event.runId })));
-    case 'text-delta':
-      if (!own) return state;
-      return updateAssistant(state, id, (m) => ({
-        ...m,
-        text: m.text + event.text,
-        stepTexts: setStepText(m.stepTexts, event.stepNumber, (text) => text + event.text),
-      }));
-    case 'text-retraction': {
-      // An output guardrail withdrew or rewrote text the page already shows (a phone number, a
-      // blocked answer): it must go from the message, not only from the server's history.
-      if (!own) return state;
-      return updateAssistant(state, id, (m) => {
-        const stepTexts = setStepText(m.stepTexts, event.stepNumber, () => event.text);
-        return { ...m, stepTexts, text: stepTexts.map((step) => step.text).join('') };
-      });
+/**
+ * The state after the events of the run streaming into message `id`: an unknown type, or a known
+ * one with a field of the wrong type, changes nothing; nothing after the run's `finish` is read.
+ */
+function applyEvents(
+  state: AgentChatState,
+  id: string,
+  events: readonly unknown[],
+): AgentChatState {
+  if (id !== state.streamingId) return state;
+  // From the end: the streaming message is the last one, bar a page's own `set-messages`.
+  const index = state.messages.findLastIndex((message) => message.id === id);
+  const found = state.messages[index];
+  const message = found?.role === 'assistant' ? found : undefined;
+  // A message the page removed meanwhile still ends its run (status, error) at `finish`.
+  const draft = createMessageDraft(message ?? emptyAssistant(id));
+  let error = state.error;
+  let finished: false | 'ended' | 'error' = false;
+  for (const event of events) {
+    if (!isWellFormedEvent(event)) continue;
+    draft.apply(event);
+    if (event.type === 'error') error = event.error;
+    if (event.type === 'finish') {
+      finished = event.outcome === 'error' ? 'error' : 'ended';
+      break;
     }
-    case 'thought-delta':
-      if (!own) return state;
-      return updateAssistant(state, id, (m) => ({ ...m, thoughts: m.thoughts + event.text }));
-    case 'tool-call':
-      return updateAssistant(state, id, (m) =>
-        upsertCall(m, event.toolCallId, event.path, (call) => ({
-          ...call,
-          toolName: event.toolName,
-          stepNumber: event.stepNumber,
-          args: event.args,
-          // A new call runs; a known one keeps its status: `pending` waits for its approval, and
-          // a call that ended (its result came first, or this event came twice) stays ended.
-          status: call.status,
-        })),
-      );
-    case 'tool-result':
-      return updateAssistant(state, id, (m) =>
-        upsertCall(m, event.toolCallId, event.path, (call) => ({
-          ...call,
-          toolName: event.toolName,
-          stepNumber: event.stepNumber,
-          status: event.outcome === 'success' ? 'done' : 'error',
-          outcome: event.outcome,
-          preview: event.preview,
-          truncated: event.truncated,
-          error: event.error,
-        })),
-      );
-    case 'step-finish':
-      if (!own) return state;
-      return updateAssistant(state, id, (m) => ({ ...m, usage: addUsage(m.usage, event.usage) }));
-    case 'approval-pending':
-      return withStatus(
-        updateAssistant(state, id, (m) => {
-          // A call that already ended waits for nothing (this event came late or twice): no
-          // buttons for it.
-          const ended = m.toolCalls.some(
-            (call) =>
-              call.toolCallId === event.toolCallId &&
-              samePath(call.path, event.path) &&
-              (call.status === 'done' || call.status === 'error'),
-          );
-          if (ended) return m;
-          const called = upsertCall(m, event.toolCallId, event.path, (call) => ({
-            ...call,
-            toolName: event.toolName,
-            stepNumber: event.stepNumber,
-            args: event.args,
-            status: 'pending',
-          }));
-          if (m.approvals.some((approval) => approval.approvalId === event.approvalId)) {
-            return called;
-          }
-          return {
-            ...called,
-            approvals: [
-              ...m.approvals,
-              {
-                approvalId: event.approvalId,
-                toolCallId: event.toolCallId,
-                toolName: event.toolName,
-                path: event.path,
-                args: event.args,
-              },
-            ],
-          };
-        }),
-      );
-    case 'approval-resolved':
-      return withStatus(
-        updateAssistant(state, id, (m) => {
-          const approval = m.approvals.find((each) => each.approvalId === event.approvalId);
-          if (approval === undefined) return m;
-          return {
-            ...m,
-            approvals: m.approvals.filter((each) => each !== approval),
-            // Approved: it runs now. Denied: it stays pending until its `denied` result.
-            toolCalls:
-              event.decision === 'approve'
-                ? m.toolCalls.map((call) =>
-                    // Its path too: a subagent's call may have its parent's id (`call_1_0`).
-                    call.toolCallId === approval.toolCallId &&
-                    samePath(call.path, approval.path) &&
-                    call.status === 'pending'
-                      ? { ...call, status: 'running' }
-                      : call,
-                  )
-                : m.toolCalls,
-          };
-        }),
-      );
-    case 'error': {
-      const error = event.error;
-      return { ...updateAssistant(state, id, (m) => ({ ...m, error })), error };
-    }
-    case 'finish': {
-      const next = updateAssistant(state, id, (m) => ({
-        ...m,
-        outcome: event.outcome,
-        finishReason: event.finishReason,
-        // `null` is as good as absent: a server that wrote `undefined` through another JSON encoder.
-        usage: event.usage ?? m.usage,
-        approvals: [],
-      }));
-      if (event.outcome !== 'error') return { ...next, status: 'idle', streamingId: undefined };
-      const error = next.error ?? { name: 'Error', message: 'The run failed.' };
-      return { ...next, status: 'error', error, streamingId: undefined };
-    }
-    case 'step-start':
-      // A step shows through what it does (text, tool calls) and its usage at `step-finish`.
-      return state;
-    default:
-      return state;
   }
+  const next = draft.done();
+  const kept = message === undefined || next === message;
+  if (kept && !finished && error === state.error) return state;
+  let messages = state.messages;
+  if (!kept) {
+    // A copy and one slot, not `Array.prototype.with` (Safari 16 and Chrome 109 lack it).
+    messages = [...messages];
+    messages[index] = next;
+  }
+  if (finished === false) return withStatus({ ...state, messages, error });
+  if (finished === 'ended') return { messages, error, status: 'idle', streamingId: undefined };
+  const failure = error ?? { name: 'Error', message: 'The run failed.' };
+  return { messages, status: 'error', error: failure, streamingId: undefined };
+}
+
+/** The state streaming run `runId` again (`resume`), into its last message or a new one. */
+function resume(
+  state: AgentChatState,
+  action: Extract<AgentChatAction, { type: 'resume' }>,
+): AgentChatState {
+  const { messages } = endStreaming(state);
+  const index = messages.findLastIndex(
+    (message) => message.role === 'assistant' && message.runId === action.runId,
+  );
+  const message = messages[index];
+  if (message === undefined || message.role !== 'assistant') {
+    return {
+      messages: [...messages, { ...emptyAssistant(action.assistantId), runId: action.runId }],
+      status: 'streaming',
+      error: undefined,
+      streamingId: action.assistantId,
+    };
+  }
+  const next = [...messages];
+  // Saved while the run went on: no outcome yet (or `aborted` by this page's own stop, which the
+  // run on the server did not see).
+  next[index] = { ...message, outcome: undefined, finishReason: undefined, error: undefined };
+  return withStatus({
+    messages: next,
+    status: 'streaming',
+    error: undefined,
+    streamingId: message.id,
+  });
 }
 
 /** `streaming`, or `awaiting-approval` while the streaming message has approvals waiting. */
@@ -292,69 +237,6 @@ function updateAssistant(
   const messages = [...state.messages];
   messages[index] = next;
   return { ...state, messages };
-}
-
-/** The message with the call `toolCallId` (of `path`) updated, or added when it is new. */
-function upsertCall(
-  message: AssistantChatMessage,
-  toolCallId: string,
-  path: string[],
-  update: (call: ChatToolCall) => ChatToolCall,
-): AssistantChatMessage {
-  const index = message.toolCalls.findIndex(
-    (call) => call.toolCallId === toolCallId && samePath(call.path, path),
-  );
-  const current = message.toolCalls[index];
-  const toolCalls = [...message.toolCalls];
-  if (current === undefined) {
-    // A result or an approval whose call was not seen (a page that resumed late): shown all the same.
-    toolCalls.push(
-      update({ toolCallId, toolName: '', path, stepNumber: 0, args: undefined, status: 'running' }),
-    );
-  } else {
-    toolCalls[index] = update(current);
-  }
-  return { ...message, toolCalls };
-}
-
-function samePath(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((name, index) => name === b[index]);
-}
-
-/**
- * The step texts with step `stepNumber`'s text updated (added in step order when new). A step
- * number that is not a number (a server that left it out) counts as step 0.
- */
-function setStepText(
-  steps: readonly { stepNumber: number; text: string }[] = [],
-  stepNumber: unknown,
-  update: (text: string) => string,
-): { stepNumber: number; text: string }[] {
-  const number = typeof stepNumber === 'number' && Number.isFinite(stepNumber) ? stepNumber : 0;
-  const index = steps.findIndex((step) => step.stepNumber >= number);
-  const current = steps[index];
-  if (current?.stepNumber === number) {
-    return steps.map((step, at) => (at === index ? { ...step, text: update(step.text) } : step));
-  }
-  const added = { stepNumber: number, text: update('') };
-  return index === -1
-    ? [...steps, added]
-    : [...steps.slice(0, index), added, ...steps.slice(index)];
-}
-
-function addUsage(
-  total: BrowserUsage | undefined,
-  step: BrowserUsage | undefined,
-): BrowserUsage | undefined {
-  if (step === undefined) return total;
-  if (total === undefined) return { ...step };
-  return {
-    inputTokens: total.inputTokens + step.inputTokens,
-    outputTokens: total.outputTokens + step.outputTokens,
-    thoughtsTokens: total.thoughtsTokens + step.thoughtsTokens,
-    cachedTokens: total.cachedTokens + step.cachedTokens,
-    totalTokens: total.totalTokens + step.totalTokens,
-  };
 }
 
 function updateApproval(

@@ -9,16 +9,22 @@ import {
   agentEvents,
   answerApproval,
   type BrowserEvent,
+  type ResumePoint,
 } from '@gemloop/client';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type {
   AgentChatMessage,
+  AgentChatState,
   AgentChatStatus,
   AssistantChatMessage,
   ChatError,
 } from './agent-chat-message.ts';
 import { isWellFormedEvent } from './is-well-formed-event.ts';
-import { initialAgentChatState, reduceAgentChat } from './reduce-agent-chat.ts';
+import {
+  type AgentChatAction,
+  initialAgentChatState,
+  reduceAgentChat,
+} from './reduce-agent-chat.ts';
 import { toError } from './to-error.ts';
 
 /** What `body` gets to build a request: the message to send and the conversation before it. */
@@ -38,6 +44,11 @@ export type UseAgentChatOptions = {
   headers?: Record<string, string> | undefined;
   /** The route that takes approval answers (`approvals.handleAnswer`). Default `/approvals`. */
   approvalsUrl?: string | URL | undefined;
+  /**
+   * Where `stop` sends its cancel request (`cancelUrl` of `@gemloop/client`). Default: `url`,
+   * when the run's `start` event says `cancellable` (the server keeps a replay buffer).
+   */
+  cancelUrl?: string | URL | undefined;
   /** The messages to start with (a conversation loaded from elsewhere). */
   initialMessages?: readonly AgentChatMessage[] | undefined;
   /** Called with each error: a stream that failed (`ClientError`), a run that ended with `error`, an approval not accepted. */
@@ -55,6 +66,22 @@ export type UseAgentChatOptions = {
     | undefined;
   /** Makes the ids of new messages. Default `msg-1`, `msg-2`, ... per hook. */
   generateId?: (() => string) | undefined;
+  /**
+   * A run to continue when the hook mounts (a page reload): the point `onResumePoint` gave, with
+   * the messages saved with it as `initialMessages`. Read once, at mount; `resume(point)` does the
+   * same later.
+   */
+  resume?: ResumePoint | undefined;
+  /**
+   * Called with the point a run can be resumed from and the messages that hold every event up to
+   * it, after the state took the events that arrived together; with `undefined` once there is
+   * nothing to resume (the run finished, was stopped, or can no longer be resumed). Save both
+   * together (`sessionStorage`, say) and pass them back as `resume` and `initialMessages` after a
+   * reload.
+   */
+  onResumePoint?:
+    | ((point: ResumePoint | undefined, messages: AgentChatMessage[]) => void)
+    | undefined;
 };
 
 /** What {@link useAgentChat} returns. */
@@ -67,7 +94,11 @@ export type UseAgentChatResult = {
   error: ChatError | undefined;
   /** Sends `text` and streams the run's answer into a new assistant message; stops a run still going. */
   send(text: string): Promise<void>;
-  /** Stops the run: its request is aborted, which aborts the run on the server. */
+  /**
+   * Stops the run: its request is aborted, and a cancel request stops the run on the server at
+   * once, also when the server keeps a replay buffer (where a dropped connection alone would
+   * leave the run going for its reconnect window).
+   */
   stop(): void;
   /**
    * Answers a pending approval (`message.approvals`): `deny` with a `message` the model sees.
@@ -77,6 +108,13 @@ export type UseAgentChatResult = {
   approve(approvalId: string, decision: 'approve' | 'deny', message?: string): Promise<boolean>;
   /** Sends the last user message again, replacing the answer after it (after an error, say). */
   reload(): Promise<void>;
+  /**
+   * Continues run `point.runId` from `point.lastEventId` (what `onResumePoint` gave before a
+   * reload) into that run's last assistant message, or a new one. Stops a run still going; never
+   * rejects: a run the server can no longer resume fails like a broken stream (`ClientError`
+   * `resume-unavailable`).
+   */
+  resume(point: ResumePoint): Promise<void>;
   /** Replaces the messages (the running run, if any, goes on). */
   setMessages(messages: AgentChatMessage[]): void;
 };
@@ -107,8 +145,15 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   const nextId = useCallback((): string => {
     const generate = latest.current.options.generateId;
     if (generate !== undefined) return generate();
-    counter.current += 1;
-    return `msg-${counter.current}`;
+    // Past the ids of the messages the hook holds: after a reload, `initialMessages` already has
+    // `msg-1`, `msg-2`, ... from the page before, and a second `msg-1` would take its place.
+    const taken = new Set(latest.current.messages.map((message) => message.id));
+    let id: string;
+    do {
+      counter.current += 1;
+      id = `msg-${counter.current}`;
+    } while (taken.has(id));
+    return id;
   }, []);
 
   const stop = useCallback((): void => {
@@ -120,47 +165,86 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   }, []);
 
   const stream = useCallback(
-    async (messageId: string, message: string, before: readonly AgentChatMessage[]) => {
+    async (run: {
+      messageId: string;
+      /** The chat's state as this run starts: the reducer's, rebuilt here from the events. */
+      state: AgentChatState;
+      request: AgentChatRequest;
+      resume?: ResumePoint | undefined;
+    }) => {
+      const { messageId, request } = run;
       const { options: current } = latest.current;
       const controller = new AbortController();
       running.current = { controller, messageId };
-      // The reducer's result for this run, rebuilt from the events: onFinish needs the message
-      // after its last event, and React's state is not read back synchronously.
-      let local = initialAgentChatState([
-        { id: messageId, role: 'assistant', text: '', thoughts: '', toolCalls: [], approvals: [] },
-      ]);
-      local = { ...local, streamingId: messageId, status: 'streaming' };
+      // The reducer's result for this run, rebuilt from the events: onFinish and onResumePoint
+      // need the messages after the last event, and React's state is not read back synchronously.
+      let local = run.state;
+      // The events that arrived together (one timer turn: every event of one network read) go to
+      // the state as one `events` action, which copies the message once, not once per event.
+      let pending: BrowserEvent[] = [];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let point: { value: ResumePoint | undefined } | undefined;
+      const take = (action: AgentChatAction): void => {
+        dispatch(action);
+        local = reduceAgentChat(local, action);
+      };
+      const flush = (): void => {
+        clearTimeout(timer);
+        timer = undefined;
+        if (controller.signal.aborted) return;
+        const events = pending;
+        pending = [];
+        if (events.length > 0) take({ type: 'events', messageId, events });
+        const { options: now } = latest.current;
+        for (const event of events) {
+          now.onEvent?.(event);
+          // A malformed error event is dropped by the state; onError does not get it either.
+          if (event.type === 'error' && isWellFormedEvent(event)) now.onError?.(event.error);
+        }
+        if (point !== undefined) {
+          const { value } = point;
+          point = undefined;
+          now.onResumePoint?.(value, local.messages);
+        }
+      };
       try {
         // Inside the try: a `body` function that throws fails this send like a broken stream
         // (status `error`, onError), since `send` never rejects.
-        const request: AgentChatRequest = { message, messages: before };
         const body =
-          typeof current.body === 'function' ? current.body(request) : { ...current.body, message };
+          typeof current.body === 'function'
+            ? current.body(request)
+            : { ...current.body, message: request.message };
         for await (const event of agentEvents(current.url, {
           ...current.client,
           body,
           headers: current.headers,
           signal: controller.signal,
+          cancelUrl: current.cancelUrl,
+          resume: run.resume,
+          onResumePoint: (value) => {
+            point = { value };
+          },
         })) {
           if (controller.signal.aborted) return;
-          dispatch({ type: 'event', messageId, event });
-          local = reduceAgentChat(local, { type: 'event', messageId, event });
-          latest.current.options.onEvent?.(event);
-          // A malformed error event is dropped by the state; onError does not get it either.
-          if (event.type === 'error' && isWellFormedEvent(event)) {
-            latest.current.options.onError?.(event.error);
-          }
+          pending.push(event);
+          timer ??= setTimeout(flush, 0);
         }
+        flush();
       } catch (error) {
         if (controller.signal.aborted) return;
+        flush();
         const failure = toError(error);
-        dispatch({ type: 'failed', messageId, error: failure });
-        local = reduceAgentChat(local, { type: 'failed', messageId, error: failure });
+        take({ type: 'failed', messageId, error: failure });
         latest.current.options.onError?.(failure);
       } finally {
+        clearTimeout(timer);
         if (running.current?.controller === controller) running.current = undefined;
+        // Stopped here (or unmounted): the run is aborted on the server, nothing to resume.
+        if (controller.signal.aborted) {
+          latest.current.options.onResumePoint?.(undefined, latest.current.messages);
+        }
       }
-      const ended = local.messages[0];
+      const ended = local.messages.find((message) => message.id === messageId);
       if (ended?.role === 'assistant') latest.current.options.onFinish?.(ended);
     },
     [],
@@ -170,10 +254,18 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     async (text: string): Promise<void> => {
       stop();
       const before = latest.current.messages;
-      const userId = nextId();
-      const assistantId = nextId();
-      dispatch({ type: 'send', userId, assistantId, text });
-      await stream(assistantId, text, before);
+      const action: AgentChatAction = {
+        type: 'send',
+        userId: nextId(),
+        assistantId: nextId(),
+        text,
+      };
+      dispatch(action);
+      await stream({
+        messageId: action.assistantId,
+        state: reduceAgentChat(initialAgentChatState(before), action),
+        request: { message: text, messages: before },
+      });
     },
     [stop, stream, nextId],
   );
@@ -184,10 +276,48 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     const index = messages.findLastIndex((message) => message.role === 'user');
     const last = messages[index];
     if (last === undefined || last.role !== 'user') return;
-    const assistantId = nextId();
-    dispatch({ type: 'reload', assistantId });
-    await stream(assistantId, last.text, messages.slice(0, index));
+    const action: AgentChatAction = { type: 'reload', assistantId: nextId() };
+    dispatch(action);
+    await stream({
+      messageId: action.assistantId,
+      state: reduceAgentChat(initialAgentChatState(messages), action),
+      request: { message: last.text, messages: messages.slice(0, index) },
+    });
   }, [stop, stream, nextId]);
+
+  const resume = useCallback(
+    async (point: ResumePoint): Promise<void> => {
+      stop();
+      const messages = latest.current.messages;
+      // A point read back from storage may be anything: the client refuses it (failing this
+      // resume like a broken stream), the state only needs a string to look the run up by.
+      const runId = (point as Partial<ResumePoint> | null | undefined)?.runId;
+      const action: AgentChatAction = {
+        type: 'resume',
+        assistantId: nextId(),
+        runId: typeof runId === 'string' ? runId : '',
+      };
+      dispatch(action);
+      const state = reduceAgentChat(initialAgentChatState(messages), action);
+      const messageId = state.streamingId as string;
+      // The request as the run's first one was: its question and the conversation before it.
+      const answer = state.messages.findIndex((message) => message.id === messageId);
+      const question = state.messages.findLastIndex(
+        (message, index) => index < answer && message.role === 'user',
+      );
+      const asked = state.messages[question];
+      await stream({
+        messageId,
+        state,
+        request: {
+          message: asked?.role === 'user' ? asked.text : '',
+          messages: state.messages.slice(0, Math.max(0, question)),
+        },
+        resume: point,
+      });
+    },
+    [stop, stream, nextId],
+  );
 
   const approve = useCallback(
     async (approvalId: string, decision: 'approve' | 'deny', message?: string) => {
@@ -221,6 +351,11 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
 
   // Leaving the page (unmount) stops the run on the server too.
   useEffect(() => stop, [stop]);
+  // A run to continue after a reload: once, at mount.
+  useEffect(() => {
+    const point = latest.current.options.resume;
+    if (point !== undefined) void resume(point);
+  }, [resume]);
 
   return {
     messages: state.messages,
@@ -230,6 +365,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     stop,
     approve,
     reload,
+    resume,
     setMessages,
   };
 }

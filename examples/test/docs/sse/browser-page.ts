@@ -17,7 +17,7 @@ form.addEventListener('submit', async (submit) => {
     body: { message: input.value },
     signal: running.signal,
     onEvent: (event) => {
-      if (event.type === 'text-delta') answer.textContent += event.text;
+      if (event.type === 'text-delta') answer.append(event.text);
       if (event.type === 'tool-call') status.textContent = `${event.toolName}...`;
       if (event.type === 'tool-result') status.textContent = `${event.toolName}: ${event.outcome}`;
       if (event.type === 'finish') status.textContent = `${event.usage?.totalTokens ?? 0} tokens`;

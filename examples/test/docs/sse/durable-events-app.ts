@@ -1,23 +1,60 @@
 // Guide "Streaming a run to a browser": a durable run's events (@gemloop/dbos), resumable from any
-// process: the event ids are offsets in the run's store. Typechecked; the helper's own tests run it
-// against a store's reads.
+// process: the event ids are offsets in the run's store. The page's Stop and its approvals go to
+// routes of their own; each route is only for the user the run was started for. Typechecked; the
+// helper's own tests run it against a store's reads, and dbos's run-owner.test.ts runs its routes.
+
 import type { AnyTool } from '@gemloop/core/tools';
-import { toDurableEventStreamResponse } from '@gemloop/core/web';
-import type { DurableRuns } from '@gemloop/dbos';
+import { isRunOwner, RunAccessDeniedError, toDurableEventStreamResponse } from '@gemloop/core/web';
+import type { ApprovalDecision, DurableRuns } from '@gemloop/dbos';
 import { Hono } from 'hono';
 
-export function createDurableEventsApp(runs: DurableRuns, tools: readonly AnyTool[]): Hono {
+/** `userOf` is your session's user id for a request; start runs with `runs.start(agent, { owner })`. */
+export function createDurableEventsApp(
+  runs: DurableRuns,
+  tools: readonly AnyTool[],
+  userOf: (request: Request) => string,
+): Hono {
   const app = new Hono();
-  app.get('/runs/:id/events', (c) => {
+  app.get('/runs/:id/events', async (c) => {
     const runId = c.req.param('id');
+    const owner = userOf(c.req.raw);
+    // Another user's run answers as a run that does not exist: 404, before any event.
+    if (!isRunOwner((await runs.status(runId))?.owner, owner)) {
+      return c.json({ error: 'No such run.' }, 404);
+    }
     return toDurableEventStreamResponse(c.req.raw, {
       runId,
-      events: (offset) => runs.events(runId, { offset }),
+      events: (offset) => runs.events(runId, { offset, owner }),
       tools, // the agent's tools: their secret arguments are redacted
       ended: async () => ({
         outcome: (await runs.status(runId))?.status === 'CANCELLED' ? 'aborted' : 'error',
       }),
     });
   });
+  // The page's Stop (`cancelUrl` of @gemloop/client) and its answers to approvals.
+  app.post('/runs/:id/cancel', (c) =>
+    forOwner(() => runs.cancel(c.req.param('id'), { owner: userOf(c.req.raw) })),
+  );
+  app.post('/runs/:id/approvals/:approvalId', async (c) => {
+    const decision = await c.req.json<ApprovalDecision>();
+    return forOwner(() =>
+      runs.approve(c.req.param('id'), c.req.param('approvalId'), decision, {
+        owner: userOf(c.req.raw),
+      }),
+    );
+  });
   return app;
+}
+
+/** `204` once done; `404` for another user's run (or none), the same answer. */
+async function forOwner(action: () => Promise<void>): Promise<Response> {
+  try {
+    await action();
+    return new Response(null, { status: 204 });
+  } catch (error) {
+    if (RunAccessDeniedError.isInstance(error)) {
+      return Response.json({ error: 'No such run.' }, { status: 404 });
+    }
+    throw error;
+  }
 }

@@ -1,21 +1,31 @@
-// Guide "The browser protocol": a Hono app that resumes broken connections and takes approvals.
+// Guide "The browser protocol": a Hono app that resumes broken connections, stops a run on the
+// page's Stop, and takes approvals, each for the user whose run it is.
 import type { Agent } from '@gemloop/core';
 import type { ApprovalBroker } from '@gemloop/core/web';
 import { createReplayBuffer, toEventStreamResponse } from '@gemloop/core/web';
 import { Hono } from 'hono';
 
-/** `approvals.beforeToolCall` is the agent's `beforeToolCall`. */
-export function createResumableApp(agent: Agent, approvals: ApprovalBroker): Hono {
+/**
+ * `approvals.beforeToolCall` is the agent's `beforeToolCall`; `userOf` is your session's user id
+ * for a request (your auth middleware's).
+ */
+export function createResumableApp(
+  agent: Agent,
+  approvals: ApprovalBroker,
+  userOf: (request: Request) => string,
+): Hono {
   const replay = createReplayBuffer();
   const app = new Hono();
   app.post('/chat', async (c) => {
-    // A page that lost its connection: the events after its Last-Event-ID (or 410).
-    const resumed = replay.resume(c.req.raw);
-    if (resumed) return resumed;
+    const owner = userOf(c.req.raw);
+    // A page that lost its connection (the events after its Last-Event-ID, or 410), or a page's
+    // Stop (the run stops at once: 204): only for the user the run was started for.
+    const continued = replay.resume(c.req.raw, { owner });
+    if (continued) return continued;
     const { message } = await c.req.json<{ message: string }>();
-    return toEventStreamResponse(agent.stream(message), { replay, approvals });
+    return toEventStreamResponse(agent.stream(message), { replay, approvals, owner });
   });
-  // Check the user's session here, as in any route.
-  app.post('/approvals', (c) => approvals.handleAnswer(c.req.raw));
+  // Only the run's own user can answer its approvals.
+  app.post('/approvals', (c) => approvals.handleAnswer(c.req.raw, { owner: userOf(c.req.raw) }));
   return app;
 }

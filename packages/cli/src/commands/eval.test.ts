@@ -1,14 +1,17 @@
 // `gemloop eval` in-process: a recorded run turned into a dataset, replayed offline with the gate,
 // drift failing it, live against the fake as the endpoint, the JSON and JUnit files, and compare.
 
-import { constants, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
+import {
+  recordWeatherRun,
+  recordWeatherTeamRun,
+} from '../../../evals/src/__fixtures__/weather-agent.ts';
 import type { CliIo } from '../cli-io.ts';
 import { createEvalCommand } from './eval.ts';
 
@@ -30,6 +33,15 @@ const SUITE = pathToFileURL(
   join(import.meta.dirname, '../eval/__fixtures__/weather-suite.ts'),
 ).href;
 let dir: string;
+
+/** Writes a suite module `name` in `folder` whose default export is `call` (a suite fixture's). */
+function writeSuite(folder: string, name: string, call: string): void {
+  const made = call.slice(0, call.indexOf('('));
+  writeFileSync(
+    join(folder, name),
+    `import { ${made} } from '${SUITE}';\nexport default ${call};\n`,
+  );
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gemloop-eval-cli-'));
@@ -62,6 +74,60 @@ describe('gemloop eval', () => {
       input: 'Weather in Paris?',
       expected: { text: 'It is 18 °C in Paris.' },
     });
+  });
+
+  it('from-runs makes a run with subagents one case that gemloop eval replays whole, and a drifted subagent fails it', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'gemloop-eval-team-'));
+    await mkdir(join(project, 'runs'));
+    const team = await recordWeatherTeamRun();
+    for (const file of team.files) writeFileSync(join(project, 'runs', file.name), file.text);
+    await team.cleanup();
+    const made = io();
+    expect(
+      await createEvalCommand(project).run(
+        ['from-runs', '--dir', 'runs', '--out', 'team.jsonl'],
+        made,
+      ),
+    ).toBe(0);
+    expect(made.out()).toContain(
+      '1 case(s) written to team.jsonl (with 2 subagent run(s) in them); 0 run(s) skipped',
+    );
+    writeSuite(project, 'team.mjs', "weatherTeamSuite('team.jsonl')");
+    writeSuite(project, 'team-haiku.mjs', "weatherTeamSuite('team.jsonl', 'Answer in haiku.')");
+    const run = io();
+    expect(await createEvalCommand(project).run(['team.mjs'], run)).toBe(0);
+    expect(run.err()).toMatch(/\[1\/1\] PASS/);
+    expect(run.out()).toContain('1/1 passed (100.0%)');
+    const drifted = io();
+    expect(await createEvalCommand(project).run(['team-haiku.mjs'], drifted)).toBe(1);
+    expect(drifted.out()).toMatch(
+      /the subagent run forecast#[12]: model call 1: the request differs/,
+    );
+  });
+
+  it('from-runs that makes no case fails with exit 1, says why and writes nothing', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'gemloop-eval-none-'));
+    await mkdir(join(project, 'runs'));
+    writeFileSync(join(project, 'runs', 'garbage.jsonl'), '{"type":"run-start","format":1}\n');
+    const run = io();
+    expect(
+      await createEvalCommand(project).run(['from-runs', '--dir', 'runs', '--out', 'x.jsonl'], run),
+    ).toBe(1);
+    expect(run.err()).toContain(
+      'gemloop eval from-runs: no case made from runs, so nothing was written to x.jsonl: every run was skipped',
+    );
+    expect(existsSync(join(project, 'x.jsonl'))).toBe(false);
+  });
+
+  it('fails a suite whose dataset has no case, even under a gate of 0', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'gemloop-eval-empty-'));
+    writeFileSync(join(project, 'empty.jsonl'), '');
+    writeSuite(project, 'empty.mjs', "weatherSuite('empty.jsonl')");
+    const run = io();
+    expect(await createEvalCommand(project).run(['empty.mjs', '--min-pass', '0'], run)).toBe(1);
+    expect(run.err()).toBe(
+      'gemloop eval: the suite empty.mjs has no case (its dataset empty.jsonl is empty): a suite of no case passes nothing. Add cases, or make them from recorded runs with gemloop eval from-runs.\n',
+    );
   });
 
   it('replays the dataset offline, passes the gate, writes JSON and JUnit', async () => {

@@ -41,7 +41,9 @@ Options:
   --name NAME           the eval run's name in its results (default: the suite's, else FILE's)
 
 from-runs turns the successful runs recorded by createRunRecorder() into cases (their model turns,
-requests and tool results as fixtures, their answer and tool calls as expected). With
+requests and tool results as fixtures, their answer and tool calls as expected). A run with
+subagents is one case with its subagents' runs, replayed whole. It exits 1 when no run made a
+case. With
 --database-url it reads the successful runs a durable fleet (@gemloop/dbos, installed in the
 project) kept in Postgres instead, newest first: --run picks runs by id (repeatable), --since
 takes an ISO date or an age (7d, 12h, 30m), --limit caps the runs read (default 1000, at most
@@ -143,14 +145,14 @@ export function createEvalCommand(
               io.stderr(`${INSTALL_DBOS}\n`);
               return 1;
             }
-            await casesFromDatabase(query, out, io, cwd, read);
-            return 0;
+            const written = await casesFromDatabase(query, out, io, cwd, read);
+            return written === 0 ? noCases(io, 'the fleet', out) : 0;
           }
           // An empty GEMLOOP_RUNS_DIR is unset: resolve('') would read the current folder.
           const dir =
             (values['dir'] as string | undefined) || io.env['GEMLOOP_RUNS_DIR'] || '.gemloop/runs';
-          await casesFromRuns(dir, out, io, cwd);
-          return 0;
+          const written = await casesFromRuns(dir, out, io, cwd);
+          return written === 0 ? noCases(io, escapeControls(dir), out) : 0;
         }
         if (first === 'compare') {
           const files = rest.filter((arg) => !arg.startsWith('--'));
@@ -239,6 +241,17 @@ export function createEvalCommand(
       }
     },
   };
+}
+
+/**
+ * `from-runs` that made no case fails: a suite of no case would pass nothing and gate nothing,
+ * and exiting 0 hid it (every run of an agent tree was skipped). The skips were said above.
+ */
+function noCases(io: CliIo, source: string, out: string): number {
+  io.stderr(
+    `gemloop eval from-runs: no case made from ${source}, so nothing was written to ${escapeControls(out)}: every run was skipped (each skip is said above, a failed or unfinished run is counted). Record successful runs first (createRunRecorder(), or a durable fleet), or point --dir at the folder that holds them.\n`,
+  );
+  return 1;
 }
 
 function rate(value: unknown): number | undefined {

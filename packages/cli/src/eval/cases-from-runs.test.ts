@@ -2,13 +2,16 @@
 // file, a FIFO, a dangling symlink. Each is one skipped file, never a hang, a failed command or
 // bytes that repaint the terminal.
 
-import { constants, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants, existsSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEvalCases, MAX_CASE_LINE_CHARS } from '@gemloop/evals';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
+import {
+  recordWeatherRun,
+  recordWeatherTeamRun,
+} from '../../../evals/src/__fixtures__/weather-agent.ts';
 import type { CliIo } from '../cli-io.ts';
 import { casesFromDatabase, casesFromRuns } from './cases-from-runs.ts';
 
@@ -32,6 +35,13 @@ async function runsFolder(): Promise<string> {
   writeFileSync(join(dir, 'runs', 'good.jsonl'), await readFile(recorded.file));
   await recorded.cleanup();
   return dir;
+}
+
+/** The text of one successful recorded run. */
+async function runsFolderText(): Promise<string> {
+  const recorded = await recordWeatherRun();
+  await recorded.cleanup();
+  return recorded.text;
 }
 
 const fifos: string[] = [];
@@ -77,31 +87,51 @@ describe('gemloop eval from-runs', () => {
     expect((await readFile(join(dir, 'cases.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   }, 10_000);
 
-  it('skips the runs of an agent tree (a run with subagents and its children), saying why', async () => {
+  it('makes a run of an agent tree one case with its subagent runs, and skips a subagent run whose top run is missing', async () => {
     const dir = await runsFolder();
-    const good = await readFile(join(dir, 'runs', 'good.jsonl'), 'utf8');
-    const asRun = (runId: string, parentRunId?: string) =>
-      `${good
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .map((line) =>
-          line['type'] === 'run-start'
-            ? { ...line, runId, ...(parentRunId === undefined ? {} : { parentRunId }) }
-            : line,
-        )
-        .map((line) => JSON.stringify(line))
-        .join('\n')}\n`;
-    // Both replayed on one fake: the child's model calls took the top run's answers, and both drifted.
-    writeFileSync(join(dir, 'runs', 'top.jsonl'), asRun('top-run'));
-    writeFileSync(join(dir, 'runs', 'kid.jsonl'), asRun('kid-run', 'top-run'));
+    const team = await recordWeatherTeamRun();
+    for (const file of team.files) writeFileSync(join(dir, 'runs', file.name), file.text);
+    const [top, child] = team.files;
+    await team.cleanup();
+    // A subagent run whose parent is not in the folder (pruned, or recorded elsewhere).
+    writeFileSync(
+      join(dir, 'runs', 'lost.jsonl'),
+      (child?.text ?? '')
+        .replace(/"runId":"[^"]+"/, '"runId":"lost-run"')
+        .replace(/"parentRunId":"[^"]+"/, '"parentRunId":"gone-run"'),
+    );
     const run = io();
-    expect(await casesFromRuns('runs', 'cases.jsonl', run, dir)).toBe(1);
-    expect(run.out()).toContain('1 case(s) written to cases.jsonl; 2 run(s) skipped');
-    expect(run.err()).toContain('skipped top.jsonl: its run started subagents');
-    expect(run.err()).toContain("skipped kid.jsonl: a subagent's run (of top-run)");
+    expect(await casesFromRuns('runs', 'cases.jsonl', run, dir)).toBe(2);
+    expect(run.out()).toBe(
+      '2 case(s) written to cases.jsonl (with 2 subagent run(s) in them); 1 run(s) skipped (0 failed, unfinished or without an answer; 1 as said above).\n',
+    );
+    expect(run.err()).toBe(
+      "gemloop eval from-runs: skipped lost.jsonl: a subagent's run (of gone-run) whose top run is not in runs; it becomes part of its top run's case when both are there.\n",
+    );
     const cases = await loadEvalCases(join(dir, 'cases.jsonl'));
-    expect(cases.map((evalCase) => evalCase.id)).not.toContain('top-run');
+    const topId = /"runId":"([^"]+)"/.exec(top?.text ?? '')?.[1];
+    const tree = cases.find((evalCase) => evalCase.id === topId);
+    expect(tree?.fixtures?.subagents?.map((sub) => sub.path).sort()).toEqual([
+      ['forecast#1'],
+      ['forecast#2'],
+    ]);
+    expect(cases.map((evalCase) => evalCase.id)).not.toContain('lost-run');
+  });
+
+  it('writes nothing when no run makes a case, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-runs-'));
+    await mkdir(join(dir, 'runs'));
+    const failed = (await runsFolderText()).replace(
+      '"type":"run-end","outcome":"success"',
+      '"type":"run-end","outcome":"error"',
+    );
+    writeFileSync(join(dir, 'runs', 'failed.jsonl'), failed);
+    const run = io();
+    expect(await casesFromRuns('runs', 'cases.jsonl', run, dir)).toBe(0);
+    expect(run.out()).toBe(
+      '0 case(s) written to cases.jsonl; 1 run(s) skipped (1 failed, unfinished or without an answer; 0 as said above).\n',
+    );
+    expect(existsSync(join(dir, 'cases.jsonl'))).toBe(false);
   });
 
   it('writes only cases the dataset loader reads back: a run once, lines within its limit', async () => {
@@ -144,6 +174,24 @@ describe('gemloop eval from-runs', () => {
     );
     await expect(casesFromRuns('runs/good.jsonl', 'cases.jsonl', io(), dir)).rejects.toThrow(
       'is a file, not a folder: give --dir the folder of the run files.',
+    );
+  });
+
+  it("skips a fleet's run that started subagents, whose child workflows it does not read, saying why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gemloop-from-db-'));
+    const lines = (await runsFolderText())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    async function* read() {
+      yield { runId: 'team-1', lines, hasSubagents: true };
+      yield { runId: 'solo-1', lines, hasSubagents: false };
+    }
+    const run = io();
+    const query = { databaseUrl: 'postgres://u:pw@localhost/db' };
+    expect(await casesFromDatabase(query, join(dir, 'x.jsonl'), run, dir, read)).toBe(1);
+    expect(run.err()).toBe(
+      "gemloop eval from-runs: skipped run team-1: it started subagents (child workflows), whose model turns are not read from the fleet yet; evaluate it with --live, or record the agent's runs to a folder (createRunRecorder) and use --dir, which replays a run with subagents whole.\n",
     );
   });
 

@@ -13,7 +13,10 @@ export const MAX_RUN_FILES_READ = 5000;
 
 /**
  * `gemloop eval from-runs`: every successful recorded run in `dir` becomes a case (its model
- * turns and tool results as fixtures) written as JSONL to `out`. Returns how many were written.
+ * turns and tool results as fixtures) written as JSONL to `out`. A run of an agent tree (a run
+ * with subagents) is one case with its subagents' runs (the files whose run-start names it as
+ * their parent, at any depth), replayed whole. Returns how many were written; with none, nothing
+ * is written (the caller fails the command).
  */
 export async function casesFromRuns(
   dir: string,
@@ -28,65 +31,116 @@ export async function casesFromRuns(
     .filter((name) => name.endsWith('.jsonl'))
     .sort(newestRunFilesFirst)
     .slice(0, MAX_RUN_FILES_READ);
+  const skip = (label: string, why: string): void => {
+    skipped++;
+    io.stderr(`gemloop eval from-runs: skipped ${label}: ${why}\n`);
+  };
   const dataset = createDatasetLines(evals, (why) =>
     io.stderr(`gemloop eval from-runs: skipped ${why}\n`),
   );
   const lines = dataset.lines;
   let skipped = 0;
-  // Cases are added once every file was read: whether a run had subagents is known only from
-  // its children's files (their run-start names it as their parent).
-  const found: { evalCase: EvalCase; label: string; parentRunId: string | undefined }[] = [];
-  const parents = new Set<string>();
+  let unfinished = 0;
+  let subagentRuns = 0;
+  // Every file is read before any case is made: a run's subagents are known only from their own
+  // files (their run-start names it as their parent), which may come before or after it.
+  const files: RunFile[] = [];
   for (const name of names.reverse()) {
+    const label = escapeControls(name);
     try {
       const text = await readRunFile(join(folder, name), evals.MAX_RUN_FILE_CHARS);
-      const evalCase =
-        text === undefined ? undefined : evals.caseFromRunFile(text, join(folder, name));
-      if (evalCase === undefined) {
-        skipped++;
+      if (text === undefined) {
+        skip(label, `larger than ${evals.MAX_RUN_FILE_CHARS} characters; not turned into a case.`);
         continue;
       }
-      const parentRunId = parentRunIdOf(text as string);
-      if (parentRunId !== undefined) parents.add(parentRunId);
-      found.push({ evalCase, label: escapeControls(name), parentRunId });
+      files.push({ label, path: join(folder, name), text, ...runIdsOf(text) });
     } catch (error) {
-      skipped++;
       // The message can quote the file (a run-start's `format`): its bytes must not reach the
       // terminal as escape sequences.
-      io.stderr(
-        `gemloop eval from-runs: skipped ${escapeControls(name)}: ${escapeControls((error as Error).message)}\n`,
-      );
+      skip(label, escapeControls((error as Error).message));
     }
   }
-  for (const { evalCase, label, parentRunId } of found) {
-    // A run of an agent tree does not replay: its subagents' model calls would take the top
-    // run's recorded answers (each run's file holds only its own), so both would drift.
-    if (parentRunId !== undefined || parents.has(evalCase.id)) {
-      skipped++;
-      io.stderr(
-        `gemloop eval from-runs: skipped ${label}: ${parentRunId === undefined ? 'its run started subagents' : `a subagent's run (of ${escapeControls(parentRunId)})`}, and a run of an agent tree cannot be replayed yet; make cases of the agents one at a time, or evaluate the tree with --live.\n`,
-      );
-      continue;
-    }
-    if (!dataset.add(evalCase, label)) skipped++;
+  const children = new Map<string, RunFile[]>();
+  for (const file of files) {
+    if (file.parentRunId === undefined) continue;
+    const siblings = children.get(file.parentRunId);
+    if (siblings === undefined) children.set(file.parentRunId, [file]);
+    else siblings.push(file);
   }
-  await writeFile(resolve(cwd, out), lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+  const inTree = new Set<RunFile>();
+  for (const file of files) {
+    if (file.parentRunId !== undefined) continue;
+    const subagents = descendantsOf(file, children);
+    for (const child of subagents) inTree.add(child);
+    try {
+      const evalCase = evals.caseFromRunFile(file.text, file.path, {
+        subagentRuns: subagents.map((child) => ({ text: child.text, runFile: child.path })),
+      });
+      if (evalCase === undefined) unfinished++;
+      else if (dataset.add(evalCase, file.label)) subagentRuns += subagents.length;
+      else skipped++;
+    } catch (error) {
+      skip(file.label, escapeControls((error as Error).message));
+    }
+  }
+  for (const file of files) {
+    if (file.parentRunId === undefined || inTree.has(file)) continue;
+    // Its top run is not in the folder (pruned, or recorded elsewhere): alone it is not a run of
+    // the suite's agent, and the case of its tree cannot be made without it.
+    skip(
+      file.label,
+      `a subagent's run (of ${escapeControls(file.parentRunId)}) whose top run is not in ${escapeControls(dir)}; it becomes part of its top run's case when both are there.`,
+    );
+  }
+  if (lines.length > 0) await writeFile(resolve(cwd, out), `${lines.join('\n')}\n`);
+  const trees = subagentRuns === 0 ? '' : ` (with ${subagentRuns} subagent run(s) in them)`;
   io.stdout(
-    `${lines.length} case(s) written to ${out}; ${skipped} run(s) skipped (failed, empty or unreadable).\n`,
+    `${lines.length} case(s) written to ${out}${trees}; ${skipped + unfinished} run(s) skipped (${unfinished} failed, unfinished or without an answer; ${skipped} as said above).\n`,
   );
   return lines.length;
 }
 
-/** The `parentRunId` of a recorded run (a subagent's run names its parent in its run-start). */
-function parentRunIdOf(text: string): string | undefined {
-  const end = text.indexOf('\n');
-  try {
-    const start: unknown = JSON.parse(end === -1 ? text : text.slice(0, end));
-    const parent = (start as { parentRunId?: unknown } | null)?.parentRunId;
-    return typeof parent === 'string' && parent !== '' ? parent : undefined;
-  } catch {
-    return undefined;
+/** A run file read for `from-runs`. */
+type RunFile = {
+  label: string;
+  path: string;
+  text: string;
+  runId: string | undefined;
+  parentRunId: string | undefined;
+};
+
+/**
+ * The subagent runs below `top`, parents before children, each file once (run files are hostile
+ * input: a loop of parent ids ends here).
+ */
+function descendantsOf(top: RunFile, children: ReadonlyMap<string, RunFile[]>): RunFile[] {
+  const found = new Set<RunFile>();
+  const seen = new Set<string>();
+  const queue = top.runId === undefined ? [] : [top.runId];
+  for (let runId = queue.shift(); runId !== undefined; runId = queue.shift()) {
+    if (seen.has(runId)) continue;
+    seen.add(runId);
+    for (const child of children.get(runId) ?? []) {
+      if (found.has(child)) continue;
+      found.add(child);
+      if (child.runId !== undefined) queue.push(child.runId);
+    }
   }
+  return [...found];
+}
+
+/** The `runId` and `parentRunId` of a recorded run (its first line, the run-start). */
+function runIdsOf(text: string): { runId: string | undefined; parentRunId: string | undefined } {
+  const end = text.indexOf('\n');
+  let start: { runId?: unknown; parentRunId?: unknown } | null;
+  try {
+    start = JSON.parse(end === -1 ? text : text.slice(0, end)) as typeof start;
+  } catch {
+    start = null;
+  }
+  const id = (value: unknown): string | undefined =>
+    typeof value === 'string' && value !== '' ? value : undefined;
+  return { runId: id(start?.runId), parentRunId: id(start?.parentRunId) };
 }
 
 /**
@@ -212,6 +266,15 @@ export async function casesFromDatabase(
   let skipped = 0;
   try {
     for await (const run of read(query)) {
+      if (run.hasSubagents === true) {
+        // Its subagents' model calls are in their child workflows, which are not read: the
+        // case would serve them the top run's answers and drift.
+        skipped++;
+        io.stderr(
+          `gemloop eval from-runs: skipped run ${escapeControls(run.runId)}: it started subagents (child workflows), whose model turns are not read from the fleet yet; evaluate it with --live, or record the agent's runs to a folder (createRunRecorder) and use --dir, which replays a run with subagents whole.\n`,
+        );
+        continue;
+      }
       const text = run.lines.map((line) => JSON.stringify(line)).join('\n');
       try {
         const evalCase = evals.caseFromRunFile(text, `postgres:${run.runId}`);
@@ -229,7 +292,7 @@ export async function casesFromDatabase(
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(scrubDatabaseUrl(message, query.databaseUrl));
   }
-  await writeFile(resolve(cwd, out), lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+  if (lines.length > 0) await writeFile(resolve(cwd, out), `${lines.join('\n')}\n`);
   io.stdout(
     `${lines.length} case(s) written to ${out} from ${redactedUrl(query.databaseUrl)}; ${skipped} run(s) skipped (no answer to expect, or unreadable).\n`,
   );

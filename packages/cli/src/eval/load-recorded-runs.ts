@@ -7,7 +7,12 @@ export const INSTALL_DBOS =
   'gemloop eval from-runs --database-url reads a durable fleet through @gemloop/dbos, which is not installed here: install it in the project (npm install @gemloop/dbos), or run from the project that has it.';
 
 /** One run as `readRecordedRuns` of `@gemloop/dbos/recorded-runs` yields it (the fields read here). */
-export type LoadedRecordedRun = { runId: string; lines: unknown[] };
+export type LoadedRecordedRun = {
+  runId: string;
+  lines: unknown[];
+  /** Whether the run started subagents as child workflows (their model calls are not in `lines`). */
+  hasSubagents?: boolean | undefined;
+};
 
 /** The options `readRecordedRuns` takes (the ones the command passes). */
 export type RecordedRunsQuery = {

@@ -39,6 +39,11 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
     typeof suite.cases === 'string'
       ? await evals.loadEvalCases(resolve(dirname(path), suite.cases))
       : suite.cases.map((item) => evals.toEvalCase(item, path));
+  if (cases.length === 0) {
+    throw new Error(
+      `the suite ${escapeControls(flags.file)} has no case${typeof suite.cases === 'string' ? ` (its dataset ${escapeControls(suite.cases)} is empty)` : ''}: a suite of no case passes nothing. Add cases, or make them from recorded runs with gemloop eval from-runs.`,
+    );
+  }
   let live: { apiKey?: string; baseUrl?: string; fetch?: typeof globalThis.fetch } | undefined;
   if (flags.batch && suite.batch === undefined) {
     throw new CliFlagError({

@@ -104,7 +104,7 @@ describe('gemloop view, a steered run', () => {
     await page.locator('#runs tr.run-row', { hasText: 'Stop here' }).locator('a').first().click();
     await page.waitForSelector('.entry.steer.dropped');
     expect(await page.locator('.entry.steer.dropped').textContent()).toBe(
-      'Steer dropped (the run ended first): Never read.',
+      'Steer dropped (the run was aborted): Never read.',
     );
     expect(await page.locator('#steps .entry.steer:not(.dropped)').count()).toBe(0);
   });

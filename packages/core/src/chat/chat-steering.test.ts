@@ -107,6 +107,35 @@ describe('steering a chat session', () => {
     ]);
   });
 
+  it("says in send()'s result what became of each steer: applied, or dropped when the send ended first", async () => {
+    let chat: ChatSession | undefined;
+    const gemini = serve(
+      [turn.call('lookup', { q: 'a' }), turn.call('lookup', { q: 'b' }), turn.text('unused')],
+      (n) => {
+        if (n === 1) chat?.steer('Use metric units.');
+        if (n === 2) chat?.steer('And c.');
+      },
+    );
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup()],
+      maxSteps: 2,
+    });
+    chat = createChatSession({ agent });
+    const result = await chat.send('Find a');
+    expect(result.finishReason).toBe('max-steps');
+    expect(
+      result.steering?.map(
+        (steer) =>
+          `${steer.status} ${steer.stepNumber} ${steer.reason} ${steer.content.parts?.[0]?.text}`,
+      ),
+    ).toEqual(['applied 2 undefined Use metric units.', 'dropped 2 run-ended And c.']);
+    // The dropped steer is not in the saved turn; the applied one is.
+    expect(texts(await chat.history())).toContain('user:Use metric units.');
+    expect(texts(await chat.history())).not.toContain('user:And c.');
+  });
+
   it('steers a sendStream through its handle during tool calls, shown as steer events', async () => {
     let stream: ReturnType<ChatSession['sendStream']> | undefined;
     const gemini = serve([turn.call('lookup', { q: 'a' }), turn.text('Done.')]);

@@ -9,6 +9,23 @@ import type { ArtifactStore, ArtifactWrites } from './artifact-store.ts';
  */
 export const CLEARED_RESULT_KEY = 'gemloopCleared';
 
+/**
+ * The content each cleared copy was made from, through every clearing before it: what the model
+ * saw. Weak, so it lives as long as the copy (a run's compacted prefix, a chat session's view),
+ * and per process: a durable run replayed elsewhere clears again on the way, and fills it again.
+ */
+const clearedFrom = new WeakMap<Content, Content>();
+
+/**
+ * `content` as it was before any compaction cleared its tool results (itself when none did). The
+ * summarizer reads these: a fact the model got from a result is in the summary even when the
+ * result was cleared (by this compaction or an earlier one) before the summary was written.
+ * @internal
+ */
+export function contentBeforeClearing(content: Content): Content {
+  return clearedFrom.get(content) ?? content;
+}
+
 /** How {@link clearToolResults} clears. @internal */
 export type ClearToolResultsSettings = {
   /** Contents from this index on are left as they are (the recent turns and the active step). */
@@ -44,29 +61,57 @@ export function clearToolResults(
   for (let index = 0; index < end; index++) {
     const content = contents[index];
     if (content?.role !== 'user' || !Array.isArray(content.parts)) continue;
-    let parts: Part[] | undefined;
+    const partIndexes: number[] = [];
     for (let partIndex = 0; partIndex < content.parts.length; partIndex++) {
       const response = content.parts[partIndex]?.functionResponse;
-      if (response === undefined || !worthClearing(response, settings.minTokens)) continue;
-      parts ??= [...content.parts];
-      parts[partIndex] = {
-        ...content.parts[partIndex],
-        functionResponse: clearedResponse(response, settings),
-      };
-      cleared++;
+      if (response !== undefined && worthClearing(response, settings.minTokens)) {
+        partIndexes.push(partIndex);
+      }
     }
-    if (parts !== undefined) {
+    if (partIndexes.length > 0) {
       out ??= [...contents];
-      out[index] = { ...content, parts };
+      out[index] = clearResponseParts(content, partIndexes, settings);
+      cleared += partIndexes.length;
     }
   }
   return { contents: out ?? contents, cleared };
 }
 
+/**
+ * A copy of `content` whose function responses at `partIndexes` hold the placeholder instead of
+ * their result (kept in the artifact store when there is one). The copy remembers what it was
+ * made from ({@link contentBeforeClearing}).
+ * @internal
+ */
+export function clearResponseParts(
+  content: Content,
+  partIndexes: readonly number[],
+  settings: Pick<ClearToolResultsSettings, 'artifacts' | 'writes' | 'newId'>,
+): Content {
+  const parts: Part[] = [...(content.parts ?? [])];
+  for (const partIndex of partIndexes) {
+    const part = parts[partIndex];
+    if (part?.functionResponse === undefined) continue;
+    parts[partIndex] = {
+      ...part,
+      functionResponse: clearedResponse(part.functionResponse, settings),
+    };
+  }
+  const copy: Content = { ...content, parts };
+  clearedFrom.set(copy, contentBeforeClearing(content));
+  return copy;
+}
+
+/** Whether a function response is a placeholder already (nothing left to clear). @internal */
+export function isClearedResponse(response: FunctionResponse): boolean {
+  const value = response.response;
+  return typeof value === 'object' && value !== null && CLEARED_RESULT_KEY in value;
+}
+
 function worthClearing(response: FunctionResponse, minTokens: number): boolean {
   const value = response.response;
   if (typeof value !== 'object' || value === null) return false;
-  if (CLEARED_RESULT_KEY in value) return false;
+  if (isClearedResponse(response)) return false;
   const { text, media } = estimateTokens(value);
   const parts = response.parts === undefined ? 0 : estimateTokens(response.parts).media;
   return text + media + parts >= minTokens;
@@ -74,7 +119,7 @@ function worthClearing(response: FunctionResponse, minTokens: number): boolean {
 
 function clearedResponse(
   response: FunctionResponse,
-  settings: ClearToolResultsSettings,
+  settings: Pick<ClearToolResultsSettings, 'artifacts' | 'writes' | 'newId'>,
 ): FunctionResponse {
   const { text, media } = estimateTokens(response.response);
   const mediaParts = response.parts?.length ?? 0;

@@ -10,6 +10,8 @@ export type { Compaction } from '../agent/compaction/compaction-value.ts';
 // toolOutput() makes the value of the agent's `toolOutput` option, the same way.
 export { toolOutput } from '../agent/compaction/tool-output.ts';
 export type { ToolOutput } from '../agent/compaction/tool-output-value.ts';
+// Thrown before a request that would pass the model's window even after every cut.
+export { ContextWindowError } from '../agent/errors/context-window-error.ts';
 
 export type { ArtifactStore } from './artifact-store.ts';
 export { createMemoryArtifactStore, DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-store.ts';

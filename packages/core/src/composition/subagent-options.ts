@@ -45,11 +45,21 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
    * anything else as `{ output }`).
    * @defaultValue the child's structured output when it has an `output` schema, else
    * `{ answer: result.text }`. Never the child's contents: its thought signatures and tool turns
-   * stay in its own history.
+   * stay in its own history. A child that ended without a final answer (`result.finishReason`
+   * other than `'stop'`: its `maxSteps`, a `stopWhen` condition, `max-tokens`, `content-filter`,
+   * `interrupted`, `other`) is answered with `finished: false`, `reason` (the finish reason) and
+   * `message` (why) added to this value, and by default its partial text as `answer` (and a
+   * structured `output` if it has one), so the parent model sees the child did not finish rather
+   * than an empty answer. That is not a failure: `onError` does not apply.
    */
   output?: ((result: AgentResult<Output>) => unknown) | undefined;
   /**
    * The slice of the parent's history the child starts from (it is checked as any history is).
+   * It gets the parent's contents up to the model turn that made the call, that turn without its
+   * function calls (they are not answered while the children run): every kept call has its
+   * response and thought signature, so `history: (contents) => contents` is a valid history.
+   * A turn left with thought summaries only is dropped. Return a slice that keeps each model
+   * turn of function calls with the user turn of its responses.
    * @defaultValue none: the child sees only its input.
    */
   history?: ((parentContents: readonly Content[]) => Content[]) | undefined;

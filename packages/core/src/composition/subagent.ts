@@ -20,6 +20,8 @@ import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { onAbort } from '../shared/on-abort.ts';
 import { type DefinedTool, defineTool } from '../tools/define/define-tool.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
+import { childResponse } from './child-response.ts';
+import { historyBeforeCalls } from './history-before-calls.ts';
 import {
   DEFAULT_SUBAGENT_TIMEOUT_MS,
   type SubagentOptions,
@@ -41,10 +43,13 @@ const TASK_PARAMETERS = {
 
 /**
  * Makes `agent` a tool of another agent: when the parent model calls it, `agent` runs as a child
- * of the parent's run and its answer (or structured output) is the call's result.
+ * of the parent's run and its answer (or structured output) is the call's result; a child that
+ * ended without a final answer (its `maxSteps`, a stop condition, `MAX_TOKENS`, a block, ...) is
+ * answered with `finished: false`, the `reason` and a `message`, beside its partial text.
  *
  * The child has its own history (its thought signatures and tool turns never reach the parent's
- * contents) and, with `history`, starts from a slice of the parent's. Inside a run it is part of
+ * contents) and, with `history`, starts from a slice of the parent's (handed over without the
+ * calls still waiting on the children). Inside a run it is part of
  * the run's tree: its events come through the parent's `agent.stream()` with `path:
  * ['<name>#<n>']` (text deltas included, its model calls streamed when the parent's are), its
  * usage rolls up into the call (`toolCall.usage`), the run's `usage` and `usageByAgent`, the
@@ -116,7 +121,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
     // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
     const spend = parent.spend;
     if (link !== undefined && spend !== undefined) link.callSpend.set(callIndex, spend);
-    const slice = history?.(context.contents);
+    // The parent's contents end with the model turn whose calls started this child, unanswered
+    // until the children return: handed over without them, so `history: (c) => c` is a history
+    // the child can run on (history-before-calls.ts).
+    const slice = history?.(historyBeforeCalls(context.contents));
     const start = (signal: AbortSignal): Promise<AgentResult<Output>> =>
       startChildRun(
         agent,
@@ -209,7 +217,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         ? spend.cost.priced
         : undefined;
     return new DelegatedResult(
-      toResponse(output, result),
+      childResponse(output, result),
       undefined,
       result.usage,
       result.cost,
@@ -259,22 +267,6 @@ function withTimeLimit<T>(
       },
     );
   });
-}
-
-/** What the parent model sees of a child's result, as a `functionResponse.response` object. */
-function toResponse<Output>(
-  output: ((result: AgentResult<Output>) => unknown) | undefined,
-  result: AgentResult<Output>,
-): Record<string, unknown> {
-  const value =
-    output !== undefined
-      ? output(result)
-      : result.output !== undefined
-        ? result.output
-        : { answer: result.text };
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : { output: value };
 }
 
 /** The parent of a child run with no run above it (the tool called by hand). */

@@ -97,3 +97,5 @@ export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
+// @gemloop/dbos: the owner a durable run is started with is checked as core's web doors check it.
+export { checkOwnerOption } from '../web/run-owner.ts';

@@ -371,7 +371,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             at: step.startedAt + step.modelMs + step.toolsMs,
           });
         },
-        steer({ status, mode, stepNumber, content }, at) {
+        steer({ status, mode, stepNumber, content, reason }, at) {
           const parts = content.parts ?? [];
           const text = parts
             .map((part) => (typeof part.text === 'string' ? part.text : ''))
@@ -386,6 +386,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
                 ? `${text.slice(0, MAX_RECORDED_STEER_CHARS)}…`
                 : text,
             parts: parts.length,
+            ...(reason === undefined ? {} : { reason }),
             at,
           });
         },

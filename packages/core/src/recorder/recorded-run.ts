@@ -1,6 +1,7 @@
 import type { CompactionReport } from '../compaction/compact-history.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentUsage, AgentUsageByAgent } from '../run/agent-result.ts';
+import type { SteeringDropReason } from '../run/steering-report.ts';
 
 /** The format version of a recorded run's lines; the viewer refuses files it does not know. */
 export const RECORDED_RUN_FORMAT = 1;
@@ -195,6 +196,8 @@ export type RecordedRunLine =
       text: string;
       /** How many parts it had (an image or a file counts, its bytes are not recorded). */
       parts: number;
+      /** `dropped`: why the run did not send it. */
+      reason?: SteeringDropReason | undefined;
       at: number;
     }
   | ({

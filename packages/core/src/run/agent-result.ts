@@ -13,6 +13,7 @@ import type {
 } from '../wire/response.ts';
 import type { ServiceTier } from '../wire/service-tier.ts';
 import type { AgentCacheReport } from './agent-cache-report.ts';
+import type { SteeringReport } from './steering-report.ts';
 
 /**
  * Token usage summed over model calls. Same names as the wire's `usageMetadata`; a count the API
@@ -245,6 +246,13 @@ export type AgentRunState = {
    * of each compaction.
    */
   compaction?: AgentCompactionState | undefined;
+  /**
+   * Set when the run had a steering controller (`options.steering`, a stream's own, a chat
+   * send's): what happened to every message it brought, in order, each `applied` (with the step
+   * whose request carries it) or `dropped` (with its `reason`: a message the run ended without,
+   * at `maxSteps` for one, is here, not lost). Empty when nobody steered.
+   */
+  steering?: SteeringReport[] | undefined;
 };
 
 /** The usage of one agent of a run's tree (see `AgentResult.usageByAgent`). */

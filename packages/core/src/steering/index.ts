@@ -2,7 +2,12 @@
 // for after the answer), for unary runs, streams and chat sessions.
 
 export { SteeringError, type SteeringErrorReason } from '../errors/steering-error.ts';
-export type { SteeringMode, SteeringReport, SteeringStatus } from '../run/steering-report.ts';
+export type {
+  SteeringDropReason,
+  SteeringMode,
+  SteeringReport,
+  SteeringStatus,
+} from '../run/steering-report.ts';
 export { createSteering, type Steering } from './create-steering.ts';
 export {
   DEFAULT_MAX_PENDING_STEERS,

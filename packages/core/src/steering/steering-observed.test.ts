@@ -14,6 +14,7 @@ import { createGemini } from '../http/create-gemini.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import { MAX_RECORDED_STEER_CHARS, type RecordedRunLine } from '../recorder/recorded-run.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import { toBrowserEvent } from '../web/to-browser-events.ts';
 import { createSteering } from './create-steering.ts';
 
 // A steer seen by the observers: an event on the run span (OpenTelemetry) and `steer` lines in
@@ -129,5 +130,59 @@ describe('a steer as the observers see it', () => {
     expect(order.lastIndexOf('model-call-start')).toBeGreaterThan(
       order.lastIndexOf('steer-applied'),
     );
+  });
+});
+
+describe('a dropped steer as the observers see it', () => {
+  it('names why it was dropped: a span event attribute, the recorded line, the browser event', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-steer-'));
+    dirs.push(dir);
+    const recorder = createRunRecorder({ dir });
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const { gemini, tools } = serve(() => {});
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools,
+      recorder,
+      telemetry: { tracerProvider, conventions: 'latest' },
+      maxSteps: 1,
+    });
+    const stream = agent.stream('Find a');
+    const browser: unknown[] = [];
+    for await (const event of stream) {
+      // Sent while the only model step allowed is under way: the run ends without it.
+      if (event.type === 'step-start') stream.steer('Too late.');
+      if (event.type === 'steer')
+        browser.push(
+          toBrowserEvent(event, {
+            thoughts: false,
+            maxResultPreviewChars: 100,
+            redaction: undefined,
+          }),
+        );
+    }
+    await stream.result;
+    await recorder.flush();
+    const runSpan = exporter
+      .getFinishedSpans()
+      .find((span) => span.name.startsWith('invoke_agent'));
+    const dropped = (runSpan?.events ?? []).find(
+      (event) => event.attributes?.['gemloop.steer.status'] === 'dropped',
+    );
+    expect(dropped?.attributes?.['gemloop.steer.reason']).toBe('run-ended');
+    const [name] = (await readdir(dir)).filter((file) => file.endsWith('.jsonl'));
+    const lines = (await readFile(join(dir, name as string), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RecordedRunLine);
+    expect(
+      lines.flatMap((line) => (line.type === 'steer' ? [`${line.status} ${line.reason}`] : [])),
+    ).toEqual(['received undefined', 'dropped run-ended']);
+    expect(browser.at(-1)).toMatchObject({ type: 'steer', status: 'dropped', reason: 'run-ended' });
+    expect(browser[0]).not.toHaveProperty('reason');
   });
 });

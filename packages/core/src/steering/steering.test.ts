@@ -71,6 +71,26 @@ const steerEvents = (events: AgentEvent<unknown>[]): string[] =>
       : [],
   );
 
+/**
+ * A run allowed one model step, whose answer is a call: it ends at `maxSteps` (checked here)
+ * with a step of its own left for nothing. `during` runs while that step's request is in flight.
+ */
+async function runOneStep(steering: Steering, during?: () => void) {
+  const { fake, gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('never')], (n) => {
+    if (n === 1) during?.();
+  });
+  const agent = createAgent({
+    gemini,
+    model: 'gemini-3-flash-preview',
+    tools: [lookup()],
+    maxSteps: 1,
+  });
+  const result = await agent.run('Find a', { steering });
+  expect(result.finishReason).toBe('max-steps');
+  expect(fake.modelRequests).toHaveLength(1);
+  return result;
+}
+
 describe('steering a run', () => {
   it('adds a steer sent during a model call after the function responses, as its own user content', async () => {
     const steering = createSteering();
@@ -218,6 +238,10 @@ describe('steering a run', () => {
     expect(texts((error as AgentAbortedError).run?.contents ?? [])).not.toContain(
       'user:Stop after this.',
     );
+    // The error's run says so too, with why: what a unary run() has instead of events.
+    expect(
+      (error as AgentAbortedError).run?.steering?.map((steer) => `${steer.status} ${steer.reason}`),
+    ).toEqual(['dropped aborted']);
     expect(steering.pending).toBe(0);
   });
 
@@ -337,6 +361,78 @@ describe('steering a run', () => {
       'received steer 1 Not Paris.',
       'dropped steer 1 Not Paris.',
     ]);
+  });
+
+  it('says in the result of run() what became of a steer the run ended without (maxSteps)', async () => {
+    const steering = createSteering();
+    const result = await runOneStep(steering, () => steering.steer('Also b.'));
+    expect(
+      result.steering?.map(({ status, mode, stepNumber, reason, content }) => ({
+        status,
+        mode,
+        stepNumber,
+        reason,
+        text: content.parts?.[0]?.text,
+      })),
+    ).toEqual([
+      { status: 'dropped', mode: 'steer', stepNumber: 1, reason: 'run-ended', text: 'Also b.' },
+    ]);
+    // A reusable controller: a message given after the run waits for the next one.
+    steering.steer('Next run.');
+    expect(steering.pending).toBe(1);
+  });
+
+  it("says in the stream's result what became of each message: applied with its step, or dropped", async () => {
+    const { gemini } = serve([turn.call('lookup', { q: 'a' }), turn.text('Done.')]);
+    let stream: ReturnType<ReturnType<typeof createAgent>['stream']> | undefined;
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup(() => stream?.steer('Use metric.'))],
+      maxSteps: 2,
+    });
+    stream = agent.stream('Find a');
+    const events: AgentEvent<unknown>[] = [];
+    for await (const event of stream) {
+      events.push(event);
+      // The second (last) model call is under way: this steer has no step left.
+      if (event.type === 'step-start' && event.stepNumber === 2) stream.steer('Too late.');
+    }
+    const result = await stream.result;
+    expect(
+      result.steering?.map((steer) => `${steer.status} ${steer.stepNumber} ${steer.reason}`),
+    ).toEqual(['applied 2 undefined', 'dropped 2 run-ended']);
+    // The events say the same, and the drop comes before the run's end.
+    expect(steerEvents(events)).toEqual([
+      'received steer 1 Use metric.',
+      'applied steer 2 Use metric.',
+      'received steer 2 Too late.',
+      'dropped steer 2 Too late.',
+    ]);
+    const types = events.map((event) => event.type);
+    expect(types.lastIndexOf('steer')).toBeLessThan(types.indexOf('run-end'));
+  });
+
+  it('reads what receive() brought during the last step when the run ends, and reports it dropped', async () => {
+    // A durable run's runs.steer() during its last allowed step: the message is read and
+    // reported, not left unread where nobody hears of it.
+    let boundaries = 0;
+    const steering = createSteering({
+      receive: () => (boundaries++ === 1 ? [{ message: 'Arrived during the last step.' }] : []),
+    });
+    const result = await runOneStep(steering);
+    expect(boundaries).toBe(2);
+    expect(
+      result.steering?.map(
+        (steer) => `${steer.status} ${steer.reason} ${steer.content.parts?.[0]?.text}`,
+      ),
+    ).toEqual(['dropped run-ended Arrived during the last step.']);
+  });
+
+  it('leaves steering off the result of a run nobody could steer', async () => {
+    const { gemini } = serve([turn.text('Hi.')]);
+    const result = await createAgent({ gemini, model: 'gemini-3-flash-preview' }).run('Hello');
+    expect(result.steering).toBeUndefined();
   });
 
   it('refuses a message past maxPending with a typed error, and an empty one', () => {

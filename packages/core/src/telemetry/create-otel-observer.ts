@@ -327,12 +327,13 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
         // There is no step span (a step is a model call and its tool calls): a steer is an event
         // on the run span, naming the step whose request carries it. Its text is content, kept
         // only where message content is captured.
-        steer({ status, mode, stepNumber, content: steered }) {
+        steer({ status, mode, stepNumber, content: steered, reason }) {
           const attributes: Attributes = {
             'gemloop.steer.status': status,
             'gemloop.steer.mode': mode,
             'gemloop.steer.step': stepNumber,
           };
+          if (reason !== undefined) attributes['gemloop.steer.reason'] = reason;
           if (content) attributes['gemloop.steer.content'] = safeJson(steered.parts ?? []);
           runSpan.addEvent('gemloop.steer', attributes);
         },

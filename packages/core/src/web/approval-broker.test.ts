@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import { emailAgent } from './__fixtures__/email-agent.ts';
 import { parseSse, type SseEvent } from './__fixtures__/read-sse.ts';
 import { approvalBrokerInternals, createApprovalBroker } from './approval-broker.ts';
 import { toEventStreamResponse } from './to-event-stream-response.ts';
@@ -42,28 +43,13 @@ function eventReader(body: ReadableStream<Uint8Array>) {
 
 function setup(broker: ReturnType<typeof createApprovalBroker>) {
   const sent: string[] = [];
-  const sendEmail = defineTool({
-    name: 'send_email',
-    description: 'Sends an email.',
-    parameters: z.object({ to: z.string() }),
-    execute: ({ to }) => {
-      sent.push(to);
-      return { sent: true };
-    },
-  });
-  const agentFor = () => {
-    // Every fake starts from the same seed: both runs' calls get the same toolCallId.
-    const fake = createFakeGemini({
+  // Every fake starts from the same seed: both runs' calls get the same toolCallId.
+  const agentFor = () =>
+    emailAgent({
+      broker,
+      sent,
       script: [turn.call('send_email', { to: 'team@example.com' }), turn.text('Sent.')],
     });
-    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
-    return createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools: [sendEmail],
-      beforeToolCall: broker.beforeToolCall,
-    });
-  };
   return { sent, agentFor };
 }
 
@@ -200,6 +186,8 @@ describe('createApprovalBroker', () => {
     const broker = createApprovalBroker();
     let approvalId = '';
     approvalBrokerInternals(broker)?.listen({
+      runId: 'run-1',
+      owner: undefined,
       owns: () => true,
       pending: (approval) => {
         approvalId = approval.approvalId;
@@ -227,5 +215,96 @@ describe('createApprovalBroker', () => {
     // The 1000-character cut fell inside the emoji: its high half was sent alone.
     expect(await denyWith(`${'a'.repeat(999)}😀`)).toBe('a'.repeat(999));
     expect(await denyWith('no \ud800 way \udc00 😀')).toBe('no \ufffd way \ufffd 😀');
+  });
+});
+
+describe('createApprovalBroker bounds per run and per owner', () => {
+  /** A run that makes `count` calls in one turn, served with `owner`; reads until it waits. */
+  function serveRun(
+    broker: ReturnType<typeof createApprovalBroker>,
+    owner: string,
+    count: number,
+    sent: string[],
+  ) {
+    const calls = Array.from({ length: count }, (_, index) => ({
+      name: 'send_email',
+      args: { to: `${owner}-${index}@example.com` },
+    }));
+    const agent = emailAgent({ broker, sent, script: [turn.calls(calls), turn.text('Done.')] });
+    const controller = new AbortController();
+    const body = toEventStreamResponse(agent.stream('Email them', { signal: controller.signal }), {
+      approvals: broker,
+      owner,
+    }).body as ReadableStream<Uint8Array>;
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    /** The events so far once `check` holds for them (or the body ended). */
+    const until = async (check: (events: SseEvent[]) => boolean): Promise<SseEvent[]> => {
+      for (;;) {
+        const events = parseSse(text).events;
+        if (check(events)) return events;
+        const { value, done } = await reader.read();
+        if (done) return events;
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    /** The run's calls shown as waiting or already answered, once `count` of them are. */
+    const settled = async (count: number) =>
+      (await until((events) => shownCalls(events).length >= count)).filter(isShownCall);
+    return { abort: () => controller.abort(), until, settled };
+  }
+
+  const isShownCall = (event: SseEvent) =>
+    event.event === 'approval-pending' || event.event === 'tool-result';
+  const shownCalls = (events: SseEvent[]) => events.filter(isShownCall);
+  const ended = (events: SseEvent[]) => events.some((event) => event.event === 'finish');
+  const pendingOf = async (run: ReturnType<typeof serveRun>) =>
+    (await run.until((events) => events.some((event) => event.event === 'approval-pending'))).find(
+      (event) => event.event === 'approval-pending',
+    );
+
+  /** Alice's one call waits for her despite Mallory's, and runs once she approves it. */
+  async function aliceStillApproves(
+    broker: ReturnType<typeof createApprovalBroker>,
+    sent: string[],
+  ) {
+    const polite = serveRun(broker, 'alice', 1, sent);
+    const pending = await pendingOf(polite);
+    const answer = { approvalId: pending?.data.approvalId, decision: 'approve' as const };
+    expect(broker.answer(answer, { owner: 'alice' })).toBe(true);
+    await polite.until(ended);
+    expect(sent).toEqual(['alice-0@example.com']);
+  }
+
+  it('denies at once a run past maxPendingPerRun; another run of another owner still waits', async () => {
+    const broker = createApprovalBroker({ maxPending: 3, maxPendingPerRun: 2 });
+    const sent: string[] = [];
+    const greedy = serveRun(broker, 'mallory', 3, sent);
+    const shown = await greedy.settled(3);
+    expect(shown.filter((event) => event.event === 'approval-pending')).toHaveLength(2);
+    expect(shown.find((event) => event.event === 'tool-result')?.data).toMatchObject({
+      outcome: 'denied',
+    });
+    expect(broker.pendingCount).toBe(2);
+    await aliceStillApproves(broker, sent);
+    greedy.abort();
+    await greedy.until(ended);
+    expect(broker.pendingCount).toBe(0);
+  });
+
+  it('denies at once an owner past maxPendingPerOwner over several runs; another owner still waits', async () => {
+    const broker = createApprovalBroker({ maxPending: 3, maxPendingPerOwner: 2 });
+    const sent: string[] = [];
+    const first = serveRun(broker, 'mallory', 2, sent);
+    await first.settled(2);
+    const second = serveRun(broker, 'mallory', 1, sent);
+    const [result] = await second.settled(1);
+    expect(result?.data).toMatchObject({ type: 'tool-result', outcome: 'denied' });
+    await aliceStillApproves(broker, sent);
+    first.abort();
+    second.abort();
+    await Promise.all([first.until(ended), second.until(ended)]);
+    expect(broker.pendingCount).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { cutText } from '../shared/cut-text.ts';
 import type { BrowserApprovalAnswer } from './browser-event.ts';
 import { positiveOption } from './positive-option.ts';
 import { readBoundedText } from './read-bounded-text.ts';
+import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
 
 /** Options of {@link createApprovalBroker}. */
 export type ApprovalBrokerOptions = {
@@ -20,6 +21,27 @@ export type ApprovalBrokerOptions = {
   timeoutMs?: number | undefined;
   /** Calls waiting at once, over every run; past it a call is denied at once. Default 1000. */
   maxPending?: number | undefined;
+  /**
+   * Calls of one run served to a page waiting at once; past it that run's next call is denied at
+   * once, and the other runs' calls still wait: one run cannot take every slot of `maxPending`.
+   * Default 20.
+   */
+  maxPendingPerRun?: number | undefined;
+  /**
+   * Calls waiting at once over the runs of one owner (the `owner` the runs were served with);
+   * past it that owner's next call is denied at once. Runs without an owner are bounded per run
+   * only. Default 100.
+   */
+  maxPendingPerOwner?: number | undefined;
+};
+
+/** Who answers: the owner of the request (`owner` of the run it answers must be the same). */
+export type ApprovalAnswerOptions = {
+  /**
+   * The caller's owner ({@link RunOwner}), as the run was served with. An answer for a run of
+   * another owner (or for a run with an owner, given none) is refused as if nothing waited.
+   */
+  owner?: RunOwner | undefined;
 };
 
 /**
@@ -32,22 +54,27 @@ export type ApprovalBroker = {
   readonly beforeToolCall: BeforeToolCallHook;
   /**
    * Answers a pending approval. Returns `false` when no call waits under that id (answered
-   * already, timed out, or its run ended).
+   * already, timed out, or its run ended) or it waits in a run of another owner
+   * ({@link isRunOwner}): the two are one answer, so it tells a stranger nothing.
    * @throws {@link InvalidArgumentError} when `answer` is not a {@link BrowserApprovalAnswer}.
    */
-  answer(answer: BrowserApprovalAnswer): boolean;
+  answer(answer: BrowserApprovalAnswer, options?: ApprovalAnswerOptions): boolean;
   /**
    * A `POST` handler for the page's answers (JSON `{ approvalId, decision, message? }`, at most
-   * 16 KB): `204` when answered, `404` when nothing waits under that id, `400` (with a JSON
-   * `{ error }`) for a malformed body. Check the user's session before calling it.
+   * 16 KB): `204` when answered, `404` when nothing waits under that id for this `owner` (the
+   * caller's, from your session, as the run was served with), `400` (with a JSON `{ error }`)
+   * for a malformed body.
    */
-  handleAnswer(request: Request): Promise<Response>;
+  handleAnswer(request: Request, options?: ApprovalAnswerOptions): Promise<Response>;
   /** The approvals waiting now. */
   readonly pendingCount: number;
 };
 
 /** What a run that serves a page needs of the broker. @internal */
 export type ApprovalListener = {
+  /** The run's id and owner: approvals are bounded per run and per owner, and answered by the owner. */
+  readonly runId: string;
+  readonly owner: RunOwner | undefined;
   /** Whether this run showed a `tool-call` event with these very arguments. */
   owns(rawArgs: object): boolean;
   pending(approval: PendingApproval): void;
@@ -64,7 +91,8 @@ export type PendingApproval = {
 };
 
 type Entry = PendingApproval & {
-  owner: ApprovalListener | undefined;
+  /** The run that showed the call on its page, once one did. */
+  run: ApprovalListener | undefined;
   settle(decision: BeforeToolCallDecision, answered?: 'approve' | 'deny'): void;
 };
 
@@ -92,25 +120,52 @@ const MAX_DENY_MESSAGE = 1000;
  *
  * A pending call is paired with the run whose page showed it by the call's own arguments object
  * (the `tool-call` event and `beforeToolCall` get the same one), never by ids the model chose, so
- * a page never sees another run's approvals. The `approvalId` is random (`crypto.randomUUID()`):
- * only the page that got the event can answer it, yet check the user's session in your route too.
+ * a page never sees another run's approvals. The `approvalId` is random (`crypto.randomUUID()`),
+ * and an answer counts only from the owner the run was served with (`owner` of
+ * `toEventStreamResponse` and of `handleAnswer`): an id that leaked (a log, a proxy) is no key.
  *
- * @throws {@link InvalidArgumentError} for a `timeoutMs` or `maxPending` that is not a positive
- *   number.
+ * @throws {@link InvalidArgumentError} for a `timeoutMs` or a `maxPending*` bound that is not a
+ *   positive number.
  */
 export function createApprovalBroker(options: ApprovalBrokerOptions = {}): ApprovalBroker {
   const timeoutMs = positiveOption(options.timeoutMs, 15 * 60_000, 'timeoutMs');
   const maxPending = positiveOption(options.maxPending, 1000, 'maxPending');
+  const maxPerRun = positiveOption(options.maxPendingPerRun, 20, 'maxPendingPerRun');
+  const maxPerOwner = positiveOption(options.maxPendingPerOwner, 100, 'maxPendingPerOwner');
   const needsApproval = options.needsApproval;
   const byId = new Map<string, Entry>();
   const byArgs = new WeakMap<object, Entry>();
   const listeners = new Set<ApprovalListener>();
+  // Calls waiting per run and per owner, counted once a run claims them: the global bound alone
+  // let one run (one user) hold every slot and deny everyone else's calls for `timeoutMs`.
+  const perRun = new Map<ApprovalListener, number>();
+  const perOwner = new Map<RunOwner, number>();
+  const count = (listener: ApprovalListener, by: 1 | -1): void => {
+    bump(perRun, listener, by);
+    if (listener.owner !== undefined) bump(perOwner, listener.owner, by);
+  };
+
+  /** Hands the call to the run that showed it, or denies it at once past that run's bounds. */
+  const assign = (entry: Entry, listener: ApprovalListener): void => {
+    const full =
+      (perRun.get(listener) ?? 0) >= maxPerRun
+        ? `this run already has ${maxPerRun} calls waiting for approval`
+        : listener.owner !== undefined && (perOwner.get(listener.owner) ?? 0) >= maxPerOwner
+          ? `this user's runs already have ${maxPerOwner} calls waiting for approval`
+          : undefined;
+    if (full !== undefined) {
+      entry.settle({ type: 'deny', message: `The call was not run: ${full}.` });
+      return;
+    }
+    entry.run = listener;
+    count(listener, 1);
+    listener.pending(entry);
+  };
 
   const offer = (entry: Entry): void => {
     for (const listener of listeners) {
       if (listener.owns(entry.rawArgs)) {
-        entry.owner = listener;
-        listener.pending(entry);
+        assign(entry, listener);
         return;
       }
     }
@@ -135,6 +190,7 @@ export function createApprovalBroker(options: ApprovalBrokerOptions = {}): Appro
         context.signal.removeEventListener('abort', onAbort);
         byId.delete(approvalId);
         byArgs.delete(context.rawArgs);
+        if (entry.run !== undefined) count(entry.run, -1);
       };
       const entry: Entry = {
         approvalId,
@@ -142,11 +198,11 @@ export function createApprovalBroker(options: ApprovalBrokerOptions = {}): Appro
         toolCallId: context.toolCallId,
         toolName: context.toolName,
         rawArgs: context.rawArgs,
-        owner: undefined,
+        run: undefined,
         settle(decision, answered) {
           if (!byId.has(approvalId)) return;
           cleanup();
-          if (answered !== undefined) entry.owner?.resolved(approvalId, answered);
+          if (answered !== undefined) entry.run?.resolved(approvalId, answered);
           resolve(decision);
         },
       };
@@ -169,10 +225,12 @@ export function createApprovalBroker(options: ApprovalBrokerOptions = {}): Appro
     });
   };
 
-  const answer = (value: BrowserApprovalAnswer): boolean => {
+  const answer = (value: BrowserApprovalAnswer, answerOptions?: ApprovalAnswerOptions): boolean => {
     const checked = checkAnswer(value);
+    const caller = checkOwnerOption(answerOptions?.owner, 'owner');
     const entry = byId.get(checked.approvalId);
-    if (entry === undefined) return false;
+    // Another owner's call is refused as an unknown id: the answer says nothing of it.
+    if (entry === undefined || !isRunOwner(entry.run?.owner, caller)) return false;
     entry.settle(
       checked.decision === 'approve'
         ? { type: 'approve' }
@@ -189,11 +247,13 @@ export function createApprovalBroker(options: ApprovalBrokerOptions = {}): Appro
       return wait(context);
     },
     answer,
-    async handleAnswer(request) {
+    async handleAnswer(request, answerOptions) {
+      // The route's own mistake (a bad owner) throws; it is no 400 for the page to read.
+      checkOwnerOption(answerOptions?.owner, 'owner');
       let value: unknown;
       try {
         value = JSON.parse(await readBoundedText(request, MAX_BODY_BYTES));
-        return answer(value as BrowserApprovalAnswer)
+        return answer(value as BrowserApprovalAnswer, answerOptions)
           ? new Response(null, { status: 204 })
           : Response.json({ error: 'No call waits for approval under this id.' }, { status: 404 });
       } catch (error) {
@@ -216,12 +276,17 @@ export function createApprovalBroker(options: ApprovalBrokerOptions = {}): Appro
     },
     claim(rawArgs, listener) {
       const entry = byArgs.get(rawArgs);
-      if (entry === undefined || entry.owner !== undefined) return;
-      entry.owner = listener;
-      listener.pending(entry);
+      if (entry === undefined || entry.run !== undefined) return;
+      assign(entry, listener);
     },
   });
   return broker;
+}
+
+function bump<K>(counts: Map<K, number>, key: K, by: 1 | -1): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next <= 0) counts.delete(key);
+  else counts.set(key, next);
 }
 
 function checkAnswer(value: unknown): BrowserApprovalAnswer {

@@ -9,6 +9,7 @@
 // subagent path.
 
 import type { Cost } from '../models/cost.ts';
+import type { SteeringDropReason } from '../run/steering-report.ts';
 
 /** The protocol version the `start` event names; a client refuses a version it does not know. */
 export type BrowserProtocolVersion = 1;
@@ -40,6 +41,13 @@ export type BrowserStartEvent = BrowserEventBase & {
   type: 'start';
   runId: string;
   protocol: BrowserProtocolVersion;
+  /**
+   * `true` when the run outlives a dropped connection (the server keeps a replay buffer and waits
+   * for the page to resume): a page that means Stop then sends a cancel request (the same route
+   * with `Gemloop-Run-Id` and `Gemloop-Cancel: 1`), which the server honours at once. Absent: a
+   * closed connection stops the run by itself.
+   */
+  cancellable?: true | undefined;
 };
 
 /** A model call starts. */
@@ -173,6 +181,8 @@ export type BrowserSteerEvent = BrowserEventBase & {
   status: 'received' | 'applied' | 'dropped';
   mode: 'steer' | 'queue';
   stepNumber: number;
+  /** `dropped`: why the run did not send it. */
+  reason?: SteeringDropReason | undefined;
 };
 
 /** Every event of protocol version 1. A client ignores types it does not know. */

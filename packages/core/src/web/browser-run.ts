@@ -8,6 +8,7 @@ import {
   type PendingApproval,
 } from './approval-broker.ts';
 import type { BrowserError, BrowserEvent, BrowserToolCallEvent } from './browser-event.ts';
+import type { RunOwner } from './run-owner.ts';
 import { toSseFrame } from './sse-frame.ts';
 import { toBrowserError } from './to-browser-error.ts';
 import { type BrowserEventMapping, toBrowserEvent, toBrowserUsage } from './to-browser-events.ts';
@@ -26,6 +27,13 @@ export type RetainLimits = { maxEvents: number; maxBytes: number };
 /** Options the run itself needs. @internal */
 export type BrowserRunOptions = BrowserEventMapping & {
   runId: string;
+  /** Who may reach the run after it started (resume, cancel, answer its approvals). */
+  owner: RunOwner | undefined;
+  /**
+   * Whether the `start` event tells the page that a dropped connection leaves the run going (a
+   * replay buffer waits for it), so that a Stop must be said with a cancel request.
+   */
+  cancellable: boolean;
   heartbeatMs: number;
   /** How long a run without a page goes on before it is aborted (0: at once). */
   detachGraceMs: number;
@@ -41,6 +49,8 @@ type Subscriber = { write(bytes: Uint8Array): void; close(): void };
 /** A run being served to pages: its frames, live and kept. @internal */
 export type BrowserRun = {
   readonly runId: string;
+  /** The owner recorded when the run started. */
+  readonly owner: RunOwner | undefined;
   /** Whether the `finish` frame went out. */
   readonly ended: boolean;
   /** When it ended (`Date.now()`), for the replay buffer's TTL. */
@@ -50,6 +60,11 @@ export type BrowserRun = {
    * them are no longer kept.
    */
   open(afterSeq: number): ReadableStream<Uint8Array> | undefined;
+  /**
+   * Stops the run at once (a page's explicit Stop): aborted quietly, as when its page went away,
+   * but without waiting for a reconnect.
+   */
+  cancel(): void;
 };
 
 const encoder = new TextEncoder();
@@ -128,6 +143,8 @@ export function startBrowserRun(
 
   const broker = approvalBrokerInternals(options.approvals);
   const listener: ApprovalListener = {
+    runId: options.runId,
+    owner: options.owner,
     owns: (rawArgs) => seenCalls.has(rawArgs),
     pending(approval: PendingApproval) {
       const call = seenCalls.get(approval.rawArgs);
@@ -149,7 +166,13 @@ export function startBrowserRun(
   const stopListening = broker?.listen(listener);
 
   const pump = async (): Promise<void> => {
-    push({ type: 'start', path: [], runId: options.runId, protocol: 1 });
+    push({
+      type: 'start',
+      path: [],
+      runId: options.runId,
+      protocol: 1,
+      ...(options.cancellable ? { cancellable: true as const } : {}),
+    });
     try {
       for await (const event of source) {
         const browserEvent = toBrowserEvent(event, mapping);
@@ -202,12 +225,18 @@ export function startBrowserRun(
     }
   };
 
+  const stop = (reason: string): void => {
+    if (ended) return;
+    clearTimeout(graceTimer);
+    abortedByPage = true;
+    source.abort(new DOMException(reason, 'AbortError'));
+  };
+
   const detach = (subscriber: Subscriber): void => {
     if (!subscribers.delete(subscriber) || ended || subscribers.size > 0) return;
     const abort = (): void => {
       if (ended || subscribers.size > 0) return;
-      abortedByPage = true;
-      source.abort(new DOMException('The page stopped reading the run.', 'AbortError'));
+      stop('The page stopped reading the run.');
     };
     if (options.detachGraceMs === 0) abort();
     else {
@@ -218,6 +247,8 @@ export function startBrowserRun(
 
   const run: BrowserRun = {
     runId: options.runId,
+    owner: options.owner,
+    cancel: () => stop('The page stopped the run.'),
     get ended() {
       return ended;
     },

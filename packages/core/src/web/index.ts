@@ -3,6 +3,7 @@
 // imports nothing of Node (`writeEventStream` takes any object shaped like Node's response).
 
 export type {
+  ApprovalAnswerOptions,
   ApprovalBroker,
   ApprovalBrokerOptions,
 } from './approval-broker.ts';
@@ -27,8 +28,16 @@ export type {
   BrowserUsage,
 } from './browser-event.ts';
 export type { AgentEventSource } from './browser-run.ts';
-export type { ReplayBuffer, ReplayBufferOptions } from './replay-buffer.ts';
-export { createReplayBuffer, RUN_ID_HEADER } from './replay-buffer.ts';
+export type {
+  ReplayAccessOptions,
+  ReplayBuffer,
+  ReplayBufferOptions,
+} from './replay-buffer.ts';
+export { CANCEL_HEADER, createReplayBuffer, RUN_ID_HEADER } from './replay-buffer.ts';
+export type { RunDoor } from './run-access-denied-error.ts';
+export { RunAccessDeniedError } from './run-access-denied-error.ts';
+export type { RunOwner } from './run-owner.ts';
+export { checkRunOwner, isRunOwner } from './run-owner.ts';
 export { EVENT_STREAM_HEADERS } from './sse-frame.ts';
 export type {
   DurableEventEntry,

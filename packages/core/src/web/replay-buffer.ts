@@ -1,5 +1,6 @@
 import type { BrowserRun, RetainLimits } from './browser-run.ts';
 import { positiveOption } from './positive-option.ts';
+import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
 import { EVENT_STREAM_HEADERS } from './sse-frame.ts';
 
 /** Options of {@link createReplayBuffer}. */
@@ -29,6 +30,22 @@ export type ReplayBufferOptions = {
 export const RUN_ID_HEADER = 'gemloop-run-id';
 
 /**
+ * What a page's Stop sends (`1`), with {@link RUN_ID_HEADER}, to the route that started the run:
+ * the run is stopped at once instead of waiting `reconnectWindowMs` for a resume that will not
+ * come (`@gemloop/client` sends it when the `start` event says `cancellable`).
+ */
+export const CANCEL_HEADER = 'gemloop-cancel';
+
+/** Who asks to reach a run the buffer holds. */
+export type ReplayAccessOptions = {
+  /**
+   * The caller's owner (from your session), as the run was served with (`owner` of
+   * `toEventStreamResponse`). A run of another owner is answered as an unknown one.
+   */
+  owner?: RunOwner | undefined;
+};
+
+/**
  * An in-process buffer of the runs served to pages, so that a page whose connection broke resumes
  * from the event after its `Last-Event-ID` instead of starting over. Bounded per run and in
  * number of runs, with a TTL after a run ends; one process only (behind a load balancer, route a
@@ -36,14 +53,24 @@ export const RUN_ID_HEADER = 'gemloop-run-id';
  */
 export type ReplayBuffer = {
   /**
-   * The response to a resuming request (one with a `Gemloop-Run-Id` and a `Last-Event-ID`
-   * header): the events after that id, then the live ones. `undefined` for a request that does
-   * not resume (start a run). `410 Gone` when the run is unknown, expired, no longer holds every
-   * event after that id, or never sent that id (the page should start over).
+   * The response to a request that continues a run, `undefined` for one that starts a run.
+   *
+   * - Resuming (a `Gemloop-Run-Id` and a `Last-Event-ID` header): the events after that id, then
+   *   the live ones. `410 Gone` when the run is unknown, expired, no longer holds every event after
+   *   that id, never sent that id, or is not the caller's (`owner`): the page should start over.
+   * - Cancelling (a `Gemloop-Run-Id` and `Gemloop-Cancel: 1`, a page's Stop): the run is aborted
+   *   at once (`finish` `aborted`), `204`; `404` when the buffer holds no such run of the caller's.
    */
-  resume(request: {
-    headers: Headers | Record<string, string | string[] | undefined>;
-  }): Response | undefined;
+  resume(
+    request: { headers: Headers | Record<string, string | string[] | undefined> },
+    options?: ReplayAccessOptions,
+  ): Response | undefined;
+  /**
+   * Stops a held run at once (`finish` `aborted`, quietly), for a door that cancels by id.
+   * Returns `false` when the buffer holds no run with that id for this `owner`; `true` when it
+   * does (also when the run had ended already).
+   */
+  cancel(runId: string, options?: ReplayAccessOptions): boolean;
   /** Runs held now. */
   readonly size: number;
 };
@@ -90,14 +117,31 @@ export function createReplayBuffer(options: ReplayBufferOptions = {}): ReplayBuf
     }
   };
 
+  /** The held run with this id, if the caller may reach it ({@link isRunOwner}). */
+  const reach = (
+    runId: string,
+    options: ReplayAccessOptions | undefined,
+  ): BrowserRun | undefined => {
+    const caller = checkOwnerOption(options?.owner, 'owner');
+    sweep();
+    const run = runs.get(runId)?.run;
+    return run !== undefined && isRunOwner(run.owner, caller) ? run : undefined;
+  };
+
   const buffer: ReplayBuffer = {
-    resume(request) {
+    resume(request, options) {
       const runId = header(request.headers, RUN_ID_HEADER);
+      if (runId !== undefined && header(request.headers, CANCEL_HEADER) !== undefined) {
+        return buffer.cancel(runId, options)
+          ? new Response(null, { status: 204 })
+          : Response.json({ error: 'No run with this id is going.' }, { status: 404 });
+      }
       const lastId = header(request.headers, 'last-event-id');
       if (runId === undefined || lastId === undefined) return undefined;
-      sweep();
+      const run = reach(runId, options);
       const seq = /^\d{1,15}$/.test(lastId) ? Number(lastId) : Number.NaN;
-      const stream = Number.isNaN(seq) ? undefined : runs.get(runId)?.run.open(seq);
+      // A run of another owner gets the unknown run's answer, word for word.
+      const stream = Number.isNaN(seq) ? undefined : run?.open(seq);
       if (stream === undefined) {
         return Response.json(
           {
@@ -107,6 +151,11 @@ export function createReplayBuffer(options: ReplayBufferOptions = {}): ReplayBuf
         );
       }
       return new Response(stream, { status: 200, headers: EVENT_STREAM_HEADERS });
+    },
+    cancel(runId, options) {
+      const run = typeof runId === 'string' ? reach(runId, options) : undefined;
+      run?.cancel();
+      return run !== undefined;
     },
     get size() {
       sweep();

@@ -124,6 +124,7 @@ export function toBrowserEvent(
         status: event.status,
         mode: event.mode,
         stepNumber: event.stepNumber,
+        ...(event.reason === undefined ? {} : { reason: event.reason }),
       };
     case 'run-end':
       // A subagent's run ends inside the parent's tool call (its tool-result follows); only the

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -143,5 +143,81 @@ describe('toDurableEventStreamResponse', () => {
       ['41', 'error'],
       ['42', 'finish'],
     ]);
+  });
+
+  describe('a page that stops reading', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A long run's store, made as it is read: `read()` says how many entries were taken. */
+    function longRun(count: number, chars: number) {
+      let taken = 0;
+      const text = 'x'.repeat(chars);
+      const events = (offset: number): AsyncIterable<DurableEventEntry> =>
+        (async function* () {
+          for (let index = offset; index < count; index++) {
+            taken++;
+            yield {
+              offset: index,
+              event: { type: 'text-delta', path: [], stepNumber: 1, text } as AgentEvent<unknown>,
+            };
+          }
+        })();
+      return { events, read: () => taken };
+    }
+
+    /** Lets the server side run as far as it goes on its own (no page reads meanwhile). */
+    async function settle(): Promise<void> {
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    it('reads the store only as far as the page reads, one frame ahead at most', async () => {
+      // 20,000 entries of 1 KB: 20 MB a page that never reads would have held in the stream's
+      // queue (a 95 MB run was queued whole per such page).
+      const store = longRun(20_000, 1000);
+      const response = toDurableEventStreamResponse(
+        { headers: new Headers() },
+        { runId: 'd1', events: store.events, heartbeatMs: 0 },
+      );
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      await settle();
+      expect(store.read()).toBe(0);
+      // The page reads the start and three events, then stops.
+      for (let frame = 0; frame < 4; frame++) expect((await reader.read()).done).toBe(false);
+      await settle();
+      expect(store.read()).toBeLessThanOrEqual(4);
+      await reader.cancel();
+    });
+
+    it('still gives a page that reads every event, in order, then the end', async () => {
+      const store = longRun(2000, 100);
+      const response = toDurableEventStreamResponse(
+        { headers: new Headers() },
+        { runId: 'd1', events: store.events, heartbeatMs: 0 },
+      );
+      const parsed = parseSse(await readBody(response.body as ReadableStream<Uint8Array>)).events;
+      expect(parsed).toHaveLength(1 + 2000 + 2);
+      expect(parsed.slice(1, 2001).map((event) => Number(event.id))).toEqual(
+        Array.from({ length: 2000 }, (_, index) => index),
+      );
+      expect(parsed.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'error' });
+    });
+
+    it('queues one heartbeat at most for a page that does not read', async () => {
+      vi.useFakeTimers();
+      const store = longRun(10, 10);
+      const response = toDurableEventStreamResponse(
+        { headers: new Headers() },
+        { runId: 'd1', events: store.events, heartbeatMs: 1000 },
+      );
+      // A quiet hour for a page that reads nothing.
+      await vi.advanceTimersByTimeAsync(3_600_000);
+      vi.useRealTimers();
+      const text = await readBody(response.body as ReadableStream<Uint8Array>);
+      const { events, comments } = parseSse(text);
+      expect(comments).toBe(1);
+      expect(events).toHaveLength(1 + 10 + 2);
+    });
   });
 });

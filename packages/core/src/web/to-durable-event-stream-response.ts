@@ -33,22 +33,30 @@ export type DurableEventStreamOptions = {
 };
 
 const encoder = new TextEncoder();
+const PING = encoder.encode(': ping\n\n');
 
 /**
  * A durable run's stored events as the browser protocol (docs/browser-protocol.md), resumable from
  * any process: each event's SSE id is its offset in the run's store, so a page that comes back with
  * `Last-Event-ID: n` gets the events from offset `n + 1` (the `start` event has id `-1`). A page
- * that goes away only stops reading: the durable run goes on (cancel it with the run's own API).
+ * that goes away only stops reading: the durable run goes on (a page's Stop posts to the route
+ * its client's `cancelUrl` names, which cancels it with the run's own API).
+ *
+ * Check first that the run is the caller's (`isRunOwner(status.owner, owner)`, a 404 otherwise),
+ * and read its events for that owner, as docs/streaming-to-a-browser.md shows.
  *
  * @example
  * ```ts
- * app.get('/runs/:id/events', (c) =>
- *   toDurableEventStreamResponse(c.req.raw, {
- *     runId: c.req.param('id'),
- *     events: (offset) => runs.events(c.req.param('id'), { offset }),
+ * app.get('/runs/:id/events', async (c) => {
+ *   const runId = c.req.param('id');
+ *   const owner = userOf(c.req.raw); // your session's user
+ *   if (!isRunOwner((await runs.status(runId))?.owner, owner)) return c.json({}, 404);
+ *   return toDurableEventStreamResponse(c.req.raw, {
+ *     runId,
+ *     events: (offset) => runs.events(runId, { offset, owner }),
  *     tools,
- *   }),
- * );
+ *   });
+ * });
  * ```
  */
 export function toDurableEventStreamResponse(
@@ -72,104 +80,125 @@ export function toDurableEventStreamResponse(
   let cancelled = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
 
-  const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (id: number, event: BrowserEvent): void =>
-        controller.enqueue(encoder.encode(toSseFrame(id, event)));
-      if (heartbeatMs > 0) {
-        heartbeat = setInterval(
-          () => controller.enqueue(encoder.encode(': ping\n\n')),
-          heartbeatMs,
-        );
+  // The frames, made one at a time as the page reads them (`pull`, high-water mark 0), as
+  // `startBrowserRun` hands out a live run's: a page that stops reading stops the reading of the
+  // store, so it holds one frame, not the whole run (a 95 MB run was queued whole per page).
+  async function* frames(): AsyncGenerator<Uint8Array, void, undefined> {
+    const frame = (id: number, event: BrowserEvent): Uint8Array =>
+      encoder.encode(toSseFrame(id, event));
+    let lastOffset = last ?? -1;
+    // Read from a little before the page's last id: whether the page already has the real
+    // `finish`, or which of the two events made up below (ids past the store's end) it has,
+    // shows only in the entries up to that id.
+    const from = Math.max(0, lastOffset - 2);
+    // The store's last offset, once known (-1: an empty store).
+    let storeEnd = from === 0 ? -1 : undefined;
+    try {
+      if (last === undefined) {
+        yield frame(-1, { type: 'start', path: [], runId: options.runId, protocol: 1 });
       }
-      // Runs in the background: `start` must return for the body to be read.
-      void (async () => {
-        let lastOffset = last ?? -1;
-        // Read from a little before the page's last id: whether the page already has the real
-        // `finish`, or which of the two events made up below (ids past the store's end) it has,
-        // shows only in the entries up to that id.
-        const from = Math.max(0, lastOffset - 2);
-        // The store's last offset, once known (-1: an empty store).
-        let storeEnd = from === 0 ? -1 : undefined;
-        try {
-          if (last === undefined) {
-            send(-1, { type: 'start', path: [], runId: options.runId, protocol: 1 });
-          }
-          iterator = options.events(from)[Symbol.asyncIterator]();
-          let finished = false;
-          for (;;) {
-            const next = await iterator.next();
-            if (next.done || cancelled) break;
-            const { offset, event } = next.value;
-            if (storeEnd === undefined || offset > storeEnd) storeEnd = offset;
-            // A store may repeat entries (a step re-run after a crash): each offset once. An
-            // entry the page has may be its `finish`: then the run is over for it too.
-            if (offset <= lastOffset) {
-              if (!finished && toBrowserEvent(event, mapping)?.type === 'finish') finished = true;
-              continue;
-            }
-            lastOffset = offset;
-            const mapped = toBrowserEvent(event, mapping);
-            if (mapped === undefined) continue;
-            send(offset, mapped);
-            if (mapped.type === 'finish') finished = true;
-          }
-          if (!finished && !cancelled) {
-            // The made-up `error` and `finish` take the two ids after the store's end, so a page
-            // that resumes after either gets only what it lacks. An id further on was never sent
-            // (another run's): the page still gets an end, or it would resume forever.
-            const base =
-              storeEnd !== undefined && lastOffset <= storeEnd + 2 ? storeEnd : lastOffset;
-            if (lastOffset < base + 2) {
-              const end = (await options.ended?.()) ?? {
-                outcome: 'error' as const,
-                error: { name: 'Error', message: 'The run ended without a result.' },
-              };
-              if (end.error !== undefined && lastOffset < base + 1)
-                send(base + 1, { type: 'error', path: [], error: end.error });
-              send(base + 2, {
-                type: 'finish',
-                path: [],
-                outcome: end.outcome,
-                finishReason: undefined,
-                usage: undefined,
-                cost: null,
-              });
-            }
-          }
-        } catch (error) {
-          if (cancelled) return;
-          try {
-            options.onError?.(error);
-          } catch {
-            // The page still gets its error event.
-          }
-          send(lastOffset + 1, {
-            type: 'error',
-            path: [],
-            error: toBrowserError(error, undefined),
-          });
-          send(lastOffset + 2, {
+      iterator = options.events(from)[Symbol.asyncIterator]();
+      let finished = false;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done || cancelled) break;
+        const { offset, event } = next.value;
+        if (storeEnd === undefined || offset > storeEnd) storeEnd = offset;
+        // A store may repeat entries (a step re-run after a crash): each offset once. An
+        // entry the page has may be its `finish`: then the run is over for it too.
+        if (offset <= lastOffset) {
+          if (!finished && toBrowserEvent(event, mapping)?.type === 'finish') finished = true;
+          continue;
+        }
+        lastOffset = offset;
+        const mapped = toBrowserEvent(event, mapping);
+        if (mapped === undefined) continue;
+        if (mapped.type === 'finish') finished = true;
+        yield frame(offset, mapped);
+      }
+      if (!finished && !cancelled) {
+        // The made-up `error` and `finish` take the two ids after the store's end, so a page
+        // that resumes after either gets only what it lacks. An id further on was never sent
+        // (another run's): the page still gets an end, or it would resume forever.
+        const base = storeEnd !== undefined && lastOffset <= storeEnd + 2 ? storeEnd : lastOffset;
+        if (lastOffset < base + 2) {
+          const end = (await options.ended?.()) ?? {
+            outcome: 'error' as const,
+            error: { name: 'Error', message: 'The run ended without a result.' },
+          };
+          if (end.error !== undefined && lastOffset < base + 1)
+            yield frame(base + 1, { type: 'error', path: [], error: end.error });
+          yield frame(base + 2, {
             type: 'finish',
             path: [],
-            outcome: 'error',
+            outcome: end.outcome,
             finishReason: undefined,
             usage: undefined,
             cost: null,
           });
-        } finally {
-          clearInterval(heartbeat);
-          if (!cancelled) controller.close();
         }
-      })();
+      }
+    } catch (error) {
+      if (cancelled) return;
+      try {
+        options.onError?.(error);
+      } catch {
+        // The page still gets its error event.
+      }
+      yield frame(lastOffset + 1, {
+        type: 'error',
+        path: [],
+        error: toBrowserError(error, undefined),
+      });
+      yield frame(lastOffset + 2, {
+        type: 'finish',
+        path: [],
+        outcome: 'error',
+        finishReason: undefined,
+        usage: undefined,
+        cost: null,
+      });
+    }
+  }
+  const produce = frames();
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (heartbeatMs > 0) {
+          // A comment line for proxies while the store is quiet. Only while nothing waits unread
+          // (`desiredSize` 0 with the high-water mark 0): a page that stops reading gets one
+          // ping queued at most, not one per interval for as long as the run lasts.
+          heartbeat = setInterval(() => {
+            // A copy each time: a runtime may take a chunk's buffer as its own.
+            if ((controller.desiredSize ?? 0) >= 0) controller.enqueue(PING.slice());
+          }, heartbeatMs);
+        }
+      },
+      async pull(controller) {
+        let next: IteratorResult<Uint8Array, void>;
+        try {
+          next = await produce.next();
+        } catch (error) {
+          // Only a failure the generator could not turn into events (its own bug).
+          clearInterval(heartbeat);
+          throw error;
+        }
+        if (cancelled) return;
+        if (next.done) {
+          clearInterval(heartbeat);
+          controller.close();
+        } else controller.enqueue(next.value);
+      },
+      cancel() {
+        cancelled = true;
+        clearInterval(heartbeat);
+        // Stops reading the store; the durable run itself goes on.
+        void iterator?.return?.()?.catch(() => {});
+      },
     },
-    cancel() {
-      cancelled = true;
-      clearInterval(heartbeat);
-      // Stops reading the store; the durable run itself goes on.
-      void iterator?.return?.()?.catch(() => {});
-    },
-  });
+    { highWaterMark: 0 },
+  );
   return new Response(body, { status: 200, headers: EVENT_STREAM_HEADERS });
 }
 

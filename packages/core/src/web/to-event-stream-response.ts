@@ -4,6 +4,7 @@ import type { BrowserError } from './browser-event.ts';
 import { type AgentEventSource, startBrowserRun } from './browser-run.ts';
 import { positiveOption } from './positive-option.ts';
 import { type ReplayBuffer, replayBufferInternals } from './replay-buffer.ts';
+import { checkOwnerOption, type RunOwner } from './run-owner.ts';
 import { EVENT_STREAM_HEADERS } from './sse-frame.ts';
 
 /** Options of {@link toEventStreamResponse} and `writeEventStream`. */
@@ -14,8 +15,20 @@ export type EventStreamOptions = {
   maxResultPreviewChars?: number | undefined;
   /** A `: ping` comment every so many ms while the run is quiet, for proxies; 0: none. Default 15,000. */
   heartbeatMs?: number | undefined;
-  /** Keeps the run's events so that a page can resume after a broken connection. */
+  /**
+   * Keeps the run's events so that a page can resume after a broken connection. The `start`
+   * event then says `cancellable`: a page's Stop sends a cancel request that `replay.resume()`
+   * answers by stopping the run at once (a dropped connection waits `reconnectWindowMs`).
+   */
   replay?: ReplayBuffer | undefined;
+  /**
+   * Who the run belongs to ({@link RunOwner}: your caller's user or tenant id, from your
+   * session). Only requests that give the same owner may resume it, cancel it or answer its
+   * approvals (`replay.resume(request, { owner })`, `approvals.handleAnswer(request, { owner })`);
+   * anyone else gets the answer an unknown run id gets. Leave it out only where every caller may
+   * reach every run.
+   */
+  owner?: RunOwner | undefined;
   /** Shows this run's pending approvals on its page (the broker's `beforeToolCall` is the agent's). */
   approvals?: ApprovalBroker | undefined;
   /** Called with a failed run's error (log it there); the page gets only {@link BrowserError}. */
@@ -87,6 +100,7 @@ export function openEventStream(
       message: 'replay must be a buffer made by createReplayBuffer().',
     });
   }
+  const owner = checkOwnerOption(options.owner, 'owner');
   const runId = options.runId ?? crypto.randomUUID();
   if (replay?.holds(runId) === true) {
     // Replacing it would hand the page of the held run this one's events when it resumes. The
@@ -99,6 +113,8 @@ export function openEventStream(
   }
   const { run, first } = startBrowserRun(source, {
     runId,
+    owner,
+    cancellable: replay !== undefined,
     thoughts: options.thoughts === true,
     maxResultPreviewChars: positiveOption(
       options.maxResultPreviewChars,

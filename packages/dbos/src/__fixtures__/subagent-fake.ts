@@ -52,6 +52,19 @@ export function textTurn(text: string): GenerateContentResponse[] {
 /** The password the `teamSecret` agent's subagent logs in with (a secret argument of `login`). */
 export const SECRET_PASSWORD = 'hunter2-durable-child';
 
+/** A text answer cut at the output token limit (`MAX_TOKENS`). */
+export function maxTokensTurn(text: string): GenerateContentResponse[] {
+  return [
+    {
+      candidates: [
+        { content: { role: 'model', parts: [{ text }] }, finishReason: 'MAX_TOKENS', index: 0 },
+      ],
+      usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 8, totalTokenCount: 38 },
+      modelVersion: 'gemini-3-flash-preview',
+    },
+  ];
+}
+
 export type Body = {
   systemInstruction?: { parts?: { text?: string }[] };
   contents?: { role?: string; parts?: Record<string, unknown>[] }[];
@@ -99,6 +112,9 @@ export function script(body: Body): GenerateContentResponse[] {
         { name: 'research', args: { task: `crash ${input} A` }, id: 'call-a' },
         { name: 'research', args: { task: `crash ${input} B` }, id: 'call-b' },
       ]);
+    // A child cut at its output token limit (subagent-unfinished in child-workflows.test.ts).
+    if (input.startsWith('cut'))
+      return callsTurn([{ name: 'research', args: { task: input }, id: 'call-research' }]);
     const task = input.startsWith('approve')
       ? `approve ${input}`
       : input.startsWith('secret')
@@ -106,6 +122,7 @@ export function script(body: Body): GenerateContentResponse[] {
         : `crash ${input}`;
     return callsTurn([{ name: 'research', args: { task }, id: 'call-research' }]);
   }
+  if (input.startsWith('cut')) return maxTokensTurn(`partial answer to ${input}`);
   if (input.startsWith('secret')) {
     if (done.includes('login')) return textTurn(`child answer to ${input}`);
     return callsTurn([

@@ -22,6 +22,7 @@ import {
   SECRET_PASSWORD,
 } from '../__fixtures__/subagent-fake.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
+import { readRecordedRuns } from '../recorded-runs/index.ts';
 
 // A subagent inside a durable run is a DBOS child workflow (durable-children.ts): its model and
 // tool calls are steps of its own workflow, so a worker killed mid-child resumes the child where
@@ -174,6 +175,43 @@ describe('a subagent inside a durable run', () => {
       `${runId}/1.0:call-research gemloop.child`,
       `${runId}/1.1:call-research gemloop.child`,
     ]);
+  });
+
+  it('tells the parent model that a child workflow ended without a final answer, and why', async () => {
+    const input = 'cut-run';
+    const { runId } = await runs.start('team', { runId: 'team-cut', input });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    const response = {
+      answer: `partial answer to ${input}`,
+      finished: false,
+      reason: 'max-tokens',
+      message:
+        'The subagent did not finish: its answer was cut at the output token limit (maxOutputTokens); answer holds what it wrote.',
+    };
+    expect(result.contents[2]?.parts.map((part) => part.functionResponse?.response)).toEqual([
+      response,
+    ]);
+    // What the parent model was sent: the same response, from the child's recorded workflow.
+    const second = fake.modelRequests.find(
+      (request) =>
+        agentOf(request.body as Body) === 'parent' &&
+        firstText(request.body as Body) === input &&
+        JSON.stringify(request.body).includes('functionResponse'),
+    );
+    expect(JSON.stringify(second?.body)).toContain(JSON.stringify(response));
+    expect(await workflowsUnder(runId)).toEqual([
+      `${runId} gemloop.run`,
+      `${runId}/1.0:call-research gemloop.child`,
+    ]);
+  });
+
+  it('is read back by readRecordedRuns as a run that has subagents', async () => {
+    const { runId } = await runs.start('team', { runId: 'team-read', input: 'cut-read' });
+    await runs.result(runId);
+    const read = [];
+    for await (const run of readRecordedRuns({ databaseUrl, runIds: [runId] })) read.push(run);
+    expect(read.map((run) => [run.runId, run.hasSubagents])).toEqual([[runId, true]]);
   });
 
   it("pauses the tree for a subagent's approval without a worker; approve(topRunId) reaches the child, across a SIGKILL", async () => {

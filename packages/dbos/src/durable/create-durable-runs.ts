@@ -1,6 +1,8 @@
 import { DBOSClient, type WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
+import { checkOwnerOption } from '@gemloop/core/internal';
 import type { SteeringMessage } from '@gemloop/core/steering';
+import { checkRunOwner, type RunDoor } from '@gemloop/core/web';
 import pg from 'pg';
 import { ApprovalNotPendingError } from '../errors/approval-not-pending-error.ts';
 import { checkPostgres } from '../errors/check-postgres.ts';
@@ -25,6 +27,7 @@ import {
   type DurableRunStatusName,
   RUN_WORKFLOW,
   RUNS_QUEUE,
+  type RunAccessOptions,
 } from './durable-run-types.ts';
 import { type DurableSteerOptions, STEER_TOPIC, toDurableSteer } from './durable-steering.ts';
 import { locateApproval, readPendingApprovals, resolveApprovalId } from './pending-approvals.ts';
@@ -65,7 +68,7 @@ export type DurableRuns = {
    * @throws {@link DurableRunError} when the run failed, was cancelled, or does not exist.
    */
   result(runId: string): Promise<DurableRunResult>;
-  /** The run's status, or `undefined` for an unknown id. */
+  /** The run's status (with its `owner`), or `undefined` for an unknown id. */
   status(runId: string): Promise<DurableRunStatus | undefined>;
   /**
    * The run's events, the same types as `agent.stream()`, from `offset` (an event index), until
@@ -74,10 +77,18 @@ export type DurableRuns = {
    * that is not a whole number >= 0.
    * @throws {@link DurableRunError} (status `NOT_FOUND`), from the first read, when no run has
    * the id, as `result()`.
+   * @throws `RunAccessDeniedError`, from the first read, when `owner` is given and the run is not
+   * that owner's (or does not exist).
    */
-  events(runId: string, options?: { offset?: number | undefined }): AsyncIterable<DurableRunEvent>;
-  /** The calls of the run that wait for approval (none once the run is over). */
-  pendingApprovals(runId: string): Promise<PendingApproval[]>;
+  events(
+    runId: string,
+    options?: { offset?: number | undefined } & RunAccessOptions,
+  ): AsyncIterable<DurableRunEvent>;
+  /**
+   * The calls of the run that wait for approval (none once the run is over).
+   * @throws `RunAccessDeniedError` when `owner` is given and the run is not that owner's.
+   */
+  pendingApprovals(runId: string, options?: RunAccessOptions): Promise<PendingApproval[]>;
   /**
    * Answers a call that waits for approval; any worker resumes the run. `callId` is the
    * pending call's `approvalId` (from `pendingApprovals()`), or its `toolCallId` when no other
@@ -87,18 +98,34 @@ export type DurableRuns = {
    * @throws {@link InvalidArgumentError} when the decision is malformed or holds text Postgres
    * cannot store (a NUL, a lone surrogate), or `callId` is empty, holds a NUL, or is a
    * `toolCallId` that several waiting calls share.
+   * @throws `RunAccessDeniedError` when `owner` is given and the run is not that owner's (or
+   * does not exist); nothing is recorded.
    */
-  approve(runId: string, callId: string, decision: ApprovalDecision): Promise<void>;
+  approve(
+    runId: string,
+    callId: string,
+    decision: ApprovalDecision,
+    options?: RunAccessOptions,
+  ): Promise<void>;
   /**
    * Steers the running run from any process: the message goes to the run's workflow as a DBOS
    * message (`DBOS.send`), which the run reads at its next step boundary and applies once, even
    * when a worker is killed and another takes the run over (see `@gemloop/core/steering`).
    * @throws {@link InvalidArgumentError} for an empty message or one over 256 KB of JSON.
    * @throws {@link DurableRunError} when the run does not exist or is over (`status` says which).
+   * @throws `RunAccessDeniedError` when `owner` is given and the run is not that owner's.
    */
-  steer(runId: string, message: SteeringMessage, options?: DurableSteerOptions): Promise<void>;
-  /** Cancels the run: it stops at its next checkpoint and its status becomes `CANCELLED`. */
-  cancel(runId: string): Promise<void>;
+  steer(
+    runId: string,
+    message: SteeringMessage,
+    options?: DurableSteerOptions & RunAccessOptions,
+  ): Promise<void>;
+  /**
+   * Cancels the run: it stops at its next checkpoint and its status becomes `CANCELLED`.
+   * @throws `RunAccessDeniedError` when `owner` is given and the run is not that owner's (or
+   * does not exist); nothing is cancelled.
+   */
+  cancel(runId: string, options?: RunAccessOptions): Promise<void>;
   /** Runs, newest first, optionally of some statuses. */
   list(options?: {
     status?: DurableRunStatusName | readonly DurableRunStatusName[] | undefined;
@@ -199,6 +226,13 @@ export type RunsBackend = {
   close(): Promise<void>;
 };
 
+/** The owner a top run was started with (its input, plain data), if any. */
+function ownerOf(workflow: WorkflowStatus): string | undefined {
+  if (workflow.workflowName !== RUN_WORKFLOW) return undefined;
+  const owner = (workflow.input?.[1] as { owner?: unknown } | undefined)?.owner;
+  return typeof owner === 'string' ? owner : undefined;
+}
+
 /** Statuses of a workflow that has not ended (nor paused). */
 const UNFINISHED: readonly string[] = ['PENDING', 'ENQUEUED', 'DELAYED'];
 
@@ -229,7 +263,27 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       updatedAt: workflow.updatedAt,
       dequeuedAt: workflow.dequeuedAt,
       completedAt: paused ? undefined : workflow.completedAt,
+      ...(ownerOf(workflow) !== undefined && { owner: ownerOf(workflow) }),
     };
+  };
+  /**
+   * Refuses a caller that gives an owner the run was not started with (or an unknown run, the
+   * same way: a stranger learns nothing). Without an owner the server itself calls: no check.
+   */
+  const checkAccess = async (
+    runId: string,
+    door: RunDoor,
+    caller: string | undefined,
+  ): Promise<void> => {
+    if (checkOwnerOption(caller, 'owner') === undefined) return;
+    const workflow = await backend.getStatus(runId);
+    checkRunOwner({
+      runId,
+      door,
+      owner: workflow === undefined ? undefined : ownerOf(workflow),
+      caller,
+      exists: workflow !== undefined,
+    });
   };
   const statusOf = async (runId: string): Promise<DurableRunStatus | undefined> => {
     const workflow = await backend.getStatus(runId);
@@ -250,8 +304,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !UNFINISHED.includes(status.status);
   return {
-    async start(agent, { runId = crypto.randomUUID(), input, history, budget }) {
+    async start(agent, { runId = crypto.randomUUID(), input, history, budget, owner }) {
       checkRunId(runId);
+      checkOwnerOption(owner, 'owner');
       if (typeof agent !== 'string' || agent === '') {
         throw new InvalidArgumentError({
           argument: 'agent',
@@ -261,6 +316,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       const request: DurableRunInput = { input };
       if (history !== undefined) request.history = history;
       if (budget !== undefined) request.budget = budget;
+      if (owner !== undefined) request.owner = owner;
       await backend.enqueue(agent, runId, request);
       return { runId };
     },
@@ -303,11 +359,12 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       checkRunId(runId);
       return statusOf(runId);
     },
-    events(runId, { offset = 0 } = {}) {
+    events(runId, { offset = 0, owner } = {}) {
       return {
         async *[Symbol.asyncIterator]() {
           checkRunId(runId);
           checkOffset(offset);
+          await checkAccess(runId, 'events', owner);
           let next = offset;
           // Stream entries read so far: a read ends when the run's workflow stops (also when it
           // pauses for approval); the next read, once it runs again, starts after them.
@@ -344,18 +401,20 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
         },
       };
     },
-    async pendingApprovals(runId) {
+    async pendingApprovals(runId, { owner } = {}) {
       checkRunId(runId);
+      await checkAccess(runId, 'status', owner);
       const calls = await readPendingApprovals(backend, runId);
       // The list is an event the run publishes, and a run cancelled while it waited (or one that
       // failed) never publishes it again: its calls stayed listed, though approve() refuses them.
       if (calls.length > 0 && isOver(await statusOf(runId))) return [];
       return calls;
     },
-    async approve(runId, callId, decision) {
+    async approve(runId, callId, decision, { owner } = {}) {
       checkRunId(runId);
       checkCallId(callId);
       checkDecision(decision);
+      await checkAccess(runId, 'approve', owner);
       const listed = await resolveApprovalId(backend, runId, callId);
       // A call of a subagent waits in the subagent's own workflow, under its own approval id.
       const { target, approvalId } = await locateApproval(backend, runId, listed);
@@ -382,9 +441,10 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       // The run stopped to wait: it goes back on the queue, any worker replays it.
       if (recorded?.paused === true) await backend.resume(target);
     },
-    async steer(runId, message, { mode, idempotencyKey } = {}) {
+    async steer(runId, message, { mode, idempotencyKey, owner } = {}) {
       checkRunId(runId);
       const steer = toDurableSteer(message, mode);
+      await checkAccess(runId, 'steer', owner);
       const now = await statusOf(runId);
       if (now === undefined || isOver(now)) {
         throw new DurableRunError({
@@ -398,8 +458,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       }
       await backend.send(runId, steer, STEER_TOPIC, idempotencyKey ?? crypto.randomUUID());
     },
-    async cancel(runId) {
+    async cancel(runId, { owner } = {}) {
       checkRunId(runId);
+      await checkAccess(runId, 'cancel', owner);
       await markCancelled(backend.pool, runId);
       // Its subagents' runs too (DBOS cancels child workflows with their parent): a paused child
       // no longer waits for a decision, nor is it listed as waiting.

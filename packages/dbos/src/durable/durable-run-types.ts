@@ -23,6 +23,23 @@ export type DurableRunInput = {
    * down; its `TreeBudgetError` names that share as its budget): together they stay within it.
    */
   budget?: TreeBudgetOptions | undefined;
+  /**
+   * Who the run belongs to (`RunOwner` of `@gemloop/core/web`: your caller's user or tenant id),
+   * stored with the run. The runs API's methods that take `{ owner }` refuse every other owner
+   * with `RunAccessDeniedError`, as they refuse an unknown id.
+   */
+  owner?: string | undefined;
+};
+
+/**
+ * The caller a method of the runs API acts for. Give it on every call made for a user (a page's
+ * route): the run must have been started with the same `owner`, else the call is refused with
+ * `RunAccessDeniedError` (`@gemloop/core/errors`), the same refusal as for an unknown run id, so
+ * a leaked run id reads, approves, steers and cancels nothing. Left out, the call acts for the
+ * server itself and reaches every run.
+ */
+export type RunAccessOptions = {
+  owner?: string | undefined;
 };
 
 /**
@@ -78,6 +95,8 @@ export type DurableRunStatus = {
   parentRunId?: string | undefined;
   /** For a subagent's run: its place in the tree, as its events carry it (`['research#1']`). */
   path?: readonly string[] | undefined;
+  /** Who the run belongs to, when it was started with an `owner`. */
+  owner?: string | undefined;
 };
 
 /** One event of a run's stream, with its index (pass `offset: index + 1` to reconnect after it). */

@@ -130,6 +130,10 @@ describe('a durable run steered from another process, its worker SIGKILLed', () 
     // Every request of the run: none before the boundary, once in the cut call and its redo.
     expect(steersSent(input)).toEqual([0, 0, 1, 1]);
     expect(await steerEvents(runId)).toEqual(['received 3', 'applied 3']);
+    // The durable result says what became of the steer, as agent.run()'s does.
+    expect(result.steering?.map((steer) => `${steer.status} ${steer.stepNumber}`)).toEqual([
+      'applied 3',
+    ]);
   });
 
   it('a steer sent before the boundary, the worker killed before reading it, is not lost', async () => {
@@ -149,6 +153,9 @@ describe('a durable run steered from another process, its worker SIGKILLed', () 
     expect(counter.count(`done slow ${runId}:`)).toBe(1);
     expect(shape(result.contents)).toEqual(EXPECTED.map((line) => line.replace('INPUT', input)));
     expect(steersSent(input)).toEqual([0, 0, 1]);
+    expect(result.steering?.map((steer) => `${steer.status} ${steer.stepNumber}`)).toEqual([
+      'applied 3',
+    ]);
   });
 
   it('refuses a steer for an unknown run, a finished one, and an empty or oversized message', async () => {

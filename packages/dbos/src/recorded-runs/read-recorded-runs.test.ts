@@ -123,6 +123,8 @@ describe('readRecordedRuns: a fleet runs as recorded runs, replayed as evals', (
     const read = await readAll({ databaseUrl });
     expect(read.map((run) => run.runId)).toEqual(['order-2', 'order-1']);
     expect(read.map((run) => run.agent)).toEqual(['support', 'support']);
+    // No subagent: the lines are the whole run (child-workflows.test.ts reads a run with some).
+    expect(read.map((run) => run.hasSubagents)).toEqual([false, false]);
     const sent = fake.modelRequests.map((request) => request.body as Record<string, unknown>);
     expect(sent).toHaveLength(6);
     const [second, first] = read as [DurableRecordedRun, DurableRecordedRun];

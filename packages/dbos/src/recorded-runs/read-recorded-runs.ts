@@ -1,7 +1,7 @@
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
-import { DEFAULT_APP_NAME, RUN_WORKFLOW } from '../durable/durable-run-types.ts';
+import { CHILD_WORKFLOW, DEFAULT_APP_NAME, RUN_WORKFLOW } from '../durable/durable-run-types.ts';
 import { EVENTS_STREAM_KEY, type RequestFrame } from '../durable/run-events.ts';
 import { checkPostgres, toUnreachableError } from '../errors/check-postgres.ts';
 import { type StoredRun, toRecordedRun } from './to-recorded-run.ts';
@@ -28,6 +28,12 @@ export type DurableRecordedRun = {
   createdAt: number;
   /** The lines a `.gemloop/runs/*.jsonl` file of the same run would hold (see `RecordedRunLine`). */
   lines: RecordedRunLine[];
+  /**
+   * Whether the run started subagents as child workflows. Their model calls are theirs, not in
+   * `lines` (read only the top run's), so a replay of `lines` alone would serve the subagents the
+   * top run's answers: `gemloop eval from-runs --database-url` skips such a run, saying so.
+   */
+  hasSubagents: boolean;
 };
 
 /** @defaultValue of {@link ReadRecordedRunsOptions.limit}. */
@@ -110,7 +116,21 @@ export async function* readRecordedRuns({
         };
         const lines = toRecordedRun(stored);
         if (lines !== undefined) {
-          yield { runId: stored.runId, agent: stored.agent, createdAt: stored.createdAt, lines };
+          // A child workflow names its parent (DBOS's parentWorkflowID): one is enough to know.
+          const children = await client.listWorkflows({
+            workflowName: CHILD_WORKFLOW,
+            parentWorkflowID: workflow.workflowID,
+            limit: 1,
+            loadInput: false,
+            loadOutput: false,
+          });
+          yield {
+            runId: stored.runId,
+            agent: stored.agent,
+            createdAt: stored.createdAt,
+            lines,
+            hasSubagents: children.length > 0,
+          };
         }
       }
       if (page.length < PAGE) return;

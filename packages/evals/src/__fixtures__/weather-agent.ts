@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Agent, Gemini } from '@gemloop/core';
 import type { RunObserver, TelemetryOptions } from '@gemloop/core/telemetry';
 import { createAgent, createGemini, defineTool, jsonSchema } from '@gemloop/core';
+import { subagent } from '@gemloop/core/composition';
 import { createRunRecorder } from '@gemloop/core/recorder';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini, type FakeScriptRequest, routeByAgent, turn } from '@gemloop/testing';
 
 /** What the weather agent can be changed in, to make drift. */
 export type WeatherAgentOptions = {
@@ -74,4 +75,89 @@ export async function recordWeatherRun(): Promise<{ text: string; file: string; 
   const [name] = await readdir(dir);
   const file = join(dir, name as string);
   return { text: await readFile(file, 'utf8'), file, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** What the weather team can be changed in, to make drift. */
+export type WeatherTeamOptions = {
+  /** The lead's instructions. */
+  instructions?: string;
+  /** The subagents' weather agent's instructions. */
+  childInstructions?: string;
+  recorder?: RunObserver;
+  context?: Parameters<typeof weatherAgent>[2];
+};
+
+/** A lead agent that sends a weather agent (as the `forecast` subagent) per city. */
+export function weatherTeam(gemini: Gemini, options: WeatherTeamOptions = {}): Agent<unknown> {
+  const forecaster = weatherAgent(
+    gemini,
+    { ...(options.childInstructions === undefined ? {} : { instructions: options.childInstructions }) },
+    options.context,
+  );
+  return createAgent({
+    gemini,
+    model: 'gemini-2.5-flash',
+    instructions: options.instructions ?? 'You lead a weather team.',
+    tools: [subagent(forecaster, { name: 'forecast', description: 'The weather of one city.' })],
+    telemetry: false,
+    ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
+  }) as Agent<unknown>;
+}
+
+/**
+ * Records one run of the weather team against the fake: the lead sends two forecasters at once
+ * (Paris and Oslo), each calls get_weather, then the lead answers. Returns every run file (the
+ * lead's first), each child's naming its parent.
+ */
+export async function recordWeatherTeamRun(): Promise<{
+  dir: string;
+  files: { name: string; text: string; file: string }[];
+  cleanup: () => Promise<void>;
+}> {
+  const dir = await mkdtemp(join(tmpdir(), 'gemloop-evals-team-'));
+  const fake = createFakeGemini({
+    script: routeByAgent([
+      {
+        match: 'You lead a weather team',
+        script: [
+          turn.calls([
+            { name: 'forecast', args: { task: 'Weather in Paris?' } },
+            { name: 'forecast', args: { task: 'Weather in Oslo?' } },
+          ]),
+          turn.text('Paris 18 °C, Oslo 4 °C.'),
+        ],
+      },
+      {
+        match: 'You answer weather questions',
+        // Each forecaster asks for its city's weather, then answers with it (in whatever order
+        // the two reach the fake).
+        script: Array.from({ length: 4 }, () => (request: FakeScriptRequest) => {
+          const body = JSON.stringify(request.body);
+          const city = body.includes('Paris') ? 'Paris' : 'Oslo';
+          return body.includes('functionResponse')
+            ? turn.text(city === 'Paris' ? '18 °C.' : '4 °C.')
+            : turn.call('get_weather', { city });
+        }),
+      },
+    ]),
+  });
+  const gemini = createGemini({ apiKey: 'test', fetch: fake.fetch });
+  const recorder = createRunRecorder({ dir });
+  const context = {
+    recordedToolOutput: (_name: string, args: unknown) => ({
+      found: true as const,
+      output: { temperatureC: (args as { city: string }).city === 'Paris' ? 18 : 4 },
+    }),
+  };
+  await weatherTeam(gemini, { recorder, context }).run('Weather in Paris and Oslo?');
+  await recorder.flush();
+  const files = await Promise.all(
+    (await readdir(dir)).map(async (name) => ({
+      name,
+      file: join(dir, name),
+      text: await readFile(join(dir, name), 'utf8'),
+    })),
+  );
+  files.sort((a, b) => Number(a.text.includes('"parentRunId"')) - Number(b.text.includes('"parentRunId"')));
+  return { dir, files, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -15,9 +15,7 @@ export function findDrift(
 ): EvalDrift | undefined {
   const calls = Math.min(recorded.length, sent.length);
   for (let call = 0; call < calls; call++) {
-    const before = pick(recorded[call]);
-    const now = pick(sent[call]);
-    const path = firstDifference(before, now);
+    const path = requestDifference(recorded[call], sent[call]);
     if (path !== undefined) {
       return {
         call,
@@ -34,6 +32,14 @@ export function findDrift(
     };
   }
   return undefined;
+}
+
+/**
+ * Where a request differs from a recorded one, as findDrift compares them (prompt, history,
+ * tools, tool config; no thought signatures), or `undefined` when it is the same. @internal
+ */
+export function requestDifference(recorded: unknown, sent: unknown): string | undefined {
+  return firstDifference(pick(recorded), pick(sent));
 }
 
 function describe(path: string): string {

@@ -4,7 +4,8 @@
 
 import { StrictMode, useEffect } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import type { AssistantChatMessage } from '../agent-chat-message.ts';
+import type { ResumePoint } from '@gemloop/client';
+import type { AgentChatMessage, AssistantChatMessage } from '../agent-chat-message.ts';
 import { type UseAgentChatResult, useAgentChat } from '../use-agent-chat.ts';
 
 type Seen = {
@@ -27,6 +28,10 @@ const open: Open[] = [];
 const finished: AssistantChatMessage[] = [];
 const errors: string[] = [];
 const rendered: { status: string }[] = [];
+/** What `onResumePoint` got, as a page would save it. */
+const points: { point: ResumePoint | undefined; messages: AgentChatMessage[] }[] = [];
+// What a page saved before its reload (`window.savedChat`, set before this script runs).
+const saved = (globalThis as { savedChat?: (typeof points)[number] }).savedChat;
 let chat: UseAgentChatResult | undefined;
 let root: Root | undefined;
 
@@ -66,14 +71,16 @@ const harness = {
   finished,
   errors,
   rendered,
+  points,
   /** Answers request `index` with a status and a body (no stream). */
   respond(index: number, status: number, body: string) {
     open[index]?.resolve(new Response(status === 204 ? null : body, { status }));
   },
-  /** Answers request `index` with an event stream that starts with `events`. */
-  stream(index: number, events: object[]) {
+  /** Answers request `index` with an event stream that starts with `events` (ids from `firstId`). */
+  stream(index: number, events: object[], firstId = 0) {
     const entry = open[index];
     if (entry === undefined) throw new Error(`no request ${index}`);
+    entry.nextId = firstId;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         entry.stream = controller;
@@ -103,6 +110,7 @@ const harness = {
   send: (text: string) => chat?.send(text),
   stop: () => chat?.stop(),
   reload: () => chat?.reload(),
+  resume: (point: ResumePoint) => chat?.resume(point),
   approve: (id: string, decision: 'approve' | 'deny', message?: string) =>
     chat?.approve(id, decision, message),
   unmount: () => root?.unmount(),
@@ -121,6 +129,9 @@ function Harness() {
     client: { fetch: scriptedFetch as typeof fetch, reconnectDelayMs: 1, maxReconnects: 0 },
     onFinish: (message) => finished.push(message),
     onError: (error) => errors.push(error.message),
+    onResumePoint: (point, messages) => points.push({ point, messages }),
+    initialMessages: saved?.messages,
+    resume: saved?.point,
   });
   const status = chat.status;
   useEffect(() => {

@@ -17,6 +17,7 @@ defineLineReader('steer', (run, line) => {
     stepNumber: asNumber(line.stepNumber),
     text: asText(line.text) ?? '',
     parts: asNumber(line.parts) ?? 0,
+    reason: asText(line.reason),
   };
   if (status === 'applied') run.step(line.stepNumber).entries.push(entry);
   else run.entries.push(entry);

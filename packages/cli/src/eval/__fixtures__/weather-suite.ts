@@ -1,7 +1,7 @@
 import type { EvalSuite } from '@gemloop/evals';
 import { defineTool, jsonSchema } from '@gemloop/core';
 import { defineEvalSuite, defineScorer, exactMatch, toolTrajectory } from '@gemloop/evals';
-import { weatherAgent } from '../../../../evals/src/__fixtures__/weather-agent.ts';
+import { weatherAgent, weatherTeam } from '../../../../evals/src/__fixtures__/weather-agent.ts';
 
 /** The weather agent's eval suite over a JSONL dataset; `instructions` changes its prompt (drift). */
 /** `gated`: adds a scorer that never passes, gated at 50% (the suite's own gate at 0). */
@@ -35,5 +35,19 @@ export function weatherSuite(cases: string, instructions?: string, gated = false
     },
     createAgent: ({ gemini, recordedToolOutput }) =>
       weatherAgent(gemini, instructions === undefined ? {} : { instructions }, { recordedToolOutput }),
+  });
+}
+
+/** The weather team's eval suite (a lead with forecaster subagents) over a JSONL dataset. */
+export function weatherTeamSuite(cases: string, childInstructions?: string): EvalSuite {
+  return defineEvalSuite({
+    name: 'weather-team',
+    cases,
+    scorers: [exactMatch(), toolTrajectory({ match: 'exact', args: 'exact' })],
+    createAgent: ({ gemini, recordedToolOutput }) =>
+      weatherTeam(gemini, {
+        ...(childInstructions === undefined ? {} : { childInstructions }),
+        context: { recordedToolOutput },
+      }),
   });
 }

@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { InputCheckResult } from '../../guardrails/check-input-guardrails.ts';
-import type { SteeringReport, SteeringStatus } from '../../run/steering-report.ts';
+import type {
+  SteeringDropReason,
+  SteeringReport,
+  SteeringStatus,
+} from '../../run/steering-report.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import type { Steering } from '../../steering/create-steering.ts';
 import {
@@ -33,6 +37,7 @@ export function attachSteering(context: RunContext<unknown>, steering: Steering)
     });
   }
   queue.attach(({ steer }) => report(context, 'received', steer));
+  context.run.steering ??= [];
   return queue;
 }
 
@@ -64,7 +69,8 @@ export function applySteers(
  * The boundary after an answer: when the model answered (`stop`) and messages wait (steers that
  * came during the final call, or queued ones) and a step is left, the run goes on: the answer
  * stays in the history and the messages follow it as the next user turn. Otherwise `next` as
- * it is (what still waits is dropped when the run ends: {@link detachSteering}).
+ * it is (what still waits, and what `receive` brings now, is dropped when the run ends:
+ * {@link detachSteering}).
  * @internal
  */
 export function steerAfterAnswer<Output>(
@@ -73,9 +79,14 @@ export function steerAfterAnswer<Output>(
   next: Finish<Output>,
   stepsLeft: boolean,
 ): Finish<Output> | RunAgain | Promise<Finish<Output> | RunAgain> {
-  if (next.finishReason !== 'stop' || next.blocked !== undefined) return next;
-  if (!stepsLeft) return next;
   const stepNumber = context.run.steps.length + 1;
+  if (next.finishReason !== 'stop' || next.blocked !== undefined || !stepsLeft) {
+    // The run ends here. What arrived from elsewhere (a durable run's `runs.steer()` during the
+    // last step) is read all the same, so it is reported dropped with the rest, not left unread
+    // where nobody hears of it again.
+    if (queue.receive === undefined) return next;
+    return receive(context as RunContext<unknown>, queue, stepNumber).then(() => next);
+  }
   const runAgain: RunAgain = { type: 'run-again', kind: 'tools', reasks: 0 };
   const goOn = (): Finish<Output> | RunAgain | Promise<RunAgain> => {
     const messages = queue.take(true);
@@ -90,12 +101,22 @@ export function steerAfterAnswer<Output>(
 
 /**
  * Unbinds the run from its controller when it ends, however it ends: what still waits was not
- * sent and never will be by this run, so it is dropped and reported (`dropped` events).
+ * sent and never will be by this run, so it is dropped and reported (`dropped` events, and the
+ * run's `steering`, which the result carries). Once per run: a run that finished gives the
+ * controller back before its result is built, so a message given after that waits for the next
+ * run of a reusable controller instead of being dropped by this one's cleanup.
  * @internal
  */
-export function detachSteering(context: RunContext<unknown>, queue: SteeringQueue): void {
-  const stepNumber = context.run.steps.length;
-  for (const steer of queue.detach()) report(context, 'dropped', steer, stepNumber);
+export function detachSteering(
+  context: RunContext<unknown>,
+  queue: SteeringQueue,
+  reason: SteeringDropReason,
+): void {
+  const { run } = context;
+  if (run.steeringDetached) return;
+  run.steeringDetached = true;
+  const stepNumber = run.steps.length;
+  for (const steer of queue.detach()) report(context, 'dropped', steer, stepNumber, reason);
 }
 
 /**
@@ -126,7 +147,9 @@ async function receive(
     });
   }
   if (!Array.isArray(received) || received.length === 0) return;
-  for (const steer of queue.addReceived(received)) report(context, 'dropped', steer, stepNumber);
+  for (const steer of queue.addReceived(received)) {
+    report(context, 'dropped', steer, stepNumber, 'too-many-pending');
+  }
 }
 
 /**
@@ -180,7 +203,10 @@ async function appendChecked(
     const result = await checkSteer(context, steer.content, stepNumber);
     if (result.type === 'trip' || result.type === 'aborted') {
       // This steer and the ones after it never reach the history.
-      for (const dropped of steers.slice(index)) report(context, 'dropped', dropped, stepNumber);
+      const reason = result.type === 'aborted' ? 'aborted' : 'guardrail';
+      for (const dropped of steers.slice(index)) {
+        report(context, 'dropped', dropped, stepNumber, reason);
+      }
       if (result.type === 'aborted') return;
       throw new GuardrailTrippedError({
         guardrailName: result.name,
@@ -230,8 +256,12 @@ function report(
   status: SteeringStatus,
   steer: PendingSteer,
   stepNumber: number = run.steps.length + 1,
+  reason?: SteeringDropReason,
 ): void {
   const value: SteeringReport = { status, mode: steer.mode, content: steer.content, stepNumber };
+  if (reason !== undefined) value.reason = reason;
+  // What became of each message, for the result: a unary run and a chat send have no events.
+  if (status !== 'received') run.steering?.push(value);
   emit?.({ type: 'steer', ...value });
   observation?.steer?.(value, config.now());
 }

@@ -20,6 +20,7 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { toAgentUsage } from '../usage.ts';
+import { fitRequestToWindow } from './fit-request-to-window.ts';
 
 /** The tokens of the request's fixed part (system instruction, tools), once per agent. */
 const fixedTokens = new WeakMap<object, number>();
@@ -36,7 +37,11 @@ const NEAR_THRESHOLD = 0.85;
  * whether the history to send passes the threshold or the step cadence, compacts it
  * (`compactHistory`), lets `onCompaction` cancel or replace it, checks the result
  * (`checkRewrite`: every rewrite goes through it), and from then on sends the compacted history.
- * The run's own `contents` stay whole. Emits the `compaction` event and tells the observers.
+ * A history over the model's input window (known from `contextWindow` or the models table) is
+ * compacted whatever the threshold says, then cut further or refused before sending
+ * ({@link fitRequestToWindow}). The run's own `contents` stay whole. Emits the `compaction`
+ * event and tells the observers.
+ * @throws `ContextWindowError` when the request cannot be made to fit the window.
  * @internal
  */
 export async function compactBeforeStep<Output>(
@@ -71,6 +76,12 @@ export async function compactBeforeStep<Output>(
   ) {
     reason = 'steps';
   }
+  // A request must never pass the model's window (a 400, or a silent cut): past it, the step
+  // compacts whatever the threshold says (a `maxTokens` above the window, a step's own results).
+  const window = settings.contextWindow;
+  if (reason === undefined && window !== undefined && fixed + tokensBefore > window) {
+    reason = 'tokens';
+  }
   if (reason === undefined) return;
 
   const trace: CompactionTrace = { startedAt: config.now() };
@@ -94,6 +105,7 @@ export async function compactBeforeStep<Output>(
   });
   let after = compacted.contents;
   let replaced = false;
+  let cancelled = false;
   if (settings.onCompaction !== undefined) {
     const decision = await settings.onCompaction({
       stepNumber,
@@ -103,8 +115,11 @@ export async function compactBeforeStep<Output>(
       tokensBefore,
       tokensAfter: estimateSentTokens(after, run.tokenEstimates),
     });
-    if (decision !== undefined && 'cancel' in decision && decision.cancel === true) return;
-    if (decision !== undefined && 'contents' in decision) {
+    if (decision !== undefined && 'cancel' in decision && decision.cancel === true) {
+      // Cancelled: sent as it was, unless it passes the window (cut below all the same).
+      after = contents;
+      cancelled = true;
+    } else if (decision !== undefined && 'contents' in decision) {
       if (!Array.isArray(decision.contents)) {
         throw new CompactionError({
           reason: 'invalid-replacement',
@@ -116,16 +131,25 @@ export async function compactBeforeStep<Output>(
       replaced = true;
     }
   }
+  const fit =
+    window === undefined
+      ? undefined
+      : await fitRequestToWindow(context, { stepNumber, contents: after, window, fixed });
+  if (fit !== undefined) after = fit.contents;
   if (after === contents) return;
-  checkRewrite(contents, after, config.capabilities.requiresThoughtSignatures);
+  const builtIn = !replaced && !cancelled;
+  checkRewrite(contents, after, config.capabilities.requiresThoughtSignatures, {
+    activeResultsCleared: (fit?.clearedCurrent ?? 0) > 0,
+  });
   const report: CompactionReport = {
     stepNumber,
     reason,
     tokensBefore,
     tokensAfter: estimateSentTokens(after, run.tokenEstimates),
-    clearedToolResults: replaced ? 0 : compacted.cleared,
-    prunedThoughts: replaced ? 0 : compacted.pruned,
-    summarizedContents: replaced ? 0 : compacted.summarized,
+    clearedToolResults:
+      (builtIn ? compacted.cleared : 0) + (fit?.clearedOld ?? 0) + (fit?.clearedCurrent ?? 0),
+    prunedThoughts: (builtIn ? compacted.pruned : 0) + (fit?.pruned ?? 0),
+    summarizedContents: builtIn ? compacted.summarized : 0,
     replaced,
   };
   run.setCompacted(after, report);

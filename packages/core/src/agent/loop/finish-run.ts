@@ -33,6 +33,7 @@ export function finishRun<Output>(
     handoffs: run.handoffs,
   };
   if (state.compaction !== undefined) result.compaction = state.compaction;
+  if (state.steering !== undefined) result.steering = state.steering;
   if (cache !== undefined) {
     let saved = 0;
     for (const step of state.steps) saved += step.usage.cachedContentTokenCount;

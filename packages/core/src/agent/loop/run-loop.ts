@@ -248,9 +248,12 @@ async function runSteps<Output>(
   const queue = attachSteering(context as RunContext<unknown>, steering);
   try {
     return await runModelSteps(context, contents, queue, stopWhen, held);
-  } finally {
-    // However the run ends, what still waits is dropped and reported (never sent later).
-    detachSteering(context as RunContext<unknown>, queue);
+  } catch (error) {
+    // However the run ends, what still waits is dropped and reported (never sent later); a
+    // finished run did so before building its result (runModelSteps).
+    const reason = AgentAbortedError.isInstance(error) ? 'aborted' : 'failed';
+    detachSteering(context as RunContext<unknown>, queue, reason);
+    throw error;
   }
 }
 
@@ -352,7 +355,12 @@ async function runModelSteps<Output>(
     if (next.type === 'fail') throw next.error(run.state());
     if (next.type === 'finish' && steering !== undefined)
       next = await steerAfterAnswer(context, steering, next, stepsLeft);
-    if (next.type === 'finish') return finishRun(context, next);
+    if (next.type === 'finish') {
+      // Before the result is built, so it lists the messages the run ends without.
+      if (steering !== undefined)
+        detachSteering(context as RunContext<unknown>, steering, 'run-ended');
+      return finishRun(context, next);
+    }
     if (calls?.handoff !== undefined) {
       // The signal carries the handoff (composition's `handoff()` tool): an agent without
       // handoffs never loads it.

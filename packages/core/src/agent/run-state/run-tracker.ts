@@ -7,6 +7,7 @@ import type { Cost } from '../../models/cost.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { SteeringReport } from '../../run/steering-report.ts';
 import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
 import { addAgentUsage, emptyUsage } from '../usage.ts';
@@ -46,6 +47,16 @@ export class RunTracker {
   readonly tokenEstimates: WeakMap<Content, number> = new WeakMap();
   /** Each compaction of the run, in order. */
   readonly compactions: CompactionReport[] = [];
+
+  /**
+   * With a steering controller: what happened to each message it brought (`applied` or
+   * `dropped`, in order); `undefined` for a run nobody could steer. The same array goes into
+   * every `state()`, so an error's `run` built before the run dropped what still waited lists
+   * those too.
+   */
+  steering: SteeringReport[] | undefined;
+  /** Set once the run gave its controller back (it drops what waits only once). */
+  steeringDetached = false;
 
   /** The meter of the call that started this run (a child run): its tallies are this run's. */
   private readonly spend: ChildSpend | undefined;
@@ -116,6 +127,7 @@ export class RunTracker {
       usage: { ...this.usage },
       cost: this.cost.total,
     };
+    if (this.steering !== undefined) state.steering = this.steering;
     if (this.compactions.length > 0) {
       state.compaction = { sentContents: this.sendContents(), reports: this.compactions };
     }

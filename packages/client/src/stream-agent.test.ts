@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { countArrayWork } from './__fixtures__/count-array-work.ts';
+import { streamAgent } from './stream-agent.ts';
+
+// A hostile (or buggy) server must not be able to freeze a page with events the client accepts:
+// the work of reading a run grows with its events, not with their square. Counted, not timed.
+
+const encoder = new TextEncoder();
+const frame = (id: number, data: object) =>
+  `id: ${id}\nevent: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** A run of `steps` steps, each a text delta then a retraction of it, all in one chunk. */
+function retractingRun(steps: number): () => Promise<Response> {
+  const frames = [frame(0, { type: 'start', path: [], runId: 'r', protocol: 1 })];
+  for (let step = 1; step <= steps; step++) {
+    frames.push(
+      frame(frames.length, { type: 'text-delta', path: [], stepNumber: step, text: 'x' }),
+    );
+    frames.push(
+      frame(frames.length, { type: 'text-retraction', path: [], stepNumber: step, text: 'y' }),
+    );
+  }
+  frames.push(frame(frames.length, { type: 'finish', path: [], outcome: 'completed' }));
+  const body = encoder.encode(frames.join(''));
+  return async () =>
+    new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8' } });
+}
+
+describe('streamAgent', () => {
+  it('reads n events with work in proportion to n: a run four times longer costs four times more', async () => {
+    const measure = async (steps: number) => {
+      const fetch = retractingRun(steps);
+      const { result, work } = await countArrayWork(() => streamAgent('http://x', { fetch }));
+      expect(result.text).toBe('y'.repeat(steps));
+      return work;
+    };
+    const small = await measure(1000);
+    const large = await measure(4000);
+    // Linear: 4x (plus the sort of the step numbers, n log n). Quadratic would be 16x.
+    expect(large / small).toBeLessThan(6);
+  });
+});

@@ -1,0 +1,298 @@
+// The streaming assistant message as a working copy that takes a run of events in work
+// proportional to them. Copying the message's tool calls, approvals or step texts per event (and
+// scanning them to find the one an event names) made a run of n events cost n²: a server that sends
+// thousands of tool calls, approvals or retractions froze the page. Here each array is copied at
+// most once per reducer action, on its first change, and found by a key map built at most once;
+// the text is appended to (a rope in every engine) and rebuilt from the steps once, at the end,
+// only when an event changed a step before the last.
+
+import type { BrowserEvent, BrowserUsage } from '@gemloop/client';
+import type { AssistantChatMessage, ChatApproval, ChatToolCall } from './agent-chat-message.ts';
+
+type StepText = { stepNumber: number; text: string };
+
+/** A mutable copy of one assistant message. @internal */
+export type MessageDraft = {
+  /** Applies one well-formed event (the run's `finish` included). */
+  apply(event: BrowserEvent): void;
+  /** The message with every event applied: `message` itself when none changed it. */
+  done(): AssistantChatMessage;
+};
+
+/** A draft of `message`, which stays as it is (React may still render it). @internal */
+export function createMessageDraft(message: AssistantChatMessage): MessageDraft {
+  let changed = false;
+  let text = message.text;
+  let thoughts = message.thoughts;
+  const fields: Partial<AssistantChatMessage> = {};
+
+  let toolCalls: ChatToolCall[] | undefined;
+  let callIndex: Map<string, number> | undefined;
+  const calls = (): ChatToolCall[] => {
+    toolCalls ??= [...message.toolCalls];
+    return toolCalls;
+  };
+  const callAt = (toolCallId: string, path: readonly string[]): number | undefined => {
+    if (callIndex === undefined) {
+      callIndex = new Map();
+      const list = toolCalls ?? message.toolCalls;
+      for (let index = 0; index < list.length; index++) {
+        const call = list[index] as ChatToolCall;
+        // The first of two calls with one key, as `findIndex` found it.
+        const key = callKey(call.toolCallId, call.path);
+        if (!callIndex.has(key)) callIndex.set(key, index);
+      }
+    }
+    return callIndex.get(callKey(toolCallId, path));
+  };
+  /** The call `toolCallId` of `path` updated, or added when it is new. */
+  const upsertCall = (
+    toolCallId: string,
+    path: string[],
+    update: (call: ChatToolCall) => ChatToolCall,
+  ): void => {
+    const at = callAt(toolCallId, path);
+    const list = calls();
+    if (at === undefined) {
+      // A result or an approval whose call was not seen (a page that resumed late): shown all the same.
+      callIndex?.set(callKey(toolCallId, path), list.length);
+      list.push(
+        update({
+          toolCallId,
+          toolName: '',
+          path,
+          stepNumber: 0,
+          args: undefined,
+          status: 'running',
+        }),
+      );
+    } else list[at] = update(list[at] as ChatToolCall);
+    changed = true;
+  };
+
+  // Approvals answered are left as holes until `done`, so that removing one moves nothing.
+  let approvals: (ChatApproval | undefined)[] | undefined;
+  let approvalIndex: Map<string, number> | undefined;
+  const approvalAt = (approvalId: string): number | undefined => {
+    if (approvalIndex === undefined) {
+      approvalIndex = new Map();
+      const list = approvals ?? message.approvals;
+      for (let index = 0; index < list.length; index++) {
+        const approval = list[index];
+        if (approval !== undefined && !approvalIndex.has(approval.approvalId)) {
+          approvalIndex.set(approval.approvalId, index);
+        }
+      }
+    }
+    return approvalIndex.get(approvalId);
+  };
+
+  let steps: StepText[] | undefined;
+  let stepIndex: Map<number, number> | undefined;
+  // Where the step with the greatest number is (the last one until a step comes out of order).
+  let top = -1;
+  let unsorted = false;
+  // Whether `text` must be rebuilt from the steps: an event changed a step before the last.
+  let textStale = false;
+  /** Sets the text of step `number`: `append` adds to it, otherwise replaces it. */
+  const setStepText = (number: number, value: string, append: boolean): void => {
+    if (steps === undefined) {
+      steps = [...(message.stepTexts ?? [])];
+      top = steps.length - 1;
+    }
+    const last = steps[top];
+    if (last === undefined || number >= last.stepNumber) {
+      if (last?.stepNumber === number) {
+        steps[top] = { stepNumber: number, text: append ? last.text + value : value };
+      } else {
+        top = steps.length;
+        stepIndex?.set(number, top);
+        steps.push({ stepNumber: number, text: value });
+      }
+      // The last step in step order: its text ends the answer.
+      if (append && !textStale) text += value;
+      else textStale = true;
+      return;
+    }
+    // A step before the last: found by a map of the steps (built once), added out of order and
+    // sorted once at the end.
+    if (stepIndex === undefined) {
+      stepIndex = new Map();
+      for (let index = 0; index < steps.length; index++) {
+        stepIndex.set((steps[index] as StepText).stepNumber, index);
+      }
+    }
+    const at = stepIndex.get(number);
+    if (at === undefined) {
+      stepIndex.set(number, steps.length);
+      steps.push({ stepNumber: number, text: value });
+      unsorted = true;
+    } else {
+      const step = steps[at] as StepText;
+      steps[at] = { stepNumber: number, text: append ? step.text + value : value };
+    }
+    textStale = true;
+  };
+
+  const apply = (event: BrowserEvent): void => {
+    const own = event.path.length === 0;
+    switch (event.type) {
+      case 'start':
+        fields.runId = event.runId;
+        changed = true;
+        return;
+      case 'text-delta':
+        if (!own) return;
+        setStepText(stepNumberOf(event.stepNumber), event.text, true);
+        changed = true;
+        return;
+      case 'text-retraction':
+        // An output guardrail withdrew or rewrote text the page already shows (a phone number, a
+        // blocked answer): it must go from the message, not only from the server's history.
+        if (!own) return;
+        setStepText(stepNumberOf(event.stepNumber), event.text, false);
+        changed = true;
+        return;
+      case 'thought-delta':
+        if (!own) return;
+        thoughts += event.text;
+        changed = true;
+        return;
+      case 'tool-call':
+        upsertCall(event.toolCallId, event.path, (call) => ({
+          ...call,
+          toolName: event.toolName,
+          stepNumber: event.stepNumber,
+          args: event.args,
+          // A new call runs; a known one keeps its status: `pending` waits for its approval, and
+          // a call that ended (its result came first, or this event came twice) stays ended.
+          status: call.status,
+        }));
+        return;
+      case 'tool-result':
+        upsertCall(event.toolCallId, event.path, (call) => ({
+          ...call,
+          toolName: event.toolName,
+          stepNumber: event.stepNumber,
+          status: event.outcome === 'success' ? 'done' : 'error',
+          outcome: event.outcome,
+          preview: event.preview,
+          truncated: event.truncated,
+          error: event.error,
+        }));
+        return;
+      case 'step-finish':
+        if (!own) return;
+        fields.usage = addUsage('usage' in fields ? fields.usage : message.usage, event.usage);
+        changed = true;
+        return;
+      case 'approval-pending': {
+        // A call that already ended waits for nothing (this event came late or twice): no
+        // buttons for it.
+        const at = callAt(event.toolCallId, event.path);
+        const status = at === undefined ? undefined : (toolCalls ?? message.toolCalls)[at]?.status;
+        if (status === 'done' || status === 'error') return;
+        upsertCall(event.toolCallId, event.path, (call) => ({
+          ...call,
+          toolName: event.toolName,
+          stepNumber: event.stepNumber,
+          args: event.args,
+          status: 'pending',
+        }));
+        if (approvalAt(event.approvalId) !== undefined) return;
+        approvals ??= [...message.approvals];
+        approvalIndex?.set(event.approvalId, approvals.length);
+        approvals.push({
+          approvalId: event.approvalId,
+          toolCallId: event.toolCallId,
+          toolName: event.toolName,
+          path: event.path,
+          args: event.args,
+        });
+        return;
+      }
+      case 'approval-resolved': {
+        const at = approvalAt(event.approvalId);
+        if (at === undefined) return;
+        approvals ??= [...message.approvals];
+        const approval = approvals[at] as ChatApproval;
+        approvals[at] = undefined;
+        approvalIndex?.delete(event.approvalId);
+        changed = true;
+        // Approved: it runs now. Denied: it stays pending until its `denied` result. Its path
+        // too: a subagent's call may have its parent's id (`call_1_0`).
+        if (event.decision !== 'approve') return;
+        const call = callAt(approval.toolCallId, approval.path);
+        if (call === undefined || (toolCalls ?? message.toolCalls)[call]?.status !== 'pending') {
+          return;
+        }
+        const list = calls();
+        list[call] = { ...(list[call] as ChatToolCall), status: 'running' };
+        return;
+      }
+      case 'error':
+        fields.error = event.error;
+        changed = true;
+        return;
+      case 'finish':
+        fields.outcome = event.outcome;
+        fields.finishReason = event.finishReason;
+        // `null` is as good as absent: a server that wrote `undefined` through another JSON encoder.
+        if (event.usage !== undefined && event.usage !== null) fields.usage = event.usage;
+        approvals = [];
+        approvalIndex = new Map();
+        changed = true;
+        return;
+      default:
+        // `step-start`: a step shows through what it does (text, tool calls) and its usage at
+        // `step-finish`. Other types were not well-formed.
+        return;
+    }
+  };
+
+  const done = (): AssistantChatMessage => {
+    if (!changed) return message;
+    const next: AssistantChatMessage = { ...message, ...fields, text, thoughts };
+    if (toolCalls !== undefined) next.toolCalls = toolCalls;
+    if (approvals !== undefined) {
+      next.approvals = approvals.filter((approval) => approval !== undefined);
+    }
+    if (steps !== undefined) {
+      if (unsorted) steps.sort((a, b) => a.stepNumber - b.stepNumber);
+      next.stepTexts = steps;
+      if (textStale) {
+        // `+` rather than `join`: a rope of the steps, not a copy of every character.
+        let joined = '';
+        for (const step of steps) joined += step.text;
+        next.text = joined;
+      }
+    }
+    return next;
+  };
+
+  return { apply, done };
+}
+
+/** A step number that is not a number (a server that left it out) counts as step 0. */
+function stepNumberOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function callKey(toolCallId: string, path: readonly string[]): string {
+  return JSON.stringify([toolCallId, ...path]);
+}
+
+function addUsage(
+  total: BrowserUsage | undefined,
+  step: BrowserUsage | undefined,
+): BrowserUsage | undefined {
+  if (step === undefined) return total;
+  if (total === undefined) return { ...step };
+  return {
+    inputTokens: total.inputTokens + step.inputTokens,
+    outputTokens: total.outputTokens + step.outputTokens,
+    thoughtsTokens: total.thoughtsTokens + step.thoughtsTokens,
+    cachedTokens: total.cachedTokens + step.cachedTokens,
+    totalTokens: total.totalTokens + step.totalTokens,
+  };
+}
