@@ -42,6 +42,8 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   'invalid-argument': 'The server could not start the run.',
   steering: 'A message for the run could not be applied.',
   compaction: 'The conversation could not be shortened.',
+  'context-window': 'The conversation is too long for the model.',
+  'run-access-denied': 'The run is not open to this caller.',
 };
 
 /**
