@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { subagent } from '../composition/subagent.ts';
-import type { OutputGuardrail } from '../guardrails/guardrail.ts';
+import type { InputGuardrailVerdict, OutputGuardrail } from '../guardrails/guardrail.ts';
 import { guardrails } from '../guardrails/index.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -157,26 +157,36 @@ describe('holdBack on a page', () => {
       return { gemini, answered };
     }
 
-    it('sends nothing of the answer when the guardrail trips after the model answered', async () => {
-      const { gemini, answered } = watchedFake(`${UNCHECKED} is the whole answer here`);
-      const agent = createAgent({
+    /**
+     * An agent whose parallel input guardrail decides `verdict` only once the first answer was
+     * read and its deltas made.
+     */
+    function lateVerdictAgent(answers: string[], verdict: InputGuardrailVerdict) {
+      const { gemini, answered } = watchedFake(...answers);
+      return createAgent({
         gemini,
         model: MODEL,
         guardrails: guardrails({
           holdBack: true,
           input: [
             {
-              name: 'late-classifier',
+              name: 'late',
               runInParallel: true,
               check: async () => {
-                // The verdict comes once the answer was read and its deltas made.
                 await answered;
                 await new Promise((resolve) => setTimeout(resolve, 50));
-                return { type: 'block', reason: 'not allowed' };
+                return verdict;
               },
             },
           ],
         }),
+      });
+    }
+
+    it('sends nothing of the answer when the guardrail trips after the model answered', async () => {
+      const agent = lateVerdictAgent([`${UNCHECKED} is the whole answer here`], {
+        type: 'block',
+        reason: 'not allowed',
       });
       const text = await pageText(agent.stream('Hi'));
       expect(text).not.toContain(UNCHECKED);
@@ -185,24 +195,9 @@ describe('holdBack on a page', () => {
     });
 
     it("sends only the answer to the rewritten input, none of the first call's text", async () => {
-      const { gemini, answered } = watchedFake(`${UNCHECKED} to the raw input`, 'The answer.');
-      const agent = createAgent({
-        gemini,
-        model: MODEL,
-        guardrails: guardrails({
-          holdBack: true,
-          input: [
-            {
-              name: 'late-rewriter',
-              runInParallel: true,
-              check: async () => {
-                await answered;
-                await new Promise((resolve) => setTimeout(resolve, 50));
-                return { type: 'rewrite', input: 'Hi, politely.' };
-              },
-            },
-          ],
-        }),
+      const agent = lateVerdictAgent([`${UNCHECKED} to the raw input`, 'The answer.'], {
+        type: 'rewrite',
+        input: 'Hi, politely.',
       });
       const text = await pageText(agent.stream('Hi'));
       expect(text).not.toContain(UNCHECKED);
