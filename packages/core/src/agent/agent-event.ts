@@ -51,6 +51,12 @@ export type ToolCallEvent = {
   toolName: string;
   /** The model's arguments, as sent. */
   args: Record<string, unknown>;
+  /**
+   * `args` with the tool's `secretArguments` replaced by `[redacted]`, made with the event by the
+   * agent whose tool it is (a subagent's, or the agent a run was handed to): what to show outside
+   * the process (a page, a log line). Absent when nothing in `args` is secret.
+   */
+  redactedArgs?: Record<string, unknown> | undefined;
 };
 
 /** A call finished and its result goes back to the model. */
@@ -59,6 +65,14 @@ export type ToolResultEvent = {
   path: AgentPath;
   stepNumber: number;
   toolCall: AgentToolCall;
+  /**
+   * Set on a stream with `guardrails.holdBack` for a call whose tool made model calls of its own
+   * (a subagent, the search fallback: `toolCall.usage` is set): its output is model text the
+   * output guardrails never judged, so `toolCall.output` is left out of this event, and so is
+   * the `response` object of `toolCall.response` (`{}`); the step's record in `result.steps`
+   * keeps both.
+   */
+  outputHeld?: true | undefined;
 };
 
 /** A call failed (or was denied or aborted); its error goes back to the model. */

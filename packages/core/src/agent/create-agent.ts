@@ -19,7 +19,7 @@ import { followSignal } from './follow-signal.ts';
 import type { AgentRuntime } from './loop/agent-runtime.ts';
 import type { RunLoopOptions } from './loop/run-loop.ts';
 import type { PromptCacheOptions } from './prompt-cache.ts';
-import { setStreamArgumentRedactor } from './stream-argument-redactor.ts';
+import { markRedactingStream } from './redacting-streams.ts';
 
 /** An agent made by {@link createAgent}: a model, its tools and settings, ready to run. */
 export type Agent<Output = undefined> = {
@@ -231,7 +231,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         signal,
         steering,
       );
-      setStreamArgumentRedactor(stream, config.argumentRedactor);
+      markRedactingStream(stream);
       const entry: InFlightRun = { abort: (reason) => stream.abort(reason), result: stream.result };
       inFlight.add(entry);
       const settle = (): void => {

@@ -5,7 +5,7 @@ import type { RunOptions } from '../agent/config/agent-options.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import { joinGuardrails } from '../agent/guardrails/join-guardrails.ts';
-import { forwardStreamArgumentRedactor } from '../agent/stream-argument-redactor.ts';
+import { markRedactingStream } from '../agent/redacting-streams.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { ChatStoreError } from '../errors/chat-store-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
@@ -410,8 +410,9 @@ export function createChatSession<Output = undefined>(
                 .finally(() => {
                   if (steeringInFlight === steering) steeringInFlight = undefined;
                 });
-              // The page helpers of `@gemloop/core/web` redact tool arguments as the agent would.
-              forwardStreamArgumentRedactor(inner, stream);
+              // Its events are the agent stream's: their tool calls carry `redactedArgs`, so the page
+              // helpers of `@gemloop/core/web` may show their arguments.
+              markRedactingStream(stream);
               let result: AgentResult<Output>;
               try {
                 for await (const event of inner) {

@@ -1,6 +1,7 @@
 import { agentTurnsOf, registerHandoffReceiver } from '../agent/agent-turns.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { handOff } from '../agent/loop/hand-off.ts';
+import { registerHandoffReceiverTools } from '../agent/tool-calls/handoff-receiver-tools.ts';
 import { HandoffSignal } from '../agent/tool-calls/handoff-signal.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
@@ -89,5 +90,6 @@ export function handoff<Output>(
     execute: () => new HandoffSignal(makeTarget(name), filter, handOff),
   }) as unknown as DefinedTool<Record<string, never>, unknown>;
   registerHandoffReceiver(tool, agent);
+  registerHandoffReceiverTools(tool, () => turns.functionTools?.() ?? []);
   return tool;
 }

@@ -44,10 +44,17 @@ export type GuardrailOptions = {
    */
   onTimeout?: 'fail-closed' | 'fail-open' | undefined;
   /**
-   * Streams only: hold the final answer's text deltas back until the output guardrails passed or
-   * rewrote it (then one `text-delta` with what passed). Without it the deltas flow as the model
-   * writes them, and a block or rewrite after the fact is a `guardrail-retraction` event.
-   * Steps that end with function calls are released at their end. @defaultValue false
+   * Streams only (`agent.stream`, a chat's `sendStream`, the pages and durable event streams built
+   * on them): send no text the guardrails have not passed. Per run: with output guardrails, the
+   * only text sent is the answer, as one `text-delta` of what they passed or rewrote; the text of
+   * a step that goes on to calls or is asked again is never sent (no guardrail judges it), nor is
+   * a subagent's (its `text-delta`s, and its answer as the output of the parent's `tool-result`,
+   * which says `outputHeld`). With input guardrails that `runInParallel` (and no output
+   * guardrails), the first call's text waits until they passed, then text flows. The records keep
+   * every text (`result.steps`, and the `step-end` and `run-end` events, which a page never gets
+   * as text); thought summaries (`thought-delta`, sent to a page only with `thoughts: true`) are
+   * not answer text and are not held. Without it the deltas flow as the model writes them, and a
+   * block or rewrite after the fact is a `guardrail-retraction` event. @defaultValue false
    */
   holdBack?: boolean | undefined;
   /**

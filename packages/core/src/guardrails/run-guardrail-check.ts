@@ -3,6 +3,7 @@ import { describeThrown } from '../shared/describe-thrown.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import type { Content } from '../wire/content.ts';
 import type { GuardrailContext } from './guardrail.ts';
+import { redactLocalDetails } from './safe-tool-error-message.ts';
 
 /** How one check went. @internal */
 export type GuardrailCheckOutcome =
@@ -74,8 +75,10 @@ export function runGuardrailCheck<Value>(
 export function describeCheckFailure(
   outcome: Exclude<GuardrailCheckOutcome, { type: 'verdict' }>,
 ): string {
+  // What a check threw may name the service it called (a classifier's URL with its key, an
+  // internal address): the error, its event and its span keep the words, not the machine (issue 52).
   if (outcome.type === 'threw')
-    return `the check threw (${describeThrown(outcome.error)}), so it failed closed`;
+    return `the check threw (${redactLocalDetails(describeThrown(outcome.error))}), so it failed closed`;
   if (outcome.type === 'timeout')
     return `the check did not finish within ${outcome.timeoutMs} ms, so it failed closed (guardrails.onTimeout: 'fail-open' lets a hung check pass)`;
   return 'the run was aborted during the check';

@@ -82,3 +82,49 @@ describe('observers of a run whose tools declare secretArguments', () => {
     expect(handoffs.map(({ from, to }) => [from, to])).toEqual([['triage', 'billing']]);
   });
 });
+
+describe('observers of a run handed to an agent whose tools declare secretArguments', () => {
+  it('see those arguments redacted, though the agent that started the run has none (issue 52)', async () => {
+    // Each value as JSON when it is handed over (a request's contents grow with the run after).
+    const seen: string[] = [];
+    const see = (value: unknown) => seen.push(JSON.stringify(value));
+    const observer: RunObserver = {
+      startRun: (info) => {
+        see(info);
+        return {
+          modelCall: (call) => {
+            see(call.request);
+            return { retry() {}, firstChunk() {}, end: (outcome) => see(outcome) };
+          },
+          toolCall: (call) => {
+            see(call);
+            return { end: (record) => see(record) };
+          },
+          stepEnd: (step) => see(step),
+          end: (outcome) => see(outcome),
+        };
+      },
+    };
+    const accounts = createAgent({
+      gemini: createScriptedGemini([
+        callsTurn(['login', { user: 'ada', password: PASSWORD }, 'l1']),
+        textTurn('In.'),
+      ]),
+      model: 'gemini-2.5-flash',
+      name: 'accounts',
+      tools: [login],
+    });
+    const result = await createAgent({
+      gemini: createScriptedGemini([callsTurn(['transfer_to_accounts', {}, 't1'])]),
+      model: 'gemini-2.5-flash',
+      name: 'triage',
+      tools: [handoff(accounts)],
+      recorder: observer,
+    }).run('Log ada in.');
+    expect(result.handoffs).toEqual(['accounts']);
+    // The run itself keeps the value; what the observer got does not hold it.
+    expect(JSON.stringify(result.contents)).toContain(PASSWORD);
+    expect(seen.some((value) => value.includes('[redacted]'))).toBe(true);
+    for (const value of seen) expect(value).not.toContain(PASSWORD);
+  });
+});

@@ -1,22 +1,19 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
-import { streamArgumentRedactorOf } from '../agent/stream-argument-redactor.ts';
+import { isRedactingStream } from '../agent/redacting-streams.ts';
 import {
   type ApprovalListener,
   approvalBrokerInternals,
   type PendingApproval,
 } from './approval-broker.ts';
-import type { BrowserError, BrowserEvent } from './browser-event.ts';
+import type { BrowserError, BrowserEvent, BrowserToolCallEvent } from './browser-event.ts';
 import type { RunOwner } from './run-owner.ts';
 import { toSseFrame } from './sse-frame.ts';
 import { toBrowserError } from './to-browser-error.ts';
-import {
-  type BrowserEventMapping,
-  browserArgs,
-  toBrowserEvent,
-  toBrowserUsage,
-} from './to-browser-events.ts';
+import { type BrowserEventMapping, toBrowserEvent, toBrowserUsage } from './to-browser-events.ts';
+
+const NO_REDACTOR = Object.freeze({ redactor: undefined });
 
 /** What the helpers turn into server-sent events: `agent.stream()` or `chat.sendStream()`. */
 export type AgentEventSource = AsyncIterable<AgentEvent<unknown>> & {
@@ -96,9 +93,9 @@ export function startBrowserRun(
   const mapping: BrowserEventMapping = {
     thoughts: options.thoughts,
     maxResultPreviewChars: options.maxResultPreviewChars,
-    // Read per event: a chat send learns its inner stream's redactor once that stream exists.
+    // Read per event: a chat send is marked once its inner stream exists.
     get redaction() {
-      return streamArgumentRedactorOf(source);
+      return isRedactingStream(source) ? NO_REDACTOR : undefined;
     },
   };
   const frames: Frame[] = [];
@@ -109,7 +106,9 @@ export function startBrowserRun(
   let abortedByPage = false;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const subscribers = new Set<Subscriber>();
-  const seenArgs = new WeakSet<object>();
+  // The calls this page was shown, by their arguments object (which `beforeToolCall` gets too):
+  // an approval is shown where its call was, redacted as it was (issue 52: a subagent's call).
+  const seenCalls = new WeakMap<object, BrowserToolCallEvent>();
 
   const push = (event: BrowserEvent): void => {
     if (ended) return;
@@ -146,16 +145,18 @@ export function startBrowserRun(
   const listener: ApprovalListener = {
     runId: options.runId,
     owner: options.owner,
-    owns: (rawArgs) => seenArgs.has(rawArgs),
+    owns: (rawArgs) => seenCalls.has(rawArgs),
     pending(approval: PendingApproval) {
+      const call = seenCalls.get(approval.rawArgs);
       push({
         type: 'approval-pending',
-        path: [],
+        path: call?.path ?? [],
         approvalId: approval.approvalId,
         stepNumber: approval.stepNumber,
         toolCallId: approval.toolCallId,
         toolName: approval.toolName,
-        ...{ args: browserArgs(mapping, approval.toolName, approval.rawArgs).args },
+        // As the page was shown the call; a call it was not shown is never offered to it (`owns`).
+        args: call?.args,
       });
     },
     resolved(approvalId, decision) {
@@ -174,12 +175,13 @@ export function startBrowserRun(
     });
     try {
       for await (const event of source) {
-        if (event.type === 'tool-call' && broker !== undefined) {
-          seenArgs.add(event.args);
-          broker.claim(event.args, listener);
-        }
         const browserEvent = toBrowserEvent(event, mapping);
         if (browserEvent !== undefined) push(browserEvent);
+        if (event.type === 'tool-call' && broker !== undefined) {
+          // After the call itself: the page learns of the call, then that it waits.
+          seenCalls.set(event.args, browserEvent as BrowserToolCallEvent);
+          broker.claim(event.args, listener);
+        }
       }
       // A source that ended without `run-end` (a wrapper's): still a finished run.
       push({

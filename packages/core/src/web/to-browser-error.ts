@@ -4,24 +4,53 @@ import type { BrowserError } from './browser-event.ts';
 // A message a page shows is one paragraph; a gateway's HTML error page is not.
 const MAX_MESSAGE = 1000;
 
-// gemloop's errors whose message quotes what application code threw or returned (a tool, a hook,
-// a history store's database, Vertex credentials): shown by name and code only.
-const APPLICATION_MESSAGES: Readonly<Record<string, string>> = {
+const RUN_FAILED = 'The run failed.';
+
+// What a page is told of each of gemloop's errors: fixed words by `code`, never the error's own
+// message. Messages are written for the developer and quote what the run met: a guardrail's
+// thrown error (a classifier's URL and key), a gateway's address (`ECONNREFUSED 10.0.0.5:8080`),
+// the base URL, a tool's or a store's failure (issue 52). The details go to `onError` (the
+// server's log) and the spans; a page gets the code to tell failures apart.
+const PAGE_MESSAGES: Readonly<Record<string, string>> = {
+  'agent-aborted': 'The run was stopped.',
+  'agent-closed': 'The server is shutting down; try again.',
+  'api-call': 'The model could not be reached.',
+  'model-call': 'The model could not be reached.',
+  stream: "The model's answer broke off.",
+  'response-too-large': "The model's answer was too large.",
+  'invalid-model-response': 'The model sent an answer that could not be used.',
+  'interaction-failed': 'The model could not finish the answer.',
+  continuation: 'The model could not finish the answer.',
+  timeout: 'The run took too long and was stopped.',
+  'tool-timeout': 'A tool took too long.',
+  'tool-input': 'The model called a tool with arguments it does not take.',
+  'unknown-tool': 'The model called a tool the agent does not have.',
   'tool-execution': 'A tool failed.',
   'tool-close': 'A tool failed to close.',
+  'output-validation': "The model's answer did not have the expected form.",
+  'guardrail-tripped': 'A guardrail stopped the run.',
+  subagent: 'A subagent failed.',
+  'tree-budget': 'The run reached its spending limit.',
+  'chat-budget-exceeded': 'The chat reached its spending limit.',
   'agent-run': 'A hook of the agent failed.',
   'chat-store': 'The chat history could not be read or saved.',
   'chat-store-locked': 'The chat is in use by another process.',
   'chat-history-corrupt': 'The chat history could not be read.',
+  'invalid-history': 'The conversation history could not be used.',
   'vertex-auth': 'The server could not authenticate to Vertex AI.',
+  'missing-api-key': 'The server is not set up to call the model.',
+  'invalid-argument': 'The server could not start the run.',
+  steering: 'A message for the run could not be applied.',
+  compaction: 'The conversation could not be shortened.',
+  'context-window': 'The conversation is too long for the model.',
+  'run-access-denied': 'The run is not open to this caller.',
 };
 
 /**
- * What a page may see of a run's failure. gemloop's errors carry messages written for users and
- * already free of the API key (the client redacts it); their class name, `code` and message are
- * sent, never the stack or the `cause`, except for those whose message quotes application code
- * (a tool's or a hook's error, a store's): those get a fixed message for their code. Any other thrown value (a tool's, an application's) may
- * hold anything, so only `The run failed.` is sent, unless `expose` says otherwise.
+ * What a page may see of a run's failure: the error's class name and `code` when it is one of
+ * gemloop's, with a fixed message for that code (an API error's HTTP status added), never the
+ * error's own message, stack or `cause`; anything else as `The run failed.`. `expose` may say
+ * otherwise (its answer is bounded; a throw is ignored).
  * @internal
  */
 export function toBrowserError(
@@ -30,11 +59,49 @@ export function toBrowserError(
 ): BrowserError {
   const custom = safely(() => expose?.(error));
   if (custom !== undefined) return bounded(custom);
-  if (GemloopError.isInstance(error)) {
-    const generic = APPLICATION_MESSAGES[error.code];
-    return bounded({ name: error.name, code: error.code, message: generic ?? error.message });
-  }
-  return { name: 'Error', message: 'The run failed.' };
+  if (!GemloopError.isInstance(error)) return { name: 'Error', message: RUN_FAILED };
+  const code = safely(() => error.code);
+  const name = safely(() => error.name);
+  const fixed = typeof code === 'string' ? PAGE_MESSAGES[code] : undefined;
+  const phase = code === 'guardrail-tripped' ? guardrailPhase(error) : undefined;
+  const status = httpStatus(error);
+  const message =
+    phase !== undefined
+      ? `A guardrail stopped the run (${phase}).`
+      : status !== undefined
+        ? `The model service answered with an error (HTTP ${status}).`
+        : (fixed ?? RUN_FAILED);
+  return bounded({
+    name: typeof name === 'string' ? name : 'Error',
+    ...(typeof code === 'string' ? { code } : {}),
+    message,
+  });
+}
+
+/** A guardrail error's phase, when it is one of the known words. */
+function guardrailPhase(error: object): string | undefined {
+  const phase = safely(() => (error as { phase?: unknown }).phase);
+  return phase === 'input' ||
+    phase === 'output' ||
+    phase === 'tool-input' ||
+    phase === 'tool-output'
+    ? phase
+    : undefined;
+}
+
+/**
+ * The HTTP status of an API error (the error itself, or a model call's cause): a number says what
+ * went wrong (429, 503) without a word of the response or the URL. `undefined` when the request
+ * got no response (a network failure) or the error is not an API call's.
+ */
+function httpStatus(error: GemloopError): number | undefined {
+  const apiError =
+    error.code === 'model-call' ? safely(() => (error as { cause?: unknown }).cause) : error;
+  if (!GemloopError.isInstance(apiError) || apiError.code !== 'api-call') return undefined;
+  const status = safely(() => (apiError as { status?: unknown }).status);
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599
+    ? status
+    : undefined;
 }
 
 function safely<T>(read: () => T): T | undefined {

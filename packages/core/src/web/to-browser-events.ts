@@ -8,7 +8,11 @@ import type { BrowserEvent, BrowserUsage } from './browser-event.ts';
 export type BrowserEventMapping = {
   thoughts: boolean;
   maxResultPreviewChars: number;
-  /** `undefined`: the stream's secret arguments are unknown, so arguments are left out. */
+  /**
+   * `undefined`: the source is not known to redact its calls (`redactedArgs`), so arguments are
+   * left out. Else a call's `redactedArgs`, or its `args` through `redactor` (a durable run's
+   * events stored before calls carried `redactedArgs`).
+   */
   redaction: { redactor: ArgumentRedactor | undefined } | undefined;
 };
 
@@ -25,15 +29,18 @@ export function toBrowserUsage(usage: AgentUsage): BrowserUsage {
   };
 }
 
-/** A call's arguments for a page: redacted as the agent redacts them, or left out. @internal */
+/**
+ * A call's arguments for a page: redacted where the event was made, by the agent whose tool it is
+ * (`redactedArgs`), or left out when the source is not known to do so. @internal
+ */
 export function browserArgs(
   mapping: BrowserEventMapping,
-  toolName: string,
-  args: Record<string, unknown>,
+  call: { toolName: string; args: Record<string, unknown>; redactedArgs?: unknown },
 ): Pick<Extract<BrowserEvent, { type: 'tool-call' }>, 'args' | 'argsOmitted'> {
   if (mapping.redaction === undefined) return { args: undefined, argsOmitted: true };
+  if (isRecord(call.redactedArgs)) return { args: call.redactedArgs };
   const { redactor } = mapping.redaction;
-  return { args: redactor === undefined ? args : redactor.args(toolName, args) };
+  return { args: redactor === undefined ? call.args : redactor.args(call.toolName, call.args) };
 }
 
 /**
@@ -67,7 +74,7 @@ export function toBrowserEvent(
         stepNumber: event.stepNumber,
         toolCallId: event.toolCallId,
         toolName: event.toolName,
-        ...browserArgs(mapping, event.toolName, event.args),
+        ...browserArgs(mapping, event),
       };
     case 'tool-result':
     case 'tool-error': {
@@ -86,7 +93,9 @@ export function toBrowserEvent(
         return { ...base, error: 'The tool failed.' };
       }
       if (call.outcome !== 'success') return { ...base, error: cut(call.error ?? '', 2000).text };
-      if (mapping.maxResultPreviewChars === 0) return base;
+      // `holdBack`: a subagent's answer the output guardrails never judged (see `outputHeld`).
+      if (mapping.maxResultPreviewChars === 0 || (event.type === 'tool-result' && event.outputHeld))
+        return base;
       const { text, truncated } = cut(previewOf(call.output), mapping.maxResultPreviewChars);
       return { ...base, preview: text, truncated };
     }
@@ -132,6 +141,10 @@ export function toBrowserEvent(
     default:
       return undefined;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A tool's output as one line of JSON (a string as itself); never throws. */

@@ -35,7 +35,8 @@ export type EventStreamOptions = {
   onError?: ((error: unknown) => void) | undefined;
   /**
    * What the page sees of an error; `undefined` falls back to the default: gemloop's errors as
-   * name, code and message, anything else as `The run failed.`.
+   * name, code and a fixed message for the code (never their own message, which may quote an
+   * internal address or what a guardrail threw), anything else as `The run failed.`.
    */
   exposeError?: ((error: unknown) => BrowserError | undefined) | undefined;
   /**

@@ -49,6 +49,9 @@ export function textTurn(text: string): GenerateContentResponse[] {
   ];
 }
 
+/** The password the `teamSecret` agent's subagent logs in with (a secret argument of `login`). */
+export const SECRET_PASSWORD = 'hunter2-durable-child';
+
 /** A text answer cut at the output token limit (`MAX_TOKENS`). */
 export function maxTokensTurn(text: string): GenerateContentResponse[] {
   return [
@@ -112,10 +115,20 @@ export function script(body: Body): GenerateContentResponse[] {
     // A child cut at its output token limit (subagent-unfinished in child-workflows.test.ts).
     if (input.startsWith('cut'))
       return callsTurn([{ name: 'research', args: { task: input }, id: 'call-research' }]);
-    const task = input.startsWith('approve') ? `approve ${input}` : `crash ${input}`;
+    const task = input.startsWith('approve')
+      ? `approve ${input}`
+      : input.startsWith('secret')
+        ? input
+        : `crash ${input}`;
     return callsTurn([{ name: 'research', args: { task }, id: 'call-research' }]);
   }
   if (input.startsWith('cut')) return maxTokensTurn(`partial answer to ${input}`);
+  if (input.startsWith('secret')) {
+    if (done.includes('login')) return textTurn(`child answer to ${input}`);
+    return callsTurn([
+      { name: 'login', args: { user: 'ada', password: SECRET_PASSWORD }, id: 'call-login' },
+    ]);
+  }
   if (input.startsWith('sib')) {
     if (done.includes('meet_siblings')) return textTurn(`child answer to ${input}`);
     return callsTurn([{ name: 'meet_siblings', args: { of: 2 }, id: 'call-meet' }]);

@@ -306,6 +306,18 @@ const research = subagent(researcher, {
   name: 'research',
   description: 'Researches one question.',
 });
+// A subagent whose tool has a secret argument, for the agent `teamSecret` (child-workflows.test.ts).
+const login = defineTool({
+  name: 'login',
+  description: 'Logs in.',
+  parameters: z.object({ user: z.string(), password: z.string() }),
+  secretArguments: ['password'],
+  execute: ({ user }) => ({ user, loggedIn: true }),
+});
+const secretResearch = subagent(
+  createAgent({ gemini, model, instructions: 'CHILD: log in, then research.', tools: [login] }),
+  { name: 'research', description: 'Logs in and researches one question.' },
+);
 // A subagent with a subagent of its own (two levels of child workflows), for the agent `deep`.
 const manager = createAgent({
   gemini,
@@ -347,6 +359,16 @@ const worker = await startDurableWorkerWith({
         ],
       }),
     },
+    // Holds its text back until the output guardrail passed it (browser-events.test.ts).
+    heldBack: {
+      gemini,
+      model,
+      tools: [lookup],
+      guardrails: guardrails({
+        holdBack: true,
+        output: [{ name: 'shout', check: ({ text }) => ({ type: 'rewrite', text: text.toUpperCase() }) }],
+      }),
+    },
     approver: { gemini, model, tools: [refund], needsApproval: ['refund'] },
     // No tools: one step whose answer the fake serves in continuation hops (turn.continued).
     longdecode: { gemini, model, tools: [] },
@@ -367,6 +389,12 @@ const worker = await startDurableWorkerWith({
           },
         ],
       }),
+    },
+    teamSecret: {
+      gemini,
+      model,
+      instructions: 'PARENT: delegate research.',
+      tools: [secretResearch],
     },
     deep: {
       gemini,

@@ -14,6 +14,8 @@ import { createDurableRuns, type DurableRuns } from '../index.ts';
 // connection breaks mid-answer and resumes from the store by Last-Event-ID, each event once.
 
 const ANSWER = Array.from({ length: 40 }, (_, index) => `word${index} `).join('');
+const HELD_INPUT = 'Where is order 7? (held)';
+const UNCHECKED = 'UNCHECKED-PREAMBLE';
 
 type Frame = { id: number; data: { type: string; text?: string; outcome?: string } };
 
@@ -51,7 +53,16 @@ describe('a durable run streamed to a page', () => {
   const counter = createCounter();
 
   beforeAll(async () => {
-    fake = createFakeGemini({ script: () => turn.text(ANSWER), chunkSize: 6, chunkDelayMs: 20 });
+    fake = createFakeGemini({
+      // The held run's first call says something before its tool call; every other call answers.
+      script: ({ body }) =>
+        JSON.stringify(body.contents[0]).includes(HELD_INPUT) &&
+        !JSON.stringify(body.contents).includes('functionResponse')
+          ? turn.calls([{ name: 'lookup', args: { order: '7' } }], { text: `${UNCHECKED} ` })
+          : turn.text(ANSWER),
+      chunkSize: 6,
+      chunkDelayMs: 20,
+    });
     await fake.listen();
     const databaseUrl = await freshDatabase('browser-events');
     worker = await startWorker({
@@ -91,5 +102,23 @@ describe('a durable run streamed to a page', () => {
     );
     expect(text.join('')).toBe(ANSWER);
     expect(all.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'completed' });
+  });
+  // Issue 52, item 3: a run whose guardrails hold text back (`holdBack`) stores no text the
+  // output guardrail has not passed: the worker's streamed preview is off for it.
+  it('stores only the answer the output guardrail passed for a run that holds its text back', async () => {
+    const { runId } = await runs.start('heldBack', { runId: 'held-1', input: HELD_INPUT });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(ANSWER.toUpperCase());
+    const events = [];
+    for await (const { event } of runs.events(runId)) events.push(event);
+    // The records (step-end, run-end) keep every word; the events a page is made of do not.
+    const shown = events.filter((event) => event.type !== 'step-end' && event.type !== 'run-end');
+    expect(JSON.stringify(shown)).not.toContain(UNCHECKED);
+    const deltas = events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : []));
+    expect(deltas).toEqual([ANSWER.toUpperCase()]);
+    // No event lost to a preview written at its index.
+    expect(events.map((event) => event.type)).toEqual(
+      expect.arrayContaining(['tool-call', 'tool-result', 'run-end']),
+    );
   });
 });

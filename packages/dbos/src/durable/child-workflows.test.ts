@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AgentEvent } from '@gemloop/core';
+import { toDurableEventStreamResponse } from '@gemloop/core/web';
 import type { FakeGemini } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import {
   type Body,
   createSubagentFake,
   firstText,
+  SECRET_PASSWORD,
 } from '../__fixtures__/subagent-fake.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
 import { readRecordedRuns } from '../recorded-runs/index.ts';
@@ -297,6 +300,34 @@ describe('a subagent inside a durable run', () => {
     );
     expect(childRequests).toHaveLength(2);
     expect(JSON.stringify(childRequests[1]?.body)).toContain('Refunds are not allowed here.');
+  });
+
+  // Issue 52, item 1: the child's tool-call event is redacted by the child, where it is made, so a
+  // page of the top run shows `[redacted]` whatever tools the server gives the stream.
+  it("redacts a subagent's secret tool arguments in the top run's stored events and page", async () => {
+    const { runId } = await runs.start('teamSecret', { runId: 'team-secret', input: 'secret one' });
+    expect((await runs.result(runId)).text).toBe('parent answer to secret one');
+    const stored: AgentEvent<unknown>[] = [];
+    for await (const { event } of runs.events(runId)) stored.push(event);
+    const login = stored.find((event) => event.type === 'tool-call' && event.toolName === 'login');
+    expect(login).toMatchObject({
+      path: ['research#1'],
+      redactedArgs: { user: 'ada', password: '[redacted]' },
+    });
+    const page = await new Response(
+      toDurableEventStreamResponse(
+        { headers: new Headers() },
+        {
+          runId,
+          events: (offset) => runs.events(runId, { offset }),
+          // The top agent's tools hold no secret of the child's: the event carries its redaction.
+          tools: [],
+          heartbeatMs: 0,
+        },
+      ).body,
+    ).text();
+    expect(page).not.toContain(SECRET_PASSWORD);
+    expect(page).toContain('"password":"[redacted]"');
   });
 
   it('nests: a subagent of a subagent is a child workflow of the child, resumed after a SIGKILL', async () => {

@@ -13,7 +13,7 @@ import type { Guardrails } from './guardrail-engine.ts';
 const engine: GuardrailEngine = {
   guardedFirstStep,
   guardOutput,
-  holdTextDeltas: (emit) => new HeldTextDeltas(emit),
+  holdTextDeltas: (emit, options) => new HeldTextDeltas(emit, options),
   checkInput: checkInputGuardrails,
   appliesTo,
   checkToolInput,

@@ -5,7 +5,7 @@ import {
 import type { AgentStep } from '../../run/agent-result.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
-import type { RunContext } from '../run-state/run-context.ts';
+import type { RunContext, TextDeltaHold } from '../run-state/run-context.ts';
 import { modelCallOptions } from './call-model.ts';
 import { callModelStep } from './call-model-step.ts';
 import { guardrailRunOptions } from './guardrail-run-options.ts';
@@ -40,6 +40,7 @@ function apply<Output>(context: RunContext<Output>, result: InputCheckResult): v
 export async function guardedFirstStep<Output>(
   context: RunContext<Output>,
   stepNumber: number,
+  held: TextDeltaHold | undefined,
 ): Promise<AgentStep> {
   const { run, guardrails } = context;
   const all = guardrails?.input ?? [];
@@ -84,8 +85,10 @@ export async function guardedFirstStep<Output>(
     const budget = context.link.budget;
     if (called.ok && checked.type !== 'pass' && budget !== undefined)
       budget.tokens += called.step.usage.totalTokenCount;
-    // A stream may have shown the aborted call's first text: withdraw it.
-    if (checked.type === 'trip' && context.streaming)
+    // The call's text is not the answer now: a held one is dropped; a stream without `holdBack`
+    // may have shown the aborted call's first text: withdraw it.
+    if (checked.type !== 'pass') held?.discard(stepNumber);
+    if (checked.type === 'trip' && context.streaming && held === undefined)
       context.emit?.({ type: 'guardrail-retraction', stepNumber, name: checked.name, text: '' });
     // A trip wins over what the aborted call failed with; callModelStep counted its usage.
     apply(context, checked);

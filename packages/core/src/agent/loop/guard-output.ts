@@ -9,29 +9,61 @@ import { guardrailRunOptions } from './guardrail-run-options.ts';
 import type { Finish } from './next-step.ts';
 
 /**
- * Holds a streamed step's text deltas back until the loop knows what the step is: released as
- * they were when the step goes on to calls or a re-ask, replaced by one delta of what the output
- * guardrails let through when it is the answer (`guardrails.holdBack`). @internal
+ * What a stream with `guardrails.holdBack` sends of a run's text: only what the guardrails
+ * passed (issue 52). Each step's text deltas wait here. With output guardrails (`answerOnly`) the
+ * answer's deltas are replaced by one delta of what the guardrails let through, and the text of a
+ * step that goes on to calls or a re-ask is never sent (no guardrail judges it; `result.steps`
+ * keeps it), nor is a child run's (a subagent's deltas, and its answer as the output of the
+ * parent's `tool-result`, `outputHeld`). Without output guardrails (only input guardrails beside
+ * the first call) the deltas wait until those passed, then flow. @internal
  */
-export class HeldTextDeltas {
+export class HeldTextDeltas implements TextDeltaHold {
   private readonly held = new Map<number, string[]>();
   private readonly emit: NonNullable<EmitEvent>;
+  private readonly answerOnly: boolean;
+  // Without output guardrails, once the input guardrails passed: nothing more to wait for.
+  private passing = false;
 
-  constructor(emit: NonNullable<EmitEvent>) {
+  constructor(emit: NonNullable<EmitEvent>, { answerOnly }: { answerOnly: boolean }) {
     this.emit = emit;
+    this.answerOnly = answerOnly;
   }
 
   /** The emit the run uses instead of the stream's: text deltas wait here. */
   readonly wrapped: EmitEvent = (event: UntaggedAgentEvent<unknown>) => {
-    if (event.type === 'text-delta') {
+    if (event.type === 'text-delta' && !this.passing) {
       const texts = this.held.get(event.stepNumber);
       if (texts === undefined) this.held.set(event.stepNumber, [event.text]);
       else texts.push(event.text);
       return;
     }
     // The stream's promise (a slow reader's backpressure) goes back to the loop as it came.
-    return this.emit(event);
+    return this.emit(this.answerOnly ? withoutModelOutput(event) : event);
   };
+
+  childSink(sink: EmitEvent): EmitEvent {
+    if (!this.answerOnly || sink === undefined) return sink;
+    return (event) => {
+      // A child's text is never this run's answer: no output guardrail of this run judges it.
+      if (event.type === 'text-delta' || event.type === 'guardrail-retraction') return;
+      return sink(withoutModelOutput(event));
+    };
+  }
+
+  stepGoesOn(stepNumber: number): void {
+    if (this.answerOnly) this.held.delete(stepNumber);
+    else this.release(stepNumber);
+  }
+
+  inputPassed(): void {
+    if (this.answerOnly || this.passing) return;
+    this.passing = true;
+    for (const stepNumber of [...this.held.keys()]) this.release(stepNumber);
+  }
+
+  discard(stepNumber: number): void {
+    this.held.delete(stepNumber);
+  }
 
   /** Sends a step's deltas as they came. */
   release(stepNumber: number): void {
@@ -45,6 +77,21 @@ export class HeldTextDeltas {
     this.held.delete(stepNumber);
     if (text !== '') this.emit({ type: 'text-delta', stepNumber, text });
   }
+}
+
+/**
+ * A `tool-result` whose tool made model calls (a subagent's answer, the search fallback's)
+ * without that output: model text no output guardrail judged. Any other event as it is.
+ */
+function withoutModelOutput(event: UntaggedAgentEvent<unknown>): UntaggedAgentEvent<unknown> {
+  if (event.type !== 'tool-result' || event.toolCall.usage === undefined) return event;
+  const { output: _held, response, ...toolCall } = event.toolCall;
+  // The function response sent back holds the same text (`{ answer }`): only its id and name.
+  const shown =
+    response.id === undefined
+      ? { name: response.name, response: {} }
+      : { id: response.id, name: response.name, response: {} };
+  return { ...event, toolCall: { ...toolCall, response: shown }, outputHeld: true };
 }
 
 /**

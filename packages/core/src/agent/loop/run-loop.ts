@@ -1,3 +1,4 @@
+import { holdsTextBack } from '../../guardrails/holds-text-back.ts';
 import { type HistoryTurn, isHistoryTurnList } from '../../history/history-turn.ts';
 import { CostTotal } from '../../models/cost-total.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
@@ -46,6 +47,7 @@ import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
 import { resolveOutcome } from './resolve-outcome.ts';
+import { runArgumentRedactor } from './run-argument-redactor.ts';
 
 // Made with the loop (see AgentRuntime): create-agent.ts reaches it through this module's load.
 export { createAgentRuntime } from './agent-runtime.ts';
@@ -124,7 +126,7 @@ export function runLoop<Output>(
       input,
       startedAt: config.now(),
     },
-    config.argumentRedactor,
+    runArgumentRedactor(config as AgentConfig<unknown>),
   );
   if (observation === undefined) return runSteps(config, runtime, input, options, undefined);
   if (observation instanceof Promise) {
@@ -200,10 +202,18 @@ async function runSteps<Output>(
   const run = new RunTracker(contents, inputLength, parent?.spend);
   if (tracked !== undefined) tracked.run = run;
   const recorders = recordersOf(runObservers(config.observers, parent?.recorders));
+  const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
+  // `holdBack`: a stream sends only text the guardrails passed (see HeldTextDeltas): with output
+  // guardrails, the answer once they passed it; with input guardrails beside the first call only,
+  // the text once those passed.
+  const held =
+    runEmit !== undefined && guardrails !== undefined && holdsTextBack(guardrails)
+      ? guardrails.engine.holdTextDeltas(runEmit, { answerOnly: guardrails.output.length > 0 })
+      : undefined;
   const ownLink: RunLink =
     parent === undefined
       ? topRunLink(
-          topEmit,
+          held === undefined ? topEmit : held.childSink(topEmit),
           streaming,
           config.beforeToolCall,
           treeBudget(budget),
@@ -211,13 +221,7 @@ async function runSteps<Output>(
           recorders,
           startChild,
         )
-      : childRunLink(parent, config.beforeToolCall, runId, recorders);
-  const runEmit = parent === undefined ? topEmit : emitAt(parent.sink, parent.path);
-  // `holdBack`: a stream's text deltas wait until the loop knows whether the step is the answer.
-  const held =
-    runEmit !== undefined && guardrails?.holdBack === true && guardrails.output.length > 0
-      ? guardrails.engine.holdTextDeltas(runEmit)
-      : undefined;
+      : withSink(childRunLink(parent, config.beforeToolCall, runId, recorders), held);
   const emit = held?.wrapped ?? runEmit;
   const { childGuardrails, ...scope } = agentScope(
     config,
@@ -314,15 +318,20 @@ async function runModelSteps<Output>(
       !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
     inputGuarded = true;
     const step: AgentStep = guardInput
-      ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(context, stepNumber)
+      ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
+          context,
+          stepNumber,
+          held,
+        )
       : await callModelStep(context, { stepNumber, kind });
+    if (guardInput) held?.inputPassed();
     if (kind === 'tools') modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
     let next: NextStep<Output> = await resolveOutcome(config, step, { kind, reasks, stepsLeft });
     if (next.type === 'finish') {
       if (context.guardrails !== undefined)
         next = await context.guardrails.engine.guardOutput(context, step, next, held);
-    } else held?.release(step.stepNumber);
+    } else held?.stepGoesOn(step.stepNumber);
     appendToHistory(run, step, next);
     const calls: ToolCallsResult | undefined =
       next.type === 'run-again' && next.calls !== undefined
@@ -367,6 +376,11 @@ async function runModelSteps<Output>(
     kind = next.kind;
     reasks = next.reasks;
   }
+}
+
+/** A child's link whose children emit through the hold of its own run (`holdBack`). */
+function withSink(link: RunLink, held: TextDeltaHold | undefined): RunLink {
+  return held === undefined ? link : { ...link, sink: held.childSink(link.sink) };
 }
 
 /**

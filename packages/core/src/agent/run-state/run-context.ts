@@ -74,11 +74,20 @@ export type RunSettings = {
 };
 
 /**
- * A streamed run's text deltas held back until the output guardrails passed (`holdBack`): the
- * run emits through `wrapped`; a step's deltas are released as they came or replaced. @internal
+ * A streamed run's text held back until the guardrails passed it (`holdBack`): the run emits
+ * through `wrapped`, its children through `childSink`; a step's deltas are released as they came,
+ * replaced, or dropped. @internal
  */
 export type TextDeltaHold = {
   readonly wrapped: EmitEvent;
+  /** The sink the run's child runs emit through (see `RunLink.sink`). */
+  childSink(sink: EmitEvent): EmitEvent;
+  /** The step goes on to calls or a re-ask: the output guardrails never judge its text. */
+  stepGoesOn(stepNumber: number): void;
+  /** The input guardrails that ran beside the first call passed it. */
+  inputPassed(): void;
+  /** The step's deltas so far are not the answer (a tripped or rewritten input's call). */
+  discard(stepNumber: number): void;
   release(stepNumber: number): void;
   replace(stepNumber: number, text: string): void;
 };
@@ -94,6 +103,7 @@ export type GuardrailEngine = {
   readonly guardedFirstStep: <Output>(
     context: RunContext<Output>,
     stepNumber: number,
+    held: TextDeltaHold | undefined,
   ) => Promise<AgentStep>;
   /** The final answer through the output guardrails (agent/loop/guard-output.ts). */
   readonly guardOutput: <Output>(
@@ -102,7 +112,10 @@ export type GuardrailEngine = {
     finish: Finish<Output>,
     held: TextDeltaHold | undefined,
   ) => Promise<Finish<Output>>;
-  readonly holdTextDeltas: (emit: NonNullable<EmitEvent>) => TextDeltaHold;
+  readonly holdTextDeltas: (
+    emit: NonNullable<EmitEvent>,
+    options: { answerOnly: boolean },
+  ) => TextDeltaHold;
   readonly checkInput: typeof checkInputGuardrails;
   readonly appliesTo: typeof appliesTo;
   readonly checkToolInput: typeof checkToolInput;

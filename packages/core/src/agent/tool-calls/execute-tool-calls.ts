@@ -143,14 +143,18 @@ export async function executeToolCalls<Output>({
   const unfollow = turn === undefined ? undefined : followSignal(signal, turn);
 
   if (emit !== undefined) {
+    // Redacted here, by the agent whose tool it is: a surface that shows the event (a page, a
+    // durable run's stored events) may sit above a subagent or before a handoff, and hold another
+    // agent's tools or none (issue 52).
+    const redactor = config.argumentRedactor;
     for (const { call, toolCallId } of pending) {
-      emit({
-        type: 'tool-call',
-        stepNumber,
-        toolCallId,
-        toolName: call.name,
-        args: rawArgsOf(call),
-      });
+      const args = rawArgsOf(call);
+      const redactedArgs = redactor?.args(call.name, args) ?? args;
+      emit(
+        redactedArgs === args
+          ? { type: 'tool-call', stepNumber, toolCallId, toolName: call.name, args }
+          : { type: 'tool-call', stepNumber, toolCallId, toolName: call.name, args, redactedArgs },
+      );
     }
   }
 

@@ -32,7 +32,9 @@ export function createArgumentRedactor(tools: Iterable<AnyTool>): ArgumentRedact
   for (const tool of tools) {
     if (tool.kind !== 'function') continue;
     const paths = checkSecretArguments(tool.secretArguments, tool.name);
-    if (paths !== undefined && paths.length > 0) secrets.set(tool.name, paths);
+    // Two agents of a run (a handoff's) may each have a tool of that name: every path is secret.
+    if (paths !== undefined && paths.length > 0)
+      secrets.set(tool.name, [...(secrets.get(tool.name) ?? []), ...paths]);
   }
   if (secrets.size === 0) return undefined;
 

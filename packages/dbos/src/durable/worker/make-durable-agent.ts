@@ -1,5 +1,5 @@
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
-import { handoffReceiverOf } from '@gemloop/core/internal';
+import { handoffReceiverOf, holdsTextBack } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { createApprovalHook, type RunPauser } from '../approvals.ts';
 import { assertStillOwnsRun } from '../call-model-step.ts';
@@ -67,6 +67,10 @@ export function createDurableAgentMaker({
       });
     }
     const calls = createModelCalls(definition.gemini, rateLimit?.admit, assertStillOwnsRun);
+    // A run that holds its text back (`guardrails.holdBack`) sends only what its guardrails
+    // passed: a preview of the streamed call's text would write it ahead of them, at the indices
+    // of events the run emits instead (issue 52).
+    const preview = !holdsTextBack(agentOptions.guardrails?.options ?? {});
     // What each call asks goes out with the run's events (run-events.ts, captureRequest), so
     // the run can become an eval case later (`readRecordedRuns`, @gemloop/dbos/recorded-runs).
     const capture = (request: GenerateContentRequest): void => {
@@ -91,7 +95,11 @@ export function createDurableAgentMaker({
           fenced: true,
           steer: steerWatch,
           call: () =>
-            timed(() => streamWithPreview((onChunk) => calls.stream(request, options, onChunk))),
+            timed(() =>
+              preview
+                ? streamWithPreview((onChunk) => calls.stream(request, options, onChunk))
+                : calls.stream(request, options),
+            ),
         });
       },
     });

@@ -1,0 +1,21 @@
+// Keyed by the stream object, not a property on it: nothing shows on the public `AgentStream`
+// (CONTRIBUTING: no symbol-keyed property on a public object carries data between layers).
+const redacting = new WeakSet<object>();
+
+/**
+ * Records that `stream` is one gemloop made: each of its `tool-call` events carries
+ * `redactedArgs` when its tool declares secret arguments that the call holds (made with the event,
+ * by the agent whose tool it is, at any depth of the run's tree; `secret-arguments.attacks.test.ts`),
+ * so a page may show `redactedArgs ?? args`. @internal
+ */
+export function markRedactingStream(stream: object): void {
+  redacting.add(stream);
+}
+
+/**
+ * Whether `stream` is one gemloop made (see {@link markRedactingStream}); `false` for a stream it
+ * does not know (a wrapper), whose arguments the caller should not pass on. @internal
+ */
+export function isRedactingStream(stream: object): boolean {
+  return redacting.has(stream);
+}
