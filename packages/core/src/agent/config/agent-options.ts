@@ -384,7 +384,10 @@ export type RunOptions = {
 export type TreeBudgetOptions = {
   /** Model steps of every agent of the tree together. @defaultValue Infinity */
   maxSteps?: number | undefined;
-  /** `totalTokenCount` of every model call of the tree together. @defaultValue Infinity */
+  /**
+   * `totalTokenCount` of every model call of the tree together; a call whose server reported no
+   * usable total (none, negative) counts an estimate (`step.usageEstimated`). @defaultValue Infinity
+   */
   maxTokens?: number | undefined;
   /**
    * US dollars (a number or a decimal string, `0.5`, `'2.00'`) every model call of the tree may
