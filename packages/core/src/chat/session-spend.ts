@@ -15,15 +15,6 @@ export type ChatSessionSpend = {
   cost: Cost;
 };
 
-const USAGE_KEYS = [
-  'promptTokenCount',
-  'candidatesTokenCount',
-  'thoughtsTokenCount',
-  'toolUsePromptTokenCount',
-  'cachedContentTokenCount',
-  'totalTokenCount',
-] as const satisfies readonly (keyof AgentUsage)[];
-
 /**
  * A turn's `sessionSpend` read back from a store (a file line, a row, a custom store: hostile
  * bytes), or `undefined` unless every count is a non-negative safe integer and the cost is well
@@ -35,7 +26,7 @@ export function readSessionSpend(value: unknown): ChatSessionSpend | undefined {
   const readCostValue = readCost(cost);
   if (readCostValue === undefined || typeof usage !== 'object' || usage === null) return undefined;
   const read = emptyUsage();
-  for (const key of USAGE_KEYS) {
+  for (const key of Object.keys(read) as (keyof AgentUsage)[]) {
     const count = (usage as Record<string, unknown>)[key];
     if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) return undefined;
     read[key] = count;
