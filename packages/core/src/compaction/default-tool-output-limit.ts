@@ -5,7 +5,7 @@ import type { ToolOutputLimit } from './cut-function-response.ts';
  * 25,000 (about 100,000 characters), Claude Code's default cap on an MCP tool's output
  * (`MAX_MCP_OUTPUT_TOKENS`, https://code.claude.com/docs/en/mcp). Past it the result is cut and
  * marked (`gemloopTruncated`). A tenth of a smaller window is the cap on a model whose window the
- * table knows to be under 250,000 tokens (see {@link defaultToolOutputLimit}).
+ * table knows to be under 250,000 tokens (never under 8,192).
  */
 export const DEFAULT_TOOL_OUTPUT_MAX_TOKENS = 25_000;
 
