@@ -16,6 +16,7 @@ import {
 } from '@gemloop/core/internal';
 import type { CreateFakeGeminiOptions } from './script/fake-types.ts';
 import { GATEWAY_MISTAKES } from './serve/fake-gateway-mistakes.ts';
+import type { ListenOptions } from './serve/serve-fake-over-http.ts';
 
 const isString = (value: unknown): boolean => typeof value === 'string';
 
@@ -148,4 +149,27 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
  */
 export function checkFakeOptions(options: unknown): asserts options is CreateFakeGeminiOptions {
   fakeOptionsDeclaration.check(options);
+}
+
+const listenOptionsDeclaration = defineOptions<ListenOptions>({
+  name: 'fake.listen options',
+  example: '{ port: 0, maxBodyBytes: 10 * 1024 * 1024 }',
+  checks: {
+    port: integerOption({ min: 0, max: 65_535 }),
+    host: stringOption(),
+    cors: booleanOption(),
+    maxBodyBytes: integerOption({
+      min: 1,
+      message: 'maxBodyBytes must be an integer of at least 1 (bytes of a request body).',
+    }),
+  },
+});
+
+/**
+ * Checks the options of `fake.listen()`.
+ * @throws {@link InvalidArgumentError} naming the option.
+ * @internal
+ */
+export function checkListenOptions(options: unknown): asserts options is ListenOptions {
+  listenOptionsDeclaration.check(options);
 }

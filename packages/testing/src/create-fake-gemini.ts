@@ -1,6 +1,6 @@
 import type { AsyncDispose } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
-import { checkFakeFault, checkFakeOptions } from './check-fake-options.ts';
+import { checkFakeFault, checkFakeOptions, checkListenOptions } from './check-fake-options.ts';
 import type { FakeFault, FakeFaultRule } from './script/fake-faults.ts';
 import { turn } from './script/fake-turn.ts';
 import type {
@@ -33,6 +33,11 @@ export type FakeGemini = {
      * another origin. @defaultValue false
      */
     cors?: boolean | undefined;
+    /**
+     * The largest request body the server reads, in bytes: a larger one gets a 413 with a Google
+     * error body, unread. @defaultValue `DEFAULT_FAKE_MAX_BODY_BYTES` (100 MiB, what the API takes)
+     */
+    maxBodyBytes?: number | undefined;
   }): Promise<FakeServerAddress>;
   /** The base URL of the running server. Throws before `listen()`. */
   readonly url: string;
@@ -145,6 +150,7 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
   return {
     async listen(listenOptions = {}) {
       if (server === undefined) {
+        checkListenOptions(listenOptions);
         starting ??= serveFakeOverHttp(handle, listenOptions);
         server = await starting;
       }

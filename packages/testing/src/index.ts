@@ -31,4 +31,5 @@ export type {
 } from './script/fake-types.ts';
 export type { FakeAgentRoute } from './script/route-by-agent.ts';
 export { routeByAgent } from './script/route-by-agent.ts';
+export { DEFAULT_FAKE_MAX_BODY_BYTES } from './serve/fake-max-body-bytes.ts';
 export type { FakeServerAddress } from './serve/serve-fake-over-http.ts';

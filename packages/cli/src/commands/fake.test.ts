@@ -3,6 +3,7 @@
 // The built bin as a process (SIGTERM, the probe as another process) is fake.bin.test.ts's.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +229,38 @@ describe('gemloop fake', () => {
     ).toBe(1);
     expect(run.err()).toContain(`gemloop fake: port ${port} on 127.0.0.1 is already in use`);
     expect(run.err()).toContain('Use --port 0 for any free port');
+  });
+
+  it('answers a 1 GiB request body with a 413 in Google’s error shape, without reading it', async () => {
+    let answer: { status: number; body: string } | undefined;
+    const { code } = await serve(['--port', '0'], async (url) => {
+      answer = await new Promise((resolve, reject) => {
+        // Declares 1 GiB and sends 64 KiB: a server that waited for the whole body never answers.
+        const sent = request(`${url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+          method: 'POST',
+          headers: { 'x-goog-api-key': 'fake', 'content-length': String(1024 ** 3) },
+        });
+        sent.on('response', (response) => {
+          const parts: Buffer[] = [];
+          response.on('data', (part: Buffer) => parts.push(part));
+          response.on('end', () => {
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString() });
+            sent.destroy();
+          });
+        });
+        sent.on('error', reject);
+        sent.write(Buffer.alloc(64 * 1024, 0x20));
+      });
+    });
+    expect(code).toBe(0);
+    expect(answer?.status).toBe(413);
+    expect(JSON.parse(answer?.body ?? '{}')).toMatchObject({
+      error: {
+        code: 413,
+        status: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('exceeds the limit'),
+      },
+    });
   });
 
   it('warns when the host is not a loopback address', async () => {

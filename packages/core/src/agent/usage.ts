@@ -33,7 +33,7 @@ export function toAgentUsage(metadata: UsageMetadata | undefined): AgentUsage {
  * goes through {@link toAgentUsage} first): one sum took the wire's metadata too, and its reads,
  * seeing every response shape, were several times as slow in a run with subagents (toAgentUsage
  * 2.1 against 0.2 us a run in the CPU profiles of subagent-bench.ts). A count that is not a finite
- * number (a usage read back from a database row) adds 0. @internal
+ * number of at least 0 (a usage read back from a database row) adds 0. @internal
  */
 export function addAgentUsage(total: AgentUsage, usage: AgentUsage): void {
   total.promptTokenCount += count(usage.promptTokenCount);
@@ -44,6 +44,8 @@ export function addAgentUsage(total: AgentUsage, usage: AgentUsage): void {
   total.totalTokenCount += count(usage.totalTokenCount);
 }
 
+// A negative count (a usage read back from a hand-edited row, an older copy's error) would lower
+// a sum a budget is checked against: it adds 0, as a missing one does.
 function count(value: number | undefined): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
 }

@@ -1,3 +1,5 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -15,6 +17,7 @@ import { cleanUp, serve, temporaryDirectory, weather } from './__fixtures__/chat
 import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import { createChatSession } from './create-chat-session.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
+import { createMemoryHistoryStore } from './create-memory-history-store.ts';
 
 afterEach(cleanUp);
 
@@ -116,6 +119,87 @@ describe('chat session cost', () => {
       expect((error as TreeBudgetError).path).toEqual(['worker#1']);
       expect(childGemini.calls).toHaveLength(1);
     }
+  });
+
+  it('a session reopened on its store goes on from the stored usage and cost (memory and file stores)', async () => {
+    for (const kind of ['memory', 'file'] as const) {
+      const { gemini } = await serve({
+        script: [
+          turn.text('one', { usage }),
+          turn.text('two', { usage }),
+          turn.text('three', { usage }),
+        ],
+      });
+      const directory = await temporaryDirectory();
+      // A file store opened again is what a new process sees: nothing shared in memory.
+      const open = () => (kind === 'memory' ? memory : createFileHistoryStore({ directory }));
+      const memory = createMemoryHistoryStore();
+      const first = open();
+      const chat = createChatSession({
+        agent: createAgent({ gemini, model }),
+        store: first,
+        id: 'c',
+      });
+      await chat.send('Hi');
+      await chat.sendStream('Again').result;
+      expect(chat.cost.total).toBe('0.065');
+      await chat.close();
+      await (first as { close?: () => Promise<void> }).close?.();
+
+      const store = open();
+      const reopened = createChatSession({
+        agent: createAgent({ gemini, model }),
+        store,
+        id: 'c',
+        budget: { maxCostUsd: 0.1 },
+      });
+      await reopened.turns();
+      expect(reopened.cost.total).toBe('0.065');
+      expect(reopened.usage).toMatchObject({
+        promptTokenCount: 200_000,
+        candidatesTokenCount: 2_000,
+      });
+      // The budget counts what the conversation spent before: $0.0975 after this send, then over.
+      await reopened.send('Third');
+      expect(reopened.cost.total).toBe('0.0975');
+      expect((await reopened.turns()).at(-1)?.sessionSpend?.cost.total).toBe('0.0975');
+      await reopened.close();
+      await (store as { close?: () => Promise<void> }).close?.();
+    }
+  });
+
+  it('a session on a history saved without its spend (an older gemloop) loads it and starts from zero', async () => {
+    const { gemini } = await serve({
+      script: [turn.text('one', { usage }), turn.text('two', { usage })],
+    });
+    const directory = await temporaryDirectory();
+    const store = createFileHistoryStore({ directory });
+    const chat = createChatSession({ agent: createAgent({ gemini, model }), store, id: 'old' });
+    await chat.send('Hi');
+    await chat.close();
+    await store.close();
+    // The line as an older gemloop wrote it: no sessionSpend.
+    const [file] = await readdir(directory);
+    const path = join(directory, file as string);
+    const line = JSON.parse((await readFile(path, 'utf8')).trim()) as Record<string, unknown>;
+    expect(line['sessionSpend']).toBeDefined();
+    delete line['sessionSpend'];
+    await writeFile(path, `${JSON.stringify(line)}\n`);
+
+    const reopenedStore = createFileHistoryStore({ directory });
+    const reopened = createChatSession({
+      agent: createAgent({ gemini, model }),
+      store: reopenedStore,
+      id: 'old',
+    });
+    const turns = await reopened.turns();
+    expect(turns).toHaveLength(1);
+    expect(turns[0]?.cost?.total).toBe('0.0325');
+    expect(reopened.cost.total).toBe('0');
+    await reopened.send('Again');
+    expect(reopened.cost.total).toBe('0.0325');
+    await reopened.close();
+    await reopenedStore.close();
   });
 
   it('refuses a budget that is not dollars', async () => {

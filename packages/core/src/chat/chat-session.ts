@@ -64,7 +64,8 @@ export type CreateChatSessionOptions<Output = undefined> = {
    * gemloop's table). A turn that goes over it ends after the step that did (its run stops with
    * `finishReason: 'stop-condition'`, its turn is saved); the next send throws a
    * `ChatBudgetExceededError` with the usage and cost so far, and sends nothing. Counted like
-   * `usage`: this session object's sends, failed ones included. An unknown cost counts as over.
+   * `usage`: the conversation's sends, failed ones included, those of earlier session objects on
+   * the same store too (restored from the stored turns). An unknown cost counts as over.
    * @defaultValue no budget
    */
   budget?: ChatBudget | undefined;
@@ -134,13 +135,18 @@ export type ChatSession<Output = undefined> = {
   readonly id: string;
   readonly store: HistoryStore;
   /**
-   * Token usage summed over this session object's sends, failed ones included (they were billed
-   * too). Not stored; `reset()` keeps it.
+   * Token usage summed over the conversation's sends, failed ones included (they were billed
+   * too). Stored with each turn (`ChatTurn.sessionSpend`): a session reopened on the store, in
+   * this process or another, goes on from what the newest stored turn says once it has loaded the
+   * history (its first send, `history()` or `turns()`); a history saved without it (an older
+   * gemloop) starts from zero. What a failed send spent is stored with the next saved turn.
+   * `reset()` keeps it.
    */
   readonly usage: AgentUsage;
   /**
-   * What {@link ChatSession.usage} cost, summed exactly over the same sends (each turn's own is
-   * `result.cost`, and `turn.cost` in the store). Unknown once a send's price was.
+   * What {@link ChatSession.usage} cost, summed exactly over the same sends and restored the same
+   * way (each turn's own is `result.cost`, and `turn.cost` in the store). Unknown once a send's
+   * price was.
    */
   readonly cost: Cost;
   /**

@@ -10,9 +10,11 @@ import { dollarsToPicos, picosToDollars } from '../models/usd.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
 import { ChatBudgetExceededError } from './chat-budget-exceeded-error.ts';
 import type { ChatBudget } from './chat-session.ts';
+import type { ChatSessionSpend } from './session-spend.ts';
 
 /**
- * What a chat session has spent (usage and cost summed over its sends, failed ones included) and
+ * What a chat conversation has spent (usage and cost summed over its sends, failed ones included,
+ * from what its stored turns say it spent before this session object) and
  * its `budget` turned into each send's run options. One per session; `createChatSession` adds every
  * send's outcome to it.
  */
@@ -65,6 +67,20 @@ export class ChatSpend {
       stopWhen: costAbove(budget.maxCostUsd, { spent: () => before }),
       budget: { maxCostUsd: picosToDollars(left < 0n ? 0n : left) },
     };
+  }
+
+  /**
+   * Adds what the conversation had spent before this session object (the newest stored turn's
+   * `sessionSpend`), once, at the session's first load.
+   */
+  restore(stored: ChatSessionSpend): void {
+    addAgentUsage(this.#usage, stored.usage);
+    this.#cost.add(stored.cost);
+  }
+
+  /** The totals to store with a turn (`ChatTurn.sessionSpend`). */
+  snapshot(): ChatSessionSpend {
+    return { usage: { ...this.#usage }, cost: this.#cost.total };
   }
 
   /** Adds a completed run's usage and cost. */

@@ -254,6 +254,8 @@ describe('createChatSession', () => {
         createdAt: expect.any(Number),
         model: 'gemini-2.5-flash',
         cost: second.cost,
+        // The conversation's totals so far, stored with the turn (a reopened session goes on).
+        sessionSpend: { usage: chat.usage, cost: chat.cost },
       },
     });
     // The result's history is what was sent plus the new turn.

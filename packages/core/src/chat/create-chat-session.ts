@@ -28,6 +28,7 @@ import { createMemoryHistoryStore } from './create-memory-history-store.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
 import type { SelectedHistory } from './select-history.ts';
+import { latestSessionSpend } from './session-spend.ts';
 import { describeValue, SessionStore } from './session-store.ts';
 import { type ChatMessage, toMessageParts } from './to-message-parts.ts';
 import { withInteraction } from './with-interaction.ts';
@@ -108,6 +109,18 @@ export function createChatSession<Output = undefined>(
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger).child({ component: 'chat', sessionId: id });
   const spend = new ChatSpend(id, options.budget);
+  /**
+   * What the conversation spent before this session object, from the newest stored turn
+   * (`sessionSpend`), added once, at the first load: `chat.usage` and `chat.cost` (and the
+   * budget) go on across processes instead of starting again at zero.
+   */
+  let spendRestored = false;
+  const restoreSpend = (turns: readonly ChatTurn[]): void => {
+    if (spendRestored) return;
+    spendRestored = true;
+    const stored = latestSessionSpend(turns);
+    if (stored !== undefined) spend.restore(stored);
+  };
   const sessionStore = new SessionStore(store, id, logger, limit);
   /**
    * The history the last send sent once it compacted (the `compaction` option, the session's or
@@ -166,6 +179,7 @@ export function createChatSession<Output = undefined>(
     const { turns, olderTurns } = await sessionStore.loadRecent(signal).catch((error: unknown) => {
       throw signal?.aborted === true ? abortedBeforeRun(signal) : error;
     });
+    restoreSpend(turns);
     const holder = turns[turns.length - 1]?.agent;
     // Awaited only on the first send; an abort while it loads is caught just below.
     const { estimateContentTokens, selectHistory, toHistoryTurns } =
@@ -250,6 +264,7 @@ export function createChatSession<Output = undefined>(
       model: agent.model,
     };
     if (result.cost !== undefined) turn.cost = result.cost;
+    turn.sessionSpend = spend.snapshot();
     if (holder !== undefined) turn.agent = holder;
     // The interaction holding the conversation on the server (api: interactionsApi()): the next
     // send continues from it, from this process or another one after a restart.
@@ -366,8 +381,9 @@ export function createChatSession<Output = undefined>(
       const parts = toMessageParts(message);
       return releaseIfAgentClosed(
         exclusive(async () => {
-          const runOptions = spend.runOptions(signal);
+          // Loaded first: the budget counts what the stored turns say was spent.
           const selected = await prepare(parts, signal);
+          const runOptions = spend.runOptions(signal);
           let result: AgentResult<Output>;
           try {
             result = await steerRun((steering) =>
@@ -394,8 +410,8 @@ export function createChatSession<Output = undefined>(
           const parts = toMessageParts(message);
           return releaseIfAgentClosed(
             exclusive(async () => {
-              const runOptions = spend.runOptions(streamSignal);
               const selected = await prepare(parts, streamSignal);
+              const runOptions = spend.runOptions(streamSignal);
               steeringInFlight = steering;
               const inner = holderTurns(selected.holder).stream(
                 parts,
@@ -438,10 +454,18 @@ export function createChatSession<Output = undefined>(
     steer: steerWith('steer'),
     queue: steerWith('queue'),
     history() {
-      return exclusive(async () => (await sessionStore.load()).flatMap((turn) => turn.contents));
+      return exclusive(async () => {
+        const turns = await sessionStore.load();
+        restoreSpend(turns);
+        return turns.flatMap((turn) => turn.contents);
+      });
     },
     turns() {
-      return exclusive(() => sessionStore.load());
+      return exclusive(async () => {
+        const turns = await sessionStore.load();
+        restoreSpend(turns);
+        return turns;
+      });
     },
     reset() {
       return exclusive(async () => {

@@ -20,6 +20,7 @@ import {
   appendLine,
   fs,
   MISSING,
+  openHistoryFile,
   replaceFile,
   sizeOf,
   syncDirectory,
@@ -191,7 +192,12 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
   const readRecords = async (file: string, id: string, logger: Logger) => {
     let bytes: Buffer;
     try {
-      bytes = await fs().readFile(file);
+      const handle = await openHistoryFile(file, 'r', { sessionId: id, operation: 'load' });
+      try {
+        bytes = await handle.readFile();
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         return { records: [], size: MISSING, committed: 0 };
@@ -267,7 +273,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
     }
     let handle: FsPromises.FileHandle;
     try {
-      handle = await fs().open(file, 'r');
+      handle = await openHistoryFile(file, 'r', { sessionId: id, operation: 'load' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       window = emptyWindow(0);
@@ -370,7 +376,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
       const line = Buffer.from(text, 'utf8');
       return runExclusive(locks, file, async () => {
         const state = await open(file, id, 'append');
-        const { before, after } = await appendLine(file, line, { fsync, logger });
+        const { before, after } = await appendLine(file, line, { fsync, logger, sessionId: id });
         const cache = state.cache;
         if (cache === undefined || cache.committed !== before) {
           state.cache = undefined;

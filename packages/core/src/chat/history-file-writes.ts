@@ -1,9 +1,11 @@
 // The file store's writes: one flushed append, an atomic replace, a folder flush. Split from
 // create-file-history-store.ts.
 import type * as Crypto from 'node:crypto';
+import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { cutTornTail } from './history-file.ts';
 
@@ -30,15 +32,50 @@ export async function sizeOf(file: string): Promise<number> {
   }
 }
 
+/**
+ * Opens a history file (`r` or `a+`) only if it is a regular file (a symlink to one is followed,
+ * as a user may keep the history elsewhere): a FIFO, a device or a link to one planted under a
+ * session's name is refused with a {@link ChatStoreError} instead of blocking (a FIFO without a
+ * writer) or being read for ever (`/dev/zero`). O_NONBLOCK makes the open of a FIFO return at
+ * once (open(2)), and fstat then refuses it, as the viewer and the file artifact store do.
+ * @internal
+ */
+export async function openHistoryFile(
+  file: string,
+  mode: 'r' | 'a+',
+  { sessionId, operation }: { sessionId: string; operation: ChatStoreOperation },
+): Promise<FsPromises.FileHandle> {
+  const { constants } = require('node:fs') as typeof Fs;
+  const flags =
+    (mode === 'r'
+      ? constants.O_RDONLY
+      : constants.O_RDWR | constants.O_APPEND | constants.O_CREAT) | (constants.O_NONBLOCK ?? 0);
+  const handle = await fs().open(file, flags, 0o666);
+  let regular = false;
+  try {
+    regular = (await handle.stat()).isFile();
+  } finally {
+    if (!regular) await handle.close();
+  }
+  if (!regular) {
+    throw new ChatStoreError({
+      message: `The chat history file ${file} is not a regular file (a FIFO, a device, or a link to one): the store never reads or writes through it. Move it away, or give the store a path to a regular file.`,
+      operation,
+      sessionId,
+    });
+  }
+  return handle;
+}
+
 /** Appends one line in one write, flushed, and cuts a torn tail a crash left first. @internal */
 export async function appendLine(
   file: string,
   line: Buffer,
-  { fsync, logger }: { fsync: boolean; logger: Logger },
+  { fsync, logger, sessionId }: { fsync: boolean; logger: Logger; sessionId: string },
 ): Promise<{ before: number; after: number }> {
   await fs().mkdir(dirname(file), { recursive: true });
   // `a+`: every write goes to the end (O_APPEND) and the tail can still be read and cut.
-  const handle = await fs().open(file, 'a+');
+  const handle = await openHistoryFile(file, 'a+', { sessionId, operation: 'append' });
   let size = -1;
   try {
     size = await cutTornTail(handle, (await handle.stat()).size, { file, logger });

@@ -7,12 +7,14 @@ import type { Cost } from '../models/cost.ts';
 import { readCost } from '../models/read-cost.ts';
 import type { ChatTurn } from './history-store.ts';
 import { readInteractionId } from './read-interaction-id.ts';
+import { type ChatSessionSpend, readSessionSpend } from './session-spend.ts';
 
 /**
  * The JSON-lines format of the file store: one line per turn,
  * `{"v":1,"id":"<session id>","createdAt":<ms>,"tokenCount":<n>,"model":"<model>","cost":{...},"contents":[...]}`
  * (`model` since it was recorded; lines without it are read as turns of an unknown model; `cost`
- * since issue 31, read back only when well formed; `interactionId`, the turn's last Interactions API
+ * since issue 31, read back only when well formed; `sessionSpend`, the conversation's usage and
+ * cost so far, likewise; `interactionId`, the turn's last Interactions API
  * interaction, likewise), ending with
  * `\n`. The newline is the commit mark: a line without one is a write that a crash cut short.
  * @internal
@@ -38,6 +40,7 @@ export function toHistoryLine(id: string, turn: ChatTurn): string {
     tokenCount: turn.tokenCount,
     model: turn.model,
     cost: turn.cost,
+    sessionSpend: turn.sessionSpend,
     agent: turn.agent,
     interactionId: turn.interactionId,
     contents: turn.contents,
@@ -140,7 +143,8 @@ export function parseHistoryLine(
       `the line has format version ${JSON.stringify(record['v'])}; this gemloop reads version ${FORMAT_VERSION} (a newer gemloop wrote it?)`,
     );
   }
-  const { id, contents, tokenCount, createdAt, model, cost, agent, interactionId } = record;
+  const { id, contents, tokenCount, createdAt, model, cost, sessionSpend, agent, interactionId } =
+    record;
   if (typeof id !== 'string') throw corrupt('the line has no string "id"');
   if (
     !Array.isArray(contents) ||
@@ -165,6 +169,7 @@ export function parseHistoryLine(
       createdAt: typeof createdAt === 'number' ? createdAt : undefined,
       model: typeof model === 'string' && model !== '' ? model : undefined,
       ...withCost(readCost(cost)),
+      ...withSessionSpend(readSessionSpend(sessionSpend)),
       ...(typeof agent === 'string' && agent !== '' && agent.length <= MAX_AGENT_NAME
         ? { agent }
         : {}),
@@ -176,6 +181,13 @@ export function parseHistoryLine(
 /** `{ interactionId }` when the line had a well-formed one, else no key. */
 function withInteractionId(interactionId: string | undefined): { interactionId?: string } {
   return interactionId === undefined ? {} : { interactionId };
+}
+
+/** `{ sessionSpend }` when the line had a well-formed one (lines before it have none), else no key. */
+function withSessionSpend(sessionSpend: ChatSessionSpend | undefined): {
+  sessionSpend?: ChatSessionSpend;
+} {
+  return sessionSpend === undefined ? {} : { sessionSpend };
 }
 
 /** `{ cost }` when the line had a well-formed one; a turn without it has no `cost` key. */

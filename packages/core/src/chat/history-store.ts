@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { Content } from '../wire/content.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
+import type { ChatSessionSpend } from './session-spend.ts';
 
 /**
  * One send of a chat, as stored: the user's message and every content the run added after it
@@ -34,6 +35,14 @@ export type ChatTurn = {
    * `@gemloop/core/models`), for display; a store may drop it.
    */
   cost?: Cost | undefined;
+  /**
+   * What the conversation had spent when this turn was saved: usage and cost summed over every
+   * send until then, failed ones and this one included. A session reopened on the store (another
+   * process, a restart) starts its `usage` and `cost` from the newest turn's. A store should keep
+   * it; a turn without it (saved by an older gemloop, or a store that drops it) still loads, and
+   * a session on such a history starts from zero.
+   */
+  sessionSpend?: ChatSessionSpend | undefined;
   /**
    * The last Interactions API interaction of the turn's run (an agent on `api: interactionsApi()`
    * whose server keeps state, `store`): the next send continues the conversation from it with

@@ -25,4 +25,5 @@ export type {
   HistoryStoreContext,
   RecentChatTurns,
 } from './history-store.ts';
+export type { ChatSessionSpend } from './session-spend.ts';
 export type { ChatMessage } from './to-message-parts.ts';

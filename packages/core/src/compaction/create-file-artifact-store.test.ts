@@ -1,7 +1,16 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryArtifactStore } from './artifact-store.ts';
 import { createFileArtifactStore } from './create-file-artifact-store.ts';
 import { readToolOutputTool } from './read-tool-output-tool.ts';
@@ -97,5 +106,55 @@ describe('read_tool_output', () => {
     store.put('c', '1234567890');
     expect(store.get('a')).toBeUndefined();
     expect(store.get('c')).toBe('1234567890');
+  });
+});
+
+describe('createFileArtifactStore on planted files', () => {
+  const other = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+
+  it('never reads through a symlink (one out of the folder, one to /dev/zero): it reads as missing', () => {
+    const outside = tempDir();
+    writeFileSync(join(outside, 'secret.txt'), 'do not read');
+    const directory = tempDir();
+    symlinkSync(join(outside, 'secret.txt'), join(directory, `${id}.json`));
+    symlinkSync('/dev/zero', join(directory, `${other}.json`));
+    const store = createFileArtifactStore({ directory });
+    expect(store.get(id)).toBeUndefined();
+    expect(store.get(other)).toBeUndefined();
+  });
+
+  it('never blocks on a FIFO named like an artifact', () => {
+    const directory = tempDir();
+    const fifo = join(directory, `${id}.json`);
+    execFileSync('mkfifo', [fifo]);
+    // Hang guard: a store that opened the FIFO blockingly would wait for ever for a writer; this
+    // one opens it for writing after a while (and writes nothing), so such a store gets '' and
+    // the assertion fails instead of the worker hanging.
+    const rescuer = spawn('sh', ['-c', `sleep 20; : > '${fifo}'`], { stdio: 'ignore' });
+    onTestFinished(() => {
+      rescuer.kill('SIGKILL');
+    });
+    expect(createFileArtifactStore({ directory }).get(id)).toBeUndefined();
+  });
+
+  it('a write replaces a planted symlink instead of writing through it', () => {
+    const outside = tempDir();
+    const victim = join(outside, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    const directory = tempDir();
+    symlinkSync(victim, join(directory, `${id}.json`));
+    const store = createFileArtifactStore({ directory });
+    store.put(id, '{"result":"kept"}');
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+    expect(lstatSync(join(directory, `${id}.json`)).isFile()).toBe(true);
+    expect(store.get(id)).toBe('{"result":"kept"}');
+    expect(readdirSync(directory)).toEqual([`${id}.json`]);
+  });
+
+  it('reads at most maxBytes of a file grown past it on disk', () => {
+    const directory = tempDir();
+    writeFileSync(join(directory, `${id}.json`), 'x'.repeat(64));
+    expect(createFileArtifactStore({ directory, maxBytes: 63 }).get(id)).toBeUndefined();
+    expect(createFileArtifactStore({ directory, maxBytes: 64 }).get(id)).toBe('x'.repeat(64));
   });
 });

@@ -29,12 +29,13 @@ export {
   DEFAULT_COMPACTION_WINDOW_FRACTION,
   DEFAULT_SUMMARY_PROMPT,
 } from './compaction-options.ts';
+export type { ToolOutputLimit } from './cut-function-response.ts';
+export { TRUNCATED_RESULT_KEY } from './cut-function-response.ts';
+export { DEFAULT_TOOL_OUTPUT_MAX_TOKENS } from './default-tool-output-limit.ts';
 export {
   DEFAULT_READ_TOOL_OUTPUT_CHARS,
   MAX_READ_TOOL_OUTPUT_CHARS,
   readToolOutputTool,
 } from './read-tool-output-tool.ts';
 export { isSummaryContent, SUMMARY_MARKER } from './summary-content.ts';
-export type { ToolOutputLimit } from './tool-output-budget.ts';
-export { TRUNCATED_RESULT_KEY } from './tool-output-budget.ts';
 export type { ToolOutputOptions } from './tool-output-options.ts';

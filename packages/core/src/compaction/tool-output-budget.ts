@@ -1,22 +1,10 @@
-import { estimateTokens } from '../history/estimate-tokens.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { ArtifactStore, ArtifactWrites } from './artifact-store.ts';
-
-/**
- * The key of the marker a truncated tool result carries: the response becomes
- * `{ "output": "<the first N characters of the result's JSON>", "gemloopTruncated": "[gemloop:
- * output of <tool> truncated: ...]" }`. The marker says how much was kept of how much, and how
- * to read the rest (`read_tool_output` with the id, when an artifact store keeps it).
- */
-export const TRUNCATED_RESULT_KEY = 'gemloopTruncated';
-
-/** A cap on what one tool result may put in the context. Give `maxTokens`, `maxBytes` or both. */
-export type ToolOutputLimit = {
-  /** At most this many tokens (gemloop's estimate: a token per four characters). */
-  maxTokens?: number | undefined;
-  /** At most this many bytes of the result's JSON (UTF-8). */
-  maxBytes?: number | undefined;
-};
+import {
+  cutFunctionResponse,
+  REST_NOT_KEPT,
+  type ToolOutputLimit,
+} from './cut-function-response.ts';
 
 /** The result budget the agent applies to one call. @internal */
 export type ToolOutputBudget = {
@@ -28,68 +16,23 @@ export type ToolOutputBudget = {
 };
 
 /**
- * The function response cut to the budget, or the same response when it fits. Text-only: the
- * response's JSON is cut (at a character boundary, never inside a surrogate pair) and wrapped with
- * the marker; media `parts` are kept (a budget bounds tokens of text; media have their own flat
- * rate). The whole JSON goes to the artifact store when there is one.
+ * The function response cut to the budget, or the same response when it fits (see
+ * {@link cutFunctionResponse}). The whole JSON goes to the artifact store when there is one, and
+ * the marker names its id for `read_tool_output`.
  * @internal
  */
 export function applyToolOutputBudget(
   response: FunctionResponse,
   budget: ToolOutputBudget,
 ): FunctionResponse {
-  const { maxTokens, maxBytes } = budget.limit;
-  if (maxTokens === undefined && maxBytes === undefined) return response;
-  // The estimate walks the value without serialising it: most results fit and cost no JSON.
-  const tokens = estimateTokens(response.response).text;
-  const overTokens = maxTokens !== undefined && tokens > maxTokens;
-  // A character is at most 3 UTF-8 bytes in a JS string; 4 estimated characters a token.
-  const mayBeOverBytes = maxBytes !== undefined && tokens * 4 * 3 > maxBytes;
-  if (!overTokens && !mayBeOverBytes) return response;
-  const json = JSON.stringify(response.response) ?? '';
-  const keepChars = charactersWithin(json, maxTokens, maxBytes);
-  if (keepChars >= json.length) return response;
-  let howBack = 'the rest is not kept; ask for less (a narrower query, a page) if you need more';
-  if (budget.artifacts !== undefined) {
+  const { artifacts } = budget;
+  return cutFunctionResponse(response, budget.limit, (json) => {
+    if (artifacts === undefined) return REST_NOT_KEPT;
     const id = budget.newId();
-    budget.writes.put(budget.artifacts, id, json);
-    howBack = `call read_tool_output with id "${id}" and an offset to read the rest`;
-  }
-  const truncated: FunctionResponse = {
-    name: response.name,
-    response: {
-      output: json.slice(0, keepChars),
-      [TRUNCATED_RESULT_KEY]: `[gemloop: output of ${response.name} truncated: kept ${keepChars} of ${json.length} characters; ${howBack}]`,
-    },
-  };
-  if (response.id !== undefined) truncated.id = response.id;
-  if (response.parts !== undefined) truncated.parts = response.parts;
-  if (response.willContinue !== undefined) truncated.willContinue = response.willContinue;
-  if (response.scheduling !== undefined) truncated.scheduling = response.scheduling;
-  return truncated;
+    budget.writes.put(artifacts, id, json);
+    return `call read_tool_output with id "${id}" and an offset to read the rest`;
+  });
 }
 
-/** How many leading characters of `json` fit both limits. */
-function charactersWithin(
-  json: string,
-  maxTokens: number | undefined,
-  maxBytes: number | undefined,
-): number {
-  let keep = maxTokens === undefined ? json.length : Math.min(json.length, maxTokens * 4);
-  if (maxBytes !== undefined) {
-    let bytes = 0;
-    let index = 0;
-    while (index < keep) {
-      const code = json.charCodeAt(index);
-      const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code < 0xdc00 ? 4 : 3;
-      if (bytes + width > maxBytes) break;
-      bytes += width;
-      index += width === 4 ? 2 : 1;
-    }
-    keep = index;
-  }
-  // Never end on the first half of a surrogate pair.
-  const last = json.charCodeAt(keep - 1);
-  if (keep > 0 && last >= 0xd800 && last < 0xdc00) keep--;
-  return keep;
-}
+// Where they were before the cut moved to cut-function-response.ts (tests import them from here).
+export { type ToolOutputLimit, TRUNCATED_RESULT_KEY } from './cut-function-response.ts';

@@ -24,6 +24,9 @@ export {
 } from '../agent/run-state/run-link.ts';
 // @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
 export { readInteractionId } from '../chat/read-interaction-id.ts';
+// @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat
+// turn stores the conversation's spend with the turn, as a chat session does.
+export { latestSessionSpend, nextSessionSpend, readSessionSpend } from '../chat/session-spend.ts';
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.

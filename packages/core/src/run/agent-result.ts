@@ -161,8 +161,18 @@ export type AgentStep = {
   toolResponseContent: Content | undefined;
   finishReason: FinishReason | undefined;
   finishMessage: string | undefined;
-  /** The raw usage of this model call. */
+  /**
+   * The raw usage of this model call; estimated (see `usageEstimated`) where the server did not
+   * report its total.
+   */
   usage: AgentUsage;
+  /**
+   * `true` when the server reported no usable `totalTokenCount` (none, or a negative or
+   * non-numeric one): `usage` (and `cost`, priced from it) then keeps what was reported and
+   * estimates the rest from what was sent and received (a token per four characters), so token
+   * and cost budgets still count the call. Absent otherwise.
+   */
+  usageEstimated?: true | undefined;
   /**
    * Set when a call of this step made model calls of its own (a subagent's run, the search
    * fallback): `usage` plus every call's `usage`, each field summed. `usage` stays the step's own

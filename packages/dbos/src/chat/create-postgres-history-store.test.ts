@@ -116,6 +116,55 @@ describe('createPostgresHistoryStore', () => {
     await second.close();
   });
 
+  it("keeps the conversation's usage and cost with each turn: a session reopened after a restart goes on from them; a row without them still loads", async () => {
+    const agent = () =>
+      createAgent({
+        gemini: createGemini({ apiKey: 'k', baseUrl: fake.url }),
+        model: 'gemini-2.5-flash',
+      });
+    const first = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const chat = createChatSession({ agent: agent(), store: first, id: 'spend' });
+    await chat.send('one');
+    await chat.sendStream('two').result;
+    const spent = { usage: chat.usage, cost: chat.cost };
+    expect(spent.usage.totalTokenCount).toBeGreaterThan(0);
+    await chat.close();
+    await first.close();
+
+    // The restart: a new store and a new session (nothing remembered in memory).
+    const second = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const reopened = createChatSession({ agent: agent(), store: second, id: 'spend' });
+    expect((await reopened.turns()).at(-1)?.sessionSpend).toEqual(spent);
+    expect(reopened.usage).toEqual(spent.usage);
+    expect(reopened.cost).toEqual(spent.cost);
+    const third = await reopened.send('three');
+    expect(reopened.usage.totalTokenCount).toBe(
+      spent.usage.totalTokenCount + third.usage.totalTokenCount,
+    );
+    await reopened.close();
+
+    // A row as an older version wrote it (no sessionSpend in the turn), and one hand-edited to a
+    // wrong total: both load, and a session on them starts from zero.
+    const pool = new pg.Pool({ connectionString: databaseUrl });
+    try {
+      await pool.query(
+        `UPDATE gemloop_chat_turns SET turn = turn - 'sessionSpend' WHERE session_id = 'spend' AND turn_index < 2`,
+      );
+      await pool.query(
+        `UPDATE gemloop_chat_turns SET turn = jsonb_set(turn, '{sessionSpend,usage,promptTokenCount}', '-5') WHERE session_id = 'spend' AND turn_index = 2`,
+      );
+    } finally {
+      await pool.end();
+    }
+    const old = createChatSession({ agent: agent(), store: second, id: 'spend' });
+    const turns = await old.turns();
+    expect(turns).toHaveLength(3);
+    expect(turns.every((saved) => saved.sessionSpend === undefined)).toBe(true);
+    expect(old.usage.totalTokenCount).toBe(0);
+    await old.close();
+    await second.close();
+  });
+
   it('refuses an append that would interleave with another writer, typed, losing nothing', async () => {
     const agent = createAgent({
       gemini: createGemini({ apiKey: 'k', baseUrl: fake.url }),

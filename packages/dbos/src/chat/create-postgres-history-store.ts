@@ -5,6 +5,7 @@ import {
   defineOptions,
   readCost,
   readInteractionId,
+  readSessionSpend,
 } from '@gemloop/core/internal';
 import type pg from 'pg';
 import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
@@ -291,6 +292,7 @@ function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
   const {
     cost: _cost,
     interactionId: _interactionId,
+    sessionSpend: storedSpend,
     model,
     agent,
     tokenCount,
@@ -299,6 +301,9 @@ function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
   } = stored as Record<keyof ChatTurn, unknown>;
   const cost = readCost(row.cost);
   const interactionId = readInteractionId(row.interaction_id);
+  // The conversation's usage and cost so far, in the turn's JSON: a row without it (written
+  // before) or with a malformed one reads without it, and a session on it starts from zero.
+  const sessionSpend = readSessionSpend(storedSpend);
   // Read as the file store reads its lines (core's `history-file.ts`): a field of the wrong type
   // is absent. Passed on, `agent: 5` became the holder of every later turn the session saved, and
   // a string `createdAt` reached the caller typed as a number.
@@ -311,6 +316,7 @@ function toTurn(row: TurnRow, sessionId: string, table: string): ChatTurn {
       ? { agent }
       : {}),
     ...(cost === undefined ? {} : { cost }),
+    ...(sessionSpend === undefined ? {} : { sessionSpend }),
     ...(interactionId === undefined ? {} : { interactionId }),
   };
 }

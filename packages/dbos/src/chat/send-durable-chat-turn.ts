@@ -1,6 +1,7 @@
 import type { Part } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import type { HistoryTurn } from '@gemloop/core/history';
+import { latestSessionSpend, nextSessionSpend } from '@gemloop/core/internal';
 import type { DurableRuns } from '../durable/create-durable-runs.ts';
 import type { DurableRunResult } from '../durable/durable-run-types.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
@@ -64,6 +65,10 @@ export async function sendDurableChatTurn({
     contents: result.newContents,
     createdAt: Date.now(),
     ...(model === undefined ? {} : { model }),
+    ...(result.cost === undefined ? {} : { cost: result.cost }),
+    // The conversation's usage and cost so far, as a chat session stores them: a session (or the
+    // next durable turn) reopened on the store goes on from them.
+    sessionSpend: nextSessionSpend(latestSessionSpend(turns), result),
   });
   return result;
 }

@@ -198,6 +198,15 @@ describe('durable runs', () => {
         'gemini-3-flash-preview',
       ]);
       expect(stored[0]?.contents).toEqual(first.newContents);
+      // Each durable turn keeps its cost and the conversation's usage and cost so far, as a chat
+      // session's turn does: a session reopened on the store goes on from them.
+      expect(stored.map((turn) => turn.cost)).toEqual([first.cost, second.cost, third.cost]);
+      const tokens = [first, second, third].reduce(
+        (sum, result) => sum + result.usage.totalTokenCount,
+        0,
+      );
+      expect(stored[2]?.sessionSpend?.usage.totalTokenCount).toBe(tokens);
+      expect(tokens).toBeGreaterThan(0);
     } finally {
       await store.close();
     }

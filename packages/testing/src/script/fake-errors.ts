@@ -59,6 +59,30 @@ export function fakeScriptError(
 }
 
 /**
+ * The fake's answer to a request body past its bound (`listen({ maxBodyBytes })`): a 413 in
+ * Google's error shape, with the API's own words for a payload too large ("Request payload size
+ * exceeds the limit: N bytes.", its 400 for a body past its limit) and an `ErrorInfo` naming the
+ * fake, so the client's message says the fake refused it.
+ * @internal
+ */
+export function fakeRequestTooLarge(maxBodyBytes: number): FakeHttpError {
+  return googleError(
+    413,
+    `[gemloop fake] Request payload size exceeds the limit: ${maxBodyBytes} bytes. Send less (upload large media with the Files API), or start the fake with a larger listen({ maxBodyBytes }).`,
+    {
+      status: 'INVALID_ARGUMENT',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'REQUEST_TOO_LARGE',
+          domain: FAKE_GEMINI_ERROR_DOMAIN,
+        },
+      ],
+    },
+  );
+}
+
+/**
  * The error bodies of the real API, by situation. Texts come from recordings in
  * `test/fixtures/gemini/errors/` or from public issue reports (named per entry).
  * @internal

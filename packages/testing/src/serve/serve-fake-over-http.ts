@@ -1,5 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { fakeRequestTooLarge } from '../script/fake-errors.ts';
 import type { FakeHttpRequest, FakeReply } from '../state/fake-state.ts';
+import { DEFAULT_FAKE_MAX_BODY_BYTES } from './fake-max-body-bytes.ts';
+
+// After a 413 the rest of the body is not read; the socket is closed once the client had time to
+// read the answer (closing at once can reset the connection under the answer).
+const CLOSE_AFTER_REFUSAL_MS = 2_000;
 
 /** Where a fake server listens. */
 export type FakeServerAddress = {
@@ -7,6 +13,14 @@ export type FakeServerAddress = {
   url: string;
   host: string;
   port: number;
+};
+
+/** The options of the fake's `listen()` (documented on `FakeGemini.listen`). @internal */
+export type ListenOptions = {
+  port?: number | undefined;
+  host?: string | undefined;
+  cors?: boolean | undefined;
+  maxBodyBytes?: number | undefined;
 };
 
 /** A running node HTTP server of the fake. @internal */
@@ -24,14 +38,34 @@ export async function serveFakeOverHttp(
     port = 0,
     host = '127.0.0.1',
     cors = false,
-  }: { port?: number | undefined; host?: string | undefined; cors?: boolean | undefined },
+    maxBodyBytes = DEFAULT_FAKE_MAX_BODY_BYTES,
+  }: ListenOptions,
 ): Promise<FakeHttpServer> {
   const { createServer } = await import('node:http');
   const server: Server = createServer((request, response) => {
     if (cors && allowCrossOrigin(request, response)) return;
+    // A declared length past the bound is refused before a byte of the body is read.
+    if (Number(request.headers['content-length']) > maxBodyBytes) {
+      refuseTooLarge(request, response, maxBodyBytes);
+      return;
+    }
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    let refused = false;
+    request.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.byteLength;
+      if (size > maxBodyBytes) {
+        // A chunked body (no content-length) that grows past the bound.
+        refused = true;
+        chunks.length = 0;
+        refuseTooLarge(request, response, maxBodyBytes);
+        return;
+      }
+      chunks.push(chunk);
+    });
     request.on('end', () => {
+      if (refused) return;
       const raw =
         chunks.length === 0
           ? undefined
@@ -94,6 +128,26 @@ function allowCrossOrigin(request: IncomingMessage, response: ServerResponse): b
   response.end();
   request.resume();
   return true;
+}
+
+/**
+ * Answers 413 with a Google error body and stops reading the request; the connection is closed
+ * (its answer says so) a little later.
+ */
+function refuseTooLarge(
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxBodyBytes: number,
+): void {
+  request.pause();
+  const { status, body } = fakeRequestTooLarge(maxBodyBytes);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    connection: 'close',
+  });
+  response.end(JSON.stringify(body), () => {
+    setTimeout(() => request.socket.destroy(), CLOSE_AFTER_REFUSAL_MS).unref();
+  });
 }
 
 function flattenHeaders(request: IncomingMessage): Record<string, string> {

@@ -1,3 +1,4 @@
+import type { ToolOutputLimit } from '../../compaction/cut-function-response.ts';
 import type { ContinuationSettings } from '../../continuation/continuation-options.ts';
 import type { CallOptions, Gemini } from '../../http/gemini.ts';
 import type { ModelCallEntry } from '../../http/model-call-entry.ts';
@@ -81,8 +82,10 @@ export type AgentConfig<Output> = {
   name: string | undefined;
   /** The `compaction` option, defaults applied, with its implementation; `undefined` when off. */
   compaction: ResolvedCompaction | undefined;
-  /** The `toolOutput` option (tool result budgets), with its implementation. */
+  /** The `toolOutput` option (tool result budgets), with its implementation; `undefined` when not given or `false`. */
   toolOutput: ToolOutput | undefined;
+  /** The cap on a tool result no `toolOutput` limit covers; `undefined` when `toolOutput: false`. */
+  toolOutputDefault: ToolOutputLimit | undefined;
   /** Telemetry and the recorder; empty when `telemetry: false` and no recorder. */
   observers: readonly RunObserver[];
   /** Prices over gemloop's table, for each step's `cost` (the `prices` option). */

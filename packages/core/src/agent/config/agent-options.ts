@@ -279,11 +279,17 @@ export type AgentOptions<Output = undefined> = {
   compaction?: Compaction | false | undefined;
   /**
    * A cap on what one tool result puts in the context (tokens or bytes, per agent and per tool);
-   * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`.
-   * Made by `toolOutput({ ... })` of `@gemloop/core/compaction` (see {@link ToolOutput}).
-   * @defaultValue no cap
+   * past it the result is cut and marked (`gemloopTruncated`), the full one kept in `artifacts`
+   * for `read_tool_output`. Made by `toolOutput({ ... })` of `@gemloop/core/compaction` (see
+   * {@link ToolOutput}); `false` for no cap at all.
+   *
+   * Without it (and for tools a `toolOutput` without an agent-wide limit leaves out) a result is
+   * cut past 25,000 tokens, or a tenth of the model's window when that is less
+   * (`DEFAULT_TOOL_OUTPUT_MAX_TOKENS`): nothing keeps the rest for the model, whose marker asks
+   * for less; the app still gets the whole value (`result.steps[i].toolCalls[j].output`).
+   * @defaultValue a cap of 25,000 tokens, nothing kept for the model
    */
-  toolOutput?: ToolOutput | undefined;
+  toolOutput?: ToolOutput | false | undefined;
   /**
    * The inference tier of every model call: `'flex'` (cheaper, may queue or 503), `'standard'`,
    * `'priority'`. The tier that served each call is on `step.serviceTier`.
@@ -378,7 +384,10 @@ export type RunOptions = {
 export type TreeBudgetOptions = {
   /** Model steps of every agent of the tree together. @defaultValue Infinity */
   maxSteps?: number | undefined;
-  /** `totalTokenCount` of every model call of the tree together. @defaultValue Infinity */
+  /**
+   * `totalTokenCount` of every model call of the tree together; a call whose server reported no
+   * usable total (none, negative) counts an estimate (`step.usageEstimated`). @defaultValue Infinity
+   */
   maxTokens?: number | undefined;
   /**
    * US dollars (a number or a decimal string, `0.5`, `'2.00'`) every model call of the tree may

@@ -4,6 +4,7 @@ import { costOf, writeCost } from '../../models/cost-of.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
+import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
@@ -15,6 +16,7 @@ import type { RunContext } from '../run-state/run-context.ts';
 import type { TreeBudget } from '../run-state/run-link.ts';
 import { toAgentUsage } from '../usage.ts';
 import { callModel, type ModelCallOutcome, type UsageSeen } from './call-model.ts';
+import { completeUsage } from './complete-usage.ts';
 import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
@@ -56,9 +58,12 @@ export async function callModelStep<Output>(
   const startedAt = config.now();
   let outcome: ModelCallOutcome;
   const usageSeen: UsageSeen | undefined = context.streaming ? { usage: undefined } : undefined;
+  // The request as sent, for the estimate of a usage the server did not report (completeUsage).
+  let sent: GenerateContentRequest | undefined;
   try {
-    outcome = await send(context, kind, (request) =>
-      callModel({
+    outcome = await send(context, kind, (request) => {
+      sent = request;
+      return callModel({
         entry: config.modelCall,
         request,
         bodyCache: run.contentJson,
@@ -74,8 +79,8 @@ export async function callModelStep<Output>(
         price: (called) => writeCost(priceCall(context, called)),
         pricePartial: (usage) =>
           costOf(usage, config.model, config.request.serviceTier, config.prices),
-      }),
-    );
+      });
+    });
   } catch (error) {
     // A stream cut after chunks that reported usage was billed for them: the run counts the last
     // usage seen (so the error's run, the span, the recording and a chat's usage do), and the
@@ -109,8 +114,13 @@ export async function callModelStep<Output>(
   const { response, continuation, interrupted } = outcome;
   const modelMs = config.now() - startedAt;
   const served = servedTier(outcome);
+  // A usage the server left out (or sent negative) is estimated, so budgets still count it.
+  const estimated = sent === undefined ? undefined : completeUsage(sent, response);
   // Summed in pico-dollars, written out as dollars once for the step (see CostTotal.addPriced).
-  const priced = priceCall(context, outcome, served);
+  const priced =
+    estimated === undefined
+      ? priceCall(context, outcome, served)
+      : priceResponse(config, { ...response, usageMetadata: estimated }, served);
   const step = createStep({
     response,
     stepNumber,
@@ -119,6 +129,10 @@ export async function callModelStep<Output>(
     modelMs,
     cost: writeCost(priced),
   });
+  if (estimated !== undefined) {
+    step.usage = toAgentUsage(estimated);
+    step.usageEstimated = true;
+  }
   if (continuation !== undefined) step.continuation = continuation;
   if (interrupted === true) step.interrupted = true;
   if (served !== undefined) step.serviceTier = served;

@@ -1,6 +1,7 @@
 // The settle phase of a turn's calls: each outcome becomes its record, its functionResponse and,
 // for `toolErrors: 'throw'`, the typed error the run ends with (executeToolCalls runs the calls).
 import type { ArtifactWrites } from '../../compaction/artifact-store.ts';
+import { cutFunctionResponse, REST_NOT_KEPT } from '../../compaction/cut-function-response.ts';
 import { safeToolErrorMessage } from '../../guardrails/safe-tool-error-message.ts';
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
@@ -88,14 +89,24 @@ export function toRecord<Output>(
     // The `toolOutput` budget: what this result may put in the context (per tool, then per agent).
     // Applied through the implementation `toolOutput()`'s value carries (not bundled without it).
     const budget = config.toolOutput;
-    if (budget !== undefined && !readsToolOutput(config, budget, call.name)) {
-      const { options } = budget;
-      answer.response = (budget.engine as ToolOutputEngine).apply(answer.response, {
-        limit: options.perTool?.[call.name] ?? options,
-        artifacts: options.artifacts,
-        writes: extras.writes as ArtifactWrites,
-        newId: () => crypto.randomUUID(),
-      });
+    if (budget !== undefined) {
+      if (!readsToolOutput(config, budget, call.name)) {
+        const { options } = budget;
+        answer.response = (budget.engine as ToolOutputEngine).apply(answer.response, {
+          limit:
+            options.perTool?.[call.name] ??
+            (options.maxTokens === undefined && options.maxBytes === undefined
+              ? (config.toolOutputDefault ?? options)
+              : options),
+          artifacts: options.artifacts,
+          writes: extras.writes as ArtifactWrites,
+          newId: () => crypto.randomUUID(),
+        });
+      }
+    } else if (config.toolOutputDefault !== undefined) {
+      // No `toolOutput`: the default cap (compaction/default-tool-output-limit.ts), with nothing
+      // kept for the model (no store was given, and `read_tool_output` is not declared).
+      answer.response = cutFunctionResponse(answer.response, config.toolOutputDefault, restNotKept);
     }
     if (outcome.acknowledged === true) {
       // The user confirmed a `require_confirmation` action: Google's documented acknowledgement
@@ -281,6 +292,8 @@ export function toolErrorMessageOf<Output>(
     return defaultMessage;
   };
 }
+
+const restNotKept = (): string => REST_NOT_KEPT;
 
 /** Whether `name` is the agent's `read_tool_output` tool (its slices are never cut again). */
 function readsToolOutput<Output>(

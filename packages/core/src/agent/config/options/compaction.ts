@@ -1,4 +1,6 @@
 import type { resolveCompaction } from '../../../compaction/compaction-options.ts';
+import type { ToolOutputLimit } from '../../../compaction/cut-function-response.ts';
+import { defaultToolOutputLimit } from '../../../compaction/default-tool-output-limit.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
 import { optionCheck } from '../../../options/option-checks.ts';
@@ -22,15 +24,21 @@ function message(path: string, value: unknown): string {
 
 const isCompactionValue = optionCheck(isCompaction, message);
 
-/**
- * The check of the agent's `toolOutput` option: a value made by `toolOutput()` (whose options
- * that factory already checked). The old plain object gets the migration. @internal
- */
-export const toolOutputValueCheck: OptionCheck = optionCheck(isToolOutput, (path, value) =>
+const isToolOutputValue = optionCheck(isToolOutput, (path, value) =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
     ? `${path}: a tool output budget is now passed as a value from '@gemloop/core/compaction': import { toolOutput } from '@gemloop/core/compaction' and pass toolOutput: toolOutput({ maxTokens, perTool, artifacts }) (the same options the plain object had).`
-    : `${path} must be toolOutput({ ... }) from '@gemloop/core/compaction'; got ${typeof value}.`,
+    : `${path} must be toolOutput({ ... }) from '@gemloop/core/compaction', or false for no cap; got ${value === true ? 'true' : typeof value}.`,
 );
+
+/**
+ * The check of the agent's `toolOutput` option: a value made by `toolOutput()` (whose options
+ * that factory already checked), or `false` (no cap at all). The old plain object gets the
+ * migration. @internal
+ */
+export const toolOutputValueCheck: OptionCheck = (value, path) => {
+  if (value === false) return;
+  isToolOutputValue(value, path);
+};
 
 /**
  * The check of a `compaction` option (agent, run, chat session): a value made by `compaction()`
@@ -55,6 +63,11 @@ export const compactionOption: AgentOptionGroup<'compaction' | 'toolOutput'> = d
 export type CompactionConfig = {
   compaction: ResolvedCompaction | undefined;
   toolOutput: ToolOutput | undefined;
+  /**
+   * The cap on a tool result no `toolOutput` limit covers (no `toolOutput`, or one without an
+   * agent-wide limit); `undefined` when `toolOutput: false`.
+   */
+  toolOutputDefault: ToolOutputLimit | undefined;
 };
 
 /**
@@ -88,6 +101,10 @@ export function resolveCompactionOption(
       model,
       inputTokenLimit: capabilities.inputTokenLimit,
     }),
-    toolOutput: options.toolOutput,
+    toolOutput: options.toolOutput === false ? undefined : options.toolOutput,
+    toolOutputDefault:
+      options.toolOutput === false
+        ? undefined
+        : defaultToolOutputLimit(capabilities.inputTokenLimit),
   };
 }

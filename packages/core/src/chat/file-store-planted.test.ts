@@ -1,0 +1,80 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
+import { ChatStoreError } from '../errors/chat-store-error.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { cleanUp, serve, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
+import { createChatSession } from './create-chat-session.ts';
+import { createFileHistoryStore } from './create-file-history-store.ts';
+
+// What the file artifact store and the viewer refuse, the chat's file store refuses too: a FIFO
+// or a device planted under a session's file name is neither read (a FIFO blocks for ever,
+// /dev/zero never ends) nor written through.
+
+afterEach(cleanUp);
+
+const model = 'gemini-2.5-flash';
+
+/** A file opened blockingly would wait for a writer for ever: this one writes nothing after a while. */
+function rescue(fifo: string): void {
+  const rescuer = spawn('sh', ['-c', `sleep 20; : > '${fifo}'`], { stdio: 'ignore' });
+  onTestFinished(() => {
+    rescuer.kill('SIGKILL');
+  });
+}
+
+describe('the file history store on planted files', () => {
+  it('refuses a session file that links to /dev/zero, typed, before any model call (send and turns)', async () => {
+    const { fake, gemini } = await serve({ script: [turn.text('never')] });
+    const directory = await temporaryDirectory();
+    await symlink('/dev/zero', join(directory, 'planted.jsonl'));
+    const store = createFileHistoryStore({ directory });
+    const chat = createChatSession({ agent: createAgent({ gemini, model }), store, id: 'planted' });
+    const error = await chat.send('Hi').then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(ChatStoreError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/is not a regular file/);
+    expect(fake.modelRequests).toHaveLength(0);
+    await expect(chat.turns()).rejects.toThrow(/is not a regular file/);
+    await chat.close();
+    await store.close();
+  });
+
+  it('never blocks on a FIFO named like a session file, to read or to append', async () => {
+    const directory = await temporaryDirectory();
+    const fifo = join(directory, 'fifo.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    rescue(fifo);
+    const store = createFileHistoryStore({ directory });
+    const context = { logger: silentLogger };
+    await expect(Promise.resolve(store.load('fifo', context))).rejects.toThrow(
+      /is not a regular file/,
+    );
+    // Opened to append without a reader, a FIFO fails at once (ENXIO) instead of waiting for one.
+    await expect(
+      Promise.resolve(
+        store.append('fifo', { contents: [{ role: 'user', parts: [{ text: 'x' }] }] }, context),
+      ),
+    ).rejects.toThrow();
+    await store.close();
+  });
+
+  it('still follows a symlink to a regular history file kept elsewhere', async () => {
+    const { gemini } = await serve({ script: [turn.text('one')] });
+    const directory = await temporaryDirectory();
+    const elsewhere = join(await temporaryDirectory(), 'kept.jsonl');
+    await writeFile(elsewhere, '');
+    await symlink(elsewhere, join(directory, 'linked.jsonl'));
+    const store = createFileHistoryStore({ directory });
+    const chat = createChatSession({ agent: createAgent({ gemini, model }), store, id: 'linked' });
+    await chat.send('Hi');
+    await chat.close();
+    await store.close();
+    expect(await readFile(elsewhere, 'utf8')).toContain('"one"');
+  });
+});

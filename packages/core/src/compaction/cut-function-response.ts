@@ -1,0 +1,90 @@
+import { estimateTokens } from '../history/estimate-tokens.ts';
+import type { FunctionResponse } from '../wire/content.ts';
+
+/**
+ * The key of the marker a truncated tool result carries: the response becomes
+ * `{ "output": "<the first N characters of the result's JSON>", "gemloopTruncated": "[gemloop:
+ * output of <tool> truncated: ...]" }`. The marker says how much was kept of how much, and how
+ * to read the rest (`read_tool_output` with the id, when an artifact store keeps it).
+ */
+export const TRUNCATED_RESULT_KEY = 'gemloopTruncated';
+
+/** A cap on what one tool result may put in the context. Give `maxTokens`, `maxBytes` or both. */
+export type ToolOutputLimit = {
+  /** At most this many tokens (gemloop's estimate: a token per four characters). */
+  maxTokens?: number | undefined;
+  /** At most this many bytes of the result's JSON (UTF-8). */
+  maxBytes?: number | undefined;
+};
+
+/**
+ * What the marker of a cut result says about the rest, when nothing keeps it for the model (the
+ * app still has the whole value: `result.steps[i].toolCalls[j].output`). @internal
+ */
+export const REST_NOT_KEPT =
+  'the rest is not kept; ask for less (a narrower query, a page) if you need more';
+
+/**
+ * The function response cut to `limit`, or the same response when it fits. Text-only: the
+ * response's JSON is cut (at a character boundary, never inside a surrogate pair) and wrapped with
+ * the marker; media `parts` are kept (a limit bounds tokens of text; media have their own flat
+ * rate). `keepRest` gets the whole JSON of a cut result and says, for the marker, how the model
+ * reads the rest. Kept apart from the artifact store's code (tool-output-budget.ts): every agent
+ * applies the default cap with this alone.
+ * @internal
+ */
+export function cutFunctionResponse(
+  response: FunctionResponse,
+  limit: ToolOutputLimit,
+  keepRest: (json: string) => string,
+): FunctionResponse {
+  const { maxTokens, maxBytes } = limit;
+  if (maxTokens === undefined && maxBytes === undefined) return response;
+  // The estimate walks the value without serialising it: most results fit and cost no JSON.
+  const tokens = estimateTokens(response.response).text;
+  const overTokens = maxTokens !== undefined && tokens > maxTokens;
+  // A character is at most 3 UTF-8 bytes in a JS string; 4 estimated characters a token.
+  const mayBeOverBytes = maxBytes !== undefined && tokens * 4 * 3 > maxBytes;
+  if (!overTokens && !mayBeOverBytes) return response;
+  const json = JSON.stringify(response.response) ?? '';
+  const keepChars = charactersWithin(json, maxTokens, maxBytes);
+  if (keepChars >= json.length) return response;
+  const howBack = keepRest(json);
+  const truncated: FunctionResponse = {
+    name: response.name,
+    response: {
+      output: json.slice(0, keepChars),
+      [TRUNCATED_RESULT_KEY]: `[gemloop: output of ${response.name} truncated: kept ${keepChars} of ${json.length} characters; ${howBack}]`,
+    },
+  };
+  if (response.id !== undefined) truncated.id = response.id;
+  if (response.parts !== undefined) truncated.parts = response.parts;
+  if (response.willContinue !== undefined) truncated.willContinue = response.willContinue;
+  if (response.scheduling !== undefined) truncated.scheduling = response.scheduling;
+  return truncated;
+}
+
+/** How many leading characters of `json` fit both limits. */
+function charactersWithin(
+  json: string,
+  maxTokens: number | undefined,
+  maxBytes: number | undefined,
+): number {
+  let keep = maxTokens === undefined ? json.length : Math.min(json.length, maxTokens * 4);
+  if (maxBytes !== undefined) {
+    let bytes = 0;
+    let index = 0;
+    while (index < keep) {
+      const code = json.charCodeAt(index);
+      const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code < 0xdc00 ? 4 : 3;
+      if (bytes + width > maxBytes) break;
+      bytes += width;
+      index += width === 4 ? 2 : 1;
+    }
+    keep = index;
+  }
+  // Never end on the first half of a surrogate pair.
+  const last = json.charCodeAt(keep - 1);
+  if (keep > 0 && last >= 0xd800 && last < 0xdc00) keep--;
+  return keep;
+}
