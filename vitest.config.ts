@@ -225,6 +225,12 @@ export default defineConfig({
         test: { name: 'react', ...UNIT, root: './packages/react', include: ['src/**/*.test.ts'] },
       },
       {
+        // The protocol doors (packages/serve), each driven by its protocol's official client over
+        // 127.0.0.1 against agents on the fake Gemini.
+        ...source,
+        test: { name: 'serve', ...UNIT, root: './packages/serve', include: ['src/**/*.test.ts'] },
+      },
+      {
         ...source,
         test: {
           name: 'tools',
