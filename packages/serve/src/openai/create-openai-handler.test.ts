@@ -304,6 +304,52 @@ describe('createOpenAIHandler: Responses', () => {
   });
 });
 
+describe('createOpenAIHandler: the bounds of the stored conversations', () => {
+  it('forgets the oldest conversation past maxConversations: its responses answer as unknown ones', async () => {
+    const { client } = await serveOpenAI([turn.text('one'), turn.text('two'), turn.text('three')], {
+      handler: { maxConversations: 2 },
+    });
+    const first = await client().responses.create({ model, input: 'first' });
+    const second = await client().responses.create({ model, input: 'second' });
+    await client().responses.create({ model, input: 'third' });
+    const forgotten = await client()
+      .responses.create({ model, input: 'again', previous_response_id: first.id })
+      .catch((error: unknown) => error);
+    expect(forgotten).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((await client().responses.retrieve(second.id)).output_text).toBe('two');
+  });
+
+  it('answers 409 to a second response into a conversation that is still answering', async () => {
+    let release = () => {};
+    let started = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const slow = defineTool({
+      name: 'slow_lookup',
+      description: 'Looks slowly.',
+      parameters: z.object({}),
+      execute: () =>
+        new Promise((resolve) => {
+          release = () => resolve({ done: true });
+          started();
+        }),
+    });
+    const { client } = await serveOpenAI([turn.call('slow_lookup', {}), turn.text('Done.')], {
+      agent: { tools: [slow] },
+    });
+    const first = client().responses.create({ model, input: 'Look.', conversation: 'c-1' });
+    await running;
+    const second = await client()
+      .responses.create({ model, input: 'Hurry.', conversation: 'c-1' })
+      .catch((error: unknown) => error);
+    expect(second).toBeInstanceOf(OpenAI.ConflictError);
+    expect((second as InstanceType<typeof OpenAI.APIError>).code).toBe('conversation_locked');
+    release();
+    expect((await first).output_text).toBe('Done.');
+  });
+});
+
 describe('createOpenAIHandler: the door', () => {
   it('lists the agents as models', async () => {
     const { client } = await serveOpenAI([]);
