@@ -7,12 +7,12 @@
 // Offline (no GEMINI_API_KEY) the fake Gemini plays the model. The server and client code is the
 // guide's, docs/serving-openai-compatible.md (examples/test/docs/serving-openai/).
 
-import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { run } from '../lib/run.ts';
 import { askAboutAnOrder } from '../test/docs/serving-openai/ask-with-openai.ts';
 import { serveOnNode } from '../test/docs/serving-openai/serve-on-node.ts';
 import { createSupportHandler } from '../test/docs/serving-openai/support-handler.ts';
+import { supportScript } from '../test/docs/serving-openai/support-script.ts';
 
 const KEY = 'sk-example-alice-0123456789';
 
@@ -40,12 +40,6 @@ await run(
   },
   {
     description: 'An OpenAI-compatible endpoint for an agent, asked with the openai client.',
-    script: [
-      turn.call('lookup_order', { order: 'A-7' }),
-      turn.text('Order A-7 has shipped.'),
-      turn.text('It arrives on Thursday.'),
-      turn.call('lookup_order', { order: 'B-2' }),
-      turn.text('Order B-2 has shipped too.'),
-    ],
+    script: supportScript,
   },
 );

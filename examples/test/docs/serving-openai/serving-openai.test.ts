@@ -1,24 +1,17 @@
 import { createGemini } from '@gemloop/core';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { askAboutAnOrder } from './ask-with-openai.ts';
 import { mountInHono, serveOnNode, workerOf } from './serve-on-node.ts';
 import { createSupportHandler, ownerOfKey } from './support-handler.ts';
+import { supportScript } from './support-script.ts';
 
 // The guide's code (docs/serving-openai-compatible.md) run against the fake Gemini.
 
 const KEY = 'sk-docs-alice-0123456789';
 
 function setup() {
-  const fake = createFakeGemini({
-    script: [
-      turn.call('lookup_order', { order: 'A-7' }),
-      turn.text('Order A-7 has shipped.'),
-      turn.text('It arrives on Thursday.'),
-      turn.call('lookup_order', { order: 'B-2' }),
-      turn.text('Order B-2 has shipped too.'),
-    ],
-  });
+  const fake = createFakeGemini({ script: supportScript });
   const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
   return createSupportHandler({ gemini, model: 'gemini-2.5-flash', keys: { alice: KEY } });
 }

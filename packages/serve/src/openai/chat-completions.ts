@@ -5,7 +5,13 @@ import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest } from './openai-request-error.ts';
 import { runFailure } from './run-failure.ts';
-import { CHAT_PART_TYPES, isRecord, readMessage, toContents } from './to-contents.ts';
+import {
+  CHAT_PART_TYPES,
+  isRecord,
+  readMessage,
+  refuseClientTools,
+  toContents,
+} from './to-contents.ts';
 
 // POST /v1/chat/completions, as the `openai` client's `chat.completions.create` sends it and reads
 // the answer (`ChatCompletion`, `ChatCompletionChunk` of `openai/resources/chat/completions`;
@@ -19,13 +25,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
   if (body['n'] !== undefined && body['n'] !== null && body['n'] !== 1) {
     throw invalidRequest('n', 'n must be 1: the agent gives one answer.', 'unsupported_value');
   }
-  if (Array.isArray(body['tools']) && body['tools'].length > 0) {
-    throw invalidRequest(
-      'tools',
-      "tools is not supported: the agent's own tools run on the server.",
-      'unsupported_parameter',
-    );
-  }
+  refuseClientTools(body);
   const stream = readOptionalBoolean(body['stream'], 'stream');
   const streamOptions = body['stream_options'];
   if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {

@@ -6,7 +6,7 @@ import { chatCompletions } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
 import { errorResponse, jsonResponse } from './json-response.ts';
 import type { OpenAIHandlerOptions } from './openai-handler-options.ts';
-import { OpenAIRequestError } from './openai-request-error.ts';
+import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { createResponseIndex } from './response-index.ts';
 import { responses } from './responses.ts';
@@ -83,26 +83,21 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
       if (route.kind === 'get-response') {
         const found = index.find(route.id, owner);
         if (found === undefined) {
-          throw new OpenAIRequestError({
-            status: 404,
-            type: 'invalid_request_error',
-            errorCode: 'response_not_found',
-            message: 'No response with this id is open to this caller.',
-          });
+          throw notFound('response_not_found', 'No response with this id is open to this caller.');
         }
         return jsonResponse(found.body);
       }
       const body = await readJsonBody(request, settings.maxBodyBytes);
       const model = body['model'];
       if (model === undefined) {
-        throw invalid(
+        throw invalidRequest(
           'model',
           'model is required: the id of an agent (GET /v1/models).',
           'missing_required_parameter',
         );
       }
       if (typeof model !== 'string')
-        throw invalid('model', 'model must be a string.', 'invalid_type');
+        throw invalidRequest('model', 'model must be a string.', 'invalid_type');
       const agent = Object.hasOwn(agents, model) ? agents[model] : undefined;
       if (agent === undefined) throw unknownModel('model');
       const abort = new AbortController();
@@ -230,31 +225,19 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<Record<
   try {
     body = JSON.parse(text);
   } catch {
-    throw invalid(null, 'The request body is not valid JSON.', 'invalid_json');
+    throw invalidRequest(null, 'The request body is not valid JSON.', 'invalid_json');
   }
   if (!isRecord(body))
-    throw invalid(null, 'The request body must be a JSON object.', 'invalid_type');
+    throw invalidRequest(null, 'The request body must be a JSON object.', 'invalid_type');
   return body;
 }
 
-function invalid(param: string | null, message: string, errorCode: string) {
-  return new OpenAIRequestError({
-    status: 400,
-    type: 'invalid_request_error',
-    errorCode,
-    param,
-    message,
-  });
-}
-
 function unknownModel(param: string) {
-  return new OpenAIRequestError({
-    status: 404,
-    type: 'invalid_request_error',
-    errorCode: 'model_not_found',
+  return notFound(
+    'model_not_found',
+    'No agent is served under this model id (GET /v1/models lists them).',
     param,
-    message: 'No agent is served under this model id (GET /v1/models lists them).',
-  });
+  );
 }
 
 function checkOptions(options: OpenAIHandlerOptions) {

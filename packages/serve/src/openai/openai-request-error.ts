@@ -68,14 +68,28 @@ export class OpenAIRequestError extends GemloopError {
   }
 }
 
-/** A 400 `invalid_request_error` naming `param`. @internal */
+/** A 400 `invalid_request_error` naming `param` (`null`: the body as a whole). @internal */
 export function invalidRequest(
-  param: string,
+  param: string | null,
   message: string,
   errorCode = 'invalid_value',
 ): OpenAIRequestError {
   return new OpenAIRequestError({
     status: 400,
+    type: 'invalid_request_error',
+    errorCode,
+    param,
+    message,
+  });
+}
+
+/**
+ * A 404 `invalid_request_error`: unknown, forgotten and someone else's are one answer, so a
+ * stranger learns nothing from it. @internal
+ */
+export function notFound(errorCode: string, message: string, param?: string): OpenAIRequestError {
+  return new OpenAIRequestError({
+    status: 404,
     type: 'invalid_request_error',
     errorCode,
     param,

@@ -6,7 +6,7 @@ import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { jsonResponse } from './json-response.ts';
-import { invalidRequest, OpenAIRequestError } from './openai-request-error.ts';
+import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
 import type { Conversation, ResponseIndex } from './response-index.ts';
 import { runFailure } from './run-failure.ts';
 import {
@@ -14,6 +14,7 @@ import {
   RESPONSES_PART_TYPES,
   type ReadMessage,
   readMessage,
+  refuseClientTools,
   toContents,
 } from './to-contents.ts';
 
@@ -32,13 +33,7 @@ export type ResponsesContext = { index: ResponseIndex; store: HistoryStore };
 export async function responses(door: DoorRequest, context: ResponsesContext): Promise<Response> {
   const { body } = door;
   const messages = readInput(body['input']);
-  if (Array.isArray(body['tools']) && body['tools'].length > 0) {
-    throw invalidRequest(
-      'tools',
-      "tools is not supported: the agent's own tools run on the server.",
-      'unsupported_parameter',
-    );
-  }
+  refuseClientTools(body);
   const stream = readOptionalBoolean(body['stream'], 'stream');
   const keep =
     body['store'] === undefined ||
@@ -58,15 +53,12 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   let conversation: Conversation;
   if (previousId !== undefined) {
     const previous = context.index.find(previousId, door.owner);
-    // Unknown, forgotten and someone else's are one answer: a stranger learns nothing.
     if (previous === undefined) {
-      throw new OpenAIRequestError({
-        status: 404,
-        type: 'invalid_request_error',
-        errorCode: 'previous_response_not_found',
-        param: 'previous_response_id',
-        message: 'No previous response with this id is open to this caller.',
-      });
+      throw notFound(
+        'previous_response_not_found',
+        'No previous response with this id is open to this caller.',
+        'previous_response_id',
+      );
     }
     conversation = await context.index.continueFrom(previous);
   } else {

@@ -114,3 +114,14 @@ function readText(content: unknown, param: string, types: readonly string[]): st
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A request's own `tools`, refused: the agent's tools run on the server. @internal */
+export function refuseClientTools(body: Record<string, unknown>): void {
+  if (Array.isArray(body['tools']) && body['tools'].length > 0) {
+    throw invalidRequest(
+      'tools',
+      "tools is not supported: the agent's own tools run on the server.",
+      'unsupported_parameter',
+    );
+  }
+}
