@@ -43,7 +43,8 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
     try {
       result = await door.agent.run(contents, { signal: door.signal });
     } catch (error) {
-      door.onError(error);
+      // A caller that went away stopped its own run: nothing for the server's log.
+      if (!door.signal.aborted) door.onError(error);
       return jsonResponse(runFailure(error), 500);
     }
     return jsonResponse({

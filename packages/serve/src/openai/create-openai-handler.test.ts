@@ -643,7 +643,7 @@ describe('createOpenAIHandler: the door', () => {
     expect(errors).toEqual([]);
   });
 
-  it('aborts the run when the client goes away mid-stream', async () => {
+  it('aborts the run when the client goes away, mid-stream or before a unary answer', async () => {
     const signals: AbortSignal[] = [];
     let toolStarted = () => {};
     const wait = defineTool({
@@ -658,42 +658,53 @@ describe('createOpenAIHandler: the door', () => {
         });
       },
     });
+    const variants = ['chat-stream', 'responses-stream', 'chat', 'responses'] as const;
     const { client, errors } = await serveOpenAI(
-      [turn.call('wait_for_stock', {}), turn.call('wait_for_stock', {})],
+      [...variants.map(() => turn.call('wait_for_stock', {})), turn.text('In stock.')],
       { agent: { tools: [wait] } },
     );
-    for (const api of ['chat', 'responses'] as const) {
+    const messages = [{ role: 'user' as const, content: 'Wait.' }];
+    for (const variant of variants) {
       const started = new Promise<void>((resolve) => {
         toolStarted = resolve;
       });
       const controller = new AbortController();
-      const stream =
-        api === 'chat'
-          ? await client().chat.completions.create(
-              { model, messages: [{ role: 'user', content: 'Wait.' }], stream: true },
-              { signal: controller.signal },
-            )
-          : await client().responses.create(
-              { model, input: 'Wait.', stream: true },
-              { signal: controller.signal },
-            );
-      const reading = (async () => {
+      const options = { signal: controller.signal };
+      const drain = async (stream: AsyncIterable<unknown>) => {
         for await (const _event of stream) {
           // the first frames arrive before the tool blocks
+        }
+      };
+      const reading = (async () => {
+        if (variant === 'chat-stream') {
+          await drain(
+            await client().chat.completions.create({ model, messages, stream: true }, options),
+          );
+        } else if (variant === 'responses-stream') {
+          await drain(
+            await client().responses.create({ model, input: 'Wait.', stream: true }, options),
+          );
+        } else if (variant === 'chat') {
+          await client().chat.completions.create({ model, messages }, options);
+        } else {
+          await client().responses.create({ model, input: 'Wait.' }, options);
         }
       })().catch(() => {});
       await started;
       const signal = signals.at(-1) as AbortSignal;
-      expect(signal.aborted).toBe(false);
+      expect(signal.aborted, variant).toBe(false);
       controller.abort();
       await reading;
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         else signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      expect(signal.aborted).toBe(true);
+      expect(signal.aborted, variant).toBe(true);
     }
-    expect(signals).toHaveLength(2);
+    expect(signals).toHaveLength(variants.length);
+    // A full answer after them: the aborted runs have long been handled by then.
+    const after = await client().chat.completions.create({ model, messages });
+    expect(after.choices[0]?.message.content).toBe('In stock.');
     // An abort is the caller's doing, not a failure for the server's log.
     expect(errors).toEqual([]);
   });

@@ -120,7 +120,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       result = await session.send(message, { signal: door.signal });
     } catch (error) {
       await finish(undefined);
-      door.onError(error);
+      // A caller that went away stopped its own run: nothing for the server's log.
+      if (!door.signal.aborted) door.onError(error);
       return jsonResponse(runFailure(error), 500);
     }
     await finish(result);
