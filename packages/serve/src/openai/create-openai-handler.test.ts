@@ -709,6 +709,42 @@ describe('createOpenAIHandler: the door', () => {
     expect(errors).toEqual([]);
   });
 
+  it('answers unknown routes 404, wrong methods 405, and an authorize that throws 500 without its words', async () => {
+    const { baseURL, errors } = await serveOpenAI([]);
+    const headers = { authorization: `Bearer ${KEYS.alice}` };
+    const unknown = await fetch(`${baseURL}/embeddings`, { method: 'POST', headers, body: '{}' });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe('unknown_url');
+    const outside = await fetch(baseURL.replace('/v1', '/v2/models'), { headers });
+    expect(outside.status).toBe(404);
+    const wrongMethod = await fetch(`${baseURL}/chat/completions`, { headers });
+    expect(wrongMethod.status).toBe(405);
+    expect((await wrongMethod.json()).error.code).toBe('method_not_allowed');
+
+    const secret = 'token-service-password-77';
+    const broken = await serveOpenAI([], {
+      handler: {
+        authorize: () => {
+          throw new Error(`auth backend at https://admin:${secret}@auth.internal refused`);
+        },
+      },
+    });
+    const refused = await fetch(`${broken.baseURL}/models`, { headers });
+    expect(refused.status).toBe(500);
+    const text = await refused.text();
+    expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toEqual({
+      error: {
+        message: 'The server could not answer the request.',
+        type: 'server_error',
+        param: null,
+        code: 'internal_error',
+      },
+    });
+    expect(broken.errors).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('refuses options it cannot serve with, naming them', () => {
     const call = (options: unknown) => () =>
       createOpenAIHandler(options as Parameters<typeof createOpenAIHandler>[0]);
