@@ -104,6 +104,7 @@ const packageRules = [
       'packages/cli',
       'packages/client',
       'packages/react',
+      'packages/serve',
     ],
   },
   // The browser client: core's event types only (`import type`, checked in its own test), no other package.
@@ -115,6 +116,7 @@ const packageRules = [
       'packages/dbos',
       'packages/cli',
       'packages/react',
+      'packages/serve',
     ],
   },
   // The React hook: the browser client alone (its types come through the client), so a page's
@@ -141,9 +143,18 @@ const packageRules = [
   },
   {
     from: 'packages/tools',
-    forbidden: ['packages/testing', 'packages/dbos', 'packages/cli', 'packages/react'],
+    forbidden: [
+      'packages/testing',
+      'packages/dbos',
+      'packages/cli',
+      'packages/react',
+      'packages/serve',
+    ],
   },
-  { from: 'packages/dbos', forbidden: ['packages/testing', 'packages/cli', 'packages/react'] },
+  {
+    from: 'packages/dbos',
+    forbidden: ['packages/testing', 'packages/cli', 'packages/react', 'packages/serve'],
+  },
   // evals -> testing: only its replay loader (production-imports-testing below names it).
   {
     from: 'packages/evals',
@@ -153,10 +164,25 @@ const packageRules = [
       'packages/cli',
       'packages/client',
       'packages/react',
+      'packages/serve',
     ],
   },
   // cli -> testing: only the dev server, `gemloop fake` (cli-imports-testing-only-in-fake below).
-  { from: 'packages/cli', forbidden: ['packages/dbos', 'packages/react'] },
+  { from: 'packages/cli', forbidden: ['packages/dbos', 'packages/react', 'packages/serve'] },
+  // The protocol doors: core's public subpaths and /internal, nothing above; nothing imports them
+  // but examples and tests.
+  {
+    from: 'packages/serve',
+    forbidden: [
+      'packages/testing',
+      'packages/tools',
+      'packages/dbos',
+      'packages/cli',
+      'packages/client',
+      'packages/react',
+      'packages/evals',
+    ],
+  },
   { from: 'examples', forbidden: [] },
 ];
 /** Private workspaces nothing else may import: the bench, cross-package tests, the docs build. */

@@ -20,6 +20,7 @@ const CRUISED = [
   'packages/client/src',
   'packages/react/src',
   'packages/evals/src',
+  'packages/serve/src',
   'examples',
   'bench/src',
 ];

@@ -196,6 +196,15 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(/\(2 model calls, \d+ tokens\)/);
   });
 
+  it('openai-door: the openai client asks the agent through Responses and Chat Completions', async () => {
+    const { stdout } = await runOk('openai-door/openai-door.ts');
+    expect(stdout).toMatch(/Serving support-agent at http:\/\/127\.0\.0\.1:\d+\/v1/);
+    expect(stdout).toContain('responses: Order A-7 has shipped.');
+    expect(stdout).toContain('responses (previous_response_id): It arrives on Thursday.');
+    expect(stdout).toContain('chat.completions (streamed): Order B-2 has shipped too.');
+    expect(stdout).toContain('a wrong key: 401 invalid_api_key');
+  });
+
   it('team: hands the triage run to billing, and nests three parallel searchers in the research stream', async () => {
     const { stdout } = await runOk('team/team.ts');
     const desk = section(stdout, 'Triage with two specialists', 'Research with three');

@@ -100,5 +100,9 @@ export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
+// @gemloop/serve: its doors read bodies with the same bound and tell callers of a failed run only
+// what a page is told (fixed words by code, never the error's message).
+export { readBoundedText } from '../web/read-bounded-text.ts';
 // @gemloop/dbos: the owner a durable run is started with is checked as core's web doors check it.
 export { checkOwnerOption } from '../web/run-owner.ts';
+export { toBrowserError } from '../web/to-browser-error.ts';

@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+
+/** A Fetch-API handler, as every door of `@gemloop/serve` is. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/**
+ * A Fetch-API handler as a `node:http` request listener: `http.createServer(toNodeListener(handler))`.
+ * The request's signal aborts when the client goes away before the response is over (a closed
+ * connection mid-stream), so a door stops the run it was making; a response body is written with
+ * backpressure (a slow reader holds the run's stream, not the server's memory).
+ */
+export function toNodeListener(
+  handler: FetchHandler,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (incoming, outgoing) => {
+    const abort = new AbortController();
+    outgoing.on('close', () => {
+      if (!outgoing.writableFinished) abort.abort();
+    });
+    void serve(handler, incoming, outgoing, abort).catch(() => {
+      if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' });
+      outgoing.end();
+    });
+  };
+}
+
+async function serve(
+  handler: FetchHandler,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  abort: AbortController,
+): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming.headers)) {
+    if (Array.isArray(value)) for (const each of value) headers.append(name, each);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const method = incoming.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const request = new Request(new URL(incoming.url ?? '/', 'http://localhost'), {
+    method,
+    headers,
+    signal: abort.signal,
+    ...(hasBody
+      ? { body: Readable.toWeb(incoming) as ReadableStream<Uint8Array>, duplex: 'half' }
+      : {}),
+  } as RequestInit);
+  const response = await handler(request);
+  const head: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    head[name] = value;
+  });
+  outgoing.writeHead(response.status, head);
+  if (response.body === null) {
+    outgoing.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  abort.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), {
+    once: true,
+  });
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (!outgoing.write(value)) {
+        await new Promise<void>((resolve) => {
+          outgoing.once('drain', resolve);
+          outgoing.once('close', resolve);
+        });
+      }
+      if (abort.signal.aborted) return;
+    }
+  } finally {
+    outgoing.end();
+  }
+}

@@ -1,0 +1,129 @@
+import type { AgentUsage } from '@gemloop/core';
+import type { DoorRequest } from './door-request.ts';
+import { countTokens, openAIId, toFinishReason } from './door-request.ts';
+import { eventStreamResponse, sseFrame } from './event-stream.ts';
+import { jsonResponse } from './json-response.ts';
+import { invalidRequest } from './openai-request-error.ts';
+import { runFailure } from './run-failure.ts';
+import {
+  CHAT_PART_TYPES,
+  isRecord,
+  readMessage,
+  refuseClientTools,
+  toContents,
+} from './to-contents.ts';
+
+// POST /v1/chat/completions, as the `openai` client's `chat.completions.create` sends it and reads
+// the answer (`ChatCompletion`, `ChatCompletionChunk` of `openai/resources/chat/completions`;
+// https://platform.openai.com/docs/api-reference/chat). Stateless, as the API is: the caller
+// sends the whole conversation every time. The agent's tools run here; the caller sees the answer.
+
+/** @internal */
+export async function chatCompletions(door: DoorRequest): Promise<Response> {
+  const { body } = door;
+  const contents = readChatMessages(body['messages']);
+  if (body['n'] !== undefined && body['n'] !== null && body['n'] !== 1) {
+    throw invalidRequest('n', 'n must be 1: the agent gives one answer.', 'unsupported_value');
+  }
+  refuseClientTools(body);
+  const stream = readOptionalBoolean(body['stream'], 'stream');
+  const streamOptions = body['stream_options'];
+  if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {
+    throw invalidRequest('stream_options', 'stream_options must be an object.', 'invalid_type');
+  }
+  const includeUsage =
+    isRecord(streamOptions) &&
+    readOptionalBoolean(streamOptions['include_usage'], 'stream_options.include_usage');
+  const id = openAIId('chatcmpl-');
+  const created = Math.floor(door.now() / 1000);
+  const head = { id, created, model: door.model };
+
+  if (!stream) {
+    let result: Awaited<ReturnType<DoorRequest['agent']['run']>>;
+    try {
+      result = await door.agent.run(contents, { signal: door.signal });
+    } catch (error) {
+      // A caller that went away stopped its own run: nothing for the server's log.
+      if (!door.signal.aborted) door.onError(error);
+      return jsonResponse(runFailure(error), 500);
+    }
+    return jsonResponse({
+      ...head,
+      object: 'chat.completion',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: result.text, refusal: null, annotations: [] },
+          finish_reason: toFinishReason(result.finishReason),
+          logprobs: null,
+        },
+      ],
+      usage: toChatUsage(result.usage),
+    });
+  }
+
+  return eventStreamResponse(door.abort, async (write) => {
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+      write(sseFrame({ ...head, object: 'chat.completion.chunk', choices, ...extra }));
+    const run = door.agent.stream(contents, { signal: door.signal });
+    try {
+      chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+      for await (const event of run) {
+        if (event.type === 'text-delta' && event.path.length === 0) {
+          chunk([{ index: 0, delta: { content: event.text }, finish_reason: null }]);
+        }
+      }
+      const result = await run.result;
+      chunk([{ index: 0, delta: {}, finish_reason: toFinishReason(result.finishReason) }]);
+      if (includeUsage) chunk([], { usage: toChatUsage(result.usage) });
+      write(sseFrame('[DONE]'));
+    } catch (error) {
+      run.result.catch(() => {});
+      if (door.signal.aborted) return;
+      door.onError(error);
+      // The `openai` client's stream reader throws an APIError for a frame holding `error`.
+      write(sseFrame(runFailure(error)));
+    }
+  });
+}
+
+/** `messages`, checked: a non-empty array whose last message (system ones aside) is the user's. */
+function readChatMessages(value: unknown) {
+  if (value === undefined) {
+    throw invalidRequest('messages', 'messages is required.', 'missing_required_parameter');
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    throw invalidRequest('messages', 'messages must be a non-empty array.', 'invalid_type');
+  }
+  const messages = value.map((message: unknown, index) =>
+    readMessage(message, `messages[${index}]`, CHAT_PART_TYPES),
+  );
+  const last = messages.findLastIndex((message) => message.role !== 'system');
+  if (last === -1 || messages[last]?.role !== 'user') {
+    throw invalidRequest(
+      `messages[${last === -1 ? 0 : last}].role`,
+      "The last message (system and developer messages aside) must be the user's: it is what the agent answers.",
+    );
+  }
+  return toContents(messages);
+}
+
+/** An optional boolean field: `false` when absent or null. @internal */
+export function readOptionalBoolean(value: unknown, param: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') {
+    throw invalidRequest(param, `${param} must be a boolean.`, 'invalid_type');
+  }
+  return value;
+}
+
+function toChatUsage(usage: AgentUsage) {
+  const { input, output } = countTokens(usage);
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    prompt_tokens_details: { cached_tokens: usage.cachedContentTokenCount },
+    completion_tokens_details: { reasoning_tokens: usage.thoughtsTokenCount },
+  };
+}

@@ -1,0 +1,308 @@
+import { createMemoryHistoryStore } from '@gemloop/core/chat';
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { readBoundedText } from '@gemloop/core/internal';
+import { silentLogger } from '@gemloop/core/logging';
+import { chatCompletions } from './chat-completions.ts';
+import type { DoorRequest } from './door-request.ts';
+import { errorResponse, jsonResponse } from './json-response.ts';
+import type { OpenAIHandlerOptions } from './openai-handler-options.ts';
+import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import { createResponseIndex } from './response-index.ts';
+import { responses } from './responses.ts';
+import { isRecord } from './to-contents.ts';
+
+const MIB = 1024 * 1024;
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+
+/** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/**
+ * An OpenAI-compatible endpoint for gemloop agents, as a Fetch-API handler: the `openai` client
+ * (or anything that speaks OpenAI's API) talks to the agents as to models.
+ *
+ * - `POST /v1/chat/completions`: Chat Completions, unary or streamed (`chat.completion.chunk`
+ *   frames ending in `data: [DONE]`); stateless, the caller sends the conversation.
+ * - `POST /v1/responses`: Responses, unary or streamed (`response.created`,
+ *   `response.output_text.delta`, ..., `response.completed`); each response a turn of a chat
+ *   session, continued with `previous_response_id` or `conversation`, the caller's own only.
+ * - `GET /v1/responses/{id}`: a stored response of the caller's.
+ * - `GET /v1/models`, `GET /v1/models/{id}`: the agents.
+ *
+ * The agents' tools run on the server; the caller sees the answer. Errors are OpenAI's shape
+ * `{ error: { message, type, param, code } }` with fixed messages: a bad field is named, a failed
+ * run is told by its code only (never its message, which may quote a secret).
+ *
+ * @example
+ * ```ts
+ * const handler = createOpenAIHandler({
+ *   agents: { 'support-agent': agent },
+ *   authorize: (request) => ownerOfKey(request.headers.get('authorization')),
+ * });
+ * ```
+ * @throws {@link InvalidArgumentError} for options it cannot serve with.
+ */
+export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler {
+  const settings = checkOptions(options);
+  const { agents, authorize, onError, now } = settings;
+  const store = options.store ?? createMemoryHistoryStore();
+  const index = createResponseIndex({
+    store,
+    maxResponses: settings.maxResponses,
+    maxConversations: settings.maxConversations,
+    context: { logger: silentLogger },
+    onError,
+  });
+  const limiter =
+    settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, now);
+
+  return async (request) => {
+    try {
+      const route = matchRoute(request, settings.basePath);
+      const owner = await authorizeRequest(request);
+      const wait = limiter?.take(owner) ?? 0;
+      if (wait > 0) {
+        const refused = errorResponse(
+          new OpenAIRequestError({
+            status: 429,
+            type: 'rate_limit_error',
+            errorCode: 'rate_limit_exceeded',
+            message: 'Too many requests; retry after the time in retry-after.',
+          }),
+        );
+        refused.headers.set('retry-after', String(wait));
+        return refused;
+      }
+      if (route.kind === 'models') return jsonResponse({ object: 'list', data: modelList() });
+      if (route.kind === 'model') {
+        const model = modelList().find((each) => each.id === route.id);
+        if (model === undefined) throw unknownModel('model');
+        return jsonResponse(model);
+      }
+      if (route.kind === 'get-response') {
+        const found = index.find(route.id, owner);
+        if (found === undefined) {
+          throw notFound('response_not_found', 'No response with this id is open to this caller.');
+        }
+        return jsonResponse(found.body);
+      }
+      const body = await readJsonBody(request, settings.maxBodyBytes);
+      const model = body['model'];
+      if (model === undefined) {
+        throw invalidRequest(
+          'model',
+          'model is required: the id of an agent (GET /v1/models).',
+          'missing_required_parameter',
+        );
+      }
+      if (typeof model !== 'string')
+        throw invalidRequest('model', 'model must be a string.', 'invalid_type');
+      const agent = Object.hasOwn(agents, model) ? agents[model] : undefined;
+      if (agent === undefined) throw unknownModel('model');
+      const abort = new AbortController();
+      const door: DoorRequest = {
+        body,
+        agent,
+        model,
+        owner,
+        abort,
+        signal: AbortSignal.any([request.signal, abort.signal]),
+        onError,
+        now,
+      };
+      return route.kind === 'chat'
+        ? await chatCompletions(door)
+        : await responses(door, { index, store });
+    } catch (error) {
+      if (OpenAIRequestError.isInstance(error)) return errorResponse(error);
+      onError(error);
+      return jsonResponse(
+        {
+          error: {
+            message: 'The server could not answer the request.',
+            type: 'server_error',
+            param: null,
+            code: 'internal_error',
+          },
+        },
+        500,
+      );
+    }
+  };
+
+  async function authorizeRequest(request: Request): Promise<string> {
+    const owner = await authorize(request);
+    if (owner === null || owner === undefined) {
+      throw new OpenAIRequestError({
+        status: 401,
+        type: 'authentication_error',
+        errorCode: 'invalid_api_key',
+        message: 'The request has no valid credentials: send Authorization: Bearer <key>.',
+      });
+    }
+    if (typeof owner !== 'string' || owner.length === 0 || owner.length > 1024) {
+      throw new InvalidArgumentError({
+        argument: 'authorize',
+        message:
+          "authorize must return the caller's owner id (a non-empty string of at most 1024 characters), or null to refuse the request.",
+      });
+    }
+    return owner;
+  }
+
+  function modelList() {
+    return Object.keys(agents).map((id) => ({
+      id,
+      object: 'model',
+      created: settings.created,
+      owned_by: 'gemloop',
+    }));
+  }
+}
+
+type Route =
+  | { kind: 'chat' | 'responses' | 'models' }
+  | { kind: 'model' | 'get-response'; id: string };
+
+function matchRoute(request: Request, basePath: string): Route {
+  const path = new URL(request.url).pathname;
+  const rest = path.startsWith(`${basePath}/`) ? path.slice(basePath.length) : undefined;
+  const method = request.method;
+  const routes: [string, string, (id: string) => Route][] = [
+    ['POST', '/chat/completions', () => ({ kind: 'chat' })],
+    ['POST', '/responses', () => ({ kind: 'responses' })],
+    ['GET', '/models', () => ({ kind: 'models' })],
+  ];
+  for (const [verb, route, make] of routes) {
+    if (rest === route) {
+      if (method !== verb) throw notAllowed(method);
+      return make('');
+    }
+  }
+  const item = rest === undefined ? undefined : /^\/(models|responses)\/([^/]{1,200})$/.exec(rest);
+  if (item !== null && item !== undefined) {
+    if (method !== 'GET') throw notAllowed(method);
+    const id = decodeURIComponent(item[2] as string);
+    return { kind: item[1] === 'models' ? 'model' : 'get-response', id };
+  }
+  throw new OpenAIRequestError({
+    status: 404,
+    type: 'invalid_request_error',
+    errorCode: 'unknown_url',
+    message:
+      'Unknown route: this server answers /v1/chat/completions, /v1/responses and /v1/models.',
+  });
+}
+
+function notAllowed(method: string) {
+  return new OpenAIRequestError({
+    status: 405,
+    type: 'invalid_request_error',
+    errorCode: 'method_not_allowed',
+    message: `${method.slice(0, 16)} is not allowed on this route.`,
+  });
+}
+
+/** The body as a JSON object: 413 past `maxBytes`, 400 for anything but a JSON object. */
+async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+  const tooLarge = new OpenAIRequestError({
+    status: 413,
+    type: 'invalid_request_error',
+    errorCode: 'request_too_large',
+    message: `The request body is over ${maxBytes} bytes.`,
+  });
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge;
+  let text: string;
+  try {
+    text = await readBoundedText(request, maxBytes);
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error)) throw tooLarge;
+    throw error;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalidRequest(null, 'The request body is not valid JSON.', 'invalid_json');
+  }
+  if (!isRecord(body))
+    throw invalidRequest(null, 'The request body must be a JSON object.', 'invalid_type');
+  return body;
+}
+
+function unknownModel(param: string) {
+  return notFound(
+    'model_not_found',
+    'No agent is served under this model id (GET /v1/models lists them).',
+    param,
+  );
+}
+
+function checkOptions(options: OpenAIHandlerOptions) {
+  const fail = (argument: string, message: string): never => {
+    throw new InvalidArgumentError({ argument, message });
+  };
+  if (!isRecord(options))
+    fail('options', 'createOpenAIHandler takes an options object: { agents, authorize }.');
+  if (!isRecord(options.agents) || Object.keys(options.agents).length === 0) {
+    fail(
+      'agents',
+      'agents must map at least one model id to an agent: { agents: { "support-agent": agent } }.',
+    );
+  }
+  for (const [id, agent] of Object.entries(options.agents)) {
+    if (!MODEL_ID.test(id)) {
+      fail(
+        'agents',
+        `agents: the model id "${id.slice(0, 140)}" must be 1 to 128 letters, digits and . _ : / - (starting with a letter or digit).`,
+      );
+    }
+    if (!isRecord(agent) || typeof (agent as { run?: unknown }).run !== 'function') {
+      fail('agents', `agents["${id}"] must be an agent from createAgent().`);
+    }
+  }
+  if (typeof options.authorize !== 'function') {
+    fail(
+      'authorize',
+      'authorize must be a function (request) => owner | null: every door of a served agent checks who calls.',
+    );
+  }
+  const positive = (value: number | undefined, name: string, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!Number.isSafeInteger(value) || value < 1)
+      fail(name, `${name} must be a positive integer.`);
+    return value;
+  };
+  const rateLimit = options.rateLimit ?? { requests: 60, windowMs: 60_000 };
+  if (rateLimit !== false) {
+    if (!isRecord(rateLimit))
+      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
+    positive(rateLimit.requests, 'rateLimit.requests', 1);
+    positive(rateLimit.windowMs, 'rateLimit.windowMs', 1);
+  }
+  const basePath = options.basePath ?? '/v1';
+  if (!/^(\/[A-Za-z0-9._-]+)+$/.test(basePath)) {
+    fail('basePath', 'basePath must be a path such as "/v1" (no trailing slash).');
+  }
+  const now = options.now ?? Date.now;
+  return {
+    agents: options.agents,
+    authorize: options.authorize,
+    onError: (error: unknown) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // A logging hook that throws must not turn an answer into another failure.
+      }
+    },
+    now,
+    created: Math.floor(now() / 1000),
+    maxConversations: positive(options.maxConversations, 'maxConversations', 1000),
+    maxResponses: positive(options.maxResponses, 'maxResponses', 1000),
+    maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    rateLimit,
+    basePath,
+  };
+}

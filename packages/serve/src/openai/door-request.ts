@@ -1,0 +1,47 @@
+import type { Agent } from '@gemloop/core';
+import type { RunOwner } from '@gemloop/core/web';
+
+/** What the handler hands each API once the request is authorized, read and routed. @internal */
+export type DoorRequest = {
+  /** The JSON body, an object. */
+  body: Record<string, unknown>;
+  /** The agent the `model` field named, and that name. */
+  agent: Agent;
+  model: string;
+  owner: RunOwner;
+  /** Aborts when the caller goes away (the request's signal, or the stream cancelled). */
+  abort: AbortController;
+  signal: AbortSignal;
+  onError: (error: unknown) => void;
+  /** The clock, in ms. */
+  now: () => number;
+};
+
+/** OpenAI's `finish_reason` for a run's. @internal */
+export function toFinishReason(reason: string): 'stop' | 'length' | 'content_filter' {
+  if (reason === 'max-tokens') return 'length';
+  if (reason === 'content-filter') return 'content_filter';
+  return 'stop';
+}
+
+/** An id like OpenAI's: a prefix and 32 hex digits. @internal */
+export function openAIId(prefix: string): string {
+  return `${prefix}${crypto.randomUUID().replaceAll('-', '')}`;
+}
+
+/**
+ * A run's usage as OpenAI counts it: input is the prompt and the tool-use prompt (Gemini counts
+ * them apart), output the answer and the thoughts (OpenAI counts reasoning as output).
+ * @internal
+ */
+export function countTokens(usage: {
+  promptTokenCount: number;
+  toolUsePromptTokenCount: number;
+  candidatesTokenCount: number;
+  thoughtsTokenCount: number;
+}): { input: number; output: number } {
+  return {
+    input: usage.promptTokenCount + usage.toolUsePromptTokenCount,
+    output: usage.candidatesTokenCount + usage.thoughtsTokenCount,
+  };
+}

@@ -1,0 +1,42 @@
+const encoder = new TextEncoder();
+
+/** One server-sent event: `event: <name>` when named, then its JSON `data`. @internal */
+export function sseFrame(data: unknown, event?: string): Uint8Array {
+  const head = event === undefined ? '' : `event: ${event}\n`;
+  return encoder.encode(
+    `${head}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`,
+  );
+}
+
+/**
+ * A `text/event-stream` response whose frames `produce` writes. The run stops with the caller:
+ * a body the client cancels (it went away) aborts `abort`, which the run's signal follows.
+ * @internal
+ */
+export function eventStreamResponse(
+  abort: AbortController,
+  produce: (write: (frame: Uint8Array) => void) => Promise<void>,
+): Response {
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const write = (frame: Uint8Array) => {
+        if (!abort.signal.aborted) controller.enqueue(frame);
+      };
+      try {
+        await produce(write);
+      } finally {
+        if (!abort.signal.aborted) controller.close();
+      }
+    },
+    cancel() {
+      abort.abort();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    },
+  });
+}

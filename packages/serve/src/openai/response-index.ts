@@ -1,0 +1,152 @@
+import type { HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
+import { isRunOwner, type RunOwner } from '@gemloop/core/web';
+
+// Which chat conversation each response belongs to, and whose it is. A response id names a point
+// in a conversation (its number of stored turns): continuing the newest response of a
+// conversation sends to that conversation; continuing an older one (a branch, as OpenAI allows)
+// copies the turns up to it into a new conversation, so the branches never see each other's
+// turns. Bounded: the oldest conversations and responses are forgotten past the limits (their
+// turns cleared from the store), and answer as unknown ones do.
+
+/** A conversation: one chat session's id in the store, and who owns it. @internal */
+export type Conversation = {
+  /** The id in the history store. */
+  readonly key: string;
+  readonly owner: RunOwner;
+  /** Turns stored under `key`. */
+  turns: number;
+  /** The response at the conversation's end, for a continuation that may send to it. */
+  head: string | undefined;
+  /** A send is under way: another is refused (409), as OpenAI refuses it on a conversation. */
+  busy: boolean;
+  /** Forgotten past `maxConversations`: its responses answer as unknown ones. */
+  forgotten: boolean;
+};
+
+/** A response as stored: its body (for `GET /v1/responses/{id}`) and its place in a conversation. @internal */
+export type StoredResponse = {
+  readonly id: string;
+  readonly owner: RunOwner;
+  readonly conversation: Conversation;
+  /** Turns of the conversation up to and including this response. */
+  readonly turns: number;
+  readonly body: unknown;
+};
+
+/** @internal */
+export type ResponseIndex = ReturnType<typeof createResponseIndex>;
+
+/** @internal */
+export function createResponseIndex(options: {
+  store: HistoryStore;
+  maxResponses: number;
+  maxConversations: number;
+  context: HistoryStoreContext;
+  onError: (error: unknown) => void;
+}) {
+  const { store, context } = options;
+  const conversations = new Map<string, Conversation>();
+  const responses = new Map<string, StoredResponse>();
+
+  function open(key: string, owner: RunOwner): Conversation {
+    const conversation: Conversation = {
+      key,
+      owner,
+      turns: 0,
+      head: undefined,
+      busy: false,
+      forgotten: false,
+    };
+    conversations.set(key, conversation);
+    if (conversations.size > options.maxConversations) forgetOldest();
+    return conversation;
+  }
+
+  function forgetOldest(): void {
+    for (const [key, conversation] of conversations) {
+      if (conversations.size <= options.maxConversations) return;
+      if (conversation.busy) continue;
+      conversations.delete(key);
+      conversation.forgotten = true;
+      Promise.resolve()
+        .then(() => store.clear(key, context))
+        .catch(options.onError);
+    }
+  }
+
+  return {
+    /** A new conversation of `owner`, under a random key. */
+    create(owner: RunOwner): Conversation {
+      return open(`openai-response:${crypto.randomUUID()}`, owner);
+    },
+
+    /**
+     * The caller's conversation named `id`, opened on first use. Keyed by owner and id, so two
+     * callers who pick the same id have two conversations, and neither learns of the other's.
+     */
+    named(owner: RunOwner, id: string): Conversation {
+      const key = `openai-conversation:${JSON.stringify([owner, id])}`;
+      const found = conversations.get(key);
+      if (found !== undefined && isRunOwner(found.owner, owner)) return found;
+      return open(key, owner);
+    },
+
+    /** The response `id` when `caller` owns it and it is still known; `undefined` otherwise. */
+    find(id: string, caller: RunOwner): StoredResponse | undefined {
+      const found = responses.get(id);
+      if (found === undefined || found.conversation.forgotten) return undefined;
+      return isRunOwner(found.owner, caller) ? found : undefined;
+    },
+
+    /**
+     * Where a continuation of `previous` sends: its conversation when `previous` is that
+     * conversation's newest response and nothing is sending to it, else a new conversation
+     * holding a copy of the turns up to `previous` (a branch). Claimed (`busy`) before the first
+     * await, so two continuations of one response at once make two branches, never one history.
+     */
+    async continueFrom(previous: StoredResponse): Promise<Conversation> {
+      const source = previous.conversation;
+      if (source.head === previous.id && !source.busy) {
+        source.busy = true;
+        return source;
+      }
+      const branch = open(`openai-response:${crypto.randomUUID()}`, previous.owner);
+      branch.busy = true;
+      try {
+        // Turns are only ever appended, so the first `previous.turns` are the same while a send
+        // to the source adds its own after them.
+        const turns = await store.load(source.key, context);
+        for (const turn of turns.slice(0, previous.turns)) {
+          await store.append(branch.key, turn, context);
+        }
+        branch.turns = Math.min(turns.length, previous.turns);
+      } catch (error) {
+        branch.busy = false;
+        throw error;
+      }
+      return branch;
+    },
+
+    /** Records a completed response at the end of its conversation. */
+    record(response: {
+      id: string;
+      owner: RunOwner;
+      conversation: Conversation;
+      body: unknown;
+    }): void {
+      const stored: StoredResponse = { ...response, turns: response.conversation.turns };
+      response.conversation.head = response.id;
+      responses.set(response.id, stored);
+      while (responses.size > options.maxResponses) {
+        const oldest = responses.keys().next();
+        if (oldest.done === true) break;
+        responses.delete(oldest.value);
+      }
+    },
+
+    /** Conversations held (for tests of the bound). */
+    get size(): { conversations: number; responses: number } {
+      return { conversations: conversations.size, responses: responses.size };
+    },
+  };
+}

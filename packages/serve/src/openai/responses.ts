@@ -1,0 +1,323 @@
+import type { AgentUsage } from '@gemloop/core';
+import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
+import { silentLogger } from '@gemloop/core/logging';
+import { readOptionalBoolean } from './chat-completions.ts';
+import type { DoorRequest } from './door-request.ts';
+import { countTokens, openAIId } from './door-request.ts';
+import { eventStreamResponse, sseFrame } from './event-stream.ts';
+import { jsonResponse } from './json-response.ts';
+import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
+import type { Conversation, ResponseIndex } from './response-index.ts';
+import { runFailure } from './run-failure.ts';
+import {
+  isRecord,
+  RESPONSES_PART_TYPES,
+  type ReadMessage,
+  readMessage,
+  refuseClientTools,
+  toContents,
+} from './to-contents.ts';
+
+// POST /v1/responses, as the `openai` client's `responses.create` sends it and reads the answer
+// (`Response`, `ResponseStreamEvent` of `openai/resources/responses/responses`;
+// https://platform.openai.com/docs/api-reference/responses). Stateful: each response is a turn of
+// a gemloop chat session, continued by `previous_response_id` or `conversation`. Tool activity
+// is not surfaced: the output is the answer's one message (docs/serving-openai-compatible.md).
+
+const MAX_CONVERSATION_ID = 256;
+
+/** What the Responses API needs beyond the request. @internal */
+export type ResponsesContext = { index: ResponseIndex; store: HistoryStore };
+
+/** @internal */
+export async function responses(door: DoorRequest, context: ResponsesContext): Promise<Response> {
+  const { body } = door;
+  const messages = readInput(body['input']);
+  refuseClientTools(body);
+  const stream = readOptionalBoolean(body['stream'], 'stream');
+  const keep =
+    body['store'] === undefined ||
+    body['store'] === null ||
+    readOptionalBoolean(body['store'], 'store');
+  const metadata = readMetadata(body['metadata']);
+  const previousId = readOptionalString(body['previous_response_id'], 'previous_response_id', 128);
+  const conversationId = readConversation(body['conversation']);
+  if (previousId !== undefined && conversationId !== undefined) {
+    throw invalidRequest(
+      'previous_response_id',
+      'Give previous_response_id or conversation, not both.',
+      'mutually_exclusive',
+    );
+  }
+
+  let conversation: Conversation;
+  if (previousId !== undefined) {
+    const previous = context.index.find(previousId, door.owner);
+    if (previous === undefined) {
+      throw notFound(
+        'previous_response_not_found',
+        'No previous response with this id is open to this caller.',
+        'previous_response_id',
+      );
+    }
+    conversation = await context.index.continueFrom(previous);
+  } else {
+    conversation =
+      conversationId !== undefined
+        ? context.index.named(door.owner, conversationId)
+        : context.index.create(door.owner);
+    if (conversation.busy) {
+      throw new OpenAIRequestError({
+        status: 409,
+        type: 'invalid_request_error',
+        errorCode: 'conversation_locked',
+        param: 'conversation',
+        message: 'Another response is being made in this conversation; retry when it is done.',
+      });
+    }
+    conversation.busy = true;
+  }
+
+  const id = openAIId('resp_');
+  const messageId = openAIId('msg_');
+  const shape = {
+    id,
+    createdAt: Math.floor(door.now() / 1000),
+    model: door.model,
+    previousId,
+    conversationId,
+    metadata,
+    keep,
+  };
+  const session = createChatSession({
+    agent: door.agent,
+    store: context.store,
+    id: conversation.key,
+  });
+  const finish = async (result: ChatResult | undefined) => {
+    if (result !== undefined) conversation.turns += 1;
+    conversation.busy = false;
+    await session.close().catch(door.onError);
+  };
+
+  try {
+    const earlier = toContents(messages.slice(0, -1));
+    if (earlier.length > 0) {
+      // The items before the last as one stored turn, so the agent sees them as history.
+      await context.store.append(conversation.key, { contents: earlier }, { logger: silentLogger });
+      conversation.turns += 1;
+    }
+  } catch (error) {
+    await finish(undefined);
+    door.onError(error);
+    return jsonResponse(runFailure(error), 500);
+  }
+  const message = (messages.at(-1) as ReadMessage).text;
+
+  if (!stream) {
+    let result: ChatResult;
+    try {
+      result = await session.send(message, { signal: door.signal });
+    } catch (error) {
+      await finish(undefined);
+      // A caller that went away stopped its own run: nothing for the server's log.
+      if (!door.signal.aborted) door.onError(error);
+      return jsonResponse(runFailure(error), 500);
+    }
+    await finish(result);
+    const response = toResponse(shape, messageId, 'completed', result.text, result.usage);
+    if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
+    return jsonResponse(response);
+  }
+
+  return eventStreamResponse(door.abort, async (write) => {
+    let sequence = 0;
+    const send = (type: string, fields: Record<string, unknown>) =>
+      write(sseFrame({ type, sequence_number: sequence++, ...fields }, type));
+    const item = { id: messageId, type: 'message', role: 'assistant' };
+    const at = { item_id: messageId, output_index: 0, content_index: 0 };
+    const run = session.sendStream(message, { signal: door.signal });
+    let text = '';
+    try {
+      const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
+      send('response.created', { response: started });
+      send('response.in_progress', { response: started });
+      send('response.output_item.added', {
+        output_index: 0,
+        item: { ...item, status: 'in_progress', content: [] },
+      });
+      send('response.content_part.added', { ...at, part: outputText('') });
+      for await (const event of run) {
+        if (event.type === 'text-delta' && event.path.length === 0) {
+          text += event.text;
+          send('response.output_text.delta', { ...at, delta: event.text, logprobs: [] });
+        }
+      }
+      const result = await run.result;
+      await finish(result);
+      // The answer as the run settled it (a guardrail's rewrite included), which `done` carries.
+      send('response.output_text.done', { ...at, text: result.text, logprobs: [] });
+      send('response.content_part.done', { ...at, part: outputText(result.text) });
+      send('response.output_item.done', {
+        output_index: 0,
+        item: { ...item, status: 'completed', content: [outputText(result.text)] },
+      });
+      const response = toResponse(shape, messageId, 'completed', result.text, result.usage);
+      if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
+      send('response.completed', { response });
+    } catch (error) {
+      run.result.catch(() => {});
+      await finish(undefined);
+      if (door.signal.aborted) return;
+      door.onError(error);
+      const failure = runFailure(error).error;
+      send('response.failed', {
+        response: {
+          ...toResponse(shape, messageId, 'failed', text, undefined),
+          error: { code: failure.code, message: failure.message },
+        },
+      });
+    }
+  });
+}
+
+type ResponseShape = {
+  id: string;
+  createdAt: number;
+  model: string;
+  previousId: string | undefined;
+  conversationId: string | undefined;
+  metadata: Record<string, string>;
+  keep: boolean;
+};
+
+/** A `Response` object as OpenAI's API returns it. */
+function toResponse(
+  shape: ResponseShape,
+  messageId: string,
+  status: 'in_progress' | 'completed' | 'failed',
+  text: string | undefined,
+  usage: AgentUsage | undefined,
+) {
+  const tokens = usage === undefined ? undefined : countTokens(usage);
+  return {
+    id: shape.id,
+    object: 'response',
+    created_at: shape.createdAt,
+    status,
+    background: false,
+    error: null,
+    incomplete_details: null,
+    instructions: null,
+    max_output_tokens: null,
+    metadata: shape.metadata,
+    model: shape.model,
+    output:
+      text === undefined
+        ? []
+        : [
+            {
+              id: messageId,
+              type: 'message',
+              role: 'assistant',
+              status: status === 'completed' ? 'completed' : 'incomplete',
+              content: [outputText(text)],
+            },
+          ],
+    parallel_tool_calls: true,
+    previous_response_id: shape.previousId ?? null,
+    conversation: shape.conversationId === undefined ? null : { id: shape.conversationId },
+    store: shape.keep,
+    temperature: null,
+    text: { format: { type: 'text' } },
+    tool_choice: 'auto',
+    tools: [],
+    top_p: null,
+    truncation: 'disabled',
+    usage:
+      usage === undefined || tokens === undefined
+        ? null
+        : {
+            input_tokens: tokens.input,
+            input_tokens_details: { cached_tokens: usage.cachedContentTokenCount },
+            output_tokens: tokens.output,
+            output_tokens_details: { reasoning_tokens: usage.thoughtsTokenCount },
+            total_tokens: tokens.input + tokens.output,
+          },
+  };
+}
+
+function outputText(text: string) {
+  return { type: 'output_text', text, annotations: [], logprobs: [] };
+}
+
+/** `input`: a string, or an array of messages whose last (system ones aside) is the user's. */
+function readInput(value: unknown): ReadMessage[] {
+  if (value === undefined) {
+    throw invalidRequest('input', 'input is required.', 'missing_required_parameter');
+  }
+  if (typeof value === 'string') return [{ role: 'user', text: value }];
+  if (!Array.isArray(value) || value.length === 0) {
+    throw invalidRequest(
+      'input',
+      'input must be a string or a non-empty array of messages.',
+      'invalid_type',
+    );
+  }
+  const messages = value.map((item: unknown, index) => {
+    const param = `input[${index}]`;
+    if (isRecord(item) && item['type'] !== undefined && item['type'] !== 'message') {
+      throw invalidRequest(
+        `${param}.type`,
+        `${param}.type must be "message": the agent's tools run on the server, and only text is supported.`,
+        'unsupported_value',
+      );
+    }
+    return readMessage(item, param, RESPONSES_PART_TYPES);
+  });
+  const withoutSystem = messages.filter((message) => message.role !== 'system');
+  if (withoutSystem.at(-1)?.role !== 'user') {
+    throw invalidRequest(
+      `input[${value.length - 1}].role`,
+      "The last input message (system and developer ones aside) must be the user's: it is what the agent answers.",
+    );
+  }
+  return withoutSystem;
+}
+
+function readOptionalString(value: unknown, param: string, max: number): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+    throw invalidRequest(
+      param,
+      `${param} must be a non-empty string of at most ${max} characters.`,
+      'invalid_type',
+    );
+  }
+  return value;
+}
+
+/** `conversation`: an id, or `{ id }` (both forms of OpenAI's `ResponseCreateParams`). */
+function readConversation(value: unknown): string | undefined {
+  if (isRecord(value))
+    return readOptionalString(value['id'], 'conversation.id', MAX_CONVERSATION_ID);
+  return readOptionalString(value, 'conversation', MAX_CONVERSATION_ID);
+}
+
+/** `metadata`: up to 16 string pairs, as OpenAI bounds it (keys 64, values 512 characters). */
+function readMetadata(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value))
+    throw invalidRequest('metadata', 'metadata must be an object.', 'invalid_type');
+  const entries = Object.entries(value);
+  if (entries.length > 16) throw invalidRequest('metadata', 'metadata holds at most 16 keys.');
+  for (const [key, each] of entries) {
+    if (key.length > 64 || typeof each !== 'string' || each.length > 512) {
+      throw invalidRequest(
+        'metadata',
+        'metadata keys are at most 64 characters and values strings of at most 512.',
+      );
+    }
+  }
+  return value as Record<string, string>;
+}
