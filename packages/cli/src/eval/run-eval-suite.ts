@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { EvalResult, EvalSuite } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
+import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 
@@ -127,7 +127,7 @@ async function importSuite(path: string, given: string): Promise<EvalSuite> {
   };
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    module = await importUserModule(path);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ERR_MODULE_NOT_FOUND' && !String((error as Error).message).includes(path)) {
@@ -137,7 +137,7 @@ async function importSuite(path: string, given: string): Promise<EvalSuite> {
       return refuse(`no such file (looked for ${escapeControls(path)})`, error);
     if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
       return refuse(
-        `Node ${process.versions.node} cannot import a TypeScript file; use Node 22.18 or later, run gemloop under tsx, or write it as .js or .mjs`,
+        'Node cannot import a file of that kind; write it as .ts, .mts, .js or .mjs',
         error,
       );
     }
