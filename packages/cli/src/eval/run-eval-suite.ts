@@ -88,21 +88,10 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
     await writeOut(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);
   if (flags.junit !== undefined)
     await writeOut(resolve(cwd, flags.junit), evals.toJunitXml(result));
-  const minPass = flags.minPass ?? suite.minPass ?? 1;
-  const failures: string[] = [];
-  if (result.summary.passRate < minPass) {
-    failures.push(
-      `pass rate ${(result.summary.passRate * 100).toFixed(1)}% is below the gate ${(minPass * 100).toFixed(1)}%`,
-    );
-  }
-  for (const [scorer, gate] of Object.entries(suite.minPassByScorer ?? {})) {
-    const found = result.summary.scorers.find((item) => item.scorer === scorer);
-    if (found !== undefined && found.passRate < gate) {
-      failures.push(
-        `${scorer} passes ${(found.passRate * 100).toFixed(1)}%, below its gate ${(gate * 100).toFixed(1)}%`,
-      );
-    }
-  }
+  const failures = evals.gateFailures(result.summary, {
+    minPass: flags.minPass ?? suite.minPass,
+    minPassByScorer: suite.minPassByScorer,
+  });
   if (failures.length > 0) {
     io.stderr(`gemloop eval: FAILED: ${failures.join('; ')}\n`);
     return 1;
