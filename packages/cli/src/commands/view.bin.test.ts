@@ -17,9 +17,9 @@ beforeAll(async () => {
 
 describe('the built gemloop bin', () => {
   it('lists view and prints its usage, as npx gemloop would run it', async () => {
-    const listed = await exec(process.execPath, [bin, 'help'], { timeout: 30_000 });
+    const listed = await exec(process.execPath, [bin, 'help'], { timeout: 120_000 });
     expect(listed.stdout).toMatch(/^ {2}view +show recorded agent runs/m);
-    const usage = await exec(process.execPath, [bin, 'view', '--help'], { timeout: 30_000 });
+    const usage = await exec(process.execPath, [bin, 'view', '--help'], { timeout: 120_000 });
     expect(usage.stdout).toContain(
       'Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--port N]',
     );

@@ -75,7 +75,7 @@ describe('gemloop eval from-runs', () => {
     expect(run.err()).toContain('skipped pipe.jsonl: not a regular file');
     expect(run.err()).toContain('skipped dangling.jsonl: cannot be read (ENOENT)');
     expect((await readFile(join(dir, 'cases.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
-  }, 10_000);
+  });
 
   it('skips the runs of an agent tree (a run with subagents and its children), saying why', async () => {
     const dir = await runsFolder();

@@ -80,8 +80,8 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
   const executorId = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`worker did not start in 60 s:\n${output}`));
-    }, 60_000);
+      reject(new Error(`worker did not start in 180 s:\n${output}`));
+    }, 180_000);
     const onData = (): void => {
       const match = /ready (\S+)/.exec(output);
       if (match?.[1] !== undefined) {
@@ -127,7 +127,7 @@ export function createCounter(): { file: string; lines: () => string[]; count: (
 }
 
 /** Waits until `check` holds, polling every 50 ms. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
