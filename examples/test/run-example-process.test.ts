@@ -30,13 +30,26 @@ function processes(): ProcessRow[] {
     .map(([pid, ppid]) => ({ pid: Number(pid), ppid: Number(ppid) }));
 }
 
-/** Waits until `done()` holds; fails with `what` after the guard. */
-async function until(done: () => boolean, what: string): Promise<void> {
+/** Waits until `done()` holds; fails with `what` (read then: it may show output) after the guard. */
+async function until(done: () => boolean, what: string | (() => string)): Promise<void> {
   const deadline = Date.now() + GUARD_MS;
   while (!done()) {
-    if (Date.now() > deadline) throw new Error(`still ${what} after ${GUARD_MS} ms`);
+    if (Date.now() > deadline) {
+      throw new Error(`still ${typeof what === 'string' ? what : what()} after ${GUARD_MS} ms`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** What a process prints (stdout and stderr), so far. */
+function printed(child: ChildProcess): () => string {
+  let output = '';
+  const add = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', add);
+  child.stderr?.on('data', add);
+  return () => output;
 }
 
 /** Kills what a failed assertion would leave behind. */
@@ -79,17 +92,11 @@ async function startFixtureRun(): Promise<{
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
-  vitest.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  vitest.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  const output = printed(vitest);
   killOnFinish(() => (vitest.pid === undefined ? [] : [vitest.pid]));
   await until(
     () => existsSync(groupFile) && readFileSync(groupFile, 'utf8') !== '',
-    `waiting for the fixture's fleet:\n${output}`,
+    () => `waiting for the fixture's fleet:\n${output()}`,
   );
   const fleet = Number(readFileSync(groupFile, 'utf8'));
   const tree = [
@@ -99,7 +106,7 @@ async function startFixtureRun(): Promise<{
       .map((row) => row.pid),
   ];
   killOnFinish(() => tree);
-  return { vitest, fleet, tree, output: () => output };
+  return { vitest, fleet, tree, output };
 }
 
 describe('the processes an example test starts', () => {
@@ -135,17 +142,14 @@ describe('the processes an example test starts', () => {
       env: offlineEnv(await databaseEnv('orphans')),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    fleet.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    fleet.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    const output = printed(fleet);
     const children = () => processes().filter((row) => row.ppid === fleet.pid);
     let workers: number[] = [];
     killOnFinish(() => [...(fleet.pid === undefined ? [] : [fleet.pid]), ...workers]);
-    await until(() => output.includes('Workers: worker-a, worker-b.'), `starting:\n${output}`);
+    await until(
+      () => output().includes('Workers: worker-a, worker-b.'),
+      () => `starting:\n${output()}`,
+    );
     workers = children().map((row) => row.pid);
     expect(workers).toHaveLength(2);
     fleet.kill('SIGKILL');

@@ -6,23 +6,17 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
+import { BUILD_LIMIT_MS, buildCli, CLI_BIN } from '../__fixtures__/build-cli.ts';
 
 const exec = promisify(execFile);
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+const bin = CLI_BIN;
 
 // The bin imports the built @gemloop/core and @gemloop/testing; build them first (incremental).
-beforeAll(async () => {
-  await exec(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
-    cwd: root,
-    timeout: 300_000,
-  });
-}, 300_000);
+beforeAll(buildCli, BUILD_LIMIT_MS);
 
 const children: ChildProcess[] = [];
 afterEach(() => {
