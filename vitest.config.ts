@@ -136,6 +136,9 @@ const DBOS_ISOLATED = [
   'src/durable/start-durable-worker.test.ts',
 ];
 
+/** The evals files that start processes (project `evals-processes`). */
+const EVALS_PROCESSES = ['src/vitest/define-eval-tests.test.ts'];
+
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
   'src/files/write-file-atomic.test.ts',
@@ -233,7 +236,19 @@ export default defineConfig({
           ...UNIT,
           root: './packages/evals',
           include: ['src/**/*.test.ts'],
+          exclude: EVALS_PROCESSES,
           isolate: false,
+        },
+      },
+      {
+        // The evals tests that run a child Vitest (defineEvalTests in a user's project): with the
+        // process projects, not beside the unit projects' real short timeouts.
+        ...evalsSource,
+        test: {
+          name: 'evals-processes',
+          ...PROCESSES,
+          root: './packages/evals',
+          include: EVALS_PROCESSES,
         },
       },
       {
