@@ -35,7 +35,7 @@ export type StartExampleOptions = {
 const KILL_AFTER_MS = 240_000;
 
 /** The preload that kills an example's process group when its test process is gone. */
-const LIFELINE = fileURLToPath(new URL('./lifeline.cjs', import.meta.url));
+const LIFELINE = fileURLToPath(new URL('../../scripts/lifeline.cjs', import.meta.url));
 
 /** A running example: its process, what it printed so far, and its end. */
 export type StartedExample = {

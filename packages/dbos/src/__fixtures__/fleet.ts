@@ -8,6 +8,11 @@ import { inject } from 'vitest';
 import { createDatabase } from '../testing/index.ts';
 
 const workerScript = new URL('./worker.ts', import.meta.url).pathname;
+/**
+ * Preloaded into each worker with a pipe on fd 3 whose other end this test process holds: the
+ * worker dies with it, however it ends (a SIGKILLed Vitest worker runs no 'exit' listener).
+ */
+const lifeline = new URL('../../../../scripts/lifeline.cjs', import.meta.url).pathname;
 // The package directory, where `tsx` resolves.
 const packageDirectory = new URL('../..', import.meta.url).pathname;
 
@@ -61,11 +66,15 @@ process.once('exit', () => {
 
 /** Starts a worker process and waits until it says it is ready (DBOS launched). */
 export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--expose-gc', ...fixtureCommand(workerScript)], {
-    cwd: packageDirectory,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', lifeline, '--expose-gc', ...fixtureCommand(workerScript)],
+    {
+      cwd: packageDirectory,
+      env: { ...process.env, ...env, GEMLOOP_LIFELINE_FD: '3' },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    },
+  );
   liveWorkers.add(child);
   child.once('exit', () => liveWorkers.delete(child));
   let output = '';

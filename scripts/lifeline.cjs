@@ -1,6 +1,6 @@
-// Preloaded (`node --require`) into every process examples/test/run-example-process.ts starts:
-// the process, and every process it started (its process group: the test starts it as a group
-// leader), is killed the moment the test process that started it is gone, whatever ended that
+// Preloaded (`node --require`) into the processes tests start (the examples, by
+// examples/test/run-example-process.ts; the dbos worker fixtures): the process, and every process
+// it started when it leads a process group (the examples are started `detached`), is killed the moment the test process that started it is gone, whatever ended that
 // one (a finished run, a timed-out test, a SIGKILL). The test holds the other end of a pipe, fd
 // GEMLOOP_LIFELINE_FD; the kernel closes it when the test process dies, and the end of the pipe
 // is the signal. Without it, an example whose test timed out ran on, and the fleet and
@@ -16,9 +16,10 @@ if (Number.isInteger(fd) && fd > 2) {
   const { Socket } = require('node:net');
   const dieWithTheTest = () => {
     try {
-      // The whole group: this process leads it (spawned `detached`), its workers are in it.
+      // The whole group, where this process leads one (spawned `detached`): its workers are in it.
       process.kill(-process.pid, 'SIGKILL');
     } catch {
+      // ESRCH: it leads no group; itself, then.
       process.kill(process.pid, 'SIGKILL');
     }
   };
