@@ -112,19 +112,19 @@ async function startFixtureRun(): Promise<{
 describe('the processes an example test starts', () => {
   it('are all gone when their test file ends after a test timed out', async () => {
     const { vitest, tree, output } = await startFixtureRun();
-    // The fleet and its two workers.
-    expect(tree).toHaveLength(3);
+    // The fleet and its two workers (at least: a loader may have a child process of its own).
+    expect(tree.length, output()).toBeGreaterThanOrEqual(3);
     const [code] = await new Promise<[number | null]>((resolve) =>
       vitest.once('exit', (exitCode) => resolve([exitCode])),
     );
     expect(output()).toContain('Test timed out in 1000ms');
-    expect(code).toBe(1);
+    expect(code, output()).toBe(1);
     await until(() => !anyRunning(tree), 'a process of the fleet running after its Vitest ended');
   });
 
   it('are all gone when the test process is killed midway (SIGKILL)', async () => {
-    const { vitest, fleet, tree } = await startFixtureRun();
-    expect(tree).toHaveLength(3);
+    const { vitest, fleet, tree, output } = await startFixtureRun();
+    expect(tree.length, output()).toBeGreaterThanOrEqual(3);
     // The Vitest worker the fleet's test ran in: the fleet's parent.
     const worker = processes().find((row) => row.pid === fleet)?.ppid;
     expect(worker).toBeDefined();
