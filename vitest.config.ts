@@ -79,19 +79,43 @@ const CORE_ISOLATED = [
   'src/agent/preload-run-path.test.ts',
 ];
 /**
+ * Every time limit of a test is a hang guard, sized for a two-core machine at load 20 (a fresh
+ * clone's `npm test` beside other work), never a judgement of speed: Vitest's defaults (5 s a
+ * test, 10 s a hook, 1 s an `expect.poll`) failed 41 tests there that pass on an idle machine. A
+ * test that hangs still fails, after the guard. In-process tests: a minute.
+ */
+const UNIT_LIMITS = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  expect: { poll: { timeout: 60_000 } },
+};
+/**
+ * Tests that start processes (the built CLI, examples, workers, browsers, Postgres) and wait on
+ * them: five minutes, past the examples' own kill limit (run-example-process.ts).
+ */
+const PROCESS_LIMITS = {
+  testTimeout: 300_000,
+  hookTimeout: 300_000,
+  expect: { poll: { timeout: 120_000 } },
+};
+/**
  * The in-process unit projects run first, as a group of their own, one worker per core: their
  * timeouts of 100-150 ms (idle streams, headers) are real ones, and they missed them while the
  * examples' and npm's child processes had both cores. Every other project is in group 1.
  */
-const UNIT = { sequence: { groupOrder: 0 }, maxWorkers: availableParallelism() };
-const PROCESSES = { sequence: { groupOrder: 1 } };
+const UNIT = { sequence: { groupOrder: 0 }, maxWorkers: availableParallelism(), ...UNIT_LIMITS };
+const PROCESSES = { sequence: { groupOrder: 1 }, ...PROCESS_LIMITS };
 /**
  * The dbos projects run last, as a group of their own with more workers than cores: their files
  * mostly wait on worker processes, takeovers and Postgres, and beside the CPU-bound process
  * projects (three workers for everything) they ran three at a time at 40-70 % CPU for most of a
  * minute. Measured alone on two cores: 78 s with three workers, 69 s with five.
  */
-const DURABLE = { sequence: { groupOrder: 2 }, maxWorkers: availableParallelism() * 2 + 1 };
+const DURABLE = {
+  sequence: { groupOrder: 2 },
+  maxWorkers: availableParallelism() * 2 + 1,
+  ...PROCESS_LIMITS,
+};
 
 /** The dbos files that load every core on purpose: project `dbos-rate-limit`. */
 const DBOS_UNDER_LOAD = ['src/durable/rate-limit-under-load.test.ts'];
@@ -111,6 +135,9 @@ const DBOS_ISOLATED = [
   'src/durable/run-events.test.ts',
   'src/durable/start-durable-worker.test.ts',
 ];
+
+/** The evals files that start processes (project `evals-processes`). */
+const EVALS_PROCESSES = ['src/vitest/define-eval-tests.test.ts'];
 
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
@@ -209,7 +236,19 @@ export default defineConfig({
           ...UNIT,
           root: './packages/evals',
           include: ['src/**/*.test.ts'],
+          exclude: EVALS_PROCESSES,
           isolate: false,
+        },
+      },
+      {
+        // The evals tests that run a child Vitest (defineEvalTests in a user's project): with the
+        // process projects, not beside the unit projects' real short timeouts.
+        ...evalsSource,
+        test: {
+          name: 'evals-processes',
+          ...PROCESSES,
+          root: './packages/evals',
+          include: EVALS_PROCESSES,
         },
       },
       {
@@ -265,7 +304,6 @@ export default defineConfig({
           ...PROCESSES,
           root: './packages/cli',
           include: ['src/**/*.test.ts'],
-          testTimeout: 120_000,
           // One module graph per worker, like the unit projects: none of its files mocks a module
           // or resets the registry, and each starts its own servers and browser contexts. Measured
           // with runtimes: ~69 s -> ~47 s of CPU (a fork and the imports per file were most of it).
@@ -285,8 +323,6 @@ export default defineConfig({
           root: './packages/dbos',
           include: ['src/**/*.test.ts'],
           exclude: [...DBOS_UNDER_LOAD, ...DBOS_ISOLATED],
-          testTimeout: 90_000,
-          hookTimeout: 60_000,
           // One module graph per worker (the DBOS client, pg and core imported once, not per
           // file): each file has its own database, fake and worker processes, and the files that
           // mock or configure shared modules are in DBOS_ISOLATED.
@@ -300,8 +336,6 @@ export default defineConfig({
           ...DURABLE,
           root: './packages/dbos',
           include: DBOS_ISOLATED,
-          testTimeout: 90_000,
-          hookTimeout: 60_000,
         },
       },
       {
@@ -313,8 +347,6 @@ export default defineConfig({
           ...DURABLE,
           root: './packages/dbos',
           include: DBOS_UNDER_LOAD,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
         },
       },
       {
@@ -340,8 +372,6 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           // One module graph per worker, as for cli (measured together).
           isolate: false,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
         },
       },
       {
@@ -357,7 +387,8 @@ export default defineConfig({
           root: './examples',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**'],
-          testTimeout: 120_000,
+          // Kills what a file's tests started and left running (examples/test/run-example-process.ts).
+          setupFiles: ['./test/stop-started-processes.ts'],
         },
       },
       {

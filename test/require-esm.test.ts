@@ -15,7 +15,7 @@ async function consume(file: string): Promise<Record<string, unknown>> {
       `@gemloop/core is not built (${builtEntry} is missing). Run \`npx tsc -b\` first; \`npm test\` does it.`,
     );
   }
-  const { stdout } = await run(process.execPath, [file], { cwd: here, timeout: 30_000 });
+  const { stdout } = await run(process.execPath, [file], { cwd: here, timeout: 120_000 });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
 }
 

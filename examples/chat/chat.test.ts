@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   describeRun,
   HAS_SCRIPT,
@@ -89,7 +89,14 @@ describe.concurrent('pnpm chat (offline)', () => {
   });
 
   it('steers the answer being written with a line typed meanwhile (--steer), and keeps it in the history', async () => {
-    const chat = startExample('chat/chat.ts', { args: ['--steer'], env: SLOW });
+    // The answer after the tool's result (model call 2) waits until the steer has arrived: on a
+    // loaded machine the whole answer was written before the line typed meanwhile got there.
+    const release = join(mkdtempSync(join(tmpdir(), 'gemloop-chat-hold-')), 'release');
+    onTestFinished(() => rmSync(dirname(release), { recursive: true, force: true }));
+    const chat = startExample('chat/chat.ts', {
+      args: ['--steer'],
+      env: { ...SLOW, GEMLOOP_FAKE_HOLD_CALL: '2', GEMLOOP_FAKE_HOLD_FILE: release },
+    });
     await chat.waitFor('you> ');
     const mark = chat.output().length;
     chat.write('What is 12 * 34?\n');
@@ -97,6 +104,7 @@ describe.concurrent('pnpm chat (offline)', () => {
     await chat.waitFor('→ calculator(', mark);
     chat.write('Also add 2.\n');
     await chat.waitFor('(steering: read at the next step)', mark);
+    writeFileSync(release, '');
     await chat.waitFor(/↳ steer read at step \d+/, mark);
     await chat.waitFor(/\(\d+ step\(s\), [\d,]+ tokens/, mark);
     // The steer is part of the same turn: one stored turn holds both messages.

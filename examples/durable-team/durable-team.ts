@@ -36,7 +36,8 @@ await run(
           TEAM_TOOL_LOG: toolLog,
           ...(offline ? { TEAM_API_KEY: 'offline-fake-key', TEAM_BASE_URL: gemini.baseUrl } : {}),
         },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        // 'ipc': the worker stops when this process goes, even killed (stopWithParent).
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       });
       workers.set(name, child);
       await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@
 
 import { createGemini } from '@gemloop/core';
 import { startDurableWorker } from '@gemloop/dbos';
+import { stopWithParent } from '../lib/stop-with-parent.ts';
 import { fileLog, teamAgents } from './agents.ts';
 
 const env = process.env;
@@ -25,8 +26,5 @@ const worker = await startDurableWorker({
   logLevel: 'error',
 });
 process.stdout.write(`${name} ready\n`);
-const stop = (): void => {
-  void worker.shutdown({ handOver: true }).then(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+// Stopped by its example, or gone with it when the example is killed (see stopWithParent).
+stopWithParent(() => worker.shutdown({ handOver: true }));

@@ -45,7 +45,8 @@ await run(
     const startWorker = async (name: string): Promise<void> => {
       const child = spawn(process.execPath, siblingScript('worker', import.meta.url), {
         env: { ...workerEnv, FLEET_WORKER: name },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        // 'ipc': the worker stops when this process goes, even killed (stopWithParent).
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       });
       workers.set(name, child);
       await new Promise<void>((resolve, reject) => {

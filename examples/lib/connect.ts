@@ -8,6 +8,7 @@ import {
   type FakeScript,
 } from '@gemloop/testing';
 import { demoModel } from '@gemloop/testing/dev-model';
+import { holdModelCall } from './hold-model-call.ts';
 import { type ConnectionSettings, resolveConnection } from './resolve-connection.ts';
 
 /** A client for the real API or for the offline fake, and what to tell the user about it. */
@@ -49,7 +50,9 @@ export type ConnectOptions = {
  * Connects the way every example does: the real API when a key is set, else gemloop's built-in
  * fake Gemini on 127.0.0.1 (see {@link resolveConnection}). Offline, the fake streams in small
  * chunks with a short pause so the answer visibly streams; `GEMLOOP_FAKE_CHUNK_DELAY_MS` and
- * `GEMLOOP_FAKE_LATENCY_MS` change that (the chat test makes answers slow enough to cancel).
+ * `GEMLOOP_FAKE_LATENCY_MS` change that (the chat test makes answers slow enough to cancel), and
+ * `GEMLOOP_FAKE_HOLD_CALL` with `GEMLOOP_FAKE_HOLD_FILE` hold one answer until a test releases it
+ * (see {@link holdModelCall}).
  */
 export async function connect(options: ConnectOptions = {}): Promise<Connection> {
   const env = options.env ?? process.env;
@@ -96,7 +99,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     chunkDelayMs: readNumber(env, 'GEMLOOP_FAKE_CHUNK_DELAY_MS') ?? 8,
     latencyMs: readNumber(env, 'GEMLOOP_FAKE_LATENCY_MS') ?? 0,
     ...options.fakeOptions,
-    script: options.script ?? demoModel(),
+    script: held(options.script ?? demoModel(), env),
   });
   const { url } = await fake.listen();
   // Any non-empty key passes the fake's auth check; this one says what it is.
@@ -126,4 +129,17 @@ function readNumber(env: Record<string, string | undefined>, name: string): numb
     throw new Error(`${name} must be a number of milliseconds, got ${JSON.stringify(value)}.`);
   }
   return number;
+}
+
+/** The script, with the answer `GEMLOOP_FAKE_HOLD_CALL` names held while `GEMLOOP_FAKE_HOLD_FILE` is missing. */
+function held(script: FakeScript, env: Record<string, string | undefined>): FakeScript {
+  const call = env['GEMLOOP_FAKE_HOLD_CALL'];
+  const file = env['GEMLOOP_FAKE_HOLD_FILE'];
+  if (call === undefined || call === '' || file === undefined || file === '') return script;
+  if (!/^[1-9]\d*$/.test(call)) {
+    throw new Error(
+      `GEMLOOP_FAKE_HOLD_CALL must be a model call's number (1, 2, ...), got ${JSON.stringify(call)}.`,
+    );
+  }
+  return holdModelCall(script, Number(call), file);
 }

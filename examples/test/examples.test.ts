@@ -43,7 +43,6 @@ function section(stdout: string, heading: string, until?: string): string {
 describe.concurrent('the examples, offline', () => {
   it('durable-team: a worker killed mid-child, the other resumes the child where it was', async () => {
     const run = await runExample('durable-team/durable-team.ts', {
-      timeoutMs: 170_000,
       env: await databaseEnv('team'),
     });
     expect(run.code, describeRun(run)).toBe(0);
@@ -65,7 +64,6 @@ describe.concurrent('the examples, offline', () => {
     // and the HTTP server, in one command.
     const run = await runExample('fleet/fleet.ts', {
       args: ['--demo'],
-      timeoutMs: 170_000,
       env: await databaseEnv('fleet'),
     });
     expect(run.code, describeRun(run)).toBe(0);

@@ -23,9 +23,19 @@ export type StartExampleOptions = {
   args?: readonly string[] | undefined;
   /** Variables added to the offline environment. */
   env?: Record<string, string> | undefined;
-  /** Killed (SIGKILL) after this long. @defaultValue 90000 */
+  /**
+   * Killed (SIGKILL, with every process it started) after this long: a hang guard for a loaded
+   * machine, under the examples project's test limit (vitest.config.ts) so that a hung example
+   * fails its test with its output. @defaultValue 240000
+   */
   timeoutMs?: number | undefined;
 };
+
+/** The default of {@link StartExampleOptions.timeoutMs}. */
+const KILL_AFTER_MS = 240_000;
+
+/** The preload that kills an example's process group when its test process is gone. */
+const LIFELINE = fileURLToPath(new URL('../../scripts/lifeline.cjs', import.meta.url));
 
 /** A running example: its process, what it printed so far, and its end. */
 export type StartedExample = {
@@ -67,7 +77,13 @@ export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
  * process (no CLI wrapper), so signals reach the example itself: see {@link exampleCommand}.
  */
 export function startExample(file: string, options: StartExampleOptions = {}): StartedExample {
-  return startProcess(process.execPath, exampleCommand(file, options.args), options, file);
+  return startProcess(
+    process.execPath,
+    ['--require', LIFELINE, ...exampleCommand(file, options.args)],
+    options,
+    file,
+    { lifeline: true },
+  );
 }
 
 /**
@@ -104,12 +120,36 @@ function compiledExample(file: string): string | undefined {
   );
 }
 
-/** Starts any command in the examples folder with the offline environment. */
+/** The process groups started by this test file and not yet ended, each with its kill. */
+const running = new Set<() => void>();
+
+/**
+ * Kills every process group this test file started that is still running (SIGKILL): the
+ * examples project's setup file (stop-started-processes.ts) calls it after each file, so an
+ * example whose test timed out or failed before stopping it ends with its file. (Not per test:
+ * the examples' tests run concurrently, and Vitest's global `onTestFinished` cannot tell which
+ * concurrent test is the current one.)
+ */
+export function stopStartedProcesses(): void {
+  for (const kill of running) kill();
+  running.clear();
+}
+
+/**
+ * Starts any command in the examples folder with the offline environment, as the leader of a
+ * process group of its own (`detached`), so that it and every process it starts (the fleet's and
+ * durable-team's workers) are killed together: at its time limit, when it exits (what it left
+ * running), and when its test file ends (see {@link stopStartedProcesses}). With `lifeline`
+ * (a node command that preloads lifeline.cjs) the group also dies when this test process does,
+ * however it ends. Before, only the example itself was killed at its limit, and its workers ran
+ * on after the test run (found after a loaded `npm test`).
+ */
 export function startProcess(
   command: string,
   args: readonly string[],
   options: StartExampleOptions,
   label: string,
+  { lifeline = false }: { lifeline?: boolean } = {},
 ): StartedExample {
   // A temporary folder of its own (TMPDIR), removed when it ends: the README's snippets make
   // their chat and workspace folders under os.tmpdir(), as a user's script would, and every run of
@@ -119,9 +159,24 @@ export function startProcess(
   const scratch = makeScratchDirectory(tmpdir(), 'gemloop-example-');
   const child = spawn(command, [...args], {
     cwd: EXAMPLES_ROOT,
-    env: offlineEnv({ TMPDIR: scratch, ...options.env }),
-    stdio: ['pipe', 'pipe', 'pipe'],
+    env: offlineEnv({
+      TMPDIR: scratch,
+      ...(lifeline ? { GEMLOOP_LIFELINE_FD: '3' } : {}),
+      ...options.env,
+    }),
+    // fd 3: the lifeline's end in the child; this process holds the other until it dies.
+    stdio: lifeline ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
+  const killGroup = (): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: nothing of the group is left.
+    }
+  };
+  running.add(killGroup);
   let stdout = '';
   let stderr = '';
   const watchers: { pattern: string | RegExp; from: number; resolve: () => void }[] = [];
@@ -139,7 +194,13 @@ export function startProcess(
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+  const timer = setTimeout(killGroup, options.timeoutMs ?? KILL_AFTER_MS);
+  // Whatever it left running when it exited (a worker it did not stop) goes with it.
+  child.on('exit', () => {
+    clearTimeout(timer);
+    killGroup();
+    running.delete(killGroup);
+  });
   const done = new Promise<ExampleRun>((resolve, reject) => {
     child.on('error', (error) => {
       rmSync(scratch, { recursive: true, force: true });

@@ -152,7 +152,7 @@ describe('browser chat in Chromium (@gemloop/client + @gemloop/core/web)', () =>
     );
     app.dropConnections();
     // The client comes back with Gemloop-Run-Id and Last-Event-ID.
-    await expect.poll(() => app.chatRequests, { timeout: 30_000 }).toBe(requests + 2);
+    await expect.poll(() => app.chatRequests, { timeout: 120_000 }).toBe(requests + 2);
     app.releaseNews();
     await page.waitForFunction(() =>
       document.querySelector('#status')?.textContent?.startsWith('completed'),

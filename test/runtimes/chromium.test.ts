@@ -133,7 +133,7 @@ describe('headless Chromium', () => {
     await tab.waitForFunction(
       (text) => document.querySelector('output')?.value === text,
       expected,
-      { timeout: 20_000 },
+      { timeout: 120_000 },
     );
     expect(errors).toEqual([]);
   });

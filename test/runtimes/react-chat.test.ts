@@ -190,7 +190,7 @@ describe('react chat in Chromium (@gemloop/react + @gemloop/core/web)', () => {
     await answer(page).locator('li.tool[data-tool=wait_for_news][data-status=running]').waitFor();
     app.dropConnections();
     // The hook's client comes back with Gemloop-Run-Id and Last-Event-ID.
-    await expect.poll(() => app.chatRequests, { timeout: 30_000 }).toBe(requests + 2);
+    await expect.poll(() => app.chatRequests, { timeout: 120_000 }).toBe(requests + 2);
     app.releaseNews();
     await page.waitForSelector('li.assistant[data-outcome=completed]');
     const types = await typesOf(page);

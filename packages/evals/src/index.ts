@@ -46,6 +46,8 @@ export { llmJudge } from './scorers/llm-judge.ts';
 export { summarizeAttempts } from './report/summarize-attempts.ts';
 export { formatSummary } from './report/format-summary.ts';
 export { toJunitXml } from './report/to-junit.ts';
+export type { EvalGates } from './report/gate-failures.ts';
+export { gateFailures } from './report/gate-failures.ts';
 export { MAX_RESULT_CHARS, readEvalResult } from './report/read-eval-result.ts';
 export type { CaseChange, CaseComparison, EvalComparison } from './compare-results.ts';
 export { compareResults, formatComparison } from './compare-results.ts';

@@ -42,7 +42,7 @@ export async function runSuiteInProcess({
       execFile(
         binary,
         [...args, join(dir, 'runner.mjs')],
-        { cwd: dir, timeout: 45_000, env: { ...process.env, NO_COLOR: '1', ...env } },
+        { cwd: dir, timeout: 240_000, env: { ...process.env, NO_COLOR: '1', ...env } },
         (error, out, err) => {
           if (error) reject(new Error(`${binary} failed: ${error.message}\n${out}\n${err}`));
           else resolve(out);

@@ -308,7 +308,7 @@ describe('gemloop eval', () => {
         // No reader waiting.
       }
     }
-  }, 10_000);
+  });
 
   it('escapes the control characters a result file puts in its error', async () => {
     writeFileSync(

@@ -18,8 +18,8 @@ const USAGE = `Usage: gemloop eval FILE [--min-pass 0.9] [--concurrency N] [--re
        gemloop eval from-runs --database-url URL [--run ID]... [--since WHEN] [--limit N] --out cases.jsonl
        gemloop eval compare a.json b.json [--fail-on-regression]
 
-Runs an eval suite (@gemloop/evals): FILE is a .js/.mjs module (.ts on Node 22.18+) whose default
-export is defineEvalSuite({ createAgent, cases, scorers }). By default each case replays its
+Runs an eval suite (@gemloop/evals): FILE is a .ts, .js or .mjs module (TypeScript loaded with
+tsx, on every Node) whose default export is defineEvalSuite({ createAgent, cases, scorers }). By default each case replays its
 recorded model turns through the fake Gemini (offline, no key) and a request that differs from
 the recorded one (prompt, tools, arguments) fails the case as drift; --live runs against the
 model with GEMINI_API_KEY. Prints progress and a summary (pass rates, score distributions,

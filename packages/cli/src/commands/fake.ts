@@ -25,7 +25,8 @@ Options:
                                  results, follows a response schema; passes gemloop probe
                           probe  a fixed script that answers gemloop probe as Gemini does
                           echo   repeats the last user text
-                          FILE   a .js/.mjs module (.ts on Node 22.18+) whose default export, or
+                          FILE   a .ts/.js/.mjs module (TypeScript through tsx, on every Node)
+                                 whose default export, or
                                  export named script, is a fake script: a function
                                  (request, context) => turn, or an array of turns (turn.text(),
                                  turn.call(), ... from @gemloop/testing)

@@ -85,7 +85,7 @@ describe('gemloop eval from-runs', () => {
     expect(run.err()).toContain('skipped pipe.jsonl: not a regular file');
     expect(run.err()).toContain('skipped dangling.jsonl: cannot be read (ENOENT)');
     expect((await readFile(join(dir, 'cases.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
-  }, 10_000);
+  });
 
   it('makes a run of an agent tree one case with its subagent runs, and skips a subagent run whose top run is missing', async () => {
     const dir = await runsFolder();

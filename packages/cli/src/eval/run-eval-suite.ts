@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { EvalResult, EvalSuite } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
+import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 
@@ -93,21 +93,10 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
     await writeOut(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);
   if (flags.junit !== undefined)
     await writeOut(resolve(cwd, flags.junit), evals.toJunitXml(result));
-  const minPass = flags.minPass ?? suite.minPass ?? 1;
-  const failures: string[] = [];
-  if (result.summary.passRate < minPass) {
-    failures.push(
-      `pass rate ${(result.summary.passRate * 100).toFixed(1)}% is below the gate ${(minPass * 100).toFixed(1)}%`,
-    );
-  }
-  for (const [scorer, gate] of Object.entries(suite.minPassByScorer ?? {})) {
-    const found = result.summary.scorers.find((item) => item.scorer === scorer);
-    if (found !== undefined && found.passRate < gate) {
-      failures.push(
-        `${scorer} passes ${(found.passRate * 100).toFixed(1)}%, below its gate ${(gate * 100).toFixed(1)}%`,
-      );
-    }
-  }
+  const failures = evals.gateFailures(result.summary, {
+    minPass: flags.minPass ?? suite.minPass,
+    minPassByScorer: suite.minPassByScorer,
+  });
   if (failures.length > 0) {
     io.stderr(`gemloop eval: FAILED: ${failures.join('; ')}\n`);
     return 1;
@@ -132,7 +121,7 @@ async function importSuite(path: string, given: string): Promise<EvalSuite> {
   };
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    module = await importUserModule(path);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ERR_MODULE_NOT_FOUND' && !String((error as Error).message).includes(path)) {
@@ -142,7 +131,7 @@ async function importSuite(path: string, given: string): Promise<EvalSuite> {
       return refuse(`no such file (looked for ${escapeControls(path)})`, error);
     if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
       return refuse(
-        `Node ${process.versions.node} cannot import a TypeScript file; use Node 22.18 or later, run gemloop under tsx, or write it as .js or .mjs`,
+        'Node cannot import a file of that kind; write it as .ts, .mts, .js or .mjs',
         error,
       );
     }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { FakeScript } from '@gemloop/testing';
 import { demoModel, echoModel, probeModel } from '@gemloop/testing/dev-model';
 import { CliFlagError } from '../cli-flag-error.ts';
+import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import type { FakeScriptChoice } from './parse-fake-flags.ts';
 
@@ -20,9 +20,8 @@ export const SCRIPT_TITLES: Readonly<Record<string, string>> = {
 
 /**
  * The fake script `--script` names: `demo` (`demoModel()`), `probe` (`probeModel()`), `echo`
- * (`echoModel()`), or a module file, resolved from `cwd` and imported (Node loads `.ts` files
- * itself from 22.18 and 23.6, by stripping their types: "Type stripping is enabled by default" in
- * the history of https://nodejs.org/api/typescript.html; older Node needs `.js` or `.mjs`).
+ * (`echoModel()`), or a module file, resolved from `cwd` and imported (a `.ts` file through tsx,
+ * on every Node: see {@link importUserModule}).
  * @throws {@link CliFlagError} naming `--script` when the file is missing, cannot be imported or
  *   exports no script.
  */
@@ -47,12 +46,12 @@ export async function loadFakeScript(choice: FakeScriptChoice, cwd: string): Pro
   if (!existsSync(path)) refuse(`no such file (looked for ${escapeControls(path)})`);
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    module = await importUserModule(path);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
       return refuse(
-        `Node ${process.versions.node} cannot import a TypeScript file; use Node 22.18 or later, run gemloop under tsx, or write the script as .js or .mjs`,
+        'Node cannot import a file of that kind; write the script as .ts, .mts, .js or .mjs',
         error,
       );
     }

@@ -368,9 +368,7 @@ describe('gemloop view in Chromium', () => {
     await page.locator('details.thoughts summary').click();
     expect(await page.locator('details.thoughts .thought-text').textContent()).toBe(THOUGHT);
     await appendFile(join(dir, `${id}.jsonl`), `${lines.slice(cut).join('\n')}\n`);
-    await expect
-      .poll(() => page.locator('#timeline .bar.tool').count(), { timeout: 10_000 })
-      .toBe(2);
+    await expect.poll(() => page.locator('#timeline .bar.tool').count()).toBe(2);
     await expect.poll(() => page.locator('#run-summary').textContent()).toContain('stop');
     expect(await tokens()).toBeGreaterThan(live);
     expect(await page.locator('details.thoughts').getAttribute('open')).toBe('');

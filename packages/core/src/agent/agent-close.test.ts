@@ -220,7 +220,7 @@ describe('agent.close', () => {
     const chatting = createChatSession({ agent }).send('Three');
     running.catch(() => log.push('run settled'));
     streaming.result.catch(() => log.push('stream settled'));
-    await vi.waitFor(() => expect(gemini.calls).toHaveLength(3));
+    await vi.waitFor(() => expect(gemini.calls).toHaveLength(3), { timeout: 60_000 });
 
     await agent.close();
 
@@ -255,7 +255,7 @@ describe('agent.close', () => {
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
 
     const second = agent.run('Second', { signal: shutdown.signal });
-    await vi.waitFor(() => expect(gemini.calls).toHaveLength(3));
+    await vi.waitFor(() => expect(gemini.calls).toHaveLength(3), { timeout: 60_000 });
     shutdown.abort(new Error('shutting down'));
     const error = (await rejectionOf(second)) as AgentAbortedError;
     expect(AgentAbortedError.isInstance(error)).toBe(true);

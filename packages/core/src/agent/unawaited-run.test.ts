@@ -45,7 +45,7 @@ describe('agent.run() called without await', () => {
 
     expect(code).not.toBe(0);
     expect(stderr).toContain('ModelCallError');
-  }, 30_000);
+  }, 120_000);
 
   it('stays quiet when the caller handles the rejection', async () => {
     expect(await runProgram('caught')).toEqual({
@@ -53,5 +53,5 @@ describe('agent.run() called without await', () => {
       stdout: 'caught ModelCallError\n',
       stderr: '',
     });
-  }, 30_000);
+  }, 120_000);
 });

@@ -143,7 +143,7 @@ describe('the file store with two writing processes', () => {
     expect((await writer.exited).code).toBe(0);
 
     await expect(readFile(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('the file store lock in one process', () => {

@@ -547,7 +547,7 @@ describe('createGemini time limits and aborts', () => {
     const gemini = createGemini({ apiKey: TEST_KEY, retry: { initialDelayMs: 10_000 } });
     const controller = new AbortController();
     const promise = rejection(gemini.generateContent(request, { signal: controller.signal }));
-    await vi.waitFor(() => expect(state.count).toBe(1));
+    await vi.waitFor(() => expect(state.count).toBe(1), { timeout: 60_000 });
     controller.abort('stop');
     expect(await promise).toBe('stop');
   });

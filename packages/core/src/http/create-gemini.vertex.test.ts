@@ -313,7 +313,7 @@ describe('createGemini({ vertex })', () => {
     const aborted = gemini
       .generateContent(request, { signal: controller.signal, timeoutMs: 600_000 })
       .catch((thrown: unknown) => thrown);
-    await vi.waitFor(() => expect(asked).toBe(2));
+    await vi.waitFor(() => expect(asked).toBe(2), { timeout: 60_000 });
     controller.abort(reason);
     expect(await aborted).toBe(reason);
     // A hung fetch is not the one every later call waits on: the next call asks again.

@@ -8,6 +8,11 @@ import { inject } from 'vitest';
 import { createDatabase } from '../testing/index.ts';
 
 const workerScript = new URL('./worker.ts', import.meta.url).pathname;
+/**
+ * Preloaded into each worker with a pipe on fd 3 whose other end this test process holds: the
+ * worker dies with it, however it ends (a SIGKILLed Vitest worker runs no 'exit' listener).
+ */
+const lifeline = new URL('../../../../scripts/lifeline.cjs', import.meta.url).pathname;
 // The package directory, where `tsx` resolves.
 const packageDirectory = new URL('../..', import.meta.url).pathname;
 
@@ -61,11 +66,15 @@ process.once('exit', () => {
 
 /** Starts a worker process and waits until it says it is ready (DBOS launched). */
 export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--expose-gc', ...fixtureCommand(workerScript)], {
-    cwd: packageDirectory,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', lifeline, '--expose-gc', ...fixtureCommand(workerScript)],
+    {
+      cwd: packageDirectory,
+      env: { ...process.env, ...env, GEMLOOP_LIFELINE_FD: '3' },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    },
+  );
   liveWorkers.add(child);
   child.once('exit', () => liveWorkers.delete(child));
   let output = '';
@@ -80,8 +89,8 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
   const executorId = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`worker did not start in 60 s:\n${output}`));
-    }, 60_000);
+      reject(new Error(`worker did not start in 180 s:\n${output}`));
+    }, 180_000);
     const onData = (): void => {
       const match = /ready (\S+)/.exec(output);
       if (match?.[1] !== undefined) {
@@ -127,7 +136,7 @@ export function createCounter(): { file: string; lines: () => string[]; count: (
 }
 
 /** Waits until `check` holds, polling every 50 ms. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

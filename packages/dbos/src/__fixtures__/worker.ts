@@ -88,14 +88,14 @@ function waitOrHold(key: string, ms: number, signal: AbortSignal, holdable = tru
  * connection of the fixture's own did race it (Postgres delivers to each listening connection
  * from its own backend): the answer went out without the steer once in about ten full runs. It
  * waits from before it records `start slow`, so a steer sent after that line counts; it gives up
- * after 20 s (the test's own assertions then fail).
+ * after 90 s, a hang guard for a loaded machine (the test's own assertions then fail).
  */
 const steersHeard = new Map<string, Set<() => void>>();
 function awaitSteer(runId: string): { heard: Promise<void>; close: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let waiter = (): void => {};
   const heard = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, 20_000);
+    timer = setTimeout(resolve, 90_000);
     waiter = resolve;
   });
   const waiters = steersHeard.get(runId) ?? new Set();
@@ -145,7 +145,7 @@ const refund = defineTool({
 
 // The calls of one turn (one agent step of one run) that have reached `meet`, by `<runId>:<step>`.
 const meetings = new Map<string, { arrived: number; open: () => void; all: Promise<void> }>();
-const meetTimeoutMs = Number(env['MEET_TIMEOUT_MS'] ?? '20000');
+const meetTimeoutMs = Number(env['MEET_TIMEOUT_MS'] ?? '90000');
 
 // Waits until `of` calls of its turn are running at once: a turn run one call at a time never
 // gets there, and each call then fails after MEET_TIMEOUT_MS (a bound, not a hang).

@@ -95,5 +95,5 @@ describe('a worker killed while the model reads a kept tool result back', () => 
     ).toBe(true);
     // The document was read once: its recorded step was replayed.
     expect(counter.count('done long_document')).toBe(1);
-  }, 120_000);
+  });
 });

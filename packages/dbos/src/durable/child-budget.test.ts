@@ -133,7 +133,7 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     await expect(runs.result(runId)).rejects.toThrow(error.message);
     expect(requestsOf('parent', 'budget 2')).toBe(1);
     expect(requestsOf('child', 'crash budget 2')).toBe(2);
-  }, 120_000);
+  });
 
   it('stops inside the child on the cost budget, the parent call counted', async () => {
     // A call costs $0.000025 (20 input tokens at $0.50/1M, 5 output at $3/1M); a call is counted
@@ -152,7 +152,7 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     await expect(runs.result(runId)).rejects.toThrow(expected.message);
     expect(requestsOf('parent', 'budget cost')).toBe(1);
     expect(requestsOf('child', 'crash budget cost')).toBe(1);
-  }, 120_000);
+  });
 
   it("counts the child's cost against the parent: the parent stops after the child", async () => {
     // Parent call 1 and the child's calls 1 and 2 cost $0.000025 each: $0.000075 lets the child's
@@ -172,7 +172,7 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     await expect(runs.result(runId)).rejects.toThrow(expected.message);
     expect(requestsOf('parent', 'budget cost after')).toBe(1);
     expect(requestsOf('child', 'crash budget cost after')).toBe(3);
-  }, 120_000);
+  });
 
   it("counts the child's steps against the parent: the parent stops after the child", async () => {
     const expected = (await inProcess(4)) as TreeBudgetError;
@@ -184,7 +184,7 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     await expect(runs.result(runId)).rejects.toThrow(expected.message);
     expect(requestsOf('parent', 'budget 4')).toBe(1);
     expect(requestsOf('child', 'crash budget 4')).toBe(3);
-  }, 120_000);
+  });
 
   it("ends within a budget that fits, its usage and cost the child's too", async () => {
     const expected = (await inProcess(5)) as AgentResult<unknown>;
@@ -198,7 +198,7 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     expect(result.usage.totalTokenCount).toBe(151);
     expect(result.usage).toEqual(expected.usage);
     expect(result.cost).toEqual(expected.cost);
-  }, 120_000);
+  });
 
   it('keeps the same stopping point when a worker is SIGKILLed mid-child', async () => {
     const runId = 'budget-child-crash';
@@ -219,5 +219,5 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     // The child's two calls were replayed from their records, not sent again; no third.
     expect(requestsOf('parent', 'budget crash')).toBe(1);
     expect(requestsOf('child', 'crash budget crash')).toBe(2);
-  }, 120_000);
+  });
 });

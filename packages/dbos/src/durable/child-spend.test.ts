@@ -148,7 +148,7 @@ describe('a durable run counts what its child workflows spent, however they ende
       text: expected.text.replace('inproc', 'durable'),
     } as AgentResult<unknown>);
     expect(childRequests('crash fail durable')).toBe(3);
-  }, 120_000);
+  });
 
   it('counts it once when the worker running the child is SIGKILLed mid-child', async () => {
     const expected = await inProcessTeam().run('fail inproc again');
@@ -170,7 +170,7 @@ describe('a durable run counts what its child workflows spent, however they ende
     } as AgentResult<unknown>);
     // The child's two calls were replayed from their records, the failing one sent once.
     expect(childRequests('crash fail crash')).toBe(3);
-  }, 120_000);
+  });
 
   it('gives the two subagents of one turn a share each, so the tree stops where it does in-process', async () => {
     // maxSteps 4 (a step counts when it ends, so the parent's first is not yet counted): in
@@ -195,7 +195,7 @@ describe('a durable run counts what its child workflows spent, however they ende
     expect((error as Error).message).toContain('research#1');
     expect(childRequests('crash pair durable A')).toBe(2);
     expect(childRequests('crash pair durable B')).toBe(2);
-  }, 120_000);
+  });
   it('shares a cost budget the same way, to the pico-dollar', async () => {
     // A call costs $0.000025; the parent's first is priced before the children start, leaving
     // $0.000075 of $0.0001: each child may spend $0.0000375, so each stops before its third call
@@ -212,5 +212,5 @@ describe('a durable run counts what its child workflows spent, however they ende
     );
     expect(childRequests('crash pair cost durable A')).toBe(2);
     expect(childRequests('crash pair cost durable B')).toBe(2);
-  }, 120_000);
+  });
 });

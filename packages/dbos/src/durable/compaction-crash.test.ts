@@ -112,5 +112,5 @@ describe('a worker killed during a compaction', () => {
     const pages = readFileSync(counterFile, 'utf8').match(/done page/g) ?? [];
     expect(pages).toHaveLength(PAGES);
     expect(result.compaction?.reports.some((report) => report.summarizedContents > 0)).toBe(true);
-  }, 120_000);
+  });
 });

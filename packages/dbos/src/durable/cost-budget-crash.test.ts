@@ -79,5 +79,5 @@ describe('a durable run under a cost budget, its worker killed mid-run', () => {
     // The first call was replayed from its record, not sent again; the third was never sent.
     expect(fake.modelRequests).toHaveLength(2);
     expect(counter.count('start slow')).toBe(2);
-  }, 120_000);
+  });
 });

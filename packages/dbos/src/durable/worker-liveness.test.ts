@@ -68,7 +68,7 @@ describe('worker liveness', () => {
     await waitFor(
       async () => ((await seenAt(pool, 'live')) ?? 0) > (before ?? 0),
       'a heartbeat while the sweep waits',
-      10_000,
+      60_000,
     );
     release.open();
   });

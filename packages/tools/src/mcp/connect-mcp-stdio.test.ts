@@ -45,7 +45,7 @@ function isAlive(pid: number): boolean {
 }
 
 // Each test starts a node process; a loaded 2-core machine needs more than the default 5 s.
-describe('connectMcpStdio', { timeout: 30_000 }, () => {
+describe('connectMcpStdio', { timeout: 120_000 }, () => {
   it('starts the server, lists its tools and calls them, passing env, cwd and the call id', async () => {
     const connection = await connect({
       env: { FIXTURE_VALUE: 'from-env' },
@@ -99,7 +99,7 @@ describe('connectMcpStdio', { timeout: 30_000 }, () => {
     await Promise.all([tools[0]?.close?.(), tools[1]?.close?.(), connection.close()]);
     await connection.close();
     expect(connection.isClosed()).toBe(true);
-    await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 5000 });
+    await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 60_000 });
     const error = (await captureError(
       runTool(byName(connection, 'echo'), { text: 'x' }),
     )) as McpToolCallError;
@@ -123,7 +123,7 @@ describe('connectMcpStdio', { timeout: 30_000 }, () => {
         expect(lines.some((line) => line.fields['line'] === 'fixture: crashing on purpose')).toBe(
           true,
         ),
-      { timeout: 5000 },
+      { timeout: 60_000 },
     );
   });
 
@@ -134,7 +134,7 @@ describe('connectMcpStdio', { timeout: 30_000 }, () => {
     const call = runTool(byName(connection, 'slow'), { ms: 60_000 }, { signal: controller.signal });
     const hasLine = (text: string) => lines.some((line) => line.fields['line'] === text);
     await vi.waitFor(() => expect(hasLine('fixture: slow call started')).toBe(true), {
-      timeout: 5000,
+      timeout: 60_000,
     });
     controller.abort(new Error('stop'));
     expect(((await captureError(call)) as Error).message).toBe('stop');
@@ -143,7 +143,7 @@ describe('connectMcpStdio', { timeout: 30_000 }, () => {
         expect(lines.some((line) => line.fields['line'] === 'fixture: slow call cancelled')).toBe(
           true,
         ),
-      { timeout: 5000 },
+      { timeout: 60_000 },
     );
     expect(await runTool(byName(connection, 'echo'), { text: 'still here' })).toMatchObject({
       output: expect.stringContaining('echo: still here'),
@@ -218,7 +218,7 @@ describe('connectMcpStdio', { timeout: 30_000 }, () => {
     expect(error.message).toContain('fixture: waiting forever');
     const pid = Number(/pid (\d+)/.exec(error.stderr ?? '')?.[1]);
     expect(pid).toBeGreaterThan(0);
-    await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 5000 });
+    await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 60_000 });
   });
 
   it('checks its options', async () => {

@@ -212,7 +212,7 @@ describe('createMcpTools calls', () => {
     const reason = new Error('tool time limit');
     controller.abort(reason);
     expect(await captureError(call)).toBe(reason);
-    await vi.waitFor(() => expect(harness.slowCalls[0]?.aborted).toBe(true));
+    await vi.waitFor(() => expect(harness.slowCalls[0]?.aborted).toBe(true), { timeout: 60_000 });
   });
 
   it('ends a call with the SDK time limit when timeoutMs is set', async () => {

@@ -1,0 +1,23 @@
+// Run by run-example-process.test.ts in a Vitest of its own (vitest.fleet-left-running.config.ts):
+// the fleet example (two worker processes) started by a test that ends without stopping it, then
+// a test that times out, as a test on a loaded machine did. Its process group's id (the fleet's
+// pid) goes to FLEET_GROUP_FILE once its workers are ready.
+
+import { writeFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { startExample } from '../run-example-process.ts';
+
+it('starts the fleet and leaves it running', async () => {
+  const fleet = startExample('fleet/fleet.ts', {
+    // A free port: 8787, its default, may be taken (by another run of this test).
+    args: ['--port', '0'],
+    env: { DATABASE_URL: process.env['FLEET_DATABASE_URL'] ?? '' },
+  });
+  await fleet.waitFor('Workers: worker-a, worker-b.');
+  writeFileSync(process.env['FLEET_GROUP_FILE'] ?? '', String(fleet.child.pid));
+  expect(fleet.child.exitCode).toBe(null);
+});
+
+it('times out', async () => {
+  await new Promise(() => {});
+}, 1_000);

@@ -1,0 +1,158 @@
+// No process an example test starts outlives it: the fleet example (an HTTP server and two
+// durable worker processes) left running by a test, with a test that then times out, or with the
+// test process killed midway; and the fleet killed by itself (SIGKILL), its workers then stop.
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { databaseEnv } from './database-env.ts';
+import { EXAMPLES_ROOT, exampleCommand, offlineEnv } from './run-example-process.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONFIG = fileURLToPath(
+  new URL('./__fixtures__/vitest.fleet-left-running.config.ts', import.meta.url),
+);
+/** A hang guard for a wait on processes of a loaded machine, never a speed judgement. */
+const GUARD_MS = 120_000;
+
+type ProcessRow = { pid: number; ppid: number };
+
+/** Every process on the machine that runs (a zombie, dead and not yet reaped, does not), from ps. */
+function processes(): ProcessRow[] {
+  return execFileSync('ps', ['-eo', 'pid=,ppid=,stat='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, , stat]) => !stat?.startsWith('Z'))
+    .map(([pid, ppid]) => ({ pid: Number(pid), ppid: Number(ppid) }));
+}
+
+/** Waits until `done()` holds; fails with `what` (read then: it may show output) after the guard. */
+async function until(done: () => boolean, what: string | (() => string)): Promise<void> {
+  const deadline = Date.now() + GUARD_MS;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      throw new Error(`still ${typeof what === 'string' ? what : what()} after ${GUARD_MS} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** What a process prints (stdout and stderr), so far. */
+function printed(child: ChildProcess): () => string {
+  let output = '';
+  const add = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', add);
+  child.stderr?.on('data', add);
+  return () => output;
+}
+
+/** Kills what a failed assertion would leave behind. */
+function killOnFinish(pids: () => number[]): void {
+  onTestFinished(() => {
+    for (const pid of pids()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone.
+      }
+    }
+  });
+}
+
+/** Whether any of `pids` still runs. */
+const anyRunning = (pids: readonly number[]): boolean =>
+  processes().some((row) => pids.includes(row.pid));
+
+/**
+ * Starts the Vitest run of fleet-left-running.fixture.ts; resolves once its fleet is ready, with
+ * the fleet's pid and the pids of the fleet and its workers.
+ */
+async function startFixtureRun(): Promise<{
+  vitest: ChildProcess;
+  fleet: number;
+  tree: number[];
+  output: () => string;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'gemloop-left-running-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const groupFile = join(dir, 'group');
+  const { DATABASE_URL = '' } = await databaseEnv('left');
+  const vitest = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', CONFIG],
+    {
+      cwd: ROOT,
+      env: { ...process.env, FLEET_DATABASE_URL: DATABASE_URL, FLEET_GROUP_FILE: groupFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output = printed(vitest);
+  killOnFinish(() => (vitest.pid === undefined ? [] : [vitest.pid]));
+  await until(
+    () => existsSync(groupFile) && readFileSync(groupFile, 'utf8') !== '',
+    () => `waiting for the fixture's fleet:\n${output()}`,
+  );
+  const fleet = Number(readFileSync(groupFile, 'utf8'));
+  const tree = [
+    fleet,
+    ...processes()
+      .filter((row) => row.ppid === fleet)
+      .map((row) => row.pid),
+  ];
+  killOnFinish(() => tree);
+  return { vitest, fleet, tree, output };
+}
+
+describe('the processes an example test starts', () => {
+  it('are all gone when their test file ends after a test timed out', async () => {
+    const { vitest, tree, output } = await startFixtureRun();
+    // The fleet and its two workers (at least: a loader may have a child process of its own).
+    expect(tree.length, output()).toBeGreaterThanOrEqual(3);
+    const [code] = await new Promise<[number | null]>((resolve) =>
+      vitest.once('exit', (exitCode) => resolve([exitCode])),
+    );
+    expect(output()).toContain('Test timed out in 1000ms');
+    expect(code, output()).toBe(1);
+    await until(() => !anyRunning(tree), 'a process of the fleet running after its Vitest ended');
+  });
+
+  it('are all gone when the test process is killed midway (SIGKILL)', async () => {
+    const { vitest, fleet, tree, output } = await startFixtureRun();
+    expect(tree.length, output()).toBeGreaterThanOrEqual(3);
+    // The Vitest worker the fleet's test ran in: the fleet's parent.
+    const worker = processes().find((row) => row.pid === fleet)?.ppid;
+    expect(worker).toBeDefined();
+    process.kill(worker as number, 'SIGKILL');
+    await until(
+      () => !anyRunning(tree),
+      'a process of the fleet running after its test process was killed',
+    );
+    vitest.kill('SIGKILL');
+  });
+
+  it("the fleet's workers stop when the fleet itself is killed (SIGKILL), started without a group", async () => {
+    const fleet = spawn(process.execPath, exampleCommand('fleet/fleet.ts', ['--port', '0']), {
+      cwd: EXAMPLES_ROOT,
+      env: offlineEnv(await databaseEnv('orphans')),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = printed(fleet);
+    const children = () => processes().filter((row) => row.ppid === fleet.pid);
+    let workers: number[] = [];
+    killOnFinish(() => [...(fleet.pid === undefined ? [] : [fleet.pid]), ...workers]);
+    await until(
+      () => output().includes('Workers: worker-a, worker-b.'),
+      () => `starting:\n${output()}`,
+    );
+    workers = children().map((row) => row.pid);
+    expect(workers).toHaveLength(2);
+    fleet.kill('SIGKILL');
+    await until(() => !anyRunning(workers), 'a worker running after the fleet was killed');
+  });
+});

@@ -1,0 +1,115 @@
+// The built bin as `npx gemloop eval suite.ts` runs it in a user's project: plain node (Node 20
+// here, which cannot import TypeScript itself), no loader flag, nothing installed beside gemloop
+// and @gemloop/evals.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { BUILD_LIMIT_MS, buildCli, CLI_BIN } from '../__fixtures__/build-cli.ts';
+
+const exec = promisify(execFile);
+const bin = CLI_BIN;
+
+// The bin imports the built @gemloop/core and @gemloop/evals; build them first (incremental).
+beforeAll(buildCli, BUILD_LIMIT_MS);
+
+/** A project folder whose node_modules are the CLI's: gemloop's dependencies and @gemloop/evals. */
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gemloop-eval-ts-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  symlinkSync(
+    fileURLToPath(new URL('../../node_modules', import.meta.url)),
+    join(dir, 'node_modules'),
+  );
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+async function gemloop(args: string[], cwd: string) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '' },
+      // A hang guard for a loaded machine: the run itself takes a second or two.
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const answer = (text: string) => ({
+  candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],
+});
+
+// TypeScript that only a real TypeScript loader runs: types, an enum, and a `.js` specifier that
+// names a `.ts` file (Node's own type stripping, 22.18+, refuses the last two).
+const FILES = {
+  'greeting.ts': `export enum Tone { Plain = 'plain' }
+export function greeting(tone: Tone, name: string): string {
+  return tone === Tone.Plain ? \`Hello, \${name}.\` : '';
+}
+`,
+  'suite.ts': `import { createAgent } from '@gemloop/core';
+import { type EvalCase, defineEvalSuite, exactMatch } from '@gemloop/evals';
+import { Tone, greeting } from './greeting.js';
+
+const cases: EvalCase[] = [
+  {
+    id: 'greets-ada',
+    input: 'Greet Ada.',
+    expected: { text: greeting(Tone.Plain, 'Ada') },
+    fixtures: { modelResponses: [${JSON.stringify(answer('Hello, Ada.'))}] },
+  },
+  {
+    id: 'greets-alan',
+    input: 'Greet Alan.',
+    expected: { text: greeting(Tone.Plain, 'Alan') },
+    fixtures: { modelResponses: [${JSON.stringify(answer('Hi Alan!'))}] },
+  },
+];
+
+export default defineEvalSuite({
+  name: 'greetings',
+  cases,
+  scorers: [exactMatch()],
+  minPass: 0.5,
+  createAgent: ({ gemini }) => createAgent({ gemini, model: 'gemini-2.5-flash' }),
+});
+`,
+};
+
+describe('gemloop eval, the built bin', () => {
+  // `npm init` writes no `"type"` (CommonJS to Node and tsx); many projects say `"module"`.
+  it.each([
+    ['a CommonJS', {}],
+    ['an ES module', { 'package.json': '{ "type": "module" }\n' }],
+  ])(
+    'runs a .ts suite of %s project on plain node (Node 20 included): replayed, scored, gated',
+    async (_kind, extra) => {
+      const dir = project({ ...FILES, ...extra });
+      const passed = await gemloop(['eval', 'suite.ts'], dir);
+      expect(passed.stderr).toMatch(/PASS\s+greets-ada/);
+      expect(passed.stderr).toMatch(/FAIL\s+greets-alan/);
+      expect(passed.stdout).toContain('1/2 passed (50.0%)');
+      expect(passed.code).toBe(0);
+      // The suite's gate holds; a stricter one from the command line fails the run.
+      const failed = await gemloop(['eval', 'suite.ts', '--min-pass', '1'], dir);
+      expect(failed.stderr).toContain('gemloop eval: FAILED: pass rate 50.0% is below the gate');
+      expect(failed.code).toBe(1);
+    },
+  );
+
+  it('names the file and the problem when a .ts suite does not compile', async () => {
+    const dir = project({ 'broken.ts': 'export default {\n' });
+    const result = await gemloop(['eval', 'broken.ts'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('gemloop eval broken.ts: importing it failed');
+  });
+});

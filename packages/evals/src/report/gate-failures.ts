@@ -1,0 +1,32 @@
+import type { EvalSummary } from '../eval-result.ts';
+
+/** The pass-rate gates of an eval run, as an `EvalSuite` sets them. */
+export type EvalGates = {
+  /** The overall pass rate (0 to 1) under which the run fails. @defaultValue 1 */
+  minPass?: number | undefined;
+  /** Per-scorer gates: a scorer's pass rate under its value fails the run. */
+  minPassByScorer?: Readonly<Record<string, number>> | undefined;
+};
+
+/**
+ * What keeps a run's summary from passing its gates, one sentence each (none: it passes). The one
+ * reading of the gates, for `gemloop eval` and the vitest gate (`@gemloop/evals/vitest`) alike.
+ */
+export function gateFailures(summary: EvalSummary, gates: EvalGates): string[] {
+  const minPass = gates.minPass ?? 1;
+  const failures: string[] = [];
+  if (summary.passRate < minPass) {
+    failures.push(
+      `pass rate ${(summary.passRate * 100).toFixed(1)}% is below the gate ${(minPass * 100).toFixed(1)}%`,
+    );
+  }
+  for (const [scorer, gate] of Object.entries(gates.minPassByScorer ?? {})) {
+    const found = summary.scorers.find((item) => item.scorer === scorer);
+    if (found !== undefined && found.passRate < gate) {
+      failures.push(
+        `${scorer} passes ${(found.passRate * 100).toFixed(1)}%, below its gate ${(gate * 100).toFixed(1)}%`,
+      );
+    }
+  }
+  return failures;
+}
