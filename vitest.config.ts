@@ -267,14 +267,7 @@ export default defineConfig({
         // The protocol doors (packages/serve), each driven by its protocol's official client over
         // 127.0.0.1 against agents on the fake Gemini.
         ...source,
-        // Real HTTP through the openai client: a hang guard sized for a loaded machine.
-        test: {
-          name: 'serve',
-          ...UNIT,
-          root: './packages/serve',
-          include: ['src/**/*.test.ts'],
-          testTimeout: 60_000,
-        },
+        test: { name: 'serve', ...UNIT, root: './packages/serve', include: ['src/**/*.test.ts'] },
       },
       {
         ...source,
