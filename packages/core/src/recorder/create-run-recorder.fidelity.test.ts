@@ -1,7 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  type CreateFakeGeminiOptions,
+  createFakeGemini,
+  type FakeGemini,
+  turn,
+} from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
@@ -20,7 +25,6 @@ import { RUN_FILE_NAME } from './run-file.ts';
 // Gemini 3's signatures run to kilobytes; these stand for them (base64, past the 2,048 cut).
 const SIGNATURE = `Cs${'AbCd0123'.repeat(600)}==`;
 const ANSWER_SIGNATURE = `Ev${'wXyZ4567'.repeat(400)}`;
-const IMAGE = 'iVBORw0KGgo'.repeat(1000);
 
 const fakes: FakeGemini[] = [];
 const dirs: string[] = [];
@@ -29,7 +33,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function setup(script: Parameters<typeof createFakeGemini>[0]['script']) {
+async function setup(script: CreateFakeGeminiOptions['script']) {
   // 'present': the signatures are Google's (foreign to the fake), as in a recorded real run.
   const fake = createFakeGemini({ script, signatureValidation: 'present' });
   fakes.push(fake);
