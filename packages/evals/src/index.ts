@@ -27,6 +27,7 @@ export { runEval, MAX_EVAL_CONCURRENCY, MAX_EVAL_REPEATS } from './run-eval.ts';
 export type {
   EvalAttempt,
   EvalDrift,
+  EvalUnreproduced,
   EvalErrorKind,
   EvalResult,
   EvalStatus,

@@ -1,0 +1,167 @@
+// A replay of a recorded Gemini 3 run with thought signatures: exact from a full-fidelity
+// recording (the same requests, byte for byte, and no live model call), and, from a default
+// (shortened) recording, a replay that says which answers it served placeholders in.
+
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Agent,
+  createAgent,
+  createGemini,
+  defineTool,
+  type Gemini,
+  jsonSchema,
+} from '@gemloop/core';
+import {
+  createRunRecorder,
+  type RecordedRunLine,
+  type RunRecorderOptions,
+} from '@gemloop/core/recorder';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { caseFromRunFile } from '../cases-from-run.ts';
+import { formatSummary } from '../report/format-summary.ts';
+import { runEval } from '../run-eval.ts';
+import type { EvalAgentContext } from '../run-eval-options.ts';
+import { toolTrajectory } from '../scorers/tool-scorers.ts';
+
+// Gemini 3's signatures run to kilobytes: these are past the recorder's default 2,048 cut.
+const SIGNATURE = `Cs${'AbCd0123'.repeat(600)}==`;
+const ANSWER_SIGNATURE = `Ev${'wXyZ4567'.repeat(400)}`;
+
+const dirs: string[] = [];
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+function signedAgent(
+  gemini: Gemini,
+  recorder: ReturnType<typeof createRunRecorder> | undefined,
+  context?: Pick<EvalAgentContext, 'recordedToolOutput'>,
+): Agent<unknown> {
+  const weather = defineTool({
+    name: 'get_weather',
+    description: 'The weather in a city.',
+    parameters: jsonSchema<{ city: string }>({
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+    }),
+    execute: ({ city }) => {
+      const recorded = context?.recordedToolOutput('get_weather', { city });
+      return recorded?.found === true ? recorded.output : { city, temperatureC: 18 };
+    },
+  });
+  return createAgent({
+    gemini,
+    model: 'gemini-3-flash-preview',
+    instructions: 'You answer weather questions.',
+    tools: [weather],
+    telemetry: false,
+    ...(recorder === undefined ? {} : { recorder }),
+  }) as Agent<unknown>;
+}
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gemloop-replay-fidelity-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function runFile(dir: string): Promise<{ text: string; file: string }> {
+  const [name] = await readdir(dir);
+  const file = join(dir, name as string);
+  return { text: await readFile(file, 'utf8'), file };
+}
+
+/** The requests of a run file, each as the JSON text of its line's `request`. */
+function requestTexts(text: string): string[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RecordedRunLine)
+    .filter((line) => line.type === 'model-call-start')
+    .map((line) => JSON.stringify((line as { request: unknown }).request));
+}
+
+/** Records a Gemini 3 run whose call and answer carry Google-sized signatures. */
+async function recordSigned(options: RunRecorderOptions, stream: boolean) {
+  const dir = await folder();
+  const fake = createFakeGemini({
+    script: [
+      turn.calls([{ name: 'get_weather', args: { city: 'Paris' }, thoughtSignature: SIGNATURE }]),
+      turn.parts([{ text: 'It is 18 °C in Paris.', thoughtSignature: ANSWER_SIGNATURE }]),
+    ],
+    signatureValidation: 'present',
+  });
+  fakes.push(fake);
+  const recorder = createRunRecorder({ dir, ...options });
+  const agent = signedAgent(
+    createGemini({ apiKey: 'test', fetch: fake.fetch, retry: false }),
+    recorder,
+  );
+  if (stream) await agent.stream('Weather in Paris?').result;
+  else await agent.run('Weather in Paris?');
+  await recorder.flush();
+  return runFile(dir);
+}
+
+/** Replays a recorded run, recording the replay in full; a live fake counts live calls. */
+async function replay(recorded: { text: string; file: string }, stream: boolean) {
+  const made = caseFromRunFile(recorded.text, recorded.file);
+  if (made === undefined) throw new Error('the recorded run made no case');
+  const live = createFakeGemini({ script: [] });
+  fakes.push(live);
+  const replayDir = await folder();
+  const recorder = createRunRecorder({ dir: replayDir, fidelity: 'full' });
+  const result = await runEval({
+    cases: [made],
+    scorers: [toolTrajectory({ match: 'exact' })],
+    streaming: stream,
+    live: { gemini: createGemini({ apiKey: 'live', fetch: live.fetch, retry: false }) },
+    createAgent: (context) => signedAgent(context.gemini, recorder, context),
+  });
+  await recorder.flush();
+  return { result, liveCalls: live.modelRequests.length, replayed: await runFile(replayDir) };
+}
+
+describe('replaying a recorded Gemini 3 run', () => {
+  for (const stream of [false, true]) {
+    it(`sends the recorded requests byte for byte from a full-fidelity recording, with 0 live calls (${stream ? 'streamed' : 'unary'})`, async () => {
+      const recorded = await recordSigned({ fidelity: 'full' }, stream);
+      const { result, liveCalls, replayed } = await replay(recorded, stream);
+      const [attempt] = result.attempts;
+      expect(attempt).toMatchObject({ status: 'pass' });
+      expect(attempt).not.toHaveProperty('unreproduced');
+      expect(liveCalls).toBe(0);
+      const original = requestTexts(recorded.text);
+      expect(original).toHaveLength(2);
+      // The second request sends the model's whole signature back, as the API requires.
+      expect(original[1]).toContain(SIGNATURE);
+      expect(requestTexts(replayed.text)).toEqual(original);
+    });
+  }
+
+  it('says, per answer, which fields a default (shortened) recording could not reproduce', async () => {
+    const recorded = await recordSigned({}, false);
+    const { result, liveCalls, replayed } = await replay(recorded, false);
+    const [attempt] = result.attempts;
+    expect(liveCalls).toBe(0);
+    expect(attempt?.error).toBeUndefined();
+    expect(attempt?.status).toBe('pass');
+    expect(attempt?.unreproduced).toEqual([
+      { run: 'the top run', call: 0, omitted: ['candidates[0].content.parts[0].thoughtSignature'] },
+      { run: 'the top run', call: 1, omitted: ['candidates[0].content.parts[0].thoughtSignature'] },
+    ]);
+    // What it could not reproduce: the agent sent the placeholder back, not the signature.
+    expect(requestTexts(replayed.text)[1]).not.toContain(SIGNATURE);
+    expect(formatSummary(result)).toContain(
+      'INEXACT ' +
+        attempt?.caseId +
+        ": the recording shortened what the model sent (the top run call 1: candidates[0].content.parts[0].thoughtSignature; the top run call 2: candidates[0].content.parts[0].thoughtSignature); record with fidelity: 'full' for an exact replay",
+    );
+  });
+});
