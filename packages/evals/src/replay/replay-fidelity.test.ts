@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Agent,
+  type Content,
   createAgent,
   createGemini,
   defineTool,
@@ -88,7 +89,11 @@ function requestTexts(text: string): string[] {
 }
 
 /** Records a Gemini 3 run whose call and answer carry Google-sized signatures. */
-async function recordSigned(options: RunRecorderOptions, stream: boolean) {
+async function recordSigned(
+  options: RunRecorderOptions,
+  stream: boolean,
+  input: string | Content[] = 'Weather in Paris?',
+) {
   const dir = await folder();
   const fake = createFakeGemini({
     script: [
@@ -103,8 +108,8 @@ async function recordSigned(options: RunRecorderOptions, stream: boolean) {
     createGemini({ apiKey: 'test', fetch: fake.fetch, retry: false }),
     recorder,
   );
-  if (stream) await agent.stream('Weather in Paris?').result;
-  else await agent.run('Weather in Paris?');
+  if (stream) await agent.stream(input).result;
+  else await agent.run(input);
   await recorder.flush();
   return runFile(dir);
 }
@@ -144,6 +149,28 @@ describe('replaying a recorded Gemini 3 run', () => {
       expect(requestTexts(replayed.text)).toEqual(original);
     });
   }
+
+  it('replays a full-fidelity run whose input image made the run-start keep it shortened', async () => {
+    const image = 'QUJD'.repeat(20_000);
+    const recorded = await recordSigned({ fidelity: 'full' }, false, [
+      {
+        role: 'user',
+        parts: [
+          { text: 'Weather where this photo is?' },
+          { inlineData: { mimeType: 'image/jpeg', data: image } },
+        ],
+      },
+    ]);
+    expect(recorded.text.split('\n')[0]).toContain(`[${image.length} characters omitted]`);
+    const { result, liveCalls, replayed } = await replay(recorded, false);
+    const [attempt] = result.attempts;
+    expect(attempt?.drift).toBeUndefined();
+    expect(attempt).toMatchObject({ status: 'pass' });
+    expect(liveCalls).toBe(0);
+    const original = requestTexts(recorded.text);
+    expect(original[0]).toContain(image);
+    expect(requestTexts(replayed.text)).toEqual(original);
+  });
 
   it('says, per answer, which fields a default (shortened) recording could not reproduce', async () => {
     const recorded = await recordSigned({}, false);
