@@ -285,7 +285,8 @@ function totals(results: readonly AgentResult<unknown>[]): {
   return { totalTokens, costUsd: cost === null ? null : String(cost) };
 }
 
-function recordedToolOutput(
+/** The recorded output of a tool call with these arguments, if the case has one. @internal */
+export function recordedToolOutput(
   evalCase: EvalCase,
   name: string,
   args: unknown,

@@ -12,6 +12,7 @@ import {
   createGemini,
   defineTool,
   type Gemini,
+  InvalidArgumentError,
   jsonSchema,
 } from '@gemloop/core';
 import {
@@ -26,6 +27,7 @@ import { formatSummary } from '../report/format-summary.ts';
 import { runEval } from '../run-eval.ts';
 import type { EvalAgentContext } from '../run-eval-options.ts';
 import { toolTrajectory } from '../scorers/tool-scorers.ts';
+import { replayRun } from './replay-run.ts';
 
 // Gemini 3's signatures run to kilobytes: these are past the recorder's default 2,048 cut.
 const SIGNATURE = `Cs${'AbCd0123'.repeat(600)}==`;
@@ -42,6 +44,7 @@ function signedAgent(
   gemini: Gemini,
   recorder: ReturnType<typeof createRunRecorder> | undefined,
   context?: Pick<EvalAgentContext, 'recordedToolOutput'>,
+  instructions = 'You answer weather questions.',
 ): Agent<unknown> {
   const weather = defineTool({
     name: 'get_weather',
@@ -59,7 +62,7 @@ function signedAgent(
   return createAgent({
     gemini,
     model: 'gemini-3-flash-preview',
-    instructions: 'You answer weather questions.',
+    instructions,
     tools: [weather],
     telemetry: false,
     ...(recorder === undefined ? {} : { recorder }),
@@ -190,5 +193,91 @@ describe('replaying a recorded Gemini 3 run', () => {
         attempt?.caseId +
         ": the recording shortened what the model sent (the top run call 1: candidates[0].content.parts[0].thoughtSignature; the top run call 2: candidates[0].content.parts[0].thoughtSignature); record with fidelity: 'full' for an exact replay",
     );
+  });
+});
+
+describe('replayRun', () => {
+  async function recordedCase() {
+    const recorded = await recordSigned({ fidelity: 'full' }, false);
+    const made = caseFromRunFile(recorded.text, recorded.file);
+    if (made === undefined) throw new Error('the recorded run made no case');
+    return { recorded, made };
+  }
+
+  function scripted(script: Parameters<typeof createFakeGemini>[0]) {
+    const fake = createFakeGemini(script);
+    fakes.push(fake);
+    return { fake, gemini: createGemini({ apiKey: 'then', fetch: fake.fetch, retry: false }) };
+  }
+
+  for (const stream of [false, true]) {
+    it(`serves model calls 1..until from the recording and sends the rest to continueOn (${stream ? 'streamed' : 'unary'})`, async () => {
+      const { recorded, made } = await recordedCase();
+      const then = scripted({
+        script: [turn.text('Forked: 18 °C, bring a jacket.')],
+        signatureValidation: 'present',
+      });
+      const fork = await replayRun(made, {
+        until: 1,
+        continueOn: then.gemini,
+        streaming: stream,
+        createAgent: (context) => signedAgent(context.gemini, undefined, context),
+      });
+      expect(fork.result.text).toBe('Forked: 18 °C, bring a jacket.');
+      expect(fork).toMatchObject({ recordedCalls: 1, continuedCalls: 1, unreproduced: [] });
+      expect(fork.drift).toBeUndefined();
+      // The fork continues the recorded history, the model's signature whole, byte for byte.
+      const sent = then.fake.modelRequests[0]?.body as { contents: unknown } | undefined;
+      expect(JSON.stringify(sent?.contents)).toContain(SIGNATURE);
+      const original = requestTexts(recorded.text)[1] ?? '';
+      expect(JSON.parse(original).contents).toEqual(sent?.contents);
+      // The recording is only read.
+      expect(await readFile(recorded.file, 'utf8')).toBe(recorded.text);
+    });
+  }
+
+  it('replays the whole run with until at its end (no call to continueOn), and reports drift before the fork', async () => {
+    const { made } = await recordedCase();
+    const then = scripted({ script: [] });
+    const whole = await replayRun(made, {
+      until: 2,
+      continueOn: then.gemini,
+      createAgent: (context) => signedAgent(context.gemini, undefined, context),
+    });
+    expect(whole.result.text).toBe('It is 18 °C in Paris.');
+    expect(whole).toMatchObject({ recordedCalls: 2, continuedCalls: 0 });
+    expect(then.fake.modelRequests).toHaveLength(0);
+    const changed = await replayRun(made, {
+      until: 1,
+      // 'present': the fork sends Google's recorded signatures, which this fake did not issue.
+      continueOn: scripted({ script: [turn.text('ok')], signatureValidation: 'present' }).gemini,
+      createAgent: (context) =>
+        signedAgent(context.gemini, undefined, context, 'You answer weather questions tersely.'),
+    });
+    expect(changed.drift).toMatchObject({
+      call: 0,
+      path: expect.stringContaining('systemInstruction'),
+    });
+  });
+
+  it('refuses a bad until, a missing then, and cases it cannot fork, naming the fix', async () => {
+    const { made } = await recordedCase();
+    const then = scripted({ script: [] }).gemini;
+    const createAgent = (context: { gemini: Gemini }) => signedAgent(context.gemini, undefined);
+    await expect(replayRun(made, { until: 3, continueOn: then, createAgent })).rejects.toThrow(
+      /until must be a whole number from 0 to 2/,
+    );
+    await expect(
+      replayRun(made, { until: 1.5, continueOn: then, createAgent }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      replayRun(made, { until: 1, continueOn: undefined as unknown as Gemini, createAgent }),
+    ).rejects.toThrow(/continueOn must be a Gemini client/);
+    await expect(
+      replayRun({ ...made, conversation: ['hi'] }, { until: 1, continueOn: then, createAgent }),
+    ).rejects.toThrow(/conversation/);
+    await expect(
+      replayRun({ id: 'empty', input: 'hi' }, { until: 0, continueOn: then, createAgent }),
+    ).rejects.toThrow(/no recorded model answers/);
   });
 });
