@@ -18,6 +18,8 @@ export type WeatherAgentOptions = {
   /** The tool never answers (a hung case). */
   hang?: boolean;
   recorder?: RunObserver;
+  /** The agent's model. @defaultValue `'gemini-2.5-flash'` */
+  model?: string;
   /** The agent's OpenTelemetry settings. @defaultValue off */
   telemetry?: TelemetryOptions;
 };
@@ -49,7 +51,7 @@ export function weatherAgent(
   });
   return createAgent({
     gemini,
-    model: 'gemini-2.5-flash',
+    model: options.model ?? 'gemini-2.5-flash',
     instructions: options.instructions ?? 'You answer weather questions.',
     tools: [weather],
     telemetry: options.telemetry ?? false,

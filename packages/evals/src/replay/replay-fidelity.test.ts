@@ -8,12 +8,9 @@ import { join } from 'node:path';
 import {
   type Agent,
   type Content,
-  createAgent,
   createGemini,
-  defineTool,
   type Gemini,
   InvalidArgumentError,
-  jsonSchema,
 } from '@gemloop/core';
 import {
   createRunRecorder,
@@ -22,6 +19,7 @@ import {
 } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { weatherAgent } from '../__fixtures__/weather-agent.ts';
 import { caseFromRunFile } from '../cases-from-run.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { runEval } from '../run-eval.ts';
@@ -40,33 +38,22 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
+/** The weather agent on Gemini 3, recording with `recorder`. */
 function signedAgent(
   gemini: Gemini,
   recorder: ReturnType<typeof createRunRecorder> | undefined,
   context?: Pick<EvalAgentContext, 'recordedToolOutput'>,
-  instructions = 'You answer weather questions.',
+  instructions?: string,
 ): Agent<unknown> {
-  const weather = defineTool({
-    name: 'get_weather',
-    description: 'The weather in a city.',
-    parameters: jsonSchema<{ city: string }>({
-      type: 'object',
-      properties: { city: { type: 'string' } },
-      required: ['city'],
-    }),
-    execute: ({ city }) => {
-      const recorded = context?.recordedToolOutput('get_weather', { city });
-      return recorded?.found === true ? recorded.output : { city, temperatureC: 18 };
-    },
-  });
-  return createAgent({
+  return weatherAgent(
     gemini,
-    model: 'gemini-3-flash-preview',
-    instructions,
-    tools: [weather],
-    telemetry: false,
-    ...(recorder === undefined ? {} : { recorder }),
-  }) as Agent<unknown>;
+    {
+      model: 'gemini-3-flash-preview',
+      ...(recorder === undefined ? {} : { recorder }),
+      ...(instructions === undefined ? {} : { instructions }),
+    },
+    context,
+  );
 }
 
 async function folder(): Promise<string> {
