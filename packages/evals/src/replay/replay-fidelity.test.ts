@@ -19,7 +19,7 @@ import {
 } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { weatherAgent } from '../__fixtures__/weather-agent.ts';
+import { recordSignedWeatherRun, SIGNATURE, weatherAgent } from '../__fixtures__/weather-agent.ts';
 import { caseFromRunFile } from '../cases-from-run.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { runEval } from '../run-eval.ts';
@@ -27,13 +27,11 @@ import type { EvalAgentContext } from '../run-eval-options.ts';
 import { toolTrajectory } from '../scorers/tool-scorers.ts';
 import { replayRun } from './replay-run.ts';
 
-// Gemini 3's signatures run to kilobytes: these are past the recorder's default 2,048 cut.
-const SIGNATURE = `Cs${'AbCd0123'.repeat(600)}==`;
-const ANSWER_SIGNATURE = `Ev${'wXyZ4567'.repeat(400)}`;
-
 const dirs: string[] = [];
 const fakes: FakeGemini[] = [];
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -80,28 +78,17 @@ function requestTexts(text: string): string[] {
 
 /** Records a Gemini 3 run whose call and answer carry Google-sized signatures. */
 async function recordSigned(
-  options: RunRecorderOptions,
+  recorder: RunRecorderOptions,
   stream: boolean,
-  input: string | Content[] = 'Weather in Paris?',
+  input?: string | Content[],
 ) {
-  const dir = await folder();
-  const fake = createFakeGemini({
-    script: [
-      turn.calls([{ name: 'get_weather', args: { city: 'Paris' }, thoughtSignature: SIGNATURE }]),
-      turn.parts([{ text: 'It is 18 °C in Paris.', thoughtSignature: ANSWER_SIGNATURE }]),
-    ],
-    signatureValidation: 'present',
-  });
-  fakes.push(fake);
-  const recorder = createRunRecorder({ dir, ...options });
-  const agent = signedAgent(
-    createGemini({ apiKey: 'test', fetch: fake.fetch, retry: false }),
+  const recorded = await recordSignedWeatherRun({
     recorder,
-  );
-  if (stream) await agent.stream(input).result;
-  else await agent.run(input);
-  await recorder.flush();
-  return runFile(dir);
+    stream,
+    ...(input === undefined ? {} : { input }),
+  });
+  cleanups.push(recorded.cleanup);
+  return recorded;
 }
 
 /** Replays a recorded run, recording the replay in full; a live fake counts live calls. */
