@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import {
   type Agent,
   type Content,
+  createAgent,
   createGemini,
+  defineTool,
   type Gemini,
   InvalidArgumentError,
 } from '@gemloop/core';
@@ -232,6 +234,40 @@ describe('replayRun', () => {
       call: 0,
       path: expect.stringContaining('systemInstruction'),
     });
+  });
+
+  it("keeps continueOn's key out of the run when a tool's error quotes it", async () => {
+    const { made } = await recordedCase();
+    const key = 'live-key-QWxhZGRpbjpvcGVu';
+    const fake = createFakeGemini({
+      script: [turn.text('Sorry.')],
+      signatureValidation: 'present',
+    });
+    fakes.push(fake);
+    const leaky = defineTool({
+      name: 'get_weather',
+      description: 'The weather in a city.',
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      execute: () => {
+        throw new Error(`upstream refused key ${key}`);
+      },
+    });
+    const fork = await replayRun(made, {
+      until: 1,
+      continueOn: createGemini({ apiKey: key, fetch: fake.fetch, retry: false }),
+      createAgent: ({ gemini }) =>
+        createAgent({
+          gemini,
+          model: 'gemini-3-flash-preview',
+          instructions: 'You answer weather questions.',
+          tools: [leaky],
+          telemetry: false,
+        }),
+    });
+    expect(fork.continuedCalls).toBe(1);
+    expect(fork.result.steps[0]?.toolCalls[0]?.outcome).toBe('execution-error');
+    expect(JSON.stringify(fork.result)).not.toContain(key);
+    expect(JSON.stringify(fake.modelRequests[0]?.body)).not.toContain(key);
   });
 
   it('refuses a bad until, a missing then, and cases it cannot fork, naming the fix', async () => {

@@ -1,5 +1,10 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, InvalidArgumentError } from '@gemloop/core';
+import {
+  type ModelCallEntry,
+  modelCallEntryOf,
+  registerModelCallEntry,
+} from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import type { EvalCase } from '../eval-case.ts';
 import type { EvalDrift, EvalUnreproduced } from '../eval-result.ts';
@@ -60,9 +65,7 @@ export type ReplayRunResult = {
  * `createAgent` builds may differ from the recorded one in what follows the fork.
  *
  * The case is a single-input run (`caseFromRunFile`); a conversation or a run with subagents is
- * not forked yet. The agent talks to the two clients through one wrapper, so it does not know
- * `continueOn`'s key: that client redacts it from its own errors, but the agent's scrubbing of a
- * tool's or hook's error that quotes the key does not apply.
+ * not forked yet.
  *
  * @example
  * ```ts
@@ -178,6 +181,11 @@ function forkAt(
     continued++;
     return next;
   };
+  const entries = new Map<Gemini, ModelCallEntry>([
+    [recorded, modelCallEntryOf(recorded)],
+    [next, modelCallEntryOf(next)],
+  ]);
+  const entryOf = (client: Gemini): ModelCallEntry => entries.get(client) as ModelCallEntry;
   const gemini: Gemini = {
     baseUrl: next.baseUrl,
     ...(next.platform === undefined ? {} : { platform: next.platform }),
@@ -190,5 +198,15 @@ function forkAt(
     getModel: (model, callOptions) => next.getModel(model, callOptions),
     caches: next.caches,
   };
+  // The agent calls a client through its internal entry: each call goes to its client's own, so
+  // the request is sent as that client sends it, and what the run reports is scrubbed of the
+  // keys of both (a wrapper's public methods alone would leave `next`'s key unknown to the agent).
+  const redactNext = entryOf(next).redact;
+  const redactRecorded = entryOf(recorded).redact;
+  registerModelCallEntry(gemini, {
+    generate: (input) => entryOf(pick()).generate(input),
+    stream: (input) => entryOf(pick()).stream(input),
+    redact: (value) => redactNext(redactRecorded(value)),
+  });
   return { gemini, continuedCalls: () => continued };
 }
