@@ -7,6 +7,7 @@ import type {
 } from './eval-case.ts';
 import { EvalDatasetError } from './eval-dataset-error.ts';
 import { CASE_ID_RULE, isCaseId } from './parse-eval-cases.ts';
+import { findOmitted } from './replay/find-omitted.ts';
 
 /** The largest run file turned into a case, in characters. */
 export const MAX_RUN_FILE_CHARS: number = 32 * 1024 * 1024;
@@ -58,7 +59,7 @@ export function caseFromRunFile(
     typeof input === 'string'
       ? input
       : Array.isArray(input)
-        ? (input as Content[])
+        ? wholeInput(input as Content[], requests[0])
         : firstUserContents(requests[0]);
   if (caseInput === undefined) return undefined;
   const toolResults = [...run.toolResults];
@@ -211,6 +212,24 @@ function readRunLines(text: string, runFile: string): RunLines {
     }
   }
   return run;
+}
+
+/**
+ * The input contents as the run sent them. A full-fidelity recorder keeps the run-start's input
+ * shortened when it is long (media: the line stays small enough for the viewer's list) and whole
+ * in the first request, which ends with it: those contents are the case's input then, or a replay
+ * would send the placeholder and drift.
+ */
+function wholeInput(input: Content[], first: GenerateContentBody | undefined): Content[] {
+  const sent = firstUserContents(first);
+  if (
+    input.length === 0 ||
+    findOmitted(input).length === 0 ||
+    sent === undefined ||
+    sent.length < input.length
+  )
+    return input;
+  return sent.slice(sent.length - input.length);
 }
 
 function firstUserContents(request: GenerateContentBody | undefined): Content[] | undefined {

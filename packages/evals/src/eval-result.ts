@@ -23,6 +23,21 @@ export type EvalDrift = {
   reason: string;
 };
 
+/**
+ * A recorded model answer a replay served with values the recording had shortened (thought
+ * signatures or inline data past the recorder's limit): the agent got a placeholder there, not the
+ * model's bytes, so that step is not reproduced byte for byte. Record with
+ * `createRunRecorder({ fidelity: 'full' })` for an exact replay.
+ */
+export type EvalUnreproduced = {
+  /** The run the answer belongs to: `the top run` or `the subagent run <path>`. */
+  run: string;
+  /** The 0-based model call of that run. */
+  call: number;
+  /** The JSON paths in the answer (`candidates[0].content.parts[1].thoughtSignature`). */
+  omitted: string[];
+};
+
 /** One attempt of one case (a case runs `repeats` attempts). */
 export type EvalAttempt = {
   caseId: string;
@@ -34,6 +49,11 @@ export type EvalAttempt = {
     | { kind: EvalErrorKind; name: string; message: string; status?: number | undefined }
     | undefined;
   drift?: EvalDrift | undefined;
+  /**
+   * Replay only: the served answers whose shortened values it could not reproduce (see
+   * {@link EvalUnreproduced}); absent when every served answer was whole.
+   */
+  unreproduced?: EvalUnreproduced[] | undefined;
   totalTokens: number;
   /** US dollars, as the run's `cost.total` (`null` when unknown). */
   costUsd: string | null;

@@ -24,9 +24,12 @@ export { EVAL_CASE_SPAN, EVAL_SPAN } from './eval-telemetry.ts';
 export type { EvalBatchOptions } from './run-batch-attempts.ts';
 export type { EvalAgentContext, RunEvalOptions } from './run-eval-options.ts';
 export { runEval, MAX_EVAL_CONCURRENCY, MAX_EVAL_REPEATS } from './run-eval.ts';
+export type { ReplayRunOptions, ReplayRunResult } from './replay/replay-run.ts';
+export { replayRun } from './replay/replay-run.ts';
 export type {
   EvalAttempt,
   EvalDrift,
+  EvalUnreproduced,
   EvalErrorKind,
   EvalResult,
   EvalStatus,

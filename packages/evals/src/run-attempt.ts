@@ -5,8 +5,9 @@ import { MAX_TIMER_MS } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { AttemptTimeout, describeError } from './attempt-error.ts';
 import type { EvalCase } from './eval-case.ts';
-import type { EvalAttempt } from './eval-result.ts';
+import type { EvalAttempt, EvalUnreproduced } from './eval-result.ts';
 import { findDrift } from './replay/find-drift.ts';
+import { findUnreproduced, servable } from './replay/find-omitted.ts';
 import { loadFake } from './replay/load-fake.ts';
 import { routeRecordedRuns } from './replay/route-recorded-runs.ts';
 import type { RunEvalOptions } from './run-eval-options.ts';
@@ -49,7 +50,7 @@ export async function runAttempt(
       reject(error);
     });
   });
-  let fake: Awaited<ReturnType<typeof startReplay>> | undefined;
+  let fake: Replay | undefined;
   let results: AgentResult<unknown>[] = [];
   try {
     const work = async (): Promise<{ scores: Score[]; output: EvalRunOutput }> => {
@@ -93,6 +94,7 @@ export async function runAttempt(
       scores,
       text: output.text,
       ...(drift === undefined ? {} : { drift }),
+      ...unreproducedOf(fake),
       ...usage,
       latencyMs: settings.now() - started,
     };
@@ -108,6 +110,7 @@ export async function runAttempt(
       scores: [],
       text: '',
       ...(drift === undefined ? { error: describeError(error) } : { drift }),
+      ...unreproducedOf(fake),
       ...usage,
       latencyMs: settings.now() - started,
     };
@@ -116,9 +119,20 @@ export async function runAttempt(
   }
 }
 
-async function startReplay(
-  evalCase: EvalCase,
-): Promise<{ gemini: Gemini; drift: () => ReturnType<typeof findDrift> }> {
+/** A replay: the client the agent talks to, and what it found when the run is over. */
+type Replay = {
+  gemini: Gemini;
+  drift: () => ReturnType<typeof findDrift>;
+  unreproduced: () => EvalUnreproduced[];
+};
+
+/** The attempt's `unreproduced` field: only a replay that served shortened values has one. */
+function unreproducedOf(fake: Replay | undefined): { unreproduced?: EvalUnreproduced[] } {
+  const found = fake?.unreproduced() ?? [];
+  return found.length === 0 ? {} : { unreproduced: found };
+}
+
+async function startReplay(evalCase: EvalCase): Promise<Replay> {
   const fixtures = evalCase.fixtures;
   if (fixtures === undefined || fixtures.modelResponses.length === 0) {
     throw new GemloopError({
@@ -137,19 +151,23 @@ async function startReplay(
     return {
       gemini: createGemini({ apiKey: 'replay', fetch: fake.fetch, retry: false }),
       drift: () => tree.drift(),
+      unreproduced: () => tree.unreproduced(),
     };
   }
   const fake = createFakeGemini({
     // Each recorded answer goes back as it was (`raw`): the model's words, calls and their ids.
-    script: fixtures.modelResponses.map((response) => ({ raw: response })),
+    script: fixtures.modelResponses.map((response) => ({ raw: servable(response) })),
     models: 'pattern',
-    // Recorded signatures are shortened by the recorder; the fake cannot have issued them.
+    // Recorded signatures are Google's (or shortened by the recorder): the fake cannot have
+    // issued them.
     signatureValidation: 'off',
   });
   const gemini = createGemini({ apiKey: 'replay', fetch: fake.fetch, retry: false });
   const recorded = fixtures.requests;
   return {
     gemini,
+    unreproduced: () =>
+      findUnreproduced('the top run', fixtures.modelResponses, fake.modelRequests.length),
     drift: () =>
       recorded === undefined
         ? fake.modelRequests.length > fixtures.modelResponses.length
@@ -267,7 +285,8 @@ function totals(results: readonly AgentResult<unknown>[]): {
   return { totalTokens, costUsd: cost === null ? null : String(cost) };
 }
 
-function recordedToolOutput(
+/** The recorded output of a tool call with these arguments, if the case has one. @internal */
+export function recordedToolOutput(
   evalCase: EvalCase,
   name: string,
   args: unknown,

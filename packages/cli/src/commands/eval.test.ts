@@ -2,13 +2,14 @@
 // drift failing it, live against the fake as the endpoint, the JSON and JUnit files, and compare.
 
 import { constants, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  recordSignedWeatherRun,
   recordWeatherRun,
   recordWeatherTeamRun,
 } from '../../../evals/src/__fixtures__/weather-agent.ts';
@@ -148,6 +149,37 @@ describe('gemloop eval', () => {
     });
     const junit = readFileSync(join(dir, 'a.xml'), 'utf8');
     expect(junit).toContain('<testsuite name="weather" tests="1" failures="0" errors="0"');
+  });
+
+  it('says which steps a shortened recording could not reproduce, and none for a full one', async () => {
+    for (const fidelity of ['shortened', 'full'] as const) {
+      const project = mkdtempSync(join(tmpdir(), `gemloop-eval-${fidelity}-`));
+      await mkdir(join(project, 'runs'));
+      const recorded = await recordSignedWeatherRun({ recorder: { fidelity } });
+      await copyFile(recorded.file, join(project, 'runs', 'run.jsonl'));
+      await recorded.cleanup();
+      expect(
+        await createEvalCommand(project).run(
+          ['from-runs', '--dir', 'runs', '--out', 'cases.jsonl'],
+          io(),
+        ),
+      ).toBe(0);
+      writeSuite(project, 'suite.mjs', "weatherSuite('cases.jsonl')");
+      const run = io();
+      expect(await createEvalCommand(project).run(['suite.mjs', '--json', 'r.json'], run)).toBe(0);
+      expect(run.out()).toContain('1/1 passed (100.0%)');
+      const attempt = JSON.parse(readFileSync(join(project, 'r.json'), 'utf8')).attempts[0];
+      if (fidelity === 'full') {
+        expect(run.out()).not.toContain('INEXACT');
+        expect(attempt).not.toHaveProperty('unreproduced');
+      } else {
+        expect(run.out()).toMatch(
+          /INEXACT [^:]+: the recording shortened what the model sent \(the top run call 1: candidates\[0\]\.content\.parts\[0\]\.thoughtSignature; the top run call 2: /,
+        );
+        expect(attempt.unreproduced).toHaveLength(2);
+      }
+      await rm(project, { recursive: true, force: true });
+    }
   });
 
   it('a changed prompt drifts: the gate fails with exit 1, the JUnit has the failure', async () => {

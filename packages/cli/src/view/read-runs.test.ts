@@ -290,6 +290,42 @@ describe('the viewer reading a runs folder', () => {
     expect(read.bytesRead).toBeLessThanOrEqual(4096 + 8192);
   });
 
+  it("lists and shows a fidelity: 'full' run whose media lines pass listReadBytes", async () => {
+    const dir = await folder();
+    const fake = createFakeGemini({ script: [turn.text('A cat.')] });
+    const { url } = await fake.listen();
+    // 1.5 MiB of base64, whole in the request line: the file is past listReadBytes (1 MiB).
+    const image = 'QUJD'.repeat(400_000);
+    try {
+      const recorder = createRunRecorder({
+        dir,
+        fidelity: 'full',
+        maxOpaqueBytes: 2 * 1024 * 1024,
+      });
+      const gemini = createGemini({ baseUrl: url, apiKey: 'view-read-key', retry: false });
+      await createAgent({ gemini, model: 'gemini-2.5-flash', name: 'media', recorder }).run([
+        {
+          role: 'user',
+          parts: [{ text: 'What is it?' }, { inlineData: { mimeType: 'image/png', data: image } }],
+        },
+      ]);
+      await recorder.flush();
+    } finally {
+      await fake.close();
+    }
+    const read = counters();
+    const [row] = await readRunSummaries(dir, { counters: read });
+    expect(row).toMatchObject({ agentName: 'media', outcome: 'success', partial: true });
+    expect(read.bytesRead).toBeLessThanOrEqual(
+      DEFAULT_VIEW_LIMITS.listHeadBytes + DEFAULT_VIEW_LIMITS.listReadBytes,
+    );
+    const run = await readRunLines(dir, String(row?.id));
+    const lines = run !== undefined && 'lines' in run ? run.lines : [];
+    expect(lines[0]).toMatchObject({ type: 'run-start', fidelity: 'full' });
+    const request = lines.find((line) => line['type'] === 'model-call-start')?.['request'];
+    expect(JSON.stringify(request)).toContain(image);
+  });
+
   it("shows what a tree a failed subagent ended had spent, the child's spending included", async () => {
     const dir = await folder();
     // The lead calls `research`; the child calls `lookup`, then its next model call fails (400).

@@ -52,6 +52,13 @@ export {
 } from '../history/part-fields.ts';
 // gemloop probe refuses a key no header can carry, as createGemini does.
 export { describeUnsendable } from '../http/check-headers.ts';
+// @gemloop/evals: a forked replay's client hands each model call to the recording or to the live
+// client through their own entries, so the request bytes and each client's redaction stay theirs.
+export {
+  type ModelCallEntry,
+  modelCallEntryOf,
+  registerModelCallEntry,
+} from '../http/model-call-entry.ts';
 // @gemloop/dbos: a durable worker's agents create, poll and cancel interactions as recorded steps.
 export {
   type InteractionsBackend,

@@ -13,11 +13,13 @@ import { toErrorType } from '../telemetry/to-error-type.ts';
 import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import {
+  MAX_FULL_RUN_START_BYTES,
   MAX_RECORDED_HOPS,
   MAX_RECORDED_STEER_CHARS,
   RECORDED_RUN_FORMAT,
   type RecordedContinuation,
   type RecordedError,
+  type RecordedFidelity,
   type RecordedRunLine,
 } from './recorded-run.ts';
 import { runFileName } from './run-file.ts';
@@ -51,6 +53,24 @@ export type RunRecorderOptions = {
    * line is still written). @defaultValue 20 MB
    */
   maxRunBytes?: number | undefined;
+  /**
+   * How whole the opaque fields of requests and responses (thought signatures, inline media
+   * `data`) are written. `'shortened'`: one longer than 2,048 characters becomes
+   * `"[N characters omitted]"`, which keeps run files small for the viewer, but a replay of the
+   * run cannot send the model's signatures back as they were. `'full'`: each is kept whole up to
+   * `maxOpaqueBytes`, so a replay (`@gemloop/evals`) is byte for byte; a longer one is still
+   * shortened, as `"[N characters omitted: past maxOpaqueBytes]"`. A full recording's run-start
+   * line says so (`fidelity`, `maxOpaqueBytes`). The run-start's `input` stays shortened when keeping it whole
+   * would make that line longer than {@link MAX_FULL_RUN_START_BYTES} (the viewer lists runs by
+   * their first line); the first request holds the same input whole. Pair `'full'` with a
+   * `maxRunBytes` large enough for the media a run sends. @defaultValue 'shortened'
+   */
+  fidelity?: RecordedFidelity | undefined;
+  /**
+   * With `fidelity: 'full'`: the longest opaque value (UTF-8 bytes; signatures and media are
+   * base64, one byte a character) kept whole. At least 2,048. @defaultValue 1 MB
+   */
+  maxOpaqueBytes?: number | undefined;
   /** Where write failures are reported (once per run). @defaultValue silent */
   logger?: Logger | undefined;
 };
@@ -85,6 +105,9 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
   const dir = resolve(checkDir(options.dir));
   const maxBytes = checkBytes(options.maxBytes, 100 * MB, 'maxBytes');
   const maxRunBytes = checkBytes(options.maxRunBytes, 20 * MB, 'maxRunBytes');
+  const { fidelity, maxOpaqueBytes } = checkFidelity(options);
+  const opaqueLimit = fidelity === 'full' ? maxOpaqueBytes : LONG_OPAQUE;
+  const serialize = (line: RecordedRunLine): string => serializeLine(line, opaqueLimit, fidelity);
   const logger = options.logger;
   const writes = new Set<Promise<void>>();
   let made: Promise<unknown> | undefined;
@@ -159,7 +182,12 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
         // A run past its size limit still records how it ended, without its answer's text (as
         // long as the rest of the run could be): the file stays near maxRunBytes.
         if (stopped && !(full && line.type === 'run-end')) return;
-        let text = full && line.type === 'run-end' ? endLine(line) : `${serialize(line)}\n`;
+        let text =
+          full && line.type === 'run-end'
+            ? endLine(line, serialize)
+            : line.type === 'run-start'
+              ? startLine(line, serialize)
+              : `${serialize(line)}\n`;
         // Bytes as written (UTF-8), not string length: CJK text is 3 bytes a character.
         let bytes = Buffer.byteLength(text);
         if (line.type === 'run-start' && bytes > maxRunBytes) {
@@ -172,7 +200,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
           stopped = true;
           full = true;
           text = `${serialize({ type: 'truncated', reason: `the run passed maxRunBytes (${maxRunBytes})`, at: line.at })}\n`;
-          if (line.type === 'run-end') text += endLine(line);
+          if (line.type === 'run-end') text += endLine(line, serialize);
           bytes = Buffer.byteLength(text);
         }
         written += bytes;
@@ -233,6 +261,8 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
               parentCallIndex: info.parentCall.callIndex,
             }),
         gemloopVersion: version,
+        // Only a full recording says so: a default one is the same file it always was.
+        ...(fidelity === 'full' ? { fidelity, maxOpaqueBytes } : {}),
         at: info.startedAt,
         // Last: it can be long, and a reader of the file's first bytes (the viewer's list) gets
         // every other field before it.
@@ -446,7 +476,10 @@ const MAX_END_ERROR_CHARS = 4000;
  * A closing line past maxRunBytes: how the run ended, without the answer's text, and with the
  * error's message cut (it may quote anything a hook threw: megabytes past the run's limit).
  */
-function endLine(line: Extract<RecordedRunLine, { type: 'run-end' }>): string {
+function endLine(
+  line: Extract<RecordedRunLine, { type: 'run-end' }>,
+  serialize: (line: RecordedRunLine) => string,
+): string {
   const error = line.error;
   const message = error?.message ?? '';
   return `${serialize({
@@ -466,17 +499,71 @@ function endLine(line: Extract<RecordedRunLine, { type: 'run-end' }>): string {
 // Media bytes and thought signatures are opaque and large; the viewer shows their size instead.
 const LONG_OPAQUE = 2048;
 
-function serialize(line: RecordedRunLine): string {
+/**
+ * A line as JSON, each opaque value longer than `limit` characters shortened to a placeholder
+ * readers recognise (`@gemloop/evals` lists them as what a replay could not reproduce).
+ */
+function serializeLine(line: RecordedRunLine, limit: number, fidelity: RecordedFidelity): string {
   return JSON.stringify(line, (key, value: unknown) => {
     if (
       typeof value === 'string' &&
-      value.length > LONG_OPAQUE &&
-      (key === 'data' || key === 'thoughtSignature')
+      (key === 'data' || key === 'thoughtSignature') &&
+      // Full fidelity's limit is bytes as written (base64 is one a character); the default's
+      // is characters, as it always was.
+      (fidelity === 'full' ? Buffer.byteLength(value) > limit : value.length > limit)
     )
-      return `[${value.length} characters omitted]`;
+      return fidelity === 'full'
+        ? `[${value.length} characters omitted: past maxOpaqueBytes]`
+        : `[${value.length} characters omitted]`;
     if (typeof value === 'bigint') return value.toString();
     return value;
   });
+}
+
+/**
+ * The run-start line. Full fidelity keeps the input whole only while the line stays short
+ * enough for the viewer's list (it reads a file's first line, at most 64 KiB); the input is
+ * whole again in the first request, which is what a replay sends.
+ */
+function startLine(
+  line: Extract<RecordedRunLine, { type: 'run-start' }>,
+  serialize: (line: RecordedRunLine) => string,
+): string {
+  const text = `${serialize(line)}\n`;
+  if (line.fidelity !== 'full' || Buffer.byteLength(text) <= MAX_FULL_RUN_START_BYTES) return text;
+  return `${serializeLine(line, LONG_OPAQUE, 'shortened')}\n`;
+}
+
+function checkFidelity(options: RunRecorderOptions): {
+  fidelity: RecordedFidelity;
+  maxOpaqueBytes: number;
+} {
+  const fidelity = options.fidelity ?? 'shortened';
+  if (fidelity !== 'shortened' && fidelity !== 'full') {
+    throw new InvalidArgumentError({
+      argument: 'fidelity',
+      message: `fidelity must be 'shortened' (the default) or 'full'; got ${String(fidelity)}.`,
+    });
+  }
+  if (fidelity === 'shortened' && options.maxOpaqueBytes !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'maxOpaqueBytes',
+      message:
+        "maxOpaqueBytes applies only with fidelity: 'full' (a shortened recording cuts opaque values at 2,048 characters); add fidelity: 'full' or leave maxOpaqueBytes out.",
+    });
+  }
+  const maxOpaqueBytes = options.maxOpaqueBytes ?? MB;
+  if (
+    typeof maxOpaqueBytes !== 'number' ||
+    !Number.isFinite(maxOpaqueBytes) ||
+    maxOpaqueBytes < LONG_OPAQUE
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'maxOpaqueBytes',
+      message: `maxOpaqueBytes must be a number of bytes, at least ${LONG_OPAQUE}; got ${String(maxOpaqueBytes)}.`,
+    });
+  }
+  return { fidelity, maxOpaqueBytes };
 }
 
 function checkDir(dir: unknown): string {

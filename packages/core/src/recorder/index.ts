@@ -3,5 +3,10 @@
 // The recorder itself writes files, so only Node (and Bun and Deno) get it, from `index.node.ts`.
 
 export type { RunRecorder, RunRecorderOptions } from './create-run-recorder.ts';
-export type { RecordedError, RecordedRunLine } from './recorded-run.ts';
-export { MAX_RECORDED_STEER_CHARS, RECORDED_RUN_FORMAT } from './recorded-run.ts';
+export type { RecordedError, RecordedFidelity, RecordedRunLine } from './recorded-run.ts';
+export {
+  MAX_FULL_RUN_START_BYTES,
+  MAX_RECORDED_STEER_CHARS,
+  OMITTED_OPAQUE_VALUE,
+  RECORDED_RUN_FORMAT,
+} from './recorded-run.ts';

@@ -22,6 +22,27 @@ export type RecordedError = {
   reason?: string | undefined;
 };
 
+/**
+ * How whole a run file's opaque fields (thought signatures, inline media `data`) are:
+ * `'shortened'` cuts each longer than 2,048 characters to `"[N characters omitted]"`; `'full'`
+ * keeps them whole up to the recorder's `maxOpaqueBytes` (past it:
+ * `"[N characters omitted: past maxOpaqueBytes]"`).
+ */
+export type RecordedFidelity = 'shortened' | 'full';
+
+/**
+ * Matches the placeholder a recorder writes in place of an opaque value it shortened: the
+ * value's length is group 1. A replay cannot send such a value back as the model gave it.
+ */
+export const OMITTED_OPAQUE_VALUE: RegExp =
+  /^\[(\d+) characters omitted(?:: past maxOpaqueBytes)?\]$/;
+
+/**
+ * The longest run-start line a `fidelity: 'full'` recorder writes with its input whole (48 KiB,
+ * under the 64 KiB the viewer reads of a file's first line to list it).
+ */
+export const MAX_FULL_RUN_START_BYTES: number = 48 * 1024;
+
 /** The most hops whose usage a step-end line lists (a step may take up to 10,000). */
 export const MAX_RECORDED_HOPS = 64;
 
@@ -38,7 +59,7 @@ export type RecordedContinuation = {
 /**
  * One line of a recorded run file (`.gemloop/runs/<when>-<runId>.jsonl`). `at` is the agent's
  * clock in ms since the epoch. Requests and responses are the wire JSON (large inline data and
- * thought signatures shortened); API keys and headers are never recorded.
+ * thought signatures shortened unless the recorder's `fidelity` is `'full'`); API keys and headers are never recorded.
  */
 export type RecordedRunLine =
   | {
@@ -65,6 +86,13 @@ export type RecordedRunLine =
       parentCallIndex?: number | undefined;
       input: unknown;
       gemloopVersion: string;
+      /**
+       * How whole its opaque fields are (see {@link RecordedFidelity}); absent in files written
+       * before it was recorded, which are `'shortened'`.
+       */
+      fidelity?: RecordedFidelity | undefined;
+      /** With `fidelity: 'full'`: the longest opaque value kept whole, in bytes. */
+      maxOpaqueBytes?: number | undefined;
       at: number;
     }
   | {

@@ -1,11 +1,11 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Agent, Gemini } from '@gemloop/core';
+import type { Agent, Content, Gemini } from '@gemloop/core';
 import type { RunObserver, TelemetryOptions } from '@gemloop/core/telemetry';
 import { createAgent, createGemini, defineTool, jsonSchema } from '@gemloop/core';
 import { subagent } from '@gemloop/core/composition';
-import { createRunRecorder } from '@gemloop/core/recorder';
+import { createRunRecorder, type RunRecorderOptions } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeScriptRequest, routeByAgent, turn } from '@gemloop/testing';
 
 /** What the weather agent can be changed in, to make drift. */
@@ -18,6 +18,8 @@ export type WeatherAgentOptions = {
   /** The tool never answers (a hung case). */
   hang?: boolean;
   recorder?: RunObserver;
+  /** The agent's model. @defaultValue `'gemini-2.5-flash'` */
+  model?: string;
   /** The agent's OpenTelemetry settings. @defaultValue off */
   telemetry?: TelemetryOptions;
 };
@@ -49,7 +51,7 @@ export function weatherAgent(
   });
   return createAgent({
     gemini,
-    model: 'gemini-2.5-flash',
+    model: options.model ?? 'gemini-2.5-flash',
     instructions: options.instructions ?? 'You answer weather questions.',
     tools: [weather],
     telemetry: options.telemetry ?? false,
@@ -71,6 +73,38 @@ export async function recordWeatherRun(): Promise<{ text: string; file: string; 
   const recorder = createRunRecorder({ dir });
   const agent = weatherAgent(gemini, { recorder });
   await agent.run('Weather in Paris?');
+  await recorder.flush();
+  const [name] = await readdir(dir);
+  const file = join(dir, name as string);
+  return { text: await readFile(file, 'utf8'), file, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Google-sized thought signatures (base64, past the recorder's default 2,048-character cut). */
+export const SIGNATURE = `Cs${'AbCd0123'.repeat(600)}==`;
+export const ANSWER_SIGNATURE = `Ev${'wXyZ4567'.repeat(400)}`;
+
+/**
+ * Records one run of the weather agent on Gemini 3 whose call and answer carry signatures the
+ * size Google's are, with the recorder options given (`fidelity`), streamed or not.
+ */
+export async function recordSignedWeatherRun(
+  options: { recorder?: RunRecorderOptions; stream?: boolean; input?: string | Content[] } = {},
+): Promise<{ text: string; file: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'gemloop-evals-signed-'));
+  const fake = createFakeGemini({
+    script: [
+      turn.calls([{ name: 'get_weather', args: { city: 'Paris' }, thoughtSignature: SIGNATURE }]),
+      turn.parts([{ text: 'It is 18 °C in Paris.', thoughtSignature: ANSWER_SIGNATURE }]),
+    ],
+    // The signatures are Google's (foreign to the fake), as in a recorded real run.
+    signatureValidation: 'present',
+  });
+  const gemini = createGemini({ apiKey: 'test', fetch: fake.fetch, retry: false });
+  const recorder = createRunRecorder({ dir, ...options.recorder });
+  const agent = weatherAgent(gemini, { recorder, model: 'gemini-3-flash-preview' });
+  const input = options.input ?? 'Weather in Paris?';
+  if (options.stream === true) await agent.stream(input).result;
+  else await agent.run(input);
   await recorder.flush();
   const [name] = await readdir(dir);
   const file = join(dir, name as string);

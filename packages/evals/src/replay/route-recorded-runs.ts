@@ -1,7 +1,8 @@
 import type { GenerateContentBody, GenerateContentResponse } from '@gemloop/core/wire';
 import type { EvalCaseFixtures } from '../eval-case.ts';
-import type { EvalDrift } from '../eval-result.ts';
+import type { EvalDrift, EvalUnreproduced } from '../eval-result.ts';
 import { findDrift, requestDifference } from './find-drift.ts';
+import { findUnreproduced, servable } from './find-omitted.ts';
 
 /** One recorded run of a tree, as the replay plays it. */
 type Route = {
@@ -21,6 +22,8 @@ export type RecordedRunsReplay = {
   answer(body: unknown): GenerateContentResponse;
   /** The first drift of any run of the tree (top run first), or `undefined`. */
   drift(): EvalDrift | undefined;
+  /** The served answers that held values the recording had shortened, run by run. */
+  unreproduced(): EvalUnreproduced[];
 };
 
 /**
@@ -80,7 +83,12 @@ export function routeRecordedRuns(fixtures: EvalCaseFixtures): RecordedRunsRepla
       }
       route.sent.push(body);
       route.order.push(arrived++);
-      return route.responses[route.sent.length - 1] as GenerateContentResponse;
+      return servable(route.responses[route.sent.length - 1] as GenerateContentResponse);
+    },
+    unreproduced() {
+      return routes.flatMap((route) =>
+        findUnreproduced(route.label, route.responses, route.sent.length),
+      );
     },
     drift() {
       // The drift that came first: a subagent's drift changes what its parent is sent next,

@@ -18,6 +18,17 @@ export function formatSummary(result: EvalResult): string {
     `  tokens ${summary.totalTokens}  cost ${cost}  latency p50 ${Math.round(summary.latencyMs.p50)} ms, p95 ${Math.round(summary.latencyMs.p95)} ms`,
   );
   for (const attempt of result.attempts) {
+    const unreproduced = attempt.unreproduced ?? [];
+    if (unreproduced.length > 0) {
+      // A replay that served placeholders passed on what it could reproduce: say which steps
+      // were not byte for byte, so a pass is not read as an exact replay.
+      const steps = unreproduced
+        .map((step) => `${step.run} call ${step.call + 1}: ${step.omitted.join(', ')}`)
+        .join('; ');
+      lines.push(
+        `  INEXACT ${oneLine(attempt.caseId)}${attempt.repeat > 0 ? ` #${attempt.repeat + 1}` : ''}: the recording shortened what the model sent (${oneLine(steps).slice(0, 300)}); record with fidelity: 'full' for an exact replay`,
+      );
+    }
     if (attempt.status === 'pass') continue;
     const why =
       attempt.status === 'drift'

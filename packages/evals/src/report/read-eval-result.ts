@@ -88,6 +88,19 @@ function findProblem(record: Record<string, unknown>): string | undefined {
     if (cost !== null && !(isString(cost) && Number.isFinite(Number(cost)))) {
       return wrong(`${at}.costUsd`, 'a decimal string or null');
     }
+    const unreproduced = attempt['unreproduced'];
+    if (unreproduced !== undefined) {
+      if (!Array.isArray(unreproduced)) return wrong(`${at}.unreproduced`, 'a list');
+      for (const [stepIndex, step] of unreproduced.entries()) {
+        const path = `${at}.unreproduced[${stepIndex}]`;
+        if (!isRecord(step)) return wrong(path, 'an object');
+        if (!isString(step['run'])) return wrong(`${path}.run`, 'a string');
+        if (!isNumber(step['call'])) return wrong(`${path}.call`, 'a number');
+        const omitted = step['omitted'];
+        if (!Array.isArray(omitted) || !omitted.every(isString))
+          return wrong(`${path}.omitted`, 'a list of strings');
+      }
+    }
     const scores = attempt['scores'];
     if (!Array.isArray(scores)) return wrong(`${at}.scores`, 'a list');
     for (const [scoreIndex, score] of scores.entries()) {
