@@ -1,0 +1,23 @@
+// @gemloop/core/embeddings: embeddings of text and media (embedContent, batchEmbedContents) on a
+// client made by createGemini, the embedding models gemloop knows, and what an embedding cost.
+
+export { createEmbeddings } from './create-embeddings.ts';
+export type { KnownEmbeddingModel } from './embedding-models.ts';
+export {
+  findEmbeddingModel,
+  knownEmbeddingModels,
+  MAX_BATCH_EMBED_ITEMS,
+} from './embedding-models.ts';
+export type {
+  BatchEmbedContentsRequest,
+  BatchEmbedContentsResponse,
+  BatchEmbedItem,
+  ContentEmbedding,
+  EmbedContentConfig,
+  EmbedContentRequest,
+  EmbedContentResponse,
+  Embeddings,
+  EmbeddingTaskType,
+  EmbeddingUsage,
+  EmbedInput,
+} from './embeddings.ts';
