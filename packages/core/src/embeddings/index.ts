@@ -2,12 +2,16 @@
 // client made by createGemini, the embedding models gemloop knows, and what an embedding cost.
 
 export { createEmbeddings } from './create-embeddings.ts';
+export type { EmbeddingCostOptions } from './embedding-cost-of.ts';
+export { embeddingCostOf } from './embedding-cost-of.ts';
 export type { KnownEmbeddingModel } from './embedding-models.ts';
 export {
   findEmbeddingModel,
   knownEmbeddingModels,
   MAX_BATCH_EMBED_ITEMS,
 } from './embedding-models.ts';
+export type { EmbeddingPrice, EmbeddingTier } from './embedding-prices.ts';
+export { knownEmbeddingPrices } from './embedding-prices.ts';
 export type {
   BatchEmbedContentsRequest,
   BatchEmbedContentsResponse,
