@@ -1,6 +1,13 @@
 // @gemloop/core/embeddings: embeddings of text and media (embedContent, batchEmbedContents) on a
 // client made by createGemini, the embedding models gemloop knows, and what an embedding cost.
 
+export type {
+  CreateEmbeddingBatchRequest,
+  EmbeddingBatches,
+  EmbeddingBatchItem,
+  EmbeddingBatchResult,
+} from './create-embedding-batches.ts';
+export { createEmbeddingBatches } from './create-embedding-batches.ts';
 export { createEmbeddings } from './create-embeddings.ts';
 export type { EmbeddingCostOptions } from './embedding-cost-of.ts';
 export { embeddingCostOf } from './embedding-cost-of.ts';

@@ -1,6 +1,10 @@
-import { createEmbeddings, embeddingCostOf } from '@gemloop/core/embeddings';
+import {
+  createEmbeddingBatches,
+  createEmbeddings,
+  embeddingCostOf,
+} from '@gemloop/core/embeddings';
 import { ApiCallError } from '@gemloop/core/errors';
-import { createGemini } from '@gemloop/core/http';
+import { createBatches, createGemini } from '@gemloop/core/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeGemini, type FakeGemini } from '../create-fake-gemini.ts';
 
@@ -180,5 +184,50 @@ describe('the fake on Vertex AI', () => {
     expect(fake.requests.at(-1)?.url).toContain(
       '/publishers/google/models/gemini-embedding-001:predict',
     );
+  });
+});
+
+describe('the fake embedding batch job', () => {
+  it('runs an asyncBatchEmbedContent job to the same vectors as embedContent, each error kept', async () => {
+    const gemini = createGemini({ baseUrl, apiKey: 'test-key', retry: false });
+    const embeddingBatches = createEmbeddingBatches(gemini);
+    const job = await embeddingBatches.create({
+      model: 'gemini-embedding-2',
+      outputDimensionality: 8,
+      requests: ['alpha', { key: 'beta', content: 'beta', outputDimensionality: 4 }],
+    });
+    expect(job.metadata?.state).toBe('BATCH_STATE_PENDING');
+    expect(job.metadata?.['@type']).toContain('EmbedContentBatch');
+    const done = await createBatches(gemini).wait(job, { pollIntervalMs: 1 });
+    const results = await embeddingBatches.results(done, { keys: ['request-0', 'beta'] });
+    const alpha = await api().embedContent({
+      model: 'gemini-embedding-2',
+      content: 'alpha',
+      outputDimensionality: 8,
+    });
+    expect(results.map((result) => result.key)).toEqual(['request-0', 'beta']);
+    expect(results[0]?.response?.embedding.values).toEqual(alpha.embedding.values);
+    expect(results[1]?.response?.embedding.values).toHaveLength(4);
+  });
+
+  it("an item the API refuses is that item's error, the others answered", async () => {
+    const answer = await send('models/gemini-embedding-2:asyncBatchEmbedContent', {
+      batch: {
+        inputConfig: {
+          requests: {
+            requests: [
+              { request: { content: { parts: [{ text: 'ok' }] } }, metadata: { key: 'a' } },
+              { request: { content: { parts: [] } }, metadata: { key: 'b' } },
+            ],
+          },
+        },
+      },
+    });
+    expect(answer.status).toBe(200);
+    const gemini = createGemini({ baseUrl, apiKey: 'test-key', retry: false });
+    const done = await createBatches(gemini).wait(JSON.parse(answer.text), { pollIntervalMs: 1 });
+    const results = await createEmbeddingBatches(gemini).results(done, { keys: ['a', 'b'] });
+    expect(results[0]?.response?.embedding.values).toHaveLength(3072);
+    expect(results[1]?.error?.message).toContain('contents is not specified');
   });
 });

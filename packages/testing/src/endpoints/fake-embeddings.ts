@@ -7,6 +7,7 @@ import type { FakeModels } from '../script/fake-types.ts';
 export const EMBED_METHODS: ReadonlySet<string> = new Set([
   'embedContent',
   'batchEmbedContents',
+  'asyncBatchEmbedContent',
   'predict',
 ]);
 

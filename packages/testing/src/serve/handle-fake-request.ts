@@ -377,6 +377,9 @@ function answerEmbedding(
   }
   if (vertex !== undefined)
     return jsonReply(state, answerVertexEmbedding(model, method, body.value));
+  if (method === 'asyncBatchEmbedContent') {
+    return handleBatchCreate(state, model, body.value, 'embed');
+  }
   return jsonReply(
     state,
     method === 'embedContent'

@@ -515,7 +515,8 @@ export function toBatchPath(name: unknown, argument = 'name'): string {
   });
 }
 
-function checkJob(value: unknown, context: CheckContext): BatchJob {
+/** Checks a batch operation: an object with a `name`. @internal */
+export function checkJob(value: unknown, context: CheckContext): BatchJob {
   if (!isObject(value) || typeof value['name'] !== 'string') {
     throw invalidResponse(context, 'returned a body that is not a batch operation with a `name`');
   }
