@@ -126,6 +126,11 @@ describe('embedding batches', () => {
       ],
       [{ model: 'gemini-embedding-2', requests: ['a'], fileName: 'files/x' }, 'request'],
       [{ model: 'gemini-embedding-2', requests: ['a'], nope: 1 }, 'request.nope'],
+      [{ model: 'gemini-embedding-2', requests: ['a'], input: 'sometimes' }, 'request.input'],
+      [
+        { model: 'gemini-embedding-2', requests: ['a'], displayName: 'x'.repeat(513) },
+        'request.displayName',
+      ],
     ] as const) {
       const error = await batches.create(request as never).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(InvalidArgumentError);

@@ -1,7 +1,7 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { withRequestPath } from '../http/attempts/load-request-path.ts';
 import type { BatchResultsOptions } from '../http/batches/batches.ts';
 import {
+  checkBatchCreate,
   checkJob,
   checkSucceeded,
   createBatches,
@@ -16,7 +16,6 @@ import { pickCallOptions } from '../http/files/file-options.ts';
 import { toFilePath } from '../http/files/to-file-path.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { resolveCallOptions } from '../http/options/resolve-call-options.ts';
-import { toModelPath } from '../http/options/to-model-path.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';
 import { isItem, pickConfig } from './create-embeddings.ts';
 import type { EmbedContentConfig, EmbedContentResponse, EmbedInput } from './embeddings.ts';
@@ -199,36 +198,10 @@ function toEmbedLine(
 }
 
 function checkCreate(request: CreateEmbeddingBatchRequest): string {
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    throw new InvalidArgumentError({
-      argument: 'request',
-      message:
-        "embeddingBatches.create takes { model: 'gemini-embedding-2', requests: [...] } or { model, fileName }.",
-    });
-  }
-  for (const key in request) {
-    if (!CREATE_KEYS.has(key)) {
-      throw new InvalidArgumentError({
-        argument: `request.${key}`,
-        message: `Unknown embeddingBatches.create field '${key}'; the fields are ${[...CREATE_KEYS].join(', ')}.`,
-      });
-    }
-  }
-  const model = toModelPath(request.model, 'request.model');
-  const hasRequests = request.requests !== undefined;
-  if (hasRequests === (request.fileName !== undefined)) {
-    throw new InvalidArgumentError({
-      argument: 'request',
-      message:
-        'embeddingBatches.create takes either requests or fileName (an uploaded JSONL file), not both or neither.',
-    });
-  }
-  if (hasRequests && (!Array.isArray(request.requests) || request.requests.length === 0)) {
-    throw new InvalidArgumentError({
-      argument: 'request.requests',
-      message:
-        'request.requests must be a non-empty array of contents (or { content, key, ...settings }).',
-    });
-  }
-  return model;
+  return checkBatchCreate(request, {
+    method: 'embeddingBatches.create',
+    keys: CREATE_KEYS,
+    example: "{ model: 'gemini-embedding-2', requests: [...] }",
+    items: 'contents (or { content, key, ...settings })',
+  }).model;
 }

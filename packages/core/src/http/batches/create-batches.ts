@@ -455,18 +455,43 @@ function toKeyed(
 }
 
 function checkCreate(request: CreateBatchRequest): CreateBatchRequest & { model: string } {
+  return checkBatchCreate(request, {
+    method: 'batches.create',
+    keys: CREATE_KEYS,
+    example: "{ model: 'gemini-2.5-flash', requests: [...] }",
+    items: 'requests',
+  });
+}
+
+/**
+ * The checks a batch's create request gets, shared with the embedding batches: an object of known
+ * fields, a model, either `requests` (non-empty) or `fileName`, `input` and `displayName` valid.
+ * @internal
+ */
+export function checkBatchCreate<
+  T extends {
+    model: string;
+    requests?: readonly unknown[] | undefined;
+    fileName?: string | undefined;
+    input?: string | undefined;
+    displayName?: string | undefined;
+  },
+>(
+  request: T,
+  options: { method: string; keys: ReadonlySet<string>; example: string; items: string },
+): T & { model: string } {
+  const { method, keys, example, items } = options;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     throw new InvalidArgumentError({
       argument: 'request',
-      message:
-        "batches.create takes { model: 'gemini-2.5-flash', requests: [...] } or { model, fileName }.",
+      message: `${method} takes ${example} or { model, fileName }.`,
     });
   }
   for (const key in request) {
-    if (!CREATE_KEYS.has(key)) {
+    if (!keys.has(key)) {
       throw new InvalidArgumentError({
         argument: `request.${key}`,
-        message: `Unknown batches.create field '${key}'; the fields are ${[...CREATE_KEYS].join(', ')}.`,
+        message: `Unknown ${method} field '${key}'; the fields are ${[...keys].join(', ')}.`,
       });
     }
   }
@@ -475,14 +500,13 @@ function checkCreate(request: CreateBatchRequest): CreateBatchRequest & { model:
   if (hasRequests === (request.fileName !== undefined)) {
     throw new InvalidArgumentError({
       argument: 'request',
-      message:
-        'batches.create takes either requests (inline, or uploaded for you) or fileName (an uploaded JSONL file), not both or neither.',
+      message: `${method} takes either requests (inline, or uploaded for you) or fileName (an uploaded JSONL file), not both or neither.`,
     });
   }
   if (hasRequests && (!Array.isArray(request.requests) || request.requests.length === 0)) {
     throw new InvalidArgumentError({
       argument: 'request.requests',
-      message: 'request.requests must be a non-empty array of requests.',
+      message: `request.requests must be a non-empty array of ${items}.`,
     });
   }
   if (request.input !== undefined && !['auto', 'inline', 'file'].includes(request.input)) {
