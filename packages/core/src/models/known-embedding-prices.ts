@@ -1,4 +1,4 @@
-import type { UsdPerMillion } from '../models/usd.ts';
+import type { UsdPerMillion } from './usd.ts';
 
 /**
  * What one embedding model costs per 1M input tokens, per input modality (embeddings have no

@@ -1,11 +1,14 @@
-import { type Cost, unknownCost } from '../models/cost.ts';
-import { picosPerToken, picosToDollars, type UsdPerMillion } from '../models/usd.ts';
+import type { UsageMetadata } from '../wire/response.ts';
+import { type Cost, unknownCost } from './cost.ts';
 import {
   type EmbeddingPrice,
   type EmbeddingTier,
   knownEmbeddingPrices,
-} from './embedding-prices.ts';
-import type { EmbeddingUsage } from './embeddings.ts';
+} from './known-embedding-prices.ts';
+import { picosPerToken, picosToDollars, type UsdPerMillion } from './usd.ts';
+
+/** The token counts {@link embeddingCostOf} reads: an embedding answer's `usageMetadata`. */
+export type EmbeddingCostUsage = Pick<UsageMetadata, 'promptTokenCount' | 'promptTokensDetails'>;
 
 /** Options of {@link embeddingCostOf}. */
 export type EmbeddingCostOptions = {
@@ -31,7 +34,7 @@ const RATE_OF: Record<string, keyof EmbeddingPrice> = {
  * @example embeddingCostOf({ promptTokenCount: 1000 }, 'gemini-embedding-2').total // '0.0002'
  */
 export function embeddingCostOf(
-  usage: EmbeddingUsage | undefined,
+  usage: EmbeddingCostUsage | undefined,
   model: string,
   options?: EmbeddingCostOptions,
 ): Cost {
