@@ -140,6 +140,17 @@ describe('the fake embedContent', () => {
   });
 });
 
+describe('the fake models resource', () => {
+  it('describes an embedding model with the embedding methods and its input limit', async () => {
+    const gemini = createGemini({ baseUrl, apiKey: 'test-key', retry: false });
+    expect(await gemini.getModel('gemini-embedding-001')).toMatchObject({
+      name: 'models/gemini-embedding-001',
+      inputTokenLimit: 2048,
+      supportedGenerationMethods: ['embedContent', 'batchEmbedContents', 'asyncBatchEmbedContent'],
+    });
+  });
+});
+
 describe('the fake batchEmbedContents', () => {
   it('answers one embedding per item, in order, each as embedContent would', async () => {
     const batch = await api().batchEmbedContents({

@@ -145,7 +145,9 @@ async function answer(
   if (EMBED_METHODS.has(routed.method)) {
     return answerEmbedding(state, request, recorded, { model, method: routed.method, apiVersion });
   }
-  const known = isKnownModel(model, state.options.models);
+  const known =
+    isKnownModel(model, state.options.models) ||
+    (routed.method === 'getModel' && isKnownEmbeddingModel(model, state.options.models));
   const apiMethod =
     routed.method === 'getModel'
       ? 'get'
