@@ -194,7 +194,7 @@ async function advance(
   const answers: Array<{ key: string | undefined; response?: unknown; error?: unknown }> = [];
   for (const item of batch.requests) {
     if (batch.kind === 'embed') {
-      const embedded = answerEmbedContent(batch.model, item.request);
+      const embedded = answerEmbedContent(batch.model, item.request, state.options.embed);
       answers.push(
         embedded.status === 200
           ? { key: item.key, response: embedded.body }

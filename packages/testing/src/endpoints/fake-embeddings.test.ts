@@ -242,3 +242,32 @@ describe('the fake embedding batch job', () => {
     expect(results[1]?.error?.message).toContain('contents is not specified');
   });
 });
+
+describe('the fake with its own embed', () => {
+  it('answers what embed returns, checks its size, and still checks the request', async () => {
+    const own = createFakeGemini({
+      // Similar meaning, similar vector: a test's own rule (here, does the text mention a refund).
+      // Two numbers whatever is asked, so a request for three shows the size check.
+      embed: ({ text }) => [/refund/i.test(text) ? 1 : 0, 0.5],
+    });
+    const { url } = await own.listen();
+    try {
+      const embeddings = createEmbeddings(
+        createGemini({ baseUrl: url, apiKey: 'k', retry: false }),
+      );
+      const batch = await embeddings.batchEmbedContents({
+        model: 'gemini-embedding-2',
+        outputDimensionality: 2,
+        requests: ['How do refunds work?', 'Shipping times'],
+      });
+      expect(batch.embeddings).toEqual([{ values: [1, 0.5] }, { values: [0, 0.5] }]);
+      const wrongSize = await embeddings
+        .embedContent({ model: 'gemini-embedding-2', content: 'x', outputDimensionality: 3 })
+        .catch((caught: unknown) => caught);
+      expect(String((wrongSize as Error).message)).toContain('must return 3 finite numbers');
+    } finally {
+      await own.close();
+    }
+    expect(() => createFakeGemini({ embed: 'no' as never })).toThrow(/embed must be a function/);
+  });
+});

@@ -1,7 +1,7 @@
 import { findEmbeddingModel, MAX_BATCH_EMBED_ITEMS } from '@gemloop/core/embeddings';
 import { estimateTokens, isJsonObject } from '@gemloop/core/internal';
 import { type FakeHttpError, googleError } from '../script/fake-errors.ts';
-import type { FakeModels } from '../script/fake-types.ts';
+import type { FakeEmbed, FakeModels } from '../script/fake-types.ts';
 
 /** The embedding methods the fake serves. @internal */
 export const EMBED_METHODS: ReadonlySet<string> = new Set([
@@ -77,8 +77,9 @@ export function embedOne(
   model: string,
   body: unknown,
   where: string,
-  fields: ReadonlySet<string> = GEMINI_API_FIELDS,
+  options: { fields?: ReadonlySet<string> | undefined; embed?: FakeEmbed | undefined } = {},
 ): Embedded | FakeHttpError {
+  const fields = options.fields ?? GEMINI_API_FIELDS;
   if (!isJsonObject(body)) return invalid(`Invalid value at '${where}' (EmbedContentRequest).`);
   for (const key of Object.keys(body)) {
     if (!fields.has(key)) {
@@ -113,23 +114,52 @@ export function embedOne(
     );
   }
   const estimate = estimateTokens([parts]);
-  return {
-    values: fakeEmbedding(
-      parts,
-      (dimensions as number | undefined) ?? max,
-      known?.multimodal !== false,
-    ),
-    tokens: estimate.text,
-    media: estimate.media,
-  };
+  const size = (dimensions as number | undefined) ?? max;
+  const values =
+    options.embed === undefined
+      ? fakeEmbedding(parts, size, known?.multimodal !== false)
+      : ownEmbedding(options.embed, { model, parts, dimensions: size });
+  if (!Array.isArray(values)) return values;
+  return { values, tokens: estimate.text, media: estimate.media };
+}
+
+/**
+ * The test's own embedding (`embed`), checked: a vector of the asked size of finite numbers, or a
+ * 500 that says what was wrong (a test's mistake, not the client's).
+ */
+function ownEmbedding(
+  embed: FakeEmbed,
+  input: { model: string; parts: unknown[]; dimensions: number },
+): number[] | FakeHttpError {
+  const text = input.parts
+    .map((part) => (isJsonObject(part) && typeof part['text'] === 'string' ? part['text'] : ''))
+    .join('');
+  let values: unknown;
+  try {
+    values = embed({ ...input, text });
+  } catch (error) {
+    return googleError(500, `[gemloop fake] the embed option threw: ${String(error)}`);
+  }
+  if (
+    !Array.isArray(values) ||
+    values.length !== input.dimensions ||
+    !values.every((value) => typeof value === 'number' && Number.isFinite(value))
+  ) {
+    return googleError(
+      500,
+      `[gemloop fake] the embed option must return ${input.dimensions} finite numbers (the asked outputDimensionality).`,
+    );
+  }
+  return [...values];
 }
 
 /** The Gemini API's `embedContent` answer. @internal */
 export function answerEmbedContent(
   model: string,
   body: unknown,
+  embed?: FakeEmbed,
 ): { status: number; body: unknown } {
-  const embedded = embedOne(model, body, 'embed_content_request');
+  const embedded = embedOne(model, body, 'embed_content_request', { embed });
   if ('status' in embedded) return embedded;
   return {
     status: 200,
@@ -141,6 +171,7 @@ export function answerEmbedContent(
 export function answerBatchEmbedContents(
   model: string,
   body: unknown,
+  embed?: FakeEmbed,
 ): { status: number; body: unknown } {
   const requests = isJsonObject(body) ? body['requests'] : undefined;
   if (!Array.isArray(requests) || requests.length === 0) {
@@ -160,7 +191,7 @@ export function answerBatchEmbedContents(
         `* BatchEmbedContentsRequest.requests[${index}].model: the model of each request must be the model of the call (models/${model}); got ${JSON.stringify(named)}.`,
       );
     }
-    const one = embedOne(model, request, `requests[${index}]`);
+    const one = embedOne(model, request, `requests[${index}]`, { embed });
     if ('status' in one) return one;
     embedded.push(one);
   }
@@ -178,6 +209,7 @@ export function answerVertexEmbedding(
   model: string,
   method: string,
   body: unknown,
+  embed?: FakeEmbed,
 ): { status: number; body: unknown } {
   const known = findEmbeddingModel(model);
   if (method === 'embedContent') {
@@ -185,7 +217,10 @@ export function answerVertexEmbedding(
     const flat = isJsonObject(body)
       ? { content: body['content'], ...(isJsonObject(config) ? config : {}) }
       : body;
-    const embedded = embedOne(model, flat, 'embed_content_request', VERTEX_FIELDS);
+    const embedded = embedOne(model, flat, 'embed_content_request', {
+      fields: VERTEX_FIELDS,
+      embed,
+    });
     if ('status' in embedded) return embedded;
     return {
       status: 200,
@@ -215,6 +250,7 @@ export function answerVertexEmbedding(
       outputDimensionality: dimensions,
     },
     'instances[0]',
+    { embed },
   );
   if ('status' in embedded) return embedded;
   return {

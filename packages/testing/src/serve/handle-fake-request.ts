@@ -378,15 +378,15 @@ function answerEmbedding(
     return jsonReply(state, googleError(400, 'Invalid JSON payload received. Unexpected token.'));
   }
   if (vertex !== undefined)
-    return jsonReply(state, answerVertexEmbedding(model, method, body.value));
+    return jsonReply(state, answerVertexEmbedding(model, method, body.value, state.options.embed));
   if (method === 'asyncBatchEmbedContent') {
     return handleBatchCreate(state, model, body.value, 'embed');
   }
   return jsonReply(
     state,
     method === 'embedContent'
-      ? answerEmbedContent(model, body.value)
-      : answerBatchEmbedContents(model, body.value),
+      ? answerEmbedContent(model, body.value, state.options.embed)
+      : answerBatchEmbedContents(model, body.value, state.options.embed),
   );
 }
 
