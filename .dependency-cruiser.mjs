@@ -49,6 +49,7 @@ export const coreLayers = [
   'logging',
   'streaming',
   'http',
+  'embeddings',
   'interactions',
   'continuation',
   'tools',

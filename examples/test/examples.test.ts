@@ -446,6 +446,15 @@ describe.concurrent('the examples, offline', () => {
     },
   );
 
+  it('embeddings: indexes documents in one batch call, ranks them for a query, embeds an image, prices it', async () => {
+    const { stdout } = await runOk('embeddings/search.ts');
+    expect(stdout).toContain('indexed 4 documents, 768 dimensions each');
+    // Offline the question is the refunds document itself: the fake's vectors match it exactly.
+    expect(stdout).toMatch(/question: Refunds are paid[^\n]*\n {2}1\.000 {2}Refunds are paid/);
+    expect(stdout).toContain('image and caption: one embedding of 3072 dimensions');
+    expect(stdout).toMatch(/cost: \$0\.\d+\n/);
+  });
+
   it('files: uploads a large file in chunks with progress and asks about it by reference', async () => {
     const { stdout } = await runOk('files/upload-and-ask.ts');
     expect(stdout).toContain(

@@ -45,6 +45,19 @@ describe.concurrent('the README snippets', () => {
     expect(run.stdout.trim().split('\n')).toHaveLength(3);
   });
 
+  it('embeddings: two documents in one call, a query and an image embedded, the cost priced', async () => {
+    const { run, fake } = await runSnippet('embeddings');
+    expect(run.stdout.trim().split('\n')).toEqual([
+      '2 768 3072',
+      expect.stringMatching(/^0\.\d+$/),
+    ]);
+    expect(fake.requests.map((request) => request.method)).toEqual([
+      'batchEmbedContents',
+      'embedContent',
+      'embedContent',
+    ]);
+  });
+
   it('steering: the steer joins the running loop and the queued message follows the answer', async () => {
     const { fake } = await runSnippet('steering');
     const texts = fake.modelRequests.map((request) =>

@@ -131,6 +131,9 @@ export const fakeOptionsDeclaration: DeclaredOptions<CreateFakeGeminiOptions> =
       },
       serveTier: functionOption('serveTier must be a function (requested) => served tier.'),
       onRequest: functionOption('onRequest must be a function (request) => void.'),
+      embed: functionOption(
+        'embed must be a function ({ model, text, parts, dimensions }) => number[].',
+      ),
       interactions: optionCheck(
         (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
         'interactions must be an object such as { backgroundPolls: 1, dropStreamAfterEvents: 3 }.',

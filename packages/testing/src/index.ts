@@ -9,7 +9,7 @@ export type { FakeHttpError } from './script/fake-errors.ts';
 export { googleError } from './script/fake-errors.ts';
 export type { FakeCallInfo, FakeFault, FakeFaultRule } from './script/fake-faults.ts';
 export { GATEWAY_MISTAKES as FAKE_GATEWAY_MISTAKES } from './serve/fake-gateway-mistakes.ts';
-export type { FakeGatewayMistake } from './script/fake-types.ts';
+export type { FakeEmbed, FakeGatewayMistake } from './script/fake-types.ts';
 export type {
   FakeFunctionCall,
   FakeGroundingSource,

@@ -3,12 +3,17 @@ import { googleError } from '../script/fake-errors.ts';
 import type { FakeRecordedRequest } from '../script/fake-types.ts';
 import { jsonReply } from '../state/fake-reply.ts';
 import type { FakeBatch, FakeHttpRequest, FakeReply, FakeState } from '../state/fake-state.ts';
+import { answerEmbedContent } from './fake-embeddings.ts';
 import { addGeneratedFile, findFile } from './fake-files.ts';
 import { generateFakeReply } from './generate-fake-reply.ts';
 
 const BATCH_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch';
 const OUTPUT_TYPE =
   'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput';
+const EMBED_BATCH_TYPE =
+  'type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatch';
+const EMBED_OUTPUT_TYPE =
+  'type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatchOutput';
 
 function now(state: FakeState): number {
   return state.options.now?.() ?? Date.now();
@@ -19,10 +24,17 @@ function now(state: FakeState): number {
  * (`batch.inputConfig.requests.requests[]`, each `{ request, metadata: { key } }`) or an uploaded
  * JSONL file (`batch.inputConfig.fileName`, lines `{ key, request }`). Shapes from
  * `@ai-sdk/google` 4.0.121 (google-batch.ts) and ai.google.dev/gemini-api/docs/batch-mode;
- * hand-written, not recorded.
+ * hand-written, not recorded. `kind: 'embed'` is `{model}:asyncBatchEmbedContent`, the same
+ * envelope with an `EmbedContentRequest` per item (`@google/genai` 2.32.0
+ * `createEmbeddingsBatchJobParametersToMldev`).
  * @internal
  */
-export function handleBatchCreate(state: FakeState, model: string, body: unknown): FakeReply {
+export function handleBatchCreate(
+  state: FakeState,
+  model: string,
+  body: unknown,
+  kind?: 'embed',
+): FakeReply {
   const batch = isJsonObject(body) ? body['batch'] : undefined;
   const input = isJsonObject(batch) ? (batch['inputConfig'] ?? batch['input_config']) : undefined;
   if (!isJsonObject(batch) || !isJsonObject(input)) {
@@ -89,6 +101,7 @@ export function handleBatchCreate(state: FakeState, model: string, body: unknown
     displayName: typeof batch['displayName'] === 'string' ? batch['displayName'] : undefined,
     requests,
     fromFile,
+    kind,
     state: 'BATCH_STATE_PENDING',
     polls: 0,
     createTime: now(state),
@@ -180,6 +193,15 @@ async function advance(
   if (batch.state !== 'BATCH_STATE_RUNNING' || batch.polls <= polls) return;
   const answers: Array<{ key: string | undefined; response?: unknown; error?: unknown }> = [];
   for (const item of batch.requests) {
+    if (batch.kind === 'embed') {
+      const embedded = answerEmbedContent(batch.model, item.request, state.options.embed);
+      answers.push(
+        embedded.status === 200
+          ? { key: item.key, response: embedded.body }
+          : { key: item.key, error: (embedded.body as { error?: unknown }).error },
+      );
+      continue;
+    }
     const reply = await generateFakeReply(state, {
       route: {
         apiVersion,
@@ -229,7 +251,7 @@ function describeBatch(batch: FakeBatch): Record<string, unknown> {
   const created = new Date(batch.createTime).toISOString();
   const succeeded = batch.requests.length;
   const metadata: Record<string, unknown> = {
-    '@type': BATCH_TYPE,
+    '@type': batch.kind === 'embed' ? EMBED_BATCH_TYPE : BATCH_TYPE,
     model: `models/${batch.model}`,
     state: batch.state,
     createTime: created,
@@ -245,6 +267,10 @@ function describeBatch(batch: FakeBatch): Record<string, unknown> {
   if (batch.output !== undefined) metadata['output'] = batch.output;
   const operation: Record<string, unknown> = { name: `batches/${batch.id}`, metadata };
   if (isTerminal(batch.state)) operation['done'] = true;
-  if (batch.output !== undefined) operation['response'] = { '@type': OUTPUT_TYPE, ...batch.output };
+  if (batch.output !== undefined)
+    operation['response'] = {
+      '@type': batch.kind === 'embed' ? EMBED_OUTPUT_TYPE : OUTPUT_TYPE,
+      ...batch.output,
+    };
   return operation;
 }

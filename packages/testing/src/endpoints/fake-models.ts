@@ -1,3 +1,4 @@
+import { findEmbeddingModel } from '@gemloop/core/embeddings';
 import { findKnownModel, getModelCapabilities, knownModels } from '@gemloop/core/models';
 import type { Model } from '@gemloop/core/wire';
 import type { FakeModels } from '../script/fake-types.ts';
@@ -27,6 +28,19 @@ export function isKnownModel(model: string, models: FakeModels | undefined): boo
 
 /** A `Model` resource for `models.get` / `models.list`. @internal */
 export function describeModel(model: string): Model {
+  const embedding = findEmbeddingModel(model);
+  if (embedding !== undefined) {
+    // An embedding model generates nothing: its methods are the embedding ones, one output token.
+    return {
+      name: `models/${model}`,
+      version: '001',
+      displayName: model,
+      description: `${model} (served by the gemloop fake Gemini server)`,
+      inputTokenLimit: embedding.inputTokenLimit,
+      outputTokenLimit: 1,
+      supportedGenerationMethods: ['embedContent', 'batchEmbedContents', 'asyncBatchEmbedContent'],
+    };
+  }
   const capabilities = getModelCapabilities(model);
   const methods = ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'];
   return {

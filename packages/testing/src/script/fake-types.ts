@@ -214,6 +214,14 @@ export type CreateFakeGeminiOptions = {
    */
   onRequest?: ((request: FakeRecordedRequest) => void) | undefined;
   /**
+   * The embedding of each content the fake embeds (`embedContent`, `batchEmbedContents`, an
+   * embedding batch job, Vertex's routes), for tests that need similar meanings to score high (a
+   * memory recalled by a paraphrase): return `dimensions` finite numbers. The fake still checks
+   * the request as the API does. @defaultValue a unit vector seeded by a hash of the content (only
+   * identical content is similar)
+   */
+  embed?: FakeEmbed | undefined;
+  /**
    * How many of the latest requests `fake.requests` keeps: older ones are dropped as new ones
    * arrive (`index` goes on counting). Each kept request holds its whole body, so a fake serving
    * for hours (`gemloop fake` keeps 1,000) grew by every history it was sent; a test reads
@@ -266,3 +274,15 @@ export type FakeFilesApiOptions = {
   /** `batches.get` calls a job stays `PENDING`, then `RUNNING`. @defaultValue 1 */
   batchPolls?: number | undefined;
 };
+
+/**
+ * A test's own embedding function for the fake (`embed`): `text` is the content's text parts
+ * joined, `parts` the content's parts as sent, `dimensions` the asked `outputDimensionality` (the
+ * model's default without it).
+ */
+export type FakeEmbed = (input: {
+  model: string;
+  text: string;
+  parts: readonly unknown[];
+  dimensions: number;
+}) => readonly number[];

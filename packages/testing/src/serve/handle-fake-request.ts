@@ -2,6 +2,13 @@ import { isJsonObject } from '@gemloop/core/internal';
 import { handleBatchCreate, handleBatchRequest } from '../endpoints/fake-batches.ts';
 import { handleCacheRequest } from '../endpoints/fake-caches.ts';
 import {
+  answerBatchEmbedContents,
+  answerEmbedContent,
+  answerVertexEmbedding,
+  EMBED_METHODS,
+  isKnownEmbeddingModel,
+} from '../endpoints/fake-embeddings.ts';
+import {
   handleDownloadRequest,
   handleFileRequest,
   handleUploadRequest,
@@ -135,7 +142,12 @@ async function answer(
   const isGet = request.method === 'GET';
   if (routed.method === 'listModels' && isGet) return listModels(state, query);
   if (model === undefined) return jsonReply(state, notFoundRoute(request));
-  const known = isKnownModel(model, state.options.models);
+  if (EMBED_METHODS.has(routed.method)) {
+    return answerEmbedding(state, request, recorded, { model, method: routed.method, apiVersion });
+  }
+  const known =
+    isKnownModel(model, state.options.models) ||
+    (routed.method === 'getModel' && isKnownEmbeddingModel(model, state.options.models));
   const apiMethod =
     routed.method === 'getModel'
       ? 'get'
@@ -294,6 +306,9 @@ async function answerVertex(
   const errorStyle = stream ? (alt === 'sse' ? 'sse' : 'array') : 'json';
   const authError = authenticateVertex(request.headers, state.options.accessTokens);
   if (authError !== undefined) return jsonReply(state, authError, errorStyle);
+  if (method === 'embedContent' || method === 'predict') {
+    return answerEmbedding(state, request, recorded, { model, method, apiVersion, vertex });
+  }
   if (!isKnownModel(model, state.options.models)) {
     return jsonReply(
       state,
@@ -329,6 +344,50 @@ async function answerVertex(
     errorStyle,
     vertex: true,
   });
+}
+
+/**
+ * An embedding route (`embedContent`, `batchEmbedContents`; Vertex's `embedContent`, `predict`),
+ * authenticated by the caller: the model must be an embedding model, the body is checked as the
+ * API checks it (`fake-embeddings.ts`).
+ */
+function answerEmbedding(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  route: { model: string; method: string; apiVersion: string; vertex?: FakeVertexRoute },
+): FakeReply {
+  const { model, method, apiVersion, vertex } = route;
+  if (!isKnownEmbeddingModel(model, state.options.models)) {
+    return jsonReply(
+      state,
+      vertex === undefined
+        ? fakeErrors.modelNotFound(model, apiVersion, method)
+        : googleError(
+            404,
+            `Publisher Model \`projects/${vertex.project}/locations/${vertex.location}/publishers/google/models/${model}\` was not found or your project does not have access to it.`,
+          ),
+    );
+  }
+  if (request.method !== 'POST' || (vertex === undefined && method === 'predict')) {
+    return jsonReply(state, notFoundRoute(request));
+  }
+  const body = parseBody(request.body);
+  recorded.body = body.value;
+  if (!body.ok) {
+    return jsonReply(state, googleError(400, 'Invalid JSON payload received. Unexpected token.'));
+  }
+  if (vertex !== undefined)
+    return jsonReply(state, answerVertexEmbedding(model, method, body.value, state.options.embed));
+  if (method === 'asyncBatchEmbedContent') {
+    return handleBatchCreate(state, model, body.value, 'embed');
+  }
+  return jsonReply(
+    state,
+    method === 'embedContent'
+      ? answerEmbedContent(model, body.value, state.options.embed)
+      : answerBatchEmbedContents(model, body.value, state.options.embed),
+  );
 }
 
 function authenticate(

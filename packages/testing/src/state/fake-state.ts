@@ -75,6 +75,8 @@ export type FakeBatch = {
   displayName: string | undefined;
   requests: Array<{ key: string | undefined; request: unknown }>;
   fromFile: boolean;
+  /** `'embed'` for a job of `asyncBatchEmbedContent`: its items are embedded, not generated. */
+  kind?: 'embed' | undefined;
   state: string;
   /** Gets seen in the current state. */
   polls: number;

@@ -35,7 +35,6 @@ import { toPageQuery } from '../options/to-page-query.ts';
 import type {
   Batches,
   BatchRequestInput,
-  BatchResult,
   BatchResultsOptions,
   CreateBatchRequest,
 } from './batches.ts';
@@ -125,36 +124,13 @@ function makeBatches(
       refuseOnVertex(client, 'batches.create');
       const { model, displayName, requests, fileName, input } = checkCreate(request);
       const call = resolveCallOptions(callOptions, client, defaults);
-      let inputConfig: Record<string, unknown>;
-      if (fileName !== undefined) {
-        inputConfig = { fileName: toFilePath(fileName, 'request.fileName') };
-      } else {
-        const keyed = (requests ?? []).map((item, index) => toKeyed(item, index, model));
-        const inline = keyed.map(({ key, body }) => ({ request: body, metadata: { key } }));
-        const inlineText = JSON.stringify(inline);
-        const useFile =
-          input === 'file' || (input !== 'inline' && inlineText.length >= MAX_INLINE_BATCH_BYTES);
-        if (!useFile) {
-          inputConfig = { requests: { requests: inline } };
-        } else {
-          const jsonl = new TextEncoder().encode(
-            keyed.map(({ key, body }) => `${JSON.stringify({ key, request: body })}\n`).join(''),
-          );
-          if (jsonl.byteLength > MAX_BATCH_FILE_BYTES) {
-            throw new InvalidArgumentError({
-              argument: 'request.requests',
-              message:
-                'The batch is larger than 2 GB, the most one input file may hold: split it into several batches.',
-            });
-          }
-          const uploaded = await files.upload(jsonl, {
-            ...pickCallOptions(callOptions),
-            mimeType: 'application/jsonl',
-            displayName: `${displayName ?? 'gemloop-batch'}-input`.slice(0, 512),
-          });
-          inputConfig = { fileName: uploaded.name };
-        }
-      }
+      const inputConfig =
+        fileName !== undefined
+          ? { fileName: toFilePath(fileName, 'request.fileName') }
+          : await toInputConfig(
+              (requests ?? []).map((item, index) => toKeyed(item, index, model)),
+              { input, displayName, files, callOptions },
+            );
       const batch: Record<string, unknown> = { inputConfig };
       if (displayName !== undefined) batch['displayName'] = displayName;
       const body = JSON.stringify({ batch });
@@ -232,26 +208,13 @@ function makeBatches(
     async results(job, options) {
       const checked = options === undefined ? {} : resultsOptionsDeclaration.check(options);
       const current = typeof job === 'string' ? await getJob(job, pickCallOptions(options)) : job;
-      const state = current.metadata?.state;
-      if (current.error !== undefined || (state !== undefined && !SUCCEEDED.test(state))) {
-        throw new BatchJobError({ batchName: current.name, state, error: current.error });
-      }
-      const output = current.metadata?.output ?? current.response;
-      const inline = output?.inlinedResponses?.inlinedResponses;
-      let lines: InlinedBatchLine[];
-      if (Array.isArray(inline)) {
-        lines = inline.map((item: InlinedBatchResponse, index) =>
-          toLine(item?.metadata?.key, item?.response, item?.error, `inlined response ${index}`),
-        );
-      } else if (output?.responsesFile !== undefined) {
-        const bytes = await files.download(output.responsesFile, {
-          ...pickCallOptions(options),
-          maxBytes: checked.maxBytes ?? client.maxResponseBytes,
-        });
-        lines = readResultLines(new TextDecoder().decode(bytes));
-      } else {
-        lines = [];
-      }
+      checkSucceeded(current);
+      const lines = await readBatchOutput(current, {
+        files,
+        maxBytes: checked.maxBytes ?? client.maxResponseBytes,
+        callOptions: pickCallOptions(options),
+        toLine,
+      });
       return orderResults(lines, checked.keys);
     },
   };
@@ -285,6 +248,83 @@ function makeBatches(
   return batches;
 }
 
+/**
+ * Where a batch's requests go: inline in the create request, or uploaded as a JSONL file first
+ * (`input: 'file'`, or `'auto'` at 20,000,000 bytes and above). Shared by `batches.create` and
+ * the embedding batches (`@gemloop/core/embeddings`).
+ * @internal
+ */
+export async function toInputConfig(
+  keyed: readonly { key: string; body: unknown }[],
+  options: {
+    input: CreateBatchRequest['input'];
+    displayName: string | undefined;
+    files: Files;
+    callOptions: Parameters<Batches['create']>[1];
+  },
+): Promise<Record<string, unknown>> {
+  const { input, displayName, files, callOptions } = options;
+  const inline = keyed.map(({ key, body }) => ({ request: body, metadata: { key } }));
+  const inlineText = JSON.stringify(inline);
+  const useFile =
+    input === 'file' || (input !== 'inline' && inlineText.length >= MAX_INLINE_BATCH_BYTES);
+  if (!useFile) return { requests: { requests: inline } };
+  const jsonl = new TextEncoder().encode(
+    keyed.map(({ key, body }) => `${JSON.stringify({ key, request: body })}\n`).join(''),
+  );
+  if (jsonl.byteLength > MAX_BATCH_FILE_BYTES) {
+    throw new InvalidArgumentError({
+      argument: 'request.requests',
+      message:
+        'The batch is larger than 2 GB, the most one input file may hold: split it into several batches.',
+    });
+  }
+  const uploaded = await files.upload(jsonl, {
+    ...pickCallOptions(callOptions),
+    mimeType: 'application/jsonl',
+    displayName: `${displayName ?? 'gemloop-batch'}-input`.slice(0, 512),
+  });
+  return { fileName: uploaded.name };
+}
+
+/** @throws {@link BatchJobError} when the job did not succeed. @internal */
+export function checkSucceeded(job: BatchJob): void {
+  const state = job.metadata?.state;
+  if (job.error !== undefined || (state !== undefined && !SUCCEEDED.test(state))) {
+    throw new BatchJobError({ batchName: job.name, state, error: job.error });
+  }
+}
+
+/**
+ * The answers of a succeeded job, inline (`output.inlinedResponses.inlinedResponses`, for
+ * embeddings too: `@google/genai` 2.32.0 `tRecvBatchJobDestination` tells them apart by their
+ * `embedding`) or from its results file, each made a line by `toLine`.
+ * @internal
+ */
+export async function readBatchOutput<L>(
+  job: BatchJob,
+  options: {
+    files: Files;
+    maxBytes: number;
+    callOptions: ReturnType<typeof pickCallOptions>;
+    toLine: (key: unknown, response: unknown, error: unknown, where: string) => L;
+  },
+): Promise<L[]> {
+  const output = job.metadata?.output ?? job.response;
+  const inline = output?.inlinedResponses?.inlinedResponses;
+  if (Array.isArray(inline)) {
+    return inline.map((item: InlinedBatchResponse, index) =>
+      options.toLine(item?.metadata?.key, item?.response, item?.error, `inlined response ${index}`),
+    );
+  }
+  if (output?.responsesFile === undefined) return [];
+  const bytes = await options.files.download(output.responsesFile, {
+    ...options.callOptions,
+    maxBytes: options.maxBytes,
+  });
+  return readResultLines(new TextDecoder().decode(bytes), options.toLine);
+}
+
 type InlinedBatchLine = {
   key: string | undefined;
   response: GenerateContentResponse | undefined;
@@ -295,8 +335,11 @@ type InlinedBatchLine = {
  * The lines of a results file, leniently: a line that is not a JSON object becomes an error result
  * naming its line, so one bad line does not hide the others.
  */
-function readResultLines(text: string): InlinedBatchLine[] {
-  const lines: InlinedBatchLine[] = [];
+function readResultLines<L>(
+  text: string,
+  toLine: (key: unknown, response: unknown, error: unknown, where: string) => L,
+): L[] {
+  const lines: L[] = [];
   let number = 0;
   for (const line of text.split('\n')) {
     number++;
@@ -308,11 +351,14 @@ function readResultLines(text: string): InlinedBatchLine[] {
       value = undefined;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      lines.push({
-        key: undefined,
-        response: undefined,
-        error: { message: `line ${number} of the results file is not a JSON object` },
-      });
+      lines.push(
+        toLine(
+          undefined,
+          undefined,
+          { message: `line ${number} of the results file is not a JSON object` },
+          `line ${number}`,
+        ),
+      );
       continue;
     }
     const record = value as Record<string, unknown>;
@@ -348,20 +394,27 @@ function toLine(key: unknown, response: unknown, error: unknown, where: string):
 
 /**
  * Results in request order: by the given keys, else by gemloop's own `request-<n>` keys, else as
- * read (Google documents neither order for results files, so the key decides).
+ * read (Google documents neither order for results files, so the key decides). Generic over what a
+ * result holds: a `GenerateContentResponse`, or an embedding batch's `EmbedContentResponse`.
+ * @internal
  */
-function orderResults(
-  lines: InlinedBatchLine[],
+export function orderResults<R>(
+  lines: readonly {
+    key: string | undefined;
+    response: R | undefined;
+    error: RpcStatus | undefined;
+  }[],
   keys: readonly string[] | undefined,
-): BatchResult[] {
+): { key: string; index: number | undefined; response?: R; error?: RpcStatus }[] {
   const positions =
     keys === undefined ? undefined : new Map(keys.map((key, index) => [key, index]));
-  const results = lines.map((line, read): BatchResult & { read: number } => {
+  type Ordered = { key: string; index: number | undefined; response?: R; error?: RpcStatus };
+  const results = lines.map((line, read): Ordered & { read: number } => {
     const key = line.key ?? `request-${read}`;
     const own = /^request-(\d+)$/.exec(key);
     const index =
       positions !== undefined ? positions.get(key) : own === null ? undefined : Number(own[1]);
-    const result: BatchResult & { read: number } = { key, index, read };
+    const result: Ordered & { read: number } = { key, index, read };
     if (line.response !== undefined) result.response = line.response;
     if (line.error !== undefined) result.error = line.error;
     if (line.response === undefined && line.error === undefined) {
@@ -402,18 +455,43 @@ function toKeyed(
 }
 
 function checkCreate(request: CreateBatchRequest): CreateBatchRequest & { model: string } {
+  return checkBatchCreate(request, {
+    method: 'batches.create',
+    keys: CREATE_KEYS,
+    example: "{ model: 'gemini-2.5-flash', requests: [...] }",
+    items: 'requests',
+  });
+}
+
+/**
+ * The checks a batch's create request gets, shared with the embedding batches: an object of known
+ * fields, a model, either `requests` (non-empty) or `fileName`, `input` and `displayName` valid.
+ * @internal
+ */
+export function checkBatchCreate<
+  T extends {
+    model: string;
+    requests?: readonly unknown[] | undefined;
+    fileName?: string | undefined;
+    input?: string | undefined;
+    displayName?: string | undefined;
+  },
+>(
+  request: T,
+  options: { method: string; keys: ReadonlySet<string>; example: string; items: string },
+): T & { model: string } {
+  const { method, keys, example, items } = options;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     throw new InvalidArgumentError({
       argument: 'request',
-      message:
-        "batches.create takes { model: 'gemini-2.5-flash', requests: [...] } or { model, fileName }.",
+      message: `${method} takes ${example} or { model, fileName }.`,
     });
   }
   for (const key in request) {
-    if (!CREATE_KEYS.has(key)) {
+    if (!keys.has(key)) {
       throw new InvalidArgumentError({
         argument: `request.${key}`,
-        message: `Unknown batches.create field '${key}'; the fields are ${[...CREATE_KEYS].join(', ')}.`,
+        message: `Unknown ${method} field '${key}'; the fields are ${[...keys].join(', ')}.`,
       });
     }
   }
@@ -422,14 +500,13 @@ function checkCreate(request: CreateBatchRequest): CreateBatchRequest & { model:
   if (hasRequests === (request.fileName !== undefined)) {
     throw new InvalidArgumentError({
       argument: 'request',
-      message:
-        'batches.create takes either requests (inline, or uploaded for you) or fileName (an uploaded JSONL file), not both or neither.',
+      message: `${method} takes either requests (inline, or uploaded for you) or fileName (an uploaded JSONL file), not both or neither.`,
     });
   }
   if (hasRequests && (!Array.isArray(request.requests) || request.requests.length === 0)) {
     throw new InvalidArgumentError({
       argument: 'request.requests',
-      message: 'request.requests must be a non-empty array of requests.',
+      message: `request.requests must be a non-empty array of ${items}.`,
     });
   }
   if (request.input !== undefined && !['auto', 'inline', 'file'].includes(request.input)) {
@@ -462,7 +539,8 @@ export function toBatchPath(name: unknown, argument = 'name'): string {
   });
 }
 
-function checkJob(value: unknown, context: CheckContext): BatchJob {
+/** Checks a batch operation: an object with a `name`. @internal */
+export function checkJob(value: unknown, context: CheckContext): BatchJob {
   if (!isObject(value) || typeof value['name'] !== 'string') {
     throw invalidResponse(context, 'returned a body that is not a batch operation with a `name`');
   }

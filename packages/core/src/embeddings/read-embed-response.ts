@@ -1,0 +1,78 @@
+import type { CheckContext } from '../http/attempts/check-responses.ts';
+import { invalidResponse } from '../http/attempts/read-json-response.ts';
+import type {
+  BatchEmbedContentsResponse,
+  ContentEmbedding,
+  EmbedContentResponse,
+  EmbeddingUsage,
+} from './embeddings.ts';
+
+/**
+ * Checks an `embedContent` answer (`{ embedding: { values } }`, with `usageMetadata` and Vertex's
+ * `truncated` when sent); unknown fields are kept.
+ * @internal
+ */
+export function checkEmbedContentResponse(
+  value: unknown,
+  context: CheckContext,
+): EmbedContentResponse {
+  if (!isObject(value) || !isEmbedding(value['embedding'])) {
+    throw invalidResponse(context, 'returned a body without `embedding.values` (numbers)');
+  }
+  return value as EmbedContentResponse;
+}
+
+/**
+ * Reads Vertex's `:predict` answer (`predictions[0].embeddings: { values, statistics: {
+ * token_count, truncated } }`, cloud.google.com/vertex-ai/generative-ai/docs/model-reference/
+ * text-embeddings-api) into the Gemini API's shape.
+ * @internal
+ */
+export function checkPredictResponse(value: unknown, context: CheckContext): EmbedContentResponse {
+  const predictions = isObject(value) ? value['predictions'] : undefined;
+  const first = Array.isArray(predictions) ? predictions[0] : undefined;
+  const embeddings = isObject(first) ? first['embeddings'] : undefined;
+  if (!isObject(embeddings) || !isEmbedding(embeddings)) {
+    throw invalidResponse(context, 'returned a body without `predictions[0].embeddings.values`');
+  }
+  const result: EmbedContentResponse = { embedding: { values: embeddings['values'] as number[] } };
+  const statistics = (embeddings as Record<string, unknown>)['statistics'];
+  if (isObject(statistics)) {
+    const tokens = statistics['token_count'];
+    if (typeof tokens === 'number') result.usageMetadata = { promptTokenCount: tokens };
+    if (statistics['truncated'] === true) result.truncated = true;
+  }
+  return result;
+}
+
+/**
+ * Checks a `batchEmbedContents` answer: `embeddings`, one per item.
+ * @internal
+ */
+export function checkBatchEmbedResponse(
+  value: unknown,
+  context: CheckContext,
+): BatchEmbedContentsResponse {
+  const embeddings = isObject(value) ? value['embeddings'] : undefined;
+  if (!Array.isArray(embeddings) || !embeddings.every(isEmbedding)) {
+    throw invalidResponse(context, 'returned a body without `embeddings` (each with `values`)');
+  }
+  return value as BatchEmbedContentsResponse;
+}
+
+/** The usage of an answer, for the debug line. @internal */
+export function embedUsageOf(value: {
+  usageMetadata?: EmbeddingUsage | undefined;
+}): EmbeddingUsage | undefined {
+  return value.usageMetadata;
+}
+
+function isEmbedding(value: unknown): value is ContentEmbedding {
+  if (!isObject(value)) return false;
+  const values = value['values'];
+  return Array.isArray(values) && values.every((number) => typeof number === 'number');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

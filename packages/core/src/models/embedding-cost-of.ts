@@ -1,0 +1,77 @@
+import type { UsageMetadata } from '../wire/response.ts';
+import { type Cost, unknownCost } from './cost.ts';
+import {
+  type EmbeddingPrice,
+  type EmbeddingTier,
+  knownEmbeddingPrices,
+} from './known-embedding-prices.ts';
+import { picosPerToken, picosToDollars, type UsdPerMillion } from './usd.ts';
+
+/** The token counts {@link embeddingCostOf} reads: an embedding answer's `usageMetadata`. */
+export type EmbeddingCostUsage = Pick<UsageMetadata, 'promptTokenCount' | 'promptTokensDetails'>;
+
+/** Options of {@link embeddingCostOf}. */
+export type EmbeddingCostOptions = {
+  /** `'batch'` for embeddings made through the Batch API (half the rates). @defaultValue `'standard'` */
+  tier?: EmbeddingTier | undefined;
+  /** Your rates, over gemloop's table ({@link knownEmbeddingPrices}). */
+  price?: EmbeddingPrice | undefined;
+};
+
+const RATE_OF: Record<string, keyof EmbeddingPrice> = {
+  TEXT: 'text',
+  IMAGE: 'image',
+  AUDIO: 'audio',
+  VIDEO: 'video',
+};
+
+/**
+ * What an embedding call's usage cost, exact to the pico-dollar, all of it `input` (an embedding
+ * has no output). Tokens are priced by modality from `usage.promptTokensDetails`; a count the API
+ * does not split by modality is priced as text. A modality without a rate (a PDF's `DOCUMENT`
+ * tokens: Google's page gives no rate) or a model without a price gives an unknown cost, with why,
+ * never a wrong number.
+ * @example embeddingCostOf({ promptTokenCount: 1000 }, 'gemini-embedding-2').total // '0.0002'
+ */
+export function embeddingCostOf(
+  usage: EmbeddingCostUsage | undefined,
+  model: string,
+  options?: EmbeddingCostOptions,
+): Cost {
+  const id = model.startsWith('models/') ? model.slice('models/'.length) : model;
+  const tier = options?.tier ?? 'standard';
+  const price = options?.price ?? knownEmbeddingPrices[id]?.[tier];
+  if (price === undefined) {
+    return unknownCost(`no embedding price for ${id} on the ${tier} tier; give one with price`);
+  }
+  const total = count(usage?.promptTokenCount);
+  const details = usage?.promptTokensDetails ?? [];
+  let picos = 0n;
+  let split = 0;
+  for (const detail of details) {
+    const tokens = count(detail.tokenCount);
+    if (tokens === 0) continue;
+    const key = RATE_OF[String(detail.modality)];
+    const rate = key === undefined ? undefined : (price[key] as UsdPerMillion | undefined);
+    if (rate === undefined) {
+      return unknownCost(`no ${id} rate for ${String(detail.modality)} input tokens`);
+    }
+    picos += BigInt(tokens) * picosPerToken(rate, `price.${key}`);
+    split += tokens;
+  }
+  // What the details leave out (or all of it, without details) is text.
+  picos += BigInt(Math.max(total - split, 0)) * picosPerToken(price.text, 'price.text');
+  const dollars = picosToDollars(picos);
+  return {
+    currency: 'USD',
+    total: dollars,
+    input: dollars,
+    cachedInput: '0',
+    output: '0',
+    thinking: '0',
+  };
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+}
