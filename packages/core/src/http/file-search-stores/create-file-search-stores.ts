@@ -45,6 +45,9 @@ const DEFAULT_MAX_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_MAX_POLLS = 1000;
 /** Google's reference allows up to 20 stores (and documents) per page. */
 const MAX_PAGE_SIZE = 20;
+/** What a Vertex AI user does instead (cloud.google.com/vertex-ai/generative-ai/docs/rag-engine/rag-overview). */
+const VERTEX_ADVICE =
+  'On Vertex AI, use the Vertex AI RAG Engine (a retrieval tool with a RAG corpus) instead.';
 
 /**
  * The File Search stores API of a client made by `createGemini` (Google's Gemini API). Routes:
@@ -84,7 +87,7 @@ function makeStores(
   defaults: ResolvedCallOptions,
 ): FileSearchStores {
   const send = <T>(request: Request<T>): Promise<T> => {
-    refuseOnVertex(client, request.method);
+    refuseOnVertex(client, request.method, VERTEX_ADVICE);
     const call = resolveCallOptions(request.options, client, defaults);
     return withRequestPath(({ requestJson }) =>
       requestJson({
@@ -109,7 +112,7 @@ function makeStores(
       : { ...options, pageSize: Math.min(options.pageSize, MAX_PAGE_SIZE) };
   };
   const stores: FileSearchStores = {
-    create(options) {
+    async create(options) {
       const checked = options === undefined ? {} : createStoreOptionsDeclaration.check(options);
       const body: Record<string, unknown> = {};
       if (checked.displayName !== undefined) body['displayName'] = checked.displayName;
@@ -124,7 +127,7 @@ function makeStores(
       });
     },
 
-    get: (name, options) =>
+    get: async (name, options) =>
       send({
         method: 'fileSearchStores.get',
         path: toStorePath(name),
@@ -133,7 +136,7 @@ function makeStores(
         check: checkStore,
       }),
 
-    list(options) {
+    async list(options) {
       const checked = list(options);
       return send({
         method: 'fileSearchStores.list',
@@ -168,8 +171,8 @@ function makeStores(
       });
     },
 
-    upload(store, source, options) {
-      refuseOnVertex(client, 'fileSearchStores.upload');
+    async upload(store, source, options) {
+      refuseOnVertex(client, 'fileSearchStores.upload', VERTEX_ADVICE);
       const path = toStorePath(store, 'store');
       const checked = options === undefined ? {} : uploadToStoreOptionsDeclaration.check(options);
       return uploadResumable(client, defaults, source, options, checked, {
@@ -186,7 +189,7 @@ function makeStores(
       });
     },
 
-    importFile(store, fileName, options) {
+    async importFile(store, fileName, options) {
       const path = toStorePath(store, 'store');
       const file = checkImportedFileName(fileName);
       const checked = options === undefined ? {} : importFileOptionsDeclaration.check(options);
@@ -200,7 +203,7 @@ function makeStores(
       });
     },
 
-    getOperation: (name, options) =>
+    getOperation: async (name, options) =>
       send({
         method: 'fileSearchStores.getOperation',
         path: toOperationPath(name),
@@ -259,7 +262,7 @@ function makeStores(
       }
     },
 
-    listDocuments(store, options) {
+    async listDocuments(store, options) {
       const path = toStorePath(store, 'store');
       const checked = list(options);
       return send({
@@ -272,7 +275,7 @@ function makeStores(
       });
     },
 
-    getDocument: (name, options) =>
+    getDocument: async (name, options) =>
       send({
         method: 'fileSearchStores.getDocument',
         path: toDocumentPath(name),
