@@ -172,6 +172,27 @@ describe('createFileSearchStores', () => {
     });
   });
 
+  it('streams the answer with the citations of the store in a grounding event', async () => {
+    const { gemini, stores } = await start({ script: [turn.text('Twenty-five days.')] });
+    const store = await stores.create();
+    await stores.waitForOperation(
+      await stores.upload(store.name, text(LEAVE), { mimeType: 'text/plain', displayName: 'l' }),
+      { pollIntervalMs: 0 },
+    );
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fileSearch({ fileSearchStoreNames: [store.name] })],
+    });
+    const stream = agent.stream('How many days of paid leave?');
+    const sources: unknown[] = [];
+    for await (const event of stream)
+      if (event.type === 'grounding')
+        sources.push(event.grounding.groundingChunks?.[0]?.retrievedContext);
+    expect((await stream.result).text).toBe('Twenty-five days.');
+    expect(sources).toEqual([{ title: 'l', text: LEAVE, fileSearchStore: store.name }]);
+  });
+
   it('filters retrieval by custom metadata', async () => {
     const { gemini, stores } = await start({
       script: (_request, context) =>
