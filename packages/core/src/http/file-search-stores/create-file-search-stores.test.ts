@@ -136,6 +136,10 @@ describe('createFileSearchStores', () => {
       displayName: 'expenses.txt',
       state: 'STATE_ACTIVE',
     });
+    // force deletes the store with its document (without it the API refuses, FAILED_PRECONDITION).
+    await stores.delete(store.name, { force: true });
+    const gone = await stores.get(store.name).catch((error: unknown) => error);
+    expect(ApiCallError.isInstance(gone) && gone.status).toBe(404);
   });
 
   it('answers the fileSearch tool with citations taken from the uploaded text', async () => {

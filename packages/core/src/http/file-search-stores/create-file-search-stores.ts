@@ -26,7 +26,7 @@ import {
 } from '../options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { toPageQuery } from '../options/to-page-query.ts';
-import type { FileSearchStores } from './file-search-stores.ts';
+import type { DeleteFileSearchStoreOptions, FileSearchStores } from './file-search-stores.ts';
 import {
   checkImportedFileName,
   createStoreOptionsDeclaration,
@@ -111,6 +111,20 @@ function makeStores(
       ? options
       : { ...options, pageSize: Math.min(options.pageSize, MAX_PAGE_SIZE) };
   };
+  const remove = async (
+    method: string,
+    path: string,
+    options: DeleteFileSearchStoreOptions | undefined,
+  ): Promise<void> => {
+    const checked = options === undefined ? {} : deleteStoreOptionsDeclaration.check(options);
+    await send({
+      method,
+      path: checked.force === true ? `${path}?force=true` : path,
+      httpMethod: 'DELETE',
+      options: pickCallOptions(options),
+      check: () => undefined,
+    });
+  };
   const stores: FileSearchStores = {
     async create(options) {
       const checked = options === undefined ? {} : createStoreOptionsDeclaration.check(options);
@@ -159,17 +173,7 @@ function makeStores(
       });
     },
 
-    delete: async (name, options) => {
-      const path = toStorePath(name);
-      const checked = options === undefined ? {} : deleteStoreOptionsDeclaration.check(options);
-      await send({
-        method: 'fileSearchStores.delete',
-        path: checked.force === true ? `${path}?force=true` : path,
-        httpMethod: 'DELETE',
-        options: pickCallOptions(options),
-        check: () => undefined,
-      });
-    },
+    delete: async (name, options) => remove('fileSearchStores.delete', toStorePath(name), options),
 
     async upload(store, source, options) {
       refuseOnVertex(client, 'fileSearchStores.upload', VERTEX_ADVICE);
@@ -288,17 +292,8 @@ function makeStores(
         },
       }),
 
-    deleteDocument: async (name, options) => {
-      const path = toDocumentPath(name);
-      const checked = options === undefined ? {} : deleteStoreOptionsDeclaration.check(options);
-      await send({
-        method: 'fileSearchStores.deleteDocument',
-        path: checked.force === true ? `${path}?force=true` : path,
-        httpMethod: 'DELETE',
-        options: pickCallOptions(options),
-        check: () => undefined,
-      });
-    },
+    deleteDocument: async (name, options) =>
+      remove('fileSearchStores.deleteDocument', toDocumentPath(name), options),
   };
   return stores;
 }
