@@ -1,6 +1,8 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../agent/create-agent.ts';
+import { createChatSession } from '../../chat/create-chat-session.ts';
+import { createMemoryHistoryStore } from '../../chat/create-memory-history-store.ts';
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { FileSearchOperationError } from '../../errors/files-and-batches/file-search-operation-error.ts';
 import { UnsupportedEndpointError } from '../../errors/files-and-batches/unsupported-endpoint-error.ts';
@@ -195,6 +197,29 @@ describe('createFileSearchStores', () => {
         sources.push(event.grounding.groundingChunks?.[0]?.retrievedContext);
     expect((await stream.result).text).toBe('Twenty-five days.');
     expect(sources).toEqual([{ title: 'l', text: LEAVE, fileSearchStore: store.name }]);
+  });
+
+  it('answers a chat session from the store, each turn retrieving with its own question', async () => {
+    const { gemini, stores } = await start({
+      script: (_request, context) => turn.text(context.fileSearchResults?.[0]?.text ?? 'none'),
+    });
+    const store = await stores.create();
+    for (const body of [LEAVE, EXPENSES]) {
+      await stores.waitForOperation(
+        await stores.upload(store.name, text(body), { mimeType: 'text/plain' }),
+        { pollIntervalMs: 0 },
+      );
+    }
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [fileSearch({ fileSearchStoreNames: [store.name] })],
+    });
+    const chat = createChatSession({ agent, store: createMemoryHistoryStore(), id: 'handbook' });
+    expect((await chat.send('How many days of paid leave?')).text).toBe(LEAVE);
+    const second = await chat.send('When are receipts filed for expenses?');
+    expect(second.text).toBe(EXPENSES);
+    expect(second.grounding[0]?.groundingChunks?.[0]?.retrievedContext?.text).toBe(EXPENSES);
   });
 
   it('filters retrieval by custom metadata', async () => {
