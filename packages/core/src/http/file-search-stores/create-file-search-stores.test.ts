@@ -8,6 +8,7 @@ import { FileSearchOperationError } from '../../errors/files-and-batches/file-se
 import { UnsupportedEndpointError } from '../../errors/files-and-batches/unsupported-endpoint-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
+import { interactionsApi } from '../../interactions/interactions-api.ts';
 import { fileSearch } from '../../tools/builtin/built-in-tools.ts';
 import { createGemini } from '../create-gemini.ts';
 import { createFiles } from '../files/create-files.ts';
@@ -220,6 +221,30 @@ describe('createFileSearchStores', () => {
     const second = await chat.send('When are receipts filed for expenses?');
     expect(second.text).toBe(EXPENSES);
     expect(second.grounding[0]?.groundingChunks?.[0]?.retrievedContext?.text).toBe(EXPENSES);
+  });
+
+  it('searches the store from an agent on the Interactions API too', async () => {
+    const { gemini, stores, fake } = await start({
+      script: (_request, context) => turn.text(context.fileSearchResults?.[0]?.text ?? 'none'),
+    });
+    const store = await stores.create();
+    await stores.waitForOperation(
+      await stores.upload(store.name, text(LEAVE), { mimeType: 'text/plain' }),
+      { pollIntervalMs: 0 },
+    );
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      api: interactionsApi(),
+      tools: [fileSearch({ fileSearchStoreNames: [store.name], topK: 1 })],
+    });
+    expect((await agent.run('How many days of paid leave?')).text).toBe(LEAVE);
+    const sent = fake.requests.find((request) =>
+      JSON.stringify(request.body ?? {}).includes('"type":"file_search"'),
+    );
+    expect((sent?.body as { tools?: unknown } | undefined)?.tools).toEqual([
+      { type: 'file_search', file_search_store_names: [store.name], top_k: 1 },
+    ]);
   });
 
   it('filters retrieval by custom metadata', async () => {
