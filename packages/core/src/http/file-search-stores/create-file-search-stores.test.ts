@@ -284,6 +284,28 @@ describe('createFileSearchStores', () => {
     expect(error).toMatchObject({ operationName: operation.name, statusCode: 3 });
   });
 
+  it('keeps the key out of a failed operation error a gateway echoed it into', async () => {
+    const secret = 'AIza-secret-key-0123456789';
+    const gemini = createGemini({
+      apiKey: secret,
+      baseUrl: 'http://gateway.test',
+      retry: false,
+      fetch: async () =>
+        Response.json({
+          name: 'fileSearchStores/a/operations/b',
+          done: true,
+          error: { code: 3, message: `key ${secret} cannot index this file` },
+        }),
+    });
+    const error = await createFileSearchStores(gemini)
+      .waitForOperation('fileSearchStores/a/operations/b')
+      .catch((caught: unknown) => caught);
+    expect(FileSearchOperationError.isInstance(error)).toBe(true);
+    expect(JSON.stringify(error)).not.toContain(secret);
+    expect((error as Error).message).not.toContain(secret);
+    expect((error as Error).message).toContain('cannot index this file');
+  });
+
   it('stops waiting after maxPolls, and at once on an aborted signal', async () => {
     const { stores } = await start({ filesApi: { fileSearchPolls: 50 } });
     const store = await stores.create();
