@@ -1,5 +1,6 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createAgent } from '../../agent/create-agent.ts';
 import { createChatSession } from '../../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../../chat/create-memory-history-store.ts';
@@ -10,6 +11,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
 import { interactionsApi } from '../../interactions/interactions-api.ts';
 import { fileSearch } from '../../tools/builtin/built-in-tools.ts';
+import { defineTool } from '../../tools/define/define-tool.ts';
 import { createGemini } from '../create-gemini.ts';
 import { createFiles } from '../files/create-files.ts';
 import { createFileSearchStores } from './create-file-search-stores.ts';
@@ -245,6 +247,34 @@ describe('createFileSearchStores', () => {
     expect((sent?.body as { tools?: unknown } | undefined)?.tools).toEqual([
       { type: 'file_search', file_search_store_names: [store.name], top_k: 1 },
     ]);
+  });
+
+  it('searches the store through the file_search fallback of a 2.x model beside a function', async () => {
+    const { gemini, stores } = await start({
+      script: [
+        turn.call('file_search', { query: 'days of paid leave' }),
+        // The fallback's own grounded request, with only the fileSearch tool: answered from the store.
+        (_request, context) => turn.text(context.fileSearchResults?.[0]?.text ?? 'none'),
+        turn.text('25 days.'),
+      ],
+    });
+    const store = await stores.create();
+    await stores.waitForOperation(
+      await stores.upload(store.name, text(LEAVE), { mimeType: 'text/plain', displayName: 'l' }),
+      { pollIntervalMs: 0 },
+    );
+    const note = defineTool({ name: 'note', parameters: z.object({}), execute: () => 'ok' });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [fileSearch({ fileSearchStoreNames: [store.name] }), note],
+    });
+    const result = await agent.run('How many days of paid leave?');
+    expect(result.steps[0]?.toolCalls[0]?.output).toMatchObject({
+      answer: LEAVE,
+      sources: [{ title: 'l', fileSearchStore: store.name }],
+    });
+    expect(result.text).toBe('25 days.');
   });
 
   it('filters retrieval by custom metadata', async () => {
