@@ -25,7 +25,7 @@ import { implicitCacheHit } from '../state/fake-implicit-cache.ts';
 import { type FakeRoute, jsonReply } from '../state/fake-reply.ts';
 import type { FakeReply, FakeState } from '../state/fake-state.ts';
 import { applyCachedContent } from './fake-caches.ts';
-import { retrieveFromStores, withFileSearchGrounding } from './fake-file-search-stores.ts';
+import { retrieveFromStores, withFileSearchGrounding } from './fake-file-search-retrieval.ts';
 import { checkFileUris } from './fake-files.ts';
 import { wantsStreamedArguments } from './fake-vertex.ts';
 
