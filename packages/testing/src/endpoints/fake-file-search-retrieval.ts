@@ -13,9 +13,20 @@ import type { FakeFileSearchStore, FakeState, FakeStoreDocument } from '../state
 /** The tool's default `topK` in the fake (approximated). */
 const DEFAULT_TOP_K = 5;
 
-/** Lower-case words of three letters or more: what the fake's retrieval compares. */
+/** English words too common to say what a question is about (the fake's own short list). */
+const STOP_WORDS = new Set(
+  'the and for are you your how what when where which who why does did can with from that this have has many much get into out about'.split(
+    ' ',
+  ),
+);
+
+/** Lower-case words of three letters or more, common ones aside: what the fake's retrieval compares. */
 function wordsOf(text: string): Set<string> {
-  return new Set([...text.toLowerCase().matchAll(/[\p{L}\p{N}]{3,}/gu)].map((match) => match[0]));
+  return new Set(
+    [...text.toLowerCase().matchAll(/[\p{L}\p{N}]{3,}/gu)]
+      .map((match) => match[0])
+      .filter((word) => !STOP_WORDS.has(word)),
+  );
 }
 
 /** The `fileSearch` tool of a request: its stores, `topK` and `metadataFilter`. */
