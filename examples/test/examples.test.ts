@@ -465,6 +465,23 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(/deleted files\/\w+/);
   });
 
+  it('file-search: builds a store from the handbook folder and answers from it with citations', async () => {
+    const { stdout } = await runOk('file-search/ask-a-folder.ts');
+    expect(stdout).toMatch(/store: fileSearchStores\/gemloop-handbook-example-\w+/);
+    for (const file of ['expenses.md', 'leave.md', 'remote-work.md'])
+      expect(stdout).toMatch(
+        new RegExp(`indexed ${file} -> fileSearchStores/[\\w-]+/documents/doc-\\w+`),
+      );
+    expect(stdout).toContain(
+      'A: (scripted from the retrieved passage) Every employee gets 25 days of paid annual leave a year',
+    );
+    // The first citation is the passage the answer came from, retrieved from the uploaded file.
+    expect(stdout).toContain(
+      '[1] leave.md: "# Leave Every employee gets 25 days of paid annual leave',
+    );
+    expect(stdout).toMatch(/deleted fileSearchStores\/gemloop-handbook-example-\w+/);
+  });
+
   it('batch: three agent runs in batch mode, the tools between rounds', async () => {
     const { stdout } = await runOk('batch/agent-runs.ts');
     expect(stdout).toContain('round 1 submitted: batches/');

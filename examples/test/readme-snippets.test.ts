@@ -58,6 +58,22 @@ describe.concurrent('the README snippets', () => {
     ]);
   });
 
+  it('file search: a store built, searched by the fileSearch tool, cited and deleted', async () => {
+    const { run, fake } = await runSnippet('file-search');
+    expect(body(fake, 0).tools).toEqual([
+      {
+        fileSearch: {
+          fileSearchStoreNames: [expect.stringMatching(/^fileSearchStores\/handbook-/)],
+          metadataFilter: 'team = "hr"',
+        },
+      },
+    ]);
+    expect(run.stdout).toContain(
+      'cited: leave.txt: Every employee gets 25 days of paid leave a year.',
+    );
+    expect(fake.requests.at(-1)?.method).toBe('fileSearchStores.delete');
+  });
+
   it('steering: the steer joins the running loop and the queued message follows the answer', async () => {
     const { fake } = await runSnippet('steering');
     const texts = fake.modelRequests.map((request) =>

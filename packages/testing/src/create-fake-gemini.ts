@@ -122,6 +122,8 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     goneFiles: new Set(),
     uploads: new Map(),
     batches: new Map(),
+    fileSearchStores: new Map(),
+    storeOperations: new Map(),
     interactions: new Map(),
     interactionCounter: 0,
     fileCounter: 0,

@@ -20,6 +20,7 @@ export { turn } from './script/fake-turn.ts';
 export type {
   CreateFakeGeminiOptions,
   FakeFileInfo,
+  FakeFileSearchResult,
   FakeFilesApiOptions,
   FakeInteractionsOptions,
   FakeModels,

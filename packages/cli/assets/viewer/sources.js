@@ -9,16 +9,19 @@ function groundingSources(run) {
     if (!Array.isArray(chunks)) continue;
     for (const chunk of chunks) {
       const web = field(chunk, 'web') ?? field(chunk, 'retrievedContext') ?? field(chunk, 'maps');
-      const uri = asText(field(web, 'uri'));
-      if (uri === undefined || seen.has(uri)) continue;
-      seen.add(uri);
-      sources.push({ uri, title: asText(field(web, 'title')) ?? uri });
+      // A File Search chunk names its store in place of a `uri` (the File Search docs' citations).
+      const uri = asText(field(web, 'uri')) ?? asText(field(web, 'fileSearchStore'));
+      const title = asText(field(web, 'title')) ?? uri;
+      const key = `${uri} ${title}`;
+      if (uri === undefined || seen.has(key)) continue;
+      seen.add(key);
+      sources.push({ uri, title });
     }
   }
   return sources;
 }
 
-/** The grounding sources the steps cited, as links (web links only; anything else as text). */
+/** The grounding sources the steps cited, as links (web links only; anything else, a File Search store, as text). */
 export function renderSources(run) {
   const sources = groundingSources(run);
   if (sources.length === 0) return el('p', { className: 'empty' }, 'No grounding sources.');

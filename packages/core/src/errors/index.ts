@@ -46,6 +46,7 @@ export { ContinuationError } from './continuation-error.ts';
 export { BatchJobError } from './files-and-batches/batch-job-error.ts';
 export { FileNotFoundError } from './files-and-batches/file-not-found-error.ts';
 export { FileProcessingError } from './files-and-batches/file-processing-error.ts';
+export { FileSearchOperationError } from './files-and-batches/file-search-operation-error.ts';
 export { InteractionFailedError } from './files-and-batches/interaction-failed-error.ts';
 export { UnsupportedEndpointError } from './files-and-batches/unsupported-endpoint-error.ts';
 export type { UploadErrorReason } from './files-and-batches/upload-error.ts';

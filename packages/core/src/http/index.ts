@@ -15,6 +15,17 @@ export type {
 } from './batches/batches.ts';
 export { createBatches } from './batches/create-batches.ts';
 export { createGemini } from './create-gemini.ts';
+export { createFileSearchStores } from './file-search-stores/create-file-search-stores.ts';
+export type {
+  CreateFileSearchStoreOptions,
+  DeleteFileSearchStoreOptions,
+  FileSearchDocumentOptions,
+  FileSearchStores,
+  ImportFileOptions,
+  ListFileSearchStoresOptions,
+  UploadToFileSearchStoreOptions,
+  WaitForOperationOptions,
+} from './file-search-stores/file-search-stores.ts';
 export { createFiles } from './files/create-files.ts';
 export type { FilePartOptions, MediaPart } from './files/file-part.ts';
 export { DEFAULT_INLINE_LIMIT_BYTES, filePart } from './files/file-part.ts';

@@ -124,6 +124,33 @@ describe('toCreateInteractionRequest', () => {
     ]);
   });
 
+  it('declares the File Search tool with its stores, filter and topK', () => {
+    // `@google/genai` 2.18's interactions `FileSearch`: `{ type: 'file_search',
+    // file_search_store_names, metadata_filter, top_k }`.
+    const body = translate({
+      contents: [{ role: 'user', parts: [{ text: 'Days of leave?' }] }],
+      tools: [
+        {
+          fileSearch: {
+            fileSearchStoreNames: ['fileSearchStores/handbook-1'],
+            metadataFilter: 'team = "hr"',
+            topK: 3,
+          },
+        },
+        { fileSearch: { fileSearchStoreNames: ['fileSearchStores/other-2'] } },
+      ],
+    });
+    expect(body.tools).toEqual([
+      {
+        type: 'file_search',
+        file_search_store_names: ['fileSearchStores/handbook-1'],
+        metadata_filter: 'team = "hr"',
+        top_k: 3,
+      },
+      { type: 'file_search', file_search_store_names: ['fileSearchStores/other-2'] },
+    ]);
+  });
+
   it('sends the generation settings the Interactions API takes, thinking and tool choice included', () => {
     const body = translate({
       contents: 'Hi',

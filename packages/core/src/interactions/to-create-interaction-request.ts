@@ -166,7 +166,24 @@ function toInteractionTools(tool: unknown): unknown[] {
   if (value['googleSearch'] !== undefined) out.push({ type: 'google_search' });
   if (value['codeExecution'] !== undefined) out.push({ type: 'code_execution' });
   if (value['urlContext'] !== undefined) out.push({ type: 'url_context' });
+  const fileSearch = value['fileSearch'] as Json | undefined;
+  if (fileSearch !== undefined && fileSearch !== null) out.push(toFileSearchTool(fileSearch));
   return out;
+}
+
+/**
+ * The File Search tool as the Interactions API declares it (`@google/genai` 2.18's interactions
+ * `FileSearch`: `file_search_store_names`, `metadata_filter`, `top_k`); dropped before, so an
+ * agent on this API searched nothing.
+ */
+function toFileSearchTool(config: Json): Json {
+  const tool: Json = {
+    type: 'file_search',
+    file_search_store_names: config['fileSearchStoreNames'],
+  };
+  if (config['metadataFilter'] !== undefined) tool['metadata_filter'] = config['metadataFilter'];
+  if (config['topK'] !== undefined) tool['top_k'] = config['topK'];
+  return tool;
 }
 
 /**

@@ -49,6 +49,16 @@ export type {
 } from './error-body.ts';
 export type { FileState, GeminiFile, ListFilesResponse } from './file.ts';
 export type {
+  ChunkingConfig,
+  CustomMetadata,
+  FileSearchDocument,
+  FileSearchDocumentState,
+  FileSearchOperation,
+  FileSearchStore,
+  ListFileSearchDocumentsResponse,
+  ListFileSearchStoresResponse,
+} from './file-search-store.ts';
+export type {
   CountTokensBody,
   CountTokensResponse,
   ListModelsResponse,

@@ -2,7 +2,7 @@
 // variables (a test fixture, not library code). Every tool execution is appended to COUNTER_FILE
 // as `<event> <tool> <runId>`, so a test counts executions across processes and kills.
 import { appendFileSync, existsSync } from 'node:fs';
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createAgent, createGemini, defineTool, fileSearch } from '@gemloop/core';
 import { compaction, readToolOutputTool, toolOutput } from '@gemloop/core/compaction';
 import { subagent } from '@gemloop/core/composition';
 import { interactionsApi } from '@gemloop/core/interactions';
@@ -425,6 +425,15 @@ const worker = await startDurableWorkerWith({
     },
     // The same agent on the Interactions API without background: each call one streamed step.
     interactions: { gemini, model, tools: [getWeather], api: interactionsApi() },
+    // File Search on the store FILE_SEARCH_STORE names (durable-file-search.test.ts).
+    handbook: {
+      gemini,
+      model,
+      tools:
+        env['FILE_SEARCH_STORE'] === undefined
+          ? []
+          : [fileSearch({ fileSearchStoreNames: [env['FILE_SEARCH_STORE']] })],
+    },
     compacting: {
       gemini,
       model,

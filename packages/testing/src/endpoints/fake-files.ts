@@ -187,6 +187,7 @@ export function handleUploadRequest(
   request: FakeHttpRequest,
   apiVersion: string,
   query: URLSearchParams,
+  target?: { path: string; upload: Partial<FakeUpload> } | undefined,
 ): FakeReply {
   const command = (request.headers['x-goog-upload-command'] ?? '').toLowerCase();
   const uploadId = query.get('upload_id');
@@ -223,11 +224,12 @@ export function handleUploadRequest(
       declaredSize: length === undefined ? undefined : Number(length),
       pieces: [],
       received: 0,
+      ...target?.upload,
     };
     state.uploads.set(id, upload);
     const granularity = options.chunkGranularity ?? DEFAULT_GRANULARITY;
     return emptyReply(state, {
-      'x-goog-upload-url': `${origin(request)}/upload/${apiVersion}/files?upload_id=${id}&upload_protocol=resumable`,
+      'x-goog-upload-url': `${origin(request)}/upload/${apiVersion}/${target?.path ?? 'files'}?upload_id=${id}&upload_protocol=resumable`,
       'x-goog-upload-status': 'active',
       'x-goog-upload-chunk-granularity': String(granularity),
     });
@@ -283,6 +285,8 @@ export function handleUploadRequest(
     all.set(piece, at);
     at += piece.byteLength;
   }
+  if (upload.finish !== undefined)
+    return withHeaders(upload.finish(all), { 'x-goog-upload-status': 'final' });
   const id = nextId(state, '');
   const described = { mimeType: upload.mimeType, displayName: upload.displayName };
   const polls = options.processingPolls;

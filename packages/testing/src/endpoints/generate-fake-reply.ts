@@ -18,13 +18,14 @@ import { streamFakeCallArguments } from '../replies/stream-fake-call-arguments.t
 import { type FakeHttpError, fakeErrors, fakeScriptError } from '../script/fake-errors.ts';
 import { type FakeFault, selectFaults } from '../script/fake-faults.ts';
 import { type FakeTurn, turn } from '../script/fake-turn.ts';
-import type { FakeRecordedRequest } from '../script/fake-types.ts';
+import type { FakeFileSearchResult, FakeRecordedRequest } from '../script/fake-types.ts';
 import { readScriptContext } from '../script/read-script-context.ts';
 import { tellTurnUndelivered } from '../script/route-by-agent.ts';
 import { implicitCacheHit } from '../state/fake-implicit-cache.ts';
 import { type FakeRoute, jsonReply } from '../state/fake-reply.ts';
 import type { FakeReply, FakeState } from '../state/fake-state.ts';
 import { applyCachedContent } from './fake-caches.ts';
+import { retrieveFromStores, withFileSearchGrounding } from './fake-file-search-retrieval.ts';
 import { checkFileUris } from './fake-files.ts';
 import { wantsStreamedArguments } from './fake-vertex.ts';
 
@@ -117,9 +118,25 @@ export async function generateFakeReply(
   } else if (plan !== undefined) {
     scripted = plan.turn;
   } else {
-    const next = await nextScriptTurn(state, call, callIndex, gemini3, capabilities);
+    // File Search: retrieved before the script runs, so it can answer from the chunks.
+    const retrieved = retrieveFromStores(
+      state,
+      call.body,
+      readScriptContext(call.body, { callIndex, turnIndex: 0, gemini3, capabilities }).lastUserText,
+    );
+    if (retrieved !== undefined && 'error' in retrieved)
+      return withDelay(jsonReply(state, retrieved.error, errorStyle));
+    const next = await nextScriptTurn(
+      state,
+      call,
+      callIndex,
+      gemini3,
+      capabilities,
+      retrieved?.results,
+    );
     if ('error' in next) return withDelay(jsonReply(state, next.error, errorStyle));
-    scripted = next.turn;
+    scripted =
+      retrieved === undefined ? next.turn : withFileSearchGrounding(next.turn, retrieved.results);
     fromScript = true;
     plan = firstHopPlan(scripted, call.body);
   }
@@ -223,6 +240,7 @@ async function nextScriptTurn(
   callIndex: number,
   gemini3: boolean,
   capabilities: ModelCapabilities,
+  fileSearchResults: readonly FakeFileSearchResult[] | undefined,
 ): Promise<{ turn: FakeTurn } | { error: FakeHttpError }> {
   const { script } = state;
   let entry: FakeTurn | typeof script | undefined;
@@ -252,6 +270,7 @@ async function nextScriptTurn(
       turnIndex: state.turnsDelivered,
       gemini3,
       capabilities,
+      fileSearchResults: fileSearchResults ?? [],
     });
     return { turn: await entry(request, context) };
   } catch (error) {

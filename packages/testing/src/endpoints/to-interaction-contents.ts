@@ -103,6 +103,14 @@ export function toInteractionTools(tools: unknown): Json[] {
     } else if (tool['type'] === 'google_search') out.push({ googleSearch: {} });
     else if (tool['type'] === 'code_execution') out.push({ codeExecution: {} });
     else if (tool['type'] === 'url_context') out.push({ urlContext: {} });
+    else if (tool['type'] === 'file_search') {
+      // Back to the generateContent tool, so the fake's File Search retrieves from its stores.
+      const fileSearch: Json = { fileSearchStoreNames: tool['file_search_store_names'] };
+      if (tool['metadata_filter'] !== undefined)
+        fileSearch['metadataFilter'] = tool['metadata_filter'];
+      if (tool['top_k'] !== undefined) fileSearch['topK'] = tool['top_k'];
+      out.push({ fileSearch });
+    }
   }
   return declarations.length > 0 ? [{ functionDeclarations: declarations }, ...out] : out;
 }

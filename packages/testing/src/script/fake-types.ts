@@ -60,6 +60,12 @@ export type FakeScriptContext = {
   functionResponses: FunctionResponse[];
   /** Every function declared in `tools`, in order. */
   functionDeclarations: FunctionDeclaration[];
+  /**
+   * What the fake's File Search retrieved from its stores for this call (a `fileSearch` tool
+   * naming them), best first; empty without one. Write the answer from it: the fake adds the
+   * citations (`groundingMetadata`) to a text turn that has none.
+   */
+  fileSearchResults?: readonly FakeFileSearchResult[] | undefined;
 };
 
 /** A turn computed from the request. */
@@ -273,6 +279,27 @@ export type FakeFilesApiOptions = {
   breakChunks?: ReadonlyArray<{ chunk: number; keepBytes: number }> | undefined;
   /** `batches.get` calls a job stays `PENDING`, then `RUNNING`. @defaultValue 1 */
   batchPolls?: number | undefined;
+  /**
+   * Operation gets a File Search store's upload or import answers `done: false` before it is
+   * done (and its document `STATE_ACTIVE`). @defaultValue 1
+   */
+  fileSearchPolls?: number | undefined;
+};
+
+/**
+ * A chunk the fake's File Search retrieved for a model call whose `fileSearch` tool names its
+ * stores: the chunks sharing the most words with the last user text, best first (at most the
+ * tool's `topK`, 5 by default). The same chunks go out as `groundingMetadata`.
+ */
+export type FakeFileSearchResult = {
+  /** `fileSearchStores/{id}`. */
+  store: string;
+  /** `fileSearchStores/{id}/documents/{doc}`. */
+  document: string;
+  /** The document's display name (the citation's `title`). */
+  title: string;
+  /** The chunk's text. */
+  text: string;
 };
 
 /**

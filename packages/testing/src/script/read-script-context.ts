@@ -21,6 +21,7 @@ export function readScriptContext(
     turnIndex: number;
     gemini3: boolean;
     capabilities: ModelCapabilities;
+    fileSearchResults?: FakeScriptContext['fileSearchResults'];
   },
 ): FakeScriptContext {
   const contents = isJsonObject(body) && Array.isArray(body['contents']) ? body['contents'] : [];

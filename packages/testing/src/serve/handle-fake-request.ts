@@ -9,6 +9,10 @@ import {
   isKnownEmbeddingModel,
 } from '../endpoints/fake-embeddings.ts';
 import {
+  handleFileSearchStoreRequest,
+  startStoreUpload,
+} from '../endpoints/fake-file-search-stores.ts';
+import {
   handleDownloadRequest,
   handleFileRequest,
   handleUploadRequest,
@@ -50,6 +54,14 @@ const downloadRoute =
   /^\/(?:[^?]*\/)?download\/(v\d+(?:alpha|beta)?\d*)\/files\/([^/:?]+):download(?:\?(.*))?$/;
 /** `/{version}/files`, `/{version}/files/{id}`. */
 const fileRoute = /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/files(?:\/([^/:?]+))?\/?(?:\?(.*))?$/;
+/** `/upload/{version}/fileSearchStores/{id}:uploadToFileSearchStore`, the resumable upload to a store. */
+const storeUploadRoute =
+  /^\/(?:[^?]*\/)?upload\/(v\d+(?:alpha|beta)?\d*)\/fileSearchStores\/([^/:?]+):uploadToFileSearchStore(?:\?(.*))?$/;
+/**
+ * `/{version}/fileSearchStores[/{id}[:{verb}|/documents[/{doc}]|/[upload/]operations/{op}]]`.
+ */
+const storeRoute =
+  /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/fileSearchStores(?:\/([^/:?]+)(?::([A-Za-z]+)|\/((?:upload\/)?operations\/[^/?]+|documents(?:\/[^/?]+)?))?)?\/?(?:\?(.*))?$/;
 /** `/{version}/batches`, `/{version}/batches/{id}`, `/{version}/batches/{id}:cancel`. */
 const batchRoute =
   /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/batches(?:\/([^/:?]+)(?::([A-Za-z]+))?)?\/?(?:\?(.*))?$/;
@@ -110,6 +122,8 @@ async function answer(
   }
   const filesReply = await answerFilesApi(state, request, recorded, path);
   if (filesReply !== undefined) return filesReply;
+  const storeReply = answerFileSearchStores(state, request, recorded, path);
+  if (storeReply !== undefined) return storeReply;
   const vertex = matchVertexRoute(path);
   if (vertex !== undefined) return answerVertex(state, request, recorded, vertex);
   const match = looksLikeVertex(path) ? null : route.exec(path);
@@ -281,6 +295,58 @@ async function answerFilesApi(
     action: match[3],
     query: new URLSearchParams(match[4] ?? ''),
   });
+}
+
+/** The File Search store routes (Google's Gemini API only), or undefined for another route. */
+function answerFileSearchStores(
+  state: FakeState,
+  request: FakeHttpRequest,
+  recorded: FakeRecordedRequest,
+  path: string,
+): FakeReply | undefined {
+  const upload = storeUploadRoute.exec(path);
+  if (upload !== null) {
+    const [, apiVersion = 'v1beta', storeId = '', queryText] = upload;
+    const query = new URLSearchParams(queryText ?? '');
+    Object.assign(recorded, { method: 'fileSearchStores.upload', apiVersion });
+    const authError = authenticate(state, request, query);
+    if (authError !== undefined) return jsonReply(state, authError);
+    if (query.has('upload_id')) return handleUploadRequest(state, request, apiVersion, query);
+    const body = parseBody(request.body);
+    recorded.body = body.value;
+    const started = startStoreUpload(state, storeId, body.value);
+    if ('error' in started) return jsonReply(state, started.error);
+    return handleUploadRequest(state, request, apiVersion, query, {
+      path: `fileSearchStores/${storeId}:uploadToFileSearchStore`,
+      upload: started.upload,
+    });
+  }
+  const match = storeRoute.exec(path);
+  if (match === null) return undefined;
+  const [, apiVersion = 'v1beta', storeId, verb, rest, queryText] = match;
+  const query = new URLSearchParams(queryText ?? '');
+  const method =
+    verb !== undefined
+      ? verb
+      : rest?.includes('operations')
+        ? 'getOperation'
+        : rest !== undefined
+          ? `${request.method === 'DELETE' ? 'delete' : rest === 'documents' ? 'list' : 'get'}Document${rest === 'documents' ? 's' : ''}`
+          : storeId === undefined
+            ? request.method === 'POST'
+              ? 'create'
+              : 'list'
+            : request.method === 'DELETE'
+              ? 'delete'
+              : 'get';
+  Object.assign(recorded, { method: `fileSearchStores.${method}`, apiVersion });
+  const authError = authenticate(state, request, query);
+  if (authError !== undefined) return jsonReply(state, authError);
+  const body = parseBody(request.body);
+  recorded.body = body.value;
+  if (!body.ok)
+    return jsonReply(state, googleError(400, 'Invalid JSON payload received. Unexpected token.'));
+  return handleFileSearchStoreRequest(state, request, { storeId, verb, rest }, query, body.value);
 }
 
 const cacheMethods: Readonly<Record<string, (id: string | undefined) => string>> = {

@@ -66,6 +66,38 @@ export type FakeUpload = {
   declaredSize: number | undefined;
   pieces: Uint8Array[];
   received: number;
+  /** What the final chunk answers, in place of a Files API file (a File Search store's upload). */
+  finish?: ((bytes: Uint8Array) => FakeReply) | undefined;
+};
+
+/** A document of a fake File Search store: its text cut into chunks. @internal */
+export type FakeStoreDocument = {
+  id: string;
+  displayName: string;
+  mimeType: string;
+  sizeBytes: number;
+  customMetadata: unknown[];
+  chunks: string[];
+  createTime: number;
+  state: 'STATE_PENDING' | 'STATE_ACTIVE' | 'STATE_FAILED';
+};
+
+/** A File Search store of the fake. @internal */
+export type FakeFileSearchStore = {
+  id: string;
+  displayName: string | undefined;
+  embeddingModel: string;
+  createTime: number;
+  documents: Map<string, FakeStoreDocument>;
+};
+
+/** An upload or import into a store, done after `pollsLeft` gets. @internal */
+export type FakeStoreOperation = {
+  name: string;
+  storeId: string;
+  documentId: string;
+  pollsLeft: number;
+  error: { code: number; message: string } | undefined;
 };
 
 /** A batch job of the fake. @internal */
@@ -118,6 +150,10 @@ export type FakeState = {
   goneFiles: Set<string>;
   uploads: Map<string, FakeUpload>;
   batches: Map<string, FakeBatch>;
+  /** The File Search stores, by id (without `fileSearchStores/`). */
+  fileSearchStores: Map<string, FakeFileSearchStore>;
+  /** Their uploads' and imports' operations, by full name. */
+  storeOperations: Map<string, FakeStoreOperation>;
   /** The Interactions API's interactions, by id. */
   interactions: Map<string, FakeInteraction>;
   interactionCounter: number;

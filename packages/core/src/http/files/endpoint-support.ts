@@ -9,10 +9,14 @@ import type { ResolvedClientOptions } from '../options/resolve-client-options.ts
  * `@google/genai` 3.1.0 throws "This method is only supported by the Gemini Developer API" alike.
  * @internal
  */
-export function refuseOnVertex(client: ResolvedClientOptions, method: string): void {
+export function refuseOnVertex(
+  client: ResolvedClientOptions,
+  method: string,
+  advice = 'On Vertex, put media in Cloud Storage and send a fileData part with its gs:// URI, or send the bytes inline (inlineData) where the request stays under the size limit.',
+): void {
   if (client.vertex === undefined) return;
   throw new UnsupportedEndpointError({
-    message: `${method} is a Gemini API (generativelanguage.googleapis.com) method; Vertex AI does not serve it. On Vertex, put media in Cloud Storage and send a fileData part with its gs:// URI, or send the bytes inline (inlineData) where the request stays under the size limit.`,
+    message: `${method} is a Gemini API (generativelanguage.googleapis.com) method; Vertex AI does not serve it. ${advice}`,
     method,
     endpoint: client.baseUrl,
     platform: 'vertex',

@@ -19,14 +19,30 @@ const MAX_CHUNK_ATTEMPTS = 3;
 /** The most a `start` or chunk answer may say about granularity we honour (guards a hostile header). */
 const MAX_GRANULARITY = 64 * 1024 * 1024;
 
+/**
+ * Where a resumable upload goes and what its final answer holds: the Files API (`{ file }`) or a
+ * File Search store (the operation itself, `@google/genai` 2.18's `uploadBlobToFileSearchStore`).
+ * @internal
+ */
+export type UploadTarget<T> = {
+  /** The method named in errors and logs, e.g. `files.upload`. */
+  method: string;
+  /** The start URL, e.g. `{base}/upload/v1beta/files`. */
+  url: string;
+  /** The start request's JSON body (the bytes' metadata). */
+  body: (mimeType: string) => Record<string, unknown>;
+  /** The result in a `final` answer's body, or undefined when it has none. */
+  readResult: (value: unknown) => T | undefined;
+};
+
 /** What one answer of the upload URL says. */
-type UploadAnswer = {
+type UploadAnswer<T = GeminiFile> = {
   /** `x-goog-upload-status`: `active`, `final` or `cancelled`. */
   status: string | undefined;
   /** `x-goog-upload-size-received` (a `query` answer). */
   received: number | undefined;
-  /** The `file` of a `final` answer. */
-  file: GeminiFile | undefined;
+  /** The result of a `final` answer (a `file`, an operation). */
+  file: T | undefined;
 };
 
 /**
@@ -56,6 +72,31 @@ export async function uploadFile(
 ): Promise<GeminiFile> {
   refuseOnVertex(client, 'files.upload');
   const checked = options === undefined ? {} : uploadOptionsDeclaration.check(options);
+  return uploadResumable(client, defaults, source, options, checked, {
+    method: 'files.upload',
+    url: `${client.baseUrl}/upload/${client.apiVersion}/files`,
+    body: () => ({
+      file: checked.displayName === undefined ? {} : { displayName: checked.displayName },
+    }),
+    readResult: (value) => {
+      const file = isObject(value) ? value['file'] : undefined;
+      return isObject(file) && typeof file['name'] === 'string' ? (file as GeminiFile) : undefined;
+    },
+  });
+}
+
+/**
+ * The resumable protocol for any {@link UploadTarget}, with options already checked.
+ * @internal
+ */
+export async function uploadResumable<T>(
+  client: ResolvedClientOptions,
+  defaults: ResolvedCallOptions,
+  source: UploadSource,
+  options: UploadFileOptions | undefined,
+  checked: UploadFileOptions,
+  target: UploadTarget<T>,
+): Promise<T> {
   const call = resolveCallOptions(pickCallOptions(options), client, defaults);
   const opened = await openUploadSource(source, checked.size);
   try {
@@ -63,35 +104,31 @@ export async function uploadFile(
     if (mimeType === undefined) {
       throw new InvalidArgumentError({
         argument: 'options.mimeType',
-        message:
-          "files.upload needs options.mimeType (e.g. 'video/mp4', 'application/pdf'): the API stores the media type with the file.",
+        message: `${target.method} needs options.mimeType (e.g. 'text/plain', 'application/pdf'): the API stores the media type with the file.`,
       });
     }
     const size = opened.size ?? checked.size;
-    const started = await start(client, call, {
-      mimeType,
-      size,
-      displayName: checked.displayName,
-    });
+    const started = await start(client, call, target, { mimeType, size });
     // The upload URL is a capability (the AI SDK sends its chunks with no key at all): its
     // upload_id is kept out of errors and logs like the key.
-    return await sendChunks(client, withUploadSecret(call, started.uploadUrl), opened, {
+    return await sendChunks(client, withUploadSecret(call, started.uploadUrl), opened, target, {
       ...started,
       size,
       chunkSize: roundUp(checked.chunkSize ?? DEFAULT_CHUNK_SIZE, started.granularity),
       onProgress: checked.onProgress,
     });
   } catch (error) {
-    throw toUnsupportedEndpoint(error, client, 'files.upload');
+    throw toUnsupportedEndpoint(error, client, target.method);
   } finally {
     await opened.close();
   }
 }
 
-async function start(
+async function start<T>(
   client: ResolvedClientOptions,
   call: ResolvedCallOptions,
-  file: { mimeType: string; size: number | undefined; displayName: string | undefined },
+  target: UploadTarget<T>,
+  file: { mimeType: string; size: number | undefined },
 ): Promise<{ uploadUrl: string; granularity: number }> {
   const headers: Record<string, string> = {
     ...call.headers,
@@ -101,16 +138,13 @@ async function start(
     'x-goog-upload-header-content-type': file.mimeType,
   };
   if (file.size !== undefined) headers['x-goog-upload-header-content-length'] = String(file.size);
-  const body = JSON.stringify({
-    file: file.displayName === undefined ? {} : { displayName: file.displayName },
-  });
-  const url = `${client.baseUrl}/upload/${client.apiVersion}/files`;
+  const body = JSON.stringify(target.body(file.mimeType));
   return withRequestPath(({ requestJson }) =>
     requestJson({
       client,
       call: { ...call, headers },
-      method: 'files.upload',
-      url,
+      method: target.method,
+      url: target.url,
       httpMethod: 'POST',
       body,
       allowEmptyBody: true,
@@ -118,8 +152,7 @@ async function start(
         const location = headerOf(context, 'x-goog-upload-url');
         if (location === undefined || location === '') {
           throw new UploadError({
-            message:
-              'files.upload: the start answer had no x-goog-upload-url header, so there is nowhere to send the bytes. The endpoint probably does not serve the Files API.',
+            message: `${target.method}: the start answer had no x-goog-upload-url header, so there is nowhere to send the bytes. The endpoint probably does not serve this API.`,
             reason: 'no-upload-url',
             size: file.size ?? 0,
           });
@@ -137,17 +170,18 @@ async function start(
   );
 }
 
-async function sendChunks(
+async function sendChunks<T>(
   client: ResolvedClientOptions,
   call: ResolvedCallOptions,
   opened: OpenedUploadSource,
+  target: UploadTarget<T>,
   plan: {
     uploadUrl: string;
     size: number | undefined;
     chunkSize: number;
     onProgress: UploadFileOptions['onProgress'];
   },
-): Promise<GeminiFile> {
+): Promise<T> {
   const { size, chunkSize } = plan;
   let offset = 0;
   let chunk = await opened.next(chunkSize);
@@ -157,13 +191,13 @@ async function sendChunks(
     const last = next.byteLength === 0;
     if (last && size !== undefined && offset + chunk.byteLength !== size) {
       throw new UploadError({
-        message: `files.upload: the source gave ${offset + chunk.byteLength} bytes, not the ${size} announced; nothing was finalised.`,
+        message: `${target.method}: the source gave ${offset + chunk.byteLength} bytes, not the ${size} announced; nothing was finalised.`,
         reason: 'size-mismatch',
         size,
         offset,
       });
     }
-    const answer = await sendChunk(client, call, plan.uploadUrl, chunk, offset, last, size);
+    const answer = await sendChunk(client, call, target, plan.uploadUrl, chunk, offset, last, size);
     offset += chunk.byteLength;
     try {
       plan.onProgress?.({ uploadedBytes: offset, totalBytes: size });
@@ -173,6 +207,7 @@ async function sendChunks(
     if (answer.status === 'final') {
       if (!last || answer.file === undefined) {
         throw notFinal(
+          target.method,
           size ?? offset,
           offset,
           `the server finalised the upload early at ${offset} bytes`,
@@ -182,7 +217,7 @@ async function sendChunks(
     }
     if (answer.status !== 'active') {
       throw new UploadError({
-        message: `files.upload: the server answered x-goog-upload-status ${JSON.stringify(answer.status?.slice(0, 100) ?? null)} at ${offset} bytes (expected active), so the upload stopped.`,
+        message: `${target.method}: the server answered x-goog-upload-status ${JSON.stringify(answer.status?.slice(0, 100) ?? null)} at ${offset} bytes (expected active), so the upload stopped.`,
         reason: answer.status === 'cancelled' ? 'cancelled' : 'not-finalized',
         size: size ?? offset,
         offset,
@@ -190,6 +225,7 @@ async function sendChunks(
     }
     if (last)
       throw notFinal(
+        target.method,
         size ?? offset,
         offset,
         'all bytes were sent but the server did not finalise the upload',
@@ -202,21 +238,22 @@ async function sendChunks(
  * Sends one chunk; on a retryable failure asks the server how much it has (`query`) and sends the
  * rest of the chunk from there, at most {@link MAX_CHUNK_ATTEMPTS} times.
  */
-async function sendChunk(
+async function sendChunk<T>(
   client: ResolvedClientOptions,
   call: ResolvedCallOptions,
+  target: UploadTarget<T>,
   uploadUrl: string,
   chunk: Uint8Array,
   chunkOffset: number,
   last: boolean,
   size: number | undefined,
-): Promise<UploadAnswer> {
+): Promise<UploadAnswer<T>> {
   const command = last ? 'upload, finalize' : 'upload';
   let from = chunkOffset;
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_CHUNK_ATTEMPTS; attempt++) {
     try {
-      return await uploadRequest(client, call, uploadUrl, {
+      return await uploadRequest(client, call, target, uploadUrl, {
         command,
         offset: from,
         body: chunk.subarray(from - chunkOffset),
@@ -227,7 +264,7 @@ async function sendChunk(
     }
     // The connection broke or the server failed: where did it stop? (The query itself is retried
     // by the client's policy, with its backoff.)
-    const state = await uploadRequest(client, call, uploadUrl, { command: 'query' });
+    const state = await uploadRequest(client, call, target, uploadUrl, { command: 'query' });
     if (state.status === 'final' && last && state.file !== undefined) return state;
     const received = state.received;
     if (
@@ -236,7 +273,7 @@ async function sendChunk(
       received > chunkOffset + chunk.byteLength
     ) {
       throw new UploadError({
-        message: `files.upload: after a failed chunk the server reports ${received ?? 'no'} bytes received, outside the chunk held (${chunkOffset}..${chunkOffset + chunk.byteLength}); upload the file again.`,
+        message: `${target.method}: after a failed chunk the server reports ${received ?? 'no'} bytes received, outside the chunk held (${chunkOffset}..${chunkOffset + chunk.byteLength}); upload the file again.`,
         reason: 'offset-mismatch',
         size: size ?? chunkOffset + chunk.byteLength,
         offset: received,
@@ -247,7 +284,7 @@ async function sendChunk(
     from = received;
   }
   throw new UploadError({
-    message: `files.upload: the chunk at ${chunkOffset} bytes failed ${MAX_CHUNK_ATTEMPTS} times; upload the file again.`,
+    message: `${target.method}: the chunk at ${chunkOffset} bytes failed ${MAX_CHUNK_ATTEMPTS} times; upload the file again.`,
     reason: 'chunk-failed',
     size: size ?? chunkOffset + chunk.byteLength,
     offset: from,
@@ -255,12 +292,13 @@ async function sendChunk(
   });
 }
 
-function uploadRequest(
+function uploadRequest<T>(
   client: ResolvedClientOptions,
   call: ResolvedCallOptions,
+  target: UploadTarget<T>,
   uploadUrl: string,
   request: { command: string; offset?: number | undefined; body?: Uint8Array | undefined },
-): Promise<UploadAnswer> {
+): Promise<UploadAnswer<T>> {
   const headers: Record<string, string> = {
     ...call.headers,
     'x-goog-upload-command': request.command,
@@ -276,34 +314,32 @@ function uploadRequest(
         request.body === undefined
           ? { ...call, headers }
           : { ...call, headers, retry: { ...call.retry, maxRetries: 0 } },
-      method: request.command === 'query' ? 'files.upload (query)' : 'files.upload (chunk)',
+      method: `${target.method} (${request.command === 'query' ? 'query' : 'chunk'})`,
       url: uploadUrl,
       httpMethod: 'POST',
       body: request.body ?? '',
       allowEmptyBody: true,
-      check: (value, context) => readUploadAnswer(value, context),
+      check: (value, context) => readUploadAnswer(value, context, target),
     }),
   );
 }
 
-function readUploadAnswer(value: unknown, context: CheckContext): UploadAnswer {
+function readUploadAnswer<T>(
+  value: unknown,
+  context: CheckContext,
+  target: UploadTarget<T>,
+): UploadAnswer<T> {
   const status = headerOf(context, 'x-goog-upload-status')?.toLowerCase();
   const receivedText = headerOf(context, 'x-goog-upload-size-received');
   const received = receivedText === undefined ? undefined : Number(receivedText);
-  const file =
-    typeof value === 'object' && value !== null ? (value as { file?: unknown }).file : undefined;
   return {
     status,
     received:
       received !== undefined && Number.isSafeInteger(received) && received >= 0
         ? received
         : undefined,
-    file:
-      typeof file === 'object' &&
-      file !== null &&
-      typeof (file as { name?: unknown }).name === 'string'
-        ? (file as GeminiFile)
-        : undefined,
+    // Only a final answer carries the result (an active one may echo metadata).
+    file: status === 'final' ? target.readResult(value) : undefined,
   };
 }
 
@@ -355,11 +391,15 @@ function roundUp(value: number, granularity: number): number {
   return Math.max(granularity, Math.ceil(value / granularity) * granularity);
 }
 
-function notFinal(size: number, offset: number, what: string): UploadError {
+function notFinal(method: string, size: number, offset: number, what: string): UploadError {
   return new UploadError({
-    message: `files.upload: ${what} (x-goog-upload-status not final).`,
+    message: `${method}: ${what} (x-goog-upload-status not final).`,
     reason: 'not-finalized',
     size,
     offset,
   });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

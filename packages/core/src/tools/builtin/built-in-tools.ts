@@ -80,7 +80,12 @@ export type FileSearchOptions = {
   topK?: number | undefined;
 };
 
-/** File Search over File Search stores (Gemini API only, 2.5 and later). */
+/**
+ * File Search over File Search stores (Gemini API only, 2.5 and later): Google retrieves from
+ * the stores inside the model's turn and cites what it used (`groundingMetadata`, each chunk's
+ * `retrievedContext` with `fileSearchStore`). Build the stores with `createFileSearchStores`
+ * (`@gemloop/core/http`).
+ */
 export function fileSearch(options: FileSearchOptions): BuiltinTool {
   const { fileSearchStoreNames, metadataFilter, topK } = options ?? ({} as FileSearchOptions);
   if (

@@ -1,0 +1,29 @@
+// README: "File Search stores". A store built from a file, then an agent that answers from it
+// with citations; run against the fake, which serves the stores and retrieves by shared words.
+import { createAgent, createGemini, fileSearch } from '@gemloop/core';
+import { createFileSearchStores } from '@gemloop/core/http';
+
+const gemini = createGemini();
+const stores = createFileSearchStores(gemini); // Gemini API only (Vertex: the RAG Engine)
+const store = await stores.create({ displayName: 'handbook' });
+const leave = new Blob(['Every employee gets 25 days of paid leave a year.'], {
+  type: 'text/plain',
+});
+const operation = await stores.upload(store.name, leave, {
+  displayName: 'leave.txt',
+  customMetadata: [{ key: 'team', stringValue: 'hr' }],
+  chunkingConfig: { whiteSpaceConfig: { maxTokensPerChunk: 200, maxOverlapTokens: 20 } },
+});
+await stores.waitForOperation(operation); // chunked and embedded: searchable now
+
+const agent = createAgent({
+  gemini,
+  model: 'gemini-3-flash-preview',
+  tools: [fileSearch({ fileSearchStoreNames: [store.name], metadataFilter: 'team = "hr"' })],
+});
+const result = await agent.run('How many days of paid leave do I get?');
+console.log(result.text);
+for (const chunk of result.grounding.flatMap((grounding) => grounding.groundingChunks ?? [])) {
+  console.log(`cited: ${chunk.retrievedContext?.title}: ${chunk.retrievedContext?.text}`);
+}
+await stores.delete(store.name, { force: true });
