@@ -47,10 +47,17 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * same review, all on the request path (+564): an error body that stalls waits 1 s, not the whole
  * time limit, and keeps its status; an undecodable error body is said to be one; an expired
  * cache's 403 is described as the cache gone; a call held in a `beforeSend` ends on abort; AI
- * gateways' own auth headers are redacted as the key is. Raise it only with a reason in the
- * commit, and update the README's figure.
+ * gateways' own auth headers are redacted as the key is. 113.6 KB (116,361 bytes) with issue 52's
+ * fixes that every run reaches (+2,731): the default cap on a tool result and the usage a step
+ * counts when the server reports none (+1,184: `cut-function-response.ts`, `complete-usage.ts`
+ * with the token estimate it now needs); a lone `thoughtSignature` part kept, the new finish
+ * reasons and `MissingThoughtSignatureError`, a Vertex request's short `cachedContent` spelled in
+ * full (`cache-paths.ts`), the latest continuation token (+1,137); secret arguments redacted by the
+ * agent whose tool it is and `holdBack` per run (+253); every steer reported and the window fit's
+ * hook (+156). Issue 53 takes features' per-step work out of the default loop and sets the budget
+ * at 95 KB. Raise it only with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 111.1 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 113.7 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {
