@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   describeRun,
   HAS_SCRIPT,
@@ -88,10 +88,14 @@ describe.concurrent('pnpm chat (offline)', () => {
     expect(run.stderr).toBe('');
   });
 
-  it('steers the answer being written with a line typed meanwhile (--steer), and keeps it in the history', async () => {
+  it('steers the answer being written with a line typed meanwhile (--steer), and keeps it in the history', async ({
+    onTestFinished,
+  }) => {
     // The answer after the tool's result (model call 2) waits until the steer has arrived: on a
     // loaded machine the whole answer was written before the line typed meanwhile got there.
     const release = join(mkdtempSync(join(tmpdir(), 'gemloop-chat-hold-')), 'release');
+    // The test's own onTestFinished: in a describe.concurrent the imported one belongs to whichever
+    // test is current, and removed the folder when another test ended, before the release.
     onTestFinished(() => rmSync(dirname(release), { recursive: true, force: true }));
     const chat = startExample('chat/chat.ts', {
       args: ['--steer'],
