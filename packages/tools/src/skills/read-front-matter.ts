@@ -32,11 +32,13 @@ export function readFrontMatter(
   }
   const fields = new Map<string, FrontMatterValue>();
   let index = 1;
+  // The line of the key being read: nested lines are consumed before their values are checked.
+  let keyLine = 1;
   const fail = (message: string): never => {
     throw new SkillError({
       reason: 'front-matter',
       file,
-      message: `${file} line ${index + 1}: ${message}`,
+      message: `${file} line ${keyLine + 1}: ${message}`,
     });
   };
   while (index < end) {
@@ -45,6 +47,7 @@ export function readFrontMatter(
       index++;
       continue;
     }
+    keyLine = index;
     const match = /^([A-Za-z][\w-]*):(?:\s+(.*))?$/.exec(line.trimEnd());
     if (match === null || /^\s/.test(line))
       fail(`expected "key: value", got ${JSON.stringify(line.slice(0, 80))}.`);
