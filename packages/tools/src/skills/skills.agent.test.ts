@@ -28,7 +28,7 @@ function script() {
   ];
 }
 
-async function setUp(script_: Parameters<typeof createFakeGemini>[0]['script']) {
+async function setUp(script_: NonNullable<Parameters<typeof createFakeGemini>[0]>['script']) {
   const fake = createFakeGemini({ script: script_, seed: 3 });
   fakes.push(fake);
   const { url } = await fake.listen();

@@ -28,7 +28,7 @@ beforeAll(async () => {
   loaded = await loadSkills(FIXTURES);
 });
 
-async function failure(run: () => Promise<unknown>): Promise<SkillError> {
+async function failure(run: () => unknown): Promise<SkillError> {
   try {
     await run();
   } catch (error) {
