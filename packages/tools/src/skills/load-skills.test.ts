@@ -1,22 +1,9 @@
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SKILL_FIXTURES, skillFailure } from './__fixtures__/skill-test-helpers.ts';
 import { loadSkills } from './load-skills.ts';
-import { SkillError } from './skill-error.ts';
-
-const FIXTURES = fileURLToPath(new URL('./__fixtures__/skills', import.meta.url));
-
-async function failure(run: () => Promise<unknown>): Promise<SkillError> {
-  try {
-    await run();
-  } catch (error) {
-    if (SkillError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a SkillError');
-}
 
 let base: string;
 beforeEach(async () => {
@@ -34,7 +21,7 @@ async function skill(name: string, frontMatter: string, body = 'Do the thing.'):
 
 describe('loadSkills', () => {
   it('reads each folder with a SKILL.md: front matter, body and files; skips the rest', async () => {
-    const skills = await loadSkills(FIXTURES);
+    const skills = await loadSkills(SKILL_FIXTURES);
     expect(skills.map((one) => one.name)).toEqual(['release-notes', 'unit-convert']);
     const [notes, convert] = skills;
     expect(notes?.description).toBe(
@@ -88,7 +75,7 @@ describe('loadSkills', () => {
     'refuses bad front matter %#, naming the file and the field',
     async (front, folder, field, message) => {
       await skill(folder, front);
-      const error = await failure(() => loadSkills(base));
+      const error = await skillFailure(() => loadSkills(base));
       expect(error.reason).toBe('invalid-field');
       expect(error.file).toBe(`${folder}/SKILL.md`);
       expect(error.field).toBe(field);
@@ -100,11 +87,11 @@ describe('loadSkills', () => {
   it('refuses front matter it cannot read, with the line', async () => {
     await mkdir(join(base, 'mine'));
     await writeFile(join(base, 'mine', 'SKILL.md'), 'no front matter');
-    expect((await failure(() => loadSkills(base))).reason).toBe('front-matter');
+    expect((await skillFailure(() => loadSkills(base))).reason).toBe('front-matter');
     await writeFile(join(base, 'mine', 'SKILL.md'), '---\nname: mine\n');
-    expect((await failure(() => loadSkills(base))).message).toMatch(/no closing "---"/);
+    expect((await skillFailure(() => loadSkills(base))).message).toMatch(/no closing "---"/);
     await writeFile(join(base, 'mine', 'SKILL.md'), '---\nname: mine\ndescription: [a, b]\n---\n');
-    const error = await failure(() => loadSkills(base));
+    const error = await skillFailure(() => loadSkills(base));
     expect(error.message).toBe(
       'mine/SKILL.md line 3: flow collections, anchors and tags are not supported ([a, b]).',
     );
@@ -113,12 +100,12 @@ describe('loadSkills', () => {
   it('refuses a link to /etc, a linked SKILL.md and a linked skill folder, never reading through them', async () => {
     const folder = await skill('mine', 'name: mine\ndescription: x');
     await symlink('/etc', join(folder, 'etc'));
-    let error = await failure(() => loadSkills(base));
+    let error = await skillFailure(() => loadSkills(base));
     expect(error.reason).toBe('symlink');
     expect(error.file).toBe('mine/etc');
     await rm(join(folder, 'etc'));
     await symlink('/etc/hostname', join(folder, 'host.txt'));
-    expect((await failure(() => loadSkills(base))).file).toBe('mine/host.txt');
+    expect((await skillFailure(() => loadSkills(base))).file).toBe('mine/host.txt');
     await rm(join(folder, 'host.txt'));
 
     await mkdir(join(base, 'outside'));
@@ -126,30 +113,30 @@ describe('loadSkills', () => {
     const root = join(base, 'root');
     await mkdir(join(root, 'mine'), { recursive: true });
     await symlink(join(base, 'outside'), join(root, 'linked'));
-    error = await failure(() => loadSkills(root));
+    error = await skillFailure(() => loadSkills(root));
     expect([error.reason, error.file]).toEqual(['symlink', 'linked']);
     await rm(join(root, 'linked'));
     await symlink(join(base, 'outside', 'SKILL.md'), join(root, 'mine', 'SKILL.md'));
-    error = await failure(() => loadSkills(root));
+    error = await skillFailure(() => loadSkills(root));
     expect([error.reason, error.file]).toEqual(['symlink', 'mine/SKILL.md']);
   });
 
   it('refuses a huge file, too many files, too deep folders and too many skills', async () => {
     const folder = await skill('mine', 'name: mine\ndescription: x');
     await writeFile(join(folder, 'huge.txt'), Buffer.alloc(2000, 'a'));
-    let error = await failure(() => loadSkills(base, { maxFileBytes: 1000 }));
+    let error = await skillFailure(() => loadSkills(base, { maxFileBytes: 1000 }));
     expect([error.reason, error.file]).toEqual(['too-large', 'mine/huge.txt']);
     expect(error.message).toMatch(/larger than 1000 bytes; raise maxFileBytes/);
     expect(await loadSkills(base, { maxFileBytes: 2000 })).toHaveLength(1);
 
-    error = await failure(() => loadSkills(base, { maxFilesPerSkill: 1 }));
+    error = await skillFailure(() => loadSkills(base, { maxFilesPerSkill: 1 }));
     expect(error.reason).toBe('too-many');
     await mkdir(join(folder, 'a', 'b'), { recursive: true });
     await writeFile(join(folder, 'a', 'b', 'deep.md'), 'deep');
-    error = await failure(() => loadSkills(base, { maxDepth: 1 }));
+    error = await skillFailure(() => loadSkills(base, { maxDepth: 1 }));
     expect([error.reason, error.file]).toEqual(['too-many', 'mine/a/b']);
     await skill('two', 'name: two\ndescription: x');
-    error = await failure(() => loadSkills(base, { maxSkills: 1 }));
+    error = await skillFailure(() => loadSkills(base, { maxSkills: 1 }));
     expect([error.reason, error.file]).toEqual(['too-many', 'two']);
   });
 
@@ -162,7 +149,7 @@ describe('loadSkills', () => {
   });
 
   it('refuses a missing skills folder', async () => {
-    const error = await failure(() => loadSkills(join(base, 'nope')));
+    const error = await skillFailure(() => loadSkills(join(base, 'nope')));
     expect(error.reason).toBe('invalid-folder');
   });
 });

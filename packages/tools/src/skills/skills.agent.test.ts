@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { Content } from '@gemloop/core';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
@@ -6,13 +5,13 @@ import type { FakeGemini } from '@gemloop/testing';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileTools } from '../files/create-file-tools.ts';
+import { SKILL_FIXTURES } from './__fixtures__/skill-test-helpers.ts';
 import { loadSkills } from './load-skills.ts';
 import { skills } from './skills.ts';
 
 // Agent Skills end to end on the fake Gemini over HTTP on 127.0.0.1: the model sees the list,
 // picks a skill, loads it, reads one of its files and answers; unary, streamed and in a chat.
 
-const FIXTURES = fileURLToPath(new URL('./__fixtures__/skills', import.meta.url));
 const ANSWER = '### Fixed\nCrash on empty input\n\nThanks to every contributor.';
 
 const fakes: FakeGemini[] = [];
@@ -33,8 +32,8 @@ async function setUp(script_: NonNullable<Parameters<typeof createFakeGemini>[0]
   fakes.push(fake);
   const { url } = await fake.listen();
   // The files tools' root is the skills folder: the only place a skill's script could be read from.
-  const files = createFileTools({ root: FIXTURES });
-  const kit = skills({ skills: await loadSkills(FIXTURES), agentTools: files.tools });
+  const files = createFileTools({ root: SKILL_FIXTURES });
+  const kit = skills({ skills: await loadSkills(SKILL_FIXTURES), agentTools: files.tools });
   const agent = createAgent({
     gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
     model: 'gemini-3-flash-preview',

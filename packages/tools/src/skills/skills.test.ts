@@ -1,21 +1,15 @@
-import { fileURLToPath } from 'node:url';
-import { defineTool, type ToolExecuteContext } from '@gemloop/core';
-import { silentLogger } from '@gemloop/core/logging';
+import { defineTool } from '@gemloop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
+import {
+  SKILL_FIXTURES,
+  skillFailure,
+  skillToolContext,
+} from './__fixtures__/skill-test-helpers.ts';
 import { loadSkills } from './load-skills.ts';
 import type { Skill } from './skill.ts';
-import { SkillError } from './skill-error.ts';
 import { skills } from './skills.ts';
 
-const FIXTURES = fileURLToPath(new URL('./__fixtures__/skills', import.meta.url));
-const context: ToolExecuteContext = {
-  signal: new AbortController().signal,
-  toolCallId: 'call-1',
-  step: 1,
-  logger: silentLogger,
-  contents: [],
-};
 const readFile = defineTool({
   name: 'read_file',
   description: 'Reads a file.',
@@ -25,18 +19,8 @@ const readFile = defineTool({
 
 let loaded: Skill[];
 beforeAll(async () => {
-  loaded = await loadSkills(FIXTURES);
+  loaded = await loadSkills(SKILL_FIXTURES);
 });
-
-async function failure(run: () => unknown): Promise<SkillError> {
-  try {
-    await run();
-  } catch (error) {
-    if (SkillError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a SkillError');
-}
 
 describe('skills', () => {
   it('puts only names and descriptions in the instructions, one line each', () => {
@@ -57,17 +41,17 @@ describe('skills', () => {
 
   it('load_skill returns the body and file list; allowed-tools narrows to what the agent has', async () => {
     const [load] = skills({ skills: loaded, agentTools: [readFile] }).tools;
-    const notes = await load.execute({ name: 'release-notes' }, context);
+    const notes = await load.execute({ name: 'release-notes' }, skillToolContext);
     expect(notes.instructions).toContain('Thanks to every contributor.');
     expect(notes.files).toEqual(['references/style.md', 'scripts/count-changes.mjs']);
     // The skill names run_shell and Bash: the agent has neither, so the skill gains neither.
     expect(notes.allowedTools).toEqual(['read_file']);
     expect(notes.unavailableTools).toEqual(['run_shell', 'Bash']);
     // No allowed-tools: the agent's own tools, nothing more.
-    const convert = await load.execute({ name: 'unit-convert' }, context);
+    const convert = await load.execute({ name: 'unit-convert' }, skillToolContext);
     expect(convert.allowedTools).toEqual(['read_file']);
     expect(convert.unavailableTools).toBeUndefined();
-    const error = await failure(() => load.execute({ name: 'nope' }, context));
+    const error = await skillFailure(() => load.execute({ name: 'nope' }, skillToolContext));
     expect(error.reason).toBe('unknown-skill');
     expect(error.message).toBe(
       'There is no skill "nope". The skills are: release-notes, unit-convert.',
@@ -78,7 +62,7 @@ describe('skills', () => {
     const [, read] = skills({ skills: loaded }).tools;
     const style = await read.execute(
       { name: 'release-notes', path: './references/style.md' },
-      context,
+      skillToolContext,
     );
     expect(style).toEqual({
       name: 'release-notes',
@@ -96,7 +80,9 @@ describe('skills', () => {
       'LICENSE',
       'a\0b',
     ]) {
-      const error = await failure(() => read.execute({ name: 'release-notes', path }, context));
+      const error = await skillFailure(() =>
+        read.execute({ name: 'release-notes', path }, skillToolContext),
+      );
       expect(error.reason, path).toBe('invalid-path');
       expect(error.message).toContain(
         'Its files are: references/style.md, scripts/count-changes.mjs.',
@@ -115,14 +101,15 @@ describe('skills', () => {
       ]),
     };
     const [, read] = skills({ skills: [skill], maxReadChars: 4 }).tools;
-    expect(await read.execute({ name: 'x', path: 'long.txt' }, context)).toEqual({
+    expect(await read.execute({ name: 'x', path: 'long.txt' }, skillToolContext)).toEqual({
       name: 'x',
       path: 'long.txt',
       content: 'abcd',
       note: 'The file is 6 characters; only the first 4 are shown.',
     });
     expect(
-      (await failure(() => read.execute({ name: 'x', path: 'logo.png' }, context))).message,
+      (await skillFailure(() => read.execute({ name: 'x', path: 'logo.png' }, skillToolContext)))
+        .message,
     ).toBe('x/logo.png is a binary file and cannot be read as text.');
   });
 
