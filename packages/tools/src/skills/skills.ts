@@ -177,12 +177,18 @@ function cleanPath(path: string): string | undefined {
 }
 
 // The names and descriptions only (the spec's "metadata loaded at startup"); one line each, so a
-// description cannot start a heading or a fake instruction line of its own.
+// description cannot start a heading or a fake instruction line of its own, and with < and >
+// escaped, so it cannot close the <available_skills> block and write outside it.
 function instructionBlock(list: readonly Skill[]): string {
   if (list.length === 0) return '';
-  const lines = list.map(
-    (skill) => `- ${skill.name}: ${skill.description.replace(/\s+/g, ' ').trim()}`,
-  );
+  const lines = list.map((skill) => {
+    const description = skill.description
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;');
+    return `- ${skill.name}: ${description}`;
+  });
   return [
     'You have these skills. When a task matches one, call load_skill with its name and follow the instructions it returns; use read_skill_file for the files it lists.',
     '<available_skills>',
