@@ -482,6 +482,14 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toMatch(/deleted fileSearchStores\/gemloop-handbook-example-\w+/);
   });
 
+  it('skills: the model picks a skill, loads it, reads its file and follows it; a named tool it lacks stays out', async () => {
+    const { stdout } = await runOk('skills/agent-skills.ts');
+    expect(stdout).toContain('skills: changelog, haiku');
+    expect(stdout).toContain('load_skill({"name":"changelog"}) unavailable: run_shell');
+    expect(stdout).toContain('read_skill_file({"name":"changelog","path":"references/format.md"})');
+    expect(stdout).toContain('Thanks to every contributor.');
+  });
+
   it('batch: three agent runs in batch mode, the tools between rounds', async () => {
     const { stdout } = await runOk('batch/agent-runs.ts');
     expect(stdout).toContain('round 1 submitted: batches/');

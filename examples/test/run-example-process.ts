@@ -106,7 +106,7 @@ export function exampleCommand(file: string, args: readonly string[] = []): stri
  * `npm run <example>`. (durable-team and fleet start their workers the way they were started
  * themselves, `lib/sibling-script.ts`, so their emitted copies run on plain node too.)
  */
-const SOURCE_ONLY = ['react-chat/', 'browser-chat/', 'chat/', 'file-search/'];
+const SOURCE_ONLY = ['react-chat/', 'browser-chat/', 'chat/', 'file-search/', 'skills/'];
 
 function compiledExample(file: string): string | undefined {
   if (SOURCE_ONLY.some((folder) => file.startsWith(folder))) return undefined;

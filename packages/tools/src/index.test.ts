@@ -24,11 +24,14 @@ describe('@gemloop/tools', () => {
       'DEFAULT_ALLOWED_CONTENT_TYPES',
       'DateTimeError',
       'FileToolError',
+      'SkillError',
       'WebFetchError',
       'createCalculatorTool',
       'createDateTimeTools',
       'createFileTools',
       'createWebFetchTool',
+      'loadSkills',
+      'skills',
     ]);
   });
 

@@ -93,3 +93,15 @@ export type { McpToolCallErrorReason } from './mcp/mcp-tool-call-error.ts';
 export { McpToolCallError } from './mcp/mcp-tool-call-error.ts';
 export type { McpToolRename, McpToolRenameReason } from './mcp/to-gemini-function-names.ts';
 export { defaultMcpMediaTypes } from './mcp/to-mcp-tool-output.ts';
+
+// --- agent skills ---
+export type {
+  LoadSkillResult,
+  LoadSkillsOptions,
+  ReadSkillFileResult,
+  Skill,
+  SkillErrorReason,
+  SkillsKit,
+  SkillsOptions,
+} from './skills/index.ts';
+export { loadSkills, SkillError, skills } from './skills/index.ts';

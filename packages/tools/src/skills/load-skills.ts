@@ -1,0 +1,179 @@
+import type { Dirent } from 'node:fs';
+import { constants } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { looksBinary } from '../internal/looks-binary.ts';
+import { parseSkillMd } from './parse-skill-md.ts';
+import type { Skill } from './skill.ts';
+import { SkillError } from './skill-error.ts';
+
+/** Limits of {@link loadSkills}. Every read is bounded: a skills folder is input, not code. */
+export type LoadSkillsOptions = {
+  /** Most skills (folders with a `SKILL.md`). Default 100. */
+  maxSkills?: number | undefined;
+  /** Most bytes of any one file, `SKILL.md` included. Default 256 KiB. */
+  maxFileBytes?: number | undefined;
+  /** Most files in one skill folder, `SKILL.md` included. Default 200. */
+  maxFilesPerSkill?: number | undefined;
+  /** Most folder levels below a skill folder. Default 8. */
+  maxDepth?: number | undefined;
+};
+
+const DEFAULTS = { maxSkills: 100, maxFileBytes: 256 * 1024, maxFilesPerSkill: 200, maxDepth: 8 };
+
+/**
+ * Reads every `<dir>/<name>/SKILL.md` (the Agent Skills format, https://agentskills.io/specification)
+ * and the other files of each skill folder, checked and bounded, into {@link Skill} values for
+ * {@link skills}. Folders without a `SKILL.md` are skipped.
+ *
+ * Symbolic links anywhere inside are refused, not followed: a skill comes from someone else, and a
+ * link to `/etc` or `~/.ssh` would let the model read what the skill's author chose. Files are read
+ * here, once, so the tools the model calls later never touch the disk.
+ *
+ * @throws {@link SkillError} naming the file (relative to `dir`) and, for front matter, the field.
+ */
+export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): Promise<Skill[]> {
+  const limits = { ...DEFAULTS, ...definedOnly(options) };
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (cause) {
+    throw new SkillError({
+      reason: 'invalid-folder',
+      message: `loadSkills: cannot read the skills folder ${JSON.stringify(dir)}; pass a folder whose subfolders each hold a SKILL.md.`,
+      cause,
+    });
+  }
+  const skills: Skill[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isSymbolicLink()) {
+      // A linked skill folder could lead anywhere on disk; the whole load stops rather than skip it silently.
+      throw linkRefused(entry.name);
+    }
+    if (!entry.isDirectory()) continue;
+    const folder = join(dir, entry.name);
+    const skillMd = await lstatOrUndefined(join(folder, 'SKILL.md'));
+    if (skillMd === undefined) continue;
+    const file = `${entry.name}/SKILL.md`;
+    if (skillMd.isSymbolicLink()) throw linkRefused(file);
+    if (skills.length >= limits.maxSkills) {
+      throw new SkillError({
+        reason: 'too-many',
+        file: entry.name,
+        message: `loadSkills: more than ${limits.maxSkills} skills in the folder; raise maxSkills or split the folder.`,
+      });
+    }
+    const files = await readSkillFolder(folder, entry.name, limits);
+    const text = files.get('SKILL.md');
+    files.delete('SKILL.md');
+    if (text === undefined) {
+      throw new SkillError({
+        reason: 'invalid-field',
+        file,
+        message: `${file}: is not UTF-8 text.`,
+      });
+    }
+    const skill: Skill = { ...parseSkillMd({ text, file, folderName: entry.name }), files };
+    skills.push(skill);
+  }
+  return skills;
+}
+
+async function readSkillFolder(
+  folder: string,
+  skillName: string,
+  limits: typeof DEFAULTS,
+): Promise<Map<string, string | undefined>> {
+  const files = new Map<string, string | undefined>();
+  const walk = async (absolute: string, relative: string, depth: number): Promise<void> => {
+    const entries = await readdir(absolute, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      const shown = `${skillName}/${path}`;
+      if (entry.isSymbolicLink()) throw linkRefused(shown);
+      if (entry.isDirectory()) {
+        if (depth >= limits.maxDepth) {
+          throw new SkillError({
+            reason: 'too-many',
+            file: shown,
+            message: `${shown}: deeper than ${limits.maxDepth} folder levels; raise maxDepth or flatten the skill.`,
+          });
+        }
+        await walk(join(absolute, entry.name), path, depth + 1);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      if (files.size >= limits.maxFilesPerSkill) {
+        throw new SkillError({
+          reason: 'too-many',
+          file: shown,
+          message: `${skillName}: more than ${limits.maxFilesPerSkill} files; raise maxFilesPerSkill or trim the skill.`,
+        });
+      }
+      files.set(path, await readBounded(join(absolute, entry.name), shown, limits.maxFileBytes));
+    }
+  };
+  await walk(folder, '', 0);
+  return files;
+}
+
+// Opened without following a link, then read up to one byte past the limit: a file that grows
+// after a size check can never make this read more than the limit.
+async function readBounded(
+  absolute: string,
+  shown: string,
+  maxBytes: number,
+): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (cause) {
+    throw new SkillError({
+      reason: 'io',
+      file: shown,
+      message: `${shown}: cannot be read.`,
+      cause,
+    });
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw linkRefused(shown);
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > maxBytes) {
+      throw new SkillError({
+        reason: 'too-large',
+        file: shown,
+        message: `${shown}: larger than ${maxBytes} bytes; raise maxFileBytes or move the file out of the skill.`,
+      });
+    }
+    const bytes = buffer.subarray(0, length);
+    return looksBinary(bytes) ? undefined : bytes.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+function linkRefused(shown: string): SkillError {
+  return new SkillError({
+    reason: 'symlink',
+    file: shown,
+    message: `${shown}: is a symbolic link; skills never follow links. Copy the file into the skill folder instead.`,
+  });
+}
+
+async function lstatOrUndefined(path: string) {
+  try {
+    return await lstat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function definedOnly(options: LoadSkillsOptions): Partial<typeof DEFAULTS> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
