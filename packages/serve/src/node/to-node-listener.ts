@@ -51,6 +51,10 @@ async function serve(
   response.headers.forEach((value, name) => {
     head[name] = value;
   });
+  // A door that answered before reading the whole body (413, 401): Node drops the socket
+  // rather than read the rest, so the client is told not to reuse it, or its next request on
+  // that keep-alive connection fails with ECONNRESET.
+  if (hasBody && !incoming.complete) head['connection'] = 'close';
   outgoing.writeHead(response.status, head);
   if (response.body === null) {
     outgoing.end();

@@ -1,0 +1,117 @@
+import type { RunOwner } from '@gemloop/core/web';
+import { isRunOwner } from '@gemloop/core/web';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+
+/** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** The HTTP door and how to close its sessions. @internal */
+export type McpHttpHandler = { handler: FetchHandler; close(): Promise<void> };
+
+type Connection = { owner: RunOwner; transport: WebStandardStreamableHTTPServerTransport };
+
+/**
+ * The Streamable HTTP door: the SDK's Web-standard transport, one per MCP session (stateful, so
+ * a client's `notifications/cancelled` reaches the server instance running its call), each
+ * session recorded with the owner `authorize` gave when it was initialized and reachable only by
+ * that owner. The protocol (JSON-RPC parsing, batches, SSE, `Mcp-Session-Id`, body limit) is the
+ * SDK's; this adds who may call, bounds, and fixed error words. @internal
+ */
+export function createMcpHttpHandler(options: {
+  createServer: (owner: RunOwner) => Server;
+  authorize:
+    | ((request: Request) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>)
+    | undefined;
+  maxConnections: number;
+  maxBodyBytes: number;
+  onError: (error: unknown) => void;
+}): McpHttpHandler | undefined {
+  const { authorize, onError } = options;
+  if (authorize === undefined) return undefined;
+  const connections = new Map<string, Connection>();
+
+  const handler: FetchHandler = async (request) => {
+    try {
+      let owner: RunOwner | null | undefined;
+      try {
+        owner = await authorize(request);
+      } catch (error) {
+        onError(error);
+        return rpcError(500, -32603, 'The server could not check the credentials.');
+      }
+      if (owner === null || owner === undefined) {
+        return rpcError(401, -32001, 'No valid credentials: send Authorization: Bearer <token>.', {
+          'www-authenticate': 'Bearer',
+        });
+      }
+      if (typeof owner !== 'string' || owner.length === 0 || owner.length > 1024) {
+        onError(new TypeError('authorize returned something other than an owner id or null.'));
+        return rpcError(500, -32603, 'The server could not check the credentials.');
+      }
+      const sessionId = request.headers.get('mcp-session-id');
+      if (sessionId !== null) {
+        const found = connections.get(sessionId);
+        // Another owner's session answers exactly as an unknown one: a stranger learns nothing.
+        if (found === undefined || !isRunOwner(found.owner, owner)) {
+          return rpcError(404, -32001, 'Session not found');
+        }
+        return await found.transport.handleRequest(request);
+      }
+      return await openConnection(request, owner);
+    } catch (error) {
+      onError(error);
+      return rpcError(500, -32603, 'The server could not answer the request.');
+    }
+  };
+
+  async function openConnection(request: Request, owner: RunOwner): Promise<Response> {
+    const server = options.createServer(owner);
+    const transport: WebStandardStreamableHTTPServerTransport =
+      new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => crypto.randomUUID(),
+        maxRequestBodySize: options.maxBodyBytes,
+        onsessioninitialized: (id) => {
+          connections.set(id, { owner, transport });
+          for (const [oldest, connection] of connections) {
+            if (connections.size <= options.maxConnections) break;
+            connections.delete(oldest);
+            void connection.transport.close().catch(onError);
+          }
+        },
+        onsessionclosed: (id) => {
+          connections.delete(id);
+        },
+      });
+    transport.onclose = () => {
+      if (transport.sessionId !== undefined) connections.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    const response = await transport.handleRequest(request);
+    // Anything but an `initialize` without a session is refused by the SDK: nothing to keep.
+    if (transport.sessionId === undefined) await server.close();
+    return response;
+  }
+
+  return {
+    handler,
+    async close() {
+      const open = [...connections.values()];
+      connections.clear();
+      await Promise.allSettled(open.map((connection) => connection.transport.close()));
+    },
+  };
+}
+
+/** A JSON-RPC error response with no id (the request was refused before it was read). */
+function rpcError(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
