@@ -263,6 +263,65 @@ describe('createMcpServer: progress and cancellation', () => {
   }
 });
 
+describe('createMcpServer: a dropped connection', () => {
+  it('aborts the run of a call whose HTTP connection closes before the answer', async () => {
+    let toolStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      toolStarted = resolve;
+    });
+    let toolAborted: () => void = () => {};
+    const aborted = new Promise<void>((resolve) => {
+      toolAborted = resolve;
+    });
+    let toolSignal: AbortSignal | undefined;
+    const waitTool = defineTool({
+      name: 'wait_for_it',
+      description: 'Waits until aborted.',
+      parameters: z.object({}),
+      execute: (_args, context) =>
+        new Promise((_resolve, reject) => {
+          toolSignal = context.signal;
+          toolStarted();
+          context.signal.addEventListener('abort', () => {
+            reject(context.signal.reason);
+            toolAborted();
+          });
+        }),
+    });
+    const { url, httpClient, errors } = await serveMcp(
+      [turn.call('wait_for_it', {}), turn.text('never')],
+      { agent: { tools: [waitTool] } },
+    );
+    // A session opened by the SDK client; the call sent by hand, its connection then dropped.
+    const { transport } = await httpClient();
+    const connection = new AbortController();
+    const call = fetch(url, {
+      method: 'POST',
+      signal: connection.signal,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${TOKENS.alice}`,
+        'mcp-protocol-version': '2025-06-18',
+        'mcp-session-id': transport.sessionId as string,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'ask_support', arguments: { message: 'Wait.' } },
+      }),
+    });
+    const response = await call;
+    expect(response.status).toBe(200);
+    await started;
+    connection.abort();
+    await aborted;
+    expect(toolSignal?.aborted).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('createMcpServer: HTTP hardening', () => {
   it('answers malformed JSON-RPC with 4xx JSON-RPC errors, and keeps serving', async () => {
     const { url, httpClient } = await serveMcp([turn.text('Still here.')]);

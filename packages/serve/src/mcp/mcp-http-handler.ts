@@ -1,5 +1,6 @@
-import type { RunOwner } from '@gemloop/core/web';
-import { isRunOwner } from '@gemloop/core/web';
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { readBoundedText } from '@gemloop/core/internal';
+import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
@@ -56,7 +57,11 @@ export function createMcpHttpHandler(options: {
         if (found === undefined || !isRunOwner(found.owner, owner)) {
           return rpcError(404, -32001, 'Session not found');
         }
-        return await found.transport.handleRequest(request);
+        if (request.method !== 'POST') return await found.transport.handleRequest(request);
+        const read = await readMessages(request, options.maxBodyBytes);
+        if (read instanceof Response) return read;
+        cancelOnDisconnect(request.signal, found.transport, read);
+        return await found.transport.handleRequest(request, { parsedBody: read });
       }
       return await openConnection(request, owner);
     } catch (error) {
@@ -101,6 +106,65 @@ export function createMcpHttpHandler(options: {
       await Promise.allSettled(open.map((connection) => connection.transport.close()));
     },
   };
+}
+
+/**
+ * A POST's body, read within `maxBytes` and parsed, for the SDK (`parsedBody`): read here so the
+ * door knows which requests the connection carries. A refusal is the SDK's own answer for it.
+ */
+async function readMessages(request: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length'));
+  const tooLarge = () =>
+    rpcError(413, -32000, `Payload too large: the body is over ${maxBytes} bytes.`);
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+  let text: string;
+  try {
+    text = await readBoundedText(request, maxBytes);
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error)) return tooLarge();
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return rpcError(400, -32700, 'Parse error: Invalid JSON');
+  }
+}
+
+/**
+ * The SDK keeps a POST's stream resumable, so a connection that closes does not end the calls it
+ * carried: their runs would go on for no one. When the request's signal aborts (`toNodeListener`
+ * aborts it when the client goes away before the answer is over), each JSON-RPC request of the
+ * body is cancelled as the client's own `notifications/cancelled` would, through the transport's
+ * `onmessage`: the SDK then aborts the handler's signal, and so the run. A request already
+ * answered is unknown to the SDK by then, and the notice does nothing.
+ */
+function cancelOnDisconnect(
+  signal: AbortSignal,
+  transport: WebStandardStreamableHTTPServerTransport,
+  body: unknown,
+): void {
+  const ids = (Array.isArray(body) ? body : [body]).flatMap((message) => {
+    const id = (message as { id?: unknown } | null)?.id;
+    const method = (message as { method?: unknown } | null)?.method;
+    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number')
+      ? [id]
+      : [];
+  });
+  if (ids.length === 0) return;
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const requestId of ids) {
+        transport.onmessage?.({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId, reason: 'The client closed the connection.' },
+        });
+      }
+    },
+    { once: true },
+  );
 }
 
 /** A JSON-RPC error response with no id (the request was refused before it was read). */

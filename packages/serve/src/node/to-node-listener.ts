@@ -60,6 +60,9 @@ async function serve(
     outgoing.end();
     return;
   }
+  // The head goes out now, not with the first body bytes: an event stream may stay quiet for a
+  // while (an MCP call's answer, sent when the run ends), and its client waits on the headers.
+  outgoing.flushHeaders();
   const reader = response.body.getReader();
   abort.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), {
     once: true,
