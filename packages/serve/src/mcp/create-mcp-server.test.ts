@@ -4,31 +4,12 @@ import { turn } from '@gemloop/testing';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { contentsOf, lookupTool, waitTool } from '../__fixtures__/order-fixtures.ts';
 import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
 import { createMcpServer } from './create-mcp-server.ts';
 
 // The MCP door driven by the SDK's own `Client`, over Streamable HTTP on 127.0.0.1 and in
 // memory (the stdio path: `connect(transport)`), the agent on the fake Gemini.
-
-function lookupTool(calls: string[]) {
-  return defineTool({
-    name: 'lookup_order',
-    description: 'Looks an order up.',
-    parameters: z.object({ order: z.string() }),
-    execute: ({ order }) => {
-      calls.push(order);
-      return { order, status: 'shipped' };
-    },
-  });
-}
-
-/** The text of a Gemini request's contents, role by role. */
-function contentsOf(body: unknown): string[] {
-  const contents = (body as { contents: { role: string; parts: { text?: string }[] }[] }).contents;
-  return contents.map(
-    (content) => `${content.role}: ${content.parts.map((part) => part.text ?? '[call]').join('')}`,
-  );
-}
 
 function textOf(result: unknown): string {
   const content = (result as { content: { type: string; text?: string }[] }).content;
@@ -219,27 +200,10 @@ describe('createMcpServer: progress and cancellation', () => {
 
   for (const transport of ['http', 'memory'] as const) {
     it(`aborts the run when the client cancels the call (${transport})`, async () => {
-      let toolSignal: AbortSignal | undefined;
-      let finished: () => void = () => {};
-      const settled = new Promise<void>((resolve) => {
-        finished = resolve;
-      });
-      const waitTool = defineTool({
-        name: 'wait_for_it',
-        description: 'Waits until aborted.',
-        parameters: z.object({}),
-        execute: (_args, context) =>
-          new Promise((_resolve, reject) => {
-            toolSignal = context.signal;
-            context.signal.addEventListener('abort', () => {
-              reject(context.signal.reason);
-              finished();
-            });
-          }),
-      });
+      const waiting = waitTool();
       const { httpClient, memoryClient, errors, fake } = await serveMcp(
         [turn.call('wait_for_it', {}), turn.text('never')],
-        { agent: { tools: [waitTool] } },
+        { agent: { tools: [waiting.tool] } },
       );
       const client = transport === 'http' ? (await httpClient()).client : await memoryClient();
       const abort = new AbortController();
@@ -254,8 +218,7 @@ describe('createMcpServer: progress and cancellation', () => {
         },
       );
       await expect(call).rejects.toThrow();
-      await settled;
-      expect(toolSignal?.aborted).toBe(true);
+      expect((await waiting.aborted).aborted).toBe(true);
       expect(fake.requests).toHaveLength(1);
       // A cancelled run is the caller's doing, not a server error.
       expect(errors).toEqual([]);
@@ -265,32 +228,10 @@ describe('createMcpServer: progress and cancellation', () => {
 
 describe('createMcpServer: a dropped connection', () => {
   it('aborts the run of a call whose HTTP connection closes before the answer', async () => {
-    let toolStarted: () => void = () => {};
-    const started = new Promise<void>((resolve) => {
-      toolStarted = resolve;
-    });
-    let toolAborted: () => void = () => {};
-    const aborted = new Promise<void>((resolve) => {
-      toolAborted = resolve;
-    });
-    let toolSignal: AbortSignal | undefined;
-    const waitTool = defineTool({
-      name: 'wait_for_it',
-      description: 'Waits until aborted.',
-      parameters: z.object({}),
-      execute: (_args, context) =>
-        new Promise((_resolve, reject) => {
-          toolSignal = context.signal;
-          toolStarted();
-          context.signal.addEventListener('abort', () => {
-            reject(context.signal.reason);
-            toolAborted();
-          });
-        }),
-    });
+    const waiting = waitTool();
     const { url, httpClient, errors } = await serveMcp(
       [turn.call('wait_for_it', {}), turn.text('never')],
-      { agent: { tools: [waitTool] } },
+      { agent: { tools: [waiting.tool] } },
     );
     // A session opened by the SDK client; the call sent by hand, its connection then dropped.
     const { transport } = await httpClient();
@@ -314,10 +255,9 @@ describe('createMcpServer: a dropped connection', () => {
     });
     const response = await call;
     expect(response.status).toBe(200);
-    await started;
+    await waiting.started;
     connection.abort();
-    await aborted;
-    expect(toolSignal?.aborted).toBe(true);
+    expect((await waiting.aborted).aborted).toBe(true);
     expect(errors).toEqual([]);
   });
 });

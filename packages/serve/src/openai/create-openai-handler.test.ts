@@ -4,6 +4,7 @@ import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { contentsOf, lookupTool } from '../__fixtures__/order-fixtures.ts';
 import { KEYS, serveOpenAI } from './__fixtures__/serve-openai.ts';
 import { createOpenAIHandler } from './create-openai-handler.ts';
 
@@ -11,26 +12,6 @@ import { createOpenAIHandler } from './create-openai-handler.ts';
 // Gemini: what a user of any OpenAI-speaking software gets from a gemloop agent.
 
 const model = 'support-agent';
-
-function lookupTool(calls: string[]) {
-  return defineTool({
-    name: 'lookup_order',
-    description: 'Looks an order up.',
-    parameters: z.object({ order: z.string() }),
-    execute: ({ order }) => {
-      calls.push(order);
-      return { order, status: 'shipped' };
-    },
-  });
-}
-
-/** The text of a Gemini request's contents, role by role. */
-function contentsOf(body: unknown): string[] {
-  const contents = (body as { contents: { role: string; parts: { text?: string }[] }[] }).contents;
-  return contents.map(
-    (content) => `${content.role}: ${content.parts.map((part) => part.text ?? '[call]').join('')}`,
-  );
-}
 
 describe('createOpenAIHandler: Chat Completions', () => {
   it("answers a unary completion after running the agent's tools on the server", async () => {

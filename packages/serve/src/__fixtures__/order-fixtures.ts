@@ -1,0 +1,55 @@
+import { defineTool } from '@gemloop/core';
+import { z } from 'zod';
+
+// What the doors' tests share: an order tool that records its calls, the text of a Gemini
+// request, and a tool that blocks until its run is aborted.
+
+/** `lookup_order`, pushing each order it is asked for onto `calls`. */
+export function lookupTool(calls: string[]) {
+  return defineTool({
+    name: 'lookup_order',
+    description: 'Looks an order up.',
+    parameters: z.object({ order: z.string() }),
+    execute: ({ order }) => {
+      calls.push(order);
+      return { order, status: 'shipped' };
+    },
+  });
+}
+
+/** The text of a Gemini request's contents, role by role. */
+export function contentsOf(body: unknown): string[] {
+  const contents = (body as { contents: { role: string; parts: { text?: string }[] }[] }).contents;
+  return contents.map(
+    (content) => `${content.role}: ${content.parts.map((part) => part.text ?? '[call]').join('')}`,
+  );
+}
+
+/**
+ * `wait_for_it`, which never answers: `started` resolves when the run calls it, `aborted` with
+ * its signal once the run is aborted.
+ */
+export function waitTool() {
+  let onStart: () => void = () => {};
+  let onAbort: (signal: AbortSignal) => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    onStart = resolve;
+  });
+  const aborted = new Promise<AbortSignal>((resolve) => {
+    onAbort = resolve;
+  });
+  const tool = defineTool({
+    name: 'wait_for_it',
+    description: 'Waits until aborted.',
+    parameters: z.object({}),
+    execute: (_args, context) =>
+      new Promise((_resolve, reject) => {
+        onStart();
+        context.signal.addEventListener('abort', () => {
+          reject(context.signal.reason);
+          onAbort(context.signal);
+        });
+      }),
+  });
+  return { tool, started, aborted };
+}
