@@ -17,6 +17,27 @@ export function lookupTool(calls: string[]) {
   });
 }
 
+/** `lookup_order`, failing with a message that quotes `secret` (a connection string). */
+export function failingLookupTool(secret: string) {
+  return defineTool({
+    name: 'lookup_order',
+    description: 'Looks an order up.',
+    parameters: z.object({ order: z.string() }),
+    execute: () => {
+      throw new Error(`connect to postgres://admin:${secret}@10.0.0.5 failed`);
+    },
+  });
+}
+
+/** The owner whose key `request` presents as `Authorization: Bearer <key>`, else `null`. */
+export function ownerOfBearer(keys: Readonly<Record<string, string>>, request: Request) {
+  const header = request.headers.get('authorization') ?? '';
+  for (const [owner, key] of Object.entries(keys)) {
+    if (header === `Bearer ${key}`) return owner;
+  }
+  return null;
+}
+
 /** The text of a Gemini request's contents, role by role. */
 export function contentsOf(body: unknown): string[] {
   const contents = (body as { contents: { role: string; parts: { text?: string }[] }[] }).contents;

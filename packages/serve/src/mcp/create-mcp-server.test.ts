@@ -1,10 +1,13 @@
-import { defineTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { turn } from '@gemloop/testing';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { contentsOf, lookupTool, waitTool } from '../__fixtures__/order-fixtures.ts';
+import {
+  contentsOf,
+  failingLookupTool,
+  lookupTool,
+  waitTool,
+} from '../__fixtures__/order-fixtures.ts';
 import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
 import { createMcpServer } from './create-mcp-server.ts';
 
@@ -89,14 +92,7 @@ describe('createMcpServer: tools', () => {
 
   it('answers a failed run with fixed words, the error to onError only', async () => {
     const secret = 'db-password-hunter2';
-    const failing = defineTool({
-      name: 'lookup_order',
-      description: 'Looks an order up.',
-      parameters: z.object({ order: z.string() }),
-      execute: () => {
-        throw new Error(`connect to postgres://admin:${secret}@10.0.0.5 failed`);
-      },
-    });
+    const failing = failingLookupTool(secret);
     const { httpClient, errors } = await serveMcp([turn.call('lookup_order', { order: 'A' })], {
       agent: { tools: [failing], toolErrors: 'throw' },
     });

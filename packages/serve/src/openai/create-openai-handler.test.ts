@@ -4,7 +4,7 @@ import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { contentsOf, lookupTool } from '../__fixtures__/order-fixtures.ts';
+import { contentsOf, failingLookupTool, lookupTool } from '../__fixtures__/order-fixtures.ts';
 import { KEYS, serveOpenAI } from './__fixtures__/serve-openai.ts';
 import { createOpenAIHandler } from './create-openai-handler.ts';
 
@@ -103,14 +103,7 @@ describe('createOpenAIHandler: Chat Completions', () => {
 
   it("answers a failed run with a fixed message and code, never the error's words (unary and streamed)", async () => {
     const secret = 'db-password-hunter2';
-    const failing = defineTool({
-      name: 'lookup_order',
-      description: 'Looks an order up.',
-      parameters: z.object({ order: z.string() }),
-      execute: () => {
-        throw new Error(`connect to postgres://admin:${secret}@10.0.0.5 failed`);
-      },
-    });
+    const failing = failingLookupTool(secret);
     const { client, errors } = await serveOpenAI(
       [turn.call('lookup_order', { order: 'A' }), turn.call('lookup_order', { order: 'B' })],
       { agent: { tools: [failing], toolErrors: 'throw' } },

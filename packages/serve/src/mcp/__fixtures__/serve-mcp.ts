@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { onTestFinished } from 'vitest';
+import { ownerOfBearer } from '../../__fixtures__/order-fixtures.ts';
 import { toNodeListener } from '../../node/to-node-listener.ts';
 import { createMcpServer } from '../create-mcp-server.ts';
 import type { McpServerOptions } from '../mcp-server-options.ts';
@@ -15,11 +16,7 @@ export const TOKENS = { alice: 'mcp-alice-0123456789', bob: 'mcp-bob-9876543210'
 
 /** `authorize` of the tests: a known bearer token's owner, else refused. */
 export function authorizeByToken(request: Request): string | null {
-  const header = request.headers.get('authorization') ?? '';
-  for (const [owner, token] of Object.entries(TOKENS)) {
-    if (header === `Bearer ${token}`) return owner;
-  }
-  return null;
+  return ownerOfBearer(TOKENS, request);
 }
 
 /**

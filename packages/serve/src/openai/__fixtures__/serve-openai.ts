@@ -4,6 +4,7 @@ import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
 import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
 import OpenAI from 'openai';
 import { onTestFinished } from 'vitest';
+import { ownerOfBearer } from '../../__fixtures__/order-fixtures.ts';
 import { toNodeListener } from '../../node/to-node-listener.ts';
 import { createOpenAIHandler } from '../create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai-handler-options.ts';
@@ -13,11 +14,7 @@ export const KEYS = { alice: 'sk-alice-0123456789', bob: 'sk-bob-9876543210' } a
 
 /** `authorize` of the tests: a known bearer key's owner, else refused. */
 export function authorizeByKey(request: Request): string | null {
-  const header = request.headers.get('authorization') ?? '';
-  for (const [owner, key] of Object.entries(KEYS)) {
-    if (header === `Bearer ${key}`) return owner;
-  }
-  return null;
+  return ownerOfBearer(KEYS, request);
 }
 
 /**
