@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
-import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
+import type { AgentOptions } from '@gemloop/core';
+import type { FakeTurn } from '@gemloop/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { onTestFinished } from 'vitest';
-import { ownerOfBearer } from '../../__fixtures__/order-fixtures.ts';
+import { agentOnFake, ownerOfBearer } from '../../__fixtures__/order-fixtures.ts';
 import { toNodeListener } from '../../node/to-node-listener.ts';
 import { createMcpServer } from '../create-mcp-server.ts';
 import type { McpServerOptions } from '../mcp-server-options.ts';
@@ -28,13 +28,7 @@ export async function serveMcp(
   script: FakeTurn[],
   options: { agent?: Partial<AgentOptions>; door?: Partial<McpServerOptions> } = {},
 ) {
-  const fake = createFakeGemini({ script });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const agent: Agent = createAgent({
-    gemini,
-    model: 'gemini-2.5-flash',
-    ...options.agent,
-  } as AgentOptions);
+  const { fake, agent } = agentOnFake(script, options.agent);
   const errors: unknown[] = [];
   const door = createMcpServer({
     agents: { support: agent },

@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
-import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
+import type { FakeTurn } from '@gemloop/testing';
+import type { AgentOptions } from '@gemloop/core';
 import OpenAI from 'openai';
 import { onTestFinished } from 'vitest';
-import { ownerOfBearer } from '../../__fixtures__/order-fixtures.ts';
+import { agentOnFake, ownerOfBearer } from '../../__fixtures__/order-fixtures.ts';
 import { toNodeListener } from '../../node/to-node-listener.ts';
 import { createOpenAIHandler } from '../create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai-handler-options.ts';
@@ -28,13 +28,7 @@ export async function serveOpenAI(
     handler?: Partial<OpenAIHandlerOptions>;
   } = {},
 ) {
-  const fake = createFakeGemini({ script });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const agent: Agent = createAgent({
-    gemini,
-    model: 'gemini-2.5-flash',
-    ...options.agent,
-  } as AgentOptions);
+  const { fake, agent } = agentOnFake(script, options.agent);
   const errors: unknown[] = [];
   const handler = createOpenAIHandler({
     agents: { 'support-agent': agent },
