@@ -127,6 +127,21 @@ describe('createMcpServer: sessions', () => {
     ]);
   });
 
+  it('holds at most maxSessions sessions: the least recently used is forgotten, its turns cleared', async () => {
+    const { memoryClient, fake } = await serveMcp(
+      [turn.text('A1.'), turn.text('B1.'), turn.text('A2.')],
+      { door: { maxSessions: 1 } },
+    );
+    const client = await memoryClient();
+    const ask = (message: string, sessionId: string) =>
+      client.callTool({ name: 'ask_support', arguments: { message, sessionId } });
+    await ask('first in a', 'a');
+    await ask('first in b', 'b');
+    await ask('second in a', 'a');
+    // Session a was forgotten when b opened: its second message starts over.
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual(['user: second in a']);
+  });
+
   it('keeps two owners apart: a session id and an MCP session are their owner own', async () => {
     const { httpClient, url, fake } = await serveMcp([turn.text('Alice only.'), turn.text('x')]);
     const alice = await httpClient('alice');
