@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { isFunctionTool } from '@gemloop/core/tools';
+import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
 
 const MIB = 1024 * 1024;
@@ -19,6 +20,8 @@ export type McpSettings = {
   maxSessions: number;
   maxConnections: number;
   maxBodyBytes: number;
+  rateLimit: RateLimit | false;
+  now: () => number;
   onError: (error: unknown) => void;
 };
 
@@ -63,6 +66,16 @@ export function checkMcpOptions(options: McpServerOptions): McpSettings {
       fail(name, `${name} must be a positive integer.`);
     return value;
   };
+  const rateLimit = options.rateLimit ?? { requests: 300, windowMs: 60_000 };
+  if (rateLimit !== false) {
+    if (!isRecord(rateLimit))
+      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
+    positive(rateLimit.requests, 'rateLimit.requests', 1);
+    positive(rateLimit.windowMs, 'rateLimit.windowMs', 1);
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    fail('now', 'now must be a function returning the time in ms.');
+  }
   const info = options.serverInfo ?? { name: 'gemloop', version: '0.1.0' };
   if (!isRecord(info) || typeof info.name !== 'string' || typeof info.version !== 'string') {
     fail('serverInfo', 'serverInfo must be { name, version }, two strings.');
@@ -75,6 +88,8 @@ export function checkMcpOptions(options: McpServerOptions): McpSettings {
     maxSessions: positive(options.maxSessions, 'maxSessions', 1000),
     maxConnections: positive(options.maxConnections, 'maxConnections', 1000),
     maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    rateLimit,
+    now: options.now ?? Date.now,
     onError: (error: unknown) => {
       try {
         options.onError?.(error);

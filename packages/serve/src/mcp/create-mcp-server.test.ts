@@ -337,6 +337,34 @@ describe('createMcpServer: HTTP hardening', () => {
   });
 });
 
+describe('createMcpServer: rate limit', () => {
+  it('answers 429 with retry-after past rateLimit, per owner, until the window passes', async () => {
+    let time = 1_000_000;
+    const { url } = await serveMcp([], {
+      door: { rateLimit: { requests: 2, windowMs: 60_000 }, now: () => time },
+    });
+    const post = (owner: keyof typeof TOKENS) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${TOKENS[owner]}`,
+        },
+        body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      });
+    expect((await post('alice')).status).toBe(400); // ping before initialize: the SDK's 400
+    expect((await post('alice')).status).toBe(400);
+    const refused = await post('alice');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    expect((await post('bob')).status).toBe(400);
+    time += 60_000;
+    expect((await post('alice')).status).toBe(400);
+  });
+});
+
 describe('createMcpServer: options', () => {
   it('refuses options it cannot serve with, by name', () => {
     const agent = { run: () => {}, stream: () => {} } as never;
@@ -354,6 +382,9 @@ describe('createMcpServer: options', () => {
     expect(refused({ agents: { support: {} } })).toBe('agents');
     expect(refused({ agents: { support: agent }, maxSessions: 0 })).toBe('maxSessions');
     expect(refused({ agents: { support: agent }, authorize: 'yes' })).toBe('authorize');
+    expect(refused({ agents: { support: agent }, rateLimit: { requests: 0, windowMs: 1 } })).toBe(
+      'rateLimit.requests',
+    );
     expect(() => createMcpServer({ agents: { support: agent } }).handler()).toThrow(/authorize/);
   });
 });

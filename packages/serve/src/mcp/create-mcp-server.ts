@@ -12,6 +12,7 @@ import {
   McpError,
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { askAgent, askInputSchema, askOutputSchema, type CallExtra } from './ask-agent.ts';
 import { checkMcpOptions } from './check-mcp-options.ts';
 import { createMcpHttpHandler, type FetchHandler } from './mcp-http-handler.ts';
@@ -140,6 +141,10 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     authorize: settings.authorize,
     maxConnections: settings.maxConnections,
     maxBodyBytes: settings.maxBodyBytes,
+    limiter:
+      settings.rateLimit === false
+        ? undefined
+        : createRateLimiter(settings.rateLimit, settings.now),
     onError,
   });
 

@@ -26,6 +26,8 @@ export function createMcpHttpHandler(options: {
     | undefined;
   maxConnections: number;
   maxBodyBytes: number;
+  /** Counts a request of an owner: the seconds to wait when over the limit, else 0. */
+  limiter: { take(owner: RunOwner): number } | undefined;
   onError: (error: unknown) => void;
 }): McpHttpHandler | undefined {
   const { authorize, onError } = options;
@@ -49,6 +51,12 @@ export function createMcpHttpHandler(options: {
       if (typeof owner !== 'string' || owner.length === 0 || owner.length > 1024) {
         onError(new TypeError('authorize returned something other than an owner id or null.'));
         return rpcError(500, -32603, 'The server could not check the credentials.');
+      }
+      const wait = options.limiter?.take(owner) ?? 0;
+      if (wait > 0) {
+        return rpcError(429, -32000, 'Too many requests; retry after the time in retry-after.', {
+          'retry-after': String(wait),
+        });
       }
       const sessionId = request.headers.get('mcp-session-id');
       if (sessionId !== null) {

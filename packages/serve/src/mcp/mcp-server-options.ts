@@ -2,6 +2,7 @@ import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { FunctionTool } from '@gemloop/core/tools';
 import type { RunOwner } from '@gemloop/core/web';
+import type { RateLimit } from '../openai/rate-limiter.ts';
 
 /** A tool `exposeTools` serves: any function tool (`defineTool`, `@gemloop/tools`, an MCP client's). */
 // biome-ignore lint/suspicious/noExplicitAny: a list of tools holds tools of any argument type.
@@ -44,6 +45,14 @@ export type McpServerOptions = {
   maxSessions?: number | undefined;
   /** MCP sessions (connected HTTP clients) held at most; past it the oldest is closed. @defaultValue 1000 */
   maxConnections?: number | undefined;
+  /**
+   * HTTP requests per owner and window (every POST, GET and DELETE counts: a tool call is one
+   * POST, opening a session two), past which the door answers 429 with `retry-after`; `false`
+   * turns the limit off (a gateway in front does it). @defaultValue 300 requests a minute
+   */
+  rateLimit?: RateLimit | false | undefined;
+  /** The clock, in ms since the epoch (the rate limit's windows). @defaultValue Date.now */
+  now?: (() => number) | undefined;
   /** The largest HTTP request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
   maxBodyBytes?: number | undefined;
   /**
