@@ -203,6 +203,18 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('a wrong key: 401 invalid_api_key');
   });
 
+  it('mcp-door: the MCP SDK client asks the agent over Streamable HTTP, with progress, in a session', async () => {
+    const { stdout } = await runOk('mcp-door/mcp-door.ts');
+    expect(stdout).toMatch(/Serving MCP at http:\/\/127\.0\.0\.1:\d+\/mcp/);
+    expect(stdout).toContain('tools: ask_support, lookup_order');
+    expect(stdout).toContain(
+      'progress: step 1 | calling lookup_order | lookup_order done | step 2',
+    );
+    expect(stdout).toContain('ask_support: Order A-7 has shipped.');
+    expect(stdout).toContain('ask_support (same sessionId): It arrives on Thursday.');
+    expect(stdout).toContain('a wrong token: 401');
+  });
+
   it('team: hands the triage run to billing, and nests three parallel searchers in the research stream', async () => {
     const { stdout } = await runOk('team/team.ts');
     const desk = section(stdout, 'Triage with two specialists', 'Research with three');

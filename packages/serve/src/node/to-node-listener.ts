@@ -51,11 +51,18 @@ async function serve(
   response.headers.forEach((value, name) => {
     head[name] = value;
   });
+  // A door that answered before reading the whole body (413, 401): Node drops the socket
+  // rather than read the rest, so the client is told not to reuse it, or its next request on
+  // that keep-alive connection fails with ECONNRESET.
+  if (hasBody && !incoming.complete) head['connection'] = 'close';
   outgoing.writeHead(response.status, head);
   if (response.body === null) {
     outgoing.end();
     return;
   }
+  // The head goes out now, not with the first body bytes: an event stream may stay quiet for a
+  // while (an MCP call's answer, sent when the run ends), and its client waits on the headers.
+  outgoing.flushHeaders();
   const reader = response.body.getReader();
   abort.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), {
     once: true,

@@ -4,6 +4,7 @@ import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { contentsOf, failingLookupTool, lookupTool } from '../__fixtures__/order-fixtures.ts';
 import { KEYS, serveOpenAI } from './__fixtures__/serve-openai.ts';
 import { createOpenAIHandler } from './create-openai-handler.ts';
 
@@ -11,26 +12,6 @@ import { createOpenAIHandler } from './create-openai-handler.ts';
 // Gemini: what a user of any OpenAI-speaking software gets from a gemloop agent.
 
 const model = 'support-agent';
-
-function lookupTool(calls: string[]) {
-  return defineTool({
-    name: 'lookup_order',
-    description: 'Looks an order up.',
-    parameters: z.object({ order: z.string() }),
-    execute: ({ order }) => {
-      calls.push(order);
-      return { order, status: 'shipped' };
-    },
-  });
-}
-
-/** The text of a Gemini request's contents, role by role. */
-function contentsOf(body: unknown): string[] {
-  const contents = (body as { contents: { role: string; parts: { text?: string }[] }[] }).contents;
-  return contents.map(
-    (content) => `${content.role}: ${content.parts.map((part) => part.text ?? '[call]').join('')}`,
-  );
-}
 
 describe('createOpenAIHandler: Chat Completions', () => {
   it("answers a unary completion after running the agent's tools on the server", async () => {
@@ -122,14 +103,7 @@ describe('createOpenAIHandler: Chat Completions', () => {
 
   it("answers a failed run with a fixed message and code, never the error's words (unary and streamed)", async () => {
     const secret = 'db-password-hunter2';
-    const failing = defineTool({
-      name: 'lookup_order',
-      description: 'Looks an order up.',
-      parameters: z.object({ order: z.string() }),
-      execute: () => {
-        throw new Error(`connect to postgres://admin:${secret}@10.0.0.5 failed`);
-      },
-    });
+    const failing = failingLookupTool(secret);
     const { client, errors } = await serveOpenAI(
       [turn.call('lookup_order', { order: 'A' }), turn.call('lookup_order', { order: 'B' })],
       { agent: { tools: [failing], toolErrors: 'throw' } },

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
-import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
+import type { FakeTurn } from '@gemloop/testing';
+import type { AgentOptions } from '@gemloop/core';
 import OpenAI from 'openai';
 import { onTestFinished } from 'vitest';
+import { agentOnFake, ownerOfBearer } from '../../__fixtures__/order-fixtures.ts';
 import { toNodeListener } from '../../node/to-node-listener.ts';
 import { createOpenAIHandler } from '../create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai-handler-options.ts';
@@ -13,11 +14,7 @@ export const KEYS = { alice: 'sk-alice-0123456789', bob: 'sk-bob-9876543210' } a
 
 /** `authorize` of the tests: a known bearer key's owner, else refused. */
 export function authorizeByKey(request: Request): string | null {
-  const header = request.headers.get('authorization') ?? '';
-  for (const [owner, key] of Object.entries(KEYS)) {
-    if (header === `Bearer ${key}`) return owner;
-  }
-  return null;
+  return ownerOfBearer(KEYS, request);
 }
 
 /**
@@ -31,13 +28,7 @@ export async function serveOpenAI(
     handler?: Partial<OpenAIHandlerOptions>;
   } = {},
 ) {
-  const fake = createFakeGemini({ script });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const agent: Agent = createAgent({
-    gemini,
-    model: 'gemini-2.5-flash',
-    ...options.agent,
-  } as AgentOptions);
+  const { fake, agent } = agentOnFake(script, options.agent);
   const errors: unknown[] = [];
   const handler = createOpenAIHandler({
     agents: { 'support-agent': agent },

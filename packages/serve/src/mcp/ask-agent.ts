@@ -1,0 +1,152 @@
+import type { Agent, AgentEvent } from '@gemloop/core';
+import { toBrowserError } from '@gemloop/core/internal';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  type CallToolResult,
+  ErrorCode,
+  McpError,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { OwnedSessions } from './owned-sessions.ts';
+
+/** What the SDK gives a tool call's handler: the request's abort signal, its `_meta`, notifications. */
+export type CallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAX_MESSAGE_CHARS = 100_000;
+
+/** The input schema of every `ask_<agent>` tool. @internal */
+export const askInputSchema = {
+  type: 'object',
+  properties: {
+    message: { type: 'string', description: 'What to ask the agent.' },
+    sessionId: {
+      type: 'string',
+      description:
+        'Continues a conversation: the first call with an id starts it, later calls with the same id continue it. Leave it out for a one-off question.',
+    },
+  },
+  required: ['message'],
+} as const;
+
+/** The output schema of every `ask_<agent>` tool. @internal */
+export const askOutputSchema = {
+  type: 'object',
+  properties: { answer: { type: 'string' }, sessionId: { type: 'string' } },
+  required: ['answer'],
+} as const;
+
+/**
+ * One `ask_<agent>` call: the run (in the caller's chat session when it names one), progress
+ * notifications from the run's events when the client sent a `progressToken`, and the SDK's
+ * abort signal (the client's `notifications/cancelled`, or the connection gone) aborting the run.
+ * @internal
+ */
+export async function askAgent(
+  call: {
+    agentName: string;
+    agent: Agent;
+    args: Record<string, unknown> | undefined;
+    owner: string;
+    extra: CallExtra;
+  },
+  context: {
+    sessions: OwnedSessions;
+    onError: (error: unknown) => void;
+  },
+): Promise<CallToolResult> {
+  const { agentName, agent, owner, extra } = call;
+  const { message, sessionId } = readAskArgs(call.args);
+  let release: (() => Promise<void>) | undefined;
+  let run: ReturnType<Agent['stream']>;
+  if (sessionId === undefined) {
+    run = agent.stream(message, { signal: extra.signal });
+  } else {
+    const opened = context.sessions.open(sessionId, owner, agentName, agent);
+    if ('refused' in opened) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        opened.refused === 'busy'
+          ? 'sessionId: this session is answering another message; wait for it and send again.'
+          : 'sessionId: no session with this id is open to this caller; choose another id.',
+      );
+    }
+    release = opened.release;
+    run = opened.chat.sendStream(message, { signal: extra.signal });
+  }
+  const progress = progressReporter(extra);
+  try {
+    for await (const event of run) progress(describeEvent(event));
+    const result = await run.result;
+    return {
+      content: [{ type: 'text', text: result.text }],
+      structuredContent: {
+        answer: result.text,
+        ...(sessionId === undefined ? {} : { sessionId }),
+      },
+    };
+  } catch (error) {
+    run.result.catch(() => {});
+    // A cancelled call gets no answer (the SDK drops it); a failed one gets fixed words only,
+    // never the error's message, which may quote a tool's failure or a key (issue 52).
+    if (!extra.signal.aborted) context.onError(error);
+    const shown = toBrowserError(error, undefined);
+    return {
+      isError: true,
+      content: [{ type: 'text', text: `${shown.message} (${shown.code ?? 'run_failed'})` }],
+    };
+  } finally {
+    await release?.();
+  }
+}
+
+function readAskArgs(args: Record<string, unknown> | undefined) {
+  const message = args?.['message'];
+  if (typeof message !== 'string' || message.length === 0 || message.length > MAX_MESSAGE_CHARS) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `message: a non-empty string of at most ${MAX_MESSAGE_CHARS} characters is required.`,
+    );
+  }
+  const sessionId = args?.['sessionId'];
+  if (sessionId !== undefined && (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId))) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      'sessionId: 1 to 128 letters, digits and . _ : - (or leave it out).',
+    );
+  }
+  return { message, sessionId: sessionId as string | undefined };
+}
+
+/**
+ * Sends `notifications/progress` for the call when the client asked for it (a `progressToken` in
+ * the request's `_meta`, as the SDK's `onprogress` option sends); a client that did not ask gets
+ * none (MCP spec, "Progress").
+ */
+function progressReporter(extra: CallExtra) {
+  const token = extra._meta?.progressToken;
+  let progress = 0;
+  return (message: string | undefined) => {
+    if (token === undefined || message === undefined || extra.signal.aborted) return;
+    progress += 1;
+    extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress, message },
+      })
+      .catch(() => {
+        // A client gone mid-run: its run is aborted by the signal, nothing to tell it.
+      });
+  };
+}
+
+/** Progress words for the events worth one: steps and tool calls, by tool name only (no args). */
+function describeEvent(event: AgentEvent): string | undefined {
+  const who = event.path.length === 0 ? '' : `${event.path.join(' > ')}: `;
+  if (event.type === 'step-start') return `${who}step ${event.stepNumber}`;
+  if (event.type === 'tool-call') return `${who}calling ${event.toolName}`;
+  if (event.type === 'tool-result') return `${who}${event.toolCall.toolName} done`;
+  if (event.type === 'tool-error') return `${who}a tool failed`;
+  return undefined;
+}

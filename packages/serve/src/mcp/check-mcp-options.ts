@@ -1,0 +1,101 @@
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { isFunctionTool } from '@gemloop/core/tools';
+import type { RateLimit } from '../openai/rate-limiter.ts';
+import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
+
+const MIB = 1024 * 1024;
+// MCP tool names are 1 to 64 of [A-Za-z0-9_.-] (spec 2025-11-25, "Tool names"); `ask_` takes 4.
+const AGENT_NAME = /^[A-Za-z0-9_-]{1,60}$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The options of `createMcpServer` once checked, with their defaults. @internal */
+export type McpSettings = {
+  agents: McpServerOptions['agents'];
+  authorize: McpServerOptions['authorize'];
+  exposeTools: readonly ExposedTool[];
+  serverInfo: { name: string; version: string };
+  maxSessions: number;
+  maxConnections: number;
+  maxBodyBytes: number;
+  rateLimit: RateLimit | false;
+  now: () => number;
+  onError: (error: unknown) => void;
+};
+
+/** The options of `createMcpServer`, checked, with their defaults. @internal */
+export function checkMcpOptions(options: McpServerOptions): McpSettings {
+  const fail = (argument: string, message: string): never => {
+    throw new InvalidArgumentError({ argument, message });
+  };
+  if (!isRecord(options)) fail('options', 'createMcpServer takes an options object: { agents }.');
+  if (!isRecord(options.agents) || Object.keys(options.agents).length === 0) {
+    fail('agents', 'agents must name at least one agent: { agents: { support: agent } }.');
+  }
+  for (const [name, agent] of Object.entries(options.agents)) {
+    if (!AGENT_NAME.test(name)) {
+      fail(
+        'agents',
+        `agents: the name "${name.slice(0, 80)}" must be 1 to 60 letters, digits, _ and - (it becomes the MCP tool ask_<name>).`,
+      );
+    }
+    if (!isRecord(agent) || typeof (agent as { stream?: unknown }).stream !== 'function') {
+      fail('agents', `agents["${name}"] must be an agent from createAgent().`);
+    }
+  }
+  if (options.authorize !== undefined && typeof options.authorize !== 'function') {
+    fail('authorize', 'authorize must be a function (request) => owner | null.');
+  }
+  const exposeTools = options.exposeTools ?? [];
+  if (!Array.isArray(exposeTools)) fail('exposeTools', 'exposeTools must be an array of tools.');
+  const names = new Set(Object.keys(options.agents).map((name) => `ask_${name}`));
+  for (const tool of exposeTools) {
+    if (!isFunctionTool(tool)) {
+      fail('exposeTools', 'exposeTools takes function tools (defineTool, @gemloop/tools).');
+    }
+    if (names.has(tool.name)) {
+      fail('exposeTools', `exposeTools: the name "${tool.name}" is used twice; rename the tool.`);
+    }
+    names.add(tool.name);
+  }
+  const positive = (value: number | undefined, name: string, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!Number.isSafeInteger(value) || value < 1)
+      fail(name, `${name} must be a positive integer.`);
+    return value;
+  };
+  const rateLimit = options.rateLimit ?? { requests: 300, windowMs: 60_000 };
+  if (rateLimit !== false) {
+    if (!isRecord(rateLimit))
+      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
+    positive(rateLimit.requests, 'rateLimit.requests', 1);
+    positive(rateLimit.windowMs, 'rateLimit.windowMs', 1);
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    fail('now', 'now must be a function returning the time in ms.');
+  }
+  const info = options.serverInfo ?? { name: 'gemloop', version: '0.1.0' };
+  if (!isRecord(info) || typeof info.name !== 'string' || typeof info.version !== 'string') {
+    fail('serverInfo', 'serverInfo must be { name, version }, two strings.');
+  }
+  return {
+    agents: options.agents,
+    authorize: options.authorize,
+    exposeTools,
+    serverInfo: { name: info.name, version: info.version },
+    maxSessions: positive(options.maxSessions, 'maxSessions', 1000),
+    maxConnections: positive(options.maxConnections, 'maxConnections', 1000),
+    maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    rateLimit,
+    now: options.now ?? Date.now,
+    onError: (error: unknown) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // A logging hook that throws must not turn an answer into another failure.
+      }
+    },
+  };
+}

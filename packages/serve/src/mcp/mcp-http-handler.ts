@@ -1,0 +1,189 @@
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { readBoundedText } from '@gemloop/core/internal';
+import { isRunOwner, type RunOwner } from '@gemloop/core/web';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+
+/** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** The HTTP door and how to close its sessions. @internal */
+export type McpHttpHandler = { handler: FetchHandler; close(): Promise<void> };
+
+type Connection = { owner: RunOwner; transport: WebStandardStreamableHTTPServerTransport };
+
+/**
+ * The Streamable HTTP door: the SDK's Web-standard transport, one per MCP session (stateful, so
+ * a client's `notifications/cancelled` reaches the server instance running its call), each
+ * session recorded with the owner `authorize` gave when it was initialized and reachable only by
+ * that owner. The protocol (JSON-RPC parsing, batches, SSE, `Mcp-Session-Id`, body limit) is the
+ * SDK's; this adds who may call, bounds, and fixed error words. @internal
+ */
+export function createMcpHttpHandler(options: {
+  createServer: (owner: RunOwner) => Server;
+  authorize:
+    | ((request: Request) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>)
+    | undefined;
+  maxConnections: number;
+  maxBodyBytes: number;
+  /** Counts a request of an owner: the seconds to wait when over the limit, else 0. */
+  limiter: { take(owner: RunOwner): number } | undefined;
+  onError: (error: unknown) => void;
+}): McpHttpHandler | undefined {
+  const { authorize, onError } = options;
+  if (authorize === undefined) return undefined;
+  const connections = new Map<string, Connection>();
+
+  const handler: FetchHandler = async (request) => {
+    try {
+      let owner: RunOwner | null | undefined;
+      try {
+        owner = await authorize(request);
+      } catch (error) {
+        onError(error);
+        return rpcError(500, -32603, 'The server could not check the credentials.');
+      }
+      if (owner === null || owner === undefined) {
+        return rpcError(401, -32001, 'No valid credentials: send Authorization: Bearer <token>.', {
+          'www-authenticate': 'Bearer',
+        });
+      }
+      if (typeof owner !== 'string' || owner.length === 0 || owner.length > 1024) {
+        onError(new TypeError('authorize returned something other than an owner id or null.'));
+        return rpcError(500, -32603, 'The server could not check the credentials.');
+      }
+      const wait = options.limiter?.take(owner) ?? 0;
+      if (wait > 0) {
+        return rpcError(429, -32000, 'Too many requests; retry after the time in retry-after.', {
+          'retry-after': String(wait),
+        });
+      }
+      const sessionId = request.headers.get('mcp-session-id');
+      if (sessionId !== null) {
+        const found = connections.get(sessionId);
+        // Another owner's session answers exactly as an unknown one: a stranger learns nothing.
+        if (found === undefined || !isRunOwner(found.owner, owner)) {
+          return rpcError(404, -32001, 'Session not found');
+        }
+        if (request.method !== 'POST') return await found.transport.handleRequest(request);
+        const read = await readMessages(request, options.maxBodyBytes);
+        if (read instanceof Response) return read;
+        cancelOnDisconnect(request.signal, found.transport, read);
+        return await found.transport.handleRequest(request, { parsedBody: read });
+      }
+      return await openConnection(request, owner);
+    } catch (error) {
+      onError(error);
+      return rpcError(500, -32603, 'The server could not answer the request.');
+    }
+  };
+
+  async function openConnection(request: Request, owner: RunOwner): Promise<Response> {
+    const server = options.createServer(owner);
+    const transport: WebStandardStreamableHTTPServerTransport =
+      new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => crypto.randomUUID(),
+        maxRequestBodySize: options.maxBodyBytes,
+        onsessioninitialized: (id) => {
+          connections.set(id, { owner, transport });
+          for (const [oldest, connection] of connections) {
+            if (connections.size <= options.maxConnections) break;
+            connections.delete(oldest);
+            void connection.transport.close().catch(onError);
+          }
+        },
+        onsessionclosed: (id) => {
+          connections.delete(id);
+        },
+      });
+    transport.onclose = () => {
+      if (transport.sessionId !== undefined) connections.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    const response = await transport.handleRequest(request);
+    // Anything but an `initialize` without a session is refused by the SDK: nothing to keep.
+    if (transport.sessionId === undefined) await server.close();
+    return response;
+  }
+
+  return {
+    handler,
+    async close() {
+      const open = [...connections.values()];
+      connections.clear();
+      await Promise.allSettled(open.map((connection) => connection.transport.close()));
+    },
+  };
+}
+
+/**
+ * A POST's body, read within `maxBytes` and parsed, for the SDK (`parsedBody`): read here so the
+ * door knows which requests the connection carries. A refusal is the SDK's own answer for it.
+ */
+async function readMessages(request: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length'));
+  const tooLarge = () =>
+    rpcError(413, -32000, `Payload too large: the body is over ${maxBytes} bytes.`);
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+  let text: string;
+  try {
+    text = await readBoundedText(request, maxBytes);
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error)) return tooLarge();
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return rpcError(400, -32700, 'Parse error: Invalid JSON');
+  }
+}
+
+/**
+ * The SDK keeps a POST's stream resumable, so a connection that closes does not end the calls it
+ * carried: their runs would go on for no one. When the request's signal aborts (`toNodeListener`
+ * aborts it when the client goes away before the answer is over), each JSON-RPC request of the
+ * body is cancelled as the client's own `notifications/cancelled` would, through the transport's
+ * `onmessage`: the SDK then aborts the handler's signal, and so the run. A request already
+ * answered is unknown to the SDK by then, and the notice does nothing.
+ */
+function cancelOnDisconnect(
+  signal: AbortSignal,
+  transport: WebStandardStreamableHTTPServerTransport,
+  body: unknown,
+): void {
+  const ids = (Array.isArray(body) ? body : [body]).flatMap((message) => {
+    const id = (message as { id?: unknown } | null)?.id;
+    const method = (message as { method?: unknown } | null)?.method;
+    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number')
+      ? [id]
+      : [];
+  });
+  if (ids.length === 0) return;
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const requestId of ids) {
+        transport.onmessage?.({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId, reason: 'The client closed the connection.' },
+        });
+      }
+    },
+    { once: true },
+  );
+}
+
+/** A JSON-RPC error response with no id (the request was refused before it was read). */
+function rpcError(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}

@@ -1,0 +1,65 @@
+import type { Agent } from '@gemloop/core';
+import type { HistoryStore } from '@gemloop/core/chat';
+import type { FunctionTool } from '@gemloop/core/tools';
+import type { RunOwner } from '@gemloop/core/web';
+import type { RateLimit } from '../openai/rate-limiter.ts';
+
+/** A tool `exposeTools` serves: any function tool (`defineTool`, `@gemloop/tools`, an MCP client's). */
+// biome-ignore lint/suspicious/noExplicitAny: a list of tools holds tools of any argument type.
+export type ExposedTool = FunctionTool<any, any>;
+
+/** Options of {@link createMcpServer}. */
+export type McpServerOptions = {
+  /**
+   * The agents served, each as the MCP tool `ask_<name>` (`{ message, sessionId? }` → the answer
+   * as text). Names are 1 to 58 letters, digits, `_` and `-`, so the tool's name stays within
+   * MCP's 64 characters.
+   */
+  agents: Readonly<Record<string, Agent>>;
+  /**
+   * Who is calling over HTTP: the request's owner (a user's or tenant's id, never the credential
+   * itself), or `null`/`undefined` to refuse it with 401. Read the `Authorization: Bearer <token>`
+   * header; compare tokens in constant time. Every MCP session and chat session is its owner's
+   * (`isRunOwner` of `@gemloop/core/web`). Required by `handler` (an HTTP door without it is
+   * refused at its first request); stdio has one caller, the process that started the server.
+   */
+  authorize?:
+    | ((request: Request) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>)
+    | undefined;
+  /**
+   * Tools also served as MCP tools of their own, called directly with no model in between (the
+   * same tool objects the agents hold, for a client that wants, say, `lookup_order` itself). Their
+   * names must not clash with an `ask_<name>` tool.
+   * @defaultValue none
+   */
+  exposeTools?: readonly ExposedTool[] | undefined;
+  /**
+   * Where chat sessions (`sessionId`) keep their turns.
+   * @defaultValue a store in memory (`createMemoryHistoryStore()`), bounded by `maxSessions`
+   */
+  store?: HistoryStore | undefined;
+  /**
+   * Chat sessions held at most; past it the least recently used one is forgotten (its turns
+   * cleared from the store). @defaultValue 1000
+   */
+  maxSessions?: number | undefined;
+  /** MCP sessions (connected HTTP clients) held at most; past it the oldest is closed. @defaultValue 1000 */
+  maxConnections?: number | undefined;
+  /**
+   * HTTP requests per owner and window (every POST, GET and DELETE counts: a tool call is one
+   * POST, opening a session two), past which the door answers 429 with `retry-after`; `false`
+   * turns the limit off (a gateway in front does it). @defaultValue 300 requests a minute
+   */
+  rateLimit?: RateLimit | false | undefined;
+  /** The clock, in ms since the epoch (the rate limit's windows). @defaultValue Date.now */
+  now?: (() => number) | undefined;
+  /** The largest HTTP request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
+  maxBodyBytes?: number | undefined;
+  /**
+   * Gets each error the door hides from the caller behind a fixed message: a failed run, a store
+   * that failed, an `authorize` that threw. @defaultValue nothing
+   */
+  onError?: ((error: unknown) => void) | undefined;
+  /** The server's name and version in MCP's `initialize` answer. @defaultValue `{ name: 'gemloop', version: '0.1.0' }` */
+  serverInfo?: { name: string; version: string } | undefined;
+};

@@ -1,0 +1,82 @@
+import type { Agent } from '@gemloop/core';
+import { type ChatSession, createChatSession, type HistoryStore } from '@gemloop/core/chat';
+import { silentLogger } from '@gemloop/core/logging';
+import { isRunOwner, type RunOwner } from '@gemloop/core/web';
+
+/** A chat session the caller named, recorded with its owner and agent. @internal */
+type OwnedSession = { owner: RunOwner; agent: string; key: string; busy: boolean };
+
+/** Why a session id could not be used. @internal */
+export type SessionRefusal = 'not-yours' | 'busy';
+
+/** A session opened for a send (release it when the send settles), or why it was not. @internal */
+export type OpenedSession =
+  | { chat: ChatSession; release: () => Promise<void> }
+  | { refused: SessionRefusal };
+
+/** The chat sessions of the MCP door, see {@link createOwnedSessions}. @internal */
+export type OwnedSessions = {
+  open(id: string, owner: RunOwner, agentName: string, agent: Agent): OpenedSession;
+  readonly size: number;
+};
+
+/**
+ * The chat sessions of the MCP door, by the `sessionId` a caller chose: the first call with an id
+ * opens it for that caller (and agent), later calls continue it, anyone else is refused. Bounded:
+ * past `max`, the least recently used idle session is forgotten and its turns cleared, so a
+ * client that makes up ids cannot grow the server's memory. @internal
+ */
+export function createOwnedSessions(options: {
+  store: HistoryStore;
+  max: number;
+  onError: (error: unknown) => void;
+}): OwnedSessions {
+  const { store, max, onError } = options;
+  const sessions = new Map<string, OwnedSession>();
+
+  function evict() {
+    for (const [id, session] of sessions) {
+      if (sessions.size <= max) return;
+      if (session.busy) continue;
+      sessions.delete(id);
+      void Promise.resolve(store.clear(session.key, { logger: silentLogger })).catch(onError);
+    }
+  }
+
+  return {
+    /**
+     * The chat session for `id`, opened for `owner` when new; a refusal when another owner holds
+     * it (or it was opened on another agent), or a send is in flight on it.
+     */
+    open(id: string, owner: RunOwner, agentName: string, agent: Agent): OpenedSession {
+      let found = sessions.get(id);
+      if (found !== undefined) {
+        if (!isRunOwner(found.owner, owner) || found.agent !== agentName) {
+          return { refused: 'not-yours' as const };
+        }
+        if (found.busy) return { refused: 'busy' as const };
+        sessions.delete(id); // re-inserted below: the Map's order is the recency order
+      } else {
+        // The store's key is not the caller's id: two owners' ids never meet in the store.
+        found = { owner, agent: agentName, key: `mcp-${crypto.randomUUID()}`, busy: false };
+      }
+      sessions.set(id, found);
+      found.busy = true;
+      evict();
+      const entry = found;
+      const chat = createChatSession({ agent, store, id: entry.key });
+      return {
+        chat,
+        release: async () => {
+          entry.busy = false;
+          await chat.close().catch(onError);
+          evict();
+        },
+      };
+    },
+    /** Sessions held now. */
+    get size(): number {
+      return sessions.size;
+    },
+  };
+}
