@@ -1,0 +1,68 @@
+import type { HistoryStore } from '@gemloop/core/chat';
+import { silentLogger } from '@gemloop/core/logging';
+import { isRunOwner, type RunOwner } from '@gemloop/core/web';
+import { AgUiRequestError } from './ag-ui-request-error.ts';
+
+/** A thread: its owner, the chat session's key, and whether a run is in it now. @internal */
+export type Thread = { owner: RunOwner; key: string; busy: boolean; fresh: boolean };
+
+/**
+ * Threads by AG-UI `threadId`, each its first caller's: another owner's id answers as an unknown
+ * one would (404), so a stranger learns nothing. Bounded: past `maxThreads` the oldest idle one
+ * is forgotten and its turns cleared from the store. @internal
+ */
+export function createThreadIndex(options: {
+  store: HistoryStore;
+  maxThreads: number;
+  onError: (error: unknown) => void;
+}): { open(threadId: string, owner: RunOwner): Thread } {
+  const threads = new Map<string, Thread>();
+  return {
+    /** The caller's thread `threadId`, made on first use, marked busy. */
+    open(threadId: string, owner: RunOwner): Thread {
+      let thread = threads.get(threadId);
+      if (thread !== undefined && !isRunOwner(thread.owner, owner)) {
+        throw new AgUiRequestError({
+          status: 404,
+          errorCode: 'thread_not_found',
+          message: 'This threadId belongs to another caller: start a new thread.',
+        });
+      }
+      if (thread === undefined) {
+        forgetOldest();
+        thread = { owner, key: `ag-ui:${crypto.randomUUID()}`, busy: false, fresh: true };
+      } else {
+        thread.fresh = false;
+        threads.delete(threadId);
+      }
+      // Most recently used last: the oldest idle thread is the first in the map.
+      threads.set(threadId, thread);
+      if (thread.busy) {
+        throw new AgUiRequestError({
+          status: 409,
+          errorCode: 'thread_busy',
+          message: 'Another run is in progress in this thread; retry when it is done.',
+        });
+      }
+      thread.busy = true;
+      return thread;
+    },
+  };
+
+  function forgetOldest() {
+    if (threads.size < options.maxThreads) return;
+    for (const [id, thread] of threads) {
+      if (thread.busy) continue;
+      threads.delete(id);
+      Promise.resolve()
+        .then(() => options.store.clear(thread.key, { logger: silentLogger }))
+        .catch(options.onError);
+      return;
+    }
+    throw new AgUiRequestError({
+      status: 503,
+      errorCode: 'too_many_threads',
+      message: 'Every thread the server holds is running; retry later.',
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { type BaseEvent, EventType } from '@ag-ui/core';
+import type { AgentEvent } from '@gemloop/core';
+
+/**
+ * Turns a run's gemloop events into AG-UI events (https://docs.ag-ui.com/concepts/events), in
+ * order: `STEP_STARTED`/`STEP_FINISHED` around each model call, `TEXT_MESSAGE_START`/
+ * `CONTENT`/`END` around each step's answer text, `TOOL_CALL_START`/`ARGS`/`END` for each call
+ * the model made (its arguments as the event's `redactedArgs`, the secret ones replaced, as the
+ * browser protocol shows them: issue 52) and `TOOL_CALL_RESULT` when it ran on the server.
+ * Only the top-level run's events: a subagent's run is inside its parent's tool call. @internal
+ */
+export function createAgUiEventMapper(options: { maxToolResultChars: number }): {
+  map(event: AgentEvent): BaseEvent[];
+  close(): BaseEvent[];
+} {
+  let openMessage: string | undefined;
+  const closeMessage = (): BaseEvent[] => {
+    if (openMessage === undefined) return [];
+    const messageId = openMessage;
+    openMessage = undefined;
+    return [{ type: EventType.TEXT_MESSAGE_END, messageId } as BaseEvent];
+  };
+  return {
+    /** The AG-UI events for one gemloop event (none for most). */
+    map(event: AgentEvent): BaseEvent[] {
+      if (event.path.length > 0) return [];
+      switch (event.type) {
+        case 'step-start':
+          return [stepEvent(EventType.STEP_STARTED, event.stepNumber)];
+        case 'text-delta': {
+          if (event.text.length === 0) return [];
+          const events: BaseEvent[] = [];
+          if (openMessage === undefined) {
+            openMessage = crypto.randomUUID();
+            events.push({
+              type: EventType.TEXT_MESSAGE_START,
+              messageId: openMessage,
+              role: 'assistant',
+            } as BaseEvent);
+          }
+          events.push({
+            type: EventType.TEXT_MESSAGE_CONTENT,
+            messageId: openMessage,
+            delta: event.text,
+          } as BaseEvent);
+          return events;
+        }
+        case 'tool-call': {
+          const toolCallId = event.toolCallId;
+          return [
+            ...closeMessage(),
+            {
+              type: EventType.TOOL_CALL_START,
+              toolCallId,
+              toolCallName: event.toolName,
+            } as BaseEvent,
+            {
+              type: EventType.TOOL_CALL_ARGS,
+              toolCallId,
+              delta: JSON.stringify(event.redactedArgs ?? event.args),
+            } as BaseEvent,
+            { type: EventType.TOOL_CALL_END, toolCallId } as BaseEvent,
+          ];
+        }
+        case 'tool-result':
+        case 'tool-error': {
+          const call = event.toolCall;
+          const content =
+            event.type === 'tool-error'
+              ? JSON.stringify({ error: `The call ended: ${event.outcome}.` })
+              : event.outputHeld === true
+                ? ''
+                : cut(previewOf(call.output), options.maxToolResultChars);
+          return [
+            {
+              type: EventType.TOOL_CALL_RESULT,
+              messageId: crypto.randomUUID(),
+              toolCallId: call.toolCallId,
+              role: 'tool',
+              content,
+            } as BaseEvent,
+          ];
+        }
+        case 'step-end':
+          return [...closeMessage(), stepEvent(EventType.STEP_FINISHED, event.step.stepNumber)];
+        default:
+          return [];
+      }
+    },
+    /** Closes a message a run that ended early left open. */
+    close: closeMessage,
+  };
+}
+
+function stepEvent(type: EventType, stepNumber: number): BaseEvent {
+  return { type, stepName: `step-${stepNumber}` } as BaseEvent;
+}
+
+/** A tool's output as one line of JSON (a string as itself); never throws. */
+function previewOf(output: unknown): string {
+  if (typeof output === 'string') return output;
+  try {
+    return JSON.stringify(output) ?? String(output);
+  } catch {
+    return '[output that is not JSON]';
+  }
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}
