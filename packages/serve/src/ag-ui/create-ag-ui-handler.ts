@@ -1,5 +1,5 @@
 import { type BaseEvent, EventType } from '@ag-ui/core';
-import { EventEncoder } from '@ag-ui/encoder';
+import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { readBoundedText, toBrowserError } from '@gemloop/core/internal';
@@ -85,8 +85,10 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
 
       const abort = new AbortController();
       const signal = AbortSignal.any([request.signal, abort.signal]);
-      const accept = request.headers.get('accept');
-      const encoder = new EventEncoder(accept === null ? {} : { accept });
+      // Protobuf only for a client that names AG-UI's media type: the encoder also picks it for
+      // `*/*` (what curl and a bare fetch send), which would hand them binary frames.
+      const accept = request.headers.get('accept') ?? '';
+      const encoder = new EventEncoder(accept.includes(AGUI_MEDIA_TYPE) ? { accept } : {});
       const { threadId, runId } = input;
       const body = new ReadableStream<Uint8Array>({
         async start(controller) {

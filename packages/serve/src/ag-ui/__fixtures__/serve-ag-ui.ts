@@ -1,0 +1,83 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpAgent } from '@ag-ui/client';
+import type { BaseEvent } from '@ag-ui/core';
+import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
+import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
+import { onTestFinished } from 'vitest';
+import { toNodeListener } from '../../node/to-node-listener.ts';
+import type { AgUiHandlerOptions } from '../ag-ui-handler-options.ts';
+import { createAgUiHandler } from '../create-ag-ui-handler.ts';
+
+/** The tokens the tests' `authorize` knows, by owner. */
+export const TOKENS = { alice: 'tok-alice-0123456789', bob: 'tok-bob-9876543210' } as const;
+
+/** `authorize` of the tests: a known bearer token's owner, else refused. */
+export function authorizeByToken(request: Request): string | null {
+  const header = request.headers.get('authorization') ?? '';
+  for (const [owner, token] of Object.entries(TOKENS)) {
+    if (header === `Bearer ${token}`) return owner;
+  }
+  return null;
+}
+
+/**
+ * An agent on the fake Gemini (in process) served by the AG-UI door on 127.0.0.1 through the
+ * node adapter; closed when the test ends. `client(owner, threadId)` is `@ag-ui/client`'s
+ * `HttpAgent`, `events(...)` runs it and collects every event it read.
+ */
+export async function serveAgUi(
+  script: FakeTurn[],
+  options: { agent?: Partial<AgentOptions>; handler?: Partial<AgUiHandlerOptions> } = {},
+) {
+  const fake = createFakeGemini({ script });
+  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
+  const agent: Agent = createAgent({
+    gemini,
+    model: 'gemini-2.5-flash',
+    ...options.agent,
+  } as AgentOptions);
+  const errors: unknown[] = [];
+  const handler = createAgUiHandler({
+    agent,
+    authorize: authorizeByToken,
+    onError: (error) => errors.push(error),
+    ...options.handler,
+  });
+  const server = createServer(toNodeListener(handler));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/agent`;
+  const client = (owner: keyof typeof TOKENS = 'alice', threadId?: string) =>
+    new HttpAgent({
+      url,
+      headers: { authorization: `Bearer ${TOKENS[owner]}` },
+      ...(threadId === undefined ? {} : { threadId }),
+    });
+  /** Sends `text` as a user message in `http`'s thread; every event read, and the run's result. */
+  const events = async (http: HttpAgent, text: string) => {
+    const seen: BaseEvent[] = [];
+    http.addMessage({ id: crypto.randomUUID(), role: 'user', content: text });
+    const run = await http.runAgent({}, { onEvent: ({ event }) => void seen.push(event) });
+    return { seen, run };
+  };
+  /** A raw POST to the door, for what `HttpAgent` never sends. */
+  const post = (body: string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+    fetch(url, {
+      method: 'POST',
+      ...(signal === undefined ? {} : { signal }),
+      headers: {
+        authorization: `Bearer ${TOKENS.alice}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
+      body,
+    });
+  return { fake, agent, handler, url, client, events, post, errors };
+}
