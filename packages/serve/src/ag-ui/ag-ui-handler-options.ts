@@ -1,6 +1,6 @@
 import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
-import type { RunOwner } from '@gemloop/core/web';
+import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 
 /** Options of {@link createAgUiHandler}. */
@@ -16,6 +16,15 @@ export type AgUiHandlerOptions = {
   authorize: (
     request: Request,
   ) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>;
+  /**
+   * Approvals as AG-UI interrupts: give the agent the broker's `beforeToolCall`
+   * (`createApprovalBroker` of `@gemloop/core/web`) and the broker here. A call that needs
+   * approval ends the AG-UI run with `RUN_FINISHED` `outcome: { type: 'interrupt' }`, one
+   * interrupt per call (`reason: 'tool_approval'`, its `toolCallId`); the next run's `resume`
+   * answers each with `{ status: 'resolved', payload: { approved: true } }` (or `approved: false`
+   * and a `message` the model reads; `cancelled` denies) and streams the rest of the run.
+   */
+  approvals?: ApprovalBroker | undefined;
   /**
    * Where the threads keep their turns (a gemloop chat session per thread).
    * @defaultValue a store in memory (`createMemoryHistoryStore()`), bounded by `maxThreads`

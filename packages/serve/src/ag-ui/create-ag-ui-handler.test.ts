@@ -1,6 +1,8 @@
+import { buildResumeArray } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import { defineTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { createApprovalBroker } from '@gemloop/core/web';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -128,7 +130,7 @@ describe('createAgUiHandler', () => {
     const http = client('alice', 'sums');
     await events(http, 'What is 1+1?');
     await events(http, 'And 2+2?');
-    const contents = (fake.requests.at(-1)?.body as { contents: { role: string }[] }).contents;
+    const contents = (fake.requests.at(-1)!.body as { contents: { role: string }[] }).contents;
     expect(contents.map((content) => content.role)).toEqual(['user', 'model', 'user']);
   });
 
@@ -256,6 +258,106 @@ describe('createAgUiHandler', () => {
     expect(signals[0]?.aborted).toBe(false);
     controller.abort();
     await waitFor(() => signals[0]?.aborted === true);
+  });
+
+  it('asks for approval as an AG-UI interrupt, and a resume answers it: approved, then denied', async () => {
+    const calls: string[] = [];
+    const approvals = createApprovalBroker();
+    const { client, events, fake } = await serveAgUi(
+      [
+        turn.call('lookup_order', { order: 'A-7', token: 'secret-token-123' }),
+        turn.text('Order A-7 has shipped.'),
+        turn.call('lookup_order', { order: 'B-2', token: 'secret-token-456' }),
+        turn.text('I may not look B-2 up.'),
+      ],
+      {
+        agent: { tools: [lookupTool(calls)], beforeToolCall: approvals.beforeToolCall },
+        handler: { approvals },
+      },
+    );
+    const http = client('alice', 'approvals');
+    const first = await events(http, 'Where is A-7?');
+    expect(types(first.seen)).toEqual([
+      'RUN_STARTED',
+      'STEP_STARTED',
+      'TOOL_CALL_START',
+      'TOOL_CALL_ARGS',
+      'TOOL_CALL_END',
+      // AG-UI finishes a run with its steps closed; the resumed run opens the step again.
+      'STEP_FINISHED',
+      'RUN_FINISHED',
+    ]);
+    expect(calls).toEqual([]);
+    const [interrupt] = http.pendingInterrupts;
+    const start = first.seen[2] as Record<string, unknown>;
+    expect(interrupt).toMatchObject({ reason: 'tool_approval', toolCallId: start['toolCallId'] });
+    expect(JSON.stringify(first.seen)).not.toContain('secret-token-123');
+    expect(approvals.pendingCount).toBe(1);
+
+    // The next run resumes: the same gemloop run goes on, the call runs, the answer streams.
+    const seen: BaseEvent[] = [];
+    await http.runAgent(
+      {
+        resume: buildResumeArray(http.pendingInterrupts, {
+          [interrupt?.id as string]: { status: 'resolved', payload: { approved: true } },
+        }),
+      },
+      { onEvent: ({ event }) => void seen.push(event) },
+    );
+    expect(calls).toEqual(['A-7']);
+    expect(types(seen).slice(0, 3)).toEqual(['RUN_STARTED', 'STEP_STARTED', 'TOOL_CALL_RESULT']);
+    expect(seen.at(-1)).toMatchObject({ type: 'RUN_FINISHED', result: 'Order A-7 has shipped.' });
+    expect(http.pendingInterrupts).toEqual([]);
+
+    // Denied with a reason: the call never runs, the model reads the reason.
+    const second = await events(http, 'And B-2?');
+    const [next] = http.pendingInterrupts;
+    expect(second.seen.at(-1)).toMatchObject({ outcome: { type: 'interrupt' } });
+    await http.runAgent({
+      resume: buildResumeArray(http.pendingInterrupts, {
+        [next?.id as string]: {
+          status: 'resolved',
+          payload: { approved: false, message: 'Not that one.' },
+        },
+      }),
+    });
+    expect(calls).toEqual(['A-7']);
+    expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain('Not that one.');
+    expect(http.messages.at(-1)).toMatchObject({
+      role: 'assistant',
+      content: 'I may not look B-2 up.',
+    });
+    expect(approvals.pendingCount).toBe(0);
+  });
+
+  it("refuses a resume that answers no open interrupt, or another owner's", async () => {
+    const approvals = createApprovalBroker();
+    const { client, events, post } = await serveAgUi(
+      [turn.call('lookup_order', { order: 'A-7', token: 't' }), turn.text('done')],
+      {
+        agent: { tools: [lookupTool([])], beforeToolCall: approvals.beforeToolCall },
+        handler: { approvals, rateLimit: false },
+      },
+    );
+    const resumeBody = (threadId: string, interruptId: string) =>
+      JSON.stringify({
+        ...input(threadId, 'x'),
+        resume: [{ interruptId, status: 'resolved', payload: { approved: true } }],
+      });
+    const nothing = await post(resumeBody('fresh-thread', 'any'));
+    expect(nothing.status).toBe(409);
+    expect((await nothing.json()).error.code).toBe('nothing_to_resume');
+    const http = client('alice', 'waiting');
+    await events(http, 'Where?');
+    const id = http.pendingInterrupts[0]?.id as string;
+    const wrong = await post(resumeBody('waiting', 'not-an-interrupt'));
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error.message).toContain('does not wait for');
+    const stranger = await post(resumeBody('waiting', id), {
+      authorization: `Bearer ${TOKENS.bob}`,
+    });
+    expect(stranger.status).toBe(404);
+    expect(approvals.pendingCount).toBe(1);
   });
 
   it('refuses options it cannot serve with, naming them', () => {

@@ -1,4 +1,4 @@
-import { type BaseEvent, EventType } from '@ag-ui/core';
+import { type BaseEvent, EventType, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
@@ -9,9 +9,9 @@ import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { AgUiHandlerOptions } from './ag-ui-handler-options.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
+import { createLiveRun, interruptedRun, type LiveRun } from './live-run.ts';
 import { readRunInput } from './read-run-input.ts';
-import { createThreadIndex } from './thread-index.ts';
-import { createAgUiEventMapper } from './to-ag-ui-events.ts';
+import { createThreadIndex, type Thread } from './thread-index.ts';
 
 const MIB = 1024 * 1024;
 
@@ -68,75 +68,41 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
         await readJsonBody(request, settings.maxBodyBytes),
       );
       const thread = threads.open(input.threadId, owner);
-      const session = createChatSession({ agent, store, id: thread.key });
-      const finish = async () => {
-        thread.busy = false;
-        await session.close().catch(onError);
-      };
-      if (thread.fresh && earlier.length > 0) {
-        try {
-          // A thread the server has not seen: the conversation before it, as one stored turn.
-          await store.append(thread.key, { contents: earlier }, { logger: silentLogger });
-        } catch (error) {
-          await finish();
-          throw error;
-        }
-      }
-
-      const abort = new AbortController();
-      const signal = AbortSignal.any([request.signal, abort.signal]);
-      // Protobuf only for a client that names AG-UI's media type: the encoder also picks it for
-      // `*/*` (what curl and a bare fetch send), which would hand them binary frames.
-      const accept = request.headers.get('accept') ?? '';
-      const encoder = new EventEncoder(accept.includes(AGUI_MEDIA_TYPE) ? { accept } : {});
-      const { threadId, runId } = input;
-      const body = new ReadableStream<Uint8Array>({
-        async start(controller) {
-          const send = (event: BaseEvent) => {
-            if (!abort.signal.aborted) controller.enqueue(encoder.encodeBinary(event));
-          };
-          const mapper = createAgUiEventMapper(settings);
-          send({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
-          const run = session.sendStream(message, { signal });
-          try {
-            for await (const event of run) for (const each of mapper.map(event)) send(each);
-            const result = await run.result;
-            for (const each of mapper.close()) send(each);
-            send({
-              type: EventType.RUN_FINISHED,
-              threadId,
-              runId,
-              result: result.text,
-            } as BaseEvent);
-          } catch (error) {
-            run.result.catch(() => {});
-            // A caller that went away stopped its own run: nothing for the server's log.
-            if (!signal.aborted) {
-              onError(error);
-              for (const each of mapper.close()) send(each);
-              const shown = toBrowserError(error, undefined);
-              send({
-                type: EventType.RUN_ERROR,
-                message: shown.message,
-                code: shown.code ?? 'run_failed',
-              } as BaseEvent);
-            }
-          } finally {
-            await finish();
-            if (!abort.signal.aborted) controller.close();
+      let live: LiveRun;
+      try {
+        if (message === undefined) {
+          live = resume(thread, input.resume ?? [], owner);
+        } else {
+          // A new turn: interrupts of the thread's run left unanswered are abandoned with it.
+          thread.live?.abort.abort();
+          thread.live = undefined;
+          if (thread.fresh && earlier.length > 0) {
+            // A thread the server has not seen: the conversation before it, as one stored turn.
+            await store.append(thread.key, { contents: earlier }, { logger: silentLogger });
           }
-        },
-        cancel() {
-          abort.abort();
-        },
-      });
-      return new Response(body, {
-        headers: {
-          'content-type': encoder.getContentType(),
-          'cache-control': 'no-cache',
-          'x-accel-buffering': 'no',
-        },
-      });
+          const abort = new AbortController();
+          const session = createChatSession({ agent, store, id: thread.key });
+          live = createLiveRun({
+            stream: session.sendStream(message, { signal: abort.signal }),
+            abort,
+            approvals: settings.approvals,
+            owner,
+            runId: input.runId,
+            maxToolResultChars: settings.maxToolResultChars,
+          });
+          void live.result
+            .catch(() => undefined)
+            .finally(() => {
+              live.dispose();
+              void session.close().catch(onError);
+            });
+          thread.live = live;
+        }
+      } catch (error) {
+        thread.busy = false;
+        throw error;
+      }
+      return streamRun({ request, thread, live, threadId: input.threadId, runId: input.runId });
     } catch (error) {
       if (AgUiRequestError.isInstance(error)) return error.toResponse();
       onError(error);
@@ -147,6 +113,123 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
       }).toResponse();
     }
   };
+
+  /** Answers the interrupts of the thread's waiting run with the run's `resume` entries. */
+  function resume(thread: Thread, entries: ResumeEntry[], owner: string): LiveRun {
+    const live = thread.live;
+    if (live === undefined || live.pending.size === 0) {
+      throw new AgUiRequestError({
+        status: 409,
+        errorCode: 'nothing_to_resume',
+        message: 'Nothing in this thread waits for an answer: send the run without resume.',
+      });
+    }
+    const open = [...live.pending.keys()].filter(
+      (id) => !entries.some((entry) => entry.interruptId === id),
+    );
+    for (const entry of entries) {
+      if (!live.pending.has(entry.interruptId)) {
+        throw invalidResume(
+          `resume answers interrupt "${entry.interruptId.slice(0, 100)}", which this thread does not wait for (answered, expired, or never asked).`,
+        );
+      }
+    }
+    if (open.length > 0) {
+      throw invalidResume(
+        `resume must answer every open interrupt of the thread; missing: ${open.join(', ')}.`,
+      );
+    }
+    for (const entry of entries) {
+      const answer = entry.payload as { approved?: unknown; message?: unknown } | undefined;
+      const approved = entry.status === 'resolved' && answer?.approved === true;
+      const reason = typeof answer?.message === 'string' ? answer.message : undefined;
+      // Denied unless approved in so many words: a cancelled interrupt or an answer of another
+      // shape never runs the call.
+      settings.approvals?.answer(
+        {
+          approvalId: entry.interruptId,
+          decision: approved ? 'approve' : 'deny',
+          ...(approved || reason === undefined ? {} : { message: reason }),
+        },
+        { owner },
+      );
+    }
+    return live;
+  }
+
+  /** The AG-UI run: the live run's events until it ends or waits again. */
+  function streamRun(run: {
+    request: Request;
+    thread: Thread;
+    live: LiveRun;
+    threadId: string;
+    runId: string;
+  }): Response {
+    const { request, thread, live, threadId, runId } = run;
+    // Protobuf only for a client that names AG-UI's media type: the encoder also picks it for
+    // `*/*` (what curl and a bare fetch send), which would hand them binary frames.
+    const accept = request.headers.get('accept') ?? '';
+    const encoder = new EventEncoder(accept.includes(AGUI_MEDIA_TYPE) ? { accept } : {});
+    // While this request streams, the client going away stops the gemloop run.
+    let detached = false;
+    const onClientGone = () => live.abort.abort();
+    request.signal.addEventListener('abort', onClientGone, { once: true });
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (event: BaseEvent) => {
+          if (!detached) controller.enqueue(encoder.encodeBinary(event));
+        };
+        send({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
+        try {
+          const ended = await live.pump(send);
+          for (const each of live.close()) send(each);
+          if (ended === 'interrupted') {
+            send(interruptedRun(threadId, runId, live));
+          } else {
+            const result = await live.result;
+            thread.live = undefined;
+            send({
+              type: EventType.RUN_FINISHED,
+              threadId,
+              runId,
+              result: result.text,
+            } as BaseEvent);
+          }
+        } catch (error) {
+          if (thread.live === live) thread.live = undefined;
+          // A caller that went away stopped its own run: nothing for the server's log.
+          if (!live.abort.signal.aborted) {
+            onError(error);
+            for (const each of live.close()) send(each);
+            const shown = toBrowserError(error, undefined);
+            send({
+              type: EventType.RUN_ERROR,
+              message: shown.message,
+              code: shown.code ?? 'run_failed',
+            } as BaseEvent);
+          }
+        } finally {
+          request.signal.removeEventListener('abort', onClientGone);
+          thread.busy = false;
+          if (!detached) {
+            detached = true;
+            controller.close();
+          }
+        }
+      },
+      cancel() {
+        detached = true;
+        live.abort.abort();
+      },
+    });
+    return new Response(body, {
+      headers: {
+        'content-type': encoder.getContentType(),
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+      },
+    });
+  }
 
   async function authorizeRequest(request: Request): Promise<string> {
     const owner = await settings.authorize(request);
@@ -166,6 +249,10 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     }
     return owner;
   }
+}
+
+function invalidResume(message: string): AgUiRequestError {
+  return new AgUiRequestError({ status: 400, errorCode: 'invalid_resume', message });
 }
 
 /** The body as JSON: 413 past `maxBytes`, 400 when it is not JSON. */
@@ -236,6 +323,7 @@ function checkOptions(options: AgUiHandlerOptions) {
     now: options.now ?? Date.now,
     maxThreads: whole(options.maxThreads, 'maxThreads', 1000),
     maxBodyBytes: whole(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    approvals: options.approvals,
     maxToolResultChars: whole(options.maxToolResultChars, 'maxToolResultChars', 2000, 0),
     rateLimit,
   };

@@ -8,8 +8,8 @@ const MAX_ID = 256;
 /** What a run needs of AG-UI's `RunAgentInput`. @internal */
 export type ReadRunInput = {
   input: RunAgentInput;
-  /** The last message's text: the turn this run answers. */
-  message: string;
+  /** The last message's text: the turn this run answers; `undefined` for a run that resumes. */
+  message: string | undefined;
   /** The user and assistant text before it, for a thread the server has not seen yet. */
   earlier: Content[];
 };
@@ -33,6 +33,10 @@ export function readRunInput(body: unknown): ReadRunInput {
     if (input[field].length === 0 || input[field].length > MAX_ID) {
       throw invalid(`${field} must be 1 to ${MAX_ID} characters.`);
     }
+  }
+  // A run that resumes answers interrupts; the thread's run goes on, no new user turn.
+  if (input.resume !== undefined && input.resume.length > 0) {
+    return { input, message: undefined, earlier: [] };
   }
   const last = input.messages.at(-1);
   if (last === undefined || last.role !== 'user') {

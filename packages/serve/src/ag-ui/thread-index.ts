@@ -2,9 +2,19 @@ import type { HistoryStore } from '@gemloop/core/chat';
 import { silentLogger } from '@gemloop/core/logging';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
+import type { LiveRun } from './live-run.ts';
 
-/** A thread: its owner, the chat session's key, and whether a run is in it now. @internal */
-export type Thread = { owner: RunOwner; key: string; busy: boolean; fresh: boolean };
+/**
+ * A thread: its owner, the chat session's key, whether an AG-UI run streams from it now, and
+ * its gemloop run that waits for answers to interrupts, if any. @internal
+ */
+export type Thread = {
+  owner: RunOwner;
+  key: string;
+  busy: boolean;
+  fresh: boolean;
+  live: LiveRun | undefined;
+};
 
 /**
  * Threads by AG-UI `threadId`, each its first caller's: another owner's id answers as an unknown
@@ -30,7 +40,13 @@ export function createThreadIndex(options: {
       }
       if (thread === undefined) {
         forgetOldest();
-        thread = { owner, key: `ag-ui:${crypto.randomUUID()}`, busy: false, fresh: true };
+        thread = {
+          owner,
+          key: `ag-ui:${crypto.randomUUID()}`,
+          busy: false,
+          fresh: true,
+          live: undefined,
+        };
       } else {
         thread.fresh = false;
         threads.delete(threadId);
@@ -54,6 +70,7 @@ export function createThreadIndex(options: {
     for (const [id, thread] of threads) {
       if (thread.busy) continue;
       threads.delete(id);
+      thread.live?.abort.abort();
       Promise.resolve()
         .then(() => options.store.clear(thread.key, { logger: silentLogger }))
         .catch(options.onError);

@@ -12,8 +12,13 @@ import type { AgentEvent } from '@gemloop/core';
 export function createAgUiEventMapper(options: { maxToolResultChars: number }): {
   map(event: AgentEvent): BaseEvent[];
   close(): BaseEvent[];
+  reopen(): BaseEvent[];
 } {
   let openMessage: string | undefined;
+  // The model call in progress, and one an interrupt closed: AG-UI finishes a run only with its
+  // steps closed, and the run that resumes opens it again.
+  let openStep: number | undefined;
+  let closedStep: number | undefined;
   const closeMessage = (): BaseEvent[] => {
     if (openMessage === undefined) return [];
     const messageId = openMessage;
@@ -26,6 +31,7 @@ export function createAgUiEventMapper(options: { maxToolResultChars: number }): 
       if (event.path.length > 0) return [];
       switch (event.type) {
         case 'step-start':
+          openStep = event.stepNumber;
           return [stepEvent(EventType.STEP_STARTED, event.stepNumber)];
         case 'text-delta': {
           if (event.text.length === 0) return [];
@@ -82,13 +88,29 @@ export function createAgUiEventMapper(options: { maxToolResultChars: number }): 
           ];
         }
         case 'step-end':
+          openStep = undefined;
           return [...closeMessage(), stepEvent(EventType.STEP_FINISHED, event.step.stepNumber)];
         default:
           return [];
       }
     },
-    /** Closes a message a run that ended early left open. */
-    close: closeMessage,
+    /** Closes the message and the step an AG-UI run that ends early leaves open. */
+    close() {
+      const events = closeMessage();
+      if (openStep !== undefined) {
+        events.push(stepEvent(EventType.STEP_FINISHED, openStep));
+        closedStep = openStep;
+        openStep = undefined;
+      }
+      return events;
+    },
+    /** Opens again, in the AG-UI run that resumes, the step `close` closed. */
+    reopen() {
+      if (closedStep === undefined) return [];
+      openStep = closedStep;
+      closedStep = undefined;
+      return [stepEvent(EventType.STEP_STARTED, openStep)];
+    },
   };
 }
 
