@@ -313,6 +313,11 @@ describe('createAgUiHandler', () => {
     const second = await events(http, 'And B-2?');
     const [next] = http.pendingInterrupts;
     expect(second.seen.at(-1)).toMatchObject({ outcome: { type: 'interrupt' } });
+    // Call ids are unique over the thread (the model's or gemloop's repeat from run to run).
+    expect(next?.toolCallId).not.toBe(interrupt?.toolCallId);
+    expect(
+      new Set(http.messages.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : []))).size,
+    ).toBe(1);
     await http.runAgent({
       resume: buildResumeArray(http.pendingInterrupts, {
         [next?.id as string]: {

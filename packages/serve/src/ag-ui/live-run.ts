@@ -7,7 +7,7 @@ import {
   type PendingApproval,
 } from '@gemloop/core/internal';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
-import { createAgUiEventMapper } from './to-ag-ui-events.ts';
+import { createAgUiEventMapper, toAgUiCallId } from './to-ag-ui-events.ts';
 
 /**
  * A gemloop run of a thread, which may outlive the AG-UI run that started it: when a tool call
@@ -27,6 +27,8 @@ export type LiveRun = {
   close(): BaseEvent[];
   /** The run's result (rejects as the run failed). */
   readonly result: Promise<ChatResult>;
+  /** The id of the AG-UI run that started it, which its call ids carry. */
+  readonly runId: string;
   /** Stops listening to the broker. */
   dispose(): void;
 };
@@ -65,6 +67,7 @@ export function createLiveRun(options: {
   result.catch(() => {});
 
   return {
+    runId: options.runId,
     pending,
     abort,
     result,
@@ -103,11 +106,11 @@ export function createLiveRun(options: {
 }
 
 /** The interrupt that asks for an approval: `resume` answers it with `{ approved, message? }`. @internal */
-export function toInterrupt(approval: PendingApproval): Interrupt {
+export function toInterrupt(approval: PendingApproval, runId: string): Interrupt {
   return {
     id: approval.approvalId,
     reason: 'tool_approval',
-    toolCallId: approval.toolCallId,
+    toolCallId: toAgUiCallId(runId, approval.toolCallId),
     message: `Approve the call of ${approval.toolName}?`,
     responseSchema: {
       type: 'object',
@@ -126,6 +129,9 @@ export function interruptedRun(threadId: string, runId: string, live: LiveRun): 
     type: EventType.RUN_FINISHED,
     threadId,
     runId,
-    outcome: { type: 'interrupt', interrupts: [...live.pending.values()].map(toInterrupt) },
+    outcome: {
+      type: 'interrupt',
+      interrupts: [...live.pending.values()].map((each) => toInterrupt(each, live.runId)),
+    },
   } as BaseEvent;
 }

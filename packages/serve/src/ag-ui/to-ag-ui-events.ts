@@ -9,7 +9,11 @@ import type { AgentEvent } from '@gemloop/core';
  * browser protocol shows them: issue 52) and `TOOL_CALL_RESULT` when it ran on the server.
  * Only the top-level run's events: a subagent's run is inside its parent's tool call. @internal
  */
-export function createAgUiEventMapper(options: { maxToolResultChars: number }): {
+export function createAgUiEventMapper(options: {
+  maxToolResultChars: number;
+  /** Makes a run's call ids unique in the thread (see {@link toAgUiCallId}). */
+  runId: string;
+}): {
   map(event: AgentEvent): BaseEvent[];
   close(): BaseEvent[];
   reopen(): BaseEvent[];
@@ -52,7 +56,7 @@ export function createAgUiEventMapper(options: { maxToolResultChars: number }): 
           return events;
         }
         case 'tool-call': {
-          const toolCallId = event.toolCallId;
+          const toolCallId = toAgUiCallId(options.runId, event.toolCallId);
           return [
             ...closeMessage(),
             {
@@ -81,7 +85,7 @@ export function createAgUiEventMapper(options: { maxToolResultChars: number }): 
             {
               type: EventType.TOOL_CALL_RESULT,
               messageId: crypto.randomUUID(),
-              toolCallId: call.toolCallId,
+              toolCallId: toAgUiCallId(options.runId, call.toolCallId),
               role: 'tool',
               content,
             } as BaseEvent,
@@ -112,6 +116,16 @@ export function createAgUiEventMapper(options: { maxToolResultChars: number }): 
       return [stepEvent(EventType.STEP_STARTED, openStep)];
     },
   };
+}
+
+/**
+ * A call's id as AG-UI sees it: gemloop's id (the model's, or `call_<step>_<index>` when the
+ * model gave none) repeats from one run of a thread to the next, and an AG-UI client keeps one
+ * tool call per id over the whole thread (HttpAgent renamed the first run's call otherwise), so
+ * it is prefixed with the id of the AG-UI run that started the gemloop run. @internal
+ */
+export function toAgUiCallId(runId: string, toolCallId: string): string {
+  return `${runId}.${toolCallId}`;
 }
 
 function stepEvent(type: EventType, stepNumber: number): BaseEvent {
