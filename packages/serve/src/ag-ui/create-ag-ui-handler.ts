@@ -2,8 +2,10 @@ import { type BaseEvent, EventType, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { readBoundedText, toBrowserError } from '@gemloop/core/internal';
+import { toBrowserError } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
+import { checkOwner } from '../door/check-owner.ts';
+import { readBoundedBody } from '../door/read-bounded-body.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
@@ -232,19 +234,12 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
   }
 
   async function authorizeRequest(request: Request): Promise<string> {
-    const owner = await settings.authorize(request);
-    if (owner === null || owner === undefined) {
+    const owner = checkOwner(await settings.authorize(request));
+    if (owner === undefined) {
       throw new AgUiRequestError({
         status: 401,
         errorCode: 'unauthorized',
         message: 'The request has no valid credentials: send Authorization: Bearer <token>.',
-      });
-    }
-    if (typeof owner !== 'string' || owner.length === 0 || owner.length > 1024) {
-      throw new InvalidArgumentError({
-        argument: 'authorize',
-        message:
-          "authorize must return the caller's owner id (a non-empty string of at most 1024 characters), or null to refuse the request.",
       });
     }
     return owner;
@@ -262,15 +257,7 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
     errorCode: 'request_too_large',
     message: `The request body is over ${maxBytes} bytes.`,
   });
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge;
-  let text: string;
-  try {
-    text = await readBoundedText(request, maxBytes);
-  } catch (error) {
-    if (InvalidArgumentError.isInstance(error)) throw tooLarge;
-    throw error;
-  }
+  const text = await readBoundedBody(request, maxBytes, () => tooLarge);
   try {
     return JSON.parse(text);
   } catch {

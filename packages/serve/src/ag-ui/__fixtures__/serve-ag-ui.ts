@@ -6,20 +6,12 @@ import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemlo
 import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
 import { onTestFinished } from 'vitest';
 import { toNodeListener } from '../../node/to-node-listener.ts';
+import { authorizeByKey, KEYS } from '../../openai/__fixtures__/serve-openai.ts';
 import type { AgUiHandlerOptions } from '../ag-ui-handler-options.ts';
 import { createAgUiHandler } from '../create-ag-ui-handler.ts';
 
-/** The tokens the tests' `authorize` knows, by owner. */
-export const TOKENS = { alice: 'tok-alice-0123456789', bob: 'tok-bob-9876543210' } as const;
-
-/** `authorize` of the tests: a known bearer token's owner, else refused. */
-export function authorizeByToken(request: Request): string | null {
-  const header = request.headers.get('authorization') ?? '';
-  for (const [owner, token] of Object.entries(TOKENS)) {
-    if (header === `Bearer ${token}`) return owner;
-  }
-  return null;
-}
+/** The bearer tokens the tests' `authorize` knows, by owner (the OpenAI door's tests' keys). */
+export const TOKENS = KEYS;
 
 /**
  * An agent on the fake Gemini (in process) served by the AG-UI door on 127.0.0.1 through the
@@ -40,7 +32,7 @@ export async function serveAgUi(
   const errors: unknown[] = [];
   const handler = createAgUiHandler({
     agent,
-    authorize: authorizeByToken,
+    authorize: authorizeByKey,
     onError: (error) => errors.push(error),
     ...options.handler,
   });
