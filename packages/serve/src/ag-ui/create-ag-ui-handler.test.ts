@@ -1,5 +1,6 @@
 import { buildResumeArray } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
+import { AGUI_MEDIA_TYPE } from '@ag-ui/encoder';
 import { defineTool } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { createApprovalBroker } from '@gemloop/core/web';
@@ -363,6 +364,16 @@ describe('createAgUiHandler', () => {
     });
     expect(stranger.status).toBe(404);
     expect(approvals.pendingCount).toBe(1);
+  });
+
+  it('streams server-sent events to curl and a bare fetch (Accept: */*), protobuf only when asked by name', async () => {
+    const { post } = await serveAgUi([turn.text('one'), turn.text('two')]);
+    const plain = await post(JSON.stringify(input('t1', 'hi')), { accept: '*/*' });
+    expect(plain.headers.get('content-type')).toBe('text/event-stream');
+    expect(await plain.text()).toContain('data: {"type":"RUN_STARTED"');
+    const binary = await post(JSON.stringify(input('t2', 'hi')), { accept: AGUI_MEDIA_TYPE });
+    expect(binary.headers.get('content-type')).toBe(AGUI_MEDIA_TYPE);
+    await binary.arrayBuffer();
   });
 
   it('refuses options it cannot serve with, naming them', () => {
