@@ -1,10 +1,11 @@
 import { buildResumeArray } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE } from '@ag-ui/encoder';
-import { defineTool } from '@gemloop/core';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { subagent } from '@gemloop/core/composition';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { createApprovalBroker } from '@gemloop/core/web';
-import { turn } from '@gemloop/testing';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { serveAgUi, TOKENS } from './__fixtures__/serve-ag-ui.ts';
@@ -94,6 +95,27 @@ describe('createAgUiHandler', () => {
       'tool',
       'assistant',
     ]);
+  });
+
+  it("shows a subagent as its parent's tool call: the child's own steps and text stay inside it", async () => {
+    const childFake = createFakeGemini({ script: [turn.text('Paris is the capital.')] });
+    const child = createAgent({
+      gemini: createGemini({ apiKey: 'k', retry: false, fetch: childFake.fetch }),
+      model: 'gemini-2.5-flash',
+    });
+    const { client, events } = await serveAgUi(
+      [turn.call('search', { task: 'Capital of France?' }), turn.text('Paris.')],
+      { agent: { tools: [subagent(child, { name: 'search', description: 'Searches.' })] } },
+    );
+    const { seen, run } = await events(client(), 'Capital of France?');
+    expect(types(seen).filter((type) => type === 'STEP_STARTED')).toHaveLength(2);
+    expect(types(seen).filter((type) => type === 'TEXT_MESSAGE_START')).toHaveLength(1);
+    expect(seen.find((event) => event.type === 'TOOL_CALL_START')).toMatchObject({
+      toolCallName: 'search',
+    });
+    const result = seen.find((event) => event.type === 'TOOL_CALL_RESULT') as { content: string };
+    expect(result.content).toContain('Paris is the capital.');
+    expect(run.result).toBe('Paris.');
   });
 
   it("ends a failed run with RUN_ERROR: fixed words and a code, never the error's words", async () => {
