@@ -358,6 +358,27 @@ describe('createAgUiHandler', () => {
     expect(approvals.pendingCount).toBe(0);
   });
 
+  it('abandons a waiting run when the next run is a new message instead of a resume (a client other than HttpAgent, which refuses to)', async () => {
+    const calls: string[] = [];
+    const approvals = createApprovalBroker();
+    const { client, events, post } = await serveAgUi(
+      [turn.call('lookup_order', { order: 'A-7', token: 't' }), turn.text('Something else, then.')],
+      {
+        agent: { tools: [lookupTool(calls)], beforeToolCall: approvals.beforeToolCall },
+        handler: { approvals },
+      },
+    );
+    const http = client('alice', 'changed-mind');
+    await events(http, 'Where is A-7?');
+    expect(approvals.pendingCount).toBe(1);
+    const next = await post(JSON.stringify(input('changed-mind', 'Never mind, something else.')));
+    expect(next.status).toBe(200);
+    const text = await next.text();
+    expect(text).toContain('"result":"Something else, then."');
+    expect(calls).toEqual([]);
+    expect(approvals.pendingCount).toBe(0);
+  });
+
   it("refuses a resume that answers no open interrupt, or another owner's", async () => {
     const approvals = createApprovalBroker();
     const { client, events, post } = await serveAgUi(
