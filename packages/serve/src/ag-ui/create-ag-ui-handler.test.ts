@@ -113,7 +113,9 @@ describe('createAgUiHandler', () => {
     expect(seen.find((event) => event.type === 'TOOL_CALL_START')).toMatchObject({
       toolCallName: 'search',
     });
-    const result = seen.find((event) => event.type === 'TOOL_CALL_RESULT') as { content: string };
+    const result = seen.find((event) => event.type === 'TOOL_CALL_RESULT') as unknown as {
+      content: string;
+    };
     expect(result.content).toContain('Paris is the capital.');
     expect(run.result).toBe('Paris.');
   });
