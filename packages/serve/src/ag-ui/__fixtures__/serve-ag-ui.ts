@@ -1,11 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
-import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
-import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
-import { onTestFinished } from 'vitest';
-import { toNodeListener } from '../../node/to-node-listener.ts';
+import type { AgentOptions } from '@gemloop/core';
+import type { FakeTurn } from '@gemloop/testing';
+import { agentOnFake, listenForTest } from '../../door/__fixtures__/serve-door.ts';
 import { authorizeByKey, KEYS } from '../../openai/__fixtures__/serve-openai.ts';
 import type { AgUiHandlerOptions } from '../ag-ui-handler-options.ts';
 import { createAgUiHandler } from '../create-ag-ui-handler.ts';
@@ -22,30 +19,15 @@ export async function serveAgUi(
   script: FakeTurn[],
   options: { agent?: Partial<AgentOptions>; handler?: Partial<AgUiHandlerOptions> } = {},
 ) {
-  const fake = createFakeGemini({ script });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const agent: Agent = createAgent({
-    gemini,
-    model: 'gemini-2.5-flash',
-    ...options.agent,
-  } as AgentOptions);
-  const errors: unknown[] = [];
+  const { fake, agent, errors, onError } = agentOnFake(script, options.agent);
   const handler = createAgUiHandler({
     agent,
     authorize: authorizeByKey,
-    onError: (error) => errors.push(error),
+    onError,
     ...options.handler,
   });
-  const server = createServer(toNodeListener(handler));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/agent`;
+  const origin = await listenForTest(handler);
+  const url = `${origin}/agent`;
   const client = (owner: keyof typeof TOKENS = 'alice', threadId?: string) =>
     new HttpAgent({
       url,

@@ -1,10 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
-import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
+import type { AgentOptions } from '@gemloop/core';
+import type { FakeTurn } from '@gemloop/testing';
+import { agentOnFake, listenForTest } from '../../door/__fixtures__/serve-door.ts';
 import OpenAI from 'openai';
-import { onTestFinished } from 'vitest';
-import { toNodeListener } from '../../node/to-node-listener.ts';
 import { createOpenAIHandler } from '../create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai-handler-options.ts';
 
@@ -31,30 +28,15 @@ export async function serveOpenAI(
     handler?: Partial<OpenAIHandlerOptions>;
   } = {},
 ) {
-  const fake = createFakeGemini({ script });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const agent: Agent = createAgent({
-    gemini,
-    model: 'gemini-2.5-flash',
-    ...options.agent,
-  } as AgentOptions);
-  const errors: unknown[] = [];
+  const { fake, agent, errors, onError } = agentOnFake(script, options.agent);
   const handler = createOpenAIHandler({
     agents: { 'support-agent': agent },
     authorize: authorizeByKey,
-    onError: (error) => errors.push(error),
+    onError,
     ...options.handler,
   });
-  const server = createServer(toNodeListener(handler));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const origin = await listenForTest(handler);
+  const baseURL = `${origin}/v1`;
   const client = (owner: keyof typeof KEYS = 'alice') =>
     new OpenAI({ apiKey: KEYS[owner], baseURL, maxRetries: 0, timeout: 60_000 });
   return { fake, agent, handler, baseURL, client, errors };
