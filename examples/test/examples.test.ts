@@ -215,6 +215,15 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('a wrong token: 401');
   });
 
+  it('ag-ui-door: HttpAgent asks the agent, and approves a refund through an AG-UI interrupt', async () => {
+    const { stdout } = await runOk('ag-ui-door/ag-ui-door.ts');
+    expect(stdout).toMatch(/Serving the agent to AG-UI at http:\/\/127\.0\.0\.1:\d+\/agent/);
+    expect(stdout).toContain('status: Order A-7 has shipped.');
+    expect(stdout).toContain('interrupt: Approve the call of refund_order? -> approved');
+    expect(stdout).toContain('refund: Order A-7 is refunded.');
+    expect(stdout).toContain('no key: 401');
+  });
+
   it('team: hands the triage run to billing, and nests three parallel searchers in the research stream', async () => {
     const { stdout } = await runOk('team/team.ts');
     const desk = section(stdout, 'Triage with two specialists', 'Research with three');

@@ -1,7 +1,8 @@
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { readBoundedText } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
+import { checkOwner } from '../door/check-owner.ts';
+import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { chatCompletions } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
 import { errorResponse, jsonResponse } from './json-response.ts';
@@ -132,20 +133,13 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
   };
 
   async function authorizeRequest(request: Request): Promise<string> {
-    const owner = await authorize(request);
-    if (owner === null || owner === undefined) {
+    const owner = checkOwner(await authorize(request));
+    if (owner === undefined) {
       throw new OpenAIRequestError({
         status: 401,
         type: 'authentication_error',
         errorCode: 'invalid_api_key',
         message: 'The request has no valid credentials: send Authorization: Bearer <key>.',
-      });
-    }
-    if (typeof owner !== 'string' || owner.length === 0 || owner.length > 1024) {
-      throw new InvalidArgumentError({
-        argument: 'authorize',
-        message:
-          "authorize must return the caller's owner id (a non-empty string of at most 1024 characters), or null to refuse the request.",
       });
     }
     return owner;
@@ -212,15 +206,7 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<Record<
     errorCode: 'request_too_large',
     message: `The request body is over ${maxBytes} bytes.`,
   });
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge;
-  let text: string;
-  try {
-    text = await readBoundedText(request, maxBytes);
-  } catch (error) {
-    if (InvalidArgumentError.isInstance(error)) throw tooLarge;
-    throw error;
-  }
+  const text = await readBoundedBody(request, maxBytes, () => tooLarge);
   let body: unknown;
   try {
     body = JSON.parse(text);

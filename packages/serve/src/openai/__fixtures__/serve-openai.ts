@@ -1,11 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FakeTurn } from '@gemloop/testing';
 import type { AgentOptions } from '@gemloop/core';
+import type { FakeTurn } from '@gemloop/testing';
+import { agentOnFake, listenForTest } from '../../door/__fixtures__/serve-door.ts';
 import OpenAI from 'openai';
-import { onTestFinished } from 'vitest';
-import { agentOnFake, ownerOfBearer } from '../../__fixtures__/order-fixtures.ts';
-import { toNodeListener } from '../../node/to-node-listener.ts';
 import { createOpenAIHandler } from '../create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai-handler-options.ts';
 
@@ -14,7 +10,11 @@ export const KEYS = { alice: 'sk-alice-0123456789', bob: 'sk-bob-9876543210' } a
 
 /** `authorize` of the tests: a known bearer key's owner, else refused. */
 export function authorizeByKey(request: Request): string | null {
-  return ownerOfBearer(KEYS, request);
+  const header = request.headers.get('authorization') ?? '';
+  for (const [owner, key] of Object.entries(KEYS)) {
+    if (header === `Bearer ${key}`) return owner;
+  }
+  return null;
 }
 
 /**
@@ -28,24 +28,15 @@ export async function serveOpenAI(
     handler?: Partial<OpenAIHandlerOptions>;
   } = {},
 ) {
-  const { fake, agent } = agentOnFake(script, options.agent);
-  const errors: unknown[] = [];
+  const { fake, agent, errors, onError } = agentOnFake(script, options.agent);
   const handler = createOpenAIHandler({
     agents: { 'support-agent': agent },
     authorize: authorizeByKey,
-    onError: (error) => errors.push(error),
+    onError,
     ...options.handler,
   });
-  const server = createServer(toNodeListener(handler));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const origin = await listenForTest(handler);
+  const baseURL = `${origin}/v1`;
   const client = (owner: keyof typeof KEYS = 'alice') =>
     new OpenAI({ apiKey: KEYS[owner], baseURL, maxRetries: 0, timeout: 60_000 });
   return { fake, agent, handler, baseURL, client, errors };

@@ -1,0 +1,55 @@
+import type { Agent } from '@gemloop/core';
+import type { HistoryStore } from '@gemloop/core/chat';
+import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
+import type { RateLimit } from '../openai/rate-limiter.ts';
+
+/** Options of {@link createAgUiHandler}. */
+export type AgUiHandlerOptions = {
+  /** The agent each run talks to; its tools run on the server. */
+  agent: Agent;
+  /**
+   * Who is calling: the request's owner (a user's or tenant's id, never the credential itself),
+   * or `null`/`undefined` to refuse it with 401. AG-UI's `HttpAgent` sends the `headers` it was
+   * made with (`Authorization: Bearer <token>`). Each thread is its first caller's only
+   * (`isRunOwner` of `@gemloop/core/web`); another owner's `threadId` answers 404.
+   */
+  authorize: (
+    request: Request,
+  ) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>;
+  /**
+   * Approvals as AG-UI interrupts: give the agent the broker's `beforeToolCall`
+   * (`createApprovalBroker` of `@gemloop/core/web`) and the broker here. A call that needs
+   * approval ends the AG-UI run with `RUN_FINISHED` `outcome: { type: 'interrupt' }`, one
+   * interrupt per call (`reason: 'tool_approval'`, its `toolCallId`); the next run's `resume`
+   * answers each with `{ status: 'resolved', payload: { approved: true } }` (or `approved: false`
+   * and a `message` the model reads; `cancelled` denies) and streams the rest of the run.
+   */
+  approvals?: ApprovalBroker | undefined;
+  /**
+   * Where the threads keep their turns (a gemloop chat session per thread).
+   * @defaultValue a store in memory (`createMemoryHistoryStore()`), bounded by `maxThreads`
+   */
+  store?: HistoryStore | undefined;
+  /** Threads held at most; past it the oldest idle one is forgotten. @defaultValue 1000 */
+  maxThreads?: number | undefined;
+  /** The largest request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
+  maxBodyBytes?: number | undefined;
+  /**
+   * Runs per owner and window, past which the door answers 429 with `retry-after`; `false`
+   * turns the limit off (a gateway in front does it). @defaultValue 60 runs a minute
+   */
+  rateLimit?: RateLimit | false | undefined;
+  /**
+   * The characters of a tool's result sent in `TOOL_CALL_RESULT` (its JSON, cut); `0` sends
+   * none (only that the call ended). @defaultValue 2000
+   */
+  maxToolResultChars?: number | undefined;
+  /**
+   * Gets each error behind a `RUN_ERROR` or a 500: a run that failed, a store that failed, an
+   * `authorize` that threw. The caller gets fixed words and a code; the details are here, for
+   * the server's log. @defaultValue nothing
+   */
+  onError?: ((error: unknown) => void) | undefined;
+  /** The clock, in ms since the epoch (the rate limit's windows). @defaultValue Date.now */
+  now?: (() => number) | undefined;
+};

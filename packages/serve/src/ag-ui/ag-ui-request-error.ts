@@ -1,0 +1,35 @@
+import { GemloopError } from '@gemloop/core/errors';
+
+/**
+ * A request the AG-UI door refuses before any run starts (bad JSON, a `RunAgentInput` of the
+ * wrong shape, a thread that is not the caller's, a body too large, too many requests, no
+ * credentials). Carries the HTTP status and a short `errorCode`; the door answers it as JSON
+ * `{ error: { message, code } }`. Thrown inside the handler only: a caller sees the response.
+ */
+export class AgUiRequestError extends GemloopError {
+  override readonly code = 'ag-ui-request';
+  /** The HTTP status the door answers with. */
+  readonly status: number;
+  /** What was wrong: `invalid_json`, `invalid_input`, `thread_busy`, `nothing_to_resume`, ... */
+  readonly errorCode: string;
+
+  constructor(options: { status: number; errorCode: string; message: string }) {
+    super({ message: options.message });
+    this.status = options.status;
+    this.errorCode = options.errorCode;
+  }
+
+  static override isInstance(error: unknown): error is AgUiRequestError {
+    return GemloopError.hasCode(error, 'ag-ui-request');
+  }
+
+  /** The error as the door's JSON response. */
+  toResponse(): Response {
+    const response = new Response(
+      JSON.stringify({ error: { message: this.message, code: this.errorCode } }),
+      { status: this.status, headers: { 'content-type': 'application/json' } },
+    );
+    if (this.status === 401) response.headers.set('www-authenticate', 'Bearer');
+    return response;
+  }
+}

@@ -1,0 +1,317 @@
+import { type BaseEvent, EventType, type ResumeEntry } from '@ag-ui/core';
+import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
+import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { toBrowserError } from '@gemloop/core/internal';
+import { silentLogger } from '@gemloop/core/logging';
+import { checkOwner } from '../door/check-owner.ts';
+import { readBoundedBody } from '../door/read-bounded-body.ts';
+import type { FetchHandler } from '../openai/create-openai-handler.ts';
+import { createRateLimiter } from '../openai/rate-limiter.ts';
+import { isRecord } from '../openai/to-contents.ts';
+import type { AgUiHandlerOptions } from './ag-ui-handler-options.ts';
+import { AgUiRequestError } from './ag-ui-request-error.ts';
+import { createLiveRun, interruptedRun, type LiveRun } from './live-run.ts';
+import { readRunInput } from './read-run-input.ts';
+import { createThreadIndex, type Thread } from './thread-index.ts';
+
+const MIB = 1024 * 1024;
+
+/**
+ * An AG-UI endpoint (https://docs.ag-ui.com) for a gemloop agent, as a Fetch-API handler:
+ * `HttpAgent` of `@ag-ui/client`, CopilotKit, or any AG-UI frontend runs the agent with a
+ * `POST` of `RunAgentInput` and reads the run as AG-UI events (`EventEncoder` of
+ * `@ag-ui/encoder`: server-sent events, or protobuf when the client accepts it).
+ *
+ * Each `threadId` is a gemloop chat session owned by its first caller: the server keeps the
+ * history, and each run answers the input's last message (the user's). The agent's tools run on
+ * the server and show as `TOOL_CALL_*` events with secret arguments redacted; a failed run ends
+ * in `RUN_ERROR` with fixed words and a code, never the error's own message. A client that closes
+ * the stream stops the run.
+ *
+ * @example
+ * ```ts
+ * const handler = createAgUiHandler({
+ *   agent,
+ *   authorize: (request) => ownerOfToken(request.headers.get('authorization')),
+ * });
+ * ```
+ * @throws {@link InvalidArgumentError} for options it cannot serve with.
+ */
+export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
+  const settings = checkOptions(options);
+  const { agent, onError } = settings;
+  const store = options.store ?? createMemoryHistoryStore();
+  const threads = createThreadIndex({ store, maxThreads: settings.maxThreads, onError });
+  const limiter =
+    settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, settings.now);
+
+  return async (request) => {
+    try {
+      if (request.method !== 'POST') {
+        throw new AgUiRequestError({
+          status: 405,
+          errorCode: 'method_not_allowed',
+          message: 'An AG-UI run is a POST of RunAgentInput.',
+        });
+      }
+      const owner = await authorizeRequest(request);
+      const wait = limiter?.take(owner) ?? 0;
+      if (wait > 0) {
+        const refused = new AgUiRequestError({
+          status: 429,
+          errorCode: 'rate_limit_exceeded',
+          message: 'Too many runs; retry after the time in retry-after.',
+        }).toResponse();
+        refused.headers.set('retry-after', String(wait));
+        return refused;
+      }
+      const { input, message, earlier } = readRunInput(
+        await readJsonBody(request, settings.maxBodyBytes),
+      );
+      const thread = threads.open(input.threadId, owner);
+      let live: LiveRun;
+      try {
+        if (message === undefined) {
+          live = resume(thread, input.resume ?? [], owner);
+        } else {
+          // A new turn: interrupts of the thread's run left unanswered are abandoned with it.
+          thread.live?.abort.abort();
+          thread.live = undefined;
+          if (thread.fresh && earlier.length > 0) {
+            // A thread the server has not seen: the conversation before it, as one stored turn.
+            await store.append(thread.key, { contents: earlier }, { logger: silentLogger });
+          }
+          const abort = new AbortController();
+          const session = createChatSession({ agent, store, id: thread.key });
+          live = createLiveRun({
+            stream: session.sendStream(message, { signal: abort.signal }),
+            abort,
+            approvals: settings.approvals,
+            owner,
+            runId: input.runId,
+            maxToolResultChars: settings.maxToolResultChars,
+          });
+          void live.result
+            .catch(() => undefined)
+            .finally(() => {
+              live.dispose();
+              void session.close().catch(onError);
+            });
+          thread.live = live;
+        }
+      } catch (error) {
+        thread.busy = false;
+        throw error;
+      }
+      return streamRun({ request, thread, live, threadId: input.threadId, runId: input.runId });
+    } catch (error) {
+      if (AgUiRequestError.isInstance(error)) return error.toResponse();
+      onError(error);
+      return new AgUiRequestError({
+        status: 500,
+        errorCode: 'internal_error',
+        message: 'The server could not answer the request.',
+      }).toResponse();
+    }
+  };
+
+  /** Answers the interrupts of the thread's waiting run with the run's `resume` entries. */
+  function resume(thread: Thread, entries: ResumeEntry[], owner: string): LiveRun {
+    const live = thread.live;
+    if (live === undefined || live.pending.size === 0) {
+      throw new AgUiRequestError({
+        status: 409,
+        errorCode: 'nothing_to_resume',
+        message: 'Nothing in this thread waits for an answer: send the run without resume.',
+      });
+    }
+    const open = [...live.pending.keys()].filter(
+      (id) => !entries.some((entry) => entry.interruptId === id),
+    );
+    for (const entry of entries) {
+      if (!live.pending.has(entry.interruptId)) {
+        throw invalidResume(
+          `resume answers interrupt "${entry.interruptId.slice(0, 100)}", which this thread does not wait for (answered, expired, or never asked).`,
+        );
+      }
+    }
+    if (open.length > 0) {
+      throw invalidResume(
+        `resume must answer every open interrupt of the thread; missing: ${open.join(', ')}.`,
+      );
+    }
+    for (const entry of entries) {
+      const answer = entry.payload as { approved?: unknown; message?: unknown } | undefined;
+      const approved = entry.status === 'resolved' && answer?.approved === true;
+      const reason = typeof answer?.message === 'string' ? answer.message : undefined;
+      // Denied unless approved in so many words: a cancelled interrupt or an answer of another
+      // shape never runs the call.
+      settings.approvals?.answer(
+        {
+          approvalId: entry.interruptId,
+          decision: approved ? 'approve' : 'deny',
+          ...(approved || reason === undefined ? {} : { message: reason }),
+        },
+        { owner },
+      );
+    }
+    return live;
+  }
+
+  /** The AG-UI run: the live run's events until it ends or waits again. */
+  function streamRun(run: {
+    request: Request;
+    thread: Thread;
+    live: LiveRun;
+    threadId: string;
+    runId: string;
+  }): Response {
+    const { request, thread, live, threadId, runId } = run;
+    // Protobuf only for a client that names AG-UI's media type: the encoder also picks it for
+    // `*/*` (what curl and a bare fetch send), which would hand them binary frames.
+    const accept = request.headers.get('accept') ?? '';
+    const encoder = new EventEncoder(accept.includes(AGUI_MEDIA_TYPE) ? { accept } : {});
+    // While this request streams, the client going away stops the gemloop run.
+    let detached = false;
+    const onClientGone = () => live.abort.abort();
+    request.signal.addEventListener('abort', onClientGone, { once: true });
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (event: BaseEvent) => {
+          if (!detached) controller.enqueue(encoder.encodeBinary(event));
+        };
+        send({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
+        try {
+          const ended = await live.pump(send);
+          for (const each of live.close()) send(each);
+          if (ended === 'interrupted') {
+            send(interruptedRun(threadId, runId, live));
+          } else {
+            const result = await live.result;
+            thread.live = undefined;
+            send({
+              type: EventType.RUN_FINISHED,
+              threadId,
+              runId,
+              result: result.text,
+            } as BaseEvent);
+          }
+        } catch (error) {
+          if (thread.live === live) thread.live = undefined;
+          // A caller that went away stopped its own run: nothing for the server's log.
+          if (!live.abort.signal.aborted) {
+            onError(error);
+            for (const each of live.close()) send(each);
+            const shown = toBrowserError(error, undefined);
+            send({
+              type: EventType.RUN_ERROR,
+              message: shown.message,
+              code: shown.code ?? 'run_failed',
+            } as BaseEvent);
+          }
+        } finally {
+          request.signal.removeEventListener('abort', onClientGone);
+          thread.busy = false;
+          if (!detached) {
+            detached = true;
+            controller.close();
+          }
+        }
+      },
+      cancel() {
+        detached = true;
+        live.abort.abort();
+      },
+    });
+    return new Response(body, {
+      headers: {
+        'content-type': encoder.getContentType(),
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+      },
+    });
+  }
+
+  async function authorizeRequest(request: Request): Promise<string> {
+    const owner = checkOwner(await settings.authorize(request));
+    if (owner === undefined) {
+      throw new AgUiRequestError({
+        status: 401,
+        errorCode: 'unauthorized',
+        message: 'The request has no valid credentials: send Authorization: Bearer <token>.',
+      });
+    }
+    return owner;
+  }
+}
+
+function invalidResume(message: string): AgUiRequestError {
+  return new AgUiRequestError({ status: 400, errorCode: 'invalid_resume', message });
+}
+
+/** The body as JSON: 413 past `maxBytes`, 400 when it is not JSON. */
+async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const tooLarge = new AgUiRequestError({
+    status: 413,
+    errorCode: 'request_too_large',
+    message: `The request body is over ${maxBytes} bytes.`,
+  });
+  const text = await readBoundedBody(request, maxBytes, () => tooLarge);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AgUiRequestError({
+      status: 400,
+      errorCode: 'invalid_json',
+      message: 'The request body is not valid JSON: send RunAgentInput as JSON.',
+    });
+  }
+}
+
+function checkOptions(options: AgUiHandlerOptions) {
+  const fail = (argument: string, message: string): never => {
+    throw new InvalidArgumentError({ argument, message });
+  };
+  if (!isRecord(options))
+    fail('options', 'createAgUiHandler takes an options object: { agent, authorize }.');
+  if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
+    fail('agent', 'agent must be an agent from createAgent().');
+  }
+  if (typeof options.authorize !== 'function') {
+    fail(
+      'authorize',
+      'authorize must be a function (request) => owner | null: every door of a served agent checks who calls.',
+    );
+  }
+  const whole = (value: number | undefined, name: string, fallback: number, least = 1) => {
+    if (value === undefined) return fallback;
+    if (!Number.isSafeInteger(value) || value < least)
+      fail(name, `${name} must be an integer of at least ${least}.`);
+    return value;
+  };
+  const rateLimit = options.rateLimit ?? { requests: 60, windowMs: 60_000 };
+  if (rateLimit !== false) {
+    if (!isRecord(rateLimit))
+      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
+    whole(rateLimit.requests, 'rateLimit.requests', 1);
+    whole(rateLimit.windowMs, 'rateLimit.windowMs', 1);
+  }
+  return {
+    agent: options.agent,
+    authorize: options.authorize,
+    onError: (error: unknown) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // A logging hook that throws must not turn an answer into another failure.
+      }
+    },
+    now: options.now ?? Date.now,
+    maxThreads: whole(options.maxThreads, 'maxThreads', 1000),
+    maxBodyBytes: whole(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    approvals: options.approvals,
+    maxToolResultChars: whole(options.maxToolResultChars, 'maxToolResultChars', 2000, 0),
+    rateLimit,
+  };
+}

@@ -1,0 +1,137 @@
+import { type BaseEvent, EventType, type Interrupt } from '@ag-ui/core';
+import type { AgentEvent } from '@gemloop/core';
+import type { ChatResult, ChatStream } from '@gemloop/core/chat';
+import {
+  type ApprovalListener,
+  approvalBrokerInternals,
+  type PendingApproval,
+} from '@gemloop/core/internal';
+import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
+import { createAgUiEventMapper, toAgUiCallId } from './to-ag-ui-events.ts';
+
+/**
+ * A gemloop run of a thread, which may outlive the AG-UI run that started it: when a tool call
+ * waits for approval (the broker's `beforeToolCall`), the AG-UI run ends with an interrupt
+ * (`RUN_FINISHED` with `outcome: { type: 'interrupt' }`, AG-UI 1.0's human-in-the-loop;
+ * https://docs.ag-ui.com/concepts/interrupts) while the gemloop run keeps waiting; the next AG-UI
+ * run's `resume` answers it, and that run streams the rest of the same gemloop run. @internal
+ */
+export type LiveRun = {
+  /** The approvals this run waits for, by id (the interrupts' ids). */
+  readonly pending: Map<string, PendingApproval>;
+  /** Aborts the gemloop run (a client gone, the thread replaced or forgotten). */
+  readonly abort: AbortController;
+  /** Pulls events into `send` until the run ends (`finished`) or waits for an answer (`interrupted`). */
+  pump(send: (event: BaseEvent) => void): Promise<'finished' | 'interrupted'>;
+  /** The AG-UI events that close what a stream left open (a text message). */
+  close(): BaseEvent[];
+  /** The run's result (rejects as the run failed). */
+  readonly result: Promise<ChatResult>;
+  /** The id of the AG-UI run that started it, which its call ids carry. */
+  readonly runId: string;
+  /** Stops listening to the broker. */
+  dispose(): void;
+};
+
+/** Starts following a chat stream; `abort` is the controller its signal follows. @internal */
+export function createLiveRun(options: {
+  stream: ChatStream;
+  abort: AbortController;
+  approvals: ApprovalBroker | undefined;
+  owner: RunOwner;
+  runId: string;
+  maxToolResultChars: number;
+}): LiveRun {
+  const { stream, abort } = options;
+  const events = stream[Symbol.asyncIterator]() as AsyncIterator<AgentEvent>;
+  const mapper = createAgUiEventMapper(options);
+  const pending = new Map<string, PendingApproval>();
+  const seen = new WeakSet<object>();
+  let next: Promise<IteratorResult<AgentEvent>> | undefined;
+  let wake: (() => void) | undefined;
+  const broker = approvalBrokerInternals(options.approvals);
+  const listener: ApprovalListener = {
+    runId: options.runId,
+    owner: options.owner,
+    owns: (rawArgs) => seen.has(rawArgs),
+    pending(approval) {
+      pending.set(approval.approvalId, approval);
+      wake?.();
+    },
+    resolved(approvalId) {
+      pending.delete(approvalId);
+    },
+  };
+  const stopListening = broker?.listen(listener);
+  const result = stream.result;
+  result.catch(() => {});
+
+  return {
+    runId: options.runId,
+    pending,
+    abort,
+    result,
+    close: () => mapper.close(),
+    dispose: () => stopListening?.(),
+    async pump(send) {
+      for (const each of mapper.reopen()) send(each);
+      for (;;) {
+        if (pending.size > 0) {
+          // The other calls of the same turn ask in the same tick or the next: one interrupt
+          // each, in one AG-UI run.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          return 'interrupted';
+        }
+        // A pull an interrupt left waiting is kept for the run that resumes: one pull at a time.
+        next ??= events.next();
+        const woken = new Promise<'wake'>((resolve) => {
+          wake = () => resolve('wake');
+        });
+        const step = await Promise.race([next, woken]);
+        wake = undefined;
+        if (step === 'wake') continue;
+        next = undefined;
+        if (step.done === true) return 'finished';
+        for (const each of mapper.map(step.value)) send(each);
+        const event = step.value;
+        if (event.type === 'tool-call' && broker !== undefined) {
+          // After the call itself, as the browser protocol does: the client learns of the call,
+          // then that it waits. Paired by the arguments object, never by an id the model chose.
+          seen.add(event.args);
+          broker.claim(event.args, listener);
+        }
+      }
+    },
+  };
+}
+
+/** The interrupt that asks for an approval: `resume` answers it with `{ approved, message? }`. @internal */
+export function toInterrupt(approval: PendingApproval, runId: string): Interrupt {
+  return {
+    id: approval.approvalId,
+    reason: 'tool_approval',
+    toolCallId: toAgUiCallId(runId, approval.toolCallId),
+    message: `Approve the call of ${approval.toolName}?`,
+    responseSchema: {
+      type: 'object',
+      properties: {
+        approved: { type: 'boolean' },
+        message: { type: 'string', description: 'Why not: the model reads it.' },
+      },
+      required: ['approved'],
+    },
+  };
+}
+
+/** `RUN_FINISHED` for an AG-UI run that waits for answers. @internal */
+export function interruptedRun(threadId: string, runId: string, live: LiveRun): BaseEvent {
+  return {
+    type: EventType.RUN_FINISHED,
+    threadId,
+    runId,
+    outcome: {
+      type: 'interrupt',
+      interrupts: [...live.pending.values()].map((each) => toInterrupt(each, live.runId)),
+    },
+  } as BaseEvent;
+}

@@ -1,0 +1,64 @@
+import { contentToText, type RunAgentInput } from '@ag-ui/core';
+import { RunAgentInputSchema } from '@ag-ui/core/schemas';
+import type { Content } from '@gemloop/core/wire';
+import { AgUiRequestError } from './ag-ui-request-error.ts';
+
+const MAX_ID = 256;
+
+/** What a run needs of AG-UI's `RunAgentInput`. @internal */
+export type ReadRunInput = {
+  input: RunAgentInput;
+  /** The last message's text: the turn this run answers; `undefined` for a run that resumes. */
+  message: string | undefined;
+  /** The user and assistant text before it, for a thread the server has not seen yet. */
+  earlier: Content[];
+};
+
+/**
+ * Reads a request body as AG-UI's `RunAgentInput`, checked by `RunAgentInputSchema` of
+ * `@ag-ui/core/schemas` (the protocol's own schema, not a copy), then the door's own rule: the
+ * last message is the user's, with text. @internal
+ */
+export function readRunInput(body: unknown): ReadRunInput {
+  const parsed = RunAgentInputSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
+    throw invalid(
+      `The body is not an AG-UI RunAgentInput: ${at.slice(0, 120)}: ${(issue?.message ?? 'invalid').slice(0, 200)}.`,
+    );
+  }
+  const input = parsed.data as RunAgentInput;
+  for (const field of ['threadId', 'runId'] as const) {
+    if (input[field].length === 0 || input[field].length > MAX_ID) {
+      throw invalid(`${field} must be 1 to ${MAX_ID} characters.`);
+    }
+  }
+  // A run that resumes answers interrupts; the thread's run goes on, no new user turn.
+  if (input.resume !== undefined && input.resume.length > 0) {
+    return { input, message: undefined, earlier: [] };
+  }
+  const last = input.messages.at(-1);
+  if (last === undefined || last.role !== 'user') {
+    throw invalid('messages must end with the user message this run answers.');
+  }
+  const message = contentToText(last.content);
+  if (message.trim().length === 0) {
+    throw invalid('The last message has no text: send the user message as text.');
+  }
+  const earlier: Content[] = [];
+  for (const each of input.messages.slice(0, -1)) {
+    // Only the conversation's text: tool calls and results of earlier runs were the server's own
+    // (the thread's history holds them); system and developer messages are not the caller's to
+    // give (the agent's `instructions` are the server's policy).
+    if (each.role !== 'user' && each.role !== 'assistant') continue;
+    const text = contentToText(each.content);
+    if (text.length === 0) continue;
+    earlier.push({ role: each.role === 'user' ? 'user' : 'model', parts: [{ text }] });
+  }
+  return { input, message, earlier };
+}
+
+function invalid(message: string): AgUiRequestError {
+  return new AgUiRequestError({ status: 400, errorCode: 'invalid_input', message });
+}

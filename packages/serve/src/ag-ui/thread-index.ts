@@ -1,0 +1,82 @@
+import type { HistoryStore } from '@gemloop/core/chat';
+import { silentLogger } from '@gemloop/core/logging';
+import type { RunOwner } from '@gemloop/core/web';
+import { AgUiRequestError } from './ag-ui-request-error.ts';
+import type { LiveRun } from './live-run.ts';
+
+/**
+ * A thread: its owner, the chat session's key, whether an AG-UI run streams from it now, and
+ * its gemloop run that waits for answers to interrupts, if any. @internal
+ */
+export type Thread = {
+  owner: RunOwner;
+  key: string;
+  busy: boolean;
+  fresh: boolean;
+  live: LiveRun | undefined;
+};
+
+/**
+ * Threads by caller and AG-UI `threadId`: the client names its threads, so each caller has its
+ * own space of ids, and a stranger who sends another caller's `threadId` opens a fresh thread of
+ * their own (the same answer as for any new id), never learning that the other exists. Bounded:
+ * past `maxThreads` the oldest idle one is forgotten and its turns cleared from the store.
+ * @internal
+ */
+export function createThreadIndex(options: {
+  store: HistoryStore;
+  maxThreads: number;
+  onError: (error: unknown) => void;
+}): { open(threadId: string, owner: RunOwner): Thread } {
+  const threads = new Map<string, Thread>();
+  return {
+    /** The caller's thread `threadId`, made on first use, marked busy. */
+    open(threadId: string, owner: RunOwner): Thread {
+      // One map key per caller and thread (JSON: neither part can forge the other's boundary).
+      const id = JSON.stringify([owner, threadId]);
+      let thread = threads.get(id);
+      if (thread === undefined) {
+        forgetOldest();
+        thread = {
+          owner,
+          key: `ag-ui:${crypto.randomUUID()}`,
+          busy: false,
+          fresh: true,
+          live: undefined,
+        };
+      } else {
+        thread.fresh = false;
+        threads.delete(id);
+      }
+      // Most recently used last: the oldest idle thread is the first in the map.
+      threads.set(id, thread);
+      if (thread.busy) {
+        throw new AgUiRequestError({
+          status: 409,
+          errorCode: 'thread_busy',
+          message: 'Another run is in progress in this thread; retry when it is done.',
+        });
+      }
+      thread.busy = true;
+      return thread;
+    },
+  };
+
+  function forgetOldest() {
+    if (threads.size < options.maxThreads) return;
+    for (const [id, thread] of threads) {
+      if (thread.busy) continue;
+      threads.delete(id);
+      thread.live?.abort.abort();
+      Promise.resolve()
+        .then(() => options.store.clear(thread.key, { logger: silentLogger }))
+        .catch(options.onError);
+      return;
+    }
+    throw new AgUiRequestError({
+      status: 503,
+      errorCode: 'too_many_threads',
+      message: 'Every thread the server holds is running; retry later.',
+    });
+  }
+}

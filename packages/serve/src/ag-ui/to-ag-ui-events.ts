@@ -1,0 +1,147 @@
+import { type BaseEvent, EventType } from '@ag-ui/core';
+import type { AgentEvent } from '@gemloop/core';
+
+/**
+ * Turns a run's gemloop events into AG-UI events (https://docs.ag-ui.com/concepts/events), in
+ * order: `STEP_STARTED`/`STEP_FINISHED` around each model call, `TEXT_MESSAGE_START`/
+ * `CONTENT`/`END` around each step's answer text, `TOOL_CALL_START`/`ARGS`/`END` for each call
+ * the model made (its arguments as the event's `redactedArgs`, the secret ones replaced, as the
+ * browser protocol shows them: issue 52) and `TOOL_CALL_RESULT` when it ran on the server.
+ * Only the top-level run's events: a subagent's run is inside its parent's tool call. @internal
+ */
+export function createAgUiEventMapper(options: {
+  maxToolResultChars: number;
+  /** Makes a run's call ids unique in the thread (see {@link toAgUiCallId}). */
+  runId: string;
+}): {
+  map(event: AgentEvent): BaseEvent[];
+  close(): BaseEvent[];
+  reopen(): BaseEvent[];
+} {
+  let openMessage: string | undefined;
+  // The model call in progress, and one an interrupt closed: AG-UI finishes a run only with its
+  // steps closed, and the run that resumes opens it again.
+  let openStep: number | undefined;
+  let closedStep: number | undefined;
+  const closeMessage = (): BaseEvent[] => {
+    if (openMessage === undefined) return [];
+    const messageId = openMessage;
+    openMessage = undefined;
+    return [{ type: EventType.TEXT_MESSAGE_END, messageId } as BaseEvent];
+  };
+  return {
+    /** The AG-UI events for one gemloop event (none for most). */
+    map(event: AgentEvent): BaseEvent[] {
+      if (event.path.length > 0) return [];
+      switch (event.type) {
+        case 'step-start':
+          openStep = event.stepNumber;
+          return [stepEvent(EventType.STEP_STARTED, event.stepNumber)];
+        case 'text-delta': {
+          if (event.text.length === 0) return [];
+          const events: BaseEvent[] = [];
+          if (openMessage === undefined) {
+            openMessage = crypto.randomUUID();
+            events.push({
+              type: EventType.TEXT_MESSAGE_START,
+              messageId: openMessage,
+              role: 'assistant',
+            } as BaseEvent);
+          }
+          events.push({
+            type: EventType.TEXT_MESSAGE_CONTENT,
+            messageId: openMessage,
+            delta: event.text,
+          } as BaseEvent);
+          return events;
+        }
+        case 'tool-call': {
+          const toolCallId = toAgUiCallId(options.runId, event.toolCallId);
+          return [
+            ...closeMessage(),
+            {
+              type: EventType.TOOL_CALL_START,
+              toolCallId,
+              toolCallName: event.toolName,
+            } as BaseEvent,
+            {
+              type: EventType.TOOL_CALL_ARGS,
+              toolCallId,
+              delta: JSON.stringify(event.redactedArgs ?? event.args),
+            } as BaseEvent,
+            { type: EventType.TOOL_CALL_END, toolCallId } as BaseEvent,
+          ];
+        }
+        case 'tool-result':
+        case 'tool-error': {
+          const call = event.toolCall;
+          const content =
+            event.type === 'tool-error'
+              ? JSON.stringify({ error: `The call ended: ${event.outcome}.` })
+              : event.outputHeld === true
+                ? ''
+                : cut(previewOf(call.output), options.maxToolResultChars);
+          return [
+            {
+              type: EventType.TOOL_CALL_RESULT,
+              messageId: crypto.randomUUID(),
+              toolCallId: toAgUiCallId(options.runId, call.toolCallId),
+              role: 'tool',
+              content,
+            } as BaseEvent,
+          ];
+        }
+        case 'step-end':
+          openStep = undefined;
+          return [...closeMessage(), stepEvent(EventType.STEP_FINISHED, event.step.stepNumber)];
+        default:
+          return [];
+      }
+    },
+    /** Closes the message and the step an AG-UI run that ends early leaves open. */
+    close() {
+      const events = closeMessage();
+      if (openStep !== undefined) {
+        events.push(stepEvent(EventType.STEP_FINISHED, openStep));
+        closedStep = openStep;
+        openStep = undefined;
+      }
+      return events;
+    },
+    /** Opens again, in the AG-UI run that resumes, the step `close` closed. */
+    reopen() {
+      if (closedStep === undefined) return [];
+      openStep = closedStep;
+      closedStep = undefined;
+      return [stepEvent(EventType.STEP_STARTED, openStep)];
+    },
+  };
+}
+
+/**
+ * A call's id as AG-UI sees it: gemloop's id (the model's, or `call_<step>_<index>` when the
+ * model gave none) repeats from one run of a thread to the next, and an AG-UI client keeps one
+ * tool call per id over the whole thread (HttpAgent renamed the first run's call otherwise), so
+ * it is prefixed with the id of the AG-UI run that started the gemloop run. @internal
+ */
+export function toAgUiCallId(runId: string, toolCallId: string): string {
+  return `${runId}.${toolCallId}`;
+}
+
+function stepEvent(type: EventType, stepNumber: number): BaseEvent {
+  return { type, stepName: `step-${stepNumber}` } as BaseEvent;
+}
+
+/** A tool's output as one line of JSON (a string as itself); never throws. */
+function previewOf(output: unknown): string {
+  if (typeof output === 'string') return output;
+  try {
+    return JSON.stringify(output) ?? String(output);
+  } catch {
+    return '[output that is not JSON]';
+  }
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}

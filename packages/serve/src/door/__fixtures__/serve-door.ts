@@ -1,0 +1,33 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
+import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
+import { onTestFinished } from 'vitest';
+import { toNodeListener } from '../../node/to-node-listener.ts';
+
+/** An agent on the fake Gemini (in process), and the errors a door's `onError` gets. */
+export function agentOnFake(script: FakeTurn[], options: Partial<AgentOptions> = {}) {
+  const fake = createFakeGemini({ script });
+  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
+  const agent: Agent = createAgent({
+    gemini,
+    model: 'gemini-2.5-flash',
+    ...options,
+  } as AgentOptions);
+  const errors: unknown[] = [];
+  return { fake, agent, errors, onError: (error: unknown) => void errors.push(error) };
+}
+
+/** A door's handler on 127.0.0.1 through the node adapter, closed when the test ends. */
+export async function listenForTest(handler: (request: Request) => Promise<Response>) {
+  const server = createServer(toNodeListener(handler));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
