@@ -67,9 +67,7 @@ export async function askAgent(
     if ('refused' in opened) {
       throw new McpError(
         ErrorCode.InvalidParams,
-        opened.refused === 'busy'
-          ? 'sessionId: this session is answering another message; wait for it and send again.'
-          : 'sessionId: no session with this id is open to this caller; choose another id.',
+        'sessionId: this session is answering another message; wait for it and send again.',
       );
     }
     release = opened.release;

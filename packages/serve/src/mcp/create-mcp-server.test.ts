@@ -149,11 +149,18 @@ describe('createMcpServer: sessions', () => {
       name: 'ask_support',
       arguments: { message: 'My secret plan', sessionId: 'plan' },
     });
+    // Bob's 'plan' is a session of his own, as any new id is: nothing of Alice's reaches the
+    // model, and nothing in the answer says that hers exists.
     const bob = await httpClient('bob');
-    await expect(
-      bob.client.callTool({ name: 'ask_support', arguments: { message: 'Hi', sessionId: 'plan' } }),
-    ).rejects.toThrow(/no session with this id is open to this caller/);
-    expect(fake.requests).toHaveLength(1);
+    const answer = await bob.client.callTool({
+      name: 'ask_support',
+      arguments: { message: 'Hi', sessionId: 'plan' },
+    });
+    expect(answer.isError).not.toBe(true);
+    expect(fake.requests).toHaveLength(2);
+    const contents = (fake.requests[1]?.body as { contents: unknown[] }).contents;
+    expect(contents).toHaveLength(1);
+    expect(JSON.stringify(contents)).not.toContain('secret plan');
 
     // Bob presenting Alice's MCP session id is answered as for an unknown session.
     const listTools = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });

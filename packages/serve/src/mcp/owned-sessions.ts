@@ -1,13 +1,13 @@
 import type { Agent } from '@gemloop/core';
 import { type ChatSession, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { silentLogger } from '@gemloop/core/logging';
-import { isRunOwner, type RunOwner } from '@gemloop/core/web';
+import type { RunOwner } from '@gemloop/core/web';
 
 /** A chat session the caller named, recorded with its owner and agent. @internal */
 type OwnedSession = { owner: RunOwner; agent: string; key: string; busy: boolean };
 
-/** Why a session id could not be used. @internal */
-export type SessionRefusal = 'not-yours' | 'busy';
+/** Why a session id could not be used: a send is in flight on it. @internal */
+export type SessionRefusal = 'busy';
 
 /** A session opened for a send (release it when the send settles), or why it was not. @internal */
 export type OpenedSession =
@@ -21,8 +21,10 @@ export type OwnedSessions = {
 };
 
 /**
- * The chat sessions of the MCP door, by the `sessionId` a caller chose: the first call with an id
- * opens it for that caller (and agent), later calls continue it, anyone else is refused. Bounded:
+ * The chat sessions of the MCP door, by caller, agent and the `sessionId` the caller chose: the
+ * first call with an id opens it, later calls continue it. Each caller (and agent) has its own
+ * space of ids, so another caller sending the same id opens a session of their own, as for any
+ * new id, and learns nothing of the first (a refusal would have said it exists). Bounded:
  * past `max`, the least recently used idle session is forgotten and its turns cleared, so a
  * client that makes up ids cannot grow the server's memory. @internal
  */
@@ -45,15 +47,14 @@ export function createOwnedSessions(options: {
 
   return {
     /**
-     * The chat session for `id`, opened for `owner` when new; a refusal when another owner holds
-     * it (or it was opened on another agent), or a send is in flight on it.
+     * The chat session `sessionId` of `owner` on `agentName`, opened when new; a refusal when a
+     * send is in flight on it.
      */
-    open(id: string, owner: RunOwner, agentName: string, agent: Agent): OpenedSession {
+    open(sessionId: string, owner: RunOwner, agentName: string, agent: Agent): OpenedSession {
+      // JSON: no part can forge another's boundary.
+      const id = JSON.stringify([owner, agentName, sessionId]);
       let found = sessions.get(id);
       if (found !== undefined) {
-        if (!isRunOwner(found.owner, owner) || found.agent !== agentName) {
-          return { refused: 'not-yours' as const };
-        }
         if (found.busy) return { refused: 'busy' as const };
         sessions.delete(id); // re-inserted below: the Map's order is the recency order
       } else {
