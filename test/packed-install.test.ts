@@ -214,8 +214,15 @@ function writeProject(project: Project, specifiers: string[]): void {
     }),
   );
   // A Node project without DOM: `lib: ["es2023"]` (the default lib of a target includes DOM). msw's
-  // own types need DOM, so the project with msw is not checked this way.
+  // own types need DOM, so the project with msw is not checked this way; nor is
+  // @gemloop/serve/mcp, whose MCP SDK's own types name DOM's `HeadersInit`
+  // (@modelcontextprotocol/sdk's `shared/transport.d.ts`): a server using it has DOM's lib or
+  // skipLibCheck on, as the SDK itself requires.
   if (!project.msw) {
+    writeFileSync(
+      join(directory, 'src', 'no-dom.ts'),
+      everyEntryFile(specifiers.filter((specifier) => specifier !== '@gemloop/serve/mcp')),
+    );
     writeFileSync(
       join(directory, 'tsconfig.es2023.json'),
       JSON.stringify({
@@ -226,7 +233,7 @@ function writeProject(project: Project, specifiers: string[]): void {
           moduleResolution: 'nodenext',
           noEmit: true,
         },
-        include: ['src'],
+        files: ['src/agent.ts', 'src/msw-types.ts', 'src/no-dom.ts'],
       }),
     );
     // The oldest TypeScript the README promises, over every entry point but @gemloop/dbos: pg's
