@@ -1,21 +1,11 @@
-import { type Agent, type AgentOptions, createAgent, createGemini, defineTool } from '@gemloop/core';
-import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
+import { defineTool } from '@gemloop/core';
 import { z } from 'zod';
 
 // What the doors' tests share: an order tool that records its calls, the text of a Gemini
-// request, and a tool that blocks until its run is aborted.
+// request, and a tool that blocks until its run is aborted (the agent on the fake and the
+// listener: door/__fixtures__/serve-door.ts).
 
-/** An agent on the fake Gemini (in process) playing `script`; its key is `gemini-secret-key`. */
-export function agentOnFake(script: FakeTurn[], options: Partial<AgentOptions> = {}) {
-  const fake = createFakeGemini({ script });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const agent: Agent = createAgent({
-    gemini,
-    model: 'gemini-2.5-flash',
-    ...options,
-  } as AgentOptions);
-  return { fake, agent };
-}
+export { agentOnFake } from '../door/__fixtures__/serve-door.ts';
 
 /** `lookup_order`, pushing each order it is asked for onto `calls`. */
 export function lookupTool(calls: string[]) {
