@@ -1,7 +1,6 @@
 import type { Gemini } from '@gemloop/core';
-import { cutText } from '@gemloop/core/internal';
+import { cutText, quoteForPrompt } from '@gemloop/core/internal';
 import type { Content } from '@gemloop/core/wire';
-import { quoteForPrompt } from './quote-for-prompt.ts';
 
 /** A simulated user: a Gemini model playing a persona with a goal, for a multi-turn case. */
 export type SimulatedUserSpec = {

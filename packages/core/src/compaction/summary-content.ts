@@ -1,4 +1,5 @@
 import { cutText } from '../shared/cut-text.ts';
+import { escapeJsonForPrompt } from '../shared/quote-for-prompt.ts';
 import type { Content } from '../wire/content.ts';
 
 /**
@@ -104,7 +105,7 @@ function bounded(value: unknown): unknown {
 
 /** One line of the transcript: JSON (no raw line break) with `<` escaped. */
 function jsonLine(entry: Record<string, unknown>): string {
-  return jsonOf(entry).replace(/</g, '\\u003c');
+  return escapeJsonForPrompt(jsonOf(entry));
 }
 
 const UNSERIALISABLE = '"[unserialisable]"';

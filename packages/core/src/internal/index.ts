@@ -104,6 +104,7 @@ export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/evals: a judge's and a simulated user's texts cut between characters.
 export { cutText } from '../shared/cut-text.ts';
 export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 export { createSecretRedactor } from '../shared/redact-secrets.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';

@@ -1,7 +1,6 @@
 import type { Gemini } from '@gemloop/core';
-import { cutText } from '@gemloop/core/internal';
+import { cutText, quoteForPrompt } from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
-import { quoteForPrompt } from '../quote-for-prompt.ts';
 import type { Scorer } from '../scorer.ts';
 import { clamp } from '../scorer.ts';
 
