@@ -6,6 +6,7 @@ import type { ParentCallInfo, RunObserver } from '../../telemetry/run-observer.t
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
+import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
 
@@ -53,6 +54,8 @@ export type ChildRunParent = {
    * workflow recorded. `undefined` for a top run.
    */
   readonly spend?: ChildSpend | undefined;
+  /** The plugins the runs above hand down (`inherit: true`); `undefined` without any. */
+  readonly plugins?: readonly AgentPlugin[] | undefined;
 };
 
 /** Which call of its parent's turn starts a child run: the durable runner names the child by it. @internal */
@@ -214,6 +217,7 @@ export function childRunParent(
     spend: new ChildSpend(segment),
     recorders: link.recorders,
     startChild: link.startChild,
+    plugins: link.plugins,
   };
 }
 
