@@ -257,6 +257,8 @@ async function runSteps<Output>(
           emit,
           redact: config.redact,
           record: recordHook,
+          observation,
+          now: config.now,
         });
   const context: RunContext<Output> = {
     config,

@@ -1,4 +1,5 @@
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { PluginReport } from '../../telemetry/run-observer.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type {
@@ -44,6 +45,11 @@ export type PluginRunFacts = {
   /** Removes secrets from a hook's error message (the client's key redactor). */
   readonly redact: <T>(value: T) => T;
   readonly record: PluginHookRecorder | undefined;
+  /** Telemetry and the recorder following the run, when any does. */
+  readonly observation:
+    | { plugin?: ((report: PluginReport, at: number) => void) | undefined }
+    | undefined;
+  readonly now: () => number;
 };
 
 /** Why a plugin ended the run. @internal */
@@ -330,14 +336,19 @@ export class RunPlugins {
     return current.result;
   }
 
-  /** Emits a plugin's event (see `PluginRun.emit`). */
+  /** Reports a plugin's event (see `PluginRun.emit`): on the stream, the spans and the recording. */
   emit(plugin: string, kind: string, data: unknown): void {
-    const emit = this.facts.emit;
+    const { emit, observation } = this.facts;
+    const stepNumber = this.stepNumber;
+    observation?.plugin?.(
+      data === undefined ? { plugin, kind, stepNumber } : { plugin, kind, stepNumber, data },
+      this.facts.now(),
+    );
     if (emit === undefined) return;
     void emit(
       data === undefined
-        ? { type: 'plugin', plugin, kind, stepNumber: this.stepNumber }
-        : { type: 'plugin', plugin, kind, stepNumber: this.stepNumber, data },
+        ? { type: 'plugin', plugin, kind, stepNumber }
+        : { type: 'plugin', plugin, kind, stepNumber, data },
     );
   }
 
