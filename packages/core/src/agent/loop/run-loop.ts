@@ -241,8 +241,13 @@ async function runSteps<Output>(
   const resolved = joinPlugins(config.plugins, parent?.plugins, runPlugins);
   const linked: RunLink =
     childGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails: childGuardrails };
+  // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
+  // subagents, child workflows) as the starter of children does.
+  const record = recordHook ?? parent?.recordHook;
   const link: RunLink =
-    resolved?.inherited === undefined ? linked : { ...linked, plugins: resolved.inherited };
+    resolved?.inherited === undefined && record === undefined
+      ? linked
+      : { ...linked, plugins: resolved?.inherited, recordHook: record };
   const plugins =
     resolved === undefined
       ? undefined
@@ -256,7 +261,7 @@ async function runSteps<Output>(
           tracker: run,
           emit,
           redact: config.redact,
-          record: recordHook,
+          record,
           observation,
           now: config.now,
         });
