@@ -2,8 +2,6 @@
 import type { Agent, Gemini } from '@gemloop/core';
 import { createAgent, createGemini, defineTool, jsonSchema } from '@gemloop/core';
 import { createFakeGemini, type FakeGemini, type FakeScriptRequest, turn } from '@gemloop/testing';
-import { seededRandom } from '../canary/trajectory-shift.ts';
-import type { EvalCase } from '../eval-case.ts';
 
 /** How a scripted model behaves on a case's first call: the chance of each optional step. */
 export type SupportModelBehaviour = {
@@ -39,7 +37,7 @@ export function supportAgent(gemini: Gemini, model: string): Agent<unknown> {
 }
 
 /** `count` single-input cases, `support-0` onward. */
-export function supportCases(count: number, prefix = 'support'): EvalCase[] {
+export function supportCases(count: number, prefix = 'support'): { id: string; input: string }[] {
   return Array.from({ length: count }, (_, index) => ({
     id: `${prefix}-${index}`,
     input: `Cancel the subscription of user u${index}.`,
@@ -67,7 +65,7 @@ export function noisySupportModels(
       const key = `${request.model}\u0000${input}`;
       const run = runs.get(key) ?? 0;
       runs.set(key, run + 1);
-      const random = seededRandom(`${seed}\u0000${key}\u0000${run}`);
+      const random = drawsOf(`${seed}\u0000${key}\u0000${run}`);
       const behaviour = behaviourOf(request.model, input);
       const calls: { name: string; args: Record<string, unknown> }[] = [];
       if (random() < behaviour.lookup) calls.push({ name: 'lookup_account', args: { user } });
@@ -77,4 +75,20 @@ export function noisySupportModels(
     },
   });
   return { fake, gemini: createGemini({ apiKey: 'test', fetch: fake.fetch, retry: false }) };
+}
+
+/**
+ * Uniform draws in [0, 1) from a string seed (FNV-1a, then a 32-bit xorshift): the noise of one
+ * run. Its own, not the canary's PRNG, so the models' noise and the test's shuffles are unrelated.
+ */
+function drawsOf(seed: string): () => number {
+  let state = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 0x01000193);
+  state ||= 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
 }
