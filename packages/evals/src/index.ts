@@ -83,3 +83,7 @@ export {
   runCanary,
 } from './canary/run-canary.ts';
 export { formatCanary } from './canary/format-canary.ts';
+export type { CaseTrace, TraceCaseOptions } from './bisect/trace-case.ts';
+export { traceCase } from './bisect/trace-case.ts';
+export type { BisectResult, BisectStep, CommitTrajectories } from './bisect/bisect-commits.ts';
+export { bisectCommits } from './bisect/bisect-commits.ts';

@@ -269,7 +269,8 @@ async function drive(
   return results;
 }
 
-function toRunOutput(results: readonly AgentResult<unknown>[]): EvalRunOutput {
+/** What the scorers judge of a case's runs: the last answer, every turn's text, every tool call. @internal */
+export function toRunOutput(results: readonly AgentResult<unknown>[]): EvalRunOutput {
   const toolCalls: EvalToolCall[] = results.flatMap((result) =>
     result.steps.flatMap((step) =>
       step.toolCalls.map((call) => ({
