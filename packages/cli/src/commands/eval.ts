@@ -1,5 +1,6 @@
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { bisectSuite } from '../eval/bisect-suite.ts';
 import { casesFromDatabase, casesFromRuns } from '../eval/cases-from-runs.ts';
 import { compareEvalFiles } from '../eval/compare-eval-files.ts';
 import { INSTALL_EVALS, loadEvals } from '../eval/load-evals.ts';
@@ -21,6 +22,8 @@ const USAGE = `Usage: gemloop eval FILE [--min-pass 0.9] [--concurrency N] [--re
        gemloop eval canary FILE --from MODEL --to MODEL [--k 10] [--alpha 0.01] [--must-call TOOL]...
                     [--must-pass SCORER]... [--fail-on-change] [--ignore-arguments] [--base-url URL]
                     [--concurrency N] [--timeout-ms N] [--json out.json]
+       gemloop eval bisect GOOD BAD --suite FILE [--case ID]... [--base-url URL] [--timeout-ms N]
+                    [--json out.json]
 
 Runs an eval suite (@gemloop/evals): FILE is a .ts, .js or .mjs module (TypeScript loaded with
 tsx, on every Node) whose default export is defineEvalSuite({ createAgent, cases, scorers }). By default each case replays its
@@ -60,6 +63,12 @@ model's flakiness, whether the new one differs beyond it (p under --alpha), and 
 latency difference. It exits 1 on a regression: a --must-call tool called, or a --must-pass
 scorer passed, less often beyond the noise (also the suite's canary: { mustCall, mustPass }), on
 a case it could not judge, and with --fail-on-change on any changed trajectory.
+bisect finds the first commit after GOOD, up to BAD (first-parent history), where a case's
+tool-call trajectory changes: at each commit it visits it loads the suite FILE as committed there
+(the agent's prompt, tools and config) and runs the cases of FILE as it is now (--case picks
+some). A commit whose requests are the recorded ones replays offline for nothing; one that
+changed what the model is asked runs live from the first changed request (GEMINI_API_KEY).
+It exits 0 when it found the commit, 1 when no trajectory changed.
 `;
 
 /** What tests replace in the `eval` command. */
@@ -165,6 +174,7 @@ export function createEvalCommand(
           return written === 0 ? noCases(io, escapeControls(dir), out) : 0;
         }
         if (first === 'canary') return await canary(rest, io, cwd);
+        if (first === 'bisect') return await bisect(rest, io, cwd);
         if (first === 'compare') {
           const files = rest.filter((arg) => !arg.startsWith('--'));
           const flags = rest.filter((arg) => arg.startsWith('--'));
@@ -315,6 +325,58 @@ async function canary(rest: readonly string[], io: CliIo, cwd: string): Promise<
       timeoutMs: count('--timeout-ms', flags['timeout-ms'], 86_400_000),
       baseUrl: flags['base-url'] as string | undefined,
       json: flags['json'] as string | undefined,
+    },
+    io,
+    cwd,
+  );
+}
+
+/** `gemloop eval bisect GOOD BAD --suite FILE ...`. */
+async function bisect(rest: readonly string[], io: CliIo, cwd: string): Promise<number> {
+  const [good, bad, ...args] = rest;
+  if (good === undefined || bad === undefined || good.startsWith('-') || bad.startsWith('-')) {
+    io.stderr(
+      `gemloop eval bisect: give the good ref, then the bad ref, then --suite FILE.\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const values = parseCommandArgs(
+    args,
+    {
+      suite: { type: 'string' },
+      case: { type: 'string', multiple: true },
+      'base-url': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      json: { type: 'string' },
+    },
+    USAGE,
+    io,
+  );
+  if (typeof values === 'number') return values;
+  const emptyPath = emptyPathProblem('gemloop eval bisect', values, {
+    suite: 'the eval suite whose agent the history changes',
+    json: 'the file to write the result to',
+  });
+  if (emptyPath !== undefined) {
+    io.stderr(emptyPath);
+    return 2;
+  }
+  const file = values['suite'] as string | undefined;
+  if (file === undefined) {
+    io.stderr(
+      `gemloop eval bisect: give --suite FILE (the eval suite whose agent the history changes).\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  return await bisectSuite(
+    {
+      good,
+      bad,
+      file,
+      caseIds: (values['case'] as unknown as string[] | undefined) ?? [],
+      baseUrl: values['base-url'] as string | undefined,
+      timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
+      json: values['json'] as string | undefined,
     },
     io,
     cwd,

@@ -137,7 +137,8 @@ export async function writeOut(path: string, text: string): Promise<void> {
   await writeFile(path, text);
 }
 
-async function importSuite(path: string, given: string): Promise<EvalSuite> {
+/** Imports an eval suite module (`path` absolute; `given` names it in errors), checking its shape. */
+export async function importSuite(path: string, given: string): Promise<EvalSuite> {
   const refuse = (why: string, cause?: unknown): never => {
     throw new CliFlagError({
       flag: '<file>',

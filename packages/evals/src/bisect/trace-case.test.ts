@@ -48,7 +48,7 @@ describe('traceCase', () => {
     expect(trace.drift?.reason).toContain('the tool list changed');
     // Without a live model it says what changed and what to give.
     await expect(traceCase(evalCase, { createAgent })).rejects.toThrow(
-      /the tool list changed\), so the recording cannot answer it: give a live model/,
+      /the tool list changed\), so the recording cannot answer it: give a live model \(options.live/,
     );
   });
 });

@@ -77,7 +77,7 @@ export async function traceCase(evalCase: EvalCase, options: TraceCaseOptions): 
   }
   if (options.live === undefined) {
     throw new GemloopError({
-      message: `case '${evalCase.id}': ${drift.reason}, so the recording cannot answer it: give a live model (GEMINI_API_KEY) to continue the run from there.`,
+      message: `case '${evalCase.id}': ${drift.reason}, so the recording cannot answer it: give a live model (options.live; GEMINI_API_KEY for gemloop eval bisect) to continue the run from there.`,
     });
   }
   const fork = await replayRun(evalCase, {
