@@ -10,7 +10,7 @@ import { caseFromRunFile } from '@gemloop/evals';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
-import type { CliIo } from '../cli-io.ts';
+import { captureIo } from '../__fixtures__/capture-io.ts';
 import { createEvalCommand } from './eval.ts';
 
 const SUITE = pathToFileURL(
@@ -28,19 +28,7 @@ const CULPRIT = 45;
 let repo: string;
 const shas: string[] = [];
 
-function io(env: Record<string, string | undefined>, fetch?: typeof globalThis.fetch) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo & { out: () => string; err: () => string } = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env,
-    ...(fetch === undefined ? {} : { fetch }),
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-  return value;
-}
+const io = captureIo;
 
 const git = (...args: string[]) =>
   execFileSync(

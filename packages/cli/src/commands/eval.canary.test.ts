@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { CanaryResult } from '@gemloop/evals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noisySupportModels } from '../../../evals/src/__fixtures__/support-agent.ts';
-import type { CliIo } from '../cli-io.ts';
+import { captureIo } from '../__fixtures__/capture-io.ts';
 import { createEvalCommand } from './eval.ts';
 
 const SUITE = pathToFileURL(
@@ -16,19 +16,7 @@ const OLD = 'gemini-2.5-flash';
 const NEW = 'gemini-2.5-pro';
 let dir: string;
 
-function io(env: Record<string, string | undefined>, fetch?: typeof globalThis.fetch) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo & { out: () => string; err: () => string } = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env,
-    ...(fetch === undefined ? {} : { fetch }),
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-  return value;
-}
+const io = captureIo;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gemloop-canary-cli-'));
