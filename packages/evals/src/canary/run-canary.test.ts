@@ -70,13 +70,22 @@ describe('runCanary', () => {
     const { gemini } = models((model, input) => ({
       lookup: 0.5,
       email: 0.2,
-      // The new model forgets to cancel in case 0 always, and in case 1 in most runs; case 2 is
-      // unchanged.
-      cancel: model === NEW ? (input.includes('u0') ? 0 : input.includes('u1') ? 0.3 : 1) : 1,
+      // The new model forgets to cancel in case 0 always, in case 1 in most runs, in case 3 now
+      // and then (within what chance allows); case 2 is unchanged.
+      cancel:
+        model === NEW
+          ? input.includes('u0')
+            ? 0
+            : input.includes('u1')
+              ? 0.3
+              : input.includes('u3')
+                ? 0.85
+                : 1
+          : 1,
     }));
     const cancelled = defineScorer('said-cancelled', ({ run }) => run.text.includes('cancelled'));
     const result = await runCanary({
-      cases: supportCases(3),
+      cases: supportCases(4),
       scorers: [cancelled],
       from: OLD,
       to: NEW,
@@ -85,7 +94,7 @@ describe('runCanary', () => {
       live: { gemini },
       createAgent,
     });
-    const [dropped, mostly, same] = result.cases;
+    const [dropped, mostly, same, sometimes] = result.cases;
     expect(dropped?.status).toBe('regression');
     expect(dropped?.requirements).toContainEqual(
       expect.objectContaining({
@@ -104,6 +113,12 @@ describe('runCanary', () => {
     expect(dropped?.shift?.pValue).toBeLessThan(0.01);
     expect(mostly?.status).toBe('regression');
     expect(same?.status).toBe('same');
+    // One or two forgotten cancels in ten runs is not beyond what chance gives a model that
+    // cancels every time: reported, not a regression.
+    const mark = sometimes?.requirements.find((item) => item.kind === 'tool');
+    expect(mark?.toMet).toBeLessThan(10);
+    expect(mark?.toMet).toBeGreaterThanOrEqual(8);
+    expect(mark?.regression).toBe(false);
     expect(result.regressions).toBe(2);
     expect(result.passed).toBe(false);
     const text = formatCanary(result);
