@@ -55,6 +55,11 @@ export async function runEvalObserved(
       'model',
       `model must be a model name such as 'gemini-2.5-flash', got ${JSON.stringify(options.model)}.`,
     );
+  if (mode === 'batch' && options.model !== undefined)
+    throw invalid(
+      'model',
+      "mode 'batch' runs the model of batch: { model }; give it there, not as model.",
+    );
   if (mode !== 'batch' && typeof options.createAgent !== 'function')
     throw invalid('createAgent', `mode '${mode}' needs createAgent: (context) => agent.`);
   // A case id names the case in the result, the JUnit report and compare, which groups attempts
