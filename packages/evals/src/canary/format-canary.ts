@@ -22,14 +22,17 @@ export function formatCanary(result: CanaryResult): string {
     if (item.shift !== undefined) {
       const { fromFlakiness, toFlakiness, distance, pValue } = item.shift;
       lines.push(
-        `  flakiness ${percent(fromFlakiness)} → ${percent(toFlakiness)}, shift ${percent(distance)}, p = ${pValue.toFixed(4)} (changed below ${result.alpha})`,
+        `  flakiness ${percent(fromFlakiness)} → ${percent(toFlakiness)}, shift ${percent(distance)}, ${pText(pValue)} (changed below ${result.alpha})`,
       );
     }
-    if (item.difference !== undefined && !item.difference.same)
-      lines.push(`  most runs: ${oneLine(item.difference.summary)}`);
+    if (item.difference !== undefined && !item.difference.same) {
+      // The most taken trajectories of a noisy model differ by chance too: said as such.
+      const noise = item.status === 'same' ? ' (within the noise)' : '';
+      lines.push(`  most runs: ${oneLine(item.difference.summary)}${noise}`);
+    }
     for (const mark of item.requirements) {
       lines.push(
-        `  ${mark.regression ? 'REGRESSION' : 'ok'} ${mark.kind === 'tool' ? 'must call' : 'must pass'} ${oneLine(mark.name)}: ${mark.fromMet}/${mark.fromRuns} → ${mark.toMet}/${mark.toRuns} (p = ${mark.pValue.toFixed(4)})`,
+        `  ${mark.regression ? 'REGRESSION' : 'ok'} ${mark.kind === 'tool' ? 'must call' : 'must pass'} ${oneLine(mark.name)}: ${mark.fromMet}/${mark.fromRuns} → ${mark.toMet}/${mark.toRuns} (${pText(mark.pValue)})`,
       );
     }
     lines.push(
@@ -43,6 +46,10 @@ export function formatCanary(result: CanaryResult): string {
     '',
   );
   return lines.join('\n');
+}
+
+function pText(p: number): string {
+  return p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`;
 }
 
 function percent(value: number): string {
