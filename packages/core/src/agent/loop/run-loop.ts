@@ -403,8 +403,11 @@ async function runModelSteps<Output>(
       !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
     inputGuarded = true;
     const plugins = context.plugins;
+    // A plugin ended the run before this step (in startRun, or a hook with no step after it).
+    if (plugins?.stop !== undefined) return finishRun(context, stoppedBy(plugins.stop));
     let step: AgentStep;
-    if (plugins === undefined) {
+    if (plugins === undefined || !plugins.aroundModelCalls) {
+      if (plugins !== undefined) plugins.stepNumber = stepNumber;
       step = guardInput
         ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
             context,

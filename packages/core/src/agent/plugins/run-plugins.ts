@@ -63,6 +63,10 @@ export type PluginStop = { readonly plugin: string; readonly reason: string };
 export class RunPlugins {
   readonly hooks: ResolvedPlugins['hooks'];
   readonly inherited: ResolvedPlugins['inherited'];
+  /** Whether any plugin has a model-call hook (else the step is made as without plugins). */
+  readonly aroundModelCalls: boolean;
+  /** Whether any plugin has a tool-call hook (else calls run as without plugins). */
+  readonly aroundToolCalls: boolean;
   /** Set by `run.finish(reason)`: the loop ends the run once the step is over. */
   stop: PluginStop | undefined;
   /** The step being made, for the events plugins emit. */
@@ -77,6 +81,15 @@ export class RunPlugins {
     this.inherited = resolved.inherited;
     this.facts = facts;
     this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
+    const { hooks } = resolved;
+    this.aroundModelCalls =
+      hooks.beforeModelCall !== undefined ||
+      hooks.wrapModelCall !== undefined ||
+      hooks.afterModelCall !== undefined;
+    this.aroundToolCalls =
+      hooks.beforeToolCall !== undefined ||
+      hooks.wrapToolCall !== undefined ||
+      hooks.afterToolCall !== undefined;
   }
 
   /** `startRun` of each plugin that has one, in order; their states kept for the run. */
