@@ -62,6 +62,8 @@ export type {
 export { createFileTools, FileToolError } from './files/index.ts';
 
 // --- mcp ---
+export type { McpServerRequestOptions } from './mcp/answer-mcp-server-requests.ts';
+export { answerMcpServerRequests } from './mcp/answer-mcp-server-requests.ts';
 export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';
 export { connectMcpHttp } from './mcp/connect-mcp-http.ts';
 export type { ConnectMcpStdioOptions } from './mcp/connect-mcp-stdio.ts';
@@ -87,6 +89,17 @@ export type {
   McpToolInfo,
 } from './mcp/mcp-client.ts';
 export type { McpConnection, McpConnectOptions } from './mcp/mcp-connection.ts';
+export type {
+  McpElicitationAnswer,
+  McpElicitationContext,
+  McpElicitationField,
+  McpElicitationHandler,
+  McpElicitationOptions,
+  McpElicitationRequest,
+  McpElicitationValue,
+} from './mcp/mcp-elicitation.ts';
+export type { McpSamplingPolicy, McpSamplingRequest } from './mcp/mcp-sampling.ts';
+export { DEFAULT_MCP_SAMPLING_MAX_TOKENS } from './mcp/mcp-sampling.ts';
 export type { McpServerErrorReason } from './mcp/mcp-server-error.ts';
 export { McpServerError } from './mcp/mcp-server-error.ts';
 export type { McpToolCallErrorReason } from './mcp/mcp-tool-call-error.ts';
