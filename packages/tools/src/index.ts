@@ -88,6 +88,15 @@ export type {
   McpRequestOptions,
   McpToolInfo,
 } from './mcp/mcp-client.ts';
+export type {
+  McpElicitationBroker,
+  McpElicitationBrokerOptions,
+  McpElicitationEvent,
+  McpElicitationPost,
+  PendingMcpElicitation,
+} from './mcp/create-mcp-elicitation-broker.ts';
+export { createMcpElicitationBroker } from './mcp/create-mcp-elicitation-broker.ts';
+export type { McpCallInFlight } from './mcp/mcp-calls-in-flight.ts';
 export type { McpConnection, McpConnectOptions } from './mcp/mcp-connection.ts';
 export type {
   McpElicitationAnswer,

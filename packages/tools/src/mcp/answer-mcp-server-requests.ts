@@ -1,5 +1,6 @@
 import type { Logger } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
+import { callsInFlight } from './mcp-calls-in-flight.ts';
 import type {
   McpElicitationAnswer,
   McpElicitationHandler,
@@ -115,7 +116,7 @@ export function installServerRequestHandlers({
       const handler = (asked.mode === 'url' ? url : form) as McpElicitationHandler;
       let answer: McpElicitationAnswer;
       try {
-        answer = await handler(asked, { signal: extra.signal });
+        answer = await handler(asked, { signal: extra.signal, toolCalls: callsInFlight(client) });
       } catch (error) {
         // The handler's error stays here: its message may hold what the user typed.
         logger.warn({ server, mode: asked.mode, err: error }, 'mcp elicitation handler failed');

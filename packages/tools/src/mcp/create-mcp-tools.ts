@@ -5,6 +5,7 @@ import { silentLogger } from '@gemloop/core/logging';
 import { toolTypeKey } from '@gemloop/core/telemetry';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { listMcpTools } from './list-mcp-tools.ts';
+import { trackCall } from './mcp-calls-in-flight.ts';
 import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from './mcp-option-checks.ts';
 import { McpServerError } from './mcp-server-error.ts';
@@ -275,6 +276,9 @@ export async function createMcpToolsWith(
     const started = debug ? performance.now() : 0;
     if (debug) callLog.debug(fields, 'mcp tool call started');
     let result: McpCallToolResult;
+    // The server may ask the user something in the middle of the call: its handler is told
+    // which calls run (see answerMcpServerRequests).
+    const done = trackCall(client, { toolCallId, toolName: name });
     try {
       if (internals.isClosed?.() === true) throw new Error('Not connected');
       result = await client.callTool(
@@ -301,6 +305,8 @@ export async function createMcpToolsWith(
           'mcp tool call failed',
         );
       throw callError;
+    } finally {
+      done();
     }
     const output = toMcpToolOutput(result, acceptedMediaTypes);
     if (debug) {

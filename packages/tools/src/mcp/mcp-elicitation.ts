@@ -1,3 +1,5 @@
+import type { McpCallInFlight } from './mcp-calls-in-flight.ts';
+
 /**
  * A field of a form an MCP server asks for (`elicitation/create`, form mode): a flat JSON Schema
  * of one primitive (string, number, integer, boolean), an enum of strings, or an array of enum
@@ -7,6 +9,20 @@ export type McpElicitationField = {
   type: string;
   title?: string | undefined;
   description?: string | undefined;
+  /** The choices of a string field (or `oneOf`: `{ const, title }` each). */
+  enum?: unknown;
+  oneOf?: unknown;
+  /** An array field's items (`{ type: 'string', enum }` or `{ anyOf }`). */
+  items?: unknown;
+  minLength?: unknown;
+  maxLength?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+  minItems?: unknown;
+  maxItems?: unknown;
+  /** `email`, `uri`, `date` or `date-time` for a string field. */
+  format?: unknown;
+  default?: unknown;
   [keyword: string]: unknown;
 };
 
@@ -59,6 +75,11 @@ export type McpElicitationAnswer =
 export type McpElicitationContext = {
   /** Aborted when the server cancels the request or the connection closes. */
   signal: AbortSignal;
+  /**
+   * The tool calls of this connection running when the request came (MCP does not say which
+   * one asks): show the request beside the call when there is one.
+   */
+  toolCalls: readonly McpCallInFlight[];
 };
 
 /**
