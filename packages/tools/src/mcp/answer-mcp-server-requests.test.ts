@@ -219,6 +219,16 @@ describe('sampling', () => {
     ],
     ['a request over the token cap', {}, 500, 'maxTokens 500 is over'],
     ['a request the approve hook declines', { approve: () => false }, 100, 'declined'],
+    [
+      'a request whose approve hook throws',
+      {
+        approve: () => {
+          throw new Error('db password hunter2');
+        },
+      },
+      100,
+      'declined',
+    ],
   ])(
     'refuses %s with the MCP error -1 and makes no call',
     async (_case, overrides, maxTokens, why) => {

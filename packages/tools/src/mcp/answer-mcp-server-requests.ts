@@ -155,19 +155,24 @@ export function installServerRequestHandlers({
           `Sampling request not supported: ${converted.problem}; this client samples text, images and audio.`,
         );
       }
-      if (
-        policy.approve !== undefined &&
-        !(await policy.approve(
-          {
-            server: name as string,
-            contents: converted.contents,
-            systemPrompt: params.systemPrompt,
-            maxTokens: params.maxTokens,
-          },
-          { signal: extra.signal },
-        ))
-      ) {
-        refuse('declined');
+      if (policy.approve !== undefined) {
+        let approved: boolean;
+        try {
+          approved = await policy.approve(
+            {
+              server: name as string,
+              contents: converted.contents,
+              systemPrompt: params.systemPrompt,
+              maxTokens: params.maxTokens,
+            },
+            { signal: extra.signal },
+          );
+        } catch (error) {
+          // The hook's error is for this side's log; the server hears only that it was refused.
+          logger.warn({ server, err: error }, 'mcp sampling approve hook failed');
+          approved = false;
+        }
+        if (approved !== true) refuse('declined');
       }
       let response: Awaited<ReturnType<McpSamplingPolicy['gemini']['generateContent']>>;
       try {

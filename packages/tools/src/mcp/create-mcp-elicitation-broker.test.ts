@@ -144,6 +144,19 @@ describe('createMcpElicitationBroker', () => {
       );
     expect((await post({ id: shown.elicitation.id, action: 'maybe' })).status).toBe(400);
     expect((await post({ id: 'nope', action: 'decline' })).status).toBe(404);
+    for (const body of [
+      '{not json',
+      JSON.stringify({ id: 'x', action: 'accept', pad: 'x'.repeat(70_000) }),
+      'null',
+    ]) {
+      const refused = await broker.handleAnswer(
+        new Request('http://x/elicitations', { method: 'POST', body }),
+      );
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toMatch(
+        /action|JSON|over 65536 bytes|id must be/,
+      );
+    }
     // A URL answer carries no content: whatever the page sends, the server gets none.
     expect(
       (await post({ id: shown.elicitation.id, action: 'accept', content: { card: '4242' } }))
