@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { turn } from '@gemloop/testing';
 import {
@@ -13,28 +11,20 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { agentOnFake } from '../__fixtures__/order-fixtures.ts';
 import { createMcpServer } from '../mcp/create-mcp-server.ts';
 import type { FetchHandler } from '../mcp/mcp-http-handler.ts';
-import { toNodeListener } from '../node/to-node-listener.ts';
 import { memoryOAuthProvider, startFakeIssuer } from './__fixtures__/fake-issuer.ts';
+import { listenForTest } from './__fixtures__/serve-door.ts';
 import { authorizeBearer, createProtectedResource, readBearerToken } from './protected-resource.ts';
 
 // The doors as OAuth 2.0 resource servers (issue 56, item 6): RFC 9728 metadata, the
 // WWW-Authenticate challenge of the MCP authorization spec, tokens checked by `authorize`;
 // the official MCP client signs in against a fake issuer on 127.0.0.1, all offline.
 
-/** A node:http server on 127.0.0.1 whose handler is set once its URL is known. */
+/** A door on 127.0.0.1 whose handler is set once its URL is known (the resource names it). */
 async function listen(): Promise<{ origin: string; serve: (handler: FetchHandler) => void }> {
   let current: FetchHandler = async () => new Response(null, { status: 503 });
-  const server = createServer(toNodeListener((request) => current(request)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  const origin = await listenForTest((request) => current(request));
   return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    origin,
     serve: (handler) => {
       current = handler;
     },
