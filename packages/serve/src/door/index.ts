@@ -1,7 +1,7 @@
 // @gemloop/serve/doors: every door on one handler (mountDoors), and a door as an OAuth 2.0
 // resource server (createProtectedResource, authorizeBearer) (docs/serving-mcp.md, "Auth").
 
-export type { FetchHandler } from '../mcp/mcp-http-handler.ts';
+export type { FetchHandler } from '../openai/create-openai-handler.ts';
 export type {
   MountDoorsOptions,
   MountedDoors,
