@@ -62,7 +62,8 @@ export type {
 export { createFileTools, FileToolError } from './files/index.ts';
 
 // --- mcp ---
-export type { McpServerRequestOptions } from './mcp/answer-mcp-server-requests.ts';
+export type { McpRequestHandlingClient } from './mcp/answer-mcp-server-requests.ts';
+export type { McpServerRequestOptions } from './mcp/mcp-server-request-options.ts';
 export { answerMcpServerRequests } from './mcp/answer-mcp-server-requests.ts';
 export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';
 export { connectMcpHttp } from './mcp/connect-mcp-http.ts';

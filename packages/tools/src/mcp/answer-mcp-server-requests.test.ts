@@ -10,11 +10,11 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { captureError, runTool } from './__fixtures__/mcp-test-helpers.ts';
-import type { McpServerRequestOptions } from './answer-mcp-server-requests.ts';
 import { answerMcpServerRequests } from './answer-mcp-server-requests.ts';
 import { connectMcpHttp } from './connect-mcp-http.ts';
 import { createMcpTools } from './create-mcp-tools.ts';
 import type { McpElicitationRequest } from './mcp-elicitation.ts';
+import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
 import { McpToolCallError } from './mcp-tool-call-error.ts';
 
 // Server-to-client requests (issue 56, item 5): the SDK's own McpServer asks this client for

@@ -1,9 +1,9 @@
 import type { Logger } from '@gemloop/core';
 import { version } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
-import { installServerRequestHandlers } from './answer-mcp-server-requests.ts';
 import type { McpTools } from './create-mcp-tools.ts';
 import { createMcpToolsWith } from './create-mcp-tools.ts';
+import { installServerRequestHandlers } from './install-server-request-handlers.ts';
 import type { McpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import type { McpServerError } from './mcp-server-error.ts';
