@@ -3,6 +3,7 @@ import { turn } from '@gemloop/testing';
 import {
   discoverOAuthProtectedResourceMetadata,
   extractResourceMetadataUrl,
+  extractWWWAuthenticateParams,
   UnauthorizedError,
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -13,6 +14,7 @@ import { createMcpServer } from '../mcp/create-mcp-server.ts';
 import type { FetchHandler } from '../mcp/mcp-http-handler.ts';
 import { memoryOAuthProvider, startFakeIssuer } from './__fixtures__/fake-issuer.ts';
 import { listenForTest } from './__fixtures__/serve-door.ts';
+import { InsufficientScopeError } from './insufficient-scope-error.ts';
 import { authorizeBearer, createProtectedResource, readBearerToken } from './protected-resource.ts';
 
 // The doors as OAuth 2.0 resource servers (issue 56, item 6): RFC 9728 metadata, the
@@ -146,6 +148,13 @@ describe('the MCP door as a resource server', () => {
         authorizationServers: [issuer.issuer],
       }),
       authorize: authorizeBearer((token) => {
+        // A token issued with scope "read" only: the door needs "agents".
+        if (
+          JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).scope ===
+          'read'
+        ) {
+          throw new InsufficientScopeError({ scopes: ['agents'] });
+        }
         const owner = issuer.verifyToken(token, resource);
         if (owner !== null) owners.push(owner);
         return owner;
@@ -220,5 +229,25 @@ describe('the MCP door as a resource server', () => {
       `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
     );
     expect(await response.text()).not.toContain('eyJ');
+  });
+
+  it('answers a token without the needed scope 403 insufficient_scope, for the step-up', async () => {
+    const { issuer, origin, resource } = await serveProtected();
+    const response = await fetch(resource, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${issuer.issue({ aud: resource, scope: 'read' })}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(403);
+    // As the SDK's client reads it before asking the user for more scope.
+    expect(extractWWWAuthenticateParams(response)).toMatchObject({
+      error: 'insufficient_scope',
+      scope: 'agents',
+      resourceMetadataUrl: new URL(`${origin}/.well-known/oauth-protected-resource/mcp`),
+    });
   });
 });

@@ -3,6 +3,8 @@ import type { RunOwner } from '@gemloop/core/web';
 
 /** The well-known path segment of RFC 9728 (OAuth 2.0 Protected Resource Metadata), §3. */
 const WELL_KNOWN = '/.well-known/oauth-protected-resource';
+/** A scope token (RFC 6749 §3.3): printable ASCII but space, `"` and backslash. */
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** Options of {@link createProtectedResource}. */
 export type ProtectedResourceOptions = {
@@ -51,6 +53,11 @@ export type ProtectedResource = {
    * `resource_metadata`): how an MCP client finds the authorization server.
    */
   readonly challenge: string;
+  /**
+   * The `WWW-Authenticate` value of a 403 for a token without the `scopes` a request needs
+   * (RFC 6750 §3.1 `insufficient_scope`, with the metadata): see {@link InsufficientScopeError}.
+   */
+  insufficientScope(scopes: readonly string[]): string;
   /**
    * Answers a request for the metadata (`GET`/`HEAD` of {@link metadataPath}, and `OPTIONS` for a
    * browser's preflight): a public JSON document, without credentials. `undefined` for any other
@@ -110,7 +117,7 @@ export function createProtectedResource(options: ProtectedResourceOptions): Prot
   const scopes = options.scopesSupported;
   if (
     scopes !== undefined &&
-    (!Array.isArray(scopes) || !scopes.every((scope) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)))
+    (!Array.isArray(scopes) || !scopes.every((scope) => SCOPE.test(scope)))
   ) {
     fail('scopesSupported', 'scopesSupported must be scope names (RFC 6749 §3.3 characters).');
   }
@@ -142,6 +149,9 @@ export function createProtectedResource(options: ProtectedResourceOptions): Prot
     metadataPath,
     metadata,
     challenge,
+    insufficientScope(needed) {
+      return insufficientScopeChallenge(needed, metadataUrl);
+    },
     serveMetadata(request) {
       if (new URL(request.url).pathname !== metadataPath) return undefined;
       if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
@@ -195,6 +205,20 @@ export function authorizeBearer(
     const token = readBearerToken(request);
     return token === undefined ? null : verify(token, request);
   };
+}
+
+/**
+ * A 403's `WWW-Authenticate` for a token without `scopes` (RFC 6750 §3.1), naming the metadata
+ * when there is one. Scope names that RFC 6749 §3.3 does not allow are left out. @internal
+ */
+export function insufficientScopeChallenge(
+  scopes: readonly string[],
+  metadataUrl?: string | undefined,
+): string {
+  const named = scopes.filter((scope) => SCOPE.test(scope));
+  return `Bearer error="insufficient_scope", scope="${named.join(' ')}"${
+    metadataUrl === undefined ? '' : `, resource_metadata="${metadataUrl}"`
+  }`;
 }
 
 function parseUrl(value: unknown): URL | undefined {

@@ -3,7 +3,8 @@ import { readBoundedText } from '@gemloop/core/internal';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { ProtectedResource } from '../door/protected-resource.ts';
+import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
+import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
 
 /** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -47,6 +48,13 @@ export function createMcpHttpHandler(options: {
       try {
         owner = await authorize(request);
       } catch (error) {
+        if (InsufficientScopeError.isInstance(error)) {
+          return rpcError(403, -32001, 'The token lacks a scope this request needs.', {
+            'www-authenticate':
+              protectedResource?.insufficientScope(error.scopes) ??
+              insufficientScopeChallenge(error.scopes),
+          });
+        }
         onError(error);
         return rpcError(500, -32603, 'The server could not check the credentials.');
       }
