@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { UrlElicitationRequiredError } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { captureError, runTool } from './__fixtures__/mcp-test-helpers.ts';
@@ -50,6 +51,26 @@ function askingServer(name = 'notes') {
         elicitationId: 'el-1',
       });
       return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
+    },
+  );
+  let linked = 0;
+  server.registerTool(
+    'read_calendar',
+    { description: 'Needs the calendar linked first.', inputSchema: {} },
+    async () => {
+      linked++;
+      if (linked === 1) {
+        throw new UrlElicitationRequiredError([
+          {
+            mode: 'url',
+            message: 'Link your calendar first.',
+            url: 'https://calendar.example/link',
+            elicitationId: 'link-1',
+            server: 'spoofed',
+          } as never,
+        ]);
+      }
+      return { content: [{ type: 'text', text: `calls: ${linked}` }] };
     },
   );
   server.registerTool(
@@ -179,6 +200,40 @@ describe('elicitation', () => {
     const error = await captureError(runTool(tool('book_table'), {}));
     expect((error as Error).message).toContain('could not answer the elicitation request');
     expect((error as Error).message).not.toContain('hunter2');
+  });
+});
+
+describe('a call refused until the user opens a page (URLElicitationRequiredError)', () => {
+  it('shows the page through the url handler, then makes the call again once', async () => {
+    const asked: McpElicitationRequest[] = [];
+    const { tool } = await toolsAnswering({
+      elicitation: {
+        url: (request, { toolCalls }) => {
+          asked.push(request);
+          expect(toolCalls).toEqual([{ toolCallId: 'call-1', toolName: 'read_calendar' }]);
+          return { action: 'accept' };
+        },
+      },
+    });
+    expect(await runTool(tool('read_calendar'), {})).toEqual({ output: 'calls: 2' });
+    expect(asked).toEqual([
+      {
+        mode: 'url',
+        server: 'server "notes"',
+        message: 'Link your calendar first.',
+        url: 'https://calendar.example/link',
+        elicitationId: 'link-1',
+      },
+    ]);
+  });
+
+  it('tells the model the server refused when the user declines, or nothing can ask', async () => {
+    for (const options of [{ elicitation: { url: () => ({ action: 'decline' as const }) } }, {}]) {
+      const { tool } = await toolsAnswering(options);
+      const error = await captureError(runTool(tool('read_calendar'), {}));
+      expect(error).toBeInstanceOf(McpToolCallError);
+      expect(error).toMatchObject({ reason: 'protocol-error', rpcCode: -32042 });
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import type { McpToolRename } from './to-gemini-function-names.ts';
 import { toGeminiFunctionNames } from './to-gemini-function-names.ts';
 import { toMcpCallError } from './to-mcp-call-error.ts';
 import { defaultMcpMediaTypes, toMcpToolOutput } from './to-mcp-tool-output.ts';
+import { askForRequiredUrls } from './url-elicitations.ts';
 
 /**
  * The `_meta` key that carries gemloop's call id to the MCP server (`params._meta` of
@@ -281,12 +282,22 @@ export async function createMcpToolsWith(
     const done = trackCall(client, { toolCallId, toolName: name });
     try {
       if (internals.isClosed?.() === true) throw new Error('Not connected');
-      result = await client.callTool(
-        { name: mcpName, arguments: args, _meta: { [MCP_TOOL_CALL_ID_META_KEY]: toolCallId } },
-        undefined,
-        // With the limit lifted, the SDK's own 60 s default must not cut calls the agent allows.
-        { signal: callSignal, timeout: timeoutMs ?? MAX_MCP_TIMEOUT_MS },
-      );
+      const call = () =>
+        client.callTool(
+          { name: mcpName, arguments: args, _meta: { [MCP_TOOL_CALL_ID_META_KEY]: toolCallId } },
+          undefined,
+          // With the limit lifted, the SDK's own 60 s default must not cut calls the agent allows.
+          { signal: callSignal, timeout: timeoutMs ?? MAX_MCP_TIMEOUT_MS },
+        );
+      try {
+        result = await call();
+      } catch (error) {
+        // The server wants the user to open some pages first: once they have, the call is made
+        // again, once (the spec's URLElicitationRequiredError flow).
+        if (callSignal.aborted || !(await askForRequiredUrls(client, error, callSignal)))
+          throw error;
+        result = await call();
+      }
     } catch (error) {
       // The agent aborted the call (its own time limit or the run's signal): let it see its reason.
       if (callSignal.aborted) throw callSignal.reason;

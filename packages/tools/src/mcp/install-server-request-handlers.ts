@@ -16,6 +16,7 @@ import {
   toSamplingRequest,
 } from './mcp-sampling.ts';
 import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
+import { setUrlAsker } from './url-elicitations.ts';
 
 type TypesModule = typeof import('@modelcontextprotocol/sdk/types.js');
 type SdkClient = InstanceType<typeof import('@modelcontextprotocol/sdk/client/index.js').Client>;
@@ -79,6 +80,28 @@ export function installServerRequestHandlers({
   };
 
   const { form, url } = elicitationHandlers(options.elicitation);
+  if (url !== undefined) {
+    // The same handler answers a call the server refused until pages are opened (-32042).
+    setUrlAsker(client, async (params, signal) => {
+      const server = named();
+      try {
+        return await url(
+          // Field by field: the server's data may carry more (a `server` of its own choosing).
+          {
+            mode: 'url',
+            server,
+            message: params.message,
+            url: params.url,
+            elicitationId: params.elicitationId,
+          },
+          { signal, toolCalls: callsInFlight(client) },
+        );
+      } catch (error) {
+        logger.warn({ server, mode: 'url', err: error }, 'mcp elicitation handler failed');
+        return { action: 'cancel' };
+      }
+    });
+  }
   if (form !== undefined || url !== undefined) {
     client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
       const params = request.params;
