@@ -144,7 +144,9 @@ function findCycles(edges: Map<string, string[]>): string[] {
 const isTestCode = (path: string): boolean => /(\.test(-d)?\.ts$|(^|\/)__fixtures__\/)/.test(path);
 
 describe('architecture', () => {
-  it('every import follows the layers and the package order', { timeout: 60_000 }, async () => {
+  // A hang guard: dependency-cruiser over the whole repository took 74 s at load 20 on two cores
+  // (17 s quiet), past the 60 s the guard was.
+  it('every import follows the layers and the package order', { timeout: 240_000 }, async () => {
     // An empty list; otherwise each line names the rule, the import, and what to do instead.
     expect(await findViolations(ROOT, CRUISED)).toEqual([]);
   });

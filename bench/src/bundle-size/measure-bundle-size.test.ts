@@ -54,10 +54,16 @@ import { BUNDLE_ENTRIES, measureBundleSize } from './measure-bundle-size.ts';
  * reasons and `MissingThoughtSignatureError`, a Vertex request's short `cachedContent` spelled in
  * full (`cache-paths.ts`), the latest continuation token (+1,137); secret arguments redacted by the
  * agent whose tool it is and `holdBack` per run (+253); every steer reported and the window fit's
- * hook (+156). Issue 53 takes features' per-step work out of the default loop and sets the budget
- * at 95 KB. Raise it only with a reason in the commit, and update the README's figure.
+ * hook (+156). 114.7 KB (117,418 bytes) with the plugin seam of issue 53 (+1,057): what every agent
+ * reaches of it, the run's plugins looked up and started, the model step, the answer and the tool
+ * path each branching to the plugins' engine, and the `plugin` observer hook of the spans
+ * (run-loop.ts +1,293 minified, execute-tool-calls.ts +672, plugin-engine-of.ts +631,
+ * start-tool-call.ts, the otel observer); the engine itself (11 KB minified, ~4 KB gzip) comes
+ * only with `definePlugin`, which carries it. Issue 53 then moves the built-in features onto the
+ * seam (each bundled only by an app that uses it) and sets the budget at 95 KB. Raise it only
+ * with a reason in the commit, and update the README's figure.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 113.7 * 1024;
+const CORE_AGENT_APP_GZIP_BUDGET = 114.7 * 1024;
 
 describe('the browser bundle budget', () => {
   it('keeps @gemloop/core for an agent app within its gzip budget', async () => {

@@ -5,7 +5,6 @@ export type { PluginEvent } from '../agent/agent-event.ts';
 export {
   type AgentPlugin,
   type AnswerDraft,
-  definePlugin,
   type FinishOutcome,
   type ModelCallChange,
   type ModelCallDraft,
@@ -18,4 +17,5 @@ export {
   type ToolExecutionDraft,
   type ToolResultDraft,
 } from '../agent/plugins/agent-plugin.ts';
+export { definePlugin } from '../agent/plugins/define-plugin.ts';
 export { PluginError } from '../agent/plugins/plugin-error.ts';

@@ -6,6 +6,7 @@ export type { RunRecorder, RunRecorderOptions } from './create-run-recorder.ts';
 export type { RecordedError, RecordedFidelity, RecordedRunLine } from './recorded-run.ts';
 export {
   MAX_FULL_RUN_START_BYTES,
+  MAX_RECORDED_PLUGIN_DATA_CHARS,
   MAX_RECORDED_STEER_CHARS,
   OMITTED_OPAQUE_VALUE,
   RECORDED_RUN_FORMAT,

@@ -13,7 +13,7 @@ import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { ResolvedCompaction } from '../compaction/compaction-value.ts';
 import type { ToolOutput } from '../compaction/tool-output-value.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
-import type { ResolvedPlugins } from '../plugins/resolve-plugins.ts';
+import type { ResolvedPlugins } from '../plugins/run-plugins.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
 import type { PreparedTools } from '../tool-calls/prepare-tools.ts';

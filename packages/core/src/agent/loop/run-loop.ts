@@ -11,8 +11,8 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
-import { joinPlugins } from '../plugins/resolve-plugins.ts';
-import { type PluginHookRecorder, type PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
+import { pluginEngineOf } from '../plugins/plugin-engine-of.ts';
+import type { PluginHookRecorder, PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
   EngineGuardrails,
@@ -44,7 +44,7 @@ import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
-import type { Finish, ModelStepKind, NextStep, RunAgain } from './next-step.ts';
+import type { Finish, ModelStepKind, NextStep } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
@@ -238,7 +238,12 @@ async function runSteps<Output>(
     { emit, observation },
     guardrails,
   );
-  const resolved = joinPlugins(config.plugins, parent?.plugins, runPlugins);
+  // The seam's implementation comes with the plugins (definePlugin); none: nothing is loaded.
+  const engine =
+    config.plugins?.engine ??
+    pluginEngineOf(runPlugins, 'options.plugins') ??
+    pluginEngineOf(parent?.plugins, 'plugins');
+  const resolved = engine?.join(config.plugins, parent?.plugins, runPlugins);
   const linked: RunLink =
     childGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails: childGuardrails };
   // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
@@ -251,7 +256,7 @@ async function runSteps<Output>(
   const plugins =
     resolved === undefined
       ? undefined
-      : new RunPlugins(resolved, {
+      : resolved.engine.start(resolved, {
           agentName: config.name ?? 'agent',
           model: config.model,
           path: link.path,
@@ -280,7 +285,13 @@ async function runSteps<Output>(
     plugins,
   };
   if (plugins !== undefined)
-    return runWithPlugins(context, plugins, contents, steering, stopWhen, held);
+    return plugins.aroundRun(
+      () =>
+        steering === undefined
+          ? runModelSteps(context, contents, undefined, stopWhen, held)
+          : runSteered(context, contents, steering, stopWhen, held),
+      config.logger,
+    );
   if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen, held);
   return runSteered(context, contents, steering, stopWhen, held);
 }
@@ -302,44 +313,6 @@ async function runSteered<Output>(
     detachSteering(context as RunContext<unknown>, queue, reason);
     throw error;
   }
-}
-
-/**
- * A run with plugins: their `startRun` before the first step, their `endRun` however it ends (a
- * failing `endRun` fails a run that succeeded; a run that failed keeps its own error, and the
- * plugin's is logged).
- */
-async function runWithPlugins<Output>(
-  context: RunContext<Output>,
-  plugins: RunPlugins,
-  contents: readonly Content[],
-  steering: Steering | undefined,
-  stopWhen: readonly StopCondition[],
-  held: TextDeltaHold | undefined,
-): Promise<AgentResult<Output>> {
-  if (plugins.hooks.startRun !== undefined) await plugins.startRun();
-  let result: AgentResult<Output>;
-  try {
-    result =
-      steering === undefined
-        ? await runModelSteps(context, contents, undefined, stopWhen, held)
-        : await runSteered(context, contents, steering, stopWhen, held);
-  } catch (error) {
-    if (plugins.hooks.endRun !== undefined) {
-      const failed = await plugins.endRun(error);
-      if (failed !== undefined)
-        context.config.logger.warn(
-          { err: failed },
-          'a plugin failed in endRun after the run failed',
-        );
-    }
-    throw error;
-  }
-  if (plugins.hooks.endRun !== undefined) {
-    const failed = await plugins.endRun(undefined);
-    if (failed !== undefined) throw failed;
-  }
-  return result;
 }
 
 async function runModelSteps<Output>(
@@ -453,19 +426,19 @@ async function runModelSteps<Output>(
     if (next.type === 'finish' && steering !== undefined)
       next = await steerAfterAnswer(context, steering, next, stepsLeft);
     if (plugins !== undefined) {
-      const after: RunAgain | Finish<Output> | 'run-again' = await afterPluginStep(
-        context,
-        plugins,
+      const after = await plugins.afterStep(
         step,
-        next,
+        next.type === 'finish' && next.finishReason === 'stop' ? next : undefined,
         stepsLeft,
+        (content) => run.append(content),
+        config.logger,
       );
       if (after === 'run-again') {
         kind = 'tools';
         reasks = 0;
         continue;
       }
-      next = after;
+      if (after !== undefined) next = stoppedBy(after);
     }
     if (next.type === 'finish') {
       // Before the result is built, so it lists the messages the run ends without.
@@ -516,42 +489,6 @@ function pluginModelStep<Output>(
           )
         : callModelStep(context, { stepNumber, kind, contents }),
   );
-}
-
-/**
- * What follows a step of a run with plugins: the end a plugin asked for (`run.finish`), once the
- * step's calls are answered; or, after an answer, what `afterAnswer` decides: its contents
- * appended and the model called again (`'run-again'`), or the end.
- */
-async function afterPluginStep<Output>(
-  context: RunContext<Output>,
-  plugins: RunPlugins,
-  step: AgentStep,
-  next: RunAgain | Finish<Output>,
-  stepsLeft: boolean,
-): Promise<RunAgain | Finish<Output> | 'run-again'> {
-  if (plugins.stop !== undefined) return next.type === 'finish' ? next : stoppedBy(plugins.stop);
-  if (
-    next.type !== 'finish' ||
-    next.finishReason !== 'stop' ||
-    plugins.hooks.afterAnswer === undefined
-  )
-    return next;
-  const decided = await plugins.afterAnswer({ step, text: next.text ?? step.text });
-  if (decided === undefined) return next;
-  const { outcome, plugin } = decided;
-  if (outcome.type === 'finish') return stoppedBy({ plugin, reason: outcome.reason });
-  if (!stepsLeft) {
-    // No step left to answer it: the run ends with its answer, and says why it did not go on.
-    context.config.logger.warn(
-      { plugin, maxSteps: context.config.maxSteps },
-      'a plugin asked to run again after the answer, but no step is left (maxSteps)',
-    );
-    return next;
-  }
-  for (const content of outcome.contents) context.run.append(content as Content);
-  context.plugins?.emit(plugin, 'run-again', { contents: outcome.contents.length });
-  return 'run-again';
 }
 
 /** The end of a run a plugin asked for. */

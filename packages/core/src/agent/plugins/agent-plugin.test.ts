@@ -7,7 +7,8 @@ import type { Content } from '../../wire/content.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../agent-event.ts';
 import { createAgent } from '../create-agent.ts';
-import { type AgentPlugin, definePlugin } from './agent-plugin.ts';
+import type { AgentPlugin } from './agent-plugin.ts';
+import { definePlugin } from './define-plugin.ts';
 import { PluginError } from './plugin-error.ts';
 
 const MODEL = 'gemini-2.5-flash';
@@ -423,26 +424,38 @@ describe('plugins in a chat session', () => {
 
 describe('the plugins option', () => {
   const gemini = createScriptedGemini([]);
+  const made = (plugin: object) => definePlugin(plugin as AgentPlugin);
   const cases: [string, unknown, string, RegExp][] = [
-    ['not an array', { name: 'x' }, 'plugins', /must be an array of plugins/],
-    ['not an object', [42], 'plugins[0]', /must be a plugin object/],
-    ['no name', [{ beforeToolCall() {} }], 'plugins[0].name', /non-empty string/],
-    ['a name used twice', [{ name: 'a' }, { name: 'a' }], 'plugins[1].name', /already in plugins/],
+    ['not an array', made({ name: 'x' }), 'plugins', /must be an array of plugins/],
+    ['not an object', [42], 'plugins[0]', /must be a plugin made by definePlugin\(\)/],
+    [
+      'a plain object (not made by definePlugin)',
+      [{ name: 'a' }],
+      'plugins[0]',
+      /must be a plugin made by definePlugin\(\)/,
+    ],
+    ['no name', [made({ beforeToolCall() {} })], 'plugins[0].name', /non-empty string/],
+    [
+      'a name used twice',
+      [made({ name: 'a' }), made({ name: 'a' })],
+      'plugins[1].name',
+      /already in plugins/,
+    ],
     [
       'a hook that is not a function',
-      [{ name: 'a', afterAnswer: 'yes' }],
+      [made({ name: 'a', afterAnswer: 'yes' })],
       'plugins[0].afterAnswer',
       /must be a function/,
     ],
     [
       'a misspelt hook',
-      [{ name: 'a', beforeToolcall() {} }],
+      [made({ name: 'a', beforeToolcall() {} })],
       'plugins[0].beforeToolcall',
       /did you mean beforeToolCall/,
     ],
     [
       'a recorded hook it lacks',
-      [{ name: 'a', recorded: ['afterAnswer'] }],
+      [made({ name: 'a', recorded: ['afterAnswer'] })],
       'plugins[0].recorded',
       /does not have/,
     ],
@@ -461,7 +474,7 @@ describe('the plugins option', () => {
 
   it('refuses bad run plugins when the run starts', async () => {
     const agent = createAgent({ gemini: createScriptedGemini([]), model: MODEL });
-    await expect(agent.run('Hi', { plugins: [{ name: '' } as AgentPlugin] })).rejects.toThrow(
+    await expect(agent.run('Hi', { plugins: [definePlugin({ name: '' })] })).rejects.toThrow(
       /options\.plugins\[0\]\.name must be a non-empty string/,
     );
   });

@@ -144,7 +144,7 @@ export type ToolResultDraft = ToolCallDraft & {
  * (returns a value) ends its chain, as ADK's plugin manager does. A hook that throws ends the run
  * with a `PluginError` naming the plugin and the hook.
  *
- * Write one with {@link definePlugin}, which infers `State`. See docs/writing-a-plugin.md.
+ * Write one with `definePlugin`, which infers `State`. See docs/writing-a-plugin.md.
  */
 export interface AgentPlugin<State = unknown> {
   /** Names the plugin in events, spans, errors and durable records; unique among a run's plugins. */
@@ -205,22 +205,4 @@ export interface AgentPlugin<State = unknown> {
     result: ToolResultDraft,
     run: PluginRun<State>,
   ): void | { readonly result: unknown } | Promise<void | { readonly result: unknown }>;
-}
-
-/**
- * Declares a plugin, with its state's type inferred from `startRun`.
- *
- * @example
- * ```ts
- * const countCalls = definePlugin({
- *   name: 'count-calls',
- *   startRun: () => ({ calls: 0 }),
- *   beforeToolCall: (_call, run) => { run.state.calls++; },
- *   endRun: (run) => console.log(run.state.calls, 'calls'),
- * });
- * createAgent({ gemini, model, tools, plugins: [countCalls] });
- * ```
- */
-export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): AgentPlugin<State> {
-  return plugin;
 }

@@ -7,7 +7,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGemini } from '../../http/create-gemini.ts';
 import { createAgent } from '../create-agent.ts';
-import { definePlugin } from './agent-plugin.ts';
+import { definePlugin } from './define-plugin.ts';
 
 // What a plugin reports (`run.emit`) as OpenTelemetry sees it: an event on the run span, its data
 // only where message content is recorded, cut to a bound.

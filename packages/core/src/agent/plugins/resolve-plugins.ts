@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeValue } from '../../options/define-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
+import type { PluginEngine, ResolvedPlugins } from './run-plugins.ts';
 
 /** Every hook name, in the order a run meets them. @internal */
 export const PLUGIN_HOOKS: readonly PluginHookName[] = [
@@ -16,24 +17,13 @@ export const PLUGIN_HOOKS: readonly PluginHookName[] = [
 ];
 
 /**
- * An agent's (or a run's) plugins with, per hook, the positions of the plugins that have it:
- * `undefined` where none has, so the loop's check of a hook nobody registered is one property
- * read per step. Made once per agent by `createAgent`. @internal
- */
-export type ResolvedPlugins = {
-  readonly plugins: readonly AgentPlugin[];
-  readonly hooks: { readonly [Hook in PluginHookName]: readonly number[] | undefined };
-  /** The plugins a subagent started by these runs inherits (`inherit: true`); `undefined`: none. */
-  readonly inherited: readonly AgentPlugin[] | undefined;
-};
-
-/**
  * Checks a `plugins` option and resolves it into hook lists; `undefined` for no plugins.
  * @throws {@link InvalidArgumentError} naming the plugin at fault (not an object, no name, a name
  *   used twice, a hook that is not a function, a `recorded` hook the plugin does not have).
  * @internal
  */
 export function resolvePlugins(
+  engine: PluginEngine,
   plugins: readonly unknown[] | undefined,
   argument = 'plugins',
 ): ResolvedPlugins | undefined {
@@ -64,7 +54,12 @@ export function resolvePlugins(
   });
   const list = plugins as readonly AgentPlugin[];
   const inherited = list.filter((plugin) => plugin.inherit === true);
-  return { plugins: list, hooks, inherited: inherited.length === 0 ? undefined : inherited };
+  return {
+    engine,
+    plugins: list,
+    hooks,
+    inherited: inherited.length === 0 ? undefined : inherited,
+  };
 }
 
 /**
@@ -73,6 +68,7 @@ export function resolvePlugins(
  * run adds none. @internal
  */
 export function joinPlugins(
+  engine: PluginEngine,
   agent: ResolvedPlugins | undefined,
   inherited: readonly AgentPlugin[] | undefined,
   own: readonly AgentPlugin[] | undefined,
@@ -90,7 +86,7 @@ export function joinPlugins(
     joined.push(plugin);
   }
   for (const plugin of own ?? []) if (!joined.includes(plugin)) joined.push(plugin);
-  return resolvePlugins(joined, own === undefined ? 'plugins' : 'options.plugins');
+  return resolvePlugins(engine, joined, own === undefined ? 'plugins' : 'options.plugins');
 }
 
 function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin {

@@ -17,7 +17,6 @@ import type {
   ToolResultDraft,
 } from './agent-plugin.ts';
 import { PluginError } from './plugin-error.ts';
-import type { ResolvedPlugins } from './resolve-plugins.ts';
 
 /**
  * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
@@ -52,6 +51,54 @@ export type PluginRunFacts = {
   readonly now: () => number;
 };
 
+/**
+ * An agent's (or a run's) plugins with, per hook, the positions of the plugins that have it:
+ * `undefined` where none has, so the loop's check of a hook nobody registered is one property
+ * read per step. Made once per agent by `createAgent`. @internal
+ */
+export type ResolvedPlugins = {
+  /** The seam's implementation, carried by the plugins (`definePlugin`): see {@link PluginEngine}. */
+  readonly engine: PluginEngine;
+  readonly plugins: readonly AgentPlugin[];
+  readonly hooks: { readonly [Hook in PluginHookName]: readonly number[] | undefined };
+  /** The plugins a subagent started by these runs inherits (`inherit: true`); `undefined`: none. */
+  readonly inherited: readonly AgentPlugin[] | undefined;
+};
+
+/**
+ * The seam's implementation, carried by every plugin `definePlugin` made (as `guardrails()` carries
+ * its checks): an agent without plugins never loads nor bundles it; the loop reaches it through
+ * the plugins it was given. @internal
+ */
+export type PluginEngine = {
+  /** Checks a `plugins` list and resolves it into hook lists (see `resolvePlugins`). */
+  readonly resolve: (
+    plugins: readonly unknown[] | undefined,
+    argument?: string,
+  ) => ResolvedPlugins | undefined;
+  /** The plugins of one run (see `joinPlugins`). */
+  readonly join: (
+    agent: ResolvedPlugins | undefined,
+    inherited: readonly AgentPlugin[] | undefined,
+    own: readonly AgentPlugin[] | undefined,
+  ) => ResolvedPlugins | undefined;
+  /** The run's plugins and their states. */
+  readonly start: (resolved: ResolvedPlugins, facts: PluginRunFacts) => RunPlugins;
+  /**
+   * The tool path of a run with plugins (`tool-calls/plugin-tool-call.ts`, `wrap-execution.ts`),
+   * typed where it is called.
+   */
+  readonly decide: (options: never, plugins: RunPlugins) => Promise<unknown>;
+  readonly runCall: (options: never, plugins: RunPlugins) => Promise<unknown>;
+  readonly afterCall: (options: never, plugins: RunPlugins, outcome: never) => Promise<unknown>;
+  readonly wrapExecution: (
+    options: never,
+    plugins: RunPlugins,
+    args: unknown,
+    execute: () => unknown,
+  ) => Promise<unknown>;
+};
+
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
 
@@ -63,6 +110,8 @@ export type PluginStop = { readonly plugin: string; readonly reason: string };
 export class RunPlugins {
   readonly hooks: ResolvedPlugins['hooks'];
   readonly inherited: ResolvedPlugins['inherited'];
+  /** The seam's implementation (the tool path reaches it here). */
+  readonly engine: PluginEngine;
   /** Whether any plugin has a model-call hook (else the step is made as without plugins). */
   readonly aroundModelCalls: boolean;
   /** Whether any plugin has a tool-call hook (else calls run as without plugins). */
@@ -79,6 +128,7 @@ export class RunPlugins {
     this.plugins = resolved.plugins;
     this.hooks = resolved.hooks;
     this.inherited = resolved.inherited;
+    this.engine = resolved.engine;
     this.facts = facts;
     this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
     const { hooks } = resolved;
@@ -119,6 +169,66 @@ export class RunPlugins {
       }
     }
     return failed;
+  }
+
+  /**
+   * A run through the plugins: their `startRun` before `body`, their `endRun` however it ended (a
+   * failing `endRun` fails a run that succeeded; a run that failed keeps its own error, and the
+   * plugin's is logged).
+   */
+  async aroundRun<Result>(
+    body: () => Promise<Result>,
+    logger: { warn(fields: object, message: string): void },
+  ): Promise<Result> {
+    if (this.hooks.startRun !== undefined) await this.startRun();
+    let result: Result;
+    try {
+      result = await body();
+    } catch (error) {
+      if (this.hooks.endRun !== undefined) {
+        const failed = await this.endRun(error);
+        if (failed !== undefined)
+          logger.warn({ err: failed }, 'a plugin failed in endRun after the run failed');
+      }
+      throw error;
+    }
+    if (this.hooks.endRun !== undefined) {
+      const failed = await this.endRun(undefined);
+      if (failed !== undefined) throw failed;
+    }
+    return result;
+  }
+
+  /**
+   * What follows a step: the end a plugin asked for (`run.finish`), once the step's calls are
+   * answered; or, after an answer the model ended normally (`answer`), what `afterAnswer`
+   * decides: its contents appended (`append`) and the model called again (`'run-again'`), or the
+   * end. `undefined`: the step goes on as the loop resolved it.
+   */
+  async afterStep(
+    step: AgentStep,
+    answer: { readonly text?: string | undefined } | undefined,
+    stepsLeft: boolean,
+    append: (content: Content) => void,
+    logger: { warn(fields: object, message: string): void },
+  ): Promise<PluginStop | 'run-again' | undefined> {
+    if (this.stop !== undefined) return answer === undefined ? this.stop : undefined;
+    if (answer === undefined || this.hooks.afterAnswer === undefined) return undefined;
+    const decided = await this.afterAnswer({ step, text: answer.text ?? step.text });
+    if (decided === undefined) return undefined;
+    const { outcome, plugin } = decided;
+    if (outcome.type === 'finish') return { plugin, reason: outcome.reason };
+    if (!stepsLeft) {
+      // No step left to answer it: the run ends with its answer, and says why it did not go on.
+      logger.warn(
+        { plugin },
+        'a plugin asked to run again after the answer, but no step is left (maxSteps)',
+      );
+      return undefined;
+    }
+    for (const content of outcome.contents) append(content as Content);
+    this.emit(plugin, 'run-again', { contents: outcome.contents.length });
+    return 'run-again';
   }
 
   /**

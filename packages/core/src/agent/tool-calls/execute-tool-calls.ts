@@ -1,3 +1,4 @@
+import { GemloopError } from '../../errors/gemloop-error.ts';
 import { findCallsAnsweredInTurn } from '../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../history/part-fields.ts';
 import type { Cost } from '../../models/cost.ts';
@@ -11,7 +12,7 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
-import { PluginError } from '../plugins/plugin-error.ts';
+import type { PluginError } from '../plugins/plugin-error.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
@@ -20,7 +21,11 @@ import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { HandoffSignal } from './handoff-signal.ts';
-import { decideWithPlugins } from './plugin-tool-call.ts';
+import type {
+  afterToolCallWithPlugins,
+  decideWithPlugins,
+  runWithPlugins as runCallWithPlugins,
+} from './plugin-tool-call.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { runToolCall } from './run-tool-call.ts';
 import {
@@ -257,11 +262,7 @@ export async function executeToolCalls<Output>({
         });
       turn?.abort(new Error(`tool guardrail "${trip.name}" tripped`));
     }
-    if (
-      outcome.type === 'hook-failed' &&
-      failure === undefined &&
-      PluginError.isInstance(outcome.error)
-    ) {
+    if (outcome.type === 'hook-failed' && failure === undefined && isPluginError(outcome.error)) {
       // A plugin's hook failed: the run ends with the plugin's error, holding the answered turn.
       const failed = outcome.error;
       failure = (run) => failed.withRun(run);
@@ -321,33 +322,10 @@ export async function executeToolCalls<Output>({
     const started = config.now();
     observe(pendingCall, started);
     const callOptions = optionsOf(pendingCall);
-    let outcome = await inCallContext(pendingCall, async () => {
-      const decision = await decideWithPlugins(callOptions, runPlugins);
-      return decision.type === 'ready' ? startToolCall(callOptions, decision) : decision;
-    });
+    const { runCall, afterCall } = toolPathOf(runPlugins);
+    let outcome = await inCallContext(pendingCall, () => runCall(callOptions, runPlugins));
     outcome = await afterChecked(pendingCall, outcome);
-    settleOne(pendingCall, await afterPlugins(pendingCall, outcome), started);
-  };
-
-  /** What the plugins' `afterToolCall` make of a call's result (what the model gets). */
-  const afterPlugins = async (
-    pendingCall: PendingCall,
-    outcome: ExecuteOutcome,
-  ): Promise<ExecuteOutcome> => {
-    if (plugins?.hooks.afterToolCall === undefined || outcome.type !== 'value') return outcome;
-    try {
-      const result = await plugins.afterToolCall({
-        toolName: pendingCall.call.name,
-        toolCallId: pendingCall.toolCallId,
-        stepNumber,
-        callIndex: pendingCall.index,
-        args: rawArgsOf(pendingCall.call),
-        result: outcome.sent ?? outcome.value,
-      });
-      return result === (outcome.sent ?? outcome.value) ? outcome : { ...outcome, sent: result };
-    } catch (error) {
-      return { type: 'hook-failed', error, invalidDecision: true, args: outcome.args };
-    }
+    settleOne(pendingCall, await afterCall(callOptions, runPlugins, outcome), started);
   };
 
   /** Runs one call; a promise only when the call had something to wait for. */
@@ -440,7 +418,7 @@ export async function executeToolCalls<Output>({
       let decision = inCallContext(pendingCall, () =>
         plugins === undefined || !(plugins.aroundToolCalls || plugins.stop !== undefined)
           ? decideToolCall(optionsOf(pendingCall))
-          : decideWithPlugins(optionsOf(pendingCall), plugins),
+          : toolPathOf(plugins).decide(optionsOf(pendingCall), plugins),
       );
       if (decision instanceof Promise) decision = await decision;
       decided[pendingCall.index] = decision;
@@ -499,7 +477,7 @@ export async function executeToolCalls<Output>({
       let outcome = afterChecked(pendingCall, item.outcome);
       if (outcome instanceof Promise) outcome = await outcome;
       if (plugins?.hooks.afterToolCall !== undefined)
-        outcome = await afterPlugins(pendingCall, outcome);
+        outcome = await toolPathOf(plugins).afterCall(optionsOf(pendingCall), plugins, outcome);
       settleOne(pendingCall, outcome, started[index] as number, item.at);
     }
   };
@@ -550,6 +528,30 @@ export async function executeToolCalls<Output>({
     handoff,
     priced,
   };
+}
+
+/** The tool path of the seam's implementation, as typed here (`PluginEngine` leaves it opaque). */
+type PluginToolPath = {
+  decide: typeof decideWithPlugins;
+  runCall: typeof runCallWithPlugins;
+  afterCall: typeof afterToolCallWithPlugins;
+};
+
+/** The tool path of the run's plugins' engine (carried by the plugins, see `PluginEngine`). */
+function toolPathOf(plugins: RunPlugins): PluginToolPath {
+  return plugins.engine as unknown as PluginToolPath;
+}
+
+/**
+ * Whether a hook-failed outcome holds a plugin's failure (`PluginError`), asked by its code so
+ * the tool path does not load the seam's implementation (it comes with the plugins).
+ */
+function isPluginError(error: unknown): error is PluginError {
+  return (
+    GemloopError.isInstance(error) &&
+    error.code === 'plugin' &&
+    typeof (error as Partial<PluginError>).withRun === 'function'
+  );
 }
 
 /** `gen_ai.tool.type`: what the tool says it is (MCP, a built-in run as a function), else `function`. */

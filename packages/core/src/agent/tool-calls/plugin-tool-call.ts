@@ -2,6 +2,7 @@ import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { rawArgsOf } from './raw-args.ts';
+import { startToolCall } from './start-tool-call.ts';
 
 /**
  * The decision on a call of a run with plugins: not run when a plugin ended the run; else the
@@ -38,6 +39,41 @@ export async function decideWithPlugins<Output>(
   // Other arguments: parsed, guarded and approved as the model's would be. The history keeps the
   // model's call as it came; only the tool sees these.
   return decideToolCall({ ...options, call: { ...call, args: decision.args } });
+}
+
+/** A call of a run with plugins, decided ({@link decideWithPlugins}) and, when cleared, started. @internal */
+export async function runWithPlugins<Output>(
+  options: RunToolCallOptions<Output>,
+  plugins: RunPlugins,
+): Promise<ExecuteOutcome> {
+  const decision = await decideWithPlugins(options, plugins);
+  return decision.type === 'ready' ? startToolCall(options, decision) : decision;
+}
+
+/**
+ * What the plugins' `afterToolCall` make of a call's result (what the model gets, as `sent`); a
+ * hook that fails makes a `hook-failed` outcome carrying its `PluginError`. @internal
+ */
+export async function afterToolCallWithPlugins<Output>(
+  { call, toolCallId, stepNumber, callIndex }: RunToolCallOptions<Output>,
+  plugins: RunPlugins,
+  outcome: ExecuteOutcome,
+): Promise<ExecuteOutcome> {
+  if (plugins.hooks.afterToolCall === undefined || outcome.type !== 'value') return outcome;
+  const given = outcome.sent ?? outcome.value;
+  try {
+    const result = await plugins.afterToolCall({
+      toolName: call.name,
+      toolCallId,
+      stepNumber,
+      callIndex,
+      args: rawArgsOf(call),
+      result: given,
+    });
+    return result === given ? outcome : { ...outcome, sent: result };
+  } catch (error) {
+    return { type: 'hook-failed', error, invalidDecision: true, args: outcome.args };
+  }
 }
 
 /** What the model is told about a call a plugin's end of the run left unrun. */

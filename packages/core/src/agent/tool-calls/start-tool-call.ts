@@ -6,7 +6,7 @@ import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
 import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { giveToolTimer, takeToolTimer } from './tool-timers.ts';
-import { wrapExecution } from './wrap-execution.ts';
+import type { wrapExecution } from './wrap-execution.ts';
 
 /** What {@link raceAbort} gives when the signal won. @internal */
 export const aborted: unique symbol = Symbol('aborted');
@@ -21,6 +21,15 @@ export function startToolCall<Output>(
   options: RunToolCallOptions<Output>,
   { tool, args, acknowledged }: ReadyToolCall,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const plugins = options.plugins;
+  if (plugins?.hooks.wrapToolCall !== undefined) {
+    // Through the plugins' own implementation (definePlugin carries it); the acknowledgement and
+    // the time limit inside the wrappers.
+    const inner = { ...options, plugins: undefined };
+    return (plugins.engine.wrapExecution as typeof wrapExecution)(options, plugins, args, () =>
+      startToolCall(inner, { type: 'ready', tool, args, acknowledged }),
+    );
+  }
   if (acknowledged !== true) return start(options, tool, args);
   // Confirmed: the response says so (`safety_acknowledgement: "true"`, added in toRecord).
   return Promise.resolve(start(options, tool, args)).then((outcome) =>
@@ -39,15 +48,10 @@ export function start<Output>(
     contents,
     signal,
     link,
-    plugins,
   }: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   args: unknown,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
-  if (plugins?.hooks.wrapToolCall !== undefined) {
-    const options = { config, call, toolCallId, stepNumber, callIndex, contents, signal, link };
-    return wrapExecution({ ...options, plugins }, plugins, args, () => start(options, tool, args));
-  }
   const limit = tool.timeoutMs ?? config.toolTimeoutMs;
   // setTimeout fires at once (after 1 ms) for a delay above 2^31-1 ms, Infinity included: such a
   // limit means "no limit", as `timeoutMs: Infinity` does for the client.

@@ -1,5 +1,5 @@
 import { checkedWhereUsed } from '../../../options/option-checks.ts';
-import { resolvePlugins } from '../../plugins/resolve-plugins.ts';
+import { pluginEngineOf } from '../../plugins/plugin-engine-of.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -17,5 +17,8 @@ export type PluginsConfig = Pick<AgentConfig<unknown>, 'plugins'>;
 
 /** Resolves the plugins into hook lists, once per agent. @internal */
 export function resolvePluginsOption(options: AgentOptions<unknown>): PluginsConfig {
-  return { plugins: resolvePlugins(options.plugins as readonly unknown[] | undefined) };
+  // Each plugin carries the seam's implementation (definePlugin): an agent without plugins never
+  // reaches it, nor bundles it.
+  const engine = pluginEngineOf(options.plugins, 'plugins');
+  return { plugins: engine?.resolve(options.plugins as readonly unknown[]) };
 }

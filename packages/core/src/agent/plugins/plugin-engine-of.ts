@@ -1,0 +1,35 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import type { PluginEngine } from './run-plugins.ts';
+
+/** Where `definePlugin` puts the seam's implementation on a plugin. @internal */
+export const ENGINE_KEY = 'gemloopPluginEngine';
+
+/**
+ * The seam's implementation, from the plugins of an option (`plugins`, `options.plugins`): each
+ * must be made by `definePlugin`, which puts it there. `undefined` for no plugins.
+ * @throws {@link InvalidArgumentError} naming the option or the plugin that `definePlugin` did
+ *   not make.
+ * @internal
+ */
+export function pluginEngineOf(plugins: unknown, argument: string): PluginEngine | undefined {
+  if (plugins === undefined) return undefined;
+  if (!Array.isArray(plugins))
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument} must be an array of plugins made by definePlugin() (@gemloop/core/plugins).`,
+    });
+  let engine: PluginEngine | undefined;
+  plugins.forEach((plugin, index) => {
+    const carried =
+      typeof plugin === 'object' && plugin !== null
+        ? (plugin as Record<string, unknown>)[ENGINE_KEY]
+        : undefined;
+    if (carried === undefined)
+      throw new InvalidArgumentError({
+        argument: `${argument}[${index}]`,
+        message: `${argument}[${index}] must be a plugin made by definePlugin() (@gemloop/core/plugins).`,
+      });
+    engine ??= carried as PluginEngine;
+  });
+  return engine;
+}
