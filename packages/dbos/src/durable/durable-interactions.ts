@@ -7,7 +7,9 @@ import {
   type InteractionEvent,
 } from '@gemloop/core/interactions';
 import { type InteractionsBackend, registerInteractionsBackend } from '@gemloop/core/internal';
+import type pg from 'pg';
 import { callModelStep } from './call-model-step.ts';
+import { INTERACTION_TOPIC, recordInteractionWait } from './interaction-waits.ts';
 
 /**
  * The Interactions API of a durable run's agent (`api: interactionsApi()`, with or without `background`), as DBOS steps:
@@ -54,6 +56,8 @@ export function createDurableInteractions(
   timed: <T>(body: () => Promise<T>) => Promise<T>,
   /** The run's status as DBOS stores it, read outside the workflow (no checkpoint). */
   statusOf: (runId: string) => Promise<string | undefined>,
+  /** The pool of `gemloop.interaction_waits` (interaction-waits.ts). */
+  pool: pg.Pool,
 ): InteractionsBackend {
   const real = createInteractions(inner);
   return {
@@ -91,6 +95,15 @@ export function createDurableInteractions(
       },
     },
     sleep: (milliseconds) => DBOS.sleepms(milliseconds),
+    // `wakeOnWebhook`: the pause is a `DBOS.recv` on the run's wake-up topic, its timeout the
+    // pause (checkpointed as `DBOS.sleepms` is: a replay returns what the first run received, and
+    // a worker that takes the run over waits out the rest). A wake-up sent while the run was not
+    // waiting (during a poll) stays queued for the next wait, so none is lost.
+    async wait(interactionId, milliseconds) {
+      const runId = DBOS.workflowID;
+      if (runId !== undefined) await recordInteractionWait(pool, interactionId, runId);
+      await DBOS.recv(INTERACTION_TOPIC, { timeoutSeconds: milliseconds / 1000 });
+    },
     // Cancelled: DBOS says so at a step's start or a sleep's end. A cancel that lands while a poll
     // is in flight shows instead as a lost run: `cancelWorkflow` clears the run's owner
     // (`#cancelWorkflows`, `owner_xid = NULL`), so recording the poll fails its owner check with
