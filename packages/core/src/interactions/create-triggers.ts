@@ -13,6 +13,7 @@ import {
 import type {
   CreateTriggerRequest,
   Trigger,
+  TriggerExecution,
   TriggerExecutionPage,
   TriggerPage,
   Triggers,
@@ -24,7 +25,7 @@ const CRON_FIELD = /^[0-9A-Za-z*/,?-]+$/;
 /**
  * The triggers API of a client made by `createGemini`: routes from `@google/genai`'s
  * `src/gaos/funcs/triggers-*.ts` (`POST|GET /{v}/triggers`, `GET|DELETE /{v}/triggers/{id}`,
- * `GET /{v}/triggers/{id}/executions`).
+ * `GET|POST /{v}/triggers/{id}/executions`).
  *
  * @example
  * ```ts
@@ -73,6 +74,15 @@ export function createTriggers(gemini: Gemini): Triggers {
         check: () => undefined,
       });
     },
+    run: (id, options) =>
+      send({
+        method: 'triggers.run',
+        path: `${path(id)}/executions`,
+        httpMethod: 'POST',
+        options,
+        body: {},
+        check: resourceCheck<TriggerExecution>('a trigger execution'),
+      }),
     listExecutions: (id, options) =>
       send({
         method: 'triggers.listExecutions',

@@ -71,6 +71,11 @@ export type Triggers = {
   list(options?: ResourceListOptions): Promise<TriggerPage>;
   /** `DELETE /v1beta/triggers/{id}`. */
   delete(id: string, options?: CallOptions): Promise<void>;
+  /**
+   * `POST /v1beta/triggers/{id}/executions`: runs the trigger now, off its schedule (a test of
+   * its interaction, or a catch-up), and returns the execution.
+   */
+  run(id: string, options?: CallOptions): Promise<TriggerExecution>;
   /** `GET /v1beta/triggers/{id}/executions`: one page of its runs, newest first. */
   listExecutions(id: string, options?: ResourceListOptions): Promise<TriggerExecutionPage>;
 };

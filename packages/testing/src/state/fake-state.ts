@@ -1,4 +1,5 @@
 import type { ModelCapabilities } from '@gemloop/core/models';
+import type { FakeWebhook, FakeWebhookDelivery } from '../endpoints/fake-webhooks.ts';
 import type { ActiveFaultRule } from '../script/fake-faults.ts';
 import type { FakeTurn } from '../script/fake-turn.ts';
 import type {
@@ -154,6 +155,22 @@ export type FakeState = {
   fileSearchStores: Map<string, FakeFileSearchStore>;
   /** Their uploads' and imports' operations, by full name. */
   storeOperations: Map<string, FakeStoreOperation>;
+  /** Managed agents (`/v1beta/agents`), by id. */
+  agents: Map<string, Record<string, unknown>>;
+  /** Agent environments, by id. */
+  environments: Map<string, Record<string, unknown>>;
+  /** Static webhooks, by id. */
+  webhooks: Map<string, FakeWebhook>;
+  /** Triggers, by id, with their executions (oldest first). */
+  triggers: Map<
+    string,
+    { resource: Record<string, unknown>; executions: Array<Record<string, unknown>> }
+  >;
+  /** Ids handed out to environments, webhooks, triggers and executions. */
+  resourceCounter: number;
+  /** Webhook deliveries made, oldest first; `deliveryCounter` names the next. */
+  webhookDeliveries: FakeWebhookDelivery[];
+  deliveryCounter: number;
   /** The Interactions API's interactions, by id. */
   interactions: Map<string, FakeInteraction>;
   interactionCounter: number;
