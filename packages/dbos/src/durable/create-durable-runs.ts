@@ -151,8 +151,9 @@ export type DurableRuns = {
    * Wakes the runs waiting on background interaction `interactionId` (an agent with
    * `interactionsApi({ background: { wakeOnWebhook: true } })`): each polls it at once instead of
    * at the end of its pause. Call it from the handler of Google's `interaction.completed` webhook,
-   * or use {@link DurableRuns.handleWebhook}, which verifies the delivery first. Runs that do not
-   * wait (yet) are not woken: a wake-up for an interaction no run waits on changes nothing.
+   * or use {@link DurableRuns.handleWebhook}, which verifies the delivery first. A wake-up for an
+   * interaction no run waits on yet is kept (8 days) for the run that comes to wait on it: a
+   * webhook can arrive before the run's first wait.
    * @throws {@link InvalidArgumentError} when `interactionId` is not an interaction id.
    */
   wakeInteraction(interactionId: string): Promise<{ runIds: string[] }>;

@@ -39,6 +39,14 @@ import { INTERACTION_TOPIC, recordInteractionWait } from './interaction-waits.ts
  * Every attempt is admitted by the fleet rate limit and fenced by the run's ownership check, as
  * the model calls are (`calls.callOptions`).
  *
+ * With `wakeOnWebhook` (`interactionsApi({ background: { wakeOnWebhook: true } })`) each pause is
+ * instead a recorded step that notes the wait in `gemloop.interaction_waits` (or finds the
+ * wake-up already there), then `DBOS.recv` on the run's wake-up topic with the pause as its
+ * timeout: `runs.handleWebhook` / `runs.wakeInteraction` send the message when Google's
+ * `interaction.completed` webhook arrives, and the run polls once, at once. The pause's poll stays
+ * as the fallback for a webhook that never comes. A run waiting in `DBOS.recv` still holds its
+ * worker slot, as a sleeping one does.
+ *
  * Worker slots: a run sleeping between two polls holds its slot of `workerConcurrency` for the
  * whole wait. `DBOS.sleepms` is an ordinary timer inside the running workflow (after recording its
  * wake-up time), and the queue admits a new run on a worker only while its count of workflows
@@ -101,7 +109,11 @@ export function createDurableInteractions(
     // waiting (during a poll) stays queued for the next wait, so none is lost.
     async wait(interactionId, milliseconds) {
       const runId = DBOS.workflowID;
-      if (runId !== undefined) await recordInteractionWait(pool, interactionId, runId);
+      if (runId === undefined) return DBOS.sleepms(milliseconds);
+      const arrived = await DBOS.runStep(() => recordInteractionWait(pool, interactionId, runId), {
+        name: 'gemloop.interactions:await-webhook',
+      });
+      if (arrived) return;
       await DBOS.recv(INTERACTION_TOPIC, { timeoutSeconds: milliseconds / 1000 });
     },
     // Cancelled: DBOS says so at a step's start or a sleep's end. A cancel that lands while a poll
