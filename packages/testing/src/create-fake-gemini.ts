@@ -1,7 +1,6 @@
 import type { AsyncDispose } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeFault, checkFakeOptions, checkListenOptions } from './check-fake-options.ts';
-import type { FakeWebhookDelivery } from './endpoints/fake-webhooks.ts';
 import { finishFakeInteraction } from './endpoints/run-fake-interaction.ts';
 import type { FakeFault, FakeFaultRule } from './script/fake-faults.ts';
 import { turn } from './script/fake-turn.ts';
@@ -16,6 +15,7 @@ import { handleFakeRequest } from './serve/handle-fake-request.ts';
 import type { FakeHttpServer, FakeServerAddress } from './serve/serve-fake-over-http.ts';
 import { handleFetchRequest } from './serve/to-fetch-response.ts';
 import type { FakeState } from './state/fake-state.ts';
+import type { FakeWebhookDelivery } from './state/fake-webhook.ts';
 import { createSeededRandom } from './state/seeded-random.ts';
 
 /**

@@ -3,6 +3,7 @@ import { googleError } from '../script/fake-errors.ts';
 import type { FakeRecordedRequest } from '../script/fake-types.ts';
 import { jsonReply } from '../state/fake-reply.ts';
 import type { FakeHttpRequest, FakeReply, FakeState } from '../state/fake-state.ts';
+import { agentBackgroundRule, refuseBackground } from './fake-agent-rules.ts';
 import { createFakeInteraction } from './fake-interactions.ts';
 import { handleWebhooksRequest } from './fake-webhooks.ts';
 
@@ -21,28 +22,6 @@ export const agentResourcesRoute: RegExp =
 const BUILT_IN_AGENT = /^(deep-research|antigravity)/;
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const CRON_FIELDS = 5;
-
-/**
- * The rule on `background` of `agent` as the API applies it: a built-in agent's own, a managed
- * agent's base agent's; `undefined` for an agent the fake does not know (404).
- * @internal
- */
-export function agentBackgroundRule(
-  state: FakeState,
-  agent: string,
-): 'needs' | 'refuses' | 'none' | undefined {
-  let name = agent;
-  for (let depth = 0; depth < 10; depth++) {
-    if (/^deep-research/.test(name)) return 'needs';
-    if (/^antigravity/.test(name)) return 'refuses';
-    const managed = state.agents.get(name);
-    if (managed === undefined) return undefined;
-    const base = managed['base_agent'];
-    if (typeof base !== 'string' || base === '') return 'none';
-    name = base;
-  }
-  return 'none';
-}
 
 /** Answers a managed agents, environments, webhooks or triggers route (authenticated already). @internal */
 export async function handleAgentResourcesRequest(
@@ -248,30 +227,6 @@ async function triggers(
     return ok(state, {});
   }
   return notFound(state, method);
-}
-
-/**
- * The API's refusal of an interaction whose agent breaks its rule on `background` (Deep Research
- * needs it, Antigravity and the agents built on it refuse it); a 404 for an unknown agent.
- * @internal
- */
-export function refuseBackground(state: FakeState, body: Json): FakeReply | undefined {
-  const agent = body['agent'];
-  if (typeof agent !== 'string') return undefined;
-  const rule = agentBackgroundRule(state, agent);
-  if (rule === undefined) {
-    return jsonReply(
-      state,
-      googleError(404, `Agent ${agent} was not found.`, { status: 'NOT_FOUND' }),
-    );
-  }
-  if (rule === 'needs' && body['background'] !== true) {
-    return bad(state, `Agent ${agent} runs only in the background: set background: true.`);
-  }
-  if (rule === 'refuses' && body['background'] === true) {
-    return bad(state, `Agent ${agent} does not run in the background: remove background.`);
-  }
-  return undefined;
 }
 
 function ok(state: FakeState, body: unknown): FakeReply {

@@ -8,7 +8,7 @@ import type {
   FakeReply,
   FakeState,
 } from '../state/fake-state.ts';
-import { refuseBackground } from './fake-agent-resources.ts';
+import { refuseBackground } from './fake-agent-rules.ts';
 import { deliverInteractionWebhooks } from './fake-webhooks.ts';
 import { advanceFakeInteraction, runFakeInteraction } from './run-fake-interaction.ts';
 import { toInteractionContents } from './to-interaction-contents.ts';

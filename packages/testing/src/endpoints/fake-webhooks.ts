@@ -2,6 +2,7 @@ import { signWebhook } from '@gemloop/core/interactions';
 import { googleError } from '../script/fake-errors.ts';
 import { jsonReply } from '../state/fake-reply.ts';
 import type { FakeInteraction, FakeReply, FakeState } from '../state/fake-state.ts';
+import type { FakeWebhook, FakeWebhookDelivery } from '../state/fake-webhook.ts';
 
 // The static webhooks of the Gemini API as the fake serves them (`/v1beta/webhooks`), from
 // `@google/genai`'s `src/gaos/models/webhooks/*` and ai.google.dev/api/webhooks: the signing
@@ -11,24 +12,6 @@ import type { FakeInteraction, FakeReply, FakeState } from '../state/fake-state.
 // handlers in use read (Google's reference does not publish the body's schema).
 
 type Json = Record<string, unknown>;
-
-/** A webhook the fake holds. @internal */
-export type FakeWebhook = {
-  resource: Json;
-  /** Its live secrets, newest first; `expires` (ms) on the ones a rotation retires in 24 h. */
-  secrets: Array<{ secret: string; expires: number | undefined }>;
-};
-
-/** One delivery the fake made (or tried), for tests to read. */
-export type FakeWebhookDelivery = {
-  webhookId: string;
-  uri: string;
-  type: string;
-  body: string;
-  /** The receiver's status, or `undefined` when the request failed (`error` says why). */
-  status: number | undefined;
-  error?: string | undefined;
-};
 
 const DAY_MS = 86_400_000;
 const EVENTS = new Set([

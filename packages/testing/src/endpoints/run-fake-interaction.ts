@@ -1,6 +1,7 @@
 import { isJsonObject } from '@gemloop/core/internal';
 import type { FakeInteraction, FakeReply, FakeState } from '../state/fake-state.ts';
-import { deliverInteractionWebhooks, type FakeWebhookDelivery } from './fake-webhooks.ts';
+import type { FakeWebhookDelivery } from '../state/fake-webhook.ts';
+import { deliverInteractionWebhooks } from './fake-webhooks.ts';
 import { generateFakeReply } from './generate-fake-reply.ts';
 import { toInteractionTools } from './to-interaction-contents.ts';
 import { writeInteractionEvents } from './write-interaction-events.ts';

@@ -1,5 +1,5 @@
 import type { ModelCapabilities } from '@gemloop/core/models';
-import type { FakeWebhook, FakeWebhookDelivery } from '../endpoints/fake-webhooks.ts';
+
 import type { ActiveFaultRule } from '../script/fake-faults.ts';
 import type { FakeTurn } from '../script/fake-turn.ts';
 import type {
@@ -9,6 +9,7 @@ import type {
   FakeScript,
 } from '../script/fake-types.ts';
 import type { ImplicitCacheMemory } from './fake-implicit-cache.ts';
+import type { FakeWebhook, FakeWebhookDelivery } from './fake-webhook.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
 /** A continuation token the fake issued (see `fake-continuation.ts`): where its answer goes on. @internal */
