@@ -1,14 +1,6 @@
 import type { Gemini } from '../http/gemini.ts';
 import type { AgentEnvironment, AgentEnvironmentPage, AgentEnvironments } from './environments.ts';
-import {
-  callOptionsOf,
-  checkBody,
-  checkResourceId,
-  pageCheck,
-  resourceCheck,
-  resourceSender,
-  toListQuery,
-} from './resource-requests.ts';
+import { checkBody, resourceReads, resourceSender } from './resource-requests.ts';
 
 /**
  * The environments API of a client made by `createGemini`: routes from `@google/genai`'s
@@ -25,9 +17,13 @@ import {
  */
 export function createEnvironments(gemini: Gemini): AgentEnvironments {
   const send = resourceSender(gemini, 'createEnvironments');
-  const check = resourceCheck<AgentEnvironment>('an environment');
-  const path = (id: unknown) => `environments/${checkResourceId(id, 'id', 'an environment')}`;
+  const { path, check, ...reads } = resourceReads<AgentEnvironment, AgentEnvironmentPage>(
+    send,
+    'environments',
+    'an environment',
+  );
   const environments: AgentEnvironments = {
+    ...reads,
     create(request = {}, options) {
       checkBody(request, 'request', "{ network: 'disabled' }");
       return send({
@@ -37,25 +33,6 @@ export function createEnvironments(gemini: Gemini): AgentEnvironments {
         options,
         body: request,
         check,
-      });
-    },
-    get: (id, options) =>
-      send({ method: 'environments.get', path: path(id), httpMethod: 'GET', options, check }),
-    list: (options) =>
-      send({
-        method: 'environments.list',
-        path: `environments${toListQuery(options)}`,
-        httpMethod: 'GET',
-        options: callOptionsOf(options),
-        check: pageCheck<AgentEnvironmentPage>('environments'),
-      }),
-    async delete(id, options) {
-      await send({
-        method: 'environments.delete',
-        path: path(id),
-        httpMethod: 'DELETE',
-        options,
-        check: () => undefined,
       });
     },
     async fork(id, changes = {}, options) {

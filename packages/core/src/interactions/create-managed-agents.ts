@@ -2,15 +2,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { backgroundRuleOf } from './agent-background-rule.ts';
 import type { ManagedAgent, ManagedAgentPage, ManagedAgents } from './managed-agents.ts';
-import {
-  callOptionsOf,
-  checkBody,
-  checkResourceId,
-  pageCheck,
-  resourceCheck,
-  resourceSender,
-  toListQuery,
-} from './resource-requests.ts';
+import { checkBody, checkResourceId, resourceReads, resourceSender } from './resource-requests.ts';
 
 const EXAMPLE = "{ id: 'code-reviewer', base_agent: 'antigravity-preview-05-2026' }";
 
@@ -33,8 +25,13 @@ const EXAMPLE = "{ id: 'code-reviewer', base_agent: 'antigravity-preview-05-2026
  */
 export function createManagedAgents(gemini: Gemini): ManagedAgents {
   const send = resourceSender(gemini, 'createManagedAgents');
-  const check = resourceCheck<ManagedAgent>('an agent');
+  const {
+    path: _path,
+    check,
+    ...reads
+  } = resourceReads<ManagedAgent, ManagedAgentPage>(send, 'agents', 'a managed agent');
   const agents: ManagedAgents = {
+    ...reads,
     create(definition, options) {
       checkDefinition(definition);
       return send({
@@ -44,31 +41,6 @@ export function createManagedAgents(gemini: Gemini): ManagedAgents {
         options,
         body: definition,
         check,
-      });
-    },
-    get: (id, options) =>
-      send({
-        method: 'agents.get',
-        path: `agents/${checkResourceId(id, 'id', 'a managed agent')}`,
-        httpMethod: 'GET',
-        options,
-        check,
-      }),
-    list: (options) =>
-      send({
-        method: 'agents.list',
-        path: `agents${toListQuery(options)}`,
-        httpMethod: 'GET',
-        options: callOptionsOf(options),
-        check: pageCheck<ManagedAgentPage>('agents'),
-      }),
-    async delete(id, options) {
-      await send({
-        method: 'agents.delete',
-        path: `agents/${checkResourceId(id, 'id', 'a managed agent')}`,
-        httpMethod: 'DELETE',
-        options,
-        check: () => undefined,
       });
     },
     async fork(id, changes, options) {

@@ -4,9 +4,9 @@ import { checkAgentBackground } from './agent-background-rule.ts';
 import {
   callOptionsOf,
   checkBody,
-  checkResourceId,
   pageCheck,
   resourceCheck,
+  resourceReads,
   resourceSender,
   toListQuery,
 } from './resource-requests.ts';
@@ -41,9 +41,13 @@ const CRON_FIELD = /^[0-9A-Za-z*/,?-]+$/;
  */
 export function createTriggers(gemini: Gemini): Triggers {
   const send = resourceSender(gemini, 'createTriggers');
-  const check = resourceCheck<Trigger>('a trigger');
-  const path = (id: unknown) => `triggers/${checkResourceId(id, 'id', 'a trigger')}`;
+  const { path, check, ...reads } = resourceReads<Trigger, TriggerPage>(
+    send,
+    'triggers',
+    'a trigger',
+  );
   return {
+    ...reads,
     create(request, options) {
       checkTrigger(request);
       return send({
@@ -53,25 +57,6 @@ export function createTriggers(gemini: Gemini): Triggers {
         options,
         body: request,
         check,
-      });
-    },
-    get: (id, options) =>
-      send({ method: 'triggers.get', path: path(id), httpMethod: 'GET', options, check }),
-    list: (options) =>
-      send({
-        method: 'triggers.list',
-        path: `triggers${toListQuery(options)}`,
-        httpMethod: 'GET',
-        options: callOptionsOf(options),
-        check: pageCheck<TriggerPage>('triggers'),
-      }),
-    async delete(id, options) {
-      await send({
-        method: 'triggers.delete',
-        path: path(id),
-        httpMethod: 'DELETE',
-        options,
-        check: () => undefined,
       });
     },
     run: (id, options) =>

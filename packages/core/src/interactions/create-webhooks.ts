@@ -2,15 +2,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CheckContext } from '../http/attempts/check-responses.ts';
 import { invalidResponse } from '../http/attempts/read-json-response.ts';
 import type { Gemini } from '../http/gemini.ts';
-import {
-  callOptionsOf,
-  checkBody,
-  checkResourceId,
-  pageCheck,
-  resourceCheck,
-  resourceSender,
-  toListQuery,
-} from './resource-requests.ts';
+import { checkBody, resourceReads, resourceSender } from './resource-requests.ts';
 import type { Webhook, WebhookPage, Webhooks } from './webhooks.ts';
 
 const REVOCATIONS = new Set([
@@ -36,9 +28,13 @@ const REVOCATIONS = new Set([
  */
 export function createWebhooks(gemini: Gemini): Webhooks {
   const send = resourceSender(gemini, 'createWebhooks');
-  const check = resourceCheck<Webhook>('a webhook');
-  const path = (id: unknown) => `webhooks/${checkResourceId(id, 'id', 'a webhook')}`;
+  const { path, check, ...reads } = resourceReads<Webhook, WebhookPage>(
+    send,
+    'webhooks',
+    'a webhook',
+  );
   return {
+    ...reads,
     create(request, options) {
       checkBody(
         request,
@@ -65,25 +61,6 @@ export function createWebhooks(gemini: Gemini): Webhooks {
         body: request,
         check,
         redactBody: redactSigningSecrets,
-      });
-    },
-    get: (id, options) =>
-      send({ method: 'webhooks.get', path: path(id), httpMethod: 'GET', options, check }),
-    list: (options) =>
-      send({
-        method: 'webhooks.list',
-        path: `webhooks${toListQuery(options)}`,
-        httpMethod: 'GET',
-        options: callOptionsOf(options),
-        check: pageCheck<WebhookPage>('webhooks'),
-      }),
-    async delete(id, options) {
-      await send({
-        method: 'webhooks.delete',
-        path: path(id),
-        httpMethod: 'DELETE',
-        options,
-        check: () => undefined,
       });
     },
     rotateSigningSecret(id, revocation, options) {

@@ -159,3 +159,52 @@ export function pageCheck<T>(field: string): (value: unknown, context: CheckCont
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : String(value);
 }
+
+/** The `get`, `list` and `delete` every one of these resources has. @internal */
+export type ResourceReads<T, Page> = {
+  get(id: string, options?: CallOptions): Promise<T>;
+  list(options?: ResourceListOptions): Promise<Page>;
+  delete(id: string, options?: CallOptions): Promise<void>;
+};
+
+/**
+ * `get`, `list` and `delete` of the collection `collection` (`agents`, `environments`, ...):
+ * `GET /{v}/{collection}/{id}`, `GET /{v}/{collection}[?page_size&page_token]` (its items under
+ * `collection`), `DELETE /{v}/{collection}/{id}`.
+ * @internal
+ */
+export function resourceReads<T, Page>(
+  send: ResourceSender,
+  collection: string,
+  /** What an item is, in messages: `a managed agent`. */
+  what: string,
+): ResourceReads<T, Page> & {
+  path(id: unknown): string;
+  check: (value: unknown, context: CheckContext) => T;
+} {
+  const path = (id: unknown) => `${collection}/${checkResourceId(id, 'id', what)}`;
+  const check = resourceCheck<T>(what);
+  return {
+    path,
+    check,
+    get: (id, options) =>
+      send({ method: `${collection}.get`, path: path(id), httpMethod: 'GET', options, check }),
+    list: (options) =>
+      send({
+        method: `${collection}.list`,
+        path: `${collection}${toListQuery(options)}`,
+        httpMethod: 'GET',
+        options: callOptionsOf(options),
+        check: pageCheck<Page>(collection),
+      }),
+    async delete(id, options) {
+      await send({
+        method: `${collection}.delete`,
+        path: path(id),
+        httpMethod: 'DELETE',
+        options,
+        check: () => undefined,
+      });
+    },
+  };
+}

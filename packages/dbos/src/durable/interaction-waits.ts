@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { borrowClient } from '../postgres/borrow-client.ts';
+import { migrateTable } from '../postgres/migrate-table.ts';
 
 /**
  * Which durable run waits on which background interaction, in Postgres
@@ -17,26 +18,23 @@ export const INTERACTION_TOPIC = 'gemloop.interaction';
 
 const STALE_DAYS = 8;
 
-/** Creates `gemloop.interaction_waits` when missing (idempotent, safe for processes starting at once). */
+/** Creates `gemloop.interaction_waits` when missing (once, whichever process gets there first). */
 export async function migrateInteractionWaits(pool: pg.Pool): Promise<void> {
-  const client = await borrowClient(pool);
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('gemloop.schema'))`);
-    await client.query('CREATE SCHEMA IF NOT EXISTS gemloop');
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${INTERACTION_WAITS_TABLE} (
-         interaction_id text NOT NULL, run_id text NOT NULL,
-         created_at timestamptz NOT NULL DEFAULT now(),
-         PRIMARY KEY (interaction_id, run_id))`,
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  await migrateTable(pool, {
+    name: 'interaction-waits',
+    label: `table ${INTERACTION_WAITS_TABLE}`,
+    steps: [
+      async (client) => {
+        await client.query('CREATE SCHEMA IF NOT EXISTS gemloop');
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${INTERACTION_WAITS_TABLE} (
+             interaction_id text NOT NULL, run_id text NOT NULL,
+             created_at timestamptz NOT NULL DEFAULT now(),
+             PRIMARY KEY (interaction_id, run_id))`,
+        );
+      },
+    ],
+  });
 }
 
 // The row of a wake-up that came when no run waited (yet): `run_id` empty. A webhook can beat the
