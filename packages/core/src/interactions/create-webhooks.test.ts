@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiCallError } from '../errors/api-call-error.ts';
 import { WebhookSignatureError } from '../errors/interactions/webhook-signature-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
@@ -163,6 +164,24 @@ describe('webhooks', () => {
     expect(() => webhooks.rotateSigningSecret('w1', 'never' as never)).toThrow(/revocation/);
     expect(() => webhooks.get('../interactions')).toThrow(InvalidArgumentError);
     expect(fake?.requests).toEqual([]);
+  });
+
+  it('an answer that is not a webhook fails without quoting the secret it holds', async () => {
+    const secret = 'whsec_c2VjcmV0IHRoYXQgbXVzdCBub3QgbGVhaw==';
+    const gemini = createGemini({
+      apiKey: 'test-key',
+      retry: false,
+      fetch: async () =>
+        new Response(JSON.stringify({ new_signing_secret: secret }), {
+          headers: { 'content-type': 'application/json' },
+        }),
+    });
+    const error = await createWebhooks(gemini)
+      .create({ uri: 'https://example.com/hook', subscribed_events: ['batch.failed'] })
+      .catch((caught: unknown) => caught);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(JSON.stringify((error as ApiCallError).toJSON())).not.toContain(secret.slice(6));
+    expect((error as Error).message).toContain('[redacted]');
   });
 
   it('redactSigningSecrets scrubs both secret fields, escaped quotes included', () => {

@@ -59,7 +59,7 @@ export function createWebhooks(gemini: Gemini): Webhooks {
         httpMethod: 'POST',
         options,
         body: request,
-        check,
+        check: withoutSecrets(check),
         redactBody: redactSigningSecrets,
       });
     },
@@ -77,11 +77,21 @@ export function createWebhooks(gemini: Gemini): Webhooks {
         httpMethod: 'POST',
         options,
         body: revocation === undefined ? {} : { revocation_behavior: revocation },
-        check: checkRotation,
+        check: withoutSecrets(checkRotation),
         redactBody: redactSigningSecrets,
       });
     },
   };
+}
+
+/**
+ * `check`, with the body an error quotes scrubbed of the signing secret: an answer that is not
+ * what the method returns (a gateway's, a proxy's) may still hold the secret it was sent.
+ */
+function withoutSecrets<T>(
+  check: (value: unknown, context: CheckContext) => T,
+): (value: unknown, context: CheckContext) => T {
+  return (value, context) => check(value, { ...context, text: redactSigningSecrets(context.text) });
 }
 
 function checkUri(uri: unknown): void {
