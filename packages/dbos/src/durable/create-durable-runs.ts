@@ -513,12 +513,9 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     },
     async handleWebhook(delivery) {
       const { id, event } = await verifyWebhook(delivery);
-      const interactionId = event.data?.id;
+      const interactionId = interactionIdOf(event);
       const runIds =
-        typeof event.type === 'string' &&
-        event.type.startsWith('interaction.') &&
-        typeof interactionId === 'string' &&
-        INTERACTION_ID.test(interactionId)
+        event.type.startsWith('interaction.') && interactionId !== undefined
           ? (await runs.wakeInteraction(interactionId)).runIds
           : [];
       return { webhookId: id, event, runIds };
@@ -582,6 +579,28 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     close: () => backend.close(),
   };
   return runs;
+}
+
+/**
+ * The interaction a webhook event is about. Google does not publish the body's schema
+ * (ai.google.dev/api/webhooks documents the resource only): the handlers in use read `data.id`;
+ * `data.interaction_id`, `data.interaction.id` and a resource name (`interactions/<id>`) are read
+ * too, so a body shaped another way still wakes its run. @internal
+ */
+export function interactionIdOf(event: WebhookEvent): string | undefined {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  const nested = data['interaction'] as { id?: unknown } | undefined;
+  const name = typeof data['name'] === 'string' ? data['name'].split('/') : [];
+  const candidates = [
+    data['id'],
+    data['interaction_id'],
+    nested?.id,
+    name.length === 2 && name[0] === 'interactions' ? name[1] : undefined,
+  ];
+  return candidates.find(
+    (candidate): candidate is string =>
+      typeof candidate === 'string' && INTERACTION_ID.test(candidate),
+  );
 }
 
 /** The error of `result()` and `events()` for a run id the database does not know. */

@@ -14,6 +14,7 @@ import {
   waitFor,
 } from '../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../index.ts';
+import { interactionIdOf } from './create-durable-runs.ts';
 import {
   INTERACTION_WAITS_TABLE,
   recordInteractionWait,
@@ -148,6 +149,16 @@ describe('durable background interactions woken by a webhook', () => {
       'interactions.get',
     ]);
     expect(answers).toEqual([204, 204]);
+  });
+
+  it("reads the event's interaction from data.id, data.interaction_id, data.interaction.id or a resource name", () => {
+    const event = (data: Record<string, unknown>) => ({ type: 'interaction.completed', data });
+    expect(interactionIdOf(event({ id: 'i1' }))).toBe('i1');
+    expect(interactionIdOf(event({ interaction_id: 'i2' }))).toBe('i2');
+    expect(interactionIdOf(event({ interaction: { id: 'i3' } }))).toBe('i3');
+    expect(interactionIdOf(event({ name: 'interactions/i4' }))).toBe('i4');
+    expect(interactionIdOf(event({ id: '../models/x' }))).toBeUndefined();
+    expect(interactionIdOf({ type: 'interaction.completed' })).toBeUndefined();
   });
 
   it('a wake-up that comes before the run waits is kept for it (the run then polls at once)', async () => {
