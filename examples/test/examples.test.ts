@@ -561,6 +561,19 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('report: (scripted) A report on tide tables of the Oslofjord.');
   });
 
+  it('interactions-agents: managed agents, environments, a verified webhook, a trigger', async () => {
+    const { stdout } = await runOk('interactions/managed-agents.ts');
+    expect(stdout).toContain('code-reviewer: completed');
+    expect(stdout).toContain('forked strict-reviewer (base antigravity-preview-05-2026)');
+    expect(stdout).toContain(
+      'background on an Antigravity agent: interactions.create failed with HTTP 400',
+    );
+    expect(stdout).toMatch(/webhook: interaction\.completed i\w+ \(verified\)/);
+    expect(stdout).toContain('webhook refused: bad-signature');
+    expect(stdout).toMatch(/trigger trg_\w+ \(0 7 \* \* 1-5\): 1 execution, completed/);
+    expect(stdout).toContain('cleaned up');
+  });
+
   it('multimodal: sends the drawn PNG in the user turn', async () => {
     const { stdout } = await runOk('multimodal/basic.ts');
     const saved = /image: .*gemloop-shapes\.png \((\d+) bytes\)/.exec(stdout);

@@ -1,6 +1,7 @@
 import type { AsyncDispose } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeFault, checkFakeOptions, checkListenOptions } from './check-fake-options.ts';
+import { finishFakeInteraction } from './endpoints/run-fake-interaction.ts';
 import type { FakeFault, FakeFaultRule } from './script/fake-faults.ts';
 import { turn } from './script/fake-turn.ts';
 import type {
@@ -14,6 +15,7 @@ import { handleFakeRequest } from './serve/handle-fake-request.ts';
 import type { FakeHttpServer, FakeServerAddress } from './serve/serve-fake-over-http.ts';
 import { handleFetchRequest } from './serve/to-fetch-response.ts';
 import type { FakeState } from './state/fake-state.ts';
+import type { FakeWebhookDelivery } from './state/fake-webhook.ts';
 import { createSeededRandom } from './state/seeded-random.ts';
 
 /**
@@ -73,6 +75,15 @@ export type FakeGemini = {
    * finds them): a request that sends one gets a 400.
    */
   expireContinuationTokens(): void;
+  /**
+   * Finishes background interaction `id` now (its scripted turn runs), whatever
+   * `backgroundPolls` or `holdBackground` say, and delivers its `interaction.*` event to the
+   * webhooks registered on the fake (`/v1beta/webhooks`), signed as the Gemini API signs them.
+   * Resolves with the deliveries once every receiver answered.
+   */
+  finishInteraction(id: string): Promise<FakeWebhookDelivery[]>;
+  /** The webhook deliveries the fake made, oldest first. */
+  readonly webhookDeliveries: readonly FakeWebhookDelivery[];
   /** Replaces the script and starts it from its first turn. */
   setScript(script: FakeScript): void;
   /** Forgets the requests, rewinds the script, and resets the fault rules' counters. */
@@ -126,6 +137,13 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
     storeOperations: new Map(),
     interactions: new Map(),
     interactionCounter: 0,
+    agents: new Map(),
+    environments: new Map(),
+    webhooks: new Map(),
+    triggers: new Map(),
+    resourceCounter: 0,
+    webhookDeliveries: [],
+    deliveryCounter: 0,
     fileCounter: 0,
     batchCounter: 0,
     uploadChunks: 0,
@@ -203,6 +221,17 @@ export function createFakeGemini(options: CreateFakeGeminiOptions = {}): FakeGem
         rule: { fault, on: ({ callIndex }) => callIndex >= first, times },
         used: 0,
       });
+    },
+    async finishInteraction(id) {
+      const interaction = state.interactions.get(id);
+      if (interaction === undefined) {
+        throw new Error(`finishInteraction: the fake holds no interaction ${String(id)}.`);
+      }
+      const { deliveries } = await finishFakeInteraction(state, interaction);
+      return deliveries;
+    },
+    get webhookDeliveries() {
+      return state.webhookDeliveries;
     },
     expireContinuationTokens() {
       for (const issued of state.continuations.values()) issued.expired = true;

@@ -2,6 +2,7 @@
 // the contract checks it applies. The dev model (the demo simulator) is behind ./dev-model.
 
 export type { FakeGemini } from './create-fake-gemini.ts';
+export type { FakeWebhookDelivery } from './state/fake-webhook.ts';
 export { createFakeGemini } from './create-fake-gemini.ts';
 export { GOOGLE_GEMINI_BASE_URL } from './serve/create-fake-msw-handlers.ts';
 export type { FakeMswHandler } from './serve/fake-msw-handler.ts';

@@ -36,6 +36,15 @@ export type InteractionsBackground = {
    * @defaultValue 7200000 (2 hours; Google documents research tasks of up to an hour)
    */
   maxWaitMs?: number | undefined;
+  /**
+   * Wait for a webhook instead of polling: in a durable run (`@gemloop/dbos`), each pause becomes
+   * a wait for the run's wake-up message (`runs.handleWebhook` or `runs.wakeInteraction` sends
+   * it when Google's `interaction.completed` webhook arrives), with the poll after the pause as a
+   * fallback only. Pair it with long pauses (`pollIntervalMs` of minutes): the run then makes one
+   * poll when woken instead of one per pause. Outside a durable run it changes nothing (a
+   * process's own pauses poll). @defaultValue false
+   */
+  wakeOnWebhook?: boolean | undefined;
 };
 
 /**

@@ -2,6 +2,7 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { UnsupportedEndpointError } from '../errors/files-and-batches/unsupported-endpoint-error.ts';
+import { AgentBackgroundError } from '../errors/interactions/agent-background-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
@@ -266,9 +267,10 @@ describe('interactions: background and built-in agents', () => {
 
   it('runs the scripted Deep Research agent in the background with its progress steps, resumable by stream', async () => {
     const interactions = await start();
-    await expect(
+    // Refused before sending (AgentBackgroundError), as the server would refuse it.
+    expect(() =>
       interactions.create({ agent: 'deep-research-pro-preview-12-2025', input: 'tides' }),
-    ).rejects.toThrow(/background/);
+    ).toThrow(AgentBackgroundError);
     const created = await interactions.create({
       agent: 'deep-research-pro-preview-12-2025',
       input: 'tides',

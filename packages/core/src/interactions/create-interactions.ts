@@ -19,6 +19,7 @@ import type {
   Interaction,
   InteractionEvent,
 } from '../wire/interaction.ts';
+import { checkAgentBackground } from './agent-background-rule.ts';
 import type { InteractionStreamOptions, Interactions } from './interactions.ts';
 
 /**
@@ -334,6 +335,9 @@ function checkCreate(request: CreateInteractionRequest, stream: boolean): string
         'Give exactly one of request.model (a model name) or request.agent (a built-in agent).',
     });
   }
+  // A built-in agent's rule on `background` (Deep Research needs it, Antigravity refuses it):
+  // refused here with a typed error rather than as the server's 400 after a round trip.
+  if (hasAgent) checkAgentBackground(request.agent as string, request.background);
   if (
     (request.input === undefined || request.input === null) &&
     request.continuation_token === undefined

@@ -24,7 +24,7 @@ export type InteractionsApiOptions = {
 const MAX_INTERVAL_MS = 3_600_000;
 const MAX_WAIT_MS = 7 * 24 * 3_600_000;
 const BACKGROUND_SHAPE =
-  'true or { pollIntervalMs?, maxPollIntervalMs? (whole ms, 1 to 3600000), maxWaitMs? (whole ms, 1 to 604800000) }';
+  'true or { pollIntervalMs?, maxPollIntervalMs? (whole ms, 1 to 3600000), maxWaitMs? (whole ms, 1 to 604800000), wakeOnWebhook? (boolean) }';
 
 function isBound(value: unknown, max: number): boolean {
   return (
@@ -38,7 +38,7 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
   if (value === undefined || value === false) return undefined;
   if (value === true) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { pollIntervalMs, maxPollIntervalMs, maxWaitMs, ...rest } = value as Record<
+  const { pollIntervalMs, maxPollIntervalMs, maxWaitMs, wakeOnWebhook, ...rest } = value as Record<
     string,
     unknown
   >;
@@ -46,7 +46,8 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
     Object.keys(rest).length === 0 &&
     isBound(pollIntervalMs, MAX_INTERVAL_MS) &&
     isBound(maxPollIntervalMs, MAX_INTERVAL_MS) &&
-    isBound(maxWaitMs, MAX_WAIT_MS);
+    isBound(maxWaitMs, MAX_WAIT_MS) &&
+    (wakeOnWebhook === undefined || typeof wakeOnWebhook === 'boolean');
   return valid ? (value as InteractionsBackground) : null;
 }
 

@@ -17,6 +17,16 @@ export type InteractionsBackend = {
   /** Waits `milliseconds` (rejecting when `signal` aborts, where the backend can be woken). */
   sleep(milliseconds: number, signal?: AbortSignal | undefined): Promise<void>;
   /**
+   * Waits up to `milliseconds` for a wake-up of background interaction `interactionId` (its
+   * webhook), else like `sleep`: used in place of `sleep` when the agent's background settings
+   * say `wakeOnWebhook`. A durable worker's backend has it (a DBOS message); others need not.
+   */
+  wait?(
+    interactionId: string,
+    milliseconds: number,
+    signal?: AbortSignal | undefined,
+  ): Promise<void>;
+  /**
    * Whether `error`, thrown while a background interaction ran, stopped the run on purpose (so
    * the interaction is cancelled on the server rather than left to run and bill): the run's
    * signal aborted, or the durable run was cancelled. Not a worker losing its run to another,

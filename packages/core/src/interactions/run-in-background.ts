@@ -53,7 +53,11 @@ export async function runInBackground(
           message: `Background interaction ${created.id} was still ${current.status} after ${maxWaitMs} ms of polling; it was cancelled. Raise api.background.maxWaitMs if the model needs longer.`,
         });
       }
-      await backend.sleep(pause, callOptions.signal);
+      if (settings.wakeOnWebhook === true && backend.wait !== undefined) {
+        await backend.wait(created.id, pause, callOptions.signal);
+      } else {
+        await backend.sleep(pause, callOptions.signal);
+      }
       waited += pause;
       pause = Math.min(longest, Math.ceil(pause * 1.5));
       current = await interactions.get(created.id, callOptions);

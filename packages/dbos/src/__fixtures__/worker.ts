@@ -441,6 +441,20 @@ const worker = await startDurableWorkerWith({
         },
       }),
     },
+    // The same, woken by a webhook (durable-interactions.webhook.test.ts): an hour between polls,
+    // so a run that finishes did not poll its way there.
+    webhookBackground: {
+      gemini,
+      model,
+      tools: [getWeather],
+      api: interactionsApi({
+        background: {
+          pollIntervalMs: 3_600_000,
+          maxPollIntervalMs: 3_600_000,
+          wakeOnWebhook: true,
+        },
+      }),
+    },
     // The same agent on the Interactions API without background: each call one streamed step.
     interactions: { gemini, model, tools: [getWeather], api: interactionsApi() },
     // File Search on the store FILE_SEARCH_STORE names (durable-file-search.test.ts).

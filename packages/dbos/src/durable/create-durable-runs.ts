@@ -1,5 +1,10 @@
 import { DBOSClient, type WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
+import {
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookEvent,
+} from '@gemloop/core/interactions';
 import { checkOwnerOption } from '@gemloop/core/internal';
 import type { SteeringMessage } from '@gemloop/core/steering';
 import { checkRunOwner, type RunDoor } from '@gemloop/core/web';
@@ -30,6 +35,11 @@ import {
   type RunAccessOptions,
 } from './durable-run-types.ts';
 import { type DurableSteerOptions, STEER_TOPIC, toDurableSteer } from './durable-steering.ts';
+import {
+  INTERACTION_TOPIC,
+  migrateInteractionWaits,
+  takeInteractionWaits,
+} from './interaction-waits.ts';
 import { locateApproval, readPendingApprovals, resolveApprovalId } from './pending-approvals.ts';
 import { createRunEndNotices, type RunEndNotices } from './run-end-notices.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from './run-events.ts';
@@ -137,9 +147,31 @@ export type DurableRuns = {
    * (default 100).
    */
   childRuns(runId: string, options?: { limit?: number | undefined }): Promise<DurableRunStatus[]>;
+  /**
+   * Wakes the runs waiting on background interaction `interactionId` (an agent with
+   * `interactionsApi({ background: { wakeOnWebhook: true } })`): each polls it at once instead of
+   * at the end of its pause. Call it from the handler of Google's `interaction.completed` webhook,
+   * or use {@link DurableRuns.handleWebhook}, which verifies the delivery first. A wake-up for an
+   * interaction no run waits on yet is kept (8 days) for the run that comes to wait on it: a
+   * webhook can arrive before the run's first wait.
+   * @throws {@link InvalidArgumentError} when `interactionId` is not an interaction id.
+   */
+  wakeInteraction(interactionId: string): Promise<{ runIds: string[] }>;
+  /**
+   * Verifies a Gemini API webhook delivery (`verifyWebhook` of `@gemloop/core/interactions`:
+   * Standard Webhooks signatures) and, for an `interaction.*` event, wakes the runs waiting on its
+   * interaction (`data.id`). Answer the request 2xx when it returns.
+   * @throws `WebhookSignatureError` when the delivery does not verify: answer 401, act on nothing.
+   */
+  handleWebhook(
+    delivery: VerifyWebhookOptions,
+  ): Promise<{ webhookId: string; event: WebhookEvent; runIds: string[] }>;
   /** Closes the Postgres connections. */
   close(): Promise<void>;
 };
+
+/** An interaction id as the API hands it out (`create-interactions.ts` keeps the same rule). */
+const INTERACTION_ID = /^[A-Za-z0-9._~-]{1,512}$/;
 
 /**
  * Connects to a fleet's DBOS system database to drive its runs from any process.
@@ -171,6 +203,7 @@ export async function createDurableRuns({
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   pool.on('error', () => {});
   await migrateRunPauses(pool);
+  await migrateInteractionWaits(pool);
   const notices = createRunEndNotices(databaseUrl);
   return createRunsApi({
     pool,
@@ -303,7 +336,7 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
   };
   const isOver = (status: DurableRunStatus | undefined): boolean =>
     status === undefined || !UNFINISHED.includes(status.status);
-  return {
+  const runs: DurableRuns = {
     async start(agent, { runId = crypto.randomUUID(), input, history, budget, owner }) {
       checkRunId(runId);
       checkOwnerOption(owner, 'owner');
@@ -458,6 +491,35 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
       }
       await backend.send(runId, steer, STEER_TOPIC, idempotencyKey ?? crypto.randomUUID());
     },
+    async wakeInteraction(interactionId) {
+      if (typeof interactionId !== 'string' || !INTERACTION_ID.test(interactionId)) {
+        throw new InvalidArgumentError({
+          argument: 'interactionId',
+          message:
+            'runs.wakeInteraction(interactionId): interactionId must be the id of an interaction (letters, digits, `.`, `_`, `~`, `-`; at most 512 characters).',
+        });
+      }
+      const runIds = await takeInteractionWaits(backend.pool, interactionId);
+      for (const runId of runIds) {
+        // Keyed by interaction and run: a webhook Google retries wakes each run once.
+        await backend.send(
+          runId,
+          { interactionId },
+          INTERACTION_TOPIC,
+          `wake:${interactionId}:${runId}`,
+        );
+      }
+      return { runIds };
+    },
+    async handleWebhook(delivery) {
+      const { id, event } = await verifyWebhook(delivery);
+      const interactionId = interactionIdOf(event);
+      const runIds =
+        event.type.startsWith('interaction.') && interactionId !== undefined
+          ? (await runs.wakeInteraction(interactionId)).runIds
+          : [];
+      return { webhookId: id, event, runIds };
+    },
     async cancel(runId, { owner } = {}) {
       checkRunId(runId);
       await checkAccess(runId, 'cancel', owner);
@@ -516,6 +578,29 @@ export function createRunsApi(backend: RunsBackend): DurableRuns {
     },
     close: () => backend.close(),
   };
+  return runs;
+}
+
+/**
+ * The interaction a webhook event is about. Google does not publish the body's schema
+ * (ai.google.dev/api/webhooks documents the resource only): the handlers in use read `data.id`;
+ * `data.interaction_id`, `data.interaction.id` and a resource name (`interactions/<id>`) are read
+ * too, so a body shaped another way still wakes its run. @internal
+ */
+export function interactionIdOf(event: WebhookEvent): string | undefined {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  const nested = data['interaction'] as { id?: unknown } | undefined;
+  const name = typeof data['name'] === 'string' ? data['name'].split('/') : [];
+  const candidates = [
+    data['id'],
+    data['interaction_id'],
+    nested?.id,
+    name.length === 2 && name[0] === 'interactions' ? name[1] : undefined,
+  ];
+  return candidates.find(
+    (candidate): candidate is string =>
+      typeof candidate === 'string' && INTERACTION_ID.test(candidate),
+  );
 }
 
 /** The error of `result()` and `events()` for a run id the database does not know. */

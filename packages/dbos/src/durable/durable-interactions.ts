@@ -7,7 +7,9 @@ import {
   type InteractionEvent,
 } from '@gemloop/core/interactions';
 import { type InteractionsBackend, registerInteractionsBackend } from '@gemloop/core/internal';
+import type pg from 'pg';
 import { callModelStep } from './call-model-step.ts';
+import { INTERACTION_TOPIC, recordInteractionWait } from './interaction-waits.ts';
 
 /**
  * The Interactions API of a durable run's agent (`api: interactionsApi()`, with or without `background`), as DBOS steps:
@@ -37,6 +39,14 @@ import { callModelStep } from './call-model-step.ts';
  * Every attempt is admitted by the fleet rate limit and fenced by the run's ownership check, as
  * the model calls are (`calls.callOptions`).
  *
+ * With `wakeOnWebhook` (`interactionsApi({ background: { wakeOnWebhook: true } })`) each pause is
+ * instead a recorded step that notes the wait in `gemloop.interaction_waits` (or finds the
+ * wake-up already there), then `DBOS.recv` on the run's wake-up topic with the pause as its
+ * timeout: `runs.handleWebhook` / `runs.wakeInteraction` send the message when Google's
+ * `interaction.completed` webhook arrives, and the run polls once, at once. The pause's poll stays
+ * as the fallback for a webhook that never comes. A run waiting in `DBOS.recv` still holds its
+ * worker slot, as a sleeping one does.
+ *
  * Worker slots: a run sleeping between two polls holds its slot of `workerConcurrency` for the
  * whole wait. `DBOS.sleepms` is an ordinary timer inside the running workflow (after recording its
  * wake-up time), and the queue admits a new run on a worker only while its count of workflows
@@ -54,6 +64,8 @@ export function createDurableInteractions(
   timed: <T>(body: () => Promise<T>) => Promise<T>,
   /** The run's status as DBOS stores it, read outside the workflow (no checkpoint). */
   statusOf: (runId: string) => Promise<string | undefined>,
+  /** The pool of `gemloop.interaction_waits` (interaction-waits.ts). */
+  pool: pg.Pool,
 ): InteractionsBackend {
   const real = createInteractions(inner);
   return {
@@ -91,6 +103,19 @@ export function createDurableInteractions(
       },
     },
     sleep: (milliseconds) => DBOS.sleepms(milliseconds),
+    // `wakeOnWebhook`: the pause is a `DBOS.recv` on the run's wake-up topic, its timeout the
+    // pause (checkpointed as `DBOS.sleepms` is: a replay returns what the first run received, and
+    // a worker that takes the run over waits out the rest). A wake-up sent while the run was not
+    // waiting (during a poll) stays queued for the next wait, so none is lost.
+    async wait(interactionId, milliseconds) {
+      const runId = DBOS.workflowID;
+      if (runId === undefined) return DBOS.sleepms(milliseconds);
+      const arrived = await DBOS.runStep(() => recordInteractionWait(pool, interactionId, runId), {
+        name: 'gemloop.interactions:await-webhook',
+      });
+      if (arrived) return;
+      await DBOS.recv(INTERACTION_TOPIC, { timeoutSeconds: milliseconds / 1000 });
+    },
     // Cancelled: DBOS says so at a step's start or a sleep's end. A cancel that lands while a poll
     // is in flight shows instead as a lost run: `cancelWorkflow` clears the run's owner
     // (`#cancelWorkflows`, `owner_xid = NULL`), so recording the poll fails its owner check with

@@ -8,6 +8,8 @@ import type {
   FakeReply,
   FakeState,
 } from '../state/fake-state.ts';
+import { refuseBackground } from './fake-agent-rules.ts';
+import { deliverInteractionWebhooks } from './fake-webhooks.ts';
 import { advanceFakeInteraction, runFakeInteraction } from './run-fake-interaction.ts';
 import { toInteractionContents } from './to-interaction-contents.ts';
 import {
@@ -32,7 +34,6 @@ export const interactionsRoute: RegExp =
   /^\/(?:[^?]*\/)?(v\d+(?:alpha|beta)?\d*)\/interactions(?:\/([^/?]+)(?:\/(cancel))?)?\/?(?:\?(.*))?$/;
 
 const REVISION = '2026-05-20';
-const DEEP_RESEARCH = /^deep-research/;
 
 /**
  * Answers an Interactions API route (authenticated already). Contract discipline as for
@@ -74,7 +75,7 @@ export async function handleInteractionsRequest(
     if (!isJsonObject(body))
       return jsonReply(state, googleError(400, 'The body must be an object.'));
     recorded.body = body;
-    return create(state, body, recorded, apiVersion);
+    return createFakeInteraction(state, body, recorded, apiVersion);
   }
   const interaction = state.interactions.get(id);
   const method =
@@ -109,6 +110,7 @@ export async function handleInteractionsRequest(
     }
     interaction.status = 'cancelled';
     interaction.pending = undefined;
+    void deliverInteractionWebhooks(state, interaction);
     return ok(state, describeInteraction(interaction));
   }
   if (request.method !== 'GET') return notFound(state, request);
@@ -133,7 +135,12 @@ export async function handleInteractionsRequest(
   return ok(state, describeInteraction(interaction));
 }
 
-async function create(
+/**
+ * Creates an interaction from a request body, as `POST /interactions` does (a trigger's run
+ * creates its interaction the same way).
+ * @internal
+ */
+export async function createFakeInteraction(
   state: FakeState,
   body: Json,
   recorded: FakeRecordedRequest,
@@ -144,18 +151,10 @@ async function create(
   if ((model === undefined) === (agent === undefined)) {
     return jsonReply(state, googleError(400, 'Exactly one of `model` and `agent` must be set.'));
   }
-  if (agent !== undefined && !DEEP_RESEARCH.test(agent)) {
-    return jsonReply(
-      state,
-      googleError(404, `Agent ${agent} was not found.`, { status: 'NOT_FOUND' }),
-    );
-  }
-  if (agent !== undefined && body['background'] !== true) {
-    return jsonReply(
-      state,
-      googleError(400, `Agent ${agent} runs only in the background: set background: true.`),
-    );
-  }
+  // A built-in agent's rule on `background` (Deep Research needs it, Antigravity refuses it), a
+  // managed agent's base agent's; 404 for an agent the fake does not know.
+  const refused = refuseBackground(state, body);
+  if (refused !== undefined) return refused;
   const unknownSetting = unknownGenerationSetting(body['generation_config']);
   if (unknownSetting !== undefined) {
     // Proto JSON's wording for a field the message does not have.

@@ -1,5 +1,7 @@
 import { isJsonObject } from '@gemloop/core/internal';
 import type { FakeInteraction, FakeReply, FakeState } from '../state/fake-state.ts';
+import type { FakeWebhookDelivery } from '../state/fake-webhook.ts';
+import { deliverInteractionWebhooks } from './fake-webhooks.ts';
 import { generateFakeReply } from './generate-fake-reply.ts';
 import { toInteractionTools } from './to-interaction-contents.ts';
 import { writeInteractionEvents } from './write-interaction-events.ts';
@@ -134,7 +136,21 @@ export async function advanceFakeInteraction(
     interaction.pollsLeft--;
     return;
   }
+  await finishFakeInteraction(state, interaction);
+}
+
+/**
+ * Runs a background interaction's pending request now and delivers its webhooks (not awaited: a
+ * receiver that polls the fake back must not wait on the poll that finished it).
+ * @internal
+ */
+export async function finishFakeInteraction(
+  state: FakeState,
+  interaction: FakeInteraction,
+): Promise<{ deliveries: Promise<FakeWebhookDelivery[]> }> {
+  if (interaction.pending === undefined) return { deliveries: Promise.resolve([]) };
   await runFakeInteraction(state, interaction);
+  return { deliveries: deliverInteractionWebhooks(state, interaction) };
 }
 
 function lastUserText(contents: Json[]): string | undefined {

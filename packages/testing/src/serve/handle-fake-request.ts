@@ -1,4 +1,8 @@
 import { isJsonObject } from '@gemloop/core/internal';
+import {
+  agentResourcesRoute,
+  handleAgentResourcesRequest,
+} from '../endpoints/fake-agent-resources.ts';
 import { handleBatchCreate, handleBatchRequest } from '../endpoints/fake-batches.ts';
 import { handleCacheRequest } from '../endpoints/fake-caches.ts';
 import {
@@ -119,6 +123,14 @@ async function answer(
     const authError = authenticate(state, request, query);
     if (authError !== undefined) return jsonReply(state, authError);
     return handleInteractionsRequest(state, request, recorded, interactions);
+  }
+  const resources = agentResourcesRoute.exec(path);
+  if (resources !== null) {
+    Object.assign(recorded, { method: resources[2], apiVersion: resources[1] });
+    const query = new URLSearchParams(resources[6] ?? '');
+    const authError = authenticate(state, request, query);
+    if (authError !== undefined) return jsonReply(state, authError);
+    return handleAgentResourcesRequest(state, request, recorded, resources);
   }
   const filesReply = await answerFilesApi(state, request, recorded, path);
   if (filesReply !== undefined) return filesReply;

@@ -1,4 +1,5 @@
 import type { ModelCapabilities } from '@gemloop/core/models';
+
 import type { ActiveFaultRule } from '../script/fake-faults.ts';
 import type { FakeTurn } from '../script/fake-turn.ts';
 import type {
@@ -8,6 +9,7 @@ import type {
   FakeScript,
 } from '../script/fake-types.ts';
 import type { ImplicitCacheMemory } from './fake-implicit-cache.ts';
+import type { FakeWebhook, FakeWebhookDelivery } from './fake-webhook.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
 /** A continuation token the fake issued (see `fake-continuation.ts`): where its answer goes on. @internal */
@@ -154,6 +156,22 @@ export type FakeState = {
   fileSearchStores: Map<string, FakeFileSearchStore>;
   /** Their uploads' and imports' operations, by full name. */
   storeOperations: Map<string, FakeStoreOperation>;
+  /** Managed agents (`/v1beta/agents`), by id. */
+  agents: Map<string, Record<string, unknown>>;
+  /** Agent environments, by id. */
+  environments: Map<string, Record<string, unknown>>;
+  /** Static webhooks, by id. */
+  webhooks: Map<string, FakeWebhook>;
+  /** Triggers, by id, with their executions (oldest first). */
+  triggers: Map<
+    string,
+    { resource: Record<string, unknown>; executions: Array<Record<string, unknown>> }
+  >;
+  /** Ids handed out to environments, webhooks, triggers and executions. */
+  resourceCounter: number;
+  /** Webhook deliveries made, oldest first; `deliveryCounter` names the next. */
+  webhookDeliveries: FakeWebhookDelivery[];
+  deliveryCounter: number;
   /** The Interactions API's interactions, by id. */
   interactions: Map<string, FakeInteraction>;
   interactionCounter: number;

@@ -20,6 +20,11 @@ export type RequestJsonOptions<T> = Omit<SendWithRetryOptions, 'isRetryable'> & 
   allowEmptyBody?: boolean | undefined;
   /** Usage to put on the debug line (generateContent). */
   usageOf?: ((value: T) => UsageMetadata | undefined) | undefined;
+  /**
+   * Scrubs what the response body holds that no log may show, before the trace line: a webhook's
+   * `new_signing_secret`, which the API returns once, in a 2xx body.
+   */
+  redactBody?: ((text: string) => string) | undefined;
 };
 
 /**
@@ -77,7 +82,7 @@ async function readUnary<T>(
     logBody(
       client.logger,
       { method, attempt: attempt.number, direction: 'response' },
-      text,
+      options.redactBody === undefined ? text : options.redactBody(text),
       call.secrets.values,
     );
   }

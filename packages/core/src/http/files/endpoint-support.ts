@@ -39,7 +39,7 @@ export function toUnsupportedEndpoint(
     error.status === 405 || (error.status === 404 && error.googleStatus === undefined);
   if (!routeMissing) return error;
   return new UnsupportedEndpointError({
-    message: `${method} got HTTP ${error.status} from ${client.baseUrl}: this endpoint does not serve the ${method.startsWith('batches') ? 'Batch' : method.startsWith('interactions') ? 'Interactions' : 'Files'} API (Google's Gemini API does). Send media inline (inlineData) where it fits, or use Google's endpoint for this call.`,
+    message: `${method} got HTTP ${error.status} from ${client.baseUrl}: this endpoint does not serve the ${method.startsWith('batches') ? 'Batch' : /^(interactions|agents|environments|webhooks|triggers)\./.test(method) ? 'Interactions' : 'Files'} API (Google's Gemini API does). Send media inline (inlineData) where it fits, or use Google's endpoint for this call.`,
     method,
     endpoint: client.baseUrl,
     platform: 'gemini-api',

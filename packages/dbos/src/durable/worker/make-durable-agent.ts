@@ -104,7 +104,7 @@ export function createDurableAgentMaker({
       },
     });
     registerDurableInteractions(gemini, agentOptions.api, () =>
-      createDurableInteractions(definition.gemini, calls, timed, statusOf),
+      createDurableInteractions(definition.gemini, calls, timed, statusOf, pauser.pool),
     );
     const approvals = createApprovalHook({
       // A tool guardrail may answer `ask`: the hook that pauses for a person is then needed even

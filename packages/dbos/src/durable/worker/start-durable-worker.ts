@@ -11,6 +11,7 @@ import { createDurableChildren } from '../durable-children.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../durable-run-types.ts';
 import { createSteerWatch, STEER_TOPIC, type SteerCheck } from '../durable-steering.ts';
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet-rate-limit.ts';
+import { migrateInteractionWaits } from '../interaction-waits.ts';
 import { migrateSystemDatabase } from '../migrate-system-database.ts';
 import { createRunEndNotices, migrateRunEndNotices } from '../run-end-notices.ts';
 import { DEFAULT_EVENT_BATCHING, EVENTS_STREAM_KEY, type EventBatching } from '../run-events.ts';
@@ -258,6 +259,7 @@ export async function startDurableWorkerWith(
   const preloading = preloadRunPath();
   await migrateSystemDatabase(databaseUrl);
   await migrateRunPauses(pool);
+  await migrateInteractionWaits(pool);
   await migrateRunEndNotices(pool);
   if (limitPool !== undefined) {
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });

@@ -1,0 +1,172 @@
+import { createServer, type Server } from 'node:http';
+import { createGemini } from '@gemloop/core';
+import { WebhookSignatureError } from '@gemloop/core/errors';
+import { createWebhooks, signWebhook } from '@gemloop/core/interactions';
+import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCounter,
+  freshDatabase,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+} from '../__fixtures__/fleet.ts';
+import { createDurableRuns, type DurableRuns } from '../index.ts';
+import { interactionIdOf } from './create-durable-runs.ts';
+import {
+  INTERACTION_WAITS_TABLE,
+  recordInteractionWait,
+  takeInteractionWaits,
+} from './interaction-waits.ts';
+
+// A durable run waiting on a background interaction is woken by Google's webhook instead of
+// polling (issue 58): the agent `webhookBackground` (__fixtures__/worker.ts) pauses an hour
+// between polls with `wakeOnWebhook`, so a run that ends in this test was woken, and polled once
+// per interaction. The fake holds each interaction running until the test finishes it, which
+// delivers `interaction.completed` to the receiver below, signed as the Gemini API signs it.
+
+const script: FakeScriptFunction = (_request, { lastUserText, functionResponses }) =>
+  functionResponses.length > 0
+    ? turn.text(`${lastUserText ?? ''}: clear skies.`)
+    : turn.call('get_weather', { city: lastUserText ?? '' });
+
+let fake: FakeGemini;
+let runs: DurableRuns;
+let worker: WorkerProcess;
+let receiver: Server;
+let pool: pg.Pool;
+let secret = '';
+/** What the receiver answered, in order. */
+const answers: number[] = [];
+
+beforeAll(async () => {
+  fake = createFakeGemini({ script, interactions: { holdBackground: () => true } });
+  await fake.listen();
+  const databaseUrl = await freshDatabase('webhooks');
+  pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const counter = createCounter();
+  worker = await startWorker({
+    DATABASE_URL: databaseUrl,
+    FAKE_URL: fake.url,
+    COUNTER_FILE: counter.file,
+    EXECUTOR_ID: 'webhook-worker',
+  });
+  runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  // The app's webhook endpoint: verify, wake, answer.
+  receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      runs
+        .handleWebhook({
+          body: Buffer.concat(chunks),
+          headers: request.headers as Record<string, string>,
+          secret,
+        })
+        .then(
+          () => 204,
+          (error: unknown) => (WebhookSignatureError.isInstance(error) ? 401 : 500),
+        )
+        .then((status) => {
+          answers.push(status);
+          response.writeHead(status).end();
+        });
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as { port: number };
+  const gemini = createGemini({ baseUrl: fake.url, apiKey: 'test-key', retry: false });
+  const hook = await createWebhooks(gemini).create({
+    uri: `http://127.0.0.1:${port}/gemini-webhook`,
+    // A call that asks for a tool ends `requires_action`: its webhook is that event.
+    subscribed_events: [
+      'interaction.completed',
+      'interaction.requires_action',
+      'interaction.failed',
+    ],
+  });
+  secret = hook.new_signing_secret as string;
+});
+
+afterAll(async () => {
+  await runs?.close();
+  if (worker !== undefined) await stopWorker(worker, 'SIGKILL');
+  await fake?.close();
+  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
+  await pool?.end();
+});
+
+const methodsFrom = (from: number) =>
+  fake.requests
+    .slice(from)
+    .map((request) => request.method)
+    .filter((method) => method.startsWith('interactions.'));
+
+/** The fake numbers its interactions in order (`i` and the count, base 36, 11 digits). */
+const interactionId = (count: number) => `i${count.toString(36).padStart(11, '0')}`;
+
+async function waitingOn(id: string): Promise<string[]> {
+  const { rows } = await pool.query<{ run_id: string }>(
+    `SELECT run_id FROM ${INTERACTION_WAITS_TABLE} WHERE interaction_id = $1 AND run_id <> ''`,
+    [id],
+  );
+  return rows.map((row) => row.run_id);
+}
+
+describe('durable background interactions woken by a webhook', () => {
+  it('each interaction is polled once, when its webhook wakes the run; a forged delivery wakes nothing', async () => {
+    const before = fake.requests.length;
+    const { runId } = await runs.start('webhookBackground', { runId: 'wh-run', input: 'Oslo' });
+
+    // The first model call: created, then the run waits for its webhook (no poll).
+    await waitFor(async () => (await waitingOn(interactionId(1))).length === 1, 'the first wait');
+    expect(methodsFrom(before)).toEqual(['interactions.create']);
+
+    // A delivery the Gemini API did not sign is refused and wakes nothing.
+    const body = JSON.stringify({ type: 'interaction.completed', data: { id: interactionId(1) } });
+    const forged = await signWebhook({
+      id: 'msg_forged',
+      timestamp: Math.floor(Date.now() / 1000),
+      body,
+      secret: `whsec_${btoa('an attacker guessing the secret!')}`,
+    });
+    const refused = await runs.handleWebhook({ body, headers: forged, secret }).catch((e) => e);
+    expect(WebhookSignatureError.isInstance(refused) && refused.reason).toBe('bad-signature');
+    expect(await waitingOn(interactionId(1))).toEqual([runId]);
+
+    // Google's webhook: the run wakes, polls once, runs the tool, and waits on the second call.
+    expect((await fake.finishInteraction(interactionId(1))).map((d) => d.status)).toEqual([204]);
+    await waitFor(async () => (await waitingOn(interactionId(2))).length === 1, 'the second wait');
+    await fake.finishInteraction(interactionId(2));
+
+    expect((await runs.result(runId)).text).toBe('Oslo: clear skies.');
+    expect(methodsFrom(before)).toEqual([
+      'interactions.create',
+      'interactions.get',
+      'interactions.create',
+      'interactions.get',
+    ]);
+    expect(answers).toEqual([204, 204]);
+  });
+
+  it("reads the event's interaction from data.id, data.interaction_id, data.interaction.id or a resource name", () => {
+    const event = (data: Record<string, unknown>) => ({ type: 'interaction.completed', data });
+    expect(interactionIdOf(event({ id: 'i1' }))).toBe('i1');
+    expect(interactionIdOf(event({ interaction_id: 'i2' }))).toBe('i2');
+    expect(interactionIdOf(event({ interaction: { id: 'i3' } }))).toBe('i3');
+    expect(interactionIdOf(event({ name: 'interactions/i4' }))).toBe('i4');
+    expect(interactionIdOf(event({ id: '../models/x' }))).toBeUndefined();
+    expect(interactionIdOf({ type: 'interaction.completed' })).toBeUndefined();
+  });
+
+  it('a wake-up that comes before the run waits is kept for it (the run then polls at once)', async () => {
+    expect(await takeInteractionWaits(pool, 'early')).toEqual([]);
+    expect(await recordInteractionWait(pool, 'early', 'run-a')).toBe(true);
+    // Taken: the next wait on it waits.
+    expect(await recordInteractionWait(pool, 'early', 'run-a')).toBe(false);
+    expect(await takeInteractionWaits(pool, 'early')).toEqual(['run-a']);
+    await expect(runs.wakeInteraction('../x')).rejects.toThrow(/interactionId/);
+  });
+});
