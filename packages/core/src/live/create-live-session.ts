@@ -110,6 +110,14 @@ type Connection = {
   nextIndex: number;
   ready: boolean;
   closedByUs: boolean;
+  /** Resolves when the socket has closed (its close event). */
+  gone: Promise<void>;
+  markGone: () => void;
+  /**
+   * Frames that came between setupComplete and the session adopting the connection (a
+   * resumption update follows setupComplete at once); `undefined` once adopted.
+   */
+  early: Record<string, unknown>[] | undefined;
 };
 type RunningCall = {
   controller: AbortController;
@@ -117,6 +125,9 @@ type RunningCall = {
   cancelled: boolean;
   connection: Connection;
 };
+
+/** Frames kept for a connection not yet adopted: a few are expected, a flood is dropped. */
+const MAX_EARLY_FRAMES = 64;
 
 const RECONNECT_CODES = new Set([1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014]);
 
@@ -240,7 +251,15 @@ class LiveSessionState {
 
   async start(handle: string | undefined): Promise<void> {
     this.#handle = handle;
-    this.#current = await this.#connect(handle);
+    this.#adopt(await this.#connect(handle));
+  }
+
+  /** Makes `connection` the session's, then plays the frames that came before. */
+  #adopt(connection: Connection): void {
+    this.#current = connection;
+    const early = connection.early ?? [];
+    connection.early = undefined;
+    for (const frame of early) this.#onFrame(connection, frame);
   }
 
   api(): LiveSession {
@@ -274,9 +293,10 @@ class LiveSessionState {
     return api;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.#end(undefined);
-    return this.closed.catch(() => {});
+    if (this.#current !== undefined) await closeConnection(this.#current);
+    await this.closed.catch(() => {});
   }
 
   #end(error: LiveSessionError | undefined): void {
@@ -351,7 +371,13 @@ class LiveSessionState {
       nextIndex: 0,
       ready: false,
       closedByUs: false,
+      gone: Promise.resolve(),
+      markGone: () => {},
+      early: [],
     };
+    connection.gone = new Promise<void>((resolve) => {
+      connection.markGone = resolve;
+    });
     const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
     if (handle !== undefined) setup.setup['sessionResumption'] = { transparent: true, handle };
     return new Promise<Connection>((resolve, reject) => {
@@ -377,8 +403,12 @@ class LiveSessionState {
           return;
         }
         if (connection === this.#current) this.#onFrame(connection, frame);
+        else if (connection.early !== undefined && connection.early.length < MAX_EARLY_FRAMES) {
+          connection.early.push(frame);
+        }
       };
       socket.onclose = (event: CloseEvent) => {
+        connection.markGone();
         if (!connection.ready) {
           reject(
             new LiveSessionError({
@@ -560,10 +590,9 @@ class LiveSessionState {
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       if (this.#ended) return;
-      if (!overlap) {
-        old.closedByUs = true;
-        old.socket.close(1000);
-      }
+      // The server refuses a resume while the session's old socket is open (see
+      // overlapReconnect), so the old one is closed and its close awaited first.
+      if (!overlap) await closeConnection(old);
       try {
         const next = await this.#connect(this.#handle);
         if (this.#ended) {
@@ -571,8 +600,7 @@ class LiveSessionState {
           next.socket.close(1000);
           return;
         }
-        old.closedByUs = true;
-        old.socket.close(1000);
+        await closeConnection(old);
         this.#current = next;
         // What the old connection's server had not consumed, then what waited for this one.
         for (const sent of old.sent) this.#sendOn(next, sent.text);
@@ -583,6 +611,7 @@ class LiveSessionState {
         this.#reconnecting = false;
         this.#draining = false;
         this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
+        this.#adopt(next);
         return;
       } catch (error) {
         lastError = error;
@@ -769,3 +798,20 @@ class LiveSessionState {
 }
 
 type FunctionResponseIssues = Parameters<typeof toolErrorResponse>[0]['issues'];
+
+/** How long a close handshake may take before the socket is given up on: a hang guard. */
+const CLOSE_WAIT_MS = 5000;
+
+/** Closes a connection's socket (code 1000) and waits for its close event, at most CLOSE_WAIT_MS. */
+async function closeConnection(connection: Connection): Promise<void> {
+  connection.closedByUs = true;
+  connection.socket.close(1000);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    connection.gone,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}

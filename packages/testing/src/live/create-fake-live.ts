@@ -80,6 +80,7 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
   const conns = new Set<Conn>();
   let sessionCount = 0;
   let callCount = 0;
+  const fired = new WeakSet<FakeLiveStep>();
 
   const send = (conn: Conn, frame: Record<string, unknown> | string): void => {
     if (conn.record.open) conn.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
@@ -411,6 +412,12 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     session: Session,
     step: FakeLiveStep,
   ): Promise<'go' | 'wait'> {
+    // A drop or a goAway is the network's or the server's, not the model's: a turn replayed
+    // after a resume plays without it.
+    if ('drop' in step || 'goAway' in step) {
+      if (fired.has(step)) return 'go';
+      fired.add(step);
+    }
     if ('text' in step)
       send(conn, { serverContent: { modelTurn: { role: 'model', parts: [{ text: step.text }] } } });
     else if ('audio' in step) {

@@ -28,10 +28,10 @@ export type FakeLiveStep =
   | { readonly cancelToolCalls: readonly string[] }
   /**
    * A `goAway` frame; the fake then closes the socket (code 1001) when `timeLeftMs` has passed,
-   * unless the client closed it first.
+   * unless the client closed it first. Fires once: a turn replayed after a resume skips it.
    */
   | { readonly goAway: { readonly timeLeftMs: number } }
-  /** The socket is cut with no close frame (a dropped connection). */
+  /** The socket is cut with no close frame (a dropped connection). Fires once, as `goAway`. */
   | { readonly drop: true }
   /** A `usageMetadata` frame. */
   | { readonly usage: Record<string, unknown> }
