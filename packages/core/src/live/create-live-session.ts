@@ -673,18 +673,21 @@ class LiveSessionState {
       const tool = this.#functions.get(name);
       const behavior =
         tool === undefined ? 'BLOCKING' : behaviorOf(tool, this.#options.toolBehavior);
+      // FunctionResponse.scheduling: "Only applicable to NON_BLOCKING function calls".
+      const scheduling =
+        behavior === 'NON_BLOCKING'
+          ? (tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE')
+          : undefined;
       this.#emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
-      const answer = this.#runCall(connection, { id, name, args, callIndex }, tool, behavior);
-      if (behavior === 'BLOCKING') {
+      const answer = this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling);
+      if (scheduling === undefined) {
         blocking.push(answer);
         return;
       }
+      // A background result goes to whichever connection is current when it is ready: the
+      // resumed server still knows the call (its handle was taken while the call ran).
       void answer.then((response) => {
         if (response === undefined || this.#ended) return;
-        const scheduling =
-          (tool as { scheduling?: LiveToolScheduling } | undefined)?.scheduling ??
-          this.#options.toolScheduling ??
-          'WHEN_IDLE';
         this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } });
       });
     });
@@ -705,7 +708,7 @@ class LiveSessionState {
     connection: Connection,
     call: { id: string; name: string; args: Record<string, unknown>; callIndex: number },
     tool: FunctionTool | undefined,
-    behavior: LiveToolBehavior,
+    scheduling: LiveToolScheduling | undefined,
   ): Promise<FunctionResponse | undefined> {
     const fail = (
       outcome: 'error' | 'denied' | 'unknown-tool' | 'invalid-args',
@@ -779,12 +782,7 @@ class LiveSessionState {
         toolCallId: call.id,
         toolName: call.name,
         output,
-        scheduling:
-          behavior === 'NON_BLOCKING'
-            ? ((tool as { scheduling?: LiveToolScheduling }).scheduling ??
-              this.#options.toolScheduling ??
-              'WHEN_IDLE')
-            : undefined,
+        scheduling,
       });
       return functionResponse;
     } catch (error) {

@@ -34,8 +34,7 @@ export function behaviorOf(
   tool: FunctionTool,
   overrides: Readonly<Record<string, LiveToolBehavior>> | undefined,
 ): LiveToolBehavior {
-  const own = (tool as { behavior?: LiveToolBehavior | undefined }).behavior;
-  return overrides?.[tool.name] ?? own ?? 'BLOCKING';
+  return overrides?.[tool.name] ?? tool.behavior ?? 'BLOCKING';
 }
 
 /**
