@@ -149,6 +149,40 @@ describe('createLiveSession', () => {
     );
   });
 
+  it("applies the agent's beforeToolCall to live calls: a denial answers with its message", async () => {
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'get_weather', args: { city: 'Oslo' }, id: 'd1' }] }],
+          [{ text: 'I may not.' }],
+        ],
+      },
+      {
+        tools: [weather],
+        beforeToolCall: ({ args }) =>
+          (args as { city: string }).city === 'Oslo'
+            ? { type: 'deny', message: 'Not Oslo.' }
+            : undefined,
+      },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Weather in Oslo?');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'turn-end',
+    );
+    expect(events[1]).toEqual({
+      type: 'tool-error',
+      toolCallId: 'd1',
+      toolName: 'get_weather',
+      outcome: 'denied',
+      message: 'Not Oslo.',
+    });
+    expect(messagesOf(fake, 0, 'toolResponse')[0]).toMatchObject({
+      toolResponse: { functionResponses: [{ id: 'd1', response: { error: 'Not Oslo.' } }] },
+    });
+  });
+
   it('sends audio as base64 PCM and yields audio chunks, transcripts and interruptions', async () => {
     const pcm = Buffer.from([1, 2, 3, 4]).toString('base64');
     const { fake, agent } = await liveFixture({
