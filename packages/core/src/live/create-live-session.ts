@@ -1,10 +1,8 @@
 import { loadWebSocket } from '#platform/live-web-socket';
-import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { DEFAULT_TOOL_TIMEOUT_MS } from '../agent/config/options/tool-runs.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { clientInternalsOf } from '../http/client-internals.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
@@ -14,68 +12,13 @@ import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../tools/tool.ts';
 import type { FunctionResponse } from '../wire/content.ts';
 import type { UsageMetadata } from '../wire/response.ts';
-import type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
+import { liveAgentOf } from './live-agent.ts';
+import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
 import { LiveSessionError } from './live-session-error.ts';
-import { behaviorOf, buildLiveSetup } from './live-setup.ts';
+import type { LiveSessionOptions } from './live-session-options.ts';
+import { behaviorOf, liveSetupFor } from './live-setup.ts';
 import { liveUrl, redactLiveUrl } from './live-url.ts';
-
-/** The options of {@link createLiveSession}. */
-export type LiveSessionOptions = {
-  /**
-   * The Live model, e.g. `gemini-3.1-flash-live-preview`: Live models are not the
-   * generateContent models, so this usually differs from the agent's. @defaultValue the agent's
-   */
-  model?: string | undefined;
-  /** What the model answers with (`responseModalities`). @defaultValue 'text' */
-  modality?: 'text' | 'audio' | undefined;
-  /** With `modality: 'audio'`, ask for input and output transcripts. @defaultValue true */
-  transcripts?: boolean | undefined;
-  /** `generationConfig.speechConfig` (the voice), sent as is. */
-  speechConfig?: Record<string, unknown> | undefined;
-  /** `realtimeInputConfig` (activity detection, turn coverage), sent as is. */
-  realtimeInputConfig?: Record<string, unknown> | undefined;
-  /**
-   * The model's context window, for compression's trigger. @defaultValue gemloop's table, else
-   * 131072 (Google's Live models)
-   */
-  contextWindowTokens?: number | undefined;
-  /**
-   * Context window compression: on by default, triggered at 80 % of the window; `false` turns it
-   * off (sessions then end at the server's limit: 15 minutes of audio).
-   */
-  contextWindowCompression?:
-    | false
-    | { triggerTokens: number; targetTokens?: number | undefined }
-    | undefined;
-  /** Per-tool `behavior` overrides, by tool name (else the tool's own, else `BLOCKING`). */
-  toolBehavior?: Readonly<Record<string, LiveToolBehavior>> | undefined;
-  /**
-   * How background tools' results are delivered when the tool does not say (its `scheduling`).
-   * @defaultValue 'WHEN_IDLE' (the API's default)
-   */
-  toolScheduling?: LiveToolScheduling | undefined;
-  /** Resume an earlier session from its last handle (`session.handle`). */
-  resumeHandle?: string | undefined;
-  /**
-   * Open the new connection before closing the old one on `goAway`. Off by default: users report
-   * that "Gemini rejects a resume with 1011 while an earlier socket of the same session is still
-   * open" (aicc2025/sip-to-ai PR #14); when on and the server refuses, the old socket is closed
-   * and the resume tried again. @defaultValue false
-   */
-  overlapReconnect?: boolean | undefined;
-  /** Resumes in a row that may fail before the session fails. @defaultValue 5 */
-  maxReconnectAttempts?: number | undefined;
-  /** The largest server frame accepted, in bytes. @defaultValue 16 MiB */
-  maxFrameBytes?: number | undefined;
-  /**
-   * The most bytes of events waiting for the reader, and of messages waiting for a socket
-   * during a reconnection. @defaultValue 32 MiB
-   */
-  maxBufferedBytes?: number | undefined;
-  /** Closes the session when aborted. */
-  signal?: AbortSignal | undefined;
-};
 
 /**
  * A live session of an agent: iterate it for {@link LiveEvent}s (one reader), send text and
@@ -153,43 +96,9 @@ export async function createLiveSession(
   agent: Agent<unknown>,
   options: LiveSessionOptions = {},
 ): Promise<LiveSession> {
-  const agentOptions = agentTurnsOf(agent).options;
-  if (agentOptions === undefined) {
-    throw new InvalidArgumentError({
-      argument: 'agent',
-      message:
-        'createLiveSession needs an agent made by createAgent: it reads its tools, instructions and client.',
-    });
-  }
-  const internals = clientInternalsOf(agentOptions.gemini);
-  if (internals === undefined) {
-    throw new InvalidArgumentError({
-      argument: 'agent.gemini',
-      message:
-        "createLiveSession needs the agent's client to be made by createGemini (it reads its key and base URL).",
-    });
-  }
-  if (internals.client.vertex !== undefined) {
-    throw new InvalidArgumentError({
-      argument: 'agent.gemini',
-      message: 'Live sessions on Vertex AI are not supported yet: use a Gemini API key client.',
-    });
-  }
-  const url = liveUrl(
-    internals.client.baseUrl,
-    internals.client.apiVersion,
-    internals.client.apiKey,
-  );
-  const setup = buildLiveSetup(agentOptions, {
-    model: options.model ?? agentOptions.model,
-    modality: options.modality ?? 'text',
-    transcripts: options.transcripts ?? true,
-    speechConfig: options.speechConfig,
-    realtimeInputConfig: options.realtimeInputConfig,
-    contextWindowTokens: options.contextWindowTokens,
-    contextWindowCompression: options.contextWindowCompression,
-    toolBehavior: options.toolBehavior,
-  });
+  const { options: agentOptions, client } = liveAgentOf(agent, 'createLiveSession');
+  const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
+  const setup = liveSetupFor(agentOptions, options);
   const WebSocketClass = await loadWebSocket();
   const session = new LiveSessionState(agentOptions, options, url, setup, WebSocketClass);
   await session.start(options.resumeHandle);

@@ -6,6 +6,7 @@ import type { AnyTool, FunctionTool } from '../tools/tool.ts';
 import type { Content } from '../wire/content.ts';
 import type { FunctionDeclaration, Tool as WireTool } from '../wire/request.ts';
 import type { LiveToolBehavior } from './live-event.ts';
+import type { LiveSessionOptions } from './live-session-options.ts';
 
 /**
  * The context window assumed for a Live model gemloop's table does not know: Google lists 128k
@@ -28,6 +29,23 @@ export type LiveSetupOptions = {
     | undefined;
   toolBehavior: Readonly<Record<string, LiveToolBehavior>> | undefined;
 };
+
+/** The setup message for an agent and a session's (or a token's) options. @internal */
+export function liveSetupFor(
+  agent: AgentOptions<unknown>,
+  options: LiveSessionOptions,
+): Record<string, unknown> {
+  return buildLiveSetup(agent, {
+    model: options.model ?? agent.model,
+    modality: options.modality ?? 'text',
+    transcripts: options.transcripts ?? true,
+    speechConfig: options.speechConfig,
+    realtimeInputConfig: options.realtimeInputConfig,
+    contextWindowTokens: options.contextWindowTokens,
+    contextWindowCompression: options.contextWindowCompression,
+    toolBehavior: options.toolBehavior,
+  });
+}
 
 /** The behavior a function tool gets in a live session: the session's override, else its own. @internal */
 export function behaviorOf(

@@ -190,4 +190,54 @@ describe('createFakeLive', () => {
     expect(await client.closed).toBe(1007);
     expect(fake.errors[0]?.rule).toBe('openapi-parameters');
   });
+
+  it('mints ephemeral tokens for BidiGenerateContentConstrained: uses counted, resumes free, expiry enforced', async () => {
+    let clock = Date.parse('2026-11-25T12:00:00Z');
+    fake = await createFakeLive({ script: [[{ text: 'hi' }]], apiKey: 'k', now: () => clock });
+    const refused = await fetch(`${fake.url}/v1alpha/auth_tokens`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(401);
+    const minted = await fetch(`${fake.url}/v1alpha/auth_tokens`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': 'k' },
+      body: JSON.stringify({ uses: 1 }),
+    });
+    const token = (await minted.json()) as { name: string; newSessionExpireTime: string };
+    // CreateAuthTokenConfig: newSessionExpireTime "defaults to 60 seconds in the future".
+    expect(token.newSessionExpireTime).toBe('2026-11-25T12:01:00.000Z');
+    /** Opens a Constrained socket with the token, sends `message`: the first frame, or the close code. */
+    const talk = async (message: unknown) => {
+      const ws = new WebSocket(
+        `${fake?.url.replace('http', 'ws')}/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained?access_token=${token.name}`,
+      );
+      await new Promise((resolve) => ws.once('open', resolve));
+      const answer = new Promise<Record<string, unknown> | number>((resolve) => {
+        ws.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>));
+        ws.once('close', (code) => resolve(code));
+      });
+      ws.send(JSON.stringify(message));
+      return { ws, answer: await answer };
+    };
+    const first = await talk(setup({ sessionResumption: {} }));
+    expect(first.answer).toEqual({ setupComplete: {} });
+    expect((await talk(setup())).answer).toBe(1007);
+    expect(fake.errors.at(-1)).toMatchObject({
+      rule: 'ephemeral-token',
+      detail: 'the ephemeral token has no uses left',
+    });
+    const closed = new Promise((resolve) => first.ws.once('close', resolve));
+    first.ws.close();
+    await closed;
+    await expect.poll(() => fake?.connections[0]?.open, { timeout: 60_000 }).toBe(false);
+    // "Resuming a Live API session does not count as a use": the spent token still resumes.
+    const resumed = await talk(setup({ sessionResumption: { handle: 'fake-handle-1' } }));
+    expect(resumed.answer).toEqual({ setupComplete: {} });
+    const resumedClosed = new Promise((resolve) => resumed.ws.once('close', resolve));
+    resumed.ws.close();
+    await resumedClosed;
+    clock += 31 * 60 * 1000;
+    expect((await talk(setup({ sessionResumption: { handle: 'fake-handle-1' } }))).answer).toBe(
+      1007,
+    );
+    expect(fake.errors.at(-1)).toMatchObject({ detail: 'the ephemeral token expired' });
+  });
 });

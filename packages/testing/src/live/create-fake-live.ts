@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { createFakeAuthTokens, type FakeAuthToken } from './fake-auth-tokens.ts';
 import type {
   CreateFakeLiveOptions,
   FakeLiveConnection,
@@ -18,6 +20,8 @@ export type FakeLive = {
   readonly errors: readonly { rule: LiveRule; detail: string }[];
   /** The resumption handles sent so far, in order. */
   readonly handles: readonly string[];
+  /** The ephemeral tokens minted at `POST /v1alpha/auth_tokens`, by name. */
+  readonly authTokens: ReadonlyMap<string, FakeAuthToken>;
   /** Cuts every open socket without a close frame, as a network drop does. */
   dropAll(): void;
   /** Closes every socket and the server. Safe to call twice. */
@@ -52,6 +56,8 @@ type Conn = {
   idleTurns: number;
   blockingOutstanding: Set<string>;
   goAwayTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The ephemeral token of a Constrained connection. */
+  token: string | undefined;
 };
 
 /**
@@ -67,12 +73,18 @@ type Conn = {
 export async function createFakeLive(options: CreateFakeLiveOptions): Promise<FakeLive> {
   const { script, apiKey, resumptionUpdates = true, refuseResumeWhileOpen = true } = options;
   const now = options.now ?? Date.now;
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
+  const authTokens = createFakeAuthTokens({ apiKey, now });
+  // One port: the WebSocket upgrades, and plain HTTP for minting ephemeral tokens.
+  const http = createServer((request, response) => {
+    authTokens.handle(request, response).catch(() => response.destroy());
   });
-  const { port } = server.address() as AddressInfo;
+  const server = new WebSocketServer({ server: http });
+  await new Promise<void>((resolve, reject) => {
+    http.once('listening', resolve);
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1');
+  });
+  const { port } = http.address() as AddressInfo;
   const connections: FakeLiveConnection[] = [];
   const errors: { rule: LiveRule; detail: string }[] = [];
   const handles: string[] = [];
@@ -114,6 +126,7 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       idleTurns: 0,
       blockingOutstanding: new Set(),
       goAwayTimer: undefined,
+      token: undefined,
     };
     conns.add(conn);
     ws.on('close', (code) => {
@@ -129,14 +142,30 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     });
     ws.on('error', () => {});
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const key = url.searchParams.get('key') ?? url.searchParams.get('access_token');
-    if (!SERVICE_PATH.test(url.pathname)) {
+    const method = SERVICE_PATH.exec(url.pathname);
+    if (method === null) {
       violate(conn, 'endpoint', `no Live method at ${url.pathname}`);
       return;
     }
-    if (key === null || key === '' || (apiKey !== undefined && key !== apiKey)) {
-      violate(conn, 'api-key', key ? 'API key not valid' : 'no API key in ?key=');
-      return;
+    if (method[2] === 'BidiGenerateContentConstrained') {
+      // @google/genai src/live.ts: an `auth_tokens/` key goes to ...Constrained as ?access_token=,
+      // on v1alpha ("ephemeral token support is in v1alpha only").
+      const token = url.searchParams.get('access_token');
+      if (method[1] !== 'v1alpha' || token === null || !authTokens.tokens.has(token)) {
+        violate(
+          conn,
+          'ephemeral-token',
+          token ? 'unknown token, or not on v1alpha' : 'no ?access_token=',
+        );
+        return;
+      }
+      conn.token = token;
+    } else {
+      const key = url.searchParams.get('key');
+      if (key === null || key === '' || (apiKey !== undefined && key !== apiKey)) {
+        violate(conn, 'api-key', key ? 'API key not valid' : 'no API key in ?key=');
+        return;
+      }
     }
     ws.on('message', (data, isBinary) => {
       let message: unknown;
@@ -222,7 +251,21 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     onToolResponse(conn, message['toolResponse'] as Record<string, unknown>);
   }
 
-  function onSetup(conn: Conn, setup: Record<string, unknown>): void {
+  function onSetup(conn: Conn, clientSetup: Record<string, unknown>): void {
+    let setup = clientSetup;
+    if (conn.token !== undefined) {
+      const resume =
+        typeof (setup['sessionResumption'] as { handle?: unknown } | undefined)?.handle ===
+        'string';
+      const refused = authTokens.use(conn.token, resume);
+      if (refused !== undefined) {
+        violate(conn, 'ephemeral-token', refused);
+        return;
+      }
+      // The setup the token locks wins over the page's (a page cannot change tools or model).
+      const locked = authTokens.tokens.get(conn.token)?.setup;
+      if (locked !== undefined) setup = { ...setup, ...locked };
+    }
     conn.record.setup = setup;
     const model = setup['model'];
     if (typeof model !== 'string' || !model.startsWith('models/')) {
@@ -484,7 +527,9 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       for (const conn of conns) conn.ws.terminate();
-      server.close(() => resolve());
+      server.close();
+      http.close(() => resolve());
+      http.closeAllConnections();
     });
     return closing;
   };
@@ -493,6 +538,7 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     connections,
     errors,
     handles,
+    authTokens: authTokens.tokens,
     dropAll(): void {
       for (const conn of conns) conn.ws.terminate();
     },
