@@ -102,4 +102,32 @@ describe('a hostile or broken Live server', () => {
     expect(error).toMatchObject({ reason: 'reconnect-failed', limit: 2 });
     expect((error as Error).message).not.toContain('test-key');
   });
+
+  it('endless microphone audio between two resumption updates keeps a bounded resend buffer', async () => {
+    const { fake, agent } = await liveFixture({ script: [[{ text: 'one' }]] });
+    await using session = await createLiveSession(agent, {
+      modality: 'audio',
+      maxBufferedBytes: 20_000,
+    });
+    const chunk = new Uint8Array(1500);
+    for (let index = 0; index < 200; index += 1) session.sendAudio(chunk);
+    await expect.poll(() => fake.connections[0]?.messages.length, { timeout: 60_000 }).toBe(200);
+    fake.dropAll();
+    const iterator = session[Symbol.asyncIterator]();
+    await readUntil(iterator, (event) => event.type === 'reconnect');
+    // Only what fits in maxBufferedBytes is sent again, the newest; the rest of the 200 is let go.
+    await expect
+      .poll(() => fake.connections[1]?.messages.length ?? 0, { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    const resent = fake.connections[1]?.messages.length ?? 0;
+    expect(resent).toBeLessThanOrEqual(10);
+  });
+
+  it('sending on a closed session is a LiveSessionError (closed), not a silent drop', async () => {
+    const { agent } = await liveFixture({ script: [] });
+    const session = await createLiveSession(agent);
+    await session.close();
+    expect(() => session.sendText('hello?')).toThrow(expect.objectContaining({ reason: 'closed' }));
+    expect(() => session.sendAudio(42 as never)).toThrow(/sendAudio takes 16-bit PCM bytes/);
+  });
 });

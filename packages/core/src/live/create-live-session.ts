@@ -7,6 +7,7 @@ import { silentLogger } from '../logging/logger.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
+import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../tools/tool.ts';
@@ -50,6 +51,8 @@ type Connection = {
   socket: WebSocket;
   /** Messages sent after the setup and not yet confirmed consumed, by per-connection index. */
   sent: Sent[];
+  /** The characters held in `sent`. */
+  sentBytes: number;
   nextIndex: number;
   ready: boolean;
   closedByUs: boolean;
@@ -186,6 +189,12 @@ class LiveSessionState {
         this.#send({ realtimeInput: { text } });
       },
       sendAudio: (chunk: Uint8Array | string, mimeType = 'audio/pcm;rate=16000') => {
+        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+          throw new InvalidArgumentError({
+            argument: 'chunk',
+            message: 'sendAudio takes 16-bit PCM bytes (a Uint8Array) or their base64 text.',
+          });
+        }
         const data = typeof chunk === 'string' ? chunk : bytesToBase64(chunk);
         this.#send({ realtimeInput: { audio: { data, mimeType } } });
       },
@@ -240,8 +249,9 @@ class LiveSessionState {
   #send(message: Record<string, unknown>): void {
     if (this.#ended) {
       throw new LiveSessionError({
-        reason: 'closed-by-server',
-        message: 'The live session is closed: open a new one.',
+        reason: 'closed',
+        message:
+          'The live session is closed (by close(), or by the error its events ended with): open a new one, with resumeHandle to continue it.',
       });
     }
     const text = JSON.stringify(message);
@@ -267,7 +277,14 @@ class LiveSessionState {
 
   #sendOn(connection: Connection, text: string): void {
     connection.sent.push({ index: connection.nextIndex, text });
+    connection.sentBytes += text.length;
     connection.nextIndex += 1;
+    // Kept for a resume until the server reports them consumed, bounded: a server that never
+    // does (or a long monologue between two updates) would otherwise grow this without end. The
+    // oldest go first; @google/genai's types say the index exists to "limit buffering".
+    while (connection.sentBytes > this.#maxBufferedBytes && connection.sent.length > 0) {
+      connection.sentBytes -= (connection.sent.shift() as Sent).text.length;
+    }
     connection.socket.send(text);
   }
 
@@ -277,6 +294,7 @@ class LiveSessionState {
     const connection: Connection = {
       socket,
       sent: [],
+      sentBytes: 0,
       nextIndex: 0,
       ready: false,
       closedByUs: false,
@@ -445,6 +463,7 @@ class LiveSessionState {
     const consumed = Number(update['lastConsumedClientMessageIndex']);
     if (Number.isSafeInteger(consumed)) {
       connection.sent = connection.sent.filter((sent) => sent.index > consumed);
+      connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
     }
     this.#maybeMove();
   }
@@ -648,7 +667,7 @@ class LiveSessionState {
     const timeoutMs = tool.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     const timer = setTimeout(
       () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
-      timeoutMs,
+      Math.min(timeoutMs, MAX_TIMER_MS),
     );
     try {
       const decision = await this.#agent.beforeToolCall?.({

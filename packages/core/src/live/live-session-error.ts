@@ -12,6 +12,7 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  * - `buffer-full`: more than `maxBufferedBytes` of events waited for a reader, or of messages
  *   waited for a socket (a reconnection that takes too long while audio keeps coming).
  * - `invalid-frame`: a server frame that is not a JSON object.
+ * - `closed`: a message sent on a session that is over (closed, or failed).
  */
 export type LiveSessionErrorReason =
   | 'connect-failed'
@@ -20,7 +21,8 @@ export type LiveSessionErrorReason =
   | 'reconnect-failed'
   | 'frame-too-large'
   | 'buffer-full'
-  | 'invalid-frame';
+  | 'invalid-frame'
+  | 'closed';
 
 /**
  * A live session ended with an error; the event iterator throws it and `session.closed` rejects
