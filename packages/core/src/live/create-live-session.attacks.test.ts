@@ -130,4 +130,13 @@ describe('a hostile or broken Live server', () => {
     expect(() => session.sendText('hello?')).toThrow(expect.objectContaining({ reason: 'closed' }));
     expect(() => session.sendAudio(42 as never)).toThrow(/sendAudio takes 16-bit PCM bytes/);
   });
+
+  it('a server that never answers the setup fails the connect after connectTimeoutMs, no hang', async () => {
+    const { agent } = await liveFixture({ script: [], hangOnSetup: true });
+    const error = await createLiveSession(agent, { connectTimeoutMs: 100 }).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toMatchObject({ reason: 'connect-failed', limit: 100 });
+    expect((error as Error).message).toContain('did not answer the setup within 100 ms');
+  });
 });

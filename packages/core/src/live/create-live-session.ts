@@ -72,6 +72,9 @@ type RunningCall = {
   connection: Connection;
 };
 
+/** How long a connection may take to answer the setup. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
 /** Frames kept for a connection not yet adopted: a few are expected, a flood is dropped. */
 const MAX_EARLY_FRAMES = 64;
 
@@ -158,12 +161,22 @@ class LiveSessionState {
     // Handled here so a session nobody awaits `closed` of does not make an unhandled rejection;
     // the reader still gets the error from the iterator.
     this.closed.catch(() => {});
-    options.signal?.addEventListener('abort', () => void this.close(), { once: true });
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const onAbort = () => void this.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.closed.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+    }
   }
 
   async start(handle: string | undefined): Promise<void> {
     this.#handle = handle;
-    this.#adopt(await this.#connect(handle));
+    try {
+      this.#adopt(await this.#connect(handle));
+    } catch (error) {
+      this.#end(error as LiveSessionError);
+      throw error;
+    }
   }
 
   /** Makes `connection` the session's, then plays the frames that came before. */
@@ -307,7 +320,25 @@ class LiveSessionState {
     });
     const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
     if (handle !== undefined) setup.setup['sessionResumption'] = { transparent: true, handle };
+    const connectTimeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return new Promise<Connection>((resolve, reject) => {
+      // A server that accepts the socket and never answers the setup must not hang the caller.
+      const timer = setTimeout(
+        () => {
+          if (connection.ready) return;
+          connection.closedByUs = true;
+          socket.close(1000);
+          reject(
+            new LiveSessionError({
+              reason: 'connect-failed',
+              limit: connectTimeoutMs,
+              message: `The Live API at ${redactLiveUrl(this.#url)} did not answer the setup within ${connectTimeoutMs} ms (connectTimeoutMs).`,
+            }),
+          );
+        },
+        Math.min(connectTimeoutMs, MAX_TIMER_MS),
+      );
+      void connection.gone.then(() => clearTimeout(timer));
       socket.onopen = () => socket.send(JSON.stringify(setup));
       socket.onerror = () => {};
       socket.onmessage = (event: MessageEvent) => {
@@ -326,6 +357,7 @@ class LiveSessionState {
         if (!connection.ready) {
           if (frame['setupComplete'] === undefined) return;
           connection.ready = true;
+          clearTimeout(timer);
           resolve(connection);
           return;
         }

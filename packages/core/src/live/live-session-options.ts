@@ -44,6 +44,11 @@ export type LiveSessionOptions = {
    * and the resume tried again. @defaultValue false
    */
   overlapReconnect?: boolean | undefined;
+  /**
+   * How long a connection may take to answer the setup (`setupComplete`) before it counts as
+   * failed: a hang guard. @defaultValue 30000
+   */
+  connectTimeoutMs?: number | undefined;
   /** Resumes in a row that may fail before the session fails. @defaultValue 5 */
   maxReconnectAttempts?: number | undefined;
   /** The largest server frame accepted, in bytes. @defaultValue 16 MiB */

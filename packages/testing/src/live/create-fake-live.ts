@@ -267,6 +267,7 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       if (locked !== undefined) setup = { ...setup, ...locked };
     }
     conn.record.setup = setup;
+    if (options.hangOnSetup === true) return;
     const model = setup['model'];
     if (typeof model !== 'string' || !model.startsWith('models/')) {
       violate(

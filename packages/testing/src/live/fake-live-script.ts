@@ -75,6 +75,8 @@ export type CreateFakeLiveOptions = {
    * @defaultValue true
    */
   refuseResumeWhileOpen?: boolean | undefined;
+  /** Never answer the setup: a server that accepts the socket and hangs. @defaultValue false */
+  hangOnSetup?: boolean | undefined;
   /** The fake's clock, for handle expiry. @defaultValue `Date.now` */
   now?: (() => number) | undefined;
 };
