@@ -78,16 +78,20 @@ await runScript(
         tools: [orderStatus],
       });
 
-      await using session = await createLiveSession(agent, { model: flags.model ?? LIVE_MODEL });
-      session.sendText('Where is my order A-1042?');
-      let turns = 0;
-      let line = '';
-      for await (const event of session) {
-        line = print(event, line);
-        if (event.type === 'reconnect') session.sendText('When does the shop open?');
-        if (event.type === 'turn-end') turns += 1;
-        if (event.type === 'turn-end' && turns === 2) warehouseReplies();
-        if (turns === 3) break;
+      const session = await createLiveSession(agent, { model: flags.model ?? LIVE_MODEL });
+      try {
+        session.sendText('Where is my order A-1042?');
+        let turns = 0;
+        let line = '';
+        for await (const event of session) {
+          line = print(event, line);
+          if (event.type === 'reconnect') session.sendText('When does the shop open?');
+          if (event.type === 'turn-end') turns += 1;
+          if (event.type === 'turn-end' && turns === 2) warehouseReplies();
+          if (turns === 3) break;
+        }
+      } finally {
+        await session.close();
       }
     } finally {
       await fake?.close();

@@ -14,15 +14,19 @@ export const orderStatus = defineTool({
 
 /** Asks `agent` one question in a live session and returns the model's first answer. */
 export async function askLive(agent: Agent, question: string): Promise<string> {
-  await using session = await createLiveSession(agent, {
+  const session = await createLiveSession(agent, {
     model: 'gemini-3.1-flash-live-preview',
   });
-  session.sendText(question);
-  let text = '';
-  for await (const event of session) {
-    if (event.type === 'text-delta') text += event.text;
-    if (event.type === 'reconnect') console.log(`resumed after ${event.reason}`);
-    if (event.type === 'turn-end') break;
+  try {
+    session.sendText(question);
+    let text = '';
+    for await (const event of session) {
+      if (event.type === 'text-delta') text += event.text;
+      if (event.type === 'reconnect') console.log(`resumed after ${event.reason}`);
+      if (event.type === 'turn-end') break;
+    }
+    return text;
+  } finally {
+    await session.close();
   }
-  return text;
 }
