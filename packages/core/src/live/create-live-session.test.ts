@@ -39,7 +39,7 @@ describe('createLiveSession', () => {
       model: 'models/gemini-3.1-flash-live-preview',
       generationConfig: { temperature: 0.2, responseModalities: ['TEXT'] },
       systemInstruction: { parts: [{ text: 'Be brief.' }] },
-      sessionResumption: { transparent: true },
+      sessionResumption: {},
       // 80 % of the 131072 tokens assumed for a Live model gemloop does not know.
       contextWindowCompression: { triggerTokens: '104857', slidingWindow: {} },
     });

@@ -319,7 +319,7 @@ class LiveSessionState {
       connection.markGone = resolve;
     });
     const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
-    if (handle !== undefined) setup.setup['sessionResumption'] = { transparent: true, handle };
+    if (handle !== undefined) setup.setup['sessionResumption'] = { handle };
     const connectTimeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return new Promise<Connection>((resolve, reject) => {
       // A server that accepts the socket and never answers the setup must not hang the caller.
@@ -482,20 +482,23 @@ class LiveSessionState {
   }
 
   #onResumptionUpdate(connection: Connection, update: Record<string, unknown>): void {
-    if (
+    const resumable =
       update['resumable'] === true &&
       typeof update['newHandle'] === 'string' &&
-      update['newHandle'] !== ''
-    ) {
-      this.#handle = update['newHandle'];
-    }
-    // lastConsumedClientMessageIndex (int64 as a string): what the server's state already holds.
-    // Counted per connection from the first message after the setup: an assumption, checked
-    // against the fake only (Google's docs do not say where the count starts).
+      update['newHandle'] !== '';
+    if (resumable) this.#handle = update['newHandle'] as string;
+    // lastConsumedClientMessageIndex (int64 as a string) says exactly what the handle's state
+    // holds, but only with `transparent`, which the Gemini API refuses (below). Without it, a
+    // resumable handle holds what was sent before it: the server sends one at a turn boundary,
+    // once it has taken the turn in. Counting per connection from the first message after the
+    // setup is an assumption checked against the fake only.
     const consumed = Number(update['lastConsumedClientMessageIndex']);
     if (Number.isSafeInteger(consumed)) {
       connection.sent = connection.sent.filter((sent) => sent.index > consumed);
       connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
+    } else if (resumable) {
+      connection.sent = [];
+      connection.sentBytes = 0;
     }
     this.#maybeMove();
   }
@@ -562,7 +565,7 @@ class LiveSessionState {
         }
         await closeConnection(old);
         this.#current = next;
-        // What the old connection's server had not consumed, then what waited for this one.
+        // What was sent on the old connection after its last handle, then what waited.
         for (const sent of old.sent) this.#sendOn(next, sent.text);
         const outbox = this.#outbox;
         this.#outbox = [];

@@ -82,9 +82,11 @@ export function buildLiveSetup(
     setup['inputAudioTranscription'] = {};
     setup['outputAudioTranscription'] = {};
   }
-  // `transparent: true` makes the server send `lastConsumedClientMessageIndex`, so a reconnection
-  // resends only what the server had not consumed (SessionResumptionConfig.transparent).
-  setup['sessionResumption'] = { transparent: true };
+  // Resumption handles, without `transparent`: @google/genai refuses it for the Gemini API
+  // ("transparent parameter is only supported in Gemini Enterprise Agent Platform mode, not in
+  // Gemini Developer API mode", sessionResumptionConfigToMldev in
+  // src/converters/_live_converters.ts).
+  setup['sessionResumption'] = {};
   const compression = compressionOf(options);
   if (compression !== undefined) setup['contextWindowCompression'] = compression;
   return { setup };

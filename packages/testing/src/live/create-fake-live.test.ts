@@ -140,7 +140,7 @@ describe('createFakeLive', () => {
   it('resumes a session from a handle where the handle left it, and refuses a resume while the old socket is open (1011)', async () => {
     fake = await createFakeLive({ script: [[{ text: 'one' }], [{ text: 'two' }]] });
     const first = await connect(fake.url);
-    first.send(setup({ sessionResumption: { transparent: true } }));
+    first.send(setup({ sessionResumption: {} }));
     first.send({ realtimeInput: { text: 'a' } });
     await first.next(
       (frame) =>
@@ -148,8 +148,9 @@ describe('createFakeLive', () => {
     );
     const update = (await first.next((frame) => frame['sessionResumptionUpdate'] !== undefined))[
       'sessionResumptionUpdate'
-    ] as { newHandle: string; lastConsumedClientMessageIndex: string };
-    expect(update.lastConsumedClientMessageIndex).toBe('0');
+    ] as { newHandle: string; lastConsumedClientMessageIndex?: string };
+    // No index without `transparent`, which the Gemini API does not take.
+    expect(update.lastConsumedClientMessageIndex).toBeUndefined();
 
     const early = await connect(fake.url);
     early.send(setup({ sessionResumption: { handle: update.newHandle } }));
@@ -167,6 +168,14 @@ describe('createFakeLive', () => {
     });
     expect(fake.connections[2]?.resumedHandle).toBe(update.newHandle);
     second.ws.close();
+  });
+
+  it('refuses sessionResumption.transparent, which only Vertex AI takes', async () => {
+    fake = await createFakeLive({ script: [] });
+    const client = await connect(fake.url);
+    client.send(setup({ sessionResumption: { transparent: true } }));
+    expect(await client.closed).toBe(1007);
+    expect(fake.errors[0]?.rule).toBe('transparent-resumption');
   });
 
   it('refuses an unknown resumption handle', async () => {

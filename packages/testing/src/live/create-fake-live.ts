@@ -49,8 +49,6 @@ type Conn = {
   record: FakeLiveConnection;
   session: Session | undefined;
   behaviors: Map<string, string>;
-  /** Messages after the setup, counted from 0 on this connection. */
-  index: number;
   current: object | undefined;
   interruptWaiter: (() => void) | undefined;
   idleTurns: number;
@@ -120,7 +118,6 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       record,
       session: undefined,
       behaviors: new Map(),
-      index: 0,
       current: undefined,
       interruptWaiter: undefined,
       idleTurns: 0,
@@ -210,7 +207,6 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       return;
     }
     conn.record.messages.push(message);
-    conn.index += 1;
     const clientContent = message['clientContent'] as Record<string, unknown> | undefined;
     if (clientContent !== undefined) {
       if (clientContent['turnComplete'] === true) userTurn(conn);
@@ -295,7 +291,13 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
         );
       }
     }
-    const resumption = setup['sessionResumption'] as { handle?: unknown } | undefined;
+    const resumption = setup['sessionResumption'] as
+      | { handle?: unknown; transparent?: unknown }
+      | undefined;
+    if (resumption?.transparent !== undefined) {
+      violate(conn, 'transparent-resumption', 'sessionResumption.transparent on the Gemini API');
+      return;
+    }
     const handle = resumption?.handle;
     if (typeof handle === 'string' && handle !== '') {
       const snapshot = snapshots.get(handle);
@@ -337,9 +339,7 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
   }
 
   function sendResumptionUpdate(conn: Conn): void {
-    const config = conn.record.setup?.['sessionResumption'] as
-      | { transparent?: boolean }
-      | undefined;
+    const config = conn.record.setup?.['sessionResumption'];
     const session = conn.session;
     if (!resumptionUpdates || config === undefined || session === undefined) return;
     if (conn.current !== undefined || conn.blockingOutstanding.size > 0) return;
@@ -350,10 +350,7 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       turnIndex: session.turnIndex,
       pending: [...session.pending].filter(([, call]) => !call.blocking),
     });
-    const update: Record<string, unknown> = { newHandle, resumable: true };
-    if (config.transparent === true)
-      update['lastConsumedClientMessageIndex'] = String(conn.index - 1);
-    send(conn, { sessionResumptionUpdate: update });
+    send(conn, { sessionResumptionUpdate: { newHandle, resumable: true } });
   }
 
   function userTurn(conn: Conn): void {

@@ -13,6 +13,7 @@ export type LiveRule =
   | 'tool-response-id'
   | 'resume-handle'
   | 'resume-while-open'
+  | 'transparent-resumption'
   | 'ephemeral-token'
   | 'script';
 
@@ -46,6 +47,8 @@ export const LIVE_RULES: Readonly<Record<LiveRule, string>> = {
     'A handle is one the server sent in sessionResumptionUpdate.newHandle, and "Resumption tokens are valid for 2 hours after the last session termination": https://ai.google.dev/gemini-api/docs/live-session. Handles are only sent when resumable (LiveServerSessionResumptionUpdate.resumable: not while "executing function calls or just generating").',
   'resume-while-open':
     'Known only from users\' reports: "Gemini rejects a resume with 1011 while an earlier socket of the same session is still open" (aicc2025/sip-to-ai PR #14, 2026-09-18). Off with refuseResumeWhileOpen: false.',
+  'transparent-resumption':
+    'SessionResumptionConfig.transparent is Vertex-only: "transparent parameter is only supported in Gemini Enterprise Agent Platform mode, not in Gemini Developer API mode" (@google/genai src/converters/_live_converters.ts, sessionResumptionConfigToMldev). The fake serves the Gemini API, so it refuses it and never sends lastConsumedClientMessageIndex.',
   'ephemeral-token':
     'A browser connects to BidiGenerateContentConstrained on v1alpha with ?access_token=<auth_tokens/...> (@google/genai src/live.ts); the token starts sessions until newSessionExpireTime, "uses" times ("Resuming a Live API session does not count as a use"), and its sessions end at expireTime (CreateAuthTokenConfig, src/types.ts).',
   script: "Not a protocol rule: the fake's script has no turn left for this input.",
