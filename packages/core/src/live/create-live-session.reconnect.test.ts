@@ -154,4 +154,73 @@ describe('a live session never drops', () => {
     ).toEqual(['two']);
     expect(fake.connections[1]?.resumedHandle).toBe(handle);
   });
+
+  const history = [
+    { role: 'user' as const, parts: [{ text: 'My name is Ada.' }] },
+    {
+      role: 'model' as const,
+      parts: [
+        { text: 'thinking', thought: true },
+        { functionCall: { name: 'remember', args: {} } },
+        { text: 'Nice to meet you, Ada.' },
+      ],
+    },
+    { role: 'user' as const, parts: [{ functionResponse: { name: 'remember', response: {} } }] },
+  ];
+  const historyMessage = {
+    clientContent: {
+      turns: [
+        { role: 'user', parts: [{ text: 'My name is Ada.' }] },
+        { role: 'model', parts: [{ text: 'Nice to meet you, Ada.' }] },
+      ],
+      turnComplete: true,
+    },
+  };
+
+  it('starts from a chat history (text only, no answer to it), sent again on a resume whose handle predates it', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [[{ text: 'Hello again, Ada' }, { drop: true }]],
+    });
+    await using session = await createLiveSession(agent, { history });
+    session.sendText('Do you remember me?');
+    const iterator = session[Symbol.asyncIterator]();
+    await readUntil(iterator, (event) => event.type === 'reconnect');
+    await readUntil(iterator, (event) => event.type === 'turn-end');
+    expect(fake.connections[0]?.setup).toMatchObject({
+      historyConfig: { initialHistoryInClientContent: true },
+    });
+    expect(fake.connections[0]?.messages[0]).toEqual(historyMessage);
+    // The only handle came with the setup, before the history: the resumed state lacks it, so it
+    // goes again as the initial history, then the question.
+    expect(fake.connections[1]?.setup).toMatchObject({
+      historyConfig: { initialHistoryInClientContent: true },
+    });
+    expect(fake.connections[1]?.messages).toEqual([
+      historyMessage,
+      { realtimeInput: { text: 'Do you remember me?' } },
+    ]);
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('does not send the history again once a turn ended after it', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [
+        [{ text: 'Hello again, Ada' }],
+        [{ text: 'partial' }, { drop: true }, { text: ' rest' }],
+      ],
+    });
+    await using session = await createLiveSession(agent, { history });
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('Do you remember me?');
+    await readUntil(iterator, (event) => event.type === 'turn-end');
+    session.sendText('And now?');
+    await readUntil(iterator, (event) => event.type === 'reconnect');
+    expect(texts(await readUntil(iterator, (event) => event.type === 'turn-end'))).toEqual([
+      'partial',
+      ' rest',
+    ]);
+    expect(fake.connections[1]?.setup?.['historyConfig']).toBeUndefined();
+    expect(fake.connections[1]?.messages).toEqual([{ realtimeInput: { text: 'And now?' } }]);
+    expect(fake.errors).toEqual([]);
+  });
 });

@@ -18,7 +18,7 @@ import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
 import { LiveEventQueue } from './live-event-queue.ts';
 import { LiveSessionError } from './live-session-error.ts';
 import type { LiveSessionOptions } from './live-session-options.ts';
-import { behaviorOf, liveSetupFor } from './live-setup.ts';
+import { behaviorOf, liveHistoryTurns, liveSetupFor } from './live-setup.ts';
 import { liveUrl, redactLiveUrl } from './live-url.ts';
 
 /**
@@ -46,7 +46,7 @@ export type LiveSession = AsyncIterable<LiveEvent> & {
   [Symbol.asyncDispose]: AsyncDispose;
 };
 
-type Sent = { index: number; text: string };
+type Sent = { index: number; text: string; history: boolean };
 type Connection = {
   socket: WebSocket;
   /** Messages sent after the setup and not yet confirmed consumed, by per-connection index. */
@@ -56,6 +56,8 @@ type Connection = {
   nextIndex: number;
   ready: boolean;
   closedByUs: boolean;
+  /** Messages before this index were sent before the last turnComplete: the server has them. */
+  takenBefore: number;
   /** Resolves when the socket has closed (its close event). */
   gone: Promise<void>;
   markGone: () => void;
@@ -129,7 +131,7 @@ class LiveSessionState {
   #blockingInFlight = 0;
   #draining = false;
   #reconnecting = false;
-  #outbox: string[] = [];
+  #outbox: { text: string; history: boolean }[] = [];
   #outboxBytes = 0;
   #ended = false;
   #resolveClosed!: () => void;
@@ -176,6 +178,11 @@ class LiveSessionState {
     } catch (error) {
       this.#end(error as LiveSessionError);
       throw error;
+    }
+    // The initial history goes first, once; a resumed session has it already.
+    const history = this.#options.history;
+    if (history !== undefined && handle === undefined) {
+      this.#send({ clientContent: { turns: liveHistoryTurns(history), turnComplete: true } }, true);
     }
   }
 
@@ -259,7 +266,7 @@ class LiveSessionState {
     }
   }
 
-  #send(message: Record<string, unknown>): void {
+  #send(message: Record<string, unknown>, history = false): void {
     if (this.#ended) {
       throw new LiveSessionError({
         reason: 'closed',
@@ -282,14 +289,14 @@ class LiveSessionState {
         );
         return;
       }
-      this.#outbox.push(text);
+      this.#outbox.push({ text, history });
       return;
     }
-    this.#sendOn(connection, text);
+    this.#sendOn(connection, text, history);
   }
 
-  #sendOn(connection: Connection, text: string): void {
-    connection.sent.push({ index: connection.nextIndex, text });
+  #sendOn(connection: Connection, text: string, history = false): void {
+    connection.sent.push({ index: connection.nextIndex, text, history });
     connection.sentBytes += text.length;
     connection.nextIndex += 1;
     // Kept for a resume until the server reports them consumed, bounded: a server that never
@@ -311,6 +318,7 @@ class LiveSessionState {
       nextIndex: 0,
       ready: false,
       closedByUs: false,
+      takenBefore: 0,
       gone: Promise.resolve(),
       markGone: () => {},
       early: [],
@@ -319,7 +327,13 @@ class LiveSessionState {
       connection.markGone = resolve;
     });
     const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
-    if (handle !== undefined) setup.setup['sessionResumption'] = { handle };
+    if (handle !== undefined) {
+      setup.setup['sessionResumption'] = { handle };
+      // The resumed state holds the initial history, unless the history is among what is sent
+      // again (the handle predates it): then the server is told to expect it first, as before.
+      const historyAgain = this.#current?.sent.some((sent) => sent.history) === true;
+      if (!historyAgain) delete setup.setup['historyConfig'];
+    }
     const connectTimeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return new Promise<Connection>((resolve, reject) => {
       // A server that accepts the socket and never answers the setup must not hang the caller.
@@ -419,7 +433,11 @@ class LiveSessionState {
 
   #onFrame(connection: Connection, frame: Record<string, unknown>): void {
     const content = frame['serverContent'] as Record<string, unknown> | undefined;
-    if (content !== undefined) this.#onContent(content);
+    if (content !== undefined) {
+      this.#onContent(content);
+      // What was sent before a turn ended was taken in by the server (it answered after it).
+      if (content['turnComplete'] === true) connection.takenBefore = connection.nextIndex;
+    }
     const toolCall = frame['toolCall'] as { functionCalls?: unknown } | undefined;
     if (toolCall !== undefined && Array.isArray(toolCall.functionCalls)) {
       this.#onToolCalls(connection, toolCall.functionCalls as Record<string, unknown>[]);
@@ -488,17 +506,19 @@ class LiveSessionState {
       update['newHandle'] !== '';
     if (resumable) this.#handle = update['newHandle'] as string;
     // lastConsumedClientMessageIndex (int64 as a string) says exactly what the handle's state
-    // holds, but only with `transparent`, which the Gemini API refuses (below). Without it, a
-    // resumable handle holds what was sent before it: the server sends one at a turn boundary,
-    // once it has taken the turn in. Counting per connection from the first message after the
-    // setup is an assumption checked against the fake only.
+    // holds, but only with `transparent`, which the Gemini API refuses (see live-setup.ts).
+    // Without it, a resumable handle is taken to hold what was sent before the last turnComplete
+    // (the server answered after it); what was sent since is sent again on a resume. Counting per
+    // connection from the first message after the setup is an assumption checked against the
+    // fake only.
     const consumed = Number(update['lastConsumedClientMessageIndex']);
     if (Number.isSafeInteger(consumed)) {
       connection.sent = connection.sent.filter((sent) => sent.index > consumed);
       connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
     } else if (resumable) {
-      connection.sent = [];
-      connection.sentBytes = 0;
+      const taken = connection.takenBefore;
+      connection.sent = connection.sent.filter((sent) => sent.index >= taken);
+      connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
     }
     this.#maybeMove();
   }
@@ -566,11 +586,11 @@ class LiveSessionState {
         await closeConnection(old);
         this.#current = next;
         // What was sent on the old connection after its last handle, then what waited.
-        for (const sent of old.sent) this.#sendOn(next, sent.text);
+        for (const sent of old.sent) this.#sendOn(next, sent.text, sent.history);
         const outbox = this.#outbox;
         this.#outbox = [];
         this.#outboxBytes = 0;
-        for (const text of outbox) this.#sendOn(next, text);
+        for (const held of outbox) this.#sendOn(next, held.text, held.history);
         this.#reconnecting = false;
         this.#draining = false;
         this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });

@@ -1,3 +1,4 @@
+import type { Content } from '../wire/content.ts';
 import type { LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
 
 /** The options of {@link createLiveSession}. */
@@ -35,6 +36,13 @@ export type LiveSessionOptions = {
    * @defaultValue 'WHEN_IDLE' (the API's default)
    */
   toolScheduling?: LiveToolScheduling | undefined;
+  /**
+   * A conversation to start from (a chat's `contents`): sent once, before any input, as the
+   * session's initial history (`historyConfig.initialHistoryInClientContent`), which triggers no
+   * answer. Text parts only: thoughts, function calls and responses, and media are left out.
+   * Not sent again on a resume (the server has it).
+   */
+  history?: readonly Content[] | undefined;
   /** Resume an earlier session from its last handle (`session.handle`). */
   resumeHandle?: string | undefined;
   /**

@@ -28,6 +28,8 @@ export type LiveSetupOptions = {
     | { triggerTokens: number; targetTokens?: number | undefined }
     | undefined;
   toolBehavior: Readonly<Record<string, LiveToolBehavior>> | undefined;
+  /** Whether an initial history will be sent (`historyConfig`). */
+  history: boolean;
 };
 
 /** The setup message for an agent and a session's (or a token's) options. @internal */
@@ -44,7 +46,26 @@ export function liveSetupFor(
     contextWindowTokens: options.contextWindowTokens,
     contextWindowCompression: options.contextWindowCompression,
     toolBehavior: options.toolBehavior,
+    history: options.history !== undefined,
   });
+}
+
+/**
+ * The text of a conversation, as Live's initial history takes it (`clientContent.turns`): user and
+ * model turns with their text parts; thoughts, calls, responses and media are left out (what the
+ * model needs to go on talking is what was said). Empty turns are dropped. @internal
+ */
+export function liveHistoryTurns(history: readonly Content[]): Content[] {
+  const turns: Content[] = [];
+  for (const content of history) {
+    const role = content.role === 'model' ? 'model' : 'user';
+    const parts = content.parts.filter(
+      (part) => typeof part.text === 'string' && part.text !== '' && part.thought !== true,
+    );
+    if (parts.length > 0)
+      turns.push({ role, parts: parts.map((part) => ({ text: part.text as string })) });
+  }
+  return turns;
 }
 
 /** The behavior a function tool gets in a live session: the session's override, else its own. @internal */
@@ -78,6 +99,7 @@ export function buildLiveSetup(
   if (agent.safetySettings !== undefined) setup['safetySettings'] = agent.safetySettings;
   if (options.realtimeInputConfig !== undefined)
     setup['realtimeInputConfig'] = options.realtimeInputConfig;
+  if (options.history) setup['historyConfig'] = { initialHistoryInClientContent: true };
   if (options.modality === 'audio' && options.transcripts) {
     setup['inputAudioTranscription'] = {};
     setup['outputAudioTranscription'] = {};

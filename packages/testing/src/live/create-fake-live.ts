@@ -53,6 +53,8 @@ type Conn = {
   interruptWaiter: (() => void) | undefined;
   idleTurns: number;
   blockingOutstanding: Set<string>;
+  /** With historyConfig.initialHistoryInClientContent: until the history's turnComplete. */
+  awaitingHistory: boolean;
   goAwayTimer: ReturnType<typeof setTimeout> | undefined;
   /** The ephemeral token of a Constrained connection. */
   token: string | undefined;
@@ -122,6 +124,7 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       interruptWaiter: undefined,
       idleTurns: 0,
       blockingOutstanding: new Set(),
+      awaitingHistory: false,
       goAwayTimer: undefined,
       token: undefined,
     };
@@ -209,10 +212,23 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
     conn.record.messages.push(message);
     const clientContent = message['clientContent'] as Record<string, unknown> | undefined;
     if (clientContent !== undefined) {
+      if (conn.awaitingHistory) {
+        // HistoryConfig: "This initial history will not trigger a model call".
+        if (clientContent['turnComplete'] === true) conn.awaitingHistory = false;
+        return;
+      }
       if (clientContent['turnComplete'] === true) userTurn(conn);
       return;
     }
     const realtime = message['realtimeInput'] as Record<string, unknown> | undefined;
+    if (realtime !== undefined && conn.awaitingHistory) {
+      violate(
+        conn,
+        'initial-history',
+        'realtimeInput before the initial history ended with turnComplete',
+      );
+      return;
+    }
     if (realtime !== undefined) {
       const automatic =
         (
@@ -333,6 +349,10 @@ export async function createFakeLive(options: CreateFakeLiveOptions): Promise<Fa
       };
     }
     conn.session.sockets.add(conn);
+    const history = setup['historyConfig'] as
+      | { initialHistoryInClientContent?: unknown }
+      | undefined;
+    conn.awaitingHistory = history?.initialHistoryInClientContent === true;
     conn.record.sessionId = conn.session.id;
     send(conn, { setupComplete: {} });
     sendResumptionUpdate(conn);

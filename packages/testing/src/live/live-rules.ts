@@ -14,6 +14,7 @@ export type LiveRule =
   | 'resume-handle'
   | 'resume-while-open'
   | 'transparent-resumption'
+  | 'initial-history'
   | 'ephemeral-token'
   | 'script';
 
@@ -49,6 +50,8 @@ export const LIVE_RULES: Readonly<Record<LiveRule, string>> = {
     'Known only from users\' reports: "Gemini rejects a resume with 1011 while an earlier socket of the same session is still open" (aicc2025/sip-to-ai PR #14, 2026-09-18). Off with refuseResumeWhileOpen: false.',
   'transparent-resumption':
     'SessionResumptionConfig.transparent is Vertex-only: "transparent parameter is only supported in Gemini Enterprise Agent Platform mode, not in Gemini Developer API mode" (@google/genai src/converters/_live_converters.ts, sessionResumptionConfigToMldev). The fake serves the Gemini API, so it refuses it and never sends lastConsumedClientMessageIndex.',
+  'initial-history':
+    'With historyConfig.initialHistoryInClientContent, "the server will wait and at first process client_content messages until turn_complete is true. This initial history will not trigger a model call ... After turn_complete is true, the client can start the realtime conversation via realtime_input" (@google/genai src/types.ts, HistoryConfig).',
   'ephemeral-token':
     'A browser connects to BidiGenerateContentConstrained on v1alpha with ?access_token=<auth_tokens/...> (@google/genai src/live.ts); the token starts sessions until newSessionExpireTime, "uses" times ("Resuming a Live API session does not count as a use"), and its sessions end at expireTime (CreateAuthTokenConfig, src/types.ts).',
   script: "Not a protocol rule: the fake's script has no turn left for this input.",
