@@ -64,6 +64,7 @@ export const coreLayers = [
   'chat',
   'web',
   'batch',
+  'live',
   'entry',
 ];
 
@@ -82,6 +83,7 @@ export const platformOwners = {
   'load-zod-core': 'tools',
   'load-zod-to-json-schema': 'tools',
   'import-otel-api': 'telemetry',
+  'live-web-socket': 'live',
 };
 
 /**

@@ -56,6 +56,10 @@ const coreSource = {
   resolve: {
     ...source.resolve,
     alias: {
+      // Before the root: an alias also matches the subpaths below its name.
+      '@gemloop/testing/live': fileURLToPath(
+        new URL('./packages/testing/src/live/index.ts', import.meta.url),
+      ),
       '@gemloop/testing': fileURLToPath(
         new URL('./packages/testing/src/index.ts', import.meta.url),
       ),

@@ -519,6 +519,18 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('Thanks to every contributor.');
   });
 
+  it('live: a background tool runs while the session talks on, survives a goAway, and its result lands when idle', async () => {
+    const { stdout } = await runOk('live/voice-agent.ts');
+    expect(stdout.split('\n').slice(1, 7)).toEqual([
+      'tool-call order_status({"orderId":"A-1042"}) NON_BLOCKING',
+      'model: Let me check order A-1042 for you. While I look, anything else?',
+      'reconnected after go-away (attempt 1)',
+      'model: Our shop opens at 9:00.',
+      'tool-result order_status -> {"orderId":"A-1042","status":"shipped","eta":"Thursday"} (WHEN_IDLE)',
+      'model: Order A-1042 shipped today; it arrives Thursday.',
+    ]);
+  });
+
   it('batch: three agent runs in batch mode, the tools between rounds', async () => {
     const { stdout } = await runOk('batch/agent-runs.ts');
     expect(stdout).toContain('round 1 submitted: batches/');

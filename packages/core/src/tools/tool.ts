@@ -52,6 +52,17 @@ export interface FunctionTool<Args = unknown, Result = unknown> {
    * tool errors and their logs) shows `'[redacted]'` instead.
    */
   readonly secretArguments?: readonly string[] | undefined;
+  /**
+   * In a live session (`@gemloop/core/live`): `NON_BLOCKING` runs the tool in the background
+   * while the conversation goes on (Google's `FunctionDeclaration.behavior`). Never sent on
+   * `generateContent`, where the API does not take it. Undefined is `BLOCKING`.
+   */
+  readonly behavior?: 'BLOCKING' | 'NON_BLOCKING' | undefined;
+  /**
+   * In a live session, how a `NON_BLOCKING` call's result reaches the conversation (Google's
+   * `FunctionResponse.scheduling`): `SILENT`, `WHEN_IDLE` (the API's default) or `INTERRUPT`.
+   */
+  readonly scheduling?: 'SILENT' | 'WHEN_IDLE' | 'INTERRUPT' | undefined;
   /** Checks and converts the model's `args` (already parsed JSON) into typed arguments. */
   parseArgs(args: unknown): ToolArgumentsResult<Args>;
   execute(args: Args, context: ToolExecuteContext): Promise<Result> | Result;

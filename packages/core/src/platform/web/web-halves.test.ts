@@ -3,6 +3,7 @@ import * as z3 from 'zod/v3';
 import { VertexAuthError } from '../../errors/vertex-auth-error.ts';
 import type { Transport } from '../../http/transport/transport.ts';
 import { createAdcTokenFunction } from './create-adc-token-function.ts';
+import { loadWebSocket } from './live-web-socket.ts';
 import { loadCfworker } from './load-cfworker.ts';
 import { loadZodToJsonSchema } from './load-zod-to-json-schema.ts';
 import { selectNodeTransport } from './select-node-transport.ts';
@@ -51,5 +52,11 @@ describe('the browser halves of #platform', () => {
       properties: { a: { type: 'string' } },
       required: ['a'],
     });
+  });
+
+  it('live-web-socket: the platform WebSocket, or a clear refusal where there is none', async () => {
+    const platform = globalThis.WebSocket;
+    if (typeof platform === 'function') expect(await loadWebSocket()).toBe(platform);
+    else await expect(loadWebSocket()).rejects.toThrow(/no WebSocket: a live session needs one/);
   });
 });

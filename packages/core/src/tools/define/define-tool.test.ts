@@ -408,3 +408,31 @@ describe('defineTool', () => {
     });
   });
 });
+
+describe('defineTool: live behavior and scheduling', () => {
+  it('keeps behavior and scheduling on the tool, never on the generateContent declaration', () => {
+    const tool = defineTool({
+      name: 'slow',
+      description: 'Slow.',
+      behavior: 'NON_BLOCKING',
+      scheduling: 'SILENT',
+      execute: () => 'ok',
+    });
+    expect(tool.behavior).toBe('NON_BLOCKING');
+    expect(tool.scheduling).toBe('SILENT');
+    // Google's Behavior is "currently only supported by the BidiGenerateContent method".
+    expect(tool.declaration).toEqual({ name: 'slow', description: 'Slow.' });
+    expect('behavior' in defineTool({ name: 'plain', description: 'd', execute: () => 1 })).toBe(
+      false,
+    );
+  });
+
+  it('refuses a behavior or scheduling the API does not have, naming the tool', () => {
+    expect(() =>
+      defineTool({ name: 'slow', behavior: 'ASYNC' as never, execute: () => 'ok' }),
+    ).toThrow(/The behavior of tool "slow" must be 'BLOCKING' or 'NON_BLOCKING', got "ASYNC"/);
+    expect(() =>
+      defineTool({ name: 'slow', scheduling: 'LATER' as never, execute: () => 'ok' }),
+    ).toThrow(InvalidArgumentError);
+  });
+});

@@ -124,6 +124,19 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
   logger?: Logger | undefined;
   /** Cleanup when the agent that owns the tool closes (connections, file handles). */
   close?: (() => void | Promise<void>) | undefined;
+  /**
+   * In a live session (`@gemloop/core/live`): `'NON_BLOCKING'` runs the tool in the background
+   * while the conversation goes on; its result is sent with `scheduling`. Only the Live API
+   * takes it (Google's `Behavior`: "currently only supported by the BidiGenerateContent
+   * method"), so runs never send it. @defaultValue 'BLOCKING'
+   */
+  behavior?: 'BLOCKING' | 'NON_BLOCKING' | undefined;
+  /**
+   * How a background call's result reaches a live conversation: `'SILENT'` (into the context
+   * only), `'WHEN_IDLE'` (the model answers once idle) or `'INTERRUPT'` (it stops to answer).
+   * @defaultValue the session's `toolScheduling`, else 'WHEN_IDLE'
+   */
+  scheduling?: 'SILENT' | 'WHEN_IDLE' | 'INTERRUPT' | undefined;
 };
 
 /** A tool made by {@link defineTool}: a {@link FunctionTool} plus what was learnt from its schema. */
@@ -173,6 +186,8 @@ export function defineTool<
     onSchemaWarning,
     logger,
     close,
+    behavior,
+    scheduling,
   } = options;
   assertValidToolName(name);
   if (description !== undefined && typeof description !== 'string') {
@@ -205,6 +220,9 @@ export function defineTool<
       message: `The close option of tool "${name}" must be a function.`,
     });
   }
+
+  checkLiveOption(name, 'behavior', behavior, ['BLOCKING', 'NON_BLOCKING']);
+  checkLiveOption(name, 'scheduling', scheduling, ['SILENT', 'WHEN_IDLE', 'INTERRUPT']);
 
   // Checked here so a bad path fails where it is written; the agent reads the paths again.
   checkSecretArguments(secretArguments, name);
@@ -270,6 +288,9 @@ export function defineTool<
     inputSchema: resolved.jsonSchema,
     parametersSource: resolved.source,
   };
+  // Only when given, so a tool without them keeps its old shape (and its snapshots).
+  if (behavior !== undefined) Object.assign(tool, { behavior });
+  if (scheduling !== undefined) Object.assign(tool, { scheduling });
   return Object.freeze(tool);
 }
 
@@ -304,6 +325,8 @@ const defineToolOptions: DeclaredOptions<DefineToolOptions<ToolParameters | unde
       secretArguments: checkedWhereUsed,
       schemaFormat: checkedWhereUsed,
       close: checkedWhereUsed,
+      behavior: checkedWhereUsed,
+      scheduling: checkedWhereUsed,
       strictSchema: booleanOption(),
       onSchemaWarning: functionOption(),
       logger: optionCheck(
@@ -312,6 +335,20 @@ const defineToolOptions: DeclaredOptions<DefineToolOptions<ToolParameters | unde
       ),
     },
   });
+
+function checkLiveOption(
+  name: string,
+  option: 'behavior' | 'scheduling',
+  value: unknown,
+  allowed: readonly string[],
+): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw new InvalidArgumentError({
+      argument: option,
+      message: `The ${option} of tool "${name}" must be ${allowed.map((item) => `'${item}'`).join(' or ')}, got ${JSON.stringify(value)}.`,
+    });
+  }
+}
 
 function cleanParameters(schema: Record<string, unknown>, name: string): Record<string, unknown> {
   try {

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { liveFixture, readUntil } from './__fixtures__/live-fixture.ts';
+import { createLiveSession } from './create-live-session.ts';
+import type { LiveEvent } from './live-event.ts';
+import { LiveSessionError } from './live-session-error.ts';
+
+/** Reads every event until the session ends, and returns them with the error it ended with. */
+async function drain(
+  session: AsyncIterable<LiveEvent>,
+): Promise<{ events: LiveEvent[]; error: unknown }> {
+  const events: LiveEvent[] = [];
+  try {
+    for await (const event of session) events.push(event);
+    return { events, error: undefined };
+  } catch (error) {
+    return { events, error };
+  }
+}
+
+describe('a hostile or broken Live server', () => {
+  it('a frame over maxFrameBytes ends the session with frame-too-large', async () => {
+    const { agent } = await liveFixture({ script: [[{ text: 'x'.repeat(5000) }]] });
+    const session = await createLiveSession(agent, { maxFrameBytes: 1000 });
+    session.sendText('hi');
+    const { events, error } = await drain(session);
+    expect(events).toEqual([]);
+    expect(LiveSessionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: 'frame-too-large', limit: 1000 });
+  });
+
+  it('endless audio nobody reads ends the session with buffer-full, memory bounded', async () => {
+    const chunk = Buffer.alloc(3000).toString('base64');
+    const { agent } = await liveFixture({
+      script: [Array.from({ length: 50 }, () => ({ audio: chunk }))],
+    });
+    const session = await createLiveSession(agent, { modality: 'audio', maxBufferedBytes: 20_000 });
+    session.sendText('talk');
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ reason: 'buffer-full', limit: 20_000 });
+    // What was queued within the limit is still read, then the error.
+    const { events, error: thrown } = await drain(session);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.length).toBeLessThan(50);
+    expect(thrown).toBe(error);
+  });
+
+  it('a frame that is not a JSON object ends the session with invalid-frame', async () => {
+    const { agent } = await liveFixture({ script: [[{ frame: 'not json' }]] });
+    const session = await createLiveSession(agent);
+    session.sendText('hi');
+    const { error } = await drain(session);
+    expect(error).toMatchObject({ reason: 'invalid-frame' });
+  });
+
+  it('ignores a cancellation of ids it never saw, and answers a call without a name as an unknown tool', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [
+        [
+          { cancelToolCalls: ['ghost'] },
+          { frame: { toolCall: { functionCalls: [{ id: 'x1', args: {} }] } } },
+        ],
+      ],
+    });
+    await using session = await createLiveSession(agent);
+    session.sendText('hi');
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (event) => event.type === 'tool-error',
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: 'tool-error',
+      toolCallId: 'x1',
+      outcome: 'unknown-tool',
+    });
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('a goAway whose handle never comes: the server closes at the deadline and the session fails, no hang', async () => {
+    const { agent } = await liveFixture({
+      script: [[{ text: 'one' }, { goAway: { timeLeftMs: 50 } }]],
+      resumptionUpdates: false,
+    });
+    const session = await createLiveSession(agent);
+    session.sendText('hi');
+    const { events, error } = await drain(session);
+    expect(events.map((event) => event.type)).toEqual(['text-delta', 'turn-end']);
+    expect(error).toMatchObject({ reason: 'no-resumption-handle', closeCode: 1001 });
+  });
+
+  it('a server that refuses every resume fails the session after maxReconnectAttempts', async () => {
+    const { fake, agent } = await liveFixture({ script: [[{ text: 'one' }], [{ drop: true }]] });
+    const session = await createLiveSession(agent, { maxReconnectAttempts: 2 });
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('first');
+    await readUntil(iterator, (event) => event.type === 'turn-end');
+    // Every later connection is refused: the fake's server is gone once the socket drops.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const gone = fake.close();
+    session.sendText('second');
+    await gone;
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ reason: 'reconnect-failed', limit: 2 });
+    expect((error as Error).message).not.toContain('test-key');
+  });
+
+  it('endless microphone audio between two resumption updates keeps a bounded resend buffer', async () => {
+    const { fake, agent } = await liveFixture({ script: [[{ text: 'one' }]] });
+    await using session = await createLiveSession(agent, {
+      modality: 'audio',
+      maxBufferedBytes: 20_000,
+    });
+    const chunk = new Uint8Array(1500);
+    for (let index = 0; index < 200; index += 1) session.sendAudio(chunk);
+    await expect.poll(() => fake.connections[0]?.messages.length, { timeout: 60_000 }).toBe(200);
+    fake.dropAll();
+    const iterator = session[Symbol.asyncIterator]();
+    await readUntil(iterator, (event) => event.type === 'reconnect');
+    // Only what fits in maxBufferedBytes is sent again, the newest; the rest of the 200 is let go.
+    await expect
+      .poll(() => fake.connections[1]?.messages.length ?? 0, { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    const resent = fake.connections[1]?.messages.length ?? 0;
+    expect(resent).toBeLessThanOrEqual(10);
+  });
+
+  it('sending on a closed session is a LiveSessionError (closed), not a silent drop', async () => {
+    const { agent } = await liveFixture({ script: [] });
+    const session = await createLiveSession(agent);
+    await session.close();
+    expect(() => session.sendText('hello?')).toThrow(expect.objectContaining({ reason: 'closed' }));
+    expect(() => session.sendAudio(42 as never)).toThrow(/sendAudio takes 16-bit PCM bytes/);
+  });
+
+  it('a server that never answers the setup fails the connect after connectTimeoutMs, no hang', async () => {
+    const { agent } = await liveFixture({ script: [], hangOnSetup: true });
+    const error = await createLiveSession(agent, { connectTimeoutMs: 100 }).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toMatchObject({ reason: 'connect-failed', limit: 100 });
+    expect((error as Error).message).toContain('did not answer the setup within 100 ms');
+  });
+});

@@ -1,0 +1,798 @@
+import { loadWebSocket } from '#platform/live-web-socket';
+import type { AgentOptions } from '../agent/config/agent-options.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS } from '../agent/config/options/tool-runs.ts';
+import type { Agent } from '../agent/create-agent.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { silentLogger } from '../logging/logger.ts';
+import type { AsyncDispose } from '../shared/async-dispose.ts';
+import { bytesToBase64 } from '../shared/bytes-to-base64.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
+import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
+import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
+import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
+import type { FunctionTool } from '../tools/tool.ts';
+import type { FunctionResponse } from '../wire/content.ts';
+import type { UsageMetadata } from '../wire/response.ts';
+import { liveAgentOf } from './live-agent.ts';
+import type { LiveEvent, LiveToolScheduling } from './live-event.ts';
+import { LiveEventQueue } from './live-event-queue.ts';
+import { LiveSessionError } from './live-session-error.ts';
+import type { LiveSessionOptions } from './live-session-options.ts';
+import { behaviorOf, liveHistoryTurns, liveSetupFor } from './live-setup.ts';
+import { liveUrl, redactLiveUrl } from './live-url.ts';
+
+/**
+ * A live session of an agent: iterate it for {@link LiveEvent}s (one reader), send text and
+ * audio, close it. It survives the server's connection limit: on `goAway` or a dropped socket it
+ * resumes on a new connection with its last resumption handle.
+ */
+export type LiveSession = AsyncIterable<LiveEvent> & {
+  /** The last resumable handle the server sent: pass it as `resumeHandle` to resume later. */
+  readonly handle: string | undefined;
+  /** Sends user text (`realtimeInput.text`), which ends the user's turn. */
+  sendText(text: string): void;
+  /**
+   * Sends a chunk of microphone audio (`realtimeInput.audio`): raw 16-bit little-endian PCM
+   * bytes or base64. @param mimeType @defaultValue 'audio/pcm;rate=16000'
+   */
+  sendAudio(chunk: Uint8Array | string, mimeType?: string): void;
+  /** The microphone stopped (`realtimeInput.audioStreamEnd`): the server ends the user's turn. */
+  endAudio(): void;
+  /** Aborts running tools, closes the socket and ends the events. Idempotent. */
+  close(): Promise<void>;
+  /** Resolves when the session ended by `close()`; rejects with a {@link LiveSessionError}. */
+  readonly closed: Promise<void>;
+  /** `close()`, for `await using session = await createLiveSession(...)`. */
+  [Symbol.asyncDispose]: AsyncDispose;
+};
+
+type Sent = { index: number; text: string; history: boolean };
+type Connection = {
+  socket: WebSocket;
+  /** Messages sent after the setup and not yet confirmed consumed, by per-connection index. */
+  sent: Sent[];
+  /** The characters held in `sent`. */
+  sentBytes: number;
+  nextIndex: number;
+  ready: boolean;
+  closedByUs: boolean;
+  /** Messages before this index were sent before the last turnComplete: the server has them. */
+  takenBefore: number;
+  /** Resolves when the socket has closed (its close event). */
+  gone: Promise<void>;
+  markGone: () => void;
+  /**
+   * Frames that came between setupComplete and the session adopting the connection (a
+   * resumption update follows setupComplete at once); `undefined` once adopted.
+   */
+  early: Record<string, unknown>[] | undefined;
+};
+type RunningCall = {
+  controller: AbortController;
+  toolName: string;
+  cancelled: boolean;
+  connection: Connection;
+};
+
+/** How long a connection may take to answer the setup. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/** Frames kept for a connection not yet adopted: a few are expected, a flood is dropped. */
+const MAX_EARLY_FRAMES = 64;
+
+const RECONNECT_CODES = new Set([1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014]);
+
+/**
+ * Opens an agent as a Gemini Live session (`BidiGenerateContent` over a WebSocket) with the
+ * agent's tools, instructions, model options and safety settings, and resolves once the server
+ * answered the setup. A function, not a method of the agent, so that the agent's type and the
+ * root import stay as they are and the Live code is loaded only by who uses it.
+ *
+ * The key goes in the URL's query (`?key=`), as Google's own client sends it (@google/genai
+ * src/live.ts): the platform `WebSocket` of browsers and Workers cannot set headers. Errors show
+ * the URL with the key redacted.
+ *
+ * @example
+ * const session = await createLiveSession(agent, { model: 'gemini-3.1-flash-live-preview' });
+ * session.sendText('What is the weather in Paris?');
+ * for await (const event of session) if (event.type === 'text-delta') process.stdout.write(event.text);
+ *
+ * @throws {@link InvalidArgumentError} for an agent or client gemloop did not make, Vertex AI, or
+ * a bad option. @throws {@link LiveSessionError} (`connect-failed`) when the server refuses.
+ */
+export async function createLiveSession(
+  agent: Agent<unknown>,
+  options: LiveSessionOptions = {},
+): Promise<LiveSession> {
+  const { options: agentOptions, client } = liveAgentOf(agent, 'createLiveSession');
+  const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
+  const setup = liveSetupFor(agentOptions, options);
+  const WebSocketClass = await loadWebSocket();
+  const session = new LiveSessionState(agentOptions, options, url, setup, WebSocketClass);
+  await session.start(options.resumeHandle);
+  return session.api();
+}
+
+/** One live session's state: its connection, handle, tools in flight and events. */
+class LiveSessionState {
+  readonly #agent: AgentOptions<unknown>;
+  readonly #options: LiveSessionOptions;
+  readonly #url: string;
+  readonly #setup: Record<string, unknown>;
+  readonly #WebSocket: typeof WebSocket;
+  readonly #functions = new Map<string, FunctionTool>();
+  readonly #queue: LiveEventQueue;
+  readonly #maxFrameBytes: number;
+  readonly #maxBufferedBytes: number;
+  readonly #running = new Map<string, RunningCall>();
+  #current: Connection | undefined;
+  #handle: string | undefined;
+  #turnInProgress = false;
+  #blockingInFlight = 0;
+  #draining = false;
+  #reconnecting = false;
+  #outbox: { text: string; history: boolean }[] = [];
+  #outboxBytes = 0;
+  #ended = false;
+  #resolveClosed!: () => void;
+  #rejectClosed!: (error: unknown) => void;
+  readonly closed: Promise<void>;
+
+  constructor(
+    agent: AgentOptions<unknown>,
+    options: LiveSessionOptions,
+    url: string,
+    setup: Record<string, unknown>,
+    WebSocketClass: typeof WebSocket,
+  ) {
+    this.#agent = agent;
+    this.#options = options;
+    this.#url = url;
+    this.#setup = setup;
+    this.#WebSocket = WebSocketClass;
+    this.#maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
+    this.#maxBufferedBytes = options.maxBufferedBytes ?? 32 * 1024 * 1024;
+    this.#queue = new LiveEventQueue(this.#maxBufferedBytes);
+    for (const tool of agent.tools ?? []) {
+      if (tool.kind === 'function') this.#functions.set(tool.name, tool);
+    }
+    this.closed = new Promise<void>((resolve, reject) => {
+      this.#resolveClosed = resolve;
+      this.#rejectClosed = reject;
+    });
+    // Handled here so a session nobody awaits `closed` of does not make an unhandled rejection;
+    // the reader still gets the error from the iterator.
+    this.closed.catch(() => {});
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const onAbort = () => void this.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.closed.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+    }
+  }
+
+  async start(handle: string | undefined): Promise<void> {
+    this.#handle = handle;
+    try {
+      this.#adopt(await this.#connect(handle));
+    } catch (error) {
+      this.#end(error as LiveSessionError);
+      throw error;
+    }
+    // The initial history goes first, once; a resumed session has it already.
+    const history = this.#options.history;
+    if (history !== undefined && handle === undefined) {
+      this.#send({ clientContent: { turns: liveHistoryTurns(history), turnComplete: true } }, true);
+    }
+  }
+
+  /** Makes `connection` the session's, then plays the frames that came before. */
+  #adopt(connection: Connection): void {
+    this.#current = connection;
+    const early = connection.early ?? [];
+    connection.early = undefined;
+    for (const frame of early) this.#onFrame(connection, frame);
+  }
+
+  api(): LiveSession {
+    const api = {
+      get handle() {
+        return state.#handle;
+      },
+      sendText: (text: string) => {
+        if (typeof text !== 'string' || text === '') {
+          throw new InvalidArgumentError({
+            argument: 'text',
+            message: 'sendText takes a non-empty string.',
+          });
+        }
+        this.#send({ realtimeInput: { text } });
+      },
+      sendAudio: (chunk: Uint8Array | string, mimeType = 'audio/pcm;rate=16000') => {
+        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+          throw new InvalidArgumentError({
+            argument: 'chunk',
+            message: 'sendAudio takes 16-bit PCM bytes (a Uint8Array) or their base64 text.',
+          });
+        }
+        const data = typeof chunk === 'string' ? chunk : bytesToBase64(chunk);
+        this.#send({ realtimeInput: { audio: { data, mimeType } } });
+      },
+      endAudio: () => this.#send({ realtimeInput: { audioStreamEnd: true } }),
+      close: () => this.close(),
+      closed: this.closed,
+      [Symbol.asyncIterator]: () => this.#queue[Symbol.asyncIterator](),
+    } as LiveSession;
+    const state = this;
+    if (typeof Symbol.asyncDispose === 'symbol') {
+      (api as { [Symbol.asyncDispose]: () => Promise<void> })[Symbol.asyncDispose] = () =>
+        this.close();
+    }
+    return api;
+  }
+
+  async close(): Promise<void> {
+    this.#end(undefined);
+    if (this.#current !== undefined) await closeConnection(this.#current);
+    await this.closed.catch(() => {});
+  }
+
+  #end(error: LiveSessionError | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const call of this.#running.values())
+      call.controller.abort(error ?? new Error('the live session closed'));
+    const connection = this.#current;
+    if (connection !== undefined) {
+      connection.closedByUs = true;
+      connection.socket.close(1000);
+    }
+    this.#outbox = [];
+    this.#queue.end(error);
+    if (error === undefined) this.#resolveClosed();
+    else this.#rejectClosed(error);
+  }
+
+  #emit(event: LiveEvent): void {
+    if (this.#ended) return;
+    if (!this.#queue.push(event)) {
+      this.#end(
+        new LiveSessionError({
+          reason: 'buffer-full',
+          limit: this.#maxBufferedBytes,
+          message: `More than ${this.#maxBufferedBytes} bytes of live events waited for a reader: read the session's events as they come (for await ... of session), or raise maxBufferedBytes.`,
+        }),
+      );
+    }
+  }
+
+  #send(message: Record<string, unknown>, history = false): void {
+    if (this.#ended) {
+      throw new LiveSessionError({
+        reason: 'closed',
+        message:
+          'The live session is closed (by close(), or by the error its events ended with): open a new one, with resumeHandle to continue it.',
+      });
+    }
+    const text = JSON.stringify(message);
+    const connection = this.#current;
+    if (this.#reconnecting || connection === undefined || !connection.ready) {
+      // Held for the next connection, bounded: audio keeps coming while a resume is under way.
+      this.#outboxBytes += text.length;
+      if (this.#outboxBytes > this.#maxBufferedBytes) {
+        this.#end(
+          new LiveSessionError({
+            reason: 'buffer-full',
+            limit: this.#maxBufferedBytes,
+            message: `More than ${this.#maxBufferedBytes} bytes of messages waited for a reconnection.`,
+          }),
+        );
+        return;
+      }
+      this.#outbox.push({ text, history });
+      return;
+    }
+    this.#sendOn(connection, text, history);
+  }
+
+  #sendOn(connection: Connection, text: string, history = false): void {
+    connection.sent.push({ index: connection.nextIndex, text, history });
+    connection.sentBytes += text.length;
+    connection.nextIndex += 1;
+    // Kept for a resume until the server reports them consumed, bounded: a server that never
+    // does (or a long monologue between two updates) would otherwise grow this without end. The
+    // oldest go first; @google/genai's types say the index exists to "limit buffering".
+    while (connection.sentBytes > this.#maxBufferedBytes && connection.sent.length > 0) {
+      connection.sentBytes -= (connection.sent.shift() as Sent).text.length;
+    }
+    connection.socket.send(text);
+  }
+
+  #connect(handle: string | undefined): Promise<Connection> {
+    const socket = new this.#WebSocket(this.#url);
+    socket.binaryType = 'arraybuffer';
+    const connection: Connection = {
+      socket,
+      sent: [],
+      sentBytes: 0,
+      nextIndex: 0,
+      ready: false,
+      closedByUs: false,
+      takenBefore: 0,
+      gone: Promise.resolve(),
+      markGone: () => {},
+      early: [],
+    };
+    connection.gone = new Promise<void>((resolve) => {
+      connection.markGone = resolve;
+    });
+    const setup = structuredClone(this.#setup) as { setup: Record<string, unknown> };
+    if (handle !== undefined) {
+      setup.setup['sessionResumption'] = { handle };
+      // The resumed state holds the initial history, unless the history is among what is sent
+      // again (the handle predates it): then the server is told to expect it first, as before.
+      const historyAgain = this.#current?.sent.some((sent) => sent.history) === true;
+      if (!historyAgain) delete setup.setup['historyConfig'];
+    }
+    const connectTimeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    return new Promise<Connection>((resolve, reject) => {
+      // A server that accepts the socket and never answers the setup must not hang the caller.
+      const timer = setTimeout(
+        () => {
+          if (connection.ready) return;
+          connection.closedByUs = true;
+          socket.close(1000);
+          reject(
+            new LiveSessionError({
+              reason: 'connect-failed',
+              limit: connectTimeoutMs,
+              message: `The Live API at ${redactLiveUrl(this.#url)} did not answer the setup within ${connectTimeoutMs} ms (connectTimeoutMs).`,
+            }),
+          );
+        },
+        Math.min(connectTimeoutMs, MAX_TIMER_MS),
+      );
+      void connection.gone.then(() => clearTimeout(timer));
+      socket.onopen = () => socket.send(JSON.stringify(setup));
+      socket.onerror = () => {};
+      socket.onmessage = (event: MessageEvent) => {
+        const frame = this.#decode(event.data);
+        if (frame === undefined) {
+          socket.close(1000);
+          if (!connection.ready)
+            reject(
+              new LiveSessionError({
+                reason: 'invalid-frame',
+                message: 'The server sent an invalid frame before setupComplete.',
+              }),
+            );
+          return;
+        }
+        if (!connection.ready) {
+          if (frame['setupComplete'] === undefined) return;
+          connection.ready = true;
+          clearTimeout(timer);
+          resolve(connection);
+          return;
+        }
+        if (connection === this.#current) this.#onFrame(connection, frame);
+        else if (connection.early !== undefined && connection.early.length < MAX_EARLY_FRAMES) {
+          connection.early.push(frame);
+        }
+      };
+      socket.onclose = (event: CloseEvent) => {
+        connection.markGone();
+        if (!connection.ready) {
+          reject(
+            new LiveSessionError({
+              reason: 'connect-failed',
+              closeCode: event.code,
+              closeReason: event.reason,
+              message: `The Live API at ${redactLiveUrl(this.#url)} closed the connection before setupComplete (${event.code}${event.reason ? `: ${event.reason}` : ''}).`,
+            }),
+          );
+          return;
+        }
+        if (connection.closedByUs || connection !== this.#current || this.#ended) return;
+        this.#onDrop(event.code, event.reason);
+      };
+    });
+  }
+
+  #decode(data: unknown): Record<string, unknown> | undefined {
+    const size =
+      typeof data === 'string' ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
+    if (size > this.#maxFrameBytes) {
+      this.#end(
+        new LiveSessionError({
+          reason: 'frame-too-large',
+          limit: this.#maxFrameBytes,
+          message: `The Live API sent a frame of ${size} bytes, more than maxFrameBytes (${this.#maxFrameBytes}).`,
+        }),
+      );
+      return undefined;
+    }
+    try {
+      // Google's server sends JSON in binary frames (@google/genai's handleWebSocketMessage reads
+      // a Blob); the fake and proxies may send text.
+      const text = typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer);
+      const frame = JSON.parse(text) as unknown;
+      if (typeof frame === 'object' && frame !== null && !Array.isArray(frame))
+        return frame as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    this.#end(
+      new LiveSessionError({
+        reason: 'invalid-frame',
+        message: 'The Live API sent a frame that is not a JSON object.',
+      }),
+    );
+    return undefined;
+  }
+
+  #onFrame(connection: Connection, frame: Record<string, unknown>): void {
+    const content = frame['serverContent'] as Record<string, unknown> | undefined;
+    if (content !== undefined) {
+      this.#onContent(content);
+      // What was sent before a turn ended was taken in by the server (it answered after it).
+      if (content['turnComplete'] === true) connection.takenBefore = connection.nextIndex;
+    }
+    const toolCall = frame['toolCall'] as { functionCalls?: unknown } | undefined;
+    if (toolCall !== undefined && Array.isArray(toolCall.functionCalls)) {
+      this.#onToolCalls(connection, toolCall.functionCalls as Record<string, unknown>[]);
+    }
+    const cancellation = frame['toolCallCancellation'] as { ids?: unknown } | undefined;
+    if (cancellation !== undefined && Array.isArray(cancellation.ids))
+      this.#onCancel(cancellation.ids);
+    const usage = frame['usageMetadata'];
+    if (typeof usage === 'object' && usage !== null)
+      this.#emit({ type: 'usage', usage: usage as UsageMetadata });
+    const update = frame['sessionResumptionUpdate'] as Record<string, unknown> | undefined;
+    if (update !== undefined) this.#onResumptionUpdate(connection, update);
+    if (frame['goAway'] !== undefined) {
+      // LiveServerGoAway: "Server will disconnect soon". Move when the session is at a point it
+      // can be resumed from without losing a turn; the server's close is the backstop.
+      this.#draining = true;
+      this.#maybeMove();
+    }
+  }
+
+  #onContent(content: Record<string, unknown>): void {
+    const turn = content['modelTurn'] as { parts?: unknown } | undefined;
+    if (turn !== undefined && Array.isArray(turn.parts)) {
+      this.#turnInProgress = true;
+      for (const part of turn.parts as Record<string, unknown>[]) {
+        if (typeof part['text'] === 'string') {
+          this.#emit({
+            type: part['thought'] === true ? 'thought-delta' : 'text-delta',
+            text: part['text'],
+          });
+        }
+        const inline = part['inlineData'] as { data?: unknown; mimeType?: unknown } | undefined;
+        if (inline !== undefined && typeof inline.data === 'string') {
+          this.#emit({
+            type: 'audio',
+            data: inline.data,
+            mimeType: String(inline.mimeType ?? 'audio/pcm;rate=24000'),
+          });
+        }
+      }
+    }
+    for (const [key, type] of [
+      ['inputTranscription', 'input-transcript'],
+      ['outputTranscription', 'output-transcript'],
+    ] as const) {
+      const transcript = content[key] as { text?: unknown; finished?: unknown } | undefined;
+      if (transcript !== undefined && typeof transcript.text === 'string') {
+        this.#emit({ type, text: transcript.text, finished: transcript.finished === true });
+      }
+    }
+    if (content['interrupted'] === true) {
+      this.#turnInProgress = false;
+      this.#emit({ type: 'interrupted' });
+    }
+    if (content['turnComplete'] === true) {
+      this.#turnInProgress = false;
+      const reason = content['turnCompleteReason'];
+      this.#emit({ type: 'turn-end', reason: typeof reason === 'string' ? reason : undefined });
+    }
+  }
+
+  #onResumptionUpdate(connection: Connection, update: Record<string, unknown>): void {
+    const resumable =
+      update['resumable'] === true &&
+      typeof update['newHandle'] === 'string' &&
+      update['newHandle'] !== '';
+    if (resumable) this.#handle = update['newHandle'] as string;
+    // lastConsumedClientMessageIndex (int64 as a string) says exactly what the handle's state
+    // holds, but only with `transparent`, which the Gemini API refuses (see live-setup.ts).
+    // Without it, a resumable handle is taken to hold what was sent before the last turnComplete
+    // (the server answered after it); what was sent since is sent again on a resume. Counting per
+    // connection from the first message after the setup is an assumption checked against the
+    // fake only.
+    const consumed = Number(update['lastConsumedClientMessageIndex']);
+    if (Number.isSafeInteger(consumed)) {
+      connection.sent = connection.sent.filter((sent) => sent.index > consumed);
+      connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
+    } else if (resumable) {
+      const taken = connection.takenBefore;
+      connection.sent = connection.sent.filter((sent) => sent.index >= taken);
+      connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
+    }
+    this.#maybeMove();
+  }
+
+  /** After goAway: moves to a new connection once no turn or blocking call would be cut. */
+  #maybeMove(): void {
+    if (!this.#draining || this.#reconnecting || this.#turnInProgress || this.#blockingInFlight > 0)
+      return;
+    if (this.#handle === undefined) return;
+    void this.#reconnect('go-away');
+  }
+
+  #onDrop(code: number, reason: string): void {
+    if (!RECONNECT_CODES.has(code)) {
+      this.#end(
+        new LiveSessionError({
+          reason: 'closed-by-server',
+          closeCode: code,
+          closeReason: reason,
+          message: `The Live API closed the session (${code}${reason ? `: ${reason}` : ''}).`,
+        }),
+      );
+      return;
+    }
+    if (this.#handle === undefined) {
+      this.#end(
+        new LiveSessionError({
+          reason: 'no-resumption-handle',
+          closeCode: code,
+          closeReason: reason,
+          message: `The Live API connection ended (${code}) before the server sent a resumable session handle, so the session cannot continue.`,
+        }),
+      );
+      return;
+    }
+    void this.#reconnect('dropped');
+  }
+
+  async #reconnect(reason: 'go-away' | 'dropped'): Promise<void> {
+    if (this.#reconnecting || this.#ended) return;
+    this.#reconnecting = true;
+    const old = this.#current as Connection;
+    const discardedTurn = this.#turnInProgress;
+    this.#turnInProgress = false;
+    // Blocking calls belong to the old connection's state: the resumed server asks again.
+    for (const call of this.#running.values()) {
+      if (call.connection === old && this.#blockingOf(call))
+        call.controller.abort(new Error('the live connection was replaced'));
+    }
+    let overlap = this.#options.overlapReconnect === true && reason === 'go-away';
+    const maxAttempts = this.#options.maxReconnectAttempts ?? 5;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      if (this.#ended) return;
+      // The server refuses a resume while the session's old socket is open (see
+      // overlapReconnect), so the old one is closed and its close awaited first.
+      if (!overlap) await closeConnection(old);
+      try {
+        const next = await this.#connect(this.#handle);
+        if (this.#ended) {
+          next.closedByUs = true;
+          next.socket.close(1000);
+          return;
+        }
+        await closeConnection(old);
+        this.#current = next;
+        // What was sent on the old connection after its last handle, then what waited.
+        for (const sent of old.sent) this.#sendOn(next, sent.text, sent.history);
+        const outbox = this.#outbox;
+        this.#outbox = [];
+        this.#outboxBytes = 0;
+        for (const held of outbox) this.#sendOn(next, held.text, held.history);
+        this.#reconnecting = false;
+        this.#draining = false;
+        this.#emit({ type: 'reconnect', reason, attempt, discardedTurn });
+        this.#adopt(next);
+        return;
+      } catch (error) {
+        lastError = error;
+        if (
+          LiveSessionError.isInstance(error) &&
+          error.closeCode !== undefined &&
+          !RECONNECT_CODES.has(error.closeCode)
+        )
+          break;
+        // The overlap was refused: close the old socket and try again at once.
+        if (overlap) {
+          overlap = false;
+          continue;
+        }
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 4000)),
+        );
+      }
+    }
+    this.#end(
+      new LiveSessionError({
+        reason: 'reconnect-failed',
+        limit: maxAttempts,
+        cause: lastError,
+        message: `The live session could not resume on a new connection (${describeThrown(lastError)}).`,
+      }),
+    );
+  }
+
+  #blockingOf(call: RunningCall): boolean {
+    const tool = this.#functions.get(call.toolName);
+    return tool === undefined || behaviorOf(tool, this.#options.toolBehavior) === 'BLOCKING';
+  }
+
+  #onCancel(ids: unknown[]): void {
+    for (const id of ids) {
+      const call = typeof id === 'string' ? this.#running.get(id) : undefined;
+      if (call === undefined) continue;
+      call.cancelled = true;
+      call.controller.abort(new Error('the server cancelled the call (toolCallCancellation)'));
+      this.#emit({
+        type: 'tool-error',
+        toolCallId: id as string,
+        toolName: call.toolName,
+        outcome: 'cancelled',
+        message: 'The server cancelled the call.',
+      });
+    }
+  }
+
+  #onToolCalls(connection: Connection, calls: Record<string, unknown>[]): void {
+    const blocking: Promise<FunctionResponse | undefined>[] = [];
+    calls.forEach((call, callIndex) => {
+      const name = typeof call['name'] === 'string' ? call['name'] : '';
+      const id = typeof call['id'] === 'string' ? call['id'] : `live-call-${callIndex}`;
+      const args = (
+        typeof call['args'] === 'object' && call['args'] !== null ? call['args'] : {}
+      ) as Record<string, unknown>;
+      const tool = this.#functions.get(name);
+      const behavior =
+        tool === undefined ? 'BLOCKING' : behaviorOf(tool, this.#options.toolBehavior);
+      // FunctionResponse.scheduling: "Only applicable to NON_BLOCKING function calls".
+      const scheduling =
+        behavior === 'NON_BLOCKING'
+          ? (tool?.scheduling ?? this.#options.toolScheduling ?? 'WHEN_IDLE')
+          : undefined;
+      this.#emit({ type: 'tool-call', toolCallId: id, toolName: name, args, behavior });
+      const answer = this.#runCall(connection, { id, name, args, callIndex }, tool, scheduling);
+      if (scheduling === undefined) {
+        blocking.push(answer);
+        return;
+      }
+      // A background result goes to whichever connection is current when it is ready: the
+      // resumed server still knows the call (its handle was taken while the call ran).
+      void answer.then((response) => {
+        if (response === undefined || this.#ended) return;
+        this.#send({ toolResponse: { functionResponses: [{ ...response, scheduling }] } });
+      });
+    });
+    if (blocking.length === 0) return;
+    this.#blockingInFlight += 1;
+    void Promise.all(blocking).then((responses) => {
+      this.#blockingInFlight -= 1;
+      const answered = responses.filter((response) => response !== undefined);
+      // Answers to the calls of a replaced connection are dropped: its state is gone.
+      if (answered.length > 0 && !this.#ended && connection === this.#current) {
+        this.#send({ toolResponse: { functionResponses: answered } });
+      }
+      this.#maybeMove();
+    });
+  }
+
+  async #runCall(
+    connection: Connection,
+    call: { id: string; name: string; args: Record<string, unknown>; callIndex: number },
+    tool: FunctionTool | undefined,
+    scheduling: LiveToolScheduling | undefined,
+  ): Promise<FunctionResponse | undefined> {
+    const fail = (
+      outcome: 'error' | 'denied' | 'unknown-tool' | 'invalid-args',
+      message: string,
+      issues?: FunctionResponseIssues,
+    ) => {
+      this.#emit({
+        type: 'tool-error',
+        toolCallId: call.id,
+        toolName: call.name,
+        outcome,
+        message,
+      });
+      return toolErrorResponse({ name: call.name, id: call.id, error: message, issues });
+    };
+    if (tool === undefined) {
+      return fail(
+        'unknown-tool',
+        `There is no tool named "${call.name}". Call one of: ${[...this.#functions.keys()].join(', ')}.`,
+      );
+    }
+    let parsed = tool.parseArgs(call.args);
+    if (!parsed.success)
+      return fail('invalid-args', `Invalid arguments for ${call.name}.`, parsed.issues);
+    const controller = new AbortController();
+    const running: RunningCall = { controller, toolName: call.name, cancelled: false, connection };
+    this.#running.set(call.id, running);
+    const timeoutMs = tool.timeoutMs ?? this.#agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    const timer = setTimeout(
+      () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
+      Math.min(timeoutMs, MAX_TIMER_MS),
+    );
+    try {
+      const decision = await this.#agent.beforeToolCall?.({
+        toolName: call.name,
+        toolCallId: call.id,
+        args: parsed.value,
+        rawArgs: call.args,
+        stepNumber: 0,
+        callIndex: call.callIndex,
+        contents: [],
+        signal: controller.signal,
+        path: [],
+      });
+      if (decision?.type === 'deny') return fail('denied', decision.message);
+      if (decision?.type === 'modify') {
+        parsed = tool.parseArgs(decision.args);
+        if (!parsed.success)
+          return fail(
+            'invalid-args',
+            `Invalid modified arguments for ${call.name}.`,
+            parsed.issues,
+          );
+      }
+      const output = await tool.execute(parsed.value, {
+        signal: controller.signal,
+        toolCallId: call.id,
+        step: 0,
+        callIndex: call.callIndex,
+        logger: this.#agent.logger ?? silentLogger,
+        contents: [],
+      });
+      if (running.cancelled || this.#ended) return undefined;
+      const { functionResponse } = toFunctionResponse({
+        name: call.name,
+        id: call.id,
+        result: output,
+      });
+      this.#emit({
+        type: 'tool-result',
+        toolCallId: call.id,
+        toolName: call.name,
+        output,
+        scheduling,
+      });
+      return functionResponse;
+    } catch (error) {
+      if (running.cancelled || this.#ended) return undefined;
+      return fail('error', describeThrown(error));
+    } finally {
+      clearTimeout(timer);
+      this.#running.delete(call.id);
+    }
+  }
+}
+
+type FunctionResponseIssues = Parameters<typeof toolErrorResponse>[0]['issues'];
+
+/** How long a close handshake may take before the socket is given up on: a hang guard. */
+const CLOSE_WAIT_MS = 5000;
+
+/** Closes a connection's socket (code 1000) and waits for its close event, at most CLOSE_WAIT_MS. */
+async function closeConnection(connection: Connection): Promise<void> {
+  connection.closedByUs = true;
+  connection.socket.close(1000);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    connection.gone,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}

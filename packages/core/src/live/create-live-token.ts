@@ -1,0 +1,118 @@
+import type { Agent } from '../agent/create-agent.ts';
+import { createApiCallError } from '../errors/create-api-call-error.ts';
+import { createNetworkError } from '../errors/create-network-error.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { liveAgentOf } from './live-agent.ts';
+import type { LiveSessionOptions } from './live-session-options.ts';
+import { liveSetupFor } from './live-setup.ts';
+
+/** The options of {@link createLiveToken}: the session it locks, and the token's limits. */
+export type LiveTokenOptions = Pick<
+  LiveSessionOptions,
+  | 'model'
+  | 'modality'
+  | 'transcripts'
+  | 'speechConfig'
+  | 'realtimeInputConfig'
+  | 'contextWindowTokens'
+  | 'contextWindowCompression'
+  | 'toolBehavior'
+> & {
+  /** Sessions the token may start; 0 is no limit. Resuming is not a use. @defaultValue 1 */
+  uses?: number | undefined;
+  /** When its sessions' messages start being refused (under 20 hours away). @defaultValue in 30 minutes */
+  expireTime?: Date | undefined;
+  /** When it stops starting new sessions (under 20 hours away). @defaultValue in 60 seconds */
+  newSessionExpireTime?: Date | undefined;
+  signal?: AbortSignal | undefined;
+};
+
+/** An ephemeral token: give `name` to the page, which opens its session with it. */
+export type LiveToken = {
+  /** `auth_tokens/...`: the page's `createGemini({ apiKey: token.name })`. */
+  name: string;
+  expireTime: string | undefined;
+  newSessionExpireTime: string | undefined;
+};
+
+/**
+ * Mints an ephemeral token for a browser's live session (`POST /v1alpha/auth_tokens`, as
+ * @google/genai's `authTokens.create` does), so the API key never reaches the page. The token
+ * locks the session to the agent's setup (model, tools, instructions, options): the body carries
+ * `bidiGenerateContentSetup` without a `fieldMask`, which @google/genai documents as "Lock all
+ * fields" (src/tokens.ts, convertBidiSetupToTokenSetup). The page opens its session with
+ * `createGemini({ apiKey: token.name })` and an agent with the same tools: an `auth_tokens/` key
+ * goes to `BidiGenerateContentConstrained` as `?access_token=`, on v1alpha.
+ *
+ * @throws {@link ApiCallError} when the API refuses; {@link InvalidArgumentError} for bad options.
+ */
+export async function createLiveToken(
+  agent: Agent<unknown>,
+  options: LiveTokenOptions = {},
+): Promise<LiveToken> {
+  const { options: agentOptions, client } = liveAgentOf(agent, 'createLiveToken');
+  const uses = options.uses ?? 1;
+  if (!Number.isSafeInteger(uses) || uses < 0) {
+    throw new InvalidArgumentError({
+      argument: 'uses',
+      message: `uses must be a whole number, 0 for no limit; got ${String(uses)}.`,
+    });
+  }
+  const setup = liveSetupFor(agentOptions, options)['setup'];
+  const body: Record<string, unknown> = { uses, bidiGenerateContentSetup: setup };
+  if (options.expireTime !== undefined) body['expireTime'] = options.expireTime.toISOString();
+  if (options.newSessionExpireTime !== undefined) {
+    body['newSessionExpireTime'] = options.newSessionExpireTime.toISOString();
+  }
+  const url = `${client.baseUrl.replace(/\/+$/, '')}/v1alpha/auth_tokens`;
+  const fetchFunction = client.fetch ?? globalThis.fetch;
+  let response: Response;
+  try {
+    response = await fetchFunction(url, {
+      method: 'POST',
+      headers: client.headers,
+      body: JSON.stringify(body),
+      signal: options.signal ?? null,
+    });
+  } catch (error) {
+    throw createNetworkError({
+      url,
+      method: 'authTokens.create',
+      cause: error,
+      redact: client.secrets.values,
+    });
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    throw createApiCallError({
+      url,
+      method: 'authTokens.create',
+      status: response.status,
+      body: text,
+      responseHeaders: response.headers,
+      auth: client.auth,
+      redact: client.secrets.values,
+    });
+  }
+  let token: { name?: unknown; expireTime?: unknown; newSessionExpireTime?: unknown } = {};
+  try {
+    token = JSON.parse(text) as typeof token;
+  } catch {
+    // Reported below, as an answer without a token name.
+  }
+  if (typeof token.name !== 'string' || !token.name.startsWith('auth_tokens/')) {
+    throw createApiCallError({
+      url,
+      method: 'authTokens.create',
+      status: response.status,
+      body: 'the auth_tokens response has no token name',
+      redact: client.secrets.values,
+    });
+  }
+  return {
+    name: token.name,
+    expireTime: typeof token.expireTime === 'string' ? token.expireTime : undefined,
+    newSessionExpireTime:
+      typeof token.newSessionExpireTime === 'string' ? token.newSessionExpireTime : undefined,
+  };
+}

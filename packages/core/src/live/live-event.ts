@@ -1,0 +1,73 @@
+import type { UsageMetadata } from '../wire/response.ts';
+
+/** How a tool call lets the conversation go on: Google's `FunctionDeclaration.behavior`. */
+export type LiveToolBehavior = 'BLOCKING' | 'NON_BLOCKING';
+
+/**
+ * When a background (`NON_BLOCKING`) tool's result reaches the conversation: Google's
+ * `FunctionResponse.scheduling`. `SILENT` only adds it to the context, `WHEN_IDLE` (the API's
+ * default) prompts the model once it is idle, `INTERRUPT` stops what it is saying to answer.
+ */
+export type LiveToolScheduling = 'SILENT' | 'WHEN_IDLE' | 'INTERRUPT';
+
+/**
+ * What a live session yields. The names an agent's stream also has (`text-delta`,
+ * `thought-delta`, `tool-call`, `tool-result`, `tool-error`) mean the same here; the rest are
+ * Live's own.
+ */
+export type LiveEvent =
+  /** Model text (never thought text). */
+  | { type: 'text-delta'; text: string }
+  /** Thought-summary text. */
+  | { type: 'thought-delta'; text: string }
+  /** A chunk of the model's audio: base64, e.g. `audio/pcm;rate=24000` (16-bit little-endian PCM). */
+  | { type: 'audio'; data: string; mimeType: string }
+  /** What the user said (`inputAudioTranscription`). */
+  | { type: 'input-transcript'; text: string; finished: boolean }
+  /** What the model said aloud (`outputAudioTranscription`). */
+  | { type: 'output-transcript'; text: string; finished: boolean }
+  /** The model called a function. */
+  | {
+      type: 'tool-call';
+      toolCallId: string;
+      toolName: string;
+      args: Record<string, unknown>;
+      behavior: LiveToolBehavior;
+    }
+  /** A call finished; its result was sent (with `scheduling` for a background call). */
+  | {
+      type: 'tool-result';
+      toolCallId: string;
+      toolName: string;
+      output: unknown;
+      scheduling: LiveToolScheduling | undefined;
+    }
+  /**
+   * A call failed, was denied, named no tool of the agent, or had arguments its schema refused;
+   * its error was sent to the model. `cancelled`: the server cancelled it
+   * (`toolCallCancellation`), its signal was aborted and nothing was sent.
+   */
+  | {
+      type: 'tool-error';
+      toolCallId: string;
+      toolName: string;
+      outcome: 'error' | 'denied' | 'unknown-tool' | 'invalid-args' | 'cancelled';
+      message: string;
+    }
+  /** The user's input interrupted the model: stop playing its audio and drop what is queued. */
+  | { type: 'interrupted' }
+  /** The model finished its turn (`turnComplete`). */
+  | { type: 'turn-end'; reason: string | undefined }
+  /** `usageMetadata` for the session so far, as the server reported it. */
+  | { type: 'usage'; usage: UsageMetadata }
+  /**
+   * The session moved to a new connection with its last resumption handle: after `goAway` or a
+   * dropped socket. `discardedTurn`: a model turn was cut mid-way and the server will answer it
+   * again from the resumed state (a UI drops what it showed of it).
+   */
+  | {
+      type: 'reconnect';
+      reason: 'go-away' | 'dropped';
+      attempt: number;
+      discardedTurn: boolean;
+    };
