@@ -26,6 +26,11 @@ export type { EvalAgentContext, RunEvalOptions } from './run-eval-options.ts';
 export { runEval, MAX_EVAL_CONCURRENCY, MAX_EVAL_REPEATS } from './run-eval.ts';
 export type { ReplayRunOptions, ReplayRunResult } from './replay/replay-run.ts';
 export { replayRun } from './replay/replay-run.ts';
+export type { ForkChange, ForkToolResult } from './fork/fork-change.ts';
+export type { AgentFromRecordingOptions } from './fork/agent-from-recording.ts';
+export { agentFromRecording } from './fork/agent-from-recording.ts';
+export type { ForkAgentContext, ForkRunOptions, ForkRunResult } from './fork/fork-run.ts';
+export { forkRun } from './fork/fork-run.ts';
 export type {
   EvalAttempt,
   EvalDrift,

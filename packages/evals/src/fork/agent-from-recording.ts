@@ -1,0 +1,129 @@
+import { type Agent, createAgent, type Gemini, InvalidArgumentError } from '@gemloop/core';
+import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
+import type { Content, FunctionDeclaration, GenerateContentBody } from '@gemloop/core/wire';
+import type { EvalCase } from '../eval-case.ts';
+import { recordedToolOutput } from '../run-attempt.ts';
+import type { ForkChange } from './fork-change.ts';
+
+/** Options of {@link agentFromRecording}. */
+export type AgentFromRecordingOptions = {
+  /** The client the agent talks to. */
+  gemini: Gemini;
+  /**
+   * Which recorded request (0-based) the agent is read from: the system instruction, tools and
+   * model it sent then. @defaultValue 0
+   */
+  request?: number | undefined;
+  /** What to change from the recorded agent. @defaultValue nothing */
+  change?: ForkChange | undefined;
+  /**
+   * Tools to run for real, by name, instead of replaying their recorded results (their recorded
+   * declaration is still the one sent, unless `change.toolDescriptions` says otherwise).
+   */
+  liveTools?: readonly AnyTool[] | undefined;
+  /** The most model calls of the agent's loop. @defaultValue 10 more than the recorded ones */
+  maxSteps?: number | undefined;
+};
+
+/**
+ * The agent a recorded run's request describes, rebuilt without its code: the model, system
+ * instruction, generation config and tool declarations it sent (verbatim, so a replay sends the
+ * same bytes), each function tool answering with the result recorded for the same name and
+ * arguments (a tool of `liveTools` runs instead). A call the recording has no result for is
+ * answered with an error saying so, which the model sees as a failed tool call. What
+ * `gemloop replay` forks when it is given only a run file.
+ *
+ * @throws {@link InvalidArgumentError} for a case without recorded requests.
+ */
+export function agentFromRecording(
+  recording: EvalCase,
+  options: AgentFromRecordingOptions,
+): Agent<unknown> {
+  const requests = recording.fixtures?.requests ?? [];
+  const index = Math.min(options.request ?? 0, requests.length - 1);
+  const request = requests[index] as (GenerateContentBody & { model?: unknown }) | undefined;
+  if (request === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'recording',
+      message: `case '${recording.id}' has no recorded requests to rebuild its agent from: make it with caseFromRunFile from a run file.`,
+    });
+  }
+  const change = options.change ?? {};
+  const recordedModel = typeof request.model === 'string' ? request.model : undefined;
+  const model = change.model ?? recordedModel?.replace(/^models\//, '');
+  if (model === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'recording',
+      message: `case '${recording.id}': the recorded request names no model; give change.model.`,
+    });
+  }
+  const live = new Map<string, AnyTool>();
+  for (const tool of options.liveTools ?? []) {
+    if (tool.kind === 'function') live.set(tool.name, tool);
+  }
+  const tools = recordedTools(recording, request, change, live);
+  const instructions = change.instructions ?? (request.systemInstruction as Content | undefined);
+  const generationConfig = request.generationConfig;
+  return createAgent({
+    gemini: options.gemini,
+    model,
+    ...(instructions === undefined ? {} : { instructions }),
+    ...(tools.length === 0 ? {} : { tools }),
+    ...(generationConfig === undefined ? {} : { generationConfig }),
+    maxSteps: options.maxSteps ?? (recording.fixtures?.modelResponses.length ?? 0) + 10,
+    telemetry: false,
+  }) as Agent<unknown>;
+}
+
+/** The tools of a recorded request: function declarations kept verbatim, built-ins as sent. */
+function recordedTools(
+  recording: EvalCase,
+  request: GenerateContentBody,
+  change: ForkChange,
+  live: ReadonlyMap<string, AnyTool>,
+): AnyTool[] {
+  const tools: AnyTool[] = [];
+  for (const entry of (request.tools ?? []) as Record<string, unknown>[]) {
+    const declarations = entry['functionDeclarations'];
+    if (Array.isArray(declarations)) {
+      for (const declaration of declarations as FunctionDeclaration[]) {
+        tools.push(replayedTool(recording, declaration, change, live.get(declaration.name)));
+      }
+      continue;
+    }
+    const [type] = Object.keys(entry);
+    if (type !== undefined) {
+      tools.push({ kind: 'builtin', type, tool: entry } as unknown as BuiltinTool);
+    }
+  }
+  return tools;
+}
+
+function replayedTool(
+  recording: EvalCase,
+  recorded: FunctionDeclaration,
+  change: ForkChange,
+  live: AnyTool | undefined,
+): FunctionTool<unknown, unknown> {
+  const description = change.toolDescriptions?.[recorded.name];
+  const declaration: FunctionDeclaration =
+    description === undefined ? recorded : { ...recorded, description };
+  const runs = live?.kind === 'function' ? live : undefined;
+  return {
+    kind: 'function',
+    name: recorded.name,
+    description: declaration.description,
+    declaration,
+    ...(runs?.secretArguments === undefined ? {} : { secretArguments: runs.secretArguments }),
+    parseArgs: (args) =>
+      runs === undefined ? { success: true, value: args } : runs.parseArgs(args),
+    execute: (args, context) => {
+      if (runs !== undefined) return runs.execute(args, context);
+      const found = recordedToolOutput(recording, recorded.name, args);
+      if (found.found) return found.output;
+      throw new Error(
+        `the recording has no result of ${recorded.name} for these arguments (the fork called it differently): re-execute the tool to answer it`,
+      );
+    },
+  };
+}
