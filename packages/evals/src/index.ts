@@ -32,6 +32,21 @@ export { agentFromRecording } from './fork/agent-from-recording.ts';
 export type { ForkAgentContext, ForkRunOptions, ForkRunResult } from './fork/fork-run.ts';
 export { forkRun } from './fork/fork-run.ts';
 export type {
+  RunTrajectory,
+  TrajectoryCall,
+  TrajectoryTokens,
+} from './diff/run-trajectory.ts';
+export { trajectoryFromResults, trajectoryFromRunFile } from './diff/run-trajectory.ts';
+export type {
+  ArgumentDrift,
+  Delta,
+  DiffCall,
+  PairedCall,
+  RunDiff,
+} from './diff/diff-runs.ts';
+export { diffRuns, MAX_DIFF_CALLS, MAX_DIFF_PATHS, RUN_DIFF_FORMAT } from './diff/diff-runs.ts';
+export { formatRunDiff } from './diff/format-run-diff.ts';
+export type {
   EvalAttempt,
   EvalDrift,
   EvalUnreproduced,
