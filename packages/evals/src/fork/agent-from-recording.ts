@@ -1,4 +1,5 @@
 import { type Agent, createAgent, type Gemini, InvalidArgumentError } from '@gemloop/core';
+import { handoff } from '@gemloop/core/composition';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import type { Content, FunctionDeclaration, GenerateContentBody } from '@gemloop/core/wire';
 import type { EvalCase } from '../eval-case.ts';
@@ -30,8 +31,10 @@ export type AgentFromRecordingOptions = {
  * instruction, generation config and tool declarations it sent (verbatim, so a replay sends the
  * same bytes), each function tool answering with the result recorded for the same name and
  * arguments (a tool of `liveTools` runs instead). A call the recording has no result for is
- * answered with an error saying so, which the model sees as a failed tool call. What
- * `gemloop replay` forks when it is given only a run file.
+ * answered with an error saying so, which the model sees as a failed tool call. A handoff tool
+ * (`transfer_to_<name>`) the recorded run called hands the run to the agent its next request
+ * describes, rebuilt the same way (with `change.model` only), so a run that changed agents replays
+ * whole. What `gemloop replay` forks when it is given only a run file.
  *
  * @throws {@link InvalidArgumentError} for a case without recorded requests.
  */
@@ -61,12 +64,14 @@ export function agentFromRecording(
   for (const tool of options.liveTools ?? []) {
     if (tool.kind === 'function') live.set(tool.name, tool);
   }
-  const tools = recordedTools(recording, request, change, live);
+  const tools = recordedTools(recording, request, change, live, index, options);
   const instructions = change.instructions ?? (request.systemInstruction as Content | undefined);
   const generationConfig = request.generationConfig;
+  const name = agentNameOf(recording, index);
   return createAgent({
     gemini: options.gemini,
     model,
+    ...(name === undefined ? {} : { name }),
     ...(instructions === undefined ? {} : { instructions }),
     ...(tools.length === 0 ? {} : { tools }),
     ...(generationConfig === undefined ? {} : { generationConfig }),
@@ -81,13 +86,32 @@ function recordedTools(
   request: GenerateContentBody,
   change: ForkChange,
   live: ReadonlyMap<string, AnyTool>,
+  index: number,
+  options: AgentFromRecordingOptions,
 ): AnyTool[] {
   const tools: AnyTool[] = [];
   for (const entry of (request.tools ?? []) as Record<string, unknown>[]) {
     const declarations = entry['functionDeclarations'];
     if (Array.isArray(declarations)) {
       for (const declaration of declarations as FunctionDeclaration[]) {
-        tools.push(replayedTool(recording, declaration, change, live.get(declaration.name)));
+        const receiver = handoffReceiver(recording, declaration.name, index);
+        tools.push(
+          receiver === undefined
+            ? replayedTool(recording, declaration, change, live.get(declaration.name))
+            : handoff(
+                agentFromRecording(recording, {
+                  ...options,
+                  request: receiver.request,
+                  change: change.model === undefined ? {} : { model: change.model },
+                }),
+                {
+                  name: receiver.name,
+                  ...(declaration.description === undefined
+                    ? {}
+                    : { description: declaration.description }),
+                },
+              ),
+        );
       }
       continue;
     }
@@ -126,4 +150,45 @@ function replayedTool(
       );
     },
   };
+}
+
+const TRANSFER = /^transfer_to_(.+)$/;
+
+/**
+ * The agent a recorded handoff tool handed the run to: the first answer after request `index`
+ * that called `tool`, whose next request is the receiving agent's. `undefined` for a tool that is
+ * not a handoff, or one the recording never called (it replays as a plain tool). The request
+ * found is always later than `index`, so rebuilding the receiver ends.
+ */
+function handoffReceiver(
+  recording: EvalCase,
+  tool: string,
+  index: number,
+): { name: string; request: number } | undefined {
+  const name = TRANSFER.exec(tool)?.[1];
+  if (name === undefined) return undefined;
+  const responses = recording.fixtures?.modelResponses ?? [];
+  const requests = recording.fixtures?.requests ?? [];
+  for (let call = index; call < responses.length - 1 && call + 1 < requests.length; call++) {
+    const parts = responses[call]?.candidates?.[0]?.content?.parts ?? [];
+    if (parts.some((part) => part.functionCall?.name === tool)) {
+      return { name, request: call + 1 };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The name the agent of request `index` had, when a recorded handoff names it (a receiver must
+ * have one): the `transfer_to_<name>` call answered just before it.
+ */
+function agentNameOf(recording: EvalCase, index: number): string | undefined {
+  if (index === 0) return undefined;
+  const parts =
+    recording.fixtures?.modelResponses[index - 1]?.candidates?.[0]?.content?.parts ?? [];
+  for (const part of parts) {
+    const name = TRANSFER.exec(part.functionCall?.name ?? '')?.[1];
+    if (name !== undefined) return name;
+  }
+  return undefined;
 }

@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  createAgent,
   createGemini,
   defineTool,
   type Gemini,
@@ -12,6 +13,7 @@ import {
   jsonSchema,
 } from '@gemloop/core';
 import { createChatSession } from '@gemloop/core/chat';
+import { handoff } from '@gemloop/core/composition';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '@gemloop/core/history';
 import { createRunRecorder, type RecordedRunLine } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
@@ -185,6 +187,76 @@ describe('forkRun', () => {
     const sent = JSON.stringify(then.fake.modelRequests[0]?.body);
     expect(sent).toContain('18 °C.');
     expect(sent).toContain('4 °C.');
+  });
+
+  it("replays a run that changed agents by a handoff, and forks it in the receiving agent's hands", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-fork-handoff-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const recording = scripted({
+      script: [
+        turn.call('lookup_account', { email: 'a@b.c' }),
+        turn.call('transfer_to_billing', {}),
+        turn.call('refund', { amount: 5 }),
+        turn.text('Refund issued.'),
+      ],
+    });
+    const tool = (name: string, output: unknown) =>
+      defineTool({
+        name,
+        description: `The ${name} tool.`,
+        parameters: jsonSchema({
+          type: 'object',
+          properties: { email: { type: 'string' }, amount: { type: 'number' } },
+        }),
+        execute: () => output,
+      });
+    const billing = createAgent({
+      gemini: recording.gemini,
+      model: 'gemini-2.5-flash',
+      name: 'billing',
+      instructions: 'You handle billing.',
+      tools: [tool('refund', { refunded: 5 })],
+      telemetry: false,
+    });
+    const recorder = createRunRecorder({ dir, fidelity: 'full' });
+    await createAgent({
+      gemini: recording.gemini,
+      model: 'gemini-2.5-flash',
+      name: 'triage',
+      instructions: 'You route questions.',
+      tools: [
+        tool('lookup_account', { plan: 'pro' }),
+        handoff(billing, { description: 'Billing questions.' }),
+      ],
+      telemetry: false,
+      recorder,
+    }).run('I want a refund.');
+    await recorder.flush();
+    const [name] = await readdir(dir);
+    const text = await readFile(join(dir, name as string), 'utf8');
+    expect(text).toContain('"type":"handoff"');
+    const made = caseFromRunFile(text, 'handoff.jsonl');
+    if (made === undefined) throw new Error('the handoff run made no case');
+
+    const whole = await forkRun(made, { until: 4, continueOn: scripted({ script: [] }).gemini });
+    expect(whole.drift).toBeUndefined();
+    expect(whole.replayedRequests).toEqual(requestTexts(text));
+    expect(whole.replayed?.text).toBe('Refund issued.');
+    expect(whole.replayed?.handoffs).toEqual(['billing']);
+
+    const then = scripted({ script: [turn.text('Billing, changed.')] });
+    const fork = await forkRun(made, {
+      until: 3,
+      continueOn: then.gemini,
+      change: { instructions: 'You handle billing, politely.' },
+    });
+    expect(fork.drift).toBeUndefined();
+    expect(fork.replayedRequests).toEqual(requestTexts(text).slice(0, 3));
+    const body = then.fake.modelRequests[0]?.body as { systemInstruction: unknown; tools: unknown };
+    expect(body.systemInstruction).toEqual({ parts: [{ text: 'You handle billing, politely.' }] });
+    expect(JSON.stringify(body.tools)).toContain('"name":"refund"');
+    expect(JSON.stringify(body.tools)).not.toContain('lookup_account');
+    expect(fork.forked?.text).toBe('Billing, changed.');
   });
 
   it('forks a chat turn with the history it was sent', async () => {
