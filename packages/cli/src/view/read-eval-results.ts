@@ -1,13 +1,10 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { readResultFile } from './read-result-file.ts';
 
 /** The most eval result files listed (the newest names first). */
 export const MAX_EVAL_FILES = 500;
 /** The largest eval result file the viewer reads, in bytes. */
 export const MAX_EVAL_FILE_BYTES: number = 16 * 1024 * 1024;
-
-/** An eval result file's name without `.json`: letters, digits, `.`, `_`, `-` only. */
-const EVAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
 /** One eval result as the viewer lists it. */
 export type EvalResultSummary = {
@@ -61,23 +58,14 @@ export async function readEvalResultFile(
   dir: string,
   id: string,
 ): Promise<Record<string, unknown> | undefined> {
-  if (!EVAL_ID.test(id)) return undefined;
-  const path = join(dir, `${id}.json`);
-  try {
-    const stats = await lstat(path);
-    if (!stats.isFile() || stats.size > MAX_EVAL_FILE_BYTES) return undefined;
-    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    const record = value as Record<string, unknown>;
-    if (
-      record['format'] !== 'gemloop-eval' ||
-      record['version'] !== 1 ||
-      !Array.isArray(record['attempts'])
-    ) {
-      return undefined;
-    }
-    return record;
-  } catch {
+  const record = await readResultFile(dir, id, MAX_EVAL_FILE_BYTES);
+  if (
+    record === undefined ||
+    record['format'] !== 'gemloop-eval' ||
+    record['version'] !== 1 ||
+    !Array.isArray(record['attempts'])
+  ) {
     return undefined;
   }
+  return record;
 }

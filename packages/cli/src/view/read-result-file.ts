@@ -1,0 +1,28 @@
+import { lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A result file's name without `.json`: letters, digits, `.`, `_`, `-` only. */
+export const RESULT_ID: RegExp = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
+
+/**
+ * The JSON object of `<dir>/<id>.json`, or `undefined` when the id names no regular file there
+ * (a bad name, a symlink, a FIFO, a file past `maxBytes`) or the file is not a JSON object. What
+ * the viewer reads of the results other commands write (eval results, forks): hostile input.
+ */
+export async function readResultFile(
+  dir: string,
+  id: string,
+  maxBytes: number,
+): Promise<Record<string, unknown> | undefined> {
+  if (!RESULT_ID.test(id)) return undefined;
+  const path = join(dir, `${id}.json`);
+  try {
+    const stats = await lstat(path);
+    if (!stats.isFile() || stats.size > maxBytes) return undefined;
+    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    return value as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
