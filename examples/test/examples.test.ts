@@ -117,6 +117,16 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('2 regression(s), 0 improvement(s)');
   });
 
+  it('change-safety: a recorded run forked onto another model, its dropped cancellation found by the diff', async () => {
+    const { stdout } = await runOk('change-safety/fork.ts');
+    expect(stdout).toContain('original: lookup_subscription → cancel_subscription');
+    expect(stdout).toContain(
+      'replayed 1 model call(s) from the recording, 1 on the other model; drift: none',
+    );
+    expect(stdout).toContain('  - cancel_subscription({"id":"sub_42"}) at step 2 (original only)');
+    expect(stdout).toContain('REGRESSION: the fork never cancelled, and says it did.');
+  });
+
   it('evals-durable: a fleet runs in Postgres become cases; replayed, a changed prompt drifts', async () => {
     const { stdout } = await runOk('evals/from-durable-runs.ts', [], await databaseEnv('evals'));
     expect(stdout).toContain('weather-paris: Paris: 18 °C.');
