@@ -1,34 +1,17 @@
 // The built bin as `npx gemloop replay` runs it in a user's project: plain node, a run file,
 // nothing but gemloop, @gemloop/evals and @gemloop/testing installed, no key, no network.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { recordSignedWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
-import { BUILD_LIMIT_MS, buildCli, CLI_BIN } from '../__fixtures__/build-cli.ts';
-
-const exec = promisify(execFile);
+import { BUILD_LIMIT_MS, buildCli, runCliBin } from '../__fixtures__/build-cli.ts';
 
 beforeAll(buildCli, BUILD_LIMIT_MS);
 
-async function gemloop(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI_BIN, ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '' },
-      // A hang guard for a loaded machine: the replay itself takes a second or two.
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const gemloop = runCliBin;
 
 describe('the built gemloop bin', () => {
   it('forks a recorded run offline and diffs it against the original', async () => {

@@ -11,23 +11,11 @@ import {
   recordSignedWeatherRun,
   recordWeatherTeamRun,
 } from '../../../evals/src/__fixtures__/weather-agent.ts';
-import type { CliIo } from '../cli-io.ts';
+import { captureIo } from '../__fixtures__/capture-io.ts';
 import { createDiffCommand } from './diff.ts';
 import { createReplayCommand } from './replay.ts';
 
-function io(env: Record<string, string | undefined> = {}, fetch?: typeof globalThis.fetch) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo & { out: () => string; err: () => string } = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env,
-    ...(fetch === undefined ? {} : { fetch }),
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-  return value;
-}
+const io = captureIo;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

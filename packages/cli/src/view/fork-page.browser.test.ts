@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
+import { captureIo } from '../__fixtures__/capture-io.ts';
 import { createReplayCommand } from '../commands/replay.ts';
 import { type BrowserSession, openBrowserContext } from './__fixtures__/open-browser-context.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
@@ -39,8 +40,7 @@ beforeAll(async () => {
   await writeFile(join(runs, runName as string), recorded.text);
   await recorded.cleanup();
   await writeFile(join(root, 'script.mjs'), SCRIPT);
-  const out: string[] = [];
-  const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {} };
+  const io = captureIo();
   const code = await createReplayCommand(root).run(
     [
       join('runs', runName as string),
@@ -53,7 +53,7 @@ beforeAll(async () => {
     ],
     io,
   );
-  if (code !== 0) throw new Error(`gemloop replay failed: ${out.join('')}`);
+  if (code !== 0) throw new Error(`gemloop replay failed: ${io.out()}${io.err()}`);
   await writeFile(join(forks, 'not-a-fork.json'), '{"format":"gemloop-eval","version":1}');
   await symlink(join(forks, 'oslo-first.json'), join(forks, 'linked.json'));
   server = await startViewServer({ dir: runs, forksDir: forks });

@@ -1,5 +1,4 @@
-import { readdir } from 'node:fs/promises';
-import { readResultFile } from './read-result-file.ts';
+import { listResultFiles, readResultFile } from './read-result-file.ts';
 
 /** The most eval result files listed (the newest names first). */
 export const MAX_EVAL_FILES = 500;
@@ -23,17 +22,8 @@ export type EvalResultSummary = {
  * for `gemloop eval`).
  */
 export async function listEvalResults(dir: string): Promise<EvalResultSummary[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
-  } catch {
-    return [];
-  }
   const results: EvalResultSummary[] = [];
-  for (const name of names.sort().reverse().slice(0, MAX_EVAL_FILES)) {
-    const id = name.slice(0, -'.json'.length);
-    const value = await readEvalResultFile(dir, id);
-    if (value === undefined) continue;
+  for (const { id, value } of await listResultFiles(dir, MAX_EVAL_FILES, readEvalResultFile)) {
     const summary = (value['summary'] ?? {}) as Record<string, unknown>;
     results.push({
       id,

@@ -1,5 +1,4 @@
-import { readdir } from 'node:fs/promises';
-import { readResultFile } from './read-result-file.ts';
+import { listResultFiles, readResultFile } from './read-result-file.ts';
 
 /** The most fork results listed (the newest names first). */
 export const MAX_FORK_FILES = 500;
@@ -22,17 +21,12 @@ export type ForkResultSummary = {
  * no code of @gemloop/evals (the cli loads it only for the commands that run it).
  */
 export async function listForkResults(dir: string): Promise<ForkResultSummary[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
-  } catch {
-    return [];
-  }
   const forks: ForkResultSummary[] = [];
-  for (const name of names.sort().reverse().slice(0, MAX_FORK_FILES)) {
-    const id = name.slice(0, -'.json'.length);
-    const fork = await readForkResultFile(dir, id);
-    if (fork === undefined) continue;
+  for (const { id, value: fork } of await listResultFiles(
+    dir,
+    MAX_FORK_FILES,
+    readForkResultFile,
+  )) {
     const diff = fork['diff'] as { same?: unknown; answer?: { same?: unknown } };
     const runFile = typeof fork['runFile'] === 'string' ? fork['runFile'] : '';
     forks.push({

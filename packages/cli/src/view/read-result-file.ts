@@ -1,4 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A result file's name without `.json`: letters, digits, `.`, `_`, `-` only. */
@@ -25,4 +25,28 @@ export async function readResultFile(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The result files of `dir` that `read` accepts, by id (the name without `.json`), the newest
+ * names first, at most `max` read; a missing folder is none.
+ */
+export async function listResultFiles<T>(
+  dir: string,
+  max: number,
+  read: (dir: string, id: string) => Promise<T | undefined>,
+): Promise<{ id: string; value: T }[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const found: { id: string; value: T }[] = [];
+  for (const name of names.sort().reverse().slice(0, max)) {
+    const id = name.slice(0, -'.json'.length);
+    const value = await read(dir, id);
+    if (value !== undefined) found.push({ id, value });
+  }
+  return found;
 }

@@ -145,17 +145,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     }
     const evalMatch = /^\/api\/evals\/([^/]+)$/.exec(path);
     if (evalMatch !== null) {
-      let id: string;
-      try {
-        id = decodeURIComponent(evalMatch[1] as string);
-      } catch {
-        id = '';
-      }
-      const result =
-        options.evalsDir === undefined ? undefined : await readEvalResultFile(options.evalsDir, id);
-      if (result === undefined)
-        send(response, 404, 'application/json', '{"error":"no such eval result"}');
-      else send(response, 200, 'application/json', JSON.stringify(result));
+      await sendResult(response, 'eval result', options.evalsDir, evalMatch[1], readEvalResultFile);
       return;
     }
     if (path === '/api/forks') {
@@ -165,16 +155,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     }
     const forkMatch = /^\/api\/forks\/([^/]+)$/.exec(path);
     if (forkMatch !== null) {
-      let id: string;
-      try {
-        id = decodeURIComponent(forkMatch[1] as string);
-      } catch {
-        id = '';
-      }
-      const fork =
-        options.forksDir === undefined ? undefined : await readForkResultFile(options.forksDir, id);
-      if (fork === undefined) send(response, 404, 'application/json', '{"error":"no such fork"}');
-      else send(response, 200, 'application/json', JSON.stringify(fork));
+      await sendResult(response, 'fork', options.forksDir, forkMatch[1], readForkResultFile);
       return;
     }
     if (path === '/api/runs') {
@@ -252,6 +233,29 @@ function pathOf(target: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Answers one result file of `dir` by its percent-encoded id (an eval result, a fork): its JSON,
+ * or a 404 naming `what` for an id that is not one (or no folder).
+ */
+async function sendResult(
+  response: ServerResponse,
+  what: string,
+  dir: string | undefined,
+  encodedId: string | undefined,
+  read: (dir: string, id: string) => Promise<Record<string, unknown> | undefined>,
+): Promise<void> {
+  let id: string;
+  try {
+    id = decodeURIComponent(encodedId ?? '');
+  } catch {
+    id = '';
+  }
+  const result = dir === undefined ? undefined : await read(dir, id);
+  if (result === undefined)
+    send(response, 404, 'application/json', JSON.stringify({ error: `no such ${what}` }));
+  else send(response, 200, 'application/json', JSON.stringify(result));
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {

@@ -16,7 +16,7 @@ export type TrajectoryTokens = { input: number; output: number; thinking: number
  */
 export type RunTrajectory = {
   toolCalls: TrajectoryCall[];
-  /** The final answer's text, `undefined` when the run did not finish with one. */
+  /** The final answer's text (the run-end line's, the last result's), `undefined` when none was recorded. */
   text: string | undefined;
   steps: number;
   tokens: TrajectoryTokens;
@@ -37,13 +37,7 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
       problem: `more than ${MAX_RUN_FILE_CHARS} characters; not read.`,
     });
   }
-  const trajectory: RunTrajectory = {
-    toolCalls: [],
-    text: undefined,
-    steps: 0,
-    tokens: { input: 0, output: 0, thinking: 0, total: 0 },
-    costUsd: '0',
-  };
+  const trajectory = emptyTrajectory();
   let cost: Cost | undefined;
   for (const raw of text.split('\n')) {
     const line = parseLine(raw);
@@ -75,13 +69,7 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
 export function trajectoryFromResults(
   ...results: readonly (AgentResult<unknown> | undefined)[]
 ): RunTrajectory {
-  const trajectory: RunTrajectory = {
-    toolCalls: [],
-    text: undefined,
-    steps: 0,
-    tokens: { input: 0, output: 0, thinking: 0, total: 0 },
-    costUsd: '0',
-  };
+  const trajectory = emptyTrajectory();
   let cost: Cost | undefined;
   for (const result of results) {
     if (result === undefined) continue;
@@ -97,10 +85,21 @@ export function trajectoryFromResults(
       addTokens(trajectory.tokens, step.usage);
       cost = sumCost(cost, step.cost);
     }
-    trajectory.text = result.finishReason === 'stop' ? result.text : undefined;
+    // The last result's answer, as a run file's run-end line keeps it.
+    trajectory.text = result.text;
   }
   trajectory.costUsd = cost === undefined ? '0' : cost.total;
   return trajectory;
+}
+
+function emptyTrajectory(): RunTrajectory {
+  return {
+    toolCalls: [],
+    text: undefined,
+    steps: 0,
+    tokens: { input: 0, output: 0, thinking: 0, total: 0 },
+    costUsd: '0',
+  };
 }
 
 function parseLine(raw: string): Record<string, unknown> | undefined {
