@@ -87,6 +87,54 @@ describe('forkRun', () => {
     });
   }
 
+  it('over 50 recorded Gemini 3 runs, a replay to any step costs 0 model calls and sends the recorded requests', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-fork-suite-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const cities = ['Paris', 'Oslo', 'Lima', 'Kyiv', 'Rome', 'Pune', 'Nuuk'];
+    for (let index = 0; index < 50; index++) {
+      // 1 to 3 tool turns, some of two parallel calls, each turn signed as Google signs.
+      const turns = 1 + (index % 3);
+      const script = [
+        ...Array.from({ length: turns }, (_, turnIndex) =>
+          turn.calls(
+            Array.from({ length: 1 + ((index + turnIndex) % 2) }, (_, call) => ({
+              name: 'get_weather',
+              args: { city: cities[(index + turnIndex + call) % cities.length] as string },
+              ...(call === 0
+                ? { thoughtSignature: `Cs${String(index).repeat(3)}${'AbCd0123'.repeat(400)}==` }
+                : {}),
+            })),
+          ),
+        ),
+        turn.parts([{ text: `Answer ${index}.`, thoughtSignature: `Ev${'wXyZ4567'.repeat(300)}` }]),
+      ];
+      const recordingFake = scripted({ script, signatureValidation: 'present' });
+      const runDir = join(dir, String(index));
+      const recorder = createRunRecorder({ dir: runDir, fidelity: 'full' });
+      const agent = weatherAgent(recordingFake.gemini, {
+        recorder,
+        model: 'gemini-3-flash-preview',
+      });
+      const stream = index % 2 === 1;
+      if (stream) await agent.stream(`Weather ${index}?`).result;
+      else await agent.run(`Weather ${index}?`);
+      await recorder.flush();
+      const [name] = await readdir(runDir);
+      const text = await readFile(join(runDir, name as string), 'utf8');
+      const made = caseFromRunFile(text, name as string);
+      if (made === undefined) throw new Error(`run ${index} made no case`);
+      const recorded = requestTexts(text);
+      expect(recorded).toHaveLength(turns + 1);
+      const until = index % (turns + 2); // 0 .. all of them
+      const then = scripted({ script: [turn.text('forked')], signatureValidation: 'present' });
+      const fork = await forkRun(made, { until, continueOn: then.gemini, streaming: stream });
+      expect([index, fork.recordedCalls, fork.drift]).toEqual([index, until, undefined]);
+      expect(fork.replayedRequests).toEqual(recorded.slice(0, until));
+      // Model calls beyond the recording: none for a replay to the end, one (the fork's) else.
+      expect([index, then.fake.modelRequests.length]).toEqual([index, until === turns + 1 ? 0 : 1]);
+    }
+  });
+
   it('continues on the same model with the recorded signatures, and on another one with the documented dummy', async () => {
     const { made } = await signedCase();
     const same = scripted({ script: [turn.text('Same model.')], signatureValidation: 'present' });
