@@ -145,6 +145,59 @@ describe('gemloop replay', () => {
     expect(out.out() + readFileSync(join(dir, 'f.json'), 'utf8')).not.toContain(key);
   });
 
+  it('re-executes the tools of --tools on both sides of the fork, the others replaying', async () => {
+    const { dir } = await signedRun();
+    // A tool as defineTool makes one, written without imports (the test folder has no packages).
+    writeFileSync(
+      join(dir, 'tools.mjs'),
+      `import { appendFileSync } from 'node:fs';
+export default [{
+  kind: 'function',
+  name: 'get_weather',
+  description: 'The weather in a city.',
+  declaration: { name: 'get_weather', description: 'The weather in a city.' },
+  parseArgs: (args) => ({ success: true, value: args }),
+  execute: ({ city }) => {
+    appendFileSync(${JSON.stringify(join(dir, 'ran.txt'))}, city + '\\n');
+    return { city, temperatureC: -3 };
+  },
+}];\n`,
+    );
+    writeFileSync(
+      join(dir, 'script.mjs'),
+      `export default [
+        { raw: { candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Oslo' } } }] }, finishReason: 'STOP' }] } },
+        { raw: { candidates: [{ content: { role: 'model', parts: [{ text: 'Oslo: -3.' }] }, finishReason: 'STOP' }] } },
+      ];\n`,
+    );
+    const out = io();
+    const code = await createReplayCommand(dir).run(
+      [
+        'run.jsonl',
+        '--until',
+        '1',
+        '--tools',
+        'tools.mjs',
+        '--script',
+        './script.mjs',
+        '--json',
+        'f.json',
+      ],
+      out,
+    );
+    expect(out.err()).toBe('');
+    expect(code).toBe(0);
+    // Step 1's call (Paris) ran live in the replay, the fork's (Oslo) too.
+    expect(readFileSync(join(dir, 'ran.txt'), 'utf8')).toBe('Paris\nOslo\n');
+    expect(out.out()).toContain('fork answer: "Oslo: -3."');
+    const bad = io();
+    writeFileSync(join(dir, 'none.mjs'), 'export default 7;\n');
+    expect(
+      await createReplayCommand(dir).run(['run.jsonl', '--until', '1', '--tools', 'none.mjs'], bad),
+    ).toBe(2);
+    expect(bad.err()).toContain('--tools none.mjs: it exports no array of function tools');
+  });
+
   it('forks the top run of a run with subagents, their recorded answers replayed', async () => {
     const team = await recordWeatherTeamRun();
     cleanups.push(team.cleanup);

@@ -12,6 +12,7 @@ import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
 const USAGE = `Usage: gemloop replay RUN_FILE --until N [--model M] [--instructions-file F]
                       [--tool-description NAME=TEXT]... [--tool-result STEP:CALL=JSON]...
+                      [--tools FILE]
                       [--live [--base-url URL] | --script demo|echo|FILE] [--stream]
                       [--diff] [--json out.json]
 
@@ -30,6 +31,9 @@ Options:
   --tool-description NAME=TEXT   another description of tool NAME (repeatable)
   --tool-result STEP:CALL=JSON   what call CALL (from 0) of step STEP (from 1) returns instead;
                         STEP must be N (repeatable)
+  --tools FILE          a .ts/.js/.mjs module whose default export is an array of your tools
+                        (defineTool): those run for real, on both sides of the fork; every other
+                        tool replays its recorded results
   --live                continue on the model (GEMINI_API_KEY)
   --base-url URL        the API's base URL with --live (a gateway, or gemloop fake)
   --script S            what answers after N without --live: demo (default), echo, or a script
@@ -52,6 +56,7 @@ export function createReplayCommand(cwd: string = process.cwd()): CliCommand {
           'instructions-file': { type: 'string' },
           'tool-description': { type: 'string', multiple: true },
           'tool-result': { type: 'string', multiple: true },
+          tools: { type: 'string' },
           live: { type: 'boolean' },
           'base-url': { type: 'string' },
           script: { type: 'string' },
@@ -71,6 +76,7 @@ export function createReplayCommand(cwd: string = process.cwd()): CliCommand {
       const empty = emptyPathProblem('gemloop replay', values, {
         json: 'the file to write the fork to',
         'instructions-file': 'the file of the instructions',
+        tools: 'the module of the tools to re-execute',
       });
       if (empty !== undefined) {
         io.stderr(empty);
@@ -114,6 +120,7 @@ export function createReplayCommand(cwd: string = process.cwd()): CliCommand {
               ...(toolResults.length === 0 ? {} : { toolResults }),
             },
             instructionsFile: values['instructions-file'] as string | undefined,
+            toolsFile: values['tools'] as string | undefined,
             live: values['live'] === true,
             baseUrl: values['base-url'] as string | undefined,
             script: parseFakeFlags({ script: values['script'] as string | undefined }, []).script,

@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import { realpath, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Gemini } from '@gemloop/core';
+import type { AnyTool } from '@gemloop/core/tools';
 import type { ForkChange, ForkToolResult, RunDiff, RunTrajectory } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
 import { loadFakeScript } from '../fake/load-fake-script.ts';
 import { INSTALL_TESTING, loadTesting } from '../fake/load-testing.ts';
 import type { FakeScriptChoice } from '../fake/parse-fake-flags.ts';
+import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
@@ -22,6 +25,8 @@ export type ReplayFlags = {
   until: number | undefined;
   change: ForkChange;
   instructionsFile: string | undefined;
+  /** A module of tools to re-execute (by name); the others replay their recorded results. */
+  toolsFile: string | undefined;
   live: boolean;
   baseUrl: string | undefined;
   script: FakeScriptChoice;
@@ -85,6 +90,8 @@ export async function replayRunFile(flags: ReplayFlags, io: CliIo, cwd: string):
     );
     change.instructions = read.text;
   }
+  const liveTools =
+    flags.toolsFile === undefined ? undefined : await loadToolsFile(flags.toolsFile, cwd);
   const testing = await loadTesting();
   if (testing === undefined) {
     io.stderr(`${INSTALL_TESTING.replace('gemloop fake serves', 'gemloop replay serves')}\n`);
@@ -130,6 +137,7 @@ export async function replayRunFile(flags: ReplayFlags, io: CliIo, cwd: string):
       change,
       continueOn,
       streaming: flags.stream,
+      ...(liveTools === undefined ? {} : { liveTools }),
     });
   } finally {
     await close();
@@ -166,6 +174,53 @@ export async function replayRunFile(flags: ReplayFlags, io: CliIo, cwd: string):
     await writeFile(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);
   }
   return 0;
+}
+
+/** The shape `--tools` takes, for its errors. */
+const TOOLS_FILE_SHAPE =
+  'a .ts/.js/.mjs module whose default export (or export named `tools`) is an array of tools made with defineTool';
+
+/**
+ * The tools of a `--tools` module, to run for real in the fork.
+ * @throws {@link CliFlagError} naming `--tools` when the file is missing, fails to import, or
+ *   exports no array of function tools.
+ */
+async function loadToolsFile(path: string, cwd: string): Promise<AnyTool[]> {
+  const full = resolve(cwd, path);
+  const refuse = (why: string, cause?: unknown): never => {
+    throw new CliFlagError({
+      flag: '--tools',
+      value: escapeControls(path).slice(0, 100),
+      accepted: [TOOLS_FILE_SHAPE],
+      message: `--tools ${escapeControls(path)}: ${why}. Give ${TOOLS_FILE_SHAPE}.`,
+      cause,
+    });
+  };
+  if (!existsSync(full)) refuse('no such file');
+  let module: Record<string, unknown>;
+  try {
+    module = await importUserModule(full);
+  } catch (error) {
+    return refuse(
+      `importing it failed: ${escapeControls(error instanceof Error ? error.message : String(error))}`,
+      error,
+    );
+  }
+  const tools = module['default'] ?? module['tools'];
+  const isTool = (tool: unknown): boolean => {
+    const candidate = tool as { kind?: unknown; name?: unknown; execute?: unknown } | null;
+    return (
+      typeof candidate === 'object' &&
+      candidate !== null &&
+      candidate.kind === 'function' &&
+      typeof candidate.name === 'string' &&
+      typeof candidate.execute === 'function'
+    );
+  };
+  if (!Array.isArray(tools) || !tools.every(isTool)) {
+    return refuse('it exports no array of function tools');
+  }
+  return tools as AnyTool[];
 }
 
 /** Whether two paths name the same file (a symlink or `..` to the run file counts). */
