@@ -341,6 +341,30 @@ describe('forkRun', () => {
     expect(fork.forked?.text).toBe('Forked, Ada.');
   });
 
+  it('hands the history at the fork to continueWith, which runs the fork its own way', async () => {
+    const { made } = await signedCase();
+    const then = scripted({
+      script: [turn.text('Run elsewhere.')],
+      signatureValidation: 'present',
+    });
+    const seen: unknown[] = [];
+    const fork = await forkRun(made, {
+      until: 1,
+      continueWith: async (turns) => {
+        seen.push(turns);
+        return weatherAgent(then.gemini, { model: 'gemini-3-flash-preview' }).run(turns);
+      },
+    });
+    expect(fork.forked?.text).toBe('Run elsewhere.');
+    expect(fork).toMatchObject({ recordedCalls: 1, continuedCalls: 1 });
+    expect(seen).toEqual([
+      [{ model: 'gemini-3-flash-preview', contents: fork.replayed?.contents }],
+    ]);
+    await expect(
+      forkRun(made, { until: 1, continueWith: 'no' as unknown as () => never }),
+    ).rejects.toThrow(/continueWith must be a function/);
+  });
+
   it('refuses a bad until, continueOn or tool-result edit, naming the fix', async () => {
     const { made } = await signedCase();
     const then = scripted({ script: [] }).gemini;

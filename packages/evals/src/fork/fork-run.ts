@@ -1,5 +1,6 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, InvalidArgumentError } from '@gemloop/core';
+import type { HistoryTurn } from '@gemloop/core/history';
 import type { AnyTool } from '@gemloop/core/tools';
 import type { GenerateContentBody } from '@gemloop/core/wire';
 import type { EvalCase } from '../eval-case.ts';
@@ -24,8 +25,11 @@ export type ForkRunOptions = {
   until: number;
   /** What the fork changes (model, instructions, tool descriptions, tool results at `until`). */
   change?: ForkChange | undefined;
-  /** Where model calls after `until` go: a live client, or a scripted fake. */
-  continueOn: Gemini;
+  /**
+   * Where model calls after `until` go: a live client, or a scripted fake. Needed unless
+   * `continueWith` runs the fork.
+   */
+  continueOn?: Gemini | undefined;
   /**
    * Builds the agent of each side. @defaultValue the agent rebuilt from the recording
    * ({@link agentFromRecording}), with `change` applied on the `fork` side
@@ -33,6 +37,14 @@ export type ForkRunOptions = {
   createAgent?:
     | ((context: ForkAgentContext) => Agent<unknown> | Promise<Agent<unknown>>)
     | undefined;
+  /**
+   * Runs the fork yourself instead of on an agent here: gets the history at the fork (turns of the
+   * recorded model, as `agent.run(turns)` takes them) and returns the run's result. A durable fork
+   * starts a new workflow with it: `(turns) => runs.start('support', { input: turns }).then(({
+   * runId }) => runs.result(runId))` (`@gemloop/dbos`); the recorded run is never touched.
+   * `continueOn` and `change` are then unused for the fork side: its agent is the one that runs it.
+   */
+  continueWith?: ((history: HistoryTurn[]) => Promise<AgentResult<unknown>>) | undefined;
   /** Tools run for real on both sides (by name); the others replay their recorded results. */
   liveTools?: readonly AnyTool[] | undefined;
   /** Runs with `agent.stream()`. @defaultValue false */
@@ -136,10 +148,13 @@ export async function forkRun(
   let continuedCalls = 0;
   if (!ended) {
     const history = withEditedResults(replayed, change.toolResults ?? [], until) ?? input;
-    const agent = await build('fork', continueOn);
-    forked = await drive(agent, [
+    const turns: HistoryTurn[] = [
       { contents: history, ...(recordedModel === undefined ? {} : { model: recordedModel }) },
-    ]);
+    ];
+    forked =
+      options.continueWith !== undefined
+        ? await options.continueWith(turns)
+        : await drive(await build('fork', continueOn as Gemini), turns);
     continuedCalls = forked.steps.length;
   }
   return {
@@ -170,14 +185,18 @@ function checkOptions(recording: EvalCase, options: ForkRunOptions, recorded: nu
       `until must be a whole number from 0 to ${recorded} (the model answers recorded in case '${recording.id}'); got ${String(until)}.`,
     );
   }
-  if (
+  if (options.continueWith !== undefined) {
+    if (typeof options.continueWith !== 'function') {
+      fail('continueWith', 'continueWith must be a function (history) => Promise<AgentResult>.');
+    }
+  } else if (
     typeof continueOn !== 'object' ||
     continueOn === null ||
     typeof continueOn.generateContent !== 'function'
   ) {
     fail(
       'continueOn',
-      'continueOn must be a Gemini client (createGemini(), or a fake for tests): it answers the model calls after until.',
+      'continueOn must be a Gemini client (createGemini(), or a fake for tests): it answers the model calls after until. Or give continueWith, which runs the fork.',
     );
   }
   for (const edit of options.change?.toolResults ?? []) {
