@@ -172,6 +172,32 @@ describe('diffRuns', () => {
     expect(formatRunDiff(diff)).not.toContain(key);
   });
 
+  it('reads a run with no step-end lines (a durable run read back) by its model calls, its cost unknown', () => {
+    const usage = {
+      promptTokenCount: 10,
+      candidatesTokenCount: 3,
+      thoughtsTokenCount: 2,
+      totalTokenCount: 15,
+    };
+    const text = [
+      { type: 'run-start', format: 1, runId: 'r', model: 'gemini-2.5-flash' },
+      { type: 'model-call-start', stepNumber: 1, request: {} },
+      { type: 'model-call-end', stepNumber: 1, response: { usageMetadata: usage } },
+      { type: 'tool-call-start', stepNumber: 1, toolName: 'lookup', args: { id: 1 } },
+      { type: 'model-call-end', stepNumber: 2, response: { usageMetadata: usage } },
+      { type: 'run-end', outcome: 'success', text: 'done' },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join('\n');
+    expect(trajectoryFromRunFile(text, 'postgres:r')).toEqual({
+      toolCalls: [{ step: 1, name: 'lookup', args: { id: 1 } }],
+      text: 'done',
+      steps: 2,
+      tokens: { input: 20, output: 6, thinking: 4, total: 30 },
+      costUsd: null,
+    });
+  });
+
   it('reads a run file as untrusted: bad lines skipped, a file too large refused', () => {
     const text = [
       'not json',

@@ -39,6 +39,11 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
   }
   const trajectory = emptyTrajectory();
   let cost: Cost | undefined;
+  let runCost: Cost | undefined;
+  // A run read back from elsewhere (a durable run's lines) may have no step-end lines: its model
+  // calls and their usage metadata count then, and its cost is unknown.
+  let modelCalls = 0;
+  const callTokens: TrajectoryTokens = { input: 0, output: 0, thinking: 0, total: 0 };
   for (const raw of text.split('\n')) {
     const line = parseLine(raw);
     if (line === undefined) continue;
@@ -52,9 +57,21 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
       trajectory.steps++;
       addTokens(trajectory.tokens, line['usage'] as Partial<AgentUsage> | undefined);
       cost = sumCost(cost, line['cost']);
+    } else if (line['type'] === 'model-call-end' && line['response'] !== undefined) {
+      modelCalls++;
+      const usage = (line['response'] as { usageMetadata?: Partial<AgentUsage> } | null)
+        ?.usageMetadata;
+      addTokens(callTokens, usage);
     } else if (line['type'] === 'run-end') {
       trajectory.text = typeof line['text'] === 'string' ? line['text'] : undefined;
+      runCost = sumCost(undefined, line['cost']);
     }
+  }
+  if (trajectory.steps === 0 && modelCalls > 0) {
+    trajectory.steps = modelCalls;
+    trajectory.tokens = callTokens;
+    trajectory.costUsd = runCost === undefined ? null : runCost.total;
+    return trajectory;
   }
   trajectory.costUsd = cost === undefined ? '0' : cost.total;
   return trajectory;

@@ -52,12 +52,13 @@ export function agentFromRecording(
     });
   }
   const change = options.change ?? {};
-  const recordedModel = typeof request.model === 'string' ? request.model : undefined;
+  const recordedModel =
+    typeof request.model === 'string' ? request.model : recording.fixtures?.model;
   const model = change.model ?? recordedModel?.replace(/^models\//, '');
   if (model === undefined) {
     throw new InvalidArgumentError({
       argument: 'recording',
-      message: `case '${recording.id}': the recorded request names no model; give change.model.`,
+      message: `case '${recording.id}': neither the recorded request nor the run names a model; give change.model.`,
     });
   }
   const live = new Map<string, AnyTool>();

@@ -94,7 +94,10 @@ export async function forkRun(
   const { until, continueOn, change = {} } = options;
   checkOptions(recording, options, responses.length);
   const input = startingContents(recording, requests);
-  const recordedModel = modelOf(requests[0]) ?? modelOf(requests[until]);
+  const recordedModel =
+    modelOf(requests[0]) ??
+    modelOf(requests[until]) ??
+    modelOf({ model: recording.fixtures?.model });
   const build = async (side: ForkAgentContext['side'], gemini: Gemini) =>
     options.createAgent !== undefined
       ? options.createAgent({ gemini, recording, side })
@@ -223,7 +226,7 @@ function startingContents(
   ];
 }
 
-function modelOf(request: GenerateContentBody | undefined): string | undefined {
+function modelOf(request: unknown): string | undefined {
   const model = (request as { model?: unknown } | undefined)?.model;
   return typeof model === 'string' ? model.replace(/^models\//, '') : undefined;
 }
