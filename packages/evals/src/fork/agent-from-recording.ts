@@ -1,4 +1,10 @@
-import { type Agent, createAgent, type Gemini, InvalidArgumentError } from '@gemloop/core';
+import {
+  type Agent,
+  type AgentOptions,
+  createAgent,
+  type Gemini,
+  InvalidArgumentError,
+} from '@gemloop/core';
 import { handoff } from '@gemloop/core/composition';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import type { Content, FunctionDeclaration, GenerateContentBody } from '@gemloop/core/wire';
@@ -68,6 +74,9 @@ export function agentFromRecording(
   const tools = recordedTools(recording, request, change, live, index, options);
   const instructions = change.instructions ?? (request.systemInstruction as Content | undefined);
   const generationConfig = request.generationConfig;
+  const toolChoice = recordedToolChoice(request);
+  const retrievalConfig = (request.toolConfig as { retrievalConfig?: unknown } | undefined)
+    ?.retrievalConfig;
   const name = agentNameOf(recording, index);
   return createAgent({
     gemini: options.gemini,
@@ -76,6 +85,8 @@ export function agentFromRecording(
     ...(instructions === undefined ? {} : { instructions }),
     ...(tools.length === 0 ? {} : { tools }),
     ...(generationConfig === undefined ? {} : { generationConfig }),
+    ...(toolChoice === undefined ? {} : { toolChoice }),
+    ...(retrievalConfig === undefined ? {} : ({ retrievalConfig } as AgentOptions<undefined>)),
     maxSteps: options.maxSteps ?? (recording.fixtures?.modelResponses.length ?? 0) + 10,
     telemetry: false,
   }) as Agent<unknown>;
@@ -151,6 +162,24 @@ function replayedTool(
       );
     },
   };
+}
+
+/**
+ * The recorded `toolConfig.functionCallingConfig` as the agent's `toolChoice` (which sends it
+ * back the same), or `undefined` when none was sent.
+ */
+function recordedToolChoice(request: GenerateContentBody): AgentOptions<undefined>['toolChoice'] {
+  const config = (request.toolConfig as { functionCallingConfig?: unknown } | undefined)
+    ?.functionCallingConfig as { mode?: unknown; allowedFunctionNames?: unknown } | undefined;
+  if (typeof config?.mode !== 'string') return undefined;
+  const names = config.allowedFunctionNames;
+  if (Array.isArray(names) && (config.mode === 'ANY' || config.mode === 'VALIDATED')) {
+    return {
+      mode: config.mode,
+      allowedFunctionNames: names.filter((name) => typeof name === 'string'),
+    };
+  }
+  return config.mode as AgentOptions<undefined>['toolChoice'];
 }
 
 const TRANSFER = /^transfer_to_(.+)$/;

@@ -135,6 +135,43 @@ describe('forkRun', () => {
     }
   });
 
+  it('rebuilds the generation config, thinking and tool choice the run sent, so its replay is exact', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-fork-config-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const recording = scripted({
+      script: [turn.call('get_weather', { city: 'Paris' }), turn.text('Mild.')],
+    });
+    const recorder = createRunRecorder({ dir, fidelity: 'full' });
+    await createAgent({
+      gemini: recording.gemini,
+      model: 'gemini-2.5-flash',
+      instructions: 'You answer weather questions.',
+      tools: [
+        defineTool({
+          name: 'get_weather',
+          description: 'The weather in a city.',
+          parameters: jsonSchema({ type: 'object', properties: { city: { type: 'string' } } }),
+          execute: () => ({ temperatureC: 18 }),
+        }),
+      ],
+      toolChoice: 'VALIDATED',
+      generationConfig: { temperature: 0.2, maxOutputTokens: 500 },
+      thinking: { budget: 128 },
+      telemetry: false,
+      recorder,
+    }).run('Weather in Paris?');
+    await recorder.flush();
+    const [name] = await readdir(dir);
+    const text = await readFile(join(dir, name as string), 'utf8');
+    expect(text).toContain('"functionCallingConfig":{"mode":"VALIDATED"}');
+    expect(text).toContain('"thinkingConfig"');
+    const made = caseFromRunFile(text, name as string);
+    if (made === undefined) throw new Error('no case');
+    const whole = await forkRun(made, { until: 2, continueOn: scripted({ script: [] }).gemini });
+    expect(whole.drift).toBeUndefined();
+    expect(whole.replayedRequests).toEqual(requestTexts(text));
+  });
+
   it('continues on the same model with the recorded signatures, and on another one with the documented dummy', async () => {
     const { made } = await signedCase();
     const same = scripted({ script: [turn.text('Same model.')], signatureValidation: 'present' });
