@@ -1,13 +1,10 @@
 import type { CliIo } from '../cli-io.ts';
 
-/** A command's io for an in-process test: what it printed on each stream, read back whole. */
-export type CapturedIo = CliIo & { out: () => string; err: () => string };
-
-/** An io that keeps what a command prints, with `env` and, when given, `fetch`. */
+/** A command's io for in-process tests: what it printed is kept, `env` and `fetch` are given. */
 export function captureIo(
   env: Record<string, string | undefined> = {},
   fetch?: typeof globalThis.fetch,
-): CapturedIo {
+): CliIo & { out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
   return {
