@@ -33,7 +33,7 @@ export type { ForkAgentContext, ForkRunOptions, ForkRunResult } from './fork/for
 export { forkRun } from './fork/fork-run.ts';
 export type {
   RunTrajectory,
-  TrajectoryCall,
+  RunTrajectoryCall,
   TrajectoryTokens,
 } from './diff/run-trajectory.ts';
 export { trajectoryFromResults, trajectoryFromRunFile } from './diff/run-trajectory.ts';

@@ -1,4 +1,4 @@
-import type { RunTrajectory, TrajectoryCall, TrajectoryTokens } from './run-trajectory.ts';
+import type { RunTrajectory, RunTrajectoryCall, TrajectoryTokens } from './run-trajectory.ts';
 
 /** The version of {@link RunDiff}'s JSON. */
 export const RUN_DIFF_FORMAT = 1;
@@ -9,7 +9,7 @@ export const MAX_DIFF_CALLS = 2000;
 const MAX_DEPTH = 64;
 
 /** A tool call as a diff lists it: its position in its run (0-based), step, tool, arguments. */
-export type DiffCall = TrajectoryCall & { index: number };
+export type DiffCall = RunTrajectoryCall & { index: number };
 
 /** An argument that differs between two calls of the same tool: its JSON path and both values. */
 export type ArgumentDrift = { path: string; original: unknown; fork: unknown };
@@ -125,7 +125,7 @@ export function diffRuns(original: RunTrajectory, fork: RunTrajectory): RunDiff 
   };
 }
 
-function indexed(calls: readonly TrajectoryCall[]): DiffCall[] {
+function indexed(calls: readonly RunTrajectoryCall[]): DiffCall[] {
   return calls.slice(0, MAX_DIFF_CALLS).map((call, index) => ({ ...call, index }));
 }
 

@@ -4,7 +4,7 @@ import { MAX_RUN_FILE_CHARS } from '../cases-from-run.ts';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 
 /** One tool call of a trajectory: its step (1-based), tool and arguments. */
-export type TrajectoryCall = { step: number; name: string; args: unknown };
+export type RunTrajectoryCall = { step: number; name: string; args: unknown };
 
 /** Tokens of a run, summed over its model calls. */
 export type TrajectoryTokens = { input: number; output: number; thinking: number; total: number };
@@ -15,7 +15,7 @@ export type TrajectoryTokens = { input: number; output: number; thinking: number
  * recorder's redacted arguments) or from results ({@link trajectoryFromResults}).
  */
 export type RunTrajectory = {
-  toolCalls: TrajectoryCall[];
+  toolCalls: RunTrajectoryCall[];
   /** The final answer's text (the run-end line's, the last result's), `undefined` when none was recorded. */
   text: string | undefined;
   steps: number;
