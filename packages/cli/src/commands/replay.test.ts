@@ -77,7 +77,7 @@ describe('gemloop replay', () => {
         './script.mjs',
         '--diff',
         '--json',
-        'fork.json',
+        '.gemloop/forks/fork.json',
       ],
       out,
     );
@@ -93,7 +93,8 @@ describe('gemloop replay', () => {
     expect(out.out()).toMatch(
       /DIFFERENT: 0 call\(s\) added, 0 dropped, 0 moved, 0 with drifted arguments; 1 unchanged; answer changed\./,
     );
-    const result = JSON.parse(readFileSync(join(dir, 'fork.json'), 'utf8'));
+    // The forks folder is made when it is not there yet.
+    const result = JSON.parse(readFileSync(join(dir, '.gemloop/forks/fork.json'), 'utf8'));
     expect(result).toMatchObject({ format: 1, until: 1, recordedCalls: 1, continuedCalls: 1 });
     expect(result.diff.answer.original).toBe('It is 18 °C in Paris.');
     expect(readFileSync(join(dir, 'run.jsonl'), 'utf8')).toBe(text);
@@ -101,12 +102,12 @@ describe('gemloop replay', () => {
     const diffed = io();
     expect(
       await createDiffCommand(dir).run(
-        ['run.jsonl', 'fork.json', '--fail-on-change', '--json', 'd.json'],
+        ['run.jsonl', '.gemloop/forks/fork.json', '--fail-on-change', '--json', 'diffs/d.json'],
         diffed,
       ),
     ).toBe(1);
     expect(diffed.out()).toMatch(/^DIFFERENT: .*answer changed\./);
-    expect(JSON.parse(readFileSync(join(dir, 'd.json'), 'utf8'))).toEqual(result.diff);
+    expect(JSON.parse(readFileSync(join(dir, 'diffs/d.json'), 'utf8'))).toEqual(result.diff);
     const same = io();
     expect(
       await createDiffCommand(dir).run(['run.jsonl', 'run.jsonl', '--fail-on-change'], same),

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RunTrajectory } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
@@ -7,6 +6,7 @@ import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
 import { REPLAY_RESULT_FORMAT } from './replay-run-file.ts';
+import { writeJsonFile } from './write-json-file.ts';
 
 /**
  * `gemloop diff a b`: the trajectory diff of two runs, each a recorded run file (`.jsonl`) or
@@ -35,7 +35,7 @@ export async function diffRunFiles(
   const diff = evals.diffRuns(original as RunTrajectory, fork as RunTrajectory);
   io.stdout(evals.formatRunDiff(diff));
   if (options.json !== undefined) {
-    await writeFile(resolve(cwd, options.json), `${JSON.stringify(diff, null, 2)}\n`);
+    await writeJsonFile(resolve(cwd, options.json), diff);
   }
   return options.failOnChange && !diff.same ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { realpath, writeFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Gemini } from '@gemloop/core';
 import type { AnyTool } from '@gemloop/core/tools';
@@ -13,6 +13,7 @@ import { importUserModule } from '../import-user-module.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
 import { readRecordedFile } from './read-recorded-file.ts';
+import { writeJsonFile } from './write-json-file.ts';
 
 /** The version of the JSON `gemloop replay --json` writes. */
 export const REPLAY_RESULT_FORMAT = 1;
@@ -171,7 +172,7 @@ export async function replayRunFile(flags: ReplayFlags, io: CliIo, cwd: string):
       fork: forked,
       diff,
     };
-    await writeFile(resolve(cwd, flags.json), `${JSON.stringify(result, null, 2)}\n`);
+    await writeJsonFile(resolve(cwd, flags.json), result);
   }
   return 0;
 }
