@@ -4,6 +4,7 @@
 // text (dom.js): a fork file is read as hostile input.
 
 import { getJson } from './api.js';
+import { runIdOf } from './compare-evals.js';
 import { el, replaceContent } from './dom.js';
 
 const app = document.getElementById('app');
@@ -140,7 +141,17 @@ export async function showForkPage(id) {
       'p',
       null,
       el('a', { href: '#/forks' }, '← Forks'),
-      ` ${String(result.runFile).split('/').pop()} forked at step ${String(result.until)}`,
+      ` ${String(result.runFile).split('/').pop()} forked at step ${String(result.until)} `,
+      runIdOf(result.runFile) === undefined
+        ? null
+        : el(
+            'a',
+            {
+              className: 'original-run',
+              href: `#/run/${encodeURIComponent(runIdOf(result.runFile))}`,
+            },
+            'the original run',
+          ),
     ),
     el(
       'div',

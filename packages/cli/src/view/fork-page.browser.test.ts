@@ -116,6 +116,10 @@ describe('the Forks page in Chromium', () => {
     const steps = page.locator('table.fork-totals tbody tr').first().locator('td');
     expect(await steps.allTextContents()).toEqual(['2', '3', '1']);
     expect(await page.locator('#status').textContent()).toBe('the fork differs');
+    // The original is one click away, when it is a run of the runs folder.
+    await page.locator('a.original-run').click();
+    await page.waitForSelector('#question');
+    expect(await page.locator('#question').textContent()).toBe('Weather in Paris?');
     expect(consoleErrors).toEqual([]);
   });
 
