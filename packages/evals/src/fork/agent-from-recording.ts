@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
 } from '@gemloop/core';
 import { handoff } from '@gemloop/core/composition';
+import type { RunObserver, TelemetryOptions } from '@gemloop/core/telemetry';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import type { Content, FunctionDeclaration, GenerateContentBody } from '@gemloop/core/wire';
 import type { EvalCase } from '../eval-case.ts';
@@ -28,6 +29,13 @@ export type AgentFromRecordingOptions = {
    * declaration is still the one sent, unless `change.toolDescriptions` says otherwise).
    */
   liveTools?: readonly AnyTool[] | undefined;
+  /**
+   * Observes the agent's runs (`createRunRecorder()`, an OpenTelemetry observer): the rebuilt agent
+   * is a plain agent, recorded and traced as any. @defaultValue none
+   */
+  recorder?: RunObserver | undefined;
+  /** The agent's OpenTelemetry settings. @defaultValue off */
+  telemetry?: TelemetryOptions | undefined;
   /** The most model calls of the agent's loop. @defaultValue 10 more than the recorded ones */
   maxSteps?: number | undefined;
 };
@@ -88,7 +96,8 @@ export function agentFromRecording(
     ...(toolChoice === undefined ? {} : { toolChoice }),
     ...(retrievalConfig === undefined ? {} : ({ retrievalConfig } as AgentOptions<undefined>)),
     maxSteps: options.maxSteps ?? (recording.fixtures?.modelResponses.length ?? 0) + 10,
-    telemetry: false,
+    telemetry: options.telemetry ?? false,
+    ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
   }) as Agent<unknown>;
 }
 

@@ -378,6 +378,27 @@ describe('forkRun', () => {
     expect(fork.forked?.text).toBe('Forked, Ada.');
   });
 
+  it('records the fork side as a run file of its own, the recording forked left as it was', async () => {
+    const { text, file, made } = await signedCase();
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-fork-record-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const recorder = createRunRecorder({ dir, fidelity: 'full' });
+    const then = scripted({
+      script: [turn.text('Recorded fork.')],
+      signatureValidation: 'present',
+    });
+    await forkRun(made, { until: 1, continueOn: then.gemini, recorder });
+    await recorder.flush();
+    const names = await readdir(dir);
+    expect(names).toHaveLength(1);
+    const forkText = await readFile(join(dir, names[0] as string), 'utf8');
+    expect(forkText).toContain('"text":"Recorded fork."');
+    // The fork's one model call, its request carrying the replayed history, signature whole.
+    expect(requestTexts(forkText)).toHaveLength(1);
+    expect(JSON.stringify(requestTexts(forkText)[0])).toContain(SIGNATURE);
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+
   it('hands the history at the fork to continueWith, which runs the fork its own way', async () => {
     const { made } = await signedCase();
     const then = scripted({

@@ -1,6 +1,7 @@
 import type { Agent, AgentResult, Content, Gemini } from '@gemloop/core';
 import { createGemini, InvalidArgumentError } from '@gemloop/core';
 import type { HistoryTurn } from '@gemloop/core/history';
+import type { RunObserver, TelemetryOptions } from '@gemloop/core/telemetry';
 import type { AnyTool } from '@gemloop/core/tools';
 import type { GenerateContentBody } from '@gemloop/core/wire';
 import type { EvalCase } from '../eval-case.ts';
@@ -47,6 +48,15 @@ export type ForkRunOptions = {
   continueWith?: ((history: HistoryTurn[]) => Promise<AgentResult<unknown>>) | undefined;
   /** Tools run for real on both sides (by name); the others replay their recorded results. */
   liveTools?: readonly AnyTool[] | undefined;
+  /**
+   * Records the fork side (steps `until + 1` on) of the rebuilt agent: `createRunRecorder({ dir })`
+   * writes it as a run file of its own, which `gemloop view` shows; the recording forked is never
+   * written. Give it a folder other than the recording's: a recorder deletes its folder's oldest
+   * files once the folder passes its `maxBytes`. @defaultValue none
+   */
+  recorder?: RunObserver | undefined;
+  /** The rebuilt fork agent's OpenTelemetry settings. @defaultValue off */
+  telemetry?: TelemetryOptions | undefined;
   /** Runs with `agent.stream()`. @defaultValue false */
   streaming?: boolean | undefined;
   signal?: AbortSignal | undefined;
@@ -104,7 +114,13 @@ export async function forkRun(
       : agentFromRecording(recording, {
           gemini,
           request: side === 'replay' ? 0 : until,
-          ...(side === 'fork' ? { change } : {}),
+          ...(side === 'fork'
+            ? {
+                change,
+                ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
+                ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
+              }
+            : {}),
           ...(options.liveTools === undefined ? {} : { liveTools: options.liveTools }),
         });
   const drive = (
