@@ -5,8 +5,7 @@
 //
 //   node scripts/run-example.mjs change-safety-durable
 
-import type { AgentOptions, AgentResult, Gemini } from '@gemloop/core';
-import { defineTool } from '@gemloop/core';
+import type { AgentResult } from '@gemloop/core';
 import { createDurableRuns, startDurableWorker } from '@gemloop/dbos';
 import { readRecordedRuns } from '@gemloop/dbos/recorded-runs';
 import { createDatabase, startEmbeddedPostgres } from '@gemloop/dbos/testing';
@@ -19,29 +18,8 @@ import {
   trajectoryFromRunFile,
 } from '@gemloop/evals';
 import { turn } from '@gemloop/testing';
-import { z } from 'zod';
 import { run } from '../lib/run.ts';
-
-function supportOptions(gemini: Gemini, model: string): AgentOptions<undefined> {
-  const lookup = defineTool({
-    name: 'lookup_subscription',
-    description: "The user's subscription.",
-    parameters: z.object({ email: z.string() }),
-    execute: ({ email }) => ({ email, plan: 'pro', id: 'sub_42' }),
-  });
-  const cancel = defineTool({
-    name: 'cancel_subscription',
-    description: 'Cancels a subscription. Call it before saying it is cancelled.',
-    parameters: z.object({ id: z.string() }),
-    execute: ({ id }) => ({ id, cancelled: true }),
-  });
-  return {
-    gemini,
-    model,
-    instructions: 'You handle subscriptions. Look the subscription up, then do what the user asks.',
-    tools: [lookup, cancel],
-  };
-}
+import { supportOptions } from './support-agent.ts';
 
 await run(
   async ({ gemini, model }) => {

@@ -14,7 +14,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, createGemini, defineTool, type Gemini } from '@gemloop/core';
+import { createAgent, createGemini } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import {
   caseFromRunFile,
@@ -25,35 +25,8 @@ import {
   trajectoryFromRunFile,
 } from '@gemloop/evals';
 import { createFakeGemini, turn } from '@gemloop/testing';
-import { z } from 'zod';
 import { run } from '../lib/run.ts';
-
-const lookup = defineTool({
-  name: 'lookup_subscription',
-  description: "The user's subscription.",
-  parameters: z.object({ email: z.string() }),
-  execute: ({ email }) => ({ email, plan: 'pro', id: 'sub_42' }),
-});
-const cancel = defineTool({
-  name: 'cancel_subscription',
-  description: 'Cancels a subscription. Call it before saying it is cancelled.',
-  parameters: z.object({ id: z.string() }),
-  execute: ({ id }) => ({ id, cancelled: true }),
-});
-
-function supportAgent(
-  gemini: Gemini,
-  model: string,
-  recorder?: ReturnType<typeof createRunRecorder>,
-) {
-  return createAgent({
-    gemini,
-    model,
-    instructions: 'You handle subscriptions. Look the subscription up, then do what the user asks.',
-    tools: [lookup, cancel],
-    ...(recorder === undefined ? {} : { recorder }),
-  });
-}
+import { supportOptions } from './support-agent.ts';
 
 await run(
   async ({ gemini, model }) => {
@@ -61,7 +34,7 @@ await run(
     try {
       // 1. The original run, recorded whole (thought signatures kept) so a replay is exact.
       const recorder = createRunRecorder({ dir, fidelity: 'full' });
-      const original = await supportAgent(gemini, model, recorder).run(
+      const original = await createAgent({ ...supportOptions(gemini, model), recorder }).run(
         'Cancel my subscription, I am ada@example.com.',
       );
       await recorder.flush();

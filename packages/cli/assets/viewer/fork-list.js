@@ -2,7 +2,7 @@
 // original and the fork side by side (fork-page.js).
 
 import { getJson } from './api.js';
-import { el, replaceContent } from './dom.js';
+import { el, replaceContent, table } from './dom.js';
 
 const app = document.getElementById('app');
 const status = document.getElementById('status');
@@ -30,33 +30,18 @@ export async function showForkList() {
   }
   replaceContent(
     app,
-    el(
-      'table',
-      { className: 'fork-results' },
-      el(
-        'thead',
-        null,
+    table(
+      'fork-results',
+      ['Fork', 'Of run', 'At step', 'Trajectory', 'Answer'],
+      forks.map((fork) =>
         el(
           'tr',
-          null,
-          ['Fork', 'Of run', 'At step', 'Trajectory', 'Answer'].map((title) =>
-            el('th', null, title),
-          ),
-        ),
-      ),
-      el(
-        'tbody',
-        null,
-        forks.map((fork) =>
-          el(
-            'tr',
-            { 'data-fork': fork.id },
-            el('td', null, el('a', { href: `#/fork/${encodeURIComponent(fork.id)}` }, fork.id)),
-            el('td', null, fork.runFile),
-            el('td', null, String(fork.until)),
-            el('td', null, fork.same ? 'same' : 'changed'),
-            el('td', null, fork.answerChanged ? 'changed' : 'same'),
-          ),
+          { 'data-fork': fork.id },
+          el('td', null, el('a', { href: `#/fork/${encodeURIComponent(fork.id)}` }, fork.id)),
+          el('td', null, fork.runFile),
+          el('td', null, String(fork.until)),
+          el('td', null, fork.same ? 'same' : 'changed'),
+          el('td', null, fork.answerChanged ? 'changed' : 'same'),
         ),
       ),
     ),

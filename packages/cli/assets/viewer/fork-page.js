@@ -5,7 +5,7 @@
 
 import { getJson } from './api.js';
 import { runIdOf } from './compare-evals.js';
-import { el, replaceContent } from './dom.js';
+import { el, replaceContent, table } from './dom.js';
 
 const app = document.getElementById('app');
 const status = document.getElementById('status');
@@ -86,21 +86,10 @@ function totals(result) {
       el('td', null, delta),
     );
   const diff = result.diff ?? {};
-  return el(
-    'table',
-    { className: 'fork-totals' },
-    el(
-      'thead',
-      null,
-      el(
-        'tr',
-        null,
-        ['', 'Original', 'Fork', 'Δ'].map((t) => el('th', null, t)),
-      ),
-    ),
-    el(
-      'tbody',
-      null,
+  return table(
+    'fork-totals',
+    ['', 'Original', 'Fork', 'Δ'],
+    [
       row(
         'Steps',
         String(diff.steps?.original),
@@ -119,7 +108,7 @@ function totals(result) {
         String(diff.costUsd?.fork ?? '?'),
         String(diff.costUsd?.delta ?? '?'),
       ),
-    ),
+    ],
   );
 }
 
