@@ -117,6 +117,29 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('2 regression(s), 0 improvement(s)');
   });
 
+  it('change-safety: a recorded run forked onto another model, its dropped cancellation found by the diff', async () => {
+    const { stdout } = await runOk('change-safety/fork.ts');
+    expect(stdout).toContain('original: lookup_subscription → cancel_subscription');
+    expect(stdout).toContain(
+      'replayed 1 model call(s) from the recording, 1 on the other model; drift: none',
+    );
+    expect(stdout).toContain('  - cancel_subscription({"id":"sub_42"}) at step 2 (original only)');
+    expect(stdout).toContain('REGRESSION: the fork never cancelled, and says it did.');
+  });
+
+  it('change-safety-durable: a durable run read back from Postgres forks as a new workflow, the original untouched', async () => {
+    const { stdout } = await runOk('change-safety/durable-fork.ts', [], await databaseEnv('forks'));
+    expect(stdout).toContain(
+      'original (workflow cancel-ada): Your subscription sub_42 is cancelled.',
+    );
+    expect(stdout).toContain(
+      'fork (workflow cancel-ada-fork, SUCCESS): Done: your subscription is cancelled.',
+    );
+    expect(stdout).toContain("replayed 1 model call(s) from Postgres's record, drift: none");
+    expect(stdout).toContain('original untouched: true');
+    expect(stdout).toContain('  - cancel_subscription({"id":"sub_42"}) at step 2 (original only)');
+  });
+
   it('evals-durable: a fleet runs in Postgres become cases; replayed, a changed prompt drifts', async () => {
     const { stdout } = await runOk('evals/from-durable-runs.ts', [], await databaseEnv('evals'));
     expect(stdout).toContain('weather-paris: Paris: 18 °C.');

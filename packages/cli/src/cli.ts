@@ -6,9 +6,11 @@ import type { CliCommand, CliIo } from './cli-io.ts';
  * its file and one entry here.
  */
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  diff: async () => (await import('./commands/diff.ts')).diffCommand,
   eval: async () => (await import('./commands/eval.ts')).evalCommand,
   fake: async () => (await import('./commands/fake.ts')).fakeCommand,
   probe: async () => (await import('./commands/probe.ts')).probeCommand,
+  replay: async () => (await import('./commands/replay.ts')).replayCommand,
   view: async () => (await import('./commands/view.ts')).viewCommand,
 };
 

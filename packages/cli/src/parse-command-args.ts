@@ -31,6 +31,35 @@ export function parseCommandArgs(
 }
 
 /**
+ * {@link parseCommandArgs} for a command that also takes files (`gemloop replay run.jsonl`,
+ * `gemloop diff a b`): the values and the positional arguments, or the exit code.
+ */
+export function parseArgsWithFiles(
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  usage: string,
+  io: CliIo,
+): { values: Record<string, string | boolean | undefined>; files: string[] } | number {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    }) as typeof parsed;
+  } catch (error) {
+    io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.values['help'] === true) {
+    io.stdout(usage);
+    return 0;
+  }
+  return { values: parsed.values, files: parsed.positionals };
+}
+
+/**
  * The message refusing the first of `paths` given as an empty value (`--dir ''`, `--out=`), or
  * `undefined` when none is: `resolve('')` is the current folder, so an empty path would silently
  * mean "here" (list the current folder as runs, write a result over it). `paths` maps each flag

@@ -74,6 +74,7 @@ export function caseFromRunFile(
     fixtures: {
       modelResponses: responses,
       requests,
+      ...(typeof run.model === 'string' && run.model !== '' ? { model: run.model } : {}),
       toolResults,
       ...(subagents.length === 0 ? {} : { subagents }),
     },
@@ -128,6 +129,7 @@ type RunLines = {
   runId: unknown;
   parentRunId: unknown;
   path: unknown;
+  model: unknown;
   input: unknown;
   requests: GenerateContentBody[];
   responses: GenerateContentResponse[];
@@ -149,6 +151,7 @@ function readRunLines(text: string, runFile: string): RunLines {
     runId: undefined,
     parentRunId: undefined,
     path: undefined,
+    model: undefined,
     input: undefined,
     requests: [],
     responses: [],
@@ -180,6 +183,7 @@ function readRunLines(text: string, runFile: string): RunLines {
         run.runId = line['runId'];
         run.parentRunId = line['parentRunId'];
         run.path = line['path'];
+        run.model = line['model'];
         run.input = line['input'];
         break;
       case 'model-call-start':

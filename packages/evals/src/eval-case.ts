@@ -38,6 +38,11 @@ export type RecordedSubagentRun = {
 export type EvalCaseFixtures = {
   modelResponses: GenerateContentResponse[];
   requests?: GenerateContentBody[] | undefined;
+  /**
+   * The model the run's run-start line names: a fork rebuilds the agent on it when the recorded
+   * requests do not say (a durable run's, read back from Postgres, do not).
+   */
+  model?: string | undefined;
   /** What every tool of the tree returned, the subagents' own tools included. */
   toolResults?: RecordedToolResult[] | undefined;
   /** The subagent runs of a recorded agent tree, parents before their children. */

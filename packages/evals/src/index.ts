@@ -26,6 +26,26 @@ export type { EvalAgentContext, RunEvalOptions } from './run-eval-options.ts';
 export { runEval, MAX_EVAL_CONCURRENCY, MAX_EVAL_REPEATS } from './run-eval.ts';
 export type { ReplayRunOptions, ReplayRunResult } from './replay/replay-run.ts';
 export { replayRun } from './replay/replay-run.ts';
+export type { ForkChange, ForkToolResult } from './fork/fork-change.ts';
+export type { AgentFromRecordingOptions } from './fork/agent-from-recording.ts';
+export { agentFromRecording } from './fork/agent-from-recording.ts';
+export type { ForkAgentContext, ForkRunOptions, ForkRunResult } from './fork/fork-run.ts';
+export { forkRun } from './fork/fork-run.ts';
+export type {
+  RunTrajectory,
+  RunTrajectoryCall,
+  TrajectoryTokens,
+} from './diff/run-trajectory.ts';
+export { trajectoryFromResults, trajectoryFromRunFile } from './diff/run-trajectory.ts';
+export type {
+  ArgumentDrift,
+  Delta,
+  DiffCall,
+  PairedCall,
+  RunDiff,
+} from './diff/diff-runs.ts';
+export { diffRuns, MAX_DIFF_CALLS, MAX_DIFF_PATHS, RUN_DIFF_FORMAT } from './diff/diff-runs.ts';
+export { formatRunDiff } from './diff/format-run-diff.ts';
 export type {
   EvalAttempt,
   EvalDrift,

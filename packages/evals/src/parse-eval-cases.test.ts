@@ -53,6 +53,10 @@ describe('parseEvalCases', () => {
       '{"id":"b","input":"x","fixtures":{"modelResponses":[1]}}',
       "ds.jsonl:2: case 'b': 'fixtures.modelResponses[0]' must be an object.",
     ],
+    [
+      '{"id":"b","input":"x","fixtures":{"modelResponses":[],"model":7}}',
+      "ds.jsonl:2: case 'b': 'fixtures.model' must be a model name (a string of 1 to 200 characters).",
+    ],
   ])('names the line and the fault: %s', (line, message) => {
     const text = `{"id":"a","input":"x"}\n${line}`;
     expect(() => parseEvalCases(text, 'ds.jsonl')).toThrow(message);

@@ -225,6 +225,15 @@ function toFixtures(value: unknown, id: string, fail: (p: string) => never): Eva
         : fail(`case '${id}': 'fixtures.toolResults[${index}]' needs a string 'name'.`),
     );
   }
+  const model = value['model'];
+  if (model !== undefined) {
+    if (typeof model !== 'string' || model === '' || model.length > 200) {
+      fail(
+        `case '${id}': 'fixtures.model' must be a model name (a string of 1 to 200 characters).`,
+      );
+    }
+    fixtures.model = model as string;
+  }
   const subagents = value['subagents'];
   if (subagents !== undefined) {
     if (!Array.isArray(subagents)) fail(`case '${id}': 'fixtures.subagents' must be an array.`);

@@ -1,6 +1,7 @@
 // The gemloop run viewer: plain ES modules served as they are (no build step). This file routes
 // between the list (run-list.js), one run (run-page.js), the eval results (eval-list.js) and two
-// of them compared (compare-page.js); kinds.js registers what a run's lines
+// of them compared (compare-page.js), and the forks (fork-list.js), each beside its original
+// (fork-page.js); kinds.js registers what a run's lines
 // and entries are made of. Every model or tool text goes on the page as text (dom.js), never as
 // markup.
 
@@ -8,6 +9,8 @@ import './kinds.js';
 import { stopPolling } from './api.js';
 import { showComparePage } from './compare-page.js';
 import { showEvalList } from './eval-list.js';
+import { showForkList } from './fork-list.js';
+import { showForkPage } from './fork-page.js';
 import { showRunList } from './run-list.js';
 import { showRunPage } from './run-page.js';
 
@@ -23,6 +26,9 @@ function decoded(part) {
 function route() {
   stopPolling();
   if (location.hash === '#/evals') return showEvalList();
+  if (location.hash === '#/forks') return showForkList();
+  const fork = /^#\/fork\/([^/]+)$/.exec(location.hash);
+  if (fork !== null) return showForkPage(decoded(fork[1]));
   const compare = /^#\/compare\/([^/]+)\/([^/]+)$/.exec(location.hash);
   if (compare !== null) return showComparePage(decoded(compare[1]), decoded(compare[2]));
   const match = /^#\/run\/(.+)$/.exec(location.hash);

@@ -50,3 +50,21 @@ export function replaceContent(parent, ...nodes) {
       .map((node) => (typeof node === 'string' ? visible(node) : node)),
   );
 }
+
+/** A table: `className`, a header row of `titles`, then `rows` (each a `tr`) as its body. */
+export function table(className, titles, rows) {
+  return el(
+    'table',
+    { className },
+    el(
+      'thead',
+      null,
+      el(
+        'tr',
+        null,
+        titles.map((title) => el('th', null, title)),
+      ),
+    ),
+    el('tbody', null, rows),
+  );
+}

@@ -21,3 +21,25 @@ export async function buildCli(): Promise<void> {
     { cwd: root, timeout: BUILD_LIMIT_MS },
   );
 }
+
+/**
+ * Runs the built bin as `npx gemloop ...` would, in `cwd`, with only PATH in its environment: its
+ * exit code and output, whether it succeeded or not. The time limit is a hang guard for a loaded
+ * machine.
+ */
+export async function runCliBin(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI_BIN, ...args], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '' },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}

@@ -2,17 +2,12 @@
 // here, which cannot import TypeScript itself), no loader flag, nothing installed beside gemloop
 // and @gemloop/evals.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { BUILD_LIMIT_MS, buildCli, CLI_BIN } from '../__fixtures__/build-cli.ts';
-
-const exec = promisify(execFile);
-const bin = CLI_BIN;
+import { BUILD_LIMIT_MS, buildCli, runCliBin } from '../__fixtures__/build-cli.ts';
 
 // The bin imports the built @gemloop/core and @gemloop/evals; build them first (incremental).
 beforeAll(buildCli, BUILD_LIMIT_MS);
@@ -29,20 +24,7 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-async function gemloop(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '' },
-      // A hang guard for a loaded machine: the run itself takes a second or two.
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const gemloop = runCliBin;
 
 const answer = (text: string) => ({
   candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],

@@ -15,7 +15,7 @@ describe('the built gemloop bin', () => {
     expect(listed.stdout).toMatch(/^ {2}view +show recorded agent runs/m);
     const usage = await exec(process.execPath, [bin, 'view', '--help'], { timeout: 120_000 });
     expect(usage.stdout).toContain(
-      'Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--port N]',
+      'Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--forks FOLDER] [--port N]',
     );
   });
 });

@@ -7,7 +7,7 @@ import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { untilSignalled } from '../until-signalled.ts';
 import { startViewServer } from '../view/start-view-server.ts';
 
-const USAGE = `Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--port N]
+const USAGE = `Usage: gemloop view [--dir FOLDER] [--evals FOLDER] [--forks FOLDER] [--port N]
 
 Shows the agent runs recorded by createRunRecorder() in the browser, on 127.0.0.1 only. A run in
 progress updates live. Ctrl-C stops the viewer.
@@ -16,6 +16,8 @@ Options:
   --dir FOLDER  the run files (default: GEMLOOP_RUNS_DIR, else .gemloop/runs)
   --evals FOLDER  the eval results (gemloop eval --json) the Evals page lists and compares
                 (default: GEMLOOP_EVALS_DIR, else .gemloop/evals)
+  --forks FOLDER  the forks (gemloop replay --json) the Forks page lists and shows side by side
+                with their original (default: GEMLOOP_FORKS_DIR, else .gemloop/forks)
   --port N      the port on 127.0.0.1 (default 4310; 0 for any free port)
 `;
 
@@ -29,7 +31,12 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const values = parseCommandArgs(
         args,
-        { dir: { type: 'string' }, evals: { type: 'string' }, port: { type: 'string' } },
+        {
+          dir: { type: 'string' },
+          evals: { type: 'string' },
+          forks: { type: 'string' },
+          port: { type: 'string' },
+        },
         USAGE,
         io,
       );
@@ -37,6 +44,7 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       const empty = emptyPathProblem('gemloop view', values, {
         dir: 'the folder of the run files',
         evals: 'the folder of the eval results',
+        forks: 'the folder of the forks',
       });
       if (empty !== undefined) {
         io.stderr(empty);
@@ -54,7 +62,8 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       }
       const evals = folderOf('evals', values, io.env);
       const evalsDir = evals.path;
-      for (const folder of [runs, evals]) {
+      const forks = folderOf('forks', values, io.env);
+      for (const folder of [runs, evals, forks]) {
         const problem = await folderProblem(folder.path);
         if (problem !== undefined) {
           io.stderr(`gemloop view: ${folder.namedBy} ${escapeControls(folder.path)} ${problem}.\n`);
@@ -63,7 +72,7 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       }
       let server: Awaited<ReturnType<typeof startViewServer>>;
       try {
-        server = await startViewServer({ dir, port, evalsDir });
+        server = await startViewServer({ dir, port, evalsDir, forksDir: forks.path });
       } catch (error) {
         io.stderr(`gemloop view: ${await describeListenError(error, '127.0.0.1', port)}\n`);
         return 1;
@@ -87,6 +96,7 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
 const FOLDERS = {
   dir: { variable: 'GEMLOOP_RUNS_DIR', fallback: '.gemloop/runs' },
   evals: { variable: 'GEMLOOP_EVALS_DIR', fallback: '.gemloop/evals' },
+  forks: { variable: 'GEMLOOP_FORKS_DIR', fallback: '.gemloop/forks' },
 } as const;
 
 /** A folder of the viewer, absolute, and what named it (for the message that refuses it). */

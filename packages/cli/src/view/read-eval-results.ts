@@ -1,13 +1,9 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { listResultFiles, readResultFile } from './read-result-file.ts';
 
 /** The most eval result files listed (the newest names first). */
 export const MAX_EVAL_FILES = 500;
 /** The largest eval result file the viewer reads, in bytes. */
 export const MAX_EVAL_FILE_BYTES: number = 16 * 1024 * 1024;
-
-/** An eval result file's name without `.json`: letters, digits, `.`, `_`, `-` only. */
-const EVAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
 /** One eval result as the viewer lists it. */
 export type EvalResultSummary = {
@@ -26,17 +22,8 @@ export type EvalResultSummary = {
  * for `gemloop eval`).
  */
 export async function listEvalResults(dir: string): Promise<EvalResultSummary[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
-  } catch {
-    return [];
-  }
   const results: EvalResultSummary[] = [];
-  for (const name of names.sort().reverse().slice(0, MAX_EVAL_FILES)) {
-    const id = name.slice(0, -'.json'.length);
-    const value = await readEvalResultFile(dir, id);
-    if (value === undefined) continue;
+  for (const { id, value } of await listResultFiles(dir, MAX_EVAL_FILES, readEvalResultFile)) {
     const summary = (value['summary'] ?? {}) as Record<string, unknown>;
     results.push({
       id,
@@ -61,23 +48,14 @@ export async function readEvalResultFile(
   dir: string,
   id: string,
 ): Promise<Record<string, unknown> | undefined> {
-  if (!EVAL_ID.test(id)) return undefined;
-  const path = join(dir, `${id}.json`);
-  try {
-    const stats = await lstat(path);
-    if (!stats.isFile() || stats.size > MAX_EVAL_FILE_BYTES) return undefined;
-    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    const record = value as Record<string, unknown>;
-    if (
-      record['format'] !== 'gemloop-eval' ||
-      record['version'] !== 1 ||
-      !Array.isArray(record['attempts'])
-    ) {
-      return undefined;
-    }
-    return record;
-  } catch {
+  const record = await readResultFile(dir, id, MAX_EVAL_FILE_BYTES);
+  if (
+    record === undefined ||
+    record['format'] !== 'gemloop-eval' ||
+    record['version'] !== 1 ||
+    !Array.isArray(record['attempts'])
+  ) {
     return undefined;
   }
+  return record;
 }

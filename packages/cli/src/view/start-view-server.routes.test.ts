@@ -290,4 +290,49 @@ describe('the viewer server, route by route', () => {
       await deepServer.close();
     }
   });
+  it('lists the forks of its forks folder and serves one by id; anything else is 404', async () => {
+    const forks = join(root, 'forks');
+    await mkdir(forks);
+    const trajectory = { toolCalls: [], text: 'ok', steps: 1, tokens: {}, costUsd: '0' };
+    const diff = { format: 1, same: true, toolCalls: {}, answer: { same: true } };
+    await writeFile(
+      join(forks, 'f1.json'),
+      JSON.stringify({
+        format: 1,
+        runFile: '/x/run.jsonl',
+        until: 1,
+        original: trajectory,
+        fork: trajectory,
+        diff,
+      }),
+    );
+    await writeFile(join(forks, 'broken.json'), '{"format":1,"original":{}}');
+    await writeFile(join(root, 'outside.json'), JSON.stringify({ format: 1 }));
+    await symlink(join(root, 'outside.json'), join(forks, 'link.json'));
+    const withForks = await startViewServer({ dir, forksDir: forks });
+    const none = await startViewServer({ dir });
+    try {
+      const get = (server: ViewServer, path: string) => fetch(new URL(path, server.url));
+      expect(await (await get(withForks, '/api/forks')).json()).toEqual([
+        { id: 'f1', runFile: 'run.jsonl', until: 1, same: true, answerChanged: false },
+      ]);
+      const one = await get(withForks, '/api/forks/f1');
+      expect(one.status).toBe(200);
+      expect(one.headers.get('content-type')).toBe('application/json');
+      expect(await one.json()).toMatchObject({ until: 1, diff });
+      for (const path of [
+        '/api/forks/broken',
+        '/api/forks/link',
+        '/api/forks/..%2Foutside',
+        '/api/forks/%E0',
+      ]) {
+        expect([path, (await get(withForks, path)).status]).toEqual([path, 404]);
+      }
+      expect(await (await get(none, '/api/forks')).json()).toEqual([]);
+      expect((await get(none, '/api/forks/f1')).status).toBe(404);
+    } finally {
+      await withForks.close();
+      await none.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
+import { listForkResults, readForkResultFile } from './read-fork-results.ts';
 import {
   type ReadCounters,
   type RunListCache,
@@ -24,6 +25,11 @@ export type ViewServerOptions = {
    * and its compare. @defaultValue none: the evals page lists nothing
    */
   evalsDir?: string | undefined;
+  /**
+   * The folder of forks (`gemloop replay --json <folder>/<name>.json`), for the forks page and
+   * its side-by-side view. @defaultValue none: the forks page lists nothing
+   */
+  forksDir?: string | undefined;
   /** How much the viewer reads of the run files. @defaultValue `DEFAULT_VIEW_LIMITS` */
   limits?: Partial<ViewLimits> | undefined;
   /** Counts the bytes the viewer reads and the files it opens (tests, diagnostics). */
@@ -80,7 +86,8 @@ const SECURITY_HEADERS = {
 /**
  * Serves the run viewer on 127.0.0.1 only: the page, `GET /api/runs` (summaries, newest first)
  * and `GET /api/runs/<id>` (one run's lines; 403 for a file it will not read, such as a FIFO or
- * a symlink out of the folder). Every read of a run file is bounded ({@link ViewLimits}).
+ * a symlink out of the folder), `GET /api/evals[/<id>]` (eval results) and `GET /api/forks[/<id>]`
+ * (forks of `gemloop replay --json`). Every read of a run file is bounded ({@link ViewLimits}).
  * Requests whose Host is not this loopback address are refused, so a web page cannot reach the
  * viewer through DNS rebinding.
  * @throws {@link InvalidArgumentError} for a bad limit.
@@ -138,17 +145,17 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     }
     const evalMatch = /^\/api\/evals\/([^/]+)$/.exec(path);
     if (evalMatch !== null) {
-      let id: string;
-      try {
-        id = decodeURIComponent(evalMatch[1] as string);
-      } catch {
-        id = '';
-      }
-      const result =
-        options.evalsDir === undefined ? undefined : await readEvalResultFile(options.evalsDir, id);
-      if (result === undefined)
-        send(response, 404, 'application/json', '{"error":"no such eval result"}');
-      else send(response, 200, 'application/json', JSON.stringify(result));
+      await sendResult(response, 'eval result', options.evalsDir, evalMatch[1], readEvalResultFile);
+      return;
+    }
+    if (path === '/api/forks') {
+      const forks = options.forksDir === undefined ? [] : await listForkResults(options.forksDir);
+      send(response, 200, 'application/json', JSON.stringify(forks));
+      return;
+    }
+    const forkMatch = /^\/api\/forks\/([^/]+)$/.exec(path);
+    if (forkMatch !== null) {
+      await sendResult(response, 'fork', options.forksDir, forkMatch[1], readForkResultFile);
       return;
     }
     if (path === '/api/runs') {
@@ -226,6 +233,29 @@ function pathOf(target: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Answers one result file of `dir` by its percent-encoded id (an eval result, a fork): its JSON,
+ * or a 404 naming `what` for an id that is not one (or no folder).
+ */
+async function sendResult(
+  response: ServerResponse,
+  what: string,
+  dir: string | undefined,
+  encodedId: string | undefined,
+  read: (dir: string, id: string) => Promise<Record<string, unknown> | undefined>,
+): Promise<void> {
+  let id: string;
+  try {
+    id = decodeURIComponent(encodedId ?? '');
+  } catch {
+    id = '';
+  }
+  const result = dir === undefined ? undefined : await read(dir, id);
+  if (result === undefined)
+    send(response, 404, 'application/json', JSON.stringify({ error: `no such ${what}` }));
+  else send(response, 200, 'application/json', JSON.stringify(result));
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {

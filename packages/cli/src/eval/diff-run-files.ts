@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import type { RunTrajectory } from '@gemloop/evals';
+import { CliFlagError } from '../cli-flag-error.ts';
+import type { CliIo } from '../cli-io.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { loadEvals } from './load-evals.ts';
+import { readRecordedFile } from './read-recorded-file.ts';
+import { REPLAY_RESULT_FORMAT } from './replay-run-file.ts';
+import { writeJsonFile } from './write-json-file.ts';
+
+/**
+ * `gemloop diff a b`: the trajectory diff of two runs, each a recorded run file (`.jsonl`) or
+ * the result of `gemloop replay --json` (its fork), both read as untrusted files. Prints it,
+ * writes it as JSON with `json`, and returns 1 with `failOnChange` when the runs differ.
+ */
+export async function diffRunFiles(
+  files: readonly [string, string],
+  options: { json: string | undefined; failOnChange: boolean },
+  io: CliIo,
+  cwd: string,
+): Promise<number> {
+  const evals = await loadEvals();
+  if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
+  const [original, fork] = await Promise.all(
+    files.map(async (file, index) => {
+      const read = await readRecordedFile(
+        file,
+        cwd,
+        index === 0 ? 'the first file' : 'the second file',
+        evals.MAX_RUN_FILE_CHARS,
+      );
+      return trajectoryOf(read.text, read.path, file, evals);
+    }),
+  );
+  const diff = evals.diffRuns(original as RunTrajectory, fork as RunTrajectory);
+  io.stdout(evals.formatRunDiff(diff));
+  if (options.json !== undefined) {
+    await writeJsonFile(resolve(cwd, options.json), diff);
+  }
+  return options.failOnChange && !diff.same ? 1 : 0;
+}
+
+/** A run file's trajectory, or the fork of a `gemloop replay --json` result. */
+function trajectoryOf(
+  text: string,
+  path: string,
+  given: string,
+  evals: NonNullable<Awaited<ReturnType<typeof loadEvals>>>,
+): RunTrajectory {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') && !trimmed.startsWith('{"type"')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const result = parsed as { format?: unknown; fork?: unknown } | undefined;
+    if (result?.format === REPLAY_RESULT_FORMAT && isTrajectory(result.fork)) return result.fork;
+    if (parsed !== undefined) {
+      throw new CliFlagError({
+        flag: 'FILE',
+        value: escapeControls(given).slice(0, 100),
+        accepted: ['a recorded run file (.jsonl)', 'a gemloop replay --json result'],
+        message: `${escapeControls(given)} is JSON but not a gemloop replay --json result (format ${REPLAY_RESULT_FORMAT}) nor a run file.`,
+      });
+    }
+  }
+  return evals.trajectoryFromRunFile(text, path);
+}
+
+function isTrajectory(value: unknown): value is RunTrajectory {
+  const item = value as Partial<RunTrajectory> | null;
+  return (
+    typeof item === 'object' &&
+    item !== null &&
+    Array.isArray(item.toolCalls) &&
+    item.toolCalls.every(
+      (call) => typeof call === 'object' && call !== null && typeof call.name === 'string',
+    ) &&
+    typeof item.steps === 'number' &&
+    typeof item.tokens === 'object' &&
+    item.tokens !== null &&
+    (typeof item.costUsd === 'string' || item.costUsd === null) &&
+    (typeof item.text === 'string' || item.text === undefined)
+  );
+}
