@@ -1,0 +1,416 @@
+import {
+  A2A_PROTOCOL_VERSION,
+  A2A_VERSION_HEADER,
+  AGENT_CARD_PATH,
+  AgentCard,
+  formatSSEErrorEvent,
+  formatSSEEvent,
+  HTTP_EXTENSION_HEADER,
+  SSE_HEADERS,
+} from '@a2a-js/sdk';
+import {
+  DefaultExecutionEventBusManager,
+  DefaultRequestHandler,
+  InMemoryTaskStore,
+  JsonRpcTransportHandler,
+  ServerCallContext,
+  type User,
+  validateVersion,
+} from '@a2a-js/sdk/server';
+import { createMemoryHistoryStore } from '@gemloop/core/chat';
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { checkOwner } from '../door/check-owner.ts';
+import { readBoundedBody } from '../door/read-bounded-body.ts';
+import { createOwnedSessions } from '../mcp/owned-sessions.ts';
+import type { FetchHandler } from '../openai/create-openai-handler.ts';
+import { createRateLimiter } from '../openai/rate-limiter.ts';
+import { isRecord } from '../openai/to-contents.ts';
+import type { A2AAgentCardOptions, A2AHandlerOptions } from './a2a-handler-options.ts';
+import { A2ARequestError } from './a2a-request-error.ts';
+import { createGemloopExecutor } from './gemloop-executor.ts';
+import { createSafePushNotifications } from './safe-push-notifications.ts';
+
+const MIB = 1024 * 1024;
+/** JSON-RPC's internal error: its message may be a thrown error's own words. */
+const INTERNAL_ERROR = -32603;
+const INTERNAL_MESSAGE = 'The server could not answer the request.';
+
+type RpcResponse = { jsonrpc: string; id: unknown; result?: unknown; error?: unknown };
+
+/**
+ * An A2A server (https://a2a-protocol.org, spec v1.0 as `@a2a-js/sdk` 1.3 implements it) for a
+ * gemloop agent, as a Fetch-API handler. Built on the SDK's own server pieces: its
+ * `DefaultRequestHandler` (tasks, cancel, resubscribe, push notification configs), its task store
+ * and event bus, and its `JsonRpcTransportHandler` (the JSON-RPC binding); this handler adapts
+ * them to `Request`/`Response` and adds what every gemloop door has.
+ *
+ * - `GET /.well-known/agent-card.json`: the agent card (JSON-RPC interface, streaming, push
+ *   notifications), readable without credentials as discovery needs.
+ * - `POST /`: JSON-RPC 2.0: `SendMessage`, `SendStreamingMessage` (server-sent events),
+ *   `GetTask`, `ListTasks`, `CancelTask`, `SubscribeToTask`, and
+ *   `Create`/`Get`/`List`/`DeleteTaskPushNotificationConfig`.
+ *
+ * A task is a run of the agent; each caller's `contextId` is a gemloop chat session, so the
+ * messages of one context are the turns of one conversation. A caller sees and cancels its own
+ * tasks only. A failed run ends its task `failed` with fixed words and a code; the error goes to
+ * `onError`. Push notifications go to public addresses only unless allowed.
+ *
+ * @example
+ * ```ts
+ * const handler = createA2AHandler({
+ *   agent,
+ *   card: { name: 'Support', description: 'Answers questions about orders.' },
+ *   authorize: (request) => ownerOfToken(request.headers.get('authorization')),
+ * });
+ * ```
+ * @throws {@link InvalidArgumentError} for options it cannot serve with.
+ */
+export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
+  const settings = checkOptions(options);
+  const { onError } = settings;
+  const limiter =
+    settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, settings.now);
+  const sessions = createOwnedSessions({
+    store: options.store ?? createMemoryHistoryStore(),
+    max: settings.maxContexts,
+    onError,
+  });
+  const executor = createGemloopExecutor({
+    agent: settings.agent,
+    agentName: settings.card.name,
+    sessions,
+    onError,
+  });
+  const push =
+    options.pushNotifications === false
+      ? undefined
+      : createSafePushNotifications(options.pushNotifications ?? {}, onError);
+  const card = buildCard(settings.card, push !== undefined, options.url ?? '');
+  const requestHandler = new DefaultRequestHandler(
+    card,
+    options.taskStore ?? new InMemoryTaskStore(),
+    executor,
+    new DefaultExecutionEventBusManager(),
+    push?.store,
+    push?.sender,
+  );
+  const transport = new JsonRpcTransportHandler(requestHandler);
+
+  return async (request) => {
+    try {
+      const url = new URL(request.url);
+      if (url.pathname.endsWith(AGENT_CARD_PATH)) {
+        if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed('GET');
+        const base = url.pathname.slice(0, -AGENT_CARD_PATH.length).replace(/\/$/, '');
+        return cardResponse(options.url ?? `${url.origin}${base}/`);
+      }
+      if (request.method !== 'POST') throw methodNotAllowed('POST');
+      return await rpc(request);
+    } catch (error) {
+      if (A2ARequestError.isInstance(error)) return error.toResponse();
+      onError(error);
+      return new A2ARequestError({
+        status: 500,
+        rpcCode: INTERNAL_ERROR,
+        message: INTERNAL_MESSAGE,
+      }).toResponse();
+    }
+  };
+
+  function cardResponse(endpoint: string): Response {
+    const shown: AgentCard = {
+      ...card,
+      supportedInterfaces: card.supportedInterfaces.map((each) => ({ ...each, url: endpoint })),
+    };
+    return new Response(JSON.stringify(AgentCard.toJSON(shown)), {
+      headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' },
+    });
+  }
+
+  async function rpc(request: Request): Promise<Response> {
+    const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== '' && type !== 'application/json' && type !== 'application/a2a+json') {
+      throw new A2ARequestError({
+        status: 415,
+        rpcCode: -32600,
+        message: 'Send the JSON-RPC request as application/json.',
+      });
+    }
+    const owner = checkOwner(await settings.authorize(request));
+    if (owner === undefined) {
+      throw new A2ARequestError({
+        status: 401,
+        rpcCode: -32600,
+        message: 'The request has no valid credentials: send Authorization: Bearer <token>.',
+      });
+    }
+    const wait = limiter?.take(owner) ?? 0;
+    if (wait > 0) {
+      const refused = new A2ARequestError({
+        status: 429,
+        rpcCode: -32600,
+        message: 'Too many requests; retry after the time in retry-after.',
+      }).toResponse();
+      refused.headers.set('retry-after', String(wait));
+      return refused;
+    }
+    const body = await readJson(request, settings.maxBodyBytes);
+    if (!isRecord(body)) {
+      throw new A2ARequestError({
+        status: 400,
+        rpcCode: -32600,
+        message: 'A JSON-RPC request is one object: { jsonrpc: "2.0", id, method, params }.',
+      });
+    }
+    const version = request.headers.get(A2A_VERSION_HEADER);
+    const extensions = extensionsOf(request.headers.get(HTTP_EXTENSION_HEADER));
+    const context = new ServerCallContext({
+      user: ownerUser(owner),
+      ...(version === null ? {} : { requestedVersion: version }),
+      ...(extensions === undefined ? {} : { requestedExtensions: extensions }),
+    });
+    try {
+      validateVersion(context.requestedVersion, card, 'JSONRPC');
+    } catch (error) {
+      return json(reply(body, { error: JsonRpcTransportHandler.mapToJSONRPCError(error) }));
+    }
+    const answer = await transport.handle(body, context);
+    if (!isStream(answer)) return json(safe(answer as RpcResponse));
+    const iterator = answer[Symbol.asyncIterator]();
+    // The first frame before the headers: an error up front (an unknown task) is a JSON answer.
+    let first: IteratorResult<RpcResponse>;
+    try {
+      first = (await iterator.next()) as IteratorResult<RpcResponse>;
+    } catch (error) {
+      return json(reply(body, { error: mapError(error) }));
+    }
+    return sse(request, iterator as AsyncIterator<RpcResponse>, first, body);
+  }
+
+  /**
+   * The stream's frames as server-sent events. The client going away stops the reading, not the
+   * task: A2A tasks outlive their streams (`SubscribeToTask` picks one up again).
+   */
+  function sse(
+    request: Request,
+    iterator: AsyncIterator<RpcResponse>,
+    first: IteratorResult<RpcResponse>,
+    body: unknown,
+  ): Response {
+    const encoder = new TextEncoder();
+    let closed = false;
+    const stop = () => {
+      closed = true;
+      void iterator.return?.(undefined)?.catch(() => {});
+    };
+    request.signal.addEventListener('abort', stop, { once: true });
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        try {
+          let step = first;
+          while (step.done !== true && !closed) {
+            controller.enqueue(encoder.encode(formatSSEEvent(safe(step.value))));
+            step = await iterator.next();
+          }
+        } catch (error) {
+          if (!closed) {
+            controller.enqueue(
+              encoder.encode(formatSSEErrorEvent(reply(body, { error: mapError(error) }))),
+            );
+          }
+        } finally {
+          request.signal.removeEventListener('abort', stop);
+          if (!closed) {
+            closed = true;
+            controller.close();
+          }
+        }
+      },
+      cancel: stop,
+    });
+    return new Response(stream, { headers: { ...SSE_HEADERS } });
+  }
+
+  /** A JSON-RPC error whose message is safe to show: an internal one's words are replaced. */
+  function mapError(error: unknown) {
+    const mapped = JsonRpcTransportHandler.mapToJSONRPCError(error);
+    if (mapped.code !== INTERNAL_ERROR) return mapped;
+    onError(error);
+    return { code: INTERNAL_ERROR, message: INTERNAL_MESSAGE };
+  }
+
+  /** The SDK answers an unexpected error with its message: replaced by fixed words. */
+  function safe(response: RpcResponse): RpcResponse {
+    const error = response.error as { code?: unknown } | undefined;
+    if (error?.code !== INTERNAL_ERROR) return response;
+    return { ...response, error: { code: INTERNAL_ERROR, message: INTERNAL_MESSAGE } };
+  }
+}
+
+function ownerUser(owner: string): User {
+  return { isAuthenticated: true, userName: owner };
+}
+
+function extensionsOf(header: string | null): string[] | undefined {
+  if (header === null) return undefined;
+  const list = header
+    .split(',')
+    .map((each) => each.trim())
+    .filter((each) => each !== '');
+  return list.length === 0 ? undefined : list;
+}
+
+function isStream(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
+}
+
+function reply(body: unknown, rest: { error: unknown }): RpcResponse {
+  const id = isRecord(body) ? body['id'] : null;
+  return {
+    jsonrpc: '2.0',
+    id: typeof id === 'string' || typeof id === 'number' ? id : null,
+    ...rest,
+  };
+}
+
+function json(value: unknown): Response {
+  return new Response(JSON.stringify(value), { headers: { 'content-type': 'application/json' } });
+}
+
+function methodNotAllowed(allowed: string): A2ARequestError {
+  return new A2ARequestError({
+    status: 405,
+    rpcCode: -32600,
+    message: `Use ${allowed}: the agent card is a GET of /.well-known/agent-card.json, JSON-RPC a POST.`,
+  });
+}
+
+/** The body as JSON: 413 past `maxBytes`, a JSON-RPC parse error when it is not JSON. */
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const text = await readBoundedBody(
+    request,
+    maxBytes,
+    () =>
+      new A2ARequestError({
+        status: 413,
+        rpcCode: -32600,
+        message: `The request body is over ${maxBytes} bytes.`,
+      }),
+  );
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new A2ARequestError({
+      status: 400,
+      rpcCode: -32700,
+      message: 'The request body is not valid JSON: send a JSON-RPC 2.0 request.',
+    });
+  }
+}
+
+function buildCard(options: A2AAgentCardOptions, push: boolean, url: string): AgentCard {
+  return {
+    name: options.name,
+    description: options.description,
+    version: options.version ?? '1.0.0',
+    provider: options.provider,
+    supportedInterfaces: [
+      { url, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION },
+    ],
+    capabilities: {
+      streaming: true,
+      pushNotifications: push,
+      extensions: [],
+      extendedAgentCard: false,
+    },
+    securitySchemes: {},
+    securityRequirements: [],
+    defaultInputModes: ['text/plain'],
+    defaultOutputModes: ['text/plain'],
+    skills: (
+      options.skills ?? [{ id: 'ask', name: options.name, description: options.description }]
+    ).map((skill) => ({
+      id: skill.id,
+      name: skill.name,
+      description: skill.description,
+      tags: [...(skill.tags ?? [])],
+      examples: [...(skill.examples ?? [])],
+      inputModes: [],
+      outputModes: [],
+      securityRequirements: [],
+    })),
+    signatures: [],
+  };
+}
+
+function checkOptions(options: A2AHandlerOptions) {
+  const fail = (argument: string, message: string): never => {
+    throw new InvalidArgumentError({ argument, message });
+  };
+  if (!isRecord(options))
+    fail('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
+  if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
+    fail('agent', 'agent must be an agent from createAgent().');
+  }
+  const card = options.card;
+  if (
+    !isRecord(card) ||
+    typeof card.name !== 'string' ||
+    card.name.trim() === '' ||
+    typeof card.description !== 'string' ||
+    card.description.trim() === ''
+  ) {
+    fail(
+      'card',
+      'card must say what the agent card shows: { name, description } (non-empty strings).',
+    );
+  }
+  if (typeof options.authorize !== 'function') {
+    fail(
+      'authorize',
+      'authorize must be a function (request) => owner | null: every door of a served agent checks who calls.',
+    );
+  }
+  if (options.url !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(options.url);
+    } catch {}
+    if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+      fail('url', 'url must be the absolute http(s) URL of the JSON-RPC endpoint.');
+    }
+  }
+  const whole = (value: number | undefined, name: string, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!Number.isSafeInteger(value) || value < 1)
+      fail(name, `${name} must be an integer of at least 1.`);
+    return value;
+  };
+  const rateLimit = options.rateLimit ?? { requests: 60, windowMs: 60_000 };
+  if (rateLimit !== false) {
+    if (!isRecord(rateLimit))
+      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
+    whole(rateLimit.requests, 'rateLimit.requests', 1);
+    whole(rateLimit.windowMs, 'rateLimit.windowMs', 1);
+  }
+  return {
+    agent: options.agent,
+    card: options.card,
+    authorize: options.authorize,
+    onError: (error: unknown) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // A logging hook that throws must not turn an answer into another failure.
+      }
+    },
+    now: options.now ?? Date.now,
+    maxContexts: whole(options.maxContexts, 'maxContexts', 1000),
+    maxBodyBytes: whole(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    rateLimit,
+  };
+}
