@@ -102,7 +102,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       if (url.pathname.endsWith(AGENT_CARD_PATH)) {
         if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed('GET');
         const base = url.pathname.slice(0, -AGENT_CARD_PATH.length).replace(/\/$/, '');
-        return cardResponse(options.url ?? `${url.origin}${base}/`);
+        return cardResponse(options.url ?? `${url.origin}${base}/`, options.url === undefined);
       }
       if (request.method !== 'POST') throw methodNotAllowed('POST');
       return await rpc(request);
@@ -117,13 +117,17 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     }
   };
 
-  function cardResponse(endpoint: string): Response {
+  function cardResponse(endpoint: string, fromRequest: boolean): Response {
     const shown: AgentCard = {
       ...card,
       supportedInterfaces: card.supportedInterfaces.map((each) => ({ ...each, url: endpoint })),
     };
     return new Response(JSON.stringify(AgentCard.toJSON(shown)), {
-      headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' },
+      headers: {
+        'content-type': 'application/json',
+        // An address taken from the request's Host header is that client's, not for a shared cache.
+        'cache-control': fromRequest ? 'private, max-age=300' : 'public, max-age=300',
+      },
     });
   }
 

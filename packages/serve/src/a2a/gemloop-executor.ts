@@ -45,10 +45,11 @@ export function createGemloopExecutor(options: {
             contextId,
             status: {
               state,
-              message: text === undefined ? undefined : agentMessage(taskId, contextId, text),
+              message:
+                text === undefined ? undefined : agentMessage(taskId, contextId, text, metadata),
               timestamp: new Date().toISOString(),
             },
-            metadata: metadata ?? {},
+            metadata: {},
           }),
         );
       const task: Task = request.task ?? {
@@ -178,14 +179,19 @@ function answerArtifact(text: string) {
   };
 }
 
-function agentMessage(taskId: string, contextId: string, text: string): Message {
+function agentMessage(
+  taskId: string,
+  contextId: string,
+  text: string,
+  metadata: Record<string, unknown> | undefined,
+): Message {
   return {
     messageId: crypto.randomUUID(),
     taskId,
     contextId,
     role: Role.ROLE_AGENT,
     parts: [textPart(text)],
-    metadata: {},
+    metadata: metadata ?? {},
     extensions: [],
     referenceTaskIds: [],
   };

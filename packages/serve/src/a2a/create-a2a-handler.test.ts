@@ -1,0 +1,388 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
+import type { Client } from '@a2a-js/sdk/client';
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import { turn } from '@gemloop/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { contentsOf, failingLookupTool, waitTool } from '../__fixtures__/order-fixtures.ts';
+import { agentOnFake } from '../door/__fixtures__/serve-door.ts';
+import { gateTool, serveA2A, TOKENS, userMessage } from './__fixtures__/serve-a2a.ts';
+import { createA2AHandler } from './create-a2a-handler.ts';
+
+// The A2A door driven by the A2A SDK's own client (ClientFactory over the JSON-RPC transport,
+// made from the agent card at the well-known path) over 127.0.0.1, the agent on the fake Gemini.
+
+const send = (client: Client, text: string, more: { contextId?: string } = {}) =>
+  client.sendMessage(userMessage(text, more) as never) as Promise<Task>;
+
+/** Every event of a stream, until it ends. */
+async function collect(stream: AsyncIterable<StreamResponse>): Promise<StreamResponse[]> {
+  const events: StreamResponse[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+const kinds = (events: StreamResponse[]) => events.map((event) => event.payload?.$case);
+
+const answerOf = (task: Task) =>
+  task.artifacts
+    .flatMap((artifact) => artifact.parts)
+    .map((part) => (part.content?.$case === 'text' ? part.content.value : ''))
+    .join('');
+
+const stateOf = (event: StreamResponse | undefined) =>
+  event?.payload?.$case === 'statusUpdate' ? event.payload.value.status?.state : undefined;
+
+/** A JSON-RPC error an SDK client call failed with: its message and code. */
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return error as Error;
+}
+
+describe('createA2AHandler', () => {
+  it('serves the agent card at the well-known path, naming its JSON-RPC endpoint', async () => {
+    const { origin } = await serveA2A([]);
+    const response = await fetch(`${origin}/.well-known/agent-card.json`);
+    expect(response.status).toBe(200);
+    const card = await response.json();
+    expect(card).toMatchObject({
+      name: 'Support',
+      description: 'Answers questions about orders.',
+      supportedInterfaces: [
+        { url: `${origin}/`, protocolBinding: 'JSONRPC', protocolVersion: '1.0' },
+      ],
+      capabilities: { streaming: true, pushNotifications: true },
+      skills: [{ id: 'ask', name: 'Support' }],
+    });
+    // Made from the request's host: not for a shared cache.
+    expect(response.headers.get('cache-control')).toContain('private');
+  });
+
+  it('answers SendMessage with a completed task that GetTask reads back', async () => {
+    const { client } = await serveA2A([turn.text('Order A-7 has shipped.')]);
+    const a2a = await client();
+    const task = await send(a2a, 'Where is A-7?');
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(answerOf(task)).toBe('Order A-7 has shipped.');
+    const read = await a2a.getTask({ id: task.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(answerOf(read)).toBe('Order A-7 has shipped.');
+  });
+
+  it('streams SendStreamingMessage: the task, working, the answer in appended chunks, completed', async () => {
+    const { client } = await serveA2A([turn.text('Order A-7 has shipped today.')]);
+    const a2a = await client();
+    const events = await collect(a2a.sendMessageStream(userMessage('Where is A-7?') as never));
+    const order = kinds(events);
+    expect(order[0]).toBe('task');
+    expect(stateOf(events[1])).toBe(TaskState.TASK_STATE_WORKING);
+    expect(stateOf(events.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
+    const chunks = events.flatMap((event) =>
+      event.payload?.$case === 'artifactUpdate' ? [event.payload.value] : [],
+    );
+    const deltas = chunks.filter((chunk) => !chunk.lastChunk);
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas.slice(1).every((chunk) => chunk.append)).toBe(true);
+    const text = (chunk: (typeof chunks)[number]) =>
+      chunk.artifact?.parts.map((part) =>
+        part.content?.$case === 'text' ? part.content.value : '',
+      ) ?? [];
+    expect(deltas.flatMap(text).join('')).toBe('Order A-7 has shipped today.');
+    // The last chunk is the whole answer, replacing the appended parts.
+    expect(chunks.at(-1)).toMatchObject({ lastChunk: true, append: false });
+    expect(text(chunks.at(-1) as (typeof chunks)[number])).toEqual([
+      'Order A-7 has shipped today.',
+    ]);
+  });
+
+  it('continues a conversation: the messages of one contextId are turns of one chat session', async () => {
+    const { client, fake } = await serveA2A([
+      turn.text('A-7 has shipped.'),
+      turn.text('It arrives on Friday.'),
+    ]);
+    const a2a = await client();
+    const first = await send(a2a, 'Where is A-7?');
+    const second = await send(a2a, 'When does it arrive?', { contextId: first.contextId });
+    expect(second.contextId).toBe(first.contextId);
+    expect(second.id).not.toBe(first.id);
+    expect(answerOf(second)).toBe('It arrives on Friday.');
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual([
+      'user: Where is A-7?',
+      'model: A-7 has shipped.',
+      'user: When does it arrive?',
+    ]);
+  });
+
+  it('cancels a working task: the run is aborted and the task ends canceled', async () => {
+    const wait = waitTool();
+    const { client, errors } = await serveA2A([turn.call('wait_for_it', {}), turn.text('never')], {
+      agent: { tools: [wait.tool] },
+    });
+    const a2a = await client();
+    const stream = a2a.sendMessageStream(userMessage('Wait.') as never);
+    const first = await stream.next();
+    const task = (first.value as StreamResponse).payload;
+    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
+    await wait.started;
+    const canceled = await a2a.cancelTask({ id: task.value.id } as never);
+    expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    const signal = await wait.aborted;
+    expect(signal.aborted).toBe(true);
+    const rest = await collect({ [Symbol.asyncIterator]: () => stream });
+    expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_CANCELED);
+    const read = await a2a.getTask({ id: task.value.id } as never);
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    // A cancel is not a failure for the server's log.
+    expect(errors).toEqual([]);
+  });
+
+  it('resubscribes to a task whose stream was dropped, and reads it to the end', async () => {
+    const gate = gateTool();
+    const { client } = await serveA2A([turn.call('hold_on', {}), turn.text('Done waiting.')], {
+      agent: { tools: [gate.tool] },
+    });
+    const a2a = await client();
+    const dropped = new AbortController();
+    const stream = a2a.sendMessageStream(userMessage('Hold on.') as never, {
+      signal: dropped.signal,
+    });
+    const first = await stream.next();
+    const task = (first.value as StreamResponse).payload;
+    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
+    await gate.started;
+    // The client goes away mid-task: the task goes on.
+    dropped.abort();
+    await stream.return(undefined).catch(() => undefined);
+    const again = a2a.resubscribeTask({ id: task.value.id } as never);
+    const head = await again.next();
+    expect((head.value as StreamResponse).payload?.$case).toBe('task');
+    gate.release();
+    const rest = await collect({ [Symbol.asyncIterator]: () => again });
+    expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
+    const read = await a2a.getTask({ id: task.value.id } as never);
+    expect(answerOf(read)).toBe('Done waiting.');
+  });
+
+  it('keeps each caller to its own tasks: another can neither read, cancel, resubscribe to nor continue one', async () => {
+    const gate = gateTool();
+    const { client, fake } = await serveA2A(
+      [turn.call('hold_on', {}), turn.text('Done.'), turn.text("Bob's own answer.")],
+      { agent: { tools: [gate.tool] } },
+    );
+    const alice = await client('alice');
+    const bob = await client('bob');
+    const stream = alice.sendMessageStream(userMessage('Hold on.') as never);
+    const first = await stream.next();
+    const task = (first.value as StreamResponse).payload;
+    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
+    await gate.started;
+    const id = task.value.id;
+    for (const attempt of [
+      bob.getTask({ id } as never),
+      bob.cancelTask({ id } as never),
+      collect(bob.resubscribeTask({ id } as never)),
+    ]) {
+      const error = await failure(attempt);
+      // The same answer as for a task that does not exist.
+      expect(error.message).toContain('not found');
+    }
+    const listed = await bob.listTasks({ status: TaskState.TASK_STATE_UNSPECIFIED } as never);
+    expect(listed.tasks).toEqual([]);
+    gate.release();
+    const rest = await collect({ [Symbol.asyncIterator]: () => stream });
+    expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
+    // Bob naming Alice's context starts a conversation of his own.
+    const own = await send(bob, 'Hello?', { contextId: task.value.contextId });
+    expect(answerOf(own)).toBe("Bob's own answer.");
+    expect(contentsOf(fake.requests.at(-1)?.body)).toEqual(['user: Hello?']);
+  });
+
+  it("ends a failed run's task failed with fixed words and a code, never the error's words", async () => {
+    const secret = 'db-password-hunter2';
+    const { client, errors } = await serveA2A(
+      [
+        turn.call('lookup_order', { order: 'A' }),
+        turn.call('lookup_order', { order: 'A' }),
+        turn.text('never'),
+      ],
+      { agent: { tools: [failingLookupTool(secret)], toolErrors: 'throw' } },
+    );
+    const a2a = await client();
+    const task = await send(a2a, 'Where is A?');
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+    const said = task.status?.message?.parts[0]?.content;
+    expect(said).toEqual({ $case: 'text', value: 'A tool failed.' });
+    // The error's code, for the caller's logic.
+    expect(task.status?.message?.metadata).toEqual({ code: 'tool-execution' });
+    expect(JSON.stringify(task)).not.toContain(secret);
+    const events = await collect(a2a.sendMessageStream(userMessage('Where is A?') as never));
+    expect(stateOf(events.at(-1))).toBe(TaskState.TASK_STATE_FAILED);
+    expect(JSON.stringify(events)).not.toContain(secret);
+    // The details went to the server's hook.
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({ code: 'tool-execution' });
+  });
+
+  it('refuses a message without text', async () => {
+    const { client, fake } = await serveA2A([]);
+    const a2a = await client();
+    const task = (await a2a.sendMessage({
+      message: {
+        messageId: crypto.randomUUID(),
+        role: 1,
+        parts: [{ content: { $case: 'url', value: 'https://example.com/a.pdf' } }],
+      },
+    } as never)) as Task;
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('sends push notifications to a webhook the caller registered, with its token', async () => {
+    const received: { token: string | undefined; body: unknown }[] = [];
+    const webhook = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk) => {
+        text += chunk;
+      });
+      request.on('end', () => {
+        received.push({
+          token: request.headers['x-a2a-notification-token'] as string | undefined,
+          body: JSON.parse(text),
+        });
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => webhook.close(() => resolve())));
+    const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+    const gate = gateTool();
+    const { client } = await serveA2A([turn.call('hold_on', {}), turn.text('Done.')], {
+      agent: { tools: [gate.tool] },
+      handler: { pushNotifications: { allowPrivateNetwork: true } },
+    });
+    const a2a = await client();
+    const stream = a2a.sendMessageStream(userMessage('Hold on.') as never);
+    const first = await stream.next();
+    const task = (first.value as StreamResponse).payload;
+    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
+    await gate.started;
+    const config = await a2a.createTaskPushNotificationConfig({
+      taskId: task.value.id,
+      url: hook,
+      token: 'webhook-token-1',
+    } as never);
+    expect(config.url).toBe(hook);
+    gate.release();
+    await collect({ [Symbol.asyncIterator]: () => stream });
+    await expect
+      .poll(() => JSON.stringify(received.at(-1)?.body ?? ''), { timeout: 60_000 })
+      .toContain('TASK_STATE_COMPLETED');
+    expect(received.every((each) => each.token === 'webhook-token-1')).toBe(true);
+  });
+
+  it('refuses push notification webhooks on internal addresses unless allowed, and metadata always', async () => {
+    const { client } = await serveA2A([turn.text('Done.')], {
+      handler: { pushNotifications: { lookup: async () => [{ address: '10.0.0.5', family: 4 }] } },
+    });
+    const a2a = await client();
+    const task = await send(a2a, 'Hi');
+    for (const url of [
+      'http://127.0.0.1:9/hook',
+      'http://[::ffff:127.0.0.1]/hook',
+      'http://intranet.example/hook',
+      'http://169.254.169.254/latest',
+      'file:///etc/passwd',
+    ]) {
+      const error = await failure(
+        a2a.createTaskPushNotificationConfig({ taskId: task.id, url } as never),
+      );
+      expect(error.message).toContain('push notification URL is refused');
+    }
+    const allowed = await serveA2A([turn.text('Done.')], {
+      handler: { pushNotifications: { allowPrivateNetwork: true } },
+    });
+    const other = await allowed.client();
+    const mine = await send(other, 'Hi');
+    const error = await failure(
+      other.createTaskPushNotificationConfig({
+        taskId: mine.id,
+        url: 'http://169.254.169.254/latest',
+      } as never),
+    );
+    expect(error.message).toContain('cloud metadata endpoint');
+  });
+
+  it('answers bad requests with JSON-RPC errors: credentials, method, content type, JSON, size, rate', async () => {
+    const { origin, post, fake } = await serveA2A([], {
+      handler: { maxBodyBytes: 2048, rateLimit: { requests: 5, windowMs: 60_000 } },
+    });
+    const rpc = async (response: Response) => ({
+      status: response.status,
+      body: (await response.json()) as { error?: { code: number; message: string } },
+    });
+    const anonymous = await rpc(
+      await fetch(`${origin}/`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error?.message).toContain('Authorization: Bearer');
+    expect((await rpc(await fetch(`${origin}/`))).status).toBe(405);
+    expect((await rpc(await post('{}', { 'content-type': 'text/plain' }))).status).toBe(415);
+    const broken = await rpc(await post('{"jsonrpc": "2.0", "id": 1, "method": '));
+    expect(broken).toMatchObject({ status: 400, body: { error: { code: -32700 } } });
+    expect((await rpc(await post('[1, 2]'))).status).toBe(400);
+    const huge = await rpc(await post(JSON.stringify({ pad: 'x'.repeat(4096) })));
+    expect(huge).toMatchObject({ status: 413, body: { error: { code: -32600 } } });
+    const unknown = await rpc(
+      await post(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'NoSuchMethod', params: {} })),
+    );
+    expect(unknown.body.error?.code).toBe(-32601);
+    const shapeless = await rpc(
+      await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'SendMessage', params: 'x' })),
+    );
+    expect(shapeless.body.error?.code).toBe(-32602);
+    // Past the limit of 5 requests a minute: the ones refused before `authorize` did not count.
+    const limited = await post(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'GetTask' }));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses options it cannot serve with, naming them', () => {
+    const { agent } = agentOnFake([]);
+    const make = (options: object) => () =>
+      createA2AHandler({
+        agent,
+        card: { name: 'A', description: 'B' },
+        authorize: () => 'alice',
+        ...options,
+      } as never);
+    for (const [options, argument] of [
+      [{ authorize: undefined }, 'authorize'],
+      [{ card: { name: '' } }, 'card'],
+      [{ agent: {} }, 'agent'],
+      [{ url: 'ftp://x' }, 'url'],
+      [{ maxBodyBytes: 0 }, 'maxBodyBytes'],
+    ] as const) {
+      const error = (() => {
+        try {
+          make(options)();
+        } catch (thrown) {
+          return thrown;
+        }
+        return undefined;
+      })();
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).argument).toBe(argument);
+    }
+    expect(TOKENS.alice).toBeTypeOf('string');
+  });
+});
