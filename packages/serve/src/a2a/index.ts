@@ -3,6 +3,8 @@
 
 export type { FetchHandler } from '../openai/create-openai-handler.ts';
 export type { RateLimit } from '../openai/rate-limiter.ts';
+export { type A2AAgentArgs, a2aAgent } from './a2a-agent.ts';
+export type { A2AAgentOptions } from './a2a-agent-options.ts';
 export type { A2AAgentCardOptions, A2AHandlerOptions } from './a2a-handler-options.ts';
 export { A2ARequestError } from './a2a-request-error.ts';
 export { createA2AHandler } from './create-a2a-handler.ts';
