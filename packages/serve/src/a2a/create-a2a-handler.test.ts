@@ -319,7 +319,7 @@ describe('createA2AHandler', () => {
 
   it('answers bad requests with JSON-RPC errors: credentials, method, content type, JSON, size, rate', async () => {
     const { origin, post, fake } = await serveA2A([], {
-      handler: { maxBodyBytes: 2048, rateLimit: { requests: 5, windowMs: 60_000 } },
+      handler: { maxBodyBytes: 2048, rateLimit: { requests: 6, windowMs: 60_000 } },
     });
     const rpc = async (response: Response) => ({
       status: response.status,
@@ -349,7 +349,7 @@ describe('createA2AHandler', () => {
       await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'SendMessage', params: 'x' })),
     );
     expect(shapeless.body.error?.code).toBe(-32602);
-    // Past the limit of 5 requests a minute: the ones refused before `authorize` did not count.
+    // Past the limit of 6 requests a minute: the ones refused before `authorize` did not count.
     const limited = await post(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'GetTask' }));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);

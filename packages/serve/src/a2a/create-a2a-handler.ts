@@ -132,14 +132,6 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   }
 
   async function rpc(request: Request): Promise<Response> {
-    const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== '' && type !== 'application/json' && type !== 'application/a2a+json') {
-      throw new A2ARequestError({
-        status: 415,
-        rpcCode: -32600,
-        message: 'Send the JSON-RPC request as application/json.',
-      });
-    }
     const owner = checkOwner(await settings.authorize(request));
     if (owner === undefined) {
       throw new A2ARequestError({
@@ -157,6 +149,14 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       }).toResponse();
       refused.headers.set('retry-after', String(wait));
       return refused;
+    }
+    const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== '' && type !== 'application/json' && type !== 'application/a2a+json') {
+      throw new A2ARequestError({
+        status: 415,
+        rpcCode: -32600,
+        message: 'Send the JSON-RPC request as application/json.',
+      });
     }
     const body = await readJson(request, settings.maxBodyBytes);
     if (!isRecord(body)) {
