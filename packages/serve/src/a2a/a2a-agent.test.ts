@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type AgentCard, TaskState } from '@a2a-js/sdk';
 import {
   AgentEvent as A2AEvent,
@@ -13,9 +11,9 @@ import { InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
 import { turn } from '@gemloop/testing';
 import express from 'express';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contentsOf, waitTool } from '../__fixtures__/order-fixtures.ts';
-import { agentOnFake } from '../door/__fixtures__/serve-door.ts';
+import { agentOnFake, listenNodeForTest } from '../door/__fixtures__/serve-door.ts';
 import { serveA2A, TOKENS } from './__fixtures__/serve-a2a.ts';
 import { a2aAgent } from './a2a-agent.ts';
 import { textOf, textPart } from './gemloop-executor.ts';
@@ -118,23 +116,13 @@ async function sdkServer() {
     },
     async cancelTask() {},
   };
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const card: AgentCard = {
     name: 'Echo',
     description: 'Echoes.',
     version: '1.0.0',
     provider: undefined,
     supportedInterfaces: [
-      { url: `${origin}/rpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' },
+      { url: '', protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' },
     ],
     capabilities: { streaming: false, pushNotifications: false, extensions: [] },
     securitySchemes: {},
@@ -151,7 +139,9 @@ async function sdkServer() {
     '/rpc',
     jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }),
   );
-  server.on('request', app);
+  const origin = await listenNodeForTest(app);
+  // The card names the port the server got (the handler reads the same object).
+  (card.supportedInterfaces[0] as { url: string }).url = `${origin}/rpc`;
   return origin;
 }
 

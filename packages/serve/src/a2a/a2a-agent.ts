@@ -8,10 +8,11 @@ import {
 } from '@a2a-js/sdk';
 import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { type DefinedTool, defineTool, type ToolExecuteContext } from '@gemloop/core';
-import { InvalidArgumentError } from '@gemloop/core/errors';
 import { childRunParent, emitAt, markChildRunTool, runLinkOf } from '@gemloop/core/internal';
+import { failOption } from '../door/check-door-options.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { A2AAgentOptions } from './a2a-agent-options.ts';
+import { isHttpUrl } from './create-a2a-handler.ts';
 import { textPart } from './gemloop-executor.ts';
 
 /** The arguments the parent model gives a remote A2A agent. */
@@ -286,26 +287,25 @@ function textOfParts(parts: readonly Part[]): string {
 }
 
 function checkOptions(options: A2AAgentOptions): void {
-  const fail = (argument: string, message: string): never => {
-    throw new InvalidArgumentError({ argument, message });
-  };
   if (!isRecord(options))
-    fail('options', 'a2aAgent takes an options object: { url, name, description }.');
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(options.url);
-  } catch {}
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    fail('url', 'url must be the absolute http(s) URL the remote agent card is under.');
+    failOption('options', 'a2aAgent takes an options object: { url, name, description }.');
+  if (!isHttpUrl(options.url)) {
+    failOption('url', 'url must be the absolute http(s) URL the remote agent card is under.');
   }
   if (typeof options.description !== 'string' || options.description.trim() === '') {
-    fail('description', 'description must say what the remote agent is for (the model reads it).');
+    failOption(
+      'description',
+      'description must say what the remote agent is for (the model reads it).',
+    );
   }
   if (
     options.headers !== undefined &&
     typeof options.headers !== 'function' &&
     !isRecord(options.headers)
   ) {
-    fail('headers', 'headers must be an object of header values, or a function that returns one.');
+    failOption(
+      'headers',
+      'headers must be an object of header values, or a function that returns one.',
+    );
   }
 }

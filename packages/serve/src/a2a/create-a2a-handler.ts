@@ -18,7 +18,7 @@ import {
   validateVersion,
 } from '@a2a-js/sdk/server';
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
-import { InvalidArgumentError } from '@gemloop/core/errors';
+import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { createOwnedSessions } from '../mcp/owned-sessions.ts';
@@ -30,7 +30,6 @@ import { A2ARequestError } from './a2a-request-error.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
 import { createSafePushNotifications } from './safe-push-notifications.ts';
 
-const MIB = 1024 * 1024;
 /** JSON-RPC's internal error: its message may be a thrown error's own words. */
 const INTERNAL_ERROR = -32603;
 const INTERNAL_MESSAGE = 'The server could not answer the request.';
@@ -352,13 +351,10 @@ function buildCard(options: A2AAgentCardOptions, push: boolean, url: string): Ag
 }
 
 function checkOptions(options: A2AHandlerOptions) {
-  const fail = (argument: string, message: string): never => {
-    throw new InvalidArgumentError({ argument, message });
-  };
   if (!isRecord(options))
-    fail('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
+    failOption('options', 'createA2AHandler takes an options object: { agent, card, authorize }.');
   if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
-    fail('agent', 'agent must be an agent from createAgent().');
+    failOption('agent', 'agent must be an agent from createAgent().');
   }
   const card = options.card;
   if (
@@ -368,53 +364,29 @@ function checkOptions(options: A2AHandlerOptions) {
     typeof card.description !== 'string' ||
     card.description.trim() === ''
   ) {
-    fail(
+    failOption(
       'card',
       'card must say what the agent card shows: { name, description } (non-empty strings).',
     );
   }
-  if (typeof options.authorize !== 'function') {
-    fail(
-      'authorize',
-      'authorize must be a function (request) => owner | null: every door of a served agent checks who calls.',
-    );
-  }
-  if (options.url !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(options.url);
-    } catch {}
-    if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-      fail('url', 'url must be the absolute http(s) URL of the JSON-RPC endpoint.');
-    }
-  }
-  const whole = (value: number | undefined, name: string, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (!Number.isSafeInteger(value) || value < 1)
-      fail(name, `${name} must be an integer of at least 1.`);
-    return value;
-  };
-  const rateLimit = options.rateLimit ?? { requests: 60, windowMs: 60_000 };
-  if (rateLimit !== false) {
-    if (!isRecord(rateLimit))
-      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
-    whole(rateLimit.requests, 'rateLimit.requests', 1);
-    whole(rateLimit.windowMs, 'rateLimit.windowMs', 1);
+  if (options.url !== undefined && !isHttpUrl(options.url)) {
+    failOption('url', 'url must be the absolute http(s) URL of the JSON-RPC endpoint.');
   }
   return {
+    ...checkDoorOptions(options),
     agent: options.agent,
     card: options.card,
     authorize: options.authorize,
-    onError: (error: unknown) => {
-      try {
-        options.onError?.(error);
-      } catch {
-        // A logging hook that throws must not turn an answer into another failure.
-      }
-    },
-    now: options.now ?? Date.now,
-    maxContexts: whole(options.maxContexts, 'maxContexts', 1000),
-    maxBodyBytes: whole(options.maxBodyBytes, 'maxBodyBytes', MIB),
-    rateLimit,
+    maxContexts: wholeOption(options.maxContexts, 'maxContexts', 1000),
   };
+}
+
+/** Whether `text` is an absolute http(s) URL. @internal */
+export function isHttpUrl(text: unknown): boolean {
+  try {
+    const { protocol } = new URL(text as string);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
