@@ -228,6 +228,33 @@ describe('createA2AHandler', () => {
     expect(errors[0]).toMatchObject({ code: 'tool-execution' });
   });
 
+  it('refuses a message into a working task without disturbing its run', async () => {
+    const gate = gateTool();
+    const { client } = await serveA2A([turn.call('hold_on', {}), turn.text('Done.')], {
+      agent: { tools: [gate.tool] },
+    });
+    const a2a = await client();
+    const stream = a2a.sendMessageStream(userMessage('Hold on.') as never);
+    const first = await stream.next();
+    const task = (first.value as StreamResponse).payload;
+    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
+    await gate.started;
+    const refused = await failure(
+      a2a.sendMessage(
+        userMessage('Are you done?', {
+          taskId: task.value.id,
+          contextId: task.value.contextId,
+        }) as never,
+      ),
+    );
+    expect(refused.message).toContain('This task is working');
+    gate.release();
+    const rest = await collect({ [Symbol.asyncIterator]: () => stream });
+    expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
+    const read = await a2a.getTask({ id: task.value.id } as never);
+    expect(answerOf(read)).toBe('Done.');
+  });
+
   it('refuses a message without text', async () => {
     const { client, fake } = await serveA2A([]);
     const a2a = await client();

@@ -33,6 +33,8 @@ import { createSafePushNotifications } from './safe-push-notifications.ts';
 /** JSON-RPC's internal error: its message may be a thrown error's own words. */
 const INTERNAL_ERROR = -32603;
 const INTERNAL_MESSAGE = 'The server could not answer the request.';
+/** A2A's UnsupportedOperationError. */
+const UNSUPPORTED_OPERATION = -32004;
 
 type RpcResponse = { jsonrpc: string; id: unknown; result?: unknown; error?: unknown };
 
@@ -177,6 +179,18 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     } catch (error) {
       return json(reply(body, { error: JsonRpcTransportHandler.mapToJSONRPCError(error) }));
     }
+    if (sendsIntoWorkingTask(body, owner)) {
+      // The SDK would run the message on the task's own event bus, beside the run that works
+      // on it, and its stream would end in an ordering error: refused before it.
+      return json(
+        reply(body, {
+          error: {
+            code: UNSUPPORTED_OPERATION,
+            message: 'This task is working; send the message when it has ended.',
+          },
+        }),
+      );
+    }
     const answer = await transport.handle(body, context);
     if (!isStream(answer)) return json(safe(answer as RpcResponse));
     const iterator = answer[Symbol.asyncIterator]();
@@ -232,6 +246,14 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       cancel: stop,
     });
     return new Response(stream, { headers: { ...SSE_HEADERS } });
+  }
+
+  function sendsIntoWorkingTask(body: Record<string, unknown>, owner: string): boolean {
+    if (body['method'] !== 'SendMessage' && body['method'] !== 'SendStreamingMessage') return false;
+    const params = body['params'];
+    const message = isRecord(params) ? params['message'] : undefined;
+    const taskId = isRecord(message) ? message['taskId'] : undefined;
+    return typeof taskId === 'string' && executor.isWorking(owner, taskId);
   }
 
   /** A JSON-RPC error whose message is safe to show: an internal one's words are replaced. */

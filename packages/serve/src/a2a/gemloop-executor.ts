@@ -26,16 +26,19 @@ export function createGemloopExecutor(options: {
   agentName: string;
   sessions: OwnedSessions;
   onError: (error: unknown) => void;
-}): AgentExecutor {
+}): AgentExecutor & { isWorking(owner: string, taskId: string): boolean } {
   const { agent, agentName, sessions, onError } = options;
   // The run of each task that is working, by task id (the SDK's ids: random UUIDs, and it checks
   // the caller owns the task before it asks to cancel it).
   const running = new Map<
     string,
-    { abort: AbortController; canceled: boolean; contextId: string }
+    { abort: AbortController; canceled: boolean; contextId: string; owner: string }
   >();
 
   return {
+    /** Whether `owner`'s task `taskId` has a run working now. */
+    isWorking: (owner, taskId) => running.get(taskId)?.owner === owner,
+
     async execute(request: RequestContext, bus: ExecutionEventBus): Promise<void> {
       const { taskId, contextId } = request;
       const publishStatus = (state: TaskState, text?: string, metadata?: Record<string, unknown>) =>
@@ -79,7 +82,7 @@ export function createGemloopExecutor(options: {
         );
         return;
       }
-      const run = { abort: new AbortController(), canceled: false, contextId };
+      const run = { abort: new AbortController(), canceled: false, contextId, owner };
       running.set(taskId, run);
       try {
         publishStatus(TaskState.TASK_STATE_WORKING);
