@@ -1,8 +1,9 @@
 /** Options of {@link a2aAgent}: a remote A2A agent as a tool of a gemloop agent. */
 export type A2AAgentOptions = {
   /**
-   * Where the remote agent is: the base URL its agent card is under
-   * (`<url>/.well-known/agent-card.json`).
+   * Where the remote agent is: the URL its agent card is under (`<url>/.well-known/agent-card.json`,
+   * `https://example.com/.well-known/agent-card.json` for `https://example.com`), or the card's
+   * own URL (ending in `.json`).
    */
   url: string;
   /**

@@ -8,13 +8,12 @@ import {
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import type { AgentEvent } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { silentLogger } from '@gemloop/core/logging';
 import { turn } from '@gemloop/testing';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { contentsOf, waitTool } from '../__fixtures__/order-fixtures.ts';
 import { agentOnFake, listenNodeForTest } from '../door/__fixtures__/serve-door.ts';
-import { serveA2A, TOKENS } from './__fixtures__/serve-a2a.ts';
+import { bareToolContext, serveA2A, TOKENS } from './__fixtures__/serve-a2a.ts';
 import { a2aAgent } from './a2a-agent.ts';
 import { textOf, textPart } from './gemloop-executor.ts';
 
@@ -34,15 +33,6 @@ async function streamed(stream: AsyncIterable<AgentEvent>): Promise<AgentEvent[]
   for await (const event of stream) events.push(event);
   return events;
 }
-
-/** A tool call's context outside a run, as a test or a wrapper makes one. */
-const bareContext = (signal = new AbortController().signal) => ({
-  signal,
-  toolCallId: 'call-1',
-  step: 1,
-  logger: silentLogger,
-  contents: [],
-});
 
 /** The A2A SDK's own JSON-RPC server on express, with an executor that echoes the message. */
 async function sdkServer() {
@@ -177,12 +167,12 @@ describe('a2aAgent', () => {
   it('continues a remote conversation when the model passes the contextId back', async () => {
     const remote = await serveA2A([turn.text('A-7 has shipped.'), turn.text('On Friday.')]);
     const tool = support(remote.origin);
-    const first = (await tool.execute({ task: 'Where is A-7?' }, bareContext())) as {
+    const first = (await tool.execute({ task: 'Where is A-7?' }, bareToolContext())) as {
       contextId: string;
     };
     const second = await tool.execute(
       { task: 'When does it arrive?', contextId: first.contextId },
-      bareContext(),
+      bareToolContext(),
     );
     expect(second).toEqual({ answer: 'On Friday.', contextId: first.contextId });
     expect(contentsOf(remote.fake.requests.at(-1)?.body)).toEqual([
@@ -221,9 +211,9 @@ describe('a2aAgent', () => {
   it("talks to the A2A SDK's own server, unary when its card does not stream", async () => {
     const origin = await sdkServer();
     const tool = a2aAgent({ url: origin, name: 'echo', description: 'Echoes.' });
-    const answer = await tool.execute({ task: 'hello' }, bareContext());
+    const answer = await tool.execute({ task: 'hello' }, bareToolContext());
     expect(answer).toMatchObject({ answer: 'Echo: hello', contextId: expect.any(String) });
-    const failed = await tool.execute({ task: 'please fail' }, bareContext());
+    const failed = await tool.execute({ task: 'please fail' }, bareToolContext());
     expect(failed).toEqual({
       error: { agent: 'echo', message: 'The remote agent echo failed the task: Nothing to echo.' },
     });
@@ -232,7 +222,7 @@ describe('a2aAgent', () => {
   it('is refused by a remote gemloop agent without valid credentials', async () => {
     const remote = await serveA2A([]);
     const tool = support(remote.origin, 'wrong-token');
-    const error = await Promise.resolve(tool.execute({ task: 'Hi' }, bareContext())).catch(
+    const error = await Promise.resolve(tool.execute({ task: 'Hi' }, bareToolContext())).catch(
       (thrown: unknown) => thrown,
     );
     expect(error).toBeInstanceOf(Error);

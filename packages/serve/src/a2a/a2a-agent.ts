@@ -1,4 +1,5 @@
 import {
+  AGENT_CARD_PATH,
   type Message,
   type Part,
   Role,
@@ -96,7 +97,7 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
     client ??= new ClientFactory({
       transports: [new JsonRpcTransportFactory({ fetchImpl })],
     })
-      .createFromUrl(url)
+      .createFromUrl(...cardLocation(url))
       .catch((error: unknown) => {
         client = undefined;
         throw error;
@@ -280,6 +281,18 @@ function createAnswerReader(onText: (text: string) => void, onTaskId: () => void
     },
   };
   return reader;
+}
+
+/**
+ * Where the card of the agent at `url` is, as `createFromUrl` takes it: the SDK resolves its
+ * default path (`/.well-known/agent-card.json`) from the origin, so an agent mounted below a path
+ * (`https://example.com/a2a`) gets the path relative to it; a URL of a `.json` file is the card.
+ */
+function cardLocation(url: string): [string, string] {
+  const parsed = new URL(url);
+  if (parsed.pathname.endsWith('.json')) return [url, parsed.pathname];
+  const base = url.endsWith('/') ? url : `${url}/`;
+  return [base, AGENT_CARD_PATH.replace(/^\//, '')];
 }
 
 function textOfParts(parts: readonly Part[]): string {

@@ -1,13 +1,24 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
-import type { Client } from '@a2a-js/sdk/client';
+import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { contentsOf, failingLookupTool, waitTool } from '../__fixtures__/order-fixtures.ts';
-import { agentOnFake } from '../door/__fixtures__/serve-door.ts';
-import { gateTool, serveA2A, TOKENS, userMessage } from './__fixtures__/serve-a2a.ts';
+import { agentOnFake, listenForTest } from '../door/__fixtures__/serve-door.ts';
+import {
+  bareToolContext,
+  gateTool,
+  serveA2A,
+  TOKENS,
+  userMessage,
+} from './__fixtures__/serve-a2a.ts';
+import { a2aAgent } from './a2a-agent.ts';
 import { createA2AHandler } from './create-a2a-handler.ts';
 
 // The A2A door driven by the A2A SDK's own client (ClientFactory over the JSON-RPC transport,
@@ -61,6 +72,46 @@ describe('createA2AHandler', () => {
     });
     // Made from the request's host: not for a shared cache.
     expect(response.headers.get('cache-control')).toContain('private');
+  });
+
+  it('serves several agents, one handler each, mounted at paths of their own', async () => {
+    const support = agentOnFake([turn.text('Support here.')]);
+    const billing = agentOnFake([turn.text('Billing here.'), turn.text('Billing again.')]);
+    const handlers = {
+      support: createA2AHandler({
+        agent: support.agent,
+        card: { name: 'Support', description: 'Orders.' },
+        authorize: () => 'alice',
+      }),
+      billing: createA2AHandler({
+        agent: billing.agent,
+        card: { name: 'Billing', description: 'Invoices.' },
+        authorize: () => 'alice',
+      }),
+    };
+    const origin = await listenForTest(async (request) => {
+      const [, mount] = new URL(request.url).pathname.split('/');
+      const handler = handlers[mount as keyof typeof handlers];
+      return handler === undefined ? new Response(null, { status: 404 }) : handler(request);
+    });
+    for (const [mount, name, answer] of [
+      ['support', 'Support', 'Support here.'],
+      ['billing', 'Billing', 'Billing here.'],
+    ] as const) {
+      const a2a = await new ClientFactory({
+        transports: [new JsonRpcTransportFactory()],
+        // Below a path, the card is found relative to it (the SDK's default path is the origin's).
+      }).createFromUrl(`${origin}/${mount}/`, '.well-known/agent-card.json');
+      const card = await a2a.getAgentCard();
+      expect(card.name).toBe(name);
+      expect(card.supportedInterfaces[0]?.url).toBe(`${origin}/${mount}/`);
+      expect(answerOf(await send(a2a, 'Hi'))).toBe(answer);
+    }
+    // a2aAgent finds a mounted agent's card the same way.
+    const tool = a2aAgent({ url: `${origin}/billing`, name: 'billing', description: 'Invoices.' });
+    expect(await tool.execute({ task: 'Hi' }, bareToolContext())).toMatchObject({
+      answer: 'Billing again.',
+    });
   });
 
   it('answers SendMessage with a completed task that GetTask reads back', async () => {
@@ -253,6 +304,23 @@ describe('createA2AHandler', () => {
     expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
     const read = await a2a.getTask({ id: task.value.id } as never);
     expect(answerOf(read)).toBe('Done.');
+  });
+
+  it("records each task's run with the agent's recorder, for the viewer", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'a2a-recorder-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const recorder = createRunRecorder({ dir });
+    const { client } = await serveA2A([turn.text('Recorded answer.')], {
+      agent: { recorder, telemetry: false },
+    });
+    const task = await send(await client(), 'Record me.');
+    expect(answerOf(task)).toBe('Recorded answer.');
+    await recorder.flush();
+    const files = (await readdir(dir)).filter((name) => name.endsWith('.jsonl'));
+    expect(files).toHaveLength(1);
+    const recorded = await readFile(join(dir, files[0] as string), 'utf8');
+    expect(recorded).toContain('Record me.');
+    expect(recorded).toContain('Recorded answer.');
   });
 
   it('refuses a message without text', async () => {

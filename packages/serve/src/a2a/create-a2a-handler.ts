@@ -100,9 +100,11 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   return async (request) => {
     try {
       const url = new URL(request.url);
-      if (url.pathname.endsWith(AGENT_CARD_PATH)) {
+      // The SDK's path is relative (`.well-known/agent-card.json`): the card is at the root of
+      // wherever the handler is mounted.
+      if (url.pathname.endsWith(`/${AGENT_CARD_PATH}`)) {
         if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed('GET');
-        const base = url.pathname.slice(0, -AGENT_CARD_PATH.length).replace(/\/$/, '');
+        const base = url.pathname.slice(0, -AGENT_CARD_PATH.length - 1);
         return cardResponse(options.url ?? `${url.origin}${base}/`, options.url === undefined);
       }
       if (request.method !== 'POST') throw methodNotAllowed('POST');

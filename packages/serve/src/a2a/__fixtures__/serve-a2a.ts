@@ -1,5 +1,6 @@
 import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { type AgentOptions, defineTool } from '@gemloop/core';
+import { silentLogger } from '@gemloop/core/logging';
 import type { FakeTurn } from '@gemloop/testing';
 import { z } from 'zod';
 import { agentOnFake, listenForTest } from '../../door/__fixtures__/serve-door.ts';
@@ -98,3 +99,12 @@ export function gateTool() {
   });
   return { tool, started, release: open };
 }
+
+/** A tool call's context outside a run, as a test or a wrapper makes one. */
+export const bareToolContext = (signal: AbortSignal = new AbortController().signal) => ({
+  signal,
+  toolCallId: 'call-1',
+  step: 1,
+  logger: silentLogger,
+  contents: [],
+});
