@@ -458,6 +458,70 @@ describe('createA2AHandler', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("answers hostile JSON-RPC with JSON-RPC errors, never a crash or a thrown error's words", async () => {
+    const { post, fake, errors, client } = await serveA2A([turn.text('Still here.')], {
+      handler: { rateLimit: false },
+    });
+    const methods = [
+      'SendMessage',
+      'SendStreamingMessage',
+      'GetTask',
+      'ListTasks',
+      'CancelTask',
+      'SubscribeToTask',
+      'CreateTaskPushNotificationConfig',
+      'GetTaskPushNotificationConfig',
+      'ListTaskPushNotificationConfigs',
+      'DeleteTaskPushNotificationConfig',
+      'GetExtendedAgentCard',
+    ];
+    const values: unknown[] = [
+      null,
+      0,
+      -1,
+      1e308,
+      '',
+      'x'.repeat(5000),
+      [],
+      [null],
+      {},
+      { id: 7 },
+      { id: '../../etc/passwd', historyLength: -5 },
+      { message: null },
+      { message: { parts: 'text' } },
+      { message: { role: 'ROLE_USER', parts: [{ text: 5 }] } },
+      { message: { role: 'ROLE_USER', parts: [{ text: 'hi' }], taskId: 'nope' } },
+      { taskId: 'x', url: 'http://127.0.0.1/' },
+      { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } },
+    ];
+    let seed = 7;
+    const pick = <T>(list: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return list[seed % list.length] as T;
+    };
+    for (let round = 0; round < 120; round++) {
+      const id = pick([1, 'a', null, {}, [], 2.5]);
+      const body = JSON.stringify({
+        jsonrpc: pick(['2.0', '2.0', '1.0', 2, undefined]),
+        id,
+        method: pick([...methods, 'message/send', '', 5, null, 'constructor', '__proto__']),
+        params: pick(values),
+      });
+      const response = await post(body);
+      expect(response.status, body).toBeLessThan(500);
+      const text = await response.text();
+      expect(text, body).not.toMatch(/at .+\.(?:js|ts):\d+|node_modules|TypeError|Cannot read/);
+      if (response.headers.get('content-type')?.includes('application/json')) {
+        expect(JSON.parse(text), body).toMatchObject({ jsonrpc: '2.0' });
+      }
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    // The door still answers, and nothing reached the model but what was sent as a message.
+    const task = await send(await client(), 'Are you still there?');
+    expect(answerOf(task)).toBe('Still here.');
+    expect(fake.requests.length).toBeLessThanOrEqual(1 + errors.length);
+  });
+
   it('refuses options it cannot serve with, naming them', () => {
     const { agent } = agentOnFake([]);
     const make = (options: object) => () =>
