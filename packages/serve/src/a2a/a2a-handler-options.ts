@@ -56,9 +56,15 @@ export type A2AHandlerOptions = {
    * Where tasks are kept (the SDK's `TaskStore`: `InMemoryTaskStore`, or `DatabaseTaskStore`
    * of `@a2a-js/sdk/server/database`). It must scope tasks by `context.user.userName`, as the
    * SDK's stores do: that is the caller's owner id.
-   * @defaultValue the SDK's `InMemoryTaskStore`
+   * @defaultValue tasks in memory, scoped as the SDK's `InMemoryTaskStore` scopes them, bounded
+   * by `maxTasks`
    */
   taskStore?: TaskStore | undefined;
+  /**
+   * Tasks the default store holds at most; past it the least recently updated task that has
+   * ended is forgotten (`GetTask` then answers `TaskNotFoundError`). @defaultValue 10000
+   */
+  maxTasks?: number | undefined;
   /**
    * Where each context's turns are kept (a gemloop chat session per caller and `contextId`).
    * @defaultValue a store in memory, bounded by `maxContexts`

@@ -151,6 +151,25 @@ describe('createA2AHandler', () => {
     ]);
   });
 
+  it('forgets the oldest ended task past maxTasks, keeping each caller to its own', async () => {
+    const { client } = await serveA2A(
+      [turn.text('One.'), turn.text('Two.'), turn.text('Three.'), turn.text("Bob's.")],
+      { handler: { maxTasks: 3 } },
+    );
+    const alice = await client('alice');
+    const bob = await client('bob');
+    const tasks = [await send(alice, '1'), await send(alice, '2'), await send(alice, '3')];
+    const bobs = await send(bob, '4');
+    const error = await failure(alice.getTask({ id: tasks[0]?.id } as never));
+    expect(error.message).toContain('not found');
+    expect(answerOf(await alice.getTask({ id: tasks[2]?.id } as never))).toBe('Three.');
+    const listed = await alice.listTasks({ status: TaskState.TASK_STATE_UNSPECIFIED } as never);
+    expect(listed.tasks.map((task) => task.id).sort()).toEqual([tasks[1]?.id, tasks[2]?.id].sort());
+    expect((await bob.listTasks({ status: 0 } as never)).tasks.map((task) => task.id)).toEqual([
+      bobs.id,
+    ]);
+  });
+
   it('continues a conversation: the messages of one contextId are turns of one chat session', async () => {
     const { client, fake } = await serveA2A([
       turn.text('A-7 has shipped.'),

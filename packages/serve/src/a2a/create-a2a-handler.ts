@@ -11,7 +11,6 @@ import {
 import {
   DefaultExecutionEventBusManager,
   DefaultRequestHandler,
-  InMemoryTaskStore,
   JsonRpcTransportHandler,
   ServerCallContext,
   type User,
@@ -27,6 +26,7 @@ import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { A2AAgentCardOptions, A2AHandlerOptions } from './a2a-handler-options.ts';
 import { A2ARequestError } from './a2a-request-error.ts';
+import { BoundedTaskStore } from './bounded-task-store.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
 import { createSafePushNotifications } from './safe-push-notifications.ts';
 
@@ -89,7 +89,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   const card = buildCard(settings.card, push !== undefined, options.url ?? '');
   const requestHandler = new DefaultRequestHandler(
     card,
-    options.taskStore ?? new InMemoryTaskStore(),
+    options.taskStore ?? new BoundedTaskStore(settings.maxTasks),
     executor,
     new DefaultExecutionEventBusManager(),
     push?.store,
@@ -402,6 +402,7 @@ function checkOptions(options: A2AHandlerOptions) {
     card: options.card,
     authorize: options.authorize,
     maxContexts: wholeOption(options.maxContexts, 'maxContexts', 1000),
+    maxTasks: wholeOption(options.maxTasks, 'maxTasks', 10_000),
   };
 }
 
