@@ -78,6 +78,14 @@ export type A2AHandlerOptions = {
    * @defaultValue on, to public addresses only
    */
   pushNotifications?: PushNotificationOptions | false | undefined;
+  /**
+   * Serve A2A v0.3 clients too, through the SDK's compatibility layer: a request without an
+   * `A2A-Version` header (v0.3 sends none) gets v0.3's card and methods (`message/send`,
+   * `message/stream`, `tasks/get`, `tasks/cancel`, `tasks/resubscribe`,
+   * `tasks/pushNotificationConfig/*`); `false` refuses them (`VersionNotSupportedError`).
+   * @defaultValue true
+   */
+  v03?: boolean | undefined;
   /** The largest request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
   maxBodyBytes?: number | undefined;
   /**

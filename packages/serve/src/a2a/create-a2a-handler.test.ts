@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
 import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
+import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { turn } from '@gemloop/testing';
@@ -13,6 +14,7 @@ import { contentsOf, failingLookupTool, waitTool } from '../__fixtures__/order-f
 import { agentOnFake, listenForTest } from '../door/__fixtures__/serve-door.ts';
 import {
   bareToolContext,
+  fetchWithToken,
   gateTool,
   serveA2A,
   TOKENS,
@@ -58,7 +60,10 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 describe('createA2AHandler', () => {
   it('serves the agent card at the well-known path, naming its JSON-RPC endpoint', async () => {
     const { origin } = await serveA2A([]);
-    const response = await fetch(`${origin}/.well-known/agent-card.json`);
+    // What the SDK's client sends for it; without the header, v0.3's card (see below).
+    const response = await fetch(`${origin}/.well-known/agent-card.json`, {
+      headers: { 'a2a-version': '1.0' },
+    });
     expect(response.status).toBe(200);
     const card = await response.json();
     expect(card).toMatchObject({
@@ -66,6 +71,7 @@ describe('createA2AHandler', () => {
       description: 'Answers questions about orders.',
       supportedInterfaces: [
         { url: `${origin}/`, protocolBinding: 'JSONRPC', protocolVersion: '1.0' },
+        { url: `${origin}/`, protocolBinding: 'JSONRPC', protocolVersion: '0.3' },
       ],
       capabilities: { streaming: true, pushNotifications: true },
       skills: [{ id: 'ask', name: 'Support' }],
@@ -463,13 +469,13 @@ describe('createA2AHandler', () => {
       await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'SendMessage', params: 'x' })),
     );
     expect(shapeless.body.error?.code).toBe(-32602);
-    // A request without `A2A-Version: 1.0` is v0.3's, which the SDK's server part refuses.
+    // A request without `A2A-Version` is v0.3's: a v1.0 method name is unknown there.
     const unversioned = await fetch(`${origin}/`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKENS.alice}`, 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'GetTask', params: { id: 'x' } }),
     });
-    expect(await unversioned.json()).toMatchObject({ id: 9, error: { code: -32009 } });
+    expect(await unversioned.json()).toMatchObject({ id: 9, error: { code: -32601 } });
     // Past the limit of 7 requests a minute: the ones refused before `authorize` did not count.
     const limited = await post(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'GetTask' }));
     expect(limited.status).toBe(429);
@@ -539,6 +545,51 @@ describe('createA2AHandler', () => {
     const task = await send(await client(), 'Are you still there?');
     expect(answerOf(task)).toBe('Still here.');
     expect(fake.requests.length).toBeLessThanOrEqual(1 + errors.length);
+  });
+
+  it("serves v0.3 clients through the SDK's compatibility layer: their card and method names", async () => {
+    const { origin, post } = await serveA2A([turn.text('A-7 has shipped.'), turn.text('Friday.')]);
+    // No A2A-Version header: v0.3's card, its URL the endpoint.
+    const card = await (await fetch(`${origin}/.well-known/agent-card.json`)).json();
+    expect(card).toMatchObject({ name: 'Support', url: `${origin}/`, protocolVersion: '0.3.0' });
+    const legacy = new LegacyJsonRpcTransport({
+      endpoint: `${origin}/`,
+      fetchImpl: fetchWithToken(TOKENS.alice),
+    });
+    const task = (await legacy.sendMessage(userMessage('Where is A-7?') as never)) as Task;
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(answerOf(task)).toBe('A-7 has shipped.');
+    expect(answerOf(await legacy.getTask({ id: task.id } as never))).toBe('A-7 has shipped.');
+    // The raw v0.3 wire: message/send's result is a task of kind "task".
+    const raw = await post(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'r1',
+        method: 'message/send',
+        params: {
+          message: {
+            kind: 'message',
+            messageId: 'm1',
+            role: 'user',
+            parts: [{ kind: 'text', text: 'When?' }],
+            contextId: task.contextId,
+          },
+        },
+      }),
+      { 'a2a-version': '0.3' },
+    );
+    expect(await raw.json()).toMatchObject({
+      id: 'r1',
+      result: { kind: 'task', contextId: task.contextId, status: { state: 'completed' } },
+    });
+    // Off: the v0.3 card and methods are refused.
+    const strict = await serveA2A([], { handler: { v03: false } });
+    const refused = await fetch(`${strict.origin}/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.alice}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tasks/get', params: { id: 'x' } }),
+    });
+    expect(await refused.json()).toMatchObject({ id: 9, error: { code: -32009 } });
   });
 
   it('refuses options it cannot serve with, naming them', () => {

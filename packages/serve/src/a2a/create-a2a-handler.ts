@@ -8,6 +8,8 @@ import {
   HTTP_EXTENSION_HEADER,
   SSE_HEADERS,
 } from '@a2a-js/sdk';
+import { A2A_LEGACY_PROTOCOL_VERSION, duplicateInterfacesForLegacy } from '@a2a-js/sdk/compat/v0_3';
+import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import {
   DefaultExecutionEventBusManager,
   DefaultRequestHandler,
@@ -33,6 +35,13 @@ import { createSafePushNotifications } from './safe-push-notifications.ts';
 /** JSON-RPC's internal error: its message may be a thrown error's own words. */
 const INTERNAL_ERROR = -32603;
 const INTERNAL_MESSAGE = 'The server could not answer the request.';
+/** The methods that send a message, v1.0's and v0.3's. */
+const SEND_METHODS = new Set([
+  'SendMessage',
+  'SendStreamingMessage',
+  'message/send',
+  'message/stream',
+]);
 /** A2A's UnsupportedOperationError. */
 const UNSUPPORTED_OPERATION = -32004;
 
@@ -86,7 +95,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     options.pushNotifications === false
       ? undefined
       : createSafePushNotifications(options.pushNotifications ?? {}, onError);
-  const card = buildCard(settings.card, push !== undefined, options.url ?? '');
+  const card = buildCard(settings.card, push !== undefined, options.url ?? '', settings.v03);
   const requestHandler = new DefaultRequestHandler(
     card,
     options.taskStore ?? new BoundedTaskStore(settings.maxTasks),
@@ -96,6 +105,13 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     push?.sender,
   );
   const transport = new JsonRpcTransportHandler(requestHandler);
+  // v0.3 clients (`message/send`, `tasks/get`, ...), through the SDK's own compatibility layer:
+  // a request without `A2A-Version` is v0.3's, as the spec says.
+  const legacy = settings.v03 ? new LegacyJsonRpcTransportHandler(requestHandler) : undefined;
+  const isLegacy = (request: Request) =>
+    legacy !== undefined &&
+    (request.headers.get(A2A_VERSION_HEADER) ?? A2A_LEGACY_PROTOCOL_VERSION) ===
+      A2A_LEGACY_PROTOCOL_VERSION;
 
   return async (request) => {
     try {
@@ -105,7 +121,11 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       if (url.pathname.endsWith(`/${AGENT_CARD_PATH}`)) {
         if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed('GET');
         const base = url.pathname.slice(0, -AGENT_CARD_PATH.length - 1);
-        return cardResponse(options.url ?? `${url.origin}${base}/`, options.url === undefined);
+        const endpoint = options.url ?? `${url.origin}${base}/`;
+        if (isLegacy(request)) {
+          return cardJson(legacyCard(card, endpoint), options.url === undefined);
+        }
+        return cardResponse(endpoint, options.url === undefined);
       }
       if (request.method !== 'POST') throw methodNotAllowed('POST');
       return await rpc(request);
@@ -125,8 +145,13 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       ...card,
       supportedInterfaces: card.supportedInterfaces.map((each) => ({ ...each, url: endpoint })),
     };
-    return new Response(JSON.stringify(AgentCard.toJSON(shown)), {
+    return cardJson(AgentCard.toJSON(shown), fromRequest);
+  }
+
+  function cardJson(json: unknown, fromRequest: boolean): Response {
+    return new Response(JSON.stringify(json), {
       headers: {
+        vary: A2A_VERSION_HEADER,
         'content-type': 'application/json',
         // An address taken from the request's Host header is that client's, not for a shared cache.
         'cache-control': fromRequest ? 'private, max-age=300' : 'public, max-age=300',
@@ -176,10 +201,18 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       ...(version === null ? {} : { requestedVersion: version }),
       ...(extensions === undefined ? {} : { requestedExtensions: extensions }),
     });
+    const useLegacy = isLegacy(request);
+    const mapError = (error: unknown) =>
+      safeError(
+        useLegacy
+          ? LegacyJsonRpcTransportHandler.mapToLegacyJSONRPCError(error)
+          : JsonRpcTransportHandler.mapToJSONRPCError(error),
+        error,
+      );
     try {
       validateVersion(context.requestedVersion, card, 'JSONRPC');
     } catch (error) {
-      return json(reply(body, { error: JsonRpcTransportHandler.mapToJSONRPCError(error) }));
+      return json(reply(body, { error: mapError(error) }));
     }
     if (sendsIntoWorkingTask(body, owner)) {
       // The SDK would run the message on the task's own event bus, beside the run that works
@@ -193,7 +226,10 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
         }),
       );
     }
-    const answer = await transport.handle(body, context);
+    const answer = await (useLegacy && legacy !== undefined ? legacy : transport).handle(
+      body,
+      context,
+    );
     if (!isStream(answer)) return json(safe(answer as RpcResponse));
     const iterator = answer[Symbol.asyncIterator]();
     // The first frame before the headers: an error up front (an unknown task) is a JSON answer.
@@ -203,7 +239,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     } catch (error) {
       return json(reply(body, { error: mapError(error) }));
     }
-    return sse(request, iterator as AsyncIterator<RpcResponse>, first, body);
+    return sse(request, iterator as AsyncIterator<RpcResponse>, first, body, mapError);
   }
 
   /**
@@ -215,6 +251,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     iterator: AsyncIterator<RpcResponse>,
     first: IteratorResult<RpcResponse>,
     body: unknown,
+    mapError: (error: unknown) => unknown,
   ): Response {
     const encoder = new TextEncoder();
     let closed = false;
@@ -251,7 +288,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   }
 
   function sendsIntoWorkingTask(body: Record<string, unknown>, owner: string): boolean {
-    if (body['method'] !== 'SendMessage' && body['method'] !== 'SendStreamingMessage') return false;
+    if (!SEND_METHODS.has(body['method'] as string)) return false;
     const params = body['params'];
     const message = isRecord(params) ? params['message'] : undefined;
     const taskId = isRecord(message) ? message['taskId'] : undefined;
@@ -259,8 +296,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   }
 
   /** A JSON-RPC error whose message is safe to show: an internal one's words are replaced. */
-  function mapError(error: unknown) {
-    const mapped = JsonRpcTransportHandler.mapToJSONRPCError(error);
+  function safeError(mapped: { code: number }, error: unknown) {
     if (mapped.code !== INTERNAL_ERROR) return mapped;
     onError(error);
     return { code: INTERNAL_ERROR, message: INTERNAL_MESSAGE };
@@ -339,15 +375,50 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
   }
 }
 
-function buildCard(options: A2AAgentCardOptions, push: boolean, url: string): AgentCard {
+/**
+ * The card as v0.3 shows it (its `AgentCard`: one `url`, `preferredTransport`), for a client that
+ * sends no `A2A-Version`. The SDK translates cards in its express router only (`toCompatAgentCard`
+ * is not exported), so the few fields are mapped here.
+ */
+function legacyCard(card: AgentCard, endpoint: string): unknown {
+  return {
+    protocolVersion: '0.3.0',
+    name: card.name,
+    description: card.description,
+    url: endpoint,
+    preferredTransport: 'JSONRPC',
+    additionalInterfaces: [{ url: endpoint, transport: 'JSONRPC' }],
+    version: card.version,
+    ...(card.provider === undefined ? {} : { provider: card.provider }),
+    capabilities: {
+      streaming: card.capabilities?.streaming === true,
+      pushNotifications: card.capabilities?.pushNotifications === true,
+    },
+    defaultInputModes: card.defaultInputModes,
+    defaultOutputModes: card.defaultOutputModes,
+    skills: card.skills.map((skill) => ({
+      id: skill.id,
+      name: skill.name,
+      description: skill.description,
+      tags: skill.tags,
+      examples: skill.examples,
+    })),
+  };
+}
+
+function buildCard(
+  options: A2AAgentCardOptions,
+  push: boolean,
+  url: string,
+  v03: boolean,
+): AgentCard {
+  const v1 = { url, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION };
   return {
     name: options.name,
     description: options.description,
     version: options.version ?? '1.0.0',
     provider: options.provider,
-    supportedInterfaces: [
-      { url, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION },
-    ],
+    supportedInterfaces: v03 ? duplicateInterfacesForLegacy([v1], ['JSONRPC']) : [v1],
     capabilities: {
       streaming: true,
       pushNotifications: push,
@@ -403,6 +474,7 @@ function checkOptions(options: A2AHandlerOptions) {
     authorize: options.authorize,
     maxContexts: wholeOption(options.maxContexts, 'maxContexts', 1000),
     maxTasks: wholeOption(options.maxTasks, 'maxTasks', 10_000),
+    v03: options.v03 !== false,
   };
 }
 

@@ -1,4 +1,6 @@
 import type { StreamResponse, Task, TaskPushNotificationConfig } from '@a2a-js/sdk';
+import { A2A_LEGACY_PROTOCOL_VERSION } from '@a2a-js/sdk/compat/v0_3';
+import { V03PushNotificationSerializer } from '@a2a-js/sdk/compat/v0_3/server';
 import { RequestMalformedError } from '@a2a-js/sdk/errors';
 import {
   InMemoryPushNotificationStore,
@@ -53,6 +55,7 @@ export function createSafePushNotifications(
   };
   const inner = new InMemoryPushNotificationStore();
   const serializer = new V1PushNotificationSerializer();
+  const legacySerializer = new V03PushNotificationSerializer();
 
   const store: PushNotificationStore = {
     async save(taskId, context, config) {
@@ -81,10 +84,12 @@ export function createSafePushNotifications(
   async function dispatch(response: StreamResponse, context: ServerCallContext, task?: Task) {
     const taskId = taskIdOf(response);
     if (taskId === '') return;
-    const configs = await inner.load(taskId, context);
-    if (configs.length === 0) return;
-    const { body, contentType } = serializer.serialize(response, task);
-    for (const config of configs) {
+    const configs = await inner.loadWithMetadata(taskId, context);
+    for (const { config, wireVersion } of configs) {
+      // Each webhook gets the body of the protocol version it was registered over.
+      const { body, contentType } = (
+        wireVersion === A2A_LEGACY_PROTOCOL_VERSION ? legacySerializer : serializer
+      ).serialize(response, task);
       await post(config, body, contentType).catch(onError);
     }
   }
