@@ -164,6 +164,23 @@ export type HandoffEvent = {
   to: string;
 };
 
+/**
+ * What a plugin reported (`run.emit(kind, data)` in a hook of `@gemloop/core/plugins`): a third
+ * party's plugin reaches every surface that shows events without a type of its own.
+ */
+export type PluginEvent = {
+  type: 'plugin';
+  path: AgentPath;
+  /** The plugin's `name`. */
+  plugin: string;
+  /** What happened, in the plugin's words (e.g. `masked`, `cache-hit`). */
+  kind: string;
+  /** The step the plugin reported it in (0 before the first step). */
+  stepNumber: number;
+  /** The plugin's data (JSON), if any. */
+  data?: unknown;
+};
+
 /** Everything `agent.stream()` yields. */
 export type AgentEvent<Output = undefined> =
   | StepStartEvent
@@ -180,6 +197,7 @@ export type AgentEvent<Output = undefined> =
   | GuardrailEvent
   | GuardrailRetractionEvent
   | HandoffEvent
+  | PluginEvent
   | RunEndEvent<Output>;
 
 /**

@@ -49,6 +49,8 @@ function summarize(event: AgentEvent): string {
       return `guardrail-retraction ${event.stepNumber}`;
     case 'handoff':
       return `handoff ${event.from} ${event.to}`;
+    case 'plugin':
+      return `plugin ${event.plugin} ${event.kind}`;
     case 'run-end':
       return `run-end ${event.result.finishReason}`;
   }

@@ -2,6 +2,7 @@ import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { AgentStream } from './agent-stream.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
+import type { PluginHookRecorder } from './plugins/run-plugins.ts';
 import type {
   ChildRunCall,
   ChildRunOptions,
@@ -29,6 +30,8 @@ export type AgentTurns<Output> = {
     options: RunOptions | undefined,
     conversationId: string | undefined,
     startChild?: ChildRunStarter | undefined,
+    /** Records the plugin hooks whose results are not deterministic (a durable runner). */
+    recordHook?: PluginHookRecorder | undefined,
   ): AgentStream<Output>;
   /**
    * A run started by a tool of another run (a subagent): streamed when the top run is, its events

@@ -143,7 +143,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return Promise.reject(error);
       }
-      const { signal, history, steering, budget, compaction, guardrails } = checked;
+      const { signal, history, steering, budget, compaction, guardrails, plugins } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       const controller = new AbortController();
       if (signal !== undefined && !isAbortSignal(signal)) {
@@ -163,6 +163,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         steering,
         budget,
         compaction,
+        plugins,
       });
       const entry: InFlightRun = { abort: (reason) => controller.abort(reason), result };
       inFlight.add(entry);
@@ -198,7 +199,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
         unfollow();
       });
     },
-    stream(input, options, conversationId, startChild): AgentStream<Output> {
+    stream(input, options, conversationId, startChild, recordHook): AgentStream<Output> {
       if (closing !== undefined) {
         const closed = closedError();
         return createAgentStream<Output>(() => Promise.reject(closed), undefined);
@@ -209,7 +210,7 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
       } catch (error) {
         return createAgentStream<Output>(() => Promise.reject(error), undefined);
       }
-      const { signal, history, budget, compaction, guardrails } = checked;
+      const { signal, history, budget, compaction, guardrails, plugins } = checked;
       const stopWhen = readStopWhen(checked.stopWhen);
       // A stream steers through its handle: with the caller's controller, or one of its own.
       const steering = checked.steering ?? createRunSteering();
@@ -227,6 +228,8 @@ export function createAgent<Output = undefined>(options: AgentOptions<Output>): 
             budget,
             compaction,
             startChild,
+            plugins,
+            recordHook,
           }),
         signal,
         steering,

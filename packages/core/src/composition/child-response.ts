@@ -62,6 +62,8 @@ function unfinishedMessage(result: AgentResult<unknown>, withAnswer: boolean): s
       const detail = blocked === undefined ? '' : ` (${blocked.reason}${suffix(blocked.message)})`;
       return `The subagent did not finish: ${what} was blocked by the content filter${detail}${partial}.`;
     }
+    case 'plugin':
+      return `The subagent did not finish: its plugin "${result.stoppedBy?.plugin ?? 'unknown'}" ended it after ${calls} (${result.stoppedBy?.reason ?? 'no reason given'})${partial}.`;
     case 'interrupted':
       return `The subagent did not finish: its streamed answer ended before the model finished it${partial}.`;
     case 'other':

@@ -52,6 +52,8 @@ export type AgentFinishReason =
   | 'max-steps'
   | 'stop-condition'
   | 'content-filter'
+  /** A plugin ended the run (`run.finish(reason)`, a `finish` outcome): see `stoppedBy`. */
+  | 'plugin'
   | 'other';
 
 /** A blocked prompt or answer: an outcome of the run, not an exception. */
@@ -301,6 +303,8 @@ export type AgentResult<Output = undefined> = AgentRunState & {
    * conversation (a chat session sends the next message to it). Empty without a handoff.
    */
   handoffs?: string[] | undefined;
+  /** Set when `finishReason` is `plugin`: which plugin ended the run, and why. */
+  stoppedBy?: { readonly plugin: string; readonly reason: string } | undefined;
 };
 
 /** What the `compaction` option did in a run. */

@@ -13,6 +13,7 @@ import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { ResolvedCompaction } from '../compaction/compaction-value.ts';
 import type { ToolOutput } from '../compaction/tool-output-value.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
+import type { ResolvedPlugins } from '../plugins/resolve-plugins.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 import type { PreparedOutput } from '../structured-output.ts';
 import type { PreparedTools } from '../tool-calls/prepare-tools.ts';
@@ -65,6 +66,8 @@ export type AgentConfig<Output> = {
   beforeToolCall: BeforeToolCallHook | undefined;
   /** See `AgentOptions.isRunEndingError`; asked through `isRunEnding`. */
   isRunEndingError: ((error: unknown) => boolean) | undefined;
+  /** The `plugins` option resolved into hook lists; `undefined` without plugins. */
+  plugins: ResolvedPlugins | undefined;
   /** The agent's own guardrails, as given (a run joins its own to them). */
   guardrails: Guardrails | undefined;
   callOptions: Omit<CallOptions, 'signal'> | undefined;

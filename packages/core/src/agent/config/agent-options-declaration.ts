@@ -15,6 +15,7 @@ import { guardrailsOption } from './options/guardrails.ts';
 import { modelOptions } from './options/model.ts';
 import { observerOptions } from './options/observers.ts';
 import { outputOption } from './options/output.ts';
+import { pluginsOption } from './options/plugins.ts';
 import { pricesOption } from './options/prices.ts';
 import { requestFieldOptions } from './options/request-fields.ts';
 import { stepOptions } from './options/steps.ts';
@@ -42,6 +43,7 @@ export type AgentOptionGroups = [
   typeof guardrailsOption,
   typeof pricesOption,
   typeof apiOption,
+  typeof pluginsOption,
 ];
 
 /**
@@ -67,6 +69,7 @@ export const agentOptionGroups: AgentOptionGroups = [
   guardrailsOption,
   pricesOption,
   apiOption,
+  pluginsOption,
 ];
 
 // Does not compile while an option of AgentOptions is in no group: the error names it.

@@ -23,6 +23,7 @@ import type { ServiceTier } from '../../wire/service-tier.ts';
 import type { Compaction } from '../compaction/compaction-value.ts';
 import type { ToolOutput } from '../compaction/tool-output-value.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
+import type { AgentPlugin } from '../plugins/agent-plugin.ts';
 import type { AgentCacheOptions } from '../prompt-cache.ts';
 import type { StopCondition } from '../stop-conditions.ts';
 
@@ -252,6 +253,14 @@ export type AgentOptions<Output = undefined> = {
    * @defaultValue none; thrown tool errors reach the model as `safeToolErrorMessage` makes them
    */
   guardrails?: Guardrails | undefined;
+  /**
+   * Plugins: hooks around the run's model calls, answers and tool calls
+   * (`@gemloop/core/plugins`, `definePlugin`). Before-hooks run in this order, after-hooks in
+   * reverse, wrappers with the first outermost. See docs/writing-a-plugin.md.
+   * @defaultValue none
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a list of plugins, each with its own state type
+  plugins?: readonly AgentPlugin<any>[] | undefined;
   /** @defaultValue silent */
   logger?: Logger | undefined;
   /** Overrides of the model-capabilities table, for models it does not know (gateway aliases). */
@@ -378,6 +387,12 @@ export type RunOptions = {
    * `@gemloop/core/compaction`.
    */
   compaction?: Compaction | false | undefined;
+  /**
+   * This run's plugins, after the agent's (a chat session passes its own here). See the
+   * agent's `plugins` option.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a list of plugins, each with its own state type
+  plugins?: readonly AgentPlugin<any>[] | undefined;
 };
 
 /** The `budget` run option: totals over a run's tree. */

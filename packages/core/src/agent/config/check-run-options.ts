@@ -41,7 +41,8 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
   name: 'run',
   unknownKey: 'Unknown run option',
   path: 'options',
-  example: '{ signal, history, stopWhen, steering, budget, compaction, guardrails } (or none)',
+  example:
+    '{ signal, history, stopWhen, steering, budget, compaction, guardrails, plugins } (or none)',
   checks: {
     signal: checkedWhereUsed,
     history: checkedWhereUsed,
@@ -63,6 +64,8 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
     budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
     compaction: compactionValueCheck,
     guardrails: guardrailsValueCheck,
+    // Checked by the loop, which resolves them with the agent's (joinPlugins).
+    plugins: checkedWhereUsed,
   },
   removed: {
     historyModel:

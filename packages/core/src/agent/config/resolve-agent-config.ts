@@ -10,6 +10,7 @@ import { resolveGuardrailsOption } from './options/guardrails.ts';
 import { resolveModelOptions } from './options/model.ts';
 import { resolveObserverOptions } from './options/observers.ts';
 import { resolveOutputOption } from './options/output.ts';
+import { resolvePluginsOption } from './options/plugins.ts';
 import { resolvePricesOption } from './options/prices.ts';
 import {
   applyRequestFields,
@@ -116,5 +117,6 @@ export function resolveAgentConfig<Output>(options: AgentOptions<Output>): Agent
     ...resolveObserverOptions(options),
     ...resolveGuardrailsOption(options),
     ...resolvePricesOption(options),
+    ...resolvePluginsOption(options),
   };
 }

@@ -3,6 +3,7 @@ import type { Cost } from '../../models/cost.ts';
 import { costOf, writeCost } from '../../models/cost-of.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { Content } from '../../wire/content.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { UsageMetadata } from '../../wire/response.ts';
@@ -33,7 +34,16 @@ import { prepareRequest } from './prepare-request.ts';
  */
 export async function callModelStep<Output>(
   context: RunContext<Output>,
-  { stepNumber, kind }: { stepNumber: number; kind: ModelStepKind },
+  {
+    stepNumber,
+    kind,
+    contents,
+  }: {
+    stepNumber: number;
+    kind: ModelStepKind;
+    /** What to send instead of the history (a plugin's `beforeModelCall`); `undefined`: the history. */
+    contents?: readonly Content[] | undefined;
+  },
 ): Promise<AgentStep> {
   const { config, run, signal, emit } = context;
   const budget = context.link.budget;
@@ -61,7 +71,7 @@ export async function callModelStep<Output>(
   // The request as sent, for the estimate of a usage the server did not report (completeUsage).
   let sent: GenerateContentRequest | undefined;
   try {
-    outcome = await send(context, kind, (request) => {
+    outcome = await send(context, kind, contents, (request) => {
       sent = request;
       return callModel({
         entry: config.modelCall,
@@ -170,10 +180,11 @@ function priceCall<Output>(
 function send<Output>(
   { config, run, signal, streaming, cache }: RunContext<Output>,
   kind: ModelStepKind,
+  instead: readonly Content[] | undefined,
   call: (request: ReturnType<typeof prepareRequest>) => Promise<ModelCallOutcome>,
 ): Promise<ModelCallOutcome> {
   // The compacted history when the `compaction` option compacted it (run.contents stays whole).
-  const contents = run.sendContents();
+  const contents = instead === undefined ? run.sendContents() : [...instead];
   const request = (cacheName: string | undefined) =>
     prepareRequest(config, {
       kind,

@@ -10,7 +10,7 @@ import type { Finish } from './next-step.ts';
  */
 export function finishRun<Output>(
   { run, emit, cache, link }: RunContext<Output>,
-  { finishReason, output, blocked, text }: Finish<Output>,
+  { finishReason, output, blocked, text, stoppedBy }: Finish<Output>,
 ): AgentResult<Output> {
   const last = run.steps[run.steps.length - 1];
   const state = run.state();
@@ -32,6 +32,7 @@ export function finishRun<Output>(
     usageByAgent: usageByAgent(state.usage, link.childUsage),
     handoffs: run.handoffs,
   };
+  if (stoppedBy !== undefined) result.stoppedBy = stoppedBy;
   if (state.compaction !== undefined) result.compaction = state.compaction;
   if (state.steering !== undefined) result.steering = state.steering;
   if (cache !== undefined) {

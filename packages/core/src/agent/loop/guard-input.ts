@@ -3,6 +3,7 @@ import {
   type InputCheckResult,
 } from '../../guardrails/check-input-guardrails.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import type { Content } from '../../wire/content.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
 import type { RunContext, TextDeltaHold } from '../run-state/run-context.ts';
@@ -41,6 +42,9 @@ export async function guardedFirstStep<Output>(
   context: RunContext<Output>,
   stepNumber: number,
   held: TextDeltaHold | undefined,
+  // What a plugin's beforeModelCall sends instead of the history. A rewritten input is sent as
+  // the history holds it (what the plugin saw is gone).
+  contents?: readonly Content[] | undefined,
 ): Promise<AgentStep> {
   const { run, guardrails } = context;
   const all = guardrails?.input ?? [];
@@ -51,7 +55,7 @@ export async function guardedFirstStep<Output>(
   if (sequential.length > 0)
     apply(context, await checkInputGuardrails(sequential, newInput, false, options));
   if (parallel.length === 0 || context.signal.aborted)
-    return callModelStep(context, { stepNumber, kind: 'tools' });
+    return callModelStep(context, { stepNumber, kind: 'tools', contents });
 
   // The call beside the checks may compact the history with the input as it was: a rewrite
   // compacts again from the rewritten input (else the old one would be what is sent).
@@ -73,7 +77,7 @@ export async function guardedFirstStep<Output>(
       controller.abort(new Error(`input guardrail "${result.name}" tripped`));
     return result;
   });
-  const calling = callModelStep(callContext, { stepNumber, kind: 'tools' }).then(
+  const calling = callModelStep(callContext, { stepNumber, kind: 'tools', contents }).then(
     (step) => ({ ok: true as const, step }),
     (error: unknown) => ({ ok: false as const, error }),
   );

@@ -11,6 +11,8 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
+import { joinPlugins } from '../plugins/resolve-plugins.ts';
+import { type PluginHookRecorder, type PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import type {
   EngineGuardrails,
@@ -42,7 +44,7 @@ import { callModelStep } from './call-model-step.ts';
 import { createResumeStep } from './create-step.ts';
 import { endStep } from './end-step.ts';
 import { finishRun } from './finish-run.ts';
-import type { ModelStepKind, NextStep } from './next-step.ts';
+import type { Finish, ModelStepKind, NextStep, RunAgain } from './next-step.ts';
 import { normalizeInput } from './normalize-input.ts';
 import { pendingCallTurn } from './pending-call-turn.ts';
 import { resolveAnsweredCalls } from './resolve-answered-calls.ts';
@@ -81,6 +83,10 @@ export type RunLoopOptions = {
   compaction?: RunOptions['compaction'];
   /** How the run's children start when not in-process (a durable runner's child workflows). */
   startChild?: ChildRunStarter | undefined;
+  /** The run's own plugins (`RunOptions.plugins`), after the agent's. */
+  plugins?: RunOptions['plugins'];
+  /** Records the plugin hooks that say their results are not deterministic (a durable runner). */
+  recordHook?: PluginHookRecorder | undefined;
 };
 
 /**
@@ -179,6 +185,9 @@ async function runSteps<Output>(
     compaction,
     guardrails: runGuardrails,
     startChild,
+    conversationId,
+    plugins: runPlugins,
+    recordHook,
   }: RunLoopOptions,
   observation: RunObservation | undefined,
   tracked?: { run?: RunTracker },
@@ -229,8 +238,33 @@ async function runSteps<Output>(
     { emit, observation },
     guardrails,
   );
-  const link: RunLink =
+  const resolved = joinPlugins(config.plugins, parent?.plugins, runPlugins);
+  const linked: RunLink =
     childGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails: childGuardrails };
+  // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
+  // subagents, child workflows) as the starter of children does.
+  const record = recordHook ?? parent?.recordHook;
+  const link: RunLink =
+    resolved?.inherited === undefined && record === undefined
+      ? linked
+      : { ...linked, plugins: resolved?.inherited, recordHook: record };
+  const plugins =
+    resolved === undefined
+      ? undefined
+      : new RunPlugins(resolved, {
+          agentName: config.name ?? 'agent',
+          model: config.model,
+          path: link.path,
+          streaming,
+          conversationId,
+          signal,
+          tracker: run,
+          emit,
+          redact: config.redact,
+          record,
+          observation,
+          now: config.now,
+        });
   const context: RunContext<Output> = {
     config,
     run,
@@ -243,8 +277,21 @@ async function runSteps<Output>(
     callOptions: modelCallOptions(config.callOptions, signal),
     settings,
     ...scope,
+    plugins,
   };
+  if (plugins !== undefined)
+    return runWithPlugins(context, plugins, contents, steering, stopWhen, held);
   if (steering === undefined) return runModelSteps(context, contents, undefined, stopWhen, held);
+  return runSteered(context, contents, steering, stopWhen, held);
+}
+
+async function runSteered<Output>(
+  context: RunContext<Output>,
+  contents: readonly Content[],
+  steering: Steering,
+  stopWhen: readonly StopCondition[],
+  held: TextDeltaHold | undefined,
+): Promise<AgentResult<Output>> {
   const queue = attachSteering(context as RunContext<unknown>, steering);
   try {
     return await runModelSteps(context, contents, queue, stopWhen, held);
@@ -255,6 +302,44 @@ async function runSteps<Output>(
     detachSteering(context as RunContext<unknown>, queue, reason);
     throw error;
   }
+}
+
+/**
+ * A run with plugins: their `startRun` before the first step, their `endRun` however it ends (a
+ * failing `endRun` fails a run that succeeded; a run that failed keeps its own error, and the
+ * plugin's is logged).
+ */
+async function runWithPlugins<Output>(
+  context: RunContext<Output>,
+  plugins: RunPlugins,
+  contents: readonly Content[],
+  steering: Steering | undefined,
+  stopWhen: readonly StopCondition[],
+  held: TextDeltaHold | undefined,
+): Promise<AgentResult<Output>> {
+  if (plugins.hooks.startRun !== undefined) await plugins.startRun();
+  let result: AgentResult<Output>;
+  try {
+    result =
+      steering === undefined
+        ? await runModelSteps(context, contents, undefined, stopWhen, held)
+        : await runSteered(context, contents, steering, stopWhen, held);
+  } catch (error) {
+    if (plugins.hooks.endRun !== undefined) {
+      const failed = await plugins.endRun(error);
+      if (failed !== undefined)
+        context.config.logger.warn(
+          { err: failed },
+          'a plugin failed in endRun after the run failed',
+        );
+    }
+    throw error;
+  }
+  if (plugins.hooks.endRun !== undefined) {
+    const failed = await plugins.endRun(undefined);
+    if (failed !== undefined) throw failed;
+  }
+  return result;
 }
 
 async function runModelSteps<Output>(
@@ -317,13 +402,25 @@ async function runModelSteps<Output>(
     const guardInput =
       !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
     inputGuarded = true;
-    const step: AgentStep = guardInput
-      ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
-          context,
-          stepNumber,
-          held,
-        )
-      : await callModelStep(context, { stepNumber, kind });
+    const plugins = context.plugins;
+    // A plugin ended the run before this step (in startRun, or a hook with no step after it).
+    if (plugins?.stop !== undefined) return finishRun(context, stoppedBy(plugins.stop));
+    let step: AgentStep;
+    if (plugins === undefined || !plugins.aroundModelCalls) {
+      if (plugins !== undefined) plugins.stepNumber = stepNumber;
+      step = guardInput
+        ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
+            context,
+            stepNumber,
+            held,
+          )
+        : await callModelStep(context, { stepNumber, kind });
+    } else {
+      const made = await pluginModelStep(context, plugins, { stepNumber, kind, guardInput }, held);
+      // A plugin ended the run before the call: the history is as the last step left it.
+      if (!('stepNumber' in made)) return finishRun(context, stoppedBy(made));
+      step = made;
+    }
     if (guardInput) held?.inputPassed();
     if (kind === 'tools') modelSteps++;
     const stepsLeft: boolean = kind === 'final-output' || modelSteps < config.maxSteps;
@@ -355,6 +452,21 @@ async function runModelSteps<Output>(
     if (next.type === 'fail') throw next.error(run.state());
     if (next.type === 'finish' && steering !== undefined)
       next = await steerAfterAnswer(context, steering, next, stepsLeft);
+    if (plugins !== undefined) {
+      const after: RunAgain | Finish<Output> | 'run-again' = await afterPluginStep(
+        context,
+        plugins,
+        step,
+        next,
+        stepsLeft,
+      );
+      if (after === 'run-again') {
+        kind = 'tools';
+        reasks = 0;
+        continue;
+      }
+      next = after;
+    }
     if (next.type === 'finish') {
       // Before the result is built, so it lists the messages the run ends without.
       if (steering !== undefined)
@@ -376,6 +488,75 @@ async function runModelSteps<Output>(
     kind = next.kind;
     reasks = next.reasks;
   }
+}
+
+/**
+ * The model step of a run with plugins: `beforeModelCall`, `wrapModelCall` and `afterModelCall`
+ * around the call the loop would make without them (see `RunPlugins.modelStep`).
+ */
+function pluginModelStep<Output>(
+  context: RunContext<Output>,
+  plugins: RunPlugins,
+  {
+    stepNumber,
+    kind,
+    guardInput,
+  }: { stepNumber: number; kind: ModelStepKind; guardInput: boolean },
+  held: TextDeltaHold | undefined,
+): Promise<AgentStep | PluginStop> {
+  return plugins.modelStep(
+    { stepNumber, kind, contents: context.run.sendContents() },
+    (contents) =>
+      guardInput
+        ? (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
+            context,
+            stepNumber,
+            held,
+            contents,
+          )
+        : callModelStep(context, { stepNumber, kind, contents }),
+  );
+}
+
+/**
+ * What follows a step of a run with plugins: the end a plugin asked for (`run.finish`), once the
+ * step's calls are answered; or, after an answer, what `afterAnswer` decides: its contents
+ * appended and the model called again (`'run-again'`), or the end.
+ */
+async function afterPluginStep<Output>(
+  context: RunContext<Output>,
+  plugins: RunPlugins,
+  step: AgentStep,
+  next: RunAgain | Finish<Output>,
+  stepsLeft: boolean,
+): Promise<RunAgain | Finish<Output> | 'run-again'> {
+  if (plugins.stop !== undefined) return next.type === 'finish' ? next : stoppedBy(plugins.stop);
+  if (
+    next.type !== 'finish' ||
+    next.finishReason !== 'stop' ||
+    plugins.hooks.afterAnswer === undefined
+  )
+    return next;
+  const decided = await plugins.afterAnswer({ step, text: next.text ?? step.text });
+  if (decided === undefined) return next;
+  const { outcome, plugin } = decided;
+  if (outcome.type === 'finish') return stoppedBy({ plugin, reason: outcome.reason });
+  if (!stepsLeft) {
+    // No step left to answer it: the run ends with its answer, and says why it did not go on.
+    context.config.logger.warn(
+      { plugin, maxSteps: context.config.maxSteps },
+      'a plugin asked to run again after the answer, but no step is left (maxSteps)',
+    );
+    return next;
+  }
+  for (const content of outcome.contents) context.run.append(content as Content);
+  context.plugins?.emit(plugin, 'run-again', { contents: outcome.contents.length });
+  return 'run-again';
+}
+
+/** The end of a run a plugin asked for. */
+function stoppedBy<Output>(stop: PluginStop): Finish<Output> {
+  return { type: 'finish', finishReason: 'plugin', stoppedBy: stop };
 }
 
 /** A child's link whose children emit through the hold of its own run (`holdBack`). */

@@ -10,4 +10,6 @@ export type Finish<Output> = {
   blocked?: BlockedOutcome | undefined;
   /** The answer's text when an output guardrail rewrote it (the history keeps the model's). */
   text?: string | undefined;
+  /** With `finishReason: 'plugin'`: the plugin that ended the run, and why. */
+  stoppedBy?: { readonly plugin: string; readonly reason: string } | undefined;
 };

@@ -10,9 +10,11 @@ import type { CallOptions } from '../../http/gemini.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../run/guardrail-check-record.ts';
 import type { RunObservation } from '../../telemetry/run-observer.ts';
+import type { Content } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { RunOptions } from '../config/agent-options.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
+import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { PromptCache } from '../prompt-cache.ts';
 import type { EmitEvent } from './emit-event.ts';
 import type { Finish } from './finish.ts';
@@ -60,6 +62,11 @@ export type RunContext<Output> = {
    * implementation its `compaction()` value carried; `undefined`: off.
    */
   readonly compaction: EngineCompaction | undefined;
+  /**
+   * The run's plugins and their states (`plugins` of the agent, the run and the runs above);
+   * `undefined` without any, so a step checks one field and does nothing more.
+   */
+  readonly plugins?: RunPlugins | undefined;
 };
 
 /**
@@ -104,6 +111,8 @@ export type GuardrailEngine = {
     context: RunContext<Output>,
     stepNumber: number,
     held: TextDeltaHold | undefined,
+    /** What the call sends instead of the history (a plugin's `beforeModelCall`). */
+    contents?: readonly Content[] | undefined,
   ) => Promise<AgentStep>;
   /** The final answer through the output guardrails (agent/loop/guard-output.ts). */
   readonly guardOutput: <Output>(

@@ -4,6 +4,7 @@ import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
+import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { EngineGuardrails } from '../run-state/run-context.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 
@@ -50,6 +51,8 @@ export type RunToolCallOptions<Output> = {
   beforeToolCall?: BeforeToolCallHook | undefined;
   /** The run's place in its tree, for tools that start child runs. */
   link?: RunLink | undefined;
+  /** The run's plugins, when it has any. */
+  plugins?: RunPlugins | undefined;
 };
 
 /**

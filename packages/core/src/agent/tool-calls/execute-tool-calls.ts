@@ -11,6 +11,8 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../errors/guardrail-tripped-error.ts';
 import { followSignal } from '../follow-signal.ts';
+import { PluginError } from '../plugins/plugin-error.ts';
+import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import type { EngineGuardrails } from '../run-state/run-context.ts';
@@ -18,6 +20,7 @@ import { type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import { decideToolCall } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { HandoffSignal } from './handoff-signal.ts';
+import { decideWithPlugins } from './plugin-tool-call.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { runToolCall } from './run-tool-call.ts';
 import {
@@ -81,6 +84,7 @@ export async function executeToolCalls<Output>({
   guardrails,
   recordGuardrail,
   link,
+  plugins,
 }: {
   config: AgentConfig<Output>;
   content: Content;
@@ -94,6 +98,8 @@ export async function executeToolCalls<Output>({
   recordGuardrail?: ((record: GuardrailCheckRecord) => void) | undefined;
   /** The run's place in its tree (its approval hook, for subagent tools). */
   link?: RunLink | undefined;
+  /** The run's plugins (their tool hooks), when it has any. */
+  plugins?: RunPlugins | undefined;
 }): Promise<ToolCallsResult> {
   const toolErrorMessage = toolErrorMessageOf(guardrails, config);
   const beforeToolCall = link === undefined ? config.beforeToolCall : link.beforeToolCall;
@@ -251,6 +257,16 @@ export async function executeToolCalls<Output>({
         });
       turn?.abort(new Error(`tool guardrail "${trip.name}" tripped`));
     }
+    if (
+      outcome.type === 'hook-failed' &&
+      failure === undefined &&
+      PluginError.isInstance(outcome.error)
+    ) {
+      // A plugin's hook failed: the run ends with the plugin's error, holding the answered turn.
+      const failed = outcome.error;
+      failure = (run) => failed.withRun(run);
+      turn?.abort(failed);
+    }
     if (outcome.type === 'hook-failed' && failure === undefined) {
       failure = (run) =>
         new AgentRunError({
@@ -277,6 +293,7 @@ export async function executeToolCalls<Output>({
     link,
     guardrails,
     recordGuardrail,
+    plugins,
   });
   /** Starts the observer's view of a call (its span); `undefined` for an unobserved run. */
   const observe = (pendingCall: PendingCall, started: number): void => {
@@ -299,8 +316,45 @@ export async function executeToolCalls<Output>({
     return wrap === undefined ? body() : wrap(body);
   };
 
+  /** One call of a run with plugins: their decision, the call, their look at its result. */
+  const runWithPlugins = async (pendingCall: PendingCall, runPlugins: RunPlugins) => {
+    const started = config.now();
+    observe(pendingCall, started);
+    const callOptions = optionsOf(pendingCall);
+    let outcome = await inCallContext(pendingCall, async () => {
+      const decision = await decideWithPlugins(callOptions, runPlugins);
+      return decision.type === 'ready' ? startToolCall(callOptions, decision) : decision;
+    });
+    outcome = await afterChecked(pendingCall, outcome);
+    settleOne(pendingCall, await afterPlugins(pendingCall, outcome), started);
+  };
+
+  /** What the plugins' `afterToolCall` make of a call's result (what the model gets). */
+  const afterPlugins = async (
+    pendingCall: PendingCall,
+    outcome: ExecuteOutcome,
+  ): Promise<ExecuteOutcome> => {
+    if (plugins?.hooks.afterToolCall === undefined || outcome.type !== 'value') return outcome;
+    try {
+      const result = await plugins.afterToolCall({
+        toolName: pendingCall.call.name,
+        toolCallId: pendingCall.toolCallId,
+        stepNumber,
+        callIndex: pendingCall.index,
+        args: rawArgsOf(pendingCall.call),
+        result: outcome.sent ?? outcome.value,
+      });
+      return result === (outcome.sent ?? outcome.value) ? outcome : { ...outcome, sent: result };
+    } catch (error) {
+      return { type: 'hook-failed', error, invalidDecision: true, args: outcome.args };
+    }
+  };
+
   /** Runs one call; a promise only when the call had something to wait for. */
   const runOne = (pendingCall: PendingCall): Promise<void> | undefined => {
+    // A plugin ended the run (every call of the turn answered "not run"), or one has tool hooks.
+    if (plugins !== undefined && (plugins.aroundToolCalls || plugins.stop !== undefined))
+      return runWithPlugins(pendingCall, plugins);
     const started = config.now();
     const callOptions = optionsOf(pendingCall);
     let outcome: ReturnType<typeof runToolCall>;
@@ -383,7 +437,11 @@ export async function executeToolCalls<Output>({
       const at = config.now();
       started[pendingCall.index] = at;
       observe(pendingCall, at);
-      let decision = inCallContext(pendingCall, () => decideToolCall(optionsOf(pendingCall)));
+      let decision = inCallContext(pendingCall, () =>
+        plugins === undefined || !(plugins.aroundToolCalls || plugins.stop !== undefined)
+          ? decideToolCall(optionsOf(pendingCall))
+          : decideWithPlugins(optionsOf(pendingCall), plugins),
+      );
       if (decision instanceof Promise) decision = await decision;
       decided[pendingCall.index] = decision;
       // A failing hook ends the turn here, as it does when settled: the calls after it are not
@@ -405,7 +463,7 @@ export async function executeToolCalls<Output>({
       );
     const end = (index: number, outcome: ExecuteOutcome): void => {
       ended[index] = { outcome, at: config.now() };
-      if (checkingAfter) return;
+      if (checkingAfter || plugins?.hooks.afterToolCall !== undefined) return;
       for (let item = ended[settledUpTo]; item !== undefined; item = ended[settledUpTo]) {
         const pendingCall = pending[settledUpTo] as PendingCall;
         settleOne(pendingCall, item.outcome, started[settledUpTo] as number, item.at);
@@ -433,12 +491,15 @@ export async function executeToolCalls<Output>({
     const limit = Math.min(config.toolConcurrency, count);
     for (let slot = 0; slot < limit; slot++) workers.push(worker());
     await Promise.all(workers);
-    if (!checkingAfter) return;
+    if (!checkingAfter && plugins?.hooks.afterToolCall === undefined) return;
+    // Checked and shown to the plugins in call order, once every call ended (see checkingAfter).
     for (let index = 0; index < count; index++) {
       const pendingCall = pending[index] as PendingCall;
       const item = ended[index] as { outcome: ExecuteOutcome; at: number };
       let outcome = afterChecked(pendingCall, item.outcome);
       if (outcome instanceof Promise) outcome = await outcome;
+      if (plugins?.hooks.afterToolCall !== undefined)
+        outcome = await afterPlugins(pendingCall, outcome);
       settleOne(pendingCall, outcome, started[index] as number, item.at);
     }
   };

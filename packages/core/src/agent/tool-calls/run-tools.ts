@@ -22,7 +22,17 @@ import { executeToolCalls, type ToolCallsResult } from './execute-tool-calls.ts'
  * @internal
  */
 export async function runTools<Output>(
-  { config, run, signal, emit, observation, link, guardrails, recordGuardrail }: RunContext<Output>,
+  {
+    config,
+    run,
+    signal,
+    emit,
+    observation,
+    link,
+    guardrails,
+    recordGuardrail,
+    plugins,
+  }: RunContext<Output>,
   step: AgentStep,
   turn: Content,
 ): Promise<ToolCallsResult> {
@@ -38,6 +48,7 @@ export async function runTools<Output>(
     link,
     guardrails,
     recordGuardrail,
+    plugins,
   });
   if (result.ending !== undefined) {
     // The run ends with that error as it is: nothing of this turn goes into the history, but

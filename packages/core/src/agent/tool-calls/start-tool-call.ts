@@ -6,6 +6,7 @@ import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
 import { linkToolContext, type RunLink, startsChildRuns } from '../run-state/run-link.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
 import { giveToolTimer, takeToolTimer } from './tool-timers.ts';
+import { wrapExecution } from './wrap-execution.ts';
 
 /** What {@link raceAbort} gives when the signal won. @internal */
 export const aborted: unique symbol = Symbol('aborted');
@@ -38,10 +39,15 @@ export function start<Output>(
     contents,
     signal,
     link,
+    plugins,
   }: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   args: unknown,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
+  if (plugins?.hooks.wrapToolCall !== undefined) {
+    const options = { config, call, toolCallId, stepNumber, callIndex, contents, signal, link };
+    return wrapExecution({ ...options, plugins }, plugins, args, () => start(options, tool, args));
+  }
   const limit = tool.timeoutMs ?? config.toolTimeoutMs;
   // setTimeout fires at once (after 1 ms) for a delay above 2^31-1 ms, Infinity included: such a
   // limit means "no limit", as `timeoutMs: Infinity` does for the client.

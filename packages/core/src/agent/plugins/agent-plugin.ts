@@ -1,0 +1,226 @@
+import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { Content } from '../../wire/content.ts';
+import type { AgentPath } from '../agent-event.ts';
+
+/**
+ * The hooks a plugin may have, by name: what a plugin lists in {@link AgentPlugin.recorded}, what
+ * a durable runner records, and what errors and spans name.
+ */
+export type PluginHookName =
+  | 'startRun'
+  | 'endRun'
+  | 'beforeModelCall'
+  | 'wrapModelCall'
+  | 'afterModelCall'
+  | 'afterAnswer'
+  | 'beforeToolCall'
+  | 'wrapToolCall'
+  | 'afterToolCall';
+
+/**
+ * What a hook is given about the run it takes part in: who runs, where in the tree, what the run
+ * holds so far, and the two ways a plugin acts on the run besides its return values ({@link
+ * PluginRun.emit} and {@link PluginRun.finish}). One per plugin and run; `state` is the plugin's
+ * own, as its `startRun` returned it.
+ */
+export interface PluginRun<State = unknown> {
+  /** The plugin's state for this run: what its `startRun` returned (`undefined` without one). */
+  readonly state: State;
+  /** The name of the agent holding the run (its `name` option, else `'agent'`). */
+  readonly agentName: string;
+  /** The model of the agent holding the run. */
+  readonly model: string;
+  /** Where the run sits in its tree: `[]` for a top run, a subagent's path below it. */
+  readonly path: AgentPath;
+  /** Whether the run's model calls are streamed (`agent.stream()`). */
+  readonly streaming: boolean;
+  /** The chat session's id when the run is a chat turn. */
+  readonly conversationId: string | undefined;
+  /** The run's signal: a plugin that waits (a network call, a timer) stops when it aborts. */
+  readonly signal: AbortSignal;
+  /** The history so far, verbatim (read it; never change it: return a change instead). */
+  readonly contents: readonly Content[];
+  /** The steps so far. */
+  readonly steps: readonly AgentStep[];
+  /** What the run's own model calls used so far. */
+  readonly usage: Readonly<AgentUsage>;
+  /**
+   * Reports something the plugin did: a `plugin` event on the run's stream (with the run's path
+   * and the plugin's name), and on the run's spans and recording. `data` must be JSON; keep
+   * secrets out of it (nothing redacts a plugin's own data).
+   */
+  emit(kind: string, data?: unknown): void;
+  /**
+   * Ends the run once the current step is over, with `finishReason: 'plugin'` and
+   * `stoppedBy: { plugin, reason }` on the result. Calls of the current turn not yet started are
+   * answered "not run" (so the history stays valid and a chat can go on from it).
+   */
+  finish(reason: string): void;
+}
+
+/** The model call about to be made (or being made, for a wrapper). */
+export type ModelCallDraft = {
+  readonly stepNumber: number;
+  /** `tools` for a step of the tool loop; `final-output` for the structured answer's own call. */
+  readonly kind: 'tools' | 'final-output';
+  /**
+   * What the call sends as `contents`: the history (compacted when compaction is on), or what a
+   * `beforeModelCall` before this one returned instead.
+   */
+  readonly contents: readonly Content[];
+};
+
+/**
+ * What `beforeModelCall` may return: other contents to send for this call only (the history
+ * keeps what it holds: a memory recall, a reminder), or the end of the run before the call.
+ */
+export type ModelCallChange = { readonly contents: readonly Content[] } | FinishOutcome;
+
+/** End the run here (a budget spent, a tripwire, a loop that will not end). */
+export type FinishOutcome = { readonly type: 'finish'; readonly reason: string };
+
+/**
+ * What `afterAnswer` may decide about an answer (a step without calls): end the run here (the
+ * default when no hook decides), or append `contents` (a user turn: a correction, a steer) and
+ * call the model again.
+ */
+export type StepOutcome =
+  | FinishOutcome
+  | { readonly type: 'run-again'; readonly contents: readonly Content[] };
+
+/** The answer a run is about to end with. */
+export type AnswerDraft = {
+  /** The answer's step (its response, usage and cost). */
+  readonly step: AgentStep;
+  /** The answer's text (non-thought parts). */
+  readonly text: string;
+};
+
+/** A function call of the model, before it runs. */
+export type ToolCallDraft = {
+  readonly toolName: string;
+  readonly toolCallId: string;
+  readonly stepNumber: number;
+  /** Its place among the calls of its turn. */
+  readonly callIndex: number;
+  /** The arguments the model sent (before the tool's schema parses them). */
+  readonly args: Readonly<Record<string, unknown>>;
+};
+
+/**
+ * What `beforeToolCall` may decide: run the tool with other arguments (checked by its schema as
+ * the model's are), answer the call without running the tool (a cached result, a steer), or
+ * deny it (the model gets the message as the call's error).
+ */
+export type ToolCallDecision =
+  | { readonly type: 'args'; readonly args: Record<string, unknown> }
+  | { readonly type: 'result'; readonly result: unknown }
+  | { readonly type: 'deny'; readonly message: string };
+
+/** How a tool's `execute` ended, as `wrapToolCall` sees it and may return it. */
+export type ToolExecution =
+  | { readonly type: 'value'; readonly value: unknown }
+  | { readonly type: 'error'; readonly error: unknown }
+  | { readonly type: 'timeout'; readonly timeoutMs: number }
+  | { readonly type: 'aborted' };
+
+/** A call about to be executed: its arguments as the tool's schema parsed them. */
+export type ToolExecutionDraft = ToolCallDraft & {
+  /** The parsed arguments `execute` gets. */
+  readonly input: unknown;
+};
+
+/** A call whose tool returned, before its result goes to the model. */
+export type ToolResultDraft = ToolCallDraft & {
+  /** What the model will get (the tool's value, or what a hook before this one made of it). */
+  readonly result: unknown;
+};
+
+/**
+ * One plugin: a name and any hooks it needs. Hooks are resolved once per agent into lists, so a
+ * hook no plugin has costs the loop nothing. Before-hooks run in registration order, after-hooks
+ * in reverse, and wrappers nest with the first registered outermost (as vercel/ai's
+ * `wrapLanguageModel` and LangChain's middleware compose); the first hook that decides something
+ * (returns a value) ends its chain, as ADK's plugin manager does. A hook that throws ends the run
+ * with a `PluginError` naming the plugin and the hook.
+ *
+ * Write one with {@link definePlugin}, which infers `State`. See docs/writing-a-plugin.md.
+ */
+export interface AgentPlugin<State = unknown> {
+  /** Names the plugin in events, spans, errors and durable records; unique among a run's plugins. */
+  readonly name: string;
+  /**
+   * Hooks whose results are not deterministic (a verdict, a summary, a model's answer, a clock
+   * read): a durable runner (`@gemloop/dbos`) records each such call as one step, and a replay
+   * gets the recorded result instead of calling the hook again.
+   */
+  readonly recorded?: readonly PluginHookName[] | undefined;
+  /**
+   * Also apply the plugin to the subagents this agent's runs start (a policy over the whole tree,
+   * such as masking what tools return); its hooks then run in the child's run too, with a state of
+   * their own.
+   */
+  readonly inherit?: boolean | undefined;
+  /** Once per run, before the first step: returns the plugin's state for the run. */
+  startRun?(run: PluginRun<undefined>): State | Promise<State>;
+  /** Once per run, however it ended; `error` is set when it failed. */
+  endRun?(run: PluginRun<State>, end: { readonly error?: unknown }): void | Promise<void>;
+  /** Before each model call: other contents to send, or the end of the run. */
+  beforeModelCall?(
+    call: ModelCallDraft,
+    run: PluginRun<State>,
+  ): void | ModelCallChange | Promise<void | ModelCallChange>;
+  /**
+   * Around each model call: call `next` (zero, one or several times: a fallback, a cache) and
+   * return a step. The step's events (deltas) are emitted by `next`.
+   */
+  wrapModelCall?(
+    call: ModelCallDraft,
+    next: (call: ModelCallDraft) => Promise<AgentStep>,
+    run: PluginRun<State>,
+  ): Promise<AgentStep>;
+  /** After each model call, before its calls run: counting, pricing, a finish (`run.finish`). */
+  afterModelCall?(step: AgentStep, run: PluginRun<State>): void | Promise<void>;
+  /** After an answer (a step without calls): end here, or run again with more contents. */
+  afterAnswer?(
+    answer: AnswerDraft,
+    run: PluginRun<State>,
+  ): void | StepOutcome | Promise<void | StepOutcome>;
+  /** Before a function call runs (before its arguments are parsed, approvals and guardrails). */
+  beforeToolCall?(
+    call: ToolCallDraft,
+    run: PluginRun<State>,
+  ): void | ToolCallDecision | Promise<void | ToolCallDecision>;
+  /** Around the tool's `execute` (after approvals): time it, cache it, run it elsewhere. */
+  wrapToolCall?(
+    call: ToolExecutionDraft,
+    next: () => Promise<ToolExecution>,
+    run: PluginRun<State>,
+  ): Promise<ToolExecution>;
+  /**
+   * After a tool returned, before its result goes to the model: return `{ result }` to send
+   * another (masked, shortened, annotated). Calls that failed are not shown.
+   */
+  afterToolCall?(
+    result: ToolResultDraft,
+    run: PluginRun<State>,
+  ): void | { readonly result: unknown } | Promise<void | { readonly result: unknown }>;
+}
+
+/**
+ * Declares a plugin, with its state's type inferred from `startRun`.
+ *
+ * @example
+ * ```ts
+ * const countCalls = definePlugin({
+ *   name: 'count-calls',
+ *   startRun: () => ({ calls: 0 }),
+ *   beforeToolCall: (_call, run) => { run.state.calls++; },
+ *   endRun: (run) => console.log(run.state.calls, 'calls'),
+ * });
+ * createAgent({ gemini, model, tools, plugins: [countCalls] });
+ * ```
+ */
+export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): AgentPlugin<State> {
+  return plugin;
+}

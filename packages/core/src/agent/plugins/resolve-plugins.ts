@@ -1,0 +1,146 @@
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
+import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
+
+/** Every hook name, in the order a run meets them. @internal */
+export const PLUGIN_HOOKS: readonly PluginHookName[] = [
+  'startRun',
+  'beforeModelCall',
+  'wrapModelCall',
+  'afterModelCall',
+  'afterAnswer',
+  'beforeToolCall',
+  'wrapToolCall',
+  'afterToolCall',
+  'endRun',
+];
+
+/**
+ * An agent's (or a run's) plugins with, per hook, the positions of the plugins that have it:
+ * `undefined` where none has, so the loop's check of a hook nobody registered is one property
+ * read per step. Made once per agent by `createAgent`. @internal
+ */
+export type ResolvedPlugins = {
+  readonly plugins: readonly AgentPlugin[];
+  readonly hooks: { readonly [Hook in PluginHookName]: readonly number[] | undefined };
+  /** The plugins a subagent started by these runs inherits (`inherit: true`); `undefined`: none. */
+  readonly inherited: readonly AgentPlugin[] | undefined;
+};
+
+/**
+ * Checks a `plugins` option and resolves it into hook lists; `undefined` for no plugins.
+ * @throws {@link InvalidArgumentError} naming the plugin at fault (not an object, no name, a name
+ *   used twice, a hook that is not a function, a `recorded` hook the plugin does not have).
+ * @internal
+ */
+export function resolvePlugins(
+  plugins: readonly unknown[] | undefined,
+  argument = 'plugins',
+): ResolvedPlugins | undefined {
+  if (plugins === undefined || plugins.length === 0) return undefined;
+  if (!Array.isArray(plugins))
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument} must be an array of plugins (e.g. [definePlugin({ name, ... })]); got ${describeValue(plugins)}.`,
+    });
+  const names = new Set<string>();
+  const hooks = {} as { [Hook in PluginHookName]: number[] | undefined };
+  for (const hook of PLUGIN_HOOKS) hooks[hook] = undefined;
+  plugins.forEach((plugin, index) => {
+    const at = `${argument}[${index}]`;
+    checkPlugin(plugin, at);
+    if (names.has(plugin.name))
+      throw new InvalidArgumentError({
+        argument: `${at}.name`,
+        message: `${at}: a plugin named "${plugin.name}" is already in ${argument}; each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
+      });
+    names.add(plugin.name);
+    for (const hook of PLUGIN_HOOKS) {
+      if (plugin[hook] === undefined) continue;
+      const list = hooks[hook] ?? [];
+      list.push(index);
+      hooks[hook] = list;
+    }
+  });
+  const list = plugins as readonly AgentPlugin[];
+  const inherited = list.filter((plugin) => plugin.inherit === true);
+  return { plugins: list, hooks, inherited: inherited.length === 0 ? undefined : inherited };
+}
+
+/**
+ * The plugins of one run: those a parent run hands down (`inherit: true`) first, then the agent's,
+ * then the run's own (a chat session's). The agent's resolved lists serve as they are when the
+ * run adds none. @internal
+ */
+export function joinPlugins(
+  agent: ResolvedPlugins | undefined,
+  inherited: readonly AgentPlugin[] | undefined,
+  own: readonly AgentPlugin[] | undefined,
+): ResolvedPlugins | undefined {
+  if (
+    (inherited === undefined || inherited.length === 0) &&
+    (own === undefined || own.length === 0)
+  )
+    return agent;
+  const joined: AgentPlugin[] = [...(inherited ?? [])];
+  // A plugin the child has itself as well (the same object) runs once, where the agent put it.
+  for (const plugin of agent?.plugins ?? []) {
+    const at = joined.indexOf(plugin);
+    if (at !== -1) joined.splice(at, 1);
+    joined.push(plugin);
+  }
+  for (const plugin of own ?? []) if (!joined.includes(plugin)) joined.push(plugin);
+  return resolvePlugins(joined, own === undefined ? 'plugins' : 'options.plugins');
+}
+
+function checkPlugin(plugin: unknown, at: string): asserts plugin is AgentPlugin {
+  if (typeof plugin !== 'object' || plugin === null)
+    throw new InvalidArgumentError({
+      argument: at,
+      message: `${at} must be a plugin object such as definePlugin({ name: 'my-plugin', beforeToolCall() {} }); got ${describeValue(plugin)}.`,
+    });
+  const { name, recorded } = plugin as { name?: unknown; recorded?: unknown };
+  if (typeof name !== 'string' || name.length === 0 || name.length > 100)
+    throw new InvalidArgumentError({
+      argument: `${at}.name`,
+      message: `${at}.name must be a non-empty string of at most 100 characters (it names the plugin's events, errors and durable records); got ${describeValue(name)}.`,
+    });
+  for (const hook of PLUGIN_HOOKS) {
+    const value = (plugin as Record<string, unknown>)[hook];
+    if (value !== undefined && typeof value !== 'function')
+      throw new InvalidArgumentError({
+        argument: `${at}.${hook}`,
+        message: `${at}.${hook} (plugin "${name}") must be a function; got ${describeValue(value)}.`,
+      });
+  }
+  const known = Object.keys(plugin).filter(
+    (key) => !['name', 'recorded', 'inherit', ...PLUGIN_HOOKS].includes(key),
+  );
+  for (const key of known) {
+    // A misspelt hook (`beforeToolcall`) would never run: say so instead.
+    const near = PLUGIN_HOOKS.find((hook) => hook.toLowerCase() === key.toLowerCase());
+    if (near !== undefined)
+      throw new InvalidArgumentError({
+        argument: `${at}.${key}`,
+        message: `${at}.${key} (plugin "${name}") is not a hook; did you mean ${near}?`,
+      });
+  }
+  if (recorded === undefined) return;
+  if (!Array.isArray(recorded))
+    throw new InvalidArgumentError({
+      argument: `${at}.recorded`,
+      message: `${at}.recorded (plugin "${name}") must be an array of hook names, e.g. ['afterAnswer']; got ${describeValue(recorded)}.`,
+    });
+  for (const hook of recorded) {
+    if (!PLUGIN_HOOKS.includes(hook as PluginHookName) || hook === 'endRun')
+      throw new InvalidArgumentError({
+        argument: `${at}.recorded`,
+        message: `${at}.recorded (plugin "${name}") names ${describeValue(hook)}, which is not a hook whose result can be recorded; use ${PLUGIN_HOOKS.filter((name) => name !== 'endRun').join(', ')}.`,
+      });
+    if ((plugin as Record<string, unknown>)[hook as string] === undefined)
+      throw new InvalidArgumentError({
+        argument: `${at}.recorded`,
+        message: `${at}.recorded (plugin "${name}") names ${hook}, which the plugin does not have.`,
+      });
+  }
+}

@@ -1,0 +1,538 @@
+import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { PluginReport } from '../../telemetry/run-observer.ts';
+import type { Content } from '../../wire/content.ts';
+import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
+import type {
+  AgentPlugin,
+  AnswerDraft,
+  FinishOutcome,
+  ModelCallDraft,
+  PluginHookName,
+  PluginRun,
+  StepOutcome,
+  ToolCallDecision,
+  ToolCallDraft,
+  ToolExecution,
+  ToolExecutionDraft,
+  ToolResultDraft,
+} from './agent-plugin.ts';
+import { PluginError } from './plugin-error.ts';
+import type { ResolvedPlugins } from './resolve-plugins.ts';
+
+/**
+ * Runs a plugin hook whose result is not deterministic as one recorded step (`recorded`): a
+ * durable runner stores `call`'s result under `name` and, on a replay, returns the stored result
+ * without calling it. The result is JSON. `undefined`: hooks run as they are. @internal
+ */
+export type PluginHookRecorder = (name: string, call: () => Promise<unknown>) => Promise<unknown>;
+
+/** What the plugins of a run read about it (the loop's run state, seen through this). @internal */
+export type PluginRunFacts = {
+  readonly agentName: string;
+  readonly model: string;
+  readonly path: AgentPath;
+  readonly streaming: boolean;
+  readonly conversationId: string | undefined;
+  readonly signal: AbortSignal;
+  readonly tracker: {
+    readonly contents: readonly Content[];
+    readonly steps: readonly AgentStep[];
+    readonly usage: AgentUsage;
+    state(): AgentRunState;
+  };
+  /** The run's event receiver; `undefined` in a unary run without observers. */
+  readonly emit: ((event: UntaggedAgentEvent<unknown>) => void | Promise<void>) | undefined;
+  /** Removes secrets from a hook's error message (the client's key redactor). */
+  readonly redact: <T>(value: T) => T;
+  readonly record: PluginHookRecorder | undefined;
+  /** Telemetry and the recorder following the run, when any does. */
+  readonly observation:
+    | { plugin?: ((report: PluginReport, at: number) => void) | undefined }
+    | undefined;
+  readonly now: () => number;
+};
+
+/** Why a plugin ended the run. @internal */
+export type PluginStop = { readonly plugin: string; readonly reason: string };
+
+/**
+ * The plugins of one run and their states: the loop calls a method only where the run's plugins
+ * have that hook (`hooks.<name> !== undefined`), so an agent without plugins never makes one.
+ * Each method runs the hook's chain in the seam's order (see `AgentPlugin`). @internal
+ */
+export class RunPlugins {
+  readonly hooks: ResolvedPlugins['hooks'];
+  readonly inherited: ResolvedPlugins['inherited'];
+  /** Whether any plugin has a model-call hook (else the step is made as without plugins). */
+  readonly aroundModelCalls: boolean;
+  /** Whether any plugin has a tool-call hook (else calls run as without plugins). */
+  readonly aroundToolCalls: boolean;
+  /** Set by `run.finish(reason)`: the loop ends the run once the step is over. */
+  stop: PluginStop | undefined;
+  /** The step being made, for the events plugins emit. */
+  stepNumber = 0;
+  private readonly plugins: readonly AgentPlugin[];
+  private readonly views: PluginRunView[];
+  private readonly facts: PluginRunFacts;
+
+  constructor(resolved: ResolvedPlugins, facts: PluginRunFacts) {
+    this.plugins = resolved.plugins;
+    this.hooks = resolved.hooks;
+    this.inherited = resolved.inherited;
+    this.facts = facts;
+    this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
+    const { hooks } = resolved;
+    this.aroundModelCalls =
+      hooks.beforeModelCall !== undefined ||
+      hooks.wrapModelCall !== undefined ||
+      hooks.afterModelCall !== undefined;
+    this.aroundToolCalls =
+      hooks.beforeToolCall !== undefined ||
+      hooks.wrapToolCall !== undefined ||
+      hooks.afterToolCall !== undefined;
+  }
+
+  /** `startRun` of each plugin that has one, in order; their states kept for the run. */
+  async startRun(): Promise<void> {
+    for (const index of this.hooks.startRun ?? []) {
+      const plugin = this.plugins[index] as AgentPlugin;
+      const view = this.views[index] as PluginRunView;
+      view.state = await this.call(index, 'startRun', 0, () =>
+        (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
+      );
+    }
+  }
+
+  /** `endRun` of each plugin, in reverse order; a failing one is logged by the caller, not thrown. */
+  async endRun(error: unknown): Promise<unknown> {
+    let failed: unknown;
+    const indexes = this.hooks.endRun ?? [];
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      try {
+        await ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
+          this.views[index] as PluginRun,
+          error === undefined ? {} : { error },
+        );
+      } catch (cause) {
+        failed ??= this.error(index, 'endRun', cause);
+      }
+    }
+    return failed;
+  }
+
+  /**
+   * One model step through the plugins: `beforeModelCall` (other contents, or the end of the
+   * run), `wrapModelCall` around `call`, then `afterModelCall`. `call` gets the contents to send
+   * instead of the history, `undefined` when no hook changed them (so the step compacts and sends
+   * the history as it would without plugins).
+   */
+  async modelStep(
+    draft: ModelCallDraft,
+    call: (contents: readonly Content[] | undefined) => Promise<AgentStep>,
+  ): Promise<AgentStep | PluginStop> {
+    this.stepNumber = draft.stepNumber;
+    let current = draft;
+    if (this.hooks.beforeModelCall !== undefined) {
+      const changed = await this.beforeModelCall(draft);
+      if (!('contents' in changed)) return changed;
+      current = changed;
+    }
+    const send = (sent: ModelCallDraft) =>
+      call(sent.contents === draft.contents ? undefined : sent.contents);
+    const step =
+      this.hooks.wrapModelCall === undefined
+        ? await send(current)
+        : await this.wrapModelCall(current, send);
+    if (this.hooks.afterModelCall !== undefined) await this.afterModelCall(step);
+    return step;
+  }
+
+  /** The contents to send (`draft`'s, or a plugin's), or the end of the run. */
+  async beforeModelCall(draft: ModelCallDraft): Promise<ModelCallDraft | PluginStop> {
+    let current = draft;
+    for (const index of this.hooks.beforeModelCall ?? []) {
+      const plugin = this.plugins[index] as AgentPlugin;
+      const change = await this.call(index, 'beforeModelCall', draft.stepNumber, () =>
+        (plugin.beforeModelCall as NonNullable<AgentPlugin['beforeModelCall']>)(
+          current,
+          this.views[index] as PluginRun,
+        ),
+      );
+      if (change === undefined || change === null) continue;
+      if (isFinish(change)) return { plugin: plugin.name, reason: finishReason(change) };
+      const contents = (change as { contents?: unknown }).contents;
+      if (!Array.isArray(contents))
+        throw this.invalid(
+          index,
+          'beforeModelCall',
+          'it returned something that is neither { contents } nor { type: "finish", reason }',
+        );
+      current = { ...current, contents: contents as Content[] };
+    }
+    return current;
+  }
+
+  /** The model call through every `wrapModelCall`, the first registered outermost. */
+  wrapModelCall(
+    draft: ModelCallDraft,
+    call: (draft: ModelCallDraft) => Promise<AgentStep>,
+  ): Promise<AgentStep> {
+    const indexes = this.hooks.wrapModelCall ?? [];
+    const through = (at: number, current: ModelCallDraft): Promise<AgentStep> => {
+      if (at === indexes.length) return call(current);
+      const index = indexes[at] as number;
+      const plugin = this.plugins[index] as AgentPlugin;
+      return this.wrapped(
+        index,
+        'wrapModelCall',
+        draft.stepNumber,
+        (next) =>
+          (plugin.wrapModelCall as NonNullable<AgentPlugin['wrapModelCall']>)(
+            current,
+            next,
+            this.views[index] as PluginRun,
+          ),
+        (next: ModelCallDraft): Promise<AgentStep> => through(at + 1, next),
+      ).then((step) => {
+        if (isStep(step)) return step;
+        throw this.invalid(
+          index,
+          'wrapModelCall',
+          'it returned something that is not a step (return what next() gave, or a step like it)',
+        );
+      });
+    };
+    return through(0, draft);
+  }
+
+  /** `afterModelCall` of each plugin that has it, in reverse order. */
+  async afterModelCall(step: AgentStep): Promise<void> {
+    const indexes = this.hooks.afterModelCall ?? [];
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      await this.call(index, 'afterModelCall', step.stepNumber, () =>
+        (
+          (this.plugins[index] as AgentPlugin).afterModelCall as NonNullable<
+            AgentPlugin['afterModelCall']
+          >
+        )(step, this.views[index] as PluginRun),
+      );
+    }
+  }
+
+  /** What the first `afterAnswer` that decides says (reverse order); `undefined`: finish. */
+  async afterAnswer(
+    answer: AnswerDraft,
+  ): Promise<{ plugin: string; outcome: StepOutcome } | undefined> {
+    const indexes = this.hooks.afterAnswer ?? [];
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      const plugin = this.plugins[index] as AgentPlugin;
+      const outcome = await this.call(index, 'afterAnswer', answer.step.stepNumber, () =>
+        (plugin.afterAnswer as NonNullable<AgentPlugin['afterAnswer']>)(
+          answer,
+          this.views[index] as PluginRun,
+        ),
+      );
+      if (outcome === undefined || outcome === null) continue;
+      if (isFinish(outcome))
+        return { plugin: plugin.name, outcome: { type: 'finish', reason: finishReason(outcome) } };
+      const contents = (outcome as { type?: unknown; contents?: unknown }).contents;
+      if ((outcome as { type?: unknown }).type !== 'run-again' || !isContentList(contents))
+        throw this.invalid(
+          index,
+          'afterAnswer',
+          'it returned something that is neither { type: "finish", reason } nor { type: "run-again", contents } with at least one user content',
+        );
+      return { plugin: plugin.name, outcome: { type: 'run-again', contents } };
+    }
+    return undefined;
+  }
+
+  /** The first decision of a `beforeToolCall` (in order); `args` decisions chain. */
+  async beforeToolCall(draft: ToolCallDraft): Promise<ToolCallDecision | undefined> {
+    let current = draft;
+    let changed: ToolCallDecision | undefined;
+    for (const index of this.hooks.beforeToolCall ?? []) {
+      const plugin = this.plugins[index] as AgentPlugin;
+      const decision = await this.call(
+        index,
+        'beforeToolCall',
+        draft.stepNumber,
+        () =>
+          (plugin.beforeToolCall as NonNullable<AgentPlugin['beforeToolCall']>)(
+            current,
+            this.views[index] as PluginRun,
+          ),
+        draft.toolCallId,
+      );
+      if (decision === undefined || decision === null) continue;
+      const type = (decision as { type?: unknown }).type;
+      if (type === 'args') {
+        const args = (decision as { args?: unknown }).args;
+        if (typeof args !== 'object' || args === null || Array.isArray(args))
+          throw this.invalid(index, 'beforeToolCall', '{ type: "args" } needs args as an object');
+        current = { ...current, args: args as Record<string, unknown> };
+        changed = decision as ToolCallDecision;
+        continue;
+      }
+      if (type === 'result') return decision as ToolCallDecision;
+      if (type === 'deny' && typeof (decision as { message?: unknown }).message === 'string')
+        return decision as ToolCallDecision;
+      throw this.invalid(
+        index,
+        'beforeToolCall',
+        'it returned something that is not { type: "args", args }, { type: "result", result } or { type: "deny", message }',
+      );
+    }
+    return changed === undefined ? undefined : { type: 'args', args: current.args };
+  }
+
+  /** The tool's `execute` through every `wrapToolCall`, the first registered outermost. */
+  wrapToolCall(
+    draft: ToolExecutionDraft,
+    execute: () => Promise<ToolExecution>,
+  ): Promise<ToolExecution> {
+    const indexes = this.hooks.wrapToolCall ?? [];
+    const through = (at: number): Promise<ToolExecution> => {
+      if (at === indexes.length) return execute();
+      const index = indexes[at] as number;
+      const plugin = this.plugins[index] as AgentPlugin;
+      return this.wrapped(
+        index,
+        'wrapToolCall',
+        draft.stepNumber,
+        (next) =>
+          (plugin.wrapToolCall as NonNullable<AgentPlugin['wrapToolCall']>)(
+            draft,
+            () => next(undefined),
+            this.views[index] as PluginRun,
+          ),
+        (_: undefined): Promise<ToolExecution> => through(at + 1),
+        draft.toolCallId,
+      ).then((execution) => {
+        if (isExecution(execution)) return execution;
+        throw this.invalid(
+          index,
+          'wrapToolCall',
+          `for ${draft.toolName} it returned something that is not { type: 'value', value }, { type: 'error', error }, { type: 'timeout', timeoutMs } or { type: 'aborted' }`,
+        );
+      });
+    };
+    return through(0);
+  }
+
+  /** The result the model gets after every `afterToolCall` (reverse order). */
+  async afterToolCall(draft: ToolResultDraft): Promise<unknown> {
+    let current = draft;
+    const indexes = this.hooks.afterToolCall ?? [];
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      const changed = await this.call(
+        index,
+        'afterToolCall',
+        draft.stepNumber,
+        () =>
+          (
+            (this.plugins[index] as AgentPlugin).afterToolCall as NonNullable<
+              AgentPlugin['afterToolCall']
+            >
+          )(current, this.views[index] as PluginRun),
+        draft.toolCallId,
+      );
+      if (changed === undefined || changed === null) continue;
+      if (typeof changed !== 'object' || !('result' in changed))
+        throw this.invalid(index, 'afterToolCall', 'it returned something that is not { result }');
+      current = { ...current, result: (changed as { result: unknown }).result };
+    }
+    return current.result;
+  }
+
+  /** Reports a plugin's event (see `PluginRun.emit`): on the stream, the spans and the recording. */
+  emit(plugin: string, kind: string, data: unknown): void {
+    const { emit, observation } = this.facts;
+    const stepNumber = this.stepNumber;
+    observation?.plugin?.(
+      data === undefined ? { plugin, kind, stepNumber } : { plugin, kind, stepNumber, data },
+      this.facts.now(),
+    );
+    if (emit === undefined) return;
+    void emit(
+      data === undefined
+        ? { type: 'plugin', plugin, kind, stepNumber }
+        : { type: 'plugin', plugin, kind, stepNumber, data },
+    );
+  }
+
+  /**
+   * One hook call: through the recorder when the plugin lists the hook in `recorded` (its result
+   * and a `finish` it asked for are what is stored), its throw made a {@link PluginError}.
+   */
+  private async call<T>(
+    index: number,
+    hook: PluginHookName,
+    stepNumber: number,
+    body: () => T | Promise<T>,
+    callId?: string,
+  ): Promise<T> {
+    const plugin = this.plugins[index] as AgentPlugin;
+    const record = this.facts.record;
+    try {
+      if (record === undefined || plugin.recorded?.includes(hook) !== true) return await body();
+      const stored = (await record(recordName(plugin.name, hook, stepNumber, callId), async () => {
+        const before = this.stop;
+        const value = await body();
+        const finished = this.stop !== before ? this.stop : undefined;
+        return finished === undefined ? { value } : { value, finish: finished.reason };
+      })) as { value: T; finish?: string };
+      if (stored.finish !== undefined) this.stop ??= { plugin: plugin.name, reason: stored.finish };
+      return stored.value;
+    } catch (cause) {
+      throw this.error(index, hook, cause);
+    }
+  }
+
+  /** A wrapper's call: what `next` threw goes on as it is; the wrapper's own throw is the plugin's. */
+  private async wrapped<Arg>(
+    index: number,
+    hook: 'wrapModelCall' | 'wrapToolCall',
+    stepNumber: number,
+    body: (next: (value: Arg) => Promise<never>) => Promise<unknown>,
+    inner: (value: Arg) => Promise<unknown>,
+    callId?: string,
+  ): Promise<unknown> {
+    let fromNext: { error: unknown } | undefined;
+    const next = (value: Arg): Promise<never> =>
+      inner(value).catch((error: unknown) => {
+        fromNext = { error };
+        throw error;
+      }) as Promise<never>;
+    try {
+      return await this.call(index, hook, stepNumber, () => body(next), callId);
+    } catch (error) {
+      if (PluginError.isInstance(error) && fromNext !== undefined && error.cause === fromNext.error)
+        throw fromNext.error;
+      throw error;
+    }
+  }
+
+  private error(index: number, hook: PluginHookName, cause: unknown): unknown {
+    // Already a plugin's failure (a hook that called into another run), or the run's own end
+    // travelling through a wrapper: passed on as it is.
+    if (PluginError.isInstance(cause)) return cause;
+    const plugin = this.plugins[index] as AgentPlugin;
+    return new PluginError({
+      plugin: plugin.name,
+      hook,
+      run: this.facts.tracker.state(),
+      message: cause instanceof Error ? this.facts.redact(cause.message) : undefined,
+      cause: this.facts.redact(cause),
+    });
+  }
+
+  private invalid(index: number, hook: PluginHookName, message: string): PluginError {
+    return new PluginError({
+      plugin: (this.plugins[index] as AgentPlugin).name,
+      hook,
+      message,
+      run: this.facts.tracker.state(),
+    });
+  }
+}
+
+/** What one plugin sees of the run (`PluginRun`). */
+class PluginRunView implements PluginRun {
+  state: unknown = undefined;
+  private readonly name: string;
+  private readonly owner: RunPlugins;
+  private readonly facts: PluginRunFacts;
+  constructor(name: string, owner: RunPlugins, facts: PluginRunFacts) {
+    this.name = name;
+    this.owner = owner;
+    this.facts = facts;
+  }
+  get agentName(): string {
+    return this.facts.agentName;
+  }
+  get model(): string {
+    return this.facts.model;
+  }
+  get path(): AgentPath {
+    return this.facts.path;
+  }
+  get streaming(): boolean {
+    return this.facts.streaming;
+  }
+  get conversationId(): string | undefined {
+    return this.facts.conversationId;
+  }
+  get signal(): AbortSignal {
+    return this.facts.signal;
+  }
+  get contents(): readonly Content[] {
+    return this.facts.tracker.contents;
+  }
+  get steps(): readonly AgentStep[] {
+    return this.facts.tracker.steps;
+  }
+  get usage(): Readonly<AgentUsage> {
+    return this.facts.tracker.usage;
+  }
+  emit(kind: string, data?: unknown): void {
+    this.owner.emit(this.name, String(kind), data);
+  }
+  finish(reason: string): void {
+    this.owner.stop ??= { plugin: this.name, reason: String(reason) };
+  }
+}
+
+function isExecution(value: unknown): value is ToolExecution {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'value' || type === 'error' || type === 'timeout' || type === 'aborted';
+}
+
+function isStep(value: unknown): value is AgentStep {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AgentStep).stepNumber === 'number' &&
+    Array.isArray((value as AgentStep).toolCalls) &&
+    typeof (value as AgentStep).response === 'object'
+  );
+}
+
+function isFinish(value: unknown): value is FinishOutcome {
+  return (value as { type?: unknown }).type === 'finish';
+}
+
+function finishReason(value: FinishOutcome): string {
+  return typeof value.reason === 'string' ? value.reason : 'finished by a plugin';
+}
+
+function isContentList(value: unknown): value is readonly Content[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (content) =>
+        typeof content === 'object' &&
+        content !== null &&
+        Array.isArray((content as Content).parts) &&
+        (content as Content).role !== 'model',
+    )
+  );
+}
+
+/** The name of a recorded hook call: unique in its run, the same on a replay. */
+function recordName(
+  plugin: string,
+  hook: PluginHookName,
+  stepNumber: number,
+  callId: string | undefined,
+): string {
+  return callId === undefined
+    ? `plugin:${plugin}:${hook}:${stepNumber}`
+    : `plugin:${plugin}:${hook}:${stepNumber}:${callId}`;
+}

@@ -1,0 +1,46 @@
+import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
+import { decideToolCall } from './decide-tool-call.ts';
+import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
+import { rawArgsOf } from './raw-args.ts';
+
+/**
+ * The decision on a call of a run with plugins: not run when a plugin ended the run; else the
+ * plugins' `beforeToolCall` (other arguments, a result without running the tool, a denial), then
+ * the decision every call gets (`decideToolCall`: the tool, its schema, guardrails, approval) on
+ * the arguments the plugins left. A hook that fails makes a `hook-failed` outcome carrying its
+ * `PluginError`: the turn is answered, then the run ends with it. @internal
+ */
+export async function decideWithPlugins<Output>(
+  options: RunToolCallOptions<Output>,
+  plugins: RunPlugins,
+): Promise<ExecuteOutcome | ReadyToolCall> {
+  const { call, signal } = options;
+  if (signal.aborted) return { type: 'aborted', args: undefined };
+  if (plugins.stop !== undefined)
+    return { type: 'denied', message: notRunMessage(plugins.stop), args: undefined };
+  if (plugins.hooks.beforeToolCall === undefined) return decideToolCall(options);
+  const args = rawArgsOf(call);
+  let decision: Awaited<ReturnType<RunPlugins['beforeToolCall']>>;
+  try {
+    decision = await plugins.beforeToolCall({
+      toolName: call.name,
+      toolCallId: options.toolCallId,
+      stepNumber: options.stepNumber,
+      callIndex: options.callIndex,
+      args,
+    });
+  } catch (error) {
+    return { type: 'hook-failed', error, invalidDecision: true, args: undefined };
+  }
+  if (decision === undefined) return decideToolCall(options);
+  if (decision.type === 'result') return { type: 'value', value: decision.result, args };
+  if (decision.type === 'deny') return { type: 'denied', message: decision.message, args };
+  // Other arguments: parsed, guarded and approved as the model's would be. The history keeps the
+  // model's call as it came; only the tool sees these.
+  return decideToolCall({ ...options, call: { ...call, args: decision.args } });
+}
+
+/** What the model is told about a call a plugin's end of the run left unrun. */
+function notRunMessage(stop: PluginStop): string {
+  return `Not run: the run was ended by plugin "${stop.plugin}" (${stop.reason}).`;
+}
