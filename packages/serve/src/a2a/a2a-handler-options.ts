@@ -2,6 +2,7 @@ import type { TaskStore } from '@a2a-js/sdk/server';
 import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { RunOwner } from '@gemloop/core/web';
+import type { ProtectedResource } from '../door/protected-resource.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import type { PushNotificationOptions } from './push-notification-options.ts';
 
@@ -46,6 +47,13 @@ export type A2AHandlerOptions = {
   authorize: (
     request: Request,
   ) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>;
+  /**
+   * The door as an OAuth 2.0 resource server (`createProtectedResource` of
+   * `@gemloop/serve/doors`): its metadata is served at its well-known path, a 401 names it in
+   * `WWW-Authenticate`, and the card declares a bearer scheme that every call requires. Token
+   * checks stay in `authorize` (`authorizeBearer`).
+   */
+  protectedResource?: ProtectedResource | undefined;
   /**
    * The public URL of the JSON-RPC endpoint, written in the card's `supportedInterfaces`.
    * @defaultValue the origin and path the card was requested at (behind a proxy that rewrites

@@ -24,8 +24,11 @@ export class A2ARequestError extends GemloopError {
     return GemloopError.hasCode(error, 'a2a-request');
   }
 
-  /** The error as the door's JSON-RPC response. */
-  toResponse(): Response {
+  /**
+   * The error as the door's JSON-RPC response; a 401 carries `challenge` as `WWW-Authenticate`
+   * (a protected resource's, naming its metadata).
+   */
+  toResponse(challenge = 'Bearer'): Response {
     const response = new Response(
       JSON.stringify({
         jsonrpc: '2.0',
@@ -34,7 +37,7 @@ export class A2ARequestError extends GemloopError {
       }),
       { status: this.status, headers: { 'content-type': 'application/json' } },
     );
-    if (this.status === 401) response.headers.set('www-authenticate', 'Bearer');
+    if (this.status === 401) response.headers.set('www-authenticate', challenge);
     return response;
   }
 }

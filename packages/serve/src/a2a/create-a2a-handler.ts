@@ -96,6 +96,22 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       ? undefined
       : createSafePushNotifications(options.pushNotifications ?? {}, onError);
   const card = buildCard(settings.card, push !== undefined, options.url ?? '', settings.v03);
+  if (options.protectedResource !== undefined) {
+    // The card says how to call: an OAuth bearer token, found through the metadata (RFC 9728).
+    card.securitySchemes = {
+      oauth: {
+        scheme: {
+          $case: 'httpAuthSecurityScheme',
+          value: {
+            scheme: 'Bearer',
+            bearerFormat: '',
+            description: `An OAuth 2.0 access token; where to get one: ${options.protectedResource.metadataUrl}`,
+          },
+        },
+      },
+    };
+    card.securityRequirements = [{ schemes: { oauth: { list: [] } } }];
+  }
   const requestHandler = new DefaultRequestHandler(
     card,
     options.taskStore ?? new BoundedTaskStore(settings.maxTasks),
@@ -113,8 +129,11 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
     (request.headers.get(A2A_VERSION_HEADER) ?? A2A_LEGACY_PROTOCOL_VERSION) ===
       A2A_LEGACY_PROTOCOL_VERSION;
 
+  const challenge = options.protectedResource?.challenge ?? 'Bearer';
   return async (request) => {
     try {
+      const metadata = options.protectedResource?.serveMetadata(request);
+      if (metadata !== undefined) return metadata;
       const url = new URL(request.url);
       // The SDK's path is relative (`.well-known/agent-card.json`): the card is at the root of
       // wherever the handler is mounted.
@@ -130,7 +149,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       if (request.method !== 'POST') throw methodNotAllowed('POST');
       return await rpc(request);
     } catch (error) {
-      if (A2ARequestError.isInstance(error)) return error.toResponse();
+      if (A2ARequestError.isInstance(error)) return error.toResponse(challenge);
       onError(error);
       return new A2ARequestError({
         status: 500,
