@@ -524,15 +524,29 @@ describe('createA2AHandler', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return list[seed % list.length] as T;
     };
-    for (let round = 0; round < 120; round++) {
+    for (let round = 0; round < 200; round++) {
       const id = pick([1, 'a', null, {}, [], 2.5]);
       const body = JSON.stringify({
         jsonrpc: pick(['2.0', '2.0', '1.0', 2, undefined]),
         id,
-        method: pick([...methods, 'message/send', '', 5, null, 'constructor', '__proto__']),
+        method: pick([
+          ...methods,
+          'message/send',
+          'message/stream',
+          'tasks/get',
+          'tasks/cancel',
+          'tasks/resubscribe',
+          'tasks/pushNotificationConfig/set',
+          '',
+          5,
+          null,
+          'constructor',
+          '__proto__',
+        ]),
         params: pick(values),
       });
-      const response = await post(body);
+      // Both wires: v1.0's, and v0.3's through the SDK's compatibility layer.
+      const response = await post(body, { 'a2a-version': pick(['1.0', '0.3', '2.0']) });
       expect(response.status, body).toBeLessThan(500);
       const text = await response.text();
       expect(text, body).not.toMatch(/at .+\.(?:js|ts):\d+|node_modules|TypeError|Cannot read/);
