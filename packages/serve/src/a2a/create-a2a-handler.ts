@@ -60,10 +60,16 @@ type RpcResponse = { jsonrpc: string; id: unknown; result?: unknown; error?: unk
  *   `GetTask`, `ListTasks`, `CancelTask`, `SubscribeToTask`, and
  *   `Create`/`Get`/`List`/`DeleteTaskPushNotificationConfig`.
  *
+ * A request without an `A2A-Version` header is v0.3's (`message/send`, `message/stream`,
+ * `tasks/get`, `tasks/cancel`, `tasks/resubscribe`, ...), served through the SDK's compatibility
+ * layer unless `v03: false`.
+ *
  * A task is a run of the agent; each caller's `contextId` is a gemloop chat session, so the
  * messages of one context are the turns of one conversation. A caller sees and cancels its own
  * tasks only. A failed run ends its task `failed` with fixed words and a code; the error goes to
- * `onError`. Push notifications go to public addresses only unless allowed.
+ * `onError`. Push notifications go to public addresses only unless allowed. With
+ * `protectedResource` the door is an OAuth resource server (metadata, challenge, a bearer scheme
+ * on the card); `mountDoors` mounts it beside the other doors as `a2a`.
  *
  * @example
  * ```ts
