@@ -57,6 +57,24 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   return error as Error;
 }
 
+/** Streams a message until its task is known and its run has started (the tool's `started`). */
+async function startTask(
+  client: Client,
+  text: string,
+  started: Promise<void>,
+  signal?: AbortSignal,
+) {
+  const stream = client.sendMessageStream(
+    userMessage(text) as never,
+    signal === undefined ? {} : { signal },
+  );
+  const first = await stream.next();
+  const payload = (first.value as StreamResponse).payload;
+  if (payload?.$case !== 'task') throw new Error('the stream starts with the task');
+  await started;
+  return { stream, task: payload.value };
+}
+
 describe('createA2AHandler', () => {
   it('serves the agent card at the well-known path, naming its JSON-RPC endpoint', async () => {
     const { origin } = await serveA2A([]);
@@ -200,18 +218,14 @@ describe('createA2AHandler', () => {
       agent: { tools: [wait.tool] },
     });
     const a2a = await client();
-    const stream = a2a.sendMessageStream(userMessage('Wait.') as never);
-    const first = await stream.next();
-    const task = (first.value as StreamResponse).payload;
-    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
-    await wait.started;
-    const canceled = await a2a.cancelTask({ id: task.value.id } as never);
+    const { stream, task } = await startTask(a2a, 'Wait.', wait.started);
+    const canceled = await a2a.cancelTask({ id: task.id } as never);
     expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     const signal = await wait.aborted;
     expect(signal.aborted).toBe(true);
     const rest = await collect({ [Symbol.asyncIterator]: () => stream });
     expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_CANCELED);
-    const read = await a2a.getTask({ id: task.value.id } as never);
+    const read = await a2a.getTask({ id: task.id } as never);
     expect(read.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     // A cancel is not a failure for the server's log.
     expect(errors).toEqual([]);
@@ -224,23 +238,17 @@ describe('createA2AHandler', () => {
     });
     const a2a = await client();
     const dropped = new AbortController();
-    const stream = a2a.sendMessageStream(userMessage('Hold on.') as never, {
-      signal: dropped.signal,
-    });
-    const first = await stream.next();
-    const task = (first.value as StreamResponse).payload;
-    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
-    await gate.started;
+    const { stream, task } = await startTask(a2a, 'Hold on.', gate.started, dropped.signal);
     // The client goes away mid-task: the task goes on.
     dropped.abort();
     await stream.return(undefined).catch(() => undefined);
-    const again = a2a.resubscribeTask({ id: task.value.id } as never);
+    const again = a2a.resubscribeTask({ id: task.id } as never);
     const head = await again.next();
     expect((head.value as StreamResponse).payload?.$case).toBe('task');
     gate.release();
     const rest = await collect({ [Symbol.asyncIterator]: () => again });
     expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
-    const read = await a2a.getTask({ id: task.value.id } as never);
+    const read = await a2a.getTask({ id: task.id } as never);
     expect(answerOf(read)).toBe('Done waiting.');
   });
 
@@ -252,12 +260,8 @@ describe('createA2AHandler', () => {
     );
     const alice = await client('alice');
     const bob = await client('bob');
-    const stream = alice.sendMessageStream(userMessage('Hold on.') as never);
-    const first = await stream.next();
-    const task = (first.value as StreamResponse).payload;
-    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
-    await gate.started;
-    const id = task.value.id;
+    const { stream, task } = await startTask(alice, 'Hold on.', gate.started);
+    const id = task.id;
     for (const attempt of [
       bob.getTask({ id } as never),
       bob.cancelTask({ id } as never),
@@ -273,7 +277,7 @@ describe('createA2AHandler', () => {
     const rest = await collect({ [Symbol.asyncIterator]: () => stream });
     expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
     // Bob naming Alice's context starts a conversation of his own.
-    const own = await send(bob, 'Hello?', { contextId: task.value.contextId });
+    const own = await send(bob, 'Hello?', { contextId: task.contextId });
     expect(answerOf(own)).toBe("Bob's own answer.");
     expect(contentsOf(fake.requests.at(-1)?.body)).toEqual(['user: Hello?']);
   });
@@ -310,16 +314,12 @@ describe('createA2AHandler', () => {
       agent: { tools: [gate.tool] },
     });
     const a2a = await client();
-    const stream = a2a.sendMessageStream(userMessage('Hold on.') as never);
-    const first = await stream.next();
-    const task = (first.value as StreamResponse).payload;
-    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
-    await gate.started;
+    const { stream, task } = await startTask(a2a, 'Hold on.', gate.started);
     const refused = await failure(
       a2a.sendMessage(
         userMessage('Are you done?', {
-          taskId: task.value.id,
-          contextId: task.value.contextId,
+          taskId: task.id,
+          contextId: task.contextId,
         }) as never,
       ),
     );
@@ -327,7 +327,7 @@ describe('createA2AHandler', () => {
     gate.release();
     const rest = await collect({ [Symbol.asyncIterator]: () => stream });
     expect(stateOf(rest.at(-1))).toBe(TaskState.TASK_STATE_COMPLETED);
-    const read = await a2a.getTask({ id: task.value.id } as never);
+    const read = await a2a.getTask({ id: task.id } as never);
     expect(answerOf(read)).toBe('Done.');
   });
 
@@ -386,13 +386,9 @@ describe('createA2AHandler', () => {
       handler: { pushNotifications: { allowPrivateNetwork: true } },
     });
     const a2a = await client();
-    const stream = a2a.sendMessageStream(userMessage('Hold on.') as never);
-    const first = await stream.next();
-    const task = (first.value as StreamResponse).payload;
-    if (task?.$case !== 'task') throw new Error('the stream starts with the task');
-    await gate.started;
+    const { stream, task } = await startTask(a2a, 'Hold on.', gate.started);
     const config = await a2a.createTaskPushNotificationConfig({
-      taskId: task.value.id,
+      taskId: task.id,
       url: hook,
       token: 'webhook-token-1',
     } as never);
