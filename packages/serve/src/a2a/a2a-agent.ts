@@ -131,7 +131,8 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
               callIndex: context.callIndex,
             }).path,
           );
-    const a2a = await clientOf();
+    // Made from the remote card on the first call: the parent's abort does not wait for it.
+    const a2a = await untilAborted(clientOf(), context.signal);
     const message: Message = {
       messageId: crypto.randomUUID(),
       role: Role.ROLE_USER,
@@ -165,9 +166,10 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
         if (context.signal.aborted) cancelRemote();
       },
     );
+    let giveUp: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
       if (reader.taskId !== undefined) cancelRemote();
-      else setTimeout(() => stop.abort(context.signal.reason), CANCEL_LIMIT_MS).unref?.();
+      else giveUp = setTimeout(() => stop.abort(context.signal.reason), CANCEL_LIMIT_MS);
     };
     if (context.signal.aborted) onAbort();
     else context.signal.addEventListener('abort', onAbort, { once: true });
@@ -185,6 +187,7 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
       if (!context.signal.aborted) throw error;
     } finally {
       context.signal.removeEventListener('abort', onAbort);
+      clearTimeout(giveUp);
     }
     if (context.signal.aborted) {
       cancelRemote();
@@ -281,6 +284,16 @@ function createAnswerReader(onText: (text: string) => void, onTaskId: () => void
     },
   };
   return reader;
+}
+
+/** `promise`, or the signal's reason once it aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
