@@ -36,9 +36,37 @@ async function streamed(stream: AsyncIterable<AgentEvent>): Promise<AgentEvent[]
 
 /** The A2A SDK's own JSON-RPC server on express, with an executor that echoes the message. */
 async function sdkServer() {
+  let onSlow: (taskId: string) => void = () => {};
+  let onCancel: (taskId: string) => void = () => {};
+  const slow = new Promise<string>((resolve) => {
+    onSlow = resolve;
+  });
+  const canceled = new Promise<string>((resolve) => {
+    onCancel = resolve;
+  });
   const executor: AgentExecutor = {
     async execute(request, bus) {
       const { taskId, contextId } = request;
+      if ((textOf(request.userMessage) ?? '') === 'slow') {
+        // Works until canceled (cancelTask below ends it).
+        bus.publish(
+          A2AEvent.task({
+            id: taskId,
+            contextId,
+            status: {
+              state: TaskState.TASK_STATE_WORKING,
+              message: undefined,
+              timestamp: undefined,
+            },
+            artifacts: [],
+            history: [request.userMessage],
+            metadata: {},
+          }),
+        );
+        onSlow(taskId);
+        await canceled;
+        return;
+      }
       bus.publish(
         A2AEvent.task({
           id: taskId,
@@ -104,7 +132,21 @@ async function sdkServer() {
         }),
       );
     },
-    async cancelTask() {},
+    async cancelTask(taskId, bus) {
+      bus.publish(
+        A2AEvent.statusUpdate({
+          taskId,
+          contextId: '',
+          status: {
+            state: TaskState.TASK_STATE_CANCELED,
+            message: undefined,
+            timestamp: undefined,
+          },
+          metadata: {},
+        }),
+      );
+      onCancel(taskId);
+    },
   };
   const card: AgentCard = {
     name: 'Echo',
@@ -132,7 +174,7 @@ async function sdkServer() {
   const origin = await listenNodeForTest(app);
   // The card names the port the server got (the handler reads the same object).
   (card.supportedInterfaces[0] as { url: string }).url = `${origin}/rpc`;
-  return origin;
+  return { origin, slow, canceled };
 }
 
 describe('a2aAgent', () => {
@@ -209,7 +251,7 @@ describe('a2aAgent', () => {
   });
 
   it("talks to the A2A SDK's own server, unary when its card does not stream", async () => {
-    const origin = await sdkServer();
+    const { origin } = await sdkServer();
     const tool = a2aAgent({ url: origin, name: 'echo', description: 'Echoes.' });
     const answer = await tool.execute({ task: 'hello' }, bareToolContext());
     expect(answer).toMatchObject({ answer: 'Echo: hello', contextId: expect.any(String) });
@@ -217,6 +259,21 @@ describe('a2aAgent', () => {
     expect(failed).toEqual({
       error: { agent: 'echo', message: 'The remote agent echo failed the task: Nothing to echo.' },
     });
+  });
+
+  it("cancels a task of the SDK's own server that does not stream when the parent aborts", async () => {
+    const { origin, slow, canceled } = await sdkServer();
+    const tool = a2aAgent({ url: origin, name: 'echo', description: 'Echoes.' });
+    const abort = new AbortController();
+    const call = Promise.resolve(tool.execute({ task: 'slow' }, bareToolContext(abort.signal)));
+    const outcome = call.then(
+      () => 'answered',
+      () => 'aborted',
+    );
+    const taskId = await slow;
+    abort.abort();
+    expect(await canceled).toBe(taskId);
+    expect(await outcome).toBe('aborted');
   });
 
   it('is refused by a remote gemloop agent without valid credentials', async () => {

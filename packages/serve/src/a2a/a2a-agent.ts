@@ -43,6 +43,9 @@ const PARAMETERS = {
 
 /** How long a cancel waits for the task's id, and for the remote agent to answer it. */
 const CANCEL_LIMIT_MS = 10_000;
+/** How often a task of a remote agent that does not stream is read: doubling, up to the most. */
+const POLL_FIRST_MS = 250;
+const POLL_MOST_MS = 5000;
 
 const TERMINAL_FAILURES: ReadonlyMap<TaskState, string> = new Map([
   [TaskState.TASK_STATE_FAILED, 'failed'],
@@ -181,7 +184,24 @@ export function a2aAgent(options: A2AAgentOptions): DefinedTool<A2AAgentArgs, un
           if (canceling) break;
         }
       } else {
-        reader.result(await a2a.sendMessage(request, { signal: context.signal }));
+        // Unary: the task back at once (`returnImmediately`), then read until it ends, so an
+        // abort knows the id to cancel (a server that ignores it answers with the ended task).
+        const immediate = {
+          ...(request as object),
+          configuration: {
+            acceptedOutputModes: [],
+            taskPushNotificationConfig: undefined,
+            returnImmediately: true,
+          },
+        } as never;
+        reader.result(await a2a.sendMessage(immediate, { signal: stop.signal }));
+        for (let wait = POLL_FIRST_MS; reader.pending() && !canceling; ) {
+          await sleep(wait, stop.signal);
+          reader.result(
+            await a2a.getTask({ id: reader.taskId, tenant: '' } as never, { signal: stop.signal }),
+          );
+          wait = Math.min(wait * 2, POLL_MOST_MS);
+        }
       }
     } catch (error) {
       if (!context.signal.aborted) throw error;
@@ -224,6 +244,11 @@ function createAnswerReader(onText: (text: string) => void, onTaskId: () => void
     state: undefined as TaskState | undefined,
     statusText: '',
     answer: () => (artifacts.size > 0 ? [...artifacts.values()].join('\n') : messageText),
+    /** A task that has not ended (a message, or no answer yet, is not pending). */
+    pending: () =>
+      reader.taskId !== undefined &&
+      (reader.state === TaskState.TASK_STATE_SUBMITTED ||
+        reader.state === TaskState.TASK_STATE_WORKING),
     read(event: StreamResponse) {
       const payload = event.payload;
       switch (payload?.$case) {
@@ -278,12 +303,39 @@ function createAnswerReader(onText: (text: string) => void, onTaskId: () => void
     /** A unary answer: a task (its artifacts) or a message. */
     result(result: Task | Message) {
       if ('artifacts' in result) {
+        const before = reader.answer();
         reader.task(result);
-        onText(reader.answer());
+        for (const artifact of result.artifacts) {
+          artifacts.set(artifact.artifactId, textOfParts(artifact.parts));
+        }
+        const after = reader.answer();
+        // What a read of the task added to the answer, shown as it comes.
+        if (after.startsWith(before) && after.length > before.length) {
+          onText(after.slice(before.length));
+        }
       } else reader.read({ payload: { $case: 'message', value: result } });
     },
   };
   return reader;
+}
+
+/** Waits `ms`, or until `signal` aborts (then rejects with its reason). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** `promise`, or the signal's reason once it aborts, whichever comes first. */
