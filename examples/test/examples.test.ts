@@ -247,6 +247,16 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('no key: 401');
   });
 
+  it('a2a-door: the A2A SDK client asks the agent, and another agent delegates to it over A2A', async () => {
+    const { stdout } = await runOk('a2a-door/a2a-door.ts');
+    expect(stdout).toMatch(/Serving the agent over A2A at http:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toContain('SendMessage: Order A-7 has shipped.');
+    expect(stdout).toContain('SendStreamingMessage (same contextId): It arrives on Thursday.');
+    expect(stdout).toContain('a2aAgent (support#1): Yes, A-7 has shipped.');
+    expect(stdout).toContain('concierge: Good news: your order A-7 has shipped.');
+    expect(stdout).toContain('no key: 401');
+  });
+
   it('team: hands the triage run to billing, and nests three parallel searchers in the research stream', async () => {
     const { stdout } = await runOk('team/team.ts');
     const desk = section(stdout, 'Triage with two specialists', 'Research with three');

@@ -23,6 +23,12 @@ export {
   type ChildRunStart,
   type ChildRunStarter,
   childAgentOf,
+  // @gemloop/serve/a2a: a remote A2A agent called as a tool streams its answer as a child's
+  // events, under the call's path (`name#n`), as a subagent does.
+  childRunParent,
+  emitAt,
+  markChildRunTool,
+  runLinkOf,
 } from '../agent/run-state/run-link.ts';
 // @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
 export { readInteractionId } from '../chat/read-interaction-id.ts';

@@ -1,9 +1,9 @@
 import { type BaseEvent, EventType, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
-import { InvalidArgumentError } from '@gemloop/core/errors';
 import { toBrowserError } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
+import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
@@ -14,8 +14,6 @@ import { AgUiRequestError } from './ag-ui-request-error.ts';
 import { createLiveRun, interruptedRun, type LiveRun } from './live-run.ts';
 import { readRunInput } from './read-run-input.ts';
 import { createThreadIndex, type Thread } from './thread-index.ts';
-
-const MIB = 1024 * 1024;
 
 /**
  * An AG-UI endpoint (https://docs.ag-ui.com) for a gemloop agent, as a Fetch-API handler:
@@ -270,48 +268,17 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
 }
 
 function checkOptions(options: AgUiHandlerOptions) {
-  const fail = (argument: string, message: string): never => {
-    throw new InvalidArgumentError({ argument, message });
-  };
   if (!isRecord(options))
-    fail('options', 'createAgUiHandler takes an options object: { agent, authorize }.');
+    failOption('options', 'createAgUiHandler takes an options object: { agent, authorize }.');
   if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
-    fail('agent', 'agent must be an agent from createAgent().');
-  }
-  if (typeof options.authorize !== 'function') {
-    fail(
-      'authorize',
-      'authorize must be a function (request) => owner | null: every door of a served agent checks who calls.',
-    );
-  }
-  const whole = (value: number | undefined, name: string, fallback: number, least = 1) => {
-    if (value === undefined) return fallback;
-    if (!Number.isSafeInteger(value) || value < least)
-      fail(name, `${name} must be an integer of at least ${least}.`);
-    return value;
-  };
-  const rateLimit = options.rateLimit ?? { requests: 60, windowMs: 60_000 };
-  if (rateLimit !== false) {
-    if (!isRecord(rateLimit))
-      fail('rateLimit', 'rateLimit must be { requests, windowMs } or false.');
-    whole(rateLimit.requests, 'rateLimit.requests', 1);
-    whole(rateLimit.windowMs, 'rateLimit.windowMs', 1);
+    failOption('agent', 'agent must be an agent from createAgent().');
   }
   return {
+    ...checkDoorOptions(options),
     agent: options.agent,
     authorize: options.authorize,
-    onError: (error: unknown) => {
-      try {
-        options.onError?.(error);
-      } catch {
-        // A logging hook that throws must not turn an answer into another failure.
-      }
-    },
-    now: options.now ?? Date.now,
-    maxThreads: whole(options.maxThreads, 'maxThreads', 1000),
-    maxBodyBytes: whole(options.maxBodyBytes, 'maxBodyBytes', MIB),
+    maxThreads: wholeOption(options.maxThreads, 'maxThreads', 1000),
     approvals: options.approvals,
-    maxToolResultChars: whole(options.maxToolResultChars, 'maxToolResultChars', 2000, 0),
-    rateLimit,
+    maxToolResultChars: wholeOption(options.maxToolResultChars, 'maxToolResultChars', 2000, 0),
   };
 }

@@ -1,3 +1,5 @@
+import type { Task } from '@a2a-js/sdk';
+import { ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { HttpAgent } from '@ag-ui/client';
 import { createAgent, createGemini } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
@@ -7,6 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import OpenAI from 'openai';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
+import { fetchWithToken, userMessage } from '../a2a/__fixtures__/serve-a2a.ts';
 import { listenForTest } from './__fixtures__/serve-door.ts';
 import { mountDoors } from './mount-doors.ts';
 import { createProtectedResource } from './protected-resource.ts';
@@ -23,7 +26,7 @@ function agentAnswering(...answers: string[]) {
 }
 
 describe('mountDoors', () => {
-  it('serves the OpenAI, MCP and AG-UI doors and a handler of its own on one server', async () => {
+  it('serves the OpenAI, MCP, AG-UI and A2A doors and a handler of its own on one server', async () => {
     const owners: string[] = [];
     const doors = mountDoors({
       authorize: (request) => {
@@ -34,6 +37,10 @@ describe('mountDoors', () => {
       openai: { agents: { support: agentAnswering('From the OpenAI door.') } },
       mcp: { agents: { support: agentAnswering('From the MCP door.') } },
       agUi: { agent: agentAnswering('From the AG-UI door.'), path: '/agent' },
+      a2a: {
+        agent: agentAnswering('From the A2A door.'),
+        card: { name: 'Support', description: 'Answers.' },
+      },
       handlers: { '/health': async () => new Response('ok') },
     });
     onTestFinished(() => doors.close());
@@ -41,6 +48,7 @@ describe('mountDoors', () => {
       openai: '/v1',
       mcp: '/mcp',
       agUi: '/agent',
+      a2a: '/a2a',
       'handlers["/health"]': '/health',
     });
     const origin = await listenForTest(doors.handler);
@@ -70,6 +78,12 @@ describe('mountDoors', () => {
     const run = await agUi.runAgent({});
     expect(JSON.stringify(run.newMessages)).toContain('From the AG-UI door.');
 
+    const a2a = await new ClientFactory({
+      transports: [new JsonRpcTransportFactory({ fetchImpl: fetchWithToken(KEYS.bob) })],
+    }).createFromUrl(`${origin}/a2a/`, '.well-known/agent-card.json');
+    const task = (await a2a.sendMessage(userMessage('Hi') as never)) as Task;
+    expect(JSON.stringify(task.artifacts)).toContain('From the A2A door.');
+
     expect(await (await fetch(`${origin}/health`)).text()).toBe('ok');
     const missing = await fetch(`${origin}/nowhere`);
     expect(missing.status).toBe(404);
@@ -88,9 +102,10 @@ describe('mountDoors', () => {
       openai: { agents: { support: agentAnswering() } },
       mcp: { agents: { support: agentAnswering() } },
       agUi: { agent: agentAnswering() },
+      a2a: { agent: agentAnswering(), card: { name: 'Support', description: 'Answers.' } },
     });
     onTestFinished(() => doors.close());
-    for (const path of ['/v1/models', '/mcp', '/ag-ui']) {
+    for (const path of ['/v1/models', '/mcp', '/ag-ui', '/a2a']) {
       const response = await doors.handler(
         new Request(`https://agents.example.com${path}`, {
           method: path === '/v1/models' ? 'GET' : 'POST',
@@ -108,6 +123,23 @@ describe('mountDoors', () => {
       expect(response.status, path).toBe(401);
       expect(response.headers.get('www-authenticate'), path).toBe(protectedResource.challenge);
     }
+    // The A2A card says every call needs a bearer token, and where to learn about it.
+    const card = await doors.handler(
+      new Request('https://agents.example.com/a2a/.well-known/agent-card.json', {
+        headers: { 'a2a-version': '1.0' },
+      }),
+    );
+    expect(await card.json()).toMatchObject({
+      securitySchemes: {
+        oauth: {
+          httpAuthSecurityScheme: {
+            scheme: 'Bearer',
+            description: expect.stringContaining(protectedResource.metadataUrl),
+          },
+        },
+      },
+      securityRequirements: [{ schemes: { oauth: {} } }],
+    });
     const metadata = await doors.handler(new Request(protectedResource.metadataUrl));
     expect(await metadata.json()).toMatchObject({ resource: 'https://agents.example.com' });
   });

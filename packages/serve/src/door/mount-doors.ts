@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { RunOwner } from '@gemloop/core/web';
+import type { A2AHandlerOptions } from '../a2a/a2a-handler-options.ts';
+import { createA2AHandler } from '../a2a/create-a2a-handler.ts';
 import type { AgUiHandlerOptions } from '../ag-ui/ag-ui-handler-options.ts';
 import { createAgUiHandler } from '../ag-ui/create-ag-ui-handler.ts';
 import { createMcpServer } from '../mcp/create-mcp-server.ts';
@@ -46,8 +48,10 @@ export type MountDoorsOptions = SharedDoorOptions & {
   mcp?: (DoorOptions<McpServerOptions> & { path?: string | undefined }) | undefined;
   /** The AG-UI endpoint at `path`. */
   agUi?: (DoorOptions<AgUiHandlerOptions> & { path?: string | undefined }) | undefined;
+  /** The A2A door at `path`: its card at `<path>/.well-known/agent-card.json`. */
+  a2a?: (DoorOptions<A2AHandlerOptions> & { path?: string | undefined }) | undefined;
   /**
-   * Any other Fetch-API handler by the path it is mounted at (a door of your own, an A2A door):
+   * Any other Fetch-API handler by the path it is mounted at (a door of your own):
    * it gets the request as it came, and the same routing, metadata and challenge.
    */
   handlers?: Readonly<Record<string, FetchHandler>> | undefined;
@@ -67,7 +71,7 @@ export type MountedDoors = {
 };
 
 /** Where each door is mounted unless told otherwise. */
-const DEFAULT_PATHS = { mcp: '/mcp', agUi: '/ag-ui' } as const;
+const DEFAULT_PATHS = { mcp: '/mcp', agUi: '/ag-ui', a2a: '/a2a' } as const;
 const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 /**
@@ -95,7 +99,7 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
     throw new InvalidArgumentError({ argument, message: `mountDoors: ${message}` });
   };
   if (typeof options !== 'object' || options === null) {
-    fail('options', 'takes { authorize, openai?, mcp?, agUi?, handlers? }.');
+    fail('options', 'takes { authorize, openai?, mcp?, agUi?, a2a?, handlers? }.');
   }
   const { protectedResource } = options;
   const shared = {
@@ -139,13 +143,17 @@ export function mountDoors(options: MountDoorsOptions): MountedDoors {
     const { path = DEFAULT_PATHS.agUi, ...rest } = options.agUi;
     mount('agUi', path, createAgUiHandler({ ...shared, ...rest }));
   }
+  if (options.a2a !== undefined) {
+    const { path = DEFAULT_PATHS.a2a, ...rest } = options.a2a;
+    mount('a2a', path, createA2AHandler({ ...shared, protectedResource, ...rest }));
+  }
   for (const [path, handler] of Object.entries(options.handlers ?? {})) {
     if (typeof handler !== 'function')
       fail('handlers', `handlers["${path}"] must be a function (request) => Response.`);
     mount(`handlers["${path}"]`, path, handler);
   }
   if (routes.length === 0)
-    fail('options', 'mount at least one door: openai, mcp, agUi or handlers.');
+    fail('options', 'mount at least one door: openai, mcp, agUi, a2a or handlers.');
   // Longest first: "/mcp/admin" before "/mcp".
   routes.sort((a, b) => b.path.length - a.path.length);
 

@@ -38,7 +38,7 @@ async function serve(
   }
   const method = incoming.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  const request = new Request(new URL(incoming.url ?? '/', 'http://localhost'), {
+  const request = new Request(requestUrl(incoming), {
     method,
     headers,
     signal: abort.signal,
@@ -82,4 +82,22 @@ async function serve(
   } finally {
     outgoing.end();
   }
+}
+
+/**
+ * The request's URL, with the host the client asked for (its `Host` header) so a door that
+ * writes its own address (the A2A agent card) writes one the client can reach; `localhost` when
+ * the header is missing or not a host.
+ */
+function requestUrl(incoming: IncomingMessage): URL {
+  const path = incoming.url ?? '/';
+  const host = incoming.headers.host;
+  if (host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+    try {
+      return new URL(path, `http://${host}`);
+    } catch {
+      // Not a host after all: the fallback below.
+    }
+  }
+  return new URL(path, 'http://localhost');
 }

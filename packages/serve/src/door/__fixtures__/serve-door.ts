@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Agent, type AgentOptions, createAgent, createGemini } from '@gemloop/core';
 import { createFakeGemini, type FakeTurn } from '@gemloop/testing';
@@ -19,8 +19,13 @@ export function agentOnFake(script: FakeTurn[], options: Partial<AgentOptions> =
 }
 
 /** A door's handler on 127.0.0.1 through the node adapter, closed when the test ends. */
-export async function listenForTest(handler: (request: Request) => Promise<Response>) {
-  const server = createServer(toNodeListener(handler));
+export function listenForTest(handler: (request: Request) => Promise<Response>) {
+  return listenNodeForTest(toNodeListener(handler));
+}
+
+/** A `node:http` request listener (an express app too) on 127.0.0.1, closed when the test ends. */
+export async function listenNodeForTest(listener: RequestListener) {
+  const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(
     () =>

@@ -1,0 +1,33 @@
+/** Options of {@link a2aAgent}: a remote A2A agent as a tool of a gemloop agent. */
+export type A2AAgentOptions = {
+  /**
+   * Where the remote agent is: the URL its agent card is under (`<url>/.well-known/agent-card.json`,
+   * `https://example.com/.well-known/agent-card.json` for `https://example.com`), or the card's
+   * own URL (ending in `.json`).
+   */
+  url: string;
+  /**
+   * The tool's name, as the parent model calls it (Gemini's function-name rule: letters, digits,
+   * `_`, `.`, `:` and `-`, at most 128). Also the path segment of its events: `name#1`, ...
+   */
+  name: string;
+  /** What the remote agent is for: the parent model reads it to decide when to delegate. */
+  description: string;
+  /**
+   * Headers sent with every request to the remote agent (its card included): credentials such as
+   * `{ authorization: 'Bearer ...' }`, or a function that makes them per request (a token that
+   * expires). Never shown to the model or in events.
+   */
+  headers?:
+    | Readonly<Record<string, string>>
+    | (() => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>)
+    | undefined;
+  /** The `fetch` the A2A client uses. @defaultValue globalThis.fetch */
+  fetch?: typeof fetch | undefined;
+  /**
+   * Time limit of one call, the remote task included, in milliseconds; past it the remote task is
+   * canceled and the model told the call timed out.
+   * @defaultValue 600000 (ten minutes, as a subagent's)
+   */
+  timeoutMs?: number | undefined;
+};

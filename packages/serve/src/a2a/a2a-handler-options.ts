@@ -1,0 +1,112 @@
+import type { TaskStore } from '@a2a-js/sdk/server';
+import type { Agent } from '@gemloop/core';
+import type { HistoryStore } from '@gemloop/core/chat';
+import type { RunOwner } from '@gemloop/core/web';
+import type { ProtectedResource } from '../door/protected-resource.ts';
+import type { RateLimit } from '../openai/rate-limiter.ts';
+import type { PushNotificationOptions } from './push-notification-options.ts';
+
+/** What the agent card says of the agent (https://a2a-protocol.org/v1.0.0/specification/#55-agentcard-object-structure). */
+export type A2AAgentCardOptions = {
+  /** The agent's name, as other agents see it. */
+  name: string;
+  /** What it does: a calling agent's model reads it to decide when to delegate. */
+  description: string;
+  /** The card's `version`. @defaultValue `'1.0.0'` */
+  version?: string | undefined;
+  /**
+   * What the agent can do, each `{ id, name, description, tags?, examples? }`.
+   * @defaultValue one skill named after the agent, with its description
+   */
+  skills?:
+    | readonly {
+        id: string;
+        name: string;
+        description: string;
+        tags?: readonly string[] | undefined;
+        examples?: readonly string[] | undefined;
+      }[]
+    | undefined;
+  /** The organisation behind the agent (`provider` of the card). */
+  provider?: { organization: string; url: string } | undefined;
+};
+
+/** Options of {@link createA2AHandler}. */
+export type A2AHandlerOptions = {
+  /** The agent each task runs; its tools run on the server. */
+  agent: Agent;
+  /** What the agent card at `/.well-known/agent-card.json` says of it. */
+  card: A2AAgentCardOptions;
+  /**
+   * Who is calling: the request's owner (a user's or tenant's id, never the credential itself),
+   * or `null`/`undefined` to refuse it with 401. The A2A SDK's client sends the headers its
+   * `fetchImpl` adds (`Authorization: Bearer <token>`). A caller reads, cancels, resubscribes to
+   * and sets push notifications on its own tasks only: another owner's task id is answered as an
+   * unknown one (`TaskNotFoundError`), and each caller's `contextId`s are its own.
+   */
+  authorize: (
+    request: Request,
+  ) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>;
+  /**
+   * The door as an OAuth 2.0 resource server (`createProtectedResource` of
+   * `@gemloop/serve/doors`): its metadata is served at its well-known path, a 401 names it in
+   * `WWW-Authenticate`, and the card declares a bearer scheme that every call requires. Token
+   * checks stay in `authorize` (`authorizeBearer`).
+   */
+  protectedResource?: ProtectedResource | undefined;
+  /**
+   * The public URL of the JSON-RPC endpoint, written in the card's `supportedInterfaces`.
+   * @defaultValue the origin and path the card was requested at (behind a proxy that rewrites
+   * the host, set it)
+   */
+  url?: string | undefined;
+  /**
+   * Where tasks are kept (the SDK's `TaskStore`: `InMemoryTaskStore`, or `DatabaseTaskStore`
+   * of `@a2a-js/sdk/server/database`). It must scope tasks by `context.user.userName`, as the
+   * SDK's stores do: that is the caller's owner id.
+   * @defaultValue tasks in memory, scoped as the SDK's `InMemoryTaskStore` scopes them, bounded
+   * by `maxTasks`
+   */
+  taskStore?: TaskStore | undefined;
+  /**
+   * Tasks the default store holds at most; past it the least recently updated task that has
+   * ended is forgotten (`GetTask` then answers `TaskNotFoundError`). @defaultValue 10000
+   */
+  maxTasks?: number | undefined;
+  /**
+   * Where each context's turns are kept (a gemloop chat session per caller and `contextId`).
+   * @defaultValue a store in memory, bounded by `maxContexts`
+   */
+  store?: HistoryStore | undefined;
+  /** Contexts held at most; past it the least recently used idle one is forgotten. @defaultValue 1000 */
+  maxContexts?: number | undefined;
+  /**
+   * Push notifications (a webhook the caller registers per task), or `false` to turn them off
+   * (the card says so and the methods answer `PushNotificationNotSupportedError`).
+   * @defaultValue on, to public addresses only
+   */
+  pushNotifications?: PushNotificationOptions | false | undefined;
+  /**
+   * Serve A2A v0.3 clients too, through the SDK's compatibility layer: a request without an
+   * `A2A-Version` header (v0.3 sends none) gets v0.3's card and methods (`message/send`,
+   * `message/stream`, `tasks/get`, `tasks/cancel`, `tasks/resubscribe`,
+   * `tasks/pushNotificationConfig/*`); `false` refuses them (`VersionNotSupportedError`).
+   * @defaultValue true
+   */
+  v03?: boolean | undefined;
+  /** The largest request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
+  maxBodyBytes?: number | undefined;
+  /**
+   * Requests per owner and window, past which the door answers 429 with `retry-after`; `false`
+   * turns the limit off (a gateway in front does it). @defaultValue 60 requests a minute
+   */
+  rateLimit?: RateLimit | false | undefined;
+  /**
+   * Gets each error behind a failed task or a 500: a run that failed, a store that failed, an
+   * `authorize` that threw. The caller gets fixed words; the details are here, for the server's
+   * log. @defaultValue nothing
+   */
+  onError?: ((error: unknown) => void) | undefined;
+  /** The clock, in ms since the epoch (the rate limit's windows). @defaultValue Date.now */
+  now?: (() => number) | undefined;
+};

@@ -1,0 +1,43 @@
+import { GemloopError } from '@gemloop/core/errors';
+
+/**
+ * A request the A2A door refuses before the A2A SDK sees it (no credentials, a body too large
+ * or not JSON, too many requests, a wrong method or path). Carries the HTTP status and the
+ * JSON-RPC error code; the door answers it as a JSON-RPC error
+ * `{ jsonrpc: '2.0', id: null, error: { code, message } }`. Thrown inside the handler only: a
+ * caller sees the response.
+ */
+export class A2ARequestError extends GemloopError {
+  override readonly code = 'a2a-request';
+  /** The HTTP status the door answers with. */
+  readonly status: number;
+  /** The JSON-RPC error code: -32700 parse error, -32600 invalid request, -32603 internal. */
+  readonly rpcCode: number;
+
+  constructor(options: { status: number; rpcCode: number; message: string }) {
+    super({ message: options.message });
+    this.status = options.status;
+    this.rpcCode = options.rpcCode;
+  }
+
+  static override isInstance(error: unknown): error is A2ARequestError {
+    return GemloopError.hasCode(error, 'a2a-request');
+  }
+
+  /**
+   * The error as the door's JSON-RPC response; a 401 carries `challenge` as `WWW-Authenticate`
+   * (a protected resource's, naming its metadata).
+   */
+  toResponse(challenge = 'Bearer'): Response {
+    const response = new Response(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: this.rpcCode, message: this.message },
+      }),
+      { status: this.status, headers: { 'content-type': 'application/json' } },
+    );
+    if (this.status === 401) response.headers.set('www-authenticate', challenge);
+    return response;
+  }
+}
