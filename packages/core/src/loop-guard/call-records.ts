@@ -6,8 +6,12 @@ export type CallRecord = {
   readonly toolName: string;
   /** The tool's name and its arguments as canonical JSON. */
   readonly signature: string;
-  /** The response the model got, as canonical JSON (for a steered call: what it had got before). */
-  readonly answer: string;
+  /**
+   * The response the model got, as canonical JSON (for a steered call: what it had got before).
+   * Written when first compared: most calls are never repeated, and a response may be a whole
+   * document, so a step does not pay for it unless its call came again.
+   */
+  answer: string | undefined;
   /** The response the model got (for a steered call: what it had got before). */
   readonly response: unknown;
   /** Whether that response is an error (`{ error }`, as every failed call is answered). */
@@ -25,6 +29,12 @@ export type CallRecords = {
 
 /** The key a response from the guard carries: how it knows its own steers when it reads them back. */
 export const STEER_KEY = 'loopGuard';
+
+/** A record's response as canonical JSON, written once. @internal */
+export function answerOf(record: CallRecord): string {
+  record.answer ??= canonicalJson(record.response);
+  return record.answer;
+}
 
 /** The identity of a call: its tool and its arguments, key order aside. @internal */
 export function callSignature(toolName: string, args: unknown): string {
@@ -101,7 +111,7 @@ function toRecord(toolName: string, signature: string, response: unknown): CallR
   return {
     toolName,
     signature,
-    answer: canonicalJson(steered),
+    answer: undefined,
     response: steered,
     failed:
       typeof steered === 'object' &&

@@ -1,6 +1,7 @@
 import { type AgentPlugin, definePlugin, type PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
+  answerOf,
   type CallRecord,
   type CallRecords,
   callSignature,
@@ -116,7 +117,8 @@ function judge(
   const same = records.filter((record) => record.signature === signature);
   const last = same.at(-1);
   if (last === undefined) return undefined;
-  const unchanged = same.every((record) => record.answer === last.answer);
+  const answer = answerOf(last);
+  const unchanged = same.every((record) => answerOf(record) === answer);
   if (unchanged && last.failed)
     return same.length < maxRepeats
       ? undefined
@@ -151,7 +153,7 @@ function alternatingWith(
   for (let at = tail.length - 1; at >= 0; at--) {
     const record = tail[at] as CallRecord;
     const expected = (tail.length - 1 - at) % 2 === 0 ? other : mine;
-    if (record.signature !== expected.signature || record.answer !== expected.answer)
+    if (record.signature !== expected.signature || answerOf(record) !== answerOf(expected))
       return undefined;
   }
   return other;
