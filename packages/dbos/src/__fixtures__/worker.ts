@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 import { createPostgresArtifactStore, durableContext } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
+import { loopGuard } from '@gemloop/core/loop-guard';
 
 const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
@@ -332,6 +333,8 @@ const worker = await startDurableWorkerWith({
   executorId: env['EXECUTOR_ID'],
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
+    // The support agent with a loop guard (durable-loop-guard.test.ts: a looping model, a kill).
+    looping: { gemini, model, tools: [lookup, slow], maxSteps: 20, plugins: [loopGuard()] },
     // The support agent with a classifier-like input guardrail and an output rewrite, each
     // recorded in the counter file when it really runs (a replay must not run them again).
     guarded: {
