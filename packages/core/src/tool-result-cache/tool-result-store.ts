@@ -12,7 +12,11 @@ export type ToolResultEntry = {
   readonly tags: readonly string[];
   /** When the entry stops being served (ms since the epoch); `undefined`: never. */
   readonly expiresAt: number | undefined;
-  /** SHA-256 (hex) of partition, key and text, written by the cache, checked when read. */
+  /**
+   * SHA-256 (hex) of partition, key and text, written by the cache and checked when read, in a
+   * store the app gave (the plugin's own memory stores, which nothing else can write, leave it
+   * empty).
+   */
   readonly digest: string;
 };
 
