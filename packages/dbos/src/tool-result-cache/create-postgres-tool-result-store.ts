@@ -6,8 +6,6 @@ import {
   type ToolResultStore,
 } from '@gemloop/core/tool-result-cache';
 import type pg from 'pg';
-import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
-import { borrowClient } from '../postgres/borrow-client.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
   connectionOptionChecks,
@@ -16,6 +14,7 @@ import {
   requireConnection,
   storePool,
 } from '../postgres/store-connection.ts';
+import { inTransaction, tableOnce } from '../postgres/table-once.ts';
 
 /** @defaultValue of `maxEntries` of {@link createPostgresToolResultStore}: rows over every partition. */
 export const DEFAULT_MAX_POSTGRES_TOOL_RESULTS: number = 10_000;
@@ -83,14 +82,9 @@ export function createPostgresToolResultStore(
   const pool = storePool(given);
   const quoted = quoteTable(table);
 
-  let ready: Promise<void> | undefined;
-  const ensureTable = (): Promise<void> =>
-    (ready ??= migrate(pool, quoted, table).catch((error: unknown) => {
-      ready = undefined;
-      throw given.connectionString !== undefined && isConnectionError(error)
-        ? toUnreachableError(error, given.connectionString, `the tool result table ${table}`)
-        : error;
-    }));
+  const ensureTable = tableOnce(given.connectionString, `the tool result table ${table}`, () =>
+    migrate(pool, quoted, table),
+  );
 
   return {
     async get(partition, key) {
@@ -127,9 +121,7 @@ export function createPostgresToolResultStore(
           limit: maxEntryBytes,
         });
       await ensureTable();
-      const client = await borrowClient(pool);
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         // One write at a time per table: the row count is kept under the cap together.
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
           `gemloop.tool_results:${table}`,
@@ -155,13 +147,7 @@ export function createPostgresToolResultStore(
              SELECT seq FROM ${quoted} ORDER BY seq DESC OFFSET $1)`,
           [maxEntries],
         );
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async delete(partition, key) {
       await ensureTable();
