@@ -287,6 +287,40 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
     expect(reads).toEqual(['a', 'prices', 'a']);
   });
 
+  it('caches in the subagents of the run with inherit: true, each run its own scope', async () => {
+    const { subagent } = await import('../composition/subagent.ts');
+    const { readDoc, reads } = docTools();
+    const childGemini = createScriptedGemini([
+      callsTurn(['read_doc', { id: 'a' }, 'k1']),
+      callsTurn(['read_doc', { id: 'a' }, 'k2']),
+      textTurn('Alpha.'),
+    ]);
+    const child = createAgent({
+      gemini: childGemini,
+      model: MODEL,
+      name: 'reader',
+      tools: [readDoc],
+    });
+    const gemini = createScriptedGemini([
+      callsTurn(['reader', { task: 'Read a.' }, 'p1']),
+      callsTurn(['read_doc', { id: 'a' }, 'p2']),
+      textTurn('Done.'),
+    ]);
+    const parent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [subagent(child, { name: 'reader', description: 'Reads.' }), readDoc],
+      plugins: [toolResultCache({ tools: effects, inherit: true })],
+    });
+    const { events } = await runIn(mode, parent, 'Read a.');
+    // Once in the child (its second read a hit), once in the parent: a run scope is one run's.
+    expect(reads).toEqual(['a', 'a']);
+    if (mode === 'stream')
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'plugin', kind: 'hit', path: ['reader#1'] }),
+      );
+  });
+
   it('refuses a poisoned entry (written by something else): not served, removed, the tool run', async () => {
     const { readDoc, reads } = docTools();
     const store = createMemoryToolResultStore();
