@@ -11,6 +11,7 @@ import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.t
 import { createPostgresArtifactStore, durableContext } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
 import { loopGuard } from '@gemloop/core/loop-guard';
+import { toolResultCache } from '@gemloop/core/tool-result-cache';
 
 const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
@@ -333,8 +334,15 @@ const worker = await startDurableWorkerWith({
   executorId: env['EXECUTOR_ID'],
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
-    // The support agent with a loop guard (durable-loop-guard.test.ts: a looping model, a kill).
+    // The support agent with a loop guard (durable-loop-plugins.test.ts: a looping model, a kill).
     looping: { gemini, model, tools: [lookup, slow], maxSteps: 20, plugins: [loopGuard()] },
+    // lookup served from a run-scoped cache (durable-loop-plugins.test.ts).
+    caching: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      plugins: [toolResultCache({ tools: { lookup: { effect: 'read' } } })],
+    },
     // The support agent with a classifier-like input guardrail and an output rewrite, each
     // recorded in the counter file when it really runs (a replay must not run them again).
     guarded: {

@@ -1,6 +1,6 @@
 // The loop guard in a durable run: it reads only the run's history, so a worker that takes a run
 // over after a SIGKILL replays the guard's count and ends the loop where an uninterrupted run
-// would, with the same typed reason.
+// would, with the same typed reason. And the tool-result cache in a durable run.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,14 @@ beforeAll(async () => {
   // A model that looks order 7 up again and again; once it was told it repeats itself, it calls
   // slow (held in the crash test until its worker is dead) and then looks order 7 up again.
   fake = createFakeGemini({
-    script: (_request, { functionResponses }) => {
+    script: (request, { functionResponses }) => {
+      // The caching agent: lookup, lookup, slow, lookup, then an answer.
+      const body = request.body as { contents: { role: string }[] };
+      if (JSON.stringify(body).includes('Cache: order 7?')) {
+        const made = body.contents.filter((content) => content.role === 'model').length;
+        if (made === 4) return turn.text('Order 7 shipped.');
+        return turn.call(made === 2 ? 'slow' : 'lookup', { order: '7' });
+      }
       const steered = functionResponses.some((response) => 'loopGuard' in response.response);
       const slowed = functionResponses.some((response) => response.name === 'slow');
       return steered && !slowed
@@ -46,7 +53,7 @@ beforeAll(async () => {
     HOLD_DIR: holdDirectory,
   };
   workers = await Promise.all(
-    [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `guard-worker-${index}` })),
+    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `guard-worker-${index}` })),
   );
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });
@@ -103,5 +110,41 @@ describe('loopGuard in a durable run', () => {
     expect(result.stoppedBy?.reason).toBe(loopGuardReasons.repeatedCall);
     expect(result.steps).toHaveLength(6);
     expect(lookups(runId)).toBe(3);
+  });
+
+  it('serves a repeated read from the run-scoped cache in a durable run, and after a SIGKILL', async () => {
+    const { runId } = await runs.start('caching', {
+      runId: 'cache-plain',
+      input: 'Cache: order 7?',
+    });
+    const result = await runs.result(runId);
+    expect(result.text).toBe('Order 7 shipped.');
+    expect(lookups(runId)).toBe(1);
+
+    writeFileSync(join(holdDirectory, 'cache-crash'), '');
+    const crashed = await runs.start('caching', { runId: 'cache-crash', input: 'Cache: order 7?' });
+    await waitFor(
+      () => counter.count(`start slow ${crashed.runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const executorId = (await runs.status(crashed.runId))?.executorId;
+    await stopWorker(
+      workers.find((worker) => worker.executorId === executorId) as WorkerProcess,
+      'SIGKILL',
+    );
+    rmSync(join(holdDirectory, crashed.runId));
+    const after = await runs.result(crashed.runId);
+    expect(after.text).toBe('Order 7 shipped.');
+    // The model got the uninterrupted run's responses (call ids aside: the fake makes new ones).
+    const responses = (contents: typeof result.contents) =>
+      contents.flatMap((content) =>
+        content.parts.flatMap((part) =>
+          part.functionResponse === undefined
+            ? []
+            : [[part.functionResponse.name, part.functionResponse.response]],
+        ),
+      );
+    expect(responses(after.contents)).toEqual(responses(result.contents));
+    expect(lookups(crashed.runId)).toBe(1);
   });
 });
