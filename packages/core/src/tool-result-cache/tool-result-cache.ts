@@ -160,6 +160,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
       if (effect === undefined) return next();
       if (effect.effect === 'write') {
         const execution = await next();
+        // Whatever the outcome: a write that failed or timed out may have written part of it.
         await invalidate(run, call.toolName, call.input, effect);
         return execution;
       }
