@@ -139,6 +139,32 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
     if (mode === 'stream') expect(kinds(events)).toEqual(['invalidate', 'hit']);
   });
 
+  it('invalidates after a write that failed too (it may have written part)', async () => {
+    const { readDoc, reads } = docTools();
+    const failingEdit = defineTool({
+      name: 'edit_doc',
+      description: 'Edits a document.',
+      parameters: z.object({ id: z.string(), text: z.string() }),
+      execute: () => {
+        throw new Error('connection reset after the first block');
+      },
+    });
+    const gemini = createScriptedGemini([
+      callsTurn(['read_doc', { id: 'a' }, 'c1']),
+      callsTurn(['edit_doc', { id: 'a', text: 'x' }, 'c2']),
+      callsTurn(['read_doc', { id: 'a' }, 'c3']),
+      textTurn('Done.'),
+    ]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [readDoc, failingEdit],
+      plugins: [toolResultCache({ tools: effects })],
+    });
+    await runIn(mode, agent, 'Edit a.');
+    expect(reads).toEqual(['a', 'a']);
+  });
+
   it('invalidates by tag, and caches by canonical arguments without a cacheKey', async () => {
     const { readDoc, editDoc, reads } = docTools();
     const gemini = createScriptedGemini([
