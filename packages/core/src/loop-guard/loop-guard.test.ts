@@ -37,6 +37,15 @@ function sameCalls(count: number, name: string, args: Record<string, unknown>) {
   return Array.from({ length: count }, (_, index) => callsTurn([name, args, `c${index + 1}`]));
 }
 
+/** An agent on a scripted model with the guard (20 steps at most, room for a loop). */
+function guarded(
+  gemini: ReturnType<typeof createScriptedGemini>,
+  tools: Parameters<typeof createAgent>[0]['tools'],
+  options?: Parameters<typeof loopGuard>[0],
+) {
+  return createAgent({ gemini, model: MODEL, maxSteps: 20, tools, plugins: [loopGuard(options)] });
+}
+
 type Mode = 'run' | 'stream';
 
 async function runIn(
@@ -69,13 +78,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
   it('steers the 4th identical call without running it, then ends the run when the model goes on', async () => {
     const seen: string[] = [];
     const gemini = createScriptedGemini(sameCalls(20, 'lookup', { city: 'Oslo' }));
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      maxSteps: 20,
-      tools: [lookupTool(seen)],
-      plugins: [loopGuard()],
-    });
+    const agent = guarded(gemini, [lookupTool(seen)]);
     const { result, events } = await runIn(mode, agent, 'Weather in Oslo?');
     expect(seen).toEqual(['Oslo', 'Oslo', 'Oslo']);
     expect(gemini.calls).toHaveLength(5);
@@ -110,12 +113,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
       ...sameCalls(4, 'lookup', { city: 'Oslo' }),
       textTurn('It is 21 degrees in Oslo.'),
     ]);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [lookupTool(seen)],
-      plugins: [loopGuard()],
-    });
+    const agent = guarded(gemini, [lookupTool(seen)]);
     const { result } = await runIn(mode, agent, 'Weather in Oslo?');
     expect(result.finishReason).toBe('stop');
     expect(result.text).toBe('It is 21 degrees in Oslo.');
@@ -128,13 +126,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
       callsTurn(['lookup', { city: index % 2 === 0 ? 'Oslo' : 'Rome' }, `c${index + 1}`]),
     );
     const gemini = createScriptedGemini(script);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      maxSteps: 20,
-      tools: [lookupTool(seen)],
-      plugins: [loopGuard()],
-    });
+    const agent = guarded(gemini, [lookupTool(seen)]);
     const { result, events } = await runIn(mode, agent, 'Compare Oslo and Rome.');
     // Oslo, Rome, Oslo, Rome, Oslo ran; the 3rd Rome was steered; the 4th Oslo ended the run.
     expect(seen).toEqual(['Oslo', 'Rome', 'Oslo', 'Rome', 'Oslo']);
@@ -159,7 +151,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
       },
     });
     const gemini = createScriptedGemini(sameCalls(10, 'save_note', { text: 'hi' }));
-    const agent = createAgent({ gemini, model: MODEL, tools: [flaky], plugins: [loopGuard()] });
+    const agent = guarded(gemini, [flaky]);
     const { result } = await runIn(mode, agent, 'Save "hi".');
     expect(runs).toBe(3);
     expect(result.stoppedBy?.reason).toBe(loopGuardReasons.repeatedFailure);
@@ -171,12 +163,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
   it('counts calls with bad arguments, which never reach the tool, as failures too', async () => {
     const seen: string[] = [];
     const gemini = createScriptedGemini(sameCalls(10, 'lookup', { town: 'Oslo' }));
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [lookupTool(seen)],
-      plugins: [loopGuard()],
-    });
+    const agent = guarded(gemini, [lookupTool(seen)]);
     const { result } = await runIn(mode, agent, 'Weather?');
     expect(seen).toEqual([]);
     expect(gemini.calls).toHaveLength(5);
@@ -201,7 +188,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
       callsTurn(['search', { page: 1, query: 'x' }, 'c4']),
       textTurn('Nothing found.'),
     ]);
-    const agent = createAgent({ gemini, model: MODEL, tools: [search], plugins: [loopGuard()] });
+    const agent = guarded(gemini, [search]);
     await runIn(mode, agent, 'Find x.');
     expect(runs).toBe(3);
     expect(responseOf(gemini.contentsOf(4).at(-1))?.['loopGuard']).toBeDefined();
@@ -233,13 +220,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
       ...sameCalls(7, 'job_progress', { job: 'j1' }),
       textTurn('Done.'),
     ]);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      maxSteps: 20,
-      tools: [status, percent],
-      plugins: [loopGuard({ polls: ['job_status'] })],
-    });
+    const agent = guarded(gemini, [status, percent], { polls: ['job_status'] });
     const { result } = await runIn(mode, agent, 'Wait for j1.');
     expect(result.finishReason).toBe('stop');
     expect(polls).toBe(7);
@@ -255,12 +236,7 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
       ...sameCalls(2, 'lookup', { city: 'Oslo' }),
       textTurn('Still 21 degrees.'),
     ]);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [lookupTool(seen)],
-      plugins: [loopGuard()],
-    });
+    const agent = guarded(gemini, [lookupTool(seen)]);
     const chat = createChatSession({ agent });
     const send = (message: string) =>
       mode === 'run'
@@ -296,12 +272,9 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
       callsTurn(['researcher', { task: 'Oslo?' }, 'p1']),
       textTurn('Could not find out.'),
     ]);
-    const parent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [subagent(child, { name: 'researcher', description: 'Researches.' })],
-      plugins: [loopGuard()],
-    });
+    const parent = guarded(gemini, [
+      subagent(child, { name: 'researcher', description: 'Researches.' }),
+    ]);
     const { result, events } = await runIn(mode, parent, 'Oslo?');
     expect(seen).toHaveLength(3);
     expect(childGemini.calls).toHaveLength(5);
