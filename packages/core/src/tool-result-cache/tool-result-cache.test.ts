@@ -282,6 +282,34 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
     await other.close();
   });
 
+  it('lives in the chat session that holds it (createChatSession({ plugins }))', async () => {
+    const { readDoc, reads } = docTools();
+    const gemini = createScriptedGemini([
+      callsTurn(['read_doc', { id: 'a' }, 'c1']),
+      textTurn('Alpha.'),
+      callsTurn(['read_doc', { id: 'a' }, 'c2']),
+      textTurn('Still Alpha.'),
+    ]);
+    const agent = createAgent({ gemini, model: MODEL, tools: [readDoc] });
+    const chat = createChatSession({
+      agent,
+      plugins: [toolResultCache({ tools: effects, scope: 'session' })],
+    });
+    if (mode === 'run') {
+      await chat.send('Read a.');
+      await chat.send('Read a again.');
+    } else
+      for (const message of ['Read a.', 'Read a again.']) {
+        const stream = chat.sendStream(message);
+        for await (const _ of stream) {
+          // drained
+        }
+        await stream.result;
+      }
+    expect(reads).toEqual(['a']);
+    await chat.close();
+  });
+
   it('keeps a fleet store per user: never serves one user what another read, unless the read is shared', async () => {
     const { readDoc, reads } = docTools();
     const prices = defineTool({
