@@ -55,6 +55,39 @@ const effects: ToolResultCacheOptions['tools'] = {
   },
 };
 
+/** An agent on a scripted model with the cache (the doc tools' effects unless others are given). */
+function cached(
+  gemini: ReturnType<typeof createScriptedGemini>,
+  tools: Parameters<typeof createAgent>[0]['tools'],
+  options: Partial<ToolResultCacheOptions> = {},
+) {
+  return createAgent({
+    gemini,
+    model: MODEL,
+    tools,
+    plugins: [toolResultCache({ tools: effects, ...options })],
+  });
+}
+
+/** Sends each message to the chat, unary or streamed (its events read and dropped). */
+async function sendAll(
+  mode: Mode,
+  chat: ReturnType<typeof createChatSession>,
+  messages: string[],
+): Promise<void> {
+  for (const message of messages) {
+    if (mode === 'run') {
+      await chat.send(message);
+      continue;
+    }
+    const stream = chat.sendStream(message);
+    for await (const _ of stream) {
+      // drained
+    }
+    await stream.result;
+  }
+}
+
 type Mode = 'run' | 'stream';
 
 async function runIn(
@@ -93,12 +126,7 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
       callsTurn(['read_doc', { id: 'a' }, 'c3']),
       textTurn('Read.'),
     ]);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [readDoc],
-      plugins: [toolResultCache({ tools: effects })],
-    });
+    const agent = cached(gemini, [readDoc]);
     const { result, events } = await runIn(mode, agent, 'Read a, b, a.');
     expect(reads).toEqual(['a', 'b']);
     const [first, , third] = responseTexts(gemini.contentsOf(3));
@@ -127,12 +155,7 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
       callsTurn(['read_doc', { id: 'a' }, 'c4'], ['read_doc', { id: 'b' }, 'c5']),
       textTurn('Done.'),
     ]);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [readDoc, editDoc],
-      plugins: [toolResultCache({ tools: effects })],
-    });
+    const agent = cached(gemini, [readDoc, editDoc]);
     const { events } = await runIn(mode, agent, 'Edit a.');
     expect(reads).toEqual(['a', 'b', 'a']);
     expect(responseTexts(gemini.contentsOf(4)).at(-2)).toContain('Alpha 2');
@@ -155,12 +178,7 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
       callsTurn(['read_doc', { id: 'a' }, 'c3']),
       textTurn('Done.'),
     ]);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [readDoc, failingEdit],
-      plugins: [toolResultCache({ tools: effects })],
-    });
+    const agent = cached(gemini, [readDoc, failingEdit]);
     await runIn(mode, agent, 'Edit a.');
     expect(reads).toEqual(['a', 'a']);
   });
@@ -207,12 +225,7 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
       ...[1, 2, 3].map((index) => callsTurn(['read_doc', { id: 'a' }, `c${index}`])),
       textTurn('Done.'),
     ]);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [flaky],
-      plugins: [toolResultCache({ tools: effects })],
-    });
+    const agent = cached(gemini, [flaky]);
     await runIn(mode, agent, 'Go.');
     expect(runs).toBe(2);
   });
@@ -257,26 +270,12 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
       callsTurn(['read_doc', { id: 'a' }, 'c3']),
       textTurn('Alpha here too.'),
     ]);
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [readDoc],
-      plugins: [toolResultCache({ tools: effects, scope: 'session' })],
-    });
-    const send = async (chat: ReturnType<typeof createChatSession>, message: string) => {
-      if (mode === 'run') return chat.send(message);
-      const stream = chat.sendStream(message);
-      for await (const _ of stream) {
-        // drained
-      }
-      return stream.result;
-    };
+    const agent = cached(gemini, [readDoc], { scope: 'session' });
     const chat = createChatSession({ agent, id: 'one' });
-    await send(chat, 'Read a.');
-    await send(chat, 'Read a again.');
+    await sendAll(mode, chat, ['Read a.', 'Read a again.']);
     expect(reads).toEqual(['a']);
     const other = createChatSession({ agent, id: 'two' });
-    await send(other, 'Read a.');
+    await sendAll(mode, other, ['Read a.']);
     expect(reads).toEqual(['a', 'a']);
     await chat.close();
     await other.close();
@@ -295,17 +294,7 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
       agent,
       plugins: [toolResultCache({ tools: effects, scope: 'session' })],
     });
-    if (mode === 'run') {
-      await chat.send('Read a.');
-      await chat.send('Read a again.');
-    } else
-      for (const message of ['Read a.', 'Read a again.']) {
-        const stream = chat.sendStream(message);
-        for await (const _ of stream) {
-          // drained
-        }
-        await stream.result;
-      }
+    await sendAll(mode, chat, ['Read a.', 'Read a again.']);
     expect(reads).toEqual(['a']);
     await chat.close();
   });
@@ -360,12 +349,11 @@ describe.each<Mode>(['run', 'stream'])('toolResultCache (%s)', (mode) => {
       callsTurn(['read_doc', { id: 'a' }, 'p2']),
       textTurn('Done.'),
     ]);
-    const parent = createAgent({
+    const parent = cached(
       gemini,
-      model: MODEL,
-      tools: [subagent(child, { name: 'reader', description: 'Reads.' }), readDoc],
-      plugins: [toolResultCache({ tools: effects, inherit: true })],
-    });
+      [subagent(child, { name: 'reader', description: 'Reads.' }), readDoc],
+      { inherit: true },
+    );
     const { events } = await runIn(mode, parent, 'Read a.');
     // Once in the child (its second read a hit), once in the parent: a run scope is one run's.
     expect(reads).toEqual(['a', 'a']);
