@@ -259,6 +259,29 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
     await chat.close();
   });
 
+  it('works beside the tool-result cache: the hits count as the same answer, the steer still comes', async () => {
+    const { toolResultCache } = await import('../tool-result-cache/tool-result-cache.ts');
+    const seen: string[] = [];
+    const gemini = createScriptedGemini(sameCalls(10, 'lookup', { city: 'Oslo' }));
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [lookupTool(seen)],
+      plugins: [loopGuard(), toolResultCache({ tools: { lookup: { effect: 'read' } } })],
+    });
+    const { result, events } = await runIn(mode, agent, 'Weather in Oslo?');
+    expect(seen).toEqual(['Oslo']);
+    expect(result.stoppedBy?.reason).toBe(loopGuardReasons.repeatedCall);
+    expect(gemini.calls).toHaveLength(5);
+    if (mode === 'stream')
+      expect(events.flatMap((event) => (event.type === 'plugin' ? [event.kind] : []))).toEqual([
+        'hit',
+        'hit',
+        'steer',
+        'finish',
+      ]);
+  });
+
   it('guards a subagent (inherit), which ends its own run while the parent goes on', async () => {
     const seen: string[] = [];
     const childGemini = createScriptedGemini(sameCalls(10, 'lookup', { city: 'Oslo' }));
