@@ -194,6 +194,25 @@ describe.each<Mode>(['run', 'stream'])('loopGuard (%s)', (mode) => {
     expect(responseOf(gemini.contentsOf(4).at(-1))?.['loopGuard']).toBeDefined();
   });
 
+  it('counts only the latest answers that were the same: a call whose answer stopped moving is steered', async () => {
+    let runs = 0;
+    const status = defineTool({
+      name: 'job_status',
+      description: 'Reports a job.',
+      parameters: z.object({ job: z.string() }),
+      // queued, then running for good: the job is stuck.
+      execute: () => ({ state: runs++ === 0 ? 'queued' : 'running' }),
+    });
+    const gemini = createScriptedGemini([
+      ...sameCalls(5, 'job_status', { job: 'j1' }),
+      textTurn('The job seems stuck.'),
+    ]);
+    const { result } = await runIn(mode, guarded(gemini, [status]), 'Wait for j1.');
+    // queued, running ×3, then the 5th call is steered.
+    expect(runs).toBe(4);
+    expect(result.text).toBe('The job seems stuck.');
+  });
+
   it('never steers a declared poll, nor an undeclared one whose answer changes', async () => {
     let polls = 0;
     const status = defineTool({

@@ -117,20 +117,27 @@ function judge(
   const same = records.filter((record) => record.signature === signature);
   const last = same.at(-1);
   if (last === undefined) return undefined;
+  // The latest answers that were all the same: a call whose answer moved since is making progress
+  // until it stops moving again.
   const answer = answerOf(last);
-  const unchanged = same.every((record) => answerOf(record) === answer);
-  if (unchanged && last.failed)
-    return same.length < maxRepeats
+  let repeats = 0;
+  while (
+    repeats < same.length &&
+    answerOf(same[same.length - 1 - repeats] as CallRecord) === answer
+  )
+    repeats++;
+  if (last.failed)
+    return repeats < maxRepeats
       ? undefined
-      : { reason: loopGuardReasons.repeatedFailure, last, repeats: same.length };
-  if (!unchanged || polls.has(toolName)) return undefined;
+      : { reason: loopGuardReasons.repeatedFailure, last, repeats };
+  if (polls.has(toolName)) return undefined;
   // A pair taking turns is steered when its call comes round the maxRepeats-th time, before
   // either call alone repeated often enough to be a repeat on its own.
   const other = alternatingWith(records, signature, maxRepeats, polls);
   if (other !== undefined)
     return { reason: loopGuardReasons.alternatingCalls, last, repeats: maxRepeats, other };
-  if (same.length < maxRepeats) return undefined;
-  return { reason: loopGuardReasons.repeatedCall, last, repeats: same.length };
+  if (repeats < maxRepeats) return undefined;
+  return { reason: loopGuardReasons.repeatedCall, last, repeats };
 }
 
 /**
