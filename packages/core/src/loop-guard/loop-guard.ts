@@ -25,10 +25,10 @@ export type LoopGuardOptions = {
    */
   window?: number | undefined;
   /**
-   * How many times the same call (same tool, same arguments after canonical JSON) may get the
-   * same response within the window; the next such call is steered. An alternating pair is
-   * steered when each of its calls reached this count in a row; a call that failed the same way
-   * this many times likewise.
+   * How many times in a row the same call (same tool, same arguments after canonical JSON) may
+   * get the same response within the window; the next such call is steered. An alternating pair
+   * is steered when it took turns this many rounds; a call that failed the same way this many
+   * times in a row likewise.
    * @defaultValue 3
    */
   maxRepeats?: number | undefined;
