@@ -150,6 +150,24 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('(the system prompt changed)');
   });
 
+  it('loop-guard: a looping model runs to maxSteps without it, is steered with it, and stopped when it goes on', async () => {
+    const { stdout } = await runOk('loop-guard/loop-guard.ts');
+    expect(stdout).toMatch(/^without the guard: max-steps after 12 steps, \$0\.\d+$/m);
+    expect(stdout).toContain(
+      'loop-guard steer at step 4: {"reason":"repeated-call","toolName":"search_orders","repeats":3,"steers":1}',
+    );
+    expect(stdout).toMatch(/^with the guard, a model that listens: stop after 5 steps, .*shipped/m);
+    expect(stdout).toMatch(
+      /^with the guard, a model that does not: plugin after 5 steps, \$0\.\d+ \(loop-guard: repeated-call\)$/m,
+    );
+  });
+
+  it('tool-result-cache: a chat re-reading five documents runs the tool once per document, and again after an edit', async () => {
+    const { stdout } = await runOk('tool-result-cache/tool-result-cache.ts');
+    expect(stdout).toContain('without it: read_doc ran 15 times over 4 sends');
+    expect(stdout).toContain('with the cache: read_doc ran 6 times over 4 sends (9 hits)');
+  });
+
   it('cost: prints each step and the run in dollars, gateway prices, and both budgets stopping', async () => {
     const { stdout } = await runOk('cost/cost.ts');
     expect(stdout).toMatch(/gemini-3-flash-preview: \$0\.50 in \/ \$3\.00 out per 1M tokens/);

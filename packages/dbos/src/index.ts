@@ -68,3 +68,11 @@ export {
   DEFAULT_MAX_POSTGRES_ARTIFACT_BYTES,
   DEFAULT_MAX_POSTGRES_ARTIFACTS_TOTAL_BYTES,
 } from './artifacts/create-postgres-artifact-store.ts';
+export type {
+  CreatePostgresToolResultStoreOptions,
+  PostgresToolResultStore,
+} from './tool-result-cache/create-postgres-tool-result-store.ts';
+export {
+  createPostgresToolResultStore,
+  DEFAULT_MAX_POSTGRES_TOOL_RESULTS,
+} from './tool-result-cache/create-postgres-tool-result-store.ts';

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 import { createPostgresArtifactStore, durableContext } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
+import { loopGuard } from '@gemloop/core/loop-guard';
+import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { definePlugin } from '@gemloop/core/plugins';
 
 const env = process.env;
@@ -349,6 +351,15 @@ const worker = await startDurableWorkerWith({
   executorId: env['EXECUTOR_ID'],
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
+    // The support agent with a loop guard (durable-loop-plugins.test.ts: a looping model, a kill).
+    looping: { gemini, model, tools: [lookup, slow], maxSteps: 20, plugins: [loopGuard()] },
+    // lookup served from a run-scoped cache (durable-loop-plugins.test.ts).
+    caching: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      plugins: [toolResultCache({ tools: { lookup: { effect: 'read' } } })],
+    },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
     // The support agent with a classifier-like input guardrail and an output rewrite, each
     // recorded in the counter file when it really runs (a replay must not run them again).

@@ -7,7 +7,6 @@ import {
   oneOfOption,
 } from '@gemloop/core/internal';
 import type pg from 'pg';
-import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { borrowClient } from '../postgres/borrow-client.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
 import {
@@ -17,6 +16,7 @@ import {
   requireConnection,
   storePool,
 } from '../postgres/store-connection.ts';
+import { tableOnce } from '../postgres/table-once.ts';
 import { ArtifactStoreLimitError } from './artifact-store-limit-error.ts';
 
 /**
@@ -131,14 +131,9 @@ export function createPostgresArtifactStore(
   const pool = storePool(given);
   const quoted = quoteTable(table);
 
-  let ready: Promise<void> | undefined;
-  const ensureTable = (): Promise<void> =>
-    (ready ??= migrate(pool, quoted, table).catch((error: unknown) => {
-      ready = undefined;
-      throw given.connectionString !== undefined && isConnectionError(error)
-        ? toUnreachableError(error, given.connectionString, `the artifact table ${table}`)
-        : error;
-    }));
+  const ensureTable = tableOnce(given.connectionString, `the artifact table ${table}`, () =>
+    migrate(pool, quoted, table),
+  );
 
   return {
     async put(id, text) {

@@ -8,7 +8,6 @@ import {
   readSessionSpend,
 } from '@gemloop/core/internal';
 import type pg from 'pg';
-import { isConnectionError, toUnreachableError } from '../errors/check-postgres.ts';
 import { checkId } from '../postgres/check-id.ts';
 import { jsonbCanHold } from '../postgres/jsonb-can-hold.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
@@ -19,6 +18,7 @@ import {
   requireConnection,
   storePool,
 } from '../postgres/store-connection.ts';
+import { tableOnce } from '../postgres/table-once.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
 
 /** Options of {@link createPostgresHistoryStore}: a `pool` of yours, or a `connectionString`. */
@@ -103,14 +103,9 @@ export function createPostgresHistoryStore(
   // Turns this store loaded per session: the index the next append must take.
   const nextIndex = new Map<string, number>();
 
-  let ready: Promise<void> | undefined;
-  const ensureTable = (): Promise<void> =>
-    (ready ??= migrate(pool, quoted, table).catch((error: unknown) => {
-      ready = undefined;
-      throw options.connectionString !== undefined && isConnectionError(error)
-        ? toUnreachableError(error, options.connectionString, `the chat history table ${table}`)
-        : error;
-    }));
+  const ensureTable = tableOnce(options.connectionString, `the chat history table ${table}`, () =>
+    migrate(pool, quoted, table),
+  );
 
   return {
     async load(id) {

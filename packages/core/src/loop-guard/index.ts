@@ -1,0 +1,11 @@
+// @gemloop/core/loop-guard: a plugin that steers a model out of a loop of repeated tool calls,
+// and ends the run when it will not stop (see docs/loops-that-dont-waste.md).
+
+export {
+  DEFAULT_LOOP_GUARD_MAX_REPEATS,
+  DEFAULT_LOOP_GUARD_MAX_STEERS,
+  DEFAULT_LOOP_GUARD_WINDOW,
+  type LoopGuardOptions,
+  loopGuard,
+} from './loop-guard.ts';
+export { type LoopGuardReason, loopGuardReasons } from './loop-guard-reasons.ts';

@@ -1,0 +1,23 @@
+// @gemloop/core/tool-result-cache: a plugin that serves read tools' results again instead of
+// running them, invalidated by write tools (see docs/loops-that-dont-waste.md).
+
+export {
+  createMemoryToolResultStore,
+  DEFAULT_MEMORY_TOOL_RESULT_ENTRIES,
+  DEFAULT_TOOL_RESULT_ENTRY_BYTES,
+  type MemoryToolResultStoreOptions,
+} from './create-memory-tool-result-store.ts';
+export {
+  type ReadEffect,
+  type ToolEffect,
+  type ToolResultCacheOptions,
+  type ToolResultCacheScope,
+  toolResultCache,
+  type WriteEffect,
+} from './tool-result-cache.ts';
+export { ToolResultCacheError, type ToolResultCacheRefusal } from './tool-result-cache-error.ts';
+export type {
+  ToolResultEntry,
+  ToolResultInvalidation,
+  ToolResultStore,
+} from './tool-result-store.ts';

@@ -1,0 +1,358 @@
+import { type AgentPlugin, definePlugin, type PluginRun } from '../agent/plugins/agent-plugin.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
+import {
+  createMemoryToolResultStore,
+  DEFAULT_TOOL_RESULT_ENTRY_BYTES,
+  utf8Length,
+} from './create-memory-tool-result-store.ts';
+import { ToolResultCacheError } from './tool-result-cache-error.ts';
+import type { ToolResultEntry, ToolResultStore } from './tool-result-store.ts';
+
+/** Tags or key prefixes, fixed or from the call's (parsed) arguments. */
+// The input is the tool's parsed arguments, whose type the options cannot know: `any` lets a
+// declaration destructure them (`({ id }) => ...`) without a cast.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type FromInput = readonly string[] | ((input: any) => readonly string[]);
+
+/**
+ * A tool whose result may be served again for the same arguments: a lookup, a read, a search.
+ * Only results that returned are cached (never errors, timeouts or aborts), and only plain JSON
+ * (what the model would get as it is).
+ */
+export type ReadEffect = {
+  readonly effect: 'read';
+  /** How long a result is served; `undefined`: until invalidated or dropped for room. */
+  readonly ttlMs?: number | undefined;
+  /**
+   * The key's part after `<tool name>:` from the call's parsed arguments; default: the
+   * arguments as canonical JSON. A key of your own makes prefixes to invalidate by
+   * (`cacheKey: ({ id }) => \`doc/${id}\`` → `read_doc:doc/42`).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the tool's parsed arguments (see FromInput)
+  readonly cacheKey?: ((input: any) => string) | undefined;
+  /** Tags a write can invalidate the result by. */
+  readonly tags?: FromInput | undefined;
+  /**
+   * In the `fleet` scope, the result is the same for every user (public data), so it is kept in
+   * the `shared` partition and served to all. Never set it for what depends on who asks.
+   */
+  readonly shared?: boolean | undefined;
+};
+
+/** A tool that changes what reads return: never cached; what it invalidates once it ran. */
+export type WriteEffect = {
+  readonly effect: 'write';
+  readonly invalidates?:
+    | {
+        /** Entries with any of these tags. */
+        readonly tags?: FromInput | undefined;
+        /** Entries whose key (`<tool name>:<key>`) starts with any of these. */
+        readonly prefixes?: FromInput | undefined;
+      }
+    | undefined;
+};
+
+/** What a tool does, for the cache. */
+export type ToolEffect = ReadEffect | WriteEffect;
+
+/**
+ * How far a cached result reaches: `run` (one run), `session` (a chat session's runs, by their
+ * conversation id; a run outside a chat keeps its own), or `fleet` (every worker sharing the
+ * `store`, one partition per `user`, plus `shared` for reads declared shared).
+ */
+export type ToolResultCacheScope = 'run' | 'session' | 'fleet';
+
+/** Options of {@link toolResultCache}. */
+export type ToolResultCacheOptions = {
+  /** Each cached or invalidating tool's effect, by tool name; other tools run as they are. */
+  tools: Readonly<Record<string, ToolEffect>>;
+  /** @defaultValue 'run' */
+  scope?: ToolResultCacheScope | undefined;
+  /**
+   * Where entries are kept: required for `fleet` (`createPostgresToolResultStore` in
+   * `@gemloop/dbos`); for `session`, a memory store of the plugin's own by default.
+   */
+  store?: ToolResultStore | undefined;
+  /**
+   * Whose results these are, in the `fleet` scope (required there): a user or tenant id, or a
+   * function of the run. A run whose user is unknown caches nothing but shared reads.
+   */
+  user?: string | ((run: PluginRun) => string | undefined) | undefined;
+  /**
+   * The largest result kept (UTF-8 bytes of its JSON); a larger one is refused (a `refused`
+   * event with a {@link ToolResultCacheError}) and not cached.
+   * @defaultValue 262144 (256 KiB)
+   */
+  maxEntryBytes?: number | undefined;
+  /** Also cache in the subagents the run starts. @defaultValue false */
+  inherit?: boolean | undefined;
+  /** The clock for TTLs. @defaultValue Date.now */
+  now?: (() => number) | undefined;
+};
+
+/** The plugin's per-run state: the run's own store, for the `run` scope and runs outside a chat. */
+type CacheState = { local: ToolResultStore | undefined };
+
+/**
+ * A plugin that serves a read tool's result again for the same arguments instead of running the
+ * tool, and drops cached results when a write tool runs. A hit answers the call from
+ * `wrapToolCall` (after the arguments are parsed, guardrails and approvals), so every later hook
+ * sees it as the tool's value and the model gets the same response bytes it would have got; it
+ * is a `plugin` event `hit` (`{ toolName, scope }`). Invalidations are `invalidate` events, refused
+ * entries `refused` events (`{ toolName, reason }`, see {@link ToolResultCacheError}). Events carry
+ * no arguments, keys or results.
+ *
+ * @example
+ * ```ts
+ * import { toolResultCache } from '@gemloop/core/tool-result-cache';
+ * const cache = toolResultCache({
+ *   scope: 'session',
+ *   tools: {
+ *     read_doc: { effect: 'read', cacheKey: ({ id }) => `doc/${id}`, ttlMs: 60_000 },
+ *     edit_doc: { effect: 'write', invalidates: { prefixes: ({ id }) => [`read_doc:doc/${id}`] } },
+ *   },
+ * });
+ * const agent = createAgent({ gemini, model, tools, plugins: [cache] });
+ * ```
+ */
+export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<CacheState> {
+  checkOptions(options);
+  const {
+    tools,
+    scope = 'run',
+    user,
+    maxEntryBytes = DEFAULT_TOOL_RESULT_ENTRY_BYTES,
+    inherit = false,
+    now = Date.now,
+  } = options;
+  const store = options.store ?? (scope === 'session' ? createMemoryToolResultStore() : undefined);
+  // Only a store the app gave can hold what the cache did not write (another process, a person
+  // with SQL): the plugin's own memory stores are out of reach, so their entries skip the digest,
+  // most of a miss's cost (bench/src/loops/loops-bench.ts).
+  const verify = options.store !== undefined;
+  const effects = new Map(Object.entries(tools));
+
+  /** The store and partition a run's entries of this tool live in; `undefined`: not cached. */
+  const placeOf = (
+    run: PluginRun<CacheState>,
+    shared: boolean,
+  ): { store: ToolResultStore; partition: string } | undefined => {
+    if (scope === 'fleet') {
+      if (shared) return { store: store as ToolResultStore, partition: 'shared' };
+      const id = typeof user === 'function' ? user(run) : user;
+      return typeof id === 'string' && id !== ''
+        ? { store: store as ToolResultStore, partition: `user:${id}` }
+        : undefined;
+    }
+    if (scope === 'session' && run.conversationId !== undefined)
+      return { store: store as ToolResultStore, partition: `session:${run.conversationId}` };
+    run.state.local ??= createMemoryToolResultStore({ maxEntryBytes });
+    return { store: run.state.local, partition: 'run' };
+  };
+
+  return definePlugin<CacheState>({
+    name: 'tool-result-cache',
+    inherit,
+    startRun: () => ({ local: undefined }),
+    async wrapToolCall(call, next, run) {
+      const effect = effects.get(call.toolName);
+      if (effect === undefined) return next();
+      if (effect.effect === 'write') {
+        const execution = await next();
+        // Whatever the outcome: a write that failed or timed out may have written part of it.
+        await invalidate(run, call.toolName, call.input, effect);
+        return execution;
+      }
+      const place = placeOf(run, effect.shared === true);
+      if (place === undefined) {
+        run.emit('skip', { toolName: call.toolName, reason: 'no-user' });
+        return next();
+      }
+      const key = `${call.toolName}:${effect.cacheKey === undefined ? canonicalJson(call.input) : String(effect.cacheKey(call.input))}`;
+      const hit = await lookUp(run, place, key, call.toolName);
+      if (hit !== undefined) return { type: 'value', value: hit.value };
+      const execution = await next();
+      // Only what returned is kept: an error may not happen again.
+      if (execution.type === 'value')
+        await keep(run, place, key, call.toolName, call.input, effect, execution.value);
+      return execution;
+    },
+  });
+
+  async function lookUp(
+    run: PluginRun<CacheState>,
+    { store, partition }: { store: ToolResultStore; partition: string },
+    key: string,
+    toolName: string,
+  ): Promise<{ value: unknown } | undefined> {
+    const entry = await store.get(partition, key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt !== undefined && entry.expiresAt <= now()) {
+      await store.delete(partition, key);
+      return undefined;
+    }
+    let value: unknown;
+    try {
+      if (verify && (await digestOf(partition, key, entry.text)) !== entry.digest)
+        throw new Error('digest mismatch');
+      value = JSON.parse(entry.text);
+    } catch (cause) {
+      await store.delete(partition, key);
+      const error = new ToolResultCacheError({ reason: 'poisoned', toolName, cause });
+      run.emit('refused', { toolName, reason: error.reason, message: error.message });
+      return undefined;
+    }
+    run.emit('hit', { toolName, scope });
+    return { value };
+  }
+
+  async function keep(
+    run: PluginRun<CacheState>,
+    { store, partition }: { store: ToolResultStore; partition: string },
+    key: string,
+    toolName: string,
+    input: unknown,
+    effect: ReadEffect,
+    value: unknown,
+  ): Promise<void> {
+    // Anything JSON cannot carry as it is (bytes, a Date, undefined) is not kept: parsed back, it
+    // would not be what the model was sent.
+    if (!isPlainJson(value)) {
+      run.emit('skip', { toolName, reason: 'not-json' });
+      return;
+    }
+    const text = JSON.stringify(value);
+    const bytes = utf8Length(text);
+    try {
+      if (bytes > maxEntryBytes)
+        throw new ToolResultCacheError({
+          reason: 'oversized',
+          toolName,
+          bytes,
+          limit: maxEntryBytes,
+        });
+      const entry: ToolResultEntry = {
+        toolName,
+        text,
+        tags: listOf(effect.tags, input),
+        expiresAt: effect.ttlMs === undefined ? undefined : now() + effect.ttlMs,
+        digest: verify ? await digestOf(partition, key, text) : '',
+      };
+      await store.set(partition, key, entry);
+    } catch (error) {
+      if (!ToolResultCacheError.isInstance(error)) throw error;
+      run.emit('refused', {
+        toolName,
+        reason: error.reason,
+        bytes: error.bytes,
+        limit: error.limit,
+      });
+    }
+  }
+
+  async function invalidate(
+    run: PluginRun<CacheState>,
+    toolName: string,
+    input: unknown,
+    effect: WriteEffect,
+  ): Promise<void> {
+    const invalidation = {
+      tags: listOf(effect.invalidates?.tags, input),
+      prefixes: listOf(effect.invalidates?.prefixes, input),
+    };
+    if (invalidation.tags.length === 0 && invalidation.prefixes.length === 0) return;
+    // A write in the fleet changes what every user reads of shared data, and its own user's.
+    const places = [placeOf(run, false), ...(scope === 'fleet' ? [placeOf(run, true)] : [])];
+    let removed = 0;
+    for (const place of places)
+      if (place !== undefined)
+        removed += await place.store.invalidate(place.partition, invalidation);
+    run.emit('invalidate', { toolName, removed });
+  }
+}
+
+function listOf(from: FromInput | undefined, input: unknown): readonly string[] {
+  if (from === undefined) return [];
+  const list = typeof from === 'function' ? from(input) : from;
+  return Array.isArray(list) ? list.map(String) : [];
+}
+
+/** SHA-256 (hex) binding a text to its partition and key. */
+async function digestOf(partition: string, key: string, text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(`${partition}\u0000${key}\u0000${text}`);
+  const hash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of hash) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** Plain objects, arrays, strings, finite numbers, booleans and null, all the way down. */
+function isPlainJson(value: unknown, depth = 0): boolean {
+  if (depth > 100) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.every((item) => isPlainJson(item, depth + 1));
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(value).every((item) => isPlainJson(item, depth + 1));
+}
+
+function checkOptions(options: ToolResultCacheOptions): void {
+  const fail = (argument: string, message: string): never => {
+    throw new InvalidArgumentError({ argument: `toolResultCache.${argument}`, message });
+  };
+  if (typeof options !== 'object' || options === null)
+    fail('options', 'toolResultCache(options) takes { tools, scope?, store?, user? }.');
+  const { tools, scope = 'run', store, user } = options;
+  if (typeof tools !== 'object' || tools === null || Array.isArray(tools))
+    fail(
+      'tools',
+      "toolResultCache.tools must map tool names to effects, e.g. { read_doc: { effect: 'read' } }.",
+    );
+  for (const [name, effect] of Object.entries(tools)) {
+    const kind = (effect as { effect?: unknown } | null)?.effect;
+    if (kind !== 'read' && kind !== 'write')
+      fail(
+        `tools.${name}`,
+        `toolResultCache.tools.${name} must be { effect: 'read' } or { effect: 'write' }.`,
+      );
+    const ttl = (effect as ReadEffect).ttlMs;
+    if (kind === 'read' && ttl !== undefined && !(typeof ttl === 'number' && ttl > 0))
+      fail(
+        `tools.${name}.ttlMs`,
+        `toolResultCache.tools.${name}.ttlMs must be a positive number of milliseconds.`,
+      );
+  }
+  if (scope !== 'run' && scope !== 'session' && scope !== 'fleet')
+    fail(
+      'scope',
+      `toolResultCache.scope must be 'run', 'session' or 'fleet'; got ${String(scope)}.`,
+    );
+  if (scope === 'fleet' && store === undefined)
+    fail(
+      'store',
+      "toolResultCache({ scope: 'fleet' }) needs a store shared by the workers, e.g. createPostgresToolResultStore() from @gemloop/dbos.",
+    );
+  if (
+    scope === 'fleet' &&
+    user === undefined &&
+    !Object.values(tools).every((effect) => effect.effect === 'write' || effect.shared === true)
+  )
+    fail(
+      'user',
+      "toolResultCache({ scope: 'fleet' }) needs user (a user or tenant id, or a function of the run): results are never served across users unless a read is declared shared: true.",
+    );
+  if (scope === 'run' && store !== undefined)
+    fail(
+      'store',
+      "toolResultCache({ scope: 'run' }) keeps each run's results in the run; a store is for scope 'session' or 'fleet'.",
+    );
+  const bytes = options.maxEntryBytes;
+  if (bytes !== undefined && (!Number.isInteger(bytes) || bytes < 1))
+    fail(
+      'maxEntryBytes',
+      'toolResultCache.maxEntryBytes must be a whole number of bytes, at least 1.',
+    );
+}
