@@ -1,4 +1,5 @@
-import { type AgentPlugin, definePlugin, type PluginRun } from '../agent/plugins/agent-plugin.ts';
+import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 import {
