@@ -158,7 +158,12 @@ describe.each<Mode>(['run', 'stream'])('modelFallback (%s)', (mode) => {
       model: PRIMARY,
       tools: [lookup],
       plugins: [
-        definePlugin({ name: 'clock', afterModelCall: () => void (clock += 1000) }),
+        definePlugin({
+          name: 'clock',
+          afterModelCall: () => {
+            clock += 1000;
+          },
+        }),
         modelFallback({ models: [SECOND], coolDownMs: 1500, now: () => clock }),
       ],
     });
