@@ -1,4 +1,9 @@
 import { createFakeGemini, type FakeFaultRule, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AgentEvent } from '../agent/agent-event.ts';
@@ -12,6 +17,7 @@ import { createGemini } from '../http/create-gemini.ts';
 import { costOf } from '../models/cost-of.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import type { Content } from '../wire/content.ts';
 import { modelFallback } from './model-fallback.ts';
 
 // Acceptance test: the fake Gemini on 127.0.0.1 issues thought signatures bound to the model that
@@ -97,7 +103,8 @@ describe.each<Mode>(['run', 'stream'])('modelFallback (%s)', (mode) => {
     expect(firstCall?.functionCall?.name).toBe('lookup');
     expect(firstCall?.thoughtSignature).toMatch(/^E/);
     // What the second model got: the primary's turns with the documented dummy, its own signed.
-    const sent = fake.modelRequests[4]?.body.contents ?? [];
+    const sent =
+      (fake.modelRequests[4]?.body as { contents?: Content[] } | undefined)?.contents ?? [];
     expect(sent[1]?.parts[0]?.thoughtSignature).toBe('skip_thought_signature_validator');
     expect(sent[3]?.parts[0]?.thoughtSignature).toBe('skip_thought_signature_validator');
     expect(sent[5]?.parts[0]?.thoughtSignature).toBe(
@@ -139,7 +146,9 @@ describe.each<Mode>(['run', 'stream'])('modelFallback (%s)', (mode) => {
       },
     });
     const agent = createAgent({ gemini, model: PRIMARY, tools: [lookup], plugins: [naive] });
-    const error = await runIn(mode, agent, 'Weather in Paris, Oslo, Rome?').catch((e) => e);
+    const error: unknown = await runIn(mode, agent, 'Weather in Paris, Oslo, Rome?').catch(
+      (thrown: unknown) => thrown,
+    );
     expect(ModelCallError.isInstance(error)).toBe(true);
     expect(String((error as ModelCallError).message)).toContain('Invalid thought signature');
     expect(fake.modelRequests.at(-1)?.model).toBe(SECOND);
@@ -220,6 +229,37 @@ describe.each<Mode>(['run', 'stream'])('modelFallback (%s)', (mode) => {
       SECOND,
     ]);
     expect(result.steps.map((step) => step.model)).toEqual([undefined, SECOND]);
+  });
+});
+
+describe('modelFallback in spans', () => {
+  it('shows the failed call on the first model and the step sent again on the second', async () => {
+    const { gemini } = await serve([overloadedFrom(2)]);
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const agent = createAgent({
+      gemini,
+      model: PRIMARY,
+      tools: [lookup],
+      plugins: [modelFallback({ models: [SECOND] })],
+      telemetry: { tracerProvider },
+    });
+    await agent.run('Weather in Paris, Oslo, Rome?');
+    const calls = exporter
+      .getFinishedSpans()
+      .filter((span) => span.attributes['gen_ai.operation.name'] === 'generate_content')
+      .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+    expect(calls.map((span) => span.attributes['gen_ai.request.model'])).toEqual([
+      PRIMARY,
+      PRIMARY,
+      PRIMARY,
+      SECOND,
+      SECOND,
+    ]);
+    expect(calls[2]?.status.code).toBe(2); // ERROR: the 503
+    expect(calls[3]?.status.code).not.toBe(2);
   });
 });
 

@@ -14,7 +14,7 @@ const usage = { promptTokenCount: 1000, candidatesTokenCount: 500, totalTokenCou
 describe.each(['run', 'stream'] as const)('a model call sent to another model (%s)', (mode) => {
   it('is built for that model (its thinking fields, its URL), priced at it, and named on the step', async () => {
     const gemini = createScriptedGemini([
-      { ...callsTurn(['noop', {}, undefined, 'c2ln']), usageMetadata: usage },
+      { ...callsTurn(['noop', {}, 'call-1', 'c2ln']), usageMetadata: usage },
       { ...textTurn('Done.'), usageMetadata: usage },
     ]);
     // Override every call after the first.
