@@ -6,6 +6,7 @@ import type { CliCommand, CliIo } from './cli-io.ts';
  * its file and one entry here.
  */
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  estimate: async () => (await import('./commands/estimate.ts')).estimateCommand,
   eval: async () => (await import('./commands/eval.ts')).evalCommand,
   fake: async () => (await import('./commands/fake.ts')).fakeCommand,
   probe: async () => (await import('./commands/probe.ts')).probeCommand,
