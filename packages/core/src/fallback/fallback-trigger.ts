@@ -30,11 +30,28 @@ export const fallbackTriggers: readonly FallbackTrigger[] = [
 export function readFallbackTrigger(error: unknown): FallbackTrigger | undefined {
   const cause = ModelCallError.isInstance(error) ? error.cause : error;
   if (TimeoutError.isInstance(cause)) return 'timeout';
-  if (!ApiCallError.isInstance(cause)) return undefined;
-  const status = cause.status;
-  if (status === 503 || cause.googleStatus === 'UNAVAILABLE') return 'overloaded';
-  if (status === 429 || cause.googleStatus === 'RESOURCE_EXHAUSTED') return 'rate-limit';
-  if (status === 504 || cause.googleStatus === 'DEADLINE_EXCEEDED') return 'timeout';
+  // Read by its fields, not its class: in a durable run (@gemloop/dbos) the client's error comes
+  // back from the step's record, revived with its fields (`code`, `status`, `googleStatus`) but
+  // not as an ApiCallError (serialize-error makes a plain Error of it).
+  const fields = readErrorFields(cause);
+  if (fields.code === 'timeout') return 'timeout';
+  if (!ApiCallError.isInstance(cause) && fields.code !== 'api-call') return undefined;
+  const { status, googleStatus } = fields;
+  if (status === 503 || googleStatus === 'UNAVAILABLE') return 'overloaded';
+  if (status === 429 || googleStatus === 'RESOURCE_EXHAUSTED') return 'rate-limit';
+  if (status === 504 || googleStatus === 'DEADLINE_EXCEEDED') return 'timeout';
   if (status !== undefined && status >= 500 && status <= 599) return 'server-error';
   return undefined;
+}
+
+function readErrorFields(error: unknown): {
+  code: unknown;
+  status: number | undefined;
+  googleStatus: unknown;
+} {
+  if (typeof error !== 'object' || error === null) {
+    return { code: undefined, status: undefined, googleStatus: undefined };
+  }
+  const { code, status, googleStatus } = error as Record<string, unknown>;
+  return { code, status: typeof status === 'number' ? status : undefined, googleStatus };
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 import { createPostgresArtifactStore, durableContext } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
+import { modelFallback } from '@gemloop/core/fallback';
 
 const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
@@ -332,6 +333,14 @@ const worker = await startDurableWorkerWith({
   executorId: env['EXECUTOR_ID'],
   agents: {
     support: { gemini, model, tools: [lookup, slow] },
+    // The support agent on gemini-3-flash-preview, falling back to gemini-3-pro-preview
+    // (model-fallback.test.ts: the fake answers 503 to the first model).
+    fallback: {
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup, slow],
+      plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
+    },
     // The support agent with a classifier-like input guardrail and an output rewrite, each
     // recorded in the counter file when it really runs (a replay must not run them again).
     guarded: {
