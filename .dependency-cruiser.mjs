@@ -64,6 +64,9 @@ export const coreLayers = [
   'chat',
   'web',
   'batch',
+  'fallback',
+  'estimate',
+  'budget',
   'entry',
 ];
 

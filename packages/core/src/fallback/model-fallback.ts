@@ -72,7 +72,7 @@ type FallbackState = {
  *
  * The history stays one the next model accepts: thought signatures are bound to the model that
  * made them, so the turns another model wrote are sent without theirs, with Google's documented
- * dummy signature where Gemini 3 requires one (see {@link contentsForModel}); the run's history
+ * dummy signature where Gemini 3 requires one (docs/loops-that-dont-waste.md); the run's history
  * keeps every turn verbatim. `inherit: true`: subagents fall back too.
  *
  * @example
