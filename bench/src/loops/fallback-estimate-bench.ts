@@ -19,7 +19,12 @@ import { loadavg } from 'node:os';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { estimateRun } from '@gemloop/core/estimate';
 import { modelFallback } from '@gemloop/core/fallback';
-import { createFakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
+import {
+  type CreateFakeGeminiOptions,
+  createFakeGemini,
+  type FakeScriptFunction,
+  turn,
+} from '@gemloop/testing';
 import { z } from 'zod';
 
 const argument = (name: string, fallback: number): number => {
@@ -57,14 +62,19 @@ const stepsFrom =
       : turn.call('lookup', { city: `city-${done}-${'x'.repeat((done * 7) % 23)}` });
   };
 
+/** The fake on 127.0.0.1 and a client of it without retries (a 503 reaches the run at once). */
+async function serve(options: CreateFakeGeminiOptions) {
+  const fake = createFakeGemini(options);
+  const { url } = await fake.listen();
+  return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'bench-key', retry: false }) };
+}
+
 const loadAtStart = loadavg()[0] as number;
 
 // --- 1. per-step cost when on ------------------------------------------------------------------
 {
   const STEPS = 20;
-  const fake = createFakeGemini({ script: stepsFrom(() => STEPS) });
-  const { url } = await fake.listen();
-  const gemini = createGemini({ baseUrl: url, apiKey: 'bench-key', retry: false });
+  const { fake, gemini } = await serve({ script: stepsFrom(() => STEPS) });
   const options = {
     gemini,
     model: PRIMARY,
@@ -142,7 +152,7 @@ const loadAtStart = loadavg()[0] as number;
 
 // --- 2. 503 from step 3 -------------------------------------------------------------------------
 {
-  const fake = createFakeGemini({
+  const { fake, gemini } = await serve({
     script: stepsFrom(() => 10),
     faults: [
       {
@@ -151,8 +161,6 @@ const loadAtStart = loadavg()[0] as number;
       },
     ],
   });
-  const { url } = await fake.listen();
-  const gemini = createGemini({ baseUrl: url, apiKey: 'bench-key', retry: false });
   const agent = createAgent({
     gemini,
     model: PRIMARY,
@@ -179,9 +187,7 @@ const loadAtStart = loadavg()[0] as number;
     const n = Number(/run (\d+)/.exec(text)?.[1] ?? 0);
     return 1 + (((n * 2654435761) >>> 0) % 8);
   };
-  const fake = createFakeGemini({ script: stepsFrom(stepsOf) });
-  const { url } = await fake.listen();
-  const gemini = createGemini({ baseUrl: url, apiKey: 'bench-key', retry: false });
+  const { fake, gemini } = await serve({ script: stepsFrom(stepsOf) });
   const agent = createAgent({
     gemini,
     model: PRIMARY,
