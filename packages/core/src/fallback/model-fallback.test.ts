@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeGemini, type FakeFaultRule, type FakeGemini, turn } from '@gemloop/testing';
 import {
   BasicTracerProvider,
@@ -15,6 +18,7 @@ import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { costOf } from '../models/cost-of.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Content } from '../wire/content.ts';
@@ -260,6 +264,50 @@ describe('modelFallback in spans', () => {
     ]);
     expect(calls[2]?.status.code).toBe(2); // ERROR: the 503
     expect(calls[3]?.status.code).not.toBe(2);
+  });
+});
+
+describe('modelFallback in a recording', () => {
+  it('records the failed call on the first model, then the step sent again on the second, and the run on both', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-fallback-runs-'));
+    try {
+      const { gemini } = await serve([overloadedFrom(2)]);
+      const recorder = createRunRecorder({ dir });
+      const agent = createAgent({
+        gemini,
+        model: PRIMARY,
+        tools: [lookup],
+        plugins: [modelFallback({ models: [SECOND] })],
+        recorder,
+      });
+      const result = await agent.run('Weather in Paris, Oslo, Rome?');
+      await recorder.flush();
+      const [file] = await readdir(dir);
+      const lines = (await readFile(join(dir, file as string), 'utf8'))
+        .trim()
+        .split('\n')
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              type: string;
+              stepNumber?: number;
+              request?: { model?: string };
+              error?: unknown;
+            },
+        );
+      const calls = lines.filter((line) => line.type === 'model-call-start');
+      expect(calls.map((line) => [line.stepNumber, line.request?.model])).toEqual([
+        [1, PRIMARY],
+        [2, PRIMARY],
+        [3, PRIMARY],
+        [3, SECOND],
+        [4, SECOND],
+      ]);
+      const end = lines.find((line) => line.type === 'run-end') as { cost?: { total: string } };
+      expect(end.cost?.total).toBe(result.cost.total);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
