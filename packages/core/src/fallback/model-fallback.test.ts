@@ -352,6 +352,9 @@ describe('modelFallback in a chat', () => {
         PRIMARY,
         PRIMARY,
       ]);
+      // The stored turns say who wrote them: two models wrote the first (no one producer: the
+      // next sends leave its signatures out), the agent's model the second.
+      expect((await chat.turns()).map((stored) => stored.model)).toEqual(['unknown', PRIMARY]);
     } finally {
       await chat.close();
     }
