@@ -1,9 +1,9 @@
 // @gemloop/core/budget: a budget shared by many runs, reserved before each run's first model call.
 
 export {
+  type BudgetHold,
   type BudgetPool,
   type BudgetPoolOptions,
-  type BudgetReservation,
   createBudgetPool,
 } from './budget-pool.ts';
 export { BudgetReservationError } from './budget-reservation-error.ts';

@@ -1,6 +1,7 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { agentTurnsOf } from '../agent/agent-turns.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { PluginError } from '../agent/plugins/plugin-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
@@ -39,12 +40,30 @@ const lookup = defineTool({
 
 describe('reserveBudget with an in-process pool', () => {
   it('lets runs started at once take only what the pool holds, and settles each with its cost', async () => {
-    const { fake, gemini } = await serve(() => turn.text('OK'));
+    // The model answers once all 5 runs asked for their hold: no run ends (and frees what it
+    // held) before the last one asked.
+    let asked = 0;
+    let everyoneAsked: () => void = () => {};
+    const allAsked = new Promise<void>((resolve) => {
+      everyoneAsked = resolve;
+    });
+    const { fake, gemini } = await serve(async () => {
+      await allAsked;
+      return turn.text('OK');
+    });
     const pool = createBudgetPool({ name: 'team', maxCostUsd: 0.01 });
+    const counted = {
+      ...pool,
+      reserve: (usd: number) =>
+        pool.reserve(usd).finally(() => {
+          asked++;
+          if (asked === 5) everyoneAsked();
+        }),
+    };
     const agent = createAgent({
       gemini,
       model: MODEL,
-      plugins: [reserveBudget({ pool, usd: 0.003 })],
+      plugins: [reserveBudget({ pool: counted, usd: 0.003 })],
     });
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => agent.run('Hi')));
     const done = outcomes.filter((outcome) => outcome.status === 'fulfilled');
@@ -85,6 +104,48 @@ describe('reserveBudget with an in-process pool', () => {
     expect(result.steps).toHaveLength(1);
     expect(result.stoppedBy?.reason).toContain('spent its reservation');
     expect((await pool.read()).spentUsd).toBeCloseTo(Number(result.cost.total), 12);
+  });
+
+  it('keeps its hold on a durable replay (startRun is recorded) and counts the run once', async () => {
+    const { fake, gemini } = await serve(() => turn.text('OK'));
+    const pool = createBudgetPool({ maxCostUsd: 1 });
+    let reserves = 0;
+    const counting = {
+      ...pool,
+      reserve: (usd: number) => {
+        reserves++;
+        return pool.reserve(usd);
+      },
+    };
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      plugins: [reserveBudget({ pool: counting, usd: 0.5 })],
+    });
+    // What a durable runner does with a hook marked recorded: the first execution stores its
+    // result, a replay (the execution that takes a crashed run over) gets it back.
+    const records = new Map<string, unknown>();
+    const recordHook = async (name: string, call: () => Promise<unknown>) => {
+      if (!records.has(name)) records.set(name, await call());
+      return records.get(name);
+    };
+    const execute = async () => {
+      const stream = agentTurnsOf(agent).stream('Hi', undefined, undefined, undefined, recordHook);
+      for await (const _ of stream) {
+        // drain
+      }
+      return stream.result;
+    };
+    const first = await execute();
+    await execute();
+    expect(reserves).toBe(1);
+    expect([...records.keys()]).toEqual(['plugin:reserve-budget:startRun:0']);
+    expect(await pool.read()).toEqual({
+      spentUsd: Number(first.cost.total),
+      reservedUsd: 0,
+      maxCostUsd: 1,
+    });
+    expect(fake.modelRequests).toHaveLength(2);
   });
 
   it('refuses bad options with typed errors', () => {

@@ -1,7 +1,7 @@
 import { type AgentPlugin, definePlugin, type PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { AgentStep } from '../run/agent-result.ts';
-import type { BudgetPool, BudgetReservation } from './budget-pool.ts';
+import type { BudgetHold, BudgetPool } from './budget-pool.ts';
 
 /** Options of {@link reserveBudget}. */
 export type ReserveBudgetOptions = {
@@ -14,7 +14,7 @@ export type ReserveBudgetOptions = {
   usd: number | ((run: PluginRun<undefined>) => number | Promise<number>);
 };
 
-type ReservationState = { reservation: BudgetReservation };
+type ReservationState = BudgetHold;
 
 /**
  * A plugin that takes a run's share of a shared {@link BudgetPool} before its first model call,
@@ -25,6 +25,8 @@ type ReservationState = { reservation: BudgetReservation };
  * more than one step past its hold, and runs started at once never spend another's.
  *
  * Not inherited: a subagent's calls count in its parent's cost (`step.costWithChildren`).
+ * Durable: `startRun` is `recorded`, so a durable run's replay (after a crash) keeps the hold it
+ * took rather than taking another, and the execution that takes the run over settles it.
  */
 export function reserveBudget(options: ReserveBudgetOptions): AgentPlugin<ReservationState> {
   const { pool, usd } = options;
@@ -41,26 +43,26 @@ export function reserveBudget(options: ReserveBudgetOptions): AgentPlugin<Reserv
     });
   return definePlugin<ReservationState>({
     name: 'reserve-budget',
+    recorded: ['startRun'],
     async startRun(run) {
       const amount = typeof usd === 'function' ? await usd(run) : usd;
-      const reservation = await pool.reserve(amount);
-      run.emit('reserved', { pool: pool.name, usd: reservation.usd });
-      return { reservation };
+      const hold = await pool.reserve(amount);
+      run.emit('reserved', { pool: pool.name, usd: hold.usd });
+      // Plain JSON (a durable runner records it).
+      return { id: hold.id, usd: hold.usd };
     },
     afterModelCall(step, run) {
       // The step joins run.steps when it ends, after its calls: count it from here.
       const spent = spentBy(run.steps.includes(step) ? run.steps : [...run.steps, step]);
-      if (spent >= run.state.reservation.usd)
-        run.finish(
-          `the run spent its reservation of $${run.state.reservation.usd} from "${pool.name}"`,
-        );
+      if (spent >= run.state.usd)
+        run.finish(`the run spent its reservation of $${run.state.usd} from "${pool.name}"`);
     },
     async endRun(run) {
       // A run that failed before startRun returned holds nothing.
       if (run.state === undefined) return;
       const spent = spentBy(run.steps);
-      await run.state.reservation.settle(spent);
-      run.emit('settled', { pool: pool.name, usd: spent, reservedUsd: run.state.reservation.usd });
+      await pool.settle(run.state, spent);
+      run.emit('settled', { pool: pool.name, usd: spent, reservedUsd: run.state.usd });
     },
   });
 }

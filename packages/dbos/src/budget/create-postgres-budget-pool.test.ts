@@ -52,10 +52,16 @@ describe('createPostgresBudgetPool', () => {
     expect(state.reservedUsd).toBeCloseTo(0.9, 10);
     // Settled with what the runs cost: the rest comes back.
     await Promise.all(
-      held.map((outcome) =>
-        outcome.status === 'fulfilled' ? outcome.value.settle(0.05) : undefined,
+      held.map((outcome, index) =>
+        outcome.status === 'fulfilled'
+          ? (workers[index % 4] as PostgresBudgetPool).settle(outcome.value, 0.05)
+          : undefined,
       ),
     );
+    // Settling again (a durable run after a crash) counts nothing more.
+    const first = held[0];
+    if (first?.status === 'fulfilled')
+      await (workers[3] as PostgresBudgetPool).settle(first.value, 0.05);
     const after = await (workers[1] as PostgresBudgetPool).read();
     expect(after).toEqual({ spentUsd: expect.closeTo(0.3, 10), reservedUsd: 0, maxCostUsd: 1 });
     await expect((workers[2] as PostgresBudgetPool).reserve(0.7)).resolves.toMatchObject({
@@ -64,17 +70,38 @@ describe('createPostgresBudgetPool', () => {
   });
 
   it('runs agents on several workers at once without overspending, settled with their actual cost', async () => {
-    const fake = createFakeGemini({ script: () => turn.text('OK') });
+    // The model answers once all 9 runs asked for their hold: no run ends (and frees what it
+    // held) before the last one asked, so all 9 start at once as far as the budget can tell.
+    let asked = 0;
+    let everyoneAsked: () => void = () => {};
+    const allAsked = new Promise<void>((resolve) => {
+      everyoneAsked = resolve;
+    });
+    const fake = createFakeGemini({
+      script: async () => {
+        await allAsked;
+        return turn.text('OK');
+      },
+    });
     const { url } = await fake.listen();
     try {
       const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
-      const agents = Array.from({ length: 3 }, () =>
-        createAgent({
+      const agents = Array.from({ length: 3 }, () => {
+        const pool = worker('agents', 0.01);
+        const counted = {
+          ...pool,
+          reserve: (usd: number) =>
+            pool.reserve(usd).finally(() => {
+              asked++;
+              if (asked === 9) everyoneAsked();
+            }),
+        };
+        return createAgent({
           gemini,
           model: 'gemini-3-flash-preview',
-          plugins: [reserveBudget({ pool: worker('agents', 0.01), usd: 0.002 })],
-        }),
-      );
+          plugins: [reserveBudget({ pool: counted, usd: 0.002 })],
+        });
+      });
       const outcomes = await Promise.allSettled(
         Array.from({ length: 9 }, (_, index) =>
           (agents[index % 3] as (typeof agents)[number]).run('Hi'),
@@ -105,11 +132,17 @@ describe('createPostgresBudgetPool', () => {
 
   it('counts a hold whose run never settled (a killed worker) as spent once its lease ends', async () => {
     const crashed = worker('lease', 1, 0);
-    await crashed.reserve(0.4); // never settled
+    const lost = await crashed.reserve(0.4); // its worker killed before settling
     await new Promise((resolve) => setTimeout(resolve, 20));
     const other = worker('lease', 1);
     expect(await other.read()).toEqual({ spentUsd: 0.4, reservedUsd: 0, maxCostUsd: 1 });
     await expect(other.reserve(0.7)).rejects.toSatisfy(BudgetReservationError.isInstance);
-    await expect(other.reserve(0.6)).resolves.toMatchObject({ usd: 0.6 });
+    const next = await other.reserve(0.6);
+    expect(next).toMatchObject({ usd: 0.6 });
+    // The run taken over settles the lost hold with what it really cost: only the difference
+    // counts, once.
+    await other.settle(lost, 0.1);
+    await other.settle(lost, 0.1);
+    expect(await other.read()).toEqual({ spentUsd: 0.1, reservedUsd: 0.6, maxCostUsd: 1 });
   });
 });

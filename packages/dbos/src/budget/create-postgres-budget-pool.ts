@@ -1,9 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import {
-  type BudgetPool,
-  type BudgetReservation,
-  BudgetReservationError,
-} from '@gemloop/core/budget';
+import { type BudgetPool, BudgetReservationError } from '@gemloop/core/budget';
 import type pg from 'pg';
 import { borrowClient } from '../postgres/borrow-client.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
@@ -31,12 +27,13 @@ export type PostgresBudgetPool = BudgetPool & { close(): Promise<void> };
 
 const POOLS = 'gemloop_budget_pools';
 const HOLDS = 'gemloop_budget_reservations';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A budget shared by a fleet (`reserveBudget({ pool })` of `@gemloop/core/budget`): each
  * reservation is taken in one transaction that locks the pool's row, so N workers starting N runs
  * at once cannot together hold more than `maxCostUsd`; a settle counts the run's actual cost and
- * frees its hold. A hold whose run never settled (a killed worker) counts as spent in full once
+ * frees its hold, once (a durable run that settles again after a crash changes nothing). A hold whose run never settled (a killed worker) counts as spent in full once
  * its lease ends, and stops holding then: the budget is never overspent by a crash, and comes
  * back to what the others left.
  *
@@ -84,6 +81,7 @@ export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): Po
             id uuid PRIMARY KEY,
             pool text NOT NULL,
             usd numeric NOT NULL,
+            status text NOT NULL DEFAULT 'held',
             expires_at timestamptz NOT NULL)`),
       ],
     }).catch((error: unknown) => {
@@ -118,7 +116,8 @@ export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): Po
     );
     await client.query(`SELECT 1 FROM ${POOLS} WHERE name = $1 FOR UPDATE`, [name]);
     await client.query(
-      `WITH gone AS (DELETE FROM ${HOLDS} WHERE pool = $1 AND expires_at < now() RETURNING usd)
+      `WITH gone AS (UPDATE ${HOLDS} SET status = 'expired'
+         WHERE pool = $1 AND status = 'held' AND expires_at < now() RETURNING usd)
        UPDATE ${POOLS} SET reserved_usd = reserved_usd - (SELECT coalesce(sum(usd), 0) FROM gone),
          spent_usd = spent_usd + (SELECT coalesce(sum(usd), 0) FROM gone)
        WHERE name = $1`,
@@ -161,28 +160,30 @@ export function createPostgresBudgetPool(options: PostgresBudgetPoolOptions): Po
           [id, name, String(usd), leaseMs / 1000],
         );
       });
-      let settled = false;
-      const reservation: BudgetReservation = {
-        usd,
-        async settle(actualUsd) {
-          if (settled) return;
-          settled = true;
-          const actual = Number.isFinite(actualUsd) && actualUsd > 0 ? actualUsd : 0;
-          await transaction(async (client) => {
-            await lockPool(client);
-            const { rowCount } = await client.query(`DELETE FROM ${HOLDS} WHERE id = $1`, [id]);
-            // Still held: free it and count the actual cost. Expired: it was counted in full, so
-            // only the difference is.
-            await client.query(
-              rowCount === 1
-                ? `UPDATE ${POOLS} SET reserved_usd = reserved_usd - $2, spent_usd = spent_usd + $3 WHERE name = $1`
-                : `UPDATE ${POOLS} SET spent_usd = spent_usd - $2 + $3 WHERE name = $1`,
-              [name, String(usd), String(actual)],
-            );
-          });
-        },
-      };
-      return reservation;
+      return { id, usd };
+    },
+    async settle(hold, actualUsd) {
+      if (typeof hold?.id !== 'string' || !UUID.test(hold.id)) return;
+      const actual = Number.isFinite(actualUsd) && actualUsd > 0 ? actualUsd : 0;
+      await transaction(async (client) => {
+        await lockPool(client);
+        const { rows } = await client.query<{ status: string; usd: string }>(
+          `SELECT status, usd::text AS usd FROM ${HOLDS} WHERE id = $1 AND pool = $2 FOR UPDATE`,
+          [hold?.id, name],
+        );
+        const row = rows[0];
+        // Settled already (a durable run settling again after a crash), or not this pool's.
+        if (row === undefined || row.status === 'settled') return;
+        await client.query(`UPDATE ${HOLDS} SET status = 'settled' WHERE id = $1`, [hold.id]);
+        // Still held: free it and count the actual cost. Expired: it was counted in full, so
+        // only the difference is.
+        await client.query(
+          row.status === 'held'
+            ? `UPDATE ${POOLS} SET reserved_usd = reserved_usd - $2, spent_usd = spent_usd + $3 WHERE name = $1`
+            : `UPDATE ${POOLS} SET spent_usd = spent_usd - $2 + $3 WHERE name = $1`,
+          [name, row.usd, String(actual)],
+        );
+      });
     },
     async read() {
       return transaction(async (client) => {
