@@ -141,6 +141,7 @@ const EVALS_PROCESSES = ['src/vitest/define-eval-tests.test.ts'];
 
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
+  'src/files/resolve-in-root-concurrent.test.ts',
   'src/files/write-file-atomic.test.ts',
   'src/index.test.ts',
   'src/mcp/load-mcp-sdk.test.ts',

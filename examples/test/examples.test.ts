@@ -386,6 +386,14 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).not.toContain('dana.smith@example.com');
   });
 
+  it('plugins: a third-party plugin masks PII in tool results and restores it in tool arguments', async () => {
+    const { stdout } = await runOk('plugins/pii-mask.ts');
+    expect(stdout).toContain('plugin pii-mask: masked {"toolName":"find_customer","values":2}');
+    expect(stdout).toContain('plugin pii-mask: restored {"toolName":"send_email","values":1}');
+    expect(stdout).toContain('the e-mail tool wrote to: dana.smith@example.com');
+    expect(stdout).toContain('the model saw the address: no');
+  });
+
   it('guardrails: a small model as prompt-injection classifier beside the first call', async () => {
     const { stdout } = await runOk('guardrails/prompt-injection.ts');
     expect(stdout).toContain('answer: We open at 9 on Sundays.');

@@ -21,6 +21,13 @@ export type EvalSuite = {
   minPass?: number | undefined;
   /** Per-scorer gates: a scorer's pass rate under its value fails the run. */
   minPassByScorer?: Readonly<Record<string, number>> | undefined;
+  /**
+   * The regressions `gemloop eval canary` fails on (`runCanary`'s marks): tools the agent must
+   * call, scorers that must pass. The command's `--must-call` and `--must-pass` add to them.
+   */
+  canary?:
+    | { mustCall?: readonly string[] | undefined; mustPass?: readonly string[] | undefined }
+    | undefined;
   timeoutMs?: number | undefined;
   streaming?: boolean | undefined;
 };

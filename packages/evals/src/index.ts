@@ -59,3 +59,31 @@ export { defineEvalSuite } from './eval-suite.ts';
 export { loadEvalCases } from './load-eval-cases.ts';
 export type { SimulatedUserSpec, SimulatedUserTurn } from './simulated-user.ts';
 export { MAX_SIMULATED_TURNS } from './simulated-user.ts';
+export type {
+  ToolCallComparison,
+  TrajectoryArguments,
+  TrajectoryCall,
+} from './canary/compare-tool-calls.ts';
+export { compareToolCalls, trajectoryKey } from './canary/compare-tool-calls.ts';
+export type { TrajectoryShift } from './canary/trajectory-shift.ts';
+export { fewerMetPValue, trajectoryShift } from './canary/trajectory-shift.ts';
+export type {
+  CanaryCase,
+  CanaryCaseStatus,
+  CanaryModelRuns,
+  CanaryRequirement,
+  CanaryResult,
+} from './canary/canary-result.ts';
+export { CANARY_RESULT_FORMAT } from './canary/canary-result.ts';
+export type { RunCanaryOptions } from './canary/run-canary.ts';
+export {
+  DEFAULT_CANARY_ALPHA,
+  DEFAULT_CANARY_K,
+  DEFAULT_REQUIREMENT_ALPHA,
+  runCanary,
+} from './canary/run-canary.ts';
+export { formatCanary } from './canary/format-canary.ts';
+export type { CaseTrace, TraceCaseOptions } from './bisect/trace-case.ts';
+export { traceCase } from './bisect/trace-case.ts';
+export type { BisectResult, BisectStep, CommitTrajectories } from './bisect/bisect-commits.ts';
+export { bisectCommits } from './bisect/bisect-commits.ts';

@@ -22,6 +22,8 @@ export type AttemptSettings = RunEvalOptions & {
   timeoutMs: number;
   now: () => number;
   liveGemini: Gemini | undefined;
+  /** Gets each finished run's output before it is scored (what `runCanary` compares). */
+  onRun?: ((evalCase: EvalCase, repeat: number, output: EvalRunOutput) => void) | undefined;
 };
 
 /**
@@ -65,8 +67,10 @@ export async function runAttempt(
         gemini,
         evalCase,
         mode: settings.mode,
+        ...(settings.model === undefined ? {} : { model: settings.model }),
         recordedToolOutput: (name, args) => recordedToolOutput(evalCase, name, args),
       });
+      checkAgentModel(agent, settings.model);
       results = await drive(
         agent,
         evalCase,
@@ -75,6 +79,7 @@ export async function runAttempt(
         settings.simulatedUser,
       );
       const output = toRunOutput(results);
+      settings.onRun?.(evalCase, repeat, output);
       const scores: Score[] = [];
       for (const scorer of settings.scorers) {
         const score = checkScore(
@@ -117,6 +122,19 @@ export async function runAttempt(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Refuses an agent built on another model than the one asked for: `createAgent` that ignores
+ * `context.model` would run both sides of a canary on one model and call the upgrade safe.
+ * @internal
+ */
+export function checkAgentModel(agent: Agent<unknown>, model: string | undefined): void {
+  if (model === undefined || agent.model === model) return;
+  throw new InvalidArgumentError({
+    argument: 'createAgent',
+    message: `createAgent built its agent on '${agent.model}', but this run asks for '${model}': build the agent on context.model (createAgent({ model: context.model ?? 'your-default', ... })).`,
+  });
 }
 
 /** A replay: the client the agent talks to, and what it found when the run is over. */
@@ -251,7 +269,8 @@ async function drive(
   return results;
 }
 
-function toRunOutput(results: readonly AgentResult<unknown>[]): EvalRunOutput {
+/** What the scorers judge of a case's runs: the last answer, every turn's text, every tool call. @internal */
+export function toRunOutput(results: readonly AgentResult<unknown>[]): EvalRunOutput {
   const toolCalls: EvalToolCall[] = results.flatMap((result) =>
     result.steps.flatMap((step) =>
       step.toolCalls.map((call) => ({

@@ -13,6 +13,11 @@ export type EvalAgentContext = {
   evalCase: EvalCase;
   mode: 'replay' | 'live';
   /**
+   * The model to build the agent on, when the caller chose one (`runEval({ model })`, each side
+   * of `runCanary`); an agent built on another model is refused. `undefined`: the agent's own.
+   */
+  model?: string | undefined;
+  /**
    * The recorded output of a tool call with these arguments, so a tool replays without running:
    * `{ found: true, output }`, or `{ found: false }` when the recording has no such call.
    */
@@ -54,6 +59,12 @@ export type RunEvalOptions = {
         gemini?: Gemini | undefined;
       }
     | undefined;
+  /**
+   * The model every attempt's agent is built on: `createAgent` gets it as `context.model`, and an
+   * attempt whose agent runs another model is an error (a canary that compared one model with
+   * itself would pass whatever the upgrade does). @defaultValue the agent's own
+   */
+  model?: string | undefined;
   /** Attempts at once. @defaultValue 4 */
   concurrency?: number | undefined;
   /** Attempts per case (for models that do not answer the same twice). @defaultValue 1 */

@@ -22,7 +22,18 @@ export const MAX_EVAL_REPEATS = 100;
  * out or is rate-limited is an `error` attempt; a replay that sent other requests than recorded is
  * a `drift` attempt; neither stops the other cases.
  */
-export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
+export function runEval(options: RunEvalOptions): Promise<EvalResult> {
+  return runEvalObserved(options, undefined);
+}
+
+/**
+ * {@link runEval}, with `onRun` given each finished run's output (its tool calls) before it is
+ * scored: what `runCanary` and `traceCase` compare, which an attempt does not keep. @internal
+ */
+export async function runEvalObserved(
+  options: RunEvalOptions,
+  onRun: AttemptSettings['onRun'],
+): Promise<EvalResult> {
   const mode = options.mode ?? 'replay';
   const concurrency = checkCount('concurrency', options.concurrency ?? 4, MAX_EVAL_CONCURRENCY);
   const repeats = checkCount('repeats', options.repeats ?? 1, MAX_EVAL_REPEATS);
@@ -38,6 +49,16 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
     throw invalid(
       'batch',
       "mode 'batch' needs batch: { model, instructions, tools } (what createBatchRuns of @gemloop/core/batch takes).",
+    );
+  if (options.model !== undefined && (typeof options.model !== 'string' || options.model === ''))
+    throw invalid(
+      'model',
+      `model must be a model name such as 'gemini-2.5-flash', got ${JSON.stringify(options.model)}.`,
+    );
+  if (mode === 'batch' && options.model !== undefined)
+    throw invalid(
+      'model',
+      "mode 'batch' runs the model of batch: { model }; give it there, not as model.",
     );
   if (mode !== 'batch' && typeof options.createAgent !== 'function')
     throw invalid('createAgent', `mode '${mode}' needs createAgent: (context) => agent.`);
@@ -102,6 +123,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResult> {
               timeoutMs,
               now,
               liveGemini,
+              onRun,
             }),
             redact,
           ),

@@ -62,6 +62,9 @@ export type {
 export { createFileTools, FileToolError } from './files/index.ts';
 
 // --- mcp ---
+export type { McpRequestHandlingClient } from './mcp/answer-mcp-server-requests.ts';
+export type { McpServerRequestOptions } from './mcp/mcp-server-request-options.ts';
+export { answerMcpServerRequests } from './mcp/answer-mcp-server-requests.ts';
 export type { ConnectMcpHttpOptions } from './mcp/connect-mcp-http.ts';
 export { connectMcpHttp } from './mcp/connect-mcp-http.ts';
 export type { ConnectMcpStdioOptions } from './mcp/connect-mcp-stdio.ts';
@@ -86,7 +89,27 @@ export type {
   McpRequestOptions,
   McpToolInfo,
 } from './mcp/mcp-client.ts';
+export type {
+  McpElicitationBroker,
+  McpElicitationBrokerOptions,
+  McpElicitationEvent,
+  McpElicitationPost,
+  PendingMcpElicitation,
+} from './mcp/create-mcp-elicitation-broker.ts';
+export { createMcpElicitationBroker } from './mcp/create-mcp-elicitation-broker.ts';
+export type { McpCallInFlight } from './mcp/mcp-calls-in-flight.ts';
 export type { McpConnection, McpConnectOptions } from './mcp/mcp-connection.ts';
+export type {
+  McpElicitationAnswer,
+  McpElicitationContext,
+  McpElicitationField,
+  McpElicitationHandler,
+  McpElicitationOptions,
+  McpElicitationRequest,
+  McpElicitationValue,
+} from './mcp/mcp-elicitation.ts';
+export type { McpSamplingPolicy, McpSamplingRequest } from './mcp/mcp-sampling.ts';
+export { DEFAULT_MCP_SAMPLING_MAX_TOKENS } from './mcp/mcp-sampling.ts';
 export type { McpServerErrorReason } from './mcp/mcp-server-error.ts';
 export { McpServerError } from './mcp/mcp-server-error.ts';
 export type { McpToolCallErrorReason } from './mcp/mcp-tool-call-error.ts';

@@ -13,22 +13,10 @@ import {
   recordWeatherRun,
   recordWeatherTeamRun,
 } from '../../../evals/src/__fixtures__/weather-agent.ts';
-import type { CliIo } from '../cli-io.ts';
+import { captureIo } from '../__fixtures__/capture-io.ts';
 import { createEvalCommand } from './eval.ts';
 
-function io(env: Record<string, string | undefined> = {}, fetch?: typeof globalThis.fetch) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo & { out: () => string; err: () => string } = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env,
-    ...(fetch === undefined ? {} : { fetch }),
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-  return value;
-}
+const io = captureIo;
 
 const SUITE = pathToFileURL(
   join(import.meta.dirname, '../eval/__fixtures__/weather-suite.ts'),

@@ -1,5 +1,6 @@
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
+import { bisectSuite } from '../eval/bisect-suite.ts';
 import { casesFromDatabase, casesFromRuns } from '../eval/cases-from-runs.ts';
 import { compareEvalFiles } from '../eval/compare-eval-files.ts';
 import { INSTALL_EVALS, loadEvals } from '../eval/load-evals.ts';
@@ -8,6 +9,7 @@ import {
   loadRecordedRuns,
   type ReadRecordedRuns,
 } from '../eval/load-recorded-runs.ts';
+import { runCanarySuite } from '../eval/run-canary-suite.ts';
 import { runEvalSuite } from '../eval/run-eval-suite.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -17,6 +19,11 @@ const USAGE = `Usage: gemloop eval FILE [--min-pass 0.9] [--concurrency N] [--re
        gemloop eval from-runs [--dir .gemloop/runs] --out cases.jsonl
        gemloop eval from-runs --database-url URL [--run ID]... [--since WHEN] [--limit N] --out cases.jsonl
        gemloop eval compare a.json b.json [--fail-on-regression]
+       gemloop eval canary FILE --from MODEL --to MODEL [--k 10] [--alpha 0.01] [--must-call TOOL]...
+                    [--must-pass SCORER]... [--fail-on-change] [--ignore-arguments] [--base-url URL]
+                    [--concurrency N] [--timeout-ms N] [--json out.json]
+       gemloop eval bisect GOOD BAD --suite FILE [--case ID]... [--base-url URL] [--timeout-ms N]
+                    [--json out.json]
 
 Runs an eval suite (@gemloop/evals): FILE is a .ts, .js or .mjs module (TypeScript loaded with
 tsx, on every Node) whose default export is defineEvalSuite({ createAgent, cases, scorers }). By default each case replays its
@@ -50,6 +57,18 @@ takes an ISO date or an age (7d, 12h, 30m), --limit caps the runs read (default 
 10000). The URL's password never reaches the output.
 compare prints each case's change between two --json results: regressions, improvements, score
 and cost deltas.
+canary runs FILE's cases --k times on each model, live (GEMINI_API_KEY; the suite's createAgent
+builds its agent on context.model), and prints per case the tool-call trajectories, the old
+model's flakiness, whether the new one differs beyond it (p under --alpha), and the cost and
+latency difference. It exits 1 on a regression: a --must-call tool called, or a --must-pass
+scorer passed, less often beyond the noise (also the suite's canary: { mustCall, mustPass }), on
+a case it could not judge, and with --fail-on-change on any changed trajectory.
+bisect finds the first commit after GOOD, up to BAD (first-parent history), where a case's
+tool-call trajectory changes: at each commit it visits it loads the suite FILE as committed there
+(the agent's prompt, tools and config) and runs the cases of FILE as it is now (--case picks
+some). A commit whose requests are the recorded ones replays offline for nothing; one that
+changed what the model is asked runs live from the first changed request (GEMINI_API_KEY).
+It exits 0 when it found the commit, 1 when no trajectory changed.
 `;
 
 /** What tests replace in the `eval` command. */
@@ -154,6 +173,8 @@ export function createEvalCommand(
           const written = await casesFromRuns(dir, out, io, cwd);
           return written === 0 ? noCases(io, escapeControls(dir), out) : 0;
         }
+        if (first === 'canary') return await canary(rest, io, cwd);
+        if (first === 'bisect') return await bisect(rest, io, cwd);
         if (first === 'compare') {
           const files = rest.filter((arg) => !arg.startsWith('--'));
           const flags = rest.filter((arg) => arg.startsWith('--'));
@@ -241,6 +262,141 @@ export function createEvalCommand(
       }
     },
   };
+}
+
+/** `gemloop eval canary FILE --from M --to M ...`. */
+async function canary(rest: readonly string[], io: CliIo, cwd: string): Promise<number> {
+  // The suite first, as `gemloop eval FILE` takes it; the flags after it.
+  const [file, ...args] = rest;
+  if (file === undefined || file.startsWith('-')) {
+    io.stderr(
+      `gemloop eval canary: give the suite FILE first, then --from MODEL and --to MODEL.\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const values = parseCommandArgs(
+    args,
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      k: { type: 'string' },
+      alpha: { type: 'string' },
+      'must-call': { type: 'string', multiple: true },
+      'must-pass': { type: 'string', multiple: true },
+      'fail-on-change': { type: 'boolean' },
+      'ignore-arguments': { type: 'boolean' },
+      'base-url': { type: 'string' },
+      concurrency: { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      json: { type: 'string' },
+    },
+    USAGE,
+    io,
+  );
+  if (typeof values === 'number') return values;
+  const flags = values;
+  const from = flags['from'] as string | undefined;
+  const to = flags['to'] as string | undefined;
+  if (!from || !to) {
+    io.stderr(
+      `gemloop eval canary: give the suite FILE, --from MODEL (the model in use) and --to MODEL (the one to upgrade to).\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const emptyPath = emptyPathProblem('gemloop eval canary', flags, {
+    json: 'the file to write the result to',
+  });
+  if (emptyPath !== undefined) {
+    io.stderr(emptyPath);
+    return 2;
+  }
+  return await runCanarySuite(
+    {
+      file,
+      from,
+      to,
+      k: count('--k', flags['k'], 100),
+      alpha: level(flags['alpha']),
+      mustCall: (flags['must-call'] as unknown as string[] | undefined) ?? [],
+      mustPass: (flags['must-pass'] as unknown as string[] | undefined) ?? [],
+      failOnChange: flags['fail-on-change'] === true,
+      ignoreArguments: flags['ignore-arguments'] === true,
+      concurrency: count('--concurrency', flags['concurrency'], 64),
+      timeoutMs: count('--timeout-ms', flags['timeout-ms'], 86_400_000),
+      baseUrl: flags['base-url'] as string | undefined,
+      json: flags['json'] as string | undefined,
+    },
+    io,
+    cwd,
+  );
+}
+
+/** `gemloop eval bisect GOOD BAD --suite FILE ...`. */
+async function bisect(rest: readonly string[], io: CliIo, cwd: string): Promise<number> {
+  const [good, bad, ...args] = rest;
+  if (good === undefined || bad === undefined || good.startsWith('-') || bad.startsWith('-')) {
+    io.stderr(
+      `gemloop eval bisect: give the good ref, then the bad ref, then --suite FILE.\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const values = parseCommandArgs(
+    args,
+    {
+      suite: { type: 'string' },
+      case: { type: 'string', multiple: true },
+      'base-url': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      json: { type: 'string' },
+    },
+    USAGE,
+    io,
+  );
+  if (typeof values === 'number') return values;
+  const emptyPath = emptyPathProblem('gemloop eval bisect', values, {
+    suite: 'the eval suite whose agent the history changes',
+    json: 'the file to write the result to',
+  });
+  if (emptyPath !== undefined) {
+    io.stderr(emptyPath);
+    return 2;
+  }
+  const file = values['suite'] as string | undefined;
+  if (file === undefined) {
+    io.stderr(
+      `gemloop eval bisect: give --suite FILE (the eval suite whose agent the history changes).\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  return await bisectSuite(
+    {
+      good,
+      bad,
+      file,
+      caseIds: (values['case'] as unknown as string[] | undefined) ?? [],
+      baseUrl: values['base-url'] as string | undefined,
+      timeoutMs: count('--timeout-ms', values['timeout-ms'], 86_400_000),
+      json: values['json'] as string | undefined,
+    },
+    io,
+    cwd,
+  );
+}
+
+/** `--alpha`: a significance level strictly between 0 and 1. */
+function level(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const number = /^0?\.\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(number > 0 && number < 1)) {
+    throw new CliFlagError({
+      flag: '--alpha',
+      value: text.slice(0, 100),
+      accepted: ['a number between 0 and 1'],
+      message: `--alpha ${text.slice(0, 100)}: give a significance level between 0 and 1, e.g. 0.01.`,
+    });
+  }
+  return number;
 }
 
 /**

@@ -10,27 +10,14 @@ import { join } from 'node:path';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
+import { captureIo } from '../__fixtures__/capture-io.ts';
 import { main } from '../cli.ts';
 import { CliFlagError } from '../cli-flag-error.ts';
-import type { CliIo } from '../cli-io.ts';
 import { parseFakeFlags } from '../fake/parse-fake-flags.ts';
 import { describeListenError } from '../listen-error-hint.ts';
 import { createFakeCommand } from './fake.ts';
 
-function io(env: Record<string, string | undefined> = {}): CliIo & {
-  out: () => string;
-  err: () => string;
-} {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env,
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+const io = captureIo;
 
 /** Runs `gemloop fake` until `use` is done with its URL; returns the exit code and the output. */
 async function serve(

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { EvalResult, EvalSuite } from '@gemloop/evals';
+import type { EvalCase, EvalResult, EvalSuite } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliIo } from '../cli-io.ts';
 import { importUserModule } from '../import-user-module.ts';
@@ -31,20 +31,8 @@ const SUITE_SHAPE =
  * written; returns 0 when the pass rate (and every per-scorer gate) is met, else 1.
  */
 export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string): Promise<number> {
-  const evals = await loadEvals();
-  if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
-  const path = resolve(cwd, flags.file);
-  const suite = await importSuite(path, flags.file);
-  const cases =
-    typeof suite.cases === 'string'
-      ? await evals.loadEvalCases(resolve(dirname(path), suite.cases))
-      : suite.cases.map((item) => evals.toEvalCase(item, path));
-  if (cases.length === 0) {
-    throw new Error(
-      `the suite ${escapeControls(flags.file)} has no case${typeof suite.cases === 'string' ? ` (its dataset ${escapeControls(suite.cases)} is empty)` : ''}: a suite of no case passes nothing. Add cases, or make them from recorded runs with gemloop eval from-runs.`,
-    );
-  }
-  let live: { apiKey?: string; baseUrl?: string; fetch?: typeof globalThis.fetch } | undefined;
+  const { evals, suite, cases, path } = await loadSuite(flags.file, cwd);
+  let live: LiveSettings | undefined;
   if (flags.batch && suite.batch === undefined) {
     throw new CliFlagError({
       flag: '--batch',
@@ -53,22 +41,8 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
       message: `--batch runs the suite's agent as a Batch API job: give the suite batch: { model, instructions, tools } (what createBatchRuns of @gemloop/core/batch takes).`,
     });
   }
-  if (flags.live || flags.batch) {
-    const apiKey = io.env['GEMINI_API_KEY'];
-    if (apiKey === undefined || apiKey === '') {
-      throw new CliFlagError({
-        flag: flags.batch ? '--batch' : '--live',
-        value: '',
-        accepted: ['GEMINI_API_KEY set'],
-        message: `${flags.batch ? '--batch' : '--live'} runs against the model: set GEMINI_API_KEY (or leave it out to replay the recorded turns offline).`,
-      });
-    }
-    live = {
-      apiKey,
-      ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
-      ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
-    };
-  }
+  if (flags.live || flags.batch)
+    live = liveSettings(flags.batch ? '--batch' : '--live', flags.baseUrl, io);
   const result: EvalResult = await evals.runEval({
     name: flags.name ?? suite.name ?? basename(path).replace(/\.[a-z]+$/, ''),
     createAgent: suite.createAgent,
@@ -104,12 +78,67 @@ export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string
   return 0;
 }
 
-async function writeOut(path: string, text: string): Promise<void> {
+/** How the live client is made: the key from GEMINI_API_KEY, the base URL, the io's fetch. */
+export type LiveSettings = { apiKey?: string; baseUrl?: string; fetch?: typeof globalThis.fetch };
+
+/**
+ * The live client's settings for a flag that runs against the model (`--live`, `--batch`,
+ * `eval canary`): GEMINI_API_KEY must be set (a CliFlagError naming `flag` otherwise).
+ */
+export function liveSettings(flag: string, baseUrl: string | undefined, io: CliIo): LiveSettings {
+  const apiKey = io.env['GEMINI_API_KEY'];
+  if (apiKey === undefined || apiKey === '') {
+    throw new CliFlagError({
+      flag,
+      value: '',
+      accepted: ['GEMINI_API_KEY set'],
+      message: `${flag} runs against the model: set GEMINI_API_KEY${flag === '--live' || flag === '--batch' ? ' (or leave it out to replay the recorded turns offline)' : ''}.`,
+    });
+  }
+  return {
+    apiKey,
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
+  };
+}
+
+/**
+ * An eval suite file imported (`file` relative to `cwd`), with its cases loaded: a list, or its
+ * JSONL dataset read from beside the file. Refuses a suite of no case.
+ */
+export async function loadSuite(
+  file: string,
+  cwd: string,
+): Promise<{
+  evals: typeof import('@gemloop/evals');
+  suite: EvalSuite;
+  cases: EvalCase[];
+  path: string;
+}> {
+  const evals = await loadEvals();
+  if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
+  const path = resolve(cwd, file);
+  const suite = await importSuite(path, file);
+  const cases =
+    typeof suite.cases === 'string'
+      ? await evals.loadEvalCases(resolve(dirname(path), suite.cases))
+      : suite.cases.map((item) => evals.toEvalCase(item, path));
+  if (cases.length === 0) {
+    throw new Error(
+      `the suite ${escapeControls(file)} has no case${typeof suite.cases === 'string' ? ` (its dataset ${escapeControls(suite.cases)} is empty)` : ''}: a suite of no case passes nothing. Add cases, or make them from recorded runs with gemloop eval from-runs.`,
+    );
+  }
+  return { evals, suite, cases, path };
+}
+
+/** Writes a report file, making its folder. */
+export async function writeOut(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
 }
 
-async function importSuite(path: string, given: string): Promise<EvalSuite> {
+/** Imports an eval suite module (`path` absolute; `given` names it in errors), checking its shape. */
+export async function importSuite(path: string, given: string): Promise<EvalSuite> {
   const refuse = (why: string, cause?: unknown): never => {
     throw new CliFlagError({
       flag: '<file>',

@@ -2,6 +2,7 @@ import type { AgentStream } from '../agent/agent-stream.ts';
 import type { Compaction } from '../agent/compaction/compaction-value.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import type { Guardrails } from '../agent/guardrails/guardrail-engine.ts';
+import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Cost } from '../models/cost.ts';
 import type { AgentResult, AgentUsage } from '../run/agent-result.ts';
@@ -59,6 +60,13 @@ export type CreateChatSessionOptions<Output = undefined> = {
    * verbatim (it is sent back to Gemini); an output rewrite is what `send` returns.
    */
   guardrails?: Guardrails | undefined;
+  /**
+   * Plugins of every send of this session (`@gemloop/core/plugins`), after the agent's: each
+   * send is a run, so a plugin's `startRun` state lasts one send (keep what must outlive a turn in
+   * the plugin's own store).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a list of plugins, each with its own state type
+  plugins?: readonly AgentPlugin<any>[] | undefined;
   /**
    * What this session object may spend, in US dollars (priced by the agent's `prices` over
    * gemloop's table). A turn that goes over it ends after the step that did (its run stops with

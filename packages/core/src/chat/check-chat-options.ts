@@ -8,6 +8,7 @@ import {
   invalidOption,
 } from '../options/define-options.ts';
 import {
+  checkedWhereUsed,
   functionOption,
   integerOption,
   nestedOption,
@@ -94,6 +95,8 @@ export const chatOptionsDeclaration: DeclaredOptions<CreateChatSessionOptions<un
       ),
       now: functionOption('now must be a function that returns the time in ms since the epoch.'),
       guardrails: guardrailsValueCheck,
+      // Checked when a send's run starts (resolvePlugins names the plugin at fault).
+      plugins: checkedWhereUsed,
       budget: nestedOption(budgetDeclaration),
       turnsWithoutModel: oneOfOption(
         ['same-model', 'other-model'],

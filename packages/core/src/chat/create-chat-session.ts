@@ -92,6 +92,7 @@ export function createChatSession<Output = undefined>(
   checkChatOptions(options);
   const { agent, limit, compaction, turnsWithoutModel = 'same-model' } = options;
   const sessionGuardrails = options.guardrails;
+  const plugins = options.plugins;
   // The agent's runs with this session's id as the conversation (telemetry, the recorder).
   const turns = agentTurnsOf(agent);
   /**
@@ -155,6 +156,7 @@ export function createChatSession<Output = undefined>(
     steering,
     ...(compaction === undefined ? {} : { compaction }),
     ...(guardrails === undefined ? {} : { guardrails }),
+    ...(plugins === undefined || plugins.length === 0 ? {} : { plugins }),
   });
 
   const abortedBeforeRun = (signal: AbortSignal) =>

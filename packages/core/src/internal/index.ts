@@ -12,6 +12,8 @@ export {
   type ChildRunOptions,
   handoffReceiverOf,
 } from '../agent/agent-turns.ts';
+// @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
+export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
 export { preloadRunPath } from '../agent/preload-run-path.ts';
 // @gemloop/dbos: a failed child workflow's spending, and each parallel child's budget share.
 export { ChildSpend } from '../agent/run-state/child-spend.ts';

@@ -15,6 +15,7 @@ import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import {
   MAX_FULL_RUN_START_BYTES,
   MAX_RECORDED_HOPS,
+  MAX_RECORDED_PLUGIN_DATA_CHARS,
   MAX_RECORDED_STEER_CHARS,
   RECORDED_RUN_FORMAT,
   type RecordedContinuation,
@@ -399,6 +400,29 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
               : { continuation: recordContinuation(step.continuation) }),
             ...(step.interrupted === true ? { interrupted: true as const } : {}),
             at: step.startedAt + step.modelMs + step.toolsMs,
+          });
+        },
+        plugin({ plugin, kind, stepNumber, data }, at) {
+          let json: string | undefined;
+          try {
+            json = data === undefined ? undefined : JSON.stringify(data);
+          } catch {
+            json = '"[unserialisable]"';
+          }
+          write({
+            type: 'plugin',
+            plugin,
+            kind,
+            stepNumber,
+            ...(json === undefined
+              ? {}
+              : {
+                  data:
+                    json.length > MAX_RECORDED_PLUGIN_DATA_CHARS
+                      ? `${json.slice(0, MAX_RECORDED_PLUGIN_DATA_CHARS)}…`
+                      : json,
+                }),
+            at,
           });
         },
         steer({ status, mode, stepNumber, content, reason }, at) {

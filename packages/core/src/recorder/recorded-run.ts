@@ -228,6 +228,16 @@ export type RecordedRunLine =
       reason?: SteeringDropReason | undefined;
       at: number;
     }
+  | {
+      /** What a plugin reported (`run.emit(kind, data)`, `@gemloop/core/plugins`). */
+      type: 'plugin';
+      plugin: string;
+      kind: string;
+      stepNumber: number;
+      /** Its data as JSON, cut at {@link MAX_RECORDED_PLUGIN_DATA_CHARS} (with `…`). */
+      data?: string | undefined;
+      at: number;
+    }
   | ({
       /** The history was compacted before model step `stepNumber` (the `compaction` option). */
       type: 'compaction';
@@ -237,3 +247,6 @@ export type RecordedRunLine =
 
 /** The most characters of a steering message's text a recorded `steer` line keeps. */
 export const MAX_RECORDED_STEER_CHARS = 2000;
+
+/** A plugin's data is recorded as JSON up to this many characters (a plugin's data is unbounded). */
+export const MAX_RECORDED_PLUGIN_DATA_CHARS = 4000;

@@ -338,6 +338,19 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           runSpan.addEvent('gemloop.steer', attributes);
         },
 
+        // What a plugin reported: an event on the run span, as a steer is. Its data is the
+        // plugin's content, kept only where message content is captured.
+        plugin({ plugin, kind, stepNumber, data }) {
+          const attributes: Attributes = {
+            'gemloop.plugin.name': plugin,
+            'gemloop.plugin.kind': kind,
+            'gemloop.plugin.step': stepNumber,
+          };
+          if (content && data !== undefined)
+            attributes['gemloop.plugin.data'] = safeJson(data).slice(0, MAX_PLUGIN_DATA_CHARS);
+          runSpan.addEvent('gemloop.plugin', attributes);
+        },
+
         // A handoff as a span of its own under the run's (the OpenAI Agents SDK traces one as a
         // `handoff` span, packages/agents-core/src/tracing/spans.ts; the GenAI conventions name no
         // operation for it, so only the agent attributes they define are set).
@@ -487,6 +500,9 @@ function failSpan(span: Span, errorType: string, error: unknown): void {
     typeof error === 'string' ? error : error instanceof Error ? error.message : undefined;
   span.setStatus(message === undefined ? { code: STATUS_ERROR } : { code: STATUS_ERROR, message });
 }
+
+/** A plugin's data on a span event, cut past this many characters (a plugin's data is unbounded). */
+const MAX_PLUGIN_DATA_CHARS = 4000;
 
 function safeJson(value: unknown): string {
   try {

@@ -67,6 +67,8 @@ export function redactObservation(
     guardrail: (record) => observation.guardrail?.(record),
     compaction: (report, at, trace) => observation.compaction?.(report, at, trace),
     handoff: (info) => observation.handoff?.(info),
+    // A plugin's report is its own data: plugins keep secrets out of it (PluginRun.emit).
+    plugin: (report, at) => observation.plugin?.(report, at),
     steer: (report, at) =>
       observation.steer?.(
         {

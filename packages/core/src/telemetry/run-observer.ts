@@ -128,6 +128,18 @@ export interface ToolCallObservation {
   end(record: AgentToolCall, at: number): void;
 }
 
+/** What a plugin reported (see `RunObservation.plugin`). */
+export type PluginReport = {
+  /** The plugin's name. */
+  readonly plugin: string;
+  /** What happened, in the plugin's words. */
+  readonly kind: string;
+  /** The step under way (0 before the first). */
+  readonly stepNumber: number;
+  /** The plugin's JSON data, if any (the plugin's own: nothing redacts it). */
+  readonly data?: unknown;
+};
+
 /** One run, as an observer follows it. */
 export interface RunObservation {
   modelCall(info: ModelCallInfo): ModelCallObservation;
@@ -144,6 +156,11 @@ export interface RunObservation {
   steer?: ((report: SteeringReport, at: number) => void) | undefined;
   /** The run was handed to another agent, after the step of the transfer call ended. */
   handoff?(info: HandoffInfo): void;
+  /**
+   * A plugin reported something (`run.emit(kind, data)` in a hook, `@gemloop/core/plugins`), at
+   * `at`: the same fact the run's `plugin` event carries.
+   */
+  plugin?: ((report: PluginReport, at: number) => void) | undefined;
   /**
    * The history was compacted before a model step (the `compaction` option), at `at`; `trace`
    * says when it started and times its summarizer's model call, when it made one.

@@ -117,6 +117,9 @@ function combine(list: readonly RunObservation[]): RunObservation {
     handoff(info) {
       for (const observation of list) observation.handoff?.(info);
     },
+    plugin(report, at) {
+      for (const observation of list) observation.plugin?.(report, at);
+    },
     end(outcome, at) {
       for (const observation of list) observation.end(outcome, at);
     },
@@ -176,6 +179,7 @@ function guard(observation: RunObservation): RunObservation {
     guardrail: quiet((record) => observation.guardrail?.(record)),
     steer: quiet((report, at) => observation.steer?.(report, at)),
     handoff: quiet((info) => observation.handoff?.(info)),
+    plugin: quiet((report, at) => observation.plugin?.(report, at)),
     end: quiet((outcome, at) => observation.end(outcome, at)),
   };
 }

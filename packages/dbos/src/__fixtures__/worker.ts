@@ -11,6 +11,7 @@ import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.t
 import { createPostgresArtifactStore, durableContext } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
 import { modelFallback } from '@gemloop/core/fallback';
+import { definePlugin } from '@gemloop/core/plugins';
 
 const env = process.env;
 const counterFile = env['COUNTER_FILE'] as string;
@@ -326,6 +327,22 @@ const manager = createAgent({
   instructions: 'MID: manage research.',
   tools: [research],
 });
+// A plugin whose beforeModelCall is not deterministic (a random note, as a memory recall or a
+// clock read would be): `recorded`, so a replay gets the recorded contents instead of calling it
+// again. Each real call is a counter line (crash-recovery.test.ts). Its afterToolCall marks every
+// result, deterministic and not recorded.
+const noted = definePlugin({
+  name: 'noted',
+  recorded: ['beforeModelCall'],
+  beforeModelCall: (call, run) => {
+    const first = run.contents[0]?.parts?.[0]?.text ?? '';
+    record(`plugin before ${first} step ${call.stepNumber}`);
+    run.emit('noted', { step: call.stepNumber });
+    const note = { role: 'user' as const, parts: [{ text: `NOTE ${Math.random()}` }] };
+    return { contents: [...call.contents, note] };
+  },
+  afterToolCall: ({ result }) => ({ result: { ...(result as object), marked: true } }),
+});
 const rate = env['RATE_LIMIT'];
 
 const worker = await startDurableWorkerWith({
@@ -341,6 +358,7 @@ const worker = await startDurableWorkerWith({
       tools: [lookup, slow],
       plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
     },
+    plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
     // The support agent with a classifier-like input guardrail and an output rewrite, each
     // recorded in the counter file when it really runs (a replay must not run them again).
     guarded: {

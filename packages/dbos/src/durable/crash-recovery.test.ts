@@ -217,4 +217,46 @@ describe('a worker killed in the middle of a run', () => {
     expect(withoutInput(result.contents)).toEqual(withoutInput(baseline.result.contents));
     expect(result.text).toBe(ANSWER.toUpperCase());
   });
+
+  it('with a plugin: a hook result recorded before the kill is not asked again, the rest of the run goes on with the plugin', async () => {
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-4' }));
+    const input = 'Where is order 7? (plugged)';
+    writeFileSync(join(holdDirectory, 'crash-plugged'), '');
+    const { runId } = await fleet.runs.start('plugged', { runId: 'crash-plugged', input });
+    await waitFor(
+      () => fleet.counter.count(`start slow ${runId}:`) === 1,
+      'the slow tool to start',
+    );
+    const victim = await ownerOf(runId);
+    await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, runId));
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    // Steps 1 and 2 asked the plugin before the kill; the replay took their recorded contents.
+    expect(fleet.counter.count(`plugin before ${input} step 1`)).toBe(1);
+    expect(fleet.counter.count(`plugin before ${input} step 2`)).toBe(1);
+    expect(fleet.counter.count(`plugin before ${input} step 3`)).toBe(1);
+    expect(result.text).toBe(ANSWER);
+    // Every tool result the model got went through the plugin's afterToolCall (not recorded:
+    // deterministic, run again on the replay with the same outcome).
+    const responses = result.contents.flatMap((content) =>
+      (content.parts ?? []).flatMap((part) =>
+        part.functionResponse === undefined ? [] : [part.functionResponse.response],
+      ),
+    );
+    expect(responses.length).toBeGreaterThan(0);
+    for (const response of responses) expect(response).toMatchObject({ marked: true });
+    // The notes went to the model, never into the history.
+    expect(JSON.stringify(result.contents)).not.toContain('NOTE ');
+    const sent = fleet.fake.modelRequests
+      .map((request) => JSON.stringify((request.body as { contents?: unknown[] }).contents))
+      .filter((body) => body.includes(input));
+    expect(sent.every((body) => body.includes('NOTE '))).toBe(true);
+    // The plugin's reports reached the run's stored events.
+    const noted: unknown[] = [];
+    for await (const { event } of fleet.runs.events(runId))
+      if (event.type === 'plugin') noted.push(event.data);
+    expect(noted).toContainEqual({ step: 3 });
+  });
 });

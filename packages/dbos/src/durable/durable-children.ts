@@ -12,6 +12,7 @@ import {
   childAgentOf,
 } from '@gemloop/core/internal';
 import { type Cost, CostTotal } from '@gemloop/core/models';
+import type { AgentPlugin } from '@gemloop/core/plugins';
 import type { AnyTool } from '@gemloop/core/tools';
 import { RunPausedSignal, type RunPauser } from './approvals.ts';
 import {
@@ -25,6 +26,7 @@ import {
   TeeCostTotal,
 } from './child-budget.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
+import { recordPluginHook } from './durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from './durable-run-types.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { toJsonSafe } from './to-json-safe.ts';
@@ -168,6 +170,8 @@ export function createDurableChildren({
     forget(runId: string): void;
     /** The top run's tool guardrails, which the child's calls meet before its own. */
     toolGuardrails: Guardrails | undefined;
+    /** The top agent's plugins that apply to its subagents too (`inherit: true`). */
+    plugins: readonly AgentPlugin[] | undefined;
   };
   /** Pauses and resumes runs (the approval hook's). */
   pauser: RunPauser;
@@ -351,6 +355,9 @@ export function createDurableChildren({
           budget,
           parentRunId: request.parentRunId,
           startChild: starterFor(childKey),
+          // The top run's plugins that apply to its subagents, and the durable recorder of hooks.
+          plugins: top.plugins,
+          recordHook: recordPluginHook,
         };
         let result: AgentResult<unknown>;
         try {

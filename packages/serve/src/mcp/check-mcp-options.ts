@@ -15,6 +15,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export type McpSettings = {
   agents: McpServerOptions['agents'];
   authorize: McpServerOptions['authorize'];
+  protectedResource: McpServerOptions['protectedResource'];
   exposeTools: readonly ExposedTool[];
   serverInfo: { name: string; version: string };
   maxSessions: number;
@@ -47,6 +48,18 @@ export function checkMcpOptions(options: McpServerOptions): McpSettings {
   }
   if (options.authorize !== undefined && typeof options.authorize !== 'function') {
     fail('authorize', 'authorize must be a function (request) => owner | null.');
+  }
+  const resource = options.protectedResource;
+  if (
+    resource !== undefined &&
+    (!isRecord(resource) ||
+      typeof resource.serveMetadata !== 'function' ||
+      typeof resource.challenge !== 'string')
+  ) {
+    fail(
+      'protectedResource',
+      'protectedResource must come from createProtectedResource({ resource, authorizationServers }) of @gemloop/serve/doors.',
+    );
   }
   const exposeTools = options.exposeTools ?? [];
   if (!Array.isArray(exposeTools)) fail('exposeTools', 'exposeTools must be an array of tools.');
@@ -83,6 +96,7 @@ export function checkMcpOptions(options: McpServerOptions): McpSettings {
   return {
     agents: options.agents,
     authorize: options.authorize,
+    protectedResource: resource,
     exposeTools,
     serverInfo: { name: info.name, version: info.version },
     maxSessions: positive(options.maxSessions, 'maxSessions', 1000),

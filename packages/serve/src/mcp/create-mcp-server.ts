@@ -139,6 +139,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
   const http = createMcpHttpHandler({
     createServer,
     authorize: settings.authorize,
+    protectedResource: settings.protectedResource,
     maxConnections: settings.maxConnections,
     maxBodyBytes: settings.maxBodyBytes,
     limiter:

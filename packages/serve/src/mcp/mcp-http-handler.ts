@@ -3,6 +3,8 @@ import { readBoundedText } from '@gemloop/core/internal';
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
+import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
 
 /** A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -24,28 +26,41 @@ export function createMcpHttpHandler(options: {
   authorize:
     | ((request: Request) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>)
     | undefined;
+  /** Publishes the resource metadata and names it in the 401's challenge. */
+  protectedResource: ProtectedResource | undefined;
   maxConnections: number;
   maxBodyBytes: number;
   /** Counts a request of an owner: the seconds to wait when over the limit, else 0. */
   limiter: { take(owner: RunOwner): number } | undefined;
   onError: (error: unknown) => void;
 }): McpHttpHandler | undefined {
-  const { authorize, onError } = options;
+  const { authorize, onError, protectedResource } = options;
   if (authorize === undefined) return undefined;
+  const challenge = protectedResource?.challenge ?? 'Bearer';
   const connections = new Map<string, Connection>();
 
   const handler: FetchHandler = async (request) => {
     try {
+      // Public, before any credential: it is how a client learns where to get one.
+      const metadata = protectedResource?.serveMetadata(request);
+      if (metadata !== undefined) return metadata;
       let owner: RunOwner | null | undefined;
       try {
         owner = await authorize(request);
       } catch (error) {
+        if (InsufficientScopeError.isInstance(error)) {
+          return rpcError(403, -32001, 'The token lacks a scope this request needs.', {
+            'www-authenticate':
+              protectedResource?.insufficientScope(error.scopes) ??
+              insufficientScopeChallenge(error.scopes),
+          });
+        }
         onError(error);
         return rpcError(500, -32603, 'The server could not check the credentials.');
       }
       if (owner === null || owner === undefined) {
         return rpcError(401, -32001, 'No valid credentials: send Authorization: Bearer <token>.', {
-          'www-authenticate': 'Bearer',
+          'www-authenticate': challenge,
         });
       }
       if (typeof owner !== 'string' || owner.length === 0 || owner.length > 1024) {

@@ -2,6 +2,7 @@ import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { FunctionTool } from '@gemloop/core/tools';
 import type { RunOwner } from '@gemloop/core/web';
+import type { ProtectedResource } from '../door/protected-resource.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 
 /** A tool `exposeTools` serves: any function tool (`defineTool`, `@gemloop/tools`, an MCP client's). */
@@ -26,6 +27,14 @@ export type McpServerOptions = {
   authorize?:
     | ((request: Request) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>)
     | undefined;
+  /**
+   * The HTTP door as an OAuth 2.0 resource server (from `createProtectedResource` of
+   * `@gemloop/serve/doors`): it publishes the protected resource metadata at its well-known path
+   * (RFC 9728), and its 401s carry `WWW-Authenticate: Bearer resource_metadata="..."`, so an MCP
+   * client (Claude, Cursor, VS Code, the SDK's) finds the authorization server and signs in.
+   * `authorize` still checks each token (`authorizeBearer`). @defaultValue none: a bare `Bearer` challenge
+   */
+  protectedResource?: ProtectedResource | undefined;
   /**
    * Tools also served as MCP tools of their own, called directly with no model in between (the
    * same tool objects the agents hold, for a client that wants, say, `lookup_order` itself). Their

@@ -639,6 +639,14 @@ describe('createFileTools', () => {
         at('sub/refs/heads/keep'),
       ]);
       expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+      // Each write that was made landed where it was asked, never one folder up (a folder made by
+      // another of the writes while this one was resolved sent it to the root).
+      for (const outcome of outcomes) {
+        if (outcome.status === 'fulfilled') expect(outcome.value.path).toMatch(/^sub\//);
+      }
+      expect((await readdir(root)).filter((name) => /^(HEAD|objects|refs)$/.test(name))).toEqual(
+        [],
+      );
       // Two sets of file tools on the same root, too.
       const others = await Promise.allSettled([
         at('other/HEAD', head),

@@ -62,13 +62,14 @@ export async function resolveInRoot(
   const lexical = resolve(rootReal, input);
   if (!isInside(rootReal, lexical)) throw outside(input);
 
-  let real: string;
   let exists: boolean;
   let absolute: string;
   try {
-    ({ real, exists } = await realPathOfNearest(lexical));
+    let real: string;
+    let missing: string;
+    ({ real, exists, missing } = await realPathOfNearest(lexical));
     if (!isInside(rootReal, real)) throw outside(input);
-    absolute = exists ? real : resolve(real, relative(await nearestExisting(lexical), lexical));
+    absolute = exists ? real : resolve(real, missing);
   } catch (error) {
     if (FileToolError.isInstance(error)) throw error;
     // The file system's own message names the absolute path; the model gets its own path only.
@@ -133,23 +134,34 @@ export function isInside(root: string, path: string): boolean {
   return path.startsWith(prefix);
 }
 
-/** The real path of `path`, or of its deepest existing ancestor when it does not exist. */
-async function realPathOfNearest(path: string): Promise<{ real: string; exists: boolean }> {
+/**
+ * The real path of `path`, or of its deepest existing ancestor when it does not exist, with the
+ * `missing` rest below that ancestor (`''` when it exists).
+ *
+ * The ancestor and the rest come from one look at the disk. Looking twice (once for the real
+ * path, once more for the rest) let a folder made in between by a concurrent write split the
+ * path differently each time: `sub/objects/x` resolved to `<root>/objects/x` when `sub` appeared
+ * after the first look, and the file was written in the wrong folder.
+ */
+async function realPathOfNearest(
+  path: string,
+): Promise<{ real: string; exists: boolean; missing: string }> {
   try {
-    return { real: await realpath(path), exists: true };
+    return { real: await realpath(path), exists: true, missing: '' };
   } catch (error) {
     if (!isMissing(error)) throw error;
   }
-  return { real: await realpath(await nearestExisting(path)), exists: false };
+  const { nearest, real } = await nearestExisting(path);
+  return { real, exists: false, missing: relative(nearest, path) };
 }
 
-async function nearestExisting(path: string): Promise<string> {
+/** The deepest existing ancestor of `path` and its real path, from the same `realpath` call. */
+async function nearestExisting(path: string): Promise<{ nearest: string; real: string }> {
   let current = path;
   for (;;) {
     const parent = dirname(current);
     try {
-      await realpath(parent);
-      return parent;
+      return { nearest: parent, real: await realpath(parent) };
     } catch (error) {
       if (!isMissing(error) || parent === current) throw error;
       current = parent;

@@ -5,6 +5,7 @@ import { silentLogger } from '@gemloop/core/logging';
 import { toolTypeKey } from '@gemloop/core/telemetry';
 import type { ToolResultWithParts } from '@gemloop/core/tools';
 import { listMcpTools } from './list-mcp-tools.ts';
+import { trackCall } from './mcp-calls-in-flight.ts';
 import type { McpCallToolResult, McpClient, McpToolInfo } from './mcp-client.ts';
 import { MAX_MCP_TIMEOUT_MS, mcpToolsChecks } from './mcp-option-checks.ts';
 import { McpServerError } from './mcp-server-error.ts';
@@ -13,6 +14,7 @@ import type { McpToolRename } from './to-gemini-function-names.ts';
 import { toGeminiFunctionNames } from './to-gemini-function-names.ts';
 import { toMcpCallError } from './to-mcp-call-error.ts';
 import { defaultMcpMediaTypes, toMcpToolOutput } from './to-mcp-tool-output.ts';
+import { askForRequiredUrls } from './url-elicitations.ts';
 
 /**
  * The `_meta` key that carries gemloop's call id to the MCP server (`params._meta` of
@@ -275,14 +277,27 @@ export async function createMcpToolsWith(
     const started = debug ? performance.now() : 0;
     if (debug) callLog.debug(fields, 'mcp tool call started');
     let result: McpCallToolResult;
+    // The server may ask the user something in the middle of the call: its handler is told
+    // which calls run (see answerMcpServerRequests).
+    const done = trackCall(client, { toolCallId, toolName: name });
     try {
       if (internals.isClosed?.() === true) throw new Error('Not connected');
-      result = await client.callTool(
-        { name: mcpName, arguments: args, _meta: { [MCP_TOOL_CALL_ID_META_KEY]: toolCallId } },
-        undefined,
-        // With the limit lifted, the SDK's own 60 s default must not cut calls the agent allows.
-        { signal: callSignal, timeout: timeoutMs ?? MAX_MCP_TIMEOUT_MS },
-      );
+      const call = () =>
+        client.callTool(
+          { name: mcpName, arguments: args, _meta: { [MCP_TOOL_CALL_ID_META_KEY]: toolCallId } },
+          undefined,
+          // With the limit lifted, the SDK's own 60 s default must not cut calls the agent allows.
+          { signal: callSignal, timeout: timeoutMs ?? MAX_MCP_TIMEOUT_MS },
+        );
+      try {
+        result = await call();
+      } catch (error) {
+        // The server wants the user to open some pages first: once they have, the call is made
+        // again, once (the spec's URLElicitationRequiredError flow).
+        if (callSignal.aborted || !(await askForRequiredUrls(client, error, callSignal)))
+          throw error;
+        result = await call();
+      }
     } catch (error) {
       // The agent aborted the call (its own time limit or the run's signal): let it see its reason.
       if (callSignal.aborted) throw callSignal.reason;
@@ -301,6 +316,8 @@ export async function createMcpToolsWith(
           'mcp tool call failed',
         );
       throw callError;
+    } finally {
+      done();
     }
     const output = toMcpToolOutput(result, acceptedMediaTypes);
     if (debug) {

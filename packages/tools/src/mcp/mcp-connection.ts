@@ -1,20 +1,22 @@
 import type { McpTools, McpToolsOptions } from './create-mcp-tools.ts';
 import type { McpClient } from './mcp-client.ts';
+import type { McpServerRequestOptions } from './mcp-server-request-options.ts';
 
 // Types only, apart from `open-mcp-connection.ts`, so that the public declarations never reference
 // the SDK's types (an optional peer that may not be installed).
 
 /** Options every `connectMcp*` function takes besides its transport's. */
-export type McpConnectOptions = Omit<McpToolsOptions, 'closeClient'> & {
-  /**
-   * Time limit of the MCP handshake (`initialize`), and of each page of the tool listing that
-   * follows it, in milliseconds. First starts of `npx`-installed servers can be slow.
-   * @defaultValue 60000
-   */
-  connectTimeoutMs?: number | undefined;
-  /** How this client introduces itself to the server. @defaultValue `{ name: 'gemloop', version }` */
-  clientInfo?: { name: string; version: string } | undefined;
-};
+export type McpConnectOptions = Omit<McpToolsOptions, 'closeClient'> &
+  McpServerRequestOptions & {
+    /**
+     * Time limit of the MCP handshake (`initialize`), and of each page of the tool listing that
+     * follows it, in milliseconds. First starts of `npx`-installed servers can be slow.
+     * @defaultValue 60000
+     */
+    connectTimeoutMs?: number | undefined;
+    /** How this client introduces itself to the server. @defaultValue `{ name: 'gemloop', version }` */
+    clientInfo?: { name: string; version: string } | undefined;
+  };
 
 /** A live connection to an MCP server, with its tools. */
 export type McpConnection = McpTools & {

@@ -82,7 +82,42 @@ export const mcpToolsChecks: Readonly<
 };
 
 /** What `connectMcpStdio` and `connectMcpHttp` add to them. @internal */
-export const mcpConnectChecks: Readonly<Record<'connectTimeoutMs' | 'clientInfo', OptionCheck>> = {
+export const mcpConnectChecks: Readonly<
+  Record<'connectTimeoutMs' | 'clientInfo' | 'elicitation' | 'sampling', OptionCheck>
+> = {
+  elicitation: optionCheck(
+    (value) =>
+      typeof value === 'function' ||
+      (typeof value === 'object' &&
+        value !== null &&
+        Object.entries(value).every(
+          ([mode, handler]) =>
+            (mode === 'form' || mode === 'url') &&
+            (handler === undefined || typeof handler === 'function'),
+        )),
+    'elicitation must be a function (request) => answer, or { form?, url? } with one such function per mode.',
+  ),
+  sampling: optionCheck((value) => {
+    const policy = value as {
+      gemini?: { generateContent?: unknown };
+      model?: unknown;
+      allowedServers?: unknown;
+      maxTokens?: unknown;
+      approve?: unknown;
+    } | null;
+    return (
+      typeof policy === 'object' &&
+      policy !== null &&
+      typeof policy.gemini?.generateContent === 'function' &&
+      typeof policy.model === 'string' &&
+      policy.model !== '' &&
+      Array.isArray(policy.allowedServers) &&
+      policy.allowedServers.every((name) => typeof name === 'string') &&
+      (policy.maxTokens === undefined ||
+        (Number.isInteger(policy.maxTokens) && (policy.maxTokens as number) > 0)) &&
+      (policy.approve === undefined || typeof policy.approve === 'function')
+    );
+  }, "sampling must be { gemini, model, allowedServers, maxTokens?, approve? }: the client that answers, its model, the names of the servers allowed to sample (e.g. ['notes']), and a positive whole token cap; e.g. { gemini, model: 'gemini-2.5-flash', allowedServers: ['notes'] }."),
   connectTimeoutMs: optionCheck(
     (ms) => typeof ms === 'number' && ms > 0 && ms <= MAX_MCP_TIMEOUT_MS,
     'connectTimeoutMs must be a positive number of milliseconds.',

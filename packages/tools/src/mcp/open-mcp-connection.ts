@@ -3,6 +3,7 @@ import { version } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
 import type { McpTools } from './create-mcp-tools.ts';
 import { createMcpToolsWith } from './create-mcp-tools.ts';
+import { installServerRequestHandlers } from './install-server-request-handlers.ts';
 import type { McpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import type { McpServerError } from './mcp-server-error.ts';
@@ -47,6 +48,17 @@ export async function openMcpConnection({
   } = options;
   const log: Logger = logger.child({ component: 'mcp', server });
   const client = new Client(clientInfo);
+  if (options.elicitation !== undefined || options.sampling !== undefined) {
+    // Loaded only here: the SDK is there (the client came from it), and most connections need
+    // neither handler.
+    installServerRequestHandlers({
+      client,
+      types: await import('@modelcontextprotocol/sdk/types.js'),
+      options,
+      serverName: () => options.serverName ?? client.getServerVersion()?.name,
+      logger: log,
+    });
+  }
   let closed = false;
   let closing: Promise<void> | undefined;
   client.onclose = () => {

@@ -241,8 +241,13 @@ async function runSteps<Output>(
   const resolved = joinPlugins(config.plugins, parent?.plugins, runPlugins);
   const linked: RunLink =
     childGuardrails === undefined ? ownLink : { ...ownLink, toolGuardrails: childGuardrails };
+  // A durable runner's recorder of plugin hooks reaches every run of its tree (in-process
+  // subagents, child workflows) as the starter of children does.
+  const record = recordHook ?? parent?.recordHook;
   const link: RunLink =
-    resolved?.inherited === undefined ? linked : { ...linked, plugins: resolved.inherited };
+    resolved?.inherited === undefined && record === undefined
+      ? linked
+      : { ...linked, plugins: resolved?.inherited, recordHook: record };
   const plugins =
     resolved === undefined
       ? undefined
@@ -256,7 +261,9 @@ async function runSteps<Output>(
           tracker: run,
           emit,
           redact: config.redact,
-          record: recordHook,
+          record,
+          observation,
+          now: config.now,
         });
   const context: RunContext<Output> = {
     config,
@@ -396,8 +403,11 @@ async function runModelSteps<Output>(
       !inputGuarded && context.guardrails !== undefined && context.guardrails.input.length > 0;
     inputGuarded = true;
     const plugins = context.plugins;
+    // A plugin ended the run before this step (in startRun, or a hook with no step after it).
+    if (plugins?.stop !== undefined) return finishRun(context, stoppedBy(plugins.stop));
     let step: AgentStep;
-    if (plugins === undefined) {
+    if (plugins === undefined || !plugins.aroundModelCalls) {
+      if (plugins !== undefined) plugins.stepNumber = stepNumber;
       step = guardInput
         ? await (context.guardrails as EngineGuardrails).engine.guardedFirstStep(
             context,

@@ -379,6 +379,48 @@ describe.each<Mode>(['run', 'stream'])('the plugin seam (%s)', (mode) => {
   });
 });
 
+describe('plugins in a chat session', () => {
+  it("applies the session plugins to every send, streamed or not, after the agent's, with a state per send", async () => {
+    const { createChatSession } = await import('../../chat/create-chat-session.ts');
+    const gemini = createScriptedGemini([
+      callsTurn(['lookup', { city: 'Oslo' }, 'c1']),
+      textTurn('Cold.'),
+      callsTurn(['lookup', { city: 'Rome' }, 'c2']),
+      textTurn('Warm.'),
+    ]);
+    const order: string[] = [];
+    const agentPlugin = definePlugin({
+      name: 'agent-plugin',
+      beforeToolCall: () => {
+        order.push('agent');
+      },
+    });
+    const masked = definePlugin({
+      name: 'session-mask',
+      startRun: () => ({ masked: 0 }),
+      afterToolCall: ({ result }, run) => {
+        run.state.masked++;
+        order.push(`session ${run.state.masked}`);
+        return { result: { ...(result as object), city: '[CITY]' } };
+      },
+    });
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [lookupTool()],
+      plugins: [agentPlugin],
+    });
+    const chat = createChatSession({ agent, plugins: [masked] });
+    await chat.send('Oslo?');
+    const stream = chat.sendStream('Rome?');
+    for await (const _event of stream);
+    const second = await stream.result;
+    expect(order).toEqual(['agent', 'session 1', 'agent', 'session 1']);
+    expect(JSON.stringify(gemini.contentsOf(1))).toContain('[CITY]');
+    expect(responsesOf(second.contents.at(-2))).toEqual([{ city: '[CITY]', temperature: 21 }]);
+  });
+});
+
 describe('the plugins option', () => {
   const gemini = createScriptedGemini([]);
   const cases: [string, unknown, string, RegExp][] = [

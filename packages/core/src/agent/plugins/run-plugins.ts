@@ -1,4 +1,5 @@
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
+import type { PluginReport } from '../../telemetry/run-observer.ts';
 import type { Content } from '../../wire/content.ts';
 import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type {
@@ -44,6 +45,11 @@ export type PluginRunFacts = {
   /** Removes secrets from a hook's error message (the client's key redactor). */
   readonly redact: <T>(value: T) => T;
   readonly record: PluginHookRecorder | undefined;
+  /** Telemetry and the recorder following the run, when any does. */
+  readonly observation:
+    | { plugin?: ((report: PluginReport, at: number) => void) | undefined }
+    | undefined;
+  readonly now: () => number;
 };
 
 /** Why a plugin ended the run. @internal */
@@ -57,6 +63,10 @@ export type PluginStop = { readonly plugin: string; readonly reason: string };
 export class RunPlugins {
   readonly hooks: ResolvedPlugins['hooks'];
   readonly inherited: ResolvedPlugins['inherited'];
+  /** Whether any plugin has a model-call hook (else the step is made as without plugins). */
+  readonly aroundModelCalls: boolean;
+  /** Whether any plugin has a tool-call hook (else calls run as without plugins). */
+  readonly aroundToolCalls: boolean;
   /** Set by `run.finish(reason)`: the loop ends the run once the step is over. */
   stop: PluginStop | undefined;
   /** The step being made, for the events plugins emit. */
@@ -71,6 +81,15 @@ export class RunPlugins {
     this.inherited = resolved.inherited;
     this.facts = facts;
     this.views = resolved.plugins.map((plugin) => new PluginRunView(plugin.name, this, facts));
+    const { hooks } = resolved;
+    this.aroundModelCalls =
+      hooks.beforeModelCall !== undefined ||
+      hooks.wrapModelCall !== undefined ||
+      hooks.afterModelCall !== undefined;
+    this.aroundToolCalls =
+      hooks.beforeToolCall !== undefined ||
+      hooks.wrapToolCall !== undefined ||
+      hooks.afterToolCall !== undefined;
   }
 
   /** `startRun` of each plugin that has one, in order; their states kept for the run. */
@@ -337,14 +356,19 @@ export class RunPlugins {
     return current.result;
   }
 
-  /** Emits a plugin's event (see `PluginRun.emit`). */
+  /** Reports a plugin's event (see `PluginRun.emit`): on the stream, the spans and the recording. */
   emit(plugin: string, kind: string, data: unknown): void {
-    const emit = this.facts.emit;
+    const { emit, observation } = this.facts;
+    const stepNumber = this.stepNumber;
+    observation?.plugin?.(
+      data === undefined ? { plugin, kind, stepNumber } : { plugin, kind, stepNumber, data },
+      this.facts.now(),
+    );
     if (emit === undefined) return;
     void emit(
       data === undefined
-        ? { type: 'plugin', plugin, kind, stepNumber: this.stepNumber }
-        : { type: 'plugin', plugin, kind, stepNumber: this.stepNumber, data },
+        ? { type: 'plugin', plugin, kind, stepNumber }
+        : { type: 'plugin', plugin, kind, stepNumber, data },
     );
   }
 

@@ -7,6 +7,7 @@ import type { AgentPath, UntaggedAgentEvent } from '../agent-event.ts';
 import type { BeforeToolCallHook, RunOptions } from '../config/agent-options.ts';
 import type { Guardrails } from '../guardrails/guardrail-engine.ts';
 import type { AgentPlugin } from '../plugins/agent-plugin.ts';
+import type { PluginHookRecorder } from '../plugins/run-plugins.ts';
 import { ChildSpend } from './child-spend.ts';
 import type { EmitEvent } from './emit-event.ts';
 
@@ -56,6 +57,11 @@ export type ChildRunParent = {
   readonly spend?: ChildSpend | undefined;
   /** The plugins the runs above hand down (`inherit: true`); `undefined` without any. */
   readonly plugins?: readonly AgentPlugin[] | undefined;
+  /**
+   * How the plugin hooks that say their results are not deterministic are recorded (a durable
+   * runner's steps), inherited down the tree; `undefined`: they run as they are.
+   */
+  readonly recordHook?: PluginHookRecorder | undefined;
 };
 
 /** Which call of its parent's turn starts a child run: the durable runner names the child by it. @internal */
@@ -218,6 +224,7 @@ export function childRunParent(
     recorders: link.recorders,
     startChild: link.startChild,
     plugins: link.plugins,
+    recordHook: link.recordHook,
   };
 }
 

@@ -352,7 +352,9 @@ export async function executeToolCalls<Output>({
 
   /** Runs one call; a promise only when the call had something to wait for. */
   const runOne = (pendingCall: PendingCall): Promise<void> | undefined => {
-    if (plugins !== undefined) return runWithPlugins(pendingCall, plugins);
+    // A plugin ended the run (every call of the turn answered "not run"), or one has tool hooks.
+    if (plugins !== undefined && (plugins.aroundToolCalls || plugins.stop !== undefined))
+      return runWithPlugins(pendingCall, plugins);
     const started = config.now();
     const callOptions = optionsOf(pendingCall);
     let outcome: ReturnType<typeof runToolCall>;
@@ -436,7 +438,7 @@ export async function executeToolCalls<Output>({
       started[pendingCall.index] = at;
       observe(pendingCall, at);
       let decision = inCallContext(pendingCall, () =>
-        plugins === undefined
+        plugins === undefined || !(plugins.aroundToolCalls || plugins.stop !== undefined)
           ? decideToolCall(optionsOf(pendingCall))
           : decideWithPlugins(optionsOf(pendingCall), plugins),
       );

@@ -2,6 +2,7 @@ import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { agentTurnsOf } from '@gemloop/core/internal';
 import type { createDurableChildren } from '../durable-children.ts';
+import { recordPluginHook } from '../durable-plugin-hooks.ts';
 import { type DurableRunInput, type DurableRunResult, RUN_WORKFLOW } from '../durable-run-types.ts';
 import {
   createDurableSteering,
@@ -90,6 +91,8 @@ export function registerRunWorkflow({
           undefined,
           // Its subagents run as child workflows.
           children.starterFor(agentName),
+          // Plugin hooks whose results are not deterministic are steps (durable-plugin-hooks.ts).
+          recordPluginHook,
         );
         for await (const event of stream) pushRunEvent(buffer, event as AgentEvent<unknown>);
         const result = await stream.result;

@@ -209,7 +209,11 @@ export async function startDurableWorkerWith(
       const top = prepared.get(topAgent);
       const options = top?.guardrails?.options;
       const tools = options?.tools ?? [];
+      const inheritedPlugins = (agents[topAgent]?.plugins ?? []).filter(
+        (plugin) => plugin.inherit === true,
+      );
       return {
+        plugins: inheritedPlugins.length === 0 ? undefined : inheritedPlugins,
         hook: top?.approvals.hook,
         forget: (runId) => top?.approvals.forget(runId),
         toolGuardrails:

@@ -1,0 +1,159 @@
+/**
+ * `pnpm --filter @gemloop/bench run plugins [-- --rounds=N --steps=N]`: what the plugin seam costs
+ * a step (issue 53). In one process, against the fake Gemini played in-process (its `fetch`: no
+ * sockets), rounds interleave runs of the same 20-step tool loop by agents that differ only in
+ * their plugins:
+ *
+ * - off, off again: no plugins (the A/A control: how far two identical agents differ here);
+ * - empty: one plugin with a name and no hook (the seam's own cost when no hook is on: goal 0);
+ * - every hook: one plugin with every hook, each doing nothing (the seam's cost per hook chain);
+ * - masking: a plugin that masks e-mail addresses in tool results and restores them in
+ *   arguments (what a real plugin adds).
+ *
+ * Prints the median client CPU per step of each (µs, `process.cpuUsage`, the fake's share
+ * included and the same in every variant), and the medians of the per-round differences to "off".
+ * Exits 1 when "empty" is over "off" by more than the A/A band or 5 µs, whichever is wider.
+ */
+import { loadavg } from 'node:os';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { type AgentPlugin, definePlugin } from '@gemloop/core/plugins';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { z } from 'zod';
+
+const argument = (name: string, fallback: number): number => {
+  const found = process.argv.find((value) => value.startsWith(`--${name}=`));
+  return found === undefined ? fallback : Number(found.slice(name.length + 3));
+};
+const ROUNDS = argument('rounds', 60);
+const STEPS = argument('steps', 20);
+const MODEL = 'gemini-2.5-flash';
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+// STEPS - 1 turns of one call each, then the answer: every run plays the same script.
+let position = 0;
+const fake = createFakeGemini({
+  script: () =>
+    position++ % STEPS === STEPS - 1
+      ? turn.text('Done.')
+      : turn.call('lookup', { who: 'dana', n: position }),
+});
+const gemini = createGemini({ fetch: fake.fetch, apiKey: 'bench-key', retry: false });
+const lookup = defineTool({
+  name: 'lookup',
+  description: 'Looks a customer up.',
+  parameters: z.object({ who: z.string(), n: z.number() }),
+  execute: ({ who, n }) => ({ who, n, email: `${who}@example.com`, note: 'ok' }),
+});
+
+const empty = definePlugin({ name: 'empty' });
+const everyHook = definePlugin({
+  name: 'every-hook',
+  startRun: () => undefined,
+  endRun: () => {},
+  beforeModelCall: () => undefined,
+  wrapModelCall: (call, next) => next(call),
+  afterModelCall: () => {},
+  afterAnswer: () => undefined,
+  beforeToolCall: () => undefined,
+  wrapToolCall: (_call, next) => next(),
+  afterToolCall: () => undefined,
+});
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const masking = definePlugin({
+  name: 'masking',
+  startRun: () => new Map<string, string>(),
+  afterToolCall: ({ result }, run) => {
+    const text = JSON.stringify(result);
+    if (!EMAIL.test(text)) return undefined;
+    return {
+      result: JSON.parse(
+        text.replace(EMAIL, (value) => {
+          const token = `[EMAIL_${run.state.size + 1}]`;
+          run.state.set(token, value);
+          return token;
+        }),
+      ) as unknown,
+    };
+  },
+  beforeToolCall: ({ args }, run) => {
+    const text = JSON.stringify(args);
+    if (!text.includes('[EMAIL_')) return undefined;
+    return {
+      type: 'args',
+      args: JSON.parse(text.replace(/\[EMAIL_\d+\]/g, (token) => run.state.get(token) ?? token)),
+    };
+  },
+});
+
+const agentWith = (plugins: readonly AgentPlugin[] | undefined) =>
+  createAgent({
+    gemini,
+    model: MODEL,
+    tools: [lookup],
+    telemetry: false,
+    maxSteps: STEPS + 1,
+    ...(plugins === undefined ? {} : { plugins }),
+  });
+const variants = {
+  off: agentWith(undefined),
+  'off again': agentWith(undefined),
+  empty: agentWith([empty]),
+  'every hook': agentWith([everyHook as AgentPlugin]),
+  masking: agentWith([masking as AgentPlugin]),
+};
+type Variant = keyof typeof variants;
+const names = Object.keys(variants) as Variant[];
+
+const cpuPerStep = async (name: Variant): Promise<number> => {
+  const before = process.cpuUsage();
+  const result = await variants[name].run('Look Dana up, again and again.');
+  const spent = process.cpuUsage(before);
+  if (result.steps.length !== STEPS) throw new Error(`${name}: ${result.steps.length} steps`);
+  return (spent.user + spent.system) / STEPS;
+};
+
+const loadAtStart = loadavg()[0] as number;
+for (let round = 0; round < 10; round++) for (const name of names) await cpuPerStep(name);
+const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+  Variant,
+  number[]
+>;
+const differences = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+  Variant,
+  number[]
+>;
+for (let round = 0; round < ROUNDS; round++) {
+  // ABBA: the order flips every round, so neither end of a round is always the same variant's.
+  const order = round % 2 === 0 ? names : [...names].reverse();
+  const measured = {} as Record<Variant, number>;
+  for (const name of order) measured[name] = await cpuPerStep(name);
+  for (const name of names) {
+    times[name].push(measured[name]);
+    differences[name].push(measured[name] - measured.off);
+  }
+}
+const loadAtEnd = loadavg()[0] as number;
+
+console.log(
+  `plugin seam, client CPU per step (${ROUNDS} rounds of ${STEPS}-step runs, in-process fake; load ${loadAtStart.toFixed(1)} → ${loadAtEnd.toFixed(1)})`,
+);
+for (const name of names) {
+  const diff = median(differences[name]);
+  console.log(
+    `  ${name.padEnd(11)} ${median(times[name]).toFixed(1).padStart(7)} µs${name === 'off' ? '' : `   ${diff >= 0 ? '+' : ''}${diff.toFixed(1)} µs vs off`}`,
+  );
+}
+const band = Math.abs(median(differences['off again']));
+const allowed = Math.max(5, band);
+const emptyCost = median(differences.empty);
+console.log(
+  `  empty plugin vs off: ${emptyCost.toFixed(1)} µs (allowed ${allowed.toFixed(1)}: the A/A band or 5 µs)`,
+);
+process.exitCode = emptyCost > allowed ? 1 : 0;

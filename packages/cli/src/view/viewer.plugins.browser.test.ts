@@ -1,0 +1,99 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { definePlugin } from '@gemloop/core/plugins';
+import { createRunRecorder } from '@gemloop/core/recorder';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
+import type { ViewServer } from './start-view-server.ts';
+
+// A run whose plugin reports what it did (`run.emit`), recorded by the real recorder and shown
+// by the viewer in Debian's headless Chromium: the report sits in the step it was made in, as
+// text (a `<b>` in its data stays characters). Never skips.
+
+let dir: string;
+let viewer: OpenViewer | undefined;
+let server: ViewServer;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gemloop-view-plugins-'));
+  const fake = createFakeGemini({
+    script: [turn.call('lookup', { q: 'a' }), turn.text('Found a.')],
+  });
+  const { url } = await fake.listen();
+  try {
+    const recorder = createRunRecorder({ dir });
+    const gemini = createGemini({ baseUrl: url, apiKey: 'view-test-key', retry: false });
+    const lookup = defineTool({
+      name: 'lookup',
+      parameters: z.object({ q: z.string() }),
+      execute: ({ q }) => `found ${q}`,
+    });
+    const masker = definePlugin({
+      name: 'masker',
+      afterToolCall: ({ result }, run) => {
+        run.emit('masked', { fields: 1, note: '<b>bold</b>' });
+        return { result: `${String(result)} [masked]` };
+      },
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup],
+      plugins: [masker],
+      recorder,
+      telemetry: false,
+    });
+    await agent.run('Find a');
+    await recorder.flush();
+  } finally {
+    await fake.close();
+  }
+  viewer = await openViewer(dir);
+  ({ server, context } = viewer);
+}, 60_000);
+
+afterAll(async () => {
+  await viewer?.close();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe('gemloop view, a run with a plugin', () => {
+  it('records what the plugin reported, in the step it was made in', async () => {
+    const files = (await readdir(dir, { recursive: true })).filter((name) =>
+      name.endsWith('.jsonl'),
+    );
+    const lines = (await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8'))))
+      .join('\n')
+      .split('\n')
+      .filter((line) => line.includes('"type":"plugin"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      type: 'plugin',
+      plugin: 'masker',
+      kind: 'masked',
+      stepNumber: 1,
+      data: JSON.stringify({ fields: 1, note: '<b>bold</b>' }),
+    });
+  });
+
+  it('shows the report in its step, as text', async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#runs tr.run-row');
+    await page.locator('#runs tr.run-row', { hasText: 'Find a' }).locator('a').first().click();
+    await page.waitForSelector('#steps .step');
+    const steps = page.locator('#steps .step');
+    expect(await steps.count()).toBe(2);
+    const entry = steps.nth(0).locator('.entry.plugin');
+    expect(await entry.textContent()).toBe('masker: masked {"fields":1,"note":"<b>bold</b>"}');
+    expect(await entry.locator('b').count()).toBe(0);
+    expect(await steps.nth(1).locator('.entry.plugin').count()).toBe(0);
+  });
+});

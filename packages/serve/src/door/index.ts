@@ -1,0 +1,17 @@
+// @gemloop/serve/doors: every door on one handler (mountDoors), and a door as an OAuth 2.0
+// resource server (createProtectedResource, authorizeBearer) (docs/serving-mcp.md, "Auth").
+
+export type { FetchHandler } from '../openai/create-openai-handler.ts';
+export { InsufficientScopeError } from './insufficient-scope-error.ts';
+export type {
+  MountDoorsOptions,
+  MountedDoors,
+  SharedDoorOptions,
+} from './mount-doors.ts';
+export { mountDoors } from './mount-doors.ts';
+export type {
+  ProtectedResource,
+  ProtectedResourceMetadata,
+  ProtectedResourceOptions,
+} from './protected-resource.ts';
+export { authorizeBearer, createProtectedResource, readBearerToken } from './protected-resource.ts';

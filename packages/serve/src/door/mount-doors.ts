@@ -1,0 +1,182 @@
+import { InvalidArgumentError } from '@gemloop/core/errors';
+import type { RunOwner } from '@gemloop/core/web';
+import type { AgUiHandlerOptions } from '../ag-ui/ag-ui-handler-options.ts';
+import { createAgUiHandler } from '../ag-ui/create-ag-ui-handler.ts';
+import { createMcpServer } from '../mcp/create-mcp-server.ts';
+import type { McpServerOptions } from '../mcp/mcp-server-options.ts';
+import type { FetchHandler } from '../openai/create-openai-handler.ts';
+import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
+import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
+import type { RateLimit } from '../openai/rate-limiter.ts';
+import type { ProtectedResource } from './protected-resource.ts';
+
+/** The options every door shares when mounted together; a door's own options override them. */
+export type SharedDoorOptions = {
+  /**
+   * Who is calling, for every door: the request's owner (a user's or tenant's id, never the
+   * credential), or `null`/`undefined` for a 401. See `authorizeBearer` for bearer tokens.
+   */
+  authorize: (
+    request: Request,
+  ) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>;
+  /**
+   * Every door as an OAuth 2.0 resource server: its metadata is served at its well-known path,
+   * and every door's 401 names it in `WWW-Authenticate` (`createProtectedResource`).
+   */
+  protectedResource?: ProtectedResource | undefined;
+  /** Requests per owner and window, counted by each door. @defaultValue each door's own */
+  rateLimit?: RateLimit | false | undefined;
+  /** The largest request body in bytes. @defaultValue each door's own (1 MiB) */
+  maxBodyBytes?: number | undefined;
+  /** Gets each error a door hides from its caller. */
+  onError?: ((error: unknown) => void) | undefined;
+  /** The clock, in ms since the epoch. @defaultValue Date.now */
+  now?: (() => number) | undefined;
+};
+
+type Shared = 'authorize' | 'rateLimit' | 'maxBodyBytes' | 'onError' | 'now';
+/** A door's options with the shared ones optional. */
+type DoorOptions<T> = Omit<T, Shared> & Partial<Pick<T, Shared & keyof T>>;
+
+/** Options of {@link mountDoors}: the shared options, then each door to mount (any subset). */
+export type MountDoorsOptions = SharedDoorOptions & {
+  /** The OpenAI-compatible endpoint, under its `basePath` (default `/v1`). */
+  openai?: DoorOptions<OpenAIHandlerOptions> | undefined;
+  /** The MCP door (Streamable HTTP) at `path`. */
+  mcp?: (DoorOptions<McpServerOptions> & { path?: string | undefined }) | undefined;
+  /** The AG-UI endpoint at `path`. */
+  agUi?: (DoorOptions<AgUiHandlerOptions> & { path?: string | undefined }) | undefined;
+  /**
+   * Any other Fetch-API handler by the path it is mounted at (a door of your own, an A2A door):
+   * it gets the request as it came, and the same routing, metadata and challenge.
+   */
+  handlers?: Readonly<Record<string, FetchHandler>> | undefined;
+};
+
+/** What {@link mountDoors} returns. */
+export type MountedDoors = {
+  /**
+   * One Fetch-API handler for every door: `http.createServer(toNodeListener(doors.handler))`,
+   * Hono's `app.all('*', (c) => doors.handler(c.req.raw))`, or a Worker's `fetch`.
+   */
+  readonly handler: FetchHandler;
+  /** The paths each door answers under, by door. */
+  readonly paths: Readonly<Record<string, string>>;
+  /** Closes what the doors hold open (the MCP door's sessions). */
+  close(): Promise<void>;
+};
+
+/** Where each door is mounted unless told otherwise. */
+const DEFAULT_PATHS = { mcp: '/mcp', agUi: '/ag-ui' } as const;
+const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
+
+/**
+ * Mounts any subset of the doors on one handler, with the options they share given once: one
+ * `authorize` (so a caller is the same owner at every door), one rate limit and body limit, and
+ * one OAuth protected resource whose metadata is published and named in every door's 401.
+ * A request goes to the door whose path is the longest match (`/mcp` and `/mcp/...`); a request
+ * no door matches is answered 404.
+ *
+ * @example
+ * ```ts
+ * const doors = mountDoors({
+ *   authorize: authorizeBearer(verifyToken),
+ *   openai: { agents: { support } },
+ *   mcp: { agents: { support } },
+ *   agUi: { agent: support },
+ * });
+ * createServer(toNodeListener(doors.handler)).listen(8080);
+ * ```
+ * @throws {@link InvalidArgumentError} for no door, a path used twice or malformed, or a door's
+ *   own invalid options.
+ */
+export function mountDoors(options: MountDoorsOptions): MountedDoors {
+  const fail = (argument: string, message: string): never => {
+    throw new InvalidArgumentError({ argument, message: `mountDoors: ${message}` });
+  };
+  if (typeof options !== 'object' || options === null) {
+    fail('options', 'takes { authorize, openai?, mcp?, agUi?, handlers? }.');
+  }
+  const { protectedResource } = options;
+  const shared = {
+    authorize: options.authorize,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  };
+  if (typeof shared.authorize !== 'function') {
+    fail(
+      'authorize',
+      'authorize must be a function (request) => owner | null, shared by every door.',
+    );
+  }
+  const routes: { path: string; door: string; handler: FetchHandler }[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  const mount = (door: string, path: unknown, handler: FetchHandler) => {
+    if (typeof path !== 'string' || !PATH.test(path)) {
+      fail(
+        door,
+        `the ${door} path must look like "/mcp" (letters, digits, . _ ~ -), got ${JSON.stringify(path)}.`,
+      );
+    }
+    const taken = routes.find((route) => route.path === path);
+    if (taken !== undefined) fail(door, `${door} and ${taken.door} are both mounted at "${path}".`);
+    routes.push({ path: path as string, door, handler });
+  };
+
+  if (options.openai !== undefined) {
+    const { basePath = '/v1', ...rest } = options.openai;
+    mount('openai', basePath, createOpenAIHandler({ ...shared, ...rest, basePath }));
+  }
+  if (options.mcp !== undefined) {
+    const { path = DEFAULT_PATHS.mcp, ...rest } = options.mcp;
+    const door = createMcpServer({ ...shared, protectedResource, ...rest });
+    mount('mcp', path, door.handler());
+    closers.push(() => door.close());
+  }
+  if (options.agUi !== undefined) {
+    const { path = DEFAULT_PATHS.agUi, ...rest } = options.agUi;
+    mount('agUi', path, createAgUiHandler({ ...shared, ...rest }));
+  }
+  for (const [path, handler] of Object.entries(options.handlers ?? {})) {
+    if (typeof handler !== 'function')
+      fail('handlers', `handlers["${path}"] must be a function (request) => Response.`);
+    mount(`handlers["${path}"]`, path, handler);
+  }
+  if (routes.length === 0)
+    fail('options', 'mount at least one door: openai, mcp, agUi or handlers.');
+  // Longest first: "/mcp/admin" before "/mcp".
+  routes.sort((a, b) => b.path.length - a.path.length);
+
+  const handler: FetchHandler = async (request) => {
+    const metadata = protectedResource?.serveMetadata(request);
+    if (metadata !== undefined) return metadata;
+    const path = new URL(request.url).pathname;
+    const route = routes.find((each) => path === each.path || path.startsWith(`${each.path}/`));
+    if (route === undefined) {
+      return new Response(
+        JSON.stringify({ error: 'not_found', message: 'No door is mounted at this path.' }),
+        {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+        },
+      );
+    }
+    const response = await route.handler(request);
+    if (response.status !== 401 || protectedResource === undefined) return response;
+    // Every door's 401 points at the metadata (the MCP door does it itself; the others say a
+    // bare "Bearer"), so any OAuth client can find where to sign in.
+    const headers = new Headers(response.headers);
+    headers.set('www-authenticate', protectedResource.challenge);
+    return new Response(response.body, { status: 401, statusText: response.statusText, headers });
+  };
+
+  return {
+    handler,
+    paths: Object.fromEntries(routes.map((route) => [route.door, route.path])),
+    async close() {
+      await Promise.allSettled(closers.map((close) => close()));
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { InvalidArgumentError } from '@gemloop/core';
+import type { McpElicitationRequest, McpElicitationValue } from './mcp-elicitation.ts';
+
+type FormSchema = Extract<McpElicitationRequest, { mode: 'form' }>['requestedSchema'];
+
+/**
+ * Checks the values of an accepted form against the server's `requestedSchema` (the flat
+ * primitive schemas of the MCP spec: string with length, format or enum/oneOf; number/integer
+ * with bounds; boolean; array of enum strings), so that a page's answer reaches the server only
+ * when it fits. @internal
+ * @throws {@link InvalidArgumentError} naming the field and what it must be.
+ */
+export function checkElicitationContent(
+  schema: FormSchema,
+  content: unknown,
+): { [name: string]: McpElicitationValue } {
+  const fail = (field: string, message: string): never => {
+    throw new InvalidArgumentError({ argument: `content.${field}`, message });
+  };
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    throw new InvalidArgumentError({
+      argument: 'content',
+      message: 'An accepted form answer has content: an object of the fields the form asks for.',
+    });
+  }
+  const values = content as Record<string, unknown>;
+  const properties = schema.properties ?? {};
+  for (const name of Object.keys(values)) {
+    if (!Object.hasOwn(properties, name))
+      fail(name, `The form has no field "${name.slice(0, 100)}".`);
+  }
+  for (const name of schema.required ?? []) {
+    if (values[name] === undefined) fail(name, `The field "${name}" is required.`);
+  }
+  for (const [name, field] of Object.entries(properties)) {
+    const value = values[name];
+    if (value === undefined) continue;
+    const options = choices(field);
+    switch (field.type) {
+      case 'string': {
+        if (typeof value !== 'string') fail(name, `"${name}" must be text.`);
+        const text = value as string;
+        if (options !== undefined && !options.includes(text))
+          fail(
+            name,
+            `"${name}" must be one of ${options.map((each) => JSON.stringify(each)).join(', ')}.`,
+          );
+        if (typeof field.minLength === 'number' && text.length < field.minLength)
+          fail(name, `"${name}" must be at least ${field.minLength} characters.`);
+        if (typeof field.maxLength === 'number' && text.length > field.maxLength)
+          fail(name, `"${name}" must be at most ${field.maxLength} characters.`);
+        break;
+      }
+      case 'number':
+      case 'integer': {
+        if (typeof value !== 'number' || !Number.isFinite(value))
+          fail(name, `"${name}" must be a number.`);
+        if (field.type === 'integer' && !Number.isInteger(value))
+          fail(name, `"${name}" must be a whole number.`);
+        if (typeof field.minimum === 'number' && (value as number) < field.minimum)
+          fail(name, `"${name}" must be at least ${field.minimum}.`);
+        if (typeof field.maximum === 'number' && (value as number) > field.maximum)
+          fail(name, `"${name}" must be at most ${field.maximum}.`);
+        break;
+      }
+      case 'boolean':
+        if (typeof value !== 'boolean') fail(name, `"${name}" must be true or false.`);
+        break;
+      case 'array': {
+        const allowed = choices((field.items ?? {}) as { enum?: unknown; anyOf?: unknown });
+        if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+          fail(name, `"${name}" must be a list of choices.`);
+        const items = value as string[];
+        if (allowed !== undefined && !items.every((item) => allowed.includes(item)))
+          fail(
+            name,
+            `"${name}" may hold only ${allowed.map((each) => JSON.stringify(each)).join(', ')}.`,
+          );
+        if (typeof field.minItems === 'number' && items.length < field.minItems)
+          fail(name, `"${name}" needs at least ${field.minItems} choices.`);
+        if (typeof field.maxItems === 'number' && items.length > field.maxItems)
+          fail(name, `"${name}" takes at most ${field.maxItems} choices.`);
+        break;
+      }
+      default:
+        fail(
+          name,
+          `The field "${name}" has a type this client cannot fill in (${String(field.type)}).`,
+        );
+    }
+  }
+  return values as { [name: string]: McpElicitationValue };
+}
+
+/** The allowed values of an enum field (`enum`, or `oneOf`/`anyOf` of `const`s). */
+function choices(field: {
+  enum?: unknown;
+  oneOf?: unknown;
+  anyOf?: unknown;
+}): string[] | undefined {
+  if (Array.isArray(field.enum)) return field.enum.filter((each) => typeof each === 'string');
+  const listed = Array.isArray(field.oneOf)
+    ? field.oneOf
+    : Array.isArray(field.anyOf)
+      ? field.anyOf
+      : undefined;
+  return listed
+    ?.map((each) => (each as { const?: unknown }).const)
+    .filter((each): each is string => typeof each === 'string');
+}

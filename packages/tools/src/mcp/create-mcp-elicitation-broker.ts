@@ -1,0 +1,242 @@
+import { InvalidArgumentError } from '@gemloop/core';
+import { readBoundedText } from '@gemloop/core/internal';
+import { checkElicitationContent } from './check-elicitation-content.ts';
+import type { McpCallInFlight } from './mcp-calls-in-flight.ts';
+import type {
+  McpElicitationAnswer,
+  McpElicitationHandler,
+  McpElicitationRequest,
+} from './mcp-elicitation.ts';
+
+/** Options of {@link createMcpElicitationBroker}. */
+export type McpElicitationBrokerOptions = {
+  /** How long a request waits for the user before it is answered `cancel`. @defaultValue 10 minutes */
+  timeoutMs?: number | undefined;
+  /** Requests waiting at once; past it the next is answered `decline` at once. @defaultValue 20 */
+  maxPending?: number | undefined;
+};
+
+/** A request waiting for the user, as a page or terminal shows it. */
+export type PendingMcpElicitation = {
+  /** The broker's random id of this request: an answer names it. */
+  id: string;
+  request: McpElicitationRequest;
+  /** The tool calls running when the server asked (usually the one that asks). */
+  toolCalls: readonly McpCallInFlight[];
+};
+
+/** What a broker tells its subscribers. */
+export type McpElicitationEvent =
+  | { type: 'elicitation-pending'; elicitation: PendingMcpElicitation }
+  | { type: 'elicitation-resolved'; id: string; action: McpElicitationAnswer['action'] };
+
+/** An answer as a page posts it: the pending request's `id` and the user's answer. */
+export type McpElicitationPost = McpElicitationAnswer & { id: string };
+
+/**
+ * MCP elicitation answered by a person, the way approvals are: the broker's `handler` goes in
+ * `connectMcpStdio` / `connectMcpHttp`'s `elicitation`; each request waits as a
+ * {@link PendingMcpElicitation} that a page (`handleEvents`, `handleAnswer`), a terminal
+ * (`subscribe`, `answer`) or code answers. A request no one answers in time is cancelled, one
+ * over `maxPending` declined, and one whose tool call or run is aborted cancelled: the server
+ * always gets an answer.
+ *
+ * One broker serves one user: mount its handlers behind your own session check.
+ */
+export type McpElicitationBroker = {
+  /** The connection's `elicitation` handler (both modes). */
+  readonly handler: McpElicitationHandler;
+  /** The requests waiting now, oldest first. */
+  readonly pending: readonly PendingMcpElicitation[];
+  /** Calls `listener` for each request that starts or stops waiting; returns the unsubscribe. */
+  subscribe(listener: (event: McpElicitationEvent) => void): () => void;
+  /**
+   * Answers a waiting request. Returns `false` when none waits under `id` (answered, timed out,
+   * cancelled). An accepted form's `content` is checked against the server's schema first.
+   * @throws {@link InvalidArgumentError} for an answer that is malformed or does not fit the form.
+   */
+  answer(id: string, answer: McpElicitationAnswer): boolean;
+  /**
+   * A `POST` handler for a page's answers (JSON {@link McpElicitationPost}, at most 64 KB): `204`
+   * when answered, `404` when nothing waits under that id, `400` with `{ error }` naming the
+   * problem (a field that does not fit the form).
+   */
+  handleAnswer(request: Request): Promise<Response>;
+  /**
+   * A `GET` handler streaming {@link McpElicitationEvent}s as server-sent events (`event:` is the
+   * type, `data:` the JSON), the requests already waiting first; it ends when the page goes.
+   */
+  handleEvents(request: Request): Response;
+};
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Creates an {@link McpElicitationBroker}.
+ *
+ * @example
+ * ```ts
+ * const elicitations = createMcpElicitationBroker();
+ * const calendar = await connectMcpHttp({ url, elicitation: elicitations.handler });
+ * // GET /elicitations -> elicitations.handleEvents(request); POST -> elicitations.handleAnswer(request)
+ * ```
+ * @throws {@link InvalidArgumentError} for a `timeoutMs` or `maxPending` that is not a positive number.
+ */
+export function createMcpElicitationBroker(
+  options: McpElicitationBrokerOptions = {},
+): McpElicitationBroker {
+  const timeoutMs = positive(options.timeoutMs, 10 * 60_000, 'timeoutMs');
+  const maxPending = positive(options.maxPending, 20, 'maxPending');
+  const waiting = new Map<
+    string,
+    PendingMcpElicitation & { settle(answer: McpElicitationAnswer): void }
+  >();
+  const listeners = new Set<(event: McpElicitationEvent) => void>();
+  const tell = (event: McpElicitationEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // One page's failing listener must not keep the others (or the server) from an answer.
+      }
+    }
+  };
+
+  const handler: McpElicitationHandler = (request, context) => {
+    if (waiting.size >= maxPending || context.signal.aborted) {
+      return { action: context.signal.aborted ? 'cancel' : 'decline' };
+    }
+    return new Promise<McpElicitationAnswer>((resolve) => {
+      const id = crypto.randomUUID();
+      const onAbort = () => entry.settle({ action: 'cancel' });
+      const timer = setTimeout(() => entry.settle({ action: 'cancel' }), timeoutMs);
+      // Node: a waiting request alone does not keep the process alive.
+      (timer as { unref?: () => void }).unref?.();
+      const entry = {
+        id,
+        request,
+        toolCalls: context.toolCalls,
+        settle(answer: McpElicitationAnswer) {
+          if (!waiting.delete(id)) return;
+          clearTimeout(timer);
+          context.signal.removeEventListener('abort', onAbort);
+          tell({ type: 'elicitation-resolved', id, action: answer.action });
+          resolve(answer);
+        },
+      };
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      waiting.set(id, entry);
+      tell({ type: 'elicitation-pending', elicitation: shown(entry) });
+    });
+  };
+
+  const answer = (id: string, value: McpElicitationAnswer): boolean => {
+    if (typeof id !== 'string') {
+      throw new InvalidArgumentError({
+        argument: 'id',
+        message: 'id must be the string id of a pending elicitation.',
+      });
+    }
+    const checked = checkAnswer(value);
+    const entry = waiting.get(id);
+    if (entry === undefined) return false;
+    if (checked.action === 'accept' && entry.request.mode === 'form') {
+      entry.settle({
+        action: 'accept',
+        content: checkElicitationContent(entry.request.requestedSchema, checked.content ?? {}),
+      });
+    } else {
+      // A URL answer carries no content: what the user entered there never passes the client.
+      entry.settle(checked.action === 'accept' ? { action: 'accept' } : checked);
+    }
+    return true;
+  };
+
+  return {
+    handler,
+    get pending() {
+      return [...waiting.values()].map(shown);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    answer,
+    async handleAnswer(request) {
+      try {
+        const posted = JSON.parse(await readBoundedText(request, MAX_BODY_BYTES)) as unknown;
+        const { id, ...rest } = (posted ?? {}) as Partial<McpElicitationPost>;
+        return answer(id as string, rest as McpElicitationAnswer)
+          ? new Response(null, { status: 204 })
+          : Response.json({ error: 'No elicitation waits under this id.' }, { status: 404 });
+      } catch (error) {
+        const message = InvalidArgumentError.isInstance(error)
+          ? error.message
+          : 'The body must be JSON: { "id": string, "action": "accept" | "decline" | "cancel", "content"?: object }, at most 64 KB.';
+        return Response.json({ error: message }, { status: 400 });
+      }
+    },
+    handleEvents(request) {
+      const encoder = new TextEncoder();
+      let stop = () => {};
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          const send = (event: McpElicitationEvent) =>
+            controller.enqueue(
+              encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
+            );
+          for (const entry of waiting.values()) {
+            send({ type: 'elicitation-pending', elicitation: shown(entry) });
+          }
+          listeners.add(send);
+          stop = () => {
+            listeners.delete(send);
+            request.signal.removeEventListener('abort', stop);
+            try {
+              controller.close();
+            } catch {
+              // Closed already (the reader cancelled).
+            }
+          };
+          request.signal.addEventListener('abort', stop, { once: true });
+        },
+        cancel() {
+          stop();
+        },
+      });
+      return new Response(body, {
+        headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' },
+      });
+    },
+  };
+}
+
+function shown(entry: PendingMcpElicitation): PendingMcpElicitation {
+  return { id: entry.id, request: entry.request, toolCalls: entry.toolCalls };
+}
+
+function checkAnswer(value: unknown): McpElicitationAnswer & { content?: unknown } {
+  const action = (value as { action?: unknown } | null)?.action;
+  if (action !== 'accept' && action !== 'decline' && action !== 'cancel') {
+    throw new InvalidArgumentError({
+      argument: 'answer.action',
+      message: `answer.action must be "accept", "decline" or "cancel", not ${JSON.stringify(action) ?? 'undefined'}.`,
+    });
+  }
+  return action === 'accept'
+    ? { action, content: (value as { content?: unknown }).content as never }
+    : { action };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError({
+      argument: name,
+      message: `createMcpElicitationBroker: ${name} must be a positive number, not ${String(value)}.`,
+    });
+  }
+  return value;
+}
